@@ -52,6 +52,54 @@ fn features(manifest: &str) -> std::collections::BTreeMap<String, Vec<String>> {
         .collect()
 }
 
+/// The text of the files whose path starts with `prefix` (a module split into numbered
+/// files), in order.
+fn files(output: &[csdl_codegen::OutputFile], prefix: &str) -> String {
+    let mut parts: Vec<_> = output
+        .iter()
+        .filter(|f| f.path.starts_with(prefix))
+        .collect();
+    assert!(!parts.is_empty(), "{prefix}* was generated");
+    parts.sort_by(|a, b| a.path.cmp(&b.path));
+    parts.iter().map(|f| f.contents.as_str()).collect()
+}
+
+/// The features of the `cfg` attributes right above the first line at or after `from` that
+/// starts with `item` (after indentation), sorted; empty when it has none.
+fn cfg_of(text: &str, from: &str, item: &str) -> Vec<String> {
+    let start = text
+        .find(from)
+        .unwrap_or_else(|| panic!("{from} is generated"));
+    let lines: Vec<&str> = text[start..].lines().collect();
+    let at = lines
+        .iter()
+        .position(|l| l.trim_start().starts_with(item))
+        .unwrap_or_else(|| panic!("{item} follows {from}"));
+    let lines: Vec<&str> = text[..start]
+        .lines()
+        .chain(lines[..at].iter().copied())
+        .collect();
+    // Attributes and docs above the item, up to the end of the previous item.
+    let mut out = Vec::new();
+    for line in lines.iter().rev().map(|l| l.trim()) {
+        if line.is_empty() || line.ends_with(['{', '}', ';', ',']) && !line.starts_with("feature") {
+            break;
+        }
+        if line.starts_with("///") {
+            continue;
+        }
+        let mut rest = line;
+        while let Some(i) = rest.find("feature = \"") {
+            rest = &rest[i + 11..];
+            let end = rest.find('"').expect("closed");
+            out.push(rest[..end].to_string());
+            rest = &rest[end..];
+        }
+    }
+    out.sort();
+    out
+}
+
 /// The feature (home group) a generated struct is compiled with.
 fn home_of<'a>(models: &'a str, item: &str) -> &'a str {
     let at = models
@@ -88,7 +136,7 @@ fn each_area_enables_the_types_it_reaches_and_no_other() {
         );
         assert!(models.contains_key(area), "models have {area}");
     }
-    let entity_types = file(&output.models, "src/contoso_org/entity_types.rs");
+    let entity_types = &files(&output.models, "src/contoso_org/entity_types");
     let complex_types = file(&output.models, "src/contoso_org/complex_types.rs");
     let enables = |area: &str, group: &str| models[area].iter().any(|g| g == group);
     // A type of one area, and a type every area that holds a user reaches.
@@ -115,6 +163,112 @@ fn each_area_enables_the_types_it_reaches_and_no_other() {
         )),
         "Group::owner is a field only with the users' home"
     );
+    // A variant of `Any<Base>` from another home is compiled only with it.
+    assert_eq!(
+        cfg_of(entity_types, "pub enum AnyDirectoryObject", "Group("),
+        [group]
+    );
+    // An operation bound to a base collection and returning the base (`delta`, inherited by
+    // the devices' collection) does not bring the other areas' derived types.
+    let device = home_of(entity_types, "Device");
+    assert!(enables("devices", device));
+    assert!(!enables("devices", user) && !enables("devices", group));
+    // A link brings the base type only: users reach directory objects, not devices.
+    assert!(!enables("users", device));
+}
+
+/// Which builders and methods each area compiles: links open builders of other areas (their
+/// plain requests, not their operations), a contained navigation to a type an entity set
+/// holds is such a link, a cast target nothing else reaches goes with its base's builder,
+/// and what only a second link reaches is compiled with `full`.
+#[test]
+fn builders_follow_containment_and_one_hop_of_links() {
+    let output = generate();
+    let client = file(&output.client, "src/builders.rs");
+    let cfg = |from: &str, item: &str| cfg_of(client, from, item);
+    let struct_of = |name: &str| {
+        cfg(
+            &format!("pub struct {name} {{"),
+            &format!("pub struct {name}"),
+        )
+    };
+    let method =
+        |builder: &str, m: &str| cfg(&format!("impl {builder} {{"), &format!("pub fn {m}("));
+    // The members of a user's `memberOf` come with users, as directory objects.
+    assert_eq!(
+        method("UserRequestBuilder", "member_of"),
+        Vec::<String>::new()
+    );
+    assert_eq!(
+        struct_of("DirectoryObjectCollectionRequestBuilder"),
+        ["directory_objects", "groups", "me", "users"]
+    );
+    // Its operations are the directory objects' own; casts go with the target's areas.
+    assert_eq!(
+        method("DirectoryObjectCollectionRequestBuilder", "delta"),
+        ["directory_objects"]
+    );
+    assert_eq!(
+        method("DirectoryObjectCollectionRequestBuilder", "as_group"),
+        ["groups"]
+    );
+    assert_eq!(
+        method("UserCollectionRequestBuilder", "delta"),
+        Vec::<String>::new()
+    );
+    // A user's drive is held by `drives`: users read it, its items come with drives.
+    assert_eq!(
+        struct_of("DriveRequestBuilder"),
+        ["drives", "groups", "me", "users"]
+    );
+    assert_eq!(method("DriveRequestBuilder", "items"), ["drives"]);
+    assert_eq!(struct_of("DriveItemCollectionRequestBuilder"), ["drives"]);
+    // A message's source is any entity: a note (only a cast reaches its builder) goes with
+    // the entity's builder; its replies are a second link, compiled with `full` only.
+    assert_eq!(struct_of("EntityRequestBuilder"), ["me", "users"]);
+    assert_eq!(struct_of("NoteRequestBuilder"), ["me", "users"]);
+    assert_eq!(method("NoteRequestBuilder", "replies"), ["full"]);
+    assert_eq!(struct_of("ReplyCollectionRequestBuilder"), ["full"]);
+    assert_eq!(
+        method("ReplyCollectionRequestBuilder", "by_id"),
+        Vec::<String>::new()
+    );
+}
+
+/// `plan::features::explain` (the example `area_reach`) tells how an area reaches a type:
+/// the chain of steps from the request that named the first type, and the builder path.
+#[test]
+fn explain_gives_the_chain_that_brought_a_type_into_an_area() {
+    use csdl_codegen::plan::{client::ClientPlan, features::explain, Plan};
+    let root = workspace_root();
+    let selected = Generator::new(root.join("tests/fixtures/areas/areas.csdl.xml"))
+        .all(true)
+        .select()
+        .expect("selects");
+    let plan = Plan::new(&selected.model, &selected.selection);
+    let cp = ClientPlan::new(&plan, None);
+    let report = explain(&plan, &cp, "users", &["fileAttachment", "group"]).expect("an area");
+    assert!(report.starts_with("area `users`: "), "{report}");
+    let chain = report
+        .split("type `fileAttachment`:\n")
+        .nth(1)
+        .expect("the type's chain");
+    let lines: Vec<&str> = chain.lines().take(3).collect();
+    assert_eq!(
+        lines,
+        [
+            "  contoso.org.attachment [entity of builder AttachmentCollectionRequestBuilder (/me/mailFolders({id})/messages({id})/attachments)]",
+            "  contoso.org.fileAttachment [derived type]",
+            "  builder path: /users/{id}/mailFolders/{id}/messages/{id}/attachments",
+        ],
+        "{report}"
+    );
+    assert!(report.contains("type `group`: not reached"), "{report}");
+    let unknown = explain(&plan, &cp, "usrs", &[]).expect_err("no such area");
+    assert!(
+        unknown.contains("the areas: devices, directory_objects"),
+        "{unknown}"
+    );
 }
 
 #[test]
@@ -125,7 +279,7 @@ fn without_the_setting_the_crates_have_no_features() {
         .generate()
         .expect("generates");
     assert!(!file(&output.models, "Cargo.toml").contains("[features]"));
-    assert!(!file(&output.models, "src/contoso_org/entity_types.rs").contains("#[cfg("));
+    assert!(!files(&output.models, "src/contoso_org/entity_types").contains("#[cfg("));
 }
 
 /// Runs clippy (`-D warnings`) over both crates with `features` of the client.

@@ -9,18 +9,7 @@ use super::models;
 #[allow(unused_imports)]
 use super::models::edm;
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "groups", feature = "me", feature = "users"))]
 /// Parameters of the action `microsoft.graph.accept` (bound to `microsoft.graph.event`).
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct EventAcceptParameters {
@@ -33,18 +22,7 @@ pub struct EventAcceptParameters {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "groups", feature = "me", feature = "users"))]
 impl serde::Serialize for EventAcceptParameters {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
@@ -58,18 +36,7 @@ impl serde::Serialize for EventAcceptParameters {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "groups", feature = "me", feature = "users"))]
 impl<'de> serde::Deserialize<'de> for EventAcceptParameters {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -78,18 +45,7 @@ impl<'de> serde::Deserialize<'de> for EventAcceptParameters {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "groups", feature = "me", feature = "users"))]
 impl graph_odata_runtime::model::ODataObject for EventAcceptParameters {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -124,18 +80,7 @@ impl graph_odata_runtime::model::ODataObject for EventAcceptParameters {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "groups", feature = "me", feature = "users"))]
 /// Parameters of the action `microsoft.graph.accept` (bound to `microsoft.graph.eventMessageRequest`).
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct EventMessageRequestAcceptParameters {
@@ -148,18 +93,7 @@ pub struct EventMessageRequestAcceptParameters {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "groups", feature = "me", feature = "users"))]
 impl serde::Serialize for EventMessageRequestAcceptParameters {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
@@ -173,18 +107,7 @@ impl serde::Serialize for EventMessageRequestAcceptParameters {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "groups", feature = "me", feature = "users"))]
 impl<'de> serde::Deserialize<'de> for EventMessageRequestAcceptParameters {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -193,18 +116,7 @@ impl<'de> serde::Deserialize<'de> for EventMessageRequestAcceptParameters {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "groups", feature = "me", feature = "users"))]
 impl graph_odata_runtime::model::ODataObject for EventMessageRequestAcceptParameters {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -241,22 +153,12 @@ impl graph_odata_runtime::model::ODataObject for EventMessageRequestAcceptParame
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 /// Parameters of the action `microsoft.graph.accrInt` (bound to `microsoft.graph.workbookFunctions`).
@@ -285,22 +187,12 @@ pub struct AccrIntParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl serde::Serialize for AccrIntParameters {
@@ -324,22 +216,12 @@ impl serde::Serialize for AccrIntParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl<'de> serde::Deserialize<'de> for AccrIntParameters {
@@ -352,22 +234,12 @@ impl<'de> serde::Deserialize<'de> for AccrIntParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl graph_odata_runtime::model::ODataObject for AccrIntParameters {
@@ -449,22 +321,12 @@ impl graph_odata_runtime::model::ODataObject for AccrIntParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 /// Parameters of the action `microsoft.graph.accrIntM` (bound to `microsoft.graph.workbookFunctions`).
@@ -487,22 +349,12 @@ pub struct AccrIntMParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl serde::Serialize for AccrIntMParameters {
@@ -523,22 +375,12 @@ impl serde::Serialize for AccrIntMParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl<'de> serde::Deserialize<'de> for AccrIntMParameters {
@@ -551,22 +393,12 @@ impl<'de> serde::Deserialize<'de> for AccrIntMParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl graph_odata_runtime::model::ODataObject for AccrIntMParameters {
@@ -624,22 +456,12 @@ impl graph_odata_runtime::model::ODataObject for AccrIntMParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 /// Parameters of the action `microsoft.graph.add` (bound to `Collection(microsoft.graph.workbookChart)`).
@@ -658,22 +480,12 @@ pub struct WorkbookChartCollectionAddParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl serde::Serialize for WorkbookChartCollectionAddParameters {
@@ -692,22 +504,12 @@ impl serde::Serialize for WorkbookChartCollectionAddParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl<'de> serde::Deserialize<'de> for WorkbookChartCollectionAddParameters {
@@ -720,22 +522,12 @@ impl<'de> serde::Deserialize<'de> for WorkbookChartCollectionAddParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl graph_odata_runtime::model::ODataObject for WorkbookChartCollectionAddParameters {
@@ -782,22 +574,12 @@ impl graph_odata_runtime::model::ODataObject for WorkbookChartCollectionAddParam
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 /// Parameters of the action `microsoft.graph.add` (bound to `Collection(microsoft.graph.workbookNamedItem)`).
@@ -816,22 +598,12 @@ pub struct WorkbookNamedItemCollectionAddParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl serde::Serialize for WorkbookNamedItemCollectionAddParameters {
@@ -850,22 +622,12 @@ impl serde::Serialize for WorkbookNamedItemCollectionAddParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl<'de> serde::Deserialize<'de> for WorkbookNamedItemCollectionAddParameters {
@@ -878,22 +640,12 @@ impl<'de> serde::Deserialize<'de> for WorkbookNamedItemCollectionAddParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl graph_odata_runtime::model::ODataObject
@@ -936,22 +688,12 @@ for WorkbookNamedItemCollectionAddParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 /// Parameters of the action `microsoft.graph.add` (bound to `Collection(microsoft.graph.workbookTable)`).
@@ -968,22 +710,12 @@ pub struct WorkbookTableCollectionAddParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl serde::Serialize for WorkbookTableCollectionAddParameters {
@@ -1001,22 +733,12 @@ impl serde::Serialize for WorkbookTableCollectionAddParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl<'de> serde::Deserialize<'de> for WorkbookTableCollectionAddParameters {
@@ -1029,22 +751,12 @@ impl<'de> serde::Deserialize<'de> for WorkbookTableCollectionAddParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl graph_odata_runtime::model::ODataObject for WorkbookTableCollectionAddParameters {
@@ -1083,22 +795,12 @@ impl graph_odata_runtime::model::ODataObject for WorkbookTableCollectionAddParam
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 /// Parameters of the action `microsoft.graph.add` (bound to `Collection(microsoft.graph.workbookTableColumn)`).
@@ -1117,22 +819,12 @@ pub struct WorkbookTableColumnCollectionAddParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl serde::Serialize for WorkbookTableColumnCollectionAddParameters {
@@ -1151,22 +843,12 @@ impl serde::Serialize for WorkbookTableColumnCollectionAddParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl<'de> serde::Deserialize<'de> for WorkbookTableColumnCollectionAddParameters {
@@ -1179,22 +861,12 @@ impl<'de> serde::Deserialize<'de> for WorkbookTableColumnCollectionAddParameters
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl graph_odata_runtime::model::ODataObject
@@ -1237,22 +909,12 @@ for WorkbookTableColumnCollectionAddParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 /// Parameters of the action `microsoft.graph.add` (bound to `Collection(microsoft.graph.workbookTableRow)`).
@@ -1269,22 +931,12 @@ pub struct WorkbookTableRowCollectionAddParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl serde::Serialize for WorkbookTableRowCollectionAddParameters {
@@ -1302,22 +954,12 @@ impl serde::Serialize for WorkbookTableRowCollectionAddParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl<'de> serde::Deserialize<'de> for WorkbookTableRowCollectionAddParameters {
@@ -1330,22 +972,12 @@ impl<'de> serde::Deserialize<'de> for WorkbookTableRowCollectionAddParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl graph_odata_runtime::model::ODataObject
@@ -1385,22 +1017,12 @@ for WorkbookTableRowCollectionAddParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 /// Parameters of the action `microsoft.graph.addFormulaLocal` (bound to `Collection(microsoft.graph.workbookNamedItem)`).
@@ -1419,22 +1041,12 @@ pub struct AddFormulaLocalParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl serde::Serialize for AddFormulaLocalParameters {
@@ -1453,22 +1065,12 @@ impl serde::Serialize for AddFormulaLocalParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl<'de> serde::Deserialize<'de> for AddFormulaLocalParameters {
@@ -1481,22 +1083,12 @@ impl<'de> serde::Deserialize<'de> for AddFormulaLocalParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl graph_odata_runtime::model::ODataObject for AddFormulaLocalParameters {
@@ -1536,19 +1128,7 @@ impl graph_odata_runtime::model::ODataObject for AddFormulaLocalParameters {
     }
 }
 
-#[cfg(
-    any(
-        feature = "applications",
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "applications", feature = "directory_objects"))]
 /// Parameters of the action `microsoft.graph.addKey` (bound to `microsoft.graph.application`).
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct AddKeyParameters {
@@ -1563,19 +1143,7 @@ pub struct AddKeyParameters {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(
-    any(
-        feature = "applications",
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "applications", feature = "directory_objects"))]
 impl serde::Serialize for AddKeyParameters {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
@@ -1590,19 +1158,7 @@ impl serde::Serialize for AddKeyParameters {
     }
 }
 
-#[cfg(
-    any(
-        feature = "applications",
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "applications", feature = "directory_objects"))]
 impl<'de> serde::Deserialize<'de> for AddKeyParameters {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1611,19 +1167,7 @@ impl<'de> serde::Deserialize<'de> for AddKeyParameters {
     }
 }
 
-#[cfg(
-    any(
-        feature = "applications",
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "applications", feature = "directory_objects"))]
 impl graph_odata_runtime::model::ODataObject for AddKeyParameters {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -1666,19 +1210,7 @@ impl graph_odata_runtime::model::ODataObject for AddKeyParameters {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "service_principals",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "directory_objects", feature = "service_principals"))]
 /// Parameters of the action `microsoft.graph.addTokenSigningCertificate` (bound to `microsoft.graph.servicePrincipal`).
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct AddTokenSigningCertificateParameters {
@@ -1691,19 +1223,7 @@ pub struct AddTokenSigningCertificateParameters {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "service_principals",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "directory_objects", feature = "service_principals"))]
 impl serde::Serialize for AddTokenSigningCertificateParameters {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
@@ -1717,19 +1237,7 @@ impl serde::Serialize for AddTokenSigningCertificateParameters {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "service_principals",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "directory_objects", feature = "service_principals"))]
 impl<'de> serde::Deserialize<'de> for AddTokenSigningCertificateParameters {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1738,19 +1246,7 @@ impl<'de> serde::Deserialize<'de> for AddTokenSigningCertificateParameters {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "service_principals",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "directory_objects", feature = "service_principals"))]
 impl graph_odata_runtime::model::ODataObject for AddTokenSigningCertificateParameters {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -1787,22 +1283,12 @@ impl graph_odata_runtime::model::ODataObject for AddTokenSigningCertificateParam
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 /// Parameters of the action `microsoft.graph.amorDegrc` (bound to `microsoft.graph.workbookFunctions`).
@@ -1829,22 +1315,12 @@ pub struct AmorDegrcParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl serde::Serialize for AmorDegrcParameters {
@@ -1867,22 +1343,12 @@ impl serde::Serialize for AmorDegrcParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl<'de> serde::Deserialize<'de> for AmorDegrcParameters {
@@ -1895,22 +1361,12 @@ impl<'de> serde::Deserialize<'de> for AmorDegrcParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl graph_odata_runtime::model::ODataObject for AmorDegrcParameters {
@@ -1989,22 +1445,12 @@ impl graph_odata_runtime::model::ODataObject for AmorDegrcParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 /// Parameters of the action `microsoft.graph.amorLinc` (bound to `microsoft.graph.workbookFunctions`).
@@ -2031,22 +1477,12 @@ pub struct AmorLincParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl serde::Serialize for AmorLincParameters {
@@ -2069,22 +1505,12 @@ impl serde::Serialize for AmorLincParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl<'de> serde::Deserialize<'de> for AmorLincParameters {
@@ -2097,22 +1523,12 @@ impl<'de> serde::Deserialize<'de> for AmorLincParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl graph_odata_runtime::model::ODataObject for AmorLincParameters {
@@ -2191,22 +1607,12 @@ impl graph_odata_runtime::model::ODataObject for AmorLincParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 /// Parameters of the action `microsoft.graph.apply` (bound to `microsoft.graph.workbookTableSort`).
@@ -2225,22 +1631,12 @@ pub struct ApplyParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl serde::Serialize for ApplyParameters {
@@ -2259,22 +1655,12 @@ impl serde::Serialize for ApplyParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl<'de> serde::Deserialize<'de> for ApplyParameters {
@@ -2287,22 +1673,12 @@ impl<'de> serde::Deserialize<'de> for ApplyParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl graph_odata_runtime::model::ODataObject for ApplyParameters {
@@ -2349,22 +1725,12 @@ impl graph_odata_runtime::model::ODataObject for ApplyParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 /// Parameters of the action `microsoft.graph.applyCustomFilter` (bound to `microsoft.graph.workbookFilter`).
@@ -2383,22 +1749,12 @@ pub struct ApplyCustomFilterParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl serde::Serialize for ApplyCustomFilterParameters {
@@ -2417,22 +1773,12 @@ impl serde::Serialize for ApplyCustomFilterParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl<'de> serde::Deserialize<'de> for ApplyCustomFilterParameters {
@@ -2445,22 +1791,12 @@ impl<'de> serde::Deserialize<'de> for ApplyCustomFilterParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl graph_odata_runtime::model::ODataObject for ApplyCustomFilterParameters {
@@ -2500,18 +1836,7 @@ impl graph_odata_runtime::model::ODataObject for ApplyCustomFilterParameters {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(feature = "groups")]
 /// Parameters of the action `microsoft.graph.assignLicense` (bound to `microsoft.graph.group`).
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GroupAssignLicenseParameters {
@@ -2524,18 +1849,7 @@ pub struct GroupAssignLicenseParameters {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(feature = "groups")]
 impl serde::Serialize for GroupAssignLicenseParameters {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
@@ -2549,18 +1863,7 @@ impl serde::Serialize for GroupAssignLicenseParameters {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(feature = "groups")]
 impl<'de> serde::Deserialize<'de> for GroupAssignLicenseParameters {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2569,18 +1872,7 @@ impl<'de> serde::Deserialize<'de> for GroupAssignLicenseParameters {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(feature = "groups")]
 impl graph_odata_runtime::model::ODataObject for GroupAssignLicenseParameters {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -2615,18 +1907,7 @@ impl graph_odata_runtime::model::ODataObject for GroupAssignLicenseParameters {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "directory_objects", feature = "me", feature = "users"))]
 /// Parameters of the action `microsoft.graph.assignLicense` (bound to `microsoft.graph.user`).
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct UserAssignLicenseParameters {
@@ -2639,18 +1920,7 @@ pub struct UserAssignLicenseParameters {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "directory_objects", feature = "me", feature = "users"))]
 impl serde::Serialize for UserAssignLicenseParameters {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
@@ -2664,18 +1934,7 @@ impl serde::Serialize for UserAssignLicenseParameters {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "directory_objects", feature = "me", feature = "users"))]
 impl<'de> serde::Deserialize<'de> for UserAssignLicenseParameters {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2684,18 +1943,7 @@ impl<'de> serde::Deserialize<'de> for UserAssignLicenseParameters {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "directory_objects", feature = "me", feature = "users"))]
 impl graph_odata_runtime::model::ODataObject for UserAssignLicenseParameters {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -2732,22 +1980,12 @@ impl graph_odata_runtime::model::ODataObject for UserAssignLicenseParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 /// Parameters of the action `microsoft.graph.assignSensitivityLabel` (bound to `microsoft.graph.driveItem`).
@@ -2768,22 +2006,12 @@ pub struct DriveItemAssignSensitivityLabelParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl serde::Serialize for DriveItemAssignSensitivityLabelParameters {
@@ -2802,22 +2030,12 @@ impl serde::Serialize for DriveItemAssignSensitivityLabelParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl<'de> serde::Deserialize<'de> for DriveItemAssignSensitivityLabelParameters {
@@ -2830,22 +2048,12 @@ impl<'de> serde::Deserialize<'de> for DriveItemAssignSensitivityLabelParameters 
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl graph_odata_runtime::model::ODataObject
@@ -2965,23 +2173,7 @@ for PlannerRosterAssignSensitivityLabelParameters {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "drive",
-        feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "shares",
-        feature = "sites",
-        feature = "storage",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "drive", feature = "drives", feature = "shares", feature = "sites"))]
 /// Parameters of the action `microsoft.graph.associateWithHubSites` (bound to `microsoft.graph.contentType`).
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct AssociateWithHubSitesParameters {
@@ -2994,23 +2186,7 @@ pub struct AssociateWithHubSitesParameters {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "drive",
-        feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "shares",
-        feature = "sites",
-        feature = "storage",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "drive", feature = "drives", feature = "shares", feature = "sites"))]
 impl serde::Serialize for AssociateWithHubSitesParameters {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
@@ -3024,23 +2200,7 @@ impl serde::Serialize for AssociateWithHubSitesParameters {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "drive",
-        feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "shares",
-        feature = "sites",
-        feature = "storage",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "drive", feature = "drives", feature = "shares", feature = "sites"))]
 impl<'de> serde::Deserialize<'de> for AssociateWithHubSitesParameters {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -3049,23 +2209,7 @@ impl<'de> serde::Deserialize<'de> for AssociateWithHubSitesParameters {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "drive",
-        feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "shares",
-        feature = "sites",
-        feature = "storage",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "drive", feature = "drives", feature = "shares", feature = "sites"))]
 impl graph_odata_runtime::model::ODataObject for AssociateWithHubSitesParameters {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -3102,22 +2246,12 @@ impl graph_odata_runtime::model::ODataObject for AssociateWithHubSitesParameters
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 /// Parameters of the action `microsoft.graph.atan2` (bound to `microsoft.graph.workbookFunctions`).
@@ -3134,22 +2268,12 @@ pub struct Atan2Parameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl serde::Serialize for Atan2Parameters {
@@ -3167,22 +2291,12 @@ impl serde::Serialize for Atan2Parameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl<'de> serde::Deserialize<'de> for Atan2Parameters {
@@ -3195,22 +2309,12 @@ impl<'de> serde::Deserialize<'de> for Atan2Parameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl graph_odata_runtime::model::ODataObject for Atan2Parameters {
@@ -3249,22 +2353,12 @@ impl graph_odata_runtime::model::ODataObject for Atan2Parameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 /// Parameters of the action `microsoft.graph.averageIf` (bound to `microsoft.graph.workbookFunctions`).
@@ -3283,22 +2377,12 @@ pub struct AverageIfParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl serde::Serialize for AverageIfParameters {
@@ -3317,22 +2401,12 @@ impl serde::Serialize for AverageIfParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl<'de> serde::Deserialize<'de> for AverageIfParameters {
@@ -3345,22 +2419,12 @@ impl<'de> serde::Deserialize<'de> for AverageIfParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl graph_odata_runtime::model::ODataObject for AverageIfParameters {
@@ -3407,22 +2471,12 @@ impl graph_odata_runtime::model::ODataObject for AverageIfParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 /// Parameters of the action `microsoft.graph.averageIfs` (bound to `microsoft.graph.workbookFunctions`).
@@ -3439,22 +2493,12 @@ pub struct AverageIfsParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl serde::Serialize for AverageIfsParameters {
@@ -3472,22 +2516,12 @@ impl serde::Serialize for AverageIfsParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl<'de> serde::Deserialize<'de> for AverageIfsParameters {
@@ -3500,22 +2534,12 @@ impl<'de> serde::Deserialize<'de> for AverageIfsParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl graph_odata_runtime::model::ODataObject for AverageIfsParameters {
@@ -3554,22 +2578,12 @@ impl graph_odata_runtime::model::ODataObject for AverageIfsParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 /// Parameters of the action `microsoft.graph.base` (bound to `microsoft.graph.workbookFunctions`).
@@ -3588,22 +2602,12 @@ pub struct BaseParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl serde::Serialize for BaseParameters {
@@ -3622,22 +2626,12 @@ impl serde::Serialize for BaseParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl<'de> serde::Deserialize<'de> for BaseParameters {
@@ -3650,22 +2644,12 @@ impl<'de> serde::Deserialize<'de> for BaseParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl graph_odata_runtime::model::ODataObject for BaseParameters {
@@ -3710,18 +2694,7 @@ impl graph_odata_runtime::model::ODataObject for BaseParameters {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "identity_governance", feature = "me", feature = "users"))]
 /// Parameters of the action `microsoft.graph.batchRecordDecisions` (bound to `microsoft.graph.accessReviewInstance`).
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct BatchRecordDecisionsParameters {
@@ -3738,18 +2711,7 @@ pub struct BatchRecordDecisionsParameters {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "identity_governance", feature = "me", feature = "users"))]
 impl serde::Serialize for BatchRecordDecisionsParameters {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
@@ -3765,18 +2727,7 @@ impl serde::Serialize for BatchRecordDecisionsParameters {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "identity_governance", feature = "me", feature = "users"))]
 impl<'de> serde::Deserialize<'de> for BatchRecordDecisionsParameters {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -3785,18 +2736,7 @@ impl<'de> serde::Deserialize<'de> for BatchRecordDecisionsParameters {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "identity_governance", feature = "me", feature = "users"))]
 impl graph_odata_runtime::model::ODataObject for BatchRecordDecisionsParameters {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -3849,22 +2789,12 @@ impl graph_odata_runtime::model::ODataObject for BatchRecordDecisionsParameters 
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 /// Parameters of the action `microsoft.graph.besselI` (bound to `microsoft.graph.workbookFunctions`).
@@ -3881,22 +2811,12 @@ pub struct BesselIParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl serde::Serialize for BesselIParameters {
@@ -3914,22 +2834,12 @@ impl serde::Serialize for BesselIParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl<'de> serde::Deserialize<'de> for BesselIParameters {
@@ -3942,22 +2852,12 @@ impl<'de> serde::Deserialize<'de> for BesselIParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl graph_odata_runtime::model::ODataObject for BesselIParameters {
@@ -3986,22 +2886,12 @@ impl graph_odata_runtime::model::ODataObject for BesselIParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 /// Parameters of the action `microsoft.graph.besselJ` (bound to `microsoft.graph.workbookFunctions`).
@@ -4018,22 +2908,12 @@ pub struct BesselJParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl serde::Serialize for BesselJParameters {
@@ -4051,22 +2931,12 @@ impl serde::Serialize for BesselJParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl<'de> serde::Deserialize<'de> for BesselJParameters {
@@ -4079,22 +2949,12 @@ impl<'de> serde::Deserialize<'de> for BesselJParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl graph_odata_runtime::model::ODataObject for BesselJParameters {
@@ -4123,22 +2983,12 @@ impl graph_odata_runtime::model::ODataObject for BesselJParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 /// Parameters of the action `microsoft.graph.besselK` (bound to `microsoft.graph.workbookFunctions`).
@@ -4155,22 +3005,12 @@ pub struct BesselKParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl serde::Serialize for BesselKParameters {
@@ -4188,22 +3028,12 @@ impl serde::Serialize for BesselKParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl<'de> serde::Deserialize<'de> for BesselKParameters {
@@ -4216,22 +3046,12 @@ impl<'de> serde::Deserialize<'de> for BesselKParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl graph_odata_runtime::model::ODataObject for BesselKParameters {
@@ -4260,22 +3080,12 @@ impl graph_odata_runtime::model::ODataObject for BesselKParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 /// Parameters of the action `microsoft.graph.besselY` (bound to `microsoft.graph.workbookFunctions`).
@@ -4292,22 +3102,12 @@ pub struct BesselYParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl serde::Serialize for BesselYParameters {
@@ -4325,22 +3125,12 @@ impl serde::Serialize for BesselYParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl<'de> serde::Deserialize<'de> for BesselYParameters {
@@ -4353,22 +3143,12 @@ impl<'de> serde::Deserialize<'de> for BesselYParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl graph_odata_runtime::model::ODataObject for BesselYParameters {
@@ -4397,22 +3177,12 @@ impl graph_odata_runtime::model::ODataObject for BesselYParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 /// Parameters of the action `microsoft.graph.beta_Dist` (bound to `microsoft.graph.workbookFunctions`).
@@ -4437,22 +3207,12 @@ pub struct BetaDistParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl serde::Serialize for BetaDistParameters {
@@ -4474,22 +3234,12 @@ impl serde::Serialize for BetaDistParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl<'de> serde::Deserialize<'de> for BetaDistParameters {
@@ -4502,22 +3252,12 @@ impl<'de> serde::Deserialize<'de> for BetaDistParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl graph_odata_runtime::model::ODataObject for BetaDistParameters {
@@ -4573,22 +3313,12 @@ impl graph_odata_runtime::model::ODataObject for BetaDistParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 /// Parameters of the action `microsoft.graph.beta_Inv` (bound to `microsoft.graph.workbookFunctions`).
@@ -4611,22 +3341,12 @@ pub struct BetaInvParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl serde::Serialize for BetaInvParameters {
@@ -4647,22 +3367,12 @@ impl serde::Serialize for BetaInvParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl<'de> serde::Deserialize<'de> for BetaInvParameters {
@@ -4675,22 +3385,12 @@ impl<'de> serde::Deserialize<'de> for BetaInvParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl graph_odata_runtime::model::ODataObject for BetaInvParameters {
@@ -4743,22 +3443,12 @@ impl graph_odata_runtime::model::ODataObject for BetaInvParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 /// Parameters of the action `microsoft.graph.bin2Hex` (bound to `microsoft.graph.workbookFunctions`).
@@ -4775,22 +3465,12 @@ pub struct Bin2HexParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl serde::Serialize for Bin2HexParameters {
@@ -4808,22 +3488,12 @@ impl serde::Serialize for Bin2HexParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl<'de> serde::Deserialize<'de> for Bin2HexParameters {
@@ -4836,22 +3506,12 @@ impl<'de> serde::Deserialize<'de> for Bin2HexParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl graph_odata_runtime::model::ODataObject for Bin2HexParameters {
@@ -4890,22 +3550,12 @@ impl graph_odata_runtime::model::ODataObject for Bin2HexParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 /// Parameters of the action `microsoft.graph.bin2Oct` (bound to `microsoft.graph.workbookFunctions`).
@@ -4922,22 +3572,12 @@ pub struct Bin2OctParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl serde::Serialize for Bin2OctParameters {
@@ -4955,22 +3595,12 @@ impl serde::Serialize for Bin2OctParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl<'de> serde::Deserialize<'de> for Bin2OctParameters {
@@ -4983,22 +3613,12 @@ impl<'de> serde::Deserialize<'de> for Bin2OctParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl graph_odata_runtime::model::ODataObject for Bin2OctParameters {
@@ -5037,22 +3657,12 @@ impl graph_odata_runtime::model::ODataObject for Bin2OctParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 /// Parameters of the action `microsoft.graph.binom_Dist` (bound to `microsoft.graph.workbookFunctions`).
@@ -5073,22 +3683,12 @@ pub struct BinomDistParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl serde::Serialize for BinomDistParameters {
@@ -5108,22 +3708,12 @@ impl serde::Serialize for BinomDistParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl<'de> serde::Deserialize<'de> for BinomDistParameters {
@@ -5136,22 +3726,12 @@ impl<'de> serde::Deserialize<'de> for BinomDistParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl graph_odata_runtime::model::ODataObject for BinomDistParameters {
@@ -5206,22 +3786,12 @@ impl graph_odata_runtime::model::ODataObject for BinomDistParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 /// Parameters of the action `microsoft.graph.binom_Dist_Range` (bound to `microsoft.graph.workbookFunctions`).
@@ -5242,22 +3812,12 @@ pub struct BinomDistRangeParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl serde::Serialize for BinomDistRangeParameters {
@@ -5277,22 +3837,12 @@ impl serde::Serialize for BinomDistRangeParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl<'de> serde::Deserialize<'de> for BinomDistRangeParameters {
@@ -5305,22 +3855,12 @@ impl<'de> serde::Deserialize<'de> for BinomDistRangeParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl graph_odata_runtime::model::ODataObject for BinomDistRangeParameters {
@@ -5375,22 +3915,12 @@ impl graph_odata_runtime::model::ODataObject for BinomDistRangeParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 /// Parameters of the action `microsoft.graph.binom_Inv` (bound to `microsoft.graph.workbookFunctions`).
@@ -5409,22 +3939,12 @@ pub struct BinomInvParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl serde::Serialize for BinomInvParameters {
@@ -5443,22 +3963,12 @@ impl serde::Serialize for BinomInvParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl<'de> serde::Deserialize<'de> for BinomInvParameters {
@@ -5471,22 +3981,12 @@ impl<'de> serde::Deserialize<'de> for BinomInvParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl graph_odata_runtime::model::ODataObject for BinomInvParameters {
@@ -5533,22 +4033,12 @@ impl graph_odata_runtime::model::ODataObject for BinomInvParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 /// Parameters of the action `microsoft.graph.bitand` (bound to `microsoft.graph.workbookFunctions`).
@@ -5565,22 +4055,12 @@ pub struct BitandParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl serde::Serialize for BitandParameters {
@@ -5598,22 +4078,12 @@ impl serde::Serialize for BitandParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl<'de> serde::Deserialize<'de> for BitandParameters {
@@ -5626,22 +4096,12 @@ impl<'de> serde::Deserialize<'de> for BitandParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl graph_odata_runtime::model::ODataObject for BitandParameters {
@@ -5680,22 +4140,12 @@ impl graph_odata_runtime::model::ODataObject for BitandParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 /// Parameters of the action `microsoft.graph.bitlshift` (bound to `microsoft.graph.workbookFunctions`).
@@ -5712,22 +4162,12 @@ pub struct BitlshiftParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl serde::Serialize for BitlshiftParameters {
@@ -5745,22 +4185,12 @@ impl serde::Serialize for BitlshiftParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl<'de> serde::Deserialize<'de> for BitlshiftParameters {
@@ -5773,22 +4203,12 @@ impl<'de> serde::Deserialize<'de> for BitlshiftParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl graph_odata_runtime::model::ODataObject for BitlshiftParameters {
@@ -5827,22 +4247,12 @@ impl graph_odata_runtime::model::ODataObject for BitlshiftParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 /// Parameters of the action `microsoft.graph.bitor` (bound to `microsoft.graph.workbookFunctions`).
@@ -5859,22 +4269,12 @@ pub struct BitorParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl serde::Serialize for BitorParameters {
@@ -5892,22 +4292,12 @@ impl serde::Serialize for BitorParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl<'de> serde::Deserialize<'de> for BitorParameters {
@@ -5920,22 +4310,12 @@ impl<'de> serde::Deserialize<'de> for BitorParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl graph_odata_runtime::model::ODataObject for BitorParameters {
@@ -5974,22 +4354,12 @@ impl graph_odata_runtime::model::ODataObject for BitorParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 /// Parameters of the action `microsoft.graph.bitrshift` (bound to `microsoft.graph.workbookFunctions`).
@@ -6006,22 +4376,12 @@ pub struct BitrshiftParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl serde::Serialize for BitrshiftParameters {
@@ -6039,22 +4399,12 @@ impl serde::Serialize for BitrshiftParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl<'de> serde::Deserialize<'de> for BitrshiftParameters {
@@ -6067,22 +4417,12 @@ impl<'de> serde::Deserialize<'de> for BitrshiftParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl graph_odata_runtime::model::ODataObject for BitrshiftParameters {
@@ -6121,22 +4461,12 @@ impl graph_odata_runtime::model::ODataObject for BitrshiftParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 /// Parameters of the action `microsoft.graph.bitxor` (bound to `microsoft.graph.workbookFunctions`).
@@ -6153,22 +4483,12 @@ pub struct BitxorParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl serde::Serialize for BitxorParameters {
@@ -6186,22 +4506,12 @@ impl serde::Serialize for BitxorParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl<'de> serde::Deserialize<'de> for BitxorParameters {
@@ -6214,22 +4524,12 @@ impl<'de> serde::Deserialize<'de> for BitxorParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl graph_odata_runtime::model::ODataObject for BitxorParameters {
@@ -6268,22 +4568,12 @@ impl graph_odata_runtime::model::ODataObject for BitxorParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 /// Parameters of the action `microsoft.graph.ceiling_Math` (bound to `microsoft.graph.workbookFunctions`).
@@ -6302,22 +4592,12 @@ pub struct CeilingMathParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl serde::Serialize for CeilingMathParameters {
@@ -6336,22 +4616,12 @@ impl serde::Serialize for CeilingMathParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl<'de> serde::Deserialize<'de> for CeilingMathParameters {
@@ -6364,22 +4634,12 @@ impl<'de> serde::Deserialize<'de> for CeilingMathParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl graph_odata_runtime::model::ODataObject for CeilingMathParameters {
@@ -6426,22 +4686,12 @@ impl graph_odata_runtime::model::ODataObject for CeilingMathParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 /// Parameters of the action `microsoft.graph.ceiling_Precise` (bound to `microsoft.graph.workbookFunctions`).
@@ -6458,22 +4708,12 @@ pub struct CeilingPreciseParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl serde::Serialize for CeilingPreciseParameters {
@@ -6491,22 +4731,12 @@ impl serde::Serialize for CeilingPreciseParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl<'de> serde::Deserialize<'de> for CeilingPreciseParameters {
@@ -6519,22 +4749,12 @@ impl<'de> serde::Deserialize<'de> for CeilingPreciseParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl graph_odata_runtime::model::ODataObject for CeilingPreciseParameters {
@@ -6571,18 +4791,7 @@ impl graph_odata_runtime::model::ODataObject for CeilingPreciseParameters {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "directory_objects", feature = "me", feature = "users"))]
 /// Parameters of the action `microsoft.graph.changePassword` (bound to `microsoft.graph.user`).
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ChangePasswordParameters {
@@ -6595,18 +4804,7 @@ pub struct ChangePasswordParameters {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "directory_objects", feature = "me", feature = "users"))]
 impl serde::Serialize for ChangePasswordParameters {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
@@ -6620,18 +4818,7 @@ impl serde::Serialize for ChangePasswordParameters {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "directory_objects", feature = "me", feature = "users"))]
 impl<'de> serde::Deserialize<'de> for ChangePasswordParameters {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -6640,18 +4827,7 @@ impl<'de> serde::Deserialize<'de> for ChangePasswordParameters {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "directory_objects", feature = "me", feature = "users"))]
 impl graph_odata_runtime::model::ODataObject for ChangePasswordParameters {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -6688,22 +4864,12 @@ impl graph_odata_runtime::model::ODataObject for ChangePasswordParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 /// Parameters of the action `microsoft.graph.checkin` (bound to `microsoft.graph.driveItem`).
@@ -6720,22 +4886,12 @@ pub struct CheckinParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl serde::Serialize for CheckinParameters {
@@ -6753,22 +4909,12 @@ impl serde::Serialize for CheckinParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl<'de> serde::Deserialize<'de> for CheckinParameters {
@@ -6781,22 +4927,12 @@ impl<'de> serde::Deserialize<'de> for CheckinParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl graph_odata_runtime::model::ODataObject for CheckinParameters {
@@ -6835,22 +4971,12 @@ impl graph_odata_runtime::model::ODataObject for CheckinParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 /// Parameters of the action `microsoft.graph.chiSq_Dist` (bound to `microsoft.graph.workbookFunctions`).
@@ -6869,22 +4995,12 @@ pub struct ChiSqDistParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl serde::Serialize for ChiSqDistParameters {
@@ -6903,22 +5019,12 @@ impl serde::Serialize for ChiSqDistParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl<'de> serde::Deserialize<'de> for ChiSqDistParameters {
@@ -6931,22 +5037,12 @@ impl<'de> serde::Deserialize<'de> for ChiSqDistParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl graph_odata_runtime::model::ODataObject for ChiSqDistParameters {
@@ -6988,22 +5084,12 @@ impl graph_odata_runtime::model::ODataObject for ChiSqDistParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 /// Parameters of the action `microsoft.graph.chiSq_Dist_RT` (bound to `microsoft.graph.workbookFunctions`).
@@ -7020,22 +5106,12 @@ pub struct ChiSqDistRtParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl serde::Serialize for ChiSqDistRtParameters {
@@ -7053,22 +5129,12 @@ impl serde::Serialize for ChiSqDistRtParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl<'de> serde::Deserialize<'de> for ChiSqDistRtParameters {
@@ -7081,22 +5147,12 @@ impl<'de> serde::Deserialize<'de> for ChiSqDistRtParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl graph_odata_runtime::model::ODataObject for ChiSqDistRtParameters {
@@ -7130,22 +5186,12 @@ impl graph_odata_runtime::model::ODataObject for ChiSqDistRtParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 /// Parameters of the action `microsoft.graph.chiSq_Inv` (bound to `microsoft.graph.workbookFunctions`).
@@ -7162,22 +5208,12 @@ pub struct ChiSqInvParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl serde::Serialize for ChiSqInvParameters {
@@ -7195,22 +5231,12 @@ impl serde::Serialize for ChiSqInvParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl<'de> serde::Deserialize<'de> for ChiSqInvParameters {
@@ -7223,22 +5249,12 @@ impl<'de> serde::Deserialize<'de> for ChiSqInvParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl graph_odata_runtime::model::ODataObject for ChiSqInvParameters {
@@ -7277,22 +5293,12 @@ impl graph_odata_runtime::model::ODataObject for ChiSqInvParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 /// Parameters of the action `microsoft.graph.chiSq_Inv_RT` (bound to `microsoft.graph.workbookFunctions`).
@@ -7309,22 +5315,12 @@ pub struct ChiSqInvRtParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl serde::Serialize for ChiSqInvRtParameters {
@@ -7342,22 +5338,12 @@ impl serde::Serialize for ChiSqInvRtParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl<'de> serde::Deserialize<'de> for ChiSqInvRtParameters {
@@ -7370,22 +5356,12 @@ impl<'de> serde::Deserialize<'de> for ChiSqInvRtParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl graph_odata_runtime::model::ODataObject for ChiSqInvRtParameters {
@@ -7424,22 +5400,12 @@ impl graph_odata_runtime::model::ODataObject for ChiSqInvRtParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 /// Parameters of the action `microsoft.graph.choose` (bound to `microsoft.graph.workbookFunctions`).
@@ -7456,22 +5422,12 @@ pub struct ChooseParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl serde::Serialize for ChooseParameters {
@@ -7489,22 +5445,12 @@ impl serde::Serialize for ChooseParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl<'de> serde::Deserialize<'de> for ChooseParameters {
@@ -7517,22 +5463,12 @@ impl<'de> serde::Deserialize<'de> for ChooseParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl graph_odata_runtime::model::ODataObject for ChooseParameters {
@@ -7725,21 +5661,7 @@ impl graph_odata_runtime::model::ODataObject for ClassifyFileParameters {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "team_template_definition",
-        feature = "teams",
-        feature = "teamwork",
-        feature = "users"
-    )
-)]
+#[cfg(feature = "teams")]
 /// Parameters of the action `microsoft.graph.clone` (bound to `microsoft.graph.team`).
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct CloneTypeParameters {
@@ -7760,21 +5682,7 @@ pub struct CloneTypeParameters {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "team_template_definition",
-        feature = "teams",
-        feature = "teamwork",
-        feature = "users"
-    )
-)]
+#[cfg(feature = "teams")]
 impl serde::Serialize for CloneTypeParameters {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
@@ -7792,21 +5700,7 @@ impl serde::Serialize for CloneTypeParameters {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "team_template_definition",
-        feature = "teams",
-        feature = "teamwork",
-        feature = "users"
-    )
-)]
+#[cfg(feature = "teams")]
 impl<'de> serde::Deserialize<'de> for CloneTypeParameters {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -7815,21 +5709,7 @@ impl<'de> serde::Deserialize<'de> for CloneTypeParameters {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "team_template_definition",
-        feature = "teams",
-        feature = "teamwork",
-        feature = "users"
-    )
-)]
+#[cfg(feature = "teams")]
 impl graph_odata_runtime::model::ODataObject for CloneTypeParameters {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -7898,22 +5778,12 @@ impl graph_odata_runtime::model::ODataObject for CloneTypeParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 /// Parameters of the action `microsoft.graph.combin` (bound to `microsoft.graph.workbookFunctions`).
@@ -7930,22 +5800,12 @@ pub struct CombinParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl serde::Serialize for CombinParameters {
@@ -7963,22 +5823,12 @@ impl serde::Serialize for CombinParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl<'de> serde::Deserialize<'de> for CombinParameters {
@@ -7991,22 +5841,12 @@ impl<'de> serde::Deserialize<'de> for CombinParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl graph_odata_runtime::model::ODataObject for CombinParameters {
@@ -8045,22 +5885,12 @@ impl graph_odata_runtime::model::ODataObject for CombinParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 /// Parameters of the action `microsoft.graph.combina` (bound to `microsoft.graph.workbookFunctions`).
@@ -8077,22 +5907,12 @@ pub struct CombinaParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl serde::Serialize for CombinaParameters {
@@ -8110,22 +5930,12 @@ impl serde::Serialize for CombinaParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl<'de> serde::Deserialize<'de> for CombinaParameters {
@@ -8138,22 +5948,12 @@ impl<'de> serde::Deserialize<'de> for CombinaParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl graph_odata_runtime::model::ODataObject for CombinaParameters {
@@ -8192,22 +5992,12 @@ impl graph_odata_runtime::model::ODataObject for CombinaParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 /// Parameters of the action `microsoft.graph.complex` (bound to `microsoft.graph.workbookFunctions`).
@@ -8226,22 +6016,12 @@ pub struct ComplexParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl serde::Serialize for ComplexParameters {
@@ -8260,22 +6040,12 @@ impl serde::Serialize for ComplexParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl<'de> serde::Deserialize<'de> for ComplexParameters {
@@ -8288,22 +6058,12 @@ impl<'de> serde::Deserialize<'de> for ComplexParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl graph_odata_runtime::model::ODataObject for ComplexParameters {
@@ -8351,14 +6111,8 @@ impl graph_odata_runtime::model::ODataObject for ComplexParameters {
 #[cfg(
     any(
         feature = "data_classification",
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
         feature = "information_protection",
         feature = "me",
-        feature = "policies",
         feature = "users"
     )
 )]
@@ -8381,14 +6135,8 @@ pub struct ComputeRightsAndInheritanceParameters {
 #[cfg(
     any(
         feature = "data_classification",
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
         feature = "information_protection",
         feature = "me",
-        feature = "policies",
         feature = "users"
     )
 )]
@@ -8410,14 +6158,8 @@ impl serde::Serialize for ComputeRightsAndInheritanceParameters {
 #[cfg(
     any(
         feature = "data_classification",
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
         feature = "information_protection",
         feature = "me",
-        feature = "policies",
         feature = "users"
     )
 )]
@@ -8432,14 +6174,8 @@ impl<'de> serde::Deserialize<'de> for ComputeRightsAndInheritanceParameters {
 #[cfg(
     any(
         feature = "data_classification",
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
         feature = "information_protection",
         feature = "me",
-        feature = "policies",
         feature = "users"
     )
 )]
@@ -8495,22 +6231,12 @@ impl graph_odata_runtime::model::ODataObject for ComputeRightsAndInheritancePara
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 /// Parameters of the action `microsoft.graph.confidence_Norm` (bound to `microsoft.graph.workbookFunctions`).
@@ -8529,22 +6255,12 @@ pub struct ConfidenceNormParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl serde::Serialize for ConfidenceNormParameters {
@@ -8563,22 +6279,12 @@ impl serde::Serialize for ConfidenceNormParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl<'de> serde::Deserialize<'de> for ConfidenceNormParameters {
@@ -8591,22 +6297,12 @@ impl<'de> serde::Deserialize<'de> for ConfidenceNormParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl graph_odata_runtime::model::ODataObject for ConfidenceNormParameters {
@@ -8653,22 +6349,12 @@ impl graph_odata_runtime::model::ODataObject for ConfidenceNormParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 /// Parameters of the action `microsoft.graph.confidence_T` (bound to `microsoft.graph.workbookFunctions`).
@@ -8687,22 +6373,12 @@ pub struct ConfidenceTParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl serde::Serialize for ConfidenceTParameters {
@@ -8721,22 +6397,12 @@ impl serde::Serialize for ConfidenceTParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl<'de> serde::Deserialize<'de> for ConfidenceTParameters {
@@ -8749,22 +6415,12 @@ impl<'de> serde::Deserialize<'de> for ConfidenceTParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl graph_odata_runtime::model::ODataObject for ConfidenceTParameters {
@@ -8811,22 +6467,12 @@ impl graph_odata_runtime::model::ODataObject for ConfidenceTParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 /// Parameters of the action `microsoft.graph.convert` (bound to `microsoft.graph.workbookFunctions`).
@@ -8845,22 +6491,12 @@ pub struct ConvertParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl serde::Serialize for ConvertParameters {
@@ -8879,22 +6515,12 @@ impl serde::Serialize for ConvertParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl<'de> serde::Deserialize<'de> for ConvertParameters {
@@ -8907,22 +6533,12 @@ impl<'de> serde::Deserialize<'de> for ConvertParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl graph_odata_runtime::model::ODataObject for ConvertParameters {
@@ -8967,18 +6583,7 @@ impl graph_odata_runtime::model::ODataObject for ConvertParameters {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "directory_objects", feature = "me", feature = "users"))]
 /// Parameters of the action `microsoft.graph.convertExternalToInternalMemberUser` (bound to `microsoft.graph.user`).
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ConvertExternalToInternalMemberUserParameters {
@@ -8993,18 +6598,7 @@ pub struct ConvertExternalToInternalMemberUserParameters {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "directory_objects", feature = "me", feature = "users"))]
 impl serde::Serialize for ConvertExternalToInternalMemberUserParameters {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
@@ -9019,18 +6613,7 @@ impl serde::Serialize for ConvertExternalToInternalMemberUserParameters {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "directory_objects", feature = "me", feature = "users"))]
 impl<'de> serde::Deserialize<'de> for ConvertExternalToInternalMemberUserParameters {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -9039,18 +6622,7 @@ impl<'de> serde::Deserialize<'de> for ConvertExternalToInternalMemberUserParamet
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "directory_objects", feature = "me", feature = "users"))]
 impl graph_odata_runtime::model::ODataObject
 for ConvertExternalToInternalMemberUserParameters {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
@@ -9091,22 +6663,12 @@ for ConvertExternalToInternalMemberUserParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 /// Parameters of the action `microsoft.graph.copy` (bound to `microsoft.graph.driveItem`).
@@ -9127,22 +6689,12 @@ pub struct CopyTypeParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl serde::Serialize for CopyTypeParameters {
@@ -9162,22 +6714,12 @@ impl serde::Serialize for CopyTypeParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl<'de> serde::Deserialize<'de> for CopyTypeParameters {
@@ -9190,22 +6732,12 @@ impl<'de> serde::Deserialize<'de> for CopyTypeParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl graph_odata_runtime::model::ODataObject for CopyTypeParameters {
@@ -9253,20 +6785,7 @@ impl graph_odata_runtime::model::ODataObject for CopyTypeParameters {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "shares",
-        feature = "sites",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "groups", feature = "me", feature = "sites", feature = "users"))]
 /// Parameters of the action `microsoft.graph.copyNotebook` (bound to `microsoft.graph.notebook`).
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct CopyNotebookParameters {
@@ -9285,20 +6804,7 @@ pub struct CopyNotebookParameters {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "shares",
-        feature = "sites",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "groups", feature = "me", feature = "sites", feature = "users"))]
 impl serde::Serialize for CopyNotebookParameters {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
@@ -9315,20 +6821,7 @@ impl serde::Serialize for CopyNotebookParameters {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "shares",
-        feature = "sites",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "groups", feature = "me", feature = "sites", feature = "users"))]
 impl<'de> serde::Deserialize<'de> for CopyNotebookParameters {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -9337,20 +6830,7 @@ impl<'de> serde::Deserialize<'de> for CopyNotebookParameters {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "shares",
-        feature = "sites",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "groups", feature = "me", feature = "sites", feature = "users"))]
 impl graph_odata_runtime::model::ODataObject for CopyNotebookParameters {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -9409,23 +6889,7 @@ impl graph_odata_runtime::model::ODataObject for CopyNotebookParameters {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "drive",
-        feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "shares",
-        feature = "sites",
-        feature = "storage",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "drive", feature = "drives", feature = "shares", feature = "sites"))]
 /// Parameters of the action `microsoft.graph.copyToDefaultContentLocation` (bound to `microsoft.graph.contentType`).
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct CopyToDefaultContentLocationParameters {
@@ -9438,23 +6902,7 @@ pub struct CopyToDefaultContentLocationParameters {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "drive",
-        feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "shares",
-        feature = "sites",
-        feature = "storage",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "drive", feature = "drives", feature = "shares", feature = "sites"))]
 impl serde::Serialize for CopyToDefaultContentLocationParameters {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
@@ -9468,23 +6916,7 @@ impl serde::Serialize for CopyToDefaultContentLocationParameters {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "drive",
-        feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "shares",
-        feature = "sites",
-        feature = "storage",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "drive", feature = "drives", feature = "shares", feature = "sites"))]
 impl<'de> serde::Deserialize<'de> for CopyToDefaultContentLocationParameters {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -9493,23 +6925,7 @@ impl<'de> serde::Deserialize<'de> for CopyToDefaultContentLocationParameters {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "drive",
-        feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "shares",
-        feature = "sites",
-        feature = "storage",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "drive", feature = "drives", feature = "shares", feature = "sites"))]
 impl graph_odata_runtime::model::ODataObject for CopyToDefaultContentLocationParameters {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -9544,20 +6960,7 @@ impl graph_odata_runtime::model::ODataObject for CopyToDefaultContentLocationPar
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "shares",
-        feature = "sites",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "groups", feature = "me", feature = "sites", feature = "users"))]
 /// Parameters of the action `microsoft.graph.copyToNotebook` (bound to `microsoft.graph.onenoteSection`).
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct CopyToNotebookParameters {
@@ -9576,20 +6979,7 @@ pub struct CopyToNotebookParameters {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "shares",
-        feature = "sites",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "groups", feature = "me", feature = "sites", feature = "users"))]
 impl serde::Serialize for CopyToNotebookParameters {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
@@ -9606,20 +6996,7 @@ impl serde::Serialize for CopyToNotebookParameters {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "shares",
-        feature = "sites",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "groups", feature = "me", feature = "sites", feature = "users"))]
 impl<'de> serde::Deserialize<'de> for CopyToNotebookParameters {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -9628,20 +7005,7 @@ impl<'de> serde::Deserialize<'de> for CopyToNotebookParameters {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "shares",
-        feature = "sites",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "groups", feature = "me", feature = "sites", feature = "users"))]
 impl graph_odata_runtime::model::ODataObject for CopyToNotebookParameters {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -9695,20 +7059,7 @@ impl graph_odata_runtime::model::ODataObject for CopyToNotebookParameters {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "shares",
-        feature = "sites",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "groups", feature = "me", feature = "sites", feature = "users"))]
 /// Parameters of the action `microsoft.graph.copyToSection` (bound to `microsoft.graph.onenotePage`).
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct CopyToSectionParameters {
@@ -9725,20 +7076,7 @@ pub struct CopyToSectionParameters {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "shares",
-        feature = "sites",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "groups", feature = "me", feature = "sites", feature = "users"))]
 impl serde::Serialize for CopyToSectionParameters {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
@@ -9754,20 +7092,7 @@ impl serde::Serialize for CopyToSectionParameters {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "shares",
-        feature = "sites",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "groups", feature = "me", feature = "sites", feature = "users"))]
 impl<'de> serde::Deserialize<'de> for CopyToSectionParameters {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -9776,20 +7101,7 @@ impl<'de> serde::Deserialize<'de> for CopyToSectionParameters {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "shares",
-        feature = "sites",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "groups", feature = "me", feature = "sites", feature = "users"))]
 impl graph_odata_runtime::model::ODataObject for CopyToSectionParameters {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -9835,20 +7147,7 @@ impl graph_odata_runtime::model::ODataObject for CopyToSectionParameters {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "shares",
-        feature = "sites",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "groups", feature = "me", feature = "sites", feature = "users"))]
 /// Parameters of the action `microsoft.graph.copyToSectionGroup` (bound to `microsoft.graph.onenoteSection`).
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct CopyToSectionGroupParameters {
@@ -9867,20 +7166,7 @@ pub struct CopyToSectionGroupParameters {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "shares",
-        feature = "sites",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "groups", feature = "me", feature = "sites", feature = "users"))]
 impl serde::Serialize for CopyToSectionGroupParameters {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
@@ -9897,20 +7183,7 @@ impl serde::Serialize for CopyToSectionGroupParameters {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "shares",
-        feature = "sites",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "groups", feature = "me", feature = "sites", feature = "users"))]
 impl<'de> serde::Deserialize<'de> for CopyToSectionGroupParameters {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -9919,20 +7192,7 @@ impl<'de> serde::Deserialize<'de> for CopyToSectionGroupParameters {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "shares",
-        feature = "sites",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "groups", feature = "me", feature = "sites", feature = "users"))]
 impl graph_odata_runtime::model::ODataObject for CopyToSectionGroupParameters {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -9988,22 +7248,12 @@ impl graph_odata_runtime::model::ODataObject for CopyToSectionGroupParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 /// Parameters of the action `microsoft.graph.countIf` (bound to `microsoft.graph.workbookFunctions`).
@@ -10020,22 +7270,12 @@ pub struct CountIfParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl serde::Serialize for CountIfParameters {
@@ -10053,22 +7293,12 @@ impl serde::Serialize for CountIfParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl<'de> serde::Deserialize<'de> for CountIfParameters {
@@ -10081,22 +7311,12 @@ impl<'de> serde::Deserialize<'de> for CountIfParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl graph_odata_runtime::model::ODataObject for CountIfParameters {
@@ -10135,22 +7355,12 @@ impl graph_odata_runtime::model::ODataObject for CountIfParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 /// Parameters of the action `microsoft.graph.coupDayBs` (bound to `microsoft.graph.workbookFunctions`).
@@ -10171,22 +7381,12 @@ pub struct CoupDayBsParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl serde::Serialize for CoupDayBsParameters {
@@ -10206,22 +7406,12 @@ impl serde::Serialize for CoupDayBsParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl<'de> serde::Deserialize<'de> for CoupDayBsParameters {
@@ -10234,22 +7424,12 @@ impl<'de> serde::Deserialize<'de> for CoupDayBsParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl graph_odata_runtime::model::ODataObject for CoupDayBsParameters {
@@ -10304,22 +7484,12 @@ impl graph_odata_runtime::model::ODataObject for CoupDayBsParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 /// Parameters of the action `microsoft.graph.coupDays` (bound to `microsoft.graph.workbookFunctions`).
@@ -10340,22 +7510,12 @@ pub struct CoupDaysParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl serde::Serialize for CoupDaysParameters {
@@ -10375,22 +7535,12 @@ impl serde::Serialize for CoupDaysParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl<'de> serde::Deserialize<'de> for CoupDaysParameters {
@@ -10403,22 +7553,12 @@ impl<'de> serde::Deserialize<'de> for CoupDaysParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl graph_odata_runtime::model::ODataObject for CoupDaysParameters {
@@ -10473,22 +7613,12 @@ impl graph_odata_runtime::model::ODataObject for CoupDaysParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 /// Parameters of the action `microsoft.graph.coupDaysNc` (bound to `microsoft.graph.workbookFunctions`).
@@ -10509,22 +7639,12 @@ pub struct CoupDaysNcParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl serde::Serialize for CoupDaysNcParameters {
@@ -10544,22 +7664,12 @@ impl serde::Serialize for CoupDaysNcParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl<'de> serde::Deserialize<'de> for CoupDaysNcParameters {
@@ -10572,22 +7682,12 @@ impl<'de> serde::Deserialize<'de> for CoupDaysNcParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl graph_odata_runtime::model::ODataObject for CoupDaysNcParameters {
@@ -10642,22 +7742,12 @@ impl graph_odata_runtime::model::ODataObject for CoupDaysNcParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 /// Parameters of the action `microsoft.graph.coupNcd` (bound to `microsoft.graph.workbookFunctions`).
@@ -10678,22 +7768,12 @@ pub struct CoupNcdParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl serde::Serialize for CoupNcdParameters {
@@ -10713,22 +7793,12 @@ impl serde::Serialize for CoupNcdParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl<'de> serde::Deserialize<'de> for CoupNcdParameters {
@@ -10741,22 +7811,12 @@ impl<'de> serde::Deserialize<'de> for CoupNcdParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl graph_odata_runtime::model::ODataObject for CoupNcdParameters {
@@ -10811,22 +7871,12 @@ impl graph_odata_runtime::model::ODataObject for CoupNcdParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 /// Parameters of the action `microsoft.graph.coupNum` (bound to `microsoft.graph.workbookFunctions`).
@@ -10847,22 +7897,12 @@ pub struct CoupNumParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl serde::Serialize for CoupNumParameters {
@@ -10882,22 +7922,12 @@ impl serde::Serialize for CoupNumParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl<'de> serde::Deserialize<'de> for CoupNumParameters {
@@ -10910,22 +7940,12 @@ impl<'de> serde::Deserialize<'de> for CoupNumParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl graph_odata_runtime::model::ODataObject for CoupNumParameters {
@@ -10980,22 +8000,12 @@ impl graph_odata_runtime::model::ODataObject for CoupNumParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 /// Parameters of the action `microsoft.graph.coupPcd` (bound to `microsoft.graph.workbookFunctions`).
@@ -11016,22 +8026,12 @@ pub struct CoupPcdParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl serde::Serialize for CoupPcdParameters {
@@ -11051,22 +8051,12 @@ impl serde::Serialize for CoupPcdParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl<'de> serde::Deserialize<'de> for CoupPcdParameters {
@@ -11079,22 +8069,12 @@ impl<'de> serde::Deserialize<'de> for CoupPcdParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl graph_odata_runtime::model::ODataObject for CoupPcdParameters {
@@ -11147,18 +8127,7 @@ impl graph_odata_runtime::model::ODataObject for CoupPcdParameters {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "groups", feature = "me", feature = "users"))]
 /// Parameters of the action `microsoft.graph.createForward` (bound to `microsoft.graph.message`).
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct CreateForwardParameters {
@@ -11173,18 +8142,7 @@ pub struct CreateForwardParameters {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "groups", feature = "me", feature = "users"))]
 impl serde::Serialize for CreateForwardParameters {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
@@ -11199,18 +8157,7 @@ impl serde::Serialize for CreateForwardParameters {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "groups", feature = "me", feature = "users"))]
 impl<'de> serde::Deserialize<'de> for CreateForwardParameters {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -11219,18 +8166,7 @@ impl<'de> serde::Deserialize<'de> for CreateForwardParameters {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "groups", feature = "me", feature = "users"))]
 impl graph_odata_runtime::model::ODataObject for CreateForwardParameters {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -11273,20 +8209,7 @@ impl graph_odata_runtime::model::ODataObject for CreateForwardParameters {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "shares",
-        feature = "sites",
-        feature = "users"
-    )
-)]
+#[cfg(feature = "sites")]
 /// Parameters of the action `microsoft.graph.createFromTemplate` (bound to `Collection(microsoft.graph.sitePage)`).
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct CreateFromTemplateParameters {
@@ -11301,20 +8224,7 @@ pub struct CreateFromTemplateParameters {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "shares",
-        feature = "sites",
-        feature = "users"
-    )
-)]
+#[cfg(feature = "sites")]
 impl serde::Serialize for CreateFromTemplateParameters {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
@@ -11329,20 +8239,7 @@ impl serde::Serialize for CreateFromTemplateParameters {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "shares",
-        feature = "sites",
-        feature = "users"
-    )
-)]
+#[cfg(feature = "sites")]
 impl<'de> serde::Deserialize<'de> for CreateFromTemplateParameters {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -11351,20 +8248,7 @@ impl<'de> serde::Deserialize<'de> for CreateFromTemplateParameters {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "shares",
-        feature = "sites",
-        feature = "users"
-    )
-)]
+#[cfg(feature = "sites")]
 impl graph_odata_runtime::model::ODataObject for CreateFromTemplateParameters {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -11404,22 +8288,12 @@ impl graph_odata_runtime::model::ODataObject for CreateFromTemplateParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 /// Parameters of the action `microsoft.graph.createLink` (bound to `microsoft.graph.driveItem`).
@@ -11448,22 +8322,12 @@ pub struct DriveItemCreateLinkParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl serde::Serialize for DriveItemCreateLinkParameters {
@@ -11488,22 +8352,12 @@ impl serde::Serialize for DriveItemCreateLinkParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl<'de> serde::Deserialize<'de> for DriveItemCreateLinkParameters {
@@ -11516,22 +8370,12 @@ impl<'de> serde::Deserialize<'de> for DriveItemCreateLinkParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl graph_odata_runtime::model::ODataObject for DriveItemCreateLinkParameters {
@@ -11618,22 +8462,12 @@ impl graph_odata_runtime::model::ODataObject for DriveItemCreateLinkParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 /// Parameters of the action `microsoft.graph.createLink` (bound to `microsoft.graph.listItem`).
@@ -11662,22 +8496,12 @@ pub struct ListItemCreateLinkParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl serde::Serialize for ListItemCreateLinkParameters {
@@ -11702,22 +8526,12 @@ impl serde::Serialize for ListItemCreateLinkParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl<'de> serde::Deserialize<'de> for ListItemCreateLinkParameters {
@@ -11730,22 +8544,12 @@ impl<'de> serde::Deserialize<'de> for ListItemCreateLinkParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl graph_odata_runtime::model::ODataObject for ListItemCreateLinkParameters {
@@ -11830,19 +8634,7 @@ impl graph_odata_runtime::model::ODataObject for ListItemCreateLinkParameters {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "service_principals",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "directory_objects", feature = "service_principals"))]
 /// Parameters of the action `microsoft.graph.createPasswordSingleSignOnCredentials` (bound to `microsoft.graph.servicePrincipal`).
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct CreatePasswordSingleSignOnCredentialsParameters {
@@ -11855,19 +8647,7 @@ pub struct CreatePasswordSingleSignOnCredentialsParameters {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "service_principals",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "directory_objects", feature = "service_principals"))]
 impl serde::Serialize for CreatePasswordSingleSignOnCredentialsParameters {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
@@ -11881,19 +8661,7 @@ impl serde::Serialize for CreatePasswordSingleSignOnCredentialsParameters {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "service_principals",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "directory_objects", feature = "service_principals"))]
 impl<'de> serde::Deserialize<'de> for CreatePasswordSingleSignOnCredentialsParameters {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -11902,19 +8670,7 @@ impl<'de> serde::Deserialize<'de> for CreatePasswordSingleSignOnCredentialsParam
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "service_principals",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "directory_objects", feature = "service_principals"))]
 impl graph_odata_runtime::model::ODataObject
 for CreatePasswordSingleSignOnCredentialsParameters {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
@@ -11945,18 +8701,7 @@ for CreatePasswordSingleSignOnCredentialsParameters {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "groups", feature = "me", feature = "users"))]
 /// Parameters of the action `microsoft.graph.createReply` (bound to `microsoft.graph.message`).
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct CreateReplyParameters {
@@ -11969,18 +8714,7 @@ pub struct CreateReplyParameters {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "groups", feature = "me", feature = "users"))]
 impl serde::Serialize for CreateReplyParameters {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
@@ -11994,18 +8728,7 @@ impl serde::Serialize for CreateReplyParameters {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "groups", feature = "me", feature = "users"))]
 impl<'de> serde::Deserialize<'de> for CreateReplyParameters {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -12014,18 +8737,7 @@ impl<'de> serde::Deserialize<'de> for CreateReplyParameters {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "groups", feature = "me", feature = "users"))]
 impl graph_odata_runtime::model::ODataObject for CreateReplyParameters {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -12060,18 +8772,7 @@ impl graph_odata_runtime::model::ODataObject for CreateReplyParameters {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "groups", feature = "me", feature = "users"))]
 /// Parameters of the action `microsoft.graph.createReplyAll` (bound to `microsoft.graph.message`).
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct CreateReplyAllParameters {
@@ -12084,18 +8785,7 @@ pub struct CreateReplyAllParameters {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "groups", feature = "me", feature = "users"))]
 impl serde::Serialize for CreateReplyAllParameters {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
@@ -12109,18 +8799,7 @@ impl serde::Serialize for CreateReplyAllParameters {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "groups", feature = "me", feature = "users"))]
 impl<'de> serde::Deserialize<'de> for CreateReplyAllParameters {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -12129,18 +8808,7 @@ impl<'de> serde::Deserialize<'de> for CreateReplyAllParameters {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "groups", feature = "me", feature = "users"))]
 impl graph_odata_runtime::model::ODataObject for CreateReplyAllParameters {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -12177,22 +8845,12 @@ impl graph_odata_runtime::model::ODataObject for CreateReplyAllParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 /// Parameters of the action `microsoft.graph.createUploadSession` (bound to `microsoft.graph.driveItem`).
@@ -12209,22 +8867,12 @@ pub struct CreateUploadSessionParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl serde::Serialize for CreateUploadSessionParameters {
@@ -12242,22 +8890,12 @@ impl serde::Serialize for CreateUploadSessionParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl<'de> serde::Deserialize<'de> for CreateUploadSessionParameters {
@@ -12270,22 +8908,12 @@ impl<'de> serde::Deserialize<'de> for CreateUploadSessionParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl graph_odata_runtime::model::ODataObject for CreateUploadSessionParameters {
@@ -12324,22 +8952,12 @@ impl graph_odata_runtime::model::ODataObject for CreateUploadSessionParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 /// Parameters of the action `microsoft.graph.cumIPmt` (bound to `microsoft.graph.workbookFunctions`).
@@ -12364,22 +8982,12 @@ pub struct CumIPmtParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl serde::Serialize for CumIPmtParameters {
@@ -12401,22 +9009,12 @@ impl serde::Serialize for CumIPmtParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl<'de> serde::Deserialize<'de> for CumIPmtParameters {
@@ -12429,22 +9027,12 @@ impl<'de> serde::Deserialize<'de> for CumIPmtParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl graph_odata_runtime::model::ODataObject for CumIPmtParameters {
@@ -12510,22 +9098,12 @@ impl graph_odata_runtime::model::ODataObject for CumIPmtParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 /// Parameters of the action `microsoft.graph.cumPrinc` (bound to `microsoft.graph.workbookFunctions`).
@@ -12550,22 +9128,12 @@ pub struct CumPrincParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl serde::Serialize for CumPrincParameters {
@@ -12587,22 +9155,12 @@ impl serde::Serialize for CumPrincParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl<'de> serde::Deserialize<'de> for CumPrincParameters {
@@ -12615,22 +9173,12 @@ impl<'de> serde::Deserialize<'de> for CumPrincParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl graph_odata_runtime::model::ODataObject for CumPrincParameters {
@@ -12696,22 +9244,12 @@ impl graph_odata_runtime::model::ODataObject for CumPrincParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 /// Parameters of the action `microsoft.graph.date` (bound to `microsoft.graph.workbookFunctions`).
@@ -12730,22 +9268,12 @@ pub struct DateParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl serde::Serialize for DateParameters {
@@ -12764,22 +9292,12 @@ impl serde::Serialize for DateParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl<'de> serde::Deserialize<'de> for DateParameters {
@@ -12792,22 +9310,12 @@ impl<'de> serde::Deserialize<'de> for DateParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl graph_odata_runtime::model::ODataObject for DateParameters {
@@ -12849,22 +9357,12 @@ impl graph_odata_runtime::model::ODataObject for DateParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 /// Parameters of the action `microsoft.graph.daverage` (bound to `microsoft.graph.workbookFunctions`).
@@ -12883,22 +9381,12 @@ pub struct DaverageParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl serde::Serialize for DaverageParameters {
@@ -12917,22 +9405,12 @@ impl serde::Serialize for DaverageParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl<'de> serde::Deserialize<'de> for DaverageParameters {
@@ -12945,22 +9423,12 @@ impl<'de> serde::Deserialize<'de> for DaverageParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl graph_odata_runtime::model::ODataObject for DaverageParameters {
@@ -13007,22 +9475,12 @@ impl graph_odata_runtime::model::ODataObject for DaverageParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 /// Parameters of the action `microsoft.graph.days` (bound to `microsoft.graph.workbookFunctions`).
@@ -13039,22 +9497,12 @@ pub struct DaysParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl serde::Serialize for DaysParameters {
@@ -13072,22 +9520,12 @@ impl serde::Serialize for DaysParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl<'de> serde::Deserialize<'de> for DaysParameters {
@@ -13100,22 +9538,12 @@ impl<'de> serde::Deserialize<'de> for DaysParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl graph_odata_runtime::model::ODataObject for DaysParameters {
@@ -13154,22 +9582,12 @@ impl graph_odata_runtime::model::ODataObject for DaysParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 /// Parameters of the action `microsoft.graph.days360` (bound to `microsoft.graph.workbookFunctions`).
@@ -13188,22 +9606,12 @@ pub struct Days360Parameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl serde::Serialize for Days360Parameters {
@@ -13222,22 +9630,12 @@ impl serde::Serialize for Days360Parameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl<'de> serde::Deserialize<'de> for Days360Parameters {
@@ -13250,22 +9648,12 @@ impl<'de> serde::Deserialize<'de> for Days360Parameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl graph_odata_runtime::model::ODataObject for Days360Parameters {
@@ -13312,22 +9700,12 @@ impl graph_odata_runtime::model::ODataObject for Days360Parameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 /// Parameters of the action `microsoft.graph.db` (bound to `microsoft.graph.workbookFunctions`).
@@ -13350,22 +9728,12 @@ pub struct DbParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl serde::Serialize for DbParameters {
@@ -13386,22 +9754,12 @@ impl serde::Serialize for DbParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl<'de> serde::Deserialize<'de> for DbParameters {
@@ -13414,22 +9772,12 @@ impl<'de> serde::Deserialize<'de> for DbParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl graph_odata_runtime::model::ODataObject for DbParameters {
@@ -13492,22 +9840,12 @@ impl graph_odata_runtime::model::ODataObject for DbParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 /// Parameters of the action `microsoft.graph.dcount` (bound to `microsoft.graph.workbookFunctions`).
@@ -13526,22 +9864,12 @@ pub struct DcountParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl serde::Serialize for DcountParameters {
@@ -13560,22 +9888,12 @@ impl serde::Serialize for DcountParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl<'de> serde::Deserialize<'de> for DcountParameters {
@@ -13588,22 +9906,12 @@ impl<'de> serde::Deserialize<'de> for DcountParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl graph_odata_runtime::model::ODataObject for DcountParameters {
@@ -13650,22 +9958,12 @@ impl graph_odata_runtime::model::ODataObject for DcountParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 /// Parameters of the action `microsoft.graph.dcountA` (bound to `microsoft.graph.workbookFunctions`).
@@ -13684,22 +9982,12 @@ pub struct DcountAParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl serde::Serialize for DcountAParameters {
@@ -13718,22 +10006,12 @@ impl serde::Serialize for DcountAParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl<'de> serde::Deserialize<'de> for DcountAParameters {
@@ -13746,22 +10024,12 @@ impl<'de> serde::Deserialize<'de> for DcountAParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl graph_odata_runtime::model::ODataObject for DcountAParameters {
@@ -13808,22 +10076,12 @@ impl graph_odata_runtime::model::ODataObject for DcountAParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 /// Parameters of the action `microsoft.graph.ddb` (bound to `microsoft.graph.workbookFunctions`).
@@ -13846,22 +10104,12 @@ pub struct DdbParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl serde::Serialize for DdbParameters {
@@ -13882,22 +10130,12 @@ impl serde::Serialize for DdbParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl<'de> serde::Deserialize<'de> for DdbParameters {
@@ -13910,22 +10148,12 @@ impl<'de> serde::Deserialize<'de> for DdbParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl graph_odata_runtime::model::ODataObject for DdbParameters {
@@ -13988,22 +10216,12 @@ impl graph_odata_runtime::model::ODataObject for DdbParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 /// Parameters of the action `microsoft.graph.dec2Bin` (bound to `microsoft.graph.workbookFunctions`).
@@ -14020,22 +10238,12 @@ pub struct Dec2BinParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl serde::Serialize for Dec2BinParameters {
@@ -14053,22 +10261,12 @@ impl serde::Serialize for Dec2BinParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl<'de> serde::Deserialize<'de> for Dec2BinParameters {
@@ -14081,22 +10279,12 @@ impl<'de> serde::Deserialize<'de> for Dec2BinParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl graph_odata_runtime::model::ODataObject for Dec2BinParameters {
@@ -14135,22 +10323,12 @@ impl graph_odata_runtime::model::ODataObject for Dec2BinParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 /// Parameters of the action `microsoft.graph.dec2Hex` (bound to `microsoft.graph.workbookFunctions`).
@@ -14167,22 +10345,12 @@ pub struct Dec2HexParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl serde::Serialize for Dec2HexParameters {
@@ -14200,22 +10368,12 @@ impl serde::Serialize for Dec2HexParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl<'de> serde::Deserialize<'de> for Dec2HexParameters {
@@ -14228,22 +10386,12 @@ impl<'de> serde::Deserialize<'de> for Dec2HexParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl graph_odata_runtime::model::ODataObject for Dec2HexParameters {
@@ -14282,22 +10430,12 @@ impl graph_odata_runtime::model::ODataObject for Dec2HexParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 /// Parameters of the action `microsoft.graph.dec2Oct` (bound to `microsoft.graph.workbookFunctions`).
@@ -14314,22 +10452,12 @@ pub struct Dec2OctParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl serde::Serialize for Dec2OctParameters {
@@ -14347,22 +10475,12 @@ impl serde::Serialize for Dec2OctParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl<'de> serde::Deserialize<'de> for Dec2OctParameters {
@@ -14375,22 +10493,12 @@ impl<'de> serde::Deserialize<'de> for Dec2OctParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl graph_odata_runtime::model::ODataObject for Dec2OctParameters {
@@ -14429,22 +10537,12 @@ impl graph_odata_runtime::model::ODataObject for Dec2OctParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 /// Parameters of the action `microsoft.graph.decimal` (bound to `microsoft.graph.workbookFunctions`).
@@ -14461,22 +10559,12 @@ pub struct DecimalParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl serde::Serialize for DecimalParameters {
@@ -14494,22 +10582,12 @@ impl serde::Serialize for DecimalParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl<'de> serde::Deserialize<'de> for DecimalParameters {
@@ -14522,22 +10600,12 @@ impl<'de> serde::Deserialize<'de> for DecimalParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl graph_odata_runtime::model::ODataObject for DecimalParameters {
@@ -14574,18 +10642,7 @@ impl graph_odata_runtime::model::ODataObject for DecimalParameters {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "groups", feature = "me", feature = "users"))]
 /// Parameters of the action `microsoft.graph.decline` (bound to `microsoft.graph.event`).
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct EventDeclineParameters {
@@ -14600,18 +10657,7 @@ pub struct EventDeclineParameters {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "groups", feature = "me", feature = "users"))]
 impl serde::Serialize for EventDeclineParameters {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
@@ -14626,18 +10672,7 @@ impl serde::Serialize for EventDeclineParameters {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "groups", feature = "me", feature = "users"))]
 impl<'de> serde::Deserialize<'de> for EventDeclineParameters {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -14646,18 +10681,7 @@ impl<'de> serde::Deserialize<'de> for EventDeclineParameters {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "groups", feature = "me", feature = "users"))]
 impl graph_odata_runtime::model::ODataObject for EventDeclineParameters {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -14700,18 +10724,7 @@ impl graph_odata_runtime::model::ODataObject for EventDeclineParameters {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "groups", feature = "me", feature = "users"))]
 /// Parameters of the action `microsoft.graph.decline` (bound to `microsoft.graph.eventMessageRequest`).
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct EventMessageRequestDeclineParameters {
@@ -14726,18 +10739,7 @@ pub struct EventMessageRequestDeclineParameters {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "groups", feature = "me", feature = "users"))]
 impl serde::Serialize for EventMessageRequestDeclineParameters {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
@@ -14752,18 +10754,7 @@ impl serde::Serialize for EventMessageRequestDeclineParameters {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "groups", feature = "me", feature = "users"))]
 impl<'de> serde::Deserialize<'de> for EventMessageRequestDeclineParameters {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -14772,18 +10763,7 @@ impl<'de> serde::Deserialize<'de> for EventMessageRequestDeclineParameters {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "groups", feature = "me", feature = "users"))]
 impl graph_odata_runtime::model::ODataObject for EventMessageRequestDeclineParameters {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -14828,22 +10808,12 @@ impl graph_odata_runtime::model::ODataObject for EventMessageRequestDeclineParam
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 /// Parameters of the action `microsoft.graph.delta` (bound to `microsoft.graph.workbookFunctions`).
@@ -14860,22 +10830,12 @@ pub struct DeltaParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl serde::Serialize for DeltaParameters {
@@ -14893,22 +10853,12 @@ impl serde::Serialize for DeltaParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl<'de> serde::Deserialize<'de> for DeltaParameters {
@@ -14921,22 +10871,12 @@ impl<'de> serde::Deserialize<'de> for DeltaParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl graph_odata_runtime::model::ODataObject for DeltaParameters {
@@ -14975,22 +10915,12 @@ impl graph_odata_runtime::model::ODataObject for DeltaParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 /// Parameters of the action `microsoft.graph.dget` (bound to `microsoft.graph.workbookFunctions`).
@@ -15009,22 +10939,12 @@ pub struct DgetParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl serde::Serialize for DgetParameters {
@@ -15043,22 +10963,12 @@ impl serde::Serialize for DgetParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl<'de> serde::Deserialize<'de> for DgetParameters {
@@ -15071,22 +10981,12 @@ impl<'de> serde::Deserialize<'de> for DgetParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl graph_odata_runtime::model::ODataObject for DgetParameters {
@@ -15133,22 +11033,12 @@ impl graph_odata_runtime::model::ODataObject for DgetParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 /// Parameters of the action `microsoft.graph.disc` (bound to `microsoft.graph.workbookFunctions`).
@@ -15171,22 +11061,12 @@ pub struct DiscParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl serde::Serialize for DiscParameters {
@@ -15207,22 +11087,12 @@ impl serde::Serialize for DiscParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl<'de> serde::Deserialize<'de> for DiscParameters {
@@ -15235,22 +11105,12 @@ impl<'de> serde::Deserialize<'de> for DiscParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl graph_odata_runtime::model::ODataObject for DiscParameters {
@@ -15308,22 +11168,12 @@ impl graph_odata_runtime::model::ODataObject for DiscParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 /// Parameters of the action `microsoft.graph.dmax` (bound to `microsoft.graph.workbookFunctions`).
@@ -15342,22 +11192,12 @@ pub struct DmaxParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl serde::Serialize for DmaxParameters {
@@ -15376,22 +11216,12 @@ impl serde::Serialize for DmaxParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl<'de> serde::Deserialize<'de> for DmaxParameters {
@@ -15404,22 +11234,12 @@ impl<'de> serde::Deserialize<'de> for DmaxParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl graph_odata_runtime::model::ODataObject for DmaxParameters {
@@ -15466,22 +11286,12 @@ impl graph_odata_runtime::model::ODataObject for DmaxParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 /// Parameters of the action `microsoft.graph.dmin` (bound to `microsoft.graph.workbookFunctions`).
@@ -15500,22 +11310,12 @@ pub struct DminParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl serde::Serialize for DminParameters {
@@ -15534,22 +11334,12 @@ impl serde::Serialize for DminParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl<'de> serde::Deserialize<'de> for DminParameters {
@@ -15562,22 +11352,12 @@ impl<'de> serde::Deserialize<'de> for DminParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl graph_odata_runtime::model::ODataObject for DminParameters {
@@ -15624,22 +11404,12 @@ impl graph_odata_runtime::model::ODataObject for DminParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 /// Parameters of the action `microsoft.graph.dollar` (bound to `microsoft.graph.workbookFunctions`).
@@ -15656,22 +11426,12 @@ pub struct DollarParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl serde::Serialize for DollarParameters {
@@ -15689,22 +11449,12 @@ impl serde::Serialize for DollarParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl<'de> serde::Deserialize<'de> for DollarParameters {
@@ -15717,22 +11467,12 @@ impl<'de> serde::Deserialize<'de> for DollarParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl graph_odata_runtime::model::ODataObject for DollarParameters {
@@ -15771,22 +11511,12 @@ impl graph_odata_runtime::model::ODataObject for DollarParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 /// Parameters of the action `microsoft.graph.dollarDe` (bound to `microsoft.graph.workbookFunctions`).
@@ -15803,22 +11533,12 @@ pub struct DollarDeParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl serde::Serialize for DollarDeParameters {
@@ -15836,22 +11556,12 @@ impl serde::Serialize for DollarDeParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl<'de> serde::Deserialize<'de> for DollarDeParameters {
@@ -15864,22 +11574,12 @@ impl<'de> serde::Deserialize<'de> for DollarDeParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl graph_odata_runtime::model::ODataObject for DollarDeParameters {
@@ -15918,22 +11618,12 @@ impl graph_odata_runtime::model::ODataObject for DollarDeParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 /// Parameters of the action `microsoft.graph.dollarFr` (bound to `microsoft.graph.workbookFunctions`).
@@ -15950,22 +11640,12 @@ pub struct DollarFrParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl serde::Serialize for DollarFrParameters {
@@ -15983,22 +11663,12 @@ impl serde::Serialize for DollarFrParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl<'de> serde::Deserialize<'de> for DollarFrParameters {
@@ -16011,22 +11681,12 @@ impl<'de> serde::Deserialize<'de> for DollarFrParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl graph_odata_runtime::model::ODataObject for DollarFrParameters {
@@ -16065,22 +11725,12 @@ impl graph_odata_runtime::model::ODataObject for DollarFrParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 /// Parameters of the action `microsoft.graph.dproduct` (bound to `microsoft.graph.workbookFunctions`).
@@ -16099,22 +11749,12 @@ pub struct DproductParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl serde::Serialize for DproductParameters {
@@ -16133,22 +11773,12 @@ impl serde::Serialize for DproductParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl<'de> serde::Deserialize<'de> for DproductParameters {
@@ -16161,22 +11791,12 @@ impl<'de> serde::Deserialize<'de> for DproductParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl graph_odata_runtime::model::ODataObject for DproductParameters {
@@ -16223,22 +11843,12 @@ impl graph_odata_runtime::model::ODataObject for DproductParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 /// Parameters of the action `microsoft.graph.dstDev` (bound to `microsoft.graph.workbookFunctions`).
@@ -16257,22 +11867,12 @@ pub struct DstDevParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl serde::Serialize for DstDevParameters {
@@ -16291,22 +11891,12 @@ impl serde::Serialize for DstDevParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl<'de> serde::Deserialize<'de> for DstDevParameters {
@@ -16319,22 +11909,12 @@ impl<'de> serde::Deserialize<'de> for DstDevParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl graph_odata_runtime::model::ODataObject for DstDevParameters {
@@ -16381,22 +11961,12 @@ impl graph_odata_runtime::model::ODataObject for DstDevParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 /// Parameters of the action `microsoft.graph.dstDevP` (bound to `microsoft.graph.workbookFunctions`).
@@ -16415,22 +11985,12 @@ pub struct DstDevPParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl serde::Serialize for DstDevPParameters {
@@ -16449,22 +12009,12 @@ impl serde::Serialize for DstDevPParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl<'de> serde::Deserialize<'de> for DstDevPParameters {
@@ -16477,22 +12027,12 @@ impl<'de> serde::Deserialize<'de> for DstDevPParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl graph_odata_runtime::model::ODataObject for DstDevPParameters {
@@ -16539,22 +12079,12 @@ impl graph_odata_runtime::model::ODataObject for DstDevPParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 /// Parameters of the action `microsoft.graph.dsum` (bound to `microsoft.graph.workbookFunctions`).
@@ -16573,22 +12103,12 @@ pub struct DsumParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl serde::Serialize for DsumParameters {
@@ -16607,22 +12127,12 @@ impl serde::Serialize for DsumParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl<'de> serde::Deserialize<'de> for DsumParameters {
@@ -16635,22 +12145,12 @@ impl<'de> serde::Deserialize<'de> for DsumParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl graph_odata_runtime::model::ODataObject for DsumParameters {
@@ -16697,22 +12197,12 @@ impl graph_odata_runtime::model::ODataObject for DsumParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 /// Parameters of the action `microsoft.graph.duration` (bound to `microsoft.graph.workbookFunctions`).
@@ -16737,22 +12227,12 @@ pub struct DurationParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl serde::Serialize for DurationParameters {
@@ -16774,22 +12254,12 @@ impl serde::Serialize for DurationParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl<'de> serde::Deserialize<'de> for DurationParameters {
@@ -16802,22 +12272,12 @@ impl<'de> serde::Deserialize<'de> for DurationParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl graph_odata_runtime::model::ODataObject for DurationParameters {
@@ -16883,22 +12343,12 @@ impl graph_odata_runtime::model::ODataObject for DurationParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 /// Parameters of the action `microsoft.graph.dvar` (bound to `microsoft.graph.workbookFunctions`).
@@ -16917,22 +12367,12 @@ pub struct DvarParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl serde::Serialize for DvarParameters {
@@ -16951,22 +12391,12 @@ impl serde::Serialize for DvarParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl<'de> serde::Deserialize<'de> for DvarParameters {
@@ -16979,22 +12409,12 @@ impl<'de> serde::Deserialize<'de> for DvarParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl graph_odata_runtime::model::ODataObject for DvarParameters {
@@ -17041,22 +12461,12 @@ impl graph_odata_runtime::model::ODataObject for DvarParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 /// Parameters of the action `microsoft.graph.dvarP` (bound to `microsoft.graph.workbookFunctions`).
@@ -17075,22 +12485,12 @@ pub struct DvarPParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl serde::Serialize for DvarPParameters {
@@ -17109,22 +12509,12 @@ impl serde::Serialize for DvarPParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl<'de> serde::Deserialize<'de> for DvarPParameters {
@@ -17137,22 +12527,12 @@ impl<'de> serde::Deserialize<'de> for DvarPParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl graph_odata_runtime::model::ODataObject for DvarPParameters {
@@ -17199,22 +12579,12 @@ impl graph_odata_runtime::model::ODataObject for DvarPParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 /// Parameters of the action `microsoft.graph.ecma_Ceiling` (bound to `microsoft.graph.workbookFunctions`).
@@ -17231,22 +12601,12 @@ pub struct EcmaCeilingParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl serde::Serialize for EcmaCeilingParameters {
@@ -17264,22 +12624,12 @@ impl serde::Serialize for EcmaCeilingParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl<'de> serde::Deserialize<'de> for EcmaCeilingParameters {
@@ -17292,22 +12642,12 @@ impl<'de> serde::Deserialize<'de> for EcmaCeilingParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl graph_odata_runtime::model::ODataObject for EcmaCeilingParameters {
@@ -17346,22 +12686,12 @@ impl graph_odata_runtime::model::ODataObject for EcmaCeilingParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 /// Parameters of the action `microsoft.graph.edate` (bound to `microsoft.graph.workbookFunctions`).
@@ -17378,22 +12708,12 @@ pub struct EdateParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl serde::Serialize for EdateParameters {
@@ -17411,22 +12731,12 @@ impl serde::Serialize for EdateParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl<'de> serde::Deserialize<'de> for EdateParameters {
@@ -17439,22 +12749,12 @@ impl<'de> serde::Deserialize<'de> for EdateParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl graph_odata_runtime::model::ODataObject for EdateParameters {
@@ -17493,22 +12793,12 @@ impl graph_odata_runtime::model::ODataObject for EdateParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 /// Parameters of the action `microsoft.graph.effect` (bound to `microsoft.graph.workbookFunctions`).
@@ -17525,22 +12815,12 @@ pub struct EffectParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl serde::Serialize for EffectParameters {
@@ -17558,22 +12838,12 @@ impl serde::Serialize for EffectParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl<'de> serde::Deserialize<'de> for EffectParameters {
@@ -17586,22 +12856,12 @@ impl<'de> serde::Deserialize<'de> for EffectParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl graph_odata_runtime::model::ODataObject for EffectParameters {
@@ -17640,22 +12900,12 @@ impl graph_odata_runtime::model::ODataObject for EffectParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 /// Parameters of the action `microsoft.graph.eoMonth` (bound to `microsoft.graph.workbookFunctions`).
@@ -17672,22 +12922,12 @@ pub struct EoMonthParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl serde::Serialize for EoMonthParameters {
@@ -17705,22 +12945,12 @@ impl serde::Serialize for EoMonthParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl<'de> serde::Deserialize<'de> for EoMonthParameters {
@@ -17733,22 +12963,12 @@ impl<'de> serde::Deserialize<'de> for EoMonthParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl graph_odata_runtime::model::ODataObject for EoMonthParameters {
@@ -17787,22 +13007,12 @@ impl graph_odata_runtime::model::ODataObject for EoMonthParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 /// Parameters of the action `microsoft.graph.erf` (bound to `microsoft.graph.workbookFunctions`).
@@ -17819,22 +13029,12 @@ pub struct ErfParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl serde::Serialize for ErfParameters {
@@ -17852,22 +13052,12 @@ impl serde::Serialize for ErfParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl<'de> serde::Deserialize<'de> for ErfParameters {
@@ -17880,22 +13070,12 @@ impl<'de> serde::Deserialize<'de> for ErfParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl graph_odata_runtime::model::ODataObject for ErfParameters {
@@ -17932,19 +13112,7 @@ impl graph_odata_runtime::model::ODataObject for ErfParameters {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "information_protection",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "information_protection", feature = "me", feature = "users"))]
 /// Parameters of the action `microsoft.graph.evaluate` (bound to `Collection(microsoft.graph.dataLossPreventionPolicy)`).
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct DataLossPreventionPolicyCollectionEvaluateParameters {
@@ -17959,19 +13127,7 @@ pub struct DataLossPreventionPolicyCollectionEvaluateParameters {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "information_protection",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "information_protection", feature = "me", feature = "users"))]
 impl serde::Serialize for DataLossPreventionPolicyCollectionEvaluateParameters {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
@@ -17986,19 +13142,7 @@ impl serde::Serialize for DataLossPreventionPolicyCollectionEvaluateParameters {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "information_protection",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "information_protection", feature = "me", feature = "users"))]
 impl<'de> serde::Deserialize<'de>
 for DataLossPreventionPolicyCollectionEvaluateParameters {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -18008,19 +13152,7 @@ for DataLossPreventionPolicyCollectionEvaluateParameters {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "information_protection",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "information_protection", feature = "me", feature = "users"))]
 impl graph_odata_runtime::model::ODataObject
 for DataLossPreventionPolicyCollectionEvaluateParameters {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
@@ -18067,14 +13199,8 @@ for DataLossPreventionPolicyCollectionEvaluateParameters {
 #[cfg(
     any(
         feature = "data_classification",
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
         feature = "information_protection",
         feature = "me",
-        feature = "policies",
         feature = "users"
     )
 )]
@@ -18095,14 +13221,8 @@ pub struct SensitivityLabelCollectionEvaluateParameters {
 #[cfg(
     any(
         feature = "data_classification",
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
         feature = "information_protection",
         feature = "me",
-        feature = "policies",
         feature = "users"
     )
 )]
@@ -18122,14 +13242,8 @@ impl serde::Serialize for SensitivityLabelCollectionEvaluateParameters {
 #[cfg(
     any(
         feature = "data_classification",
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
         feature = "information_protection",
         feature = "me",
-        feature = "policies",
         feature = "users"
     )
 )]
@@ -18144,14 +13258,8 @@ impl<'de> serde::Deserialize<'de> for SensitivityLabelCollectionEvaluateParamete
 #[cfg(
     any(
         feature = "data_classification",
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
         feature = "information_protection",
         feature = "me",
-        feature = "policies",
         feature = "users"
     )
 )]
@@ -18284,18 +13392,7 @@ for ConditionalAccessRootEvaluateParameters {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(feature = "groups")]
 /// Parameters of the action `microsoft.graph.evaluateDynamicMembership` (bound to `Collection(microsoft.graph.group)`).
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct EvaluateDynamicMembershipParameters {
@@ -18308,18 +13405,7 @@ pub struct EvaluateDynamicMembershipParameters {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(feature = "groups")]
 impl serde::Serialize for EvaluateDynamicMembershipParameters {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
@@ -18333,18 +13419,7 @@ impl serde::Serialize for EvaluateDynamicMembershipParameters {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(feature = "groups")]
 impl<'de> serde::Deserialize<'de> for EvaluateDynamicMembershipParameters {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -18353,18 +13428,7 @@ impl<'de> serde::Deserialize<'de> for EvaluateDynamicMembershipParameters {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(feature = "groups")]
 impl graph_odata_runtime::model::ODataObject for EvaluateDynamicMembershipParameters {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -18399,19 +13463,7 @@ impl graph_odata_runtime::model::ODataObject for EvaluateDynamicMembershipParame
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "information_protection",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "information_protection", feature = "me", feature = "users"))]
 /// Parameters of the action `microsoft.graph.evaluateLabelsAndPolicies` (bound to `microsoft.graph.informationProtection`).
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct EvaluateLabelsAndPoliciesParameters {
@@ -18430,19 +13482,7 @@ pub struct EvaluateLabelsAndPoliciesParameters {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "information_protection",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "information_protection", feature = "me", feature = "users"))]
 impl serde::Serialize for EvaluateLabelsAndPoliciesParameters {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
@@ -18461,19 +13501,7 @@ impl serde::Serialize for EvaluateLabelsAndPoliciesParameters {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "information_protection",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "information_protection", feature = "me", feature = "users"))]
 impl<'de> serde::Deserialize<'de> for EvaluateLabelsAndPoliciesParameters {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -18482,19 +13510,7 @@ impl<'de> serde::Deserialize<'de> for EvaluateLabelsAndPoliciesParameters {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "information_protection",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "information_protection", feature = "me", feature = "users"))]
 impl graph_odata_runtime::model::ODataObject for EvaluateLabelsAndPoliciesParameters {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -18539,22 +13555,12 @@ impl graph_odata_runtime::model::ODataObject for EvaluateLabelsAndPoliciesParame
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 /// Parameters of the action `microsoft.graph.exact` (bound to `microsoft.graph.workbookFunctions`).
@@ -18571,22 +13577,12 @@ pub struct ExactParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl serde::Serialize for ExactParameters {
@@ -18604,22 +13600,12 @@ impl serde::Serialize for ExactParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl<'de> serde::Deserialize<'de> for ExactParameters {
@@ -18632,22 +13618,12 @@ impl<'de> serde::Deserialize<'de> for ExactParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl graph_odata_runtime::model::ODataObject for ExactParameters {
@@ -18686,22 +13662,12 @@ impl graph_odata_runtime::model::ODataObject for ExactParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 /// Parameters of the action `microsoft.graph.expon_Dist` (bound to `microsoft.graph.workbookFunctions`).
@@ -18720,22 +13686,12 @@ pub struct ExponDistParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl serde::Serialize for ExponDistParameters {
@@ -18754,22 +13710,12 @@ impl serde::Serialize for ExponDistParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl<'de> serde::Deserialize<'de> for ExponDistParameters {
@@ -18782,22 +13728,12 @@ impl<'de> serde::Deserialize<'de> for ExponDistParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl graph_odata_runtime::model::ODataObject for ExponDistParameters {
@@ -18839,22 +13775,12 @@ impl graph_odata_runtime::model::ODataObject for ExponDistParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 /// Parameters of the action `microsoft.graph.find` (bound to `microsoft.graph.workbookFunctions`).
@@ -18873,22 +13799,12 @@ pub struct FindParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl serde::Serialize for FindParameters {
@@ -18907,22 +13823,12 @@ impl serde::Serialize for FindParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl<'de> serde::Deserialize<'de> for FindParameters {
@@ -18935,22 +13841,12 @@ impl<'de> serde::Deserialize<'de> for FindParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl graph_odata_runtime::model::ODataObject for FindParameters {
@@ -18997,22 +13893,12 @@ impl graph_odata_runtime::model::ODataObject for FindParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 /// Parameters of the action `microsoft.graph.findB` (bound to `microsoft.graph.workbookFunctions`).
@@ -19031,22 +13917,12 @@ pub struct FindBParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl serde::Serialize for FindBParameters {
@@ -19065,22 +13941,12 @@ impl serde::Serialize for FindBParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl<'de> serde::Deserialize<'de> for FindBParameters {
@@ -19093,22 +13959,12 @@ impl<'de> serde::Deserialize<'de> for FindBParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl graph_odata_runtime::model::ODataObject for FindBParameters {
@@ -19155,22 +14011,12 @@ impl graph_odata_runtime::model::ODataObject for FindBParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 /// Parameters of the action `microsoft.graph.fixed` (bound to `microsoft.graph.workbookFunctions`).
@@ -19189,22 +14035,12 @@ pub struct FixedParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl serde::Serialize for FixedParameters {
@@ -19223,22 +14059,12 @@ impl serde::Serialize for FixedParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl<'de> serde::Deserialize<'de> for FixedParameters {
@@ -19251,22 +14077,12 @@ impl<'de> serde::Deserialize<'de> for FixedParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl graph_odata_runtime::model::ODataObject for FixedParameters {
@@ -19313,22 +14129,12 @@ impl graph_odata_runtime::model::ODataObject for FixedParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 /// Parameters of the action `microsoft.graph.floor_Math` (bound to `microsoft.graph.workbookFunctions`).
@@ -19347,22 +14153,12 @@ pub struct FloorMathParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl serde::Serialize for FloorMathParameters {
@@ -19381,22 +14177,12 @@ impl serde::Serialize for FloorMathParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl<'de> serde::Deserialize<'de> for FloorMathParameters {
@@ -19409,22 +14195,12 @@ impl<'de> serde::Deserialize<'de> for FloorMathParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl graph_odata_runtime::model::ODataObject for FloorMathParameters {
@@ -19471,22 +14247,12 @@ impl graph_odata_runtime::model::ODataObject for FloorMathParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 /// Parameters of the action `microsoft.graph.floor_Precise` (bound to `microsoft.graph.workbookFunctions`).
@@ -19503,22 +14269,12 @@ pub struct FloorPreciseParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl serde::Serialize for FloorPreciseParameters {
@@ -19536,22 +14292,12 @@ impl serde::Serialize for FloorPreciseParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl<'de> serde::Deserialize<'de> for FloorPreciseParameters {
@@ -19564,22 +14310,12 @@ impl<'de> serde::Deserialize<'de> for FloorPreciseParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl graph_odata_runtime::model::ODataObject for FloorPreciseParameters {
@@ -19616,18 +14352,7 @@ impl graph_odata_runtime::model::ODataObject for FloorPreciseParameters {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "groups", feature = "me", feature = "users"))]
 /// Parameters of the action `microsoft.graph.forward` (bound to `microsoft.graph.event`).
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct EventForwardParameters {
@@ -19640,18 +14365,7 @@ pub struct EventForwardParameters {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "groups", feature = "me", feature = "users"))]
 impl serde::Serialize for EventForwardParameters {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
@@ -19665,18 +14379,7 @@ impl serde::Serialize for EventForwardParameters {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "groups", feature = "me", feature = "users"))]
 impl<'de> serde::Deserialize<'de> for EventForwardParameters {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -19685,18 +14388,7 @@ impl<'de> serde::Deserialize<'de> for EventForwardParameters {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "groups", feature = "me", feature = "users"))]
 impl graph_odata_runtime::model::ODataObject for EventForwardParameters {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -19731,18 +14423,7 @@ impl graph_odata_runtime::model::ODataObject for EventForwardParameters {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "groups", feature = "me", feature = "users"))]
 /// Parameters of the action `microsoft.graph.forward` (bound to `microsoft.graph.message`).
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct MessageForwardParameters {
@@ -19757,18 +14438,7 @@ pub struct MessageForwardParameters {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "groups", feature = "me", feature = "users"))]
 impl serde::Serialize for MessageForwardParameters {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
@@ -19783,18 +14453,7 @@ impl serde::Serialize for MessageForwardParameters {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "groups", feature = "me", feature = "users"))]
 impl<'de> serde::Deserialize<'de> for MessageForwardParameters {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -19803,18 +14462,7 @@ impl<'de> serde::Deserialize<'de> for MessageForwardParameters {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "groups", feature = "me", feature = "users"))]
 impl graph_odata_runtime::model::ODataObject for MessageForwardParameters {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -19857,18 +14505,7 @@ impl graph_odata_runtime::model::ODataObject for MessageForwardParameters {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(feature = "groups")]
 /// Parameters of the action `microsoft.graph.forward` (bound to `microsoft.graph.post`).
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct PostForwardParameters {
@@ -19881,18 +14518,7 @@ pub struct PostForwardParameters {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(feature = "groups")]
 impl serde::Serialize for PostForwardParameters {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
@@ -19906,18 +14532,7 @@ impl serde::Serialize for PostForwardParameters {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(feature = "groups")]
 impl<'de> serde::Deserialize<'de> for PostForwardParameters {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -19926,18 +14541,7 @@ impl<'de> serde::Deserialize<'de> for PostForwardParameters {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(feature = "groups")]
 impl graph_odata_runtime::model::ODataObject for PostForwardParameters {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -19972,22 +14576,7 @@ impl graph_odata_runtime::model::ODataObject for PostForwardParameters {
     }
 }
 
-#[cfg(
-    any(
-        feature = "chats",
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "team_template_definition",
-        feature = "teams",
-        feature = "teamwork",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "chats", feature = "teams", feature = "teamwork"))]
 /// Parameters of the action `microsoft.graph.forwardToChat` (bound to `Collection(microsoft.graph.chatMessage)`).
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ForwardToChatParameters {
@@ -20002,22 +14591,7 @@ pub struct ForwardToChatParameters {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(
-    any(
-        feature = "chats",
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "team_template_definition",
-        feature = "teams",
-        feature = "teamwork",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "chats", feature = "teams", feature = "teamwork"))]
 impl serde::Serialize for ForwardToChatParameters {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
@@ -20032,22 +14606,7 @@ impl serde::Serialize for ForwardToChatParameters {
     }
 }
 
-#[cfg(
-    any(
-        feature = "chats",
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "team_template_definition",
-        feature = "teams",
-        feature = "teamwork",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "chats", feature = "teams", feature = "teamwork"))]
 impl<'de> serde::Deserialize<'de> for ForwardToChatParameters {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -20056,22 +14615,7 @@ impl<'de> serde::Deserialize<'de> for ForwardToChatParameters {
     }
 }
 
-#[cfg(
-    any(
-        feature = "chats",
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "team_template_definition",
-        feature = "teams",
-        feature = "teamwork",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "chats", feature = "teams", feature = "teamwork"))]
 impl graph_odata_runtime::model::ODataObject for ForwardToChatParameters {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -20116,22 +14660,12 @@ impl graph_odata_runtime::model::ODataObject for ForwardToChatParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 /// Parameters of the action `microsoft.graph.fv` (bound to `microsoft.graph.workbookFunctions`).
@@ -20154,22 +14688,12 @@ pub struct FvParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl serde::Serialize for FvParameters {
@@ -20190,22 +14714,12 @@ impl serde::Serialize for FvParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl<'de> serde::Deserialize<'de> for FvParameters {
@@ -20218,22 +14732,12 @@ impl<'de> serde::Deserialize<'de> for FvParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl graph_odata_runtime::model::ODataObject for FvParameters {
@@ -20286,22 +14790,12 @@ impl graph_odata_runtime::model::ODataObject for FvParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 /// Parameters of the action `microsoft.graph.fvschedule` (bound to `microsoft.graph.workbookFunctions`).
@@ -20318,22 +14812,12 @@ pub struct FvscheduleParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl serde::Serialize for FvscheduleParameters {
@@ -20351,22 +14835,12 @@ impl serde::Serialize for FvscheduleParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl<'de> serde::Deserialize<'de> for FvscheduleParameters {
@@ -20379,22 +14853,12 @@ impl<'de> serde::Deserialize<'de> for FvscheduleParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl graph_odata_runtime::model::ODataObject for FvscheduleParameters {
@@ -20433,22 +14897,12 @@ impl graph_odata_runtime::model::ODataObject for FvscheduleParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 /// Parameters of the action `microsoft.graph.f_Dist` (bound to `microsoft.graph.workbookFunctions`).
@@ -20469,22 +14923,12 @@ pub struct FDistParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl serde::Serialize for FDistParameters {
@@ -20504,22 +14948,12 @@ impl serde::Serialize for FDistParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl<'de> serde::Deserialize<'de> for FDistParameters {
@@ -20532,22 +14966,12 @@ impl<'de> serde::Deserialize<'de> for FDistParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl graph_odata_runtime::model::ODataObject for FDistParameters {
@@ -20597,22 +15021,12 @@ impl graph_odata_runtime::model::ODataObject for FDistParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 /// Parameters of the action `microsoft.graph.f_Dist_RT` (bound to `microsoft.graph.workbookFunctions`).
@@ -20631,22 +15045,12 @@ pub struct FDistRtParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl serde::Serialize for FDistRtParameters {
@@ -20665,22 +15069,12 @@ impl serde::Serialize for FDistRtParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl<'de> serde::Deserialize<'de> for FDistRtParameters {
@@ -20693,22 +15087,12 @@ impl<'de> serde::Deserialize<'de> for FDistRtParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl graph_odata_runtime::model::ODataObject for FDistRtParameters {
@@ -20750,22 +15134,12 @@ impl graph_odata_runtime::model::ODataObject for FDistRtParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 /// Parameters of the action `microsoft.graph.f_Inv` (bound to `microsoft.graph.workbookFunctions`).
@@ -20784,22 +15158,12 @@ pub struct FInvParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl serde::Serialize for FInvParameters {
@@ -20818,22 +15182,12 @@ impl serde::Serialize for FInvParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl<'de> serde::Deserialize<'de> for FInvParameters {
@@ -20846,22 +15200,12 @@ impl<'de> serde::Deserialize<'de> for FInvParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl graph_odata_runtime::model::ODataObject for FInvParameters {
@@ -20908,22 +15252,12 @@ impl graph_odata_runtime::model::ODataObject for FInvParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 /// Parameters of the action `microsoft.graph.f_Inv_RT` (bound to `microsoft.graph.workbookFunctions`).
@@ -20942,22 +15276,12 @@ pub struct FInvRtParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl serde::Serialize for FInvRtParameters {
@@ -20976,22 +15300,12 @@ impl serde::Serialize for FInvRtParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl<'de> serde::Deserialize<'de> for FInvRtParameters {
@@ -21004,22 +15318,12 @@ impl<'de> serde::Deserialize<'de> for FInvRtParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl graph_odata_runtime::model::ODataObject for FInvRtParameters {
@@ -21066,22 +15370,12 @@ impl graph_odata_runtime::model::ODataObject for FInvRtParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 /// Parameters of the action `microsoft.graph.gamma_Dist` (bound to `microsoft.graph.workbookFunctions`).
@@ -21102,22 +15396,12 @@ pub struct GammaDistParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl serde::Serialize for GammaDistParameters {
@@ -21137,22 +15421,12 @@ impl serde::Serialize for GammaDistParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl<'de> serde::Deserialize<'de> for GammaDistParameters {
@@ -21165,22 +15439,12 @@ impl<'de> serde::Deserialize<'de> for GammaDistParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl graph_odata_runtime::model::ODataObject for GammaDistParameters {
@@ -21230,22 +15494,12 @@ impl graph_odata_runtime::model::ODataObject for GammaDistParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 /// Parameters of the action `microsoft.graph.gamma_Inv` (bound to `microsoft.graph.workbookFunctions`).
@@ -21264,22 +15518,12 @@ pub struct GammaInvParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl serde::Serialize for GammaInvParameters {
@@ -21298,22 +15542,12 @@ impl serde::Serialize for GammaInvParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl<'de> serde::Deserialize<'de> for GammaInvParameters {
@@ -21326,22 +15560,12 @@ impl<'de> serde::Deserialize<'de> for GammaInvParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl graph_odata_runtime::model::ODataObject for GammaInvParameters {
@@ -21388,22 +15612,12 @@ impl graph_odata_runtime::model::ODataObject for GammaInvParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 /// Parameters of the action `microsoft.graph.geStep` (bound to `microsoft.graph.workbookFunctions`).
@@ -21420,22 +15634,12 @@ pub struct GeStepParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl serde::Serialize for GeStepParameters {
@@ -21453,22 +15657,12 @@ impl serde::Serialize for GeStepParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl<'de> serde::Deserialize<'de> for GeStepParameters {
@@ -21481,22 +15675,12 @@ impl<'de> serde::Deserialize<'de> for GeStepParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl graph_odata_runtime::model::ODataObject for GeStepParameters {
@@ -21538,7 +15722,6 @@ impl graph_odata_runtime::model::ODataObject for GeStepParameters {
         feature = "administrative_units",
         feature = "app_role_assignments",
         feature = "applications",
-        feature = "chats",
         feature = "contacts",
         feature = "contracts",
         feature = "devices",
@@ -21547,17 +15730,11 @@ impl graph_odata_runtime::model::ODataObject for GeStepParameters {
         feature = "directory_role_templates",
         feature = "directory_roles",
         feature = "directory_setting_templates",
-        feature = "entitlement_management",
         feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
         feature = "organization",
         feature = "permission_grants",
         feature = "policies",
         feature = "service_principals",
-        feature = "team_template_definition",
-        feature = "teams",
-        feature = "teamwork",
         feature = "users"
     )
 )]
@@ -21578,7 +15755,6 @@ pub struct GetByIdsParameters {
         feature = "administrative_units",
         feature = "app_role_assignments",
         feature = "applications",
-        feature = "chats",
         feature = "contacts",
         feature = "contracts",
         feature = "devices",
@@ -21587,17 +15763,11 @@ pub struct GetByIdsParameters {
         feature = "directory_role_templates",
         feature = "directory_roles",
         feature = "directory_setting_templates",
-        feature = "entitlement_management",
         feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
         feature = "organization",
         feature = "permission_grants",
         feature = "policies",
         feature = "service_principals",
-        feature = "team_template_definition",
-        feature = "teams",
-        feature = "teamwork",
         feature = "users"
     )
 )]
@@ -21619,7 +15789,6 @@ impl serde::Serialize for GetByIdsParameters {
         feature = "administrative_units",
         feature = "app_role_assignments",
         feature = "applications",
-        feature = "chats",
         feature = "contacts",
         feature = "contracts",
         feature = "devices",
@@ -21628,17 +15797,11 @@ impl serde::Serialize for GetByIdsParameters {
         feature = "directory_role_templates",
         feature = "directory_roles",
         feature = "directory_setting_templates",
-        feature = "entitlement_management",
         feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
         feature = "organization",
         feature = "permission_grants",
         feature = "policies",
         feature = "service_principals",
-        feature = "team_template_definition",
-        feature = "teams",
-        feature = "teamwork",
         feature = "users"
     )
 )]
@@ -21655,7 +15818,6 @@ impl<'de> serde::Deserialize<'de> for GetByIdsParameters {
         feature = "administrative_units",
         feature = "app_role_assignments",
         feature = "applications",
-        feature = "chats",
         feature = "contacts",
         feature = "contracts",
         feature = "devices",
@@ -21664,17 +15826,11 @@ impl<'de> serde::Deserialize<'de> for GetByIdsParameters {
         feature = "directory_role_templates",
         feature = "directory_roles",
         feature = "directory_setting_templates",
-        feature = "entitlement_management",
         feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
         feature = "organization",
         feature = "permission_grants",
         feature = "policies",
         feature = "service_principals",
-        feature = "team_template_definition",
-        feature = "teams",
-        feature = "teamwork",
         feature = "users"
     )
 )]
@@ -21707,18 +15863,7 @@ impl graph_odata_runtime::model::ODataObject for GetByIdsParameters {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "directory_objects", feature = "me", feature = "users"))]
 /// Parameters of the action `microsoft.graph.getMailTips` (bound to `microsoft.graph.user`).
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetMailTipsParameters {
@@ -21731,18 +15876,7 @@ pub struct GetMailTipsParameters {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "directory_objects", feature = "me", feature = "users"))]
 impl serde::Serialize for GetMailTipsParameters {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
@@ -21756,18 +15890,7 @@ impl serde::Serialize for GetMailTipsParameters {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "directory_objects", feature = "me", feature = "users"))]
 impl<'de> serde::Deserialize<'de> for GetMailTipsParameters {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -21776,18 +15899,7 @@ impl<'de> serde::Deserialize<'de> for GetMailTipsParameters {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "directory_objects", feature = "me", feature = "users"))]
 impl graph_odata_runtime::model::ODataObject for GetMailTipsParameters {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -21822,18 +15934,7 @@ impl graph_odata_runtime::model::ODataObject for GetMailTipsParameters {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "groups", feature = "me", feature = "users"))]
 /// Parameters of the action `microsoft.graph.getSchedule` (bound to `microsoft.graph.calendar`).
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetScheduleParameters {
@@ -21850,18 +15951,7 @@ pub struct GetScheduleParameters {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "groups", feature = "me", feature = "users"))]
 impl serde::Serialize for GetScheduleParameters {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
@@ -21877,18 +15967,7 @@ impl serde::Serialize for GetScheduleParameters {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "groups", feature = "me", feature = "users"))]
 impl<'de> serde::Deserialize<'de> for GetScheduleParameters {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -21897,18 +15976,7 @@ impl<'de> serde::Deserialize<'de> for GetScheduleParameters {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "groups", feature = "me", feature = "users"))]
 impl graph_odata_runtime::model::ODataObject for GetScheduleParameters {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -21964,7 +16032,6 @@ impl graph_odata_runtime::model::ODataObject for GetScheduleParameters {
         feature = "administrative_units",
         feature = "app_role_assignments",
         feature = "applications",
-        feature = "chats",
         feature = "contacts",
         feature = "contracts",
         feature = "devices",
@@ -21973,17 +16040,11 @@ impl graph_odata_runtime::model::ODataObject for GetScheduleParameters {
         feature = "directory_role_templates",
         feature = "directory_roles",
         feature = "directory_setting_templates",
-        feature = "entitlement_management",
         feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
         feature = "organization",
         feature = "permission_grants",
         feature = "policies",
         feature = "service_principals",
-        feature = "team_template_definition",
-        feature = "teams",
-        feature = "teamwork",
         feature = "users"
     )
 )]
@@ -22004,7 +16065,6 @@ pub struct GetUserOwnedObjectsParameters {
         feature = "administrative_units",
         feature = "app_role_assignments",
         feature = "applications",
-        feature = "chats",
         feature = "contacts",
         feature = "contracts",
         feature = "devices",
@@ -22013,17 +16073,11 @@ pub struct GetUserOwnedObjectsParameters {
         feature = "directory_role_templates",
         feature = "directory_roles",
         feature = "directory_setting_templates",
-        feature = "entitlement_management",
         feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
         feature = "organization",
         feature = "permission_grants",
         feature = "policies",
         feature = "service_principals",
-        feature = "team_template_definition",
-        feature = "teams",
-        feature = "teamwork",
         feature = "users"
     )
 )]
@@ -22045,7 +16099,6 @@ impl serde::Serialize for GetUserOwnedObjectsParameters {
         feature = "administrative_units",
         feature = "app_role_assignments",
         feature = "applications",
-        feature = "chats",
         feature = "contacts",
         feature = "contracts",
         feature = "devices",
@@ -22054,17 +16107,11 @@ impl serde::Serialize for GetUserOwnedObjectsParameters {
         feature = "directory_role_templates",
         feature = "directory_roles",
         feature = "directory_setting_templates",
-        feature = "entitlement_management",
         feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
         feature = "organization",
         feature = "permission_grants",
         feature = "policies",
         feature = "service_principals",
-        feature = "team_template_definition",
-        feature = "teams",
-        feature = "teamwork",
         feature = "users"
     )
 )]
@@ -22081,7 +16128,6 @@ impl<'de> serde::Deserialize<'de> for GetUserOwnedObjectsParameters {
         feature = "administrative_units",
         feature = "app_role_assignments",
         feature = "applications",
-        feature = "chats",
         feature = "contacts",
         feature = "contracts",
         feature = "devices",
@@ -22090,17 +16136,11 @@ impl<'de> serde::Deserialize<'de> for GetUserOwnedObjectsParameters {
         feature = "directory_role_templates",
         feature = "directory_roles",
         feature = "directory_setting_templates",
-        feature = "entitlement_management",
         feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
         feature = "organization",
         feature = "permission_grants",
         feature = "policies",
         feature = "service_principals",
-        feature = "team_template_definition",
-        feature = "teams",
-        feature = "teamwork",
         feature = "users"
     )
 )]
@@ -22138,20 +16178,7 @@ impl graph_odata_runtime::model::ODataObject for GetUserOwnedObjectsParameters {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "shares",
-        feature = "sites",
-        feature = "users"
-    )
-)]
+#[cfg(feature = "sites")]
 /// Parameters of the action `microsoft.graph.getWebPartsByPosition` (bound to `microsoft.graph.sitePage`).
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetWebPartsByPositionParameters {
@@ -22168,20 +16195,7 @@ pub struct GetWebPartsByPositionParameters {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "shares",
-        feature = "sites",
-        feature = "users"
-    )
-)]
+#[cfg(feature = "sites")]
 impl serde::Serialize for GetWebPartsByPositionParameters {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
@@ -22197,20 +16211,7 @@ impl serde::Serialize for GetWebPartsByPositionParameters {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "shares",
-        feature = "sites",
-        feature = "users"
-    )
-)]
+#[cfg(feature = "sites")]
 impl<'de> serde::Deserialize<'de> for GetWebPartsByPositionParameters {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -22219,20 +16220,7 @@ impl<'de> serde::Deserialize<'de> for GetWebPartsByPositionParameters {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "shares",
-        feature = "sites",
-        feature = "users"
-    )
-)]
+#[cfg(feature = "sites")]
 impl graph_odata_runtime::model::ODataObject for GetWebPartsByPositionParameters {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -22285,22 +16273,13 @@ impl graph_odata_runtime::model::ODataObject for GetWebPartsByPositionParameters
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
         feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 /// Parameters of the action `microsoft.graph.grant` (bound to `microsoft.graph.permission`).
@@ -22317,22 +16296,13 @@ pub struct GrantParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
         feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl serde::Serialize for GrantParameters {
@@ -22350,22 +16320,13 @@ impl serde::Serialize for GrantParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
         feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl<'de> serde::Deserialize<'de> for GrantParameters {
@@ -22378,22 +16339,13 @@ impl<'de> serde::Deserialize<'de> for GrantParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
         feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl graph_odata_runtime::model::ODataObject for GrantParameters {
@@ -22432,22 +16384,12 @@ impl graph_odata_runtime::model::ODataObject for GrantParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 /// Parameters of the action `microsoft.graph.hex2Bin` (bound to `microsoft.graph.workbookFunctions`).
@@ -22464,22 +16406,12 @@ pub struct Hex2BinParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl serde::Serialize for Hex2BinParameters {
@@ -22497,22 +16429,12 @@ impl serde::Serialize for Hex2BinParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl<'de> serde::Deserialize<'de> for Hex2BinParameters {
@@ -22525,22 +16447,12 @@ impl<'de> serde::Deserialize<'de> for Hex2BinParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl graph_odata_runtime::model::ODataObject for Hex2BinParameters {
@@ -22579,22 +16491,12 @@ impl graph_odata_runtime::model::ODataObject for Hex2BinParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 /// Parameters of the action `microsoft.graph.hex2Oct` (bound to `microsoft.graph.workbookFunctions`).
@@ -22611,22 +16513,12 @@ pub struct Hex2OctParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl serde::Serialize for Hex2OctParameters {
@@ -22644,22 +16536,12 @@ impl serde::Serialize for Hex2OctParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl<'de> serde::Deserialize<'de> for Hex2OctParameters {
@@ -22672,22 +16554,12 @@ impl<'de> serde::Deserialize<'de> for Hex2OctParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl graph_odata_runtime::model::ODataObject for Hex2OctParameters {
@@ -22724,19 +16596,7 @@ impl graph_odata_runtime::model::ODataObject for Hex2OctParameters {
     }
 }
 
-#[cfg(
-    any(
-        feature = "chats",
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(feature = "chats")]
 /// Parameters of the action `microsoft.graph.hideForUser` (bound to `microsoft.graph.chat`).
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct HideForUserParameters {
@@ -22749,19 +16609,7 @@ pub struct HideForUserParameters {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(
-    any(
-        feature = "chats",
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(feature = "chats")]
 impl serde::Serialize for HideForUserParameters {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
@@ -22775,19 +16623,7 @@ impl serde::Serialize for HideForUserParameters {
     }
 }
 
-#[cfg(
-    any(
-        feature = "chats",
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(feature = "chats")]
 impl<'de> serde::Deserialize<'de> for HideForUserParameters {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -22796,19 +16632,7 @@ impl<'de> serde::Deserialize<'de> for HideForUserParameters {
     }
 }
 
-#[cfg(
-    any(
-        feature = "chats",
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(feature = "chats")]
 impl graph_odata_runtime::model::ODataObject for HideForUserParameters {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -22845,22 +16669,12 @@ impl graph_odata_runtime::model::ODataObject for HideForUserParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 /// Parameters of the action `microsoft.graph.hlookup` (bound to `microsoft.graph.workbookFunctions`).
@@ -22881,22 +16695,12 @@ pub struct HlookupParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl serde::Serialize for HlookupParameters {
@@ -22916,22 +16720,12 @@ impl serde::Serialize for HlookupParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl<'de> serde::Deserialize<'de> for HlookupParameters {
@@ -22944,22 +16738,12 @@ impl<'de> serde::Deserialize<'de> for HlookupParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl graph_odata_runtime::model::ODataObject for HlookupParameters {
@@ -23014,22 +16798,12 @@ impl graph_odata_runtime::model::ODataObject for HlookupParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 /// Parameters of the action `microsoft.graph.hyperlink` (bound to `microsoft.graph.workbookFunctions`).
@@ -23046,22 +16820,12 @@ pub struct HyperlinkParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl serde::Serialize for HyperlinkParameters {
@@ -23079,22 +16843,12 @@ impl serde::Serialize for HyperlinkParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl<'de> serde::Deserialize<'de> for HyperlinkParameters {
@@ -23107,22 +16861,12 @@ impl<'de> serde::Deserialize<'de> for HyperlinkParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl graph_odata_runtime::model::ODataObject for HyperlinkParameters {
@@ -23161,22 +16905,12 @@ impl graph_odata_runtime::model::ODataObject for HyperlinkParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 /// Parameters of the action `microsoft.graph.hypGeom_Dist` (bound to `microsoft.graph.workbookFunctions`).
@@ -23199,22 +16933,12 @@ pub struct HypGeomDistParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl serde::Serialize for HypGeomDistParameters {
@@ -23235,22 +16959,12 @@ impl serde::Serialize for HypGeomDistParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl<'de> serde::Deserialize<'de> for HypGeomDistParameters {
@@ -23263,22 +16977,12 @@ impl<'de> serde::Deserialize<'de> for HypGeomDistParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl graph_odata_runtime::model::ODataObject for HypGeomDistParameters {
@@ -23341,22 +17045,12 @@ impl graph_odata_runtime::model::ODataObject for HypGeomDistParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 /// Parameters of the action `microsoft.graph.if` (bound to `microsoft.graph.workbookFunctions`).
@@ -23375,22 +17069,12 @@ pub struct IfParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl serde::Serialize for IfParameters {
@@ -23409,22 +17093,12 @@ impl serde::Serialize for IfParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl<'de> serde::Deserialize<'de> for IfParameters {
@@ -23437,22 +17111,12 @@ impl<'de> serde::Deserialize<'de> for IfParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl graph_odata_runtime::model::ODataObject for IfParameters {
@@ -23499,22 +17163,12 @@ impl graph_odata_runtime::model::ODataObject for IfParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 /// Parameters of the action `microsoft.graph.imDiv` (bound to `microsoft.graph.workbookFunctions`).
@@ -23531,22 +17185,12 @@ pub struct ImDivParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl serde::Serialize for ImDivParameters {
@@ -23564,22 +17208,12 @@ impl serde::Serialize for ImDivParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl<'de> serde::Deserialize<'de> for ImDivParameters {
@@ -23592,22 +17226,12 @@ impl<'de> serde::Deserialize<'de> for ImDivParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl graph_odata_runtime::model::ODataObject for ImDivParameters {
@@ -23729,22 +17353,12 @@ impl graph_odata_runtime::model::ODataObject for ImportResourceActionsParameters
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 /// Parameters of the action `microsoft.graph.imPower` (bound to `microsoft.graph.workbookFunctions`).
@@ -23761,22 +17375,12 @@ pub struct ImPowerParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl serde::Serialize for ImPowerParameters {
@@ -23794,22 +17398,12 @@ impl serde::Serialize for ImPowerParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl<'de> serde::Deserialize<'de> for ImPowerParameters {
@@ -23822,22 +17416,12 @@ impl<'de> serde::Deserialize<'de> for ImPowerParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl graph_odata_runtime::model::ODataObject for ImPowerParameters {
@@ -23876,22 +17460,12 @@ impl graph_odata_runtime::model::ODataObject for ImPowerParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 /// Parameters of the action `microsoft.graph.imSub` (bound to `microsoft.graph.workbookFunctions`).
@@ -23908,22 +17482,12 @@ pub struct ImSubParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl serde::Serialize for ImSubParameters {
@@ -23941,22 +17505,12 @@ impl serde::Serialize for ImSubParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl<'de> serde::Deserialize<'de> for ImSubParameters {
@@ -23969,22 +17523,12 @@ impl<'de> serde::Deserialize<'de> for ImSubParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl graph_odata_runtime::model::ODataObject for ImSubParameters {
@@ -24023,22 +17567,12 @@ impl graph_odata_runtime::model::ODataObject for ImSubParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 /// Parameters of the action `microsoft.graph.intRate` (bound to `microsoft.graph.workbookFunctions`).
@@ -24061,22 +17595,12 @@ pub struct IntRateParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl serde::Serialize for IntRateParameters {
@@ -24097,22 +17621,12 @@ impl serde::Serialize for IntRateParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl<'de> serde::Deserialize<'de> for IntRateParameters {
@@ -24125,22 +17639,12 @@ impl<'de> serde::Deserialize<'de> for IntRateParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl graph_odata_runtime::model::ODataObject for IntRateParameters {
@@ -24203,22 +17707,12 @@ impl graph_odata_runtime::model::ODataObject for IntRateParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 /// Parameters of the action `microsoft.graph.invite` (bound to `microsoft.graph.driveItem`).
@@ -24247,22 +17741,12 @@ pub struct InviteParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl serde::Serialize for InviteParameters {
@@ -24287,22 +17771,12 @@ impl serde::Serialize for InviteParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl<'de> serde::Deserialize<'de> for InviteParameters {
@@ -24315,22 +17789,12 @@ impl<'de> serde::Deserialize<'de> for InviteParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl graph_odata_runtime::model::ODataObject for InviteParameters {
@@ -24417,22 +17881,12 @@ impl graph_odata_runtime::model::ODataObject for InviteParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 /// Parameters of the action `microsoft.graph.ipmt` (bound to `microsoft.graph.workbookFunctions`).
@@ -24457,22 +17911,12 @@ pub struct IpmtParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl serde::Serialize for IpmtParameters {
@@ -24494,22 +17938,12 @@ impl serde::Serialize for IpmtParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl<'de> serde::Deserialize<'de> for IpmtParameters {
@@ -24522,22 +17956,12 @@ impl<'de> serde::Deserialize<'de> for IpmtParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl graph_odata_runtime::model::ODataObject for IpmtParameters {
@@ -24593,22 +18017,12 @@ impl graph_odata_runtime::model::ODataObject for IpmtParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 /// Parameters of the action `microsoft.graph.irr` (bound to `microsoft.graph.workbookFunctions`).
@@ -24625,22 +18039,12 @@ pub struct IrrParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl serde::Serialize for IrrParameters {
@@ -24658,22 +18062,12 @@ impl serde::Serialize for IrrParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl<'de> serde::Deserialize<'de> for IrrParameters {
@@ -24686,22 +18080,12 @@ impl<'de> serde::Deserialize<'de> for IrrParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl graph_odata_runtime::model::ODataObject for IrrParameters {
@@ -24740,22 +18124,12 @@ impl graph_odata_runtime::model::ODataObject for IrrParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 /// Parameters of the action `microsoft.graph.iso_Ceiling` (bound to `microsoft.graph.workbookFunctions`).
@@ -24772,22 +18146,12 @@ pub struct IsoCeilingParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl serde::Serialize for IsoCeilingParameters {
@@ -24805,22 +18169,12 @@ impl serde::Serialize for IsoCeilingParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl<'de> serde::Deserialize<'de> for IsoCeilingParameters {
@@ -24833,22 +18187,12 @@ impl<'de> serde::Deserialize<'de> for IsoCeilingParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl graph_odata_runtime::model::ODataObject for IsoCeilingParameters {
@@ -24887,22 +18231,12 @@ impl graph_odata_runtime::model::ODataObject for IsoCeilingParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 /// Parameters of the action `microsoft.graph.ispmt` (bound to `microsoft.graph.workbookFunctions`).
@@ -24923,22 +18257,12 @@ pub struct IspmtParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl serde::Serialize for IspmtParameters {
@@ -24958,22 +18282,12 @@ impl serde::Serialize for IspmtParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl<'de> serde::Deserialize<'de> for IspmtParameters {
@@ -24986,22 +18300,12 @@ impl<'de> serde::Deserialize<'de> for IspmtParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl graph_odata_runtime::model::ODataObject for IspmtParameters {
@@ -25046,22 +18350,12 @@ impl graph_odata_runtime::model::ODataObject for IspmtParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 /// Parameters of the action `microsoft.graph.large` (bound to `microsoft.graph.workbookFunctions`).
@@ -25078,22 +18372,12 @@ pub struct LargeParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl serde::Serialize for LargeParameters {
@@ -25111,22 +18395,12 @@ impl serde::Serialize for LargeParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl<'de> serde::Deserialize<'de> for LargeParameters {
@@ -25139,22 +18413,12 @@ impl<'de> serde::Deserialize<'de> for LargeParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl graph_odata_runtime::model::ODataObject for LargeParameters {
@@ -25188,22 +18452,12 @@ impl graph_odata_runtime::model::ODataObject for LargeParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 /// Parameters of the action `microsoft.graph.left` (bound to `microsoft.graph.workbookFunctions`).
@@ -25220,22 +18474,12 @@ pub struct LeftParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl serde::Serialize for LeftParameters {
@@ -25253,22 +18497,12 @@ impl serde::Serialize for LeftParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl<'de> serde::Deserialize<'de> for LeftParameters {
@@ -25281,22 +18515,12 @@ impl<'de> serde::Deserialize<'de> for LeftParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl graph_odata_runtime::model::ODataObject for LeftParameters {
@@ -25335,22 +18559,12 @@ impl graph_odata_runtime::model::ODataObject for LeftParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 /// Parameters of the action `microsoft.graph.leftb` (bound to `microsoft.graph.workbookFunctions`).
@@ -25367,22 +18581,12 @@ pub struct LeftbParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl serde::Serialize for LeftbParameters {
@@ -25400,22 +18604,12 @@ impl serde::Serialize for LeftbParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl<'de> serde::Deserialize<'de> for LeftbParameters {
@@ -25428,22 +18622,12 @@ impl<'de> serde::Deserialize<'de> for LeftbParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl graph_odata_runtime::model::ODataObject for LeftbParameters {
@@ -25482,22 +18666,12 @@ impl graph_odata_runtime::model::ODataObject for LeftbParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 /// Parameters of the action `microsoft.graph.log` (bound to `microsoft.graph.workbookFunctions`).
@@ -25514,22 +18688,12 @@ pub struct LogParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl serde::Serialize for LogParameters {
@@ -25547,22 +18711,12 @@ impl serde::Serialize for LogParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl<'de> serde::Deserialize<'de> for LogParameters {
@@ -25575,22 +18729,12 @@ impl<'de> serde::Deserialize<'de> for LogParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl graph_odata_runtime::model::ODataObject for LogParameters {
@@ -25629,22 +18773,12 @@ impl graph_odata_runtime::model::ODataObject for LogParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 /// Parameters of the action `microsoft.graph.logNorm_Dist` (bound to `microsoft.graph.workbookFunctions`).
@@ -25665,22 +18799,12 @@ pub struct LogNormDistParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl serde::Serialize for LogNormDistParameters {
@@ -25700,22 +18824,12 @@ impl serde::Serialize for LogNormDistParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl<'de> serde::Deserialize<'de> for LogNormDistParameters {
@@ -25728,22 +18842,12 @@ impl<'de> serde::Deserialize<'de> for LogNormDistParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl graph_odata_runtime::model::ODataObject for LogNormDistParameters {
@@ -25793,22 +18897,12 @@ impl graph_odata_runtime::model::ODataObject for LogNormDistParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 /// Parameters of the action `microsoft.graph.logNorm_Inv` (bound to `microsoft.graph.workbookFunctions`).
@@ -25827,22 +18921,12 @@ pub struct LogNormInvParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl serde::Serialize for LogNormInvParameters {
@@ -25861,22 +18945,12 @@ impl serde::Serialize for LogNormInvParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl<'de> serde::Deserialize<'de> for LogNormInvParameters {
@@ -25889,22 +18963,12 @@ impl<'de> serde::Deserialize<'de> for LogNormInvParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl graph_odata_runtime::model::ODataObject for LogNormInvParameters {
@@ -26028,22 +19092,12 @@ impl graph_odata_runtime::model::ODataObject for ExactMatchDataStoreLookupParame
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 /// Parameters of the action `microsoft.graph.lookup` (bound to `microsoft.graph.workbookFunctions`).
@@ -26062,22 +19116,12 @@ pub struct WorkbookFunctionsLookupParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl serde::Serialize for WorkbookFunctionsLookupParameters {
@@ -26096,22 +19140,12 @@ impl serde::Serialize for WorkbookFunctionsLookupParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl<'de> serde::Deserialize<'de> for WorkbookFunctionsLookupParameters {
@@ -26124,22 +19158,12 @@ impl<'de> serde::Deserialize<'de> for WorkbookFunctionsLookupParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl graph_odata_runtime::model::ODataObject for WorkbookFunctionsLookupParameters {
@@ -26184,19 +19208,7 @@ impl graph_odata_runtime::model::ODataObject for WorkbookFunctionsLookupParamete
     }
 }
 
-#[cfg(
-    any(
-        feature = "chats",
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(feature = "chats")]
 /// Parameters of the action `microsoft.graph.markChatReadForUser` (bound to `microsoft.graph.chat`).
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct MarkChatReadForUserParameters {
@@ -26209,19 +19221,7 @@ pub struct MarkChatReadForUserParameters {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(
-    any(
-        feature = "chats",
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(feature = "chats")]
 impl serde::Serialize for MarkChatReadForUserParameters {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
@@ -26235,19 +19235,7 @@ impl serde::Serialize for MarkChatReadForUserParameters {
     }
 }
 
-#[cfg(
-    any(
-        feature = "chats",
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(feature = "chats")]
 impl<'de> serde::Deserialize<'de> for MarkChatReadForUserParameters {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -26256,19 +19244,7 @@ impl<'de> serde::Deserialize<'de> for MarkChatReadForUserParameters {
     }
 }
 
-#[cfg(
-    any(
-        feature = "chats",
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(feature = "chats")]
 impl graph_odata_runtime::model::ODataObject for MarkChatReadForUserParameters {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -26303,19 +19279,7 @@ impl graph_odata_runtime::model::ODataObject for MarkChatReadForUserParameters {
     }
 }
 
-#[cfg(
-    any(
-        feature = "chats",
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(feature = "chats")]
 /// Parameters of the action `microsoft.graph.markChatUnreadForUser` (bound to `microsoft.graph.chat`).
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct MarkChatUnreadForUserParameters {
@@ -26330,19 +19294,7 @@ pub struct MarkChatUnreadForUserParameters {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(
-    any(
-        feature = "chats",
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(feature = "chats")]
 impl serde::Serialize for MarkChatUnreadForUserParameters {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
@@ -26357,19 +19309,7 @@ impl serde::Serialize for MarkChatUnreadForUserParameters {
     }
 }
 
-#[cfg(
-    any(
-        feature = "chats",
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(feature = "chats")]
 impl<'de> serde::Deserialize<'de> for MarkChatUnreadForUserParameters {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -26378,19 +19318,7 @@ impl<'de> serde::Deserialize<'de> for MarkChatUnreadForUserParameters {
     }
 }
 
-#[cfg(
-    any(
-        feature = "chats",
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(feature = "chats")]
 impl graph_odata_runtime::model::ODataObject for MarkChatUnreadForUserParameters {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -26435,22 +19363,12 @@ impl graph_odata_runtime::model::ODataObject for MarkChatUnreadForUserParameters
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 /// Parameters of the action `microsoft.graph.match` (bound to `microsoft.graph.workbookFunctions`).
@@ -26469,22 +19387,12 @@ pub struct MatchParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl serde::Serialize for MatchParameters {
@@ -26503,22 +19411,12 @@ impl serde::Serialize for MatchParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl<'de> serde::Deserialize<'de> for MatchParameters {
@@ -26531,22 +19429,12 @@ impl<'de> serde::Deserialize<'de> for MatchParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl graph_odata_runtime::model::ODataObject for MatchParameters {
@@ -26593,22 +19481,12 @@ impl graph_odata_runtime::model::ODataObject for MatchParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 /// Parameters of the action `microsoft.graph.mduration` (bound to `microsoft.graph.workbookFunctions`).
@@ -26633,22 +19511,12 @@ pub struct MdurationParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl serde::Serialize for MdurationParameters {
@@ -26670,22 +19538,12 @@ impl serde::Serialize for MdurationParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl<'de> serde::Deserialize<'de> for MdurationParameters {
@@ -26698,22 +19556,12 @@ impl<'de> serde::Deserialize<'de> for MdurationParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl graph_odata_runtime::model::ODataObject for MdurationParameters {
@@ -26779,22 +19627,12 @@ impl graph_odata_runtime::model::ODataObject for MdurationParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 /// Parameters of the action `microsoft.graph.mid` (bound to `microsoft.graph.workbookFunctions`).
@@ -26813,22 +19651,12 @@ pub struct MidParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl serde::Serialize for MidParameters {
@@ -26847,22 +19675,12 @@ impl serde::Serialize for MidParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl<'de> serde::Deserialize<'de> for MidParameters {
@@ -26875,22 +19693,12 @@ impl<'de> serde::Deserialize<'de> for MidParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl graph_odata_runtime::model::ODataObject for MidParameters {
@@ -26937,22 +19745,12 @@ impl graph_odata_runtime::model::ODataObject for MidParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 /// Parameters of the action `microsoft.graph.midb` (bound to `microsoft.graph.workbookFunctions`).
@@ -26971,22 +19769,12 @@ pub struct MidbParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl serde::Serialize for MidbParameters {
@@ -27005,22 +19793,12 @@ impl serde::Serialize for MidbParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl<'de> serde::Deserialize<'de> for MidbParameters {
@@ -27033,22 +19811,12 @@ impl<'de> serde::Deserialize<'de> for MidbParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl graph_odata_runtime::model::ODataObject for MidbParameters {
@@ -27095,22 +19863,12 @@ impl graph_odata_runtime::model::ODataObject for MidbParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 /// Parameters of the action `microsoft.graph.mirr` (bound to `microsoft.graph.workbookFunctions`).
@@ -27129,22 +19887,12 @@ pub struct MirrParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl serde::Serialize for MirrParameters {
@@ -27163,22 +19911,12 @@ impl serde::Serialize for MirrParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl<'de> serde::Deserialize<'de> for MirrParameters {
@@ -27191,22 +19929,12 @@ impl<'de> serde::Deserialize<'de> for MirrParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl graph_odata_runtime::model::ODataObject for MirrParameters {
@@ -27253,22 +19981,12 @@ impl graph_odata_runtime::model::ODataObject for MirrParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 /// Parameters of the action `microsoft.graph.mod` (bound to `microsoft.graph.workbookFunctions`).
@@ -27285,22 +20003,12 @@ pub struct ModParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl serde::Serialize for ModParameters {
@@ -27318,22 +20026,12 @@ impl serde::Serialize for ModParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl<'de> serde::Deserialize<'de> for ModParameters {
@@ -27346,22 +20044,12 @@ impl<'de> serde::Deserialize<'de> for ModParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl graph_odata_runtime::model::ODataObject for ModParameters {
@@ -27400,22 +20088,12 @@ impl graph_odata_runtime::model::ODataObject for ModParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 /// Parameters of the action `microsoft.graph.mround` (bound to `microsoft.graph.workbookFunctions`).
@@ -27432,22 +20110,12 @@ pub struct MroundParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl serde::Serialize for MroundParameters {
@@ -27465,22 +20133,12 @@ impl serde::Serialize for MroundParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl<'de> serde::Deserialize<'de> for MroundParameters {
@@ -27493,22 +20151,12 @@ impl<'de> serde::Deserialize<'de> for MroundParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl graph_odata_runtime::model::ODataObject for MroundParameters {
@@ -27547,22 +20195,12 @@ impl graph_odata_runtime::model::ODataObject for MroundParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 /// Parameters of the action `microsoft.graph.negBinom_Dist` (bound to `microsoft.graph.workbookFunctions`).
@@ -27583,22 +20221,12 @@ pub struct NegBinomDistParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl serde::Serialize for NegBinomDistParameters {
@@ -27618,22 +20246,12 @@ impl serde::Serialize for NegBinomDistParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl<'de> serde::Deserialize<'de> for NegBinomDistParameters {
@@ -27646,22 +20264,12 @@ impl<'de> serde::Deserialize<'de> for NegBinomDistParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl graph_odata_runtime::model::ODataObject for NegBinomDistParameters {
@@ -27716,22 +20324,12 @@ impl graph_odata_runtime::model::ODataObject for NegBinomDistParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 /// Parameters of the action `microsoft.graph.networkDays` (bound to `microsoft.graph.workbookFunctions`).
@@ -27750,22 +20348,12 @@ pub struct NetworkDaysParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl serde::Serialize for NetworkDaysParameters {
@@ -27784,22 +20372,12 @@ impl serde::Serialize for NetworkDaysParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl<'de> serde::Deserialize<'de> for NetworkDaysParameters {
@@ -27812,22 +20390,12 @@ impl<'de> serde::Deserialize<'de> for NetworkDaysParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl graph_odata_runtime::model::ODataObject for NetworkDaysParameters {
@@ -27874,22 +20442,12 @@ impl graph_odata_runtime::model::ODataObject for NetworkDaysParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 /// Parameters of the action `microsoft.graph.networkDays_Intl` (bound to `microsoft.graph.workbookFunctions`).
@@ -27910,22 +20468,12 @@ pub struct NetworkDaysIntlParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl serde::Serialize for NetworkDaysIntlParameters {
@@ -27945,22 +20493,12 @@ impl serde::Serialize for NetworkDaysIntlParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl<'de> serde::Deserialize<'de> for NetworkDaysIntlParameters {
@@ -27973,22 +20511,12 @@ impl<'de> serde::Deserialize<'de> for NetworkDaysIntlParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl graph_odata_runtime::model::ODataObject for NetworkDaysIntlParameters {
@@ -28043,22 +20571,12 @@ impl graph_odata_runtime::model::ODataObject for NetworkDaysIntlParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 /// Parameters of the action `microsoft.graph.nominal` (bound to `microsoft.graph.workbookFunctions`).
@@ -28075,22 +20593,12 @@ pub struct NominalParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl serde::Serialize for NominalParameters {
@@ -28108,22 +20616,12 @@ impl serde::Serialize for NominalParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl<'de> serde::Deserialize<'de> for NominalParameters {
@@ -28136,22 +20634,12 @@ impl<'de> serde::Deserialize<'de> for NominalParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl graph_odata_runtime::model::ODataObject for NominalParameters {
@@ -28190,22 +20678,12 @@ impl graph_odata_runtime::model::ODataObject for NominalParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 /// Parameters of the action `microsoft.graph.norm_Dist` (bound to `microsoft.graph.workbookFunctions`).
@@ -28226,22 +20704,12 @@ pub struct NormDistParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl serde::Serialize for NormDistParameters {
@@ -28261,22 +20729,12 @@ impl serde::Serialize for NormDistParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl<'de> serde::Deserialize<'de> for NormDistParameters {
@@ -28289,22 +20747,12 @@ impl<'de> serde::Deserialize<'de> for NormDistParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl graph_odata_runtime::model::ODataObject for NormDistParameters {
@@ -28354,22 +20802,12 @@ impl graph_odata_runtime::model::ODataObject for NormDistParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 /// Parameters of the action `microsoft.graph.norm_Inv` (bound to `microsoft.graph.workbookFunctions`).
@@ -28388,22 +20826,12 @@ pub struct NormInvParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl serde::Serialize for NormInvParameters {
@@ -28422,22 +20850,12 @@ impl serde::Serialize for NormInvParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl<'de> serde::Deserialize<'de> for NormInvParameters {
@@ -28450,22 +20868,12 @@ impl<'de> serde::Deserialize<'de> for NormInvParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl graph_odata_runtime::model::ODataObject for NormInvParameters {
@@ -28512,22 +20920,12 @@ impl graph_odata_runtime::model::ODataObject for NormInvParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 /// Parameters of the action `microsoft.graph.norm_S_Dist` (bound to `microsoft.graph.workbookFunctions`).
@@ -28544,22 +20942,12 @@ pub struct NormSDistParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl serde::Serialize for NormSDistParameters {
@@ -28577,22 +20965,12 @@ impl serde::Serialize for NormSDistParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl<'de> serde::Deserialize<'de> for NormSDistParameters {
@@ -28605,22 +20983,12 @@ impl<'de> serde::Deserialize<'de> for NormSDistParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl graph_odata_runtime::model::ODataObject for NormSDistParameters {
@@ -28654,22 +21022,12 @@ impl graph_odata_runtime::model::ODataObject for NormSDistParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 /// Parameters of the action `microsoft.graph.nper` (bound to `microsoft.graph.workbookFunctions`).
@@ -28692,22 +21050,12 @@ pub struct NperParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl serde::Serialize for NperParameters {
@@ -28728,22 +21076,12 @@ impl serde::Serialize for NperParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl<'de> serde::Deserialize<'de> for NperParameters {
@@ -28756,22 +21094,12 @@ impl<'de> serde::Deserialize<'de> for NperParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl graph_odata_runtime::model::ODataObject for NperParameters {
@@ -28819,22 +21147,12 @@ impl graph_odata_runtime::model::ODataObject for NperParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 /// Parameters of the action `microsoft.graph.npv` (bound to `microsoft.graph.workbookFunctions`).
@@ -28851,22 +21169,12 @@ pub struct NpvParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl serde::Serialize for NpvParameters {
@@ -28884,22 +21192,12 @@ impl serde::Serialize for NpvParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl<'de> serde::Deserialize<'de> for NpvParameters {
@@ -28912,22 +21210,12 @@ impl<'de> serde::Deserialize<'de> for NpvParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl graph_odata_runtime::model::ODataObject for NpvParameters {
@@ -28966,22 +21254,12 @@ impl graph_odata_runtime::model::ODataObject for NpvParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 /// Parameters of the action `microsoft.graph.numberValue` (bound to `microsoft.graph.workbookFunctions`).
@@ -29000,22 +21278,12 @@ pub struct NumberValueParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl serde::Serialize for NumberValueParameters {
@@ -29034,22 +21302,12 @@ impl serde::Serialize for NumberValueParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl<'de> serde::Deserialize<'de> for NumberValueParameters {
@@ -29062,22 +21320,12 @@ impl<'de> serde::Deserialize<'de> for NumberValueParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl graph_odata_runtime::model::ODataObject for NumberValueParameters {
@@ -29124,22 +21372,12 @@ impl graph_odata_runtime::model::ODataObject for NumberValueParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 /// Parameters of the action `microsoft.graph.oct2Bin` (bound to `microsoft.graph.workbookFunctions`).
@@ -29156,22 +21394,12 @@ pub struct Oct2BinParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl serde::Serialize for Oct2BinParameters {
@@ -29189,22 +21417,12 @@ impl serde::Serialize for Oct2BinParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl<'de> serde::Deserialize<'de> for Oct2BinParameters {
@@ -29217,22 +21435,12 @@ impl<'de> serde::Deserialize<'de> for Oct2BinParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl graph_odata_runtime::model::ODataObject for Oct2BinParameters {
@@ -29271,22 +21479,12 @@ impl graph_odata_runtime::model::ODataObject for Oct2BinParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 /// Parameters of the action `microsoft.graph.oct2Hex` (bound to `microsoft.graph.workbookFunctions`).
@@ -29303,22 +21501,12 @@ pub struct Oct2HexParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl serde::Serialize for Oct2HexParameters {
@@ -29336,22 +21524,12 @@ impl serde::Serialize for Oct2HexParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl<'de> serde::Deserialize<'de> for Oct2HexParameters {
@@ -29364,22 +21542,12 @@ impl<'de> serde::Deserialize<'de> for Oct2HexParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl graph_odata_runtime::model::ODataObject for Oct2HexParameters {
@@ -29418,22 +21586,12 @@ impl graph_odata_runtime::model::ODataObject for Oct2HexParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 /// Parameters of the action `microsoft.graph.oddFPrice` (bound to `microsoft.graph.workbookFunctions`).
@@ -29464,22 +21622,12 @@ pub struct OddFPriceParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl serde::Serialize for OddFPriceParameters {
@@ -29504,22 +21652,12 @@ impl serde::Serialize for OddFPriceParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl<'de> serde::Deserialize<'de> for OddFPriceParameters {
@@ -29532,22 +21670,12 @@ impl<'de> serde::Deserialize<'de> for OddFPriceParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl graph_odata_runtime::model::ODataObject for OddFPriceParameters {
@@ -29637,22 +21765,12 @@ impl graph_odata_runtime::model::ODataObject for OddFPriceParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 /// Parameters of the action `microsoft.graph.oddFYield` (bound to `microsoft.graph.workbookFunctions`).
@@ -29683,22 +21801,12 @@ pub struct OddFYieldParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl serde::Serialize for OddFYieldParameters {
@@ -29723,22 +21831,12 @@ impl serde::Serialize for OddFYieldParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl<'de> serde::Deserialize<'de> for OddFYieldParameters {
@@ -29751,22 +21849,12 @@ impl<'de> serde::Deserialize<'de> for OddFYieldParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl graph_odata_runtime::model::ODataObject for OddFYieldParameters {
@@ -29856,22 +21944,12 @@ impl graph_odata_runtime::model::ODataObject for OddFYieldParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 /// Parameters of the action `microsoft.graph.oddLPrice` (bound to `microsoft.graph.workbookFunctions`).
@@ -29900,22 +21978,12 @@ pub struct OddLPriceParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl serde::Serialize for OddLPriceParameters {
@@ -29939,22 +22007,12 @@ impl serde::Serialize for OddLPriceParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl<'de> serde::Deserialize<'de> for OddLPriceParameters {
@@ -29967,22 +22025,12 @@ impl<'de> serde::Deserialize<'de> for OddLPriceParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl graph_odata_runtime::model::ODataObject for OddLPriceParameters {
@@ -30064,22 +22112,12 @@ impl graph_odata_runtime::model::ODataObject for OddLPriceParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 /// Parameters of the action `microsoft.graph.oddLYield` (bound to `microsoft.graph.workbookFunctions`).
@@ -30108,22 +22146,12 @@ pub struct OddLYieldParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl serde::Serialize for OddLYieldParameters {
@@ -30147,22 +22175,12 @@ impl serde::Serialize for OddLYieldParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl<'de> serde::Deserialize<'de> for OddLYieldParameters {
@@ -30175,22 +22193,12 @@ impl<'de> serde::Deserialize<'de> for OddLYieldParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl graph_odata_runtime::model::ODataObject for OddLYieldParameters {
@@ -30270,20 +22278,7 @@ impl graph_odata_runtime::model::ODataObject for OddLYieldParameters {
     }
 }
 
-#[cfg(
-    any(
-        feature = "applications",
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "service_principals",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "applications", feature = "service_principals"))]
 /// Parameters of the action `microsoft.graph.parseExpression` (bound to `microsoft.graph.synchronizationSchema`).
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ParseExpressionParameters {
@@ -30300,20 +22295,7 @@ pub struct ParseExpressionParameters {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(
-    any(
-        feature = "applications",
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "service_principals",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "applications", feature = "service_principals"))]
 impl serde::Serialize for ParseExpressionParameters {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
@@ -30328,20 +22310,7 @@ impl serde::Serialize for ParseExpressionParameters {
     }
 }
 
-#[cfg(
-    any(
-        feature = "applications",
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "service_principals",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "applications", feature = "service_principals"))]
 impl<'de> serde::Deserialize<'de> for ParseExpressionParameters {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -30350,20 +22319,7 @@ impl<'de> serde::Deserialize<'de> for ParseExpressionParameters {
     }
 }
 
-#[cfg(
-    any(
-        feature = "applications",
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "service_principals",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "applications", feature = "service_principals"))]
 impl graph_odata_runtime::model::ODataObject for ParseExpressionParameters {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -30408,22 +22364,12 @@ impl graph_odata_runtime::model::ODataObject for ParseExpressionParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 /// Parameters of the action `microsoft.graph.pduration` (bound to `microsoft.graph.workbookFunctions`).
@@ -30442,22 +22388,12 @@ pub struct PdurationParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl serde::Serialize for PdurationParameters {
@@ -30476,22 +22412,12 @@ impl serde::Serialize for PdurationParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl<'de> serde::Deserialize<'de> for PdurationParameters {
@@ -30504,22 +22430,12 @@ impl<'de> serde::Deserialize<'de> for PdurationParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl graph_odata_runtime::model::ODataObject for PdurationParameters {
@@ -30556,22 +22472,12 @@ impl graph_odata_runtime::model::ODataObject for PdurationParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 /// Parameters of the action `microsoft.graph.percentile_Exc` (bound to `microsoft.graph.workbookFunctions`).
@@ -30588,22 +22494,12 @@ pub struct PercentileExcParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl serde::Serialize for PercentileExcParameters {
@@ -30621,22 +22517,12 @@ impl serde::Serialize for PercentileExcParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl<'de> serde::Deserialize<'de> for PercentileExcParameters {
@@ -30649,22 +22535,12 @@ impl<'de> serde::Deserialize<'de> for PercentileExcParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl graph_odata_runtime::model::ODataObject for PercentileExcParameters {
@@ -30698,22 +22574,12 @@ impl graph_odata_runtime::model::ODataObject for PercentileExcParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 /// Parameters of the action `microsoft.graph.percentile_Inc` (bound to `microsoft.graph.workbookFunctions`).
@@ -30730,22 +22596,12 @@ pub struct PercentileIncParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl serde::Serialize for PercentileIncParameters {
@@ -30763,22 +22619,12 @@ impl serde::Serialize for PercentileIncParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl<'de> serde::Deserialize<'de> for PercentileIncParameters {
@@ -30791,22 +22637,12 @@ impl<'de> serde::Deserialize<'de> for PercentileIncParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl graph_odata_runtime::model::ODataObject for PercentileIncParameters {
@@ -30840,22 +22676,12 @@ impl graph_odata_runtime::model::ODataObject for PercentileIncParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 /// Parameters of the action `microsoft.graph.percentRank_Exc` (bound to `microsoft.graph.workbookFunctions`).
@@ -30874,22 +22700,12 @@ pub struct PercentRankExcParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl serde::Serialize for PercentRankExcParameters {
@@ -30908,22 +22724,12 @@ impl serde::Serialize for PercentRankExcParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl<'de> serde::Deserialize<'de> for PercentRankExcParameters {
@@ -30936,22 +22742,12 @@ impl<'de> serde::Deserialize<'de> for PercentRankExcParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl graph_odata_runtime::model::ODataObject for PercentRankExcParameters {
@@ -30993,22 +22789,12 @@ impl graph_odata_runtime::model::ODataObject for PercentRankExcParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 /// Parameters of the action `microsoft.graph.percentRank_Inc` (bound to `microsoft.graph.workbookFunctions`).
@@ -31027,22 +22813,12 @@ pub struct PercentRankIncParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl serde::Serialize for PercentRankIncParameters {
@@ -31061,22 +22837,12 @@ impl serde::Serialize for PercentRankIncParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl<'de> serde::Deserialize<'de> for PercentRankIncParameters {
@@ -31089,22 +22855,12 @@ impl<'de> serde::Deserialize<'de> for PercentRankIncParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl graph_odata_runtime::model::ODataObject for PercentRankIncParameters {
@@ -31146,22 +22902,12 @@ impl graph_odata_runtime::model::ODataObject for PercentRankIncParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 /// Parameters of the action `microsoft.graph.permut` (bound to `microsoft.graph.workbookFunctions`).
@@ -31178,22 +22924,12 @@ pub struct PermutParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl serde::Serialize for PermutParameters {
@@ -31211,22 +22947,12 @@ impl serde::Serialize for PermutParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl<'de> serde::Deserialize<'de> for PermutParameters {
@@ -31239,22 +22965,12 @@ impl<'de> serde::Deserialize<'de> for PermutParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl graph_odata_runtime::model::ODataObject for PermutParameters {
@@ -31293,22 +23009,12 @@ impl graph_odata_runtime::model::ODataObject for PermutParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 /// Parameters of the action `microsoft.graph.permutationa` (bound to `microsoft.graph.workbookFunctions`).
@@ -31325,22 +23031,12 @@ pub struct PermutationaParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl serde::Serialize for PermutationaParameters {
@@ -31358,22 +23054,12 @@ impl serde::Serialize for PermutationaParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl<'de> serde::Deserialize<'de> for PermutationaParameters {
@@ -31386,22 +23072,12 @@ impl<'de> serde::Deserialize<'de> for PermutationaParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl graph_odata_runtime::model::ODataObject for PermutationaParameters {
@@ -31440,22 +23116,12 @@ impl graph_odata_runtime::model::ODataObject for PermutationaParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 /// Parameters of the action `microsoft.graph.pmt` (bound to `microsoft.graph.workbookFunctions`).
@@ -31478,22 +23144,12 @@ pub struct PmtParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl serde::Serialize for PmtParameters {
@@ -31514,22 +23170,12 @@ impl serde::Serialize for PmtParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl<'de> serde::Deserialize<'de> for PmtParameters {
@@ -31542,22 +23188,12 @@ impl<'de> serde::Deserialize<'de> for PmtParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl graph_odata_runtime::model::ODataObject for PmtParameters {
@@ -31610,22 +23246,12 @@ impl graph_odata_runtime::model::ODataObject for PmtParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 /// Parameters of the action `microsoft.graph.poisson_Dist` (bound to `microsoft.graph.workbookFunctions`).
@@ -31644,22 +23270,12 @@ pub struct PoissonDistParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl serde::Serialize for PoissonDistParameters {
@@ -31678,22 +23294,12 @@ impl serde::Serialize for PoissonDistParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl<'de> serde::Deserialize<'de> for PoissonDistParameters {
@@ -31706,22 +23312,12 @@ impl<'de> serde::Deserialize<'de> for PoissonDistParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl graph_odata_runtime::model::ODataObject for PoissonDistParameters {
@@ -31763,22 +23359,12 @@ impl graph_odata_runtime::model::ODataObject for PoissonDistParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 /// Parameters of the action `microsoft.graph.power` (bound to `microsoft.graph.workbookFunctions`).
@@ -31795,22 +23381,12 @@ pub struct PowerParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl serde::Serialize for PowerParameters {
@@ -31828,22 +23404,12 @@ impl serde::Serialize for PowerParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl<'de> serde::Deserialize<'de> for PowerParameters {
@@ -31856,22 +23422,12 @@ impl<'de> serde::Deserialize<'de> for PowerParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl graph_odata_runtime::model::ODataObject for PowerParameters {
@@ -31910,22 +23466,12 @@ impl graph_odata_runtime::model::ODataObject for PowerParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 /// Parameters of the action `microsoft.graph.ppmt` (bound to `microsoft.graph.workbookFunctions`).
@@ -31950,22 +23496,12 @@ pub struct PpmtParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl serde::Serialize for PpmtParameters {
@@ -31987,22 +23523,12 @@ impl serde::Serialize for PpmtParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl<'de> serde::Deserialize<'de> for PpmtParameters {
@@ -32015,22 +23541,12 @@ impl<'de> serde::Deserialize<'de> for PpmtParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl graph_odata_runtime::model::ODataObject for PpmtParameters {
@@ -32086,22 +23602,12 @@ impl graph_odata_runtime::model::ODataObject for PpmtParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 /// Parameters of the action `microsoft.graph.preview` (bound to `microsoft.graph.driveItem`).
@@ -32124,22 +23630,12 @@ pub struct PreviewParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl serde::Serialize for PreviewParameters {
@@ -32160,22 +23656,12 @@ impl serde::Serialize for PreviewParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl<'de> serde::Deserialize<'de> for PreviewParameters {
@@ -32188,22 +23674,12 @@ impl<'de> serde::Deserialize<'de> for PreviewParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl graph_odata_runtime::model::ODataObject for PreviewParameters {
@@ -32256,22 +23732,12 @@ impl graph_odata_runtime::model::ODataObject for PreviewParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 /// Parameters of the action `microsoft.graph.price` (bound to `microsoft.graph.workbookFunctions`).
@@ -32298,22 +23764,12 @@ pub struct PriceParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl serde::Serialize for PriceParameters {
@@ -32336,22 +23792,12 @@ impl serde::Serialize for PriceParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl<'de> serde::Deserialize<'de> for PriceParameters {
@@ -32364,22 +23810,12 @@ impl<'de> serde::Deserialize<'de> for PriceParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl graph_odata_runtime::model::ODataObject for PriceParameters {
@@ -32453,22 +23889,12 @@ impl graph_odata_runtime::model::ODataObject for PriceParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 /// Parameters of the action `microsoft.graph.priceDisc` (bound to `microsoft.graph.workbookFunctions`).
@@ -32491,22 +23917,12 @@ pub struct PriceDiscParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl serde::Serialize for PriceDiscParameters {
@@ -32527,22 +23943,12 @@ impl serde::Serialize for PriceDiscParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl<'de> serde::Deserialize<'de> for PriceDiscParameters {
@@ -32555,22 +23961,12 @@ impl<'de> serde::Deserialize<'de> for PriceDiscParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl graph_odata_runtime::model::ODataObject for PriceDiscParameters {
@@ -32633,22 +24029,12 @@ impl graph_odata_runtime::model::ODataObject for PriceDiscParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 /// Parameters of the action `microsoft.graph.priceMat` (bound to `microsoft.graph.workbookFunctions`).
@@ -32673,22 +24059,12 @@ pub struct PriceMatParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl serde::Serialize for PriceMatParameters {
@@ -32710,22 +24086,12 @@ impl serde::Serialize for PriceMatParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl<'de> serde::Deserialize<'de> for PriceMatParameters {
@@ -32738,22 +24104,12 @@ impl<'de> serde::Deserialize<'de> for PriceMatParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl graph_odata_runtime::model::ODataObject for PriceMatParameters {
@@ -32819,22 +24175,12 @@ impl graph_odata_runtime::model::ODataObject for PriceMatParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 /// Parameters of the action `microsoft.graph.pv` (bound to `microsoft.graph.workbookFunctions`).
@@ -32857,22 +24203,12 @@ pub struct PvParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl serde::Serialize for PvParameters {
@@ -32893,22 +24229,12 @@ impl serde::Serialize for PvParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl<'de> serde::Deserialize<'de> for PvParameters {
@@ -32921,22 +24247,12 @@ impl<'de> serde::Deserialize<'de> for PvParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl graph_odata_runtime::model::ODataObject for PvParameters {
@@ -32989,22 +24305,12 @@ impl graph_odata_runtime::model::ODataObject for PvParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 /// Parameters of the action `microsoft.graph.quartile_Exc` (bound to `microsoft.graph.workbookFunctions`).
@@ -33021,22 +24327,12 @@ pub struct QuartileExcParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl serde::Serialize for QuartileExcParameters {
@@ -33054,22 +24350,12 @@ impl serde::Serialize for QuartileExcParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl<'de> serde::Deserialize<'de> for QuartileExcParameters {
@@ -33082,22 +24368,12 @@ impl<'de> serde::Deserialize<'de> for QuartileExcParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl graph_odata_runtime::model::ODataObject for QuartileExcParameters {
@@ -33136,22 +24412,12 @@ impl graph_odata_runtime::model::ODataObject for QuartileExcParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 /// Parameters of the action `microsoft.graph.quartile_Inc` (bound to `microsoft.graph.workbookFunctions`).
@@ -33168,22 +24434,12 @@ pub struct QuartileIncParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl serde::Serialize for QuartileIncParameters {
@@ -33201,22 +24457,12 @@ impl serde::Serialize for QuartileIncParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl<'de> serde::Deserialize<'de> for QuartileIncParameters {
@@ -33229,22 +24475,12 @@ impl<'de> serde::Deserialize<'de> for QuartileIncParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl graph_odata_runtime::model::ODataObject for QuartileIncParameters {
@@ -33283,22 +24519,12 @@ impl graph_odata_runtime::model::ODataObject for QuartileIncParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 /// Parameters of the action `microsoft.graph.quotient` (bound to `microsoft.graph.workbookFunctions`).
@@ -33315,22 +24541,12 @@ pub struct QuotientParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl serde::Serialize for QuotientParameters {
@@ -33348,22 +24564,12 @@ impl serde::Serialize for QuotientParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl<'de> serde::Deserialize<'de> for QuotientParameters {
@@ -33376,22 +24582,12 @@ impl<'de> serde::Deserialize<'de> for QuotientParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl graph_odata_runtime::model::ODataObject for QuotientParameters {
@@ -33430,22 +24626,12 @@ impl graph_odata_runtime::model::ODataObject for QuotientParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 /// Parameters of the action `microsoft.graph.randBetween` (bound to `microsoft.graph.workbookFunctions`).
@@ -33462,22 +24648,12 @@ pub struct RandBetweenParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl serde::Serialize for RandBetweenParameters {
@@ -33495,22 +24671,12 @@ impl serde::Serialize for RandBetweenParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl<'de> serde::Deserialize<'de> for RandBetweenParameters {
@@ -33523,22 +24689,12 @@ impl<'de> serde::Deserialize<'de> for RandBetweenParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl graph_odata_runtime::model::ODataObject for RandBetweenParameters {
@@ -33572,22 +24728,12 @@ impl graph_odata_runtime::model::ODataObject for RandBetweenParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 /// Parameters of the action `microsoft.graph.rank_Avg` (bound to `microsoft.graph.workbookFunctions`).
@@ -33606,22 +24752,12 @@ pub struct RankAvgParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl serde::Serialize for RankAvgParameters {
@@ -33640,22 +24776,12 @@ impl serde::Serialize for RankAvgParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl<'de> serde::Deserialize<'de> for RankAvgParameters {
@@ -33668,22 +24794,12 @@ impl<'de> serde::Deserialize<'de> for RankAvgParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl graph_odata_runtime::model::ODataObject for RankAvgParameters {
@@ -33730,22 +24846,12 @@ impl graph_odata_runtime::model::ODataObject for RankAvgParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 /// Parameters of the action `microsoft.graph.rank_Eq` (bound to `microsoft.graph.workbookFunctions`).
@@ -33764,22 +24870,12 @@ pub struct RankEqParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl serde::Serialize for RankEqParameters {
@@ -33798,22 +24894,12 @@ impl serde::Serialize for RankEqParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl<'de> serde::Deserialize<'de> for RankEqParameters {
@@ -33826,22 +24912,12 @@ impl<'de> serde::Deserialize<'de> for RankEqParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl graph_odata_runtime::model::ODataObject for RankEqParameters {
@@ -33888,22 +24964,12 @@ impl graph_odata_runtime::model::ODataObject for RankEqParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 /// Parameters of the action `microsoft.graph.rate` (bound to `microsoft.graph.workbookFunctions`).
@@ -33928,22 +24994,12 @@ pub struct RateParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl serde::Serialize for RateParameters {
@@ -33965,22 +25021,12 @@ impl serde::Serialize for RateParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl<'de> serde::Deserialize<'de> for RateParameters {
@@ -33993,22 +25039,12 @@ impl<'de> serde::Deserialize<'de> for RateParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl graph_odata_runtime::model::ODataObject for RateParameters {
@@ -34064,22 +25100,12 @@ impl graph_odata_runtime::model::ODataObject for RateParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 /// Parameters of the action `microsoft.graph.received` (bound to `microsoft.graph.workbookFunctions`).
@@ -34102,22 +25128,12 @@ pub struct ReceivedParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl serde::Serialize for ReceivedParameters {
@@ -34138,22 +25154,12 @@ impl serde::Serialize for ReceivedParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl<'de> serde::Deserialize<'de> for ReceivedParameters {
@@ -34166,22 +25172,12 @@ impl<'de> serde::Deserialize<'de> for ReceivedParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl graph_odata_runtime::model::ODataObject for ReceivedParameters {
@@ -34242,18 +25238,7 @@ impl graph_odata_runtime::model::ODataObject for ReceivedParameters {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "identity_governance", feature = "me", feature = "users"))]
 /// Parameters of the action `microsoft.graph.recordAllDecisions` (bound to `Collection(microsoft.graph.accessReviewInstanceDecisionItem)`).
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct RecordAllDecisionsParameters {
@@ -34270,18 +25255,7 @@ pub struct RecordAllDecisionsParameters {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "identity_governance", feature = "me", feature = "users"))]
 impl serde::Serialize for RecordAllDecisionsParameters {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
@@ -34297,18 +25271,7 @@ impl serde::Serialize for RecordAllDecisionsParameters {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "identity_governance", feature = "me", feature = "users"))]
 impl<'de> serde::Deserialize<'de> for RecordAllDecisionsParameters {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -34317,18 +25280,7 @@ impl<'de> serde::Deserialize<'de> for RecordAllDecisionsParameters {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "identity_governance", feature = "me", feature = "users"))]
 impl graph_odata_runtime::model::ODataObject for RecordAllDecisionsParameters {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -34452,13 +25404,9 @@ impl graph_odata_runtime::model::ODataObject for BusinessFlowRecordDecisionsPara
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "entitlement_management",
-        feature = "groups",
         feature = "identity_governance",
         feature = "me",
-        feature = "policies",
         feature = "role_management",
         feature = "users"
     )
@@ -34477,13 +25425,9 @@ pub struct RequestRecordDecisionsParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "entitlement_management",
-        feature = "groups",
         feature = "identity_governance",
         feature = "me",
-        feature = "policies",
         feature = "role_management",
         feature = "users"
     )
@@ -34503,13 +25447,9 @@ impl serde::Serialize for RequestRecordDecisionsParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "entitlement_management",
-        feature = "groups",
         feature = "identity_governance",
         feature = "me",
-        feature = "policies",
         feature = "role_management",
         feature = "users"
     )
@@ -34524,13 +25464,9 @@ impl<'de> serde::Deserialize<'de> for RequestRecordDecisionsParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "entitlement_management",
-        feature = "groups",
         feature = "identity_governance",
         feature = "me",
-        feature = "policies",
         feature = "role_management",
         feature = "users"
     )
@@ -34640,19 +25576,7 @@ impl graph_odata_runtime::model::ODataObject for RefreshParameters {
     }
 }
 
-#[cfg(
-    any(
-        feature = "applications",
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "applications", feature = "directory_objects"))]
 /// Parameters of the action `microsoft.graph.removeKey` (bound to `microsoft.graph.application`).
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct RemoveKeyParameters {
@@ -34665,19 +25589,7 @@ pub struct RemoveKeyParameters {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(
-    any(
-        feature = "applications",
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "applications", feature = "directory_objects"))]
 impl serde::Serialize for RemoveKeyParameters {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
@@ -34691,19 +25603,7 @@ impl serde::Serialize for RemoveKeyParameters {
     }
 }
 
-#[cfg(
-    any(
-        feature = "applications",
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "applications", feature = "directory_objects"))]
 impl<'de> serde::Deserialize<'de> for RemoveKeyParameters {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -34712,19 +25612,7 @@ impl<'de> serde::Deserialize<'de> for RemoveKeyParameters {
     }
 }
 
-#[cfg(
-    any(
-        feature = "applications",
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "applications", feature = "directory_objects"))]
 impl graph_odata_runtime::model::ODataObject for RemoveKeyParameters {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -34761,22 +25649,12 @@ impl graph_odata_runtime::model::ODataObject for RemoveKeyParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 /// Parameters of the action `microsoft.graph.replace` (bound to `microsoft.graph.workbookFunctions`).
@@ -34797,22 +25675,12 @@ pub struct ReplaceParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl serde::Serialize for ReplaceParameters {
@@ -34832,22 +25700,12 @@ impl serde::Serialize for ReplaceParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl<'de> serde::Deserialize<'de> for ReplaceParameters {
@@ -34860,22 +25718,12 @@ impl<'de> serde::Deserialize<'de> for ReplaceParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl graph_odata_runtime::model::ODataObject for ReplaceParameters {
@@ -34930,22 +25778,12 @@ impl graph_odata_runtime::model::ODataObject for ReplaceParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 /// Parameters of the action `microsoft.graph.replaceB` (bound to `microsoft.graph.workbookFunctions`).
@@ -34966,22 +25804,12 @@ pub struct ReplaceBParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl serde::Serialize for ReplaceBParameters {
@@ -35001,22 +25829,12 @@ impl serde::Serialize for ReplaceBParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl<'de> serde::Deserialize<'de> for ReplaceBParameters {
@@ -35029,22 +25847,12 @@ impl<'de> serde::Deserialize<'de> for ReplaceBParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl graph_odata_runtime::model::ODataObject for ReplaceBParameters {
@@ -35097,18 +25905,7 @@ impl graph_odata_runtime::model::ODataObject for ReplaceBParameters {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "groups", feature = "me", feature = "users"))]
 /// Parameters of the action `microsoft.graph.reply` (bound to `microsoft.graph.message`).
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ReplyParameters {
@@ -35121,18 +25918,7 @@ pub struct ReplyParameters {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "groups", feature = "me", feature = "users"))]
 impl serde::Serialize for ReplyParameters {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
@@ -35146,18 +25932,7 @@ impl serde::Serialize for ReplyParameters {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "groups", feature = "me", feature = "users"))]
 impl<'de> serde::Deserialize<'de> for ReplyParameters {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -35166,18 +25941,7 @@ impl<'de> serde::Deserialize<'de> for ReplyParameters {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "groups", feature = "me", feature = "users"))]
 impl graph_odata_runtime::model::ODataObject for ReplyParameters {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -35212,18 +25976,7 @@ impl graph_odata_runtime::model::ODataObject for ReplyParameters {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "groups", feature = "me", feature = "users"))]
 /// Parameters of the action `microsoft.graph.replyAll` (bound to `microsoft.graph.message`).
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ReplyAllParameters {
@@ -35236,18 +25989,7 @@ pub struct ReplyAllParameters {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "groups", feature = "me", feature = "users"))]
 impl serde::Serialize for ReplyAllParameters {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
@@ -35261,18 +26003,7 @@ impl serde::Serialize for ReplyAllParameters {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "groups", feature = "me", feature = "users"))]
 impl<'de> serde::Deserialize<'de> for ReplyAllParameters {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -35281,18 +26012,7 @@ impl<'de> serde::Deserialize<'de> for ReplyAllParameters {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "groups", feature = "me", feature = "users"))]
 impl graph_odata_runtime::model::ODataObject for ReplyAllParameters {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -35327,22 +26047,7 @@ impl graph_odata_runtime::model::ODataObject for ReplyAllParameters {
     }
 }
 
-#[cfg(
-    any(
-        feature = "chats",
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "team_template_definition",
-        feature = "teams",
-        feature = "teamwork",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "chats", feature = "teams", feature = "teamwork"))]
 /// Parameters of the action `microsoft.graph.replyWithQuote` (bound to `Collection(microsoft.graph.chatMessage)`).
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ReplyWithQuoteParameters {
@@ -35355,22 +26060,7 @@ pub struct ReplyWithQuoteParameters {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(
-    any(
-        feature = "chats",
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "team_template_definition",
-        feature = "teams",
-        feature = "teamwork",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "chats", feature = "teams", feature = "teamwork"))]
 impl serde::Serialize for ReplyWithQuoteParameters {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
@@ -35384,22 +26074,7 @@ impl serde::Serialize for ReplyWithQuoteParameters {
     }
 }
 
-#[cfg(
-    any(
-        feature = "chats",
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "team_template_definition",
-        feature = "teams",
-        feature = "teamwork",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "chats", feature = "teams", feature = "teamwork"))]
 impl<'de> serde::Deserialize<'de> for ReplyWithQuoteParameters {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -35408,22 +26083,7 @@ impl<'de> serde::Deserialize<'de> for ReplyWithQuoteParameters {
     }
 }
 
-#[cfg(
-    any(
-        feature = "chats",
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "team_template_definition",
-        feature = "teams",
-        feature = "teamwork",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "chats", feature = "teams", feature = "teamwork"))]
 impl graph_odata_runtime::model::ODataObject for ReplyWithQuoteParameters {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -35460,22 +26120,12 @@ impl graph_odata_runtime::model::ODataObject for ReplyWithQuoteParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 /// Parameters of the action `microsoft.graph.rept` (bound to `microsoft.graph.workbookFunctions`).
@@ -35492,22 +26142,12 @@ pub struct ReptParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl serde::Serialize for ReptParameters {
@@ -35525,22 +26165,12 @@ impl serde::Serialize for ReptParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl<'de> serde::Deserialize<'de> for ReptParameters {
@@ -35553,22 +26183,12 @@ impl<'de> serde::Deserialize<'de> for ReptParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl graph_odata_runtime::model::ODataObject for ReptParameters {
@@ -35610,7 +26230,6 @@ impl graph_odata_runtime::model::ODataObject for ReptParameters {
         feature = "administrative_units",
         feature = "app_role_assignments",
         feature = "applications",
-        feature = "chats",
         feature = "contacts",
         feature = "contracts",
         feature = "devices",
@@ -35619,17 +26238,12 @@ impl graph_odata_runtime::model::ODataObject for ReptParameters {
         feature = "directory_role_templates",
         feature = "directory_roles",
         feature = "directory_setting_templates",
-        feature = "entitlement_management",
         feature = "groups",
-        feature = "identity_governance",
         feature = "me",
         feature = "organization",
         feature = "permission_grants",
         feature = "policies",
         feature = "service_principals",
-        feature = "team_template_definition",
-        feature = "teams",
-        feature = "teamwork",
         feature = "users"
     )
 )]
@@ -35650,7 +26264,6 @@ pub struct DirectoryObjectRestoreParameters {
         feature = "administrative_units",
         feature = "app_role_assignments",
         feature = "applications",
-        feature = "chats",
         feature = "contacts",
         feature = "contracts",
         feature = "devices",
@@ -35659,17 +26272,12 @@ pub struct DirectoryObjectRestoreParameters {
         feature = "directory_role_templates",
         feature = "directory_roles",
         feature = "directory_setting_templates",
-        feature = "entitlement_management",
         feature = "groups",
-        feature = "identity_governance",
         feature = "me",
         feature = "organization",
         feature = "permission_grants",
         feature = "policies",
         feature = "service_principals",
-        feature = "team_template_definition",
-        feature = "teams",
-        feature = "teamwork",
         feature = "users"
     )
 )]
@@ -35692,7 +26300,6 @@ impl serde::Serialize for DirectoryObjectRestoreParameters {
         feature = "administrative_units",
         feature = "app_role_assignments",
         feature = "applications",
-        feature = "chats",
         feature = "contacts",
         feature = "contracts",
         feature = "devices",
@@ -35701,17 +26308,12 @@ impl serde::Serialize for DirectoryObjectRestoreParameters {
         feature = "directory_role_templates",
         feature = "directory_roles",
         feature = "directory_setting_templates",
-        feature = "entitlement_management",
         feature = "groups",
-        feature = "identity_governance",
         feature = "me",
         feature = "organization",
         feature = "permission_grants",
         feature = "policies",
         feature = "service_principals",
-        feature = "team_template_definition",
-        feature = "teams",
-        feature = "teamwork",
         feature = "users"
     )
 )]
@@ -35728,7 +26330,6 @@ impl<'de> serde::Deserialize<'de> for DirectoryObjectRestoreParameters {
         feature = "administrative_units",
         feature = "app_role_assignments",
         feature = "applications",
-        feature = "chats",
         feature = "contacts",
         feature = "contracts",
         feature = "devices",
@@ -35737,17 +26338,12 @@ impl<'de> serde::Deserialize<'de> for DirectoryObjectRestoreParameters {
         feature = "directory_role_templates",
         feature = "directory_roles",
         feature = "directory_setting_templates",
-        feature = "entitlement_management",
         feature = "groups",
-        feature = "identity_governance",
         feature = "me",
         feature = "organization",
         feature = "permission_grants",
         feature = "policies",
         feature = "service_principals",
-        feature = "team_template_definition",
-        feature = "teams",
-        feature = "teamwork",
         feature = "users"
     )
 )]
@@ -35787,22 +26383,12 @@ impl graph_odata_runtime::model::ODataObject for DirectoryObjectRestoreParameter
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 /// Parameters of the action `microsoft.graph.restore` (bound to `microsoft.graph.driveItem`).
@@ -35819,22 +26405,12 @@ pub struct DriveItemRestoreParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl serde::Serialize for DriveItemRestoreParameters {
@@ -35852,22 +26428,12 @@ impl serde::Serialize for DriveItemRestoreParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl<'de> serde::Deserialize<'de> for DriveItemRestoreParameters {
@@ -35880,22 +26446,12 @@ impl<'de> serde::Deserialize<'de> for DriveItemRestoreParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl graph_odata_runtime::model::ODataObject for DriveItemRestoreParameters {
@@ -36012,22 +26568,12 @@ for AccessPackageAssignmentRequestResumeParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 /// Parameters of the action `microsoft.graph.right` (bound to `microsoft.graph.workbookFunctions`).
@@ -36044,22 +26590,12 @@ pub struct RightParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl serde::Serialize for RightParameters {
@@ -36077,22 +26613,12 @@ impl serde::Serialize for RightParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl<'de> serde::Deserialize<'de> for RightParameters {
@@ -36105,22 +26631,12 @@ impl<'de> serde::Deserialize<'de> for RightParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl graph_odata_runtime::model::ODataObject for RightParameters {
@@ -36159,22 +26675,12 @@ impl graph_odata_runtime::model::ODataObject for RightParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 /// Parameters of the action `microsoft.graph.rightb` (bound to `microsoft.graph.workbookFunctions`).
@@ -36191,22 +26697,12 @@ pub struct RightbParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl serde::Serialize for RightbParameters {
@@ -36224,22 +26720,12 @@ impl serde::Serialize for RightbParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl<'de> serde::Deserialize<'de> for RightbParameters {
@@ -36252,22 +26738,12 @@ impl<'de> serde::Deserialize<'de> for RightbParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl graph_odata_runtime::model::ODataObject for RightbParameters {
@@ -36306,22 +26782,12 @@ impl graph_odata_runtime::model::ODataObject for RightbParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 /// Parameters of the action `microsoft.graph.roman` (bound to `microsoft.graph.workbookFunctions`).
@@ -36338,22 +26804,12 @@ pub struct RomanParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl serde::Serialize for RomanParameters {
@@ -36371,22 +26827,12 @@ impl serde::Serialize for RomanParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl<'de> serde::Deserialize<'de> for RomanParameters {
@@ -36399,22 +26845,12 @@ impl<'de> serde::Deserialize<'de> for RomanParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl graph_odata_runtime::model::ODataObject for RomanParameters {
@@ -36453,22 +26889,12 @@ impl graph_odata_runtime::model::ODataObject for RomanParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 /// Parameters of the action `microsoft.graph.round` (bound to `microsoft.graph.workbookFunctions`).
@@ -36485,22 +26911,12 @@ pub struct RoundParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl serde::Serialize for RoundParameters {
@@ -36518,22 +26934,12 @@ impl serde::Serialize for RoundParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl<'de> serde::Deserialize<'de> for RoundParameters {
@@ -36546,22 +26952,12 @@ impl<'de> serde::Deserialize<'de> for RoundParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl graph_odata_runtime::model::ODataObject for RoundParameters {
@@ -36600,22 +26996,12 @@ impl graph_odata_runtime::model::ODataObject for RoundParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 /// Parameters of the action `microsoft.graph.roundDown` (bound to `microsoft.graph.workbookFunctions`).
@@ -36632,22 +27018,12 @@ pub struct RoundDownParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl serde::Serialize for RoundDownParameters {
@@ -36665,22 +27041,12 @@ impl serde::Serialize for RoundDownParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl<'de> serde::Deserialize<'de> for RoundDownParameters {
@@ -36693,22 +27059,12 @@ impl<'de> serde::Deserialize<'de> for RoundDownParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl graph_odata_runtime::model::ODataObject for RoundDownParameters {
@@ -36747,22 +27103,12 @@ impl graph_odata_runtime::model::ODataObject for RoundDownParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 /// Parameters of the action `microsoft.graph.roundUp` (bound to `microsoft.graph.workbookFunctions`).
@@ -36779,22 +27125,12 @@ pub struct RoundUpParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl serde::Serialize for RoundUpParameters {
@@ -36812,22 +27148,12 @@ impl serde::Serialize for RoundUpParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl<'de> serde::Deserialize<'de> for RoundUpParameters {
@@ -36840,22 +27166,12 @@ impl<'de> serde::Deserialize<'de> for RoundUpParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl graph_odata_runtime::model::ODataObject for RoundUpParameters {
@@ -36894,22 +27210,12 @@ impl graph_odata_runtime::model::ODataObject for RoundUpParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 /// Parameters of the action `microsoft.graph.rri` (bound to `microsoft.graph.workbookFunctions`).
@@ -36928,22 +27234,12 @@ pub struct RriParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl serde::Serialize for RriParameters {
@@ -36962,22 +27258,12 @@ impl serde::Serialize for RriParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl<'de> serde::Deserialize<'de> for RriParameters {
@@ -36990,22 +27276,12 @@ impl<'de> serde::Deserialize<'de> for RriParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl graph_odata_runtime::model::ODataObject for RriParameters {
@@ -37040,20 +27316,7 @@ impl graph_odata_runtime::model::ODataObject for RriParameters {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "shares",
-        feature = "sites",
-        feature = "users"
-    )
-)]
+#[cfg(feature = "sites")]
 /// Parameters of the action `microsoft.graph.saveAsTemplate` (bound to `microsoft.graph.sitePage`).
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct SaveAsTemplateParameters {
@@ -37066,20 +27329,7 @@ pub struct SaveAsTemplateParameters {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "shares",
-        feature = "sites",
-        feature = "users"
-    )
-)]
+#[cfg(feature = "sites")]
 impl serde::Serialize for SaveAsTemplateParameters {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
@@ -37093,20 +27343,7 @@ impl serde::Serialize for SaveAsTemplateParameters {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "shares",
-        feature = "sites",
-        feature = "users"
-    )
-)]
+#[cfg(feature = "sites")]
 impl<'de> serde::Deserialize<'de> for SaveAsTemplateParameters {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -37115,20 +27352,7 @@ impl<'de> serde::Deserialize<'de> for SaveAsTemplateParameters {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "shares",
-        feature = "sites",
-        feature = "users"
-    )
-)]
+#[cfg(feature = "sites")]
 impl graph_odata_runtime::model::ODataObject for SaveAsTemplateParameters {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -37158,19 +27382,7 @@ impl graph_odata_runtime::model::ODataObject for SaveAsTemplateParameters {
     }
 }
 
-#[cfg(
-    any(
-        feature = "chats",
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(feature = "chats")]
 /// Parameters of the action `microsoft.graph.sendActivityNotification` (bound to `microsoft.graph.chat`).
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ChatSendActivityNotificationParameters {
@@ -37195,19 +27407,7 @@ pub struct ChatSendActivityNotificationParameters {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(
-    any(
-        feature = "chats",
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(feature = "chats")]
 impl serde::Serialize for ChatSendActivityNotificationParameters {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
@@ -37227,19 +27427,7 @@ impl serde::Serialize for ChatSendActivityNotificationParameters {
     }
 }
 
-#[cfg(
-    any(
-        feature = "chats",
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(feature = "chats")]
 impl<'de> serde::Deserialize<'de> for ChatSendActivityNotificationParameters {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -37248,19 +27436,7 @@ impl<'de> serde::Deserialize<'de> for ChatSendActivityNotificationParameters {
     }
 }
 
-#[cfg(
-    any(
-        feature = "chats",
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(feature = "chats")]
 impl graph_odata_runtime::model::ODataObject for ChatSendActivityNotificationParameters {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -37343,21 +27519,7 @@ impl graph_odata_runtime::model::ODataObject for ChatSendActivityNotificationPar
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "team_template_definition",
-        feature = "teams",
-        feature = "teamwork",
-        feature = "users"
-    )
-)]
+#[cfg(feature = "teams")]
 /// Parameters of the action `microsoft.graph.sendActivityNotification` (bound to `microsoft.graph.team`).
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct TeamSendActivityNotificationParameters {
@@ -37382,21 +27544,7 @@ pub struct TeamSendActivityNotificationParameters {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "team_template_definition",
-        feature = "teams",
-        feature = "teamwork",
-        feature = "users"
-    )
-)]
+#[cfg(feature = "teams")]
 impl serde::Serialize for TeamSendActivityNotificationParameters {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
@@ -37416,21 +27564,7 @@ impl serde::Serialize for TeamSendActivityNotificationParameters {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "team_template_definition",
-        feature = "teams",
-        feature = "teamwork",
-        feature = "users"
-    )
-)]
+#[cfg(feature = "teams")]
 impl<'de> serde::Deserialize<'de> for TeamSendActivityNotificationParameters {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -37439,21 +27573,7 @@ impl<'de> serde::Deserialize<'de> for TeamSendActivityNotificationParameters {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "team_template_definition",
-        feature = "teams",
-        feature = "teamwork",
-        feature = "users"
-    )
-)]
+#[cfg(feature = "teams")]
 impl graph_odata_runtime::model::ODataObject for TeamSendActivityNotificationParameters {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -37536,18 +27656,7 @@ impl graph_odata_runtime::model::ODataObject for TeamSendActivityNotificationPar
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "me", feature = "users"))]
 /// Parameters of the action `microsoft.graph.sendActivityNotification` (bound to `microsoft.graph.userTeamwork`).
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct UserTeamworkSendActivityNotificationParameters {
@@ -37570,18 +27679,7 @@ pub struct UserTeamworkSendActivityNotificationParameters {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "me", feature = "users"))]
 impl serde::Serialize for UserTeamworkSendActivityNotificationParameters {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
@@ -37600,18 +27698,7 @@ impl serde::Serialize for UserTeamworkSendActivityNotificationParameters {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "me", feature = "users"))]
 impl<'de> serde::Deserialize<'de> for UserTeamworkSendActivityNotificationParameters {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -37620,18 +27707,7 @@ impl<'de> serde::Deserialize<'de> for UserTeamworkSendActivityNotificationParame
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "me", feature = "users"))]
 impl graph_odata_runtime::model::ODataObject
 for UserTeamworkSendActivityNotificationParameters {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
@@ -37847,18 +27923,7 @@ for SendActivityNotificationToRecipientsParameters {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "directory_objects", feature = "me", feature = "users"))]
 /// Parameters of the action `microsoft.graph.sendMail` (bound to `microsoft.graph.user`).
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct SendMailParameters {
@@ -37871,18 +27936,7 @@ pub struct SendMailParameters {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "directory_objects", feature = "me", feature = "users"))]
 impl serde::Serialize for SendMailParameters {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
@@ -37896,18 +27950,7 @@ impl serde::Serialize for SendMailParameters {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "directory_objects", feature = "me", feature = "users"))]
 impl<'de> serde::Deserialize<'de> for SendMailParameters {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -37916,18 +27959,7 @@ impl<'de> serde::Deserialize<'de> for SendMailParameters {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "directory_objects", feature = "me", feature = "users"))]
 impl graph_odata_runtime::model::ODataObject for SendMailParameters {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -37964,22 +27996,12 @@ impl graph_odata_runtime::model::ODataObject for SendMailParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 /// Parameters of the action `microsoft.graph.seriesSum` (bound to `microsoft.graph.workbookFunctions`).
@@ -38000,22 +28022,12 @@ pub struct SeriesSumParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl serde::Serialize for SeriesSumParameters {
@@ -38035,22 +28047,12 @@ impl serde::Serialize for SeriesSumParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl<'de> serde::Deserialize<'de> for SeriesSumParameters {
@@ -38063,22 +28065,12 @@ impl<'de> serde::Deserialize<'de> for SeriesSumParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl graph_odata_runtime::model::ODataObject for SeriesSumParameters {
@@ -38118,22 +28110,12 @@ impl graph_odata_runtime::model::ODataObject for SeriesSumParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 /// Parameters of the action `microsoft.graph.setData` (bound to `microsoft.graph.workbookChart`).
@@ -38150,22 +28132,12 @@ pub struct SetDataParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl serde::Serialize for SetDataParameters {
@@ -38183,22 +28155,12 @@ impl serde::Serialize for SetDataParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl<'de> serde::Deserialize<'de> for SetDataParameters {
@@ -38211,22 +28173,12 @@ impl<'de> serde::Deserialize<'de> for SetDataParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl graph_odata_runtime::model::ODataObject for SetDataParameters {
@@ -38265,22 +28217,12 @@ impl graph_odata_runtime::model::ODataObject for SetDataParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 /// Parameters of the action `microsoft.graph.setPosition` (bound to `microsoft.graph.workbookChart`).
@@ -38297,22 +28239,12 @@ pub struct SetPositionParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl serde::Serialize for SetPositionParameters {
@@ -38330,22 +28262,12 @@ impl serde::Serialize for SetPositionParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl<'de> serde::Deserialize<'de> for SetPositionParameters {
@@ -38358,22 +28280,12 @@ impl<'de> serde::Deserialize<'de> for SetPositionParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl graph_odata_runtime::model::ODataObject for SetPositionParameters {
@@ -38412,22 +28324,12 @@ impl graph_odata_runtime::model::ODataObject for SetPositionParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 /// Parameters of the action `microsoft.graph.sln` (bound to `microsoft.graph.workbookFunctions`).
@@ -38446,22 +28348,12 @@ pub struct SlnParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl serde::Serialize for SlnParameters {
@@ -38480,22 +28372,12 @@ impl serde::Serialize for SlnParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl<'de> serde::Deserialize<'de> for SlnParameters {
@@ -38508,22 +28390,12 @@ impl<'de> serde::Deserialize<'de> for SlnParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl graph_odata_runtime::model::ODataObject for SlnParameters {
@@ -38570,22 +28442,12 @@ impl graph_odata_runtime::model::ODataObject for SlnParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 /// Parameters of the action `microsoft.graph.small` (bound to `microsoft.graph.workbookFunctions`).
@@ -38602,22 +28464,12 @@ pub struct SmallParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl serde::Serialize for SmallParameters {
@@ -38635,22 +28487,12 @@ impl serde::Serialize for SmallParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl<'de> serde::Deserialize<'de> for SmallParameters {
@@ -38663,22 +28505,12 @@ impl<'de> serde::Deserialize<'de> for SmallParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl graph_odata_runtime::model::ODataObject for SmallParameters {
@@ -38712,22 +28544,12 @@ impl graph_odata_runtime::model::ODataObject for SmallParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 /// Parameters of the action `microsoft.graph.standardize` (bound to `microsoft.graph.workbookFunctions`).
@@ -38746,22 +28568,12 @@ pub struct StandardizeParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl serde::Serialize for StandardizeParameters {
@@ -38780,22 +28592,12 @@ impl serde::Serialize for StandardizeParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl<'de> serde::Deserialize<'de> for StandardizeParameters {
@@ -38808,22 +28610,12 @@ impl<'de> serde::Deserialize<'de> for StandardizeParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl graph_odata_runtime::model::ODataObject for StandardizeParameters {
@@ -38865,22 +28657,12 @@ impl graph_odata_runtime::model::ODataObject for StandardizeParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 /// Parameters of the action `microsoft.graph.substitute` (bound to `microsoft.graph.workbookFunctions`).
@@ -38901,22 +28683,12 @@ pub struct SubstituteParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl serde::Serialize for SubstituteParameters {
@@ -38936,22 +28708,12 @@ impl serde::Serialize for SubstituteParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl<'de> serde::Deserialize<'de> for SubstituteParameters {
@@ -38964,22 +28726,12 @@ impl<'de> serde::Deserialize<'de> for SubstituteParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl graph_odata_runtime::model::ODataObject for SubstituteParameters {
@@ -39034,22 +28786,12 @@ impl graph_odata_runtime::model::ODataObject for SubstituteParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 /// Parameters of the action `microsoft.graph.subtotal` (bound to `microsoft.graph.workbookFunctions`).
@@ -39066,22 +28808,12 @@ pub struct SubtotalParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl serde::Serialize for SubtotalParameters {
@@ -39099,22 +28831,12 @@ impl serde::Serialize for SubtotalParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl<'de> serde::Deserialize<'de> for SubtotalParameters {
@@ -39127,22 +28849,12 @@ impl<'de> serde::Deserialize<'de> for SubtotalParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl graph_odata_runtime::model::ODataObject for SubtotalParameters {
@@ -39181,22 +28893,12 @@ impl graph_odata_runtime::model::ODataObject for SubtotalParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 /// Parameters of the action `microsoft.graph.sumIf` (bound to `microsoft.graph.workbookFunctions`).
@@ -39215,22 +28917,12 @@ pub struct SumIfParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl serde::Serialize for SumIfParameters {
@@ -39249,22 +28941,12 @@ impl serde::Serialize for SumIfParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl<'de> serde::Deserialize<'de> for SumIfParameters {
@@ -39277,22 +28959,12 @@ impl<'de> serde::Deserialize<'de> for SumIfParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl graph_odata_runtime::model::ODataObject for SumIfParameters {
@@ -39339,22 +29011,12 @@ impl graph_odata_runtime::model::ODataObject for SumIfParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 /// Parameters of the action `microsoft.graph.sumIfs` (bound to `microsoft.graph.workbookFunctions`).
@@ -39371,22 +29033,12 @@ pub struct SumIfsParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl serde::Serialize for SumIfsParameters {
@@ -39404,22 +29056,12 @@ impl serde::Serialize for SumIfsParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl<'de> serde::Deserialize<'de> for SumIfsParameters {
@@ -39432,22 +29074,12 @@ impl<'de> serde::Deserialize<'de> for SumIfsParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl graph_odata_runtime::model::ODataObject for SumIfsParameters {
@@ -39486,22 +29118,12 @@ impl graph_odata_runtime::model::ODataObject for SumIfsParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 /// Parameters of the action `microsoft.graph.syd` (bound to `microsoft.graph.workbookFunctions`).
@@ -39522,22 +29144,12 @@ pub struct SydParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl serde::Serialize for SydParameters {
@@ -39557,22 +29169,12 @@ impl serde::Serialize for SydParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl<'de> serde::Deserialize<'de> for SydParameters {
@@ -39585,22 +29187,12 @@ impl<'de> serde::Deserialize<'de> for SydParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl graph_odata_runtime::model::ODataObject for SydParameters {
@@ -39650,22 +29242,12 @@ impl graph_odata_runtime::model::ODataObject for SydParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 /// Parameters of the action `microsoft.graph.tbillEq` (bound to `microsoft.graph.workbookFunctions`).
@@ -39684,22 +29266,12 @@ pub struct TbillEqParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl serde::Serialize for TbillEqParameters {
@@ -39718,22 +29290,12 @@ impl serde::Serialize for TbillEqParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl<'de> serde::Deserialize<'de> for TbillEqParameters {
@@ -39746,22 +29308,12 @@ impl<'de> serde::Deserialize<'de> for TbillEqParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl graph_odata_runtime::model::ODataObject for TbillEqParameters {
@@ -39808,22 +29360,12 @@ impl graph_odata_runtime::model::ODataObject for TbillEqParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 /// Parameters of the action `microsoft.graph.tbillPrice` (bound to `microsoft.graph.workbookFunctions`).
@@ -39842,22 +29384,12 @@ pub struct TbillPriceParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl serde::Serialize for TbillPriceParameters {
@@ -39876,22 +29408,12 @@ impl serde::Serialize for TbillPriceParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl<'de> serde::Deserialize<'de> for TbillPriceParameters {
@@ -39904,22 +29426,12 @@ impl<'de> serde::Deserialize<'de> for TbillPriceParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl graph_odata_runtime::model::ODataObject for TbillPriceParameters {
@@ -39966,22 +29478,12 @@ impl graph_odata_runtime::model::ODataObject for TbillPriceParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 /// Parameters of the action `microsoft.graph.tbillYield` (bound to `microsoft.graph.workbookFunctions`).
@@ -40000,22 +29502,12 @@ pub struct TbillYieldParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl serde::Serialize for TbillYieldParameters {
@@ -40034,22 +29526,12 @@ impl serde::Serialize for TbillYieldParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl<'de> serde::Deserialize<'de> for TbillYieldParameters {
@@ -40062,22 +29544,12 @@ impl<'de> serde::Deserialize<'de> for TbillYieldParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl graph_odata_runtime::model::ODataObject for TbillYieldParameters {
@@ -40117,18 +29589,7 @@ impl graph_odata_runtime::model::ODataObject for TbillYieldParameters {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "groups", feature = "me", feature = "users"))]
 /// Parameters of the action `microsoft.graph.tentativelyAccept` (bound to `microsoft.graph.event`).
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct EventTentativelyAcceptParameters {
@@ -40143,18 +29604,7 @@ pub struct EventTentativelyAcceptParameters {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "groups", feature = "me", feature = "users"))]
 impl serde::Serialize for EventTentativelyAcceptParameters {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
@@ -40169,18 +29619,7 @@ impl serde::Serialize for EventTentativelyAcceptParameters {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "groups", feature = "me", feature = "users"))]
 impl<'de> serde::Deserialize<'de> for EventTentativelyAcceptParameters {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -40189,18 +29628,7 @@ impl<'de> serde::Deserialize<'de> for EventTentativelyAcceptParameters {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "groups", feature = "me", feature = "users"))]
 impl graph_odata_runtime::model::ODataObject for EventTentativelyAcceptParameters {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -40243,18 +29671,7 @@ impl graph_odata_runtime::model::ODataObject for EventTentativelyAcceptParameter
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "groups", feature = "me", feature = "users"))]
 /// Parameters of the action `microsoft.graph.tentativelyAccept` (bound to `microsoft.graph.eventMessageRequest`).
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct EventMessageRequestTentativelyAcceptParameters {
@@ -40269,18 +29686,7 @@ pub struct EventMessageRequestTentativelyAcceptParameters {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "groups", feature = "me", feature = "users"))]
 impl serde::Serialize for EventMessageRequestTentativelyAcceptParameters {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
@@ -40295,18 +29701,7 @@ impl serde::Serialize for EventMessageRequestTentativelyAcceptParameters {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "groups", feature = "me", feature = "users"))]
 impl<'de> serde::Deserialize<'de> for EventMessageRequestTentativelyAcceptParameters {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -40315,18 +29710,7 @@ impl<'de> serde::Deserialize<'de> for EventMessageRequestTentativelyAcceptParame
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "groups", feature = "me", feature = "users"))]
 impl graph_odata_runtime::model::ODataObject
 for EventMessageRequestTentativelyAcceptParameters {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
@@ -40372,22 +29756,12 @@ for EventMessageRequestTentativelyAcceptParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 /// Parameters of the action `microsoft.graph.text` (bound to `microsoft.graph.workbookFunctions`).
@@ -40404,22 +29778,12 @@ pub struct TextParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl serde::Serialize for TextParameters {
@@ -40437,22 +29801,12 @@ impl serde::Serialize for TextParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl<'de> serde::Deserialize<'de> for TextParameters {
@@ -40465,22 +29819,12 @@ impl<'de> serde::Deserialize<'de> for TextParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl graph_odata_runtime::model::ODataObject for TextParameters {
@@ -40519,22 +29863,12 @@ impl graph_odata_runtime::model::ODataObject for TextParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 /// Parameters of the action `microsoft.graph.time` (bound to `microsoft.graph.workbookFunctions`).
@@ -40553,22 +29887,12 @@ pub struct TimeParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl serde::Serialize for TimeParameters {
@@ -40587,22 +29911,12 @@ impl serde::Serialize for TimeParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl<'de> serde::Deserialize<'de> for TimeParameters {
@@ -40615,22 +29929,12 @@ impl<'de> serde::Deserialize<'de> for TimeParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl graph_odata_runtime::model::ODataObject for TimeParameters {
@@ -40675,18 +29979,7 @@ impl graph_odata_runtime::model::ODataObject for TimeParameters {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "directory_objects", feature = "me", feature = "users"))]
 /// Parameters of the action `microsoft.graph.translateExchangeIds` (bound to `microsoft.graph.user`).
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct TranslateExchangeIdsParameters {
@@ -40701,18 +29994,7 @@ pub struct TranslateExchangeIdsParameters {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "directory_objects", feature = "me", feature = "users"))]
 impl serde::Serialize for TranslateExchangeIdsParameters {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
@@ -40727,18 +30009,7 @@ impl serde::Serialize for TranslateExchangeIdsParameters {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "directory_objects", feature = "me", feature = "users"))]
 impl<'de> serde::Deserialize<'de> for TranslateExchangeIdsParameters {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -40747,18 +30018,7 @@ impl<'de> serde::Deserialize<'de> for TranslateExchangeIdsParameters {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "directory_objects", feature = "me", feature = "users"))]
 impl graph_odata_runtime::model::ODataObject for TranslateExchangeIdsParameters {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -40803,22 +30063,12 @@ impl graph_odata_runtime::model::ODataObject for TranslateExchangeIdsParameters 
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 /// Parameters of the action `microsoft.graph.trimMean` (bound to `microsoft.graph.workbookFunctions`).
@@ -40835,22 +30085,12 @@ pub struct TrimMeanParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl serde::Serialize for TrimMeanParameters {
@@ -40868,22 +30108,12 @@ impl serde::Serialize for TrimMeanParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl<'de> serde::Deserialize<'de> for TrimMeanParameters {
@@ -40896,22 +30126,12 @@ impl<'de> serde::Deserialize<'de> for TrimMeanParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl graph_odata_runtime::model::ODataObject for TrimMeanParameters {
@@ -40950,22 +30170,12 @@ impl graph_odata_runtime::model::ODataObject for TrimMeanParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 /// Parameters of the action `microsoft.graph.trunc` (bound to `microsoft.graph.workbookFunctions`).
@@ -40982,22 +30192,12 @@ pub struct TruncParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl serde::Serialize for TruncParameters {
@@ -41015,22 +30215,12 @@ impl serde::Serialize for TruncParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl<'de> serde::Deserialize<'de> for TruncParameters {
@@ -41043,22 +30233,12 @@ impl<'de> serde::Deserialize<'de> for TruncParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl graph_odata_runtime::model::ODataObject for TruncParameters {
@@ -41097,22 +30277,12 @@ impl graph_odata_runtime::model::ODataObject for TruncParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 /// Parameters of the action `microsoft.graph.t_Dist` (bound to `microsoft.graph.workbookFunctions`).
@@ -41131,22 +30301,12 @@ pub struct TDistParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl serde::Serialize for TDistParameters {
@@ -41165,22 +30325,12 @@ impl serde::Serialize for TDistParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl<'de> serde::Deserialize<'de> for TDistParameters {
@@ -41193,22 +30343,12 @@ impl<'de> serde::Deserialize<'de> for TDistParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl graph_odata_runtime::model::ODataObject for TDistParameters {
@@ -41250,22 +30390,12 @@ impl graph_odata_runtime::model::ODataObject for TDistParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 /// Parameters of the action `microsoft.graph.t_Dist_2T` (bound to `microsoft.graph.workbookFunctions`).
@@ -41282,22 +30412,12 @@ pub struct TDist2tParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl serde::Serialize for TDist2tParameters {
@@ -41315,22 +30435,12 @@ impl serde::Serialize for TDist2tParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl<'de> serde::Deserialize<'de> for TDist2tParameters {
@@ -41343,22 +30453,12 @@ impl<'de> serde::Deserialize<'de> for TDist2tParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl graph_odata_runtime::model::ODataObject for TDist2tParameters {
@@ -41392,22 +30492,12 @@ impl graph_odata_runtime::model::ODataObject for TDist2tParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 /// Parameters of the action `microsoft.graph.t_Dist_RT` (bound to `microsoft.graph.workbookFunctions`).
@@ -41424,22 +30514,12 @@ pub struct TDistRtParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl serde::Serialize for TDistRtParameters {
@@ -41457,22 +30537,12 @@ impl serde::Serialize for TDistRtParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl<'de> serde::Deserialize<'de> for TDistRtParameters {
@@ -41485,22 +30555,12 @@ impl<'de> serde::Deserialize<'de> for TDistRtParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl graph_odata_runtime::model::ODataObject for TDistRtParameters {
@@ -41534,22 +30594,12 @@ impl graph_odata_runtime::model::ODataObject for TDistRtParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 /// Parameters of the action `microsoft.graph.t_Inv` (bound to `microsoft.graph.workbookFunctions`).
@@ -41566,22 +30616,12 @@ pub struct TInvParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl serde::Serialize for TInvParameters {
@@ -41599,22 +30639,12 @@ impl serde::Serialize for TInvParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl<'de> serde::Deserialize<'de> for TInvParameters {
@@ -41627,22 +30657,12 @@ impl<'de> serde::Deserialize<'de> for TInvParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl graph_odata_runtime::model::ODataObject for TInvParameters {
@@ -41681,22 +30701,12 @@ impl graph_odata_runtime::model::ODataObject for TInvParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 /// Parameters of the action `microsoft.graph.t_Inv_2T` (bound to `microsoft.graph.workbookFunctions`).
@@ -41713,22 +30723,12 @@ pub struct TInv2tParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl serde::Serialize for TInv2tParameters {
@@ -41746,22 +30746,12 @@ impl serde::Serialize for TInv2tParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl<'de> serde::Deserialize<'de> for TInv2tParameters {
@@ -41774,22 +30764,12 @@ impl<'de> serde::Deserialize<'de> for TInv2tParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl graph_odata_runtime::model::ODataObject for TInv2tParameters {
@@ -41826,19 +30806,7 @@ impl graph_odata_runtime::model::ODataObject for TInv2tParameters {
     }
 }
 
-#[cfg(
-    any(
-        feature = "chats",
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(feature = "chats")]
 /// Parameters of the action `microsoft.graph.unhideForUser` (bound to `microsoft.graph.chat`).
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct UnhideForUserParameters {
@@ -41851,19 +30819,7 @@ pub struct UnhideForUserParameters {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(
-    any(
-        feature = "chats",
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(feature = "chats")]
 impl serde::Serialize for UnhideForUserParameters {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
@@ -41877,19 +30833,7 @@ impl serde::Serialize for UnhideForUserParameters {
     }
 }
 
-#[cfg(
-    any(
-        feature = "chats",
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(feature = "chats")]
 impl<'de> serde::Deserialize<'de> for UnhideForUserParameters {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -41898,19 +30842,7 @@ impl<'de> serde::Deserialize<'de> for UnhideForUserParameters {
     }
 }
 
-#[cfg(
-    any(
-        feature = "chats",
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(feature = "chats")]
 impl graph_odata_runtime::model::ODataObject for UnhideForUserParameters {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -41945,19 +30877,7 @@ impl graph_odata_runtime::model::ODataObject for UnhideForUserParameters {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "service_principals",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "directory_objects", feature = "service_principals"))]
 /// Parameters of the action `microsoft.graph.updatePasswordSingleSignOnCredentials` (bound to `microsoft.graph.servicePrincipal`).
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct UpdatePasswordSingleSignOnCredentialsParameters {
@@ -41970,19 +30890,7 @@ pub struct UpdatePasswordSingleSignOnCredentialsParameters {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "service_principals",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "directory_objects", feature = "service_principals"))]
 impl serde::Serialize for UpdatePasswordSingleSignOnCredentialsParameters {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
@@ -41996,19 +30904,7 @@ impl serde::Serialize for UpdatePasswordSingleSignOnCredentialsParameters {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "service_principals",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "directory_objects", feature = "service_principals"))]
 impl<'de> serde::Deserialize<'de> for UpdatePasswordSingleSignOnCredentialsParameters {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -42017,19 +30913,7 @@ impl<'de> serde::Deserialize<'de> for UpdatePasswordSingleSignOnCredentialsParam
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "service_principals",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "directory_objects", feature = "service_principals"))]
 impl graph_odata_runtime::model::ODataObject
 for UpdatePasswordSingleSignOnCredentialsParameters {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
@@ -42060,16 +30944,7 @@ for UpdatePasswordSingleSignOnCredentialsParameters {
     }
 }
 
-#[cfg(
-    any(
-        feature = "governance_resources",
-        feature = "governance_role_assignment_requests",
-        feature = "governance_role_assignments",
-        feature = "governance_role_definitions",
-        feature = "governance_role_settings",
-        feature = "privileged_access"
-    )
-)]
+#[cfg(feature = "governance_role_assignment_requests")]
 /// Parameters of the action `microsoft.graph.updateRequest` (bound to `microsoft.graph.governanceRoleAssignmentRequest`).
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct UpdateRequestParameters {
@@ -42086,16 +30961,7 @@ pub struct UpdateRequestParameters {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(
-    any(
-        feature = "governance_resources",
-        feature = "governance_role_assignment_requests",
-        feature = "governance_role_assignments",
-        feature = "governance_role_definitions",
-        feature = "governance_role_settings",
-        feature = "privileged_access"
-    )
-)]
+#[cfg(feature = "governance_role_assignment_requests")]
 impl serde::Serialize for UpdateRequestParameters {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
@@ -42111,16 +30977,7 @@ impl serde::Serialize for UpdateRequestParameters {
     }
 }
 
-#[cfg(
-    any(
-        feature = "governance_resources",
-        feature = "governance_role_assignment_requests",
-        feature = "governance_role_assignments",
-        feature = "governance_role_definitions",
-        feature = "governance_role_settings",
-        feature = "privileged_access"
-    )
-)]
+#[cfg(feature = "governance_role_assignment_requests")]
 impl<'de> serde::Deserialize<'de> for UpdateRequestParameters {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -42129,16 +30986,7 @@ impl<'de> serde::Deserialize<'de> for UpdateRequestParameters {
     }
 }
 
-#[cfg(
-    any(
-        feature = "governance_resources",
-        feature = "governance_role_assignment_requests",
-        feature = "governance_role_assignments",
-        feature = "governance_role_definitions",
-        feature = "governance_role_settings",
-        feature = "privileged_access"
-    )
-)]
+#[cfg(feature = "governance_role_assignment_requests")]
 impl graph_odata_runtime::model::ODataObject for UpdateRequestParameters {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -42260,18 +31108,7 @@ impl graph_odata_runtime::model::ODataObject for UpdateSoftwareParameters {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(feature = "directory")]
 /// Parameters of the action `microsoft.graph.upload` (bound to `microsoft.graph.certificateBasedAuthPki`).
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct UploadParameters {
@@ -42284,18 +31121,7 @@ pub struct UploadParameters {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(feature = "directory")]
 impl serde::Serialize for UploadParameters {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
@@ -42309,18 +31135,7 @@ impl serde::Serialize for UploadParameters {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(feature = "directory")]
 impl<'de> serde::Deserialize<'de> for UploadParameters {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -42329,18 +31144,7 @@ impl<'de> serde::Deserialize<'de> for UploadParameters {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(feature = "directory")]
 impl graph_odata_runtime::model::ODataObject for UploadParameters {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -42377,22 +31181,12 @@ impl graph_odata_runtime::model::ODataObject for UploadParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 /// Parameters of the action `microsoft.graph.usdollar` (bound to `microsoft.graph.workbookFunctions`).
@@ -42409,22 +31203,12 @@ pub struct UsdollarParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl serde::Serialize for UsdollarParameters {
@@ -42442,22 +31226,12 @@ impl serde::Serialize for UsdollarParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl<'de> serde::Deserialize<'de> for UsdollarParameters {
@@ -42470,22 +31244,12 @@ impl<'de> serde::Deserialize<'de> for UsdollarParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl graph_odata_runtime::model::ODataObject for UsdollarParameters {
@@ -42623,20 +31387,7 @@ for ValidateAuthenticationConfigurationParameters {
     }
 }
 
-#[cfg(
-    any(
-        feature = "applications",
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "service_principals",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "applications", feature = "service_principals"))]
 /// Parameters of the action `microsoft.graph.validateCredentials` (bound to `Collection(microsoft.graph.synchronizationJob)`).
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct SynchronizationJobCollectionValidateCredentialsParameters {
@@ -42655,20 +31406,7 @@ pub struct SynchronizationJobCollectionValidateCredentialsParameters {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(
-    any(
-        feature = "applications",
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "service_principals",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "applications", feature = "service_principals"))]
 impl serde::Serialize for SynchronizationJobCollectionValidateCredentialsParameters {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
@@ -42684,20 +31422,7 @@ impl serde::Serialize for SynchronizationJobCollectionValidateCredentialsParamet
     }
 }
 
-#[cfg(
-    any(
-        feature = "applications",
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "service_principals",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "applications", feature = "service_principals"))]
 impl<'de> serde::Deserialize<'de>
 for SynchronizationJobCollectionValidateCredentialsParameters {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -42707,20 +31432,7 @@ for SynchronizationJobCollectionValidateCredentialsParameters {
     }
 }
 
-#[cfg(
-    any(
-        feature = "applications",
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "service_principals",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "applications", feature = "service_principals"))]
 impl graph_odata_runtime::model::ODataObject
 for SynchronizationJobCollectionValidateCredentialsParameters {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
@@ -42772,20 +31484,7 @@ for SynchronizationJobCollectionValidateCredentialsParameters {
     }
 }
 
-#[cfg(
-    any(
-        feature = "applications",
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "service_principals",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "applications", feature = "service_principals"))]
 /// Parameters of the action `microsoft.graph.validateCredentials` (bound to `microsoft.graph.synchronizationJob`).
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct SynchronizationJobValidateCredentialsParameters {
@@ -42804,20 +31503,7 @@ pub struct SynchronizationJobValidateCredentialsParameters {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(
-    any(
-        feature = "applications",
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "service_principals",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "applications", feature = "service_principals"))]
 impl serde::Serialize for SynchronizationJobValidateCredentialsParameters {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
@@ -42833,20 +31519,7 @@ impl serde::Serialize for SynchronizationJobValidateCredentialsParameters {
     }
 }
 
-#[cfg(
-    any(
-        feature = "applications",
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "service_principals",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "applications", feature = "service_principals"))]
 impl<'de> serde::Deserialize<'de> for SynchronizationJobValidateCredentialsParameters {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -42855,20 +31528,7 @@ impl<'de> serde::Deserialize<'de> for SynchronizationJobValidateCredentialsParam
     }
 }
 
-#[cfg(
-    any(
-        feature = "applications",
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "service_principals",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "applications", feature = "service_principals"))]
 impl graph_odata_runtime::model::ODataObject
 for SynchronizationJobValidateCredentialsParameters {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
@@ -42922,22 +31582,12 @@ for SynchronizationJobValidateCredentialsParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 /// Parameters of the action `microsoft.graph.validatePermission` (bound to `microsoft.graph.driveItem`).
@@ -42954,22 +31604,12 @@ pub struct ValidatePermissionParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl serde::Serialize for ValidatePermissionParameters {
@@ -42987,22 +31627,12 @@ impl serde::Serialize for ValidatePermissionParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl<'de> serde::Deserialize<'de> for ValidatePermissionParameters {
@@ -43015,22 +31645,12 @@ impl<'de> serde::Deserialize<'de> for ValidatePermissionParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl graph_odata_runtime::model::ODataObject for ValidatePermissionParameters {
@@ -43072,7 +31692,6 @@ impl graph_odata_runtime::model::ODataObject for ValidatePermissionParameters {
         feature = "administrative_units",
         feature = "app_role_assignments",
         feature = "applications",
-        feature = "chats",
         feature = "contacts",
         feature = "contracts",
         feature = "devices",
@@ -43081,17 +31700,11 @@ impl graph_odata_runtime::model::ODataObject for ValidatePermissionParameters {
         feature = "directory_role_templates",
         feature = "directory_roles",
         feature = "directory_setting_templates",
-        feature = "entitlement_management",
         feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
         feature = "organization",
         feature = "permission_grants",
         feature = "policies",
         feature = "service_principals",
-        feature = "team_template_definition",
-        feature = "teams",
-        feature = "teamwork",
         feature = "users"
     )
 )]
@@ -43116,7 +31729,6 @@ pub struct DirectoryObjectCollectionValidatePropertiesParameters {
         feature = "administrative_units",
         feature = "app_role_assignments",
         feature = "applications",
-        feature = "chats",
         feature = "contacts",
         feature = "contracts",
         feature = "devices",
@@ -43125,17 +31737,11 @@ pub struct DirectoryObjectCollectionValidatePropertiesParameters {
         feature = "directory_role_templates",
         feature = "directory_roles",
         feature = "directory_setting_templates",
-        feature = "entitlement_management",
         feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
         feature = "organization",
         feature = "permission_grants",
         feature = "policies",
         feature = "service_principals",
-        feature = "team_template_definition",
-        feature = "teams",
-        feature = "teamwork",
         feature = "users"
     )
 )]
@@ -43159,7 +31765,6 @@ impl serde::Serialize for DirectoryObjectCollectionValidatePropertiesParameters 
         feature = "administrative_units",
         feature = "app_role_assignments",
         feature = "applications",
-        feature = "chats",
         feature = "contacts",
         feature = "contracts",
         feature = "devices",
@@ -43168,17 +31773,11 @@ impl serde::Serialize for DirectoryObjectCollectionValidatePropertiesParameters 
         feature = "directory_role_templates",
         feature = "directory_roles",
         feature = "directory_setting_templates",
-        feature = "entitlement_management",
         feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
         feature = "organization",
         feature = "permission_grants",
         feature = "policies",
         feature = "service_principals",
-        feature = "team_template_definition",
-        feature = "teams",
-        feature = "teamwork",
         feature = "users"
     )
 )]
@@ -43196,7 +31795,6 @@ for DirectoryObjectCollectionValidatePropertiesParameters {
         feature = "administrative_units",
         feature = "app_role_assignments",
         feature = "applications",
-        feature = "chats",
         feature = "contacts",
         feature = "contracts",
         feature = "devices",
@@ -43205,17 +31803,11 @@ for DirectoryObjectCollectionValidatePropertiesParameters {
         feature = "directory_role_templates",
         feature = "directory_roles",
         feature = "directory_setting_templates",
-        feature = "entitlement_management",
         feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
         feature = "organization",
         feature = "permission_grants",
         feature = "policies",
         feature = "service_principals",
-        feature = "team_template_definition",
-        feature = "teams",
-        feature = "teamwork",
         feature = "users"
     )
 )]
@@ -43270,18 +31862,7 @@ for DirectoryObjectCollectionValidatePropertiesParameters {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(feature = "groups")]
 /// Parameters of the action `microsoft.graph.validateProperties` (bound to `microsoft.graph.group`).
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GroupValidatePropertiesParameters {
@@ -43296,18 +31877,7 @@ pub struct GroupValidatePropertiesParameters {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(feature = "groups")]
 impl serde::Serialize for GroupValidatePropertiesParameters {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
@@ -43322,18 +31892,7 @@ impl serde::Serialize for GroupValidatePropertiesParameters {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(feature = "groups")]
 impl<'de> serde::Deserialize<'de> for GroupValidatePropertiesParameters {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -43342,18 +31901,7 @@ impl<'de> serde::Deserialize<'de> for GroupValidatePropertiesParameters {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(feature = "groups")]
 impl graph_odata_runtime::model::ODataObject for GroupValidatePropertiesParameters {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -43398,22 +31946,12 @@ impl graph_odata_runtime::model::ODataObject for GroupValidatePropertiesParamete
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 /// Parameters of the action `microsoft.graph.vdb` (bound to `microsoft.graph.workbookFunctions`).
@@ -43440,22 +31978,12 @@ pub struct VdbParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl serde::Serialize for VdbParameters {
@@ -43478,22 +32006,12 @@ impl serde::Serialize for VdbParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl<'de> serde::Deserialize<'de> for VdbParameters {
@@ -43506,22 +32024,12 @@ impl<'de> serde::Deserialize<'de> for VdbParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl graph_odata_runtime::model::ODataObject for VdbParameters {
@@ -43600,22 +32108,12 @@ impl graph_odata_runtime::model::ODataObject for VdbParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 /// Parameters of the action `microsoft.graph.vlookup` (bound to `microsoft.graph.workbookFunctions`).
@@ -43636,22 +32134,12 @@ pub struct VlookupParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl serde::Serialize for VlookupParameters {
@@ -43671,22 +32159,12 @@ impl serde::Serialize for VlookupParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl<'de> serde::Deserialize<'de> for VlookupParameters {
@@ -43699,22 +32177,12 @@ impl<'de> serde::Deserialize<'de> for VlookupParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl graph_odata_runtime::model::ODataObject for VlookupParameters {
@@ -43769,22 +32237,12 @@ impl graph_odata_runtime::model::ODataObject for VlookupParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 /// Parameters of the action `microsoft.graph.weekday` (bound to `microsoft.graph.workbookFunctions`).
@@ -43801,22 +32259,12 @@ pub struct WeekdayParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl serde::Serialize for WeekdayParameters {
@@ -43834,22 +32282,12 @@ impl serde::Serialize for WeekdayParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl<'de> serde::Deserialize<'de> for WeekdayParameters {
@@ -43862,22 +32300,12 @@ impl<'de> serde::Deserialize<'de> for WeekdayParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl graph_odata_runtime::model::ODataObject for WeekdayParameters {
@@ -43916,22 +32344,12 @@ impl graph_odata_runtime::model::ODataObject for WeekdayParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 /// Parameters of the action `microsoft.graph.weekNum` (bound to `microsoft.graph.workbookFunctions`).
@@ -43948,22 +32366,12 @@ pub struct WeekNumParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl serde::Serialize for WeekNumParameters {
@@ -43981,22 +32389,12 @@ impl serde::Serialize for WeekNumParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl<'de> serde::Deserialize<'de> for WeekNumParameters {
@@ -44009,22 +32407,12 @@ impl<'de> serde::Deserialize<'de> for WeekNumParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl graph_odata_runtime::model::ODataObject for WeekNumParameters {
@@ -44063,22 +32451,12 @@ impl graph_odata_runtime::model::ODataObject for WeekNumParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 /// Parameters of the action `microsoft.graph.weibull_Dist` (bound to `microsoft.graph.workbookFunctions`).
@@ -44099,22 +32477,12 @@ pub struct WeibullDistParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl serde::Serialize for WeibullDistParameters {
@@ -44134,22 +32502,12 @@ impl serde::Serialize for WeibullDistParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl<'de> serde::Deserialize<'de> for WeibullDistParameters {
@@ -44162,22 +32520,12 @@ impl<'de> serde::Deserialize<'de> for WeibullDistParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl graph_odata_runtime::model::ODataObject for WeibullDistParameters {
@@ -44227,22 +32575,12 @@ impl graph_odata_runtime::model::ODataObject for WeibullDistParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 /// Parameters of the action `microsoft.graph.workDay` (bound to `microsoft.graph.workbookFunctions`).
@@ -44261,22 +32599,12 @@ pub struct WorkDayParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl serde::Serialize for WorkDayParameters {
@@ -44295,22 +32623,12 @@ impl serde::Serialize for WorkDayParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl<'de> serde::Deserialize<'de> for WorkDayParameters {
@@ -44323,22 +32641,12 @@ impl<'de> serde::Deserialize<'de> for WorkDayParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl graph_odata_runtime::model::ODataObject for WorkDayParameters {
@@ -44385,22 +32693,12 @@ impl graph_odata_runtime::model::ODataObject for WorkDayParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 /// Parameters of the action `microsoft.graph.workDay_Intl` (bound to `microsoft.graph.workbookFunctions`).
@@ -44421,22 +32719,12 @@ pub struct WorkDayIntlParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl serde::Serialize for WorkDayIntlParameters {
@@ -44456,22 +32744,12 @@ impl serde::Serialize for WorkDayIntlParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl<'de> serde::Deserialize<'de> for WorkDayIntlParameters {
@@ -44484,22 +32762,12 @@ impl<'de> serde::Deserialize<'de> for WorkDayIntlParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl graph_odata_runtime::model::ODataObject for WorkDayIntlParameters {
@@ -44554,22 +32822,12 @@ impl graph_odata_runtime::model::ODataObject for WorkDayIntlParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 /// Parameters of the action `microsoft.graph.xirr` (bound to `microsoft.graph.workbookFunctions`).
@@ -44588,22 +32846,12 @@ pub struct XirrParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl serde::Serialize for XirrParameters {
@@ -44622,22 +32870,12 @@ impl serde::Serialize for XirrParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl<'de> serde::Deserialize<'de> for XirrParameters {
@@ -44650,22 +32888,12 @@ impl<'de> serde::Deserialize<'de> for XirrParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl graph_odata_runtime::model::ODataObject for XirrParameters {
@@ -44712,22 +32940,12 @@ impl graph_odata_runtime::model::ODataObject for XirrParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 /// Parameters of the action `microsoft.graph.xnpv` (bound to `microsoft.graph.workbookFunctions`).
@@ -44746,22 +32964,12 @@ pub struct XnpvParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl serde::Serialize for XnpvParameters {
@@ -44780,22 +32988,12 @@ impl serde::Serialize for XnpvParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl<'de> serde::Deserialize<'de> for XnpvParameters {
@@ -44808,22 +33006,12 @@ impl<'de> serde::Deserialize<'de> for XnpvParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl graph_odata_runtime::model::ODataObject for XnpvParameters {
@@ -44870,22 +33058,12 @@ impl graph_odata_runtime::model::ODataObject for XnpvParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 /// Parameters of the action `microsoft.graph.yearFrac` (bound to `microsoft.graph.workbookFunctions`).
@@ -44904,22 +33082,12 @@ pub struct YearFracParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl serde::Serialize for YearFracParameters {
@@ -44938,22 +33106,12 @@ impl serde::Serialize for YearFracParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl<'de> serde::Deserialize<'de> for YearFracParameters {
@@ -44966,22 +33124,12 @@ impl<'de> serde::Deserialize<'de> for YearFracParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl graph_odata_runtime::model::ODataObject for YearFracParameters {
@@ -45028,22 +33176,12 @@ impl graph_odata_runtime::model::ODataObject for YearFracParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 /// Parameters of the action `microsoft.graph.yield` (bound to `microsoft.graph.workbookFunctions`).
@@ -45070,22 +33208,12 @@ pub struct YieldParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl serde::Serialize for YieldParameters {
@@ -45108,22 +33236,12 @@ impl serde::Serialize for YieldParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl<'de> serde::Deserialize<'de> for YieldParameters {
@@ -45136,22 +33254,12 @@ impl<'de> serde::Deserialize<'de> for YieldParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl graph_odata_runtime::model::ODataObject for YieldParameters {
@@ -45225,22 +33333,12 @@ impl graph_odata_runtime::model::ODataObject for YieldParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 /// Parameters of the action `microsoft.graph.yieldDisc` (bound to `microsoft.graph.workbookFunctions`).
@@ -45263,22 +33361,12 @@ pub struct YieldDiscParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl serde::Serialize for YieldDiscParameters {
@@ -45299,22 +33387,12 @@ impl serde::Serialize for YieldDiscParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl<'de> serde::Deserialize<'de> for YieldDiscParameters {
@@ -45327,22 +33405,12 @@ impl<'de> serde::Deserialize<'de> for YieldDiscParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl graph_odata_runtime::model::ODataObject for YieldDiscParameters {
@@ -45400,22 +33468,12 @@ impl graph_odata_runtime::model::ODataObject for YieldDiscParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 /// Parameters of the action `microsoft.graph.yieldMat` (bound to `microsoft.graph.workbookFunctions`).
@@ -45440,22 +33498,12 @@ pub struct YieldMatParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl serde::Serialize for YieldMatParameters {
@@ -45477,22 +33525,12 @@ impl serde::Serialize for YieldMatParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl<'de> serde::Deserialize<'de> for YieldMatParameters {
@@ -45505,22 +33543,12 @@ impl<'de> serde::Deserialize<'de> for YieldMatParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl graph_odata_runtime::model::ODataObject for YieldMatParameters {
@@ -45586,22 +33614,12 @@ impl graph_odata_runtime::model::ODataObject for YieldMatParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 /// Parameters of the action `microsoft.graph.z_Test` (bound to `microsoft.graph.workbookFunctions`).
@@ -45620,22 +33638,12 @@ pub struct ZTestParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl serde::Serialize for ZTestParameters {
@@ -45654,22 +33662,12 @@ impl serde::Serialize for ZTestParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl<'de> serde::Deserialize<'de> for ZTestParameters {
@@ -45682,22 +33680,12 @@ impl<'de> serde::Deserialize<'de> for ZTestParameters {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl graph_odata_runtime::model::ODataObject for ZTestParameters {

@@ -9,15 +9,7 @@ use super::models;
 #[allow(unused_imports)]
 use super::models::edm;
 
-#[cfg(
-    any(
-        feature = "directory_objects",
-        feature = "groups",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "groups", feature = "me", feature = "users"))]
 /// Parameters of the action `microsoft.graph.accept` (bound to `microsoft.graph.event`).
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct AcceptParameters {
@@ -30,15 +22,7 @@ pub struct AcceptParameters {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(
-    any(
-        feature = "directory_objects",
-        feature = "groups",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "groups", feature = "me", feature = "users"))]
 impl serde::Serialize for AcceptParameters {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
@@ -52,15 +36,7 @@ impl serde::Serialize for AcceptParameters {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory_objects",
-        feature = "groups",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "groups", feature = "me", feature = "users"))]
 impl<'de> serde::Deserialize<'de> for AcceptParameters {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -69,15 +45,7 @@ impl<'de> serde::Deserialize<'de> for AcceptParameters {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory_objects",
-        feature = "groups",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "groups", feature = "me", feature = "users"))]
 impl graph_odata_runtime::model::ODataObject for AcceptParameters {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -791,9 +759,7 @@ impl graph_odata_runtime::model::ODataObject for AddFormulaLocalParameters {
     }
 }
 
-#[cfg(
-    any(feature = "applications", feature = "directory_objects", feature = "policies")
-)]
+#[cfg(any(feature = "applications", feature = "directory_objects"))]
 /// Parameters of the action `microsoft.graph.addKey` (bound to `microsoft.graph.application`).
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ApplicationAddKeyParameters {
@@ -808,9 +774,7 @@ pub struct ApplicationAddKeyParameters {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(
-    any(feature = "applications", feature = "directory_objects", feature = "policies")
-)]
+#[cfg(any(feature = "applications", feature = "directory_objects"))]
 impl serde::Serialize for ApplicationAddKeyParameters {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
@@ -825,9 +789,7 @@ impl serde::Serialize for ApplicationAddKeyParameters {
     }
 }
 
-#[cfg(
-    any(feature = "applications", feature = "directory_objects", feature = "policies")
-)]
+#[cfg(any(feature = "applications", feature = "directory_objects"))]
 impl<'de> serde::Deserialize<'de> for ApplicationAddKeyParameters {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -836,9 +798,7 @@ impl<'de> serde::Deserialize<'de> for ApplicationAddKeyParameters {
     }
 }
 
-#[cfg(
-    any(feature = "applications", feature = "directory_objects", feature = "policies")
-)]
+#[cfg(any(feature = "applications", feature = "directory_objects"))]
 impl graph_odata_runtime::model::ODataObject for ApplicationAddKeyParameters {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -881,13 +841,7 @@ impl graph_odata_runtime::model::ODataObject for ApplicationAddKeyParameters {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory_objects",
-        feature = "policies",
-        feature = "service_principals"
-    )
-)]
+#[cfg(any(feature = "directory_objects", feature = "service_principals"))]
 /// Parameters of the action `microsoft.graph.addKey` (bound to `microsoft.graph.servicePrincipal`).
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ServicePrincipalAddKeyParameters {
@@ -902,13 +856,7 @@ pub struct ServicePrincipalAddKeyParameters {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(
-    any(
-        feature = "directory_objects",
-        feature = "policies",
-        feature = "service_principals"
-    )
-)]
+#[cfg(any(feature = "directory_objects", feature = "service_principals"))]
 impl serde::Serialize for ServicePrincipalAddKeyParameters {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
@@ -923,13 +871,7 @@ impl serde::Serialize for ServicePrincipalAddKeyParameters {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory_objects",
-        feature = "policies",
-        feature = "service_principals"
-    )
-)]
+#[cfg(any(feature = "directory_objects", feature = "service_principals"))]
 impl<'de> serde::Deserialize<'de> for ServicePrincipalAddKeyParameters {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -938,13 +880,7 @@ impl<'de> serde::Deserialize<'de> for ServicePrincipalAddKeyParameters {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory_objects",
-        feature = "policies",
-        feature = "service_principals"
-    )
-)]
+#[cfg(any(feature = "directory_objects", feature = "service_principals"))]
 impl graph_odata_runtime::model::ODataObject for ServicePrincipalAddKeyParameters {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -987,13 +923,7 @@ impl graph_odata_runtime::model::ODataObject for ServicePrincipalAddKeyParameter
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory_objects",
-        feature = "policies",
-        feature = "service_principals"
-    )
-)]
+#[cfg(any(feature = "directory_objects", feature = "service_principals"))]
 /// Parameters of the action `microsoft.graph.addTokenSigningCertificate` (bound to `microsoft.graph.servicePrincipal`).
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct AddTokenSigningCertificateParameters {
@@ -1006,13 +936,7 @@ pub struct AddTokenSigningCertificateParameters {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(
-    any(
-        feature = "directory_objects",
-        feature = "policies",
-        feature = "service_principals"
-    )
-)]
+#[cfg(any(feature = "directory_objects", feature = "service_principals"))]
 impl serde::Serialize for AddTokenSigningCertificateParameters {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
@@ -1026,13 +950,7 @@ impl serde::Serialize for AddTokenSigningCertificateParameters {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory_objects",
-        feature = "policies",
-        feature = "service_principals"
-    )
-)]
+#[cfg(any(feature = "directory_objects", feature = "service_principals"))]
 impl<'de> serde::Deserialize<'de> for AddTokenSigningCertificateParameters {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1041,13 +959,7 @@ impl<'de> serde::Deserialize<'de> for AddTokenSigningCertificateParameters {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory_objects",
-        feature = "policies",
-        feature = "service_principals"
-    )
-)]
+#[cfg(any(feature = "directory_objects", feature = "service_principals"))]
 impl graph_odata_runtime::model::ODataObject for AddTokenSigningCertificateParameters {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -1418,7 +1330,7 @@ impl graph_odata_runtime::model::ODataObject for AnswerParameters {
     }
 }
 
-#[cfg(feature = "me")]
+#[cfg(any(feature = "me", feature = "users"))]
 /// Parameters of the action `microsoft.graph.apply` (bound to `microsoft.graph.workbookRangeSort`).
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct WorkbookRangeSortApplyParameters {
@@ -1437,7 +1349,7 @@ pub struct WorkbookRangeSortApplyParameters {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "me")]
+#[cfg(any(feature = "me", feature = "users"))]
 impl serde::Serialize for WorkbookRangeSortApplyParameters {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
@@ -1454,7 +1366,7 @@ impl serde::Serialize for WorkbookRangeSortApplyParameters {
     }
 }
 
-#[cfg(feature = "me")]
+#[cfg(any(feature = "me", feature = "users"))]
 impl<'de> serde::Deserialize<'de> for WorkbookRangeSortApplyParameters {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1463,7 +1375,7 @@ impl<'de> serde::Deserialize<'de> for WorkbookRangeSortApplyParameters {
     }
 }
 
-#[cfg(feature = "me")]
+#[cfg(any(feature = "me", feature = "users"))]
 impl graph_odata_runtime::model::ODataObject for WorkbookRangeSortApplyParameters {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -1681,7 +1593,7 @@ impl graph_odata_runtime::model::ODataObject for ApplyCustomFilterParameters {
     }
 }
 
-#[cfg(any(feature = "directory_objects", feature = "groups", feature = "policies"))]
+#[cfg(feature = "groups")]
 /// Parameters of the action `microsoft.graph.assignLicense` (bound to `microsoft.graph.group`).
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GroupAssignLicenseParameters {
@@ -1694,7 +1606,7 @@ pub struct GroupAssignLicenseParameters {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(any(feature = "directory_objects", feature = "groups", feature = "policies"))]
+#[cfg(feature = "groups")]
 impl serde::Serialize for GroupAssignLicenseParameters {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
@@ -1708,7 +1620,7 @@ impl serde::Serialize for GroupAssignLicenseParameters {
     }
 }
 
-#[cfg(any(feature = "directory_objects", feature = "groups", feature = "policies"))]
+#[cfg(feature = "groups")]
 impl<'de> serde::Deserialize<'de> for GroupAssignLicenseParameters {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1717,7 +1629,7 @@ impl<'de> serde::Deserialize<'de> for GroupAssignLicenseParameters {
     }
 }
 
-#[cfg(any(feature = "directory_objects", feature = "groups", feature = "policies"))]
+#[cfg(feature = "groups")]
 impl graph_odata_runtime::model::ODataObject for GroupAssignLicenseParameters {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -1752,14 +1664,7 @@ impl graph_odata_runtime::model::ODataObject for GroupAssignLicenseParameters {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory_objects",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "directory_objects", feature = "me", feature = "users"))]
 /// Parameters of the action `microsoft.graph.assignLicense` (bound to `microsoft.graph.user`).
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct UserAssignLicenseParameters {
@@ -1772,14 +1677,7 @@ pub struct UserAssignLicenseParameters {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(
-    any(
-        feature = "directory_objects",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "directory_objects", feature = "me", feature = "users"))]
 impl serde::Serialize for UserAssignLicenseParameters {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
@@ -1793,14 +1691,7 @@ impl serde::Serialize for UserAssignLicenseParameters {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory_objects",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "directory_objects", feature = "me", feature = "users"))]
 impl<'de> serde::Deserialize<'de> for UserAssignLicenseParameters {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1809,14 +1700,7 @@ impl<'de> serde::Deserialize<'de> for UserAssignLicenseParameters {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory_objects",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "directory_objects", feature = "me", feature = "users"))]
 impl graph_odata_runtime::model::ODataObject for UserAssignLicenseParameters {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -2006,16 +1890,7 @@ impl graph_odata_runtime::model::ODataObject for AssignUserToDeviceParameters {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory_objects",
-        feature = "drives",
-        feature = "groups",
-        feature = "policies",
-        feature = "shares",
-        feature = "sites"
-    )
-)]
+#[cfg(any(feature = "drives", feature = "shares", feature = "sites"))]
 /// Parameters of the action `microsoft.graph.associateWithHubSites` (bound to `microsoft.graph.contentType`).
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct AssociateWithHubSitesParameters {
@@ -2028,16 +1903,7 @@ pub struct AssociateWithHubSitesParameters {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(
-    any(
-        feature = "directory_objects",
-        feature = "drives",
-        feature = "groups",
-        feature = "policies",
-        feature = "shares",
-        feature = "sites"
-    )
-)]
+#[cfg(any(feature = "drives", feature = "shares", feature = "sites"))]
 impl serde::Serialize for AssociateWithHubSitesParameters {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
@@ -2051,16 +1917,7 @@ impl serde::Serialize for AssociateWithHubSitesParameters {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory_objects",
-        feature = "drives",
-        feature = "groups",
-        feature = "policies",
-        feature = "shares",
-        feature = "sites"
-    )
-)]
+#[cfg(any(feature = "drives", feature = "shares", feature = "sites"))]
 impl<'de> serde::Deserialize<'de> for AssociateWithHubSitesParameters {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2069,16 +1926,7 @@ impl<'de> serde::Deserialize<'de> for AssociateWithHubSitesParameters {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory_objects",
-        feature = "drives",
-        feature = "groups",
-        feature = "policies",
-        feature = "shares",
-        feature = "sites"
-    )
-)]
+#[cfg(any(feature = "drives", feature = "shares", feature = "sites"))]
 impl graph_odata_runtime::model::ODataObject for AssociateWithHubSitesParameters {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -3946,14 +3794,7 @@ impl graph_odata_runtime::model::ODataObject for CeilingPreciseParameters {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory_objects",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "directory_objects", feature = "me", feature = "users"))]
 /// Parameters of the action `microsoft.graph.changePassword` (bound to `microsoft.graph.user`).
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ChangePasswordParameters {
@@ -3966,14 +3807,7 @@ pub struct ChangePasswordParameters {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(
-    any(
-        feature = "directory_objects",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "directory_objects", feature = "me", feature = "users"))]
 impl serde::Serialize for ChangePasswordParameters {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
@@ -3987,14 +3821,7 @@ impl serde::Serialize for ChangePasswordParameters {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory_objects",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "directory_objects", feature = "me", feature = "users"))]
 impl<'de> serde::Deserialize<'de> for ChangePasswordParameters {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -4003,14 +3830,7 @@ impl<'de> serde::Deserialize<'de> for ChangePasswordParameters {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory_objects",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "directory_objects", feature = "me", feature = "users"))]
 impl graph_odata_runtime::model::ODataObject for ChangePasswordParameters {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -4472,16 +4292,7 @@ impl graph_odata_runtime::model::ODataObject for ChooseParameters {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory_objects",
-        feature = "groups",
-        feature = "me",
-        feature = "policies",
-        feature = "teams",
-        feature = "users"
-    )
-)]
+#[cfg(feature = "teams")]
 /// Parameters of the action `microsoft.graph.clockIn` (bound to `Collection(microsoft.graph.timeCard)`).
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ClockInParameters {
@@ -4496,16 +4307,7 @@ pub struct ClockInParameters {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(
-    any(
-        feature = "directory_objects",
-        feature = "groups",
-        feature = "me",
-        feature = "policies",
-        feature = "teams",
-        feature = "users"
-    )
-)]
+#[cfg(feature = "teams")]
 impl serde::Serialize for ClockInParameters {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
@@ -4520,16 +4322,7 @@ impl serde::Serialize for ClockInParameters {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory_objects",
-        feature = "groups",
-        feature = "me",
-        feature = "policies",
-        feature = "teams",
-        feature = "users"
-    )
-)]
+#[cfg(feature = "teams")]
 impl<'de> serde::Deserialize<'de> for ClockInParameters {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -4538,16 +4331,7 @@ impl<'de> serde::Deserialize<'de> for ClockInParameters {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory_objects",
-        feature = "groups",
-        feature = "me",
-        feature = "policies",
-        feature = "teams",
-        feature = "users"
-    )
-)]
+#[cfg(feature = "teams")]
 impl graph_odata_runtime::model::ODataObject for ClockInParameters {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -4590,16 +4374,7 @@ impl graph_odata_runtime::model::ODataObject for ClockInParameters {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory_objects",
-        feature = "groups",
-        feature = "me",
-        feature = "policies",
-        feature = "teams",
-        feature = "users"
-    )
-)]
+#[cfg(feature = "teams")]
 /// Parameters of the action `microsoft.graph.clockOut` (bound to `microsoft.graph.timeCard`).
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ClockOutParameters {
@@ -4612,16 +4387,7 @@ pub struct ClockOutParameters {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(
-    any(
-        feature = "directory_objects",
-        feature = "groups",
-        feature = "me",
-        feature = "policies",
-        feature = "teams",
-        feature = "users"
-    )
-)]
+#[cfg(feature = "teams")]
 impl serde::Serialize for ClockOutParameters {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
@@ -4635,16 +4401,7 @@ impl serde::Serialize for ClockOutParameters {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory_objects",
-        feature = "groups",
-        feature = "me",
-        feature = "policies",
-        feature = "teams",
-        feature = "users"
-    )
-)]
+#[cfg(feature = "teams")]
 impl<'de> serde::Deserialize<'de> for ClockOutParameters {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -4653,16 +4410,7 @@ impl<'de> serde::Deserialize<'de> for ClockOutParameters {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory_objects",
-        feature = "groups",
-        feature = "me",
-        feature = "policies",
-        feature = "teams",
-        feature = "users"
-    )
-)]
+#[cfg(feature = "teams")]
 impl graph_odata_runtime::model::ODataObject for ClockOutParameters {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -4697,16 +4445,7 @@ impl graph_odata_runtime::model::ODataObject for ClockOutParameters {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory_objects",
-        feature = "groups",
-        feature = "me",
-        feature = "policies",
-        feature = "teams",
-        feature = "users"
-    )
-)]
+#[cfg(feature = "teams")]
 /// Parameters of the action `microsoft.graph.clone` (bound to `microsoft.graph.team`).
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct CloneTypeParameters {
@@ -4727,16 +4466,7 @@ pub struct CloneTypeParameters {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(
-    any(
-        feature = "directory_objects",
-        feature = "groups",
-        feature = "me",
-        feature = "policies",
-        feature = "teams",
-        feature = "users"
-    )
-)]
+#[cfg(feature = "teams")]
 impl serde::Serialize for CloneTypeParameters {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
@@ -4754,16 +4484,7 @@ impl serde::Serialize for CloneTypeParameters {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory_objects",
-        feature = "groups",
-        feature = "me",
-        feature = "policies",
-        feature = "teams",
-        feature = "users"
-    )
-)]
+#[cfg(feature = "teams")]
 impl<'de> serde::Deserialize<'de> for CloneTypeParameters {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -4772,16 +4493,7 @@ impl<'de> serde::Deserialize<'de> for CloneTypeParameters {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory_objects",
-        feature = "groups",
-        feature = "me",
-        feature = "policies",
-        feature = "teams",
-        feature = "users"
-    )
-)]
+#[cfg(feature = "teams")]
 impl graph_odata_runtime::model::ODataObject for CloneTypeParameters {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -5179,14 +4891,7 @@ for TenantProtectionScopeContainerComputeParameters {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory_objects",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "me", feature = "users"))]
 /// Parameters of the action `microsoft.graph.compute` (bound to `microsoft.graph.userProtectionScopeContainer`).
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct UserProtectionScopeContainerComputeParameters {
@@ -5207,14 +4912,7 @@ pub struct UserProtectionScopeContainerComputeParameters {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(
-    any(
-        feature = "directory_objects",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "me", feature = "users"))]
 impl serde::Serialize for UserProtectionScopeContainerComputeParameters {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
@@ -5231,14 +4929,7 @@ impl serde::Serialize for UserProtectionScopeContainerComputeParameters {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory_objects",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "me", feature = "users"))]
 impl<'de> serde::Deserialize<'de> for UserProtectionScopeContainerComputeParameters {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -5247,14 +4938,7 @@ impl<'de> serde::Deserialize<'de> for UserProtectionScopeContainerComputeParamet
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory_objects",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "me", feature = "users"))]
 impl graph_odata_runtime::model::ODataObject
 for UserProtectionScopeContainerComputeParameters {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
@@ -5314,15 +4998,7 @@ for UserProtectionScopeContainerComputeParameters {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory_objects",
-        feature = "me",
-        feature = "policies",
-        feature = "security",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "me", feature = "security", feature = "users"))]
 /// Parameters of the action `microsoft.graph.computeRightsAndInheritance` (bound to `Collection(microsoft.graph.sensitivityLabel)`).
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ComputeRightsAndInheritanceParameters {
@@ -5339,15 +5015,7 @@ pub struct ComputeRightsAndInheritanceParameters {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(
-    any(
-        feature = "directory_objects",
-        feature = "me",
-        feature = "policies",
-        feature = "security",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "me", feature = "security", feature = "users"))]
 impl serde::Serialize for ComputeRightsAndInheritanceParameters {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
@@ -5363,15 +5031,7 @@ impl serde::Serialize for ComputeRightsAndInheritanceParameters {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory_objects",
-        feature = "me",
-        feature = "policies",
-        feature = "security",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "me", feature = "security", feature = "users"))]
 impl<'de> serde::Deserialize<'de> for ComputeRightsAndInheritanceParameters {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -5380,15 +5040,7 @@ impl<'de> serde::Deserialize<'de> for ComputeRightsAndInheritanceParameters {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory_objects",
-        feature = "me",
-        feature = "policies",
-        feature = "security",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "me", feature = "security", feature = "users"))]
 impl graph_odata_runtime::model::ODataObject for ComputeRightsAndInheritanceParameters {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -5763,16 +5415,7 @@ impl graph_odata_runtime::model::ODataObject for CopyTypeParameters {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory_objects",
-        feature = "groups",
-        feature = "me",
-        feature = "policies",
-        feature = "sites",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "groups", feature = "me", feature = "sites", feature = "users"))]
 /// Parameters of the action `microsoft.graph.copyNotebook` (bound to `microsoft.graph.notebook`).
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct CopyNotebookParameters {
@@ -5791,16 +5434,7 @@ pub struct CopyNotebookParameters {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(
-    any(
-        feature = "directory_objects",
-        feature = "groups",
-        feature = "me",
-        feature = "policies",
-        feature = "sites",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "groups", feature = "me", feature = "sites", feature = "users"))]
 impl serde::Serialize for CopyNotebookParameters {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
@@ -5817,16 +5451,7 @@ impl serde::Serialize for CopyNotebookParameters {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory_objects",
-        feature = "groups",
-        feature = "me",
-        feature = "policies",
-        feature = "sites",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "groups", feature = "me", feature = "sites", feature = "users"))]
 impl<'de> serde::Deserialize<'de> for CopyNotebookParameters {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -5835,16 +5460,7 @@ impl<'de> serde::Deserialize<'de> for CopyNotebookParameters {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory_objects",
-        feature = "groups",
-        feature = "me",
-        feature = "policies",
-        feature = "sites",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "groups", feature = "me", feature = "sites", feature = "users"))]
 impl graph_odata_runtime::model::ODataObject for CopyNotebookParameters {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -5903,16 +5519,7 @@ impl graph_odata_runtime::model::ODataObject for CopyNotebookParameters {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory_objects",
-        feature = "drives",
-        feature = "groups",
-        feature = "policies",
-        feature = "shares",
-        feature = "sites"
-    )
-)]
+#[cfg(any(feature = "drives", feature = "shares", feature = "sites"))]
 /// Parameters of the action `microsoft.graph.copyToDefaultContentLocation` (bound to `microsoft.graph.contentType`).
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct CopyToDefaultContentLocationParameters {
@@ -5925,16 +5532,7 @@ pub struct CopyToDefaultContentLocationParameters {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(
-    any(
-        feature = "directory_objects",
-        feature = "drives",
-        feature = "groups",
-        feature = "policies",
-        feature = "shares",
-        feature = "sites"
-    )
-)]
+#[cfg(any(feature = "drives", feature = "shares", feature = "sites"))]
 impl serde::Serialize for CopyToDefaultContentLocationParameters {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
@@ -5948,16 +5546,7 @@ impl serde::Serialize for CopyToDefaultContentLocationParameters {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory_objects",
-        feature = "drives",
-        feature = "groups",
-        feature = "policies",
-        feature = "shares",
-        feature = "sites"
-    )
-)]
+#[cfg(any(feature = "drives", feature = "shares", feature = "sites"))]
 impl<'de> serde::Deserialize<'de> for CopyToDefaultContentLocationParameters {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -5966,16 +5555,7 @@ impl<'de> serde::Deserialize<'de> for CopyToDefaultContentLocationParameters {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory_objects",
-        feature = "drives",
-        feature = "groups",
-        feature = "policies",
-        feature = "shares",
-        feature = "sites"
-    )
-)]
+#[cfg(any(feature = "drives", feature = "shares", feature = "sites"))]
 impl graph_odata_runtime::model::ODataObject for CopyToDefaultContentLocationParameters {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -6010,16 +5590,7 @@ impl graph_odata_runtime::model::ODataObject for CopyToDefaultContentLocationPar
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory_objects",
-        feature = "groups",
-        feature = "me",
-        feature = "policies",
-        feature = "sites",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "groups", feature = "me", feature = "sites", feature = "users"))]
 /// Parameters of the action `microsoft.graph.copyToNotebook` (bound to `microsoft.graph.onenoteSection`).
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct CopyToNotebookParameters {
@@ -6038,16 +5609,7 @@ pub struct CopyToNotebookParameters {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(
-    any(
-        feature = "directory_objects",
-        feature = "groups",
-        feature = "me",
-        feature = "policies",
-        feature = "sites",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "groups", feature = "me", feature = "sites", feature = "users"))]
 impl serde::Serialize for CopyToNotebookParameters {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
@@ -6064,16 +5626,7 @@ impl serde::Serialize for CopyToNotebookParameters {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory_objects",
-        feature = "groups",
-        feature = "me",
-        feature = "policies",
-        feature = "sites",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "groups", feature = "me", feature = "sites", feature = "users"))]
 impl<'de> serde::Deserialize<'de> for CopyToNotebookParameters {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -6082,16 +5635,7 @@ impl<'de> serde::Deserialize<'de> for CopyToNotebookParameters {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory_objects",
-        feature = "groups",
-        feature = "me",
-        feature = "policies",
-        feature = "sites",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "groups", feature = "me", feature = "sites", feature = "users"))]
 impl graph_odata_runtime::model::ODataObject for CopyToNotebookParameters {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -6145,16 +5689,7 @@ impl graph_odata_runtime::model::ODataObject for CopyToNotebookParameters {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory_objects",
-        feature = "groups",
-        feature = "me",
-        feature = "policies",
-        feature = "sites",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "groups", feature = "me", feature = "sites", feature = "users"))]
 /// Parameters of the action `microsoft.graph.copyToSection` (bound to `microsoft.graph.onenotePage`).
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct CopyToSectionParameters {
@@ -6171,16 +5706,7 @@ pub struct CopyToSectionParameters {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(
-    any(
-        feature = "directory_objects",
-        feature = "groups",
-        feature = "me",
-        feature = "policies",
-        feature = "sites",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "groups", feature = "me", feature = "sites", feature = "users"))]
 impl serde::Serialize for CopyToSectionParameters {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
@@ -6196,16 +5722,7 @@ impl serde::Serialize for CopyToSectionParameters {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory_objects",
-        feature = "groups",
-        feature = "me",
-        feature = "policies",
-        feature = "sites",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "groups", feature = "me", feature = "sites", feature = "users"))]
 impl<'de> serde::Deserialize<'de> for CopyToSectionParameters {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -6214,16 +5731,7 @@ impl<'de> serde::Deserialize<'de> for CopyToSectionParameters {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory_objects",
-        feature = "groups",
-        feature = "me",
-        feature = "policies",
-        feature = "sites",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "groups", feature = "me", feature = "sites", feature = "users"))]
 impl graph_odata_runtime::model::ODataObject for CopyToSectionParameters {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -6269,16 +5777,7 @@ impl graph_odata_runtime::model::ODataObject for CopyToSectionParameters {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory_objects",
-        feature = "groups",
-        feature = "me",
-        feature = "policies",
-        feature = "sites",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "groups", feature = "me", feature = "sites", feature = "users"))]
 /// Parameters of the action `microsoft.graph.copyToSectionGroup` (bound to `microsoft.graph.onenoteSection`).
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct CopyToSectionGroupParameters {
@@ -6297,16 +5796,7 @@ pub struct CopyToSectionGroupParameters {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(
-    any(
-        feature = "directory_objects",
-        feature = "groups",
-        feature = "me",
-        feature = "policies",
-        feature = "sites",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "groups", feature = "me", feature = "sites", feature = "users"))]
 impl serde::Serialize for CopyToSectionGroupParameters {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
@@ -6323,16 +5813,7 @@ impl serde::Serialize for CopyToSectionGroupParameters {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory_objects",
-        feature = "groups",
-        feature = "me",
-        feature = "policies",
-        feature = "sites",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "groups", feature = "me", feature = "sites", feature = "users"))]
 impl<'de> serde::Deserialize<'de> for CopyToSectionGroupParameters {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -6341,16 +5822,7 @@ impl<'de> serde::Deserialize<'de> for CopyToSectionGroupParameters {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory_objects",
-        feature = "groups",
-        feature = "me",
-        feature = "policies",
-        feature = "sites",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "groups", feature = "me", feature = "sites", feature = "users"))]
 impl graph_odata_runtime::model::ODataObject for CopyToSectionGroupParameters {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -7161,15 +6633,7 @@ impl graph_odata_runtime::model::ODataObject for CreateParameters {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory_objects",
-        feature = "groups",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "groups", feature = "me", feature = "users"))]
 /// Parameters of the action `microsoft.graph.createForward` (bound to `microsoft.graph.message`).
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct CreateForwardParameters {
@@ -7184,15 +6648,7 @@ pub struct CreateForwardParameters {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(
-    any(
-        feature = "directory_objects",
-        feature = "groups",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "groups", feature = "me", feature = "users"))]
 impl serde::Serialize for CreateForwardParameters {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
@@ -7207,15 +6663,7 @@ impl serde::Serialize for CreateForwardParameters {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory_objects",
-        feature = "groups",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "groups", feature = "me", feature = "users"))]
 impl<'de> serde::Deserialize<'de> for CreateForwardParameters {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -7224,15 +6672,7 @@ impl<'de> serde::Deserialize<'de> for CreateForwardParameters {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory_objects",
-        feature = "groups",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "groups", feature = "me", feature = "users"))]
 impl graph_odata_runtime::model::ODataObject for CreateForwardParameters {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -7413,16 +6853,7 @@ impl graph_odata_runtime::model::ODataObject for DriveItemCreateLinkParameters {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory_objects",
-        feature = "drives",
-        feature = "groups",
-        feature = "policies",
-        feature = "shares",
-        feature = "sites"
-    )
-)]
+#[cfg(any(feature = "drives", feature = "shares", feature = "sites"))]
 /// Parameters of the action `microsoft.graph.createLink` (bound to `microsoft.graph.listItem`).
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListItemCreateLinkParameters {
@@ -7447,16 +6878,7 @@ pub struct ListItemCreateLinkParameters {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(
-    any(
-        feature = "directory_objects",
-        feature = "drives",
-        feature = "groups",
-        feature = "policies",
-        feature = "shares",
-        feature = "sites"
-    )
-)]
+#[cfg(any(feature = "drives", feature = "shares", feature = "sites"))]
 impl serde::Serialize for ListItemCreateLinkParameters {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
@@ -7477,16 +6899,7 @@ impl serde::Serialize for ListItemCreateLinkParameters {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory_objects",
-        feature = "drives",
-        feature = "groups",
-        feature = "policies",
-        feature = "shares",
-        feature = "sites"
-    )
-)]
+#[cfg(any(feature = "drives", feature = "shares", feature = "sites"))]
 impl<'de> serde::Deserialize<'de> for ListItemCreateLinkParameters {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -7495,16 +6908,7 @@ impl<'de> serde::Deserialize<'de> for ListItemCreateLinkParameters {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory_objects",
-        feature = "drives",
-        feature = "groups",
-        feature = "policies",
-        feature = "shares",
-        feature = "sites"
-    )
-)]
+#[cfg(any(feature = "drives", feature = "shares", feature = "sites"))]
 impl graph_odata_runtime::model::ODataObject for ListItemCreateLinkParameters {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -7587,15 +6991,7 @@ impl graph_odata_runtime::model::ODataObject for ListItemCreateLinkParameters {
     }
 }
 
-#[cfg(
-    any(
-        feature = "communications",
-        feature = "directory_objects",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "communications", feature = "me", feature = "users"))]
 /// Parameters of the action `microsoft.graph.createOrGet` (bound to `Collection(microsoft.graph.onlineMeeting)`).
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct CreateOrGetParameters {
@@ -7616,15 +7012,7 @@ pub struct CreateOrGetParameters {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(
-    any(
-        feature = "communications",
-        feature = "directory_objects",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "communications", feature = "me", feature = "users"))]
 impl serde::Serialize for CreateOrGetParameters {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
@@ -7642,15 +7030,7 @@ impl serde::Serialize for CreateOrGetParameters {
     }
 }
 
-#[cfg(
-    any(
-        feature = "communications",
-        feature = "directory_objects",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "communications", feature = "me", feature = "users"))]
 impl<'de> serde::Deserialize<'de> for CreateOrGetParameters {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -7659,15 +7039,7 @@ impl<'de> serde::Deserialize<'de> for CreateOrGetParameters {
     }
 }
 
-#[cfg(
-    any(
-        feature = "communications",
-        feature = "directory_objects",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "communications", feature = "me", feature = "users"))]
 impl graph_odata_runtime::model::ODataObject for CreateOrGetParameters {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -7734,15 +7106,7 @@ impl graph_odata_runtime::model::ODataObject for CreateOrGetParameters {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory_objects",
-        feature = "groups",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "groups", feature = "me", feature = "users"))]
 /// Parameters of the action `microsoft.graph.createReply` (bound to `microsoft.graph.message`).
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct CreateReplyParameters {
@@ -7755,15 +7119,7 @@ pub struct CreateReplyParameters {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(
-    any(
-        feature = "directory_objects",
-        feature = "groups",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "groups", feature = "me", feature = "users"))]
 impl serde::Serialize for CreateReplyParameters {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
@@ -7777,15 +7133,7 @@ impl serde::Serialize for CreateReplyParameters {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory_objects",
-        feature = "groups",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "groups", feature = "me", feature = "users"))]
 impl<'de> serde::Deserialize<'de> for CreateReplyParameters {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -7794,15 +7142,7 @@ impl<'de> serde::Deserialize<'de> for CreateReplyParameters {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory_objects",
-        feature = "groups",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "groups", feature = "me", feature = "users"))]
 impl graph_odata_runtime::model::ODataObject for CreateReplyParameters {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -7837,15 +7177,7 @@ impl graph_odata_runtime::model::ODataObject for CreateReplyParameters {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory_objects",
-        feature = "groups",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "groups", feature = "me", feature = "users"))]
 /// Parameters of the action `microsoft.graph.createReplyAll` (bound to `microsoft.graph.message`).
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct CreateReplyAllParameters {
@@ -7858,15 +7190,7 @@ pub struct CreateReplyAllParameters {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(
-    any(
-        feature = "directory_objects",
-        feature = "groups",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "groups", feature = "me", feature = "users"))]
 impl serde::Serialize for CreateReplyAllParameters {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
@@ -7880,15 +7204,7 @@ impl serde::Serialize for CreateReplyAllParameters {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory_objects",
-        feature = "groups",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "groups", feature = "me", feature = "users"))]
 impl<'de> serde::Deserialize<'de> for CreateReplyAllParameters {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -7897,15 +7213,7 @@ impl<'de> serde::Deserialize<'de> for CreateReplyAllParameters {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory_objects",
-        feature = "groups",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "groups", feature = "me", feature = "users"))]
 impl graph_odata_runtime::model::ODataObject for CreateReplyAllParameters {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -9165,15 +8473,7 @@ impl graph_odata_runtime::model::ODataObject for DecimalParameters {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory_objects",
-        feature = "groups",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "groups", feature = "me", feature = "users"))]
 /// Parameters of the action `microsoft.graph.decline` (bound to `microsoft.graph.event`).
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct DeclineParameters {
@@ -9188,15 +8488,7 @@ pub struct DeclineParameters {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(
-    any(
-        feature = "directory_objects",
-        feature = "groups",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "groups", feature = "me", feature = "users"))]
 impl serde::Serialize for DeclineParameters {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
@@ -9211,15 +8503,7 @@ impl serde::Serialize for DeclineParameters {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory_objects",
-        feature = "groups",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "groups", feature = "me", feature = "users"))]
 impl<'de> serde::Deserialize<'de> for DeclineParameters {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -9228,15 +8512,7 @@ impl<'de> serde::Deserialize<'de> for DeclineParameters {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory_objects",
-        feature = "groups",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "groups", feature = "me", feature = "users"))]
 impl graph_odata_runtime::model::ODataObject for DeclineParameters {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -9279,14 +8555,7 @@ impl graph_odata_runtime::model::ODataObject for DeclineParameters {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory_objects",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "me", feature = "users"))]
 /// Parameters of the action `microsoft.graph.deleteTargetedMessage` (bound to `microsoft.graph.userTeamwork`).
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct DeleteTargetedMessageParameters {
@@ -9301,14 +8570,7 @@ pub struct DeleteTargetedMessageParameters {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(
-    any(
-        feature = "directory_objects",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "me", feature = "users"))]
 impl serde::Serialize for DeleteTargetedMessageParameters {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
@@ -9323,14 +8585,7 @@ impl serde::Serialize for DeleteTargetedMessageParameters {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory_objects",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "me", feature = "users"))]
 impl<'de> serde::Deserialize<'de> for DeleteTargetedMessageParameters {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -9339,14 +8594,7 @@ impl<'de> serde::Deserialize<'de> for DeleteTargetedMessageParameters {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory_objects",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "me", feature = "users"))]
 impl graph_odata_runtime::model::ODataObject for DeleteTargetedMessageParameters {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -10833,16 +10081,7 @@ impl graph_odata_runtime::model::ODataObject for EffectParameters {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory_objects",
-        feature = "groups",
-        feature = "me",
-        feature = "policies",
-        feature = "teams",
-        feature = "users"
-    )
-)]
+#[cfg(feature = "teams")]
 /// Parameters of the action `microsoft.graph.endBreak` (bound to `microsoft.graph.timeCard`).
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct EndBreakParameters {
@@ -10855,16 +10094,7 @@ pub struct EndBreakParameters {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(
-    any(
-        feature = "directory_objects",
-        feature = "groups",
-        feature = "me",
-        feature = "policies",
-        feature = "teams",
-        feature = "users"
-    )
-)]
+#[cfg(feature = "teams")]
 impl serde::Serialize for EndBreakParameters {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
@@ -10878,16 +10108,7 @@ impl serde::Serialize for EndBreakParameters {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory_objects",
-        feature = "groups",
-        feature = "me",
-        feature = "policies",
-        feature = "teams",
-        feature = "users"
-    )
-)]
+#[cfg(feature = "teams")]
 impl<'de> serde::Deserialize<'de> for EndBreakParameters {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -10896,16 +10117,7 @@ impl<'de> serde::Deserialize<'de> for EndBreakParameters {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory_objects",
-        feature = "groups",
-        feature = "me",
-        feature = "policies",
-        feature = "teams",
-        feature = "users"
-    )
-)]
+#[cfg(feature = "teams")]
 impl graph_odata_runtime::model::ODataObject for EndBreakParameters {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -11487,14 +10699,7 @@ impl graph_odata_runtime::model::ODataObject for FindBParameters {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory_objects",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "directory_objects", feature = "me", feature = "users"))]
 /// Parameters of the action `microsoft.graph.findMeetingTimes` (bound to `microsoft.graph.user`).
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct FindMeetingTimesParameters {
@@ -11519,14 +10724,7 @@ pub struct FindMeetingTimesParameters {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(
-    any(
-        feature = "directory_objects",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "directory_objects", feature = "me", feature = "users"))]
 impl serde::Serialize for FindMeetingTimesParameters {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
@@ -11546,14 +10744,7 @@ impl serde::Serialize for FindMeetingTimesParameters {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory_objects",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "directory_objects", feature = "me", feature = "users"))]
 impl<'de> serde::Deserialize<'de> for FindMeetingTimesParameters {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -11562,14 +10753,7 @@ impl<'de> serde::Deserialize<'de> for FindMeetingTimesParameters {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory_objects",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "directory_objects", feature = "me", feature = "users"))]
 impl graph_odata_runtime::model::ODataObject for FindMeetingTimesParameters {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -11882,15 +11066,7 @@ impl graph_odata_runtime::model::ODataObject for FloorPreciseParameters {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory_objects",
-        feature = "groups",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "groups", feature = "me", feature = "users"))]
 /// Parameters of the action `microsoft.graph.forward` (bound to `microsoft.graph.event`).
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct EventForwardParameters {
@@ -11903,15 +11079,7 @@ pub struct EventForwardParameters {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(
-    any(
-        feature = "directory_objects",
-        feature = "groups",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "groups", feature = "me", feature = "users"))]
 impl serde::Serialize for EventForwardParameters {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
@@ -11925,15 +11093,7 @@ impl serde::Serialize for EventForwardParameters {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory_objects",
-        feature = "groups",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "groups", feature = "me", feature = "users"))]
 impl<'de> serde::Deserialize<'de> for EventForwardParameters {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -11942,15 +11102,7 @@ impl<'de> serde::Deserialize<'de> for EventForwardParameters {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory_objects",
-        feature = "groups",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "groups", feature = "me", feature = "users"))]
 impl graph_odata_runtime::model::ODataObject for EventForwardParameters {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -11985,15 +11137,7 @@ impl graph_odata_runtime::model::ODataObject for EventForwardParameters {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory_objects",
-        feature = "groups",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "groups", feature = "me", feature = "users"))]
 /// Parameters of the action `microsoft.graph.forward` (bound to `microsoft.graph.message`).
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct MessageForwardParameters {
@@ -12008,15 +11152,7 @@ pub struct MessageForwardParameters {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(
-    any(
-        feature = "directory_objects",
-        feature = "groups",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "groups", feature = "me", feature = "users"))]
 impl serde::Serialize for MessageForwardParameters {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
@@ -12031,15 +11167,7 @@ impl serde::Serialize for MessageForwardParameters {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory_objects",
-        feature = "groups",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "groups", feature = "me", feature = "users"))]
 impl<'de> serde::Deserialize<'de> for MessageForwardParameters {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -12048,15 +11176,7 @@ impl<'de> serde::Deserialize<'de> for MessageForwardParameters {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory_objects",
-        feature = "groups",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "groups", feature = "me", feature = "users"))]
 impl graph_odata_runtime::model::ODataObject for MessageForwardParameters {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -12099,15 +11219,7 @@ impl graph_odata_runtime::model::ODataObject for MessageForwardParameters {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory_objects",
-        feature = "groups",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(feature = "groups")]
 /// Parameters of the action `microsoft.graph.forward` (bound to `microsoft.graph.post`).
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct PostForwardParameters {
@@ -12120,15 +11232,7 @@ pub struct PostForwardParameters {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(
-    any(
-        feature = "directory_objects",
-        feature = "groups",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(feature = "groups")]
 impl serde::Serialize for PostForwardParameters {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
@@ -12142,15 +11246,7 @@ impl serde::Serialize for PostForwardParameters {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory_objects",
-        feature = "groups",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(feature = "groups")]
 impl<'de> serde::Deserialize<'de> for PostForwardParameters {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -12159,15 +11255,7 @@ impl<'de> serde::Deserialize<'de> for PostForwardParameters {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory_objects",
-        feature = "groups",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(feature = "groups")]
 impl graph_odata_runtime::model::ODataObject for PostForwardParameters {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -12916,7 +12004,6 @@ impl graph_odata_runtime::model::ODataObject for GeStepParameters {
     any(
         feature = "admin",
         feature = "applications",
-        feature = "chats",
         feature = "contacts",
         feature = "contracts",
         feature = "devices",
@@ -12931,7 +12018,6 @@ impl graph_odata_runtime::model::ODataObject for GeStepParameters {
         feature = "permission_grants",
         feature = "policies",
         feature = "service_principals",
-        feature = "teams",
         feature = "tenant_relationships",
         feature = "users"
     )
@@ -12952,7 +12038,6 @@ pub struct GetByIdsParameters {
     any(
         feature = "admin",
         feature = "applications",
-        feature = "chats",
         feature = "contacts",
         feature = "contracts",
         feature = "devices",
@@ -12967,7 +12052,6 @@ pub struct GetByIdsParameters {
         feature = "permission_grants",
         feature = "policies",
         feature = "service_principals",
-        feature = "teams",
         feature = "tenant_relationships",
         feature = "users"
     )
@@ -12989,7 +12073,6 @@ impl serde::Serialize for GetByIdsParameters {
     any(
         feature = "admin",
         feature = "applications",
-        feature = "chats",
         feature = "contacts",
         feature = "contracts",
         feature = "devices",
@@ -13004,7 +12087,6 @@ impl serde::Serialize for GetByIdsParameters {
         feature = "permission_grants",
         feature = "policies",
         feature = "service_principals",
-        feature = "teams",
         feature = "tenant_relationships",
         feature = "users"
     )
@@ -13021,7 +12103,6 @@ impl<'de> serde::Deserialize<'de> for GetByIdsParameters {
     any(
         feature = "admin",
         feature = "applications",
-        feature = "chats",
         feature = "contacts",
         feature = "contracts",
         feature = "devices",
@@ -13036,7 +12117,6 @@ impl<'de> serde::Deserialize<'de> for GetByIdsParameters {
         feature = "permission_grants",
         feature = "policies",
         feature = "service_principals",
-        feature = "teams",
         feature = "tenant_relationships",
         feature = "users"
     )
@@ -14648,14 +13728,7 @@ impl graph_odata_runtime::model::ODataObject for GetHistoricalReportParameters {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory_objects",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "directory_objects", feature = "me", feature = "users"))]
 /// Parameters of the action `microsoft.graph.getMailTips` (bound to `microsoft.graph.user`).
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetMailTipsParameters {
@@ -14668,14 +13741,7 @@ pub struct GetMailTipsParameters {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(
-    any(
-        feature = "directory_objects",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "directory_objects", feature = "me", feature = "users"))]
 impl serde::Serialize for GetMailTipsParameters {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
@@ -14689,14 +13755,7 @@ impl serde::Serialize for GetMailTipsParameters {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory_objects",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "directory_objects", feature = "me", feature = "users"))]
 impl<'de> serde::Deserialize<'de> for GetMailTipsParameters {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -14705,14 +13764,7 @@ impl<'de> serde::Deserialize<'de> for GetMailTipsParameters {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory_objects",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "directory_objects", feature = "me", feature = "users"))]
 impl graph_odata_runtime::model::ODataObject for GetMailTipsParameters {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -15415,15 +14467,7 @@ impl graph_odata_runtime::model::ODataObject for GetReportFiltersParameters {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory_objects",
-        feature = "groups",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "groups", feature = "me", feature = "users"))]
 /// Parameters of the action `microsoft.graph.getSchedule` (bound to `microsoft.graph.calendar`).
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetScheduleParameters {
@@ -15440,15 +14484,7 @@ pub struct GetScheduleParameters {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(
-    any(
-        feature = "directory_objects",
-        feature = "groups",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "groups", feature = "me", feature = "users"))]
 impl serde::Serialize for GetScheduleParameters {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
@@ -15464,15 +14500,7 @@ impl serde::Serialize for GetScheduleParameters {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory_objects",
-        feature = "groups",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "groups", feature = "me", feature = "users"))]
 impl<'de> serde::Deserialize<'de> for GetScheduleParameters {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -15481,15 +14509,7 @@ impl<'de> serde::Deserialize<'de> for GetScheduleParameters {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory_objects",
-        feature = "groups",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "groups", feature = "me", feature = "users"))]
 impl graph_odata_runtime::model::ODataObject for GetScheduleParameters {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -15756,14 +14776,7 @@ impl graph_odata_runtime::model::ODataObject for GetStaffAvailabilityParameters 
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory_objects",
-        feature = "groups",
-        feature = "policies",
-        feature = "sites"
-    )
-)]
+#[cfg(feature = "sites")]
 /// Parameters of the action `microsoft.graph.getWebPartsByPosition` (bound to `microsoft.graph.sitePage`).
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetWebPartsByPositionParameters {
@@ -15780,14 +14793,7 @@ pub struct GetWebPartsByPositionParameters {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(
-    any(
-        feature = "directory_objects",
-        feature = "groups",
-        feature = "policies",
-        feature = "sites"
-    )
-)]
+#[cfg(feature = "sites")]
 impl serde::Serialize for GetWebPartsByPositionParameters {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
@@ -15803,14 +14809,7 @@ impl serde::Serialize for GetWebPartsByPositionParameters {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory_objects",
-        feature = "groups",
-        feature = "policies",
-        feature = "sites"
-    )
-)]
+#[cfg(feature = "sites")]
 impl<'de> serde::Deserialize<'de> for GetWebPartsByPositionParameters {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -15819,14 +14818,7 @@ impl<'de> serde::Deserialize<'de> for GetWebPartsByPositionParameters {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory_objects",
-        feature = "groups",
-        feature = "policies",
-        feature = "sites"
-    )
-)]
+#[cfg(feature = "sites")]
 impl graph_odata_runtime::model::ODataObject for GetWebPartsByPositionParameters {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -15878,15 +14870,7 @@ impl graph_odata_runtime::model::ODataObject for GetWebPartsByPositionParameters
 }
 
 #[cfg(
-    any(
-        feature = "directory_objects",
-        feature = "drives",
-        feature = "groups",
-        feature = "policies",
-        feature = "shares",
-        feature = "sites",
-        feature = "storage"
-    )
+    any(feature = "drives", feature = "shares", feature = "sites", feature = "storage")
 )]
 /// Parameters of the action `microsoft.graph.grant` (bound to `microsoft.graph.permission`).
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -15901,15 +14885,7 @@ pub struct GrantParameters {
 }
 
 #[cfg(
-    any(
-        feature = "directory_objects",
-        feature = "drives",
-        feature = "groups",
-        feature = "policies",
-        feature = "shares",
-        feature = "sites",
-        feature = "storage"
-    )
+    any(feature = "drives", feature = "shares", feature = "sites", feature = "storage")
 )]
 impl serde::Serialize for GrantParameters {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -15925,15 +14901,7 @@ impl serde::Serialize for GrantParameters {
 }
 
 #[cfg(
-    any(
-        feature = "directory_objects",
-        feature = "drives",
-        feature = "groups",
-        feature = "policies",
-        feature = "shares",
-        feature = "sites",
-        feature = "storage"
-    )
+    any(feature = "drives", feature = "shares", feature = "sites", feature = "storage")
 )]
 impl<'de> serde::Deserialize<'de> for GrantParameters {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -15944,15 +14912,7 @@ impl<'de> serde::Deserialize<'de> for GrantParameters {
 }
 
 #[cfg(
-    any(
-        feature = "directory_objects",
-        feature = "drives",
-        feature = "groups",
-        feature = "policies",
-        feature = "shares",
-        feature = "sites",
-        feature = "storage"
-    )
+    any(feature = "drives", feature = "shares", feature = "sites", feature = "storage")
 )]
 impl graph_odata_runtime::model::ODataObject for GrantParameters {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
@@ -17955,15 +16915,7 @@ impl graph_odata_runtime::model::ODataObject for LookupParameters {
     }
 }
 
-#[cfg(
-    any(
-        feature = "chats",
-        feature = "directory_objects",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(feature = "chats")]
 /// Parameters of the action `microsoft.graph.markChatUnreadForUser` (bound to `microsoft.graph.chat`).
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct MarkChatUnreadForUserParameters {
@@ -17976,15 +16928,7 @@ pub struct MarkChatUnreadForUserParameters {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(
-    any(
-        feature = "chats",
-        feature = "directory_objects",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(feature = "chats")]
 impl serde::Serialize for MarkChatUnreadForUserParameters {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
@@ -17998,15 +16942,7 @@ impl serde::Serialize for MarkChatUnreadForUserParameters {
     }
 }
 
-#[cfg(
-    any(
-        feature = "chats",
-        feature = "directory_objects",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(feature = "chats")]
 impl<'de> serde::Deserialize<'de> for MarkChatUnreadForUserParameters {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -18015,15 +16951,7 @@ impl<'de> serde::Deserialize<'de> for MarkChatUnreadForUserParameters {
     }
 }
 
-#[cfg(
-    any(
-        feature = "chats",
-        feature = "directory_objects",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(feature = "chats")]
 impl graph_odata_runtime::model::ODataObject for MarkChatUnreadForUserParameters {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -20092,14 +19020,7 @@ impl graph_odata_runtime::model::ODataObject for OddLYieldParameters {
     }
 }
 
-#[cfg(
-    any(
-        feature = "applications",
-        feature = "directory_objects",
-        feature = "policies",
-        feature = "service_principals"
-    )
-)]
+#[cfg(any(feature = "applications", feature = "service_principals"))]
 /// Parameters of the action `microsoft.graph.parseExpression` (bound to `microsoft.graph.synchronizationSchema`).
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ParseExpressionParameters {
@@ -20116,14 +19037,7 @@ pub struct ParseExpressionParameters {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(
-    any(
-        feature = "applications",
-        feature = "directory_objects",
-        feature = "policies",
-        feature = "service_principals"
-    )
-)]
+#[cfg(any(feature = "applications", feature = "service_principals"))]
 impl serde::Serialize for ParseExpressionParameters {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
@@ -20138,14 +19052,7 @@ impl serde::Serialize for ParseExpressionParameters {
     }
 }
 
-#[cfg(
-    any(
-        feature = "applications",
-        feature = "directory_objects",
-        feature = "policies",
-        feature = "service_principals"
-    )
-)]
+#[cfg(any(feature = "applications", feature = "service_principals"))]
 impl<'de> serde::Deserialize<'de> for ParseExpressionParameters {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -20154,14 +19061,7 @@ impl<'de> serde::Deserialize<'de> for ParseExpressionParameters {
     }
 }
 
-#[cfg(
-    any(
-        feature = "applications",
-        feature = "directory_objects",
-        feature = "policies",
-        feature = "service_principals"
-    )
-)]
+#[cfg(any(feature = "applications", feature = "service_principals"))]
 impl graph_odata_runtime::model::ODataObject for ParseExpressionParameters {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -22654,9 +21554,7 @@ impl graph_odata_runtime::model::ODataObject for RejectParameters {
     }
 }
 
-#[cfg(
-    any(feature = "applications", feature = "directory_objects", feature = "policies")
-)]
+#[cfg(any(feature = "applications", feature = "directory_objects"))]
 /// Parameters of the action `microsoft.graph.removeKey` (bound to `microsoft.graph.application`).
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ApplicationRemoveKeyParameters {
@@ -22669,9 +21567,7 @@ pub struct ApplicationRemoveKeyParameters {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(
-    any(feature = "applications", feature = "directory_objects", feature = "policies")
-)]
+#[cfg(any(feature = "applications", feature = "directory_objects"))]
 impl serde::Serialize for ApplicationRemoveKeyParameters {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
@@ -22685,9 +21581,7 @@ impl serde::Serialize for ApplicationRemoveKeyParameters {
     }
 }
 
-#[cfg(
-    any(feature = "applications", feature = "directory_objects", feature = "policies")
-)]
+#[cfg(any(feature = "applications", feature = "directory_objects"))]
 impl<'de> serde::Deserialize<'de> for ApplicationRemoveKeyParameters {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -22696,9 +21590,7 @@ impl<'de> serde::Deserialize<'de> for ApplicationRemoveKeyParameters {
     }
 }
 
-#[cfg(
-    any(feature = "applications", feature = "directory_objects", feature = "policies")
-)]
+#[cfg(any(feature = "applications", feature = "directory_objects"))]
 impl graph_odata_runtime::model::ODataObject for ApplicationRemoveKeyParameters {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -22733,13 +21625,7 @@ impl graph_odata_runtime::model::ODataObject for ApplicationRemoveKeyParameters 
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory_objects",
-        feature = "policies",
-        feature = "service_principals"
-    )
-)]
+#[cfg(any(feature = "directory_objects", feature = "service_principals"))]
 /// Parameters of the action `microsoft.graph.removeKey` (bound to `microsoft.graph.servicePrincipal`).
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ServicePrincipalRemoveKeyParameters {
@@ -22752,13 +21638,7 @@ pub struct ServicePrincipalRemoveKeyParameters {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(
-    any(
-        feature = "directory_objects",
-        feature = "policies",
-        feature = "service_principals"
-    )
-)]
+#[cfg(any(feature = "directory_objects", feature = "service_principals"))]
 impl serde::Serialize for ServicePrincipalRemoveKeyParameters {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
@@ -22772,13 +21652,7 @@ impl serde::Serialize for ServicePrincipalRemoveKeyParameters {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory_objects",
-        feature = "policies",
-        feature = "service_principals"
-    )
-)]
+#[cfg(any(feature = "directory_objects", feature = "service_principals"))]
 impl<'de> serde::Deserialize<'de> for ServicePrincipalRemoveKeyParameters {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -22787,13 +21661,7 @@ impl<'de> serde::Deserialize<'de> for ServicePrincipalRemoveKeyParameters {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory_objects",
-        feature = "policies",
-        feature = "service_principals"
-    )
-)]
+#[cfg(any(feature = "directory_objects", feature = "service_principals"))]
 impl graph_odata_runtime::model::ODataObject for ServicePrincipalRemoveKeyParameters {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -23014,15 +21882,7 @@ impl graph_odata_runtime::model::ODataObject for ReplaceBParameters {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory_objects",
-        feature = "groups",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "groups", feature = "me", feature = "users"))]
 /// Parameters of the action `microsoft.graph.reply` (bound to `microsoft.graph.message`).
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ReplyParameters {
@@ -23035,15 +21895,7 @@ pub struct ReplyParameters {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(
-    any(
-        feature = "directory_objects",
-        feature = "groups",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "groups", feature = "me", feature = "users"))]
 impl serde::Serialize for ReplyParameters {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
@@ -23057,15 +21909,7 @@ impl serde::Serialize for ReplyParameters {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory_objects",
-        feature = "groups",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "groups", feature = "me", feature = "users"))]
 impl<'de> serde::Deserialize<'de> for ReplyParameters {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -23074,15 +21918,7 @@ impl<'de> serde::Deserialize<'de> for ReplyParameters {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory_objects",
-        feature = "groups",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "groups", feature = "me", feature = "users"))]
 impl graph_odata_runtime::model::ODataObject for ReplyParameters {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -23117,15 +21953,7 @@ impl graph_odata_runtime::model::ODataObject for ReplyParameters {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory_objects",
-        feature = "groups",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "groups", feature = "me", feature = "users"))]
 /// Parameters of the action `microsoft.graph.replyAll` (bound to `microsoft.graph.message`).
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ReplyAllParameters {
@@ -23138,15 +21966,7 @@ pub struct ReplyAllParameters {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(
-    any(
-        feature = "directory_objects",
-        feature = "groups",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "groups", feature = "me", feature = "users"))]
 impl serde::Serialize for ReplyAllParameters {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
@@ -23160,15 +21980,7 @@ impl serde::Serialize for ReplyAllParameters {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory_objects",
-        feature = "groups",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "groups", feature = "me", feature = "users"))]
 impl<'de> serde::Deserialize<'de> for ReplyAllParameters {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -23177,15 +21989,7 @@ impl<'de> serde::Deserialize<'de> for ReplyAllParameters {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory_objects",
-        feature = "groups",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "groups", feature = "me", feature = "users"))]
 impl graph_odata_runtime::model::ODataObject for ReplyAllParameters {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -23220,18 +22024,7 @@ impl graph_odata_runtime::model::ODataObject for ReplyAllParameters {
     }
 }
 
-#[cfg(
-    any(
-        feature = "chats",
-        feature = "directory_objects",
-        feature = "groups",
-        feature = "me",
-        feature = "policies",
-        feature = "teams",
-        feature = "teamwork",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "chats", feature = "teams", feature = "teamwork"))]
 /// Parameters of the action `microsoft.graph.replyWithQuote` (bound to `Collection(microsoft.graph.chatMessage)`).
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ReplyWithQuoteParameters {
@@ -23244,18 +22037,7 @@ pub struct ReplyWithQuoteParameters {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(
-    any(
-        feature = "chats",
-        feature = "directory_objects",
-        feature = "groups",
-        feature = "me",
-        feature = "policies",
-        feature = "teams",
-        feature = "teamwork",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "chats", feature = "teams", feature = "teamwork"))]
 impl serde::Serialize for ReplyWithQuoteParameters {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
@@ -23269,18 +22051,7 @@ impl serde::Serialize for ReplyWithQuoteParameters {
     }
 }
 
-#[cfg(
-    any(
-        feature = "chats",
-        feature = "directory_objects",
-        feature = "groups",
-        feature = "me",
-        feature = "policies",
-        feature = "teams",
-        feature = "teamwork",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "chats", feature = "teams", feature = "teamwork"))]
 impl<'de> serde::Deserialize<'de> for ReplyWithQuoteParameters {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -23289,18 +22060,7 @@ impl<'de> serde::Deserialize<'de> for ReplyWithQuoteParameters {
     }
 }
 
-#[cfg(
-    any(
-        feature = "chats",
-        feature = "directory_objects",
-        feature = "groups",
-        feature = "me",
-        feature = "policies",
-        feature = "teams",
-        feature = "teamwork",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "chats", feature = "teams", feature = "teamwork"))]
 impl graph_odata_runtime::model::ODataObject for ReplyWithQuoteParameters {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -23335,15 +22095,7 @@ impl graph_odata_runtime::model::ODataObject for ReplyWithQuoteParameters {
     }
 }
 
-#[cfg(
-    any(
-        feature = "device_management",
-        feature = "directory_objects",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "device_management", feature = "me", feature = "users"))]
 /// Parameters of the action `microsoft.graph.reprovision` (bound to `microsoft.graph.cloudPC`).
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ReprovisionParameters {
@@ -23356,15 +22108,7 @@ pub struct ReprovisionParameters {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(
-    any(
-        feature = "device_management",
-        feature = "directory_objects",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "device_management", feature = "me", feature = "users"))]
 impl serde::Serialize for ReprovisionParameters {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
@@ -23378,15 +22122,7 @@ impl serde::Serialize for ReprovisionParameters {
     }
 }
 
-#[cfg(
-    any(
-        feature = "device_management",
-        feature = "directory_objects",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "device_management", feature = "me", feature = "users"))]
 impl<'de> serde::Deserialize<'de> for ReprovisionParameters {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -23395,15 +22131,7 @@ impl<'de> serde::Deserialize<'de> for ReprovisionParameters {
     }
 }
 
-#[cfg(
-    any(
-        feature = "device_management",
-        feature = "directory_objects",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "device_management", feature = "me", feature = "users"))]
 impl graph_odata_runtime::model::ODataObject for ReprovisionParameters {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -24617,15 +23345,7 @@ impl graph_odata_runtime::model::ODataObject for SearchParameters {
     }
 }
 
-#[cfg(
-    any(
-        feature = "chats",
-        feature = "directory_objects",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(feature = "chats")]
 /// Parameters of the action `microsoft.graph.sendActivityNotification` (bound to `microsoft.graph.chat`).
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ChatSendActivityNotificationParameters {
@@ -24650,15 +23370,7 @@ pub struct ChatSendActivityNotificationParameters {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(
-    any(
-        feature = "chats",
-        feature = "directory_objects",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(feature = "chats")]
 impl serde::Serialize for ChatSendActivityNotificationParameters {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
@@ -24678,15 +23390,7 @@ impl serde::Serialize for ChatSendActivityNotificationParameters {
     }
 }
 
-#[cfg(
-    any(
-        feature = "chats",
-        feature = "directory_objects",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(feature = "chats")]
 impl<'de> serde::Deserialize<'de> for ChatSendActivityNotificationParameters {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -24695,15 +23399,7 @@ impl<'de> serde::Deserialize<'de> for ChatSendActivityNotificationParameters {
     }
 }
 
-#[cfg(
-    any(
-        feature = "chats",
-        feature = "directory_objects",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(feature = "chats")]
 impl graph_odata_runtime::model::ODataObject for ChatSendActivityNotificationParameters {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -24786,16 +23482,7 @@ impl graph_odata_runtime::model::ODataObject for ChatSendActivityNotificationPar
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory_objects",
-        feature = "groups",
-        feature = "me",
-        feature = "policies",
-        feature = "teams",
-        feature = "users"
-    )
-)]
+#[cfg(feature = "teams")]
 /// Parameters of the action `microsoft.graph.sendActivityNotification` (bound to `microsoft.graph.team`).
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct TeamSendActivityNotificationParameters {
@@ -24820,16 +23507,7 @@ pub struct TeamSendActivityNotificationParameters {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(
-    any(
-        feature = "directory_objects",
-        feature = "groups",
-        feature = "me",
-        feature = "policies",
-        feature = "teams",
-        feature = "users"
-    )
-)]
+#[cfg(feature = "teams")]
 impl serde::Serialize for TeamSendActivityNotificationParameters {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
@@ -24849,16 +23527,7 @@ impl serde::Serialize for TeamSendActivityNotificationParameters {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory_objects",
-        feature = "groups",
-        feature = "me",
-        feature = "policies",
-        feature = "teams",
-        feature = "users"
-    )
-)]
+#[cfg(feature = "teams")]
 impl<'de> serde::Deserialize<'de> for TeamSendActivityNotificationParameters {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -24867,16 +23536,7 @@ impl<'de> serde::Deserialize<'de> for TeamSendActivityNotificationParameters {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory_objects",
-        feature = "groups",
-        feature = "me",
-        feature = "policies",
-        feature = "teams",
-        feature = "users"
-    )
-)]
+#[cfg(feature = "teams")]
 impl graph_odata_runtime::model::ODataObject for TeamSendActivityNotificationParameters {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -24959,14 +23619,7 @@ impl graph_odata_runtime::model::ODataObject for TeamSendActivityNotificationPar
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory_objects",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "me", feature = "users"))]
 /// Parameters of the action `microsoft.graph.sendActivityNotification` (bound to `microsoft.graph.userTeamwork`).
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct UserTeamworkSendActivityNotificationParameters {
@@ -24989,14 +23642,7 @@ pub struct UserTeamworkSendActivityNotificationParameters {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(
-    any(
-        feature = "directory_objects",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "me", feature = "users"))]
 impl serde::Serialize for UserTeamworkSendActivityNotificationParameters {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
@@ -25015,14 +23661,7 @@ impl serde::Serialize for UserTeamworkSendActivityNotificationParameters {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory_objects",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "me", feature = "users"))]
 impl<'de> serde::Deserialize<'de> for UserTeamworkSendActivityNotificationParameters {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -25031,14 +23670,7 @@ impl<'de> serde::Deserialize<'de> for UserTeamworkSendActivityNotificationParame
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory_objects",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "me", feature = "users"))]
 impl graph_odata_runtime::model::ODataObject
 for UserTeamworkSendActivityNotificationParameters {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
@@ -25336,14 +23968,7 @@ impl graph_odata_runtime::model::ODataObject for SendDtmfTonesParameters {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory_objects",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "directory_objects", feature = "me", feature = "users"))]
 /// Parameters of the action `microsoft.graph.sendMail` (bound to `microsoft.graph.user`).
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct SendMailParameters {
@@ -25356,14 +23981,7 @@ pub struct SendMailParameters {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(
-    any(
-        feature = "directory_objects",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "directory_objects", feature = "me", feature = "users"))]
 impl serde::Serialize for SendMailParameters {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
@@ -25377,14 +23995,7 @@ impl serde::Serialize for SendMailParameters {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory_objects",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "directory_objects", feature = "me", feature = "users"))]
 impl<'de> serde::Deserialize<'de> for SendMailParameters {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -25393,14 +24004,7 @@ impl<'de> serde::Deserialize<'de> for SendMailParameters {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory_objects",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "directory_objects", feature = "me", feature = "users"))]
 impl graph_odata_runtime::model::ODataObject for SendMailParameters {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -25435,15 +24039,7 @@ impl graph_odata_runtime::model::ODataObject for SendMailParameters {
     }
 }
 
-#[cfg(
-    any(
-        feature = "communications",
-        feature = "directory_objects",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "communications", feature = "me", feature = "users"))]
 /// Parameters of the action `microsoft.graph.sendVirtualAppointmentReminderSms` (bound to `microsoft.graph.onlineMeeting`).
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct SendVirtualAppointmentReminderSmsParameters {
@@ -25458,15 +24054,7 @@ pub struct SendVirtualAppointmentReminderSmsParameters {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(
-    any(
-        feature = "communications",
-        feature = "directory_objects",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "communications", feature = "me", feature = "users"))]
 impl serde::Serialize for SendVirtualAppointmentReminderSmsParameters {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
@@ -25484,15 +24072,7 @@ impl serde::Serialize for SendVirtualAppointmentReminderSmsParameters {
     }
 }
 
-#[cfg(
-    any(
-        feature = "communications",
-        feature = "directory_objects",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "communications", feature = "me", feature = "users"))]
 impl<'de> serde::Deserialize<'de> for SendVirtualAppointmentReminderSmsParameters {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -25501,15 +24081,7 @@ impl<'de> serde::Deserialize<'de> for SendVirtualAppointmentReminderSmsParameter
     }
 }
 
-#[cfg(
-    any(
-        feature = "communications",
-        feature = "directory_objects",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "communications", feature = "me", feature = "users"))]
 impl graph_odata_runtime::model::ODataObject
 for SendVirtualAppointmentReminderSmsParameters {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
@@ -25545,15 +24117,7 @@ for SendVirtualAppointmentReminderSmsParameters {
     }
 }
 
-#[cfg(
-    any(
-        feature = "communications",
-        feature = "directory_objects",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "communications", feature = "me", feature = "users"))]
 /// Parameters of the action `microsoft.graph.sendVirtualAppointmentSms` (bound to `microsoft.graph.onlineMeeting`).
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct SendVirtualAppointmentSmsParameters {
@@ -25566,15 +24130,7 @@ pub struct SendVirtualAppointmentSmsParameters {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(
-    any(
-        feature = "communications",
-        feature = "directory_objects",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "communications", feature = "me", feature = "users"))]
 impl serde::Serialize for SendVirtualAppointmentSmsParameters {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
@@ -25588,15 +24144,7 @@ impl serde::Serialize for SendVirtualAppointmentSmsParameters {
     }
 }
 
-#[cfg(
-    any(
-        feature = "communications",
-        feature = "directory_objects",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "communications", feature = "me", feature = "users"))]
 impl<'de> serde::Deserialize<'de> for SendVirtualAppointmentSmsParameters {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -25605,15 +24153,7 @@ impl<'de> serde::Deserialize<'de> for SendVirtualAppointmentSmsParameters {
     }
 }
 
-#[cfg(
-    any(
-        feature = "communications",
-        feature = "directory_objects",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "communications", feature = "me", feature = "users"))]
 impl graph_odata_runtime::model::ODataObject for SendVirtualAppointmentSmsParameters {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -25726,15 +24266,7 @@ impl graph_odata_runtime::model::ODataObject for SeriesSumParameters {
     }
 }
 
-#[cfg(
-    any(
-        feature = "communications",
-        feature = "directory_objects",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "communications", feature = "me", feature = "users"))]
 /// Parameters of the action `microsoft.graph.setAutomaticLocation` (bound to `microsoft.graph.presence`).
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct SetAutomaticLocationParameters {
@@ -25747,15 +24279,7 @@ pub struct SetAutomaticLocationParameters {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(
-    any(
-        feature = "communications",
-        feature = "directory_objects",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "communications", feature = "me", feature = "users"))]
 impl serde::Serialize for SetAutomaticLocationParameters {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
@@ -25769,15 +24293,7 @@ impl serde::Serialize for SetAutomaticLocationParameters {
     }
 }
 
-#[cfg(
-    any(
-        feature = "communications",
-        feature = "directory_objects",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "communications", feature = "me", feature = "users"))]
 impl<'de> serde::Deserialize<'de> for SetAutomaticLocationParameters {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -25786,15 +24302,7 @@ impl<'de> serde::Deserialize<'de> for SetAutomaticLocationParameters {
     }
 }
 
-#[cfg(
-    any(
-        feature = "communications",
-        feature = "directory_objects",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "communications", feature = "me", feature = "users"))]
 impl graph_odata_runtime::model::ODataObject for SetAutomaticLocationParameters {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -25829,14 +24337,7 @@ impl graph_odata_runtime::model::ODataObject for SetAutomaticLocationParameters 
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory_objects",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "me", feature = "users"))]
 /// Parameters of the action `microsoft.graph.setCurrentLocation` (bound to `Collection(microsoft.graph.workPlanOccurrence)`).
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct SetCurrentLocationParameters {
@@ -25851,14 +24352,7 @@ pub struct SetCurrentLocationParameters {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(
-    any(
-        feature = "directory_objects",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "me", feature = "users"))]
 impl serde::Serialize for SetCurrentLocationParameters {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
@@ -25873,14 +24367,7 @@ impl serde::Serialize for SetCurrentLocationParameters {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory_objects",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "me", feature = "users"))]
 impl<'de> serde::Deserialize<'de> for SetCurrentLocationParameters {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -25889,14 +24376,7 @@ impl<'de> serde::Deserialize<'de> for SetCurrentLocationParameters {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory_objects",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "me", feature = "users"))]
 impl graph_odata_runtime::model::ODataObject for SetCurrentLocationParameters {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -26010,15 +24490,7 @@ impl graph_odata_runtime::model::ODataObject for SetDataParameters {
     }
 }
 
-#[cfg(
-    any(
-        feature = "communications",
-        feature = "directory_objects",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "communications", feature = "me", feature = "users"))]
 /// Parameters of the action `microsoft.graph.setManualLocation` (bound to `microsoft.graph.presence`).
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct SetManualLocationParameters {
@@ -26031,15 +24503,7 @@ pub struct SetManualLocationParameters {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(
-    any(
-        feature = "communications",
-        feature = "directory_objects",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "communications", feature = "me", feature = "users"))]
 impl serde::Serialize for SetManualLocationParameters {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
@@ -26053,15 +24517,7 @@ impl serde::Serialize for SetManualLocationParameters {
     }
 }
 
-#[cfg(
-    any(
-        feature = "communications",
-        feature = "directory_objects",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "communications", feature = "me", feature = "users"))]
 impl<'de> serde::Deserialize<'de> for SetManualLocationParameters {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -26070,15 +24526,7 @@ impl<'de> serde::Deserialize<'de> for SetManualLocationParameters {
     }
 }
 
-#[cfg(
-    any(
-        feature = "communications",
-        feature = "directory_objects",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "communications", feature = "me", feature = "users"))]
 impl graph_odata_runtime::model::ODataObject for SetManualLocationParameters {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -26184,15 +24632,7 @@ impl graph_odata_runtime::model::ODataObject for SetPositionParameters {
     }
 }
 
-#[cfg(
-    any(
-        feature = "communications",
-        feature = "directory_objects",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "communications", feature = "me", feature = "users"))]
 /// Parameters of the action `microsoft.graph.setPresence` (bound to `microsoft.graph.presence`).
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct SetPresenceParameters {
@@ -26209,15 +24649,7 @@ pub struct SetPresenceParameters {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(
-    any(
-        feature = "communications",
-        feature = "directory_objects",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "communications", feature = "me", feature = "users"))]
 impl serde::Serialize for SetPresenceParameters {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
@@ -26233,15 +24665,7 @@ impl serde::Serialize for SetPresenceParameters {
     }
 }
 
-#[cfg(
-    any(
-        feature = "communications",
-        feature = "directory_objects",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "communications", feature = "me", feature = "users"))]
 impl<'de> serde::Deserialize<'de> for SetPresenceParameters {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -26250,15 +24674,7 @@ impl<'de> serde::Deserialize<'de> for SetPresenceParameters {
     }
 }
 
-#[cfg(
-    any(
-        feature = "communications",
-        feature = "directory_objects",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "communications", feature = "me", feature = "users"))]
 impl graph_odata_runtime::model::ODataObject for SetPresenceParameters {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -26309,15 +24725,7 @@ impl graph_odata_runtime::model::ODataObject for SetPresenceParameters {
     }
 }
 
-#[cfg(
-    any(
-        feature = "communications",
-        feature = "directory_objects",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "communications", feature = "me", feature = "users"))]
 /// Parameters of the action `microsoft.graph.setUserPreferredPresence` (bound to `microsoft.graph.presence`).
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct SetUserPreferredPresenceParameters {
@@ -26332,15 +24740,7 @@ pub struct SetUserPreferredPresenceParameters {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(
-    any(
-        feature = "communications",
-        feature = "directory_objects",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "communications", feature = "me", feature = "users"))]
 impl serde::Serialize for SetUserPreferredPresenceParameters {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
@@ -26355,15 +24755,7 @@ impl serde::Serialize for SetUserPreferredPresenceParameters {
     }
 }
 
-#[cfg(
-    any(
-        feature = "communications",
-        feature = "directory_objects",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "communications", feature = "me", feature = "users"))]
 impl<'de> serde::Deserialize<'de> for SetUserPreferredPresenceParameters {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -26372,15 +24764,7 @@ impl<'de> serde::Deserialize<'de> for SetUserPreferredPresenceParameters {
     }
 }
 
-#[cfg(
-    any(
-        feature = "communications",
-        feature = "directory_objects",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "communications", feature = "me", feature = "users"))]
 impl graph_odata_runtime::model::ODataObject for SetUserPreferredPresenceParameters {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -26423,16 +24807,7 @@ impl graph_odata_runtime::model::ODataObject for SetUserPreferredPresenceParamet
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory_objects",
-        feature = "groups",
-        feature = "me",
-        feature = "policies",
-        feature = "teams",
-        feature = "users"
-    )
-)]
+#[cfg(feature = "teams")]
 /// Parameters of the action `microsoft.graph.share` (bound to `microsoft.graph.schedule`).
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ShareParameters {
@@ -26447,16 +24822,7 @@ pub struct ShareParameters {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(
-    any(
-        feature = "directory_objects",
-        feature = "groups",
-        feature = "me",
-        feature = "policies",
-        feature = "teams",
-        feature = "users"
-    )
-)]
+#[cfg(feature = "teams")]
 impl serde::Serialize for ShareParameters {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
@@ -26471,16 +24837,7 @@ impl serde::Serialize for ShareParameters {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory_objects",
-        feature = "groups",
-        feature = "me",
-        feature = "policies",
-        feature = "teams",
-        feature = "users"
-    )
-)]
+#[cfg(feature = "teams")]
 impl<'de> serde::Deserialize<'de> for ShareParameters {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -26489,16 +24846,7 @@ impl<'de> serde::Deserialize<'de> for ShareParameters {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory_objects",
-        feature = "groups",
-        feature = "me",
-        feature = "policies",
-        feature = "teams",
-        feature = "users"
-    )
-)]
+#[cfg(feature = "teams")]
 impl graph_odata_runtime::model::ODataObject for ShareParameters {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -26751,16 +25099,7 @@ impl graph_odata_runtime::model::ODataObject for StandardizeParameters {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory_objects",
-        feature = "groups",
-        feature = "me",
-        feature = "policies",
-        feature = "teams",
-        feature = "users"
-    )
-)]
+#[cfg(feature = "teams")]
 /// Parameters of the action `microsoft.graph.startBreak` (bound to `microsoft.graph.timeCard`).
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct StartBreakParameters {
@@ -26773,16 +25112,7 @@ pub struct StartBreakParameters {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(
-    any(
-        feature = "directory_objects",
-        feature = "groups",
-        feature = "me",
-        feature = "policies",
-        feature = "teams",
-        feature = "users"
-    )
-)]
+#[cfg(feature = "teams")]
 impl serde::Serialize for StartBreakParameters {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
@@ -26796,16 +25126,7 @@ impl serde::Serialize for StartBreakParameters {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory_objects",
-        feature = "groups",
-        feature = "me",
-        feature = "policies",
-        feature = "teams",
-        feature = "users"
-    )
-)]
+#[cfg(feature = "teams")]
 impl<'de> serde::Deserialize<'de> for StartBreakParameters {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -26814,16 +25135,7 @@ impl<'de> serde::Deserialize<'de> for StartBreakParameters {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory_objects",
-        feature = "groups",
-        feature = "me",
-        feature = "policies",
-        feature = "teams",
-        feature = "users"
-    )
-)]
+#[cfg(feature = "teams")]
 impl graph_odata_runtime::model::ODataObject for StartBreakParameters {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -27705,15 +26017,7 @@ impl graph_odata_runtime::model::ODataObject for TbillYieldParameters {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory_objects",
-        feature = "groups",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "groups", feature = "me", feature = "users"))]
 /// Parameters of the action `microsoft.graph.tentativelyAccept` (bound to `microsoft.graph.event`).
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct TentativelyAcceptParameters {
@@ -27728,15 +26032,7 @@ pub struct TentativelyAcceptParameters {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(
-    any(
-        feature = "directory_objects",
-        feature = "groups",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "groups", feature = "me", feature = "users"))]
 impl serde::Serialize for TentativelyAcceptParameters {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
@@ -27751,15 +26047,7 @@ impl serde::Serialize for TentativelyAcceptParameters {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory_objects",
-        feature = "groups",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "groups", feature = "me", feature = "users"))]
 impl<'de> serde::Deserialize<'de> for TentativelyAcceptParameters {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -27768,15 +26056,7 @@ impl<'de> serde::Deserialize<'de> for TentativelyAcceptParameters {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory_objects",
-        feature = "groups",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "groups", feature = "me", feature = "users"))]
 impl graph_odata_runtime::model::ODataObject for TentativelyAcceptParameters {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -28038,14 +26318,7 @@ impl graph_odata_runtime::model::ODataObject for TransferParameters {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory_objects",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "directory_objects", feature = "me", feature = "users"))]
 /// Parameters of the action `microsoft.graph.translateExchangeIds` (bound to `microsoft.graph.user`).
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct TranslateExchangeIdsParameters {
@@ -28060,14 +26333,7 @@ pub struct TranslateExchangeIdsParameters {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(
-    any(
-        feature = "directory_objects",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "directory_objects", feature = "me", feature = "users"))]
 impl serde::Serialize for TranslateExchangeIdsParameters {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
@@ -28082,14 +26348,7 @@ impl serde::Serialize for TranslateExchangeIdsParameters {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory_objects",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "directory_objects", feature = "me", feature = "users"))]
 impl<'de> serde::Deserialize<'de> for TranslateExchangeIdsParameters {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -28098,14 +26357,7 @@ impl<'de> serde::Deserialize<'de> for TranslateExchangeIdsParameters {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory_objects",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "directory_objects", feature = "me", feature = "users"))]
 impl graph_odata_runtime::model::ODataObject for TranslateExchangeIdsParameters {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -28805,7 +27057,7 @@ impl graph_odata_runtime::model::ODataObject for UpdateRecordingStatusParameters
     }
 }
 
-#[cfg(any(feature = "directory", feature = "directory_objects", feature = "policies"))]
+#[cfg(feature = "directory")]
 /// Parameters of the action `microsoft.graph.upload` (bound to `microsoft.graph.certificateBasedAuthPki`).
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct UploadParameters {
@@ -28818,7 +27070,7 @@ pub struct UploadParameters {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(any(feature = "directory", feature = "directory_objects", feature = "policies"))]
+#[cfg(feature = "directory")]
 impl serde::Serialize for UploadParameters {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
@@ -28832,7 +27084,7 @@ impl serde::Serialize for UploadParameters {
     }
 }
 
-#[cfg(any(feature = "directory", feature = "directory_objects", feature = "policies"))]
+#[cfg(feature = "directory")]
 impl<'de> serde::Deserialize<'de> for UploadParameters {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -28841,7 +27093,7 @@ impl<'de> serde::Deserialize<'de> for UploadParameters {
     }
 }
 
-#[cfg(any(feature = "directory", feature = "directory_objects", feature = "policies"))]
+#[cfg(feature = "directory")]
 impl graph_odata_runtime::model::ODataObject for UploadParameters {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -29095,14 +27347,7 @@ for ValidateAuthenticationConfigurationParameters {
     }
 }
 
-#[cfg(
-    any(
-        feature = "applications",
-        feature = "directory_objects",
-        feature = "policies",
-        feature = "service_principals"
-    )
-)]
+#[cfg(any(feature = "applications", feature = "service_principals"))]
 /// Parameters of the action `microsoft.graph.validateCredentials` (bound to `Collection(microsoft.graph.synchronizationJob)`).
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct SynchronizationJobCollectionValidateCredentialsParameters {
@@ -29121,14 +27366,7 @@ pub struct SynchronizationJobCollectionValidateCredentialsParameters {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(
-    any(
-        feature = "applications",
-        feature = "directory_objects",
-        feature = "policies",
-        feature = "service_principals"
-    )
-)]
+#[cfg(any(feature = "applications", feature = "service_principals"))]
 impl serde::Serialize for SynchronizationJobCollectionValidateCredentialsParameters {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
@@ -29144,14 +27382,7 @@ impl serde::Serialize for SynchronizationJobCollectionValidateCredentialsParamet
     }
 }
 
-#[cfg(
-    any(
-        feature = "applications",
-        feature = "directory_objects",
-        feature = "policies",
-        feature = "service_principals"
-    )
-)]
+#[cfg(any(feature = "applications", feature = "service_principals"))]
 impl<'de> serde::Deserialize<'de>
 for SynchronizationJobCollectionValidateCredentialsParameters {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -29161,14 +27392,7 @@ for SynchronizationJobCollectionValidateCredentialsParameters {
     }
 }
 
-#[cfg(
-    any(
-        feature = "applications",
-        feature = "directory_objects",
-        feature = "policies",
-        feature = "service_principals"
-    )
-)]
+#[cfg(any(feature = "applications", feature = "service_principals"))]
 impl graph_odata_runtime::model::ODataObject
 for SynchronizationJobCollectionValidateCredentialsParameters {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
@@ -29220,14 +27444,7 @@ for SynchronizationJobCollectionValidateCredentialsParameters {
     }
 }
 
-#[cfg(
-    any(
-        feature = "applications",
-        feature = "directory_objects",
-        feature = "policies",
-        feature = "service_principals"
-    )
-)]
+#[cfg(any(feature = "applications", feature = "service_principals"))]
 /// Parameters of the action `microsoft.graph.validateCredentials` (bound to `microsoft.graph.synchronizationJob`).
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct SynchronizationJobValidateCredentialsParameters {
@@ -29246,14 +27463,7 @@ pub struct SynchronizationJobValidateCredentialsParameters {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(
-    any(
-        feature = "applications",
-        feature = "directory_objects",
-        feature = "policies",
-        feature = "service_principals"
-    )
-)]
+#[cfg(any(feature = "applications", feature = "service_principals"))]
 impl serde::Serialize for SynchronizationJobValidateCredentialsParameters {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
@@ -29269,14 +27479,7 @@ impl serde::Serialize for SynchronizationJobValidateCredentialsParameters {
     }
 }
 
-#[cfg(
-    any(
-        feature = "applications",
-        feature = "directory_objects",
-        feature = "policies",
-        feature = "service_principals"
-    )
-)]
+#[cfg(any(feature = "applications", feature = "service_principals"))]
 impl<'de> serde::Deserialize<'de> for SynchronizationJobValidateCredentialsParameters {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -29285,14 +27488,7 @@ impl<'de> serde::Deserialize<'de> for SynchronizationJobValidateCredentialsParam
     }
 }
 
-#[cfg(
-    any(
-        feature = "applications",
-        feature = "directory_objects",
-        feature = "policies",
-        feature = "service_principals"
-    )
-)]
+#[cfg(any(feature = "applications", feature = "service_principals"))]
 impl graph_odata_runtime::model::ODataObject
 for SynchronizationJobValidateCredentialsParameters {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
@@ -29419,7 +27615,6 @@ impl graph_odata_runtime::model::ODataObject for ValidatePermissionParameters {
     any(
         feature = "admin",
         feature = "applications",
-        feature = "chats",
         feature = "contacts",
         feature = "contracts",
         feature = "devices",
@@ -29434,7 +27629,6 @@ impl graph_odata_runtime::model::ODataObject for ValidatePermissionParameters {
         feature = "permission_grants",
         feature = "policies",
         feature = "service_principals",
-        feature = "teams",
         feature = "tenant_relationships",
         feature = "users"
     )
@@ -29459,7 +27653,6 @@ pub struct DirectoryObjectCollectionValidatePropertiesParameters {
     any(
         feature = "admin",
         feature = "applications",
-        feature = "chats",
         feature = "contacts",
         feature = "contracts",
         feature = "devices",
@@ -29474,7 +27667,6 @@ pub struct DirectoryObjectCollectionValidatePropertiesParameters {
         feature = "permission_grants",
         feature = "policies",
         feature = "service_principals",
-        feature = "teams",
         feature = "tenant_relationships",
         feature = "users"
     )
@@ -29498,7 +27690,6 @@ impl serde::Serialize for DirectoryObjectCollectionValidatePropertiesParameters 
     any(
         feature = "admin",
         feature = "applications",
-        feature = "chats",
         feature = "contacts",
         feature = "contracts",
         feature = "devices",
@@ -29513,7 +27704,6 @@ impl serde::Serialize for DirectoryObjectCollectionValidatePropertiesParameters 
         feature = "permission_grants",
         feature = "policies",
         feature = "service_principals",
-        feature = "teams",
         feature = "tenant_relationships",
         feature = "users"
     )
@@ -29531,7 +27721,6 @@ for DirectoryObjectCollectionValidatePropertiesParameters {
     any(
         feature = "admin",
         feature = "applications",
-        feature = "chats",
         feature = "contacts",
         feature = "contracts",
         feature = "devices",
@@ -29546,7 +27735,6 @@ for DirectoryObjectCollectionValidatePropertiesParameters {
         feature = "permission_grants",
         feature = "policies",
         feature = "service_principals",
-        feature = "teams",
         feature = "tenant_relationships",
         feature = "users"
     )
@@ -29602,7 +27790,7 @@ for DirectoryObjectCollectionValidatePropertiesParameters {
     }
 }
 
-#[cfg(any(feature = "directory_objects", feature = "groups", feature = "policies"))]
+#[cfg(feature = "groups")]
 /// Parameters of the action `microsoft.graph.validateProperties` (bound to `microsoft.graph.group`).
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GroupValidatePropertiesParameters {
@@ -29617,7 +27805,7 @@ pub struct GroupValidatePropertiesParameters {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(any(feature = "directory_objects", feature = "groups", feature = "policies"))]
+#[cfg(feature = "groups")]
 impl serde::Serialize for GroupValidatePropertiesParameters {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
@@ -29632,7 +27820,7 @@ impl serde::Serialize for GroupValidatePropertiesParameters {
     }
 }
 
-#[cfg(any(feature = "directory_objects", feature = "groups", feature = "policies"))]
+#[cfg(feature = "groups")]
 impl<'de> serde::Deserialize<'de> for GroupValidatePropertiesParameters {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -29641,7 +27829,7 @@ impl<'de> serde::Deserialize<'de> for GroupValidatePropertiesParameters {
     }
 }
 
-#[cfg(any(feature = "directory_objects", feature = "groups", feature = "policies"))]
+#[cfg(feature = "groups")]
 impl graph_odata_runtime::model::ODataObject for GroupValidatePropertiesParameters {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -30118,15 +28306,7 @@ impl graph_odata_runtime::model::ODataObject for WeibullDistParameters {
     }
 }
 
-#[cfg(
-    any(
-        feature = "device_management",
-        feature = "directory_objects",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "device_management", feature = "me", feature = "users"))]
 /// Parameters of the action `microsoft.graph.wipe` (bound to `microsoft.graph.managedDevice`).
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct WipeParameters {
@@ -30143,15 +28323,7 @@ pub struct WipeParameters {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(
-    any(
-        feature = "device_management",
-        feature = "directory_objects",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "device_management", feature = "me", feature = "users"))]
 impl serde::Serialize for WipeParameters {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
@@ -30167,15 +28339,7 @@ impl serde::Serialize for WipeParameters {
     }
 }
 
-#[cfg(
-    any(
-        feature = "device_management",
-        feature = "directory_objects",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "device_management", feature = "me", feature = "users"))]
 impl<'de> serde::Deserialize<'de> for WipeParameters {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -30184,15 +28348,7 @@ impl<'de> serde::Deserialize<'de> for WipeParameters {
     }
 }
 
-#[cfg(
-    any(
-        feature = "device_management",
-        feature = "directory_objects",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "device_management", feature = "me", feature = "users"))]
 impl graph_odata_runtime::model::ODataObject for WipeParameters {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -32082,7 +30238,7 @@ impl graph_odata_runtime::model::ODataObject for ExportResultParameters {
     }
 }
 
-#[cfg(any(feature = "me", feature = "security"))]
+#[cfg(feature = "security")]
 /// Parameters of the action `microsoft.graph.security.invokeAction` (bound to `microsoft.graph.security.identityAccounts`).
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct InvokeActionParameters {
@@ -32097,7 +30253,7 @@ pub struct InvokeActionParameters {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(any(feature = "me", feature = "security"))]
+#[cfg(feature = "security")]
 impl serde::Serialize for InvokeActionParameters {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let mut object = graph_odata_runtime::model::ObjectSerializer::with_type(
@@ -32112,7 +30268,7 @@ impl serde::Serialize for InvokeActionParameters {
     }
 }
 
-#[cfg(any(feature = "me", feature = "security"))]
+#[cfg(feature = "security")]
 impl<'de> serde::Deserialize<'de> for InvokeActionParameters {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -32121,7 +30277,7 @@ impl<'de> serde::Deserialize<'de> for InvokeActionParameters {
     }
 }
 
-#[cfg(any(feature = "me", feature = "security"))]
+#[cfg(feature = "security")]
 impl graph_odata_runtime::model::ODataObject for InvokeActionParameters {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,

@@ -453,10 +453,14 @@ impl Renderer<'_, '_> {
             path,
             prefix: "",
         };
-        // A method that opens a builder of another area is compiled with that area.
+        // A method that opens a builder of another area is compiled with that area, a bound
+        // operation with the areas that own the builder.
         let methods = self.cp.methods[index].iter().map(|m| {
             let cfg = match self.features() {
-                Some(f) => cfg_any(f.method_areas(index, &m.action).map(|a| f.area_features(a)).into_iter().flatten()),
+                Some(f) => {
+                    let needs = f.method_features(index, m).into_iter().map(cfg_any);
+                    quote!(#(#needs)*)
+                }
                 None => quote!(),
             };
             let method = self.methods().method(m, &owner);
@@ -464,7 +468,7 @@ impl Renderer<'_, '_> {
         });
         let docs = docs.iter();
         let areas = match self.features() {
-            Some(f) => cfg_any(f.area_features(&f.builder_areas[index])),
+            Some(f) => cfg_any(f.builder_features(index)),
             None => quote!(),
         };
         gate_with(

@@ -623,7 +623,7 @@ impl AadUserNotificationRecipientField {
     ];
 }
 
-#[cfg(feature = "_sites")]
+#[cfg(feature = "_unreached")]
 /// CSDL complex type `microsoft.graph.accessAction`; open type: dynamic properties land in `additional_properties`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct AccessAction {
@@ -633,14 +633,14 @@ pub struct AccessAction {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_sites")]
+#[cfg(feature = "_unreached")]
 impl serde::Serialize for AccessAction {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_sites")]
+#[cfg(feature = "_unreached")]
 impl AccessAction {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.accessAction";
@@ -660,7 +660,7 @@ impl AccessAction {
     }
 }
 
-#[cfg(feature = "_sites")]
+#[cfg(feature = "_unreached")]
 impl<'de> serde::Deserialize<'de> for AccessAction {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -669,7 +669,7 @@ impl<'de> serde::Deserialize<'de> for AccessAction {
     }
 }
 
-#[cfg(feature = "_sites")]
+#[cfg(feature = "_unreached")]
 impl graph_odata_runtime::model::ODataObject for AccessAction {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,

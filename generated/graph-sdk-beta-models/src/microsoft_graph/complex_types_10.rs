@@ -11,7 +11,7 @@ use graph_odata_runtime::edm;
 #[allow(unused_imports)]
 use graph_odata_runtime::model;
 
-#[cfg(feature = "_add_footer")]
+#[cfg(feature = "_access_scope")]
 /// CSDL complex type `microsoft.graph.dlpActionInfo`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct DlpActionInfo {
@@ -23,14 +23,14 @@ pub struct DlpActionInfo {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_add_footer")]
+#[cfg(feature = "_access_scope")]
 impl serde::Serialize for DlpActionInfo {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_add_footer")]
+#[cfg(feature = "_access_scope")]
 impl DlpActionInfo {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.dlpActionInfo";
@@ -51,7 +51,7 @@ impl DlpActionInfo {
     }
 }
 
-#[cfg(feature = "_add_footer")]
+#[cfg(feature = "_access_scope")]
 impl<'de> serde::Deserialize<'de> for DlpActionInfo {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -60,7 +60,7 @@ impl<'de> serde::Deserialize<'de> for DlpActionInfo {
     }
 }
 
-#[cfg(feature = "_add_footer")]
+#[cfg(feature = "_access_scope")]
 impl graph_odata_runtime::model::ODataObject for DlpActionInfo {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -81,7 +81,7 @@ impl graph_odata_runtime::model::ODataObject for DlpActionInfo {
     }
 }
 
-#[cfg(feature = "_add_footer")]
+#[cfg(feature = "_access_scope")]
 impl DlpActionInfo {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -92,11 +92,11 @@ impl DlpActionInfo {
     }
 }
 
-#[cfg(feature = "_add_footer")]
+#[cfg(feature = "_access_scope")]
 /// The properties of [`DlpActionInfo`] by wire name, each a [`Field<DlpActionInfo>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`DlpActionInfo::set_null`].
 pub enum DlpActionInfoField {}
 
-#[cfg(feature = "_add_footer")]
+#[cfg(feature = "_access_scope")]
 #[allow(non_upper_case_globals)]
 impl DlpActionInfoField {
     /// `action`
@@ -105,7 +105,7 @@ impl DlpActionInfoField {
     pub const ALL: &'static [model::Field<DlpActionInfo>] = &[Self::Action];
 }
 
-#[cfg(feature = "_add_footer")]
+#[cfg(feature = "_access_scope")]
 /// A `microsoft.graph.dlpActionInfo` value: the base type or one of its derived types, chosen by `@odata.type`. A derived type this crate does not know is read as [`DlpActionInfo`], which keeps its properties and `@odata.type` in `additional_properties`.
 #[derive(Debug, Clone, PartialEq)]
 pub enum AnyDlpActionInfo {
@@ -119,7 +119,7 @@ pub enum AnyDlpActionInfo {
     NotifyUserAction(Box<NotifyUserAction>),
 }
 
-#[cfg(feature = "_add_footer")]
+#[cfg(feature = "_access_scope")]
 impl AnyDlpActionInfo {
     /// The `@odata.type` of the variant (the base type's for unknown derived types).
     pub fn odata_type(&self) -> &'static str {
@@ -139,21 +139,21 @@ impl AnyDlpActionInfo {
     }
 }
 
-#[cfg(feature = "_add_footer")]
+#[cfg(feature = "_access_scope")]
 impl Default for AnyDlpActionInfo {
     fn default() -> Self {
         Self::DlpActionInfo(Box::default())
     }
 }
 
-#[cfg(feature = "_add_footer")]
+#[cfg(feature = "_access_scope")]
 impl From<DlpActionInfo> for AnyDlpActionInfo {
     fn from(value: DlpActionInfo) -> Self {
         Self::DlpActionInfo(Box::new(value))
     }
 }
 
-#[cfg(feature = "_add_footer")]
+#[cfg(feature = "_access_scope")]
 impl AnyDlpActionInfo {
     /// The value if it is a [`AnyDlpActionInfo::BlockAccessAction`] variant.
     pub fn as_block_access_action(&self) -> Option<&BlockAccessAction> {
@@ -178,28 +178,28 @@ impl AnyDlpActionInfo {
     }
 }
 
-#[cfg(feature = "_add_footer")]
+#[cfg(feature = "_access_scope")]
 impl From<BlockAccessAction> for AnyDlpActionInfo {
     fn from(value: BlockAccessAction) -> Self {
         Self::BlockAccessAction(Box::new(value))
     }
 }
 
-#[cfg(feature = "_add_footer")]
+#[cfg(feature = "_access_scope")]
 impl From<DeviceRestrictionAction> for AnyDlpActionInfo {
     fn from(value: DeviceRestrictionAction) -> Self {
         Self::DeviceRestrictionAction(Box::new(value))
     }
 }
 
-#[cfg(feature = "_add_footer")]
+#[cfg(feature = "_access_scope")]
 impl From<NotifyUserAction> for AnyDlpActionInfo {
     fn from(value: NotifyUserAction) -> Self {
         Self::NotifyUserAction(Box::new(value))
     }
 }
 
-#[cfg(feature = "_add_footer")]
+#[cfg(feature = "_access_scope")]
 impl serde::Serialize for AnyDlpActionInfo {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match self {
@@ -222,7 +222,7 @@ impl serde::Serialize for AnyDlpActionInfo {
     }
 }
 
-#[cfg(feature = "_add_footer")]
+#[cfg(feature = "_access_scope")]
 impl<'de> serde::Deserialize<'de> for AnyDlpActionInfo {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -923,7 +923,7 @@ impl<'de> serde::Deserialize<'de> for AnyDlpNotification {
     }
 }
 
-#[cfg(feature = "_add_footer")]
+#[cfg(feature = "_access_scope")]
 /// CSDL complex type `microsoft.graph.dlpPoliciesJobResult`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct DlpPoliciesJobResult {
@@ -935,14 +935,14 @@ pub struct DlpPoliciesJobResult {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_add_footer")]
+#[cfg(feature = "_access_scope")]
 impl serde::Serialize for DlpPoliciesJobResult {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_add_footer")]
+#[cfg(feature = "_access_scope")]
 impl DlpPoliciesJobResult {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.dlpPoliciesJobResult";
@@ -963,7 +963,7 @@ impl DlpPoliciesJobResult {
     }
 }
 
-#[cfg(feature = "_add_footer")]
+#[cfg(feature = "_access_scope")]
 impl<'de> serde::Deserialize<'de> for DlpPoliciesJobResult {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -972,7 +972,7 @@ impl<'de> serde::Deserialize<'de> for DlpPoliciesJobResult {
     }
 }
 
-#[cfg(feature = "_add_footer")]
+#[cfg(feature = "_access_scope")]
 impl graph_odata_runtime::model::ODataObject for DlpPoliciesJobResult {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -993,7 +993,7 @@ impl graph_odata_runtime::model::ODataObject for DlpPoliciesJobResult {
     }
 }
 
-#[cfg(feature = "_add_footer")]
+#[cfg(feature = "_access_scope")]
 impl DlpPoliciesJobResult {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -1004,11 +1004,11 @@ impl DlpPoliciesJobResult {
     }
 }
 
-#[cfg(feature = "_add_footer")]
+#[cfg(feature = "_access_scope")]
 /// The properties of [`DlpPoliciesJobResult`] by wire name, each a [`Field<DlpPoliciesJobResult>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`DlpPoliciesJobResult::set_null`].
 pub enum DlpPoliciesJobResultField {}
 
-#[cfg(feature = "_add_footer")]
+#[cfg(feature = "_access_scope")]
 #[allow(non_upper_case_globals)]
 impl DlpPoliciesJobResultField {
     /// `matchingRules`
@@ -1138,7 +1138,7 @@ impl DlpWindowsDevicesNotificationField {
     ];
 }
 
-#[cfg(feature = "_boolean_column")]
+#[cfg(feature = "_column_link")]
 /// CSDL complex type `microsoft.graph.documentSet`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct DocumentSet {
@@ -1153,8 +1153,10 @@ pub struct DocumentSet {
     /// Property `welcomePageUrl`: `Edm.String`.
     pub welcome_page_url: Option<String>,
     /// Navigation property `sharedColumns`: `Collection(microsoft.graph.columnDefinition)`; present when expanded (`$expand`).
+    #[cfg(feature = "_boolean_column")]
     pub shared_columns: Option<Vec<ColumnDefinition>>,
     /// Navigation property `welcomePageColumns`: `Collection(microsoft.graph.columnDefinition)`; present when expanded (`$expand`).
+    #[cfg(feature = "_boolean_column")]
     pub welcome_page_columns: Option<Vec<ColumnDefinition>>,
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
@@ -1162,14 +1164,15 @@ pub struct DocumentSet {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_boolean_column")]
+#[cfg(feature = "_column_link")]
 impl serde::Serialize for DocumentSet {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_boolean_column")]
+#[cfg(feature = "_column_link")]
+#[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
 impl DocumentSet {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.documentSet";
@@ -1194,13 +1197,15 @@ impl DocumentSet {
             );
         object.property("shouldPrefixNameToFile", &self.should_prefix_name_to_file);
         object.property("welcomePageUrl", &self.welcome_page_url);
+        #[cfg(feature = "_boolean_column")]
         object.property("sharedColumns", &self.shared_columns);
+        #[cfg(feature = "_boolean_column")]
         object.property("welcomePageColumns", &self.welcome_page_columns);
         object.end()
     }
 }
 
-#[cfg(feature = "_boolean_column")]
+#[cfg(feature = "_column_link")]
 impl<'de> serde::Deserialize<'de> for DocumentSet {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1209,7 +1214,8 @@ impl<'de> serde::Deserialize<'de> for DocumentSet {
     }
 }
 
-#[cfg(feature = "_boolean_column")]
+#[cfg(feature = "_column_link")]
+#[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
 impl graph_odata_runtime::model::ODataObject for DocumentSet {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -1232,7 +1238,9 @@ impl graph_odata_runtime::model::ODataObject for DocumentSet {
                 read_lenient(map, key, &mut self.should_prefix_name_to_file, extra)
             }
             "welcomePageUrl" => read_lenient(map, key, &mut self.welcome_page_url, extra),
+            #[cfg(feature = "_boolean_column")]
             "sharedColumns" => read_nullable(map, key, &mut self.shared_columns, extra),
+            #[cfg(feature = "_boolean_column")]
             "welcomePageColumns" => {
                 read_nullable(map, key, &mut self.welcome_page_columns, extra)
             }
@@ -1246,7 +1254,7 @@ impl graph_odata_runtime::model::ODataObject for DocumentSet {
     }
 }
 
-#[cfg(feature = "_boolean_column")]
+#[cfg(feature = "_column_link")]
 impl DocumentSet {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -1257,11 +1265,11 @@ impl DocumentSet {
     }
 }
 
-#[cfg(feature = "_boolean_column")]
+#[cfg(feature = "_column_link")]
 /// The properties of [`DocumentSet`] by wire name, each a [`Field<DocumentSet>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`DocumentSet::set_null`].
 pub enum DocumentSetField {}
 
-#[cfg(feature = "_boolean_column")]
+#[cfg(feature = "_column_link")]
 #[allow(non_upper_case_globals)]
 impl DocumentSetField {
     /// `allowedContentTypes`
@@ -1304,7 +1312,7 @@ impl DocumentSetField {
     ];
 }
 
-#[cfg(feature = "_boolean_column")]
+#[cfg(feature = "_column_link")]
 /// CSDL complex type `microsoft.graph.documentSetContent`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct DocumentSetContent {
@@ -1320,14 +1328,14 @@ pub struct DocumentSetContent {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_boolean_column")]
+#[cfg(feature = "_column_link")]
 impl serde::Serialize for DocumentSetContent {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_boolean_column")]
+#[cfg(feature = "_column_link")]
 impl DocumentSetContent {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.documentSetContent";
@@ -1350,7 +1358,7 @@ impl DocumentSetContent {
     }
 }
 
-#[cfg(feature = "_boolean_column")]
+#[cfg(feature = "_column_link")]
 impl<'de> serde::Deserialize<'de> for DocumentSetContent {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1359,7 +1367,7 @@ impl<'de> serde::Deserialize<'de> for DocumentSetContent {
     }
 }
 
-#[cfg(feature = "_boolean_column")]
+#[cfg(feature = "_column_link")]
 impl graph_odata_runtime::model::ODataObject for DocumentSetContent {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -1382,7 +1390,7 @@ impl graph_odata_runtime::model::ODataObject for DocumentSetContent {
     }
 }
 
-#[cfg(feature = "_boolean_column")]
+#[cfg(feature = "_column_link")]
 impl DocumentSetContent {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -1393,11 +1401,11 @@ impl DocumentSetContent {
     }
 }
 
-#[cfg(feature = "_boolean_column")]
+#[cfg(feature = "_column_link")]
 /// The properties of [`DocumentSetContent`] by wire name, each a [`Field<DocumentSetContent>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`DocumentSetContent::set_null`].
 pub enum DocumentSetContentField {}
 
-#[cfg(feature = "_boolean_column")]
+#[cfg(feature = "_column_link")]
 #[allow(non_upper_case_globals)]
 impl DocumentSetContentField {
     /// `contentType`

@@ -526,7 +526,7 @@ impl DriveItemViewpointField {
     ];
 }
 
-#[cfg(feature = "_json")]
+#[cfg(feature = "_content_type_info")]
 /// CSDL complex type `microsoft.graph.driveRecipient`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct DriveRecipient {
@@ -542,14 +542,14 @@ pub struct DriveRecipient {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_json")]
+#[cfg(feature = "_content_type_info")]
 impl serde::Serialize for DriveRecipient {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_json")]
+#[cfg(feature = "_content_type_info")]
 impl DriveRecipient {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.driveRecipient";
@@ -572,7 +572,7 @@ impl DriveRecipient {
     }
 }
 
-#[cfg(feature = "_json")]
+#[cfg(feature = "_content_type_info")]
 impl<'de> serde::Deserialize<'de> for DriveRecipient {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -581,7 +581,7 @@ impl<'de> serde::Deserialize<'de> for DriveRecipient {
     }
 }
 
-#[cfg(feature = "_json")]
+#[cfg(feature = "_content_type_info")]
 impl graph_odata_runtime::model::ODataObject for DriveRecipient {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -604,7 +604,7 @@ impl graph_odata_runtime::model::ODataObject for DriveRecipient {
     }
 }
 
-#[cfg(feature = "_json")]
+#[cfg(feature = "_content_type_info")]
 impl DriveRecipient {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -615,11 +615,11 @@ impl DriveRecipient {
     }
 }
 
-#[cfg(feature = "_json")]
+#[cfg(feature = "_content_type_info")]
 /// The properties of [`DriveRecipient`] by wire name, each a [`Field<DriveRecipient>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`DriveRecipient::set_null`].
 pub enum DriveRecipientField {}
 
-#[cfg(feature = "_json")]
+#[cfg(feature = "_content_type_info")]
 #[allow(non_upper_case_globals)]
 impl DriveRecipientField {
     /// `alias`
@@ -698,7 +698,7 @@ impl graph_odata_runtime::model::ODataObject for EditAction {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 /// CSDL complex type `microsoft.graph.educationalActivityDetail`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct EducationalActivityDetail {
@@ -726,14 +726,14 @@ pub struct EducationalActivityDetail {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 impl serde::Serialize for EducationalActivityDetail {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 impl EducationalActivityDetail {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.educationalActivityDetail";
@@ -762,7 +762,7 @@ impl EducationalActivityDetail {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 impl<'de> serde::Deserialize<'de> for EducationalActivityDetail {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -771,7 +771,7 @@ impl<'de> serde::Deserialize<'de> for EducationalActivityDetail {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 impl graph_odata_runtime::model::ODataObject for EducationalActivityDetail {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -800,7 +800,7 @@ impl graph_odata_runtime::model::ODataObject for EducationalActivityDetail {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 impl EducationalActivityDetail {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -811,11 +811,11 @@ impl EducationalActivityDetail {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 /// The properties of [`EducationalActivityDetail`] by wire name, each a [`Field<EducationalActivityDetail>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`EducationalActivityDetail::set_null`].
 pub enum EducationalActivityDetailField {}
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 #[allow(non_upper_case_globals)]
 impl EducationalActivityDetailField {
     /// `abbreviation`
@@ -1774,7 +1774,7 @@ impl EnumeratedDeviceRegistrationMembershipField {
     ];
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_policies")]
 /// CSDL complex type `microsoft.graph.enumeratedDomains`; base type `microsoft.graph.validatingDomains`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct EnumeratedDomains {
@@ -1789,14 +1789,14 @@ pub struct EnumeratedDomains {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_policies")]
 impl serde::Serialize for EnumeratedDomains {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_policies")]
 impl EnumeratedDomains {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.enumeratedDomains";
@@ -1818,7 +1818,7 @@ impl EnumeratedDomains {
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_policies")]
 impl<'de> serde::Deserialize<'de> for EnumeratedDomains {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1827,7 +1827,7 @@ impl<'de> serde::Deserialize<'de> for EnumeratedDomains {
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_policies")]
 impl graph_odata_runtime::model::ODataObject for EnumeratedDomains {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -1849,7 +1849,7 @@ impl graph_odata_runtime::model::ODataObject for EnumeratedDomains {
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_policies")]
 impl EnumeratedDomains {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -1860,11 +1860,11 @@ impl EnumeratedDomains {
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_policies")]
 /// The properties of [`EnumeratedDomains`] by wire name, each a [`Field<EnumeratedDomains>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`EnumeratedDomains::set_null`].
 pub enum EnumeratedDomainsField {}
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_policies")]
 #[allow(non_upper_case_globals)]
 impl EnumeratedDomainsField {
     /// `rootDomains`
@@ -1882,7 +1882,7 @@ impl EnumeratedDomainsField {
     ];
 }
 
-#[cfg(feature = "_all_allowed_scopes")]
+#[cfg(feature = "_agent_identity_blueprint")]
 /// CSDL complex type `microsoft.graph.enumeratedScopes`; base type `microsoft.graph.inheritableScopes`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct EnumeratedScopes {
@@ -1897,14 +1897,14 @@ pub struct EnumeratedScopes {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_all_allowed_scopes")]
+#[cfg(feature = "_agent_identity_blueprint")]
 impl serde::Serialize for EnumeratedScopes {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_all_allowed_scopes")]
+#[cfg(feature = "_agent_identity_blueprint")]
 impl EnumeratedScopes {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.enumeratedScopes";
@@ -1926,7 +1926,7 @@ impl EnumeratedScopes {
     }
 }
 
-#[cfg(feature = "_all_allowed_scopes")]
+#[cfg(feature = "_agent_identity_blueprint")]
 impl<'de> serde::Deserialize<'de> for EnumeratedScopes {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1935,7 +1935,7 @@ impl<'de> serde::Deserialize<'de> for EnumeratedScopes {
     }
 }
 
-#[cfg(feature = "_all_allowed_scopes")]
+#[cfg(feature = "_agent_identity_blueprint")]
 impl graph_odata_runtime::model::ODataObject for EnumeratedScopes {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -1957,7 +1957,7 @@ impl graph_odata_runtime::model::ODataObject for EnumeratedScopes {
     }
 }
 
-#[cfg(feature = "_all_allowed_scopes")]
+#[cfg(feature = "_agent_identity_blueprint")]
 impl EnumeratedScopes {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -1968,11 +1968,11 @@ impl EnumeratedScopes {
     }
 }
 
-#[cfg(feature = "_all_allowed_scopes")]
+#[cfg(feature = "_agent_identity_blueprint")]
 /// The properties of [`EnumeratedScopes`] by wire name, each a [`Field<EnumeratedScopes>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`EnumeratedScopes::set_null`].
 pub enum EnumeratedScopesField {}
 
-#[cfg(feature = "_all_allowed_scopes")]
+#[cfg(feature = "_agent_identity_blueprint")]
 #[allow(non_upper_case_globals)]
 impl EnumeratedScopesField {
     /// `kind`
@@ -1986,7 +1986,7 @@ impl EnumeratedScopesField {
     ];
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_groups")]
 /// CSDL complex type `microsoft.graph.evaluateDynamicMembershipResult`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct EvaluateDynamicMembershipResult {
@@ -2002,14 +2002,14 @@ pub struct EvaluateDynamicMembershipResult {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_groups")]
 impl serde::Serialize for EvaluateDynamicMembershipResult {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_groups")]
 impl EvaluateDynamicMembershipResult {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.evaluateDynamicMembershipResult";
@@ -2040,7 +2040,7 @@ impl EvaluateDynamicMembershipResult {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_groups")]
 impl<'de> serde::Deserialize<'de> for EvaluateDynamicMembershipResult {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2049,7 +2049,7 @@ impl<'de> serde::Deserialize<'de> for EvaluateDynamicMembershipResult {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_groups")]
 impl graph_odata_runtime::model::ODataObject for EvaluateDynamicMembershipResult {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -2086,7 +2086,7 @@ impl graph_odata_runtime::model::ODataObject for EvaluateDynamicMembershipResult
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_groups")]
 impl EvaluateDynamicMembershipResult {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -2097,11 +2097,11 @@ impl EvaluateDynamicMembershipResult {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_groups")]
 /// The properties of [`EvaluateDynamicMembershipResult`] by wire name, each a [`Field<EvaluateDynamicMembershipResult>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`EvaluateDynamicMembershipResult::set_null`].
 pub enum EvaluateDynamicMembershipResultField {}
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_groups")]
 #[allow(non_upper_case_globals)]
 impl EvaluateDynamicMembershipResultField {
     /// `membershipRule`
@@ -2353,7 +2353,7 @@ impl EvaluateLabelJobResultGroupField {
     ];
 }
 
-#[cfg(feature = "_add_footer")]
+#[cfg(feature = "_access_scope")]
 /// CSDL complex type `microsoft.graph.evaluateLabelsAndPoliciesResult`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct EvaluateLabelsAndPoliciesResult {
@@ -2369,14 +2369,14 @@ pub struct EvaluateLabelsAndPoliciesResult {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_add_footer")]
+#[cfg(feature = "_access_scope")]
 impl serde::Serialize for EvaluateLabelsAndPoliciesResult {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_add_footer")]
+#[cfg(feature = "_access_scope")]
 impl EvaluateLabelsAndPoliciesResult {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.evaluateLabelsAndPoliciesResult";
@@ -2403,7 +2403,7 @@ impl EvaluateLabelsAndPoliciesResult {
     }
 }
 
-#[cfg(feature = "_add_footer")]
+#[cfg(feature = "_access_scope")]
 impl<'de> serde::Deserialize<'de> for EvaluateLabelsAndPoliciesResult {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2412,7 +2412,7 @@ impl<'de> serde::Deserialize<'de> for EvaluateLabelsAndPoliciesResult {
     }
 }
 
-#[cfg(feature = "_add_footer")]
+#[cfg(feature = "_access_scope")]
 impl graph_odata_runtime::model::ODataObject for EvaluateLabelsAndPoliciesResult {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -2446,7 +2446,7 @@ impl graph_odata_runtime::model::ODataObject for EvaluateLabelsAndPoliciesResult
     }
 }
 
-#[cfg(feature = "_add_footer")]
+#[cfg(feature = "_access_scope")]
 impl EvaluateLabelsAndPoliciesResult {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -2457,11 +2457,11 @@ impl EvaluateLabelsAndPoliciesResult {
     }
 }
 
-#[cfg(feature = "_add_footer")]
+#[cfg(feature = "_access_scope")]
 /// The properties of [`EvaluateLabelsAndPoliciesResult`] by wire name, each a [`Field<EvaluateLabelsAndPoliciesResult>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`EvaluateLabelsAndPoliciesResult::set_null`].
 pub enum EvaluateLabelsAndPoliciesResultField {}
 
-#[cfg(feature = "_add_footer")]
+#[cfg(feature = "_access_scope")]
 #[allow(non_upper_case_globals)]
 impl EvaluateLabelsAndPoliciesResultField {
     /// `classificationResult`
@@ -4481,7 +4481,7 @@ impl ExcludeTargetField {
     ];
 }
 
-#[cfg(feature = "_expiration_pattern")]
+#[cfg(feature = "_approval")]
 /// CSDL complex type `microsoft.graph.expirationPattern`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ExpirationPattern {
@@ -4497,14 +4497,14 @@ pub struct ExpirationPattern {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_expiration_pattern")]
+#[cfg(feature = "_approval")]
 impl serde::Serialize for ExpirationPattern {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_expiration_pattern")]
+#[cfg(feature = "_approval")]
 impl ExpirationPattern {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.expirationPattern";
@@ -4527,7 +4527,7 @@ impl ExpirationPattern {
     }
 }
 
-#[cfg(feature = "_expiration_pattern")]
+#[cfg(feature = "_approval")]
 impl<'de> serde::Deserialize<'de> for ExpirationPattern {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -4536,7 +4536,7 @@ impl<'de> serde::Deserialize<'de> for ExpirationPattern {
     }
 }
 
-#[cfg(feature = "_expiration_pattern")]
+#[cfg(feature = "_approval")]
 impl graph_odata_runtime::model::ODataObject for ExpirationPattern {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -4559,7 +4559,7 @@ impl graph_odata_runtime::model::ODataObject for ExpirationPattern {
     }
 }
 
-#[cfg(feature = "_expiration_pattern")]
+#[cfg(feature = "_approval")]
 impl ExpirationPattern {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -4570,11 +4570,11 @@ impl ExpirationPattern {
     }
 }
 
-#[cfg(feature = "_expiration_pattern")]
+#[cfg(feature = "_approval")]
 /// The properties of [`ExpirationPattern`] by wire name, each a [`Field<ExpirationPattern>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ExpirationPattern::set_null`].
 pub enum ExpirationPatternField {}
 
-#[cfg(feature = "_expiration_pattern")]
+#[cfg(feature = "_approval")]
 #[allow(non_upper_case_globals)]
 impl ExpirationPatternField {
     /// `duration`
@@ -4593,7 +4593,7 @@ impl ExpirationPatternField {
     ];
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_groups")]
 /// CSDL complex type `microsoft.graph.expressionEvaluationDetails`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ExpressionEvaluationDetails {
@@ -4611,14 +4611,14 @@ pub struct ExpressionEvaluationDetails {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_groups")]
 impl serde::Serialize for ExpressionEvaluationDetails {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_groups")]
 impl ExpressionEvaluationDetails {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.expressionEvaluationDetails";
@@ -4646,7 +4646,7 @@ impl ExpressionEvaluationDetails {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_groups")]
 impl<'de> serde::Deserialize<'de> for ExpressionEvaluationDetails {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -4655,7 +4655,7 @@ impl<'de> serde::Deserialize<'de> for ExpressionEvaluationDetails {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_groups")]
 impl graph_odata_runtime::model::ODataObject for ExpressionEvaluationDetails {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -4685,7 +4685,7 @@ impl graph_odata_runtime::model::ODataObject for ExpressionEvaluationDetails {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_groups")]
 impl ExpressionEvaluationDetails {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -4696,11 +4696,11 @@ impl ExpressionEvaluationDetails {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_groups")]
 /// The properties of [`ExpressionEvaluationDetails`] by wire name, each a [`Field<ExpressionEvaluationDetails>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ExpressionEvaluationDetails::set_null`].
 pub enum ExpressionEvaluationDetailsField {}
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_groups")]
 #[allow(non_upper_case_globals)]
 impl ExpressionEvaluationDetailsField {
     /// `expression`
@@ -5341,7 +5341,7 @@ impl ExtractSensitivityLabelsResultField {
     ];
 }
 
-#[cfg(feature = "_advanced_config_state")]
+#[cfg(feature = "_authentication_method_configurations")]
 /// CSDL complex type `microsoft.graph.featureTarget`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct FeatureTarget {
@@ -5355,14 +5355,14 @@ pub struct FeatureTarget {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_advanced_config_state")]
+#[cfg(feature = "_authentication_method_configurations")]
 impl serde::Serialize for FeatureTarget {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_advanced_config_state")]
+#[cfg(feature = "_authentication_method_configurations")]
 impl FeatureTarget {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.featureTarget";
@@ -5384,7 +5384,7 @@ impl FeatureTarget {
     }
 }
 
-#[cfg(feature = "_advanced_config_state")]
+#[cfg(feature = "_authentication_method_configurations")]
 impl<'de> serde::Deserialize<'de> for FeatureTarget {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -5393,7 +5393,7 @@ impl<'de> serde::Deserialize<'de> for FeatureTarget {
     }
 }
 
-#[cfg(feature = "_advanced_config_state")]
+#[cfg(feature = "_authentication_method_configurations")]
 impl graph_odata_runtime::model::ODataObject for FeatureTarget {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -5415,7 +5415,7 @@ impl graph_odata_runtime::model::ODataObject for FeatureTarget {
     }
 }
 
-#[cfg(feature = "_advanced_config_state")]
+#[cfg(feature = "_authentication_method_configurations")]
 impl FeatureTarget {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -5426,11 +5426,11 @@ impl FeatureTarget {
     }
 }
 
-#[cfg(feature = "_advanced_config_state")]
+#[cfg(feature = "_authentication_method_configurations")]
 /// The properties of [`FeatureTarget`] by wire name, each a [`Field<FeatureTarget>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`FeatureTarget::set_null`].
 pub enum FeatureTargetField {}
 
-#[cfg(feature = "_advanced_config_state")]
+#[cfg(feature = "_authentication_method_configurations")]
 #[allow(non_upper_case_globals)]
 impl FeatureTargetField {
     /// `id`
@@ -5553,7 +5553,7 @@ impl FederatedIdentityExpressionField {
     ];
 }
 
-#[cfg(feature = "_advanced_config_state")]
+#[cfg(feature = "_authentication_method_configurations")]
 /// CSDL complex type `microsoft.graph.fido2KeyRestrictions`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Fido2KeyRestrictions {
@@ -5569,14 +5569,14 @@ pub struct Fido2KeyRestrictions {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_advanced_config_state")]
+#[cfg(feature = "_authentication_method_configurations")]
 impl serde::Serialize for Fido2KeyRestrictions {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_advanced_config_state")]
+#[cfg(feature = "_authentication_method_configurations")]
 impl Fido2KeyRestrictions {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.fido2KeyRestrictions";
@@ -5599,7 +5599,7 @@ impl Fido2KeyRestrictions {
     }
 }
 
-#[cfg(feature = "_advanced_config_state")]
+#[cfg(feature = "_authentication_method_configurations")]
 impl<'de> serde::Deserialize<'de> for Fido2KeyRestrictions {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -5608,7 +5608,7 @@ impl<'de> serde::Deserialize<'de> for Fido2KeyRestrictions {
     }
 }
 
-#[cfg(feature = "_advanced_config_state")]
+#[cfg(feature = "_authentication_method_configurations")]
 impl graph_odata_runtime::model::ODataObject for Fido2KeyRestrictions {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -5633,7 +5633,7 @@ impl graph_odata_runtime::model::ODataObject for Fido2KeyRestrictions {
     }
 }
 
-#[cfg(feature = "_advanced_config_state")]
+#[cfg(feature = "_authentication_method_configurations")]
 impl Fido2KeyRestrictions {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -5644,11 +5644,11 @@ impl Fido2KeyRestrictions {
     }
 }
 
-#[cfg(feature = "_advanced_config_state")]
+#[cfg(feature = "_authentication_method_configurations")]
 /// The properties of [`Fido2KeyRestrictions`] by wire name, each a [`Field<Fido2KeyRestrictions>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`Fido2KeyRestrictions::set_null`].
 pub enum Fido2KeyRestrictionsField {}
 
-#[cfg(feature = "_advanced_config_state")]
+#[cfg(feature = "_authentication_method_configurations")]
 #[allow(non_upper_case_globals)]
 impl Fido2KeyRestrictionsField {
     /// `aaGuids`

@@ -1437,7 +1437,7 @@ impl FolderViewField {
     ];
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_followup_flag")]
 /// CSDL complex type `microsoft.graph.followupFlag`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct FollowupFlag {
@@ -1455,14 +1455,14 @@ pub struct FollowupFlag {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_followup_flag")]
 impl serde::Serialize for FollowupFlag {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_followup_flag")]
 impl FollowupFlag {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.followupFlag";
@@ -1486,7 +1486,7 @@ impl FollowupFlag {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_followup_flag")]
 impl<'de> serde::Deserialize<'de> for FollowupFlag {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1495,7 +1495,7 @@ impl<'de> serde::Deserialize<'de> for FollowupFlag {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_followup_flag")]
 impl graph_odata_runtime::model::ODataObject for FollowupFlag {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -1521,7 +1521,7 @@ impl graph_odata_runtime::model::ODataObject for FollowupFlag {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_followup_flag")]
 impl FollowupFlag {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -1532,11 +1532,11 @@ impl FollowupFlag {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_followup_flag")]
 /// The properties of [`FollowupFlag`] by wire name, each a [`Field<FollowupFlag>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`FollowupFlag::set_null`].
 pub enum FollowupFlagField {}
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_followup_flag")]
 #[allow(non_upper_case_globals)]
 impl FollowupFlagField {
     /// `completedDateTime`
@@ -1677,7 +1677,7 @@ impl ForwardToChatResultField {
     ];
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_attachment")]
 /// CSDL complex type `microsoft.graph.freeBusyError`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct FreeBusyError {
@@ -1691,14 +1691,14 @@ pub struct FreeBusyError {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_attachment")]
 impl serde::Serialize for FreeBusyError {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_attachment")]
 impl FreeBusyError {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.freeBusyError";
@@ -1720,7 +1720,7 @@ impl FreeBusyError {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_attachment")]
 impl<'de> serde::Deserialize<'de> for FreeBusyError {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1729,7 +1729,7 @@ impl<'de> serde::Deserialize<'de> for FreeBusyError {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_attachment")]
 impl graph_odata_runtime::model::ODataObject for FreeBusyError {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -1751,7 +1751,7 @@ impl graph_odata_runtime::model::ODataObject for FreeBusyError {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_attachment")]
 impl FreeBusyError {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -1762,11 +1762,11 @@ impl FreeBusyError {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_attachment")]
 /// The properties of [`FreeBusyError`] by wire name, each a [`Field<FreeBusyError>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`FreeBusyError::set_null`].
 pub enum FreeBusyErrorField {}
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_attachment")]
 #[allow(non_upper_case_globals)]
 impl FreeBusyErrorField {
     /// `message`
@@ -2724,7 +2724,7 @@ impl GovernancePolicyField {
     ];
 }
 
-#[cfg(feature = "_governance_resource")]
+#[cfg(feature = "_governance_role_assignment_request")]
 /// CSDL complex type `microsoft.graph.governanceRoleAssignmentRequestStatus`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GovernanceRoleAssignmentRequestStatus {
@@ -2740,14 +2740,14 @@ pub struct GovernanceRoleAssignmentRequestStatus {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_governance_resource")]
+#[cfg(feature = "_governance_role_assignment_request")]
 impl serde::Serialize for GovernanceRoleAssignmentRequestStatus {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_governance_resource")]
+#[cfg(feature = "_governance_role_assignment_request")]
 impl GovernanceRoleAssignmentRequestStatus {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.governanceRoleAssignmentRequestStatus";
@@ -2770,7 +2770,7 @@ impl GovernanceRoleAssignmentRequestStatus {
     }
 }
 
-#[cfg(feature = "_governance_resource")]
+#[cfg(feature = "_governance_role_assignment_request")]
 impl<'de> serde::Deserialize<'de> for GovernanceRoleAssignmentRequestStatus {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2779,7 +2779,7 @@ impl<'de> serde::Deserialize<'de> for GovernanceRoleAssignmentRequestStatus {
     }
 }
 
-#[cfg(feature = "_governance_resource")]
+#[cfg(feature = "_governance_role_assignment_request")]
 impl graph_odata_runtime::model::ODataObject for GovernanceRoleAssignmentRequestStatus {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -2802,7 +2802,7 @@ impl graph_odata_runtime::model::ODataObject for GovernanceRoleAssignmentRequest
     }
 }
 
-#[cfg(feature = "_governance_resource")]
+#[cfg(feature = "_governance_role_assignment_request")]
 impl GovernanceRoleAssignmentRequestStatus {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -2813,11 +2813,11 @@ impl GovernanceRoleAssignmentRequestStatus {
     }
 }
 
-#[cfg(feature = "_governance_resource")]
+#[cfg(feature = "_governance_role_assignment_request")]
 /// The properties of [`GovernanceRoleAssignmentRequestStatus`] by wire name, each a [`Field<GovernanceRoleAssignmentRequestStatus>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`GovernanceRoleAssignmentRequestStatus::set_null`].
 pub enum GovernanceRoleAssignmentRequestStatusField {}
 
-#[cfg(feature = "_governance_resource")]
+#[cfg(feature = "_governance_role_assignment_request")]
 #[allow(non_upper_case_globals)]
 impl GovernanceRoleAssignmentRequestStatusField {
     /// `status`
@@ -2840,7 +2840,7 @@ impl GovernanceRoleAssignmentRequestStatusField {
     ];
 }
 
-#[cfg(feature = "_governance_resource")]
+#[cfg(feature = "_governance_role_setting")]
 /// CSDL complex type `microsoft.graph.governanceRuleSetting`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GovernanceRuleSetting {
@@ -2854,14 +2854,14 @@ pub struct GovernanceRuleSetting {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_governance_resource")]
+#[cfg(feature = "_governance_role_setting")]
 impl serde::Serialize for GovernanceRuleSetting {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_governance_resource")]
+#[cfg(feature = "_governance_role_setting")]
 impl GovernanceRuleSetting {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.governanceRuleSetting";
@@ -2883,7 +2883,7 @@ impl GovernanceRuleSetting {
     }
 }
 
-#[cfg(feature = "_governance_resource")]
+#[cfg(feature = "_governance_role_setting")]
 impl<'de> serde::Deserialize<'de> for GovernanceRuleSetting {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2892,7 +2892,7 @@ impl<'de> serde::Deserialize<'de> for GovernanceRuleSetting {
     }
 }
 
-#[cfg(feature = "_governance_resource")]
+#[cfg(feature = "_governance_role_setting")]
 impl graph_odata_runtime::model::ODataObject for GovernanceRuleSetting {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -2914,7 +2914,7 @@ impl graph_odata_runtime::model::ODataObject for GovernanceRuleSetting {
     }
 }
 
-#[cfg(feature = "_governance_resource")]
+#[cfg(feature = "_governance_role_setting")]
 impl GovernanceRuleSetting {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -2925,11 +2925,11 @@ impl GovernanceRuleSetting {
     }
 }
 
-#[cfg(feature = "_governance_resource")]
+#[cfg(feature = "_governance_role_setting")]
 /// The properties of [`GovernanceRuleSetting`] by wire name, each a [`Field<GovernanceRuleSetting>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`GovernanceRuleSetting::set_null`].
 pub enum GovernanceRuleSettingField {}
 
-#[cfg(feature = "_governance_resource")]
+#[cfg(feature = "_governance_role_setting")]
 #[allow(non_upper_case_globals)]
 impl GovernanceRuleSettingField {
     /// `ruleIdentifier`
@@ -2947,7 +2947,7 @@ impl GovernanceRuleSettingField {
     ];
 }
 
-#[cfg(feature = "_governance_resource")]
+#[cfg(feature = "_governance_role_assignment_request")]
 /// CSDL complex type `microsoft.graph.governanceSchedule`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GovernanceSchedule {
@@ -2965,14 +2965,14 @@ pub struct GovernanceSchedule {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_governance_resource")]
+#[cfg(feature = "_governance_role_assignment_request")]
 impl serde::Serialize for GovernanceSchedule {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_governance_resource")]
+#[cfg(feature = "_governance_role_assignment_request")]
 impl GovernanceSchedule {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.governanceSchedule";
@@ -2996,7 +2996,7 @@ impl GovernanceSchedule {
     }
 }
 
-#[cfg(feature = "_governance_resource")]
+#[cfg(feature = "_governance_role_assignment_request")]
 impl<'de> serde::Deserialize<'de> for GovernanceSchedule {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -3005,7 +3005,7 @@ impl<'de> serde::Deserialize<'de> for GovernanceSchedule {
     }
 }
 
-#[cfg(feature = "_governance_resource")]
+#[cfg(feature = "_governance_role_assignment_request")]
 impl graph_odata_runtime::model::ODataObject for GovernanceSchedule {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -3029,7 +3029,7 @@ impl graph_odata_runtime::model::ODataObject for GovernanceSchedule {
     }
 }
 
-#[cfg(feature = "_governance_resource")]
+#[cfg(feature = "_governance_role_assignment_request")]
 impl GovernanceSchedule {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -3040,11 +3040,11 @@ impl GovernanceSchedule {
     }
 }
 
-#[cfg(feature = "_governance_resource")]
+#[cfg(feature = "_governance_role_assignment_request")]
 /// The properties of [`GovernanceSchedule`] by wire name, each a [`Field<GovernanceSchedule>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`GovernanceSchedule::set_null`].
 pub enum GovernanceScheduleField {}
 
-#[cfg(feature = "_governance_resource")]
+#[cfg(feature = "_governance_role_assignment_request")]
 #[allow(non_upper_case_globals)]
 impl GovernanceScheduleField {
     /// `duration`
@@ -3068,7 +3068,7 @@ impl GovernanceScheduleField {
     ];
 }
 
-#[cfg(feature = "_aad_user_conversation_member")]
+#[cfg(feature = "_group_chat_teams_app_installation_scope_info")]
 /// CSDL complex type `microsoft.graph.groupChatTeamsAppInstallationScopeInfo`; base type `microsoft.graph.teamsAppInstallationScopeInfo`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GroupChatTeamsAppInstallationScopeInfo {
@@ -3083,14 +3083,14 @@ pub struct GroupChatTeamsAppInstallationScopeInfo {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_aad_user_conversation_member")]
+#[cfg(feature = "_group_chat_teams_app_installation_scope_info")]
 impl serde::Serialize for GroupChatTeamsAppInstallationScopeInfo {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_aad_user_conversation_member")]
+#[cfg(feature = "_group_chat_teams_app_installation_scope_info")]
 impl GroupChatTeamsAppInstallationScopeInfo {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.groupChatTeamsAppInstallationScopeInfo";
@@ -3112,7 +3112,7 @@ impl GroupChatTeamsAppInstallationScopeInfo {
     }
 }
 
-#[cfg(feature = "_aad_user_conversation_member")]
+#[cfg(feature = "_group_chat_teams_app_installation_scope_info")]
 impl<'de> serde::Deserialize<'de> for GroupChatTeamsAppInstallationScopeInfo {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -3121,7 +3121,7 @@ impl<'de> serde::Deserialize<'de> for GroupChatTeamsAppInstallationScopeInfo {
     }
 }
 
-#[cfg(feature = "_aad_user_conversation_member")]
+#[cfg(feature = "_group_chat_teams_app_installation_scope_info")]
 impl graph_odata_runtime::model::ODataObject for GroupChatTeamsAppInstallationScopeInfo {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -3143,7 +3143,7 @@ impl graph_odata_runtime::model::ODataObject for GroupChatTeamsAppInstallationSc
     }
 }
 
-#[cfg(feature = "_aad_user_conversation_member")]
+#[cfg(feature = "_group_chat_teams_app_installation_scope_info")]
 impl GroupChatTeamsAppInstallationScopeInfo {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -3154,11 +3154,11 @@ impl GroupChatTeamsAppInstallationScopeInfo {
     }
 }
 
-#[cfg(feature = "_aad_user_conversation_member")]
+#[cfg(feature = "_group_chat_teams_app_installation_scope_info")]
 /// The properties of [`GroupChatTeamsAppInstallationScopeInfo`] by wire name, each a [`Field<GroupChatTeamsAppInstallationScopeInfo>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`GroupChatTeamsAppInstallationScopeInfo::set_null`].
 pub enum GroupChatTeamsAppInstallationScopeInfoField {}
 
-#[cfg(feature = "_aad_user_conversation_member")]
+#[cfg(feature = "_group_chat_teams_app_installation_scope_info")]
 #[allow(non_upper_case_globals)]
 impl GroupChatTeamsAppInstallationScopeInfoField {
     /// `scope`
@@ -4675,7 +4675,7 @@ impl IPv6RangeField {
     ];
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_app_credential_restriction_type")]
 /// CSDL complex type `microsoft.graph.identifierUriConfiguration`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct IdentifierUriConfiguration {
@@ -4689,14 +4689,14 @@ pub struct IdentifierUriConfiguration {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_app_credential_restriction_type")]
 impl serde::Serialize for IdentifierUriConfiguration {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_app_credential_restriction_type")]
 impl IdentifierUriConfiguration {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.identifierUriConfiguration";
@@ -4722,7 +4722,7 @@ impl IdentifierUriConfiguration {
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_app_credential_restriction_type")]
 impl<'de> serde::Deserialize<'de> for IdentifierUriConfiguration {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -4731,7 +4731,7 @@ impl<'de> serde::Deserialize<'de> for IdentifierUriConfiguration {
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_app_credential_restriction_type")]
 impl graph_odata_runtime::model::ODataObject for IdentifierUriConfiguration {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -4762,7 +4762,7 @@ impl graph_odata_runtime::model::ODataObject for IdentifierUriConfiguration {
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_app_credential_restriction_type")]
 impl IdentifierUriConfiguration {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -4773,11 +4773,11 @@ impl IdentifierUriConfiguration {
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_app_credential_restriction_type")]
 /// The properties of [`IdentifierUriConfiguration`] by wire name, each a [`Field<IdentifierUriConfiguration>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`IdentifierUriConfiguration::set_null`].
 pub enum IdentifierUriConfigurationField {}
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_app_credential_restriction_type")]
 #[allow(non_upper_case_globals)]
 impl IdentifierUriConfigurationField {
     /// `nonDefaultUriAddition`
@@ -4795,7 +4795,7 @@ impl IdentifierUriConfigurationField {
     ];
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_app_credential_restriction_type")]
 /// CSDL complex type `microsoft.graph.identifierUriRestriction`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct IdentifierUriRestriction {
@@ -4817,14 +4817,14 @@ pub struct IdentifierUriRestriction {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_app_credential_restriction_type")]
 impl serde::Serialize for IdentifierUriRestriction {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_app_credential_restriction_type")]
 impl IdentifierUriRestriction {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.identifierUriRestriction";
@@ -4858,7 +4858,7 @@ impl IdentifierUriRestriction {
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_app_credential_restriction_type")]
 impl<'de> serde::Deserialize<'de> for IdentifierUriRestriction {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -4867,7 +4867,7 @@ impl<'de> serde::Deserialize<'de> for IdentifierUriRestriction {
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_app_credential_restriction_type")]
 impl graph_odata_runtime::model::ODataObject for IdentifierUriRestriction {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -4904,7 +4904,7 @@ impl graph_odata_runtime::model::ODataObject for IdentifierUriRestriction {
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_app_credential_restriction_type")]
 impl IdentifierUriRestriction {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -4915,11 +4915,11 @@ impl IdentifierUriRestriction {
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_app_credential_restriction_type")]
 /// The properties of [`IdentifierUriRestriction`] by wire name, each a [`Field<IdentifierUriRestriction>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`IdentifierUriRestriction::set_null`].
 pub enum IdentifierUriRestrictionField {}
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_app_credential_restriction_type")]
 #[allow(non_upper_case_globals)]
 impl IdentifierUriRestrictionField {
     /// `excludeActors`
@@ -5101,7 +5101,7 @@ pub enum AnyIdentity {
     #[cfg(feature = "_email_identity")]
     TeamworkTagIdentity(Box<TeamworkTagIdentity>),
     /// `microsoft.graph.teamworkUserIdentity`
-    #[cfg(feature = "_email_identity")]
+    #[cfg(feature = "_teamwork_user_identity")]
     TeamworkUserIdentity(Box<TeamworkUserIdentity>),
     /// `microsoft.graph.userIdentity`
     UserIdentity(Box<UserIdentity>),
@@ -5145,7 +5145,7 @@ impl AnyIdentity {
             }
             #[cfg(feature = "_email_identity")]
             Self::TeamworkTagIdentity(_) => TeamworkTagIdentity::ODATA_TYPE,
-            #[cfg(feature = "_email_identity")]
+            #[cfg(feature = "_teamwork_user_identity")]
             Self::TeamworkUserIdentity(_) => TeamworkUserIdentity::ODATA_TYPE,
             Self::UserIdentity(_) => UserIdentity::ODATA_TYPE,
         }

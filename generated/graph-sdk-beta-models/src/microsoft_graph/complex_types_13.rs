@@ -124,7 +124,7 @@ impl AnyIdentity {
         }
     }
     /// The value if it is a [`AnyIdentity::TeamworkUserIdentity`] variant.
-    #[cfg(feature = "_email_identity")]
+    #[cfg(feature = "_teamwork_user_identity")]
     pub fn as_teamwork_user_identity(&self) -> Option<&TeamworkUserIdentity> {
         match self {
             Self::TeamworkUserIdentity(value) => Some(value),
@@ -245,7 +245,7 @@ impl From<TeamworkTagIdentity> for AnyIdentity {
 }
 
 #[cfg(feature = "_identity_2")]
-#[cfg(feature = "_email_identity")]
+#[cfg(feature = "_teamwork_user_identity")]
 impl From<TeamworkUserIdentity> for AnyIdentity {
     fn from(value: TeamworkUserIdentity) -> Self {
         Self::TeamworkUserIdentity(Box::new(value))
@@ -352,7 +352,7 @@ impl serde::Serialize for AnyIdentity {
                         Some(TeamworkTagIdentity::ODATA_TYPE),
                     )
             }
-            #[cfg(feature = "_email_identity")]
+            #[cfg(feature = "_teamwork_user_identity")]
             Self::TeamworkUserIdentity(value) => {
                 value
                     .serialize_with_type(
@@ -434,7 +434,7 @@ impl<'de> serde::Deserialize<'de> for AnyIdentity {
             "microsoft.graph.teamworkTagIdentity" | "graph.teamworkTagIdentity" => {
                 serde_json::from_value(value).map(Self::TeamworkTagIdentity)
             }
-            #[cfg(feature = "_email_identity")]
+            #[cfg(feature = "_teamwork_user_identity")]
             "microsoft.graph.teamworkUserIdentity" | "graph.teamworkUserIdentity" => {
                 serde_json::from_value(value).map(Self::TeamworkUserIdentity)
             }
@@ -447,7 +447,7 @@ impl<'de> serde::Deserialize<'de> for AnyIdentity {
     }
 }
 
-#[cfg(feature = "_copy_notebook_model")]
+#[cfg(feature = "_identity_input")]
 /// CSDL complex type `microsoft.graph.identityInput`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct IdentityInput {
@@ -463,14 +463,14 @@ pub struct IdentityInput {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_copy_notebook_model")]
+#[cfg(feature = "_identity_input")]
 impl serde::Serialize for IdentityInput {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_copy_notebook_model")]
+#[cfg(feature = "_identity_input")]
 impl IdentityInput {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.identityInput";
@@ -493,7 +493,7 @@ impl IdentityInput {
     }
 }
 
-#[cfg(feature = "_copy_notebook_model")]
+#[cfg(feature = "_identity_input")]
 impl<'de> serde::Deserialize<'de> for IdentityInput {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -502,7 +502,7 @@ impl<'de> serde::Deserialize<'de> for IdentityInput {
     }
 }
 
-#[cfg(feature = "_copy_notebook_model")]
+#[cfg(feature = "_identity_input")]
 impl graph_odata_runtime::model::ODataObject for IdentityInput {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -525,7 +525,7 @@ impl graph_odata_runtime::model::ODataObject for IdentityInput {
     }
 }
 
-#[cfg(feature = "_copy_notebook_model")]
+#[cfg(feature = "_identity_input")]
 impl IdentityInput {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -536,11 +536,11 @@ impl IdentityInput {
     }
 }
 
-#[cfg(feature = "_copy_notebook_model")]
+#[cfg(feature = "_identity_input")]
 /// The properties of [`IdentityInput`] by wire name, each a [`Field<IdentityInput>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`IdentityInput::set_null`].
 pub enum IdentityInputField {}
 
-#[cfg(feature = "_copy_notebook_model")]
+#[cfg(feature = "_identity_input")]
 #[allow(non_upper_case_globals)]
 impl IdentityInputField {
     /// `alias`
@@ -1354,7 +1354,7 @@ impl ImageField {
     pub const ALL: &'static [model::Field<Image>] = &[Self::Height, Self::Width];
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_allowed_tenants_audience")]
 /// CSDL complex type `microsoft.graph.implicitGrantSettings`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ImplicitGrantSettings {
@@ -1368,14 +1368,14 @@ pub struct ImplicitGrantSettings {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_allowed_tenants_audience")]
 impl serde::Serialize for ImplicitGrantSettings {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_allowed_tenants_audience")]
 impl ImplicitGrantSettings {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.implicitGrantSettings";
@@ -1397,7 +1397,7 @@ impl ImplicitGrantSettings {
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_allowed_tenants_audience")]
 impl<'de> serde::Deserialize<'de> for ImplicitGrantSettings {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1406,7 +1406,7 @@ impl<'de> serde::Deserialize<'de> for ImplicitGrantSettings {
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_allowed_tenants_audience")]
 impl graph_odata_runtime::model::ODataObject for ImplicitGrantSettings {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -1432,7 +1432,7 @@ impl graph_odata_runtime::model::ODataObject for ImplicitGrantSettings {
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_allowed_tenants_audience")]
 impl ImplicitGrantSettings {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -1443,11 +1443,11 @@ impl ImplicitGrantSettings {
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_allowed_tenants_audience")]
 /// The properties of [`ImplicitGrantSettings`] by wire name, each a [`Field<ImplicitGrantSettings>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ImplicitGrantSettings::set_null`].
 pub enum ImplicitGrantSettingsField {}
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_allowed_tenants_audience")]
 #[allow(non_upper_case_globals)]
 impl ImplicitGrantSettingsField {
     /// `enableAccessTokenIssuance`

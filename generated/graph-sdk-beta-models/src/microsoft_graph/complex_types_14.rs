@@ -224,7 +224,7 @@ impl IncompleteDataField {
     ];
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 /// CSDL complex type `microsoft.graph.inferenceData`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct InferenceData {
@@ -238,14 +238,14 @@ pub struct InferenceData {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 impl serde::Serialize for InferenceData {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 impl InferenceData {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.inferenceData";
@@ -267,7 +267,7 @@ impl InferenceData {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 impl<'de> serde::Deserialize<'de> for InferenceData {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -276,7 +276,7 @@ impl<'de> serde::Deserialize<'de> for InferenceData {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 impl graph_odata_runtime::model::ODataObject for InferenceData {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -302,7 +302,7 @@ impl graph_odata_runtime::model::ODataObject for InferenceData {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 impl InferenceData {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -313,11 +313,11 @@ impl InferenceData {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 /// The properties of [`InferenceData`] by wire name, each a [`Field<InferenceData>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`InferenceData::set_null`].
 pub enum InferenceDataField {}
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 #[allow(non_upper_case_globals)]
 impl InferenceDataField {
     /// `confidenceScore`
@@ -440,7 +440,7 @@ impl InformationBarrierField {
     ];
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_app_role")]
 /// CSDL complex type `microsoft.graph.informationalUrl`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct InformationalUrl {
@@ -460,14 +460,14 @@ pub struct InformationalUrl {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_app_role")]
 impl serde::Serialize for InformationalUrl {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_app_role")]
 impl InformationalUrl {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.informationalUrl";
@@ -492,7 +492,7 @@ impl InformationalUrl {
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_app_role")]
 impl<'de> serde::Deserialize<'de> for InformationalUrl {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -501,7 +501,7 @@ impl<'de> serde::Deserialize<'de> for InformationalUrl {
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_app_role")]
 impl graph_odata_runtime::model::ODataObject for InformationalUrl {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -530,7 +530,7 @@ impl graph_odata_runtime::model::ODataObject for InformationalUrl {
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_app_role")]
 impl InformationalUrl {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -541,11 +541,11 @@ impl InformationalUrl {
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_app_role")]
 /// The properties of [`InformationalUrl`] by wire name, each a [`Field<InformationalUrl>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`InformationalUrl::set_null`].
 pub enum InformationalUrlField {}
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_app_role")]
 #[allow(non_upper_case_globals)]
 impl InformationalUrlField {
     /// `logoUrl`
@@ -689,7 +689,7 @@ impl InformationalUrlsField {
     ];
 }
 
-#[cfg(feature = "_all_allowed_scopes")]
+#[cfg(feature = "_agent_identity_blueprint")]
 /// CSDL complex type `microsoft.graph.inheritableScopes`; abstract.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct InheritableScopes {
@@ -701,14 +701,14 @@ pub struct InheritableScopes {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_all_allowed_scopes")]
+#[cfg(feature = "_agent_identity_blueprint")]
 impl serde::Serialize for InheritableScopes {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_all_allowed_scopes")]
+#[cfg(feature = "_agent_identity_blueprint")]
 impl InheritableScopes {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.inheritableScopes";
@@ -729,7 +729,7 @@ impl InheritableScopes {
     }
 }
 
-#[cfg(feature = "_all_allowed_scopes")]
+#[cfg(feature = "_agent_identity_blueprint")]
 impl<'de> serde::Deserialize<'de> for InheritableScopes {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -738,7 +738,7 @@ impl<'de> serde::Deserialize<'de> for InheritableScopes {
     }
 }
 
-#[cfg(feature = "_all_allowed_scopes")]
+#[cfg(feature = "_agent_identity_blueprint")]
 impl graph_odata_runtime::model::ODataObject for InheritableScopes {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -759,7 +759,7 @@ impl graph_odata_runtime::model::ODataObject for InheritableScopes {
     }
 }
 
-#[cfg(feature = "_all_allowed_scopes")]
+#[cfg(feature = "_agent_identity_blueprint")]
 impl InheritableScopes {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -770,11 +770,11 @@ impl InheritableScopes {
     }
 }
 
-#[cfg(feature = "_all_allowed_scopes")]
+#[cfg(feature = "_agent_identity_blueprint")]
 /// The properties of [`InheritableScopes`] by wire name, each a [`Field<InheritableScopes>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`InheritableScopes::set_null`].
 pub enum InheritableScopesField {}
 
-#[cfg(feature = "_all_allowed_scopes")]
+#[cfg(feature = "_agent_identity_blueprint")]
 #[allow(non_upper_case_globals)]
 impl InheritableScopesField {
     /// `kind`
@@ -783,7 +783,7 @@ impl InheritableScopesField {
     pub const ALL: &'static [model::Field<InheritableScopes>] = &[Self::Kind];
 }
 
-#[cfg(feature = "_all_allowed_scopes")]
+#[cfg(feature = "_agent_identity_blueprint")]
 /// A `microsoft.graph.inheritableScopes` value: the base type or one of its derived types, chosen by `@odata.type`. A derived type this crate does not know is read as [`InheritableScopes`], which keeps its properties and `@odata.type` in `additional_properties`.
 #[derive(Debug, Clone, PartialEq)]
 pub enum AnyInheritableScopes {
@@ -797,7 +797,7 @@ pub enum AnyInheritableScopes {
     NoScopes(Box<NoScopes>),
 }
 
-#[cfg(feature = "_all_allowed_scopes")]
+#[cfg(feature = "_agent_identity_blueprint")]
 impl AnyInheritableScopes {
     /// The `@odata.type` of the variant (the base type's for unknown derived types).
     pub fn odata_type(&self) -> &'static str {
@@ -817,21 +817,21 @@ impl AnyInheritableScopes {
     }
 }
 
-#[cfg(feature = "_all_allowed_scopes")]
+#[cfg(feature = "_agent_identity_blueprint")]
 impl Default for AnyInheritableScopes {
     fn default() -> Self {
         Self::InheritableScopes(Box::default())
     }
 }
 
-#[cfg(feature = "_all_allowed_scopes")]
+#[cfg(feature = "_agent_identity_blueprint")]
 impl From<InheritableScopes> for AnyInheritableScopes {
     fn from(value: InheritableScopes) -> Self {
         Self::InheritableScopes(Box::new(value))
     }
 }
 
-#[cfg(feature = "_all_allowed_scopes")]
+#[cfg(feature = "_agent_identity_blueprint")]
 impl AnyInheritableScopes {
     /// The value if it is a [`AnyInheritableScopes::AllAllowedScopes`] variant.
     pub fn as_all_allowed_scopes(&self) -> Option<&AllAllowedScopes> {
@@ -856,28 +856,28 @@ impl AnyInheritableScopes {
     }
 }
 
-#[cfg(feature = "_all_allowed_scopes")]
+#[cfg(feature = "_agent_identity_blueprint")]
 impl From<AllAllowedScopes> for AnyInheritableScopes {
     fn from(value: AllAllowedScopes) -> Self {
         Self::AllAllowedScopes(Box::new(value))
     }
 }
 
-#[cfg(feature = "_all_allowed_scopes")]
+#[cfg(feature = "_agent_identity_blueprint")]
 impl From<EnumeratedScopes> for AnyInheritableScopes {
     fn from(value: EnumeratedScopes) -> Self {
         Self::EnumeratedScopes(Box::new(value))
     }
 }
 
-#[cfg(feature = "_all_allowed_scopes")]
+#[cfg(feature = "_agent_identity_blueprint")]
 impl From<NoScopes> for AnyInheritableScopes {
     fn from(value: NoScopes) -> Self {
         Self::NoScopes(Box::new(value))
     }
 }
 
-#[cfg(feature = "_all_allowed_scopes")]
+#[cfg(feature = "_agent_identity_blueprint")]
 impl serde::Serialize for AnyInheritableScopes {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match self {
@@ -895,7 +895,7 @@ impl serde::Serialize for AnyInheritableScopes {
     }
 }
 
-#[cfg(feature = "_all_allowed_scopes")]
+#[cfg(feature = "_agent_identity_blueprint")]
 impl<'de> serde::Deserialize<'de> for AnyInheritableScopes {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1141,7 +1141,7 @@ impl InstanceResourceAccessField {
     ];
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 /// CSDL complex type `microsoft.graph.institutionData`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct InstitutionData {
@@ -1159,14 +1159,14 @@ pub struct InstitutionData {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 impl serde::Serialize for InstitutionData {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 impl InstitutionData {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.institutionData";
@@ -1190,7 +1190,7 @@ impl InstitutionData {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 impl<'de> serde::Deserialize<'de> for InstitutionData {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1199,7 +1199,7 @@ impl<'de> serde::Deserialize<'de> for InstitutionData {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 impl graph_odata_runtime::model::ODataObject for InstitutionData {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -1223,7 +1223,7 @@ impl graph_odata_runtime::model::ODataObject for InstitutionData {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 impl InstitutionData {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -1234,11 +1234,11 @@ impl InstitutionData {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 /// The properties of [`InstitutionData`] by wire name, each a [`Field<InstitutionData>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`InstitutionData::set_null`].
 pub enum InstitutionDataField {}
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 #[allow(non_upper_case_globals)]
 impl InstitutionDataField {
     /// `description`
@@ -1484,7 +1484,7 @@ impl InternalSponsorsField {
     pub const ALL: &'static [model::Field<InternalSponsors>] = &[Self::IsBackup];
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_followup_flag")]
 /// CSDL complex type `microsoft.graph.internetMessageHeader`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct InternetMessageHeader {
@@ -1498,14 +1498,14 @@ pub struct InternetMessageHeader {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_followup_flag")]
 impl serde::Serialize for InternetMessageHeader {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_followup_flag")]
 impl InternetMessageHeader {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.internetMessageHeader";
@@ -1527,7 +1527,7 @@ impl InternetMessageHeader {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_followup_flag")]
 impl<'de> serde::Deserialize<'de> for InternetMessageHeader {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1536,7 +1536,7 @@ impl<'de> serde::Deserialize<'de> for InternetMessageHeader {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_followup_flag")]
 impl graph_odata_runtime::model::ODataObject for InternetMessageHeader {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -1558,7 +1558,7 @@ impl graph_odata_runtime::model::ODataObject for InternetMessageHeader {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_followup_flag")]
 impl InternetMessageHeader {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -1569,11 +1569,11 @@ impl InternetMessageHeader {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_followup_flag")]
 /// The properties of [`InternetMessageHeader`] by wire name, each a [`Field<InternetMessageHeader>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`InternetMessageHeader::set_null`].
 pub enum InternetMessageHeaderField {}
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_followup_flag")]
 #[allow(non_upper_case_globals)]
 impl InternetMessageHeaderField {
     /// `name`
@@ -1587,7 +1587,7 @@ impl InternetMessageHeaderField {
     ];
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_policies")]
 /// CSDL complex type `microsoft.graph.invitationRedemptionIdentityProviderConfiguration`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct InvitationRedemptionIdentityProviderConfiguration {
@@ -1603,14 +1603,14 @@ pub struct InvitationRedemptionIdentityProviderConfiguration {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_policies")]
 impl serde::Serialize for InvitationRedemptionIdentityProviderConfiguration {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_policies")]
 impl InvitationRedemptionIdentityProviderConfiguration {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.invitationRedemptionIdentityProviderConfiguration";
@@ -1636,7 +1636,7 @@ impl InvitationRedemptionIdentityProviderConfiguration {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_policies")]
 impl<'de> serde::Deserialize<'de> for InvitationRedemptionIdentityProviderConfiguration {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1645,7 +1645,7 @@ impl<'de> serde::Deserialize<'de> for InvitationRedemptionIdentityProviderConfig
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_policies")]
 impl graph_odata_runtime::model::ODataObject
 for InvitationRedemptionIdentityProviderConfiguration {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
@@ -1677,7 +1677,7 @@ for InvitationRedemptionIdentityProviderConfiguration {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_policies")]
 impl InvitationRedemptionIdentityProviderConfiguration {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -1688,11 +1688,11 @@ impl InvitationRedemptionIdentityProviderConfiguration {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_policies")]
 /// The properties of [`InvitationRedemptionIdentityProviderConfiguration`] by wire name, each a [`Field<InvitationRedemptionIdentityProviderConfiguration>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`InvitationRedemptionIdentityProviderConfiguration::set_null`].
 pub enum InvitationRedemptionIdentityProviderConfigurationField {}
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_policies")]
 #[allow(non_upper_case_globals)]
 impl InvitationRedemptionIdentityProviderConfigurationField {
     /// `fallbackIdentityProvider`
@@ -2051,7 +2051,7 @@ impl<'de> serde::Deserialize<'de> for AnyIpRange {
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_allowed_tenants_audience")]
 /// CSDL complex type `microsoft.graph.ipSegmentConfiguration`; base type `microsoft.graph.segmentConfiguration`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct IpSegmentConfiguration {
@@ -2064,14 +2064,14 @@ pub struct IpSegmentConfiguration {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_allowed_tenants_audience")]
 impl serde::Serialize for IpSegmentConfiguration {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_allowed_tenants_audience")]
 #[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
 impl IpSegmentConfiguration {
     /// The CSDL qualified name, as `@odata.type` spells it.
@@ -2094,7 +2094,7 @@ impl IpSegmentConfiguration {
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_allowed_tenants_audience")]
 impl<'de> serde::Deserialize<'de> for IpSegmentConfiguration {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2103,7 +2103,7 @@ impl<'de> serde::Deserialize<'de> for IpSegmentConfiguration {
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_allowed_tenants_audience")]
 #[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
 impl graph_odata_runtime::model::ODataObject for IpSegmentConfiguration {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
@@ -2128,7 +2128,7 @@ impl graph_odata_runtime::model::ODataObject for IpSegmentConfiguration {
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_allowed_tenants_audience")]
 impl IpSegmentConfiguration {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -2139,11 +2139,11 @@ impl IpSegmentConfiguration {
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_allowed_tenants_audience")]
 /// The properties of [`IpSegmentConfiguration`] by wire name, each a [`Field<IpSegmentConfiguration>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`IpSegmentConfiguration::set_null`].
 pub enum IpSegmentConfigurationField {}
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_allowed_tenants_audience")]
 #[allow(non_upper_case_globals)]
 impl IpSegmentConfigurationField {
     /// `applicationSegments`
@@ -2757,7 +2757,7 @@ impl ItemPreviewInfoField {
     ];
 }
 
-#[cfg(feature = "_json")]
+#[cfg(feature = "_base_item")]
 /// CSDL complex type `microsoft.graph.itemReference`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ItemReference {
@@ -2783,14 +2783,14 @@ pub struct ItemReference {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_json")]
+#[cfg(feature = "_base_item")]
 impl serde::Serialize for ItemReference {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_json")]
+#[cfg(feature = "_base_item")]
 impl ItemReference {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.itemReference";
@@ -2818,7 +2818,7 @@ impl ItemReference {
     }
 }
 
-#[cfg(feature = "_json")]
+#[cfg(feature = "_base_item")]
 impl<'de> serde::Deserialize<'de> for ItemReference {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2827,7 +2827,7 @@ impl<'de> serde::Deserialize<'de> for ItemReference {
     }
 }
 
-#[cfg(feature = "_json")]
+#[cfg(feature = "_base_item")]
 impl graph_odata_runtime::model::ODataObject for ItemReference {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -2855,7 +2855,7 @@ impl graph_odata_runtime::model::ODataObject for ItemReference {
     }
 }
 
-#[cfg(feature = "_json")]
+#[cfg(feature = "_base_item")]
 impl ItemReference {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -2866,11 +2866,11 @@ impl ItemReference {
     }
 }
 
-#[cfg(feature = "_json")]
+#[cfg(feature = "_base_item")]
 /// The properties of [`ItemReference`] by wire name, each a [`Field<ItemReference>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ItemReference::set_null`].
 pub enum ItemReferenceField {}
 
-#[cfg(feature = "_json")]
+#[cfg(feature = "_base_item")]
 #[allow(non_upper_case_globals)]
 impl ItemReferenceField {
     /// `driveId`
@@ -2904,7 +2904,7 @@ impl ItemReferenceField {
     ];
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_allowed_tenants_audience")]
 /// CSDL complex type `microsoft.graph.kerberosSignOnSettings`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct KerberosSignOnSettings {
@@ -2920,14 +2920,14 @@ pub struct KerberosSignOnSettings {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_allowed_tenants_audience")]
 impl serde::Serialize for KerberosSignOnSettings {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_allowed_tenants_audience")]
 impl KerberosSignOnSettings {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.kerberosSignOnSettings";
@@ -2957,7 +2957,7 @@ impl KerberosSignOnSettings {
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_allowed_tenants_audience")]
 impl<'de> serde::Deserialize<'de> for KerberosSignOnSettings {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2966,7 +2966,7 @@ impl<'de> serde::Deserialize<'de> for KerberosSignOnSettings {
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_allowed_tenants_audience")]
 impl graph_odata_runtime::model::ODataObject for KerberosSignOnSettings {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -2997,7 +2997,7 @@ impl graph_odata_runtime::model::ODataObject for KerberosSignOnSettings {
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_allowed_tenants_audience")]
 impl KerberosSignOnSettings {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -3008,11 +3008,11 @@ impl KerberosSignOnSettings {
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_allowed_tenants_audience")]
 /// The properties of [`KerberosSignOnSettings`] by wire name, each a [`Field<KerberosSignOnSettings>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`KerberosSignOnSettings::set_null`].
 pub enum KerberosSignOnSettingsField {}
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_allowed_tenants_audience")]
 #[allow(non_upper_case_globals)]
 impl KerberosSignOnSettingsField {
     /// `kerberosServicePrincipalName`
@@ -3030,7 +3030,7 @@ impl KerberosSignOnSettingsField {
     ];
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_app_role")]
 /// CSDL complex type `microsoft.graph.keyCredential`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct KeyCredential {
@@ -3056,14 +3056,14 @@ pub struct KeyCredential {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_app_role")]
 impl serde::Serialize for KeyCredential {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_app_role")]
 impl KeyCredential {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.keyCredential";
@@ -3091,7 +3091,7 @@ impl KeyCredential {
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_app_role")]
 impl<'de> serde::Deserialize<'de> for KeyCredential {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -3100,7 +3100,7 @@ impl<'de> serde::Deserialize<'de> for KeyCredential {
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_app_role")]
 impl graph_odata_runtime::model::ODataObject for KeyCredential {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -3130,7 +3130,7 @@ impl graph_odata_runtime::model::ODataObject for KeyCredential {
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_app_role")]
 impl KeyCredential {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -3141,11 +3141,11 @@ impl KeyCredential {
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_app_role")]
 /// The properties of [`KeyCredential`] by wire name, each a [`Field<KeyCredential>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`KeyCredential::set_null`].
 pub enum KeyCredentialField {}
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_app_role")]
 #[allow(non_upper_case_globals)]
 impl KeyCredentialField {
     /// `customKeyIdentifier`
@@ -3185,7 +3185,7 @@ impl KeyCredentialField {
     ];
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_app_credential_restriction_type")]
 /// CSDL complex type `microsoft.graph.keyCredentialConfiguration`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct KeyCredentialConfiguration {
@@ -3207,14 +3207,14 @@ pub struct KeyCredentialConfiguration {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_app_credential_restriction_type")]
 impl serde::Serialize for KeyCredentialConfiguration {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_app_credential_restriction_type")]
 impl KeyCredentialConfiguration {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.keyCredentialConfiguration";
@@ -3248,7 +3248,7 @@ impl KeyCredentialConfiguration {
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_app_credential_restriction_type")]
 impl<'de> serde::Deserialize<'de> for KeyCredentialConfiguration {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -3257,7 +3257,7 @@ impl<'de> serde::Deserialize<'de> for KeyCredentialConfiguration {
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_app_credential_restriction_type")]
 impl graph_odata_runtime::model::ODataObject for KeyCredentialConfiguration {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -3299,7 +3299,7 @@ impl graph_odata_runtime::model::ODataObject for KeyCredentialConfiguration {
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_app_credential_restriction_type")]
 impl KeyCredentialConfiguration {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -3310,11 +3310,11 @@ impl KeyCredentialConfiguration {
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_app_credential_restriction_type")]
 /// The properties of [`KeyCredentialConfiguration`] by wire name, each a [`Field<KeyCredentialConfiguration>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`KeyCredentialConfiguration::set_null`].
 pub enum KeyCredentialConfigurationField {}
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_app_credential_restriction_type")]
 #[allow(non_upper_case_globals)]
 impl KeyCredentialConfigurationField {
     /// `certificateBasedApplicationConfigurationIds`

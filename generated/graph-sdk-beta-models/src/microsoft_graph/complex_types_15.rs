@@ -347,7 +347,7 @@ impl LastSignInField {
     ];
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_authorization_info")]
 /// CSDL complex type `microsoft.graph.licenseAssignmentState`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct LicenseAssignmentState {
@@ -369,14 +369,14 @@ pub struct LicenseAssignmentState {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_authorization_info")]
 impl serde::Serialize for LicenseAssignmentState {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_authorization_info")]
 impl LicenseAssignmentState {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.licenseAssignmentState";
@@ -402,7 +402,7 @@ impl LicenseAssignmentState {
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_authorization_info")]
 impl<'de> serde::Deserialize<'de> for LicenseAssignmentState {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -411,7 +411,7 @@ impl<'de> serde::Deserialize<'de> for LicenseAssignmentState {
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_authorization_info")]
 impl graph_odata_runtime::model::ODataObject for LicenseAssignmentState {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -441,7 +441,7 @@ impl graph_odata_runtime::model::ODataObject for LicenseAssignmentState {
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_authorization_info")]
 impl LicenseAssignmentState {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -452,11 +452,11 @@ impl LicenseAssignmentState {
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_authorization_info")]
 /// The properties of [`LicenseAssignmentState`] by wire name, each a [`Field<LicenseAssignmentState>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`LicenseAssignmentState::set_null`].
 pub enum LicenseAssignmentStateField {}
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_authorization_info")]
 #[allow(non_upper_case_globals)]
 impl LicenseAssignmentStateField {
     /// `assignedByGroup`
@@ -1142,7 +1142,7 @@ impl LinkableIdentifiersField {
     ];
 }
 
-#[cfg(feature = "_boolean_column")]
+#[cfg(feature = "_column_link")]
 /// CSDL complex type `microsoft.graph.listInfo`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListInfo {
@@ -1158,14 +1158,14 @@ pub struct ListInfo {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_boolean_column")]
+#[cfg(feature = "_column_link")]
 impl serde::Serialize for ListInfo {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_boolean_column")]
+#[cfg(feature = "_column_link")]
 impl ListInfo {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.listInfo";
@@ -1188,7 +1188,7 @@ impl ListInfo {
     }
 }
 
-#[cfg(feature = "_boolean_column")]
+#[cfg(feature = "_column_link")]
 impl<'de> serde::Deserialize<'de> for ListInfo {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1197,7 +1197,7 @@ impl<'de> serde::Deserialize<'de> for ListInfo {
     }
 }
 
-#[cfg(feature = "_boolean_column")]
+#[cfg(feature = "_column_link")]
 impl graph_odata_runtime::model::ODataObject for ListInfo {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -1222,7 +1222,7 @@ impl graph_odata_runtime::model::ODataObject for ListInfo {
     }
 }
 
-#[cfg(feature = "_boolean_column")]
+#[cfg(feature = "_column_link")]
 impl ListInfo {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -1233,11 +1233,11 @@ impl ListInfo {
     }
 }
 
-#[cfg(feature = "_boolean_column")]
+#[cfg(feature = "_column_link")]
 /// The properties of [`ListInfo`] by wire name, each a [`Field<ListInfo>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ListInfo::set_null`].
 pub enum ListInfoField {}
 
-#[cfg(feature = "_boolean_column")]
+#[cfg(feature = "_column_link")]
 #[allow(non_upper_case_globals)]
 impl ListInfoField {
     /// `contentTypesEnabled`
@@ -1465,7 +1465,7 @@ impl LocalAdminSettingsField {
     ];
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_authorization_info")]
 /// CSDL complex type `microsoft.graph.localeInfo`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct LocaleInfo {
@@ -1479,14 +1479,14 @@ pub struct LocaleInfo {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_authorization_info")]
 impl serde::Serialize for LocaleInfo {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_authorization_info")]
 impl LocaleInfo {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.localeInfo";
@@ -1508,7 +1508,7 @@ impl LocaleInfo {
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_authorization_info")]
 impl<'de> serde::Deserialize<'de> for LocaleInfo {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1517,7 +1517,7 @@ impl<'de> serde::Deserialize<'de> for LocaleInfo {
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_authorization_info")]
 impl graph_odata_runtime::model::ODataObject for LocaleInfo {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -1539,7 +1539,7 @@ impl graph_odata_runtime::model::ODataObject for LocaleInfo {
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_authorization_info")]
 impl LocaleInfo {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -1550,11 +1550,11 @@ impl LocaleInfo {
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_authorization_info")]
 /// The properties of [`LocaleInfo`] by wire name, each a [`Field<LocaleInfo>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`LocaleInfo::set_null`].
 pub enum LocaleInfoField {}
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_authorization_info")]
 #[allow(non_upper_case_globals)]
 impl LocaleInfoField {
     /// `displayName`
@@ -1568,7 +1568,7 @@ impl LocaleInfoField {
     ];
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_followup_flag")]
 /// CSDL complex type `microsoft.graph.location`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Location {
@@ -1594,14 +1594,14 @@ pub struct Location {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_followup_flag")]
 impl serde::Serialize for Location {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_followup_flag")]
 impl Location {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.location";
@@ -1629,7 +1629,7 @@ impl Location {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_followup_flag")]
 impl<'de> serde::Deserialize<'de> for Location {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1638,7 +1638,7 @@ impl<'de> serde::Deserialize<'de> for Location {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_followup_flag")]
 impl graph_odata_runtime::model::ODataObject for Location {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -1668,7 +1668,7 @@ impl graph_odata_runtime::model::ODataObject for Location {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_followup_flag")]
 impl Location {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -1679,11 +1679,11 @@ impl Location {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_followup_flag")]
 /// The properties of [`Location`] by wire name, each a [`Field<Location>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`Location::set_null`].
 pub enum LocationField {}
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_followup_flag")]
 #[allow(non_upper_case_globals)]
 impl LocationField {
     /// `address`
@@ -1846,7 +1846,7 @@ impl LogicAppTriggerEndpointConfigurationField {
     ];
 }
 
-#[cfg(feature = "_content_customization")]
+#[cfg(feature = "_organization")]
 /// CSDL complex type `microsoft.graph.loginPageBrandingVisualElement`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct LoginPageBrandingVisualElement {
@@ -1862,14 +1862,14 @@ pub struct LoginPageBrandingVisualElement {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_content_customization")]
+#[cfg(feature = "_organization")]
 impl serde::Serialize for LoginPageBrandingVisualElement {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_content_customization")]
+#[cfg(feature = "_organization")]
 impl LoginPageBrandingVisualElement {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.loginPageBrandingVisualElement";
@@ -1892,7 +1892,7 @@ impl LoginPageBrandingVisualElement {
     }
 }
 
-#[cfg(feature = "_content_customization")]
+#[cfg(feature = "_organization")]
 impl<'de> serde::Deserialize<'de> for LoginPageBrandingVisualElement {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1901,7 +1901,7 @@ impl<'de> serde::Deserialize<'de> for LoginPageBrandingVisualElement {
     }
 }
 
-#[cfg(feature = "_content_customization")]
+#[cfg(feature = "_organization")]
 impl graph_odata_runtime::model::ODataObject for LoginPageBrandingVisualElement {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -1924,7 +1924,7 @@ impl graph_odata_runtime::model::ODataObject for LoginPageBrandingVisualElement 
     }
 }
 
-#[cfg(feature = "_content_customization")]
+#[cfg(feature = "_organization")]
 impl LoginPageBrandingVisualElement {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -1935,11 +1935,11 @@ impl LoginPageBrandingVisualElement {
     }
 }
 
-#[cfg(feature = "_content_customization")]
+#[cfg(feature = "_organization")]
 /// The properties of [`LoginPageBrandingVisualElement`] by wire name, each a [`Field<LoginPageBrandingVisualElement>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`LoginPageBrandingVisualElement::set_null`].
 pub enum LoginPageBrandingVisualElementField {}
 
-#[cfg(feature = "_content_customization")]
+#[cfg(feature = "_organization")]
 #[allow(non_upper_case_globals)]
 impl LoginPageBrandingVisualElementField {
     /// `customText`
@@ -1962,7 +1962,7 @@ impl LoginPageBrandingVisualElementField {
     ];
 }
 
-#[cfg(feature = "_content_customization")]
+#[cfg(feature = "_organization")]
 /// CSDL complex type `microsoft.graph.loginPageLayoutConfiguration`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct LoginPageLayoutConfiguration {
@@ -1978,14 +1978,14 @@ pub struct LoginPageLayoutConfiguration {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_content_customization")]
+#[cfg(feature = "_organization")]
 impl serde::Serialize for LoginPageLayoutConfiguration {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_content_customization")]
+#[cfg(feature = "_organization")]
 impl LoginPageLayoutConfiguration {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.loginPageLayoutConfiguration";
@@ -2008,7 +2008,7 @@ impl LoginPageLayoutConfiguration {
     }
 }
 
-#[cfg(feature = "_content_customization")]
+#[cfg(feature = "_organization")]
 impl<'de> serde::Deserialize<'de> for LoginPageLayoutConfiguration {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2017,7 +2017,7 @@ impl<'de> serde::Deserialize<'de> for LoginPageLayoutConfiguration {
     }
 }
 
-#[cfg(feature = "_content_customization")]
+#[cfg(feature = "_organization")]
 impl graph_odata_runtime::model::ODataObject for LoginPageLayoutConfiguration {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -2042,7 +2042,7 @@ impl graph_odata_runtime::model::ODataObject for LoginPageLayoutConfiguration {
     }
 }
 
-#[cfg(feature = "_content_customization")]
+#[cfg(feature = "_organization")]
 impl LoginPageLayoutConfiguration {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -2053,11 +2053,11 @@ impl LoginPageLayoutConfiguration {
     }
 }
 
-#[cfg(feature = "_content_customization")]
+#[cfg(feature = "_organization")]
 /// The properties of [`LoginPageLayoutConfiguration`] by wire name, each a [`Field<LoginPageLayoutConfiguration>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`LoginPageLayoutConfiguration::set_null`].
 pub enum LoginPageLayoutConfigurationField {}
 
-#[cfg(feature = "_content_customization")]
+#[cfg(feature = "_organization")]
 #[allow(non_upper_case_globals)]
 impl LoginPageLayoutConfigurationField {
     /// `isFooterShown`
@@ -2080,7 +2080,7 @@ impl LoginPageLayoutConfigurationField {
     ];
 }
 
-#[cfg(feature = "_content_customization")]
+#[cfg(feature = "_organization")]
 /// CSDL complex type `microsoft.graph.loginPageTextVisibilitySettings`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct LoginPageTextVisibilitySettings {
@@ -2102,14 +2102,14 @@ pub struct LoginPageTextVisibilitySettings {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_content_customization")]
+#[cfg(feature = "_organization")]
 impl serde::Serialize for LoginPageTextVisibilitySettings {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_content_customization")]
+#[cfg(feature = "_organization")]
 impl LoginPageTextVisibilitySettings {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.loginPageTextVisibilitySettings";
@@ -2143,7 +2143,7 @@ impl LoginPageTextVisibilitySettings {
     }
 }
 
-#[cfg(feature = "_content_customization")]
+#[cfg(feature = "_organization")]
 impl<'de> serde::Deserialize<'de> for LoginPageTextVisibilitySettings {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2152,7 +2152,7 @@ impl<'de> serde::Deserialize<'de> for LoginPageTextVisibilitySettings {
     }
 }
 
-#[cfg(feature = "_content_customization")]
+#[cfg(feature = "_organization")]
 impl graph_odata_runtime::model::ODataObject for LoginPageTextVisibilitySettings {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -2190,7 +2190,7 @@ impl graph_odata_runtime::model::ODataObject for LoginPageTextVisibilitySettings
     }
 }
 
-#[cfg(feature = "_content_customization")]
+#[cfg(feature = "_organization")]
 impl LoginPageTextVisibilitySettings {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -2201,11 +2201,11 @@ impl LoginPageTextVisibilitySettings {
     }
 }
 
-#[cfg(feature = "_content_customization")]
+#[cfg(feature = "_organization")]
 /// The properties of [`LoginPageTextVisibilitySettings`] by wire name, each a [`Field<LoginPageTextVisibilitySettings>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`LoginPageTextVisibilitySettings::set_null`].
 pub enum LoginPageTextVisibilitySettingsField {}
 
-#[cfg(feature = "_content_customization")]
+#[cfg(feature = "_organization")]
 #[allow(non_upper_case_globals)]
 impl LoginPageTextVisibilitySettingsField {
     /// `hideAccountResetCredentials`
@@ -2583,7 +2583,7 @@ impl MachineLearningDetectedSensitiveContentField {
     ];
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_automatic_replies_mail_tips")]
 /// CSDL complex type `microsoft.graph.mailTips`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct MailTips {
@@ -2617,14 +2617,14 @@ pub struct MailTips {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_automatic_replies_mail_tips")]
 impl serde::Serialize for MailTips {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_automatic_replies_mail_tips")]
 impl MailTips {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.mailTips";
@@ -2656,7 +2656,7 @@ impl MailTips {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_automatic_replies_mail_tips")]
 impl<'de> serde::Deserialize<'de> for MailTips {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2665,7 +2665,7 @@ impl<'de> serde::Deserialize<'de> for MailTips {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_automatic_replies_mail_tips")]
 impl graph_odata_runtime::model::ODataObject for MailTips {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -2707,7 +2707,7 @@ impl graph_odata_runtime::model::ODataObject for MailTips {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_automatic_replies_mail_tips")]
 impl MailTips {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -2718,11 +2718,11 @@ impl MailTips {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_automatic_replies_mail_tips")]
 /// The properties of [`MailTips`] by wire name, each a [`Field<MailTips>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`MailTips::set_null`].
 pub enum MailTipsField {}
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_automatic_replies_mail_tips")]
 #[allow(non_upper_case_globals)]
 impl MailTipsField {
     /// `automaticReplies`
@@ -2780,7 +2780,7 @@ impl MailTipsField {
     ];
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_automatic_replies_mail_tips")]
 /// CSDL complex type `microsoft.graph.mailTipsError`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct MailTipsError {
@@ -2794,14 +2794,14 @@ pub struct MailTipsError {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_automatic_replies_mail_tips")]
 impl serde::Serialize for MailTipsError {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_automatic_replies_mail_tips")]
 impl MailTipsError {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.mailTipsError";
@@ -2823,7 +2823,7 @@ impl MailTipsError {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_automatic_replies_mail_tips")]
 impl<'de> serde::Deserialize<'de> for MailTipsError {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2832,7 +2832,7 @@ impl<'de> serde::Deserialize<'de> for MailTipsError {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_automatic_replies_mail_tips")]
 impl graph_odata_runtime::model::ODataObject for MailTipsError {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -2854,7 +2854,7 @@ impl graph_odata_runtime::model::ODataObject for MailTipsError {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_automatic_replies_mail_tips")]
 impl MailTipsError {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -2865,11 +2865,11 @@ impl MailTipsError {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_automatic_replies_mail_tips")]
 /// The properties of [`MailTipsError`] by wire name, each a [`Field<MailTipsError>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`MailTipsError::set_null`].
 pub enum MailTipsErrorField {}
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_automatic_replies_mail_tips")]
 #[allow(non_upper_case_globals)]
 impl MailTipsErrorField {
     /// `code`
@@ -2880,7 +2880,7 @@ impl MailTipsErrorField {
     pub const ALL: &'static [model::Field<MailTipsError>] = &[Self::Code, Self::Message];
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_authorization_info")]
 /// CSDL complex type `microsoft.graph.mailboxSettings`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct MailboxSettings {
@@ -2910,14 +2910,14 @@ pub struct MailboxSettings {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_authorization_info")]
 impl serde::Serialize for MailboxSettings {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_authorization_info")]
 impl MailboxSettings {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.mailboxSettings";
@@ -2950,7 +2950,7 @@ impl MailboxSettings {
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_authorization_info")]
 impl<'de> serde::Deserialize<'de> for MailboxSettings {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2959,7 +2959,7 @@ impl<'de> serde::Deserialize<'de> for MailboxSettings {
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_authorization_info")]
 impl graph_odata_runtime::model::ODataObject for MailboxSettings {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -2997,7 +2997,7 @@ impl graph_odata_runtime::model::ODataObject for MailboxSettings {
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_authorization_info")]
 impl MailboxSettings {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -3008,11 +3008,11 @@ impl MailboxSettings {
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_authorization_info")]
 /// The properties of [`MailboxSettings`] by wire name, each a [`Field<MailboxSettings>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`MailboxSettings::set_null`].
 pub enum MailboxSettingsField {}
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_authorization_info")]
 #[allow(non_upper_case_globals)]
 impl MailboxSettingsField {
     /// `archiveFolder`
@@ -3629,7 +3629,7 @@ impl MatchLocationField {
     ];
 }
 
-#[cfg(feature = "_add_footer")]
+#[cfg(feature = "_access_scope")]
 /// CSDL complex type `microsoft.graph.matchingDlpRule`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct MatchingDlpRule {
@@ -3655,14 +3655,14 @@ pub struct MatchingDlpRule {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_add_footer")]
+#[cfg(feature = "_access_scope")]
 impl serde::Serialize for MatchingDlpRule {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_add_footer")]
+#[cfg(feature = "_access_scope")]
 impl MatchingDlpRule {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.matchingDlpRule";
@@ -3690,7 +3690,7 @@ impl MatchingDlpRule {
     }
 }
 
-#[cfg(feature = "_add_footer")]
+#[cfg(feature = "_access_scope")]
 impl<'de> serde::Deserialize<'de> for MatchingDlpRule {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -3699,7 +3699,7 @@ impl<'de> serde::Deserialize<'de> for MatchingDlpRule {
     }
 }
 
-#[cfg(feature = "_add_footer")]
+#[cfg(feature = "_access_scope")]
 impl graph_odata_runtime::model::ODataObject for MatchingDlpRule {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -3729,7 +3729,7 @@ impl graph_odata_runtime::model::ODataObject for MatchingDlpRule {
     }
 }
 
-#[cfg(feature = "_add_footer")]
+#[cfg(feature = "_access_scope")]
 impl MatchingDlpRule {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -3740,11 +3740,11 @@ impl MatchingDlpRule {
     }
 }
 
-#[cfg(feature = "_add_footer")]
+#[cfg(feature = "_access_scope")]
 /// The properties of [`MatchingDlpRule`] by wire name, each a [`Field<MatchingDlpRule>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`MatchingDlpRule::set_null`].
 pub enum MatchingDlpRuleField {}
 
-#[cfg(feature = "_add_footer")]
+#[cfg(feature = "_access_scope")]
 #[allow(non_upper_case_globals)]
 impl MatchingDlpRuleField {
     /// `actions`
@@ -5044,7 +5044,7 @@ impl MentionActionField {
     pub const ALL: &'static [model::Field<MentionAction>] = &[Self::Mentionees];
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_followup_flag")]
 /// CSDL complex type `microsoft.graph.mentionsPreview`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct MentionsPreview {
@@ -5056,14 +5056,14 @@ pub struct MentionsPreview {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_followup_flag")]
 impl serde::Serialize for MentionsPreview {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_followup_flag")]
 impl MentionsPreview {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.mentionsPreview";
@@ -5084,7 +5084,7 @@ impl MentionsPreview {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_followup_flag")]
 impl<'de> serde::Deserialize<'de> for MentionsPreview {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -5093,7 +5093,7 @@ impl<'de> serde::Deserialize<'de> for MentionsPreview {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_followup_flag")]
 impl graph_odata_runtime::model::ODataObject for MentionsPreview {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -5114,7 +5114,7 @@ impl graph_odata_runtime::model::ODataObject for MentionsPreview {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_followup_flag")]
 impl MentionsPreview {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -5125,11 +5125,11 @@ impl MentionsPreview {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_followup_flag")]
 /// The properties of [`MentionsPreview`] by wire name, each a [`Field<MentionsPreview>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`MentionsPreview::set_null`].
 pub enum MentionsPreviewField {}
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_followup_flag")]
 #[allow(non_upper_case_globals)]
 impl MentionsPreviewField {
     /// `isMentioned`
@@ -5247,7 +5247,7 @@ impl MessagePinnedEventMessageDetailField {
     ];
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 /// CSDL complex type `microsoft.graph.messageRuleActions`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct MessageRuleActions {
@@ -5279,14 +5279,14 @@ pub struct MessageRuleActions {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 impl serde::Serialize for MessageRuleActions {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 impl MessageRuleActions {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.messageRuleActions";
@@ -5317,7 +5317,7 @@ impl MessageRuleActions {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 impl<'de> serde::Deserialize<'de> for MessageRuleActions {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -5326,7 +5326,7 @@ impl<'de> serde::Deserialize<'de> for MessageRuleActions {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 impl graph_odata_runtime::model::ODataObject for MessageRuleActions {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -5365,7 +5365,7 @@ impl graph_odata_runtime::model::ODataObject for MessageRuleActions {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 impl MessageRuleActions {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -5376,11 +5376,11 @@ impl MessageRuleActions {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 /// The properties of [`MessageRuleActions`] by wire name, each a [`Field<MessageRuleActions>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`MessageRuleActions::set_null`].
 pub enum MessageRuleActionsField {}
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 #[allow(non_upper_case_globals)]
 impl MessageRuleActionsField {
     /// `assignCategories`
@@ -5441,7 +5441,7 @@ impl MessageRuleActionsField {
     ];
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 /// CSDL complex type `microsoft.graph.messageRulePredicates`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct MessageRulePredicates {
@@ -5511,14 +5511,14 @@ pub struct MessageRulePredicates {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 impl serde::Serialize for MessageRulePredicates {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 impl MessageRulePredicates {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.messageRulePredicates";
@@ -5568,7 +5568,7 @@ impl MessageRulePredicates {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 impl<'de> serde::Deserialize<'de> for MessageRulePredicates {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -5577,7 +5577,7 @@ impl<'de> serde::Deserialize<'de> for MessageRulePredicates {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 impl graph_odata_runtime::model::ODataObject for MessageRulePredicates {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -5653,7 +5653,7 @@ impl graph_odata_runtime::model::ODataObject for MessageRulePredicates {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 impl MessageRulePredicates {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -5664,11 +5664,11 @@ impl MessageRulePredicates {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 /// The properties of [`MessageRulePredicates`] by wire name, each a [`Field<MessageRulePredicates>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`MessageRulePredicates::set_null`].
 pub enum MessageRulePredicatesField {}
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 #[allow(non_upper_case_globals)]
 impl MessageRulePredicatesField {
     /// `bodyContains`
@@ -5933,7 +5933,7 @@ impl MessageUnpinnedEventMessageDetailField {
     ];
 }
 
-#[cfg(feature = "_copy_notebook_model")]
+#[cfg(feature = "_sites")]
 /// CSDL complex type `microsoft.graph.metaDataKeyStringPair`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct MetaDataKeyStringPair {
@@ -5947,14 +5947,14 @@ pub struct MetaDataKeyStringPair {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_copy_notebook_model")]
+#[cfg(feature = "_sites")]
 impl serde::Serialize for MetaDataKeyStringPair {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_copy_notebook_model")]
+#[cfg(feature = "_sites")]
 impl MetaDataKeyStringPair {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.metaDataKeyStringPair";
@@ -5976,7 +5976,7 @@ impl MetaDataKeyStringPair {
     }
 }
 
-#[cfg(feature = "_copy_notebook_model")]
+#[cfg(feature = "_sites")]
 impl<'de> serde::Deserialize<'de> for MetaDataKeyStringPair {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -5985,7 +5985,7 @@ impl<'de> serde::Deserialize<'de> for MetaDataKeyStringPair {
     }
 }
 
-#[cfg(feature = "_copy_notebook_model")]
+#[cfg(feature = "_sites")]
 impl graph_odata_runtime::model::ODataObject for MetaDataKeyStringPair {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -6007,7 +6007,7 @@ impl graph_odata_runtime::model::ODataObject for MetaDataKeyStringPair {
     }
 }
 
-#[cfg(feature = "_copy_notebook_model")]
+#[cfg(feature = "_sites")]
 impl MetaDataKeyStringPair {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -6018,11 +6018,11 @@ impl MetaDataKeyStringPair {
     }
 }
 
-#[cfg(feature = "_copy_notebook_model")]
+#[cfg(feature = "_sites")]
 /// The properties of [`MetaDataKeyStringPair`] by wire name, each a [`Field<MetaDataKeyStringPair>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`MetaDataKeyStringPair::set_null`].
 pub enum MetaDataKeyStringPairField {}
 
-#[cfg(feature = "_copy_notebook_model")]
+#[cfg(feature = "_sites")]
 #[allow(non_upper_case_globals)]
 impl MetaDataKeyStringPairField {
     /// `key`
@@ -6036,7 +6036,7 @@ impl MetaDataKeyStringPairField {
     ];
 }
 
-#[cfg(feature = "_copy_notebook_model")]
+#[cfg(feature = "_sites")]
 /// CSDL complex type `microsoft.graph.metaDataKeyValuePair`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct MetaDataKeyValuePair {
@@ -6050,14 +6050,14 @@ pub struct MetaDataKeyValuePair {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_copy_notebook_model")]
+#[cfg(feature = "_sites")]
 impl serde::Serialize for MetaDataKeyValuePair {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_copy_notebook_model")]
+#[cfg(feature = "_sites")]
 impl MetaDataKeyValuePair {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.metaDataKeyValuePair";
@@ -6079,7 +6079,7 @@ impl MetaDataKeyValuePair {
     }
 }
 
-#[cfg(feature = "_copy_notebook_model")]
+#[cfg(feature = "_sites")]
 impl<'de> serde::Deserialize<'de> for MetaDataKeyValuePair {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -6088,7 +6088,7 @@ impl<'de> serde::Deserialize<'de> for MetaDataKeyValuePair {
     }
 }
 
-#[cfg(feature = "_copy_notebook_model")]
+#[cfg(feature = "_sites")]
 impl graph_odata_runtime::model::ODataObject for MetaDataKeyValuePair {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -6110,7 +6110,7 @@ impl graph_odata_runtime::model::ODataObject for MetaDataKeyValuePair {
     }
 }
 
-#[cfg(feature = "_copy_notebook_model")]
+#[cfg(feature = "_sites")]
 impl MetaDataKeyValuePair {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -6121,11 +6121,11 @@ impl MetaDataKeyValuePair {
     }
 }
 
-#[cfg(feature = "_copy_notebook_model")]
+#[cfg(feature = "_sites")]
 /// The properties of [`MetaDataKeyValuePair`] by wire name, each a [`Field<MetaDataKeyValuePair>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`MetaDataKeyValuePair::set_null`].
 pub enum MetaDataKeyValuePairField {}
 
-#[cfg(feature = "_copy_notebook_model")]
+#[cfg(feature = "_sites")]
 #[allow(non_upper_case_globals)]
 impl MetaDataKeyValuePairField {
     /// `key`
@@ -6242,7 +6242,7 @@ impl MfaDetailField {
     ];
 }
 
-#[cfg(feature = "_advanced_config_state")]
+#[cfg(feature = "_authentication_method_configurations")]
 /// CSDL complex type `microsoft.graph.microsoftAuthenticatorFeatureSettings`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct MicrosoftAuthenticatorFeatureSettings {
@@ -6264,14 +6264,14 @@ pub struct MicrosoftAuthenticatorFeatureSettings {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_advanced_config_state")]
+#[cfg(feature = "_authentication_method_configurations")]
 impl serde::Serialize for MicrosoftAuthenticatorFeatureSettings {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_advanced_config_state")]
+#[cfg(feature = "_authentication_method_configurations")]
 impl MicrosoftAuthenticatorFeatureSettings {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.microsoftAuthenticatorFeatureSettings";
@@ -6307,7 +6307,7 @@ impl MicrosoftAuthenticatorFeatureSettings {
     }
 }
 
-#[cfg(feature = "_advanced_config_state")]
+#[cfg(feature = "_authentication_method_configurations")]
 impl<'de> serde::Deserialize<'de> for MicrosoftAuthenticatorFeatureSettings {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -6316,7 +6316,7 @@ impl<'de> serde::Deserialize<'de> for MicrosoftAuthenticatorFeatureSettings {
     }
 }
 
-#[cfg(feature = "_advanced_config_state")]
+#[cfg(feature = "_authentication_method_configurations")]
 impl graph_odata_runtime::model::ODataObject for MicrosoftAuthenticatorFeatureSettings {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -6358,7 +6358,7 @@ impl graph_odata_runtime::model::ODataObject for MicrosoftAuthenticatorFeatureSe
     }
 }
 
-#[cfg(feature = "_advanced_config_state")]
+#[cfg(feature = "_authentication_method_configurations")]
 impl MicrosoftAuthenticatorFeatureSettings {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -6369,11 +6369,11 @@ impl MicrosoftAuthenticatorFeatureSettings {
     }
 }
 
-#[cfg(feature = "_advanced_config_state")]
+#[cfg(feature = "_authentication_method_configurations")]
 /// The properties of [`MicrosoftAuthenticatorFeatureSettings`] by wire name, each a [`Field<MicrosoftAuthenticatorFeatureSettings>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`MicrosoftAuthenticatorFeatureSettings::set_null`].
 pub enum MicrosoftAuthenticatorFeatureSettingsField {}
 
-#[cfg(feature = "_advanced_config_state")]
+#[cfg(feature = "_authentication_method_configurations")]
 #[allow(non_upper_case_globals)]
 impl MicrosoftAuthenticatorFeatureSettingsField {
     /// `companionAppAllowedState`
@@ -7065,7 +7065,7 @@ impl graph_odata_runtime::model::ODataObject for NoDeviceRegistrationMembership 
     }
 }
 
-#[cfg(feature = "_all_allowed_scopes")]
+#[cfg(feature = "_agent_identity_blueprint")]
 /// CSDL complex type `microsoft.graph.noScopes`; base type `microsoft.graph.inheritableScopes`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct NoScopes {
@@ -7078,14 +7078,14 @@ pub struct NoScopes {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_all_allowed_scopes")]
+#[cfg(feature = "_agent_identity_blueprint")]
 impl serde::Serialize for NoScopes {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_all_allowed_scopes")]
+#[cfg(feature = "_agent_identity_blueprint")]
 impl NoScopes {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.noScopes";
@@ -7106,7 +7106,7 @@ impl NoScopes {
     }
 }
 
-#[cfg(feature = "_all_allowed_scopes")]
+#[cfg(feature = "_agent_identity_blueprint")]
 impl<'de> serde::Deserialize<'de> for NoScopes {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -7115,7 +7115,7 @@ impl<'de> serde::Deserialize<'de> for NoScopes {
     }
 }
 
-#[cfg(feature = "_all_allowed_scopes")]
+#[cfg(feature = "_agent_identity_blueprint")]
 impl graph_odata_runtime::model::ODataObject for NoScopes {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -7136,7 +7136,7 @@ impl graph_odata_runtime::model::ODataObject for NoScopes {
     }
 }
 
-#[cfg(feature = "_all_allowed_scopes")]
+#[cfg(feature = "_agent_identity_blueprint")]
 impl NoScopes {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -7147,11 +7147,11 @@ impl NoScopes {
     }
 }
 
-#[cfg(feature = "_all_allowed_scopes")]
+#[cfg(feature = "_agent_identity_blueprint")]
 /// The properties of [`NoScopes`] by wire name, each a [`Field<NoScopes>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`NoScopes::set_null`].
 pub enum NoScopesField {}
 
-#[cfg(feature = "_all_allowed_scopes")]
+#[cfg(feature = "_agent_identity_blueprint")]
 #[allow(non_upper_case_globals)]
 impl NoScopesField {
     /// `kind`
@@ -7269,7 +7269,7 @@ impl NotebookLinksField {
     ];
 }
 
-#[cfg(feature = "_add_footer")]
+#[cfg(feature = "_access_scope")]
 /// CSDL complex type `microsoft.graph.notifyUserAction`; base type `microsoft.graph.dlpActionInfo`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct NotifyUserAction {
@@ -7292,14 +7292,14 @@ pub struct NotifyUserAction {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_add_footer")]
+#[cfg(feature = "_access_scope")]
 impl serde::Serialize for NotifyUserAction {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_add_footer")]
+#[cfg(feature = "_access_scope")]
 impl NotifyUserAction {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.notifyUserAction";
@@ -7329,7 +7329,7 @@ impl NotifyUserAction {
     }
 }
 
-#[cfg(feature = "_add_footer")]
+#[cfg(feature = "_access_scope")]
 impl<'de> serde::Deserialize<'de> for NotifyUserAction {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -7338,7 +7338,7 @@ impl<'de> serde::Deserialize<'de> for NotifyUserAction {
     }
 }
 
-#[cfg(feature = "_add_footer")]
+#[cfg(feature = "_access_scope")]
 impl graph_odata_runtime::model::ODataObject for NotifyUserAction {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -7366,7 +7366,7 @@ impl graph_odata_runtime::model::ODataObject for NotifyUserAction {
     }
 }
 
-#[cfg(feature = "_add_footer")]
+#[cfg(feature = "_access_scope")]
 impl NotifyUserAction {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -7377,11 +7377,11 @@ impl NotifyUserAction {
     }
 }
 
-#[cfg(feature = "_add_footer")]
+#[cfg(feature = "_access_scope")]
 /// The properties of [`NotifyUserAction`] by wire name, each a [`Field<NotifyUserAction>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`NotifyUserAction::set_null`].
 pub enum NotifyUserActionField {}
 
-#[cfg(feature = "_add_footer")]
+#[cfg(feature = "_access_scope")]
 #[allow(non_upper_case_globals)]
 impl NotifyUserActionField {
     /// `action`
@@ -7760,7 +7760,7 @@ impl ObjectDefinitionMetadataEntryField {
     ];
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_authorization_info")]
 /// CSDL complex type `microsoft.graph.objectIdentity`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ObjectIdentity {
@@ -7776,14 +7776,14 @@ pub struct ObjectIdentity {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_authorization_info")]
 impl serde::Serialize for ObjectIdentity {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_authorization_info")]
 impl ObjectIdentity {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.objectIdentity";
@@ -7806,7 +7806,7 @@ impl ObjectIdentity {
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_authorization_info")]
 impl<'de> serde::Deserialize<'de> for ObjectIdentity {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -7815,7 +7815,7 @@ impl<'de> serde::Deserialize<'de> for ObjectIdentity {
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_authorization_info")]
 impl graph_odata_runtime::model::ODataObject for ObjectIdentity {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -7840,7 +7840,7 @@ impl graph_odata_runtime::model::ODataObject for ObjectIdentity {
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_authorization_info")]
 impl ObjectIdentity {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -7851,11 +7851,11 @@ impl ObjectIdentity {
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_authorization_info")]
 /// The properties of [`ObjectIdentity`] by wire name, each a [`Field<ObjectIdentity>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ObjectIdentity::set_null`].
 pub enum ObjectIdentityField {}
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_authorization_info")]
 #[allow(non_upper_case_globals)]
 impl ObjectIdentityField {
     /// `issuer`

@@ -533,7 +533,7 @@ impl OnPremisesAccidentalDeletionPreventionField {
     ];
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_allowed_tenants_audience")]
 /// **Deprecated**: deprecated on 2023-06-01, planned removal on 2023-06-01
 ///
 /// CSDL complex type `microsoft.graph.onPremisesApplicationSegment`.
@@ -554,14 +554,14 @@ pub struct OnPremisesApplicationSegment {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_allowed_tenants_audience")]
 impl serde::Serialize for OnPremisesApplicationSegment {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_allowed_tenants_audience")]
 impl OnPremisesApplicationSegment {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.onPremisesApplicationSegment";
@@ -585,7 +585,7 @@ impl OnPremisesApplicationSegment {
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_allowed_tenants_audience")]
 impl<'de> serde::Deserialize<'de> for OnPremisesApplicationSegment {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -594,7 +594,7 @@ impl<'de> serde::Deserialize<'de> for OnPremisesApplicationSegment {
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_allowed_tenants_audience")]
 impl graph_odata_runtime::model::ODataObject for OnPremisesApplicationSegment {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -620,7 +620,7 @@ impl graph_odata_runtime::model::ODataObject for OnPremisesApplicationSegment {
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_allowed_tenants_audience")]
 impl OnPremisesApplicationSegment {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -631,11 +631,11 @@ impl OnPremisesApplicationSegment {
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_allowed_tenants_audience")]
 /// The properties of [`OnPremisesApplicationSegment`] by wire name, each a [`Field<OnPremisesApplicationSegment>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`OnPremisesApplicationSegment::set_null`].
 pub enum OnPremisesApplicationSegmentField {}
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_allowed_tenants_audience")]
 #[allow(non_upper_case_globals)]
 impl OnPremisesApplicationSegmentField {
     /// `alternateUrl`
@@ -1462,7 +1462,7 @@ impl OnPremisesDirectorySynchronizationFeatureField {
     ];
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_on_premises_extension_attributes")]
 /// CSDL complex type `microsoft.graph.onPremisesExtensionAttributes`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct OnPremisesExtensionAttributes {
@@ -1502,14 +1502,14 @@ pub struct OnPremisesExtensionAttributes {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_on_premises_extension_attributes")]
 impl serde::Serialize for OnPremisesExtensionAttributes {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_on_premises_extension_attributes")]
 impl OnPremisesExtensionAttributes {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.onPremisesExtensionAttributes";
@@ -1544,7 +1544,7 @@ impl OnPremisesExtensionAttributes {
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_on_premises_extension_attributes")]
 impl<'de> serde::Deserialize<'de> for OnPremisesExtensionAttributes {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1553,7 +1553,7 @@ impl<'de> serde::Deserialize<'de> for OnPremisesExtensionAttributes {
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_on_premises_extension_attributes")]
 impl graph_odata_runtime::model::ODataObject for OnPremisesExtensionAttributes {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -1618,7 +1618,7 @@ impl graph_odata_runtime::model::ODataObject for OnPremisesExtensionAttributes {
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_on_premises_extension_attributes")]
 impl OnPremisesExtensionAttributes {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -1629,11 +1629,11 @@ impl OnPremisesExtensionAttributes {
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_on_premises_extension_attributes")]
 /// The properties of [`OnPremisesExtensionAttributes`] by wire name, each a [`Field<OnPremisesExtensionAttributes>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`OnPremisesExtensionAttributes::set_null`].
 pub enum OnPremisesExtensionAttributesField {}
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_on_premises_extension_attributes")]
 #[allow(non_upper_case_globals)]
 impl OnPremisesExtensionAttributesField {
     /// `extensionAttribute1`
@@ -1716,7 +1716,7 @@ impl OnPremisesExtensionAttributesField {
     ];
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_on_premises_provisioning_error")]
 /// CSDL complex type `microsoft.graph.onPremisesProvisioningError`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct OnPremisesProvisioningError {
@@ -1734,14 +1734,14 @@ pub struct OnPremisesProvisioningError {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_on_premises_provisioning_error")]
 impl serde::Serialize for OnPremisesProvisioningError {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_on_premises_provisioning_error")]
 impl OnPremisesProvisioningError {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.onPremisesProvisioningError";
@@ -1765,7 +1765,7 @@ impl OnPremisesProvisioningError {
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_on_premises_provisioning_error")]
 impl<'de> serde::Deserialize<'de> for OnPremisesProvisioningError {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1774,7 +1774,7 @@ impl<'de> serde::Deserialize<'de> for OnPremisesProvisioningError {
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_on_premises_provisioning_error")]
 impl graph_odata_runtime::model::ODataObject for OnPremisesProvisioningError {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -1802,7 +1802,7 @@ impl graph_odata_runtime::model::ODataObject for OnPremisesProvisioningError {
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_on_premises_provisioning_error")]
 impl OnPremisesProvisioningError {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -1813,11 +1813,11 @@ impl OnPremisesProvisioningError {
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_on_premises_provisioning_error")]
 /// The properties of [`OnPremisesProvisioningError`] by wire name, each a [`Field<OnPremisesProvisioningError>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`OnPremisesProvisioningError::set_null`].
 pub enum OnPremisesProvisioningErrorField {}
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_on_premises_provisioning_error")]
 #[allow(non_upper_case_globals)]
 impl OnPremisesProvisioningErrorField {
     /// `category`
@@ -1845,7 +1845,7 @@ impl OnPremisesProvisioningErrorField {
     ];
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_allowed_tenants_audience")]
 /// CSDL complex type `microsoft.graph.onPremisesPublishing`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct OnPremisesPublishing {
@@ -1913,14 +1913,14 @@ pub struct OnPremisesPublishing {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_allowed_tenants_audience")]
 impl serde::Serialize for OnPremisesPublishing {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_allowed_tenants_audience")]
 impl OnPremisesPublishing {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.onPremisesPublishing";
@@ -2007,7 +2007,7 @@ impl OnPremisesPublishing {
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_allowed_tenants_audience")]
 impl<'de> serde::Deserialize<'de> for OnPremisesPublishing {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2016,7 +2016,7 @@ impl<'de> serde::Deserialize<'de> for OnPremisesPublishing {
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_allowed_tenants_audience")]
 impl graph_odata_runtime::model::ODataObject for OnPremisesPublishing {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -2150,7 +2150,7 @@ impl graph_odata_runtime::model::ODataObject for OnPremisesPublishing {
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_allowed_tenants_audience")]
 impl OnPremisesPublishing {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -2161,11 +2161,11 @@ impl OnPremisesPublishing {
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_allowed_tenants_audience")]
 /// The properties of [`OnPremisesPublishing`] by wire name, each a [`Field<OnPremisesPublishing>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`OnPremisesPublishing::set_null`].
 pub enum OnPremisesPublishingField {}
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_allowed_tenants_audience")]
 #[allow(non_upper_case_globals)]
 impl OnPremisesPublishingField {
     /// `alternateUrl`
@@ -2313,7 +2313,7 @@ impl OnPremisesPublishingField {
     ];
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_allowed_tenants_audience")]
 /// CSDL complex type `microsoft.graph.onPremisesPublishingSingleSignOn`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct OnPremisesPublishingSingleSignOn {
@@ -2327,14 +2327,14 @@ pub struct OnPremisesPublishingSingleSignOn {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_allowed_tenants_audience")]
 impl serde::Serialize for OnPremisesPublishingSingleSignOn {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_allowed_tenants_audience")]
 impl OnPremisesPublishingSingleSignOn {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.onPremisesPublishingSingleSignOn";
@@ -2356,7 +2356,7 @@ impl OnPremisesPublishingSingleSignOn {
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_allowed_tenants_audience")]
 impl<'de> serde::Deserialize<'de> for OnPremisesPublishingSingleSignOn {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2365,7 +2365,7 @@ impl<'de> serde::Deserialize<'de> for OnPremisesPublishingSingleSignOn {
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_allowed_tenants_audience")]
 impl graph_odata_runtime::model::ODataObject for OnPremisesPublishingSingleSignOn {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -2391,7 +2391,7 @@ impl graph_odata_runtime::model::ODataObject for OnPremisesPublishingSingleSignO
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_allowed_tenants_audience")]
 impl OnPremisesPublishingSingleSignOn {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -2402,11 +2402,11 @@ impl OnPremisesPublishingSingleSignOn {
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_allowed_tenants_audience")]
 /// The properties of [`OnPremisesPublishingSingleSignOn`] by wire name, each a [`Field<OnPremisesPublishingSingleSignOn>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`OnPremisesPublishingSingleSignOn::set_null`].
 pub enum OnPremisesPublishingSingleSignOnField {}
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_allowed_tenants_audience")]
 #[allow(non_upper_case_globals)]
 impl OnPremisesPublishingSingleSignOnField {
     /// `kerberosSignOnSettings`
@@ -2540,7 +2540,7 @@ pub struct OnTokenIssuanceStartCustomExtensionHandler {
     /// Property `configuration`: `microsoft.graph.customExtensionOverwriteConfiguration`.
     pub configuration: Option<CustomExtensionOverwriteConfiguration>,
     /// Navigation property `customExtension`: `microsoft.graph.onTokenIssuanceStartCustomExtension`; present when expanded (`$expand`).
-    #[cfg(feature = "_authentication_configuration_validation")]
+    #[cfg(feature = "_access_package")]
     pub custom_extension: Option<OnTokenIssuanceStartCustomExtension>,
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
@@ -2573,7 +2573,7 @@ impl OnTokenIssuanceStartCustomExtensionHandler {
             odata_type,
         )?;
         object.property("configuration", &self.configuration);
-        #[cfg(feature = "_authentication_configuration_validation")]
+        #[cfg(feature = "_access_package")]
         object.property("customExtension", &self.custom_extension);
         object.end()
     }
@@ -2601,7 +2601,7 @@ for OnTokenIssuanceStartCustomExtensionHandler {
         let extra = &mut self.additional_properties;
         match key {
             "configuration" => read_nullable(map, key, &mut self.configuration, extra),
-            #[cfg(feature = "_authentication_configuration_validation")]
+            #[cfg(feature = "_access_package")]
             "customExtension" => {
                 read_nullable(map, key, &mut self.custom_extension, extra)
             }

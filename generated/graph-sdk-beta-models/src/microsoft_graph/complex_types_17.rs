@@ -58,7 +58,7 @@ impl<'de> serde::Deserialize<'de> for AnyOnTokenIssuanceStartHandler {
     }
 }
 
-#[cfg(feature = "_authentication_configuration_validation")]
+#[cfg(feature = "_access_package")]
 /// CSDL complex type `microsoft.graph.onTokenIssuanceStartReturnClaim`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct OnTokenIssuanceStartReturnClaim {
@@ -70,14 +70,14 @@ pub struct OnTokenIssuanceStartReturnClaim {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_authentication_configuration_validation")]
+#[cfg(feature = "_access_package")]
 impl serde::Serialize for OnTokenIssuanceStartReturnClaim {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_authentication_configuration_validation")]
+#[cfg(feature = "_access_package")]
 impl OnTokenIssuanceStartReturnClaim {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.onTokenIssuanceStartReturnClaim";
@@ -98,7 +98,7 @@ impl OnTokenIssuanceStartReturnClaim {
     }
 }
 
-#[cfg(feature = "_authentication_configuration_validation")]
+#[cfg(feature = "_access_package")]
 impl<'de> serde::Deserialize<'de> for OnTokenIssuanceStartReturnClaim {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -107,7 +107,7 @@ impl<'de> serde::Deserialize<'de> for OnTokenIssuanceStartReturnClaim {
     }
 }
 
-#[cfg(feature = "_authentication_configuration_validation")]
+#[cfg(feature = "_access_package")]
 impl graph_odata_runtime::model::ODataObject for OnTokenIssuanceStartReturnClaim {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -130,7 +130,7 @@ impl graph_odata_runtime::model::ODataObject for OnTokenIssuanceStartReturnClaim
     }
 }
 
-#[cfg(feature = "_authentication_configuration_validation")]
+#[cfg(feature = "_access_package")]
 impl OnTokenIssuanceStartReturnClaim {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -141,11 +141,11 @@ impl OnTokenIssuanceStartReturnClaim {
     }
 }
 
-#[cfg(feature = "_authentication_configuration_validation")]
+#[cfg(feature = "_access_package")]
 /// The properties of [`OnTokenIssuanceStartReturnClaim`] by wire name, each a [`Field<OnTokenIssuanceStartReturnClaim>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`OnTokenIssuanceStartReturnClaim::set_null`].
 pub enum OnTokenIssuanceStartReturnClaimField {}
 
-#[cfg(feature = "_authentication_configuration_validation")]
+#[cfg(feature = "_access_package")]
 #[allow(non_upper_case_globals)]
 impl OnTokenIssuanceStartReturnClaimField {
     /// `claimIdInApiResponse`
@@ -862,7 +862,7 @@ impl OnenotePatchContentCommandField {
     ];
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_attachment")]
 /// CSDL complex type `microsoft.graph.onlineMeetingInfo`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct OnlineMeetingInfo {
@@ -884,14 +884,14 @@ pub struct OnlineMeetingInfo {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_attachment")]
 impl serde::Serialize for OnlineMeetingInfo {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_attachment")]
 impl OnlineMeetingInfo {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.onlineMeetingInfo";
@@ -917,7 +917,7 @@ impl OnlineMeetingInfo {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_attachment")]
 impl<'de> serde::Deserialize<'de> for OnlineMeetingInfo {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -926,7 +926,7 @@ impl<'de> serde::Deserialize<'de> for OnlineMeetingInfo {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_attachment")]
 impl graph_odata_runtime::model::ODataObject for OnlineMeetingInfo {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -954,7 +954,7 @@ impl graph_odata_runtime::model::ODataObject for OnlineMeetingInfo {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_attachment")]
 impl OnlineMeetingInfo {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -965,11 +965,11 @@ impl OnlineMeetingInfo {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_attachment")]
 /// The properties of [`OnlineMeetingInfo`] by wire name, each a [`Field<OnlineMeetingInfo>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`OnlineMeetingInfo::set_null`].
 pub enum OnlineMeetingInfoField {}
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_attachment")]
 #[allow(non_upper_case_globals)]
 impl OnlineMeetingInfoField {
     /// `conferenceId`
@@ -1003,7 +1003,7 @@ impl OnlineMeetingInfoField {
     ];
 }
 
-#[cfg(feature = "_advanced_config_state")]
+#[cfg(feature = "_authentication_method_configurations")]
 /// CSDL complex type `microsoft.graph.openIdConnectSetting`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct OpenIdConnectSetting {
@@ -1017,14 +1017,14 @@ pub struct OpenIdConnectSetting {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_advanced_config_state")]
+#[cfg(feature = "_authentication_method_configurations")]
 impl serde::Serialize for OpenIdConnectSetting {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_advanced_config_state")]
+#[cfg(feature = "_authentication_method_configurations")]
 impl OpenIdConnectSetting {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.openIdConnectSetting";
@@ -1046,7 +1046,7 @@ impl OpenIdConnectSetting {
     }
 }
 
-#[cfg(feature = "_advanced_config_state")]
+#[cfg(feature = "_authentication_method_configurations")]
 impl<'de> serde::Deserialize<'de> for OpenIdConnectSetting {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1055,7 +1055,7 @@ impl<'de> serde::Deserialize<'de> for OpenIdConnectSetting {
     }
 }
 
-#[cfg(feature = "_advanced_config_state")]
+#[cfg(feature = "_authentication_method_configurations")]
 impl graph_odata_runtime::model::ODataObject for OpenIdConnectSetting {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -1077,7 +1077,7 @@ impl graph_odata_runtime::model::ODataObject for OpenIdConnectSetting {
     }
 }
 
-#[cfg(feature = "_advanced_config_state")]
+#[cfg(feature = "_authentication_method_configurations")]
 impl OpenIdConnectSetting {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -1088,11 +1088,11 @@ impl OpenIdConnectSetting {
     }
 }
 
-#[cfg(feature = "_advanced_config_state")]
+#[cfg(feature = "_authentication_method_configurations")]
 /// The properties of [`OpenIdConnectSetting`] by wire name, each a [`Field<OpenIdConnectSetting>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`OpenIdConnectSetting::set_null`].
 pub enum OpenIdConnectSettingField {}
 
-#[cfg(feature = "_advanced_config_state")]
+#[cfg(feature = "_authentication_method_configurations")]
 #[allow(non_upper_case_globals)]
 impl OpenIdConnectSettingField {
     /// `clientId`
@@ -1213,7 +1213,7 @@ impl OperationErrorField {
     ];
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_allowed_tenants_audience")]
 /// CSDL complex type `microsoft.graph.optionalClaim`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct OptionalClaim {
@@ -1232,14 +1232,14 @@ pub struct OptionalClaim {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_allowed_tenants_audience")]
 impl serde::Serialize for OptionalClaim {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_allowed_tenants_audience")]
 impl OptionalClaim {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.optionalClaim";
@@ -1263,7 +1263,7 @@ impl OptionalClaim {
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_allowed_tenants_audience")]
 impl<'de> serde::Deserialize<'de> for OptionalClaim {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1272,7 +1272,7 @@ impl<'de> serde::Deserialize<'de> for OptionalClaim {
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_allowed_tenants_audience")]
 impl graph_odata_runtime::model::ODataObject for OptionalClaim {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -1298,7 +1298,7 @@ impl graph_odata_runtime::model::ODataObject for OptionalClaim {
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_allowed_tenants_audience")]
 impl OptionalClaim {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -1309,11 +1309,11 @@ impl OptionalClaim {
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_allowed_tenants_audience")]
 /// The properties of [`OptionalClaim`] by wire name, each a [`Field<OptionalClaim>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`OptionalClaim::set_null`].
 pub enum OptionalClaimField {}
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_allowed_tenants_audience")]
 #[allow(non_upper_case_globals)]
 impl OptionalClaimField {
     /// `additionalProperties`
@@ -1335,7 +1335,7 @@ impl OptionalClaimField {
     ];
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_allowed_tenants_audience")]
 /// CSDL complex type `microsoft.graph.optionalClaims`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct OptionalClaims {
@@ -1351,14 +1351,14 @@ pub struct OptionalClaims {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_allowed_tenants_audience")]
 impl serde::Serialize for OptionalClaims {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_allowed_tenants_audience")]
 impl OptionalClaims {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.optionalClaims";
@@ -1381,7 +1381,7 @@ impl OptionalClaims {
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_allowed_tenants_audience")]
 impl<'de> serde::Deserialize<'de> for OptionalClaims {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1390,7 +1390,7 @@ impl<'de> serde::Deserialize<'de> for OptionalClaims {
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_allowed_tenants_audience")]
 impl graph_odata_runtime::model::ODataObject for OptionalClaims {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -1413,7 +1413,7 @@ impl graph_odata_runtime::model::ODataObject for OptionalClaims {
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_allowed_tenants_audience")]
 impl OptionalClaims {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -1424,11 +1424,11 @@ impl OptionalClaims {
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_allowed_tenants_audience")]
 /// The properties of [`OptionalClaims`] by wire name, each a [`Field<OptionalClaims>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`OptionalClaims::set_null`].
 pub enum OptionalClaimsField {}
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_allowed_tenants_audience")]
 #[allow(non_upper_case_globals)]
 impl OptionalClaimsField {
     /// `accessToken`
@@ -1447,7 +1447,7 @@ impl OptionalClaimsField {
     ];
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 /// CSDL complex type `microsoft.graph.originTenantInfo`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct OriginTenantInfo {
@@ -1461,14 +1461,14 @@ pub struct OriginTenantInfo {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 impl serde::Serialize for OriginTenantInfo {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 impl OriginTenantInfo {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.originTenantInfo";
@@ -1490,7 +1490,7 @@ impl OriginTenantInfo {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 impl<'de> serde::Deserialize<'de> for OriginTenantInfo {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1499,7 +1499,7 @@ impl<'de> serde::Deserialize<'de> for OriginTenantInfo {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 impl graph_odata_runtime::model::ODataObject for OriginTenantInfo {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -1521,7 +1521,7 @@ impl graph_odata_runtime::model::ODataObject for OriginTenantInfo {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 impl OriginTenantInfo {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -1532,11 +1532,11 @@ impl OriginTenantInfo {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 /// The properties of [`OriginTenantInfo`] by wire name, each a [`Field<OriginTenantInfo>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`OriginTenantInfo::set_null`].
 pub enum OriginTenantInfoField {}
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 #[allow(non_upper_case_globals)]
 impl OriginTenantInfoField {
     /// `originTenantId`
@@ -1893,7 +1893,7 @@ impl PageLinksField {
     ];
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_allowed_tenants_audience")]
 /// CSDL complex type `microsoft.graph.parentalControlSettings`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ParentalControlSettings {
@@ -1907,14 +1907,14 @@ pub struct ParentalControlSettings {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_allowed_tenants_audience")]
 impl serde::Serialize for ParentalControlSettings {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_allowed_tenants_audience")]
 impl ParentalControlSettings {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.parentalControlSettings";
@@ -1936,7 +1936,7 @@ impl ParentalControlSettings {
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_allowed_tenants_audience")]
 impl<'de> serde::Deserialize<'de> for ParentalControlSettings {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1945,7 +1945,7 @@ impl<'de> serde::Deserialize<'de> for ParentalControlSettings {
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_allowed_tenants_audience")]
 impl graph_odata_runtime::model::ODataObject for ParentalControlSettings {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -1971,7 +1971,7 @@ impl graph_odata_runtime::model::ODataObject for ParentalControlSettings {
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_allowed_tenants_audience")]
 impl ParentalControlSettings {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -1982,11 +1982,11 @@ impl ParentalControlSettings {
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_allowed_tenants_audience")]
 /// The properties of [`ParentalControlSettings`] by wire name, each a [`Field<ParentalControlSettings>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ParentalControlSettings::set_null`].
 pub enum ParentalControlSettingsField {}
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_allowed_tenants_audience")]
 #[allow(non_upper_case_globals)]
 impl ParentalControlSettingsField {
     /// `countriesBlockedForMinors`
@@ -2144,7 +2144,7 @@ impl ParseExpressionResponseField {
     ];
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_app_role")]
 /// CSDL complex type `microsoft.graph.passwordCredential`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct PasswordCredential {
@@ -2168,14 +2168,14 @@ pub struct PasswordCredential {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_app_role")]
 impl serde::Serialize for PasswordCredential {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_app_role")]
 impl PasswordCredential {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.passwordCredential";
@@ -2202,7 +2202,7 @@ impl PasswordCredential {
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_app_role")]
 impl<'de> serde::Deserialize<'de> for PasswordCredential {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2211,7 +2211,7 @@ impl<'de> serde::Deserialize<'de> for PasswordCredential {
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_app_role")]
 impl graph_odata_runtime::model::ODataObject for PasswordCredential {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -2240,7 +2240,7 @@ impl graph_odata_runtime::model::ODataObject for PasswordCredential {
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_app_role")]
 impl PasswordCredential {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -2251,11 +2251,11 @@ impl PasswordCredential {
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_app_role")]
 /// The properties of [`PasswordCredential`] by wire name, each a [`Field<PasswordCredential>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`PasswordCredential::set_null`].
 pub enum PasswordCredentialField {}
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_app_role")]
 #[allow(non_upper_case_globals)]
 impl PasswordCredentialField {
     /// `customKeyIdentifier`
@@ -2294,7 +2294,7 @@ impl PasswordCredentialField {
     ];
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_app_credential_restriction_type")]
 /// CSDL complex type `microsoft.graph.passwordCredentialConfiguration`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct PasswordCredentialConfiguration {
@@ -2314,14 +2314,14 @@ pub struct PasswordCredentialConfiguration {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_app_credential_restriction_type")]
 impl serde::Serialize for PasswordCredentialConfiguration {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_app_credential_restriction_type")]
 impl PasswordCredentialConfiguration {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.passwordCredentialConfiguration";
@@ -2350,7 +2350,7 @@ impl PasswordCredentialConfiguration {
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_app_credential_restriction_type")]
 impl<'de> serde::Deserialize<'de> for PasswordCredentialConfiguration {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2359,7 +2359,7 @@ impl<'de> serde::Deserialize<'de> for PasswordCredentialConfiguration {
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_app_credential_restriction_type")]
 impl graph_odata_runtime::model::ODataObject for PasswordCredentialConfiguration {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -2393,7 +2393,7 @@ impl graph_odata_runtime::model::ODataObject for PasswordCredentialConfiguration
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_app_credential_restriction_type")]
 impl PasswordCredentialConfiguration {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -2404,11 +2404,11 @@ impl PasswordCredentialConfiguration {
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_app_credential_restriction_type")]
 /// The properties of [`PasswordCredentialConfiguration`] by wire name, each a [`Field<PasswordCredentialConfiguration>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`PasswordCredentialConfiguration::set_null`].
 pub enum PasswordCredentialConfigurationField {}
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_app_credential_restriction_type")]
 #[allow(non_upper_case_globals)]
 impl PasswordCredentialConfigurationField {
     /// `excludeActors`
@@ -2441,7 +2441,7 @@ impl PasswordCredentialConfigurationField {
     ];
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_authorization_info")]
 /// CSDL complex type `microsoft.graph.passwordProfile`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct PasswordProfile {
@@ -2457,14 +2457,14 @@ pub struct PasswordProfile {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_authorization_info")]
 impl serde::Serialize for PasswordProfile {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_authorization_info")]
 impl PasswordProfile {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.passwordProfile";
@@ -2495,7 +2495,7 @@ impl PasswordProfile {
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_authorization_info")]
 impl<'de> serde::Deserialize<'de> for PasswordProfile {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2504,7 +2504,7 @@ impl<'de> serde::Deserialize<'de> for PasswordProfile {
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_authorization_info")]
 impl graph_odata_runtime::model::ODataObject for PasswordProfile {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -2541,7 +2541,7 @@ impl graph_odata_runtime::model::ODataObject for PasswordProfile {
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_authorization_info")]
 impl PasswordProfile {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -2552,11 +2552,11 @@ impl PasswordProfile {
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_authorization_info")]
 /// The properties of [`PasswordProfile`] by wire name, each a [`Field<PasswordProfile>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`PasswordProfile::set_null`].
 pub enum PasswordProfileField {}
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_authorization_info")]
 #[allow(non_upper_case_globals)]
 impl PasswordProfileField {
     /// `forceChangePasswordNextSignIn`
@@ -2577,7 +2577,7 @@ impl PasswordProfileField {
     ];
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 /// CSDL complex type `microsoft.graph.passwordResetResponse`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct PasswordResetResponse {
@@ -2589,14 +2589,14 @@ pub struct PasswordResetResponse {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 impl serde::Serialize for PasswordResetResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 impl PasswordResetResponse {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.passwordResetResponse";
@@ -2617,7 +2617,7 @@ impl PasswordResetResponse {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 impl<'de> serde::Deserialize<'de> for PasswordResetResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2626,7 +2626,7 @@ impl<'de> serde::Deserialize<'de> for PasswordResetResponse {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 impl graph_odata_runtime::model::ODataObject for PasswordResetResponse {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -2647,7 +2647,7 @@ impl graph_odata_runtime::model::ODataObject for PasswordResetResponse {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 impl PasswordResetResponse {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -2658,11 +2658,11 @@ impl PasswordResetResponse {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 /// The properties of [`PasswordResetResponse`] by wire name, each a [`Field<PasswordResetResponse>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`PasswordResetResponse::set_null`].
 pub enum PasswordResetResponseField {}
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 #[allow(non_upper_case_globals)]
 impl PasswordResetResponseField {
     /// `newPassword`
@@ -2673,7 +2673,7 @@ impl PasswordResetResponseField {
     pub const ALL: &'static [model::Field<PasswordResetResponse>] = &[Self::NewPassword];
 }
 
-#[cfg(feature = "_approved_client_app")]
+#[cfg(feature = "_credential")]
 /// CSDL complex type `microsoft.graph.passwordSingleSignOnCredentialSet`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct PasswordSingleSignOnCredentialSet {
@@ -2687,14 +2687,14 @@ pub struct PasswordSingleSignOnCredentialSet {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_approved_client_app")]
+#[cfg(feature = "_credential")]
 impl serde::Serialize for PasswordSingleSignOnCredentialSet {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_approved_client_app")]
+#[cfg(feature = "_credential")]
 impl PasswordSingleSignOnCredentialSet {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.passwordSingleSignOnCredentialSet";
@@ -2716,7 +2716,7 @@ impl PasswordSingleSignOnCredentialSet {
     }
 }
 
-#[cfg(feature = "_approved_client_app")]
+#[cfg(feature = "_credential")]
 impl<'de> serde::Deserialize<'de> for PasswordSingleSignOnCredentialSet {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2725,7 +2725,7 @@ impl<'de> serde::Deserialize<'de> for PasswordSingleSignOnCredentialSet {
     }
 }
 
-#[cfg(feature = "_approved_client_app")]
+#[cfg(feature = "_credential")]
 impl graph_odata_runtime::model::ODataObject for PasswordSingleSignOnCredentialSet {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -2747,7 +2747,7 @@ impl graph_odata_runtime::model::ODataObject for PasswordSingleSignOnCredentialS
     }
 }
 
-#[cfg(feature = "_approved_client_app")]
+#[cfg(feature = "_credential")]
 impl PasswordSingleSignOnCredentialSet {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -2758,11 +2758,11 @@ impl PasswordSingleSignOnCredentialSet {
     }
 }
 
-#[cfg(feature = "_approved_client_app")]
+#[cfg(feature = "_credential")]
 /// The properties of [`PasswordSingleSignOnCredentialSet`] by wire name, each a [`Field<PasswordSingleSignOnCredentialSet>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`PasswordSingleSignOnCredentialSet::set_null`].
 pub enum PasswordSingleSignOnCredentialSetField {}
 
-#[cfg(feature = "_approved_client_app")]
+#[cfg(feature = "_credential")]
 #[allow(non_upper_case_globals)]
 impl PasswordSingleSignOnCredentialSetField {
     /// `credentials`
@@ -2780,7 +2780,7 @@ impl PasswordSingleSignOnCredentialSetField {
     ];
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_add_in")]
 /// CSDL complex type `microsoft.graph.passwordSingleSignOnField`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct PasswordSingleSignOnField {
@@ -2798,14 +2798,14 @@ pub struct PasswordSingleSignOnField {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_add_in")]
 impl serde::Serialize for PasswordSingleSignOnField {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_add_in")]
 impl PasswordSingleSignOnField {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.passwordSingleSignOnField";
@@ -2829,7 +2829,7 @@ impl PasswordSingleSignOnField {
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_add_in")]
 impl<'de> serde::Deserialize<'de> for PasswordSingleSignOnField {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2838,7 +2838,7 @@ impl<'de> serde::Deserialize<'de> for PasswordSingleSignOnField {
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_add_in")]
 impl graph_odata_runtime::model::ODataObject for PasswordSingleSignOnField {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -2864,7 +2864,7 @@ impl graph_odata_runtime::model::ODataObject for PasswordSingleSignOnField {
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_add_in")]
 impl PasswordSingleSignOnField {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -2875,11 +2875,11 @@ impl PasswordSingleSignOnField {
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_add_in")]
 /// The properties of [`PasswordSingleSignOnField`] by wire name, each a [`Field<PasswordSingleSignOnField>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`PasswordSingleSignOnField::set_null`].
 pub enum PasswordSingleSignOnFieldField {}
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_add_in")]
 #[allow(non_upper_case_globals)]
 impl PasswordSingleSignOnFieldField {
     /// `customizedLabel`
@@ -2905,7 +2905,7 @@ impl PasswordSingleSignOnFieldField {
     ];
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_add_in")]
 /// CSDL complex type `microsoft.graph.passwordSingleSignOnSettings`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct PasswordSingleSignOnSettings {
@@ -2917,14 +2917,14 @@ pub struct PasswordSingleSignOnSettings {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_add_in")]
 impl serde::Serialize for PasswordSingleSignOnSettings {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_add_in")]
 impl PasswordSingleSignOnSettings {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.passwordSingleSignOnSettings";
@@ -2945,7 +2945,7 @@ impl PasswordSingleSignOnSettings {
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_add_in")]
 impl<'de> serde::Deserialize<'de> for PasswordSingleSignOnSettings {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2954,7 +2954,7 @@ impl<'de> serde::Deserialize<'de> for PasswordSingleSignOnSettings {
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_add_in")]
 impl graph_odata_runtime::model::ODataObject for PasswordSingleSignOnSettings {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -2975,7 +2975,7 @@ impl graph_odata_runtime::model::ODataObject for PasswordSingleSignOnSettings {
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_add_in")]
 impl PasswordSingleSignOnSettings {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -2986,11 +2986,11 @@ impl PasswordSingleSignOnSettings {
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_add_in")]
 /// The properties of [`PasswordSingleSignOnSettings`] by wire name, each a [`Field<PasswordSingleSignOnSettings>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`PasswordSingleSignOnSettings::set_null`].
 pub enum PasswordSingleSignOnSettingsField {}
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_add_in")]
 #[allow(non_upper_case_globals)]
 impl PasswordSingleSignOnSettingsField {
     /// `fields`
@@ -3003,7 +3003,7 @@ impl PasswordSingleSignOnSettingsField {
     ];
 }
 
-#[cfg(feature = "_approval")]
+#[cfg(feature = "_patterned_recurrence")]
 /// CSDL complex type `microsoft.graph.patternedRecurrence`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct PatternedRecurrence {
@@ -3017,14 +3017,14 @@ pub struct PatternedRecurrence {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_approval")]
+#[cfg(feature = "_patterned_recurrence")]
 impl serde::Serialize for PatternedRecurrence {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_approval")]
+#[cfg(feature = "_patterned_recurrence")]
 impl PatternedRecurrence {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.patternedRecurrence";
@@ -3046,7 +3046,7 @@ impl PatternedRecurrence {
     }
 }
 
-#[cfg(feature = "_approval")]
+#[cfg(feature = "_patterned_recurrence")]
 impl<'de> serde::Deserialize<'de> for PatternedRecurrence {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -3055,7 +3055,7 @@ impl<'de> serde::Deserialize<'de> for PatternedRecurrence {
     }
 }
 
-#[cfg(feature = "_approval")]
+#[cfg(feature = "_patterned_recurrence")]
 impl graph_odata_runtime::model::ODataObject for PatternedRecurrence {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -3077,7 +3077,7 @@ impl graph_odata_runtime::model::ODataObject for PatternedRecurrence {
     }
 }
 
-#[cfg(feature = "_approval")]
+#[cfg(feature = "_patterned_recurrence")]
 impl PatternedRecurrence {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -3088,11 +3088,11 @@ impl PatternedRecurrence {
     }
 }
 
-#[cfg(feature = "_approval")]
+#[cfg(feature = "_patterned_recurrence")]
 /// The properties of [`PatternedRecurrence`] by wire name, each a [`Field<PatternedRecurrence>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`PatternedRecurrence::set_null`].
 pub enum PatternedRecurrenceField {}
 
-#[cfg(feature = "_approval")]
+#[cfg(feature = "_patterned_recurrence")]
 #[allow(non_upper_case_globals)]
 impl PatternedRecurrenceField {
     /// `pattern`
@@ -3411,7 +3411,7 @@ impl PerTenantTrafficSegmentsOverrideField {
     ];
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_app_role")]
 /// CSDL complex type `microsoft.graph.permissionScope`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct PermissionScope {
@@ -3439,14 +3439,14 @@ pub struct PermissionScope {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_app_role")]
 impl serde::Serialize for PermissionScope {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_app_role")]
 impl PermissionScope {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.permissionScope";
@@ -3475,7 +3475,7 @@ impl PermissionScope {
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_app_role")]
 impl<'de> serde::Deserialize<'de> for PermissionScope {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -3484,7 +3484,7 @@ impl<'de> serde::Deserialize<'de> for PermissionScope {
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_app_role")]
 impl graph_odata_runtime::model::ODataObject for PermissionScope {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -3521,7 +3521,7 @@ impl graph_odata_runtime::model::ODataObject for PermissionScope {
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_app_role")]
 impl PermissionScope {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -3532,11 +3532,11 @@ impl PermissionScope {
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_app_role")]
 /// The properties of [`PermissionScope`] by wire name, each a [`Field<PermissionScope>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`PermissionScope::set_null`].
 pub enum PermissionScopeField {}
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_app_role")]
 #[allow(non_upper_case_globals)]
 impl PermissionScopeField {
     /// `adminConsentDescription`
@@ -3687,7 +3687,7 @@ impl PersistentBrowserSessionControlField {
     ];
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 /// CSDL complex type `microsoft.graph.personDataSource`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct PersonDataSource {
@@ -3699,14 +3699,14 @@ pub struct PersonDataSource {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 impl serde::Serialize for PersonDataSource {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 impl PersonDataSource {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.personDataSource";
@@ -3727,7 +3727,7 @@ impl PersonDataSource {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 impl<'de> serde::Deserialize<'de> for PersonDataSource {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -3736,7 +3736,7 @@ impl<'de> serde::Deserialize<'de> for PersonDataSource {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 impl graph_odata_runtime::model::ODataObject for PersonDataSource {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -3757,7 +3757,7 @@ impl graph_odata_runtime::model::ODataObject for PersonDataSource {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 impl PersonDataSource {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -3768,11 +3768,11 @@ impl PersonDataSource {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 /// The properties of [`PersonDataSource`] by wire name, each a [`Field<PersonDataSource>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`PersonDataSource::set_null`].
 pub enum PersonDataSourceField {}
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 #[allow(non_upper_case_globals)]
 impl PersonDataSourceField {
     /// `type`
@@ -3899,7 +3899,7 @@ impl PersonOrGroupColumnField {
     ];
 }
 
-#[cfg(feature = "_aad_user_conversation_member")]
+#[cfg(feature = "_group_chat_teams_app_installation_scope_info")]
 /// CSDL complex type `microsoft.graph.personalTeamsAppInstallationScopeInfo`; base type `microsoft.graph.teamsAppInstallationScopeInfo`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct PersonalTeamsAppInstallationScopeInfo {
@@ -3914,14 +3914,14 @@ pub struct PersonalTeamsAppInstallationScopeInfo {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_aad_user_conversation_member")]
+#[cfg(feature = "_group_chat_teams_app_installation_scope_info")]
 impl serde::Serialize for PersonalTeamsAppInstallationScopeInfo {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_aad_user_conversation_member")]
+#[cfg(feature = "_group_chat_teams_app_installation_scope_info")]
 impl PersonalTeamsAppInstallationScopeInfo {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.personalTeamsAppInstallationScopeInfo";
@@ -3943,7 +3943,7 @@ impl PersonalTeamsAppInstallationScopeInfo {
     }
 }
 
-#[cfg(feature = "_aad_user_conversation_member")]
+#[cfg(feature = "_group_chat_teams_app_installation_scope_info")]
 impl<'de> serde::Deserialize<'de> for PersonalTeamsAppInstallationScopeInfo {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -3952,7 +3952,7 @@ impl<'de> serde::Deserialize<'de> for PersonalTeamsAppInstallationScopeInfo {
     }
 }
 
-#[cfg(feature = "_aad_user_conversation_member")]
+#[cfg(feature = "_group_chat_teams_app_installation_scope_info")]
 impl graph_odata_runtime::model::ODataObject for PersonalTeamsAppInstallationScopeInfo {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -3974,7 +3974,7 @@ impl graph_odata_runtime::model::ODataObject for PersonalTeamsAppInstallationSco
     }
 }
 
-#[cfg(feature = "_aad_user_conversation_member")]
+#[cfg(feature = "_group_chat_teams_app_installation_scope_info")]
 impl PersonalTeamsAppInstallationScopeInfo {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -3985,11 +3985,11 @@ impl PersonalTeamsAppInstallationScopeInfo {
     }
 }
 
-#[cfg(feature = "_aad_user_conversation_member")]
+#[cfg(feature = "_group_chat_teams_app_installation_scope_info")]
 /// The properties of [`PersonalTeamsAppInstallationScopeInfo`] by wire name, each a [`Field<PersonalTeamsAppInstallationScopeInfo>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`PersonalTeamsAppInstallationScopeInfo::set_null`].
 pub enum PersonalTeamsAppInstallationScopeInfoField {}
 
-#[cfg(feature = "_aad_user_conversation_member")]
+#[cfg(feature = "_group_chat_teams_app_installation_scope_info")]
 #[allow(non_upper_case_globals)]
 impl PersonalTeamsAppInstallationScopeInfoField {
     /// `scope`
@@ -4007,7 +4007,7 @@ impl PersonalTeamsAppInstallationScopeInfoField {
     ];
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_on_premises_sync_behavior")]
 /// CSDL complex type `microsoft.graph.phone`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Phone {
@@ -4021,14 +4021,14 @@ pub struct Phone {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_on_premises_sync_behavior")]
 impl serde::Serialize for Phone {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_on_premises_sync_behavior")]
 impl Phone {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.phone";
@@ -4050,7 +4050,7 @@ impl Phone {
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_on_premises_sync_behavior")]
 impl<'de> serde::Deserialize<'de> for Phone {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -4059,7 +4059,7 @@ impl<'de> serde::Deserialize<'de> for Phone {
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_on_premises_sync_behavior")]
 impl graph_odata_runtime::model::ODataObject for Phone {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -4081,7 +4081,7 @@ impl graph_odata_runtime::model::ODataObject for Phone {
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_on_premises_sync_behavior")]
 impl Phone {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -4092,11 +4092,11 @@ impl Phone {
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_on_premises_sync_behavior")]
 /// The properties of [`Phone`] by wire name, each a [`Field<Phone>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`Phone::set_null`].
 pub enum PhoneField {}
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_on_premises_sync_behavior")]
 #[allow(non_upper_case_globals)]
 impl PhoneField {
     /// `number`
@@ -4480,7 +4480,7 @@ impl PhysicalAddressField {
     ];
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_contacts")]
 /// CSDL complex type `microsoft.graph.physicalOfficeAddress`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct PhysicalOfficeAddress {
@@ -4502,14 +4502,14 @@ pub struct PhysicalOfficeAddress {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_contacts")]
 impl serde::Serialize for PhysicalOfficeAddress {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_contacts")]
 impl PhysicalOfficeAddress {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.physicalOfficeAddress";
@@ -4535,7 +4535,7 @@ impl PhysicalOfficeAddress {
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_contacts")]
 impl<'de> serde::Deserialize<'de> for PhysicalOfficeAddress {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -4544,7 +4544,7 @@ impl<'de> serde::Deserialize<'de> for PhysicalOfficeAddress {
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_contacts")]
 impl graph_odata_runtime::model::ODataObject for PhysicalOfficeAddress {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -4572,7 +4572,7 @@ impl graph_odata_runtime::model::ODataObject for PhysicalOfficeAddress {
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_contacts")]
 impl PhysicalOfficeAddress {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -4583,11 +4583,11 @@ impl PhysicalOfficeAddress {
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_contacts")]
 /// The properties of [`PhysicalOfficeAddress`] by wire name, each a [`Field<PhysicalOfficeAddress>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`PhysicalOfficeAddress::set_null`].
 pub enum PhysicalOfficeAddressField {}
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_contacts")]
 #[allow(non_upper_case_globals)]
 impl PhysicalOfficeAddressField {
     /// `city`
@@ -4619,7 +4619,7 @@ impl PhysicalOfficeAddressField {
     ];
 }
 
-#[cfg(feature = "_content_sensitivity_label_assignment")]
+#[cfg(feature = "_plan_usage_right")]
 /// CSDL complex type `microsoft.graph.planUsageRight`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct PlanUsageRight {
@@ -4635,14 +4635,14 @@ pub struct PlanUsageRight {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_content_sensitivity_label_assignment")]
+#[cfg(feature = "_plan_usage_right")]
 impl serde::Serialize for PlanUsageRight {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_content_sensitivity_label_assignment")]
+#[cfg(feature = "_plan_usage_right")]
 impl PlanUsageRight {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.planUsageRight";
@@ -4665,7 +4665,7 @@ impl PlanUsageRight {
     }
 }
 
-#[cfg(feature = "_content_sensitivity_label_assignment")]
+#[cfg(feature = "_plan_usage_right")]
 impl<'de> serde::Deserialize<'de> for PlanUsageRight {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -4674,7 +4674,7 @@ impl<'de> serde::Deserialize<'de> for PlanUsageRight {
     }
 }
 
-#[cfg(feature = "_content_sensitivity_label_assignment")]
+#[cfg(feature = "_plan_usage_right")]
 impl graph_odata_runtime::model::ODataObject for PlanUsageRight {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -4699,7 +4699,7 @@ impl graph_odata_runtime::model::ODataObject for PlanUsageRight {
     }
 }
 
-#[cfg(feature = "_content_sensitivity_label_assignment")]
+#[cfg(feature = "_plan_usage_right")]
 impl PlanUsageRight {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -4710,11 +4710,11 @@ impl PlanUsageRight {
     }
 }
 
-#[cfg(feature = "_content_sensitivity_label_assignment")]
+#[cfg(feature = "_plan_usage_right")]
 /// The properties of [`PlanUsageRight`] by wire name, each a [`Field<PlanUsageRight>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`PlanUsageRight::set_null`].
 pub enum PlanUsageRightField {}
 
-#[cfg(feature = "_content_sensitivity_label_assignment")]
+#[cfg(feature = "_plan_usage_right")]
 #[allow(non_upper_case_globals)]
 impl PlanUsageRightField {
     /// `hasSensitivityLabel`
@@ -4735,7 +4735,7 @@ impl PlanUsageRightField {
     ];
 }
 
-#[cfg(feature = "_content_sensitivity_label_assignment")]
+#[cfg(feature = "_planner_applied_categories")]
 /// CSDL complex type `microsoft.graph.plannerAppliedCategories`; open type: dynamic properties land in `additional_properties`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct PlannerAppliedCategories {
@@ -4745,14 +4745,14 @@ pub struct PlannerAppliedCategories {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_content_sensitivity_label_assignment")]
+#[cfg(feature = "_planner_applied_categories")]
 impl serde::Serialize for PlannerAppliedCategories {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_content_sensitivity_label_assignment")]
+#[cfg(feature = "_planner_applied_categories")]
 impl PlannerAppliedCategories {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.plannerAppliedCategories";
@@ -4772,7 +4772,7 @@ impl PlannerAppliedCategories {
     }
 }
 
-#[cfg(feature = "_content_sensitivity_label_assignment")]
+#[cfg(feature = "_planner_applied_categories")]
 impl<'de> serde::Deserialize<'de> for PlannerAppliedCategories {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -4781,7 +4781,7 @@ impl<'de> serde::Deserialize<'de> for PlannerAppliedCategories {
     }
 }
 
-#[cfg(feature = "_content_sensitivity_label_assignment")]
+#[cfg(feature = "_planner_applied_categories")]
 impl graph_odata_runtime::model::ODataObject for PlannerAppliedCategories {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -4797,7 +4797,7 @@ impl graph_odata_runtime::model::ODataObject for PlannerAppliedCategories {
     }
 }
 
-#[cfg(feature = "_content_sensitivity_label_assignment")]
+#[cfg(feature = "_planner")]
 /// CSDL complex type `microsoft.graph.plannerApprovalRequirement`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct PlannerApprovalRequirement {
@@ -4809,14 +4809,14 @@ pub struct PlannerApprovalRequirement {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_content_sensitivity_label_assignment")]
+#[cfg(feature = "_planner")]
 impl serde::Serialize for PlannerApprovalRequirement {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_content_sensitivity_label_assignment")]
+#[cfg(feature = "_planner")]
 impl PlannerApprovalRequirement {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.plannerApprovalRequirement";
@@ -4837,7 +4837,7 @@ impl PlannerApprovalRequirement {
     }
 }
 
-#[cfg(feature = "_content_sensitivity_label_assignment")]
+#[cfg(feature = "_planner")]
 impl<'de> serde::Deserialize<'de> for PlannerApprovalRequirement {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -4846,7 +4846,7 @@ impl<'de> serde::Deserialize<'de> for PlannerApprovalRequirement {
     }
 }
 
-#[cfg(feature = "_content_sensitivity_label_assignment")]
+#[cfg(feature = "_planner")]
 impl graph_odata_runtime::model::ODataObject for PlannerApprovalRequirement {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -4869,7 +4869,7 @@ impl graph_odata_runtime::model::ODataObject for PlannerApprovalRequirement {
     }
 }
 
-#[cfg(feature = "_content_sensitivity_label_assignment")]
+#[cfg(feature = "_planner")]
 impl PlannerApprovalRequirement {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -4880,11 +4880,11 @@ impl PlannerApprovalRequirement {
     }
 }
 
-#[cfg(feature = "_content_sensitivity_label_assignment")]
+#[cfg(feature = "_planner")]
 /// The properties of [`PlannerApprovalRequirement`] by wire name, each a [`Field<PlannerApprovalRequirement>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`PlannerApprovalRequirement::set_null`].
 pub enum PlannerApprovalRequirementField {}
 
-#[cfg(feature = "_content_sensitivity_label_assignment")]
+#[cfg(feature = "_planner")]
 #[allow(non_upper_case_globals)]
 impl PlannerApprovalRequirementField {
     /// `isApprovalRequired`
@@ -5135,7 +5135,7 @@ impl PlannerAssignmentField {
     ];
 }
 
-#[cfg(feature = "_content_sensitivity_label_assignment")]
+#[cfg(feature = "_planner_applied_categories")]
 /// CSDL complex type `microsoft.graph.plannerAssignments`; open type: dynamic properties land in `additional_properties`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct PlannerAssignments {
@@ -5145,14 +5145,14 @@ pub struct PlannerAssignments {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_content_sensitivity_label_assignment")]
+#[cfg(feature = "_planner_applied_categories")]
 impl serde::Serialize for PlannerAssignments {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_content_sensitivity_label_assignment")]
+#[cfg(feature = "_planner_applied_categories")]
 impl PlannerAssignments {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.plannerAssignments";
@@ -5172,7 +5172,7 @@ impl PlannerAssignments {
     }
 }
 
-#[cfg(feature = "_content_sensitivity_label_assignment")]
+#[cfg(feature = "_planner_applied_categories")]
 impl<'de> serde::Deserialize<'de> for PlannerAssignments {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -5181,7 +5181,7 @@ impl<'de> serde::Deserialize<'de> for PlannerAssignments {
     }
 }
 
-#[cfg(feature = "_content_sensitivity_label_assignment")]
+#[cfg(feature = "_planner_applied_categories")]
 impl graph_odata_runtime::model::ODataObject for PlannerAssignments {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -5197,7 +5197,7 @@ impl graph_odata_runtime::model::ODataObject for PlannerAssignments {
     }
 }
 
-#[cfg(feature = "_content_sensitivity_label_assignment")]
+#[cfg(feature = "_planner")]
 /// CSDL complex type `microsoft.graph.plannerBaseApprovalAttachment`; abstract.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct PlannerBaseApprovalAttachment {
@@ -5209,14 +5209,14 @@ pub struct PlannerBaseApprovalAttachment {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_content_sensitivity_label_assignment")]
+#[cfg(feature = "_planner")]
 impl serde::Serialize for PlannerBaseApprovalAttachment {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_content_sensitivity_label_assignment")]
+#[cfg(feature = "_planner")]
 impl PlannerBaseApprovalAttachment {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.plannerBaseApprovalAttachment";
@@ -5237,7 +5237,7 @@ impl PlannerBaseApprovalAttachment {
     }
 }
 
-#[cfg(feature = "_content_sensitivity_label_assignment")]
+#[cfg(feature = "_planner")]
 impl<'de> serde::Deserialize<'de> for PlannerBaseApprovalAttachment {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -5246,7 +5246,7 @@ impl<'de> serde::Deserialize<'de> for PlannerBaseApprovalAttachment {
     }
 }
 
-#[cfg(feature = "_content_sensitivity_label_assignment")]
+#[cfg(feature = "_planner")]
 impl graph_odata_runtime::model::ODataObject for PlannerBaseApprovalAttachment {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -5267,7 +5267,7 @@ impl graph_odata_runtime::model::ODataObject for PlannerBaseApprovalAttachment {
     }
 }
 
-#[cfg(feature = "_content_sensitivity_label_assignment")]
+#[cfg(feature = "_planner")]
 impl PlannerBaseApprovalAttachment {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -5278,11 +5278,11 @@ impl PlannerBaseApprovalAttachment {
     }
 }
 
-#[cfg(feature = "_content_sensitivity_label_assignment")]
+#[cfg(feature = "_planner")]
 /// The properties of [`PlannerBaseApprovalAttachment`] by wire name, each a [`Field<PlannerBaseApprovalAttachment>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`PlannerBaseApprovalAttachment::set_null`].
 pub enum PlannerBaseApprovalAttachmentField {}
 
-#[cfg(feature = "_content_sensitivity_label_assignment")]
+#[cfg(feature = "_planner")]
 #[allow(non_upper_case_globals)]
 impl PlannerBaseApprovalAttachmentField {
     /// `status`
@@ -5295,7 +5295,7 @@ impl PlannerBaseApprovalAttachmentField {
     ];
 }
 
-#[cfg(feature = "_content_sensitivity_label_assignment")]
+#[cfg(feature = "_planner")]
 /// A `microsoft.graph.plannerBaseApprovalAttachment` value: the base type or one of its derived types, chosen by `@odata.type`. A derived type this crate does not know is read as [`PlannerBaseApprovalAttachment`], which keeps its properties and `@odata.type` in `additional_properties`.
 #[derive(Debug, Clone, PartialEq)]
 pub enum AnyPlannerBaseApprovalAttachment {
@@ -5305,7 +5305,7 @@ pub enum AnyPlannerBaseApprovalAttachment {
     PlannerBasicApprovalAttachment(Box<PlannerBasicApprovalAttachment>),
 }
 
-#[cfg(feature = "_content_sensitivity_label_assignment")]
+#[cfg(feature = "_planner")]
 impl AnyPlannerBaseApprovalAttachment {
     /// The `@odata.type` of the variant (the base type's for unknown derived types).
     pub fn odata_type(&self) -> &'static str {
@@ -5329,21 +5329,21 @@ impl AnyPlannerBaseApprovalAttachment {
     }
 }
 
-#[cfg(feature = "_content_sensitivity_label_assignment")]
+#[cfg(feature = "_planner")]
 impl Default for AnyPlannerBaseApprovalAttachment {
     fn default() -> Self {
         Self::PlannerBaseApprovalAttachment(Box::default())
     }
 }
 
-#[cfg(feature = "_content_sensitivity_label_assignment")]
+#[cfg(feature = "_planner")]
 impl From<PlannerBaseApprovalAttachment> for AnyPlannerBaseApprovalAttachment {
     fn from(value: PlannerBaseApprovalAttachment) -> Self {
         Self::PlannerBaseApprovalAttachment(Box::new(value))
     }
 }
 
-#[cfg(feature = "_content_sensitivity_label_assignment")]
+#[cfg(feature = "_planner")]
 impl AnyPlannerBaseApprovalAttachment {
     /// The value if it is a [`AnyPlannerBaseApprovalAttachment::PlannerBasicApprovalAttachment`] variant.
     pub fn as_planner_basic_approval_attachment(

@@ -11,14 +11,14 @@ use graph_odata_runtime::edm;
 #[allow(unused_imports)]
 use graph_odata_runtime::model;
 
-#[cfg(feature = "_content_sensitivity_label_assignment")]
+#[cfg(feature = "_planner")]
 impl From<PlannerBasicApprovalAttachment> for AnyPlannerBaseApprovalAttachment {
     fn from(value: PlannerBasicApprovalAttachment) -> Self {
         Self::PlannerBasicApprovalAttachment(Box::new(value))
     }
 }
 
-#[cfg(feature = "_content_sensitivity_label_assignment")]
+#[cfg(feature = "_planner")]
 impl serde::Serialize for AnyPlannerBaseApprovalAttachment {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match self {
@@ -36,7 +36,7 @@ impl serde::Serialize for AnyPlannerBaseApprovalAttachment {
     }
 }
 
-#[cfg(feature = "_content_sensitivity_label_assignment")]
+#[cfg(feature = "_planner")]
 impl<'de> serde::Deserialize<'de> for AnyPlannerBaseApprovalAttachment {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -56,7 +56,7 @@ impl<'de> serde::Deserialize<'de> for AnyPlannerBaseApprovalAttachment {
     }
 }
 
-#[cfg(feature = "_content_sensitivity_label_assignment")]
+#[cfg(feature = "_planner")]
 /// CSDL complex type `microsoft.graph.plannerBasicApprovalAttachment`; base type `microsoft.graph.plannerBaseApprovalAttachment`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct PlannerBasicApprovalAttachment {
@@ -71,14 +71,14 @@ pub struct PlannerBasicApprovalAttachment {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_content_sensitivity_label_assignment")]
+#[cfg(feature = "_planner")]
 impl serde::Serialize for PlannerBasicApprovalAttachment {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_content_sensitivity_label_assignment")]
+#[cfg(feature = "_planner")]
 impl PlannerBasicApprovalAttachment {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.plannerBasicApprovalAttachment";
@@ -100,7 +100,7 @@ impl PlannerBasicApprovalAttachment {
     }
 }
 
-#[cfg(feature = "_content_sensitivity_label_assignment")]
+#[cfg(feature = "_planner")]
 impl<'de> serde::Deserialize<'de> for PlannerBasicApprovalAttachment {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -109,7 +109,7 @@ impl<'de> serde::Deserialize<'de> for PlannerBasicApprovalAttachment {
     }
 }
 
-#[cfg(feature = "_content_sensitivity_label_assignment")]
+#[cfg(feature = "_planner")]
 impl graph_odata_runtime::model::ODataObject for PlannerBasicApprovalAttachment {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -131,7 +131,7 @@ impl graph_odata_runtime::model::ODataObject for PlannerBasicApprovalAttachment 
     }
 }
 
-#[cfg(feature = "_content_sensitivity_label_assignment")]
+#[cfg(feature = "_planner")]
 impl PlannerBasicApprovalAttachment {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -142,11 +142,11 @@ impl PlannerBasicApprovalAttachment {
     }
 }
 
-#[cfg(feature = "_content_sensitivity_label_assignment")]
+#[cfg(feature = "_planner")]
 /// The properties of [`PlannerBasicApprovalAttachment`] by wire name, each a [`Field<PlannerBasicApprovalAttachment>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`PlannerBasicApprovalAttachment::set_null`].
 pub enum PlannerBasicApprovalAttachmentField {}
 
-#[cfg(feature = "_content_sensitivity_label_assignment")]
+#[cfg(feature = "_planner")]
 #[allow(non_upper_case_globals)]
 impl PlannerBasicApprovalAttachmentField {
     /// `status`
@@ -164,7 +164,7 @@ impl PlannerBasicApprovalAttachmentField {
     ];
 }
 
-#[cfg(feature = "_content_sensitivity_label_assignment")]
+#[cfg(feature = "_plan_usage_right")]
 /// CSDL complex type `microsoft.graph.plannerBucketCreation`; abstract.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct PlannerBucketCreation {
@@ -176,14 +176,14 @@ pub struct PlannerBucketCreation {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_content_sensitivity_label_assignment")]
+#[cfg(feature = "_plan_usage_right")]
 impl serde::Serialize for PlannerBucketCreation {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_content_sensitivity_label_assignment")]
+#[cfg(feature = "_plan_usage_right")]
 impl PlannerBucketCreation {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.plannerBucketCreation";
@@ -204,7 +204,7 @@ impl PlannerBucketCreation {
     }
 }
 
-#[cfg(feature = "_content_sensitivity_label_assignment")]
+#[cfg(feature = "_plan_usage_right")]
 impl<'de> serde::Deserialize<'de> for PlannerBucketCreation {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -213,7 +213,7 @@ impl<'de> serde::Deserialize<'de> for PlannerBucketCreation {
     }
 }
 
-#[cfg(feature = "_content_sensitivity_label_assignment")]
+#[cfg(feature = "_plan_usage_right")]
 impl graph_odata_runtime::model::ODataObject for PlannerBucketCreation {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -236,7 +236,7 @@ impl graph_odata_runtime::model::ODataObject for PlannerBucketCreation {
     }
 }
 
-#[cfg(feature = "_content_sensitivity_label_assignment")]
+#[cfg(feature = "_plan_usage_right")]
 impl PlannerBucketCreation {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -247,11 +247,11 @@ impl PlannerBucketCreation {
     }
 }
 
-#[cfg(feature = "_content_sensitivity_label_assignment")]
+#[cfg(feature = "_plan_usage_right")]
 /// The properties of [`PlannerBucketCreation`] by wire name, each a [`Field<PlannerBucketCreation>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`PlannerBucketCreation::set_null`].
 pub enum PlannerBucketCreationField {}
 
-#[cfg(feature = "_content_sensitivity_label_assignment")]
+#[cfg(feature = "_plan_usage_right")]
 #[allow(non_upper_case_globals)]
 impl PlannerBucketCreationField {
     /// `creationSourceKind`
@@ -264,7 +264,7 @@ impl PlannerBucketCreationField {
     ];
 }
 
-#[cfg(feature = "_content_sensitivity_label_assignment")]
+#[cfg(feature = "_plan_usage_right")]
 /// A `microsoft.graph.plannerBucketCreation` value: the base type or one of its derived types, chosen by `@odata.type`. A derived type this crate does not know is read as [`PlannerBucketCreation`], which keeps its properties and `@odata.type` in `additional_properties`.
 #[derive(Debug, Clone, PartialEq)]
 pub enum AnyPlannerBucketCreation {
@@ -274,7 +274,7 @@ pub enum AnyPlannerBucketCreation {
     PlannerExternalBucketSource(Box<PlannerExternalBucketSource>),
 }
 
-#[cfg(feature = "_content_sensitivity_label_assignment")]
+#[cfg(feature = "_plan_usage_right")]
 impl AnyPlannerBucketCreation {
     /// The `@odata.type` of the variant (the base type's for unknown derived types).
     pub fn odata_type(&self) -> &'static str {
@@ -294,21 +294,21 @@ impl AnyPlannerBucketCreation {
     }
 }
 
-#[cfg(feature = "_content_sensitivity_label_assignment")]
+#[cfg(feature = "_plan_usage_right")]
 impl Default for AnyPlannerBucketCreation {
     fn default() -> Self {
         Self::PlannerBucketCreation(Box::default())
     }
 }
 
-#[cfg(feature = "_content_sensitivity_label_assignment")]
+#[cfg(feature = "_plan_usage_right")]
 impl From<PlannerBucketCreation> for AnyPlannerBucketCreation {
     fn from(value: PlannerBucketCreation) -> Self {
         Self::PlannerBucketCreation(Box::new(value))
     }
 }
 
-#[cfg(feature = "_content_sensitivity_label_assignment")]
+#[cfg(feature = "_plan_usage_right")]
 impl AnyPlannerBucketCreation {
     /// The value if it is a [`AnyPlannerBucketCreation::PlannerExternalBucketSource`] variant.
     pub fn as_planner_external_bucket_source(
@@ -321,14 +321,14 @@ impl AnyPlannerBucketCreation {
     }
 }
 
-#[cfg(feature = "_content_sensitivity_label_assignment")]
+#[cfg(feature = "_plan_usage_right")]
 impl From<PlannerExternalBucketSource> for AnyPlannerBucketCreation {
     fn from(value: PlannerExternalBucketSource) -> Self {
         Self::PlannerExternalBucketSource(Box::new(value))
     }
 }
 
-#[cfg(feature = "_content_sensitivity_label_assignment")]
+#[cfg(feature = "_plan_usage_right")]
 impl serde::Serialize for AnyPlannerBucketCreation {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match self {
@@ -346,7 +346,7 @@ impl serde::Serialize for AnyPlannerBucketCreation {
     }
 }
 
-#[cfg(feature = "_content_sensitivity_label_assignment")]
+#[cfg(feature = "_plan_usage_right")]
 impl<'de> serde::Deserialize<'de> for AnyPlannerBucketCreation {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -366,7 +366,7 @@ impl<'de> serde::Deserialize<'de> for AnyPlannerBucketCreation {
     }
 }
 
-#[cfg(feature = "_content_sensitivity_label_assignment")]
+#[cfg(feature = "_plan_usage_right")]
 /// CSDL complex type `microsoft.graph.plannerCategoryDescriptions`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct PlannerCategoryDescriptions {
@@ -426,14 +426,14 @@ pub struct PlannerCategoryDescriptions {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_content_sensitivity_label_assignment")]
+#[cfg(feature = "_plan_usage_right")]
 impl serde::Serialize for PlannerCategoryDescriptions {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_content_sensitivity_label_assignment")]
+#[cfg(feature = "_plan_usage_right")]
 impl PlannerCategoryDescriptions {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.plannerCategoryDescriptions";
@@ -478,7 +478,7 @@ impl PlannerCategoryDescriptions {
     }
 }
 
-#[cfg(feature = "_content_sensitivity_label_assignment")]
+#[cfg(feature = "_plan_usage_right")]
 impl<'de> serde::Deserialize<'de> for PlannerCategoryDescriptions {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -487,7 +487,7 @@ impl<'de> serde::Deserialize<'de> for PlannerCategoryDescriptions {
     }
 }
 
-#[cfg(feature = "_content_sensitivity_label_assignment")]
+#[cfg(feature = "_plan_usage_right")]
 impl graph_odata_runtime::model::ODataObject for PlannerCategoryDescriptions {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -532,7 +532,7 @@ impl graph_odata_runtime::model::ODataObject for PlannerCategoryDescriptions {
     }
 }
 
-#[cfg(feature = "_content_sensitivity_label_assignment")]
+#[cfg(feature = "_plan_usage_right")]
 impl PlannerCategoryDescriptions {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -543,11 +543,11 @@ impl PlannerCategoryDescriptions {
     }
 }
 
-#[cfg(feature = "_content_sensitivity_label_assignment")]
+#[cfg(feature = "_plan_usage_right")]
 /// The properties of [`PlannerCategoryDescriptions`] by wire name, each a [`Field<PlannerCategoryDescriptions>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`PlannerCategoryDescriptions::set_null`].
 pub enum PlannerCategoryDescriptionsField {}
 
-#[cfg(feature = "_content_sensitivity_label_assignment")]
+#[cfg(feature = "_plan_usage_right")]
 #[allow(non_upper_case_globals)]
 impl PlannerCategoryDescriptionsField {
     /// `category1`
@@ -816,7 +816,7 @@ impl PlannerChecklistItemField {
     ];
 }
 
-#[cfg(feature = "_content_sensitivity_label_assignment")]
+#[cfg(feature = "_planner")]
 /// CSDL complex type `microsoft.graph.plannerChecklistItems`; open type: dynamic properties land in `additional_properties`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct PlannerChecklistItems {
@@ -826,14 +826,14 @@ pub struct PlannerChecklistItems {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_content_sensitivity_label_assignment")]
+#[cfg(feature = "_planner")]
 impl serde::Serialize for PlannerChecklistItems {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_content_sensitivity_label_assignment")]
+#[cfg(feature = "_planner")]
 impl PlannerChecklistItems {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.plannerChecklistItems";
@@ -853,7 +853,7 @@ impl PlannerChecklistItems {
     }
 }
 
-#[cfg(feature = "_content_sensitivity_label_assignment")]
+#[cfg(feature = "_planner")]
 impl<'de> serde::Deserialize<'de> for PlannerChecklistItems {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -862,7 +862,7 @@ impl<'de> serde::Deserialize<'de> for PlannerChecklistItems {
     }
 }
 
-#[cfg(feature = "_content_sensitivity_label_assignment")]
+#[cfg(feature = "_planner")]
 impl graph_odata_runtime::model::ODataObject for PlannerChecklistItems {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -878,7 +878,7 @@ impl graph_odata_runtime::model::ODataObject for PlannerChecklistItems {
     }
 }
 
-#[cfg(feature = "_content_sensitivity_label_assignment")]
+#[cfg(feature = "_planner")]
 /// CSDL complex type `microsoft.graph.plannerChecklistRequirement`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct PlannerChecklistRequirement {
@@ -890,14 +890,14 @@ pub struct PlannerChecklistRequirement {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_content_sensitivity_label_assignment")]
+#[cfg(feature = "_planner")]
 impl serde::Serialize for PlannerChecklistRequirement {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_content_sensitivity_label_assignment")]
+#[cfg(feature = "_planner")]
 impl PlannerChecklistRequirement {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.plannerChecklistRequirement";
@@ -918,7 +918,7 @@ impl PlannerChecklistRequirement {
     }
 }
 
-#[cfg(feature = "_content_sensitivity_label_assignment")]
+#[cfg(feature = "_planner")]
 impl<'de> serde::Deserialize<'de> for PlannerChecklistRequirement {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -927,7 +927,7 @@ impl<'de> serde::Deserialize<'de> for PlannerChecklistRequirement {
     }
 }
 
-#[cfg(feature = "_content_sensitivity_label_assignment")]
+#[cfg(feature = "_planner")]
 impl graph_odata_runtime::model::ODataObject for PlannerChecklistRequirement {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -950,7 +950,7 @@ impl graph_odata_runtime::model::ODataObject for PlannerChecklistRequirement {
     }
 }
 
-#[cfg(feature = "_content_sensitivity_label_assignment")]
+#[cfg(feature = "_planner")]
 impl PlannerChecklistRequirement {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -961,11 +961,11 @@ impl PlannerChecklistRequirement {
     }
 }
 
-#[cfg(feature = "_content_sensitivity_label_assignment")]
+#[cfg(feature = "_planner")]
 /// The properties of [`PlannerChecklistRequirement`] by wire name, each a [`Field<PlannerChecklistRequirement>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`PlannerChecklistRequirement::set_null`].
 pub enum PlannerChecklistRequirementField {}
 
-#[cfg(feature = "_content_sensitivity_label_assignment")]
+#[cfg(feature = "_planner")]
 #[allow(non_upper_case_globals)]
 impl PlannerChecklistRequirementField {
     /// `requiredChecklistItemIds`
@@ -978,7 +978,7 @@ impl PlannerChecklistRequirementField {
     ];
 }
 
-#[cfg(feature = "_content_sensitivity_label_assignment")]
+#[cfg(feature = "_plan_usage_right")]
 /// CSDL complex type `microsoft.graph.plannerExternalBucketSource`; base type `microsoft.graph.plannerBucketCreation`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct PlannerExternalBucketSource {
@@ -997,14 +997,14 @@ pub struct PlannerExternalBucketSource {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_content_sensitivity_label_assignment")]
+#[cfg(feature = "_plan_usage_right")]
 impl serde::Serialize for PlannerExternalBucketSource {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_content_sensitivity_label_assignment")]
+#[cfg(feature = "_plan_usage_right")]
 impl PlannerExternalBucketSource {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.plannerExternalBucketSource";
@@ -1028,7 +1028,7 @@ impl PlannerExternalBucketSource {
     }
 }
 
-#[cfg(feature = "_content_sensitivity_label_assignment")]
+#[cfg(feature = "_plan_usage_right")]
 impl<'de> serde::Deserialize<'de> for PlannerExternalBucketSource {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1037,7 +1037,7 @@ impl<'de> serde::Deserialize<'de> for PlannerExternalBucketSource {
     }
 }
 
-#[cfg(feature = "_content_sensitivity_label_assignment")]
+#[cfg(feature = "_plan_usage_right")]
 impl graph_odata_runtime::model::ODataObject for PlannerExternalBucketSource {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -1069,7 +1069,7 @@ impl graph_odata_runtime::model::ODataObject for PlannerExternalBucketSource {
     }
 }
 
-#[cfg(feature = "_content_sensitivity_label_assignment")]
+#[cfg(feature = "_plan_usage_right")]
 impl PlannerExternalBucketSource {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -1080,11 +1080,11 @@ impl PlannerExternalBucketSource {
     }
 }
 
-#[cfg(feature = "_content_sensitivity_label_assignment")]
+#[cfg(feature = "_plan_usage_right")]
 /// The properties of [`PlannerExternalBucketSource`] by wire name, each a [`Field<PlannerExternalBucketSource>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`PlannerExternalBucketSource::set_null`].
 pub enum PlannerExternalBucketSourceField {}
 
-#[cfg(feature = "_content_sensitivity_label_assignment")]
+#[cfg(feature = "_plan_usage_right")]
 #[allow(non_upper_case_globals)]
 impl PlannerExternalBucketSourceField {
     /// `creationSourceKind`
@@ -1382,7 +1382,7 @@ impl PlannerExternalReferenceField {
     ];
 }
 
-#[cfg(feature = "_content_sensitivity_label_assignment")]
+#[cfg(feature = "_planner")]
 /// CSDL complex type `microsoft.graph.plannerExternalReferences`; open type: dynamic properties land in `additional_properties`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct PlannerExternalReferences {
@@ -1392,14 +1392,14 @@ pub struct PlannerExternalReferences {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_content_sensitivity_label_assignment")]
+#[cfg(feature = "_planner")]
 impl serde::Serialize for PlannerExternalReferences {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_content_sensitivity_label_assignment")]
+#[cfg(feature = "_planner")]
 impl PlannerExternalReferences {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.plannerExternalReferences";
@@ -1419,7 +1419,7 @@ impl PlannerExternalReferences {
     }
 }
 
-#[cfg(feature = "_content_sensitivity_label_assignment")]
+#[cfg(feature = "_planner")]
 impl<'de> serde::Deserialize<'de> for PlannerExternalReferences {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1428,7 +1428,7 @@ impl<'de> serde::Deserialize<'de> for PlannerExternalReferences {
     }
 }
 
-#[cfg(feature = "_content_sensitivity_label_assignment")]
+#[cfg(feature = "_planner")]
 impl graph_odata_runtime::model::ODataObject for PlannerExternalReferences {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -1444,7 +1444,7 @@ impl graph_odata_runtime::model::ODataObject for PlannerExternalReferences {
     }
 }
 
-#[cfg(feature = "_content_sensitivity_label_assignment")]
+#[cfg(feature = "_planner_applied_categories")]
 /// CSDL complex type `microsoft.graph.plannerExternalTaskSource`; base type `microsoft.graph.plannerTaskCreation`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct PlannerExternalTaskSource {
@@ -1474,14 +1474,14 @@ pub struct PlannerExternalTaskSource {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_content_sensitivity_label_assignment")]
+#[cfg(feature = "_planner_applied_categories")]
 impl serde::Serialize for PlannerExternalTaskSource {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_content_sensitivity_label_assignment")]
+#[cfg(feature = "_planner_applied_categories")]
 impl PlannerExternalTaskSource {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.plannerExternalTaskSource";
@@ -1510,7 +1510,7 @@ impl PlannerExternalTaskSource {
     }
 }
 
-#[cfg(feature = "_content_sensitivity_label_assignment")]
+#[cfg(feature = "_planner_applied_categories")]
 impl<'de> serde::Deserialize<'de> for PlannerExternalTaskSource {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1519,7 +1519,7 @@ impl<'de> serde::Deserialize<'de> for PlannerExternalTaskSource {
     }
 }
 
-#[cfg(feature = "_content_sensitivity_label_assignment")]
+#[cfg(feature = "_planner_applied_categories")]
 impl graph_odata_runtime::model::ODataObject for PlannerExternalTaskSource {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -1564,7 +1564,7 @@ impl graph_odata_runtime::model::ODataObject for PlannerExternalTaskSource {
     }
 }
 
-#[cfg(feature = "_content_sensitivity_label_assignment")]
+#[cfg(feature = "_planner_applied_categories")]
 impl PlannerExternalTaskSource {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -1575,11 +1575,11 @@ impl PlannerExternalTaskSource {
     }
 }
 
-#[cfg(feature = "_content_sensitivity_label_assignment")]
+#[cfg(feature = "_planner_applied_categories")]
 /// The properties of [`PlannerExternalTaskSource`] by wire name, each a [`Field<PlannerExternalTaskSource>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`PlannerExternalTaskSource::set_null`].
 pub enum PlannerExternalTaskSourceField {}
 
-#[cfg(feature = "_content_sensitivity_label_assignment")]
+#[cfg(feature = "_planner_applied_categories")]
 #[allow(non_upper_case_globals)]
 impl PlannerExternalTaskSourceField {
     /// `creationSourceKind`
@@ -1739,7 +1739,7 @@ impl PlannerFavoritePlanReferenceField {
     ];
 }
 
-#[cfg(feature = "_content_sensitivity_label_assignment")]
+#[cfg(feature = "_allowed_audiences")]
 /// CSDL complex type `microsoft.graph.plannerFavoritePlanReferenceCollection`; open type: dynamic properties land in `additional_properties`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct PlannerFavoritePlanReferenceCollection {
@@ -1749,14 +1749,14 @@ pub struct PlannerFavoritePlanReferenceCollection {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_content_sensitivity_label_assignment")]
+#[cfg(feature = "_allowed_audiences")]
 impl serde::Serialize for PlannerFavoritePlanReferenceCollection {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_content_sensitivity_label_assignment")]
+#[cfg(feature = "_allowed_audiences")]
 impl PlannerFavoritePlanReferenceCollection {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.plannerFavoritePlanReferenceCollection";
@@ -1776,7 +1776,7 @@ impl PlannerFavoritePlanReferenceCollection {
     }
 }
 
-#[cfg(feature = "_content_sensitivity_label_assignment")]
+#[cfg(feature = "_allowed_audiences")]
 impl<'de> serde::Deserialize<'de> for PlannerFavoritePlanReferenceCollection {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1785,7 +1785,7 @@ impl<'de> serde::Deserialize<'de> for PlannerFavoritePlanReferenceCollection {
     }
 }
 
-#[cfg(feature = "_content_sensitivity_label_assignment")]
+#[cfg(feature = "_allowed_audiences")]
 impl graph_odata_runtime::model::ODataObject for PlannerFavoritePlanReferenceCollection {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -1917,7 +1917,7 @@ impl PlannerFormReferenceField {
     ];
 }
 
-#[cfg(feature = "_content_sensitivity_label_assignment")]
+#[cfg(feature = "_planner")]
 /// CSDL complex type `microsoft.graph.plannerFormsDictionary`; base type `microsoft.graph.Dictionary`; open type: dynamic properties land in `additional_properties`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct PlannerFormsDictionary {
@@ -1927,14 +1927,14 @@ pub struct PlannerFormsDictionary {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_content_sensitivity_label_assignment")]
+#[cfg(feature = "_planner")]
 impl serde::Serialize for PlannerFormsDictionary {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_content_sensitivity_label_assignment")]
+#[cfg(feature = "_planner")]
 impl PlannerFormsDictionary {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.plannerFormsDictionary";
@@ -1954,7 +1954,7 @@ impl PlannerFormsDictionary {
     }
 }
 
-#[cfg(feature = "_content_sensitivity_label_assignment")]
+#[cfg(feature = "_planner")]
 impl<'de> serde::Deserialize<'de> for PlannerFormsDictionary {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1963,7 +1963,7 @@ impl<'de> serde::Deserialize<'de> for PlannerFormsDictionary {
     }
 }
 
-#[cfg(feature = "_content_sensitivity_label_assignment")]
+#[cfg(feature = "_planner")]
 impl graph_odata_runtime::model::ODataObject for PlannerFormsDictionary {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -1979,7 +1979,7 @@ impl graph_odata_runtime::model::ODataObject for PlannerFormsDictionary {
     }
 }
 
-#[cfg(feature = "_content_sensitivity_label_assignment")]
+#[cfg(feature = "_planner")]
 /// CSDL complex type `microsoft.graph.plannerFormsRequirement`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct PlannerFormsRequirement {
@@ -1991,14 +1991,14 @@ pub struct PlannerFormsRequirement {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_content_sensitivity_label_assignment")]
+#[cfg(feature = "_planner")]
 impl serde::Serialize for PlannerFormsRequirement {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_content_sensitivity_label_assignment")]
+#[cfg(feature = "_planner")]
 impl PlannerFormsRequirement {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.plannerFormsRequirement";
@@ -2019,7 +2019,7 @@ impl PlannerFormsRequirement {
     }
 }
 
-#[cfg(feature = "_content_sensitivity_label_assignment")]
+#[cfg(feature = "_planner")]
 impl<'de> serde::Deserialize<'de> for PlannerFormsRequirement {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2028,7 +2028,7 @@ impl<'de> serde::Deserialize<'de> for PlannerFormsRequirement {
     }
 }
 
-#[cfg(feature = "_content_sensitivity_label_assignment")]
+#[cfg(feature = "_planner")]
 impl graph_odata_runtime::model::ODataObject for PlannerFormsRequirement {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -2049,7 +2049,7 @@ impl graph_odata_runtime::model::ODataObject for PlannerFormsRequirement {
     }
 }
 
-#[cfg(feature = "_content_sensitivity_label_assignment")]
+#[cfg(feature = "_planner")]
 impl PlannerFormsRequirement {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -2060,11 +2060,11 @@ impl PlannerFormsRequirement {
     }
 }
 
-#[cfg(feature = "_content_sensitivity_label_assignment")]
+#[cfg(feature = "_planner")]
 /// The properties of [`PlannerFormsRequirement`] by wire name, each a [`Field<PlannerFormsRequirement>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`PlannerFormsRequirement::set_null`].
 pub enum PlannerFormsRequirementField {}
 
-#[cfg(feature = "_content_sensitivity_label_assignment")]
+#[cfg(feature = "_planner")]
 #[allow(non_upper_case_globals)]
 impl PlannerFormsRequirementField {
     /// `requiredForms`
@@ -2077,7 +2077,7 @@ impl PlannerFormsRequirementField {
     ];
 }
 
-#[cfg(feature = "_content_sensitivity_label_assignment")]
+#[cfg(feature = "_planner")]
 /// CSDL complex type `microsoft.graph.plannerOrderHintsByAssignee`; open type: dynamic properties land in `additional_properties`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct PlannerOrderHintsByAssignee {
@@ -2087,14 +2087,14 @@ pub struct PlannerOrderHintsByAssignee {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_content_sensitivity_label_assignment")]
+#[cfg(feature = "_planner")]
 impl serde::Serialize for PlannerOrderHintsByAssignee {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_content_sensitivity_label_assignment")]
+#[cfg(feature = "_planner")]
 impl PlannerOrderHintsByAssignee {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.plannerOrderHintsByAssignee";
@@ -2114,7 +2114,7 @@ impl PlannerOrderHintsByAssignee {
     }
 }
 
-#[cfg(feature = "_content_sensitivity_label_assignment")]
+#[cfg(feature = "_planner")]
 impl<'de> serde::Deserialize<'de> for PlannerOrderHintsByAssignee {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2123,7 +2123,7 @@ impl<'de> serde::Deserialize<'de> for PlannerOrderHintsByAssignee {
     }
 }
 
-#[cfg(feature = "_content_sensitivity_label_assignment")]
+#[cfg(feature = "_planner")]
 impl graph_odata_runtime::model::ODataObject for PlannerOrderHintsByAssignee {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -2680,7 +2680,7 @@ impl PlannerPlanContextDetailsField {
     ];
 }
 
-#[cfg(feature = "_content_sensitivity_label_assignment")]
+#[cfg(feature = "_plan_usage_right")]
 /// CSDL complex type `microsoft.graph.plannerPlanContextDetailsCollection`; open type: dynamic properties land in `additional_properties`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct PlannerPlanContextDetailsCollection {
@@ -2690,14 +2690,14 @@ pub struct PlannerPlanContextDetailsCollection {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_content_sensitivity_label_assignment")]
+#[cfg(feature = "_plan_usage_right")]
 impl serde::Serialize for PlannerPlanContextDetailsCollection {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_content_sensitivity_label_assignment")]
+#[cfg(feature = "_plan_usage_right")]
 impl PlannerPlanContextDetailsCollection {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.plannerPlanContextDetailsCollection";
@@ -2717,7 +2717,7 @@ impl PlannerPlanContextDetailsCollection {
     }
 }
 
-#[cfg(feature = "_content_sensitivity_label_assignment")]
+#[cfg(feature = "_plan_usage_right")]
 impl<'de> serde::Deserialize<'de> for PlannerPlanContextDetailsCollection {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2726,7 +2726,7 @@ impl<'de> serde::Deserialize<'de> for PlannerPlanContextDetailsCollection {
     }
 }
 
-#[cfg(feature = "_content_sensitivity_label_assignment")]
+#[cfg(feature = "_plan_usage_right")]
 impl graph_odata_runtime::model::ODataObject for PlannerPlanContextDetailsCollection {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,

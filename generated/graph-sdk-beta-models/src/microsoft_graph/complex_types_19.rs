@@ -176,7 +176,7 @@ impl PlannerRecentPlanReferenceField {
     ];
 }
 
-#[cfg(feature = "_content_sensitivity_label_assignment")]
+#[cfg(feature = "_allowed_audiences")]
 /// CSDL complex type `microsoft.graph.plannerRecentPlanReferenceCollection`; open type: dynamic properties land in `additional_properties`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct PlannerRecentPlanReferenceCollection {
@@ -186,14 +186,14 @@ pub struct PlannerRecentPlanReferenceCollection {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_content_sensitivity_label_assignment")]
+#[cfg(feature = "_allowed_audiences")]
 impl serde::Serialize for PlannerRecentPlanReferenceCollection {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_content_sensitivity_label_assignment")]
+#[cfg(feature = "_allowed_audiences")]
 impl PlannerRecentPlanReferenceCollection {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.plannerRecentPlanReferenceCollection";
@@ -213,7 +213,7 @@ impl PlannerRecentPlanReferenceCollection {
     }
 }
 
-#[cfg(feature = "_content_sensitivity_label_assignment")]
+#[cfg(feature = "_allowed_audiences")]
 impl<'de> serde::Deserialize<'de> for PlannerRecentPlanReferenceCollection {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -222,7 +222,7 @@ impl<'de> serde::Deserialize<'de> for PlannerRecentPlanReferenceCollection {
     }
 }
 
-#[cfg(feature = "_content_sensitivity_label_assignment")]
+#[cfg(feature = "_allowed_audiences")]
 impl graph_odata_runtime::model::ODataObject for PlannerRecentPlanReferenceCollection {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -238,7 +238,7 @@ impl graph_odata_runtime::model::ODataObject for PlannerRecentPlanReferenceColle
     }
 }
 
-#[cfg(feature = "_content_sensitivity_label_assignment")]
+#[cfg(feature = "_planner_applied_categories")]
 /// CSDL complex type `microsoft.graph.plannerRecurrenceSchedule`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct PlannerRecurrenceSchedule {
@@ -254,14 +254,14 @@ pub struct PlannerRecurrenceSchedule {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_content_sensitivity_label_assignment")]
+#[cfg(feature = "_planner_applied_categories")]
 impl serde::Serialize for PlannerRecurrenceSchedule {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_content_sensitivity_label_assignment")]
+#[cfg(feature = "_planner_applied_categories")]
 impl PlannerRecurrenceSchedule {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.plannerRecurrenceSchedule";
@@ -284,7 +284,7 @@ impl PlannerRecurrenceSchedule {
     }
 }
 
-#[cfg(feature = "_content_sensitivity_label_assignment")]
+#[cfg(feature = "_planner_applied_categories")]
 impl<'de> serde::Deserialize<'de> for PlannerRecurrenceSchedule {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -293,7 +293,7 @@ impl<'de> serde::Deserialize<'de> for PlannerRecurrenceSchedule {
     }
 }
 
-#[cfg(feature = "_content_sensitivity_label_assignment")]
+#[cfg(feature = "_planner_applied_categories")]
 impl graph_odata_runtime::model::ODataObject for PlannerRecurrenceSchedule {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -320,7 +320,7 @@ impl graph_odata_runtime::model::ODataObject for PlannerRecurrenceSchedule {
     }
 }
 
-#[cfg(feature = "_content_sensitivity_label_assignment")]
+#[cfg(feature = "_planner_applied_categories")]
 impl PlannerRecurrenceSchedule {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -331,11 +331,11 @@ impl PlannerRecurrenceSchedule {
     }
 }
 
-#[cfg(feature = "_content_sensitivity_label_assignment")]
+#[cfg(feature = "_planner_applied_categories")]
 /// The properties of [`PlannerRecurrenceSchedule`] by wire name, each a [`Field<PlannerRecurrenceSchedule>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`PlannerRecurrenceSchedule::set_null`].
 pub enum PlannerRecurrenceScheduleField {}
 
-#[cfg(feature = "_content_sensitivity_label_assignment")]
+#[cfg(feature = "_planner_applied_categories")]
 #[allow(non_upper_case_globals)]
 impl PlannerRecurrenceScheduleField {
     /// `nextOccurrenceDateTime`
@@ -482,7 +482,7 @@ impl PlannerSharedWithContainerField {
     ];
 }
 
-#[cfg(feature = "_content_sensitivity_label_assignment")]
+#[cfg(feature = "_planner")]
 /// CSDL complex type `microsoft.graph.plannerTaskCompletionRequirementDetails`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct PlannerTaskCompletionRequirementDetails {
@@ -498,14 +498,14 @@ pub struct PlannerTaskCompletionRequirementDetails {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_content_sensitivity_label_assignment")]
+#[cfg(feature = "_planner")]
 impl serde::Serialize for PlannerTaskCompletionRequirementDetails {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_content_sensitivity_label_assignment")]
+#[cfg(feature = "_planner")]
 impl PlannerTaskCompletionRequirementDetails {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.plannerTaskCompletionRequirementDetails";
@@ -528,7 +528,7 @@ impl PlannerTaskCompletionRequirementDetails {
     }
 }
 
-#[cfg(feature = "_content_sensitivity_label_assignment")]
+#[cfg(feature = "_planner")]
 impl<'de> serde::Deserialize<'de> for PlannerTaskCompletionRequirementDetails {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -537,7 +537,7 @@ impl<'de> serde::Deserialize<'de> for PlannerTaskCompletionRequirementDetails {
     }
 }
 
-#[cfg(feature = "_content_sensitivity_label_assignment")]
+#[cfg(feature = "_planner")]
 impl graph_odata_runtime::model::ODataObject
 for PlannerTaskCompletionRequirementDetails {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
@@ -567,7 +567,7 @@ for PlannerTaskCompletionRequirementDetails {
     }
 }
 
-#[cfg(feature = "_content_sensitivity_label_assignment")]
+#[cfg(feature = "_planner")]
 impl PlannerTaskCompletionRequirementDetails {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -578,11 +578,11 @@ impl PlannerTaskCompletionRequirementDetails {
     }
 }
 
-#[cfg(feature = "_content_sensitivity_label_assignment")]
+#[cfg(feature = "_planner")]
 /// The properties of [`PlannerTaskCompletionRequirementDetails`] by wire name, each a [`Field<PlannerTaskCompletionRequirementDetails>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`PlannerTaskCompletionRequirementDetails::set_null`].
 pub enum PlannerTaskCompletionRequirementDetailsField {}
 
-#[cfg(feature = "_content_sensitivity_label_assignment")]
+#[cfg(feature = "_planner")]
 #[allow(non_upper_case_globals)]
 impl PlannerTaskCompletionRequirementDetailsField {
     /// `approvalRequirement`
@@ -605,7 +605,7 @@ impl PlannerTaskCompletionRequirementDetailsField {
     ];
 }
 
-#[cfg(feature = "_content_sensitivity_label_assignment")]
+#[cfg(feature = "_planner_applied_categories")]
 /// CSDL complex type `microsoft.graph.plannerTaskCreation`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct PlannerTaskCreation {
@@ -619,14 +619,14 @@ pub struct PlannerTaskCreation {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_content_sensitivity_label_assignment")]
+#[cfg(feature = "_planner_applied_categories")]
 impl serde::Serialize for PlannerTaskCreation {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_content_sensitivity_label_assignment")]
+#[cfg(feature = "_planner_applied_categories")]
 impl PlannerTaskCreation {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.plannerTaskCreation";
@@ -648,7 +648,7 @@ impl PlannerTaskCreation {
     }
 }
 
-#[cfg(feature = "_content_sensitivity_label_assignment")]
+#[cfg(feature = "_planner_applied_categories")]
 impl<'de> serde::Deserialize<'de> for PlannerTaskCreation {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -657,7 +657,7 @@ impl<'de> serde::Deserialize<'de> for PlannerTaskCreation {
     }
 }
 
-#[cfg(feature = "_content_sensitivity_label_assignment")]
+#[cfg(feature = "_planner_applied_categories")]
 impl graph_odata_runtime::model::ODataObject for PlannerTaskCreation {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -683,7 +683,7 @@ impl graph_odata_runtime::model::ODataObject for PlannerTaskCreation {
     }
 }
 
-#[cfg(feature = "_content_sensitivity_label_assignment")]
+#[cfg(feature = "_planner_applied_categories")]
 impl PlannerTaskCreation {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -694,11 +694,11 @@ impl PlannerTaskCreation {
     }
 }
 
-#[cfg(feature = "_content_sensitivity_label_assignment")]
+#[cfg(feature = "_planner_applied_categories")]
 /// The properties of [`PlannerTaskCreation`] by wire name, each a [`Field<PlannerTaskCreation>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`PlannerTaskCreation::set_null`].
 pub enum PlannerTaskCreationField {}
 
-#[cfg(feature = "_content_sensitivity_label_assignment")]
+#[cfg(feature = "_planner_applied_categories")]
 #[allow(non_upper_case_globals)]
 impl PlannerTaskCreationField {
     /// `creationSourceKind`
@@ -716,7 +716,7 @@ impl PlannerTaskCreationField {
     ];
 }
 
-#[cfg(feature = "_content_sensitivity_label_assignment")]
+#[cfg(feature = "_planner_applied_categories")]
 /// A `microsoft.graph.plannerTaskCreation` value: the base type or one of its derived types, chosen by `@odata.type`. A derived type this crate does not know is read as [`PlannerTaskCreation`], which keeps its properties and `@odata.type` in `additional_properties`.
 #[derive(Debug, Clone, PartialEq)]
 pub enum AnyPlannerTaskCreation {
@@ -728,7 +728,7 @@ pub enum AnyPlannerTaskCreation {
     PlannerTeamsPublicationInfo(Box<PlannerTeamsPublicationInfo>),
 }
 
-#[cfg(feature = "_content_sensitivity_label_assignment")]
+#[cfg(feature = "_planner_applied_categories")]
 impl AnyPlannerTaskCreation {
     /// The `@odata.type` of the variant (the base type's for unknown derived types).
     pub fn odata_type(&self) -> &'static str {
@@ -749,21 +749,21 @@ impl AnyPlannerTaskCreation {
     }
 }
 
-#[cfg(feature = "_content_sensitivity_label_assignment")]
+#[cfg(feature = "_planner_applied_categories")]
 impl Default for AnyPlannerTaskCreation {
     fn default() -> Self {
         Self::PlannerTaskCreation(Box::default())
     }
 }
 
-#[cfg(feature = "_content_sensitivity_label_assignment")]
+#[cfg(feature = "_planner_applied_categories")]
 impl From<PlannerTaskCreation> for AnyPlannerTaskCreation {
     fn from(value: PlannerTaskCreation) -> Self {
         Self::PlannerTaskCreation(Box::new(value))
     }
 }
 
-#[cfg(feature = "_content_sensitivity_label_assignment")]
+#[cfg(feature = "_planner_applied_categories")]
 impl AnyPlannerTaskCreation {
     /// The value if it is a [`AnyPlannerTaskCreation::PlannerExternalTaskSource`] variant.
     pub fn as_planner_external_task_source(&self) -> Option<&PlannerExternalTaskSource> {
@@ -783,21 +783,21 @@ impl AnyPlannerTaskCreation {
     }
 }
 
-#[cfg(feature = "_content_sensitivity_label_assignment")]
+#[cfg(feature = "_planner_applied_categories")]
 impl From<PlannerExternalTaskSource> for AnyPlannerTaskCreation {
     fn from(value: PlannerExternalTaskSource) -> Self {
         Self::PlannerExternalTaskSource(Box::new(value))
     }
 }
 
-#[cfg(feature = "_content_sensitivity_label_assignment")]
+#[cfg(feature = "_planner_applied_categories")]
 impl From<PlannerTeamsPublicationInfo> for AnyPlannerTaskCreation {
     fn from(value: PlannerTeamsPublicationInfo) -> Self {
         Self::PlannerTeamsPublicationInfo(Box::new(value))
     }
 }
 
-#[cfg(feature = "_content_sensitivity_label_assignment")]
+#[cfg(feature = "_planner_applied_categories")]
 impl serde::Serialize for AnyPlannerTaskCreation {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match self {
@@ -822,7 +822,7 @@ impl serde::Serialize for AnyPlannerTaskCreation {
     }
 }
 
-#[cfg(feature = "_content_sensitivity_label_assignment")]
+#[cfg(feature = "_planner_applied_categories")]
 impl<'de> serde::Deserialize<'de> for AnyPlannerTaskCreation {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -846,7 +846,7 @@ impl<'de> serde::Deserialize<'de> for AnyPlannerTaskCreation {
     }
 }
 
-#[cfg(feature = "_content_sensitivity_label_assignment")]
+#[cfg(feature = "_planner_applied_categories")]
 /// CSDL complex type `microsoft.graph.plannerTaskRecurrence`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct PlannerTaskRecurrence {
@@ -868,14 +868,14 @@ pub struct PlannerTaskRecurrence {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_content_sensitivity_label_assignment")]
+#[cfg(feature = "_planner_applied_categories")]
 impl serde::Serialize for PlannerTaskRecurrence {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_content_sensitivity_label_assignment")]
+#[cfg(feature = "_planner_applied_categories")]
 impl PlannerTaskRecurrence {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.plannerTaskRecurrence";
@@ -901,7 +901,7 @@ impl PlannerTaskRecurrence {
     }
 }
 
-#[cfg(feature = "_content_sensitivity_label_assignment")]
+#[cfg(feature = "_planner_applied_categories")]
 impl<'de> serde::Deserialize<'de> for PlannerTaskRecurrence {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -910,7 +910,7 @@ impl<'de> serde::Deserialize<'de> for PlannerTaskRecurrence {
     }
 }
 
-#[cfg(feature = "_content_sensitivity_label_assignment")]
+#[cfg(feature = "_planner_applied_categories")]
 impl graph_odata_runtime::model::ODataObject for PlannerTaskRecurrence {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -942,7 +942,7 @@ impl graph_odata_runtime::model::ODataObject for PlannerTaskRecurrence {
     }
 }
 
-#[cfg(feature = "_content_sensitivity_label_assignment")]
+#[cfg(feature = "_planner_applied_categories")]
 impl PlannerTaskRecurrence {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -953,11 +953,11 @@ impl PlannerTaskRecurrence {
     }
 }
 
-#[cfg(feature = "_content_sensitivity_label_assignment")]
+#[cfg(feature = "_planner_applied_categories")]
 /// The properties of [`PlannerTaskRecurrence`] by wire name, each a [`Field<PlannerTaskRecurrence>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`PlannerTaskRecurrence::set_null`].
 pub enum PlannerTaskRecurrenceField {}
 
-#[cfg(feature = "_content_sensitivity_label_assignment")]
+#[cfg(feature = "_planner_applied_categories")]
 #[allow(non_upper_case_globals)]
 impl PlannerTaskRecurrenceField {
     /// `nextInSeriesTaskId`
@@ -995,7 +995,7 @@ impl PlannerTaskRecurrenceField {
     ];
 }
 
-#[cfg(feature = "_content_sensitivity_label_assignment")]
+#[cfg(feature = "_planner_applied_categories")]
 /// CSDL complex type `microsoft.graph.plannerTeamsPublicationInfo`; base type `microsoft.graph.plannerTaskCreation`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct PlannerTeamsPublicationInfo {
@@ -1023,14 +1023,14 @@ pub struct PlannerTeamsPublicationInfo {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_content_sensitivity_label_assignment")]
+#[cfg(feature = "_planner_applied_categories")]
 impl serde::Serialize for PlannerTeamsPublicationInfo {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_content_sensitivity_label_assignment")]
+#[cfg(feature = "_planner_applied_categories")]
 impl PlannerTeamsPublicationInfo {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.plannerTeamsPublicationInfo";
@@ -1058,7 +1058,7 @@ impl PlannerTeamsPublicationInfo {
     }
 }
 
-#[cfg(feature = "_content_sensitivity_label_assignment")]
+#[cfg(feature = "_planner_applied_categories")]
 impl<'de> serde::Deserialize<'de> for PlannerTeamsPublicationInfo {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1067,7 +1067,7 @@ impl<'de> serde::Deserialize<'de> for PlannerTeamsPublicationInfo {
     }
 }
 
-#[cfg(feature = "_content_sensitivity_label_assignment")]
+#[cfg(feature = "_planner_applied_categories")]
 impl graph_odata_runtime::model::ODataObject for PlannerTeamsPublicationInfo {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -1109,7 +1109,7 @@ impl graph_odata_runtime::model::ODataObject for PlannerTeamsPublicationInfo {
     }
 }
 
-#[cfg(feature = "_content_sensitivity_label_assignment")]
+#[cfg(feature = "_planner_applied_categories")]
 impl PlannerTeamsPublicationInfo {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -1120,11 +1120,11 @@ impl PlannerTeamsPublicationInfo {
     }
 }
 
-#[cfg(feature = "_content_sensitivity_label_assignment")]
+#[cfg(feature = "_planner_applied_categories")]
 /// The properties of [`PlannerTeamsPublicationInfo`] by wire name, each a [`Field<PlannerTeamsPublicationInfo>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`PlannerTeamsPublicationInfo::set_null`].
 pub enum PlannerTeamsPublicationInfoField {}
 
-#[cfg(feature = "_content_sensitivity_label_assignment")]
+#[cfg(feature = "_planner_applied_categories")]
 #[allow(non_upper_case_globals)]
 impl PlannerTeamsPublicationInfoField {
     /// `creationSourceKind`
@@ -1172,7 +1172,7 @@ impl PlannerTeamsPublicationInfoField {
     ];
 }
 
-#[cfg(feature = "_content_sensitivity_label_assignment")]
+#[cfg(feature = "_plan_usage_right")]
 /// CSDL complex type `microsoft.graph.plannerUserIds`; open type: dynamic properties land in `additional_properties`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct PlannerUserIds {
@@ -1182,14 +1182,14 @@ pub struct PlannerUserIds {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_content_sensitivity_label_assignment")]
+#[cfg(feature = "_plan_usage_right")]
 impl serde::Serialize for PlannerUserIds {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_content_sensitivity_label_assignment")]
+#[cfg(feature = "_plan_usage_right")]
 impl PlannerUserIds {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.plannerUserIds";
@@ -1209,7 +1209,7 @@ impl PlannerUserIds {
     }
 }
 
-#[cfg(feature = "_content_sensitivity_label_assignment")]
+#[cfg(feature = "_plan_usage_right")]
 impl<'de> serde::Deserialize<'de> for PlannerUserIds {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1218,7 +1218,7 @@ impl<'de> serde::Deserialize<'de> for PlannerUserIds {
     }
 }
 
-#[cfg(feature = "_content_sensitivity_label_assignment")]
+#[cfg(feature = "_plan_usage_right")]
 impl graph_odata_runtime::model::ODataObject for PlannerUserIds {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -1234,7 +1234,7 @@ impl graph_odata_runtime::model::ODataObject for PlannerUserIds {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 /// CSDL complex type `microsoft.graph.positionDetail`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct PositionDetail {
@@ -1262,14 +1262,14 @@ pub struct PositionDetail {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 impl serde::Serialize for PositionDetail {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 impl PositionDetail {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.positionDetail";
@@ -1298,7 +1298,7 @@ impl PositionDetail {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 impl<'de> serde::Deserialize<'de> for PositionDetail {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1307,7 +1307,7 @@ impl<'de> serde::Deserialize<'de> for PositionDetail {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 impl graph_odata_runtime::model::ODataObject for PositionDetail {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -1336,7 +1336,7 @@ impl graph_odata_runtime::model::ODataObject for PositionDetail {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 impl PositionDetail {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -1347,11 +1347,11 @@ impl PositionDetail {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 /// The properties of [`PositionDetail`] by wire name, each a [`Field<PositionDetail>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`PositionDetail::set_null`].
 pub enum PositionDetailField {}
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 #[allow(non_upper_case_globals)]
 impl PositionDetailField {
     /// `company`
@@ -1394,7 +1394,7 @@ impl PositionDetailField {
     ];
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_allowed_tenants_audience")]
 /// CSDL complex type `microsoft.graph.preAuthorizedApplication`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct PreAuthorizedApplication {
@@ -1408,14 +1408,14 @@ pub struct PreAuthorizedApplication {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_allowed_tenants_audience")]
 impl serde::Serialize for PreAuthorizedApplication {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_allowed_tenants_audience")]
 impl PreAuthorizedApplication {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.preAuthorizedApplication";
@@ -1437,7 +1437,7 @@ impl PreAuthorizedApplication {
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_allowed_tenants_audience")]
 impl<'de> serde::Deserialize<'de> for PreAuthorizedApplication {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1446,7 +1446,7 @@ impl<'de> serde::Deserialize<'de> for PreAuthorizedApplication {
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_allowed_tenants_audience")]
 impl graph_odata_runtime::model::ODataObject for PreAuthorizedApplication {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -1468,7 +1468,7 @@ impl graph_odata_runtime::model::ODataObject for PreAuthorizedApplication {
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_allowed_tenants_audience")]
 impl PreAuthorizedApplication {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -1479,11 +1479,11 @@ impl PreAuthorizedApplication {
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_allowed_tenants_audience")]
 /// The properties of [`PreAuthorizedApplication`] by wire name, each a [`Field<PreAuthorizedApplication>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`PreAuthorizedApplication::set_null`].
 pub enum PreAuthorizedApplicationField {}
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_allowed_tenants_audience")]
 #[allow(non_upper_case_globals)]
 impl PreAuthorizedApplicationField {
     /// `appId`
@@ -1608,7 +1608,7 @@ impl PrincipalResourceMembershipsScopeField {
     ];
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_organization")]
 /// CSDL complex type `microsoft.graph.privacyProfile`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct PrivacyProfile {
@@ -1622,14 +1622,14 @@ pub struct PrivacyProfile {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_organization")]
 impl serde::Serialize for PrivacyProfile {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_organization")]
 impl PrivacyProfile {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.privacyProfile";
@@ -1651,7 +1651,7 @@ impl PrivacyProfile {
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_organization")]
 impl<'de> serde::Deserialize<'de> for PrivacyProfile {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1660,7 +1660,7 @@ impl<'de> serde::Deserialize<'de> for PrivacyProfile {
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_organization")]
 impl graph_odata_runtime::model::ODataObject for PrivacyProfile {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -1682,7 +1682,7 @@ impl graph_odata_runtime::model::ODataObject for PrivacyProfile {
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_organization")]
 impl PrivacyProfile {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -1693,11 +1693,11 @@ impl PrivacyProfile {
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_organization")]
 /// The properties of [`PrivacyProfile`] by wire name, each a [`Field<PrivacyProfile>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`PrivacyProfile::set_null`].
 pub enum PrivacyProfileField {}
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_organization")]
 #[allow(non_upper_case_globals)]
 impl PrivacyProfileField {
     /// `contactEmail`
@@ -2247,7 +2247,7 @@ impl ProgramResourceField {
     ];
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_groups")]
 /// CSDL complex type `microsoft.graph.propertyToEvaluate`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct PropertyToEvaluate {
@@ -2261,14 +2261,14 @@ pub struct PropertyToEvaluate {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_groups")]
 impl serde::Serialize for PropertyToEvaluate {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_groups")]
 impl PropertyToEvaluate {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.propertyToEvaluate";
@@ -2290,7 +2290,7 @@ impl PropertyToEvaluate {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_groups")]
 impl<'de> serde::Deserialize<'de> for PropertyToEvaluate {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2299,7 +2299,7 @@ impl<'de> serde::Deserialize<'de> for PropertyToEvaluate {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_groups")]
 impl graph_odata_runtime::model::ODataObject for PropertyToEvaluate {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -2321,7 +2321,7 @@ impl graph_odata_runtime::model::ODataObject for PropertyToEvaluate {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_groups")]
 impl PropertyToEvaluate {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -2332,11 +2332,11 @@ impl PropertyToEvaluate {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_groups")]
 /// The properties of [`PropertyToEvaluate`] by wire name, each a [`Field<PropertyToEvaluate>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`PropertyToEvaluate::set_null`].
 pub enum PropertyToEvaluateField {}
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_groups")]
 #[allow(non_upper_case_globals)]
 impl PropertyToEvaluateField {
     /// `propertyName`
@@ -2933,7 +2933,7 @@ impl ProvisionedIdentityField {
     ];
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_assigned_plan")]
 /// CSDL complex type `microsoft.graph.provisionedPlan`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ProvisionedPlan {
@@ -2949,14 +2949,14 @@ pub struct ProvisionedPlan {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_assigned_plan")]
 impl serde::Serialize for ProvisionedPlan {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_assigned_plan")]
 impl ProvisionedPlan {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.provisionedPlan";
@@ -2979,7 +2979,7 @@ impl ProvisionedPlan {
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_assigned_plan")]
 impl<'de> serde::Deserialize<'de> for ProvisionedPlan {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2988,7 +2988,7 @@ impl<'de> serde::Deserialize<'de> for ProvisionedPlan {
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_assigned_plan")]
 impl graph_odata_runtime::model::ODataObject for ProvisionedPlan {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -3015,7 +3015,7 @@ impl graph_odata_runtime::model::ODataObject for ProvisionedPlan {
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_assigned_plan")]
 impl ProvisionedPlan {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -3026,11 +3026,11 @@ impl ProvisionedPlan {
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_assigned_plan")]
 /// The properties of [`ProvisionedPlan`] by wire name, each a [`Field<ProvisionedPlan>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ProvisionedPlan::set_null`].
 pub enum ProvisionedPlanField {}
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_assigned_plan")]
 #[allow(non_upper_case_globals)]
 impl ProvisionedPlanField {
     /// `capabilityStatus`
@@ -3645,7 +3645,7 @@ impl ProvisioningSystemField {
     ];
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_allowed_tenants_audience")]
 /// CSDL complex type `microsoft.graph.publicClientApplication`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct PublicClientApplication {
@@ -3657,14 +3657,14 @@ pub struct PublicClientApplication {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_allowed_tenants_audience")]
 impl serde::Serialize for PublicClientApplication {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_allowed_tenants_audience")]
 impl PublicClientApplication {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.publicClientApplication";
@@ -3685,7 +3685,7 @@ impl PublicClientApplication {
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_allowed_tenants_audience")]
 impl<'de> serde::Deserialize<'de> for PublicClientApplication {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -3694,7 +3694,7 @@ impl<'de> serde::Deserialize<'de> for PublicClientApplication {
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_allowed_tenants_audience")]
 impl graph_odata_runtime::model::ODataObject for PublicClientApplication {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -3715,7 +3715,7 @@ impl graph_odata_runtime::model::ODataObject for PublicClientApplication {
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_allowed_tenants_audience")]
 impl PublicClientApplication {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -3726,11 +3726,11 @@ impl PublicClientApplication {
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_allowed_tenants_audience")]
 /// The properties of [`PublicClientApplication`] by wire name, each a [`Field<PublicClientApplication>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`PublicClientApplication::set_null`].
 pub enum PublicClientApplicationField {}
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_allowed_tenants_audience")]
 #[allow(non_upper_case_globals)]
 impl PublicClientApplicationField {
     /// `redirectUris`
@@ -4300,7 +4300,7 @@ impl PublicationFacetField {
     ];
 }
 
-#[cfg(feature = "_boolean_column")]
+#[cfg(feature = "_drive")]
 /// CSDL complex type `microsoft.graph.quota`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Quota {
@@ -4322,14 +4322,14 @@ pub struct Quota {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_boolean_column")]
+#[cfg(feature = "_drive")]
 impl serde::Serialize for Quota {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_boolean_column")]
+#[cfg(feature = "_drive")]
 impl Quota {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.quota";
@@ -4355,7 +4355,7 @@ impl Quota {
     }
 }
 
-#[cfg(feature = "_boolean_column")]
+#[cfg(feature = "_drive")]
 impl<'de> serde::Deserialize<'de> for Quota {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -4364,7 +4364,7 @@ impl<'de> serde::Deserialize<'de> for Quota {
     }
 }
 
-#[cfg(feature = "_boolean_column")]
+#[cfg(feature = "_drive")]
 impl graph_odata_runtime::model::ODataObject for Quota {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -4392,7 +4392,7 @@ impl graph_odata_runtime::model::ODataObject for Quota {
     }
 }
 
-#[cfg(feature = "_boolean_column")]
+#[cfg(feature = "_drive")]
 impl Quota {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -4403,11 +4403,11 @@ impl Quota {
     }
 }
 
-#[cfg(feature = "_boolean_column")]
+#[cfg(feature = "_drive")]
 /// The properties of [`Quota`] by wire name, each a [`Field<Quota>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`Quota::set_null`].
 pub enum QuotaField {}
 
-#[cfg(feature = "_boolean_column")]
+#[cfg(feature = "_drive")]
 #[allow(non_upper_case_globals)]
 impl QuotaField {
     /// `deleted`
@@ -4435,7 +4435,7 @@ impl QuotaField {
     ];
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 /// CSDL complex type `microsoft.graph.rankedEmailAddress`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct RankedEmailAddress {
@@ -4449,14 +4449,14 @@ pub struct RankedEmailAddress {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 impl serde::Serialize for RankedEmailAddress {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 impl RankedEmailAddress {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.rankedEmailAddress";
@@ -4478,7 +4478,7 @@ impl RankedEmailAddress {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 impl<'de> serde::Deserialize<'de> for RankedEmailAddress {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -4487,7 +4487,7 @@ impl<'de> serde::Deserialize<'de> for RankedEmailAddress {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 impl graph_odata_runtime::model::ODataObject for RankedEmailAddress {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -4509,7 +4509,7 @@ impl graph_odata_runtime::model::ODataObject for RankedEmailAddress {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 impl RankedEmailAddress {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -4520,11 +4520,11 @@ impl RankedEmailAddress {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 /// The properties of [`RankedEmailAddress`] by wire name, each a [`Field<RankedEmailAddress>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`RankedEmailAddress::set_null`].
 pub enum RankedEmailAddressField {}
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 #[allow(non_upper_case_globals)]
 impl RankedEmailAddressField {
     /// `address`
@@ -4538,7 +4538,7 @@ impl RankedEmailAddressField {
     ];
 }
 
-#[cfg(feature = "_copy_notebook_model")]
+#[cfg(feature = "_sites")]
 /// CSDL complex type `microsoft.graph.reactionsFacet`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ReactionsFacet {
@@ -4554,14 +4554,14 @@ pub struct ReactionsFacet {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_copy_notebook_model")]
+#[cfg(feature = "_sites")]
 impl serde::Serialize for ReactionsFacet {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_copy_notebook_model")]
+#[cfg(feature = "_sites")]
 impl ReactionsFacet {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.reactionsFacet";
@@ -4584,7 +4584,7 @@ impl ReactionsFacet {
     }
 }
 
-#[cfg(feature = "_copy_notebook_model")]
+#[cfg(feature = "_sites")]
 impl<'de> serde::Deserialize<'de> for ReactionsFacet {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -4593,7 +4593,7 @@ impl<'de> serde::Deserialize<'de> for ReactionsFacet {
     }
 }
 
-#[cfg(feature = "_copy_notebook_model")]
+#[cfg(feature = "_sites")]
 impl graph_odata_runtime::model::ODataObject for ReactionsFacet {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -4616,7 +4616,7 @@ impl graph_odata_runtime::model::ODataObject for ReactionsFacet {
     }
 }
 
-#[cfg(feature = "_copy_notebook_model")]
+#[cfg(feature = "_sites")]
 impl ReactionsFacet {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -4627,11 +4627,11 @@ impl ReactionsFacet {
     }
 }
 
-#[cfg(feature = "_copy_notebook_model")]
+#[cfg(feature = "_sites")]
 /// The properties of [`ReactionsFacet`] by wire name, each a [`Field<ReactionsFacet>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ReactionsFacet::set_null`].
 pub enum ReactionsFacetField {}
 
-#[cfg(feature = "_copy_notebook_model")]
+#[cfg(feature = "_sites")]
 #[allow(non_upper_case_globals)]
 impl ReactionsFacetField {
     /// `commentCount`

@@ -226,7 +226,7 @@ impl RecurrencePatternField {
     ];
 }
 
-#[cfg(feature = "_approval")]
+#[cfg(feature = "_patterned_recurrence")]
 /// CSDL complex type `microsoft.graph.recurrenceRange`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct RecurrenceRange {
@@ -246,14 +246,14 @@ pub struct RecurrenceRange {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_approval")]
+#[cfg(feature = "_patterned_recurrence")]
 impl serde::Serialize for RecurrenceRange {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_approval")]
+#[cfg(feature = "_patterned_recurrence")]
 impl RecurrenceRange {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.recurrenceRange";
@@ -278,7 +278,7 @@ impl RecurrenceRange {
     }
 }
 
-#[cfg(feature = "_approval")]
+#[cfg(feature = "_patterned_recurrence")]
 impl<'de> serde::Deserialize<'de> for RecurrenceRange {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -287,7 +287,7 @@ impl<'de> serde::Deserialize<'de> for RecurrenceRange {
     }
 }
 
-#[cfg(feature = "_approval")]
+#[cfg(feature = "_patterned_recurrence")]
 impl graph_odata_runtime::model::ODataObject for RecurrenceRange {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -316,7 +316,7 @@ impl graph_odata_runtime::model::ODataObject for RecurrenceRange {
     }
 }
 
-#[cfg(feature = "_approval")]
+#[cfg(feature = "_patterned_recurrence")]
 impl RecurrenceRange {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -327,11 +327,11 @@ impl RecurrenceRange {
     }
 }
 
-#[cfg(feature = "_approval")]
+#[cfg(feature = "_patterned_recurrence")]
 /// The properties of [`RecurrenceRange`] by wire name, each a [`Field<RecurrenceRange>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`RecurrenceRange::set_null`].
 pub enum RecurrenceRangeField {}
 
-#[cfg(feature = "_approval")]
+#[cfg(feature = "_patterned_recurrence")]
 #[allow(non_upper_case_globals)]
 impl RecurrenceRangeField {
     /// `endDate`
@@ -462,7 +462,7 @@ impl RecycleBinSettingsField {
     ];
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_app_credential_restriction_type")]
 /// CSDL complex type `microsoft.graph.redirectUriAllowedDomainConfiguration`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct RedirectUriAllowedDomainConfiguration {
@@ -488,14 +488,14 @@ pub struct RedirectUriAllowedDomainConfiguration {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_app_credential_restriction_type")]
 impl serde::Serialize for RedirectUriAllowedDomainConfiguration {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_app_credential_restriction_type")]
 impl RedirectUriAllowedDomainConfiguration {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.redirectUriAllowedDomainConfiguration";
@@ -527,7 +527,7 @@ impl RedirectUriAllowedDomainConfiguration {
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_app_credential_restriction_type")]
 impl<'de> serde::Deserialize<'de> for RedirectUriAllowedDomainConfiguration {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -536,7 +536,7 @@ impl<'de> serde::Deserialize<'de> for RedirectUriAllowedDomainConfiguration {
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_app_credential_restriction_type")]
 impl graph_odata_runtime::model::ODataObject for RedirectUriAllowedDomainConfiguration {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -573,7 +573,7 @@ impl graph_odata_runtime::model::ODataObject for RedirectUriAllowedDomainConfigu
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_app_credential_restriction_type")]
 impl RedirectUriAllowedDomainConfiguration {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -584,11 +584,11 @@ impl RedirectUriAllowedDomainConfiguration {
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_app_credential_restriction_type")]
 /// The properties of [`RedirectUriAllowedDomainConfiguration`] by wire name, each a [`Field<RedirectUriAllowedDomainConfiguration>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`RedirectUriAllowedDomainConfiguration::set_null`].
 pub enum RedirectUriAllowedDomainConfigurationField {}
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_app_credential_restriction_type")]
 #[allow(non_upper_case_globals)]
 impl RedirectUriAllowedDomainConfigurationField {
     /// `allowedDomains`
@@ -636,7 +636,7 @@ impl RedirectUriAllowedDomainConfigurationField {
     ];
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_app_credential_restriction_type")]
 /// CSDL complex type `microsoft.graph.redirectUriAllowedSchemeConfiguration`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct RedirectUriAllowedSchemeConfiguration {
@@ -662,14 +662,14 @@ pub struct RedirectUriAllowedSchemeConfiguration {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_app_credential_restriction_type")]
 impl serde::Serialize for RedirectUriAllowedSchemeConfiguration {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_app_credential_restriction_type")]
 impl RedirectUriAllowedSchemeConfiguration {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.redirectUriAllowedSchemeConfiguration";
@@ -701,7 +701,7 @@ impl RedirectUriAllowedSchemeConfiguration {
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_app_credential_restriction_type")]
 impl<'de> serde::Deserialize<'de> for RedirectUriAllowedSchemeConfiguration {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -710,7 +710,7 @@ impl<'de> serde::Deserialize<'de> for RedirectUriAllowedSchemeConfiguration {
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_app_credential_restriction_type")]
 impl graph_odata_runtime::model::ODataObject for RedirectUriAllowedSchemeConfiguration {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -747,7 +747,7 @@ impl graph_odata_runtime::model::ODataObject for RedirectUriAllowedSchemeConfigu
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_app_credential_restriction_type")]
 impl RedirectUriAllowedSchemeConfiguration {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -758,11 +758,11 @@ impl RedirectUriAllowedSchemeConfiguration {
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_app_credential_restriction_type")]
 /// The properties of [`RedirectUriAllowedSchemeConfiguration`] by wire name, each a [`Field<RedirectUriAllowedSchemeConfiguration>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`RedirectUriAllowedSchemeConfiguration::set_null`].
 pub enum RedirectUriAllowedSchemeConfigurationField {}
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_app_credential_restriction_type")]
 #[allow(non_upper_case_globals)]
 impl RedirectUriAllowedSchemeConfigurationField {
     /// `allowedSchemes`
@@ -810,7 +810,7 @@ impl RedirectUriAllowedSchemeConfigurationField {
     ];
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_app_credential_restriction_type")]
 /// CSDL complex type `microsoft.graph.redirectUriBlockedDomainConfiguration`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct RedirectUriBlockedDomainConfiguration {
@@ -836,14 +836,14 @@ pub struct RedirectUriBlockedDomainConfiguration {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_app_credential_restriction_type")]
 impl serde::Serialize for RedirectUriBlockedDomainConfiguration {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_app_credential_restriction_type")]
 impl RedirectUriBlockedDomainConfiguration {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.redirectUriBlockedDomainConfiguration";
@@ -875,7 +875,7 @@ impl RedirectUriBlockedDomainConfiguration {
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_app_credential_restriction_type")]
 impl<'de> serde::Deserialize<'de> for RedirectUriBlockedDomainConfiguration {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -884,7 +884,7 @@ impl<'de> serde::Deserialize<'de> for RedirectUriBlockedDomainConfiguration {
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_app_credential_restriction_type")]
 impl graph_odata_runtime::model::ODataObject for RedirectUriBlockedDomainConfiguration {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -921,7 +921,7 @@ impl graph_odata_runtime::model::ODataObject for RedirectUriBlockedDomainConfigu
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_app_credential_restriction_type")]
 impl RedirectUriBlockedDomainConfiguration {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -932,11 +932,11 @@ impl RedirectUriBlockedDomainConfiguration {
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_app_credential_restriction_type")]
 /// The properties of [`RedirectUriBlockedDomainConfiguration`] by wire name, each a [`Field<RedirectUriBlockedDomainConfiguration>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`RedirectUriBlockedDomainConfiguration::set_null`].
 pub enum RedirectUriBlockedDomainConfigurationField {}
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_app_credential_restriction_type")]
 #[allow(non_upper_case_globals)]
 impl RedirectUriBlockedDomainConfigurationField {
     /// `blockedDomains`
@@ -984,7 +984,7 @@ impl RedirectUriBlockedDomainConfigurationField {
     ];
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_app_credential_restriction_type")]
 /// CSDL complex type `microsoft.graph.redirectUriBlockedSchemeConfiguration`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct RedirectUriBlockedSchemeConfiguration {
@@ -1012,14 +1012,14 @@ pub struct RedirectUriBlockedSchemeConfiguration {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_app_credential_restriction_type")]
 impl serde::Serialize for RedirectUriBlockedSchemeConfiguration {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_app_credential_restriction_type")]
 impl RedirectUriBlockedSchemeConfiguration {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.redirectUriBlockedSchemeConfiguration";
@@ -1052,7 +1052,7 @@ impl RedirectUriBlockedSchemeConfiguration {
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_app_credential_restriction_type")]
 impl<'de> serde::Deserialize<'de> for RedirectUriBlockedSchemeConfiguration {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1061,7 +1061,7 @@ impl<'de> serde::Deserialize<'de> for RedirectUriBlockedSchemeConfiguration {
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_app_credential_restriction_type")]
 impl graph_odata_runtime::model::ODataObject for RedirectUriBlockedSchemeConfiguration {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -1099,7 +1099,7 @@ impl graph_odata_runtime::model::ODataObject for RedirectUriBlockedSchemeConfigu
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_app_credential_restriction_type")]
 impl RedirectUriBlockedSchemeConfiguration {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -1110,11 +1110,11 @@ impl RedirectUriBlockedSchemeConfiguration {
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_app_credential_restriction_type")]
 /// The properties of [`RedirectUriBlockedSchemeConfiguration`] by wire name, each a [`Field<RedirectUriBlockedSchemeConfiguration>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`RedirectUriBlockedSchemeConfiguration::set_null`].
 pub enum RedirectUriBlockedSchemeConfigurationField {}
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_app_credential_restriction_type")]
 #[allow(non_upper_case_globals)]
 impl RedirectUriBlockedSchemeConfigurationField {
     /// `blockedSchemes`
@@ -1167,7 +1167,7 @@ impl RedirectUriBlockedSchemeConfigurationField {
     ];
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_app_credential_restriction_type")]
 /// CSDL complex type `microsoft.graph.redirectUriConfiguration`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct RedirectUriConfiguration {
@@ -1187,14 +1187,14 @@ pub struct RedirectUriConfiguration {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_app_credential_restriction_type")]
 impl serde::Serialize for RedirectUriConfiguration {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_app_credential_restriction_type")]
 impl RedirectUriConfiguration {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.redirectUriConfiguration";
@@ -1219,7 +1219,7 @@ impl RedirectUriConfiguration {
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_app_credential_restriction_type")]
 impl<'de> serde::Deserialize<'de> for RedirectUriConfiguration {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1228,7 +1228,7 @@ impl<'de> serde::Deserialize<'de> for RedirectUriConfiguration {
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_app_credential_restriction_type")]
 impl graph_odata_runtime::model::ODataObject for RedirectUriConfiguration {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -1263,7 +1263,7 @@ impl graph_odata_runtime::model::ODataObject for RedirectUriConfiguration {
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_app_credential_restriction_type")]
 impl RedirectUriConfiguration {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -1274,11 +1274,11 @@ impl RedirectUriConfiguration {
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_app_credential_restriction_type")]
 /// The properties of [`RedirectUriConfiguration`] by wire name, each a [`Field<RedirectUriConfiguration>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`RedirectUriConfiguration::set_null`].
 pub enum RedirectUriConfigurationField {}
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_app_credential_restriction_type")]
 #[allow(non_upper_case_globals)]
 impl RedirectUriConfigurationField {
     /// `uriWithBlockedDomain`
@@ -1311,7 +1311,7 @@ impl RedirectUriConfigurationField {
     ];
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_app_credential_restriction_type")]
 /// CSDL complex type `microsoft.graph.redirectUriPlatformAllowedDomainConfiguration`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct RedirectUriPlatformAllowedDomainConfiguration {
@@ -1323,14 +1323,14 @@ pub struct RedirectUriPlatformAllowedDomainConfiguration {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_app_credential_restriction_type")]
 impl serde::Serialize for RedirectUriPlatformAllowedDomainConfiguration {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_app_credential_restriction_type")]
 impl RedirectUriPlatformAllowedDomainConfiguration {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.redirectUriPlatformAllowedDomainConfiguration";
@@ -1351,7 +1351,7 @@ impl RedirectUriPlatformAllowedDomainConfiguration {
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_app_credential_restriction_type")]
 impl<'de> serde::Deserialize<'de> for RedirectUriPlatformAllowedDomainConfiguration {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1360,7 +1360,7 @@ impl<'de> serde::Deserialize<'de> for RedirectUriPlatformAllowedDomainConfigurat
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_app_credential_restriction_type")]
 impl graph_odata_runtime::model::ODataObject
 for RedirectUriPlatformAllowedDomainConfiguration {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
@@ -1382,7 +1382,7 @@ for RedirectUriPlatformAllowedDomainConfiguration {
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_app_credential_restriction_type")]
 impl RedirectUriPlatformAllowedDomainConfiguration {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -1393,11 +1393,11 @@ impl RedirectUriPlatformAllowedDomainConfiguration {
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_app_credential_restriction_type")]
 /// The properties of [`RedirectUriPlatformAllowedDomainConfiguration`] by wire name, each a [`Field<RedirectUriPlatformAllowedDomainConfiguration>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`RedirectUriPlatformAllowedDomainConfiguration::set_null`].
 pub enum RedirectUriPlatformAllowedDomainConfigurationField {}
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_app_credential_restriction_type")]
 #[allow(non_upper_case_globals)]
 impl RedirectUriPlatformAllowedDomainConfigurationField {
     /// `allowedDomains`
@@ -1410,7 +1410,7 @@ impl RedirectUriPlatformAllowedDomainConfigurationField {
     >] = &[Self::AllowedDomains];
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_app_credential_restriction_type")]
 /// CSDL complex type `microsoft.graph.redirectUriPlatformAllowedSchemeConfiguration`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct RedirectUriPlatformAllowedSchemeConfiguration {
@@ -1422,14 +1422,14 @@ pub struct RedirectUriPlatformAllowedSchemeConfiguration {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_app_credential_restriction_type")]
 impl serde::Serialize for RedirectUriPlatformAllowedSchemeConfiguration {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_app_credential_restriction_type")]
 impl RedirectUriPlatformAllowedSchemeConfiguration {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.redirectUriPlatformAllowedSchemeConfiguration";
@@ -1450,7 +1450,7 @@ impl RedirectUriPlatformAllowedSchemeConfiguration {
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_app_credential_restriction_type")]
 impl<'de> serde::Deserialize<'de> for RedirectUriPlatformAllowedSchemeConfiguration {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1459,7 +1459,7 @@ impl<'de> serde::Deserialize<'de> for RedirectUriPlatformAllowedSchemeConfigurat
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_app_credential_restriction_type")]
 impl graph_odata_runtime::model::ODataObject
 for RedirectUriPlatformAllowedSchemeConfiguration {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
@@ -1481,7 +1481,7 @@ for RedirectUriPlatformAllowedSchemeConfiguration {
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_app_credential_restriction_type")]
 impl RedirectUriPlatformAllowedSchemeConfiguration {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -1492,11 +1492,11 @@ impl RedirectUriPlatformAllowedSchemeConfiguration {
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_app_credential_restriction_type")]
 /// The properties of [`RedirectUriPlatformAllowedSchemeConfiguration`] by wire name, each a [`Field<RedirectUriPlatformAllowedSchemeConfiguration>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`RedirectUriPlatformAllowedSchemeConfiguration::set_null`].
 pub enum RedirectUriPlatformAllowedSchemeConfigurationField {}
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_app_credential_restriction_type")]
 #[allow(non_upper_case_globals)]
 impl RedirectUriPlatformAllowedSchemeConfigurationField {
     /// `allowedSchemes`
@@ -1509,7 +1509,7 @@ impl RedirectUriPlatformAllowedSchemeConfigurationField {
     >] = &[Self::AllowedSchemes];
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_app_credential_restriction_type")]
 /// CSDL complex type `microsoft.graph.redirectUriPlatformBlockedDomainConfiguration`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct RedirectUriPlatformBlockedDomainConfiguration {
@@ -1521,14 +1521,14 @@ pub struct RedirectUriPlatformBlockedDomainConfiguration {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_app_credential_restriction_type")]
 impl serde::Serialize for RedirectUriPlatformBlockedDomainConfiguration {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_app_credential_restriction_type")]
 impl RedirectUriPlatformBlockedDomainConfiguration {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.redirectUriPlatformBlockedDomainConfiguration";
@@ -1549,7 +1549,7 @@ impl RedirectUriPlatformBlockedDomainConfiguration {
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_app_credential_restriction_type")]
 impl<'de> serde::Deserialize<'de> for RedirectUriPlatformBlockedDomainConfiguration {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1558,7 +1558,7 @@ impl<'de> serde::Deserialize<'de> for RedirectUriPlatformBlockedDomainConfigurat
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_app_credential_restriction_type")]
 impl graph_odata_runtime::model::ODataObject
 for RedirectUriPlatformBlockedDomainConfiguration {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
@@ -1580,7 +1580,7 @@ for RedirectUriPlatformBlockedDomainConfiguration {
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_app_credential_restriction_type")]
 impl RedirectUriPlatformBlockedDomainConfiguration {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -1591,11 +1591,11 @@ impl RedirectUriPlatformBlockedDomainConfiguration {
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_app_credential_restriction_type")]
 /// The properties of [`RedirectUriPlatformBlockedDomainConfiguration`] by wire name, each a [`Field<RedirectUriPlatformBlockedDomainConfiguration>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`RedirectUriPlatformBlockedDomainConfiguration::set_null`].
 pub enum RedirectUriPlatformBlockedDomainConfigurationField {}
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_app_credential_restriction_type")]
 #[allow(non_upper_case_globals)]
 impl RedirectUriPlatformBlockedDomainConfigurationField {
     /// `blockedDomains`
@@ -1608,7 +1608,7 @@ impl RedirectUriPlatformBlockedDomainConfigurationField {
     >] = &[Self::BlockedDomains];
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_app_credential_restriction_type")]
 /// CSDL complex type `microsoft.graph.redirectUriPlatformBlockedSchemeConfiguration`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct RedirectUriPlatformBlockedSchemeConfiguration {
@@ -1622,14 +1622,14 @@ pub struct RedirectUriPlatformBlockedSchemeConfiguration {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_app_credential_restriction_type")]
 impl serde::Serialize for RedirectUriPlatformBlockedSchemeConfiguration {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_app_credential_restriction_type")]
 impl RedirectUriPlatformBlockedSchemeConfiguration {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.redirectUriPlatformBlockedSchemeConfiguration";
@@ -1651,7 +1651,7 @@ impl RedirectUriPlatformBlockedSchemeConfiguration {
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_app_credential_restriction_type")]
 impl<'de> serde::Deserialize<'de> for RedirectUriPlatformBlockedSchemeConfiguration {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1660,7 +1660,7 @@ impl<'de> serde::Deserialize<'de> for RedirectUriPlatformBlockedSchemeConfigurat
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_app_credential_restriction_type")]
 impl graph_odata_runtime::model::ODataObject
 for RedirectUriPlatformBlockedSchemeConfiguration {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
@@ -1683,7 +1683,7 @@ for RedirectUriPlatformBlockedSchemeConfiguration {
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_app_credential_restriction_type")]
 impl RedirectUriPlatformBlockedSchemeConfiguration {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -1694,11 +1694,11 @@ impl RedirectUriPlatformBlockedSchemeConfiguration {
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_app_credential_restriction_type")]
 /// The properties of [`RedirectUriPlatformBlockedSchemeConfiguration`] by wire name, each a [`Field<RedirectUriPlatformBlockedSchemeConfiguration>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`RedirectUriPlatformBlockedSchemeConfiguration::set_null`].
 pub enum RedirectUriPlatformBlockedSchemeConfigurationField {}
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_app_credential_restriction_type")]
 #[allow(non_upper_case_globals)]
 impl RedirectUriPlatformBlockedSchemeConfigurationField {
     /// `blockedSchemes`
@@ -1715,7 +1715,7 @@ impl RedirectUriPlatformBlockedSchemeConfigurationField {
     >] = &[Self::BlockedSchemes, Self::ExemptFormats];
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_app_credential_restriction_type")]
 /// CSDL complex type `microsoft.graph.redirectUriWildcardConfiguration`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct RedirectUriWildcardConfiguration {
@@ -1735,14 +1735,14 @@ pub struct RedirectUriWildcardConfiguration {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_app_credential_restriction_type")]
 impl serde::Serialize for RedirectUriWildcardConfiguration {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_app_credential_restriction_type")]
 impl RedirectUriWildcardConfiguration {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.redirectUriWildcardConfiguration";
@@ -1771,7 +1771,7 @@ impl RedirectUriWildcardConfiguration {
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_app_credential_restriction_type")]
 impl<'de> serde::Deserialize<'de> for RedirectUriWildcardConfiguration {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1780,7 +1780,7 @@ impl<'de> serde::Deserialize<'de> for RedirectUriWildcardConfiguration {
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_app_credential_restriction_type")]
 impl graph_odata_runtime::model::ODataObject for RedirectUriWildcardConfiguration {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -1814,7 +1814,7 @@ impl graph_odata_runtime::model::ODataObject for RedirectUriWildcardConfiguratio
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_app_credential_restriction_type")]
 impl RedirectUriWildcardConfiguration {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -1825,11 +1825,11 @@ impl RedirectUriWildcardConfiguration {
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_app_credential_restriction_type")]
 /// The properties of [`RedirectUriWildcardConfiguration`] by wire name, each a [`Field<RedirectUriWildcardConfiguration>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`RedirectUriWildcardConfiguration::set_null`].
 pub enum RedirectUriWildcardConfigurationField {}
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_app_credential_restriction_type")]
 #[allow(non_upper_case_globals)]
 impl RedirectUriWildcardConfigurationField {
     /// `excludeActors`
@@ -1862,7 +1862,7 @@ impl RedirectUriWildcardConfigurationField {
     ];
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_app_credential_restriction_type")]
 /// CSDL complex type `microsoft.graph.redirectUriWildcardExcludeFormats`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct RedirectUriWildcardExcludeFormats {
@@ -1876,14 +1876,14 @@ pub struct RedirectUriWildcardExcludeFormats {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_app_credential_restriction_type")]
 impl serde::Serialize for RedirectUriWildcardExcludeFormats {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_app_credential_restriction_type")]
 impl RedirectUriWildcardExcludeFormats {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.redirectUriWildcardExcludeFormats";
@@ -1909,7 +1909,7 @@ impl RedirectUriWildcardExcludeFormats {
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_app_credential_restriction_type")]
 impl<'de> serde::Deserialize<'de> for RedirectUriWildcardExcludeFormats {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1918,7 +1918,7 @@ impl<'de> serde::Deserialize<'de> for RedirectUriWildcardExcludeFormats {
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_app_credential_restriction_type")]
 impl graph_odata_runtime::model::ODataObject for RedirectUriWildcardExcludeFormats {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -1949,7 +1949,7 @@ impl graph_odata_runtime::model::ODataObject for RedirectUriWildcardExcludeForma
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_app_credential_restriction_type")]
 impl RedirectUriWildcardExcludeFormats {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -1960,11 +1960,11 @@ impl RedirectUriWildcardExcludeFormats {
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_app_credential_restriction_type")]
 /// The properties of [`RedirectUriWildcardExcludeFormats`] by wire name, each a [`Field<RedirectUriWildcardExcludeFormats>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`RedirectUriWildcardExcludeFormats::set_null`].
 pub enum RedirectUriWildcardExcludeFormatsField {}
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_app_credential_restriction_type")]
 #[allow(non_upper_case_globals)]
 impl RedirectUriWildcardExcludeFormatsField {
     /// `excludeWildcardsInPath`
@@ -2093,7 +2093,7 @@ impl ReferencedObjectField {
     ];
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 /// CSDL complex type `microsoft.graph.regionalFormatOverrides`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct RegionalFormatOverrides {
@@ -2117,14 +2117,14 @@ pub struct RegionalFormatOverrides {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 impl serde::Serialize for RegionalFormatOverrides {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 impl RegionalFormatOverrides {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.regionalFormatOverrides";
@@ -2151,7 +2151,7 @@ impl RegionalFormatOverrides {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 impl<'de> serde::Deserialize<'de> for RegionalFormatOverrides {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2160,7 +2160,7 @@ impl<'de> serde::Deserialize<'de> for RegionalFormatOverrides {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 impl graph_odata_runtime::model::ODataObject for RegionalFormatOverrides {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -2193,7 +2193,7 @@ impl graph_odata_runtime::model::ODataObject for RegionalFormatOverrides {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 impl RegionalFormatOverrides {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -2204,11 +2204,11 @@ impl RegionalFormatOverrides {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 /// The properties of [`RegionalFormatOverrides`] by wire name, each a [`Field<RegionalFormatOverrides>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`RegionalFormatOverrides::set_null`].
 pub enum RegionalFormatOverridesField {}
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 #[allow(non_upper_case_globals)]
 impl RegionalFormatOverridesField {
     /// `calendar`
@@ -2525,7 +2525,7 @@ impl RegistryKeyStateField {
     ];
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 /// CSDL complex type `microsoft.graph.relatedPerson`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct RelatedPerson {
@@ -2541,14 +2541,14 @@ pub struct RelatedPerson {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 impl serde::Serialize for RelatedPerson {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 impl RelatedPerson {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.relatedPerson";
@@ -2571,7 +2571,7 @@ impl RelatedPerson {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 impl<'de> serde::Deserialize<'de> for RelatedPerson {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2580,7 +2580,7 @@ impl<'de> serde::Deserialize<'de> for RelatedPerson {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 impl graph_odata_runtime::model::ODataObject for RelatedPerson {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -2605,7 +2605,7 @@ impl graph_odata_runtime::model::ODataObject for RelatedPerson {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 impl RelatedPerson {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -2616,11 +2616,11 @@ impl RelatedPerson {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 /// The properties of [`RelatedPerson`] by wire name, each a [`Field<RelatedPerson>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`RelatedPerson::set_null`].
 pub enum RelatedPersonField {}
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 #[allow(non_upper_case_globals)]
 impl RelatedPersonField {
     /// `displayName`
@@ -2643,7 +2643,7 @@ impl RelatedPersonField {
     ];
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_automatic_replies_mail_tips")]
 /// CSDL complex type `microsoft.graph.reminder`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Reminder {
@@ -2669,14 +2669,14 @@ pub struct Reminder {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_automatic_replies_mail_tips")]
 impl serde::Serialize for Reminder {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_automatic_replies_mail_tips")]
 impl Reminder {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.reminder";
@@ -2704,7 +2704,7 @@ impl Reminder {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_automatic_replies_mail_tips")]
 impl<'de> serde::Deserialize<'de> for Reminder {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2713,7 +2713,7 @@ impl<'de> serde::Deserialize<'de> for Reminder {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_automatic_replies_mail_tips")]
 impl graph_odata_runtime::model::ODataObject for Reminder {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -2745,7 +2745,7 @@ impl graph_odata_runtime::model::ODataObject for Reminder {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_automatic_replies_mail_tips")]
 impl Reminder {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -2756,11 +2756,11 @@ impl Reminder {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_automatic_replies_mail_tips")]
 /// The properties of [`Reminder`] by wire name, each a [`Field<Reminder>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`Reminder::set_null`].
 pub enum ReminderField {}
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_automatic_replies_mail_tips")]
 #[allow(non_upper_case_globals)]
 impl ReminderField {
     /// `changeKey`
@@ -3419,7 +3419,7 @@ impl ReportSuspiciousActivitySettingsField {
     ];
 }
 
-#[cfg(feature = "_expiration_pattern")]
+#[cfg(feature = "_approval")]
 /// CSDL complex type `microsoft.graph.requestSchedule`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct RequestSchedule {
@@ -3435,14 +3435,14 @@ pub struct RequestSchedule {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_expiration_pattern")]
+#[cfg(feature = "_approval")]
 impl serde::Serialize for RequestSchedule {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_expiration_pattern")]
+#[cfg(feature = "_approval")]
 impl RequestSchedule {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.requestSchedule";
@@ -3465,7 +3465,7 @@ impl RequestSchedule {
     }
 }
 
-#[cfg(feature = "_expiration_pattern")]
+#[cfg(feature = "_approval")]
 impl<'de> serde::Deserialize<'de> for RequestSchedule {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -3474,7 +3474,7 @@ impl<'de> serde::Deserialize<'de> for RequestSchedule {
     }
 }
 
-#[cfg(feature = "_expiration_pattern")]
+#[cfg(feature = "_approval")]
 impl graph_odata_runtime::model::ODataObject for RequestSchedule {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -3497,7 +3497,7 @@ impl graph_odata_runtime::model::ODataObject for RequestSchedule {
     }
 }
 
-#[cfg(feature = "_expiration_pattern")]
+#[cfg(feature = "_approval")]
 impl RequestSchedule {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -3508,11 +3508,11 @@ impl RequestSchedule {
     }
 }
 
-#[cfg(feature = "_expiration_pattern")]
+#[cfg(feature = "_approval")]
 /// The properties of [`RequestSchedule`] by wire name, each a [`Field<RequestSchedule>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`RequestSchedule::set_null`].
 pub enum RequestScheduleField {}
 
-#[cfg(feature = "_expiration_pattern")]
+#[cfg(feature = "_approval")]
 #[allow(non_upper_case_globals)]
 impl RequestScheduleField {
     /// `expiration`
@@ -3535,7 +3535,7 @@ impl RequestScheduleField {
     ];
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_allowed_tenants_audience")]
 /// CSDL complex type `microsoft.graph.requestSignatureVerification`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct RequestSignatureVerification {
@@ -3549,14 +3549,14 @@ pub struct RequestSignatureVerification {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_allowed_tenants_audience")]
 impl serde::Serialize for RequestSignatureVerification {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_allowed_tenants_audience")]
 impl RequestSignatureVerification {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.requestSignatureVerification";
@@ -3578,7 +3578,7 @@ impl RequestSignatureVerification {
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_allowed_tenants_audience")]
 impl<'de> serde::Deserialize<'de> for RequestSignatureVerification {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -3587,7 +3587,7 @@ impl<'de> serde::Deserialize<'de> for RequestSignatureVerification {
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_allowed_tenants_audience")]
 impl graph_odata_runtime::model::ODataObject for RequestSignatureVerification {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -3613,7 +3613,7 @@ impl graph_odata_runtime::model::ODataObject for RequestSignatureVerification {
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_allowed_tenants_audience")]
 impl RequestSignatureVerification {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -3624,11 +3624,11 @@ impl RequestSignatureVerification {
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_allowed_tenants_audience")]
 /// The properties of [`RequestSignatureVerification`] by wire name, each a [`Field<RequestSignatureVerification>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`RequestSignatureVerification::set_null`].
 pub enum RequestSignatureVerificationField {}
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_allowed_tenants_audience")]
 #[allow(non_upper_case_globals)]
 impl RequestSignatureVerificationField {
     /// `allowedWeakAlgorithms`
@@ -3859,7 +3859,7 @@ impl RequestorSettingsField {
     ];
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_allowed_tenants_audience")]
 /// CSDL complex type `microsoft.graph.requiredResourceAccess`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct RequiredResourceAccess {
@@ -3873,14 +3873,14 @@ pub struct RequiredResourceAccess {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_allowed_tenants_audience")]
 impl serde::Serialize for RequiredResourceAccess {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_allowed_tenants_audience")]
 impl RequiredResourceAccess {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.requiredResourceAccess";
@@ -3902,7 +3902,7 @@ impl RequiredResourceAccess {
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_allowed_tenants_audience")]
 impl<'de> serde::Deserialize<'de> for RequiredResourceAccess {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -3911,7 +3911,7 @@ impl<'de> serde::Deserialize<'de> for RequiredResourceAccess {
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_allowed_tenants_audience")]
 impl graph_odata_runtime::model::ODataObject for RequiredResourceAccess {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -3933,7 +3933,7 @@ impl graph_odata_runtime::model::ODataObject for RequiredResourceAccess {
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_allowed_tenants_audience")]
 impl RequiredResourceAccess {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -3944,11 +3944,11 @@ impl RequiredResourceAccess {
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_allowed_tenants_audience")]
 /// The properties of [`RequiredResourceAccess`] by wire name, each a [`Field<RequiredResourceAccess>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`RequiredResourceAccess::set_null`].
 pub enum RequiredResourceAccessField {}
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_allowed_tenants_audience")]
 #[allow(non_upper_case_globals)]
 impl RequiredResourceAccessField {
     /// `resourceAccess`
@@ -3966,7 +3966,7 @@ impl RequiredResourceAccessField {
     ];
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_allowed_tenants_audience")]
 /// CSDL complex type `microsoft.graph.resourceAccess`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ResourceAccess {
@@ -3980,14 +3980,14 @@ pub struct ResourceAccess {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_allowed_tenants_audience")]
 impl serde::Serialize for ResourceAccess {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_allowed_tenants_audience")]
 impl ResourceAccess {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.resourceAccess";
@@ -4009,7 +4009,7 @@ impl ResourceAccess {
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_allowed_tenants_audience")]
 impl<'de> serde::Deserialize<'de> for ResourceAccess {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -4018,7 +4018,7 @@ impl<'de> serde::Deserialize<'de> for ResourceAccess {
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_allowed_tenants_audience")]
 impl graph_odata_runtime::model::ODataObject for ResourceAccess {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -4040,7 +4040,7 @@ impl graph_odata_runtime::model::ODataObject for ResourceAccess {
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_allowed_tenants_audience")]
 impl ResourceAccess {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -4051,11 +4051,11 @@ impl ResourceAccess {
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_allowed_tenants_audience")]
 /// The properties of [`ResourceAccess`] by wire name, each a [`Field<ResourceAccess>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ResourceAccess::set_null`].
 pub enum ResourceAccessField {}
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_allowed_tenants_audience")]
 #[allow(non_upper_case_globals)]
 impl ResourceAccessField {
     /// `id`
@@ -5256,7 +5256,7 @@ impl RiskServicePrincipalActivityField {
     ];
 }
 
-#[cfg(feature = "_risk_user_activity")]
+#[cfg(feature = "_risky_users")]
 /// CSDL complex type `microsoft.graph.riskUserActivity`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct RiskUserActivity {
@@ -5272,14 +5272,14 @@ pub struct RiskUserActivity {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_risk_user_activity")]
+#[cfg(feature = "_risky_users")]
 impl serde::Serialize for RiskUserActivity {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_risk_user_activity")]
+#[cfg(feature = "_risky_users")]
 impl RiskUserActivity {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.riskUserActivity";
@@ -5302,7 +5302,7 @@ impl RiskUserActivity {
     }
 }
 
-#[cfg(feature = "_risk_user_activity")]
+#[cfg(feature = "_risky_users")]
 impl<'de> serde::Deserialize<'de> for RiskUserActivity {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -5311,7 +5311,7 @@ impl<'de> serde::Deserialize<'de> for RiskUserActivity {
     }
 }
 
-#[cfg(feature = "_risk_user_activity")]
+#[cfg(feature = "_risky_users")]
 impl graph_odata_runtime::model::ODataObject for RiskUserActivity {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -5334,7 +5334,7 @@ impl graph_odata_runtime::model::ODataObject for RiskUserActivity {
     }
 }
 
-#[cfg(feature = "_risk_user_activity")]
+#[cfg(feature = "_risky_users")]
 impl RiskUserActivity {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -5345,11 +5345,11 @@ impl RiskUserActivity {
     }
 }
 
-#[cfg(feature = "_risk_user_activity")]
+#[cfg(feature = "_risky_users")]
 /// The properties of [`RiskUserActivity`] by wire name, each a [`Field<RiskUserActivity>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`RiskUserActivity::set_null`].
 pub enum RiskUserActivityField {}
 
-#[cfg(feature = "_risk_user_activity")]
+#[cfg(feature = "_risky_users")]
 #[allow(non_upper_case_globals)]
 impl RiskUserActivityField {
     /// `detail`
@@ -5477,7 +5477,7 @@ impl RoleMembershipGovernanceCriteriaField {
     ];
 }
 
-#[cfg(feature = "_json")]
+#[cfg(feature = "_deleted")]
 /// CSDL complex type `microsoft.graph.root`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Root {
@@ -5487,14 +5487,14 @@ pub struct Root {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_json")]
+#[cfg(feature = "_deleted")]
 impl serde::Serialize for Root {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_json")]
+#[cfg(feature = "_deleted")]
 impl Root {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.root";
@@ -5514,7 +5514,7 @@ impl Root {
     }
 }
 
-#[cfg(feature = "_json")]
+#[cfg(feature = "_deleted")]
 impl<'de> serde::Deserialize<'de> for Root {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -5523,7 +5523,7 @@ impl<'de> serde::Deserialize<'de> for Root {
     }
 }
 
-#[cfg(feature = "_json")]
+#[cfg(feature = "_deleted")]
 impl graph_odata_runtime::model::ODataObject for Root {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -5539,7 +5539,7 @@ impl graph_odata_runtime::model::ODataObject for Root {
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_add_in")]
 /// CSDL complex type `microsoft.graph.samlSingleSignOnSettings`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct SamlSingleSignOnSettings {
@@ -5551,14 +5551,14 @@ pub struct SamlSingleSignOnSettings {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_add_in")]
 impl serde::Serialize for SamlSingleSignOnSettings {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_add_in")]
 impl SamlSingleSignOnSettings {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.samlSingleSignOnSettings";
@@ -5579,7 +5579,7 @@ impl SamlSingleSignOnSettings {
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_add_in")]
 impl<'de> serde::Deserialize<'de> for SamlSingleSignOnSettings {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -5588,7 +5588,7 @@ impl<'de> serde::Deserialize<'de> for SamlSingleSignOnSettings {
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_add_in")]
 impl graph_odata_runtime::model::ODataObject for SamlSingleSignOnSettings {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -5609,7 +5609,7 @@ impl graph_odata_runtime::model::ODataObject for SamlSingleSignOnSettings {
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_add_in")]
 impl SamlSingleSignOnSettings {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -5620,11 +5620,11 @@ impl SamlSingleSignOnSettings {
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_add_in")]
 /// The properties of [`SamlSingleSignOnSettings`] by wire name, each a [`Field<SamlSingleSignOnSettings>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`SamlSingleSignOnSettings::set_null`].
 pub enum SamlSingleSignOnSettingsField {}
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_add_in")]
 #[allow(non_upper_case_globals)]
 impl SamlSingleSignOnSettingsField {
     /// `relayState`
@@ -5637,7 +5637,7 @@ impl SamlSingleSignOnSettingsField {
     ];
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_attachment")]
 /// CSDL complex type `microsoft.graph.scheduleInformation`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ScheduleInformation {
@@ -5657,14 +5657,14 @@ pub struct ScheduleInformation {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_attachment")]
 impl serde::Serialize for ScheduleInformation {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_attachment")]
 impl ScheduleInformation {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.scheduleInformation";
@@ -5689,7 +5689,7 @@ impl ScheduleInformation {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_attachment")]
 impl<'de> serde::Deserialize<'de> for ScheduleInformation {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -5698,7 +5698,7 @@ impl<'de> serde::Deserialize<'de> for ScheduleInformation {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_attachment")]
 impl graph_odata_runtime::model::ODataObject for ScheduleInformation {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -5725,7 +5725,7 @@ impl graph_odata_runtime::model::ODataObject for ScheduleInformation {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_attachment")]
 impl ScheduleInformation {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -5736,11 +5736,11 @@ impl ScheduleInformation {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_attachment")]
 /// The properties of [`ScheduleInformation`] by wire name, each a [`Field<ScheduleInformation>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ScheduleInformation::set_null`].
 pub enum ScheduleInformationField {}
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_attachment")]
 #[allow(non_upper_case_globals)]
 impl ScheduleInformationField {
     /// `availabilityView`
@@ -5771,7 +5771,7 @@ impl ScheduleInformationField {
     ];
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_attachment")]
 /// CSDL complex type `microsoft.graph.scheduleItem`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ScheduleItem {
@@ -5793,14 +5793,14 @@ pub struct ScheduleItem {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_attachment")]
 impl serde::Serialize for ScheduleItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_attachment")]
 impl ScheduleItem {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.scheduleItem";
@@ -5826,7 +5826,7 @@ impl ScheduleItem {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_attachment")]
 impl<'de> serde::Deserialize<'de> for ScheduleItem {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -5835,7 +5835,7 @@ impl<'de> serde::Deserialize<'de> for ScheduleItem {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_attachment")]
 impl graph_odata_runtime::model::ODataObject for ScheduleItem {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -5861,7 +5861,7 @@ impl graph_odata_runtime::model::ODataObject for ScheduleItem {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_attachment")]
 impl ScheduleItem {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -5872,11 +5872,11 @@ impl ScheduleItem {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_attachment")]
 /// The properties of [`ScheduleItem`] by wire name, each a [`Field<ScheduleItem>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ScheduleItem::set_null`].
 pub enum ScheduleItemField {}
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_attachment")]
 #[allow(non_upper_case_globals)]
 impl ScheduleItemField {
     /// `end`
@@ -6576,7 +6576,7 @@ impl SecurityVendorInformationField {
     ];
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_allowed_tenants_audience")]
 /// CSDL complex type `microsoft.graph.segmentConfiguration`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct SegmentConfiguration {
@@ -6586,14 +6586,14 @@ pub struct SegmentConfiguration {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_allowed_tenants_audience")]
 impl serde::Serialize for SegmentConfiguration {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_allowed_tenants_audience")]
 impl SegmentConfiguration {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.segmentConfiguration";
@@ -6613,7 +6613,7 @@ impl SegmentConfiguration {
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_allowed_tenants_audience")]
 impl<'de> serde::Deserialize<'de> for SegmentConfiguration {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -6622,7 +6622,7 @@ impl<'de> serde::Deserialize<'de> for SegmentConfiguration {
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_allowed_tenants_audience")]
 impl graph_odata_runtime::model::ODataObject for SegmentConfiguration {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -6638,7 +6638,7 @@ impl graph_odata_runtime::model::ODataObject for SegmentConfiguration {
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_allowed_tenants_audience")]
 /// A `microsoft.graph.segmentConfiguration` value: the base type or one of its derived types, chosen by `@odata.type`. A derived type this crate does not know is read as [`SegmentConfiguration`], which keeps its properties and `@odata.type` in `additional_properties`.
 #[derive(Debug, Clone, PartialEq)]
 pub enum AnySegmentConfiguration {
@@ -6650,7 +6650,7 @@ pub enum AnySegmentConfiguration {
     WebSegmentConfiguration(Box<WebSegmentConfiguration>),
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_allowed_tenants_audience")]
 impl AnySegmentConfiguration {
     /// The `@odata.type` of the variant (the base type's for unknown derived types).
     pub fn odata_type(&self) -> &'static str {
@@ -6669,21 +6669,21 @@ impl AnySegmentConfiguration {
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_allowed_tenants_audience")]
 impl Default for AnySegmentConfiguration {
     fn default() -> Self {
         Self::SegmentConfiguration(Box::default())
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_allowed_tenants_audience")]
 impl From<SegmentConfiguration> for AnySegmentConfiguration {
     fn from(value: SegmentConfiguration) -> Self {
         Self::SegmentConfiguration(Box::new(value))
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_allowed_tenants_audience")]
 impl AnySegmentConfiguration {
     /// The value if it is a [`AnySegmentConfiguration::IpSegmentConfiguration`] variant.
     pub fn as_ip_segment_configuration(&self) -> Option<&IpSegmentConfiguration> {
@@ -6701,14 +6701,14 @@ impl AnySegmentConfiguration {
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_allowed_tenants_audience")]
 impl From<IpSegmentConfiguration> for AnySegmentConfiguration {
     fn from(value: IpSegmentConfiguration) -> Self {
         Self::IpSegmentConfiguration(Box::new(value))
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_allowed_tenants_audience")]
 impl From<WebSegmentConfiguration> for AnySegmentConfiguration {
     fn from(value: WebSegmentConfiguration) -> Self {
         Self::WebSegmentConfiguration(Box::new(value))

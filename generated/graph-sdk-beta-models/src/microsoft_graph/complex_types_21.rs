@@ -11,7 +11,7 @@ use graph_odata_runtime::edm;
 #[allow(unused_imports)]
 use graph_odata_runtime::model;
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_allowed_tenants_audience")]
 impl serde::Serialize for AnySegmentConfiguration {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match self {
@@ -36,7 +36,7 @@ impl serde::Serialize for AnySegmentConfiguration {
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_allowed_tenants_audience")]
 impl<'de> serde::Deserialize<'de> for AnySegmentConfiguration {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -158,7 +158,7 @@ impl SelfServiceSignUpAuthenticationFlowConfigurationField {
     >] = &[Self::IsEnabled];
 }
 
-#[cfg(feature = "_approved_client_app")]
+#[cfg(feature = "_credential")]
 /// CSDL complex type `microsoft.graph.selfSignedCertificate`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct SelfSignedCertificate {
@@ -186,14 +186,14 @@ pub struct SelfSignedCertificate {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_approved_client_app")]
+#[cfg(feature = "_credential")]
 impl serde::Serialize for SelfSignedCertificate {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_approved_client_app")]
+#[cfg(feature = "_credential")]
 impl SelfSignedCertificate {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.selfSignedCertificate";
@@ -222,7 +222,7 @@ impl SelfSignedCertificate {
     }
 }
 
-#[cfg(feature = "_approved_client_app")]
+#[cfg(feature = "_credential")]
 impl<'de> serde::Deserialize<'de> for SelfSignedCertificate {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -231,7 +231,7 @@ impl<'de> serde::Deserialize<'de> for SelfSignedCertificate {
     }
 }
 
-#[cfg(feature = "_approved_client_app")]
+#[cfg(feature = "_credential")]
 impl graph_odata_runtime::model::ODataObject for SelfSignedCertificate {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -262,7 +262,7 @@ impl graph_odata_runtime::model::ODataObject for SelfSignedCertificate {
     }
 }
 
-#[cfg(feature = "_approved_client_app")]
+#[cfg(feature = "_credential")]
 impl SelfSignedCertificate {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -273,11 +273,11 @@ impl SelfSignedCertificate {
     }
 }
 
-#[cfg(feature = "_approved_client_app")]
+#[cfg(feature = "_credential")]
 /// The properties of [`SelfSignedCertificate`] by wire name, each a [`Field<SelfSignedCertificate>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`SelfSignedCertificate::set_null`].
 pub enum SelfSignedCertificateField {}
 
-#[cfg(feature = "_approved_client_app")]
+#[cfg(feature = "_credential")]
 #[allow(non_upper_case_globals)]
 impl SelfSignedCertificateField {
     /// `customKeyIdentifier`
@@ -690,7 +690,7 @@ impl SensitivityLabelAssignmentField {
     ];
 }
 
-#[cfg(feature = "_copy_notebook_model")]
+#[cfg(feature = "_sites")]
 /// CSDL complex type `microsoft.graph.serverProcessedContent`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ServerProcessedContent {
@@ -712,14 +712,14 @@ pub struct ServerProcessedContent {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_copy_notebook_model")]
+#[cfg(feature = "_sites")]
 impl serde::Serialize for ServerProcessedContent {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_copy_notebook_model")]
+#[cfg(feature = "_sites")]
 impl ServerProcessedContent {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.serverProcessedContent";
@@ -745,7 +745,7 @@ impl ServerProcessedContent {
     }
 }
 
-#[cfg(feature = "_copy_notebook_model")]
+#[cfg(feature = "_sites")]
 impl<'de> serde::Deserialize<'de> for ServerProcessedContent {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -754,7 +754,7 @@ impl<'de> serde::Deserialize<'de> for ServerProcessedContent {
     }
 }
 
-#[cfg(feature = "_copy_notebook_model")]
+#[cfg(feature = "_sites")]
 impl graph_odata_runtime::model::ODataObject for ServerProcessedContent {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -784,7 +784,7 @@ impl graph_odata_runtime::model::ODataObject for ServerProcessedContent {
     }
 }
 
-#[cfg(feature = "_copy_notebook_model")]
+#[cfg(feature = "_sites")]
 impl ServerProcessedContent {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -795,11 +795,11 @@ impl ServerProcessedContent {
     }
 }
 
-#[cfg(feature = "_copy_notebook_model")]
+#[cfg(feature = "_sites")]
 /// The properties of [`ServerProcessedContent`] by wire name, each a [`Field<ServerProcessedContent>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ServerProcessedContent::set_null`].
 pub enum ServerProcessedContentField {}
 
-#[cfg(feature = "_copy_notebook_model")]
+#[cfg(feature = "_sites")]
 #[allow(non_upper_case_globals)]
 impl ServerProcessedContentField {
     /// `componentDependencies`
@@ -953,7 +953,7 @@ impl ServiceHealthIssuePostField {
     ];
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 /// CSDL complex type `microsoft.graph.serviceInformation`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ServiceInformation {
@@ -967,14 +967,14 @@ pub struct ServiceInformation {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 impl serde::Serialize for ServiceInformation {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 impl ServiceInformation {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.serviceInformation";
@@ -996,7 +996,7 @@ impl ServiceInformation {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 impl<'de> serde::Deserialize<'de> for ServiceInformation {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1005,7 +1005,7 @@ impl<'de> serde::Deserialize<'de> for ServiceInformation {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 impl graph_odata_runtime::model::ODataObject for ServiceInformation {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -1027,7 +1027,7 @@ impl graph_odata_runtime::model::ODataObject for ServiceInformation {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 impl ServiceInformation {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -1038,11 +1038,11 @@ impl ServiceInformation {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 /// The properties of [`ServiceInformation`] by wire name, each a [`Field<ServiceInformation>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ServiceInformation::set_null`].
 pub enum ServiceInformationField {}
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 #[allow(non_upper_case_globals)]
 impl ServiceInformationField {
     /// `name`
@@ -1297,7 +1297,7 @@ impl ServicePrincipalIdentityField {
     ];
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_allowed_tenants_audience")]
 /// CSDL complex type `microsoft.graph.servicePrincipalLockConfiguration`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ServicePrincipalLockConfiguration {
@@ -1317,14 +1317,14 @@ pub struct ServicePrincipalLockConfiguration {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_allowed_tenants_audience")]
 impl serde::Serialize for ServicePrincipalLockConfiguration {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_allowed_tenants_audience")]
 impl ServicePrincipalLockConfiguration {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.servicePrincipalLockConfiguration";
@@ -1350,7 +1350,7 @@ impl ServicePrincipalLockConfiguration {
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_allowed_tenants_audience")]
 impl<'de> serde::Deserialize<'de> for ServicePrincipalLockConfiguration {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1359,7 +1359,7 @@ impl<'de> serde::Deserialize<'de> for ServicePrincipalLockConfiguration {
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_allowed_tenants_audience")]
 impl graph_odata_runtime::model::ODataObject for ServicePrincipalLockConfiguration {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -1390,7 +1390,7 @@ impl graph_odata_runtime::model::ODataObject for ServicePrincipalLockConfigurati
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_allowed_tenants_audience")]
 impl ServicePrincipalLockConfiguration {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -1401,11 +1401,11 @@ impl ServicePrincipalLockConfiguration {
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_allowed_tenants_audience")]
 /// The properties of [`ServicePrincipalLockConfiguration`] by wire name, each a [`Field<ServicePrincipalLockConfiguration>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ServicePrincipalLockConfiguration::set_null`].
 pub enum ServicePrincipalLockConfigurationField {}
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_allowed_tenants_audience")]
 #[allow(non_upper_case_globals)]
 impl ServicePrincipalLockConfigurationField {
     /// `allProperties`
@@ -1538,7 +1538,7 @@ impl ServicePrincipalSignInField {
     ];
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_on_premises_provisioning_error")]
 /// CSDL complex type `microsoft.graph.serviceProvisioningError`; abstract.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ServiceProvisioningError {
@@ -1554,14 +1554,14 @@ pub struct ServiceProvisioningError {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_on_premises_provisioning_error")]
 impl serde::Serialize for ServiceProvisioningError {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_on_premises_provisioning_error")]
 impl ServiceProvisioningError {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.serviceProvisioningError";
@@ -1584,7 +1584,7 @@ impl ServiceProvisioningError {
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_on_premises_provisioning_error")]
 impl<'de> serde::Deserialize<'de> for ServiceProvisioningError {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1593,7 +1593,7 @@ impl<'de> serde::Deserialize<'de> for ServiceProvisioningError {
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_on_premises_provisioning_error")]
 impl graph_odata_runtime::model::ODataObject for ServiceProvisioningError {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -1620,7 +1620,7 @@ impl graph_odata_runtime::model::ODataObject for ServiceProvisioningError {
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_on_premises_provisioning_error")]
 impl ServiceProvisioningError {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -1631,11 +1631,11 @@ impl ServiceProvisioningError {
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_on_premises_provisioning_error")]
 /// The properties of [`ServiceProvisioningError`] by wire name, each a [`Field<ServiceProvisioningError>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ServiceProvisioningError::set_null`].
 pub enum ServiceProvisioningErrorField {}
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_on_premises_provisioning_error")]
 #[allow(non_upper_case_globals)]
 impl ServiceProvisioningErrorField {
     /// `createdDateTime`
@@ -1658,7 +1658,7 @@ impl ServiceProvisioningErrorField {
     ];
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_on_premises_provisioning_error")]
 /// A `microsoft.graph.serviceProvisioningError` value: the base type or one of its derived types, chosen by `@odata.type`. A derived type this crate does not know is read as [`ServiceProvisioningError`], which keeps its properties and `@odata.type` in `additional_properties`.
 #[derive(Debug, Clone, PartialEq)]
 pub enum AnyServiceProvisioningError {
@@ -1668,7 +1668,7 @@ pub enum AnyServiceProvisioningError {
     ServiceProvisioningXmlError(Box<ServiceProvisioningXmlError>),
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_on_premises_provisioning_error")]
 impl AnyServiceProvisioningError {
     /// The `@odata.type` of the variant (the base type's for unknown derived types).
     pub fn odata_type(&self) -> &'static str {
@@ -1688,21 +1688,21 @@ impl AnyServiceProvisioningError {
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_on_premises_provisioning_error")]
 impl Default for AnyServiceProvisioningError {
     fn default() -> Self {
         Self::ServiceProvisioningError(Box::default())
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_on_premises_provisioning_error")]
 impl From<ServiceProvisioningError> for AnyServiceProvisioningError {
     fn from(value: ServiceProvisioningError) -> Self {
         Self::ServiceProvisioningError(Box::new(value))
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_on_premises_provisioning_error")]
 impl AnyServiceProvisioningError {
     /// The value if it is a [`AnyServiceProvisioningError::ServiceProvisioningXmlError`] variant.
     pub fn as_service_provisioning_xml_error(
@@ -1715,14 +1715,14 @@ impl AnyServiceProvisioningError {
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_on_premises_provisioning_error")]
 impl From<ServiceProvisioningXmlError> for AnyServiceProvisioningError {
     fn from(value: ServiceProvisioningXmlError) -> Self {
         Self::ServiceProvisioningXmlError(Box::new(value))
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_on_premises_provisioning_error")]
 impl serde::Serialize for AnyServiceProvisioningError {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match self {
@@ -1740,7 +1740,7 @@ impl serde::Serialize for AnyServiceProvisioningError {
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_on_premises_provisioning_error")]
 impl<'de> serde::Deserialize<'de> for AnyServiceProvisioningError {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1760,7 +1760,7 @@ impl<'de> serde::Deserialize<'de> for AnyServiceProvisioningError {
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_on_premises_provisioning_error")]
 /// CSDL complex type `microsoft.graph.serviceProvisioningXmlError`; base type `microsoft.graph.serviceProvisioningError`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ServiceProvisioningXmlError {
@@ -1781,14 +1781,14 @@ pub struct ServiceProvisioningXmlError {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_on_premises_provisioning_error")]
 impl serde::Serialize for ServiceProvisioningXmlError {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_on_premises_provisioning_error")]
 impl ServiceProvisioningXmlError {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.serviceProvisioningXmlError";
@@ -1812,7 +1812,7 @@ impl ServiceProvisioningXmlError {
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_on_premises_provisioning_error")]
 impl<'de> serde::Deserialize<'de> for ServiceProvisioningXmlError {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1821,7 +1821,7 @@ impl<'de> serde::Deserialize<'de> for ServiceProvisioningXmlError {
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_on_premises_provisioning_error")]
 impl graph_odata_runtime::model::ODataObject for ServiceProvisioningXmlError {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -1849,7 +1849,7 @@ impl graph_odata_runtime::model::ODataObject for ServiceProvisioningXmlError {
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_on_premises_provisioning_error")]
 impl ServiceProvisioningXmlError {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -1860,11 +1860,11 @@ impl ServiceProvisioningXmlError {
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_on_premises_provisioning_error")]
 /// The properties of [`ServiceProvisioningXmlError`] by wire name, each a [`Field<ServiceProvisioningXmlError>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ServiceProvisioningXmlError::set_null`].
 pub enum ServiceProvisioningXmlErrorField {}
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_on_premises_provisioning_error")]
 #[allow(non_upper_case_globals)]
 impl ServiceProvisioningXmlErrorField {
     /// `createdDateTime`
@@ -2008,7 +2008,7 @@ impl ServiceUpdateMessageViewpointField {
     ];
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_directory_setting_templates")]
 /// CSDL complex type `microsoft.graph.settingTemplateValue`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct SettingTemplateValue {
@@ -2026,14 +2026,14 @@ pub struct SettingTemplateValue {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_directory_setting_templates")]
 impl serde::Serialize for SettingTemplateValue {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_directory_setting_templates")]
 impl SettingTemplateValue {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.settingTemplateValue";
@@ -2057,7 +2057,7 @@ impl SettingTemplateValue {
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_directory_setting_templates")]
 impl<'de> serde::Deserialize<'de> for SettingTemplateValue {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2066,7 +2066,7 @@ impl<'de> serde::Deserialize<'de> for SettingTemplateValue {
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_directory_setting_templates")]
 impl graph_odata_runtime::model::ODataObject for SettingTemplateValue {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -2090,7 +2090,7 @@ impl graph_odata_runtime::model::ODataObject for SettingTemplateValue {
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_directory_setting_templates")]
 impl SettingTemplateValue {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -2101,11 +2101,11 @@ impl SettingTemplateValue {
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_directory_setting_templates")]
 /// The properties of [`SettingTemplateValue`] by wire name, each a [`Field<SettingTemplateValue>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`SettingTemplateValue::set_null`].
 pub enum SettingTemplateValueField {}
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_directory_setting_templates")]
 #[allow(non_upper_case_globals)]
 impl SettingTemplateValueField {
     /// `defaultValue`
@@ -4493,7 +4493,7 @@ impl SharedField {
     ];
 }
 
-#[cfg(feature = "_json")]
+#[cfg(feature = "_base_item")]
 /// CSDL complex type `microsoft.graph.sharepointIds`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct SharepointIds {
@@ -4517,14 +4517,14 @@ pub struct SharepointIds {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_json")]
+#[cfg(feature = "_base_item")]
 impl serde::Serialize for SharepointIds {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_json")]
+#[cfg(feature = "_base_item")]
 impl SharepointIds {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.sharepointIds";
@@ -4551,7 +4551,7 @@ impl SharepointIds {
     }
 }
 
-#[cfg(feature = "_json")]
+#[cfg(feature = "_base_item")]
 impl<'de> serde::Deserialize<'de> for SharepointIds {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -4560,7 +4560,7 @@ impl<'de> serde::Deserialize<'de> for SharepointIds {
     }
 }
 
-#[cfg(feature = "_json")]
+#[cfg(feature = "_base_item")]
 impl graph_odata_runtime::model::ODataObject for SharepointIds {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -4589,7 +4589,7 @@ impl graph_odata_runtime::model::ODataObject for SharepointIds {
     }
 }
 
-#[cfg(feature = "_json")]
+#[cfg(feature = "_base_item")]
 impl SharepointIds {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -4600,11 +4600,11 @@ impl SharepointIds {
     }
 }
 
-#[cfg(feature = "_json")]
+#[cfg(feature = "_base_item")]
 /// The properties of [`SharepointIds`] by wire name, each a [`Field<SharepointIds>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`SharepointIds::set_null`].
 pub enum SharepointIdsField {}
 
-#[cfg(feature = "_json")]
+#[cfg(feature = "_base_item")]
 #[allow(non_upper_case_globals)]
 impl SharepointIdsField {
     /// `listId`
@@ -4635,7 +4635,7 @@ impl SharepointIdsField {
     ];
 }
 
-#[cfg(feature = "_json")]
+#[cfg(feature = "_content_type_info")]
 /// CSDL complex type `microsoft.graph.sharingInvitation`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct SharingInvitation {
@@ -4653,14 +4653,14 @@ pub struct SharingInvitation {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_json")]
+#[cfg(feature = "_content_type_info")]
 impl serde::Serialize for SharingInvitation {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_json")]
+#[cfg(feature = "_content_type_info")]
 impl SharingInvitation {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.sharingInvitation";
@@ -4684,7 +4684,7 @@ impl SharingInvitation {
     }
 }
 
-#[cfg(feature = "_json")]
+#[cfg(feature = "_content_type_info")]
 impl<'de> serde::Deserialize<'de> for SharingInvitation {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -4693,7 +4693,7 @@ impl<'de> serde::Deserialize<'de> for SharingInvitation {
     }
 }
 
-#[cfg(feature = "_json")]
+#[cfg(feature = "_content_type_info")]
 impl graph_odata_runtime::model::ODataObject for SharingInvitation {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -4717,7 +4717,7 @@ impl graph_odata_runtime::model::ODataObject for SharingInvitation {
     }
 }
 
-#[cfg(feature = "_json")]
+#[cfg(feature = "_content_type_info")]
 impl SharingInvitation {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -4728,11 +4728,11 @@ impl SharingInvitation {
     }
 }
 
-#[cfg(feature = "_json")]
+#[cfg(feature = "_content_type_info")]
 /// The properties of [`SharingInvitation`] by wire name, each a [`Field<SharingInvitation>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`SharingInvitation::set_null`].
 pub enum SharingInvitationField {}
 
-#[cfg(feature = "_json")]
+#[cfg(feature = "_content_type_info")]
 #[allow(non_upper_case_globals)]
 impl SharingInvitationField {
     /// `email`
@@ -4758,7 +4758,7 @@ impl SharingInvitationField {
     ];
 }
 
-#[cfg(feature = "_json")]
+#[cfg(feature = "_content_type_info")]
 /// CSDL complex type `microsoft.graph.sharingLink`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct SharingLink {
@@ -4782,14 +4782,14 @@ pub struct SharingLink {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_json")]
+#[cfg(feature = "_content_type_info")]
 impl serde::Serialize for SharingLink {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_json")]
+#[cfg(feature = "_content_type_info")]
 impl SharingLink {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.sharingLink";
@@ -4816,7 +4816,7 @@ impl SharingLink {
     }
 }
 
-#[cfg(feature = "_json")]
+#[cfg(feature = "_content_type_info")]
 impl<'de> serde::Deserialize<'de> for SharingLink {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -4825,7 +4825,7 @@ impl<'de> serde::Deserialize<'de> for SharingLink {
     }
 }
 
-#[cfg(feature = "_json")]
+#[cfg(feature = "_content_type_info")]
 impl graph_odata_runtime::model::ODataObject for SharingLink {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -4856,7 +4856,7 @@ impl graph_odata_runtime::model::ODataObject for SharingLink {
     }
 }
 
-#[cfg(feature = "_json")]
+#[cfg(feature = "_content_type_info")]
 impl SharingLink {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -4867,11 +4867,11 @@ impl SharingLink {
     }
 }
 
-#[cfg(feature = "_json")]
+#[cfg(feature = "_content_type_info")]
 /// The properties of [`SharingLink`] by wire name, each a [`Field<SharingLink>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`SharingLink::set_null`].
 pub enum SharingLinkField {}
 
-#[cfg(feature = "_json")]
+#[cfg(feature = "_content_type_info")]
 #[allow(non_upper_case_globals)]
 impl SharingLinkField {
     /// `application`
@@ -5371,7 +5371,7 @@ impl SharingViewpointField {
     ];
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_authorization_info")]
 /// CSDL complex type `microsoft.graph.signInActivity`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct SignInActivity {
@@ -5393,14 +5393,14 @@ pub struct SignInActivity {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_authorization_info")]
 impl serde::Serialize for SignInActivity {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_authorization_info")]
 impl SignInActivity {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.signInActivity";
@@ -5442,7 +5442,7 @@ impl SignInActivity {
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_authorization_info")]
 impl<'de> serde::Deserialize<'de> for SignInActivity {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -5451,7 +5451,7 @@ impl<'de> serde::Deserialize<'de> for SignInActivity {
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_authorization_info")]
 impl graph_odata_runtime::model::ODataObject for SignInActivity {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -5509,7 +5509,7 @@ impl graph_odata_runtime::model::ODataObject for SignInActivity {
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_authorization_info")]
 impl SignInActivity {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -5520,11 +5520,11 @@ impl SignInActivity {
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_authorization_info")]
 /// The properties of [`SignInActivity`] by wire name, each a [`Field<SignInActivity>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`SignInActivity::set_null`].
 pub enum SignInActivityField {}
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_authorization_info")]
 #[allow(non_upper_case_globals)]
 impl SignInActivityField {
     /// `lastNonInteractiveSignInDateTime`
@@ -5562,7 +5562,7 @@ impl SignInActivityField {
     ];
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_allowed_tenants_audience")]
 /// CSDL complex type `microsoft.graph.signInAudienceRestrictionsBase`; abstract.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct SignInAudienceRestrictionsBase {
@@ -5574,14 +5574,14 @@ pub struct SignInAudienceRestrictionsBase {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_allowed_tenants_audience")]
 impl serde::Serialize for SignInAudienceRestrictionsBase {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_allowed_tenants_audience")]
 impl SignInAudienceRestrictionsBase {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.signInAudienceRestrictionsBase";
@@ -5602,7 +5602,7 @@ impl SignInAudienceRestrictionsBase {
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_allowed_tenants_audience")]
 impl<'de> serde::Deserialize<'de> for SignInAudienceRestrictionsBase {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -5611,7 +5611,7 @@ impl<'de> serde::Deserialize<'de> for SignInAudienceRestrictionsBase {
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_allowed_tenants_audience")]
 impl graph_odata_runtime::model::ODataObject for SignInAudienceRestrictionsBase {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -5632,7 +5632,7 @@ impl graph_odata_runtime::model::ODataObject for SignInAudienceRestrictionsBase 
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_allowed_tenants_audience")]
 impl SignInAudienceRestrictionsBase {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -5643,11 +5643,11 @@ impl SignInAudienceRestrictionsBase {
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_allowed_tenants_audience")]
 /// The properties of [`SignInAudienceRestrictionsBase`] by wire name, each a [`Field<SignInAudienceRestrictionsBase>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`SignInAudienceRestrictionsBase::set_null`].
 pub enum SignInAudienceRestrictionsBaseField {}
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_allowed_tenants_audience")]
 #[allow(non_upper_case_globals)]
 impl SignInAudienceRestrictionsBaseField {
     /// `kind`
@@ -5660,7 +5660,7 @@ impl SignInAudienceRestrictionsBaseField {
     ];
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_allowed_tenants_audience")]
 /// A `microsoft.graph.signInAudienceRestrictionsBase` value: the base type or one of its derived types, chosen by `@odata.type`. A derived type this crate does not know is read as [`SignInAudienceRestrictionsBase`], which keeps its properties and `@odata.type` in `additional_properties`.
 #[derive(Debug, Clone, PartialEq)]
 pub enum AnySignInAudienceRestrictionsBase {
@@ -5672,7 +5672,7 @@ pub enum AnySignInAudienceRestrictionsBase {
     UnrestrictedAudience(Box<UnrestrictedAudience>),
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_allowed_tenants_audience")]
 impl AnySignInAudienceRestrictionsBase {
     /// The `@odata.type` of the variant (the base type's for unknown derived types).
     pub fn odata_type(&self) -> &'static str {
@@ -5695,14 +5695,14 @@ impl AnySignInAudienceRestrictionsBase {
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_allowed_tenants_audience")]
 impl Default for AnySignInAudienceRestrictionsBase {
     fn default() -> Self {
         Self::SignInAudienceRestrictionsBase(Box::default())
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_allowed_tenants_audience")]
 impl From<SignInAudienceRestrictionsBase> for AnySignInAudienceRestrictionsBase {
     fn from(value: SignInAudienceRestrictionsBase) -> Self {
         Self::SignInAudienceRestrictionsBase(Box::new(value))

@@ -11,7 +11,7 @@ use graph_odata_runtime::edm;
 #[allow(unused_imports)]
 use graph_odata_runtime::model;
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_allowed_tenants_audience")]
 impl AnySignInAudienceRestrictionsBase {
     /// The value if it is a [`AnySignInAudienceRestrictionsBase::AllowedTenantsAudience`] variant.
     pub fn as_allowed_tenants_audience(&self) -> Option<&AllowedTenantsAudience> {
@@ -29,21 +29,21 @@ impl AnySignInAudienceRestrictionsBase {
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_allowed_tenants_audience")]
 impl From<AllowedTenantsAudience> for AnySignInAudienceRestrictionsBase {
     fn from(value: AllowedTenantsAudience) -> Self {
         Self::AllowedTenantsAudience(Box::new(value))
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_allowed_tenants_audience")]
 impl From<UnrestrictedAudience> for AnySignInAudienceRestrictionsBase {
     fn from(value: UnrestrictedAudience) -> Self {
         Self::UnrestrictedAudience(Box::new(value))
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_allowed_tenants_audience")]
 impl serde::Serialize for AnySignInAudienceRestrictionsBase {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match self {
@@ -68,7 +68,7 @@ impl serde::Serialize for AnySignInAudienceRestrictionsBase {
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_allowed_tenants_audience")]
 impl<'de> serde::Deserialize<'de> for AnySignInAudienceRestrictionsBase {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1045,7 +1045,7 @@ impl SignInLocationField {
     ];
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 /// CSDL complex type `microsoft.graph.signInPreferences`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct SignInPreferences {
@@ -1061,14 +1061,14 @@ pub struct SignInPreferences {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 impl serde::Serialize for SignInPreferences {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 impl SignInPreferences {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.signInPreferences";
@@ -1098,7 +1098,7 @@ impl SignInPreferences {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 impl<'de> serde::Deserialize<'de> for SignInPreferences {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1107,7 +1107,7 @@ impl<'de> serde::Deserialize<'de> for SignInPreferences {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 impl graph_odata_runtime::model::ODataObject for SignInPreferences {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -1143,7 +1143,7 @@ impl graph_odata_runtime::model::ODataObject for SignInPreferences {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 impl SignInPreferences {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -1154,11 +1154,11 @@ impl SignInPreferences {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 /// The properties of [`SignInPreferences`] by wire name, each a [`Field<SignInPreferences>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`SignInPreferences::set_null`].
 pub enum SignInPreferencesField {}
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 #[allow(non_upper_case_globals)]
 impl SignInPreferencesField {
     /// `isSystemPreferredAuthenticationMethodEnabled`
@@ -1292,7 +1292,7 @@ impl SignInStatusField {
     ];
 }
 
-#[cfg(feature = "_authentication_protocol")]
+#[cfg(feature = "_domains")]
 /// CSDL complex type `microsoft.graph.signingCertificateUpdateStatus`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct SigningCertificateUpdateStatus {
@@ -1306,14 +1306,14 @@ pub struct SigningCertificateUpdateStatus {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_authentication_protocol")]
+#[cfg(feature = "_domains")]
 impl serde::Serialize for SigningCertificateUpdateStatus {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_authentication_protocol")]
+#[cfg(feature = "_domains")]
 impl SigningCertificateUpdateStatus {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.signingCertificateUpdateStatus";
@@ -1335,7 +1335,7 @@ impl SigningCertificateUpdateStatus {
     }
 }
 
-#[cfg(feature = "_authentication_protocol")]
+#[cfg(feature = "_domains")]
 impl<'de> serde::Deserialize<'de> for SigningCertificateUpdateStatus {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1344,7 +1344,7 @@ impl<'de> serde::Deserialize<'de> for SigningCertificateUpdateStatus {
     }
 }
 
-#[cfg(feature = "_authentication_protocol")]
+#[cfg(feature = "_domains")]
 impl graph_odata_runtime::model::ODataObject for SigningCertificateUpdateStatus {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -1370,7 +1370,7 @@ impl graph_odata_runtime::model::ODataObject for SigningCertificateUpdateStatus 
     }
 }
 
-#[cfg(feature = "_authentication_protocol")]
+#[cfg(feature = "_domains")]
 impl SigningCertificateUpdateStatus {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -1381,11 +1381,11 @@ impl SigningCertificateUpdateStatus {
     }
 }
 
-#[cfg(feature = "_authentication_protocol")]
+#[cfg(feature = "_domains")]
 /// The properties of [`SigningCertificateUpdateStatus`] by wire name, each a [`Field<SigningCertificateUpdateStatus>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`SigningCertificateUpdateStatus::set_null`].
 pub enum SigningCertificateUpdateStatusField {}
 
-#[cfg(feature = "_authentication_protocol")]
+#[cfg(feature = "_domains")]
 #[allow(non_upper_case_globals)]
 impl SigningCertificateUpdateStatusField {
     /// `certificateUpdateResult`
@@ -1514,7 +1514,7 @@ impl SingleUserField {
     ];
 }
 
-#[cfg(feature = "_recycle_bin")]
+#[cfg(feature = "_site_archival_details")]
 /// CSDL complex type `microsoft.graph.siteArchivalDetails`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct SiteArchivalDetails {
@@ -1530,14 +1530,14 @@ pub struct SiteArchivalDetails {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_recycle_bin")]
+#[cfg(feature = "_site_archival_details")]
 impl serde::Serialize for SiteArchivalDetails {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_recycle_bin")]
+#[cfg(feature = "_site_archival_details")]
 impl SiteArchivalDetails {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.siteArchivalDetails";
@@ -1560,7 +1560,7 @@ impl SiteArchivalDetails {
     }
 }
 
-#[cfg(feature = "_recycle_bin")]
+#[cfg(feature = "_site_archival_details")]
 impl<'de> serde::Deserialize<'de> for SiteArchivalDetails {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1569,7 +1569,7 @@ impl<'de> serde::Deserialize<'de> for SiteArchivalDetails {
     }
 }
 
-#[cfg(feature = "_recycle_bin")]
+#[cfg(feature = "_site_archival_details")]
 impl graph_odata_runtime::model::ODataObject for SiteArchivalDetails {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -1594,7 +1594,7 @@ impl graph_odata_runtime::model::ODataObject for SiteArchivalDetails {
     }
 }
 
-#[cfg(feature = "_recycle_bin")]
+#[cfg(feature = "_site_archival_details")]
 impl SiteArchivalDetails {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -1605,11 +1605,11 @@ impl SiteArchivalDetails {
     }
 }
 
-#[cfg(feature = "_recycle_bin")]
+#[cfg(feature = "_site_archival_details")]
 /// The properties of [`SiteArchivalDetails`] by wire name, each a [`Field<SiteArchivalDetails>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`SiteArchivalDetails::set_null`].
 pub enum SiteArchivalDetailsField {}
 
-#[cfg(feature = "_recycle_bin")]
+#[cfg(feature = "_site_archival_details")]
 #[allow(non_upper_case_globals)]
 impl SiteArchivalDetailsField {
     /// `archivedBy`

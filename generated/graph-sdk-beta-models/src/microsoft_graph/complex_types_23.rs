@@ -11,7 +11,7 @@ use graph_odata_runtime::edm;
 #[allow(unused_imports)]
 use graph_odata_runtime::model;
 
-#[cfg(feature = "_copy_notebook_model")]
+#[cfg(feature = "_identity_input")]
 /// CSDL complex type `microsoft.graph.siteCollection`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct SiteCollection {
@@ -29,14 +29,14 @@ pub struct SiteCollection {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_copy_notebook_model")]
+#[cfg(feature = "_identity_input")]
 impl serde::Serialize for SiteCollection {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_copy_notebook_model")]
+#[cfg(feature = "_identity_input")]
 impl SiteCollection {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.siteCollection";
@@ -60,7 +60,7 @@ impl SiteCollection {
     }
 }
 
-#[cfg(feature = "_copy_notebook_model")]
+#[cfg(feature = "_identity_input")]
 impl<'de> serde::Deserialize<'de> for SiteCollection {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -69,7 +69,7 @@ impl<'de> serde::Deserialize<'de> for SiteCollection {
     }
 }
 
-#[cfg(feature = "_copy_notebook_model")]
+#[cfg(feature = "_identity_input")]
 impl graph_odata_runtime::model::ODataObject for SiteCollection {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -97,7 +97,7 @@ impl graph_odata_runtime::model::ODataObject for SiteCollection {
     }
 }
 
-#[cfg(feature = "_copy_notebook_model")]
+#[cfg(feature = "_identity_input")]
 impl SiteCollection {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -108,11 +108,11 @@ impl SiteCollection {
     }
 }
 
-#[cfg(feature = "_copy_notebook_model")]
+#[cfg(feature = "_identity_input")]
 /// The properties of [`SiteCollection`] by wire name, each a [`Field<SiteCollection>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`SiteCollection::set_null`].
 pub enum SiteCollectionField {}
 
-#[cfg(feature = "_copy_notebook_model")]
+#[cfg(feature = "_identity_input")]
 #[allow(non_upper_case_globals)]
 impl SiteCollectionField {
     /// `archivalDetails`
@@ -136,7 +136,7 @@ impl SiteCollectionField {
     ];
 }
 
-#[cfg(feature = "_copy_notebook_model")]
+#[cfg(feature = "_identity_input")]
 /// CSDL complex type `microsoft.graph.siteSettings`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct SiteSettings {
@@ -150,14 +150,14 @@ pub struct SiteSettings {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_copy_notebook_model")]
+#[cfg(feature = "_identity_input")]
 impl serde::Serialize for SiteSettings {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_copy_notebook_model")]
+#[cfg(feature = "_identity_input")]
 impl SiteSettings {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.siteSettings";
@@ -179,7 +179,7 @@ impl SiteSettings {
     }
 }
 
-#[cfg(feature = "_copy_notebook_model")]
+#[cfg(feature = "_identity_input")]
 impl<'de> serde::Deserialize<'de> for SiteSettings {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -188,7 +188,7 @@ impl<'de> serde::Deserialize<'de> for SiteSettings {
     }
 }
 
-#[cfg(feature = "_copy_notebook_model")]
+#[cfg(feature = "_identity_input")]
 impl graph_odata_runtime::model::ODataObject for SiteSettings {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -210,7 +210,7 @@ impl graph_odata_runtime::model::ODataObject for SiteSettings {
     }
 }
 
-#[cfg(feature = "_copy_notebook_model")]
+#[cfg(feature = "_identity_input")]
 impl SiteSettings {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -221,11 +221,11 @@ impl SiteSettings {
     }
 }
 
-#[cfg(feature = "_copy_notebook_model")]
+#[cfg(feature = "_identity_input")]
 /// The properties of [`SiteSettings`] by wire name, each a [`Field<SiteSettings>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`SiteSettings::set_null`].
 pub enum SiteSettingsField {}
 
-#[cfg(feature = "_copy_notebook_model")]
+#[cfg(feature = "_identity_input")]
 #[allow(non_upper_case_globals)]
 impl SiteSettingsField {
     /// `languageTag`
@@ -239,7 +239,7 @@ impl SiteSettingsField {
     ];
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 /// CSDL complex type `microsoft.graph.sizeRange`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct SizeRange {
@@ -253,14 +253,14 @@ pub struct SizeRange {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 impl serde::Serialize for SizeRange {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 impl SizeRange {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.sizeRange";
@@ -282,7 +282,7 @@ impl SizeRange {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 impl<'de> serde::Deserialize<'de> for SizeRange {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -291,7 +291,7 @@ impl<'de> serde::Deserialize<'de> for SizeRange {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 impl graph_odata_runtime::model::ODataObject for SizeRange {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -313,7 +313,7 @@ impl graph_odata_runtime::model::ODataObject for SizeRange {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 impl SizeRange {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -324,11 +324,11 @@ impl SizeRange {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 /// The properties of [`SizeRange`] by wire name, each a [`Field<SizeRange>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`SizeRange::set_null`].
 pub enum SizeRangeField {}
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 #[allow(non_upper_case_globals)]
 impl SizeRangeField {
     /// `maximumSize`
@@ -342,7 +342,7 @@ impl SizeRangeField {
     ];
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_allowed_tenants_audience")]
 /// CSDL complex type `microsoft.graph.spaApplication`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct SpaApplication {
@@ -354,14 +354,14 @@ pub struct SpaApplication {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_allowed_tenants_audience")]
 impl serde::Serialize for SpaApplication {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_allowed_tenants_audience")]
 impl SpaApplication {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.spaApplication";
@@ -382,7 +382,7 @@ impl SpaApplication {
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_allowed_tenants_audience")]
 impl<'de> serde::Deserialize<'de> for SpaApplication {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -391,7 +391,7 @@ impl<'de> serde::Deserialize<'de> for SpaApplication {
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_allowed_tenants_audience")]
 impl graph_odata_runtime::model::ODataObject for SpaApplication {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -412,7 +412,7 @@ impl graph_odata_runtime::model::ODataObject for SpaApplication {
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_allowed_tenants_audience")]
 impl SpaApplication {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -423,11 +423,11 @@ impl SpaApplication {
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_allowed_tenants_audience")]
 /// The properties of [`SpaApplication`] by wire name, each a [`Field<SpaApplication>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`SpaApplication::set_null`].
 pub enum SpaApplicationField {}
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_allowed_tenants_audience")]
 #[allow(non_upper_case_globals)]
 impl SpaApplicationField {
     /// `redirectUris`
@@ -532,7 +532,7 @@ impl SpecialFolderField {
     pub const ALL: &'static [model::Field<SpecialFolder>] = &[Self::Name];
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_custom_time_zone")]
 /// CSDL complex type `microsoft.graph.standardTimeZoneOffset`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct StandardTimeZoneOffset {
@@ -552,14 +552,14 @@ pub struct StandardTimeZoneOffset {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_custom_time_zone")]
 impl serde::Serialize for StandardTimeZoneOffset {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_custom_time_zone")]
 impl StandardTimeZoneOffset {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.standardTimeZoneOffset";
@@ -584,7 +584,7 @@ impl StandardTimeZoneOffset {
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_custom_time_zone")]
 impl<'de> serde::Deserialize<'de> for StandardTimeZoneOffset {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -593,7 +593,7 @@ impl<'de> serde::Deserialize<'de> for StandardTimeZoneOffset {
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_custom_time_zone")]
 impl graph_odata_runtime::model::ODataObject for StandardTimeZoneOffset {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -618,7 +618,7 @@ impl graph_odata_runtime::model::ODataObject for StandardTimeZoneOffset {
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_custom_time_zone")]
 impl StandardTimeZoneOffset {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -629,11 +629,11 @@ impl StandardTimeZoneOffset {
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_custom_time_zone")]
 /// The properties of [`StandardTimeZoneOffset`] by wire name, each a [`Field<StandardTimeZoneOffset>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`StandardTimeZoneOffset::set_null`].
 pub enum StandardTimeZoneOffsetField {}
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_custom_time_zone")]
 #[allow(non_upper_case_globals)]
 impl StandardTimeZoneOffsetField {
     /// `dayOccurrence`
@@ -660,7 +660,7 @@ impl StandardTimeZoneOffsetField {
     ];
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_custom_time_zone")]
 /// A `microsoft.graph.standardTimeZoneOffset` value: the base type or one of its derived types, chosen by `@odata.type`. A derived type this crate does not know is read as [`StandardTimeZoneOffset`], which keeps its properties and `@odata.type` in `additional_properties`.
 #[derive(Debug, Clone, PartialEq)]
 pub enum AnyStandardTimeZoneOffset {
@@ -670,7 +670,7 @@ pub enum AnyStandardTimeZoneOffset {
     DaylightTimeZoneOffset(Box<DaylightTimeZoneOffset>),
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_custom_time_zone")]
 impl AnyStandardTimeZoneOffset {
     /// The `@odata.type` of the variant (the base type's for unknown derived types).
     pub fn odata_type(&self) -> &'static str {
@@ -688,21 +688,21 @@ impl AnyStandardTimeZoneOffset {
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_custom_time_zone")]
 impl Default for AnyStandardTimeZoneOffset {
     fn default() -> Self {
         Self::StandardTimeZoneOffset(Box::default())
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_custom_time_zone")]
 impl From<StandardTimeZoneOffset> for AnyStandardTimeZoneOffset {
     fn from(value: StandardTimeZoneOffset) -> Self {
         Self::StandardTimeZoneOffset(Box::new(value))
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_custom_time_zone")]
 impl AnyStandardTimeZoneOffset {
     /// The value if it is a [`AnyStandardTimeZoneOffset::DaylightTimeZoneOffset`] variant.
     pub fn as_daylight_time_zone_offset(&self) -> Option<&DaylightTimeZoneOffset> {
@@ -713,14 +713,14 @@ impl AnyStandardTimeZoneOffset {
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_custom_time_zone")]
 impl From<DaylightTimeZoneOffset> for AnyStandardTimeZoneOffset {
     fn from(value: DaylightTimeZoneOffset) -> Self {
         Self::DaylightTimeZoneOffset(Box::new(value))
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_custom_time_zone")]
 impl serde::Serialize for AnyStandardTimeZoneOffset {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match self {
@@ -738,7 +738,7 @@ impl serde::Serialize for AnyStandardTimeZoneOffset {
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_custom_time_zone")]
 impl<'de> serde::Deserialize<'de> for AnyStandardTimeZoneOffset {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -757,7 +757,7 @@ impl<'de> serde::Deserialize<'de> for AnyStandardTimeZoneOffset {
     }
 }
 
-#[cfg(feature = "_boolean_column")]
+#[cfg(feature = "_drive")]
 /// CSDL complex type `microsoft.graph.storagePlanInformation`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct StoragePlanInformation {
@@ -769,14 +769,14 @@ pub struct StoragePlanInformation {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_boolean_column")]
+#[cfg(feature = "_drive")]
 impl serde::Serialize for StoragePlanInformation {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_boolean_column")]
+#[cfg(feature = "_drive")]
 impl StoragePlanInformation {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.storagePlanInformation";
@@ -797,7 +797,7 @@ impl StoragePlanInformation {
     }
 }
 
-#[cfg(feature = "_boolean_column")]
+#[cfg(feature = "_drive")]
 impl<'de> serde::Deserialize<'de> for StoragePlanInformation {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -806,7 +806,7 @@ impl<'de> serde::Deserialize<'de> for StoragePlanInformation {
     }
 }
 
-#[cfg(feature = "_boolean_column")]
+#[cfg(feature = "_drive")]
 impl graph_odata_runtime::model::ODataObject for StoragePlanInformation {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -829,7 +829,7 @@ impl graph_odata_runtime::model::ODataObject for StoragePlanInformation {
     }
 }
 
-#[cfg(feature = "_boolean_column")]
+#[cfg(feature = "_drive")]
 impl StoragePlanInformation {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -840,11 +840,11 @@ impl StoragePlanInformation {
     }
 }
 
-#[cfg(feature = "_boolean_column")]
+#[cfg(feature = "_drive")]
 /// The properties of [`StoragePlanInformation`] by wire name, each a [`Field<StoragePlanInformation>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`StoragePlanInformation::set_null`].
 pub enum StoragePlanInformationField {}
 
-#[cfg(feature = "_boolean_column")]
+#[cfg(feature = "_drive")]
 #[allow(non_upper_case_globals)]
 impl StoragePlanInformationField {
     /// `upgradeAvailable`
@@ -1327,7 +1327,7 @@ impl StringKeyStringValuePairField {
     ];
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 /// CSDL complex type `microsoft.graph.strongAuthenticationRequirements`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct StrongAuthenticationRequirements {
@@ -1339,14 +1339,14 @@ pub struct StrongAuthenticationRequirements {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 impl serde::Serialize for StrongAuthenticationRequirements {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 impl StrongAuthenticationRequirements {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.strongAuthenticationRequirements";
@@ -1367,7 +1367,7 @@ impl StrongAuthenticationRequirements {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 impl<'de> serde::Deserialize<'de> for StrongAuthenticationRequirements {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1376,7 +1376,7 @@ impl<'de> serde::Deserialize<'de> for StrongAuthenticationRequirements {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 impl graph_odata_runtime::model::ODataObject for StrongAuthenticationRequirements {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -1399,7 +1399,7 @@ impl graph_odata_runtime::model::ODataObject for StrongAuthenticationRequirement
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 impl StrongAuthenticationRequirements {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -1410,11 +1410,11 @@ impl StrongAuthenticationRequirements {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 /// The properties of [`StrongAuthenticationRequirements`] by wire name, each a [`Field<StrongAuthenticationRequirements>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`StrongAuthenticationRequirements::set_null`].
 pub enum StrongAuthenticationRequirementsField {}
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 #[allow(non_upper_case_globals)]
 impl StrongAuthenticationRequirementsField {
     /// `perUserMfaState`
@@ -3673,7 +3673,7 @@ impl SystemCredentialPreferencesField {
     ];
 }
 
-#[cfg(feature = "_boolean_column")]
+#[cfg(feature = "_drive")]
 /// CSDL complex type `microsoft.graph.systemFacet`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct SystemFacet {
@@ -3683,14 +3683,14 @@ pub struct SystemFacet {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_boolean_column")]
+#[cfg(feature = "_drive")]
 impl serde::Serialize for SystemFacet {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_boolean_column")]
+#[cfg(feature = "_drive")]
 impl SystemFacet {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.systemFacet";
@@ -3710,7 +3710,7 @@ impl SystemFacet {
     }
 }
 
-#[cfg(feature = "_boolean_column")]
+#[cfg(feature = "_drive")]
 impl<'de> serde::Deserialize<'de> for SystemFacet {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -3719,7 +3719,7 @@ impl<'de> serde::Deserialize<'de> for SystemFacet {
     }
 }
 
-#[cfg(feature = "_boolean_column")]
+#[cfg(feature = "_drive")]
 impl graph_odata_runtime::model::ODataObject for SystemFacet {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -4641,7 +4641,7 @@ impl TeamDescriptionUpdatedEventMessageDetailField {
     ];
 }
 
-#[cfg(feature = "_channel")]
+#[cfg(feature = "_giphy_rating_type")]
 /// CSDL complex type `microsoft.graph.teamDiscoverySettings`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct TeamDiscoverySettings {
@@ -4653,14 +4653,14 @@ pub struct TeamDiscoverySettings {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_channel")]
+#[cfg(feature = "_giphy_rating_type")]
 impl serde::Serialize for TeamDiscoverySettings {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_channel")]
+#[cfg(feature = "_giphy_rating_type")]
 impl TeamDiscoverySettings {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.teamDiscoverySettings";
@@ -4685,7 +4685,7 @@ impl TeamDiscoverySettings {
     }
 }
 
-#[cfg(feature = "_channel")]
+#[cfg(feature = "_giphy_rating_type")]
 impl<'de> serde::Deserialize<'de> for TeamDiscoverySettings {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -4694,7 +4694,7 @@ impl<'de> serde::Deserialize<'de> for TeamDiscoverySettings {
     }
 }
 
-#[cfg(feature = "_channel")]
+#[cfg(feature = "_giphy_rating_type")]
 impl graph_odata_runtime::model::ODataObject for TeamDiscoverySettings {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -4722,7 +4722,7 @@ impl graph_odata_runtime::model::ODataObject for TeamDiscoverySettings {
     }
 }
 
-#[cfg(feature = "_channel")]
+#[cfg(feature = "_giphy_rating_type")]
 impl TeamDiscoverySettings {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -4733,11 +4733,11 @@ impl TeamDiscoverySettings {
     }
 }
 
-#[cfg(feature = "_channel")]
+#[cfg(feature = "_giphy_rating_type")]
 /// The properties of [`TeamDiscoverySettings`] by wire name, each a [`Field<TeamDiscoverySettings>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`TeamDiscoverySettings::set_null`].
 pub enum TeamDiscoverySettingsField {}
 
-#[cfg(feature = "_channel")]
+#[cfg(feature = "_giphy_rating_type")]
 #[allow(non_upper_case_globals)]
 impl TeamDiscoverySettingsField {
     /// `showInTeamsSearchAndSuggestions`
@@ -4750,7 +4750,7 @@ impl TeamDiscoverySettingsField {
     ];
 }
 
-#[cfg(feature = "_channel")]
+#[cfg(feature = "_giphy_rating_type")]
 /// CSDL complex type `microsoft.graph.teamFunSettings`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct TeamFunSettings {
@@ -4768,14 +4768,14 @@ pub struct TeamFunSettings {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_channel")]
+#[cfg(feature = "_giphy_rating_type")]
 impl serde::Serialize for TeamFunSettings {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_channel")]
+#[cfg(feature = "_giphy_rating_type")]
 impl TeamFunSettings {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.teamFunSettings";
@@ -4799,7 +4799,7 @@ impl TeamFunSettings {
     }
 }
 
-#[cfg(feature = "_channel")]
+#[cfg(feature = "_giphy_rating_type")]
 impl<'de> serde::Deserialize<'de> for TeamFunSettings {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -4808,7 +4808,7 @@ impl<'de> serde::Deserialize<'de> for TeamFunSettings {
     }
 }
 
-#[cfg(feature = "_channel")]
+#[cfg(feature = "_giphy_rating_type")]
 impl graph_odata_runtime::model::ODataObject for TeamFunSettings {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -4838,7 +4838,7 @@ impl graph_odata_runtime::model::ODataObject for TeamFunSettings {
     }
 }
 
-#[cfg(feature = "_channel")]
+#[cfg(feature = "_giphy_rating_type")]
 impl TeamFunSettings {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -4849,11 +4849,11 @@ impl TeamFunSettings {
     }
 }
 
-#[cfg(feature = "_channel")]
+#[cfg(feature = "_giphy_rating_type")]
 /// The properties of [`TeamFunSettings`] by wire name, each a [`Field<TeamFunSettings>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`TeamFunSettings::set_null`].
 pub enum TeamFunSettingsField {}
 
-#[cfg(feature = "_channel")]
+#[cfg(feature = "_giphy_rating_type")]
 #[allow(non_upper_case_globals)]
 impl TeamFunSettingsField {
     /// `allowCustomMemes`
@@ -4881,7 +4881,7 @@ impl TeamFunSettingsField {
     ];
 }
 
-#[cfg(feature = "_channel")]
+#[cfg(feature = "_giphy_rating_type")]
 /// CSDL complex type `microsoft.graph.teamGuestSettings`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct TeamGuestSettings {
@@ -4895,14 +4895,14 @@ pub struct TeamGuestSettings {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_channel")]
+#[cfg(feature = "_giphy_rating_type")]
 impl serde::Serialize for TeamGuestSettings {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_channel")]
+#[cfg(feature = "_giphy_rating_type")]
 impl TeamGuestSettings {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.teamGuestSettings";
@@ -4924,7 +4924,7 @@ impl TeamGuestSettings {
     }
 }
 
-#[cfg(feature = "_channel")]
+#[cfg(feature = "_giphy_rating_type")]
 impl<'de> serde::Deserialize<'de> for TeamGuestSettings {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -4933,7 +4933,7 @@ impl<'de> serde::Deserialize<'de> for TeamGuestSettings {
     }
 }
 
-#[cfg(feature = "_channel")]
+#[cfg(feature = "_giphy_rating_type")]
 impl graph_odata_runtime::model::ODataObject for TeamGuestSettings {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -4959,7 +4959,7 @@ impl graph_odata_runtime::model::ODataObject for TeamGuestSettings {
     }
 }
 
-#[cfg(feature = "_channel")]
+#[cfg(feature = "_giphy_rating_type")]
 impl TeamGuestSettings {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -4970,11 +4970,11 @@ impl TeamGuestSettings {
     }
 }
 
-#[cfg(feature = "_channel")]
+#[cfg(feature = "_giphy_rating_type")]
 /// The properties of [`TeamGuestSettings`] by wire name, each a [`Field<TeamGuestSettings>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`TeamGuestSettings::set_null`].
 pub enum TeamGuestSettingsField {}
 
-#[cfg(feature = "_channel")]
+#[cfg(feature = "_giphy_rating_type")]
 #[allow(non_upper_case_globals)]
 impl TeamGuestSettingsField {
     /// `allowCreateUpdateChannels`
@@ -5206,7 +5206,7 @@ impl TeamJoiningEnabledEventMessageDetailField {
     ];
 }
 
-#[cfg(feature = "_channel")]
+#[cfg(feature = "_giphy_rating_type")]
 /// CSDL complex type `microsoft.graph.teamMemberSettings`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct TeamMemberSettings {
@@ -5228,14 +5228,14 @@ pub struct TeamMemberSettings {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_channel")]
+#[cfg(feature = "_giphy_rating_type")]
 impl serde::Serialize for TeamMemberSettings {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_channel")]
+#[cfg(feature = "_giphy_rating_type")]
 impl TeamMemberSettings {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.teamMemberSettings";
@@ -5270,7 +5270,7 @@ impl TeamMemberSettings {
     }
 }
 
-#[cfg(feature = "_channel")]
+#[cfg(feature = "_giphy_rating_type")]
 impl<'de> serde::Deserialize<'de> for TeamMemberSettings {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -5279,7 +5279,7 @@ impl<'de> serde::Deserialize<'de> for TeamMemberSettings {
     }
 }
 
-#[cfg(feature = "_channel")]
+#[cfg(feature = "_giphy_rating_type")]
 impl graph_odata_runtime::model::ODataObject for TeamMemberSettings {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -5322,7 +5322,7 @@ impl graph_odata_runtime::model::ODataObject for TeamMemberSettings {
     }
 }
 
-#[cfg(feature = "_channel")]
+#[cfg(feature = "_giphy_rating_type")]
 impl TeamMemberSettings {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -5333,11 +5333,11 @@ impl TeamMemberSettings {
     }
 }
 
-#[cfg(feature = "_channel")]
+#[cfg(feature = "_giphy_rating_type")]
 /// The properties of [`TeamMemberSettings`] by wire name, each a [`Field<TeamMemberSettings>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`TeamMemberSettings::set_null`].
 pub enum TeamMemberSettingsField {}
 
-#[cfg(feature = "_channel")]
+#[cfg(feature = "_giphy_rating_type")]
 #[allow(non_upper_case_globals)]
 impl TeamMemberSettingsField {
     /// `allowAddRemoveApps`
@@ -5473,7 +5473,7 @@ impl TeamMembersNotificationRecipientField {
     ];
 }
 
-#[cfg(feature = "_channel")]
+#[cfg(feature = "_giphy_rating_type")]
 /// CSDL complex type `microsoft.graph.teamMessagingSettings`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct TeamMessagingSettings {
@@ -5493,14 +5493,14 @@ pub struct TeamMessagingSettings {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_channel")]
+#[cfg(feature = "_giphy_rating_type")]
 impl serde::Serialize for TeamMessagingSettings {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_channel")]
+#[cfg(feature = "_giphy_rating_type")]
 impl TeamMessagingSettings {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.teamMessagingSettings";
@@ -5525,7 +5525,7 @@ impl TeamMessagingSettings {
     }
 }
 
-#[cfg(feature = "_channel")]
+#[cfg(feature = "_giphy_rating_type")]
 impl<'de> serde::Deserialize<'de> for TeamMessagingSettings {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -5534,7 +5534,7 @@ impl<'de> serde::Deserialize<'de> for TeamMessagingSettings {
     }
 }
 
-#[cfg(feature = "_channel")]
+#[cfg(feature = "_giphy_rating_type")]
 impl graph_odata_runtime::model::ODataObject for TeamMessagingSettings {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -5569,7 +5569,7 @@ impl graph_odata_runtime::model::ODataObject for TeamMessagingSettings {
     }
 }
 
-#[cfg(feature = "_channel")]
+#[cfg(feature = "_giphy_rating_type")]
 impl TeamMessagingSettings {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -5580,11 +5580,11 @@ impl TeamMessagingSettings {
     }
 }
 
-#[cfg(feature = "_channel")]
+#[cfg(feature = "_giphy_rating_type")]
 /// The properties of [`TeamMessagingSettings`] by wire name, each a [`Field<TeamMessagingSettings>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`TeamMessagingSettings::set_null`].
 pub enum TeamMessagingSettingsField {}
 
-#[cfg(feature = "_channel")]
+#[cfg(feature = "_giphy_rating_type")]
 #[allow(non_upper_case_globals)]
 impl TeamMessagingSettingsField {
     /// `allowChannelMentions`
@@ -5735,7 +5735,7 @@ impl TeamRenamedEventMessageDetailField {
     ];
 }
 
-#[cfg(feature = "_channel")]
+#[cfg(feature = "_giphy_rating_type")]
 /// CSDL complex type `microsoft.graph.teamSummary`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct TeamSummary {
@@ -5751,14 +5751,14 @@ pub struct TeamSummary {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_channel")]
+#[cfg(feature = "_giphy_rating_type")]
 impl serde::Serialize for TeamSummary {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_channel")]
+#[cfg(feature = "_giphy_rating_type")]
 impl TeamSummary {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.teamSummary";
@@ -5781,7 +5781,7 @@ impl TeamSummary {
     }
 }
 
-#[cfg(feature = "_channel")]
+#[cfg(feature = "_giphy_rating_type")]
 impl<'de> serde::Deserialize<'de> for TeamSummary {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -5790,7 +5790,7 @@ impl<'de> serde::Deserialize<'de> for TeamSummary {
     }
 }
 
-#[cfg(feature = "_channel")]
+#[cfg(feature = "_giphy_rating_type")]
 impl graph_odata_runtime::model::ODataObject for TeamSummary {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -5813,7 +5813,7 @@ impl graph_odata_runtime::model::ODataObject for TeamSummary {
     }
 }
 
-#[cfg(feature = "_channel")]
+#[cfg(feature = "_giphy_rating_type")]
 impl TeamSummary {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -5824,11 +5824,11 @@ impl TeamSummary {
     }
 }
 
-#[cfg(feature = "_channel")]
+#[cfg(feature = "_giphy_rating_type")]
 /// The properties of [`TeamSummary`] by wire name, each a [`Field<TeamSummary>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`TeamSummary::set_null`].
 pub enum TeamSummaryField {}
 
-#[cfg(feature = "_channel")]
+#[cfg(feature = "_giphy_rating_type")]
 #[allow(non_upper_case_globals)]
 impl TeamSummaryField {
     /// `guestsCount`
@@ -5847,7 +5847,7 @@ impl TeamSummaryField {
     ];
 }
 
-#[cfg(feature = "_aad_user_conversation_member")]
+#[cfg(feature = "_group_chat_teams_app_installation_scope_info")]
 /// CSDL complex type `microsoft.graph.teamTeamsAppInstallationScopeInfo`; base type `microsoft.graph.teamsAppInstallationScopeInfo`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct TeamTeamsAppInstallationScopeInfo {
@@ -5862,14 +5862,14 @@ pub struct TeamTeamsAppInstallationScopeInfo {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_aad_user_conversation_member")]
+#[cfg(feature = "_group_chat_teams_app_installation_scope_info")]
 impl serde::Serialize for TeamTeamsAppInstallationScopeInfo {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_aad_user_conversation_member")]
+#[cfg(feature = "_group_chat_teams_app_installation_scope_info")]
 impl TeamTeamsAppInstallationScopeInfo {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.teamTeamsAppInstallationScopeInfo";
@@ -5891,7 +5891,7 @@ impl TeamTeamsAppInstallationScopeInfo {
     }
 }
 
-#[cfg(feature = "_aad_user_conversation_member")]
+#[cfg(feature = "_group_chat_teams_app_installation_scope_info")]
 impl<'de> serde::Deserialize<'de> for TeamTeamsAppInstallationScopeInfo {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -5900,7 +5900,7 @@ impl<'de> serde::Deserialize<'de> for TeamTeamsAppInstallationScopeInfo {
     }
 }
 
-#[cfg(feature = "_aad_user_conversation_member")]
+#[cfg(feature = "_group_chat_teams_app_installation_scope_info")]
 impl graph_odata_runtime::model::ODataObject for TeamTeamsAppInstallationScopeInfo {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -5922,7 +5922,7 @@ impl graph_odata_runtime::model::ODataObject for TeamTeamsAppInstallationScopeIn
     }
 }
 
-#[cfg(feature = "_aad_user_conversation_member")]
+#[cfg(feature = "_group_chat_teams_app_installation_scope_info")]
 impl TeamTeamsAppInstallationScopeInfo {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -5933,11 +5933,11 @@ impl TeamTeamsAppInstallationScopeInfo {
     }
 }
 
-#[cfg(feature = "_aad_user_conversation_member")]
+#[cfg(feature = "_group_chat_teams_app_installation_scope_info")]
 /// The properties of [`TeamTeamsAppInstallationScopeInfo`] by wire name, each a [`Field<TeamTeamsAppInstallationScopeInfo>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`TeamTeamsAppInstallationScopeInfo::set_null`].
 pub enum TeamTeamsAppInstallationScopeInfoField {}
 
-#[cfg(feature = "_aad_user_conversation_member")]
+#[cfg(feature = "_group_chat_teams_app_installation_scope_info")]
 #[allow(non_upper_case_globals)]
 impl TeamTeamsAppInstallationScopeInfoField {
     /// `scope`
@@ -6062,7 +6062,7 @@ impl TeamUnarchivedEventMessageDetailField {
     ];
 }
 
-#[cfg(feature = "_app_catalogs")]
+#[cfg(feature = "_teams_app_authorization")]
 /// CSDL complex type `microsoft.graph.teamsAppAuthorization`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct TeamsAppAuthorization {
@@ -6076,14 +6076,14 @@ pub struct TeamsAppAuthorization {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_app_catalogs")]
+#[cfg(feature = "_teams_app_authorization")]
 impl serde::Serialize for TeamsAppAuthorization {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_app_catalogs")]
+#[cfg(feature = "_teams_app_authorization")]
 impl TeamsAppAuthorization {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.teamsAppAuthorization";
@@ -6105,7 +6105,7 @@ impl TeamsAppAuthorization {
     }
 }
 
-#[cfg(feature = "_app_catalogs")]
+#[cfg(feature = "_teams_app_authorization")]
 impl<'de> serde::Deserialize<'de> for TeamsAppAuthorization {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -6114,7 +6114,7 @@ impl<'de> serde::Deserialize<'de> for TeamsAppAuthorization {
     }
 }
 
-#[cfg(feature = "_app_catalogs")]
+#[cfg(feature = "_teams_app_authorization")]
 impl graph_odata_runtime::model::ODataObject for TeamsAppAuthorization {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -6138,7 +6138,7 @@ impl graph_odata_runtime::model::ODataObject for TeamsAppAuthorization {
     }
 }
 
-#[cfg(feature = "_app_catalogs")]
+#[cfg(feature = "_teams_app_authorization")]
 impl TeamsAppAuthorization {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -6149,11 +6149,11 @@ impl TeamsAppAuthorization {
     }
 }
 
-#[cfg(feature = "_app_catalogs")]
+#[cfg(feature = "_teams_app_authorization")]
 /// The properties of [`TeamsAppAuthorization`] by wire name, each a [`Field<TeamsAppAuthorization>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`TeamsAppAuthorization::set_null`].
 pub enum TeamsAppAuthorizationField {}
 
-#[cfg(feature = "_app_catalogs")]
+#[cfg(feature = "_teams_app_authorization")]
 #[allow(non_upper_case_globals)]
 impl TeamsAppAuthorizationField {
     /// `clientAppId`
@@ -6171,7 +6171,7 @@ impl TeamsAppAuthorizationField {
     ];
 }
 
-#[cfg(feature = "_aad_user_conversation_member")]
+#[cfg(feature = "_group_chat_teams_app_installation_scope_info")]
 /// CSDL complex type `microsoft.graph.teamsAppInstallationScopeInfo`; abstract.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct TeamsAppInstallationScopeInfo {
@@ -6183,14 +6183,14 @@ pub struct TeamsAppInstallationScopeInfo {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_aad_user_conversation_member")]
+#[cfg(feature = "_group_chat_teams_app_installation_scope_info")]
 impl serde::Serialize for TeamsAppInstallationScopeInfo {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_aad_user_conversation_member")]
+#[cfg(feature = "_group_chat_teams_app_installation_scope_info")]
 impl TeamsAppInstallationScopeInfo {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.teamsAppInstallationScopeInfo";
@@ -6211,7 +6211,7 @@ impl TeamsAppInstallationScopeInfo {
     }
 }
 
-#[cfg(feature = "_aad_user_conversation_member")]
+#[cfg(feature = "_group_chat_teams_app_installation_scope_info")]
 impl<'de> serde::Deserialize<'de> for TeamsAppInstallationScopeInfo {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -6220,7 +6220,7 @@ impl<'de> serde::Deserialize<'de> for TeamsAppInstallationScopeInfo {
     }
 }
 
-#[cfg(feature = "_aad_user_conversation_member")]
+#[cfg(feature = "_group_chat_teams_app_installation_scope_info")]
 impl graph_odata_runtime::model::ODataObject for TeamsAppInstallationScopeInfo {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -6241,7 +6241,7 @@ impl graph_odata_runtime::model::ODataObject for TeamsAppInstallationScopeInfo {
     }
 }
 
-#[cfg(feature = "_aad_user_conversation_member")]
+#[cfg(feature = "_group_chat_teams_app_installation_scope_info")]
 impl TeamsAppInstallationScopeInfo {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -6252,11 +6252,11 @@ impl TeamsAppInstallationScopeInfo {
     }
 }
 
-#[cfg(feature = "_aad_user_conversation_member")]
+#[cfg(feature = "_group_chat_teams_app_installation_scope_info")]
 /// The properties of [`TeamsAppInstallationScopeInfo`] by wire name, each a [`Field<TeamsAppInstallationScopeInfo>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`TeamsAppInstallationScopeInfo::set_null`].
 pub enum TeamsAppInstallationScopeInfoField {}
 
-#[cfg(feature = "_aad_user_conversation_member")]
+#[cfg(feature = "_group_chat_teams_app_installation_scope_info")]
 #[allow(non_upper_case_globals)]
 impl TeamsAppInstallationScopeInfoField {
     /// `scope`
@@ -6269,7 +6269,7 @@ impl TeamsAppInstallationScopeInfoField {
     ];
 }
 
-#[cfg(feature = "_aad_user_conversation_member")]
+#[cfg(feature = "_group_chat_teams_app_installation_scope_info")]
 /// A `microsoft.graph.teamsAppInstallationScopeInfo` value: the base type or one of its derived types, chosen by `@odata.type`. A derived type this crate does not know is read as [`TeamsAppInstallationScopeInfo`], which keeps its properties and `@odata.type` in `additional_properties`.
 #[derive(Debug, Clone, PartialEq)]
 pub enum AnyTeamsAppInstallationScopeInfo {
@@ -6283,7 +6283,7 @@ pub enum AnyTeamsAppInstallationScopeInfo {
     TeamTeamsAppInstallationScopeInfo(Box<TeamTeamsAppInstallationScopeInfo>),
 }
 
-#[cfg(feature = "_aad_user_conversation_member")]
+#[cfg(feature = "_group_chat_teams_app_installation_scope_info")]
 impl AnyTeamsAppInstallationScopeInfo {
     /// The `@odata.type` of the variant (the base type's for unknown derived types).
     pub fn odata_type(&self) -> &'static str {
@@ -6313,14 +6313,14 @@ impl AnyTeamsAppInstallationScopeInfo {
     }
 }
 
-#[cfg(feature = "_aad_user_conversation_member")]
+#[cfg(feature = "_group_chat_teams_app_installation_scope_info")]
 impl Default for AnyTeamsAppInstallationScopeInfo {
     fn default() -> Self {
         Self::TeamsAppInstallationScopeInfo(Box::default())
     }
 }
 
-#[cfg(feature = "_aad_user_conversation_member")]
+#[cfg(feature = "_group_chat_teams_app_installation_scope_info")]
 impl From<TeamsAppInstallationScopeInfo> for AnyTeamsAppInstallationScopeInfo {
     fn from(value: TeamsAppInstallationScopeInfo) -> Self {
         Self::TeamsAppInstallationScopeInfo(Box::new(value))

@@ -11,7 +11,7 @@ use graph_odata_runtime::edm;
 #[allow(unused_imports)]
 use graph_odata_runtime::model;
 
-#[cfg(feature = "_aad_user_conversation_member")]
+#[cfg(feature = "_group_chat_teams_app_installation_scope_info")]
 impl AnyTeamsAppInstallationScopeInfo {
     /// The value if it is a [`AnyTeamsAppInstallationScopeInfo::GroupChatTeamsAppInstallationScopeInfo`] variant.
     pub fn as_group_chat_teams_app_installation_scope_info(
@@ -42,28 +42,28 @@ impl AnyTeamsAppInstallationScopeInfo {
     }
 }
 
-#[cfg(feature = "_aad_user_conversation_member")]
+#[cfg(feature = "_group_chat_teams_app_installation_scope_info")]
 impl From<GroupChatTeamsAppInstallationScopeInfo> for AnyTeamsAppInstallationScopeInfo {
     fn from(value: GroupChatTeamsAppInstallationScopeInfo) -> Self {
         Self::GroupChatTeamsAppInstallationScopeInfo(Box::new(value))
     }
 }
 
-#[cfg(feature = "_aad_user_conversation_member")]
+#[cfg(feature = "_group_chat_teams_app_installation_scope_info")]
 impl From<PersonalTeamsAppInstallationScopeInfo> for AnyTeamsAppInstallationScopeInfo {
     fn from(value: PersonalTeamsAppInstallationScopeInfo) -> Self {
         Self::PersonalTeamsAppInstallationScopeInfo(Box::new(value))
     }
 }
 
-#[cfg(feature = "_aad_user_conversation_member")]
+#[cfg(feature = "_group_chat_teams_app_installation_scope_info")]
 impl From<TeamTeamsAppInstallationScopeInfo> for AnyTeamsAppInstallationScopeInfo {
     fn from(value: TeamTeamsAppInstallationScopeInfo) -> Self {
         Self::TeamTeamsAppInstallationScopeInfo(Box::new(value))
     }
 }
 
-#[cfg(feature = "_aad_user_conversation_member")]
+#[cfg(feature = "_group_chat_teams_app_installation_scope_info")]
 impl serde::Serialize for AnyTeamsAppInstallationScopeInfo {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match self {
@@ -95,7 +95,7 @@ impl serde::Serialize for AnyTeamsAppInstallationScopeInfo {
     }
 }
 
-#[cfg(feature = "_aad_user_conversation_member")]
+#[cfg(feature = "_group_chat_teams_app_installation_scope_info")]
 impl<'de> serde::Deserialize<'de> for AnyTeamsAppInstallationScopeInfo {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -244,7 +244,7 @@ impl TeamsAppInstalledEventMessageDetailField {
     ];
 }
 
-#[cfg(feature = "_chat_message_hosted_content")]
+#[cfg(feature = "_teams_app_authorization")]
 /// CSDL complex type `microsoft.graph.teamsAppPermissionSet`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct TeamsAppPermissionSet {
@@ -256,14 +256,14 @@ pub struct TeamsAppPermissionSet {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_chat_message_hosted_content")]
+#[cfg(feature = "_teams_app_authorization")]
 impl serde::Serialize for TeamsAppPermissionSet {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_chat_message_hosted_content")]
+#[cfg(feature = "_teams_app_authorization")]
 impl TeamsAppPermissionSet {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.teamsAppPermissionSet";
@@ -288,7 +288,7 @@ impl TeamsAppPermissionSet {
     }
 }
 
-#[cfg(feature = "_chat_message_hosted_content")]
+#[cfg(feature = "_teams_app_authorization")]
 impl<'de> serde::Deserialize<'de> for TeamsAppPermissionSet {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -297,7 +297,7 @@ impl<'de> serde::Deserialize<'de> for TeamsAppPermissionSet {
     }
 }
 
-#[cfg(feature = "_chat_message_hosted_content")]
+#[cfg(feature = "_teams_app_authorization")]
 impl graph_odata_runtime::model::ODataObject for TeamsAppPermissionSet {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -320,7 +320,7 @@ impl graph_odata_runtime::model::ODataObject for TeamsAppPermissionSet {
     }
 }
 
-#[cfg(feature = "_chat_message_hosted_content")]
+#[cfg(feature = "_teams_app_authorization")]
 impl TeamsAppPermissionSet {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -331,11 +331,11 @@ impl TeamsAppPermissionSet {
     }
 }
 
-#[cfg(feature = "_chat_message_hosted_content")]
+#[cfg(feature = "_teams_app_authorization")]
 /// The properties of [`TeamsAppPermissionSet`] by wire name, each a [`Field<TeamsAppPermissionSet>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`TeamsAppPermissionSet::set_null`].
 pub enum TeamsAppPermissionSetField {}
 
-#[cfg(feature = "_chat_message_hosted_content")]
+#[cfg(feature = "_teams_app_authorization")]
 #[allow(non_upper_case_globals)]
 impl TeamsAppPermissionSetField {
     /// `resourceSpecificPermissions`
@@ -466,7 +466,7 @@ impl TeamsAppRemovedEventMessageDetailField {
     ];
 }
 
-#[cfg(feature = "_chat_message_hosted_content")]
+#[cfg(feature = "_teams_app_authorization")]
 /// CSDL complex type `microsoft.graph.teamsAppResourceSpecificPermission`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct TeamsAppResourceSpecificPermission {
@@ -480,14 +480,14 @@ pub struct TeamsAppResourceSpecificPermission {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_chat_message_hosted_content")]
+#[cfg(feature = "_teams_app_authorization")]
 impl serde::Serialize for TeamsAppResourceSpecificPermission {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_chat_message_hosted_content")]
+#[cfg(feature = "_teams_app_authorization")]
 impl TeamsAppResourceSpecificPermission {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.teamsAppResourceSpecificPermission";
@@ -509,7 +509,7 @@ impl TeamsAppResourceSpecificPermission {
     }
 }
 
-#[cfg(feature = "_chat_message_hosted_content")]
+#[cfg(feature = "_teams_app_authorization")]
 impl<'de> serde::Deserialize<'de> for TeamsAppResourceSpecificPermission {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -518,7 +518,7 @@ impl<'de> serde::Deserialize<'de> for TeamsAppResourceSpecificPermission {
     }
 }
 
-#[cfg(feature = "_chat_message_hosted_content")]
+#[cfg(feature = "_teams_app_authorization")]
 impl graph_odata_runtime::model::ODataObject for TeamsAppResourceSpecificPermission {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -542,7 +542,7 @@ impl graph_odata_runtime::model::ODataObject for TeamsAppResourceSpecificPermiss
     }
 }
 
-#[cfg(feature = "_chat_message_hosted_content")]
+#[cfg(feature = "_teams_app_authorization")]
 impl TeamsAppResourceSpecificPermission {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -553,11 +553,11 @@ impl TeamsAppResourceSpecificPermission {
     }
 }
 
-#[cfg(feature = "_chat_message_hosted_content")]
+#[cfg(feature = "_teams_app_authorization")]
 /// The properties of [`TeamsAppResourceSpecificPermission`] by wire name, each a [`Field<TeamsAppResourceSpecificPermission>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`TeamsAppResourceSpecificPermission::set_null`].
 pub enum TeamsAppResourceSpecificPermissionField {}
 
-#[cfg(feature = "_chat_message_hosted_content")]
+#[cfg(feature = "_teams_app_authorization")]
 #[allow(non_upper_case_globals)]
 impl TeamsAppResourceSpecificPermissionField {
     /// `permissionType`
@@ -693,7 +693,7 @@ impl TeamsAppUpgradedEventMessageDetailField {
     ];
 }
 
-#[cfg(feature = "_approved_client_app")]
+#[cfg(feature = "_license_details")]
 /// CSDL complex type `microsoft.graph.teamsLicensingDetails`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct TeamsLicensingDetails {
@@ -705,14 +705,14 @@ pub struct TeamsLicensingDetails {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_approved_client_app")]
+#[cfg(feature = "_license_details")]
 impl serde::Serialize for TeamsLicensingDetails {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_approved_client_app")]
+#[cfg(feature = "_license_details")]
 impl TeamsLicensingDetails {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.teamsLicensingDetails";
@@ -733,7 +733,7 @@ impl TeamsLicensingDetails {
     }
 }
 
-#[cfg(feature = "_approved_client_app")]
+#[cfg(feature = "_license_details")]
 impl<'de> serde::Deserialize<'de> for TeamsLicensingDetails {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -742,7 +742,7 @@ impl<'de> serde::Deserialize<'de> for TeamsLicensingDetails {
     }
 }
 
-#[cfg(feature = "_approved_client_app")]
+#[cfg(feature = "_license_details")]
 impl graph_odata_runtime::model::ODataObject for TeamsLicensingDetails {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -765,7 +765,7 @@ impl graph_odata_runtime::model::ODataObject for TeamsLicensingDetails {
     }
 }
 
-#[cfg(feature = "_approved_client_app")]
+#[cfg(feature = "_license_details")]
 impl TeamsLicensingDetails {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -776,11 +776,11 @@ impl TeamsLicensingDetails {
     }
 }
 
-#[cfg(feature = "_approved_client_app")]
+#[cfg(feature = "_license_details")]
 /// The properties of [`TeamsLicensingDetails`] by wire name, each a [`Field<TeamsLicensingDetails>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`TeamsLicensingDetails::set_null`].
 pub enum TeamsLicensingDetailsField {}
 
-#[cfg(feature = "_approved_client_app")]
+#[cfg(feature = "_license_details")]
 #[allow(non_upper_case_globals)]
 impl TeamsLicensingDetailsField {
     /// `hasTeamsLicense`
@@ -1190,7 +1190,7 @@ impl TeamworkActivePeripheralsField {
     ];
 }
 
-#[cfg(feature = "_aad_user_conversation_member")]
+#[cfg(feature = "_teamwork_activity_topic")]
 /// CSDL complex type `microsoft.graph.teamworkActivityTopic`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct TeamworkActivityTopic {
@@ -1206,14 +1206,14 @@ pub struct TeamworkActivityTopic {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_aad_user_conversation_member")]
+#[cfg(feature = "_teamwork_activity_topic")]
 impl serde::Serialize for TeamworkActivityTopic {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_aad_user_conversation_member")]
+#[cfg(feature = "_teamwork_activity_topic")]
 impl TeamworkActivityTopic {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.teamworkActivityTopic";
@@ -1236,7 +1236,7 @@ impl TeamworkActivityTopic {
     }
 }
 
-#[cfg(feature = "_aad_user_conversation_member")]
+#[cfg(feature = "_teamwork_activity_topic")]
 impl<'de> serde::Deserialize<'de> for TeamworkActivityTopic {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1245,7 +1245,7 @@ impl<'de> serde::Deserialize<'de> for TeamworkActivityTopic {
     }
 }
 
-#[cfg(feature = "_aad_user_conversation_member")]
+#[cfg(feature = "_teamwork_activity_topic")]
 impl graph_odata_runtime::model::ODataObject for TeamworkActivityTopic {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -1268,7 +1268,7 @@ impl graph_odata_runtime::model::ODataObject for TeamworkActivityTopic {
     }
 }
 
-#[cfg(feature = "_aad_user_conversation_member")]
+#[cfg(feature = "_teamwork_activity_topic")]
 impl TeamworkActivityTopic {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -1279,11 +1279,11 @@ impl TeamworkActivityTopic {
     }
 }
 
-#[cfg(feature = "_aad_user_conversation_member")]
+#[cfg(feature = "_teamwork_activity_topic")]
 /// The properties of [`TeamworkActivityTopic`] by wire name, each a [`Field<TeamworkActivityTopic>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`TeamworkActivityTopic::set_null`].
 pub enum TeamworkActivityTopicField {}
 
-#[cfg(feature = "_aad_user_conversation_member")]
+#[cfg(feature = "_teamwork_activity_topic")]
 #[allow(non_upper_case_globals)]
 impl TeamworkActivityTopicField {
     /// `source`
@@ -5247,7 +5247,7 @@ impl TeamworkTeamsClientConfigurationField {
     ];
 }
 
-#[cfg(feature = "_email_identity")]
+#[cfg(feature = "_teamwork_user_identity")]
 /// CSDL complex type `microsoft.graph.teamworkUserIdentity`; base type `microsoft.graph.identity`; open type: dynamic properties land in `additional_properties`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct TeamworkUserIdentity {
@@ -5265,14 +5265,14 @@ pub struct TeamworkUserIdentity {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_email_identity")]
+#[cfg(feature = "_teamwork_user_identity")]
 impl serde::Serialize for TeamworkUserIdentity {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_email_identity")]
+#[cfg(feature = "_teamwork_user_identity")]
 impl TeamworkUserIdentity {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.teamworkUserIdentity";
@@ -5295,7 +5295,7 @@ impl TeamworkUserIdentity {
     }
 }
 
-#[cfg(feature = "_email_identity")]
+#[cfg(feature = "_teamwork_user_identity")]
 impl<'de> serde::Deserialize<'de> for TeamworkUserIdentity {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -5304,7 +5304,7 @@ impl<'de> serde::Deserialize<'de> for TeamworkUserIdentity {
     }
 }
 
-#[cfg(feature = "_email_identity")]
+#[cfg(feature = "_teamwork_user_identity")]
 impl graph_odata_runtime::model::ODataObject for TeamworkUserIdentity {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -5329,7 +5329,7 @@ impl graph_odata_runtime::model::ODataObject for TeamworkUserIdentity {
     }
 }
 
-#[cfg(feature = "_email_identity")]
+#[cfg(feature = "_teamwork_user_identity")]
 impl TeamworkUserIdentity {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -5340,11 +5340,11 @@ impl TeamworkUserIdentity {
     }
 }
 
-#[cfg(feature = "_email_identity")]
+#[cfg(feature = "_teamwork_user_identity")]
 /// The properties of [`TeamworkUserIdentity`] by wire name, each a [`Field<TeamworkUserIdentity>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`TeamworkUserIdentity::set_null`].
 pub enum TeamworkUserIdentityField {}
 
-#[cfg(feature = "_email_identity")]
+#[cfg(feature = "_teamwork_user_identity")]
 #[allow(non_upper_case_globals)]
 impl TeamworkUserIdentityField {
     /// `displayName`
@@ -6054,7 +6054,7 @@ impl graph_odata_runtime::model::ODataObject for ThumbnailColumn {
     }
 }
 
-#[cfg(feature = "_expiration_pattern")]
+#[cfg(feature = "_approval")]
 /// CSDL complex type `microsoft.graph.ticketInfo`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct TicketInfo {
@@ -6068,14 +6068,14 @@ pub struct TicketInfo {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_expiration_pattern")]
+#[cfg(feature = "_approval")]
 impl serde::Serialize for TicketInfo {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_expiration_pattern")]
+#[cfg(feature = "_approval")]
 impl TicketInfo {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.ticketInfo";
@@ -6097,7 +6097,7 @@ impl TicketInfo {
     }
 }
 
-#[cfg(feature = "_expiration_pattern")]
+#[cfg(feature = "_approval")]
 impl<'de> serde::Deserialize<'de> for TicketInfo {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -6106,7 +6106,7 @@ impl<'de> serde::Deserialize<'de> for TicketInfo {
     }
 }
 
-#[cfg(feature = "_expiration_pattern")]
+#[cfg(feature = "_approval")]
 impl graph_odata_runtime::model::ODataObject for TicketInfo {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -6128,7 +6128,7 @@ impl graph_odata_runtime::model::ODataObject for TicketInfo {
     }
 }
 
-#[cfg(feature = "_expiration_pattern")]
+#[cfg(feature = "_approval")]
 impl TicketInfo {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -6139,11 +6139,11 @@ impl TicketInfo {
     }
 }
 
-#[cfg(feature = "_expiration_pattern")]
+#[cfg(feature = "_approval")]
 /// The properties of [`TicketInfo`] by wire name, each a [`Field<TicketInfo>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`TicketInfo::set_null`].
 pub enum TicketInfoField {}
 
-#[cfg(feature = "_expiration_pattern")]
+#[cfg(feature = "_approval")]
 #[allow(non_upper_case_globals)]
 impl TicketInfoField {
     /// `ticketNumber`
@@ -6257,7 +6257,7 @@ impl TimeSlotField {
     pub const ALL: &'static [model::Field<TimeSlot>] = &[Self::End, Self::Start];
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_custom_time_zone")]
 /// CSDL complex type `microsoft.graph.timeZoneBase`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct TimeZoneBase {
@@ -6269,14 +6269,14 @@ pub struct TimeZoneBase {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_custom_time_zone")]
 impl serde::Serialize for TimeZoneBase {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_custom_time_zone")]
 impl TimeZoneBase {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.timeZoneBase";
@@ -6297,7 +6297,7 @@ impl TimeZoneBase {
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_custom_time_zone")]
 impl<'de> serde::Deserialize<'de> for TimeZoneBase {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -6306,7 +6306,7 @@ impl<'de> serde::Deserialize<'de> for TimeZoneBase {
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_custom_time_zone")]
 impl graph_odata_runtime::model::ODataObject for TimeZoneBase {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -6327,7 +6327,7 @@ impl graph_odata_runtime::model::ODataObject for TimeZoneBase {
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_custom_time_zone")]
 impl TimeZoneBase {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -6338,11 +6338,11 @@ impl TimeZoneBase {
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_custom_time_zone")]
 /// The properties of [`TimeZoneBase`] by wire name, each a [`Field<TimeZoneBase>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`TimeZoneBase::set_null`].
 pub enum TimeZoneBaseField {}
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_custom_time_zone")]
 #[allow(non_upper_case_globals)]
 impl TimeZoneBaseField {
     /// `name`
@@ -6351,7 +6351,7 @@ impl TimeZoneBaseField {
     pub const ALL: &'static [model::Field<TimeZoneBase>] = &[Self::Name];
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_custom_time_zone")]
 /// A `microsoft.graph.timeZoneBase` value: the base type or one of its derived types, chosen by `@odata.type`. A derived type this crate does not know is read as [`TimeZoneBase`], which keeps its properties and `@odata.type` in `additional_properties`.
 #[derive(Debug, Clone, PartialEq)]
 pub enum AnyTimeZoneBase {
@@ -6361,7 +6361,7 @@ pub enum AnyTimeZoneBase {
     CustomTimeZone(Box<CustomTimeZone>),
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_custom_time_zone")]
 impl AnyTimeZoneBase {
     /// The `@odata.type` of the variant (the base type's for unknown derived types).
     pub fn odata_type(&self) -> &'static str {
@@ -6379,14 +6379,14 @@ impl AnyTimeZoneBase {
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_custom_time_zone")]
 impl Default for AnyTimeZoneBase {
     fn default() -> Self {
         Self::TimeZoneBase(Box::default())
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_custom_time_zone")]
 impl From<TimeZoneBase> for AnyTimeZoneBase {
     fn from(value: TimeZoneBase) -> Self {
         Self::TimeZoneBase(Box::new(value))

@@ -11,7 +11,7 @@ use graph_odata_runtime::edm;
 #[allow(unused_imports)]
 use graph_odata_runtime::model;
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_custom_time_zone")]
 impl AnyTimeZoneBase {
     /// The value if it is a [`AnyTimeZoneBase::CustomTimeZone`] variant.
     pub fn as_custom_time_zone(&self) -> Option<&CustomTimeZone> {
@@ -22,14 +22,14 @@ impl AnyTimeZoneBase {
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_custom_time_zone")]
 impl From<CustomTimeZone> for AnyTimeZoneBase {
     fn from(value: CustomTimeZone) -> Self {
         Self::CustomTimeZone(Box::new(value))
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_custom_time_zone")]
 impl serde::Serialize for AnyTimeZoneBase {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match self {
@@ -41,7 +41,7 @@ impl serde::Serialize for AnyTimeZoneBase {
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_custom_time_zone")]
 impl<'de> serde::Deserialize<'de> for AnyTimeZoneBase {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -60,7 +60,7 @@ impl<'de> serde::Deserialize<'de> for AnyTimeZoneBase {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 /// CSDL complex type `microsoft.graph.timeZoneInformation`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct TimeZoneInformation {
@@ -74,14 +74,14 @@ pub struct TimeZoneInformation {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 impl serde::Serialize for TimeZoneInformation {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 impl TimeZoneInformation {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.timeZoneInformation";
@@ -103,7 +103,7 @@ impl TimeZoneInformation {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 impl<'de> serde::Deserialize<'de> for TimeZoneInformation {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -112,7 +112,7 @@ impl<'de> serde::Deserialize<'de> for TimeZoneInformation {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 impl graph_odata_runtime::model::ODataObject for TimeZoneInformation {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -134,7 +134,7 @@ impl graph_odata_runtime::model::ODataObject for TimeZoneInformation {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 impl TimeZoneInformation {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -145,11 +145,11 @@ impl TimeZoneInformation {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 /// The properties of [`TimeZoneInformation`] by wire name, each a [`Field<TimeZoneInformation>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`TimeZoneInformation::set_null`].
 pub enum TimeZoneInformationField {}
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 #[allow(non_upper_case_globals)]
 impl TimeZoneInformationField {
     /// `alias`
@@ -165,7 +165,7 @@ impl TimeZoneInformationField {
     ];
 }
 
-#[cfg(feature = "_copy_notebook_model")]
+#[cfg(feature = "_sites")]
 /// CSDL complex type `microsoft.graph.titleArea`; open type: dynamic properties land in `additional_properties`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct TitleArea {
@@ -195,14 +195,14 @@ pub struct TitleArea {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_copy_notebook_model")]
+#[cfg(feature = "_sites")]
 impl serde::Serialize for TitleArea {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_copy_notebook_model")]
+#[cfg(feature = "_sites")]
 impl TitleArea {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.titleArea";
@@ -232,7 +232,7 @@ impl TitleArea {
     }
 }
 
-#[cfg(feature = "_copy_notebook_model")]
+#[cfg(feature = "_sites")]
 impl<'de> serde::Deserialize<'de> for TitleArea {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -241,7 +241,7 @@ impl<'de> serde::Deserialize<'de> for TitleArea {
     }
 }
 
-#[cfg(feature = "_copy_notebook_model")]
+#[cfg(feature = "_sites")]
 impl graph_odata_runtime::model::ODataObject for TitleArea {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -281,7 +281,7 @@ impl graph_odata_runtime::model::ODataObject for TitleArea {
     }
 }
 
-#[cfg(feature = "_copy_notebook_model")]
+#[cfg(feature = "_sites")]
 impl TitleArea {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -292,11 +292,11 @@ impl TitleArea {
     }
 }
 
-#[cfg(feature = "_copy_notebook_model")]
+#[cfg(feature = "_sites")]
 /// The properties of [`TitleArea`] by wire name, each a [`Field<TitleArea>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`TitleArea::set_null`].
 pub enum TitleAreaField {}
 
-#[cfg(feature = "_copy_notebook_model")]
+#[cfg(feature = "_sites")]
 #[allow(non_upper_case_globals)]
 impl TitleAreaField {
     /// `alternativeText`
@@ -570,7 +570,7 @@ impl TokenProtectionStatusDetailsField {
     ];
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 /// CSDL complex type `microsoft.graph.translationLanguageOverride`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct TranslationLanguageOverride {
@@ -584,14 +584,14 @@ pub struct TranslationLanguageOverride {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 impl serde::Serialize for TranslationLanguageOverride {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 impl TranslationLanguageOverride {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.translationLanguageOverride";
@@ -613,7 +613,7 @@ impl TranslationLanguageOverride {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 impl<'de> serde::Deserialize<'de> for TranslationLanguageOverride {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -622,7 +622,7 @@ impl<'de> serde::Deserialize<'de> for TranslationLanguageOverride {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 impl graph_odata_runtime::model::ODataObject for TranslationLanguageOverride {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -646,7 +646,7 @@ impl graph_odata_runtime::model::ODataObject for TranslationLanguageOverride {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 impl TranslationLanguageOverride {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -657,11 +657,11 @@ impl TranslationLanguageOverride {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 /// The properties of [`TranslationLanguageOverride`] by wire name, each a [`Field<TranslationLanguageOverride>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`TranslationLanguageOverride::set_null`].
 pub enum TranslationLanguageOverrideField {}
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 #[allow(non_upper_case_globals)]
 impl TranslationLanguageOverrideField {
     /// `languageTag`
@@ -679,7 +679,7 @@ impl TranslationLanguageOverrideField {
     ];
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 /// CSDL complex type `microsoft.graph.translationPreferences`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct TranslationPreferences {
@@ -695,14 +695,14 @@ pub struct TranslationPreferences {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 impl serde::Serialize for TranslationPreferences {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 impl TranslationPreferences {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.translationPreferences";
@@ -725,7 +725,7 @@ impl TranslationPreferences {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 impl<'de> serde::Deserialize<'de> for TranslationPreferences {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -734,7 +734,7 @@ impl<'de> serde::Deserialize<'de> for TranslationPreferences {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 impl graph_odata_runtime::model::ODataObject for TranslationPreferences {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -763,7 +763,7 @@ impl graph_odata_runtime::model::ODataObject for TranslationPreferences {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 impl TranslationPreferences {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -774,11 +774,11 @@ impl TranslationPreferences {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 /// The properties of [`TranslationPreferences`] by wire name, each a [`Field<TranslationPreferences>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`TranslationPreferences::set_null`].
 pub enum TranslationPreferencesField {}
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 #[allow(non_upper_case_globals)]
 impl TranslationPreferencesField {
     /// `languageOverrides`
@@ -1187,7 +1187,7 @@ pub struct UnifiedRoleManagementPolicyRuleTarget {
     /// Property `operations`: `Collection(Edm.String)`.
     pub operations: Option<Vec<String>>,
     /// Navigation property `targetObjects`: `Collection(microsoft.graph.directoryObject)`; present when expanded (`$expand`).
-    #[cfg(feature = "_membership_rule_processing_status_details")]
+    #[cfg(feature = "_directory_object")]
     pub target_objects: Option<Vec<AnyDirectoryObject>>,
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
@@ -1224,7 +1224,7 @@ impl UnifiedRoleManagementPolicyRuleTarget {
         object.property("inheritableSettings", &self.inheritable_settings);
         object.property("level", &self.level);
         object.property("operations", &self.operations);
-        #[cfg(feature = "_membership_rule_processing_status_details")]
+        #[cfg(feature = "_directory_object")]
         object.property("targetObjects", &self.target_objects);
         object.end()
     }
@@ -1259,7 +1259,7 @@ impl graph_odata_runtime::model::ODataObject for UnifiedRoleManagementPolicyRule
             }
             "level" => read_lenient(map, key, &mut self.level, extra),
             "operations" => read_lenient(map, key, &mut self.operations, extra),
-            #[cfg(feature = "_membership_rule_processing_status_details")]
+            #[cfg(feature = "_directory_object")]
             "targetObjects" => read_nullable(map, key, &mut self.target_objects, extra),
             _ => Ok(false),
         }
@@ -1572,7 +1572,7 @@ impl UnmatchedField {
     ];
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_allowed_tenants_audience")]
 /// CSDL complex type `microsoft.graph.unrestrictedAudience`; base type `microsoft.graph.signInAudienceRestrictionsBase`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct UnrestrictedAudience {
@@ -1585,14 +1585,14 @@ pub struct UnrestrictedAudience {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_allowed_tenants_audience")]
 impl serde::Serialize for UnrestrictedAudience {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_allowed_tenants_audience")]
 impl UnrestrictedAudience {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.unrestrictedAudience";
@@ -1613,7 +1613,7 @@ impl UnrestrictedAudience {
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_allowed_tenants_audience")]
 impl<'de> serde::Deserialize<'de> for UnrestrictedAudience {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1622,7 +1622,7 @@ impl<'de> serde::Deserialize<'de> for UnrestrictedAudience {
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_allowed_tenants_audience")]
 impl graph_odata_runtime::model::ODataObject for UnrestrictedAudience {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -1643,7 +1643,7 @@ impl graph_odata_runtime::model::ODataObject for UnrestrictedAudience {
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_allowed_tenants_audience")]
 impl UnrestrictedAudience {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -1654,11 +1654,11 @@ impl UnrestrictedAudience {
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_allowed_tenants_audience")]
 /// The properties of [`UnrestrictedAudience`] by wire name, each a [`Field<UnrestrictedAudience>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`UnrestrictedAudience::set_null`].
 pub enum UnrestrictedAudienceField {}
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_allowed_tenants_audience")]
 #[allow(non_upper_case_globals)]
 impl UnrestrictedAudienceField {
     /// `kind`
@@ -1915,7 +1915,7 @@ impl UpdateWindowField {
     ];
 }
 
-#[cfg(feature = "_json")]
+#[cfg(feature = "_upload_session")]
 /// CSDL complex type `microsoft.graph.uploadSession`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct UploadSession {
@@ -1931,14 +1931,14 @@ pub struct UploadSession {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_json")]
+#[cfg(feature = "_upload_session")]
 impl serde::Serialize for UploadSession {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_json")]
+#[cfg(feature = "_upload_session")]
 impl UploadSession {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.uploadSession";
@@ -1961,7 +1961,7 @@ impl UploadSession {
     }
 }
 
-#[cfg(feature = "_json")]
+#[cfg(feature = "_upload_session")]
 impl<'de> serde::Deserialize<'de> for UploadSession {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1970,7 +1970,7 @@ impl<'de> serde::Deserialize<'de> for UploadSession {
     }
 }
 
-#[cfg(feature = "_json")]
+#[cfg(feature = "_upload_session")]
 impl graph_odata_runtime::model::ODataObject for UploadSession {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -1997,7 +1997,7 @@ impl graph_odata_runtime::model::ODataObject for UploadSession {
     }
 }
 
-#[cfg(feature = "_json")]
+#[cfg(feature = "_upload_session")]
 impl UploadSession {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -2008,11 +2008,11 @@ impl UploadSession {
     }
 }
 
-#[cfg(feature = "_json")]
+#[cfg(feature = "_upload_session")]
 /// The properties of [`UploadSession`] by wire name, each a [`Field<UploadSession>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`UploadSession::set_null`].
 pub enum UploadSessionField {}
 
-#[cfg(feature = "_json")]
+#[cfg(feature = "_upload_session")]
 #[allow(non_upper_case_globals)]
 impl UploadSessionField {
     /// `expirationDateTime`
@@ -2033,7 +2033,7 @@ impl UploadSessionField {
     ];
 }
 
-#[cfg(feature = "_content_sensitivity_label_assignment")]
+#[cfg(feature = "_plan_usage_right")]
 /// CSDL complex type `microsoft.graph.usageRightsInfo`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct UsageRightsInfo {
@@ -2053,14 +2053,14 @@ pub struct UsageRightsInfo {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_content_sensitivity_label_assignment")]
+#[cfg(feature = "_plan_usage_right")]
 impl serde::Serialize for UsageRightsInfo {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_content_sensitivity_label_assignment")]
+#[cfg(feature = "_plan_usage_right")]
 impl UsageRightsInfo {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.usageRightsInfo";
@@ -2085,7 +2085,7 @@ impl UsageRightsInfo {
     }
 }
 
-#[cfg(feature = "_content_sensitivity_label_assignment")]
+#[cfg(feature = "_plan_usage_right")]
 impl<'de> serde::Deserialize<'de> for UsageRightsInfo {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2094,7 +2094,7 @@ impl<'de> serde::Deserialize<'de> for UsageRightsInfo {
     }
 }
 
-#[cfg(feature = "_content_sensitivity_label_assignment")]
+#[cfg(feature = "_plan_usage_right")]
 impl graph_odata_runtime::model::ODataObject for UsageRightsInfo {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -2119,7 +2119,7 @@ impl graph_odata_runtime::model::ODataObject for UsageRightsInfo {
     }
 }
 
-#[cfg(feature = "_content_sensitivity_label_assignment")]
+#[cfg(feature = "_plan_usage_right")]
 impl UsageRightsInfo {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -2130,11 +2130,11 @@ impl UsageRightsInfo {
     }
 }
 
-#[cfg(feature = "_content_sensitivity_label_assignment")]
+#[cfg(feature = "_plan_usage_right")]
 /// The properties of [`UsageRightsInfo`] by wire name, each a [`Field<UsageRightsInfo>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`UsageRightsInfo::set_null`].
 pub enum UsageRightsInfoField {}
 
-#[cfg(feature = "_content_sensitivity_label_assignment")]
+#[cfg(feature = "_plan_usage_right")]
 #[allow(non_upper_case_globals)]
 impl UsageRightsInfoField {
     /// `allowCopy`
@@ -2593,7 +2593,7 @@ impl UserLastSignInRecommendationInsightSettingField {
     ];
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_authorization_info")]
 /// CSDL complex type `microsoft.graph.userPurpose`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct UserPurpose {
@@ -2605,14 +2605,14 @@ pub struct UserPurpose {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_authorization_info")]
 impl serde::Serialize for UserPurpose {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_authorization_info")]
 impl UserPurpose {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.userPurpose";
@@ -2633,7 +2633,7 @@ impl UserPurpose {
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_authorization_info")]
 impl<'de> serde::Deserialize<'de> for UserPurpose {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2642,7 +2642,7 @@ impl<'de> serde::Deserialize<'de> for UserPurpose {
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_authorization_info")]
 impl graph_odata_runtime::model::ODataObject for UserPurpose {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -2663,7 +2663,7 @@ impl graph_odata_runtime::model::ODataObject for UserPurpose {
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_authorization_info")]
 impl UserPurpose {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -2674,11 +2674,11 @@ impl UserPurpose {
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_authorization_info")]
 /// The properties of [`UserPurpose`] by wire name, each a [`Field<UserPurpose>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`UserPurpose::set_null`].
 pub enum UserPurposeField {}
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_authorization_info")]
 #[allow(non_upper_case_globals)]
 impl UserPurposeField {
     /// `value`
@@ -3987,7 +3987,7 @@ impl UserSignInField {
     ];
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_policies")]
 /// CSDL complex type `microsoft.graph.validatingDomains`; abstract.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ValidatingDomains {
@@ -3999,14 +3999,14 @@ pub struct ValidatingDomains {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_policies")]
 impl serde::Serialize for ValidatingDomains {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_policies")]
 impl ValidatingDomains {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.validatingDomains";
@@ -4027,7 +4027,7 @@ impl ValidatingDomains {
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_policies")]
 impl<'de> serde::Deserialize<'de> for ValidatingDomains {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -4036,7 +4036,7 @@ impl<'de> serde::Deserialize<'de> for ValidatingDomains {
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_policies")]
 impl graph_odata_runtime::model::ODataObject for ValidatingDomains {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -4057,7 +4057,7 @@ impl graph_odata_runtime::model::ODataObject for ValidatingDomains {
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_policies")]
 impl ValidatingDomains {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -4068,11 +4068,11 @@ impl ValidatingDomains {
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_policies")]
 /// The properties of [`ValidatingDomains`] by wire name, each a [`Field<ValidatingDomains>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ValidatingDomains::set_null`].
 pub enum ValidatingDomainsField {}
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_policies")]
 #[allow(non_upper_case_globals)]
 impl ValidatingDomainsField {
     /// `rootDomains`
@@ -4083,7 +4083,7 @@ impl ValidatingDomainsField {
     pub const ALL: &'static [model::Field<ValidatingDomains>] = &[Self::RootDomains];
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_policies")]
 /// A `microsoft.graph.validatingDomains` value: the base type or one of its derived types, chosen by `@odata.type`. A derived type this crate does not know is read as [`ValidatingDomains`], which keeps its properties and `@odata.type` in `additional_properties`.
 #[derive(Debug, Clone, PartialEq)]
 pub enum AnyValidatingDomains {
@@ -4095,7 +4095,7 @@ pub enum AnyValidatingDomains {
     EnumeratedDomains(Box<EnumeratedDomains>),
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_policies")]
 impl AnyValidatingDomains {
     /// The `@odata.type` of the variant (the base type's for unknown derived types).
     pub fn odata_type(&self) -> &'static str {
@@ -4114,21 +4114,21 @@ impl AnyValidatingDomains {
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_policies")]
 impl Default for AnyValidatingDomains {
     fn default() -> Self {
         Self::ValidatingDomains(Box::default())
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_policies")]
 impl From<ValidatingDomains> for AnyValidatingDomains {
     fn from(value: ValidatingDomains) -> Self {
         Self::ValidatingDomains(Box::new(value))
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_policies")]
 impl AnyValidatingDomains {
     /// The value if it is a [`AnyValidatingDomains::AllDomains`] variant.
     pub fn as_all_domains(&self) -> Option<&AllDomains> {

@@ -11,21 +11,21 @@ use graph_odata_runtime::edm;
 #[allow(unused_imports)]
 use graph_odata_runtime::model;
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_policies")]
 impl From<AllDomains> for AnyValidatingDomains {
     fn from(value: AllDomains) -> Self {
         Self::AllDomains(Box::new(value))
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_policies")]
 impl From<EnumeratedDomains> for AnyValidatingDomains {
     fn from(value: EnumeratedDomains) -> Self {
         Self::EnumeratedDomains(Box::new(value))
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_policies")]
 impl serde::Serialize for AnyValidatingDomains {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match self {
@@ -41,7 +41,7 @@ impl serde::Serialize for AnyValidatingDomains {
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_policies")]
 impl<'de> serde::Deserialize<'de> for AnyValidatingDomains {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -945,7 +945,7 @@ impl VerifiedCredentialDataField {
     ];
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_allowed_tenants_audience")]
 /// CSDL complex type `microsoft.graph.verifiedCustomDomainCertificatesMetadata`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct VerifiedCustomDomainCertificatesMetadata {
@@ -965,14 +965,14 @@ pub struct VerifiedCustomDomainCertificatesMetadata {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_allowed_tenants_audience")]
 impl serde::Serialize for VerifiedCustomDomainCertificatesMetadata {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_allowed_tenants_audience")]
 impl VerifiedCustomDomainCertificatesMetadata {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.verifiedCustomDomainCertificatesMetadata";
@@ -997,7 +997,7 @@ impl VerifiedCustomDomainCertificatesMetadata {
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_allowed_tenants_audience")]
 impl<'de> serde::Deserialize<'de> for VerifiedCustomDomainCertificatesMetadata {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1006,7 +1006,7 @@ impl<'de> serde::Deserialize<'de> for VerifiedCustomDomainCertificatesMetadata {
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_allowed_tenants_audience")]
 impl graph_odata_runtime::model::ODataObject
 for VerifiedCustomDomainCertificatesMetadata {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
@@ -1032,7 +1032,7 @@ for VerifiedCustomDomainCertificatesMetadata {
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_allowed_tenants_audience")]
 impl VerifiedCustomDomainCertificatesMetadata {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -1043,11 +1043,11 @@ impl VerifiedCustomDomainCertificatesMetadata {
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_allowed_tenants_audience")]
 /// The properties of [`VerifiedCustomDomainCertificatesMetadata`] by wire name, each a [`Field<VerifiedCustomDomainCertificatesMetadata>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`VerifiedCustomDomainCertificatesMetadata::set_null`].
 pub enum VerifiedCustomDomainCertificatesMetadataField {}
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_allowed_tenants_audience")]
 #[allow(non_upper_case_globals)]
 impl VerifiedCustomDomainCertificatesMetadataField {
     /// `expiryDate`
@@ -1080,7 +1080,7 @@ impl VerifiedCustomDomainCertificatesMetadataField {
     ];
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_organization")]
 /// CSDL complex type `microsoft.graph.verifiedDomain`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct VerifiedDomain {
@@ -1100,14 +1100,14 @@ pub struct VerifiedDomain {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_organization")]
 impl serde::Serialize for VerifiedDomain {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_organization")]
 impl VerifiedDomain {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.verifiedDomain";
@@ -1132,7 +1132,7 @@ impl VerifiedDomain {
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_organization")]
 impl<'de> serde::Deserialize<'de> for VerifiedDomain {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1141,7 +1141,7 @@ impl<'de> serde::Deserialize<'de> for VerifiedDomain {
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_organization")]
 impl graph_odata_runtime::model::ODataObject for VerifiedDomain {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -1166,7 +1166,7 @@ impl graph_odata_runtime::model::ODataObject for VerifiedDomain {
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_organization")]
 impl VerifiedDomain {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -1177,11 +1177,11 @@ impl VerifiedDomain {
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_organization")]
 /// The properties of [`VerifiedDomain`] by wire name, each a [`Field<VerifiedDomain>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`VerifiedDomain::set_null`].
 pub enum VerifiedDomainField {}
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_organization")]
 #[allow(non_upper_case_globals)]
 impl VerifiedDomainField {
     /// `capabilities`
@@ -1579,7 +1579,7 @@ impl VulnerabilityStateField {
     ];
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_allowed_tenants_audience")]
 /// CSDL complex type `microsoft.graph.wafAllowedHeadersDictionary`; base type `microsoft.graph.Dictionary`; open type: dynamic properties land in `additional_properties`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct WafAllowedHeadersDictionary {
@@ -1589,14 +1589,14 @@ pub struct WafAllowedHeadersDictionary {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_allowed_tenants_audience")]
 impl serde::Serialize for WafAllowedHeadersDictionary {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_allowed_tenants_audience")]
 impl WafAllowedHeadersDictionary {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.wafAllowedHeadersDictionary";
@@ -1616,7 +1616,7 @@ impl WafAllowedHeadersDictionary {
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_allowed_tenants_audience")]
 impl<'de> serde::Deserialize<'de> for WafAllowedHeadersDictionary {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1625,7 +1625,7 @@ impl<'de> serde::Deserialize<'de> for WafAllowedHeadersDictionary {
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_allowed_tenants_audience")]
 impl graph_odata_runtime::model::ODataObject for WafAllowedHeadersDictionary {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -1641,7 +1641,7 @@ impl graph_odata_runtime::model::ODataObject for WafAllowedHeadersDictionary {
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_allowed_tenants_audience")]
 /// CSDL complex type `microsoft.graph.webApplication`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct WebApplication {
@@ -1661,14 +1661,14 @@ pub struct WebApplication {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_allowed_tenants_audience")]
 impl serde::Serialize for WebApplication {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_allowed_tenants_audience")]
 impl WebApplication {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.webApplication";
@@ -1693,7 +1693,7 @@ impl WebApplication {
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_allowed_tenants_audience")]
 impl<'de> serde::Deserialize<'de> for WebApplication {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1702,7 +1702,7 @@ impl<'de> serde::Deserialize<'de> for WebApplication {
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_allowed_tenants_audience")]
 impl graph_odata_runtime::model::ODataObject for WebApplication {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -1731,7 +1731,7 @@ impl graph_odata_runtime::model::ODataObject for WebApplication {
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_allowed_tenants_audience")]
 impl WebApplication {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -1742,11 +1742,11 @@ impl WebApplication {
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_allowed_tenants_audience")]
 /// The properties of [`WebApplication`] by wire name, each a [`Field<WebApplication>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`WebApplication::set_null`].
 pub enum WebApplicationField {}
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_allowed_tenants_audience")]
 #[allow(non_upper_case_globals)]
 impl WebApplicationField {
     /// `homePageUrl`
@@ -1777,7 +1777,7 @@ impl WebApplicationField {
     ];
 }
 
-#[cfg(feature = "_copy_notebook_model")]
+#[cfg(feature = "_sites")]
 /// CSDL complex type `microsoft.graph.webPartData`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct WebPartData {
@@ -1799,14 +1799,14 @@ pub struct WebPartData {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_copy_notebook_model")]
+#[cfg(feature = "_sites")]
 impl serde::Serialize for WebPartData {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_copy_notebook_model")]
+#[cfg(feature = "_sites")]
 impl WebPartData {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.webPartData";
@@ -1832,7 +1832,7 @@ impl WebPartData {
     }
 }
 
-#[cfg(feature = "_copy_notebook_model")]
+#[cfg(feature = "_sites")]
 impl<'de> serde::Deserialize<'de> for WebPartData {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1841,7 +1841,7 @@ impl<'de> serde::Deserialize<'de> for WebPartData {
     }
 }
 
-#[cfg(feature = "_copy_notebook_model")]
+#[cfg(feature = "_sites")]
 impl graph_odata_runtime::model::ODataObject for WebPartData {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -1869,7 +1869,7 @@ impl graph_odata_runtime::model::ODataObject for WebPartData {
     }
 }
 
-#[cfg(feature = "_copy_notebook_model")]
+#[cfg(feature = "_sites")]
 impl WebPartData {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -1880,11 +1880,11 @@ impl WebPartData {
     }
 }
 
-#[cfg(feature = "_copy_notebook_model")]
+#[cfg(feature = "_sites")]
 /// The properties of [`WebPartData`] by wire name, each a [`Field<WebPartData>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`WebPartData::set_null`].
 pub enum WebPartDataField {}
 
-#[cfg(feature = "_copy_notebook_model")]
+#[cfg(feature = "_sites")]
 #[allow(non_upper_case_globals)]
 impl WebPartDataField {
     /// `audiences`
@@ -1912,7 +1912,7 @@ impl WebPartDataField {
     ];
 }
 
-#[cfg(feature = "_copy_notebook_model")]
+#[cfg(feature = "_sites")]
 /// CSDL complex type `microsoft.graph.webPartPosition`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct WebPartPosition {
@@ -1930,14 +1930,14 @@ pub struct WebPartPosition {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_copy_notebook_model")]
+#[cfg(feature = "_sites")]
 impl serde::Serialize for WebPartPosition {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_copy_notebook_model")]
+#[cfg(feature = "_sites")]
 impl WebPartPosition {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.webPartPosition";
@@ -1961,7 +1961,7 @@ impl WebPartPosition {
     }
 }
 
-#[cfg(feature = "_copy_notebook_model")]
+#[cfg(feature = "_sites")]
 impl<'de> serde::Deserialize<'de> for WebPartPosition {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1970,7 +1970,7 @@ impl<'de> serde::Deserialize<'de> for WebPartPosition {
     }
 }
 
-#[cfg(feature = "_copy_notebook_model")]
+#[cfg(feature = "_sites")]
 impl graph_odata_runtime::model::ODataObject for WebPartPosition {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -1998,7 +1998,7 @@ impl graph_odata_runtime::model::ODataObject for WebPartPosition {
     }
 }
 
-#[cfg(feature = "_copy_notebook_model")]
+#[cfg(feature = "_sites")]
 impl WebPartPosition {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -2009,11 +2009,11 @@ impl WebPartPosition {
     }
 }
 
-#[cfg(feature = "_copy_notebook_model")]
+#[cfg(feature = "_sites")]
 /// The properties of [`WebPartPosition`] by wire name, each a [`Field<WebPartPosition>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`WebPartPosition::set_null`].
 pub enum WebPartPositionField {}
 
-#[cfg(feature = "_copy_notebook_model")]
+#[cfg(feature = "_sites")]
 #[allow(non_upper_case_globals)]
 impl WebPartPositionField {
     /// `columnId`
@@ -2039,7 +2039,7 @@ impl WebPartPositionField {
     ];
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_allowed_tenants_audience")]
 /// CSDL complex type `microsoft.graph.webSegmentConfiguration`; base type `microsoft.graph.segmentConfiguration`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct WebSegmentConfiguration {
@@ -2052,14 +2052,14 @@ pub struct WebSegmentConfiguration {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_allowed_tenants_audience")]
 impl serde::Serialize for WebSegmentConfiguration {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_allowed_tenants_audience")]
 #[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
 impl WebSegmentConfiguration {
     /// The CSDL qualified name, as `@odata.type` spells it.
@@ -2082,7 +2082,7 @@ impl WebSegmentConfiguration {
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_allowed_tenants_audience")]
 impl<'de> serde::Deserialize<'de> for WebSegmentConfiguration {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2091,7 +2091,7 @@ impl<'de> serde::Deserialize<'de> for WebSegmentConfiguration {
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_allowed_tenants_audience")]
 #[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
 impl graph_odata_runtime::model::ODataObject for WebSegmentConfiguration {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
@@ -2116,7 +2116,7 @@ impl graph_odata_runtime::model::ODataObject for WebSegmentConfiguration {
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_allowed_tenants_audience")]
 impl WebSegmentConfiguration {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -2127,11 +2127,11 @@ impl WebSegmentConfiguration {
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_allowed_tenants_audience")]
 /// The properties of [`WebSegmentConfiguration`] by wire name, each a [`Field<WebSegmentConfiguration>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`WebSegmentConfiguration::set_null`].
 pub enum WebSegmentConfigurationField {}
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_allowed_tenants_audience")]
 #[allow(non_upper_case_globals)]
 impl WebSegmentConfigurationField {
     /// `applicationSegments`
@@ -2144,7 +2144,7 @@ impl WebSegmentConfigurationField {
     ];
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 /// CSDL complex type `microsoft.graph.webauthnAuthenticationExtensionsClientInputs`; open type: dynamic properties land in `additional_properties`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct WebauthnAuthenticationExtensionsClientInputs {
@@ -2154,14 +2154,14 @@ pub struct WebauthnAuthenticationExtensionsClientInputs {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 impl serde::Serialize for WebauthnAuthenticationExtensionsClientInputs {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 impl WebauthnAuthenticationExtensionsClientInputs {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.webauthnAuthenticationExtensionsClientInputs";
@@ -2181,7 +2181,7 @@ impl WebauthnAuthenticationExtensionsClientInputs {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 impl<'de> serde::Deserialize<'de> for WebauthnAuthenticationExtensionsClientInputs {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2190,7 +2190,7 @@ impl<'de> serde::Deserialize<'de> for WebauthnAuthenticationExtensionsClientInpu
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 impl graph_odata_runtime::model::ODataObject
 for WebauthnAuthenticationExtensionsClientInputs {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
@@ -2207,7 +2207,7 @@ for WebauthnAuthenticationExtensionsClientInputs {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 /// CSDL complex type `microsoft.graph.webauthnAuthenticationExtensionsClientOutputs`; open type: dynamic properties land in `additional_properties`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct WebauthnAuthenticationExtensionsClientOutputs {
@@ -2217,14 +2217,14 @@ pub struct WebauthnAuthenticationExtensionsClientOutputs {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 impl serde::Serialize for WebauthnAuthenticationExtensionsClientOutputs {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 impl WebauthnAuthenticationExtensionsClientOutputs {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.webauthnAuthenticationExtensionsClientOutputs";
@@ -2244,7 +2244,7 @@ impl WebauthnAuthenticationExtensionsClientOutputs {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 impl<'de> serde::Deserialize<'de> for WebauthnAuthenticationExtensionsClientOutputs {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2253,7 +2253,7 @@ impl<'de> serde::Deserialize<'de> for WebauthnAuthenticationExtensionsClientOutp
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 impl graph_odata_runtime::model::ODataObject
 for WebauthnAuthenticationExtensionsClientOutputs {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
@@ -2270,7 +2270,7 @@ for WebauthnAuthenticationExtensionsClientOutputs {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 /// CSDL complex type `microsoft.graph.webauthnAuthenticatorAttestationResponse`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct WebauthnAuthenticatorAttestationResponse {
@@ -2284,14 +2284,14 @@ pub struct WebauthnAuthenticatorAttestationResponse {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 impl serde::Serialize for WebauthnAuthenticatorAttestationResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 impl WebauthnAuthenticatorAttestationResponse {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.webauthnAuthenticatorAttestationResponse";
@@ -2313,7 +2313,7 @@ impl WebauthnAuthenticatorAttestationResponse {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 impl<'de> serde::Deserialize<'de> for WebauthnAuthenticatorAttestationResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2322,7 +2322,7 @@ impl<'de> serde::Deserialize<'de> for WebauthnAuthenticatorAttestationResponse {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 impl graph_odata_runtime::model::ODataObject
 for WebauthnAuthenticatorAttestationResponse {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
@@ -2347,7 +2347,7 @@ for WebauthnAuthenticatorAttestationResponse {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 impl WebauthnAuthenticatorAttestationResponse {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -2358,11 +2358,11 @@ impl WebauthnAuthenticatorAttestationResponse {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 /// The properties of [`WebauthnAuthenticatorAttestationResponse`] by wire name, each a [`Field<WebauthnAuthenticatorAttestationResponse>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`WebauthnAuthenticatorAttestationResponse::set_null`].
 pub enum WebauthnAuthenticatorAttestationResponseField {}
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 #[allow(non_upper_case_globals)]
 impl WebauthnAuthenticatorAttestationResponseField {
     /// `attestationObject`
@@ -2380,7 +2380,7 @@ impl WebauthnAuthenticatorAttestationResponseField {
     ];
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 /// CSDL complex type `microsoft.graph.webauthnAuthenticatorSelectionCriteria`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct WebauthnAuthenticatorSelectionCriteria {
@@ -2396,14 +2396,14 @@ pub struct WebauthnAuthenticatorSelectionCriteria {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 impl serde::Serialize for WebauthnAuthenticatorSelectionCriteria {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 impl WebauthnAuthenticatorSelectionCriteria {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.webauthnAuthenticatorSelectionCriteria";
@@ -2426,7 +2426,7 @@ impl WebauthnAuthenticatorSelectionCriteria {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 impl<'de> serde::Deserialize<'de> for WebauthnAuthenticatorSelectionCriteria {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2435,7 +2435,7 @@ impl<'de> serde::Deserialize<'de> for WebauthnAuthenticatorSelectionCriteria {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 impl graph_odata_runtime::model::ODataObject for WebauthnAuthenticatorSelectionCriteria {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -2464,7 +2464,7 @@ impl graph_odata_runtime::model::ODataObject for WebauthnAuthenticatorSelectionC
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 impl WebauthnAuthenticatorSelectionCriteria {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -2475,11 +2475,11 @@ impl WebauthnAuthenticatorSelectionCriteria {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 /// The properties of [`WebauthnAuthenticatorSelectionCriteria`] by wire name, each a [`Field<WebauthnAuthenticatorSelectionCriteria>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`WebauthnAuthenticatorSelectionCriteria::set_null`].
 pub enum WebauthnAuthenticatorSelectionCriteriaField {}
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 #[allow(non_upper_case_globals)]
 impl WebauthnAuthenticatorSelectionCriteriaField {
     /// `authenticatorAttachment`
@@ -2502,7 +2502,7 @@ impl WebauthnAuthenticatorSelectionCriteriaField {
     ];
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 /// CSDL complex type `microsoft.graph.webauthnCredentialCreationOptions`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct WebauthnCredentialCreationOptions {
@@ -2516,14 +2516,14 @@ pub struct WebauthnCredentialCreationOptions {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 impl serde::Serialize for WebauthnCredentialCreationOptions {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 impl WebauthnCredentialCreationOptions {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.webauthnCredentialCreationOptions";
@@ -2545,7 +2545,7 @@ impl WebauthnCredentialCreationOptions {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 impl<'de> serde::Deserialize<'de> for WebauthnCredentialCreationOptions {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2554,7 +2554,7 @@ impl<'de> serde::Deserialize<'de> for WebauthnCredentialCreationOptions {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 impl graph_odata_runtime::model::ODataObject for WebauthnCredentialCreationOptions {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -2578,7 +2578,7 @@ impl graph_odata_runtime::model::ODataObject for WebauthnCredentialCreationOptio
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 impl WebauthnCredentialCreationOptions {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -2589,11 +2589,11 @@ impl WebauthnCredentialCreationOptions {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 /// The properties of [`WebauthnCredentialCreationOptions`] by wire name, each a [`Field<WebauthnCredentialCreationOptions>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`WebauthnCredentialCreationOptions::set_null`].
 pub enum WebauthnCredentialCreationOptionsField {}
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 #[allow(non_upper_case_globals)]
 impl WebauthnCredentialCreationOptionsField {
     /// `challengeTimeoutDateTime`
@@ -2611,7 +2611,7 @@ impl WebauthnCredentialCreationOptionsField {
     ];
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 /// CSDL complex type `microsoft.graph.webauthnPublicKeyCredential`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct WebauthnPublicKeyCredential {
@@ -2627,14 +2627,14 @@ pub struct WebauthnPublicKeyCredential {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 impl serde::Serialize for WebauthnPublicKeyCredential {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 impl WebauthnPublicKeyCredential {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.webauthnPublicKeyCredential";
@@ -2657,7 +2657,7 @@ impl WebauthnPublicKeyCredential {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 impl<'de> serde::Deserialize<'de> for WebauthnPublicKeyCredential {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2666,7 +2666,7 @@ impl<'de> serde::Deserialize<'de> for WebauthnPublicKeyCredential {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 impl graph_odata_runtime::model::ODataObject for WebauthnPublicKeyCredential {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -2691,7 +2691,7 @@ impl graph_odata_runtime::model::ODataObject for WebauthnPublicKeyCredential {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 impl WebauthnPublicKeyCredential {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -2702,11 +2702,11 @@ impl WebauthnPublicKeyCredential {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 /// The properties of [`WebauthnPublicKeyCredential`] by wire name, each a [`Field<WebauthnPublicKeyCredential>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`WebauthnPublicKeyCredential::set_null`].
 pub enum WebauthnPublicKeyCredentialField {}
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 #[allow(non_upper_case_globals)]
 impl WebauthnPublicKeyCredentialField {
     /// `clientExtensionResults`
@@ -2727,7 +2727,7 @@ impl WebauthnPublicKeyCredentialField {
     ];
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 /// CSDL complex type `microsoft.graph.webauthnPublicKeyCredentialCreationOptions`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct WebauthnPublicKeyCredentialCreationOptions {
@@ -2755,14 +2755,14 @@ pub struct WebauthnPublicKeyCredentialCreationOptions {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 impl serde::Serialize for WebauthnPublicKeyCredentialCreationOptions {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 impl WebauthnPublicKeyCredentialCreationOptions {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.webauthnPublicKeyCredentialCreationOptions";
@@ -2791,7 +2791,7 @@ impl WebauthnPublicKeyCredentialCreationOptions {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 impl<'de> serde::Deserialize<'de> for WebauthnPublicKeyCredentialCreationOptions {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2800,7 +2800,7 @@ impl<'de> serde::Deserialize<'de> for WebauthnPublicKeyCredentialCreationOptions
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 impl graph_odata_runtime::model::ODataObject
 for WebauthnPublicKeyCredentialCreationOptions {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
@@ -2836,7 +2836,7 @@ for WebauthnPublicKeyCredentialCreationOptions {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 impl WebauthnPublicKeyCredentialCreationOptions {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -2847,11 +2847,11 @@ impl WebauthnPublicKeyCredentialCreationOptions {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 /// The properties of [`WebauthnPublicKeyCredentialCreationOptions`] by wire name, each a [`Field<WebauthnPublicKeyCredentialCreationOptions>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`WebauthnPublicKeyCredentialCreationOptions::set_null`].
 pub enum WebauthnPublicKeyCredentialCreationOptionsField {}
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 #[allow(non_upper_case_globals)]
 impl WebauthnPublicKeyCredentialCreationOptionsField {
     /// `attestation`
@@ -2904,7 +2904,7 @@ impl WebauthnPublicKeyCredentialCreationOptionsField {
     ];
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 /// CSDL complex type `microsoft.graph.webauthnPublicKeyCredentialDescriptor`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct WebauthnPublicKeyCredentialDescriptor {
@@ -2920,14 +2920,14 @@ pub struct WebauthnPublicKeyCredentialDescriptor {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 impl serde::Serialize for WebauthnPublicKeyCredentialDescriptor {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 impl WebauthnPublicKeyCredentialDescriptor {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.webauthnPublicKeyCredentialDescriptor";
@@ -2950,7 +2950,7 @@ impl WebauthnPublicKeyCredentialDescriptor {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 impl<'de> serde::Deserialize<'de> for WebauthnPublicKeyCredentialDescriptor {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2959,7 +2959,7 @@ impl<'de> serde::Deserialize<'de> for WebauthnPublicKeyCredentialDescriptor {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 impl graph_odata_runtime::model::ODataObject for WebauthnPublicKeyCredentialDescriptor {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -2982,7 +2982,7 @@ impl graph_odata_runtime::model::ODataObject for WebauthnPublicKeyCredentialDesc
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 impl WebauthnPublicKeyCredentialDescriptor {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -2993,11 +2993,11 @@ impl WebauthnPublicKeyCredentialDescriptor {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 /// The properties of [`WebauthnPublicKeyCredentialDescriptor`] by wire name, each a [`Field<WebauthnPublicKeyCredentialDescriptor>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`WebauthnPublicKeyCredentialDescriptor::set_null`].
 pub enum WebauthnPublicKeyCredentialDescriptorField {}
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 #[allow(non_upper_case_globals)]
 impl WebauthnPublicKeyCredentialDescriptorField {
     /// `id`
@@ -3020,7 +3020,7 @@ impl WebauthnPublicKeyCredentialDescriptorField {
     ];
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 /// CSDL complex type `microsoft.graph.webauthnPublicKeyCredentialParameters`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct WebauthnPublicKeyCredentialParameters {
@@ -3034,14 +3034,14 @@ pub struct WebauthnPublicKeyCredentialParameters {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 impl serde::Serialize for WebauthnPublicKeyCredentialParameters {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 impl WebauthnPublicKeyCredentialParameters {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.webauthnPublicKeyCredentialParameters";
@@ -3063,7 +3063,7 @@ impl WebauthnPublicKeyCredentialParameters {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 impl<'de> serde::Deserialize<'de> for WebauthnPublicKeyCredentialParameters {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -3072,7 +3072,7 @@ impl<'de> serde::Deserialize<'de> for WebauthnPublicKeyCredentialParameters {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 impl graph_odata_runtime::model::ODataObject for WebauthnPublicKeyCredentialParameters {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -3094,7 +3094,7 @@ impl graph_odata_runtime::model::ODataObject for WebauthnPublicKeyCredentialPara
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 impl WebauthnPublicKeyCredentialParameters {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -3105,11 +3105,11 @@ impl WebauthnPublicKeyCredentialParameters {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 /// The properties of [`WebauthnPublicKeyCredentialParameters`] by wire name, each a [`Field<WebauthnPublicKeyCredentialParameters>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`WebauthnPublicKeyCredentialParameters::set_null`].
 pub enum WebauthnPublicKeyCredentialParametersField {}
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 #[allow(non_upper_case_globals)]
 impl WebauthnPublicKeyCredentialParametersField {
     /// `alg`
@@ -3127,7 +3127,7 @@ impl WebauthnPublicKeyCredentialParametersField {
     ];
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 /// CSDL complex type `microsoft.graph.webauthnPublicKeyCredentialRpEntity`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct WebauthnPublicKeyCredentialRpEntity {
@@ -3141,14 +3141,14 @@ pub struct WebauthnPublicKeyCredentialRpEntity {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 impl serde::Serialize for WebauthnPublicKeyCredentialRpEntity {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 impl WebauthnPublicKeyCredentialRpEntity {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.webauthnPublicKeyCredentialRpEntity";
@@ -3170,7 +3170,7 @@ impl WebauthnPublicKeyCredentialRpEntity {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 impl<'de> serde::Deserialize<'de> for WebauthnPublicKeyCredentialRpEntity {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -3179,7 +3179,7 @@ impl<'de> serde::Deserialize<'de> for WebauthnPublicKeyCredentialRpEntity {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 impl graph_odata_runtime::model::ODataObject for WebauthnPublicKeyCredentialRpEntity {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -3201,7 +3201,7 @@ impl graph_odata_runtime::model::ODataObject for WebauthnPublicKeyCredentialRpEn
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 impl WebauthnPublicKeyCredentialRpEntity {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -3212,11 +3212,11 @@ impl WebauthnPublicKeyCredentialRpEntity {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 /// The properties of [`WebauthnPublicKeyCredentialRpEntity`] by wire name, each a [`Field<WebauthnPublicKeyCredentialRpEntity>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`WebauthnPublicKeyCredentialRpEntity::set_null`].
 pub enum WebauthnPublicKeyCredentialRpEntityField {}
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 #[allow(non_upper_case_globals)]
 impl WebauthnPublicKeyCredentialRpEntityField {
     /// `id`
@@ -3234,7 +3234,7 @@ impl WebauthnPublicKeyCredentialRpEntityField {
     ];
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 /// CSDL complex type `microsoft.graph.webauthnPublicKeyCredentialUserEntity`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct WebauthnPublicKeyCredentialUserEntity {
@@ -3250,14 +3250,14 @@ pub struct WebauthnPublicKeyCredentialUserEntity {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 impl serde::Serialize for WebauthnPublicKeyCredentialUserEntity {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 impl WebauthnPublicKeyCredentialUserEntity {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.webauthnPublicKeyCredentialUserEntity";
@@ -3280,7 +3280,7 @@ impl WebauthnPublicKeyCredentialUserEntity {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 impl<'de> serde::Deserialize<'de> for WebauthnPublicKeyCredentialUserEntity {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -3289,7 +3289,7 @@ impl<'de> serde::Deserialize<'de> for WebauthnPublicKeyCredentialUserEntity {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 impl graph_odata_runtime::model::ODataObject for WebauthnPublicKeyCredentialUserEntity {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -3312,7 +3312,7 @@ impl graph_odata_runtime::model::ODataObject for WebauthnPublicKeyCredentialUser
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 impl WebauthnPublicKeyCredentialUserEntity {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -3323,11 +3323,11 @@ impl WebauthnPublicKeyCredentialUserEntity {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 /// The properties of [`WebauthnPublicKeyCredentialUserEntity`] by wire name, each a [`Field<WebauthnPublicKeyCredentialUserEntity>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`WebauthnPublicKeyCredentialUserEntity::set_null`].
 pub enum WebauthnPublicKeyCredentialUserEntityField {}
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 #[allow(non_upper_case_globals)]
 impl WebauthnPublicKeyCredentialUserEntityField {
     /// `displayName`
@@ -3350,7 +3350,7 @@ impl WebauthnPublicKeyCredentialUserEntityField {
     ];
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 /// CSDL complex type `microsoft.graph.website`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Website {
@@ -3366,14 +3366,14 @@ pub struct Website {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 impl serde::Serialize for Website {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 impl Website {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.website";
@@ -3396,7 +3396,7 @@ impl Website {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 impl<'de> serde::Deserialize<'de> for Website {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -3405,7 +3405,7 @@ impl<'de> serde::Deserialize<'de> for Website {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 impl graph_odata_runtime::model::ODataObject for Website {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -3428,7 +3428,7 @@ impl graph_odata_runtime::model::ODataObject for Website {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 impl Website {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -3439,11 +3439,11 @@ impl Website {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 /// The properties of [`Website`] by wire name, each a [`Field<Website>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`Website::set_null`].
 pub enum WebsiteField {}
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 #[allow(non_upper_case_globals)]
 impl WebsiteField {
     /// `address`
@@ -4590,7 +4590,7 @@ impl WorkbookWorksheetProtectionOptionsField {
     ];
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_custom_time_zone")]
 /// CSDL complex type `microsoft.graph.workingHours`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct WorkingHours {
@@ -4608,14 +4608,14 @@ pub struct WorkingHours {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_custom_time_zone")]
 impl serde::Serialize for WorkingHours {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_custom_time_zone")]
 impl WorkingHours {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.workingHours";
@@ -4639,7 +4639,7 @@ impl WorkingHours {
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_custom_time_zone")]
 impl<'de> serde::Deserialize<'de> for WorkingHours {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -4648,7 +4648,7 @@ impl<'de> serde::Deserialize<'de> for WorkingHours {
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_custom_time_zone")]
 impl graph_odata_runtime::model::ODataObject for WorkingHours {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -4672,7 +4672,7 @@ impl graph_odata_runtime::model::ODataObject for WorkingHours {
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_custom_time_zone")]
 impl WorkingHours {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -4683,11 +4683,11 @@ impl WorkingHours {
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_custom_time_zone")]
 /// The properties of [`WorkingHours`] by wire name, each a [`Field<WorkingHours>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`WorkingHours::set_null`].
 pub enum WorkingHoursField {}
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_custom_time_zone")]
 #[allow(non_upper_case_globals)]
 impl WorkingHoursField {
     /// `daysOfWeek`
@@ -4707,7 +4707,7 @@ impl WorkingHoursField {
     ];
 }
 
-#[cfg(feature = "_advanced_config_state")]
+#[cfg(feature = "_authentication_method_configurations")]
 /// CSDL complex type `microsoft.graph.x509CertificateAuthenticationModeConfiguration`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct X509CertificateAuthenticationModeConfiguration {
@@ -4727,14 +4727,14 @@ pub struct X509CertificateAuthenticationModeConfiguration {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_advanced_config_state")]
+#[cfg(feature = "_authentication_method_configurations")]
 impl serde::Serialize for X509CertificateAuthenticationModeConfiguration {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_advanced_config_state")]
+#[cfg(feature = "_authentication_method_configurations")]
 impl X509CertificateAuthenticationModeConfiguration {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.x509CertificateAuthenticationModeConfiguration";
@@ -4765,7 +4765,7 @@ impl X509CertificateAuthenticationModeConfiguration {
     }
 }
 
-#[cfg(feature = "_advanced_config_state")]
+#[cfg(feature = "_authentication_method_configurations")]
 impl<'de> serde::Deserialize<'de> for X509CertificateAuthenticationModeConfiguration {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -4774,7 +4774,7 @@ impl<'de> serde::Deserialize<'de> for X509CertificateAuthenticationModeConfigura
     }
 }
 
-#[cfg(feature = "_advanced_config_state")]
+#[cfg(feature = "_authentication_method_configurations")]
 impl graph_odata_runtime::model::ODataObject
 for X509CertificateAuthenticationModeConfiguration {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
@@ -4812,7 +4812,7 @@ for X509CertificateAuthenticationModeConfiguration {
     }
 }
 
-#[cfg(feature = "_advanced_config_state")]
+#[cfg(feature = "_authentication_method_configurations")]
 impl X509CertificateAuthenticationModeConfiguration {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -4823,11 +4823,11 @@ impl X509CertificateAuthenticationModeConfiguration {
     }
 }
 
-#[cfg(feature = "_advanced_config_state")]
+#[cfg(feature = "_authentication_method_configurations")]
 /// The properties of [`X509CertificateAuthenticationModeConfiguration`] by wire name, each a [`Field<X509CertificateAuthenticationModeConfiguration>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`X509CertificateAuthenticationModeConfiguration::set_null`].
 pub enum X509CertificateAuthenticationModeConfigurationField {}
 
-#[cfg(feature = "_advanced_config_state")]
+#[cfg(feature = "_authentication_method_configurations")]
 #[allow(non_upper_case_globals)]
 impl X509CertificateAuthenticationModeConfigurationField {
     /// `rules`
@@ -4852,7 +4852,7 @@ impl X509CertificateAuthenticationModeConfigurationField {
     ];
 }
 
-#[cfg(feature = "_advanced_config_state")]
+#[cfg(feature = "_authentication_method_configurations")]
 /// CSDL complex type `microsoft.graph.x509CertificateAuthorityScope`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct X509CertificateAuthorityScope {
@@ -4868,14 +4868,14 @@ pub struct X509CertificateAuthorityScope {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_advanced_config_state")]
+#[cfg(feature = "_authentication_method_configurations")]
 impl serde::Serialize for X509CertificateAuthorityScope {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_advanced_config_state")]
+#[cfg(feature = "_authentication_method_configurations")]
 impl X509CertificateAuthorityScope {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.x509CertificateAuthorityScope";
@@ -4902,7 +4902,7 @@ impl X509CertificateAuthorityScope {
     }
 }
 
-#[cfg(feature = "_advanced_config_state")]
+#[cfg(feature = "_authentication_method_configurations")]
 impl<'de> serde::Deserialize<'de> for X509CertificateAuthorityScope {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -4911,7 +4911,7 @@ impl<'de> serde::Deserialize<'de> for X509CertificateAuthorityScope {
     }
 }
 
-#[cfg(feature = "_advanced_config_state")]
+#[cfg(feature = "_authentication_method_configurations")]
 impl graph_odata_runtime::model::ODataObject for X509CertificateAuthorityScope {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -4943,7 +4943,7 @@ impl graph_odata_runtime::model::ODataObject for X509CertificateAuthorityScope {
     }
 }
 
-#[cfg(feature = "_advanced_config_state")]
+#[cfg(feature = "_authentication_method_configurations")]
 impl X509CertificateAuthorityScope {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -4954,11 +4954,11 @@ impl X509CertificateAuthorityScope {
     }
 }
 
-#[cfg(feature = "_advanced_config_state")]
+#[cfg(feature = "_authentication_method_configurations")]
 /// The properties of [`X509CertificateAuthorityScope`] by wire name, each a [`Field<X509CertificateAuthorityScope>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`X509CertificateAuthorityScope::set_null`].
 pub enum X509CertificateAuthorityScopeField {}
 
-#[cfg(feature = "_advanced_config_state")]
+#[cfg(feature = "_authentication_method_configurations")]
 #[allow(non_upper_case_globals)]
 impl X509CertificateAuthorityScopeField {
     /// `includeTargets`
@@ -4981,7 +4981,7 @@ impl X509CertificateAuthorityScopeField {
     ];
 }
 
-#[cfg(feature = "_advanced_config_state")]
+#[cfg(feature = "_authentication_method_configurations")]
 /// CSDL complex type `microsoft.graph.x509CertificateIssuerHintsConfiguration`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct X509CertificateIssuerHintsConfiguration {
@@ -4993,14 +4993,14 @@ pub struct X509CertificateIssuerHintsConfiguration {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_advanced_config_state")]
+#[cfg(feature = "_authentication_method_configurations")]
 impl serde::Serialize for X509CertificateIssuerHintsConfiguration {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_advanced_config_state")]
+#[cfg(feature = "_authentication_method_configurations")]
 impl X509CertificateIssuerHintsConfiguration {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.x509CertificateIssuerHintsConfiguration";
@@ -5021,7 +5021,7 @@ impl X509CertificateIssuerHintsConfiguration {
     }
 }
 
-#[cfg(feature = "_advanced_config_state")]
+#[cfg(feature = "_authentication_method_configurations")]
 impl<'de> serde::Deserialize<'de> for X509CertificateIssuerHintsConfiguration {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -5030,7 +5030,7 @@ impl<'de> serde::Deserialize<'de> for X509CertificateIssuerHintsConfiguration {
     }
 }
 
-#[cfg(feature = "_advanced_config_state")]
+#[cfg(feature = "_authentication_method_configurations")]
 impl graph_odata_runtime::model::ODataObject
 for X509CertificateIssuerHintsConfiguration {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
@@ -5052,7 +5052,7 @@ for X509CertificateIssuerHintsConfiguration {
     }
 }
 
-#[cfg(feature = "_advanced_config_state")]
+#[cfg(feature = "_authentication_method_configurations")]
 impl X509CertificateIssuerHintsConfiguration {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -5063,11 +5063,11 @@ impl X509CertificateIssuerHintsConfiguration {
     }
 }
 
-#[cfg(feature = "_advanced_config_state")]
+#[cfg(feature = "_authentication_method_configurations")]
 /// The properties of [`X509CertificateIssuerHintsConfiguration`] by wire name, each a [`Field<X509CertificateIssuerHintsConfiguration>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`X509CertificateIssuerHintsConfiguration::set_null`].
 pub enum X509CertificateIssuerHintsConfigurationField {}
 
-#[cfg(feature = "_advanced_config_state")]
+#[cfg(feature = "_authentication_method_configurations")]
 #[allow(non_upper_case_globals)]
 impl X509CertificateIssuerHintsConfigurationField {
     /// `state`
@@ -5080,7 +5080,7 @@ impl X509CertificateIssuerHintsConfigurationField {
     ];
 }
 
-#[cfg(feature = "_advanced_config_state")]
+#[cfg(feature = "_authentication_method_configurations")]
 /// CSDL complex type `microsoft.graph.x509CertificateRule`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct X509CertificateRule {
@@ -5102,14 +5102,14 @@ pub struct X509CertificateRule {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_advanced_config_state")]
+#[cfg(feature = "_authentication_method_configurations")]
 impl serde::Serialize for X509CertificateRule {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_advanced_config_state")]
+#[cfg(feature = "_authentication_method_configurations")]
 impl X509CertificateRule {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.x509CertificateRule";
@@ -5143,7 +5143,7 @@ impl X509CertificateRule {
     }
 }
 
-#[cfg(feature = "_advanced_config_state")]
+#[cfg(feature = "_authentication_method_configurations")]
 impl<'de> serde::Deserialize<'de> for X509CertificateRule {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -5152,7 +5152,7 @@ impl<'de> serde::Deserialize<'de> for X509CertificateRule {
     }
 }
 
-#[cfg(feature = "_advanced_config_state")]
+#[cfg(feature = "_authentication_method_configurations")]
 impl graph_odata_runtime::model::ODataObject for X509CertificateRule {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -5198,7 +5198,7 @@ impl graph_odata_runtime::model::ODataObject for X509CertificateRule {
     }
 }
 
-#[cfg(feature = "_advanced_config_state")]
+#[cfg(feature = "_authentication_method_configurations")]
 impl X509CertificateRule {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -5209,11 +5209,11 @@ impl X509CertificateRule {
     }
 }
 
-#[cfg(feature = "_advanced_config_state")]
+#[cfg(feature = "_authentication_method_configurations")]
 /// The properties of [`X509CertificateRule`] by wire name, each a [`Field<X509CertificateRule>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`X509CertificateRule::set_null`].
 pub enum X509CertificateRuleField {}
 
-#[cfg(feature = "_advanced_config_state")]
+#[cfg(feature = "_authentication_method_configurations")]
 #[allow(non_upper_case_globals)]
 impl X509CertificateRuleField {
     /// `identifier`
@@ -5251,7 +5251,7 @@ impl X509CertificateRuleField {
     ];
 }
 
-#[cfg(feature = "_advanced_config_state")]
+#[cfg(feature = "_authentication_method_configurations")]
 /// CSDL complex type `microsoft.graph.x509CertificateUserBinding`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct X509CertificateUserBinding {
@@ -5269,14 +5269,14 @@ pub struct X509CertificateUserBinding {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_advanced_config_state")]
+#[cfg(feature = "_authentication_method_configurations")]
 impl serde::Serialize for X509CertificateUserBinding {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_advanced_config_state")]
+#[cfg(feature = "_authentication_method_configurations")]
 impl X509CertificateUserBinding {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.x509CertificateUserBinding";
@@ -5300,7 +5300,7 @@ impl X509CertificateUserBinding {
     }
 }
 
-#[cfg(feature = "_advanced_config_state")]
+#[cfg(feature = "_authentication_method_configurations")]
 impl<'de> serde::Deserialize<'de> for X509CertificateUserBinding {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -5309,7 +5309,7 @@ impl<'de> serde::Deserialize<'de> for X509CertificateUserBinding {
     }
 }
 
-#[cfg(feature = "_advanced_config_state")]
+#[cfg(feature = "_authentication_method_configurations")]
 impl graph_odata_runtime::model::ODataObject for X509CertificateUserBinding {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -5337,7 +5337,7 @@ impl graph_odata_runtime::model::ODataObject for X509CertificateUserBinding {
     }
 }
 
-#[cfg(feature = "_advanced_config_state")]
+#[cfg(feature = "_authentication_method_configurations")]
 impl X509CertificateUserBinding {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -5348,11 +5348,11 @@ impl X509CertificateUserBinding {
     }
 }
 
-#[cfg(feature = "_advanced_config_state")]
+#[cfg(feature = "_authentication_method_configurations")]
 /// The properties of [`X509CertificateUserBinding`] by wire name, each a [`Field<X509CertificateUserBinding>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`X509CertificateUserBinding::set_null`].
 pub enum X509CertificateUserBindingField {}
 
-#[cfg(feature = "_advanced_config_state")]
+#[cfg(feature = "_authentication_method_configurations")]
 #[allow(non_upper_case_globals)]
 impl X509CertificateUserBindingField {
     /// `priority`
@@ -5380,7 +5380,7 @@ impl X509CertificateUserBindingField {
     ];
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 /// CSDL complex type `microsoft.graph.yomiPersonName`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct YomiPersonName {
@@ -5400,14 +5400,14 @@ pub struct YomiPersonName {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 impl serde::Serialize for YomiPersonName {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 impl YomiPersonName {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.yomiPersonName";
@@ -5432,7 +5432,7 @@ impl YomiPersonName {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 impl<'de> serde::Deserialize<'de> for YomiPersonName {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -5441,7 +5441,7 @@ impl<'de> serde::Deserialize<'de> for YomiPersonName {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 impl graph_odata_runtime::model::ODataObject for YomiPersonName {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -5466,7 +5466,7 @@ impl graph_odata_runtime::model::ODataObject for YomiPersonName {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 impl YomiPersonName {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -5477,11 +5477,11 @@ impl YomiPersonName {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 /// The properties of [`YomiPersonName`] by wire name, each a [`Field<YomiPersonName>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`YomiPersonName::set_null`].
 pub enum YomiPersonNameField {}
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 #[allow(non_upper_case_globals)]
 impl YomiPersonNameField {
     /// `displayName`

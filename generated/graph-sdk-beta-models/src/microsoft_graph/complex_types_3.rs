@@ -703,7 +703,7 @@ impl AccessReviewInstanceDecisionItemUserTargetField {
     ];
 }
 
-#[cfg(feature = "_identity_governance")]
+#[cfg(feature = "_access_review_inactive_users_query_scope")]
 /// CSDL complex type `microsoft.graph.accessReviewNotificationRecipientItem`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct AccessReviewNotificationRecipientItem {
@@ -717,14 +717,14 @@ pub struct AccessReviewNotificationRecipientItem {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_identity_governance")]
+#[cfg(feature = "_access_review_inactive_users_query_scope")]
 impl serde::Serialize for AccessReviewNotificationRecipientItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_identity_governance")]
+#[cfg(feature = "_access_review_inactive_users_query_scope")]
 impl AccessReviewNotificationRecipientItem {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.accessReviewNotificationRecipientItem";
@@ -747,7 +747,7 @@ impl AccessReviewNotificationRecipientItem {
     }
 }
 
-#[cfg(feature = "_identity_governance")]
+#[cfg(feature = "_access_review_inactive_users_query_scope")]
 impl<'de> serde::Deserialize<'de> for AccessReviewNotificationRecipientItem {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -756,7 +756,7 @@ impl<'de> serde::Deserialize<'de> for AccessReviewNotificationRecipientItem {
     }
 }
 
-#[cfg(feature = "_identity_governance")]
+#[cfg(feature = "_access_review_inactive_users_query_scope")]
 impl graph_odata_runtime::model::ODataObject for AccessReviewNotificationRecipientItem {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -782,7 +782,7 @@ impl graph_odata_runtime::model::ODataObject for AccessReviewNotificationRecipie
     }
 }
 
-#[cfg(feature = "_identity_governance")]
+#[cfg(feature = "_access_review_inactive_users_query_scope")]
 impl AccessReviewNotificationRecipientItem {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -793,11 +793,11 @@ impl AccessReviewNotificationRecipientItem {
     }
 }
 
-#[cfg(feature = "_identity_governance")]
+#[cfg(feature = "_access_review_inactive_users_query_scope")]
 /// The properties of [`AccessReviewNotificationRecipientItem`] by wire name, each a [`Field<AccessReviewNotificationRecipientItem>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`AccessReviewNotificationRecipientItem::set_null`].
 pub enum AccessReviewNotificationRecipientItemField {}
 
-#[cfg(feature = "_identity_governance")]
+#[cfg(feature = "_access_review_inactive_users_query_scope")]
 #[allow(non_upper_case_globals)]
 impl AccessReviewNotificationRecipientItemField {
     /// `notificationRecipientScope`
@@ -815,7 +815,7 @@ impl AccessReviewNotificationRecipientItemField {
     ];
 }
 
-#[cfg(feature = "_identity_governance")]
+#[cfg(feature = "_access_review_inactive_users_query_scope")]
 /// CSDL complex type `microsoft.graph.accessReviewNotificationRecipientQueryScope`; base type `microsoft.graph.accessReviewNotificationRecipientScope`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct AccessReviewNotificationRecipientQueryScope {
@@ -831,14 +831,14 @@ pub struct AccessReviewNotificationRecipientQueryScope {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_identity_governance")]
+#[cfg(feature = "_access_review_inactive_users_query_scope")]
 impl serde::Serialize for AccessReviewNotificationRecipientQueryScope {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_identity_governance")]
+#[cfg(feature = "_access_review_inactive_users_query_scope")]
 impl AccessReviewNotificationRecipientQueryScope {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.accessReviewNotificationRecipientQueryScope";
@@ -861,7 +861,7 @@ impl AccessReviewNotificationRecipientQueryScope {
     }
 }
 
-#[cfg(feature = "_identity_governance")]
+#[cfg(feature = "_access_review_inactive_users_query_scope")]
 impl<'de> serde::Deserialize<'de> for AccessReviewNotificationRecipientQueryScope {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -870,7 +870,7 @@ impl<'de> serde::Deserialize<'de> for AccessReviewNotificationRecipientQueryScop
     }
 }
 
-#[cfg(feature = "_identity_governance")]
+#[cfg(feature = "_access_review_inactive_users_query_scope")]
 impl graph_odata_runtime::model::ODataObject
 for AccessReviewNotificationRecipientQueryScope {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
@@ -894,7 +894,7 @@ for AccessReviewNotificationRecipientQueryScope {
     }
 }
 
-#[cfg(feature = "_identity_governance")]
+#[cfg(feature = "_access_review_inactive_users_query_scope")]
 impl AccessReviewNotificationRecipientQueryScope {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -905,11 +905,11 @@ impl AccessReviewNotificationRecipientQueryScope {
     }
 }
 
-#[cfg(feature = "_identity_governance")]
+#[cfg(feature = "_access_review_inactive_users_query_scope")]
 /// The properties of [`AccessReviewNotificationRecipientQueryScope`] by wire name, each a [`Field<AccessReviewNotificationRecipientQueryScope>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`AccessReviewNotificationRecipientQueryScope::set_null`].
 pub enum AccessReviewNotificationRecipientQueryScopeField {}
 
-#[cfg(feature = "_identity_governance")]
+#[cfg(feature = "_access_review_inactive_users_query_scope")]
 #[allow(non_upper_case_globals)]
 impl AccessReviewNotificationRecipientQueryScopeField {
     /// `query`
@@ -930,7 +930,7 @@ impl AccessReviewNotificationRecipientQueryScopeField {
     >] = &[Self::Query, Self::QueryRoot, Self::QueryType];
 }
 
-#[cfg(feature = "_identity_governance")]
+#[cfg(feature = "_access_review_inactive_users_query_scope")]
 /// CSDL complex type `microsoft.graph.accessReviewNotificationRecipientScope`; abstract.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct AccessReviewNotificationRecipientScope {
@@ -940,14 +940,14 @@ pub struct AccessReviewNotificationRecipientScope {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_identity_governance")]
+#[cfg(feature = "_access_review_inactive_users_query_scope")]
 impl serde::Serialize for AccessReviewNotificationRecipientScope {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_identity_governance")]
+#[cfg(feature = "_access_review_inactive_users_query_scope")]
 impl AccessReviewNotificationRecipientScope {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.accessReviewNotificationRecipientScope";
@@ -967,7 +967,7 @@ impl AccessReviewNotificationRecipientScope {
     }
 }
 
-#[cfg(feature = "_identity_governance")]
+#[cfg(feature = "_access_review_inactive_users_query_scope")]
 impl<'de> serde::Deserialize<'de> for AccessReviewNotificationRecipientScope {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -976,7 +976,7 @@ impl<'de> serde::Deserialize<'de> for AccessReviewNotificationRecipientScope {
     }
 }
 
-#[cfg(feature = "_identity_governance")]
+#[cfg(feature = "_access_review_inactive_users_query_scope")]
 impl graph_odata_runtime::model::ODataObject for AccessReviewNotificationRecipientScope {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -992,7 +992,7 @@ impl graph_odata_runtime::model::ODataObject for AccessReviewNotificationRecipie
     }
 }
 
-#[cfg(feature = "_identity_governance")]
+#[cfg(feature = "_access_review_inactive_users_query_scope")]
 /// A `microsoft.graph.accessReviewNotificationRecipientScope` value: the base type or one of its derived types, chosen by `@odata.type`. A derived type this crate does not know is read as [`AccessReviewNotificationRecipientScope`], which keeps its properties and `@odata.type` in `additional_properties`.
 #[derive(Debug, Clone, PartialEq)]
 pub enum AnyAccessReviewNotificationRecipientScope {
@@ -1004,7 +1004,7 @@ pub enum AnyAccessReviewNotificationRecipientScope {
     ),
 }
 
-#[cfg(feature = "_identity_governance")]
+#[cfg(feature = "_access_review_inactive_users_query_scope")]
 impl AnyAccessReviewNotificationRecipientScope {
     /// The `@odata.type` of the variant (the base type's for unknown derived types).
     pub fn odata_type(&self) -> &'static str {
@@ -1028,14 +1028,14 @@ impl AnyAccessReviewNotificationRecipientScope {
     }
 }
 
-#[cfg(feature = "_identity_governance")]
+#[cfg(feature = "_access_review_inactive_users_query_scope")]
 impl Default for AnyAccessReviewNotificationRecipientScope {
     fn default() -> Self {
         Self::AccessReviewNotificationRecipientScope(Box::default())
     }
 }
 
-#[cfg(feature = "_identity_governance")]
+#[cfg(feature = "_access_review_inactive_users_query_scope")]
 impl From<AccessReviewNotificationRecipientScope>
 for AnyAccessReviewNotificationRecipientScope {
     fn from(value: AccessReviewNotificationRecipientScope) -> Self {
@@ -1043,7 +1043,7 @@ for AnyAccessReviewNotificationRecipientScope {
     }
 }
 
-#[cfg(feature = "_identity_governance")]
+#[cfg(feature = "_access_review_inactive_users_query_scope")]
 impl AnyAccessReviewNotificationRecipientScope {
     /// The value if it is a [`AnyAccessReviewNotificationRecipientScope::AccessReviewNotificationRecipientQueryScope`] variant.
     pub fn as_access_review_notification_recipient_query_scope(
@@ -1056,7 +1056,7 @@ impl AnyAccessReviewNotificationRecipientScope {
     }
 }
 
-#[cfg(feature = "_identity_governance")]
+#[cfg(feature = "_access_review_inactive_users_query_scope")]
 impl From<AccessReviewNotificationRecipientQueryScope>
 for AnyAccessReviewNotificationRecipientScope {
     fn from(value: AccessReviewNotificationRecipientQueryScope) -> Self {
@@ -1064,7 +1064,7 @@ for AnyAccessReviewNotificationRecipientScope {
     }
 }
 
-#[cfg(feature = "_identity_governance")]
+#[cfg(feature = "_access_review_inactive_users_query_scope")]
 impl serde::Serialize for AnyAccessReviewNotificationRecipientScope {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match self {
@@ -1082,7 +1082,7 @@ impl serde::Serialize for AnyAccessReviewNotificationRecipientScope {
     }
 }
 
-#[cfg(feature = "_identity_governance")]
+#[cfg(feature = "_access_review_inactive_users_query_scope")]
 impl<'de> serde::Deserialize<'de> for AnyAccessReviewNotificationRecipientScope {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,

@@ -210,7 +210,7 @@ impl AccessReviewRecurrenceSettingsField {
     ];
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_access_review_apply_action")]
 /// CSDL complex type `microsoft.graph.accessReviewReviewerScope`; base type `microsoft.graph.accessReviewScope`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct AccessReviewReviewerScope {
@@ -226,14 +226,14 @@ pub struct AccessReviewReviewerScope {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_access_review_apply_action")]
 impl serde::Serialize for AccessReviewReviewerScope {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_access_review_apply_action")]
 impl AccessReviewReviewerScope {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.accessReviewReviewerScope";
@@ -256,7 +256,7 @@ impl AccessReviewReviewerScope {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_access_review_apply_action")]
 impl<'de> serde::Deserialize<'de> for AccessReviewReviewerScope {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -265,7 +265,7 @@ impl<'de> serde::Deserialize<'de> for AccessReviewReviewerScope {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_access_review_apply_action")]
 impl graph_odata_runtime::model::ODataObject for AccessReviewReviewerScope {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -288,7 +288,7 @@ impl graph_odata_runtime::model::ODataObject for AccessReviewReviewerScope {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_access_review_apply_action")]
 impl AccessReviewReviewerScope {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -299,11 +299,11 @@ impl AccessReviewReviewerScope {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_access_review_apply_action")]
 /// The properties of [`AccessReviewReviewerScope`] by wire name, each a [`Field<AccessReviewReviewerScope>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`AccessReviewReviewerScope::set_null`].
 pub enum AccessReviewReviewerScopeField {}
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_access_review_apply_action")]
 #[allow(non_upper_case_globals)]
 impl AccessReviewReviewerScopeField {
     /// `query`
@@ -591,7 +591,7 @@ impl AccessReviewScheduleSettingsField {
     ];
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_access_review_apply_action")]
 /// CSDL complex type `microsoft.graph.accessReviewScope`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct AccessReviewScope {
@@ -601,14 +601,14 @@ pub struct AccessReviewScope {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_access_review_apply_action")]
 impl serde::Serialize for AccessReviewScope {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_access_review_apply_action")]
 impl AccessReviewScope {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.accessReviewScope";
@@ -628,7 +628,7 @@ impl AccessReviewScope {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_access_review_apply_action")]
 impl<'de> serde::Deserialize<'de> for AccessReviewScope {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -637,7 +637,7 @@ impl<'de> serde::Deserialize<'de> for AccessReviewScope {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_access_review_apply_action")]
 impl graph_odata_runtime::model::ODataObject for AccessReviewScope {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -653,39 +653,46 @@ impl graph_odata_runtime::model::ODataObject for AccessReviewScope {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_access_review_apply_action")]
 /// A `microsoft.graph.accessReviewScope` value: the base type or one of its derived types, chosen by `@odata.type`. A derived type this crate does not know is read as [`AccessReviewScope`], which keeps its properties and `@odata.type` in `additional_properties`.
 #[derive(Debug, Clone, PartialEq)]
 pub enum AnyAccessReviewScope {
     /// The base type itself, or a derived type unknown to this crate.
     AccessReviewScope(Box<AccessReviewScope>),
     /// `microsoft.graph.accessReviewInactiveUsersQueryScope`
+    #[cfg(feature = "_access_review_inactive_users_query_scope")]
     AccessReviewInactiveUsersQueryScope(Box<AccessReviewInactiveUsersQueryScope>),
     /// `microsoft.graph.accessReviewQueryScope`
+    #[cfg(feature = "_access_review_inactive_users_query_scope")]
     AccessReviewQueryScope(Box<AccessReviewQueryScope>),
     /// `microsoft.graph.accessReviewReviewerScope`
     AccessReviewReviewerScope(Box<AccessReviewReviewerScope>),
     /// `microsoft.graph.principalResourceMembershipsScope`
+    #[cfg(feature = "_access_review_inactive_users_query_scope")]
     PrincipalResourceMembershipsScope(Box<PrincipalResourceMembershipsScope>),
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_access_review_apply_action")]
 impl AnyAccessReviewScope {
     /// The `@odata.type` of the variant (the base type's for unknown derived types).
     pub fn odata_type(&self) -> &'static str {
         match self {
             Self::AccessReviewScope(_) => AccessReviewScope::ODATA_TYPE,
+            #[cfg(feature = "_access_review_inactive_users_query_scope")]
             Self::AccessReviewInactiveUsersQueryScope(_) => {
                 AccessReviewInactiveUsersQueryScope::ODATA_TYPE
             }
+            #[cfg(feature = "_access_review_inactive_users_query_scope")]
             Self::AccessReviewQueryScope(_) => AccessReviewQueryScope::ODATA_TYPE,
             Self::AccessReviewReviewerScope(_) => AccessReviewReviewerScope::ODATA_TYPE,
+            #[cfg(feature = "_access_review_inactive_users_query_scope")]
             Self::PrincipalResourceMembershipsScope(_) => {
                 PrincipalResourceMembershipsScope::ODATA_TYPE
             }
         }
     }
     /// The value if it is a plain [`AccessReviewScope`] (or of an unknown derived type).
+    #[allow(unreachable_patterns)]
     pub fn as_access_review_scope(&self) -> Option<&AccessReviewScope> {
         match self {
             Self::AccessReviewScope(value) => Some(value),
@@ -694,23 +701,24 @@ impl AnyAccessReviewScope {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_access_review_apply_action")]
 impl Default for AnyAccessReviewScope {
     fn default() -> Self {
         Self::AccessReviewScope(Box::default())
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_access_review_apply_action")]
 impl From<AccessReviewScope> for AnyAccessReviewScope {
     fn from(value: AccessReviewScope) -> Self {
         Self::AccessReviewScope(Box::new(value))
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_access_review_apply_action")]
 impl AnyAccessReviewScope {
     /// The value if it is a [`AnyAccessReviewScope::AccessReviewInactiveUsersQueryScope`] variant.
+    #[cfg(feature = "_access_review_inactive_users_query_scope")]
     pub fn as_access_review_inactive_users_query_scope(
         &self,
     ) -> Option<&AccessReviewInactiveUsersQueryScope> {
@@ -720,6 +728,7 @@ impl AnyAccessReviewScope {
         }
     }
     /// The value if it is a [`AnyAccessReviewScope::AccessReviewQueryScope`] variant.
+    #[cfg(feature = "_access_review_inactive_users_query_scope")]
     pub fn as_access_review_query_scope(&self) -> Option<&AccessReviewQueryScope> {
         match self {
             Self::AccessReviewQueryScope(value) => Some(value),
@@ -734,6 +743,7 @@ impl AnyAccessReviewScope {
         }
     }
     /// The value if it is a [`AnyAccessReviewScope::PrincipalResourceMembershipsScope`] variant.
+    #[cfg(feature = "_access_review_inactive_users_query_scope")]
     pub fn as_principal_resource_memberships_scope(
         &self,
     ) -> Option<&PrincipalResourceMembershipsScope> {
@@ -744,6 +754,7 @@ impl AnyAccessReviewScope {
     }
 }
 
+#[cfg(feature = "_access_review_apply_action")]
 #[cfg(feature = "_access_review_inactive_users_query_scope")]
 impl From<AccessReviewInactiveUsersQueryScope> for AnyAccessReviewScope {
     fn from(value: AccessReviewInactiveUsersQueryScope) -> Self {
@@ -751,6 +762,7 @@ impl From<AccessReviewInactiveUsersQueryScope> for AnyAccessReviewScope {
     }
 }
 
+#[cfg(feature = "_access_review_apply_action")]
 #[cfg(feature = "_access_review_inactive_users_query_scope")]
 impl From<AccessReviewQueryScope> for AnyAccessReviewScope {
     fn from(value: AccessReviewQueryScope) -> Self {
@@ -758,13 +770,14 @@ impl From<AccessReviewQueryScope> for AnyAccessReviewScope {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_access_review_apply_action")]
 impl From<AccessReviewReviewerScope> for AnyAccessReviewScope {
     fn from(value: AccessReviewReviewerScope) -> Self {
         Self::AccessReviewReviewerScope(Box::new(value))
     }
 }
 
+#[cfg(feature = "_access_review_apply_action")]
 #[cfg(feature = "_access_review_inactive_users_query_scope")]
 impl From<PrincipalResourceMembershipsScope> for AnyAccessReviewScope {
     fn from(value: PrincipalResourceMembershipsScope) -> Self {
@@ -772,11 +785,12 @@ impl From<PrincipalResourceMembershipsScope> for AnyAccessReviewScope {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_access_review_apply_action")]
 impl serde::Serialize for AnyAccessReviewScope {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match self {
             Self::AccessReviewScope(value) => value.serialize_with_type(serializer, None),
+            #[cfg(feature = "_access_review_inactive_users_query_scope")]
             Self::AccessReviewInactiveUsersQueryScope(value) => {
                 value
                     .serialize_with_type(
@@ -784,6 +798,7 @@ impl serde::Serialize for AnyAccessReviewScope {
                         Some(AccessReviewInactiveUsersQueryScope::ODATA_TYPE),
                     )
             }
+            #[cfg(feature = "_access_review_inactive_users_query_scope")]
             Self::AccessReviewQueryScope(value) => {
                 value
                     .serialize_with_type(
@@ -798,6 +813,7 @@ impl serde::Serialize for AnyAccessReviewScope {
                         Some(AccessReviewReviewerScope::ODATA_TYPE),
                     )
             }
+            #[cfg(feature = "_access_review_inactive_users_query_scope")]
             Self::PrincipalResourceMembershipsScope(value) => {
                 value
                     .serialize_with_type(
@@ -809,7 +825,7 @@ impl serde::Serialize for AnyAccessReviewScope {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_access_review_apply_action")]
 impl<'de> serde::Deserialize<'de> for AnyAccessReviewScope {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -819,11 +835,13 @@ impl<'de> serde::Deserialize<'de> for AnyAccessReviewScope {
             deserializer,
         )?;
         let read = match graph_odata_runtime::model::odata_type_of(&value) {
+            #[cfg(feature = "_access_review_inactive_users_query_scope")]
             "microsoft.graph.accessReviewInactiveUsersQueryScope"
             | "graph.accessReviewInactiveUsersQueryScope" => {
                 serde_json::from_value(value)
                     .map(Self::AccessReviewInactiveUsersQueryScope)
             }
+            #[cfg(feature = "_access_review_inactive_users_query_scope")]
             "microsoft.graph.accessReviewQueryScope" | "graph.accessReviewQueryScope" => {
                 serde_json::from_value(value).map(Self::AccessReviewQueryScope)
             }
@@ -831,6 +849,7 @@ impl<'de> serde::Deserialize<'de> for AnyAccessReviewScope {
             | "graph.accessReviewReviewerScope" => {
                 serde_json::from_value(value).map(Self::AccessReviewReviewerScope)
             }
+            #[cfg(feature = "_access_review_inactive_users_query_scope")]
             "microsoft.graph.principalResourceMembershipsScope"
             | "graph.principalResourceMembershipsScope" => {
                 serde_json::from_value(value)
@@ -1149,7 +1168,7 @@ impl<'de> serde::Deserialize<'de> for AnyAccessReviewSettings {
     }
 }
 
-#[cfg(feature = "_identity_governance")]
+#[cfg(feature = "_access_review_inactive_users_query_scope")]
 /// CSDL complex type `microsoft.graph.accessReviewStageSettings`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct AccessReviewStageSettings {
@@ -1179,14 +1198,14 @@ pub struct AccessReviewStageSettings {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_identity_governance")]
+#[cfg(feature = "_access_review_inactive_users_query_scope")]
 impl serde::Serialize for AccessReviewStageSettings {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_identity_governance")]
+#[cfg(feature = "_access_review_inactive_users_query_scope")]
 impl AccessReviewStageSettings {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.accessReviewStageSettings";
@@ -1227,7 +1246,7 @@ impl AccessReviewStageSettings {
     }
 }
 
-#[cfg(feature = "_identity_governance")]
+#[cfg(feature = "_access_review_inactive_users_query_scope")]
 impl<'de> serde::Deserialize<'de> for AccessReviewStageSettings {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1236,7 +1255,7 @@ impl<'de> serde::Deserialize<'de> for AccessReviewStageSettings {
     }
 }
 
-#[cfg(feature = "_identity_governance")]
+#[cfg(feature = "_access_review_inactive_users_query_scope")]
 impl graph_odata_runtime::model::ODataObject for AccessReviewStageSettings {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -1285,7 +1304,7 @@ impl graph_odata_runtime::model::ODataObject for AccessReviewStageSettings {
     }
 }
 
-#[cfg(feature = "_identity_governance")]
+#[cfg(feature = "_access_review_inactive_users_query_scope")]
 impl AccessReviewStageSettings {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -1296,11 +1315,11 @@ impl AccessReviewStageSettings {
     }
 }
 
-#[cfg(feature = "_identity_governance")]
+#[cfg(feature = "_access_review_inactive_users_query_scope")]
 /// The properties of [`AccessReviewStageSettings`] by wire name, each a [`Field<AccessReviewStageSettings>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`AccessReviewStageSettings::set_null`].
 pub enum AccessReviewStageSettingsField {}
 
-#[cfg(feature = "_identity_governance")]
+#[cfg(feature = "_access_review_inactive_users_query_scope")]
 #[allow(non_upper_case_globals)]
 impl AccessReviewStageSettingsField {
     /// `decisionsThatWillMoveToNextStage`

@@ -341,7 +341,7 @@ impl AddHeaderField {
     ];
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_add_in")]
 /// CSDL complex type `microsoft.graph.addIn`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct AddIn {
@@ -357,14 +357,14 @@ pub struct AddIn {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_add_in")]
 impl serde::Serialize for AddIn {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_add_in")]
 impl AddIn {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.addIn";
@@ -387,7 +387,7 @@ impl AddIn {
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_add_in")]
 impl<'de> serde::Deserialize<'de> for AddIn {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -396,7 +396,7 @@ impl<'de> serde::Deserialize<'de> for AddIn {
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_add_in")]
 impl graph_odata_runtime::model::ODataObject for AddIn {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -419,7 +419,7 @@ impl graph_odata_runtime::model::ODataObject for AddIn {
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_add_in")]
 impl AddIn {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -430,11 +430,11 @@ impl AddIn {
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_add_in")]
 /// The properties of [`AddIn`] by wire name, each a [`Field<AddIn>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`AddIn::set_null`].
 pub enum AddInField {}
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_add_in")]
 #[allow(non_upper_case_globals)]
 impl AddInField {
     /// `id`
@@ -679,7 +679,7 @@ impl AgentSignInField {
     ];
 }
 
-#[cfg(feature = "_agreement")]
+#[cfg(feature = "_agreements")]
 /// CSDL complex type `microsoft.graph.agreementFileData`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct AgreementFileData {
@@ -691,14 +691,14 @@ pub struct AgreementFileData {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_agreement")]
+#[cfg(feature = "_agreements")]
 impl serde::Serialize for AgreementFileData {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_agreement")]
+#[cfg(feature = "_agreements")]
 impl AgreementFileData {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.agreementFileData";
@@ -719,7 +719,7 @@ impl AgreementFileData {
     }
 }
 
-#[cfg(feature = "_agreement")]
+#[cfg(feature = "_agreements")]
 impl<'de> serde::Deserialize<'de> for AgreementFileData {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -728,7 +728,7 @@ impl<'de> serde::Deserialize<'de> for AgreementFileData {
     }
 }
 
-#[cfg(feature = "_agreement")]
+#[cfg(feature = "_agreements")]
 impl graph_odata_runtime::model::ODataObject for AgreementFileData {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -749,7 +749,7 @@ impl graph_odata_runtime::model::ODataObject for AgreementFileData {
     }
 }
 
-#[cfg(feature = "_agreement")]
+#[cfg(feature = "_agreements")]
 impl AgreementFileData {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -760,11 +760,11 @@ impl AgreementFileData {
     }
 }
 
-#[cfg(feature = "_agreement")]
+#[cfg(feature = "_agreements")]
 /// The properties of [`AgreementFileData`] by wire name, each a [`Field<AgreementFileData>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`AgreementFileData::set_null`].
 pub enum AgreementFileDataField {}
 
-#[cfg(feature = "_agreement")]
+#[cfg(feature = "_agreements")]
 #[allow(non_upper_case_globals)]
 impl AgreementFileDataField {
     /// `data`
@@ -1125,7 +1125,7 @@ impl AlertTriggerField {
     ];
 }
 
-#[cfg(feature = "_all_allowed_scopes")]
+#[cfg(feature = "_agent_identity_blueprint")]
 /// CSDL complex type `microsoft.graph.allAllowedScopes`; base type `microsoft.graph.inheritableScopes`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct AllAllowedScopes {
@@ -1138,14 +1138,14 @@ pub struct AllAllowedScopes {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_all_allowed_scopes")]
+#[cfg(feature = "_agent_identity_blueprint")]
 impl serde::Serialize for AllAllowedScopes {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_all_allowed_scopes")]
+#[cfg(feature = "_agent_identity_blueprint")]
 impl AllAllowedScopes {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.allAllowedScopes";
@@ -1166,7 +1166,7 @@ impl AllAllowedScopes {
     }
 }
 
-#[cfg(feature = "_all_allowed_scopes")]
+#[cfg(feature = "_agent_identity_blueprint")]
 impl<'de> serde::Deserialize<'de> for AllAllowedScopes {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1175,7 +1175,7 @@ impl<'de> serde::Deserialize<'de> for AllAllowedScopes {
     }
 }
 
-#[cfg(feature = "_all_allowed_scopes")]
+#[cfg(feature = "_agent_identity_blueprint")]
 impl graph_odata_runtime::model::ODataObject for AllAllowedScopes {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -1196,7 +1196,7 @@ impl graph_odata_runtime::model::ODataObject for AllAllowedScopes {
     }
 }
 
-#[cfg(feature = "_all_allowed_scopes")]
+#[cfg(feature = "_agent_identity_blueprint")]
 impl AllAllowedScopes {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -1207,11 +1207,11 @@ impl AllAllowedScopes {
     }
 }
 
-#[cfg(feature = "_all_allowed_scopes")]
+#[cfg(feature = "_agent_identity_blueprint")]
 /// The properties of [`AllAllowedScopes`] by wire name, each a [`Field<AllAllowedScopes>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`AllAllowedScopes::set_null`].
 pub enum AllAllowedScopesField {}
 
-#[cfg(feature = "_all_allowed_scopes")]
+#[cfg(feature = "_agent_identity_blueprint")]
 #[allow(non_upper_case_globals)]
 impl AllAllowedScopesField {
     /// `kind`
@@ -1282,7 +1282,7 @@ impl graph_odata_runtime::model::ODataObject for AllDeviceRegistrationMembership
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_policies")]
 /// CSDL complex type `microsoft.graph.allDomains`; base type `microsoft.graph.validatingDomains`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct AllDomains {
@@ -1295,14 +1295,14 @@ pub struct AllDomains {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_policies")]
 impl serde::Serialize for AllDomains {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_policies")]
 impl AllDomains {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.allDomains";
@@ -1323,7 +1323,7 @@ impl AllDomains {
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_policies")]
 impl<'de> serde::Deserialize<'de> for AllDomains {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1332,7 +1332,7 @@ impl<'de> serde::Deserialize<'de> for AllDomains {
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_policies")]
 impl graph_odata_runtime::model::ODataObject for AllDomains {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -1353,7 +1353,7 @@ impl graph_odata_runtime::model::ODataObject for AllDomains {
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_policies")]
 impl AllDomains {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -1364,11 +1364,11 @@ impl AllDomains {
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_policies")]
 /// The properties of [`AllDomains`] by wire name, each a [`Field<AllDomains>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`AllDomains::set_null`].
 pub enum AllDomainsField {}
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_policies")]
 #[allow(non_upper_case_globals)]
 impl AllDomainsField {
     /// `rootDomains`
@@ -1439,7 +1439,7 @@ impl graph_odata_runtime::model::ODataObject for AllowedDataLocationInfo {
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_allowed_tenants_audience")]
 /// CSDL complex type `microsoft.graph.allowedTenantsAudience`; base type `microsoft.graph.signInAudienceRestrictionsBase`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct AllowedTenantsAudience {
@@ -1456,14 +1456,14 @@ pub struct AllowedTenantsAudience {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_allowed_tenants_audience")]
 impl serde::Serialize for AllowedTenantsAudience {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_allowed_tenants_audience")]
 impl AllowedTenantsAudience {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.allowedTenantsAudience";
@@ -1486,7 +1486,7 @@ impl AllowedTenantsAudience {
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_allowed_tenants_audience")]
 impl<'de> serde::Deserialize<'de> for AllowedTenantsAudience {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1495,7 +1495,7 @@ impl<'de> serde::Deserialize<'de> for AllowedTenantsAudience {
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_allowed_tenants_audience")]
 impl graph_odata_runtime::model::ODataObject for AllowedTenantsAudience {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -1522,7 +1522,7 @@ impl graph_odata_runtime::model::ODataObject for AllowedTenantsAudience {
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_allowed_tenants_audience")]
 impl AllowedTenantsAudience {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -1533,11 +1533,11 @@ impl AllowedTenantsAudience {
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_allowed_tenants_audience")]
 /// The properties of [`AllowedTenantsAudience`] by wire name, each a [`Field<AllowedTenantsAudience>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`AllowedTenantsAudience::set_null`].
 pub enum AllowedTenantsAudienceField {}
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_allowed_tenants_audience")]
 #[allow(non_upper_case_globals)]
 impl AllowedTenantsAudienceField {
     /// `kind`
@@ -1558,7 +1558,7 @@ impl AllowedTenantsAudienceField {
     ];
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_alternative_security_id")]
 /// CSDL complex type `microsoft.graph.alternativeSecurityId`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct AlternativeSecurityId {
@@ -1574,14 +1574,14 @@ pub struct AlternativeSecurityId {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_alternative_security_id")]
 impl serde::Serialize for AlternativeSecurityId {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_alternative_security_id")]
 impl AlternativeSecurityId {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.alternativeSecurityId";
@@ -1604,7 +1604,7 @@ impl AlternativeSecurityId {
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_alternative_security_id")]
 impl<'de> serde::Deserialize<'de> for AlternativeSecurityId {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1613,7 +1613,7 @@ impl<'de> serde::Deserialize<'de> for AlternativeSecurityId {
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_alternative_security_id")]
 impl graph_odata_runtime::model::ODataObject for AlternativeSecurityId {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -1638,7 +1638,7 @@ impl graph_odata_runtime::model::ODataObject for AlternativeSecurityId {
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_alternative_security_id")]
 impl AlternativeSecurityId {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -1649,11 +1649,11 @@ impl AlternativeSecurityId {
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_alternative_security_id")]
 /// The properties of [`AlternativeSecurityId`] by wire name, each a [`Field<AlternativeSecurityId>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`AlternativeSecurityId::set_null`].
 pub enum AlternativeSecurityIdField {}
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_alternative_security_id")]
 #[allow(non_upper_case_globals)]
 impl AlternativeSecurityIdField {
     /// `identityProvider`
@@ -1672,7 +1672,7 @@ impl AlternativeSecurityIdField {
     ];
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_allowed_tenants_audience")]
 /// CSDL complex type `microsoft.graph.apiApplication`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ApiApplication {
@@ -1692,14 +1692,14 @@ pub struct ApiApplication {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_allowed_tenants_audience")]
 impl serde::Serialize for ApiApplication {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_allowed_tenants_audience")]
 impl ApiApplication {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.apiApplication";
@@ -1728,7 +1728,7 @@ impl ApiApplication {
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_allowed_tenants_audience")]
 impl<'de> serde::Deserialize<'de> for ApiApplication {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1737,7 +1737,7 @@ impl<'de> serde::Deserialize<'de> for ApiApplication {
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_allowed_tenants_audience")]
 impl graph_odata_runtime::model::ODataObject for ApiApplication {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -1772,7 +1772,7 @@ impl graph_odata_runtime::model::ODataObject for ApiApplication {
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_allowed_tenants_audience")]
 impl ApiApplication {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -1783,11 +1783,11 @@ impl ApiApplication {
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_allowed_tenants_audience")]
 /// The properties of [`ApiApplication`] by wire name, each a [`Field<ApiApplication>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ApiApplication::set_null`].
 pub enum ApiApplicationField {}
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_allowed_tenants_audience")]
 #[allow(non_upper_case_globals)]
 impl ApiApplicationField {
     /// `acceptMappedClaims`
@@ -2154,7 +2154,7 @@ impl AppIdentityField {
     ];
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_policies")]
 /// CSDL complex type `microsoft.graph.appManagementApplicationConfiguration`; base type `microsoft.graph.appManagementConfiguration`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct AppManagementApplicationConfiguration {
@@ -2176,14 +2176,14 @@ pub struct AppManagementApplicationConfiguration {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_policies")]
 impl serde::Serialize for AppManagementApplicationConfiguration {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_policies")]
 impl AppManagementApplicationConfiguration {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.appManagementApplicationConfiguration";
@@ -2208,7 +2208,7 @@ impl AppManagementApplicationConfiguration {
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_policies")]
 impl<'de> serde::Deserialize<'de> for AppManagementApplicationConfiguration {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2217,7 +2217,7 @@ impl<'de> serde::Deserialize<'de> for AppManagementApplicationConfiguration {
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_policies")]
 impl graph_odata_runtime::model::ODataObject for AppManagementApplicationConfiguration {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -2244,7 +2244,7 @@ impl graph_odata_runtime::model::ODataObject for AppManagementApplicationConfigu
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_policies")]
 impl AppManagementApplicationConfiguration {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -2255,11 +2255,11 @@ impl AppManagementApplicationConfiguration {
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_policies")]
 /// The properties of [`AppManagementApplicationConfiguration`] by wire name, each a [`Field<AppManagementApplicationConfiguration>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`AppManagementApplicationConfiguration::set_null`].
 pub enum AppManagementApplicationConfigurationField {}
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_policies")]
 #[allow(non_upper_case_globals)]
 impl AppManagementApplicationConfigurationField {
     /// `keyCredentials`
@@ -2292,7 +2292,7 @@ impl AppManagementApplicationConfigurationField {
     ];
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_app_credential_restriction_type")]
 /// CSDL complex type `microsoft.graph.appManagementConfiguration`; abstract.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct AppManagementConfiguration {
@@ -2306,14 +2306,14 @@ pub struct AppManagementConfiguration {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_app_credential_restriction_type")]
 impl serde::Serialize for AppManagementConfiguration {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_app_credential_restriction_type")]
 impl AppManagementConfiguration {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.appManagementConfiguration";
@@ -2335,7 +2335,7 @@ impl AppManagementConfiguration {
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_app_credential_restriction_type")]
 impl<'de> serde::Deserialize<'de> for AppManagementConfiguration {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2344,7 +2344,7 @@ impl<'de> serde::Deserialize<'de> for AppManagementConfiguration {
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_app_credential_restriction_type")]
 impl graph_odata_runtime::model::ODataObject for AppManagementConfiguration {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -2368,7 +2368,7 @@ impl graph_odata_runtime::model::ODataObject for AppManagementConfiguration {
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_app_credential_restriction_type")]
 impl AppManagementConfiguration {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -2379,11 +2379,11 @@ impl AppManagementConfiguration {
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_app_credential_restriction_type")]
 /// The properties of [`AppManagementConfiguration`] by wire name, each a [`Field<AppManagementConfiguration>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`AppManagementConfiguration::set_null`].
 pub enum AppManagementConfigurationField {}
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_app_credential_restriction_type")]
 #[allow(non_upper_case_globals)]
 impl AppManagementConfigurationField {
     /// `keyCredentials`
@@ -2401,7 +2401,7 @@ impl AppManagementConfigurationField {
     ];
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_app_credential_restriction_type")]
 /// CSDL complex type `microsoft.graph.appManagementPolicyActorExemptions`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct AppManagementPolicyActorExemptions {
@@ -2413,14 +2413,14 @@ pub struct AppManagementPolicyActorExemptions {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_app_credential_restriction_type")]
 impl serde::Serialize for AppManagementPolicyActorExemptions {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_app_credential_restriction_type")]
 impl AppManagementPolicyActorExemptions {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.appManagementPolicyActorExemptions";
@@ -2441,7 +2441,7 @@ impl AppManagementPolicyActorExemptions {
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_app_credential_restriction_type")]
 impl<'de> serde::Deserialize<'de> for AppManagementPolicyActorExemptions {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2450,7 +2450,7 @@ impl<'de> serde::Deserialize<'de> for AppManagementPolicyActorExemptions {
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_app_credential_restriction_type")]
 impl graph_odata_runtime::model::ODataObject for AppManagementPolicyActorExemptions {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -2473,7 +2473,7 @@ impl graph_odata_runtime::model::ODataObject for AppManagementPolicyActorExempti
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_app_credential_restriction_type")]
 impl AppManagementPolicyActorExemptions {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -2484,11 +2484,11 @@ impl AppManagementPolicyActorExemptions {
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_app_credential_restriction_type")]
 /// The properties of [`AppManagementPolicyActorExemptions`] by wire name, each a [`Field<AppManagementPolicyActorExemptions>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`AppManagementPolicyActorExemptions::set_null`].
 pub enum AppManagementPolicyActorExemptionsField {}
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_app_credential_restriction_type")]
 #[allow(non_upper_case_globals)]
 impl AppManagementPolicyActorExemptionsField {
     /// `customSecurityAttributes`
@@ -2501,7 +2501,7 @@ impl AppManagementPolicyActorExemptionsField {
     ];
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_policies")]
 /// CSDL complex type `microsoft.graph.appManagementServicePrincipalConfiguration`; base type `microsoft.graph.appManagementConfiguration`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct AppManagementServicePrincipalConfiguration {
@@ -2517,14 +2517,14 @@ pub struct AppManagementServicePrincipalConfiguration {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_policies")]
 impl serde::Serialize for AppManagementServicePrincipalConfiguration {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_policies")]
 impl AppManagementServicePrincipalConfiguration {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.appManagementServicePrincipalConfiguration";
@@ -2546,7 +2546,7 @@ impl AppManagementServicePrincipalConfiguration {
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_policies")]
 impl<'de> serde::Deserialize<'de> for AppManagementServicePrincipalConfiguration {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2555,7 +2555,7 @@ impl<'de> serde::Deserialize<'de> for AppManagementServicePrincipalConfiguration
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_policies")]
 impl graph_odata_runtime::model::ODataObject
 for AppManagementServicePrincipalConfiguration {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
@@ -2580,7 +2580,7 @@ for AppManagementServicePrincipalConfiguration {
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_policies")]
 impl AppManagementServicePrincipalConfiguration {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -2591,11 +2591,11 @@ impl AppManagementServicePrincipalConfiguration {
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_policies")]
 /// The properties of [`AppManagementServicePrincipalConfiguration`] by wire name, each a [`Field<AppManagementServicePrincipalConfiguration>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`AppManagementServicePrincipalConfiguration::set_null`].
 pub enum AppManagementServicePrincipalConfigurationField {}
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_policies")]
 #[allow(non_upper_case_globals)]
 impl AppManagementServicePrincipalConfigurationField {
     /// `keyCredentials`
@@ -2813,7 +2813,7 @@ impl AppMetadataEntryField {
     pub const ALL: &'static [model::Field<AppMetadataEntry>] = &[Self::Key, Self::Value];
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_app_role")]
 /// CSDL complex type `microsoft.graph.appRole`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct AppRole {
@@ -2837,14 +2837,14 @@ pub struct AppRole {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_app_role")]
 impl serde::Serialize for AppRole {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_app_role")]
 impl AppRole {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.appRole";
@@ -2871,7 +2871,7 @@ impl AppRole {
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_app_role")]
 impl<'de> serde::Deserialize<'de> for AppRole {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2880,7 +2880,7 @@ impl<'de> serde::Deserialize<'de> for AppRole {
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_app_role")]
 impl graph_odata_runtime::model::ODataObject for AppRole {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -2909,7 +2909,7 @@ impl graph_odata_runtime::model::ODataObject for AppRole {
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_app_role")]
 impl AppRole {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -2920,11 +2920,11 @@ impl AppRole {
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_app_role")]
 /// The properties of [`AppRole`] by wire name, each a [`Field<AppRole>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`AppRole::set_null`].
 pub enum AppRoleField {}
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_app_role")]
 #[allow(non_upper_case_globals)]
 impl AppRoleField {
     /// `allowedMemberTypes`
@@ -3160,10 +3160,10 @@ impl ApplicationEnforcedRestrictionsSessionControlField {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ApplicationServicePrincipal {
     /// Navigation property `application`: `microsoft.graph.application`; present when expanded (`$expand`).
-    #[cfg(feature = "_membership_rule_processing_status_details")]
+    #[cfg(feature = "_allowed_tenants_audience")]
     pub application: Option<AnyApplication>,
     /// Navigation property `servicePrincipal`: `microsoft.graph.servicePrincipal`; present when expanded (`$expand`).
-    #[cfg(feature = "_membership_rule_processing_status_details")]
+    #[cfg(feature = "_add_in")]
     pub service_principal: Option<AnyServicePrincipal>,
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
@@ -3195,9 +3195,9 @@ impl ApplicationServicePrincipal {
             &self.additional_properties,
             odata_type,
         )?;
-        #[cfg(feature = "_membership_rule_processing_status_details")]
+        #[cfg(feature = "_allowed_tenants_audience")]
         object.property("application", &self.application);
-        #[cfg(feature = "_membership_rule_processing_status_details")]
+        #[cfg(feature = "_add_in")]
         object.property("servicePrincipal", &self.service_principal);
         object.end()
     }
@@ -3223,9 +3223,9 @@ impl graph_odata_runtime::model::ODataObject for ApplicationServicePrincipal {
         use graph_odata_runtime::model::read_nullable;
         let extra = &mut self.additional_properties;
         match key {
-            #[cfg(feature = "_membership_rule_processing_status_details")]
+            #[cfg(feature = "_allowed_tenants_audience")]
             "application" => read_nullable(map, key, &mut self.application, extra),
-            #[cfg(feature = "_membership_rule_processing_status_details")]
+            #[cfg(feature = "_add_in")]
             "servicePrincipal" => {
                 read_nullable(map, key, &mut self.service_principal, extra)
             }
@@ -3909,7 +3909,7 @@ impl AssignedLabelField {
     ];
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_assigned_license")]
 /// CSDL complex type `microsoft.graph.assignedLicense`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct AssignedLicense {
@@ -3923,14 +3923,14 @@ pub struct AssignedLicense {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_assigned_license")]
 impl serde::Serialize for AssignedLicense {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_assigned_license")]
 impl AssignedLicense {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.assignedLicense";
@@ -3952,7 +3952,7 @@ impl AssignedLicense {
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_assigned_license")]
 impl<'de> serde::Deserialize<'de> for AssignedLicense {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -3961,7 +3961,7 @@ impl<'de> serde::Deserialize<'de> for AssignedLicense {
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_assigned_license")]
 impl graph_odata_runtime::model::ODataObject for AssignedLicense {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -3983,7 +3983,7 @@ impl graph_odata_runtime::model::ODataObject for AssignedLicense {
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_assigned_license")]
 impl AssignedLicense {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -3994,11 +3994,11 @@ impl AssignedLicense {
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_assigned_license")]
 /// The properties of [`AssignedLicense`] by wire name, each a [`Field<AssignedLicense>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`AssignedLicense::set_null`].
 pub enum AssignedLicenseField {}
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_assigned_license")]
 #[allow(non_upper_case_globals)]
 impl AssignedLicenseField {
     /// `disabledPlans`
@@ -4014,7 +4014,7 @@ impl AssignedLicenseField {
     ];
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_assigned_plan")]
 /// CSDL complex type `microsoft.graph.assignedPlan`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct AssignedPlan {
@@ -4032,14 +4032,14 @@ pub struct AssignedPlan {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_assigned_plan")]
 impl serde::Serialize for AssignedPlan {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_assigned_plan")]
 impl AssignedPlan {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.assignedPlan";
@@ -4063,7 +4063,7 @@ impl AssignedPlan {
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_assigned_plan")]
 impl<'de> serde::Deserialize<'de> for AssignedPlan {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -4072,7 +4072,7 @@ impl<'de> serde::Deserialize<'de> for AssignedPlan {
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_assigned_plan")]
 impl graph_odata_runtime::model::ODataObject for AssignedPlan {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -4100,7 +4100,7 @@ impl graph_odata_runtime::model::ODataObject for AssignedPlan {
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_assigned_plan")]
 impl AssignedPlan {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -4111,11 +4111,11 @@ impl AssignedPlan {
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_assigned_plan")]
 /// The properties of [`AssignedPlan`] by wire name, each a [`Field<AssignedPlan>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`AssignedPlan::set_null`].
 pub enum AssignedPlanField {}
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_assigned_plan")]
 #[allow(non_upper_case_globals)]
 impl AssignedPlanField {
     /// `assignedDateTime`
@@ -4334,7 +4334,7 @@ impl AssignmentReviewSettingsField {
     ];
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 /// CSDL complex type `microsoft.graph.attachmentInfo`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct AttachmentInfo {
@@ -4352,14 +4352,14 @@ pub struct AttachmentInfo {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 impl serde::Serialize for AttachmentInfo {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 impl AttachmentInfo {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.attachmentInfo";
@@ -4383,7 +4383,7 @@ impl AttachmentInfo {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 impl<'de> serde::Deserialize<'de> for AttachmentInfo {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -4392,7 +4392,7 @@ impl<'de> serde::Deserialize<'de> for AttachmentInfo {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 impl graph_odata_runtime::model::ODataObject for AttachmentInfo {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -4416,7 +4416,7 @@ impl graph_odata_runtime::model::ODataObject for AttachmentInfo {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 impl AttachmentInfo {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -4427,11 +4427,11 @@ impl AttachmentInfo {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 /// The properties of [`AttachmentInfo`] by wire name, each a [`Field<AttachmentInfo>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`AttachmentInfo::set_null`].
 pub enum AttachmentInfoField {}
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 #[allow(non_upper_case_globals)]
 impl AttachmentInfoField {
     /// `attachmentType`
@@ -4455,7 +4455,7 @@ impl AttachmentInfoField {
     ];
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_attachment")]
 /// CSDL complex type `microsoft.graph.attachmentItem`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct AttachmentItem {
@@ -4475,14 +4475,14 @@ pub struct AttachmentItem {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_attachment")]
 impl serde::Serialize for AttachmentItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_attachment")]
 impl AttachmentItem {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.attachmentItem";
@@ -4507,7 +4507,7 @@ impl AttachmentItem {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_attachment")]
 impl<'de> serde::Deserialize<'de> for AttachmentItem {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -4516,7 +4516,7 @@ impl<'de> serde::Deserialize<'de> for AttachmentItem {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_attachment")]
 impl graph_odata_runtime::model::ODataObject for AttachmentItem {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -4541,7 +4541,7 @@ impl graph_odata_runtime::model::ODataObject for AttachmentItem {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_attachment")]
 impl AttachmentItem {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -4552,11 +4552,11 @@ impl AttachmentItem {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_attachment")]
 /// The properties of [`AttachmentItem`] by wire name, each a [`Field<AttachmentItem>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`AttachmentItem::set_null`].
 pub enum AttachmentItemField {}
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_attachment")]
 #[allow(non_upper_case_globals)]
 impl AttachmentItemField {
     /// `attachmentType`
@@ -5514,7 +5514,7 @@ impl AttributeMappingSourceField {
     ];
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_app_credential_restriction_type")]
 /// CSDL complex type `microsoft.graph.audienceRestriction`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct AudienceRestriction {
@@ -5530,14 +5530,14 @@ pub struct AudienceRestriction {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_app_credential_restriction_type")]
 impl serde::Serialize for AudienceRestriction {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_app_credential_restriction_type")]
 impl AudienceRestriction {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.audienceRestriction";
@@ -5564,7 +5564,7 @@ impl AudienceRestriction {
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_app_credential_restriction_type")]
 impl<'de> serde::Deserialize<'de> for AudienceRestriction {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -5573,7 +5573,7 @@ impl<'de> serde::Deserialize<'de> for AudienceRestriction {
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_app_credential_restriction_type")]
 impl graph_odata_runtime::model::ODataObject for AudienceRestriction {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -5605,7 +5605,7 @@ impl graph_odata_runtime::model::ODataObject for AudienceRestriction {
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_app_credential_restriction_type")]
 impl AudienceRestriction {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -5616,11 +5616,11 @@ impl AudienceRestriction {
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_app_credential_restriction_type")]
 /// The properties of [`AudienceRestriction`] by wire name, each a [`Field<AudienceRestriction>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`AudienceRestriction::set_null`].
 pub enum AudienceRestrictionField {}
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_app_credential_restriction_type")]
 #[allow(non_upper_case_globals)]
 impl AudienceRestrictionField {
     /// `isStateSetByMicrosoft`
@@ -5641,7 +5641,7 @@ impl AudienceRestrictionField {
     ];
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_app_credential_restriction_type")]
 /// A `microsoft.graph.audienceRestriction` value: the base type or one of its derived types, chosen by `@odata.type`. A derived type this crate does not know is read as [`AudienceRestriction`], which keeps its properties and `@odata.type` in `additional_properties`.
 #[derive(Debug, Clone, PartialEq)]
 pub enum AnyAudienceRestriction {
@@ -5651,7 +5651,7 @@ pub enum AnyAudienceRestriction {
     AzureAdMultipleOrgsAudienceRestriction(Box<AzureAdMultipleOrgsAudienceRestriction>),
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_app_credential_restriction_type")]
 impl AnyAudienceRestriction {
     /// The `@odata.type` of the variant (the base type's for unknown derived types).
     pub fn odata_type(&self) -> &'static str {
@@ -5671,21 +5671,21 @@ impl AnyAudienceRestriction {
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_app_credential_restriction_type")]
 impl Default for AnyAudienceRestriction {
     fn default() -> Self {
         Self::AudienceRestriction(Box::default())
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_app_credential_restriction_type")]
 impl From<AudienceRestriction> for AnyAudienceRestriction {
     fn from(value: AudienceRestriction) -> Self {
         Self::AudienceRestriction(Box::new(value))
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_app_credential_restriction_type")]
 impl AnyAudienceRestriction {
     /// The value if it is a [`AnyAudienceRestriction::AzureAdMultipleOrgsAudienceRestriction`] variant.
     pub fn as_azure_ad_multiple_orgs_audience_restriction(
@@ -5698,14 +5698,14 @@ impl AnyAudienceRestriction {
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_app_credential_restriction_type")]
 impl From<AzureAdMultipleOrgsAudienceRestriction> for AnyAudienceRestriction {
     fn from(value: AzureAdMultipleOrgsAudienceRestriction) -> Self {
         Self::AzureAdMultipleOrgsAudienceRestriction(Box::new(value))
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_app_credential_restriction_type")]
 impl serde::Serialize for AnyAudienceRestriction {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match self {
@@ -5723,7 +5723,7 @@ impl serde::Serialize for AnyAudienceRestriction {
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_app_credential_restriction_type")]
 impl<'de> serde::Deserialize<'de> for AnyAudienceRestriction {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -5744,7 +5744,7 @@ impl<'de> serde::Deserialize<'de> for AnyAudienceRestriction {
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_app_credential_restriction_type")]
 /// CSDL complex type `microsoft.graph.audiencesConfiguration`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct AudiencesConfiguration {
@@ -5758,14 +5758,14 @@ pub struct AudiencesConfiguration {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_app_credential_restriction_type")]
 impl serde::Serialize for AudiencesConfiguration {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_app_credential_restriction_type")]
 impl AudiencesConfiguration {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.audiencesConfiguration";
@@ -5787,7 +5787,7 @@ impl AudiencesConfiguration {
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_app_credential_restriction_type")]
 impl<'de> serde::Deserialize<'de> for AudiencesConfiguration {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -5796,7 +5796,7 @@ impl<'de> serde::Deserialize<'de> for AudiencesConfiguration {
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_app_credential_restriction_type")]
 impl graph_odata_runtime::model::ODataObject for AudiencesConfiguration {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -5822,7 +5822,7 @@ impl graph_odata_runtime::model::ODataObject for AudiencesConfiguration {
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_app_credential_restriction_type")]
 impl AudiencesConfiguration {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -5833,11 +5833,11 @@ impl AudiencesConfiguration {
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_app_credential_restriction_type")]
 /// The properties of [`AudiencesConfiguration`] by wire name, each a [`Field<AudiencesConfiguration>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`AudiencesConfiguration::set_null`].
 pub enum AudiencesConfigurationField {}
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_app_credential_restriction_type")]
 #[allow(non_upper_case_globals)]
 impl AudiencesConfigurationField {
     /// `azureAdMultipleOrgs`
@@ -7051,7 +7051,7 @@ impl AuthenticationAttributeCollectionPageViewConfigurationField {
     >] = &[Self::Description, Self::Inputs, Self::Title];
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_allowed_tenants_audience")]
 /// CSDL complex type `microsoft.graph.authenticationBehaviors`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct AuthenticationBehaviors {
@@ -7067,14 +7067,14 @@ pub struct AuthenticationBehaviors {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_allowed_tenants_audience")]
 impl serde::Serialize for AuthenticationBehaviors {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_allowed_tenants_audience")]
 impl AuthenticationBehaviors {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.authenticationBehaviors";
@@ -7102,7 +7102,7 @@ impl AuthenticationBehaviors {
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_allowed_tenants_audience")]
 impl<'de> serde::Deserialize<'de> for AuthenticationBehaviors {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -7111,7 +7111,7 @@ impl<'de> serde::Deserialize<'de> for AuthenticationBehaviors {
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_allowed_tenants_audience")]
 impl graph_odata_runtime::model::ODataObject for AuthenticationBehaviors {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -7140,7 +7140,7 @@ impl graph_odata_runtime::model::ODataObject for AuthenticationBehaviors {
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_allowed_tenants_audience")]
 impl AuthenticationBehaviors {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -7151,11 +7151,11 @@ impl AuthenticationBehaviors {
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_allowed_tenants_audience")]
 /// The properties of [`AuthenticationBehaviors`] by wire name, each a [`Field<AuthenticationBehaviors>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`AuthenticationBehaviors::set_null`].
 pub enum AuthenticationBehaviorsField {}
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_allowed_tenants_audience")]
 #[allow(non_upper_case_globals)]
 impl AuthenticationBehaviorsField {
     /// `blockAzureADGraphAccess`
@@ -7763,7 +7763,7 @@ impl AuthenticationFlowField {
     pub const ALL: &'static [model::Field<AuthenticationFlow>] = &[Self::TransferMethod];
 }
 
-#[cfg(feature = "_advanced_config_state")]
+#[cfg(feature = "_authentication_method_configurations")]
 /// CSDL complex type `microsoft.graph.authenticationMethodFeatureConfiguration`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct AuthenticationMethodFeatureConfiguration {
@@ -7779,14 +7779,14 @@ pub struct AuthenticationMethodFeatureConfiguration {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_advanced_config_state")]
+#[cfg(feature = "_authentication_method_configurations")]
 impl serde::Serialize for AuthenticationMethodFeatureConfiguration {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_advanced_config_state")]
+#[cfg(feature = "_authentication_method_configurations")]
 impl AuthenticationMethodFeatureConfiguration {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.authenticationMethodFeatureConfiguration";
@@ -7809,7 +7809,7 @@ impl AuthenticationMethodFeatureConfiguration {
     }
 }
 
-#[cfg(feature = "_advanced_config_state")]
+#[cfg(feature = "_authentication_method_configurations")]
 impl<'de> serde::Deserialize<'de> for AuthenticationMethodFeatureConfiguration {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -7818,7 +7818,7 @@ impl<'de> serde::Deserialize<'de> for AuthenticationMethodFeatureConfiguration {
     }
 }
 
-#[cfg(feature = "_advanced_config_state")]
+#[cfg(feature = "_authentication_method_configurations")]
 impl graph_odata_runtime::model::ODataObject
 for AuthenticationMethodFeatureConfiguration {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
@@ -7842,7 +7842,7 @@ for AuthenticationMethodFeatureConfiguration {
     }
 }
 
-#[cfg(feature = "_advanced_config_state")]
+#[cfg(feature = "_authentication_method_configurations")]
 impl AuthenticationMethodFeatureConfiguration {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -7853,11 +7853,11 @@ impl AuthenticationMethodFeatureConfiguration {
     }
 }
 
-#[cfg(feature = "_advanced_config_state")]
+#[cfg(feature = "_authentication_method_configurations")]
 /// The properties of [`AuthenticationMethodFeatureConfiguration`] by wire name, each a [`Field<AuthenticationMethodFeatureConfiguration>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`AuthenticationMethodFeatureConfiguration::set_null`].
 pub enum AuthenticationMethodFeatureConfigurationField {}
 
-#[cfg(feature = "_advanced_config_state")]
+#[cfg(feature = "_authentication_method_configurations")]
 #[allow(non_upper_case_globals)]
 impl AuthenticationMethodFeatureConfigurationField {
     /// `excludeTarget`
@@ -8490,7 +8490,7 @@ impl AuthenticationStrengthUsageField {
     ];
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_authorization_info")]
 /// CSDL complex type `microsoft.graph.authorizationInfo`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct AuthorizationInfo {
@@ -8502,14 +8502,14 @@ pub struct AuthorizationInfo {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_authorization_info")]
 impl serde::Serialize for AuthorizationInfo {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_authorization_info")]
 impl AuthorizationInfo {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.authorizationInfo";
@@ -8530,7 +8530,7 @@ impl AuthorizationInfo {
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_authorization_info")]
 impl<'de> serde::Deserialize<'de> for AuthorizationInfo {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -8539,7 +8539,7 @@ impl<'de> serde::Deserialize<'de> for AuthorizationInfo {
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_authorization_info")]
 impl graph_odata_runtime::model::ODataObject for AuthorizationInfo {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -8562,7 +8562,7 @@ impl graph_odata_runtime::model::ODataObject for AuthorizationInfo {
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_authorization_info")]
 impl AuthorizationInfo {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -8573,11 +8573,11 @@ impl AuthorizationInfo {
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_authorization_info")]
 /// The properties of [`AuthorizationInfo`] by wire name, each a [`Field<AuthorizationInfo>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`AuthorizationInfo::set_null`].
 pub enum AuthorizationInfoField {}
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_authorization_info")]
 #[allow(non_upper_case_globals)]
 impl AuthorizationInfoField {
     /// `certificateUserIds`
@@ -8797,7 +8797,7 @@ impl AutoReviewSettingsField {
     ];
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_automatic_replies_mail_tips")]
 /// CSDL complex type `microsoft.graph.automaticRepliesMailTips`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct AutomaticRepliesMailTips {
@@ -8815,14 +8815,14 @@ pub struct AutomaticRepliesMailTips {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_automatic_replies_mail_tips")]
 impl serde::Serialize for AutomaticRepliesMailTips {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_automatic_replies_mail_tips")]
 impl AutomaticRepliesMailTips {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.automaticRepliesMailTips";
@@ -8846,7 +8846,7 @@ impl AutomaticRepliesMailTips {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_automatic_replies_mail_tips")]
 impl<'de> serde::Deserialize<'de> for AutomaticRepliesMailTips {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -8855,7 +8855,7 @@ impl<'de> serde::Deserialize<'de> for AutomaticRepliesMailTips {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_automatic_replies_mail_tips")]
 impl graph_odata_runtime::model::ODataObject for AutomaticRepliesMailTips {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -8885,7 +8885,7 @@ impl graph_odata_runtime::model::ODataObject for AutomaticRepliesMailTips {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_automatic_replies_mail_tips")]
 impl AutomaticRepliesMailTips {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -8896,11 +8896,11 @@ impl AutomaticRepliesMailTips {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_automatic_replies_mail_tips")]
 /// The properties of [`AutomaticRepliesMailTips`] by wire name, each a [`Field<AutomaticRepliesMailTips>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`AutomaticRepliesMailTips::set_null`].
 pub enum AutomaticRepliesMailTipsField {}
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_automatic_replies_mail_tips")]
 #[allow(non_upper_case_globals)]
 impl AutomaticRepliesMailTipsField {
     /// `message`
@@ -8928,7 +8928,7 @@ impl AutomaticRepliesMailTipsField {
     ];
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_authorization_info")]
 /// CSDL complex type `microsoft.graph.automaticRepliesSetting`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct AutomaticRepliesSetting {
@@ -8950,14 +8950,14 @@ pub struct AutomaticRepliesSetting {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_authorization_info")]
 impl serde::Serialize for AutomaticRepliesSetting {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_authorization_info")]
 impl AutomaticRepliesSetting {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.automaticRepliesSetting";
@@ -8983,7 +8983,7 @@ impl AutomaticRepliesSetting {
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_authorization_info")]
 impl<'de> serde::Deserialize<'de> for AutomaticRepliesSetting {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -8992,7 +8992,7 @@ impl<'de> serde::Deserialize<'de> for AutomaticRepliesSetting {
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_authorization_info")]
 impl graph_odata_runtime::model::ODataObject for AutomaticRepliesSetting {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -9028,7 +9028,7 @@ impl graph_odata_runtime::model::ODataObject for AutomaticRepliesSetting {
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_authorization_info")]
 impl AutomaticRepliesSetting {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -9039,11 +9039,11 @@ impl AutomaticRepliesSetting {
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_authorization_info")]
 /// The properties of [`AutomaticRepliesSetting`] by wire name, each a [`Field<AutomaticRepliesSetting>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`AutomaticRepliesSetting::set_null`].
 pub enum AutomaticRepliesSettingField {}
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_authorization_info")]
 #[allow(non_upper_case_globals)]
 impl AutomaticRepliesSettingField {
     /// `externalAudience`

@@ -347,7 +347,7 @@ impl AzureActiveDirectoryTenantField {
     ];
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_app_credential_restriction_type")]
 /// CSDL complex type `microsoft.graph.azureAdMultipleOrgsAudienceRestriction`; base type `microsoft.graph.audienceRestriction`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct AzureAdMultipleOrgsAudienceRestriction {
@@ -366,14 +366,14 @@ pub struct AzureAdMultipleOrgsAudienceRestriction {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_app_credential_restriction_type")]
 impl serde::Serialize for AzureAdMultipleOrgsAudienceRestriction {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_app_credential_restriction_type")]
 impl AzureAdMultipleOrgsAudienceRestriction {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.azureAdMultipleOrgsAudienceRestriction";
@@ -400,7 +400,7 @@ impl AzureAdMultipleOrgsAudienceRestriction {
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_app_credential_restriction_type")]
 impl<'de> serde::Deserialize<'de> for AzureAdMultipleOrgsAudienceRestriction {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -409,7 +409,7 @@ impl<'de> serde::Deserialize<'de> for AzureAdMultipleOrgsAudienceRestriction {
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_app_credential_restriction_type")]
 impl graph_odata_runtime::model::ODataObject for AzureAdMultipleOrgsAudienceRestriction {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -441,7 +441,7 @@ impl graph_odata_runtime::model::ODataObject for AzureAdMultipleOrgsAudienceRest
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_app_credential_restriction_type")]
 impl AzureAdMultipleOrgsAudienceRestriction {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -452,11 +452,11 @@ impl AzureAdMultipleOrgsAudienceRestriction {
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_app_credential_restriction_type")]
 /// The properties of [`AzureAdMultipleOrgsAudienceRestriction`] by wire name, each a [`Field<AzureAdMultipleOrgsAudienceRestriction>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`AzureAdMultipleOrgsAudienceRestriction::set_null`].
 pub enum AzureAdMultipleOrgsAudienceRestrictionField {}
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_app_credential_restriction_type")]
 #[allow(non_upper_case_globals)]
 impl AzureAdMultipleOrgsAudienceRestrictionField {
     /// `isStateSetByMicrosoft`
@@ -639,7 +639,7 @@ impl AzureAdTokenAuthenticationField {
     ];
 }
 
-#[cfg(feature = "_add_footer")]
+#[cfg(feature = "_access_scope")]
 /// CSDL complex type `microsoft.graph.blockAccessAction`; base type `microsoft.graph.dlpActionInfo`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct BlockAccessAction {
@@ -652,14 +652,14 @@ pub struct BlockAccessAction {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_add_footer")]
+#[cfg(feature = "_access_scope")]
 impl serde::Serialize for BlockAccessAction {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_add_footer")]
+#[cfg(feature = "_access_scope")]
 impl BlockAccessAction {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.blockAccessAction";
@@ -680,7 +680,7 @@ impl BlockAccessAction {
     }
 }
 
-#[cfg(feature = "_add_footer")]
+#[cfg(feature = "_access_scope")]
 impl<'de> serde::Deserialize<'de> for BlockAccessAction {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -689,7 +689,7 @@ impl<'de> serde::Deserialize<'de> for BlockAccessAction {
     }
 }
 
-#[cfg(feature = "_add_footer")]
+#[cfg(feature = "_access_scope")]
 impl graph_odata_runtime::model::ODataObject for BlockAccessAction {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -710,7 +710,7 @@ impl graph_odata_runtime::model::ODataObject for BlockAccessAction {
     }
 }
 
-#[cfg(feature = "_add_footer")]
+#[cfg(feature = "_access_scope")]
 impl BlockAccessAction {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -721,11 +721,11 @@ impl BlockAccessAction {
     }
 }
 
-#[cfg(feature = "_add_footer")]
+#[cfg(feature = "_access_scope")]
 /// The properties of [`BlockAccessAction`] by wire name, each a [`Field<BlockAccessAction>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`BlockAccessAction::set_null`].
 pub enum BlockAccessActionField {}
 
-#[cfg(feature = "_add_footer")]
+#[cfg(feature = "_access_scope")]
 #[allow(non_upper_case_globals)]
 impl BlockAccessActionField {
     /// `action`
@@ -1236,7 +1236,7 @@ impl CalculatedColumnField {
     ];
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_attachment")]
 /// CSDL complex type `microsoft.graph.calendarSharingMessageAction`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct CalendarSharingMessageAction {
@@ -1252,14 +1252,14 @@ pub struct CalendarSharingMessageAction {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_attachment")]
 impl serde::Serialize for CalendarSharingMessageAction {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_attachment")]
 impl CalendarSharingMessageAction {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.calendarSharingMessageAction";
@@ -1282,7 +1282,7 @@ impl CalendarSharingMessageAction {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_attachment")]
 impl<'de> serde::Deserialize<'de> for CalendarSharingMessageAction {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1291,7 +1291,7 @@ impl<'de> serde::Deserialize<'de> for CalendarSharingMessageAction {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_attachment")]
 impl graph_odata_runtime::model::ODataObject for CalendarSharingMessageAction {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -1314,7 +1314,7 @@ impl graph_odata_runtime::model::ODataObject for CalendarSharingMessageAction {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_attachment")]
 impl CalendarSharingMessageAction {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -1325,11 +1325,11 @@ impl CalendarSharingMessageAction {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_attachment")]
 /// The properties of [`CalendarSharingMessageAction`] by wire name, each a [`Field<CalendarSharingMessageAction>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`CalendarSharingMessageAction::set_null`].
 pub enum CalendarSharingMessageActionField {}
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_attachment")]
 #[allow(non_upper_case_globals)]
 impl CalendarSharingMessageActionField {
     /// `action`
@@ -1982,7 +1982,7 @@ impl CallTranscriptEventMessageDetailField {
     ];
 }
 
-#[cfg(feature = "_certificate_based_auth_configuration")]
+#[cfg(feature = "_certificate_authority")]
 /// CSDL complex type `microsoft.graph.certificateAuthority`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct CertificateAuthority {
@@ -2004,14 +2004,14 @@ pub struct CertificateAuthority {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_certificate_based_auth_configuration")]
+#[cfg(feature = "_certificate_authority")]
 impl serde::Serialize for CertificateAuthority {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_certificate_based_auth_configuration")]
+#[cfg(feature = "_certificate_authority")]
 impl CertificateAuthority {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.certificateAuthority";
@@ -2045,7 +2045,7 @@ impl CertificateAuthority {
     }
 }
 
-#[cfg(feature = "_certificate_based_auth_configuration")]
+#[cfg(feature = "_certificate_authority")]
 impl<'de> serde::Deserialize<'de> for CertificateAuthority {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2054,7 +2054,7 @@ impl<'de> serde::Deserialize<'de> for CertificateAuthority {
     }
 }
 
-#[cfg(feature = "_certificate_based_auth_configuration")]
+#[cfg(feature = "_certificate_authority")]
 impl graph_odata_runtime::model::ODataObject for CertificateAuthority {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -2091,7 +2091,7 @@ impl graph_odata_runtime::model::ODataObject for CertificateAuthority {
     }
 }
 
-#[cfg(feature = "_certificate_based_auth_configuration")]
+#[cfg(feature = "_certificate_authority")]
 impl CertificateAuthority {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -2102,11 +2102,11 @@ impl CertificateAuthority {
     }
 }
 
-#[cfg(feature = "_certificate_based_auth_configuration")]
+#[cfg(feature = "_certificate_authority")]
 /// The properties of [`CertificateAuthority`] by wire name, each a [`Field<CertificateAuthority>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`CertificateAuthority::set_null`].
 pub enum CertificateAuthorityField {}
 
-#[cfg(feature = "_certificate_based_auth_configuration")]
+#[cfg(feature = "_certificate_authority")]
 #[allow(non_upper_case_globals)]
 impl CertificateAuthorityField {
     /// `certificate`
@@ -6635,7 +6635,7 @@ impl CloudAppSecurityStateField {
     ];
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_authorization_info")]
 /// CSDL complex type `microsoft.graph.cloudRealtimeCommunicationInfo`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct CloudRealtimeCommunicationInfo {
@@ -6647,14 +6647,14 @@ pub struct CloudRealtimeCommunicationInfo {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_authorization_info")]
 impl serde::Serialize for CloudRealtimeCommunicationInfo {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_authorization_info")]
 impl CloudRealtimeCommunicationInfo {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.cloudRealtimeCommunicationInfo";
@@ -6675,7 +6675,7 @@ impl CloudRealtimeCommunicationInfo {
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_authorization_info")]
 impl<'de> serde::Deserialize<'de> for CloudRealtimeCommunicationInfo {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -6684,7 +6684,7 @@ impl<'de> serde::Deserialize<'de> for CloudRealtimeCommunicationInfo {
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_authorization_info")]
 impl graph_odata_runtime::model::ODataObject for CloudRealtimeCommunicationInfo {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -6705,7 +6705,7 @@ impl graph_odata_runtime::model::ODataObject for CloudRealtimeCommunicationInfo 
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_authorization_info")]
 impl CloudRealtimeCommunicationInfo {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -6716,11 +6716,11 @@ impl CloudRealtimeCommunicationInfo {
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_authorization_info")]
 /// The properties of [`CloudRealtimeCommunicationInfo`] by wire name, each a [`Field<CloudRealtimeCommunicationInfo>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`CloudRealtimeCommunicationInfo::set_null`].
 pub enum CloudRealtimeCommunicationInfoField {}
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_authorization_info")]
 #[allow(non_upper_case_globals)]
 impl CloudRealtimeCommunicationInfoField {
     /// `isSipEnabled`
@@ -6963,7 +6963,7 @@ impl CommentActionField {
     ];
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 /// CSDL complex type `microsoft.graph.companyDetail`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct CompanyDetail {
@@ -6989,14 +6989,14 @@ pub struct CompanyDetail {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 impl serde::Serialize for CompanyDetail {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 impl CompanyDetail {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.companyDetail";
@@ -7024,7 +7024,7 @@ impl CompanyDetail {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 impl<'de> serde::Deserialize<'de> for CompanyDetail {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -7033,7 +7033,7 @@ impl<'de> serde::Deserialize<'de> for CompanyDetail {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 impl graph_odata_runtime::model::ODataObject for CompanyDetail {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -7061,7 +7061,7 @@ impl graph_odata_runtime::model::ODataObject for CompanyDetail {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 impl CompanyDetail {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -7072,11 +7072,11 @@ impl CompanyDetail {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 /// The properties of [`CompanyDetail`] by wire name, each a [`Field<CompanyDetail>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`CompanyDetail::set_null`].
 pub enum CompanyDetailField {}
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 #[allow(non_upper_case_globals)]
 impl CompanyDetailField {
     /// `address`

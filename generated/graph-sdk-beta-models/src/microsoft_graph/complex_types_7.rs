@@ -2071,7 +2071,7 @@ impl ContentClassificationField {
     ];
 }
 
-#[cfg(feature = "_content_customization")]
+#[cfg(feature = "_organization")]
 /// CSDL complex type `microsoft.graph.contentCustomization`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ContentCustomization {
@@ -2089,14 +2089,14 @@ pub struct ContentCustomization {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_content_customization")]
+#[cfg(feature = "_organization")]
 impl serde::Serialize for ContentCustomization {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_content_customization")]
+#[cfg(feature = "_organization")]
 impl ContentCustomization {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.contentCustomization";
@@ -2128,7 +2128,7 @@ impl ContentCustomization {
     }
 }
 
-#[cfg(feature = "_content_customization")]
+#[cfg(feature = "_organization")]
 impl<'de> serde::Deserialize<'de> for ContentCustomization {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2137,7 +2137,7 @@ impl<'de> serde::Deserialize<'de> for ContentCustomization {
     }
 }
 
-#[cfg(feature = "_content_customization")]
+#[cfg(feature = "_organization")]
 impl graph_odata_runtime::model::ODataObject for ContentCustomization {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -2179,7 +2179,7 @@ impl graph_odata_runtime::model::ODataObject for ContentCustomization {
     }
 }
 
-#[cfg(feature = "_content_customization")]
+#[cfg(feature = "_organization")]
 impl ContentCustomization {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -2190,11 +2190,11 @@ impl ContentCustomization {
     }
 }
 
-#[cfg(feature = "_content_customization")]
+#[cfg(feature = "_organization")]
 /// The properties of [`ContentCustomization`] by wire name, each a [`Field<ContentCustomization>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ContentCustomization::set_null`].
 pub enum ContentCustomizationField {}
 
-#[cfg(feature = "_content_customization")]
+#[cfg(feature = "_organization")]
 #[allow(non_upper_case_globals)]
 impl ContentCustomizationField {
     /// `attributeCollection`
@@ -2284,7 +2284,7 @@ impl graph_odata_runtime::model::ODataObject for ContentMetadata {
     }
 }
 
-#[cfg(feature = "_copy_notebook_model")]
+#[cfg(feature = "_sites")]
 /// CSDL complex type `microsoft.graph.contentModelUsage`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ContentModelUsage {
@@ -2308,14 +2308,14 @@ pub struct ContentModelUsage {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_copy_notebook_model")]
+#[cfg(feature = "_sites")]
 impl serde::Serialize for ContentModelUsage {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_copy_notebook_model")]
+#[cfg(feature = "_sites")]
 impl ContentModelUsage {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.contentModelUsage";
@@ -2342,7 +2342,7 @@ impl ContentModelUsage {
     }
 }
 
-#[cfg(feature = "_copy_notebook_model")]
+#[cfg(feature = "_sites")]
 impl<'de> serde::Deserialize<'de> for ContentModelUsage {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2351,7 +2351,7 @@ impl<'de> serde::Deserialize<'de> for ContentModelUsage {
     }
 }
 
-#[cfg(feature = "_copy_notebook_model")]
+#[cfg(feature = "_sites")]
 impl graph_odata_runtime::model::ODataObject for ContentModelUsage {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -2384,7 +2384,7 @@ impl graph_odata_runtime::model::ODataObject for ContentModelUsage {
     }
 }
 
-#[cfg(feature = "_copy_notebook_model")]
+#[cfg(feature = "_sites")]
 impl ContentModelUsage {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -2395,11 +2395,11 @@ impl ContentModelUsage {
     }
 }
 
-#[cfg(feature = "_copy_notebook_model")]
+#[cfg(feature = "_sites")]
 /// The properties of [`ContentModelUsage`] by wire name, each a [`Field<ContentModelUsage>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ContentModelUsage::set_null`].
 pub enum ContentModelUsageField {}
 
-#[cfg(feature = "_copy_notebook_model")]
+#[cfg(feature = "_sites")]
 #[allow(non_upper_case_globals)]
 impl ContentModelUsageField {
     /// `createdBy`
@@ -2694,7 +2694,7 @@ impl ContentSensitivityLabelAssignmentField {
     ];
 }
 
-#[cfg(feature = "_json")]
+#[cfg(feature = "_content_type_info")]
 /// CSDL complex type `microsoft.graph.contentTypeInfo`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ContentTypeInfo {
@@ -2708,14 +2708,14 @@ pub struct ContentTypeInfo {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_json")]
+#[cfg(feature = "_content_type_info")]
 impl serde::Serialize for ContentTypeInfo {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_json")]
+#[cfg(feature = "_content_type_info")]
 impl ContentTypeInfo {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.contentTypeInfo";
@@ -2737,7 +2737,7 @@ impl ContentTypeInfo {
     }
 }
 
-#[cfg(feature = "_json")]
+#[cfg(feature = "_content_type_info")]
 impl<'de> serde::Deserialize<'de> for ContentTypeInfo {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2746,7 +2746,7 @@ impl<'de> serde::Deserialize<'de> for ContentTypeInfo {
     }
 }
 
-#[cfg(feature = "_json")]
+#[cfg(feature = "_content_type_info")]
 impl graph_odata_runtime::model::ODataObject for ContentTypeInfo {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -2768,7 +2768,7 @@ impl graph_odata_runtime::model::ODataObject for ContentTypeInfo {
     }
 }
 
-#[cfg(feature = "_json")]
+#[cfg(feature = "_content_type_info")]
 impl ContentTypeInfo {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -2779,11 +2779,11 @@ impl ContentTypeInfo {
     }
 }
 
-#[cfg(feature = "_json")]
+#[cfg(feature = "_content_type_info")]
 /// The properties of [`ContentTypeInfo`] by wire name, each a [`Field<ContentTypeInfo>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ContentTypeInfo::set_null`].
 pub enum ContentTypeInfoField {}
 
-#[cfg(feature = "_json")]
+#[cfg(feature = "_content_type_info")]
 #[allow(non_upper_case_globals)]
 impl ContentTypeInfoField {
     /// `id`
@@ -2794,7 +2794,7 @@ impl ContentTypeInfoField {
     pub const ALL: &'static [model::Field<ContentTypeInfo>] = &[Self::Id, Self::Name];
 }
 
-#[cfg(feature = "_boolean_column")]
+#[cfg(feature = "_column_link")]
 /// CSDL complex type `microsoft.graph.contentTypeOrder`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ContentTypeOrder {
@@ -2808,14 +2808,14 @@ pub struct ContentTypeOrder {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_boolean_column")]
+#[cfg(feature = "_column_link")]
 impl serde::Serialize for ContentTypeOrder {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_boolean_column")]
+#[cfg(feature = "_column_link")]
 impl ContentTypeOrder {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.contentTypeOrder";
@@ -2837,7 +2837,7 @@ impl ContentTypeOrder {
     }
 }
 
-#[cfg(feature = "_boolean_column")]
+#[cfg(feature = "_column_link")]
 impl<'de> serde::Deserialize<'de> for ContentTypeOrder {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2846,7 +2846,7 @@ impl<'de> serde::Deserialize<'de> for ContentTypeOrder {
     }
 }
 
-#[cfg(feature = "_boolean_column")]
+#[cfg(feature = "_column_link")]
 impl graph_odata_runtime::model::ODataObject for ContentTypeOrder {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -2868,7 +2868,7 @@ impl graph_odata_runtime::model::ODataObject for ContentTypeOrder {
     }
 }
 
-#[cfg(feature = "_boolean_column")]
+#[cfg(feature = "_column_link")]
 impl ContentTypeOrder {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -2879,11 +2879,11 @@ impl ContentTypeOrder {
     }
 }
 
-#[cfg(feature = "_boolean_column")]
+#[cfg(feature = "_column_link")]
 /// The properties of [`ContentTypeOrder`] by wire name, each a [`Field<ContentTypeOrder>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ContentTypeOrder::set_null`].
 pub enum ContentTypeOrderField {}
 
-#[cfg(feature = "_boolean_column")]
+#[cfg(feature = "_column_link")]
 #[allow(non_upper_case_globals)]
 impl ContentTypeOrderField {
     /// `default`
@@ -3236,7 +3236,7 @@ impl ConversationMemberRoleUpdatedEventMessageDetailField {
     >] = &[Self::ConversationMemberRoles, Self::ConversationMemberUser, Self::Initiator];
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_automatic_replies_mail_tips")]
 /// CSDL complex type `microsoft.graph.conversionUserDetails`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ConversionUserDetails {
@@ -3254,14 +3254,14 @@ pub struct ConversionUserDetails {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_automatic_replies_mail_tips")]
 impl serde::Serialize for ConversionUserDetails {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_automatic_replies_mail_tips")]
 impl ConversionUserDetails {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.conversionUserDetails";
@@ -3289,7 +3289,7 @@ impl ConversionUserDetails {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_automatic_replies_mail_tips")]
 impl<'de> serde::Deserialize<'de> for ConversionUserDetails {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -3298,7 +3298,7 @@ impl<'de> serde::Deserialize<'de> for ConversionUserDetails {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_automatic_replies_mail_tips")]
 impl graph_odata_runtime::model::ODataObject for ConversionUserDetails {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -3331,7 +3331,7 @@ impl graph_odata_runtime::model::ODataObject for ConversionUserDetails {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_automatic_replies_mail_tips")]
 impl ConversionUserDetails {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -3342,11 +3342,11 @@ impl ConversionUserDetails {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_automatic_replies_mail_tips")]
 /// The properties of [`ConversionUserDetails`] by wire name, each a [`Field<ConversionUserDetails>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ConversionUserDetails::set_null`].
 pub enum ConversionUserDetailsField {}
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_automatic_replies_mail_tips")]
 #[allow(non_upper_case_globals)]
 impl ConversionUserDetailsField {
     /// `convertedToInternalUserDateTime`
@@ -3372,7 +3372,7 @@ impl ConversionUserDetailsField {
     ];
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_automatic_replies_mail_tips")]
 /// CSDL complex type `microsoft.graph.convertIdResult`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ConvertIdResult {
@@ -3388,14 +3388,14 @@ pub struct ConvertIdResult {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_automatic_replies_mail_tips")]
 impl serde::Serialize for ConvertIdResult {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_automatic_replies_mail_tips")]
 impl ConvertIdResult {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.convertIdResult";
@@ -3418,7 +3418,7 @@ impl ConvertIdResult {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_automatic_replies_mail_tips")]
 impl<'de> serde::Deserialize<'de> for ConvertIdResult {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -3427,7 +3427,7 @@ impl<'de> serde::Deserialize<'de> for ConvertIdResult {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_automatic_replies_mail_tips")]
 impl graph_odata_runtime::model::ODataObject for ConvertIdResult {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -3450,7 +3450,7 @@ impl graph_odata_runtime::model::ODataObject for ConvertIdResult {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_automatic_replies_mail_tips")]
 impl ConvertIdResult {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -3461,11 +3461,11 @@ impl ConvertIdResult {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_automatic_replies_mail_tips")]
 /// The properties of [`ConvertIdResult`] by wire name, each a [`Field<ConvertIdResult>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ConvertIdResult::set_null`].
 pub enum ConvertIdResultField {}
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_automatic_replies_mail_tips")]
 #[allow(non_upper_case_globals)]
 impl ConvertIdResultField {
     /// `errorDetails`
@@ -3484,7 +3484,7 @@ impl ConvertIdResultField {
     ];
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_allowed_tenants_audience")]
 /// CSDL complex type `microsoft.graph.corsConfiguration`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct CorsConfiguration {
@@ -3504,14 +3504,14 @@ pub struct CorsConfiguration {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_allowed_tenants_audience")]
 impl serde::Serialize for CorsConfiguration {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_allowed_tenants_audience")]
 impl CorsConfiguration {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.corsConfiguration";
@@ -3536,7 +3536,7 @@ impl CorsConfiguration {
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_allowed_tenants_audience")]
 impl<'de> serde::Deserialize<'de> for CorsConfiguration {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -3545,7 +3545,7 @@ impl<'de> serde::Deserialize<'de> for CorsConfiguration {
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_allowed_tenants_audience")]
 impl graph_odata_runtime::model::ODataObject for CorsConfiguration {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -3572,7 +3572,7 @@ impl graph_odata_runtime::model::ODataObject for CorsConfiguration {
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_allowed_tenants_audience")]
 impl CorsConfiguration {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -3583,11 +3583,11 @@ impl CorsConfiguration {
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_allowed_tenants_audience")]
 /// The properties of [`CorsConfiguration`] by wire name, each a [`Field<CorsConfiguration>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`CorsConfiguration::set_null`].
 pub enum CorsConfigurationField {}
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_allowed_tenants_audience")]
 #[allow(non_upper_case_globals)]
 impl CorsConfigurationField {
     /// `allowedHeaders`
@@ -3680,7 +3680,7 @@ impl graph_odata_runtime::model::ODataObject for CreateAction {
     }
 }
 
-#[cfg(feature = "_approved_client_app")]
+#[cfg(feature = "_credential")]
 /// CSDL complex type `microsoft.graph.credential`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Credential {
@@ -3696,14 +3696,14 @@ pub struct Credential {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_approved_client_app")]
+#[cfg(feature = "_credential")]
 impl serde::Serialize for Credential {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_approved_client_app")]
+#[cfg(feature = "_credential")]
 impl Credential {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.credential";
@@ -3726,7 +3726,7 @@ impl Credential {
     }
 }
 
-#[cfg(feature = "_approved_client_app")]
+#[cfg(feature = "_credential")]
 impl<'de> serde::Deserialize<'de> for Credential {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -3735,7 +3735,7 @@ impl<'de> serde::Deserialize<'de> for Credential {
     }
 }
 
-#[cfg(feature = "_approved_client_app")]
+#[cfg(feature = "_credential")]
 impl graph_odata_runtime::model::ODataObject for Credential {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -3758,7 +3758,7 @@ impl graph_odata_runtime::model::ODataObject for Credential {
     }
 }
 
-#[cfg(feature = "_approved_client_app")]
+#[cfg(feature = "_credential")]
 impl Credential {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -3769,11 +3769,11 @@ impl Credential {
     }
 }
 
-#[cfg(feature = "_approved_client_app")]
+#[cfg(feature = "_credential")]
 /// The properties of [`Credential`] by wire name, each a [`Field<Credential>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`Credential::set_null`].
 pub enum CredentialField {}
 
-#[cfg(feature = "_approved_client_app")]
+#[cfg(feature = "_credential")]
 #[allow(non_upper_case_globals)]
 impl CredentialField {
     /// `fieldId`
@@ -3906,7 +3906,7 @@ impl CrossCloudAzureActiveDirectoryTenantField {
     ];
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_policies")]
 /// CSDL complex type `microsoft.graph.crossTenantAccessPolicyB2BSetting`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct CrossTenantAccessPolicyB2bSetting {
@@ -3920,14 +3920,14 @@ pub struct CrossTenantAccessPolicyB2bSetting {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_policies")]
 impl serde::Serialize for CrossTenantAccessPolicyB2bSetting {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_policies")]
 impl CrossTenantAccessPolicyB2bSetting {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.crossTenantAccessPolicyB2BSetting";
@@ -3949,7 +3949,7 @@ impl CrossTenantAccessPolicyB2bSetting {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_policies")]
 impl<'de> serde::Deserialize<'de> for CrossTenantAccessPolicyB2bSetting {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -3958,7 +3958,7 @@ impl<'de> serde::Deserialize<'de> for CrossTenantAccessPolicyB2bSetting {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_policies")]
 impl graph_odata_runtime::model::ODataObject for CrossTenantAccessPolicyB2bSetting {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -3982,7 +3982,7 @@ impl graph_odata_runtime::model::ODataObject for CrossTenantAccessPolicyB2bSetti
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_policies")]
 impl CrossTenantAccessPolicyB2bSetting {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -3993,11 +3993,11 @@ impl CrossTenantAccessPolicyB2bSetting {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_policies")]
 /// The properties of [`CrossTenantAccessPolicyB2bSetting`] by wire name, each a [`Field<CrossTenantAccessPolicyB2bSetting>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`CrossTenantAccessPolicyB2bSetting::set_null`].
 pub enum CrossTenantAccessPolicyB2bSettingField {}
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_policies")]
 #[allow(non_upper_case_globals)]
 impl CrossTenantAccessPolicyB2bSettingField {
     /// `applications`
@@ -4015,7 +4015,7 @@ impl CrossTenantAccessPolicyB2bSettingField {
     ];
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_policies")]
 /// CSDL complex type `microsoft.graph.crossTenantAccessPolicyInboundTrust`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct CrossTenantAccessPolicyInboundTrust {
@@ -4031,14 +4031,14 @@ pub struct CrossTenantAccessPolicyInboundTrust {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_policies")]
 impl serde::Serialize for CrossTenantAccessPolicyInboundTrust {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_policies")]
 impl CrossTenantAccessPolicyInboundTrust {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.crossTenantAccessPolicyInboundTrust";
@@ -4065,7 +4065,7 @@ impl CrossTenantAccessPolicyInboundTrust {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_policies")]
 impl<'de> serde::Deserialize<'de> for CrossTenantAccessPolicyInboundTrust {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -4074,7 +4074,7 @@ impl<'de> serde::Deserialize<'de> for CrossTenantAccessPolicyInboundTrust {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_policies")]
 impl graph_odata_runtime::model::ODataObject for CrossTenantAccessPolicyInboundTrust {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -4106,7 +4106,7 @@ impl graph_odata_runtime::model::ODataObject for CrossTenantAccessPolicyInboundT
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_policies")]
 impl CrossTenantAccessPolicyInboundTrust {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -4117,11 +4117,11 @@ impl CrossTenantAccessPolicyInboundTrust {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_policies")]
 /// The properties of [`CrossTenantAccessPolicyInboundTrust`] by wire name, each a [`Field<CrossTenantAccessPolicyInboundTrust>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`CrossTenantAccessPolicyInboundTrust::set_null`].
 pub enum CrossTenantAccessPolicyInboundTrustField {}
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_policies")]
 #[allow(non_upper_case_globals)]
 impl CrossTenantAccessPolicyInboundTrustField {
     /// `isCompliantDeviceAccepted`
@@ -4144,7 +4144,7 @@ impl CrossTenantAccessPolicyInboundTrustField {
     ];
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_policies")]
 /// CSDL complex type `microsoft.graph.crossTenantAccessPolicyTarget`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct CrossTenantAccessPolicyTarget {
@@ -4158,14 +4158,14 @@ pub struct CrossTenantAccessPolicyTarget {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_policies")]
 impl serde::Serialize for CrossTenantAccessPolicyTarget {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_policies")]
 impl CrossTenantAccessPolicyTarget {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.crossTenantAccessPolicyTarget";
@@ -4187,7 +4187,7 @@ impl CrossTenantAccessPolicyTarget {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_policies")]
 impl<'de> serde::Deserialize<'de> for CrossTenantAccessPolicyTarget {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -4196,7 +4196,7 @@ impl<'de> serde::Deserialize<'de> for CrossTenantAccessPolicyTarget {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_policies")]
 impl graph_odata_runtime::model::ODataObject for CrossTenantAccessPolicyTarget {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -4218,7 +4218,7 @@ impl graph_odata_runtime::model::ODataObject for CrossTenantAccessPolicyTarget {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_policies")]
 impl CrossTenantAccessPolicyTarget {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -4229,11 +4229,11 @@ impl CrossTenantAccessPolicyTarget {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_policies")]
 /// The properties of [`CrossTenantAccessPolicyTarget`] by wire name, each a [`Field<CrossTenantAccessPolicyTarget>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`CrossTenantAccessPolicyTarget::set_null`].
 pub enum CrossTenantAccessPolicyTargetField {}
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_policies")]
 #[allow(non_upper_case_globals)]
 impl CrossTenantAccessPolicyTargetField {
     /// `target`
@@ -4251,7 +4251,7 @@ impl CrossTenantAccessPolicyTargetField {
     ];
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_policies")]
 /// CSDL complex type `microsoft.graph.crossTenantAccessPolicyTargetConfiguration`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct CrossTenantAccessPolicyTargetConfiguration {
@@ -4265,14 +4265,14 @@ pub struct CrossTenantAccessPolicyTargetConfiguration {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_policies")]
 impl serde::Serialize for CrossTenantAccessPolicyTargetConfiguration {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_policies")]
 impl CrossTenantAccessPolicyTargetConfiguration {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.crossTenantAccessPolicyTargetConfiguration";
@@ -4294,7 +4294,7 @@ impl CrossTenantAccessPolicyTargetConfiguration {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_policies")]
 impl<'de> serde::Deserialize<'de> for CrossTenantAccessPolicyTargetConfiguration {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -4303,7 +4303,7 @@ impl<'de> serde::Deserialize<'de> for CrossTenantAccessPolicyTargetConfiguration
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_policies")]
 impl graph_odata_runtime::model::ODataObject
 for CrossTenantAccessPolicyTargetConfiguration {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
@@ -4326,7 +4326,7 @@ for CrossTenantAccessPolicyTargetConfiguration {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_policies")]
 impl CrossTenantAccessPolicyTargetConfiguration {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -4337,11 +4337,11 @@ impl CrossTenantAccessPolicyTargetConfiguration {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_policies")]
 /// The properties of [`CrossTenantAccessPolicyTargetConfiguration`] by wire name, each a [`Field<CrossTenantAccessPolicyTargetConfiguration>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`CrossTenantAccessPolicyTargetConfiguration::set_null`].
 pub enum CrossTenantAccessPolicyTargetConfigurationField {}
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_policies")]
 #[allow(non_upper_case_globals)]
 impl CrossTenantAccessPolicyTargetConfigurationField {
     /// `accessType`
@@ -4359,7 +4359,7 @@ impl CrossTenantAccessPolicyTargetConfigurationField {
     ];
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_policies")]
 /// CSDL complex type `microsoft.graph.crossTenantGroupSyncInbound`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct CrossTenantGroupSyncInbound {
@@ -4371,14 +4371,14 @@ pub struct CrossTenantGroupSyncInbound {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_policies")]
 impl serde::Serialize for CrossTenantGroupSyncInbound {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_policies")]
 impl CrossTenantGroupSyncInbound {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.crossTenantGroupSyncInbound";
@@ -4399,7 +4399,7 @@ impl CrossTenantGroupSyncInbound {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_policies")]
 impl<'de> serde::Deserialize<'de> for CrossTenantGroupSyncInbound {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -4408,7 +4408,7 @@ impl<'de> serde::Deserialize<'de> for CrossTenantGroupSyncInbound {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_policies")]
 impl graph_odata_runtime::model::ODataObject for CrossTenantGroupSyncInbound {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -4429,7 +4429,7 @@ impl graph_odata_runtime::model::ODataObject for CrossTenantGroupSyncInbound {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_policies")]
 impl CrossTenantGroupSyncInbound {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -4440,11 +4440,11 @@ impl CrossTenantGroupSyncInbound {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_policies")]
 /// The properties of [`CrossTenantGroupSyncInbound`] by wire name, each a [`Field<CrossTenantGroupSyncInbound>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`CrossTenantGroupSyncInbound::set_null`].
 pub enum CrossTenantGroupSyncInboundField {}
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_policies")]
 #[allow(non_upper_case_globals)]
 impl CrossTenantGroupSyncInboundField {
     /// `isSyncAllowed`
@@ -4457,7 +4457,7 @@ impl CrossTenantGroupSyncInboundField {
     ];
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_policies")]
 /// CSDL complex type `microsoft.graph.crossTenantUserSyncInbound`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct CrossTenantUserSyncInbound {
@@ -4469,14 +4469,14 @@ pub struct CrossTenantUserSyncInbound {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_policies")]
 impl serde::Serialize for CrossTenantUserSyncInbound {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_policies")]
 impl CrossTenantUserSyncInbound {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.crossTenantUserSyncInbound";
@@ -4497,7 +4497,7 @@ impl CrossTenantUserSyncInbound {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_policies")]
 impl<'de> serde::Deserialize<'de> for CrossTenantUserSyncInbound {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -4506,7 +4506,7 @@ impl<'de> serde::Deserialize<'de> for CrossTenantUserSyncInbound {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_policies")]
 impl graph_odata_runtime::model::ODataObject for CrossTenantUserSyncInbound {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -4527,7 +4527,7 @@ impl graph_odata_runtime::model::ODataObject for CrossTenantUserSyncInbound {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_policies")]
 impl CrossTenantUserSyncInbound {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -4538,11 +4538,11 @@ impl CrossTenantUserSyncInbound {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_policies")]
 /// The properties of [`CrossTenantUserSyncInbound`] by wire name, each a [`Field<CrossTenantUserSyncInbound>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`CrossTenantUserSyncInbound::set_null`].
 pub enum CrossTenantUserSyncInboundField {}
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_policies")]
 #[allow(non_upper_case_globals)]
 impl CrossTenantUserSyncInboundField {
     /// `isSyncAllowed`
@@ -4756,7 +4756,7 @@ impl CurrentLabelField {
     ];
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_app_credential_restriction_type")]
 /// CSDL complex type `microsoft.graph.customAppManagementApplicationConfiguration`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct CustomAppManagementApplicationConfiguration {
@@ -4772,14 +4772,14 @@ pub struct CustomAppManagementApplicationConfiguration {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_app_credential_restriction_type")]
 impl serde::Serialize for CustomAppManagementApplicationConfiguration {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_app_credential_restriction_type")]
 impl CustomAppManagementApplicationConfiguration {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.customAppManagementApplicationConfiguration";
@@ -4802,7 +4802,7 @@ impl CustomAppManagementApplicationConfiguration {
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_app_credential_restriction_type")]
 impl<'de> serde::Deserialize<'de> for CustomAppManagementApplicationConfiguration {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -4811,7 +4811,7 @@ impl<'de> serde::Deserialize<'de> for CustomAppManagementApplicationConfiguratio
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_app_credential_restriction_type")]
 impl graph_odata_runtime::model::ODataObject
 for CustomAppManagementApplicationConfiguration {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
@@ -4835,7 +4835,7 @@ for CustomAppManagementApplicationConfiguration {
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_app_credential_restriction_type")]
 impl CustomAppManagementApplicationConfiguration {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -4846,11 +4846,11 @@ impl CustomAppManagementApplicationConfiguration {
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_app_credential_restriction_type")]
 /// The properties of [`CustomAppManagementApplicationConfiguration`] by wire name, each a [`Field<CustomAppManagementApplicationConfiguration>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`CustomAppManagementApplicationConfiguration::set_null`].
 pub enum CustomAppManagementApplicationConfigurationField {}
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_app_credential_restriction_type")]
 #[allow(non_upper_case_globals)]
 impl CustomAppManagementApplicationConfigurationField {
     /// `audiences`
@@ -4871,7 +4871,7 @@ impl CustomAppManagementApplicationConfigurationField {
     >] = &[Self::Audiences, Self::IdentifierUris, Self::RedirectUris];
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_app_credential_restriction_type")]
 /// CSDL complex type `microsoft.graph.customAppManagementConfiguration`; base type `microsoft.graph.appManagementConfiguration`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct CustomAppManagementConfiguration {
@@ -4889,14 +4889,14 @@ pub struct CustomAppManagementConfiguration {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_app_credential_restriction_type")]
 impl serde::Serialize for CustomAppManagementConfiguration {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_app_credential_restriction_type")]
 impl CustomAppManagementConfiguration {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.customAppManagementConfiguration";
@@ -4919,7 +4919,7 @@ impl CustomAppManagementConfiguration {
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_app_credential_restriction_type")]
 impl<'de> serde::Deserialize<'de> for CustomAppManagementConfiguration {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -4928,7 +4928,7 @@ impl<'de> serde::Deserialize<'de> for CustomAppManagementConfiguration {
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_app_credential_restriction_type")]
 impl graph_odata_runtime::model::ODataObject for CustomAppManagementConfiguration {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -4955,7 +4955,7 @@ impl graph_odata_runtime::model::ODataObject for CustomAppManagementConfiguratio
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_app_credential_restriction_type")]
 impl CustomAppManagementConfiguration {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -4966,11 +4966,11 @@ impl CustomAppManagementConfiguration {
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_app_credential_restriction_type")]
 /// The properties of [`CustomAppManagementConfiguration`] by wire name, each a [`Field<CustomAppManagementConfiguration>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`CustomAppManagementConfiguration::set_null`].
 pub enum CustomAppManagementConfigurationField {}
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_app_credential_restriction_type")]
 #[allow(non_upper_case_globals)]
 impl CustomAppManagementConfigurationField {
     /// `keyCredentials`

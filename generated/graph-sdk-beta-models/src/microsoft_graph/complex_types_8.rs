@@ -621,6 +621,7 @@ pub enum AnyCustomExtensionData {
         Box<AccessPackageAssignmentRequestCallbackData>,
     ),
     /// `microsoft.graph.identityGovernance.customTaskExtensionCallbackData`
+    #[cfg(feature = "_identity_governance")]
     MicrosoftGraphIdentityGovernanceCustomTaskExtensionCallbackData(
         Box<
             super::super::microsoft_graph_identity_governance::CustomTaskExtensionCallbackData,
@@ -649,6 +650,7 @@ impl AnyCustomExtensionData {
             Self::AccessPackageAssignmentRequestCallbackData(_) => {
                 AccessPackageAssignmentRequestCallbackData::ODATA_TYPE
             }
+            #[cfg(feature = "_identity_governance")]
             Self::MicrosoftGraphIdentityGovernanceCustomTaskExtensionCallbackData(_) => {
                 super::super::microsoft_graph_identity_governance::CustomTaskExtensionCallbackData::ODATA_TYPE
             }
@@ -661,6 +663,7 @@ impl AnyCustomExtensionData {
         }
     }
     /// The value if it is a plain [`CustomExtensionData`] (or of an unknown derived type).
+    #[allow(unreachable_patterns)]
     pub fn as_custom_extension_data(&self) -> Option<&CustomExtensionData> {
         match self {
             Self::CustomExtensionData(value) => Some(value),
@@ -695,6 +698,7 @@ impl AnyCustomExtensionData {
         }
     }
     /// The value if it is a [`AnyCustomExtensionData::MicrosoftGraphIdentityGovernanceCustomTaskExtensionCallbackData`] variant.
+    #[cfg(feature = "_identity_governance")]
     pub fn as_microsoft_graph_identity_governance_custom_task_extension_callback_data(
         &self,
     ) -> Option<
@@ -743,6 +747,7 @@ impl From<AccessPackageAssignmentRequestCallbackData> for AnyCustomExtensionData
 }
 
 #[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl From<
     super::super::microsoft_graph_identity_governance::CustomTaskExtensionCallbackData,
 > for AnyCustomExtensionData {
@@ -795,6 +800,7 @@ impl serde::Serialize for AnyCustomExtensionData {
                         Some(AccessPackageAssignmentRequestCallbackData::ODATA_TYPE),
                     )
             }
+            #[cfg(feature = "_identity_governance")]
             Self::MicrosoftGraphIdentityGovernanceCustomTaskExtensionCallbackData(
                 value,
             ) => {
@@ -847,6 +853,7 @@ impl<'de> serde::Deserialize<'de> for AnyCustomExtensionData {
                 serde_json::from_value(value)
                     .map(Self::AccessPackageAssignmentRequestCallbackData)
             }
+            #[cfg(feature = "_identity_governance")]
             "microsoft.graph.identityGovernance.customTaskExtensionCallbackData" => {
                 serde_json::from_value(value)
                     .map(
@@ -1306,7 +1313,7 @@ impl CustomExtensionOverwriteConfigurationField {
     ];
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_app_credential_restriction_type")]
 /// CSDL complex type `microsoft.graph.customSecurityAttributeExemption`; abstract.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct CustomSecurityAttributeExemption {
@@ -1320,14 +1327,14 @@ pub struct CustomSecurityAttributeExemption {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_app_credential_restriction_type")]
 impl serde::Serialize for CustomSecurityAttributeExemption {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_app_credential_restriction_type")]
 impl CustomSecurityAttributeExemption {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.customSecurityAttributeExemption";
@@ -1349,7 +1356,7 @@ impl CustomSecurityAttributeExemption {
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_app_credential_restriction_type")]
 impl<'de> serde::Deserialize<'de> for CustomSecurityAttributeExemption {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1358,7 +1365,7 @@ impl<'de> serde::Deserialize<'de> for CustomSecurityAttributeExemption {
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_app_credential_restriction_type")]
 impl graph_odata_runtime::model::ODataObject for CustomSecurityAttributeExemption {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -1380,7 +1387,7 @@ impl graph_odata_runtime::model::ODataObject for CustomSecurityAttributeExemptio
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_app_credential_restriction_type")]
 impl CustomSecurityAttributeExemption {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -1391,11 +1398,11 @@ impl CustomSecurityAttributeExemption {
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_app_credential_restriction_type")]
 /// The properties of [`CustomSecurityAttributeExemption`] by wire name, each a [`Field<CustomSecurityAttributeExemption>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`CustomSecurityAttributeExemption::set_null`].
 pub enum CustomSecurityAttributeExemptionField {}
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_app_credential_restriction_type")]
 #[allow(non_upper_case_globals)]
 impl CustomSecurityAttributeExemptionField {
     /// `id`
@@ -1413,7 +1420,7 @@ impl CustomSecurityAttributeExemptionField {
     ];
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_app_credential_restriction_type")]
 /// A `microsoft.graph.customSecurityAttributeExemption` value: the base type or one of its derived types, chosen by `@odata.type`. A derived type this crate does not know is read as [`CustomSecurityAttributeExemption`], which keeps its properties and `@odata.type` in `additional_properties`.
 #[derive(Debug, Clone, PartialEq)]
 pub enum AnyCustomSecurityAttributeExemption {
@@ -1425,7 +1432,7 @@ pub enum AnyCustomSecurityAttributeExemption {
     ),
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_app_credential_restriction_type")]
 impl AnyCustomSecurityAttributeExemption {
     /// The `@odata.type` of the variant (the base type's for unknown derived types).
     pub fn odata_type(&self) -> &'static str {
@@ -1449,21 +1456,21 @@ impl AnyCustomSecurityAttributeExemption {
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_app_credential_restriction_type")]
 impl Default for AnyCustomSecurityAttributeExemption {
     fn default() -> Self {
         Self::CustomSecurityAttributeExemption(Box::default())
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_app_credential_restriction_type")]
 impl From<CustomSecurityAttributeExemption> for AnyCustomSecurityAttributeExemption {
     fn from(value: CustomSecurityAttributeExemption) -> Self {
         Self::CustomSecurityAttributeExemption(Box::new(value))
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_app_credential_restriction_type")]
 impl AnyCustomSecurityAttributeExemption {
     /// The value if it is a [`AnyCustomSecurityAttributeExemption::CustomSecurityAttributeStringValueExemption`] variant.
     pub fn as_custom_security_attribute_string_value_exemption(

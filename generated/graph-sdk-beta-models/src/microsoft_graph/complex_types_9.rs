@@ -11,7 +11,7 @@ use graph_odata_runtime::edm;
 #[allow(unused_imports)]
 use graph_odata_runtime::model;
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_app_credential_restriction_type")]
 impl From<CustomSecurityAttributeStringValueExemption>
 for AnyCustomSecurityAttributeExemption {
     fn from(value: CustomSecurityAttributeStringValueExemption) -> Self {
@@ -19,7 +19,7 @@ for AnyCustomSecurityAttributeExemption {
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_app_credential_restriction_type")]
 impl serde::Serialize for AnyCustomSecurityAttributeExemption {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match self {
@@ -37,7 +37,7 @@ impl serde::Serialize for AnyCustomSecurityAttributeExemption {
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_app_credential_restriction_type")]
 impl<'de> serde::Deserialize<'de> for AnyCustomSecurityAttributeExemption {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -60,7 +60,7 @@ impl<'de> serde::Deserialize<'de> for AnyCustomSecurityAttributeExemption {
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_app_credential_restriction_type")]
 /// CSDL complex type `microsoft.graph.customSecurityAttributeStringValueExemption`; base type `microsoft.graph.customSecurityAttributeExemption`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct CustomSecurityAttributeStringValueExemption {
@@ -78,14 +78,14 @@ pub struct CustomSecurityAttributeStringValueExemption {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_app_credential_restriction_type")]
 impl serde::Serialize for CustomSecurityAttributeStringValueExemption {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_app_credential_restriction_type")]
 impl CustomSecurityAttributeStringValueExemption {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.customSecurityAttributeStringValueExemption";
@@ -108,7 +108,7 @@ impl CustomSecurityAttributeStringValueExemption {
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_app_credential_restriction_type")]
 impl<'de> serde::Deserialize<'de> for CustomSecurityAttributeStringValueExemption {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -117,7 +117,7 @@ impl<'de> serde::Deserialize<'de> for CustomSecurityAttributeStringValueExemptio
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_app_credential_restriction_type")]
 impl graph_odata_runtime::model::ODataObject
 for CustomSecurityAttributeStringValueExemption {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
@@ -141,7 +141,7 @@ for CustomSecurityAttributeStringValueExemption {
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_app_credential_restriction_type")]
 impl CustomSecurityAttributeStringValueExemption {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -152,11 +152,11 @@ impl CustomSecurityAttributeStringValueExemption {
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_app_credential_restriction_type")]
 /// The properties of [`CustomSecurityAttributeStringValueExemption`] by wire name, each a [`Field<CustomSecurityAttributeStringValueExemption>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`CustomSecurityAttributeStringValueExemption::set_null`].
 pub enum CustomSecurityAttributeStringValueExemptionField {}
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_app_credential_restriction_type")]
 #[allow(non_upper_case_globals)]
 impl CustomSecurityAttributeStringValueExemptionField {
     /// `id`
@@ -177,7 +177,7 @@ impl CustomSecurityAttributeStringValueExemptionField {
     >] = &[Self::Id, Self::Operator, Self::Value];
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_custom_security_attribute_value")]
 /// CSDL complex type `microsoft.graph.customSecurityAttributeValue`; open type: dynamic properties land in `additional_properties`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct CustomSecurityAttributeValue {
@@ -187,14 +187,14 @@ pub struct CustomSecurityAttributeValue {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_custom_security_attribute_value")]
 impl serde::Serialize for CustomSecurityAttributeValue {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_custom_security_attribute_value")]
 impl CustomSecurityAttributeValue {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.customSecurityAttributeValue";
@@ -214,7 +214,7 @@ impl CustomSecurityAttributeValue {
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_custom_security_attribute_value")]
 impl<'de> serde::Deserialize<'de> for CustomSecurityAttributeValue {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -223,7 +223,7 @@ impl<'de> serde::Deserialize<'de> for CustomSecurityAttributeValue {
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_custom_security_attribute_value")]
 impl graph_odata_runtime::model::ODataObject for CustomSecurityAttributeValue {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -239,7 +239,7 @@ impl graph_odata_runtime::model::ODataObject for CustomSecurityAttributeValue {
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_custom_time_zone")]
 /// CSDL complex type `microsoft.graph.customTimeZone`; base type `microsoft.graph.timeZoneBase`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct CustomTimeZone {
@@ -258,14 +258,14 @@ pub struct CustomTimeZone {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_custom_time_zone")]
 impl serde::Serialize for CustomTimeZone {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_custom_time_zone")]
 impl CustomTimeZone {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.customTimeZone";
@@ -289,7 +289,7 @@ impl CustomTimeZone {
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_custom_time_zone")]
 impl<'de> serde::Deserialize<'de> for CustomTimeZone {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -298,7 +298,7 @@ impl<'de> serde::Deserialize<'de> for CustomTimeZone {
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_custom_time_zone")]
 impl graph_odata_runtime::model::ODataObject for CustomTimeZone {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -322,7 +322,7 @@ impl graph_odata_runtime::model::ODataObject for CustomTimeZone {
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_custom_time_zone")]
 impl CustomTimeZone {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -333,11 +333,11 @@ impl CustomTimeZone {
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_custom_time_zone")]
 /// The properties of [`CustomTimeZone`] by wire name, each a [`Field<CustomTimeZone>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`CustomTimeZone::set_null`].
 pub enum CustomTimeZoneField {}
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_custom_time_zone")]
 #[allow(non_upper_case_globals)]
 impl CustomTimeZoneField {
     /// `name`
@@ -574,7 +574,7 @@ impl DateTimeColumnField {
     ];
 }
 
-#[cfg(feature = "_date_time_time_zone")]
+#[cfg(feature = "_custom_time_zone")]
 /// CSDL complex type `microsoft.graph.dateTimeTimeZone`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct DateTimeTimeZone {
@@ -588,14 +588,14 @@ pub struct DateTimeTimeZone {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_date_time_time_zone")]
+#[cfg(feature = "_custom_time_zone")]
 impl serde::Serialize for DateTimeTimeZone {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_date_time_time_zone")]
+#[cfg(feature = "_custom_time_zone")]
 impl DateTimeTimeZone {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.dateTimeTimeZone";
@@ -617,7 +617,7 @@ impl DateTimeTimeZone {
     }
 }
 
-#[cfg(feature = "_date_time_time_zone")]
+#[cfg(feature = "_custom_time_zone")]
 impl<'de> serde::Deserialize<'de> for DateTimeTimeZone {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -626,7 +626,7 @@ impl<'de> serde::Deserialize<'de> for DateTimeTimeZone {
     }
 }
 
-#[cfg(feature = "_date_time_time_zone")]
+#[cfg(feature = "_custom_time_zone")]
 impl graph_odata_runtime::model::ODataObject for DateTimeTimeZone {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -648,7 +648,7 @@ impl graph_odata_runtime::model::ODataObject for DateTimeTimeZone {
     }
 }
 
-#[cfg(feature = "_date_time_time_zone")]
+#[cfg(feature = "_custom_time_zone")]
 impl DateTimeTimeZone {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -659,11 +659,11 @@ impl DateTimeTimeZone {
     }
 }
 
-#[cfg(feature = "_date_time_time_zone")]
+#[cfg(feature = "_custom_time_zone")]
 /// The properties of [`DateTimeTimeZone`] by wire name, each a [`Field<DateTimeTimeZone>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`DateTimeTimeZone::set_null`].
 pub enum DateTimeTimeZoneField {}
 
-#[cfg(feature = "_date_time_time_zone")]
+#[cfg(feature = "_custom_time_zone")]
 #[allow(non_upper_case_globals)]
 impl DateTimeTimeZoneField {
     /// `dateTime`
@@ -677,7 +677,7 @@ impl DateTimeTimeZoneField {
     ];
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_custom_time_zone")]
 /// CSDL complex type `microsoft.graph.daylightTimeZoneOffset`; base type `microsoft.graph.standardTimeZoneOffset`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct DaylightTimeZoneOffset {
@@ -704,14 +704,14 @@ pub struct DaylightTimeZoneOffset {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_custom_time_zone")]
 impl serde::Serialize for DaylightTimeZoneOffset {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_custom_time_zone")]
 impl DaylightTimeZoneOffset {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.daylightTimeZoneOffset";
@@ -737,7 +737,7 @@ impl DaylightTimeZoneOffset {
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_custom_time_zone")]
 impl<'de> serde::Deserialize<'de> for DaylightTimeZoneOffset {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -746,7 +746,7 @@ impl<'de> serde::Deserialize<'de> for DaylightTimeZoneOffset {
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_custom_time_zone")]
 impl graph_odata_runtime::model::ODataObject for DaylightTimeZoneOffset {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -772,7 +772,7 @@ impl graph_odata_runtime::model::ODataObject for DaylightTimeZoneOffset {
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_custom_time_zone")]
 impl DaylightTimeZoneOffset {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -783,11 +783,11 @@ impl DaylightTimeZoneOffset {
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_custom_time_zone")]
 /// The properties of [`DaylightTimeZoneOffset`] by wire name, each a [`Field<DaylightTimeZoneOffset>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`DaylightTimeZoneOffset::set_null`].
 pub enum DaylightTimeZoneOffsetField {}
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_custom_time_zone")]
 #[allow(non_upper_case_globals)]
 impl DaylightTimeZoneOffsetField {
     /// `dayOccurrence`
@@ -1021,7 +1021,7 @@ impl DefaultColumnValueField {
     ];
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_policies")]
 /// CSDL complex type `microsoft.graph.defaultInvitationRedemptionIdentityProviderConfiguration`; base type `microsoft.graph.invitationRedemptionIdentityProviderConfiguration`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct DefaultInvitationRedemptionIdentityProviderConfiguration {
@@ -1039,14 +1039,14 @@ pub struct DefaultInvitationRedemptionIdentityProviderConfiguration {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_policies")]
 impl serde::Serialize for DefaultInvitationRedemptionIdentityProviderConfiguration {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_policies")]
 impl DefaultInvitationRedemptionIdentityProviderConfiguration {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.defaultInvitationRedemptionIdentityProviderConfiguration";
@@ -1072,7 +1072,7 @@ impl DefaultInvitationRedemptionIdentityProviderConfiguration {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_policies")]
 impl<'de> serde::Deserialize<'de>
 for DefaultInvitationRedemptionIdentityProviderConfiguration {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -1082,7 +1082,7 @@ for DefaultInvitationRedemptionIdentityProviderConfiguration {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_policies")]
 impl graph_odata_runtime::model::ODataObject
 for DefaultInvitationRedemptionIdentityProviderConfiguration {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
@@ -1114,7 +1114,7 @@ for DefaultInvitationRedemptionIdentityProviderConfiguration {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_policies")]
 impl DefaultInvitationRedemptionIdentityProviderConfiguration {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -1125,11 +1125,11 @@ impl DefaultInvitationRedemptionIdentityProviderConfiguration {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_policies")]
 /// The properties of [`DefaultInvitationRedemptionIdentityProviderConfiguration`] by wire name, each a [`Field<DefaultInvitationRedemptionIdentityProviderConfiguration>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`DefaultInvitationRedemptionIdentityProviderConfiguration::set_null`].
 pub enum DefaultInvitationRedemptionIdentityProviderConfigurationField {}
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_policies")]
 #[allow(non_upper_case_globals)]
 impl DefaultInvitationRedemptionIdentityProviderConfigurationField {
     /// `fallbackIdentityProvider`
@@ -1260,7 +1260,7 @@ impl DefaultSharingLinkField {
     ];
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_policies")]
 /// CSDL complex type `microsoft.graph.defaultUserRolePermissions`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct DefaultUserRolePermissions {
@@ -1280,14 +1280,14 @@ pub struct DefaultUserRolePermissions {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_policies")]
 impl serde::Serialize for DefaultUserRolePermissions {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_policies")]
 impl DefaultUserRolePermissions {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.defaultUserRolePermissions";
@@ -1320,7 +1320,7 @@ impl DefaultUserRolePermissions {
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_policies")]
 impl<'de> serde::Deserialize<'de> for DefaultUserRolePermissions {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1329,7 +1329,7 @@ impl<'de> serde::Deserialize<'de> for DefaultUserRolePermissions {
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_policies")]
 impl graph_odata_runtime::model::ODataObject for DefaultUserRolePermissions {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -1374,7 +1374,7 @@ impl graph_odata_runtime::model::ODataObject for DefaultUserRolePermissions {
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_policies")]
 impl DefaultUserRolePermissions {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -1385,11 +1385,11 @@ impl DefaultUserRolePermissions {
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_policies")]
 /// The properties of [`DefaultUserRolePermissions`] by wire name, each a [`Field<DefaultUserRolePermissions>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`DefaultUserRolePermissions::set_null`].
 pub enum DefaultUserRolePermissionsField {}
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_policies")]
 #[allow(non_upper_case_globals)]
 impl DefaultUserRolePermissionsField {
     /// `allowedToCreateApps`
@@ -1525,7 +1525,7 @@ impl DeleteActionField {
     ];
 }
 
-#[cfg(feature = "_json")]
+#[cfg(feature = "_deleted")]
 /// CSDL complex type `microsoft.graph.deleted`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Deleted {
@@ -1537,14 +1537,14 @@ pub struct Deleted {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_json")]
+#[cfg(feature = "_deleted")]
 impl serde::Serialize for Deleted {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_json")]
+#[cfg(feature = "_deleted")]
 impl Deleted {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.deleted";
@@ -1565,7 +1565,7 @@ impl Deleted {
     }
 }
 
-#[cfg(feature = "_json")]
+#[cfg(feature = "_deleted")]
 impl<'de> serde::Deserialize<'de> for Deleted {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1574,7 +1574,7 @@ impl<'de> serde::Deserialize<'de> for Deleted {
     }
 }
 
-#[cfg(feature = "_json")]
+#[cfg(feature = "_deleted")]
 impl graph_odata_runtime::model::ODataObject for Deleted {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -1595,7 +1595,7 @@ impl graph_odata_runtime::model::ODataObject for Deleted {
     }
 }
 
-#[cfg(feature = "_json")]
+#[cfg(feature = "_deleted")]
 impl Deleted {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -1606,11 +1606,11 @@ impl Deleted {
     }
 }
 
-#[cfg(feature = "_json")]
+#[cfg(feature = "_deleted")]
 /// The properties of [`Deleted`] by wire name, each a [`Field<Deleted>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`Deleted::set_null`].
 pub enum DeletedField {}
 
-#[cfg(feature = "_json")]
+#[cfg(feature = "_deleted")]
 #[allow(non_upper_case_globals)]
 impl DeletedField {
     /// `state`
@@ -2718,7 +2718,7 @@ impl DeviceInfoField {
     ];
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_authorization_info")]
 /// CSDL complex type `microsoft.graph.deviceKey`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct DeviceKey {
@@ -2734,14 +2734,14 @@ pub struct DeviceKey {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_authorization_info")]
 impl serde::Serialize for DeviceKey {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_authorization_info")]
 impl DeviceKey {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.deviceKey";
@@ -2764,7 +2764,7 @@ impl DeviceKey {
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_authorization_info")]
 impl<'de> serde::Deserialize<'de> for DeviceKey {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2773,7 +2773,7 @@ impl<'de> serde::Deserialize<'de> for DeviceKey {
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_authorization_info")]
 impl graph_odata_runtime::model::ODataObject for DeviceKey {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -2796,7 +2796,7 @@ impl graph_odata_runtime::model::ODataObject for DeviceKey {
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_authorization_info")]
 impl DeviceKey {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -2807,11 +2807,11 @@ impl DeviceKey {
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_authorization_info")]
 /// The properties of [`DeviceKey`] by wire name, each a [`Field<DeviceKey>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`DeviceKey::set_null`].
 pub enum DeviceKeyField {}
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_authorization_info")]
 #[allow(non_upper_case_globals)]
 impl DeviceKeyField {
     /// `deviceId`
@@ -3186,7 +3186,7 @@ impl<'de> serde::Deserialize<'de> for AnyDeviceRegistrationMembership {
     }
 }
 
-#[cfg(feature = "_add_footer")]
+#[cfg(feature = "_access_scope")]
 /// CSDL complex type `microsoft.graph.deviceRestrictionAction`; base type `microsoft.graph.dlpActionInfo`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct DeviceRestrictionAction {
@@ -3205,14 +3205,14 @@ pub struct DeviceRestrictionAction {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_add_footer")]
+#[cfg(feature = "_access_scope")]
 impl serde::Serialize for DeviceRestrictionAction {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_add_footer")]
+#[cfg(feature = "_access_scope")]
 impl DeviceRestrictionAction {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.deviceRestrictionAction";
@@ -3236,7 +3236,7 @@ impl DeviceRestrictionAction {
     }
 }
 
-#[cfg(feature = "_add_footer")]
+#[cfg(feature = "_access_scope")]
 impl<'de> serde::Deserialize<'de> for DeviceRestrictionAction {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -3245,7 +3245,7 @@ impl<'de> serde::Deserialize<'de> for DeviceRestrictionAction {
     }
 }
 
-#[cfg(feature = "_add_footer")]
+#[cfg(feature = "_access_scope")]
 impl graph_odata_runtime::model::ODataObject for DeviceRestrictionAction {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -3271,7 +3271,7 @@ impl graph_odata_runtime::model::ODataObject for DeviceRestrictionAction {
     }
 }
 
-#[cfg(feature = "_add_footer")]
+#[cfg(feature = "_access_scope")]
 impl DeviceRestrictionAction {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -3282,11 +3282,11 @@ impl DeviceRestrictionAction {
     }
 }
 
-#[cfg(feature = "_add_footer")]
+#[cfg(feature = "_access_scope")]
 /// The properties of [`DeviceRestrictionAction`] by wire name, each a [`Field<DeviceRestrictionAction>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`DeviceRestrictionAction::set_null`].
 pub enum DeviceRestrictionActionField {}
 
-#[cfg(feature = "_add_footer")]
+#[cfg(feature = "_access_scope")]
 #[allow(non_upper_case_globals)]
 impl DeviceRestrictionActionField {
     /// `action`
@@ -3609,7 +3609,7 @@ impl DirectSharingAbilitiesField {
     ];
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_organization")]
 /// CSDL complex type `microsoft.graph.directorySizeQuota`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct DirectorySizeQuota {
@@ -3623,14 +3623,14 @@ pub struct DirectorySizeQuota {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_organization")]
 impl serde::Serialize for DirectorySizeQuota {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_organization")]
 impl DirectorySizeQuota {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.directorySizeQuota";
@@ -3652,7 +3652,7 @@ impl DirectorySizeQuota {
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_organization")]
 impl<'de> serde::Deserialize<'de> for DirectorySizeQuota {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -3661,7 +3661,7 @@ impl<'de> serde::Deserialize<'de> for DirectorySizeQuota {
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_organization")]
 impl graph_odata_runtime::model::ODataObject for DirectorySizeQuota {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -3683,7 +3683,7 @@ impl graph_odata_runtime::model::ODataObject for DirectorySizeQuota {
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_organization")]
 impl DirectorySizeQuota {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -3694,11 +3694,11 @@ impl DirectorySizeQuota {
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_organization")]
 /// The properties of [`DirectorySizeQuota`] by wire name, each a [`Field<DirectorySizeQuota>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`DirectorySizeQuota::set_null`].
 pub enum DirectorySizeQuotaField {}
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_organization")]
 #[allow(non_upper_case_globals)]
 impl DirectorySizeQuotaField {
     /// `total`

@@ -34,7 +34,7 @@ pub struct AadUserConversationMember {
     /// Property `userId`: `Edm.String`.
     pub user_id: Option<String>,
     /// Navigation property `user`: `microsoft.graph.user`; present when expanded (`$expand`).
-    #[cfg(feature = "_membership_rule_processing_status_details")]
+    #[cfg(feature = "_authorization_info")]
     pub user: Option<AnyUser>,
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
@@ -77,8 +77,7 @@ impl AadUserConversationMember {
         object.property("email", &self.email);
         object.property("tenantId", &self.tenant_id);
         object.property("userId", &self.user_id);
-        #[cfg(feature = "_membership_rule_processing_status_details")]
-        object.property("user", &self.user);
+        #[cfg(feature = "_authorization_info")] object.property("user", &self.user);
         object.end()
     }
 }
@@ -112,7 +111,7 @@ impl graph_odata_runtime::model::ODataObject for AadUserConversationMember {
             "email" => read_lenient(map, key, &mut self.email, extra),
             "tenantId" => read_lenient(map, key, &mut self.tenant_id, extra),
             "userId" => read_lenient(map, key, &mut self.user_id, extra),
-            #[cfg(feature = "_membership_rule_processing_status_details")]
+            #[cfg(feature = "_authorization_info")]
             "user" => read_nullable(map, key, &mut self.user, extra),
             _ => Ok(false),
         }
@@ -793,10 +792,8 @@ pub struct AccessPackageAssignmentPolicy {
     /// Navigation property `accessPackageCatalog`: `microsoft.graph.accessPackageCatalog`, contained; present when expanded (`$expand`).
     pub access_package_catalog: Option<AccessPackageCatalog>,
     /// Navigation property `customExtensionHandlers`: `Collection(microsoft.graph.customExtensionHandler)`; present when expanded (`$expand`).
-    #[cfg(feature = "_entitlement_management")]
     pub custom_extension_handlers: Option<Vec<CustomExtensionHandler>>,
     /// Navigation property `customExtensionStageSettings`: `Collection(microsoft.graph.customExtensionStageSetting)`; present when expanded (`$expand`).
-    #[cfg(feature = "_entitlement_management")]
     pub custom_extension_stage_settings: Option<Vec<CustomExtensionStageSetting>>,
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
@@ -812,7 +809,6 @@ impl serde::Serialize for AccessPackageAssignmentPolicy {
 }
 
 #[cfg(feature = "_access_package")]
-#[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
 impl AccessPackageAssignmentPolicy {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.accessPackageAssignmentPolicy";
@@ -850,9 +846,7 @@ impl AccessPackageAssignmentPolicy {
             );
         object.property("accessPackage", &self.access_package);
         object.property("accessPackageCatalog", &self.access_package_catalog);
-        #[cfg(feature = "_entitlement_management")]
         object.property("customExtensionHandlers", &self.custom_extension_handlers);
-        #[cfg(feature = "_entitlement_management")]
         object
             .property(
                 "customExtensionStageSettings",
@@ -872,7 +866,6 @@ impl<'de> serde::Deserialize<'de> for AccessPackageAssignmentPolicy {
 }
 
 #[cfg(feature = "_access_package")]
-#[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
 impl graph_odata_runtime::model::ODataObject for AccessPackageAssignmentPolicy {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -918,11 +911,9 @@ impl graph_odata_runtime::model::ODataObject for AccessPackageAssignmentPolicy {
             "accessPackageCatalog" => {
                 read_nullable(map, key, &mut self.access_package_catalog, extra)
             }
-            #[cfg(feature = "_entitlement_management")]
             "customExtensionHandlers" => {
                 read_nullable(map, key, &mut self.custom_extension_handlers, extra)
             }
-            #[cfg(feature = "_entitlement_management")]
             "customExtensionStageSettings" => {
                 read_nullable(map, key, &mut self.custom_extension_stage_settings, extra)
             }
@@ -4372,7 +4363,6 @@ pub struct AccessReviewInstance {
     /// Navigation property `decisions`: `Collection(microsoft.graph.accessReviewInstanceDecisionItem)`, contained; present when expanded (`$expand`).
     pub decisions: Option<Vec<AccessReviewInstanceDecisionItem>>,
     /// Navigation property `definition`: `microsoft.graph.accessReviewScheduleDefinition`; present when expanded (`$expand`).
-    #[cfg(feature = "_identity_governance")]
     pub definition: Option<AccessReviewScheduleDefinition>,
     /// Navigation property `stages`: `Collection(microsoft.graph.accessReviewStage)`, contained; present when expanded (`$expand`).
     pub stages: Option<Vec<AccessReviewStage>>,
@@ -4417,7 +4407,6 @@ impl AccessReviewInstance {
         #[cfg(feature = "_access_review_reviewer")]
         object.property("contactedReviewers", &self.contacted_reviewers);
         object.property("decisions", &self.decisions);
-        #[cfg(feature = "_identity_governance")]
         object.property("definition", &self.definition);
         object.property("stages", &self.stages);
         object.end()
@@ -4459,7 +4448,6 @@ impl graph_odata_runtime::model::ODataObject for AccessReviewInstance {
                 read_nullable(map, key, &mut self.contacted_reviewers, extra)
             }
             "decisions" => read_nullable(map, key, &mut self.decisions, extra),
-            #[cfg(feature = "_identity_governance")]
             "definition" => read_nullable(map, key, &mut self.definition, extra),
             "stages" => read_nullable(map, key, &mut self.stages, extra),
             _ => Ok(false),
@@ -4807,7 +4795,7 @@ impl AccessReviewInstanceDecisionItemField {
     ];
 }
 
-#[cfg(feature = "_access_review_apply_action")]
+#[cfg(feature = "_access_review_policy")]
 /// CSDL entity type `microsoft.graph.accessReviewPolicy`; base type `microsoft.graph.entity`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct AccessReviewPolicy {
@@ -4826,14 +4814,14 @@ pub struct AccessReviewPolicy {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_access_review_apply_action")]
+#[cfg(feature = "_access_review_policy")]
 impl serde::Serialize for AccessReviewPolicy {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_access_review_apply_action")]
+#[cfg(feature = "_access_review_policy")]
 impl AccessReviewPolicy {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.accessReviewPolicy";
@@ -4861,7 +4849,7 @@ impl AccessReviewPolicy {
     }
 }
 
-#[cfg(feature = "_access_review_apply_action")]
+#[cfg(feature = "_access_review_policy")]
 impl<'de> serde::Deserialize<'de> for AccessReviewPolicy {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -4870,7 +4858,7 @@ impl<'de> serde::Deserialize<'de> for AccessReviewPolicy {
     }
 }
 
-#[cfg(feature = "_access_review_apply_action")]
+#[cfg(feature = "_access_review_policy")]
 impl graph_odata_runtime::model::ODataObject for AccessReviewPolicy {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -4901,7 +4889,7 @@ impl graph_odata_runtime::model::ODataObject for AccessReviewPolicy {
     }
 }
 
-#[cfg(feature = "_access_review_apply_action")]
+#[cfg(feature = "_access_review_policy")]
 impl AccessReviewPolicy {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -4912,11 +4900,11 @@ impl AccessReviewPolicy {
     }
 }
 
-#[cfg(feature = "_access_review_apply_action")]
+#[cfg(feature = "_access_review_policy")]
 /// The properties of [`AccessReviewPolicy`] by wire name, each a [`Field<AccessReviewPolicy>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`AccessReviewPolicy::set_null`].
 pub enum AccessReviewPolicyField {}
 
-#[cfg(feature = "_access_review_apply_action")]
+#[cfg(feature = "_access_review_policy")]
 #[allow(non_upper_case_globals)]
 impl AccessReviewPolicyField {
     /// `id`
@@ -5070,7 +5058,7 @@ impl AccessReviewReviewerField {
     ];
 }
 
-#[cfg(feature = "_identity_governance")]
+#[cfg(feature = "_access_review_inactive_users_query_scope")]
 /// CSDL entity type `microsoft.graph.accessReviewScheduleDefinition`; base type `microsoft.graph.entity`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct AccessReviewScheduleDefinition {
@@ -5110,7 +5098,6 @@ pub struct AccessReviewScheduleDefinition {
     /// Property `status`: `Edm.String`.
     pub status: Option<String>,
     /// Navigation property `instances`: `Collection(microsoft.graph.accessReviewInstance)`, contained; present when expanded (`$expand`).
-    #[cfg(feature = "_access_review_inactive_users_query_scope")]
     pub instances: Option<Vec<AccessReviewInstance>>,
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
@@ -5118,15 +5105,14 @@ pub struct AccessReviewScheduleDefinition {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_identity_governance")]
+#[cfg(feature = "_access_review_inactive_users_query_scope")]
 impl serde::Serialize for AccessReviewScheduleDefinition {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_identity_governance")]
-#[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
+#[cfg(feature = "_access_review_inactive_users_query_scope")]
 impl AccessReviewScheduleDefinition {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.accessReviewScheduleDefinition";
@@ -5162,13 +5148,12 @@ impl AccessReviewScheduleDefinition {
         object.property("settings", &self.settings);
         object.property("stageSettings", &self.stage_settings);
         object.property("status", &self.status);
-        #[cfg(feature = "_access_review_inactive_users_query_scope")]
         object.property("instances", &self.instances);
         object.end()
     }
 }
 
-#[cfg(feature = "_identity_governance")]
+#[cfg(feature = "_access_review_inactive_users_query_scope")]
 impl<'de> serde::Deserialize<'de> for AccessReviewScheduleDefinition {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -5177,8 +5162,7 @@ impl<'de> serde::Deserialize<'de> for AccessReviewScheduleDefinition {
     }
 }
 
-#[cfg(feature = "_identity_governance")]
-#[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
+#[cfg(feature = "_access_review_inactive_users_query_scope")]
 impl graph_odata_runtime::model::ODataObject for AccessReviewScheduleDefinition {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -5225,7 +5209,6 @@ impl graph_odata_runtime::model::ODataObject for AccessReviewScheduleDefinition 
             "settings" => read_nullable(map, key, &mut self.settings, extra),
             "stageSettings" => read_nullable(map, key, &mut self.stage_settings, extra),
             "status" => read_lenient(map, key, &mut self.status, extra),
-            #[cfg(feature = "_access_review_inactive_users_query_scope")]
             "instances" => read_nullable(map, key, &mut self.instances, extra),
             _ => Ok(false),
         }
@@ -5237,7 +5220,7 @@ impl graph_odata_runtime::model::ODataObject for AccessReviewScheduleDefinition 
     }
 }
 
-#[cfg(feature = "_identity_governance")]
+#[cfg(feature = "_access_review_inactive_users_query_scope")]
 impl AccessReviewScheduleDefinition {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -5248,11 +5231,11 @@ impl AccessReviewScheduleDefinition {
     }
 }
 
-#[cfg(feature = "_identity_governance")]
+#[cfg(feature = "_access_review_inactive_users_query_scope")]
 /// The properties of [`AccessReviewScheduleDefinition`] by wire name, each a [`Field<AccessReviewScheduleDefinition>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`AccessReviewScheduleDefinition::set_null`].
 pub enum AccessReviewScheduleDefinitionField {}
 
-#[cfg(feature = "_identity_governance")]
+#[cfg(feature = "_access_review_inactive_users_query_scope")]
 #[allow(non_upper_case_globals)]
 impl AccessReviewScheduleDefinitionField {
     /// `id`
@@ -5354,11 +5337,12 @@ pub struct AccessReviewSet {
     #[cfg(feature = "_access_review_inactive_users_query_scope")]
     pub decisions: Option<Vec<AccessReviewInstanceDecisionItem>>,
     /// Navigation property `definitions`: `Collection(microsoft.graph.accessReviewScheduleDefinition)`, contained; present when expanded (`$expand`).
+    #[cfg(feature = "_access_review_inactive_users_query_scope")]
     pub definitions: Option<Vec<AccessReviewScheduleDefinition>>,
     /// Navigation property `historyDefinitions`: `Collection(microsoft.graph.accessReviewHistoryDefinition)`, contained; present when expanded (`$expand`).
     pub history_definitions: Option<Vec<AccessReviewHistoryDefinition>>,
     /// Navigation property `policy`: `microsoft.graph.accessReviewPolicy`, contained; present when expanded (`$expand`).
-    #[cfg(feature = "_access_review_apply_action")]
+    #[cfg(feature = "_access_review_policy")]
     pub policy: Option<AccessReviewPolicy>,
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
@@ -5393,9 +5377,10 @@ impl AccessReviewSet {
         object.property("id", &self.id);
         #[cfg(feature = "_access_review_inactive_users_query_scope")]
         object.property("decisions", &self.decisions);
+        #[cfg(feature = "_access_review_inactive_users_query_scope")]
         object.property("definitions", &self.definitions);
         object.property("historyDefinitions", &self.history_definitions);
-        #[cfg(feature = "_access_review_apply_action")]
+        #[cfg(feature = "_access_review_policy")]
         object.property("policy", &self.policy);
         object.end()
     }
@@ -5424,11 +5409,12 @@ impl graph_odata_runtime::model::ODataObject for AccessReviewSet {
             "id" => read_lenient(map, key, &mut self.id, extra),
             #[cfg(feature = "_access_review_inactive_users_query_scope")]
             "decisions" => read_nullable(map, key, &mut self.decisions, extra),
+            #[cfg(feature = "_access_review_inactive_users_query_scope")]
             "definitions" => read_nullable(map, key, &mut self.definitions, extra),
             "historyDefinitions" => {
                 read_nullable(map, key, &mut self.history_definitions, extra)
             }
-            #[cfg(feature = "_access_review_apply_action")]
+            #[cfg(feature = "_access_review_policy")]
             "policy" => read_nullable(map, key, &mut self.policy, extra),
             _ => Ok(false),
         }
@@ -5633,7 +5619,7 @@ impl AccessReviewStageField {
     ];
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_policies")]
 /// CSDL entity type `microsoft.graph.activityBasedTimeoutPolicy`; base type `microsoft.graph.stsPolicy`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ActivityBasedTimeoutPolicy {
@@ -5657,6 +5643,7 @@ pub struct ActivityBasedTimeoutPolicy {
     pub is_organization_default: Option<bool>,
     /// Navigation property `appliesTo`: `Collection(microsoft.graph.directoryObject)`; present when expanded (`$expand`).
     /// Inherited from `microsoft.graph.stsPolicy`.
+    #[cfg(feature = "_directory_object")]
     pub applies_to: Option<Vec<AnyDirectoryObject>>,
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
@@ -5664,14 +5651,15 @@ pub struct ActivityBasedTimeoutPolicy {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_policies")]
 impl serde::Serialize for ActivityBasedTimeoutPolicy {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_policies")]
+#[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
 impl ActivityBasedTimeoutPolicy {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.activityBasedTimeoutPolicy";
@@ -5693,12 +5681,13 @@ impl ActivityBasedTimeoutPolicy {
         object.property("displayName", &self.display_name);
         object.property("definition", &self.definition);
         object.property("isOrganizationDefault", &self.is_organization_default);
+        #[cfg(feature = "_directory_object")]
         object.property("appliesTo", &self.applies_to);
         object.end()
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_policies")]
 impl<'de> serde::Deserialize<'de> for ActivityBasedTimeoutPolicy {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -5707,7 +5696,8 @@ impl<'de> serde::Deserialize<'de> for ActivityBasedTimeoutPolicy {
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_policies")]
+#[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
 impl graph_odata_runtime::model::ODataObject for ActivityBasedTimeoutPolicy {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -5727,6 +5717,7 @@ impl graph_odata_runtime::model::ODataObject for ActivityBasedTimeoutPolicy {
             "isOrganizationDefault" => {
                 read_lenient(map, key, &mut self.is_organization_default, extra)
             }
+            #[cfg(feature = "_directory_object")]
             "appliesTo" => read_nullable(map, key, &mut self.applies_to, extra),
             _ => Ok(false),
         }
@@ -5738,7 +5729,7 @@ impl graph_odata_runtime::model::ODataObject for ActivityBasedTimeoutPolicy {
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_policies")]
 impl ActivityBasedTimeoutPolicy {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -5749,11 +5740,11 @@ impl ActivityBasedTimeoutPolicy {
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_policies")]
 /// The properties of [`ActivityBasedTimeoutPolicy`] by wire name, each a [`Field<ActivityBasedTimeoutPolicy>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ActivityBasedTimeoutPolicy::set_null`].
 pub enum ActivityBasedTimeoutPolicyField {}
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_policies")]
 #[allow(non_upper_case_globals)]
 impl ActivityBasedTimeoutPolicyField {
     /// `id`
@@ -6072,7 +6063,7 @@ impl AdminConsentRequestPolicyField {
     ];
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_administrative_unit")]
 /// CSDL entity type `microsoft.graph.administrativeUnit`; base type `microsoft.graph.directoryObject`; open type: dynamic properties land in `additional_properties`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct AdministrativeUnit {
@@ -6100,6 +6091,7 @@ pub struct AdministrativeUnit {
     #[cfg(feature = "_extension")]
     pub extensions: Option<Vec<AnyExtension>>,
     /// Navigation property `members`: `Collection(microsoft.graph.directoryObject)`; present when expanded (`$expand`).
+    #[cfg(feature = "_directory_object")]
     pub members: Option<Vec<AnyDirectoryObject>>,
     /// Navigation property `scopedRoleMembers`: `Collection(microsoft.graph.scopedRoleMembership)`, contained; present when expanded (`$expand`).
     #[cfg(feature = "_scoped_role_membership")]
@@ -6110,14 +6102,14 @@ pub struct AdministrativeUnit {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_administrative_unit")]
 impl serde::Serialize for AdministrativeUnit {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_administrative_unit")]
 #[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
 impl AdministrativeUnit {
     /// The CSDL qualified name, as `@odata.type` spells it.
@@ -6152,14 +6144,14 @@ impl AdministrativeUnit {
         object.property("membershipType", &self.membership_type);
         object.property("visibility", &self.visibility);
         #[cfg(feature = "_extension")] object.property("extensions", &self.extensions);
-        object.property("members", &self.members);
+        #[cfg(feature = "_directory_object")] object.property("members", &self.members);
         #[cfg(feature = "_scoped_role_membership")]
         object.property("scopedRoleMembers", &self.scoped_role_members);
         object.end()
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_administrative_unit")]
 impl<'de> serde::Deserialize<'de> for AdministrativeUnit {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -6168,7 +6160,7 @@ impl<'de> serde::Deserialize<'de> for AdministrativeUnit {
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_administrative_unit")]
 #[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
 impl graph_odata_runtime::model::ODataObject for AdministrativeUnit {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
@@ -6196,6 +6188,7 @@ impl graph_odata_runtime::model::ODataObject for AdministrativeUnit {
             "visibility" => read_lenient(map, key, &mut self.visibility, extra),
             #[cfg(feature = "_extension")]
             "extensions" => read_nullable(map, key, &mut self.extensions, extra),
+            #[cfg(feature = "_directory_object")]
             "members" => read_nullable(map, key, &mut self.members, extra),
             #[cfg(feature = "_scoped_role_membership")]
             "scopedRoleMembers" => {
@@ -6211,7 +6204,7 @@ impl graph_odata_runtime::model::ODataObject for AdministrativeUnit {
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_administrative_unit")]
 impl AdministrativeUnit {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -6222,11 +6215,11 @@ impl AdministrativeUnit {
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_administrative_unit")]
 /// The properties of [`AdministrativeUnit`] by wire name, each a [`Field<AdministrativeUnit>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`AdministrativeUnit::set_null`].
 pub enum AdministrativeUnitField {}
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_administrative_unit")]
 #[allow(non_upper_case_globals)]
 impl AdministrativeUnitField {
     /// `id`
@@ -6290,7 +6283,7 @@ impl AdministrativeUnitField {
     ];
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_agent_identity")]
 /// CSDL entity type `microsoft.graph.agentIdentity`; base type `microsoft.graph.servicePrincipal`; open type: dynamic properties land in `additional_properties`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct AgentIdentity {
@@ -6423,21 +6416,27 @@ pub struct AgentIdentity {
     pub created_date_time: Option<edm::DateTimeOffset>,
     /// Navigation property `appManagementPolicies`: `Collection(microsoft.graph.appManagementPolicy)`; present when expanded (`$expand`).
     /// Inherited from `microsoft.graph.servicePrincipal`.
+    #[cfg(feature = "_app_credential_restriction_type")]
     pub app_management_policies: Option<Vec<AppManagementPolicy>>,
     /// Navigation property `appRoleAssignedTo`: `Collection(microsoft.graph.appRoleAssignment)`, contained; present when expanded (`$expand`).
     /// Inherited from `microsoft.graph.servicePrincipal`.
+    #[cfg(feature = "_app_role_assignment")]
     pub app_role_assigned_to: Option<Vec<AppRoleAssignment>>,
     /// Navigation property `appRoleAssignments`: `Collection(microsoft.graph.appRoleAssignment)`, contained; present when expanded (`$expand`).
     /// Inherited from `microsoft.graph.servicePrincipal`.
+    #[cfg(feature = "_app_role_assignment")]
     pub app_role_assignments: Option<Vec<AppRoleAssignment>>,
     /// Navigation property `claimsMappingPolicies`: `Collection(microsoft.graph.claimsMappingPolicy)`; present when expanded (`$expand`).
     /// Inherited from `microsoft.graph.servicePrincipal`.
+    #[cfg(feature = "_app_credential_restriction_type")]
     pub claims_mapping_policies: Option<Vec<ClaimsMappingPolicy>>,
     /// Navigation property `createdObjects`: `Collection(microsoft.graph.directoryObject)`; present when expanded (`$expand`).
     /// Inherited from `microsoft.graph.servicePrincipal`.
+    #[cfg(feature = "_directory_object")]
     pub created_objects: Option<Vec<AnyDirectoryObject>>,
     /// Navigation property `endpoints`: `Collection(microsoft.graph.endpoint)`, contained; present when expanded (`$expand`).
     /// Inherited from `microsoft.graph.servicePrincipal`.
+    #[cfg(feature = "_endpoint")]
     pub endpoints: Option<Vec<Endpoint>>,
     /// Navigation property `federatedIdentityCredentials`: `Collection(microsoft.graph.federatedIdentityCredential)`, contained; present when expanded (`$expand`).
     /// Inherited from `microsoft.graph.servicePrincipal`.
@@ -6445,27 +6444,31 @@ pub struct AgentIdentity {
     pub federated_identity_credentials: Option<Vec<FederatedIdentityCredential>>,
     /// Navigation property `homeRealmDiscoveryPolicies`: `Collection(microsoft.graph.homeRealmDiscoveryPolicy)`; present when expanded (`$expand`).
     /// Inherited from `microsoft.graph.servicePrincipal`.
+    #[cfg(feature = "_app_credential_restriction_type")]
     pub home_realm_discovery_policies: Option<Vec<HomeRealmDiscoveryPolicy>>,
     /// Navigation property `licenseDetails`: `Collection(microsoft.graph.licenseDetails)`, contained; present when expanded (`$expand`).
     /// Inherited from `microsoft.graph.servicePrincipal`.
-    #[cfg(feature = "_approved_client_app")]
+    #[cfg(feature = "_license_details")]
     pub license_details: Option<Vec<LicenseDetails>>,
     /// Navigation property `memberOf`: `Collection(microsoft.graph.directoryObject)`; present when expanded (`$expand`).
     /// Inherited from `microsoft.graph.servicePrincipal`.
+    #[cfg(feature = "_directory_object")]
     pub member_of: Option<Vec<AnyDirectoryObject>>,
     /// Navigation property `oauth2PermissionGrants`: `Collection(microsoft.graph.oAuth2PermissionGrant)`; present when expanded (`$expand`).
     /// Inherited from `microsoft.graph.servicePrincipal`.
-    #[cfg(feature = "_oauth2_permission_grants")]
+    #[cfg(feature = "_o_auth2_permission_grant")]
     pub oauth2_permission_grants: Option<Vec<OAuth2PermissionGrant>>,
     /// Navigation property `ownedObjects`: `Collection(microsoft.graph.directoryObject)`; present when expanded (`$expand`).
     /// Inherited from `microsoft.graph.servicePrincipal`.
+    #[cfg(feature = "_directory_object")]
     pub owned_objects: Option<Vec<AnyDirectoryObject>>,
     /// Navigation property `owners`: `Collection(microsoft.graph.directoryObject)`; present when expanded (`$expand`).
     /// Inherited from `microsoft.graph.servicePrincipal`.
+    #[cfg(feature = "_directory_object")]
     pub owners: Option<Vec<AnyDirectoryObject>>,
     /// Navigation property `remoteDesktopSecurityConfiguration`: `microsoft.graph.remoteDesktopSecurityConfiguration`, contained; present when expanded (`$expand`).
     /// Inherited from `microsoft.graph.servicePrincipal`.
-    #[cfg(feature = "_approved_client_app")]
+    #[cfg(feature = "_service_principals")]
     pub remote_desktop_security_configuration: Option<
         RemoteDesktopSecurityConfiguration,
     >,
@@ -6475,14 +6478,18 @@ pub struct AgentIdentity {
     pub synchronization: Option<Synchronization>,
     /// Navigation property `tokenIssuancePolicies`: `Collection(microsoft.graph.tokenIssuancePolicy)`; present when expanded (`$expand`).
     /// Inherited from `microsoft.graph.servicePrincipal`.
+    #[cfg(feature = "_app_credential_restriction_type")]
     pub token_issuance_policies: Option<Vec<TokenIssuancePolicy>>,
     /// Navigation property `tokenLifetimePolicies`: `Collection(microsoft.graph.tokenLifetimePolicy)`; present when expanded (`$expand`).
     /// Inherited from `microsoft.graph.servicePrincipal`.
+    #[cfg(feature = "_app_credential_restriction_type")]
     pub token_lifetime_policies: Option<Vec<TokenLifetimePolicy>>,
     /// Navigation property `transitiveMemberOf`: `Collection(microsoft.graph.directoryObject)`; present when expanded (`$expand`).
     /// Inherited from `microsoft.graph.servicePrincipal`.
+    #[cfg(feature = "_directory_object")]
     pub transitive_member_of: Option<Vec<AnyDirectoryObject>>,
     /// Navigation property `sponsors`: `Collection(microsoft.graph.directoryObject)`; present when expanded (`$expand`).
+    #[cfg(feature = "_directory_object")]
     pub sponsors: Option<Vec<AnyDirectoryObject>>,
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
@@ -6490,14 +6497,14 @@ pub struct AgentIdentity {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_agent_identity")]
 impl serde::Serialize for AgentIdentity {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_agent_identity")]
 #[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
 impl AgentIdentity {
     /// The CSDL qualified name, as `@odata.type` spells it.
@@ -6571,28 +6578,36 @@ impl AgentIdentity {
         object.property("tokenEncryptionKeyId", &self.token_encryption_key_id);
         object.property("agentIdentityBlueprintId", &self.agent_identity_blueprint_id);
         object.property("createdDateTime", &self.created_date_time);
+        #[cfg(feature = "_app_credential_restriction_type")]
         object.property("appManagementPolicies", &self.app_management_policies);
+        #[cfg(feature = "_app_role_assignment")]
         object.property("appRoleAssignedTo", &self.app_role_assigned_to);
+        #[cfg(feature = "_app_role_assignment")]
         object.property("appRoleAssignments", &self.app_role_assignments);
+        #[cfg(feature = "_app_credential_restriction_type")]
         object.property("claimsMappingPolicies", &self.claims_mapping_policies);
+        #[cfg(feature = "_directory_object")]
         object.property("createdObjects", &self.created_objects);
-        object.property("endpoints", &self.endpoints);
+        #[cfg(feature = "_endpoint")] object.property("endpoints", &self.endpoints);
         #[cfg(feature = "_bulk_operation")]
         object
             .property(
                 "federatedIdentityCredentials",
                 &self.federated_identity_credentials,
             );
+        #[cfg(feature = "_app_credential_restriction_type")]
         object
             .property("homeRealmDiscoveryPolicies", &self.home_realm_discovery_policies);
-        #[cfg(feature = "_approved_client_app")]
+        #[cfg(feature = "_license_details")]
         object.property("licenseDetails", &self.license_details);
+        #[cfg(feature = "_directory_object")]
         object.property("memberOf", &self.member_of);
-        #[cfg(feature = "_oauth2_permission_grants")]
+        #[cfg(feature = "_o_auth2_permission_grant")]
         object.property("oauth2PermissionGrants", &self.oauth2_permission_grants);
+        #[cfg(feature = "_directory_object")]
         object.property("ownedObjects", &self.owned_objects);
-        object.property("owners", &self.owners);
-        #[cfg(feature = "_approved_client_app")]
+        #[cfg(feature = "_directory_object")] object.property("owners", &self.owners);
+        #[cfg(feature = "_service_principals")]
         object
             .property(
                 "remoteDesktopSecurityConfiguration",
@@ -6600,15 +6615,19 @@ impl AgentIdentity {
             );
         #[cfg(feature = "_bulk_operation")]
         object.property("synchronization", &self.synchronization);
+        #[cfg(feature = "_app_credential_restriction_type")]
         object.property("tokenIssuancePolicies", &self.token_issuance_policies);
+        #[cfg(feature = "_app_credential_restriction_type")]
         object.property("tokenLifetimePolicies", &self.token_lifetime_policies);
+        #[cfg(feature = "_directory_object")]
         object.property("transitiveMemberOf", &self.transitive_member_of);
+        #[cfg(feature = "_directory_object")]
         object.property("sponsors", &self.sponsors);
         object.end()
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_agent_identity")]
 impl<'de> serde::Deserialize<'de> for AgentIdentity {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -6617,7 +6636,7 @@ impl<'de> serde::Deserialize<'de> for AgentIdentity {
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_agent_identity")]
 #[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
 impl graph_odata_runtime::model::ODataObject for AgentIdentity {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
@@ -6730,37 +6749,47 @@ impl graph_odata_runtime::model::ODataObject for AgentIdentity {
             "createdDateTime" => {
                 read_lenient(map, key, &mut self.created_date_time, extra)
             }
+            #[cfg(feature = "_app_credential_restriction_type")]
             "appManagementPolicies" => {
                 read_nullable(map, key, &mut self.app_management_policies, extra)
             }
+            #[cfg(feature = "_app_role_assignment")]
             "appRoleAssignedTo" => {
                 read_nullable(map, key, &mut self.app_role_assigned_to, extra)
             }
+            #[cfg(feature = "_app_role_assignment")]
             "appRoleAssignments" => {
                 read_nullable(map, key, &mut self.app_role_assignments, extra)
             }
+            #[cfg(feature = "_app_credential_restriction_type")]
             "claimsMappingPolicies" => {
                 read_nullable(map, key, &mut self.claims_mapping_policies, extra)
             }
+            #[cfg(feature = "_directory_object")]
             "createdObjects" => read_nullable(map, key, &mut self.created_objects, extra),
+            #[cfg(feature = "_endpoint")]
             "endpoints" => read_nullable(map, key, &mut self.endpoints, extra),
             #[cfg(feature = "_bulk_operation")]
             "federatedIdentityCredentials" => {
                 read_nullable(map, key, &mut self.federated_identity_credentials, extra)
             }
+            #[cfg(feature = "_app_credential_restriction_type")]
             "homeRealmDiscoveryPolicies" => {
                 read_nullable(map, key, &mut self.home_realm_discovery_policies, extra)
             }
-            #[cfg(feature = "_approved_client_app")]
+            #[cfg(feature = "_license_details")]
             "licenseDetails" => read_nullable(map, key, &mut self.license_details, extra),
+            #[cfg(feature = "_directory_object")]
             "memberOf" => read_nullable(map, key, &mut self.member_of, extra),
-            #[cfg(feature = "_oauth2_permission_grants")]
+            #[cfg(feature = "_o_auth2_permission_grant")]
             "oauth2PermissionGrants" => {
                 read_nullable(map, key, &mut self.oauth2_permission_grants, extra)
             }
+            #[cfg(feature = "_directory_object")]
             "ownedObjects" => read_nullable(map, key, &mut self.owned_objects, extra),
+            #[cfg(feature = "_directory_object")]
             "owners" => read_nullable(map, key, &mut self.owners, extra),
-            #[cfg(feature = "_approved_client_app")]
+            #[cfg(feature = "_service_principals")]
             "remoteDesktopSecurityConfiguration" => {
                 read_nullable(
                     map,
@@ -6773,15 +6802,19 @@ impl graph_odata_runtime::model::ODataObject for AgentIdentity {
             "synchronization" => {
                 read_nullable(map, key, &mut self.synchronization, extra)
             }
+            #[cfg(feature = "_app_credential_restriction_type")]
             "tokenIssuancePolicies" => {
                 read_nullable(map, key, &mut self.token_issuance_policies, extra)
             }
+            #[cfg(feature = "_app_credential_restriction_type")]
             "tokenLifetimePolicies" => {
                 read_nullable(map, key, &mut self.token_lifetime_policies, extra)
             }
+            #[cfg(feature = "_directory_object")]
             "transitiveMemberOf" => {
                 read_nullable(map, key, &mut self.transitive_member_of, extra)
             }
+            #[cfg(feature = "_directory_object")]
             "sponsors" => read_nullable(map, key, &mut self.sponsors, extra),
             _ => Ok(false),
         }
@@ -6793,7 +6826,7 @@ impl graph_odata_runtime::model::ODataObject for AgentIdentity {
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_agent_identity")]
 impl AgentIdentity {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -6804,11 +6837,11 @@ impl AgentIdentity {
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_agent_identity")]
 /// The properties of [`AgentIdentity`] by wire name, each a [`Field<AgentIdentity>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`AgentIdentity::set_null`].
 pub enum AgentIdentityField {}
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_agent_identity")]
 #[allow(non_upper_case_globals)]
 impl AgentIdentityField {
     /// `id`
@@ -7092,7 +7125,7 @@ impl AgentIdentityField {
     ];
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_agent_identity_blueprint")]
 /// CSDL entity type `microsoft.graph.agentIdentityBlueprint`; base type `microsoft.graph.application`; open type: dynamic properties land in `additional_properties`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct AgentIdentityBlueprint {
@@ -7214,19 +7247,23 @@ pub struct AgentIdentityBlueprint {
     pub default_redirect_uri: Option<String>,
     /// Navigation property `appManagementPolicies`: `Collection(microsoft.graph.appManagementPolicy)`; present when expanded (`$expand`).
     /// Inherited from `microsoft.graph.application`.
+    #[cfg(feature = "_app_credential_restriction_type")]
     pub app_management_policies: Option<Vec<AppManagementPolicy>>,
     /// Navigation property `claimsMappingPolicies`: `Collection(microsoft.graph.claimsMappingPolicy)`; present when expanded (`$expand`).
     /// Inherited from `microsoft.graph.application`.
+    #[cfg(feature = "_app_credential_restriction_type")]
     pub claims_mapping_policies: Option<Vec<ClaimsMappingPolicy>>,
     /// Navigation property `connectorGroup`: `microsoft.graph.connectorGroup`; present when expanded (`$expand`).
     /// Inherited from `microsoft.graph.application`.
-    #[cfg(feature = "_on_premises_publishing_profiles")]
+    #[cfg(feature = "_connector_group")]
     pub connector_group: Option<ConnectorGroup>,
     /// Navigation property `createdOnBehalfOf`: `microsoft.graph.directoryObject`; present when expanded (`$expand`).
     /// Inherited from `microsoft.graph.application`.
+    #[cfg(feature = "_directory_object")]
     pub created_on_behalf_of: Option<AnyDirectoryObject>,
     /// Navigation property `extensionProperties`: `Collection(microsoft.graph.extensionProperty)`, contained; present when expanded (`$expand`).
     /// Inherited from `microsoft.graph.application`.
+    #[cfg(feature = "_applications")]
     pub extension_properties: Option<Vec<ExtensionProperty>>,
     /// Navigation property `federatedIdentityCredentials`: `Collection(microsoft.graph.federatedIdentityCredential)`, contained; present when expanded (`$expand`).
     /// Inherited from `microsoft.graph.application`.
@@ -7234,9 +7271,11 @@ pub struct AgentIdentityBlueprint {
     pub federated_identity_credentials: Option<Vec<FederatedIdentityCredential>>,
     /// Navigation property `homeRealmDiscoveryPolicies`: `Collection(microsoft.graph.homeRealmDiscoveryPolicy)`; present when expanded (`$expand`).
     /// Inherited from `microsoft.graph.application`.
+    #[cfg(feature = "_app_credential_restriction_type")]
     pub home_realm_discovery_policies: Option<Vec<HomeRealmDiscoveryPolicy>>,
     /// Navigation property `owners`: `Collection(microsoft.graph.directoryObject)`; present when expanded (`$expand`).
     /// Inherited from `microsoft.graph.application`.
+    #[cfg(feature = "_directory_object")]
     pub owners: Option<Vec<AnyDirectoryObject>>,
     /// Navigation property `synchronization`: `microsoft.graph.synchronization`, contained; present when expanded (`$expand`).
     /// Inherited from `microsoft.graph.application`.
@@ -7244,14 +7283,16 @@ pub struct AgentIdentityBlueprint {
     pub synchronization: Option<Synchronization>,
     /// Navigation property `tokenIssuancePolicies`: `Collection(microsoft.graph.tokenIssuancePolicy)`; present when expanded (`$expand`).
     /// Inherited from `microsoft.graph.application`.
+    #[cfg(feature = "_app_credential_restriction_type")]
     pub token_issuance_policies: Option<Vec<TokenIssuancePolicy>>,
     /// Navigation property `tokenLifetimePolicies`: `Collection(microsoft.graph.tokenLifetimePolicy)`; present when expanded (`$expand`).
     /// Inherited from `microsoft.graph.application`.
+    #[cfg(feature = "_app_credential_restriction_type")]
     pub token_lifetime_policies: Option<Vec<TokenLifetimePolicy>>,
     /// Navigation property `inheritablePermissions`: `Collection(microsoft.graph.inheritablePermission)`, contained; present when expanded (`$expand`).
-    #[cfg(feature = "_all_allowed_scopes")]
     pub inheritable_permissions: Option<Vec<InheritablePermission>>,
     /// Navigation property `sponsors`: `Collection(microsoft.graph.directoryObject)`; present when expanded (`$expand`).
+    #[cfg(feature = "_directory_object")]
     pub sponsors: Option<Vec<AnyDirectoryObject>>,
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
@@ -7259,14 +7300,14 @@ pub struct AgentIdentityBlueprint {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_agent_identity_blueprint")]
 impl serde::Serialize for AgentIdentityBlueprint {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_agent_identity_blueprint")]
 #[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
 impl AgentIdentityBlueprint {
     /// The CSDL qualified name, as `@odata.type` spells it.
@@ -7333,11 +7374,15 @@ impl AgentIdentityBlueprint {
         object.property("uniqueName", &self.unique_name);
         object.property("web", &self.web);
         object.property("defaultRedirectUri", &self.default_redirect_uri);
+        #[cfg(feature = "_app_credential_restriction_type")]
         object.property("appManagementPolicies", &self.app_management_policies);
+        #[cfg(feature = "_app_credential_restriction_type")]
         object.property("claimsMappingPolicies", &self.claims_mapping_policies);
-        #[cfg(feature = "_on_premises_publishing_profiles")]
+        #[cfg(feature = "_connector_group")]
         object.property("connectorGroup", &self.connector_group);
+        #[cfg(feature = "_directory_object")]
         object.property("createdOnBehalfOf", &self.created_on_behalf_of);
+        #[cfg(feature = "_applications")]
         object.property("extensionProperties", &self.extension_properties);
         #[cfg(feature = "_bulk_operation")]
         object
@@ -7345,21 +7390,24 @@ impl AgentIdentityBlueprint {
                 "federatedIdentityCredentials",
                 &self.federated_identity_credentials,
             );
+        #[cfg(feature = "_app_credential_restriction_type")]
         object
             .property("homeRealmDiscoveryPolicies", &self.home_realm_discovery_policies);
-        object.property("owners", &self.owners);
+        #[cfg(feature = "_directory_object")] object.property("owners", &self.owners);
         #[cfg(feature = "_bulk_operation")]
         object.property("synchronization", &self.synchronization);
+        #[cfg(feature = "_app_credential_restriction_type")]
         object.property("tokenIssuancePolicies", &self.token_issuance_policies);
+        #[cfg(feature = "_app_credential_restriction_type")]
         object.property("tokenLifetimePolicies", &self.token_lifetime_policies);
-        #[cfg(feature = "_all_allowed_scopes")]
         object.property("inheritablePermissions", &self.inheritable_permissions);
+        #[cfg(feature = "_directory_object")]
         object.property("sponsors", &self.sponsors);
         object.end()
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_agent_identity_blueprint")]
 impl<'de> serde::Deserialize<'de> for AgentIdentityBlueprint {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -7368,7 +7416,7 @@ impl<'de> serde::Deserialize<'de> for AgentIdentityBlueprint {
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_agent_identity_blueprint")]
 #[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
 impl graph_odata_runtime::model::ODataObject for AgentIdentityBlueprint {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
@@ -7463,17 +7511,21 @@ impl graph_odata_runtime::model::ODataObject for AgentIdentityBlueprint {
             "defaultRedirectUri" => {
                 read_lenient(map, key, &mut self.default_redirect_uri, extra)
             }
+            #[cfg(feature = "_app_credential_restriction_type")]
             "appManagementPolicies" => {
                 read_nullable(map, key, &mut self.app_management_policies, extra)
             }
+            #[cfg(feature = "_app_credential_restriction_type")]
             "claimsMappingPolicies" => {
                 read_nullable(map, key, &mut self.claims_mapping_policies, extra)
             }
-            #[cfg(feature = "_on_premises_publishing_profiles")]
+            #[cfg(feature = "_connector_group")]
             "connectorGroup" => read_nullable(map, key, &mut self.connector_group, extra),
+            #[cfg(feature = "_directory_object")]
             "createdOnBehalfOf" => {
                 read_nullable(map, key, &mut self.created_on_behalf_of, extra)
             }
+            #[cfg(feature = "_applications")]
             "extensionProperties" => {
                 read_nullable(map, key, &mut self.extension_properties, extra)
             }
@@ -7481,24 +7533,28 @@ impl graph_odata_runtime::model::ODataObject for AgentIdentityBlueprint {
             "federatedIdentityCredentials" => {
                 read_nullable(map, key, &mut self.federated_identity_credentials, extra)
             }
+            #[cfg(feature = "_app_credential_restriction_type")]
             "homeRealmDiscoveryPolicies" => {
                 read_nullable(map, key, &mut self.home_realm_discovery_policies, extra)
             }
+            #[cfg(feature = "_directory_object")]
             "owners" => read_nullable(map, key, &mut self.owners, extra),
             #[cfg(feature = "_bulk_operation")]
             "synchronization" => {
                 read_nullable(map, key, &mut self.synchronization, extra)
             }
+            #[cfg(feature = "_app_credential_restriction_type")]
             "tokenIssuancePolicies" => {
                 read_nullable(map, key, &mut self.token_issuance_policies, extra)
             }
+            #[cfg(feature = "_app_credential_restriction_type")]
             "tokenLifetimePolicies" => {
                 read_nullable(map, key, &mut self.token_lifetime_policies, extra)
             }
-            #[cfg(feature = "_all_allowed_scopes")]
             "inheritablePermissions" => {
                 read_nullable(map, key, &mut self.inheritable_permissions, extra)
             }
+            #[cfg(feature = "_directory_object")]
             "sponsors" => read_nullable(map, key, &mut self.sponsors, extra),
             _ => Ok(false),
         }
@@ -7510,7 +7566,7 @@ impl graph_odata_runtime::model::ODataObject for AgentIdentityBlueprint {
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_agent_identity_blueprint")]
 impl AgentIdentityBlueprint {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -7521,11 +7577,11 @@ impl AgentIdentityBlueprint {
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_agent_identity_blueprint")]
 /// The properties of [`AgentIdentityBlueprint`] by wire name, each a [`Field<AgentIdentityBlueprint>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`AgentIdentityBlueprint::set_null`].
 pub enum AgentIdentityBlueprintField {}
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_agent_identity_blueprint")]
 #[allow(non_upper_case_globals)]
 impl AgentIdentityBlueprintField {
     /// `id`
@@ -7773,7 +7829,7 @@ impl AgentIdentityBlueprintField {
     ];
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_agent_identity")]
 /// CSDL entity type `microsoft.graph.agentIdentityBlueprintPrincipal`; base type `microsoft.graph.servicePrincipal`; open type: dynamic properties land in `additional_properties`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct AgentIdentityBlueprintPrincipal {
@@ -7902,21 +7958,27 @@ pub struct AgentIdentityBlueprintPrincipal {
     pub token_encryption_key_id: Option<edm::Guid>,
     /// Navigation property `appManagementPolicies`: `Collection(microsoft.graph.appManagementPolicy)`; present when expanded (`$expand`).
     /// Inherited from `microsoft.graph.servicePrincipal`.
+    #[cfg(feature = "_app_credential_restriction_type")]
     pub app_management_policies: Option<Vec<AppManagementPolicy>>,
     /// Navigation property `appRoleAssignedTo`: `Collection(microsoft.graph.appRoleAssignment)`, contained; present when expanded (`$expand`).
     /// Inherited from `microsoft.graph.servicePrincipal`.
+    #[cfg(feature = "_app_role_assignment")]
     pub app_role_assigned_to: Option<Vec<AppRoleAssignment>>,
     /// Navigation property `appRoleAssignments`: `Collection(microsoft.graph.appRoleAssignment)`, contained; present when expanded (`$expand`).
     /// Inherited from `microsoft.graph.servicePrincipal`.
+    #[cfg(feature = "_app_role_assignment")]
     pub app_role_assignments: Option<Vec<AppRoleAssignment>>,
     /// Navigation property `claimsMappingPolicies`: `Collection(microsoft.graph.claimsMappingPolicy)`; present when expanded (`$expand`).
     /// Inherited from `microsoft.graph.servicePrincipal`.
+    #[cfg(feature = "_app_credential_restriction_type")]
     pub claims_mapping_policies: Option<Vec<ClaimsMappingPolicy>>,
     /// Navigation property `createdObjects`: `Collection(microsoft.graph.directoryObject)`; present when expanded (`$expand`).
     /// Inherited from `microsoft.graph.servicePrincipal`.
+    #[cfg(feature = "_directory_object")]
     pub created_objects: Option<Vec<AnyDirectoryObject>>,
     /// Navigation property `endpoints`: `Collection(microsoft.graph.endpoint)`, contained; present when expanded (`$expand`).
     /// Inherited from `microsoft.graph.servicePrincipal`.
+    #[cfg(feature = "_endpoint")]
     pub endpoints: Option<Vec<Endpoint>>,
     /// Navigation property `federatedIdentityCredentials`: `Collection(microsoft.graph.federatedIdentityCredential)`, contained; present when expanded (`$expand`).
     /// Inherited from `microsoft.graph.servicePrincipal`.
@@ -7924,27 +7986,31 @@ pub struct AgentIdentityBlueprintPrincipal {
     pub federated_identity_credentials: Option<Vec<FederatedIdentityCredential>>,
     /// Navigation property `homeRealmDiscoveryPolicies`: `Collection(microsoft.graph.homeRealmDiscoveryPolicy)`; present when expanded (`$expand`).
     /// Inherited from `microsoft.graph.servicePrincipal`.
+    #[cfg(feature = "_app_credential_restriction_type")]
     pub home_realm_discovery_policies: Option<Vec<HomeRealmDiscoveryPolicy>>,
     /// Navigation property `licenseDetails`: `Collection(microsoft.graph.licenseDetails)`, contained; present when expanded (`$expand`).
     /// Inherited from `microsoft.graph.servicePrincipal`.
-    #[cfg(feature = "_approved_client_app")]
+    #[cfg(feature = "_license_details")]
     pub license_details: Option<Vec<LicenseDetails>>,
     /// Navigation property `memberOf`: `Collection(microsoft.graph.directoryObject)`; present when expanded (`$expand`).
     /// Inherited from `microsoft.graph.servicePrincipal`.
+    #[cfg(feature = "_directory_object")]
     pub member_of: Option<Vec<AnyDirectoryObject>>,
     /// Navigation property `oauth2PermissionGrants`: `Collection(microsoft.graph.oAuth2PermissionGrant)`; present when expanded (`$expand`).
     /// Inherited from `microsoft.graph.servicePrincipal`.
-    #[cfg(feature = "_oauth2_permission_grants")]
+    #[cfg(feature = "_o_auth2_permission_grant")]
     pub oauth2_permission_grants: Option<Vec<OAuth2PermissionGrant>>,
     /// Navigation property `ownedObjects`: `Collection(microsoft.graph.directoryObject)`; present when expanded (`$expand`).
     /// Inherited from `microsoft.graph.servicePrincipal`.
+    #[cfg(feature = "_directory_object")]
     pub owned_objects: Option<Vec<AnyDirectoryObject>>,
     /// Navigation property `owners`: `Collection(microsoft.graph.directoryObject)`; present when expanded (`$expand`).
     /// Inherited from `microsoft.graph.servicePrincipal`.
+    #[cfg(feature = "_directory_object")]
     pub owners: Option<Vec<AnyDirectoryObject>>,
     /// Navigation property `remoteDesktopSecurityConfiguration`: `microsoft.graph.remoteDesktopSecurityConfiguration`, contained; present when expanded (`$expand`).
     /// Inherited from `microsoft.graph.servicePrincipal`.
-    #[cfg(feature = "_approved_client_app")]
+    #[cfg(feature = "_service_principals")]
     pub remote_desktop_security_configuration: Option<
         RemoteDesktopSecurityConfiguration,
     >,
@@ -7954,14 +8020,18 @@ pub struct AgentIdentityBlueprintPrincipal {
     pub synchronization: Option<Synchronization>,
     /// Navigation property `tokenIssuancePolicies`: `Collection(microsoft.graph.tokenIssuancePolicy)`; present when expanded (`$expand`).
     /// Inherited from `microsoft.graph.servicePrincipal`.
+    #[cfg(feature = "_app_credential_restriction_type")]
     pub token_issuance_policies: Option<Vec<TokenIssuancePolicy>>,
     /// Navigation property `tokenLifetimePolicies`: `Collection(microsoft.graph.tokenLifetimePolicy)`; present when expanded (`$expand`).
     /// Inherited from `microsoft.graph.servicePrincipal`.
+    #[cfg(feature = "_app_credential_restriction_type")]
     pub token_lifetime_policies: Option<Vec<TokenLifetimePolicy>>,
     /// Navigation property `transitiveMemberOf`: `Collection(microsoft.graph.directoryObject)`; present when expanded (`$expand`).
     /// Inherited from `microsoft.graph.servicePrincipal`.
+    #[cfg(feature = "_directory_object")]
     pub transitive_member_of: Option<Vec<AnyDirectoryObject>>,
     /// Navigation property `sponsors`: `Collection(microsoft.graph.directoryObject)`; present when expanded (`$expand`).
+    #[cfg(feature = "_directory_object")]
     pub sponsors: Option<Vec<AnyDirectoryObject>>,
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
@@ -7969,14 +8039,14 @@ pub struct AgentIdentityBlueprintPrincipal {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_agent_identity")]
 impl serde::Serialize for AgentIdentityBlueprintPrincipal {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_agent_identity")]
 #[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
 impl AgentIdentityBlueprintPrincipal {
     /// The CSDL qualified name, as `@odata.type` spells it.
@@ -8048,28 +8118,36 @@ impl AgentIdentityBlueprintPrincipal {
         object.property("signInAudience", &self.sign_in_audience);
         object.property("tags", &self.tags);
         object.property("tokenEncryptionKeyId", &self.token_encryption_key_id);
+        #[cfg(feature = "_app_credential_restriction_type")]
         object.property("appManagementPolicies", &self.app_management_policies);
+        #[cfg(feature = "_app_role_assignment")]
         object.property("appRoleAssignedTo", &self.app_role_assigned_to);
+        #[cfg(feature = "_app_role_assignment")]
         object.property("appRoleAssignments", &self.app_role_assignments);
+        #[cfg(feature = "_app_credential_restriction_type")]
         object.property("claimsMappingPolicies", &self.claims_mapping_policies);
+        #[cfg(feature = "_directory_object")]
         object.property("createdObjects", &self.created_objects);
-        object.property("endpoints", &self.endpoints);
+        #[cfg(feature = "_endpoint")] object.property("endpoints", &self.endpoints);
         #[cfg(feature = "_bulk_operation")]
         object
             .property(
                 "federatedIdentityCredentials",
                 &self.federated_identity_credentials,
             );
+        #[cfg(feature = "_app_credential_restriction_type")]
         object
             .property("homeRealmDiscoveryPolicies", &self.home_realm_discovery_policies);
-        #[cfg(feature = "_approved_client_app")]
+        #[cfg(feature = "_license_details")]
         object.property("licenseDetails", &self.license_details);
+        #[cfg(feature = "_directory_object")]
         object.property("memberOf", &self.member_of);
-        #[cfg(feature = "_oauth2_permission_grants")]
+        #[cfg(feature = "_o_auth2_permission_grant")]
         object.property("oauth2PermissionGrants", &self.oauth2_permission_grants);
+        #[cfg(feature = "_directory_object")]
         object.property("ownedObjects", &self.owned_objects);
-        object.property("owners", &self.owners);
-        #[cfg(feature = "_approved_client_app")]
+        #[cfg(feature = "_directory_object")] object.property("owners", &self.owners);
+        #[cfg(feature = "_service_principals")]
         object
             .property(
                 "remoteDesktopSecurityConfiguration",
@@ -8077,15 +8155,19 @@ impl AgentIdentityBlueprintPrincipal {
             );
         #[cfg(feature = "_bulk_operation")]
         object.property("synchronization", &self.synchronization);
+        #[cfg(feature = "_app_credential_restriction_type")]
         object.property("tokenIssuancePolicies", &self.token_issuance_policies);
+        #[cfg(feature = "_app_credential_restriction_type")]
         object.property("tokenLifetimePolicies", &self.token_lifetime_policies);
+        #[cfg(feature = "_directory_object")]
         object.property("transitiveMemberOf", &self.transitive_member_of);
+        #[cfg(feature = "_directory_object")]
         object.property("sponsors", &self.sponsors);
         object.end()
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_agent_identity")]
 impl<'de> serde::Deserialize<'de> for AgentIdentityBlueprintPrincipal {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -8094,7 +8176,7 @@ impl<'de> serde::Deserialize<'de> for AgentIdentityBlueprintPrincipal {
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_agent_identity")]
 #[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
 impl graph_odata_runtime::model::ODataObject for AgentIdentityBlueprintPrincipal {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
@@ -8201,37 +8283,47 @@ impl graph_odata_runtime::model::ODataObject for AgentIdentityBlueprintPrincipal
             "tokenEncryptionKeyId" => {
                 read_lenient(map, key, &mut self.token_encryption_key_id, extra)
             }
+            #[cfg(feature = "_app_credential_restriction_type")]
             "appManagementPolicies" => {
                 read_nullable(map, key, &mut self.app_management_policies, extra)
             }
+            #[cfg(feature = "_app_role_assignment")]
             "appRoleAssignedTo" => {
                 read_nullable(map, key, &mut self.app_role_assigned_to, extra)
             }
+            #[cfg(feature = "_app_role_assignment")]
             "appRoleAssignments" => {
                 read_nullable(map, key, &mut self.app_role_assignments, extra)
             }
+            #[cfg(feature = "_app_credential_restriction_type")]
             "claimsMappingPolicies" => {
                 read_nullable(map, key, &mut self.claims_mapping_policies, extra)
             }
+            #[cfg(feature = "_directory_object")]
             "createdObjects" => read_nullable(map, key, &mut self.created_objects, extra),
+            #[cfg(feature = "_endpoint")]
             "endpoints" => read_nullable(map, key, &mut self.endpoints, extra),
             #[cfg(feature = "_bulk_operation")]
             "federatedIdentityCredentials" => {
                 read_nullable(map, key, &mut self.federated_identity_credentials, extra)
             }
+            #[cfg(feature = "_app_credential_restriction_type")]
             "homeRealmDiscoveryPolicies" => {
                 read_nullable(map, key, &mut self.home_realm_discovery_policies, extra)
             }
-            #[cfg(feature = "_approved_client_app")]
+            #[cfg(feature = "_license_details")]
             "licenseDetails" => read_nullable(map, key, &mut self.license_details, extra),
+            #[cfg(feature = "_directory_object")]
             "memberOf" => read_nullable(map, key, &mut self.member_of, extra),
-            #[cfg(feature = "_oauth2_permission_grants")]
+            #[cfg(feature = "_o_auth2_permission_grant")]
             "oauth2PermissionGrants" => {
                 read_nullable(map, key, &mut self.oauth2_permission_grants, extra)
             }
+            #[cfg(feature = "_directory_object")]
             "ownedObjects" => read_nullable(map, key, &mut self.owned_objects, extra),
+            #[cfg(feature = "_directory_object")]
             "owners" => read_nullable(map, key, &mut self.owners, extra),
-            #[cfg(feature = "_approved_client_app")]
+            #[cfg(feature = "_service_principals")]
             "remoteDesktopSecurityConfiguration" => {
                 read_nullable(
                     map,
@@ -8244,15 +8336,19 @@ impl graph_odata_runtime::model::ODataObject for AgentIdentityBlueprintPrincipal
             "synchronization" => {
                 read_nullable(map, key, &mut self.synchronization, extra)
             }
+            #[cfg(feature = "_app_credential_restriction_type")]
             "tokenIssuancePolicies" => {
                 read_nullable(map, key, &mut self.token_issuance_policies, extra)
             }
+            #[cfg(feature = "_app_credential_restriction_type")]
             "tokenLifetimePolicies" => {
                 read_nullable(map, key, &mut self.token_lifetime_policies, extra)
             }
+            #[cfg(feature = "_directory_object")]
             "transitiveMemberOf" => {
                 read_nullable(map, key, &mut self.transitive_member_of, extra)
             }
+            #[cfg(feature = "_directory_object")]
             "sponsors" => read_nullable(map, key, &mut self.sponsors, extra),
             _ => Ok(false),
         }
@@ -8264,7 +8360,7 @@ impl graph_odata_runtime::model::ODataObject for AgentIdentityBlueprintPrincipal
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_agent_identity")]
 impl AgentIdentityBlueprintPrincipal {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -8275,11 +8371,11 @@ impl AgentIdentityBlueprintPrincipal {
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_agent_identity")]
 /// The properties of [`AgentIdentityBlueprintPrincipal`] by wire name, each a [`Field<AgentIdentityBlueprintPrincipal>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`AgentIdentityBlueprintPrincipal::set_null`].
 pub enum AgentIdentityBlueprintPrincipalField {}
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_agent_identity")]
 #[allow(non_upper_case_globals)]
 impl AgentIdentityBlueprintPrincipalField {
     /// `id`
@@ -8897,7 +8993,7 @@ impl AgentRiskDetectionField {
     ];
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_agent_user")]
 /// CSDL entity type `microsoft.graph.agentUser`; base type `microsoft.graph.user`; open type: dynamic properties land in `additional_properties`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct AgentUser {
@@ -9153,9 +9249,11 @@ pub struct AgentUser {
     pub app_consent_requests_for_approval: Option<Vec<AppConsentRequest>>,
     /// Navigation property `appRoleAssignedResources`: `Collection(microsoft.graph.servicePrincipal)`; present when expanded (`$expand`).
     /// Inherited from `microsoft.graph.user`.
+    #[cfg(feature = "_add_in")]
     pub app_role_assigned_resources: Option<Vec<AnyServicePrincipal>>,
     /// Navigation property `appRoleAssignments`: `Collection(microsoft.graph.appRoleAssignment)`, contained; present when expanded (`$expand`).
     /// Inherited from `microsoft.graph.user`.
+    #[cfg(feature = "_app_role_assignment")]
     pub app_role_assignments: Option<Vec<AppRoleAssignment>>,
     /// Navigation property `approvals`: `Collection(microsoft.graph.approval)`, contained; present when expanded (`$expand`).
     /// Inherited from `microsoft.graph.user`.
@@ -9163,23 +9261,23 @@ pub struct AgentUser {
     pub approvals: Option<Vec<Approval>>,
     /// Navigation property `authentication`: `microsoft.graph.authentication`, contained; present when expanded (`$expand`).
     /// Inherited from `microsoft.graph.user`.
-    #[cfg(feature = "_access_review_inactive_users_query_scope")]
+    #[cfg(feature = "_allowed_audiences")]
     pub authentication: Option<Authentication>,
     /// Navigation property `calendar`: `microsoft.graph.calendar`, contained; present when expanded (`$expand`).
     /// Inherited from `microsoft.graph.user`.
-    #[cfg(feature = "_access_review_inactive_users_query_scope")]
+    #[cfg(feature = "_attachment")]
     pub calendar: Option<Calendar>,
     /// Navigation property `calendarGroups`: `Collection(microsoft.graph.calendarGroup)`, contained; present when expanded (`$expand`).
     /// Inherited from `microsoft.graph.user`.
-    #[cfg(feature = "_access_review_inactive_users_query_scope")]
+    #[cfg(feature = "_allowed_audiences")]
     pub calendar_groups: Option<Vec<CalendarGroup>>,
     /// Navigation property `calendars`: `Collection(microsoft.graph.calendar)`, contained; present when expanded (`$expand`).
     /// Inherited from `microsoft.graph.user`.
-    #[cfg(feature = "_access_review_inactive_users_query_scope")]
+    #[cfg(feature = "_attachment")]
     pub calendars: Option<Vec<Calendar>>,
     /// Navigation property `calendarView`: `Collection(microsoft.graph.event)`, contained; present when expanded (`$expand`).
     /// Inherited from `microsoft.graph.user`.
-    #[cfg(feature = "_access_review_inactive_users_query_scope")]
+    #[cfg(feature = "_attachment")]
     pub calendar_view: Option<Vec<Event>>,
     /// Navigation property `chats`: `Collection(microsoft.graph.chat)`, contained; present when expanded (`$expand`).
     /// Inherited from `microsoft.graph.user`.
@@ -9187,29 +9285,31 @@ pub struct AgentUser {
     pub chats: Option<Vec<Chat>>,
     /// Navigation property `contactFolders`: `Collection(microsoft.graph.contactFolder)`, contained; present when expanded (`$expand`).
     /// Inherited from `microsoft.graph.user`.
-    #[cfg(feature = "_access_review_inactive_users_query_scope")]
+    #[cfg(feature = "_allowed_audiences")]
     pub contact_folders: Option<Vec<ContactFolder>>,
     /// Navigation property `contacts`: `Collection(microsoft.graph.contact)`, contained; present when expanded (`$expand`).
     /// Inherited from `microsoft.graph.user`.
-    #[cfg(feature = "_access_review_inactive_users_query_scope")]
+    #[cfg(feature = "_allowed_audiences")]
     pub contacts: Option<Vec<Contact>>,
     /// Navigation property `createdObjects`: `Collection(microsoft.graph.directoryObject)`; present when expanded (`$expand`).
     /// Inherited from `microsoft.graph.user`.
+    #[cfg(feature = "_directory_object")]
     pub created_objects: Option<Vec<AnyDirectoryObject>>,
     /// Navigation property `directReports`: `Collection(microsoft.graph.directoryObject)`; present when expanded (`$expand`).
     /// Inherited from `microsoft.graph.user`.
+    #[cfg(feature = "_directory_object")]
     pub direct_reports: Option<Vec<AnyDirectoryObject>>,
     /// Navigation property `drive`: `microsoft.graph.drive`, contained; present when expanded (`$expand`).
     /// Inherited from `microsoft.graph.user`.
-    #[cfg(feature = "_boolean_column")]
+    #[cfg(feature = "_drive")]
     pub drive: Option<Drive>,
     /// Navigation property `drives`: `Collection(microsoft.graph.drive)`, contained; present when expanded (`$expand`).
     /// Inherited from `microsoft.graph.user`.
-    #[cfg(feature = "_boolean_column")]
+    #[cfg(feature = "_drive")]
     pub drives: Option<Vec<Drive>>,
     /// Navigation property `events`: `Collection(microsoft.graph.event)`, contained; present when expanded (`$expand`).
     /// Inherited from `microsoft.graph.user`.
-    #[cfg(feature = "_access_review_inactive_users_query_scope")]
+    #[cfg(feature = "_attachment")]
     pub events: Option<Vec<Event>>,
     /// Navigation property `extensions`: `Collection(microsoft.graph.extension)`, contained; present when expanded (`$expand`).
     /// Inherited from `microsoft.graph.user`.
@@ -9217,11 +9317,11 @@ pub struct AgentUser {
     pub extensions: Option<Vec<AnyExtension>>,
     /// Navigation property `followedSites`: `Collection(microsoft.graph.site)`; present when expanded (`$expand`).
     /// Inherited from `microsoft.graph.user`.
-    #[cfg(feature = "_copy_notebook_model")]
+    #[cfg(feature = "_identity_input")]
     pub followed_sites: Option<Vec<Site>>,
     /// Navigation property `inferenceClassification`: `microsoft.graph.inferenceClassification`, contained; present when expanded (`$expand`).
     /// Inherited from `microsoft.graph.user`.
-    #[cfg(feature = "_access_review_inactive_users_query_scope")]
+    #[cfg(feature = "_allowed_audiences")]
     pub inference_classification: Option<InferenceClassification>,
     /// Navigation property `informationProtection`: `microsoft.graph.informationProtection`, contained; present when expanded (`$expand`).
     /// Inherited from `microsoft.graph.user`.
@@ -9229,28 +9329,31 @@ pub struct AgentUser {
     pub information_protection: Option<InformationProtection>,
     /// Navigation property `joinedGroups`: `Collection(microsoft.graph.group)`, contained; present when expanded (`$expand`).
     /// Inherited from `microsoft.graph.user`.
+    #[cfg(feature = "_membership_rule_processing_status_details")]
     pub joined_groups: Option<Vec<Group>>,
     /// Navigation property `joinedTeams`: `Collection(microsoft.graph.team)`; present when expanded (`$expand`).
     /// Inherited from `microsoft.graph.user`.
-    #[cfg(feature = "_channel")]
+    #[cfg(feature = "_giphy_rating_type")]
     pub joined_teams: Option<Vec<Team>>,
     /// Navigation property `licenseDetails`: `Collection(microsoft.graph.licenseDetails)`, contained; present when expanded (`$expand`).
     /// Inherited from `microsoft.graph.user`.
-    #[cfg(feature = "_approved_client_app")]
+    #[cfg(feature = "_license_details")]
     pub license_details: Option<Vec<LicenseDetails>>,
     /// Navigation property `mailFolders`: `Collection(microsoft.graph.mailFolder)`, contained; present when expanded (`$expand`).
     /// Inherited from `microsoft.graph.user`.
-    #[cfg(feature = "_access_review_inactive_users_query_scope")]
+    #[cfg(feature = "_allowed_audiences")]
     pub mail_folders: Option<Vec<AnyMailFolder>>,
     /// Navigation property `manager`: `microsoft.graph.directoryObject`; present when expanded (`$expand`).
     /// Inherited from `microsoft.graph.user`.
+    #[cfg(feature = "_directory_object")]
     pub manager: Option<AnyDirectoryObject>,
     /// Navigation property `memberOf`: `Collection(microsoft.graph.directoryObject)`; present when expanded (`$expand`).
     /// Inherited from `microsoft.graph.user`.
+    #[cfg(feature = "_directory_object")]
     pub member_of: Option<Vec<AnyDirectoryObject>>,
     /// Navigation property `messages`: `Collection(microsoft.graph.message)`, contained; present when expanded (`$expand`).
     /// Inherited from `microsoft.graph.user`.
-    #[cfg(feature = "_access_review_inactive_users_query_scope")]
+    #[cfg(feature = "_followup_flag")]
     pub messages: Option<Vec<AnyMessage>>,
     /// Navigation property `onenote`: `microsoft.graph.onenote`, contained; present when expanded (`$expand`).
     /// Inherited from `microsoft.graph.user`.
@@ -9262,13 +9365,15 @@ pub struct AgentUser {
     pub on_premises_sync_behavior: Option<OnPremisesSyncBehavior>,
     /// Navigation property `outlook`: `microsoft.graph.outlookUser`, contained; present when expanded (`$expand`).
     /// Inherited from `microsoft.graph.user`.
-    #[cfg(feature = "_access_review_inactive_users_query_scope")]
+    #[cfg(feature = "_allowed_audiences")]
     pub outlook: Option<OutlookUser>,
     /// Navigation property `ownedDevices`: `Collection(microsoft.graph.directoryObject)`; present when expanded (`$expand`).
     /// Inherited from `microsoft.graph.user`.
+    #[cfg(feature = "_directory_object")]
     pub owned_devices: Option<Vec<AnyDirectoryObject>>,
     /// Navigation property `ownedObjects`: `Collection(microsoft.graph.directoryObject)`; present when expanded (`$expand`).
     /// Inherited from `microsoft.graph.user`.
+    #[cfg(feature = "_directory_object")]
     pub owned_objects: Option<Vec<AnyDirectoryObject>>,
     /// Navigation property `pendingAccessReviewInstances`: `Collection(microsoft.graph.accessReviewInstance)`, contained; present when expanded (`$expand`).
     /// Inherited from `microsoft.graph.user`.
@@ -9276,29 +9381,31 @@ pub struct AgentUser {
     pub pending_access_review_instances: Option<Vec<AccessReviewInstance>>,
     /// Navigation property `people`: `Collection(microsoft.graph.person)`, contained; present when expanded (`$expand`).
     /// Inherited from `microsoft.graph.user`.
-    #[cfg(feature = "_access_review_inactive_users_query_scope")]
+    #[cfg(feature = "_allowed_audiences")]
     pub people: Option<Vec<Person>>,
     /// Navigation property `permissionGrants`: `Collection(microsoft.graph.resourceSpecificPermissionGrant)`, contained; present when expanded (`$expand`).
     /// Inherited from `microsoft.graph.user`.
+    #[cfg(feature = "_resource_specific_permission_grant")]
     pub permission_grants: Option<Vec<ResourceSpecificPermissionGrant>>,
     /// Navigation property `photo`: `microsoft.graph.profilePhoto`, contained; present when expanded (`$expand`).
     /// Inherited from `microsoft.graph.user`.
-    #[cfg(feature = "_channel")]
+    #[cfg(feature = "_profile_photo")]
     pub photo: Option<ProfilePhoto>,
     /// Navigation property `photos`: `Collection(microsoft.graph.profilePhoto)`, contained; present when expanded (`$expand`).
     /// Inherited from `microsoft.graph.user`.
-    #[cfg(feature = "_channel")]
+    #[cfg(feature = "_profile_photo")]
     pub photos: Option<Vec<ProfilePhoto>>,
     /// Navigation property `planner`: `microsoft.graph.plannerUser`, contained; present when expanded (`$expand`).
     /// Inherited from `microsoft.graph.user`.
-    #[cfg(feature = "_content_sensitivity_label_assignment")]
+    #[cfg(feature = "_allowed_audiences")]
     pub planner: Option<PlannerUser>,
     /// Navigation property `profile`: `microsoft.graph.profile`, contained; present when expanded (`$expand`).
     /// Inherited from `microsoft.graph.user`.
-    #[cfg(feature = "_access_review_inactive_users_query_scope")]
+    #[cfg(feature = "_allowed_audiences")]
     pub profile: Option<Profile>,
     /// Navigation property `registeredDevices`: `Collection(microsoft.graph.directoryObject)`; present when expanded (`$expand`).
     /// Inherited from `microsoft.graph.user`.
+    #[cfg(feature = "_directory_object")]
     pub registered_devices: Option<Vec<AnyDirectoryObject>>,
     /// Navigation property `scopedRoleMemberOf`: `Collection(microsoft.graph.scopedRoleMembership)`, contained; present when expanded (`$expand`).
     /// Inherited from `microsoft.graph.user`.
@@ -9306,24 +9413,27 @@ pub struct AgentUser {
     pub scoped_role_member_of: Option<Vec<ScopedRoleMembership>>,
     /// Navigation property `settings`: `microsoft.graph.userSettings`, contained; present when expanded (`$expand`).
     /// Inherited from `microsoft.graph.user`.
-    #[cfg(feature = "_access_review_inactive_users_query_scope")]
+    #[cfg(feature = "_allowed_audiences")]
     pub settings: Option<UserSettings>,
     /// Navigation property `sponsors`: `Collection(microsoft.graph.directoryObject)`; present when expanded (`$expand`).
     /// Inherited from `microsoft.graph.user`.
+    #[cfg(feature = "_directory_object")]
     pub sponsors: Option<Vec<AnyDirectoryObject>>,
     /// Navigation property `teamwork`: `microsoft.graph.userTeamwork`, contained; present when expanded (`$expand`).
     /// Inherited from `microsoft.graph.user`.
-    #[cfg(feature = "_access_review_inactive_users_query_scope")]
+    #[cfg(feature = "_allowed_audiences")]
     pub teamwork: Option<UserTeamwork>,
     /// Navigation property `todo`: `microsoft.graph.todo`, contained; present when expanded (`$expand`).
     /// Inherited from `microsoft.graph.user`.
-    #[cfg(feature = "_access_review_inactive_users_query_scope")]
+    #[cfg(feature = "_allowed_audiences")]
     pub todo: Option<Todo>,
     /// Navigation property `transitiveMemberOf`: `Collection(microsoft.graph.directoryObject)`; present when expanded (`$expand`).
     /// Inherited from `microsoft.graph.user`.
+    #[cfg(feature = "_directory_object")]
     pub transitive_member_of: Option<Vec<AnyDirectoryObject>>,
     /// Navigation property `transitiveReports`: `Collection(microsoft.graph.directoryObject)`; present when expanded (`$expand`).
     /// Inherited from `microsoft.graph.user`.
+    #[cfg(feature = "_directory_object")]
     pub transitive_reports: Option<Vec<AnyDirectoryObject>>,
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
@@ -9331,14 +9441,14 @@ pub struct AgentUser {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_agent_user")]
 impl serde::Serialize for AgentUser {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_agent_user")]
 #[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
 impl AgentUser {
     /// The CSDL qualified name, as `@odata.type` spells it.
@@ -9491,54 +9601,58 @@ impl AgentUser {
                 "appConsentRequestsForApproval",
                 &self.app_consent_requests_for_approval,
             );
+        #[cfg(feature = "_add_in")]
         object.property("appRoleAssignedResources", &self.app_role_assigned_resources);
+        #[cfg(feature = "_app_role_assignment")]
         object.property("appRoleAssignments", &self.app_role_assignments);
         #[cfg(feature = "_approval")] object.property("approvals", &self.approvals);
-        #[cfg(feature = "_access_review_inactive_users_query_scope")]
+        #[cfg(feature = "_allowed_audiences")]
         object.property("authentication", &self.authentication);
-        #[cfg(feature = "_access_review_inactive_users_query_scope")]
-        object.property("calendar", &self.calendar);
-        #[cfg(feature = "_access_review_inactive_users_query_scope")]
+        #[cfg(feature = "_attachment")] object.property("calendar", &self.calendar);
+        #[cfg(feature = "_allowed_audiences")]
         object.property("calendarGroups", &self.calendar_groups);
-        #[cfg(feature = "_access_review_inactive_users_query_scope")]
-        object.property("calendars", &self.calendars);
-        #[cfg(feature = "_access_review_inactive_users_query_scope")]
+        #[cfg(feature = "_attachment")] object.property("calendars", &self.calendars);
+        #[cfg(feature = "_attachment")]
         object.property("calendarView", &self.calendar_view);
         #[cfg(feature = "_chat")] object.property("chats", &self.chats);
-        #[cfg(feature = "_access_review_inactive_users_query_scope")]
+        #[cfg(feature = "_allowed_audiences")]
         object.property("contactFolders", &self.contact_folders);
-        #[cfg(feature = "_access_review_inactive_users_query_scope")]
+        #[cfg(feature = "_allowed_audiences")]
         object.property("contacts", &self.contacts);
+        #[cfg(feature = "_directory_object")]
         object.property("createdObjects", &self.created_objects);
+        #[cfg(feature = "_directory_object")]
         object.property("directReports", &self.direct_reports);
-        #[cfg(feature = "_boolean_column")] object.property("drive", &self.drive);
-        #[cfg(feature = "_boolean_column")] object.property("drives", &self.drives);
-        #[cfg(feature = "_access_review_inactive_users_query_scope")]
-        object.property("events", &self.events);
+        #[cfg(feature = "_drive")] object.property("drive", &self.drive);
+        #[cfg(feature = "_drive")] object.property("drives", &self.drives);
+        #[cfg(feature = "_attachment")] object.property("events", &self.events);
         #[cfg(feature = "_extension")] object.property("extensions", &self.extensions);
-        #[cfg(feature = "_copy_notebook_model")]
+        #[cfg(feature = "_identity_input")]
         object.property("followedSites", &self.followed_sites);
-        #[cfg(feature = "_access_review_inactive_users_query_scope")]
+        #[cfg(feature = "_allowed_audiences")]
         object.property("inferenceClassification", &self.inference_classification);
         #[cfg(feature = "_access_scope")]
         object.property("informationProtection", &self.information_protection);
+        #[cfg(feature = "_membership_rule_processing_status_details")]
         object.property("joinedGroups", &self.joined_groups);
-        #[cfg(feature = "_channel")] object.property("joinedTeams", &self.joined_teams);
-        #[cfg(feature = "_approved_client_app")]
+        #[cfg(feature = "_giphy_rating_type")]
+        object.property("joinedTeams", &self.joined_teams);
+        #[cfg(feature = "_license_details")]
         object.property("licenseDetails", &self.license_details);
-        #[cfg(feature = "_access_review_inactive_users_query_scope")]
+        #[cfg(feature = "_allowed_audiences")]
         object.property("mailFolders", &self.mail_folders);
-        object.property("manager", &self.manager);
+        #[cfg(feature = "_directory_object")] object.property("manager", &self.manager);
+        #[cfg(feature = "_directory_object")]
         object.property("memberOf", &self.member_of);
-        #[cfg(feature = "_access_review_inactive_users_query_scope")]
-        object.property("messages", &self.messages);
+        #[cfg(feature = "_followup_flag")] object.property("messages", &self.messages);
         #[cfg(feature = "_copy_notebook_model")]
         object.property("onenote", &self.onenote);
         #[cfg(feature = "_on_premises_sync_behavior")]
         object.property("onPremisesSyncBehavior", &self.on_premises_sync_behavior);
-        #[cfg(feature = "_access_review_inactive_users_query_scope")]
-        object.property("outlook", &self.outlook);
+        #[cfg(feature = "_allowed_audiences")] object.property("outlook", &self.outlook);
+        #[cfg(feature = "_directory_object")]
         object.property("ownedDevices", &self.owned_devices);
+        #[cfg(feature = "_directory_object")]
         object.property("ownedObjects", &self.owned_objects);
         #[cfg(feature = "_access_review_inactive_users_query_scope")]
         object
@@ -9546,32 +9660,33 @@ impl AgentUser {
                 "pendingAccessReviewInstances",
                 &self.pending_access_review_instances,
             );
-        #[cfg(feature = "_access_review_inactive_users_query_scope")]
-        object.property("people", &self.people);
+        #[cfg(feature = "_allowed_audiences")] object.property("people", &self.people);
+        #[cfg(feature = "_resource_specific_permission_grant")]
         object.property("permissionGrants", &self.permission_grants);
-        #[cfg(feature = "_channel")] object.property("photo", &self.photo);
-        #[cfg(feature = "_channel")] object.property("photos", &self.photos);
-        #[cfg(feature = "_content_sensitivity_label_assignment")]
-        object.property("planner", &self.planner);
-        #[cfg(feature = "_access_review_inactive_users_query_scope")]
-        object.property("profile", &self.profile);
+        #[cfg(feature = "_profile_photo")] object.property("photo", &self.photo);
+        #[cfg(feature = "_profile_photo")] object.property("photos", &self.photos);
+        #[cfg(feature = "_allowed_audiences")] object.property("planner", &self.planner);
+        #[cfg(feature = "_allowed_audiences")] object.property("profile", &self.profile);
+        #[cfg(feature = "_directory_object")]
         object.property("registeredDevices", &self.registered_devices);
         #[cfg(feature = "_scoped_role_membership")]
         object.property("scopedRoleMemberOf", &self.scoped_role_member_of);
-        #[cfg(feature = "_access_review_inactive_users_query_scope")]
+        #[cfg(feature = "_allowed_audiences")]
         object.property("settings", &self.settings);
+        #[cfg(feature = "_directory_object")]
         object.property("sponsors", &self.sponsors);
-        #[cfg(feature = "_access_review_inactive_users_query_scope")]
+        #[cfg(feature = "_allowed_audiences")]
         object.property("teamwork", &self.teamwork);
-        #[cfg(feature = "_access_review_inactive_users_query_scope")]
-        object.property("todo", &self.todo);
+        #[cfg(feature = "_allowed_audiences")] object.property("todo", &self.todo);
+        #[cfg(feature = "_directory_object")]
         object.property("transitiveMemberOf", &self.transitive_member_of);
+        #[cfg(feature = "_directory_object")]
         object.property("transitiveReports", &self.transitive_reports);
         object.end()
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_agent_user")]
 impl<'de> serde::Deserialize<'de> for AgentUser {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -9580,7 +9695,7 @@ impl<'de> serde::Deserialize<'de> for AgentUser {
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_agent_user")]
 #[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
 impl graph_odata_runtime::model::ODataObject for AgentUser {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
@@ -9787,43 +9902,47 @@ impl graph_odata_runtime::model::ODataObject for AgentUser {
                     extra,
                 )
             }
+            #[cfg(feature = "_add_in")]
             "appRoleAssignedResources" => {
                 read_nullable(map, key, &mut self.app_role_assigned_resources, extra)
             }
+            #[cfg(feature = "_app_role_assignment")]
             "appRoleAssignments" => {
                 read_nullable(map, key, &mut self.app_role_assignments, extra)
             }
             #[cfg(feature = "_approval")]
             "approvals" => read_nullable(map, key, &mut self.approvals, extra),
-            #[cfg(feature = "_access_review_inactive_users_query_scope")]
+            #[cfg(feature = "_allowed_audiences")]
             "authentication" => read_nullable(map, key, &mut self.authentication, extra),
-            #[cfg(feature = "_access_review_inactive_users_query_scope")]
+            #[cfg(feature = "_attachment")]
             "calendar" => read_nullable(map, key, &mut self.calendar, extra),
-            #[cfg(feature = "_access_review_inactive_users_query_scope")]
+            #[cfg(feature = "_allowed_audiences")]
             "calendarGroups" => read_nullable(map, key, &mut self.calendar_groups, extra),
-            #[cfg(feature = "_access_review_inactive_users_query_scope")]
+            #[cfg(feature = "_attachment")]
             "calendars" => read_nullable(map, key, &mut self.calendars, extra),
-            #[cfg(feature = "_access_review_inactive_users_query_scope")]
+            #[cfg(feature = "_attachment")]
             "calendarView" => read_nullable(map, key, &mut self.calendar_view, extra),
             #[cfg(feature = "_chat")]
             "chats" => read_nullable(map, key, &mut self.chats, extra),
-            #[cfg(feature = "_access_review_inactive_users_query_scope")]
+            #[cfg(feature = "_allowed_audiences")]
             "contactFolders" => read_nullable(map, key, &mut self.contact_folders, extra),
-            #[cfg(feature = "_access_review_inactive_users_query_scope")]
+            #[cfg(feature = "_allowed_audiences")]
             "contacts" => read_nullable(map, key, &mut self.contacts, extra),
+            #[cfg(feature = "_directory_object")]
             "createdObjects" => read_nullable(map, key, &mut self.created_objects, extra),
+            #[cfg(feature = "_directory_object")]
             "directReports" => read_nullable(map, key, &mut self.direct_reports, extra),
-            #[cfg(feature = "_boolean_column")]
+            #[cfg(feature = "_drive")]
             "drive" => read_nullable(map, key, &mut self.drive, extra),
-            #[cfg(feature = "_boolean_column")]
+            #[cfg(feature = "_drive")]
             "drives" => read_nullable(map, key, &mut self.drives, extra),
-            #[cfg(feature = "_access_review_inactive_users_query_scope")]
+            #[cfg(feature = "_attachment")]
             "events" => read_nullable(map, key, &mut self.events, extra),
             #[cfg(feature = "_extension")]
             "extensions" => read_nullable(map, key, &mut self.extensions, extra),
-            #[cfg(feature = "_copy_notebook_model")]
+            #[cfg(feature = "_identity_input")]
             "followedSites" => read_nullable(map, key, &mut self.followed_sites, extra),
-            #[cfg(feature = "_access_review_inactive_users_query_scope")]
+            #[cfg(feature = "_allowed_audiences")]
             "inferenceClassification" => {
                 read_nullable(map, key, &mut self.inference_classification, extra)
             }
@@ -9831,16 +9950,19 @@ impl graph_odata_runtime::model::ODataObject for AgentUser {
             "informationProtection" => {
                 read_nullable(map, key, &mut self.information_protection, extra)
             }
+            #[cfg(feature = "_membership_rule_processing_status_details")]
             "joinedGroups" => read_nullable(map, key, &mut self.joined_groups, extra),
-            #[cfg(feature = "_channel")]
+            #[cfg(feature = "_giphy_rating_type")]
             "joinedTeams" => read_nullable(map, key, &mut self.joined_teams, extra),
-            #[cfg(feature = "_approved_client_app")]
+            #[cfg(feature = "_license_details")]
             "licenseDetails" => read_nullable(map, key, &mut self.license_details, extra),
-            #[cfg(feature = "_access_review_inactive_users_query_scope")]
+            #[cfg(feature = "_allowed_audiences")]
             "mailFolders" => read_nullable(map, key, &mut self.mail_folders, extra),
+            #[cfg(feature = "_directory_object")]
             "manager" => read_nullable(map, key, &mut self.manager, extra),
+            #[cfg(feature = "_directory_object")]
             "memberOf" => read_nullable(map, key, &mut self.member_of, extra),
-            #[cfg(feature = "_access_review_inactive_users_query_scope")]
+            #[cfg(feature = "_followup_flag")]
             "messages" => read_nullable(map, key, &mut self.messages, extra),
             #[cfg(feature = "_copy_notebook_model")]
             "onenote" => read_nullable(map, key, &mut self.onenote, extra),
@@ -9848,27 +9970,31 @@ impl graph_odata_runtime::model::ODataObject for AgentUser {
             "onPremisesSyncBehavior" => {
                 read_nullable(map, key, &mut self.on_premises_sync_behavior, extra)
             }
-            #[cfg(feature = "_access_review_inactive_users_query_scope")]
+            #[cfg(feature = "_allowed_audiences")]
             "outlook" => read_nullable(map, key, &mut self.outlook, extra),
+            #[cfg(feature = "_directory_object")]
             "ownedDevices" => read_nullable(map, key, &mut self.owned_devices, extra),
+            #[cfg(feature = "_directory_object")]
             "ownedObjects" => read_nullable(map, key, &mut self.owned_objects, extra),
             #[cfg(feature = "_access_review_inactive_users_query_scope")]
             "pendingAccessReviewInstances" => {
                 read_nullable(map, key, &mut self.pending_access_review_instances, extra)
             }
-            #[cfg(feature = "_access_review_inactive_users_query_scope")]
+            #[cfg(feature = "_allowed_audiences")]
             "people" => read_nullable(map, key, &mut self.people, extra),
+            #[cfg(feature = "_resource_specific_permission_grant")]
             "permissionGrants" => {
                 read_nullable(map, key, &mut self.permission_grants, extra)
             }
-            #[cfg(feature = "_channel")]
+            #[cfg(feature = "_profile_photo")]
             "photo" => read_nullable(map, key, &mut self.photo, extra),
-            #[cfg(feature = "_channel")]
+            #[cfg(feature = "_profile_photo")]
             "photos" => read_nullable(map, key, &mut self.photos, extra),
-            #[cfg(feature = "_content_sensitivity_label_assignment")]
+            #[cfg(feature = "_allowed_audiences")]
             "planner" => read_nullable(map, key, &mut self.planner, extra),
-            #[cfg(feature = "_access_review_inactive_users_query_scope")]
+            #[cfg(feature = "_allowed_audiences")]
             "profile" => read_nullable(map, key, &mut self.profile, extra),
+            #[cfg(feature = "_directory_object")]
             "registeredDevices" => {
                 read_nullable(map, key, &mut self.registered_devices, extra)
             }
@@ -9876,16 +10002,19 @@ impl graph_odata_runtime::model::ODataObject for AgentUser {
             "scopedRoleMemberOf" => {
                 read_nullable(map, key, &mut self.scoped_role_member_of, extra)
             }
-            #[cfg(feature = "_access_review_inactive_users_query_scope")]
+            #[cfg(feature = "_allowed_audiences")]
             "settings" => read_nullable(map, key, &mut self.settings, extra),
+            #[cfg(feature = "_directory_object")]
             "sponsors" => read_nullable(map, key, &mut self.sponsors, extra),
-            #[cfg(feature = "_access_review_inactive_users_query_scope")]
+            #[cfg(feature = "_allowed_audiences")]
             "teamwork" => read_nullable(map, key, &mut self.teamwork, extra),
-            #[cfg(feature = "_access_review_inactive_users_query_scope")]
+            #[cfg(feature = "_allowed_audiences")]
             "todo" => read_nullable(map, key, &mut self.todo, extra),
+            #[cfg(feature = "_directory_object")]
             "transitiveMemberOf" => {
                 read_nullable(map, key, &mut self.transitive_member_of, extra)
             }
+            #[cfg(feature = "_directory_object")]
             "transitiveReports" => {
                 read_nullable(map, key, &mut self.transitive_reports, extra)
             }
@@ -9899,7 +10028,7 @@ impl graph_odata_runtime::model::ODataObject for AgentUser {
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_agent_user")]
 impl AgentUser {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -9910,11 +10039,11 @@ impl AgentUser {
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_agent_user")]
 /// The properties of [`AgentUser`] by wire name, each a [`Field<AgentUser>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`AgentUser::set_null`].
 pub enum AgentUserField {}
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_agent_user")]
 #[allow(non_upper_case_globals)]
 impl AgentUserField {
     /// `id`
@@ -10466,8 +10595,10 @@ pub struct Agreement {
     #[cfg(feature = "_agreement_acceptance")]
     pub acceptances: Option<Vec<AgreementAcceptance>>,
     /// Navigation property `file`: `microsoft.graph.agreementFile`, contained; present when expanded (`$expand`).
+    #[cfg(feature = "_agreements")]
     pub file: Option<AgreementFile>,
     /// Navigation property `files`: `Collection(microsoft.graph.agreementFileLocalization)`, contained; present when expanded (`$expand`).
+    #[cfg(feature = "_agreements")]
     pub files: Option<Vec<AgreementFileLocalization>>,
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
@@ -10519,8 +10650,8 @@ impl Agreement {
             );
         #[cfg(feature = "_agreement_acceptance")]
         object.property("acceptances", &self.acceptances);
-        object.property("file", &self.file);
-        object.property("files", &self.files);
+        #[cfg(feature = "_agreements")] object.property("file", &self.file);
+        #[cfg(feature = "_agreements")] object.property("files", &self.files);
         object.end()
     }
 }
@@ -10571,7 +10702,9 @@ impl graph_odata_runtime::model::ODataObject for Agreement {
             }
             #[cfg(feature = "_agreement_acceptance")]
             "acceptances" => read_nullable(map, key, &mut self.acceptances, extra),
+            #[cfg(feature = "_agreements")]
             "file" => read_nullable(map, key, &mut self.file, extra),
+            #[cfg(feature = "_agreements")]
             "files" => read_nullable(map, key, &mut self.files, extra),
             _ => Ok(false),
         }
@@ -10865,7 +10998,7 @@ impl AgreementAcceptanceField {
     ];
 }
 
-#[cfg(feature = "_agreement")]
+#[cfg(feature = "_agreements")]
 /// CSDL entity type `microsoft.graph.agreementFile`; base type `microsoft.graph.agreementFileProperties`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct AgreementFile {
@@ -10901,14 +11034,14 @@ pub struct AgreementFile {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_agreement")]
+#[cfg(feature = "_agreements")]
 impl serde::Serialize for AgreementFile {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_agreement")]
+#[cfg(feature = "_agreements")]
 impl AgreementFile {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.agreementFile";
@@ -10937,7 +11070,7 @@ impl AgreementFile {
     }
 }
 
-#[cfg(feature = "_agreement")]
+#[cfg(feature = "_agreements")]
 impl<'de> serde::Deserialize<'de> for AgreementFile {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -10946,7 +11079,7 @@ impl<'de> serde::Deserialize<'de> for AgreementFile {
     }
 }
 
-#[cfg(feature = "_agreement")]
+#[cfg(feature = "_agreements")]
 impl graph_odata_runtime::model::ODataObject for AgreementFile {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -10977,7 +11110,7 @@ impl graph_odata_runtime::model::ODataObject for AgreementFile {
     }
 }
 
-#[cfg(feature = "_agreement")]
+#[cfg(feature = "_agreements")]
 impl AgreementFile {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -10988,11 +11121,11 @@ impl AgreementFile {
     }
 }
 
-#[cfg(feature = "_agreement")]
+#[cfg(feature = "_agreements")]
 /// The properties of [`AgreementFile`] by wire name, each a [`Field<AgreementFile>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`AgreementFile::set_null`].
 pub enum AgreementFileField {}
 
-#[cfg(feature = "_agreement")]
+#[cfg(feature = "_agreements")]
 #[allow(non_upper_case_globals)]
 impl AgreementFileField {
     /// `id`
@@ -11035,7 +11168,7 @@ impl AgreementFileField {
     ];
 }
 
-#[cfg(feature = "_agreement")]
+#[cfg(feature = "_agreements")]
 /// CSDL entity type `microsoft.graph.agreementFileLocalization`; base type `microsoft.graph.agreementFileProperties`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct AgreementFileLocalization {
@@ -11071,14 +11204,14 @@ pub struct AgreementFileLocalization {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_agreement")]
+#[cfg(feature = "_agreements")]
 impl serde::Serialize for AgreementFileLocalization {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_agreement")]
+#[cfg(feature = "_agreements")]
 impl AgreementFileLocalization {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.agreementFileLocalization";
@@ -11107,7 +11240,7 @@ impl AgreementFileLocalization {
     }
 }
 
-#[cfg(feature = "_agreement")]
+#[cfg(feature = "_agreements")]
 impl<'de> serde::Deserialize<'de> for AgreementFileLocalization {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -11116,7 +11249,7 @@ impl<'de> serde::Deserialize<'de> for AgreementFileLocalization {
     }
 }
 
-#[cfg(feature = "_agreement")]
+#[cfg(feature = "_agreements")]
 impl graph_odata_runtime::model::ODataObject for AgreementFileLocalization {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -11147,7 +11280,7 @@ impl graph_odata_runtime::model::ODataObject for AgreementFileLocalization {
     }
 }
 
-#[cfg(feature = "_agreement")]
+#[cfg(feature = "_agreements")]
 impl AgreementFileLocalization {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -11158,11 +11291,11 @@ impl AgreementFileLocalization {
     }
 }
 
-#[cfg(feature = "_agreement")]
+#[cfg(feature = "_agreements")]
 /// The properties of [`AgreementFileLocalization`] by wire name, each a [`Field<AgreementFileLocalization>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`AgreementFileLocalization::set_null`].
 pub enum AgreementFileLocalizationField {}
 
-#[cfg(feature = "_agreement")]
+#[cfg(feature = "_agreements")]
 #[allow(non_upper_case_globals)]
 impl AgreementFileLocalizationField {
     /// `id`
@@ -11213,7 +11346,7 @@ impl AgreementFileLocalizationField {
     ];
 }
 
-#[cfg(feature = "_agreement")]
+#[cfg(feature = "_agreements")]
 /// CSDL entity type `microsoft.graph.agreementFileProperties`; base type `microsoft.graph.entity`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct AgreementFileProperties {
@@ -11240,14 +11373,14 @@ pub struct AgreementFileProperties {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_agreement")]
+#[cfg(feature = "_agreements")]
 impl serde::Serialize for AgreementFileProperties {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_agreement")]
+#[cfg(feature = "_agreements")]
 impl AgreementFileProperties {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.agreementFileProperties";
@@ -11275,7 +11408,7 @@ impl AgreementFileProperties {
     }
 }
 
-#[cfg(feature = "_agreement")]
+#[cfg(feature = "_agreements")]
 impl<'de> serde::Deserialize<'de> for AgreementFileProperties {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -11284,7 +11417,7 @@ impl<'de> serde::Deserialize<'de> for AgreementFileProperties {
     }
 }
 
-#[cfg(feature = "_agreement")]
+#[cfg(feature = "_agreements")]
 impl graph_odata_runtime::model::ODataObject for AgreementFileProperties {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -11314,7 +11447,7 @@ impl graph_odata_runtime::model::ODataObject for AgreementFileProperties {
     }
 }
 
-#[cfg(feature = "_agreement")]
+#[cfg(feature = "_agreements")]
 impl AgreementFileProperties {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -11325,11 +11458,11 @@ impl AgreementFileProperties {
     }
 }
 
-#[cfg(feature = "_agreement")]
+#[cfg(feature = "_agreements")]
 /// The properties of [`AgreementFileProperties`] by wire name, each a [`Field<AgreementFileProperties>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`AgreementFileProperties::set_null`].
 pub enum AgreementFilePropertiesField {}
 
-#[cfg(feature = "_agreement")]
+#[cfg(feature = "_agreements")]
 #[allow(non_upper_case_globals)]
 impl AgreementFilePropertiesField {
     /// `id`
@@ -11375,7 +11508,7 @@ impl AgreementFilePropertiesField {
     ];
 }
 
-#[cfg(feature = "_agreement")]
+#[cfg(feature = "_agreements")]
 /// CSDL entity type `microsoft.graph.agreementFileVersion`; base type `microsoft.graph.agreementFileProperties`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct AgreementFileVersion {
@@ -11409,14 +11542,14 @@ pub struct AgreementFileVersion {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_agreement")]
+#[cfg(feature = "_agreements")]
 impl serde::Serialize for AgreementFileVersion {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_agreement")]
+#[cfg(feature = "_agreements")]
 impl AgreementFileVersion {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.agreementFileVersion";
@@ -11444,7 +11577,7 @@ impl AgreementFileVersion {
     }
 }
 
-#[cfg(feature = "_agreement")]
+#[cfg(feature = "_agreements")]
 impl<'de> serde::Deserialize<'de> for AgreementFileVersion {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -11453,7 +11586,7 @@ impl<'de> serde::Deserialize<'de> for AgreementFileVersion {
     }
 }
 
-#[cfg(feature = "_agreement")]
+#[cfg(feature = "_agreements")]
 impl graph_odata_runtime::model::ODataObject for AgreementFileVersion {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -11483,7 +11616,7 @@ impl graph_odata_runtime::model::ODataObject for AgreementFileVersion {
     }
 }
 
-#[cfg(feature = "_agreement")]
+#[cfg(feature = "_agreements")]
 impl AgreementFileVersion {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -11494,11 +11627,11 @@ impl AgreementFileVersion {
     }
 }
 
-#[cfg(feature = "_agreement")]
+#[cfg(feature = "_agreements")]
 /// The properties of [`AgreementFileVersion`] by wire name, each a [`Field<AgreementFileVersion>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`AgreementFileVersion::set_null`].
 pub enum AgreementFileVersionField {}
 
-#[cfg(feature = "_agreement")]
+#[cfg(feature = "_agreements")]
 #[allow(non_upper_case_globals)]
 impl AgreementFileVersionField {
     /// `id`

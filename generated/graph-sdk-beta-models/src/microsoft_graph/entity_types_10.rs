@@ -11,7 +11,7 @@ use graph_odata_runtime::edm;
 #[allow(unused_imports)]
 use graph_odata_runtime::model;
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 /// CSDL entity type `microsoft.graph.emailAuthenticationMethod`; base type `microsoft.graph.authenticationMethod`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct EmailAuthenticationMethod {
@@ -32,14 +32,14 @@ pub struct EmailAuthenticationMethod {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 impl serde::Serialize for EmailAuthenticationMethod {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 impl EmailAuthenticationMethod {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.emailAuthenticationMethod";
@@ -63,7 +63,7 @@ impl EmailAuthenticationMethod {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 impl<'de> serde::Deserialize<'de> for EmailAuthenticationMethod {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -72,7 +72,7 @@ impl<'de> serde::Deserialize<'de> for EmailAuthenticationMethod {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 impl graph_odata_runtime::model::ODataObject for EmailAuthenticationMethod {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -100,7 +100,7 @@ impl graph_odata_runtime::model::ODataObject for EmailAuthenticationMethod {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 impl EmailAuthenticationMethod {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -111,11 +111,11 @@ impl EmailAuthenticationMethod {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 /// The properties of [`EmailAuthenticationMethod`] by wire name, each a [`Field<EmailAuthenticationMethod>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`EmailAuthenticationMethod::set_null`].
 pub enum EmailAuthenticationMethodField {}
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 #[allow(non_upper_case_globals)]
 impl EmailAuthenticationMethodField {
     /// `id`
@@ -141,7 +141,7 @@ impl EmailAuthenticationMethodField {
     ];
 }
 
-#[cfg(feature = "_advanced_config_state")]
+#[cfg(feature = "_authentication_method_configurations")]
 /// CSDL entity type `microsoft.graph.emailAuthenticationMethodConfiguration`; base type `microsoft.graph.authenticationMethodConfiguration`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct EmailAuthenticationMethodConfiguration {
@@ -164,14 +164,14 @@ pub struct EmailAuthenticationMethodConfiguration {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_advanced_config_state")]
+#[cfg(feature = "_authentication_method_configurations")]
 impl serde::Serialize for EmailAuthenticationMethodConfiguration {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_advanced_config_state")]
+#[cfg(feature = "_authentication_method_configurations")]
 impl EmailAuthenticationMethodConfiguration {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.emailAuthenticationMethodConfiguration";
@@ -200,7 +200,7 @@ impl EmailAuthenticationMethodConfiguration {
     }
 }
 
-#[cfg(feature = "_advanced_config_state")]
+#[cfg(feature = "_authentication_method_configurations")]
 impl<'de> serde::Deserialize<'de> for EmailAuthenticationMethodConfiguration {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -209,7 +209,7 @@ impl<'de> serde::Deserialize<'de> for EmailAuthenticationMethodConfiguration {
     }
 }
 
-#[cfg(feature = "_advanced_config_state")]
+#[cfg(feature = "_authentication_method_configurations")]
 impl graph_odata_runtime::model::ODataObject for EmailAuthenticationMethodConfiguration {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -241,7 +241,7 @@ impl graph_odata_runtime::model::ODataObject for EmailAuthenticationMethodConfig
     }
 }
 
-#[cfg(feature = "_advanced_config_state")]
+#[cfg(feature = "_authentication_method_configurations")]
 impl EmailAuthenticationMethodConfiguration {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -252,11 +252,11 @@ impl EmailAuthenticationMethodConfiguration {
     }
 }
 
-#[cfg(feature = "_advanced_config_state")]
+#[cfg(feature = "_authentication_method_configurations")]
 /// The properties of [`EmailAuthenticationMethodConfiguration`] by wire name, each a [`Field<EmailAuthenticationMethodConfiguration>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`EmailAuthenticationMethodConfiguration::set_null`].
 pub enum EmailAuthenticationMethodConfigurationField {}
 
-#[cfg(feature = "_advanced_config_state")]
+#[cfg(feature = "_authentication_method_configurations")]
 #[allow(non_upper_case_globals)]
 impl EmailAuthenticationMethodConfigurationField {
     /// `id`
@@ -289,7 +289,7 @@ impl EmailAuthenticationMethodConfigurationField {
     ];
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_endpoint")]
 /// CSDL entity type `microsoft.graph.endpoint`; base type `microsoft.graph.directoryObject`; open type: dynamic properties land in `additional_properties`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Endpoint {
@@ -315,14 +315,14 @@ pub struct Endpoint {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_endpoint")]
 impl serde::Serialize for Endpoint {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_endpoint")]
 impl Endpoint {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.endpoint";
@@ -349,7 +349,7 @@ impl Endpoint {
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_endpoint")]
 impl<'de> serde::Deserialize<'de> for Endpoint {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -358,7 +358,7 @@ impl<'de> serde::Deserialize<'de> for Endpoint {
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_endpoint")]
 impl graph_odata_runtime::model::ODataObject for Endpoint {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -389,7 +389,7 @@ impl graph_odata_runtime::model::ODataObject for Endpoint {
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_endpoint")]
 impl Endpoint {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -400,11 +400,11 @@ impl Endpoint {
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_endpoint")]
 /// The properties of [`Endpoint`] by wire name, each a [`Field<Endpoint>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`Endpoint::set_null`].
 pub enum EndpointField {}
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_endpoint")]
 #[allow(non_upper_case_globals)]
 impl EndpointField {
     /// `id`
@@ -1249,7 +1249,7 @@ impl EvaluateLabelJobResponseField {
     ];
 }
 
-#[cfg(feature = "_add_footer")]
+#[cfg(feature = "_access_scope")]
 /// CSDL entity type `microsoft.graph.evaluateLabelsAndPoliciesJobResponse`; base type `microsoft.graph.jobResponseBase`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct EvaluateLabelsAndPoliciesJobResponse {
@@ -1285,14 +1285,14 @@ pub struct EvaluateLabelsAndPoliciesJobResponse {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_add_footer")]
+#[cfg(feature = "_access_scope")]
 impl serde::Serialize for EvaluateLabelsAndPoliciesJobResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_add_footer")]
+#[cfg(feature = "_access_scope")]
 impl EvaluateLabelsAndPoliciesJobResponse {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.evaluateLabelsAndPoliciesJobResponse";
@@ -1321,7 +1321,7 @@ impl EvaluateLabelsAndPoliciesJobResponse {
     }
 }
 
-#[cfg(feature = "_add_footer")]
+#[cfg(feature = "_access_scope")]
 impl<'de> serde::Deserialize<'de> for EvaluateLabelsAndPoliciesJobResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1330,7 +1330,7 @@ impl<'de> serde::Deserialize<'de> for EvaluateLabelsAndPoliciesJobResponse {
     }
 }
 
-#[cfg(feature = "_add_footer")]
+#[cfg(feature = "_access_scope")]
 impl graph_odata_runtime::model::ODataObject for EvaluateLabelsAndPoliciesJobResponse {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -1361,7 +1361,7 @@ impl graph_odata_runtime::model::ODataObject for EvaluateLabelsAndPoliciesJobRes
     }
 }
 
-#[cfg(feature = "_add_footer")]
+#[cfg(feature = "_access_scope")]
 impl EvaluateLabelsAndPoliciesJobResponse {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -1372,11 +1372,11 @@ impl EvaluateLabelsAndPoliciesJobResponse {
     }
 }
 
-#[cfg(feature = "_add_footer")]
+#[cfg(feature = "_access_scope")]
 /// The properties of [`EvaluateLabelsAndPoliciesJobResponse`] by wire name, each a [`Field<EvaluateLabelsAndPoliciesJobResponse>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`EvaluateLabelsAndPoliciesJobResponse::set_null`].
 pub enum EvaluateLabelsAndPoliciesJobResponseField {}
 
-#[cfg(feature = "_add_footer")]
+#[cfg(feature = "_access_scope")]
 #[allow(non_upper_case_globals)]
 impl EvaluateLabelsAndPoliciesJobResponseField {
     /// `id`
@@ -1429,7 +1429,7 @@ impl EvaluateLabelsAndPoliciesJobResponseField {
     ];
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_attachment")]
 /// CSDL entity type `microsoft.graph.event`; base type `microsoft.graph.outlookItem`; open type: dynamic properties land in `additional_properties`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Event {
@@ -1539,14 +1539,14 @@ pub struct Event {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_attachment")]
 impl serde::Serialize for Event {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_attachment")]
 #[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
 impl Event {
     /// The CSDL qualified name, as `@odata.type` spells it.
@@ -1623,7 +1623,7 @@ impl Event {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_attachment")]
 impl<'de> serde::Deserialize<'de> for Event {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1632,7 +1632,7 @@ impl<'de> serde::Deserialize<'de> for Event {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_attachment")]
 #[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
 impl graph_odata_runtime::model::ODataObject for Event {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
@@ -1730,7 +1730,7 @@ impl graph_odata_runtime::model::ODataObject for Event {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_attachment")]
 impl Event {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -1741,11 +1741,11 @@ impl Event {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_attachment")]
 /// The properties of [`Event`] by wire name, each a [`Field<Event>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`Event::set_null`].
 pub enum EventField {}
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_attachment")]
 #[allow(non_upper_case_globals)]
 impl EventField {
     /// `id`
@@ -1918,7 +1918,7 @@ impl EventField {
     ];
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_attachment")]
 /// CSDL entity type `microsoft.graph.eventMessage`; base type `microsoft.graph.message`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct EventMessage {
@@ -2066,14 +2066,14 @@ pub struct EventMessage {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_attachment")]
 impl serde::Serialize for EventMessage {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_attachment")]
 #[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
 impl EventMessage {
     /// The CSDL qualified name, as `@odata.type` spells it.
@@ -2152,7 +2152,7 @@ impl EventMessage {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_attachment")]
 impl<'de> serde::Deserialize<'de> for EventMessage {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2161,7 +2161,7 @@ impl<'de> serde::Deserialize<'de> for EventMessage {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_attachment")]
 #[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
 impl graph_odata_runtime::model::ODataObject for EventMessage {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
@@ -2267,7 +2267,7 @@ impl graph_odata_runtime::model::ODataObject for EventMessage {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_attachment")]
 impl EventMessage {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -2278,11 +2278,11 @@ impl EventMessage {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_attachment")]
 /// The properties of [`EventMessage`] by wire name, each a [`Field<EventMessage>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`EventMessage::set_null`].
 pub enum EventMessageField {}
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_attachment")]
 #[allow(non_upper_case_globals)]
 impl EventMessageField {
     /// `id`
@@ -2483,7 +2483,7 @@ impl EventMessageField {
     ];
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_attachment")]
 /// CSDL entity type `microsoft.graph.eventMessageRequest`; base type `microsoft.graph.eventMessage`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct EventMessageRequest {
@@ -2651,14 +2651,14 @@ pub struct EventMessageRequest {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_attachment")]
 impl serde::Serialize for EventMessageRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_attachment")]
 #[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
 impl EventMessageRequest {
     /// The CSDL qualified name, as `@odata.type` spells it.
@@ -2742,7 +2742,7 @@ impl EventMessageRequest {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_attachment")]
 impl<'de> serde::Deserialize<'de> for EventMessageRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2751,7 +2751,7 @@ impl<'de> serde::Deserialize<'de> for EventMessageRequest {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_attachment")]
 #[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
 impl graph_odata_runtime::model::ODataObject for EventMessageRequest {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
@@ -2872,7 +2872,7 @@ impl graph_odata_runtime::model::ODataObject for EventMessageRequest {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_attachment")]
 impl EventMessageRequest {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -2883,11 +2883,11 @@ impl EventMessageRequest {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_attachment")]
 /// The properties of [`EventMessageRequest`] by wire name, each a [`Field<EventMessageRequest>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`EventMessageRequest::set_null`].
 pub enum EventMessageRequestField {}
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_attachment")]
 #[allow(non_upper_case_globals)]
 impl EventMessageRequestField {
     /// `id`
@@ -3141,7 +3141,7 @@ impl EventMessageRequestField {
     ];
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_attachment")]
 /// CSDL entity type `microsoft.graph.eventMessageResponse`; base type `microsoft.graph.eventMessage`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct EventMessageResponse {
@@ -3303,14 +3303,14 @@ pub struct EventMessageResponse {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_attachment")]
 impl serde::Serialize for EventMessageResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_attachment")]
 #[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
 impl EventMessageResponse {
     /// The CSDL qualified name, as `@odata.type` spells it.
@@ -3391,7 +3391,7 @@ impl EventMessageResponse {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_attachment")]
 impl<'de> serde::Deserialize<'de> for EventMessageResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -3400,7 +3400,7 @@ impl<'de> serde::Deserialize<'de> for EventMessageResponse {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_attachment")]
 #[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
 impl graph_odata_runtime::model::ODataObject for EventMessageResponse {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
@@ -3510,7 +3510,7 @@ impl graph_odata_runtime::model::ODataObject for EventMessageResponse {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_attachment")]
 impl EventMessageResponse {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -3521,11 +3521,11 @@ impl EventMessageResponse {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_attachment")]
 /// The properties of [`EventMessageResponse`] by wire name, each a [`Field<EventMessageResponse>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`EventMessageResponse::set_null`].
 pub enum EventMessageResponseField {}
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_attachment")]
 #[allow(non_upper_case_globals)]
 impl EventMessageResponseField {
     /// `id`
@@ -5204,7 +5204,7 @@ impl<'de> serde::Deserialize<'de> for AnyExtension {
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_applications")]
 /// CSDL entity type `microsoft.graph.extensionProperty`; base type `microsoft.graph.directoryObject`; open type: dynamic properties land in `additional_properties`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ExtensionProperty {
@@ -5230,14 +5230,14 @@ pub struct ExtensionProperty {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_applications")]
 impl serde::Serialize for ExtensionProperty {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_applications")]
 impl ExtensionProperty {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.extensionProperty";
@@ -5264,7 +5264,7 @@ impl ExtensionProperty {
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_applications")]
 impl<'de> serde::Deserialize<'de> for ExtensionProperty {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -5273,7 +5273,7 @@ impl<'de> serde::Deserialize<'de> for ExtensionProperty {
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_applications")]
 impl graph_odata_runtime::model::ODataObject for ExtensionProperty {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -5304,7 +5304,7 @@ impl graph_odata_runtime::model::ODataObject for ExtensionProperty {
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_applications")]
 impl ExtensionProperty {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -5315,11 +5315,11 @@ impl ExtensionProperty {
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_applications")]
 /// The properties of [`ExtensionProperty`] by wire name, each a [`Field<ExtensionProperty>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ExtensionProperty::set_null`].
 pub enum ExtensionPropertyField {}
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_applications")]
 #[allow(non_upper_case_globals)]
 impl ExtensionPropertyField {
     /// `id`
@@ -5356,7 +5356,7 @@ impl ExtensionPropertyField {
     ];
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 /// CSDL entity type `microsoft.graph.externalAuthenticationMethod`; base type `microsoft.graph.authenticationMethod`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ExternalAuthenticationMethod {
@@ -5379,14 +5379,14 @@ pub struct ExternalAuthenticationMethod {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 impl serde::Serialize for ExternalAuthenticationMethod {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 impl ExternalAuthenticationMethod {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.externalAuthenticationMethod";
@@ -5411,7 +5411,7 @@ impl ExternalAuthenticationMethod {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 impl<'de> serde::Deserialize<'de> for ExternalAuthenticationMethod {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -5420,7 +5420,7 @@ impl<'de> serde::Deserialize<'de> for ExternalAuthenticationMethod {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 impl graph_odata_runtime::model::ODataObject for ExternalAuthenticationMethod {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -5451,7 +5451,7 @@ impl graph_odata_runtime::model::ODataObject for ExternalAuthenticationMethod {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 impl ExternalAuthenticationMethod {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -5462,11 +5462,11 @@ impl ExternalAuthenticationMethod {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 /// The properties of [`ExternalAuthenticationMethod`] by wire name, each a [`Field<ExternalAuthenticationMethod>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ExternalAuthenticationMethod::set_null`].
 pub enum ExternalAuthenticationMethodField {}
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 #[allow(non_upper_case_globals)]
 impl ExternalAuthenticationMethodField {
     /// `id`
@@ -5497,7 +5497,7 @@ impl ExternalAuthenticationMethodField {
     ];
 }
 
-#[cfg(feature = "_advanced_config_state")]
+#[cfg(feature = "_authentication_method_configurations")]
 /// CSDL entity type `microsoft.graph.externalAuthenticationMethodConfiguration`; base type `microsoft.graph.authenticationMethodConfiguration`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ExternalAuthenticationMethodConfiguration {
@@ -5524,14 +5524,14 @@ pub struct ExternalAuthenticationMethodConfiguration {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_advanced_config_state")]
+#[cfg(feature = "_authentication_method_configurations")]
 impl serde::Serialize for ExternalAuthenticationMethodConfiguration {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_advanced_config_state")]
+#[cfg(feature = "_authentication_method_configurations")]
 impl ExternalAuthenticationMethodConfiguration {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.externalAuthenticationMethodConfiguration";
@@ -5558,7 +5558,7 @@ impl ExternalAuthenticationMethodConfiguration {
     }
 }
 
-#[cfg(feature = "_advanced_config_state")]
+#[cfg(feature = "_authentication_method_configurations")]
 impl<'de> serde::Deserialize<'de> for ExternalAuthenticationMethodConfiguration {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -5567,7 +5567,7 @@ impl<'de> serde::Deserialize<'de> for ExternalAuthenticationMethodConfiguration 
     }
 }
 
-#[cfg(feature = "_advanced_config_state")]
+#[cfg(feature = "_authentication_method_configurations")]
 impl graph_odata_runtime::model::ODataObject
 for ExternalAuthenticationMethodConfiguration {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
@@ -5597,7 +5597,7 @@ for ExternalAuthenticationMethodConfiguration {
     }
 }
 
-#[cfg(feature = "_advanced_config_state")]
+#[cfg(feature = "_authentication_method_configurations")]
 impl ExternalAuthenticationMethodConfiguration {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -5608,11 +5608,11 @@ impl ExternalAuthenticationMethodConfiguration {
     }
 }
 
-#[cfg(feature = "_advanced_config_state")]
+#[cfg(feature = "_authentication_method_configurations")]
 /// The properties of [`ExternalAuthenticationMethodConfiguration`] by wire name, each a [`Field<ExternalAuthenticationMethodConfiguration>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ExternalAuthenticationMethodConfiguration::set_null`].
 pub enum ExternalAuthenticationMethodConfigurationField {}
 
-#[cfg(feature = "_advanced_config_state")]
+#[cfg(feature = "_authentication_method_configurations")]
 #[allow(non_upper_case_globals)]
 impl ExternalAuthenticationMethodConfigurationField {
     /// `id`
@@ -5967,7 +5967,7 @@ pub struct FeatureRolloutPolicy {
     /// Property `isEnabled`: `Edm.Boolean`, not nullable.
     pub is_enabled: Option<bool>,
     /// Navigation property `appliesTo`: `Collection(microsoft.graph.directoryObject)`, contained; present when expanded (`$expand`).
-    #[cfg(feature = "_membership_rule_processing_status_details")]
+    #[cfg(feature = "_directory_object")]
     pub applies_to: Option<Vec<AnyDirectoryObject>>,
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
@@ -6005,7 +6005,7 @@ impl FeatureRolloutPolicy {
         object.property("feature", &self.feature);
         object.property("isAppliedToOrganization", &self.is_applied_to_organization);
         object.property("isEnabled", &self.is_enabled);
-        #[cfg(feature = "_membership_rule_processing_status_details")]
+        #[cfg(feature = "_directory_object")]
         object.property("appliesTo", &self.applies_to);
         object.end()
     }
@@ -6039,7 +6039,7 @@ impl graph_odata_runtime::model::ODataObject for FeatureRolloutPolicy {
                 read_lenient(map, key, &mut self.is_applied_to_organization, extra)
             }
             "isEnabled" => read_lenient(map, key, &mut self.is_enabled, extra),
-            #[cfg(feature = "_membership_rule_processing_status_details")]
+            #[cfg(feature = "_directory_object")]
             "appliesTo" => read_nullable(map, key, &mut self.applies_to, extra),
             _ => Ok(false),
         }
@@ -6258,7 +6258,7 @@ impl FederatedIdentityCredentialField {
     ];
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_policies")]
 /// CSDL entity type `microsoft.graph.federatedTokenValidationPolicy`; base type `microsoft.graph.directoryObject`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct FederatedTokenValidationPolicy {
@@ -6276,14 +6276,14 @@ pub struct FederatedTokenValidationPolicy {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_policies")]
 impl serde::Serialize for FederatedTokenValidationPolicy {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_policies")]
 impl FederatedTokenValidationPolicy {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.federatedTokenValidationPolicy";
@@ -6306,7 +6306,7 @@ impl FederatedTokenValidationPolicy {
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_policies")]
 impl<'de> serde::Deserialize<'de> for FederatedTokenValidationPolicy {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -6315,7 +6315,7 @@ impl<'de> serde::Deserialize<'de> for FederatedTokenValidationPolicy {
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_policies")]
 impl graph_odata_runtime::model::ODataObject for FederatedTokenValidationPolicy {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -6342,7 +6342,7 @@ impl graph_odata_runtime::model::ODataObject for FederatedTokenValidationPolicy 
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_policies")]
 impl FederatedTokenValidationPolicy {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -6353,11 +6353,11 @@ impl FederatedTokenValidationPolicy {
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_policies")]
 /// The properties of [`FederatedTokenValidationPolicy`] by wire name, each a [`Field<FederatedTokenValidationPolicy>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`FederatedTokenValidationPolicy::set_null`].
 pub enum FederatedTokenValidationPolicyField {}
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_policies")]
 #[allow(non_upper_case_globals)]
 impl FederatedTokenValidationPolicyField {
     /// `id`
@@ -6378,7 +6378,7 @@ impl FederatedTokenValidationPolicyField {
     ];
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 /// CSDL entity type `microsoft.graph.fido2AuthenticationMethod`; base type `microsoft.graph.authenticationMethod`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Fido2AuthenticationMethod {
@@ -6409,14 +6409,14 @@ pub struct Fido2AuthenticationMethod {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 impl serde::Serialize for Fido2AuthenticationMethod {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 impl Fido2AuthenticationMethod {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.fido2AuthenticationMethod";
@@ -6445,7 +6445,7 @@ impl Fido2AuthenticationMethod {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 impl<'de> serde::Deserialize<'de> for Fido2AuthenticationMethod {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -6454,7 +6454,7 @@ impl<'de> serde::Deserialize<'de> for Fido2AuthenticationMethod {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 impl graph_odata_runtime::model::ODataObject for Fido2AuthenticationMethod {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -6493,7 +6493,7 @@ impl graph_odata_runtime::model::ODataObject for Fido2AuthenticationMethod {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 impl Fido2AuthenticationMethod {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -6504,11 +6504,11 @@ impl Fido2AuthenticationMethod {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 /// The properties of [`Fido2AuthenticationMethod`] by wire name, each a [`Field<Fido2AuthenticationMethod>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`Fido2AuthenticationMethod::set_null`].
 pub enum Fido2AuthenticationMethodField {}
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 #[allow(non_upper_case_globals)]
 impl Fido2AuthenticationMethodField {
     /// `id`
@@ -6559,7 +6559,7 @@ impl Fido2AuthenticationMethodField {
     ];
 }
 
-#[cfg(feature = "_advanced_config_state")]
+#[cfg(feature = "_authentication_method_configurations")]
 /// CSDL entity type `microsoft.graph.fido2AuthenticationMethodConfiguration`; base type `microsoft.graph.authenticationMethodConfiguration`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Fido2AuthenticationMethodConfiguration {
@@ -6586,14 +6586,14 @@ pub struct Fido2AuthenticationMethodConfiguration {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_advanced_config_state")]
+#[cfg(feature = "_authentication_method_configurations")]
 impl serde::Serialize for Fido2AuthenticationMethodConfiguration {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_advanced_config_state")]
+#[cfg(feature = "_authentication_method_configurations")]
 impl Fido2AuthenticationMethodConfiguration {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.fido2AuthenticationMethodConfiguration";
@@ -6624,7 +6624,7 @@ impl Fido2AuthenticationMethodConfiguration {
     }
 }
 
-#[cfg(feature = "_advanced_config_state")]
+#[cfg(feature = "_authentication_method_configurations")]
 impl<'de> serde::Deserialize<'de> for Fido2AuthenticationMethodConfiguration {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -6633,7 +6633,7 @@ impl<'de> serde::Deserialize<'de> for Fido2AuthenticationMethodConfiguration {
     }
 }
 
-#[cfg(feature = "_advanced_config_state")]
+#[cfg(feature = "_authentication_method_configurations")]
 impl graph_odata_runtime::model::ODataObject for Fido2AuthenticationMethodConfiguration {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -6671,7 +6671,7 @@ impl graph_odata_runtime::model::ODataObject for Fido2AuthenticationMethodConfig
     }
 }
 
-#[cfg(feature = "_advanced_config_state")]
+#[cfg(feature = "_authentication_method_configurations")]
 impl Fido2AuthenticationMethodConfiguration {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -6682,11 +6682,11 @@ impl Fido2AuthenticationMethodConfiguration {
     }
 }
 
-#[cfg(feature = "_advanced_config_state")]
+#[cfg(feature = "_authentication_method_configurations")]
 /// The properties of [`Fido2AuthenticationMethodConfiguration`] by wire name, each a [`Field<Fido2AuthenticationMethodConfiguration>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`Fido2AuthenticationMethodConfiguration::set_null`].
 pub enum Fido2AuthenticationMethodConfigurationField {}
 
-#[cfg(feature = "_advanced_config_state")]
+#[cfg(feature = "_authentication_method_configurations")]
 #[allow(non_upper_case_globals)]
 impl Fido2AuthenticationMethodConfigurationField {
     /// `id`
@@ -6942,7 +6942,7 @@ impl FieldValueSetField {
     pub const ALL: &'static [model::Field<FieldValueSet>] = &[Self::Id];
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_attachment")]
 /// CSDL entity type `microsoft.graph.fileAttachment`; base type `microsoft.graph.attachment`; media entity (has a stream); key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct FileAttachment {
@@ -6976,14 +6976,14 @@ pub struct FileAttachment {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_attachment")]
 impl serde::Serialize for FileAttachment {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_attachment")]
 impl FileAttachment {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.fileAttachment";
@@ -7012,7 +7012,7 @@ impl FileAttachment {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_attachment")]
 impl<'de> serde::Deserialize<'de> for FileAttachment {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -7021,7 +7021,7 @@ impl<'de> serde::Deserialize<'de> for FileAttachment {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_attachment")]
 impl graph_odata_runtime::model::ODataObject for FileAttachment {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -7054,7 +7054,7 @@ impl graph_odata_runtime::model::ODataObject for FileAttachment {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_attachment")]
 impl FileAttachment {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -7065,11 +7065,11 @@ impl FileAttachment {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_attachment")]
 /// The properties of [`FileAttachment`] by wire name, each a [`Field<FileAttachment>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`FileAttachment::set_null`].
 pub enum FileAttachmentField {}
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_attachment")]
 #[allow(non_upper_case_globals)]
 impl FileAttachmentField {
     /// `id`
@@ -7406,12 +7406,12 @@ pub struct FileStorageContainer {
     #[cfg(feature = "_boolean_column")]
     pub columns: Option<Vec<ColumnDefinition>>,
     /// Navigation property `drive`: `microsoft.graph.drive`, contained; present when expanded (`$expand`).
-    #[cfg(feature = "_boolean_column")]
+    #[cfg(feature = "_drive")]
     pub drive: Option<Drive>,
     /// Navigation property `migrationJobs`: `Collection(microsoft.graph.sharePointMigrationJob)`, contained; present when expanded (`$expand`).
     pub migration_jobs: Option<Vec<SharePointMigrationJob>>,
     /// Navigation property `permissions`: `Collection(microsoft.graph.permission)`, contained; present when expanded (`$expand`).
-    #[cfg(feature = "_json")]
+    #[cfg(feature = "_content_type_info")]
     pub permissions: Option<Vec<Permission>>,
     /// Navigation property `recycleBin`: `microsoft.graph.recycleBin`, contained; present when expanded (`$expand`).
     #[cfg(feature = "_recycle_bin")]
@@ -7466,9 +7466,10 @@ impl FileStorageContainer {
         object.property("storageUsedInBytes", &self.storage_used_in_bytes);
         object.property("viewpoint", &self.viewpoint);
         #[cfg(feature = "_boolean_column")] object.property("columns", &self.columns);
-        #[cfg(feature = "_boolean_column")] object.property("drive", &self.drive);
+        #[cfg(feature = "_drive")] object.property("drive", &self.drive);
         object.property("migrationJobs", &self.migration_jobs);
-        #[cfg(feature = "_json")] object.property("permissions", &self.permissions);
+        #[cfg(feature = "_content_type_info")]
+        object.property("permissions", &self.permissions);
         #[cfg(feature = "_recycle_bin")]
         object.property("recycleBin", &self.recycle_bin);
         object.property("sharePointGroups", &self.share_point_groups);
@@ -7531,10 +7532,10 @@ impl graph_odata_runtime::model::ODataObject for FileStorageContainer {
             "viewpoint" => read_nullable(map, key, &mut self.viewpoint, extra),
             #[cfg(feature = "_boolean_column")]
             "columns" => read_nullable(map, key, &mut self.columns, extra),
-            #[cfg(feature = "_boolean_column")]
+            #[cfg(feature = "_drive")]
             "drive" => read_nullable(map, key, &mut self.drive, extra),
             "migrationJobs" => read_nullable(map, key, &mut self.migration_jobs, extra),
-            #[cfg(feature = "_json")]
+            #[cfg(feature = "_content_type_info")]
             "permissions" => read_nullable(map, key, &mut self.permissions, extra),
             #[cfg(feature = "_recycle_bin")]
             "recycleBin" => read_nullable(map, key, &mut self.recycle_bin, extra),

@@ -232,12 +232,15 @@ pub struct GovernanceResource {
     /// Navigation property `parent`: `microsoft.graph.governanceResource`, contained; present when expanded (`$expand`).
     pub parent: Option<Box<GovernanceResource>>,
     /// Navigation property `roleAssignmentRequests`: `Collection(microsoft.graph.governanceRoleAssignmentRequest)`, contained; present when expanded (`$expand`).
+    #[cfg(feature = "_governance_role_assignment_request")]
     pub role_assignment_requests: Option<Vec<GovernanceRoleAssignmentRequest>>,
     /// Navigation property `roleAssignments`: `Collection(microsoft.graph.governanceRoleAssignment)`, contained; present when expanded (`$expand`).
+    #[cfg(feature = "_governance_role_assignment")]
     pub role_assignments: Option<Vec<GovernanceRoleAssignment>>,
     /// Navigation property `roleDefinitions`: `Collection(microsoft.graph.governanceRoleDefinition)`, contained; present when expanded (`$expand`).
     pub role_definitions: Option<Vec<GovernanceRoleDefinition>>,
     /// Navigation property `roleSettings`: `Collection(microsoft.graph.governanceRoleSetting)`, contained; present when expanded (`$expand`).
+    #[cfg(feature = "_governance_role_setting")]
     pub role_settings: Option<Vec<GovernanceRoleSetting>>,
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
@@ -253,6 +256,7 @@ impl serde::Serialize for GovernanceResource {
 }
 
 #[cfg(feature = "_governance_resource")]
+#[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
 impl GovernanceResource {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.governanceResource";
@@ -276,9 +280,12 @@ impl GovernanceResource {
         object.property("status", &self.status);
         object.property("type", &self.r#type);
         object.property("parent", &self.parent);
+        #[cfg(feature = "_governance_role_assignment_request")]
         object.property("roleAssignmentRequests", &self.role_assignment_requests);
+        #[cfg(feature = "_governance_role_assignment")]
         object.property("roleAssignments", &self.role_assignments);
         object.property("roleDefinitions", &self.role_definitions);
+        #[cfg(feature = "_governance_role_setting")]
         object.property("roleSettings", &self.role_settings);
         object.end()
     }
@@ -294,6 +301,7 @@ impl<'de> serde::Deserialize<'de> for GovernanceResource {
 }
 
 #[cfg(feature = "_governance_resource")]
+#[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
 impl graph_odata_runtime::model::ODataObject for GovernanceResource {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -313,15 +321,18 @@ impl graph_odata_runtime::model::ODataObject for GovernanceResource {
             "status" => read_lenient(map, key, &mut self.status, extra),
             "type" => read_lenient(map, key, &mut self.r#type, extra),
             "parent" => read_nullable(map, key, &mut self.parent, extra),
+            #[cfg(feature = "_governance_role_assignment_request")]
             "roleAssignmentRequests" => {
                 read_nullable(map, key, &mut self.role_assignment_requests, extra)
             }
+            #[cfg(feature = "_governance_role_assignment")]
             "roleAssignments" => {
                 read_nullable(map, key, &mut self.role_assignments, extra)
             }
             "roleDefinitions" => {
                 read_nullable(map, key, &mut self.role_definitions, extra)
             }
+            #[cfg(feature = "_governance_role_setting")]
             "roleSettings" => read_nullable(map, key, &mut self.role_settings, extra),
             _ => Ok(false),
         }
@@ -408,7 +419,7 @@ impl GovernanceResourceField {
     ];
 }
 
-#[cfg(feature = "_governance_resource")]
+#[cfg(feature = "_governance_role_assignment")]
 /// CSDL entity type `microsoft.graph.governanceRoleAssignment`; base type `microsoft.graph.entity`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GovernanceRoleAssignment {
@@ -438,8 +449,10 @@ pub struct GovernanceRoleAssignment {
     /// Navigation property `linkedEligibleRoleAssignment`: `microsoft.graph.governanceRoleAssignment`; present when expanded (`$expand`).
     pub linked_eligible_role_assignment: Option<Box<GovernanceRoleAssignment>>,
     /// Navigation property `resource`: `microsoft.graph.governanceResource`, contained; present when expanded (`$expand`).
+    #[cfg(feature = "_governance_resource")]
     pub resource: Option<GovernanceResource>,
     /// Navigation property `roleDefinition`: `microsoft.graph.governanceRoleDefinition`, contained; present when expanded (`$expand`).
+    #[cfg(feature = "_governance_resource")]
     pub role_definition: Option<GovernanceRoleDefinition>,
     /// Navigation property `subject`: `microsoft.graph.governanceSubject`, contained; present when expanded (`$expand`).
     #[cfg(feature = "_governance_subject")]
@@ -450,14 +463,14 @@ pub struct GovernanceRoleAssignment {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_governance_resource")]
+#[cfg(feature = "_governance_role_assignment")]
 impl serde::Serialize for GovernanceRoleAssignment {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_governance_resource")]
+#[cfg(feature = "_governance_role_assignment")]
 #[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
 impl GovernanceRoleAssignment {
     /// The CSDL qualified name, as `@odata.type` spells it.
@@ -494,7 +507,9 @@ impl GovernanceRoleAssignment {
                 "linkedEligibleRoleAssignment",
                 &self.linked_eligible_role_assignment,
             );
+        #[cfg(feature = "_governance_resource")]
         object.property("resource", &self.resource);
+        #[cfg(feature = "_governance_resource")]
         object.property("roleDefinition", &self.role_definition);
         #[cfg(feature = "_governance_subject")]
         object.property("subject", &self.subject);
@@ -502,7 +517,7 @@ impl GovernanceRoleAssignment {
     }
 }
 
-#[cfg(feature = "_governance_resource")]
+#[cfg(feature = "_governance_role_assignment")]
 impl<'de> serde::Deserialize<'de> for GovernanceRoleAssignment {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -511,7 +526,7 @@ impl<'de> serde::Deserialize<'de> for GovernanceRoleAssignment {
     }
 }
 
-#[cfg(feature = "_governance_resource")]
+#[cfg(feature = "_governance_role_assignment")]
 #[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
 impl graph_odata_runtime::model::ODataObject for GovernanceRoleAssignment {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
@@ -547,7 +562,9 @@ impl graph_odata_runtime::model::ODataObject for GovernanceRoleAssignment {
             "linkedEligibleRoleAssignment" => {
                 read_nullable(map, key, &mut self.linked_eligible_role_assignment, extra)
             }
+            #[cfg(feature = "_governance_resource")]
             "resource" => read_nullable(map, key, &mut self.resource, extra),
+            #[cfg(feature = "_governance_resource")]
             "roleDefinition" => read_nullable(map, key, &mut self.role_definition, extra),
             #[cfg(feature = "_governance_subject")]
             "subject" => read_nullable(map, key, &mut self.subject, extra),
@@ -561,7 +578,7 @@ impl graph_odata_runtime::model::ODataObject for GovernanceRoleAssignment {
     }
 }
 
-#[cfg(feature = "_governance_resource")]
+#[cfg(feature = "_governance_role_assignment")]
 impl GovernanceRoleAssignment {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -572,11 +589,11 @@ impl GovernanceRoleAssignment {
     }
 }
 
-#[cfg(feature = "_governance_resource")]
+#[cfg(feature = "_governance_role_assignment")]
 /// The properties of [`GovernanceRoleAssignment`] by wire name, each a [`Field<GovernanceRoleAssignment>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`GovernanceRoleAssignment::set_null`].
 pub enum GovernanceRoleAssignmentField {}
 
-#[cfg(feature = "_governance_resource")]
+#[cfg(feature = "_governance_role_assignment")]
 #[allow(non_upper_case_globals)]
 impl GovernanceRoleAssignmentField {
     /// `id`
@@ -657,7 +674,7 @@ impl GovernanceRoleAssignmentField {
     ];
 }
 
-#[cfg(feature = "_governance_resource")]
+#[cfg(feature = "_governance_role_assignment_request")]
 /// CSDL entity type `microsoft.graph.governanceRoleAssignmentRequest`; base type `microsoft.graph.entity`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GovernanceRoleAssignmentRequest {
@@ -685,8 +702,10 @@ pub struct GovernanceRoleAssignmentRequest {
     /// Property `type`: `Edm.String`, not nullable.
     pub r#type: Option<String>,
     /// Navigation property `resource`: `microsoft.graph.governanceResource`, contained; present when expanded (`$expand`).
+    #[cfg(feature = "_governance_resource")]
     pub resource: Option<GovernanceResource>,
     /// Navigation property `roleDefinition`: `microsoft.graph.governanceRoleDefinition`, contained; present when expanded (`$expand`).
+    #[cfg(feature = "_governance_resource")]
     pub role_definition: Option<GovernanceRoleDefinition>,
     /// Navigation property `subject`: `microsoft.graph.governanceSubject`, contained; present when expanded (`$expand`).
     #[cfg(feature = "_governance_subject")]
@@ -697,14 +716,14 @@ pub struct GovernanceRoleAssignmentRequest {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_governance_resource")]
+#[cfg(feature = "_governance_role_assignment_request")]
 impl serde::Serialize for GovernanceRoleAssignmentRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_governance_resource")]
+#[cfg(feature = "_governance_role_assignment_request")]
 #[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
 impl GovernanceRoleAssignmentRequest {
     /// The CSDL qualified name, as `@odata.type` spells it.
@@ -736,7 +755,9 @@ impl GovernanceRoleAssignmentRequest {
         object.property("status", &self.status);
         object.property("subjectId", &self.subject_id);
         object.property("type", &self.r#type);
+        #[cfg(feature = "_governance_resource")]
         object.property("resource", &self.resource);
+        #[cfg(feature = "_governance_resource")]
         object.property("roleDefinition", &self.role_definition);
         #[cfg(feature = "_governance_subject")]
         object.property("subject", &self.subject);
@@ -744,7 +765,7 @@ impl GovernanceRoleAssignmentRequest {
     }
 }
 
-#[cfg(feature = "_governance_resource")]
+#[cfg(feature = "_governance_role_assignment_request")]
 impl<'de> serde::Deserialize<'de> for GovernanceRoleAssignmentRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -753,7 +774,7 @@ impl<'de> serde::Deserialize<'de> for GovernanceRoleAssignmentRequest {
     }
 }
 
-#[cfg(feature = "_governance_resource")]
+#[cfg(feature = "_governance_role_assignment_request")]
 #[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
 impl graph_odata_runtime::model::ODataObject for GovernanceRoleAssignmentRequest {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
@@ -788,7 +809,9 @@ impl graph_odata_runtime::model::ODataObject for GovernanceRoleAssignmentRequest
             "status" => read_nullable(map, key, &mut self.status, extra),
             "subjectId" => read_lenient(map, key, &mut self.subject_id, extra),
             "type" => read_lenient(map, key, &mut self.r#type, extra),
+            #[cfg(feature = "_governance_resource")]
             "resource" => read_nullable(map, key, &mut self.resource, extra),
+            #[cfg(feature = "_governance_resource")]
             "roleDefinition" => read_nullable(map, key, &mut self.role_definition, extra),
             #[cfg(feature = "_governance_subject")]
             "subject" => read_nullable(map, key, &mut self.subject, extra),
@@ -802,7 +825,7 @@ impl graph_odata_runtime::model::ODataObject for GovernanceRoleAssignmentRequest
     }
 }
 
-#[cfg(feature = "_governance_resource")]
+#[cfg(feature = "_governance_role_assignment_request")]
 impl GovernanceRoleAssignmentRequest {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -813,11 +836,11 @@ impl GovernanceRoleAssignmentRequest {
     }
 }
 
-#[cfg(feature = "_governance_resource")]
+#[cfg(feature = "_governance_role_assignment_request")]
 /// The properties of [`GovernanceRoleAssignmentRequest`] by wire name, each a [`Field<GovernanceRoleAssignmentRequest>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`GovernanceRoleAssignmentRequest::set_null`].
 pub enum GovernanceRoleAssignmentRequestField {}
 
-#[cfg(feature = "_governance_resource")]
+#[cfg(feature = "_governance_role_assignment_request")]
 #[allow(non_upper_case_globals)]
 impl GovernanceRoleAssignmentRequestField {
     /// `id`
@@ -913,6 +936,7 @@ pub struct GovernanceRoleDefinition {
     /// Navigation property `resource`: `microsoft.graph.governanceResource`, contained; present when expanded (`$expand`).
     pub resource: Option<GovernanceResource>,
     /// Navigation property `roleSetting`: `microsoft.graph.governanceRoleSetting`, contained; present when expanded (`$expand`).
+    #[cfg(feature = "_governance_role_setting")]
     pub role_setting: Option<Box<GovernanceRoleSetting>>,
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
@@ -928,6 +952,7 @@ impl serde::Serialize for GovernanceRoleDefinition {
 }
 
 #[cfg(feature = "_governance_resource")]
+#[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
 impl GovernanceRoleDefinition {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.governanceRoleDefinition";
@@ -949,6 +974,7 @@ impl GovernanceRoleDefinition {
         object.property("resourceId", &self.resource_id);
         object.property("templateId", &self.template_id);
         object.property("resource", &self.resource);
+        #[cfg(feature = "_governance_role_setting")]
         object.property("roleSetting", &self.role_setting);
         object.end()
     }
@@ -964,6 +990,7 @@ impl<'de> serde::Deserialize<'de> for GovernanceRoleDefinition {
 }
 
 #[cfg(feature = "_governance_resource")]
+#[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
 impl graph_odata_runtime::model::ODataObject for GovernanceRoleDefinition {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -979,6 +1006,7 @@ impl graph_odata_runtime::model::ODataObject for GovernanceRoleDefinition {
             "resourceId" => read_lenient(map, key, &mut self.resource_id, extra),
             "templateId" => read_lenient(map, key, &mut self.template_id, extra),
             "resource" => read_nullable(map, key, &mut self.resource, extra),
+            #[cfg(feature = "_governance_role_setting")]
             "roleSetting" => read_nullable(map, key, &mut self.role_setting, extra),
             _ => Ok(false),
         }
@@ -1046,7 +1074,7 @@ impl GovernanceRoleDefinitionField {
     ];
 }
 
-#[cfg(feature = "_governance_resource")]
+#[cfg(feature = "_governance_role_setting")]
 /// CSDL entity type `microsoft.graph.governanceRoleSetting`; base type `microsoft.graph.entity`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GovernanceRoleSetting {
@@ -1072,8 +1100,10 @@ pub struct GovernanceRoleSetting {
     /// Property `userMemberSettings`: `Collection(microsoft.graph.governanceRuleSetting)`.
     pub user_member_settings: Option<Vec<GovernanceRuleSetting>>,
     /// Navigation property `resource`: `microsoft.graph.governanceResource`, contained; present when expanded (`$expand`).
+    #[cfg(feature = "_governance_resource")]
     pub resource: Option<GovernanceResource>,
     /// Navigation property `roleDefinition`: `microsoft.graph.governanceRoleDefinition`, contained; present when expanded (`$expand`).
+    #[cfg(feature = "_governance_resource")]
     pub role_definition: Option<Box<GovernanceRoleDefinition>>,
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
@@ -1081,14 +1111,15 @@ pub struct GovernanceRoleSetting {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_governance_resource")]
+#[cfg(feature = "_governance_role_setting")]
 impl serde::Serialize for GovernanceRoleSetting {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_governance_resource")]
+#[cfg(feature = "_governance_role_setting")]
+#[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
 impl GovernanceRoleSetting {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.governanceRoleSetting";
@@ -1114,13 +1145,15 @@ impl GovernanceRoleSetting {
         object.property("roleDefinitionId", &self.role_definition_id);
         object.property("userEligibleSettings", &self.user_eligible_settings);
         object.property("userMemberSettings", &self.user_member_settings);
+        #[cfg(feature = "_governance_resource")]
         object.property("resource", &self.resource);
+        #[cfg(feature = "_governance_resource")]
         object.property("roleDefinition", &self.role_definition);
         object.end()
     }
 }
 
-#[cfg(feature = "_governance_resource")]
+#[cfg(feature = "_governance_role_setting")]
 impl<'de> serde::Deserialize<'de> for GovernanceRoleSetting {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1129,7 +1162,8 @@ impl<'de> serde::Deserialize<'de> for GovernanceRoleSetting {
     }
 }
 
-#[cfg(feature = "_governance_resource")]
+#[cfg(feature = "_governance_role_setting")]
+#[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
 impl graph_odata_runtime::model::ODataObject for GovernanceRoleSetting {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -1161,7 +1195,9 @@ impl graph_odata_runtime::model::ODataObject for GovernanceRoleSetting {
             "userMemberSettings" => {
                 read_nullable(map, key, &mut self.user_member_settings, extra)
             }
+            #[cfg(feature = "_governance_resource")]
             "resource" => read_nullable(map, key, &mut self.resource, extra),
+            #[cfg(feature = "_governance_resource")]
             "roleDefinition" => read_nullable(map, key, &mut self.role_definition, extra),
             _ => Ok(false),
         }
@@ -1173,7 +1209,7 @@ impl graph_odata_runtime::model::ODataObject for GovernanceRoleSetting {
     }
 }
 
-#[cfg(feature = "_governance_resource")]
+#[cfg(feature = "_governance_role_setting")]
 impl GovernanceRoleSetting {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -1184,11 +1220,11 @@ impl GovernanceRoleSetting {
     }
 }
 
-#[cfg(feature = "_governance_resource")]
+#[cfg(feature = "_governance_role_setting")]
 /// The properties of [`GovernanceRoleSetting`] by wire name, each a [`Field<GovernanceRoleSetting>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`GovernanceRoleSetting::set_null`].
 pub enum GovernanceRoleSettingField {}
 
-#[cfg(feature = "_governance_resource")]
+#[cfg(feature = "_governance_role_setting")]
 #[allow(non_upper_case_globals)]
 impl GovernanceRoleSettingField {
     /// `id`
@@ -1504,30 +1540,34 @@ pub struct Group {
     /// Property `welcomeMessageEnabled`: `Edm.Boolean`.
     pub welcome_message_enabled: Option<bool>,
     /// Navigation property `acceptedSenders`: `Collection(microsoft.graph.directoryObject)`, contained; present when expanded (`$expand`).
+    #[cfg(feature = "_directory_object")]
     pub accepted_senders: Option<Vec<AnyDirectoryObject>>,
     /// Navigation property `appRoleAssignments`: `Collection(microsoft.graph.appRoleAssignment)`, contained; present when expanded (`$expand`).
+    #[cfg(feature = "_app_role_assignment")]
     pub app_role_assignments: Option<Vec<AppRoleAssignment>>,
     /// Navigation property `calendar`: `microsoft.graph.calendar`, contained; present when expanded (`$expand`).
-    #[cfg(feature = "_access_review_inactive_users_query_scope")]
+    #[cfg(feature = "_attachment")]
     pub calendar: Option<Calendar>,
     /// Navigation property `calendarView`: `Collection(microsoft.graph.event)`, contained; present when expanded (`$expand`).
-    #[cfg(feature = "_access_review_inactive_users_query_scope")]
+    #[cfg(feature = "_attachment")]
     pub calendar_view: Option<Vec<Event>>,
     /// Navigation property `conversations`: `Collection(microsoft.graph.conversation)`, contained; present when expanded (`$expand`).
-    #[cfg(feature = "_access_review_inactive_users_query_scope")]
+    #[cfg(feature = "_groups")]
     pub conversations: Option<Vec<Conversation>>,
     /// Navigation property `createdOnBehalfOf`: `microsoft.graph.directoryObject`; present when expanded (`$expand`).
+    #[cfg(feature = "_directory_object")]
     pub created_on_behalf_of: Option<AnyDirectoryObject>,
     /// Navigation property `drive`: `microsoft.graph.drive`, contained; present when expanded (`$expand`).
-    #[cfg(feature = "_boolean_column")]
+    #[cfg(feature = "_drive")]
     pub drive: Option<Drive>,
     /// Navigation property `drives`: `Collection(microsoft.graph.drive)`, contained; present when expanded (`$expand`).
-    #[cfg(feature = "_boolean_column")]
+    #[cfg(feature = "_drive")]
     pub drives: Option<Vec<Drive>>,
     /// Navigation property `endpoints`: `Collection(microsoft.graph.endpoint)`, contained; present when expanded (`$expand`).
+    #[cfg(feature = "_endpoint")]
     pub endpoints: Option<Vec<Endpoint>>,
     /// Navigation property `events`: `Collection(microsoft.graph.event)`, contained; present when expanded (`$expand`).
-    #[cfg(feature = "_access_review_inactive_users_query_scope")]
+    #[cfg(feature = "_attachment")]
     pub events: Option<Vec<Event>>,
     /// Navigation property `extensions`: `Collection(microsoft.graph.extension)`, contained; present when expanded (`$expand`).
     #[cfg(feature = "_extension")]
@@ -1536,10 +1576,13 @@ pub struct Group {
     #[cfg(feature = "_group_lifecycle_policy")]
     pub group_lifecycle_policies: Option<Vec<GroupLifecyclePolicy>>,
     /// Navigation property `memberOf`: `Collection(microsoft.graph.directoryObject)`; present when expanded (`$expand`).
+    #[cfg(feature = "_directory_object")]
     pub member_of: Option<Vec<AnyDirectoryObject>>,
     /// Navigation property `members`: `Collection(microsoft.graph.directoryObject)`; present when expanded (`$expand`).
+    #[cfg(feature = "_directory_object")]
     pub members: Option<Vec<AnyDirectoryObject>>,
     /// Navigation property `membersWithLicenseErrors`: `Collection(microsoft.graph.directoryObject)`; present when expanded (`$expand`).
+    #[cfg(feature = "_directory_object")]
     pub members_with_license_errors: Option<Vec<AnyDirectoryObject>>,
     /// Navigation property `onenote`: `microsoft.graph.onenote`, contained; present when expanded (`$expand`).
     #[cfg(feature = "_copy_notebook_model")]
@@ -1548,35 +1591,40 @@ pub struct Group {
     #[cfg(feature = "_on_premises_sync_behavior")]
     pub on_premises_sync_behavior: Option<OnPremisesSyncBehavior>,
     /// Navigation property `owners`: `Collection(microsoft.graph.directoryObject)`; present when expanded (`$expand`).
+    #[cfg(feature = "_directory_object")]
     pub owners: Option<Vec<AnyDirectoryObject>>,
     /// Navigation property `permissionGrants`: `Collection(microsoft.graph.resourceSpecificPermissionGrant)`, contained; present when expanded (`$expand`).
+    #[cfg(feature = "_resource_specific_permission_grant")]
     pub permission_grants: Option<Vec<ResourceSpecificPermissionGrant>>,
     /// Navigation property `photo`: `microsoft.graph.profilePhoto`, contained; present when expanded (`$expand`).
-    #[cfg(feature = "_channel")]
+    #[cfg(feature = "_profile_photo")]
     pub photo: Option<ProfilePhoto>,
     /// Navigation property `photos`: `Collection(microsoft.graph.profilePhoto)`, contained; present when expanded (`$expand`).
-    #[cfg(feature = "_channel")]
+    #[cfg(feature = "_profile_photo")]
     pub photos: Option<Vec<ProfilePhoto>>,
     /// Navigation property `planner`: `microsoft.graph.plannerGroup`, contained; present when expanded (`$expand`).
-    #[cfg(feature = "_access_review_inactive_users_query_scope")]
+    #[cfg(feature = "_groups")]
     pub planner: Option<PlannerGroup>,
     /// Navigation property `rejectedSenders`: `Collection(microsoft.graph.directoryObject)`, contained; present when expanded (`$expand`).
+    #[cfg(feature = "_directory_object")]
     pub rejected_senders: Option<Vec<AnyDirectoryObject>>,
     /// Navigation property `settings`: `Collection(microsoft.graph.directorySetting)`, contained; present when expanded (`$expand`).
     #[cfg(feature = "_directory_setting")]
     pub settings: Option<Vec<DirectorySetting>>,
     /// Navigation property `sites`: `Collection(microsoft.graph.site)`, contained; present when expanded (`$expand`).
-    #[cfg(feature = "_copy_notebook_model")]
+    #[cfg(feature = "_identity_input")]
     pub sites: Option<Vec<Site>>,
     /// Navigation property `team`: `microsoft.graph.team`, contained; present when expanded (`$expand`).
-    #[cfg(feature = "_channel")]
+    #[cfg(feature = "_giphy_rating_type")]
     pub team: Option<Box<Team>>,
     /// Navigation property `threads`: `Collection(microsoft.graph.conversationThread)`, contained; present when expanded (`$expand`).
-    #[cfg(feature = "_access_review_inactive_users_query_scope")]
+    #[cfg(feature = "_groups")]
     pub threads: Option<Vec<ConversationThread>>,
     /// Navigation property `transitiveMemberOf`: `Collection(microsoft.graph.directoryObject)`; present when expanded (`$expand`).
+    #[cfg(feature = "_directory_object")]
     pub transitive_member_of: Option<Vec<AnyDirectoryObject>>,
     /// Navigation property `transitiveMembers`: `Collection(microsoft.graph.directoryObject)`; present when expanded (`$expand`).
+    #[cfg(feature = "_directory_object")]
     pub transitive_members: Option<Vec<AnyDirectoryObject>>,
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
@@ -1696,44 +1744,49 @@ impl Group {
         object.property("unseenMessagesCount", &self.unseen_messages_count);
         object.property("visibility", &self.visibility);
         object.property("welcomeMessageEnabled", &self.welcome_message_enabled);
+        #[cfg(feature = "_directory_object")]
         object.property("acceptedSenders", &self.accepted_senders);
+        #[cfg(feature = "_app_role_assignment")]
         object.property("appRoleAssignments", &self.app_role_assignments);
-        #[cfg(feature = "_access_review_inactive_users_query_scope")]
-        object.property("calendar", &self.calendar);
-        #[cfg(feature = "_access_review_inactive_users_query_scope")]
+        #[cfg(feature = "_attachment")] object.property("calendar", &self.calendar);
+        #[cfg(feature = "_attachment")]
         object.property("calendarView", &self.calendar_view);
-        #[cfg(feature = "_access_review_inactive_users_query_scope")]
+        #[cfg(feature = "_groups")]
         object.property("conversations", &self.conversations);
+        #[cfg(feature = "_directory_object")]
         object.property("createdOnBehalfOf", &self.created_on_behalf_of);
-        #[cfg(feature = "_boolean_column")] object.property("drive", &self.drive);
-        #[cfg(feature = "_boolean_column")] object.property("drives", &self.drives);
-        object.property("endpoints", &self.endpoints);
-        #[cfg(feature = "_access_review_inactive_users_query_scope")]
-        object.property("events", &self.events);
+        #[cfg(feature = "_drive")] object.property("drive", &self.drive);
+        #[cfg(feature = "_drive")] object.property("drives", &self.drives);
+        #[cfg(feature = "_endpoint")] object.property("endpoints", &self.endpoints);
+        #[cfg(feature = "_attachment")] object.property("events", &self.events);
         #[cfg(feature = "_extension")] object.property("extensions", &self.extensions);
         #[cfg(feature = "_group_lifecycle_policy")]
         object.property("groupLifecyclePolicies", &self.group_lifecycle_policies);
+        #[cfg(feature = "_directory_object")]
         object.property("memberOf", &self.member_of);
-        object.property("members", &self.members);
+        #[cfg(feature = "_directory_object")] object.property("members", &self.members);
+        #[cfg(feature = "_directory_object")]
         object.property("membersWithLicenseErrors", &self.members_with_license_errors);
         #[cfg(feature = "_copy_notebook_model")]
         object.property("onenote", &self.onenote);
         #[cfg(feature = "_on_premises_sync_behavior")]
         object.property("onPremisesSyncBehavior", &self.on_premises_sync_behavior);
-        object.property("owners", &self.owners);
+        #[cfg(feature = "_directory_object")] object.property("owners", &self.owners);
+        #[cfg(feature = "_resource_specific_permission_grant")]
         object.property("permissionGrants", &self.permission_grants);
-        #[cfg(feature = "_channel")] object.property("photo", &self.photo);
-        #[cfg(feature = "_channel")] object.property("photos", &self.photos);
-        #[cfg(feature = "_access_review_inactive_users_query_scope")]
-        object.property("planner", &self.planner);
+        #[cfg(feature = "_profile_photo")] object.property("photo", &self.photo);
+        #[cfg(feature = "_profile_photo")] object.property("photos", &self.photos);
+        #[cfg(feature = "_groups")] object.property("planner", &self.planner);
+        #[cfg(feature = "_directory_object")]
         object.property("rejectedSenders", &self.rejected_senders);
         #[cfg(feature = "_directory_setting")]
         object.property("settings", &self.settings);
-        #[cfg(feature = "_copy_notebook_model")] object.property("sites", &self.sites);
-        #[cfg(feature = "_channel")] object.property("team", &self.team);
-        #[cfg(feature = "_access_review_inactive_users_query_scope")]
-        object.property("threads", &self.threads);
+        #[cfg(feature = "_identity_input")] object.property("sites", &self.sites);
+        #[cfg(feature = "_giphy_rating_type")] object.property("team", &self.team);
+        #[cfg(feature = "_groups")] object.property("threads", &self.threads);
+        #[cfg(feature = "_directory_object")]
         object.property("transitiveMemberOf", &self.transitive_member_of);
+        #[cfg(feature = "_directory_object")]
         object.property("transitiveMembers", &self.transitive_members);
         object.end()
     }
@@ -1895,27 +1948,31 @@ impl graph_odata_runtime::model::ODataObject for Group {
             "welcomeMessageEnabled" => {
                 read_lenient(map, key, &mut self.welcome_message_enabled, extra)
             }
+            #[cfg(feature = "_directory_object")]
             "acceptedSenders" => {
                 read_nullable(map, key, &mut self.accepted_senders, extra)
             }
+            #[cfg(feature = "_app_role_assignment")]
             "appRoleAssignments" => {
                 read_nullable(map, key, &mut self.app_role_assignments, extra)
             }
-            #[cfg(feature = "_access_review_inactive_users_query_scope")]
+            #[cfg(feature = "_attachment")]
             "calendar" => read_nullable(map, key, &mut self.calendar, extra),
-            #[cfg(feature = "_access_review_inactive_users_query_scope")]
+            #[cfg(feature = "_attachment")]
             "calendarView" => read_nullable(map, key, &mut self.calendar_view, extra),
-            #[cfg(feature = "_access_review_inactive_users_query_scope")]
+            #[cfg(feature = "_groups")]
             "conversations" => read_nullable(map, key, &mut self.conversations, extra),
+            #[cfg(feature = "_directory_object")]
             "createdOnBehalfOf" => {
                 read_nullable(map, key, &mut self.created_on_behalf_of, extra)
             }
-            #[cfg(feature = "_boolean_column")]
+            #[cfg(feature = "_drive")]
             "drive" => read_nullable(map, key, &mut self.drive, extra),
-            #[cfg(feature = "_boolean_column")]
+            #[cfg(feature = "_drive")]
             "drives" => read_nullable(map, key, &mut self.drives, extra),
+            #[cfg(feature = "_endpoint")]
             "endpoints" => read_nullable(map, key, &mut self.endpoints, extra),
-            #[cfg(feature = "_access_review_inactive_users_query_scope")]
+            #[cfg(feature = "_attachment")]
             "events" => read_nullable(map, key, &mut self.events, extra),
             #[cfg(feature = "_extension")]
             "extensions" => read_nullable(map, key, &mut self.extensions, extra),
@@ -1923,8 +1980,11 @@ impl graph_odata_runtime::model::ODataObject for Group {
             "groupLifecyclePolicies" => {
                 read_nullable(map, key, &mut self.group_lifecycle_policies, extra)
             }
+            #[cfg(feature = "_directory_object")]
             "memberOf" => read_nullable(map, key, &mut self.member_of, extra),
+            #[cfg(feature = "_directory_object")]
             "members" => read_nullable(map, key, &mut self.members, extra),
+            #[cfg(feature = "_directory_object")]
             "membersWithLicenseErrors" => {
                 read_nullable(map, key, &mut self.members_with_license_errors, extra)
             }
@@ -1934,30 +1994,35 @@ impl graph_odata_runtime::model::ODataObject for Group {
             "onPremisesSyncBehavior" => {
                 read_nullable(map, key, &mut self.on_premises_sync_behavior, extra)
             }
+            #[cfg(feature = "_directory_object")]
             "owners" => read_nullable(map, key, &mut self.owners, extra),
+            #[cfg(feature = "_resource_specific_permission_grant")]
             "permissionGrants" => {
                 read_nullable(map, key, &mut self.permission_grants, extra)
             }
-            #[cfg(feature = "_channel")]
+            #[cfg(feature = "_profile_photo")]
             "photo" => read_nullable(map, key, &mut self.photo, extra),
-            #[cfg(feature = "_channel")]
+            #[cfg(feature = "_profile_photo")]
             "photos" => read_nullable(map, key, &mut self.photos, extra),
-            #[cfg(feature = "_access_review_inactive_users_query_scope")]
+            #[cfg(feature = "_groups")]
             "planner" => read_nullable(map, key, &mut self.planner, extra),
+            #[cfg(feature = "_directory_object")]
             "rejectedSenders" => {
                 read_nullable(map, key, &mut self.rejected_senders, extra)
             }
             #[cfg(feature = "_directory_setting")]
             "settings" => read_nullable(map, key, &mut self.settings, extra),
-            #[cfg(feature = "_copy_notebook_model")]
+            #[cfg(feature = "_identity_input")]
             "sites" => read_nullable(map, key, &mut self.sites, extra),
-            #[cfg(feature = "_channel")]
+            #[cfg(feature = "_giphy_rating_type")]
             "team" => read_nullable(map, key, &mut self.team, extra),
-            #[cfg(feature = "_access_review_inactive_users_query_scope")]
+            #[cfg(feature = "_groups")]
             "threads" => read_nullable(map, key, &mut self.threads, extra),
+            #[cfg(feature = "_directory_object")]
             "transitiveMemberOf" => {
                 read_nullable(map, key, &mut self.transitive_member_of, extra)
             }
+            #[cfg(feature = "_directory_object")]
             "transitiveMembers" => {
                 read_nullable(map, key, &mut self.transitive_members, extra)
             }
@@ -2471,7 +2536,7 @@ impl GroupLifecyclePolicyField {
     ];
 }
 
-#[cfg(feature = "_advanced_config_state")]
+#[cfg(feature = "_authentication_method_configurations")]
 /// CSDL entity type `microsoft.graph.hardwareOathAuthenticationMethodConfiguration`; base type `microsoft.graph.authenticationMethodConfiguration`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct HardwareOathAuthenticationMethodConfiguration {
@@ -2492,14 +2557,14 @@ pub struct HardwareOathAuthenticationMethodConfiguration {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_advanced_config_state")]
+#[cfg(feature = "_authentication_method_configurations")]
 impl serde::Serialize for HardwareOathAuthenticationMethodConfiguration {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_advanced_config_state")]
+#[cfg(feature = "_authentication_method_configurations")]
 impl HardwareOathAuthenticationMethodConfiguration {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.hardwareOathAuthenticationMethodConfiguration";
@@ -2523,7 +2588,7 @@ impl HardwareOathAuthenticationMethodConfiguration {
     }
 }
 
-#[cfg(feature = "_advanced_config_state")]
+#[cfg(feature = "_authentication_method_configurations")]
 impl<'de> serde::Deserialize<'de> for HardwareOathAuthenticationMethodConfiguration {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2532,7 +2597,7 @@ impl<'de> serde::Deserialize<'de> for HardwareOathAuthenticationMethodConfigurat
     }
 }
 
-#[cfg(feature = "_advanced_config_state")]
+#[cfg(feature = "_authentication_method_configurations")]
 impl graph_odata_runtime::model::ODataObject
 for HardwareOathAuthenticationMethodConfiguration {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
@@ -2557,7 +2622,7 @@ for HardwareOathAuthenticationMethodConfiguration {
     }
 }
 
-#[cfg(feature = "_advanced_config_state")]
+#[cfg(feature = "_authentication_method_configurations")]
 impl HardwareOathAuthenticationMethodConfiguration {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -2568,11 +2633,11 @@ impl HardwareOathAuthenticationMethodConfiguration {
     }
 }
 
-#[cfg(feature = "_advanced_config_state")]
+#[cfg(feature = "_authentication_method_configurations")]
 /// The properties of [`HardwareOathAuthenticationMethodConfiguration`] by wire name, each a [`Field<HardwareOathAuthenticationMethodConfiguration>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`HardwareOathAuthenticationMethodConfiguration::set_null`].
 pub enum HardwareOathAuthenticationMethodConfigurationField {}
 
-#[cfg(feature = "_advanced_config_state")]
+#[cfg(feature = "_authentication_method_configurations")]
 #[allow(non_upper_case_globals)]
 impl HardwareOathAuthenticationMethodConfigurationField {
     /// `id`
@@ -2597,7 +2662,7 @@ impl HardwareOathAuthenticationMethodConfigurationField {
     >] = &[Self::Id, Self::ExcludeTargets, Self::State, Self::IncludeTargets];
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_app_credential_restriction_type")]
 /// CSDL entity type `microsoft.graph.homeRealmDiscoveryPolicy`; base type `microsoft.graph.stsPolicy`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct HomeRealmDiscoveryPolicy {
@@ -2621,6 +2686,7 @@ pub struct HomeRealmDiscoveryPolicy {
     pub is_organization_default: Option<bool>,
     /// Navigation property `appliesTo`: `Collection(microsoft.graph.directoryObject)`; present when expanded (`$expand`).
     /// Inherited from `microsoft.graph.stsPolicy`.
+    #[cfg(feature = "_directory_object")]
     pub applies_to: Option<Vec<AnyDirectoryObject>>,
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
@@ -2628,14 +2694,15 @@ pub struct HomeRealmDiscoveryPolicy {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_app_credential_restriction_type")]
 impl serde::Serialize for HomeRealmDiscoveryPolicy {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_app_credential_restriction_type")]
+#[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
 impl HomeRealmDiscoveryPolicy {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.homeRealmDiscoveryPolicy";
@@ -2657,12 +2724,13 @@ impl HomeRealmDiscoveryPolicy {
         object.property("displayName", &self.display_name);
         object.property("definition", &self.definition);
         object.property("isOrganizationDefault", &self.is_organization_default);
+        #[cfg(feature = "_directory_object")]
         object.property("appliesTo", &self.applies_to);
         object.end()
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_app_credential_restriction_type")]
 impl<'de> serde::Deserialize<'de> for HomeRealmDiscoveryPolicy {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2671,7 +2739,8 @@ impl<'de> serde::Deserialize<'de> for HomeRealmDiscoveryPolicy {
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_app_credential_restriction_type")]
+#[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
 impl graph_odata_runtime::model::ODataObject for HomeRealmDiscoveryPolicy {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -2691,6 +2760,7 @@ impl graph_odata_runtime::model::ODataObject for HomeRealmDiscoveryPolicy {
             "isOrganizationDefault" => {
                 read_lenient(map, key, &mut self.is_organization_default, extra)
             }
+            #[cfg(feature = "_directory_object")]
             "appliesTo" => read_nullable(map, key, &mut self.applies_to, extra),
             _ => Ok(false),
         }
@@ -2702,7 +2772,7 @@ impl graph_odata_runtime::model::ODataObject for HomeRealmDiscoveryPolicy {
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_app_credential_restriction_type")]
 impl HomeRealmDiscoveryPolicy {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -2713,11 +2783,11 @@ impl HomeRealmDiscoveryPolicy {
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_app_credential_restriction_type")]
 /// The properties of [`HomeRealmDiscoveryPolicy`] by wire name, each a [`Field<HomeRealmDiscoveryPolicy>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`HomeRealmDiscoveryPolicy::set_null`].
 pub enum HomeRealmDiscoveryPolicyField {}
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_app_credential_restriction_type")]
 #[allow(non_upper_case_globals)]
 impl HomeRealmDiscoveryPolicyField {
     /// `id`
@@ -2758,7 +2828,7 @@ impl HomeRealmDiscoveryPolicyField {
     ];
 }
 
-#[cfg(feature = "_copy_notebook_model")]
+#[cfg(feature = "_sites")]
 /// CSDL entity type `microsoft.graph.horizontalSection`; base type `microsoft.graph.entity`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct HorizontalSection {
@@ -2777,14 +2847,14 @@ pub struct HorizontalSection {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_copy_notebook_model")]
+#[cfg(feature = "_sites")]
 impl serde::Serialize for HorizontalSection {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_copy_notebook_model")]
+#[cfg(feature = "_sites")]
 impl HorizontalSection {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.horizontalSection";
@@ -2808,7 +2878,7 @@ impl HorizontalSection {
     }
 }
 
-#[cfg(feature = "_copy_notebook_model")]
+#[cfg(feature = "_sites")]
 impl<'de> serde::Deserialize<'de> for HorizontalSection {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2817,7 +2887,7 @@ impl<'de> serde::Deserialize<'de> for HorizontalSection {
     }
 }
 
-#[cfg(feature = "_copy_notebook_model")]
+#[cfg(feature = "_sites")]
 impl graph_odata_runtime::model::ODataObject for HorizontalSection {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -2841,7 +2911,7 @@ impl graph_odata_runtime::model::ODataObject for HorizontalSection {
     }
 }
 
-#[cfg(feature = "_copy_notebook_model")]
+#[cfg(feature = "_sites")]
 impl HorizontalSection {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -2852,11 +2922,11 @@ impl HorizontalSection {
     }
 }
 
-#[cfg(feature = "_copy_notebook_model")]
+#[cfg(feature = "_sites")]
 /// The properties of [`HorizontalSection`] by wire name, each a [`Field<HorizontalSection>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`HorizontalSection::set_null`].
 pub enum HorizontalSectionField {}
 
-#[cfg(feature = "_copy_notebook_model")]
+#[cfg(feature = "_sites")]
 #[allow(non_upper_case_globals)]
 impl HorizontalSectionField {
     /// `id`
@@ -2876,7 +2946,7 @@ impl HorizontalSectionField {
     ];
 }
 
-#[cfg(feature = "_copy_notebook_model")]
+#[cfg(feature = "_sites")]
 /// CSDL entity type `microsoft.graph.horizontalSectionColumn`; base type `microsoft.graph.entity`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct HorizontalSectionColumn {
@@ -2893,14 +2963,14 @@ pub struct HorizontalSectionColumn {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_copy_notebook_model")]
+#[cfg(feature = "_sites")]
 impl serde::Serialize for HorizontalSectionColumn {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_copy_notebook_model")]
+#[cfg(feature = "_sites")]
 impl HorizontalSectionColumn {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.horizontalSectionColumn";
@@ -2923,7 +2993,7 @@ impl HorizontalSectionColumn {
     }
 }
 
-#[cfg(feature = "_copy_notebook_model")]
+#[cfg(feature = "_sites")]
 impl<'de> serde::Deserialize<'de> for HorizontalSectionColumn {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2932,7 +3002,7 @@ impl<'de> serde::Deserialize<'de> for HorizontalSectionColumn {
     }
 }
 
-#[cfg(feature = "_copy_notebook_model")]
+#[cfg(feature = "_sites")]
 impl graph_odata_runtime::model::ODataObject for HorizontalSectionColumn {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -2955,7 +3025,7 @@ impl graph_odata_runtime::model::ODataObject for HorizontalSectionColumn {
     }
 }
 
-#[cfg(feature = "_copy_notebook_model")]
+#[cfg(feature = "_sites")]
 impl HorizontalSectionColumn {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -2966,11 +3036,11 @@ impl HorizontalSectionColumn {
     }
 }
 
-#[cfg(feature = "_copy_notebook_model")]
+#[cfg(feature = "_sites")]
 /// The properties of [`HorizontalSectionColumn`] by wire name, each a [`Field<HorizontalSectionColumn>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`HorizontalSectionColumn::set_null`].
 pub enum HorizontalSectionColumnField {}
 
-#[cfg(feature = "_copy_notebook_model")]
+#[cfg(feature = "_sites")]
 #[allow(non_upper_case_globals)]
 impl HorizontalSectionColumnField {
     /// `id`
@@ -3349,7 +3419,7 @@ pub struct IdentityProtectionRoot {
     /// Navigation property `riskyServicePrincipals`: `Collection(microsoft.graph.riskyServicePrincipal)`, contained; present when expanded (`$expand`).
     pub risky_service_principals: Option<Vec<RiskyServicePrincipal>>,
     /// Navigation property `riskyUsers`: `Collection(microsoft.graph.riskyUser)`, contained; present when expanded (`$expand`).
-    #[cfg(feature = "_risk_user_activity")]
+    #[cfg(feature = "_risky_user")]
     pub risky_users: Option<Vec<AnyRiskyUser>>,
     /// Navigation property `servicePrincipalRiskDetections`: `Collection(microsoft.graph.servicePrincipalRiskDetection)`, contained; present when expanded (`$expand`).
     pub service_principal_risk_detections: Option<Vec<ServicePrincipalRiskDetection>>,
@@ -3388,8 +3458,7 @@ impl IdentityProtectionRoot {
         object.property("riskDetections", &self.risk_detections);
         object.property("riskyAgents", &self.risky_agents);
         object.property("riskyServicePrincipals", &self.risky_service_principals);
-        #[cfg(feature = "_risk_user_activity")]
-        object.property("riskyUsers", &self.risky_users);
+        #[cfg(feature = "_risky_user")] object.property("riskyUsers", &self.risky_users);
         object
             .property(
                 "servicePrincipalRiskDetections",
@@ -3428,7 +3497,7 @@ impl graph_odata_runtime::model::ODataObject for IdentityProtectionRoot {
             "riskyServicePrincipals" => {
                 read_nullable(map, key, &mut self.risky_service_principals, extra)
             }
-            #[cfg(feature = "_risk_user_activity")]
+            #[cfg(feature = "_risky_user")]
             "riskyUsers" => read_nullable(map, key, &mut self.risky_users, extra),
             "servicePrincipalRiskDetections" => {
                 read_nullable(
@@ -3617,6 +3686,7 @@ pub enum AnyIdentityProviderBase {
     #[cfg(feature = "_built_in_identity_provider")]
     BuiltInIdentityProvider(Box<BuiltInIdentityProvider>),
     /// `microsoft.graph.internalDomainFederation`
+    #[cfg(feature = "_domains")]
     InternalDomainFederation(Box<InternalDomainFederation>),
     /// `microsoft.graph.openIdConnectIdentityProvider`
     #[cfg(feature = "_built_in_identity_provider")]
@@ -3637,6 +3707,7 @@ impl AnyIdentityProviderBase {
             Self::IdentityProviderBase(_) => IdentityProviderBase::ODATA_TYPE,
             #[cfg(feature = "_built_in_identity_provider")]
             Self::BuiltInIdentityProvider(_) => BuiltInIdentityProvider::ODATA_TYPE,
+            #[cfg(feature = "_domains")]
             Self::InternalDomainFederation(_) => InternalDomainFederation::ODATA_TYPE,
             #[cfg(feature = "_built_in_identity_provider")]
             Self::OpenIdConnectIdentityProvider(_) => {
@@ -3685,6 +3756,7 @@ impl AnyIdentityProviderBase {
         }
     }
     /// The value if it is a [`AnyIdentityProviderBase::InternalDomainFederation`] variant.
+    #[cfg(feature = "_domains")]
     pub fn as_internal_domain_federation(&self) -> Option<&InternalDomainFederation> {
         match self {
             Self::InternalDomainFederation(value) => Some(value),
@@ -3730,6 +3802,7 @@ impl From<BuiltInIdentityProvider> for AnyIdentityProviderBase {
 }
 
 #[cfg(feature = "_authentication_protocol")]
+#[cfg(feature = "_domains")]
 impl From<InternalDomainFederation> for AnyIdentityProviderBase {
     fn from(value: InternalDomainFederation) -> Self {
         Self::InternalDomainFederation(Box::new(value))
@@ -3775,6 +3848,7 @@ impl serde::Serialize for AnyIdentityProviderBase {
                         Some(BuiltInIdentityProvider::ODATA_TYPE),
                     )
             }
+            #[cfg(feature = "_domains")]
             Self::InternalDomainFederation(value) => {
                 value
                     .serialize_with_type(
@@ -3825,6 +3899,7 @@ impl<'de> serde::Deserialize<'de> for AnyIdentityProviderBase {
             | "graph.builtInIdentityProvider" => {
                 serde_json::from_value(value).map(Self::BuiltInIdentityProvider)
             }
+            #[cfg(feature = "_domains")]
             "microsoft.graph.internalDomainFederation"
             | "graph.internalDomainFederation" => {
                 serde_json::from_value(value).map(Self::InternalDomainFederation)
@@ -3850,7 +3925,7 @@ impl<'de> serde::Deserialize<'de> for AnyIdentityProviderBase {
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_policies")]
 /// CSDL entity type `microsoft.graph.identitySecurityDefaultsEnforcementPolicy`; base type `microsoft.graph.policyBase`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct IdentitySecurityDefaultsEnforcementPolicy {
@@ -3874,14 +3949,14 @@ pub struct IdentitySecurityDefaultsEnforcementPolicy {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_policies")]
 impl serde::Serialize for IdentitySecurityDefaultsEnforcementPolicy {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_policies")]
 impl IdentitySecurityDefaultsEnforcementPolicy {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.identitySecurityDefaultsEnforcementPolicy";
@@ -3906,7 +3981,7 @@ impl IdentitySecurityDefaultsEnforcementPolicy {
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_policies")]
 impl<'de> serde::Deserialize<'de> for IdentitySecurityDefaultsEnforcementPolicy {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -3915,7 +3990,7 @@ impl<'de> serde::Deserialize<'de> for IdentitySecurityDefaultsEnforcementPolicy 
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_policies")]
 impl graph_odata_runtime::model::ODataObject
 for IdentitySecurityDefaultsEnforcementPolicy {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
@@ -3943,7 +4018,7 @@ for IdentitySecurityDefaultsEnforcementPolicy {
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_policies")]
 impl IdentitySecurityDefaultsEnforcementPolicy {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -3954,11 +4029,11 @@ impl IdentitySecurityDefaultsEnforcementPolicy {
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_policies")]
 /// The properties of [`IdentitySecurityDefaultsEnforcementPolicy`] by wire name, each a [`Field<IdentitySecurityDefaultsEnforcementPolicy>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`IdentitySecurityDefaultsEnforcementPolicy::set_null`].
 pub enum IdentitySecurityDefaultsEnforcementPolicyField {}
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_policies")]
 #[allow(non_upper_case_globals)]
 impl IdentitySecurityDefaultsEnforcementPolicyField {
     /// `id`
@@ -4126,7 +4201,7 @@ impl IdentityUserFlowAttributeField {
     ];
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 /// CSDL entity type `microsoft.graph.inferenceClassification`; base type `microsoft.graph.entity`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct InferenceClassification {
@@ -4141,14 +4216,14 @@ pub struct InferenceClassification {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 impl serde::Serialize for InferenceClassification {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 impl InferenceClassification {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.inferenceClassification";
@@ -4170,7 +4245,7 @@ impl InferenceClassification {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 impl<'de> serde::Deserialize<'de> for InferenceClassification {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -4179,7 +4254,7 @@ impl<'de> serde::Deserialize<'de> for InferenceClassification {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 impl graph_odata_runtime::model::ODataObject for InferenceClassification {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -4201,7 +4276,7 @@ impl graph_odata_runtime::model::ODataObject for InferenceClassification {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 impl InferenceClassification {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -4212,11 +4287,11 @@ impl InferenceClassification {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 /// The properties of [`InferenceClassification`] by wire name, each a [`Field<InferenceClassification>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`InferenceClassification::set_null`].
 pub enum InferenceClassificationField {}
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 #[allow(non_upper_case_globals)]
 impl InferenceClassificationField {
     /// `id`
@@ -4232,7 +4307,7 @@ impl InferenceClassificationField {
     ];
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 /// CSDL entity type `microsoft.graph.inferenceClassificationOverride`; base type `microsoft.graph.entity`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct InferenceClassificationOverride {
@@ -4249,14 +4324,14 @@ pub struct InferenceClassificationOverride {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 impl serde::Serialize for InferenceClassificationOverride {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 impl InferenceClassificationOverride {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.inferenceClassificationOverride";
@@ -4279,7 +4354,7 @@ impl InferenceClassificationOverride {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 impl<'de> serde::Deserialize<'de> for InferenceClassificationOverride {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -4288,7 +4363,7 @@ impl<'de> serde::Deserialize<'de> for InferenceClassificationOverride {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 impl graph_odata_runtime::model::ODataObject for InferenceClassificationOverride {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -4313,7 +4388,7 @@ impl graph_odata_runtime::model::ODataObject for InferenceClassificationOverride
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 impl InferenceClassificationOverride {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -4324,11 +4399,11 @@ impl InferenceClassificationOverride {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 /// The properties of [`InferenceClassificationOverride`] by wire name, each a [`Field<InferenceClassificationOverride>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`InferenceClassificationOverride::set_null`].
 pub enum InferenceClassificationOverrideField {}
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 #[allow(non_upper_case_globals)]
 impl InferenceClassificationOverrideField {
     /// `id`
@@ -4496,7 +4571,7 @@ impl InformationProtectionField {
     ];
 }
 
-#[cfg(feature = "_all_allowed_scopes")]
+#[cfg(feature = "_agent_identity_blueprint")]
 /// CSDL entity type `microsoft.graph.inheritablePermission`; key `resourceAppId`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct InheritablePermission {
@@ -4510,14 +4585,14 @@ pub struct InheritablePermission {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_all_allowed_scopes")]
+#[cfg(feature = "_agent_identity_blueprint")]
 impl serde::Serialize for InheritablePermission {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_all_allowed_scopes")]
+#[cfg(feature = "_agent_identity_blueprint")]
 impl InheritablePermission {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.inheritablePermission";
@@ -4539,7 +4614,7 @@ impl InheritablePermission {
     }
 }
 
-#[cfg(feature = "_all_allowed_scopes")]
+#[cfg(feature = "_agent_identity_blueprint")]
 impl<'de> serde::Deserialize<'de> for InheritablePermission {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -4548,7 +4623,7 @@ impl<'de> serde::Deserialize<'de> for InheritablePermission {
     }
 }
 
-#[cfg(feature = "_all_allowed_scopes")]
+#[cfg(feature = "_agent_identity_blueprint")]
 impl graph_odata_runtime::model::ODataObject for InheritablePermission {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -4572,7 +4647,7 @@ impl graph_odata_runtime::model::ODataObject for InheritablePermission {
     }
 }
 
-#[cfg(feature = "_all_allowed_scopes")]
+#[cfg(feature = "_agent_identity_blueprint")]
 impl InheritablePermission {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -4583,11 +4658,11 @@ impl InheritablePermission {
     }
 }
 
-#[cfg(feature = "_all_allowed_scopes")]
+#[cfg(feature = "_agent_identity_blueprint")]
 /// The properties of [`InheritablePermission`] by wire name, each a [`Field<InheritablePermission>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`InheritablePermission::set_null`].
 pub enum InheritablePermissionField {}
 
-#[cfg(feature = "_all_allowed_scopes")]
+#[cfg(feature = "_agent_identity_blueprint")]
 #[allow(non_upper_case_globals)]
 impl InheritablePermissionField {
     /// `inheritableScopes`
@@ -4724,7 +4799,7 @@ impl InsightsSettingsField {
     ];
 }
 
-#[cfg(feature = "_authentication_protocol")]
+#[cfg(feature = "_domains")]
 /// CSDL entity type `microsoft.graph.internalDomainFederation`; base type `microsoft.graph.samlOrWsFedProvider`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct InternalDomainFederation {
@@ -4777,14 +4852,14 @@ pub struct InternalDomainFederation {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_authentication_protocol")]
+#[cfg(feature = "_domains")]
 impl serde::Serialize for InternalDomainFederation {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_authentication_protocol")]
+#[cfg(feature = "_domains")]
 impl InternalDomainFederation {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.internalDomainFederation";
@@ -4842,7 +4917,7 @@ impl InternalDomainFederation {
     }
 }
 
-#[cfg(feature = "_authentication_protocol")]
+#[cfg(feature = "_domains")]
 impl<'de> serde::Deserialize<'de> for InternalDomainFederation {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -4851,7 +4926,7 @@ impl<'de> serde::Deserialize<'de> for InternalDomainFederation {
     }
 }
 
-#[cfg(feature = "_authentication_protocol")]
+#[cfg(feature = "_domains")]
 impl graph_odata_runtime::model::ODataObject for InternalDomainFederation {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -4942,7 +5017,7 @@ impl graph_odata_runtime::model::ODataObject for InternalDomainFederation {
     }
 }
 
-#[cfg(feature = "_authentication_protocol")]
+#[cfg(feature = "_domains")]
 impl InternalDomainFederation {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -4953,11 +5028,11 @@ impl InternalDomainFederation {
     }
 }
 
-#[cfg(feature = "_authentication_protocol")]
+#[cfg(feature = "_domains")]
 /// The properties of [`InternalDomainFederation`] by wire name, each a [`Field<InternalDomainFederation>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`InternalDomainFederation::set_null`].
 pub enum InternalDomainFederationField {}
 
-#[cfg(feature = "_authentication_protocol")]
+#[cfg(feature = "_domains")]
 #[allow(non_upper_case_globals)]
 impl InternalDomainFederationField {
     /// `id`

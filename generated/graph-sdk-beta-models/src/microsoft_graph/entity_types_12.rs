@@ -37,10 +37,10 @@ pub struct Invitation {
     /// Property `status`: `Edm.String`.
     pub status: Option<String>,
     /// Navigation property `invitedUser`: `microsoft.graph.user`; present when expanded (`$expand`).
-    #[cfg(feature = "_membership_rule_processing_status_details")]
+    #[cfg(feature = "_authorization_info")]
     pub invited_user: Option<AnyUser>,
     /// Navigation property `invitedUserSponsors`: `Collection(microsoft.graph.directoryObject)`; present when expanded (`$expand`).
-    #[cfg(feature = "_membership_rule_processing_status_details")]
+    #[cfg(feature = "_directory_object")]
     pub invited_user_sponsors: Option<Vec<AnyDirectoryObject>>,
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
@@ -82,9 +82,9 @@ impl Invitation {
         object.property("resetRedemption", &self.reset_redemption);
         object.property("sendInvitationMessage", &self.send_invitation_message);
         object.property("status", &self.status);
-        #[cfg(feature = "_membership_rule_processing_status_details")]
+        #[cfg(feature = "_authorization_info")]
         object.property("invitedUser", &self.invited_user);
-        #[cfg(feature = "_membership_rule_processing_status_details")]
+        #[cfg(feature = "_directory_object")]
         object.property("invitedUserSponsors", &self.invited_user_sponsors);
         object.end()
     }
@@ -136,9 +136,9 @@ impl graph_odata_runtime::model::ODataObject for Invitation {
                 read_lenient(map, key, &mut self.send_invitation_message, extra)
             }
             "status" => read_lenient(map, key, &mut self.status, extra),
-            #[cfg(feature = "_membership_rule_processing_status_details")]
+            #[cfg(feature = "_authorization_info")]
             "invitedUser" => read_nullable(map, key, &mut self.invited_user, extra),
-            #[cfg(feature = "_membership_rule_processing_status_details")]
+            #[cfg(feature = "_directory_object")]
             "invitedUserSponsors" => {
                 read_nullable(map, key, &mut self.invited_user_sponsors, extra)
             }
@@ -249,7 +249,7 @@ pub struct IpApplicationSegment {
     /// Property `protocol`: `microsoft.graph.privateNetworkProtocol`.
     pub protocol: Option<PrivateNetworkProtocol>,
     /// Navigation property `application`: `microsoft.graph.application`; present when expanded (`$expand`).
-    #[cfg(feature = "_membership_rule_processing_status_details")]
+    #[cfg(feature = "_allowed_tenants_audience")]
     pub application: Option<AnyApplication>,
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
@@ -288,7 +288,7 @@ impl IpApplicationSegment {
         object.property("port", &self.port);
         object.property("ports", &self.ports);
         object.property("protocol", &self.protocol);
-        #[cfg(feature = "_membership_rule_processing_status_details")]
+        #[cfg(feature = "_allowed_tenants_audience")]
         object.property("application", &self.application);
         object.end()
     }
@@ -325,7 +325,7 @@ impl graph_odata_runtime::model::ODataObject for IpApplicationSegment {
             "port" => read_lenient(map, key, &mut self.port, extra),
             "ports" => read_lenient(map, key, &mut self.ports, extra),
             "protocol" => read_nullable(map, key, &mut self.protocol, extra),
-            #[cfg(feature = "_membership_rule_processing_status_details")]
+            #[cfg(feature = "_allowed_tenants_audience")]
             "application" => read_nullable(map, key, &mut self.application, extra),
             _ => Ok(false),
         }
@@ -549,7 +549,7 @@ impl IpNamedLocationField {
     ];
 }
 
-#[cfg(feature = "_sites")]
+#[cfg(feature = "_unreached")]
 /// CSDL entity type `microsoft.graph.itemActivity`; base type `microsoft.graph.entity`; open type: dynamic properties land in `additional_properties`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ItemActivity {
@@ -571,14 +571,14 @@ pub struct ItemActivity {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_sites")]
+#[cfg(feature = "_unreached")]
 impl serde::Serialize for ItemActivity {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_sites")]
+#[cfg(feature = "_unreached")]
 #[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
 impl ItemActivity {
     /// The CSDL qualified name, as `@odata.type` spells it.
@@ -604,7 +604,7 @@ impl ItemActivity {
     }
 }
 
-#[cfg(feature = "_sites")]
+#[cfg(feature = "_unreached")]
 impl<'de> serde::Deserialize<'de> for ItemActivity {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -613,7 +613,7 @@ impl<'de> serde::Deserialize<'de> for ItemActivity {
     }
 }
 
-#[cfg(feature = "_sites")]
+#[cfg(feature = "_unreached")]
 #[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
 impl graph_odata_runtime::model::ODataObject for ItemActivity {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
@@ -642,7 +642,7 @@ impl graph_odata_runtime::model::ODataObject for ItemActivity {
     }
 }
 
-#[cfg(feature = "_sites")]
+#[cfg(feature = "_unreached")]
 impl ItemActivity {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -653,11 +653,11 @@ impl ItemActivity {
     }
 }
 
-#[cfg(feature = "_sites")]
+#[cfg(feature = "_unreached")]
 /// The properties of [`ItemActivity`] by wire name, each a [`Field<ItemActivity>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ItemActivity::set_null`].
 pub enum ItemActivityField {}
 
-#[cfg(feature = "_sites")]
+#[cfg(feature = "_unreached")]
 #[allow(non_upper_case_globals)]
 impl ItemActivityField {
     /// `id`
@@ -840,7 +840,7 @@ pub struct ItemActivityStat {
     /// Property `startDateTime`: `Edm.DateTimeOffset`.
     pub start_date_time: Option<edm::DateTimeOffset>,
     /// Navigation property `activities`: `Collection(microsoft.graph.itemActivity)`; present when expanded (`$expand`).
-    #[cfg(feature = "_sites")]
+    #[cfg(feature = "_unreached")]
     pub activities: Option<Vec<ItemActivity>>,
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
@@ -882,7 +882,7 @@ impl ItemActivityStat {
         object.property("isTrending", &self.is_trending);
         object.property("move", &self.r#move);
         object.property("startDateTime", &self.start_date_time);
-        #[cfg(feature = "_sites")] object.property("activities", &self.activities);
+        #[cfg(feature = "_unreached")] object.property("activities", &self.activities);
         object.end()
     }
 }
@@ -917,7 +917,7 @@ impl graph_odata_runtime::model::ODataObject for ItemActivityStat {
             "isTrending" => read_lenient(map, key, &mut self.is_trending, extra),
             "move" => read_nullable(map, key, &mut self.r#move, extra),
             "startDateTime" => read_lenient(map, key, &mut self.start_date_time, extra),
-            #[cfg(feature = "_sites")]
+            #[cfg(feature = "_unreached")]
             "activities" => read_nullable(map, key, &mut self.activities, extra),
             _ => Ok(false),
         }
@@ -995,7 +995,7 @@ impl ItemActivityStatField {
     ];
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 /// CSDL entity type `microsoft.graph.itemAddress`; base type `microsoft.graph.itemFacet`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ItemAddress {
@@ -1035,14 +1035,14 @@ pub struct ItemAddress {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 impl serde::Serialize for ItemAddress {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 impl ItemAddress {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.itemAddress";
@@ -1073,7 +1073,7 @@ impl ItemAddress {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 impl<'de> serde::Deserialize<'de> for ItemAddress {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1082,7 +1082,7 @@ impl<'de> serde::Deserialize<'de> for ItemAddress {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 impl graph_odata_runtime::model::ODataObject for ItemAddress {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -1121,7 +1121,7 @@ impl graph_odata_runtime::model::ODataObject for ItemAddress {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 impl ItemAddress {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -1132,11 +1132,11 @@ impl ItemAddress {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 /// The properties of [`ItemAddress`] by wire name, each a [`Field<ItemAddress>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ItemAddress::set_null`].
 pub enum ItemAddressField {}
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 #[allow(non_upper_case_globals)]
 impl ItemAddressField {
     /// `id`
@@ -1187,7 +1187,7 @@ impl ItemAddressField {
     ];
 }
 
-#[cfg(feature = "_sites")]
+#[cfg(feature = "_json")]
 /// CSDL entity type `microsoft.graph.itemAnalytics`; base type `microsoft.graph.entity`; open type: dynamic properties land in `additional_properties`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ItemAnalytics {
@@ -1195,13 +1195,10 @@ pub struct ItemAnalytics {
     /// Inherited from `microsoft.graph.entity`.
     pub id: Option<String>,
     /// Navigation property `allTime`: `microsoft.graph.itemActivityStat`; present when expanded (`$expand`).
-    #[cfg(feature = "_json")]
     pub all_time: Option<ItemActivityStat>,
     /// Navigation property `itemActivityStats`: `Collection(microsoft.graph.itemActivityStat)`, contained; present when expanded (`$expand`).
-    #[cfg(feature = "_json")]
     pub item_activity_stats: Option<Vec<ItemActivityStat>>,
     /// Navigation property `lastSevenDays`: `microsoft.graph.itemActivityStat`; present when expanded (`$expand`).
-    #[cfg(feature = "_json")]
     pub last_seven_days: Option<ItemActivityStat>,
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
@@ -1209,15 +1206,14 @@ pub struct ItemAnalytics {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_sites")]
+#[cfg(feature = "_json")]
 impl serde::Serialize for ItemAnalytics {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_sites")]
-#[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
+#[cfg(feature = "_json")]
 impl ItemAnalytics {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.itemAnalytics";
@@ -1234,16 +1230,14 @@ impl ItemAnalytics {
             odata_type,
         )?;
         object.property("id", &self.id);
-        #[cfg(feature = "_json")] object.property("allTime", &self.all_time);
-        #[cfg(feature = "_json")]
+        object.property("allTime", &self.all_time);
         object.property("itemActivityStats", &self.item_activity_stats);
-        #[cfg(feature = "_json")]
         object.property("lastSevenDays", &self.last_seven_days);
         object.end()
     }
 }
 
-#[cfg(feature = "_sites")]
+#[cfg(feature = "_json")]
 impl<'de> serde::Deserialize<'de> for ItemAnalytics {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1252,8 +1246,7 @@ impl<'de> serde::Deserialize<'de> for ItemAnalytics {
     }
 }
 
-#[cfg(feature = "_sites")]
-#[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
+#[cfg(feature = "_json")]
 impl graph_odata_runtime::model::ODataObject for ItemAnalytics {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -1264,13 +1257,10 @@ impl graph_odata_runtime::model::ODataObject for ItemAnalytics {
         let extra = &mut self.additional_properties;
         match key {
             "id" => read_lenient(map, key, &mut self.id, extra),
-            #[cfg(feature = "_json")]
             "allTime" => read_nullable(map, key, &mut self.all_time, extra),
-            #[cfg(feature = "_json")]
             "itemActivityStats" => {
                 read_nullable(map, key, &mut self.item_activity_stats, extra)
             }
-            #[cfg(feature = "_json")]
             "lastSevenDays" => read_nullable(map, key, &mut self.last_seven_days, extra),
             _ => Ok(false),
         }
@@ -1282,7 +1272,7 @@ impl graph_odata_runtime::model::ODataObject for ItemAnalytics {
     }
 }
 
-#[cfg(feature = "_sites")]
+#[cfg(feature = "_json")]
 impl ItemAnalytics {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -1293,11 +1283,11 @@ impl ItemAnalytics {
     }
 }
 
-#[cfg(feature = "_sites")]
+#[cfg(feature = "_json")]
 /// The properties of [`ItemAnalytics`] by wire name, each a [`Field<ItemAnalytics>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ItemAnalytics::set_null`].
 pub enum ItemAnalyticsField {}
 
-#[cfg(feature = "_sites")]
+#[cfg(feature = "_json")]
 #[allow(non_upper_case_globals)]
 impl ItemAnalyticsField {
     /// `id`
@@ -1321,7 +1311,7 @@ impl ItemAnalyticsField {
     ];
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_attachment")]
 /// CSDL entity type `microsoft.graph.itemAttachment`; base type `microsoft.graph.attachment`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ItemAttachment {
@@ -1344,6 +1334,7 @@ pub struct ItemAttachment {
     /// Inherited from `microsoft.graph.attachment`.
     pub size: Option<i32>,
     /// Navigation property `item`: `microsoft.graph.outlookItem`, contained; present when expanded (`$expand`).
+    #[cfg(feature = "_followup_flag")]
     pub item: Option<AnyOutlookItem>,
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
@@ -1351,14 +1342,15 @@ pub struct ItemAttachment {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_attachment")]
 impl serde::Serialize for ItemAttachment {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_attachment")]
+#[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
 impl ItemAttachment {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.itemAttachment";
@@ -1380,12 +1372,12 @@ impl ItemAttachment {
         object.property("lastModifiedDateTime", &self.last_modified_date_time);
         object.property("name", &self.name);
         object.property("size", &self.size);
-        object.property("item", &self.item);
+        #[cfg(feature = "_followup_flag")] object.property("item", &self.item);
         object.end()
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_attachment")]
 impl<'de> serde::Deserialize<'de> for ItemAttachment {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1394,7 +1386,8 @@ impl<'de> serde::Deserialize<'de> for ItemAttachment {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_attachment")]
+#[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
 impl graph_odata_runtime::model::ODataObject for ItemAttachment {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -1412,6 +1405,7 @@ impl graph_odata_runtime::model::ODataObject for ItemAttachment {
             }
             "name" => read_lenient(map, key, &mut self.name, extra),
             "size" => read_lenient(map, key, &mut self.size, extra),
+            #[cfg(feature = "_followup_flag")]
             "item" => read_nullable(map, key, &mut self.item, extra),
             _ => Ok(false),
         }
@@ -1423,7 +1417,7 @@ impl graph_odata_runtime::model::ODataObject for ItemAttachment {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_attachment")]
 impl ItemAttachment {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -1434,11 +1428,11 @@ impl ItemAttachment {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_attachment")]
 /// The properties of [`ItemAttachment`] by wire name, each a [`Field<ItemAttachment>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ItemAttachment::set_null`].
 pub enum ItemAttachmentField {}
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_attachment")]
 #[allow(non_upper_case_globals)]
 impl ItemAttachmentField {
     /// `id`
@@ -1471,7 +1465,7 @@ impl ItemAttachmentField {
     ];
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 /// CSDL entity type `microsoft.graph.itemEmail`; base type `microsoft.graph.itemFacet`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ItemEmail {
@@ -1511,14 +1505,14 @@ pub struct ItemEmail {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 impl serde::Serialize for ItemEmail {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 impl ItemEmail {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.itemEmail";
@@ -1549,7 +1543,7 @@ impl ItemEmail {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 impl<'de> serde::Deserialize<'de> for ItemEmail {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1558,7 +1552,7 @@ impl<'de> serde::Deserialize<'de> for ItemEmail {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 impl graph_odata_runtime::model::ODataObject for ItemEmail {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -1597,7 +1591,7 @@ impl graph_odata_runtime::model::ODataObject for ItemEmail {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 impl ItemEmail {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -1608,11 +1602,11 @@ impl ItemEmail {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 /// The properties of [`ItemEmail`] by wire name, each a [`Field<ItemEmail>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ItemEmail::set_null`].
 pub enum ItemEmailField {}
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 #[allow(non_upper_case_globals)]
 impl ItemEmailField {
     /// `id`
@@ -1661,7 +1655,7 @@ impl ItemEmailField {
     ];
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 /// CSDL entity type `microsoft.graph.itemFacet`; base type `microsoft.graph.entity`; abstract; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ItemFacet {
@@ -1688,14 +1682,14 @@ pub struct ItemFacet {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 impl serde::Serialize for ItemFacet {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 impl ItemFacet {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.itemFacet";
@@ -1723,7 +1717,7 @@ impl ItemFacet {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 impl<'de> serde::Deserialize<'de> for ItemFacet {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1732,7 +1726,7 @@ impl<'de> serde::Deserialize<'de> for ItemFacet {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 impl graph_odata_runtime::model::ODataObject for ItemFacet {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -1768,7 +1762,7 @@ impl graph_odata_runtime::model::ODataObject for ItemFacet {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 impl ItemFacet {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -1779,11 +1773,11 @@ impl ItemFacet {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 /// The properties of [`ItemFacet`] by wire name, each a [`Field<ItemFacet>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ItemFacet::set_null`].
 pub enum ItemFacetField {}
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 #[allow(non_upper_case_globals)]
 impl ItemFacetField {
     /// `id`
@@ -1823,7 +1817,7 @@ impl ItemFacetField {
     ];
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 /// CSDL entity type `microsoft.graph.itemPatent`; base type `microsoft.graph.itemFacet`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ItemPatent {
@@ -1871,14 +1865,14 @@ pub struct ItemPatent {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 impl serde::Serialize for ItemPatent {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 impl ItemPatent {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.itemPatent";
@@ -1913,7 +1907,7 @@ impl ItemPatent {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 impl<'de> serde::Deserialize<'de> for ItemPatent {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1922,7 +1916,7 @@ impl<'de> serde::Deserialize<'de> for ItemPatent {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 impl graph_odata_runtime::model::ODataObject for ItemPatent {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -1967,7 +1961,7 @@ impl graph_odata_runtime::model::ODataObject for ItemPatent {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 impl ItemPatent {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -1978,11 +1972,11 @@ impl ItemPatent {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 /// The properties of [`ItemPatent`] by wire name, each a [`Field<ItemPatent>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ItemPatent::set_null`].
 pub enum ItemPatentField {}
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 #[allow(non_upper_case_globals)]
 impl ItemPatentField {
     /// `id`
@@ -2045,7 +2039,7 @@ impl ItemPatentField {
     ];
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 /// CSDL entity type `microsoft.graph.itemPhone`; base type `microsoft.graph.itemFacet`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ItemPhone {
@@ -2085,14 +2079,14 @@ pub struct ItemPhone {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 impl serde::Serialize for ItemPhone {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 impl ItemPhone {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.itemPhone";
@@ -2123,7 +2117,7 @@ impl ItemPhone {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 impl<'de> serde::Deserialize<'de> for ItemPhone {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2132,7 +2126,7 @@ impl<'de> serde::Deserialize<'de> for ItemPhone {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 impl graph_odata_runtime::model::ODataObject for ItemPhone {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -2171,7 +2165,7 @@ impl graph_odata_runtime::model::ODataObject for ItemPhone {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 impl ItemPhone {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -2182,11 +2176,11 @@ impl ItemPhone {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 /// The properties of [`ItemPhone`] by wire name, each a [`Field<ItemPhone>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ItemPhone::set_null`].
 pub enum ItemPhoneField {}
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 #[allow(non_upper_case_globals)]
 impl ItemPhoneField {
     /// `id`
@@ -2235,7 +2229,7 @@ impl ItemPhoneField {
     ];
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 /// CSDL entity type `microsoft.graph.itemPublication`; base type `microsoft.graph.itemFacet`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ItemPublication {
@@ -2281,14 +2275,14 @@ pub struct ItemPublication {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 impl serde::Serialize for ItemPublication {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 impl ItemPublication {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.itemPublication";
@@ -2322,7 +2316,7 @@ impl ItemPublication {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 impl<'de> serde::Deserialize<'de> for ItemPublication {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2331,7 +2325,7 @@ impl<'de> serde::Deserialize<'de> for ItemPublication {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 impl graph_odata_runtime::model::ODataObject for ItemPublication {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -2373,7 +2367,7 @@ impl graph_odata_runtime::model::ODataObject for ItemPublication {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 impl ItemPublication {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -2384,11 +2378,11 @@ impl ItemPublication {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 /// The properties of [`ItemPublication`] by wire name, each a [`Field<ItemPublication>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ItemPublication::set_null`].
 pub enum ItemPublicationField {}
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 #[allow(non_upper_case_globals)]
 impl ItemPublicationField {
     /// `id`
@@ -2766,10 +2760,12 @@ pub enum AnyJobResponseBase {
     #[cfg(feature = "_data_classification")]
     ClassificationJobResponse(Box<ClassificationJobResponse>),
     /// `microsoft.graph.dlpEvaluatePoliciesJobResponse`
+    #[cfg(feature = "_access_scope")]
     DlpEvaluatePoliciesJobResponse(Box<DlpEvaluatePoliciesJobResponse>),
     /// `microsoft.graph.evaluateLabelJobResponse`
     EvaluateLabelJobResponse(Box<EvaluateLabelJobResponse>),
     /// `microsoft.graph.evaluateLabelsAndPoliciesJobResponse`
+    #[cfg(feature = "_access_scope")]
     EvaluateLabelsAndPoliciesJobResponse(Box<EvaluateLabelsAndPoliciesJobResponse>),
 }
 
@@ -2781,10 +2777,12 @@ impl AnyJobResponseBase {
             Self::JobResponseBase(_) => JobResponseBase::ODATA_TYPE,
             #[cfg(feature = "_data_classification")]
             Self::ClassificationJobResponse(_) => ClassificationJobResponse::ODATA_TYPE,
+            #[cfg(feature = "_access_scope")]
             Self::DlpEvaluatePoliciesJobResponse(_) => {
                 DlpEvaluatePoliciesJobResponse::ODATA_TYPE
             }
             Self::EvaluateLabelJobResponse(_) => EvaluateLabelJobResponse::ODATA_TYPE,
+            #[cfg(feature = "_access_scope")]
             Self::EvaluateLabelsAndPoliciesJobResponse(_) => {
                 EvaluateLabelsAndPoliciesJobResponse::ODATA_TYPE
             }
@@ -2825,6 +2823,7 @@ impl AnyJobResponseBase {
         }
     }
     /// The value if it is a [`AnyJobResponseBase::DlpEvaluatePoliciesJobResponse`] variant.
+    #[cfg(feature = "_access_scope")]
     pub fn as_dlp_evaluate_policies_job_response(
         &self,
     ) -> Option<&DlpEvaluatePoliciesJobResponse> {
@@ -2841,6 +2840,7 @@ impl AnyJobResponseBase {
         }
     }
     /// The value if it is a [`AnyJobResponseBase::EvaluateLabelsAndPoliciesJobResponse`] variant.
+    #[cfg(feature = "_access_scope")]
     pub fn as_evaluate_labels_and_policies_job_response(
         &self,
     ) -> Option<&EvaluateLabelsAndPoliciesJobResponse> {
@@ -2860,6 +2860,7 @@ impl From<ClassificationJobResponse> for AnyJobResponseBase {
 }
 
 #[cfg(feature = "_add_footer")]
+#[cfg(feature = "_access_scope")]
 impl From<DlpEvaluatePoliciesJobResponse> for AnyJobResponseBase {
     fn from(value: DlpEvaluatePoliciesJobResponse) -> Self {
         Self::DlpEvaluatePoliciesJobResponse(Box::new(value))
@@ -2874,6 +2875,7 @@ impl From<EvaluateLabelJobResponse> for AnyJobResponseBase {
 }
 
 #[cfg(feature = "_add_footer")]
+#[cfg(feature = "_access_scope")]
 impl From<EvaluateLabelsAndPoliciesJobResponse> for AnyJobResponseBase {
     fn from(value: EvaluateLabelsAndPoliciesJobResponse) -> Self {
         Self::EvaluateLabelsAndPoliciesJobResponse(Box::new(value))
@@ -2893,6 +2895,7 @@ impl serde::Serialize for AnyJobResponseBase {
                         Some(ClassificationJobResponse::ODATA_TYPE),
                     )
             }
+            #[cfg(feature = "_access_scope")]
             Self::DlpEvaluatePoliciesJobResponse(value) => {
                 value
                     .serialize_with_type(
@@ -2907,6 +2910,7 @@ impl serde::Serialize for AnyJobResponseBase {
                         Some(EvaluateLabelJobResponse::ODATA_TYPE),
                     )
             }
+            #[cfg(feature = "_access_scope")]
             Self::EvaluateLabelsAndPoliciesJobResponse(value) => {
                 value
                     .serialize_with_type(
@@ -2933,6 +2937,7 @@ impl<'de> serde::Deserialize<'de> for AnyJobResponseBase {
             | "graph.classificationJobResponse" => {
                 serde_json::from_value(value).map(Self::ClassificationJobResponse)
             }
+            #[cfg(feature = "_access_scope")]
             "microsoft.graph.dlpEvaluatePoliciesJobResponse"
             | "graph.dlpEvaluatePoliciesJobResponse" => {
                 serde_json::from_value(value).map(Self::DlpEvaluatePoliciesJobResponse)
@@ -2941,6 +2946,7 @@ impl<'de> serde::Deserialize<'de> for AnyJobResponseBase {
             | "graph.evaluateLabelJobResponse" => {
                 serde_json::from_value(value).map(Self::EvaluateLabelJobResponse)
             }
+            #[cfg(feature = "_access_scope")]
             "microsoft.graph.evaluateLabelsAndPoliciesJobResponse"
             | "graph.evaluateLabelsAndPoliciesJobResponse" => {
                 serde_json::from_value(value)
@@ -3081,7 +3087,7 @@ impl LabelContentRightField {
     ];
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 /// CSDL entity type `microsoft.graph.languageProficiency`; base type `microsoft.graph.itemFacet`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct LanguageProficiency {
@@ -3127,14 +3133,14 @@ pub struct LanguageProficiency {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 impl serde::Serialize for LanguageProficiency {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 impl LanguageProficiency {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.languageProficiency";
@@ -3168,7 +3174,7 @@ impl LanguageProficiency {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 impl<'de> serde::Deserialize<'de> for LanguageProficiency {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -3177,7 +3183,7 @@ impl<'de> serde::Deserialize<'de> for LanguageProficiency {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 impl graph_odata_runtime::model::ODataObject for LanguageProficiency {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -3219,7 +3225,7 @@ impl graph_odata_runtime::model::ODataObject for LanguageProficiency {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 impl LanguageProficiency {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -3230,11 +3236,11 @@ impl LanguageProficiency {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 /// The properties of [`LanguageProficiency`] by wire name, each a [`Field<LanguageProficiency>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`LanguageProficiency::set_null`].
 pub enum LanguageProficiencyField {}
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 #[allow(non_upper_case_globals)]
 impl LanguageProficiencyField {
     /// `id`
@@ -3300,7 +3306,7 @@ impl LanguageProficiencyField {
     ];
 }
 
-#[cfg(feature = "_approved_client_app")]
+#[cfg(feature = "_license_details")]
 /// CSDL entity type `microsoft.graph.licenseDetails`; base type `microsoft.graph.entity`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct LicenseDetails {
@@ -3319,14 +3325,14 @@ pub struct LicenseDetails {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_approved_client_app")]
+#[cfg(feature = "_license_details")]
 impl serde::Serialize for LicenseDetails {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_approved_client_app")]
+#[cfg(feature = "_license_details")]
 impl LicenseDetails {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.licenseDetails";
@@ -3350,7 +3356,7 @@ impl LicenseDetails {
     }
 }
 
-#[cfg(feature = "_approved_client_app")]
+#[cfg(feature = "_license_details")]
 impl<'de> serde::Deserialize<'de> for LicenseDetails {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -3359,7 +3365,7 @@ impl<'de> serde::Deserialize<'de> for LicenseDetails {
     }
 }
 
-#[cfg(feature = "_approved_client_app")]
+#[cfg(feature = "_license_details")]
 impl graph_odata_runtime::model::ODataObject for LicenseDetails {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -3383,7 +3389,7 @@ impl graph_odata_runtime::model::ODataObject for LicenseDetails {
     }
 }
 
-#[cfg(feature = "_approved_client_app")]
+#[cfg(feature = "_license_details")]
 impl LicenseDetails {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -3394,11 +3400,11 @@ impl LicenseDetails {
     }
 }
 
-#[cfg(feature = "_approved_client_app")]
+#[cfg(feature = "_license_details")]
 /// The properties of [`LicenseDetails`] by wire name, each a [`Field<LicenseDetails>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`LicenseDetails::set_null`].
 pub enum LicenseDetailsField {}
 
-#[cfg(feature = "_approved_client_app")]
+#[cfg(feature = "_license_details")]
 #[allow(non_upper_case_globals)]
 impl LicenseDetailsField {
     /// `id`
@@ -3422,7 +3428,7 @@ impl LicenseDetailsField {
     ];
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 /// CSDL entity type `microsoft.graph.linkedResource`; base type `microsoft.graph.entity`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct LinkedResource {
@@ -3443,14 +3449,14 @@ pub struct LinkedResource {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 impl serde::Serialize for LinkedResource {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 impl LinkedResource {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.linkedResource";
@@ -3475,7 +3481,7 @@ impl LinkedResource {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 impl<'de> serde::Deserialize<'de> for LinkedResource {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -3484,7 +3490,7 @@ impl<'de> serde::Deserialize<'de> for LinkedResource {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 impl graph_odata_runtime::model::ODataObject for LinkedResource {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -3511,7 +3517,7 @@ impl graph_odata_runtime::model::ODataObject for LinkedResource {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 impl LinkedResource {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -3522,11 +3528,11 @@ impl LinkedResource {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 /// The properties of [`LinkedResource`] by wire name, each a [`Field<LinkedResource>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`LinkedResource::set_null`].
 pub enum LinkedResourceField {}
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 #[allow(non_upper_case_globals)]
 impl LinkedResourceField {
     /// `id`
@@ -3553,7 +3559,7 @@ impl LinkedResourceField {
     ];
 }
 
-#[cfg(feature = "_boolean_column")]
+#[cfg(feature = "_column_link")]
 /// CSDL entity type `microsoft.graph.list`; base type `microsoft.graph.baseItem`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct List {
@@ -3599,20 +3605,22 @@ pub struct List {
     pub system: Option<SystemFacet>,
     /// Navigation property `createdByUser`: `microsoft.graph.user`; present when expanded (`$expand`).
     /// Inherited from `microsoft.graph.baseItem`.
-    #[cfg(feature = "_membership_rule_processing_status_details")]
+    #[cfg(feature = "_authorization_info")]
     pub created_by_user: Option<Box<AnyUser>>,
     /// Navigation property `lastModifiedByUser`: `microsoft.graph.user`; present when expanded (`$expand`).
     /// Inherited from `microsoft.graph.baseItem`.
-    #[cfg(feature = "_membership_rule_processing_status_details")]
+    #[cfg(feature = "_authorization_info")]
     pub last_modified_by_user: Option<Box<AnyUser>>,
     /// Navigation property `activities`: `Collection(microsoft.graph.itemActivityOLD)`, contained; present when expanded (`$expand`).
     #[cfg(feature = "_json")]
     pub activities: Option<Vec<ItemActivityOld>>,
     /// Navigation property `columns`: `Collection(microsoft.graph.columnDefinition)`, contained; present when expanded (`$expand`).
+    #[cfg(feature = "_boolean_column")]
     pub columns: Option<Vec<ColumnDefinition>>,
     /// Navigation property `contentTypes`: `Collection(microsoft.graph.contentType)`, contained; present when expanded (`$expand`).
     pub content_types: Option<Vec<ContentType>>,
     /// Navigation property `drive`: `microsoft.graph.drive`, contained; present when expanded (`$expand`).
+    #[cfg(feature = "_drive")]
     pub drive: Option<Box<Drive>>,
     /// Navigation property `items`: `Collection(microsoft.graph.listItem)`, contained; present when expanded (`$expand`).
     #[cfg(feature = "_json")]
@@ -3620,7 +3628,7 @@ pub struct List {
     /// Navigation property `operations`: `Collection(microsoft.graph.richLongRunningOperation)`, contained; present when expanded (`$expand`).
     pub operations: Option<Vec<RichLongRunningOperation>>,
     /// Navigation property `permissions`: `Collection(microsoft.graph.permission)`, contained; present when expanded (`$expand`).
-    #[cfg(feature = "_json")]
+    #[cfg(feature = "_content_type_info")]
     pub permissions: Option<Vec<Permission>>,
     /// Navigation property `subscriptions`: `Collection(microsoft.graph.subscription)`, contained; present when expanded (`$expand`).
     #[cfg(feature = "_subscription")]
@@ -3631,14 +3639,14 @@ pub struct List {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_boolean_column")]
+#[cfg(feature = "_column_link")]
 impl serde::Serialize for List {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_boolean_column")]
+#[cfg(feature = "_column_link")]
 #[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
 impl List {
     /// The CSDL qualified name, as `@odata.type` spells it.
@@ -3670,24 +3678,25 @@ impl List {
         object.property("list", &self.list);
         object.property("sharepointIds", &self.sharepoint_ids);
         object.property("system", &self.system);
-        #[cfg(feature = "_membership_rule_processing_status_details")]
+        #[cfg(feature = "_authorization_info")]
         object.property("createdByUser", &self.created_by_user);
-        #[cfg(feature = "_membership_rule_processing_status_details")]
+        #[cfg(feature = "_authorization_info")]
         object.property("lastModifiedByUser", &self.last_modified_by_user);
         #[cfg(feature = "_json")] object.property("activities", &self.activities);
-        object.property("columns", &self.columns);
+        #[cfg(feature = "_boolean_column")] object.property("columns", &self.columns);
         object.property("contentTypes", &self.content_types);
-        object.property("drive", &self.drive);
+        #[cfg(feature = "_drive")] object.property("drive", &self.drive);
         #[cfg(feature = "_json")] object.property("items", &self.items);
         object.property("operations", &self.operations);
-        #[cfg(feature = "_json")] object.property("permissions", &self.permissions);
+        #[cfg(feature = "_content_type_info")]
+        object.property("permissions", &self.permissions);
         #[cfg(feature = "_subscription")]
         object.property("subscriptions", &self.subscriptions);
         object.end()
     }
 }
 
-#[cfg(feature = "_boolean_column")]
+#[cfg(feature = "_column_link")]
 impl<'de> serde::Deserialize<'de> for List {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -3696,7 +3705,7 @@ impl<'de> serde::Deserialize<'de> for List {
     }
 }
 
-#[cfg(feature = "_boolean_column")]
+#[cfg(feature = "_column_link")]
 #[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
 impl graph_odata_runtime::model::ODataObject for List {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
@@ -3730,21 +3739,23 @@ impl graph_odata_runtime::model::ODataObject for List {
             "list" => read_nullable(map, key, &mut self.list, extra),
             "sharepointIds" => read_nullable(map, key, &mut self.sharepoint_ids, extra),
             "system" => read_nullable(map, key, &mut self.system, extra),
-            #[cfg(feature = "_membership_rule_processing_status_details")]
+            #[cfg(feature = "_authorization_info")]
             "createdByUser" => read_nullable(map, key, &mut self.created_by_user, extra),
-            #[cfg(feature = "_membership_rule_processing_status_details")]
+            #[cfg(feature = "_authorization_info")]
             "lastModifiedByUser" => {
                 read_nullable(map, key, &mut self.last_modified_by_user, extra)
             }
             #[cfg(feature = "_json")]
             "activities" => read_nullable(map, key, &mut self.activities, extra),
+            #[cfg(feature = "_boolean_column")]
             "columns" => read_nullable(map, key, &mut self.columns, extra),
             "contentTypes" => read_nullable(map, key, &mut self.content_types, extra),
+            #[cfg(feature = "_drive")]
             "drive" => read_nullable(map, key, &mut self.drive, extra),
             #[cfg(feature = "_json")]
             "items" => read_nullable(map, key, &mut self.items, extra),
             "operations" => read_nullable(map, key, &mut self.operations, extra),
-            #[cfg(feature = "_json")]
+            #[cfg(feature = "_content_type_info")]
             "permissions" => read_nullable(map, key, &mut self.permissions, extra),
             #[cfg(feature = "_subscription")]
             "subscriptions" => read_nullable(map, key, &mut self.subscriptions, extra),
@@ -3758,7 +3769,7 @@ impl graph_odata_runtime::model::ODataObject for List {
     }
 }
 
-#[cfg(feature = "_boolean_column")]
+#[cfg(feature = "_column_link")]
 impl List {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -3769,11 +3780,11 @@ impl List {
     }
 }
 
-#[cfg(feature = "_boolean_column")]
+#[cfg(feature = "_column_link")]
 /// The properties of [`List`] by wire name, each a [`Field<List>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`List::set_null`].
 pub enum ListField {}
 
-#[cfg(feature = "_boolean_column")]
+#[cfg(feature = "_column_link")]
 #[allow(non_upper_case_globals)]
 impl ListField {
     /// `id`
@@ -3902,16 +3913,15 @@ pub struct ListItem {
     pub sharepoint_ids: Option<SharepointIds>,
     /// Navigation property `createdByUser`: `microsoft.graph.user`; present when expanded (`$expand`).
     /// Inherited from `microsoft.graph.baseItem`.
-    #[cfg(feature = "_membership_rule_processing_status_details")]
+    #[cfg(feature = "_authorization_info")]
     pub created_by_user: Option<Box<AnyUser>>,
     /// Navigation property `lastModifiedByUser`: `microsoft.graph.user`; present when expanded (`$expand`).
     /// Inherited from `microsoft.graph.baseItem`.
-    #[cfg(feature = "_membership_rule_processing_status_details")]
+    #[cfg(feature = "_authorization_info")]
     pub last_modified_by_user: Option<Box<AnyUser>>,
     /// Navigation property `activities`: `Collection(microsoft.graph.itemActivityOLD)`, contained; present when expanded (`$expand`).
     pub activities: Option<Vec<ItemActivityOld>>,
     /// Navigation property `analytics`: `microsoft.graph.itemAnalytics`; present when expanded (`$expand`).
-    #[cfg(feature = "_sites")]
     pub analytics: Option<ItemAnalytics>,
     /// Navigation property `documentSetVersions`: `Collection(microsoft.graph.documentSetVersion)`, contained; present when expanded (`$expand`).
     pub document_set_versions: Option<Vec<DocumentSetVersion>>,
@@ -3920,6 +3930,7 @@ pub struct ListItem {
     /// Navigation property `fields`: `microsoft.graph.fieldValueSet`, contained; present when expanded (`$expand`).
     pub fields: Option<FieldValueSet>,
     /// Navigation property `permissions`: `Collection(microsoft.graph.permission)`, contained; present when expanded (`$expand`).
+    #[cfg(feature = "_content_type_info")]
     pub permissions: Option<Vec<Permission>>,
     /// Navigation property `versions`: `Collection(microsoft.graph.listItemVersion)`, contained; present when expanded (`$expand`).
     pub versions: Option<Vec<AnyListItemVersion>>,
@@ -3966,15 +3977,16 @@ impl ListItem {
         object.property("contentType", &self.content_type);
         object.property("deleted", &self.deleted);
         object.property("sharepointIds", &self.sharepoint_ids);
-        #[cfg(feature = "_membership_rule_processing_status_details")]
+        #[cfg(feature = "_authorization_info")]
         object.property("createdByUser", &self.created_by_user);
-        #[cfg(feature = "_membership_rule_processing_status_details")]
+        #[cfg(feature = "_authorization_info")]
         object.property("lastModifiedByUser", &self.last_modified_by_user);
         object.property("activities", &self.activities);
-        #[cfg(feature = "_sites")] object.property("analytics", &self.analytics);
+        object.property("analytics", &self.analytics);
         object.property("documentSetVersions", &self.document_set_versions);
         object.property("driveItem", &self.drive_item);
         object.property("fields", &self.fields);
+        #[cfg(feature = "_content_type_info")]
         object.property("permissions", &self.permissions);
         object.property("versions", &self.versions);
         object.end()
@@ -4022,20 +4034,20 @@ impl graph_odata_runtime::model::ODataObject for ListItem {
             "contentType" => read_nullable(map, key, &mut self.content_type, extra),
             "deleted" => read_nullable(map, key, &mut self.deleted, extra),
             "sharepointIds" => read_nullable(map, key, &mut self.sharepoint_ids, extra),
-            #[cfg(feature = "_membership_rule_processing_status_details")]
+            #[cfg(feature = "_authorization_info")]
             "createdByUser" => read_nullable(map, key, &mut self.created_by_user, extra),
-            #[cfg(feature = "_membership_rule_processing_status_details")]
+            #[cfg(feature = "_authorization_info")]
             "lastModifiedByUser" => {
                 read_nullable(map, key, &mut self.last_modified_by_user, extra)
             }
             "activities" => read_nullable(map, key, &mut self.activities, extra),
-            #[cfg(feature = "_sites")]
             "analytics" => read_nullable(map, key, &mut self.analytics, extra),
             "documentSetVersions" => {
                 read_nullable(map, key, &mut self.document_set_versions, extra)
             }
             "driveItem" => read_nullable(map, key, &mut self.drive_item, extra),
             "fields" => read_nullable(map, key, &mut self.fields, extra),
+            #[cfg(feature = "_content_type_info")]
             "permissions" => read_nullable(map, key, &mut self.permissions, extra),
             "versions" => read_nullable(map, key, &mut self.versions, extra),
             _ => Ok(false),
@@ -4382,7 +4394,7 @@ impl<'de> serde::Deserialize<'de> for AnyListItemVersion {
     }
 }
 
-#[cfg(feature = "_boolean_column")]
+#[cfg(feature = "_long_running_operation")]
 /// CSDL entity type `microsoft.graph.longRunningOperation`; base type `microsoft.graph.entity`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct LongRunningOperation {
@@ -4405,14 +4417,14 @@ pub struct LongRunningOperation {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_boolean_column")]
+#[cfg(feature = "_long_running_operation")]
 impl serde::Serialize for LongRunningOperation {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_boolean_column")]
+#[cfg(feature = "_long_running_operation")]
 impl LongRunningOperation {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.longRunningOperation";
@@ -4438,7 +4450,7 @@ impl LongRunningOperation {
     }
 }
 
-#[cfg(feature = "_boolean_column")]
+#[cfg(feature = "_long_running_operation")]
 impl<'de> serde::Deserialize<'de> for LongRunningOperation {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -4447,7 +4459,7 @@ impl<'de> serde::Deserialize<'de> for LongRunningOperation {
     }
 }
 
-#[cfg(feature = "_boolean_column")]
+#[cfg(feature = "_long_running_operation")]
 impl graph_odata_runtime::model::ODataObject for LongRunningOperation {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -4479,7 +4491,7 @@ impl graph_odata_runtime::model::ODataObject for LongRunningOperation {
     }
 }
 
-#[cfg(feature = "_boolean_column")]
+#[cfg(feature = "_long_running_operation")]
 impl LongRunningOperation {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -4490,11 +4502,11 @@ impl LongRunningOperation {
     }
 }
 
-#[cfg(feature = "_boolean_column")]
+#[cfg(feature = "_long_running_operation")]
 /// The properties of [`LongRunningOperation`] by wire name, each a [`Field<LongRunningOperation>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`LongRunningOperation::set_null`].
 pub enum LongRunningOperationField {}
 
-#[cfg(feature = "_boolean_column")]
+#[cfg(feature = "_long_running_operation")]
 #[allow(non_upper_case_globals)]
 impl LongRunningOperationField {
     /// `id`
@@ -4528,26 +4540,29 @@ impl LongRunningOperationField {
     ];
 }
 
-#[cfg(feature = "_boolean_column")]
+#[cfg(feature = "_long_running_operation")]
 /// A `microsoft.graph.longRunningOperation` value: the base type or one of its derived types, chosen by `@odata.type`. A derived type this crate does not know is read as [`LongRunningOperation`], which keeps its properties and `@odata.type` in `additional_properties`.
 #[derive(Debug, Clone, PartialEq)]
 pub enum AnyLongRunningOperation {
     /// The base type itself, or a derived type unknown to this crate.
     LongRunningOperation(Box<LongRunningOperation>),
     /// `microsoft.graph.richLongRunningOperation`
+    #[cfg(feature = "_column_link")]
     RichLongRunningOperation(Box<RichLongRunningOperation>),
 }
 
-#[cfg(feature = "_boolean_column")]
+#[cfg(feature = "_long_running_operation")]
 impl AnyLongRunningOperation {
     /// The `@odata.type` of the variant (the base type's for unknown derived types).
     pub fn odata_type(&self) -> &'static str {
         match self {
             Self::LongRunningOperation(_) => LongRunningOperation::ODATA_TYPE,
+            #[cfg(feature = "_column_link")]
             Self::RichLongRunningOperation(_) => RichLongRunningOperation::ODATA_TYPE,
         }
     }
     /// The value if it is a plain [`LongRunningOperation`] (or of an unknown derived type).
+    #[allow(unreachable_patterns)]
     pub fn as_long_running_operation(&self) -> Option<&LongRunningOperation> {
         match self {
             Self::LongRunningOperation(value) => Some(value),
@@ -4556,14 +4571,14 @@ impl AnyLongRunningOperation {
     }
 }
 
-#[cfg(feature = "_boolean_column")]
+#[cfg(feature = "_long_running_operation")]
 impl Default for AnyLongRunningOperation {
     fn default() -> Self {
         Self::LongRunningOperation(Box::default())
     }
 }
 
-#[cfg(feature = "_boolean_column")]
+#[cfg(feature = "_long_running_operation")]
 impl From<LongRunningOperation> for AnyLongRunningOperation {
     fn from(value: LongRunningOperation) -> Self {
         Self::LongRunningOperation(Box::new(value))

@@ -11,9 +11,10 @@ use graph_odata_runtime::edm;
 #[allow(unused_imports)]
 use graph_odata_runtime::model;
 
-#[cfg(feature = "_boolean_column")]
+#[cfg(feature = "_long_running_operation")]
 impl AnyLongRunningOperation {
     /// The value if it is a [`AnyLongRunningOperation::RichLongRunningOperation`] variant.
+    #[cfg(feature = "_column_link")]
     pub fn as_rich_long_running_operation(&self) -> Option<&RichLongRunningOperation> {
         match self {
             Self::RichLongRunningOperation(value) => Some(value),
@@ -22,20 +23,22 @@ impl AnyLongRunningOperation {
     }
 }
 
-#[cfg(feature = "_boolean_column")]
+#[cfg(feature = "_long_running_operation")]
+#[cfg(feature = "_column_link")]
 impl From<RichLongRunningOperation> for AnyLongRunningOperation {
     fn from(value: RichLongRunningOperation) -> Self {
         Self::RichLongRunningOperation(Box::new(value))
     }
 }
 
-#[cfg(feature = "_boolean_column")]
+#[cfg(feature = "_long_running_operation")]
 impl serde::Serialize for AnyLongRunningOperation {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match self {
             Self::LongRunningOperation(value) => {
                 value.serialize_with_type(serializer, None)
             }
+            #[cfg(feature = "_column_link")]
             Self::RichLongRunningOperation(value) => {
                 value
                     .serialize_with_type(
@@ -47,7 +50,7 @@ impl serde::Serialize for AnyLongRunningOperation {
     }
 }
 
-#[cfg(feature = "_boolean_column")]
+#[cfg(feature = "_long_running_operation")]
 impl<'de> serde::Deserialize<'de> for AnyLongRunningOperation {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -57,6 +60,7 @@ impl<'de> serde::Deserialize<'de> for AnyLongRunningOperation {
             deserializer,
         )?;
         let read = match graph_odata_runtime::model::odata_type_of(&value) {
+            #[cfg(feature = "_column_link")]
             "microsoft.graph.richLongRunningOperation"
             | "graph.richLongRunningOperation" => {
                 serde_json::from_value(value).map(Self::RichLongRunningOperation)
@@ -168,7 +172,7 @@ impl LookupResultRowField {
     pub const ALL: &'static [model::Field<LookupResultRow>] = &[Self::Id, Self::Row];
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 /// CSDL entity type `microsoft.graph.mailFolder`; base type `microsoft.graph.entity`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct MailFolder {
@@ -192,10 +196,13 @@ pub struct MailFolder {
     /// Navigation property `messageRules`: `Collection(microsoft.graph.messageRule)`, contained; present when expanded (`$expand`).
     pub message_rules: Option<Vec<MessageRule>>,
     /// Navigation property `messages`: `Collection(microsoft.graph.message)`, contained; present when expanded (`$expand`).
+    #[cfg(feature = "_followup_flag")]
     pub messages: Option<Vec<AnyMessage>>,
     /// Navigation property `multiValueExtendedProperties`: `Collection(microsoft.graph.multiValueLegacyExtendedProperty)`, contained; present when expanded (`$expand`).
+    #[cfg(feature = "_attachment")]
     pub multi_value_extended_properties: Option<Vec<MultiValueLegacyExtendedProperty>>,
     /// Navigation property `singleValueExtendedProperties`: `Collection(microsoft.graph.singleValueLegacyExtendedProperty)`, contained; present when expanded (`$expand`).
+    #[cfg(feature = "_attachment")]
     pub single_value_extended_properties: Option<Vec<SingleValueLegacyExtendedProperty>>,
     /// Navigation property `userConfigurations`: `Collection(microsoft.graph.userConfiguration)`, contained; present when expanded (`$expand`).
     pub user_configurations: Option<Vec<UserConfiguration>>,
@@ -205,14 +212,15 @@ pub struct MailFolder {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 impl serde::Serialize for MailFolder {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
+#[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
 impl MailFolder {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.mailFolder";
@@ -237,12 +245,14 @@ impl MailFolder {
         object.property("wellKnownName", &self.well_known_name);
         object.property("childFolders", &self.child_folders);
         object.property("messageRules", &self.message_rules);
-        object.property("messages", &self.messages);
+        #[cfg(feature = "_followup_flag")] object.property("messages", &self.messages);
+        #[cfg(feature = "_attachment")]
         object
             .property(
                 "multiValueExtendedProperties",
                 &self.multi_value_extended_properties,
             );
+        #[cfg(feature = "_attachment")]
         object
             .property(
                 "singleValueExtendedProperties",
@@ -253,7 +263,7 @@ impl MailFolder {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 impl<'de> serde::Deserialize<'de> for MailFolder {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -262,7 +272,8 @@ impl<'de> serde::Deserialize<'de> for MailFolder {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
+#[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
 impl graph_odata_runtime::model::ODataObject for MailFolder {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -285,10 +296,13 @@ impl graph_odata_runtime::model::ODataObject for MailFolder {
             "wellKnownName" => read_lenient(map, key, &mut self.well_known_name, extra),
             "childFolders" => read_nullable(map, key, &mut self.child_folders, extra),
             "messageRules" => read_nullable(map, key, &mut self.message_rules, extra),
+            #[cfg(feature = "_followup_flag")]
             "messages" => read_nullable(map, key, &mut self.messages, extra),
+            #[cfg(feature = "_attachment")]
             "multiValueExtendedProperties" => {
                 read_nullable(map, key, &mut self.multi_value_extended_properties, extra)
             }
+            #[cfg(feature = "_attachment")]
             "singleValueExtendedProperties" => {
                 read_nullable(
                     map,
@@ -310,7 +324,7 @@ impl graph_odata_runtime::model::ODataObject for MailFolder {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 impl MailFolder {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -321,11 +335,11 @@ impl MailFolder {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 /// The properties of [`MailFolder`] by wire name, each a [`Field<MailFolder>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`MailFolder::set_null`].
 pub enum MailFolderField {}
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 #[allow(non_upper_case_globals)]
 impl MailFolderField {
     /// `id`
@@ -388,7 +402,7 @@ impl MailFolderField {
     ];
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 /// A `microsoft.graph.mailFolder` value: the base type or one of its derived types, chosen by `@odata.type`. A derived type this crate does not know is read as [`MailFolder`], which keeps its properties and `@odata.type` in `additional_properties`.
 #[derive(Debug, Clone, PartialEq)]
 pub enum AnyMailFolder {
@@ -398,7 +412,7 @@ pub enum AnyMailFolder {
     MailSearchFolder(Box<MailSearchFolder>),
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 impl AnyMailFolder {
     /// The `@odata.type` of the variant (the base type's for unknown derived types).
     pub fn odata_type(&self) -> &'static str {
@@ -416,21 +430,21 @@ impl AnyMailFolder {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 impl Default for AnyMailFolder {
     fn default() -> Self {
         Self::MailFolder(Box::default())
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 impl From<MailFolder> for AnyMailFolder {
     fn from(value: MailFolder) -> Self {
         Self::MailFolder(Box::new(value))
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 impl AnyMailFolder {
     /// The value if it is a [`AnyMailFolder::MailSearchFolder`] variant.
     pub fn as_mail_search_folder(&self) -> Option<&MailSearchFolder> {
@@ -441,14 +455,14 @@ impl AnyMailFolder {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 impl From<MailSearchFolder> for AnyMailFolder {
     fn from(value: MailSearchFolder) -> Self {
         Self::MailSearchFolder(Box::new(value))
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 impl serde::Serialize for AnyMailFolder {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match self {
@@ -460,7 +474,7 @@ impl serde::Serialize for AnyMailFolder {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 impl<'de> serde::Deserialize<'de> for AnyMailFolder {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -479,7 +493,7 @@ impl<'de> serde::Deserialize<'de> for AnyMailFolder {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 /// CSDL entity type `microsoft.graph.mailSearchFolder`; base type `microsoft.graph.mailFolder`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct MailSearchFolder {
@@ -520,12 +534,15 @@ pub struct MailSearchFolder {
     pub message_rules: Option<Vec<MessageRule>>,
     /// Navigation property `messages`: `Collection(microsoft.graph.message)`, contained; present when expanded (`$expand`).
     /// Inherited from `microsoft.graph.mailFolder`.
+    #[cfg(feature = "_followup_flag")]
     pub messages: Option<Vec<AnyMessage>>,
     /// Navigation property `multiValueExtendedProperties`: `Collection(microsoft.graph.multiValueLegacyExtendedProperty)`, contained; present when expanded (`$expand`).
     /// Inherited from `microsoft.graph.mailFolder`.
+    #[cfg(feature = "_attachment")]
     pub multi_value_extended_properties: Option<Vec<MultiValueLegacyExtendedProperty>>,
     /// Navigation property `singleValueExtendedProperties`: `Collection(microsoft.graph.singleValueLegacyExtendedProperty)`, contained; present when expanded (`$expand`).
     /// Inherited from `microsoft.graph.mailFolder`.
+    #[cfg(feature = "_attachment")]
     pub single_value_extended_properties: Option<Vec<SingleValueLegacyExtendedProperty>>,
     /// Navigation property `userConfigurations`: `Collection(microsoft.graph.userConfiguration)`, contained; present when expanded (`$expand`).
     /// Inherited from `microsoft.graph.mailFolder`.
@@ -536,14 +553,15 @@ pub struct MailSearchFolder {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 impl serde::Serialize for MailSearchFolder {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
+#[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
 impl MailSearchFolder {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.mailSearchFolder";
@@ -572,12 +590,14 @@ impl MailSearchFolder {
         object.property("sourceFolderIds", &self.source_folder_ids);
         object.property("childFolders", &self.child_folders);
         object.property("messageRules", &self.message_rules);
-        object.property("messages", &self.messages);
+        #[cfg(feature = "_followup_flag")] object.property("messages", &self.messages);
+        #[cfg(feature = "_attachment")]
         object
             .property(
                 "multiValueExtendedProperties",
                 &self.multi_value_extended_properties,
             );
+        #[cfg(feature = "_attachment")]
         object
             .property(
                 "singleValueExtendedProperties",
@@ -588,7 +608,7 @@ impl MailSearchFolder {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 impl<'de> serde::Deserialize<'de> for MailSearchFolder {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -597,7 +617,8 @@ impl<'de> serde::Deserialize<'de> for MailSearchFolder {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
+#[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
 impl graph_odata_runtime::model::ODataObject for MailSearchFolder {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -628,10 +649,13 @@ impl graph_odata_runtime::model::ODataObject for MailSearchFolder {
             }
             "childFolders" => read_nullable(map, key, &mut self.child_folders, extra),
             "messageRules" => read_nullable(map, key, &mut self.message_rules, extra),
+            #[cfg(feature = "_followup_flag")]
             "messages" => read_nullable(map, key, &mut self.messages, extra),
+            #[cfg(feature = "_attachment")]
             "multiValueExtendedProperties" => {
                 read_nullable(map, key, &mut self.multi_value_extended_properties, extra)
             }
+            #[cfg(feature = "_attachment")]
             "singleValueExtendedProperties" => {
                 read_nullable(
                     map,
@@ -653,7 +677,7 @@ impl graph_odata_runtime::model::ODataObject for MailSearchFolder {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 impl MailSearchFolder {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -664,11 +688,11 @@ impl MailSearchFolder {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 /// The properties of [`MailSearchFolder`] by wire name, each a [`Field<MailSearchFolder>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`MailSearchFolder::set_null`].
 pub enum MailSearchFolderField {}
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 #[allow(non_upper_case_globals)]
 impl MailSearchFolderField {
     /// `id`
@@ -776,10 +800,10 @@ pub struct MembershipOutlierInsight {
     /// Property `outlierMemberType`: `microsoft.graph.outlierMemberType`, not nullable.
     pub outlier_member_type: Option<OutlierMemberType>,
     /// Navigation property `container`: `microsoft.graph.directoryObject`; present when expanded (`$expand`).
-    #[cfg(feature = "_membership_rule_processing_status_details")]
+    #[cfg(feature = "_directory_object")]
     pub container: Option<AnyDirectoryObject>,
     /// Navigation property `member`: `microsoft.graph.directoryObject`; present when expanded (`$expand`).
-    #[cfg(feature = "_membership_rule_processing_status_details")]
+    #[cfg(feature = "_directory_object")]
     pub member: Option<AnyDirectoryObject>,
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
@@ -817,10 +841,9 @@ impl MembershipOutlierInsight {
         object.property("memberId", &self.member_id);
         object.property("outlierContainerType", &self.outlier_container_type);
         object.property("outlierMemberType", &self.outlier_member_type);
-        #[cfg(feature = "_membership_rule_processing_status_details")]
+        #[cfg(feature = "_directory_object")]
         object.property("container", &self.container);
-        #[cfg(feature = "_membership_rule_processing_status_details")]
-        object.property("member", &self.member);
+        #[cfg(feature = "_directory_object")] object.property("member", &self.member);
         object.end()
     }
 }
@@ -857,9 +880,9 @@ impl graph_odata_runtime::model::ODataObject for MembershipOutlierInsight {
             "outlierMemberType" => {
                 read_nullable(map, key, &mut self.outlier_member_type, extra)
             }
-            #[cfg(feature = "_membership_rule_processing_status_details")]
+            #[cfg(feature = "_directory_object")]
             "container" => read_nullable(map, key, &mut self.container, extra),
-            #[cfg(feature = "_membership_rule_processing_status_details")]
+            #[cfg(feature = "_directory_object")]
             "member" => read_nullable(map, key, &mut self.member, extra),
             _ => Ok(false),
         }
@@ -932,7 +955,7 @@ impl MembershipOutlierInsightField {
     ];
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_attachment")]
 /// CSDL entity type `microsoft.graph.mention`; base type `microsoft.graph.entity`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Mention {
@@ -961,14 +984,14 @@ pub struct Mention {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_attachment")]
 impl serde::Serialize for Mention {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_attachment")]
 impl Mention {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.mention";
@@ -997,7 +1020,7 @@ impl Mention {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_attachment")]
 impl<'de> serde::Deserialize<'de> for Mention {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1006,7 +1029,7 @@ impl<'de> serde::Deserialize<'de> for Mention {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_attachment")]
 impl graph_odata_runtime::model::ODataObject for Mention {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -1041,7 +1064,7 @@ impl graph_odata_runtime::model::ODataObject for Mention {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_attachment")]
 impl Mention {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -1052,11 +1075,11 @@ impl Mention {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_attachment")]
 /// The properties of [`Mention`] by wire name, each a [`Field<Mention>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`Mention::set_null`].
 pub enum MentionField {}
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_attachment")]
 #[allow(non_upper_case_globals)]
 impl MentionField {
     /// `id`
@@ -1097,7 +1120,7 @@ impl MentionField {
     ];
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_followup_flag")]
 /// CSDL entity type `microsoft.graph.message`; base type `microsoft.graph.outlookItem`; open type: dynamic properties land in `additional_properties`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Message {
@@ -1175,15 +1198,19 @@ pub struct Message {
     /// Property `webLink`: `Edm.String`.
     pub web_link: Option<String>,
     /// Navigation property `attachments`: `Collection(microsoft.graph.attachment)`, contained; present when expanded (`$expand`).
+    #[cfg(feature = "_attachment")]
     pub attachments: Option<Vec<AnyAttachment>>,
     /// Navigation property `extensions`: `Collection(microsoft.graph.extension)`, contained; present when expanded (`$expand`).
     #[cfg(feature = "_extension")]
     pub extensions: Option<Vec<AnyExtension>>,
     /// Navigation property `mentions`: `Collection(microsoft.graph.mention)`, contained; present when expanded (`$expand`).
+    #[cfg(feature = "_attachment")]
     pub mentions: Option<Vec<Mention>>,
     /// Navigation property `multiValueExtendedProperties`: `Collection(microsoft.graph.multiValueLegacyExtendedProperty)`, contained; present when expanded (`$expand`).
+    #[cfg(feature = "_attachment")]
     pub multi_value_extended_properties: Option<Vec<MultiValueLegacyExtendedProperty>>,
     /// Navigation property `singleValueExtendedProperties`: `Collection(microsoft.graph.singleValueLegacyExtendedProperty)`, contained; present when expanded (`$expand`).
+    #[cfg(feature = "_attachment")]
     pub single_value_extended_properties: Option<Vec<SingleValueLegacyExtendedProperty>>,
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
@@ -1191,14 +1218,14 @@ pub struct Message {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_followup_flag")]
 impl serde::Serialize for Message {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_followup_flag")]
 #[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
 impl Message {
     /// The CSDL qualified name, as `@odata.type` spells it.
@@ -1250,14 +1277,17 @@ impl Message {
         object.property("unsubscribeData", &self.unsubscribe_data);
         object.property("unsubscribeEnabled", &self.unsubscribe_enabled);
         object.property("webLink", &self.web_link);
+        #[cfg(feature = "_attachment")]
         object.property("attachments", &self.attachments);
         #[cfg(feature = "_extension")] object.property("extensions", &self.extensions);
-        object.property("mentions", &self.mentions);
+        #[cfg(feature = "_attachment")] object.property("mentions", &self.mentions);
+        #[cfg(feature = "_attachment")]
         object
             .property(
                 "multiValueExtendedProperties",
                 &self.multi_value_extended_properties,
             );
+        #[cfg(feature = "_attachment")]
         object
             .property(
                 "singleValueExtendedProperties",
@@ -1267,7 +1297,7 @@ impl Message {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_followup_flag")]
 impl<'de> serde::Deserialize<'de> for Message {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1276,7 +1306,7 @@ impl<'de> serde::Deserialize<'de> for Message {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_followup_flag")]
 #[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
 impl graph_odata_runtime::model::ODataObject for Message {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
@@ -1345,13 +1375,17 @@ impl graph_odata_runtime::model::ODataObject for Message {
                 read_lenient(map, key, &mut self.unsubscribe_enabled, extra)
             }
             "webLink" => read_lenient(map, key, &mut self.web_link, extra),
+            #[cfg(feature = "_attachment")]
             "attachments" => read_nullable(map, key, &mut self.attachments, extra),
             #[cfg(feature = "_extension")]
             "extensions" => read_nullable(map, key, &mut self.extensions, extra),
+            #[cfg(feature = "_attachment")]
             "mentions" => read_nullable(map, key, &mut self.mentions, extra),
+            #[cfg(feature = "_attachment")]
             "multiValueExtendedProperties" => {
                 read_nullable(map, key, &mut self.multi_value_extended_properties, extra)
             }
+            #[cfg(feature = "_attachment")]
             "singleValueExtendedProperties" => {
                 read_nullable(
                     map,
@@ -1370,7 +1404,7 @@ impl graph_odata_runtime::model::ODataObject for Message {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_followup_flag")]
 impl Message {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -1381,11 +1415,11 @@ impl Message {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_followup_flag")]
 /// The properties of [`Message`] by wire name, each a [`Field<Message>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`Message::set_null`].
 pub enum MessageField {}
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_followup_flag")]
 #[allow(non_upper_case_globals)]
 impl MessageField {
     /// `id`
@@ -1544,35 +1578,44 @@ impl MessageField {
     ];
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_followup_flag")]
 /// A `microsoft.graph.message` value: the base type or one of its derived types, chosen by `@odata.type`. A derived type this crate does not know is read as [`Message`], which keeps its properties and `@odata.type` in `additional_properties`.
 #[derive(Debug, Clone, PartialEq)]
 pub enum AnyMessage {
     /// The base type itself, or a derived type unknown to this crate.
     Message(Box<Message>),
     /// `microsoft.graph.calendarSharingMessage`
+    #[cfg(feature = "_attachment")]
     CalendarSharingMessage(Box<CalendarSharingMessage>),
     /// `microsoft.graph.eventMessage`
+    #[cfg(feature = "_attachment")]
     EventMessage(Box<EventMessage>),
     /// `microsoft.graph.eventMessageRequest`
+    #[cfg(feature = "_attachment")]
     EventMessageRequest(Box<EventMessageRequest>),
     /// `microsoft.graph.eventMessageResponse`
+    #[cfg(feature = "_attachment")]
     EventMessageResponse(Box<EventMessageResponse>),
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_followup_flag")]
 impl AnyMessage {
     /// The `@odata.type` of the variant (the base type's for unknown derived types).
     pub fn odata_type(&self) -> &'static str {
         match self {
             Self::Message(_) => Message::ODATA_TYPE,
+            #[cfg(feature = "_attachment")]
             Self::CalendarSharingMessage(_) => CalendarSharingMessage::ODATA_TYPE,
+            #[cfg(feature = "_attachment")]
             Self::EventMessage(_) => EventMessage::ODATA_TYPE,
+            #[cfg(feature = "_attachment")]
             Self::EventMessageRequest(_) => EventMessageRequest::ODATA_TYPE,
+            #[cfg(feature = "_attachment")]
             Self::EventMessageResponse(_) => EventMessageResponse::ODATA_TYPE,
         }
     }
     /// The value if it is a plain [`Message`] (or of an unknown derived type).
+    #[allow(unreachable_patterns)]
     pub fn as_message(&self) -> Option<&Message> {
         match self {
             Self::Message(value) => Some(value),
@@ -1581,23 +1624,24 @@ impl AnyMessage {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_followup_flag")]
 impl Default for AnyMessage {
     fn default() -> Self {
         Self::Message(Box::default())
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_followup_flag")]
 impl From<Message> for AnyMessage {
     fn from(value: Message) -> Self {
         Self::Message(Box::new(value))
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_followup_flag")]
 impl AnyMessage {
     /// The value if it is a [`AnyMessage::CalendarSharingMessage`] variant.
+    #[cfg(feature = "_attachment")]
     pub fn as_calendar_sharing_message(&self) -> Option<&CalendarSharingMessage> {
         match self {
             Self::CalendarSharingMessage(value) => Some(value),
@@ -1605,6 +1649,7 @@ impl AnyMessage {
         }
     }
     /// The value if it is a [`AnyMessage::EventMessage`] variant.
+    #[cfg(feature = "_attachment")]
     pub fn as_event_message(&self) -> Option<&EventMessage> {
         match self {
             Self::EventMessage(value) => Some(value),
@@ -1612,6 +1657,7 @@ impl AnyMessage {
         }
     }
     /// The value if it is a [`AnyMessage::EventMessageRequest`] variant.
+    #[cfg(feature = "_attachment")]
     pub fn as_event_message_request(&self) -> Option<&EventMessageRequest> {
         match self {
             Self::EventMessageRequest(value) => Some(value),
@@ -1619,6 +1665,7 @@ impl AnyMessage {
         }
     }
     /// The value if it is a [`AnyMessage::EventMessageResponse`] variant.
+    #[cfg(feature = "_attachment")]
     pub fn as_event_message_response(&self) -> Option<&EventMessageResponse> {
         match self {
             Self::EventMessageResponse(value) => Some(value),

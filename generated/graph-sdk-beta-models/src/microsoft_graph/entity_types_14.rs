@@ -11,39 +11,44 @@ use graph_odata_runtime::edm;
 #[allow(unused_imports)]
 use graph_odata_runtime::model;
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_followup_flag")]
+#[cfg(feature = "_attachment")]
 impl From<CalendarSharingMessage> for AnyMessage {
     fn from(value: CalendarSharingMessage) -> Self {
         Self::CalendarSharingMessage(Box::new(value))
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_followup_flag")]
+#[cfg(feature = "_attachment")]
 impl From<EventMessage> for AnyMessage {
     fn from(value: EventMessage) -> Self {
         Self::EventMessage(Box::new(value))
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_followup_flag")]
+#[cfg(feature = "_attachment")]
 impl From<EventMessageRequest> for AnyMessage {
     fn from(value: EventMessageRequest) -> Self {
         Self::EventMessageRequest(Box::new(value))
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_followup_flag")]
+#[cfg(feature = "_attachment")]
 impl From<EventMessageResponse> for AnyMessage {
     fn from(value: EventMessageResponse) -> Self {
         Self::EventMessageResponse(Box::new(value))
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_followup_flag")]
 impl serde::Serialize for AnyMessage {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match self {
             Self::Message(value) => value.serialize_with_type(serializer, None),
+            #[cfg(feature = "_attachment")]
             Self::CalendarSharingMessage(value) => {
                 value
                     .serialize_with_type(
@@ -51,9 +56,11 @@ impl serde::Serialize for AnyMessage {
                         Some(CalendarSharingMessage::ODATA_TYPE),
                     )
             }
+            #[cfg(feature = "_attachment")]
             Self::EventMessage(value) => {
                 value.serialize_with_type(serializer, Some(EventMessage::ODATA_TYPE))
             }
+            #[cfg(feature = "_attachment")]
             Self::EventMessageRequest(value) => {
                 value
                     .serialize_with_type(
@@ -61,6 +68,7 @@ impl serde::Serialize for AnyMessage {
                         Some(EventMessageRequest::ODATA_TYPE),
                     )
             }
+            #[cfg(feature = "_attachment")]
             Self::EventMessageResponse(value) => {
                 value
                     .serialize_with_type(
@@ -72,7 +80,7 @@ impl serde::Serialize for AnyMessage {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_followup_flag")]
 impl<'de> serde::Deserialize<'de> for AnyMessage {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -82,15 +90,19 @@ impl<'de> serde::Deserialize<'de> for AnyMessage {
             deserializer,
         )?;
         let read = match graph_odata_runtime::model::odata_type_of(&value) {
+            #[cfg(feature = "_attachment")]
             "microsoft.graph.calendarSharingMessage" | "graph.calendarSharingMessage" => {
                 serde_json::from_value(value).map(Self::CalendarSharingMessage)
             }
+            #[cfg(feature = "_attachment")]
             "microsoft.graph.eventMessage" | "graph.eventMessage" => {
                 serde_json::from_value(value).map(Self::EventMessage)
             }
+            #[cfg(feature = "_attachment")]
             "microsoft.graph.eventMessageRequest" | "graph.eventMessageRequest" => {
                 serde_json::from_value(value).map(Self::EventMessageRequest)
             }
+            #[cfg(feature = "_attachment")]
             "microsoft.graph.eventMessageResponse" | "graph.eventMessageResponse" => {
                 serde_json::from_value(value).map(Self::EventMessageResponse)
             }
@@ -100,7 +112,7 @@ impl<'de> serde::Deserialize<'de> for AnyMessage {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 /// CSDL entity type `microsoft.graph.messageRule`; base type `microsoft.graph.entity`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct MessageRule {
@@ -129,14 +141,14 @@ pub struct MessageRule {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 impl serde::Serialize for MessageRule {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 impl MessageRule {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.messageRule";
@@ -165,7 +177,7 @@ impl MessageRule {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 impl<'de> serde::Deserialize<'de> for MessageRule {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -174,7 +186,7 @@ impl<'de> serde::Deserialize<'de> for MessageRule {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 impl graph_odata_runtime::model::ODataObject for MessageRule {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -203,7 +215,7 @@ impl graph_odata_runtime::model::ODataObject for MessageRule {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 impl MessageRule {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -214,11 +226,11 @@ impl MessageRule {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 /// The properties of [`MessageRule`] by wire name, each a [`Field<MessageRule>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`MessageRule::set_null`].
 pub enum MessageRuleField {}
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 #[allow(non_upper_case_globals)]
 impl MessageRuleField {
     /// `id`
@@ -397,7 +409,7 @@ impl MicrosoftAccountUserConversationMemberField {
     ];
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 /// CSDL entity type `microsoft.graph.microsoftAuthenticatorAuthenticationMethod`; base type `microsoft.graph.authenticationMethod`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct MicrosoftAuthenticatorAuthenticationMethod {
@@ -419,7 +431,7 @@ pub struct MicrosoftAuthenticatorAuthenticationMethod {
     /// Property `phoneAppVersion`: `Edm.String`.
     pub phone_app_version: Option<String>,
     /// Navigation property `device`: `microsoft.graph.device`; present when expanded (`$expand`).
-    #[cfg(feature = "_membership_rule_processing_status_details")]
+    #[cfg(feature = "_alternative_security_id")]
     pub device: Option<Device>,
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
@@ -427,14 +439,14 @@ pub struct MicrosoftAuthenticatorAuthenticationMethod {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 impl serde::Serialize for MicrosoftAuthenticatorAuthenticationMethod {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 #[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
 impl MicrosoftAuthenticatorAuthenticationMethod {
     /// The CSDL qualified name, as `@odata.type` spells it.
@@ -458,13 +470,13 @@ impl MicrosoftAuthenticatorAuthenticationMethod {
         object.property("deviceTag", &self.device_tag);
         object.property("displayName", &self.display_name);
         object.property("phoneAppVersion", &self.phone_app_version);
-        #[cfg(feature = "_membership_rule_processing_status_details")]
+        #[cfg(feature = "_alternative_security_id")]
         object.property("device", &self.device);
         object.end()
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 impl<'de> serde::Deserialize<'de> for MicrosoftAuthenticatorAuthenticationMethod {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -473,7 +485,7 @@ impl<'de> serde::Deserialize<'de> for MicrosoftAuthenticatorAuthenticationMethod
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 #[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
 impl graph_odata_runtime::model::ODataObject
 for MicrosoftAuthenticatorAuthenticationMethod {
@@ -498,7 +510,7 @@ for MicrosoftAuthenticatorAuthenticationMethod {
             "phoneAppVersion" => {
                 read_lenient(map, key, &mut self.phone_app_version, extra)
             }
-            #[cfg(feature = "_membership_rule_processing_status_details")]
+            #[cfg(feature = "_alternative_security_id")]
             "device" => read_nullable(map, key, &mut self.device, extra),
             _ => Ok(false),
         }
@@ -510,7 +522,7 @@ for MicrosoftAuthenticatorAuthenticationMethod {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 impl MicrosoftAuthenticatorAuthenticationMethod {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -521,11 +533,11 @@ impl MicrosoftAuthenticatorAuthenticationMethod {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 /// The properties of [`MicrosoftAuthenticatorAuthenticationMethod`] by wire name, each a [`Field<MicrosoftAuthenticatorAuthenticationMethod>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`MicrosoftAuthenticatorAuthenticationMethod::set_null`].
 pub enum MicrosoftAuthenticatorAuthenticationMethodField {}
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 #[allow(non_upper_case_globals)]
 impl MicrosoftAuthenticatorAuthenticationMethodField {
     /// `id`
@@ -573,7 +585,7 @@ impl MicrosoftAuthenticatorAuthenticationMethodField {
     ];
 }
 
-#[cfg(feature = "_advanced_config_state")]
+#[cfg(feature = "_authentication_method_configurations")]
 /// CSDL entity type `microsoft.graph.microsoftAuthenticatorAuthenticationMethodConfiguration`; base type `microsoft.graph.authenticationMethodConfiguration`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct MicrosoftAuthenticatorAuthenticationMethodConfiguration {
@@ -598,14 +610,14 @@ pub struct MicrosoftAuthenticatorAuthenticationMethodConfiguration {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_advanced_config_state")]
+#[cfg(feature = "_authentication_method_configurations")]
 impl serde::Serialize for MicrosoftAuthenticatorAuthenticationMethodConfiguration {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_advanced_config_state")]
+#[cfg(feature = "_authentication_method_configurations")]
 impl MicrosoftAuthenticatorAuthenticationMethodConfiguration {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.microsoftAuthenticatorAuthenticationMethodConfiguration";
@@ -631,7 +643,7 @@ impl MicrosoftAuthenticatorAuthenticationMethodConfiguration {
     }
 }
 
-#[cfg(feature = "_advanced_config_state")]
+#[cfg(feature = "_authentication_method_configurations")]
 impl<'de> serde::Deserialize<'de>
 for MicrosoftAuthenticatorAuthenticationMethodConfiguration {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -641,7 +653,7 @@ for MicrosoftAuthenticatorAuthenticationMethodConfiguration {
     }
 }
 
-#[cfg(feature = "_advanced_config_state")]
+#[cfg(feature = "_authentication_method_configurations")]
 impl graph_odata_runtime::model::ODataObject
 for MicrosoftAuthenticatorAuthenticationMethodConfiguration {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
@@ -672,7 +684,7 @@ for MicrosoftAuthenticatorAuthenticationMethodConfiguration {
     }
 }
 
-#[cfg(feature = "_advanced_config_state")]
+#[cfg(feature = "_authentication_method_configurations")]
 impl MicrosoftAuthenticatorAuthenticationMethodConfiguration {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -683,11 +695,11 @@ impl MicrosoftAuthenticatorAuthenticationMethodConfiguration {
     }
 }
 
-#[cfg(feature = "_advanced_config_state")]
+#[cfg(feature = "_authentication_method_configurations")]
 /// The properties of [`MicrosoftAuthenticatorAuthenticationMethodConfiguration`] by wire name, each a [`Field<MicrosoftAuthenticatorAuthenticationMethodConfiguration>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`MicrosoftAuthenticatorAuthenticationMethodConfiguration::set_null`].
 pub enum MicrosoftAuthenticatorAuthenticationMethodConfigurationField {}
 
-#[cfg(feature = "_advanced_config_state")]
+#[cfg(feature = "_authentication_method_configurations")]
 #[allow(non_upper_case_globals)]
 impl MicrosoftAuthenticatorAuthenticationMethodConfigurationField {
     /// `id`
@@ -727,7 +739,7 @@ impl MicrosoftAuthenticatorAuthenticationMethodConfigurationField {
     ];
 }
 
-#[cfg(feature = "_advanced_config_state")]
+#[cfg(feature = "_authentication_method_configurations")]
 /// CSDL entity type `microsoft.graph.microsoftAuthenticatorAuthenticationMethodTarget`; base type `microsoft.graph.authenticationMethodTarget`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct MicrosoftAuthenticatorAuthenticationMethodTarget {
@@ -748,14 +760,14 @@ pub struct MicrosoftAuthenticatorAuthenticationMethodTarget {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_advanced_config_state")]
+#[cfg(feature = "_authentication_method_configurations")]
 impl serde::Serialize for MicrosoftAuthenticatorAuthenticationMethodTarget {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_advanced_config_state")]
+#[cfg(feature = "_authentication_method_configurations")]
 impl MicrosoftAuthenticatorAuthenticationMethodTarget {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.microsoftAuthenticatorAuthenticationMethodTarget";
@@ -779,7 +791,7 @@ impl MicrosoftAuthenticatorAuthenticationMethodTarget {
     }
 }
 
-#[cfg(feature = "_advanced_config_state")]
+#[cfg(feature = "_authentication_method_configurations")]
 impl<'de> serde::Deserialize<'de> for MicrosoftAuthenticatorAuthenticationMethodTarget {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -788,7 +800,7 @@ impl<'de> serde::Deserialize<'de> for MicrosoftAuthenticatorAuthenticationMethod
     }
 }
 
-#[cfg(feature = "_advanced_config_state")]
+#[cfg(feature = "_authentication_method_configurations")]
 impl graph_odata_runtime::model::ODataObject
 for MicrosoftAuthenticatorAuthenticationMethodTarget {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
@@ -817,7 +829,7 @@ for MicrosoftAuthenticatorAuthenticationMethodTarget {
     }
 }
 
-#[cfg(feature = "_advanced_config_state")]
+#[cfg(feature = "_authentication_method_configurations")]
 impl MicrosoftAuthenticatorAuthenticationMethodTarget {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -828,11 +840,11 @@ impl MicrosoftAuthenticatorAuthenticationMethodTarget {
     }
 }
 
-#[cfg(feature = "_advanced_config_state")]
+#[cfg(feature = "_authentication_method_configurations")]
 /// The properties of [`MicrosoftAuthenticatorAuthenticationMethodTarget`] by wire name, each a [`Field<MicrosoftAuthenticatorAuthenticationMethodTarget>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`MicrosoftAuthenticatorAuthenticationMethodTarget::set_null`].
 pub enum MicrosoftAuthenticatorAuthenticationMethodTargetField {}
 
-#[cfg(feature = "_advanced_config_state")]
+#[cfg(feature = "_authentication_method_configurations")]
 #[allow(non_upper_case_globals)]
 impl MicrosoftAuthenticatorAuthenticationMethodTargetField {
     /// `id`
@@ -862,7 +874,7 @@ impl MicrosoftAuthenticatorAuthenticationMethodTargetField {
     ];
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_attachment")]
 /// CSDL entity type `microsoft.graph.multiValueLegacyExtendedProperty`; base type `microsoft.graph.entity`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct MultiValueLegacyExtendedProperty {
@@ -877,14 +889,14 @@ pub struct MultiValueLegacyExtendedProperty {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_attachment")]
 impl serde::Serialize for MultiValueLegacyExtendedProperty {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_attachment")]
 impl MultiValueLegacyExtendedProperty {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.multiValueLegacyExtendedProperty";
@@ -906,7 +918,7 @@ impl MultiValueLegacyExtendedProperty {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_attachment")]
 impl<'de> serde::Deserialize<'de> for MultiValueLegacyExtendedProperty {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -915,7 +927,7 @@ impl<'de> serde::Deserialize<'de> for MultiValueLegacyExtendedProperty {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_attachment")]
 impl graph_odata_runtime::model::ODataObject for MultiValueLegacyExtendedProperty {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -937,7 +949,7 @@ impl graph_odata_runtime::model::ODataObject for MultiValueLegacyExtendedPropert
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_attachment")]
 impl MultiValueLegacyExtendedProperty {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -948,11 +960,11 @@ impl MultiValueLegacyExtendedProperty {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_attachment")]
 /// The properties of [`MultiValueLegacyExtendedProperty`] by wire name, each a [`Field<MultiValueLegacyExtendedProperty>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`MultiValueLegacyExtendedProperty::set_null`].
 pub enum MultiValueLegacyExtendedPropertyField {}
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_attachment")]
 #[allow(non_upper_case_globals)]
 impl MultiValueLegacyExtendedPropertyField {
     /// `id`
@@ -1335,7 +1347,7 @@ impl<'de> serde::Deserialize<'de> for AnyNamedLocation {
     }
 }
 
-#[cfg(feature = "_copy_notebook_model")]
+#[cfg(feature = "_sites")]
 /// CSDL entity type `microsoft.graph.newsLinkPage`; base type `microsoft.graph.baseSitePage`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct NewsLinkPage {
@@ -1386,11 +1398,11 @@ pub struct NewsLinkPage {
     pub news_web_url: Option<String>,
     /// Navigation property `createdByUser`: `microsoft.graph.user`; present when expanded (`$expand`).
     /// Inherited from `microsoft.graph.baseItem`.
-    #[cfg(feature = "_membership_rule_processing_status_details")]
+    #[cfg(feature = "_authorization_info")]
     pub created_by_user: Option<AnyUser>,
     /// Navigation property `lastModifiedByUser`: `microsoft.graph.user`; present when expanded (`$expand`).
     /// Inherited from `microsoft.graph.baseItem`.
-    #[cfg(feature = "_membership_rule_processing_status_details")]
+    #[cfg(feature = "_authorization_info")]
     pub last_modified_by_user: Option<AnyUser>,
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
@@ -1398,14 +1410,14 @@ pub struct NewsLinkPage {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_copy_notebook_model")]
+#[cfg(feature = "_sites")]
 impl serde::Serialize for NewsLinkPage {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_copy_notebook_model")]
+#[cfg(feature = "_sites")]
 #[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
 impl NewsLinkPage {
     /// The CSDL qualified name, as `@odata.type` spells it.
@@ -1438,15 +1450,15 @@ impl NewsLinkPage {
         object.property("bannerImageWebUrl", &self.banner_image_web_url);
         object.property("newsSharepointIds", &self.news_sharepoint_ids);
         object.property("newsWebUrl", &self.news_web_url);
-        #[cfg(feature = "_membership_rule_processing_status_details")]
+        #[cfg(feature = "_authorization_info")]
         object.property("createdByUser", &self.created_by_user);
-        #[cfg(feature = "_membership_rule_processing_status_details")]
+        #[cfg(feature = "_authorization_info")]
         object.property("lastModifiedByUser", &self.last_modified_by_user);
         object.end()
     }
 }
 
-#[cfg(feature = "_copy_notebook_model")]
+#[cfg(feature = "_sites")]
 impl<'de> serde::Deserialize<'de> for NewsLinkPage {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1455,7 +1467,7 @@ impl<'de> serde::Deserialize<'de> for NewsLinkPage {
     }
 }
 
-#[cfg(feature = "_copy_notebook_model")]
+#[cfg(feature = "_sites")]
 #[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
 impl graph_odata_runtime::model::ODataObject for NewsLinkPage {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
@@ -1496,9 +1508,9 @@ impl graph_odata_runtime::model::ODataObject for NewsLinkPage {
                 read_nullable(map, key, &mut self.news_sharepoint_ids, extra)
             }
             "newsWebUrl" => read_lenient(map, key, &mut self.news_web_url, extra),
-            #[cfg(feature = "_membership_rule_processing_status_details")]
+            #[cfg(feature = "_authorization_info")]
             "createdByUser" => read_nullable(map, key, &mut self.created_by_user, extra),
-            #[cfg(feature = "_membership_rule_processing_status_details")]
+            #[cfg(feature = "_authorization_info")]
             "lastModifiedByUser" => {
                 read_nullable(map, key, &mut self.last_modified_by_user, extra)
             }
@@ -1512,7 +1524,7 @@ impl graph_odata_runtime::model::ODataObject for NewsLinkPage {
     }
 }
 
-#[cfg(feature = "_copy_notebook_model")]
+#[cfg(feature = "_sites")]
 impl NewsLinkPage {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -1523,11 +1535,11 @@ impl NewsLinkPage {
     }
 }
 
-#[cfg(feature = "_copy_notebook_model")]
+#[cfg(feature = "_sites")]
 /// The properties of [`NewsLinkPage`] by wire name, each a [`Field<NewsLinkPage>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`NewsLinkPage::set_null`].
 pub enum NewsLinkPageField {}
 
-#[cfg(feature = "_copy_notebook_model")]
+#[cfg(feature = "_sites")]
 #[allow(non_upper_case_globals)]
 impl NewsLinkPageField {
     /// `id`
@@ -2097,7 +2109,7 @@ impl NotebookField {
     ];
 }
 
-#[cfg(feature = "_oauth2_permission_grants")]
+#[cfg(feature = "_o_auth2_permission_grant")]
 /// CSDL entity type `microsoft.graph.oAuth2PermissionGrant`; base type `microsoft.graph.entity`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct OAuth2PermissionGrant {
@@ -2124,14 +2136,14 @@ pub struct OAuth2PermissionGrant {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_oauth2_permission_grants")]
+#[cfg(feature = "_o_auth2_permission_grant")]
 impl serde::Serialize for OAuth2PermissionGrant {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_oauth2_permission_grants")]
+#[cfg(feature = "_o_auth2_permission_grant")]
 impl OAuth2PermissionGrant {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.oAuth2PermissionGrant";
@@ -2159,7 +2171,7 @@ impl OAuth2PermissionGrant {
     }
 }
 
-#[cfg(feature = "_oauth2_permission_grants")]
+#[cfg(feature = "_o_auth2_permission_grant")]
 impl<'de> serde::Deserialize<'de> for OAuth2PermissionGrant {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2168,7 +2180,7 @@ impl<'de> serde::Deserialize<'de> for OAuth2PermissionGrant {
     }
 }
 
-#[cfg(feature = "_oauth2_permission_grants")]
+#[cfg(feature = "_o_auth2_permission_grant")]
 impl graph_odata_runtime::model::ODataObject for OAuth2PermissionGrant {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -2196,7 +2208,7 @@ impl graph_odata_runtime::model::ODataObject for OAuth2PermissionGrant {
     }
 }
 
-#[cfg(feature = "_oauth2_permission_grants")]
+#[cfg(feature = "_o_auth2_permission_grant")]
 impl OAuth2PermissionGrant {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -2207,11 +2219,11 @@ impl OAuth2PermissionGrant {
     }
 }
 
-#[cfg(feature = "_oauth2_permission_grants")]
+#[cfg(feature = "_o_auth2_permission_grant")]
 /// The properties of [`OAuth2PermissionGrant`] by wire name, each a [`Field<OAuth2PermissionGrant>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`OAuth2PermissionGrant::set_null`].
 pub enum OAuth2PermissionGrantField {}
 
-#[cfg(feature = "_oauth2_permission_grants")]
+#[cfg(feature = "_o_auth2_permission_grant")]
 #[allow(non_upper_case_globals)]
 impl OAuth2PermissionGrantField {
     /// `id`
@@ -3098,6 +3110,7 @@ pub struct OnPremisesPublishingProfile {
     /// Navigation property `applicationSegments`: `Collection(microsoft.graph.ipApplicationSegment)`; present when expanded (`$expand`).
     pub application_segments: Option<Vec<IpApplicationSegment>>,
     /// Navigation property `connectorGroups`: `Collection(microsoft.graph.connectorGroup)`, contained; present when expanded (`$expand`).
+    #[cfg(feature = "_connector_group")]
     pub connector_groups: Option<Vec<ConnectorGroup>>,
     /// Navigation property `connectors`: `Collection(microsoft.graph.connector)`, contained; present when expanded (`$expand`).
     pub connectors: Option<Vec<Connector>>,
@@ -3119,6 +3132,7 @@ impl serde::Serialize for OnPremisesPublishingProfile {
 }
 
 #[cfg(feature = "_on_premises_publishing_profiles")]
+#[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
 impl OnPremisesPublishingProfile {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.onPremisesPublishingProfile";
@@ -3145,6 +3159,7 @@ impl OnPremisesPublishingProfile {
         object.property("agentGroups", &self.agent_groups);
         object.property("agents", &self.agents);
         object.property("applicationSegments", &self.application_segments);
+        #[cfg(feature = "_connector_group")]
         object.property("connectorGroups", &self.connector_groups);
         object.property("connectors", &self.connectors);
         object.property("publishedResources", &self.published_resources);
@@ -3163,6 +3178,7 @@ impl<'de> serde::Deserialize<'de> for OnPremisesPublishingProfile {
 }
 
 #[cfg(feature = "_on_premises_publishing_profiles")]
+#[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
 impl graph_odata_runtime::model::ODataObject for OnPremisesPublishingProfile {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -3190,6 +3206,7 @@ impl graph_odata_runtime::model::ODataObject for OnPremisesPublishingProfile {
             "applicationSegments" => {
                 read_nullable(map, key, &mut self.application_segments, extra)
             }
+            #[cfg(feature = "_connector_group")]
             "connectorGroups" => {
                 read_nullable(map, key, &mut self.connector_groups, extra)
             }
@@ -3390,7 +3407,7 @@ impl OnPremisesSyncBehaviorField {
     ];
 }
 
-#[cfg(feature = "_authentication_configuration_validation")]
+#[cfg(feature = "_access_package")]
 /// CSDL entity type `microsoft.graph.onTokenIssuanceStartCustomExtension`; base type `microsoft.graph.customAuthenticationExtension`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct OnTokenIssuanceStartCustomExtension {
@@ -3422,14 +3439,14 @@ pub struct OnTokenIssuanceStartCustomExtension {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_authentication_configuration_validation")]
+#[cfg(feature = "_access_package")]
 impl serde::Serialize for OnTokenIssuanceStartCustomExtension {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_authentication_configuration_validation")]
+#[cfg(feature = "_access_package")]
 impl OnTokenIssuanceStartCustomExtension {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.onTokenIssuanceStartCustomExtension";
@@ -3461,7 +3478,7 @@ impl OnTokenIssuanceStartCustomExtension {
     }
 }
 
-#[cfg(feature = "_authentication_configuration_validation")]
+#[cfg(feature = "_access_package")]
 impl<'de> serde::Deserialize<'de> for OnTokenIssuanceStartCustomExtension {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -3470,7 +3487,7 @@ impl<'de> serde::Deserialize<'de> for OnTokenIssuanceStartCustomExtension {
     }
 }
 
-#[cfg(feature = "_authentication_configuration_validation")]
+#[cfg(feature = "_access_package")]
 impl graph_odata_runtime::model::ODataObject for OnTokenIssuanceStartCustomExtension {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -3505,7 +3522,7 @@ impl graph_odata_runtime::model::ODataObject for OnTokenIssuanceStartCustomExten
     }
 }
 
-#[cfg(feature = "_authentication_configuration_validation")]
+#[cfg(feature = "_access_package")]
 impl OnTokenIssuanceStartCustomExtension {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -3516,11 +3533,11 @@ impl OnTokenIssuanceStartCustomExtension {
     }
 }
 
-#[cfg(feature = "_authentication_configuration_validation")]
+#[cfg(feature = "_access_package")]
 /// The properties of [`OnTokenIssuanceStartCustomExtension`] by wire name, each a [`Field<OnTokenIssuanceStartCustomExtension>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`OnTokenIssuanceStartCustomExtension::set_null`].
 pub enum OnTokenIssuanceStartCustomExtensionField {}
 
-#[cfg(feature = "_authentication_configuration_validation")]
+#[cfg(feature = "_access_package")]
 #[allow(non_upper_case_globals)]
 impl OnTokenIssuanceStartCustomExtensionField {
     /// `id`
@@ -5473,7 +5490,7 @@ impl OperationField {
     ];
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_contacts")]
 /// CSDL entity type `microsoft.graph.orgContact`; base type `microsoft.graph.directoryObject`; open type: dynamic properties land in `additional_properties`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct OrgContact {
@@ -5514,17 +5531,22 @@ pub struct OrgContact {
     /// Property `surname`: `Edm.String`.
     pub surname: Option<String>,
     /// Navigation property `directReports`: `Collection(microsoft.graph.directoryObject)`; present when expanded (`$expand`).
+    #[cfg(feature = "_directory_object")]
     pub direct_reports: Option<Vec<AnyDirectoryObject>>,
     /// Navigation property `manager`: `microsoft.graph.directoryObject`; present when expanded (`$expand`).
+    #[cfg(feature = "_directory_object")]
     pub manager: Option<AnyDirectoryObject>,
     /// Navigation property `memberOf`: `Collection(microsoft.graph.directoryObject)`; present when expanded (`$expand`).
+    #[cfg(feature = "_directory_object")]
     pub member_of: Option<Vec<AnyDirectoryObject>>,
     /// Navigation property `onPremisesSyncBehavior`: `microsoft.graph.onPremisesSyncBehavior`, contained; present when expanded (`$expand`).
     #[cfg(feature = "_on_premises_sync_behavior")]
     pub on_premises_sync_behavior: Option<OnPremisesSyncBehavior>,
     /// Navigation property `transitiveMemberOf`: `Collection(microsoft.graph.directoryObject)`; present when expanded (`$expand`).
+    #[cfg(feature = "_directory_object")]
     pub transitive_member_of: Option<Vec<AnyDirectoryObject>>,
     /// Navigation property `transitiveReports`: `Collection(microsoft.graph.directoryObject)`; present when expanded (`$expand`).
+    #[cfg(feature = "_directory_object")]
     pub transitive_reports: Option<Vec<AnyDirectoryObject>>,
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
@@ -5532,14 +5554,14 @@ pub struct OrgContact {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_contacts")]
 impl serde::Serialize for OrgContact {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_contacts")]
 #[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
 impl OrgContact {
     /// The CSDL qualified name, as `@odata.type` spells it.
@@ -5581,18 +5603,22 @@ impl OrgContact {
         object.property("proxyAddresses", &self.proxy_addresses);
         object.property("serviceProvisioningErrors", &self.service_provisioning_errors);
         object.property("surname", &self.surname);
+        #[cfg(feature = "_directory_object")]
         object.property("directReports", &self.direct_reports);
-        object.property("manager", &self.manager);
+        #[cfg(feature = "_directory_object")] object.property("manager", &self.manager);
+        #[cfg(feature = "_directory_object")]
         object.property("memberOf", &self.member_of);
         #[cfg(feature = "_on_premises_sync_behavior")]
         object.property("onPremisesSyncBehavior", &self.on_premises_sync_behavior);
+        #[cfg(feature = "_directory_object")]
         object.property("transitiveMemberOf", &self.transitive_member_of);
+        #[cfg(feature = "_directory_object")]
         object.property("transitiveReports", &self.transitive_reports);
         object.end()
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_contacts")]
 impl<'de> serde::Deserialize<'de> for OrgContact {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -5601,7 +5627,7 @@ impl<'de> serde::Deserialize<'de> for OrgContact {
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_contacts")]
 #[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
 impl graph_odata_runtime::model::ODataObject for OrgContact {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
@@ -5639,16 +5665,21 @@ impl graph_odata_runtime::model::ODataObject for OrgContact {
                 read_nullable(map, key, &mut self.service_provisioning_errors, extra)
             }
             "surname" => read_lenient(map, key, &mut self.surname, extra),
+            #[cfg(feature = "_directory_object")]
             "directReports" => read_nullable(map, key, &mut self.direct_reports, extra),
+            #[cfg(feature = "_directory_object")]
             "manager" => read_nullable(map, key, &mut self.manager, extra),
+            #[cfg(feature = "_directory_object")]
             "memberOf" => read_nullable(map, key, &mut self.member_of, extra),
             #[cfg(feature = "_on_premises_sync_behavior")]
             "onPremisesSyncBehavior" => {
                 read_nullable(map, key, &mut self.on_premises_sync_behavior, extra)
             }
+            #[cfg(feature = "_directory_object")]
             "transitiveMemberOf" => {
                 read_nullable(map, key, &mut self.transitive_member_of, extra)
             }
+            #[cfg(feature = "_directory_object")]
             "transitiveReports" => {
                 read_nullable(map, key, &mut self.transitive_reports, extra)
             }
@@ -5662,7 +5693,7 @@ impl graph_odata_runtime::model::ODataObject for OrgContact {
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_contacts")]
 impl OrgContact {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -5673,11 +5704,11 @@ impl OrgContact {
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_contacts")]
 /// The properties of [`OrgContact`] by wire name, each a [`Field<OrgContact>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`OrgContact::set_null`].
 pub enum OrgContactField {}
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_contacts")]
 #[allow(non_upper_case_globals)]
 impl OrgContactField {
     /// `id`
@@ -5774,7 +5805,7 @@ impl OrgContactField {
     ];
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_organization")]
 /// CSDL entity type `microsoft.graph.organization`; base type `microsoft.graph.directoryObject`; open type: dynamic properties land in `additional_properties`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Organization {
@@ -5831,10 +5862,9 @@ pub struct Organization {
     /// Property `verifiedDomains`: `Collection(microsoft.graph.verifiedDomain)`, not nullable.
     pub verified_domains: Option<Vec<VerifiedDomain>>,
     /// Navigation property `branding`: `microsoft.graph.organizationalBranding`, contained; present when expanded (`$expand`).
-    #[cfg(feature = "_content_customization")]
     pub branding: Option<OrganizationalBranding>,
     /// Navigation property `certificateBasedAuthConfiguration`: `Collection(microsoft.graph.certificateBasedAuthConfiguration)`; present when expanded (`$expand`).
-    #[cfg(feature = "_certificate_based_auth_configuration")]
+    #[cfg(feature = "_certificate_authority")]
     pub certificate_based_auth_configuration: Option<
         Vec<CertificateBasedAuthConfiguration>,
     >,
@@ -5842,10 +5872,8 @@ pub struct Organization {
     #[cfg(feature = "_extension")]
     pub extensions: Option<Vec<AnyExtension>>,
     /// Navigation property `partnerInformation`: `microsoft.graph.partnerInformation`, contained; present when expanded (`$expand`).
-    #[cfg(feature = "_content_customization")]
     pub partner_information: Option<PartnerInformation>,
     /// Navigation property `settings`: `microsoft.graph.organizationSettings`, contained; present when expanded (`$expand`).
-    #[cfg(feature = "_content_customization")]
     pub settings: Option<OrganizationSettings>,
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
@@ -5853,14 +5881,14 @@ pub struct Organization {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_organization")]
 impl serde::Serialize for Organization {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_organization")]
 #[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
 impl Organization {
     /// The CSDL qualified name, as `@odata.type` spells it.
@@ -5923,24 +5951,21 @@ impl Organization {
         object
             .property("technicalNotificationMails", &self.technical_notification_mails);
         object.property("verifiedDomains", &self.verified_domains);
-        #[cfg(feature = "_content_customization")]
         object.property("branding", &self.branding);
-        #[cfg(feature = "_certificate_based_auth_configuration")]
+        #[cfg(feature = "_certificate_authority")]
         object
             .property(
                 "certificateBasedAuthConfiguration",
                 &self.certificate_based_auth_configuration,
             );
         #[cfg(feature = "_extension")] object.property("extensions", &self.extensions);
-        #[cfg(feature = "_content_customization")]
         object.property("partnerInformation", &self.partner_information);
-        #[cfg(feature = "_content_customization")]
         object.property("settings", &self.settings);
         object.end()
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_organization")]
 impl<'de> serde::Deserialize<'de> for Organization {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -5949,7 +5974,7 @@ impl<'de> serde::Deserialize<'de> for Organization {
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_organization")]
 #[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
 impl graph_odata_runtime::model::ODataObject for Organization {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
@@ -6030,9 +6055,8 @@ impl graph_odata_runtime::model::ODataObject for Organization {
             "verifiedDomains" => {
                 read_nullable(map, key, &mut self.verified_domains, extra)
             }
-            #[cfg(feature = "_content_customization")]
             "branding" => read_nullable(map, key, &mut self.branding, extra),
-            #[cfg(feature = "_certificate_based_auth_configuration")]
+            #[cfg(feature = "_certificate_authority")]
             "certificateBasedAuthConfiguration" => {
                 read_nullable(
                     map,
@@ -6043,11 +6067,9 @@ impl graph_odata_runtime::model::ODataObject for Organization {
             }
             #[cfg(feature = "_extension")]
             "extensions" => read_nullable(map, key, &mut self.extensions, extra),
-            #[cfg(feature = "_content_customization")]
             "partnerInformation" => {
                 read_nullable(map, key, &mut self.partner_information, extra)
             }
-            #[cfg(feature = "_content_customization")]
             "settings" => read_nullable(map, key, &mut self.settings, extra),
             _ => Ok(false),
         }
@@ -6059,7 +6081,7 @@ impl graph_odata_runtime::model::ODataObject for Organization {
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_organization")]
 impl Organization {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -6070,11 +6092,11 @@ impl Organization {
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_organization")]
 /// The properties of [`Organization`] by wire name, each a [`Field<Organization>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`Organization::set_null`].
 pub enum OrganizationField {}
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_organization")]
 #[allow(non_upper_case_globals)]
 impl OrganizationField {
     /// `id`
@@ -6212,7 +6234,7 @@ impl OrganizationField {
     ];
 }
 
-#[cfg(feature = "_content_customization")]
+#[cfg(feature = "_organization")]
 /// CSDL entity type `microsoft.graph.organizationSettings`; base type `microsoft.graph.entity`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct OrganizationSettings {
@@ -6233,14 +6255,14 @@ pub struct OrganizationSettings {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_content_customization")]
+#[cfg(feature = "_organization")]
 impl serde::Serialize for OrganizationSettings {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_content_customization")]
+#[cfg(feature = "_organization")]
 #[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
 impl OrganizationSettings {
     /// The CSDL qualified name, as `@odata.type` spells it.
@@ -6264,7 +6286,7 @@ impl OrganizationSettings {
     }
 }
 
-#[cfg(feature = "_content_customization")]
+#[cfg(feature = "_organization")]
 impl<'de> serde::Deserialize<'de> for OrganizationSettings {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -6273,7 +6295,7 @@ impl<'de> serde::Deserialize<'de> for OrganizationSettings {
     }
 }
 
-#[cfg(feature = "_content_customization")]
+#[cfg(feature = "_organization")]
 #[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
 impl graph_odata_runtime::model::ODataObject for OrganizationSettings {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
@@ -6297,7 +6319,7 @@ impl graph_odata_runtime::model::ODataObject for OrganizationSettings {
     }
 }
 
-#[cfg(feature = "_content_customization")]
+#[cfg(feature = "_organization")]
 impl OrganizationSettings {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -6308,11 +6330,11 @@ impl OrganizationSettings {
     }
 }
 
-#[cfg(feature = "_content_customization")]
+#[cfg(feature = "_organization")]
 /// The properties of [`OrganizationSettings`] by wire name, each a [`Field<OrganizationSettings>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`OrganizationSettings::set_null`].
 pub enum OrganizationSettingsField {}
 
-#[cfg(feature = "_content_customization")]
+#[cfg(feature = "_organization")]
 #[allow(non_upper_case_globals)]
 impl OrganizationSettingsField {
     /// `id`
@@ -6328,7 +6350,7 @@ impl OrganizationSettingsField {
     ];
 }
 
-#[cfg(feature = "_content_customization")]
+#[cfg(feature = "_organization")]
 /// CSDL entity type `microsoft.graph.organizationalBranding`; base type `microsoft.graph.organizationalBrandingProperties`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct OrganizationalBranding {
@@ -6438,14 +6460,14 @@ pub struct OrganizationalBranding {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_content_customization")]
+#[cfg(feature = "_organization")]
 impl serde::Serialize for OrganizationalBranding {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_content_customization")]
+#[cfg(feature = "_organization")]
 impl OrganizationalBranding {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.organizationalBranding";
@@ -6533,7 +6555,7 @@ impl OrganizationalBranding {
     }
 }
 
-#[cfg(feature = "_content_customization")]
+#[cfg(feature = "_organization")]
 impl<'de> serde::Deserialize<'de> for OrganizationalBranding {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -6542,7 +6564,7 @@ impl<'de> serde::Deserialize<'de> for OrganizationalBranding {
     }
 }
 
-#[cfg(feature = "_content_customization")]
+#[cfg(feature = "_organization")]
 impl graph_odata_runtime::model::ODataObject for OrganizationalBranding {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -6664,7 +6686,7 @@ impl graph_odata_runtime::model::ODataObject for OrganizationalBranding {
     }
 }
 
-#[cfg(feature = "_content_customization")]
+#[cfg(feature = "_organization")]
 impl OrganizationalBranding {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -6675,11 +6697,11 @@ impl OrganizationalBranding {
     }
 }
 
-#[cfg(feature = "_content_customization")]
+#[cfg(feature = "_organization")]
 /// The properties of [`OrganizationalBranding`] by wire name, each a [`Field<OrganizationalBranding>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`OrganizationalBranding::set_null`].
 pub enum OrganizationalBrandingField {}
 
-#[cfg(feature = "_content_customization")]
+#[cfg(feature = "_organization")]
 #[allow(non_upper_case_globals)]
 impl OrganizationalBrandingField {
     /// `id`
@@ -6853,7 +6875,7 @@ impl OrganizationalBrandingField {
     ];
 }
 
-#[cfg(feature = "_content_customization")]
+#[cfg(feature = "_organization")]
 /// CSDL entity type `microsoft.graph.organizationalBrandingLocalization`; base type `microsoft.graph.organizationalBrandingProperties`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct OrganizationalBrandingLocalization {
@@ -6959,14 +6981,14 @@ pub struct OrganizationalBrandingLocalization {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_content_customization")]
+#[cfg(feature = "_organization")]
 impl serde::Serialize for OrganizationalBrandingLocalization {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_content_customization")]
+#[cfg(feature = "_organization")]
 impl OrganizationalBrandingLocalization {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.organizationalBrandingLocalization";
@@ -7052,7 +7074,7 @@ impl OrganizationalBrandingLocalization {
     }
 }
 
-#[cfg(feature = "_content_customization")]
+#[cfg(feature = "_organization")]
 impl<'de> serde::Deserialize<'de> for OrganizationalBrandingLocalization {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -7061,7 +7083,7 @@ impl<'de> serde::Deserialize<'de> for OrganizationalBrandingLocalization {
     }
 }
 
-#[cfg(feature = "_content_customization")]
+#[cfg(feature = "_organization")]
 impl graph_odata_runtime::model::ODataObject for OrganizationalBrandingLocalization {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -7181,7 +7203,7 @@ impl graph_odata_runtime::model::ODataObject for OrganizationalBrandingLocalizat
     }
 }
 
-#[cfg(feature = "_content_customization")]
+#[cfg(feature = "_organization")]
 impl OrganizationalBrandingLocalization {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -7192,11 +7214,11 @@ impl OrganizationalBrandingLocalization {
     }
 }
 
-#[cfg(feature = "_content_customization")]
+#[cfg(feature = "_organization")]
 /// The properties of [`OrganizationalBrandingLocalization`] by wire name, each a [`Field<OrganizationalBrandingLocalization>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`OrganizationalBrandingLocalization::set_null`].
 pub enum OrganizationalBrandingLocalizationField {}
 
-#[cfg(feature = "_content_customization")]
+#[cfg(feature = "_organization")]
 #[allow(non_upper_case_globals)]
 impl OrganizationalBrandingLocalizationField {
     /// `id`

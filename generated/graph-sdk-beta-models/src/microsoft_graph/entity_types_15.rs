@@ -11,7 +11,7 @@ use graph_odata_runtime::edm;
 #[allow(unused_imports)]
 use graph_odata_runtime::model;
 
-#[cfg(feature = "_content_customization")]
+#[cfg(feature = "_organization")]
 /// CSDL entity type `microsoft.graph.organizationalBrandingProperties`; base type `microsoft.graph.entity`; abstract; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct OrganizationalBrandingProperties {
@@ -86,14 +86,14 @@ pub struct OrganizationalBrandingProperties {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_content_customization")]
+#[cfg(feature = "_organization")]
 impl serde::Serialize for OrganizationalBrandingProperties {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_content_customization")]
+#[cfg(feature = "_organization")]
 impl OrganizationalBrandingProperties {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.organizationalBrandingProperties";
@@ -179,7 +179,7 @@ impl OrganizationalBrandingProperties {
     }
 }
 
-#[cfg(feature = "_content_customization")]
+#[cfg(feature = "_organization")]
 impl<'de> serde::Deserialize<'de> for OrganizationalBrandingProperties {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -188,7 +188,7 @@ impl<'de> serde::Deserialize<'de> for OrganizationalBrandingProperties {
     }
 }
 
-#[cfg(feature = "_content_customization")]
+#[cfg(feature = "_organization")]
 impl graph_odata_runtime::model::ODataObject for OrganizationalBrandingProperties {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -308,7 +308,7 @@ impl graph_odata_runtime::model::ODataObject for OrganizationalBrandingPropertie
     }
 }
 
-#[cfg(feature = "_content_customization")]
+#[cfg(feature = "_organization")]
 impl OrganizationalBrandingProperties {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -319,11 +319,11 @@ impl OrganizationalBrandingProperties {
     }
 }
 
-#[cfg(feature = "_content_customization")]
+#[cfg(feature = "_organization")]
 /// The properties of [`OrganizationalBrandingProperties`] by wire name, each a [`Field<OrganizationalBrandingProperties>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`OrganizationalBrandingProperties::set_null`].
 pub enum OrganizationalBrandingPropertiesField {}
 
-#[cfg(feature = "_content_customization")]
+#[cfg(feature = "_organization")]
 #[allow(non_upper_case_globals)]
 impl OrganizationalBrandingPropertiesField {
     /// `id`
@@ -491,7 +491,7 @@ impl OrganizationalBrandingPropertiesField {
     ];
 }
 
-#[cfg(feature = "_content_customization")]
+#[cfg(feature = "_organization")]
 /// CSDL entity type `microsoft.graph.organizationalBrandingTheme`; base type `microsoft.graph.entity`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct OrganizationalBrandingTheme {
@@ -510,14 +510,14 @@ pub struct OrganizationalBrandingTheme {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_content_customization")]
+#[cfg(feature = "_organization")]
 impl serde::Serialize for OrganizationalBrandingTheme {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_content_customization")]
+#[cfg(feature = "_organization")]
 impl OrganizationalBrandingTheme {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.organizationalBrandingTheme";
@@ -541,7 +541,7 @@ impl OrganizationalBrandingTheme {
     }
 }
 
-#[cfg(feature = "_content_customization")]
+#[cfg(feature = "_organization")]
 impl<'de> serde::Deserialize<'de> for OrganizationalBrandingTheme {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -550,7 +550,7 @@ impl<'de> serde::Deserialize<'de> for OrganizationalBrandingTheme {
     }
 }
 
-#[cfg(feature = "_content_customization")]
+#[cfg(feature = "_organization")]
 impl graph_odata_runtime::model::ODataObject for OrganizationalBrandingTheme {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -574,7 +574,7 @@ impl graph_odata_runtime::model::ODataObject for OrganizationalBrandingTheme {
     }
 }
 
-#[cfg(feature = "_content_customization")]
+#[cfg(feature = "_organization")]
 impl OrganizationalBrandingTheme {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -585,11 +585,11 @@ impl OrganizationalBrandingTheme {
     }
 }
 
-#[cfg(feature = "_content_customization")]
+#[cfg(feature = "_organization")]
 /// The properties of [`OrganizationalBrandingTheme`] by wire name, each a [`Field<OrganizationalBrandingTheme>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`OrganizationalBrandingTheme::set_null`].
 pub enum OrganizationalBrandingThemeField {}
 
-#[cfg(feature = "_content_customization")]
+#[cfg(feature = "_organization")]
 #[allow(non_upper_case_globals)]
 impl OrganizationalBrandingThemeField {
     /// `id`
@@ -615,7 +615,7 @@ impl OrganizationalBrandingThemeField {
     ];
 }
 
-#[cfg(feature = "_content_customization")]
+#[cfg(feature = "_organization")]
 /// CSDL entity type `microsoft.graph.organizationalBrandingThemeLocalization`; key `locale`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct OrganizationalBrandingThemeLocalization {
@@ -681,14 +681,14 @@ pub struct OrganizationalBrandingThemeLocalization {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_content_customization")]
+#[cfg(feature = "_organization")]
 impl serde::Serialize for OrganizationalBrandingThemeLocalization {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_content_customization")]
+#[cfg(feature = "_organization")]
 impl OrganizationalBrandingThemeLocalization {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.organizationalBrandingThemeLocalization";
@@ -742,7 +742,7 @@ impl OrganizationalBrandingThemeLocalization {
     }
 }
 
-#[cfg(feature = "_content_customization")]
+#[cfg(feature = "_organization")]
 impl<'de> serde::Deserialize<'de> for OrganizationalBrandingThemeLocalization {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -751,7 +751,7 @@ impl<'de> serde::Deserialize<'de> for OrganizationalBrandingThemeLocalization {
     }
 }
 
-#[cfg(feature = "_content_customization")]
+#[cfg(feature = "_organization")]
 impl graph_odata_runtime::model::ODataObject
 for OrganizationalBrandingThemeLocalization {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
@@ -836,7 +836,7 @@ for OrganizationalBrandingThemeLocalization {
     }
 }
 
-#[cfg(feature = "_content_customization")]
+#[cfg(feature = "_organization")]
 impl OrganizationalBrandingThemeLocalization {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -847,11 +847,11 @@ impl OrganizationalBrandingThemeLocalization {
     }
 }
 
-#[cfg(feature = "_content_customization")]
+#[cfg(feature = "_organization")]
 /// The properties of [`OrganizationalBrandingThemeLocalization`] by wire name, each a [`Field<OrganizationalBrandingThemeLocalization>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`OrganizationalBrandingThemeLocalization::set_null`].
 pub enum OrganizationalBrandingThemeLocalizationField {}
 
-#[cfg(feature = "_content_customization")]
+#[cfg(feature = "_organization")]
 #[allow(non_upper_case_globals)]
 impl OrganizationalBrandingThemeLocalizationField {
     /// `accountResetCredentials`
@@ -999,7 +999,7 @@ impl OrganizationalBrandingThemeLocalizationField {
     ];
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 /// CSDL entity type `microsoft.graph.outlookCategory`; base type `microsoft.graph.entity`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct OutlookCategory {
@@ -1016,14 +1016,14 @@ pub struct OutlookCategory {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 impl serde::Serialize for OutlookCategory {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 impl OutlookCategory {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.outlookCategory";
@@ -1046,7 +1046,7 @@ impl OutlookCategory {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 impl<'de> serde::Deserialize<'de> for OutlookCategory {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1055,7 +1055,7 @@ impl<'de> serde::Deserialize<'de> for OutlookCategory {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 impl graph_odata_runtime::model::ODataObject for OutlookCategory {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -1078,7 +1078,7 @@ impl graph_odata_runtime::model::ODataObject for OutlookCategory {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 impl OutlookCategory {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -1089,11 +1089,11 @@ impl OutlookCategory {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 /// The properties of [`OutlookCategory`] by wire name, each a [`Field<OutlookCategory>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`OutlookCategory::set_null`].
 pub enum OutlookCategoryField {}
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 #[allow(non_upper_case_globals)]
 impl OutlookCategoryField {
     /// `id`
@@ -1112,7 +1112,7 @@ impl OutlookCategoryField {
     ];
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_followup_flag")]
 /// CSDL entity type `microsoft.graph.outlookItem`; base type `microsoft.graph.entity`; abstract; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct OutlookItem {
@@ -1133,14 +1133,14 @@ pub struct OutlookItem {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_followup_flag")]
 impl serde::Serialize for OutlookItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_followup_flag")]
 impl OutlookItem {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.outlookItem";
@@ -1165,7 +1165,7 @@ impl OutlookItem {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_followup_flag")]
 impl<'de> serde::Deserialize<'de> for OutlookItem {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1174,7 +1174,7 @@ impl<'de> serde::Deserialize<'de> for OutlookItem {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_followup_flag")]
 impl graph_odata_runtime::model::ODataObject for OutlookItem {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -1203,7 +1203,7 @@ impl graph_odata_runtime::model::ODataObject for OutlookItem {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_followup_flag")]
 impl OutlookItem {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -1214,11 +1214,11 @@ impl OutlookItem {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_followup_flag")]
 /// The properties of [`OutlookItem`] by wire name, each a [`Field<OutlookItem>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`OutlookItem::set_null`].
 pub enum OutlookItemField {}
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_followup_flag")]
 #[allow(non_upper_case_globals)]
 impl OutlookItemField {
     /// `id`
@@ -1245,50 +1245,67 @@ impl OutlookItemField {
     ];
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_followup_flag")]
 /// A `microsoft.graph.outlookItem` value: the base type or one of its derived types, chosen by `@odata.type`. A derived type this crate does not know is read as [`OutlookItem`], which keeps its properties and `@odata.type` in `additional_properties`.
 #[derive(Debug, Clone, PartialEq)]
 pub enum AnyOutlookItem {
     /// The base type itself, or a derived type unknown to this crate.
     OutlookItem(Box<OutlookItem>),
     /// `microsoft.graph.calendarSharingMessage`
+    #[cfg(feature = "_attachment")]
     CalendarSharingMessage(Box<CalendarSharingMessage>),
     /// `microsoft.graph.contact`
+    #[cfg(feature = "_allowed_audiences")]
     Contact(Box<Contact>),
     /// `microsoft.graph.event`
+    #[cfg(feature = "_attachment")]
     Event(Box<Event>),
     /// `microsoft.graph.eventMessage`
+    #[cfg(feature = "_attachment")]
     EventMessage(Box<EventMessage>),
     /// `microsoft.graph.eventMessageRequest`
+    #[cfg(feature = "_attachment")]
     EventMessageRequest(Box<EventMessageRequest>),
     /// `microsoft.graph.eventMessageResponse`
+    #[cfg(feature = "_attachment")]
     EventMessageResponse(Box<EventMessageResponse>),
     /// `microsoft.graph.message`
     Message(Box<Message>),
     /// `microsoft.graph.outlookTask`
+    #[cfg(feature = "_allowed_audiences")]
     OutlookTask(Box<OutlookTask>),
     /// `microsoft.graph.post`
+    #[cfg(feature = "_groups")]
     Post(Box<Post>),
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_followup_flag")]
 impl AnyOutlookItem {
     /// The `@odata.type` of the variant (the base type's for unknown derived types).
     pub fn odata_type(&self) -> &'static str {
         match self {
             Self::OutlookItem(_) => OutlookItem::ODATA_TYPE,
+            #[cfg(feature = "_attachment")]
             Self::CalendarSharingMessage(_) => CalendarSharingMessage::ODATA_TYPE,
+            #[cfg(feature = "_allowed_audiences")]
             Self::Contact(_) => Contact::ODATA_TYPE,
+            #[cfg(feature = "_attachment")]
             Self::Event(_) => Event::ODATA_TYPE,
+            #[cfg(feature = "_attachment")]
             Self::EventMessage(_) => EventMessage::ODATA_TYPE,
+            #[cfg(feature = "_attachment")]
             Self::EventMessageRequest(_) => EventMessageRequest::ODATA_TYPE,
+            #[cfg(feature = "_attachment")]
             Self::EventMessageResponse(_) => EventMessageResponse::ODATA_TYPE,
             Self::Message(_) => Message::ODATA_TYPE,
+            #[cfg(feature = "_allowed_audiences")]
             Self::OutlookTask(_) => OutlookTask::ODATA_TYPE,
+            #[cfg(feature = "_groups")]
             Self::Post(_) => Post::ODATA_TYPE,
         }
     }
     /// The value if it is a plain [`OutlookItem`] (or of an unknown derived type).
+    #[allow(unreachable_patterns)]
     pub fn as_outlook_item(&self) -> Option<&OutlookItem> {
         match self {
             Self::OutlookItem(value) => Some(value),
@@ -1297,23 +1314,24 @@ impl AnyOutlookItem {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_followup_flag")]
 impl Default for AnyOutlookItem {
     fn default() -> Self {
         Self::OutlookItem(Box::default())
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_followup_flag")]
 impl From<OutlookItem> for AnyOutlookItem {
     fn from(value: OutlookItem) -> Self {
         Self::OutlookItem(Box::new(value))
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_followup_flag")]
 impl AnyOutlookItem {
     /// The value if it is a [`AnyOutlookItem::CalendarSharingMessage`] variant.
+    #[cfg(feature = "_attachment")]
     pub fn as_calendar_sharing_message(&self) -> Option<&CalendarSharingMessage> {
         match self {
             Self::CalendarSharingMessage(value) => Some(value),
@@ -1321,6 +1339,7 @@ impl AnyOutlookItem {
         }
     }
     /// The value if it is a [`AnyOutlookItem::Contact`] variant.
+    #[cfg(feature = "_allowed_audiences")]
     pub fn as_contact(&self) -> Option<&Contact> {
         match self {
             Self::Contact(value) => Some(value),
@@ -1328,6 +1347,7 @@ impl AnyOutlookItem {
         }
     }
     /// The value if it is a [`AnyOutlookItem::Event`] variant.
+    #[cfg(feature = "_attachment")]
     pub fn as_event(&self) -> Option<&Event> {
         match self {
             Self::Event(value) => Some(value),
@@ -1335,6 +1355,7 @@ impl AnyOutlookItem {
         }
     }
     /// The value if it is a [`AnyOutlookItem::EventMessage`] variant.
+    #[cfg(feature = "_attachment")]
     pub fn as_event_message(&self) -> Option<&EventMessage> {
         match self {
             Self::EventMessage(value) => Some(value),
@@ -1342,6 +1363,7 @@ impl AnyOutlookItem {
         }
     }
     /// The value if it is a [`AnyOutlookItem::EventMessageRequest`] variant.
+    #[cfg(feature = "_attachment")]
     pub fn as_event_message_request(&self) -> Option<&EventMessageRequest> {
         match self {
             Self::EventMessageRequest(value) => Some(value),
@@ -1349,6 +1371,7 @@ impl AnyOutlookItem {
         }
     }
     /// The value if it is a [`AnyOutlookItem::EventMessageResponse`] variant.
+    #[cfg(feature = "_attachment")]
     pub fn as_event_message_response(&self) -> Option<&EventMessageResponse> {
         match self {
             Self::EventMessageResponse(value) => Some(value),
@@ -1363,6 +1386,7 @@ impl AnyOutlookItem {
         }
     }
     /// The value if it is a [`AnyOutlookItem::OutlookTask`] variant.
+    #[cfg(feature = "_allowed_audiences")]
     pub fn as_outlook_task(&self) -> Option<&OutlookTask> {
         match self {
             Self::OutlookTask(value) => Some(value),
@@ -1370,6 +1394,7 @@ impl AnyOutlookItem {
         }
     }
     /// The value if it is a [`AnyOutlookItem::Post`] variant.
+    #[cfg(feature = "_groups")]
     pub fn as_post(&self) -> Option<&Post> {
         match self {
             Self::Post(value) => Some(value),
@@ -1378,74 +1403,83 @@ impl AnyOutlookItem {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_followup_flag")]
+#[cfg(feature = "_attachment")]
 impl From<CalendarSharingMessage> for AnyOutlookItem {
     fn from(value: CalendarSharingMessage) -> Self {
         Self::CalendarSharingMessage(Box::new(value))
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_followup_flag")]
+#[cfg(feature = "_allowed_audiences")]
 impl From<Contact> for AnyOutlookItem {
     fn from(value: Contact) -> Self {
         Self::Contact(Box::new(value))
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_followup_flag")]
+#[cfg(feature = "_attachment")]
 impl From<Event> for AnyOutlookItem {
     fn from(value: Event) -> Self {
         Self::Event(Box::new(value))
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_followup_flag")]
+#[cfg(feature = "_attachment")]
 impl From<EventMessage> for AnyOutlookItem {
     fn from(value: EventMessage) -> Self {
         Self::EventMessage(Box::new(value))
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_followup_flag")]
+#[cfg(feature = "_attachment")]
 impl From<EventMessageRequest> for AnyOutlookItem {
     fn from(value: EventMessageRequest) -> Self {
         Self::EventMessageRequest(Box::new(value))
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_followup_flag")]
+#[cfg(feature = "_attachment")]
 impl From<EventMessageResponse> for AnyOutlookItem {
     fn from(value: EventMessageResponse) -> Self {
         Self::EventMessageResponse(Box::new(value))
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_followup_flag")]
 impl From<Message> for AnyOutlookItem {
     fn from(value: Message) -> Self {
         Self::Message(Box::new(value))
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_followup_flag")]
+#[cfg(feature = "_allowed_audiences")]
 impl From<OutlookTask> for AnyOutlookItem {
     fn from(value: OutlookTask) -> Self {
         Self::OutlookTask(Box::new(value))
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_followup_flag")]
+#[cfg(feature = "_groups")]
 impl From<Post> for AnyOutlookItem {
     fn from(value: Post) -> Self {
         Self::Post(Box::new(value))
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_followup_flag")]
 impl serde::Serialize for AnyOutlookItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match self {
             Self::OutlookItem(value) => value.serialize_with_type(serializer, None),
+            #[cfg(feature = "_attachment")]
             Self::CalendarSharingMessage(value) => {
                 value
                     .serialize_with_type(
@@ -1453,15 +1487,19 @@ impl serde::Serialize for AnyOutlookItem {
                         Some(CalendarSharingMessage::ODATA_TYPE),
                     )
             }
+            #[cfg(feature = "_allowed_audiences")]
             Self::Contact(value) => {
                 value.serialize_with_type(serializer, Some(Contact::ODATA_TYPE))
             }
+            #[cfg(feature = "_attachment")]
             Self::Event(value) => {
                 value.serialize_with_type(serializer, Some(Event::ODATA_TYPE))
             }
+            #[cfg(feature = "_attachment")]
             Self::EventMessage(value) => {
                 value.serialize_with_type(serializer, Some(EventMessage::ODATA_TYPE))
             }
+            #[cfg(feature = "_attachment")]
             Self::EventMessageRequest(value) => {
                 value
                     .serialize_with_type(
@@ -1469,6 +1507,7 @@ impl serde::Serialize for AnyOutlookItem {
                         Some(EventMessageRequest::ODATA_TYPE),
                     )
             }
+            #[cfg(feature = "_attachment")]
             Self::EventMessageResponse(value) => {
                 value
                     .serialize_with_type(
@@ -1479,9 +1518,11 @@ impl serde::Serialize for AnyOutlookItem {
             Self::Message(value) => {
                 value.serialize_with_type(serializer, Some(Message::ODATA_TYPE))
             }
+            #[cfg(feature = "_allowed_audiences")]
             Self::OutlookTask(value) => {
                 value.serialize_with_type(serializer, Some(OutlookTask::ODATA_TYPE))
             }
+            #[cfg(feature = "_groups")]
             Self::Post(value) => {
                 value.serialize_with_type(serializer, Some(Post::ODATA_TYPE))
             }
@@ -1489,7 +1530,7 @@ impl serde::Serialize for AnyOutlookItem {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_followup_flag")]
 impl<'de> serde::Deserialize<'de> for AnyOutlookItem {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1499,30 +1540,38 @@ impl<'de> serde::Deserialize<'de> for AnyOutlookItem {
             deserializer,
         )?;
         let read = match graph_odata_runtime::model::odata_type_of(&value) {
+            #[cfg(feature = "_attachment")]
             "microsoft.graph.calendarSharingMessage" | "graph.calendarSharingMessage" => {
                 serde_json::from_value(value).map(Self::CalendarSharingMessage)
             }
+            #[cfg(feature = "_allowed_audiences")]
             "microsoft.graph.contact" | "graph.contact" => {
                 serde_json::from_value(value).map(Self::Contact)
             }
+            #[cfg(feature = "_attachment")]
             "microsoft.graph.event" | "graph.event" => {
                 serde_json::from_value(value).map(Self::Event)
             }
+            #[cfg(feature = "_attachment")]
             "microsoft.graph.eventMessage" | "graph.eventMessage" => {
                 serde_json::from_value(value).map(Self::EventMessage)
             }
+            #[cfg(feature = "_attachment")]
             "microsoft.graph.eventMessageRequest" | "graph.eventMessageRequest" => {
                 serde_json::from_value(value).map(Self::EventMessageRequest)
             }
+            #[cfg(feature = "_attachment")]
             "microsoft.graph.eventMessageResponse" | "graph.eventMessageResponse" => {
                 serde_json::from_value(value).map(Self::EventMessageResponse)
             }
             "microsoft.graph.message" | "graph.message" => {
                 serde_json::from_value(value).map(Self::Message)
             }
+            #[cfg(feature = "_allowed_audiences")]
             "microsoft.graph.outlookTask" | "graph.outlookTask" => {
                 serde_json::from_value(value).map(Self::OutlookTask)
             }
+            #[cfg(feature = "_groups")]
             "microsoft.graph.post" | "graph.post" => {
                 serde_json::from_value(value).map(Self::Post)
             }
@@ -1532,7 +1581,7 @@ impl<'de> serde::Deserialize<'de> for AnyOutlookItem {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 /// CSDL entity type `microsoft.graph.outlookTask`; base type `microsoft.graph.outlookItem`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct OutlookTask {
@@ -1582,10 +1631,13 @@ pub struct OutlookTask {
     /// Property `subject`: `Edm.String`.
     pub subject: Option<String>,
     /// Navigation property `attachments`: `Collection(microsoft.graph.attachment)`, contained; present when expanded (`$expand`).
+    #[cfg(feature = "_attachment")]
     pub attachments: Option<Vec<AnyAttachment>>,
     /// Navigation property `multiValueExtendedProperties`: `Collection(microsoft.graph.multiValueLegacyExtendedProperty)`, contained; present when expanded (`$expand`).
+    #[cfg(feature = "_attachment")]
     pub multi_value_extended_properties: Option<Vec<MultiValueLegacyExtendedProperty>>,
     /// Navigation property `singleValueExtendedProperties`: `Collection(microsoft.graph.singleValueLegacyExtendedProperty)`, contained; present when expanded (`$expand`).
+    #[cfg(feature = "_attachment")]
     pub single_value_extended_properties: Option<Vec<SingleValueLegacyExtendedProperty>>,
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
@@ -1593,14 +1645,15 @@ pub struct OutlookTask {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 impl serde::Serialize for OutlookTask {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
+#[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
 impl OutlookTask {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.outlookTask";
@@ -1636,12 +1689,15 @@ impl OutlookTask {
         object.property("startDateTime", &self.start_date_time);
         object.property("status", &self.status);
         object.property("subject", &self.subject);
+        #[cfg(feature = "_attachment")]
         object.property("attachments", &self.attachments);
+        #[cfg(feature = "_attachment")]
         object
             .property(
                 "multiValueExtendedProperties",
                 &self.multi_value_extended_properties,
             );
+        #[cfg(feature = "_attachment")]
         object
             .property(
                 "singleValueExtendedProperties",
@@ -1651,7 +1707,7 @@ impl OutlookTask {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 impl<'de> serde::Deserialize<'de> for OutlookTask {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1660,7 +1716,8 @@ impl<'de> serde::Deserialize<'de> for OutlookTask {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
+#[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
 impl graph_odata_runtime::model::ODataObject for OutlookTask {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -1698,10 +1755,13 @@ impl graph_odata_runtime::model::ODataObject for OutlookTask {
             "startDateTime" => read_nullable(map, key, &mut self.start_date_time, extra),
             "status" => read_nullable(map, key, &mut self.status, extra),
             "subject" => read_lenient(map, key, &mut self.subject, extra),
+            #[cfg(feature = "_attachment")]
             "attachments" => read_nullable(map, key, &mut self.attachments, extra),
+            #[cfg(feature = "_attachment")]
             "multiValueExtendedProperties" => {
                 read_nullable(map, key, &mut self.multi_value_extended_properties, extra)
             }
+            #[cfg(feature = "_attachment")]
             "singleValueExtendedProperties" => {
                 read_nullable(
                     map,
@@ -1720,7 +1780,7 @@ impl graph_odata_runtime::model::ODataObject for OutlookTask {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 impl OutlookTask {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -1731,11 +1791,11 @@ impl OutlookTask {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 /// The properties of [`OutlookTask`] by wire name, each a [`Field<OutlookTask>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`OutlookTask::set_null`].
 pub enum OutlookTaskField {}
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 #[allow(non_upper_case_globals)]
 impl OutlookTaskField {
     /// `id`
@@ -1832,7 +1892,7 @@ impl OutlookTaskField {
     ];
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 /// CSDL entity type `microsoft.graph.outlookTaskFolder`; base type `microsoft.graph.entity`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct OutlookTaskFolder {
@@ -1848,8 +1908,10 @@ pub struct OutlookTaskFolder {
     /// Property `parentGroupKey`: `Edm.Guid`.
     pub parent_group_key: Option<edm::Guid>,
     /// Navigation property `multiValueExtendedProperties`: `Collection(microsoft.graph.multiValueLegacyExtendedProperty)`, contained; present when expanded (`$expand`).
+    #[cfg(feature = "_attachment")]
     pub multi_value_extended_properties: Option<Vec<MultiValueLegacyExtendedProperty>>,
     /// Navigation property `singleValueExtendedProperties`: `Collection(microsoft.graph.singleValueLegacyExtendedProperty)`, contained; present when expanded (`$expand`).
+    #[cfg(feature = "_attachment")]
     pub single_value_extended_properties: Option<Vec<SingleValueLegacyExtendedProperty>>,
     /// Navigation property `tasks`: `Collection(microsoft.graph.outlookTask)`, contained; present when expanded (`$expand`).
     pub tasks: Option<Vec<OutlookTask>>,
@@ -1859,14 +1921,15 @@ pub struct OutlookTaskFolder {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 impl serde::Serialize for OutlookTaskFolder {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
+#[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
 impl OutlookTaskFolder {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.outlookTaskFolder";
@@ -1887,11 +1950,13 @@ impl OutlookTaskFolder {
         object.property("isDefaultFolder", &self.is_default_folder);
         object.property("name", &self.name);
         object.property("parentGroupKey", &self.parent_group_key);
+        #[cfg(feature = "_attachment")]
         object
             .property(
                 "multiValueExtendedProperties",
                 &self.multi_value_extended_properties,
             );
+        #[cfg(feature = "_attachment")]
         object
             .property(
                 "singleValueExtendedProperties",
@@ -1902,7 +1967,7 @@ impl OutlookTaskFolder {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 impl<'de> serde::Deserialize<'de> for OutlookTaskFolder {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1911,7 +1976,8 @@ impl<'de> serde::Deserialize<'de> for OutlookTaskFolder {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
+#[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
 impl graph_odata_runtime::model::ODataObject for OutlookTaskFolder {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -1928,9 +1994,11 @@ impl graph_odata_runtime::model::ODataObject for OutlookTaskFolder {
             }
             "name" => read_lenient(map, key, &mut self.name, extra),
             "parentGroupKey" => read_lenient(map, key, &mut self.parent_group_key, extra),
+            #[cfg(feature = "_attachment")]
             "multiValueExtendedProperties" => {
                 read_nullable(map, key, &mut self.multi_value_extended_properties, extra)
             }
+            #[cfg(feature = "_attachment")]
             "singleValueExtendedProperties" => {
                 read_nullable(
                     map,
@@ -1950,7 +2018,7 @@ impl graph_odata_runtime::model::ODataObject for OutlookTaskFolder {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 impl OutlookTaskFolder {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -1961,11 +2029,11 @@ impl OutlookTaskFolder {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 /// The properties of [`OutlookTaskFolder`] by wire name, each a [`Field<OutlookTaskFolder>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`OutlookTaskFolder::set_null`].
 pub enum OutlookTaskFolderField {}
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 #[allow(non_upper_case_globals)]
 impl OutlookTaskFolderField {
     /// `id`
@@ -2007,7 +2075,7 @@ impl OutlookTaskFolderField {
     ];
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 /// CSDL entity type `microsoft.graph.outlookTaskGroup`; base type `microsoft.graph.entity`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct OutlookTaskGroup {
@@ -2030,14 +2098,14 @@ pub struct OutlookTaskGroup {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 impl serde::Serialize for OutlookTaskGroup {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 impl OutlookTaskGroup {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.outlookTaskGroup";
@@ -2063,7 +2131,7 @@ impl OutlookTaskGroup {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 impl<'de> serde::Deserialize<'de> for OutlookTaskGroup {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2072,7 +2140,7 @@ impl<'de> serde::Deserialize<'de> for OutlookTaskGroup {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 impl graph_odata_runtime::model::ODataObject for OutlookTaskGroup {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -2098,7 +2166,7 @@ impl graph_odata_runtime::model::ODataObject for OutlookTaskGroup {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 impl OutlookTaskGroup {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -2109,11 +2177,11 @@ impl OutlookTaskGroup {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 /// The properties of [`OutlookTaskGroup`] by wire name, each a [`Field<OutlookTaskGroup>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`OutlookTaskGroup::set_null`].
 pub enum OutlookTaskGroupField {}
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 #[allow(non_upper_case_globals)]
 impl OutlookTaskGroupField {
     /// `id`
@@ -2143,7 +2211,7 @@ impl OutlookTaskGroupField {
     ];
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 /// CSDL entity type `microsoft.graph.outlookUser`; base type `microsoft.graph.entity`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct OutlookUser {
@@ -2179,14 +2247,14 @@ pub struct OutlookUser {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 impl serde::Serialize for OutlookUser {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 impl OutlookUser {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.outlookUser";
@@ -2211,7 +2279,7 @@ impl OutlookUser {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 impl<'de> serde::Deserialize<'de> for OutlookUser {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2220,7 +2288,7 @@ impl<'de> serde::Deserialize<'de> for OutlookUser {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 impl graph_odata_runtime::model::ODataObject for OutlookUser {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -2247,7 +2315,7 @@ impl graph_odata_runtime::model::ODataObject for OutlookUser {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 impl OutlookUser {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -2258,11 +2326,11 @@ impl OutlookUser {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 /// The properties of [`OutlookUser`] by wire name, each a [`Field<OutlookUser>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`OutlookUser::set_null`].
 pub enum OutlookUserField {}
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 #[allow(non_upper_case_globals)]
 impl OutlookUserField {
     /// `id`
@@ -2287,7 +2355,7 @@ impl OutlookUserField {
     ];
 }
 
-#[cfg(feature = "_copy_notebook_model")]
+#[cfg(feature = "_sites")]
 /// CSDL entity type `microsoft.graph.pageTemplate`; base type `microsoft.graph.baseSitePage`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct PageTemplate {
@@ -2334,11 +2402,11 @@ pub struct PageTemplate {
     pub title_area: Option<TitleArea>,
     /// Navigation property `createdByUser`: `microsoft.graph.user`; present when expanded (`$expand`).
     /// Inherited from `microsoft.graph.baseItem`.
-    #[cfg(feature = "_membership_rule_processing_status_details")]
+    #[cfg(feature = "_authorization_info")]
     pub created_by_user: Option<AnyUser>,
     /// Navigation property `lastModifiedByUser`: `microsoft.graph.user`; present when expanded (`$expand`).
     /// Inherited from `microsoft.graph.baseItem`.
-    #[cfg(feature = "_membership_rule_processing_status_details")]
+    #[cfg(feature = "_authorization_info")]
     pub last_modified_by_user: Option<AnyUser>,
     /// Navigation property `canvasLayout`: `microsoft.graph.canvasLayout`, contained; present when expanded (`$expand`).
     pub canvas_layout: Option<CanvasLayout>,
@@ -2350,14 +2418,14 @@ pub struct PageTemplate {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_copy_notebook_model")]
+#[cfg(feature = "_sites")]
 impl serde::Serialize for PageTemplate {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_copy_notebook_model")]
+#[cfg(feature = "_sites")]
 #[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
 impl PageTemplate {
     /// The CSDL qualified name, as `@odata.type` spells it.
@@ -2388,9 +2456,9 @@ impl PageTemplate {
         object.property("publishingState", &self.publishing_state);
         object.property("title", &self.title);
         object.property("titleArea", &self.title_area);
-        #[cfg(feature = "_membership_rule_processing_status_details")]
+        #[cfg(feature = "_authorization_info")]
         object.property("createdByUser", &self.created_by_user);
-        #[cfg(feature = "_membership_rule_processing_status_details")]
+        #[cfg(feature = "_authorization_info")]
         object.property("lastModifiedByUser", &self.last_modified_by_user);
         object.property("canvasLayout", &self.canvas_layout);
         object.property("webParts", &self.web_parts);
@@ -2398,7 +2466,7 @@ impl PageTemplate {
     }
 }
 
-#[cfg(feature = "_copy_notebook_model")]
+#[cfg(feature = "_sites")]
 impl<'de> serde::Deserialize<'de> for PageTemplate {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2407,7 +2475,7 @@ impl<'de> serde::Deserialize<'de> for PageTemplate {
     }
 }
 
-#[cfg(feature = "_copy_notebook_model")]
+#[cfg(feature = "_sites")]
 #[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
 impl graph_odata_runtime::model::ODataObject for PageTemplate {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
@@ -2442,9 +2510,9 @@ impl graph_odata_runtime::model::ODataObject for PageTemplate {
             }
             "title" => read_lenient(map, key, &mut self.title, extra),
             "titleArea" => read_nullable(map, key, &mut self.title_area, extra),
-            #[cfg(feature = "_membership_rule_processing_status_details")]
+            #[cfg(feature = "_authorization_info")]
             "createdByUser" => read_nullable(map, key, &mut self.created_by_user, extra),
-            #[cfg(feature = "_membership_rule_processing_status_details")]
+            #[cfg(feature = "_authorization_info")]
             "lastModifiedByUser" => {
                 read_nullable(map, key, &mut self.last_modified_by_user, extra)
             }
@@ -2460,7 +2528,7 @@ impl graph_odata_runtime::model::ODataObject for PageTemplate {
     }
 }
 
-#[cfg(feature = "_copy_notebook_model")]
+#[cfg(feature = "_sites")]
 impl PageTemplate {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -2471,11 +2539,11 @@ impl PageTemplate {
     }
 }
 
-#[cfg(feature = "_copy_notebook_model")]
+#[cfg(feature = "_sites")]
 /// The properties of [`PageTemplate`] by wire name, each a [`Field<PageTemplate>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`PageTemplate::set_null`].
 pub enum PageTemplateField {}
 
-#[cfg(feature = "_copy_notebook_model")]
+#[cfg(feature = "_sites")]
 #[allow(non_upper_case_globals)]
 impl PageTemplateField {
     /// `id`
@@ -2553,7 +2621,7 @@ impl PageTemplateField {
     ];
 }
 
-#[cfg(feature = "_content_customization")]
+#[cfg(feature = "_organization")]
 /// CSDL entity type `microsoft.graph.partnerInformation`; key `partnerTenantId`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct PartnerInformation {
@@ -2579,14 +2647,14 @@ pub struct PartnerInformation {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_content_customization")]
+#[cfg(feature = "_organization")]
 impl serde::Serialize for PartnerInformation {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_content_customization")]
+#[cfg(feature = "_organization")]
 impl PartnerInformation {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.partnerInformation";
@@ -2614,7 +2682,7 @@ impl PartnerInformation {
     }
 }
 
-#[cfg(feature = "_content_customization")]
+#[cfg(feature = "_organization")]
 impl<'de> serde::Deserialize<'de> for PartnerInformation {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2623,7 +2691,7 @@ impl<'de> serde::Deserialize<'de> for PartnerInformation {
     }
 }
 
-#[cfg(feature = "_content_customization")]
+#[cfg(feature = "_organization")]
 impl graph_odata_runtime::model::ODataObject for PartnerInformation {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -2655,7 +2723,7 @@ impl graph_odata_runtime::model::ODataObject for PartnerInformation {
     }
 }
 
-#[cfg(feature = "_content_customization")]
+#[cfg(feature = "_organization")]
 impl PartnerInformation {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -2666,11 +2734,11 @@ impl PartnerInformation {
     }
 }
 
-#[cfg(feature = "_content_customization")]
+#[cfg(feature = "_organization")]
 /// The properties of [`PartnerInformation`] by wire name, each a [`Field<PartnerInformation>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`PartnerInformation::set_null`].
 pub enum PartnerInformationField {}
 
-#[cfg(feature = "_content_customization")]
+#[cfg(feature = "_organization")]
 #[allow(non_upper_case_globals)]
 impl PartnerInformationField {
     /// `commerceUrl`
@@ -2716,7 +2784,7 @@ impl PartnerInformationField {
     ];
 }
 
-#[cfg(feature = "_advanced_config_state")]
+#[cfg(feature = "_authentication_method_configurations")]
 /// CSDL entity type `microsoft.graph.passkeyAuthenticationMethodTarget`; base type `microsoft.graph.authenticationMethodTarget`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct PasskeyAuthenticationMethodTarget {
@@ -2735,14 +2803,14 @@ pub struct PasskeyAuthenticationMethodTarget {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_advanced_config_state")]
+#[cfg(feature = "_authentication_method_configurations")]
 impl serde::Serialize for PasskeyAuthenticationMethodTarget {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_advanced_config_state")]
+#[cfg(feature = "_authentication_method_configurations")]
 impl PasskeyAuthenticationMethodTarget {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.passkeyAuthenticationMethodTarget";
@@ -2765,7 +2833,7 @@ impl PasskeyAuthenticationMethodTarget {
     }
 }
 
-#[cfg(feature = "_advanced_config_state")]
+#[cfg(feature = "_authentication_method_configurations")]
 impl<'de> serde::Deserialize<'de> for PasskeyAuthenticationMethodTarget {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2774,7 +2842,7 @@ impl<'de> serde::Deserialize<'de> for PasskeyAuthenticationMethodTarget {
     }
 }
 
-#[cfg(feature = "_advanced_config_state")]
+#[cfg(feature = "_authentication_method_configurations")]
 impl graph_odata_runtime::model::ODataObject for PasskeyAuthenticationMethodTarget {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -2799,7 +2867,7 @@ impl graph_odata_runtime::model::ODataObject for PasskeyAuthenticationMethodTarg
     }
 }
 
-#[cfg(feature = "_advanced_config_state")]
+#[cfg(feature = "_authentication_method_configurations")]
 impl PasskeyAuthenticationMethodTarget {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -2810,11 +2878,11 @@ impl PasskeyAuthenticationMethodTarget {
     }
 }
 
-#[cfg(feature = "_advanced_config_state")]
+#[cfg(feature = "_authentication_method_configurations")]
 /// The properties of [`PasskeyAuthenticationMethodTarget`] by wire name, each a [`Field<PasskeyAuthenticationMethodTarget>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`PasskeyAuthenticationMethodTarget::set_null`].
 pub enum PasskeyAuthenticationMethodTargetField {}
 
-#[cfg(feature = "_advanced_config_state")]
+#[cfg(feature = "_authentication_method_configurations")]
 #[allow(non_upper_case_globals)]
 impl PasskeyAuthenticationMethodTargetField {
     /// `id`
@@ -2837,7 +2905,7 @@ impl PasskeyAuthenticationMethodTargetField {
     ];
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 /// CSDL entity type `microsoft.graph.passwordAuthenticationMethod`; base type `microsoft.graph.authenticationMethod`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct PasswordAuthenticationMethod {
@@ -2858,14 +2926,14 @@ pub struct PasswordAuthenticationMethod {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 impl serde::Serialize for PasswordAuthenticationMethod {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 impl PasswordAuthenticationMethod {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.passwordAuthenticationMethod";
@@ -2889,7 +2957,7 @@ impl PasswordAuthenticationMethod {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 impl<'de> serde::Deserialize<'de> for PasswordAuthenticationMethod {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2898,7 +2966,7 @@ impl<'de> serde::Deserialize<'de> for PasswordAuthenticationMethod {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 impl graph_odata_runtime::model::ODataObject for PasswordAuthenticationMethod {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -2926,7 +2994,7 @@ impl graph_odata_runtime::model::ODataObject for PasswordAuthenticationMethod {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 impl PasswordAuthenticationMethod {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -2937,11 +3005,11 @@ impl PasswordAuthenticationMethod {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 /// The properties of [`PasswordAuthenticationMethod`] by wire name, each a [`Field<PasswordAuthenticationMethod>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`PasswordAuthenticationMethod::set_null`].
 pub enum PasswordAuthenticationMethodField {}
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 #[allow(non_upper_case_globals)]
 impl PasswordAuthenticationMethodField {
     /// `id`
@@ -2967,7 +3035,7 @@ impl PasswordAuthenticationMethodField {
     ];
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 /// CSDL entity type `microsoft.graph.passwordlessMicrosoftAuthenticatorAuthenticationMethod`; base type `microsoft.graph.authenticationMethod`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct PasswordlessMicrosoftAuthenticatorAuthenticationMethod {
@@ -2990,7 +3058,7 @@ pub struct PasswordlessMicrosoftAuthenticatorAuthenticationMethod {
     /// Property `displayName`: `Edm.String`.
     pub display_name: Option<String>,
     /// Navigation property `device`: `microsoft.graph.device`; present when expanded (`$expand`).
-    #[cfg(feature = "_membership_rule_processing_status_details")]
+    #[cfg(feature = "_alternative_security_id")]
     pub device: Option<Device>,
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
@@ -2998,14 +3066,14 @@ pub struct PasswordlessMicrosoftAuthenticatorAuthenticationMethod {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 impl serde::Serialize for PasswordlessMicrosoftAuthenticatorAuthenticationMethod {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 #[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
 impl PasswordlessMicrosoftAuthenticatorAuthenticationMethod {
     /// The CSDL qualified name, as `@odata.type` spells it.
@@ -3027,13 +3095,13 @@ impl PasswordlessMicrosoftAuthenticatorAuthenticationMethod {
         object.property("lastUsedDateTime", &self.last_used_date_time);
         object.property("creationDateTime", &self.creation_date_time);
         object.property("displayName", &self.display_name);
-        #[cfg(feature = "_membership_rule_processing_status_details")]
+        #[cfg(feature = "_alternative_security_id")]
         object.property("device", &self.device);
         object.end()
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 impl<'de> serde::Deserialize<'de>
 for PasswordlessMicrosoftAuthenticatorAuthenticationMethod {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -3043,7 +3111,7 @@ for PasswordlessMicrosoftAuthenticatorAuthenticationMethod {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 #[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
 impl graph_odata_runtime::model::ODataObject
 for PasswordlessMicrosoftAuthenticatorAuthenticationMethod {
@@ -3066,7 +3134,7 @@ for PasswordlessMicrosoftAuthenticatorAuthenticationMethod {
                 read_lenient(map, key, &mut self.creation_date_time, extra)
             }
             "displayName" => read_lenient(map, key, &mut self.display_name, extra),
-            #[cfg(feature = "_membership_rule_processing_status_details")]
+            #[cfg(feature = "_alternative_security_id")]
             "device" => read_nullable(map, key, &mut self.device, extra),
             _ => Ok(false),
         }
@@ -3078,7 +3146,7 @@ for PasswordlessMicrosoftAuthenticatorAuthenticationMethod {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 impl PasswordlessMicrosoftAuthenticatorAuthenticationMethod {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -3089,11 +3157,11 @@ impl PasswordlessMicrosoftAuthenticatorAuthenticationMethod {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 /// The properties of [`PasswordlessMicrosoftAuthenticatorAuthenticationMethod`] by wire name, each a [`Field<PasswordlessMicrosoftAuthenticatorAuthenticationMethod>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`PasswordlessMicrosoftAuthenticatorAuthenticationMethod::set_null`].
 pub enum PasswordlessMicrosoftAuthenticatorAuthenticationMethodField {}
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 #[allow(non_upper_case_globals)]
 impl PasswordlessMicrosoftAuthenticatorAuthenticationMethodField {
     /// `id`
@@ -3306,7 +3374,7 @@ impl PeopleAdminSettingsField {
     ];
 }
 
-#[cfg(feature = "_json")]
+#[cfg(feature = "_content_type_info")]
 /// CSDL entity type `microsoft.graph.permission`; base type `microsoft.graph.entity`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Permission {
@@ -3351,14 +3419,14 @@ pub struct Permission {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_json")]
+#[cfg(feature = "_content_type_info")]
 impl serde::Serialize for Permission {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_json")]
+#[cfg(feature = "_content_type_info")]
 impl Permission {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.permission";
@@ -3390,7 +3458,7 @@ impl Permission {
     }
 }
 
-#[cfg(feature = "_json")]
+#[cfg(feature = "_content_type_info")]
 impl<'de> serde::Deserialize<'de> for Permission {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -3399,7 +3467,7 @@ impl<'de> serde::Deserialize<'de> for Permission {
     }
 }
 
-#[cfg(feature = "_json")]
+#[cfg(feature = "_content_type_info")]
 impl graph_odata_runtime::model::ODataObject for Permission {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -3437,7 +3505,7 @@ impl graph_odata_runtime::model::ODataObject for Permission {
     }
 }
 
-#[cfg(feature = "_json")]
+#[cfg(feature = "_content_type_info")]
 impl Permission {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -3448,11 +3516,11 @@ impl Permission {
     }
 }
 
-#[cfg(feature = "_json")]
+#[cfg(feature = "_content_type_info")]
 /// The properties of [`Permission`] by wire name, each a [`Field<Permission>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`Permission::set_null`].
 pub enum PermissionField {}
 
-#[cfg(feature = "_json")]
+#[cfg(feature = "_content_type_info")]
 #[allow(non_upper_case_globals)]
 impl PermissionField {
     /// `id`
@@ -3504,7 +3572,7 @@ impl PermissionField {
     ];
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_policies")]
 /// CSDL entity type `microsoft.graph.permissionGrantConditionSet`; base type `microsoft.graph.entity`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct PermissionGrantConditionSet {
@@ -3533,14 +3601,14 @@ pub struct PermissionGrantConditionSet {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_policies")]
 impl serde::Serialize for PermissionGrantConditionSet {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_policies")]
 impl PermissionGrantConditionSet {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.permissionGrantConditionSet";
@@ -3578,7 +3646,7 @@ impl PermissionGrantConditionSet {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_policies")]
 impl<'de> serde::Deserialize<'de> for PermissionGrantConditionSet {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -3587,7 +3655,7 @@ impl<'de> serde::Deserialize<'de> for PermissionGrantConditionSet {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_policies")]
 impl graph_odata_runtime::model::ODataObject for PermissionGrantConditionSet {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -3633,7 +3701,7 @@ impl graph_odata_runtime::model::ODataObject for PermissionGrantConditionSet {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_policies")]
 impl PermissionGrantConditionSet {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -3644,11 +3712,11 @@ impl PermissionGrantConditionSet {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_policies")]
 /// The properties of [`PermissionGrantConditionSet`] by wire name, each a [`Field<PermissionGrantConditionSet>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`PermissionGrantConditionSet::set_null`].
 pub enum PermissionGrantConditionSetField {}
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_policies")]
 #[allow(non_upper_case_globals)]
 impl PermissionGrantConditionSetField {
     /// `id`
@@ -3699,7 +3767,7 @@ impl PermissionGrantConditionSetField {
     ];
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_policies")]
 /// CSDL entity type `microsoft.graph.permissionGrantPolicy`; base type `microsoft.graph.policyBase`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct PermissionGrantPolicy {
@@ -3716,10 +3784,8 @@ pub struct PermissionGrantPolicy {
     /// Inherited from `microsoft.graph.policyBase`.
     pub display_name: Option<String>,
     /// Navigation property `excludes`: `Collection(microsoft.graph.permissionGrantConditionSet)`, contained; present when expanded (`$expand`).
-    #[cfg(feature = "_access_review_inactive_users_query_scope")]
     pub excludes: Option<Vec<PermissionGrantConditionSet>>,
     /// Navigation property `includes`: `Collection(microsoft.graph.permissionGrantConditionSet)`, contained; present when expanded (`$expand`).
-    #[cfg(feature = "_access_review_inactive_users_query_scope")]
     pub includes: Option<Vec<PermissionGrantConditionSet>>,
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
@@ -3727,15 +3793,14 @@ pub struct PermissionGrantPolicy {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_policies")]
 impl serde::Serialize for PermissionGrantPolicy {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
-#[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
+#[cfg(feature = "_policies")]
 impl PermissionGrantPolicy {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.permissionGrantPolicy";
@@ -3755,15 +3820,13 @@ impl PermissionGrantPolicy {
         object.property("deletedDateTime", &self.deleted_date_time);
         object.property("description", &self.description);
         object.property("displayName", &self.display_name);
-        #[cfg(feature = "_access_review_inactive_users_query_scope")]
         object.property("excludes", &self.excludes);
-        #[cfg(feature = "_access_review_inactive_users_query_scope")]
         object.property("includes", &self.includes);
         object.end()
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_policies")]
 impl<'de> serde::Deserialize<'de> for PermissionGrantPolicy {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -3772,8 +3835,7 @@ impl<'de> serde::Deserialize<'de> for PermissionGrantPolicy {
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
-#[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
+#[cfg(feature = "_policies")]
 impl graph_odata_runtime::model::ODataObject for PermissionGrantPolicy {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -3789,9 +3851,7 @@ impl graph_odata_runtime::model::ODataObject for PermissionGrantPolicy {
             }
             "description" => read_lenient(map, key, &mut self.description, extra),
             "displayName" => read_lenient(map, key, &mut self.display_name, extra),
-            #[cfg(feature = "_access_review_inactive_users_query_scope")]
             "excludes" => read_nullable(map, key, &mut self.excludes, extra),
-            #[cfg(feature = "_access_review_inactive_users_query_scope")]
             "includes" => read_nullable(map, key, &mut self.includes, extra),
             _ => Ok(false),
         }
@@ -3803,7 +3863,7 @@ impl graph_odata_runtime::model::ODataObject for PermissionGrantPolicy {
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_policies")]
 impl PermissionGrantPolicy {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -3814,11 +3874,11 @@ impl PermissionGrantPolicy {
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_policies")]
 /// The properties of [`PermissionGrantPolicy`] by wire name, each a [`Field<PermissionGrantPolicy>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`PermissionGrantPolicy::set_null`].
 pub enum PermissionGrantPolicyField {}
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_policies")]
 #[allow(non_upper_case_globals)]
 impl PermissionGrantPolicyField {
     /// `id`
@@ -3854,7 +3914,7 @@ impl PermissionGrantPolicyField {
     ];
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 /// CSDL entity type `microsoft.graph.person`; base type `microsoft.graph.entity`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Person {
@@ -3907,14 +3967,14 @@ pub struct Person {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 impl serde::Serialize for Person {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 impl Person {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.person";
@@ -3955,7 +4015,7 @@ impl Person {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 impl<'de> serde::Deserialize<'de> for Person {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -3964,7 +4024,7 @@ impl<'de> serde::Deserialize<'de> for Person {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 impl graph_odata_runtime::model::ODataObject for Person {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -4009,7 +4069,7 @@ impl graph_odata_runtime::model::ODataObject for Person {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 impl Person {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -4020,11 +4080,11 @@ impl Person {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 /// The properties of [`Person`] by wire name, each a [`Field<Person>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`Person::set_null`].
 pub enum PersonField {}
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 #[allow(non_upper_case_globals)]
 impl PersonField {
     /// `id`
@@ -4099,7 +4159,7 @@ impl PersonField {
     ];
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 /// CSDL entity type `microsoft.graph.personAnniversary`; base type `microsoft.graph.itemFacet`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct PersonAnniversary {
@@ -4137,14 +4197,14 @@ pub struct PersonAnniversary {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 impl serde::Serialize for PersonAnniversary {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 impl PersonAnniversary {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.personAnniversary";
@@ -4174,7 +4234,7 @@ impl PersonAnniversary {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 impl<'de> serde::Deserialize<'de> for PersonAnniversary {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -4183,7 +4243,7 @@ impl<'de> serde::Deserialize<'de> for PersonAnniversary {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 impl graph_odata_runtime::model::ODataObject for PersonAnniversary {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -4221,7 +4281,7 @@ impl graph_odata_runtime::model::ODataObject for PersonAnniversary {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 impl PersonAnniversary {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -4232,11 +4292,11 @@ impl PersonAnniversary {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 /// The properties of [`PersonAnniversary`] by wire name, each a [`Field<PersonAnniversary>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`PersonAnniversary::set_null`].
 pub enum PersonAnniversaryField {}
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 #[allow(non_upper_case_globals)]
 impl PersonAnniversaryField {
     /// `id`
@@ -4286,7 +4346,7 @@ impl PersonAnniversaryField {
     ];
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 /// CSDL entity type `microsoft.graph.personAnnotation`; base type `microsoft.graph.itemFacet`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct PersonAnnotation {
@@ -4324,14 +4384,14 @@ pub struct PersonAnnotation {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 impl serde::Serialize for PersonAnnotation {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 impl PersonAnnotation {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.personAnnotation";
@@ -4361,7 +4421,7 @@ impl PersonAnnotation {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 impl<'de> serde::Deserialize<'de> for PersonAnnotation {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -4370,7 +4430,7 @@ impl<'de> serde::Deserialize<'de> for PersonAnnotation {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 impl graph_odata_runtime::model::ODataObject for PersonAnnotation {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -4408,7 +4468,7 @@ impl graph_odata_runtime::model::ODataObject for PersonAnnotation {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 impl PersonAnnotation {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -4419,11 +4479,11 @@ impl PersonAnnotation {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 /// The properties of [`PersonAnnotation`] by wire name, each a [`Field<PersonAnnotation>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`PersonAnnotation::set_null`].
 pub enum PersonAnnotationField {}
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 #[allow(non_upper_case_globals)]
 impl PersonAnnotationField {
     /// `id`
@@ -4471,7 +4531,7 @@ impl PersonAnnotationField {
     ];
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 /// CSDL entity type `microsoft.graph.personAward`; base type `microsoft.graph.itemFacet`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct PersonAward {
@@ -4517,14 +4577,14 @@ pub struct PersonAward {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 impl serde::Serialize for PersonAward {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 impl PersonAward {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.personAward";
@@ -4558,7 +4618,7 @@ impl PersonAward {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 impl<'de> serde::Deserialize<'de> for PersonAward {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -4567,7 +4627,7 @@ impl<'de> serde::Deserialize<'de> for PersonAward {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 impl graph_odata_runtime::model::ODataObject for PersonAward {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -4611,7 +4671,7 @@ impl graph_odata_runtime::model::ODataObject for PersonAward {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 impl PersonAward {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -4622,11 +4682,11 @@ impl PersonAward {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 /// The properties of [`PersonAward`] by wire name, each a [`Field<PersonAward>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`PersonAward::set_null`].
 pub enum PersonAwardField {}
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 #[allow(non_upper_case_globals)]
 impl PersonAwardField {
     /// `id`
@@ -4688,7 +4748,7 @@ impl PersonAwardField {
     ];
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 /// CSDL entity type `microsoft.graph.personCertification`; base type `microsoft.graph.itemFacet`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct PersonCertification {
@@ -4742,14 +4802,14 @@ pub struct PersonCertification {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 impl serde::Serialize for PersonCertification {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 impl PersonCertification {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.personCertification";
@@ -4787,7 +4847,7 @@ impl PersonCertification {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 impl<'de> serde::Deserialize<'de> for PersonCertification {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -4796,7 +4856,7 @@ impl<'de> serde::Deserialize<'de> for PersonCertification {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 impl graph_odata_runtime::model::ODataObject for PersonCertification {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -4846,7 +4906,7 @@ impl graph_odata_runtime::model::ODataObject for PersonCertification {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 impl PersonCertification {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -4857,11 +4917,11 @@ impl PersonCertification {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 /// The properties of [`PersonCertification`] by wire name, each a [`Field<PersonCertification>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`PersonCertification::set_null`].
 pub enum PersonCertificationField {}
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 #[allow(non_upper_case_globals)]
 impl PersonCertificationField {
     /// `id`
@@ -4951,7 +5011,7 @@ impl PersonCertificationField {
     ];
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 /// CSDL entity type `microsoft.graph.personInterest`; base type `microsoft.graph.itemFacet`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct PersonInterest {
@@ -4995,14 +5055,14 @@ pub struct PersonInterest {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 impl serde::Serialize for PersonInterest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 impl PersonInterest {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.personInterest";
@@ -5035,7 +5095,7 @@ impl PersonInterest {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 impl<'de> serde::Deserialize<'de> for PersonInterest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -5044,7 +5104,7 @@ impl<'de> serde::Deserialize<'de> for PersonInterest {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 impl graph_odata_runtime::model::ODataObject for PersonInterest {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -5087,7 +5147,7 @@ impl graph_odata_runtime::model::ODataObject for PersonInterest {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 impl PersonInterest {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -5098,11 +5158,11 @@ impl PersonInterest {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 /// The properties of [`PersonInterest`] by wire name, each a [`Field<PersonInterest>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`PersonInterest::set_null`].
 pub enum PersonInterestField {}
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 #[allow(non_upper_case_globals)]
 impl PersonInterestField {
     /// `id`
@@ -5163,7 +5223,7 @@ impl PersonInterestField {
     ];
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 /// CSDL entity type `microsoft.graph.personName`; base type `microsoft.graph.itemFacet`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct PersonName {
@@ -5219,14 +5279,14 @@ pub struct PersonName {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 impl serde::Serialize for PersonName {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 impl PersonName {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.personName";
@@ -5265,7 +5325,7 @@ impl PersonName {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 impl<'de> serde::Deserialize<'de> for PersonName {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -5274,7 +5334,7 @@ impl<'de> serde::Deserialize<'de> for PersonName {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 impl graph_odata_runtime::model::ODataObject for PersonName {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -5321,7 +5381,7 @@ impl graph_odata_runtime::model::ODataObject for PersonName {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 impl PersonName {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -5332,11 +5392,11 @@ impl PersonName {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 /// The properties of [`PersonName`] by wire name, each a [`Field<PersonName>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`PersonName::set_null`].
 pub enum PersonNameField {}
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 #[allow(non_upper_case_globals)]
 impl PersonNameField {
     /// `id`
@@ -5620,7 +5680,7 @@ impl PersonResponsibilityField {
     ];
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 /// CSDL entity type `microsoft.graph.personWebsite`; base type `microsoft.graph.itemFacet`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct PersonWebsite {
@@ -5662,14 +5722,14 @@ pub struct PersonWebsite {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 impl serde::Serialize for PersonWebsite {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 impl PersonWebsite {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.personWebsite";
@@ -5701,7 +5761,7 @@ impl PersonWebsite {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 impl<'de> serde::Deserialize<'de> for PersonWebsite {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -5710,7 +5770,7 @@ impl<'de> serde::Deserialize<'de> for PersonWebsite {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 impl graph_odata_runtime::model::ODataObject for PersonWebsite {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -5750,7 +5810,7 @@ impl graph_odata_runtime::model::ODataObject for PersonWebsite {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 impl PersonWebsite {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -5761,11 +5821,11 @@ impl PersonWebsite {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 /// The properties of [`PersonWebsite`] by wire name, each a [`Field<PersonWebsite>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`PersonWebsite::set_null`].
 pub enum PersonWebsiteField {}
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 #[allow(non_upper_case_globals)]
 impl PersonWebsiteField {
     /// `id`
@@ -5821,7 +5881,7 @@ impl PersonWebsiteField {
     ];
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 /// CSDL entity type `microsoft.graph.phoneAuthenticationMethod`; base type `microsoft.graph.authenticationMethod`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct PhoneAuthenticationMethod {
@@ -5846,14 +5906,14 @@ pub struct PhoneAuthenticationMethod {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 impl serde::Serialize for PhoneAuthenticationMethod {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 impl PhoneAuthenticationMethod {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.phoneAuthenticationMethod";
@@ -5879,7 +5939,7 @@ impl PhoneAuthenticationMethod {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 impl<'de> serde::Deserialize<'de> for PhoneAuthenticationMethod {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -5888,7 +5948,7 @@ impl<'de> serde::Deserialize<'de> for PhoneAuthenticationMethod {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 impl graph_odata_runtime::model::ODataObject for PhoneAuthenticationMethod {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -5920,7 +5980,7 @@ impl graph_odata_runtime::model::ODataObject for PhoneAuthenticationMethod {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 impl PhoneAuthenticationMethod {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -5931,11 +5991,11 @@ impl PhoneAuthenticationMethod {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 /// The properties of [`PhoneAuthenticationMethod`] by wire name, each a [`Field<PhoneAuthenticationMethod>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`PhoneAuthenticationMethod::set_null`].
 pub enum PhoneAuthenticationMethodField {}
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 #[allow(non_upper_case_globals)]
 impl PhoneAuthenticationMethodField {
     /// `id`
@@ -6226,7 +6286,7 @@ impl PhotoUpdateSettingsField {
     ];
 }
 
-#[cfg(feature = "_chat")]
+#[cfg(feature = "_chats")]
 /// CSDL entity type `microsoft.graph.pinnedChatMessageInfo`; base type `microsoft.graph.entity`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct PinnedChatMessageInfo {
@@ -6242,14 +6302,14 @@ pub struct PinnedChatMessageInfo {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_chat")]
+#[cfg(feature = "_chats")]
 impl serde::Serialize for PinnedChatMessageInfo {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_chat")]
+#[cfg(feature = "_chats")]
 #[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
 impl PinnedChatMessageInfo {
     /// The CSDL qualified name, as `@odata.type` spells it.
@@ -6273,7 +6333,7 @@ impl PinnedChatMessageInfo {
     }
 }
 
-#[cfg(feature = "_chat")]
+#[cfg(feature = "_chats")]
 impl<'de> serde::Deserialize<'de> for PinnedChatMessageInfo {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -6282,7 +6342,7 @@ impl<'de> serde::Deserialize<'de> for PinnedChatMessageInfo {
     }
 }
 
-#[cfg(feature = "_chat")]
+#[cfg(feature = "_chats")]
 #[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
 impl graph_odata_runtime::model::ODataObject for PinnedChatMessageInfo {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
@@ -6306,7 +6366,7 @@ impl graph_odata_runtime::model::ODataObject for PinnedChatMessageInfo {
     }
 }
 
-#[cfg(feature = "_chat")]
+#[cfg(feature = "_chats")]
 impl PinnedChatMessageInfo {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -6317,11 +6377,11 @@ impl PinnedChatMessageInfo {
     }
 }
 
-#[cfg(feature = "_chat")]
+#[cfg(feature = "_chats")]
 /// The properties of [`PinnedChatMessageInfo`] by wire name, each a [`Field<PinnedChatMessageInfo>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`PinnedChatMessageInfo::set_null`].
 pub enum PinnedChatMessageInfoField {}
 
-#[cfg(feature = "_chat")]
+#[cfg(feature = "_chats")]
 #[allow(non_upper_case_globals)]
 impl PinnedChatMessageInfoField {
     /// `id`
@@ -6477,7 +6537,7 @@ pub struct Planner {
     /// Inherited from `microsoft.graph.entity`.
     pub id: Option<String>,
     /// Navigation property `buckets`: `Collection(microsoft.graph.plannerBucket)`, contained; present when expanded (`$expand`).
-    #[cfg(feature = "_content_sensitivity_label_assignment")]
+    #[cfg(feature = "_plan_usage_right")]
     pub buckets: Option<Vec<PlannerBucket>>,
     /// **Deprecated**: deprecated on 2025-03-26, planned removal on 2026-03-26, revision 2025-03/Tasks_And_Plans
     ///
@@ -6485,7 +6545,7 @@ pub struct Planner {
     #[deprecated(
         note = "deprecated on 2025-03-26, planned removal on 2026-03-26, revision 2025-03/Tasks_And_Plans"
     )]
-    #[cfg(feature = "_content_sensitivity_label_assignment")]
+    #[cfg(feature = "_plan_usage_right")]
     pub goals: Option<Vec<PlannerGoal>>,
     /// Navigation property `plans`: `Collection(microsoft.graph.plannerPlan)`, contained; present when expanded (`$expand`).
     #[cfg(feature = "_content_sensitivity_label_assignment")]
@@ -6493,7 +6553,7 @@ pub struct Planner {
     /// Navigation property `rosters`: `Collection(microsoft.graph.plannerRoster)`, contained; present when expanded (`$expand`).
     pub rosters: Option<Vec<PlannerRoster>>,
     /// Navigation property `tasks`: `Collection(microsoft.graph.plannerTask)`, contained; present when expanded (`$expand`).
-    #[cfg(feature = "_content_sensitivity_label_assignment")]
+    #[cfg(feature = "_planner_applied_categories")]
     pub tasks: Option<Vec<PlannerTask>>,
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
@@ -6526,14 +6586,12 @@ impl Planner {
             odata_type,
         )?;
         object.property("id", &self.id);
-        #[cfg(feature = "_content_sensitivity_label_assignment")]
-        object.property("buckets", &self.buckets);
-        #[cfg(feature = "_content_sensitivity_label_assignment")]
-        object.property("goals", &self.goals);
+        #[cfg(feature = "_plan_usage_right")] object.property("buckets", &self.buckets);
+        #[cfg(feature = "_plan_usage_right")] object.property("goals", &self.goals);
         #[cfg(feature = "_content_sensitivity_label_assignment")]
         object.property("plans", &self.plans);
         object.property("rosters", &self.rosters);
-        #[cfg(feature = "_content_sensitivity_label_assignment")]
+        #[cfg(feature = "_planner_applied_categories")]
         object.property("tasks", &self.tasks);
         object.end()
     }
@@ -6560,14 +6618,14 @@ impl graph_odata_runtime::model::ODataObject for Planner {
         let extra = &mut self.additional_properties;
         match key {
             "id" => read_lenient(map, key, &mut self.id, extra),
-            #[cfg(feature = "_content_sensitivity_label_assignment")]
+            #[cfg(feature = "_plan_usage_right")]
             "buckets" => read_nullable(map, key, &mut self.buckets, extra),
-            #[cfg(feature = "_content_sensitivity_label_assignment")]
+            #[cfg(feature = "_plan_usage_right")]
             "goals" => read_nullable(map, key, &mut self.goals, extra),
             #[cfg(feature = "_content_sensitivity_label_assignment")]
             "plans" => read_nullable(map, key, &mut self.plans, extra),
             "rosters" => read_nullable(map, key, &mut self.rosters, extra),
-            #[cfg(feature = "_content_sensitivity_label_assignment")]
+            #[cfg(feature = "_planner_applied_categories")]
             "tasks" => read_nullable(map, key, &mut self.tasks, extra),
             _ => Ok(false),
         }
@@ -6620,7 +6678,7 @@ impl PlannerField {
     ];
 }
 
-#[cfg(feature = "_content_sensitivity_label_assignment")]
+#[cfg(feature = "_planner")]
 /// CSDL entity type `microsoft.graph.plannerAssignedToTaskBoardTaskFormat`; base type `microsoft.graph.plannerDelta`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct PlannerAssignedToTaskBoardTaskFormat {
@@ -6637,14 +6695,14 @@ pub struct PlannerAssignedToTaskBoardTaskFormat {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_content_sensitivity_label_assignment")]
+#[cfg(feature = "_planner")]
 impl serde::Serialize for PlannerAssignedToTaskBoardTaskFormat {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_content_sensitivity_label_assignment")]
+#[cfg(feature = "_planner")]
 impl PlannerAssignedToTaskBoardTaskFormat {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.plannerAssignedToTaskBoardTaskFormat";
@@ -6667,7 +6725,7 @@ impl PlannerAssignedToTaskBoardTaskFormat {
     }
 }
 
-#[cfg(feature = "_content_sensitivity_label_assignment")]
+#[cfg(feature = "_planner")]
 impl<'de> serde::Deserialize<'de> for PlannerAssignedToTaskBoardTaskFormat {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -6676,7 +6734,7 @@ impl<'de> serde::Deserialize<'de> for PlannerAssignedToTaskBoardTaskFormat {
     }
 }
 
-#[cfg(feature = "_content_sensitivity_label_assignment")]
+#[cfg(feature = "_planner")]
 impl graph_odata_runtime::model::ODataObject for PlannerAssignedToTaskBoardTaskFormat {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -6703,7 +6761,7 @@ impl graph_odata_runtime::model::ODataObject for PlannerAssignedToTaskBoardTaskF
     }
 }
 
-#[cfg(feature = "_content_sensitivity_label_assignment")]
+#[cfg(feature = "_planner")]
 impl PlannerAssignedToTaskBoardTaskFormat {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -6714,11 +6772,11 @@ impl PlannerAssignedToTaskBoardTaskFormat {
     }
 }
 
-#[cfg(feature = "_content_sensitivity_label_assignment")]
+#[cfg(feature = "_planner")]
 /// The properties of [`PlannerAssignedToTaskBoardTaskFormat`] by wire name, each a [`Field<PlannerAssignedToTaskBoardTaskFormat>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`PlannerAssignedToTaskBoardTaskFormat::set_null`].
 pub enum PlannerAssignedToTaskBoardTaskFormatField {}
 
-#[cfg(feature = "_content_sensitivity_label_assignment")]
+#[cfg(feature = "_planner")]
 #[allow(non_upper_case_globals)]
 impl PlannerAssignedToTaskBoardTaskFormatField {
     /// `id`
@@ -6741,7 +6799,7 @@ impl PlannerAssignedToTaskBoardTaskFormatField {
     ];
 }
 
-#[cfg(feature = "_content_sensitivity_label_assignment")]
+#[cfg(feature = "_plan_usage_right")]
 /// CSDL entity type `microsoft.graph.plannerBucket`; base type `microsoft.graph.plannerDelta`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct PlannerBucket {
@@ -6761,6 +6819,7 @@ pub struct PlannerBucket {
     /// Property `planId`: `Edm.String`.
     pub plan_id: Option<String>,
     /// Navigation property `tasks`: `Collection(microsoft.graph.plannerTask)`; present when expanded (`$expand`).
+    #[cfg(feature = "_planner_applied_categories")]
     pub tasks: Option<Vec<PlannerTask>>,
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
@@ -6768,14 +6827,15 @@ pub struct PlannerBucket {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_content_sensitivity_label_assignment")]
+#[cfg(feature = "_plan_usage_right")]
 impl serde::Serialize for PlannerBucket {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_content_sensitivity_label_assignment")]
+#[cfg(feature = "_plan_usage_right")]
+#[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
 impl PlannerBucket {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.plannerBucket";
@@ -6798,12 +6858,13 @@ impl PlannerBucket {
         object.property("name", &self.name);
         object.property("orderHint", &self.order_hint);
         object.property("planId", &self.plan_id);
+        #[cfg(feature = "_planner_applied_categories")]
         object.property("tasks", &self.tasks);
         object.end()
     }
 }
 
-#[cfg(feature = "_content_sensitivity_label_assignment")]
+#[cfg(feature = "_plan_usage_right")]
 impl<'de> serde::Deserialize<'de> for PlannerBucket {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -6812,7 +6873,8 @@ impl<'de> serde::Deserialize<'de> for PlannerBucket {
     }
 }
 
-#[cfg(feature = "_content_sensitivity_label_assignment")]
+#[cfg(feature = "_plan_usage_right")]
+#[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
 impl graph_odata_runtime::model::ODataObject for PlannerBucket {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -6829,6 +6891,7 @@ impl graph_odata_runtime::model::ODataObject for PlannerBucket {
             "name" => read_lenient(map, key, &mut self.name, extra),
             "orderHint" => read_lenient(map, key, &mut self.order_hint, extra),
             "planId" => read_lenient(map, key, &mut self.plan_id, extra),
+            #[cfg(feature = "_planner_applied_categories")]
             "tasks" => read_nullable(map, key, &mut self.tasks, extra),
             _ => Ok(false),
         }
@@ -6840,7 +6903,7 @@ impl graph_odata_runtime::model::ODataObject for PlannerBucket {
     }
 }
 
-#[cfg(feature = "_content_sensitivity_label_assignment")]
+#[cfg(feature = "_plan_usage_right")]
 impl PlannerBucket {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -6851,11 +6914,11 @@ impl PlannerBucket {
     }
 }
 
-#[cfg(feature = "_content_sensitivity_label_assignment")]
+#[cfg(feature = "_plan_usage_right")]
 /// The properties of [`PlannerBucket`] by wire name, each a [`Field<PlannerBucket>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`PlannerBucket::set_null`].
 pub enum PlannerBucketField {}
 
-#[cfg(feature = "_content_sensitivity_label_assignment")]
+#[cfg(feature = "_plan_usage_right")]
 #[allow(non_upper_case_globals)]
 impl PlannerBucketField {
     /// `id`
@@ -6891,7 +6954,7 @@ impl PlannerBucketField {
     ];
 }
 
-#[cfg(feature = "_content_sensitivity_label_assignment")]
+#[cfg(feature = "_planner")]
 /// CSDL entity type `microsoft.graph.plannerBucketTaskBoardTaskFormat`; base type `microsoft.graph.plannerDelta`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct PlannerBucketTaskBoardTaskFormat {
@@ -6906,14 +6969,14 @@ pub struct PlannerBucketTaskBoardTaskFormat {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_content_sensitivity_label_assignment")]
+#[cfg(feature = "_planner")]
 impl serde::Serialize for PlannerBucketTaskBoardTaskFormat {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_content_sensitivity_label_assignment")]
+#[cfg(feature = "_planner")]
 impl PlannerBucketTaskBoardTaskFormat {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.plannerBucketTaskBoardTaskFormat";
@@ -6935,7 +6998,7 @@ impl PlannerBucketTaskBoardTaskFormat {
     }
 }
 
-#[cfg(feature = "_content_sensitivity_label_assignment")]
+#[cfg(feature = "_planner")]
 impl<'de> serde::Deserialize<'de> for PlannerBucketTaskBoardTaskFormat {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -6944,7 +7007,7 @@ impl<'de> serde::Deserialize<'de> for PlannerBucketTaskBoardTaskFormat {
     }
 }
 
-#[cfg(feature = "_content_sensitivity_label_assignment")]
+#[cfg(feature = "_planner")]
 impl graph_odata_runtime::model::ODataObject for PlannerBucketTaskBoardTaskFormat {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -6966,7 +7029,7 @@ impl graph_odata_runtime::model::ODataObject for PlannerBucketTaskBoardTaskForma
     }
 }
 
-#[cfg(feature = "_content_sensitivity_label_assignment")]
+#[cfg(feature = "_planner")]
 impl PlannerBucketTaskBoardTaskFormat {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -6977,11 +7040,11 @@ impl PlannerBucketTaskBoardTaskFormat {
     }
 }
 
-#[cfg(feature = "_content_sensitivity_label_assignment")]
+#[cfg(feature = "_planner")]
 /// The properties of [`PlannerBucketTaskBoardTaskFormat`] by wire name, each a [`Field<PlannerBucketTaskBoardTaskFormat>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`PlannerBucketTaskBoardTaskFormat::set_null`].
 pub enum PlannerBucketTaskBoardTaskFormatField {}
 
-#[cfg(feature = "_content_sensitivity_label_assignment")]
+#[cfg(feature = "_planner")]
 #[allow(non_upper_case_globals)]
 impl PlannerBucketTaskBoardTaskFormatField {
     /// `id`
@@ -7101,24 +7164,33 @@ pub enum AnyPlannerDelta {
     /// The base type itself, or a derived type unknown to this crate.
     PlannerDelta(Box<PlannerDelta>),
     /// `microsoft.graph.plannerAssignedToTaskBoardTaskFormat`
+    #[cfg(feature = "_planner")]
     PlannerAssignedToTaskBoardTaskFormat(Box<PlannerAssignedToTaskBoardTaskFormat>),
     /// `microsoft.graph.plannerBucket`
+    #[cfg(feature = "_plan_usage_right")]
     PlannerBucket(Box<PlannerBucket>),
     /// `microsoft.graph.plannerBucketTaskBoardTaskFormat`
+    #[cfg(feature = "_planner")]
     PlannerBucketTaskBoardTaskFormat(Box<PlannerBucketTaskBoardTaskFormat>),
     /// `microsoft.graph.plannerGoal`
+    #[cfg(feature = "_plan_usage_right")]
     PlannerGoal(Box<PlannerGoal>),
     /// `microsoft.graph.plannerPlan`
     PlannerPlan(Box<PlannerPlan>),
     /// `microsoft.graph.plannerPlanDetails`
+    #[cfg(feature = "_plan_usage_right")]
     PlannerPlanDetails(Box<PlannerPlanDetails>),
     /// `microsoft.graph.plannerProgressTaskBoardTaskFormat`
+    #[cfg(feature = "_planner")]
     PlannerProgressTaskBoardTaskFormat(Box<PlannerProgressTaskBoardTaskFormat>),
     /// `microsoft.graph.plannerTask`
+    #[cfg(feature = "_planner_applied_categories")]
     PlannerTask(Box<PlannerTask>),
     /// `microsoft.graph.plannerTaskDetails`
+    #[cfg(feature = "_planner")]
     PlannerTaskDetails(Box<PlannerTaskDetails>),
     /// `microsoft.graph.plannerUser`
+    #[cfg(feature = "_allowed_audiences")]
     PlannerUser(Box<PlannerUser>),
 }
 
@@ -7128,25 +7200,35 @@ impl AnyPlannerDelta {
     pub fn odata_type(&self) -> &'static str {
         match self {
             Self::PlannerDelta(_) => PlannerDelta::ODATA_TYPE,
+            #[cfg(feature = "_planner")]
             Self::PlannerAssignedToTaskBoardTaskFormat(_) => {
                 PlannerAssignedToTaskBoardTaskFormat::ODATA_TYPE
             }
+            #[cfg(feature = "_plan_usage_right")]
             Self::PlannerBucket(_) => PlannerBucket::ODATA_TYPE,
+            #[cfg(feature = "_planner")]
             Self::PlannerBucketTaskBoardTaskFormat(_) => {
                 PlannerBucketTaskBoardTaskFormat::ODATA_TYPE
             }
+            #[cfg(feature = "_plan_usage_right")]
             Self::PlannerGoal(_) => PlannerGoal::ODATA_TYPE,
             Self::PlannerPlan(_) => PlannerPlan::ODATA_TYPE,
+            #[cfg(feature = "_plan_usage_right")]
             Self::PlannerPlanDetails(_) => PlannerPlanDetails::ODATA_TYPE,
+            #[cfg(feature = "_planner")]
             Self::PlannerProgressTaskBoardTaskFormat(_) => {
                 PlannerProgressTaskBoardTaskFormat::ODATA_TYPE
             }
+            #[cfg(feature = "_planner_applied_categories")]
             Self::PlannerTask(_) => PlannerTask::ODATA_TYPE,
+            #[cfg(feature = "_planner")]
             Self::PlannerTaskDetails(_) => PlannerTaskDetails::ODATA_TYPE,
+            #[cfg(feature = "_allowed_audiences")]
             Self::PlannerUser(_) => PlannerUser::ODATA_TYPE,
         }
     }
     /// The value if it is a plain [`PlannerDelta`] (or of an unknown derived type).
+    #[allow(unreachable_patterns)]
     pub fn as_planner_delta(&self) -> Option<&PlannerDelta> {
         match self {
             Self::PlannerDelta(value) => Some(value),

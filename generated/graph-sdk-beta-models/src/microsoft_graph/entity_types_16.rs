@@ -14,6 +14,7 @@ use graph_odata_runtime::model;
 #[cfg(feature = "_content_sensitivity_label_assignment")]
 impl AnyPlannerDelta {
     /// The value if it is a [`AnyPlannerDelta::PlannerAssignedToTaskBoardTaskFormat`] variant.
+    #[cfg(feature = "_planner")]
     pub fn as_planner_assigned_to_task_board_task_format(
         &self,
     ) -> Option<&PlannerAssignedToTaskBoardTaskFormat> {
@@ -23,6 +24,7 @@ impl AnyPlannerDelta {
         }
     }
     /// The value if it is a [`AnyPlannerDelta::PlannerBucket`] variant.
+    #[cfg(feature = "_plan_usage_right")]
     pub fn as_planner_bucket(&self) -> Option<&PlannerBucket> {
         match self {
             Self::PlannerBucket(value) => Some(value),
@@ -30,6 +32,7 @@ impl AnyPlannerDelta {
         }
     }
     /// The value if it is a [`AnyPlannerDelta::PlannerBucketTaskBoardTaskFormat`] variant.
+    #[cfg(feature = "_planner")]
     pub fn as_planner_bucket_task_board_task_format(
         &self,
     ) -> Option<&PlannerBucketTaskBoardTaskFormat> {
@@ -39,6 +42,7 @@ impl AnyPlannerDelta {
         }
     }
     /// The value if it is a [`AnyPlannerDelta::PlannerGoal`] variant.
+    #[cfg(feature = "_plan_usage_right")]
     pub fn as_planner_goal(&self) -> Option<&PlannerGoal> {
         match self {
             Self::PlannerGoal(value) => Some(value),
@@ -53,6 +57,7 @@ impl AnyPlannerDelta {
         }
     }
     /// The value if it is a [`AnyPlannerDelta::PlannerPlanDetails`] variant.
+    #[cfg(feature = "_plan_usage_right")]
     pub fn as_planner_plan_details(&self) -> Option<&PlannerPlanDetails> {
         match self {
             Self::PlannerPlanDetails(value) => Some(value),
@@ -60,6 +65,7 @@ impl AnyPlannerDelta {
         }
     }
     /// The value if it is a [`AnyPlannerDelta::PlannerProgressTaskBoardTaskFormat`] variant.
+    #[cfg(feature = "_planner")]
     pub fn as_planner_progress_task_board_task_format(
         &self,
     ) -> Option<&PlannerProgressTaskBoardTaskFormat> {
@@ -69,6 +75,7 @@ impl AnyPlannerDelta {
         }
     }
     /// The value if it is a [`AnyPlannerDelta::PlannerTask`] variant.
+    #[cfg(feature = "_planner_applied_categories")]
     pub fn as_planner_task(&self) -> Option<&PlannerTask> {
         match self {
             Self::PlannerTask(value) => Some(value),
@@ -76,6 +83,7 @@ impl AnyPlannerDelta {
         }
     }
     /// The value if it is a [`AnyPlannerDelta::PlannerTaskDetails`] variant.
+    #[cfg(feature = "_planner")]
     pub fn as_planner_task_details(&self) -> Option<&PlannerTaskDetails> {
         match self {
             Self::PlannerTaskDetails(value) => Some(value),
@@ -83,6 +91,7 @@ impl AnyPlannerDelta {
         }
     }
     /// The value if it is a [`AnyPlannerDelta::PlannerUser`] variant.
+    #[cfg(feature = "_allowed_audiences")]
     pub fn as_planner_user(&self) -> Option<&PlannerUser> {
         match self {
             Self::PlannerUser(value) => Some(value),
@@ -92,6 +101,7 @@ impl AnyPlannerDelta {
 }
 
 #[cfg(feature = "_content_sensitivity_label_assignment")]
+#[cfg(feature = "_planner")]
 impl From<PlannerAssignedToTaskBoardTaskFormat> for AnyPlannerDelta {
     fn from(value: PlannerAssignedToTaskBoardTaskFormat) -> Self {
         Self::PlannerAssignedToTaskBoardTaskFormat(Box::new(value))
@@ -99,6 +109,7 @@ impl From<PlannerAssignedToTaskBoardTaskFormat> for AnyPlannerDelta {
 }
 
 #[cfg(feature = "_content_sensitivity_label_assignment")]
+#[cfg(feature = "_plan_usage_right")]
 impl From<PlannerBucket> for AnyPlannerDelta {
     fn from(value: PlannerBucket) -> Self {
         Self::PlannerBucket(Box::new(value))
@@ -106,6 +117,7 @@ impl From<PlannerBucket> for AnyPlannerDelta {
 }
 
 #[cfg(feature = "_content_sensitivity_label_assignment")]
+#[cfg(feature = "_planner")]
 impl From<PlannerBucketTaskBoardTaskFormat> for AnyPlannerDelta {
     fn from(value: PlannerBucketTaskBoardTaskFormat) -> Self {
         Self::PlannerBucketTaskBoardTaskFormat(Box::new(value))
@@ -113,6 +125,7 @@ impl From<PlannerBucketTaskBoardTaskFormat> for AnyPlannerDelta {
 }
 
 #[cfg(feature = "_content_sensitivity_label_assignment")]
+#[cfg(feature = "_plan_usage_right")]
 impl From<PlannerGoal> for AnyPlannerDelta {
     fn from(value: PlannerGoal) -> Self {
         Self::PlannerGoal(Box::new(value))
@@ -127,6 +140,7 @@ impl From<PlannerPlan> for AnyPlannerDelta {
 }
 
 #[cfg(feature = "_content_sensitivity_label_assignment")]
+#[cfg(feature = "_plan_usage_right")]
 impl From<PlannerPlanDetails> for AnyPlannerDelta {
     fn from(value: PlannerPlanDetails) -> Self {
         Self::PlannerPlanDetails(Box::new(value))
@@ -134,6 +148,7 @@ impl From<PlannerPlanDetails> for AnyPlannerDelta {
 }
 
 #[cfg(feature = "_content_sensitivity_label_assignment")]
+#[cfg(feature = "_planner")]
 impl From<PlannerProgressTaskBoardTaskFormat> for AnyPlannerDelta {
     fn from(value: PlannerProgressTaskBoardTaskFormat) -> Self {
         Self::PlannerProgressTaskBoardTaskFormat(Box::new(value))
@@ -141,6 +156,7 @@ impl From<PlannerProgressTaskBoardTaskFormat> for AnyPlannerDelta {
 }
 
 #[cfg(feature = "_content_sensitivity_label_assignment")]
+#[cfg(feature = "_planner_applied_categories")]
 impl From<PlannerTask> for AnyPlannerDelta {
     fn from(value: PlannerTask) -> Self {
         Self::PlannerTask(Box::new(value))
@@ -148,6 +164,7 @@ impl From<PlannerTask> for AnyPlannerDelta {
 }
 
 #[cfg(feature = "_content_sensitivity_label_assignment")]
+#[cfg(feature = "_planner")]
 impl From<PlannerTaskDetails> for AnyPlannerDelta {
     fn from(value: PlannerTaskDetails) -> Self {
         Self::PlannerTaskDetails(Box::new(value))
@@ -155,6 +172,7 @@ impl From<PlannerTaskDetails> for AnyPlannerDelta {
 }
 
 #[cfg(feature = "_content_sensitivity_label_assignment")]
+#[cfg(feature = "_allowed_audiences")]
 impl From<PlannerUser> for AnyPlannerDelta {
     fn from(value: PlannerUser) -> Self {
         Self::PlannerUser(Box::new(value))
@@ -166,6 +184,7 @@ impl serde::Serialize for AnyPlannerDelta {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match self {
             Self::PlannerDelta(value) => value.serialize_with_type(serializer, None),
+            #[cfg(feature = "_planner")]
             Self::PlannerAssignedToTaskBoardTaskFormat(value) => {
                 value
                     .serialize_with_type(
@@ -173,9 +192,11 @@ impl serde::Serialize for AnyPlannerDelta {
                         Some(PlannerAssignedToTaskBoardTaskFormat::ODATA_TYPE),
                     )
             }
+            #[cfg(feature = "_plan_usage_right")]
             Self::PlannerBucket(value) => {
                 value.serialize_with_type(serializer, Some(PlannerBucket::ODATA_TYPE))
             }
+            #[cfg(feature = "_planner")]
             Self::PlannerBucketTaskBoardTaskFormat(value) => {
                 value
                     .serialize_with_type(
@@ -183,12 +204,14 @@ impl serde::Serialize for AnyPlannerDelta {
                         Some(PlannerBucketTaskBoardTaskFormat::ODATA_TYPE),
                     )
             }
+            #[cfg(feature = "_plan_usage_right")]
             Self::PlannerGoal(value) => {
                 value.serialize_with_type(serializer, Some(PlannerGoal::ODATA_TYPE))
             }
             Self::PlannerPlan(value) => {
                 value.serialize_with_type(serializer, Some(PlannerPlan::ODATA_TYPE))
             }
+            #[cfg(feature = "_plan_usage_right")]
             Self::PlannerPlanDetails(value) => {
                 value
                     .serialize_with_type(
@@ -196,6 +219,7 @@ impl serde::Serialize for AnyPlannerDelta {
                         Some(PlannerPlanDetails::ODATA_TYPE),
                     )
             }
+            #[cfg(feature = "_planner")]
             Self::PlannerProgressTaskBoardTaskFormat(value) => {
                 value
                     .serialize_with_type(
@@ -203,9 +227,11 @@ impl serde::Serialize for AnyPlannerDelta {
                         Some(PlannerProgressTaskBoardTaskFormat::ODATA_TYPE),
                     )
             }
+            #[cfg(feature = "_planner_applied_categories")]
             Self::PlannerTask(value) => {
                 value.serialize_with_type(serializer, Some(PlannerTask::ODATA_TYPE))
             }
+            #[cfg(feature = "_planner")]
             Self::PlannerTaskDetails(value) => {
                 value
                     .serialize_with_type(
@@ -213,6 +239,7 @@ impl serde::Serialize for AnyPlannerDelta {
                         Some(PlannerTaskDetails::ODATA_TYPE),
                     )
             }
+            #[cfg(feature = "_allowed_audiences")]
             Self::PlannerUser(value) => {
                 value.serialize_with_type(serializer, Some(PlannerUser::ODATA_TYPE))
             }
@@ -230,38 +257,47 @@ impl<'de> serde::Deserialize<'de> for AnyPlannerDelta {
             deserializer,
         )?;
         let read = match graph_odata_runtime::model::odata_type_of(&value) {
+            #[cfg(feature = "_planner")]
             "microsoft.graph.plannerAssignedToTaskBoardTaskFormat"
             | "graph.plannerAssignedToTaskBoardTaskFormat" => {
                 serde_json::from_value(value)
                     .map(Self::PlannerAssignedToTaskBoardTaskFormat)
             }
+            #[cfg(feature = "_plan_usage_right")]
             "microsoft.graph.plannerBucket" | "graph.plannerBucket" => {
                 serde_json::from_value(value).map(Self::PlannerBucket)
             }
+            #[cfg(feature = "_planner")]
             "microsoft.graph.plannerBucketTaskBoardTaskFormat"
             | "graph.plannerBucketTaskBoardTaskFormat" => {
                 serde_json::from_value(value).map(Self::PlannerBucketTaskBoardTaskFormat)
             }
+            #[cfg(feature = "_plan_usage_right")]
             "microsoft.graph.plannerGoal" | "graph.plannerGoal" => {
                 serde_json::from_value(value).map(Self::PlannerGoal)
             }
             "microsoft.graph.plannerPlan" | "graph.plannerPlan" => {
                 serde_json::from_value(value).map(Self::PlannerPlan)
             }
+            #[cfg(feature = "_plan_usage_right")]
             "microsoft.graph.plannerPlanDetails" | "graph.plannerPlanDetails" => {
                 serde_json::from_value(value).map(Self::PlannerPlanDetails)
             }
+            #[cfg(feature = "_planner")]
             "microsoft.graph.plannerProgressTaskBoardTaskFormat"
             | "graph.plannerProgressTaskBoardTaskFormat" => {
                 serde_json::from_value(value)
                     .map(Self::PlannerProgressTaskBoardTaskFormat)
             }
+            #[cfg(feature = "_planner_applied_categories")]
             "microsoft.graph.plannerTask" | "graph.plannerTask" => {
                 serde_json::from_value(value).map(Self::PlannerTask)
             }
+            #[cfg(feature = "_planner")]
             "microsoft.graph.plannerTaskDetails" | "graph.plannerTaskDetails" => {
                 serde_json::from_value(value).map(Self::PlannerTaskDetails)
             }
+            #[cfg(feature = "_allowed_audiences")]
             "microsoft.graph.plannerUser" | "graph.plannerUser" => {
                 serde_json::from_value(value).map(Self::PlannerUser)
             }
@@ -271,7 +307,7 @@ impl<'de> serde::Deserialize<'de> for AnyPlannerDelta {
     }
 }
 
-#[cfg(feature = "_content_sensitivity_label_assignment")]
+#[cfg(feature = "_plan_usage_right")]
 /// **Deprecated**: deprecated on 2025-03-26, planned removal on 2026-03-26, revision 2025-03/Tasks_And_Plans
 ///
 /// CSDL entity type `microsoft.graph.plannerGoal`; base type `microsoft.graph.plannerDelta`; key `id`.
@@ -298,6 +334,7 @@ pub struct PlannerGoal {
     /// Property `status`: `microsoft.graph.plannerGoalStatus`, not nullable.
     pub status: Option<PlannerGoalStatus>,
     /// Navigation property `tasks`: `Collection(microsoft.graph.plannerTask)`; present when expanded (`$expand`).
+    #[cfg(feature = "_planner_applied_categories")]
     pub tasks: Option<Vec<PlannerTask>>,
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
@@ -305,14 +342,15 @@ pub struct PlannerGoal {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_content_sensitivity_label_assignment")]
+#[cfg(feature = "_plan_usage_right")]
 impl serde::Serialize for PlannerGoal {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_content_sensitivity_label_assignment")]
+#[cfg(feature = "_plan_usage_right")]
+#[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
 impl PlannerGoal {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.plannerGoal";
@@ -336,12 +374,13 @@ impl PlannerGoal {
         object.property("priority", &self.priority);
         object.property("startDate", &self.start_date);
         object.property("status", &self.status);
+        #[cfg(feature = "_planner_applied_categories")]
         object.property("tasks", &self.tasks);
         object.end()
     }
 }
 
-#[cfg(feature = "_content_sensitivity_label_assignment")]
+#[cfg(feature = "_plan_usage_right")]
 impl<'de> serde::Deserialize<'de> for PlannerGoal {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -350,7 +389,8 @@ impl<'de> serde::Deserialize<'de> for PlannerGoal {
     }
 }
 
-#[cfg(feature = "_content_sensitivity_label_assignment")]
+#[cfg(feature = "_plan_usage_right")]
+#[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
 impl graph_odata_runtime::model::ODataObject for PlannerGoal {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -368,6 +408,7 @@ impl graph_odata_runtime::model::ODataObject for PlannerGoal {
             "priority" => read_lenient(map, key, &mut self.priority, extra),
             "startDate" => read_lenient(map, key, &mut self.start_date, extra),
             "status" => read_nullable(map, key, &mut self.status, extra),
+            #[cfg(feature = "_planner_applied_categories")]
             "tasks" => read_nullable(map, key, &mut self.tasks, extra),
             _ => Ok(false),
         }
@@ -379,7 +420,7 @@ impl graph_odata_runtime::model::ODataObject for PlannerGoal {
     }
 }
 
-#[cfg(feature = "_content_sensitivity_label_assignment")]
+#[cfg(feature = "_plan_usage_right")]
 impl PlannerGoal {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -390,11 +431,11 @@ impl PlannerGoal {
     }
 }
 
-#[cfg(feature = "_content_sensitivity_label_assignment")]
+#[cfg(feature = "_plan_usage_right")]
 /// The properties of [`PlannerGoal`] by wire name, each a [`Field<PlannerGoal>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`PlannerGoal::set_null`].
 pub enum PlannerGoalField {}
 
-#[cfg(feature = "_content_sensitivity_label_assignment")]
+#[cfg(feature = "_plan_usage_right")]
 #[allow(non_upper_case_globals)]
 impl PlannerGoalField {
     /// `id`
@@ -429,7 +470,7 @@ impl PlannerGoalField {
     ];
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_groups")]
 /// CSDL entity type `microsoft.graph.plannerGroup`; base type `microsoft.graph.entity`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct PlannerGroup {
@@ -445,14 +486,14 @@ pub struct PlannerGroup {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_groups")]
 impl serde::Serialize for PlannerGroup {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_groups")]
 #[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
 impl PlannerGroup {
     /// The CSDL qualified name, as `@odata.type` spells it.
@@ -476,7 +517,7 @@ impl PlannerGroup {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_groups")]
 impl<'de> serde::Deserialize<'de> for PlannerGroup {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -485,7 +526,7 @@ impl<'de> serde::Deserialize<'de> for PlannerGroup {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_groups")]
 #[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
 impl graph_odata_runtime::model::ODataObject for PlannerGroup {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
@@ -509,7 +550,7 @@ impl graph_odata_runtime::model::ODataObject for PlannerGroup {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_groups")]
 impl PlannerGroup {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -520,11 +561,11 @@ impl PlannerGroup {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_groups")]
 /// The properties of [`PlannerGroup`] by wire name, each a [`Field<PlannerGroup>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`PlannerGroup::set_null`].
 pub enum PlannerGroupField {}
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_groups")]
 #[allow(non_upper_case_globals)]
 impl PlannerGroupField {
     /// `id`
@@ -570,8 +611,10 @@ pub struct PlannerPlan {
     /// Property `title`: `Edm.String`, not nullable.
     pub title: Option<String>,
     /// Navigation property `buckets`: `Collection(microsoft.graph.plannerBucket)`; present when expanded (`$expand`).
+    #[cfg(feature = "_plan_usage_right")]
     pub buckets: Option<Vec<PlannerBucket>>,
     /// Navigation property `details`: `microsoft.graph.plannerPlanDetails`, contained; present when expanded (`$expand`).
+    #[cfg(feature = "_plan_usage_right")]
     pub details: Option<PlannerPlanDetails>,
     /// **Deprecated**: deprecated on 2025-03-26, planned removal on 2026-03-26, revision 2025-03/Tasks_And_Plans
     ///
@@ -579,8 +622,10 @@ pub struct PlannerPlan {
     #[deprecated(
         note = "deprecated on 2025-03-26, planned removal on 2026-03-26, revision 2025-03/Tasks_And_Plans"
     )]
+    #[cfg(feature = "_plan_usage_right")]
     pub goals: Option<Vec<PlannerGoal>>,
     /// Navigation property `tasks`: `Collection(microsoft.graph.plannerTask)`; present when expanded (`$expand`).
+    #[cfg(feature = "_planner_applied_categories")]
     pub tasks: Option<Vec<PlannerTask>>,
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
@@ -596,6 +641,7 @@ impl serde::Serialize for PlannerPlan {
 }
 
 #[cfg(feature = "_content_sensitivity_label_assignment")]
+#[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
 impl PlannerPlan {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.plannerPlan";
@@ -627,9 +673,10 @@ impl PlannerPlan {
         object.property("owner", &self.owner);
         object.property("sharedWithContainers", &self.shared_with_containers);
         object.property("title", &self.title);
-        object.property("buckets", &self.buckets);
-        object.property("details", &self.details);
-        object.property("goals", &self.goals);
+        #[cfg(feature = "_plan_usage_right")] object.property("buckets", &self.buckets);
+        #[cfg(feature = "_plan_usage_right")] object.property("details", &self.details);
+        #[cfg(feature = "_plan_usage_right")] object.property("goals", &self.goals);
+        #[cfg(feature = "_planner_applied_categories")]
         object.property("tasks", &self.tasks);
         object.end()
     }
@@ -645,6 +692,7 @@ impl<'de> serde::Deserialize<'de> for PlannerPlan {
 }
 
 #[cfg(feature = "_content_sensitivity_label_assignment")]
+#[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
 impl graph_odata_runtime::model::ODataObject for PlannerPlan {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -677,9 +725,13 @@ impl graph_odata_runtime::model::ODataObject for PlannerPlan {
                 read_nullable(map, key, &mut self.shared_with_containers, extra)
             }
             "title" => read_lenient(map, key, &mut self.title, extra),
+            #[cfg(feature = "_plan_usage_right")]
             "buckets" => read_nullable(map, key, &mut self.buckets, extra),
+            #[cfg(feature = "_plan_usage_right")]
             "details" => read_nullable(map, key, &mut self.details, extra),
+            #[cfg(feature = "_plan_usage_right")]
             "goals" => read_nullable(map, key, &mut self.goals, extra),
+            #[cfg(feature = "_planner_applied_categories")]
             "tasks" => read_nullable(map, key, &mut self.tasks, extra),
             _ => Ok(false),
         }
@@ -772,7 +824,7 @@ impl PlannerPlanField {
     ];
 }
 
-#[cfg(feature = "_content_sensitivity_label_assignment")]
+#[cfg(feature = "_plan_usage_right")]
 /// CSDL entity type `microsoft.graph.plannerPlanDetails`; base type `microsoft.graph.plannerDelta`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct PlannerPlanDetails {
@@ -791,14 +843,14 @@ pub struct PlannerPlanDetails {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_content_sensitivity_label_assignment")]
+#[cfg(feature = "_plan_usage_right")]
 impl serde::Serialize for PlannerPlanDetails {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_content_sensitivity_label_assignment")]
+#[cfg(feature = "_plan_usage_right")]
 impl PlannerPlanDetails {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.plannerPlanDetails";
@@ -822,7 +874,7 @@ impl PlannerPlanDetails {
     }
 }
 
-#[cfg(feature = "_content_sensitivity_label_assignment")]
+#[cfg(feature = "_plan_usage_right")]
 impl<'de> serde::Deserialize<'de> for PlannerPlanDetails {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -831,7 +883,7 @@ impl<'de> serde::Deserialize<'de> for PlannerPlanDetails {
     }
 }
 
-#[cfg(feature = "_content_sensitivity_label_assignment")]
+#[cfg(feature = "_plan_usage_right")]
 impl graph_odata_runtime::model::ODataObject for PlannerPlanDetails {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -857,7 +909,7 @@ impl graph_odata_runtime::model::ODataObject for PlannerPlanDetails {
     }
 }
 
-#[cfg(feature = "_content_sensitivity_label_assignment")]
+#[cfg(feature = "_plan_usage_right")]
 impl PlannerPlanDetails {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -868,11 +920,11 @@ impl PlannerPlanDetails {
     }
 }
 
-#[cfg(feature = "_content_sensitivity_label_assignment")]
+#[cfg(feature = "_plan_usage_right")]
 /// The properties of [`PlannerPlanDetails`] by wire name, each a [`Field<PlannerPlanDetails>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`PlannerPlanDetails::set_null`].
 pub enum PlannerPlanDetailsField {}
 
-#[cfg(feature = "_content_sensitivity_label_assignment")]
+#[cfg(feature = "_plan_usage_right")]
 #[allow(non_upper_case_globals)]
 impl PlannerPlanDetailsField {
     /// `id`
@@ -898,7 +950,7 @@ impl PlannerPlanDetailsField {
     ];
 }
 
-#[cfg(feature = "_content_sensitivity_label_assignment")]
+#[cfg(feature = "_planner")]
 /// CSDL entity type `microsoft.graph.plannerProgressTaskBoardTaskFormat`; base type `microsoft.graph.plannerDelta`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct PlannerProgressTaskBoardTaskFormat {
@@ -913,14 +965,14 @@ pub struct PlannerProgressTaskBoardTaskFormat {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_content_sensitivity_label_assignment")]
+#[cfg(feature = "_planner")]
 impl serde::Serialize for PlannerProgressTaskBoardTaskFormat {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_content_sensitivity_label_assignment")]
+#[cfg(feature = "_planner")]
 impl PlannerProgressTaskBoardTaskFormat {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.plannerProgressTaskBoardTaskFormat";
@@ -942,7 +994,7 @@ impl PlannerProgressTaskBoardTaskFormat {
     }
 }
 
-#[cfg(feature = "_content_sensitivity_label_assignment")]
+#[cfg(feature = "_planner")]
 impl<'de> serde::Deserialize<'de> for PlannerProgressTaskBoardTaskFormat {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -951,7 +1003,7 @@ impl<'de> serde::Deserialize<'de> for PlannerProgressTaskBoardTaskFormat {
     }
 }
 
-#[cfg(feature = "_content_sensitivity_label_assignment")]
+#[cfg(feature = "_planner")]
 impl graph_odata_runtime::model::ODataObject for PlannerProgressTaskBoardTaskFormat {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -973,7 +1025,7 @@ impl graph_odata_runtime::model::ODataObject for PlannerProgressTaskBoardTaskFor
     }
 }
 
-#[cfg(feature = "_content_sensitivity_label_assignment")]
+#[cfg(feature = "_planner")]
 impl PlannerProgressTaskBoardTaskFormat {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -984,11 +1036,11 @@ impl PlannerProgressTaskBoardTaskFormat {
     }
 }
 
-#[cfg(feature = "_content_sensitivity_label_assignment")]
+#[cfg(feature = "_planner")]
 /// The properties of [`PlannerProgressTaskBoardTaskFormat`] by wire name, each a [`Field<PlannerProgressTaskBoardTaskFormat>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`PlannerProgressTaskBoardTaskFormat::set_null`].
 pub enum PlannerProgressTaskBoardTaskFormatField {}
 
-#[cfg(feature = "_content_sensitivity_label_assignment")]
+#[cfg(feature = "_planner")]
 #[allow(non_upper_case_globals)]
 impl PlannerProgressTaskBoardTaskFormatField {
     /// `id`
@@ -1253,7 +1305,7 @@ impl PlannerRosterMemberField {
     ];
 }
 
-#[cfg(feature = "_content_sensitivity_label_assignment")]
+#[cfg(feature = "_planner_applied_categories")]
 /// CSDL entity type `microsoft.graph.plannerTask`; base type `microsoft.graph.plannerDelta`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct PlannerTask {
@@ -1330,12 +1382,16 @@ pub struct PlannerTask {
     /// Property `title`: `Edm.String`, not nullable.
     pub title: Option<String>,
     /// Navigation property `assignedToTaskBoardFormat`: `microsoft.graph.plannerAssignedToTaskBoardTaskFormat`, contained; present when expanded (`$expand`).
+    #[cfg(feature = "_planner")]
     pub assigned_to_task_board_format: Option<PlannerAssignedToTaskBoardTaskFormat>,
     /// Navigation property `bucketTaskBoardFormat`: `microsoft.graph.plannerBucketTaskBoardTaskFormat`, contained; present when expanded (`$expand`).
+    #[cfg(feature = "_planner")]
     pub bucket_task_board_format: Option<PlannerBucketTaskBoardTaskFormat>,
     /// Navigation property `details`: `microsoft.graph.plannerTaskDetails`, contained; present when expanded (`$expand`).
+    #[cfg(feature = "_planner")]
     pub details: Option<PlannerTaskDetails>,
     /// Navigation property `progressTaskBoardFormat`: `microsoft.graph.plannerProgressTaskBoardTaskFormat`, contained; present when expanded (`$expand`).
+    #[cfg(feature = "_planner")]
     pub progress_task_board_format: Option<PlannerProgressTaskBoardTaskFormat>,
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
@@ -1343,14 +1399,15 @@ pub struct PlannerTask {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_content_sensitivity_label_assignment")]
+#[cfg(feature = "_planner_applied_categories")]
 impl serde::Serialize for PlannerTask {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_content_sensitivity_label_assignment")]
+#[cfg(feature = "_planner_applied_categories")]
+#[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
 impl PlannerTask {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.plannerTask";
@@ -1407,16 +1464,19 @@ impl PlannerTask {
             );
         object.property("startDateTime", &self.start_date_time);
         object.property("title", &self.title);
+        #[cfg(feature = "_planner")]
         object
             .property("assignedToTaskBoardFormat", &self.assigned_to_task_board_format);
+        #[cfg(feature = "_planner")]
         object.property("bucketTaskBoardFormat", &self.bucket_task_board_format);
-        object.property("details", &self.details);
+        #[cfg(feature = "_planner")] object.property("details", &self.details);
+        #[cfg(feature = "_planner")]
         object.property("progressTaskBoardFormat", &self.progress_task_board_format);
         object.end()
     }
 }
 
-#[cfg(feature = "_content_sensitivity_label_assignment")]
+#[cfg(feature = "_planner_applied_categories")]
 impl<'de> serde::Deserialize<'de> for PlannerTask {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1425,7 +1485,8 @@ impl<'de> serde::Deserialize<'de> for PlannerTask {
     }
 }
 
-#[cfg(feature = "_content_sensitivity_label_assignment")]
+#[cfg(feature = "_planner_applied_categories")]
+#[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
 impl graph_odata_runtime::model::ODataObject for PlannerTask {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -1497,13 +1558,17 @@ impl graph_odata_runtime::model::ODataObject for PlannerTask {
             }
             "startDateTime" => read_lenient(map, key, &mut self.start_date_time, extra),
             "title" => read_lenient(map, key, &mut self.title, extra),
+            #[cfg(feature = "_planner")]
             "assignedToTaskBoardFormat" => {
                 read_nullable(map, key, &mut self.assigned_to_task_board_format, extra)
             }
+            #[cfg(feature = "_planner")]
             "bucketTaskBoardFormat" => {
                 read_nullable(map, key, &mut self.bucket_task_board_format, extra)
             }
+            #[cfg(feature = "_planner")]
             "details" => read_nullable(map, key, &mut self.details, extra),
+            #[cfg(feature = "_planner")]
             "progressTaskBoardFormat" => {
                 read_nullable(map, key, &mut self.progress_task_board_format, extra)
             }
@@ -1517,7 +1582,7 @@ impl graph_odata_runtime::model::ODataObject for PlannerTask {
     }
 }
 
-#[cfg(feature = "_content_sensitivity_label_assignment")]
+#[cfg(feature = "_planner_applied_categories")]
 impl PlannerTask {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -1528,11 +1593,11 @@ impl PlannerTask {
     }
 }
 
-#[cfg(feature = "_content_sensitivity_label_assignment")]
+#[cfg(feature = "_planner_applied_categories")]
 /// The properties of [`PlannerTask`] by wire name, each a [`Field<PlannerTask>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`PlannerTask::set_null`].
 pub enum PlannerTaskField {}
 
-#[cfg(feature = "_content_sensitivity_label_assignment")]
+#[cfg(feature = "_planner_applied_categories")]
 #[allow(non_upper_case_globals)]
 impl PlannerTaskField {
     /// `id`
@@ -1691,7 +1756,7 @@ impl PlannerTaskField {
     ];
 }
 
-#[cfg(feature = "_content_sensitivity_label_assignment")]
+#[cfg(feature = "_planner")]
 /// CSDL entity type `microsoft.graph.plannerTaskDetails`; base type `microsoft.graph.plannerDelta`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct PlannerTaskDetails {
@@ -1720,14 +1785,14 @@ pub struct PlannerTaskDetails {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_content_sensitivity_label_assignment")]
+#[cfg(feature = "_planner")]
 impl serde::Serialize for PlannerTaskDetails {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_content_sensitivity_label_assignment")]
+#[cfg(feature = "_planner")]
 impl PlannerTaskDetails {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.plannerTaskDetails";
@@ -1756,7 +1821,7 @@ impl PlannerTaskDetails {
     }
 }
 
-#[cfg(feature = "_content_sensitivity_label_assignment")]
+#[cfg(feature = "_planner")]
 impl<'de> serde::Deserialize<'de> for PlannerTaskDetails {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1765,7 +1830,7 @@ impl<'de> serde::Deserialize<'de> for PlannerTaskDetails {
     }
 }
 
-#[cfg(feature = "_content_sensitivity_label_assignment")]
+#[cfg(feature = "_planner")]
 impl graph_odata_runtime::model::ODataObject for PlannerTaskDetails {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -1798,7 +1863,7 @@ impl graph_odata_runtime::model::ODataObject for PlannerTaskDetails {
     }
 }
 
-#[cfg(feature = "_content_sensitivity_label_assignment")]
+#[cfg(feature = "_planner")]
 impl PlannerTaskDetails {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -1809,11 +1874,11 @@ impl PlannerTaskDetails {
     }
 }
 
-#[cfg(feature = "_content_sensitivity_label_assignment")]
+#[cfg(feature = "_planner")]
 /// The properties of [`PlannerTaskDetails`] by wire name, each a [`Field<PlannerTaskDetails>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`PlannerTaskDetails::set_null`].
 pub enum PlannerTaskDetailsField {}
 
-#[cfg(feature = "_content_sensitivity_label_assignment")]
+#[cfg(feature = "_planner")]
 #[allow(non_upper_case_globals)]
 impl PlannerTaskDetailsField {
     /// `id`
@@ -1860,7 +1925,7 @@ impl PlannerTaskDetailsField {
     ];
 }
 
-#[cfg(feature = "_content_sensitivity_label_assignment")]
+#[cfg(feature = "_allowed_audiences")]
 /// CSDL entity type `microsoft.graph.plannerUser`; base type `microsoft.graph.plannerDelta`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct PlannerUser {
@@ -1872,18 +1937,25 @@ pub struct PlannerUser {
     /// Property `recentPlanReferences`: `microsoft.graph.plannerRecentPlanReferenceCollection`.
     pub recent_plan_references: Option<PlannerRecentPlanReferenceCollection>,
     /// Navigation property `all`: `Collection(microsoft.graph.plannerDelta)`; present when expanded (`$expand`).
+    #[cfg(feature = "_content_sensitivity_label_assignment")]
     pub all: Option<Vec<AnyPlannerDelta>>,
     /// Navigation property `favoritePlans`: `Collection(microsoft.graph.plannerPlan)`; present when expanded (`$expand`).
+    #[cfg(feature = "_content_sensitivity_label_assignment")]
     pub favorite_plans: Option<Vec<PlannerPlan>>,
     /// Navigation property `myDayTasks`: `Collection(microsoft.graph.plannerTask)`; present when expanded (`$expand`).
+    #[cfg(feature = "_planner_applied_categories")]
     pub my_day_tasks: Option<Vec<PlannerTask>>,
     /// Navigation property `plans`: `Collection(microsoft.graph.plannerPlan)`; present when expanded (`$expand`).
+    #[cfg(feature = "_content_sensitivity_label_assignment")]
     pub plans: Option<Vec<PlannerPlan>>,
     /// Navigation property `recentPlans`: `Collection(microsoft.graph.plannerPlan)`; present when expanded (`$expand`).
+    #[cfg(feature = "_content_sensitivity_label_assignment")]
     pub recent_plans: Option<Vec<PlannerPlan>>,
     /// Navigation property `rosterPlans`: `Collection(microsoft.graph.plannerPlan)`; present when expanded (`$expand`).
+    #[cfg(feature = "_content_sensitivity_label_assignment")]
     pub roster_plans: Option<Vec<PlannerPlan>>,
     /// Navigation property `tasks`: `Collection(microsoft.graph.plannerTask)`; present when expanded (`$expand`).
+    #[cfg(feature = "_planner_applied_categories")]
     pub tasks: Option<Vec<PlannerTask>>,
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
@@ -1891,14 +1963,15 @@ pub struct PlannerUser {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_content_sensitivity_label_assignment")]
+#[cfg(feature = "_allowed_audiences")]
 impl serde::Serialize for PlannerUser {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_content_sensitivity_label_assignment")]
+#[cfg(feature = "_allowed_audiences")]
+#[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
 impl PlannerUser {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.plannerUser";
@@ -1917,18 +1990,25 @@ impl PlannerUser {
         object.property("id", &self.id);
         object.property("favoritePlanReferences", &self.favorite_plan_references);
         object.property("recentPlanReferences", &self.recent_plan_references);
+        #[cfg(feature = "_content_sensitivity_label_assignment")]
         object.property("all", &self.all);
+        #[cfg(feature = "_content_sensitivity_label_assignment")]
         object.property("favoritePlans", &self.favorite_plans);
+        #[cfg(feature = "_planner_applied_categories")]
         object.property("myDayTasks", &self.my_day_tasks);
+        #[cfg(feature = "_content_sensitivity_label_assignment")]
         object.property("plans", &self.plans);
+        #[cfg(feature = "_content_sensitivity_label_assignment")]
         object.property("recentPlans", &self.recent_plans);
+        #[cfg(feature = "_content_sensitivity_label_assignment")]
         object.property("rosterPlans", &self.roster_plans);
+        #[cfg(feature = "_planner_applied_categories")]
         object.property("tasks", &self.tasks);
         object.end()
     }
 }
 
-#[cfg(feature = "_content_sensitivity_label_assignment")]
+#[cfg(feature = "_allowed_audiences")]
 impl<'de> serde::Deserialize<'de> for PlannerUser {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1937,7 +2017,8 @@ impl<'de> serde::Deserialize<'de> for PlannerUser {
     }
 }
 
-#[cfg(feature = "_content_sensitivity_label_assignment")]
+#[cfg(feature = "_allowed_audiences")]
+#[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
 impl graph_odata_runtime::model::ODataObject for PlannerUser {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -1954,12 +2035,19 @@ impl graph_odata_runtime::model::ODataObject for PlannerUser {
             "recentPlanReferences" => {
                 read_nullable(map, key, &mut self.recent_plan_references, extra)
             }
+            #[cfg(feature = "_content_sensitivity_label_assignment")]
             "all" => read_nullable(map, key, &mut self.all, extra),
+            #[cfg(feature = "_content_sensitivity_label_assignment")]
             "favoritePlans" => read_nullable(map, key, &mut self.favorite_plans, extra),
+            #[cfg(feature = "_planner_applied_categories")]
             "myDayTasks" => read_nullable(map, key, &mut self.my_day_tasks, extra),
+            #[cfg(feature = "_content_sensitivity_label_assignment")]
             "plans" => read_nullable(map, key, &mut self.plans, extra),
+            #[cfg(feature = "_content_sensitivity_label_assignment")]
             "recentPlans" => read_nullable(map, key, &mut self.recent_plans, extra),
+            #[cfg(feature = "_content_sensitivity_label_assignment")]
             "rosterPlans" => read_nullable(map, key, &mut self.roster_plans, extra),
+            #[cfg(feature = "_planner_applied_categories")]
             "tasks" => read_nullable(map, key, &mut self.tasks, extra),
             _ => Ok(false),
         }
@@ -1971,7 +2059,7 @@ impl graph_odata_runtime::model::ODataObject for PlannerUser {
     }
 }
 
-#[cfg(feature = "_content_sensitivity_label_assignment")]
+#[cfg(feature = "_allowed_audiences")]
 impl PlannerUser {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -1982,11 +2070,11 @@ impl PlannerUser {
     }
 }
 
-#[cfg(feature = "_content_sensitivity_label_assignment")]
+#[cfg(feature = "_allowed_audiences")]
 /// The properties of [`PlannerUser`] by wire name, each a [`Field<PlannerUser>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`PlannerUser::set_null`].
 pub enum PlannerUserField {}
 
-#[cfg(feature = "_content_sensitivity_label_assignment")]
+#[cfg(feature = "_allowed_audiences")]
 #[allow(non_upper_case_globals)]
 impl PlannerUserField {
     /// `id`
@@ -2030,7 +2118,7 @@ impl PlannerUserField {
     ];
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 /// CSDL entity type `microsoft.graph.platformCredentialAuthenticationMethod`; base type `microsoft.graph.authenticationMethod`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct PlatformCredentialAuthenticationMethod {
@@ -2050,7 +2138,7 @@ pub struct PlatformCredentialAuthenticationMethod {
     /// Property `platform`: `microsoft.graph.authenticationMethodPlatform`.
     pub platform: Option<AuthenticationMethodPlatform>,
     /// Navigation property `device`: `microsoft.graph.device`; present when expanded (`$expand`).
-    #[cfg(feature = "_membership_rule_processing_status_details")]
+    #[cfg(feature = "_alternative_security_id")]
     pub device: Option<Device>,
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
@@ -2058,14 +2146,14 @@ pub struct PlatformCredentialAuthenticationMethod {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 impl serde::Serialize for PlatformCredentialAuthenticationMethod {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 #[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
 impl PlatformCredentialAuthenticationMethod {
     /// The CSDL qualified name, as `@odata.type` spells it.
@@ -2088,13 +2176,13 @@ impl PlatformCredentialAuthenticationMethod {
         object.property("displayName", &self.display_name);
         object.property("keyStrength", &self.key_strength);
         object.property("platform", &self.platform);
-        #[cfg(feature = "_membership_rule_processing_status_details")]
+        #[cfg(feature = "_alternative_security_id")]
         object.property("device", &self.device);
         object.end()
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 impl<'de> serde::Deserialize<'de> for PlatformCredentialAuthenticationMethod {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2103,7 +2191,7 @@ impl<'de> serde::Deserialize<'de> for PlatformCredentialAuthenticationMethod {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 #[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
 impl graph_odata_runtime::model::ODataObject for PlatformCredentialAuthenticationMethod {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
@@ -2124,7 +2212,7 @@ impl graph_odata_runtime::model::ODataObject for PlatformCredentialAuthenticatio
             "displayName" => read_lenient(map, key, &mut self.display_name, extra),
             "keyStrength" => read_nullable(map, key, &mut self.key_strength, extra),
             "platform" => read_nullable(map, key, &mut self.platform, extra),
-            #[cfg(feature = "_membership_rule_processing_status_details")]
+            #[cfg(feature = "_alternative_security_id")]
             "device" => read_nullable(map, key, &mut self.device, extra),
             _ => Ok(false),
         }
@@ -2136,7 +2224,7 @@ impl graph_odata_runtime::model::ODataObject for PlatformCredentialAuthenticatio
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 impl PlatformCredentialAuthenticationMethod {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -2147,11 +2235,11 @@ impl PlatformCredentialAuthenticationMethod {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 /// The properties of [`PlatformCredentialAuthenticationMethod`] by wire name, each a [`Field<PlatformCredentialAuthenticationMethod>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`PlatformCredentialAuthenticationMethod::set_null`].
 pub enum PlatformCredentialAuthenticationMethodField {}
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 #[allow(non_upper_case_globals)]
 impl PlatformCredentialAuthenticationMethodField {
     /// `id`
@@ -2194,7 +2282,7 @@ impl PlatformCredentialAuthenticationMethodField {
     ];
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_directory_object_partner_reference")]
 /// CSDL entity type `microsoft.graph.policyBase`; base type `microsoft.graph.directoryObject`; abstract; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct PolicyBase {
@@ -2214,14 +2302,14 @@ pub struct PolicyBase {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_directory_object_partner_reference")]
 impl serde::Serialize for PolicyBase {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_directory_object_partner_reference")]
 impl PolicyBase {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.policyBase";
@@ -2245,7 +2333,7 @@ impl PolicyBase {
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_directory_object_partner_reference")]
 impl<'de> serde::Deserialize<'de> for PolicyBase {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2254,7 +2342,7 @@ impl<'de> serde::Deserialize<'de> for PolicyBase {
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_directory_object_partner_reference")]
 impl graph_odata_runtime::model::ODataObject for PolicyBase {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -2280,7 +2368,7 @@ impl graph_odata_runtime::model::ODataObject for PolicyBase {
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_directory_object_partner_reference")]
 impl PolicyBase {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -2291,11 +2379,11 @@ impl PolicyBase {
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_directory_object_partner_reference")]
 /// The properties of [`PolicyBase`] by wire name, each a [`Field<PolicyBase>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`PolicyBase::set_null`].
 pub enum PolicyBaseField {}
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_directory_object_partner_reference")]
 #[allow(non_upper_case_globals)]
 impl PolicyBaseField {
     /// `id`
@@ -2425,15 +2513,14 @@ pub struct PolicyRoot {
     /// Inherited from `microsoft.graph.entity`.
     pub id: Option<String>,
     /// Navigation property `accessReviewPolicy`: `microsoft.graph.accessReviewPolicy`, contained; present when expanded (`$expand`).
-    #[cfg(feature = "_access_review_apply_action")]
+    #[cfg(feature = "_access_review_policy")]
     pub access_review_policy: Option<AccessReviewPolicy>,
     /// Navigation property `activityBasedTimeoutPolicies`: `Collection(microsoft.graph.activityBasedTimeoutPolicy)`, contained; present when expanded (`$expand`).
-    #[cfg(feature = "_membership_rule_processing_status_details")]
     pub activity_based_timeout_policies: Option<Vec<ActivityBasedTimeoutPolicy>>,
     /// Navigation property `adminConsentRequestPolicy`: `microsoft.graph.adminConsentRequestPolicy`, contained; present when expanded (`$expand`).
     pub admin_consent_request_policy: Option<AdminConsentRequestPolicy>,
     /// Navigation property `appManagementPolicies`: `Collection(microsoft.graph.appManagementPolicy)`, contained; present when expanded (`$expand`).
-    #[cfg(feature = "_membership_rule_processing_status_details")]
+    #[cfg(feature = "_app_credential_restriction_type")]
     pub app_management_policies: Option<Vec<AppManagementPolicy>>,
     /// Navigation property `authenticationFlowsPolicy`: `microsoft.graph.authenticationFlowsPolicy`, contained; present when expanded (`$expand`).
     pub authentication_flows_policy: Option<AuthenticationFlowsPolicy>,
@@ -2444,19 +2531,17 @@ pub struct PolicyRoot {
     #[cfg(feature = "_application_enforced_restrictions_session_control")]
     pub authentication_strength_policies: Option<Vec<AuthenticationStrengthPolicy>>,
     /// Navigation property `authorizationPolicy`: `Collection(microsoft.graph.authorizationPolicy)`, contained; present when expanded (`$expand`).
-    #[cfg(feature = "_membership_rule_processing_status_details")]
     pub authorization_policy: Option<Vec<AuthorizationPolicy>>,
     /// Navigation property `claimsMappingPolicies`: `Collection(microsoft.graph.claimsMappingPolicy)`, contained; present when expanded (`$expand`).
-    #[cfg(feature = "_membership_rule_processing_status_details")]
+    #[cfg(feature = "_app_credential_restriction_type")]
     pub claims_mapping_policies: Option<Vec<ClaimsMappingPolicy>>,
     /// Navigation property `conditionalAccessPolicies`: `Collection(microsoft.graph.conditionalAccessPolicy)`, contained; present when expanded (`$expand`).
     #[cfg(feature = "_application_enforced_restrictions_session_control")]
     pub conditional_access_policies: Option<Vec<AnyConditionalAccessPolicy>>,
     /// Navigation property `crossTenantAccessPolicy`: `microsoft.graph.crossTenantAccessPolicy`, contained; present when expanded (`$expand`).
-    #[cfg(feature = "_membership_rule_processing_status_details")]
+    #[cfg(feature = "_cross_tenant_access_policy")]
     pub cross_tenant_access_policy: Option<CrossTenantAccessPolicy>,
     /// Navigation property `defaultAppManagementPolicy`: `microsoft.graph.tenantAppManagementPolicy`, contained; present when expanded (`$expand`).
-    #[cfg(feature = "_membership_rule_processing_status_details")]
     pub default_app_management_policy: Option<TenantAppManagementPolicy>,
     /// Navigation property `deviceRegistrationPolicy`: `microsoft.graph.deviceRegistrationPolicy`, contained; present when expanded (`$expand`).
     pub device_registration_policy: Option<DeviceRegistrationPolicy>,
@@ -2466,18 +2551,15 @@ pub struct PolicyRoot {
     #[cfg(feature = "_feature_rollout_policy")]
     pub feature_rollout_policies: Option<Vec<FeatureRolloutPolicy>>,
     /// Navigation property `federatedTokenValidationPolicy`: `microsoft.graph.federatedTokenValidationPolicy`, contained; present when expanded (`$expand`).
-    #[cfg(feature = "_membership_rule_processing_status_details")]
     pub federated_token_validation_policy: Option<FederatedTokenValidationPolicy>,
     /// Navigation property `homeRealmDiscoveryPolicies`: `Collection(microsoft.graph.homeRealmDiscoveryPolicy)`, contained; present when expanded (`$expand`).
-    #[cfg(feature = "_membership_rule_processing_status_details")]
+    #[cfg(feature = "_app_credential_restriction_type")]
     pub home_realm_discovery_policies: Option<Vec<HomeRealmDiscoveryPolicy>>,
     /// Navigation property `identitySecurityDefaultsEnforcementPolicy`: `microsoft.graph.identitySecurityDefaultsEnforcementPolicy`, contained; present when expanded (`$expand`).
-    #[cfg(feature = "_membership_rule_processing_status_details")]
     pub identity_security_defaults_enforcement_policy: Option<
         IdentitySecurityDefaultsEnforcementPolicy,
     >,
     /// Navigation property `permissionGrantPolicies`: `Collection(microsoft.graph.permissionGrantPolicy)`, contained; present when expanded (`$expand`).
-    #[cfg(feature = "_membership_rule_processing_status_details")]
     pub permission_grant_policies: Option<Vec<PermissionGrantPolicy>>,
     /// Navigation property `roleManagementPolicies`: `Collection(microsoft.graph.unifiedRoleManagementPolicy)`, contained; present when expanded (`$expand`).
     pub role_management_policies: Option<Vec<UnifiedRoleManagementPolicy>>,
@@ -2486,10 +2568,10 @@ pub struct PolicyRoot {
         Vec<UnifiedRoleManagementPolicyAssignment>,
     >,
     /// Navigation property `tokenIssuancePolicies`: `Collection(microsoft.graph.tokenIssuancePolicy)`, contained; present when expanded (`$expand`).
-    #[cfg(feature = "_membership_rule_processing_status_details")]
+    #[cfg(feature = "_app_credential_restriction_type")]
     pub token_issuance_policies: Option<Vec<TokenIssuancePolicy>>,
     /// Navigation property `tokenLifetimePolicies`: `Collection(microsoft.graph.tokenLifetimePolicy)`, contained; present when expanded (`$expand`).
-    #[cfg(feature = "_membership_rule_processing_status_details")]
+    #[cfg(feature = "_app_credential_restriction_type")]
     pub token_lifetime_policies: Option<Vec<TokenLifetimePolicy>>,
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
@@ -2522,16 +2604,15 @@ impl PolicyRoot {
             odata_type,
         )?;
         object.property("id", &self.id);
-        #[cfg(feature = "_access_review_apply_action")]
+        #[cfg(feature = "_access_review_policy")]
         object.property("accessReviewPolicy", &self.access_review_policy);
-        #[cfg(feature = "_membership_rule_processing_status_details")]
         object
             .property(
                 "activityBasedTimeoutPolicies",
                 &self.activity_based_timeout_policies,
             );
         object.property("adminConsentRequestPolicy", &self.admin_consent_request_policy);
-        #[cfg(feature = "_membership_rule_processing_status_details")]
+        #[cfg(feature = "_app_credential_restriction_type")]
         object.property("appManagementPolicies", &self.app_management_policies);
         object.property("authenticationFlowsPolicy", &self.authentication_flows_policy);
         #[cfg(feature = "_authentication_methods_policy")]
@@ -2546,15 +2627,13 @@ impl PolicyRoot {
                 "authenticationStrengthPolicies",
                 &self.authentication_strength_policies,
             );
-        #[cfg(feature = "_membership_rule_processing_status_details")]
         object.property("authorizationPolicy", &self.authorization_policy);
-        #[cfg(feature = "_membership_rule_processing_status_details")]
+        #[cfg(feature = "_app_credential_restriction_type")]
         object.property("claimsMappingPolicies", &self.claims_mapping_policies);
         #[cfg(feature = "_application_enforced_restrictions_session_control")]
         object.property("conditionalAccessPolicies", &self.conditional_access_policies);
-        #[cfg(feature = "_membership_rule_processing_status_details")]
+        #[cfg(feature = "_cross_tenant_access_policy")]
         object.property("crossTenantAccessPolicy", &self.cross_tenant_access_policy);
-        #[cfg(feature = "_membership_rule_processing_status_details")]
         object
             .property("defaultAppManagementPolicy", &self.default_app_management_policy);
         object.property("deviceRegistrationPolicy", &self.device_registration_policy);
@@ -2565,22 +2644,19 @@ impl PolicyRoot {
             );
         #[cfg(feature = "_feature_rollout_policy")]
         object.property("featureRolloutPolicies", &self.feature_rollout_policies);
-        #[cfg(feature = "_membership_rule_processing_status_details")]
         object
             .property(
                 "federatedTokenValidationPolicy",
                 &self.federated_token_validation_policy,
             );
-        #[cfg(feature = "_membership_rule_processing_status_details")]
+        #[cfg(feature = "_app_credential_restriction_type")]
         object
             .property("homeRealmDiscoveryPolicies", &self.home_realm_discovery_policies);
-        #[cfg(feature = "_membership_rule_processing_status_details")]
         object
             .property(
                 "identitySecurityDefaultsEnforcementPolicy",
                 &self.identity_security_defaults_enforcement_policy,
             );
-        #[cfg(feature = "_membership_rule_processing_status_details")]
         object.property("permissionGrantPolicies", &self.permission_grant_policies);
         object.property("roleManagementPolicies", &self.role_management_policies);
         object
@@ -2588,9 +2664,9 @@ impl PolicyRoot {
                 "roleManagementPolicyAssignments",
                 &self.role_management_policy_assignments,
             );
-        #[cfg(feature = "_membership_rule_processing_status_details")]
+        #[cfg(feature = "_app_credential_restriction_type")]
         object.property("tokenIssuancePolicies", &self.token_issuance_policies);
-        #[cfg(feature = "_membership_rule_processing_status_details")]
+        #[cfg(feature = "_app_credential_restriction_type")]
         object.property("tokenLifetimePolicies", &self.token_lifetime_policies);
         object.end()
     }
@@ -2617,18 +2693,17 @@ impl graph_odata_runtime::model::ODataObject for PolicyRoot {
         let extra = &mut self.additional_properties;
         match key {
             "id" => read_lenient(map, key, &mut self.id, extra),
-            #[cfg(feature = "_access_review_apply_action")]
+            #[cfg(feature = "_access_review_policy")]
             "accessReviewPolicy" => {
                 read_nullable(map, key, &mut self.access_review_policy, extra)
             }
-            #[cfg(feature = "_membership_rule_processing_status_details")]
             "activityBasedTimeoutPolicies" => {
                 read_nullable(map, key, &mut self.activity_based_timeout_policies, extra)
             }
             "adminConsentRequestPolicy" => {
                 read_nullable(map, key, &mut self.admin_consent_request_policy, extra)
             }
-            #[cfg(feature = "_membership_rule_processing_status_details")]
+            #[cfg(feature = "_app_credential_restriction_type")]
             "appManagementPolicies" => {
                 read_nullable(map, key, &mut self.app_management_policies, extra)
             }
@@ -2648,11 +2723,10 @@ impl graph_odata_runtime::model::ODataObject for PolicyRoot {
                     extra,
                 )
             }
-            #[cfg(feature = "_membership_rule_processing_status_details")]
             "authorizationPolicy" => {
                 read_nullable(map, key, &mut self.authorization_policy, extra)
             }
-            #[cfg(feature = "_membership_rule_processing_status_details")]
+            #[cfg(feature = "_app_credential_restriction_type")]
             "claimsMappingPolicies" => {
                 read_nullable(map, key, &mut self.claims_mapping_policies, extra)
             }
@@ -2660,11 +2734,10 @@ impl graph_odata_runtime::model::ODataObject for PolicyRoot {
             "conditionalAccessPolicies" => {
                 read_nullable(map, key, &mut self.conditional_access_policies, extra)
             }
-            #[cfg(feature = "_membership_rule_processing_status_details")]
+            #[cfg(feature = "_cross_tenant_access_policy")]
             "crossTenantAccessPolicy" => {
                 read_nullable(map, key, &mut self.cross_tenant_access_policy, extra)
             }
-            #[cfg(feature = "_membership_rule_processing_status_details")]
             "defaultAppManagementPolicy" => {
                 read_nullable(map, key, &mut self.default_app_management_policy, extra)
             }
@@ -2683,7 +2756,6 @@ impl graph_odata_runtime::model::ODataObject for PolicyRoot {
             "featureRolloutPolicies" => {
                 read_nullable(map, key, &mut self.feature_rollout_policies, extra)
             }
-            #[cfg(feature = "_membership_rule_processing_status_details")]
             "federatedTokenValidationPolicy" => {
                 read_nullable(
                     map,
@@ -2692,11 +2764,10 @@ impl graph_odata_runtime::model::ODataObject for PolicyRoot {
                     extra,
                 )
             }
-            #[cfg(feature = "_membership_rule_processing_status_details")]
+            #[cfg(feature = "_app_credential_restriction_type")]
             "homeRealmDiscoveryPolicies" => {
                 read_nullable(map, key, &mut self.home_realm_discovery_policies, extra)
             }
-            #[cfg(feature = "_membership_rule_processing_status_details")]
             "identitySecurityDefaultsEnforcementPolicy" => {
                 read_nullable(
                     map,
@@ -2705,7 +2776,6 @@ impl graph_odata_runtime::model::ODataObject for PolicyRoot {
                     extra,
                 )
             }
-            #[cfg(feature = "_membership_rule_processing_status_details")]
             "permissionGrantPolicies" => {
                 read_nullable(map, key, &mut self.permission_grant_policies, extra)
             }
@@ -2720,11 +2790,11 @@ impl graph_odata_runtime::model::ODataObject for PolicyRoot {
                     extra,
                 )
             }
-            #[cfg(feature = "_membership_rule_processing_status_details")]
+            #[cfg(feature = "_app_credential_restriction_type")]
             "tokenIssuancePolicies" => {
                 read_nullable(map, key, &mut self.token_issuance_policies, extra)
             }
-            #[cfg(feature = "_membership_rule_processing_status_details")]
+            #[cfg(feature = "_app_credential_restriction_type")]
             "tokenLifetimePolicies" => {
                 read_nullable(map, key, &mut self.token_lifetime_policies, extra)
             }
@@ -2879,7 +2949,7 @@ impl PolicyRootField {
     ];
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_groups")]
 /// CSDL entity type `microsoft.graph.post`; base type `microsoft.graph.outlookItem`; open type: dynamic properties land in `additional_properties`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Post {
@@ -2917,6 +2987,7 @@ pub struct Post {
     /// Property `sender`: `microsoft.graph.recipient`.
     pub sender: Option<AnyRecipient>,
     /// Navigation property `attachments`: `Collection(microsoft.graph.attachment)`, contained; present when expanded (`$expand`).
+    #[cfg(feature = "_attachment")]
     pub attachments: Option<Vec<AnyAttachment>>,
     /// Navigation property `extensions`: `Collection(microsoft.graph.extension)`, contained; present when expanded (`$expand`).
     #[cfg(feature = "_extension")]
@@ -2924,10 +2995,13 @@ pub struct Post {
     /// Navigation property `inReplyTo`: `microsoft.graph.post`, contained; present when expanded (`$expand`).
     pub in_reply_to: Option<Box<Post>>,
     /// Navigation property `mentions`: `Collection(microsoft.graph.mention)`, contained; present when expanded (`$expand`).
+    #[cfg(feature = "_attachment")]
     pub mentions: Option<Vec<Mention>>,
     /// Navigation property `multiValueExtendedProperties`: `Collection(microsoft.graph.multiValueLegacyExtendedProperty)`, contained; present when expanded (`$expand`).
+    #[cfg(feature = "_attachment")]
     pub multi_value_extended_properties: Option<Vec<MultiValueLegacyExtendedProperty>>,
     /// Navigation property `singleValueExtendedProperties`: `Collection(microsoft.graph.singleValueLegacyExtendedProperty)`, contained; present when expanded (`$expand`).
+    #[cfg(feature = "_attachment")]
     pub single_value_extended_properties: Option<Vec<SingleValueLegacyExtendedProperty>>,
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
@@ -2935,14 +3009,14 @@ pub struct Post {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_groups")]
 impl serde::Serialize for Post {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_groups")]
 #[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
 impl Post {
     /// The CSDL qualified name, as `@odata.type` spells it.
@@ -2973,15 +3047,18 @@ impl Post {
         object.property("newParticipants", &self.new_participants);
         object.property("receivedDateTime", &self.received_date_time);
         object.property("sender", &self.sender);
+        #[cfg(feature = "_attachment")]
         object.property("attachments", &self.attachments);
         #[cfg(feature = "_extension")] object.property("extensions", &self.extensions);
         object.property("inReplyTo", &self.in_reply_to);
-        object.property("mentions", &self.mentions);
+        #[cfg(feature = "_attachment")] object.property("mentions", &self.mentions);
+        #[cfg(feature = "_attachment")]
         object
             .property(
                 "multiValueExtendedProperties",
                 &self.multi_value_extended_properties,
             );
+        #[cfg(feature = "_attachment")]
         object
             .property(
                 "singleValueExtendedProperties",
@@ -2991,7 +3068,7 @@ impl Post {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_groups")]
 impl<'de> serde::Deserialize<'de> for Post {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -3000,7 +3077,7 @@ impl<'de> serde::Deserialize<'de> for Post {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_groups")]
 #[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
 impl graph_odata_runtime::model::ODataObject for Post {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
@@ -3035,14 +3112,18 @@ impl graph_odata_runtime::model::ODataObject for Post {
                 read_lenient(map, key, &mut self.received_date_time, extra)
             }
             "sender" => read_nullable(map, key, &mut self.sender, extra),
+            #[cfg(feature = "_attachment")]
             "attachments" => read_nullable(map, key, &mut self.attachments, extra),
             #[cfg(feature = "_extension")]
             "extensions" => read_nullable(map, key, &mut self.extensions, extra),
             "inReplyTo" => read_nullable(map, key, &mut self.in_reply_to, extra),
+            #[cfg(feature = "_attachment")]
             "mentions" => read_nullable(map, key, &mut self.mentions, extra),
+            #[cfg(feature = "_attachment")]
             "multiValueExtendedProperties" => {
                 read_nullable(map, key, &mut self.multi_value_extended_properties, extra)
             }
+            #[cfg(feature = "_attachment")]
             "singleValueExtendedProperties" => {
                 read_nullable(
                     map,
@@ -3061,7 +3142,7 @@ impl graph_odata_runtime::model::ODataObject for Post {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_groups")]
 impl Post {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -3072,11 +3153,11 @@ impl Post {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_groups")]
 /// The properties of [`Post`] by wire name, each a [`Field<Post>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`Post::set_null`].
 pub enum PostField {}
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_groups")]
 #[allow(non_upper_case_globals)]
 impl PostField {
     /// `id`
@@ -3321,16 +3402,16 @@ pub struct PrivilegedAccess {
     #[cfg(feature = "_governance_resource")]
     pub resources: Option<Vec<GovernanceResource>>,
     /// Navigation property `roleAssignmentRequests`: `Collection(microsoft.graph.governanceRoleAssignmentRequest)`, contained; present when expanded (`$expand`).
-    #[cfg(feature = "_governance_resource")]
+    #[cfg(feature = "_governance_role_assignment_request")]
     pub role_assignment_requests: Option<Vec<GovernanceRoleAssignmentRequest>>,
     /// Navigation property `roleAssignments`: `Collection(microsoft.graph.governanceRoleAssignment)`, contained; present when expanded (`$expand`).
-    #[cfg(feature = "_governance_resource")]
+    #[cfg(feature = "_governance_role_assignment")]
     pub role_assignments: Option<Vec<GovernanceRoleAssignment>>,
     /// Navigation property `roleDefinitions`: `Collection(microsoft.graph.governanceRoleDefinition)`, contained; present when expanded (`$expand`).
     #[cfg(feature = "_governance_resource")]
     pub role_definitions: Option<Vec<GovernanceRoleDefinition>>,
     /// Navigation property `roleSettings`: `Collection(microsoft.graph.governanceRoleSetting)`, contained; present when expanded (`$expand`).
-    #[cfg(feature = "_governance_resource")]
+    #[cfg(feature = "_governance_role_setting")]
     pub role_settings: Option<Vec<GovernanceRoleSetting>>,
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
@@ -3366,13 +3447,13 @@ impl PrivilegedAccess {
         object.property("displayName", &self.display_name);
         #[cfg(feature = "_governance_resource")]
         object.property("resources", &self.resources);
-        #[cfg(feature = "_governance_resource")]
+        #[cfg(feature = "_governance_role_assignment_request")]
         object.property("roleAssignmentRequests", &self.role_assignment_requests);
-        #[cfg(feature = "_governance_resource")]
+        #[cfg(feature = "_governance_role_assignment")]
         object.property("roleAssignments", &self.role_assignments);
         #[cfg(feature = "_governance_resource")]
         object.property("roleDefinitions", &self.role_definitions);
-        #[cfg(feature = "_governance_resource")]
+        #[cfg(feature = "_governance_role_setting")]
         object.property("roleSettings", &self.role_settings);
         object.end()
     }
@@ -3402,11 +3483,11 @@ impl graph_odata_runtime::model::ODataObject for PrivilegedAccess {
             "displayName" => read_lenient(map, key, &mut self.display_name, extra),
             #[cfg(feature = "_governance_resource")]
             "resources" => read_nullable(map, key, &mut self.resources, extra),
-            #[cfg(feature = "_governance_resource")]
+            #[cfg(feature = "_governance_role_assignment_request")]
             "roleAssignmentRequests" => {
                 read_nullable(map, key, &mut self.role_assignment_requests, extra)
             }
-            #[cfg(feature = "_governance_resource")]
+            #[cfg(feature = "_governance_role_assignment")]
             "roleAssignments" => {
                 read_nullable(map, key, &mut self.role_assignments, extra)
             }
@@ -3414,7 +3495,7 @@ impl graph_odata_runtime::model::ODataObject for PrivilegedAccess {
             "roleDefinitions" => {
                 read_nullable(map, key, &mut self.role_definitions, extra)
             }
-            #[cfg(feature = "_governance_resource")]
+            #[cfg(feature = "_governance_role_setting")]
             "roleSettings" => read_nullable(map, key, &mut self.role_settings, extra),
             _ => Ok(false),
         }
@@ -3495,7 +3576,6 @@ pub struct PrivilegedAccessGroup {
         Vec<PrivilegedAccessGroupAssignmentScheduleInstance>,
     >,
     /// Navigation property `assignmentScheduleRequests`: `Collection(microsoft.graph.privilegedAccessGroupAssignmentScheduleRequest)`, contained; present when expanded (`$expand`).
-    #[cfg(feature = "_access_package")]
     pub assignment_schedule_requests: Option<
         Vec<PrivilegedAccessGroupAssignmentScheduleRequest>,
     >,
@@ -3506,7 +3586,6 @@ pub struct PrivilegedAccessGroup {
         Vec<PrivilegedAccessGroupEligibilityScheduleInstance>,
     >,
     /// Navigation property `eligibilityScheduleRequests`: `Collection(microsoft.graph.privilegedAccessGroupEligibilityScheduleRequest)`, contained; present when expanded (`$expand`).
-    #[cfg(feature = "_access_package")]
     pub eligibility_schedule_requests: Option<
         Vec<PrivilegedAccessGroupEligibilityScheduleRequest>,
     >,
@@ -3550,7 +3629,6 @@ impl PrivilegedAccessGroup {
                 "assignmentScheduleInstances",
                 &self.assignment_schedule_instances,
             );
-        #[cfg(feature = "_access_package")]
         object
             .property("assignmentScheduleRequests", &self.assignment_schedule_requests);
         object.property("assignmentSchedules", &self.assignment_schedules);
@@ -3559,7 +3637,6 @@ impl PrivilegedAccessGroup {
                 "eligibilityScheduleInstances",
                 &self.eligibility_schedule_instances,
             );
-        #[cfg(feature = "_access_package")]
         object
             .property(
                 "eligibilityScheduleRequests",
@@ -3598,7 +3675,6 @@ impl graph_odata_runtime::model::ODataObject for PrivilegedAccessGroup {
             "assignmentScheduleInstances" => {
                 read_nullable(map, key, &mut self.assignment_schedule_instances, extra)
             }
-            #[cfg(feature = "_access_package")]
             "assignmentScheduleRequests" => {
                 read_nullable(map, key, &mut self.assignment_schedule_requests, extra)
             }
@@ -3608,7 +3684,6 @@ impl graph_odata_runtime::model::ODataObject for PrivilegedAccessGroup {
             "eligibilityScheduleInstances" => {
                 read_nullable(map, key, &mut self.eligibility_schedule_instances, extra)
             }
-            #[cfg(feature = "_access_package")]
             "eligibilityScheduleRequests" => {
                 read_nullable(map, key, &mut self.eligibility_schedule_requests, extra)
             }
@@ -3724,7 +3799,7 @@ pub struct PrivilegedAccessGroupAssignmentSchedule {
     #[cfg(feature = "_membership_rule_processing_status_details")]
     pub group: Option<Group>,
     /// Navigation property `principal`: `microsoft.graph.directoryObject`; present when expanded (`$expand`).
-    #[cfg(feature = "_membership_rule_processing_status_details")]
+    #[cfg(feature = "_directory_object")]
     pub principal: Option<AnyDirectoryObject>,
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
@@ -3770,7 +3845,7 @@ impl PrivilegedAccessGroupAssignmentSchedule {
         object.property("activatedUsing", &self.activated_using);
         #[cfg(feature = "_membership_rule_processing_status_details")]
         object.property("group", &self.group);
-        #[cfg(feature = "_membership_rule_processing_status_details")]
+        #[cfg(feature = "_directory_object")]
         object.property("principal", &self.principal);
         object.end()
     }
@@ -3815,7 +3890,7 @@ for PrivilegedAccessGroupAssignmentSchedule {
             "activatedUsing" => read_nullable(map, key, &mut self.activated_using, extra),
             #[cfg(feature = "_membership_rule_processing_status_details")]
             "group" => read_nullable(map, key, &mut self.group, extra),
-            #[cfg(feature = "_membership_rule_processing_status_details")]
+            #[cfg(feature = "_directory_object")]
             "principal" => read_nullable(map, key, &mut self.principal, extra),
             _ => Ok(false),
         }
@@ -3951,7 +4026,7 @@ pub struct PrivilegedAccessGroupAssignmentScheduleInstance {
     #[cfg(feature = "_membership_rule_processing_status_details")]
     pub group: Option<Group>,
     /// Navigation property `principal`: `microsoft.graph.directoryObject`; present when expanded (`$expand`).
-    #[cfg(feature = "_membership_rule_processing_status_details")]
+    #[cfg(feature = "_directory_object")]
     pub principal: Option<AnyDirectoryObject>,
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
@@ -3995,7 +4070,7 @@ impl PrivilegedAccessGroupAssignmentScheduleInstance {
         object.property("activatedUsing", &self.activated_using);
         #[cfg(feature = "_membership_rule_processing_status_details")]
         object.property("group", &self.group);
-        #[cfg(feature = "_membership_rule_processing_status_details")]
+        #[cfg(feature = "_directory_object")]
         object.property("principal", &self.principal);
         object.end()
     }
@@ -4036,7 +4111,7 @@ for PrivilegedAccessGroupAssignmentScheduleInstance {
             "activatedUsing" => read_nullable(map, key, &mut self.activated_using, extra),
             #[cfg(feature = "_membership_rule_processing_status_details")]
             "group" => read_nullable(map, key, &mut self.group, extra),
-            #[cfg(feature = "_membership_rule_processing_status_details")]
+            #[cfg(feature = "_directory_object")]
             "principal" => read_nullable(map, key, &mut self.principal, extra),
             _ => Ok(false),
         }
@@ -4133,7 +4208,7 @@ impl PrivilegedAccessGroupAssignmentScheduleInstanceField {
     ];
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 /// CSDL entity type `microsoft.graph.privilegedAccessGroupAssignmentScheduleRequest`; base type `microsoft.graph.privilegedAccessScheduleRequest`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct PrivilegedAccessGroupAssignmentScheduleRequest {
@@ -4183,16 +4258,14 @@ pub struct PrivilegedAccessGroupAssignmentScheduleRequest {
     #[cfg(feature = "_approval")]
     pub approval: Option<Approval>,
     /// Navigation property `activatedUsing`: `microsoft.graph.privilegedAccessGroupEligibilitySchedule`; present when expanded (`$expand`).
-    #[cfg(feature = "_identity_governance")]
     pub activated_using: Option<PrivilegedAccessGroupEligibilitySchedule>,
     /// Navigation property `group`: `microsoft.graph.group`; present when expanded (`$expand`).
     #[cfg(feature = "_membership_rule_processing_status_details")]
     pub group: Option<Group>,
     /// Navigation property `principal`: `microsoft.graph.directoryObject`; present when expanded (`$expand`).
-    #[cfg(feature = "_membership_rule_processing_status_details")]
+    #[cfg(feature = "_directory_object")]
     pub principal: Option<AnyDirectoryObject>,
     /// Navigation property `targetSchedule`: `microsoft.graph.privilegedAccessGroupEligibilitySchedule`; present when expanded (`$expand`).
-    #[cfg(feature = "_identity_governance")]
     pub target_schedule: Option<PrivilegedAccessGroupEligibilitySchedule>,
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
@@ -4200,14 +4273,14 @@ pub struct PrivilegedAccessGroupAssignmentScheduleRequest {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl serde::Serialize for PrivilegedAccessGroupAssignmentScheduleRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 #[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
 impl PrivilegedAccessGroupAssignmentScheduleRequest {
     /// The CSDL qualified name, as `@odata.type` spells it.
@@ -4240,19 +4313,17 @@ impl PrivilegedAccessGroupAssignmentScheduleRequest {
         object.property("principalId", &self.principal_id);
         object.property("targetScheduleId", &self.target_schedule_id);
         #[cfg(feature = "_approval")] object.property("approval", &self.approval);
-        #[cfg(feature = "_identity_governance")]
         object.property("activatedUsing", &self.activated_using);
         #[cfg(feature = "_membership_rule_processing_status_details")]
         object.property("group", &self.group);
-        #[cfg(feature = "_membership_rule_processing_status_details")]
+        #[cfg(feature = "_directory_object")]
         object.property("principal", &self.principal);
-        #[cfg(feature = "_identity_governance")]
         object.property("targetSchedule", &self.target_schedule);
         object.end()
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl<'de> serde::Deserialize<'de> for PrivilegedAccessGroupAssignmentScheduleRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -4261,7 +4332,7 @@ impl<'de> serde::Deserialize<'de> for PrivilegedAccessGroupAssignmentScheduleReq
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 #[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
 impl graph_odata_runtime::model::ODataObject
 for PrivilegedAccessGroupAssignmentScheduleRequest {
@@ -4298,13 +4369,11 @@ for PrivilegedAccessGroupAssignmentScheduleRequest {
             }
             #[cfg(feature = "_approval")]
             "approval" => read_nullable(map, key, &mut self.approval, extra),
-            #[cfg(feature = "_identity_governance")]
             "activatedUsing" => read_nullable(map, key, &mut self.activated_using, extra),
             #[cfg(feature = "_membership_rule_processing_status_details")]
             "group" => read_nullable(map, key, &mut self.group, extra),
-            #[cfg(feature = "_membership_rule_processing_status_details")]
+            #[cfg(feature = "_directory_object")]
             "principal" => read_nullable(map, key, &mut self.principal, extra),
-            #[cfg(feature = "_identity_governance")]
             "targetSchedule" => read_nullable(map, key, &mut self.target_schedule, extra),
             _ => Ok(false),
         }
@@ -4316,7 +4385,7 @@ for PrivilegedAccessGroupAssignmentScheduleRequest {
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl PrivilegedAccessGroupAssignmentScheduleRequest {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -4327,11 +4396,11 @@ impl PrivilegedAccessGroupAssignmentScheduleRequest {
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 /// The properties of [`PrivilegedAccessGroupAssignmentScheduleRequest`] by wire name, each a [`Field<PrivilegedAccessGroupAssignmentScheduleRequest>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`PrivilegedAccessGroupAssignmentScheduleRequest::set_null`].
 pub enum PrivilegedAccessGroupAssignmentScheduleRequestField {}
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 #[allow(non_upper_case_globals)]
 impl PrivilegedAccessGroupAssignmentScheduleRequestField {
     /// `id`
@@ -4475,7 +4544,7 @@ pub struct PrivilegedAccessGroupEligibilitySchedule {
     #[cfg(feature = "_membership_rule_processing_status_details")]
     pub group: Option<Group>,
     /// Navigation property `principal`: `microsoft.graph.directoryObject`; present when expanded (`$expand`).
-    #[cfg(feature = "_membership_rule_processing_status_details")]
+    #[cfg(feature = "_directory_object")]
     pub principal: Option<AnyDirectoryObject>,
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
@@ -4519,7 +4588,7 @@ impl PrivilegedAccessGroupEligibilitySchedule {
         object.property("principalId", &self.principal_id);
         #[cfg(feature = "_membership_rule_processing_status_details")]
         object.property("group", &self.group);
-        #[cfg(feature = "_membership_rule_processing_status_details")]
+        #[cfg(feature = "_directory_object")]
         object.property("principal", &self.principal);
         object.end()
     }
@@ -4562,7 +4631,7 @@ for PrivilegedAccessGroupEligibilitySchedule {
             "principalId" => read_lenient(map, key, &mut self.principal_id, extra),
             #[cfg(feature = "_membership_rule_processing_status_details")]
             "group" => read_nullable(map, key, &mut self.group, extra),
-            #[cfg(feature = "_membership_rule_processing_status_details")]
+            #[cfg(feature = "_directory_object")]
             "principal" => read_nullable(map, key, &mut self.principal, extra),
             _ => Ok(false),
         }
@@ -4684,7 +4753,7 @@ pub struct PrivilegedAccessGroupEligibilityScheduleInstance {
     #[cfg(feature = "_membership_rule_processing_status_details")]
     pub group: Option<Group>,
     /// Navigation property `principal`: `microsoft.graph.directoryObject`; present when expanded (`$expand`).
-    #[cfg(feature = "_membership_rule_processing_status_details")]
+    #[cfg(feature = "_directory_object")]
     pub principal: Option<AnyDirectoryObject>,
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
@@ -4726,7 +4795,7 @@ impl PrivilegedAccessGroupEligibilityScheduleInstance {
         object.property("principalId", &self.principal_id);
         #[cfg(feature = "_membership_rule_processing_status_details")]
         object.property("group", &self.group);
-        #[cfg(feature = "_membership_rule_processing_status_details")]
+        #[cfg(feature = "_directory_object")]
         object.property("principal", &self.principal);
         object.end()
     }
@@ -4765,7 +4834,7 @@ for PrivilegedAccessGroupEligibilityScheduleInstance {
             "principalId" => read_lenient(map, key, &mut self.principal_id, extra),
             #[cfg(feature = "_membership_rule_processing_status_details")]
             "group" => read_nullable(map, key, &mut self.group, extra),
-            #[cfg(feature = "_membership_rule_processing_status_details")]
+            #[cfg(feature = "_directory_object")]
             "principal" => read_nullable(map, key, &mut self.principal, extra),
             _ => Ok(false),
         }
@@ -4852,7 +4921,7 @@ impl PrivilegedAccessGroupEligibilityScheduleInstanceField {
     ];
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 /// CSDL entity type `microsoft.graph.privilegedAccessGroupEligibilityScheduleRequest`; base type `microsoft.graph.privilegedAccessScheduleRequest`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct PrivilegedAccessGroupEligibilityScheduleRequest {
@@ -4905,10 +4974,9 @@ pub struct PrivilegedAccessGroupEligibilityScheduleRequest {
     #[cfg(feature = "_membership_rule_processing_status_details")]
     pub group: Option<Group>,
     /// Navigation property `principal`: `microsoft.graph.directoryObject`; present when expanded (`$expand`).
-    #[cfg(feature = "_membership_rule_processing_status_details")]
+    #[cfg(feature = "_directory_object")]
     pub principal: Option<AnyDirectoryObject>,
     /// Navigation property `targetSchedule`: `microsoft.graph.privilegedAccessGroupEligibilitySchedule`; present when expanded (`$expand`).
-    #[cfg(feature = "_identity_governance")]
     pub target_schedule: Option<PrivilegedAccessGroupEligibilitySchedule>,
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
@@ -4916,14 +4984,14 @@ pub struct PrivilegedAccessGroupEligibilityScheduleRequest {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl serde::Serialize for PrivilegedAccessGroupEligibilityScheduleRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 #[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
 impl PrivilegedAccessGroupEligibilityScheduleRequest {
     /// The CSDL qualified name, as `@odata.type` spells it.
@@ -4958,15 +5026,14 @@ impl PrivilegedAccessGroupEligibilityScheduleRequest {
         #[cfg(feature = "_approval")] object.property("approval", &self.approval);
         #[cfg(feature = "_membership_rule_processing_status_details")]
         object.property("group", &self.group);
-        #[cfg(feature = "_membership_rule_processing_status_details")]
+        #[cfg(feature = "_directory_object")]
         object.property("principal", &self.principal);
-        #[cfg(feature = "_identity_governance")]
         object.property("targetSchedule", &self.target_schedule);
         object.end()
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl<'de> serde::Deserialize<'de> for PrivilegedAccessGroupEligibilityScheduleRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -4975,7 +5042,7 @@ impl<'de> serde::Deserialize<'de> for PrivilegedAccessGroupEligibilityScheduleRe
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 #[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
 impl graph_odata_runtime::model::ODataObject
 for PrivilegedAccessGroupEligibilityScheduleRequest {
@@ -5014,9 +5081,8 @@ for PrivilegedAccessGroupEligibilityScheduleRequest {
             "approval" => read_nullable(map, key, &mut self.approval, extra),
             #[cfg(feature = "_membership_rule_processing_status_details")]
             "group" => read_nullable(map, key, &mut self.group, extra),
-            #[cfg(feature = "_membership_rule_processing_status_details")]
+            #[cfg(feature = "_directory_object")]
             "principal" => read_nullable(map, key, &mut self.principal, extra),
-            #[cfg(feature = "_identity_governance")]
             "targetSchedule" => read_nullable(map, key, &mut self.target_schedule, extra),
             _ => Ok(false),
         }
@@ -5028,7 +5094,7 @@ for PrivilegedAccessGroupEligibilityScheduleRequest {
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl PrivilegedAccessGroupEligibilityScheduleRequest {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -5039,11 +5105,11 @@ impl PrivilegedAccessGroupEligibilityScheduleRequest {
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 /// The properties of [`PrivilegedAccessGroupEligibilityScheduleRequest`] by wire name, each a [`Field<PrivilegedAccessGroupEligibilityScheduleRequest>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`PrivilegedAccessGroupEligibilityScheduleRequest::set_null`].
 pub enum PrivilegedAccessGroupEligibilityScheduleRequestField {}
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 #[allow(non_upper_case_globals)]
 impl PrivilegedAccessGroupEligibilityScheduleRequestField {
     /// `id`
@@ -5515,7 +5581,7 @@ impl PrivilegedAccessScheduleInstanceField {
     ];
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_approval")]
 /// CSDL entity type `microsoft.graph.privilegedAccessScheduleRequest`; base type `microsoft.graph.request`; abstract; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct PrivilegedAccessScheduleRequest {
@@ -5549,7 +5615,6 @@ pub struct PrivilegedAccessScheduleRequest {
     pub ticket_info: Option<TicketInfo>,
     /// Navigation property `approval`: `microsoft.graph.approval`, contained; present when expanded (`$expand`).
     /// Inherited from `microsoft.graph.request`.
-    #[cfg(feature = "_approval")]
     pub approval: Option<Approval>,
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
@@ -5557,15 +5622,14 @@ pub struct PrivilegedAccessScheduleRequest {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_approval")]
 impl serde::Serialize for PrivilegedAccessScheduleRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_access_package")]
-#[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
+#[cfg(feature = "_approval")]
 impl PrivilegedAccessScheduleRequest {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.privilegedAccessScheduleRequest";
@@ -5592,12 +5656,12 @@ impl PrivilegedAccessScheduleRequest {
         object.property("justification", &self.justification);
         object.property("scheduleInfo", &self.schedule_info);
         object.property("ticketInfo", &self.ticket_info);
-        #[cfg(feature = "_approval")] object.property("approval", &self.approval);
+        object.property("approval", &self.approval);
         object.end()
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_approval")]
 impl<'de> serde::Deserialize<'de> for PrivilegedAccessScheduleRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -5606,8 +5670,7 @@ impl<'de> serde::Deserialize<'de> for PrivilegedAccessScheduleRequest {
     }
 }
 
-#[cfg(feature = "_access_package")]
-#[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
+#[cfg(feature = "_approval")]
 impl graph_odata_runtime::model::ODataObject for PrivilegedAccessScheduleRequest {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -5634,7 +5697,6 @@ impl graph_odata_runtime::model::ODataObject for PrivilegedAccessScheduleRequest
             "justification" => read_lenient(map, key, &mut self.justification, extra),
             "scheduleInfo" => read_nullable(map, key, &mut self.schedule_info, extra),
             "ticketInfo" => read_nullable(map, key, &mut self.ticket_info, extra),
-            #[cfg(feature = "_approval")]
             "approval" => read_nullable(map, key, &mut self.approval, extra),
             _ => Ok(false),
         }
@@ -5646,7 +5708,7 @@ impl graph_odata_runtime::model::ODataObject for PrivilegedAccessScheduleRequest
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_approval")]
 impl PrivilegedAccessScheduleRequest {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -5657,11 +5719,11 @@ impl PrivilegedAccessScheduleRequest {
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_approval")]
 /// The properties of [`PrivilegedAccessScheduleRequest`] by wire name, each a [`Field<PrivilegedAccessScheduleRequest>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`PrivilegedAccessScheduleRequest::set_null`].
 pub enum PrivilegedAccessScheduleRequestField {}
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_approval")]
 #[allow(non_upper_case_globals)]
 impl PrivilegedAccessScheduleRequestField {
     /// `id`
@@ -5729,7 +5791,7 @@ impl PrivilegedAccessScheduleRequestField {
     ];
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 /// CSDL entity type `microsoft.graph.profile`; base type `microsoft.graph.entity`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Profile {
@@ -5780,14 +5842,14 @@ pub struct Profile {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 impl serde::Serialize for Profile {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 impl Profile {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.profile";
@@ -5827,7 +5889,7 @@ impl Profile {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 impl<'de> serde::Deserialize<'de> for Profile {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -5836,7 +5898,7 @@ impl<'de> serde::Deserialize<'de> for Profile {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 impl graph_odata_runtime::model::ODataObject for Profile {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -5878,7 +5940,7 @@ impl graph_odata_runtime::model::ODataObject for Profile {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 impl Profile {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -5889,11 +5951,11 @@ impl Profile {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 /// The properties of [`Profile`] by wire name, each a [`Field<Profile>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`Profile::set_null`].
 pub enum ProfileField {}
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 #[allow(non_upper_case_globals)]
 impl ProfileField {
     /// `id`
@@ -6091,7 +6153,7 @@ impl ProfileCardPropertyField {
     ];
 }
 
-#[cfg(feature = "_channel")]
+#[cfg(feature = "_profile_photo")]
 /// CSDL entity type `microsoft.graph.profilePhoto`; base type `microsoft.graph.entity`; media entity (has a stream); key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ProfilePhoto {
@@ -6108,14 +6170,14 @@ pub struct ProfilePhoto {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_channel")]
+#[cfg(feature = "_profile_photo")]
 impl serde::Serialize for ProfilePhoto {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_channel")]
+#[cfg(feature = "_profile_photo")]
 impl ProfilePhoto {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.profilePhoto";
@@ -6138,7 +6200,7 @@ impl ProfilePhoto {
     }
 }
 
-#[cfg(feature = "_channel")]
+#[cfg(feature = "_profile_photo")]
 impl<'de> serde::Deserialize<'de> for ProfilePhoto {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -6147,7 +6209,7 @@ impl<'de> serde::Deserialize<'de> for ProfilePhoto {
     }
 }
 
-#[cfg(feature = "_channel")]
+#[cfg(feature = "_profile_photo")]
 impl graph_odata_runtime::model::ODataObject for ProfilePhoto {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -6170,7 +6232,7 @@ impl graph_odata_runtime::model::ODataObject for ProfilePhoto {
     }
 }
 
-#[cfg(feature = "_channel")]
+#[cfg(feature = "_profile_photo")]
 impl ProfilePhoto {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -6181,11 +6243,11 @@ impl ProfilePhoto {
     }
 }
 
-#[cfg(feature = "_channel")]
+#[cfg(feature = "_profile_photo")]
 /// The properties of [`ProfilePhoto`] by wire name, each a [`Field<ProfilePhoto>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ProfilePhoto::set_null`].
 pub enum ProfilePhotoField {}
 
-#[cfg(feature = "_channel")]
+#[cfg(feature = "_profile_photo")]
 #[allow(non_upper_case_globals)]
 impl ProfilePhotoField {
     /// `id`
@@ -6865,7 +6927,7 @@ impl ProgramControlTypeField {
     ];
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 /// CSDL entity type `microsoft.graph.projectParticipation`; base type `microsoft.graph.itemFacet`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ProjectParticipation {
@@ -6913,14 +6975,14 @@ pub struct ProjectParticipation {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 impl serde::Serialize for ProjectParticipation {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 impl ProjectParticipation {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.projectParticipation";
@@ -6955,7 +7017,7 @@ impl ProjectParticipation {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 impl<'de> serde::Deserialize<'de> for ProjectParticipation {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -6964,7 +7026,7 @@ impl<'de> serde::Deserialize<'de> for ProjectParticipation {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 impl graph_odata_runtime::model::ODataObject for ProjectParticipation {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -7009,7 +7071,7 @@ impl graph_odata_runtime::model::ODataObject for ProjectParticipation {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 impl ProjectParticipation {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -7020,11 +7082,11 @@ impl ProjectParticipation {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 /// The properties of [`ProjectParticipation`] by wire name, each a [`Field<ProjectParticipation>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ProjectParticipation::set_null`].
 pub enum ProjectParticipationField {}
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 #[allow(non_upper_case_globals)]
 impl ProjectParticipationField {
     /// `id`
@@ -7470,7 +7532,6 @@ pub struct PublicKeyInfrastructureRoot {
     /// Inherited from `microsoft.graph.entity`.
     pub id: Option<String>,
     /// Navigation property `certificateBasedAuthConfigurations`: `Collection(microsoft.graph.certificateBasedAuthPki)`, contained; present when expanded (`$expand`).
-    #[cfg(feature = "_membership_rule_processing_status_details")]
     pub certificate_based_auth_configurations: Option<Vec<CertificateBasedAuthPki>>,
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
@@ -7486,7 +7547,6 @@ impl serde::Serialize for PublicKeyInfrastructureRoot {
 }
 
 #[cfg(feature = "_directory")]
-#[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
 impl PublicKeyInfrastructureRoot {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.publicKeyInfrastructureRoot";
@@ -7503,7 +7563,6 @@ impl PublicKeyInfrastructureRoot {
             odata_type,
         )?;
         object.property("id", &self.id);
-        #[cfg(feature = "_membership_rule_processing_status_details")]
         object
             .property(
                 "certificateBasedAuthConfigurations",
@@ -7523,7 +7582,6 @@ impl<'de> serde::Deserialize<'de> for PublicKeyInfrastructureRoot {
 }
 
 #[cfg(feature = "_directory")]
-#[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
 impl graph_odata_runtime::model::ODataObject for PublicKeyInfrastructureRoot {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -7534,7 +7592,6 @@ impl graph_odata_runtime::model::ODataObject for PublicKeyInfrastructureRoot {
         let extra = &mut self.additional_properties;
         match key {
             "id" => read_lenient(map, key, &mut self.id, extra),
-            #[cfg(feature = "_membership_rule_processing_status_details")]
             "certificateBasedAuthConfigurations" => {
                 read_nullable(
                     map,
@@ -7736,7 +7793,6 @@ pub struct RbacApplication {
         Vec<UnifiedRoleAssignmentScheduleInstance>,
     >,
     /// Navigation property `roleAssignmentScheduleRequests`: `Collection(microsoft.graph.unifiedRoleAssignmentScheduleRequest)`, contained; present when expanded (`$expand`).
-    #[cfg(feature = "_unified_role_assignment_schedule_request")]
     pub role_assignment_schedule_requests: Option<
         Vec<UnifiedRoleAssignmentScheduleRequest>,
     >,
@@ -7749,7 +7805,6 @@ pub struct RbacApplication {
         Vec<UnifiedRoleEligibilityScheduleInstance>,
     >,
     /// Navigation property `roleEligibilityScheduleRequests`: `Collection(microsoft.graph.unifiedRoleEligibilityScheduleRequest)`, contained; present when expanded (`$expand`).
-    #[cfg(feature = "_unified_role_assignment_schedule_request")]
     pub role_eligibility_schedule_requests: Option<
         Vec<UnifiedRoleEligibilityScheduleRequest>,
     >,
@@ -7797,7 +7852,6 @@ impl RbacApplication {
                 "roleAssignmentScheduleInstances",
                 &self.role_assignment_schedule_instances,
             );
-        #[cfg(feature = "_unified_role_assignment_schedule_request")]
         object
             .property(
                 "roleAssignmentScheduleRequests",
@@ -7810,7 +7864,6 @@ impl RbacApplication {
                 "roleEligibilityScheduleInstances",
                 &self.role_eligibility_schedule_instances,
             );
-        #[cfg(feature = "_unified_role_assignment_schedule_request")]
         object
             .property(
                 "roleEligibilityScheduleRequests",
@@ -7861,7 +7914,6 @@ impl graph_odata_runtime::model::ODataObject for RbacApplication {
                     extra,
                 )
             }
-            #[cfg(feature = "_unified_role_assignment_schedule_request")]
             "roleAssignmentScheduleRequests" => {
                 read_nullable(
                     map,
@@ -7884,7 +7936,6 @@ impl graph_odata_runtime::model::ODataObject for RbacApplication {
                     extra,
                 )
             }
-            #[cfg(feature = "_unified_role_assignment_schedule_request")]
             "roleEligibilityScheduleRequests" => {
                 read_nullable(
                     map,
@@ -8166,11 +8217,11 @@ pub struct RecycleBin {
     pub settings: Option<RecycleBinSettings>,
     /// Navigation property `createdByUser`: `microsoft.graph.user`; present when expanded (`$expand`).
     /// Inherited from `microsoft.graph.baseItem`.
-    #[cfg(feature = "_membership_rule_processing_status_details")]
+    #[cfg(feature = "_authorization_info")]
     pub created_by_user: Option<AnyUser>,
     /// Navigation property `lastModifiedByUser`: `microsoft.graph.user`; present when expanded (`$expand`).
     /// Inherited from `microsoft.graph.baseItem`.
-    #[cfg(feature = "_membership_rule_processing_status_details")]
+    #[cfg(feature = "_authorization_info")]
     pub last_modified_by_user: Option<AnyUser>,
     /// Navigation property `items`: `Collection(microsoft.graph.recycleBinItem)`, contained; present when expanded (`$expand`).
     pub items: Option<Vec<RecycleBinItem>>,
@@ -8215,9 +8266,9 @@ impl RecycleBin {
         object.property("parentReference", &self.parent_reference);
         object.property("webUrl", &self.web_url);
         object.property("settings", &self.settings);
-        #[cfg(feature = "_membership_rule_processing_status_details")]
+        #[cfg(feature = "_authorization_info")]
         object.property("createdByUser", &self.created_by_user);
-        #[cfg(feature = "_membership_rule_processing_status_details")]
+        #[cfg(feature = "_authorization_info")]
         object.property("lastModifiedByUser", &self.last_modified_by_user);
         object.property("items", &self.items);
         object.end()
@@ -8263,9 +8314,9 @@ impl graph_odata_runtime::model::ODataObject for RecycleBin {
             }
             "webUrl" => read_lenient(map, key, &mut self.web_url, extra),
             "settings" => read_nullable(map, key, &mut self.settings, extra),
-            #[cfg(feature = "_membership_rule_processing_status_details")]
+            #[cfg(feature = "_authorization_info")]
             "createdByUser" => read_nullable(map, key, &mut self.created_by_user, extra),
-            #[cfg(feature = "_membership_rule_processing_status_details")]
+            #[cfg(feature = "_authorization_info")]
             "lastModifiedByUser" => {
                 read_nullable(map, key, &mut self.last_modified_by_user, extra)
             }
@@ -8399,11 +8450,11 @@ pub struct RecycleBinItem {
     pub size: Option<i64>,
     /// Navigation property `createdByUser`: `microsoft.graph.user`; present when expanded (`$expand`).
     /// Inherited from `microsoft.graph.baseItem`.
-    #[cfg(feature = "_membership_rule_processing_status_details")]
+    #[cfg(feature = "_authorization_info")]
     pub created_by_user: Option<AnyUser>,
     /// Navigation property `lastModifiedByUser`: `microsoft.graph.user`; present when expanded (`$expand`).
     /// Inherited from `microsoft.graph.baseItem`.
-    #[cfg(feature = "_membership_rule_processing_status_details")]
+    #[cfg(feature = "_authorization_info")]
     pub last_modified_by_user: Option<AnyUser>,
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
@@ -8448,9 +8499,9 @@ impl RecycleBinItem {
         object.property("deletedDateTime", &self.deleted_date_time);
         object.property("deletedFromLocation", &self.deleted_from_location);
         object.property("size", &self.size);
-        #[cfg(feature = "_membership_rule_processing_status_details")]
+        #[cfg(feature = "_authorization_info")]
         object.property("createdByUser", &self.created_by_user);
-        #[cfg(feature = "_membership_rule_processing_status_details")]
+        #[cfg(feature = "_authorization_info")]
         object.property("lastModifiedByUser", &self.last_modified_by_user);
         object.end()
     }
@@ -8501,9 +8552,9 @@ impl graph_odata_runtime::model::ODataObject for RecycleBinItem {
                 read_lenient(map, key, &mut self.deleted_from_location, extra)
             }
             "size" => read_lenient(map, key, &mut self.size, extra),
-            #[cfg(feature = "_membership_rule_processing_status_details")]
+            #[cfg(feature = "_authorization_info")]
             "createdByUser" => read_nullable(map, key, &mut self.created_by_user, extra),
-            #[cfg(feature = "_membership_rule_processing_status_details")]
+            #[cfg(feature = "_authorization_info")]
             "lastModifiedByUser" => {
                 read_nullable(map, key, &mut self.last_modified_by_user, extra)
             }
@@ -8937,7 +8988,7 @@ impl RedundantAssignmentAlertIncidentField {
     ];
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_attachment")]
 /// CSDL entity type `microsoft.graph.referenceAttachment`; base type `microsoft.graph.attachment`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ReferenceAttachment {
@@ -8977,14 +9028,14 @@ pub struct ReferenceAttachment {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_attachment")]
 impl serde::Serialize for ReferenceAttachment {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_attachment")]
 impl ReferenceAttachment {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.referenceAttachment";
@@ -9016,7 +9067,7 @@ impl ReferenceAttachment {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_attachment")]
 impl<'de> serde::Deserialize<'de> for ReferenceAttachment {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -9025,7 +9076,7 @@ impl<'de> serde::Deserialize<'de> for ReferenceAttachment {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_attachment")]
 impl graph_odata_runtime::model::ODataObject for ReferenceAttachment {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -9059,7 +9110,7 @@ impl graph_odata_runtime::model::ODataObject for ReferenceAttachment {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_attachment")]
 impl ReferenceAttachment {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -9070,11 +9121,11 @@ impl ReferenceAttachment {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_attachment")]
 /// The properties of [`ReferenceAttachment`] by wire name, each a [`Field<ReferenceAttachment>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ReferenceAttachment::set_null`].
 pub enum ReferenceAttachmentField {}
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_attachment")]
 #[allow(non_upper_case_globals)]
 impl ReferenceAttachmentField {
     /// `id`
@@ -9136,7 +9187,7 @@ impl ReferenceAttachmentField {
     ];
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 /// CSDL entity type `microsoft.graph.regionalAndLanguageSettings`; base type `microsoft.graph.entity`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct RegionalAndLanguageSettings {
@@ -9163,14 +9214,14 @@ pub struct RegionalAndLanguageSettings {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 impl serde::Serialize for RegionalAndLanguageSettings {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 impl RegionalAndLanguageSettings {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.regionalAndLanguageSettings";
@@ -9200,7 +9251,7 @@ impl RegionalAndLanguageSettings {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 impl<'de> serde::Deserialize<'de> for RegionalAndLanguageSettings {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -9209,7 +9260,7 @@ impl<'de> serde::Deserialize<'de> for RegionalAndLanguageSettings {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 impl graph_odata_runtime::model::ODataObject for RegionalAndLanguageSettings {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -9251,7 +9302,7 @@ impl graph_odata_runtime::model::ODataObject for RegionalAndLanguageSettings {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 impl RegionalAndLanguageSettings {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -9262,11 +9313,11 @@ impl RegionalAndLanguageSettings {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 /// The properties of [`RegionalAndLanguageSettings`] by wire name, each a [`Field<RegionalAndLanguageSettings>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`RegionalAndLanguageSettings::set_null`].
 pub enum RegionalAndLanguageSettingsField {}
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 #[allow(non_upper_case_globals)]
 impl RegionalAndLanguageSettingsField {
     /// `id`

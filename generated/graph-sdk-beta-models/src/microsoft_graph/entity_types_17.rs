@@ -224,7 +224,7 @@ impl RelyingPartyDetailedSummaryField {
     ];
 }
 
-#[cfg(feature = "_approved_client_app")]
+#[cfg(feature = "_service_principals")]
 /// CSDL entity type `microsoft.graph.remoteDesktopSecurityConfiguration`; base type `microsoft.graph.entity`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct RemoteDesktopSecurityConfiguration {
@@ -243,14 +243,14 @@ pub struct RemoteDesktopSecurityConfiguration {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_approved_client_app")]
+#[cfg(feature = "_service_principals")]
 impl serde::Serialize for RemoteDesktopSecurityConfiguration {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_approved_client_app")]
+#[cfg(feature = "_service_principals")]
 impl RemoteDesktopSecurityConfiguration {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.remoteDesktopSecurityConfiguration";
@@ -278,7 +278,7 @@ impl RemoteDesktopSecurityConfiguration {
     }
 }
 
-#[cfg(feature = "_approved_client_app")]
+#[cfg(feature = "_service_principals")]
 impl<'de> serde::Deserialize<'de> for RemoteDesktopSecurityConfiguration {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -287,7 +287,7 @@ impl<'de> serde::Deserialize<'de> for RemoteDesktopSecurityConfiguration {
     }
 }
 
-#[cfg(feature = "_approved_client_app")]
+#[cfg(feature = "_service_principals")]
 impl graph_odata_runtime::model::ODataObject for RemoteDesktopSecurityConfiguration {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -322,7 +322,7 @@ impl graph_odata_runtime::model::ODataObject for RemoteDesktopSecurityConfigurat
     }
 }
 
-#[cfg(feature = "_approved_client_app")]
+#[cfg(feature = "_service_principals")]
 impl RemoteDesktopSecurityConfiguration {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -333,11 +333,11 @@ impl RemoteDesktopSecurityConfiguration {
     }
 }
 
-#[cfg(feature = "_approved_client_app")]
+#[cfg(feature = "_service_principals")]
 /// The properties of [`RemoteDesktopSecurityConfiguration`] by wire name, each a [`Field<RemoteDesktopSecurityConfiguration>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`RemoteDesktopSecurityConfiguration::set_null`].
 pub enum RemoteDesktopSecurityConfigurationField {}
 
-#[cfg(feature = "_approved_client_app")]
+#[cfg(feature = "_service_principals")]
 #[allow(non_upper_case_globals)]
 impl RemoteDesktopSecurityConfigurationField {
     /// `id`
@@ -675,20 +675,20 @@ pub enum AnyRequest {
     /// The base type itself, or a derived type unknown to this crate.
     Request(Box<Request>),
     /// `microsoft.graph.privilegedAccessGroupAssignmentScheduleRequest`
-    #[cfg(feature = "_access_package")]
+    #[cfg(feature = "_identity_governance")]
     PrivilegedAccessGroupAssignmentScheduleRequest(
         Box<PrivilegedAccessGroupAssignmentScheduleRequest>,
     ),
     /// `microsoft.graph.privilegedAccessGroupEligibilityScheduleRequest`
-    #[cfg(feature = "_access_package")]
+    #[cfg(feature = "_identity_governance")]
     PrivilegedAccessGroupEligibilityScheduleRequest(
         Box<PrivilegedAccessGroupEligibilityScheduleRequest>,
     ),
     /// `microsoft.graph.unifiedRoleAssignmentScheduleRequest`
-    #[cfg(feature = "_unified_role_assignment_schedule_request")]
+    #[cfg(feature = "_role_management")]
     UnifiedRoleAssignmentScheduleRequest(Box<UnifiedRoleAssignmentScheduleRequest>),
     /// `microsoft.graph.unifiedRoleEligibilityScheduleRequest`
-    #[cfg(feature = "_unified_role_assignment_schedule_request")]
+    #[cfg(feature = "_role_management")]
     UnifiedRoleEligibilityScheduleRequest(Box<UnifiedRoleEligibilityScheduleRequest>),
     /// `microsoft.graph.userConsentRequest`
     #[cfg(feature = "_access_review_inactive_users_query_scope")]
@@ -701,19 +701,19 @@ impl AnyRequest {
     pub fn odata_type(&self) -> &'static str {
         match self {
             Self::Request(_) => Request::ODATA_TYPE,
-            #[cfg(feature = "_access_package")]
+            #[cfg(feature = "_identity_governance")]
             Self::PrivilegedAccessGroupAssignmentScheduleRequest(_) => {
                 PrivilegedAccessGroupAssignmentScheduleRequest::ODATA_TYPE
             }
-            #[cfg(feature = "_access_package")]
+            #[cfg(feature = "_identity_governance")]
             Self::PrivilegedAccessGroupEligibilityScheduleRequest(_) => {
                 PrivilegedAccessGroupEligibilityScheduleRequest::ODATA_TYPE
             }
-            #[cfg(feature = "_unified_role_assignment_schedule_request")]
+            #[cfg(feature = "_role_management")]
             Self::UnifiedRoleAssignmentScheduleRequest(_) => {
                 UnifiedRoleAssignmentScheduleRequest::ODATA_TYPE
             }
-            #[cfg(feature = "_unified_role_assignment_schedule_request")]
+            #[cfg(feature = "_role_management")]
             Self::UnifiedRoleEligibilityScheduleRequest(_) => {
                 UnifiedRoleEligibilityScheduleRequest::ODATA_TYPE
             }
@@ -748,7 +748,7 @@ impl From<Request> for AnyRequest {
 #[cfg(feature = "_approval")]
 impl AnyRequest {
     /// The value if it is a [`AnyRequest::PrivilegedAccessGroupAssignmentScheduleRequest`] variant.
-    #[cfg(feature = "_access_package")]
+    #[cfg(feature = "_identity_governance")]
     pub fn as_privileged_access_group_assignment_schedule_request(
         &self,
     ) -> Option<&PrivilegedAccessGroupAssignmentScheduleRequest> {
@@ -758,7 +758,7 @@ impl AnyRequest {
         }
     }
     /// The value if it is a [`AnyRequest::PrivilegedAccessGroupEligibilityScheduleRequest`] variant.
-    #[cfg(feature = "_access_package")]
+    #[cfg(feature = "_identity_governance")]
     pub fn as_privileged_access_group_eligibility_schedule_request(
         &self,
     ) -> Option<&PrivilegedAccessGroupEligibilityScheduleRequest> {
@@ -768,7 +768,7 @@ impl AnyRequest {
         }
     }
     /// The value if it is a [`AnyRequest::UnifiedRoleAssignmentScheduleRequest`] variant.
-    #[cfg(feature = "_unified_role_assignment_schedule_request")]
+    #[cfg(feature = "_role_management")]
     pub fn as_unified_role_assignment_schedule_request(
         &self,
     ) -> Option<&UnifiedRoleAssignmentScheduleRequest> {
@@ -778,7 +778,7 @@ impl AnyRequest {
         }
     }
     /// The value if it is a [`AnyRequest::UnifiedRoleEligibilityScheduleRequest`] variant.
-    #[cfg(feature = "_unified_role_assignment_schedule_request")]
+    #[cfg(feature = "_role_management")]
     pub fn as_unified_role_eligibility_schedule_request(
         &self,
     ) -> Option<&UnifiedRoleEligibilityScheduleRequest> {
@@ -798,7 +798,7 @@ impl AnyRequest {
 }
 
 #[cfg(feature = "_approval")]
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl From<PrivilegedAccessGroupAssignmentScheduleRequest> for AnyRequest {
     fn from(value: PrivilegedAccessGroupAssignmentScheduleRequest) -> Self {
         Self::PrivilegedAccessGroupAssignmentScheduleRequest(Box::new(value))
@@ -806,7 +806,7 @@ impl From<PrivilegedAccessGroupAssignmentScheduleRequest> for AnyRequest {
 }
 
 #[cfg(feature = "_approval")]
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl From<PrivilegedAccessGroupEligibilityScheduleRequest> for AnyRequest {
     fn from(value: PrivilegedAccessGroupEligibilityScheduleRequest) -> Self {
         Self::PrivilegedAccessGroupEligibilityScheduleRequest(Box::new(value))
@@ -814,7 +814,7 @@ impl From<PrivilegedAccessGroupEligibilityScheduleRequest> for AnyRequest {
 }
 
 #[cfg(feature = "_approval")]
-#[cfg(feature = "_unified_role_assignment_schedule_request")]
+#[cfg(feature = "_role_management")]
 impl From<UnifiedRoleAssignmentScheduleRequest> for AnyRequest {
     fn from(value: UnifiedRoleAssignmentScheduleRequest) -> Self {
         Self::UnifiedRoleAssignmentScheduleRequest(Box::new(value))
@@ -822,7 +822,7 @@ impl From<UnifiedRoleAssignmentScheduleRequest> for AnyRequest {
 }
 
 #[cfg(feature = "_approval")]
-#[cfg(feature = "_unified_role_assignment_schedule_request")]
+#[cfg(feature = "_role_management")]
 impl From<UnifiedRoleEligibilityScheduleRequest> for AnyRequest {
     fn from(value: UnifiedRoleEligibilityScheduleRequest) -> Self {
         Self::UnifiedRoleEligibilityScheduleRequest(Box::new(value))
@@ -842,7 +842,7 @@ impl serde::Serialize for AnyRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match self {
             Self::Request(value) => value.serialize_with_type(serializer, None),
-            #[cfg(feature = "_access_package")]
+            #[cfg(feature = "_identity_governance")]
             Self::PrivilegedAccessGroupAssignmentScheduleRequest(value) => {
                 value
                     .serialize_with_type(
@@ -850,7 +850,7 @@ impl serde::Serialize for AnyRequest {
                         Some(PrivilegedAccessGroupAssignmentScheduleRequest::ODATA_TYPE),
                     )
             }
-            #[cfg(feature = "_access_package")]
+            #[cfg(feature = "_identity_governance")]
             Self::PrivilegedAccessGroupEligibilityScheduleRequest(value) => {
                 value
                     .serialize_with_type(
@@ -858,7 +858,7 @@ impl serde::Serialize for AnyRequest {
                         Some(PrivilegedAccessGroupEligibilityScheduleRequest::ODATA_TYPE),
                     )
             }
-            #[cfg(feature = "_unified_role_assignment_schedule_request")]
+            #[cfg(feature = "_role_management")]
             Self::UnifiedRoleAssignmentScheduleRequest(value) => {
                 value
                     .serialize_with_type(
@@ -866,7 +866,7 @@ impl serde::Serialize for AnyRequest {
                         Some(UnifiedRoleAssignmentScheduleRequest::ODATA_TYPE),
                     )
             }
-            #[cfg(feature = "_unified_role_assignment_schedule_request")]
+            #[cfg(feature = "_role_management")]
             Self::UnifiedRoleEligibilityScheduleRequest(value) => {
                 value
                     .serialize_with_type(
@@ -896,25 +896,25 @@ impl<'de> serde::Deserialize<'de> for AnyRequest {
             deserializer,
         )?;
         let read = match graph_odata_runtime::model::odata_type_of(&value) {
-            #[cfg(feature = "_access_package")]
+            #[cfg(feature = "_identity_governance")]
             "microsoft.graph.privilegedAccessGroupAssignmentScheduleRequest"
             | "graph.privilegedAccessGroupAssignmentScheduleRequest" => {
                 serde_json::from_value(value)
                     .map(Self::PrivilegedAccessGroupAssignmentScheduleRequest)
             }
-            #[cfg(feature = "_access_package")]
+            #[cfg(feature = "_identity_governance")]
             "microsoft.graph.privilegedAccessGroupEligibilityScheduleRequest"
             | "graph.privilegedAccessGroupEligibilityScheduleRequest" => {
                 serde_json::from_value(value)
                     .map(Self::PrivilegedAccessGroupEligibilityScheduleRequest)
             }
-            #[cfg(feature = "_unified_role_assignment_schedule_request")]
+            #[cfg(feature = "_role_management")]
             "microsoft.graph.unifiedRoleAssignmentScheduleRequest"
             | "graph.unifiedRoleAssignmentScheduleRequest" => {
                 serde_json::from_value(value)
                     .map(Self::UnifiedRoleAssignmentScheduleRequest)
             }
-            #[cfg(feature = "_unified_role_assignment_schedule_request")]
+            #[cfg(feature = "_role_management")]
             "microsoft.graph.unifiedRoleEligibilityScheduleRequest"
             | "graph.unifiedRoleEligibilityScheduleRequest" => {
                 serde_json::from_value(value)
@@ -930,7 +930,7 @@ impl<'de> serde::Deserialize<'de> for AnyRequest {
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_resource_specific_permission_grant")]
 /// CSDL entity type `microsoft.graph.resourceSpecificPermissionGrant`; base type `microsoft.graph.directoryObject`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ResourceSpecificPermissionGrant {
@@ -956,14 +956,14 @@ pub struct ResourceSpecificPermissionGrant {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_resource_specific_permission_grant")]
 impl serde::Serialize for ResourceSpecificPermissionGrant {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_resource_specific_permission_grant")]
 impl ResourceSpecificPermissionGrant {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.resourceSpecificPermissionGrant";
@@ -990,7 +990,7 @@ impl ResourceSpecificPermissionGrant {
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_resource_specific_permission_grant")]
 impl<'de> serde::Deserialize<'de> for ResourceSpecificPermissionGrant {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -999,7 +999,7 @@ impl<'de> serde::Deserialize<'de> for ResourceSpecificPermissionGrant {
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_resource_specific_permission_grant")]
 impl graph_odata_runtime::model::ODataObject for ResourceSpecificPermissionGrant {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -1028,7 +1028,7 @@ impl graph_odata_runtime::model::ODataObject for ResourceSpecificPermissionGrant
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_resource_specific_permission_grant")]
 impl ResourceSpecificPermissionGrant {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -1039,11 +1039,11 @@ impl ResourceSpecificPermissionGrant {
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_resource_specific_permission_grant")]
 /// The properties of [`ResourceSpecificPermissionGrant`] by wire name, each a [`Field<ResourceSpecificPermissionGrant>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ResourceSpecificPermissionGrant::set_null`].
 pub enum ResourceSpecificPermissionGrantField {}
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_resource_specific_permission_grant")]
 #[allow(non_upper_case_globals)]
 impl ResourceSpecificPermissionGrantField {
     /// `id`
@@ -1086,7 +1086,7 @@ impl ResourceSpecificPermissionGrantField {
     ];
 }
 
-#[cfg(feature = "_boolean_column")]
+#[cfg(feature = "_column_link")]
 /// CSDL entity type `microsoft.graph.richLongRunningOperation`; base type `microsoft.graph.longRunningOperation`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct RichLongRunningOperation {
@@ -1122,14 +1122,14 @@ pub struct RichLongRunningOperation {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_boolean_column")]
+#[cfg(feature = "_column_link")]
 impl serde::Serialize for RichLongRunningOperation {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_boolean_column")]
+#[cfg(feature = "_column_link")]
 impl RichLongRunningOperation {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.richLongRunningOperation";
@@ -1159,7 +1159,7 @@ impl RichLongRunningOperation {
     }
 }
 
-#[cfg(feature = "_boolean_column")]
+#[cfg(feature = "_column_link")]
 impl<'de> serde::Deserialize<'de> for RichLongRunningOperation {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1168,7 +1168,7 @@ impl<'de> serde::Deserialize<'de> for RichLongRunningOperation {
     }
 }
 
-#[cfg(feature = "_boolean_column")]
+#[cfg(feature = "_column_link")]
 impl graph_odata_runtime::model::ODataObject for RichLongRunningOperation {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -1206,7 +1206,7 @@ impl graph_odata_runtime::model::ODataObject for RichLongRunningOperation {
     }
 }
 
-#[cfg(feature = "_boolean_column")]
+#[cfg(feature = "_column_link")]
 impl RichLongRunningOperation {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -1217,11 +1217,11 @@ impl RichLongRunningOperation {
     }
 }
 
-#[cfg(feature = "_boolean_column")]
+#[cfg(feature = "_column_link")]
 /// The properties of [`RichLongRunningOperation`] by wire name, each a [`Field<RichLongRunningOperation>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`RichLongRunningOperation::set_null`].
 pub enum RichLongRunningOperationField {}
 
-#[cfg(feature = "_boolean_column")]
+#[cfg(feature = "_column_link")]
 #[allow(non_upper_case_globals)]
 impl RichLongRunningOperationField {
     /// `id`
@@ -1919,7 +1919,7 @@ pub struct RiskyAgentIdentity {
     /// Inherited from `microsoft.graph.riskyAgent`.
     pub risk_state: Option<RiskState>,
     /// Navigation property `agentIdentity`: `microsoft.graph.agentIdentity`; present when expanded (`$expand`).
-    #[cfg(feature = "_membership_rule_processing_status_details")]
+    #[cfg(feature = "_agent_identity")]
     pub agent_identity: Option<AgentIdentity>,
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
@@ -1962,7 +1962,7 @@ impl RiskyAgentIdentity {
         object.property("riskLastModifiedDateTime", &self.risk_last_modified_date_time);
         object.property("riskLevel", &self.risk_level);
         object.property("riskState", &self.risk_state);
-        #[cfg(feature = "_membership_rule_processing_status_details")]
+        #[cfg(feature = "_agent_identity")]
         object.property("agentIdentity", &self.agent_identity);
         object.end()
     }
@@ -2003,7 +2003,7 @@ impl graph_odata_runtime::model::ODataObject for RiskyAgentIdentity {
             }
             "riskLevel" => read_nullable(map, key, &mut self.risk_level, extra),
             "riskState" => read_nullable(map, key, &mut self.risk_state, extra),
-            #[cfg(feature = "_membership_rule_processing_status_details")]
+            #[cfg(feature = "_agent_identity")]
             "agentIdentity" => read_nullable(map, key, &mut self.agent_identity, extra),
             _ => Ok(false),
         }
@@ -2134,7 +2134,7 @@ pub struct RiskyAgentIdentityBlueprintPrincipal {
     /// Inherited from `microsoft.graph.riskyAgent`.
     pub risk_state: Option<RiskState>,
     /// Navigation property `agentIdentityBlueprintPrincipal`: `microsoft.graph.agentIdentityBlueprintPrincipal`; present when expanded (`$expand`).
-    #[cfg(feature = "_membership_rule_processing_status_details")]
+    #[cfg(feature = "_agent_identity")]
     pub agent_identity_blueprint_principal: Option<AgentIdentityBlueprintPrincipal>,
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
@@ -2177,7 +2177,7 @@ impl RiskyAgentIdentityBlueprintPrincipal {
         object.property("riskLastModifiedDateTime", &self.risk_last_modified_date_time);
         object.property("riskLevel", &self.risk_level);
         object.property("riskState", &self.risk_state);
-        #[cfg(feature = "_membership_rule_processing_status_details")]
+        #[cfg(feature = "_agent_identity")]
         object
             .property(
                 "agentIdentityBlueprintPrincipal",
@@ -2222,7 +2222,7 @@ impl graph_odata_runtime::model::ODataObject for RiskyAgentIdentityBlueprintPrin
             }
             "riskLevel" => read_nullable(map, key, &mut self.risk_level, extra),
             "riskState" => read_nullable(map, key, &mut self.risk_state, extra),
-            #[cfg(feature = "_membership_rule_processing_status_details")]
+            #[cfg(feature = "_agent_identity")]
             "agentIdentityBlueprintPrincipal" => {
                 read_nullable(
                     map,
@@ -2362,7 +2362,7 @@ pub struct RiskyAgentUser {
     /// Inherited from `microsoft.graph.riskyAgent`.
     pub risk_state: Option<RiskState>,
     /// Navigation property `agentUser`: `microsoft.graph.agentUser`; present when expanded (`$expand`).
-    #[cfg(feature = "_membership_rule_processing_status_details")]
+    #[cfg(feature = "_agent_user")]
     pub agent_user: Option<AgentUser>,
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
@@ -2405,8 +2405,7 @@ impl RiskyAgentUser {
         object.property("riskLastModifiedDateTime", &self.risk_last_modified_date_time);
         object.property("riskLevel", &self.risk_level);
         object.property("riskState", &self.risk_state);
-        #[cfg(feature = "_membership_rule_processing_status_details")]
-        object.property("agentUser", &self.agent_user);
+        #[cfg(feature = "_agent_user")] object.property("agentUser", &self.agent_user);
         object.end()
     }
 }
@@ -2446,7 +2445,7 @@ impl graph_odata_runtime::model::ODataObject for RiskyAgentUser {
             }
             "riskLevel" => read_nullable(map, key, &mut self.risk_level, extra),
             "riskState" => read_nullable(map, key, &mut self.risk_state, extra),
-            #[cfg(feature = "_membership_rule_processing_status_details")]
+            #[cfg(feature = "_agent_user")]
             "agentUser" => read_nullable(map, key, &mut self.agent_user, extra),
             _ => Ok(false),
         }
@@ -2858,7 +2857,7 @@ impl RiskyServicePrincipalHistoryItemField {
     ];
 }
 
-#[cfg(feature = "_risk_user_activity")]
+#[cfg(feature = "_risky_user")]
 /// CSDL entity type `microsoft.graph.riskyUser`; base type `microsoft.graph.entity`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct RiskyUser {
@@ -2882,6 +2881,7 @@ pub struct RiskyUser {
     /// Property `userPrincipalName`: `Edm.String`.
     pub user_principal_name: Option<String>,
     /// Navigation property `history`: `Collection(microsoft.graph.riskyUserHistoryItem)`, contained; present when expanded (`$expand`).
+    #[cfg(feature = "_risky_users")]
     pub history: Option<Vec<RiskyUserHistoryItem>>,
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
@@ -2889,14 +2889,15 @@ pub struct RiskyUser {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_risk_user_activity")]
+#[cfg(feature = "_risky_user")]
 impl serde::Serialize for RiskyUser {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_risk_user_activity")]
+#[cfg(feature = "_risky_user")]
+#[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
 impl RiskyUser {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.riskyUser";
@@ -2921,12 +2922,12 @@ impl RiskyUser {
         object.property("riskState", &self.risk_state);
         object.property("userDisplayName", &self.user_display_name);
         object.property("userPrincipalName", &self.user_principal_name);
-        object.property("history", &self.history);
+        #[cfg(feature = "_risky_users")] object.property("history", &self.history);
         object.end()
     }
 }
 
-#[cfg(feature = "_risk_user_activity")]
+#[cfg(feature = "_risky_user")]
 impl<'de> serde::Deserialize<'de> for RiskyUser {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2935,7 +2936,8 @@ impl<'de> serde::Deserialize<'de> for RiskyUser {
     }
 }
 
-#[cfg(feature = "_risk_user_activity")]
+#[cfg(feature = "_risky_user")]
+#[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
 impl graph_odata_runtime::model::ODataObject for RiskyUser {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -2960,6 +2962,7 @@ impl graph_odata_runtime::model::ODataObject for RiskyUser {
             "userPrincipalName" => {
                 read_lenient(map, key, &mut self.user_principal_name, extra)
             }
+            #[cfg(feature = "_risky_users")]
             "history" => read_nullable(map, key, &mut self.history, extra),
             _ => Ok(false),
         }
@@ -2971,7 +2974,7 @@ impl graph_odata_runtime::model::ODataObject for RiskyUser {
     }
 }
 
-#[cfg(feature = "_risk_user_activity")]
+#[cfg(feature = "_risky_user")]
 impl RiskyUser {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -2982,11 +2985,11 @@ impl RiskyUser {
     }
 }
 
-#[cfg(feature = "_risk_user_activity")]
+#[cfg(feature = "_risky_user")]
 /// The properties of [`RiskyUser`] by wire name, each a [`Field<RiskyUser>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`RiskyUser::set_null`].
 pub enum RiskyUserField {}
 
-#[cfg(feature = "_risk_user_activity")]
+#[cfg(feature = "_risky_user")]
 #[allow(non_upper_case_globals)]
 impl RiskyUserField {
     /// `id`
@@ -3030,26 +3033,29 @@ impl RiskyUserField {
     ];
 }
 
-#[cfg(feature = "_risk_user_activity")]
+#[cfg(feature = "_risky_user")]
 /// A `microsoft.graph.riskyUser` value: the base type or one of its derived types, chosen by `@odata.type`. A derived type this crate does not know is read as [`RiskyUser`], which keeps its properties and `@odata.type` in `additional_properties`.
 #[derive(Debug, Clone, PartialEq)]
 pub enum AnyRiskyUser {
     /// The base type itself, or a derived type unknown to this crate.
     RiskyUser(Box<RiskyUser>),
     /// `microsoft.graph.riskyUserHistoryItem`
+    #[cfg(feature = "_risky_users")]
     RiskyUserHistoryItem(Box<RiskyUserHistoryItem>),
 }
 
-#[cfg(feature = "_risk_user_activity")]
+#[cfg(feature = "_risky_user")]
 impl AnyRiskyUser {
     /// The `@odata.type` of the variant (the base type's for unknown derived types).
     pub fn odata_type(&self) -> &'static str {
         match self {
             Self::RiskyUser(_) => RiskyUser::ODATA_TYPE,
+            #[cfg(feature = "_risky_users")]
             Self::RiskyUserHistoryItem(_) => RiskyUserHistoryItem::ODATA_TYPE,
         }
     }
     /// The value if it is a plain [`RiskyUser`] (or of an unknown derived type).
+    #[allow(unreachable_patterns)]
     pub fn as_risky_user(&self) -> Option<&RiskyUser> {
         match self {
             Self::RiskyUser(value) => Some(value),
@@ -3058,23 +3064,24 @@ impl AnyRiskyUser {
     }
 }
 
-#[cfg(feature = "_risk_user_activity")]
+#[cfg(feature = "_risky_user")]
 impl Default for AnyRiskyUser {
     fn default() -> Self {
         Self::RiskyUser(Box::default())
     }
 }
 
-#[cfg(feature = "_risk_user_activity")]
+#[cfg(feature = "_risky_user")]
 impl From<RiskyUser> for AnyRiskyUser {
     fn from(value: RiskyUser) -> Self {
         Self::RiskyUser(Box::new(value))
     }
 }
 
-#[cfg(feature = "_risk_user_activity")]
+#[cfg(feature = "_risky_user")]
 impl AnyRiskyUser {
     /// The value if it is a [`AnyRiskyUser::RiskyUserHistoryItem`] variant.
+    #[cfg(feature = "_risky_users")]
     pub fn as_risky_user_history_item(&self) -> Option<&RiskyUserHistoryItem> {
         match self {
             Self::RiskyUserHistoryItem(value) => Some(value),

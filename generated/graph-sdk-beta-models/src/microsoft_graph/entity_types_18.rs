@@ -11,18 +11,20 @@ use graph_odata_runtime::edm;
 #[allow(unused_imports)]
 use graph_odata_runtime::model;
 
-#[cfg(feature = "_risk_user_activity")]
+#[cfg(feature = "_risky_user")]
+#[cfg(feature = "_risky_users")]
 impl From<RiskyUserHistoryItem> for AnyRiskyUser {
     fn from(value: RiskyUserHistoryItem) -> Self {
         Self::RiskyUserHistoryItem(Box::new(value))
     }
 }
 
-#[cfg(feature = "_risk_user_activity")]
+#[cfg(feature = "_risky_user")]
 impl serde::Serialize for AnyRiskyUser {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match self {
             Self::RiskyUser(value) => value.serialize_with_type(serializer, None),
+            #[cfg(feature = "_risky_users")]
             Self::RiskyUserHistoryItem(value) => {
                 value
                     .serialize_with_type(
@@ -34,7 +36,7 @@ impl serde::Serialize for AnyRiskyUser {
     }
 }
 
-#[cfg(feature = "_risk_user_activity")]
+#[cfg(feature = "_risky_user")]
 impl<'de> serde::Deserialize<'de> for AnyRiskyUser {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -44,6 +46,7 @@ impl<'de> serde::Deserialize<'de> for AnyRiskyUser {
             deserializer,
         )?;
         let read = match graph_odata_runtime::model::odata_type_of(&value) {
+            #[cfg(feature = "_risky_users")]
             "microsoft.graph.riskyUserHistoryItem" | "graph.riskyUserHistoryItem" => {
                 serde_json::from_value(value).map(Self::RiskyUserHistoryItem)
             }
@@ -53,7 +56,7 @@ impl<'de> serde::Deserialize<'de> for AnyRiskyUser {
     }
 }
 
-#[cfg(feature = "_risk_user_activity")]
+#[cfg(feature = "_risky_users")]
 /// CSDL entity type `microsoft.graph.riskyUserHistoryItem`; base type `microsoft.graph.riskyUser`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct RiskyUserHistoryItem {
@@ -99,14 +102,14 @@ pub struct RiskyUserHistoryItem {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_risk_user_activity")]
+#[cfg(feature = "_risky_users")]
 impl serde::Serialize for RiskyUserHistoryItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_risk_user_activity")]
+#[cfg(feature = "_risky_users")]
 impl RiskyUserHistoryItem {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.riskyUserHistoryItem";
@@ -139,7 +142,7 @@ impl RiskyUserHistoryItem {
     }
 }
 
-#[cfg(feature = "_risk_user_activity")]
+#[cfg(feature = "_risky_users")]
 impl<'de> serde::Deserialize<'de> for RiskyUserHistoryItem {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -148,7 +151,7 @@ impl<'de> serde::Deserialize<'de> for RiskyUserHistoryItem {
     }
 }
 
-#[cfg(feature = "_risk_user_activity")]
+#[cfg(feature = "_risky_users")]
 impl graph_odata_runtime::model::ODataObject for RiskyUserHistoryItem {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -187,7 +190,7 @@ impl graph_odata_runtime::model::ODataObject for RiskyUserHistoryItem {
     }
 }
 
-#[cfg(feature = "_risk_user_activity")]
+#[cfg(feature = "_risky_users")]
 impl RiskyUserHistoryItem {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -198,11 +201,11 @@ impl RiskyUserHistoryItem {
     }
 }
 
-#[cfg(feature = "_risk_user_activity")]
+#[cfg(feature = "_risky_users")]
 /// The properties of [`RiskyUserHistoryItem`] by wire name, each a [`Field<RiskyUserHistoryItem>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`RiskyUserHistoryItem::set_null`].
 pub enum RiskyUserHistoryItemField {}
 
-#[cfg(feature = "_risk_user_activity")]
+#[cfg(feature = "_risky_users")]
 #[allow(non_upper_case_globals)]
 impl RiskyUserHistoryItemField {
     /// `id`
@@ -406,7 +409,7 @@ pub struct RoleManagementAlert {
     /// Navigation property `alerts`: `Collection(microsoft.graph.unifiedRoleManagementAlert)`, contained; present when expanded (`$expand`).
     pub alerts: Option<Vec<UnifiedRoleManagementAlert>>,
     /// Navigation property `operations`: `Collection(microsoft.graph.longRunningOperation)`, contained; present when expanded (`$expand`).
-    #[cfg(feature = "_boolean_column")]
+    #[cfg(feature = "_long_running_operation")]
     pub operations: Option<Vec<AnyLongRunningOperation>>,
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
@@ -442,7 +445,7 @@ impl RoleManagementAlert {
         object.property("alertConfigurations", &self.alert_configurations);
         object.property("alertDefinitions", &self.alert_definitions);
         object.property("alerts", &self.alerts);
-        #[cfg(feature = "_boolean_column")]
+        #[cfg(feature = "_long_running_operation")]
         object.property("operations", &self.operations);
         object.end()
     }
@@ -476,7 +479,7 @@ impl graph_odata_runtime::model::ODataObject for RoleManagementAlert {
                 read_nullable(map, key, &mut self.alert_definitions, extra)
             }
             "alerts" => read_nullable(map, key, &mut self.alerts, extra),
-            #[cfg(feature = "_boolean_column")]
+            #[cfg(feature = "_long_running_operation")]
             "operations" => read_nullable(map, key, &mut self.operations, extra),
             _ => Ok(false),
         }
@@ -2954,7 +2957,6 @@ pub struct SensitivityLabel {
     /// Property `toolTip`: `Edm.String`.
     pub tool_tip: Option<String>,
     /// Navigation property `rights`: `microsoft.graph.usageRightsIncluded`; present when expanded (`$expand`).
-    #[cfg(feature = "_data_classification")]
     pub rights: Option<UsageRightsIncluded>,
     /// Navigation property `sublabels`: `Collection(microsoft.graph.sensitivityLabel)`, contained; present when expanded (`$expand`).
     pub sublabels: Option<Vec<SensitivityLabel>>,
@@ -2972,7 +2974,6 @@ impl serde::Serialize for SensitivityLabel {
 }
 
 #[cfg(feature = "_add_footer")]
-#[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
 impl SensitivityLabel {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.sensitivityLabel";
@@ -3010,7 +3011,7 @@ impl SensitivityLabel {
         object.property("name", &self.name);
         object.property("priority", &self.priority);
         object.property("toolTip", &self.tool_tip);
-        #[cfg(feature = "_data_classification")] object.property("rights", &self.rights);
+        object.property("rights", &self.rights);
         object.property("sublabels", &self.sublabels);
         object.end()
     }
@@ -3026,7 +3027,6 @@ impl<'de> serde::Deserialize<'de> for SensitivityLabel {
 }
 
 #[cfg(feature = "_add_footer")]
-#[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
 impl graph_odata_runtime::model::ODataObject for SensitivityLabel {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -3062,7 +3062,6 @@ impl graph_odata_runtime::model::ODataObject for SensitivityLabel {
             "name" => read_lenient(map, key, &mut self.name, extra),
             "priority" => read_lenient(map, key, &mut self.priority, extra),
             "toolTip" => read_lenient(map, key, &mut self.tool_tip, extra),
-            #[cfg(feature = "_data_classification")]
             "rights" => read_nullable(map, key, &mut self.rights, extra),
             "sublabels" => read_nullable(map, key, &mut self.sublabels, extra),
             _ => Ok(false),
@@ -4463,7 +4462,7 @@ impl ServiceHealthIssueField {
     ];
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_add_in")]
 /// CSDL entity type `microsoft.graph.servicePrincipal`; base type `microsoft.graph.directoryObject`; open type: dynamic properties land in `additional_properties`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ServicePrincipal {
@@ -4552,36 +4551,46 @@ pub struct ServicePrincipal {
     /// Property `tokenEncryptionKeyId`: `Edm.Guid`.
     pub token_encryption_key_id: Option<edm::Guid>,
     /// Navigation property `appManagementPolicies`: `Collection(microsoft.graph.appManagementPolicy)`; present when expanded (`$expand`).
+    #[cfg(feature = "_app_credential_restriction_type")]
     pub app_management_policies: Option<Vec<AppManagementPolicy>>,
     /// Navigation property `appRoleAssignedTo`: `Collection(microsoft.graph.appRoleAssignment)`, contained; present when expanded (`$expand`).
+    #[cfg(feature = "_app_role_assignment")]
     pub app_role_assigned_to: Option<Vec<AppRoleAssignment>>,
     /// Navigation property `appRoleAssignments`: `Collection(microsoft.graph.appRoleAssignment)`, contained; present when expanded (`$expand`).
+    #[cfg(feature = "_app_role_assignment")]
     pub app_role_assignments: Option<Vec<AppRoleAssignment>>,
     /// Navigation property `claimsMappingPolicies`: `Collection(microsoft.graph.claimsMappingPolicy)`; present when expanded (`$expand`).
+    #[cfg(feature = "_app_credential_restriction_type")]
     pub claims_mapping_policies: Option<Vec<ClaimsMappingPolicy>>,
     /// Navigation property `createdObjects`: `Collection(microsoft.graph.directoryObject)`; present when expanded (`$expand`).
+    #[cfg(feature = "_directory_object")]
     pub created_objects: Option<Vec<AnyDirectoryObject>>,
     /// Navigation property `endpoints`: `Collection(microsoft.graph.endpoint)`, contained; present when expanded (`$expand`).
+    #[cfg(feature = "_endpoint")]
     pub endpoints: Option<Vec<Endpoint>>,
     /// Navigation property `federatedIdentityCredentials`: `Collection(microsoft.graph.federatedIdentityCredential)`, contained; present when expanded (`$expand`).
     #[cfg(feature = "_bulk_operation")]
     pub federated_identity_credentials: Option<Vec<FederatedIdentityCredential>>,
     /// Navigation property `homeRealmDiscoveryPolicies`: `Collection(microsoft.graph.homeRealmDiscoveryPolicy)`; present when expanded (`$expand`).
+    #[cfg(feature = "_app_credential_restriction_type")]
     pub home_realm_discovery_policies: Option<Vec<HomeRealmDiscoveryPolicy>>,
     /// Navigation property `licenseDetails`: `Collection(microsoft.graph.licenseDetails)`, contained; present when expanded (`$expand`).
-    #[cfg(feature = "_approved_client_app")]
+    #[cfg(feature = "_license_details")]
     pub license_details: Option<Vec<LicenseDetails>>,
     /// Navigation property `memberOf`: `Collection(microsoft.graph.directoryObject)`; present when expanded (`$expand`).
+    #[cfg(feature = "_directory_object")]
     pub member_of: Option<Vec<AnyDirectoryObject>>,
     /// Navigation property `oauth2PermissionGrants`: `Collection(microsoft.graph.oAuth2PermissionGrant)`; present when expanded (`$expand`).
-    #[cfg(feature = "_oauth2_permission_grants")]
+    #[cfg(feature = "_o_auth2_permission_grant")]
     pub oauth2_permission_grants: Option<Vec<OAuth2PermissionGrant>>,
     /// Navigation property `ownedObjects`: `Collection(microsoft.graph.directoryObject)`; present when expanded (`$expand`).
+    #[cfg(feature = "_directory_object")]
     pub owned_objects: Option<Vec<AnyDirectoryObject>>,
     /// Navigation property `owners`: `Collection(microsoft.graph.directoryObject)`; present when expanded (`$expand`).
+    #[cfg(feature = "_directory_object")]
     pub owners: Option<Vec<AnyDirectoryObject>>,
     /// Navigation property `remoteDesktopSecurityConfiguration`: `microsoft.graph.remoteDesktopSecurityConfiguration`, contained; present when expanded (`$expand`).
-    #[cfg(feature = "_approved_client_app")]
+    #[cfg(feature = "_service_principals")]
     pub remote_desktop_security_configuration: Option<
         RemoteDesktopSecurityConfiguration,
     >,
@@ -4589,10 +4598,13 @@ pub struct ServicePrincipal {
     #[cfg(feature = "_bulk_operation")]
     pub synchronization: Option<Synchronization>,
     /// Navigation property `tokenIssuancePolicies`: `Collection(microsoft.graph.tokenIssuancePolicy)`; present when expanded (`$expand`).
+    #[cfg(feature = "_app_credential_restriction_type")]
     pub token_issuance_policies: Option<Vec<TokenIssuancePolicy>>,
     /// Navigation property `tokenLifetimePolicies`: `Collection(microsoft.graph.tokenLifetimePolicy)`; present when expanded (`$expand`).
+    #[cfg(feature = "_app_credential_restriction_type")]
     pub token_lifetime_policies: Option<Vec<TokenLifetimePolicy>>,
     /// Navigation property `transitiveMemberOf`: `Collection(microsoft.graph.directoryObject)`; present when expanded (`$expand`).
+    #[cfg(feature = "_directory_object")]
     pub transitive_member_of: Option<Vec<AnyDirectoryObject>>,
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
@@ -4600,14 +4612,14 @@ pub struct ServicePrincipal {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_add_in")]
 impl serde::Serialize for ServicePrincipal {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_add_in")]
 #[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
 impl ServicePrincipal {
     /// The CSDL qualified name, as `@odata.type` spells it.
@@ -4679,28 +4691,36 @@ impl ServicePrincipal {
         object.property("signInAudience", &self.sign_in_audience);
         object.property("tags", &self.tags);
         object.property("tokenEncryptionKeyId", &self.token_encryption_key_id);
+        #[cfg(feature = "_app_credential_restriction_type")]
         object.property("appManagementPolicies", &self.app_management_policies);
+        #[cfg(feature = "_app_role_assignment")]
         object.property("appRoleAssignedTo", &self.app_role_assigned_to);
+        #[cfg(feature = "_app_role_assignment")]
         object.property("appRoleAssignments", &self.app_role_assignments);
+        #[cfg(feature = "_app_credential_restriction_type")]
         object.property("claimsMappingPolicies", &self.claims_mapping_policies);
+        #[cfg(feature = "_directory_object")]
         object.property("createdObjects", &self.created_objects);
-        object.property("endpoints", &self.endpoints);
+        #[cfg(feature = "_endpoint")] object.property("endpoints", &self.endpoints);
         #[cfg(feature = "_bulk_operation")]
         object
             .property(
                 "federatedIdentityCredentials",
                 &self.federated_identity_credentials,
             );
+        #[cfg(feature = "_app_credential_restriction_type")]
         object
             .property("homeRealmDiscoveryPolicies", &self.home_realm_discovery_policies);
-        #[cfg(feature = "_approved_client_app")]
+        #[cfg(feature = "_license_details")]
         object.property("licenseDetails", &self.license_details);
+        #[cfg(feature = "_directory_object")]
         object.property("memberOf", &self.member_of);
-        #[cfg(feature = "_oauth2_permission_grants")]
+        #[cfg(feature = "_o_auth2_permission_grant")]
         object.property("oauth2PermissionGrants", &self.oauth2_permission_grants);
+        #[cfg(feature = "_directory_object")]
         object.property("ownedObjects", &self.owned_objects);
-        object.property("owners", &self.owners);
-        #[cfg(feature = "_approved_client_app")]
+        #[cfg(feature = "_directory_object")] object.property("owners", &self.owners);
+        #[cfg(feature = "_service_principals")]
         object
             .property(
                 "remoteDesktopSecurityConfiguration",
@@ -4708,14 +4728,17 @@ impl ServicePrincipal {
             );
         #[cfg(feature = "_bulk_operation")]
         object.property("synchronization", &self.synchronization);
+        #[cfg(feature = "_app_credential_restriction_type")]
         object.property("tokenIssuancePolicies", &self.token_issuance_policies);
+        #[cfg(feature = "_app_credential_restriction_type")]
         object.property("tokenLifetimePolicies", &self.token_lifetime_policies);
+        #[cfg(feature = "_directory_object")]
         object.property("transitiveMemberOf", &self.transitive_member_of);
         object.end()
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_add_in")]
 impl<'de> serde::Deserialize<'de> for ServicePrincipal {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -4724,7 +4747,7 @@ impl<'de> serde::Deserialize<'de> for ServicePrincipal {
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_add_in")]
 #[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
 impl graph_odata_runtime::model::ODataObject for ServicePrincipal {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
@@ -4831,37 +4854,47 @@ impl graph_odata_runtime::model::ODataObject for ServicePrincipal {
             "tokenEncryptionKeyId" => {
                 read_lenient(map, key, &mut self.token_encryption_key_id, extra)
             }
+            #[cfg(feature = "_app_credential_restriction_type")]
             "appManagementPolicies" => {
                 read_nullable(map, key, &mut self.app_management_policies, extra)
             }
+            #[cfg(feature = "_app_role_assignment")]
             "appRoleAssignedTo" => {
                 read_nullable(map, key, &mut self.app_role_assigned_to, extra)
             }
+            #[cfg(feature = "_app_role_assignment")]
             "appRoleAssignments" => {
                 read_nullable(map, key, &mut self.app_role_assignments, extra)
             }
+            #[cfg(feature = "_app_credential_restriction_type")]
             "claimsMappingPolicies" => {
                 read_nullable(map, key, &mut self.claims_mapping_policies, extra)
             }
+            #[cfg(feature = "_directory_object")]
             "createdObjects" => read_nullable(map, key, &mut self.created_objects, extra),
+            #[cfg(feature = "_endpoint")]
             "endpoints" => read_nullable(map, key, &mut self.endpoints, extra),
             #[cfg(feature = "_bulk_operation")]
             "federatedIdentityCredentials" => {
                 read_nullable(map, key, &mut self.federated_identity_credentials, extra)
             }
+            #[cfg(feature = "_app_credential_restriction_type")]
             "homeRealmDiscoveryPolicies" => {
                 read_nullable(map, key, &mut self.home_realm_discovery_policies, extra)
             }
-            #[cfg(feature = "_approved_client_app")]
+            #[cfg(feature = "_license_details")]
             "licenseDetails" => read_nullable(map, key, &mut self.license_details, extra),
+            #[cfg(feature = "_directory_object")]
             "memberOf" => read_nullable(map, key, &mut self.member_of, extra),
-            #[cfg(feature = "_oauth2_permission_grants")]
+            #[cfg(feature = "_o_auth2_permission_grant")]
             "oauth2PermissionGrants" => {
                 read_nullable(map, key, &mut self.oauth2_permission_grants, extra)
             }
+            #[cfg(feature = "_directory_object")]
             "ownedObjects" => read_nullable(map, key, &mut self.owned_objects, extra),
+            #[cfg(feature = "_directory_object")]
             "owners" => read_nullable(map, key, &mut self.owners, extra),
-            #[cfg(feature = "_approved_client_app")]
+            #[cfg(feature = "_service_principals")]
             "remoteDesktopSecurityConfiguration" => {
                 read_nullable(
                     map,
@@ -4874,12 +4907,15 @@ impl graph_odata_runtime::model::ODataObject for ServicePrincipal {
             "synchronization" => {
                 read_nullable(map, key, &mut self.synchronization, extra)
             }
+            #[cfg(feature = "_app_credential_restriction_type")]
             "tokenIssuancePolicies" => {
                 read_nullable(map, key, &mut self.token_issuance_policies, extra)
             }
+            #[cfg(feature = "_app_credential_restriction_type")]
             "tokenLifetimePolicies" => {
                 read_nullable(map, key, &mut self.token_lifetime_policies, extra)
             }
+            #[cfg(feature = "_directory_object")]
             "transitiveMemberOf" => {
                 read_nullable(map, key, &mut self.transitive_member_of, extra)
             }
@@ -4893,7 +4929,7 @@ impl graph_odata_runtime::model::ODataObject for ServicePrincipal {
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_add_in")]
 impl ServicePrincipal {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -4904,11 +4940,11 @@ impl ServicePrincipal {
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_add_in")]
 /// The properties of [`ServicePrincipal`] by wire name, each a [`Field<ServicePrincipal>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ServicePrincipal::set_null`].
 pub enum ServicePrincipalField {}
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_add_in")]
 #[allow(non_upper_case_globals)]
 impl ServicePrincipalField {
     /// `id`
@@ -5181,31 +5217,36 @@ impl ServicePrincipalField {
     ];
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_add_in")]
 /// A `microsoft.graph.servicePrincipal` value: the base type or one of its derived types, chosen by `@odata.type`. A derived type this crate does not know is read as [`ServicePrincipal`], which keeps its properties and `@odata.type` in `additional_properties`.
 #[derive(Debug, Clone, PartialEq)]
 pub enum AnyServicePrincipal {
     /// The base type itself, or a derived type unknown to this crate.
     ServicePrincipal(Box<ServicePrincipal>),
     /// `microsoft.graph.agentIdentity`
+    #[cfg(feature = "_agent_identity")]
     AgentIdentity(Box<AgentIdentity>),
     /// `microsoft.graph.agentIdentityBlueprintPrincipal`
+    #[cfg(feature = "_agent_identity")]
     AgentIdentityBlueprintPrincipal(Box<AgentIdentityBlueprintPrincipal>),
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_add_in")]
 impl AnyServicePrincipal {
     /// The `@odata.type` of the variant (the base type's for unknown derived types).
     pub fn odata_type(&self) -> &'static str {
         match self {
             Self::ServicePrincipal(_) => ServicePrincipal::ODATA_TYPE,
+            #[cfg(feature = "_agent_identity")]
             Self::AgentIdentity(_) => AgentIdentity::ODATA_TYPE,
+            #[cfg(feature = "_agent_identity")]
             Self::AgentIdentityBlueprintPrincipal(_) => {
                 AgentIdentityBlueprintPrincipal::ODATA_TYPE
             }
         }
     }
     /// The value if it is a plain [`ServicePrincipal`] (or of an unknown derived type).
+    #[allow(unreachable_patterns)]
     pub fn as_service_principal(&self) -> Option<&ServicePrincipal> {
         match self {
             Self::ServicePrincipal(value) => Some(value),
@@ -5214,23 +5255,24 @@ impl AnyServicePrincipal {
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_add_in")]
 impl Default for AnyServicePrincipal {
     fn default() -> Self {
         Self::ServicePrincipal(Box::default())
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_add_in")]
 impl From<ServicePrincipal> for AnyServicePrincipal {
     fn from(value: ServicePrincipal) -> Self {
         Self::ServicePrincipal(Box::new(value))
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_add_in")]
 impl AnyServicePrincipal {
     /// The value if it is a [`AnyServicePrincipal::AgentIdentity`] variant.
+    #[cfg(feature = "_agent_identity")]
     pub fn as_agent_identity(&self) -> Option<&AgentIdentity> {
         match self {
             Self::AgentIdentity(value) => Some(value),
@@ -5238,6 +5280,7 @@ impl AnyServicePrincipal {
         }
     }
     /// The value if it is a [`AnyServicePrincipal::AgentIdentityBlueprintPrincipal`] variant.
+    #[cfg(feature = "_agent_identity")]
     pub fn as_agent_identity_blueprint_principal(
         &self,
     ) -> Option<&AgentIdentityBlueprintPrincipal> {
@@ -5248,28 +5291,32 @@ impl AnyServicePrincipal {
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_add_in")]
+#[cfg(feature = "_agent_identity")]
 impl From<AgentIdentity> for AnyServicePrincipal {
     fn from(value: AgentIdentity) -> Self {
         Self::AgentIdentity(Box::new(value))
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_add_in")]
+#[cfg(feature = "_agent_identity")]
 impl From<AgentIdentityBlueprintPrincipal> for AnyServicePrincipal {
     fn from(value: AgentIdentityBlueprintPrincipal) -> Self {
         Self::AgentIdentityBlueprintPrincipal(Box::new(value))
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_add_in")]
 impl serde::Serialize for AnyServicePrincipal {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match self {
             Self::ServicePrincipal(value) => value.serialize_with_type(serializer, None),
+            #[cfg(feature = "_agent_identity")]
             Self::AgentIdentity(value) => {
                 value.serialize_with_type(serializer, Some(AgentIdentity::ODATA_TYPE))
             }
+            #[cfg(feature = "_agent_identity")]
             Self::AgentIdentityBlueprintPrincipal(value) => {
                 value
                     .serialize_with_type(
@@ -5281,7 +5328,7 @@ impl serde::Serialize for AnyServicePrincipal {
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_add_in")]
 impl<'de> serde::Deserialize<'de> for AnyServicePrincipal {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -5291,9 +5338,11 @@ impl<'de> serde::Deserialize<'de> for AnyServicePrincipal {
             deserializer,
         )?;
         let read = match graph_odata_runtime::model::odata_type_of(&value) {
+            #[cfg(feature = "_agent_identity")]
             "microsoft.graph.agentIdentity" | "graph.agentIdentity" => {
                 serde_json::from_value(value).map(Self::AgentIdentity)
             }
+            #[cfg(feature = "_agent_identity")]
             "microsoft.graph.agentIdentityBlueprintPrincipal"
             | "graph.agentIdentityBlueprintPrincipal" => {
                 serde_json::from_value(value).map(Self::AgentIdentityBlueprintPrincipal)

@@ -2333,7 +2333,7 @@ impl SharePointUserIdentityMappingField {
     ];
 }
 
-#[cfg(feature = "_copy_notebook_model")]
+#[cfg(feature = "_shares")]
 /// CSDL entity type `microsoft.graph.sharedDriveItem`; base type `microsoft.graph.baseItem`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct SharedDriveItem {
@@ -2371,11 +2371,11 @@ pub struct SharedDriveItem {
     pub owner: Option<AnyIdentitySet>,
     /// Navigation property `createdByUser`: `microsoft.graph.user`; present when expanded (`$expand`).
     /// Inherited from `microsoft.graph.baseItem`.
-    #[cfg(feature = "_membership_rule_processing_status_details")]
+    #[cfg(feature = "_authorization_info")]
     pub created_by_user: Option<AnyUser>,
     /// Navigation property `lastModifiedByUser`: `microsoft.graph.user`; present when expanded (`$expand`).
     /// Inherited from `microsoft.graph.baseItem`.
-    #[cfg(feature = "_membership_rule_processing_status_details")]
+    #[cfg(feature = "_authorization_info")]
     pub last_modified_by_user: Option<AnyUser>,
     /// Navigation property `driveItem`: `microsoft.graph.driveItem`, contained; present when expanded (`$expand`).
     #[cfg(feature = "_json")]
@@ -2384,18 +2384,19 @@ pub struct SharedDriveItem {
     #[cfg(feature = "_json")]
     pub items: Option<Vec<DriveItem>>,
     /// Navigation property `list`: `microsoft.graph.list`, contained; present when expanded (`$expand`).
-    #[cfg(feature = "_boolean_column")]
+    #[cfg(feature = "_column_link")]
     pub list: Option<List>,
     /// Navigation property `listItem`: `microsoft.graph.listItem`, contained; present when expanded (`$expand`).
     #[cfg(feature = "_json")]
     pub list_item: Option<ListItem>,
     /// Navigation property `permission`: `microsoft.graph.permission`, contained; present when expanded (`$expand`).
-    #[cfg(feature = "_json")]
+    #[cfg(feature = "_content_type_info")]
     pub permission: Option<Permission>,
     /// Navigation property `root`: `microsoft.graph.driveItem`, contained; present when expanded (`$expand`).
     #[cfg(feature = "_json")]
     pub root: Option<DriveItem>,
     /// Navigation property `site`: `microsoft.graph.site`, contained; present when expanded (`$expand`).
+    #[cfg(feature = "_identity_input")]
     pub site: Option<Site>,
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
@@ -2403,14 +2404,14 @@ pub struct SharedDriveItem {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_copy_notebook_model")]
+#[cfg(feature = "_shares")]
 impl serde::Serialize for SharedDriveItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_copy_notebook_model")]
+#[cfg(feature = "_shares")]
 #[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
 impl SharedDriveItem {
     /// The CSDL qualified name, as `@odata.type` spells it.
@@ -2438,22 +2439,23 @@ impl SharedDriveItem {
         object.property("parentReference", &self.parent_reference);
         object.property("webUrl", &self.web_url);
         object.property("owner", &self.owner);
-        #[cfg(feature = "_membership_rule_processing_status_details")]
+        #[cfg(feature = "_authorization_info")]
         object.property("createdByUser", &self.created_by_user);
-        #[cfg(feature = "_membership_rule_processing_status_details")]
+        #[cfg(feature = "_authorization_info")]
         object.property("lastModifiedByUser", &self.last_modified_by_user);
         #[cfg(feature = "_json")] object.property("driveItem", &self.drive_item);
         #[cfg(feature = "_json")] object.property("items", &self.items);
-        #[cfg(feature = "_boolean_column")] object.property("list", &self.list);
+        #[cfg(feature = "_column_link")] object.property("list", &self.list);
         #[cfg(feature = "_json")] object.property("listItem", &self.list_item);
-        #[cfg(feature = "_json")] object.property("permission", &self.permission);
+        #[cfg(feature = "_content_type_info")]
+        object.property("permission", &self.permission);
         #[cfg(feature = "_json")] object.property("root", &self.root);
-        object.property("site", &self.site);
+        #[cfg(feature = "_identity_input")] object.property("site", &self.site);
         object.end()
     }
 }
 
-#[cfg(feature = "_copy_notebook_model")]
+#[cfg(feature = "_shares")]
 impl<'de> serde::Deserialize<'de> for SharedDriveItem {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2462,7 +2464,7 @@ impl<'de> serde::Deserialize<'de> for SharedDriveItem {
     }
 }
 
-#[cfg(feature = "_copy_notebook_model")]
+#[cfg(feature = "_shares")]
 #[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
 impl graph_odata_runtime::model::ODataObject for SharedDriveItem {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
@@ -2492,9 +2494,9 @@ impl graph_odata_runtime::model::ODataObject for SharedDriveItem {
             }
             "webUrl" => read_lenient(map, key, &mut self.web_url, extra),
             "owner" => read_nullable(map, key, &mut self.owner, extra),
-            #[cfg(feature = "_membership_rule_processing_status_details")]
+            #[cfg(feature = "_authorization_info")]
             "createdByUser" => read_nullable(map, key, &mut self.created_by_user, extra),
-            #[cfg(feature = "_membership_rule_processing_status_details")]
+            #[cfg(feature = "_authorization_info")]
             "lastModifiedByUser" => {
                 read_nullable(map, key, &mut self.last_modified_by_user, extra)
             }
@@ -2502,14 +2504,15 @@ impl graph_odata_runtime::model::ODataObject for SharedDriveItem {
             "driveItem" => read_nullable(map, key, &mut self.drive_item, extra),
             #[cfg(feature = "_json")]
             "items" => read_nullable(map, key, &mut self.items, extra),
-            #[cfg(feature = "_boolean_column")]
+            #[cfg(feature = "_column_link")]
             "list" => read_nullable(map, key, &mut self.list, extra),
             #[cfg(feature = "_json")]
             "listItem" => read_nullable(map, key, &mut self.list_item, extra),
-            #[cfg(feature = "_json")]
+            #[cfg(feature = "_content_type_info")]
             "permission" => read_nullable(map, key, &mut self.permission, extra),
             #[cfg(feature = "_json")]
             "root" => read_nullable(map, key, &mut self.root, extra),
+            #[cfg(feature = "_identity_input")]
             "site" => read_nullable(map, key, &mut self.site, extra),
             _ => Ok(false),
         }
@@ -2521,7 +2524,7 @@ impl graph_odata_runtime::model::ODataObject for SharedDriveItem {
     }
 }
 
-#[cfg(feature = "_copy_notebook_model")]
+#[cfg(feature = "_shares")]
 impl SharedDriveItem {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -2532,11 +2535,11 @@ impl SharedDriveItem {
     }
 }
 
-#[cfg(feature = "_copy_notebook_model")]
+#[cfg(feature = "_shares")]
 /// The properties of [`SharedDriveItem`] by wire name, each a [`Field<SharedDriveItem>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`SharedDriveItem::set_null`].
 pub enum SharedDriveItemField {}
 
-#[cfg(feature = "_copy_notebook_model")]
+#[cfg(feature = "_shares")]
 #[allow(non_upper_case_globals)]
 impl SharedDriveItemField {
     /// `id`
@@ -2637,6 +2640,7 @@ pub struct SharedWithChannelTeamInfo {
     pub is_host_team: Option<bool>,
     /// Navigation property `team`: `microsoft.graph.team`; present when expanded (`$expand`).
     /// Inherited from `microsoft.graph.teamInfo`.
+    #[cfg(feature = "_giphy_rating_type")]
     pub team: Option<Team>,
     /// Navigation property `allowedMembers`: `Collection(microsoft.graph.conversationMember)`; present when expanded (`$expand`).
     #[cfg(feature = "_aad_user_conversation_member")]
@@ -2675,7 +2679,7 @@ impl SharedWithChannelTeamInfo {
         object.property("displayName", &self.display_name);
         object.property("tenantId", &self.tenant_id);
         object.property("isHostTeam", &self.is_host_team);
-        object.property("team", &self.team);
+        #[cfg(feature = "_giphy_rating_type")] object.property("team", &self.team);
         #[cfg(feature = "_aad_user_conversation_member")]
         object.property("allowedMembers", &self.allowed_members);
         object.end()
@@ -2706,6 +2710,7 @@ impl graph_odata_runtime::model::ODataObject for SharedWithChannelTeamInfo {
             "displayName" => read_lenient(map, key, &mut self.display_name, extra),
             "tenantId" => read_lenient(map, key, &mut self.tenant_id, extra),
             "isHostTeam" => read_lenient(map, key, &mut self.is_host_team, extra),
+            #[cfg(feature = "_giphy_rating_type")]
             "team" => read_nullable(map, key, &mut self.team, extra),
             #[cfg(feature = "_aad_user_conversation_member")]
             "allowedMembers" => read_nullable(map, key, &mut self.allowed_members, extra),
@@ -4361,7 +4366,7 @@ pub struct SignInEventsAppActivity {
     /// Property `tenantId`: `Edm.String`, not nullable.
     pub tenant_id: Option<String>,
     /// Navigation property `application`: `microsoft.graph.application`; present when expanded (`$expand`).
-    #[cfg(feature = "_membership_rule_processing_status_details")]
+    #[cfg(feature = "_allowed_tenants_audience")]
     pub application: Option<AnyApplication>,
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
@@ -4396,7 +4401,7 @@ impl SignInEventsAppActivity {
         object.property("appId", &self.app_id);
         object.property("signInCount", &self.sign_in_count);
         object.property("tenantId", &self.tenant_id);
-        #[cfg(feature = "_membership_rule_processing_status_details")]
+        #[cfg(feature = "_allowed_tenants_audience")]
         object.property("application", &self.application);
         object.end()
     }
@@ -4425,7 +4430,7 @@ impl graph_odata_runtime::model::ODataObject for SignInEventsAppActivity {
             "appId" => read_lenient(map, key, &mut self.app_id, extra),
             "signInCount" => read_lenient(map, key, &mut self.sign_in_count, extra),
             "tenantId" => read_lenient(map, key, &mut self.tenant_id, extra),
-            #[cfg(feature = "_membership_rule_processing_status_details")]
+            #[cfg(feature = "_allowed_tenants_audience")]
             "application" => read_nullable(map, key, &mut self.application, extra),
             _ => Ok(false),
         }
@@ -4478,7 +4483,7 @@ impl SignInEventsAppActivityField {
     ];
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_attachment")]
 /// CSDL entity type `microsoft.graph.singleValueLegacyExtendedProperty`; base type `microsoft.graph.entity`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct SingleValueLegacyExtendedProperty {
@@ -4493,14 +4498,14 @@ pub struct SingleValueLegacyExtendedProperty {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_attachment")]
 impl serde::Serialize for SingleValueLegacyExtendedProperty {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_attachment")]
 impl SingleValueLegacyExtendedProperty {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.singleValueLegacyExtendedProperty";
@@ -4522,7 +4527,7 @@ impl SingleValueLegacyExtendedProperty {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_attachment")]
 impl<'de> serde::Deserialize<'de> for SingleValueLegacyExtendedProperty {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -4531,7 +4536,7 @@ impl<'de> serde::Deserialize<'de> for SingleValueLegacyExtendedProperty {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_attachment")]
 impl graph_odata_runtime::model::ODataObject for SingleValueLegacyExtendedProperty {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -4553,7 +4558,7 @@ impl graph_odata_runtime::model::ODataObject for SingleValueLegacyExtendedProper
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_attachment")]
 impl SingleValueLegacyExtendedProperty {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -4564,11 +4569,11 @@ impl SingleValueLegacyExtendedProperty {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_attachment")]
 /// The properties of [`SingleValueLegacyExtendedProperty`] by wire name, each a [`Field<SingleValueLegacyExtendedProperty>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`SingleValueLegacyExtendedProperty::set_null`].
 pub enum SingleValueLegacyExtendedPropertyField {}
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_attachment")]
 #[allow(non_upper_case_globals)]
 impl SingleValueLegacyExtendedPropertyField {
     /// `id`
@@ -4586,7 +4591,7 @@ impl SingleValueLegacyExtendedPropertyField {
     ];
 }
 
-#[cfg(feature = "_copy_notebook_model")]
+#[cfg(feature = "_identity_input")]
 /// CSDL entity type `microsoft.graph.site`; base type `microsoft.graph.baseItem`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Site {
@@ -4646,30 +4651,32 @@ pub struct Site {
     pub template: Option<SiteTemplateType>,
     /// Navigation property `createdByUser`: `microsoft.graph.user`; present when expanded (`$expand`).
     /// Inherited from `microsoft.graph.baseItem`.
-    #[cfg(feature = "_membership_rule_processing_status_details")]
+    #[cfg(feature = "_authorization_info")]
     pub created_by_user: Option<AnyUser>,
     /// Navigation property `lastModifiedByUser`: `microsoft.graph.user`; present when expanded (`$expand`).
     /// Inherited from `microsoft.graph.baseItem`.
-    #[cfg(feature = "_membership_rule_processing_status_details")]
+    #[cfg(feature = "_authorization_info")]
     pub last_modified_by_user: Option<AnyUser>,
     /// Navigation property `analytics`: `microsoft.graph.itemAnalytics`; present when expanded (`$expand`).
-    #[cfg(feature = "_sites")]
+    #[cfg(feature = "_json")]
     pub analytics: Option<ItemAnalytics>,
     /// Navigation property `columns`: `Collection(microsoft.graph.columnDefinition)`, contained; present when expanded (`$expand`).
     #[cfg(feature = "_boolean_column")]
     pub columns: Option<Vec<ColumnDefinition>>,
     /// Navigation property `contentModels`: `Collection(microsoft.graph.contentModel)`, contained; present when expanded (`$expand`).
+    #[cfg(feature = "_sites")]
     pub content_models: Option<Vec<ContentModel>>,
     /// Navigation property `contentTypes`: `Collection(microsoft.graph.contentType)`, contained; present when expanded (`$expand`).
-    #[cfg(feature = "_boolean_column")]
+    #[cfg(feature = "_column_link")]
     pub content_types: Option<Vec<ContentType>>,
     /// Navigation property `documentProcessingJobs`: `Collection(microsoft.graph.documentProcessingJob)`, contained; present when expanded (`$expand`).
+    #[cfg(feature = "_sites")]
     pub document_processing_jobs: Option<Vec<DocumentProcessingJob>>,
     /// Navigation property `drive`: `microsoft.graph.drive`, contained; present when expanded (`$expand`).
-    #[cfg(feature = "_boolean_column")]
+    #[cfg(feature = "_drive")]
     pub drive: Option<Drive>,
     /// Navigation property `drives`: `Collection(microsoft.graph.drive)`, contained; present when expanded (`$expand`).
-    #[cfg(feature = "_boolean_column")]
+    #[cfg(feature = "_drive")]
     pub drives: Option<Vec<Drive>>,
     /// Navigation property `extensions`: `Collection(microsoft.graph.extension)`, contained; present when expanded (`$expand`).
     #[cfg(feature = "_extension")]
@@ -4678,22 +4685,25 @@ pub struct Site {
     #[cfg(feature = "_boolean_column")]
     pub external_columns: Option<Vec<ColumnDefinition>>,
     /// Navigation property `items`: `Collection(microsoft.graph.baseItem)`, contained; present when expanded (`$expand`).
-    #[cfg(feature = "_json")]
+    #[cfg(feature = "_base_item")]
     pub items: Option<Vec<AnyBaseItem>>,
     /// Navigation property `lists`: `Collection(microsoft.graph.list)`, contained; present when expanded (`$expand`).
-    #[cfg(feature = "_boolean_column")]
+    #[cfg(feature = "_column_link")]
     pub lists: Option<Vec<List>>,
     /// Navigation property `onenote`: `microsoft.graph.onenote`, contained; present when expanded (`$expand`).
+    #[cfg(feature = "_copy_notebook_model")]
     pub onenote: Option<Onenote>,
     /// Navigation property `operations`: `Collection(microsoft.graph.richLongRunningOperation)`, contained; present when expanded (`$expand`).
-    #[cfg(feature = "_boolean_column")]
+    #[cfg(feature = "_column_link")]
     pub operations: Option<Vec<RichLongRunningOperation>>,
     /// Navigation property `pages`: `Collection(microsoft.graph.baseSitePage)`, contained; present when expanded (`$expand`).
+    #[cfg(feature = "_sites")]
     pub pages: Option<Vec<AnyBaseSitePage>>,
     /// Navigation property `pageTemplates`: `Collection(microsoft.graph.pageTemplate)`, contained; present when expanded (`$expand`).
+    #[cfg(feature = "_sites")]
     pub page_templates: Option<Vec<PageTemplate>>,
     /// Navigation property `permissions`: `Collection(microsoft.graph.permission)`, contained; present when expanded (`$expand`).
-    #[cfg(feature = "_json")]
+    #[cfg(feature = "_content_type_info")]
     pub permissions: Option<Vec<Permission>>,
     /// Navigation property `recycleBin`: `microsoft.graph.recycleBin`, contained; present when expanded (`$expand`).
     #[cfg(feature = "_recycle_bin")]
@@ -4709,14 +4719,14 @@ pub struct Site {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_copy_notebook_model")]
+#[cfg(feature = "_identity_input")]
 impl serde::Serialize for Site {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_copy_notebook_model")]
+#[cfg(feature = "_identity_input")]
 #[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
 impl Site {
     /// The CSDL qualified name, as `@odata.type` spells it.
@@ -4755,29 +4765,33 @@ impl Site {
         object.property("sharepointIds", &self.sharepoint_ids);
         object.property("siteCollection", &self.site_collection);
         object.property("template", &self.template);
-        #[cfg(feature = "_membership_rule_processing_status_details")]
+        #[cfg(feature = "_authorization_info")]
         object.property("createdByUser", &self.created_by_user);
-        #[cfg(feature = "_membership_rule_processing_status_details")]
+        #[cfg(feature = "_authorization_info")]
         object.property("lastModifiedByUser", &self.last_modified_by_user);
-        #[cfg(feature = "_sites")] object.property("analytics", &self.analytics);
+        #[cfg(feature = "_json")] object.property("analytics", &self.analytics);
         #[cfg(feature = "_boolean_column")] object.property("columns", &self.columns);
+        #[cfg(feature = "_sites")]
         object.property("contentModels", &self.content_models);
-        #[cfg(feature = "_boolean_column")]
+        #[cfg(feature = "_column_link")]
         object.property("contentTypes", &self.content_types);
+        #[cfg(feature = "_sites")]
         object.property("documentProcessingJobs", &self.document_processing_jobs);
-        #[cfg(feature = "_boolean_column")] object.property("drive", &self.drive);
-        #[cfg(feature = "_boolean_column")] object.property("drives", &self.drives);
+        #[cfg(feature = "_drive")] object.property("drive", &self.drive);
+        #[cfg(feature = "_drive")] object.property("drives", &self.drives);
         #[cfg(feature = "_extension")] object.property("extensions", &self.extensions);
         #[cfg(feature = "_boolean_column")]
         object.property("externalColumns", &self.external_columns);
-        #[cfg(feature = "_json")] object.property("items", &self.items);
-        #[cfg(feature = "_boolean_column")] object.property("lists", &self.lists);
+        #[cfg(feature = "_base_item")] object.property("items", &self.items);
+        #[cfg(feature = "_column_link")] object.property("lists", &self.lists);
+        #[cfg(feature = "_copy_notebook_model")]
         object.property("onenote", &self.onenote);
-        #[cfg(feature = "_boolean_column")]
-        object.property("operations", &self.operations);
-        object.property("pages", &self.pages);
+        #[cfg(feature = "_column_link")] object.property("operations", &self.operations);
+        #[cfg(feature = "_sites")] object.property("pages", &self.pages);
+        #[cfg(feature = "_sites")]
         object.property("pageTemplates", &self.page_templates);
-        #[cfg(feature = "_json")] object.property("permissions", &self.permissions);
+        #[cfg(feature = "_content_type_info")]
+        object.property("permissions", &self.permissions);
         #[cfg(feature = "_recycle_bin")]
         object.property("recycleBin", &self.recycle_bin);
         object.property("sites", &self.sites);
@@ -4786,7 +4800,7 @@ impl Site {
     }
 }
 
-#[cfg(feature = "_copy_notebook_model")]
+#[cfg(feature = "_identity_input")]
 impl<'de> serde::Deserialize<'de> for Site {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -4795,7 +4809,7 @@ impl<'de> serde::Deserialize<'de> for Site {
     }
 }
 
-#[cfg(feature = "_copy_notebook_model")]
+#[cfg(feature = "_identity_input")]
 #[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
 impl graph_odata_runtime::model::ODataObject for Site {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
@@ -4840,25 +4854,27 @@ impl graph_odata_runtime::model::ODataObject for Site {
             "sharepointIds" => read_nullable(map, key, &mut self.sharepoint_ids, extra),
             "siteCollection" => read_nullable(map, key, &mut self.site_collection, extra),
             "template" => read_nullable(map, key, &mut self.template, extra),
-            #[cfg(feature = "_membership_rule_processing_status_details")]
+            #[cfg(feature = "_authorization_info")]
             "createdByUser" => read_nullable(map, key, &mut self.created_by_user, extra),
-            #[cfg(feature = "_membership_rule_processing_status_details")]
+            #[cfg(feature = "_authorization_info")]
             "lastModifiedByUser" => {
                 read_nullable(map, key, &mut self.last_modified_by_user, extra)
             }
-            #[cfg(feature = "_sites")]
+            #[cfg(feature = "_json")]
             "analytics" => read_nullable(map, key, &mut self.analytics, extra),
             #[cfg(feature = "_boolean_column")]
             "columns" => read_nullable(map, key, &mut self.columns, extra),
+            #[cfg(feature = "_sites")]
             "contentModels" => read_nullable(map, key, &mut self.content_models, extra),
-            #[cfg(feature = "_boolean_column")]
+            #[cfg(feature = "_column_link")]
             "contentTypes" => read_nullable(map, key, &mut self.content_types, extra),
+            #[cfg(feature = "_sites")]
             "documentProcessingJobs" => {
                 read_nullable(map, key, &mut self.document_processing_jobs, extra)
             }
-            #[cfg(feature = "_boolean_column")]
+            #[cfg(feature = "_drive")]
             "drive" => read_nullable(map, key, &mut self.drive, extra),
-            #[cfg(feature = "_boolean_column")]
+            #[cfg(feature = "_drive")]
             "drives" => read_nullable(map, key, &mut self.drives, extra),
             #[cfg(feature = "_extension")]
             "extensions" => read_nullable(map, key, &mut self.extensions, extra),
@@ -4866,16 +4882,19 @@ impl graph_odata_runtime::model::ODataObject for Site {
             "externalColumns" => {
                 read_nullable(map, key, &mut self.external_columns, extra)
             }
-            #[cfg(feature = "_json")]
+            #[cfg(feature = "_base_item")]
             "items" => read_nullable(map, key, &mut self.items, extra),
-            #[cfg(feature = "_boolean_column")]
+            #[cfg(feature = "_column_link")]
             "lists" => read_nullable(map, key, &mut self.lists, extra),
+            #[cfg(feature = "_copy_notebook_model")]
             "onenote" => read_nullable(map, key, &mut self.onenote, extra),
-            #[cfg(feature = "_boolean_column")]
+            #[cfg(feature = "_column_link")]
             "operations" => read_nullable(map, key, &mut self.operations, extra),
+            #[cfg(feature = "_sites")]
             "pages" => read_nullable(map, key, &mut self.pages, extra),
+            #[cfg(feature = "_sites")]
             "pageTemplates" => read_nullable(map, key, &mut self.page_templates, extra),
-            #[cfg(feature = "_json")]
+            #[cfg(feature = "_content_type_info")]
             "permissions" => read_nullable(map, key, &mut self.permissions, extra),
             #[cfg(feature = "_recycle_bin")]
             "recycleBin" => read_nullable(map, key, &mut self.recycle_bin, extra),
@@ -4892,7 +4911,7 @@ impl graph_odata_runtime::model::ODataObject for Site {
     }
 }
 
-#[cfg(feature = "_copy_notebook_model")]
+#[cfg(feature = "_identity_input")]
 impl Site {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -4903,11 +4922,11 @@ impl Site {
     }
 }
 
-#[cfg(feature = "_copy_notebook_model")]
+#[cfg(feature = "_identity_input")]
 /// The properties of [`Site`] by wire name, each a [`Field<Site>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`Site::set_null`].
 pub enum SiteField {}
 
-#[cfg(feature = "_copy_notebook_model")]
+#[cfg(feature = "_identity_input")]
 #[allow(non_upper_case_globals)]
 impl SiteField {
     /// `id`
@@ -5054,7 +5073,7 @@ impl SiteField {
     ];
 }
 
-#[cfg(feature = "_copy_notebook_model")]
+#[cfg(feature = "_sites")]
 /// CSDL entity type `microsoft.graph.sitePage`; base type `microsoft.graph.baseSitePage`; open type: dynamic properties land in `additional_properties`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct SitePage {
@@ -5111,11 +5130,11 @@ pub struct SitePage {
     pub title_area: Option<TitleArea>,
     /// Navigation property `createdByUser`: `microsoft.graph.user`; present when expanded (`$expand`).
     /// Inherited from `microsoft.graph.baseItem`.
-    #[cfg(feature = "_membership_rule_processing_status_details")]
+    #[cfg(feature = "_authorization_info")]
     pub created_by_user: Option<AnyUser>,
     /// Navigation property `lastModifiedByUser`: `microsoft.graph.user`; present when expanded (`$expand`).
     /// Inherited from `microsoft.graph.baseItem`.
-    #[cfg(feature = "_membership_rule_processing_status_details")]
+    #[cfg(feature = "_authorization_info")]
     pub last_modified_by_user: Option<AnyUser>,
     /// Navigation property `canvasLayout`: `microsoft.graph.canvasLayout`, contained; present when expanded (`$expand`).
     pub canvas_layout: Option<CanvasLayout>,
@@ -5127,14 +5146,14 @@ pub struct SitePage {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_copy_notebook_model")]
+#[cfg(feature = "_sites")]
 impl serde::Serialize for SitePage {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_copy_notebook_model")]
+#[cfg(feature = "_sites")]
 #[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
 impl SitePage {
     /// The CSDL qualified name, as `@odata.type` spells it.
@@ -5170,9 +5189,9 @@ impl SitePage {
         object.property("showRecommendedPages", &self.show_recommended_pages);
         object.property("thumbnailWebUrl", &self.thumbnail_web_url);
         object.property("titleArea", &self.title_area);
-        #[cfg(feature = "_membership_rule_processing_status_details")]
+        #[cfg(feature = "_authorization_info")]
         object.property("createdByUser", &self.created_by_user);
-        #[cfg(feature = "_membership_rule_processing_status_details")]
+        #[cfg(feature = "_authorization_info")]
         object.property("lastModifiedByUser", &self.last_modified_by_user);
         object.property("canvasLayout", &self.canvas_layout);
         object.property("webParts", &self.web_parts);
@@ -5180,7 +5199,7 @@ impl SitePage {
     }
 }
 
-#[cfg(feature = "_copy_notebook_model")]
+#[cfg(feature = "_sites")]
 impl<'de> serde::Deserialize<'de> for SitePage {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -5189,7 +5208,7 @@ impl<'de> serde::Deserialize<'de> for SitePage {
     }
 }
 
-#[cfg(feature = "_copy_notebook_model")]
+#[cfg(feature = "_sites")]
 #[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
 impl graph_odata_runtime::model::ODataObject for SitePage {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
@@ -5233,9 +5252,9 @@ impl graph_odata_runtime::model::ODataObject for SitePage {
                 read_lenient(map, key, &mut self.thumbnail_web_url, extra)
             }
             "titleArea" => read_nullable(map, key, &mut self.title_area, extra),
-            #[cfg(feature = "_membership_rule_processing_status_details")]
+            #[cfg(feature = "_authorization_info")]
             "createdByUser" => read_nullable(map, key, &mut self.created_by_user, extra),
-            #[cfg(feature = "_membership_rule_processing_status_details")]
+            #[cfg(feature = "_authorization_info")]
             "lastModifiedByUser" => {
                 read_nullable(map, key, &mut self.last_modified_by_user, extra)
             }
@@ -5251,7 +5270,7 @@ impl graph_odata_runtime::model::ODataObject for SitePage {
     }
 }
 
-#[cfg(feature = "_copy_notebook_model")]
+#[cfg(feature = "_sites")]
 impl SitePage {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -5262,11 +5281,11 @@ impl SitePage {
     }
 }
 
-#[cfg(feature = "_copy_notebook_model")]
+#[cfg(feature = "_sites")]
 /// The properties of [`SitePage`] by wire name, each a [`Field<SitePage>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`SitePage::set_null`].
 pub enum SitePageField {}
 
-#[cfg(feature = "_copy_notebook_model")]
+#[cfg(feature = "_sites")]
 #[allow(non_upper_case_globals)]
 impl SitePageField {
     /// `id`
@@ -5359,7 +5378,7 @@ impl SitePageField {
     ];
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 /// CSDL entity type `microsoft.graph.skillProficiency`; base type `microsoft.graph.itemFacet`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct SkillProficiency {
@@ -5403,14 +5422,14 @@ pub struct SkillProficiency {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 impl serde::Serialize for SkillProficiency {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 impl SkillProficiency {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.skillProficiency";
@@ -5443,7 +5462,7 @@ impl SkillProficiency {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 impl<'de> serde::Deserialize<'de> for SkillProficiency {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -5452,7 +5471,7 @@ impl<'de> serde::Deserialize<'de> for SkillProficiency {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 impl graph_odata_runtime::model::ODataObject for SkillProficiency {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -5495,7 +5514,7 @@ impl graph_odata_runtime::model::ODataObject for SkillProficiency {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 impl SkillProficiency {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -5506,11 +5525,11 @@ impl SkillProficiency {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 /// The properties of [`SkillProficiency`] by wire name, each a [`Field<SkillProficiency>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`SkillProficiency::set_null`].
 pub enum SkillProficiencyField {}
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 #[allow(non_upper_case_globals)]
 impl SkillProficiencyField {
     /// `id`
@@ -5868,7 +5887,7 @@ impl SkypeUserConversationMemberField {
     ];
 }
 
-#[cfg(feature = "_advanced_config_state")]
+#[cfg(feature = "_authentication_method_configurations")]
 /// CSDL entity type `microsoft.graph.smsAuthenticationMethodConfiguration`; base type `microsoft.graph.authenticationMethodConfiguration`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct SmsAuthenticationMethodConfiguration {
@@ -5889,14 +5908,14 @@ pub struct SmsAuthenticationMethodConfiguration {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_advanced_config_state")]
+#[cfg(feature = "_authentication_method_configurations")]
 impl serde::Serialize for SmsAuthenticationMethodConfiguration {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_advanced_config_state")]
+#[cfg(feature = "_authentication_method_configurations")]
 impl SmsAuthenticationMethodConfiguration {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.smsAuthenticationMethodConfiguration";
@@ -5920,7 +5939,7 @@ impl SmsAuthenticationMethodConfiguration {
     }
 }
 
-#[cfg(feature = "_advanced_config_state")]
+#[cfg(feature = "_authentication_method_configurations")]
 impl<'de> serde::Deserialize<'de> for SmsAuthenticationMethodConfiguration {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -5929,7 +5948,7 @@ impl<'de> serde::Deserialize<'de> for SmsAuthenticationMethodConfiguration {
     }
 }
 
-#[cfg(feature = "_advanced_config_state")]
+#[cfg(feature = "_authentication_method_configurations")]
 impl graph_odata_runtime::model::ODataObject for SmsAuthenticationMethodConfiguration {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -5953,7 +5972,7 @@ impl graph_odata_runtime::model::ODataObject for SmsAuthenticationMethodConfigur
     }
 }
 
-#[cfg(feature = "_advanced_config_state")]
+#[cfg(feature = "_authentication_method_configurations")]
 impl SmsAuthenticationMethodConfiguration {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -5964,11 +5983,11 @@ impl SmsAuthenticationMethodConfiguration {
     }
 }
 
-#[cfg(feature = "_advanced_config_state")]
+#[cfg(feature = "_authentication_method_configurations")]
 /// The properties of [`SmsAuthenticationMethodConfiguration`] by wire name, each a [`Field<SmsAuthenticationMethodConfiguration>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`SmsAuthenticationMethodConfiguration::set_null`].
 pub enum SmsAuthenticationMethodConfigurationField {}
 
-#[cfg(feature = "_advanced_config_state")]
+#[cfg(feature = "_authentication_method_configurations")]
 #[allow(non_upper_case_globals)]
 impl SmsAuthenticationMethodConfigurationField {
     /// `id`
@@ -5996,7 +6015,7 @@ impl SmsAuthenticationMethodConfigurationField {
     ];
 }
 
-#[cfg(feature = "_advanced_config_state")]
+#[cfg(feature = "_authentication_method_configurations")]
 /// CSDL entity type `microsoft.graph.smsAuthenticationMethodTarget`; base type `microsoft.graph.authenticationMethodTarget`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct SmsAuthenticationMethodTarget {
@@ -6017,14 +6036,14 @@ pub struct SmsAuthenticationMethodTarget {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_advanced_config_state")]
+#[cfg(feature = "_authentication_method_configurations")]
 impl serde::Serialize for SmsAuthenticationMethodTarget {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_advanced_config_state")]
+#[cfg(feature = "_authentication_method_configurations")]
 impl SmsAuthenticationMethodTarget {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.smsAuthenticationMethodTarget";
@@ -6048,7 +6067,7 @@ impl SmsAuthenticationMethodTarget {
     }
 }
 
-#[cfg(feature = "_advanced_config_state")]
+#[cfg(feature = "_authentication_method_configurations")]
 impl<'de> serde::Deserialize<'de> for SmsAuthenticationMethodTarget {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -6057,7 +6076,7 @@ impl<'de> serde::Deserialize<'de> for SmsAuthenticationMethodTarget {
     }
 }
 
-#[cfg(feature = "_advanced_config_state")]
+#[cfg(feature = "_authentication_method_configurations")]
 impl graph_odata_runtime::model::ODataObject for SmsAuthenticationMethodTarget {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -6085,7 +6104,7 @@ impl graph_odata_runtime::model::ODataObject for SmsAuthenticationMethodTarget {
     }
 }
 
-#[cfg(feature = "_advanced_config_state")]
+#[cfg(feature = "_authentication_method_configurations")]
 impl SmsAuthenticationMethodTarget {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -6096,11 +6115,11 @@ impl SmsAuthenticationMethodTarget {
     }
 }
 
-#[cfg(feature = "_advanced_config_state")]
+#[cfg(feature = "_authentication_method_configurations")]
 /// The properties of [`SmsAuthenticationMethodTarget`] by wire name, each a [`Field<SmsAuthenticationMethodTarget>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`SmsAuthenticationMethodTarget::set_null`].
 pub enum SmsAuthenticationMethodTargetField {}
 
-#[cfg(feature = "_advanced_config_state")]
+#[cfg(feature = "_authentication_method_configurations")]
 #[allow(non_upper_case_globals)]
 impl SmsAuthenticationMethodTargetField {
     /// `id`
@@ -6262,7 +6281,7 @@ impl SocialIdentityProviderField {
     ];
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 /// CSDL entity type `microsoft.graph.softwareOathAuthenticationMethod`; base type `microsoft.graph.authenticationMethod`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct SoftwareOathAuthenticationMethod {
@@ -6283,14 +6302,14 @@ pub struct SoftwareOathAuthenticationMethod {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 impl serde::Serialize for SoftwareOathAuthenticationMethod {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 impl SoftwareOathAuthenticationMethod {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.softwareOathAuthenticationMethod";
@@ -6314,7 +6333,7 @@ impl SoftwareOathAuthenticationMethod {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 impl<'de> serde::Deserialize<'de> for SoftwareOathAuthenticationMethod {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -6323,7 +6342,7 @@ impl<'de> serde::Deserialize<'de> for SoftwareOathAuthenticationMethod {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 impl graph_odata_runtime::model::ODataObject for SoftwareOathAuthenticationMethod {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -6351,7 +6370,7 @@ impl graph_odata_runtime::model::ODataObject for SoftwareOathAuthenticationMetho
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 impl SoftwareOathAuthenticationMethod {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -6362,11 +6381,11 @@ impl SoftwareOathAuthenticationMethod {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 /// The properties of [`SoftwareOathAuthenticationMethod`] by wire name, each a [`Field<SoftwareOathAuthenticationMethod>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`SoftwareOathAuthenticationMethod::set_null`].
 pub enum SoftwareOathAuthenticationMethodField {}
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 #[allow(non_upper_case_globals)]
 impl SoftwareOathAuthenticationMethodField {
     /// `id`
@@ -6394,7 +6413,7 @@ impl SoftwareOathAuthenticationMethodField {
     ];
 }
 
-#[cfg(feature = "_advanced_config_state")]
+#[cfg(feature = "_authentication_method_configurations")]
 /// CSDL entity type `microsoft.graph.softwareOathAuthenticationMethodConfiguration`; base type `microsoft.graph.authenticationMethodConfiguration`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct SoftwareOathAuthenticationMethodConfiguration {
@@ -6415,14 +6434,14 @@ pub struct SoftwareOathAuthenticationMethodConfiguration {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_advanced_config_state")]
+#[cfg(feature = "_authentication_method_configurations")]
 impl serde::Serialize for SoftwareOathAuthenticationMethodConfiguration {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_advanced_config_state")]
+#[cfg(feature = "_authentication_method_configurations")]
 impl SoftwareOathAuthenticationMethodConfiguration {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.softwareOathAuthenticationMethodConfiguration";
@@ -6446,7 +6465,7 @@ impl SoftwareOathAuthenticationMethodConfiguration {
     }
 }
 
-#[cfg(feature = "_advanced_config_state")]
+#[cfg(feature = "_authentication_method_configurations")]
 impl<'de> serde::Deserialize<'de> for SoftwareOathAuthenticationMethodConfiguration {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -6455,7 +6474,7 @@ impl<'de> serde::Deserialize<'de> for SoftwareOathAuthenticationMethodConfigurat
     }
 }
 
-#[cfg(feature = "_advanced_config_state")]
+#[cfg(feature = "_authentication_method_configurations")]
 impl graph_odata_runtime::model::ODataObject
 for SoftwareOathAuthenticationMethodConfiguration {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
@@ -6480,7 +6499,7 @@ for SoftwareOathAuthenticationMethodConfiguration {
     }
 }
 
-#[cfg(feature = "_advanced_config_state")]
+#[cfg(feature = "_authentication_method_configurations")]
 impl SoftwareOathAuthenticationMethodConfiguration {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -6491,11 +6510,11 @@ impl SoftwareOathAuthenticationMethodConfiguration {
     }
 }
 
-#[cfg(feature = "_advanced_config_state")]
+#[cfg(feature = "_authentication_method_configurations")]
 /// The properties of [`SoftwareOathAuthenticationMethodConfiguration`] by wire name, each a [`Field<SoftwareOathAuthenticationMethodConfiguration>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`SoftwareOathAuthenticationMethodConfiguration::set_null`].
 pub enum SoftwareOathAuthenticationMethodConfigurationField {}
 
-#[cfg(feature = "_advanced_config_state")]
+#[cfg(feature = "_authentication_method_configurations")]
 #[allow(non_upper_case_globals)]
 impl SoftwareOathAuthenticationMethodConfigurationField {
     /// `id`
@@ -6861,7 +6880,7 @@ impl StaleSignInAlertIncidentField {
     ];
 }
 
-#[cfg(feature = "_copy_notebook_model")]
+#[cfg(feature = "_sites")]
 /// CSDL entity type `microsoft.graph.standardWebPart`; base type `microsoft.graph.webPart`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct StandardWebPart {
@@ -6880,14 +6899,14 @@ pub struct StandardWebPart {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_copy_notebook_model")]
+#[cfg(feature = "_sites")]
 impl serde::Serialize for StandardWebPart {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_copy_notebook_model")]
+#[cfg(feature = "_sites")]
 impl StandardWebPart {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.standardWebPart";
@@ -6911,7 +6930,7 @@ impl StandardWebPart {
     }
 }
 
-#[cfg(feature = "_copy_notebook_model")]
+#[cfg(feature = "_sites")]
 impl<'de> serde::Deserialize<'de> for StandardWebPart {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -6920,7 +6939,7 @@ impl<'de> serde::Deserialize<'de> for StandardWebPart {
     }
 }
 
-#[cfg(feature = "_copy_notebook_model")]
+#[cfg(feature = "_sites")]
 impl graph_odata_runtime::model::ODataObject for StandardWebPart {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -6946,7 +6965,7 @@ impl graph_odata_runtime::model::ODataObject for StandardWebPart {
     }
 }
 
-#[cfg(feature = "_copy_notebook_model")]
+#[cfg(feature = "_sites")]
 impl StandardWebPart {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -6957,11 +6976,11 @@ impl StandardWebPart {
     }
 }
 
-#[cfg(feature = "_copy_notebook_model")]
+#[cfg(feature = "_sites")]
 /// The properties of [`StandardWebPart`] by wire name, each a [`Field<StandardWebPart>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`StandardWebPart::set_null`].
 pub enum StandardWebPartField {}
 
-#[cfg(feature = "_copy_notebook_model")]
+#[cfg(feature = "_sites")]
 #[allow(non_upper_case_globals)]
 impl StandardWebPartField {
     /// `id`
@@ -7079,7 +7098,7 @@ impl StorageField {
     pub const ALL: &'static [model::Field<Storage>] = &[Self::FileStorage];
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_app_credential_restriction_type")]
 /// CSDL entity type `microsoft.graph.stsPolicy`; base type `microsoft.graph.policyBase`; abstract; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct StsPolicy {
@@ -7100,6 +7119,7 @@ pub struct StsPolicy {
     /// Property `isOrganizationDefault`: `Edm.Boolean`.
     pub is_organization_default: Option<bool>,
     /// Navigation property `appliesTo`: `Collection(microsoft.graph.directoryObject)`; present when expanded (`$expand`).
+    #[cfg(feature = "_directory_object")]
     pub applies_to: Option<Vec<AnyDirectoryObject>>,
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
@@ -7107,14 +7127,15 @@ pub struct StsPolicy {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_app_credential_restriction_type")]
 impl serde::Serialize for StsPolicy {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_app_credential_restriction_type")]
+#[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
 impl StsPolicy {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.stsPolicy";
@@ -7136,12 +7157,13 @@ impl StsPolicy {
         object.property("displayName", &self.display_name);
         object.property("definition", &self.definition);
         object.property("isOrganizationDefault", &self.is_organization_default);
+        #[cfg(feature = "_directory_object")]
         object.property("appliesTo", &self.applies_to);
         object.end()
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_app_credential_restriction_type")]
 impl<'de> serde::Deserialize<'de> for StsPolicy {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -7150,7 +7172,8 @@ impl<'de> serde::Deserialize<'de> for StsPolicy {
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_app_credential_restriction_type")]
+#[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
 impl graph_odata_runtime::model::ODataObject for StsPolicy {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -7170,6 +7193,7 @@ impl graph_odata_runtime::model::ODataObject for StsPolicy {
             "isOrganizationDefault" => {
                 read_lenient(map, key, &mut self.is_organization_default, extra)
             }
+            #[cfg(feature = "_directory_object")]
             "appliesTo" => read_nullable(map, key, &mut self.applies_to, extra),
             _ => Ok(false),
         }
@@ -7181,7 +7205,7 @@ impl graph_odata_runtime::model::ODataObject for StsPolicy {
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_app_credential_restriction_type")]
 impl StsPolicy {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -7192,11 +7216,11 @@ impl StsPolicy {
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_app_credential_restriction_type")]
 /// The properties of [`StsPolicy`] by wire name, each a [`Field<StsPolicy>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`StsPolicy::set_null`].
 pub enum StsPolicyField {}
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_app_credential_restriction_type")]
 #[allow(non_upper_case_globals)]
 impl StsPolicyField {
     /// `id`
@@ -8451,7 +8475,7 @@ impl SynchronizationTemplateField {
     ];
 }
 
-#[cfg(feature = "_approved_client_app")]
+#[cfg(feature = "_service_principals")]
 /// CSDL entity type `microsoft.graph.targetDeviceGroup`; base type `microsoft.graph.entity`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct TargetDeviceGroup {
@@ -8466,14 +8490,14 @@ pub struct TargetDeviceGroup {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_approved_client_app")]
+#[cfg(feature = "_service_principals")]
 impl serde::Serialize for TargetDeviceGroup {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_approved_client_app")]
+#[cfg(feature = "_service_principals")]
 impl TargetDeviceGroup {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.targetDeviceGroup";
@@ -8495,7 +8519,7 @@ impl TargetDeviceGroup {
     }
 }
 
-#[cfg(feature = "_approved_client_app")]
+#[cfg(feature = "_service_principals")]
 impl<'de> serde::Deserialize<'de> for TargetDeviceGroup {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -8504,7 +8528,7 @@ impl<'de> serde::Deserialize<'de> for TargetDeviceGroup {
     }
 }
 
-#[cfg(feature = "_approved_client_app")]
+#[cfg(feature = "_service_principals")]
 impl graph_odata_runtime::model::ODataObject for TargetDeviceGroup {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -8526,7 +8550,7 @@ impl graph_odata_runtime::model::ODataObject for TargetDeviceGroup {
     }
 }
 
-#[cfg(feature = "_approved_client_app")]
+#[cfg(feature = "_service_principals")]
 impl TargetDeviceGroup {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -8537,11 +8561,11 @@ impl TargetDeviceGroup {
     }
 }
 
-#[cfg(feature = "_approved_client_app")]
+#[cfg(feature = "_service_principals")]
 /// The properties of [`TargetDeviceGroup`] by wire name, each a [`Field<TargetDeviceGroup>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`TargetDeviceGroup::set_null`].
 pub enum TargetDeviceGroupField {}
 
-#[cfg(feature = "_approved_client_app")]
+#[cfg(feature = "_service_principals")]
 #[allow(non_upper_case_globals)]
 impl TargetDeviceGroupField {
     /// `id`
@@ -8557,7 +8581,7 @@ impl TargetDeviceGroupField {
     ];
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 /// CSDL entity type `microsoft.graph.taskFileAttachment`; base type `microsoft.graph.attachmentBase`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct TaskFileAttachment {
@@ -8584,14 +8608,14 @@ pub struct TaskFileAttachment {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 impl serde::Serialize for TaskFileAttachment {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 impl TaskFileAttachment {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.taskFileAttachment";
@@ -8617,7 +8641,7 @@ impl TaskFileAttachment {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 impl<'de> serde::Deserialize<'de> for TaskFileAttachment {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -8626,7 +8650,7 @@ impl<'de> serde::Deserialize<'de> for TaskFileAttachment {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 impl graph_odata_runtime::model::ODataObject for TaskFileAttachment {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -8654,7 +8678,7 @@ impl graph_odata_runtime::model::ODataObject for TaskFileAttachment {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 impl TaskFileAttachment {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -8665,11 +8689,11 @@ impl TaskFileAttachment {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 /// The properties of [`TaskFileAttachment`] by wire name, each a [`Field<TaskFileAttachment>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`TaskFileAttachment::set_null`].
 pub enum TaskFileAttachmentField {}
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 #[allow(non_upper_case_globals)]
 impl TaskFileAttachmentField {
     /// `id`
@@ -8701,7 +8725,7 @@ impl TaskFileAttachmentField {
     ];
 }
 
-#[cfg(feature = "_channel")]
+#[cfg(feature = "_giphy_rating_type")]
 /// CSDL entity type `microsoft.graph.team`; base type `microsoft.graph.entity`; open type: dynamic properties land in `additional_properties`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Team {
@@ -8745,37 +8769,43 @@ pub struct Team {
     /// Property `webUrl`: `Edm.String`.
     pub web_url: Option<String>,
     /// Navigation property `allChannels`: `Collection(microsoft.graph.channel)`; present when expanded (`$expand`).
+    #[cfg(feature = "_channel")]
     pub all_channels: Option<Vec<Channel>>,
     /// Navigation property `channels`: `Collection(microsoft.graph.channel)`, contained; present when expanded (`$expand`).
+    #[cfg(feature = "_channel")]
     pub channels: Option<Vec<Channel>>,
     /// Navigation property `group`: `microsoft.graph.group`; present when expanded (`$expand`).
     #[cfg(feature = "_membership_rule_processing_status_details")]
     pub group: Option<Box<Group>>,
     /// Navigation property `incomingChannels`: `Collection(microsoft.graph.channel)`; present when expanded (`$expand`).
+    #[cfg(feature = "_channel")]
     pub incoming_channels: Option<Vec<Channel>>,
     /// Navigation property `installedApps`: `Collection(microsoft.graph.teamsAppInstallation)`, contained; present when expanded (`$expand`).
-    #[cfg(feature = "_aad_user_conversation_member")]
+    #[cfg(feature = "_group_chat_teams_app_installation_scope_info")]
     pub installed_apps: Option<Vec<AnyTeamsAppInstallation>>,
     /// Navigation property `members`: `Collection(microsoft.graph.conversationMember)`, contained; present when expanded (`$expand`).
     #[cfg(feature = "_aad_user_conversation_member")]
     pub members: Option<Vec<AnyConversationMember>>,
     /// Navigation property `operations`: `Collection(microsoft.graph.teamsAsyncOperation)`, contained; present when expanded (`$expand`).
-    #[cfg(feature = "_aad_user_conversation_member")]
+    #[cfg(feature = "_teams_async_operation")]
     pub operations: Option<Vec<TeamsAsyncOperation>>,
     /// Navigation property `owners`: `Collection(microsoft.graph.user)`; present when expanded (`$expand`).
-    #[cfg(feature = "_membership_rule_processing_status_details")]
+    #[cfg(feature = "_authorization_info")]
     pub owners: Option<Vec<AnyUser>>,
     /// Navigation property `permissionGrants`: `Collection(microsoft.graph.resourceSpecificPermissionGrant)`, contained; present when expanded (`$expand`).
-    #[cfg(feature = "_membership_rule_processing_status_details")]
+    #[cfg(feature = "_resource_specific_permission_grant")]
     pub permission_grants: Option<Vec<ResourceSpecificPermissionGrant>>,
     /// Navigation property `photo`: `microsoft.graph.profilePhoto`, contained; present when expanded (`$expand`).
+    #[cfg(feature = "_profile_photo")]
     pub photo: Option<ProfilePhoto>,
     /// Navigation property `primaryChannel`: `microsoft.graph.channel`, contained; present when expanded (`$expand`).
+    #[cfg(feature = "_channel")]
     pub primary_channel: Option<Channel>,
     /// Navigation property `tags`: `Collection(microsoft.graph.teamworkTag)`, contained; present when expanded (`$expand`).
+    #[cfg(feature = "_teams")]
     pub tags: Option<Vec<TeamworkTag>>,
     /// Navigation property `template`: `microsoft.graph.teamsTemplate`; present when expanded (`$expand`).
-    #[cfg(feature = "_teams_templates")]
+    #[cfg(feature = "_teams_template")]
     pub template: Option<TeamsTemplate>,
     /// Navigation property `templateDefinition`: `microsoft.graph.teamTemplateDefinition`; present when expanded (`$expand`).
     #[cfg(feature = "_team_template_audience")]
@@ -8786,14 +8816,14 @@ pub struct Team {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_channel")]
+#[cfg(feature = "_giphy_rating_type")]
 impl serde::Serialize for Team {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_channel")]
+#[cfg(feature = "_giphy_rating_type")]
 #[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
 impl Team {
     /// The CSDL qualified name, as `@odata.type` spells it.
@@ -8833,32 +8863,33 @@ impl Team {
         object.property("tenantId", &self.tenant_id);
         object.property("visibility", &self.visibility);
         object.property("webUrl", &self.web_url);
-        object.property("allChannels", &self.all_channels);
-        object.property("channels", &self.channels);
+        #[cfg(feature = "_channel")] object.property("allChannels", &self.all_channels);
+        #[cfg(feature = "_channel")] object.property("channels", &self.channels);
         #[cfg(feature = "_membership_rule_processing_status_details")]
         object.property("group", &self.group);
+        #[cfg(feature = "_channel")]
         object.property("incomingChannels", &self.incoming_channels);
-        #[cfg(feature = "_aad_user_conversation_member")]
+        #[cfg(feature = "_group_chat_teams_app_installation_scope_info")]
         object.property("installedApps", &self.installed_apps);
         #[cfg(feature = "_aad_user_conversation_member")]
         object.property("members", &self.members);
-        #[cfg(feature = "_aad_user_conversation_member")]
+        #[cfg(feature = "_teams_async_operation")]
         object.property("operations", &self.operations);
-        #[cfg(feature = "_membership_rule_processing_status_details")]
-        object.property("owners", &self.owners);
-        #[cfg(feature = "_membership_rule_processing_status_details")]
+        #[cfg(feature = "_authorization_info")] object.property("owners", &self.owners);
+        #[cfg(feature = "_resource_specific_permission_grant")]
         object.property("permissionGrants", &self.permission_grants);
-        object.property("photo", &self.photo);
+        #[cfg(feature = "_profile_photo")] object.property("photo", &self.photo);
+        #[cfg(feature = "_channel")]
         object.property("primaryChannel", &self.primary_channel);
-        object.property("tags", &self.tags);
-        #[cfg(feature = "_teams_templates")] object.property("template", &self.template);
+        #[cfg(feature = "_teams")] object.property("tags", &self.tags);
+        #[cfg(feature = "_teams_template")] object.property("template", &self.template);
         #[cfg(feature = "_team_template_audience")]
         object.property("templateDefinition", &self.template_definition);
         object.end()
     }
 }
 
-#[cfg(feature = "_channel")]
+#[cfg(feature = "_giphy_rating_type")]
 impl<'de> serde::Deserialize<'de> for Team {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -8867,7 +8898,7 @@ impl<'de> serde::Deserialize<'de> for Team {
     }
 }
 
-#[cfg(feature = "_channel")]
+#[cfg(feature = "_giphy_rating_type")]
 #[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
 impl graph_odata_runtime::model::ODataObject for Team {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
@@ -8907,29 +8938,35 @@ impl graph_odata_runtime::model::ODataObject for Team {
             "tenantId" => read_lenient(map, key, &mut self.tenant_id, extra),
             "visibility" => read_nullable(map, key, &mut self.visibility, extra),
             "webUrl" => read_lenient(map, key, &mut self.web_url, extra),
+            #[cfg(feature = "_channel")]
             "allChannels" => read_nullable(map, key, &mut self.all_channels, extra),
+            #[cfg(feature = "_channel")]
             "channels" => read_nullable(map, key, &mut self.channels, extra),
             #[cfg(feature = "_membership_rule_processing_status_details")]
             "group" => read_nullable(map, key, &mut self.group, extra),
+            #[cfg(feature = "_channel")]
             "incomingChannels" => {
                 read_nullable(map, key, &mut self.incoming_channels, extra)
             }
-            #[cfg(feature = "_aad_user_conversation_member")]
+            #[cfg(feature = "_group_chat_teams_app_installation_scope_info")]
             "installedApps" => read_nullable(map, key, &mut self.installed_apps, extra),
             #[cfg(feature = "_aad_user_conversation_member")]
             "members" => read_nullable(map, key, &mut self.members, extra),
-            #[cfg(feature = "_aad_user_conversation_member")]
+            #[cfg(feature = "_teams_async_operation")]
             "operations" => read_nullable(map, key, &mut self.operations, extra),
-            #[cfg(feature = "_membership_rule_processing_status_details")]
+            #[cfg(feature = "_authorization_info")]
             "owners" => read_nullable(map, key, &mut self.owners, extra),
-            #[cfg(feature = "_membership_rule_processing_status_details")]
+            #[cfg(feature = "_resource_specific_permission_grant")]
             "permissionGrants" => {
                 read_nullable(map, key, &mut self.permission_grants, extra)
             }
+            #[cfg(feature = "_profile_photo")]
             "photo" => read_nullable(map, key, &mut self.photo, extra),
+            #[cfg(feature = "_channel")]
             "primaryChannel" => read_nullable(map, key, &mut self.primary_channel, extra),
+            #[cfg(feature = "_teams")]
             "tags" => read_nullable(map, key, &mut self.tags, extra),
-            #[cfg(feature = "_teams_templates")]
+            #[cfg(feature = "_teams_template")]
             "template" => read_nullable(map, key, &mut self.template, extra),
             #[cfg(feature = "_team_template_audience")]
             "templateDefinition" => {
@@ -8945,7 +8982,7 @@ impl graph_odata_runtime::model::ODataObject for Team {
     }
 }
 
-#[cfg(feature = "_channel")]
+#[cfg(feature = "_giphy_rating_type")]
 impl Team {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -8956,11 +8993,11 @@ impl Team {
     }
 }
 
-#[cfg(feature = "_channel")]
+#[cfg(feature = "_giphy_rating_type")]
 /// The properties of [`Team`] by wire name, each a [`Field<Team>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`Team::set_null`].
 pub enum TeamField {}
 
-#[cfg(feature = "_channel")]
+#[cfg(feature = "_giphy_rating_type")]
 #[allow(non_upper_case_globals)]
 impl TeamField {
     /// `id`
@@ -9081,7 +9118,7 @@ impl TeamField {
     ];
 }
 
-#[cfg(feature = "_channel")]
+#[cfg(feature = "_team_info")]
 /// CSDL entity type `microsoft.graph.teamInfo`; base type `microsoft.graph.entity`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct TeamInfo {
@@ -9093,6 +9130,7 @@ pub struct TeamInfo {
     /// Property `tenantId`: `Edm.String`.
     pub tenant_id: Option<String>,
     /// Navigation property `team`: `microsoft.graph.team`; present when expanded (`$expand`).
+    #[cfg(feature = "_giphy_rating_type")]
     pub team: Option<Team>,
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
@@ -9100,14 +9138,15 @@ pub struct TeamInfo {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_channel")]
+#[cfg(feature = "_team_info")]
 impl serde::Serialize for TeamInfo {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_channel")]
+#[cfg(feature = "_team_info")]
+#[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
 impl TeamInfo {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.teamInfo";
@@ -9126,12 +9165,12 @@ impl TeamInfo {
         object.property("id", &self.id);
         object.property("displayName", &self.display_name);
         object.property("tenantId", &self.tenant_id);
-        object.property("team", &self.team);
+        #[cfg(feature = "_giphy_rating_type")] object.property("team", &self.team);
         object.end()
     }
 }
 
-#[cfg(feature = "_channel")]
+#[cfg(feature = "_team_info")]
 impl<'de> serde::Deserialize<'de> for TeamInfo {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -9140,7 +9179,8 @@ impl<'de> serde::Deserialize<'de> for TeamInfo {
     }
 }
 
-#[cfg(feature = "_channel")]
+#[cfg(feature = "_team_info")]
+#[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
 impl graph_odata_runtime::model::ODataObject for TeamInfo {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -9153,6 +9193,7 @@ impl graph_odata_runtime::model::ODataObject for TeamInfo {
             "id" => read_lenient(map, key, &mut self.id, extra),
             "displayName" => read_lenient(map, key, &mut self.display_name, extra),
             "tenantId" => read_lenient(map, key, &mut self.tenant_id, extra),
+            #[cfg(feature = "_giphy_rating_type")]
             "team" => read_nullable(map, key, &mut self.team, extra),
             _ => Ok(false),
         }
@@ -9164,7 +9205,7 @@ impl graph_odata_runtime::model::ODataObject for TeamInfo {
     }
 }
 
-#[cfg(feature = "_channel")]
+#[cfg(feature = "_team_info")]
 impl TeamInfo {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -9175,11 +9216,11 @@ impl TeamInfo {
     }
 }
 
-#[cfg(feature = "_channel")]
+#[cfg(feature = "_team_info")]
 /// The properties of [`TeamInfo`] by wire name, each a [`Field<TeamInfo>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`TeamInfo::set_null`].
 pub enum TeamInfoField {}
 
-#[cfg(feature = "_channel")]
+#[cfg(feature = "_team_info")]
 #[allow(non_upper_case_globals)]
 impl TeamInfoField {
     /// `id`

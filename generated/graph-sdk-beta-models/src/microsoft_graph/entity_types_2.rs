@@ -162,6 +162,7 @@ impl AnonymousGuestConversationMemberField {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct AppCatalogs {
     /// Navigation property `teamsApps`: `Collection(microsoft.graph.teamsApp)`, contained; present when expanded (`$expand`).
+    #[cfg(feature = "_teams_app")]
     pub teams_apps: Option<Vec<TeamsApp>>,
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
@@ -177,6 +178,7 @@ impl serde::Serialize for AppCatalogs {
 }
 
 #[cfg(feature = "_app_catalogs")]
+#[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
 impl AppCatalogs {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.appCatalogs";
@@ -192,7 +194,7 @@ impl AppCatalogs {
             &self.additional_properties,
             odata_type,
         )?;
-        object.property("teamsApps", &self.teams_apps);
+        #[cfg(feature = "_teams_app")] object.property("teamsApps", &self.teams_apps);
         object.end()
     }
 }
@@ -207,6 +209,7 @@ impl<'de> serde::Deserialize<'de> for AppCatalogs {
 }
 
 #[cfg(feature = "_app_catalogs")]
+#[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
 impl graph_odata_runtime::model::ODataObject for AppCatalogs {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -216,6 +219,7 @@ impl graph_odata_runtime::model::ODataObject for AppCatalogs {
         use graph_odata_runtime::model::read_nullable;
         let extra = &mut self.additional_properties;
         match key {
+            #[cfg(feature = "_teams_app")]
             "teamsApps" => read_nullable(map, key, &mut self.teams_apps, extra),
             _ => Ok(false),
         }
@@ -506,7 +510,7 @@ impl AppConsentRequestField {
     ];
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_app_credential_restriction_type")]
 /// CSDL entity type `microsoft.graph.appManagementPolicy`; base type `microsoft.graph.policyBase`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct AppManagementPolicy {
@@ -527,6 +531,7 @@ pub struct AppManagementPolicy {
     /// Property `restrictions`: `microsoft.graph.customAppManagementConfiguration`.
     pub restrictions: Option<CustomAppManagementConfiguration>,
     /// Navigation property `appliesTo`: `Collection(microsoft.graph.directoryObject)`; present when expanded (`$expand`).
+    #[cfg(feature = "_directory_object")]
     pub applies_to: Option<Vec<AnyDirectoryObject>>,
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
@@ -534,14 +539,15 @@ pub struct AppManagementPolicy {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_app_credential_restriction_type")]
 impl serde::Serialize for AppManagementPolicy {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_app_credential_restriction_type")]
+#[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
 impl AppManagementPolicy {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.appManagementPolicy";
@@ -563,12 +569,13 @@ impl AppManagementPolicy {
         object.property("displayName", &self.display_name);
         object.property("isEnabled", &self.is_enabled);
         object.property("restrictions", &self.restrictions);
+        #[cfg(feature = "_directory_object")]
         object.property("appliesTo", &self.applies_to);
         object.end()
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_app_credential_restriction_type")]
 impl<'de> serde::Deserialize<'de> for AppManagementPolicy {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -577,7 +584,8 @@ impl<'de> serde::Deserialize<'de> for AppManagementPolicy {
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_app_credential_restriction_type")]
+#[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
 impl graph_odata_runtime::model::ODataObject for AppManagementPolicy {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -595,6 +603,7 @@ impl graph_odata_runtime::model::ODataObject for AppManagementPolicy {
             "displayName" => read_lenient(map, key, &mut self.display_name, extra),
             "isEnabled" => read_lenient(map, key, &mut self.is_enabled, extra),
             "restrictions" => read_nullable(map, key, &mut self.restrictions, extra),
+            #[cfg(feature = "_directory_object")]
             "appliesTo" => read_nullable(map, key, &mut self.applies_to, extra),
             _ => Ok(false),
         }
@@ -606,7 +615,7 @@ impl graph_odata_runtime::model::ODataObject for AppManagementPolicy {
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_app_credential_restriction_type")]
 impl AppManagementPolicy {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -617,11 +626,11 @@ impl AppManagementPolicy {
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_app_credential_restriction_type")]
 /// The properties of [`AppManagementPolicy`] by wire name, each a [`Field<AppManagementPolicy>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`AppManagementPolicy::set_null`].
 pub enum AppManagementPolicyField {}
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_app_credential_restriction_type")]
 #[allow(non_upper_case_globals)]
 impl AppManagementPolicyField {
     /// `id`
@@ -662,7 +671,7 @@ impl AppManagementPolicyField {
     ];
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_app_role_assignment")]
 /// CSDL entity type `microsoft.graph.appRoleAssignment`; base type `microsoft.graph.directoryObject`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct AppRoleAssignment {
@@ -692,14 +701,14 @@ pub struct AppRoleAssignment {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_app_role_assignment")]
 impl serde::Serialize for AppRoleAssignment {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_app_role_assignment")]
 impl AppRoleAssignment {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.appRoleAssignment";
@@ -728,7 +737,7 @@ impl AppRoleAssignment {
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_app_role_assignment")]
 impl<'de> serde::Deserialize<'de> for AppRoleAssignment {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -737,7 +746,7 @@ impl<'de> serde::Deserialize<'de> for AppRoleAssignment {
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_app_role_assignment")]
 impl graph_odata_runtime::model::ODataObject for AppRoleAssignment {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -774,7 +783,7 @@ impl graph_odata_runtime::model::ODataObject for AppRoleAssignment {
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_app_role_assignment")]
 impl AppRoleAssignment {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -785,11 +794,11 @@ impl AppRoleAssignment {
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_app_role_assignment")]
 /// The properties of [`AppRoleAssignment`] by wire name, each a [`Field<AppRoleAssignment>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`AppRoleAssignment::set_null`].
 pub enum AppRoleAssignmentField {}
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_app_role_assignment")]
 #[allow(non_upper_case_globals)]
 impl AppRoleAssignmentField {
     /// `id`
@@ -1042,7 +1051,7 @@ impl<'de> serde::Deserialize<'de> for AnyAppScope {
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_allowed_tenants_audience")]
 /// CSDL entity type `microsoft.graph.application`; base type `microsoft.graph.directoryObject`; open type: dynamic properties land in `additional_properties`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Application {
@@ -1125,29 +1134,37 @@ pub struct Application {
     /// Property `web`: `microsoft.graph.webApplication`.
     pub web: Option<WebApplication>,
     /// Navigation property `appManagementPolicies`: `Collection(microsoft.graph.appManagementPolicy)`; present when expanded (`$expand`).
+    #[cfg(feature = "_app_credential_restriction_type")]
     pub app_management_policies: Option<Vec<AppManagementPolicy>>,
     /// Navigation property `claimsMappingPolicies`: `Collection(microsoft.graph.claimsMappingPolicy)`; present when expanded (`$expand`).
+    #[cfg(feature = "_app_credential_restriction_type")]
     pub claims_mapping_policies: Option<Vec<ClaimsMappingPolicy>>,
     /// Navigation property `connectorGroup`: `microsoft.graph.connectorGroup`; present when expanded (`$expand`).
-    #[cfg(feature = "_on_premises_publishing_profiles")]
+    #[cfg(feature = "_connector_group")]
     pub connector_group: Option<ConnectorGroup>,
     /// Navigation property `createdOnBehalfOf`: `microsoft.graph.directoryObject`; present when expanded (`$expand`).
+    #[cfg(feature = "_directory_object")]
     pub created_on_behalf_of: Option<AnyDirectoryObject>,
     /// Navigation property `extensionProperties`: `Collection(microsoft.graph.extensionProperty)`, contained; present when expanded (`$expand`).
+    #[cfg(feature = "_applications")]
     pub extension_properties: Option<Vec<ExtensionProperty>>,
     /// Navigation property `federatedIdentityCredentials`: `Collection(microsoft.graph.federatedIdentityCredential)`, contained; present when expanded (`$expand`).
     #[cfg(feature = "_bulk_operation")]
     pub federated_identity_credentials: Option<Vec<FederatedIdentityCredential>>,
     /// Navigation property `homeRealmDiscoveryPolicies`: `Collection(microsoft.graph.homeRealmDiscoveryPolicy)`; present when expanded (`$expand`).
+    #[cfg(feature = "_app_credential_restriction_type")]
     pub home_realm_discovery_policies: Option<Vec<HomeRealmDiscoveryPolicy>>,
     /// Navigation property `owners`: `Collection(microsoft.graph.directoryObject)`; present when expanded (`$expand`).
+    #[cfg(feature = "_directory_object")]
     pub owners: Option<Vec<AnyDirectoryObject>>,
     /// Navigation property `synchronization`: `microsoft.graph.synchronization`, contained; present when expanded (`$expand`).
     #[cfg(feature = "_bulk_operation")]
     pub synchronization: Option<Synchronization>,
     /// Navigation property `tokenIssuancePolicies`: `Collection(microsoft.graph.tokenIssuancePolicy)`; present when expanded (`$expand`).
+    #[cfg(feature = "_app_credential_restriction_type")]
     pub token_issuance_policies: Option<Vec<TokenIssuancePolicy>>,
     /// Navigation property `tokenLifetimePolicies`: `Collection(microsoft.graph.tokenLifetimePolicy)`; present when expanded (`$expand`).
+    #[cfg(feature = "_app_credential_restriction_type")]
     pub token_lifetime_policies: Option<Vec<TokenLifetimePolicy>>,
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
@@ -1155,14 +1172,14 @@ pub struct Application {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_allowed_tenants_audience")]
 impl serde::Serialize for Application {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_allowed_tenants_audience")]
 #[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
 impl Application {
     /// The CSDL qualified name, as `@odata.type` spells it.
@@ -1228,11 +1245,15 @@ impl Application {
         object.property("tokenEncryptionKeyId", &self.token_encryption_key_id);
         object.property("uniqueName", &self.unique_name);
         object.property("web", &self.web);
+        #[cfg(feature = "_app_credential_restriction_type")]
         object.property("appManagementPolicies", &self.app_management_policies);
+        #[cfg(feature = "_app_credential_restriction_type")]
         object.property("claimsMappingPolicies", &self.claims_mapping_policies);
-        #[cfg(feature = "_on_premises_publishing_profiles")]
+        #[cfg(feature = "_connector_group")]
         object.property("connectorGroup", &self.connector_group);
+        #[cfg(feature = "_directory_object")]
         object.property("createdOnBehalfOf", &self.created_on_behalf_of);
+        #[cfg(feature = "_applications")]
         object.property("extensionProperties", &self.extension_properties);
         #[cfg(feature = "_bulk_operation")]
         object
@@ -1240,18 +1261,21 @@ impl Application {
                 "federatedIdentityCredentials",
                 &self.federated_identity_credentials,
             );
+        #[cfg(feature = "_app_credential_restriction_type")]
         object
             .property("homeRealmDiscoveryPolicies", &self.home_realm_discovery_policies);
-        object.property("owners", &self.owners);
+        #[cfg(feature = "_directory_object")] object.property("owners", &self.owners);
         #[cfg(feature = "_bulk_operation")]
         object.property("synchronization", &self.synchronization);
+        #[cfg(feature = "_app_credential_restriction_type")]
         object.property("tokenIssuancePolicies", &self.token_issuance_policies);
+        #[cfg(feature = "_app_credential_restriction_type")]
         object.property("tokenLifetimePolicies", &self.token_lifetime_policies);
         object.end()
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_allowed_tenants_audience")]
 impl<'de> serde::Deserialize<'de> for Application {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1260,7 +1284,7 @@ impl<'de> serde::Deserialize<'de> for Application {
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_allowed_tenants_audience")]
 #[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
 impl graph_odata_runtime::model::ODataObject for Application {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
@@ -1352,17 +1376,21 @@ impl graph_odata_runtime::model::ODataObject for Application {
             }
             "uniqueName" => read_lenient(map, key, &mut self.unique_name, extra),
             "web" => read_nullable(map, key, &mut self.web, extra),
+            #[cfg(feature = "_app_credential_restriction_type")]
             "appManagementPolicies" => {
                 read_nullable(map, key, &mut self.app_management_policies, extra)
             }
+            #[cfg(feature = "_app_credential_restriction_type")]
             "claimsMappingPolicies" => {
                 read_nullable(map, key, &mut self.claims_mapping_policies, extra)
             }
-            #[cfg(feature = "_on_premises_publishing_profiles")]
+            #[cfg(feature = "_connector_group")]
             "connectorGroup" => read_nullable(map, key, &mut self.connector_group, extra),
+            #[cfg(feature = "_directory_object")]
             "createdOnBehalfOf" => {
                 read_nullable(map, key, &mut self.created_on_behalf_of, extra)
             }
+            #[cfg(feature = "_applications")]
             "extensionProperties" => {
                 read_nullable(map, key, &mut self.extension_properties, extra)
             }
@@ -1370,17 +1398,21 @@ impl graph_odata_runtime::model::ODataObject for Application {
             "federatedIdentityCredentials" => {
                 read_nullable(map, key, &mut self.federated_identity_credentials, extra)
             }
+            #[cfg(feature = "_app_credential_restriction_type")]
             "homeRealmDiscoveryPolicies" => {
                 read_nullable(map, key, &mut self.home_realm_discovery_policies, extra)
             }
+            #[cfg(feature = "_directory_object")]
             "owners" => read_nullable(map, key, &mut self.owners, extra),
             #[cfg(feature = "_bulk_operation")]
             "synchronization" => {
                 read_nullable(map, key, &mut self.synchronization, extra)
             }
+            #[cfg(feature = "_app_credential_restriction_type")]
             "tokenIssuancePolicies" => {
                 read_nullable(map, key, &mut self.token_issuance_policies, extra)
             }
+            #[cfg(feature = "_app_credential_restriction_type")]
             "tokenLifetimePolicies" => {
                 read_nullable(map, key, &mut self.token_lifetime_policies, extra)
             }
@@ -1394,7 +1426,7 @@ impl graph_odata_runtime::model::ODataObject for Application {
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_allowed_tenants_audience")]
 impl Application {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -1405,11 +1437,11 @@ impl Application {
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_allowed_tenants_audience")]
 /// The properties of [`Application`] by wire name, each a [`Field<Application>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`Application::set_null`].
 pub enum ApplicationField {}
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_allowed_tenants_audience")]
 #[allow(non_upper_case_globals)]
 impl ApplicationField {
     /// `id`
@@ -1632,26 +1664,29 @@ impl ApplicationField {
     ];
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_allowed_tenants_audience")]
 /// A `microsoft.graph.application` value: the base type or one of its derived types, chosen by `@odata.type`. A derived type this crate does not know is read as [`Application`], which keeps its properties and `@odata.type` in `additional_properties`.
 #[derive(Debug, Clone, PartialEq)]
 pub enum AnyApplication {
     /// The base type itself, or a derived type unknown to this crate.
     Application(Box<Application>),
     /// `microsoft.graph.agentIdentityBlueprint`
+    #[cfg(feature = "_agent_identity_blueprint")]
     AgentIdentityBlueprint(Box<AgentIdentityBlueprint>),
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_allowed_tenants_audience")]
 impl AnyApplication {
     /// The `@odata.type` of the variant (the base type's for unknown derived types).
     pub fn odata_type(&self) -> &'static str {
         match self {
             Self::Application(_) => Application::ODATA_TYPE,
+            #[cfg(feature = "_agent_identity_blueprint")]
             Self::AgentIdentityBlueprint(_) => AgentIdentityBlueprint::ODATA_TYPE,
         }
     }
     /// The value if it is a plain [`Application`] (or of an unknown derived type).
+    #[allow(unreachable_patterns)]
     pub fn as_application(&self) -> Option<&Application> {
         match self {
             Self::Application(value) => Some(value),
@@ -1660,23 +1695,24 @@ impl AnyApplication {
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_allowed_tenants_audience")]
 impl Default for AnyApplication {
     fn default() -> Self {
         Self::Application(Box::default())
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_allowed_tenants_audience")]
 impl From<Application> for AnyApplication {
     fn from(value: Application) -> Self {
         Self::Application(Box::new(value))
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_allowed_tenants_audience")]
 impl AnyApplication {
     /// The value if it is a [`AnyApplication::AgentIdentityBlueprint`] variant.
+    #[cfg(feature = "_agent_identity_blueprint")]
     pub fn as_agent_identity_blueprint(&self) -> Option<&AgentIdentityBlueprint> {
         match self {
             Self::AgentIdentityBlueprint(value) => Some(value),
@@ -1685,18 +1721,20 @@ impl AnyApplication {
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_allowed_tenants_audience")]
+#[cfg(feature = "_agent_identity_blueprint")]
 impl From<AgentIdentityBlueprint> for AnyApplication {
     fn from(value: AgentIdentityBlueprint) -> Self {
         Self::AgentIdentityBlueprint(Box::new(value))
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_allowed_tenants_audience")]
 impl serde::Serialize for AnyApplication {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match self {
             Self::Application(value) => value.serialize_with_type(serializer, None),
+            #[cfg(feature = "_agent_identity_blueprint")]
             Self::AgentIdentityBlueprint(value) => {
                 value
                     .serialize_with_type(
@@ -1708,7 +1746,7 @@ impl serde::Serialize for AnyApplication {
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_allowed_tenants_audience")]
 impl<'de> serde::Deserialize<'de> for AnyApplication {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1718,6 +1756,7 @@ impl<'de> serde::Deserialize<'de> for AnyApplication {
             deserializer,
         )?;
         let read = match graph_odata_runtime::model::odata_type_of(&value) {
+            #[cfg(feature = "_agent_identity_blueprint")]
             "microsoft.graph.agentIdentityBlueprint" | "graph.agentIdentityBlueprint" => {
                 serde_json::from_value(value).map(Self::AgentIdentityBlueprint)
             }
@@ -2749,7 +2788,7 @@ impl ApprovalWorkflowProviderField {
     ];
 }
 
-#[cfg(feature = "_approved_client_app")]
+#[cfg(feature = "_service_principals")]
 /// CSDL entity type `microsoft.graph.approvedClientApp`; base type `microsoft.graph.entity`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ApprovedClientApp {
@@ -2764,14 +2803,14 @@ pub struct ApprovedClientApp {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_approved_client_app")]
+#[cfg(feature = "_service_principals")]
 impl serde::Serialize for ApprovedClientApp {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_approved_client_app")]
+#[cfg(feature = "_service_principals")]
 impl ApprovedClientApp {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.approvedClientApp";
@@ -2793,7 +2832,7 @@ impl ApprovedClientApp {
     }
 }
 
-#[cfg(feature = "_approved_client_app")]
+#[cfg(feature = "_service_principals")]
 impl<'de> serde::Deserialize<'de> for ApprovedClientApp {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2802,7 +2841,7 @@ impl<'de> serde::Deserialize<'de> for ApprovedClientApp {
     }
 }
 
-#[cfg(feature = "_approved_client_app")]
+#[cfg(feature = "_service_principals")]
 impl graph_odata_runtime::model::ODataObject for ApprovedClientApp {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -2824,7 +2863,7 @@ impl graph_odata_runtime::model::ODataObject for ApprovedClientApp {
     }
 }
 
-#[cfg(feature = "_approved_client_app")]
+#[cfg(feature = "_service_principals")]
 impl ApprovedClientApp {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -2835,11 +2874,11 @@ impl ApprovedClientApp {
     }
 }
 
-#[cfg(feature = "_approved_client_app")]
+#[cfg(feature = "_service_principals")]
 /// The properties of [`ApprovedClientApp`] by wire name, each a [`Field<ApprovedClientApp>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ApprovedClientApp::set_null`].
 pub enum ApprovedClientAppField {}
 
-#[cfg(feature = "_approved_client_app")]
+#[cfg(feature = "_service_principals")]
 #[allow(non_upper_case_globals)]
 impl ApprovedClientAppField {
     /// `id`
@@ -2855,7 +2894,7 @@ impl ApprovedClientAppField {
     ];
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 /// CSDL entity type `microsoft.graph.associatedTeamInfo`; base type `microsoft.graph.teamInfo`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct AssociatedTeamInfo {
@@ -2870,7 +2909,7 @@ pub struct AssociatedTeamInfo {
     pub tenant_id: Option<String>,
     /// Navigation property `team`: `microsoft.graph.team`; present when expanded (`$expand`).
     /// Inherited from `microsoft.graph.teamInfo`.
-    #[cfg(feature = "_channel")]
+    #[cfg(feature = "_giphy_rating_type")]
     pub team: Option<Team>,
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
@@ -2878,14 +2917,14 @@ pub struct AssociatedTeamInfo {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 impl serde::Serialize for AssociatedTeamInfo {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 #[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
 impl AssociatedTeamInfo {
     /// The CSDL qualified name, as `@odata.type` spells it.
@@ -2905,12 +2944,12 @@ impl AssociatedTeamInfo {
         object.property("id", &self.id);
         object.property("displayName", &self.display_name);
         object.property("tenantId", &self.tenant_id);
-        #[cfg(feature = "_channel")] object.property("team", &self.team);
+        #[cfg(feature = "_giphy_rating_type")] object.property("team", &self.team);
         object.end()
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 impl<'de> serde::Deserialize<'de> for AssociatedTeamInfo {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2919,7 +2958,7 @@ impl<'de> serde::Deserialize<'de> for AssociatedTeamInfo {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 #[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
 impl graph_odata_runtime::model::ODataObject for AssociatedTeamInfo {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
@@ -2933,7 +2972,7 @@ impl graph_odata_runtime::model::ODataObject for AssociatedTeamInfo {
             "id" => read_lenient(map, key, &mut self.id, extra),
             "displayName" => read_lenient(map, key, &mut self.display_name, extra),
             "tenantId" => read_lenient(map, key, &mut self.tenant_id, extra),
-            #[cfg(feature = "_channel")]
+            #[cfg(feature = "_giphy_rating_type")]
             "team" => read_nullable(map, key, &mut self.team, extra),
             _ => Ok(false),
         }
@@ -2945,7 +2984,7 @@ impl graph_odata_runtime::model::ODataObject for AssociatedTeamInfo {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 impl AssociatedTeamInfo {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -2956,11 +2995,11 @@ impl AssociatedTeamInfo {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 /// The properties of [`AssociatedTeamInfo`] by wire name, each a [`Field<AssociatedTeamInfo>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`AssociatedTeamInfo::set_null`].
 pub enum AssociatedTeamInfoField {}
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 #[allow(non_upper_case_globals)]
 impl AssociatedTeamInfoField {
     /// `id`
@@ -2982,7 +3021,7 @@ impl AssociatedTeamInfoField {
     ];
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_attachment")]
 /// CSDL entity type `microsoft.graph.attachment`; base type `microsoft.graph.entity`; abstract; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Attachment {
@@ -3005,14 +3044,14 @@ pub struct Attachment {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_attachment")]
 impl serde::Serialize for Attachment {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_attachment")]
 impl Attachment {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.attachment";
@@ -3038,7 +3077,7 @@ impl Attachment {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_attachment")]
 impl<'de> serde::Deserialize<'de> for Attachment {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -3047,7 +3086,7 @@ impl<'de> serde::Deserialize<'de> for Attachment {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_attachment")]
 impl graph_odata_runtime::model::ODataObject for Attachment {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -3075,7 +3114,7 @@ impl graph_odata_runtime::model::ODataObject for Attachment {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_attachment")]
 impl Attachment {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -3086,11 +3125,11 @@ impl Attachment {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_attachment")]
 /// The properties of [`Attachment`] by wire name, each a [`Field<Attachment>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`Attachment::set_null`].
 pub enum AttachmentField {}
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_attachment")]
 #[allow(non_upper_case_globals)]
 impl AttachmentField {
     /// `id`
@@ -3118,7 +3157,7 @@ impl AttachmentField {
     ];
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_attachment")]
 /// A `microsoft.graph.attachment` value: the base type or one of its derived types, chosen by `@odata.type`. A derived type this crate does not know is read as [`Attachment`], which keeps its properties and `@odata.type` in `additional_properties`.
 #[derive(Debug, Clone, PartialEq)]
 pub enum AnyAttachment {
@@ -3132,7 +3171,7 @@ pub enum AnyAttachment {
     ReferenceAttachment(Box<ReferenceAttachment>),
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_attachment")]
 impl AnyAttachment {
     /// The `@odata.type` of the variant (the base type's for unknown derived types).
     pub fn odata_type(&self) -> &'static str {
@@ -3152,21 +3191,21 @@ impl AnyAttachment {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_attachment")]
 impl Default for AnyAttachment {
     fn default() -> Self {
         Self::Attachment(Box::default())
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_attachment")]
 impl From<Attachment> for AnyAttachment {
     fn from(value: Attachment) -> Self {
         Self::Attachment(Box::new(value))
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_attachment")]
 impl AnyAttachment {
     /// The value if it is a [`AnyAttachment::FileAttachment`] variant.
     pub fn as_file_attachment(&self) -> Option<&FileAttachment> {

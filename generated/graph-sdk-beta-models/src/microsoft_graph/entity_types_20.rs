@@ -41,7 +41,7 @@ pub struct TeamTemplateDefinition {
     /// Property `shortDescription`: `Edm.String`.
     pub short_description: Option<String>,
     /// Navigation property `teamDefinition`: `microsoft.graph.team`, contained; present when expanded (`$expand`).
-    #[cfg(feature = "_channel")]
+    #[cfg(feature = "_giphy_rating_type")]
     pub team_definition: Option<Box<Team>>,
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
@@ -85,7 +85,7 @@ impl TeamTemplateDefinition {
         object.property("parentTemplateId", &self.parent_template_id);
         object.property("publisherName", &self.publisher_name);
         object.property("shortDescription", &self.short_description);
-        #[cfg(feature = "_channel")]
+        #[cfg(feature = "_giphy_rating_type")]
         object.property("teamDefinition", &self.team_definition);
         object.end()
     }
@@ -131,7 +131,7 @@ impl graph_odata_runtime::model::ODataObject for TeamTemplateDefinition {
             "shortDescription" => {
                 read_lenient(map, key, &mut self.short_description, extra)
             }
-            #[cfg(feature = "_channel")]
+            #[cfg(feature = "_giphy_rating_type")]
             "teamDefinition" => read_nullable(map, key, &mut self.team_definition, extra),
             _ => Ok(false),
         }
@@ -229,7 +229,7 @@ impl TeamTemplateDefinitionField {
     ];
 }
 
-#[cfg(feature = "_app_catalogs")]
+#[cfg(feature = "_teams_app")]
 /// CSDL entity type `microsoft.graph.teamsApp`; base type `microsoft.graph.entity`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct TeamsApp {
@@ -243,6 +243,7 @@ pub struct TeamsApp {
     /// Property `externalId`: `Edm.String`.
     pub external_id: Option<String>,
     /// Navigation property `appDefinitions`: `Collection(microsoft.graph.teamsAppDefinition)`, contained; present when expanded (`$expand`).
+    #[cfg(feature = "_teams_app_authorization")]
     pub app_definitions: Option<Vec<TeamsAppDefinition>>,
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
@@ -250,14 +251,15 @@ pub struct TeamsApp {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_app_catalogs")]
+#[cfg(feature = "_teams_app")]
 impl serde::Serialize for TeamsApp {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_app_catalogs")]
+#[cfg(feature = "_teams_app")]
+#[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
 impl TeamsApp {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.teamsApp";
@@ -277,12 +279,13 @@ impl TeamsApp {
         object.property("displayName", &self.display_name);
         object.property("distributionMethod", &self.distribution_method);
         object.property("externalId", &self.external_id);
+        #[cfg(feature = "_teams_app_authorization")]
         object.property("appDefinitions", &self.app_definitions);
         object.end()
     }
 }
 
-#[cfg(feature = "_app_catalogs")]
+#[cfg(feature = "_teams_app")]
 impl<'de> serde::Deserialize<'de> for TeamsApp {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -291,7 +294,8 @@ impl<'de> serde::Deserialize<'de> for TeamsApp {
     }
 }
 
-#[cfg(feature = "_app_catalogs")]
+#[cfg(feature = "_teams_app")]
+#[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
 impl graph_odata_runtime::model::ODataObject for TeamsApp {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -307,6 +311,7 @@ impl graph_odata_runtime::model::ODataObject for TeamsApp {
                 read_nullable(map, key, &mut self.distribution_method, extra)
             }
             "externalId" => read_lenient(map, key, &mut self.external_id, extra),
+            #[cfg(feature = "_teams_app_authorization")]
             "appDefinitions" => read_nullable(map, key, &mut self.app_definitions, extra),
             _ => Ok(false),
         }
@@ -318,7 +323,7 @@ impl graph_odata_runtime::model::ODataObject for TeamsApp {
     }
 }
 
-#[cfg(feature = "_app_catalogs")]
+#[cfg(feature = "_teams_app")]
 impl TeamsApp {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -329,11 +334,11 @@ impl TeamsApp {
     }
 }
 
-#[cfg(feature = "_app_catalogs")]
+#[cfg(feature = "_teams_app")]
 /// The properties of [`TeamsApp`] by wire name, each a [`Field<TeamsApp>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`TeamsApp::set_null`].
 pub enum TeamsAppField {}
 
-#[cfg(feature = "_app_catalogs")]
+#[cfg(feature = "_teams_app")]
 #[allow(non_upper_case_globals)]
 impl TeamsAppField {
     /// `id`
@@ -360,7 +365,7 @@ impl TeamsAppField {
     ];
 }
 
-#[cfg(feature = "_app_catalogs")]
+#[cfg(feature = "_teams_app_authorization")]
 /// CSDL entity type `microsoft.graph.teamsAppDefinition`; base type `microsoft.graph.entity`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct TeamsAppDefinition {
@@ -390,10 +395,13 @@ pub struct TeamsAppDefinition {
     /// Property `version`: `Edm.String`.
     pub version: Option<String>,
     /// Navigation property `bot`: `microsoft.graph.teamworkBot`, contained; present when expanded (`$expand`).
+    #[cfg(feature = "_app_catalogs")]
     pub bot: Option<TeamworkBot>,
     /// Navigation property `colorIcon`: `microsoft.graph.teamsAppIcon`, contained; present when expanded (`$expand`).
+    #[cfg(feature = "_app_catalogs")]
     pub color_icon: Option<TeamsAppIcon>,
     /// Navigation property `outlineIcon`: `microsoft.graph.teamsAppIcon`, contained; present when expanded (`$expand`).
+    #[cfg(feature = "_app_catalogs")]
     pub outline_icon: Option<TeamsAppIcon>,
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
@@ -401,14 +409,15 @@ pub struct TeamsAppDefinition {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_app_catalogs")]
+#[cfg(feature = "_teams_app_authorization")]
 impl serde::Serialize for TeamsAppDefinition {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_app_catalogs")]
+#[cfg(feature = "_teams_app_authorization")]
+#[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
 impl TeamsAppDefinition {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.teamsAppDefinition";
@@ -436,14 +445,15 @@ impl TeamsAppDefinition {
         object.property("shortdescription", &self.shortdescription);
         object.property("teamsAppId", &self.teams_app_id);
         object.property("version", &self.version);
-        object.property("bot", &self.bot);
-        object.property("colorIcon", &self.color_icon);
+        #[cfg(feature = "_app_catalogs")] object.property("bot", &self.bot);
+        #[cfg(feature = "_app_catalogs")] object.property("colorIcon", &self.color_icon);
+        #[cfg(feature = "_app_catalogs")]
         object.property("outlineIcon", &self.outline_icon);
         object.end()
     }
 }
 
-#[cfg(feature = "_app_catalogs")]
+#[cfg(feature = "_teams_app_authorization")]
 impl<'de> serde::Deserialize<'de> for TeamsAppDefinition {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -452,7 +462,8 @@ impl<'de> serde::Deserialize<'de> for TeamsAppDefinition {
     }
 }
 
-#[cfg(feature = "_app_catalogs")]
+#[cfg(feature = "_teams_app_authorization")]
+#[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
 impl graph_odata_runtime::model::ODataObject for TeamsAppDefinition {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -482,8 +493,11 @@ impl graph_odata_runtime::model::ODataObject for TeamsAppDefinition {
             }
             "teamsAppId" => read_lenient(map, key, &mut self.teams_app_id, extra),
             "version" => read_lenient(map, key, &mut self.version, extra),
+            #[cfg(feature = "_app_catalogs")]
             "bot" => read_nullable(map, key, &mut self.bot, extra),
+            #[cfg(feature = "_app_catalogs")]
             "colorIcon" => read_nullable(map, key, &mut self.color_icon, extra),
+            #[cfg(feature = "_app_catalogs")]
             "outlineIcon" => read_nullable(map, key, &mut self.outline_icon, extra),
             _ => Ok(false),
         }
@@ -495,7 +509,7 @@ impl graph_odata_runtime::model::ODataObject for TeamsAppDefinition {
     }
 }
 
-#[cfg(feature = "_app_catalogs")]
+#[cfg(feature = "_teams_app_authorization")]
 impl TeamsAppDefinition {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -506,11 +520,11 @@ impl TeamsAppDefinition {
     }
 }
 
-#[cfg(feature = "_app_catalogs")]
+#[cfg(feature = "_teams_app_authorization")]
 /// The properties of [`TeamsAppDefinition`] by wire name, each a [`Field<TeamsAppDefinition>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`TeamsAppDefinition::set_null`].
 pub enum TeamsAppDefinitionField {}
 
-#[cfg(feature = "_app_catalogs")]
+#[cfg(feature = "_teams_app_authorization")]
 #[allow(non_upper_case_globals)]
 impl TeamsAppDefinitionField {
     /// `id`
@@ -597,7 +611,7 @@ pub struct TeamsAppIcon {
     /// Property `webUrl`: `Edm.String`.
     pub web_url: Option<String>,
     /// Navigation property `hostedContent`: `microsoft.graph.teamworkHostedContent`, contained; present when expanded (`$expand`).
-    #[cfg(feature = "_chat_message_hosted_content")]
+    #[cfg(feature = "_teamwork_hosted_content")]
     pub hosted_content: Option<AnyTeamworkHostedContent>,
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
@@ -631,7 +645,7 @@ impl TeamsAppIcon {
         )?;
         object.property("id", &self.id);
         object.property("webUrl", &self.web_url);
-        #[cfg(feature = "_chat_message_hosted_content")]
+        #[cfg(feature = "_teamwork_hosted_content")]
         object.property("hostedContent", &self.hosted_content);
         object.end()
     }
@@ -659,7 +673,7 @@ impl graph_odata_runtime::model::ODataObject for TeamsAppIcon {
         match key {
             "id" => read_lenient(map, key, &mut self.id, extra),
             "webUrl" => read_lenient(map, key, &mut self.web_url, extra),
-            #[cfg(feature = "_chat_message_hosted_content")]
+            #[cfg(feature = "_teamwork_hosted_content")]
             "hostedContent" => read_nullable(map, key, &mut self.hosted_content, extra),
             _ => Ok(false),
         }
@@ -705,7 +719,7 @@ impl TeamsAppIconField {
     ];
 }
 
-#[cfg(feature = "_aad_user_conversation_member")]
+#[cfg(feature = "_group_chat_teams_app_installation_scope_info")]
 /// CSDL entity type `microsoft.graph.teamsAppInstallation`; base type `microsoft.graph.entity`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct TeamsAppInstallation {
@@ -717,10 +731,10 @@ pub struct TeamsAppInstallation {
     /// Property `scopeInfo`: `microsoft.graph.teamsAppInstallationScopeInfo`.
     pub scope_info: Option<AnyTeamsAppInstallationScopeInfo>,
     /// Navigation property `teamsApp`: `microsoft.graph.teamsApp`; present when expanded (`$expand`).
-    #[cfg(feature = "_app_catalogs")]
+    #[cfg(feature = "_teams_app")]
     pub teams_app: Option<TeamsApp>,
     /// Navigation property `teamsAppDefinition`: `microsoft.graph.teamsAppDefinition`; present when expanded (`$expand`).
-    #[cfg(feature = "_app_catalogs")]
+    #[cfg(feature = "_teams_app_authorization")]
     pub teams_app_definition: Option<TeamsAppDefinition>,
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
@@ -728,14 +742,14 @@ pub struct TeamsAppInstallation {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_aad_user_conversation_member")]
+#[cfg(feature = "_group_chat_teams_app_installation_scope_info")]
 impl serde::Serialize for TeamsAppInstallation {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_aad_user_conversation_member")]
+#[cfg(feature = "_group_chat_teams_app_installation_scope_info")]
 #[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
 impl TeamsAppInstallation {
     /// The CSDL qualified name, as `@odata.type` spells it.
@@ -755,14 +769,14 @@ impl TeamsAppInstallation {
         object.property("id", &self.id);
         object.property("consentedPermissionSet", &self.consented_permission_set);
         object.property("scopeInfo", &self.scope_info);
-        #[cfg(feature = "_app_catalogs")] object.property("teamsApp", &self.teams_app);
-        #[cfg(feature = "_app_catalogs")]
+        #[cfg(feature = "_teams_app")] object.property("teamsApp", &self.teams_app);
+        #[cfg(feature = "_teams_app_authorization")]
         object.property("teamsAppDefinition", &self.teams_app_definition);
         object.end()
     }
 }
 
-#[cfg(feature = "_aad_user_conversation_member")]
+#[cfg(feature = "_group_chat_teams_app_installation_scope_info")]
 impl<'de> serde::Deserialize<'de> for TeamsAppInstallation {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -771,7 +785,7 @@ impl<'de> serde::Deserialize<'de> for TeamsAppInstallation {
     }
 }
 
-#[cfg(feature = "_aad_user_conversation_member")]
+#[cfg(feature = "_group_chat_teams_app_installation_scope_info")]
 #[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
 impl graph_odata_runtime::model::ODataObject for TeamsAppInstallation {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
@@ -787,9 +801,9 @@ impl graph_odata_runtime::model::ODataObject for TeamsAppInstallation {
                 read_nullable(map, key, &mut self.consented_permission_set, extra)
             }
             "scopeInfo" => read_nullable(map, key, &mut self.scope_info, extra),
-            #[cfg(feature = "_app_catalogs")]
+            #[cfg(feature = "_teams_app")]
             "teamsApp" => read_nullable(map, key, &mut self.teams_app, extra),
-            #[cfg(feature = "_app_catalogs")]
+            #[cfg(feature = "_teams_app_authorization")]
             "teamsAppDefinition" => {
                 read_nullable(map, key, &mut self.teams_app_definition, extra)
             }
@@ -803,7 +817,7 @@ impl graph_odata_runtime::model::ODataObject for TeamsAppInstallation {
     }
 }
 
-#[cfg(feature = "_aad_user_conversation_member")]
+#[cfg(feature = "_group_chat_teams_app_installation_scope_info")]
 impl TeamsAppInstallation {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -814,11 +828,11 @@ impl TeamsAppInstallation {
     }
 }
 
-#[cfg(feature = "_aad_user_conversation_member")]
+#[cfg(feature = "_group_chat_teams_app_installation_scope_info")]
 /// The properties of [`TeamsAppInstallation`] by wire name, each a [`Field<TeamsAppInstallation>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`TeamsAppInstallation::set_null`].
 pub enum TeamsAppInstallationField {}
 
-#[cfg(feature = "_aad_user_conversation_member")]
+#[cfg(feature = "_group_chat_teams_app_installation_scope_info")]
 #[allow(non_upper_case_globals)]
 impl TeamsAppInstallationField {
     /// `id`
@@ -849,28 +863,31 @@ impl TeamsAppInstallationField {
     ];
 }
 
-#[cfg(feature = "_aad_user_conversation_member")]
+#[cfg(feature = "_group_chat_teams_app_installation_scope_info")]
 /// A `microsoft.graph.teamsAppInstallation` value: the base type or one of its derived types, chosen by `@odata.type`. A derived type this crate does not know is read as [`TeamsAppInstallation`], which keeps its properties and `@odata.type` in `additional_properties`.
 #[derive(Debug, Clone, PartialEq)]
 pub enum AnyTeamsAppInstallation {
     /// The base type itself, or a derived type unknown to this crate.
     TeamsAppInstallation(Box<TeamsAppInstallation>),
     /// `microsoft.graph.userScopeTeamsAppInstallation`
+    #[cfg(feature = "_allowed_audiences")]
     UserScopeTeamsAppInstallation(Box<UserScopeTeamsAppInstallation>),
 }
 
-#[cfg(feature = "_aad_user_conversation_member")]
+#[cfg(feature = "_group_chat_teams_app_installation_scope_info")]
 impl AnyTeamsAppInstallation {
     /// The `@odata.type` of the variant (the base type's for unknown derived types).
     pub fn odata_type(&self) -> &'static str {
         match self {
             Self::TeamsAppInstallation(_) => TeamsAppInstallation::ODATA_TYPE,
+            #[cfg(feature = "_allowed_audiences")]
             Self::UserScopeTeamsAppInstallation(_) => {
                 UserScopeTeamsAppInstallation::ODATA_TYPE
             }
         }
     }
     /// The value if it is a plain [`TeamsAppInstallation`] (or of an unknown derived type).
+    #[allow(unreachable_patterns)]
     pub fn as_teams_app_installation(&self) -> Option<&TeamsAppInstallation> {
         match self {
             Self::TeamsAppInstallation(value) => Some(value),
@@ -879,23 +896,24 @@ impl AnyTeamsAppInstallation {
     }
 }
 
-#[cfg(feature = "_aad_user_conversation_member")]
+#[cfg(feature = "_group_chat_teams_app_installation_scope_info")]
 impl Default for AnyTeamsAppInstallation {
     fn default() -> Self {
         Self::TeamsAppInstallation(Box::default())
     }
 }
 
-#[cfg(feature = "_aad_user_conversation_member")]
+#[cfg(feature = "_group_chat_teams_app_installation_scope_info")]
 impl From<TeamsAppInstallation> for AnyTeamsAppInstallation {
     fn from(value: TeamsAppInstallation) -> Self {
         Self::TeamsAppInstallation(Box::new(value))
     }
 }
 
-#[cfg(feature = "_aad_user_conversation_member")]
+#[cfg(feature = "_group_chat_teams_app_installation_scope_info")]
 impl AnyTeamsAppInstallation {
     /// The value if it is a [`AnyTeamsAppInstallation::UserScopeTeamsAppInstallation`] variant.
+    #[cfg(feature = "_allowed_audiences")]
     pub fn as_user_scope_teams_app_installation(
         &self,
     ) -> Option<&UserScopeTeamsAppInstallation> {
@@ -906,20 +924,22 @@ impl AnyTeamsAppInstallation {
     }
 }
 
-#[cfg(feature = "_aad_user_conversation_member")]
+#[cfg(feature = "_group_chat_teams_app_installation_scope_info")]
+#[cfg(feature = "_allowed_audiences")]
 impl From<UserScopeTeamsAppInstallation> for AnyTeamsAppInstallation {
     fn from(value: UserScopeTeamsAppInstallation) -> Self {
         Self::UserScopeTeamsAppInstallation(Box::new(value))
     }
 }
 
-#[cfg(feature = "_aad_user_conversation_member")]
+#[cfg(feature = "_group_chat_teams_app_installation_scope_info")]
 impl serde::Serialize for AnyTeamsAppInstallation {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match self {
             Self::TeamsAppInstallation(value) => {
                 value.serialize_with_type(serializer, None)
             }
+            #[cfg(feature = "_allowed_audiences")]
             Self::UserScopeTeamsAppInstallation(value) => {
                 value
                     .serialize_with_type(
@@ -931,7 +951,7 @@ impl serde::Serialize for AnyTeamsAppInstallation {
     }
 }
 
-#[cfg(feature = "_aad_user_conversation_member")]
+#[cfg(feature = "_group_chat_teams_app_installation_scope_info")]
 impl<'de> serde::Deserialize<'de> for AnyTeamsAppInstallation {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -941,6 +961,7 @@ impl<'de> serde::Deserialize<'de> for AnyTeamsAppInstallation {
             deserializer,
         )?;
         let read = match graph_odata_runtime::model::odata_type_of(&value) {
+            #[cfg(feature = "_allowed_audiences")]
             "microsoft.graph.userScopeTeamsAppInstallation"
             | "graph.userScopeTeamsAppInstallation" => {
                 serde_json::from_value(value).map(Self::UserScopeTeamsAppInstallation)
@@ -1108,7 +1129,7 @@ impl TeamsAppSettingsField {
     ];
 }
 
-#[cfg(feature = "_aad_user_conversation_member")]
+#[cfg(feature = "_teams_async_operation")]
 /// CSDL entity type `microsoft.graph.teamsAsyncOperation`; base type `microsoft.graph.entity`; open type: dynamic properties land in `additional_properties`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct TeamsAsyncOperation {
@@ -1137,14 +1158,14 @@ pub struct TeamsAsyncOperation {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_aad_user_conversation_member")]
+#[cfg(feature = "_teams_async_operation")]
 impl serde::Serialize for TeamsAsyncOperation {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_aad_user_conversation_member")]
+#[cfg(feature = "_teams_async_operation")]
 impl TeamsAsyncOperation {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.teamsAsyncOperation";
@@ -1173,7 +1194,7 @@ impl TeamsAsyncOperation {
     }
 }
 
-#[cfg(feature = "_aad_user_conversation_member")]
+#[cfg(feature = "_teams_async_operation")]
 impl<'de> serde::Deserialize<'de> for TeamsAsyncOperation {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1182,7 +1203,7 @@ impl<'de> serde::Deserialize<'de> for TeamsAsyncOperation {
     }
 }
 
-#[cfg(feature = "_aad_user_conversation_member")]
+#[cfg(feature = "_teams_async_operation")]
 impl graph_odata_runtime::model::ODataObject for TeamsAsyncOperation {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -1219,7 +1240,7 @@ impl graph_odata_runtime::model::ODataObject for TeamsAsyncOperation {
     }
 }
 
-#[cfg(feature = "_aad_user_conversation_member")]
+#[cfg(feature = "_teams_async_operation")]
 impl TeamsAsyncOperation {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -1230,11 +1251,11 @@ impl TeamsAsyncOperation {
     }
 }
 
-#[cfg(feature = "_aad_user_conversation_member")]
+#[cfg(feature = "_teams_async_operation")]
 /// The properties of [`TeamsAsyncOperation`] by wire name, each a [`Field<TeamsAsyncOperation>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`TeamsAsyncOperation::set_null`].
 pub enum TeamsAsyncOperationField {}
 
-#[cfg(feature = "_aad_user_conversation_member")]
+#[cfg(feature = "_teams_async_operation")]
 #[allow(non_upper_case_globals)]
 impl TeamsAsyncOperationField {
     /// `id`
@@ -1410,7 +1431,7 @@ pub struct TeamsTab {
     /// Property `webUrl`: `Edm.String`.
     pub web_url: Option<String>,
     /// Navigation property `teamsApp`: `microsoft.graph.teamsApp`; present when expanded (`$expand`).
-    #[cfg(feature = "_app_catalogs")]
+    #[cfg(feature = "_teams_app")]
     pub teams_app: Option<TeamsApp>,
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
@@ -1449,7 +1470,7 @@ impl TeamsTab {
         object.property("sortOrderIndex", &self.sort_order_index);
         object.property("teamsAppId", &self.teams_app_id);
         object.property("webUrl", &self.web_url);
-        #[cfg(feature = "_app_catalogs")] object.property("teamsApp", &self.teams_app);
+        #[cfg(feature = "_teams_app")] object.property("teamsApp", &self.teams_app);
         object.end()
     }
 }
@@ -1481,7 +1502,7 @@ impl graph_odata_runtime::model::ODataObject for TeamsTab {
             "sortOrderIndex" => read_lenient(map, key, &mut self.sort_order_index, extra),
             "teamsAppId" => read_lenient(map, key, &mut self.teams_app_id, extra),
             "webUrl" => read_lenient(map, key, &mut self.web_url, extra),
-            #[cfg(feature = "_app_catalogs")]
+            #[cfg(feature = "_teams_app")]
             "teamsApp" => read_nullable(map, key, &mut self.teams_app, extra),
             _ => Ok(false),
         }
@@ -1542,7 +1563,7 @@ impl TeamsTabField {
     ];
 }
 
-#[cfg(feature = "_teams_templates")]
+#[cfg(feature = "_teams_template")]
 /// CSDL entity type `microsoft.graph.teamsTemplate`; base type `microsoft.graph.entity`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct TeamsTemplate {
@@ -1555,14 +1576,14 @@ pub struct TeamsTemplate {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_teams_templates")]
+#[cfg(feature = "_teams_template")]
 impl serde::Serialize for TeamsTemplate {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_teams_templates")]
+#[cfg(feature = "_teams_template")]
 impl TeamsTemplate {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.teamsTemplate";
@@ -1583,7 +1604,7 @@ impl TeamsTemplate {
     }
 }
 
-#[cfg(feature = "_teams_templates")]
+#[cfg(feature = "_teams_template")]
 impl<'de> serde::Deserialize<'de> for TeamsTemplate {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1592,7 +1613,7 @@ impl<'de> serde::Deserialize<'de> for TeamsTemplate {
     }
 }
 
-#[cfg(feature = "_teams_templates")]
+#[cfg(feature = "_teams_template")]
 impl graph_odata_runtime::model::ODataObject for TeamsTemplate {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -1613,7 +1634,7 @@ impl graph_odata_runtime::model::ODataObject for TeamsTemplate {
     }
 }
 
-#[cfg(feature = "_teams_templates")]
+#[cfg(feature = "_teams_template")]
 impl TeamsTemplate {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -1624,11 +1645,11 @@ impl TeamsTemplate {
     }
 }
 
-#[cfg(feature = "_teams_templates")]
+#[cfg(feature = "_teams_template")]
 /// The properties of [`TeamsTemplate`] by wire name, each a [`Field<TeamsTemplate>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`TeamsTemplate::set_null`].
 pub enum TeamsTemplateField {}
 
-#[cfg(feature = "_teams_templates")]
+#[cfg(feature = "_teams_template")]
 #[allow(non_upper_case_globals)]
 impl TeamsTemplateField {
     /// `id`
@@ -2988,7 +3009,7 @@ impl TeamworkDeviceOperationField {
     ];
 }
 
-#[cfg(feature = "_chat_message_hosted_content")]
+#[cfg(feature = "_teamwork_hosted_content")]
 /// CSDL entity type `microsoft.graph.teamworkHostedContent`; base type `microsoft.graph.entity`; media entity (has a stream); key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct TeamworkHostedContent {
@@ -3005,14 +3026,14 @@ pub struct TeamworkHostedContent {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_chat_message_hosted_content")]
+#[cfg(feature = "_teamwork_hosted_content")]
 impl serde::Serialize for TeamworkHostedContent {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_chat_message_hosted_content")]
+#[cfg(feature = "_teamwork_hosted_content")]
 impl TeamworkHostedContent {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.teamworkHostedContent";
@@ -3035,7 +3056,7 @@ impl TeamworkHostedContent {
     }
 }
 
-#[cfg(feature = "_chat_message_hosted_content")]
+#[cfg(feature = "_teamwork_hosted_content")]
 impl<'de> serde::Deserialize<'de> for TeamworkHostedContent {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -3044,7 +3065,7 @@ impl<'de> serde::Deserialize<'de> for TeamworkHostedContent {
     }
 }
 
-#[cfg(feature = "_chat_message_hosted_content")]
+#[cfg(feature = "_teamwork_hosted_content")]
 impl graph_odata_runtime::model::ODataObject for TeamworkHostedContent {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -3067,7 +3088,7 @@ impl graph_odata_runtime::model::ODataObject for TeamworkHostedContent {
     }
 }
 
-#[cfg(feature = "_chat_message_hosted_content")]
+#[cfg(feature = "_teamwork_hosted_content")]
 impl TeamworkHostedContent {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -3078,11 +3099,11 @@ impl TeamworkHostedContent {
     }
 }
 
-#[cfg(feature = "_chat_message_hosted_content")]
+#[cfg(feature = "_teamwork_hosted_content")]
 /// The properties of [`TeamworkHostedContent`] by wire name, each a [`Field<TeamworkHostedContent>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`TeamworkHostedContent::set_null`].
 pub enum TeamworkHostedContentField {}
 
-#[cfg(feature = "_chat_message_hosted_content")]
+#[cfg(feature = "_teamwork_hosted_content")]
 #[allow(non_upper_case_globals)]
 impl TeamworkHostedContentField {
     /// `id`
@@ -3103,26 +3124,29 @@ impl TeamworkHostedContentField {
     ];
 }
 
-#[cfg(feature = "_chat_message_hosted_content")]
+#[cfg(feature = "_teamwork_hosted_content")]
 /// A `microsoft.graph.teamworkHostedContent` value: the base type or one of its derived types, chosen by `@odata.type`. A derived type this crate does not know is read as [`TeamworkHostedContent`], which keeps its properties and `@odata.type` in `additional_properties`.
 #[derive(Debug, Clone, PartialEq)]
 pub enum AnyTeamworkHostedContent {
     /// The base type itself, or a derived type unknown to this crate.
     TeamworkHostedContent(Box<TeamworkHostedContent>),
     /// `microsoft.graph.chatMessageHostedContent`
+    #[cfg(feature = "_aad_user_conversation_member")]
     ChatMessageHostedContent(Box<ChatMessageHostedContent>),
 }
 
-#[cfg(feature = "_chat_message_hosted_content")]
+#[cfg(feature = "_teamwork_hosted_content")]
 impl AnyTeamworkHostedContent {
     /// The `@odata.type` of the variant (the base type's for unknown derived types).
     pub fn odata_type(&self) -> &'static str {
         match self {
             Self::TeamworkHostedContent(_) => TeamworkHostedContent::ODATA_TYPE,
+            #[cfg(feature = "_aad_user_conversation_member")]
             Self::ChatMessageHostedContent(_) => ChatMessageHostedContent::ODATA_TYPE,
         }
     }
     /// The value if it is a plain [`TeamworkHostedContent`] (or of an unknown derived type).
+    #[allow(unreachable_patterns)]
     pub fn as_teamwork_hosted_content(&self) -> Option<&TeamworkHostedContent> {
         match self {
             Self::TeamworkHostedContent(value) => Some(value),
@@ -3131,23 +3155,24 @@ impl AnyTeamworkHostedContent {
     }
 }
 
-#[cfg(feature = "_chat_message_hosted_content")]
+#[cfg(feature = "_teamwork_hosted_content")]
 impl Default for AnyTeamworkHostedContent {
     fn default() -> Self {
         Self::TeamworkHostedContent(Box::default())
     }
 }
 
-#[cfg(feature = "_chat_message_hosted_content")]
+#[cfg(feature = "_teamwork_hosted_content")]
 impl From<TeamworkHostedContent> for AnyTeamworkHostedContent {
     fn from(value: TeamworkHostedContent) -> Self {
         Self::TeamworkHostedContent(Box::new(value))
     }
 }
 
-#[cfg(feature = "_chat_message_hosted_content")]
+#[cfg(feature = "_teamwork_hosted_content")]
 impl AnyTeamworkHostedContent {
     /// The value if it is a [`AnyTeamworkHostedContent::ChatMessageHostedContent`] variant.
+    #[cfg(feature = "_aad_user_conversation_member")]
     pub fn as_chat_message_hosted_content(&self) -> Option<&ChatMessageHostedContent> {
         match self {
             Self::ChatMessageHostedContent(value) => Some(value),
@@ -3156,20 +3181,22 @@ impl AnyTeamworkHostedContent {
     }
 }
 
-#[cfg(feature = "_chat_message_hosted_content")]
+#[cfg(feature = "_teamwork_hosted_content")]
+#[cfg(feature = "_aad_user_conversation_member")]
 impl From<ChatMessageHostedContent> for AnyTeamworkHostedContent {
     fn from(value: ChatMessageHostedContent) -> Self {
         Self::ChatMessageHostedContent(Box::new(value))
     }
 }
 
-#[cfg(feature = "_chat_message_hosted_content")]
+#[cfg(feature = "_teamwork_hosted_content")]
 impl serde::Serialize for AnyTeamworkHostedContent {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match self {
             Self::TeamworkHostedContent(value) => {
                 value.serialize_with_type(serializer, None)
             }
+            #[cfg(feature = "_aad_user_conversation_member")]
             Self::ChatMessageHostedContent(value) => {
                 value
                     .serialize_with_type(
@@ -3181,7 +3208,7 @@ impl serde::Serialize for AnyTeamworkHostedContent {
     }
 }
 
-#[cfg(feature = "_chat_message_hosted_content")]
+#[cfg(feature = "_teamwork_hosted_content")]
 impl<'de> serde::Deserialize<'de> for AnyTeamworkHostedContent {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -3191,6 +3218,7 @@ impl<'de> serde::Deserialize<'de> for AnyTeamworkHostedContent {
             deserializer,
         )?;
         let read = match graph_odata_runtime::model::odata_type_of(&value) {
+            #[cfg(feature = "_aad_user_conversation_member")]
             "microsoft.graph.chatMessageHostedContent"
             | "graph.chatMessageHostedContent" => {
                 serde_json::from_value(value).map(Self::ChatMessageHostedContent)
@@ -3429,7 +3457,7 @@ impl TeamworkPeripheralField {
     ];
 }
 
-#[cfg(feature = "_channel")]
+#[cfg(feature = "_teams")]
 /// CSDL entity type `microsoft.graph.teamworkTag`; base type `microsoft.graph.entity`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct TeamworkTag {
@@ -3454,14 +3482,14 @@ pub struct TeamworkTag {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_channel")]
+#[cfg(feature = "_teams")]
 impl serde::Serialize for TeamworkTag {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_channel")]
+#[cfg(feature = "_teams")]
 impl TeamworkTag {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.teamworkTag";
@@ -3488,7 +3516,7 @@ impl TeamworkTag {
     }
 }
 
-#[cfg(feature = "_channel")]
+#[cfg(feature = "_teams")]
 impl<'de> serde::Deserialize<'de> for TeamworkTag {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -3497,7 +3525,7 @@ impl<'de> serde::Deserialize<'de> for TeamworkTag {
     }
 }
 
-#[cfg(feature = "_channel")]
+#[cfg(feature = "_teams")]
 impl graph_odata_runtime::model::ODataObject for TeamworkTag {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -3524,7 +3552,7 @@ impl graph_odata_runtime::model::ODataObject for TeamworkTag {
     }
 }
 
-#[cfg(feature = "_channel")]
+#[cfg(feature = "_teams")]
 impl TeamworkTag {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -3535,11 +3563,11 @@ impl TeamworkTag {
     }
 }
 
-#[cfg(feature = "_channel")]
+#[cfg(feature = "_teams")]
 /// The properties of [`TeamworkTag`] by wire name, each a [`Field<TeamworkTag>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`TeamworkTag::set_null`].
 pub enum TeamworkTagField {}
 
-#[cfg(feature = "_channel")]
+#[cfg(feature = "_teams")]
 #[allow(non_upper_case_globals)]
 impl TeamworkTagField {
     /// `id`
@@ -3568,7 +3596,7 @@ impl TeamworkTagField {
     ];
 }
 
-#[cfg(feature = "_channel")]
+#[cfg(feature = "_teams")]
 /// CSDL entity type `microsoft.graph.teamworkTagMember`; base type `microsoft.graph.entity`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct TeamworkTagMember {
@@ -3587,14 +3615,14 @@ pub struct TeamworkTagMember {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_channel")]
+#[cfg(feature = "_teams")]
 impl serde::Serialize for TeamworkTagMember {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_channel")]
+#[cfg(feature = "_teams")]
 impl TeamworkTagMember {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.teamworkTagMember";
@@ -3618,7 +3646,7 @@ impl TeamworkTagMember {
     }
 }
 
-#[cfg(feature = "_channel")]
+#[cfg(feature = "_teams")]
 impl<'de> serde::Deserialize<'de> for TeamworkTagMember {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -3627,7 +3655,7 @@ impl<'de> serde::Deserialize<'de> for TeamworkTagMember {
     }
 }
 
-#[cfg(feature = "_channel")]
+#[cfg(feature = "_teams")]
 impl graph_odata_runtime::model::ODataObject for TeamworkTagMember {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -3651,7 +3679,7 @@ impl graph_odata_runtime::model::ODataObject for TeamworkTagMember {
     }
 }
 
-#[cfg(feature = "_channel")]
+#[cfg(feature = "_teams")]
 impl TeamworkTagMember {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -3662,11 +3690,11 @@ impl TeamworkTagMember {
     }
 }
 
-#[cfg(feature = "_channel")]
+#[cfg(feature = "_teams")]
 /// The properties of [`TeamworkTagMember`] by wire name, each a [`Field<TeamworkTagMember>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`TeamworkTagMember::set_null`].
 pub enum TeamworkTagMemberField {}
 
-#[cfg(feature = "_channel")]
+#[cfg(feature = "_teams")]
 #[allow(non_upper_case_globals)]
 impl TeamworkTagMemberField {
     /// `id`
@@ -3688,7 +3716,7 @@ impl TeamworkTagMemberField {
     ];
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 /// CSDL entity type `microsoft.graph.temporaryAccessPassAuthenticationMethod`; base type `microsoft.graph.authenticationMethod`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct TemporaryAccessPassAuthenticationMethod {
@@ -3715,14 +3743,14 @@ pub struct TemporaryAccessPassAuthenticationMethod {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 impl serde::Serialize for TemporaryAccessPassAuthenticationMethod {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 impl TemporaryAccessPassAuthenticationMethod {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.temporaryAccessPassAuthenticationMethod";
@@ -3749,7 +3777,7 @@ impl TemporaryAccessPassAuthenticationMethod {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 impl<'de> serde::Deserialize<'de> for TemporaryAccessPassAuthenticationMethod {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -3758,7 +3786,7 @@ impl<'de> serde::Deserialize<'de> for TemporaryAccessPassAuthenticationMethod {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 impl graph_odata_runtime::model::ODataObject
 for TemporaryAccessPassAuthenticationMethod {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
@@ -3794,7 +3822,7 @@ for TemporaryAccessPassAuthenticationMethod {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 impl TemporaryAccessPassAuthenticationMethod {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -3805,11 +3833,11 @@ impl TemporaryAccessPassAuthenticationMethod {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 /// The properties of [`TemporaryAccessPassAuthenticationMethod`] by wire name, each a [`Field<TemporaryAccessPassAuthenticationMethod>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`TemporaryAccessPassAuthenticationMethod::set_null`].
 pub enum TemporaryAccessPassAuthenticationMethodField {}
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 #[allow(non_upper_case_globals)]
 impl TemporaryAccessPassAuthenticationMethodField {
     /// `id`
@@ -3852,7 +3880,7 @@ impl TemporaryAccessPassAuthenticationMethodField {
     ];
 }
 
-#[cfg(feature = "_advanced_config_state")]
+#[cfg(feature = "_authentication_method_configurations")]
 /// CSDL entity type `microsoft.graph.temporaryAccessPassAuthenticationMethodConfiguration`; base type `microsoft.graph.authenticationMethodConfiguration`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct TemporaryAccessPassAuthenticationMethodConfiguration {
@@ -3883,14 +3911,14 @@ pub struct TemporaryAccessPassAuthenticationMethodConfiguration {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_advanced_config_state")]
+#[cfg(feature = "_authentication_method_configurations")]
 impl serde::Serialize for TemporaryAccessPassAuthenticationMethodConfiguration {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_advanced_config_state")]
+#[cfg(feature = "_authentication_method_configurations")]
 impl TemporaryAccessPassAuthenticationMethodConfiguration {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.temporaryAccessPassAuthenticationMethodConfiguration";
@@ -3919,7 +3947,7 @@ impl TemporaryAccessPassAuthenticationMethodConfiguration {
     }
 }
 
-#[cfg(feature = "_advanced_config_state")]
+#[cfg(feature = "_authentication_method_configurations")]
 impl<'de> serde::Deserialize<'de>
 for TemporaryAccessPassAuthenticationMethodConfiguration {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -3929,7 +3957,7 @@ for TemporaryAccessPassAuthenticationMethodConfiguration {
     }
 }
 
-#[cfg(feature = "_advanced_config_state")]
+#[cfg(feature = "_authentication_method_configurations")]
 impl graph_odata_runtime::model::ODataObject
 for TemporaryAccessPassAuthenticationMethodConfiguration {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
@@ -3965,7 +3993,7 @@ for TemporaryAccessPassAuthenticationMethodConfiguration {
     }
 }
 
-#[cfg(feature = "_advanced_config_state")]
+#[cfg(feature = "_authentication_method_configurations")]
 impl TemporaryAccessPassAuthenticationMethodConfiguration {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -3976,11 +4004,11 @@ impl TemporaryAccessPassAuthenticationMethodConfiguration {
     }
 }
 
-#[cfg(feature = "_advanced_config_state")]
+#[cfg(feature = "_authentication_method_configurations")]
 /// The properties of [`TemporaryAccessPassAuthenticationMethodConfiguration`] by wire name, each a [`Field<TemporaryAccessPassAuthenticationMethodConfiguration>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`TemporaryAccessPassAuthenticationMethodConfiguration::set_null`].
 pub enum TemporaryAccessPassAuthenticationMethodConfigurationField {}
 
-#[cfg(feature = "_advanced_config_state")]
+#[cfg(feature = "_authentication_method_configurations")]
 #[allow(non_upper_case_globals)]
 impl TemporaryAccessPassAuthenticationMethodConfigurationField {
     /// `id`
@@ -4035,7 +4063,7 @@ impl TemporaryAccessPassAuthenticationMethodConfigurationField {
     ];
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_policies")]
 /// CSDL entity type `microsoft.graph.tenantAppManagementPolicy`; base type `microsoft.graph.policyBase`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct TenantAppManagementPolicy {
@@ -4065,14 +4093,14 @@ pub struct TenantAppManagementPolicy {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_policies")]
 impl serde::Serialize for TenantAppManagementPolicy {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_policies")]
 impl TenantAppManagementPolicy {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.tenantAppManagementPolicy";
@@ -4103,7 +4131,7 @@ impl TenantAppManagementPolicy {
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_policies")]
 impl<'de> serde::Deserialize<'de> for TenantAppManagementPolicy {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -4112,7 +4140,7 @@ impl<'de> serde::Deserialize<'de> for TenantAppManagementPolicy {
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_policies")]
 impl graph_odata_runtime::model::ODataObject for TenantAppManagementPolicy {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -4145,7 +4173,7 @@ impl graph_odata_runtime::model::ODataObject for TenantAppManagementPolicy {
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_policies")]
 impl TenantAppManagementPolicy {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -4156,11 +4184,11 @@ impl TenantAppManagementPolicy {
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_policies")]
 /// The properties of [`TenantAppManagementPolicy`] by wire name, each a [`Field<TenantAppManagementPolicy>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`TenantAppManagementPolicy::set_null`].
 pub enum TenantAppManagementPolicyField {}
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_policies")]
 #[allow(non_upper_case_globals)]
 impl TenantAppManagementPolicyField {
     /// `id`
@@ -4263,7 +4291,7 @@ impl graph_odata_runtime::model::ODataObject for TenantRelationship {
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_directory_object_partner_reference")]
 /// CSDL entity type `microsoft.graph.tenantRelationshipAccessPolicyBase`; base type `microsoft.graph.policyBase`; abstract; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct TenantRelationshipAccessPolicyBase {
@@ -4287,14 +4315,14 @@ pub struct TenantRelationshipAccessPolicyBase {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_directory_object_partner_reference")]
 impl serde::Serialize for TenantRelationshipAccessPolicyBase {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_directory_object_partner_reference")]
 impl TenantRelationshipAccessPolicyBase {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.tenantRelationshipAccessPolicyBase";
@@ -4319,7 +4347,7 @@ impl TenantRelationshipAccessPolicyBase {
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_directory_object_partner_reference")]
 impl<'de> serde::Deserialize<'de> for TenantRelationshipAccessPolicyBase {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -4328,7 +4356,7 @@ impl<'de> serde::Deserialize<'de> for TenantRelationshipAccessPolicyBase {
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_directory_object_partner_reference")]
 impl graph_odata_runtime::model::ODataObject for TenantRelationshipAccessPolicyBase {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -4355,7 +4383,7 @@ impl graph_odata_runtime::model::ODataObject for TenantRelationshipAccessPolicyB
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_directory_object_partner_reference")]
 impl TenantRelationshipAccessPolicyBase {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -4366,11 +4394,11 @@ impl TenantRelationshipAccessPolicyBase {
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_directory_object_partner_reference")]
 /// The properties of [`TenantRelationshipAccessPolicyBase`] by wire name, each a [`Field<TenantRelationshipAccessPolicyBase>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`TenantRelationshipAccessPolicyBase::set_null`].
 pub enum TenantRelationshipAccessPolicyBaseField {}
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_directory_object_partner_reference")]
 #[allow(non_upper_case_globals)]
 impl TenantRelationshipAccessPolicyBaseField {
     /// `id`
@@ -4671,7 +4699,7 @@ impl TextClassificationRequestField {
     ];
 }
 
-#[cfg(feature = "_copy_notebook_model")]
+#[cfg(feature = "_sites")]
 /// CSDL entity type `microsoft.graph.textWebPart`; base type `microsoft.graph.webPart`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct TextWebPart {
@@ -4686,14 +4714,14 @@ pub struct TextWebPart {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_copy_notebook_model")]
+#[cfg(feature = "_sites")]
 impl serde::Serialize for TextWebPart {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_copy_notebook_model")]
+#[cfg(feature = "_sites")]
 impl TextWebPart {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.textWebPart";
@@ -4715,7 +4743,7 @@ impl TextWebPart {
     }
 }
 
-#[cfg(feature = "_copy_notebook_model")]
+#[cfg(feature = "_sites")]
 impl<'de> serde::Deserialize<'de> for TextWebPart {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -4724,7 +4752,7 @@ impl<'de> serde::Deserialize<'de> for TextWebPart {
     }
 }
 
-#[cfg(feature = "_copy_notebook_model")]
+#[cfg(feature = "_sites")]
 impl graph_odata_runtime::model::ODataObject for TextWebPart {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -4746,7 +4774,7 @@ impl graph_odata_runtime::model::ODataObject for TextWebPart {
     }
 }
 
-#[cfg(feature = "_copy_notebook_model")]
+#[cfg(feature = "_sites")]
 impl TextWebPart {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -4757,11 +4785,11 @@ impl TextWebPart {
     }
 }
 
-#[cfg(feature = "_copy_notebook_model")]
+#[cfg(feature = "_sites")]
 /// The properties of [`TextWebPart`] by wire name, each a [`Field<TextWebPart>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`TextWebPart::set_null`].
 pub enum TextWebPartField {}
 
-#[cfg(feature = "_copy_notebook_model")]
+#[cfg(feature = "_sites")]
 #[allow(non_upper_case_globals)]
 impl TextWebPartField {
     /// `id`
@@ -4897,7 +4925,7 @@ impl ThumbnailSetField {
     ];
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 /// CSDL entity type `microsoft.graph.todo`; base type `microsoft.graph.entity`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Todo {
@@ -4912,14 +4940,14 @@ pub struct Todo {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 impl serde::Serialize for Todo {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 impl Todo {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.todo";
@@ -4941,7 +4969,7 @@ impl Todo {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 impl<'de> serde::Deserialize<'de> for Todo {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -4950,7 +4978,7 @@ impl<'de> serde::Deserialize<'de> for Todo {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 impl graph_odata_runtime::model::ODataObject for Todo {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -4972,7 +5000,7 @@ impl graph_odata_runtime::model::ODataObject for Todo {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 impl Todo {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -4983,11 +5011,11 @@ impl Todo {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 /// The properties of [`Todo`] by wire name, each a [`Field<Todo>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`Todo::set_null`].
 pub enum TodoField {}
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 #[allow(non_upper_case_globals)]
 impl TodoField {
     /// `id`
@@ -4998,7 +5026,7 @@ impl TodoField {
     pub const ALL: &'static [model::Field<Todo>] = &[Self::Id, Self::Lists];
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 /// CSDL entity type `microsoft.graph.todoTask`; base type `microsoft.graph.entity`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct TodoTask {
@@ -5052,14 +5080,14 @@ pub struct TodoTask {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 impl serde::Serialize for TodoTask {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 #[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
 impl TodoTask {
     /// The CSDL qualified name, as `@odata.type` spells it.
@@ -5101,7 +5129,7 @@ impl TodoTask {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 impl<'de> serde::Deserialize<'de> for TodoTask {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -5110,7 +5138,7 @@ impl<'de> serde::Deserialize<'de> for TodoTask {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 #[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
 impl graph_odata_runtime::model::ODataObject for TodoTask {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
@@ -5167,7 +5195,7 @@ impl graph_odata_runtime::model::ODataObject for TodoTask {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 impl TodoTask {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -5178,11 +5206,11 @@ impl TodoTask {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 /// The properties of [`TodoTask`] by wire name, each a [`Field<TodoTask>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`TodoTask::set_null`].
 pub enum TodoTaskField {}
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 #[allow(non_upper_case_globals)]
 impl TodoTaskField {
     /// `id`
@@ -5271,7 +5299,7 @@ impl TodoTaskField {
     ];
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 /// CSDL entity type `microsoft.graph.todoTaskList`; base type `microsoft.graph.entity`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct TodoTaskList {
@@ -5297,14 +5325,14 @@ pub struct TodoTaskList {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 impl serde::Serialize for TodoTaskList {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 #[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
 impl TodoTaskList {
     /// The CSDL qualified name, as `@odata.type` spells it.
@@ -5332,7 +5360,7 @@ impl TodoTaskList {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 impl<'de> serde::Deserialize<'de> for TodoTaskList {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -5341,7 +5369,7 @@ impl<'de> serde::Deserialize<'de> for TodoTaskList {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 #[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
 impl graph_odata_runtime::model::ODataObject for TodoTaskList {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
@@ -5372,7 +5400,7 @@ impl graph_odata_runtime::model::ODataObject for TodoTaskList {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 impl TodoTaskList {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -5383,11 +5411,11 @@ impl TodoTaskList {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 /// The properties of [`TodoTaskList`] by wire name, each a [`Field<TodoTaskList>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`TodoTaskList::set_null`].
 pub enum TodoTaskListField {}
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 #[allow(non_upper_case_globals)]
 impl TodoTaskListField {
     /// `id`
@@ -5418,7 +5446,7 @@ impl TodoTaskListField {
     ];
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_app_credential_restriction_type")]
 /// CSDL entity type `microsoft.graph.tokenIssuancePolicy`; base type `microsoft.graph.stsPolicy`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct TokenIssuancePolicy {
@@ -5442,6 +5470,7 @@ pub struct TokenIssuancePolicy {
     pub is_organization_default: Option<bool>,
     /// Navigation property `appliesTo`: `Collection(microsoft.graph.directoryObject)`; present when expanded (`$expand`).
     /// Inherited from `microsoft.graph.stsPolicy`.
+    #[cfg(feature = "_directory_object")]
     pub applies_to: Option<Vec<AnyDirectoryObject>>,
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
@@ -5449,14 +5478,15 @@ pub struct TokenIssuancePolicy {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_app_credential_restriction_type")]
 impl serde::Serialize for TokenIssuancePolicy {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_app_credential_restriction_type")]
+#[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
 impl TokenIssuancePolicy {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.tokenIssuancePolicy";
@@ -5478,12 +5508,13 @@ impl TokenIssuancePolicy {
         object.property("displayName", &self.display_name);
         object.property("definition", &self.definition);
         object.property("isOrganizationDefault", &self.is_organization_default);
+        #[cfg(feature = "_directory_object")]
         object.property("appliesTo", &self.applies_to);
         object.end()
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_app_credential_restriction_type")]
 impl<'de> serde::Deserialize<'de> for TokenIssuancePolicy {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -5492,7 +5523,8 @@ impl<'de> serde::Deserialize<'de> for TokenIssuancePolicy {
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_app_credential_restriction_type")]
+#[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
 impl graph_odata_runtime::model::ODataObject for TokenIssuancePolicy {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -5512,6 +5544,7 @@ impl graph_odata_runtime::model::ODataObject for TokenIssuancePolicy {
             "isOrganizationDefault" => {
                 read_lenient(map, key, &mut self.is_organization_default, extra)
             }
+            #[cfg(feature = "_directory_object")]
             "appliesTo" => read_nullable(map, key, &mut self.applies_to, extra),
             _ => Ok(false),
         }
@@ -5523,7 +5556,7 @@ impl graph_odata_runtime::model::ODataObject for TokenIssuancePolicy {
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_app_credential_restriction_type")]
 impl TokenIssuancePolicy {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -5534,11 +5567,11 @@ impl TokenIssuancePolicy {
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_app_credential_restriction_type")]
 /// The properties of [`TokenIssuancePolicy`] by wire name, each a [`Field<TokenIssuancePolicy>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`TokenIssuancePolicy::set_null`].
 pub enum TokenIssuancePolicyField {}
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_app_credential_restriction_type")]
 #[allow(non_upper_case_globals)]
 impl TokenIssuancePolicyField {
     /// `id`
@@ -5579,7 +5612,7 @@ impl TokenIssuancePolicyField {
     ];
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_app_credential_restriction_type")]
 /// CSDL entity type `microsoft.graph.tokenLifetimePolicy`; base type `microsoft.graph.stsPolicy`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct TokenLifetimePolicy {
@@ -5603,6 +5636,7 @@ pub struct TokenLifetimePolicy {
     pub is_organization_default: Option<bool>,
     /// Navigation property `appliesTo`: `Collection(microsoft.graph.directoryObject)`; present when expanded (`$expand`).
     /// Inherited from `microsoft.graph.stsPolicy`.
+    #[cfg(feature = "_directory_object")]
     pub applies_to: Option<Vec<AnyDirectoryObject>>,
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
@@ -5610,14 +5644,15 @@ pub struct TokenLifetimePolicy {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_app_credential_restriction_type")]
 impl serde::Serialize for TokenLifetimePolicy {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_app_credential_restriction_type")]
+#[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
 impl TokenLifetimePolicy {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.tokenLifetimePolicy";
@@ -5639,12 +5674,13 @@ impl TokenLifetimePolicy {
         object.property("displayName", &self.display_name);
         object.property("definition", &self.definition);
         object.property("isOrganizationDefault", &self.is_organization_default);
+        #[cfg(feature = "_directory_object")]
         object.property("appliesTo", &self.applies_to);
         object.end()
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_app_credential_restriction_type")]
 impl<'de> serde::Deserialize<'de> for TokenLifetimePolicy {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -5653,7 +5689,8 @@ impl<'de> serde::Deserialize<'de> for TokenLifetimePolicy {
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_app_credential_restriction_type")]
+#[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
 impl graph_odata_runtime::model::ODataObject for TokenLifetimePolicy {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -5673,6 +5710,7 @@ impl graph_odata_runtime::model::ODataObject for TokenLifetimePolicy {
             "isOrganizationDefault" => {
                 read_lenient(map, key, &mut self.is_organization_default, extra)
             }
+            #[cfg(feature = "_directory_object")]
             "appliesTo" => read_nullable(map, key, &mut self.applies_to, extra),
             _ => Ok(false),
         }
@@ -5684,7 +5722,7 @@ impl graph_odata_runtime::model::ODataObject for TokenLifetimePolicy {
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_app_credential_restriction_type")]
 impl TokenLifetimePolicy {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -5695,11 +5733,11 @@ impl TokenLifetimePolicy {
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_app_credential_restriction_type")]
 /// The properties of [`TokenLifetimePolicy`] by wire name, each a [`Field<TokenLifetimePolicy>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`TokenLifetimePolicy::set_null`].
 pub enum TokenLifetimePolicyField {}
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_app_credential_restriction_type")]
 #[allow(non_upper_case_globals)]
 impl TokenLifetimePolicyField {
     /// `id`

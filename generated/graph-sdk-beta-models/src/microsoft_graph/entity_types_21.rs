@@ -332,7 +332,7 @@ impl TooManyGlobalAdminsAssignedToTenantAlertIncidentField {
     ];
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_trusted_certificate_authority_as_entity_base")]
 /// CSDL entity type `microsoft.graph.trustedCertificateAuthorityAsEntityBase`; base type `microsoft.graph.directoryObject`; abstract; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct TrustedCertificateAuthorityAsEntityBase {
@@ -343,7 +343,7 @@ pub struct TrustedCertificateAuthorityAsEntityBase {
     /// Inherited from `microsoft.graph.directoryObject`.
     pub deleted_date_time: Option<edm::DateTimeOffset>,
     /// Navigation property `trustedCertificateAuthorities`: `Collection(microsoft.graph.certificateAuthorityAsEntity)`, contained; present when expanded (`$expand`).
-    #[cfg(feature = "_access_review_inactive_users_query_scope")]
+    #[cfg(feature = "_directory")]
     pub trusted_certificate_authorities: Option<Vec<CertificateAuthorityAsEntity>>,
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
@@ -351,14 +351,14 @@ pub struct TrustedCertificateAuthorityAsEntityBase {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_trusted_certificate_authority_as_entity_base")]
 impl serde::Serialize for TrustedCertificateAuthorityAsEntityBase {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_trusted_certificate_authority_as_entity_base")]
 #[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
 impl TrustedCertificateAuthorityAsEntityBase {
     /// The CSDL qualified name, as `@odata.type` spells it.
@@ -377,7 +377,7 @@ impl TrustedCertificateAuthorityAsEntityBase {
         )?;
         object.property("id", &self.id);
         object.property("deletedDateTime", &self.deleted_date_time);
-        #[cfg(feature = "_access_review_inactive_users_query_scope")]
+        #[cfg(feature = "_directory")]
         object
             .property(
                 "trustedCertificateAuthorities",
@@ -387,7 +387,7 @@ impl TrustedCertificateAuthorityAsEntityBase {
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_trusted_certificate_authority_as_entity_base")]
 impl<'de> serde::Deserialize<'de> for TrustedCertificateAuthorityAsEntityBase {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -396,7 +396,7 @@ impl<'de> serde::Deserialize<'de> for TrustedCertificateAuthorityAsEntityBase {
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_trusted_certificate_authority_as_entity_base")]
 #[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
 impl graph_odata_runtime::model::ODataObject
 for TrustedCertificateAuthorityAsEntityBase {
@@ -412,7 +412,7 @@ for TrustedCertificateAuthorityAsEntityBase {
             "deletedDateTime" => {
                 read_lenient(map, key, &mut self.deleted_date_time, extra)
             }
-            #[cfg(feature = "_access_review_inactive_users_query_scope")]
+            #[cfg(feature = "_directory")]
             "trustedCertificateAuthorities" => {
                 read_nullable(map, key, &mut self.trusted_certificate_authorities, extra)
             }
@@ -426,7 +426,7 @@ for TrustedCertificateAuthorityAsEntityBase {
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_trusted_certificate_authority_as_entity_base")]
 impl TrustedCertificateAuthorityAsEntityBase {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -437,11 +437,11 @@ impl TrustedCertificateAuthorityAsEntityBase {
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_trusted_certificate_authority_as_entity_base")]
 /// The properties of [`TrustedCertificateAuthorityAsEntityBase`] by wire name, each a [`Field<TrustedCertificateAuthorityAsEntityBase>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`TrustedCertificateAuthorityAsEntityBase::set_null`].
 pub enum TrustedCertificateAuthorityAsEntityBaseField {}
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_trusted_certificate_authority_as_entity_base")]
 #[allow(non_upper_case_globals)]
 impl TrustedCertificateAuthorityAsEntityBaseField {
     /// `id`
@@ -638,7 +638,7 @@ pub struct UnifiedRbacResourceAction {
     /// Property `resourceScopeId`: `Edm.String`.
     pub resource_scope_id: Option<String>,
     /// Navigation property `authenticationContext`: `microsoft.graph.authenticationContextClassReference`; present when expanded (`$expand`).
-    #[cfg(feature = "_agent_id_risk_level")]
+    #[cfg(feature = "_authentication_context_class_reference")]
     pub authentication_context: Option<AuthenticationContextClassReference>,
     /// Navigation property `resourceScope`: `microsoft.graph.unifiedRbacResourceScope`, contained; present when expanded (`$expand`).
     pub resource_scope: Option<UnifiedRbacResourceScope>,
@@ -684,7 +684,7 @@ impl UnifiedRbacResourceAction {
         object.property("isPrivileged", &self.is_privileged);
         object.property("name", &self.name);
         object.property("resourceScopeId", &self.resource_scope_id);
-        #[cfg(feature = "_agent_id_risk_level")]
+        #[cfg(feature = "_authentication_context_class_reference")]
         object.property("authenticationContext", &self.authentication_context);
         object.property("resourceScope", &self.resource_scope);
         object.end()
@@ -730,7 +730,7 @@ impl graph_odata_runtime::model::ODataObject for UnifiedRbacResourceAction {
             "resourceScopeId" => {
                 read_lenient(map, key, &mut self.resource_scope_id, extra)
             }
-            #[cfg(feature = "_agent_id_risk_level")]
+            #[cfg(feature = "_authentication_context_class_reference")]
             "authenticationContext" => {
                 read_nullable(map, key, &mut self.authentication_context, extra)
             }
@@ -1073,10 +1073,10 @@ pub struct UnifiedRoleAssignment {
     /// Navigation property `appScope`: `microsoft.graph.appScope`, contained; present when expanded (`$expand`).
     pub app_scope: Option<AnyAppScope>,
     /// Navigation property `directoryScope`: `microsoft.graph.directoryObject`; present when expanded (`$expand`).
-    #[cfg(feature = "_membership_rule_processing_status_details")]
+    #[cfg(feature = "_directory_object")]
     pub directory_scope: Option<AnyDirectoryObject>,
     /// Navigation property `principal`: `microsoft.graph.directoryObject`; present when expanded (`$expand`).
-    #[cfg(feature = "_membership_rule_processing_status_details")]
+    #[cfg(feature = "_directory_object")]
     pub principal: Option<AnyDirectoryObject>,
     /// Navigation property `roleDefinition`: `microsoft.graph.unifiedRoleDefinition`; present when expanded (`$expand`).
     pub role_definition: Option<UnifiedRoleDefinition>,
@@ -1118,9 +1118,9 @@ impl UnifiedRoleAssignment {
         object.property("resourceScope", &self.resource_scope);
         object.property("roleDefinitionId", &self.role_definition_id);
         object.property("appScope", &self.app_scope);
-        #[cfg(feature = "_membership_rule_processing_status_details")]
+        #[cfg(feature = "_directory_object")]
         object.property("directoryScope", &self.directory_scope);
-        #[cfg(feature = "_membership_rule_processing_status_details")]
+        #[cfg(feature = "_directory_object")]
         object.property("principal", &self.principal);
         object.property("roleDefinition", &self.role_definition);
         object.end()
@@ -1159,9 +1159,9 @@ impl graph_odata_runtime::model::ODataObject for UnifiedRoleAssignment {
                 read_lenient(map, key, &mut self.role_definition_id, extra)
             }
             "appScope" => read_nullable(map, key, &mut self.app_scope, extra),
-            #[cfg(feature = "_membership_rule_processing_status_details")]
+            #[cfg(feature = "_directory_object")]
             "directoryScope" => read_nullable(map, key, &mut self.directory_scope, extra),
-            #[cfg(feature = "_membership_rule_processing_status_details")]
+            #[cfg(feature = "_directory_object")]
             "principal" => read_nullable(map, key, &mut self.principal, extra),
             "roleDefinition" => read_nullable(map, key, &mut self.role_definition, extra),
             _ => Ok(false),
@@ -1275,10 +1275,10 @@ pub struct UnifiedRoleAssignmentMultiple {
     #[cfg(feature = "_role_management")]
     pub app_scopes: Option<Vec<AnyAppScope>>,
     /// Navigation property `directoryScopes`: `Collection(microsoft.graph.directoryObject)`; present when expanded (`$expand`).
-    #[cfg(feature = "_membership_rule_processing_status_details")]
+    #[cfg(feature = "_directory_object")]
     pub directory_scopes: Option<Vec<AnyDirectoryObject>>,
     /// Navigation property `principals`: `Collection(microsoft.graph.directoryObject)`; present when expanded (`$expand`).
-    #[cfg(feature = "_membership_rule_processing_status_details")]
+    #[cfg(feature = "_directory_object")]
     pub principals: Option<Vec<AnyDirectoryObject>>,
     /// Navigation property `roleDefinition`: `microsoft.graph.unifiedRoleDefinition`; present when expanded (`$expand`).
     #[cfg(feature = "_role_management")]
@@ -1323,9 +1323,9 @@ impl UnifiedRoleAssignmentMultiple {
         object.property("roleDefinitionId", &self.role_definition_id);
         #[cfg(feature = "_role_management")]
         object.property("appScopes", &self.app_scopes);
-        #[cfg(feature = "_membership_rule_processing_status_details")]
+        #[cfg(feature = "_directory_object")]
         object.property("directoryScopes", &self.directory_scopes);
-        #[cfg(feature = "_membership_rule_processing_status_details")]
+        #[cfg(feature = "_directory_object")]
         object.property("principals", &self.principals);
         #[cfg(feature = "_role_management")]
         object.property("roleDefinition", &self.role_definition);
@@ -1367,11 +1367,11 @@ impl graph_odata_runtime::model::ODataObject for UnifiedRoleAssignmentMultiple {
             }
             #[cfg(feature = "_role_management")]
             "appScopes" => read_nullable(map, key, &mut self.app_scopes, extra),
-            #[cfg(feature = "_membership_rule_processing_status_details")]
+            #[cfg(feature = "_directory_object")]
             "directoryScopes" => {
                 read_nullable(map, key, &mut self.directory_scopes, extra)
             }
-            #[cfg(feature = "_membership_rule_processing_status_details")]
+            #[cfg(feature = "_directory_object")]
             "principals" => read_nullable(map, key, &mut self.principals, extra),
             #[cfg(feature = "_role_management")]
             "roleDefinition" => read_nullable(map, key, &mut self.role_definition, extra),
@@ -1508,11 +1508,11 @@ pub struct UnifiedRoleAssignmentSchedule {
     pub app_scope: Option<AnyAppScope>,
     /// Navigation property `directoryScope`: `microsoft.graph.directoryObject`; present when expanded (`$expand`).
     /// Inherited from `microsoft.graph.unifiedRoleScheduleBase`.
-    #[cfg(feature = "_membership_rule_processing_status_details")]
+    #[cfg(feature = "_directory_object")]
     pub directory_scope: Option<AnyDirectoryObject>,
     /// Navigation property `principal`: `microsoft.graph.directoryObject`; present when expanded (`$expand`).
     /// Inherited from `microsoft.graph.unifiedRoleScheduleBase`.
-    #[cfg(feature = "_membership_rule_processing_status_details")]
+    #[cfg(feature = "_directory_object")]
     pub principal: Option<AnyDirectoryObject>,
     /// Navigation property `roleDefinition`: `microsoft.graph.unifiedRoleDefinition`; present when expanded (`$expand`).
     /// Inherited from `microsoft.graph.unifiedRoleScheduleBase`.
@@ -1562,9 +1562,9 @@ impl UnifiedRoleAssignmentSchedule {
         object.property("memberType", &self.member_type);
         object.property("scheduleInfo", &self.schedule_info);
         object.property("appScope", &self.app_scope);
-        #[cfg(feature = "_membership_rule_processing_status_details")]
+        #[cfg(feature = "_directory_object")]
         object.property("directoryScope", &self.directory_scope);
-        #[cfg(feature = "_membership_rule_processing_status_details")]
+        #[cfg(feature = "_directory_object")]
         object.property("principal", &self.principal);
         object.property("roleDefinition", &self.role_definition);
         object.property("activatedUsing", &self.activated_using);
@@ -1613,9 +1613,9 @@ impl graph_odata_runtime::model::ODataObject for UnifiedRoleAssignmentSchedule {
             "memberType" => read_lenient(map, key, &mut self.member_type, extra),
             "scheduleInfo" => read_nullable(map, key, &mut self.schedule_info, extra),
             "appScope" => read_nullable(map, key, &mut self.app_scope, extra),
-            #[cfg(feature = "_membership_rule_processing_status_details")]
+            #[cfg(feature = "_directory_object")]
             "directoryScope" => read_nullable(map, key, &mut self.directory_scope, extra),
-            #[cfg(feature = "_membership_rule_processing_status_details")]
+            #[cfg(feature = "_directory_object")]
             "principal" => read_nullable(map, key, &mut self.principal, extra),
             "roleDefinition" => read_nullable(map, key, &mut self.role_definition, extra),
             "activatedUsing" => read_nullable(map, key, &mut self.activated_using, extra),
@@ -1771,11 +1771,11 @@ pub struct UnifiedRoleAssignmentScheduleInstance {
     pub app_scope: Option<AnyAppScope>,
     /// Navigation property `directoryScope`: `microsoft.graph.directoryObject`; present when expanded (`$expand`).
     /// Inherited from `microsoft.graph.unifiedRoleScheduleInstanceBase`.
-    #[cfg(feature = "_membership_rule_processing_status_details")]
+    #[cfg(feature = "_directory_object")]
     pub directory_scope: Option<AnyDirectoryObject>,
     /// Navigation property `principal`: `microsoft.graph.directoryObject`; present when expanded (`$expand`).
     /// Inherited from `microsoft.graph.unifiedRoleScheduleInstanceBase`.
-    #[cfg(feature = "_membership_rule_processing_status_details")]
+    #[cfg(feature = "_directory_object")]
     pub principal: Option<AnyDirectoryObject>,
     /// Navigation property `roleDefinition`: `microsoft.graph.unifiedRoleDefinition`; present when expanded (`$expand`).
     /// Inherited from `microsoft.graph.unifiedRoleScheduleInstanceBase`.
@@ -1824,9 +1824,9 @@ impl UnifiedRoleAssignmentScheduleInstance {
         object.property("roleAssignmentScheduleId", &self.role_assignment_schedule_id);
         object.property("startDateTime", &self.start_date_time);
         object.property("appScope", &self.app_scope);
-        #[cfg(feature = "_membership_rule_processing_status_details")]
+        #[cfg(feature = "_directory_object")]
         object.property("directoryScope", &self.directory_scope);
-        #[cfg(feature = "_membership_rule_processing_status_details")]
+        #[cfg(feature = "_directory_object")]
         object.property("principal", &self.principal);
         object.property("roleDefinition", &self.role_definition);
         object.property("activatedUsing", &self.activated_using);
@@ -1874,9 +1874,9 @@ impl graph_odata_runtime::model::ODataObject for UnifiedRoleAssignmentScheduleIn
             }
             "startDateTime" => read_lenient(map, key, &mut self.start_date_time, extra),
             "appScope" => read_nullable(map, key, &mut self.app_scope, extra),
-            #[cfg(feature = "_membership_rule_processing_status_details")]
+            #[cfg(feature = "_directory_object")]
             "directoryScope" => read_nullable(map, key, &mut self.directory_scope, extra),
-            #[cfg(feature = "_membership_rule_processing_status_details")]
+            #[cfg(feature = "_directory_object")]
             "principal" => read_nullable(map, key, &mut self.principal, extra),
             "roleDefinition" => read_nullable(map, key, &mut self.role_definition, extra),
             "activatedUsing" => read_nullable(map, key, &mut self.activated_using, extra),
@@ -1993,7 +1993,7 @@ impl UnifiedRoleAssignmentScheduleInstanceField {
     ];
 }
 
-#[cfg(feature = "_unified_role_assignment_schedule_request")]
+#[cfg(feature = "_role_management")]
 /// CSDL entity type `microsoft.graph.unifiedRoleAssignmentScheduleRequest`; base type `microsoft.graph.request`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct UnifiedRoleAssignmentScheduleRequest {
@@ -2040,22 +2040,18 @@ pub struct UnifiedRoleAssignmentScheduleRequest {
     #[cfg(feature = "_approval")]
     pub approval: Option<Approval>,
     /// Navigation property `activatedUsing`: `microsoft.graph.unifiedRoleEligibilitySchedule`; present when expanded (`$expand`).
-    #[cfg(feature = "_role_management")]
     pub activated_using: Option<UnifiedRoleEligibilitySchedule>,
     /// Navigation property `appScope`: `microsoft.graph.appScope`; present when expanded (`$expand`).
-    #[cfg(feature = "_role_management")]
     pub app_scope: Option<AnyAppScope>,
     /// Navigation property `directoryScope`: `microsoft.graph.directoryObject`; present when expanded (`$expand`).
-    #[cfg(feature = "_membership_rule_processing_status_details")]
+    #[cfg(feature = "_directory_object")]
     pub directory_scope: Option<AnyDirectoryObject>,
     /// Navigation property `principal`: `microsoft.graph.directoryObject`; present when expanded (`$expand`).
-    #[cfg(feature = "_membership_rule_processing_status_details")]
+    #[cfg(feature = "_directory_object")]
     pub principal: Option<AnyDirectoryObject>,
     /// Navigation property `roleDefinition`: `microsoft.graph.unifiedRoleDefinition`; present when expanded (`$expand`).
-    #[cfg(feature = "_role_management")]
     pub role_definition: Option<UnifiedRoleDefinition>,
     /// Navigation property `targetSchedule`: `microsoft.graph.unifiedRoleAssignmentSchedule`; present when expanded (`$expand`).
-    #[cfg(feature = "_role_management")]
     pub target_schedule: Option<UnifiedRoleAssignmentSchedule>,
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
@@ -2063,14 +2059,14 @@ pub struct UnifiedRoleAssignmentScheduleRequest {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_unified_role_assignment_schedule_request")]
+#[cfg(feature = "_role_management")]
 impl serde::Serialize for UnifiedRoleAssignmentScheduleRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_unified_role_assignment_schedule_request")]
+#[cfg(feature = "_role_management")]
 #[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
 impl UnifiedRoleAssignmentScheduleRequest {
     /// The CSDL qualified name, as `@odata.type` spells it.
@@ -2104,23 +2100,19 @@ impl UnifiedRoleAssignmentScheduleRequest {
         object.property("targetScheduleId", &self.target_schedule_id);
         object.property("ticketInfo", &self.ticket_info);
         #[cfg(feature = "_approval")] object.property("approval", &self.approval);
-        #[cfg(feature = "_role_management")]
         object.property("activatedUsing", &self.activated_using);
-        #[cfg(feature = "_role_management")]
         object.property("appScope", &self.app_scope);
-        #[cfg(feature = "_membership_rule_processing_status_details")]
+        #[cfg(feature = "_directory_object")]
         object.property("directoryScope", &self.directory_scope);
-        #[cfg(feature = "_membership_rule_processing_status_details")]
+        #[cfg(feature = "_directory_object")]
         object.property("principal", &self.principal);
-        #[cfg(feature = "_role_management")]
         object.property("roleDefinition", &self.role_definition);
-        #[cfg(feature = "_role_management")]
         object.property("targetSchedule", &self.target_schedule);
         object.end()
     }
 }
 
-#[cfg(feature = "_unified_role_assignment_schedule_request")]
+#[cfg(feature = "_role_management")]
 impl<'de> serde::Deserialize<'de> for UnifiedRoleAssignmentScheduleRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2129,7 +2121,7 @@ impl<'de> serde::Deserialize<'de> for UnifiedRoleAssignmentScheduleRequest {
     }
 }
 
-#[cfg(feature = "_unified_role_assignment_schedule_request")]
+#[cfg(feature = "_role_management")]
 #[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
 impl graph_odata_runtime::model::ODataObject for UnifiedRoleAssignmentScheduleRequest {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
@@ -2170,17 +2162,13 @@ impl graph_odata_runtime::model::ODataObject for UnifiedRoleAssignmentScheduleRe
             "ticketInfo" => read_nullable(map, key, &mut self.ticket_info, extra),
             #[cfg(feature = "_approval")]
             "approval" => read_nullable(map, key, &mut self.approval, extra),
-            #[cfg(feature = "_role_management")]
             "activatedUsing" => read_nullable(map, key, &mut self.activated_using, extra),
-            #[cfg(feature = "_role_management")]
             "appScope" => read_nullable(map, key, &mut self.app_scope, extra),
-            #[cfg(feature = "_membership_rule_processing_status_details")]
+            #[cfg(feature = "_directory_object")]
             "directoryScope" => read_nullable(map, key, &mut self.directory_scope, extra),
-            #[cfg(feature = "_membership_rule_processing_status_details")]
+            #[cfg(feature = "_directory_object")]
             "principal" => read_nullable(map, key, &mut self.principal, extra),
-            #[cfg(feature = "_role_management")]
             "roleDefinition" => read_nullable(map, key, &mut self.role_definition, extra),
-            #[cfg(feature = "_role_management")]
             "targetSchedule" => read_nullable(map, key, &mut self.target_schedule, extra),
             _ => Ok(false),
         }
@@ -2192,7 +2180,7 @@ impl graph_odata_runtime::model::ODataObject for UnifiedRoleAssignmentScheduleRe
     }
 }
 
-#[cfg(feature = "_unified_role_assignment_schedule_request")]
+#[cfg(feature = "_role_management")]
 impl UnifiedRoleAssignmentScheduleRequest {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -2203,11 +2191,11 @@ impl UnifiedRoleAssignmentScheduleRequest {
     }
 }
 
-#[cfg(feature = "_unified_role_assignment_schedule_request")]
+#[cfg(feature = "_role_management")]
 /// The properties of [`UnifiedRoleAssignmentScheduleRequest`] by wire name, each a [`Field<UnifiedRoleAssignmentScheduleRequest>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`UnifiedRoleAssignmentScheduleRequest::set_null`].
 pub enum UnifiedRoleAssignmentScheduleRequestField {}
 
-#[cfg(feature = "_unified_role_assignment_schedule_request")]
+#[cfg(feature = "_role_management")]
 #[allow(non_upper_case_globals)]
 impl UnifiedRoleAssignmentScheduleRequestField {
     /// `id`
@@ -2572,11 +2560,11 @@ pub struct UnifiedRoleEligibilitySchedule {
     pub app_scope: Option<AnyAppScope>,
     /// Navigation property `directoryScope`: `microsoft.graph.directoryObject`; present when expanded (`$expand`).
     /// Inherited from `microsoft.graph.unifiedRoleScheduleBase`.
-    #[cfg(feature = "_membership_rule_processing_status_details")]
+    #[cfg(feature = "_directory_object")]
     pub directory_scope: Option<AnyDirectoryObject>,
     /// Navigation property `principal`: `microsoft.graph.directoryObject`; present when expanded (`$expand`).
     /// Inherited from `microsoft.graph.unifiedRoleScheduleBase`.
-    #[cfg(feature = "_membership_rule_processing_status_details")]
+    #[cfg(feature = "_directory_object")]
     pub principal: Option<AnyDirectoryObject>,
     /// Navigation property `roleDefinition`: `microsoft.graph.unifiedRoleDefinition`; present when expanded (`$expand`).
     /// Inherited from `microsoft.graph.unifiedRoleScheduleBase`.
@@ -2623,9 +2611,9 @@ impl UnifiedRoleEligibilitySchedule {
         object.property("memberType", &self.member_type);
         object.property("scheduleInfo", &self.schedule_info);
         object.property("appScope", &self.app_scope);
-        #[cfg(feature = "_membership_rule_processing_status_details")]
+        #[cfg(feature = "_directory_object")]
         object.property("directoryScope", &self.directory_scope);
-        #[cfg(feature = "_membership_rule_processing_status_details")]
+        #[cfg(feature = "_directory_object")]
         object.property("principal", &self.principal);
         object.property("roleDefinition", &self.role_definition);
         object.end()
@@ -2672,9 +2660,9 @@ impl graph_odata_runtime::model::ODataObject for UnifiedRoleEligibilitySchedule 
             "memberType" => read_lenient(map, key, &mut self.member_type, extra),
             "scheduleInfo" => read_nullable(map, key, &mut self.schedule_info, extra),
             "appScope" => read_nullable(map, key, &mut self.app_scope, extra),
-            #[cfg(feature = "_membership_rule_processing_status_details")]
+            #[cfg(feature = "_directory_object")]
             "directoryScope" => read_nullable(map, key, &mut self.directory_scope, extra),
-            #[cfg(feature = "_membership_rule_processing_status_details")]
+            #[cfg(feature = "_directory_object")]
             "principal" => read_nullable(map, key, &mut self.principal, extra),
             "roleDefinition" => read_nullable(map, key, &mut self.role_definition, extra),
             _ => Ok(false),
@@ -2815,11 +2803,11 @@ pub struct UnifiedRoleEligibilityScheduleInstance {
     pub app_scope: Option<AnyAppScope>,
     /// Navigation property `directoryScope`: `microsoft.graph.directoryObject`; present when expanded (`$expand`).
     /// Inherited from `microsoft.graph.unifiedRoleScheduleInstanceBase`.
-    #[cfg(feature = "_membership_rule_processing_status_details")]
+    #[cfg(feature = "_directory_object")]
     pub directory_scope: Option<AnyDirectoryObject>,
     /// Navigation property `principal`: `microsoft.graph.directoryObject`; present when expanded (`$expand`).
     /// Inherited from `microsoft.graph.unifiedRoleScheduleInstanceBase`.
-    #[cfg(feature = "_membership_rule_processing_status_details")]
+    #[cfg(feature = "_directory_object")]
     pub principal: Option<AnyDirectoryObject>,
     /// Navigation property `roleDefinition`: `microsoft.graph.unifiedRoleDefinition`; present when expanded (`$expand`).
     /// Inherited from `microsoft.graph.unifiedRoleScheduleInstanceBase`.
@@ -2864,9 +2852,9 @@ impl UnifiedRoleEligibilityScheduleInstance {
         object.property("roleEligibilityScheduleId", &self.role_eligibility_schedule_id);
         object.property("startDateTime", &self.start_date_time);
         object.property("appScope", &self.app_scope);
-        #[cfg(feature = "_membership_rule_processing_status_details")]
+        #[cfg(feature = "_directory_object")]
         object.property("directoryScope", &self.directory_scope);
-        #[cfg(feature = "_membership_rule_processing_status_details")]
+        #[cfg(feature = "_directory_object")]
         object.property("principal", &self.principal);
         object.property("roleDefinition", &self.role_definition);
         object.end()
@@ -2909,9 +2897,9 @@ impl graph_odata_runtime::model::ODataObject for UnifiedRoleEligibilityScheduleI
             }
             "startDateTime" => read_lenient(map, key, &mut self.start_date_time, extra),
             "appScope" => read_nullable(map, key, &mut self.app_scope, extra),
-            #[cfg(feature = "_membership_rule_processing_status_details")]
+            #[cfg(feature = "_directory_object")]
             "directoryScope" => read_nullable(map, key, &mut self.directory_scope, extra),
-            #[cfg(feature = "_membership_rule_processing_status_details")]
+            #[cfg(feature = "_directory_object")]
             "principal" => read_nullable(map, key, &mut self.principal, extra),
             "roleDefinition" => read_nullable(map, key, &mut self.role_definition, extra),
             _ => Ok(false),
@@ -3012,7 +3000,7 @@ impl UnifiedRoleEligibilityScheduleInstanceField {
     ];
 }
 
-#[cfg(feature = "_unified_role_assignment_schedule_request")]
+#[cfg(feature = "_role_management")]
 /// CSDL entity type `microsoft.graph.unifiedRoleEligibilityScheduleRequest`; base type `microsoft.graph.request`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct UnifiedRoleEligibilityScheduleRequest {
@@ -3059,19 +3047,16 @@ pub struct UnifiedRoleEligibilityScheduleRequest {
     #[cfg(feature = "_approval")]
     pub approval: Option<Approval>,
     /// Navigation property `appScope`: `microsoft.graph.appScope`; present when expanded (`$expand`).
-    #[cfg(feature = "_role_management")]
     pub app_scope: Option<AnyAppScope>,
     /// Navigation property `directoryScope`: `microsoft.graph.directoryObject`; present when expanded (`$expand`).
-    #[cfg(feature = "_membership_rule_processing_status_details")]
+    #[cfg(feature = "_directory_object")]
     pub directory_scope: Option<AnyDirectoryObject>,
     /// Navigation property `principal`: `microsoft.graph.directoryObject`; present when expanded (`$expand`).
-    #[cfg(feature = "_membership_rule_processing_status_details")]
+    #[cfg(feature = "_directory_object")]
     pub principal: Option<AnyDirectoryObject>,
     /// Navigation property `roleDefinition`: `microsoft.graph.unifiedRoleDefinition`; present when expanded (`$expand`).
-    #[cfg(feature = "_role_management")]
     pub role_definition: Option<UnifiedRoleDefinition>,
     /// Navigation property `targetSchedule`: `microsoft.graph.unifiedRoleEligibilitySchedule`; present when expanded (`$expand`).
-    #[cfg(feature = "_role_management")]
     pub target_schedule: Option<UnifiedRoleEligibilitySchedule>,
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
@@ -3079,14 +3064,14 @@ pub struct UnifiedRoleEligibilityScheduleRequest {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_unified_role_assignment_schedule_request")]
+#[cfg(feature = "_role_management")]
 impl serde::Serialize for UnifiedRoleEligibilityScheduleRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_unified_role_assignment_schedule_request")]
+#[cfg(feature = "_role_management")]
 #[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
 impl UnifiedRoleEligibilityScheduleRequest {
     /// The CSDL qualified name, as `@odata.type` spells it.
@@ -3120,21 +3105,18 @@ impl UnifiedRoleEligibilityScheduleRequest {
         object.property("targetScheduleId", &self.target_schedule_id);
         object.property("ticketInfo", &self.ticket_info);
         #[cfg(feature = "_approval")] object.property("approval", &self.approval);
-        #[cfg(feature = "_role_management")]
         object.property("appScope", &self.app_scope);
-        #[cfg(feature = "_membership_rule_processing_status_details")]
+        #[cfg(feature = "_directory_object")]
         object.property("directoryScope", &self.directory_scope);
-        #[cfg(feature = "_membership_rule_processing_status_details")]
+        #[cfg(feature = "_directory_object")]
         object.property("principal", &self.principal);
-        #[cfg(feature = "_role_management")]
         object.property("roleDefinition", &self.role_definition);
-        #[cfg(feature = "_role_management")]
         object.property("targetSchedule", &self.target_schedule);
         object.end()
     }
 }
 
-#[cfg(feature = "_unified_role_assignment_schedule_request")]
+#[cfg(feature = "_role_management")]
 impl<'de> serde::Deserialize<'de> for UnifiedRoleEligibilityScheduleRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -3143,7 +3125,7 @@ impl<'de> serde::Deserialize<'de> for UnifiedRoleEligibilityScheduleRequest {
     }
 }
 
-#[cfg(feature = "_unified_role_assignment_schedule_request")]
+#[cfg(feature = "_role_management")]
 #[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
 impl graph_odata_runtime::model::ODataObject for UnifiedRoleEligibilityScheduleRequest {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
@@ -3184,15 +3166,12 @@ impl graph_odata_runtime::model::ODataObject for UnifiedRoleEligibilityScheduleR
             "ticketInfo" => read_nullable(map, key, &mut self.ticket_info, extra),
             #[cfg(feature = "_approval")]
             "approval" => read_nullable(map, key, &mut self.approval, extra),
-            #[cfg(feature = "_role_management")]
             "appScope" => read_nullable(map, key, &mut self.app_scope, extra),
-            #[cfg(feature = "_membership_rule_processing_status_details")]
+            #[cfg(feature = "_directory_object")]
             "directoryScope" => read_nullable(map, key, &mut self.directory_scope, extra),
-            #[cfg(feature = "_membership_rule_processing_status_details")]
+            #[cfg(feature = "_directory_object")]
             "principal" => read_nullable(map, key, &mut self.principal, extra),
-            #[cfg(feature = "_role_management")]
             "roleDefinition" => read_nullable(map, key, &mut self.role_definition, extra),
-            #[cfg(feature = "_role_management")]
             "targetSchedule" => read_nullable(map, key, &mut self.target_schedule, extra),
             _ => Ok(false),
         }
@@ -3204,7 +3183,7 @@ impl graph_odata_runtime::model::ODataObject for UnifiedRoleEligibilityScheduleR
     }
 }
 
-#[cfg(feature = "_unified_role_assignment_schedule_request")]
+#[cfg(feature = "_role_management")]
 impl UnifiedRoleEligibilityScheduleRequest {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -3215,11 +3194,11 @@ impl UnifiedRoleEligibilityScheduleRequest {
     }
 }
 
-#[cfg(feature = "_unified_role_assignment_schedule_request")]
+#[cfg(feature = "_role_management")]
 /// The properties of [`UnifiedRoleEligibilityScheduleRequest`] by wire name, each a [`Field<UnifiedRoleEligibilityScheduleRequest>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`UnifiedRoleEligibilityScheduleRequest::set_null`].
 pub enum UnifiedRoleEligibilityScheduleRequestField {}
 
-#[cfg(feature = "_unified_role_assignment_schedule_request")]
+#[cfg(feature = "_role_management")]
 #[allow(non_upper_case_globals)]
 impl UnifiedRoleEligibilityScheduleRequestField {
     /// `id`

@@ -569,10 +569,10 @@ pub struct UnifiedRoleScheduleBase {
     /// Navigation property `appScope`: `microsoft.graph.appScope`; present when expanded (`$expand`).
     pub app_scope: Option<AnyAppScope>,
     /// Navigation property `directoryScope`: `microsoft.graph.directoryObject`; present when expanded (`$expand`).
-    #[cfg(feature = "_membership_rule_processing_status_details")]
+    #[cfg(feature = "_directory_object")]
     pub directory_scope: Option<AnyDirectoryObject>,
     /// Navigation property `principal`: `microsoft.graph.directoryObject`; present when expanded (`$expand`).
-    #[cfg(feature = "_membership_rule_processing_status_details")]
+    #[cfg(feature = "_directory_object")]
     pub principal: Option<AnyDirectoryObject>,
     /// Navigation property `roleDefinition`: `microsoft.graph.unifiedRoleDefinition`; present when expanded (`$expand`).
     pub role_definition: Option<UnifiedRoleDefinition>,
@@ -616,9 +616,9 @@ impl UnifiedRoleScheduleBase {
         object.property("roleDefinitionId", &self.role_definition_id);
         object.property("status", &self.status);
         object.property("appScope", &self.app_scope);
-        #[cfg(feature = "_membership_rule_processing_status_details")]
+        #[cfg(feature = "_directory_object")]
         object.property("directoryScope", &self.directory_scope);
-        #[cfg(feature = "_membership_rule_processing_status_details")]
+        #[cfg(feature = "_directory_object")]
         object.property("principal", &self.principal);
         object.property("roleDefinition", &self.role_definition);
         object.end()
@@ -663,9 +663,9 @@ impl graph_odata_runtime::model::ODataObject for UnifiedRoleScheduleBase {
             }
             "status" => read_lenient(map, key, &mut self.status, extra),
             "appScope" => read_nullable(map, key, &mut self.app_scope, extra),
-            #[cfg(feature = "_membership_rule_processing_status_details")]
+            #[cfg(feature = "_directory_object")]
             "directoryScope" => read_nullable(map, key, &mut self.directory_scope, extra),
-            #[cfg(feature = "_membership_rule_processing_status_details")]
+            #[cfg(feature = "_directory_object")]
             "principal" => read_nullable(map, key, &mut self.principal, extra),
             "roleDefinition" => read_nullable(map, key, &mut self.role_definition, extra),
             _ => Ok(false),
@@ -916,10 +916,10 @@ pub struct UnifiedRoleScheduleInstanceBase {
     /// Navigation property `appScope`: `microsoft.graph.appScope`; present when expanded (`$expand`).
     pub app_scope: Option<AnyAppScope>,
     /// Navigation property `directoryScope`: `microsoft.graph.directoryObject`; present when expanded (`$expand`).
-    #[cfg(feature = "_membership_rule_processing_status_details")]
+    #[cfg(feature = "_directory_object")]
     pub directory_scope: Option<AnyDirectoryObject>,
     /// Navigation property `principal`: `microsoft.graph.directoryObject`; present when expanded (`$expand`).
-    #[cfg(feature = "_membership_rule_processing_status_details")]
+    #[cfg(feature = "_directory_object")]
     pub principal: Option<AnyDirectoryObject>,
     /// Navigation property `roleDefinition`: `microsoft.graph.unifiedRoleDefinition`; present when expanded (`$expand`).
     pub role_definition: Option<UnifiedRoleDefinition>,
@@ -959,9 +959,9 @@ impl UnifiedRoleScheduleInstanceBase {
         object.property("principalId", &self.principal_id);
         object.property("roleDefinitionId", &self.role_definition_id);
         object.property("appScope", &self.app_scope);
-        #[cfg(feature = "_membership_rule_processing_status_details")]
+        #[cfg(feature = "_directory_object")]
         object.property("directoryScope", &self.directory_scope);
-        #[cfg(feature = "_membership_rule_processing_status_details")]
+        #[cfg(feature = "_directory_object")]
         object.property("principal", &self.principal);
         object.property("roleDefinition", &self.role_definition);
         object.end()
@@ -998,9 +998,9 @@ impl graph_odata_runtime::model::ODataObject for UnifiedRoleScheduleInstanceBase
                 read_lenient(map, key, &mut self.role_definition_id, extra)
             }
             "appScope" => read_nullable(map, key, &mut self.app_scope, extra),
-            #[cfg(feature = "_membership_rule_processing_status_details")]
+            #[cfg(feature = "_directory_object")]
             "directoryScope" => read_nullable(map, key, &mut self.directory_scope, extra),
-            #[cfg(feature = "_membership_rule_processing_status_details")]
+            #[cfg(feature = "_directory_object")]
             "principal" => read_nullable(map, key, &mut self.principal, extra),
             "roleDefinition" => read_nullable(map, key, &mut self.role_definition, extra),
             _ => Ok(false),
@@ -1222,7 +1222,7 @@ impl<'de> serde::Deserialize<'de> for AnyUnifiedRoleScheduleInstanceBase {
     }
 }
 
-#[cfg(feature = "_data_classification")]
+#[cfg(feature = "_add_footer")]
 /// CSDL entity type `microsoft.graph.usageRightsIncluded`; base type `microsoft.graph.entity`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct UsageRightsIncluded {
@@ -1241,14 +1241,14 @@ pub struct UsageRightsIncluded {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_data_classification")]
+#[cfg(feature = "_add_footer")]
 impl serde::Serialize for UsageRightsIncluded {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_data_classification")]
+#[cfg(feature = "_add_footer")]
 impl UsageRightsIncluded {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.usageRightsIncluded";
@@ -1272,7 +1272,7 @@ impl UsageRightsIncluded {
     }
 }
 
-#[cfg(feature = "_data_classification")]
+#[cfg(feature = "_add_footer")]
 impl<'de> serde::Deserialize<'de> for UsageRightsIncluded {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1281,7 +1281,7 @@ impl<'de> serde::Deserialize<'de> for UsageRightsIncluded {
     }
 }
 
-#[cfg(feature = "_data_classification")]
+#[cfg(feature = "_add_footer")]
 impl graph_odata_runtime::model::ODataObject for UsageRightsIncluded {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -1305,7 +1305,7 @@ impl graph_odata_runtime::model::ODataObject for UsageRightsIncluded {
     }
 }
 
-#[cfg(feature = "_data_classification")]
+#[cfg(feature = "_add_footer")]
 impl UsageRightsIncluded {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -1316,11 +1316,11 @@ impl UsageRightsIncluded {
     }
 }
 
-#[cfg(feature = "_data_classification")]
+#[cfg(feature = "_add_footer")]
 /// The properties of [`UsageRightsIncluded`] by wire name, each a [`Field<UsageRightsIncluded>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`UsageRightsIncluded::set_null`].
 pub enum UsageRightsIncludedField {}
 
-#[cfg(feature = "_data_classification")]
+#[cfg(feature = "_add_footer")]
 #[allow(non_upper_case_globals)]
 impl UsageRightsIncludedField {
     /// `id`

@@ -11,7 +11,7 @@ use graph_odata_runtime::edm;
 #[allow(unused_imports)]
 use graph_odata_runtime::model;
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_authorization_info")]
 /// CSDL entity type `microsoft.graph.user`; base type `microsoft.graph.directoryObject`; open type: dynamic properties land in `additional_properties`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct User {
@@ -186,78 +186,85 @@ pub struct User {
     #[cfg(feature = "_access_review_inactive_users_query_scope")]
     pub app_consent_requests_for_approval: Option<Vec<AppConsentRequest>>,
     /// Navigation property `appRoleAssignedResources`: `Collection(microsoft.graph.servicePrincipal)`; present when expanded (`$expand`).
+    #[cfg(feature = "_add_in")]
     pub app_role_assigned_resources: Option<Vec<AnyServicePrincipal>>,
     /// Navigation property `appRoleAssignments`: `Collection(microsoft.graph.appRoleAssignment)`, contained; present when expanded (`$expand`).
+    #[cfg(feature = "_app_role_assignment")]
     pub app_role_assignments: Option<Vec<AppRoleAssignment>>,
     /// Navigation property `approvals`: `Collection(microsoft.graph.approval)`, contained; present when expanded (`$expand`).
     #[cfg(feature = "_approval")]
     pub approvals: Option<Vec<Approval>>,
     /// Navigation property `authentication`: `microsoft.graph.authentication`, contained; present when expanded (`$expand`).
-    #[cfg(feature = "_access_review_inactive_users_query_scope")]
+    #[cfg(feature = "_allowed_audiences")]
     pub authentication: Option<Authentication>,
     /// Navigation property `calendar`: `microsoft.graph.calendar`, contained; present when expanded (`$expand`).
-    #[cfg(feature = "_access_review_inactive_users_query_scope")]
+    #[cfg(feature = "_attachment")]
     pub calendar: Option<Calendar>,
     /// Navigation property `calendarGroups`: `Collection(microsoft.graph.calendarGroup)`, contained; present when expanded (`$expand`).
-    #[cfg(feature = "_access_review_inactive_users_query_scope")]
+    #[cfg(feature = "_allowed_audiences")]
     pub calendar_groups: Option<Vec<CalendarGroup>>,
     /// Navigation property `calendars`: `Collection(microsoft.graph.calendar)`, contained; present when expanded (`$expand`).
-    #[cfg(feature = "_access_review_inactive_users_query_scope")]
+    #[cfg(feature = "_attachment")]
     pub calendars: Option<Vec<Calendar>>,
     /// Navigation property `calendarView`: `Collection(microsoft.graph.event)`, contained; present when expanded (`$expand`).
-    #[cfg(feature = "_access_review_inactive_users_query_scope")]
+    #[cfg(feature = "_attachment")]
     pub calendar_view: Option<Vec<Event>>,
     /// Navigation property `chats`: `Collection(microsoft.graph.chat)`, contained; present when expanded (`$expand`).
     #[cfg(feature = "_chat")]
     pub chats: Option<Vec<Chat>>,
     /// Navigation property `contactFolders`: `Collection(microsoft.graph.contactFolder)`, contained; present when expanded (`$expand`).
-    #[cfg(feature = "_access_review_inactive_users_query_scope")]
+    #[cfg(feature = "_allowed_audiences")]
     pub contact_folders: Option<Vec<ContactFolder>>,
     /// Navigation property `contacts`: `Collection(microsoft.graph.contact)`, contained; present when expanded (`$expand`).
-    #[cfg(feature = "_access_review_inactive_users_query_scope")]
+    #[cfg(feature = "_allowed_audiences")]
     pub contacts: Option<Vec<Contact>>,
     /// Navigation property `createdObjects`: `Collection(microsoft.graph.directoryObject)`; present when expanded (`$expand`).
+    #[cfg(feature = "_directory_object")]
     pub created_objects: Option<Vec<AnyDirectoryObject>>,
     /// Navigation property `directReports`: `Collection(microsoft.graph.directoryObject)`; present when expanded (`$expand`).
+    #[cfg(feature = "_directory_object")]
     pub direct_reports: Option<Vec<AnyDirectoryObject>>,
     /// Navigation property `drive`: `microsoft.graph.drive`, contained; present when expanded (`$expand`).
-    #[cfg(feature = "_boolean_column")]
+    #[cfg(feature = "_drive")]
     pub drive: Option<Box<Drive>>,
     /// Navigation property `drives`: `Collection(microsoft.graph.drive)`, contained; present when expanded (`$expand`).
-    #[cfg(feature = "_boolean_column")]
+    #[cfg(feature = "_drive")]
     pub drives: Option<Vec<Drive>>,
     /// Navigation property `events`: `Collection(microsoft.graph.event)`, contained; present when expanded (`$expand`).
-    #[cfg(feature = "_access_review_inactive_users_query_scope")]
+    #[cfg(feature = "_attachment")]
     pub events: Option<Vec<Event>>,
     /// Navigation property `extensions`: `Collection(microsoft.graph.extension)`, contained; present when expanded (`$expand`).
     #[cfg(feature = "_extension")]
     pub extensions: Option<Vec<AnyExtension>>,
     /// Navigation property `followedSites`: `Collection(microsoft.graph.site)`; present when expanded (`$expand`).
-    #[cfg(feature = "_copy_notebook_model")]
+    #[cfg(feature = "_identity_input")]
     pub followed_sites: Option<Vec<Site>>,
     /// Navigation property `inferenceClassification`: `microsoft.graph.inferenceClassification`, contained; present when expanded (`$expand`).
-    #[cfg(feature = "_access_review_inactive_users_query_scope")]
+    #[cfg(feature = "_allowed_audiences")]
     pub inference_classification: Option<InferenceClassification>,
     /// Navigation property `informationProtection`: `microsoft.graph.informationProtection`, contained; present when expanded (`$expand`).
     #[cfg(feature = "_access_scope")]
     pub information_protection: Option<InformationProtection>,
     /// Navigation property `joinedGroups`: `Collection(microsoft.graph.group)`, contained; present when expanded (`$expand`).
+    #[cfg(feature = "_membership_rule_processing_status_details")]
     pub joined_groups: Option<Vec<Group>>,
     /// Navigation property `joinedTeams`: `Collection(microsoft.graph.team)`; present when expanded (`$expand`).
-    #[cfg(feature = "_channel")]
+    #[cfg(feature = "_giphy_rating_type")]
     pub joined_teams: Option<Vec<Team>>,
     /// Navigation property `licenseDetails`: `Collection(microsoft.graph.licenseDetails)`, contained; present when expanded (`$expand`).
-    #[cfg(feature = "_approved_client_app")]
+    #[cfg(feature = "_license_details")]
     pub license_details: Option<Vec<LicenseDetails>>,
     /// Navigation property `mailFolders`: `Collection(microsoft.graph.mailFolder)`, contained; present when expanded (`$expand`).
-    #[cfg(feature = "_access_review_inactive_users_query_scope")]
+    #[cfg(feature = "_allowed_audiences")]
     pub mail_folders: Option<Vec<AnyMailFolder>>,
     /// Navigation property `manager`: `microsoft.graph.directoryObject`; present when expanded (`$expand`).
+    #[cfg(feature = "_directory_object")]
     pub manager: Option<AnyDirectoryObject>,
     /// Navigation property `memberOf`: `Collection(microsoft.graph.directoryObject)`; present when expanded (`$expand`).
+    #[cfg(feature = "_directory_object")]
     pub member_of: Option<Vec<AnyDirectoryObject>>,
     /// Navigation property `messages`: `Collection(microsoft.graph.message)`, contained; present when expanded (`$expand`).
-    #[cfg(feature = "_access_review_inactive_users_query_scope")]
+    #[cfg(feature = "_followup_flag")]
     pub messages: Option<Vec<AnyMessage>>,
     /// Navigation property `onenote`: `microsoft.graph.onenote`, contained; present when expanded (`$expand`).
     #[cfg(feature = "_copy_notebook_model")]
@@ -266,51 +273,58 @@ pub struct User {
     #[cfg(feature = "_on_premises_sync_behavior")]
     pub on_premises_sync_behavior: Option<OnPremisesSyncBehavior>,
     /// Navigation property `outlook`: `microsoft.graph.outlookUser`, contained; present when expanded (`$expand`).
-    #[cfg(feature = "_access_review_inactive_users_query_scope")]
+    #[cfg(feature = "_allowed_audiences")]
     pub outlook: Option<OutlookUser>,
     /// Navigation property `ownedDevices`: `Collection(microsoft.graph.directoryObject)`; present when expanded (`$expand`).
+    #[cfg(feature = "_directory_object")]
     pub owned_devices: Option<Vec<AnyDirectoryObject>>,
     /// Navigation property `ownedObjects`: `Collection(microsoft.graph.directoryObject)`; present when expanded (`$expand`).
+    #[cfg(feature = "_directory_object")]
     pub owned_objects: Option<Vec<AnyDirectoryObject>>,
     /// Navigation property `pendingAccessReviewInstances`: `Collection(microsoft.graph.accessReviewInstance)`, contained; present when expanded (`$expand`).
     #[cfg(feature = "_access_review_inactive_users_query_scope")]
     pub pending_access_review_instances: Option<Vec<AccessReviewInstance>>,
     /// Navigation property `people`: `Collection(microsoft.graph.person)`, contained; present when expanded (`$expand`).
-    #[cfg(feature = "_access_review_inactive_users_query_scope")]
+    #[cfg(feature = "_allowed_audiences")]
     pub people: Option<Vec<Person>>,
     /// Navigation property `permissionGrants`: `Collection(microsoft.graph.resourceSpecificPermissionGrant)`, contained; present when expanded (`$expand`).
+    #[cfg(feature = "_resource_specific_permission_grant")]
     pub permission_grants: Option<Vec<ResourceSpecificPermissionGrant>>,
     /// Navigation property `photo`: `microsoft.graph.profilePhoto`, contained; present when expanded (`$expand`).
-    #[cfg(feature = "_channel")]
+    #[cfg(feature = "_profile_photo")]
     pub photo: Option<ProfilePhoto>,
     /// Navigation property `photos`: `Collection(microsoft.graph.profilePhoto)`, contained; present when expanded (`$expand`).
-    #[cfg(feature = "_channel")]
+    #[cfg(feature = "_profile_photo")]
     pub photos: Option<Vec<ProfilePhoto>>,
     /// Navigation property `planner`: `microsoft.graph.plannerUser`, contained; present when expanded (`$expand`).
-    #[cfg(feature = "_content_sensitivity_label_assignment")]
+    #[cfg(feature = "_allowed_audiences")]
     pub planner: Option<PlannerUser>,
     /// Navigation property `profile`: `microsoft.graph.profile`, contained; present when expanded (`$expand`).
-    #[cfg(feature = "_access_review_inactive_users_query_scope")]
+    #[cfg(feature = "_allowed_audiences")]
     pub profile: Option<Profile>,
     /// Navigation property `registeredDevices`: `Collection(microsoft.graph.directoryObject)`; present when expanded (`$expand`).
+    #[cfg(feature = "_directory_object")]
     pub registered_devices: Option<Vec<AnyDirectoryObject>>,
     /// Navigation property `scopedRoleMemberOf`: `Collection(microsoft.graph.scopedRoleMembership)`, contained; present when expanded (`$expand`).
     #[cfg(feature = "_scoped_role_membership")]
     pub scoped_role_member_of: Option<Vec<ScopedRoleMembership>>,
     /// Navigation property `settings`: `microsoft.graph.userSettings`, contained; present when expanded (`$expand`).
-    #[cfg(feature = "_access_review_inactive_users_query_scope")]
+    #[cfg(feature = "_allowed_audiences")]
     pub settings: Option<UserSettings>,
     /// Navigation property `sponsors`: `Collection(microsoft.graph.directoryObject)`; present when expanded (`$expand`).
+    #[cfg(feature = "_directory_object")]
     pub sponsors: Option<Vec<AnyDirectoryObject>>,
     /// Navigation property `teamwork`: `microsoft.graph.userTeamwork`, contained; present when expanded (`$expand`).
-    #[cfg(feature = "_access_review_inactive_users_query_scope")]
+    #[cfg(feature = "_allowed_audiences")]
     pub teamwork: Option<UserTeamwork>,
     /// Navigation property `todo`: `microsoft.graph.todo`, contained; present when expanded (`$expand`).
-    #[cfg(feature = "_access_review_inactive_users_query_scope")]
+    #[cfg(feature = "_allowed_audiences")]
     pub todo: Option<Todo>,
     /// Navigation property `transitiveMemberOf`: `Collection(microsoft.graph.directoryObject)`; present when expanded (`$expand`).
+    #[cfg(feature = "_directory_object")]
     pub transitive_member_of: Option<Vec<AnyDirectoryObject>>,
     /// Navigation property `transitiveReports`: `Collection(microsoft.graph.directoryObject)`; present when expanded (`$expand`).
+    #[cfg(feature = "_directory_object")]
     pub transitive_reports: Option<Vec<AnyDirectoryObject>>,
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
@@ -318,14 +332,14 @@ pub struct User {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_authorization_info")]
 impl serde::Serialize for User {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_authorization_info")]
 #[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
 impl User {
     /// The CSDL qualified name, as `@odata.type` spells it.
@@ -478,54 +492,58 @@ impl User {
                 "appConsentRequestsForApproval",
                 &self.app_consent_requests_for_approval,
             );
+        #[cfg(feature = "_add_in")]
         object.property("appRoleAssignedResources", &self.app_role_assigned_resources);
+        #[cfg(feature = "_app_role_assignment")]
         object.property("appRoleAssignments", &self.app_role_assignments);
         #[cfg(feature = "_approval")] object.property("approvals", &self.approvals);
-        #[cfg(feature = "_access_review_inactive_users_query_scope")]
+        #[cfg(feature = "_allowed_audiences")]
         object.property("authentication", &self.authentication);
-        #[cfg(feature = "_access_review_inactive_users_query_scope")]
-        object.property("calendar", &self.calendar);
-        #[cfg(feature = "_access_review_inactive_users_query_scope")]
+        #[cfg(feature = "_attachment")] object.property("calendar", &self.calendar);
+        #[cfg(feature = "_allowed_audiences")]
         object.property("calendarGroups", &self.calendar_groups);
-        #[cfg(feature = "_access_review_inactive_users_query_scope")]
-        object.property("calendars", &self.calendars);
-        #[cfg(feature = "_access_review_inactive_users_query_scope")]
+        #[cfg(feature = "_attachment")] object.property("calendars", &self.calendars);
+        #[cfg(feature = "_attachment")]
         object.property("calendarView", &self.calendar_view);
         #[cfg(feature = "_chat")] object.property("chats", &self.chats);
-        #[cfg(feature = "_access_review_inactive_users_query_scope")]
+        #[cfg(feature = "_allowed_audiences")]
         object.property("contactFolders", &self.contact_folders);
-        #[cfg(feature = "_access_review_inactive_users_query_scope")]
+        #[cfg(feature = "_allowed_audiences")]
         object.property("contacts", &self.contacts);
+        #[cfg(feature = "_directory_object")]
         object.property("createdObjects", &self.created_objects);
+        #[cfg(feature = "_directory_object")]
         object.property("directReports", &self.direct_reports);
-        #[cfg(feature = "_boolean_column")] object.property("drive", &self.drive);
-        #[cfg(feature = "_boolean_column")] object.property("drives", &self.drives);
-        #[cfg(feature = "_access_review_inactive_users_query_scope")]
-        object.property("events", &self.events);
+        #[cfg(feature = "_drive")] object.property("drive", &self.drive);
+        #[cfg(feature = "_drive")] object.property("drives", &self.drives);
+        #[cfg(feature = "_attachment")] object.property("events", &self.events);
         #[cfg(feature = "_extension")] object.property("extensions", &self.extensions);
-        #[cfg(feature = "_copy_notebook_model")]
+        #[cfg(feature = "_identity_input")]
         object.property("followedSites", &self.followed_sites);
-        #[cfg(feature = "_access_review_inactive_users_query_scope")]
+        #[cfg(feature = "_allowed_audiences")]
         object.property("inferenceClassification", &self.inference_classification);
         #[cfg(feature = "_access_scope")]
         object.property("informationProtection", &self.information_protection);
+        #[cfg(feature = "_membership_rule_processing_status_details")]
         object.property("joinedGroups", &self.joined_groups);
-        #[cfg(feature = "_channel")] object.property("joinedTeams", &self.joined_teams);
-        #[cfg(feature = "_approved_client_app")]
+        #[cfg(feature = "_giphy_rating_type")]
+        object.property("joinedTeams", &self.joined_teams);
+        #[cfg(feature = "_license_details")]
         object.property("licenseDetails", &self.license_details);
-        #[cfg(feature = "_access_review_inactive_users_query_scope")]
+        #[cfg(feature = "_allowed_audiences")]
         object.property("mailFolders", &self.mail_folders);
-        object.property("manager", &self.manager);
+        #[cfg(feature = "_directory_object")] object.property("manager", &self.manager);
+        #[cfg(feature = "_directory_object")]
         object.property("memberOf", &self.member_of);
-        #[cfg(feature = "_access_review_inactive_users_query_scope")]
-        object.property("messages", &self.messages);
+        #[cfg(feature = "_followup_flag")] object.property("messages", &self.messages);
         #[cfg(feature = "_copy_notebook_model")]
         object.property("onenote", &self.onenote);
         #[cfg(feature = "_on_premises_sync_behavior")]
         object.property("onPremisesSyncBehavior", &self.on_premises_sync_behavior);
-        #[cfg(feature = "_access_review_inactive_users_query_scope")]
-        object.property("outlook", &self.outlook);
+        #[cfg(feature = "_allowed_audiences")] object.property("outlook", &self.outlook);
+        #[cfg(feature = "_directory_object")]
         object.property("ownedDevices", &self.owned_devices);
+        #[cfg(feature = "_directory_object")]
         object.property("ownedObjects", &self.owned_objects);
         #[cfg(feature = "_access_review_inactive_users_query_scope")]
         object
@@ -533,32 +551,33 @@ impl User {
                 "pendingAccessReviewInstances",
                 &self.pending_access_review_instances,
             );
-        #[cfg(feature = "_access_review_inactive_users_query_scope")]
-        object.property("people", &self.people);
+        #[cfg(feature = "_allowed_audiences")] object.property("people", &self.people);
+        #[cfg(feature = "_resource_specific_permission_grant")]
         object.property("permissionGrants", &self.permission_grants);
-        #[cfg(feature = "_channel")] object.property("photo", &self.photo);
-        #[cfg(feature = "_channel")] object.property("photos", &self.photos);
-        #[cfg(feature = "_content_sensitivity_label_assignment")]
-        object.property("planner", &self.planner);
-        #[cfg(feature = "_access_review_inactive_users_query_scope")]
-        object.property("profile", &self.profile);
+        #[cfg(feature = "_profile_photo")] object.property("photo", &self.photo);
+        #[cfg(feature = "_profile_photo")] object.property("photos", &self.photos);
+        #[cfg(feature = "_allowed_audiences")] object.property("planner", &self.planner);
+        #[cfg(feature = "_allowed_audiences")] object.property("profile", &self.profile);
+        #[cfg(feature = "_directory_object")]
         object.property("registeredDevices", &self.registered_devices);
         #[cfg(feature = "_scoped_role_membership")]
         object.property("scopedRoleMemberOf", &self.scoped_role_member_of);
-        #[cfg(feature = "_access_review_inactive_users_query_scope")]
+        #[cfg(feature = "_allowed_audiences")]
         object.property("settings", &self.settings);
+        #[cfg(feature = "_directory_object")]
         object.property("sponsors", &self.sponsors);
-        #[cfg(feature = "_access_review_inactive_users_query_scope")]
+        #[cfg(feature = "_allowed_audiences")]
         object.property("teamwork", &self.teamwork);
-        #[cfg(feature = "_access_review_inactive_users_query_scope")]
-        object.property("todo", &self.todo);
+        #[cfg(feature = "_allowed_audiences")] object.property("todo", &self.todo);
+        #[cfg(feature = "_directory_object")]
         object.property("transitiveMemberOf", &self.transitive_member_of);
+        #[cfg(feature = "_directory_object")]
         object.property("transitiveReports", &self.transitive_reports);
         object.end()
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_authorization_info")]
 impl<'de> serde::Deserialize<'de> for User {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -567,7 +586,7 @@ impl<'de> serde::Deserialize<'de> for User {
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_authorization_info")]
 #[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
 impl graph_odata_runtime::model::ODataObject for User {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
@@ -774,43 +793,47 @@ impl graph_odata_runtime::model::ODataObject for User {
                     extra,
                 )
             }
+            #[cfg(feature = "_add_in")]
             "appRoleAssignedResources" => {
                 read_nullable(map, key, &mut self.app_role_assigned_resources, extra)
             }
+            #[cfg(feature = "_app_role_assignment")]
             "appRoleAssignments" => {
                 read_nullable(map, key, &mut self.app_role_assignments, extra)
             }
             #[cfg(feature = "_approval")]
             "approvals" => read_nullable(map, key, &mut self.approvals, extra),
-            #[cfg(feature = "_access_review_inactive_users_query_scope")]
+            #[cfg(feature = "_allowed_audiences")]
             "authentication" => read_nullable(map, key, &mut self.authentication, extra),
-            #[cfg(feature = "_access_review_inactive_users_query_scope")]
+            #[cfg(feature = "_attachment")]
             "calendar" => read_nullable(map, key, &mut self.calendar, extra),
-            #[cfg(feature = "_access_review_inactive_users_query_scope")]
+            #[cfg(feature = "_allowed_audiences")]
             "calendarGroups" => read_nullable(map, key, &mut self.calendar_groups, extra),
-            #[cfg(feature = "_access_review_inactive_users_query_scope")]
+            #[cfg(feature = "_attachment")]
             "calendars" => read_nullable(map, key, &mut self.calendars, extra),
-            #[cfg(feature = "_access_review_inactive_users_query_scope")]
+            #[cfg(feature = "_attachment")]
             "calendarView" => read_nullable(map, key, &mut self.calendar_view, extra),
             #[cfg(feature = "_chat")]
             "chats" => read_nullable(map, key, &mut self.chats, extra),
-            #[cfg(feature = "_access_review_inactive_users_query_scope")]
+            #[cfg(feature = "_allowed_audiences")]
             "contactFolders" => read_nullable(map, key, &mut self.contact_folders, extra),
-            #[cfg(feature = "_access_review_inactive_users_query_scope")]
+            #[cfg(feature = "_allowed_audiences")]
             "contacts" => read_nullable(map, key, &mut self.contacts, extra),
+            #[cfg(feature = "_directory_object")]
             "createdObjects" => read_nullable(map, key, &mut self.created_objects, extra),
+            #[cfg(feature = "_directory_object")]
             "directReports" => read_nullable(map, key, &mut self.direct_reports, extra),
-            #[cfg(feature = "_boolean_column")]
+            #[cfg(feature = "_drive")]
             "drive" => read_nullable(map, key, &mut self.drive, extra),
-            #[cfg(feature = "_boolean_column")]
+            #[cfg(feature = "_drive")]
             "drives" => read_nullable(map, key, &mut self.drives, extra),
-            #[cfg(feature = "_access_review_inactive_users_query_scope")]
+            #[cfg(feature = "_attachment")]
             "events" => read_nullable(map, key, &mut self.events, extra),
             #[cfg(feature = "_extension")]
             "extensions" => read_nullable(map, key, &mut self.extensions, extra),
-            #[cfg(feature = "_copy_notebook_model")]
+            #[cfg(feature = "_identity_input")]
             "followedSites" => read_nullable(map, key, &mut self.followed_sites, extra),
-            #[cfg(feature = "_access_review_inactive_users_query_scope")]
+            #[cfg(feature = "_allowed_audiences")]
             "inferenceClassification" => {
                 read_nullable(map, key, &mut self.inference_classification, extra)
             }
@@ -818,16 +841,19 @@ impl graph_odata_runtime::model::ODataObject for User {
             "informationProtection" => {
                 read_nullable(map, key, &mut self.information_protection, extra)
             }
+            #[cfg(feature = "_membership_rule_processing_status_details")]
             "joinedGroups" => read_nullable(map, key, &mut self.joined_groups, extra),
-            #[cfg(feature = "_channel")]
+            #[cfg(feature = "_giphy_rating_type")]
             "joinedTeams" => read_nullable(map, key, &mut self.joined_teams, extra),
-            #[cfg(feature = "_approved_client_app")]
+            #[cfg(feature = "_license_details")]
             "licenseDetails" => read_nullable(map, key, &mut self.license_details, extra),
-            #[cfg(feature = "_access_review_inactive_users_query_scope")]
+            #[cfg(feature = "_allowed_audiences")]
             "mailFolders" => read_nullable(map, key, &mut self.mail_folders, extra),
+            #[cfg(feature = "_directory_object")]
             "manager" => read_nullable(map, key, &mut self.manager, extra),
+            #[cfg(feature = "_directory_object")]
             "memberOf" => read_nullable(map, key, &mut self.member_of, extra),
-            #[cfg(feature = "_access_review_inactive_users_query_scope")]
+            #[cfg(feature = "_followup_flag")]
             "messages" => read_nullable(map, key, &mut self.messages, extra),
             #[cfg(feature = "_copy_notebook_model")]
             "onenote" => read_nullable(map, key, &mut self.onenote, extra),
@@ -835,27 +861,31 @@ impl graph_odata_runtime::model::ODataObject for User {
             "onPremisesSyncBehavior" => {
                 read_nullable(map, key, &mut self.on_premises_sync_behavior, extra)
             }
-            #[cfg(feature = "_access_review_inactive_users_query_scope")]
+            #[cfg(feature = "_allowed_audiences")]
             "outlook" => read_nullable(map, key, &mut self.outlook, extra),
+            #[cfg(feature = "_directory_object")]
             "ownedDevices" => read_nullable(map, key, &mut self.owned_devices, extra),
+            #[cfg(feature = "_directory_object")]
             "ownedObjects" => read_nullable(map, key, &mut self.owned_objects, extra),
             #[cfg(feature = "_access_review_inactive_users_query_scope")]
             "pendingAccessReviewInstances" => {
                 read_nullable(map, key, &mut self.pending_access_review_instances, extra)
             }
-            #[cfg(feature = "_access_review_inactive_users_query_scope")]
+            #[cfg(feature = "_allowed_audiences")]
             "people" => read_nullable(map, key, &mut self.people, extra),
+            #[cfg(feature = "_resource_specific_permission_grant")]
             "permissionGrants" => {
                 read_nullable(map, key, &mut self.permission_grants, extra)
             }
-            #[cfg(feature = "_channel")]
+            #[cfg(feature = "_profile_photo")]
             "photo" => read_nullable(map, key, &mut self.photo, extra),
-            #[cfg(feature = "_channel")]
+            #[cfg(feature = "_profile_photo")]
             "photos" => read_nullable(map, key, &mut self.photos, extra),
-            #[cfg(feature = "_content_sensitivity_label_assignment")]
+            #[cfg(feature = "_allowed_audiences")]
             "planner" => read_nullable(map, key, &mut self.planner, extra),
-            #[cfg(feature = "_access_review_inactive_users_query_scope")]
+            #[cfg(feature = "_allowed_audiences")]
             "profile" => read_nullable(map, key, &mut self.profile, extra),
+            #[cfg(feature = "_directory_object")]
             "registeredDevices" => {
                 read_nullable(map, key, &mut self.registered_devices, extra)
             }
@@ -863,16 +893,19 @@ impl graph_odata_runtime::model::ODataObject for User {
             "scopedRoleMemberOf" => {
                 read_nullable(map, key, &mut self.scoped_role_member_of, extra)
             }
-            #[cfg(feature = "_access_review_inactive_users_query_scope")]
+            #[cfg(feature = "_allowed_audiences")]
             "settings" => read_nullable(map, key, &mut self.settings, extra),
+            #[cfg(feature = "_directory_object")]
             "sponsors" => read_nullable(map, key, &mut self.sponsors, extra),
-            #[cfg(feature = "_access_review_inactive_users_query_scope")]
+            #[cfg(feature = "_allowed_audiences")]
             "teamwork" => read_nullable(map, key, &mut self.teamwork, extra),
-            #[cfg(feature = "_access_review_inactive_users_query_scope")]
+            #[cfg(feature = "_allowed_audiences")]
             "todo" => read_nullable(map, key, &mut self.todo, extra),
+            #[cfg(feature = "_directory_object")]
             "transitiveMemberOf" => {
                 read_nullable(map, key, &mut self.transitive_member_of, extra)
             }
+            #[cfg(feature = "_directory_object")]
             "transitiveReports" => {
                 read_nullable(map, key, &mut self.transitive_reports, extra)
             }
@@ -886,7 +919,7 @@ impl graph_odata_runtime::model::ODataObject for User {
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_authorization_info")]
 impl User {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -897,11 +930,11 @@ impl User {
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_authorization_info")]
 /// The properties of [`User`] by wire name, each a [`Field<User>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`User::set_null`].
 pub enum UserField {}
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_authorization_info")]
 #[allow(non_upper_case_globals)]
 impl UserField {
     /// `id`
@@ -1390,26 +1423,29 @@ impl UserField {
     ];
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_authorization_info")]
 /// A `microsoft.graph.user` value: the base type or one of its derived types, chosen by `@odata.type`. A derived type this crate does not know is read as [`User`], which keeps its properties and `@odata.type` in `additional_properties`.
 #[derive(Debug, Clone, PartialEq)]
 pub enum AnyUser {
     /// The base type itself, or a derived type unknown to this crate.
     User(Box<User>),
     /// `microsoft.graph.agentUser`
+    #[cfg(feature = "_agent_user")]
     AgentUser(Box<AgentUser>),
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_authorization_info")]
 impl AnyUser {
     /// The `@odata.type` of the variant (the base type's for unknown derived types).
     pub fn odata_type(&self) -> &'static str {
         match self {
             Self::User(_) => User::ODATA_TYPE,
+            #[cfg(feature = "_agent_user")]
             Self::AgentUser(_) => AgentUser::ODATA_TYPE,
         }
     }
     /// The value if it is a plain [`User`] (or of an unknown derived type).
+    #[allow(unreachable_patterns)]
     pub fn as_user(&self) -> Option<&User> {
         match self {
             Self::User(value) => Some(value),
@@ -1418,23 +1454,24 @@ impl AnyUser {
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_authorization_info")]
 impl Default for AnyUser {
     fn default() -> Self {
         Self::User(Box::default())
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_authorization_info")]
 impl From<User> for AnyUser {
     fn from(value: User) -> Self {
         Self::User(Box::new(value))
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_authorization_info")]
 impl AnyUser {
     /// The value if it is a [`AnyUser::AgentUser`] variant.
+    #[cfg(feature = "_agent_user")]
     pub fn as_agent_user(&self) -> Option<&AgentUser> {
         match self {
             Self::AgentUser(value) => Some(value),
@@ -1443,18 +1480,20 @@ impl AnyUser {
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_authorization_info")]
+#[cfg(feature = "_agent_user")]
 impl From<AgentUser> for AnyUser {
     fn from(value: AgentUser) -> Self {
         Self::AgentUser(Box::new(value))
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_authorization_info")]
 impl serde::Serialize for AnyUser {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match self {
             Self::User(value) => value.serialize_with_type(serializer, None),
+            #[cfg(feature = "_agent_user")]
             Self::AgentUser(value) => {
                 value.serialize_with_type(serializer, Some(AgentUser::ODATA_TYPE))
             }
@@ -1462,7 +1501,7 @@ impl serde::Serialize for AnyUser {
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_authorization_info")]
 impl<'de> serde::Deserialize<'de> for AnyUser {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1472,6 +1511,7 @@ impl<'de> serde::Deserialize<'de> for AnyUser {
             deserializer,
         )?;
         let read = match graph_odata_runtime::model::odata_type_of(&value) {
+            #[cfg(feature = "_agent_user")]
             "microsoft.graph.agentUser" | "graph.agentUser" => {
                 serde_json::from_value(value).map(Self::AgentUser)
             }
@@ -1481,7 +1521,7 @@ impl<'de> serde::Deserialize<'de> for AnyUser {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 /// CSDL entity type `microsoft.graph.userAccountInformation`; base type `microsoft.graph.itemFacet`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct UserAccountInformation {
@@ -1527,14 +1567,14 @@ pub struct UserAccountInformation {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 impl serde::Serialize for UserAccountInformation {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 impl UserAccountInformation {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.userAccountInformation";
@@ -1568,7 +1608,7 @@ impl UserAccountInformation {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 impl<'de> serde::Deserialize<'de> for UserAccountInformation {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1577,7 +1617,7 @@ impl<'de> serde::Deserialize<'de> for UserAccountInformation {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 impl graph_odata_runtime::model::ODataObject for UserAccountInformation {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -1625,7 +1665,7 @@ impl graph_odata_runtime::model::ODataObject for UserAccountInformation {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 impl UserAccountInformation {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -1636,11 +1676,11 @@ impl UserAccountInformation {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 /// The properties of [`UserAccountInformation`] by wire name, each a [`Field<UserAccountInformation>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`UserAccountInformation::set_null`].
 pub enum UserAccountInformationField {}
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 #[allow(non_upper_case_globals)]
 impl UserAccountInformationField {
     /// `id`
@@ -1714,7 +1754,7 @@ impl UserAccountInformationField {
     ];
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 /// CSDL entity type `microsoft.graph.userConfiguration`; base type `microsoft.graph.entity`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct UserConfiguration {
@@ -1729,14 +1769,14 @@ pub struct UserConfiguration {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 impl serde::Serialize for UserConfiguration {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 impl UserConfiguration {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.userConfiguration";
@@ -1758,7 +1798,7 @@ impl UserConfiguration {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 impl<'de> serde::Deserialize<'de> for UserConfiguration {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1767,7 +1807,7 @@ impl<'de> serde::Deserialize<'de> for UserConfiguration {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 impl graph_odata_runtime::model::ODataObject for UserConfiguration {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -1789,7 +1829,7 @@ impl graph_odata_runtime::model::ODataObject for UserConfiguration {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 impl UserConfiguration {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -1800,11 +1840,11 @@ impl UserConfiguration {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 /// The properties of [`UserConfiguration`] by wire name, each a [`Field<UserConfiguration>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`UserConfiguration::set_null`].
 pub enum UserConfigurationField {}
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 #[allow(non_upper_case_globals)]
 impl UserConfigurationField {
     /// `id`
@@ -2328,7 +2368,7 @@ impl UserEventsSummaryField {
     ];
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 /// CSDL entity type `microsoft.graph.userInsightsSettings`; base type `microsoft.graph.entity`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct UserInsightsSettings {
@@ -2343,14 +2383,14 @@ pub struct UserInsightsSettings {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 impl serde::Serialize for UserInsightsSettings {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 impl UserInsightsSettings {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.userInsightsSettings";
@@ -2372,7 +2412,7 @@ impl UserInsightsSettings {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 impl<'de> serde::Deserialize<'de> for UserInsightsSettings {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2381,7 +2421,7 @@ impl<'de> serde::Deserialize<'de> for UserInsightsSettings {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 impl graph_odata_runtime::model::ODataObject for UserInsightsSettings {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -2403,7 +2443,7 @@ impl graph_odata_runtime::model::ODataObject for UserInsightsSettings {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 impl UserInsightsSettings {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -2414,11 +2454,11 @@ impl UserInsightsSettings {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 /// The properties of [`UserInsightsSettings`] by wire name, each a [`Field<UserInsightsSettings>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`UserInsightsSettings::set_null`].
 pub enum UserInsightsSettingsField {}
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 #[allow(non_upper_case_globals)]
 impl UserInsightsSettingsField {
     /// `id`
@@ -3169,7 +3209,7 @@ impl UserRegistrationDetailsField {
     ];
 }
 
-#[cfg(feature = "_aad_user_conversation_member")]
+#[cfg(feature = "_allowed_audiences")]
 /// CSDL entity type `microsoft.graph.userScopeTeamsAppInstallation`; base type `microsoft.graph.teamsAppInstallation`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct UserScopeTeamsAppInstallation {
@@ -3184,11 +3224,11 @@ pub struct UserScopeTeamsAppInstallation {
     pub scope_info: Option<AnyTeamsAppInstallationScopeInfo>,
     /// Navigation property `teamsApp`: `microsoft.graph.teamsApp`; present when expanded (`$expand`).
     /// Inherited from `microsoft.graph.teamsAppInstallation`.
-    #[cfg(feature = "_app_catalogs")]
+    #[cfg(feature = "_teams_app")]
     pub teams_app: Option<TeamsApp>,
     /// Navigation property `teamsAppDefinition`: `microsoft.graph.teamsAppDefinition`; present when expanded (`$expand`).
     /// Inherited from `microsoft.graph.teamsAppInstallation`.
-    #[cfg(feature = "_app_catalogs")]
+    #[cfg(feature = "_teams_app_authorization")]
     pub teams_app_definition: Option<TeamsAppDefinition>,
     /// Navigation property `chat`: `microsoft.graph.chat`; present when expanded (`$expand`).
     #[cfg(feature = "_chat")]
@@ -3199,14 +3239,14 @@ pub struct UserScopeTeamsAppInstallation {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_aad_user_conversation_member")]
+#[cfg(feature = "_allowed_audiences")]
 impl serde::Serialize for UserScopeTeamsAppInstallation {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_aad_user_conversation_member")]
+#[cfg(feature = "_allowed_audiences")]
 #[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
 impl UserScopeTeamsAppInstallation {
     /// The CSDL qualified name, as `@odata.type` spells it.
@@ -3226,15 +3266,15 @@ impl UserScopeTeamsAppInstallation {
         object.property("id", &self.id);
         object.property("consentedPermissionSet", &self.consented_permission_set);
         object.property("scopeInfo", &self.scope_info);
-        #[cfg(feature = "_app_catalogs")] object.property("teamsApp", &self.teams_app);
-        #[cfg(feature = "_app_catalogs")]
+        #[cfg(feature = "_teams_app")] object.property("teamsApp", &self.teams_app);
+        #[cfg(feature = "_teams_app_authorization")]
         object.property("teamsAppDefinition", &self.teams_app_definition);
         #[cfg(feature = "_chat")] object.property("chat", &self.chat);
         object.end()
     }
 }
 
-#[cfg(feature = "_aad_user_conversation_member")]
+#[cfg(feature = "_allowed_audiences")]
 impl<'de> serde::Deserialize<'de> for UserScopeTeamsAppInstallation {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -3243,7 +3283,7 @@ impl<'de> serde::Deserialize<'de> for UserScopeTeamsAppInstallation {
     }
 }
 
-#[cfg(feature = "_aad_user_conversation_member")]
+#[cfg(feature = "_allowed_audiences")]
 #[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
 impl graph_odata_runtime::model::ODataObject for UserScopeTeamsAppInstallation {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
@@ -3259,9 +3299,9 @@ impl graph_odata_runtime::model::ODataObject for UserScopeTeamsAppInstallation {
                 read_nullable(map, key, &mut self.consented_permission_set, extra)
             }
             "scopeInfo" => read_nullable(map, key, &mut self.scope_info, extra),
-            #[cfg(feature = "_app_catalogs")]
+            #[cfg(feature = "_teams_app")]
             "teamsApp" => read_nullable(map, key, &mut self.teams_app, extra),
-            #[cfg(feature = "_app_catalogs")]
+            #[cfg(feature = "_teams_app_authorization")]
             "teamsAppDefinition" => {
                 read_nullable(map, key, &mut self.teams_app_definition, extra)
             }
@@ -3277,7 +3317,7 @@ impl graph_odata_runtime::model::ODataObject for UserScopeTeamsAppInstallation {
     }
 }
 
-#[cfg(feature = "_aad_user_conversation_member")]
+#[cfg(feature = "_allowed_audiences")]
 impl UserScopeTeamsAppInstallation {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -3288,11 +3328,11 @@ impl UserScopeTeamsAppInstallation {
     }
 }
 
-#[cfg(feature = "_aad_user_conversation_member")]
+#[cfg(feature = "_allowed_audiences")]
 /// The properties of [`UserScopeTeamsAppInstallation`] by wire name, each a [`Field<UserScopeTeamsAppInstallation>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`UserScopeTeamsAppInstallation::set_null`].
 pub enum UserScopeTeamsAppInstallationField {}
 
-#[cfg(feature = "_aad_user_conversation_member")]
+#[cfg(feature = "_allowed_audiences")]
 #[allow(non_upper_case_globals)]
 impl UserScopeTeamsAppInstallationField {
     /// `id`
@@ -3328,7 +3368,7 @@ impl UserScopeTeamsAppInstallationField {
     ];
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 /// CSDL entity type `microsoft.graph.userSettings`; base type `microsoft.graph.entity`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct UserSettings {
@@ -3345,14 +3385,14 @@ pub struct UserSettings {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 impl serde::Serialize for UserSettings {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 impl UserSettings {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.userSettings";
@@ -3379,7 +3419,7 @@ impl UserSettings {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 impl<'de> serde::Deserialize<'de> for UserSettings {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -3388,7 +3428,7 @@ impl<'de> serde::Deserialize<'de> for UserSettings {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 impl graph_odata_runtime::model::ODataObject for UserSettings {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -3413,7 +3453,7 @@ impl graph_odata_runtime::model::ODataObject for UserSettings {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 impl UserSettings {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -3424,11 +3464,11 @@ impl UserSettings {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 /// The properties of [`UserSettings`] by wire name, each a [`Field<UserSettings>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`UserSettings::set_null`].
 pub enum UserSettingsField {}
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 #[allow(non_upper_case_globals)]
 impl UserSettingsField {
     /// `id`
@@ -3680,7 +3720,7 @@ impl UserSignInUsageByAuthMethodActivityField {
     ];
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 /// CSDL entity type `microsoft.graph.userTeamwork`; base type `microsoft.graph.entity`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct UserTeamwork {
@@ -3694,7 +3734,6 @@ pub struct UserTeamwork {
     /// Navigation property `associatedTeams`: `Collection(microsoft.graph.associatedTeamInfo)`, contained; present when expanded (`$expand`).
     pub associated_teams: Option<Vec<AssociatedTeamInfo>>,
     /// Navigation property `installedApps`: `Collection(microsoft.graph.userScopeTeamsAppInstallation)`, contained; present when expanded (`$expand`).
-    #[cfg(feature = "_aad_user_conversation_member")]
     pub installed_apps: Option<Vec<UserScopeTeamsAppInstallation>>,
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
@@ -3702,15 +3741,14 @@ pub struct UserTeamwork {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 impl serde::Serialize for UserTeamwork {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
-#[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
+#[cfg(feature = "_allowed_audiences")]
 impl UserTeamwork {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.userTeamwork";
@@ -3730,13 +3768,12 @@ impl UserTeamwork {
         object.property("locale", &self.locale);
         object.property("region", &self.region);
         object.property("associatedTeams", &self.associated_teams);
-        #[cfg(feature = "_aad_user_conversation_member")]
         object.property("installedApps", &self.installed_apps);
         object.end()
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 impl<'de> serde::Deserialize<'de> for UserTeamwork {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -3745,8 +3782,7 @@ impl<'de> serde::Deserialize<'de> for UserTeamwork {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
-#[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
+#[cfg(feature = "_allowed_audiences")]
 impl graph_odata_runtime::model::ODataObject for UserTeamwork {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -3762,7 +3798,6 @@ impl graph_odata_runtime::model::ODataObject for UserTeamwork {
             "associatedTeams" => {
                 read_nullable(map, key, &mut self.associated_teams, extra)
             }
-            #[cfg(feature = "_aad_user_conversation_member")]
             "installedApps" => read_nullable(map, key, &mut self.installed_apps, extra),
             _ => Ok(false),
         }
@@ -3774,7 +3809,7 @@ impl graph_odata_runtime::model::ODataObject for UserTeamwork {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 impl UserTeamwork {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -3785,11 +3820,11 @@ impl UserTeamwork {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 /// The properties of [`UserTeamwork`] by wire name, each a [`Field<UserTeamwork>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`UserTeamwork::set_null`].
 pub enum UserTeamworkField {}
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 #[allow(non_upper_case_globals)]
 impl UserTeamworkField {
     /// `id`
@@ -3924,7 +3959,7 @@ impl UxSettingField {
     ];
 }
 
-#[cfg(feature = "_copy_notebook_model")]
+#[cfg(feature = "_sites")]
 /// CSDL entity type `microsoft.graph.verticalSection`; base type `microsoft.graph.entity`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct VerticalSection {
@@ -3941,14 +3976,14 @@ pub struct VerticalSection {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_copy_notebook_model")]
+#[cfg(feature = "_sites")]
 impl serde::Serialize for VerticalSection {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_copy_notebook_model")]
+#[cfg(feature = "_sites")]
 impl VerticalSection {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.verticalSection";
@@ -3971,7 +4006,7 @@ impl VerticalSection {
     }
 }
 
-#[cfg(feature = "_copy_notebook_model")]
+#[cfg(feature = "_sites")]
 impl<'de> serde::Deserialize<'de> for VerticalSection {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -3980,7 +4015,7 @@ impl<'de> serde::Deserialize<'de> for VerticalSection {
     }
 }
 
-#[cfg(feature = "_copy_notebook_model")]
+#[cfg(feature = "_sites")]
 impl graph_odata_runtime::model::ODataObject for VerticalSection {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -4003,7 +4038,7 @@ impl graph_odata_runtime::model::ODataObject for VerticalSection {
     }
 }
 
-#[cfg(feature = "_copy_notebook_model")]
+#[cfg(feature = "_sites")]
 impl VerticalSection {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -4014,11 +4049,11 @@ impl VerticalSection {
     }
 }
 
-#[cfg(feature = "_copy_notebook_model")]
+#[cfg(feature = "_sites")]
 /// The properties of [`VerticalSection`] by wire name, each a [`Field<VerticalSection>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`VerticalSection::set_null`].
 pub enum VerticalSectionField {}
 
-#[cfg(feature = "_copy_notebook_model")]
+#[cfg(feature = "_sites")]
 #[allow(non_upper_case_globals)]
 impl VerticalSectionField {
     /// `id`
@@ -4035,7 +4070,7 @@ impl VerticalSectionField {
     ];
 }
 
-#[cfg(feature = "_copy_notebook_model")]
+#[cfg(feature = "_sites")]
 /// CSDL entity type `microsoft.graph.videoNewsLinkPage`; base type `microsoft.graph.baseSitePage`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct VideoNewsLinkPage {
@@ -4088,11 +4123,11 @@ pub struct VideoNewsLinkPage {
     pub video_duration: Option<edm::Duration>,
     /// Navigation property `createdByUser`: `microsoft.graph.user`; present when expanded (`$expand`).
     /// Inherited from `microsoft.graph.baseItem`.
-    #[cfg(feature = "_membership_rule_processing_status_details")]
+    #[cfg(feature = "_authorization_info")]
     pub created_by_user: Option<AnyUser>,
     /// Navigation property `lastModifiedByUser`: `microsoft.graph.user`; present when expanded (`$expand`).
     /// Inherited from `microsoft.graph.baseItem`.
-    #[cfg(feature = "_membership_rule_processing_status_details")]
+    #[cfg(feature = "_authorization_info")]
     pub last_modified_by_user: Option<AnyUser>,
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
@@ -4100,14 +4135,14 @@ pub struct VideoNewsLinkPage {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_copy_notebook_model")]
+#[cfg(feature = "_sites")]
 impl serde::Serialize for VideoNewsLinkPage {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_copy_notebook_model")]
+#[cfg(feature = "_sites")]
 #[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
 impl VideoNewsLinkPage {
     /// The CSDL qualified name, as `@odata.type` spells it.
@@ -4141,15 +4176,15 @@ impl VideoNewsLinkPage {
         object.property("newsSharepointIds", &self.news_sharepoint_ids);
         object.property("newsWebUrl", &self.news_web_url);
         object.property("videoDuration", &self.video_duration);
-        #[cfg(feature = "_membership_rule_processing_status_details")]
+        #[cfg(feature = "_authorization_info")]
         object.property("createdByUser", &self.created_by_user);
-        #[cfg(feature = "_membership_rule_processing_status_details")]
+        #[cfg(feature = "_authorization_info")]
         object.property("lastModifiedByUser", &self.last_modified_by_user);
         object.end()
     }
 }
 
-#[cfg(feature = "_copy_notebook_model")]
+#[cfg(feature = "_sites")]
 impl<'de> serde::Deserialize<'de> for VideoNewsLinkPage {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -4158,7 +4193,7 @@ impl<'de> serde::Deserialize<'de> for VideoNewsLinkPage {
     }
 }
 
-#[cfg(feature = "_copy_notebook_model")]
+#[cfg(feature = "_sites")]
 #[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
 impl graph_odata_runtime::model::ODataObject for VideoNewsLinkPage {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
@@ -4200,9 +4235,9 @@ impl graph_odata_runtime::model::ODataObject for VideoNewsLinkPage {
             }
             "newsWebUrl" => read_lenient(map, key, &mut self.news_web_url, extra),
             "videoDuration" => read_lenient(map, key, &mut self.video_duration, extra),
-            #[cfg(feature = "_membership_rule_processing_status_details")]
+            #[cfg(feature = "_authorization_info")]
             "createdByUser" => read_nullable(map, key, &mut self.created_by_user, extra),
-            #[cfg(feature = "_membership_rule_processing_status_details")]
+            #[cfg(feature = "_authorization_info")]
             "lastModifiedByUser" => {
                 read_nullable(map, key, &mut self.last_modified_by_user, extra)
             }
@@ -4216,7 +4251,7 @@ impl graph_odata_runtime::model::ODataObject for VideoNewsLinkPage {
     }
 }
 
-#[cfg(feature = "_copy_notebook_model")]
+#[cfg(feature = "_sites")]
 impl VideoNewsLinkPage {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -4227,11 +4262,11 @@ impl VideoNewsLinkPage {
     }
 }
 
-#[cfg(feature = "_copy_notebook_model")]
+#[cfg(feature = "_sites")]
 /// The properties of [`VideoNewsLinkPage`] by wire name, each a [`Field<VideoNewsLinkPage>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`VideoNewsLinkPage::set_null`].
 pub enum VideoNewsLinkPageField {}
 
-#[cfg(feature = "_copy_notebook_model")]
+#[cfg(feature = "_sites")]
 #[allow(non_upper_case_globals)]
 impl VideoNewsLinkPageField {
     /// `id`
@@ -4324,7 +4359,7 @@ impl VideoNewsLinkPageField {
     ];
 }
 
-#[cfg(feature = "_advanced_config_state")]
+#[cfg(feature = "_authentication_method_configurations")]
 /// CSDL entity type `microsoft.graph.voiceAuthenticationMethodConfiguration`; base type `microsoft.graph.authenticationMethodConfiguration`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct VoiceAuthenticationMethodConfiguration {
@@ -4347,14 +4382,14 @@ pub struct VoiceAuthenticationMethodConfiguration {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_advanced_config_state")]
+#[cfg(feature = "_authentication_method_configurations")]
 impl serde::Serialize for VoiceAuthenticationMethodConfiguration {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_advanced_config_state")]
+#[cfg(feature = "_authentication_method_configurations")]
 impl VoiceAuthenticationMethodConfiguration {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.voiceAuthenticationMethodConfiguration";
@@ -4379,7 +4414,7 @@ impl VoiceAuthenticationMethodConfiguration {
     }
 }
 
-#[cfg(feature = "_advanced_config_state")]
+#[cfg(feature = "_authentication_method_configurations")]
 impl<'de> serde::Deserialize<'de> for VoiceAuthenticationMethodConfiguration {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -4388,7 +4423,7 @@ impl<'de> serde::Deserialize<'de> for VoiceAuthenticationMethodConfiguration {
     }
 }
 
-#[cfg(feature = "_advanced_config_state")]
+#[cfg(feature = "_authentication_method_configurations")]
 impl graph_odata_runtime::model::ODataObject for VoiceAuthenticationMethodConfiguration {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -4415,7 +4450,7 @@ impl graph_odata_runtime::model::ODataObject for VoiceAuthenticationMethodConfig
     }
 }
 
-#[cfg(feature = "_advanced_config_state")]
+#[cfg(feature = "_authentication_method_configurations")]
 impl VoiceAuthenticationMethodConfiguration {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -4426,11 +4461,11 @@ impl VoiceAuthenticationMethodConfiguration {
     }
 }
 
-#[cfg(feature = "_advanced_config_state")]
+#[cfg(feature = "_authentication_method_configurations")]
 /// The properties of [`VoiceAuthenticationMethodConfiguration`] by wire name, each a [`Field<VoiceAuthenticationMethodConfiguration>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`VoiceAuthenticationMethodConfiguration::set_null`].
 pub enum VoiceAuthenticationMethodConfigurationField {}
 
-#[cfg(feature = "_advanced_config_state")]
+#[cfg(feature = "_authentication_method_configurations")]
 #[allow(non_upper_case_globals)]
 impl VoiceAuthenticationMethodConfigurationField {
     /// `id`
@@ -4463,7 +4498,7 @@ impl VoiceAuthenticationMethodConfigurationField {
     ];
 }
 
-#[cfg(feature = "_advanced_config_state")]
+#[cfg(feature = "_authentication_method_configurations")]
 /// CSDL entity type `microsoft.graph.voiceAuthenticationMethodTarget`; base type `microsoft.graph.authenticationMethodTarget`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct VoiceAuthenticationMethodTarget {
@@ -4482,14 +4517,14 @@ pub struct VoiceAuthenticationMethodTarget {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_advanced_config_state")]
+#[cfg(feature = "_authentication_method_configurations")]
 impl serde::Serialize for VoiceAuthenticationMethodTarget {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_advanced_config_state")]
+#[cfg(feature = "_authentication_method_configurations")]
 impl VoiceAuthenticationMethodTarget {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.voiceAuthenticationMethodTarget";
@@ -4512,7 +4547,7 @@ impl VoiceAuthenticationMethodTarget {
     }
 }
 
-#[cfg(feature = "_advanced_config_state")]
+#[cfg(feature = "_authentication_method_configurations")]
 impl<'de> serde::Deserialize<'de> for VoiceAuthenticationMethodTarget {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -4521,7 +4556,7 @@ impl<'de> serde::Deserialize<'de> for VoiceAuthenticationMethodTarget {
     }
 }
 
-#[cfg(feature = "_advanced_config_state")]
+#[cfg(feature = "_authentication_method_configurations")]
 impl graph_odata_runtime::model::ODataObject for VoiceAuthenticationMethodTarget {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -4546,7 +4581,7 @@ impl graph_odata_runtime::model::ODataObject for VoiceAuthenticationMethodTarget
     }
 }
 
-#[cfg(feature = "_advanced_config_state")]
+#[cfg(feature = "_authentication_method_configurations")]
 impl VoiceAuthenticationMethodTarget {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -4557,11 +4592,11 @@ impl VoiceAuthenticationMethodTarget {
     }
 }
 
-#[cfg(feature = "_advanced_config_state")]
+#[cfg(feature = "_authentication_method_configurations")]
 /// The properties of [`VoiceAuthenticationMethodTarget`] by wire name, each a [`Field<VoiceAuthenticationMethodTarget>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`VoiceAuthenticationMethodTarget::set_null`].
 pub enum VoiceAuthenticationMethodTargetField {}
 
-#[cfg(feature = "_advanced_config_state")]
+#[cfg(feature = "_authentication_method_configurations")]
 #[allow(non_upper_case_globals)]
 impl VoiceAuthenticationMethodTargetField {
     /// `id`
@@ -4584,7 +4619,7 @@ impl VoiceAuthenticationMethodTargetField {
     ];
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 /// CSDL entity type `microsoft.graph.webAccount`; base type `microsoft.graph.itemFacet`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct WebAccount {
@@ -4628,14 +4663,14 @@ pub struct WebAccount {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 impl serde::Serialize for WebAccount {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 impl WebAccount {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.webAccount";
@@ -4668,7 +4703,7 @@ impl WebAccount {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 impl<'de> serde::Deserialize<'de> for WebAccount {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -4677,7 +4712,7 @@ impl<'de> serde::Deserialize<'de> for WebAccount {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 impl graph_odata_runtime::model::ODataObject for WebAccount {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -4718,7 +4753,7 @@ impl graph_odata_runtime::model::ODataObject for WebAccount {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 impl WebAccount {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -4729,11 +4764,11 @@ impl WebAccount {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 /// The properties of [`WebAccount`] by wire name, each a [`Field<WebAccount>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`WebAccount::set_null`].
 pub enum WebAccountField {}
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 #[allow(non_upper_case_globals)]
 impl WebAccountField {
     /// `id`
@@ -4925,7 +4960,7 @@ impl WebApplicationSegmentField {
     ];
 }
 
-#[cfg(feature = "_copy_notebook_model")]
+#[cfg(feature = "_sites")]
 /// CSDL entity type `microsoft.graph.webPart`; base type `microsoft.graph.entity`; abstract; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct WebPart {
@@ -4938,14 +4973,14 @@ pub struct WebPart {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_copy_notebook_model")]
+#[cfg(feature = "_sites")]
 impl serde::Serialize for WebPart {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_copy_notebook_model")]
+#[cfg(feature = "_sites")]
 impl WebPart {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.webPart";
@@ -4966,7 +5001,7 @@ impl WebPart {
     }
 }
 
-#[cfg(feature = "_copy_notebook_model")]
+#[cfg(feature = "_sites")]
 impl<'de> serde::Deserialize<'de> for WebPart {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -4975,7 +5010,7 @@ impl<'de> serde::Deserialize<'de> for WebPart {
     }
 }
 
-#[cfg(feature = "_copy_notebook_model")]
+#[cfg(feature = "_sites")]
 impl graph_odata_runtime::model::ODataObject for WebPart {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -4996,7 +5031,7 @@ impl graph_odata_runtime::model::ODataObject for WebPart {
     }
 }
 
-#[cfg(feature = "_copy_notebook_model")]
+#[cfg(feature = "_sites")]
 impl WebPart {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -5007,11 +5042,11 @@ impl WebPart {
     }
 }
 
-#[cfg(feature = "_copy_notebook_model")]
+#[cfg(feature = "_sites")]
 /// The properties of [`WebPart`] by wire name, each a [`Field<WebPart>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`WebPart::set_null`].
 pub enum WebPartField {}
 
-#[cfg(feature = "_copy_notebook_model")]
+#[cfg(feature = "_sites")]
 #[allow(non_upper_case_globals)]
 impl WebPartField {
     /// `id`
@@ -5020,7 +5055,7 @@ impl WebPartField {
     pub const ALL: &'static [model::Field<WebPart>] = &[Self::Id];
 }
 
-#[cfg(feature = "_copy_notebook_model")]
+#[cfg(feature = "_sites")]
 /// A `microsoft.graph.webPart` value: the base type or one of its derived types, chosen by `@odata.type`. A derived type this crate does not know is read as [`WebPart`], which keeps its properties and `@odata.type` in `additional_properties`.
 #[derive(Debug, Clone, PartialEq)]
 pub enum AnyWebPart {
@@ -5032,7 +5067,7 @@ pub enum AnyWebPart {
     TextWebPart(Box<TextWebPart>),
 }
 
-#[cfg(feature = "_copy_notebook_model")]
+#[cfg(feature = "_sites")]
 impl AnyWebPart {
     /// The `@odata.type` of the variant (the base type's for unknown derived types).
     pub fn odata_type(&self) -> &'static str {
@@ -5051,21 +5086,21 @@ impl AnyWebPart {
     }
 }
 
-#[cfg(feature = "_copy_notebook_model")]
+#[cfg(feature = "_sites")]
 impl Default for AnyWebPart {
     fn default() -> Self {
         Self::WebPart(Box::default())
     }
 }
 
-#[cfg(feature = "_copy_notebook_model")]
+#[cfg(feature = "_sites")]
 impl From<WebPart> for AnyWebPart {
     fn from(value: WebPart) -> Self {
         Self::WebPart(Box::new(value))
     }
 }
 
-#[cfg(feature = "_copy_notebook_model")]
+#[cfg(feature = "_sites")]
 impl AnyWebPart {
     /// The value if it is a [`AnyWebPart::StandardWebPart`] variant.
     pub fn as_standard_web_part(&self) -> Option<&StandardWebPart> {
@@ -5083,21 +5118,21 @@ impl AnyWebPart {
     }
 }
 
-#[cfg(feature = "_copy_notebook_model")]
+#[cfg(feature = "_sites")]
 impl From<StandardWebPart> for AnyWebPart {
     fn from(value: StandardWebPart) -> Self {
         Self::StandardWebPart(Box::new(value))
     }
 }
 
-#[cfg(feature = "_copy_notebook_model")]
+#[cfg(feature = "_sites")]
 impl From<TextWebPart> for AnyWebPart {
     fn from(value: TextWebPart) -> Self {
         Self::TextWebPart(Box::new(value))
     }
 }
 
-#[cfg(feature = "_copy_notebook_model")]
+#[cfg(feature = "_sites")]
 impl serde::Serialize for AnyWebPart {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match self {
@@ -5112,7 +5147,7 @@ impl serde::Serialize for AnyWebPart {
     }
 }
 
-#[cfg(feature = "_copy_notebook_model")]
+#[cfg(feature = "_sites")]
 impl<'de> serde::Deserialize<'de> for AnyWebPart {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,

@@ -11,7 +11,7 @@ use graph_odata_runtime::edm;
 #[allow(unused_imports)]
 use graph_odata_runtime::model;
 
-#[cfg(feature = "_application_enforced_restrictions_session_control")]
+#[cfg(feature = "_agent_id_risk_level")]
 /// CSDL entity type `microsoft.graph.whatIfAnalysisResult`; base type `microsoft.graph.conditionalAccessPolicy`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct WhatIfAnalysisResult {
@@ -58,14 +58,14 @@ pub struct WhatIfAnalysisResult {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_application_enforced_restrictions_session_control")]
+#[cfg(feature = "_agent_id_risk_level")]
 impl serde::Serialize for WhatIfAnalysisResult {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_application_enforced_restrictions_session_control")]
+#[cfg(feature = "_agent_id_risk_level")]
 impl WhatIfAnalysisResult {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.whatIfAnalysisResult";
@@ -98,7 +98,7 @@ impl WhatIfAnalysisResult {
     }
 }
 
-#[cfg(feature = "_application_enforced_restrictions_session_control")]
+#[cfg(feature = "_agent_id_risk_level")]
 impl<'de> serde::Deserialize<'de> for WhatIfAnalysisResult {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -107,7 +107,7 @@ impl<'de> serde::Deserialize<'de> for WhatIfAnalysisResult {
     }
 }
 
-#[cfg(feature = "_application_enforced_restrictions_session_control")]
+#[cfg(feature = "_agent_id_risk_level")]
 impl graph_odata_runtime::model::ODataObject for WhatIfAnalysisResult {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -150,7 +150,7 @@ impl graph_odata_runtime::model::ODataObject for WhatIfAnalysisResult {
     }
 }
 
-#[cfg(feature = "_application_enforced_restrictions_session_control")]
+#[cfg(feature = "_agent_id_risk_level")]
 impl WhatIfAnalysisResult {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -161,11 +161,11 @@ impl WhatIfAnalysisResult {
     }
 }
 
-#[cfg(feature = "_application_enforced_restrictions_session_control")]
+#[cfg(feature = "_agent_id_risk_level")]
 /// The properties of [`WhatIfAnalysisResult`] by wire name, each a [`Field<WhatIfAnalysisResult>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`WhatIfAnalysisResult::set_null`].
 pub enum WhatIfAnalysisResultField {}
 
-#[cfg(feature = "_application_enforced_restrictions_session_control")]
+#[cfg(feature = "_agent_id_risk_level")]
 #[allow(non_upper_case_globals)]
 impl WhatIfAnalysisResultField {
     /// `deletedDateTime`
@@ -234,7 +234,7 @@ impl WhatIfAnalysisResultField {
     ];
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 /// CSDL entity type `microsoft.graph.windowsHelloForBusinessAuthenticationMethod`; base type `microsoft.graph.authenticationMethod`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct WindowsHelloForBusinessAuthenticationMethod {
@@ -252,7 +252,7 @@ pub struct WindowsHelloForBusinessAuthenticationMethod {
     /// Property `keyStrength`: `microsoft.graph.authenticationMethodKeyStrength`.
     pub key_strength: Option<AuthenticationMethodKeyStrength>,
     /// Navigation property `device`: `microsoft.graph.device`; present when expanded (`$expand`).
-    #[cfg(feature = "_membership_rule_processing_status_details")]
+    #[cfg(feature = "_alternative_security_id")]
     pub device: Option<Device>,
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
@@ -260,14 +260,14 @@ pub struct WindowsHelloForBusinessAuthenticationMethod {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 impl serde::Serialize for WindowsHelloForBusinessAuthenticationMethod {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 #[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
 impl WindowsHelloForBusinessAuthenticationMethod {
     /// The CSDL qualified name, as `@odata.type` spells it.
@@ -289,13 +289,13 @@ impl WindowsHelloForBusinessAuthenticationMethod {
         object.property("lastUsedDateTime", &self.last_used_date_time);
         object.property("displayName", &self.display_name);
         object.property("keyStrength", &self.key_strength);
-        #[cfg(feature = "_membership_rule_processing_status_details")]
+        #[cfg(feature = "_alternative_security_id")]
         object.property("device", &self.device);
         object.end()
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 impl<'de> serde::Deserialize<'de> for WindowsHelloForBusinessAuthenticationMethod {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -304,7 +304,7 @@ impl<'de> serde::Deserialize<'de> for WindowsHelloForBusinessAuthenticationMetho
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 #[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
 impl graph_odata_runtime::model::ODataObject
 for WindowsHelloForBusinessAuthenticationMethod {
@@ -325,7 +325,7 @@ for WindowsHelloForBusinessAuthenticationMethod {
             }
             "displayName" => read_lenient(map, key, &mut self.display_name, extra),
             "keyStrength" => read_nullable(map, key, &mut self.key_strength, extra),
-            #[cfg(feature = "_membership_rule_processing_status_details")]
+            #[cfg(feature = "_alternative_security_id")]
             "device" => read_nullable(map, key, &mut self.device, extra),
             _ => Ok(false),
         }
@@ -337,7 +337,7 @@ for WindowsHelloForBusinessAuthenticationMethod {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 impl WindowsHelloForBusinessAuthenticationMethod {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -348,11 +348,11 @@ impl WindowsHelloForBusinessAuthenticationMethod {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 /// The properties of [`WindowsHelloForBusinessAuthenticationMethod`] by wire name, each a [`Field<WindowsHelloForBusinessAuthenticationMethod>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`WindowsHelloForBusinessAuthenticationMethod::set_null`].
 pub enum WindowsHelloForBusinessAuthenticationMethodField {}
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 #[allow(non_upper_case_globals)]
 impl WindowsHelloForBusinessAuthenticationMethodField {
     /// `id`
@@ -392,7 +392,7 @@ impl WindowsHelloForBusinessAuthenticationMethodField {
     ];
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 /// CSDL entity type `microsoft.graph.workPosition`; base type `microsoft.graph.itemFacet`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct WorkPosition {
@@ -436,14 +436,14 @@ pub struct WorkPosition {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 impl serde::Serialize for WorkPosition {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 impl WorkPosition {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.workPosition";
@@ -476,7 +476,7 @@ impl WorkPosition {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 impl<'de> serde::Deserialize<'de> for WorkPosition {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -485,7 +485,7 @@ impl<'de> serde::Deserialize<'de> for WorkPosition {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 impl graph_odata_runtime::model::ODataObject for WorkPosition {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -526,7 +526,7 @@ impl graph_odata_runtime::model::ODataObject for WorkPosition {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 impl WorkPosition {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -537,11 +537,11 @@ impl WorkPosition {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 /// The properties of [`WorkPosition`] by wire name, each a [`Field<WorkPosition>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`WorkPosition::set_null`].
 pub enum WorkPositionField {}
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 #[allow(non_upper_case_globals)]
 impl WorkPositionField {
     /// `id`
@@ -6758,7 +6758,7 @@ impl WorkspaceField {
     ];
 }
 
-#[cfg(feature = "_advanced_config_state")]
+#[cfg(feature = "_authentication_method_configurations")]
 /// CSDL entity type `microsoft.graph.x509CertificateAuthenticationMethodConfiguration`; base type `microsoft.graph.authenticationMethodConfiguration`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct X509CertificateAuthenticationMethodConfiguration {
@@ -6789,14 +6789,14 @@ pub struct X509CertificateAuthenticationMethodConfiguration {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_advanced_config_state")]
+#[cfg(feature = "_authentication_method_configurations")]
 impl serde::Serialize for X509CertificateAuthenticationMethodConfiguration {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_advanced_config_state")]
+#[cfg(feature = "_authentication_method_configurations")]
 impl X509CertificateAuthenticationMethodConfiguration {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.x509CertificateAuthenticationMethodConfiguration";
@@ -6829,7 +6829,7 @@ impl X509CertificateAuthenticationMethodConfiguration {
     }
 }
 
-#[cfg(feature = "_advanced_config_state")]
+#[cfg(feature = "_authentication_method_configurations")]
 impl<'de> serde::Deserialize<'de> for X509CertificateAuthenticationMethodConfiguration {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -6838,7 +6838,7 @@ impl<'de> serde::Deserialize<'de> for X509CertificateAuthenticationMethodConfigu
     }
 }
 
-#[cfg(feature = "_advanced_config_state")]
+#[cfg(feature = "_authentication_method_configurations")]
 impl graph_odata_runtime::model::ODataObject
 for X509CertificateAuthenticationMethodConfiguration {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
@@ -6880,7 +6880,7 @@ for X509CertificateAuthenticationMethodConfiguration {
     }
 }
 
-#[cfg(feature = "_advanced_config_state")]
+#[cfg(feature = "_authentication_method_configurations")]
 impl X509CertificateAuthenticationMethodConfiguration {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -6891,11 +6891,11 @@ impl X509CertificateAuthenticationMethodConfiguration {
     }
 }
 
-#[cfg(feature = "_advanced_config_state")]
+#[cfg(feature = "_authentication_method_configurations")]
 /// The properties of [`X509CertificateAuthenticationMethodConfiguration`] by wire name, each a [`Field<X509CertificateAuthenticationMethodConfiguration>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`X509CertificateAuthenticationMethodConfiguration::set_null`].
 pub enum X509CertificateAuthenticationMethodConfigurationField {}
 
-#[cfg(feature = "_advanced_config_state")]
+#[cfg(feature = "_authentication_method_configurations")]
 #[allow(non_upper_case_globals)]
 impl X509CertificateAuthenticationMethodConfigurationField {
     /// `id`

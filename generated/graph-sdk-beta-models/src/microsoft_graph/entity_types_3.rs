@@ -11,28 +11,28 @@ use graph_odata_runtime::edm;
 #[allow(unused_imports)]
 use graph_odata_runtime::model;
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_attachment")]
 impl From<FileAttachment> for AnyAttachment {
     fn from(value: FileAttachment) -> Self {
         Self::FileAttachment(Box::new(value))
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_attachment")]
 impl From<ItemAttachment> for AnyAttachment {
     fn from(value: ItemAttachment) -> Self {
         Self::ItemAttachment(Box::new(value))
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_attachment")]
 impl From<ReferenceAttachment> for AnyAttachment {
     fn from(value: ReferenceAttachment) -> Self {
         Self::ReferenceAttachment(Box::new(value))
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_attachment")]
 impl serde::Serialize for AnyAttachment {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match self {
@@ -54,7 +54,7 @@ impl serde::Serialize for AnyAttachment {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_attachment")]
 impl<'de> serde::Deserialize<'de> for AnyAttachment {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -79,7 +79,7 @@ impl<'de> serde::Deserialize<'de> for AnyAttachment {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 /// CSDL entity type `microsoft.graph.attachmentBase`; base type `microsoft.graph.entity`; abstract; media entity (has a stream); key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct AttachmentBase {
@@ -100,14 +100,14 @@ pub struct AttachmentBase {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 impl serde::Serialize for AttachmentBase {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 impl AttachmentBase {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.attachmentBase";
@@ -132,7 +132,7 @@ impl AttachmentBase {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 impl<'de> serde::Deserialize<'de> for AttachmentBase {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -141,7 +141,7 @@ impl<'de> serde::Deserialize<'de> for AttachmentBase {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 impl graph_odata_runtime::model::ODataObject for AttachmentBase {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -168,7 +168,7 @@ impl graph_odata_runtime::model::ODataObject for AttachmentBase {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 impl AttachmentBase {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -179,11 +179,11 @@ impl AttachmentBase {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 /// The properties of [`AttachmentBase`] by wire name, each a [`Field<AttachmentBase>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`AttachmentBase::set_null`].
 pub enum AttachmentBaseField {}
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 #[allow(non_upper_case_globals)]
 impl AttachmentBaseField {
     /// `id`
@@ -210,7 +210,7 @@ impl AttachmentBaseField {
     ];
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 /// A `microsoft.graph.attachmentBase` value: the base type or one of its derived types, chosen by `@odata.type`. A derived type this crate does not know is read as [`AttachmentBase`], which keeps its properties and `@odata.type` in `additional_properties`.
 #[derive(Debug, Clone, PartialEq)]
 pub enum AnyAttachmentBase {
@@ -220,7 +220,7 @@ pub enum AnyAttachmentBase {
     TaskFileAttachment(Box<TaskFileAttachment>),
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 impl AnyAttachmentBase {
     /// The `@odata.type` of the variant (the base type's for unknown derived types).
     pub fn odata_type(&self) -> &'static str {
@@ -238,21 +238,21 @@ impl AnyAttachmentBase {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 impl Default for AnyAttachmentBase {
     fn default() -> Self {
         Self::AttachmentBase(Box::default())
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 impl From<AttachmentBase> for AnyAttachmentBase {
     fn from(value: AttachmentBase) -> Self {
         Self::AttachmentBase(Box::new(value))
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 impl AnyAttachmentBase {
     /// The value if it is a [`AnyAttachmentBase::TaskFileAttachment`] variant.
     pub fn as_task_file_attachment(&self) -> Option<&TaskFileAttachment> {
@@ -263,14 +263,14 @@ impl AnyAttachmentBase {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 impl From<TaskFileAttachment> for AnyAttachmentBase {
     fn from(value: TaskFileAttachment) -> Self {
         Self::TaskFileAttachment(Box::new(value))
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 impl serde::Serialize for AnyAttachmentBase {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match self {
@@ -286,7 +286,7 @@ impl serde::Serialize for AnyAttachmentBase {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 impl<'de> serde::Deserialize<'de> for AnyAttachmentBase {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -305,7 +305,7 @@ impl<'de> serde::Deserialize<'de> for AnyAttachmentBase {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 /// CSDL entity type `microsoft.graph.attachmentSession`; base type `microsoft.graph.entity`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct AttachmentSession {
@@ -324,14 +324,14 @@ pub struct AttachmentSession {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 impl serde::Serialize for AttachmentSession {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 impl AttachmentSession {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.attachmentSession";
@@ -355,7 +355,7 @@ impl AttachmentSession {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 impl<'de> serde::Deserialize<'de> for AttachmentSession {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -364,7 +364,7 @@ impl<'de> serde::Deserialize<'de> for AttachmentSession {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 impl graph_odata_runtime::model::ODataObject for AttachmentSession {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -392,7 +392,7 @@ impl graph_odata_runtime::model::ODataObject for AttachmentSession {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 impl AttachmentSession {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -403,11 +403,11 @@ impl AttachmentSession {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 /// The properties of [`AttachmentSession`] by wire name, each a [`Field<AttachmentSession>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`AttachmentSession::set_null`].
 pub enum AttachmentSessionField {}
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 #[allow(non_upper_case_globals)]
 impl AttachmentSessionField {
     /// `id`
@@ -950,7 +950,7 @@ impl AuditLogRootField {
     ];
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 /// CSDL entity type `microsoft.graph.authentication`; base type `microsoft.graph.entity`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Authentication {
@@ -974,7 +974,7 @@ pub struct Authentication {
         Vec<MicrosoftAuthenticatorAuthenticationMethod>,
     >,
     /// Navigation property `operations`: `Collection(microsoft.graph.longRunningOperation)`, contained; present when expanded (`$expand`).
-    #[cfg(feature = "_boolean_column")]
+    #[cfg(feature = "_long_running_operation")]
     pub operations: Option<Vec<AnyLongRunningOperation>>,
     /// Navigation property `passwordlessMicrosoftAuthenticatorMethods`: `Collection(microsoft.graph.passwordlessMicrosoftAuthenticatorAuthenticationMethod)`, contained; present when expanded (`$expand`).
     pub passwordless_microsoft_authenticator_methods: Option<
@@ -1002,14 +1002,14 @@ pub struct Authentication {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 impl serde::Serialize for Authentication {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 #[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
 impl Authentication {
     /// The CSDL qualified name, as `@odata.type` spells it.
@@ -1042,7 +1042,7 @@ impl Authentication {
                 "microsoftAuthenticatorMethods",
                 &self.microsoft_authenticator_methods,
             );
-        #[cfg(feature = "_boolean_column")]
+        #[cfg(feature = "_long_running_operation")]
         object.property("operations", &self.operations);
         object
             .property(
@@ -1064,7 +1064,7 @@ impl Authentication {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 impl<'de> serde::Deserialize<'de> for Authentication {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1073,7 +1073,7 @@ impl<'de> serde::Deserialize<'de> for Authentication {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 #[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
 impl graph_odata_runtime::model::ODataObject for Authentication {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
@@ -1098,7 +1098,7 @@ impl graph_odata_runtime::model::ODataObject for Authentication {
             "microsoftAuthenticatorMethods" => {
                 read_nullable(map, key, &mut self.microsoft_authenticator_methods, extra)
             }
-            #[cfg(feature = "_boolean_column")]
+            #[cfg(feature = "_long_running_operation")]
             "operations" => read_nullable(map, key, &mut self.operations, extra),
             "passwordlessMicrosoftAuthenticatorMethods" => {
                 read_nullable(
@@ -1139,7 +1139,7 @@ impl graph_odata_runtime::model::ODataObject for Authentication {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 impl Authentication {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -1150,11 +1150,11 @@ impl Authentication {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 /// The properties of [`Authentication`] by wire name, each a [`Field<Authentication>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`Authentication::set_null`].
 pub enum AuthenticationField {}
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 #[allow(non_upper_case_globals)]
 impl AuthenticationField {
     /// `id`
@@ -1590,7 +1590,7 @@ impl AuthenticationConditionApplicationField {
     ];
 }
 
-#[cfg(feature = "_agent_id_risk_level")]
+#[cfg(feature = "_authentication_context_class_reference")]
 /// CSDL entity type `microsoft.graph.authenticationContextClassReference`; base type `microsoft.graph.entity`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct AuthenticationContextClassReference {
@@ -1609,14 +1609,14 @@ pub struct AuthenticationContextClassReference {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_agent_id_risk_level")]
+#[cfg(feature = "_authentication_context_class_reference")]
 impl serde::Serialize for AuthenticationContextClassReference {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_agent_id_risk_level")]
+#[cfg(feature = "_authentication_context_class_reference")]
 impl AuthenticationContextClassReference {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.authenticationContextClassReference";
@@ -1640,7 +1640,7 @@ impl AuthenticationContextClassReference {
     }
 }
 
-#[cfg(feature = "_agent_id_risk_level")]
+#[cfg(feature = "_authentication_context_class_reference")]
 impl<'de> serde::Deserialize<'de> for AuthenticationContextClassReference {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1649,7 +1649,7 @@ impl<'de> serde::Deserialize<'de> for AuthenticationContextClassReference {
     }
 }
 
-#[cfg(feature = "_agent_id_risk_level")]
+#[cfg(feature = "_authentication_context_class_reference")]
 impl graph_odata_runtime::model::ODataObject for AuthenticationContextClassReference {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -1673,7 +1673,7 @@ impl graph_odata_runtime::model::ODataObject for AuthenticationContextClassRefer
     }
 }
 
-#[cfg(feature = "_agent_id_risk_level")]
+#[cfg(feature = "_authentication_context_class_reference")]
 impl AuthenticationContextClassReference {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -1684,11 +1684,11 @@ impl AuthenticationContextClassReference {
     }
 }
 
-#[cfg(feature = "_agent_id_risk_level")]
+#[cfg(feature = "_authentication_context_class_reference")]
 /// The properties of [`AuthenticationContextClassReference`] by wire name, each a [`Field<AuthenticationContextClassReference>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`AuthenticationContextClassReference::set_null`].
 pub enum AuthenticationContextClassReferenceField {}
 
-#[cfg(feature = "_agent_id_risk_level")]
+#[cfg(feature = "_authentication_context_class_reference")]
 #[allow(non_upper_case_globals)]
 impl AuthenticationContextClassReferenceField {
     /// `id`

@@ -543,7 +543,7 @@ impl AuthenticationFlowsPolicyField {
     ];
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 /// CSDL entity type `microsoft.graph.authenticationMethod`; base type `microsoft.graph.entity`; abstract; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct AuthenticationMethod {
@@ -560,14 +560,14 @@ pub struct AuthenticationMethod {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 impl serde::Serialize for AuthenticationMethod {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 impl AuthenticationMethod {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.authenticationMethod";
@@ -590,7 +590,7 @@ impl AuthenticationMethod {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 impl<'de> serde::Deserialize<'de> for AuthenticationMethod {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -599,7 +599,7 @@ impl<'de> serde::Deserialize<'de> for AuthenticationMethod {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 impl graph_odata_runtime::model::ODataObject for AuthenticationMethod {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -626,7 +626,7 @@ impl graph_odata_runtime::model::ODataObject for AuthenticationMethod {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 impl AuthenticationMethod {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -637,11 +637,11 @@ impl AuthenticationMethod {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 /// The properties of [`AuthenticationMethod`] by wire name, each a [`Field<AuthenticationMethod>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`AuthenticationMethod::set_null`].
 pub enum AuthenticationMethodField {}
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 #[allow(non_upper_case_globals)]
 impl AuthenticationMethodField {
     /// `id`
@@ -662,7 +662,7 @@ impl AuthenticationMethodField {
     ];
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 /// A `microsoft.graph.authenticationMethod` value: the base type or one of its derived types, chosen by `@odata.type`. A derived type this crate does not know is read as [`AuthenticationMethod`], which keeps its properties and `@odata.type` in `additional_properties`.
 #[derive(Debug, Clone, PartialEq)]
 pub enum AnyAuthenticationMethod {
@@ -700,7 +700,7 @@ pub enum AnyAuthenticationMethod {
     ),
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 impl AnyAuthenticationMethod {
     /// The `@odata.type` of the variant (the base type's for unknown derived types).
     pub fn odata_type(&self) -> &'static str {
@@ -744,21 +744,21 @@ impl AnyAuthenticationMethod {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 impl Default for AnyAuthenticationMethod {
     fn default() -> Self {
         Self::AuthenticationMethod(Box::default())
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 impl From<AuthenticationMethod> for AnyAuthenticationMethod {
     fn from(value: AuthenticationMethod) -> Self {
         Self::AuthenticationMethod(Box::new(value))
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 impl AnyAuthenticationMethod {
     /// The value if it is a [`AnyAuthenticationMethod::EmailAuthenticationMethod`] variant.
     pub fn as_email_authentication_method(&self) -> Option<&EmailAuthenticationMethod> {
@@ -857,42 +857,42 @@ impl AnyAuthenticationMethod {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 impl From<EmailAuthenticationMethod> for AnyAuthenticationMethod {
     fn from(value: EmailAuthenticationMethod) -> Self {
         Self::EmailAuthenticationMethod(Box::new(value))
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 impl From<ExternalAuthenticationMethod> for AnyAuthenticationMethod {
     fn from(value: ExternalAuthenticationMethod) -> Self {
         Self::ExternalAuthenticationMethod(Box::new(value))
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 impl From<Fido2AuthenticationMethod> for AnyAuthenticationMethod {
     fn from(value: Fido2AuthenticationMethod) -> Self {
         Self::Fido2AuthenticationMethod(Box::new(value))
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 impl From<MicrosoftAuthenticatorAuthenticationMethod> for AnyAuthenticationMethod {
     fn from(value: MicrosoftAuthenticatorAuthenticationMethod) -> Self {
         Self::MicrosoftAuthenticatorAuthenticationMethod(Box::new(value))
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 impl From<PasswordAuthenticationMethod> for AnyAuthenticationMethod {
     fn from(value: PasswordAuthenticationMethod) -> Self {
         Self::PasswordAuthenticationMethod(Box::new(value))
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 impl From<PasswordlessMicrosoftAuthenticatorAuthenticationMethod>
 for AnyAuthenticationMethod {
     fn from(value: PasswordlessMicrosoftAuthenticatorAuthenticationMethod) -> Self {
@@ -900,42 +900,42 @@ for AnyAuthenticationMethod {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 impl From<PhoneAuthenticationMethod> for AnyAuthenticationMethod {
     fn from(value: PhoneAuthenticationMethod) -> Self {
         Self::PhoneAuthenticationMethod(Box::new(value))
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 impl From<PlatformCredentialAuthenticationMethod> for AnyAuthenticationMethod {
     fn from(value: PlatformCredentialAuthenticationMethod) -> Self {
         Self::PlatformCredentialAuthenticationMethod(Box::new(value))
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 impl From<SoftwareOathAuthenticationMethod> for AnyAuthenticationMethod {
     fn from(value: SoftwareOathAuthenticationMethod) -> Self {
         Self::SoftwareOathAuthenticationMethod(Box::new(value))
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 impl From<TemporaryAccessPassAuthenticationMethod> for AnyAuthenticationMethod {
     fn from(value: TemporaryAccessPassAuthenticationMethod) -> Self {
         Self::TemporaryAccessPassAuthenticationMethod(Box::new(value))
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 impl From<WindowsHelloForBusinessAuthenticationMethod> for AnyAuthenticationMethod {
     fn from(value: WindowsHelloForBusinessAuthenticationMethod) -> Self {
         Self::WindowsHelloForBusinessAuthenticationMethod(Box::new(value))
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 impl serde::Serialize for AnyAuthenticationMethod {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match self {
@@ -1025,7 +1025,7 @@ impl serde::Serialize for AnyAuthenticationMethod {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 impl<'de> serde::Deserialize<'de> for AnyAuthenticationMethod {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1214,34 +1214,44 @@ pub enum AnyAuthenticationMethodConfiguration {
     /// The base type itself, or a derived type unknown to this crate.
     AuthenticationMethodConfiguration(Box<AuthenticationMethodConfiguration>),
     /// `microsoft.graph.emailAuthenticationMethodConfiguration`
+    #[cfg(feature = "_authentication_method_configurations")]
     EmailAuthenticationMethodConfiguration(Box<EmailAuthenticationMethodConfiguration>),
     /// `microsoft.graph.externalAuthenticationMethodConfiguration`
+    #[cfg(feature = "_authentication_method_configurations")]
     ExternalAuthenticationMethodConfiguration(
         Box<ExternalAuthenticationMethodConfiguration>,
     ),
     /// `microsoft.graph.fido2AuthenticationMethodConfiguration`
+    #[cfg(feature = "_authentication_method_configurations")]
     Fido2AuthenticationMethodConfiguration(Box<Fido2AuthenticationMethodConfiguration>),
     /// `microsoft.graph.hardwareOathAuthenticationMethodConfiguration`
+    #[cfg(feature = "_authentication_method_configurations")]
     HardwareOathAuthenticationMethodConfiguration(
         Box<HardwareOathAuthenticationMethodConfiguration>,
     ),
     /// `microsoft.graph.microsoftAuthenticatorAuthenticationMethodConfiguration`
+    #[cfg(feature = "_authentication_method_configurations")]
     MicrosoftAuthenticatorAuthenticationMethodConfiguration(
         Box<MicrosoftAuthenticatorAuthenticationMethodConfiguration>,
     ),
     /// `microsoft.graph.smsAuthenticationMethodConfiguration`
+    #[cfg(feature = "_authentication_method_configurations")]
     SmsAuthenticationMethodConfiguration(Box<SmsAuthenticationMethodConfiguration>),
     /// `microsoft.graph.softwareOathAuthenticationMethodConfiguration`
+    #[cfg(feature = "_authentication_method_configurations")]
     SoftwareOathAuthenticationMethodConfiguration(
         Box<SoftwareOathAuthenticationMethodConfiguration>,
     ),
     /// `microsoft.graph.temporaryAccessPassAuthenticationMethodConfiguration`
+    #[cfg(feature = "_authentication_method_configurations")]
     TemporaryAccessPassAuthenticationMethodConfiguration(
         Box<TemporaryAccessPassAuthenticationMethodConfiguration>,
     ),
     /// `microsoft.graph.voiceAuthenticationMethodConfiguration`
+    #[cfg(feature = "_authentication_method_configurations")]
     VoiceAuthenticationMethodConfiguration(Box<VoiceAuthenticationMethodConfiguration>),
     /// `microsoft.graph.x509CertificateAuthenticationMethodConfiguration`
+    #[cfg(feature = "_authentication_method_configurations")]
     X509CertificateAuthenticationMethodConfiguration(
         Box<X509CertificateAuthenticationMethodConfiguration>,
     ),
@@ -1255,39 +1265,50 @@ impl AnyAuthenticationMethodConfiguration {
             Self::AuthenticationMethodConfiguration(_) => {
                 AuthenticationMethodConfiguration::ODATA_TYPE
             }
+            #[cfg(feature = "_authentication_method_configurations")]
             Self::EmailAuthenticationMethodConfiguration(_) => {
                 EmailAuthenticationMethodConfiguration::ODATA_TYPE
             }
+            #[cfg(feature = "_authentication_method_configurations")]
             Self::ExternalAuthenticationMethodConfiguration(_) => {
                 ExternalAuthenticationMethodConfiguration::ODATA_TYPE
             }
+            #[cfg(feature = "_authentication_method_configurations")]
             Self::Fido2AuthenticationMethodConfiguration(_) => {
                 Fido2AuthenticationMethodConfiguration::ODATA_TYPE
             }
+            #[cfg(feature = "_authentication_method_configurations")]
             Self::HardwareOathAuthenticationMethodConfiguration(_) => {
                 HardwareOathAuthenticationMethodConfiguration::ODATA_TYPE
             }
+            #[cfg(feature = "_authentication_method_configurations")]
             Self::MicrosoftAuthenticatorAuthenticationMethodConfiguration(_) => {
                 MicrosoftAuthenticatorAuthenticationMethodConfiguration::ODATA_TYPE
             }
+            #[cfg(feature = "_authentication_method_configurations")]
             Self::SmsAuthenticationMethodConfiguration(_) => {
                 SmsAuthenticationMethodConfiguration::ODATA_TYPE
             }
+            #[cfg(feature = "_authentication_method_configurations")]
             Self::SoftwareOathAuthenticationMethodConfiguration(_) => {
                 SoftwareOathAuthenticationMethodConfiguration::ODATA_TYPE
             }
+            #[cfg(feature = "_authentication_method_configurations")]
             Self::TemporaryAccessPassAuthenticationMethodConfiguration(_) => {
                 TemporaryAccessPassAuthenticationMethodConfiguration::ODATA_TYPE
             }
+            #[cfg(feature = "_authentication_method_configurations")]
             Self::VoiceAuthenticationMethodConfiguration(_) => {
                 VoiceAuthenticationMethodConfiguration::ODATA_TYPE
             }
+            #[cfg(feature = "_authentication_method_configurations")]
             Self::X509CertificateAuthenticationMethodConfiguration(_) => {
                 X509CertificateAuthenticationMethodConfiguration::ODATA_TYPE
             }
         }
     }
     /// The value if it is a plain [`AuthenticationMethodConfiguration`] (or of an unknown derived type).
+    #[allow(unreachable_patterns)]
     pub fn as_authentication_method_configuration(
         &self,
     ) -> Option<&AuthenticationMethodConfiguration> {

@@ -14,6 +14,7 @@ use graph_odata_runtime::model;
 #[cfg(feature = "_advanced_config_state")]
 impl AnyAuthenticationMethodConfiguration {
     /// The value if it is a [`AnyAuthenticationMethodConfiguration::EmailAuthenticationMethodConfiguration`] variant.
+    #[cfg(feature = "_authentication_method_configurations")]
     pub fn as_email_authentication_method_configuration(
         &self,
     ) -> Option<&EmailAuthenticationMethodConfiguration> {
@@ -23,6 +24,7 @@ impl AnyAuthenticationMethodConfiguration {
         }
     }
     /// The value if it is a [`AnyAuthenticationMethodConfiguration::ExternalAuthenticationMethodConfiguration`] variant.
+    #[cfg(feature = "_authentication_method_configurations")]
     pub fn as_external_authentication_method_configuration(
         &self,
     ) -> Option<&ExternalAuthenticationMethodConfiguration> {
@@ -32,6 +34,7 @@ impl AnyAuthenticationMethodConfiguration {
         }
     }
     /// The value if it is a [`AnyAuthenticationMethodConfiguration::Fido2AuthenticationMethodConfiguration`] variant.
+    #[cfg(feature = "_authentication_method_configurations")]
     pub fn as_fido2_authentication_method_configuration(
         &self,
     ) -> Option<&Fido2AuthenticationMethodConfiguration> {
@@ -41,6 +44,7 @@ impl AnyAuthenticationMethodConfiguration {
         }
     }
     /// The value if it is a [`AnyAuthenticationMethodConfiguration::HardwareOathAuthenticationMethodConfiguration`] variant.
+    #[cfg(feature = "_authentication_method_configurations")]
     pub fn as_hardware_oath_authentication_method_configuration(
         &self,
     ) -> Option<&HardwareOathAuthenticationMethodConfiguration> {
@@ -50,6 +54,7 @@ impl AnyAuthenticationMethodConfiguration {
         }
     }
     /// The value if it is a [`AnyAuthenticationMethodConfiguration::MicrosoftAuthenticatorAuthenticationMethodConfiguration`] variant.
+    #[cfg(feature = "_authentication_method_configurations")]
     pub fn as_microsoft_authenticator_authentication_method_configuration(
         &self,
     ) -> Option<&MicrosoftAuthenticatorAuthenticationMethodConfiguration> {
@@ -61,6 +66,7 @@ impl AnyAuthenticationMethodConfiguration {
         }
     }
     /// The value if it is a [`AnyAuthenticationMethodConfiguration::SmsAuthenticationMethodConfiguration`] variant.
+    #[cfg(feature = "_authentication_method_configurations")]
     pub fn as_sms_authentication_method_configuration(
         &self,
     ) -> Option<&SmsAuthenticationMethodConfiguration> {
@@ -70,6 +76,7 @@ impl AnyAuthenticationMethodConfiguration {
         }
     }
     /// The value if it is a [`AnyAuthenticationMethodConfiguration::SoftwareOathAuthenticationMethodConfiguration`] variant.
+    #[cfg(feature = "_authentication_method_configurations")]
     pub fn as_software_oath_authentication_method_configuration(
         &self,
     ) -> Option<&SoftwareOathAuthenticationMethodConfiguration> {
@@ -79,6 +86,7 @@ impl AnyAuthenticationMethodConfiguration {
         }
     }
     /// The value if it is a [`AnyAuthenticationMethodConfiguration::TemporaryAccessPassAuthenticationMethodConfiguration`] variant.
+    #[cfg(feature = "_authentication_method_configurations")]
     pub fn as_temporary_access_pass_authentication_method_configuration(
         &self,
     ) -> Option<&TemporaryAccessPassAuthenticationMethodConfiguration> {
@@ -90,6 +98,7 @@ impl AnyAuthenticationMethodConfiguration {
         }
     }
     /// The value if it is a [`AnyAuthenticationMethodConfiguration::VoiceAuthenticationMethodConfiguration`] variant.
+    #[cfg(feature = "_authentication_method_configurations")]
     pub fn as_voice_authentication_method_configuration(
         &self,
     ) -> Option<&VoiceAuthenticationMethodConfiguration> {
@@ -99,6 +108,7 @@ impl AnyAuthenticationMethodConfiguration {
         }
     }
     /// The value if it is a [`AnyAuthenticationMethodConfiguration::X509CertificateAuthenticationMethodConfiguration`] variant.
+    #[cfg(feature = "_authentication_method_configurations")]
     pub fn as_x509_certificate_authentication_method_configuration(
         &self,
     ) -> Option<&X509CertificateAuthenticationMethodConfiguration> {
@@ -110,6 +120,7 @@ impl AnyAuthenticationMethodConfiguration {
 }
 
 #[cfg(feature = "_advanced_config_state")]
+#[cfg(feature = "_authentication_method_configurations")]
 impl From<EmailAuthenticationMethodConfiguration>
 for AnyAuthenticationMethodConfiguration {
     fn from(value: EmailAuthenticationMethodConfiguration) -> Self {
@@ -118,6 +129,7 @@ for AnyAuthenticationMethodConfiguration {
 }
 
 #[cfg(feature = "_advanced_config_state")]
+#[cfg(feature = "_authentication_method_configurations")]
 impl From<ExternalAuthenticationMethodConfiguration>
 for AnyAuthenticationMethodConfiguration {
     fn from(value: ExternalAuthenticationMethodConfiguration) -> Self {
@@ -126,6 +138,7 @@ for AnyAuthenticationMethodConfiguration {
 }
 
 #[cfg(feature = "_advanced_config_state")]
+#[cfg(feature = "_authentication_method_configurations")]
 impl From<Fido2AuthenticationMethodConfiguration>
 for AnyAuthenticationMethodConfiguration {
     fn from(value: Fido2AuthenticationMethodConfiguration) -> Self {
@@ -134,6 +147,7 @@ for AnyAuthenticationMethodConfiguration {
 }
 
 #[cfg(feature = "_advanced_config_state")]
+#[cfg(feature = "_authentication_method_configurations")]
 impl From<HardwareOathAuthenticationMethodConfiguration>
 for AnyAuthenticationMethodConfiguration {
     fn from(value: HardwareOathAuthenticationMethodConfiguration) -> Self {
@@ -142,6 +156,7 @@ for AnyAuthenticationMethodConfiguration {
 }
 
 #[cfg(feature = "_advanced_config_state")]
+#[cfg(feature = "_authentication_method_configurations")]
 impl From<MicrosoftAuthenticatorAuthenticationMethodConfiguration>
 for AnyAuthenticationMethodConfiguration {
     fn from(value: MicrosoftAuthenticatorAuthenticationMethodConfiguration) -> Self {
@@ -150,6 +165,7 @@ for AnyAuthenticationMethodConfiguration {
 }
 
 #[cfg(feature = "_advanced_config_state")]
+#[cfg(feature = "_authentication_method_configurations")]
 impl From<SmsAuthenticationMethodConfiguration>
 for AnyAuthenticationMethodConfiguration {
     fn from(value: SmsAuthenticationMethodConfiguration) -> Self {
@@ -158,6 +174,7 @@ for AnyAuthenticationMethodConfiguration {
 }
 
 #[cfg(feature = "_advanced_config_state")]
+#[cfg(feature = "_authentication_method_configurations")]
 impl From<SoftwareOathAuthenticationMethodConfiguration>
 for AnyAuthenticationMethodConfiguration {
     fn from(value: SoftwareOathAuthenticationMethodConfiguration) -> Self {
@@ -166,6 +183,7 @@ for AnyAuthenticationMethodConfiguration {
 }
 
 #[cfg(feature = "_advanced_config_state")]
+#[cfg(feature = "_authentication_method_configurations")]
 impl From<TemporaryAccessPassAuthenticationMethodConfiguration>
 for AnyAuthenticationMethodConfiguration {
     fn from(value: TemporaryAccessPassAuthenticationMethodConfiguration) -> Self {
@@ -174,6 +192,7 @@ for AnyAuthenticationMethodConfiguration {
 }
 
 #[cfg(feature = "_advanced_config_state")]
+#[cfg(feature = "_authentication_method_configurations")]
 impl From<VoiceAuthenticationMethodConfiguration>
 for AnyAuthenticationMethodConfiguration {
     fn from(value: VoiceAuthenticationMethodConfiguration) -> Self {
@@ -182,6 +201,7 @@ for AnyAuthenticationMethodConfiguration {
 }
 
 #[cfg(feature = "_advanced_config_state")]
+#[cfg(feature = "_authentication_method_configurations")]
 impl From<X509CertificateAuthenticationMethodConfiguration>
 for AnyAuthenticationMethodConfiguration {
     fn from(value: X509CertificateAuthenticationMethodConfiguration) -> Self {
@@ -196,6 +216,7 @@ impl serde::Serialize for AnyAuthenticationMethodConfiguration {
             Self::AuthenticationMethodConfiguration(value) => {
                 value.serialize_with_type(serializer, None)
             }
+            #[cfg(feature = "_authentication_method_configurations")]
             Self::EmailAuthenticationMethodConfiguration(value) => {
                 value
                     .serialize_with_type(
@@ -203,6 +224,7 @@ impl serde::Serialize for AnyAuthenticationMethodConfiguration {
                         Some(EmailAuthenticationMethodConfiguration::ODATA_TYPE),
                     )
             }
+            #[cfg(feature = "_authentication_method_configurations")]
             Self::ExternalAuthenticationMethodConfiguration(value) => {
                 value
                     .serialize_with_type(
@@ -210,6 +232,7 @@ impl serde::Serialize for AnyAuthenticationMethodConfiguration {
                         Some(ExternalAuthenticationMethodConfiguration::ODATA_TYPE),
                     )
             }
+            #[cfg(feature = "_authentication_method_configurations")]
             Self::Fido2AuthenticationMethodConfiguration(value) => {
                 value
                     .serialize_with_type(
@@ -217,6 +240,7 @@ impl serde::Serialize for AnyAuthenticationMethodConfiguration {
                         Some(Fido2AuthenticationMethodConfiguration::ODATA_TYPE),
                     )
             }
+            #[cfg(feature = "_authentication_method_configurations")]
             Self::HardwareOathAuthenticationMethodConfiguration(value) => {
                 value
                     .serialize_with_type(
@@ -224,6 +248,7 @@ impl serde::Serialize for AnyAuthenticationMethodConfiguration {
                         Some(HardwareOathAuthenticationMethodConfiguration::ODATA_TYPE),
                     )
             }
+            #[cfg(feature = "_authentication_method_configurations")]
             Self::MicrosoftAuthenticatorAuthenticationMethodConfiguration(value) => {
                 value
                     .serialize_with_type(
@@ -233,6 +258,7 @@ impl serde::Serialize for AnyAuthenticationMethodConfiguration {
                         ),
                     )
             }
+            #[cfg(feature = "_authentication_method_configurations")]
             Self::SmsAuthenticationMethodConfiguration(value) => {
                 value
                     .serialize_with_type(
@@ -240,6 +266,7 @@ impl serde::Serialize for AnyAuthenticationMethodConfiguration {
                         Some(SmsAuthenticationMethodConfiguration::ODATA_TYPE),
                     )
             }
+            #[cfg(feature = "_authentication_method_configurations")]
             Self::SoftwareOathAuthenticationMethodConfiguration(value) => {
                 value
                     .serialize_with_type(
@@ -247,6 +274,7 @@ impl serde::Serialize for AnyAuthenticationMethodConfiguration {
                         Some(SoftwareOathAuthenticationMethodConfiguration::ODATA_TYPE),
                     )
             }
+            #[cfg(feature = "_authentication_method_configurations")]
             Self::TemporaryAccessPassAuthenticationMethodConfiguration(value) => {
                 value
                     .serialize_with_type(
@@ -256,6 +284,7 @@ impl serde::Serialize for AnyAuthenticationMethodConfiguration {
                         ),
                     )
             }
+            #[cfg(feature = "_authentication_method_configurations")]
             Self::VoiceAuthenticationMethodConfiguration(value) => {
                 value
                     .serialize_with_type(
@@ -263,6 +292,7 @@ impl serde::Serialize for AnyAuthenticationMethodConfiguration {
                         Some(VoiceAuthenticationMethodConfiguration::ODATA_TYPE),
                     )
             }
+            #[cfg(feature = "_authentication_method_configurations")]
             Self::X509CertificateAuthenticationMethodConfiguration(value) => {
                 value
                     .serialize_with_type(
@@ -286,51 +316,61 @@ impl<'de> serde::Deserialize<'de> for AnyAuthenticationMethodConfiguration {
             deserializer,
         )?;
         let read = match graph_odata_runtime::model::odata_type_of(&value) {
+            #[cfg(feature = "_authentication_method_configurations")]
             "microsoft.graph.emailAuthenticationMethodConfiguration"
             | "graph.emailAuthenticationMethodConfiguration" => {
                 serde_json::from_value(value)
                     .map(Self::EmailAuthenticationMethodConfiguration)
             }
+            #[cfg(feature = "_authentication_method_configurations")]
             "microsoft.graph.externalAuthenticationMethodConfiguration"
             | "graph.externalAuthenticationMethodConfiguration" => {
                 serde_json::from_value(value)
                     .map(Self::ExternalAuthenticationMethodConfiguration)
             }
+            #[cfg(feature = "_authentication_method_configurations")]
             "microsoft.graph.fido2AuthenticationMethodConfiguration"
             | "graph.fido2AuthenticationMethodConfiguration" => {
                 serde_json::from_value(value)
                     .map(Self::Fido2AuthenticationMethodConfiguration)
             }
+            #[cfg(feature = "_authentication_method_configurations")]
             "microsoft.graph.hardwareOathAuthenticationMethodConfiguration"
             | "graph.hardwareOathAuthenticationMethodConfiguration" => {
                 serde_json::from_value(value)
                     .map(Self::HardwareOathAuthenticationMethodConfiguration)
             }
+            #[cfg(feature = "_authentication_method_configurations")]
             "microsoft.graph.microsoftAuthenticatorAuthenticationMethodConfiguration"
             | "graph.microsoftAuthenticatorAuthenticationMethodConfiguration" => {
                 serde_json::from_value(value)
                     .map(Self::MicrosoftAuthenticatorAuthenticationMethodConfiguration)
             }
+            #[cfg(feature = "_authentication_method_configurations")]
             "microsoft.graph.smsAuthenticationMethodConfiguration"
             | "graph.smsAuthenticationMethodConfiguration" => {
                 serde_json::from_value(value)
                     .map(Self::SmsAuthenticationMethodConfiguration)
             }
+            #[cfg(feature = "_authentication_method_configurations")]
             "microsoft.graph.softwareOathAuthenticationMethodConfiguration"
             | "graph.softwareOathAuthenticationMethodConfiguration" => {
                 serde_json::from_value(value)
                     .map(Self::SoftwareOathAuthenticationMethodConfiguration)
             }
+            #[cfg(feature = "_authentication_method_configurations")]
             "microsoft.graph.temporaryAccessPassAuthenticationMethodConfiguration"
             | "graph.temporaryAccessPassAuthenticationMethodConfiguration" => {
                 serde_json::from_value(value)
                     .map(Self::TemporaryAccessPassAuthenticationMethodConfiguration)
             }
+            #[cfg(feature = "_authentication_method_configurations")]
             "microsoft.graph.voiceAuthenticationMethodConfiguration"
             | "graph.voiceAuthenticationMethodConfiguration" => {
                 serde_json::from_value(value)
                     .map(Self::VoiceAuthenticationMethodConfiguration)
             }
+            #[cfg(feature = "_authentication_method_configurations")]
             "microsoft.graph.x509CertificateAuthenticationMethodConfiguration"
             | "graph.x509CertificateAuthenticationMethodConfiguration" => {
                 serde_json::from_value(value)
@@ -462,7 +502,7 @@ impl AuthenticationMethodModeDetailField {
     ];
 }
 
-#[cfg(feature = "_advanced_config_state")]
+#[cfg(feature = "_authentication_method_configurations")]
 /// CSDL entity type `microsoft.graph.authenticationMethodTarget`; base type `microsoft.graph.entity`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct AuthenticationMethodTarget {
@@ -479,14 +519,14 @@ pub struct AuthenticationMethodTarget {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_advanced_config_state")]
+#[cfg(feature = "_authentication_method_configurations")]
 impl serde::Serialize for AuthenticationMethodTarget {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_advanced_config_state")]
+#[cfg(feature = "_authentication_method_configurations")]
 impl AuthenticationMethodTarget {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.authenticationMethodTarget";
@@ -509,7 +549,7 @@ impl AuthenticationMethodTarget {
     }
 }
 
-#[cfg(feature = "_advanced_config_state")]
+#[cfg(feature = "_authentication_method_configurations")]
 impl<'de> serde::Deserialize<'de> for AuthenticationMethodTarget {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -518,7 +558,7 @@ impl<'de> serde::Deserialize<'de> for AuthenticationMethodTarget {
     }
 }
 
-#[cfg(feature = "_advanced_config_state")]
+#[cfg(feature = "_authentication_method_configurations")]
 impl graph_odata_runtime::model::ODataObject for AuthenticationMethodTarget {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -543,7 +583,7 @@ impl graph_odata_runtime::model::ODataObject for AuthenticationMethodTarget {
     }
 }
 
-#[cfg(feature = "_advanced_config_state")]
+#[cfg(feature = "_authentication_method_configurations")]
 impl AuthenticationMethodTarget {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -554,11 +594,11 @@ impl AuthenticationMethodTarget {
     }
 }
 
-#[cfg(feature = "_advanced_config_state")]
+#[cfg(feature = "_authentication_method_configurations")]
 /// The properties of [`AuthenticationMethodTarget`] by wire name, each a [`Field<AuthenticationMethodTarget>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`AuthenticationMethodTarget::set_null`].
 pub enum AuthenticationMethodTargetField {}
 
-#[cfg(feature = "_advanced_config_state")]
+#[cfg(feature = "_authentication_method_configurations")]
 #[allow(non_upper_case_globals)]
 impl AuthenticationMethodTargetField {
     /// `id`
@@ -579,7 +619,7 @@ impl AuthenticationMethodTargetField {
     ];
 }
 
-#[cfg(feature = "_advanced_config_state")]
+#[cfg(feature = "_authentication_method_configurations")]
 /// A `microsoft.graph.authenticationMethodTarget` value: the base type or one of its derived types, chosen by `@odata.type`. A derived type this crate does not know is read as [`AuthenticationMethodTarget`], which keeps its properties and `@odata.type` in `additional_properties`.
 #[derive(Debug, Clone, PartialEq)]
 pub enum AnyAuthenticationMethodTarget {
@@ -597,7 +637,7 @@ pub enum AnyAuthenticationMethodTarget {
     VoiceAuthenticationMethodTarget(Box<VoiceAuthenticationMethodTarget>),
 }
 
-#[cfg(feature = "_advanced_config_state")]
+#[cfg(feature = "_authentication_method_configurations")]
 impl AnyAuthenticationMethodTarget {
     /// The `@odata.type` of the variant (the base type's for unknown derived types).
     pub fn odata_type(&self) -> &'static str {
@@ -628,21 +668,21 @@ impl AnyAuthenticationMethodTarget {
     }
 }
 
-#[cfg(feature = "_advanced_config_state")]
+#[cfg(feature = "_authentication_method_configurations")]
 impl Default for AnyAuthenticationMethodTarget {
     fn default() -> Self {
         Self::AuthenticationMethodTarget(Box::default())
     }
 }
 
-#[cfg(feature = "_advanced_config_state")]
+#[cfg(feature = "_authentication_method_configurations")]
 impl From<AuthenticationMethodTarget> for AnyAuthenticationMethodTarget {
     fn from(value: AuthenticationMethodTarget) -> Self {
         Self::AuthenticationMethodTarget(Box::new(value))
     }
 }
 
-#[cfg(feature = "_advanced_config_state")]
+#[cfg(feature = "_authentication_method_configurations")]
 impl AnyAuthenticationMethodTarget {
     /// The value if it is a [`AnyAuthenticationMethodTarget::MicrosoftAuthenticatorAuthenticationMethodTarget`] variant.
     pub fn as_microsoft_authenticator_authentication_method_target(
@@ -682,7 +722,7 @@ impl AnyAuthenticationMethodTarget {
     }
 }
 
-#[cfg(feature = "_advanced_config_state")]
+#[cfg(feature = "_authentication_method_configurations")]
 impl From<MicrosoftAuthenticatorAuthenticationMethodTarget>
 for AnyAuthenticationMethodTarget {
     fn from(value: MicrosoftAuthenticatorAuthenticationMethodTarget) -> Self {
@@ -690,28 +730,28 @@ for AnyAuthenticationMethodTarget {
     }
 }
 
-#[cfg(feature = "_advanced_config_state")]
+#[cfg(feature = "_authentication_method_configurations")]
 impl From<PasskeyAuthenticationMethodTarget> for AnyAuthenticationMethodTarget {
     fn from(value: PasskeyAuthenticationMethodTarget) -> Self {
         Self::PasskeyAuthenticationMethodTarget(Box::new(value))
     }
 }
 
-#[cfg(feature = "_advanced_config_state")]
+#[cfg(feature = "_authentication_method_configurations")]
 impl From<SmsAuthenticationMethodTarget> for AnyAuthenticationMethodTarget {
     fn from(value: SmsAuthenticationMethodTarget) -> Self {
         Self::SmsAuthenticationMethodTarget(Box::new(value))
     }
 }
 
-#[cfg(feature = "_advanced_config_state")]
+#[cfg(feature = "_authentication_method_configurations")]
 impl From<VoiceAuthenticationMethodTarget> for AnyAuthenticationMethodTarget {
     fn from(value: VoiceAuthenticationMethodTarget) -> Self {
         Self::VoiceAuthenticationMethodTarget(Box::new(value))
     }
 }
 
-#[cfg(feature = "_advanced_config_state")]
+#[cfg(feature = "_authentication_method_configurations")]
 impl serde::Serialize for AnyAuthenticationMethodTarget {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match self {
@@ -752,7 +792,7 @@ impl serde::Serialize for AnyAuthenticationMethodTarget {
     }
 }
 
-#[cfg(feature = "_advanced_config_state")]
+#[cfg(feature = "_authentication_method_configurations")]
 impl<'de> serde::Deserialize<'de> for AnyAuthenticationMethodTarget {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1491,7 +1531,7 @@ impl AuthenticationStrengthRootField {
     ];
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_policies")]
 /// CSDL entity type `microsoft.graph.authorizationPolicy`; base type `microsoft.graph.policyBase`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct AuthorizationPolicy {
@@ -1531,14 +1571,14 @@ pub struct AuthorizationPolicy {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_policies")]
 impl serde::Serialize for AuthorizationPolicy {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_policies")]
 impl AuthorizationPolicy {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.authorizationPolicy";
@@ -1584,7 +1624,7 @@ impl AuthorizationPolicy {
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_policies")]
 impl<'de> serde::Deserialize<'de> for AuthorizationPolicy {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1593,7 +1633,7 @@ impl<'de> serde::Deserialize<'de> for AuthorizationPolicy {
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_policies")]
 impl graph_odata_runtime::model::ODataObject for AuthorizationPolicy {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -1661,7 +1701,7 @@ impl graph_odata_runtime::model::ODataObject for AuthorizationPolicy {
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_policies")]
 impl AuthorizationPolicy {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -1672,11 +1712,11 @@ impl AuthorizationPolicy {
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_policies")]
 /// The properties of [`AuthorizationPolicy`] by wire name, each a [`Field<AuthorizationPolicy>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`AuthorizationPolicy::set_null`].
 pub enum AuthorizationPolicyField {}
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_policies")]
 #[allow(non_upper_case_globals)]
 impl AuthorizationPolicyField {
     /// `id`
@@ -1900,7 +1940,7 @@ impl AzureCommunicationServicesUserConversationMemberField {
     ];
 }
 
-#[cfg(feature = "_json")]
+#[cfg(feature = "_base_item")]
 /// CSDL entity type `microsoft.graph.baseItem`; base type `microsoft.graph.entity`; abstract; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct BaseItem {
@@ -1926,10 +1966,10 @@ pub struct BaseItem {
     /// Property `webUrl`: `Edm.String`.
     pub web_url: Option<String>,
     /// Navigation property `createdByUser`: `microsoft.graph.user`; present when expanded (`$expand`).
-    #[cfg(feature = "_membership_rule_processing_status_details")]
+    #[cfg(feature = "_authorization_info")]
     pub created_by_user: Option<AnyUser>,
     /// Navigation property `lastModifiedByUser`: `microsoft.graph.user`; present when expanded (`$expand`).
-    #[cfg(feature = "_membership_rule_processing_status_details")]
+    #[cfg(feature = "_authorization_info")]
     pub last_modified_by_user: Option<AnyUser>,
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
@@ -1937,14 +1977,14 @@ pub struct BaseItem {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_json")]
+#[cfg(feature = "_base_item")]
 impl serde::Serialize for BaseItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_json")]
+#[cfg(feature = "_base_item")]
 #[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
 impl BaseItem {
     /// The CSDL qualified name, as `@odata.type` spells it.
@@ -1971,15 +2011,15 @@ impl BaseItem {
         object.property("name", &self.name);
         object.property("parentReference", &self.parent_reference);
         object.property("webUrl", &self.web_url);
-        #[cfg(feature = "_membership_rule_processing_status_details")]
+        #[cfg(feature = "_authorization_info")]
         object.property("createdByUser", &self.created_by_user);
-        #[cfg(feature = "_membership_rule_processing_status_details")]
+        #[cfg(feature = "_authorization_info")]
         object.property("lastModifiedByUser", &self.last_modified_by_user);
         object.end()
     }
 }
 
-#[cfg(feature = "_json")]
+#[cfg(feature = "_base_item")]
 impl<'de> serde::Deserialize<'de> for BaseItem {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1988,7 +2028,7 @@ impl<'de> serde::Deserialize<'de> for BaseItem {
     }
 }
 
-#[cfg(feature = "_json")]
+#[cfg(feature = "_base_item")]
 #[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
 impl graph_odata_runtime::model::ODataObject for BaseItem {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
@@ -2017,9 +2057,9 @@ impl graph_odata_runtime::model::ODataObject for BaseItem {
                 read_nullable(map, key, &mut self.parent_reference, extra)
             }
             "webUrl" => read_lenient(map, key, &mut self.web_url, extra),
-            #[cfg(feature = "_membership_rule_processing_status_details")]
+            #[cfg(feature = "_authorization_info")]
             "createdByUser" => read_nullable(map, key, &mut self.created_by_user, extra),
-            #[cfg(feature = "_membership_rule_processing_status_details")]
+            #[cfg(feature = "_authorization_info")]
             "lastModifiedByUser" => {
                 read_nullable(map, key, &mut self.last_modified_by_user, extra)
             }
@@ -2033,7 +2073,7 @@ impl graph_odata_runtime::model::ODataObject for BaseItem {
     }
 }
 
-#[cfg(feature = "_json")]
+#[cfg(feature = "_base_item")]
 impl BaseItem {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -2044,11 +2084,11 @@ impl BaseItem {
     }
 }
 
-#[cfg(feature = "_json")]
+#[cfg(feature = "_base_item")]
 /// The properties of [`BaseItem`] by wire name, each a [`Field<BaseItem>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`BaseItem::set_null`].
 pub enum BaseItemField {}
 
-#[cfg(feature = "_json")]
+#[cfg(feature = "_base_item")]
 #[allow(non_upper_case_globals)]
 impl BaseItemField {
     /// `id`
@@ -2102,30 +2142,32 @@ impl BaseItemField {
     ];
 }
 
-#[cfg(feature = "_json")]
+#[cfg(feature = "_base_item")]
 /// A `microsoft.graph.baseItem` value: the base type or one of its derived types, chosen by `@odata.type`. A derived type this crate does not know is read as [`BaseItem`], which keeps its properties and `@odata.type` in `additional_properties`.
 #[derive(Debug, Clone, PartialEq)]
 pub enum AnyBaseItem {
     /// The base type itself, or a derived type unknown to this crate.
     BaseItem(Box<BaseItem>),
     /// `microsoft.graph.baseSitePage`
-    #[cfg(feature = "_copy_notebook_model")]
+    #[cfg(feature = "_sites")]
     BaseSitePage(Box<BaseSitePage>),
     /// `microsoft.graph.drive`
-    #[cfg(feature = "_boolean_column")]
+    #[cfg(feature = "_drive")]
     Drive(Box<Drive>),
     /// `microsoft.graph.driveItem`
+    #[cfg(feature = "_json")]
     DriveItem(Box<DriveItem>),
     /// `microsoft.graph.list`
-    #[cfg(feature = "_boolean_column")]
+    #[cfg(feature = "_column_link")]
     List(Box<List>),
     /// `microsoft.graph.listItem`
+    #[cfg(feature = "_json")]
     ListItem(Box<ListItem>),
     /// `microsoft.graph.newsLinkPage`
-    #[cfg(feature = "_copy_notebook_model")]
+    #[cfg(feature = "_sites")]
     NewsLinkPage(Box<NewsLinkPage>),
     /// `microsoft.graph.pageTemplate`
-    #[cfg(feature = "_copy_notebook_model")]
+    #[cfg(feature = "_sites")]
     PageTemplate(Box<PageTemplate>),
     /// `microsoft.graph.recycleBin`
     #[cfg(feature = "_recycle_bin")]
@@ -2134,48 +2176,50 @@ pub enum AnyBaseItem {
     #[cfg(feature = "_recycle_bin")]
     RecycleBinItem(Box<RecycleBinItem>),
     /// `microsoft.graph.sharedDriveItem`
-    #[cfg(feature = "_copy_notebook_model")]
+    #[cfg(feature = "_shares")]
     SharedDriveItem(Box<SharedDriveItem>),
     /// `microsoft.graph.site`
-    #[cfg(feature = "_copy_notebook_model")]
+    #[cfg(feature = "_identity_input")]
     Site(Box<Site>),
     /// `microsoft.graph.sitePage`
-    #[cfg(feature = "_copy_notebook_model")]
+    #[cfg(feature = "_sites")]
     SitePage(Box<SitePage>),
     /// `microsoft.graph.videoNewsLinkPage`
-    #[cfg(feature = "_copy_notebook_model")]
+    #[cfg(feature = "_sites")]
     VideoNewsLinkPage(Box<VideoNewsLinkPage>),
 }
 
-#[cfg(feature = "_json")]
+#[cfg(feature = "_base_item")]
 impl AnyBaseItem {
     /// The `@odata.type` of the variant (the base type's for unknown derived types).
     pub fn odata_type(&self) -> &'static str {
         match self {
             Self::BaseItem(_) => BaseItem::ODATA_TYPE,
-            #[cfg(feature = "_copy_notebook_model")]
+            #[cfg(feature = "_sites")]
             Self::BaseSitePage(_) => BaseSitePage::ODATA_TYPE,
-            #[cfg(feature = "_boolean_column")]
+            #[cfg(feature = "_drive")]
             Self::Drive(_) => Drive::ODATA_TYPE,
+            #[cfg(feature = "_json")]
             Self::DriveItem(_) => DriveItem::ODATA_TYPE,
-            #[cfg(feature = "_boolean_column")]
+            #[cfg(feature = "_column_link")]
             Self::List(_) => List::ODATA_TYPE,
+            #[cfg(feature = "_json")]
             Self::ListItem(_) => ListItem::ODATA_TYPE,
-            #[cfg(feature = "_copy_notebook_model")]
+            #[cfg(feature = "_sites")]
             Self::NewsLinkPage(_) => NewsLinkPage::ODATA_TYPE,
-            #[cfg(feature = "_copy_notebook_model")]
+            #[cfg(feature = "_sites")]
             Self::PageTemplate(_) => PageTemplate::ODATA_TYPE,
             #[cfg(feature = "_recycle_bin")]
             Self::RecycleBin(_) => RecycleBin::ODATA_TYPE,
             #[cfg(feature = "_recycle_bin")]
             Self::RecycleBinItem(_) => RecycleBinItem::ODATA_TYPE,
-            #[cfg(feature = "_copy_notebook_model")]
+            #[cfg(feature = "_shares")]
             Self::SharedDriveItem(_) => SharedDriveItem::ODATA_TYPE,
-            #[cfg(feature = "_copy_notebook_model")]
+            #[cfg(feature = "_identity_input")]
             Self::Site(_) => Site::ODATA_TYPE,
-            #[cfg(feature = "_copy_notebook_model")]
+            #[cfg(feature = "_sites")]
             Self::SitePage(_) => SitePage::ODATA_TYPE,
-            #[cfg(feature = "_copy_notebook_model")]
+            #[cfg(feature = "_sites")]
             Self::VideoNewsLinkPage(_) => VideoNewsLinkPage::ODATA_TYPE,
         }
     }
@@ -2189,24 +2233,24 @@ impl AnyBaseItem {
     }
 }
 
-#[cfg(feature = "_json")]
+#[cfg(feature = "_base_item")]
 impl Default for AnyBaseItem {
     fn default() -> Self {
         Self::BaseItem(Box::default())
     }
 }
 
-#[cfg(feature = "_json")]
+#[cfg(feature = "_base_item")]
 impl From<BaseItem> for AnyBaseItem {
     fn from(value: BaseItem) -> Self {
         Self::BaseItem(Box::new(value))
     }
 }
 
-#[cfg(feature = "_json")]
+#[cfg(feature = "_base_item")]
 impl AnyBaseItem {
     /// The value if it is a [`AnyBaseItem::BaseSitePage`] variant.
-    #[cfg(feature = "_copy_notebook_model")]
+    #[cfg(feature = "_sites")]
     pub fn as_base_site_page(&self) -> Option<&BaseSitePage> {
         match self {
             Self::BaseSitePage(value) => Some(value),
@@ -2214,7 +2258,7 @@ impl AnyBaseItem {
         }
     }
     /// The value if it is a [`AnyBaseItem::Drive`] variant.
-    #[cfg(feature = "_boolean_column")]
+    #[cfg(feature = "_drive")]
     pub fn as_drive(&self) -> Option<&Drive> {
         match self {
             Self::Drive(value) => Some(value),
@@ -2222,6 +2266,7 @@ impl AnyBaseItem {
         }
     }
     /// The value if it is a [`AnyBaseItem::DriveItem`] variant.
+    #[cfg(feature = "_json")]
     pub fn as_drive_item(&self) -> Option<&DriveItem> {
         match self {
             Self::DriveItem(value) => Some(value),
@@ -2229,7 +2274,7 @@ impl AnyBaseItem {
         }
     }
     /// The value if it is a [`AnyBaseItem::List`] variant.
-    #[cfg(feature = "_boolean_column")]
+    #[cfg(feature = "_column_link")]
     pub fn as_list(&self) -> Option<&List> {
         match self {
             Self::List(value) => Some(value),
@@ -2237,6 +2282,7 @@ impl AnyBaseItem {
         }
     }
     /// The value if it is a [`AnyBaseItem::ListItem`] variant.
+    #[cfg(feature = "_json")]
     pub fn as_list_item(&self) -> Option<&ListItem> {
         match self {
             Self::ListItem(value) => Some(value),
@@ -2244,7 +2290,7 @@ impl AnyBaseItem {
         }
     }
     /// The value if it is a [`AnyBaseItem::NewsLinkPage`] variant.
-    #[cfg(feature = "_copy_notebook_model")]
+    #[cfg(feature = "_sites")]
     pub fn as_news_link_page(&self) -> Option<&NewsLinkPage> {
         match self {
             Self::NewsLinkPage(value) => Some(value),
@@ -2252,7 +2298,7 @@ impl AnyBaseItem {
         }
     }
     /// The value if it is a [`AnyBaseItem::PageTemplate`] variant.
-    #[cfg(feature = "_copy_notebook_model")]
+    #[cfg(feature = "_sites")]
     pub fn as_page_template(&self) -> Option<&PageTemplate> {
         match self {
             Self::PageTemplate(value) => Some(value),
@@ -2276,7 +2322,7 @@ impl AnyBaseItem {
         }
     }
     /// The value if it is a [`AnyBaseItem::SharedDriveItem`] variant.
-    #[cfg(feature = "_copy_notebook_model")]
+    #[cfg(feature = "_shares")]
     pub fn as_shared_drive_item(&self) -> Option<&SharedDriveItem> {
         match self {
             Self::SharedDriveItem(value) => Some(value),
@@ -2284,7 +2330,7 @@ impl AnyBaseItem {
         }
     }
     /// The value if it is a [`AnyBaseItem::Site`] variant.
-    #[cfg(feature = "_copy_notebook_model")]
+    #[cfg(feature = "_identity_input")]
     pub fn as_site(&self) -> Option<&Site> {
         match self {
             Self::Site(value) => Some(value),
@@ -2292,7 +2338,7 @@ impl AnyBaseItem {
         }
     }
     /// The value if it is a [`AnyBaseItem::SitePage`] variant.
-    #[cfg(feature = "_copy_notebook_model")]
+    #[cfg(feature = "_sites")]
     pub fn as_site_page(&self) -> Option<&SitePage> {
         match self {
             Self::SitePage(value) => Some(value),
@@ -2300,7 +2346,7 @@ impl AnyBaseItem {
         }
     }
     /// The value if it is a [`AnyBaseItem::VideoNewsLinkPage`] variant.
-    #[cfg(feature = "_copy_notebook_model")]
+    #[cfg(feature = "_sites")]
     pub fn as_video_news_link_page(&self) -> Option<&VideoNewsLinkPage> {
         match self {
             Self::VideoNewsLinkPage(value) => Some(value),

@@ -11,22 +11,23 @@ use graph_odata_runtime::edm;
 #[allow(unused_imports)]
 use graph_odata_runtime::model;
 
-#[cfg(feature = "_json")]
-#[cfg(feature = "_copy_notebook_model")]
+#[cfg(feature = "_base_item")]
+#[cfg(feature = "_sites")]
 impl From<BaseSitePage> for AnyBaseItem {
     fn from(value: BaseSitePage) -> Self {
         Self::BaseSitePage(Box::new(value))
     }
 }
 
-#[cfg(feature = "_json")]
-#[cfg(feature = "_boolean_column")]
+#[cfg(feature = "_base_item")]
+#[cfg(feature = "_drive")]
 impl From<Drive> for AnyBaseItem {
     fn from(value: Drive) -> Self {
         Self::Drive(Box::new(value))
     }
 }
 
+#[cfg(feature = "_base_item")]
 #[cfg(feature = "_json")]
 impl From<DriveItem> for AnyBaseItem {
     fn from(value: DriveItem) -> Self {
@@ -34,14 +35,15 @@ impl From<DriveItem> for AnyBaseItem {
     }
 }
 
-#[cfg(feature = "_json")]
-#[cfg(feature = "_boolean_column")]
+#[cfg(feature = "_base_item")]
+#[cfg(feature = "_column_link")]
 impl From<List> for AnyBaseItem {
     fn from(value: List) -> Self {
         Self::List(Box::new(value))
     }
 }
 
+#[cfg(feature = "_base_item")]
 #[cfg(feature = "_json")]
 impl From<ListItem> for AnyBaseItem {
     fn from(value: ListItem) -> Self {
@@ -49,23 +51,23 @@ impl From<ListItem> for AnyBaseItem {
     }
 }
 
-#[cfg(feature = "_json")]
-#[cfg(feature = "_copy_notebook_model")]
+#[cfg(feature = "_base_item")]
+#[cfg(feature = "_sites")]
 impl From<NewsLinkPage> for AnyBaseItem {
     fn from(value: NewsLinkPage) -> Self {
         Self::NewsLinkPage(Box::new(value))
     }
 }
 
-#[cfg(feature = "_json")]
-#[cfg(feature = "_copy_notebook_model")]
+#[cfg(feature = "_base_item")]
+#[cfg(feature = "_sites")]
 impl From<PageTemplate> for AnyBaseItem {
     fn from(value: PageTemplate) -> Self {
         Self::PageTemplate(Box::new(value))
     }
 }
 
-#[cfg(feature = "_json")]
+#[cfg(feature = "_base_item")]
 #[cfg(feature = "_recycle_bin")]
 impl From<RecycleBin> for AnyBaseItem {
     fn from(value: RecycleBin) -> Self {
@@ -73,7 +75,7 @@ impl From<RecycleBin> for AnyBaseItem {
     }
 }
 
-#[cfg(feature = "_json")]
+#[cfg(feature = "_base_item")]
 #[cfg(feature = "_recycle_bin")]
 impl From<RecycleBinItem> for AnyBaseItem {
     fn from(value: RecycleBinItem) -> Self {
@@ -81,66 +83,68 @@ impl From<RecycleBinItem> for AnyBaseItem {
     }
 }
 
-#[cfg(feature = "_json")]
-#[cfg(feature = "_copy_notebook_model")]
+#[cfg(feature = "_base_item")]
+#[cfg(feature = "_shares")]
 impl From<SharedDriveItem> for AnyBaseItem {
     fn from(value: SharedDriveItem) -> Self {
         Self::SharedDriveItem(Box::new(value))
     }
 }
 
-#[cfg(feature = "_json")]
-#[cfg(feature = "_copy_notebook_model")]
+#[cfg(feature = "_base_item")]
+#[cfg(feature = "_identity_input")]
 impl From<Site> for AnyBaseItem {
     fn from(value: Site) -> Self {
         Self::Site(Box::new(value))
     }
 }
 
-#[cfg(feature = "_json")]
-#[cfg(feature = "_copy_notebook_model")]
+#[cfg(feature = "_base_item")]
+#[cfg(feature = "_sites")]
 impl From<SitePage> for AnyBaseItem {
     fn from(value: SitePage) -> Self {
         Self::SitePage(Box::new(value))
     }
 }
 
-#[cfg(feature = "_json")]
-#[cfg(feature = "_copy_notebook_model")]
+#[cfg(feature = "_base_item")]
+#[cfg(feature = "_sites")]
 impl From<VideoNewsLinkPage> for AnyBaseItem {
     fn from(value: VideoNewsLinkPage) -> Self {
         Self::VideoNewsLinkPage(Box::new(value))
     }
 }
 
-#[cfg(feature = "_json")]
+#[cfg(feature = "_base_item")]
 impl serde::Serialize for AnyBaseItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match self {
             Self::BaseItem(value) => value.serialize_with_type(serializer, None),
-            #[cfg(feature = "_copy_notebook_model")]
+            #[cfg(feature = "_sites")]
             Self::BaseSitePage(value) => {
                 value.serialize_with_type(serializer, Some(BaseSitePage::ODATA_TYPE))
             }
-            #[cfg(feature = "_boolean_column")]
+            #[cfg(feature = "_drive")]
             Self::Drive(value) => {
                 value.serialize_with_type(serializer, Some(Drive::ODATA_TYPE))
             }
+            #[cfg(feature = "_json")]
             Self::DriveItem(value) => {
                 value.serialize_with_type(serializer, Some(DriveItem::ODATA_TYPE))
             }
-            #[cfg(feature = "_boolean_column")]
+            #[cfg(feature = "_column_link")]
             Self::List(value) => {
                 value.serialize_with_type(serializer, Some(List::ODATA_TYPE))
             }
+            #[cfg(feature = "_json")]
             Self::ListItem(value) => {
                 value.serialize_with_type(serializer, Some(ListItem::ODATA_TYPE))
             }
-            #[cfg(feature = "_copy_notebook_model")]
+            #[cfg(feature = "_sites")]
             Self::NewsLinkPage(value) => {
                 value.serialize_with_type(serializer, Some(NewsLinkPage::ODATA_TYPE))
             }
-            #[cfg(feature = "_copy_notebook_model")]
+            #[cfg(feature = "_sites")]
             Self::PageTemplate(value) => {
                 value.serialize_with_type(serializer, Some(PageTemplate::ODATA_TYPE))
             }
@@ -152,19 +156,19 @@ impl serde::Serialize for AnyBaseItem {
             Self::RecycleBinItem(value) => {
                 value.serialize_with_type(serializer, Some(RecycleBinItem::ODATA_TYPE))
             }
-            #[cfg(feature = "_copy_notebook_model")]
+            #[cfg(feature = "_shares")]
             Self::SharedDriveItem(value) => {
                 value.serialize_with_type(serializer, Some(SharedDriveItem::ODATA_TYPE))
             }
-            #[cfg(feature = "_copy_notebook_model")]
+            #[cfg(feature = "_identity_input")]
             Self::Site(value) => {
                 value.serialize_with_type(serializer, Some(Site::ODATA_TYPE))
             }
-            #[cfg(feature = "_copy_notebook_model")]
+            #[cfg(feature = "_sites")]
             Self::SitePage(value) => {
                 value.serialize_with_type(serializer, Some(SitePage::ODATA_TYPE))
             }
-            #[cfg(feature = "_copy_notebook_model")]
+            #[cfg(feature = "_sites")]
             Self::VideoNewsLinkPage(value) => {
                 value
                     .serialize_with_type(serializer, Some(VideoNewsLinkPage::ODATA_TYPE))
@@ -173,7 +177,7 @@ impl serde::Serialize for AnyBaseItem {
     }
 }
 
-#[cfg(feature = "_json")]
+#[cfg(feature = "_base_item")]
 impl<'de> serde::Deserialize<'de> for AnyBaseItem {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -183,29 +187,31 @@ impl<'de> serde::Deserialize<'de> for AnyBaseItem {
             deserializer,
         )?;
         let read = match graph_odata_runtime::model::odata_type_of(&value) {
-            #[cfg(feature = "_copy_notebook_model")]
+            #[cfg(feature = "_sites")]
             "microsoft.graph.baseSitePage" | "graph.baseSitePage" => {
                 serde_json::from_value(value).map(Self::BaseSitePage)
             }
-            #[cfg(feature = "_boolean_column")]
+            #[cfg(feature = "_drive")]
             "microsoft.graph.drive" | "graph.drive" => {
                 serde_json::from_value(value).map(Self::Drive)
             }
+            #[cfg(feature = "_json")]
             "microsoft.graph.driveItem" | "graph.driveItem" => {
                 serde_json::from_value(value).map(Self::DriveItem)
             }
-            #[cfg(feature = "_boolean_column")]
+            #[cfg(feature = "_column_link")]
             "microsoft.graph.list" | "graph.list" => {
                 serde_json::from_value(value).map(Self::List)
             }
+            #[cfg(feature = "_json")]
             "microsoft.graph.listItem" | "graph.listItem" => {
                 serde_json::from_value(value).map(Self::ListItem)
             }
-            #[cfg(feature = "_copy_notebook_model")]
+            #[cfg(feature = "_sites")]
             "microsoft.graph.newsLinkPage" | "graph.newsLinkPage" => {
                 serde_json::from_value(value).map(Self::NewsLinkPage)
             }
-            #[cfg(feature = "_copy_notebook_model")]
+            #[cfg(feature = "_sites")]
             "microsoft.graph.pageTemplate" | "graph.pageTemplate" => {
                 serde_json::from_value(value).map(Self::PageTemplate)
             }
@@ -217,19 +223,19 @@ impl<'de> serde::Deserialize<'de> for AnyBaseItem {
             "microsoft.graph.recycleBinItem" | "graph.recycleBinItem" => {
                 serde_json::from_value(value).map(Self::RecycleBinItem)
             }
-            #[cfg(feature = "_copy_notebook_model")]
+            #[cfg(feature = "_shares")]
             "microsoft.graph.sharedDriveItem" | "graph.sharedDriveItem" => {
                 serde_json::from_value(value).map(Self::SharedDriveItem)
             }
-            #[cfg(feature = "_copy_notebook_model")]
+            #[cfg(feature = "_identity_input")]
             "microsoft.graph.site" | "graph.site" => {
                 serde_json::from_value(value).map(Self::Site)
             }
-            #[cfg(feature = "_copy_notebook_model")]
+            #[cfg(feature = "_sites")]
             "microsoft.graph.sitePage" | "graph.sitePage" => {
                 serde_json::from_value(value).map(Self::SitePage)
             }
-            #[cfg(feature = "_copy_notebook_model")]
+            #[cfg(feature = "_sites")]
             "microsoft.graph.videoNewsLinkPage" | "graph.videoNewsLinkPage" => {
                 serde_json::from_value(value).map(Self::VideoNewsLinkPage)
             }
@@ -367,7 +373,7 @@ impl BaseItemVersionField {
     ];
 }
 
-#[cfg(feature = "_copy_notebook_model")]
+#[cfg(feature = "_sites")]
 /// CSDL entity type `microsoft.graph.baseSitePage`; base type `microsoft.graph.baseItem`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct BaseSitePage {
@@ -409,11 +415,11 @@ pub struct BaseSitePage {
     pub title: Option<String>,
     /// Navigation property `createdByUser`: `microsoft.graph.user`; present when expanded (`$expand`).
     /// Inherited from `microsoft.graph.baseItem`.
-    #[cfg(feature = "_membership_rule_processing_status_details")]
+    #[cfg(feature = "_authorization_info")]
     pub created_by_user: Option<AnyUser>,
     /// Navigation property `lastModifiedByUser`: `microsoft.graph.user`; present when expanded (`$expand`).
     /// Inherited from `microsoft.graph.baseItem`.
-    #[cfg(feature = "_membership_rule_processing_status_details")]
+    #[cfg(feature = "_authorization_info")]
     pub last_modified_by_user: Option<AnyUser>,
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
@@ -421,14 +427,14 @@ pub struct BaseSitePage {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_copy_notebook_model")]
+#[cfg(feature = "_sites")]
 impl serde::Serialize for BaseSitePage {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_copy_notebook_model")]
+#[cfg(feature = "_sites")]
 #[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
 impl BaseSitePage {
     /// The CSDL qualified name, as `@odata.type` spells it.
@@ -458,15 +464,15 @@ impl BaseSitePage {
         object.property("pageLayout", &self.page_layout);
         object.property("publishingState", &self.publishing_state);
         object.property("title", &self.title);
-        #[cfg(feature = "_membership_rule_processing_status_details")]
+        #[cfg(feature = "_authorization_info")]
         object.property("createdByUser", &self.created_by_user);
-        #[cfg(feature = "_membership_rule_processing_status_details")]
+        #[cfg(feature = "_authorization_info")]
         object.property("lastModifiedByUser", &self.last_modified_by_user);
         object.end()
     }
 }
 
-#[cfg(feature = "_copy_notebook_model")]
+#[cfg(feature = "_sites")]
 impl<'de> serde::Deserialize<'de> for BaseSitePage {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -475,7 +481,7 @@ impl<'de> serde::Deserialize<'de> for BaseSitePage {
     }
 }
 
-#[cfg(feature = "_copy_notebook_model")]
+#[cfg(feature = "_sites")]
 #[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
 impl graph_odata_runtime::model::ODataObject for BaseSitePage {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
@@ -509,9 +515,9 @@ impl graph_odata_runtime::model::ODataObject for BaseSitePage {
                 read_nullable(map, key, &mut self.publishing_state, extra)
             }
             "title" => read_lenient(map, key, &mut self.title, extra),
-            #[cfg(feature = "_membership_rule_processing_status_details")]
+            #[cfg(feature = "_authorization_info")]
             "createdByUser" => read_nullable(map, key, &mut self.created_by_user, extra),
-            #[cfg(feature = "_membership_rule_processing_status_details")]
+            #[cfg(feature = "_authorization_info")]
             "lastModifiedByUser" => {
                 read_nullable(map, key, &mut self.last_modified_by_user, extra)
             }
@@ -525,7 +531,7 @@ impl graph_odata_runtime::model::ODataObject for BaseSitePage {
     }
 }
 
-#[cfg(feature = "_copy_notebook_model")]
+#[cfg(feature = "_sites")]
 impl BaseSitePage {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -536,11 +542,11 @@ impl BaseSitePage {
     }
 }
 
-#[cfg(feature = "_copy_notebook_model")]
+#[cfg(feature = "_sites")]
 /// The properties of [`BaseSitePage`] by wire name, each a [`Field<BaseSitePage>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`BaseSitePage::set_null`].
 pub enum BaseSitePageField {}
 
-#[cfg(feature = "_copy_notebook_model")]
+#[cfg(feature = "_sites")]
 #[allow(non_upper_case_globals)]
 impl BaseSitePageField {
     /// `id`
@@ -607,7 +613,7 @@ impl BaseSitePageField {
     ];
 }
 
-#[cfg(feature = "_copy_notebook_model")]
+#[cfg(feature = "_sites")]
 /// A `microsoft.graph.baseSitePage` value: the base type or one of its derived types, chosen by `@odata.type`. A derived type this crate does not know is read as [`BaseSitePage`], which keeps its properties and `@odata.type` in `additional_properties`.
 #[derive(Debug, Clone, PartialEq)]
 pub enum AnyBaseSitePage {
@@ -623,7 +629,7 @@ pub enum AnyBaseSitePage {
     VideoNewsLinkPage(Box<VideoNewsLinkPage>),
 }
 
-#[cfg(feature = "_copy_notebook_model")]
+#[cfg(feature = "_sites")]
 impl AnyBaseSitePage {
     /// The `@odata.type` of the variant (the base type's for unknown derived types).
     pub fn odata_type(&self) -> &'static str {
@@ -644,21 +650,21 @@ impl AnyBaseSitePage {
     }
 }
 
-#[cfg(feature = "_copy_notebook_model")]
+#[cfg(feature = "_sites")]
 impl Default for AnyBaseSitePage {
     fn default() -> Self {
         Self::BaseSitePage(Box::default())
     }
 }
 
-#[cfg(feature = "_copy_notebook_model")]
+#[cfg(feature = "_sites")]
 impl From<BaseSitePage> for AnyBaseSitePage {
     fn from(value: BaseSitePage) -> Self {
         Self::BaseSitePage(Box::new(value))
     }
 }
 
-#[cfg(feature = "_copy_notebook_model")]
+#[cfg(feature = "_sites")]
 impl AnyBaseSitePage {
     /// The value if it is a [`AnyBaseSitePage::NewsLinkPage`] variant.
     pub fn as_news_link_page(&self) -> Option<&NewsLinkPage> {
@@ -690,35 +696,35 @@ impl AnyBaseSitePage {
     }
 }
 
-#[cfg(feature = "_copy_notebook_model")]
+#[cfg(feature = "_sites")]
 impl From<NewsLinkPage> for AnyBaseSitePage {
     fn from(value: NewsLinkPage) -> Self {
         Self::NewsLinkPage(Box::new(value))
     }
 }
 
-#[cfg(feature = "_copy_notebook_model")]
+#[cfg(feature = "_sites")]
 impl From<PageTemplate> for AnyBaseSitePage {
     fn from(value: PageTemplate) -> Self {
         Self::PageTemplate(Box::new(value))
     }
 }
 
-#[cfg(feature = "_copy_notebook_model")]
+#[cfg(feature = "_sites")]
 impl From<SitePage> for AnyBaseSitePage {
     fn from(value: SitePage) -> Self {
         Self::SitePage(Box::new(value))
     }
 }
 
-#[cfg(feature = "_copy_notebook_model")]
+#[cfg(feature = "_sites")]
 impl From<VideoNewsLinkPage> for AnyBaseSitePage {
     fn from(value: VideoNewsLinkPage) -> Self {
         Self::VideoNewsLinkPage(Box::new(value))
     }
 }
 
-#[cfg(feature = "_copy_notebook_model")]
+#[cfg(feature = "_sites")]
 impl serde::Serialize for AnyBaseSitePage {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match self {
@@ -740,7 +746,7 @@ impl serde::Serialize for AnyBaseSitePage {
     }
 }
 
-#[cfg(feature = "_copy_notebook_model")]
+#[cfg(feature = "_sites")]
 impl<'de> serde::Deserialize<'de> for AnyBaseSitePage {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1618,7 +1624,7 @@ impl CaPoliciesDeletableRootField {
     ];
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_attachment")]
 /// CSDL entity type `microsoft.graph.calendar`; base type `microsoft.graph.entity`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Calendar {
@@ -1673,14 +1679,14 @@ pub struct Calendar {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_attachment")]
 impl serde::Serialize for Calendar {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_attachment")]
 impl Calendar {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.calendar";
@@ -1738,7 +1744,7 @@ impl Calendar {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_attachment")]
 impl<'de> serde::Deserialize<'de> for Calendar {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1747,7 +1753,7 @@ impl<'de> serde::Deserialize<'de> for Calendar {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_attachment")]
 impl graph_odata_runtime::model::ODataObject for Calendar {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -1819,7 +1825,7 @@ impl graph_odata_runtime::model::ODataObject for Calendar {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_attachment")]
 impl Calendar {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -1830,11 +1836,11 @@ impl Calendar {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_attachment")]
 /// The properties of [`Calendar`] by wire name, each a [`Field<Calendar>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`Calendar::set_null`].
 pub enum CalendarField {}
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_attachment")]
 #[allow(non_upper_case_globals)]
 impl CalendarField {
     /// `id`
@@ -1928,7 +1934,7 @@ impl CalendarField {
     ];
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 /// CSDL entity type `microsoft.graph.calendarGroup`; base type `microsoft.graph.entity`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct CalendarGroup {
@@ -1942,6 +1948,7 @@ pub struct CalendarGroup {
     /// Property `name`: `Edm.String`.
     pub name: Option<String>,
     /// Navigation property `calendars`: `Collection(microsoft.graph.calendar)`, contained; present when expanded (`$expand`).
+    #[cfg(feature = "_attachment")]
     pub calendars: Option<Vec<Calendar>>,
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
@@ -1949,14 +1956,15 @@ pub struct CalendarGroup {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 impl serde::Serialize for CalendarGroup {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
+#[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
 impl CalendarGroup {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.calendarGroup";
@@ -1976,12 +1984,12 @@ impl CalendarGroup {
         object.property("changeKey", &self.change_key);
         object.property("classId", &self.class_id);
         object.property("name", &self.name);
-        object.property("calendars", &self.calendars);
+        #[cfg(feature = "_attachment")] object.property("calendars", &self.calendars);
         object.end()
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 impl<'de> serde::Deserialize<'de> for CalendarGroup {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1990,7 +1998,8 @@ impl<'de> serde::Deserialize<'de> for CalendarGroup {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
+#[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
 impl graph_odata_runtime::model::ODataObject for CalendarGroup {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -2004,6 +2013,7 @@ impl graph_odata_runtime::model::ODataObject for CalendarGroup {
             "changeKey" => read_lenient(map, key, &mut self.change_key, extra),
             "classId" => read_lenient(map, key, &mut self.class_id, extra),
             "name" => read_lenient(map, key, &mut self.name, extra),
+            #[cfg(feature = "_attachment")]
             "calendars" => read_nullable(map, key, &mut self.calendars, extra),
             _ => Ok(false),
         }
@@ -2015,7 +2025,7 @@ impl graph_odata_runtime::model::ODataObject for CalendarGroup {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 impl CalendarGroup {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -2026,11 +2036,11 @@ impl CalendarGroup {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 /// The properties of [`CalendarGroup`] by wire name, each a [`Field<CalendarGroup>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`CalendarGroup::set_null`].
 pub enum CalendarGroupField {}
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 #[allow(non_upper_case_globals)]
 impl CalendarGroupField {
     /// `id`
@@ -2053,7 +2063,7 @@ impl CalendarGroupField {
     ];
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_attachment")]
 /// CSDL entity type `microsoft.graph.calendarPermission`; base type `microsoft.graph.entity`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct CalendarPermission {
@@ -2076,14 +2086,14 @@ pub struct CalendarPermission {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_attachment")]
 impl serde::Serialize for CalendarPermission {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_attachment")]
 impl CalendarPermission {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.calendarPermission";
@@ -2109,7 +2119,7 @@ impl CalendarPermission {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_attachment")]
 impl<'de> serde::Deserialize<'de> for CalendarPermission {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2118,7 +2128,7 @@ impl<'de> serde::Deserialize<'de> for CalendarPermission {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_attachment")]
 impl graph_odata_runtime::model::ODataObject for CalendarPermission {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -2146,7 +2156,7 @@ impl graph_odata_runtime::model::ODataObject for CalendarPermission {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_attachment")]
 impl CalendarPermission {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -2157,11 +2167,11 @@ impl CalendarPermission {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_attachment")]
 /// The properties of [`CalendarPermission`] by wire name, each a [`Field<CalendarPermission>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`CalendarPermission::set_null`].
 pub enum CalendarPermissionField {}
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_attachment")]
 #[allow(non_upper_case_globals)]
 impl CalendarPermissionField {
     /// `id`
@@ -2195,7 +2205,7 @@ impl CalendarPermissionField {
     ];
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_attachment")]
 /// CSDL entity type `microsoft.graph.calendarSharingMessage`; base type `microsoft.graph.message`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct CalendarSharingMessage {
@@ -2331,14 +2341,14 @@ pub struct CalendarSharingMessage {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_attachment")]
 impl serde::Serialize for CalendarSharingMessage {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_attachment")]
 #[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
 impl CalendarSharingMessage {
     /// The CSDL qualified name, as `@odata.type` spells it.
@@ -2411,7 +2421,7 @@ impl CalendarSharingMessage {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_attachment")]
 impl<'de> serde::Deserialize<'de> for CalendarSharingMessage {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2420,7 +2430,7 @@ impl<'de> serde::Deserialize<'de> for CalendarSharingMessage {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_attachment")]
 #[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
 impl graph_odata_runtime::model::ODataObject for CalendarSharingMessage {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
@@ -2524,7 +2534,7 @@ impl graph_odata_runtime::model::ODataObject for CalendarSharingMessage {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_attachment")]
 impl CalendarSharingMessage {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -2535,11 +2545,11 @@ impl CalendarSharingMessage {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_attachment")]
 /// The properties of [`CalendarSharingMessage`] by wire name, each a [`Field<CalendarSharingMessage>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`CalendarSharingMessage::set_null`].
 pub enum CalendarSharingMessageField {}
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_attachment")]
 #[allow(non_upper_case_globals)]
 impl CalendarSharingMessageField {
     /// `id`
@@ -2750,7 +2760,7 @@ impl CalendarSharingMessageField {
     ];
 }
 
-#[cfg(feature = "_copy_notebook_model")]
+#[cfg(feature = "_sites")]
 /// CSDL entity type `microsoft.graph.canvasLayout`; base type `microsoft.graph.entity`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct CanvasLayout {
@@ -2767,14 +2777,14 @@ pub struct CanvasLayout {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_copy_notebook_model")]
+#[cfg(feature = "_sites")]
 impl serde::Serialize for CanvasLayout {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_copy_notebook_model")]
+#[cfg(feature = "_sites")]
 impl CanvasLayout {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.canvasLayout";
@@ -2797,7 +2807,7 @@ impl CanvasLayout {
     }
 }
 
-#[cfg(feature = "_copy_notebook_model")]
+#[cfg(feature = "_sites")]
 impl<'de> serde::Deserialize<'de> for CanvasLayout {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2806,7 +2816,7 @@ impl<'de> serde::Deserialize<'de> for CanvasLayout {
     }
 }
 
-#[cfg(feature = "_copy_notebook_model")]
+#[cfg(feature = "_sites")]
 impl graph_odata_runtime::model::ODataObject for CanvasLayout {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -2833,7 +2843,7 @@ impl graph_odata_runtime::model::ODataObject for CanvasLayout {
     }
 }
 
-#[cfg(feature = "_copy_notebook_model")]
+#[cfg(feature = "_sites")]
 impl CanvasLayout {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -2844,11 +2854,11 @@ impl CanvasLayout {
     }
 }
 
-#[cfg(feature = "_copy_notebook_model")]
+#[cfg(feature = "_sites")]
 /// The properties of [`CanvasLayout`] by wire name, each a [`Field<CanvasLayout>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`CanvasLayout::set_null`].
 pub enum CanvasLayoutField {}
 
-#[cfg(feature = "_copy_notebook_model")]
+#[cfg(feature = "_sites")]
 #[allow(non_upper_case_globals)]
 impl CanvasLayoutField {
     /// `id`
@@ -2869,7 +2879,7 @@ impl CanvasLayoutField {
     ];
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_directory")]
 /// CSDL entity type `microsoft.graph.certificateAuthorityAsEntity`; base type `microsoft.graph.entity`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct CertificateAuthorityAsEntity {
@@ -2890,14 +2900,14 @@ pub struct CertificateAuthorityAsEntity {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_directory")]
 impl serde::Serialize for CertificateAuthorityAsEntity {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_directory")]
 impl CertificateAuthorityAsEntity {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.certificateAuthorityAsEntity";
@@ -2923,7 +2933,7 @@ impl CertificateAuthorityAsEntity {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_directory")]
 impl<'de> serde::Deserialize<'de> for CertificateAuthorityAsEntity {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2932,7 +2942,7 @@ impl<'de> serde::Deserialize<'de> for CertificateAuthorityAsEntity {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_directory")]
 impl graph_odata_runtime::model::ODataObject for CertificateAuthorityAsEntity {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -2961,7 +2971,7 @@ impl graph_odata_runtime::model::ODataObject for CertificateAuthorityAsEntity {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_directory")]
 impl CertificateAuthorityAsEntity {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -2972,11 +2982,11 @@ impl CertificateAuthorityAsEntity {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_directory")]
 /// The properties of [`CertificateAuthorityAsEntity`] by wire name, each a [`Field<CertificateAuthorityAsEntity>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`CertificateAuthorityAsEntity::set_null`].
 pub enum CertificateAuthorityAsEntityField {}
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_directory")]
 #[allow(non_upper_case_globals)]
 impl CertificateAuthorityAsEntityField {
     /// `id`
@@ -3007,7 +3017,7 @@ impl CertificateAuthorityAsEntityField {
     ];
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_directory")]
 /// CSDL entity type `microsoft.graph.certificateAuthorityDetail`; base type `microsoft.graph.directoryObject`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct CertificateAuthorityDetail {
@@ -3045,14 +3055,14 @@ pub struct CertificateAuthorityDetail {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_directory")]
 impl serde::Serialize for CertificateAuthorityDetail {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_directory")]
 impl CertificateAuthorityDetail {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.certificateAuthorityDetail";
@@ -3094,7 +3104,7 @@ impl CertificateAuthorityDetail {
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_directory")]
 impl<'de> serde::Deserialize<'de> for CertificateAuthorityDetail {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -3103,7 +3113,7 @@ impl<'de> serde::Deserialize<'de> for CertificateAuthorityDetail {
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_directory")]
 impl graph_odata_runtime::model::ODataObject for CertificateAuthorityDetail {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -3157,7 +3167,7 @@ impl graph_odata_runtime::model::ODataObject for CertificateAuthorityDetail {
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_directory")]
 impl CertificateAuthorityDetail {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -3168,11 +3178,11 @@ impl CertificateAuthorityDetail {
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_directory")]
 /// The properties of [`CertificateAuthorityDetail`] by wire name, each a [`Field<CertificateAuthorityDetail>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`CertificateAuthorityDetail::set_null`].
 pub enum CertificateAuthorityDetailField {}
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_directory")]
 #[allow(non_upper_case_globals)]
 impl CertificateAuthorityDetailField {
     /// `id`
@@ -3251,7 +3261,6 @@ pub struct CertificateAuthorityPath {
     /// Inherited from `microsoft.graph.entity`.
     pub id: Option<String>,
     /// Navigation property `certificateBasedApplicationConfigurations`: `Collection(microsoft.graph.certificateBasedApplicationConfiguration)`, contained; present when expanded (`$expand`).
-    #[cfg(feature = "_membership_rule_processing_status_details")]
     pub certificate_based_application_configurations: Option<
         Vec<CertificateBasedApplicationConfiguration>,
     >,
@@ -3269,7 +3278,6 @@ impl serde::Serialize for CertificateAuthorityPath {
 }
 
 #[cfg(feature = "_directory")]
-#[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
 impl CertificateAuthorityPath {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.certificateAuthorityPath";
@@ -3286,7 +3294,6 @@ impl CertificateAuthorityPath {
             odata_type,
         )?;
         object.property("id", &self.id);
-        #[cfg(feature = "_membership_rule_processing_status_details")]
         object
             .property(
                 "certificateBasedApplicationConfigurations",
@@ -3306,7 +3313,6 @@ impl<'de> serde::Deserialize<'de> for CertificateAuthorityPath {
 }
 
 #[cfg(feature = "_directory")]
-#[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
 impl graph_odata_runtime::model::ODataObject for CertificateAuthorityPath {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -3317,7 +3323,6 @@ impl graph_odata_runtime::model::ODataObject for CertificateAuthorityPath {
         let extra = &mut self.additional_properties;
         match key {
             "id" => read_lenient(map, key, &mut self.id, extra),
-            #[cfg(feature = "_membership_rule_processing_status_details")]
             "certificateBasedApplicationConfigurations" => {
                 read_nullable(
                     map,
@@ -3367,7 +3372,7 @@ impl CertificateAuthorityPathField {
     ];
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_directory")]
 /// CSDL entity type `microsoft.graph.certificateBasedApplicationConfiguration`; base type `microsoft.graph.trustedCertificateAuthorityAsEntityBase`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct CertificateBasedApplicationConfiguration {
@@ -3383,7 +3388,6 @@ pub struct CertificateBasedApplicationConfiguration {
     pub display_name: Option<String>,
     /// Navigation property `trustedCertificateAuthorities`: `Collection(microsoft.graph.certificateAuthorityAsEntity)`, contained; present when expanded (`$expand`).
     /// Inherited from `microsoft.graph.trustedCertificateAuthorityAsEntityBase`.
-    #[cfg(feature = "_access_review_inactive_users_query_scope")]
     pub trusted_certificate_authorities: Option<Vec<CertificateAuthorityAsEntity>>,
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
@@ -3391,15 +3395,14 @@ pub struct CertificateBasedApplicationConfiguration {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_directory")]
 impl serde::Serialize for CertificateBasedApplicationConfiguration {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
-#[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
+#[cfg(feature = "_directory")]
 impl CertificateBasedApplicationConfiguration {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.certificateBasedApplicationConfiguration";
@@ -3419,7 +3422,6 @@ impl CertificateBasedApplicationConfiguration {
         object.property("deletedDateTime", &self.deleted_date_time);
         object.property("description", &self.description);
         object.property("displayName", &self.display_name);
-        #[cfg(feature = "_access_review_inactive_users_query_scope")]
         object
             .property(
                 "trustedCertificateAuthorities",
@@ -3429,7 +3431,7 @@ impl CertificateBasedApplicationConfiguration {
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_directory")]
 impl<'de> serde::Deserialize<'de> for CertificateBasedApplicationConfiguration {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -3438,8 +3440,7 @@ impl<'de> serde::Deserialize<'de> for CertificateBasedApplicationConfiguration {
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
-#[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
+#[cfg(feature = "_directory")]
 impl graph_odata_runtime::model::ODataObject
 for CertificateBasedApplicationConfiguration {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
@@ -3456,7 +3457,6 @@ for CertificateBasedApplicationConfiguration {
             }
             "description" => read_lenient(map, key, &mut self.description, extra),
             "displayName" => read_lenient(map, key, &mut self.display_name, extra),
-            #[cfg(feature = "_access_review_inactive_users_query_scope")]
             "trustedCertificateAuthorities" => {
                 read_nullable(map, key, &mut self.trusted_certificate_authorities, extra)
             }
@@ -3470,7 +3470,7 @@ for CertificateBasedApplicationConfiguration {
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_directory")]
 impl CertificateBasedApplicationConfiguration {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -3481,11 +3481,11 @@ impl CertificateBasedApplicationConfiguration {
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_directory")]
 /// The properties of [`CertificateBasedApplicationConfiguration`] by wire name, each a [`Field<CertificateBasedApplicationConfiguration>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`CertificateBasedApplicationConfiguration::set_null`].
 pub enum CertificateBasedApplicationConfigurationField {}
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_directory")]
 #[allow(non_upper_case_globals)]
 impl CertificateBasedApplicationConfigurationField {
     /// `id`
@@ -3518,7 +3518,7 @@ impl CertificateBasedApplicationConfigurationField {
     ];
 }
 
-#[cfg(feature = "_certificate_based_auth_configuration")]
+#[cfg(feature = "_certificate_authority")]
 /// CSDL entity type `microsoft.graph.certificateBasedAuthConfiguration`; base type `microsoft.graph.entity`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct CertificateBasedAuthConfiguration {
@@ -3533,14 +3533,14 @@ pub struct CertificateBasedAuthConfiguration {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_certificate_based_auth_configuration")]
+#[cfg(feature = "_certificate_authority")]
 impl serde::Serialize for CertificateBasedAuthConfiguration {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_certificate_based_auth_configuration")]
+#[cfg(feature = "_certificate_authority")]
 impl CertificateBasedAuthConfiguration {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.certificateBasedAuthConfiguration";
@@ -3562,7 +3562,7 @@ impl CertificateBasedAuthConfiguration {
     }
 }
 
-#[cfg(feature = "_certificate_based_auth_configuration")]
+#[cfg(feature = "_certificate_authority")]
 impl<'de> serde::Deserialize<'de> for CertificateBasedAuthConfiguration {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -3571,7 +3571,7 @@ impl<'de> serde::Deserialize<'de> for CertificateBasedAuthConfiguration {
     }
 }
 
-#[cfg(feature = "_certificate_based_auth_configuration")]
+#[cfg(feature = "_certificate_authority")]
 impl graph_odata_runtime::model::ODataObject for CertificateBasedAuthConfiguration {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -3595,7 +3595,7 @@ impl graph_odata_runtime::model::ODataObject for CertificateBasedAuthConfigurati
     }
 }
 
-#[cfg(feature = "_certificate_based_auth_configuration")]
+#[cfg(feature = "_certificate_authority")]
 impl CertificateBasedAuthConfiguration {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -3606,11 +3606,11 @@ impl CertificateBasedAuthConfiguration {
     }
 }
 
-#[cfg(feature = "_certificate_based_auth_configuration")]
+#[cfg(feature = "_certificate_authority")]
 /// The properties of [`CertificateBasedAuthConfiguration`] by wire name, each a [`Field<CertificateBasedAuthConfiguration>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`CertificateBasedAuthConfiguration::set_null`].
 pub enum CertificateBasedAuthConfigurationField {}
 
-#[cfg(feature = "_certificate_based_auth_configuration")]
+#[cfg(feature = "_certificate_authority")]
 #[allow(non_upper_case_globals)]
 impl CertificateBasedAuthConfigurationField {
     /// `id`
@@ -3628,7 +3628,7 @@ impl CertificateBasedAuthConfigurationField {
     ];
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_directory")]
 /// CSDL entity type `microsoft.graph.certificateBasedAuthPki`; base type `microsoft.graph.directoryObject`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct CertificateBasedAuthPki {
@@ -3654,14 +3654,14 @@ pub struct CertificateBasedAuthPki {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_directory")]
 impl serde::Serialize for CertificateBasedAuthPki {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_directory")]
 impl CertificateBasedAuthPki {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.certificateBasedAuthPki";
@@ -3688,7 +3688,7 @@ impl CertificateBasedAuthPki {
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_directory")]
 impl<'de> serde::Deserialize<'de> for CertificateBasedAuthPki {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -3697,7 +3697,7 @@ impl<'de> serde::Deserialize<'de> for CertificateBasedAuthPki {
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_directory")]
 impl graph_odata_runtime::model::ODataObject for CertificateBasedAuthPki {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -3730,7 +3730,7 @@ impl graph_odata_runtime::model::ODataObject for CertificateBasedAuthPki {
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_directory")]
 impl CertificateBasedAuthPki {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -3741,11 +3741,11 @@ impl CertificateBasedAuthPki {
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_directory")]
 /// The properties of [`CertificateBasedAuthPki`] by wire name, each a [`Field<CertificateBasedAuthPki>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`CertificateBasedAuthPki::set_null`].
 pub enum CertificateBasedAuthPkiField {}
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_directory")]
 #[allow(non_upper_case_globals)]
 impl CertificateBasedAuthPkiField {
     /// `id`
@@ -3819,7 +3819,7 @@ pub struct Channel {
     #[cfg(feature = "_aad_user_conversation_member")]
     pub all_members: Option<Vec<AnyConversationMember>>,
     /// Navigation property `enabledApps`: `Collection(microsoft.graph.teamsApp)`; present when expanded (`$expand`).
-    #[cfg(feature = "_app_catalogs")]
+    #[cfg(feature = "_teams_app")]
     pub enabled_apps: Option<Vec<TeamsApp>>,
     /// Navigation property `filesFolder`: `microsoft.graph.driveItem`, contained; present when expanded (`$expand`).
     #[cfg(feature = "_json")]
@@ -3881,7 +3881,7 @@ impl Channel {
         object.property("webUrl", &self.web_url);
         #[cfg(feature = "_aad_user_conversation_member")]
         object.property("allMembers", &self.all_members);
-        #[cfg(feature = "_app_catalogs")]
+        #[cfg(feature = "_teams_app")]
         object.property("enabledApps", &self.enabled_apps);
         #[cfg(feature = "_json")] object.property("filesFolder", &self.files_folder);
         #[cfg(feature = "_aad_user_conversation_member")]
@@ -3936,7 +3936,7 @@ impl graph_odata_runtime::model::ODataObject for Channel {
             "webUrl" => read_lenient(map, key, &mut self.web_url, extra),
             #[cfg(feature = "_aad_user_conversation_member")]
             "allMembers" => read_nullable(map, key, &mut self.all_members, extra),
-            #[cfg(feature = "_app_catalogs")]
+            #[cfg(feature = "_teams_app")]
             "enabledApps" => read_nullable(map, key, &mut self.enabled_apps, extra),
             #[cfg(feature = "_json")]
             "filesFolder" => read_nullable(map, key, &mut self.files_folder, extra),
@@ -4081,9 +4081,10 @@ pub struct Chat {
     /// Property `webUrl`: `Edm.String`.
     pub web_url: Option<String>,
     /// Navigation property `installedApps`: `Collection(microsoft.graph.teamsAppInstallation)`, contained; present when expanded (`$expand`).
-    #[cfg(feature = "_aad_user_conversation_member")]
+    #[cfg(feature = "_group_chat_teams_app_installation_scope_info")]
     pub installed_apps: Option<Vec<AnyTeamsAppInstallation>>,
     /// Navigation property `lastMessagePreview`: `microsoft.graph.chatMessageInfo`, contained; present when expanded (`$expand`).
+    #[cfg(feature = "_chats")]
     pub last_message_preview: Option<ChatMessageInfo>,
     /// Navigation property `members`: `Collection(microsoft.graph.conversationMember)`, contained; present when expanded (`$expand`).
     #[cfg(feature = "_aad_user_conversation_member")]
@@ -4092,12 +4093,13 @@ pub struct Chat {
     #[cfg(feature = "_aad_user_conversation_member")]
     pub messages: Option<Vec<ChatMessage>>,
     /// Navigation property `operations`: `Collection(microsoft.graph.teamsAsyncOperation)`, contained; present when expanded (`$expand`).
-    #[cfg(feature = "_aad_user_conversation_member")]
+    #[cfg(feature = "_teams_async_operation")]
     pub operations: Option<Vec<TeamsAsyncOperation>>,
     /// Navigation property `permissionGrants`: `Collection(microsoft.graph.resourceSpecificPermissionGrant)`, contained; present when expanded (`$expand`).
-    #[cfg(feature = "_membership_rule_processing_status_details")]
+    #[cfg(feature = "_resource_specific_permission_grant")]
     pub permission_grants: Option<Vec<ResourceSpecificPermissionGrant>>,
     /// Navigation property `pinnedMessages`: `Collection(microsoft.graph.pinnedChatMessageInfo)`, contained; present when expanded (`$expand`).
+    #[cfg(feature = "_chats")]
     pub pinned_messages: Option<Vec<PinnedChatMessageInfo>>,
     /// Navigation property `tabs`: `Collection(microsoft.graph.teamsTab)`, contained; present when expanded (`$expand`).
     #[cfg(feature = "_aad_user_conversation_member")]
@@ -4143,17 +4145,19 @@ impl Chat {
         object.property("topic", &self.topic);
         object.property("viewpoint", &self.viewpoint);
         object.property("webUrl", &self.web_url);
-        #[cfg(feature = "_aad_user_conversation_member")]
+        #[cfg(feature = "_group_chat_teams_app_installation_scope_info")]
         object.property("installedApps", &self.installed_apps);
+        #[cfg(feature = "_chats")]
         object.property("lastMessagePreview", &self.last_message_preview);
         #[cfg(feature = "_aad_user_conversation_member")]
         object.property("members", &self.members);
         #[cfg(feature = "_aad_user_conversation_member")]
         object.property("messages", &self.messages);
-        #[cfg(feature = "_aad_user_conversation_member")]
+        #[cfg(feature = "_teams_async_operation")]
         object.property("operations", &self.operations);
-        #[cfg(feature = "_membership_rule_processing_status_details")]
+        #[cfg(feature = "_resource_specific_permission_grant")]
         object.property("permissionGrants", &self.permission_grants);
+        #[cfg(feature = "_chats")]
         object.property("pinnedMessages", &self.pinned_messages);
         #[cfg(feature = "_aad_user_conversation_member")]
         object.property("tabs", &self.tabs);
@@ -4200,8 +4204,9 @@ impl graph_odata_runtime::model::ODataObject for Chat {
             "topic" => read_lenient(map, key, &mut self.topic, extra),
             "viewpoint" => read_nullable(map, key, &mut self.viewpoint, extra),
             "webUrl" => read_lenient(map, key, &mut self.web_url, extra),
-            #[cfg(feature = "_aad_user_conversation_member")]
+            #[cfg(feature = "_group_chat_teams_app_installation_scope_info")]
             "installedApps" => read_nullable(map, key, &mut self.installed_apps, extra),
+            #[cfg(feature = "_chats")]
             "lastMessagePreview" => {
                 read_nullable(map, key, &mut self.last_message_preview, extra)
             }
@@ -4209,12 +4214,13 @@ impl graph_odata_runtime::model::ODataObject for Chat {
             "members" => read_nullable(map, key, &mut self.members, extra),
             #[cfg(feature = "_aad_user_conversation_member")]
             "messages" => read_nullable(map, key, &mut self.messages, extra),
-            #[cfg(feature = "_aad_user_conversation_member")]
+            #[cfg(feature = "_teams_async_operation")]
             "operations" => read_nullable(map, key, &mut self.operations, extra),
-            #[cfg(feature = "_membership_rule_processing_status_details")]
+            #[cfg(feature = "_resource_specific_permission_grant")]
             "permissionGrants" => {
                 read_nullable(map, key, &mut self.permission_grants, extra)
             }
+            #[cfg(feature = "_chats")]
             "pinnedMessages" => read_nullable(map, key, &mut self.pinned_messages, extra),
             #[cfg(feature = "_aad_user_conversation_member")]
             "tabs" => read_nullable(map, key, &mut self.tabs, extra),
@@ -4372,7 +4378,6 @@ pub struct ChatMessage {
     /// Property `webUrl`: `Edm.String`.
     pub web_url: Option<String>,
     /// Navigation property `hostedContents`: `Collection(microsoft.graph.chatMessageHostedContent)`, contained; present when expanded (`$expand`).
-    #[cfg(feature = "_chat_message_hosted_content")]
     pub hosted_contents: Option<Vec<ChatMessageHostedContent>>,
     /// Navigation property `replies`: `Collection(microsoft.graph.chatMessage)`, contained; present when expanded (`$expand`).
     pub replies: Option<Vec<ChatMessage>>,
@@ -4390,7 +4395,6 @@ impl serde::Serialize for ChatMessage {
 }
 
 #[cfg(feature = "_aad_user_conversation_member")]
-#[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
 impl ChatMessage {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.chatMessage";
@@ -4430,7 +4434,6 @@ impl ChatMessage {
         object.property("subject", &self.subject);
         object.property("summary", &self.summary);
         object.property("webUrl", &self.web_url);
-        #[cfg(feature = "_chat_message_hosted_content")]
         object.property("hostedContents", &self.hosted_contents);
         object.property("replies", &self.replies);
         object.end()
@@ -4447,7 +4450,6 @@ impl<'de> serde::Deserialize<'de> for ChatMessage {
 }
 
 #[cfg(feature = "_aad_user_conversation_member")]
-#[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
 impl graph_odata_runtime::model::ODataObject for ChatMessage {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -4493,7 +4495,6 @@ impl graph_odata_runtime::model::ODataObject for ChatMessage {
             "subject" => read_lenient(map, key, &mut self.subject, extra),
             "summary" => read_lenient(map, key, &mut self.summary, extra),
             "webUrl" => read_lenient(map, key, &mut self.web_url, extra),
-            #[cfg(feature = "_chat_message_hosted_content")]
             "hostedContents" => read_nullable(map, key, &mut self.hosted_contents, extra),
             "replies" => read_nullable(map, key, &mut self.replies, extra),
             _ => Ok(false),
@@ -4623,7 +4624,7 @@ impl ChatMessageField {
     ];
 }
 
-#[cfg(feature = "_chat_message_hosted_content")]
+#[cfg(feature = "_aad_user_conversation_member")]
 /// CSDL entity type `microsoft.graph.chatMessageHostedContent`; base type `microsoft.graph.teamworkHostedContent`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ChatMessageHostedContent {
@@ -4642,14 +4643,14 @@ pub struct ChatMessageHostedContent {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_chat_message_hosted_content")]
+#[cfg(feature = "_aad_user_conversation_member")]
 impl serde::Serialize for ChatMessageHostedContent {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_chat_message_hosted_content")]
+#[cfg(feature = "_aad_user_conversation_member")]
 impl ChatMessageHostedContent {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.chatMessageHostedContent";
@@ -4672,7 +4673,7 @@ impl ChatMessageHostedContent {
     }
 }
 
-#[cfg(feature = "_chat_message_hosted_content")]
+#[cfg(feature = "_aad_user_conversation_member")]
 impl<'de> serde::Deserialize<'de> for ChatMessageHostedContent {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -4681,7 +4682,7 @@ impl<'de> serde::Deserialize<'de> for ChatMessageHostedContent {
     }
 }
 
-#[cfg(feature = "_chat_message_hosted_content")]
+#[cfg(feature = "_aad_user_conversation_member")]
 impl graph_odata_runtime::model::ODataObject for ChatMessageHostedContent {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -4704,7 +4705,7 @@ impl graph_odata_runtime::model::ODataObject for ChatMessageHostedContent {
     }
 }
 
-#[cfg(feature = "_chat_message_hosted_content")]
+#[cfg(feature = "_aad_user_conversation_member")]
 impl ChatMessageHostedContent {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -4715,11 +4716,11 @@ impl ChatMessageHostedContent {
     }
 }
 
-#[cfg(feature = "_chat_message_hosted_content")]
+#[cfg(feature = "_aad_user_conversation_member")]
 /// The properties of [`ChatMessageHostedContent`] by wire name, each a [`Field<ChatMessageHostedContent>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ChatMessageHostedContent::set_null`].
 pub enum ChatMessageHostedContentField {}
 
-#[cfg(feature = "_chat_message_hosted_content")]
+#[cfg(feature = "_aad_user_conversation_member")]
 #[allow(non_upper_case_globals)]
 impl ChatMessageHostedContentField {
     /// `id`
@@ -4740,7 +4741,7 @@ impl ChatMessageHostedContentField {
     ];
 }
 
-#[cfg(feature = "_chat")]
+#[cfg(feature = "_chats")]
 /// CSDL entity type `microsoft.graph.chatMessageInfo`; base type `microsoft.graph.entity`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ChatMessageInfo {
@@ -4765,14 +4766,14 @@ pub struct ChatMessageInfo {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_chat")]
+#[cfg(feature = "_chats")]
 impl serde::Serialize for ChatMessageInfo {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_chat")]
+#[cfg(feature = "_chats")]
 impl ChatMessageInfo {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.chatMessageInfo";
@@ -4799,7 +4800,7 @@ impl ChatMessageInfo {
     }
 }
 
-#[cfg(feature = "_chat")]
+#[cfg(feature = "_chats")]
 impl<'de> serde::Deserialize<'de> for ChatMessageInfo {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -4808,7 +4809,7 @@ impl<'de> serde::Deserialize<'de> for ChatMessageInfo {
     }
 }
 
-#[cfg(feature = "_chat")]
+#[cfg(feature = "_chats")]
 impl graph_odata_runtime::model::ODataObject for ChatMessageInfo {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -4837,7 +4838,7 @@ impl graph_odata_runtime::model::ODataObject for ChatMessageInfo {
     }
 }
 
-#[cfg(feature = "_chat")]
+#[cfg(feature = "_chats")]
 impl ChatMessageInfo {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -4848,11 +4849,11 @@ impl ChatMessageInfo {
     }
 }
 
-#[cfg(feature = "_chat")]
+#[cfg(feature = "_chats")]
 /// The properties of [`ChatMessageInfo`] by wire name, each a [`Field<ChatMessageInfo>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ChatMessageInfo::set_null`].
 pub enum ChatMessageInfoField {}
 
-#[cfg(feature = "_chat")]
+#[cfg(feature = "_chats")]
 #[allow(non_upper_case_globals)]
 impl ChatMessageInfoField {
     /// `id`
@@ -4887,7 +4888,7 @@ impl ChatMessageInfoField {
     ];
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 /// CSDL entity type `microsoft.graph.checklistItem`; base type `microsoft.graph.entity`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ChecklistItem {
@@ -4908,14 +4909,14 @@ pub struct ChecklistItem {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 impl serde::Serialize for ChecklistItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 impl ChecklistItem {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.checklistItem";
@@ -4940,7 +4941,7 @@ impl ChecklistItem {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 impl<'de> serde::Deserialize<'de> for ChecklistItem {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -4949,7 +4950,7 @@ impl<'de> serde::Deserialize<'de> for ChecklistItem {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 impl graph_odata_runtime::model::ODataObject for ChecklistItem {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -4978,7 +4979,7 @@ impl graph_odata_runtime::model::ODataObject for ChecklistItem {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 impl ChecklistItem {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -4989,11 +4990,11 @@ impl ChecklistItem {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 /// The properties of [`ChecklistItem`] by wire name, each a [`Field<ChecklistItem>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ChecklistItem::set_null`].
 pub enum ChecklistItemField {}
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 #[allow(non_upper_case_globals)]
 impl ChecklistItemField {
     /// `id`
@@ -5022,7 +5023,7 @@ impl ChecklistItemField {
     ];
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_app_credential_restriction_type")]
 /// CSDL entity type `microsoft.graph.claimsMappingPolicy`; base type `microsoft.graph.stsPolicy`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ClaimsMappingPolicy {
@@ -5046,6 +5047,7 @@ pub struct ClaimsMappingPolicy {
     pub is_organization_default: Option<bool>,
     /// Navigation property `appliesTo`: `Collection(microsoft.graph.directoryObject)`; present when expanded (`$expand`).
     /// Inherited from `microsoft.graph.stsPolicy`.
+    #[cfg(feature = "_directory_object")]
     pub applies_to: Option<Vec<AnyDirectoryObject>>,
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
@@ -5053,14 +5055,15 @@ pub struct ClaimsMappingPolicy {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_app_credential_restriction_type")]
 impl serde::Serialize for ClaimsMappingPolicy {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_app_credential_restriction_type")]
+#[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
 impl ClaimsMappingPolicy {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.claimsMappingPolicy";
@@ -5082,12 +5085,13 @@ impl ClaimsMappingPolicy {
         object.property("displayName", &self.display_name);
         object.property("definition", &self.definition);
         object.property("isOrganizationDefault", &self.is_organization_default);
+        #[cfg(feature = "_directory_object")]
         object.property("appliesTo", &self.applies_to);
         object.end()
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_app_credential_restriction_type")]
 impl<'de> serde::Deserialize<'de> for ClaimsMappingPolicy {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -5096,7 +5100,8 @@ impl<'de> serde::Deserialize<'de> for ClaimsMappingPolicy {
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_app_credential_restriction_type")]
+#[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
 impl graph_odata_runtime::model::ODataObject for ClaimsMappingPolicy {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -5116,6 +5121,7 @@ impl graph_odata_runtime::model::ODataObject for ClaimsMappingPolicy {
             "isOrganizationDefault" => {
                 read_lenient(map, key, &mut self.is_organization_default, extra)
             }
+            #[cfg(feature = "_directory_object")]
             "appliesTo" => read_nullable(map, key, &mut self.applies_to, extra),
             _ => Ok(false),
         }
@@ -5127,7 +5133,7 @@ impl graph_odata_runtime::model::ODataObject for ClaimsMappingPolicy {
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_app_credential_restriction_type")]
 impl ClaimsMappingPolicy {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -5138,11 +5144,11 @@ impl ClaimsMappingPolicy {
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_app_credential_restriction_type")]
 /// The properties of [`ClaimsMappingPolicy`] by wire name, each a [`Field<ClaimsMappingPolicy>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ClaimsMappingPolicy::set_null`].
 pub enum ClaimsMappingPolicyField {}
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_app_credential_restriction_type")]
 #[allow(non_upper_case_globals)]
 impl ClaimsMappingPolicyField {
     /// `id`
@@ -5722,7 +5728,7 @@ impl ColumnDefinitionField {
     ];
 }
 
-#[cfg(feature = "_boolean_column")]
+#[cfg(feature = "_column_link")]
 /// CSDL entity type `microsoft.graph.columnLink`; base type `microsoft.graph.entity`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ColumnLink {
@@ -5737,14 +5743,14 @@ pub struct ColumnLink {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_boolean_column")]
+#[cfg(feature = "_column_link")]
 impl serde::Serialize for ColumnLink {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_boolean_column")]
+#[cfg(feature = "_column_link")]
 impl ColumnLink {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.columnLink";
@@ -5766,7 +5772,7 @@ impl ColumnLink {
     }
 }
 
-#[cfg(feature = "_boolean_column")]
+#[cfg(feature = "_column_link")]
 impl<'de> serde::Deserialize<'de> for ColumnLink {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -5775,7 +5781,7 @@ impl<'de> serde::Deserialize<'de> for ColumnLink {
     }
 }
 
-#[cfg(feature = "_boolean_column")]
+#[cfg(feature = "_column_link")]
 impl graph_odata_runtime::model::ODataObject for ColumnLink {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -5797,7 +5803,7 @@ impl graph_odata_runtime::model::ODataObject for ColumnLink {
     }
 }
 
-#[cfg(feature = "_boolean_column")]
+#[cfg(feature = "_column_link")]
 impl ColumnLink {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -5808,11 +5814,11 @@ impl ColumnLink {
     }
 }
 
-#[cfg(feature = "_boolean_column")]
+#[cfg(feature = "_column_link")]
 /// The properties of [`ColumnLink`] by wire name, each a [`Field<ColumnLink>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ColumnLink::set_null`].
 pub enum ColumnLinkField {}
 
-#[cfg(feature = "_boolean_column")]
+#[cfg(feature = "_column_link")]
 #[allow(non_upper_case_globals)]
 impl ColumnLinkField {
     /// `id`
@@ -6226,6 +6232,7 @@ pub enum AnyConditionalAccessPolicy {
     /// The base type itself, or a derived type unknown to this crate.
     ConditionalAccessPolicy(Box<ConditionalAccessPolicy>),
     /// `microsoft.graph.whatIfAnalysisResult`
+    #[cfg(feature = "_agent_id_risk_level")]
     WhatIfAnalysisResult(Box<WhatIfAnalysisResult>),
 }
 
@@ -6235,10 +6242,12 @@ impl AnyConditionalAccessPolicy {
     pub fn odata_type(&self) -> &'static str {
         match self {
             Self::ConditionalAccessPolicy(_) => ConditionalAccessPolicy::ODATA_TYPE,
+            #[cfg(feature = "_agent_id_risk_level")]
             Self::WhatIfAnalysisResult(_) => WhatIfAnalysisResult::ODATA_TYPE,
         }
     }
     /// The value if it is a plain [`ConditionalAccessPolicy`] (or of an unknown derived type).
+    #[allow(unreachable_patterns)]
     pub fn as_conditional_access_policy(&self) -> Option<&ConditionalAccessPolicy> {
         match self {
             Self::ConditionalAccessPolicy(value) => Some(value),

@@ -14,6 +14,7 @@ use graph_odata_runtime::model;
 #[cfg(feature = "_application_enforced_restrictions_session_control")]
 impl AnyConditionalAccessPolicy {
     /// The value if it is a [`AnyConditionalAccessPolicy::WhatIfAnalysisResult`] variant.
+    #[cfg(feature = "_agent_id_risk_level")]
     pub fn as_what_if_analysis_result(&self) -> Option<&WhatIfAnalysisResult> {
         match self {
             Self::WhatIfAnalysisResult(value) => Some(value),
@@ -23,6 +24,7 @@ impl AnyConditionalAccessPolicy {
 }
 
 #[cfg(feature = "_application_enforced_restrictions_session_control")]
+#[cfg(feature = "_agent_id_risk_level")]
 impl From<WhatIfAnalysisResult> for AnyConditionalAccessPolicy {
     fn from(value: WhatIfAnalysisResult) -> Self {
         Self::WhatIfAnalysisResult(Box::new(value))
@@ -36,6 +38,7 @@ impl serde::Serialize for AnyConditionalAccessPolicy {
             Self::ConditionalAccessPolicy(value) => {
                 value.serialize_with_type(serializer, None)
             }
+            #[cfg(feature = "_agent_id_risk_level")]
             Self::WhatIfAnalysisResult(value) => {
                 value
                     .serialize_with_type(
@@ -57,6 +60,7 @@ impl<'de> serde::Deserialize<'de> for AnyConditionalAccessPolicy {
             deserializer,
         )?;
         let read = match graph_odata_runtime::model::odata_type_of(&value) {
+            #[cfg(feature = "_agent_id_risk_level")]
             "microsoft.graph.whatIfAnalysisResult" | "graph.whatIfAnalysisResult" => {
                 serde_json::from_value(value).map(Self::WhatIfAnalysisResult)
             }
@@ -74,6 +78,7 @@ pub struct ConditionalAccessRoot {
     /// Inherited from `microsoft.graph.entity`.
     pub id: Option<String>,
     /// Navigation property `authenticationContextClassReferences`: `Collection(microsoft.graph.authenticationContextClassReference)`, contained; present when expanded (`$expand`).
+    #[cfg(feature = "_authentication_context_class_reference")]
     pub authentication_context_class_references: Option<
         Vec<AuthenticationContextClassReference>,
     >,
@@ -126,6 +131,7 @@ impl ConditionalAccessRoot {
             odata_type,
         )?;
         object.property("id", &self.id);
+        #[cfg(feature = "_authentication_context_class_reference")]
         object
             .property(
                 "authenticationContextClassReferences",
@@ -163,6 +169,7 @@ impl graph_odata_runtime::model::ODataObject for ConditionalAccessRoot {
         let extra = &mut self.additional_properties;
         match key {
             "id" => read_lenient(map, key, &mut self.id, extra),
+            #[cfg(feature = "_authentication_context_class_reference")]
             "authenticationContextClassReferences" => {
                 read_nullable(
                     map,
@@ -408,10 +415,10 @@ pub struct ConnectedOrganization {
     /// Property `state`: `microsoft.graph.connectedOrganizationState`.
     pub state: Option<ConnectedOrganizationState>,
     /// Navigation property `externalSponsors`: `Collection(microsoft.graph.directoryObject)`, contained; present when expanded (`$expand`).
-    #[cfg(feature = "_membership_rule_processing_status_details")]
+    #[cfg(feature = "_directory_object")]
     pub external_sponsors: Option<Vec<AnyDirectoryObject>>,
     /// Navigation property `internalSponsors`: `Collection(microsoft.graph.directoryObject)`, contained; present when expanded (`$expand`).
-    #[cfg(feature = "_membership_rule_processing_status_details")]
+    #[cfg(feature = "_directory_object")]
     pub internal_sponsors: Option<Vec<AnyDirectoryObject>>,
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
@@ -452,9 +459,9 @@ impl ConnectedOrganization {
         object.property("modifiedBy", &self.modified_by);
         object.property("modifiedDateTime", &self.modified_date_time);
         object.property("state", &self.state);
-        #[cfg(feature = "_membership_rule_processing_status_details")]
+        #[cfg(feature = "_directory_object")]
         object.property("externalSponsors", &self.external_sponsors);
-        #[cfg(feature = "_membership_rule_processing_status_details")]
+        #[cfg(feature = "_directory_object")]
         object.property("internalSponsors", &self.internal_sponsors);
         object.end()
     }
@@ -495,11 +502,11 @@ impl graph_odata_runtime::model::ODataObject for ConnectedOrganization {
                 read_lenient(map, key, &mut self.modified_date_time, extra)
             }
             "state" => read_nullable(map, key, &mut self.state, extra),
-            #[cfg(feature = "_membership_rule_processing_status_details")]
+            #[cfg(feature = "_directory_object")]
             "externalSponsors" => {
                 read_nullable(map, key, &mut self.external_sponsors, extra)
             }
-            #[cfg(feature = "_membership_rule_processing_status_details")]
+            #[cfg(feature = "_directory_object")]
             "internalSponsors" => {
                 read_nullable(map, key, &mut self.internal_sponsors, extra)
             }
@@ -603,6 +610,7 @@ pub struct Connector {
     /// Property `version`: `Edm.String`, not nullable.
     pub version: Option<String>,
     /// Navigation property `memberOf`: `Collection(microsoft.graph.connectorGroup)`; present when expanded (`$expand`).
+    #[cfg(feature = "_connector_group")]
     pub member_of: Option<Vec<ConnectorGroup>>,
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
@@ -618,6 +626,7 @@ impl serde::Serialize for Connector {
 }
 
 #[cfg(feature = "_on_premises_publishing_profiles")]
+#[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
 impl Connector {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.connector";
@@ -638,6 +647,7 @@ impl Connector {
         object.property("machineName", &self.machine_name);
         object.property("status", &self.status);
         object.property("version", &self.version);
+        #[cfg(feature = "_connector_group")]
         object.property("memberOf", &self.member_of);
         object.end()
     }
@@ -653,6 +663,7 @@ impl<'de> serde::Deserialize<'de> for Connector {
 }
 
 #[cfg(feature = "_on_premises_publishing_profiles")]
+#[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
 impl graph_odata_runtime::model::ODataObject for Connector {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -667,6 +678,7 @@ impl graph_odata_runtime::model::ODataObject for Connector {
             "machineName" => read_lenient(map, key, &mut self.machine_name, extra),
             "status" => read_nullable(map, key, &mut self.status, extra),
             "version" => read_lenient(map, key, &mut self.version, extra),
+            #[cfg(feature = "_connector_group")]
             "memberOf" => read_nullable(map, key, &mut self.member_of, extra),
             _ => Ok(false),
         }
@@ -719,7 +731,7 @@ impl ConnectorField {
     ];
 }
 
-#[cfg(feature = "_on_premises_publishing_profiles")]
+#[cfg(feature = "_connector_group")]
 /// CSDL entity type `microsoft.graph.connectorGroup`; base type `microsoft.graph.entity`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ConnectorGroup {
@@ -735,9 +747,10 @@ pub struct ConnectorGroup {
     /// Property `region`: `microsoft.graph.connectorGroupRegion`.
     pub region: Option<ConnectorGroupRegion>,
     /// Navigation property `applications`: `Collection(microsoft.graph.application)`; present when expanded (`$expand`).
-    #[cfg(feature = "_membership_rule_processing_status_details")]
+    #[cfg(feature = "_allowed_tenants_audience")]
     pub applications: Option<Vec<AnyApplication>>,
     /// Navigation property `members`: `Collection(microsoft.graph.connector)`; present when expanded (`$expand`).
+    #[cfg(feature = "_on_premises_publishing_profiles")]
     pub members: Option<Vec<Connector>>,
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
@@ -745,14 +758,14 @@ pub struct ConnectorGroup {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_on_premises_publishing_profiles")]
+#[cfg(feature = "_connector_group")]
 impl serde::Serialize for ConnectorGroup {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_on_premises_publishing_profiles")]
+#[cfg(feature = "_connector_group")]
 #[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
 impl ConnectorGroup {
     /// The CSDL qualified name, as `@odata.type` spells it.
@@ -774,14 +787,15 @@ impl ConnectorGroup {
         object.property("isDefault", &self.is_default);
         object.property("name", &self.name);
         object.property("region", &self.region);
-        #[cfg(feature = "_membership_rule_processing_status_details")]
+        #[cfg(feature = "_allowed_tenants_audience")]
         object.property("applications", &self.applications);
+        #[cfg(feature = "_on_premises_publishing_profiles")]
         object.property("members", &self.members);
         object.end()
     }
 }
 
-#[cfg(feature = "_on_premises_publishing_profiles")]
+#[cfg(feature = "_connector_group")]
 impl<'de> serde::Deserialize<'de> for ConnectorGroup {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -790,7 +804,7 @@ impl<'de> serde::Deserialize<'de> for ConnectorGroup {
     }
 }
 
-#[cfg(feature = "_on_premises_publishing_profiles")]
+#[cfg(feature = "_connector_group")]
 #[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
 impl graph_odata_runtime::model::ODataObject for ConnectorGroup {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
@@ -808,8 +822,9 @@ impl graph_odata_runtime::model::ODataObject for ConnectorGroup {
             "isDefault" => read_lenient(map, key, &mut self.is_default, extra),
             "name" => read_lenient(map, key, &mut self.name, extra),
             "region" => read_nullable(map, key, &mut self.region, extra),
-            #[cfg(feature = "_membership_rule_processing_status_details")]
+            #[cfg(feature = "_allowed_tenants_audience")]
             "applications" => read_nullable(map, key, &mut self.applications, extra),
+            #[cfg(feature = "_on_premises_publishing_profiles")]
             "members" => read_nullable(map, key, &mut self.members, extra),
             _ => Ok(false),
         }
@@ -821,7 +836,7 @@ impl graph_odata_runtime::model::ODataObject for ConnectorGroup {
     }
 }
 
-#[cfg(feature = "_on_premises_publishing_profiles")]
+#[cfg(feature = "_connector_group")]
 impl ConnectorGroup {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -832,11 +847,11 @@ impl ConnectorGroup {
     }
 }
 
-#[cfg(feature = "_on_premises_publishing_profiles")]
+#[cfg(feature = "_connector_group")]
 /// The properties of [`ConnectorGroup`] by wire name, each a [`Field<ConnectorGroup>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ConnectorGroup::set_null`].
 pub enum ConnectorGroupField {}
 
-#[cfg(feature = "_on_premises_publishing_profiles")]
+#[cfg(feature = "_connector_group")]
 #[allow(non_upper_case_globals)]
 impl ConnectorGroupField {
     /// `id`
@@ -869,7 +884,7 @@ impl ConnectorGroupField {
     ];
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 /// CSDL entity type `microsoft.graph.contact`; base type `microsoft.graph.outlookItem`; open type: dynamic properties land in `additional_properties`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Contact {
@@ -958,11 +973,13 @@ pub struct Contact {
     #[cfg(feature = "_extension")]
     pub extensions: Option<Vec<AnyExtension>>,
     /// Navigation property `multiValueExtendedProperties`: `Collection(microsoft.graph.multiValueLegacyExtendedProperty)`, contained; present when expanded (`$expand`).
+    #[cfg(feature = "_attachment")]
     pub multi_value_extended_properties: Option<Vec<MultiValueLegacyExtendedProperty>>,
     /// Navigation property `photo`: `microsoft.graph.profilePhoto`, contained; present when expanded (`$expand`).
-    #[cfg(feature = "_channel")]
+    #[cfg(feature = "_profile_photo")]
     pub photo: Option<ProfilePhoto>,
     /// Navigation property `singleValueExtendedProperties`: `Collection(microsoft.graph.singleValueLegacyExtendedProperty)`, contained; present when expanded (`$expand`).
+    #[cfg(feature = "_attachment")]
     pub single_value_extended_properties: Option<Vec<SingleValueLegacyExtendedProperty>>,
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
@@ -970,14 +987,14 @@ pub struct Contact {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 impl serde::Serialize for Contact {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 #[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
 impl Contact {
     /// The CSDL qualified name, as `@odata.type` spells it.
@@ -1033,12 +1050,14 @@ impl Contact {
         object.property("yomiGivenName", &self.yomi_given_name);
         object.property("yomiSurname", &self.yomi_surname);
         #[cfg(feature = "_extension")] object.property("extensions", &self.extensions);
+        #[cfg(feature = "_attachment")]
         object
             .property(
                 "multiValueExtendedProperties",
                 &self.multi_value_extended_properties,
             );
-        #[cfg(feature = "_channel")] object.property("photo", &self.photo);
+        #[cfg(feature = "_profile_photo")] object.property("photo", &self.photo);
+        #[cfg(feature = "_attachment")]
         object
             .property(
                 "singleValueExtendedProperties",
@@ -1048,7 +1067,7 @@ impl Contact {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 impl<'de> serde::Deserialize<'de> for Contact {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1057,7 +1076,7 @@ impl<'de> serde::Deserialize<'de> for Contact {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 #[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
 impl graph_odata_runtime::model::ODataObject for Contact {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
@@ -1118,11 +1137,13 @@ impl graph_odata_runtime::model::ODataObject for Contact {
             "yomiSurname" => read_lenient(map, key, &mut self.yomi_surname, extra),
             #[cfg(feature = "_extension")]
             "extensions" => read_nullable(map, key, &mut self.extensions, extra),
+            #[cfg(feature = "_attachment")]
             "multiValueExtendedProperties" => {
                 read_nullable(map, key, &mut self.multi_value_extended_properties, extra)
             }
-            #[cfg(feature = "_channel")]
+            #[cfg(feature = "_profile_photo")]
             "photo" => read_nullable(map, key, &mut self.photo, extra),
+            #[cfg(feature = "_attachment")]
             "singleValueExtendedProperties" => {
                 read_nullable(
                     map,
@@ -1141,7 +1162,7 @@ impl graph_odata_runtime::model::ODataObject for Contact {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 impl Contact {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -1152,11 +1173,11 @@ impl Contact {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 /// The properties of [`Contact`] by wire name, each a [`Field<Contact>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`Contact::set_null`].
 pub enum ContactField {}
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 #[allow(non_upper_case_globals)]
 impl ContactField {
     /// `id`
@@ -1310,7 +1331,7 @@ impl ContactField {
     ];
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 /// CSDL entity type `microsoft.graph.contactFolder`; base type `microsoft.graph.entity`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ContactFolder {
@@ -1328,8 +1349,10 @@ pub struct ContactFolder {
     /// Navigation property `contacts`: `Collection(microsoft.graph.contact)`, contained; present when expanded (`$expand`).
     pub contacts: Option<Vec<Contact>>,
     /// Navigation property `multiValueExtendedProperties`: `Collection(microsoft.graph.multiValueLegacyExtendedProperty)`, contained; present when expanded (`$expand`).
+    #[cfg(feature = "_attachment")]
     pub multi_value_extended_properties: Option<Vec<MultiValueLegacyExtendedProperty>>,
     /// Navigation property `singleValueExtendedProperties`: `Collection(microsoft.graph.singleValueLegacyExtendedProperty)`, contained; present when expanded (`$expand`).
+    #[cfg(feature = "_attachment")]
     pub single_value_extended_properties: Option<Vec<SingleValueLegacyExtendedProperty>>,
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
@@ -1337,14 +1360,15 @@ pub struct ContactFolder {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 impl serde::Serialize for ContactFolder {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
+#[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
 impl ContactFolder {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.contactFolder";
@@ -1366,11 +1390,13 @@ impl ContactFolder {
         object.property("wellKnownName", &self.well_known_name);
         object.property("childFolders", &self.child_folders);
         object.property("contacts", &self.contacts);
+        #[cfg(feature = "_attachment")]
         object
             .property(
                 "multiValueExtendedProperties",
                 &self.multi_value_extended_properties,
             );
+        #[cfg(feature = "_attachment")]
         object
             .property(
                 "singleValueExtendedProperties",
@@ -1380,7 +1406,7 @@ impl ContactFolder {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 impl<'de> serde::Deserialize<'de> for ContactFolder {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1389,7 +1415,8 @@ impl<'de> serde::Deserialize<'de> for ContactFolder {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
+#[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
 impl graph_odata_runtime::model::ODataObject for ContactFolder {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -1405,9 +1432,11 @@ impl graph_odata_runtime::model::ODataObject for ContactFolder {
             "wellKnownName" => read_lenient(map, key, &mut self.well_known_name, extra),
             "childFolders" => read_nullable(map, key, &mut self.child_folders, extra),
             "contacts" => read_nullable(map, key, &mut self.contacts, extra),
+            #[cfg(feature = "_attachment")]
             "multiValueExtendedProperties" => {
                 read_nullable(map, key, &mut self.multi_value_extended_properties, extra)
             }
+            #[cfg(feature = "_attachment")]
             "singleValueExtendedProperties" => {
                 read_nullable(
                     map,
@@ -1426,7 +1455,7 @@ impl graph_odata_runtime::model::ODataObject for ContactFolder {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 impl ContactFolder {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -1437,11 +1466,11 @@ impl ContactFolder {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 /// The properties of [`ContactFolder`] by wire name, each a [`Field<ContactFolder>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ContactFolder::set_null`].
 pub enum ContactFolderField {}
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 #[allow(non_upper_case_globals)]
 impl ContactFolderField {
     /// `id`
@@ -1485,7 +1514,7 @@ impl ContactFolderField {
     ];
 }
 
-#[cfg(feature = "_copy_notebook_model")]
+#[cfg(feature = "_sites")]
 /// CSDL entity type `microsoft.graph.contentModel`; base type `microsoft.graph.entity`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ContentModel {
@@ -1510,14 +1539,14 @@ pub struct ContentModel {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_copy_notebook_model")]
+#[cfg(feature = "_sites")]
 impl serde::Serialize for ContentModel {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_copy_notebook_model")]
+#[cfg(feature = "_sites")]
 impl ContentModel {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.contentModel";
@@ -1544,7 +1573,7 @@ impl ContentModel {
     }
 }
 
-#[cfg(feature = "_copy_notebook_model")]
+#[cfg(feature = "_sites")]
 impl<'de> serde::Deserialize<'de> for ContentModel {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1553,7 +1582,7 @@ impl<'de> serde::Deserialize<'de> for ContentModel {
     }
 }
 
-#[cfg(feature = "_copy_notebook_model")]
+#[cfg(feature = "_sites")]
 impl graph_odata_runtime::model::ODataObject for ContentModel {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -1586,7 +1615,7 @@ impl graph_odata_runtime::model::ODataObject for ContentModel {
     }
 }
 
-#[cfg(feature = "_copy_notebook_model")]
+#[cfg(feature = "_sites")]
 impl ContentModel {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -1597,11 +1626,11 @@ impl ContentModel {
     }
 }
 
-#[cfg(feature = "_copy_notebook_model")]
+#[cfg(feature = "_sites")]
 /// The properties of [`ContentModel`] by wire name, each a [`Field<ContentModel>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ContentModel::set_null`].
 pub enum ContentModelField {}
 
-#[cfg(feature = "_copy_notebook_model")]
+#[cfg(feature = "_sites")]
 #[allow(non_upper_case_globals)]
 impl ContentModelField {
     /// `id`
@@ -1636,7 +1665,7 @@ impl ContentModelField {
     ];
 }
 
-#[cfg(feature = "_boolean_column")]
+#[cfg(feature = "_column_link")]
 /// CSDL entity type `microsoft.graph.contentType`; base type `microsoft.graph.entity`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ContentType {
@@ -1678,8 +1707,10 @@ pub struct ContentType {
     /// Navigation property `columnLinks`: `Collection(microsoft.graph.columnLink)`, contained; present when expanded (`$expand`).
     pub column_links: Option<Vec<ColumnLink>>,
     /// Navigation property `columnPositions`: `Collection(microsoft.graph.columnDefinition)`; present when expanded (`$expand`).
+    #[cfg(feature = "_boolean_column")]
     pub column_positions: Option<Vec<ColumnDefinition>>,
     /// Navigation property `columns`: `Collection(microsoft.graph.columnDefinition)`, contained; present when expanded (`$expand`).
+    #[cfg(feature = "_boolean_column")]
     pub columns: Option<Vec<ColumnDefinition>>,
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
@@ -1687,14 +1718,15 @@ pub struct ContentType {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_boolean_column")]
+#[cfg(feature = "_column_link")]
 impl serde::Serialize for ContentType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_boolean_column")]
+#[cfg(feature = "_column_link")]
+#[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
 impl ContentType {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.contentType";
@@ -1728,13 +1760,14 @@ impl ContentType {
         object.property("base", &self.base);
         object.property("baseTypes", &self.base_types);
         object.property("columnLinks", &self.column_links);
+        #[cfg(feature = "_boolean_column")]
         object.property("columnPositions", &self.column_positions);
-        object.property("columns", &self.columns);
+        #[cfg(feature = "_boolean_column")] object.property("columns", &self.columns);
         object.end()
     }
 }
 
-#[cfg(feature = "_boolean_column")]
+#[cfg(feature = "_column_link")]
 impl<'de> serde::Deserialize<'de> for ContentType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1743,7 +1776,8 @@ impl<'de> serde::Deserialize<'de> for ContentType {
     }
 }
 
-#[cfg(feature = "_boolean_column")]
+#[cfg(feature = "_column_link")]
+#[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
 impl graph_odata_runtime::model::ODataObject for ContentType {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -1777,9 +1811,11 @@ impl graph_odata_runtime::model::ODataObject for ContentType {
             "base" => read_nullable(map, key, &mut self.base, extra),
             "baseTypes" => read_nullable(map, key, &mut self.base_types, extra),
             "columnLinks" => read_nullable(map, key, &mut self.column_links, extra),
+            #[cfg(feature = "_boolean_column")]
             "columnPositions" => {
                 read_nullable(map, key, &mut self.column_positions, extra)
             }
+            #[cfg(feature = "_boolean_column")]
             "columns" => read_nullable(map, key, &mut self.columns, extra),
             _ => Ok(false),
         }
@@ -1791,7 +1827,7 @@ impl graph_odata_runtime::model::ODataObject for ContentType {
     }
 }
 
-#[cfg(feature = "_boolean_column")]
+#[cfg(feature = "_column_link")]
 impl ContentType {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -1802,11 +1838,11 @@ impl ContentType {
     }
 }
 
-#[cfg(feature = "_boolean_column")]
+#[cfg(feature = "_column_link")]
 /// The properties of [`ContentType`] by wire name, each a [`Field<ContentType>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ContentType::set_null`].
 pub enum ContentTypeField {}
 
-#[cfg(feature = "_boolean_column")]
+#[cfg(feature = "_column_link")]
 #[allow(non_upper_case_globals)]
 impl ContentTypeField {
     /// `id`
@@ -1884,7 +1920,7 @@ impl ContentTypeField {
     ];
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_contracts")]
 /// CSDL entity type `microsoft.graph.contract`; base type `microsoft.graph.directoryObject`; open type: dynamic properties land in `additional_properties`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Contract {
@@ -1908,14 +1944,14 @@ pub struct Contract {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_contracts")]
 impl serde::Serialize for Contract {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_contracts")]
 impl Contract {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.contract";
@@ -1941,7 +1977,7 @@ impl Contract {
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_contracts")]
 impl<'de> serde::Deserialize<'de> for Contract {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1950,7 +1986,7 @@ impl<'de> serde::Deserialize<'de> for Contract {
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_contracts")]
 impl graph_odata_runtime::model::ODataObject for Contract {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -1980,7 +2016,7 @@ impl graph_odata_runtime::model::ODataObject for Contract {
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_contracts")]
 impl Contract {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -1991,11 +2027,11 @@ impl Contract {
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_contracts")]
 /// The properties of [`Contract`] by wire name, each a [`Field<Contract>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`Contract::set_null`].
 pub enum ContractField {}
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_contracts")]
 #[allow(non_upper_case_globals)]
 impl ContractField {
     /// `id`
@@ -2025,7 +2061,7 @@ impl ContractField {
     ];
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_groups")]
 /// CSDL entity type `microsoft.graph.conversation`; base type `microsoft.graph.entity`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Conversation {
@@ -2050,14 +2086,14 @@ pub struct Conversation {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_groups")]
 impl serde::Serialize for Conversation {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_groups")]
 impl Conversation {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.conversation";
@@ -2084,7 +2120,7 @@ impl Conversation {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_groups")]
 impl<'de> serde::Deserialize<'de> for Conversation {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2093,7 +2129,7 @@ impl<'de> serde::Deserialize<'de> for Conversation {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_groups")]
 impl graph_odata_runtime::model::ODataObject for Conversation {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -2122,7 +2158,7 @@ impl graph_odata_runtime::model::ODataObject for Conversation {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_groups")]
 impl Conversation {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -2133,11 +2169,11 @@ impl Conversation {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_groups")]
 /// The properties of [`Conversation`] by wire name, each a [`Field<Conversation>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`Conversation::set_null`].
 pub enum ConversationField {}
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_groups")]
 #[allow(non_upper_case_globals)]
 impl ConversationField {
     /// `id`
@@ -2597,7 +2633,7 @@ impl<'de> serde::Deserialize<'de> for AnyConversationMember {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_groups")]
 /// CSDL entity type `microsoft.graph.conversationThread`; base type `microsoft.graph.entity`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ConversationThread {
@@ -2628,14 +2664,14 @@ pub struct ConversationThread {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_groups")]
 impl serde::Serialize for ConversationThread {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_groups")]
 impl ConversationThread {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.conversationThread";
@@ -2665,7 +2701,7 @@ impl ConversationThread {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_groups")]
 impl<'de> serde::Deserialize<'de> for ConversationThread {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2674,7 +2710,7 @@ impl<'de> serde::Deserialize<'de> for ConversationThread {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_groups")]
 impl graph_odata_runtime::model::ODataObject for ConversationThread {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -2706,7 +2742,7 @@ impl graph_odata_runtime::model::ODataObject for ConversationThread {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_groups")]
 impl ConversationThread {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -2717,11 +2753,11 @@ impl ConversationThread {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_groups")]
 /// The properties of [`ConversationThread`] by wire name, each a [`Field<ConversationThread>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ConversationThread::set_null`].
 pub enum ConversationThreadField {}
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_groups")]
 #[allow(non_upper_case_globals)]
 impl ConversationThreadField {
     /// `id`
@@ -3527,7 +3563,7 @@ impl CredentialUserRegistrationDetailsField {
     ];
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_cross_tenant_access_policy")]
 /// CSDL entity type `microsoft.graph.crossTenantAccessPolicy`; base type `microsoft.graph.tenantRelationshipAccessPolicyBase`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct CrossTenantAccessPolicy {
@@ -3547,10 +3583,10 @@ pub struct CrossTenantAccessPolicy {
     /// Inherited from `microsoft.graph.tenantRelationshipAccessPolicyBase`.
     pub definition: Option<Vec<String>>,
     /// Navigation property `default`: `microsoft.graph.crossTenantAccessPolicyConfigurationDefault`, contained; present when expanded (`$expand`).
-    #[cfg(feature = "_access_review_inactive_users_query_scope")]
+    #[cfg(feature = "_policies")]
     pub default: Option<CrossTenantAccessPolicyConfigurationDefault>,
     /// Navigation property `partners`: `Collection(microsoft.graph.crossTenantAccessPolicyConfigurationPartner)`, contained; present when expanded (`$expand`).
-    #[cfg(feature = "_access_review_inactive_users_query_scope")]
+    #[cfg(feature = "_policies")]
     pub partners: Option<Vec<CrossTenantAccessPolicyConfigurationPartner>>,
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
@@ -3558,14 +3594,14 @@ pub struct CrossTenantAccessPolicy {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_cross_tenant_access_policy")]
 impl serde::Serialize for CrossTenantAccessPolicy {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_cross_tenant_access_policy")]
 #[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
 impl CrossTenantAccessPolicy {
     /// The CSDL qualified name, as `@odata.type` spells it.
@@ -3587,15 +3623,13 @@ impl CrossTenantAccessPolicy {
         object.property("description", &self.description);
         object.property("displayName", &self.display_name);
         object.property("definition", &self.definition);
-        #[cfg(feature = "_access_review_inactive_users_query_scope")]
-        object.property("default", &self.default);
-        #[cfg(feature = "_access_review_inactive_users_query_scope")]
-        object.property("partners", &self.partners);
+        #[cfg(feature = "_policies")] object.property("default", &self.default);
+        #[cfg(feature = "_policies")] object.property("partners", &self.partners);
         object.end()
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_cross_tenant_access_policy")]
 impl<'de> serde::Deserialize<'de> for CrossTenantAccessPolicy {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -3604,7 +3638,7 @@ impl<'de> serde::Deserialize<'de> for CrossTenantAccessPolicy {
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_cross_tenant_access_policy")]
 #[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
 impl graph_odata_runtime::model::ODataObject for CrossTenantAccessPolicy {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
@@ -3622,9 +3656,9 @@ impl graph_odata_runtime::model::ODataObject for CrossTenantAccessPolicy {
             "description" => read_lenient(map, key, &mut self.description, extra),
             "displayName" => read_lenient(map, key, &mut self.display_name, extra),
             "definition" => read_lenient(map, key, &mut self.definition, extra),
-            #[cfg(feature = "_access_review_inactive_users_query_scope")]
+            #[cfg(feature = "_policies")]
             "default" => read_nullable(map, key, &mut self.default, extra),
-            #[cfg(feature = "_access_review_inactive_users_query_scope")]
+            #[cfg(feature = "_policies")]
             "partners" => read_nullable(map, key, &mut self.partners, extra),
             _ => Ok(false),
         }
@@ -3636,7 +3670,7 @@ impl graph_odata_runtime::model::ODataObject for CrossTenantAccessPolicy {
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_cross_tenant_access_policy")]
 impl CrossTenantAccessPolicy {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -3647,11 +3681,11 @@ impl CrossTenantAccessPolicy {
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_cross_tenant_access_policy")]
 /// The properties of [`CrossTenantAccessPolicy`] by wire name, each a [`Field<CrossTenantAccessPolicy>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`CrossTenantAccessPolicy::set_null`].
 pub enum CrossTenantAccessPolicyField {}
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_cross_tenant_access_policy")]
 #[allow(non_upper_case_globals)]
 impl CrossTenantAccessPolicyField {
     /// `id`
@@ -3692,7 +3726,7 @@ impl CrossTenantAccessPolicyField {
     ];
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_policies")]
 /// CSDL entity type `microsoft.graph.crossTenantAccessPolicyConfigurationDefault`; base type `microsoft.graph.entity`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct CrossTenantAccessPolicyConfigurationDefault {
@@ -3721,14 +3755,14 @@ pub struct CrossTenantAccessPolicyConfigurationDefault {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_policies")]
 impl serde::Serialize for CrossTenantAccessPolicyConfigurationDefault {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_policies")]
 impl CrossTenantAccessPolicyConfigurationDefault {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.crossTenantAccessPolicyConfigurationDefault";
@@ -3760,7 +3794,7 @@ impl CrossTenantAccessPolicyConfigurationDefault {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_policies")]
 impl<'de> serde::Deserialize<'de> for CrossTenantAccessPolicyConfigurationDefault {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -3769,7 +3803,7 @@ impl<'de> serde::Deserialize<'de> for CrossTenantAccessPolicyConfigurationDefaul
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_policies")]
 impl graph_odata_runtime::model::ODataObject
 for CrossTenantAccessPolicyConfigurationDefault {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
@@ -3815,7 +3849,7 @@ for CrossTenantAccessPolicyConfigurationDefault {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_policies")]
 impl CrossTenantAccessPolicyConfigurationDefault {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -3826,11 +3860,11 @@ impl CrossTenantAccessPolicyConfigurationDefault {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_policies")]
 /// The properties of [`CrossTenantAccessPolicyConfigurationDefault`] by wire name, each a [`Field<CrossTenantAccessPolicyConfigurationDefault>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`CrossTenantAccessPolicyConfigurationDefault::set_null`].
 pub enum CrossTenantAccessPolicyConfigurationDefaultField {}
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_policies")]
 #[allow(non_upper_case_globals)]
 impl CrossTenantAccessPolicyConfigurationDefaultField {
     /// `id`
@@ -3880,7 +3914,7 @@ impl CrossTenantAccessPolicyConfigurationDefaultField {
     ];
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_policies")]
 /// CSDL entity type `microsoft.graph.crossTenantAccessPolicyConfigurationPartner`; key `tenantId`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct CrossTenantAccessPolicyConfigurationPartner {
@@ -3906,14 +3940,14 @@ pub struct CrossTenantAccessPolicyConfigurationPartner {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_policies")]
 impl serde::Serialize for CrossTenantAccessPolicyConfigurationPartner {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_policies")]
 impl CrossTenantAccessPolicyConfigurationPartner {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.crossTenantAccessPolicyConfigurationPartner";
@@ -3941,7 +3975,7 @@ impl CrossTenantAccessPolicyConfigurationPartner {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_policies")]
 impl<'de> serde::Deserialize<'de> for CrossTenantAccessPolicyConfigurationPartner {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -3950,7 +3984,7 @@ impl<'de> serde::Deserialize<'de> for CrossTenantAccessPolicyConfigurationPartne
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_policies")]
 impl graph_odata_runtime::model::ODataObject
 for CrossTenantAccessPolicyConfigurationPartner {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
@@ -3991,7 +4025,7 @@ for CrossTenantAccessPolicyConfigurationPartner {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_policies")]
 impl CrossTenantAccessPolicyConfigurationPartner {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -4002,11 +4036,11 @@ impl CrossTenantAccessPolicyConfigurationPartner {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_policies")]
 /// The properties of [`CrossTenantAccessPolicyConfigurationPartner`] by wire name, each a [`Field<CrossTenantAccessPolicyConfigurationPartner>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`CrossTenantAccessPolicyConfigurationPartner::set_null`].
 pub enum CrossTenantAccessPolicyConfigurationPartnerField {}
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_policies")]
 #[allow(non_upper_case_globals)]
 impl CrossTenantAccessPolicyConfigurationPartnerField {
     /// `b2bCollaborationInbound`
@@ -4056,7 +4090,7 @@ impl CrossTenantAccessPolicyConfigurationPartnerField {
     ];
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_policies")]
 /// CSDL entity type `microsoft.graph.crossTenantIdentitySyncPolicyPartner`; key `tenantId`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct CrossTenantIdentitySyncPolicyPartner {
@@ -4074,14 +4108,14 @@ pub struct CrossTenantIdentitySyncPolicyPartner {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_policies")]
 impl serde::Serialize for CrossTenantIdentitySyncPolicyPartner {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_policies")]
 impl CrossTenantIdentitySyncPolicyPartner {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.crossTenantIdentitySyncPolicyPartner";
@@ -4105,7 +4139,7 @@ impl CrossTenantIdentitySyncPolicyPartner {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_policies")]
 impl<'de> serde::Deserialize<'de> for CrossTenantIdentitySyncPolicyPartner {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -4114,7 +4148,7 @@ impl<'de> serde::Deserialize<'de> for CrossTenantIdentitySyncPolicyPartner {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_policies")]
 impl graph_odata_runtime::model::ODataObject for CrossTenantIdentitySyncPolicyPartner {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -4142,7 +4176,7 @@ impl graph_odata_runtime::model::ODataObject for CrossTenantIdentitySyncPolicyPa
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_policies")]
 impl CrossTenantIdentitySyncPolicyPartner {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -4153,11 +4187,11 @@ impl CrossTenantIdentitySyncPolicyPartner {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_policies")]
 /// The properties of [`CrossTenantIdentitySyncPolicyPartner`] by wire name, each a [`Field<CrossTenantIdentitySyncPolicyPartner>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`CrossTenantIdentitySyncPolicyPartner::set_null`].
 pub enum CrossTenantIdentitySyncPolicyPartnerField {}
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_policies")]
 #[allow(non_upper_case_globals)]
 impl CrossTenantIdentitySyncPolicyPartnerField {
     /// `displayName`
@@ -4659,6 +4693,7 @@ pub enum AnyCustomAuthenticationExtension {
     /// The base type itself, or a derived type unknown to this crate.
     CustomAuthenticationExtension(Box<CustomAuthenticationExtension>),
     /// `microsoft.graph.onTokenIssuanceStartCustomExtension`
+    #[cfg(feature = "_access_package")]
     OnTokenIssuanceStartCustomExtension(Box<OnTokenIssuanceStartCustomExtension>),
 }
 
@@ -4670,12 +4705,14 @@ impl AnyCustomAuthenticationExtension {
             Self::CustomAuthenticationExtension(_) => {
                 CustomAuthenticationExtension::ODATA_TYPE
             }
+            #[cfg(feature = "_access_package")]
             Self::OnTokenIssuanceStartCustomExtension(_) => {
                 OnTokenIssuanceStartCustomExtension::ODATA_TYPE
             }
         }
     }
     /// The value if it is a plain [`CustomAuthenticationExtension`] (or of an unknown derived type).
+    #[allow(unreachable_patterns)]
     pub fn as_custom_authentication_extension(
         &self,
     ) -> Option<&CustomAuthenticationExtension> {

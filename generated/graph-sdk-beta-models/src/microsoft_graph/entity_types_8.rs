@@ -14,6 +14,7 @@ use graph_odata_runtime::model;
 #[cfg(feature = "_authentication_configuration_validation")]
 impl AnyCustomAuthenticationExtension {
     /// The value if it is a [`AnyCustomAuthenticationExtension::OnTokenIssuanceStartCustomExtension`] variant.
+    #[cfg(feature = "_access_package")]
     pub fn as_on_token_issuance_start_custom_extension(
         &self,
     ) -> Option<&OnTokenIssuanceStartCustomExtension> {
@@ -25,6 +26,7 @@ impl AnyCustomAuthenticationExtension {
 }
 
 #[cfg(feature = "_authentication_configuration_validation")]
+#[cfg(feature = "_access_package")]
 impl From<OnTokenIssuanceStartCustomExtension> for AnyCustomAuthenticationExtension {
     fn from(value: OnTokenIssuanceStartCustomExtension) -> Self {
         Self::OnTokenIssuanceStartCustomExtension(Box::new(value))
@@ -38,6 +40,7 @@ impl serde::Serialize for AnyCustomAuthenticationExtension {
             Self::CustomAuthenticationExtension(value) => {
                 value.serialize_with_type(serializer, None)
             }
+            #[cfg(feature = "_access_package")]
             Self::OnTokenIssuanceStartCustomExtension(value) => {
                 value
                     .serialize_with_type(
@@ -59,6 +62,7 @@ impl<'de> serde::Deserialize<'de> for AnyCustomAuthenticationExtension {
             deserializer,
         )?;
         let read = match graph_odata_runtime::model::odata_type_of(&value) {
+            #[cfg(feature = "_access_package")]
             "microsoft.graph.onTokenIssuanceStartCustomExtension"
             | "graph.onTokenIssuanceStartCustomExtension" => {
                 serde_json::from_value(value)
@@ -241,11 +245,12 @@ pub enum AnyCustomCalloutExtension {
     #[cfg(feature = "_access_package")]
     CustomAccessPackageWorkflowExtension(Box<CustomAccessPackageWorkflowExtension>),
     /// `microsoft.graph.identityGovernance.customTaskExtension`
-    #[cfg(feature = "_access_package")]
+    #[cfg(feature = "_identity_governance")]
     MicrosoftGraphIdentityGovernanceCustomTaskExtension(
         Box<super::super::microsoft_graph_identity_governance::CustomTaskExtension>,
     ),
     /// `microsoft.graph.onTokenIssuanceStartCustomExtension`
+    #[cfg(feature = "_access_package")]
     OnTokenIssuanceStartCustomExtension(Box<OnTokenIssuanceStartCustomExtension>),
 }
 
@@ -267,10 +272,11 @@ impl AnyCustomCalloutExtension {
             Self::CustomAccessPackageWorkflowExtension(_) => {
                 CustomAccessPackageWorkflowExtension::ODATA_TYPE
             }
-            #[cfg(feature = "_access_package")]
+            #[cfg(feature = "_identity_governance")]
             Self::MicrosoftGraphIdentityGovernanceCustomTaskExtension(_) => {
                 super::super::microsoft_graph_identity_governance::CustomTaskExtension::ODATA_TYPE
             }
+            #[cfg(feature = "_access_package")]
             Self::OnTokenIssuanceStartCustomExtension(_) => {
                 OnTokenIssuanceStartCustomExtension::ODATA_TYPE
             }
@@ -333,7 +339,7 @@ impl AnyCustomCalloutExtension {
         }
     }
     /// The value if it is a [`AnyCustomCalloutExtension::MicrosoftGraphIdentityGovernanceCustomTaskExtension`] variant.
-    #[cfg(feature = "_access_package")]
+    #[cfg(feature = "_identity_governance")]
     pub fn as_microsoft_graph_identity_governance_custom_task_extension(
         &self,
     ) -> Option<
@@ -347,6 +353,7 @@ impl AnyCustomCalloutExtension {
         }
     }
     /// The value if it is a [`AnyCustomCalloutExtension::OnTokenIssuanceStartCustomExtension`] variant.
+    #[cfg(feature = "_access_package")]
     pub fn as_on_token_issuance_start_custom_extension(
         &self,
     ) -> Option<&OnTokenIssuanceStartCustomExtension> {
@@ -383,7 +390,7 @@ impl From<CustomAccessPackageWorkflowExtension> for AnyCustomCalloutExtension {
 }
 
 #[cfg(feature = "_authentication_configuration_validation")]
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl From<super::super::microsoft_graph_identity_governance::CustomTaskExtension>
 for AnyCustomCalloutExtension {
     fn from(
@@ -394,6 +401,7 @@ for AnyCustomCalloutExtension {
 }
 
 #[cfg(feature = "_authentication_configuration_validation")]
+#[cfg(feature = "_access_package")]
 impl From<OnTokenIssuanceStartCustomExtension> for AnyCustomCalloutExtension {
     fn from(value: OnTokenIssuanceStartCustomExtension) -> Self {
         Self::OnTokenIssuanceStartCustomExtension(Box::new(value))
@@ -431,7 +439,7 @@ impl serde::Serialize for AnyCustomCalloutExtension {
                         Some(CustomAccessPackageWorkflowExtension::ODATA_TYPE),
                     )
             }
-            #[cfg(feature = "_access_package")]
+            #[cfg(feature = "_identity_governance")]
             Self::MicrosoftGraphIdentityGovernanceCustomTaskExtension(value) => {
                 value
                     .serialize_with_type(
@@ -441,6 +449,7 @@ impl serde::Serialize for AnyCustomCalloutExtension {
                         ),
                     )
             }
+            #[cfg(feature = "_access_package")]
             Self::OnTokenIssuanceStartCustomExtension(value) => {
                 value
                     .serialize_with_type(
@@ -480,11 +489,12 @@ impl<'de> serde::Deserialize<'de> for AnyCustomCalloutExtension {
                 serde_json::from_value(value)
                     .map(Self::CustomAccessPackageWorkflowExtension)
             }
-            #[cfg(feature = "_access_package")]
+            #[cfg(feature = "_identity_governance")]
             "microsoft.graph.identityGovernance.customTaskExtension" => {
                 serde_json::from_value(value)
                     .map(Self::MicrosoftGraphIdentityGovernanceCustomTaskExtension)
             }
+            #[cfg(feature = "_access_package")]
             "microsoft.graph.onTokenIssuanceStartCustomExtension"
             | "graph.onTokenIssuanceStartCustomExtension" => {
                 serde_json::from_value(value)
@@ -496,7 +506,7 @@ impl<'de> serde::Deserialize<'de> for AnyCustomCalloutExtension {
     }
 }
 
-#[cfg(feature = "_entitlement_management")]
+#[cfg(feature = "_access_package")]
 /// **Deprecated**: deprecated on 2023-03-01, planned removal on 2023-12-31, revision 2022-10/PrivatePreview:MicrosofEntitlementManagementCustomextensions
 ///
 /// CSDL entity type `microsoft.graph.customExtensionHandler`; base type `microsoft.graph.entity`; key `id`.
@@ -511,7 +521,6 @@ pub struct CustomExtensionHandler {
     /// Property `stage`: `microsoft.graph.accessPackageCustomExtensionStage`.
     pub stage: Option<AccessPackageCustomExtensionStage>,
     /// Navigation property `customExtension`: `microsoft.graph.customAccessPackageWorkflowExtension`; present when expanded (`$expand`).
-    #[cfg(feature = "_access_package")]
     pub custom_extension: Option<CustomAccessPackageWorkflowExtension>,
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
@@ -519,15 +528,14 @@ pub struct CustomExtensionHandler {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_entitlement_management")]
+#[cfg(feature = "_access_package")]
 impl serde::Serialize for CustomExtensionHandler {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_entitlement_management")]
-#[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
+#[cfg(feature = "_access_package")]
 impl CustomExtensionHandler {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.customExtensionHandler";
@@ -545,13 +553,12 @@ impl CustomExtensionHandler {
         )?;
         object.property("id", &self.id);
         object.property("stage", &self.stage);
-        #[cfg(feature = "_access_package")]
         object.property("customExtension", &self.custom_extension);
         object.end()
     }
 }
 
-#[cfg(feature = "_entitlement_management")]
+#[cfg(feature = "_access_package")]
 impl<'de> serde::Deserialize<'de> for CustomExtensionHandler {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -560,8 +567,7 @@ impl<'de> serde::Deserialize<'de> for CustomExtensionHandler {
     }
 }
 
-#[cfg(feature = "_entitlement_management")]
-#[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
+#[cfg(feature = "_access_package")]
 impl graph_odata_runtime::model::ODataObject for CustomExtensionHandler {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -573,7 +579,6 @@ impl graph_odata_runtime::model::ODataObject for CustomExtensionHandler {
         match key {
             "id" => read_lenient(map, key, &mut self.id, extra),
             "stage" => read_nullable(map, key, &mut self.stage, extra),
-            #[cfg(feature = "_access_package")]
             "customExtension" => {
                 read_nullable(map, key, &mut self.custom_extension, extra)
             }
@@ -587,7 +592,7 @@ impl graph_odata_runtime::model::ODataObject for CustomExtensionHandler {
     }
 }
 
-#[cfg(feature = "_entitlement_management")]
+#[cfg(feature = "_access_package")]
 impl CustomExtensionHandler {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -598,11 +603,11 @@ impl CustomExtensionHandler {
     }
 }
 
-#[cfg(feature = "_entitlement_management")]
+#[cfg(feature = "_access_package")]
 /// The properties of [`CustomExtensionHandler`] by wire name, each a [`Field<CustomExtensionHandler>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`CustomExtensionHandler::set_null`].
 pub enum CustomExtensionHandlerField {}
 
-#[cfg(feature = "_entitlement_management")]
+#[cfg(feature = "_access_package")]
 #[allow(non_upper_case_globals)]
 impl CustomExtensionHandlerField {
     /// `id`
@@ -621,7 +626,7 @@ impl CustomExtensionHandlerField {
     ];
 }
 
-#[cfg(feature = "_entitlement_management")]
+#[cfg(feature = "_access_package")]
 /// CSDL entity type `microsoft.graph.customExtensionStageSetting`; base type `microsoft.graph.entity`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct CustomExtensionStageSetting {
@@ -639,14 +644,14 @@ pub struct CustomExtensionStageSetting {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_entitlement_management")]
+#[cfg(feature = "_access_package")]
 impl serde::Serialize for CustomExtensionStageSetting {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_entitlement_management")]
+#[cfg(feature = "_access_package")]
 #[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
 impl CustomExtensionStageSetting {
     /// The CSDL qualified name, as `@odata.type` spells it.
@@ -671,7 +676,7 @@ impl CustomExtensionStageSetting {
     }
 }
 
-#[cfg(feature = "_entitlement_management")]
+#[cfg(feature = "_access_package")]
 impl<'de> serde::Deserialize<'de> for CustomExtensionStageSetting {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -680,7 +685,7 @@ impl<'de> serde::Deserialize<'de> for CustomExtensionStageSetting {
     }
 }
 
-#[cfg(feature = "_entitlement_management")]
+#[cfg(feature = "_access_package")]
 #[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
 impl graph_odata_runtime::model::ODataObject for CustomExtensionStageSetting {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
@@ -707,7 +712,7 @@ impl graph_odata_runtime::model::ODataObject for CustomExtensionStageSetting {
     }
 }
 
-#[cfg(feature = "_entitlement_management")]
+#[cfg(feature = "_access_package")]
 impl CustomExtensionStageSetting {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -718,11 +723,11 @@ impl CustomExtensionStageSetting {
     }
 }
 
-#[cfg(feature = "_entitlement_management")]
+#[cfg(feature = "_access_package")]
 /// The properties of [`CustomExtensionStageSetting`] by wire name, each a [`Field<CustomExtensionStageSetting>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`CustomExtensionStageSetting::set_null`].
 pub enum CustomExtensionStageSettingField {}
 
-#[cfg(feature = "_entitlement_management")]
+#[cfg(feature = "_access_package")]
 #[allow(non_upper_case_globals)]
 impl CustomExtensionStageSettingField {
     /// `id`
@@ -2023,7 +2028,7 @@ impl DeletedTeamField {
     pub const ALL: &'static [model::Field<DeletedTeam>] = &[Self::Id, Self::Channels];
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_alternative_security_id")]
 /// CSDL entity type `microsoft.graph.device`; base type `microsoft.graph.directoryObject`; open type: dynamic properties land in `additional_properties`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Device {
@@ -2093,12 +2098,16 @@ pub struct Device {
     #[cfg(feature = "_extension")]
     pub extensions: Option<Vec<AnyExtension>>,
     /// Navigation property `memberOf`: `Collection(microsoft.graph.directoryObject)`; present when expanded (`$expand`).
+    #[cfg(feature = "_directory_object")]
     pub member_of: Option<Vec<AnyDirectoryObject>>,
     /// Navigation property `registeredOwners`: `Collection(microsoft.graph.directoryObject)`; present when expanded (`$expand`).
+    #[cfg(feature = "_directory_object")]
     pub registered_owners: Option<Vec<AnyDirectoryObject>>,
     /// Navigation property `registeredUsers`: `Collection(microsoft.graph.directoryObject)`; present when expanded (`$expand`).
+    #[cfg(feature = "_directory_object")]
     pub registered_users: Option<Vec<AnyDirectoryObject>>,
     /// Navigation property `transitiveMemberOf`: `Collection(microsoft.graph.directoryObject)`; present when expanded (`$expand`).
+    #[cfg(feature = "_directory_object")]
     pub transitive_member_of: Option<Vec<AnyDirectoryObject>>,
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
@@ -2106,14 +2115,14 @@ pub struct Device {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_alternative_security_id")]
 impl serde::Serialize for Device {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_alternative_security_id")]
 #[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
 impl Device {
     /// The CSDL qualified name, as `@odata.type` spells it.
@@ -2177,15 +2186,19 @@ impl Device {
         object.property("systemLabels", &self.system_labels);
         object.property("trustType", &self.trust_type);
         #[cfg(feature = "_extension")] object.property("extensions", &self.extensions);
+        #[cfg(feature = "_directory_object")]
         object.property("memberOf", &self.member_of);
+        #[cfg(feature = "_directory_object")]
         object.property("registeredOwners", &self.registered_owners);
+        #[cfg(feature = "_directory_object")]
         object.property("registeredUsers", &self.registered_users);
+        #[cfg(feature = "_directory_object")]
         object.property("transitiveMemberOf", &self.transitive_member_of);
         object.end()
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_alternative_security_id")]
 impl<'de> serde::Deserialize<'de> for Device {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2194,7 +2207,7 @@ impl<'de> serde::Deserialize<'de> for Device {
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_alternative_security_id")]
 #[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
 impl graph_odata_runtime::model::ODataObject for Device {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
@@ -2270,13 +2283,17 @@ impl graph_odata_runtime::model::ODataObject for Device {
             "trustType" => read_lenient(map, key, &mut self.trust_type, extra),
             #[cfg(feature = "_extension")]
             "extensions" => read_nullable(map, key, &mut self.extensions, extra),
+            #[cfg(feature = "_directory_object")]
             "memberOf" => read_nullable(map, key, &mut self.member_of, extra),
+            #[cfg(feature = "_directory_object")]
             "registeredOwners" => {
                 read_nullable(map, key, &mut self.registered_owners, extra)
             }
+            #[cfg(feature = "_directory_object")]
             "registeredUsers" => {
                 read_nullable(map, key, &mut self.registered_users, extra)
             }
+            #[cfg(feature = "_directory_object")]
             "transitiveMemberOf" => {
                 read_nullable(map, key, &mut self.transitive_member_of, extra)
             }
@@ -2290,7 +2307,7 @@ impl graph_odata_runtime::model::ODataObject for Device {
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_alternative_security_id")]
 impl Device {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -2301,11 +2318,11 @@ impl Device {
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_alternative_security_id")]
 /// The properties of [`Device`] by wire name, each a [`Field<Device>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`Device::set_null`].
 pub enum DeviceField {}
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_alternative_security_id")]
 #[allow(non_upper_case_globals)]
 impl DeviceField {
     /// `id`
@@ -2769,7 +2786,7 @@ pub struct Directory {
     /// Inherited from `microsoft.graph.entity`.
     pub id: Option<String>,
     /// Navigation property `administrativeUnits`: `Collection(microsoft.graph.administrativeUnit)`, contained; present when expanded (`$expand`).
-    #[cfg(feature = "_membership_rule_processing_status_details")]
+    #[cfg(feature = "_administrative_unit")]
     pub administrative_units: Option<Vec<AdministrativeUnit>>,
     /// Navigation property `attributeSets`: `Collection(microsoft.graph.attributeSet)`, contained; present when expanded (`$expand`).
     pub attribute_sets: Option<Vec<AttributeSet>>,
@@ -2780,7 +2797,7 @@ pub struct Directory {
         Vec<CustomSecurityAttributeDefinition>,
     >,
     /// Navigation property `deletedItems`: `Collection(microsoft.graph.directoryObject)`, contained; present when expanded (`$expand`).
-    #[cfg(feature = "_membership_rule_processing_status_details")]
+    #[cfg(feature = "_directory_object")]
     pub deleted_items: Option<Vec<AnyDirectoryObject>>,
     /// Navigation property `deviceLocalCredentials`: `Collection(microsoft.graph.deviceLocalCredentialInfo)`, contained; present when expanded (`$expand`).
     pub device_local_credentials: Option<Vec<DeviceLocalCredentialInfo>>,
@@ -2832,7 +2849,7 @@ impl Directory {
             odata_type,
         )?;
         object.property("id", &self.id);
-        #[cfg(feature = "_membership_rule_processing_status_details")]
+        #[cfg(feature = "_administrative_unit")]
         object.property("administrativeUnits", &self.administrative_units);
         object.property("attributeSets", &self.attribute_sets);
         object.property("certificateAuthorities", &self.certificate_authorities);
@@ -2841,7 +2858,7 @@ impl Directory {
                 "customSecurityAttributeDefinitions",
                 &self.custom_security_attribute_definitions,
             );
-        #[cfg(feature = "_membership_rule_processing_status_details")]
+        #[cfg(feature = "_directory_object")]
         object.property("deletedItems", &self.deleted_items);
         object.property("deviceLocalCredentials", &self.device_local_credentials);
         #[cfg(feature = "_feature_rollout_policy")]
@@ -2876,7 +2893,7 @@ impl graph_odata_runtime::model::ODataObject for Directory {
         let extra = &mut self.additional_properties;
         match key {
             "id" => read_lenient(map, key, &mut self.id, extra),
-            #[cfg(feature = "_membership_rule_processing_status_details")]
+            #[cfg(feature = "_administrative_unit")]
             "administrativeUnits" => {
                 read_nullable(map, key, &mut self.administrative_units, extra)
             }
@@ -2892,7 +2909,7 @@ impl graph_odata_runtime::model::ODataObject for Directory {
                     extra,
                 )
             }
-            #[cfg(feature = "_membership_rule_processing_status_details")]
+            #[cfg(feature = "_directory_object")]
             "deletedItems" => read_nullable(map, key, &mut self.deleted_items, extra),
             "deviceLocalCredentials" => {
                 read_nullable(map, key, &mut self.device_local_credentials, extra)
@@ -3359,7 +3376,7 @@ impl DirectoryDefinitionField {
     ];
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_directory_object")]
 /// CSDL entity type `microsoft.graph.directoryObject`; base type `microsoft.graph.entity`; open type: dynamic properties land in `additional_properties`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct DirectoryObject {
@@ -3374,14 +3391,14 @@ pub struct DirectoryObject {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_directory_object")]
 impl serde::Serialize for DirectoryObject {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_directory_object")]
 impl DirectoryObject {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.directoryObject";
@@ -3403,7 +3420,7 @@ impl DirectoryObject {
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_directory_object")]
 impl<'de> serde::Deserialize<'de> for DirectoryObject {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -3412,7 +3429,7 @@ impl<'de> serde::Deserialize<'de> for DirectoryObject {
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_directory_object")]
 impl graph_odata_runtime::model::ODataObject for DirectoryObject {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -3436,7 +3453,7 @@ impl graph_odata_runtime::model::ODataObject for DirectoryObject {
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_directory_object")]
 impl DirectoryObject {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -3447,11 +3464,11 @@ impl DirectoryObject {
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_directory_object")]
 /// The properties of [`DirectoryObject`] by wire name, each a [`Field<DirectoryObject>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`DirectoryObject::set_null`].
 pub enum DirectoryObjectField {}
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_directory_object")]
 #[allow(non_upper_case_globals)]
 impl DirectoryObjectField {
     /// `id`
@@ -3467,147 +3484,220 @@ impl DirectoryObjectField {
     ];
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_directory_object")]
 /// A `microsoft.graph.directoryObject` value: the base type or one of its derived types, chosen by `@odata.type`. A derived type this crate does not know is read as [`DirectoryObject`], which keeps its properties and `@odata.type` in `additional_properties`.
 #[derive(Debug, Clone, PartialEq)]
 pub enum AnyDirectoryObject {
     /// The base type itself, or a derived type unknown to this crate.
     DirectoryObject(Box<DirectoryObject>),
     /// `microsoft.graph.activityBasedTimeoutPolicy`
+    #[cfg(feature = "_policies")]
     ActivityBasedTimeoutPolicy(Box<ActivityBasedTimeoutPolicy>),
     /// `microsoft.graph.administrativeUnit`
+    #[cfg(feature = "_administrative_unit")]
     AdministrativeUnit(Box<AdministrativeUnit>),
     /// `microsoft.graph.agentIdentity`
+    #[cfg(feature = "_agent_identity")]
     AgentIdentity(Box<AgentIdentity>),
     /// `microsoft.graph.agentIdentityBlueprint`
+    #[cfg(feature = "_agent_identity_blueprint")]
     AgentIdentityBlueprint(Box<AgentIdentityBlueprint>),
     /// `microsoft.graph.agentIdentityBlueprintPrincipal`
+    #[cfg(feature = "_agent_identity")]
     AgentIdentityBlueprintPrincipal(Box<AgentIdentityBlueprintPrincipal>),
     /// `microsoft.graph.agentUser`
+    #[cfg(feature = "_agent_user")]
     AgentUser(Box<AgentUser>),
     /// `microsoft.graph.appManagementPolicy`
+    #[cfg(feature = "_app_credential_restriction_type")]
     AppManagementPolicy(Box<AppManagementPolicy>),
     /// `microsoft.graph.appRoleAssignment`
+    #[cfg(feature = "_app_role_assignment")]
     AppRoleAssignment(Box<AppRoleAssignment>),
     /// `microsoft.graph.application`
+    #[cfg(feature = "_allowed_tenants_audience")]
     Application(Box<Application>),
     /// `microsoft.graph.authorizationPolicy`
+    #[cfg(feature = "_policies")]
     AuthorizationPolicy(Box<AuthorizationPolicy>),
     /// `microsoft.graph.certificateAuthorityDetail`
+    #[cfg(feature = "_directory")]
     CertificateAuthorityDetail(Box<CertificateAuthorityDetail>),
     /// `microsoft.graph.certificateBasedApplicationConfiguration`
+    #[cfg(feature = "_directory")]
     CertificateBasedApplicationConfiguration(
         Box<CertificateBasedApplicationConfiguration>,
     ),
     /// `microsoft.graph.certificateBasedAuthPki`
+    #[cfg(feature = "_directory")]
     CertificateBasedAuthPki(Box<CertificateBasedAuthPki>),
     /// `microsoft.graph.claimsMappingPolicy`
+    #[cfg(feature = "_app_credential_restriction_type")]
     ClaimsMappingPolicy(Box<ClaimsMappingPolicy>),
     /// `microsoft.graph.contract`
+    #[cfg(feature = "_contracts")]
     Contract(Box<Contract>),
     /// `microsoft.graph.crossTenantAccessPolicy`
+    #[cfg(feature = "_cross_tenant_access_policy")]
     CrossTenantAccessPolicy(Box<CrossTenantAccessPolicy>),
     /// `microsoft.graph.device`
+    #[cfg(feature = "_alternative_security_id")]
     Device(Box<Device>),
     /// `microsoft.graph.directoryObjectPartnerReference`
+    #[cfg(feature = "_directory_object_partner_reference")]
     DirectoryObjectPartnerReference(Box<DirectoryObjectPartnerReference>),
     /// `microsoft.graph.directoryRole`
+    #[cfg(feature = "_directory_roles")]
     DirectoryRole(Box<DirectoryRole>),
     /// `microsoft.graph.directoryRoleTemplate`
+    #[cfg(feature = "_directory_role_templates")]
     DirectoryRoleTemplate(Box<DirectoryRoleTemplate>),
     /// `microsoft.graph.directorySettingTemplate`
+    #[cfg(feature = "_directory_setting_templates")]
     DirectorySettingTemplate(Box<DirectorySettingTemplate>),
     /// `microsoft.graph.endpoint`
+    #[cfg(feature = "_endpoint")]
     Endpoint(Box<Endpoint>),
     /// `microsoft.graph.extensionProperty`
+    #[cfg(feature = "_applications")]
     ExtensionProperty(Box<ExtensionProperty>),
     /// `microsoft.graph.federatedTokenValidationPolicy`
+    #[cfg(feature = "_policies")]
     FederatedTokenValidationPolicy(Box<FederatedTokenValidationPolicy>),
     /// `microsoft.graph.group`
+    #[cfg(feature = "_membership_rule_processing_status_details")]
     Group(Box<Group>),
     /// `microsoft.graph.homeRealmDiscoveryPolicy`
+    #[cfg(feature = "_app_credential_restriction_type")]
     HomeRealmDiscoveryPolicy(Box<HomeRealmDiscoveryPolicy>),
     /// `microsoft.graph.identitySecurityDefaultsEnforcementPolicy`
+    #[cfg(feature = "_policies")]
     IdentitySecurityDefaultsEnforcementPolicy(
         Box<IdentitySecurityDefaultsEnforcementPolicy>,
     ),
     /// `microsoft.graph.orgContact`
+    #[cfg(feature = "_contacts")]
     OrgContact(Box<OrgContact>),
     /// `microsoft.graph.organization`
+    #[cfg(feature = "_organization")]
     Organization(Box<Organization>),
     /// `microsoft.graph.permissionGrantPolicy`
+    #[cfg(feature = "_policies")]
     PermissionGrantPolicy(Box<PermissionGrantPolicy>),
     /// `microsoft.graph.resourceSpecificPermissionGrant`
+    #[cfg(feature = "_resource_specific_permission_grant")]
     ResourceSpecificPermissionGrant(Box<ResourceSpecificPermissionGrant>),
     /// `microsoft.graph.servicePrincipal`
+    #[cfg(feature = "_add_in")]
     ServicePrincipal(Box<ServicePrincipal>),
     /// `microsoft.graph.tenantAppManagementPolicy`
+    #[cfg(feature = "_policies")]
     TenantAppManagementPolicy(Box<TenantAppManagementPolicy>),
     /// `microsoft.graph.tokenIssuancePolicy`
+    #[cfg(feature = "_app_credential_restriction_type")]
     TokenIssuancePolicy(Box<TokenIssuancePolicy>),
     /// `microsoft.graph.tokenLifetimePolicy`
+    #[cfg(feature = "_app_credential_restriction_type")]
     TokenLifetimePolicy(Box<TokenLifetimePolicy>),
     /// `microsoft.graph.user`
+    #[cfg(feature = "_authorization_info")]
     User(Box<User>),
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_directory_object")]
 impl AnyDirectoryObject {
     /// The `@odata.type` of the variant (the base type's for unknown derived types).
     pub fn odata_type(&self) -> &'static str {
         match self {
             Self::DirectoryObject(_) => DirectoryObject::ODATA_TYPE,
+            #[cfg(feature = "_policies")]
             Self::ActivityBasedTimeoutPolicy(_) => ActivityBasedTimeoutPolicy::ODATA_TYPE,
+            #[cfg(feature = "_administrative_unit")]
             Self::AdministrativeUnit(_) => AdministrativeUnit::ODATA_TYPE,
+            #[cfg(feature = "_agent_identity")]
             Self::AgentIdentity(_) => AgentIdentity::ODATA_TYPE,
+            #[cfg(feature = "_agent_identity_blueprint")]
             Self::AgentIdentityBlueprint(_) => AgentIdentityBlueprint::ODATA_TYPE,
+            #[cfg(feature = "_agent_identity")]
             Self::AgentIdentityBlueprintPrincipal(_) => {
                 AgentIdentityBlueprintPrincipal::ODATA_TYPE
             }
+            #[cfg(feature = "_agent_user")]
             Self::AgentUser(_) => AgentUser::ODATA_TYPE,
+            #[cfg(feature = "_app_credential_restriction_type")]
             Self::AppManagementPolicy(_) => AppManagementPolicy::ODATA_TYPE,
+            #[cfg(feature = "_app_role_assignment")]
             Self::AppRoleAssignment(_) => AppRoleAssignment::ODATA_TYPE,
+            #[cfg(feature = "_allowed_tenants_audience")]
             Self::Application(_) => Application::ODATA_TYPE,
+            #[cfg(feature = "_policies")]
             Self::AuthorizationPolicy(_) => AuthorizationPolicy::ODATA_TYPE,
+            #[cfg(feature = "_directory")]
             Self::CertificateAuthorityDetail(_) => CertificateAuthorityDetail::ODATA_TYPE,
+            #[cfg(feature = "_directory")]
             Self::CertificateBasedApplicationConfiguration(_) => {
                 CertificateBasedApplicationConfiguration::ODATA_TYPE
             }
+            #[cfg(feature = "_directory")]
             Self::CertificateBasedAuthPki(_) => CertificateBasedAuthPki::ODATA_TYPE,
+            #[cfg(feature = "_app_credential_restriction_type")]
             Self::ClaimsMappingPolicy(_) => ClaimsMappingPolicy::ODATA_TYPE,
+            #[cfg(feature = "_contracts")]
             Self::Contract(_) => Contract::ODATA_TYPE,
+            #[cfg(feature = "_cross_tenant_access_policy")]
             Self::CrossTenantAccessPolicy(_) => CrossTenantAccessPolicy::ODATA_TYPE,
+            #[cfg(feature = "_alternative_security_id")]
             Self::Device(_) => Device::ODATA_TYPE,
+            #[cfg(feature = "_directory_object_partner_reference")]
             Self::DirectoryObjectPartnerReference(_) => {
                 DirectoryObjectPartnerReference::ODATA_TYPE
             }
+            #[cfg(feature = "_directory_roles")]
             Self::DirectoryRole(_) => DirectoryRole::ODATA_TYPE,
+            #[cfg(feature = "_directory_role_templates")]
             Self::DirectoryRoleTemplate(_) => DirectoryRoleTemplate::ODATA_TYPE,
+            #[cfg(feature = "_directory_setting_templates")]
             Self::DirectorySettingTemplate(_) => DirectorySettingTemplate::ODATA_TYPE,
+            #[cfg(feature = "_endpoint")]
             Self::Endpoint(_) => Endpoint::ODATA_TYPE,
+            #[cfg(feature = "_applications")]
             Self::ExtensionProperty(_) => ExtensionProperty::ODATA_TYPE,
+            #[cfg(feature = "_policies")]
             Self::FederatedTokenValidationPolicy(_) => {
                 FederatedTokenValidationPolicy::ODATA_TYPE
             }
+            #[cfg(feature = "_membership_rule_processing_status_details")]
             Self::Group(_) => Group::ODATA_TYPE,
+            #[cfg(feature = "_app_credential_restriction_type")]
             Self::HomeRealmDiscoveryPolicy(_) => HomeRealmDiscoveryPolicy::ODATA_TYPE,
+            #[cfg(feature = "_policies")]
             Self::IdentitySecurityDefaultsEnforcementPolicy(_) => {
                 IdentitySecurityDefaultsEnforcementPolicy::ODATA_TYPE
             }
+            #[cfg(feature = "_contacts")]
             Self::OrgContact(_) => OrgContact::ODATA_TYPE,
+            #[cfg(feature = "_organization")]
             Self::Organization(_) => Organization::ODATA_TYPE,
+            #[cfg(feature = "_policies")]
             Self::PermissionGrantPolicy(_) => PermissionGrantPolicy::ODATA_TYPE,
+            #[cfg(feature = "_resource_specific_permission_grant")]
             Self::ResourceSpecificPermissionGrant(_) => {
                 ResourceSpecificPermissionGrant::ODATA_TYPE
             }
+            #[cfg(feature = "_add_in")]
             Self::ServicePrincipal(_) => ServicePrincipal::ODATA_TYPE,
+            #[cfg(feature = "_policies")]
             Self::TenantAppManagementPolicy(_) => TenantAppManagementPolicy::ODATA_TYPE,
+            #[cfg(feature = "_app_credential_restriction_type")]
             Self::TokenIssuancePolicy(_) => TokenIssuancePolicy::ODATA_TYPE,
+            #[cfg(feature = "_app_credential_restriction_type")]
             Self::TokenLifetimePolicy(_) => TokenLifetimePolicy::ODATA_TYPE,
+            #[cfg(feature = "_authorization_info")]
             Self::User(_) => User::ODATA_TYPE,
         }
     }
     /// The value if it is a plain [`DirectoryObject`] (or of an unknown derived type).
+    #[allow(unreachable_patterns)]
     pub fn as_directory_object(&self) -> Option<&DirectoryObject> {
         match self {
             Self::DirectoryObject(value) => Some(value),
@@ -3616,14 +3706,14 @@ impl AnyDirectoryObject {
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_directory_object")]
 impl Default for AnyDirectoryObject {
     fn default() -> Self {
         Self::DirectoryObject(Box::default())
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_directory_object")]
 impl From<DirectoryObject> for AnyDirectoryObject {
     fn from(value: DirectoryObject) -> Self {
         Self::DirectoryObject(Box::new(value))

@@ -11,9 +11,10 @@ use graph_odata_runtime::edm;
 #[allow(unused_imports)]
 use graph_odata_runtime::model;
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_directory_object")]
 impl AnyDirectoryObject {
     /// The value if it is a [`AnyDirectoryObject::ActivityBasedTimeoutPolicy`] variant.
+    #[cfg(feature = "_policies")]
     pub fn as_activity_based_timeout_policy(
         &self,
     ) -> Option<&ActivityBasedTimeoutPolicy> {
@@ -23,6 +24,7 @@ impl AnyDirectoryObject {
         }
     }
     /// The value if it is a [`AnyDirectoryObject::AdministrativeUnit`] variant.
+    #[cfg(feature = "_administrative_unit")]
     pub fn as_administrative_unit(&self) -> Option<&AdministrativeUnit> {
         match self {
             Self::AdministrativeUnit(value) => Some(value),
@@ -30,6 +32,7 @@ impl AnyDirectoryObject {
         }
     }
     /// The value if it is a [`AnyDirectoryObject::AgentIdentity`] variant.
+    #[cfg(feature = "_agent_identity")]
     pub fn as_agent_identity(&self) -> Option<&AgentIdentity> {
         match self {
             Self::AgentIdentity(value) => Some(value),
@@ -37,6 +40,7 @@ impl AnyDirectoryObject {
         }
     }
     /// The value if it is a [`AnyDirectoryObject::AgentIdentityBlueprint`] variant.
+    #[cfg(feature = "_agent_identity_blueprint")]
     pub fn as_agent_identity_blueprint(&self) -> Option<&AgentIdentityBlueprint> {
         match self {
             Self::AgentIdentityBlueprint(value) => Some(value),
@@ -44,6 +48,7 @@ impl AnyDirectoryObject {
         }
     }
     /// The value if it is a [`AnyDirectoryObject::AgentIdentityBlueprintPrincipal`] variant.
+    #[cfg(feature = "_agent_identity")]
     pub fn as_agent_identity_blueprint_principal(
         &self,
     ) -> Option<&AgentIdentityBlueprintPrincipal> {
@@ -53,6 +58,7 @@ impl AnyDirectoryObject {
         }
     }
     /// The value if it is a [`AnyDirectoryObject::AgentUser`] variant.
+    #[cfg(feature = "_agent_user")]
     pub fn as_agent_user(&self) -> Option<&AgentUser> {
         match self {
             Self::AgentUser(value) => Some(value),
@@ -60,6 +66,7 @@ impl AnyDirectoryObject {
         }
     }
     /// The value if it is a [`AnyDirectoryObject::AppManagementPolicy`] variant.
+    #[cfg(feature = "_app_credential_restriction_type")]
     pub fn as_app_management_policy(&self) -> Option<&AppManagementPolicy> {
         match self {
             Self::AppManagementPolicy(value) => Some(value),
@@ -67,6 +74,7 @@ impl AnyDirectoryObject {
         }
     }
     /// The value if it is a [`AnyDirectoryObject::AppRoleAssignment`] variant.
+    #[cfg(feature = "_app_role_assignment")]
     pub fn as_app_role_assignment(&self) -> Option<&AppRoleAssignment> {
         match self {
             Self::AppRoleAssignment(value) => Some(value),
@@ -74,6 +82,7 @@ impl AnyDirectoryObject {
         }
     }
     /// The value if it is a [`AnyDirectoryObject::Application`] variant.
+    #[cfg(feature = "_allowed_tenants_audience")]
     pub fn as_application(&self) -> Option<&Application> {
         match self {
             Self::Application(value) => Some(value),
@@ -81,6 +90,7 @@ impl AnyDirectoryObject {
         }
     }
     /// The value if it is a [`AnyDirectoryObject::AuthorizationPolicy`] variant.
+    #[cfg(feature = "_policies")]
     pub fn as_authorization_policy(&self) -> Option<&AuthorizationPolicy> {
         match self {
             Self::AuthorizationPolicy(value) => Some(value),
@@ -88,6 +98,7 @@ impl AnyDirectoryObject {
         }
     }
     /// The value if it is a [`AnyDirectoryObject::CertificateAuthorityDetail`] variant.
+    #[cfg(feature = "_directory")]
     pub fn as_certificate_authority_detail(
         &self,
     ) -> Option<&CertificateAuthorityDetail> {
@@ -97,6 +108,7 @@ impl AnyDirectoryObject {
         }
     }
     /// The value if it is a [`AnyDirectoryObject::CertificateBasedApplicationConfiguration`] variant.
+    #[cfg(feature = "_directory")]
     pub fn as_certificate_based_application_configuration(
         &self,
     ) -> Option<&CertificateBasedApplicationConfiguration> {
@@ -106,6 +118,7 @@ impl AnyDirectoryObject {
         }
     }
     /// The value if it is a [`AnyDirectoryObject::CertificateBasedAuthPki`] variant.
+    #[cfg(feature = "_directory")]
     pub fn as_certificate_based_auth_pki(&self) -> Option<&CertificateBasedAuthPki> {
         match self {
             Self::CertificateBasedAuthPki(value) => Some(value),
@@ -113,6 +126,7 @@ impl AnyDirectoryObject {
         }
     }
     /// The value if it is a [`AnyDirectoryObject::ClaimsMappingPolicy`] variant.
+    #[cfg(feature = "_app_credential_restriction_type")]
     pub fn as_claims_mapping_policy(&self) -> Option<&ClaimsMappingPolicy> {
         match self {
             Self::ClaimsMappingPolicy(value) => Some(value),
@@ -120,6 +134,7 @@ impl AnyDirectoryObject {
         }
     }
     /// The value if it is a [`AnyDirectoryObject::Contract`] variant.
+    #[cfg(feature = "_contracts")]
     pub fn as_contract(&self) -> Option<&Contract> {
         match self {
             Self::Contract(value) => Some(value),
@@ -127,6 +142,7 @@ impl AnyDirectoryObject {
         }
     }
     /// The value if it is a [`AnyDirectoryObject::CrossTenantAccessPolicy`] variant.
+    #[cfg(feature = "_cross_tenant_access_policy")]
     pub fn as_cross_tenant_access_policy(&self) -> Option<&CrossTenantAccessPolicy> {
         match self {
             Self::CrossTenantAccessPolicy(value) => Some(value),
@@ -134,6 +150,7 @@ impl AnyDirectoryObject {
         }
     }
     /// The value if it is a [`AnyDirectoryObject::Device`] variant.
+    #[cfg(feature = "_alternative_security_id")]
     pub fn as_device(&self) -> Option<&Device> {
         match self {
             Self::Device(value) => Some(value),
@@ -141,6 +158,7 @@ impl AnyDirectoryObject {
         }
     }
     /// The value if it is a [`AnyDirectoryObject::DirectoryObjectPartnerReference`] variant.
+    #[cfg(feature = "_directory_object_partner_reference")]
     pub fn as_directory_object_partner_reference(
         &self,
     ) -> Option<&DirectoryObjectPartnerReference> {
@@ -150,6 +168,7 @@ impl AnyDirectoryObject {
         }
     }
     /// The value if it is a [`AnyDirectoryObject::DirectoryRole`] variant.
+    #[cfg(feature = "_directory_roles")]
     pub fn as_directory_role(&self) -> Option<&DirectoryRole> {
         match self {
             Self::DirectoryRole(value) => Some(value),
@@ -157,6 +176,7 @@ impl AnyDirectoryObject {
         }
     }
     /// The value if it is a [`AnyDirectoryObject::DirectoryRoleTemplate`] variant.
+    #[cfg(feature = "_directory_role_templates")]
     pub fn as_directory_role_template(&self) -> Option<&DirectoryRoleTemplate> {
         match self {
             Self::DirectoryRoleTemplate(value) => Some(value),
@@ -164,6 +184,7 @@ impl AnyDirectoryObject {
         }
     }
     /// The value if it is a [`AnyDirectoryObject::DirectorySettingTemplate`] variant.
+    #[cfg(feature = "_directory_setting_templates")]
     pub fn as_directory_setting_template(&self) -> Option<&DirectorySettingTemplate> {
         match self {
             Self::DirectorySettingTemplate(value) => Some(value),
@@ -171,6 +192,7 @@ impl AnyDirectoryObject {
         }
     }
     /// The value if it is a [`AnyDirectoryObject::Endpoint`] variant.
+    #[cfg(feature = "_endpoint")]
     pub fn as_endpoint(&self) -> Option<&Endpoint> {
         match self {
             Self::Endpoint(value) => Some(value),
@@ -178,6 +200,7 @@ impl AnyDirectoryObject {
         }
     }
     /// The value if it is a [`AnyDirectoryObject::ExtensionProperty`] variant.
+    #[cfg(feature = "_applications")]
     pub fn as_extension_property(&self) -> Option<&ExtensionProperty> {
         match self {
             Self::ExtensionProperty(value) => Some(value),
@@ -185,6 +208,7 @@ impl AnyDirectoryObject {
         }
     }
     /// The value if it is a [`AnyDirectoryObject::FederatedTokenValidationPolicy`] variant.
+    #[cfg(feature = "_policies")]
     pub fn as_federated_token_validation_policy(
         &self,
     ) -> Option<&FederatedTokenValidationPolicy> {
@@ -194,6 +218,7 @@ impl AnyDirectoryObject {
         }
     }
     /// The value if it is a [`AnyDirectoryObject::Group`] variant.
+    #[cfg(feature = "_membership_rule_processing_status_details")]
     pub fn as_group(&self) -> Option<&Group> {
         match self {
             Self::Group(value) => Some(value),
@@ -201,6 +226,7 @@ impl AnyDirectoryObject {
         }
     }
     /// The value if it is a [`AnyDirectoryObject::HomeRealmDiscoveryPolicy`] variant.
+    #[cfg(feature = "_app_credential_restriction_type")]
     pub fn as_home_realm_discovery_policy(&self) -> Option<&HomeRealmDiscoveryPolicy> {
         match self {
             Self::HomeRealmDiscoveryPolicy(value) => Some(value),
@@ -208,6 +234,7 @@ impl AnyDirectoryObject {
         }
     }
     /// The value if it is a [`AnyDirectoryObject::IdentitySecurityDefaultsEnforcementPolicy`] variant.
+    #[cfg(feature = "_policies")]
     pub fn as_identity_security_defaults_enforcement_policy(
         &self,
     ) -> Option<&IdentitySecurityDefaultsEnforcementPolicy> {
@@ -217,6 +244,7 @@ impl AnyDirectoryObject {
         }
     }
     /// The value if it is a [`AnyDirectoryObject::OrgContact`] variant.
+    #[cfg(feature = "_contacts")]
     pub fn as_org_contact(&self) -> Option<&OrgContact> {
         match self {
             Self::OrgContact(value) => Some(value),
@@ -224,6 +252,7 @@ impl AnyDirectoryObject {
         }
     }
     /// The value if it is a [`AnyDirectoryObject::Organization`] variant.
+    #[cfg(feature = "_organization")]
     pub fn as_organization(&self) -> Option<&Organization> {
         match self {
             Self::Organization(value) => Some(value),
@@ -231,6 +260,7 @@ impl AnyDirectoryObject {
         }
     }
     /// The value if it is a [`AnyDirectoryObject::PermissionGrantPolicy`] variant.
+    #[cfg(feature = "_policies")]
     pub fn as_permission_grant_policy(&self) -> Option<&PermissionGrantPolicy> {
         match self {
             Self::PermissionGrantPolicy(value) => Some(value),
@@ -238,6 +268,7 @@ impl AnyDirectoryObject {
         }
     }
     /// The value if it is a [`AnyDirectoryObject::ResourceSpecificPermissionGrant`] variant.
+    #[cfg(feature = "_resource_specific_permission_grant")]
     pub fn as_resource_specific_permission_grant(
         &self,
     ) -> Option<&ResourceSpecificPermissionGrant> {
@@ -247,6 +278,7 @@ impl AnyDirectoryObject {
         }
     }
     /// The value if it is a [`AnyDirectoryObject::ServicePrincipal`] variant.
+    #[cfg(feature = "_add_in")]
     pub fn as_service_principal(&self) -> Option<&ServicePrincipal> {
         match self {
             Self::ServicePrincipal(value) => Some(value),
@@ -254,6 +286,7 @@ impl AnyDirectoryObject {
         }
     }
     /// The value if it is a [`AnyDirectoryObject::TenantAppManagementPolicy`] variant.
+    #[cfg(feature = "_policies")]
     pub fn as_tenant_app_management_policy(&self) -> Option<&TenantAppManagementPolicy> {
         match self {
             Self::TenantAppManagementPolicy(value) => Some(value),
@@ -261,6 +294,7 @@ impl AnyDirectoryObject {
         }
     }
     /// The value if it is a [`AnyDirectoryObject::TokenIssuancePolicy`] variant.
+    #[cfg(feature = "_app_credential_restriction_type")]
     pub fn as_token_issuance_policy(&self) -> Option<&TokenIssuancePolicy> {
         match self {
             Self::TokenIssuancePolicy(value) => Some(value),
@@ -268,6 +302,7 @@ impl AnyDirectoryObject {
         }
     }
     /// The value if it is a [`AnyDirectoryObject::TokenLifetimePolicy`] variant.
+    #[cfg(feature = "_app_credential_restriction_type")]
     pub fn as_token_lifetime_policy(&self) -> Option<&TokenLifetimePolicy> {
         match self {
             Self::TokenLifetimePolicy(value) => Some(value),
@@ -275,6 +310,7 @@ impl AnyDirectoryObject {
         }
     }
     /// The value if it is a [`AnyDirectoryObject::User`] variant.
+    #[cfg(feature = "_authorization_info")]
     pub fn as_user(&self) -> Option<&User> {
         match self {
             Self::User(value) => Some(value),
@@ -283,174 +319,199 @@ impl AnyDirectoryObject {
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_directory_object")]
+#[cfg(feature = "_policies")]
 impl From<ActivityBasedTimeoutPolicy> for AnyDirectoryObject {
     fn from(value: ActivityBasedTimeoutPolicy) -> Self {
         Self::ActivityBasedTimeoutPolicy(Box::new(value))
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_directory_object")]
+#[cfg(feature = "_administrative_unit")]
 impl From<AdministrativeUnit> for AnyDirectoryObject {
     fn from(value: AdministrativeUnit) -> Self {
         Self::AdministrativeUnit(Box::new(value))
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_directory_object")]
+#[cfg(feature = "_agent_identity")]
 impl From<AgentIdentity> for AnyDirectoryObject {
     fn from(value: AgentIdentity) -> Self {
         Self::AgentIdentity(Box::new(value))
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_directory_object")]
+#[cfg(feature = "_agent_identity_blueprint")]
 impl From<AgentIdentityBlueprint> for AnyDirectoryObject {
     fn from(value: AgentIdentityBlueprint) -> Self {
         Self::AgentIdentityBlueprint(Box::new(value))
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_directory_object")]
+#[cfg(feature = "_agent_identity")]
 impl From<AgentIdentityBlueprintPrincipal> for AnyDirectoryObject {
     fn from(value: AgentIdentityBlueprintPrincipal) -> Self {
         Self::AgentIdentityBlueprintPrincipal(Box::new(value))
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_directory_object")]
+#[cfg(feature = "_agent_user")]
 impl From<AgentUser> for AnyDirectoryObject {
     fn from(value: AgentUser) -> Self {
         Self::AgentUser(Box::new(value))
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_directory_object")]
+#[cfg(feature = "_app_credential_restriction_type")]
 impl From<AppManagementPolicy> for AnyDirectoryObject {
     fn from(value: AppManagementPolicy) -> Self {
         Self::AppManagementPolicy(Box::new(value))
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_directory_object")]
+#[cfg(feature = "_app_role_assignment")]
 impl From<AppRoleAssignment> for AnyDirectoryObject {
     fn from(value: AppRoleAssignment) -> Self {
         Self::AppRoleAssignment(Box::new(value))
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_directory_object")]
+#[cfg(feature = "_allowed_tenants_audience")]
 impl From<Application> for AnyDirectoryObject {
     fn from(value: Application) -> Self {
         Self::Application(Box::new(value))
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_directory_object")]
+#[cfg(feature = "_policies")]
 impl From<AuthorizationPolicy> for AnyDirectoryObject {
     fn from(value: AuthorizationPolicy) -> Self {
         Self::AuthorizationPolicy(Box::new(value))
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_directory_object")]
+#[cfg(feature = "_directory")]
 impl From<CertificateAuthorityDetail> for AnyDirectoryObject {
     fn from(value: CertificateAuthorityDetail) -> Self {
         Self::CertificateAuthorityDetail(Box::new(value))
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_directory_object")]
+#[cfg(feature = "_directory")]
 impl From<CertificateBasedApplicationConfiguration> for AnyDirectoryObject {
     fn from(value: CertificateBasedApplicationConfiguration) -> Self {
         Self::CertificateBasedApplicationConfiguration(Box::new(value))
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_directory_object")]
+#[cfg(feature = "_directory")]
 impl From<CertificateBasedAuthPki> for AnyDirectoryObject {
     fn from(value: CertificateBasedAuthPki) -> Self {
         Self::CertificateBasedAuthPki(Box::new(value))
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_directory_object")]
+#[cfg(feature = "_app_credential_restriction_type")]
 impl From<ClaimsMappingPolicy> for AnyDirectoryObject {
     fn from(value: ClaimsMappingPolicy) -> Self {
         Self::ClaimsMappingPolicy(Box::new(value))
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_directory_object")]
+#[cfg(feature = "_contracts")]
 impl From<Contract> for AnyDirectoryObject {
     fn from(value: Contract) -> Self {
         Self::Contract(Box::new(value))
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_directory_object")]
+#[cfg(feature = "_cross_tenant_access_policy")]
 impl From<CrossTenantAccessPolicy> for AnyDirectoryObject {
     fn from(value: CrossTenantAccessPolicy) -> Self {
         Self::CrossTenantAccessPolicy(Box::new(value))
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_directory_object")]
+#[cfg(feature = "_alternative_security_id")]
 impl From<Device> for AnyDirectoryObject {
     fn from(value: Device) -> Self {
         Self::Device(Box::new(value))
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_directory_object")]
+#[cfg(feature = "_directory_object_partner_reference")]
 impl From<DirectoryObjectPartnerReference> for AnyDirectoryObject {
     fn from(value: DirectoryObjectPartnerReference) -> Self {
         Self::DirectoryObjectPartnerReference(Box::new(value))
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_directory_object")]
+#[cfg(feature = "_directory_roles")]
 impl From<DirectoryRole> for AnyDirectoryObject {
     fn from(value: DirectoryRole) -> Self {
         Self::DirectoryRole(Box::new(value))
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_directory_object")]
+#[cfg(feature = "_directory_role_templates")]
 impl From<DirectoryRoleTemplate> for AnyDirectoryObject {
     fn from(value: DirectoryRoleTemplate) -> Self {
         Self::DirectoryRoleTemplate(Box::new(value))
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_directory_object")]
+#[cfg(feature = "_directory_setting_templates")]
 impl From<DirectorySettingTemplate> for AnyDirectoryObject {
     fn from(value: DirectorySettingTemplate) -> Self {
         Self::DirectorySettingTemplate(Box::new(value))
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_directory_object")]
+#[cfg(feature = "_endpoint")]
 impl From<Endpoint> for AnyDirectoryObject {
     fn from(value: Endpoint) -> Self {
         Self::Endpoint(Box::new(value))
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_directory_object")]
+#[cfg(feature = "_applications")]
 impl From<ExtensionProperty> for AnyDirectoryObject {
     fn from(value: ExtensionProperty) -> Self {
         Self::ExtensionProperty(Box::new(value))
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_directory_object")]
+#[cfg(feature = "_policies")]
 impl From<FederatedTokenValidationPolicy> for AnyDirectoryObject {
     fn from(value: FederatedTokenValidationPolicy) -> Self {
         Self::FederatedTokenValidationPolicy(Box::new(value))
     }
 }
 
+#[cfg(feature = "_directory_object")]
 #[cfg(feature = "_membership_rule_processing_status_details")]
 impl From<Group> for AnyDirectoryObject {
     fn from(value: Group) -> Self {
@@ -458,88 +519,100 @@ impl From<Group> for AnyDirectoryObject {
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_directory_object")]
+#[cfg(feature = "_app_credential_restriction_type")]
 impl From<HomeRealmDiscoveryPolicy> for AnyDirectoryObject {
     fn from(value: HomeRealmDiscoveryPolicy) -> Self {
         Self::HomeRealmDiscoveryPolicy(Box::new(value))
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_directory_object")]
+#[cfg(feature = "_policies")]
 impl From<IdentitySecurityDefaultsEnforcementPolicy> for AnyDirectoryObject {
     fn from(value: IdentitySecurityDefaultsEnforcementPolicy) -> Self {
         Self::IdentitySecurityDefaultsEnforcementPolicy(Box::new(value))
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_directory_object")]
+#[cfg(feature = "_contacts")]
 impl From<OrgContact> for AnyDirectoryObject {
     fn from(value: OrgContact) -> Self {
         Self::OrgContact(Box::new(value))
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_directory_object")]
+#[cfg(feature = "_organization")]
 impl From<Organization> for AnyDirectoryObject {
     fn from(value: Organization) -> Self {
         Self::Organization(Box::new(value))
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_directory_object")]
+#[cfg(feature = "_policies")]
 impl From<PermissionGrantPolicy> for AnyDirectoryObject {
     fn from(value: PermissionGrantPolicy) -> Self {
         Self::PermissionGrantPolicy(Box::new(value))
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_directory_object")]
+#[cfg(feature = "_resource_specific_permission_grant")]
 impl From<ResourceSpecificPermissionGrant> for AnyDirectoryObject {
     fn from(value: ResourceSpecificPermissionGrant) -> Self {
         Self::ResourceSpecificPermissionGrant(Box::new(value))
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_directory_object")]
+#[cfg(feature = "_add_in")]
 impl From<ServicePrincipal> for AnyDirectoryObject {
     fn from(value: ServicePrincipal) -> Self {
         Self::ServicePrincipal(Box::new(value))
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_directory_object")]
+#[cfg(feature = "_policies")]
 impl From<TenantAppManagementPolicy> for AnyDirectoryObject {
     fn from(value: TenantAppManagementPolicy) -> Self {
         Self::TenantAppManagementPolicy(Box::new(value))
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_directory_object")]
+#[cfg(feature = "_app_credential_restriction_type")]
 impl From<TokenIssuancePolicy> for AnyDirectoryObject {
     fn from(value: TokenIssuancePolicy) -> Self {
         Self::TokenIssuancePolicy(Box::new(value))
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_directory_object")]
+#[cfg(feature = "_app_credential_restriction_type")]
 impl From<TokenLifetimePolicy> for AnyDirectoryObject {
     fn from(value: TokenLifetimePolicy) -> Self {
         Self::TokenLifetimePolicy(Box::new(value))
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_directory_object")]
+#[cfg(feature = "_authorization_info")]
 impl From<User> for AnyDirectoryObject {
     fn from(value: User) -> Self {
         Self::User(Box::new(value))
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_directory_object")]
 impl serde::Serialize for AnyDirectoryObject {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match self {
             Self::DirectoryObject(value) => value.serialize_with_type(serializer, None),
+            #[cfg(feature = "_policies")]
             Self::ActivityBasedTimeoutPolicy(value) => {
                 value
                     .serialize_with_type(
@@ -547,6 +620,7 @@ impl serde::Serialize for AnyDirectoryObject {
                         Some(ActivityBasedTimeoutPolicy::ODATA_TYPE),
                     )
             }
+            #[cfg(feature = "_administrative_unit")]
             Self::AdministrativeUnit(value) => {
                 value
                     .serialize_with_type(
@@ -554,9 +628,11 @@ impl serde::Serialize for AnyDirectoryObject {
                         Some(AdministrativeUnit::ODATA_TYPE),
                     )
             }
+            #[cfg(feature = "_agent_identity")]
             Self::AgentIdentity(value) => {
                 value.serialize_with_type(serializer, Some(AgentIdentity::ODATA_TYPE))
             }
+            #[cfg(feature = "_agent_identity_blueprint")]
             Self::AgentIdentityBlueprint(value) => {
                 value
                     .serialize_with_type(
@@ -564,6 +640,7 @@ impl serde::Serialize for AnyDirectoryObject {
                         Some(AgentIdentityBlueprint::ODATA_TYPE),
                     )
             }
+            #[cfg(feature = "_agent_identity")]
             Self::AgentIdentityBlueprintPrincipal(value) => {
                 value
                     .serialize_with_type(
@@ -571,9 +648,11 @@ impl serde::Serialize for AnyDirectoryObject {
                         Some(AgentIdentityBlueprintPrincipal::ODATA_TYPE),
                     )
             }
+            #[cfg(feature = "_agent_user")]
             Self::AgentUser(value) => {
                 value.serialize_with_type(serializer, Some(AgentUser::ODATA_TYPE))
             }
+            #[cfg(feature = "_app_credential_restriction_type")]
             Self::AppManagementPolicy(value) => {
                 value
                     .serialize_with_type(
@@ -581,13 +660,16 @@ impl serde::Serialize for AnyDirectoryObject {
                         Some(AppManagementPolicy::ODATA_TYPE),
                     )
             }
+            #[cfg(feature = "_app_role_assignment")]
             Self::AppRoleAssignment(value) => {
                 value
                     .serialize_with_type(serializer, Some(AppRoleAssignment::ODATA_TYPE))
             }
+            #[cfg(feature = "_allowed_tenants_audience")]
             Self::Application(value) => {
                 value.serialize_with_type(serializer, Some(Application::ODATA_TYPE))
             }
+            #[cfg(feature = "_policies")]
             Self::AuthorizationPolicy(value) => {
                 value
                     .serialize_with_type(
@@ -595,6 +677,7 @@ impl serde::Serialize for AnyDirectoryObject {
                         Some(AuthorizationPolicy::ODATA_TYPE),
                     )
             }
+            #[cfg(feature = "_directory")]
             Self::CertificateAuthorityDetail(value) => {
                 value
                     .serialize_with_type(
@@ -602,6 +685,7 @@ impl serde::Serialize for AnyDirectoryObject {
                         Some(CertificateAuthorityDetail::ODATA_TYPE),
                     )
             }
+            #[cfg(feature = "_directory")]
             Self::CertificateBasedApplicationConfiguration(value) => {
                 value
                     .serialize_with_type(
@@ -609,6 +693,7 @@ impl serde::Serialize for AnyDirectoryObject {
                         Some(CertificateBasedApplicationConfiguration::ODATA_TYPE),
                     )
             }
+            #[cfg(feature = "_directory")]
             Self::CertificateBasedAuthPki(value) => {
                 value
                     .serialize_with_type(
@@ -616,6 +701,7 @@ impl serde::Serialize for AnyDirectoryObject {
                         Some(CertificateBasedAuthPki::ODATA_TYPE),
                     )
             }
+            #[cfg(feature = "_app_credential_restriction_type")]
             Self::ClaimsMappingPolicy(value) => {
                 value
                     .serialize_with_type(
@@ -623,9 +709,11 @@ impl serde::Serialize for AnyDirectoryObject {
                         Some(ClaimsMappingPolicy::ODATA_TYPE),
                     )
             }
+            #[cfg(feature = "_contracts")]
             Self::Contract(value) => {
                 value.serialize_with_type(serializer, Some(Contract::ODATA_TYPE))
             }
+            #[cfg(feature = "_cross_tenant_access_policy")]
             Self::CrossTenantAccessPolicy(value) => {
                 value
                     .serialize_with_type(
@@ -633,9 +721,11 @@ impl serde::Serialize for AnyDirectoryObject {
                         Some(CrossTenantAccessPolicy::ODATA_TYPE),
                     )
             }
+            #[cfg(feature = "_alternative_security_id")]
             Self::Device(value) => {
                 value.serialize_with_type(serializer, Some(Device::ODATA_TYPE))
             }
+            #[cfg(feature = "_directory_object_partner_reference")]
             Self::DirectoryObjectPartnerReference(value) => {
                 value
                     .serialize_with_type(
@@ -643,9 +733,11 @@ impl serde::Serialize for AnyDirectoryObject {
                         Some(DirectoryObjectPartnerReference::ODATA_TYPE),
                     )
             }
+            #[cfg(feature = "_directory_roles")]
             Self::DirectoryRole(value) => {
                 value.serialize_with_type(serializer, Some(DirectoryRole::ODATA_TYPE))
             }
+            #[cfg(feature = "_directory_role_templates")]
             Self::DirectoryRoleTemplate(value) => {
                 value
                     .serialize_with_type(
@@ -653,6 +745,7 @@ impl serde::Serialize for AnyDirectoryObject {
                         Some(DirectoryRoleTemplate::ODATA_TYPE),
                     )
             }
+            #[cfg(feature = "_directory_setting_templates")]
             Self::DirectorySettingTemplate(value) => {
                 value
                     .serialize_with_type(
@@ -660,13 +753,16 @@ impl serde::Serialize for AnyDirectoryObject {
                         Some(DirectorySettingTemplate::ODATA_TYPE),
                     )
             }
+            #[cfg(feature = "_endpoint")]
             Self::Endpoint(value) => {
                 value.serialize_with_type(serializer, Some(Endpoint::ODATA_TYPE))
             }
+            #[cfg(feature = "_applications")]
             Self::ExtensionProperty(value) => {
                 value
                     .serialize_with_type(serializer, Some(ExtensionProperty::ODATA_TYPE))
             }
+            #[cfg(feature = "_policies")]
             Self::FederatedTokenValidationPolicy(value) => {
                 value
                     .serialize_with_type(
@@ -674,9 +770,11 @@ impl serde::Serialize for AnyDirectoryObject {
                         Some(FederatedTokenValidationPolicy::ODATA_TYPE),
                     )
             }
+            #[cfg(feature = "_membership_rule_processing_status_details")]
             Self::Group(value) => {
                 value.serialize_with_type(serializer, Some(Group::ODATA_TYPE))
             }
+            #[cfg(feature = "_app_credential_restriction_type")]
             Self::HomeRealmDiscoveryPolicy(value) => {
                 value
                     .serialize_with_type(
@@ -684,6 +782,7 @@ impl serde::Serialize for AnyDirectoryObject {
                         Some(HomeRealmDiscoveryPolicy::ODATA_TYPE),
                     )
             }
+            #[cfg(feature = "_policies")]
             Self::IdentitySecurityDefaultsEnforcementPolicy(value) => {
                 value
                     .serialize_with_type(
@@ -691,12 +790,15 @@ impl serde::Serialize for AnyDirectoryObject {
                         Some(IdentitySecurityDefaultsEnforcementPolicy::ODATA_TYPE),
                     )
             }
+            #[cfg(feature = "_contacts")]
             Self::OrgContact(value) => {
                 value.serialize_with_type(serializer, Some(OrgContact::ODATA_TYPE))
             }
+            #[cfg(feature = "_organization")]
             Self::Organization(value) => {
                 value.serialize_with_type(serializer, Some(Organization::ODATA_TYPE))
             }
+            #[cfg(feature = "_policies")]
             Self::PermissionGrantPolicy(value) => {
                 value
                     .serialize_with_type(
@@ -704,6 +806,7 @@ impl serde::Serialize for AnyDirectoryObject {
                         Some(PermissionGrantPolicy::ODATA_TYPE),
                     )
             }
+            #[cfg(feature = "_resource_specific_permission_grant")]
             Self::ResourceSpecificPermissionGrant(value) => {
                 value
                     .serialize_with_type(
@@ -711,9 +814,11 @@ impl serde::Serialize for AnyDirectoryObject {
                         Some(ResourceSpecificPermissionGrant::ODATA_TYPE),
                     )
             }
+            #[cfg(feature = "_add_in")]
             Self::ServicePrincipal(value) => {
                 value.serialize_with_type(serializer, Some(ServicePrincipal::ODATA_TYPE))
             }
+            #[cfg(feature = "_policies")]
             Self::TenantAppManagementPolicy(value) => {
                 value
                     .serialize_with_type(
@@ -721,6 +826,7 @@ impl serde::Serialize for AnyDirectoryObject {
                         Some(TenantAppManagementPolicy::ODATA_TYPE),
                     )
             }
+            #[cfg(feature = "_app_credential_restriction_type")]
             Self::TokenIssuancePolicy(value) => {
                 value
                     .serialize_with_type(
@@ -728,6 +834,7 @@ impl serde::Serialize for AnyDirectoryObject {
                         Some(TokenIssuancePolicy::ODATA_TYPE),
                     )
             }
+            #[cfg(feature = "_app_credential_restriction_type")]
             Self::TokenLifetimePolicy(value) => {
                 value
                     .serialize_with_type(
@@ -735,6 +842,7 @@ impl serde::Serialize for AnyDirectoryObject {
                         Some(TokenLifetimePolicy::ODATA_TYPE),
                     )
             }
+            #[cfg(feature = "_authorization_info")]
             Self::User(value) => {
                 value.serialize_with_type(serializer, Some(User::ODATA_TYPE))
             }
@@ -742,7 +850,7 @@ impl serde::Serialize for AnyDirectoryObject {
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_directory_object")]
 impl<'de> serde::Deserialize<'de> for AnyDirectoryObject {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -752,126 +860,162 @@ impl<'de> serde::Deserialize<'de> for AnyDirectoryObject {
             deserializer,
         )?;
         let read = match graph_odata_runtime::model::odata_type_of(&value) {
+            #[cfg(feature = "_policies")]
             "microsoft.graph.activityBasedTimeoutPolicy"
             | "graph.activityBasedTimeoutPolicy" => {
                 serde_json::from_value(value).map(Self::ActivityBasedTimeoutPolicy)
             }
+            #[cfg(feature = "_administrative_unit")]
             "microsoft.graph.administrativeUnit" | "graph.administrativeUnit" => {
                 serde_json::from_value(value).map(Self::AdministrativeUnit)
             }
+            #[cfg(feature = "_agent_identity")]
             "microsoft.graph.agentIdentity" | "graph.agentIdentity" => {
                 serde_json::from_value(value).map(Self::AgentIdentity)
             }
+            #[cfg(feature = "_agent_identity_blueprint")]
             "microsoft.graph.agentIdentityBlueprint" | "graph.agentIdentityBlueprint" => {
                 serde_json::from_value(value).map(Self::AgentIdentityBlueprint)
             }
+            #[cfg(feature = "_agent_identity")]
             "microsoft.graph.agentIdentityBlueprintPrincipal"
             | "graph.agentIdentityBlueprintPrincipal" => {
                 serde_json::from_value(value).map(Self::AgentIdentityBlueprintPrincipal)
             }
+            #[cfg(feature = "_agent_user")]
             "microsoft.graph.agentUser" | "graph.agentUser" => {
                 serde_json::from_value(value).map(Self::AgentUser)
             }
+            #[cfg(feature = "_app_credential_restriction_type")]
             "microsoft.graph.appManagementPolicy" | "graph.appManagementPolicy" => {
                 serde_json::from_value(value).map(Self::AppManagementPolicy)
             }
+            #[cfg(feature = "_app_role_assignment")]
             "microsoft.graph.appRoleAssignment" | "graph.appRoleAssignment" => {
                 serde_json::from_value(value).map(Self::AppRoleAssignment)
             }
+            #[cfg(feature = "_allowed_tenants_audience")]
             "microsoft.graph.application" | "graph.application" => {
                 serde_json::from_value(value).map(Self::Application)
             }
+            #[cfg(feature = "_policies")]
             "microsoft.graph.authorizationPolicy" | "graph.authorizationPolicy" => {
                 serde_json::from_value(value).map(Self::AuthorizationPolicy)
             }
+            #[cfg(feature = "_directory")]
             "microsoft.graph.certificateAuthorityDetail"
             | "graph.certificateAuthorityDetail" => {
                 serde_json::from_value(value).map(Self::CertificateAuthorityDetail)
             }
+            #[cfg(feature = "_directory")]
             "microsoft.graph.certificateBasedApplicationConfiguration"
             | "graph.certificateBasedApplicationConfiguration" => {
                 serde_json::from_value(value)
                     .map(Self::CertificateBasedApplicationConfiguration)
             }
+            #[cfg(feature = "_directory")]
             "microsoft.graph.certificateBasedAuthPki"
             | "graph.certificateBasedAuthPki" => {
                 serde_json::from_value(value).map(Self::CertificateBasedAuthPki)
             }
+            #[cfg(feature = "_app_credential_restriction_type")]
             "microsoft.graph.claimsMappingPolicy" | "graph.claimsMappingPolicy" => {
                 serde_json::from_value(value).map(Self::ClaimsMappingPolicy)
             }
+            #[cfg(feature = "_contracts")]
             "microsoft.graph.contract" | "graph.contract" => {
                 serde_json::from_value(value).map(Self::Contract)
             }
+            #[cfg(feature = "_cross_tenant_access_policy")]
             "microsoft.graph.crossTenantAccessPolicy"
             | "graph.crossTenantAccessPolicy" => {
                 serde_json::from_value(value).map(Self::CrossTenantAccessPolicy)
             }
+            #[cfg(feature = "_alternative_security_id")]
             "microsoft.graph.device" | "graph.device" => {
                 serde_json::from_value(value).map(Self::Device)
             }
+            #[cfg(feature = "_directory_object_partner_reference")]
             "microsoft.graph.directoryObjectPartnerReference"
             | "graph.directoryObjectPartnerReference" => {
                 serde_json::from_value(value).map(Self::DirectoryObjectPartnerReference)
             }
+            #[cfg(feature = "_directory_roles")]
             "microsoft.graph.directoryRole" | "graph.directoryRole" => {
                 serde_json::from_value(value).map(Self::DirectoryRole)
             }
+            #[cfg(feature = "_directory_role_templates")]
             "microsoft.graph.directoryRoleTemplate" | "graph.directoryRoleTemplate" => {
                 serde_json::from_value(value).map(Self::DirectoryRoleTemplate)
             }
+            #[cfg(feature = "_directory_setting_templates")]
             "microsoft.graph.directorySettingTemplate"
             | "graph.directorySettingTemplate" => {
                 serde_json::from_value(value).map(Self::DirectorySettingTemplate)
             }
+            #[cfg(feature = "_endpoint")]
             "microsoft.graph.endpoint" | "graph.endpoint" => {
                 serde_json::from_value(value).map(Self::Endpoint)
             }
+            #[cfg(feature = "_applications")]
             "microsoft.graph.extensionProperty" | "graph.extensionProperty" => {
                 serde_json::from_value(value).map(Self::ExtensionProperty)
             }
+            #[cfg(feature = "_policies")]
             "microsoft.graph.federatedTokenValidationPolicy"
             | "graph.federatedTokenValidationPolicy" => {
                 serde_json::from_value(value).map(Self::FederatedTokenValidationPolicy)
             }
+            #[cfg(feature = "_membership_rule_processing_status_details")]
             "microsoft.graph.group" | "graph.group" => {
                 serde_json::from_value(value).map(Self::Group)
             }
+            #[cfg(feature = "_app_credential_restriction_type")]
             "microsoft.graph.homeRealmDiscoveryPolicy"
             | "graph.homeRealmDiscoveryPolicy" => {
                 serde_json::from_value(value).map(Self::HomeRealmDiscoveryPolicy)
             }
+            #[cfg(feature = "_policies")]
             "microsoft.graph.identitySecurityDefaultsEnforcementPolicy"
             | "graph.identitySecurityDefaultsEnforcementPolicy" => {
                 serde_json::from_value(value)
                     .map(Self::IdentitySecurityDefaultsEnforcementPolicy)
             }
+            #[cfg(feature = "_contacts")]
             "microsoft.graph.orgContact" | "graph.orgContact" => {
                 serde_json::from_value(value).map(Self::OrgContact)
             }
+            #[cfg(feature = "_organization")]
             "microsoft.graph.organization" | "graph.organization" => {
                 serde_json::from_value(value).map(Self::Organization)
             }
+            #[cfg(feature = "_policies")]
             "microsoft.graph.permissionGrantPolicy" | "graph.permissionGrantPolicy" => {
                 serde_json::from_value(value).map(Self::PermissionGrantPolicy)
             }
+            #[cfg(feature = "_resource_specific_permission_grant")]
             "microsoft.graph.resourceSpecificPermissionGrant"
             | "graph.resourceSpecificPermissionGrant" => {
                 serde_json::from_value(value).map(Self::ResourceSpecificPermissionGrant)
             }
+            #[cfg(feature = "_add_in")]
             "microsoft.graph.servicePrincipal" | "graph.servicePrincipal" => {
                 serde_json::from_value(value).map(Self::ServicePrincipal)
             }
+            #[cfg(feature = "_policies")]
             "microsoft.graph.tenantAppManagementPolicy"
             | "graph.tenantAppManagementPolicy" => {
                 serde_json::from_value(value).map(Self::TenantAppManagementPolicy)
             }
+            #[cfg(feature = "_app_credential_restriction_type")]
             "microsoft.graph.tokenIssuancePolicy" | "graph.tokenIssuancePolicy" => {
                 serde_json::from_value(value).map(Self::TokenIssuancePolicy)
             }
+            #[cfg(feature = "_app_credential_restriction_type")]
             "microsoft.graph.tokenLifetimePolicy" | "graph.tokenLifetimePolicy" => {
                 serde_json::from_value(value).map(Self::TokenLifetimePolicy)
             }
+            #[cfg(feature = "_authorization_info")]
             "microsoft.graph.user" | "graph.user" => {
                 serde_json::from_value(value).map(Self::User)
             }
@@ -881,7 +1025,7 @@ impl<'de> serde::Deserialize<'de> for AnyDirectoryObject {
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_directory_object_partner_reference")]
 /// CSDL entity type `microsoft.graph.directoryObjectPartnerReference`; base type `microsoft.graph.directoryObject`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct DirectoryObjectPartnerReference {
@@ -905,14 +1049,14 @@ pub struct DirectoryObjectPartnerReference {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_directory_object_partner_reference")]
 impl serde::Serialize for DirectoryObjectPartnerReference {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_directory_object_partner_reference")]
 impl DirectoryObjectPartnerReference {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.directoryObjectPartnerReference";
@@ -938,7 +1082,7 @@ impl DirectoryObjectPartnerReference {
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_directory_object_partner_reference")]
 impl<'de> serde::Deserialize<'de> for DirectoryObjectPartnerReference {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -947,7 +1091,7 @@ impl<'de> serde::Deserialize<'de> for DirectoryObjectPartnerReference {
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_directory_object_partner_reference")]
 impl graph_odata_runtime::model::ODataObject for DirectoryObjectPartnerReference {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -977,7 +1121,7 @@ impl graph_odata_runtime::model::ODataObject for DirectoryObjectPartnerReference
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_directory_object_partner_reference")]
 impl DirectoryObjectPartnerReference {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -988,11 +1132,11 @@ impl DirectoryObjectPartnerReference {
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_directory_object_partner_reference")]
 /// The properties of [`DirectoryObjectPartnerReference`] by wire name, each a [`Field<DirectoryObjectPartnerReference>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`DirectoryObjectPartnerReference::set_null`].
 pub enum DirectoryObjectPartnerReferenceField {}
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_directory_object_partner_reference")]
 #[allow(non_upper_case_globals)]
 impl DirectoryObjectPartnerReferenceField {
     /// `id`
@@ -1030,7 +1174,7 @@ impl DirectoryObjectPartnerReferenceField {
     ];
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_directory_roles")]
 /// CSDL entity type `microsoft.graph.directoryRole`; base type `microsoft.graph.directoryObject`; open type: dynamic properties land in `additional_properties`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct DirectoryRole {
@@ -1047,6 +1191,7 @@ pub struct DirectoryRole {
     /// Property `roleTemplateId`: `Edm.String`.
     pub role_template_id: Option<String>,
     /// Navigation property `members`: `Collection(microsoft.graph.directoryObject)`; present when expanded (`$expand`).
+    #[cfg(feature = "_directory_object")]
     pub members: Option<Vec<AnyDirectoryObject>>,
     /// Navigation property `scopedMembers`: `Collection(microsoft.graph.scopedRoleMembership)`, contained; present when expanded (`$expand`).
     #[cfg(feature = "_scoped_role_membership")]
@@ -1057,14 +1202,14 @@ pub struct DirectoryRole {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_directory_roles")]
 impl serde::Serialize for DirectoryRole {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_directory_roles")]
 #[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
 impl DirectoryRole {
     /// The CSDL qualified name, as `@odata.type` spells it.
@@ -1086,14 +1231,14 @@ impl DirectoryRole {
         object.property("description", &self.description);
         object.property("displayName", &self.display_name);
         object.property("roleTemplateId", &self.role_template_id);
-        object.property("members", &self.members);
+        #[cfg(feature = "_directory_object")] object.property("members", &self.members);
         #[cfg(feature = "_scoped_role_membership")]
         object.property("scopedMembers", &self.scoped_members);
         object.end()
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_directory_roles")]
 impl<'de> serde::Deserialize<'de> for DirectoryRole {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1102,7 +1247,7 @@ impl<'de> serde::Deserialize<'de> for DirectoryRole {
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_directory_roles")]
 #[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
 impl graph_odata_runtime::model::ODataObject for DirectoryRole {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
@@ -1120,6 +1265,7 @@ impl graph_odata_runtime::model::ODataObject for DirectoryRole {
             "description" => read_lenient(map, key, &mut self.description, extra),
             "displayName" => read_lenient(map, key, &mut self.display_name, extra),
             "roleTemplateId" => read_lenient(map, key, &mut self.role_template_id, extra),
+            #[cfg(feature = "_directory_object")]
             "members" => read_nullable(map, key, &mut self.members, extra),
             #[cfg(feature = "_scoped_role_membership")]
             "scopedMembers" => read_nullable(map, key, &mut self.scoped_members, extra),
@@ -1133,7 +1279,7 @@ impl graph_odata_runtime::model::ODataObject for DirectoryRole {
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_directory_roles")]
 impl DirectoryRole {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -1144,11 +1290,11 @@ impl DirectoryRole {
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_directory_roles")]
 /// The properties of [`DirectoryRole`] by wire name, each a [`Field<DirectoryRole>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`DirectoryRole::set_null`].
 pub enum DirectoryRoleField {}
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_directory_roles")]
 #[allow(non_upper_case_globals)]
 impl DirectoryRoleField {
     /// `id`
@@ -1295,7 +1441,7 @@ impl DirectoryRoleAccessReviewPolicyField {
     ];
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_directory_role_templates")]
 /// CSDL entity type `microsoft.graph.directoryRoleTemplate`; base type `microsoft.graph.directoryObject`; open type: dynamic properties land in `additional_properties`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct DirectoryRoleTemplate {
@@ -1315,14 +1461,14 @@ pub struct DirectoryRoleTemplate {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_directory_role_templates")]
 impl serde::Serialize for DirectoryRoleTemplate {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_directory_role_templates")]
 impl DirectoryRoleTemplate {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.directoryRoleTemplate";
@@ -1346,7 +1492,7 @@ impl DirectoryRoleTemplate {
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_directory_role_templates")]
 impl<'de> serde::Deserialize<'de> for DirectoryRoleTemplate {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1355,7 +1501,7 @@ impl<'de> serde::Deserialize<'de> for DirectoryRoleTemplate {
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_directory_role_templates")]
 impl graph_odata_runtime::model::ODataObject for DirectoryRoleTemplate {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -1381,7 +1527,7 @@ impl graph_odata_runtime::model::ODataObject for DirectoryRoleTemplate {
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_directory_role_templates")]
 impl DirectoryRoleTemplate {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -1392,11 +1538,11 @@ impl DirectoryRoleTemplate {
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_directory_role_templates")]
 /// The properties of [`DirectoryRoleTemplate`] by wire name, each a [`Field<DirectoryRoleTemplate>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`DirectoryRoleTemplate::set_null`].
 pub enum DirectoryRoleTemplateField {}
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_directory_role_templates")]
 #[allow(non_upper_case_globals)]
 impl DirectoryRoleTemplateField {
     /// `id`
@@ -1544,7 +1690,7 @@ impl DirectorySettingField {
     ];
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_directory_setting_templates")]
 /// CSDL entity type `microsoft.graph.directorySettingTemplate`; base type `microsoft.graph.directoryObject`; open type: dynamic properties land in `additional_properties`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct DirectorySettingTemplate {
@@ -1566,14 +1712,14 @@ pub struct DirectorySettingTemplate {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_directory_setting_templates")]
 impl serde::Serialize for DirectorySettingTemplate {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_directory_setting_templates")]
 impl DirectorySettingTemplate {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.directorySettingTemplate";
@@ -1598,7 +1744,7 @@ impl DirectorySettingTemplate {
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_directory_setting_templates")]
 impl<'de> serde::Deserialize<'de> for DirectorySettingTemplate {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1607,7 +1753,7 @@ impl<'de> serde::Deserialize<'de> for DirectorySettingTemplate {
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_directory_setting_templates")]
 impl graph_odata_runtime::model::ODataObject for DirectorySettingTemplate {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -1634,7 +1780,7 @@ impl graph_odata_runtime::model::ODataObject for DirectorySettingTemplate {
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_directory_setting_templates")]
 impl DirectorySettingTemplate {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -1645,11 +1791,11 @@ impl DirectorySettingTemplate {
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_directory_setting_templates")]
 /// The properties of [`DirectorySettingTemplate`] by wire name, each a [`Field<DirectorySettingTemplate>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`DirectorySettingTemplate::set_null`].
 pub enum DirectorySettingTemplateField {}
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_directory_setting_templates")]
 #[allow(non_upper_case_globals)]
 impl DirectorySettingTemplateField {
     /// `id`
@@ -1680,7 +1826,7 @@ impl DirectorySettingTemplateField {
     ];
 }
 
-#[cfg(feature = "_add_footer")]
+#[cfg(feature = "_access_scope")]
 /// CSDL entity type `microsoft.graph.dlpEvaluatePoliciesJobResponse`; base type `microsoft.graph.jobResponseBase`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct DlpEvaluatePoliciesJobResponse {
@@ -1716,14 +1862,14 @@ pub struct DlpEvaluatePoliciesJobResponse {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_add_footer")]
+#[cfg(feature = "_access_scope")]
 impl serde::Serialize for DlpEvaluatePoliciesJobResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_add_footer")]
+#[cfg(feature = "_access_scope")]
 impl DlpEvaluatePoliciesJobResponse {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.dlpEvaluatePoliciesJobResponse";
@@ -1752,7 +1898,7 @@ impl DlpEvaluatePoliciesJobResponse {
     }
 }
 
-#[cfg(feature = "_add_footer")]
+#[cfg(feature = "_access_scope")]
 impl<'de> serde::Deserialize<'de> for DlpEvaluatePoliciesJobResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1761,7 +1907,7 @@ impl<'de> serde::Deserialize<'de> for DlpEvaluatePoliciesJobResponse {
     }
 }
 
-#[cfg(feature = "_add_footer")]
+#[cfg(feature = "_access_scope")]
 impl graph_odata_runtime::model::ODataObject for DlpEvaluatePoliciesJobResponse {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -1792,7 +1938,7 @@ impl graph_odata_runtime::model::ODataObject for DlpEvaluatePoliciesJobResponse 
     }
 }
 
-#[cfg(feature = "_add_footer")]
+#[cfg(feature = "_access_scope")]
 impl DlpEvaluatePoliciesJobResponse {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -1803,11 +1949,11 @@ impl DlpEvaluatePoliciesJobResponse {
     }
 }
 
-#[cfg(feature = "_add_footer")]
+#[cfg(feature = "_access_scope")]
 /// The properties of [`DlpEvaluatePoliciesJobResponse`] by wire name, each a [`Field<DlpEvaluatePoliciesJobResponse>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`DlpEvaluatePoliciesJobResponse::set_null`].
 pub enum DlpEvaluatePoliciesJobResponseField {}
 
-#[cfg(feature = "_add_footer")]
+#[cfg(feature = "_access_scope")]
 #[allow(non_upper_case_globals)]
 impl DlpEvaluatePoliciesJobResponseField {
     /// `id`
@@ -1858,7 +2004,7 @@ impl DlpEvaluatePoliciesJobResponseField {
     ];
 }
 
-#[cfg(feature = "_copy_notebook_model")]
+#[cfg(feature = "_sites")]
 /// CSDL entity type `microsoft.graph.documentProcessingJob`; base type `microsoft.graph.entity`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct DocumentProcessingJob {
@@ -1879,14 +2025,14 @@ pub struct DocumentProcessingJob {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_copy_notebook_model")]
+#[cfg(feature = "_sites")]
 impl serde::Serialize for DocumentProcessingJob {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_copy_notebook_model")]
+#[cfg(feature = "_sites")]
 impl DocumentProcessingJob {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.documentProcessingJob";
@@ -1911,7 +2057,7 @@ impl DocumentProcessingJob {
     }
 }
 
-#[cfg(feature = "_copy_notebook_model")]
+#[cfg(feature = "_sites")]
 impl<'de> serde::Deserialize<'de> for DocumentProcessingJob {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1920,7 +2066,7 @@ impl<'de> serde::Deserialize<'de> for DocumentProcessingJob {
     }
 }
 
-#[cfg(feature = "_copy_notebook_model")]
+#[cfg(feature = "_sites")]
 impl graph_odata_runtime::model::ODataObject for DocumentProcessingJob {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -1949,7 +2095,7 @@ impl graph_odata_runtime::model::ODataObject for DocumentProcessingJob {
     }
 }
 
-#[cfg(feature = "_copy_notebook_model")]
+#[cfg(feature = "_sites")]
 impl DocumentProcessingJob {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -1960,11 +2106,11 @@ impl DocumentProcessingJob {
     }
 }
 
-#[cfg(feature = "_copy_notebook_model")]
+#[cfg(feature = "_sites")]
 /// The properties of [`DocumentProcessingJob`] by wire name, each a [`Field<DocumentProcessingJob>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`DocumentProcessingJob::set_null`].
 pub enum DocumentProcessingJobField {}
 
-#[cfg(feature = "_copy_notebook_model")]
+#[cfg(feature = "_sites")]
 #[allow(non_upper_case_globals)]
 impl DocumentProcessingJobField {
     /// `id`
@@ -2207,10 +2353,9 @@ pub struct Domain {
     /// Property `supportedServices`: `Collection(Edm.String)`, not nullable.
     pub supported_services: Option<Vec<String>>,
     /// Navigation property `domainNameReferences`: `Collection(microsoft.graph.directoryObject)`; present when expanded (`$expand`).
-    #[cfg(feature = "_membership_rule_processing_status_details")]
+    #[cfg(feature = "_directory_object")]
     pub domain_name_references: Option<Vec<AnyDirectoryObject>>,
     /// Navigation property `federationConfiguration`: `Collection(microsoft.graph.internalDomainFederation)`, contained; present when expanded (`$expand`).
-    #[cfg(feature = "_authentication_protocol")]
     pub federation_configuration: Option<Vec<InternalDomainFederation>>,
     /// Navigation property `rootDomain`: `microsoft.graph.domain`; present when expanded (`$expand`).
     pub root_domain: Option<Box<Domain>>,
@@ -2270,9 +2415,8 @@ impl Domain {
             );
         object.property("state", &self.state);
         object.property("supportedServices", &self.supported_services);
-        #[cfg(feature = "_membership_rule_processing_status_details")]
+        #[cfg(feature = "_directory_object")]
         object.property("domainNameReferences", &self.domain_name_references);
-        #[cfg(feature = "_authentication_protocol")]
         object.property("federationConfiguration", &self.federation_configuration);
         object.property("rootDomain", &self.root_domain);
         #[cfg(feature = "_domain_dns_cname_record")]
@@ -2334,11 +2478,10 @@ impl graph_odata_runtime::model::ODataObject for Domain {
             "supportedServices" => {
                 read_lenient(map, key, &mut self.supported_services, extra)
             }
-            #[cfg(feature = "_membership_rule_processing_status_details")]
+            #[cfg(feature = "_directory_object")]
             "domainNameReferences" => {
                 read_nullable(map, key, &mut self.domain_name_references, extra)
             }
-            #[cfg(feature = "_authentication_protocol")]
             "federationConfiguration" => {
                 read_nullable(map, key, &mut self.federation_configuration, extra)
             }
@@ -3610,7 +3753,7 @@ impl DomainDnsUnavailableRecordField {
     ];
 }
 
-#[cfg(feature = "_boolean_column")]
+#[cfg(feature = "_drive")]
 /// CSDL entity type `microsoft.graph.drive`; base type `microsoft.graph.baseItem`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Drive {
@@ -3656,11 +3799,11 @@ pub struct Drive {
     pub system: Option<SystemFacet>,
     /// Navigation property `createdByUser`: `microsoft.graph.user`; present when expanded (`$expand`).
     /// Inherited from `microsoft.graph.baseItem`.
-    #[cfg(feature = "_membership_rule_processing_status_details")]
+    #[cfg(feature = "_authorization_info")]
     pub created_by_user: Option<Box<AnyUser>>,
     /// Navigation property `lastModifiedByUser`: `microsoft.graph.user`; present when expanded (`$expand`).
     /// Inherited from `microsoft.graph.baseItem`.
-    #[cfg(feature = "_membership_rule_processing_status_details")]
+    #[cfg(feature = "_authorization_info")]
     pub last_modified_by_user: Option<Box<AnyUser>>,
     /// Navigation property `activities`: `Collection(microsoft.graph.itemActivityOLD)`, contained; present when expanded (`$expand`).
     #[cfg(feature = "_json")]
@@ -3675,6 +3818,7 @@ pub struct Drive {
     #[cfg(feature = "_json")]
     pub items: Option<Vec<DriveItem>>,
     /// Navigation property `list`: `microsoft.graph.list`, contained; present when expanded (`$expand`).
+    #[cfg(feature = "_column_link")]
     pub list: Option<Box<List>>,
     /// Navigation property `root`: `microsoft.graph.driveItem`, contained; present when expanded (`$expand`).
     #[cfg(feature = "_json")]
@@ -3688,14 +3832,14 @@ pub struct Drive {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_boolean_column")]
+#[cfg(feature = "_drive")]
 impl serde::Serialize for Drive {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_boolean_column")]
+#[cfg(feature = "_drive")]
 #[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
 impl Drive {
     /// The CSDL qualified name, as `@odata.type` spells it.
@@ -3727,22 +3871,22 @@ impl Drive {
         object.property("quota", &self.quota);
         object.property("sharePointIds", &self.share_point_ids);
         object.property("system", &self.system);
-        #[cfg(feature = "_membership_rule_processing_status_details")]
+        #[cfg(feature = "_authorization_info")]
         object.property("createdByUser", &self.created_by_user);
-        #[cfg(feature = "_membership_rule_processing_status_details")]
+        #[cfg(feature = "_authorization_info")]
         object.property("lastModifiedByUser", &self.last_modified_by_user);
         #[cfg(feature = "_json")] object.property("activities", &self.activities);
         #[cfg(feature = "_json")] object.property("bundles", &self.bundles);
         #[cfg(feature = "_json")] object.property("following", &self.following);
         #[cfg(feature = "_json")] object.property("items", &self.items);
-        object.property("list", &self.list);
+        #[cfg(feature = "_column_link")] object.property("list", &self.list);
         #[cfg(feature = "_json")] object.property("root", &self.root);
         #[cfg(feature = "_json")] object.property("special", &self.special);
         object.end()
     }
 }
 
-#[cfg(feature = "_boolean_column")]
+#[cfg(feature = "_drive")]
 impl<'de> serde::Deserialize<'de> for Drive {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -3751,7 +3895,7 @@ impl<'de> serde::Deserialize<'de> for Drive {
     }
 }
 
-#[cfg(feature = "_boolean_column")]
+#[cfg(feature = "_drive")]
 #[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
 impl graph_odata_runtime::model::ODataObject for Drive {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
@@ -3785,9 +3929,9 @@ impl graph_odata_runtime::model::ODataObject for Drive {
             "quota" => read_nullable(map, key, &mut self.quota, extra),
             "sharePointIds" => read_nullable(map, key, &mut self.share_point_ids, extra),
             "system" => read_nullable(map, key, &mut self.system, extra),
-            #[cfg(feature = "_membership_rule_processing_status_details")]
+            #[cfg(feature = "_authorization_info")]
             "createdByUser" => read_nullable(map, key, &mut self.created_by_user, extra),
-            #[cfg(feature = "_membership_rule_processing_status_details")]
+            #[cfg(feature = "_authorization_info")]
             "lastModifiedByUser" => {
                 read_nullable(map, key, &mut self.last_modified_by_user, extra)
             }
@@ -3799,6 +3943,7 @@ impl graph_odata_runtime::model::ODataObject for Drive {
             "following" => read_nullable(map, key, &mut self.following, extra),
             #[cfg(feature = "_json")]
             "items" => read_nullable(map, key, &mut self.items, extra),
+            #[cfg(feature = "_column_link")]
             "list" => read_nullable(map, key, &mut self.list, extra),
             #[cfg(feature = "_json")]
             "root" => read_nullable(map, key, &mut self.root, extra),
@@ -3814,7 +3959,7 @@ impl graph_odata_runtime::model::ODataObject for Drive {
     }
 }
 
-#[cfg(feature = "_boolean_column")]
+#[cfg(feature = "_drive")]
 impl Drive {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -3825,11 +3970,11 @@ impl Drive {
     }
 }
 
-#[cfg(feature = "_boolean_column")]
+#[cfg(feature = "_drive")]
 /// The properties of [`Drive`] by wire name, each a [`Field<Drive>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`Drive::set_null`].
 pub enum DriveField {}
 
-#[cfg(feature = "_boolean_column")]
+#[cfg(feature = "_drive")]
 #[allow(non_upper_case_globals)]
 impl DriveField {
     /// `id`
@@ -4014,16 +4159,15 @@ pub struct DriveItem {
     pub web_dav_url: Option<String>,
     /// Navigation property `createdByUser`: `microsoft.graph.user`; present when expanded (`$expand`).
     /// Inherited from `microsoft.graph.baseItem`.
-    #[cfg(feature = "_membership_rule_processing_status_details")]
+    #[cfg(feature = "_authorization_info")]
     pub created_by_user: Option<Box<AnyUser>>,
     /// Navigation property `lastModifiedByUser`: `microsoft.graph.user`; present when expanded (`$expand`).
     /// Inherited from `microsoft.graph.baseItem`.
-    #[cfg(feature = "_membership_rule_processing_status_details")]
+    #[cfg(feature = "_authorization_info")]
     pub last_modified_by_user: Option<Box<AnyUser>>,
     /// Navigation property `activities`: `Collection(microsoft.graph.itemActivityOLD)`, contained; present when expanded (`$expand`).
     pub activities: Option<Vec<ItemActivityOld>>,
     /// Navigation property `analytics`: `microsoft.graph.itemAnalytics`; present when expanded (`$expand`).
-    #[cfg(feature = "_sites")]
     pub analytics: Option<ItemAnalytics>,
     /// Navigation property `children`: `Collection(microsoft.graph.driveItem)`, contained; present when expanded (`$expand`).
     pub children: Option<Vec<DriveItem>>,
@@ -4033,6 +4177,7 @@ pub struct DriveItem {
     /// Navigation property `listItem`: `microsoft.graph.listItem`, contained; present when expanded (`$expand`).
     pub list_item: Option<Box<ListItem>>,
     /// Navigation property `permissions`: `Collection(microsoft.graph.permission)`, contained; present when expanded (`$expand`).
+    #[cfg(feature = "_content_type_info")]
     pub permissions: Option<Vec<Permission>>,
     /// Navigation property `retentionLabel`: `microsoft.graph.itemRetentionLabel`, contained; present when expanded (`$expand`).
     pub retention_label: Option<ItemRetentionLabel>,
@@ -4113,15 +4258,16 @@ impl DriveItem {
         object.property("video", &self.video);
         object.property("viewpoint", &self.viewpoint);
         object.property("webDavUrl", &self.web_dav_url);
-        #[cfg(feature = "_membership_rule_processing_status_details")]
+        #[cfg(feature = "_authorization_info")]
         object.property("createdByUser", &self.created_by_user);
-        #[cfg(feature = "_membership_rule_processing_status_details")]
+        #[cfg(feature = "_authorization_info")]
         object.property("lastModifiedByUser", &self.last_modified_by_user);
         object.property("activities", &self.activities);
-        #[cfg(feature = "_sites")] object.property("analytics", &self.analytics);
+        object.property("analytics", &self.analytics);
         object.property("children", &self.children);
         #[cfg(feature = "_extension")] object.property("extensions", &self.extensions);
         object.property("listItem", &self.list_item);
+        #[cfg(feature = "_content_type_info")]
         object.property("permissions", &self.permissions);
         object.property("retentionLabel", &self.retention_label);
         #[cfg(feature = "_subscription")]
@@ -4203,19 +4349,19 @@ impl graph_odata_runtime::model::ODataObject for DriveItem {
             "video" => read_nullable(map, key, &mut self.video, extra),
             "viewpoint" => read_nullable(map, key, &mut self.viewpoint, extra),
             "webDavUrl" => read_lenient(map, key, &mut self.web_dav_url, extra),
-            #[cfg(feature = "_membership_rule_processing_status_details")]
+            #[cfg(feature = "_authorization_info")]
             "createdByUser" => read_nullable(map, key, &mut self.created_by_user, extra),
-            #[cfg(feature = "_membership_rule_processing_status_details")]
+            #[cfg(feature = "_authorization_info")]
             "lastModifiedByUser" => {
                 read_nullable(map, key, &mut self.last_modified_by_user, extra)
             }
             "activities" => read_nullable(map, key, &mut self.activities, extra),
-            #[cfg(feature = "_sites")]
             "analytics" => read_nullable(map, key, &mut self.analytics, extra),
             "children" => read_nullable(map, key, &mut self.children, extra),
             #[cfg(feature = "_extension")]
             "extensions" => read_nullable(map, key, &mut self.extensions, extra),
             "listItem" => read_nullable(map, key, &mut self.list_item, extra),
+            #[cfg(feature = "_content_type_info")]
             "permissions" => read_nullable(map, key, &mut self.permissions, extra),
             "retentionLabel" => read_nullable(map, key, &mut self.retention_label, extra),
             #[cfg(feature = "_subscription")]
@@ -4580,7 +4726,7 @@ impl DriveItemVersionField {
     ];
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 /// CSDL entity type `microsoft.graph.educationalActivity`; base type `microsoft.graph.itemFacet`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct EducationalActivity {
@@ -4624,14 +4770,14 @@ pub struct EducationalActivity {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 impl serde::Serialize for EducationalActivity {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 impl EducationalActivity {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.educationalActivity";
@@ -4664,7 +4810,7 @@ impl EducationalActivity {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 impl<'de> serde::Deserialize<'de> for EducationalActivity {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -4673,7 +4819,7 @@ impl<'de> serde::Deserialize<'de> for EducationalActivity {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 impl graph_odata_runtime::model::ODataObject for EducationalActivity {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -4716,7 +4862,7 @@ impl graph_odata_runtime::model::ODataObject for EducationalActivity {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 impl EducationalActivity {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -4727,11 +4873,11 @@ impl EducationalActivity {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 /// The properties of [`EducationalActivity`] by wire name, each a [`Field<EducationalActivity>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`EducationalActivity::set_null`].
 pub enum EducationalActivityField {}
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 #[allow(non_upper_case_globals)]
 impl EducationalActivityField {
     /// `id`

@@ -2114,7 +2114,7 @@ impl From<&str> for Alignment {
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_policies")]
 /// CSDL enum type `microsoft.graph.allowInvitesFrom`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum AllowInvitesFrom {
@@ -2132,7 +2132,7 @@ pub enum AllowInvitesFrom {
     UnknownValue(String),
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_policies")]
 impl graph_odata_runtime::enums::EvolvableEnum for AllowInvitesFrom {
     const MEMBERS: &'static [(&'static str, i64)] = &[
         ("none", 0),
@@ -2163,14 +2163,14 @@ impl graph_odata_runtime::enums::EvolvableEnum for AllowInvitesFrom {
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_policies")]
 impl serde::Serialize for AllowInvitesFrom {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_policies")]
 impl<'de> serde::Deserialize<'de> for AllowInvitesFrom {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2179,26 +2179,26 @@ impl<'de> serde::Deserialize<'de> for AllowInvitesFrom {
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_policies")]
 impl std::fmt::Display for AllowInvitesFrom {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_policies")]
 impl From<&str> for AllowInvitesFrom {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 /// CSDL enum type `microsoft.graph.allowedAudiences`; flags (`IsFlags`): comma-separated member names on the wire, unknown names are kept.
 #[derive(Clone, PartialEq, Eq, Hash, Default)]
 pub struct AllowedAudiences(graph_odata_runtime::enums::FlagSet);
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 impl AllowedAudiences {
     /// `me` = 0
     pub const ME: Self = Self(graph_odata_runtime::enums::FlagSet::from_bits(0));
@@ -2226,7 +2226,7 @@ impl AllowedAudiences {
     );
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 impl graph_odata_runtime::enums::FlagsEnum for AllowedAudiences {
     const MEMBERS: &'static [(&'static str, i64)] = &[
         ("me", 0),
@@ -2246,21 +2246,21 @@ impl graph_odata_runtime::enums::FlagsEnum for AllowedAudiences {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 impl std::fmt::Debug for AllowedAudiences {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         graph_odata_runtime::enums::debug_flags(self, f)
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 impl std::fmt::Display for AllowedAudiences {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         graph_odata_runtime::enums::fmt_flags(self, f)
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 impl std::str::FromStr for AllowedAudiences {
     type Err = std::convert::Infallible;
     fn from_str(s: &str) -> Result<Self, Self::Err> {
@@ -2268,7 +2268,7 @@ impl std::str::FromStr for AllowedAudiences {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 impl std::ops::BitOr for AllowedAudiences {
     type Output = Self;
     fn bitor(self, rhs: Self) -> Self {
@@ -2276,21 +2276,21 @@ impl std::ops::BitOr for AllowedAudiences {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 impl std::ops::BitOrAssign for AllowedAudiences {
     fn bitor_assign(&mut self, rhs: Self) {
         *self = graph_odata_runtime::enums::FlagsEnum::union(self, &rhs);
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 impl serde::Serialize for AllowedAudiences {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_flags(self, serializer)
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 impl<'de> serde::Deserialize<'de> for AllowedAudiences {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2389,7 +2389,7 @@ impl<'de> serde::Deserialize<'de> for AllowedRolePrincipalTypes {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 /// CSDL enum type `microsoft.graph.anniversaryType`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum AnniversaryType {
@@ -2403,7 +2403,7 @@ pub enum AnniversaryType {
     UnknownValue(String),
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 impl graph_odata_runtime::enums::EvolvableEnum for AnniversaryType {
     const MEMBERS: &'static [(&'static str, i64)] = &[
         ("birthday", 0),
@@ -2428,14 +2428,14 @@ impl graph_odata_runtime::enums::EvolvableEnum for AnniversaryType {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 impl serde::Serialize for AnniversaryType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 impl<'de> serde::Deserialize<'de> for AnniversaryType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2444,21 +2444,21 @@ impl<'de> serde::Deserialize<'de> for AnniversaryType {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 impl std::fmt::Display for AnniversaryType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 impl From<&str> for AnniversaryType {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_app_credential_restriction_type")]
 /// CSDL enum type `microsoft.graph.appCredentialRestrictionType`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum AppCredentialRestrictionType {
@@ -2478,7 +2478,7 @@ pub enum AppCredentialRestrictionType {
     UnknownValue(String),
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_app_credential_restriction_type")]
 impl graph_odata_runtime::enums::EvolvableEnum for AppCredentialRestrictionType {
     const MEMBERS: &'static [(&'static str, i64)] = &[
         ("passwordAddition", 0),
@@ -2512,14 +2512,14 @@ impl graph_odata_runtime::enums::EvolvableEnum for AppCredentialRestrictionType 
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_app_credential_restriction_type")]
 impl serde::Serialize for AppCredentialRestrictionType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_app_credential_restriction_type")]
 impl<'de> serde::Deserialize<'de> for AppCredentialRestrictionType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2528,21 +2528,21 @@ impl<'de> serde::Deserialize<'de> for AppCredentialRestrictionType {
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_app_credential_restriction_type")]
 impl std::fmt::Display for AppCredentialRestrictionType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_app_credential_restriction_type")]
 impl From<&str> for AppCredentialRestrictionType {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_app_credential_restriction_type")]
 /// CSDL enum type `microsoft.graph.appKeyCredentialRestrictionType`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum AppKeyCredentialRestrictionType {
@@ -2556,7 +2556,7 @@ pub enum AppKeyCredentialRestrictionType {
     UnknownValue(String),
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_app_credential_restriction_type")]
 impl graph_odata_runtime::enums::EvolvableEnum for AppKeyCredentialRestrictionType {
     const MEMBERS: &'static [(&'static str, i64)] = &[
         ("asymmetricKeyLifetime", 0),
@@ -2581,14 +2581,14 @@ impl graph_odata_runtime::enums::EvolvableEnum for AppKeyCredentialRestrictionTy
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_app_credential_restriction_type")]
 impl serde::Serialize for AppKeyCredentialRestrictionType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_app_credential_restriction_type")]
 impl<'de> serde::Deserialize<'de> for AppKeyCredentialRestrictionType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2597,21 +2597,21 @@ impl<'de> serde::Deserialize<'de> for AppKeyCredentialRestrictionType {
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_app_credential_restriction_type")]
 impl std::fmt::Display for AppKeyCredentialRestrictionType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_app_credential_restriction_type")]
 impl From<&str> for AppKeyCredentialRestrictionType {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_app_credential_restriction_type")]
 /// CSDL enum type `microsoft.graph.appManagementRestrictionState`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum AppManagementRestrictionState {
@@ -2625,7 +2625,7 @@ pub enum AppManagementRestrictionState {
     UnknownValue(String),
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_app_credential_restriction_type")]
 impl graph_odata_runtime::enums::EvolvableEnum for AppManagementRestrictionState {
     const MEMBERS: &'static [(&'static str, i64)] = &[
         ("enabled", 1),
@@ -2650,14 +2650,14 @@ impl graph_odata_runtime::enums::EvolvableEnum for AppManagementRestrictionState
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_app_credential_restriction_type")]
 impl serde::Serialize for AppManagementRestrictionState {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_app_credential_restriction_type")]
 impl<'de> serde::Deserialize<'de> for AppManagementRestrictionState {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2666,14 +2666,14 @@ impl<'de> serde::Deserialize<'de> for AppManagementRestrictionState {
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_app_credential_restriction_type")]
 impl std::fmt::Display for AppManagementRestrictionState {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_app_credential_restriction_type")]
 impl From<&str> for AppManagementRestrictionState {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
@@ -3134,7 +3134,7 @@ impl From<&str> for AssignmentScheduleRequestFilterByCurrentUserOptions {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_attachment")]
 /// CSDL enum type `microsoft.graph.attachmentType`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum AttachmentType {
@@ -3148,7 +3148,7 @@ pub enum AttachmentType {
     UnknownValue(String),
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_attachment")]
 impl graph_odata_runtime::enums::EvolvableEnum for AttachmentType {
     const MEMBERS: &'static [(&'static str, i64)] = &[
         ("file", 0),
@@ -3173,14 +3173,14 @@ impl graph_odata_runtime::enums::EvolvableEnum for AttachmentType {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_attachment")]
 impl serde::Serialize for AttachmentType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_attachment")]
 impl<'de> serde::Deserialize<'de> for AttachmentType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -3189,14 +3189,14 @@ impl<'de> serde::Deserialize<'de> for AttachmentType {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_attachment")]
 impl std::fmt::Display for AttachmentType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_attachment")]
 impl From<&str> for AttachmentType {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
@@ -3272,7 +3272,7 @@ impl From<&str> for AttendeeType {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 /// CSDL enum type `microsoft.graph.attestationLevel`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum AttestationLevel {
@@ -3286,7 +3286,7 @@ pub enum AttestationLevel {
     UnknownValue(String),
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 impl graph_odata_runtime::enums::EvolvableEnum for AttestationLevel {
     const MEMBERS: &'static [(&'static str, i64)] = &[
         ("attested", 0),
@@ -3311,14 +3311,14 @@ impl graph_odata_runtime::enums::EvolvableEnum for AttestationLevel {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 impl serde::Serialize for AttestationLevel {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 impl<'de> serde::Deserialize<'de> for AttestationLevel {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -3327,14 +3327,14 @@ impl<'de> serde::Deserialize<'de> for AttestationLevel {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 impl std::fmt::Display for AttestationLevel {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 impl From<&str> for AttestationLevel {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
@@ -4315,7 +4315,7 @@ impl From<&str> for AuthenticationMethodFeature {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 /// CSDL enum type `microsoft.graph.authenticationMethodKeyStrength`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum AuthenticationMethodKeyStrength {
@@ -4329,7 +4329,7 @@ pub enum AuthenticationMethodKeyStrength {
     UnknownValue(String),
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 impl graph_odata_runtime::enums::EvolvableEnum for AuthenticationMethodKeyStrength {
     const MEMBERS: &'static [(&'static str, i64)] = &[
         ("normal", 0),
@@ -4354,14 +4354,14 @@ impl graph_odata_runtime::enums::EvolvableEnum for AuthenticationMethodKeyStreng
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 impl serde::Serialize for AuthenticationMethodKeyStrength {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 impl<'de> serde::Deserialize<'de> for AuthenticationMethodKeyStrength {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -4370,14 +4370,14 @@ impl<'de> serde::Deserialize<'de> for AuthenticationMethodKeyStrength {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 impl std::fmt::Display for AuthenticationMethodKeyStrength {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 impl From<&str> for AuthenticationMethodKeyStrength {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
@@ -4533,7 +4533,7 @@ impl<'de> serde::Deserialize<'de> for AuthenticationMethodModes {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 /// CSDL enum type `microsoft.graph.authenticationMethodPlatform`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum AuthenticationMethodPlatform {
@@ -4555,7 +4555,7 @@ pub enum AuthenticationMethodPlatform {
     UnknownValue(String),
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 impl graph_odata_runtime::enums::EvolvableEnum for AuthenticationMethodPlatform {
     const MEMBERS: &'static [(&'static str, i64)] = &[
         ("unknown", 0),
@@ -4592,14 +4592,14 @@ impl graph_odata_runtime::enums::EvolvableEnum for AuthenticationMethodPlatform 
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 impl serde::Serialize for AuthenticationMethodPlatform {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 impl<'de> serde::Deserialize<'de> for AuthenticationMethodPlatform {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -4608,21 +4608,21 @@ impl<'de> serde::Deserialize<'de> for AuthenticationMethodPlatform {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 impl std::fmt::Display for AuthenticationMethodPlatform {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 impl From<&str> for AuthenticationMethodPlatform {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 /// CSDL enum type `microsoft.graph.authenticationMethodSignInState`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum AuthenticationMethodSignInState {
@@ -4644,7 +4644,7 @@ pub enum AuthenticationMethodSignInState {
     UnknownValue(String),
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 impl graph_odata_runtime::enums::EvolvableEnum for AuthenticationMethodSignInState {
     const MEMBERS: &'static [(&'static str, i64)] = &[
         ("notSupported", 0),
@@ -4681,14 +4681,14 @@ impl graph_odata_runtime::enums::EvolvableEnum for AuthenticationMethodSignInSta
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 impl serde::Serialize for AuthenticationMethodSignInState {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 impl<'de> serde::Deserialize<'de> for AuthenticationMethodSignInState {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -4697,14 +4697,14 @@ impl<'de> serde::Deserialize<'de> for AuthenticationMethodSignInState {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 impl std::fmt::Display for AuthenticationMethodSignInState {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 impl From<&str> for AuthenticationMethodSignInState {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
@@ -4916,7 +4916,7 @@ impl From<&str> for AuthenticationMethodsPolicyMigrationState {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 /// CSDL enum type `microsoft.graph.authenticationPhoneType`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum AuthenticationPhoneType {
@@ -4932,7 +4932,7 @@ pub enum AuthenticationPhoneType {
     UnknownValue(String),
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 impl graph_odata_runtime::enums::EvolvableEnum for AuthenticationPhoneType {
     const MEMBERS: &'static [(&'static str, i64)] = &[
         ("mobile", 0),
@@ -4960,14 +4960,14 @@ impl graph_odata_runtime::enums::EvolvableEnum for AuthenticationPhoneType {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 impl serde::Serialize for AuthenticationPhoneType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 impl<'de> serde::Deserialize<'de> for AuthenticationPhoneType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -4976,14 +4976,14 @@ impl<'de> serde::Deserialize<'de> for AuthenticationPhoneType {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 impl std::fmt::Display for AuthenticationPhoneType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 impl From<&str> for AuthenticationPhoneType {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
@@ -5321,7 +5321,7 @@ impl From<&str> for AuthenticationStrengthResult {
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_authorization_info")]
 /// CSDL enum type `microsoft.graph.automaticRepliesStatus`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum AutomaticRepliesStatus {
@@ -5335,7 +5335,7 @@ pub enum AutomaticRepliesStatus {
     UnknownValue(String),
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_authorization_info")]
 impl graph_odata_runtime::enums::EvolvableEnum for AutomaticRepliesStatus {
     const MEMBERS: &'static [(&'static str, i64)] = &[
         ("disabled", 0),
@@ -5360,14 +5360,14 @@ impl graph_odata_runtime::enums::EvolvableEnum for AutomaticRepliesStatus {
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_authorization_info")]
 impl serde::Serialize for AutomaticRepliesStatus {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_authorization_info")]
 impl<'de> serde::Deserialize<'de> for AutomaticRepliesStatus {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -5376,21 +5376,21 @@ impl<'de> serde::Deserialize<'de> for AutomaticRepliesStatus {
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_authorization_info")]
 impl std::fmt::Display for AutomaticRepliesStatus {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_authorization_info")]
 impl From<&str> for AutomaticRepliesStatus {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_policies")]
 /// CSDL enum type `microsoft.graph.b2bIdentityProvidersType`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum B2bIdentityProvidersType {
@@ -5412,7 +5412,7 @@ pub enum B2bIdentityProvidersType {
     UnknownValue(String),
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_policies")]
 impl graph_odata_runtime::enums::EvolvableEnum for B2bIdentityProvidersType {
     const MEMBERS: &'static [(&'static str, i64)] = &[
         ("azureActiveDirectory", 1),
@@ -5449,14 +5449,14 @@ impl graph_odata_runtime::enums::EvolvableEnum for B2bIdentityProvidersType {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_policies")]
 impl serde::Serialize for B2bIdentityProvidersType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_policies")]
 impl<'de> serde::Deserialize<'de> for B2bIdentityProvidersType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -5465,14 +5465,14 @@ impl<'de> serde::Deserialize<'de> for B2bIdentityProvidersType {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_policies")]
 impl std::fmt::Display for B2bIdentityProvidersType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_policies")]
 impl From<&str> for B2bIdentityProvidersType {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
@@ -5728,7 +5728,7 @@ impl From<&str> for BookingType {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_attachment")]
 /// CSDL enum type `microsoft.graph.calendarColor`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum CalendarColor {
@@ -5758,7 +5758,7 @@ pub enum CalendarColor {
     UnknownValue(String),
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_attachment")]
 impl graph_odata_runtime::enums::EvolvableEnum for CalendarColor {
     const MEMBERS: &'static [(&'static str, i64)] = &[
         ("auto", -1),
@@ -5807,14 +5807,14 @@ impl graph_odata_runtime::enums::EvolvableEnum for CalendarColor {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_attachment")]
 impl serde::Serialize for CalendarColor {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_attachment")]
 impl<'de> serde::Deserialize<'de> for CalendarColor {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -5823,21 +5823,21 @@ impl<'de> serde::Deserialize<'de> for CalendarColor {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_attachment")]
 impl std::fmt::Display for CalendarColor {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_attachment")]
 impl From<&str> for CalendarColor {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_attachment")]
 /// CSDL enum type `microsoft.graph.calendarRoleType`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum CalendarRoleType {
@@ -5861,7 +5861,7 @@ pub enum CalendarRoleType {
     UnknownValue(String),
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_attachment")]
 impl graph_odata_runtime::enums::EvolvableEnum for CalendarRoleType {
     const MEMBERS: &'static [(&'static str, i64)] = &[
         ("none", 0),
@@ -5905,14 +5905,14 @@ impl graph_odata_runtime::enums::EvolvableEnum for CalendarRoleType {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_attachment")]
 impl serde::Serialize for CalendarRoleType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_attachment")]
 impl<'de> serde::Deserialize<'de> for CalendarRoleType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -5921,21 +5921,21 @@ impl<'de> serde::Deserialize<'de> for CalendarRoleType {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_attachment")]
 impl std::fmt::Display for CalendarRoleType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_attachment")]
 impl From<&str> for CalendarRoleType {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_attachment")]
 /// CSDL enum type `microsoft.graph.calendarSharingAction`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum CalendarSharingAction {
@@ -5951,7 +5951,7 @@ pub enum CalendarSharingAction {
     UnknownValue(String),
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_attachment")]
 impl graph_odata_runtime::enums::EvolvableEnum for CalendarSharingAction {
     const MEMBERS: &'static [(&'static str, i64)] = &[
         ("accept", 0),
@@ -5979,14 +5979,14 @@ impl graph_odata_runtime::enums::EvolvableEnum for CalendarSharingAction {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_attachment")]
 impl serde::Serialize for CalendarSharingAction {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_attachment")]
 impl<'de> serde::Deserialize<'de> for CalendarSharingAction {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -5995,21 +5995,21 @@ impl<'de> serde::Deserialize<'de> for CalendarSharingAction {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_attachment")]
 impl std::fmt::Display for CalendarSharingAction {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_attachment")]
 impl From<&str> for CalendarSharingAction {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_attachment")]
 /// CSDL enum type `microsoft.graph.calendarSharingActionImportance`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum CalendarSharingActionImportance {
@@ -6021,7 +6021,7 @@ pub enum CalendarSharingActionImportance {
     UnknownValue(String),
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_attachment")]
 impl graph_odata_runtime::enums::EvolvableEnum for CalendarSharingActionImportance {
     const MEMBERS: &'static [(&'static str, i64)] = &[("primary", 0), ("secondary", 1)];
     fn from_wire(value: &str) -> Self {
@@ -6040,14 +6040,14 @@ impl graph_odata_runtime::enums::EvolvableEnum for CalendarSharingActionImportan
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_attachment")]
 impl serde::Serialize for CalendarSharingActionImportance {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_attachment")]
 impl<'de> serde::Deserialize<'de> for CalendarSharingActionImportance {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -6056,21 +6056,21 @@ impl<'de> serde::Deserialize<'de> for CalendarSharingActionImportance {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_attachment")]
 impl std::fmt::Display for CalendarSharingActionImportance {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_attachment")]
 impl From<&str> for CalendarSharingActionImportance {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_attachment")]
 /// CSDL enum type `microsoft.graph.calendarSharingActionType`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum CalendarSharingActionType {
@@ -6080,7 +6080,7 @@ pub enum CalendarSharingActionType {
     UnknownValue(String),
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_attachment")]
 impl graph_odata_runtime::enums::EvolvableEnum for CalendarSharingActionType {
     const MEMBERS: &'static [(&'static str, i64)] = &[("accept", 0)];
     fn from_wire(value: &str) -> Self {
@@ -6097,14 +6097,14 @@ impl graph_odata_runtime::enums::EvolvableEnum for CalendarSharingActionType {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_attachment")]
 impl serde::Serialize for CalendarSharingActionType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_attachment")]
 impl<'de> serde::Deserialize<'de> for CalendarSharingActionType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -6113,14 +6113,14 @@ impl<'de> serde::Deserialize<'de> for CalendarSharingActionType {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_attachment")]
 impl std::fmt::Display for CalendarSharingActionType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_attachment")]
 impl From<&str> for CalendarSharingActionType {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
@@ -6206,7 +6206,7 @@ impl From<&str> for CallRecordingStatus {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 /// CSDL enum type `microsoft.graph.categoryColor`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum CategoryColor {
@@ -6266,7 +6266,7 @@ pub enum CategoryColor {
     UnknownValue(String),
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 impl graph_odata_runtime::enums::EvolvableEnum for CategoryColor {
     const MEMBERS: &'static [(&'static str, i64)] = &[
         ("none", -1),
@@ -6360,14 +6360,14 @@ impl graph_odata_runtime::enums::EvolvableEnum for CategoryColor {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 impl serde::Serialize for CategoryColor {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 impl<'de> serde::Deserialize<'de> for CategoryColor {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -6376,21 +6376,21 @@ impl<'de> serde::Deserialize<'de> for CategoryColor {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 impl std::fmt::Display for CategoryColor {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 impl From<&str> for CategoryColor {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_directory")]
 /// CSDL enum type `microsoft.graph.certificateAuthorityType`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum CertificateAuthorityType {
@@ -6404,7 +6404,7 @@ pub enum CertificateAuthorityType {
     UnknownValue(String),
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_directory")]
 impl graph_odata_runtime::enums::EvolvableEnum for CertificateAuthorityType {
     const MEMBERS: &'static [(&'static str, i64)] = &[
         ("root", 0),
@@ -6429,14 +6429,14 @@ impl graph_odata_runtime::enums::EvolvableEnum for CertificateAuthorityType {
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_directory")]
 impl serde::Serialize for CertificateAuthorityType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_directory")]
 impl<'de> serde::Deserialize<'de> for CertificateAuthorityType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -6445,14 +6445,14 @@ impl<'de> serde::Deserialize<'de> for CertificateAuthorityType {
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_directory")]
 impl std::fmt::Display for CertificateAuthorityType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_directory")]
 impl From<&str> for CertificateAuthorityType {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
@@ -7341,12 +7341,12 @@ impl From<&str> for ClassificationMethod {
     }
 }
 
-#[cfg(feature = "_channel")]
+#[cfg(feature = "_teams")]
 /// CSDL enum type `microsoft.graph.clonableTeamParts`; flags (`IsFlags`): comma-separated member names on the wire, unknown names are kept.
 #[derive(Clone, PartialEq, Eq, Hash, Default)]
 pub struct ClonableTeamParts(graph_odata_runtime::enums::FlagSet);
 
-#[cfg(feature = "_channel")]
+#[cfg(feature = "_teams")]
 impl ClonableTeamParts {
     /// `apps` = 1
     pub const APPS: Self = Self(graph_odata_runtime::enums::FlagSet::from_bits(1));
@@ -7360,7 +7360,7 @@ impl ClonableTeamParts {
     pub const MEMBERS: Self = Self(graph_odata_runtime::enums::FlagSet::from_bits(16));
 }
 
-#[cfg(feature = "_channel")]
+#[cfg(feature = "_teams")]
 impl graph_odata_runtime::enums::FlagsEnum for ClonableTeamParts {
     const MEMBERS: &'static [(&'static str, i64)] = &[
         ("apps", 1),
@@ -7377,21 +7377,21 @@ impl graph_odata_runtime::enums::FlagsEnum for ClonableTeamParts {
     }
 }
 
-#[cfg(feature = "_channel")]
+#[cfg(feature = "_teams")]
 impl std::fmt::Debug for ClonableTeamParts {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         graph_odata_runtime::enums::debug_flags(self, f)
     }
 }
 
-#[cfg(feature = "_channel")]
+#[cfg(feature = "_teams")]
 impl std::fmt::Display for ClonableTeamParts {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         graph_odata_runtime::enums::fmt_flags(self, f)
     }
 }
 
-#[cfg(feature = "_channel")]
+#[cfg(feature = "_teams")]
 impl std::str::FromStr for ClonableTeamParts {
     type Err = std::convert::Infallible;
     fn from_str(s: &str) -> Result<Self, Self::Err> {
@@ -7399,7 +7399,7 @@ impl std::str::FromStr for ClonableTeamParts {
     }
 }
 
-#[cfg(feature = "_channel")]
+#[cfg(feature = "_teams")]
 impl std::ops::BitOr for ClonableTeamParts {
     type Output = Self;
     fn bitor(self, rhs: Self) -> Self {
@@ -7407,21 +7407,21 @@ impl std::ops::BitOr for ClonableTeamParts {
     }
 }
 
-#[cfg(feature = "_channel")]
+#[cfg(feature = "_teams")]
 impl std::ops::BitOrAssign for ClonableTeamParts {
     fn bitor_assign(&mut self, rhs: Self) {
         *self = graph_odata_runtime::enums::FlagsEnum::union(self, &rhs);
     }
 }
 
-#[cfg(feature = "_channel")]
+#[cfg(feature = "_teams")]
 impl serde::Serialize for ClonableTeamParts {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_flags(self, serializer)
     }
 }
 
-#[cfg(feature = "_channel")]
+#[cfg(feature = "_teams")]
 impl<'de> serde::Deserialize<'de> for ClonableTeamParts {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,

@@ -330,7 +330,7 @@ impl From<&str> for ConnectionStatus {
     }
 }
 
-#[cfg(feature = "_on_premises_publishing_profiles")]
+#[cfg(feature = "_connector_group")]
 /// CSDL enum type `microsoft.graph.connectorGroupRegion`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ConnectorGroupRegion {
@@ -350,7 +350,7 @@ pub enum ConnectorGroupRegion {
     UnknownValue(String),
 }
 
-#[cfg(feature = "_on_premises_publishing_profiles")]
+#[cfg(feature = "_connector_group")]
 impl graph_odata_runtime::enums::EvolvableEnum for ConnectorGroupRegion {
     const MEMBERS: &'static [(&'static str, i64)] = &[
         ("nam", 0),
@@ -384,14 +384,14 @@ impl graph_odata_runtime::enums::EvolvableEnum for ConnectorGroupRegion {
     }
 }
 
-#[cfg(feature = "_on_premises_publishing_profiles")]
+#[cfg(feature = "_connector_group")]
 impl serde::Serialize for ConnectorGroupRegion {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_on_premises_publishing_profiles")]
+#[cfg(feature = "_connector_group")]
 impl<'de> serde::Deserialize<'de> for ConnectorGroupRegion {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -400,21 +400,21 @@ impl<'de> serde::Deserialize<'de> for ConnectorGroupRegion {
     }
 }
 
-#[cfg(feature = "_on_premises_publishing_profiles")]
+#[cfg(feature = "_connector_group")]
 impl std::fmt::Display for ConnectorGroupRegion {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_on_premises_publishing_profiles")]
+#[cfg(feature = "_connector_group")]
 impl From<&str> for ConnectorGroupRegion {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
 }
 
-#[cfg(feature = "_on_premises_publishing_profiles")]
+#[cfg(feature = "_connector_group")]
 /// CSDL enum type `microsoft.graph.connectorGroupType`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ConnectorGroupType {
@@ -424,7 +424,7 @@ pub enum ConnectorGroupType {
     UnknownValue(String),
 }
 
-#[cfg(feature = "_on_premises_publishing_profiles")]
+#[cfg(feature = "_connector_group")]
 impl graph_odata_runtime::enums::EvolvableEnum for ConnectorGroupType {
     const MEMBERS: &'static [(&'static str, i64)] = &[("applicationProxy", 0)];
     fn from_wire(value: &str) -> Self {
@@ -441,14 +441,14 @@ impl graph_odata_runtime::enums::EvolvableEnum for ConnectorGroupType {
     }
 }
 
-#[cfg(feature = "_on_premises_publishing_profiles")]
+#[cfg(feature = "_connector_group")]
 impl serde::Serialize for ConnectorGroupType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_on_premises_publishing_profiles")]
+#[cfg(feature = "_connector_group")]
 impl<'de> serde::Deserialize<'de> for ConnectorGroupType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -457,14 +457,14 @@ impl<'de> serde::Deserialize<'de> for ConnectorGroupType {
     }
 }
 
-#[cfg(feature = "_on_premises_publishing_profiles")]
+#[cfg(feature = "_connector_group")]
 impl std::fmt::Display for ConnectorGroupType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_on_premises_publishing_profiles")]
+#[cfg(feature = "_connector_group")]
 impl From<&str> for ConnectorGroupType {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
@@ -597,7 +597,7 @@ impl From<&str> for ConsentRequestFilterByCurrentUserOptions {
     }
 }
 
-#[cfg(feature = "_copy_notebook_model")]
+#[cfg(feature = "_sites")]
 /// CSDL enum type `microsoft.graph.contentModelType`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ContentModelType {
@@ -619,7 +619,7 @@ pub enum ContentModelType {
     UnknownValue(String),
 }
 
-#[cfg(feature = "_copy_notebook_model")]
+#[cfg(feature = "_sites")]
 impl graph_odata_runtime::enums::EvolvableEnum for ContentModelType {
     const MEMBERS: &'static [(&'static str, i64)] = &[
         ("teachingMethod", 0),
@@ -656,14 +656,14 @@ impl graph_odata_runtime::enums::EvolvableEnum for ContentModelType {
     }
 }
 
-#[cfg(feature = "_copy_notebook_model")]
+#[cfg(feature = "_sites")]
 impl serde::Serialize for ContentModelType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_copy_notebook_model")]
+#[cfg(feature = "_sites")]
 impl<'de> serde::Deserialize<'de> for ContentModelType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -672,14 +672,14 @@ impl<'de> serde::Deserialize<'de> for ContentModelType {
     }
 }
 
-#[cfg(feature = "_copy_notebook_model")]
+#[cfg(feature = "_sites")]
 impl std::fmt::Display for ContentModelType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_copy_notebook_model")]
+#[cfg(feature = "_sites")]
 impl From<&str> for ContentModelType {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
@@ -829,7 +829,7 @@ impl From<&str> for CountryLookupMethodType {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_policies")]
 /// CSDL enum type `microsoft.graph.crossTenantAccessPolicyTargetConfigurationAccessType`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum CrossTenantAccessPolicyTargetConfigurationAccessType {
@@ -843,7 +843,7 @@ pub enum CrossTenantAccessPolicyTargetConfigurationAccessType {
     UnknownValue(String),
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_policies")]
 impl graph_odata_runtime::enums::EvolvableEnum
 for CrossTenantAccessPolicyTargetConfigurationAccessType {
     const MEMBERS: &'static [(&'static str, i64)] = &[
@@ -869,14 +869,14 @@ for CrossTenantAccessPolicyTargetConfigurationAccessType {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_policies")]
 impl serde::Serialize for CrossTenantAccessPolicyTargetConfigurationAccessType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_policies")]
 impl<'de> serde::Deserialize<'de>
 for CrossTenantAccessPolicyTargetConfigurationAccessType {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -886,21 +886,21 @@ for CrossTenantAccessPolicyTargetConfigurationAccessType {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_policies")]
 impl std::fmt::Display for CrossTenantAccessPolicyTargetConfigurationAccessType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_policies")]
 impl From<&str> for CrossTenantAccessPolicyTargetConfigurationAccessType {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_policies")]
 /// CSDL enum type `microsoft.graph.crossTenantAccessPolicyTargetType`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum CrossTenantAccessPolicyTargetType {
@@ -916,7 +916,7 @@ pub enum CrossTenantAccessPolicyTargetType {
     UnknownValue(String),
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_policies")]
 impl graph_odata_runtime::enums::EvolvableEnum for CrossTenantAccessPolicyTargetType {
     const MEMBERS: &'static [(&'static str, i64)] = &[
         ("user", 1),
@@ -944,14 +944,14 @@ impl graph_odata_runtime::enums::EvolvableEnum for CrossTenantAccessPolicyTarget
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_policies")]
 impl serde::Serialize for CrossTenantAccessPolicyTargetType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_policies")]
 impl<'de> serde::Deserialize<'de> for CrossTenantAccessPolicyTargetType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -960,14 +960,14 @@ impl<'de> serde::Deserialize<'de> for CrossTenantAccessPolicyTargetType {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_policies")]
 impl std::fmt::Display for CrossTenantAccessPolicyTargetType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_policies")]
 impl From<&str> for CrossTenantAccessPolicyTargetType {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
@@ -1058,7 +1058,7 @@ impl From<&str> for CustomExtensionCalloutInstanceStatus {
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_app_credential_restriction_type")]
 /// CSDL enum type `microsoft.graph.customSecurityAttributeComparisonOperator`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum CustomSecurityAttributeComparisonOperator {
@@ -1070,7 +1070,7 @@ pub enum CustomSecurityAttributeComparisonOperator {
     UnknownValue(String),
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_app_credential_restriction_type")]
 impl graph_odata_runtime::enums::EvolvableEnum
 for CustomSecurityAttributeComparisonOperator {
     const MEMBERS: &'static [(&'static str, i64)] = &[
@@ -1093,14 +1093,14 @@ for CustomSecurityAttributeComparisonOperator {
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_app_credential_restriction_type")]
 impl serde::Serialize for CustomSecurityAttributeComparisonOperator {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_app_credential_restriction_type")]
 impl<'de> serde::Deserialize<'de> for CustomSecurityAttributeComparisonOperator {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1109,14 +1109,14 @@ impl<'de> serde::Deserialize<'de> for CustomSecurityAttributeComparisonOperator 
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_app_credential_restriction_type")]
 impl std::fmt::Display for CustomSecurityAttributeComparisonOperator {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_app_credential_restriction_type")]
 impl From<&str> for CustomSecurityAttributeComparisonOperator {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
@@ -1389,7 +1389,7 @@ impl From<&str> for DefaultMfaMethodType {
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_authorization_info")]
 /// CSDL enum type `microsoft.graph.delegateMeetingMessageDeliveryOptions`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum DelegateMeetingMessageDeliveryOptions {
@@ -1403,7 +1403,7 @@ pub enum DelegateMeetingMessageDeliveryOptions {
     UnknownValue(String),
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_authorization_info")]
 impl graph_odata_runtime::enums::EvolvableEnum
 for DelegateMeetingMessageDeliveryOptions {
     const MEMBERS: &'static [(&'static str, i64)] = &[
@@ -1433,14 +1433,14 @@ for DelegateMeetingMessageDeliveryOptions {
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_authorization_info")]
 impl serde::Serialize for DelegateMeetingMessageDeliveryOptions {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_authorization_info")]
 impl<'de> serde::Deserialize<'de> for DelegateMeetingMessageDeliveryOptions {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1449,14 +1449,14 @@ impl<'de> serde::Deserialize<'de> for DelegateMeetingMessageDeliveryOptions {
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_authorization_info")]
 impl std::fmt::Display for DelegateMeetingMessageDeliveryOptions {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_authorization_info")]
 impl From<&str> for DelegateMeetingMessageDeliveryOptions {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
@@ -1565,7 +1565,7 @@ impl<'de> serde::Deserialize<'de> for DirectoryDefinitionDiscoverabilities {
     }
 }
 
-#[cfg(feature = "_add_footer")]
+#[cfg(feature = "_access_scope")]
 /// CSDL enum type `microsoft.graph.dlpAction`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum DlpAction {
@@ -1579,7 +1579,7 @@ pub enum DlpAction {
     UnknownValue(String),
 }
 
-#[cfg(feature = "_add_footer")]
+#[cfg(feature = "_access_scope")]
 impl graph_odata_runtime::enums::EvolvableEnum for DlpAction {
     const MEMBERS: &'static [(&'static str, i64)] = &[
         ("notifyUser", 0),
@@ -1604,14 +1604,14 @@ impl graph_odata_runtime::enums::EvolvableEnum for DlpAction {
     }
 }
 
-#[cfg(feature = "_add_footer")]
+#[cfg(feature = "_access_scope")]
 impl serde::Serialize for DlpAction {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_add_footer")]
+#[cfg(feature = "_access_scope")]
 impl<'de> serde::Deserialize<'de> for DlpAction {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1620,21 +1620,21 @@ impl<'de> serde::Deserialize<'de> for DlpAction {
     }
 }
 
-#[cfg(feature = "_add_footer")]
+#[cfg(feature = "_access_scope")]
 impl std::fmt::Display for DlpAction {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_add_footer")]
+#[cfg(feature = "_access_scope")]
 impl From<&str> for DlpAction {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
 }
 
-#[cfg(feature = "_copy_notebook_model")]
+#[cfg(feature = "_sites")]
 /// CSDL enum type `microsoft.graph.documentProcessingJobStatus`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum DocumentProcessingJobStatus {
@@ -1650,7 +1650,7 @@ pub enum DocumentProcessingJobStatus {
     UnknownValue(String),
 }
 
-#[cfg(feature = "_copy_notebook_model")]
+#[cfg(feature = "_sites")]
 impl graph_odata_runtime::enums::EvolvableEnum for DocumentProcessingJobStatus {
     const MEMBERS: &'static [(&'static str, i64)] = &[
         ("inProgress", 0),
@@ -1678,14 +1678,14 @@ impl graph_odata_runtime::enums::EvolvableEnum for DocumentProcessingJobStatus {
     }
 }
 
-#[cfg(feature = "_copy_notebook_model")]
+#[cfg(feature = "_sites")]
 impl serde::Serialize for DocumentProcessingJobStatus {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_copy_notebook_model")]
+#[cfg(feature = "_sites")]
 impl<'de> serde::Deserialize<'de> for DocumentProcessingJobStatus {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1694,21 +1694,21 @@ impl<'de> serde::Deserialize<'de> for DocumentProcessingJobStatus {
     }
 }
 
-#[cfg(feature = "_copy_notebook_model")]
+#[cfg(feature = "_sites")]
 impl std::fmt::Display for DocumentProcessingJobStatus {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_copy_notebook_model")]
+#[cfg(feature = "_sites")]
 impl From<&str> for DocumentProcessingJobStatus {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
 }
 
-#[cfg(feature = "_copy_notebook_model")]
+#[cfg(feature = "_sites")]
 /// CSDL enum type `microsoft.graph.documentProcessingJobType`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum DocumentProcessingJobType {
@@ -1722,7 +1722,7 @@ pub enum DocumentProcessingJobType {
     UnknownValue(String),
 }
 
-#[cfg(feature = "_copy_notebook_model")]
+#[cfg(feature = "_sites")]
 impl graph_odata_runtime::enums::EvolvableEnum for DocumentProcessingJobType {
     const MEMBERS: &'static [(&'static str, i64)] = &[
         ("file", 0),
@@ -1747,14 +1747,14 @@ impl graph_odata_runtime::enums::EvolvableEnum for DocumentProcessingJobType {
     }
 }
 
-#[cfg(feature = "_copy_notebook_model")]
+#[cfg(feature = "_sites")]
 impl serde::Serialize for DocumentProcessingJobType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_copy_notebook_model")]
+#[cfg(feature = "_sites")]
 impl<'de> serde::Deserialize<'de> for DocumentProcessingJobType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1763,14 +1763,14 @@ impl<'de> serde::Deserialize<'de> for DocumentProcessingJobType {
     }
 }
 
-#[cfg(feature = "_copy_notebook_model")]
+#[cfg(feature = "_sites")]
 impl std::fmt::Display for DocumentProcessingJobType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_copy_notebook_model")]
+#[cfg(feature = "_sites")]
 impl From<&str> for DocumentProcessingJobType {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
@@ -2531,7 +2531,7 @@ impl From<&str> for EscrowBehavior {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_attachment")]
 /// CSDL enum type `microsoft.graph.eventType`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum EventType {
@@ -2547,7 +2547,7 @@ pub enum EventType {
     UnknownValue(String),
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_attachment")]
 impl graph_odata_runtime::enums::EvolvableEnum for EventType {
     const MEMBERS: &'static [(&'static str, i64)] = &[
         ("singleInstance", 0),
@@ -2575,14 +2575,14 @@ impl graph_odata_runtime::enums::EvolvableEnum for EventType {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_attachment")]
 impl serde::Serialize for EventType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_attachment")]
 impl<'de> serde::Deserialize<'de> for EventType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2591,21 +2591,21 @@ impl<'de> serde::Deserialize<'de> for EventType {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_attachment")]
 impl std::fmt::Display for EventType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_attachment")]
 impl From<&str> for EventType {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_automatic_replies_mail_tips")]
 /// CSDL enum type `microsoft.graph.exchangeIdFormat`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ExchangeIdFormat {
@@ -2623,7 +2623,7 @@ pub enum ExchangeIdFormat {
     UnknownValue(String),
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_automatic_replies_mail_tips")]
 impl graph_odata_runtime::enums::EvolvableEnum for ExchangeIdFormat {
     const MEMBERS: &'static [(&'static str, i64)] = &[
         ("entryId", 0),
@@ -2654,14 +2654,14 @@ impl graph_odata_runtime::enums::EvolvableEnum for ExchangeIdFormat {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_automatic_replies_mail_tips")]
 impl serde::Serialize for ExchangeIdFormat {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_automatic_replies_mail_tips")]
 impl<'de> serde::Deserialize<'de> for ExchangeIdFormat {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2670,21 +2670,21 @@ impl<'de> serde::Deserialize<'de> for ExchangeIdFormat {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_automatic_replies_mail_tips")]
 impl std::fmt::Display for ExchangeIdFormat {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_automatic_replies_mail_tips")]
 impl From<&str> for ExchangeIdFormat {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
 }
 
-#[cfg(feature = "_expiration_pattern")]
+#[cfg(feature = "_approval")]
 /// CSDL enum type `microsoft.graph.expirationPatternType`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ExpirationPatternType {
@@ -2700,7 +2700,7 @@ pub enum ExpirationPatternType {
     UnknownValue(String),
 }
 
-#[cfg(feature = "_expiration_pattern")]
+#[cfg(feature = "_approval")]
 impl graph_odata_runtime::enums::EvolvableEnum for ExpirationPatternType {
     const MEMBERS: &'static [(&'static str, i64)] = &[
         ("notSpecified", 0),
@@ -2728,14 +2728,14 @@ impl graph_odata_runtime::enums::EvolvableEnum for ExpirationPatternType {
     }
 }
 
-#[cfg(feature = "_expiration_pattern")]
+#[cfg(feature = "_approval")]
 impl serde::Serialize for ExpirationPatternType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_expiration_pattern")]
+#[cfg(feature = "_approval")]
 impl<'de> serde::Deserialize<'de> for ExpirationPatternType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2744,21 +2744,21 @@ impl<'de> serde::Deserialize<'de> for ExpirationPatternType {
     }
 }
 
-#[cfg(feature = "_expiration_pattern")]
+#[cfg(feature = "_approval")]
 impl std::fmt::Display for ExpirationPatternType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_expiration_pattern")]
+#[cfg(feature = "_approval")]
 impl From<&str> for ExpirationPatternType {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_authorization_info")]
 /// CSDL enum type `microsoft.graph.externalAudienceScope`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ExternalAudienceScope {
@@ -2772,7 +2772,7 @@ pub enum ExternalAudienceScope {
     UnknownValue(String),
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_authorization_info")]
 impl graph_odata_runtime::enums::EvolvableEnum for ExternalAudienceScope {
     const MEMBERS: &'static [(&'static str, i64)] = &[
         ("none", 0),
@@ -2797,14 +2797,14 @@ impl graph_odata_runtime::enums::EvolvableEnum for ExternalAudienceScope {
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_authorization_info")]
 impl serde::Serialize for ExternalAudienceScope {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_authorization_info")]
 impl<'de> serde::Deserialize<'de> for ExternalAudienceScope {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2813,21 +2813,21 @@ impl<'de> serde::Deserialize<'de> for ExternalAudienceScope {
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_authorization_info")]
 impl std::fmt::Display for ExternalAudienceScope {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_authorization_info")]
 impl From<&str> for ExternalAudienceScope {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_allowed_tenants_audience")]
 /// CSDL enum type `microsoft.graph.externalAuthenticationType`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ExternalAuthenticationType {
@@ -2839,7 +2839,7 @@ pub enum ExternalAuthenticationType {
     UnknownValue(String),
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_allowed_tenants_audience")]
 impl graph_odata_runtime::enums::EvolvableEnum for ExternalAuthenticationType {
     const MEMBERS: &'static [(&'static str, i64)] = &[
         ("passthru", 0),
@@ -2861,14 +2861,14 @@ impl graph_odata_runtime::enums::EvolvableEnum for ExternalAuthenticationType {
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_allowed_tenants_audience")]
 impl serde::Serialize for ExternalAuthenticationType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_allowed_tenants_audience")]
 impl<'de> serde::Deserialize<'de> for ExternalAuthenticationType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2877,21 +2877,21 @@ impl<'de> serde::Deserialize<'de> for ExternalAuthenticationType {
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_allowed_tenants_audience")]
 impl std::fmt::Display for ExternalAuthenticationType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_allowed_tenants_audience")]
 impl From<&str> for ExternalAuthenticationType {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
 }
 
-#[cfg(feature = "_advanced_config_state")]
+#[cfg(feature = "_authentication_method_configurations")]
 /// CSDL enum type `microsoft.graph.externalEmailOtpState`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ExternalEmailOtpState {
@@ -2907,7 +2907,7 @@ pub enum ExternalEmailOtpState {
     UnknownValue(String),
 }
 
-#[cfg(feature = "_advanced_config_state")]
+#[cfg(feature = "_authentication_method_configurations")]
 impl graph_odata_runtime::enums::EvolvableEnum for ExternalEmailOtpState {
     const MEMBERS: &'static [(&'static str, i64)] = &[
         ("default", 0),
@@ -2935,14 +2935,14 @@ impl graph_odata_runtime::enums::EvolvableEnum for ExternalEmailOtpState {
     }
 }
 
-#[cfg(feature = "_advanced_config_state")]
+#[cfg(feature = "_authentication_method_configurations")]
 impl serde::Serialize for ExternalEmailOtpState {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_advanced_config_state")]
+#[cfg(feature = "_authentication_method_configurations")]
 impl<'de> serde::Deserialize<'de> for ExternalEmailOtpState {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2951,21 +2951,21 @@ impl<'de> serde::Deserialize<'de> for ExternalEmailOtpState {
     }
 }
 
-#[cfg(feature = "_advanced_config_state")]
+#[cfg(feature = "_authentication_method_configurations")]
 impl std::fmt::Display for ExternalEmailOtpState {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_advanced_config_state")]
+#[cfg(feature = "_authentication_method_configurations")]
 impl From<&str> for ExternalEmailOtpState {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
 }
 
-#[cfg(feature = "_advanced_config_state")]
+#[cfg(feature = "_authentication_method_configurations")]
 /// CSDL enum type `microsoft.graph.featureTargetType`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum FeatureTargetType {
@@ -2981,7 +2981,7 @@ pub enum FeatureTargetType {
     UnknownValue(String),
 }
 
-#[cfg(feature = "_advanced_config_state")]
+#[cfg(feature = "_authentication_method_configurations")]
 impl graph_odata_runtime::enums::EvolvableEnum for FeatureTargetType {
     const MEMBERS: &'static [(&'static str, i64)] = &[
         ("group", 0),
@@ -3009,14 +3009,14 @@ impl graph_odata_runtime::enums::EvolvableEnum for FeatureTargetType {
     }
 }
 
-#[cfg(feature = "_advanced_config_state")]
+#[cfg(feature = "_authentication_method_configurations")]
 impl serde::Serialize for FeatureTargetType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_advanced_config_state")]
+#[cfg(feature = "_authentication_method_configurations")]
 impl<'de> serde::Deserialize<'de> for FeatureTargetType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -3025,14 +3025,14 @@ impl<'de> serde::Deserialize<'de> for FeatureTargetType {
     }
 }
 
-#[cfg(feature = "_advanced_config_state")]
+#[cfg(feature = "_authentication_method_configurations")]
 impl std::fmt::Display for FeatureTargetType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_advanced_config_state")]
+#[cfg(feature = "_authentication_method_configurations")]
 impl From<&str> for FeatureTargetType {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
@@ -3108,7 +3108,7 @@ impl From<&str> for FeatureType {
     }
 }
 
-#[cfg(feature = "_authentication_protocol")]
+#[cfg(feature = "_domains")]
 /// CSDL enum type `microsoft.graph.federatedIdpMfaBehavior`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum FederatedIdpMfaBehavior {
@@ -3124,7 +3124,7 @@ pub enum FederatedIdpMfaBehavior {
     UnknownValue(String),
 }
 
-#[cfg(feature = "_authentication_protocol")]
+#[cfg(feature = "_domains")]
 impl graph_odata_runtime::enums::EvolvableEnum for FederatedIdpMfaBehavior {
     const MEMBERS: &'static [(&'static str, i64)] = &[
         ("acceptIfMfaDoneByFederatedIdp", 0),
@@ -3152,14 +3152,14 @@ impl graph_odata_runtime::enums::EvolvableEnum for FederatedIdpMfaBehavior {
     }
 }
 
-#[cfg(feature = "_authentication_protocol")]
+#[cfg(feature = "_domains")]
 impl serde::Serialize for FederatedIdpMfaBehavior {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_authentication_protocol")]
+#[cfg(feature = "_domains")]
 impl<'de> serde::Deserialize<'de> for FederatedIdpMfaBehavior {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -3168,21 +3168,21 @@ impl<'de> serde::Deserialize<'de> for FederatedIdpMfaBehavior {
     }
 }
 
-#[cfg(feature = "_authentication_protocol")]
+#[cfg(feature = "_domains")]
 impl std::fmt::Display for FederatedIdpMfaBehavior {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_authentication_protocol")]
+#[cfg(feature = "_domains")]
 impl From<&str> for FederatedIdpMfaBehavior {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
 }
 
-#[cfg(feature = "_advanced_config_state")]
+#[cfg(feature = "_authentication_method_configurations")]
 /// CSDL enum type `microsoft.graph.fido2RestrictionEnforcementType`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Fido2RestrictionEnforcementType {
@@ -3196,7 +3196,7 @@ pub enum Fido2RestrictionEnforcementType {
     UnknownValue(String),
 }
 
-#[cfg(feature = "_advanced_config_state")]
+#[cfg(feature = "_authentication_method_configurations")]
 impl graph_odata_runtime::enums::EvolvableEnum for Fido2RestrictionEnforcementType {
     const MEMBERS: &'static [(&'static str, i64)] = &[
         ("allow", 0),
@@ -3221,14 +3221,14 @@ impl graph_odata_runtime::enums::EvolvableEnum for Fido2RestrictionEnforcementTy
     }
 }
 
-#[cfg(feature = "_advanced_config_state")]
+#[cfg(feature = "_authentication_method_configurations")]
 impl serde::Serialize for Fido2RestrictionEnforcementType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_advanced_config_state")]
+#[cfg(feature = "_authentication_method_configurations")]
 impl<'de> serde::Deserialize<'de> for Fido2RestrictionEnforcementType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -3237,14 +3237,14 @@ impl<'de> serde::Deserialize<'de> for Fido2RestrictionEnforcementType {
     }
 }
 
-#[cfg(feature = "_advanced_config_state")]
+#[cfg(feature = "_authentication_method_configurations")]
 impl std::fmt::Display for Fido2RestrictionEnforcementType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_advanced_config_state")]
+#[cfg(feature = "_authentication_method_configurations")]
 impl From<&str> for Fido2RestrictionEnforcementType {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
@@ -4006,7 +4006,7 @@ impl From<&str> for FilterMode {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_followup_flag")]
 /// CSDL enum type `microsoft.graph.followupFlagStatus`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum FollowupFlagStatus {
@@ -4020,7 +4020,7 @@ pub enum FollowupFlagStatus {
     UnknownValue(String),
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_followup_flag")]
 impl graph_odata_runtime::enums::EvolvableEnum for FollowupFlagStatus {
     const MEMBERS: &'static [(&'static str, i64)] = &[
         ("notFlagged", 0),
@@ -4045,14 +4045,14 @@ impl graph_odata_runtime::enums::EvolvableEnum for FollowupFlagStatus {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_followup_flag")]
 impl serde::Serialize for FollowupFlagStatus {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_followup_flag")]
 impl<'de> serde::Deserialize<'de> for FollowupFlagStatus {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -4061,21 +4061,21 @@ impl<'de> serde::Deserialize<'de> for FollowupFlagStatus {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_followup_flag")]
 impl std::fmt::Display for FollowupFlagStatus {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_followup_flag")]
 impl From<&str> for FollowupFlagStatus {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_attachment")]
 /// CSDL enum type `microsoft.graph.freeBusyStatus`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum FreeBusyStatus {
@@ -4095,7 +4095,7 @@ pub enum FreeBusyStatus {
     UnknownValue(String),
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_attachment")]
 impl graph_odata_runtime::enums::EvolvableEnum for FreeBusyStatus {
     const MEMBERS: &'static [(&'static str, i64)] = &[
         ("unknown", -1),
@@ -4129,14 +4129,14 @@ impl graph_odata_runtime::enums::EvolvableEnum for FreeBusyStatus {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_attachment")]
 impl serde::Serialize for FreeBusyStatus {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_attachment")]
 impl<'de> serde::Deserialize<'de> for FreeBusyStatus {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -4145,21 +4145,21 @@ impl<'de> serde::Deserialize<'de> for FreeBusyStatus {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_attachment")]
 impl std::fmt::Display for FreeBusyStatus {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_attachment")]
 impl From<&str> for FreeBusyStatus {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
 }
 
-#[cfg(feature = "_channel")]
+#[cfg(feature = "_giphy_rating_type")]
 /// CSDL enum type `microsoft.graph.giphyRatingType`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum GiphyRatingType {
@@ -4173,7 +4173,7 @@ pub enum GiphyRatingType {
     UnknownValue(String),
 }
 
-#[cfg(feature = "_channel")]
+#[cfg(feature = "_giphy_rating_type")]
 impl graph_odata_runtime::enums::EvolvableEnum for GiphyRatingType {
     const MEMBERS: &'static [(&'static str, i64)] = &[
         ("strict", 0),
@@ -4198,14 +4198,14 @@ impl graph_odata_runtime::enums::EvolvableEnum for GiphyRatingType {
     }
 }
 
-#[cfg(feature = "_channel")]
+#[cfg(feature = "_giphy_rating_type")]
 impl serde::Serialize for GiphyRatingType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_channel")]
+#[cfg(feature = "_giphy_rating_type")]
 impl<'de> serde::Deserialize<'de> for GiphyRatingType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -4214,14 +4214,14 @@ impl<'de> serde::Deserialize<'de> for GiphyRatingType {
     }
 }
 
-#[cfg(feature = "_channel")]
+#[cfg(feature = "_giphy_rating_type")]
 impl std::fmt::Display for GiphyRatingType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_channel")]
+#[cfg(feature = "_giphy_rating_type")]
 impl From<&str> for GiphyRatingType {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
@@ -4450,7 +4450,7 @@ impl From<&str> for GroupType {
     }
 }
 
-#[cfg(feature = "_copy_notebook_model")]
+#[cfg(feature = "_sites")]
 /// CSDL enum type `microsoft.graph.horizontalSectionLayoutType`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum HorizontalSectionLayoutType {
@@ -4474,7 +4474,7 @@ pub enum HorizontalSectionLayoutType {
     UnknownValue(String),
 }
 
-#[cfg(feature = "_copy_notebook_model")]
+#[cfg(feature = "_sites")]
 impl graph_odata_runtime::enums::EvolvableEnum for HorizontalSectionLayoutType {
     const MEMBERS: &'static [(&'static str, i64)] = &[
         ("none", 0),
@@ -4514,14 +4514,14 @@ impl graph_odata_runtime::enums::EvolvableEnum for HorizontalSectionLayoutType {
     }
 }
 
-#[cfg(feature = "_copy_notebook_model")]
+#[cfg(feature = "_sites")]
 impl serde::Serialize for HorizontalSectionLayoutType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_copy_notebook_model")]
+#[cfg(feature = "_sites")]
 impl<'de> serde::Deserialize<'de> for HorizontalSectionLayoutType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -4530,14 +4530,14 @@ impl<'de> serde::Deserialize<'de> for HorizontalSectionLayoutType {
     }
 }
 
-#[cfg(feature = "_copy_notebook_model")]
+#[cfg(feature = "_sites")]
 impl std::fmt::Display for HorizontalSectionLayoutType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_copy_notebook_model")]
+#[cfg(feature = "_sites")]
 impl From<&str> for HorizontalSectionLayoutType {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
@@ -4845,7 +4845,7 @@ impl From<&str> for ImageTaggingChoice {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_followup_flag")]
 /// CSDL enum type `microsoft.graph.importance`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Importance {
@@ -4859,7 +4859,7 @@ pub enum Importance {
     UnknownValue(String),
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_followup_flag")]
 impl graph_odata_runtime::enums::EvolvableEnum for Importance {
     const MEMBERS: &'static [(&'static str, i64)] = &[
         ("low", 0),
@@ -4884,14 +4884,14 @@ impl graph_odata_runtime::enums::EvolvableEnum for Importance {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_followup_flag")]
 impl serde::Serialize for Importance {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_followup_flag")]
 impl<'de> serde::Deserialize<'de> for Importance {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -4900,14 +4900,14 @@ impl<'de> serde::Deserialize<'de> for Importance {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_followup_flag")]
 impl std::fmt::Display for Importance {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_followup_flag")]
 impl From<&str> for Importance {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
@@ -5067,7 +5067,7 @@ impl From<&str> for IncludedUserTypes {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_followup_flag")]
 /// CSDL enum type `microsoft.graph.inferenceClassificationType`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum InferenceClassificationType {
@@ -5079,7 +5079,7 @@ pub enum InferenceClassificationType {
     UnknownValue(String),
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_followup_flag")]
 impl graph_odata_runtime::enums::EvolvableEnum for InferenceClassificationType {
     const MEMBERS: &'static [(&'static str, i64)] = &[("focused", 0), ("other", 1)];
     fn from_wire(value: &str) -> Self {
@@ -5098,14 +5098,14 @@ impl graph_odata_runtime::enums::EvolvableEnum for InferenceClassificationType {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_followup_flag")]
 impl serde::Serialize for InferenceClassificationType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_followup_flag")]
 impl<'de> serde::Deserialize<'de> for InferenceClassificationType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -5114,14 +5114,14 @@ impl<'de> serde::Deserialize<'de> for InferenceClassificationType {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_followup_flag")]
 impl std::fmt::Display for InferenceClassificationType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_followup_flag")]
 impl From<&str> for InferenceClassificationType {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
@@ -5276,7 +5276,7 @@ impl From<&str> for InitiatorType {
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_allowed_tenants_audience")]
 /// CSDL enum type `microsoft.graph.kerberosSignOnMappingAttributeType`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum KerberosSignOnMappingAttributeType {
@@ -5294,7 +5294,7 @@ pub enum KerberosSignOnMappingAttributeType {
     UnknownValue(String),
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_allowed_tenants_audience")]
 impl graph_odata_runtime::enums::EvolvableEnum for KerberosSignOnMappingAttributeType {
     const MEMBERS: &'static [(&'static str, i64)] = &[
         ("userPrincipalName", 0),
@@ -5325,14 +5325,14 @@ impl graph_odata_runtime::enums::EvolvableEnum for KerberosSignOnMappingAttribut
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_allowed_tenants_audience")]
 impl serde::Serialize for KerberosSignOnMappingAttributeType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_allowed_tenants_audience")]
 impl<'de> serde::Deserialize<'de> for KerberosSignOnMappingAttributeType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -5341,21 +5341,21 @@ impl<'de> serde::Deserialize<'de> for KerberosSignOnMappingAttributeType {
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_allowed_tenants_audience")]
 impl std::fmt::Display for KerberosSignOnMappingAttributeType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_allowed_tenants_audience")]
 impl From<&str> for KerberosSignOnMappingAttributeType {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_allowed_tenants_audience")]
 /// CSDL enum type `microsoft.graph.kind`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Kind {
@@ -5369,7 +5369,7 @@ pub enum Kind {
     UnknownValue(String),
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_allowed_tenants_audience")]
 impl graph_odata_runtime::enums::EvolvableEnum for Kind {
     const MEMBERS: &'static [(&'static str, i64)] = &[
         ("unrestricted", 0),
@@ -5394,14 +5394,14 @@ impl graph_odata_runtime::enums::EvolvableEnum for Kind {
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_allowed_tenants_audience")]
 impl serde::Serialize for Kind {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_allowed_tenants_audience")]
 impl<'de> serde::Deserialize<'de> for Kind {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -5410,14 +5410,14 @@ impl<'de> serde::Deserialize<'de> for Kind {
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_allowed_tenants_audience")]
 impl std::fmt::Display for Kind {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_allowed_tenants_audience")]
 impl From<&str> for Kind {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
@@ -5503,7 +5503,7 @@ impl From<&str> for LabelActionSource {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 /// CSDL enum type `microsoft.graph.languageProficiencyLevel`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum LanguageProficiencyLevel {
@@ -5525,7 +5525,7 @@ pub enum LanguageProficiencyLevel {
     UnknownValue(String),
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 impl graph_odata_runtime::enums::EvolvableEnum for LanguageProficiencyLevel {
     const MEMBERS: &'static [(&'static str, i64)] = &[
         ("elementary", 0),
@@ -5562,14 +5562,14 @@ impl graph_odata_runtime::enums::EvolvableEnum for LanguageProficiencyLevel {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 impl serde::Serialize for LanguageProficiencyLevel {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 impl<'de> serde::Deserialize<'de> for LanguageProficiencyLevel {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -5578,21 +5578,21 @@ impl<'de> serde::Deserialize<'de> for LanguageProficiencyLevel {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 impl std::fmt::Display for LanguageProficiencyLevel {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 impl From<&str> for LanguageProficiencyLevel {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
 }
 
-#[cfg(feature = "_content_customization")]
+#[cfg(feature = "_organization")]
 /// CSDL enum type `microsoft.graph.layoutTemplateType`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum LayoutTemplateType {
@@ -5606,7 +5606,7 @@ pub enum LayoutTemplateType {
     UnknownValue(String),
 }
 
-#[cfg(feature = "_content_customization")]
+#[cfg(feature = "_organization")]
 impl graph_odata_runtime::enums::EvolvableEnum for LayoutTemplateType {
     const MEMBERS: &'static [(&'static str, i64)] = &[
         ("default", 0),
@@ -5631,14 +5631,14 @@ impl graph_odata_runtime::enums::EvolvableEnum for LayoutTemplateType {
     }
 }
 
-#[cfg(feature = "_content_customization")]
+#[cfg(feature = "_organization")]
 impl serde::Serialize for LayoutTemplateType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_content_customization")]
+#[cfg(feature = "_organization")]
 impl<'de> serde::Deserialize<'de> for LayoutTemplateType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -5647,14 +5647,14 @@ impl<'de> serde::Deserialize<'de> for LayoutTemplateType {
     }
 }
 
-#[cfg(feature = "_content_customization")]
+#[cfg(feature = "_organization")]
 impl std::fmt::Display for LayoutTemplateType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_content_customization")]
+#[cfg(feature = "_organization")]
 impl From<&str> for LayoutTemplateType {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
@@ -5730,7 +5730,7 @@ impl From<&str> for LifecycleEventType {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_followup_flag")]
 /// CSDL enum type `microsoft.graph.locationType`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum LocationType {
@@ -5758,7 +5758,7 @@ pub enum LocationType {
     UnknownValue(String),
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_followup_flag")]
 impl graph_odata_runtime::enums::EvolvableEnum for LocationType {
     const MEMBERS: &'static [(&'static str, i64)] = &[
         ("default", 0),
@@ -5804,14 +5804,14 @@ impl graph_odata_runtime::enums::EvolvableEnum for LocationType {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_followup_flag")]
 impl serde::Serialize for LocationType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_followup_flag")]
 impl<'de> serde::Deserialize<'de> for LocationType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -5820,21 +5820,21 @@ impl<'de> serde::Deserialize<'de> for LocationType {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_followup_flag")]
 impl std::fmt::Display for LocationType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_followup_flag")]
 impl From<&str> for LocationType {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_followup_flag")]
 /// CSDL enum type `microsoft.graph.locationUniqueIdType`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum LocationUniqueIdType {
@@ -5852,7 +5852,7 @@ pub enum LocationUniqueIdType {
     UnknownValue(String),
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_followup_flag")]
 impl graph_odata_runtime::enums::EvolvableEnum for LocationUniqueIdType {
     const MEMBERS: &'static [(&'static str, i64)] = &[
         ("unknown", 0),
@@ -5883,14 +5883,14 @@ impl graph_odata_runtime::enums::EvolvableEnum for LocationUniqueIdType {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_followup_flag")]
 impl serde::Serialize for LocationUniqueIdType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_followup_flag")]
 impl<'de> serde::Deserialize<'de> for LocationUniqueIdType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -5899,14 +5899,14 @@ impl<'de> serde::Deserialize<'de> for LocationUniqueIdType {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_followup_flag")]
 impl std::fmt::Display for LocationUniqueIdType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_followup_flag")]
 impl From<&str> for LocationUniqueIdType {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
@@ -6002,7 +6002,7 @@ impl From<&str> for LogonType {
     }
 }
 
-#[cfg(feature = "_boolean_column")]
+#[cfg(feature = "_long_running_operation")]
 /// CSDL enum type `microsoft.graph.longRunningOperationStatus`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum LongRunningOperationStatus {
@@ -6020,7 +6020,7 @@ pub enum LongRunningOperationStatus {
     UnknownValue(String),
 }
 
-#[cfg(feature = "_boolean_column")]
+#[cfg(feature = "_long_running_operation")]
 impl graph_odata_runtime::enums::EvolvableEnum for LongRunningOperationStatus {
     const MEMBERS: &'static [(&'static str, i64)] = &[
         ("notStarted", 0),
@@ -6051,14 +6051,14 @@ impl graph_odata_runtime::enums::EvolvableEnum for LongRunningOperationStatus {
     }
 }
 
-#[cfg(feature = "_boolean_column")]
+#[cfg(feature = "_long_running_operation")]
 impl serde::Serialize for LongRunningOperationStatus {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_boolean_column")]
+#[cfg(feature = "_long_running_operation")]
 impl<'de> serde::Deserialize<'de> for LongRunningOperationStatus {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -6067,26 +6067,26 @@ impl<'de> serde::Deserialize<'de> for LongRunningOperationStatus {
     }
 }
 
-#[cfg(feature = "_boolean_column")]
+#[cfg(feature = "_long_running_operation")]
 impl std::fmt::Display for LongRunningOperationStatus {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_boolean_column")]
+#[cfg(feature = "_long_running_operation")]
 impl From<&str> for LongRunningOperationStatus {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_automatic_replies_mail_tips")]
 /// CSDL enum type `microsoft.graph.mailTipsType`; flags (`IsFlags`): comma-separated member names on the wire, unknown names are kept.
 #[derive(Clone, PartialEq, Eq, Hash, Default)]
 pub struct MailTipsType(graph_odata_runtime::enums::FlagSet);
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_automatic_replies_mail_tips")]
 impl MailTipsType {
     /// `automaticReplies` = 1
     pub const AUTOMATIC_REPLIES: Self = Self(
@@ -6130,7 +6130,7 @@ impl MailTipsType {
     );
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_automatic_replies_mail_tips")]
 impl graph_odata_runtime::enums::FlagsEnum for MailTipsType {
     const MEMBERS: &'static [(&'static str, i64)] = &[
         ("automaticReplies", 1),
@@ -6152,21 +6152,21 @@ impl graph_odata_runtime::enums::FlagsEnum for MailTipsType {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_automatic_replies_mail_tips")]
 impl std::fmt::Debug for MailTipsType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         graph_odata_runtime::enums::debug_flags(self, f)
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_automatic_replies_mail_tips")]
 impl std::fmt::Display for MailTipsType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         graph_odata_runtime::enums::fmt_flags(self, f)
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_automatic_replies_mail_tips")]
 impl std::str::FromStr for MailTipsType {
     type Err = std::convert::Infallible;
     fn from_str(s: &str) -> Result<Self, Self::Err> {
@@ -6174,7 +6174,7 @@ impl std::str::FromStr for MailTipsType {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_automatic_replies_mail_tips")]
 impl std::ops::BitOr for MailTipsType {
     type Output = Self;
     fn bitor(self, rhs: Self) -> Self {
@@ -6182,21 +6182,21 @@ impl std::ops::BitOr for MailTipsType {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_automatic_replies_mail_tips")]
 impl std::ops::BitOrAssign for MailTipsType {
     fn bitor_assign(&mut self, rhs: Self) {
         *self = graph_odata_runtime::enums::FlagsEnum::union(self, &rhs);
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_automatic_replies_mail_tips")]
 impl serde::Serialize for MailTipsType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_flags(self, serializer)
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_automatic_replies_mail_tips")]
 impl<'de> serde::Deserialize<'de> for MailTipsType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -6205,7 +6205,7 @@ impl<'de> serde::Deserialize<'de> for MailTipsType {
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_authorization_info")]
 /// CSDL enum type `microsoft.graph.mailboxRecipientType`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum MailboxRecipientType {
@@ -6227,7 +6227,7 @@ pub enum MailboxRecipientType {
     UnknownValue(String),
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_authorization_info")]
 impl graph_odata_runtime::enums::EvolvableEnum for MailboxRecipientType {
     const MEMBERS: &'static [(&'static str, i64)] = &[
         ("unknown", 0),
@@ -6264,14 +6264,14 @@ impl graph_odata_runtime::enums::EvolvableEnum for MailboxRecipientType {
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_authorization_info")]
 impl serde::Serialize for MailboxRecipientType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_authorization_info")]
 impl<'de> serde::Deserialize<'de> for MailboxRecipientType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -6280,14 +6280,14 @@ impl<'de> serde::Deserialize<'de> for MailboxRecipientType {
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_authorization_info")]
 impl std::fmt::Display for MailboxRecipientType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_authorization_info")]
 impl From<&str> for MailboxRecipientType {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
@@ -6398,7 +6398,7 @@ impl From<&str> for MediaSourceContentCategory {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_attachment")]
 /// CSDL enum type `microsoft.graph.meetingMessageType`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum MeetingMessageType {
@@ -6418,7 +6418,7 @@ pub enum MeetingMessageType {
     UnknownValue(String),
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_attachment")]
 impl graph_odata_runtime::enums::EvolvableEnum for MeetingMessageType {
     const MEMBERS: &'static [(&'static str, i64)] = &[
         ("none", 0),
@@ -6452,14 +6452,14 @@ impl graph_odata_runtime::enums::EvolvableEnum for MeetingMessageType {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_attachment")]
 impl serde::Serialize for MeetingMessageType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_attachment")]
 impl<'de> serde::Deserialize<'de> for MeetingMessageType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -6468,21 +6468,21 @@ impl<'de> serde::Deserialize<'de> for MeetingMessageType {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_attachment")]
 impl std::fmt::Display for MeetingMessageType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_attachment")]
 impl From<&str> for MeetingMessageType {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 /// CSDL enum type `microsoft.graph.messageActionFlag`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum MessageActionFlag {
@@ -6512,7 +6512,7 @@ pub enum MessageActionFlag {
     UnknownValue(String),
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 impl graph_odata_runtime::enums::EvolvableEnum for MessageActionFlag {
     const MEMBERS: &'static [(&'static str, i64)] = &[
         ("any", 0),
@@ -6561,14 +6561,14 @@ impl graph_odata_runtime::enums::EvolvableEnum for MessageActionFlag {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 impl serde::Serialize for MessageActionFlag {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 impl<'de> serde::Deserialize<'de> for MessageActionFlag {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -6577,21 +6577,21 @@ impl<'de> serde::Deserialize<'de> for MessageActionFlag {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 impl std::fmt::Display for MessageActionFlag {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 impl From<&str> for MessageActionFlag {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 /// CSDL enum type `microsoft.graph.microsoftAuthenticatorAuthenticationMethodClientAppName`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum MicrosoftAuthenticatorAuthenticationMethodClientAppName {
@@ -6605,7 +6605,7 @@ pub enum MicrosoftAuthenticatorAuthenticationMethodClientAppName {
     UnknownValue(String),
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 impl graph_odata_runtime::enums::EvolvableEnum
 for MicrosoftAuthenticatorAuthenticationMethodClientAppName {
     const MEMBERS: &'static [(&'static str, i64)] = &[
@@ -6631,14 +6631,14 @@ for MicrosoftAuthenticatorAuthenticationMethodClientAppName {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 impl serde::Serialize for MicrosoftAuthenticatorAuthenticationMethodClientAppName {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 impl<'de> serde::Deserialize<'de>
 for MicrosoftAuthenticatorAuthenticationMethodClientAppName {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -6648,21 +6648,21 @@ for MicrosoftAuthenticatorAuthenticationMethodClientAppName {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 impl std::fmt::Display for MicrosoftAuthenticatorAuthenticationMethodClientAppName {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 impl From<&str> for MicrosoftAuthenticatorAuthenticationMethodClientAppName {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
 }
 
-#[cfg(feature = "_advanced_config_state")]
+#[cfg(feature = "_authentication_method_configurations")]
 /// CSDL enum type `microsoft.graph.microsoftAuthenticatorAuthenticationMode`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum MicrosoftAuthenticatorAuthenticationMode {
@@ -6676,7 +6676,7 @@ pub enum MicrosoftAuthenticatorAuthenticationMode {
     UnknownValue(String),
 }
 
-#[cfg(feature = "_advanced_config_state")]
+#[cfg(feature = "_authentication_method_configurations")]
 impl graph_odata_runtime::enums::EvolvableEnum
 for MicrosoftAuthenticatorAuthenticationMode {
     const MEMBERS: &'static [(&'static str, i64)] = &[
@@ -6702,14 +6702,14 @@ for MicrosoftAuthenticatorAuthenticationMode {
     }
 }
 
-#[cfg(feature = "_advanced_config_state")]
+#[cfg(feature = "_authentication_method_configurations")]
 impl serde::Serialize for MicrosoftAuthenticatorAuthenticationMode {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_advanced_config_state")]
+#[cfg(feature = "_authentication_method_configurations")]
 impl<'de> serde::Deserialize<'de> for MicrosoftAuthenticatorAuthenticationMode {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -6718,14 +6718,14 @@ impl<'de> serde::Deserialize<'de> for MicrosoftAuthenticatorAuthenticationMode {
     }
 }
 
-#[cfg(feature = "_advanced_config_state")]
+#[cfg(feature = "_authentication_method_configurations")]
 impl std::fmt::Display for MicrosoftAuthenticatorAuthenticationMode {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_advanced_config_state")]
+#[cfg(feature = "_authentication_method_configurations")]
 impl From<&str> for MicrosoftAuthenticatorAuthenticationMode {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
@@ -7970,7 +7970,7 @@ impl From<&str> for OnenoteUserRole {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_attachment")]
 /// CSDL enum type `microsoft.graph.onlineMeetingProviderType`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum OnlineMeetingProviderType {
@@ -7986,7 +7986,7 @@ pub enum OnlineMeetingProviderType {
     UnknownValue(String),
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_attachment")]
 impl graph_odata_runtime::enums::EvolvableEnum for OnlineMeetingProviderType {
     const MEMBERS: &'static [(&'static str, i64)] = &[
         ("unknown", 0),
@@ -8014,14 +8014,14 @@ impl graph_odata_runtime::enums::EvolvableEnum for OnlineMeetingProviderType {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_attachment")]
 impl serde::Serialize for OnlineMeetingProviderType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_attachment")]
 impl<'de> serde::Deserialize<'de> for OnlineMeetingProviderType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -8030,14 +8030,14 @@ impl<'de> serde::Deserialize<'de> for OnlineMeetingProviderType {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_attachment")]
 impl std::fmt::Display for OnlineMeetingProviderType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_attachment")]
 impl From<&str> for OnlineMeetingProviderType {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
@@ -8546,7 +8546,7 @@ impl From<&str> for OutlierMemberType {
     }
 }
 
-#[cfg(feature = "_add_footer")]
+#[cfg(feature = "_access_scope")]
 /// CSDL enum type `microsoft.graph.overrideOption`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum OverrideOption {
@@ -8562,7 +8562,7 @@ pub enum OverrideOption {
     UnknownValue(String),
 }
 
-#[cfg(feature = "_add_footer")]
+#[cfg(feature = "_access_scope")]
 impl graph_odata_runtime::enums::EvolvableEnum for OverrideOption {
     const MEMBERS: &'static [(&'static str, i64)] = &[
         ("notAllowed", 0),
@@ -8590,14 +8590,14 @@ impl graph_odata_runtime::enums::EvolvableEnum for OverrideOption {
     }
 }
 
-#[cfg(feature = "_add_footer")]
+#[cfg(feature = "_access_scope")]
 impl serde::Serialize for OverrideOption {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_add_footer")]
+#[cfg(feature = "_access_scope")]
 impl<'de> serde::Deserialize<'de> for OverrideOption {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -8606,21 +8606,21 @@ impl<'de> serde::Deserialize<'de> for OverrideOption {
     }
 }
 
-#[cfg(feature = "_add_footer")]
+#[cfg(feature = "_access_scope")]
 impl std::fmt::Display for OverrideOption {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_add_footer")]
+#[cfg(feature = "_access_scope")]
 impl From<&str> for OverrideOption {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
 }
 
-#[cfg(feature = "_copy_notebook_model")]
+#[cfg(feature = "_sites")]
 /// CSDL enum type `microsoft.graph.pageLayoutType`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum PageLayoutType {
@@ -8640,7 +8640,7 @@ pub enum PageLayoutType {
     UnknownValue(String),
 }
 
-#[cfg(feature = "_copy_notebook_model")]
+#[cfg(feature = "_sites")]
 impl graph_odata_runtime::enums::EvolvableEnum for PageLayoutType {
     const MEMBERS: &'static [(&'static str, i64)] = &[
         ("microsoftReserved", 0),
@@ -8674,14 +8674,14 @@ impl graph_odata_runtime::enums::EvolvableEnum for PageLayoutType {
     }
 }
 
-#[cfg(feature = "_copy_notebook_model")]
+#[cfg(feature = "_sites")]
 impl serde::Serialize for PageLayoutType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_copy_notebook_model")]
+#[cfg(feature = "_sites")]
 impl<'de> serde::Deserialize<'de> for PageLayoutType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -8690,14 +8690,14 @@ impl<'de> serde::Deserialize<'de> for PageLayoutType {
     }
 }
 
-#[cfg(feature = "_copy_notebook_model")]
+#[cfg(feature = "_sites")]
 impl std::fmt::Display for PageLayoutType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_copy_notebook_model")]
+#[cfg(feature = "_sites")]
 impl From<&str> for PageLayoutType {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
@@ -8768,7 +8768,7 @@ impl From<&str> for PageOrientation {
     }
 }
 
-#[cfg(feature = "_copy_notebook_model")]
+#[cfg(feature = "_sites")]
 /// CSDL enum type `microsoft.graph.pagePromotionType`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum PagePromotionType {
@@ -8784,7 +8784,7 @@ pub enum PagePromotionType {
     UnknownValue(String),
 }
 
-#[cfg(feature = "_copy_notebook_model")]
+#[cfg(feature = "_sites")]
 impl graph_odata_runtime::enums::EvolvableEnum for PagePromotionType {
     const MEMBERS: &'static [(&'static str, i64)] = &[
         ("microsoftReserved", 0),
@@ -8812,14 +8812,14 @@ impl graph_odata_runtime::enums::EvolvableEnum for PagePromotionType {
     }
 }
 
-#[cfg(feature = "_copy_notebook_model")]
+#[cfg(feature = "_sites")]
 impl serde::Serialize for PagePromotionType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_copy_notebook_model")]
+#[cfg(feature = "_sites")]
 impl<'de> serde::Deserialize<'de> for PagePromotionType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -8828,21 +8828,21 @@ impl<'de> serde::Deserialize<'de> for PagePromotionType {
     }
 }
 
-#[cfg(feature = "_copy_notebook_model")]
+#[cfg(feature = "_sites")]
 impl std::fmt::Display for PagePromotionType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_copy_notebook_model")]
+#[cfg(feature = "_sites")]
 impl From<&str> for PagePromotionType {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_organization")]
 /// CSDL enum type `microsoft.graph.partnerTenantType`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum PartnerTenantType {
@@ -8864,7 +8864,7 @@ pub enum PartnerTenantType {
     UnknownValue(String),
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_organization")]
 impl graph_odata_runtime::enums::EvolvableEnum for PartnerTenantType {
     const MEMBERS: &'static [(&'static str, i64)] = &[
         ("microsoftSupport", 1),
@@ -8905,14 +8905,14 @@ impl graph_odata_runtime::enums::EvolvableEnum for PartnerTenantType {
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_organization")]
 impl serde::Serialize for PartnerTenantType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_organization")]
 impl<'de> serde::Deserialize<'de> for PartnerTenantType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -8921,21 +8921,21 @@ impl<'de> serde::Deserialize<'de> for PartnerTenantType {
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_organization")]
 impl std::fmt::Display for PartnerTenantType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_organization")]
 impl From<&str> for PartnerTenantType {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 /// CSDL enum type `microsoft.graph.perUserMfaState`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum PerUserMfaState {
@@ -8951,7 +8951,7 @@ pub enum PerUserMfaState {
     UnknownValue(String),
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 impl graph_odata_runtime::enums::EvolvableEnum for PerUserMfaState {
     const MEMBERS: &'static [(&'static str, i64)] = &[
         ("disabled", 0),
@@ -8979,14 +8979,14 @@ impl graph_odata_runtime::enums::EvolvableEnum for PerUserMfaState {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 impl serde::Serialize for PerUserMfaState {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 impl<'de> serde::Deserialize<'de> for PerUserMfaState {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -8995,14 +8995,14 @@ impl<'de> serde::Deserialize<'de> for PerUserMfaState {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 impl std::fmt::Display for PerUserMfaState {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 impl From<&str> for PerUserMfaState {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
@@ -9083,7 +9083,7 @@ impl From<&str> for PermissionClassificationType {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_policies")]
 /// CSDL enum type `microsoft.graph.permissionType`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum PermissionType {
@@ -9097,7 +9097,7 @@ pub enum PermissionType {
     UnknownValue(String),
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_policies")]
 impl graph_odata_runtime::enums::EvolvableEnum for PermissionType {
     const MEMBERS: &'static [(&'static str, i64)] = &[
         ("application", 1),
@@ -9122,14 +9122,14 @@ impl graph_odata_runtime::enums::EvolvableEnum for PermissionType {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_policies")]
 impl serde::Serialize for PermissionType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_policies")]
 impl<'de> serde::Deserialize<'de> for PermissionType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -9138,14 +9138,14 @@ impl<'de> serde::Deserialize<'de> for PermissionType {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_policies")]
 impl std::fmt::Display for PermissionType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_policies")]
 impl From<&str> for PermissionType {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)

@@ -11,7 +11,7 @@ use graph_odata_runtime::edm;
 #[allow(unused_imports)]
 use graph_odata_runtime::model;
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 /// CSDL enum type `microsoft.graph.personRelationship`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum PersonRelationship {
@@ -51,7 +51,7 @@ pub enum PersonRelationship {
     UnknownValue(String),
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 impl graph_odata_runtime::enums::EvolvableEnum for PersonRelationship {
     const MEMBERS: &'static [(&'static str, i64)] = &[
         ("manager", 0),
@@ -115,14 +115,14 @@ impl graph_odata_runtime::enums::EvolvableEnum for PersonRelationship {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 impl serde::Serialize for PersonRelationship {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 impl<'de> serde::Deserialize<'de> for PersonRelationship {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -131,21 +131,21 @@ impl<'de> serde::Deserialize<'de> for PersonRelationship {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 impl std::fmt::Display for PersonRelationship {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 impl From<&str> for PersonRelationship {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_on_premises_sync_behavior")]
 /// CSDL enum type `microsoft.graph.phoneType`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum PhoneType {
@@ -173,7 +173,7 @@ pub enum PhoneType {
     UnknownValue(String),
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_on_premises_sync_behavior")]
 impl graph_odata_runtime::enums::EvolvableEnum for PhoneType {
     const MEMBERS: &'static [(&'static str, i64)] = &[
         ("home", 0),
@@ -219,14 +219,14 @@ impl graph_odata_runtime::enums::EvolvableEnum for PhoneType {
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_on_premises_sync_behavior")]
 impl serde::Serialize for PhoneType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_on_premises_sync_behavior")]
 impl<'de> serde::Deserialize<'de> for PhoneType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -235,14 +235,14 @@ impl<'de> serde::Deserialize<'de> for PhoneType {
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_on_premises_sync_behavior")]
 impl std::fmt::Display for PhoneType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_on_premises_sync_behavior")]
 impl From<&str> for PhoneType {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
@@ -392,7 +392,7 @@ impl From<&str> for PhysicalAddressType {
     }
 }
 
-#[cfg(feature = "_content_sensitivity_label_assignment")]
+#[cfg(feature = "_planner")]
 /// CSDL enum type `microsoft.graph.plannerApprovalStatus`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum PlannerApprovalStatus {
@@ -410,7 +410,7 @@ pub enum PlannerApprovalStatus {
     UnknownValue(String),
 }
 
-#[cfg(feature = "_content_sensitivity_label_assignment")]
+#[cfg(feature = "_planner")]
 impl graph_odata_runtime::enums::EvolvableEnum for PlannerApprovalStatus {
     const MEMBERS: &'static [(&'static str, i64)] = &[
         ("requested", 0),
@@ -441,14 +441,14 @@ impl graph_odata_runtime::enums::EvolvableEnum for PlannerApprovalStatus {
     }
 }
 
-#[cfg(feature = "_content_sensitivity_label_assignment")]
+#[cfg(feature = "_planner")]
 impl serde::Serialize for PlannerApprovalStatus {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_content_sensitivity_label_assignment")]
+#[cfg(feature = "_planner")]
 impl<'de> serde::Deserialize<'de> for PlannerApprovalStatus {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -457,14 +457,14 @@ impl<'de> serde::Deserialize<'de> for PlannerApprovalStatus {
     }
 }
 
-#[cfg(feature = "_content_sensitivity_label_assignment")]
+#[cfg(feature = "_planner")]
 impl std::fmt::Display for PlannerApprovalStatus {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_content_sensitivity_label_assignment")]
+#[cfg(feature = "_planner")]
 impl From<&str> for PlannerApprovalStatus {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
@@ -713,7 +713,7 @@ impl From<&str> for PlannerCreationSourceKind {
     }
 }
 
-#[cfg(feature = "_content_sensitivity_label_assignment")]
+#[cfg(feature = "_planner_applied_categories")]
 /// CSDL enum type `microsoft.graph.plannerExternalTaskSourceDisplayType`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum PlannerExternalTaskSourceDisplayType {
@@ -727,7 +727,7 @@ pub enum PlannerExternalTaskSourceDisplayType {
     UnknownValue(String),
 }
 
-#[cfg(feature = "_content_sensitivity_label_assignment")]
+#[cfg(feature = "_planner_applied_categories")]
 impl graph_odata_runtime::enums::EvolvableEnum for PlannerExternalTaskSourceDisplayType {
     const MEMBERS: &'static [(&'static str, i64)] = &[
         ("none", 1),
@@ -752,14 +752,14 @@ impl graph_odata_runtime::enums::EvolvableEnum for PlannerExternalTaskSourceDisp
     }
 }
 
-#[cfg(feature = "_content_sensitivity_label_assignment")]
+#[cfg(feature = "_planner_applied_categories")]
 impl serde::Serialize for PlannerExternalTaskSourceDisplayType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_content_sensitivity_label_assignment")]
+#[cfg(feature = "_planner_applied_categories")]
 impl<'de> serde::Deserialize<'de> for PlannerExternalTaskSourceDisplayType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -768,21 +768,21 @@ impl<'de> serde::Deserialize<'de> for PlannerExternalTaskSourceDisplayType {
     }
 }
 
-#[cfg(feature = "_content_sensitivity_label_assignment")]
+#[cfg(feature = "_planner_applied_categories")]
 impl std::fmt::Display for PlannerExternalTaskSourceDisplayType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_content_sensitivity_label_assignment")]
+#[cfg(feature = "_planner_applied_categories")]
 impl From<&str> for PlannerExternalTaskSourceDisplayType {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
 }
 
-#[cfg(feature = "_content_sensitivity_label_assignment")]
+#[cfg(feature = "_plan_usage_right")]
 /// **Deprecated**: deprecated on 2025-03-26, planned removal on 2026-03-26, revision 2025-03/Tasks_And_Plans
 ///
 /// CSDL enum type `microsoft.graph.plannerGoalStatus`; evolvable: unknown members are kept in `UnknownValue`.
@@ -807,7 +807,7 @@ pub enum PlannerGoalStatus {
     UnknownValue(String),
 }
 
-#[cfg(feature = "_content_sensitivity_label_assignment")]
+#[cfg(feature = "_plan_usage_right")]
 impl graph_odata_runtime::enums::EvolvableEnum for PlannerGoalStatus {
     const MEMBERS: &'static [(&'static str, i64)] = &[
         ("notStarted", 0),
@@ -841,14 +841,14 @@ impl graph_odata_runtime::enums::EvolvableEnum for PlannerGoalStatus {
     }
 }
 
-#[cfg(feature = "_content_sensitivity_label_assignment")]
+#[cfg(feature = "_plan_usage_right")]
 impl serde::Serialize for PlannerGoalStatus {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_content_sensitivity_label_assignment")]
+#[cfg(feature = "_plan_usage_right")]
 impl<'de> serde::Deserialize<'de> for PlannerGoalStatus {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -857,14 +857,14 @@ impl<'de> serde::Deserialize<'de> for PlannerGoalStatus {
     }
 }
 
-#[cfg(feature = "_content_sensitivity_label_assignment")]
+#[cfg(feature = "_plan_usage_right")]
 impl std::fmt::Display for PlannerGoalStatus {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_content_sensitivity_label_assignment")]
+#[cfg(feature = "_plan_usage_right")]
 impl From<&str> for PlannerGoalStatus {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
@@ -1034,7 +1034,7 @@ impl From<&str> for PlannerPlanContextType {
     }
 }
 
-#[cfg(feature = "_content_sensitivity_label_assignment")]
+#[cfg(feature = "_planner_applied_categories")]
 /// CSDL enum type `microsoft.graph.plannerPreviewType`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum PlannerPreviewType {
@@ -1052,7 +1052,7 @@ pub enum PlannerPreviewType {
     UnknownValue(String),
 }
 
-#[cfg(feature = "_content_sensitivity_label_assignment")]
+#[cfg(feature = "_planner_applied_categories")]
 impl graph_odata_runtime::enums::EvolvableEnum for PlannerPreviewType {
     const MEMBERS: &'static [(&'static str, i64)] = &[
         ("automatic", 0),
@@ -1083,14 +1083,14 @@ impl graph_odata_runtime::enums::EvolvableEnum for PlannerPreviewType {
     }
 }
 
-#[cfg(feature = "_content_sensitivity_label_assignment")]
+#[cfg(feature = "_planner_applied_categories")]
 impl serde::Serialize for PlannerPreviewType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_content_sensitivity_label_assignment")]
+#[cfg(feature = "_planner_applied_categories")]
 impl<'de> serde::Deserialize<'de> for PlannerPreviewType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1099,26 +1099,26 @@ impl<'de> serde::Deserialize<'de> for PlannerPreviewType {
     }
 }
 
-#[cfg(feature = "_content_sensitivity_label_assignment")]
+#[cfg(feature = "_planner_applied_categories")]
 impl std::fmt::Display for PlannerPreviewType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_content_sensitivity_label_assignment")]
+#[cfg(feature = "_planner_applied_categories")]
 impl From<&str> for PlannerPreviewType {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
 }
 
-#[cfg(feature = "_content_sensitivity_label_assignment")]
+#[cfg(feature = "_planner_applied_categories")]
 /// CSDL enum type `microsoft.graph.plannerTaskCompletionRequirements`; flags (`IsFlags`): comma-separated member names on the wire, unknown names are kept.
 #[derive(Clone, PartialEq, Eq, Hash, Default)]
 pub struct PlannerTaskCompletionRequirements(graph_odata_runtime::enums::FlagSet);
 
-#[cfg(feature = "_content_sensitivity_label_assignment")]
+#[cfg(feature = "_planner_applied_categories")]
 impl PlannerTaskCompletionRequirements {
     /// `none` = 0
     pub const NONE: Self = Self(graph_odata_runtime::enums::FlagSet::from_bits(0));
@@ -1140,7 +1140,7 @@ impl PlannerTaskCompletionRequirements {
     );
 }
 
-#[cfg(feature = "_content_sensitivity_label_assignment")]
+#[cfg(feature = "_planner_applied_categories")]
 impl graph_odata_runtime::enums::FlagsEnum for PlannerTaskCompletionRequirements {
     const MEMBERS: &'static [(&'static str, i64)] = &[
         ("none", 0),
@@ -1157,21 +1157,21 @@ impl graph_odata_runtime::enums::FlagsEnum for PlannerTaskCompletionRequirements
     }
 }
 
-#[cfg(feature = "_content_sensitivity_label_assignment")]
+#[cfg(feature = "_planner_applied_categories")]
 impl std::fmt::Debug for PlannerTaskCompletionRequirements {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         graph_odata_runtime::enums::debug_flags(self, f)
     }
 }
 
-#[cfg(feature = "_content_sensitivity_label_assignment")]
+#[cfg(feature = "_planner_applied_categories")]
 impl std::fmt::Display for PlannerTaskCompletionRequirements {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         graph_odata_runtime::enums::fmt_flags(self, f)
     }
 }
 
-#[cfg(feature = "_content_sensitivity_label_assignment")]
+#[cfg(feature = "_planner_applied_categories")]
 impl std::str::FromStr for PlannerTaskCompletionRequirements {
     type Err = std::convert::Infallible;
     fn from_str(s: &str) -> Result<Self, Self::Err> {
@@ -1179,7 +1179,7 @@ impl std::str::FromStr for PlannerTaskCompletionRequirements {
     }
 }
 
-#[cfg(feature = "_content_sensitivity_label_assignment")]
+#[cfg(feature = "_planner_applied_categories")]
 impl std::ops::BitOr for PlannerTaskCompletionRequirements {
     type Output = Self;
     fn bitor(self, rhs: Self) -> Self {
@@ -1187,21 +1187,21 @@ impl std::ops::BitOr for PlannerTaskCompletionRequirements {
     }
 }
 
-#[cfg(feature = "_content_sensitivity_label_assignment")]
+#[cfg(feature = "_planner_applied_categories")]
 impl std::ops::BitOrAssign for PlannerTaskCompletionRequirements {
     fn bitor_assign(&mut self, rhs: Self) {
         *self = graph_odata_runtime::enums::FlagsEnum::union(self, &rhs);
     }
 }
 
-#[cfg(feature = "_content_sensitivity_label_assignment")]
+#[cfg(feature = "_planner_applied_categories")]
 impl serde::Serialize for PlannerTaskCompletionRequirements {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_flags(self, serializer)
     }
 }
 
-#[cfg(feature = "_content_sensitivity_label_assignment")]
+#[cfg(feature = "_planner_applied_categories")]
 impl<'de> serde::Deserialize<'de> for PlannerTaskCompletionRequirements {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1596,7 +1596,7 @@ impl From<&str> for PrivilegedAccessGroupMemberType {
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 /// CSDL enum type `microsoft.graph.privilegedAccessGroupRelationships`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum PrivilegedAccessGroupRelationships {
@@ -1610,7 +1610,7 @@ pub enum PrivilegedAccessGroupRelationships {
     UnknownValue(String),
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl graph_odata_runtime::enums::EvolvableEnum for PrivilegedAccessGroupRelationships {
     const MEMBERS: &'static [(&'static str, i64)] = &[
         ("owner", 1),
@@ -1635,14 +1635,14 @@ impl graph_odata_runtime::enums::EvolvableEnum for PrivilegedAccessGroupRelation
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl serde::Serialize for PrivilegedAccessGroupRelationships {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl<'de> serde::Deserialize<'de> for PrivilegedAccessGroupRelationships {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1651,14 +1651,14 @@ impl<'de> serde::Deserialize<'de> for PrivilegedAccessGroupRelationships {
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl std::fmt::Display for PrivilegedAccessGroupRelationships {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl From<&str> for PrivilegedAccessGroupRelationships {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
@@ -1754,7 +1754,7 @@ impl From<&str> for ProcessIntegrityLevel {
     }
 }
 
-#[cfg(feature = "_authentication_protocol")]
+#[cfg(feature = "_domains")]
 /// CSDL enum type `microsoft.graph.promptLoginBehavior`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum PromptLoginBehavior {
@@ -1770,7 +1770,7 @@ pub enum PromptLoginBehavior {
     UnknownValue(String),
 }
 
-#[cfg(feature = "_authentication_protocol")]
+#[cfg(feature = "_domains")]
 impl graph_odata_runtime::enums::EvolvableEnum for PromptLoginBehavior {
     const MEMBERS: &'static [(&'static str, i64)] = &[
         ("translateToFreshPasswordAuthentication", 0),
@@ -1802,14 +1802,14 @@ impl graph_odata_runtime::enums::EvolvableEnum for PromptLoginBehavior {
     }
 }
 
-#[cfg(feature = "_authentication_protocol")]
+#[cfg(feature = "_domains")]
 impl serde::Serialize for PromptLoginBehavior {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_authentication_protocol")]
+#[cfg(feature = "_domains")]
 impl<'de> serde::Deserialize<'de> for PromptLoginBehavior {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1818,14 +1818,14 @@ impl<'de> serde::Deserialize<'de> for PromptLoginBehavior {
     }
 }
 
-#[cfg(feature = "_authentication_protocol")]
+#[cfg(feature = "_domains")]
 impl std::fmt::Display for PromptLoginBehavior {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_authentication_protocol")]
+#[cfg(feature = "_domains")]
 impl From<&str> for PromptLoginBehavior {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
@@ -2467,12 +2467,12 @@ impl From<&str> for QuarantineReason {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_automatic_replies_mail_tips")]
 /// CSDL enum type `microsoft.graph.recipientScopeType`; flags (`IsFlags`): comma-separated member names on the wire, unknown names are kept.
 #[derive(Clone, PartialEq, Eq, Hash, Default)]
 pub struct RecipientScopeType(graph_odata_runtime::enums::FlagSet);
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_automatic_replies_mail_tips")]
 impl RecipientScopeType {
     /// `none` = 0
     pub const NONE: Self = Self(graph_odata_runtime::enums::FlagSet::from_bits(0));
@@ -2490,7 +2490,7 @@ impl RecipientScopeType {
     );
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_automatic_replies_mail_tips")]
 impl graph_odata_runtime::enums::FlagsEnum for RecipientScopeType {
     const MEMBERS: &'static [(&'static str, i64)] = &[
         ("none", 0),
@@ -2507,21 +2507,21 @@ impl graph_odata_runtime::enums::FlagsEnum for RecipientScopeType {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_automatic_replies_mail_tips")]
 impl std::fmt::Debug for RecipientScopeType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         graph_odata_runtime::enums::debug_flags(self, f)
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_automatic_replies_mail_tips")]
 impl std::fmt::Display for RecipientScopeType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         graph_odata_runtime::enums::fmt_flags(self, f)
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_automatic_replies_mail_tips")]
 impl std::str::FromStr for RecipientScopeType {
     type Err = std::convert::Infallible;
     fn from_str(s: &str) -> Result<Self, Self::Err> {
@@ -2529,7 +2529,7 @@ impl std::str::FromStr for RecipientScopeType {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_automatic_replies_mail_tips")]
 impl std::ops::BitOr for RecipientScopeType {
     type Output = Self;
     fn bitor(self, rhs: Self) -> Self {
@@ -2537,21 +2537,21 @@ impl std::ops::BitOr for RecipientScopeType {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_automatic_replies_mail_tips")]
 impl std::ops::BitOrAssign for RecipientScopeType {
     fn bitor_assign(&mut self, rhs: Self) {
         *self = graph_odata_runtime::enums::FlagsEnum::union(self, &rhs);
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_automatic_replies_mail_tips")]
 impl serde::Serialize for RecipientScopeType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_flags(self, serializer)
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_automatic_replies_mail_tips")]
 impl<'de> serde::Deserialize<'de> for RecipientScopeType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2644,7 +2644,7 @@ impl From<&str> for RecurrencePatternType {
     }
 }
 
-#[cfg(feature = "_approval")]
+#[cfg(feature = "_patterned_recurrence")]
 /// CSDL enum type `microsoft.graph.recurrenceRangeType`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum RecurrenceRangeType {
@@ -2658,7 +2658,7 @@ pub enum RecurrenceRangeType {
     UnknownValue(String),
 }
 
-#[cfg(feature = "_approval")]
+#[cfg(feature = "_patterned_recurrence")]
 impl graph_odata_runtime::enums::EvolvableEnum for RecurrenceRangeType {
     const MEMBERS: &'static [(&'static str, i64)] = &[
         ("endDate", 0),
@@ -2683,14 +2683,14 @@ impl graph_odata_runtime::enums::EvolvableEnum for RecurrenceRangeType {
     }
 }
 
-#[cfg(feature = "_approval")]
+#[cfg(feature = "_patterned_recurrence")]
 impl serde::Serialize for RecurrenceRangeType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_approval")]
+#[cfg(feature = "_patterned_recurrence")]
 impl<'de> serde::Deserialize<'de> for RecurrenceRangeType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2699,21 +2699,21 @@ impl<'de> serde::Deserialize<'de> for RecurrenceRangeType {
     }
 }
 
-#[cfg(feature = "_approval")]
+#[cfg(feature = "_patterned_recurrence")]
 impl std::fmt::Display for RecurrenceRangeType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_approval")]
+#[cfg(feature = "_patterned_recurrence")]
 impl From<&str> for RecurrenceRangeType {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_attachment")]
 /// CSDL enum type `microsoft.graph.referenceAttachmentPermission`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ReferenceAttachmentPermission {
@@ -2735,7 +2735,7 @@ pub enum ReferenceAttachmentPermission {
     UnknownValue(String),
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_attachment")]
 impl graph_odata_runtime::enums::EvolvableEnum for ReferenceAttachmentPermission {
     const MEMBERS: &'static [(&'static str, i64)] = &[
         ("other", 0),
@@ -2772,14 +2772,14 @@ impl graph_odata_runtime::enums::EvolvableEnum for ReferenceAttachmentPermission
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_attachment")]
 impl serde::Serialize for ReferenceAttachmentPermission {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_attachment")]
 impl<'de> serde::Deserialize<'de> for ReferenceAttachmentPermission {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2788,21 +2788,21 @@ impl<'de> serde::Deserialize<'de> for ReferenceAttachmentPermission {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_attachment")]
 impl std::fmt::Display for ReferenceAttachmentPermission {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_attachment")]
 impl From<&str> for ReferenceAttachmentPermission {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_attachment")]
 /// CSDL enum type `microsoft.graph.referenceAttachmentProvider`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ReferenceAttachmentProvider {
@@ -2818,7 +2818,7 @@ pub enum ReferenceAttachmentProvider {
     UnknownValue(String),
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_attachment")]
 impl graph_odata_runtime::enums::EvolvableEnum for ReferenceAttachmentProvider {
     const MEMBERS: &'static [(&'static str, i64)] = &[
         ("other", 0),
@@ -2846,14 +2846,14 @@ impl graph_odata_runtime::enums::EvolvableEnum for ReferenceAttachmentProvider {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_attachment")]
 impl serde::Serialize for ReferenceAttachmentProvider {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_attachment")]
 impl<'de> serde::Deserialize<'de> for ReferenceAttachmentProvider {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2862,14 +2862,14 @@ impl<'de> serde::Deserialize<'de> for ReferenceAttachmentProvider {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_attachment")]
 impl std::fmt::Display for ReferenceAttachmentProvider {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_attachment")]
 impl From<&str> for ReferenceAttachmentProvider {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
@@ -3693,7 +3693,7 @@ impl From<&str> for ResponseType {
     }
 }
 
-#[cfg(feature = "_add_footer")]
+#[cfg(feature = "_access_scope")]
 /// CSDL enum type `microsoft.graph.restrictionAction`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum RestrictionAction {
@@ -3707,7 +3707,7 @@ pub enum RestrictionAction {
     UnknownValue(String),
 }
 
-#[cfg(feature = "_add_footer")]
+#[cfg(feature = "_access_scope")]
 impl graph_odata_runtime::enums::EvolvableEnum for RestrictionAction {
     const MEMBERS: &'static [(&'static str, i64)] = &[
         ("warn", 0),
@@ -3732,14 +3732,14 @@ impl graph_odata_runtime::enums::EvolvableEnum for RestrictionAction {
     }
 }
 
-#[cfg(feature = "_add_footer")]
+#[cfg(feature = "_access_scope")]
 impl serde::Serialize for RestrictionAction {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_add_footer")]
+#[cfg(feature = "_access_scope")]
 impl<'de> serde::Deserialize<'de> for RestrictionAction {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -3748,21 +3748,21 @@ impl<'de> serde::Deserialize<'de> for RestrictionAction {
     }
 }
 
-#[cfg(feature = "_add_footer")]
+#[cfg(feature = "_access_scope")]
 impl std::fmt::Display for RestrictionAction {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_add_footer")]
+#[cfg(feature = "_access_scope")]
 impl From<&str> for RestrictionAction {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
 }
 
-#[cfg(feature = "_add_footer")]
+#[cfg(feature = "_access_scope")]
 /// CSDL enum type `microsoft.graph.restrictionTrigger`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum RestrictionTrigger {
@@ -3784,7 +3784,7 @@ pub enum RestrictionTrigger {
     UnknownValue(String),
 }
 
-#[cfg(feature = "_add_footer")]
+#[cfg(feature = "_access_scope")]
 impl graph_odata_runtime::enums::EvolvableEnum for RestrictionTrigger {
     const MEMBERS: &'static [(&'static str, i64)] = &[
         ("copyPaste", 0),
@@ -3821,14 +3821,14 @@ impl graph_odata_runtime::enums::EvolvableEnum for RestrictionTrigger {
     }
 }
 
-#[cfg(feature = "_add_footer")]
+#[cfg(feature = "_access_scope")]
 impl serde::Serialize for RestrictionTrigger {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_add_footer")]
+#[cfg(feature = "_access_scope")]
 impl<'de> serde::Deserialize<'de> for RestrictionTrigger {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -3837,14 +3837,14 @@ impl<'de> serde::Deserialize<'de> for RestrictionTrigger {
     }
 }
 
-#[cfg(feature = "_add_footer")]
+#[cfg(feature = "_access_scope")]
 impl std::fmt::Display for RestrictionTrigger {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_add_footer")]
+#[cfg(feature = "_access_scope")]
 impl From<&str> for RestrictionTrigger {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
@@ -4800,7 +4800,7 @@ impl From<&str> for RoleEligibilityScheduleRequestFilterByCurrentUserOptions {
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_policies")]
 /// CSDL enum type `microsoft.graph.rootDomains`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum RootDomains {
@@ -4822,7 +4822,7 @@ pub enum RootDomains {
     UnknownValue(String),
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_policies")]
 impl graph_odata_runtime::enums::EvolvableEnum for RootDomains {
     const MEMBERS: &'static [(&'static str, i64)] = &[
         ("none", 0),
@@ -4859,14 +4859,14 @@ impl graph_odata_runtime::enums::EvolvableEnum for RootDomains {
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_policies")]
 impl serde::Serialize for RootDomains {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_policies")]
 impl<'de> serde::Deserialize<'de> for RootDomains {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -4875,21 +4875,21 @@ impl<'de> serde::Deserialize<'de> for RootDomains {
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_policies")]
 impl std::fmt::Display for RootDomains {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_policies")]
 impl From<&str> for RootDomains {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
 }
 
-#[cfg(feature = "_add_footer")]
+#[cfg(feature = "_access_scope")]
 /// CSDL enum type `microsoft.graph.ruleMode`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum RuleMode {
@@ -4907,7 +4907,7 @@ pub enum RuleMode {
     UnknownValue(String),
 }
 
-#[cfg(feature = "_add_footer")]
+#[cfg(feature = "_access_scope")]
 impl graph_odata_runtime::enums::EvolvableEnum for RuleMode {
     const MEMBERS: &'static [(&'static str, i64)] = &[
         ("audit", 1),
@@ -4938,14 +4938,14 @@ impl graph_odata_runtime::enums::EvolvableEnum for RuleMode {
     }
 }
 
-#[cfg(feature = "_add_footer")]
+#[cfg(feature = "_access_scope")]
 impl serde::Serialize for RuleMode {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_add_footer")]
+#[cfg(feature = "_access_scope")]
 impl<'de> serde::Deserialize<'de> for RuleMode {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -4954,21 +4954,21 @@ impl<'de> serde::Deserialize<'de> for RuleMode {
     }
 }
 
-#[cfg(feature = "_add_footer")]
+#[cfg(feature = "_access_scope")]
 impl std::fmt::Display for RuleMode {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_add_footer")]
+#[cfg(feature = "_access_scope")]
 impl From<&str> for RuleMode {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_approval")]
 /// CSDL enum type `microsoft.graph.scheduleRequestActions`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ScheduleRequestActions {
@@ -4996,7 +4996,7 @@ pub enum ScheduleRequestActions {
     UnknownValue(String),
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_approval")]
 impl graph_odata_runtime::enums::EvolvableEnum for ScheduleRequestActions {
     const MEMBERS: &'static [(&'static str, i64)] = &[
         ("adminAssign", 1),
@@ -5042,14 +5042,14 @@ impl graph_odata_runtime::enums::EvolvableEnum for ScheduleRequestActions {
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_approval")]
 impl serde::Serialize for ScheduleRequestActions {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_approval")]
 impl<'de> serde::Deserialize<'de> for ScheduleRequestActions {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -5058,21 +5058,21 @@ impl<'de> serde::Deserialize<'de> for ScheduleRequestActions {
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_approval")]
 impl std::fmt::Display for ScheduleRequestActions {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_approval")]
 impl From<&str> for ScheduleRequestActions {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
 }
 
-#[cfg(feature = "_all_allowed_scopes")]
+#[cfg(feature = "_agent_identity_blueprint")]
 /// CSDL enum type `microsoft.graph.scopeCollectionKind`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ScopeCollectionKind {
@@ -5090,7 +5090,7 @@ pub enum ScopeCollectionKind {
     UnknownValue(String),
 }
 
-#[cfg(feature = "_all_allowed_scopes")]
+#[cfg(feature = "_agent_identity_blueprint")]
 impl graph_odata_runtime::enums::EvolvableEnum for ScopeCollectionKind {
     const MEMBERS: &'static [(&'static str, i64)] = &[
         ("allAllowed", 0),
@@ -5121,14 +5121,14 @@ impl graph_odata_runtime::enums::EvolvableEnum for ScopeCollectionKind {
     }
 }
 
-#[cfg(feature = "_all_allowed_scopes")]
+#[cfg(feature = "_agent_identity_blueprint")]
 impl serde::Serialize for ScopeCollectionKind {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_all_allowed_scopes")]
+#[cfg(feature = "_agent_identity_blueprint")]
 impl<'de> serde::Deserialize<'de> for ScopeCollectionKind {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -5137,14 +5137,14 @@ impl<'de> serde::Deserialize<'de> for ScopeCollectionKind {
     }
 }
 
-#[cfg(feature = "_all_allowed_scopes")]
+#[cfg(feature = "_agent_identity_blueprint")]
 impl std::fmt::Display for ScopeCollectionKind {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_all_allowed_scopes")]
+#[cfg(feature = "_agent_identity_blueprint")]
 impl From<&str> for ScopeCollectionKind {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
@@ -5274,7 +5274,7 @@ impl From<&str> for ScopeOperatorType {
     }
 }
 
-#[cfg(feature = "_copy_notebook_model")]
+#[cfg(feature = "_sites")]
 /// CSDL enum type `microsoft.graph.sectionEmphasisType`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum SectionEmphasisType {
@@ -5292,7 +5292,7 @@ pub enum SectionEmphasisType {
     UnknownValue(String),
 }
 
-#[cfg(feature = "_copy_notebook_model")]
+#[cfg(feature = "_sites")]
 impl graph_odata_runtime::enums::EvolvableEnum for SectionEmphasisType {
     const MEMBERS: &'static [(&'static str, i64)] = &[
         ("none", 0),
@@ -5323,14 +5323,14 @@ impl graph_odata_runtime::enums::EvolvableEnum for SectionEmphasisType {
     }
 }
 
-#[cfg(feature = "_copy_notebook_model")]
+#[cfg(feature = "_sites")]
 impl serde::Serialize for SectionEmphasisType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_copy_notebook_model")]
+#[cfg(feature = "_sites")]
 impl<'de> serde::Deserialize<'de> for SectionEmphasisType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -5339,14 +5339,14 @@ impl<'de> serde::Deserialize<'de> for SectionEmphasisType {
     }
 }
 
-#[cfg(feature = "_copy_notebook_model")]
+#[cfg(feature = "_sites")]
 impl std::fmt::Display for SectionEmphasisType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_copy_notebook_model")]
+#[cfg(feature = "_sites")]
 impl From<&str> for SectionEmphasisType {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
@@ -5811,7 +5811,7 @@ impl From<&str> for SensitiveTypeSource {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_attachment")]
 /// CSDL enum type `microsoft.graph.sensitivity`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Sensitivity {
@@ -5827,7 +5827,7 @@ pub enum Sensitivity {
     UnknownValue(String),
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_attachment")]
 impl graph_odata_runtime::enums::EvolvableEnum for Sensitivity {
     const MEMBERS: &'static [(&'static str, i64)] = &[
         ("normal", 0),
@@ -5855,14 +5855,14 @@ impl graph_odata_runtime::enums::EvolvableEnum for Sensitivity {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_attachment")]
 impl serde::Serialize for Sensitivity {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_attachment")]
 impl<'de> serde::Deserialize<'de> for Sensitivity {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -5871,21 +5871,21 @@ impl<'de> serde::Deserialize<'de> for Sensitivity {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_attachment")]
 impl std::fmt::Display for Sensitivity {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_attachment")]
 impl From<&str> for Sensitivity {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
 }
 
-#[cfg(feature = "_sensitivity_label_assignment")]
+#[cfg(feature = "_sensitivity_label_assignment_method")]
 /// CSDL enum type `microsoft.graph.sensitivityLabelAssignmentMethod`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum SensitivityLabelAssignmentMethod {
@@ -5901,7 +5901,7 @@ pub enum SensitivityLabelAssignmentMethod {
     UnknownValue(String),
 }
 
-#[cfg(feature = "_sensitivity_label_assignment")]
+#[cfg(feature = "_sensitivity_label_assignment_method")]
 impl graph_odata_runtime::enums::EvolvableEnum for SensitivityLabelAssignmentMethod {
     const MEMBERS: &'static [(&'static str, i64)] = &[
         ("standard", 0),
@@ -5929,14 +5929,14 @@ impl graph_odata_runtime::enums::EvolvableEnum for SensitivityLabelAssignmentMet
     }
 }
 
-#[cfg(feature = "_sensitivity_label_assignment")]
+#[cfg(feature = "_sensitivity_label_assignment_method")]
 impl serde::Serialize for SensitivityLabelAssignmentMethod {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_sensitivity_label_assignment")]
+#[cfg(feature = "_sensitivity_label_assignment_method")]
 impl<'de> serde::Deserialize<'de> for SensitivityLabelAssignmentMethod {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -5945,14 +5945,14 @@ impl<'de> serde::Deserialize<'de> for SensitivityLabelAssignmentMethod {
     }
 }
 
-#[cfg(feature = "_sensitivity_label_assignment")]
+#[cfg(feature = "_sensitivity_label_assignment_method")]
 impl std::fmt::Display for SensitivityLabelAssignmentMethod {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_sensitivity_label_assignment")]
+#[cfg(feature = "_sensitivity_label_assignment_method")]
 impl From<&str> for SensitivityLabelAssignmentMethod {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
@@ -7872,7 +7872,7 @@ impl From<&str> for SigninFrequencyType {
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_allowed_tenants_audience")]
 /// CSDL enum type `microsoft.graph.singleSignOnMode`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum SingleSignOnMode {
@@ -7894,7 +7894,7 @@ pub enum SingleSignOnMode {
     UnknownValue(String),
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_allowed_tenants_audience")]
 impl graph_odata_runtime::enums::EvolvableEnum for SingleSignOnMode {
     const MEMBERS: &'static [(&'static str, i64)] = &[
         ("none", 0),
@@ -7931,14 +7931,14 @@ impl graph_odata_runtime::enums::EvolvableEnum for SingleSignOnMode {
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_allowed_tenants_audience")]
 impl serde::Serialize for SingleSignOnMode {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_allowed_tenants_audience")]
 impl<'de> serde::Deserialize<'de> for SingleSignOnMode {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -7947,14 +7947,14 @@ impl<'de> serde::Deserialize<'de> for SingleSignOnMode {
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_allowed_tenants_audience")]
 impl std::fmt::Display for SingleSignOnMode {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_allowed_tenants_audience")]
 impl From<&str> for SingleSignOnMode {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
@@ -8030,7 +8030,7 @@ impl From<&str> for SiteAccessType {
     }
 }
 
-#[cfg(feature = "_recycle_bin")]
+#[cfg(feature = "_site_archival_details")]
 /// CSDL enum type `microsoft.graph.siteArchiveStatus`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum SiteArchiveStatus {
@@ -8046,7 +8046,7 @@ pub enum SiteArchiveStatus {
     UnknownValue(String),
 }
 
-#[cfg(feature = "_recycle_bin")]
+#[cfg(feature = "_site_archival_details")]
 impl graph_odata_runtime::enums::EvolvableEnum for SiteArchiveStatus {
     const MEMBERS: &'static [(&'static str, i64)] = &[
         ("recentlyArchived", 0),
@@ -8074,14 +8074,14 @@ impl graph_odata_runtime::enums::EvolvableEnum for SiteArchiveStatus {
     }
 }
 
-#[cfg(feature = "_recycle_bin")]
+#[cfg(feature = "_site_archival_details")]
 impl serde::Serialize for SiteArchiveStatus {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_recycle_bin")]
+#[cfg(feature = "_site_archival_details")]
 impl<'de> serde::Deserialize<'de> for SiteArchiveStatus {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -8090,21 +8090,21 @@ impl<'de> serde::Deserialize<'de> for SiteArchiveStatus {
     }
 }
 
-#[cfg(feature = "_recycle_bin")]
+#[cfg(feature = "_site_archival_details")]
 impl std::fmt::Display for SiteArchiveStatus {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_recycle_bin")]
+#[cfg(feature = "_site_archival_details")]
 impl From<&str> for SiteArchiveStatus {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
 }
 
-#[cfg(feature = "_recycle_bin")]
+#[cfg(feature = "_site_archival_details")]
 /// CSDL enum type `microsoft.graph.siteLockState`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum SiteLockState {
@@ -8122,7 +8122,7 @@ pub enum SiteLockState {
     UnknownValue(String),
 }
 
-#[cfg(feature = "_recycle_bin")]
+#[cfg(feature = "_site_archival_details")]
 impl graph_odata_runtime::enums::EvolvableEnum for SiteLockState {
     const MEMBERS: &'static [(&'static str, i64)] = &[
         ("unlocked", 0),
@@ -8153,14 +8153,14 @@ impl graph_odata_runtime::enums::EvolvableEnum for SiteLockState {
     }
 }
 
-#[cfg(feature = "_recycle_bin")]
+#[cfg(feature = "_site_archival_details")]
 impl serde::Serialize for SiteLockState {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_recycle_bin")]
+#[cfg(feature = "_site_archival_details")]
 impl<'de> serde::Deserialize<'de> for SiteLockState {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -8169,21 +8169,21 @@ impl<'de> serde::Deserialize<'de> for SiteLockState {
     }
 }
 
-#[cfg(feature = "_recycle_bin")]
+#[cfg(feature = "_site_archival_details")]
 impl std::fmt::Display for SiteLockState {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_recycle_bin")]
+#[cfg(feature = "_site_archival_details")]
 impl From<&str> for SiteLockState {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
 }
 
-#[cfg(feature = "_copy_notebook_model")]
+#[cfg(feature = "_identity_input")]
 /// CSDL enum type `microsoft.graph.siteTemplateType`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum SiteTemplateType {
@@ -8197,7 +8197,7 @@ pub enum SiteTemplateType {
     UnknownValue(String),
 }
 
-#[cfg(feature = "_copy_notebook_model")]
+#[cfg(feature = "_identity_input")]
 impl graph_odata_runtime::enums::EvolvableEnum for SiteTemplateType {
     const MEMBERS: &'static [(&'static str, i64)] = &[
         ("sitepagepublishing", 0),
@@ -8222,14 +8222,14 @@ impl graph_odata_runtime::enums::EvolvableEnum for SiteTemplateType {
     }
 }
 
-#[cfg(feature = "_copy_notebook_model")]
+#[cfg(feature = "_identity_input")]
 impl serde::Serialize for SiteTemplateType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_copy_notebook_model")]
+#[cfg(feature = "_identity_input")]
 impl<'de> serde::Deserialize<'de> for SiteTemplateType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -8238,21 +8238,21 @@ impl<'de> serde::Deserialize<'de> for SiteTemplateType {
     }
 }
 
-#[cfg(feature = "_copy_notebook_model")]
+#[cfg(feature = "_identity_input")]
 impl std::fmt::Display for SiteTemplateType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_copy_notebook_model")]
+#[cfg(feature = "_identity_input")]
 impl From<&str> for SiteTemplateType {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 /// CSDL enum type `microsoft.graph.skillProficiencyLevel`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum SkillProficiencyLevel {
@@ -8272,7 +8272,7 @@ pub enum SkillProficiencyLevel {
     UnknownValue(String),
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 impl graph_odata_runtime::enums::EvolvableEnum for SkillProficiencyLevel {
     const MEMBERS: &'static [(&'static str, i64)] = &[
         ("elementary", 0),
@@ -8306,14 +8306,14 @@ impl graph_odata_runtime::enums::EvolvableEnum for SkillProficiencyLevel {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 impl serde::Serialize for SkillProficiencyLevel {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 impl<'de> serde::Deserialize<'de> for SkillProficiencyLevel {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -8322,14 +8322,14 @@ impl<'de> serde::Deserialize<'de> for SkillProficiencyLevel {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 impl std::fmt::Display for SkillProficiencyLevel {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 impl From<&str> for SkillProficiencyLevel {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)

@@ -619,7 +619,7 @@ impl From<&str> for SynchronizationTaskExecutionResult {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 /// CSDL enum type `microsoft.graph.taskStatus`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum TaskStatus {
@@ -637,7 +637,7 @@ pub enum TaskStatus {
     UnknownValue(String),
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 impl graph_odata_runtime::enums::EvolvableEnum for TaskStatus {
     const MEMBERS: &'static [(&'static str, i64)] = &[
         ("notStarted", 0),
@@ -668,14 +668,14 @@ impl graph_odata_runtime::enums::EvolvableEnum for TaskStatus {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 impl serde::Serialize for TaskStatus {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 impl<'de> serde::Deserialize<'de> for TaskStatus {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -684,21 +684,21 @@ impl<'de> serde::Deserialize<'de> for TaskStatus {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 impl std::fmt::Display for TaskStatus {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 impl From<&str> for TaskStatus {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
 }
 
-#[cfg(feature = "_channel")]
+#[cfg(feature = "_giphy_rating_type")]
 /// CSDL enum type `microsoft.graph.teamSpecialization`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum TeamSpecialization {
@@ -722,7 +722,7 @@ pub enum TeamSpecialization {
     UnknownValue(String),
 }
 
-#[cfg(feature = "_channel")]
+#[cfg(feature = "_giphy_rating_type")]
 impl graph_odata_runtime::enums::EvolvableEnum for TeamSpecialization {
     const MEMBERS: &'static [(&'static str, i64)] = &[
         ("none", 0),
@@ -766,14 +766,14 @@ impl graph_odata_runtime::enums::EvolvableEnum for TeamSpecialization {
     }
 }
 
-#[cfg(feature = "_channel")]
+#[cfg(feature = "_giphy_rating_type")]
 impl serde::Serialize for TeamSpecialization {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_channel")]
+#[cfg(feature = "_giphy_rating_type")]
 impl<'de> serde::Deserialize<'de> for TeamSpecialization {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -782,14 +782,14 @@ impl<'de> serde::Deserialize<'de> for TeamSpecialization {
     }
 }
 
-#[cfg(feature = "_channel")]
+#[cfg(feature = "_giphy_rating_type")]
 impl std::fmt::Display for TeamSpecialization {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_channel")]
+#[cfg(feature = "_giphy_rating_type")]
 impl From<&str> for TeamSpecialization {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
@@ -870,7 +870,7 @@ impl From<&str> for TeamTemplateAudience {
     }
 }
 
-#[cfg(feature = "_channel")]
+#[cfg(feature = "_giphy_rating_type")]
 /// CSDL enum type `microsoft.graph.teamVisibilityType`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum TeamVisibilityType {
@@ -886,7 +886,7 @@ pub enum TeamVisibilityType {
     UnknownValue(String),
 }
 
-#[cfg(feature = "_channel")]
+#[cfg(feature = "_giphy_rating_type")]
 impl graph_odata_runtime::enums::EvolvableEnum for TeamVisibilityType {
     const MEMBERS: &'static [(&'static str, i64)] = &[
         ("private", 0),
@@ -914,14 +914,14 @@ impl graph_odata_runtime::enums::EvolvableEnum for TeamVisibilityType {
     }
 }
 
-#[cfg(feature = "_channel")]
+#[cfg(feature = "_giphy_rating_type")]
 impl serde::Serialize for TeamVisibilityType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_channel")]
+#[cfg(feature = "_giphy_rating_type")]
 impl<'de> serde::Deserialize<'de> for TeamVisibilityType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -930,21 +930,21 @@ impl<'de> serde::Deserialize<'de> for TeamVisibilityType {
     }
 }
 
-#[cfg(feature = "_channel")]
+#[cfg(feature = "_giphy_rating_type")]
 impl std::fmt::Display for TeamVisibilityType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_channel")]
+#[cfg(feature = "_giphy_rating_type")]
 impl From<&str> for TeamVisibilityType {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
 }
 
-#[cfg(feature = "_app_catalogs")]
+#[cfg(feature = "_teams_app")]
 /// CSDL enum type `microsoft.graph.teamsAppDistributionMethod`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum TeamsAppDistributionMethod {
@@ -960,7 +960,7 @@ pub enum TeamsAppDistributionMethod {
     UnknownValue(String),
 }
 
-#[cfg(feature = "_app_catalogs")]
+#[cfg(feature = "_teams_app")]
 impl graph_odata_runtime::enums::EvolvableEnum for TeamsAppDistributionMethod {
     const MEMBERS: &'static [(&'static str, i64)] = &[
         ("store", 0),
@@ -988,14 +988,14 @@ impl graph_odata_runtime::enums::EvolvableEnum for TeamsAppDistributionMethod {
     }
 }
 
-#[cfg(feature = "_app_catalogs")]
+#[cfg(feature = "_teams_app")]
 impl serde::Serialize for TeamsAppDistributionMethod {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_app_catalogs")]
+#[cfg(feature = "_teams_app")]
 impl<'de> serde::Deserialize<'de> for TeamsAppDistributionMethod {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1004,26 +1004,26 @@ impl<'de> serde::Deserialize<'de> for TeamsAppDistributionMethod {
     }
 }
 
-#[cfg(feature = "_app_catalogs")]
+#[cfg(feature = "_teams_app")]
 impl std::fmt::Display for TeamsAppDistributionMethod {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_app_catalogs")]
+#[cfg(feature = "_teams_app")]
 impl From<&str> for TeamsAppDistributionMethod {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
 }
 
-#[cfg(feature = "_chat_message_hosted_content")]
+#[cfg(feature = "_teams_app_authorization")]
 /// CSDL enum type `microsoft.graph.teamsAppInstallationScopes`; flags (`IsFlags`): comma-separated member names on the wire, unknown names are kept.
 #[derive(Clone, PartialEq, Eq, Hash, Default)]
 pub struct TeamsAppInstallationScopes(graph_odata_runtime::enums::FlagSet);
 
-#[cfg(feature = "_chat_message_hosted_content")]
+#[cfg(feature = "_teams_app_authorization")]
 impl TeamsAppInstallationScopes {
     /// `team` = 1
     pub const TEAM: Self = Self(graph_odata_runtime::enums::FlagSet::from_bits(1));
@@ -1037,7 +1037,7 @@ impl TeamsAppInstallationScopes {
     );
 }
 
-#[cfg(feature = "_chat_message_hosted_content")]
+#[cfg(feature = "_teams_app_authorization")]
 impl graph_odata_runtime::enums::FlagsEnum for TeamsAppInstallationScopes {
     const MEMBERS: &'static [(&'static str, i64)] = &[
         ("team", 1),
@@ -1053,21 +1053,21 @@ impl graph_odata_runtime::enums::FlagsEnum for TeamsAppInstallationScopes {
     }
 }
 
-#[cfg(feature = "_chat_message_hosted_content")]
+#[cfg(feature = "_teams_app_authorization")]
 impl std::fmt::Debug for TeamsAppInstallationScopes {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         graph_odata_runtime::enums::debug_flags(self, f)
     }
 }
 
-#[cfg(feature = "_chat_message_hosted_content")]
+#[cfg(feature = "_teams_app_authorization")]
 impl std::fmt::Display for TeamsAppInstallationScopes {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         graph_odata_runtime::enums::fmt_flags(self, f)
     }
 }
 
-#[cfg(feature = "_chat_message_hosted_content")]
+#[cfg(feature = "_teams_app_authorization")]
 impl std::str::FromStr for TeamsAppInstallationScopes {
     type Err = std::convert::Infallible;
     fn from_str(s: &str) -> Result<Self, Self::Err> {
@@ -1075,7 +1075,7 @@ impl std::str::FromStr for TeamsAppInstallationScopes {
     }
 }
 
-#[cfg(feature = "_chat_message_hosted_content")]
+#[cfg(feature = "_teams_app_authorization")]
 impl std::ops::BitOr for TeamsAppInstallationScopes {
     type Output = Self;
     fn bitor(self, rhs: Self) -> Self {
@@ -1083,21 +1083,21 @@ impl std::ops::BitOr for TeamsAppInstallationScopes {
     }
 }
 
-#[cfg(feature = "_chat_message_hosted_content")]
+#[cfg(feature = "_teams_app_authorization")]
 impl std::ops::BitOrAssign for TeamsAppInstallationScopes {
     fn bitor_assign(&mut self, rhs: Self) {
         *self = graph_odata_runtime::enums::FlagsEnum::union(self, &rhs);
     }
 }
 
-#[cfg(feature = "_chat_message_hosted_content")]
+#[cfg(feature = "_teams_app_authorization")]
 impl serde::Serialize for TeamsAppInstallationScopes {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_flags(self, serializer)
     }
 }
 
-#[cfg(feature = "_chat_message_hosted_content")]
+#[cfg(feature = "_teams_app_authorization")]
 impl<'de> serde::Deserialize<'de> for TeamsAppInstallationScopes {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1106,7 +1106,7 @@ impl<'de> serde::Deserialize<'de> for TeamsAppInstallationScopes {
     }
 }
 
-#[cfg(feature = "_app_catalogs")]
+#[cfg(feature = "_teams_app_authorization")]
 /// CSDL enum type `microsoft.graph.teamsAppPublishingState`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum TeamsAppPublishingState {
@@ -1122,7 +1122,7 @@ pub enum TeamsAppPublishingState {
     UnknownValue(String),
 }
 
-#[cfg(feature = "_app_catalogs")]
+#[cfg(feature = "_teams_app_authorization")]
 impl graph_odata_runtime::enums::EvolvableEnum for TeamsAppPublishingState {
     const MEMBERS: &'static [(&'static str, i64)] = &[
         ("submitted", 0),
@@ -1150,14 +1150,14 @@ impl graph_odata_runtime::enums::EvolvableEnum for TeamsAppPublishingState {
     }
 }
 
-#[cfg(feature = "_app_catalogs")]
+#[cfg(feature = "_teams_app_authorization")]
 impl serde::Serialize for TeamsAppPublishingState {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_app_catalogs")]
+#[cfg(feature = "_teams_app_authorization")]
 impl<'de> serde::Deserialize<'de> for TeamsAppPublishingState {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1166,21 +1166,21 @@ impl<'de> serde::Deserialize<'de> for TeamsAppPublishingState {
     }
 }
 
-#[cfg(feature = "_app_catalogs")]
+#[cfg(feature = "_teams_app_authorization")]
 impl std::fmt::Display for TeamsAppPublishingState {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_app_catalogs")]
+#[cfg(feature = "_teams_app_authorization")]
 impl From<&str> for TeamsAppPublishingState {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
 }
 
-#[cfg(feature = "_chat_message_hosted_content")]
+#[cfg(feature = "_teams_app_authorization")]
 /// CSDL enum type `microsoft.graph.teamsAppResourceSpecificPermissionType`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum TeamsAppResourceSpecificPermissionType {
@@ -1194,7 +1194,7 @@ pub enum TeamsAppResourceSpecificPermissionType {
     UnknownValue(String),
 }
 
-#[cfg(feature = "_chat_message_hosted_content")]
+#[cfg(feature = "_teams_app_authorization")]
 impl graph_odata_runtime::enums::EvolvableEnum
 for TeamsAppResourceSpecificPermissionType {
     const MEMBERS: &'static [(&'static str, i64)] = &[
@@ -1220,14 +1220,14 @@ for TeamsAppResourceSpecificPermissionType {
     }
 }
 
-#[cfg(feature = "_chat_message_hosted_content")]
+#[cfg(feature = "_teams_app_authorization")]
 impl serde::Serialize for TeamsAppResourceSpecificPermissionType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_chat_message_hosted_content")]
+#[cfg(feature = "_teams_app_authorization")]
 impl<'de> serde::Deserialize<'de> for TeamsAppResourceSpecificPermissionType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1236,21 +1236,21 @@ impl<'de> serde::Deserialize<'de> for TeamsAppResourceSpecificPermissionType {
     }
 }
 
-#[cfg(feature = "_chat_message_hosted_content")]
+#[cfg(feature = "_teams_app_authorization")]
 impl std::fmt::Display for TeamsAppResourceSpecificPermissionType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_chat_message_hosted_content")]
+#[cfg(feature = "_teams_app_authorization")]
 impl From<&str> for TeamsAppResourceSpecificPermissionType {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
 }
 
-#[cfg(feature = "_aad_user_conversation_member")]
+#[cfg(feature = "_teams_async_operation")]
 /// CSDL enum type `microsoft.graph.teamsAsyncOperationStatus`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum TeamsAsyncOperationStatus {
@@ -1270,7 +1270,7 @@ pub enum TeamsAsyncOperationStatus {
     UnknownValue(String),
 }
 
-#[cfg(feature = "_aad_user_conversation_member")]
+#[cfg(feature = "_teams_async_operation")]
 impl graph_odata_runtime::enums::EvolvableEnum for TeamsAsyncOperationStatus {
     const MEMBERS: &'static [(&'static str, i64)] = &[
         ("invalid", 0),
@@ -1304,14 +1304,14 @@ impl graph_odata_runtime::enums::EvolvableEnum for TeamsAsyncOperationStatus {
     }
 }
 
-#[cfg(feature = "_aad_user_conversation_member")]
+#[cfg(feature = "_teams_async_operation")]
 impl serde::Serialize for TeamsAsyncOperationStatus {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_aad_user_conversation_member")]
+#[cfg(feature = "_teams_async_operation")]
 impl<'de> serde::Deserialize<'de> for TeamsAsyncOperationStatus {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1320,21 +1320,21 @@ impl<'de> serde::Deserialize<'de> for TeamsAsyncOperationStatus {
     }
 }
 
-#[cfg(feature = "_aad_user_conversation_member")]
+#[cfg(feature = "_teams_async_operation")]
 impl std::fmt::Display for TeamsAsyncOperationStatus {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_aad_user_conversation_member")]
+#[cfg(feature = "_teams_async_operation")]
 impl From<&str> for TeamsAsyncOperationStatus {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
 }
 
-#[cfg(feature = "_aad_user_conversation_member")]
+#[cfg(feature = "_teams_async_operation")]
 /// CSDL enum type `microsoft.graph.teamsAsyncOperationType`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum TeamsAsyncOperationType {
@@ -1364,7 +1364,7 @@ pub enum TeamsAsyncOperationType {
     UnknownValue(String),
 }
 
-#[cfg(feature = "_aad_user_conversation_member")]
+#[cfg(feature = "_teams_async_operation")]
 impl graph_odata_runtime::enums::EvolvableEnum for TeamsAsyncOperationType {
     const MEMBERS: &'static [(&'static str, i64)] = &[
         ("invalid", 0),
@@ -1413,14 +1413,14 @@ impl graph_odata_runtime::enums::EvolvableEnum for TeamsAsyncOperationType {
     }
 }
 
-#[cfg(feature = "_aad_user_conversation_member")]
+#[cfg(feature = "_teams_async_operation")]
 impl serde::Serialize for TeamsAsyncOperationType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_aad_user_conversation_member")]
+#[cfg(feature = "_teams_async_operation")]
 impl<'de> serde::Deserialize<'de> for TeamsAsyncOperationType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1429,21 +1429,21 @@ impl<'de> serde::Deserialize<'de> for TeamsAsyncOperationType {
     }
 }
 
-#[cfg(feature = "_aad_user_conversation_member")]
+#[cfg(feature = "_teams_async_operation")]
 impl std::fmt::Display for TeamsAsyncOperationType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_aad_user_conversation_member")]
+#[cfg(feature = "_teams_async_operation")]
 impl From<&str> for TeamsAsyncOperationType {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
 }
 
-#[cfg(feature = "_aad_user_conversation_member")]
+#[cfg(feature = "_teamwork_activity_topic")]
 /// CSDL enum type `microsoft.graph.teamworkActivityTopicSource`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum TeamworkActivityTopicSource {
@@ -1455,7 +1455,7 @@ pub enum TeamworkActivityTopicSource {
     UnknownValue(String),
 }
 
-#[cfg(feature = "_aad_user_conversation_member")]
+#[cfg(feature = "_teamwork_activity_topic")]
 impl graph_odata_runtime::enums::EvolvableEnum for TeamworkActivityTopicSource {
     const MEMBERS: &'static [(&'static str, i64)] = &[("entityUrl", 0), ("text", 1)];
     fn from_wire(value: &str) -> Self {
@@ -1474,14 +1474,14 @@ impl graph_odata_runtime::enums::EvolvableEnum for TeamworkActivityTopicSource {
     }
 }
 
-#[cfg(feature = "_aad_user_conversation_member")]
+#[cfg(feature = "_teamwork_activity_topic")]
 impl serde::Serialize for TeamworkActivityTopicSource {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_aad_user_conversation_member")]
+#[cfg(feature = "_teamwork_activity_topic")]
 impl<'de> serde::Deserialize<'de> for TeamworkActivityTopicSource {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1490,14 +1490,14 @@ impl<'de> serde::Deserialize<'de> for TeamworkActivityTopicSource {
     }
 }
 
-#[cfg(feature = "_aad_user_conversation_member")]
+#[cfg(feature = "_teamwork_activity_topic")]
 impl std::fmt::Display for TeamworkActivityTopicSource {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_aad_user_conversation_member")]
+#[cfg(feature = "_teamwork_activity_topic")]
 impl From<&str> for TeamworkActivityTopicSource {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
@@ -2427,7 +2427,7 @@ impl From<&str> for TeamworkSupportedClient {
     }
 }
 
-#[cfg(feature = "_channel")]
+#[cfg(feature = "_teams")]
 /// CSDL enum type `microsoft.graph.teamworkTagType`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum TeamworkTagType {
@@ -2439,7 +2439,7 @@ pub enum TeamworkTagType {
     UnknownValue(String),
 }
 
-#[cfg(feature = "_channel")]
+#[cfg(feature = "_teams")]
 impl graph_odata_runtime::enums::EvolvableEnum for TeamworkTagType {
     const MEMBERS: &'static [(&'static str, i64)] = &[
         ("standard", 0),
@@ -2461,14 +2461,14 @@ impl graph_odata_runtime::enums::EvolvableEnum for TeamworkTagType {
     }
 }
 
-#[cfg(feature = "_channel")]
+#[cfg(feature = "_teams")]
 impl serde::Serialize for TeamworkTagType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_channel")]
+#[cfg(feature = "_teams")]
 impl<'de> serde::Deserialize<'de> for TeamworkTagType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2477,21 +2477,21 @@ impl<'de> serde::Deserialize<'de> for TeamworkTagType {
     }
 }
 
-#[cfg(feature = "_channel")]
+#[cfg(feature = "_teams")]
 impl std::fmt::Display for TeamworkTagType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_channel")]
+#[cfg(feature = "_teams")]
 impl From<&str> for TeamworkTagType {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
 }
 
-#[cfg(feature = "_email_identity")]
+#[cfg(feature = "_teamwork_user_identity")]
 /// CSDL enum type `microsoft.graph.teamworkUserIdentityType`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum TeamworkUserIdentityType {
@@ -2519,7 +2519,7 @@ pub enum TeamworkUserIdentityType {
     UnknownValue(String),
 }
 
-#[cfg(feature = "_email_identity")]
+#[cfg(feature = "_teamwork_user_identity")]
 impl graph_odata_runtime::enums::EvolvableEnum for TeamworkUserIdentityType {
     const MEMBERS: &'static [(&'static str, i64)] = &[
         ("aadUser", 0),
@@ -2565,14 +2565,14 @@ impl graph_odata_runtime::enums::EvolvableEnum for TeamworkUserIdentityType {
     }
 }
 
-#[cfg(feature = "_email_identity")]
+#[cfg(feature = "_teamwork_user_identity")]
 impl serde::Serialize for TeamworkUserIdentityType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_email_identity")]
+#[cfg(feature = "_teamwork_user_identity")]
 impl<'de> serde::Deserialize<'de> for TeamworkUserIdentityType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2581,14 +2581,14 @@ impl<'de> serde::Deserialize<'de> for TeamworkUserIdentityType {
     }
 }
 
-#[cfg(feature = "_email_identity")]
+#[cfg(feature = "_teamwork_user_identity")]
 impl std::fmt::Display for TeamworkUserIdentityType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_email_identity")]
+#[cfg(feature = "_teamwork_user_identity")]
 impl From<&str> for TeamworkUserIdentityType {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
@@ -2700,7 +2700,7 @@ impl<'de> serde::Deserialize<'de> for TemplateScenarios {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 /// CSDL enum type `microsoft.graph.timeZoneStandard`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum TimeZoneStandard {
@@ -2712,7 +2712,7 @@ pub enum TimeZoneStandard {
     UnknownValue(String),
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 impl graph_odata_runtime::enums::EvolvableEnum for TimeZoneStandard {
     const MEMBERS: &'static [(&'static str, i64)] = &[("windows", 0), ("iana", 1)];
     fn from_wire(value: &str) -> Self {
@@ -2731,14 +2731,14 @@ impl graph_odata_runtime::enums::EvolvableEnum for TimeZoneStandard {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 impl serde::Serialize for TimeZoneStandard {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 impl<'de> serde::Deserialize<'de> for TimeZoneStandard {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2747,21 +2747,21 @@ impl<'de> serde::Deserialize<'de> for TimeZoneStandard {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 impl std::fmt::Display for TimeZoneStandard {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 impl From<&str> for TimeZoneStandard {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
 }
 
-#[cfg(feature = "_copy_notebook_model")]
+#[cfg(feature = "_sites")]
 /// CSDL enum type `microsoft.graph.titleAreaLayoutType`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum TitleAreaLayoutType {
@@ -2779,7 +2779,7 @@ pub enum TitleAreaLayoutType {
     UnknownValue(String),
 }
 
-#[cfg(feature = "_copy_notebook_model")]
+#[cfg(feature = "_sites")]
 impl graph_odata_runtime::enums::EvolvableEnum for TitleAreaLayoutType {
     const MEMBERS: &'static [(&'static str, i64)] = &[
         ("imageAndTitle", 0),
@@ -2810,14 +2810,14 @@ impl graph_odata_runtime::enums::EvolvableEnum for TitleAreaLayoutType {
     }
 }
 
-#[cfg(feature = "_copy_notebook_model")]
+#[cfg(feature = "_sites")]
 impl serde::Serialize for TitleAreaLayoutType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_copy_notebook_model")]
+#[cfg(feature = "_sites")]
 impl<'de> serde::Deserialize<'de> for TitleAreaLayoutType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2826,21 +2826,21 @@ impl<'de> serde::Deserialize<'de> for TitleAreaLayoutType {
     }
 }
 
-#[cfg(feature = "_copy_notebook_model")]
+#[cfg(feature = "_sites")]
 impl std::fmt::Display for TitleAreaLayoutType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_copy_notebook_model")]
+#[cfg(feature = "_sites")]
 impl From<&str> for TitleAreaLayoutType {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
 }
 
-#[cfg(feature = "_copy_notebook_model")]
+#[cfg(feature = "_sites")]
 /// CSDL enum type `microsoft.graph.titleAreaTextAlignmentType`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum TitleAreaTextAlignmentType {
@@ -2854,7 +2854,7 @@ pub enum TitleAreaTextAlignmentType {
     UnknownValue(String),
 }
 
-#[cfg(feature = "_copy_notebook_model")]
+#[cfg(feature = "_sites")]
 impl graph_odata_runtime::enums::EvolvableEnum for TitleAreaTextAlignmentType {
     const MEMBERS: &'static [(&'static str, i64)] = &[
         ("left", 0),
@@ -2879,14 +2879,14 @@ impl graph_odata_runtime::enums::EvolvableEnum for TitleAreaTextAlignmentType {
     }
 }
 
-#[cfg(feature = "_copy_notebook_model")]
+#[cfg(feature = "_sites")]
 impl serde::Serialize for TitleAreaTextAlignmentType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_copy_notebook_model")]
+#[cfg(feature = "_sites")]
 impl<'de> serde::Deserialize<'de> for TitleAreaTextAlignmentType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2895,14 +2895,14 @@ impl<'de> serde::Deserialize<'de> for TitleAreaTextAlignmentType {
     }
 }
 
-#[cfg(feature = "_copy_notebook_model")]
+#[cfg(feature = "_sites")]
 impl std::fmt::Display for TitleAreaTextAlignmentType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_copy_notebook_model")]
+#[cfg(feature = "_sites")]
 impl From<&str> for TitleAreaTextAlignmentType {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
@@ -3052,7 +3052,7 @@ impl From<&str> for TokenProtectionStatus {
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_allowed_tenants_audience")]
 /// CSDL enum type `microsoft.graph.trafficRoutingMethod`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum TrafficRoutingMethod {
@@ -3070,7 +3070,7 @@ pub enum TrafficRoutingMethod {
     UnknownValue(String),
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_allowed_tenants_audience")]
 impl graph_odata_runtime::enums::EvolvableEnum for TrafficRoutingMethod {
     const MEMBERS: &'static [(&'static str, i64)] = &[
         ("none", 0),
@@ -3101,14 +3101,14 @@ impl graph_odata_runtime::enums::EvolvableEnum for TrafficRoutingMethod {
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_allowed_tenants_audience")]
 impl serde::Serialize for TrafficRoutingMethod {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_allowed_tenants_audience")]
 impl<'de> serde::Deserialize<'de> for TrafficRoutingMethod {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -3117,21 +3117,21 @@ impl<'de> serde::Deserialize<'de> for TrafficRoutingMethod {
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_allowed_tenants_audience")]
 impl std::fmt::Display for TrafficRoutingMethod {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_allowed_tenants_audience")]
 impl From<&str> for TrafficRoutingMethod {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 /// CSDL enum type `microsoft.graph.translationBehavior`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum TranslationBehavior {
@@ -3145,7 +3145,7 @@ pub enum TranslationBehavior {
     UnknownValue(String),
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 impl graph_odata_runtime::enums::EvolvableEnum for TranslationBehavior {
     const MEMBERS: &'static [(&'static str, i64)] = &[("Ask", 0), ("Yes", 1), ("No", 2)];
     fn from_wire(value: &str) -> Self {
@@ -3166,14 +3166,14 @@ impl graph_odata_runtime::enums::EvolvableEnum for TranslationBehavior {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 impl serde::Serialize for TranslationBehavior {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 impl<'de> serde::Deserialize<'de> for TranslationBehavior {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -3182,14 +3182,14 @@ impl<'de> serde::Deserialize<'de> for TranslationBehavior {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 impl std::fmt::Display for TranslationBehavior {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 impl From<&str> for TranslationBehavior {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
@@ -3478,12 +3478,12 @@ impl From<&str> for UsageAuthMethod {
     }
 }
 
-#[cfg(feature = "_data_classification")]
+#[cfg(feature = "_add_footer")]
 /// CSDL enum type `microsoft.graph.usageRights`; flags (`IsFlags`): comma-separated member names on the wire, unknown names are kept.
 #[derive(Clone, PartialEq, Eq, Hash, Default)]
 pub struct UsageRights(graph_odata_runtime::enums::FlagSet);
 
-#[cfg(feature = "_data_classification")]
+#[cfg(feature = "_add_footer")]
 impl UsageRights {
     /// `unknown` = 1
     pub const UNKNOWN: Self = Self(graph_odata_runtime::enums::FlagSet::from_bits(1));
@@ -3553,7 +3553,7 @@ impl UsageRights {
     );
 }
 
-#[cfg(feature = "_data_classification")]
+#[cfg(feature = "_add_footer")]
 impl graph_odata_runtime::enums::FlagsEnum for UsageRights {
     const MEMBERS: &'static [(&'static str, i64)] = &[
         ("unknown", 1),
@@ -3587,21 +3587,21 @@ impl graph_odata_runtime::enums::FlagsEnum for UsageRights {
     }
 }
 
-#[cfg(feature = "_data_classification")]
+#[cfg(feature = "_add_footer")]
 impl std::fmt::Debug for UsageRights {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         graph_odata_runtime::enums::debug_flags(self, f)
     }
 }
 
-#[cfg(feature = "_data_classification")]
+#[cfg(feature = "_add_footer")]
 impl std::fmt::Display for UsageRights {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         graph_odata_runtime::enums::fmt_flags(self, f)
     }
 }
 
-#[cfg(feature = "_data_classification")]
+#[cfg(feature = "_add_footer")]
 impl std::str::FromStr for UsageRights {
     type Err = std::convert::Infallible;
     fn from_str(s: &str) -> Result<Self, Self::Err> {
@@ -3609,7 +3609,7 @@ impl std::str::FromStr for UsageRights {
     }
 }
 
-#[cfg(feature = "_data_classification")]
+#[cfg(feature = "_add_footer")]
 impl std::ops::BitOr for UsageRights {
     type Output = Self;
     fn bitor(self, rhs: Self) -> Self {
@@ -3617,21 +3617,21 @@ impl std::ops::BitOr for UsageRights {
     }
 }
 
-#[cfg(feature = "_data_classification")]
+#[cfg(feature = "_add_footer")]
 impl std::ops::BitOrAssign for UsageRights {
     fn bitor_assign(&mut self, rhs: Self) {
         *self = graph_odata_runtime::enums::FlagsEnum::union(self, &rhs);
     }
 }
 
-#[cfg(feature = "_data_classification")]
+#[cfg(feature = "_add_footer")]
 impl serde::Serialize for UsageRights {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_flags(self, serializer)
     }
 }
 
-#[cfg(feature = "_data_classification")]
+#[cfg(feature = "_add_footer")]
 impl<'de> serde::Deserialize<'de> for UsageRights {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -3882,7 +3882,7 @@ impl From<&str> for UserDefaultAuthenticationMethod {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 /// CSDL enum type `microsoft.graph.userDefaultAuthenticationMethodType`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum UserDefaultAuthenticationMethodType {
@@ -3904,7 +3904,7 @@ pub enum UserDefaultAuthenticationMethodType {
     UnknownValue(String),
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 impl graph_odata_runtime::enums::EvolvableEnum for UserDefaultAuthenticationMethodType {
     const MEMBERS: &'static [(&'static str, i64)] = &[
         ("push", 0),
@@ -3941,14 +3941,14 @@ impl graph_odata_runtime::enums::EvolvableEnum for UserDefaultAuthenticationMeth
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 impl serde::Serialize for UserDefaultAuthenticationMethodType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 impl<'de> serde::Deserialize<'de> for UserDefaultAuthenticationMethodType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -3957,14 +3957,14 @@ impl<'de> serde::Deserialize<'de> for UserDefaultAuthenticationMethodType {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 impl std::fmt::Display for UserDefaultAuthenticationMethodType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 impl From<&str> for UserDefaultAuthenticationMethodType {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
@@ -4045,7 +4045,7 @@ impl From<&str> for UserNewMessageRestriction {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 /// CSDL enum type `microsoft.graph.userPersona`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum UserPersona {
@@ -4065,7 +4065,7 @@ pub enum UserPersona {
     UnknownValue(String),
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 impl graph_odata_runtime::enums::EvolvableEnum for UserPersona {
     const MEMBERS: &'static [(&'static str, i64)] = &[
         ("unknown", 0),
@@ -4099,14 +4099,14 @@ impl graph_odata_runtime::enums::EvolvableEnum for UserPersona {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 impl serde::Serialize for UserPersona {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 impl<'de> serde::Deserialize<'de> for UserPersona {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -4115,14 +4115,14 @@ impl<'de> serde::Deserialize<'de> for UserPersona {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 impl std::fmt::Display for UserPersona {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 impl From<&str> for UserPersona {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
@@ -4411,12 +4411,12 @@ impl From<&str> for VolumeType {
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_allowed_tenants_audience")]
 /// CSDL enum type `microsoft.graph.weakAlgorithms`; flags (`IsFlags`): comma-separated member names on the wire, unknown names are kept.
 #[derive(Clone, PartialEq, Eq, Hash, Default)]
 pub struct WeakAlgorithms(graph_odata_runtime::enums::FlagSet);
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_allowed_tenants_audience")]
 impl WeakAlgorithms {
     /// `rsaSha1` = 1
     pub const RSA_SHA1: Self = Self(graph_odata_runtime::enums::FlagSet::from_bits(1));
@@ -4426,7 +4426,7 @@ impl WeakAlgorithms {
     );
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_allowed_tenants_audience")]
 impl graph_odata_runtime::enums::FlagsEnum for WeakAlgorithms {
     const MEMBERS: &'static [(&'static str, i64)] = &[
         ("rsaSha1", 1),
@@ -4440,21 +4440,21 @@ impl graph_odata_runtime::enums::FlagsEnum for WeakAlgorithms {
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_allowed_tenants_audience")]
 impl std::fmt::Debug for WeakAlgorithms {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         graph_odata_runtime::enums::debug_flags(self, f)
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_allowed_tenants_audience")]
 impl std::fmt::Display for WeakAlgorithms {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         graph_odata_runtime::enums::fmt_flags(self, f)
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_allowed_tenants_audience")]
 impl std::str::FromStr for WeakAlgorithms {
     type Err = std::convert::Infallible;
     fn from_str(s: &str) -> Result<Self, Self::Err> {
@@ -4462,7 +4462,7 @@ impl std::str::FromStr for WeakAlgorithms {
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_allowed_tenants_audience")]
 impl std::ops::BitOr for WeakAlgorithms {
     type Output = Self;
     fn bitor(self, rhs: Self) -> Self {
@@ -4470,21 +4470,21 @@ impl std::ops::BitOr for WeakAlgorithms {
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_allowed_tenants_audience")]
 impl std::ops::BitOrAssign for WeakAlgorithms {
     fn bitor_assign(&mut self, rhs: Self) {
         *self = graph_odata_runtime::enums::FlagsEnum::union(self, &rhs);
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_allowed_tenants_audience")]
 impl serde::Serialize for WeakAlgorithms {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_flags(self, serializer)
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_allowed_tenants_audience")]
 impl<'de> serde::Deserialize<'de> for WeakAlgorithms {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -4493,7 +4493,7 @@ impl<'de> serde::Deserialize<'de> for WeakAlgorithms {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 /// CSDL enum type `microsoft.graph.websiteType`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum WebsiteType {
@@ -4511,7 +4511,7 @@ pub enum WebsiteType {
     UnknownValue(String),
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 impl graph_odata_runtime::enums::EvolvableEnum for WebsiteType {
     const MEMBERS: &'static [(&'static str, i64)] = &[
         ("other", 0),
@@ -4542,14 +4542,14 @@ impl graph_odata_runtime::enums::EvolvableEnum for WebsiteType {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 impl serde::Serialize for WebsiteType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 impl<'de> serde::Deserialize<'de> for WebsiteType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -4558,14 +4558,14 @@ impl<'de> serde::Deserialize<'de> for WebsiteType {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 impl std::fmt::Display for WebsiteType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 impl From<&str> for WebsiteType {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
@@ -4651,7 +4651,7 @@ impl From<&str> for WeekIndex {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 /// CSDL enum type `microsoft.graph.wellknownListName`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum WellknownListName {
@@ -4667,7 +4667,7 @@ pub enum WellknownListName {
     UnknownValue(String),
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 impl graph_odata_runtime::enums::EvolvableEnum for WellknownListName {
     const MEMBERS: &'static [(&'static str, i64)] = &[
         ("none", 0),
@@ -4695,14 +4695,14 @@ impl graph_odata_runtime::enums::EvolvableEnum for WellknownListName {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 impl serde::Serialize for WellknownListName {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 impl<'de> serde::Deserialize<'de> for WellknownListName {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -4711,26 +4711,26 @@ impl<'de> serde::Deserialize<'de> for WellknownListName {
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 impl std::fmt::Display for WellknownListName {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_access_review_inactive_users_query_scope")]
+#[cfg(feature = "_allowed_audiences")]
 impl From<&str> for WellknownListName {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
 }
 
-#[cfg(feature = "_application_enforced_restrictions_session_control")]
+#[cfg(feature = "_agent_id_risk_level")]
 /// CSDL enum type `microsoft.graph.whatIfAnalysisReasons`; flags (`IsFlags`): comma-separated member names on the wire, unknown names are kept.
 #[derive(Clone, PartialEq, Eq, Hash, Default)]
 pub struct WhatIfAnalysisReasons(graph_odata_runtime::enums::FlagSet);
 
-#[cfg(feature = "_application_enforced_restrictions_session_control")]
+#[cfg(feature = "_agent_id_risk_level")]
 impl WhatIfAnalysisReasons {
     /// `notSet` = 0
     pub const NOT_SET: Self = Self(graph_odata_runtime::enums::FlagSet::from_bits(0));
@@ -4818,7 +4818,7 @@ impl WhatIfAnalysisReasons {
     );
 }
 
-#[cfg(feature = "_application_enforced_restrictions_session_control")]
+#[cfg(feature = "_agent_id_risk_level")]
 impl graph_odata_runtime::enums::FlagsEnum for WhatIfAnalysisReasons {
     const MEMBERS: &'static [(&'static str, i64)] = &[
         ("notSet", 0),
@@ -4853,21 +4853,21 @@ impl graph_odata_runtime::enums::FlagsEnum for WhatIfAnalysisReasons {
     }
 }
 
-#[cfg(feature = "_application_enforced_restrictions_session_control")]
+#[cfg(feature = "_agent_id_risk_level")]
 impl std::fmt::Debug for WhatIfAnalysisReasons {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         graph_odata_runtime::enums::debug_flags(self, f)
     }
 }
 
-#[cfg(feature = "_application_enforced_restrictions_session_control")]
+#[cfg(feature = "_agent_id_risk_level")]
 impl std::fmt::Display for WhatIfAnalysisReasons {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         graph_odata_runtime::enums::fmt_flags(self, f)
     }
 }
 
-#[cfg(feature = "_application_enforced_restrictions_session_control")]
+#[cfg(feature = "_agent_id_risk_level")]
 impl std::str::FromStr for WhatIfAnalysisReasons {
     type Err = std::convert::Infallible;
     fn from_str(s: &str) -> Result<Self, Self::Err> {
@@ -4875,7 +4875,7 @@ impl std::str::FromStr for WhatIfAnalysisReasons {
     }
 }
 
-#[cfg(feature = "_application_enforced_restrictions_session_control")]
+#[cfg(feature = "_agent_id_risk_level")]
 impl std::ops::BitOr for WhatIfAnalysisReasons {
     type Output = Self;
     fn bitor(self, rhs: Self) -> Self {
@@ -4883,21 +4883,21 @@ impl std::ops::BitOr for WhatIfAnalysisReasons {
     }
 }
 
-#[cfg(feature = "_application_enforced_restrictions_session_control")]
+#[cfg(feature = "_agent_id_risk_level")]
 impl std::ops::BitOrAssign for WhatIfAnalysisReasons {
     fn bitor_assign(&mut self, rhs: Self) {
         *self = graph_odata_runtime::enums::FlagsEnum::union(self, &rhs);
     }
 }
 
-#[cfg(feature = "_application_enforced_restrictions_session_control")]
+#[cfg(feature = "_agent_id_risk_level")]
 impl serde::Serialize for WhatIfAnalysisReasons {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_flags(self, serializer)
     }
 }
 
-#[cfg(feature = "_application_enforced_restrictions_session_control")]
+#[cfg(feature = "_agent_id_risk_level")]
 impl<'de> serde::Deserialize<'de> for WhatIfAnalysisReasons {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -4980,7 +4980,7 @@ impl From<&str> for WorkbookOperationStatus {
     }
 }
 
-#[cfg(feature = "_advanced_config_state")]
+#[cfg(feature = "_authentication_method_configurations")]
 /// CSDL enum type `microsoft.graph.x509CertificateAffinityLevel`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum X509CertificateAffinityLevel {
@@ -4994,7 +4994,7 @@ pub enum X509CertificateAffinityLevel {
     UnknownValue(String),
 }
 
-#[cfg(feature = "_advanced_config_state")]
+#[cfg(feature = "_authentication_method_configurations")]
 impl graph_odata_runtime::enums::EvolvableEnum for X509CertificateAffinityLevel {
     const MEMBERS: &'static [(&'static str, i64)] = &[
         ("low", 0),
@@ -5019,14 +5019,14 @@ impl graph_odata_runtime::enums::EvolvableEnum for X509CertificateAffinityLevel 
     }
 }
 
-#[cfg(feature = "_advanced_config_state")]
+#[cfg(feature = "_authentication_method_configurations")]
 impl serde::Serialize for X509CertificateAffinityLevel {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_advanced_config_state")]
+#[cfg(feature = "_authentication_method_configurations")]
 impl<'de> serde::Deserialize<'de> for X509CertificateAffinityLevel {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -5035,21 +5035,21 @@ impl<'de> serde::Deserialize<'de> for X509CertificateAffinityLevel {
     }
 }
 
-#[cfg(feature = "_advanced_config_state")]
+#[cfg(feature = "_authentication_method_configurations")]
 impl std::fmt::Display for X509CertificateAffinityLevel {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_advanced_config_state")]
+#[cfg(feature = "_authentication_method_configurations")]
 impl From<&str> for X509CertificateAffinityLevel {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
 }
 
-#[cfg(feature = "_advanced_config_state")]
+#[cfg(feature = "_authentication_method_configurations")]
 /// CSDL enum type `microsoft.graph.x509CertificateAuthenticationMode`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum X509CertificateAuthenticationMode {
@@ -5063,7 +5063,7 @@ pub enum X509CertificateAuthenticationMode {
     UnknownValue(String),
 }
 
-#[cfg(feature = "_advanced_config_state")]
+#[cfg(feature = "_authentication_method_configurations")]
 impl graph_odata_runtime::enums::EvolvableEnum for X509CertificateAuthenticationMode {
     const MEMBERS: &'static [(&'static str, i64)] = &[
         ("x509CertificateSingleFactor", 0),
@@ -5088,14 +5088,14 @@ impl graph_odata_runtime::enums::EvolvableEnum for X509CertificateAuthentication
     }
 }
 
-#[cfg(feature = "_advanced_config_state")]
+#[cfg(feature = "_authentication_method_configurations")]
 impl serde::Serialize for X509CertificateAuthenticationMode {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_advanced_config_state")]
+#[cfg(feature = "_authentication_method_configurations")]
 impl<'de> serde::Deserialize<'de> for X509CertificateAuthenticationMode {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -5104,21 +5104,21 @@ impl<'de> serde::Deserialize<'de> for X509CertificateAuthenticationMode {
     }
 }
 
-#[cfg(feature = "_advanced_config_state")]
+#[cfg(feature = "_authentication_method_configurations")]
 impl std::fmt::Display for X509CertificateAuthenticationMode {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_advanced_config_state")]
+#[cfg(feature = "_authentication_method_configurations")]
 impl From<&str> for X509CertificateAuthenticationMode {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
 }
 
-#[cfg(feature = "_advanced_config_state")]
+#[cfg(feature = "_authentication_method_configurations")]
 /// CSDL enum type `microsoft.graph.x509CertificateIssuerHintsState`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum X509CertificateIssuerHintsState {
@@ -5132,7 +5132,7 @@ pub enum X509CertificateIssuerHintsState {
     UnknownValue(String),
 }
 
-#[cfg(feature = "_advanced_config_state")]
+#[cfg(feature = "_authentication_method_configurations")]
 impl graph_odata_runtime::enums::EvolvableEnum for X509CertificateIssuerHintsState {
     const MEMBERS: &'static [(&'static str, i64)] = &[
         ("disabled", 0),
@@ -5157,14 +5157,14 @@ impl graph_odata_runtime::enums::EvolvableEnum for X509CertificateIssuerHintsSta
     }
 }
 
-#[cfg(feature = "_advanced_config_state")]
+#[cfg(feature = "_authentication_method_configurations")]
 impl serde::Serialize for X509CertificateIssuerHintsState {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_advanced_config_state")]
+#[cfg(feature = "_authentication_method_configurations")]
 impl<'de> serde::Deserialize<'de> for X509CertificateIssuerHintsState {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -5173,21 +5173,21 @@ impl<'de> serde::Deserialize<'de> for X509CertificateIssuerHintsState {
     }
 }
 
-#[cfg(feature = "_advanced_config_state")]
+#[cfg(feature = "_authentication_method_configurations")]
 impl std::fmt::Display for X509CertificateIssuerHintsState {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_advanced_config_state")]
+#[cfg(feature = "_authentication_method_configurations")]
 impl From<&str> for X509CertificateIssuerHintsState {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
 }
 
-#[cfg(feature = "_advanced_config_state")]
+#[cfg(feature = "_authentication_method_configurations")]
 /// CSDL enum type `microsoft.graph.x509CertificateRuleType`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum X509CertificateRuleType {
@@ -5203,7 +5203,7 @@ pub enum X509CertificateRuleType {
     UnknownValue(String),
 }
 
-#[cfg(feature = "_advanced_config_state")]
+#[cfg(feature = "_authentication_method_configurations")]
 impl graph_odata_runtime::enums::EvolvableEnum for X509CertificateRuleType {
     const MEMBERS: &'static [(&'static str, i64)] = &[
         ("issuerSubject", 0),
@@ -5231,14 +5231,14 @@ impl graph_odata_runtime::enums::EvolvableEnum for X509CertificateRuleType {
     }
 }
 
-#[cfg(feature = "_advanced_config_state")]
+#[cfg(feature = "_authentication_method_configurations")]
 impl serde::Serialize for X509CertificateRuleType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_advanced_config_state")]
+#[cfg(feature = "_authentication_method_configurations")]
 impl<'de> serde::Deserialize<'de> for X509CertificateRuleType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -5247,14 +5247,14 @@ impl<'de> serde::Deserialize<'de> for X509CertificateRuleType {
     }
 }
 
-#[cfg(feature = "_advanced_config_state")]
+#[cfg(feature = "_authentication_method_configurations")]
 impl std::fmt::Display for X509CertificateRuleType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_advanced_config_state")]
+#[cfg(feature = "_authentication_method_configurations")]
 impl From<&str> for X509CertificateRuleType {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)

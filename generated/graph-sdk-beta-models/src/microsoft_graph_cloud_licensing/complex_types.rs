@@ -222,7 +222,7 @@ impl ServiceField {
     ];
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_authorization_info")]
 /// CSDL complex type `microsoft.graph.cloudLicensing.userCloudLicensing`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct UserCloudLicensing {
@@ -235,14 +235,14 @@ pub struct UserCloudLicensing {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_authorization_info")]
 impl serde::Serialize for UserCloudLicensing {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_authorization_info")]
 #[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
 impl UserCloudLicensing {
     /// The CSDL qualified name, as `@odata.type` spells it.
@@ -265,7 +265,7 @@ impl UserCloudLicensing {
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_authorization_info")]
 impl<'de> serde::Deserialize<'de> for UserCloudLicensing {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -274,7 +274,7 @@ impl<'de> serde::Deserialize<'de> for UserCloudLicensing {
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_authorization_info")]
 #[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
 impl graph_odata_runtime::model::ODataObject for UserCloudLicensing {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
@@ -297,7 +297,7 @@ impl graph_odata_runtime::model::ODataObject for UserCloudLicensing {
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_authorization_info")]
 impl UserCloudLicensing {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -308,11 +308,11 @@ impl UserCloudLicensing {
     }
 }
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_authorization_info")]
 /// The properties of [`UserCloudLicensing`] by wire name, each a [`Field<UserCloudLicensing>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`UserCloudLicensing::set_null`].
 pub enum UserCloudLicensingField {}
 
-#[cfg(feature = "_membership_rule_processing_status_details")]
+#[cfg(feature = "_authorization_info")]
 #[allow(non_upper_case_globals)]
 impl UserCloudLicensingField {
     /// `usageRights`

@@ -334,7 +334,7 @@ impl ActivateRunScopeField {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ActivateUserScope {
     /// Navigation property `users`: `Collection(microsoft.graph.user)`; present when expanded (`$expand`).
-    #[cfg(feature = "_membership_rule_processing_status_details")]
+    #[cfg(feature = "_authorization_info")]
     pub users: Option<Vec<super::super::microsoft_graph::AnyUser>>,
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
@@ -366,8 +366,7 @@ impl ActivateUserScope {
             &self.additional_properties,
             odata_type,
         )?;
-        #[cfg(feature = "_membership_rule_processing_status_details")]
-        object.property("users", &self.users);
+        #[cfg(feature = "_authorization_info")] object.property("users", &self.users);
         object.end()
     }
 }
@@ -392,7 +391,7 @@ impl graph_odata_runtime::model::ODataObject for ActivateUserScope {
         use graph_odata_runtime::model::read_nullable;
         let extra = &mut self.additional_properties;
         match key {
-            #[cfg(feature = "_membership_rule_processing_status_details")]
+            #[cfg(feature = "_authorization_info")]
             "users" => read_nullable(map, key, &mut self.users, extra),
             _ => Ok(false),
         }
@@ -1090,7 +1089,7 @@ pub struct CustomTaskExtensionCallbackConfiguration {
     /// Inherited from `microsoft.graph.customExtensionCallbackConfiguration`.
     pub timeout_duration: Option<edm::Duration>,
     /// Navigation property `authorizedApps`: `Collection(microsoft.graph.application)`; present when expanded (`$expand`).
-    #[cfg(feature = "_membership_rule_processing_status_details")]
+    #[cfg(feature = "_allowed_tenants_audience")]
     pub authorized_apps: Option<Vec<super::super::microsoft_graph::AnyApplication>>,
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
@@ -1123,7 +1122,7 @@ impl CustomTaskExtensionCallbackConfiguration {
             odata_type,
         )?;
         object.property("timeoutDuration", &self.timeout_duration);
-        #[cfg(feature = "_membership_rule_processing_status_details")]
+        #[cfg(feature = "_allowed_tenants_audience")]
         object.property("authorizedApps", &self.authorized_apps);
         object.end()
     }
@@ -1153,7 +1152,7 @@ for CustomTaskExtensionCallbackConfiguration {
             "timeoutDuration" => {
                 read_lenient(map, key, &mut self.timeout_duration, extra)
             }
-            #[cfg(feature = "_membership_rule_processing_status_details")]
+            #[cfg(feature = "_allowed_tenants_audience")]
             "authorizedApps" => read_nullable(map, key, &mut self.authorized_apps, extra),
             _ => Ok(false),
         }
@@ -1198,7 +1197,7 @@ impl CustomTaskExtensionCallbackConfigurationField {
     ];
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 /// CSDL complex type `microsoft.graph.identityGovernance.customTaskExtensionCallbackData`; base type `microsoft.graph.customExtensionData`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct CustomTaskExtensionCallbackData {
@@ -1210,14 +1209,14 @@ pub struct CustomTaskExtensionCallbackData {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl serde::Serialize for CustomTaskExtensionCallbackData {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl CustomTaskExtensionCallbackData {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.identityGovernance.customTaskExtensionCallbackData";
@@ -1238,7 +1237,7 @@ impl CustomTaskExtensionCallbackData {
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl<'de> serde::Deserialize<'de> for CustomTaskExtensionCallbackData {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1247,7 +1246,7 @@ impl<'de> serde::Deserialize<'de> for CustomTaskExtensionCallbackData {
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl graph_odata_runtime::model::ODataObject for CustomTaskExtensionCallbackData {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -1270,7 +1269,7 @@ impl graph_odata_runtime::model::ODataObject for CustomTaskExtensionCallbackData
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl CustomTaskExtensionCallbackData {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -1281,11 +1280,11 @@ impl CustomTaskExtensionCallbackData {
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 /// The properties of [`CustomTaskExtensionCallbackData`] by wire name, each a [`Field<CustomTaskExtensionCallbackData>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`CustomTaskExtensionCallbackData::set_null`].
 pub enum CustomTaskExtensionCallbackDataField {}
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 #[allow(non_upper_case_globals)]
 impl CustomTaskExtensionCallbackDataField {
     /// `operationStatus`
@@ -1305,7 +1304,7 @@ pub struct CustomTaskExtensionCalloutData {
     /// Property `targetSubject`: `microsoft.graph.identityGovernance.workflowSubject`.
     pub target_subject: Option<AnyWorkflowSubject>,
     /// Navigation property `subject`: `microsoft.graph.user`; present when expanded (`$expand`).
-    #[cfg(feature = "_membership_rule_processing_status_details")]
+    #[cfg(feature = "_authorization_info")]
     pub subject: Option<super::super::microsoft_graph::AnyUser>,
     /// Navigation property `task`: `microsoft.graph.identityGovernance.task`; present when expanded (`$expand`).
     #[cfg(feature = "_identity_governance")]
@@ -1347,7 +1346,7 @@ impl CustomTaskExtensionCalloutData {
             odata_type,
         )?;
         object.property("targetSubject", &self.target_subject);
-        #[cfg(feature = "_membership_rule_processing_status_details")]
+        #[cfg(feature = "_authorization_info")]
         object.property("subject", &self.subject);
         #[cfg(feature = "_identity_governance")] object.property("task", &self.task);
         #[cfg(feature = "_identity_governance")]
@@ -1379,7 +1378,7 @@ impl graph_odata_runtime::model::ODataObject for CustomTaskExtensionCalloutData 
         let extra = &mut self.additional_properties;
         match key {
             "targetSubject" => read_nullable(map, key, &mut self.target_subject, extra),
-            #[cfg(feature = "_membership_rule_processing_status_details")]
+            #[cfg(feature = "_authorization_info")]
             "subject" => read_nullable(map, key, &mut self.subject, extra),
             #[cfg(feature = "_identity_governance")]
             "task" => read_nullable(map, key, &mut self.task, extra),

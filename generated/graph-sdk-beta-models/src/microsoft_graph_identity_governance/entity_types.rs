@@ -11,7 +11,7 @@ use graph_odata_runtime::edm;
 #[allow(unused_imports)]
 use graph_odata_runtime::model;
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 /// CSDL entity type `microsoft.graph.identityGovernance.customTaskExtension`; base type `microsoft.graph.customCalloutExtension`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct CustomTaskExtension {
@@ -50,10 +50,10 @@ pub struct CustomTaskExtension {
     /// Property `replyMode`: `microsoft.graph.identityGovernance.customTaskExtensionReplyMode`, not nullable.
     pub reply_mode: Option<CustomTaskExtensionReplyMode>,
     /// Navigation property `createdBy`: `microsoft.graph.user`; present when expanded (`$expand`).
-    #[cfg(feature = "_membership_rule_processing_status_details")]
+    #[cfg(feature = "_authorization_info")]
     pub created_by: Option<super::super::microsoft_graph::AnyUser>,
     /// Navigation property `lastModifiedBy`: `microsoft.graph.user`; present when expanded (`$expand`).
-    #[cfg(feature = "_membership_rule_processing_status_details")]
+    #[cfg(feature = "_authorization_info")]
     pub last_modified_by: Option<super::super::microsoft_graph::AnyUser>,
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
@@ -61,14 +61,14 @@ pub struct CustomTaskExtension {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl serde::Serialize for CustomTaskExtension {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 #[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
 impl CustomTaskExtension {
     /// The CSDL qualified name, as `@odata.type` spells it.
@@ -96,15 +96,15 @@ impl CustomTaskExtension {
         object.property("createdDateTime", &self.created_date_time);
         object.property("lastModifiedDateTime", &self.last_modified_date_time);
         object.property("replyMode", &self.reply_mode);
-        #[cfg(feature = "_membership_rule_processing_status_details")]
+        #[cfg(feature = "_authorization_info")]
         object.property("createdBy", &self.created_by);
-        #[cfg(feature = "_membership_rule_processing_status_details")]
+        #[cfg(feature = "_authorization_info")]
         object.property("lastModifiedBy", &self.last_modified_by);
         object.end()
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl<'de> serde::Deserialize<'de> for CustomTaskExtension {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -113,7 +113,7 @@ impl<'de> serde::Deserialize<'de> for CustomTaskExtension {
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 #[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
 impl graph_odata_runtime::model::ODataObject for CustomTaskExtension {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
@@ -146,9 +146,9 @@ impl graph_odata_runtime::model::ODataObject for CustomTaskExtension {
                 read_lenient(map, key, &mut self.last_modified_date_time, extra)
             }
             "replyMode" => read_nullable(map, key, &mut self.reply_mode, extra),
-            #[cfg(feature = "_membership_rule_processing_status_details")]
+            #[cfg(feature = "_authorization_info")]
             "createdBy" => read_nullable(map, key, &mut self.created_by, extra),
-            #[cfg(feature = "_membership_rule_processing_status_details")]
+            #[cfg(feature = "_authorization_info")]
             "lastModifiedBy" => {
                 read_nullable(map, key, &mut self.last_modified_by, extra)
             }
@@ -162,7 +162,7 @@ impl graph_odata_runtime::model::ODataObject for CustomTaskExtension {
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl CustomTaskExtension {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -173,11 +173,11 @@ impl CustomTaskExtension {
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 /// The properties of [`CustomTaskExtension`] by wire name, each a [`Field<CustomTaskExtension>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`CustomTaskExtension::set_null`].
 pub enum CustomTaskExtensionField {}
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 #[allow(non_upper_case_globals)]
 impl CustomTaskExtensionField {
     /// `id`
@@ -483,7 +483,6 @@ pub struct LifecycleWorkflowsContainer {
     /// Inherited from `microsoft.graph.entity`.
     pub id: Option<String>,
     /// Navigation property `customTaskExtensions`: `Collection(microsoft.graph.identityGovernance.customTaskExtension)`, contained; present when expanded (`$expand`).
-    #[cfg(feature = "_access_package")]
     pub custom_task_extensions: Option<Vec<CustomTaskExtension>>,
     /// Navigation property `deletedItems`: `microsoft.graph.deletedItemContainer`, contained; present when expanded (`$expand`).
     pub deleted_items: Option<super::super::microsoft_graph::DeletedItemContainer>,
@@ -511,7 +510,6 @@ impl serde::Serialize for LifecycleWorkflowsContainer {
 }
 
 #[cfg(feature = "_identity_governance")]
-#[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
 impl LifecycleWorkflowsContainer {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.identityGovernance.lifecycleWorkflowsContainer";
@@ -528,7 +526,6 @@ impl LifecycleWorkflowsContainer {
             odata_type,
         )?;
         object.property("id", &self.id);
-        #[cfg(feature = "_access_package")]
         object.property("customTaskExtensions", &self.custom_task_extensions);
         object.property("deletedItems", &self.deleted_items);
         object.property("insights", &self.insights);
@@ -550,7 +547,6 @@ impl<'de> serde::Deserialize<'de> for LifecycleWorkflowsContainer {
 }
 
 #[cfg(feature = "_identity_governance")]
-#[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
 impl graph_odata_runtime::model::ODataObject for LifecycleWorkflowsContainer {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -561,7 +557,6 @@ impl graph_odata_runtime::model::ODataObject for LifecycleWorkflowsContainer {
         let extra = &mut self.additional_properties;
         match key {
             "id" => read_lenient(map, key, &mut self.id, extra),
-            #[cfg(feature = "_access_package")]
             "customTaskExtensions" => {
                 read_nullable(map, key, &mut self.custom_task_extensions, extra)
             }
@@ -1494,7 +1489,7 @@ pub struct TaskProcessingResult {
     /// Property `workflowSubject`: `microsoft.graph.identityGovernance.workflowSubject`.
     pub workflow_subject: Option<AnyWorkflowSubject>,
     /// Navigation property `subject`: `microsoft.graph.user`; present when expanded (`$expand`).
-    #[cfg(feature = "_membership_rule_processing_status_details")]
+    #[cfg(feature = "_authorization_info")]
     pub subject: Option<super::super::microsoft_graph::AnyUser>,
     /// Navigation property `task`: `microsoft.graph.identityGovernance.task`; present when expanded (`$expand`).
     pub task: Option<Task>,
@@ -1536,7 +1531,7 @@ impl TaskProcessingResult {
         object.property("processingStatus", &self.processing_status);
         object.property("startedDateTime", &self.started_date_time);
         object.property("workflowSubject", &self.workflow_subject);
-        #[cfg(feature = "_membership_rule_processing_status_details")]
+        #[cfg(feature = "_authorization_info")]
         object.property("subject", &self.subject);
         object.property("task", &self.task);
         object.end()
@@ -1581,7 +1576,7 @@ impl graph_odata_runtime::model::ODataObject for TaskProcessingResult {
             "workflowSubject" => {
                 read_nullable(map, key, &mut self.workflow_subject, extra)
             }
-            #[cfg(feature = "_membership_rule_processing_status_details")]
+            #[cfg(feature = "_authorization_info")]
             "subject" => read_nullable(map, key, &mut self.subject, extra),
             "task" => read_nullable(map, key, &mut self.task, extra),
             _ => Ok(false),
@@ -1908,7 +1903,7 @@ pub struct UserProcessingResult {
     /// Navigation property `reprocessedRuns`: `Collection(microsoft.graph.identityGovernance.run)`; present when expanded (`$expand`).
     pub reprocessed_runs: Option<Vec<Run>>,
     /// Navigation property `subject`: `microsoft.graph.user`; present when expanded (`$expand`).
-    #[cfg(feature = "_membership_rule_processing_status_details")]
+    #[cfg(feature = "_authorization_info")]
     pub subject: Option<super::super::microsoft_graph::AnyUser>,
     /// Navigation property `taskProcessingResults`: `Collection(microsoft.graph.identityGovernance.taskProcessingResult)`, contained; present when expanded (`$expand`).
     pub task_processing_results: Option<Vec<TaskProcessingResult>>,
@@ -1954,7 +1949,7 @@ impl UserProcessingResult {
         object.property("workflowExecutionType", &self.workflow_execution_type);
         object.property("workflowVersion", &self.workflow_version);
         object.property("reprocessedRuns", &self.reprocessed_runs);
-        #[cfg(feature = "_membership_rule_processing_status_details")]
+        #[cfg(feature = "_authorization_info")]
         object.property("subject", &self.subject);
         object.property("taskProcessingResults", &self.task_processing_results);
         object.end()
@@ -2012,7 +2007,7 @@ impl graph_odata_runtime::model::ODataObject for UserProcessingResult {
             "reprocessedRuns" => {
                 read_nullable(map, key, &mut self.reprocessed_runs, extra)
             }
-            #[cfg(feature = "_membership_rule_processing_status_details")]
+            #[cfg(feature = "_authorization_info")]
             "subject" => read_nullable(map, key, &mut self.subject, extra),
             "taskProcessingResults" => {
                 read_nullable(map, key, &mut self.task_processing_results, extra)
@@ -2153,17 +2148,17 @@ pub struct Workflow {
     pub version: Option<i32>,
     /// Navigation property `administrationScopeTargets`: `Collection(microsoft.graph.directoryObject)`; present when expanded (`$expand`).
     /// Inherited from `microsoft.graph.identityGovernance.workflowBase`.
-    #[cfg(feature = "_membership_rule_processing_status_details")]
+    #[cfg(feature = "_directory_object")]
     pub administration_scope_targets: Option<
         Vec<super::super::microsoft_graph::AnyDirectoryObject>,
     >,
     /// Navigation property `createdBy`: `microsoft.graph.user`; present when expanded (`$expand`).
     /// Inherited from `microsoft.graph.identityGovernance.workflowBase`.
-    #[cfg(feature = "_membership_rule_processing_status_details")]
+    #[cfg(feature = "_authorization_info")]
     pub created_by: Option<super::super::microsoft_graph::AnyUser>,
     /// Navigation property `lastModifiedBy`: `microsoft.graph.user`; present when expanded (`$expand`).
     /// Inherited from `microsoft.graph.identityGovernance.workflowBase`.
-    #[cfg(feature = "_membership_rule_processing_status_details")]
+    #[cfg(feature = "_authorization_info")]
     pub last_modified_by: Option<super::super::microsoft_graph::AnyUser>,
     /// Navigation property `tasks`: `Collection(microsoft.graph.identityGovernance.task)`, contained; present when expanded (`$expand`).
     /// Inherited from `microsoft.graph.identityGovernance.workflowBase`.
@@ -2176,7 +2171,7 @@ pub struct Workflow {
     #[deprecated(
         note = "deprecated on 2025-08-12, planned removal on 2025-11-30, revision 2025-01/PrivatePreview:organizationalUnit"
     )]
-    #[cfg(feature = "_membership_rule_processing_status_details")]
+    #[cfg(feature = "_directory_object")]
     pub preview_scope: Option<Vec<super::super::microsoft_graph::AnyDirectoryObject>>,
     /// Navigation property `runs`: `Collection(microsoft.graph.identityGovernance.run)`, contained; present when expanded (`$expand`).
     pub runs: Option<Vec<Run>>,
@@ -2232,16 +2227,16 @@ impl Workflow {
         object.property("quarantineDetails", &self.quarantine_details);
         object.property("settings", &self.settings);
         object.property("version", &self.version);
-        #[cfg(feature = "_membership_rule_processing_status_details")]
+        #[cfg(feature = "_directory_object")]
         object
             .property("administrationScopeTargets", &self.administration_scope_targets);
-        #[cfg(feature = "_membership_rule_processing_status_details")]
+        #[cfg(feature = "_authorization_info")]
         object.property("createdBy", &self.created_by);
-        #[cfg(feature = "_membership_rule_processing_status_details")]
+        #[cfg(feature = "_authorization_info")]
         object.property("lastModifiedBy", &self.last_modified_by);
         object.property("tasks", &self.tasks);
         object.property("executionScope", &self.execution_scope);
-        #[cfg(feature = "_membership_rule_processing_status_details")]
+        #[cfg(feature = "_directory_object")]
         object.property("previewScope", &self.preview_scope);
         object.property("runs", &self.runs);
         object.property("subjectProcessingResults", &self.subject_processing_results);
@@ -2300,19 +2295,19 @@ impl graph_odata_runtime::model::ODataObject for Workflow {
             }
             "settings" => read_nullable(map, key, &mut self.settings, extra),
             "version" => read_lenient(map, key, &mut self.version, extra),
-            #[cfg(feature = "_membership_rule_processing_status_details")]
+            #[cfg(feature = "_directory_object")]
             "administrationScopeTargets" => {
                 read_nullable(map, key, &mut self.administration_scope_targets, extra)
             }
-            #[cfg(feature = "_membership_rule_processing_status_details")]
+            #[cfg(feature = "_authorization_info")]
             "createdBy" => read_nullable(map, key, &mut self.created_by, extra),
-            #[cfg(feature = "_membership_rule_processing_status_details")]
+            #[cfg(feature = "_authorization_info")]
             "lastModifiedBy" => {
                 read_nullable(map, key, &mut self.last_modified_by, extra)
             }
             "tasks" => read_nullable(map, key, &mut self.tasks, extra),
             "executionScope" => read_nullable(map, key, &mut self.execution_scope, extra),
-            #[cfg(feature = "_membership_rule_processing_status_details")]
+            #[cfg(feature = "_directory_object")]
             "previewScope" => read_nullable(map, key, &mut self.preview_scope, extra),
             "runs" => read_nullable(map, key, &mut self.runs, extra),
             "subjectProcessingResults" => {
@@ -2476,15 +2471,15 @@ pub struct WorkflowBase {
     /// Property `lastModifiedDateTime`: `Edm.DateTimeOffset`.
     pub last_modified_date_time: Option<edm::DateTimeOffset>,
     /// Navigation property `administrationScopeTargets`: `Collection(microsoft.graph.directoryObject)`; present when expanded (`$expand`).
-    #[cfg(feature = "_membership_rule_processing_status_details")]
+    #[cfg(feature = "_directory_object")]
     pub administration_scope_targets: Option<
         Vec<super::super::microsoft_graph::AnyDirectoryObject>,
     >,
     /// Navigation property `createdBy`: `microsoft.graph.user`; present when expanded (`$expand`).
-    #[cfg(feature = "_membership_rule_processing_status_details")]
+    #[cfg(feature = "_authorization_info")]
     pub created_by: Option<super::super::microsoft_graph::AnyUser>,
     /// Navigation property `lastModifiedBy`: `microsoft.graph.user`; present when expanded (`$expand`).
-    #[cfg(feature = "_membership_rule_processing_status_details")]
+    #[cfg(feature = "_authorization_info")]
     pub last_modified_by: Option<super::super::microsoft_graph::AnyUser>,
     /// Navigation property `tasks`: `Collection(microsoft.graph.identityGovernance.task)`, contained; present when expanded (`$expand`).
     pub tasks: Option<Vec<Task>>,
@@ -2526,12 +2521,12 @@ impl WorkflowBase {
         object.property("isEnabled", &self.is_enabled);
         object.property("isSchedulingEnabled", &self.is_scheduling_enabled);
         object.property("lastModifiedDateTime", &self.last_modified_date_time);
-        #[cfg(feature = "_membership_rule_processing_status_details")]
+        #[cfg(feature = "_directory_object")]
         object
             .property("administrationScopeTargets", &self.administration_scope_targets);
-        #[cfg(feature = "_membership_rule_processing_status_details")]
+        #[cfg(feature = "_authorization_info")]
         object.property("createdBy", &self.created_by);
-        #[cfg(feature = "_membership_rule_processing_status_details")]
+        #[cfg(feature = "_authorization_info")]
         object.property("lastModifiedBy", &self.last_modified_by);
         object.property("tasks", &self.tasks);
         object.end()
@@ -2574,13 +2569,13 @@ impl graph_odata_runtime::model::ODataObject for WorkflowBase {
             "lastModifiedDateTime" => {
                 read_lenient(map, key, &mut self.last_modified_date_time, extra)
             }
-            #[cfg(feature = "_membership_rule_processing_status_details")]
+            #[cfg(feature = "_directory_object")]
             "administrationScopeTargets" => {
                 read_nullable(map, key, &mut self.administration_scope_targets, extra)
             }
-            #[cfg(feature = "_membership_rule_processing_status_details")]
+            #[cfg(feature = "_authorization_info")]
             "createdBy" => read_nullable(map, key, &mut self.created_by, extra),
-            #[cfg(feature = "_membership_rule_processing_status_details")]
+            #[cfg(feature = "_authorization_info")]
             "lastModifiedBy" => {
                 read_nullable(map, key, &mut self.last_modified_by, extra)
             }
@@ -2840,17 +2835,17 @@ pub struct WorkflowVersion {
     pub version_number: Option<i32>,
     /// Navigation property `administrationScopeTargets`: `Collection(microsoft.graph.directoryObject)`; present when expanded (`$expand`).
     /// Inherited from `microsoft.graph.identityGovernance.workflowBase`.
-    #[cfg(feature = "_membership_rule_processing_status_details")]
+    #[cfg(feature = "_directory_object")]
     pub administration_scope_targets: Option<
         Vec<super::super::microsoft_graph::AnyDirectoryObject>,
     >,
     /// Navigation property `createdBy`: `microsoft.graph.user`; present when expanded (`$expand`).
     /// Inherited from `microsoft.graph.identityGovernance.workflowBase`.
-    #[cfg(feature = "_membership_rule_processing_status_details")]
+    #[cfg(feature = "_authorization_info")]
     pub created_by: Option<super::super::microsoft_graph::AnyUser>,
     /// Navigation property `lastModifiedBy`: `microsoft.graph.user`; present when expanded (`$expand`).
     /// Inherited from `microsoft.graph.identityGovernance.workflowBase`.
-    #[cfg(feature = "_membership_rule_processing_status_details")]
+    #[cfg(feature = "_authorization_info")]
     pub last_modified_by: Option<super::super::microsoft_graph::AnyUser>,
     /// Navigation property `tasks`: `Collection(microsoft.graph.identityGovernance.task)`, contained; present when expanded (`$expand`).
     /// Inherited from `microsoft.graph.identityGovernance.workflowBase`.
@@ -2895,12 +2890,12 @@ impl WorkflowVersion {
         object.property("lastModifiedDateTime", &self.last_modified_date_time);
         object.property("settings", &self.settings);
         object.property("versionNumber", &self.version_number);
-        #[cfg(feature = "_membership_rule_processing_status_details")]
+        #[cfg(feature = "_directory_object")]
         object
             .property("administrationScopeTargets", &self.administration_scope_targets);
-        #[cfg(feature = "_membership_rule_processing_status_details")]
+        #[cfg(feature = "_authorization_info")]
         object.property("createdBy", &self.created_by);
-        #[cfg(feature = "_membership_rule_processing_status_details")]
+        #[cfg(feature = "_authorization_info")]
         object.property("lastModifiedBy", &self.last_modified_by);
         object.property("tasks", &self.tasks);
         object.end()
@@ -2945,13 +2940,13 @@ impl graph_odata_runtime::model::ODataObject for WorkflowVersion {
             }
             "settings" => read_nullable(map, key, &mut self.settings, extra),
             "versionNumber" => read_lenient(map, key, &mut self.version_number, extra),
-            #[cfg(feature = "_membership_rule_processing_status_details")]
+            #[cfg(feature = "_directory_object")]
             "administrationScopeTargets" => {
                 read_nullable(map, key, &mut self.administration_scope_targets, extra)
             }
-            #[cfg(feature = "_membership_rule_processing_status_details")]
+            #[cfg(feature = "_authorization_info")]
             "createdBy" => read_nullable(map, key, &mut self.created_by, extra),
-            #[cfg(feature = "_membership_rule_processing_status_details")]
+            #[cfg(feature = "_authorization_info")]
             "lastModifiedBy" => {
                 read_nullable(map, key, &mut self.last_modified_by, extra)
             }

@@ -218,7 +218,7 @@ impl From<&str> for CustomTaskExtensionOperationStatus {
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 /// CSDL enum type `microsoft.graph.identityGovernance.customTaskExtensionReplyMode`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum CustomTaskExtensionReplyMode {
@@ -234,7 +234,7 @@ pub enum CustomTaskExtensionReplyMode {
     UnknownValue(String),
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl graph_odata_runtime::enums::EvolvableEnum for CustomTaskExtensionReplyMode {
     const MEMBERS: &'static [(&'static str, i64)] = &[
         ("none", 0),
@@ -262,14 +262,14 @@ impl graph_odata_runtime::enums::EvolvableEnum for CustomTaskExtensionReplyMode 
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl serde::Serialize for CustomTaskExtensionReplyMode {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl<'de> serde::Deserialize<'de> for CustomTaskExtensionReplyMode {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -278,14 +278,14 @@ impl<'de> serde::Deserialize<'de> for CustomTaskExtensionReplyMode {
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl std::fmt::Display for CustomTaskExtensionReplyMode {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl From<&str> for CustomTaskExtensionReplyMode {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)

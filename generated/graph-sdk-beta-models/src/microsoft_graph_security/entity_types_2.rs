@@ -7668,7 +7668,7 @@ pub struct SiteSource {
     /// Inherited from `microsoft.graph.security.dataSource`.
     pub hold_status: Option<DataSourceHoldStatus>,
     /// Navigation property `site`: `microsoft.graph.site`; present when expanded (`$expand`).
-    #[cfg(feature = "_copy_notebook_model")]
+    #[cfg(feature = "_identity_input")]
     pub site: Option<super::super::microsoft_graph::Site>,
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
@@ -7705,7 +7705,7 @@ impl SiteSource {
         object.property("createdDateTime", &self.created_date_time);
         object.property("displayName", &self.display_name);
         object.property("holdStatus", &self.hold_status);
-        #[cfg(feature = "_copy_notebook_model")] object.property("site", &self.site);
+        #[cfg(feature = "_identity_input")] object.property("site", &self.site);
         object.end()
     }
 }
@@ -7737,7 +7737,7 @@ impl graph_odata_runtime::model::ODataObject for SiteSource {
             }
             "displayName" => read_lenient(map, key, &mut self.display_name, extra),
             "holdStatus" => read_nullable(map, key, &mut self.hold_status, extra),
-            #[cfg(feature = "_copy_notebook_model")]
+            #[cfg(feature = "_identity_input")]
             "site" => read_nullable(map, key, &mut self.site, extra),
             _ => Ok(false),
         }

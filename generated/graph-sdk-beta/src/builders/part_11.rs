@@ -7,22 +7,12 @@ use super::*;
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 /// Requests for one `microsoft.graph.workbookChartFill`.
@@ -38,22 +28,12 @@ pub struct WorkbookChartFillRequestBuilder {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl WorkbookChartFillRequestBuilder {
@@ -120,22 +100,12 @@ impl WorkbookChartFillRequestBuilder {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 /// Requests for one `microsoft.graph.workbookChartFont`.
@@ -151,22 +121,12 @@ pub struct WorkbookChartFontRequestBuilder {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl WorkbookChartFontRequestBuilder {
@@ -208,22 +168,12 @@ impl WorkbookChartFontRequestBuilder {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 /// Requests for one `microsoft.graph.workbookChartGridlinesFormat`.
@@ -237,22 +187,12 @@ pub struct WorkbookChartGridlinesFormatRequestBuilder {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl WorkbookChartGridlinesFormatRequestBuilder {
@@ -303,22 +243,12 @@ impl WorkbookChartGridlinesFormatRequestBuilder {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 /// Requests for one `microsoft.graph.workbookChartGridlines`.
@@ -334,22 +264,12 @@ pub struct WorkbookChartGridlinesRequestBuilder {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl WorkbookChartGridlinesRequestBuilder {
@@ -400,22 +320,12 @@ impl WorkbookChartGridlinesRequestBuilder {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 /// Requests for one `microsoft.graph.workbookChartLegendFormat`.
@@ -429,22 +339,12 @@ pub struct WorkbookChartLegendFormatRequestBuilder {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl WorkbookChartLegendFormatRequestBuilder {
@@ -504,22 +404,12 @@ impl WorkbookChartLegendFormatRequestBuilder {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 /// Requests for one `microsoft.graph.workbookChartLegend`.
@@ -533,22 +423,12 @@ pub struct WorkbookChartLegendRequestBuilder {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl WorkbookChartLegendRequestBuilder {
@@ -599,22 +479,12 @@ impl WorkbookChartLegendRequestBuilder {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 /// Requests for one `microsoft.graph.workbookChartLineFormat`.
@@ -630,22 +500,12 @@ pub struct WorkbookChartLineFormatRequestBuilder {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl WorkbookChartLineFormatRequestBuilder {
@@ -697,22 +557,12 @@ impl WorkbookChartLineFormatRequestBuilder {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 /// Requests for a collection of `microsoft.graph.workbookChartPoint`.
@@ -727,22 +577,12 @@ pub struct WorkbookChartPointCollectionRequestBuilder {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl WorkbookChartPointCollectionRequestBuilder {
@@ -829,22 +669,12 @@ impl WorkbookChartPointCollectionRequestBuilder {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 /// Requests for one `microsoft.graph.workbookChartPointFormat`.
@@ -858,22 +688,12 @@ pub struct WorkbookChartPointFormatRequestBuilder {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl WorkbookChartPointFormatRequestBuilder {
@@ -924,22 +744,12 @@ impl WorkbookChartPointFormatRequestBuilder {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 /// Requests for one `microsoft.graph.workbookChartPoint`.
@@ -953,22 +763,12 @@ pub struct WorkbookChartPointRequestBuilder {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl WorkbookChartPointRequestBuilder {
@@ -1019,22 +819,12 @@ impl WorkbookChartPointRequestBuilder {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 /// Requests for one `microsoft.graph.workbookChart`.
@@ -1048,22 +838,12 @@ pub struct WorkbookChartRequestBuilder {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl WorkbookChartRequestBuilder {
@@ -1278,22 +1058,12 @@ impl WorkbookChartRequestBuilder {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 /// Requests for a collection of `microsoft.graph.workbookChartSeries`.
@@ -1308,22 +1078,12 @@ pub struct WorkbookChartSeriesCollectionRequestBuilder {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl WorkbookChartSeriesCollectionRequestBuilder {
@@ -1410,22 +1170,12 @@ impl WorkbookChartSeriesCollectionRequestBuilder {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 /// Requests for one `microsoft.graph.workbookChartSeriesFormat`.
@@ -1439,22 +1189,12 @@ pub struct WorkbookChartSeriesFormatRequestBuilder {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl WorkbookChartSeriesFormatRequestBuilder {
@@ -1514,22 +1254,12 @@ impl WorkbookChartSeriesFormatRequestBuilder {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 /// Requests for one `microsoft.graph.workbookChartSeries`.
@@ -1543,22 +1273,12 @@ pub struct WorkbookChartSeriesRequestBuilder {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl WorkbookChartSeriesRequestBuilder {
@@ -1619,22 +1339,12 @@ impl WorkbookChartSeriesRequestBuilder {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 /// Requests for one `microsoft.graph.workbookChartTitleFormat`.
@@ -1648,22 +1358,12 @@ pub struct WorkbookChartTitleFormatRequestBuilder {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl WorkbookChartTitleFormatRequestBuilder {
@@ -1723,22 +1423,12 @@ impl WorkbookChartTitleFormatRequestBuilder {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 /// Requests for one `microsoft.graph.workbookChartTitle`.
@@ -1752,22 +1442,12 @@ pub struct WorkbookChartTitleRequestBuilder {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl WorkbookChartTitleRequestBuilder {
@@ -1818,22 +1498,12 @@ impl WorkbookChartTitleRequestBuilder {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 /// Requests for a collection of `microsoft.graph.workbookComment`.
@@ -1848,22 +1518,12 @@ pub struct WorkbookCommentCollectionRequestBuilder {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl WorkbookCommentCollectionRequestBuilder {
@@ -1917,22 +1577,12 @@ impl WorkbookCommentCollectionRequestBuilder {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 /// Requests for a collection of `microsoft.graph.workbookCommentReply`.
@@ -1947,22 +1597,12 @@ pub struct WorkbookCommentReplyCollectionRequestBuilder {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl WorkbookCommentReplyCollectionRequestBuilder {
@@ -2016,22 +1656,12 @@ impl WorkbookCommentReplyCollectionRequestBuilder {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 /// Requests for one `microsoft.graph.workbookCommentReply`.
@@ -2045,22 +1675,12 @@ pub struct WorkbookCommentReplyRequestBuilder {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl WorkbookCommentReplyRequestBuilder {
@@ -2102,22 +1722,12 @@ impl WorkbookCommentReplyRequestBuilder {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 /// Requests for one `microsoft.graph.workbookComment`.
@@ -2131,22 +1741,12 @@ pub struct WorkbookCommentRequestBuilder {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl WorkbookCommentRequestBuilder {
@@ -2198,22 +1798,12 @@ impl WorkbookCommentRequestBuilder {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 /// Requests for one `microsoft.graph.workbookFilter`.
@@ -2227,22 +1817,12 @@ pub struct WorkbookFilterRequestBuilder {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl WorkbookFilterRequestBuilder {
@@ -2464,22 +2044,12 @@ impl WorkbookFilterRequestBuilder {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 /// Requests for one `microsoft.graph.workbookFunctions`.
@@ -2493,22 +2063,12 @@ pub struct WorkbookFunctionsRequestBuilder {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl WorkbookFunctionsRequestBuilder {
@@ -7790,22 +7350,12 @@ impl WorkbookFunctionsRequestBuilder {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 /// Requests for a collection of `microsoft.graph.workbookNamedItem`.
@@ -7822,22 +7372,12 @@ pub struct WorkbookNamedItemCollectionRequestBuilder {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl WorkbookNamedItemCollectionRequestBuilder {
@@ -7927,22 +7467,12 @@ impl WorkbookNamedItemCollectionRequestBuilder {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 /// Requests for one `microsoft.graph.workbookNamedItem`.
@@ -7956,22 +7486,12 @@ pub struct WorkbookNamedItemRequestBuilder {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl WorkbookNamedItemRequestBuilder {
@@ -8036,22 +7556,12 @@ impl WorkbookNamedItemRequestBuilder {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 /// Requests for a collection of `microsoft.graph.workbookOperation`.
@@ -8066,22 +7576,12 @@ pub struct WorkbookOperationCollectionRequestBuilder {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl WorkbookOperationCollectionRequestBuilder {
@@ -8135,22 +7635,12 @@ impl WorkbookOperationCollectionRequestBuilder {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 /// Requests for one `microsoft.graph.workbookOperation`.
@@ -8164,22 +7654,12 @@ pub struct WorkbookOperationRequestBuilder {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl WorkbookOperationRequestBuilder {
@@ -8221,22 +7701,12 @@ impl WorkbookOperationRequestBuilder {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 /// Requests for a collection of `microsoft.graph.workbookPivotTable`.
@@ -8251,22 +7721,12 @@ pub struct WorkbookPivotTableCollectionRequestBuilder {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl WorkbookPivotTableCollectionRequestBuilder {
@@ -8334,22 +7794,12 @@ impl WorkbookPivotTableCollectionRequestBuilder {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 /// Requests for one `microsoft.graph.workbookPivotTable`.
@@ -8363,22 +7813,12 @@ pub struct WorkbookPivotTableRequestBuilder {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl WorkbookPivotTableRequestBuilder {
@@ -8439,22 +7879,12 @@ impl WorkbookPivotTableRequestBuilder {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 /// Requests for one `microsoft.graph.workbook`.
@@ -8468,22 +7898,12 @@ pub struct WorkbookRequestBuilder {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl WorkbookRequestBuilder {
@@ -8676,22 +8096,12 @@ impl WorkbookRequestBuilder {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 /// Requests for a collection of `microsoft.graph.workbookTable`.
@@ -8708,22 +8118,12 @@ pub struct WorkbookTableCollectionRequestBuilder {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl WorkbookTableCollectionRequestBuilder {
@@ -8828,22 +8228,12 @@ impl WorkbookTableCollectionRequestBuilder {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 /// Requests for a collection of `microsoft.graph.workbookTableColumn`.
@@ -8858,22 +8248,12 @@ pub struct WorkbookTableColumnCollectionRequestBuilder {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl WorkbookTableColumnCollectionRequestBuilder {
@@ -8978,22 +8358,12 @@ impl WorkbookTableColumnCollectionRequestBuilder {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 /// Requests for one `microsoft.graph.workbookTableColumn`.
@@ -9007,22 +8377,12 @@ pub struct WorkbookTableColumnRequestBuilder {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl WorkbookTableColumnRequestBuilder {
@@ -9129,22 +8489,12 @@ impl WorkbookTableColumnRequestBuilder {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 /// Requests for one `microsoft.graph.workbookTable`.
@@ -9158,22 +8508,12 @@ pub struct WorkbookTableRequestBuilder {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl WorkbookTableRequestBuilder {
@@ -9348,22 +8688,12 @@ impl WorkbookTableRequestBuilder {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 /// Requests for a collection of `microsoft.graph.workbookTableRow`.
@@ -9378,22 +8708,12 @@ pub struct WorkbookTableRowCollectionRequestBuilder {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl WorkbookTableRowCollectionRequestBuilder {
@@ -9498,22 +8818,12 @@ impl WorkbookTableRowCollectionRequestBuilder {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 /// Requests for one `microsoft.graph.workbookTableRow`.
@@ -9527,22 +8837,12 @@ pub struct WorkbookTableRowRequestBuilder {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl WorkbookTableRowRequestBuilder {
@@ -9598,22 +8898,12 @@ impl WorkbookTableRowRequestBuilder {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 /// Requests for one `microsoft.graph.workbookTableSort`.
@@ -9627,22 +8917,12 @@ pub struct WorkbookTableSortRequestBuilder {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl WorkbookTableSortRequestBuilder {
@@ -9715,22 +8995,12 @@ impl WorkbookTableSortRequestBuilder {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 /// Requests for a collection of `microsoft.graph.workbookWorksheet`.
@@ -9745,22 +9015,12 @@ pub struct WorkbookWorksheetCollectionRequestBuilder {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl WorkbookWorksheetCollectionRequestBuilder {
@@ -9832,22 +9092,12 @@ impl WorkbookWorksheetCollectionRequestBuilder {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 /// Requests for one `microsoft.graph.workbookWorksheetProtection`.
@@ -9861,22 +9111,12 @@ pub struct WorkbookWorksheetProtectionRequestBuilder {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl WorkbookWorksheetProtectionRequestBuilder {
@@ -9942,22 +9182,12 @@ impl WorkbookWorksheetProtectionRequestBuilder {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 /// Requests for one `microsoft.graph.workbookWorksheet`.
@@ -9973,22 +9203,12 @@ pub struct WorkbookWorksheetRequestBuilder {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl WorkbookWorksheetRequestBuilder {
@@ -10288,13 +9508,7 @@ impl WorkspaceRequestBuilder {
     }
 }
 
-#[cfg(
-    any(
-        feature = "authentication_method_configurations",
-        feature = "authentication_methods_policy",
-        feature = "policies"
-    )
-)]
+#[cfg(feature = "authentication_method_configurations")]
 /// Requests for a collection of `microsoft.graph.x509CertificateAuthenticationMethodConfiguration`.
 ///
 /// URL: `/authenticationMethodConfigurations/microsoft.graph.x509CertificateAuthenticationMethodConfiguration`
@@ -10305,13 +9519,7 @@ pub struct X509CertificateAuthenticationMethodConfigurationCollectionRequestBuil
     pub(super) segment: &'static str,
 }
 
-#[cfg(
-    any(
-        feature = "authentication_method_configurations",
-        feature = "authentication_methods_policy",
-        feature = "policies"
-    )
-)]
+#[cfg(feature = "authentication_method_configurations")]
 impl X509CertificateAuthenticationMethodConfigurationCollectionRequestBuilder {
     /// Lists one page of the collection; [`.into_stream()`](runtime::Request::into_stream)
     /// yields every item, following `@odata.nextLink`.
@@ -10370,13 +9578,7 @@ impl X509CertificateAuthenticationMethodConfigurationCollectionRequestBuilder {
     }
 }
 
-#[cfg(
-    any(
-        feature = "authentication_method_configurations",
-        feature = "authentication_methods_policy",
-        feature = "policies"
-    )
-)]
+#[cfg(feature = "authentication_method_configurations")]
 /// Requests for one `microsoft.graph.x509CertificateAuthenticationMethodConfiguration`.
 ///
 /// URL: `/authenticationMethodConfigurations/{id}/microsoft.graph.x509CertificateAuthenticationMethodConfiguration`
@@ -10388,13 +9590,7 @@ pub struct X509CertificateAuthenticationMethodConfigurationRequestBuilder {
     pub(super) path: runtime::ODataPath,
 }
 
-#[cfg(
-    any(
-        feature = "authentication_method_configurations",
-        feature = "authentication_methods_policy",
-        feature = "policies"
-    )
-)]
+#[cfg(feature = "authentication_method_configurations")]
 impl X509CertificateAuthenticationMethodConfigurationRequestBuilder {
     /// Reads the entity; [`.select()`](runtime::Request::select) and
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.

@@ -5,18 +5,7 @@
 #[allow(unused_imports)]
 use super::*;
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "identity_governance", feature = "me", feature = "users"))]
 /// Requests for one `microsoft.graph.appConsentRequest`.
 ///
 /// URL: `/me/appConsentRequestsForApproval/{id}`
@@ -26,18 +15,7 @@ pub struct AppConsentRequestRequestBuilder {
     pub(super) path: runtime::ODataPath,
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "identity_governance", feature = "me", feature = "users"))]
 impl AppConsentRequestRequestBuilder {
     /// Reads the entity; [`.select()`](runtime::Request::select) and
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
@@ -87,14 +65,10 @@ impl AppConsentRequestRequestBuilder {
 
 #[cfg(
     any(
-        feature = "directory",
+        feature = "applications",
         feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
         feature = "policies",
-        feature = "users"
+        feature = "service_principals"
     )
 )]
 /// Requests for a collection of `microsoft.graph.appManagementPolicy`.
@@ -111,14 +85,10 @@ pub struct AppManagementPolicyCollectionRequestBuilder {
 
 #[cfg(
     any(
-        feature = "directory",
+        feature = "applications",
         feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
         feature = "policies",
-        feature = "users"
+        feature = "service_principals"
     )
 )]
 impl AppManagementPolicyCollectionRequestBuilder {
@@ -168,6 +138,7 @@ impl AppManagementPolicyCollectionRequestBuilder {
             path: self.parent.segment(self.segment).key(id.as_ref()),
         }
     }
+    #[cfg(feature = "policies")]
     /// Bound function `microsoft.graph.delta`.
     ///
     /// HTTP: `GET /directoryObjects/microsoft.graph.appManagementPolicy/delta(...)`
@@ -184,6 +155,7 @@ impl AppManagementPolicyCollectionRequestBuilder {
             self.parent.segment(self.segment).operation("delta", &[]),
         )
     }
+    #[cfg(feature = "policies")]
     /// Bound action `microsoft.graph.getByIds`.
     ///
     /// HTTP: `POST /directoryObjects/microsoft.graph.appManagementPolicy/getByIds`
@@ -202,6 +174,7 @@ impl AppManagementPolicyCollectionRequestBuilder {
             )
             .json_body(parameters)
     }
+    #[cfg(feature = "policies")]
     /// Bound action `microsoft.graph.getUserOwnedObjects`.
     ///
     /// HTTP: `POST /directoryObjects/microsoft.graph.appManagementPolicy/getUserOwnedObjects`
@@ -220,6 +193,7 @@ impl AppManagementPolicyCollectionRequestBuilder {
             )
             .json_body(parameters)
     }
+    #[cfg(feature = "policies")]
     /// Bound action `microsoft.graph.validateProperties`.
     ///
     /// HTTP: `POST /directoryObjects/microsoft.graph.appManagementPolicy/validateProperties`
@@ -242,14 +216,10 @@ impl AppManagementPolicyCollectionRequestBuilder {
 
 #[cfg(
     any(
-        feature = "directory",
+        feature = "applications",
         feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
         feature = "policies",
-        feature = "users"
+        feature = "service_principals"
     )
 )]
 /// Requests for one `microsoft.graph.appManagementPolicy`.
@@ -265,14 +235,10 @@ pub struct AppManagementPolicyRequestBuilder {
 
 #[cfg(
     any(
-        feature = "directory",
+        feature = "applications",
         feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
         feature = "policies",
-        feature = "users"
+        feature = "service_principals"
     )
 )]
 impl AppManagementPolicyRequestBuilder {
@@ -337,6 +303,7 @@ impl AppManagementPolicyRequestBuilder {
             path: self.path.clone().segment("appliesTo"),
         }
     }
+    #[cfg(feature = "policies")]
     /// Bound action `microsoft.graph.checkMemberGroups`.
     ///
     /// HTTP: `POST /directoryObjects/{id}/microsoft.graph.appManagementPolicy/checkMemberGroups`
@@ -355,6 +322,7 @@ impl AppManagementPolicyRequestBuilder {
             )
             .json_member_body("groupIds", Some(group_ids))
     }
+    #[cfg(feature = "policies")]
     /// Bound action `microsoft.graph.checkMemberObjects`.
     ///
     /// HTTP: `POST /directoryObjects/{id}/microsoft.graph.appManagementPolicy/checkMemberObjects`
@@ -373,6 +341,7 @@ impl AppManagementPolicyRequestBuilder {
             )
             .json_member_body("ids", Some(ids))
     }
+    #[cfg(feature = "policies")]
     /// Bound action `microsoft.graph.getMemberGroups`.
     ///
     /// HTTP: `POST /directoryObjects/{id}/microsoft.graph.appManagementPolicy/getMemberGroups`
@@ -391,6 +360,7 @@ impl AppManagementPolicyRequestBuilder {
             )
             .json_member_body("securityEnabledOnly", Some(&security_enabled_only))
     }
+    #[cfg(feature = "policies")]
     /// Bound action `microsoft.graph.getMemberObjects`.
     ///
     /// HTTP: `POST /directoryObjects/{id}/microsoft.graph.appManagementPolicy/getMemberObjects`
@@ -409,6 +379,7 @@ impl AppManagementPolicyRequestBuilder {
             )
             .json_member_body("securityEnabledOnly", Some(&security_enabled_only))
     }
+    #[cfg(feature = "policies")]
     /// Bound action `microsoft.graph.restore`.
     ///
     /// HTTP: `POST /directoryObjects/{id}/microsoft.graph.appManagementPolicy/restore`
@@ -428,13 +399,9 @@ impl AppManagementPolicyRequestBuilder {
 #[cfg(
     any(
         feature = "app_role_assignments",
-        feature = "directory",
         feature = "directory_objects",
-        feature = "entitlement_management",
         feature = "groups",
-        feature = "identity_governance",
         feature = "me",
-        feature = "policies",
         feature = "service_principals",
         feature = "users"
     )
@@ -454,13 +421,9 @@ pub struct AppRoleAssignmentCollectionRequestBuilder {
 #[cfg(
     any(
         feature = "app_role_assignments",
-        feature = "directory",
         feature = "directory_objects",
-        feature = "entitlement_management",
         feature = "groups",
-        feature = "identity_governance",
         feature = "me",
-        feature = "policies",
         feature = "service_principals",
         feature = "users"
     )
@@ -512,6 +475,7 @@ impl AppRoleAssignmentCollectionRequestBuilder {
             path: self.parent.segment(self.segment).key(id.as_ref()),
         }
     }
+    #[cfg(feature = "app_role_assignments")]
     /// Bound function `microsoft.graph.delta`.
     ///
     /// HTTP: `GET /appRoleAssignments/delta(...)`
@@ -528,6 +492,7 @@ impl AppRoleAssignmentCollectionRequestBuilder {
             self.parent.segment(self.segment).operation("delta", &[]),
         )
     }
+    #[cfg(feature = "app_role_assignments")]
     /// Bound action `microsoft.graph.getByIds`.
     ///
     /// HTTP: `POST /appRoleAssignments/getByIds`
@@ -546,6 +511,7 @@ impl AppRoleAssignmentCollectionRequestBuilder {
             )
             .json_body(parameters)
     }
+    #[cfg(feature = "app_role_assignments")]
     /// Bound action `microsoft.graph.getUserOwnedObjects`.
     ///
     /// HTTP: `POST /appRoleAssignments/getUserOwnedObjects`
@@ -564,6 +530,7 @@ impl AppRoleAssignmentCollectionRequestBuilder {
             )
             .json_body(parameters)
     }
+    #[cfg(feature = "app_role_assignments")]
     /// Bound action `microsoft.graph.validateProperties`.
     ///
     /// HTTP: `POST /appRoleAssignments/validateProperties`
@@ -587,13 +554,9 @@ impl AppRoleAssignmentCollectionRequestBuilder {
 #[cfg(
     any(
         feature = "app_role_assignments",
-        feature = "directory",
         feature = "directory_objects",
-        feature = "entitlement_management",
         feature = "groups",
-        feature = "identity_governance",
         feature = "me",
-        feature = "policies",
         feature = "service_principals",
         feature = "users"
     )
@@ -610,13 +573,9 @@ pub struct AppRoleAssignmentRequestBuilder {
 #[cfg(
     any(
         feature = "app_role_assignments",
-        feature = "directory",
         feature = "directory_objects",
-        feature = "entitlement_management",
         feature = "groups",
-        feature = "identity_governance",
         feature = "me",
-        feature = "policies",
         feature = "service_principals",
         feature = "users"
     )
@@ -656,6 +615,7 @@ impl AppRoleAssignmentRequestBuilder {
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
+    #[cfg(feature = "app_role_assignments")]
     /// Bound action `microsoft.graph.checkMemberGroups`.
     ///
     /// HTTP: `POST /appRoleAssignments/{id}/checkMemberGroups`
@@ -674,6 +634,7 @@ impl AppRoleAssignmentRequestBuilder {
             )
             .json_member_body("groupIds", Some(group_ids))
     }
+    #[cfg(feature = "app_role_assignments")]
     /// Bound action `microsoft.graph.checkMemberObjects`.
     ///
     /// HTTP: `POST /appRoleAssignments/{id}/checkMemberObjects`
@@ -692,6 +653,7 @@ impl AppRoleAssignmentRequestBuilder {
             )
             .json_member_body("ids", Some(ids))
     }
+    #[cfg(feature = "app_role_assignments")]
     /// Bound action `microsoft.graph.getMemberGroups`.
     ///
     /// HTTP: `POST /appRoleAssignments/{id}/getMemberGroups`
@@ -710,6 +672,7 @@ impl AppRoleAssignmentRequestBuilder {
             )
             .json_member_body("securityEnabledOnly", Some(&security_enabled_only))
     }
+    #[cfg(feature = "app_role_assignments")]
     /// Bound action `microsoft.graph.getMemberObjects`.
     ///
     /// HTTP: `POST /appRoleAssignments/{id}/getMemberObjects`
@@ -728,6 +691,7 @@ impl AppRoleAssignmentRequestBuilder {
             )
             .json_member_body("securityEnabledOnly", Some(&security_enabled_only))
     }
+    #[cfg(feature = "app_role_assignments")]
     /// Bound action `microsoft.graph.restore`.
     ///
     /// HTTP: `POST /appRoleAssignments/{id}/restore`
@@ -791,19 +755,7 @@ impl AppScopeRequestBuilder {
     }
 }
 
-#[cfg(
-    any(
-        feature = "applications",
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "applications", feature = "on_premises_publishing_profiles"))]
 /// Requests for a collection of `microsoft.graph.application`.
 ///
 /// URL: `/applications`
@@ -816,19 +768,7 @@ pub struct ApplicationCollectionRequestBuilder {
     pub(super) segment: &'static str,
 }
 
-#[cfg(
-    any(
-        feature = "applications",
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "applications", feature = "on_premises_publishing_profiles"))]
 impl ApplicationCollectionRequestBuilder {
     /// Lists one page of the collection; [`.into_stream()`](runtime::Request::into_stream)
     /// yields every item, following `@odata.nextLink`.
@@ -876,6 +816,7 @@ impl ApplicationCollectionRequestBuilder {
             path: self.parent.segment(self.segment).key(id.as_ref()),
         }
     }
+    #[cfg(feature = "applications")]
     /// Bound function `microsoft.graph.delta`.
     ///
     /// HTTP: `GET /applications/delta(...)`
@@ -892,6 +833,7 @@ impl ApplicationCollectionRequestBuilder {
             self.parent.segment(self.segment).operation("delta", &[]),
         )
     }
+    #[cfg(feature = "applications")]
     /// Bound function `microsoft.graph.delta`.
     ///
     /// HTTP: `GET /applications/delta(...)`
@@ -910,6 +852,7 @@ impl ApplicationCollectionRequestBuilder {
             self.parent.segment(self.segment).operation("delta", &[]),
         )
     }
+    #[cfg(feature = "applications")]
     /// Bound action `microsoft.graph.getByIds`.
     ///
     /// HTTP: `POST /applications/getByIds`
@@ -928,6 +871,7 @@ impl ApplicationCollectionRequestBuilder {
             )
             .json_body(parameters)
     }
+    #[cfg(feature = "applications")]
     /// Bound action `microsoft.graph.getUserOwnedObjects`.
     ///
     /// HTTP: `POST /applications/getUserOwnedObjects`
@@ -946,6 +890,7 @@ impl ApplicationCollectionRequestBuilder {
             )
             .json_body(parameters)
     }
+    #[cfg(feature = "applications")]
     /// Bound action `microsoft.graph.validateProperties`.
     ///
     /// HTTP: `POST /applications/validateProperties`
@@ -964,6 +909,7 @@ impl ApplicationCollectionRequestBuilder {
             )
             .json_body(parameters)
     }
+    #[cfg(any(feature = "applications", feature = "directory_objects"))]
     /// Cast to the derived type `microsoft.graph.agentIdentityBlueprint`: its navigations and operations.
     ///
     /// URL: `/applications/microsoft.graph.agentIdentityBlueprint`
@@ -1000,14 +946,8 @@ impl ApplicationCollectionRequestBuilder {
 #[cfg(
     any(
         feature = "applications",
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
+        feature = "audit_logs",
+        feature = "on_premises_publishing_profiles"
     )
 )]
 /// Requests for one `microsoft.graph.application`.
@@ -1024,14 +964,8 @@ pub struct ApplicationRequestBuilder {
 #[cfg(
     any(
         feature = "applications",
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
+        feature = "audit_logs",
+        feature = "on_premises_publishing_profiles"
     )
 )]
 impl ApplicationRequestBuilder {
@@ -1068,14 +1002,10 @@ impl ApplicationRequestBuilder {
     }
     #[cfg(
         any(
-            feature = "directory",
+            feature = "applications",
             feature = "directory_objects",
-            feature = "entitlement_management",
-            feature = "groups",
-            feature = "identity_governance",
-            feature = "me",
             feature = "policies",
-            feature = "users"
+            feature = "service_principals"
         )
     )]
     /// Navigation property `appManagementPolicies`.
@@ -1092,14 +1022,10 @@ impl ApplicationRequestBuilder {
     }
     #[cfg(
         any(
-            feature = "directory",
+            feature = "applications",
             feature = "directory_objects",
-            feature = "entitlement_management",
-            feature = "groups",
-            feature = "identity_governance",
-            feature = "me",
             feature = "policies",
-            feature = "users"
+            feature = "service_principals"
         )
     )]
     /// Navigation property `claimsMappingPolicies`.
@@ -1114,7 +1040,13 @@ impl ApplicationRequestBuilder {
             segment: "claimsMappingPolicies",
         }
     }
-    #[cfg(feature = "on_premises_publishing_profiles")]
+    #[cfg(
+        any(
+            feature = "applications",
+            feature = "directory_objects",
+            feature = "on_premises_publishing_profiles"
+        )
+    )]
     /// Navigation property `connectorGroup`.
     ///
     /// URL: `/applications/{id}/connectorGroup`
@@ -1126,13 +1058,22 @@ impl ApplicationRequestBuilder {
     }
     #[cfg(
         any(
+            feature = "administrative_units",
+            feature = "applications",
+            feature = "contacts",
+            feature = "devices",
             feature = "directory",
             feature = "directory_objects",
+            feature = "directory_roles",
+            feature = "domains",
             feature = "entitlement_management",
             feature = "groups",
             feature = "identity_governance",
+            feature = "invitations",
             feature = "me",
             feature = "policies",
+            feature = "role_management",
+            feature = "service_principals",
             feature = "users"
         )
     )]
@@ -1145,6 +1086,7 @@ impl ApplicationRequestBuilder {
             path: self.path.clone().segment("createdOnBehalfOf"),
         }
     }
+    #[cfg(feature = "applications")]
     /// Navigation property `extensionProperties`.
     ///
     /// URL: `/applications/{id}/extensionProperties`
@@ -1155,6 +1097,7 @@ impl ApplicationRequestBuilder {
             segment: "extensionProperties",
         }
     }
+    #[cfg(any(feature = "applications", feature = "service_principals"))]
     /// Navigation property `federatedIdentityCredentials`.
     ///
     /// URL: `/applications/{id}/federatedIdentityCredentials`
@@ -1169,14 +1112,10 @@ impl ApplicationRequestBuilder {
     }
     #[cfg(
         any(
-            feature = "directory",
+            feature = "applications",
             feature = "directory_objects",
-            feature = "entitlement_management",
-            feature = "groups",
-            feature = "identity_governance",
-            feature = "me",
             feature = "policies",
-            feature = "users"
+            feature = "service_principals"
         )
     )]
     /// Navigation property `homeRealmDiscoveryPolicies`.
@@ -1193,13 +1132,21 @@ impl ApplicationRequestBuilder {
     }
     #[cfg(
         any(
+            feature = "administrative_units",
+            feature = "applications",
+            feature = "contacts",
+            feature = "devices",
             feature = "directory",
             feature = "directory_objects",
+            feature = "directory_roles",
+            feature = "domains",
             feature = "entitlement_management",
             feature = "groups",
             feature = "identity_governance",
+            feature = "invitations",
             feature = "me",
             feature = "policies",
+            feature = "service_principals",
             feature = "users"
         )
     )]
@@ -1213,6 +1160,7 @@ impl ApplicationRequestBuilder {
             segment: "owners",
         }
     }
+    #[cfg(any(feature = "applications", feature = "service_principals"))]
     /// Navigation property `synchronization`.
     ///
     /// URL: `/applications/{id}/synchronization`
@@ -1224,14 +1172,10 @@ impl ApplicationRequestBuilder {
     }
     #[cfg(
         any(
-            feature = "directory",
+            feature = "applications",
             feature = "directory_objects",
-            feature = "entitlement_management",
-            feature = "groups",
-            feature = "identity_governance",
-            feature = "me",
             feature = "policies",
-            feature = "users"
+            feature = "service_principals"
         )
     )]
     /// Navigation property `tokenIssuancePolicies`.
@@ -1248,14 +1192,10 @@ impl ApplicationRequestBuilder {
     }
     #[cfg(
         any(
-            feature = "directory",
+            feature = "applications",
             feature = "directory_objects",
-            feature = "entitlement_management",
-            feature = "groups",
-            feature = "identity_governance",
-            feature = "me",
             feature = "policies",
-            feature = "users"
+            feature = "service_principals"
         )
     )]
     /// Navigation property `tokenLifetimePolicies`.
@@ -1419,6 +1359,7 @@ impl ApplicationRequestBuilder {
             path: self.path.clone().segment("logo"),
         }
     }
+    #[cfg(feature = "applications")]
     /// Bound action `microsoft.graph.addKey`.
     ///
     /// HTTP: `POST /applications/{id}/addKey`
@@ -1433,6 +1374,7 @@ impl ApplicationRequestBuilder {
         Request::json(&self.client, Method::POST, self.path.clone().action("addKey"))
             .json_body(parameters)
     }
+    #[cfg(feature = "applications")]
     /// Bound action `microsoft.graph.addPassword`.
     ///
     /// HTTP: `POST /applications/{id}/addPassword`
@@ -1451,6 +1393,7 @@ impl ApplicationRequestBuilder {
             )
             .json_member_body("passwordCredential", Some(password_credential))
     }
+    #[cfg(feature = "applications")]
     /// Bound action `microsoft.graph.checkMemberGroups`.
     ///
     /// HTTP: `POST /applications/{id}/checkMemberGroups`
@@ -1469,6 +1412,7 @@ impl ApplicationRequestBuilder {
             )
             .json_member_body("groupIds", Some(group_ids))
     }
+    #[cfg(feature = "applications")]
     /// Bound action `microsoft.graph.checkMemberObjects`.
     ///
     /// HTTP: `POST /applications/{id}/checkMemberObjects`
@@ -1487,6 +1431,7 @@ impl ApplicationRequestBuilder {
             )
             .json_member_body("ids", Some(ids))
     }
+    #[cfg(feature = "applications")]
     /// Bound action `microsoft.graph.getMemberGroups`.
     ///
     /// HTTP: `POST /applications/{id}/getMemberGroups`
@@ -1505,6 +1450,7 @@ impl ApplicationRequestBuilder {
             )
             .json_member_body("securityEnabledOnly", Some(&security_enabled_only))
     }
+    #[cfg(feature = "applications")]
     /// Bound action `microsoft.graph.getMemberObjects`.
     ///
     /// HTTP: `POST /applications/{id}/getMemberObjects`
@@ -1523,6 +1469,7 @@ impl ApplicationRequestBuilder {
             )
             .json_member_body("securityEnabledOnly", Some(&security_enabled_only))
     }
+    #[cfg(feature = "applications")]
     /// Bound action `microsoft.graph.removeKey`.
     ///
     /// HTTP: `POST /applications/{id}/removeKey`
@@ -1537,6 +1484,7 @@ impl ApplicationRequestBuilder {
         Request::empty(&self.client, Method::POST, self.path.clone().action("removeKey"))
             .json_body(parameters)
     }
+    #[cfg(feature = "applications")]
     /// Bound action `microsoft.graph.removePassword`.
     ///
     /// HTTP: `POST /applications/{id}/removePassword`
@@ -1552,6 +1500,7 @@ impl ApplicationRequestBuilder {
             )
             .json_member_body("keyId", Some(&key_id))
     }
+    #[cfg(feature = "applications")]
     /// Bound action `microsoft.graph.restore`.
     ///
     /// HTTP: `POST /applications/{id}/restore`
@@ -1566,6 +1515,7 @@ impl ApplicationRequestBuilder {
         Request::json(&self.client, Method::POST, self.path.clone().action("restore"))
             .json_body(parameters)
     }
+    #[cfg(any(feature = "applications", feature = "directory_objects"))]
     /// Cast to the derived type `microsoft.graph.agentIdentityBlueprint`: its navigations and operations.
     ///
     /// URL: `/applications/{id}/microsoft.graph.agentIdentityBlueprint`
@@ -1822,13 +1772,9 @@ impl ApplicationTemplateRequestBuilder {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "entitlement_management",
-        feature = "groups",
         feature = "identity_governance",
         feature = "me",
-        feature = "policies",
         feature = "role_management",
         feature = "users"
     )
@@ -1847,13 +1793,9 @@ pub struct ApprovalCollectionRequestBuilder {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "entitlement_management",
-        feature = "groups",
         feature = "identity_governance",
         feature = "me",
-        feature = "policies",
         feature = "role_management",
         feature = "users"
     )
@@ -1937,13 +1879,9 @@ impl ApprovalCollectionRequestBuilder {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "entitlement_management",
-        feature = "groups",
         feature = "identity_governance",
         feature = "me",
-        feature = "policies",
         feature = "role_management",
         feature = "users"
     )
@@ -1961,13 +1899,9 @@ pub struct ApprovalRequestBuilder {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "entitlement_management",
-        feature = "groups",
         feature = "identity_governance",
         feature = "me",
-        feature = "policies",
         feature = "role_management",
         feature = "users"
     )
@@ -2024,7 +1958,6 @@ impl ApprovalRequestBuilder {
             segment: "pendingSteps",
         }
     }
-    #[cfg(feature = "entitlement_management")]
     /// Navigation property `request`.
     ///
     /// URL: `/entitlementManagement/accessPackageAssignmentApprovals/{id}/request`
@@ -2063,13 +1996,9 @@ impl ApprovalRequestBuilder {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "entitlement_management",
-        feature = "groups",
         feature = "identity_governance",
         feature = "me",
-        feature = "policies",
         feature = "role_management",
         feature = "users"
     )
@@ -2088,13 +2017,9 @@ pub struct ApprovalStepCollectionRequestBuilder {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "entitlement_management",
-        feature = "groups",
         feature = "identity_governance",
         feature = "me",
-        feature = "policies",
         feature = "role_management",
         feature = "users"
     )
@@ -2148,13 +2073,9 @@ impl ApprovalStepCollectionRequestBuilder {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "entitlement_management",
-        feature = "groups",
         feature = "identity_governance",
         feature = "me",
-        feature = "policies",
         feature = "role_management",
         feature = "users"
     )
@@ -2170,13 +2091,9 @@ pub struct ApprovalStepRequestBuilder {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "entitlement_management",
-        feature = "groups",
         feature = "identity_governance",
         feature = "me",
-        feature = "policies",
         feature = "role_management",
         feature = "users"
     )
@@ -2356,19 +2273,7 @@ impl ApprovalWorkflowProviderRequestBuilder {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "service_principals",
-        feature = "users"
-    )
-)]
+#[cfg(feature = "service_principals")]
 /// Requests for a collection of `microsoft.graph.approvedClientApp`.
 ///
 /// URL: `/servicePrincipals/{id}/remoteDesktopSecurityConfiguration/approvedClientApps`
@@ -2379,19 +2284,7 @@ pub struct ApprovedClientAppCollectionRequestBuilder {
     pub(super) segment: &'static str,
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "service_principals",
-        feature = "users"
-    )
-)]
+#[cfg(feature = "service_principals")]
 impl ApprovedClientAppCollectionRequestBuilder {
     /// Lists one page of the collection; [`.into_stream()`](runtime::Request::into_stream)
     /// yields every item, following `@odata.nextLink`.
@@ -2441,19 +2334,7 @@ impl ApprovedClientAppCollectionRequestBuilder {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "service_principals",
-        feature = "users"
-    )
-)]
+#[cfg(feature = "service_principals")]
 /// Requests for one `microsoft.graph.approvedClientApp`.
 ///
 /// URL: `/servicePrincipals/{id}/remoteDesktopSecurityConfiguration/approvedClientApps/{id}`
@@ -2463,19 +2344,7 @@ pub struct ApprovedClientAppRequestBuilder {
     pub(super) path: runtime::ODataPath,
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "service_principals",
-        feature = "users"
-    )
-)]
+#[cfg(feature = "service_principals")]
 impl ApprovedClientAppRequestBuilder {
     /// Reads the entity; [`.select()`](runtime::Request::select) and
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
@@ -2513,18 +2382,7 @@ impl ApprovedClientAppRequestBuilder {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "me", feature = "users"))]
 /// Requests for a collection of `microsoft.graph.associatedTeamInfo`.
 ///
 /// URL: `/me/teamwork/associatedTeams`
@@ -2535,18 +2393,7 @@ pub struct AssociatedTeamInfoCollectionRequestBuilder {
     pub(super) segment: &'static str,
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "me", feature = "users"))]
 impl AssociatedTeamInfoCollectionRequestBuilder {
     /// Lists one page of the collection; [`.into_stream()`](runtime::Request::into_stream)
     /// yields every item, following `@odata.nextLink`.
@@ -2596,18 +2443,7 @@ impl AssociatedTeamInfoCollectionRequestBuilder {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "me", feature = "users"))]
 /// Requests for one `microsoft.graph.associatedTeamInfo`.
 ///
 /// URL: `/me/teamwork/associatedTeams/{id}`
@@ -2617,18 +2453,7 @@ pub struct AssociatedTeamInfoRequestBuilder {
     pub(super) path: runtime::ODataPath,
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "me", feature = "users"))]
 impl AssociatedTeamInfoRequestBuilder {
     /// Reads the entity; [`.select()`](runtime::Request::select) and
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
@@ -2690,18 +2515,7 @@ impl AssociatedTeamInfoRequestBuilder {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "me", feature = "users"))]
 /// Requests for a collection of `microsoft.graph.attachmentBase`.
 ///
 /// URL: `/me/todo/lists/{id}/tasks/{id}/attachments`
@@ -2712,18 +2526,7 @@ pub struct AttachmentBaseCollectionRequestBuilder {
     pub(super) segment: &'static str,
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "me", feature = "users"))]
 impl AttachmentBaseCollectionRequestBuilder {
     /// Lists one page of the collection; [`.into_stream()`](runtime::Request::into_stream)
     /// yields every item, following `@odata.nextLink`.
@@ -2791,18 +2594,7 @@ impl AttachmentBaseCollectionRequestBuilder {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "me", feature = "users"))]
 /// Requests for one `microsoft.graph.attachmentBase`.
 ///
 /// URL: `/me/todo/lists/{id}/tasks/{id}/attachments/{id}`
@@ -2812,18 +2604,7 @@ pub struct AttachmentBaseRequestBuilder {
     pub(super) path: runtime::ODataPath,
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "me", feature = "users"))]
 impl AttachmentBaseRequestBuilder {
     /// Reads the entity; [`.select()`](runtime::Request::select) and
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
@@ -2876,18 +2657,7 @@ impl AttachmentBaseRequestBuilder {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "groups", feature = "me", feature = "users"))]
 /// Requests for a collection of `microsoft.graph.attachment`.
 ///
 /// URL: `/me/calendarView/{id}/attachments`
@@ -2900,18 +2670,7 @@ pub struct AttachmentCollectionRequestBuilder {
     pub(super) segment: &'static str,
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "groups", feature = "me", feature = "users"))]
 impl AttachmentCollectionRequestBuilder {
     /// Lists one page of the collection; [`.into_stream()`](runtime::Request::into_stream)
     /// yields every item, following `@odata.nextLink`.
@@ -2989,18 +2748,7 @@ impl AttachmentCollectionRequestBuilder {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "groups", feature = "me", feature = "users"))]
 /// Requests for one `microsoft.graph.attachment`.
 ///
 /// URL: `/me/calendarView/{id}/attachments/{id}`
@@ -3010,18 +2758,7 @@ pub struct AttachmentRequestBuilder {
     pub(super) path: runtime::ODataPath,
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "groups", feature = "me", feature = "users"))]
 impl AttachmentRequestBuilder {
     /// Reads the entity; [`.select()`](runtime::Request::select) and
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
@@ -3065,18 +2802,7 @@ impl AttachmentRequestBuilder {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "me", feature = "users"))]
 /// Requests for a collection of `microsoft.graph.attachmentSession`.
 ///
 /// URL: `/me/todo/lists/{id}/tasks/{id}/attachmentSessions`
@@ -3087,18 +2813,7 @@ pub struct AttachmentSessionCollectionRequestBuilder {
     pub(super) segment: &'static str,
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "me", feature = "users"))]
 impl AttachmentSessionCollectionRequestBuilder {
     /// Lists one page of the collection; [`.into_stream()`](runtime::Request::into_stream)
     /// yields every item, following `@odata.nextLink`.
@@ -3148,18 +2863,7 @@ impl AttachmentSessionCollectionRequestBuilder {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "me", feature = "users"))]
 /// Requests for one `microsoft.graph.attachmentSession`.
 ///
 /// URL: `/me/todo/lists/{id}/tasks/{id}/attachmentSessions/{id}`
@@ -3169,18 +2873,7 @@ pub struct AttachmentSessionRequestBuilder {
     pub(super) path: runtime::ODataPath,
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "me", feature = "users"))]
 impl AttachmentSessionRequestBuilder {
     /// Reads the entity; [`.select()`](runtime::Request::select) and
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
@@ -3967,7 +3660,13 @@ impl AuthenticationContextClassReferenceCollectionRequestBuilder {
     }
 }
 
-#[cfg(any(feature = "conditional_access", feature = "identity"))]
+#[cfg(
+    any(
+        feature = "conditional_access",
+        feature = "identity",
+        feature = "role_management"
+    )
+)]
 /// Requests for one `microsoft.graph.authenticationContextClassReference`.
 ///
 /// URL: `/conditionalAccess/authenticationContextClassReferences/{id}`
@@ -3979,7 +3678,13 @@ pub struct AuthenticationContextClassReferenceRequestBuilder {
     pub(super) path: runtime::ODataPath,
 }
 
-#[cfg(any(feature = "conditional_access", feature = "identity"))]
+#[cfg(
+    any(
+        feature = "conditional_access",
+        feature = "identity",
+        feature = "role_management"
+    )
+)]
 impl AuthenticationContextClassReferenceRequestBuilder {
     /// Reads the entity; [`.select()`](runtime::Request::select) and
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
@@ -4292,18 +3997,7 @@ impl AuthenticationFlowsPolicyRequestBuilder {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "me", feature = "users"))]
 /// Requests for a collection of `microsoft.graph.authenticationMethod`.
 ///
 /// URL: `/me/authentication/methods`
@@ -4314,18 +4008,7 @@ pub struct AuthenticationMethodCollectionRequestBuilder {
     pub(super) segment: &'static str,
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "me", feature = "users"))]
 impl AuthenticationMethodCollectionRequestBuilder {
     /// Lists one page of the collection; [`.into_stream()`](runtime::Request::into_stream)
     /// yields every item, following `@odata.nextLink`.
@@ -4513,6 +4196,7 @@ impl AuthenticationMethodConfigurationCollectionRequestBuilder {
             path: self.parent.segment(self.segment).key(id.as_ref()),
         }
     }
+    #[cfg(feature = "authentication_method_configurations")]
     /// Cast to the derived type `microsoft.graph.emailAuthenticationMethodConfiguration`: its navigations and operations.
     ///
     /// URL: `/authenticationMethodConfigurations/microsoft.graph.emailAuthenticationMethodConfiguration`
@@ -4525,6 +4209,7 @@ impl AuthenticationMethodConfigurationCollectionRequestBuilder {
             segment: "microsoft.graph.emailAuthenticationMethodConfiguration",
         }
     }
+    #[cfg(feature = "authentication_method_configurations")]
     /// Cast to the derived type `microsoft.graph.externalAuthenticationMethodConfiguration`: its navigations and operations.
     ///
     /// URL: `/authenticationMethodConfigurations/microsoft.graph.externalAuthenticationMethodConfiguration`
@@ -4537,6 +4222,7 @@ impl AuthenticationMethodConfigurationCollectionRequestBuilder {
             segment: "microsoft.graph.externalAuthenticationMethodConfiguration",
         }
     }
+    #[cfg(feature = "authentication_method_configurations")]
     /// Cast to the derived type `microsoft.graph.fido2AuthenticationMethodConfiguration`: its navigations and operations.
     ///
     /// URL: `/authenticationMethodConfigurations/microsoft.graph.fido2AuthenticationMethodConfiguration`
@@ -4549,6 +4235,7 @@ impl AuthenticationMethodConfigurationCollectionRequestBuilder {
             segment: "microsoft.graph.fido2AuthenticationMethodConfiguration",
         }
     }
+    #[cfg(feature = "authentication_method_configurations")]
     /// Cast to the derived type `microsoft.graph.hardwareOathAuthenticationMethodConfiguration`: its navigations and operations.
     ///
     /// URL: `/authenticationMethodConfigurations/microsoft.graph.hardwareOathAuthenticationMethodConfiguration`
@@ -4561,6 +4248,7 @@ impl AuthenticationMethodConfigurationCollectionRequestBuilder {
             segment: "microsoft.graph.hardwareOathAuthenticationMethodConfiguration",
         }
     }
+    #[cfg(feature = "authentication_method_configurations")]
     /// Cast to the derived type `microsoft.graph.microsoftAuthenticatorAuthenticationMethodConfiguration`: its navigations and operations.
     ///
     /// URL: `/authenticationMethodConfigurations/microsoft.graph.microsoftAuthenticatorAuthenticationMethodConfiguration`
@@ -4573,6 +4261,7 @@ impl AuthenticationMethodConfigurationCollectionRequestBuilder {
             segment: "microsoft.graph.microsoftAuthenticatorAuthenticationMethodConfiguration",
         }
     }
+    #[cfg(feature = "authentication_method_configurations")]
     /// Cast to the derived type `microsoft.graph.smsAuthenticationMethodConfiguration`: its navigations and operations.
     ///
     /// URL: `/authenticationMethodConfigurations/microsoft.graph.smsAuthenticationMethodConfiguration`
@@ -4585,6 +4274,7 @@ impl AuthenticationMethodConfigurationCollectionRequestBuilder {
             segment: "microsoft.graph.smsAuthenticationMethodConfiguration",
         }
     }
+    #[cfg(feature = "authentication_method_configurations")]
     /// Cast to the derived type `microsoft.graph.softwareOathAuthenticationMethodConfiguration`: its navigations and operations.
     ///
     /// URL: `/authenticationMethodConfigurations/microsoft.graph.softwareOathAuthenticationMethodConfiguration`
@@ -4597,6 +4287,7 @@ impl AuthenticationMethodConfigurationCollectionRequestBuilder {
             segment: "microsoft.graph.softwareOathAuthenticationMethodConfiguration",
         }
     }
+    #[cfg(feature = "authentication_method_configurations")]
     /// Cast to the derived type `microsoft.graph.temporaryAccessPassAuthenticationMethodConfiguration`: its navigations and operations.
     ///
     /// URL: `/authenticationMethodConfigurations/microsoft.graph.temporaryAccessPassAuthenticationMethodConfiguration`
@@ -4609,6 +4300,7 @@ impl AuthenticationMethodConfigurationCollectionRequestBuilder {
             segment: "microsoft.graph.temporaryAccessPassAuthenticationMethodConfiguration",
         }
     }
+    #[cfg(feature = "authentication_method_configurations")]
     /// Cast to the derived type `microsoft.graph.voiceAuthenticationMethodConfiguration`: its navigations and operations.
     ///
     /// URL: `/authenticationMethodConfigurations/microsoft.graph.voiceAuthenticationMethodConfiguration`
@@ -4621,6 +4313,7 @@ impl AuthenticationMethodConfigurationCollectionRequestBuilder {
             segment: "microsoft.graph.voiceAuthenticationMethodConfiguration",
         }
     }
+    #[cfg(feature = "authentication_method_configurations")]
     /// Cast to the derived type `microsoft.graph.x509CertificateAuthenticationMethodConfiguration`: its navigations and operations.
     ///
     /// URL: `/authenticationMethodConfigurations/microsoft.graph.x509CertificateAuthenticationMethodConfiguration`
@@ -4695,6 +4388,7 @@ impl AuthenticationMethodConfigurationRequestBuilder {
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
+    #[cfg(feature = "authentication_method_configurations")]
     /// Cast to the derived type `microsoft.graph.emailAuthenticationMethodConfiguration`: its navigations and operations.
     ///
     /// URL: `/authenticationMethodConfigurations/{id}/microsoft.graph.emailAuthenticationMethodConfiguration`
@@ -4709,6 +4403,7 @@ impl AuthenticationMethodConfigurationRequestBuilder {
                 .segment("microsoft.graph.emailAuthenticationMethodConfiguration"),
         }
     }
+    #[cfg(feature = "authentication_method_configurations")]
     /// Cast to the derived type `microsoft.graph.externalAuthenticationMethodConfiguration`: its navigations and operations.
     ///
     /// URL: `/authenticationMethodConfigurations/{id}/microsoft.graph.externalAuthenticationMethodConfiguration`
@@ -4723,6 +4418,7 @@ impl AuthenticationMethodConfigurationRequestBuilder {
                 .segment("microsoft.graph.externalAuthenticationMethodConfiguration"),
         }
     }
+    #[cfg(feature = "authentication_method_configurations")]
     /// Cast to the derived type `microsoft.graph.fido2AuthenticationMethodConfiguration`: its navigations and operations.
     ///
     /// URL: `/authenticationMethodConfigurations/{id}/microsoft.graph.fido2AuthenticationMethodConfiguration`
@@ -4737,6 +4433,7 @@ impl AuthenticationMethodConfigurationRequestBuilder {
                 .segment("microsoft.graph.fido2AuthenticationMethodConfiguration"),
         }
     }
+    #[cfg(feature = "authentication_method_configurations")]
     /// Cast to the derived type `microsoft.graph.hardwareOathAuthenticationMethodConfiguration`: its navigations and operations.
     ///
     /// URL: `/authenticationMethodConfigurations/{id}/microsoft.graph.hardwareOathAuthenticationMethodConfiguration`
@@ -4751,6 +4448,7 @@ impl AuthenticationMethodConfigurationRequestBuilder {
                 .segment("microsoft.graph.hardwareOathAuthenticationMethodConfiguration"),
         }
     }
+    #[cfg(feature = "authentication_method_configurations")]
     /// Cast to the derived type `microsoft.graph.microsoftAuthenticatorAuthenticationMethodConfiguration`: its navigations and operations.
     ///
     /// URL: `/authenticationMethodConfigurations/{id}/microsoft.graph.microsoftAuthenticatorAuthenticationMethodConfiguration`
@@ -4767,6 +4465,7 @@ impl AuthenticationMethodConfigurationRequestBuilder {
                 ),
         }
     }
+    #[cfg(feature = "authentication_method_configurations")]
     /// Cast to the derived type `microsoft.graph.smsAuthenticationMethodConfiguration`: its navigations and operations.
     ///
     /// URL: `/authenticationMethodConfigurations/{id}/microsoft.graph.smsAuthenticationMethodConfiguration`
@@ -4781,6 +4480,7 @@ impl AuthenticationMethodConfigurationRequestBuilder {
                 .segment("microsoft.graph.smsAuthenticationMethodConfiguration"),
         }
     }
+    #[cfg(feature = "authentication_method_configurations")]
     /// Cast to the derived type `microsoft.graph.softwareOathAuthenticationMethodConfiguration`: its navigations and operations.
     ///
     /// URL: `/authenticationMethodConfigurations/{id}/microsoft.graph.softwareOathAuthenticationMethodConfiguration`
@@ -4795,6 +4495,7 @@ impl AuthenticationMethodConfigurationRequestBuilder {
                 .segment("microsoft.graph.softwareOathAuthenticationMethodConfiguration"),
         }
     }
+    #[cfg(feature = "authentication_method_configurations")]
     /// Cast to the derived type `microsoft.graph.temporaryAccessPassAuthenticationMethodConfiguration`: its navigations and operations.
     ///
     /// URL: `/authenticationMethodConfigurations/{id}/microsoft.graph.temporaryAccessPassAuthenticationMethodConfiguration`
@@ -4811,6 +4512,7 @@ impl AuthenticationMethodConfigurationRequestBuilder {
                 ),
         }
     }
+    #[cfg(feature = "authentication_method_configurations")]
     /// Cast to the derived type `microsoft.graph.voiceAuthenticationMethodConfiguration`: its navigations and operations.
     ///
     /// URL: `/authenticationMethodConfigurations/{id}/microsoft.graph.voiceAuthenticationMethodConfiguration`
@@ -4825,6 +4527,7 @@ impl AuthenticationMethodConfigurationRequestBuilder {
                 .segment("microsoft.graph.voiceAuthenticationMethodConfiguration"),
         }
     }
+    #[cfg(feature = "authentication_method_configurations")]
     /// Cast to the derived type `microsoft.graph.x509CertificateAuthenticationMethodConfiguration`: its navigations and operations.
     ///
     /// URL: `/authenticationMethodConfigurations/{id}/microsoft.graph.x509CertificateAuthenticationMethodConfiguration`
@@ -4959,18 +4662,7 @@ impl AuthenticationMethodModeDetailRequestBuilder {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "me", feature = "users"))]
 /// Requests for one `microsoft.graph.authenticationMethod`.
 ///
 /// URL: `/me/authentication/methods/{id}`
@@ -4980,18 +4672,7 @@ pub struct AuthenticationMethodRequestBuilder {
     pub(super) path: runtime::ODataPath,
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "me", feature = "users"))]
 impl AuthenticationMethodRequestBuilder {
     /// Reads the entity; [`.select()`](runtime::Request::select) and
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
@@ -5144,13 +4825,7 @@ impl AuthenticationMethodRequestBuilder {
     }
 }
 
-#[cfg(
-    any(
-        feature = "authentication_method_configurations",
-        feature = "authentication_methods_policy",
-        feature = "policies"
-    )
-)]
+#[cfg(feature = "authentication_method_configurations")]
 /// Requests for a collection of `microsoft.graph.authenticationMethodTarget`.
 ///
 /// URL: `/authenticationMethodConfigurations/{id}/microsoft.graph.emailAuthenticationMethodConfiguration/includeTargets`
@@ -5163,13 +4838,7 @@ pub struct AuthenticationMethodTargetCollectionRequestBuilder {
     pub(super) segment: &'static str,
 }
 
-#[cfg(
-    any(
-        feature = "authentication_method_configurations",
-        feature = "authentication_methods_policy",
-        feature = "policies"
-    )
-)]
+#[cfg(feature = "authentication_method_configurations")]
 impl AuthenticationMethodTargetCollectionRequestBuilder {
     /// Lists one page of the collection; [`.into_stream()`](runtime::Request::into_stream)
     /// yields every item, following `@odata.nextLink`.
@@ -5222,13 +4891,7 @@ impl AuthenticationMethodTargetCollectionRequestBuilder {
     }
 }
 
-#[cfg(
-    any(
-        feature = "authentication_method_configurations",
-        feature = "authentication_methods_policy",
-        feature = "policies"
-    )
-)]
+#[cfg(feature = "authentication_method_configurations")]
 /// Requests for one `microsoft.graph.authenticationMethodTarget`.
 ///
 /// URL: `/authenticationMethodConfigurations/{id}/microsoft.graph.emailAuthenticationMethodConfiguration/includeTargets/{id}`
@@ -5238,13 +4901,7 @@ pub struct AuthenticationMethodTargetRequestBuilder {
     pub(super) path: runtime::ODataPath,
 }
 
-#[cfg(
-    any(
-        feature = "authentication_method_configurations",
-        feature = "authentication_methods_policy",
-        feature = "policies"
-    )
-)]
+#[cfg(feature = "authentication_method_configurations")]
 impl AuthenticationMethodTargetRequestBuilder {
     /// Reads the entity; [`.select()`](runtime::Request::select) and
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
@@ -5620,18 +5277,7 @@ impl AuthenticationMethodsRootRequestBuilder {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "me", feature = "users"))]
 /// Requests for one `microsoft.graph.authentication`.
 ///
 /// URL: `/me/authentication`
@@ -5643,18 +5289,7 @@ pub struct AuthenticationRequestBuilder {
     pub(super) path: runtime::ODataPath,
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "me", feature = "users"))]
 impl AuthenticationRequestBuilder {
     /// Reads the entity; [`.select()`](runtime::Request::select) and
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
@@ -6362,20 +5997,7 @@ impl AuthorizationPolicyRequestBuilder {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "shares",
-        feature = "sites",
-        feature = "users"
-    )
-)]
+#[cfg(feature = "sites")]
 /// Requests for a collection of `microsoft.graph.baseItem`.
 ///
 /// URL: `/sites/{id}/items`
@@ -6386,20 +6008,7 @@ pub struct BaseItemCollectionRequestBuilder {
     pub(super) segment: &'static str,
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "shares",
-        feature = "sites",
-        feature = "users"
-    )
-)]
+#[cfg(feature = "sites")]
 impl BaseItemCollectionRequestBuilder {
     /// Lists one page of the collection; [`.into_stream()`](runtime::Request::into_stream)
     /// yields every item, following `@odata.nextLink`.
@@ -6525,6 +6134,7 @@ impl BaseItemCollectionRequestBuilder {
             segment: "microsoft.graph.recycleBinItem",
         }
     }
+    #[cfg(feature = "shares")]
     /// Cast to the derived type `microsoft.graph.sharedDriveItem`: its navigations and operations.
     ///
     /// URL: `/sites/{id}/items/microsoft.graph.sharedDriveItem`
@@ -6567,20 +6177,7 @@ impl BaseItemCollectionRequestBuilder {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "shares",
-        feature = "sites",
-        feature = "users"
-    )
-)]
+#[cfg(feature = "sites")]
 /// Requests for one `microsoft.graph.baseItem`.
 ///
 /// URL: `/sites/{id}/items/{id}`
@@ -6590,20 +6187,7 @@ pub struct BaseItemRequestBuilder {
     pub(super) path: runtime::ODataPath,
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "shares",
-        feature = "sites",
-        feature = "users"
-    )
-)]
+#[cfg(feature = "sites")]
 impl BaseItemRequestBuilder {
     /// Reads the entity; [`.select()`](runtime::Request::select) and
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
@@ -6636,18 +6220,6 @@ impl BaseItemRequestBuilder {
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
-    #[cfg(
-        any(
-            feature = "directory",
-            feature = "directory_objects",
-            feature = "entitlement_management",
-            feature = "groups",
-            feature = "identity_governance",
-            feature = "me",
-            feature = "policies",
-            feature = "users"
-        )
-    )]
     /// Navigation property `createdByUser`.
     ///
     /// URL: `/sites/{id}/items/{id}/createdByUser`
@@ -6657,18 +6229,6 @@ impl BaseItemRequestBuilder {
             path: self.path.clone().segment("createdByUser"),
         }
     }
-    #[cfg(
-        any(
-            feature = "directory",
-            feature = "directory_objects",
-            feature = "entitlement_management",
-            feature = "groups",
-            feature = "identity_governance",
-            feature = "me",
-            feature = "policies",
-            feature = "users"
-        )
-    )]
     /// Navigation property `lastModifiedByUser`.
     ///
     /// URL: `/sites/{id}/items/{id}/lastModifiedByUser`
@@ -6780,6 +6340,7 @@ impl BaseItemRequestBuilder {
             path: self.path.clone().segment("microsoft.graph.recycleBinItem"),
         }
     }
+    #[cfg(feature = "shares")]
     /// Cast to the derived type `microsoft.graph.sharedDriveItem`: its navigations and operations.
     ///
     /// URL: `/sites/{id}/items/{id}/microsoft.graph.sharedDriveItem`
@@ -6818,20 +6379,7 @@ impl BaseItemRequestBuilder {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "shares",
-        feature = "sites",
-        feature = "users"
-    )
-)]
+#[cfg(feature = "sites")]
 /// Requests for a collection of `microsoft.graph.baseSitePage`.
 ///
 /// URL: `/sites/{id}/pages`
@@ -6842,20 +6390,7 @@ pub struct BaseSitePageCollectionRequestBuilder {
     pub(super) segment: &'static str,
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "shares",
-        feature = "sites",
-        feature = "users"
-    )
-)]
+#[cfg(feature = "sites")]
 impl BaseSitePageCollectionRequestBuilder {
     /// Lists one page of the collection; [`.into_stream()`](runtime::Request::into_stream)
     /// yields every item, following `@odata.nextLink`.
@@ -6945,20 +6480,7 @@ impl BaseSitePageCollectionRequestBuilder {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "shares",
-        feature = "sites",
-        feature = "users"
-    )
-)]
+#[cfg(feature = "sites")]
 /// Requests for one `microsoft.graph.baseSitePage`.
 ///
 /// URL: `/sites/{id}/pages/{id}`
@@ -6968,20 +6490,7 @@ pub struct BaseSitePageRequestBuilder {
     pub(super) path: runtime::ODataPath,
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "shares",
-        feature = "sites",
-        feature = "users"
-    )
-)]
+#[cfg(feature = "sites")]
 impl BaseSitePageRequestBuilder {
     /// Reads the entity; [`.select()`](runtime::Request::select) and
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
@@ -7017,18 +6526,6 @@ impl BaseSitePageRequestBuilder {
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
-    #[cfg(
-        any(
-            feature = "directory",
-            feature = "directory_objects",
-            feature = "entitlement_management",
-            feature = "groups",
-            feature = "identity_governance",
-            feature = "me",
-            feature = "policies",
-            feature = "users"
-        )
-    )]
     /// Navigation property `createdByUser`.
     ///
     /// URL: `/sites/{id}/pages/{id}/createdByUser`
@@ -7038,18 +6535,6 @@ impl BaseSitePageRequestBuilder {
             path: self.path.clone().segment("createdByUser"),
         }
     }
-    #[cfg(
-        any(
-            feature = "directory",
-            feature = "directory_objects",
-            feature = "entitlement_management",
-            feature = "groups",
-            feature = "identity_governance",
-            feature = "me",
-            feature = "policies",
-            feature = "users"
-        )
-    )]
     /// Navigation property `lastModifiedByUser`.
     ///
     /// URL: `/sites/{id}/pages/{id}/lastModifiedByUser`
@@ -7127,19 +6612,7 @@ impl BaseSitePageRequestBuilder {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "information_protection",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "information_protection", feature = "me", feature = "users"))]
 /// Requests for a collection of `microsoft.graph.bitlockerRecoveryKey`.
 ///
 /// URL: `/informationProtection/bitlocker/recoveryKeys`
@@ -7150,19 +6623,7 @@ pub struct BitlockerRecoveryKeyCollectionRequestBuilder {
     pub(super) segment: &'static str,
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "information_protection",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "information_protection", feature = "me", feature = "users"))]
 impl BitlockerRecoveryKeyCollectionRequestBuilder {
     /// Lists one page of the collection; [`.into_stream()`](runtime::Request::into_stream)
     /// yields every item, following `@odata.nextLink`.
@@ -7212,19 +6673,7 @@ impl BitlockerRecoveryKeyCollectionRequestBuilder {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "information_protection",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "information_protection", feature = "me", feature = "users"))]
 /// Requests for one `microsoft.graph.bitlockerRecoveryKey`.
 ///
 /// URL: `/informationProtection/bitlocker/recoveryKeys/{id}`
@@ -7234,19 +6683,7 @@ pub struct BitlockerRecoveryKeyRequestBuilder {
     pub(super) path: runtime::ODataPath,
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "information_protection",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "information_protection", feature = "me", feature = "users"))]
 impl BitlockerRecoveryKeyRequestBuilder {
     /// Reads the entity; [`.select()`](runtime::Request::select) and
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
@@ -7284,19 +6721,7 @@ impl BitlockerRecoveryKeyRequestBuilder {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "information_protection",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "information_protection", feature = "me", feature = "users"))]
 /// Requests for one `microsoft.graph.bitlocker`.
 ///
 /// URL: `/informationProtection/bitlocker`
@@ -7306,19 +6731,7 @@ pub struct BitlockerRequestBuilder {
     pub(super) path: runtime::ODataPath,
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "information_protection",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "information_protection", feature = "me", feature = "users"))]
 impl BitlockerRequestBuilder {
     /// Reads the entity; [`.select()`](runtime::Request::select) and
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
@@ -7363,20 +6776,7 @@ impl BitlockerRequestBuilder {
     }
 }
 
-#[cfg(
-    any(
-        feature = "applications",
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "service_principals",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "applications", feature = "service_principals"))]
 /// Requests for one `microsoft.graph.bulkUpload`.
 ///
 /// URL: `/applications/{id}/synchronization/jobs/{id}/bulkUpload`
@@ -7386,20 +6786,7 @@ pub struct BulkUploadRequestBuilder {
     pub(super) path: runtime::ODataPath,
 }
 
-#[cfg(
-    any(
-        feature = "applications",
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "service_principals",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "applications", feature = "service_principals"))]
 impl BulkUploadRequestBuilder {
     /// Reads the entity; [`.select()`](runtime::Request::select) and
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
@@ -7763,18 +7150,7 @@ impl CaPoliciesDeletableRootRequestBuilder {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "me", feature = "users"))]
 /// Requests for a collection of `microsoft.graph.calendar`.
 ///
 /// URL: `/me/calendars`
@@ -7787,18 +7163,7 @@ pub struct CalendarCollectionRequestBuilder {
     pub(super) segment: &'static str,
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "me", feature = "users"))]
 impl CalendarCollectionRequestBuilder {
     /// Lists one page of the collection; [`.into_stream()`](runtime::Request::into_stream)
     /// yields every item, following `@odata.nextLink`.
@@ -7846,18 +7211,7 @@ impl CalendarCollectionRequestBuilder {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "me", feature = "users"))]
 /// Requests for a collection of `microsoft.graph.calendarGroup`.
 ///
 /// URL: `/me/calendarGroups`
@@ -7870,18 +7224,7 @@ pub struct CalendarGroupCollectionRequestBuilder {
     pub(super) segment: &'static str,
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "me", feature = "users"))]
 impl CalendarGroupCollectionRequestBuilder {
     /// Lists one page of the collection; [`.into_stream()`](runtime::Request::into_stream)
     /// yields every item, following `@odata.nextLink`.
@@ -7931,18 +7274,7 @@ impl CalendarGroupCollectionRequestBuilder {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "me", feature = "users"))]
 /// Requests for one `microsoft.graph.calendarGroup`.
 ///
 /// URL: `/me/calendarGroups/{id}`
@@ -7952,18 +7284,7 @@ pub struct CalendarGroupRequestBuilder {
     pub(super) path: runtime::ODataPath,
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "me", feature = "users"))]
 impl CalendarGroupRequestBuilder {
     /// Reads the entity; [`.select()`](runtime::Request::select) and
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
@@ -8008,18 +7329,7 @@ impl CalendarGroupRequestBuilder {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "groups", feature = "me", feature = "users"))]
 /// Requests for a collection of `microsoft.graph.calendarPermission`.
 ///
 /// URL: `/me/calendar/calendarPermissions`
@@ -8030,18 +7340,7 @@ pub struct CalendarPermissionCollectionRequestBuilder {
     pub(super) segment: &'static str,
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "groups", feature = "me", feature = "users"))]
 impl CalendarPermissionCollectionRequestBuilder {
     /// Lists one page of the collection; [`.into_stream()`](runtime::Request::into_stream)
     /// yields every item, following `@odata.nextLink`.
@@ -8091,18 +7390,7 @@ impl CalendarPermissionCollectionRequestBuilder {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "groups", feature = "me", feature = "users"))]
 /// Requests for one `microsoft.graph.calendarPermission`.
 ///
 /// URL: `/me/calendar/calendarPermissions/{id}`
@@ -8112,18 +7400,7 @@ pub struct CalendarPermissionRequestBuilder {
     pub(super) path: runtime::ODataPath,
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "groups", feature = "me", feature = "users"))]
 impl CalendarPermissionRequestBuilder {
     /// Reads the entity; [`.select()`](runtime::Request::select) and
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
@@ -8161,18 +7438,7 @@ impl CalendarPermissionRequestBuilder {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "groups", feature = "me", feature = "users"))]
 /// Requests for one `microsoft.graph.calendar`.
 ///
 /// URL: `/me/calendar`
@@ -8184,18 +7450,7 @@ pub struct CalendarRequestBuilder {
     pub(super) path: runtime::ODataPath,
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "groups", feature = "me", feature = "users"))]
 impl CalendarRequestBuilder {
     /// Reads the entity; [`.select()`](runtime::Request::select) and
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
@@ -8322,18 +7577,7 @@ impl CalendarRequestBuilder {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "me", feature = "users"))]
 /// Requests for a collection of `microsoft.graph.calendarSharingMessage`.
 ///
 /// URL: `/me/messages/microsoft.graph.calendarSharingMessage`
@@ -8344,18 +7588,7 @@ pub struct CalendarSharingMessageCollectionRequestBuilder {
     pub(super) segment: &'static str,
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "me", feature = "users"))]
 impl CalendarSharingMessageCollectionRequestBuilder {
     /// Lists one page of the collection; [`.into_stream()`](runtime::Request::into_stream)
     /// yields every item, following `@odata.nextLink`.
@@ -8419,18 +7652,7 @@ impl CalendarSharingMessageCollectionRequestBuilder {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "groups", feature = "me", feature = "users"))]
 /// Requests for one `microsoft.graph.calendarSharingMessage`.
 ///
 /// URL: `/me/messages/{id}/microsoft.graph.calendarSharingMessage`
@@ -8442,18 +7664,7 @@ pub struct CalendarSharingMessageRequestBuilder {
     pub(super) path: runtime::ODataPath,
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "groups", feature = "me", feature = "users"))]
 impl CalendarSharingMessageRequestBuilder {
     /// Reads the entity; [`.select()`](runtime::Request::select) and
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
@@ -8700,20 +7911,7 @@ impl CalendarSharingMessageRequestBuilder {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "shares",
-        feature = "sites",
-        feature = "users"
-    )
-)]
+#[cfg(feature = "sites")]
 /// Requests for one `microsoft.graph.canvasLayout`.
 ///
 /// URL: `/sites/{id}/pageTemplates/{id}/canvasLayout`
@@ -8725,20 +7923,7 @@ pub struct CanvasLayoutRequestBuilder {
     pub(super) path: runtime::ODataPath,
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "shares",
-        feature = "sites",
-        feature = "users"
-    )
-)]
+#[cfg(feature = "sites")]
 impl CanvasLayoutRequestBuilder {
     /// Reads the entity; [`.select()`](runtime::Request::select) and
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
@@ -8792,18 +7977,7 @@ impl CanvasLayoutRequestBuilder {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(feature = "directory")]
 /// Requests for a collection of `microsoft.graph.certificateAuthorityAsEntity`.
 ///
 /// URL: `/directoryObjects/{id}/microsoft.graph.certificateBasedApplicationConfiguration/trustedCertificateAuthorities`
@@ -8816,18 +7990,7 @@ pub struct CertificateAuthorityAsEntityCollectionRequestBuilder {
     pub(super) segment: &'static str,
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(feature = "directory")]
 impl CertificateAuthorityAsEntityCollectionRequestBuilder {
     /// Lists one page of the collection; [`.into_stream()`](runtime::Request::into_stream)
     /// yields every item, following `@odata.nextLink`.
@@ -8880,18 +8043,7 @@ impl CertificateAuthorityAsEntityCollectionRequestBuilder {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(feature = "directory")]
 /// Requests for one `microsoft.graph.certificateAuthorityAsEntity`.
 ///
 /// URL: `/directoryObjects/{id}/microsoft.graph.certificateBasedApplicationConfiguration/trustedCertificateAuthorities/{id}`
@@ -8901,18 +8053,7 @@ pub struct CertificateAuthorityAsEntityRequestBuilder {
     pub(super) path: runtime::ODataPath,
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(feature = "directory")]
 impl CertificateAuthorityAsEntityRequestBuilder {
     /// Reads the entity; [`.select()`](runtime::Request::select) and
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
@@ -8950,18 +8091,7 @@ impl CertificateAuthorityAsEntityRequestBuilder {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(feature = "directory")]
 /// Requests for a collection of `microsoft.graph.certificateAuthorityDetail`.
 ///
 /// URL: `/directoryObjects/{id}/microsoft.graph.certificateBasedAuthPki/certificateAuthorities`
@@ -8972,18 +8102,7 @@ pub struct CertificateAuthorityDetailCollectionRequestBuilder {
     pub(super) segment: &'static str,
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(feature = "directory")]
 impl CertificateAuthorityDetailCollectionRequestBuilder {
     /// Lists one page of the collection; [`.into_stream()`](runtime::Request::into_stream)
     /// yields every item, following `@odata.nextLink`.
@@ -9106,18 +8225,7 @@ impl CertificateAuthorityDetailCollectionRequestBuilder {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(feature = "directory")]
 /// Requests for one `microsoft.graph.certificateAuthorityDetail`.
 ///
 /// URL: `/directoryObjects/{id}/microsoft.graph.certificateBasedAuthPki/certificateAuthorities/{id}`
@@ -9127,18 +8235,7 @@ pub struct CertificateAuthorityDetailRequestBuilder {
     pub(super) path: runtime::ODataPath,
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(feature = "directory")]
 impl CertificateAuthorityDetailRequestBuilder {
     /// Reads the entity; [`.select()`](runtime::Request::select) and
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
@@ -9322,18 +8419,7 @@ impl CertificateAuthorityPathRequestBuilder {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(feature = "directory")]
 /// Requests for a collection of `microsoft.graph.certificateBasedApplicationConfiguration`.
 ///
 /// URL: `/directoryObjects/microsoft.graph.certificateBasedApplicationConfiguration`
@@ -9346,18 +8432,7 @@ pub struct CertificateBasedApplicationConfigurationCollectionRequestBuilder {
     pub(super) segment: &'static str,
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(feature = "directory")]
 impl CertificateBasedApplicationConfigurationCollectionRequestBuilder {
     /// Lists one page of the collection; [`.into_stream()`](runtime::Request::into_stream)
     /// yields every item, following `@odata.nextLink`.
@@ -9482,18 +8557,7 @@ impl CertificateBasedApplicationConfigurationCollectionRequestBuilder {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(feature = "directory")]
 /// Requests for one `microsoft.graph.certificateBasedApplicationConfiguration`.
 ///
 /// URL: `/directoryObjects/{id}/microsoft.graph.certificateBasedApplicationConfiguration`
@@ -9505,18 +8569,7 @@ pub struct CertificateBasedApplicationConfigurationRequestBuilder {
     pub(super) path: runtime::ODataPath,
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(feature = "directory")]
 impl CertificateBasedApplicationConfigurationRequestBuilder {
     /// Reads the entity; [`.select()`](runtime::Request::select) and
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
@@ -9654,7 +8707,7 @@ impl CertificateBasedApplicationConfigurationRequestBuilder {
     }
 }
 
-#[cfg(feature = "certificate_based_auth_configuration")]
+#[cfg(any(feature = "certificate_based_auth_configuration", feature = "organization"))]
 /// Requests for a collection of `microsoft.graph.certificateBasedAuthConfiguration`.
 ///
 /// URL: `/certificateBasedAuthConfiguration`
@@ -9667,7 +8720,7 @@ pub struct CertificateBasedAuthConfigurationCollectionRequestBuilder {
     pub(super) segment: &'static str,
 }
 
-#[cfg(feature = "certificate_based_auth_configuration")]
+#[cfg(any(feature = "certificate_based_auth_configuration", feature = "organization"))]
 impl CertificateBasedAuthConfigurationCollectionRequestBuilder {
     /// Lists one page of the collection; [`.into_stream()`](runtime::Request::into_stream)
     /// yields every item, following `@odata.nextLink`.
@@ -9722,7 +8775,7 @@ impl CertificateBasedAuthConfigurationCollectionRequestBuilder {
     }
 }
 
-#[cfg(feature = "certificate_based_auth_configuration")]
+#[cfg(any(feature = "certificate_based_auth_configuration", feature = "organization"))]
 /// Requests for one `microsoft.graph.certificateBasedAuthConfiguration`.
 ///
 /// URL: `/certificateBasedAuthConfiguration/{id}`
@@ -9732,7 +8785,7 @@ pub struct CertificateBasedAuthConfigurationRequestBuilder {
     pub(super) path: runtime::ODataPath,
 }
 
-#[cfg(feature = "certificate_based_auth_configuration")]
+#[cfg(any(feature = "certificate_based_auth_configuration", feature = "organization"))]
 impl CertificateBasedAuthConfigurationRequestBuilder {
     /// Reads the entity; [`.select()`](runtime::Request::select) and
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
@@ -9772,18 +8825,7 @@ impl CertificateBasedAuthConfigurationRequestBuilder {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(feature = "directory")]
 /// Requests for a collection of `microsoft.graph.certificateBasedAuthPki`.
 ///
 /// URL: `/directoryObjects/microsoft.graph.certificateBasedAuthPki`
@@ -9796,18 +8838,7 @@ pub struct CertificateBasedAuthPkiCollectionRequestBuilder {
     pub(super) segment: &'static str,
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(feature = "directory")]
 impl CertificateBasedAuthPkiCollectionRequestBuilder {
     /// Lists one page of the collection; [`.into_stream()`](runtime::Request::into_stream)
     /// yields every item, following `@odata.nextLink`.
@@ -9927,18 +8958,7 @@ impl CertificateBasedAuthPkiCollectionRequestBuilder {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(feature = "directory")]
 /// Requests for one `microsoft.graph.certificateBasedAuthPki`.
 ///
 /// URL: `/directoryObjects/{id}/microsoft.graph.certificateBasedAuthPki`
@@ -9950,18 +8970,7 @@ pub struct CertificateBasedAuthPkiRequestBuilder {
     pub(super) path: runtime::ODataPath,
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(feature = "directory")]
 impl CertificateBasedAuthPkiRequestBuilder {
     /// Reads the entity; [`.select()`](runtime::Request::select) and
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
@@ -10111,21 +9120,7 @@ impl CertificateBasedAuthPkiRequestBuilder {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "team_template_definition",
-        feature = "teams",
-        feature = "teamwork",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "teams", feature = "teamwork"))]
 /// Requests for a collection of `microsoft.graph.channel`.
 ///
 /// URL: `/teams/{id}/allChannels`
@@ -10138,21 +9133,7 @@ pub struct ChannelCollectionRequestBuilder {
     pub(super) segment: &'static str,
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "team_template_definition",
-        feature = "teams",
-        feature = "teamwork",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "teams", feature = "teamwork"))]
 impl ChannelCollectionRequestBuilder {
     /// Lists one page of the collection; [`.into_stream()`](runtime::Request::into_stream)
     /// yields every item, following `@odata.nextLink`.
@@ -10248,21 +9229,7 @@ impl ChannelCollectionRequestBuilder {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "team_template_definition",
-        feature = "teams",
-        feature = "teamwork",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "teams", feature = "teamwork"))]
 /// Requests for one `microsoft.graph.channel`.
 ///
 /// URL: `/teams/{id}/primaryChannel`
@@ -10274,21 +9241,7 @@ pub struct ChannelRequestBuilder {
     pub(super) path: runtime::ODataPath,
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "team_template_definition",
-        feature = "teams",
-        feature = "teamwork",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "teams", feature = "teamwork"))]
 impl ChannelRequestBuilder {
     /// Reads the entity; [`.select()`](runtime::Request::select) and
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
@@ -10331,7 +9284,6 @@ impl ChannelRequestBuilder {
             segment: "allMembers",
         }
     }
-    #[cfg(feature = "app_catalogs")]
     /// Navigation property `enabledApps`.
     ///
     /// URL: `/teams/{id}/primaryChannel/enabledApps`

@@ -8,13 +8,8 @@ use super::*;
 #[cfg(
     any(
         feature = "chats",
-        feature = "directory",
         feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
         feature = "me",
-        feature = "policies",
         feature = "users"
     )
 )]
@@ -33,13 +28,8 @@ pub struct ChatCollectionRequestBuilder {
 #[cfg(
     any(
         feature = "chats",
-        feature = "directory",
         feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
         feature = "me",
-        feature = "policies",
         feature = "users"
     )
 )]
@@ -88,6 +78,7 @@ impl ChatCollectionRequestBuilder {
             path: self.parent.segment(self.segment).key(id.as_ref()),
         }
     }
+    #[cfg(feature = "chats")]
     /// Bound function `microsoft.graph.allMessages`.
     ///
     /// HTTP: `GET /chats/allMessages(...)`
@@ -104,6 +95,7 @@ impl ChatCollectionRequestBuilder {
             self.parent.segment(self.segment).operation("allMessages", &[]),
         )
     }
+    #[cfg(feature = "chats")]
     /// Bound function `microsoft.graph.getAllMessages`.
     ///
     /// HTTP: `GET /chats/getAllMessages(...)`
@@ -120,6 +112,7 @@ impl ChatCollectionRequestBuilder {
             self.parent.segment(self.segment).operation("getAllMessages", &[]),
         )
     }
+    #[cfg(feature = "chats")]
     /// Bound function `microsoft.graph.getAllRetainedMessages`.
     ///
     /// HTTP: `GET /chats/getAllRetainedMessages(...)`
@@ -138,22 +131,7 @@ impl ChatCollectionRequestBuilder {
     }
 }
 
-#[cfg(
-    any(
-        feature = "chats",
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "team_template_definition",
-        feature = "teams",
-        feature = "teamwork",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "chats", feature = "teams", feature = "teamwork"))]
 /// Requests for a collection of `microsoft.graph.chatMessage`.
 ///
 /// URL: `/chats/{id}/messages`
@@ -166,22 +144,7 @@ pub struct ChatMessageCollectionRequestBuilder {
     pub(super) segment: &'static str,
 }
 
-#[cfg(
-    any(
-        feature = "chats",
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "team_template_definition",
-        feature = "teams",
-        feature = "teamwork",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "chats", feature = "teams", feature = "teamwork"))]
 impl ChatMessageCollectionRequestBuilder {
     /// Lists one page of the collection; [`.into_stream()`](runtime::Request::into_stream)
     /// yields every item, following `@odata.nextLink`.
@@ -279,22 +242,7 @@ impl ChatMessageCollectionRequestBuilder {
     }
 }
 
-#[cfg(
-    any(
-        feature = "chats",
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "team_template_definition",
-        feature = "teams",
-        feature = "teamwork",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "chats", feature = "teams", feature = "teamwork"))]
 /// Requests for a collection of `microsoft.graph.chatMessageHostedContent`.
 ///
 /// URL: `/chats/{id}/messages/{id}/hostedContents`
@@ -305,22 +253,7 @@ pub struct ChatMessageHostedContentCollectionRequestBuilder {
     pub(super) segment: &'static str,
 }
 
-#[cfg(
-    any(
-        feature = "chats",
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "team_template_definition",
-        feature = "teams",
-        feature = "teamwork",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "chats", feature = "teams", feature = "teamwork"))]
 impl ChatMessageHostedContentCollectionRequestBuilder {
     /// Lists one page of the collection; [`.into_stream()`](runtime::Request::into_stream)
     /// yields every item, following `@odata.nextLink`.
@@ -370,22 +303,7 @@ impl ChatMessageHostedContentCollectionRequestBuilder {
     }
 }
 
-#[cfg(
-    any(
-        feature = "chats",
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "team_template_definition",
-        feature = "teams",
-        feature = "teamwork",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "chats", feature = "teams", feature = "teamwork"))]
 /// Requests for one `microsoft.graph.chatMessageHostedContent`.
 ///
 /// URL: `/chats/{id}/messages/{id}/hostedContents/{id}`
@@ -395,22 +313,7 @@ pub struct ChatMessageHostedContentRequestBuilder {
     pub(super) path: runtime::ODataPath,
 }
 
-#[cfg(
-    any(
-        feature = "chats",
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "team_template_definition",
-        feature = "teams",
-        feature = "teamwork",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "chats", feature = "teams", feature = "teamwork"))]
 impl ChatMessageHostedContentRequestBuilder {
     /// Reads the entity; [`.select()`](runtime::Request::select) and
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
@@ -463,19 +366,7 @@ impl ChatMessageHostedContentRequestBuilder {
     }
 }
 
-#[cfg(
-    any(
-        feature = "chats",
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(feature = "chats")]
 /// Requests for one `microsoft.graph.chatMessageInfo`.
 ///
 /// URL: `/chats/{id}/lastMessagePreview`
@@ -485,19 +376,7 @@ pub struct ChatMessageInfoRequestBuilder {
     pub(super) path: runtime::ODataPath,
 }
 
-#[cfg(
-    any(
-        feature = "chats",
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(feature = "chats")]
 impl ChatMessageInfoRequestBuilder {
     /// Reads the entity; [`.select()`](runtime::Request::select) and
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
@@ -535,22 +414,7 @@ impl ChatMessageInfoRequestBuilder {
     }
 }
 
-#[cfg(
-    any(
-        feature = "chats",
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "team_template_definition",
-        feature = "teams",
-        feature = "teamwork",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "chats", feature = "teams", feature = "teamwork"))]
 /// Requests for one `microsoft.graph.chatMessage`.
 ///
 /// URL: `/chats/{id}/messages/{id}`
@@ -562,22 +426,7 @@ pub struct ChatMessageRequestBuilder {
     pub(super) path: runtime::ODataPath,
 }
 
-#[cfg(
-    any(
-        feature = "chats",
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "team_template_definition",
-        feature = "teams",
-        feature = "teamwork",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "chats", feature = "teams", feature = "teamwork"))]
 impl ChatMessageRequestBuilder {
     /// Reads the entity; [`.select()`](runtime::Request::select) and
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
@@ -693,13 +542,8 @@ impl ChatMessageRequestBuilder {
 #[cfg(
     any(
         feature = "chats",
-        feature = "directory",
         feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
         feature = "me",
-        feature = "policies",
         feature = "users"
     )
 )]
@@ -717,13 +561,8 @@ pub struct ChatRequestBuilder {
 #[cfg(
     any(
         feature = "chats",
-        feature = "directory",
         feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
         feature = "me",
-        feature = "policies",
         feature = "users"
     )
 )]
@@ -759,6 +598,7 @@ impl ChatRequestBuilder {
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
+    #[cfg(any(feature = "chats", feature = "teams"))]
     /// Navigation property `installedApps`.
     ///
     /// URL: `/chats/{id}/installedApps`
@@ -769,6 +609,7 @@ impl ChatRequestBuilder {
             segment: "installedApps",
         }
     }
+    #[cfg(feature = "chats")]
     /// Navigation property `lastMessagePreview`.
     ///
     /// URL: `/chats/{id}/lastMessagePreview`
@@ -778,6 +619,7 @@ impl ChatRequestBuilder {
             path: self.path.clone().segment("lastMessagePreview"),
         }
     }
+    #[cfg(any(feature = "chats", feature = "teams", feature = "teamwork"))]
     /// Navigation property `members`.
     ///
     /// URL: `/chats/{id}/members`
@@ -788,6 +630,7 @@ impl ChatRequestBuilder {
             segment: "members",
         }
     }
+    #[cfg(any(feature = "chats", feature = "teams", feature = "teamwork"))]
     /// Navigation property `messages`.
     ///
     /// URL: `/chats/{id}/messages`
@@ -798,6 +641,7 @@ impl ChatRequestBuilder {
             segment: "messages",
         }
     }
+    #[cfg(any(feature = "chats", feature = "teams"))]
     /// Navigation property `operations`.
     ///
     /// URL: `/chats/{id}/operations`
@@ -820,6 +664,7 @@ impl ChatRequestBuilder {
             segment: "permissionGrants",
         }
     }
+    #[cfg(feature = "chats")]
     /// Navigation property `pinnedMessages`.
     ///
     /// URL: `/chats/{id}/pinnedMessages`
@@ -830,6 +675,7 @@ impl ChatRequestBuilder {
             segment: "pinnedMessages",
         }
     }
+    #[cfg(any(feature = "chats", feature = "teams", feature = "teamwork"))]
     /// Navigation property `tabs`.
     ///
     /// URL: `/chats/{id}/tabs`
@@ -840,6 +686,7 @@ impl ChatRequestBuilder {
             segment: "tabs",
         }
     }
+    #[cfg(feature = "chats")]
     /// Bound action `microsoft.graph.hideForUser`.
     ///
     /// HTTP: `POST /chats/{id}/hideForUser`
@@ -858,6 +705,7 @@ impl ChatRequestBuilder {
             )
             .json_body(parameters)
     }
+    #[cfg(feature = "chats")]
     /// Bound action `microsoft.graph.markChatReadForUser`.
     ///
     /// HTTP: `POST /chats/{id}/markChatReadForUser`
@@ -876,6 +724,7 @@ impl ChatRequestBuilder {
             )
             .json_body(parameters)
     }
+    #[cfg(feature = "chats")]
     /// Bound action `microsoft.graph.markChatUnreadForUser`.
     ///
     /// HTTP: `POST /chats/{id}/markChatUnreadForUser`
@@ -894,6 +743,7 @@ impl ChatRequestBuilder {
             )
             .json_body(parameters)
     }
+    #[cfg(feature = "chats")]
     /// Bound action `microsoft.graph.removeAllAccessForUser`.
     ///
     /// HTTP: `POST /chats/{id}/removeAllAccessForUser`
@@ -912,6 +762,7 @@ impl ChatRequestBuilder {
             )
             .json_member_body("user", Some(user))
     }
+    #[cfg(feature = "chats")]
     /// Bound action `microsoft.graph.sendActivityNotification`.
     ///
     /// HTTP: `POST /chats/{id}/sendActivityNotification`
@@ -930,6 +781,7 @@ impl ChatRequestBuilder {
             )
             .json_body(parameters)
     }
+    #[cfg(feature = "chats")]
     /// Bound action `microsoft.graph.unhideForUser`.
     ///
     /// HTTP: `POST /chats/{id}/unhideForUser`
@@ -950,18 +802,7 @@ impl ChatRequestBuilder {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "me", feature = "users"))]
 /// Requests for a collection of `microsoft.graph.checklistItem`.
 ///
 /// URL: `/me/todo/lists/{id}/tasks/{id}/checklistItems`
@@ -972,18 +813,7 @@ pub struct ChecklistItemCollectionRequestBuilder {
     pub(super) segment: &'static str,
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "me", feature = "users"))]
 impl ChecklistItemCollectionRequestBuilder {
     /// Lists one page of the collection; [`.into_stream()`](runtime::Request::into_stream)
     /// yields every item, following `@odata.nextLink`.
@@ -1033,18 +863,7 @@ impl ChecklistItemCollectionRequestBuilder {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "me", feature = "users"))]
 /// Requests for one `microsoft.graph.checklistItem`.
 ///
 /// URL: `/me/todo/lists/{id}/tasks/{id}/checklistItems/{id}`
@@ -1054,18 +873,7 @@ pub struct ChecklistItemRequestBuilder {
     pub(super) path: runtime::ODataPath,
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "me", feature = "users"))]
 impl ChecklistItemRequestBuilder {
     /// Reads the entity; [`.select()`](runtime::Request::select) and
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
@@ -1102,14 +910,10 @@ impl ChecklistItemRequestBuilder {
 
 #[cfg(
     any(
-        feature = "directory",
+        feature = "applications",
         feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
         feature = "policies",
-        feature = "users"
+        feature = "service_principals"
     )
 )]
 /// Requests for a collection of `microsoft.graph.claimsMappingPolicy`.
@@ -1126,14 +930,10 @@ pub struct ClaimsMappingPolicyCollectionRequestBuilder {
 
 #[cfg(
     any(
-        feature = "directory",
+        feature = "applications",
         feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
         feature = "policies",
-        feature = "users"
+        feature = "service_principals"
     )
 )]
 impl ClaimsMappingPolicyCollectionRequestBuilder {
@@ -1183,6 +983,7 @@ impl ClaimsMappingPolicyCollectionRequestBuilder {
             path: self.parent.segment(self.segment).key(id.as_ref()),
         }
     }
+    #[cfg(feature = "policies")]
     /// Bound function `microsoft.graph.delta`.
     ///
     /// HTTP: `GET /directoryObjects/microsoft.graph.claimsMappingPolicy/delta(...)`
@@ -1199,6 +1000,7 @@ impl ClaimsMappingPolicyCollectionRequestBuilder {
             self.parent.segment(self.segment).operation("delta", &[]),
         )
     }
+    #[cfg(feature = "policies")]
     /// Bound action `microsoft.graph.getByIds`.
     ///
     /// HTTP: `POST /directoryObjects/microsoft.graph.claimsMappingPolicy/getByIds`
@@ -1217,6 +1019,7 @@ impl ClaimsMappingPolicyCollectionRequestBuilder {
             )
             .json_body(parameters)
     }
+    #[cfg(feature = "policies")]
     /// Bound action `microsoft.graph.getUserOwnedObjects`.
     ///
     /// HTTP: `POST /directoryObjects/microsoft.graph.claimsMappingPolicy/getUserOwnedObjects`
@@ -1235,6 +1038,7 @@ impl ClaimsMappingPolicyCollectionRequestBuilder {
             )
             .json_body(parameters)
     }
+    #[cfg(feature = "policies")]
     /// Bound action `microsoft.graph.validateProperties`.
     ///
     /// HTTP: `POST /directoryObjects/microsoft.graph.claimsMappingPolicy/validateProperties`
@@ -1257,14 +1061,10 @@ impl ClaimsMappingPolicyCollectionRequestBuilder {
 
 #[cfg(
     any(
-        feature = "directory",
+        feature = "applications",
         feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
         feature = "policies",
-        feature = "users"
+        feature = "service_principals"
     )
 )]
 /// Requests for one `microsoft.graph.claimsMappingPolicy`.
@@ -1280,14 +1080,10 @@ pub struct ClaimsMappingPolicyRequestBuilder {
 
 #[cfg(
     any(
-        feature = "directory",
+        feature = "applications",
         feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
         feature = "policies",
-        feature = "users"
+        feature = "service_principals"
     )
 )]
 impl ClaimsMappingPolicyRequestBuilder {
@@ -1352,6 +1148,7 @@ impl ClaimsMappingPolicyRequestBuilder {
             path: self.path.clone().segment("appliesTo"),
         }
     }
+    #[cfg(feature = "policies")]
     /// Bound action `microsoft.graph.checkMemberGroups`.
     ///
     /// HTTP: `POST /directoryObjects/{id}/microsoft.graph.claimsMappingPolicy/checkMemberGroups`
@@ -1370,6 +1167,7 @@ impl ClaimsMappingPolicyRequestBuilder {
             )
             .json_member_body("groupIds", Some(group_ids))
     }
+    #[cfg(feature = "policies")]
     /// Bound action `microsoft.graph.checkMemberObjects`.
     ///
     /// HTTP: `POST /directoryObjects/{id}/microsoft.graph.claimsMappingPolicy/checkMemberObjects`
@@ -1388,6 +1186,7 @@ impl ClaimsMappingPolicyRequestBuilder {
             )
             .json_member_body("ids", Some(ids))
     }
+    #[cfg(feature = "policies")]
     /// Bound action `microsoft.graph.getMemberGroups`.
     ///
     /// HTTP: `POST /directoryObjects/{id}/microsoft.graph.claimsMappingPolicy/getMemberGroups`
@@ -1406,6 +1205,7 @@ impl ClaimsMappingPolicyRequestBuilder {
             )
             .json_member_body("securityEnabledOnly", Some(&security_enabled_only))
     }
+    #[cfg(feature = "policies")]
     /// Bound action `microsoft.graph.getMemberObjects`.
     ///
     /// HTTP: `POST /directoryObjects/{id}/microsoft.graph.claimsMappingPolicy/getMemberObjects`
@@ -1424,6 +1224,7 @@ impl ClaimsMappingPolicyRequestBuilder {
             )
             .json_member_body("securityEnabledOnly", Some(&security_enabled_only))
     }
+    #[cfg(feature = "policies")]
     /// Bound action `microsoft.graph.restore`.
     ///
     /// HTTP: `POST /directoryObjects/{id}/microsoft.graph.claimsMappingPolicy/restore`
@@ -1442,19 +1243,11 @@ impl ClaimsMappingPolicyRequestBuilder {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "users"
+        feature = "storage"
     )
 )]
 /// Requests for a collection of `microsoft.graph.columnDefinition`.
@@ -1471,19 +1264,11 @@ pub struct ColumnDefinitionCollectionRequestBuilder {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "users"
+        feature = "storage"
     )
 )]
 impl ColumnDefinitionCollectionRequestBuilder {
@@ -1537,19 +1322,11 @@ impl ColumnDefinitionCollectionRequestBuilder {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "users"
+        feature = "storage"
     )
 )]
 /// Requests for one `microsoft.graph.columnDefinition`.
@@ -1565,19 +1342,11 @@ pub struct ColumnDefinitionRequestBuilder {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "users"
+        feature = "storage"
     )
 )]
 impl ColumnDefinitionRequestBuilder {
@@ -1641,23 +1410,7 @@ impl ColumnDefinitionRequestBuilder {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "drive",
-        feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "shares",
-        feature = "sites",
-        feature = "storage",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "drive", feature = "drives", feature = "shares", feature = "sites"))]
 /// Requests for a collection of `microsoft.graph.columnLink`.
 ///
 /// URL: `/sites/{id}/contentTypes/{id}/columnLinks`
@@ -1668,23 +1421,7 @@ pub struct ColumnLinkCollectionRequestBuilder {
     pub(super) segment: &'static str,
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "drive",
-        feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "shares",
-        feature = "sites",
-        feature = "storage",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "drive", feature = "drives", feature = "shares", feature = "sites"))]
 impl ColumnLinkCollectionRequestBuilder {
     /// Lists one page of the collection; [`.into_stream()`](runtime::Request::into_stream)
     /// yields every item, following `@odata.nextLink`.
@@ -1732,23 +1469,7 @@ impl ColumnLinkCollectionRequestBuilder {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "drive",
-        feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "shares",
-        feature = "sites",
-        feature = "storage",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "drive", feature = "drives", feature = "shares", feature = "sites"))]
 /// Requests for one `microsoft.graph.columnLink`.
 ///
 /// URL: `/sites/{id}/contentTypes/{id}/columnLinks/{id}`
@@ -1758,23 +1479,7 @@ pub struct ColumnLinkRequestBuilder {
     pub(super) path: runtime::ODataPath,
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "drive",
-        feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "shares",
-        feature = "sites",
-        feature = "storage",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "drive", feature = "drives", feature = "shares", feature = "sites"))]
 impl ColumnLinkRequestBuilder {
     /// Reads the entity; [`.select()`](runtime::Request::select) and
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
@@ -2553,7 +2258,13 @@ impl ConnectorGroupCollectionRequestBuilder {
     }
 }
 
-#[cfg(feature = "on_premises_publishing_profiles")]
+#[cfg(
+    any(
+        feature = "applications",
+        feature = "directory_objects",
+        feature = "on_premises_publishing_profiles"
+    )
+)]
 /// Requests for one `microsoft.graph.connectorGroup`.
 ///
 /// URL: `/applications/{id}/connectorGroup`
@@ -2565,7 +2276,13 @@ pub struct ConnectorGroupRequestBuilder {
     pub(super) path: runtime::ODataPath,
 }
 
-#[cfg(feature = "on_premises_publishing_profiles")]
+#[cfg(
+    any(
+        feature = "applications",
+        feature = "directory_objects",
+        feature = "on_premises_publishing_profiles"
+    )
+)]
 impl ConnectorGroupRequestBuilder {
     /// Reads the entity; [`.select()`](runtime::Request::select) and
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
@@ -2598,19 +2315,7 @@ impl ConnectorGroupRequestBuilder {
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
-    #[cfg(
-        any(
-            feature = "applications",
-            feature = "directory",
-            feature = "directory_objects",
-            feature = "entitlement_management",
-            feature = "groups",
-            feature = "identity_governance",
-            feature = "me",
-            feature = "policies",
-            feature = "users"
-        )
-    )]
+    #[cfg(any(feature = "applications", feature = "on_premises_publishing_profiles"))]
     /// Navigation property `applications`.
     ///
     /// URL: `/applications/{id}/connectorGroup/applications`
@@ -2621,6 +2326,7 @@ impl ConnectorGroupRequestBuilder {
             segment: "applications",
         }
     }
+    #[cfg(feature = "on_premises_publishing_profiles")]
     /// Navigation property `members`.
     ///
     /// URL: `/applications/{id}/connectorGroup/members`
@@ -2739,18 +2445,7 @@ impl ConnectorRequestBuilder {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "me", feature = "users"))]
 /// Requests for a collection of `microsoft.graph.contact`.
 ///
 /// URL: `/me/contacts`
@@ -2763,18 +2458,7 @@ pub struct ContactCollectionRequestBuilder {
     pub(super) segment: &'static str,
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "me", feature = "users"))]
 impl ContactCollectionRequestBuilder {
     /// Lists one page of the collection; [`.into_stream()`](runtime::Request::into_stream)
     /// yields every item, following `@odata.nextLink`.
@@ -2836,18 +2520,7 @@ impl ContactCollectionRequestBuilder {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "me", feature = "users"))]
 /// Requests for a collection of `microsoft.graph.contactFolder`.
 ///
 /// URL: `/me/contactFolders`
@@ -2860,18 +2533,7 @@ pub struct ContactFolderCollectionRequestBuilder {
     pub(super) segment: &'static str,
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "me", feature = "users"))]
 impl ContactFolderCollectionRequestBuilder {
     /// Lists one page of the collection; [`.into_stream()`](runtime::Request::into_stream)
     /// yields every item, following `@odata.nextLink`.
@@ -2937,18 +2599,7 @@ impl ContactFolderCollectionRequestBuilder {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "me", feature = "users"))]
 /// Requests for one `microsoft.graph.contactFolder`.
 ///
 /// URL: `/me/contactFolders/{id}`
@@ -2958,18 +2609,7 @@ pub struct ContactFolderRequestBuilder {
     pub(super) path: runtime::ODataPath,
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "me", feature = "users"))]
 impl ContactFolderRequestBuilder {
     /// Reads the entity; [`.select()`](runtime::Request::select) and
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
@@ -3048,18 +2688,7 @@ impl ContactFolderRequestBuilder {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "me", feature = "users"))]
 /// Requests for one `microsoft.graph.contact`.
 ///
 /// URL: `/me/contacts/{id}`
@@ -3071,18 +2700,7 @@ pub struct ContactRequestBuilder {
     pub(super) path: runtime::ODataPath,
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "me", feature = "users"))]
 impl ContactRequestBuilder {
     /// Reads the entity; [`.select()`](runtime::Request::select) and
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
@@ -3160,20 +2778,7 @@ impl ContactRequestBuilder {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "shares",
-        feature = "sites",
-        feature = "users"
-    )
-)]
+#[cfg(feature = "sites")]
 /// Requests for a collection of `microsoft.graph.contentModel`.
 ///
 /// URL: `/sites/{id}/contentModels`
@@ -3184,20 +2789,7 @@ pub struct ContentModelCollectionRequestBuilder {
     pub(super) segment: &'static str,
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "shares",
-        feature = "sites",
-        feature = "users"
-    )
-)]
+#[cfg(feature = "sites")]
 impl ContentModelCollectionRequestBuilder {
     /// Lists one page of the collection; [`.into_stream()`](runtime::Request::into_stream)
     /// yields every item, following `@odata.nextLink`.
@@ -3272,20 +2864,7 @@ impl ContentModelCollectionRequestBuilder {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "shares",
-        feature = "sites",
-        feature = "users"
-    )
-)]
+#[cfg(feature = "sites")]
 /// Requests for one `microsoft.graph.contentModel`.
 ///
 /// URL: `/sites/{id}/contentModels/{id}`
@@ -3295,20 +2874,7 @@ pub struct ContentModelRequestBuilder {
     pub(super) path: runtime::ODataPath,
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "shares",
-        feature = "sites",
-        feature = "users"
-    )
-)]
+#[cfg(feature = "sites")]
 impl ContentModelRequestBuilder {
     /// Reads the entity; [`.select()`](runtime::Request::select) and
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
@@ -3388,23 +2954,7 @@ impl ContentModelRequestBuilder {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "drive",
-        feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "shares",
-        feature = "sites",
-        feature = "storage",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "drive", feature = "drives", feature = "shares", feature = "sites"))]
 /// Requests for a collection of `microsoft.graph.contentType`.
 ///
 /// URL: `/sites/{id}/contentTypes`
@@ -3417,23 +2967,7 @@ pub struct ContentTypeCollectionRequestBuilder {
     pub(super) segment: &'static str,
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "drive",
-        feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "shares",
-        feature = "sites",
-        feature = "storage",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "drive", feature = "drives", feature = "shares", feature = "sites"))]
 impl ContentTypeCollectionRequestBuilder {
     /// Lists one page of the collection; [`.into_stream()`](runtime::Request::into_stream)
     /// yields every item, following `@odata.nextLink`.
@@ -3536,23 +3070,7 @@ impl ContentTypeCollectionRequestBuilder {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "drive",
-        feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "shares",
-        feature = "sites",
-        feature = "storage",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "drive", feature = "drives", feature = "shares", feature = "sites"))]
 /// Requests for one `microsoft.graph.contentType`.
 ///
 /// URL: `/sites/{id}/contentTypes/{id}`
@@ -3564,23 +3082,7 @@ pub struct ContentTypeRequestBuilder {
     pub(super) path: runtime::ODataPath,
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "drive",
-        feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "shares",
-        feature = "sites",
-        feature = "storage",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "drive", feature = "drives", feature = "shares", feature = "sites"))]
 impl ContentTypeRequestBuilder {
     /// Reads the entity; [`.select()`](runtime::Request::select) and
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
@@ -4043,18 +3545,7 @@ impl ContractRequestBuilder {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(feature = "groups")]
 /// Requests for a collection of `microsoft.graph.conversation`.
 ///
 /// URL: `/groups/{id}/conversations`
@@ -4065,18 +3556,7 @@ pub struct ConversationCollectionRequestBuilder {
     pub(super) segment: &'static str,
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(feature = "groups")]
 impl ConversationCollectionRequestBuilder {
     /// Lists one page of the collection; [`.into_stream()`](runtime::Request::into_stream)
     /// yields every item, following `@odata.nextLink`.
@@ -4124,22 +3604,7 @@ impl ConversationCollectionRequestBuilder {
     }
 }
 
-#[cfg(
-    any(
-        feature = "chats",
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "team_template_definition",
-        feature = "teams",
-        feature = "teamwork",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "chats", feature = "teams", feature = "teamwork"))]
 /// Requests for a collection of `microsoft.graph.conversationMember`.
 ///
 /// URL: `/chats/{id}/members`
@@ -4152,22 +3617,7 @@ pub struct ConversationMemberCollectionRequestBuilder {
     pub(super) segment: &'static str,
 }
 
-#[cfg(
-    any(
-        feature = "chats",
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "team_template_definition",
-        feature = "teams",
-        feature = "teamwork",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "chats", feature = "teams", feature = "teamwork"))]
 impl ConversationMemberCollectionRequestBuilder {
     /// Lists one page of the collection; [`.into_stream()`](runtime::Request::into_stream)
     /// yields every item, following `@odata.nextLink`.
@@ -4247,22 +3697,7 @@ impl ConversationMemberCollectionRequestBuilder {
     }
 }
 
-#[cfg(
-    any(
-        feature = "chats",
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "team_template_definition",
-        feature = "teams",
-        feature = "teamwork",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "chats", feature = "teams", feature = "teamwork"))]
 /// Requests for one `microsoft.graph.conversationMember`.
 ///
 /// URL: `/chats/{id}/members/{id}`
@@ -4272,22 +3707,7 @@ pub struct ConversationMemberRequestBuilder {
     pub(super) path: runtime::ODataPath,
 }
 
-#[cfg(
-    any(
-        feature = "chats",
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "team_template_definition",
-        feature = "teams",
-        feature = "teamwork",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "chats", feature = "teams", feature = "teamwork"))]
 impl ConversationMemberRequestBuilder {
     /// Reads the entity; [`.select()`](runtime::Request::select) and
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
@@ -4336,18 +3756,7 @@ impl ConversationMemberRequestBuilder {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(feature = "groups")]
 /// Requests for one `microsoft.graph.conversation`.
 ///
 /// URL: `/groups/{id}/conversations/{id}`
@@ -4357,18 +3766,7 @@ pub struct ConversationRequestBuilder {
     pub(super) path: runtime::ODataPath,
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(feature = "groups")]
 impl ConversationRequestBuilder {
     /// Reads the entity; [`.select()`](runtime::Request::select) and
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
@@ -4413,18 +3811,7 @@ impl ConversationRequestBuilder {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(feature = "groups")]
 /// Requests for a collection of `microsoft.graph.conversationThread`.
 ///
 /// URL: `/groups/{id}/threads`
@@ -4437,18 +3824,7 @@ pub struct ConversationThreadCollectionRequestBuilder {
     pub(super) segment: &'static str,
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(feature = "groups")]
 impl ConversationThreadCollectionRequestBuilder {
     /// Lists one page of the collection; [`.into_stream()`](runtime::Request::into_stream)
     /// yields every item, following `@odata.nextLink`.
@@ -4498,18 +3874,7 @@ impl ConversationThreadCollectionRequestBuilder {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(feature = "groups")]
 /// Requests for one `microsoft.graph.conversationThread`.
 ///
 /// URL: `/groups/{id}/threads/{id}`
@@ -4519,18 +3884,7 @@ pub struct ConversationThreadRequestBuilder {
     pub(super) path: runtime::ODataPath,
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(feature = "groups")]
 impl ConversationThreadRequestBuilder {
     /// Reads the entity; [`.select()`](runtime::Request::select) and
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
@@ -4705,18 +4059,7 @@ impl CredentialUserRegistrationDetailsRequestBuilder {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(feature = "directory_objects")]
 /// Requests for a collection of `microsoft.graph.crossTenantAccessPolicy`.
 ///
 /// URL: `/directoryObjects/microsoft.graph.crossTenantAccessPolicy`
@@ -4727,18 +4070,7 @@ pub struct CrossTenantAccessPolicyCollectionRequestBuilder {
     pub(super) segment: &'static str,
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(feature = "directory_objects")]
 impl CrossTenantAccessPolicyCollectionRequestBuilder {
     /// Lists one page of the collection; [`.into_stream()`](runtime::Request::into_stream)
     /// yields every item, following `@odata.nextLink`.
@@ -4779,6 +4111,7 @@ impl CrossTenantAccessPolicyCollectionRequestBuilder {
     ) -> Request<models::microsoft_graph::CrossTenantAccessPolicy> {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
+    #[cfg(feature = "policies")]
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
     pub fn by_id(&self, id: impl AsRef<str>) -> CrossTenantAccessPolicyRequestBuilder {
         CrossTenantAccessPolicyRequestBuilder {
@@ -4858,18 +4191,7 @@ impl CrossTenantAccessPolicyCollectionRequestBuilder {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(feature = "policies")]
 /// Requests for one `microsoft.graph.crossTenantAccessPolicyConfigurationDefault`.
 ///
 /// URL: `/policies/crossTenantAccessPolicy/default`
@@ -4879,18 +4201,7 @@ pub struct CrossTenantAccessPolicyConfigurationDefaultRequestBuilder {
     pub(super) path: runtime::ODataPath,
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(feature = "policies")]
 impl CrossTenantAccessPolicyConfigurationDefaultRequestBuilder {
     /// Reads the entity; [`.select()`](runtime::Request::select) and
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
@@ -4944,18 +4255,7 @@ impl CrossTenantAccessPolicyConfigurationDefaultRequestBuilder {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(feature = "policies")]
 /// Requests for a collection of `microsoft.graph.crossTenantAccessPolicyConfigurationPartner`.
 ///
 /// URL: `/policies/crossTenantAccessPolicy/partners`
@@ -4966,18 +4266,7 @@ pub struct CrossTenantAccessPolicyConfigurationPartnerCollectionRequestBuilder {
     pub(super) segment: &'static str,
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(feature = "policies")]
 impl CrossTenantAccessPolicyConfigurationPartnerCollectionRequestBuilder {
     /// Lists one page of the collection; [`.into_stream()`](runtime::Request::into_stream)
     /// yields every item, following `@odata.nextLink`.
@@ -5034,18 +4323,7 @@ impl CrossTenantAccessPolicyConfigurationPartnerCollectionRequestBuilder {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(feature = "policies")]
 /// Requests for one `microsoft.graph.crossTenantAccessPolicyConfigurationPartner`.
 ///
 /// URL: `/policies/crossTenantAccessPolicy/partners/{id}`
@@ -5055,18 +4333,7 @@ pub struct CrossTenantAccessPolicyConfigurationPartnerRequestBuilder {
     pub(super) path: runtime::ODataPath,
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(feature = "policies")]
 impl CrossTenantAccessPolicyConfigurationPartnerRequestBuilder {
     /// Reads the entity; [`.select()`](runtime::Request::select) and
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
@@ -5117,18 +4384,7 @@ impl CrossTenantAccessPolicyConfigurationPartnerRequestBuilder {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(feature = "policies")]
 /// Requests for one `microsoft.graph.crossTenantAccessPolicy`.
 ///
 /// URL: `/policies/crossTenantAccessPolicy`
@@ -5140,18 +4396,7 @@ pub struct CrossTenantAccessPolicyRequestBuilder {
     pub(super) path: runtime::ODataPath,
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(feature = "policies")]
 impl CrossTenantAccessPolicyRequestBuilder {
     /// Reads the entity; [`.select()`](runtime::Request::select) and
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
@@ -5300,18 +4545,7 @@ impl CrossTenantAccessPolicyRequestBuilder {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(feature = "policies")]
 /// Requests for one `microsoft.graph.crossTenantIdentitySyncPolicyPartner`.
 ///
 /// URL: `/policies/crossTenantAccessPolicy/partners/{id}/identitySynchronization`
@@ -5321,18 +4555,7 @@ pub struct CrossTenantIdentitySyncPolicyPartnerRequestBuilder {
     pub(super) path: runtime::ODataPath,
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(feature = "policies")]
 impl CrossTenantIdentitySyncPolicyPartnerRequestBuilder {
     /// Reads the entity; [`.select()`](runtime::Request::select) and
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
@@ -5599,13 +4822,7 @@ impl CustomAppScopeRequestBuilder {
     }
 }
 
-#[cfg(
-    any(
-        feature = "entitlement_management",
-        feature = "identity",
-        feature = "identity_governance"
-    )
-)]
+#[cfg(feature = "identity")]
 /// Requests for a collection of `microsoft.graph.customAuthenticationExtension`.
 ///
 /// URL: `/identity/customAuthenticationExtensions`
@@ -5618,13 +4835,7 @@ pub struct CustomAuthenticationExtensionCollectionRequestBuilder {
     pub(super) segment: &'static str,
 }
 
-#[cfg(
-    any(
-        feature = "entitlement_management",
-        feature = "identity",
-        feature = "identity_governance"
-    )
-)]
+#[cfg(feature = "identity")]
 impl CustomAuthenticationExtensionCollectionRequestBuilder {
     /// Lists one page of the collection; [`.into_stream()`](runtime::Request::into_stream)
     /// yields every item, following `@odata.nextLink`.
@@ -5700,13 +4911,7 @@ impl CustomAuthenticationExtensionCollectionRequestBuilder {
     }
 }
 
-#[cfg(
-    any(
-        feature = "entitlement_management",
-        feature = "identity",
-        feature = "identity_governance"
-    )
-)]
+#[cfg(feature = "identity")]
 /// Requests for one `microsoft.graph.customAuthenticationExtension`.
 ///
 /// URL: `/identity/customAuthenticationExtensions/{id}`
@@ -5718,13 +4923,7 @@ pub struct CustomAuthenticationExtensionRequestBuilder {
     pub(super) path: runtime::ODataPath,
 }
 
-#[cfg(
-    any(
-        feature = "entitlement_management",
-        feature = "identity",
-        feature = "identity_governance"
-    )
-)]
+#[cfg(feature = "identity")]
 impl CustomAuthenticationExtensionRequestBuilder {
     /// Reads the entity; [`.select()`](runtime::Request::select) and
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
@@ -5839,6 +5038,7 @@ impl CustomCalloutExtensionCollectionRequestBuilder {
             path: self.parent.segment(self.segment).key(id.as_ref()),
         }
     }
+    #[cfg(feature = "identity")]
     /// Cast to the derived type `microsoft.graph.customAuthenticationExtension`: its navigations and operations.
     ///
     /// URL: `/entitlementManagement/accessPackageCatalogs/{id}/accessPackageCustomWorkflowExtensions/microsoft.graph.customAuthenticationExtension`
@@ -5851,6 +5051,7 @@ impl CustomCalloutExtensionCollectionRequestBuilder {
             segment: "microsoft.graph.customAuthenticationExtension",
         }
     }
+    #[cfg(feature = "identity_governance")]
     /// Cast to the derived type `microsoft.graph.identityGovernance.customTaskExtension`: its navigations and operations.
     ///
     /// URL: `/entitlementManagement/accessPackageCatalogs/{id}/accessPackageCustomWorkflowExtensions/microsoft.graph.identityGovernance.customTaskExtension`
@@ -5925,6 +5126,7 @@ impl CustomCalloutExtensionRequestBuilder {
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
+    #[cfg(feature = "identity")]
     /// Cast to the derived type `microsoft.graph.customAuthenticationExtension`: its navigations and operations.
     ///
     /// URL: `/entitlementManagement/accessPackageCatalogs/{id}/accessPackageCustomWorkflowExtensions/{id}/microsoft.graph.customAuthenticationExtension`
@@ -5939,6 +5141,7 @@ impl CustomCalloutExtensionRequestBuilder {
                 .segment("microsoft.graph.customAuthenticationExtension"),
         }
     }
+    #[cfg(feature = "identity_governance")]
     /// Cast to the derived type `microsoft.graph.identityGovernance.customTaskExtension`: its navigations and operations.
     ///
     /// URL: `/entitlementManagement/accessPackageCatalogs/{id}/accessPackageCustomWorkflowExtensions/{id}/microsoft.graph.identityGovernance.customTaskExtension`
@@ -5969,7 +5172,7 @@ impl CustomCalloutExtensionRequestBuilder {
     }
 }
 
-#[cfg(feature = "entitlement_management")]
+#[cfg(any(feature = "entitlement_management", feature = "identity_governance"))]
 /// Requests for a collection of `microsoft.graph.customExtensionHandler`.
 ///
 /// URL: `/entitlementManagement/accessPackageAssignmentPolicies/{id}/customExtensionHandlers`
@@ -5980,7 +5183,7 @@ pub struct CustomExtensionHandlerCollectionRequestBuilder {
     pub(super) segment: &'static str,
 }
 
-#[cfg(feature = "entitlement_management")]
+#[cfg(any(feature = "entitlement_management", feature = "identity_governance"))]
 impl CustomExtensionHandlerCollectionRequestBuilder {
     /// Lists one page of the collection; [`.into_stream()`](runtime::Request::into_stream)
     /// yields every item, following `@odata.nextLink`.
@@ -6030,7 +5233,7 @@ impl CustomExtensionHandlerCollectionRequestBuilder {
     }
 }
 
-#[cfg(feature = "entitlement_management")]
+#[cfg(any(feature = "entitlement_management", feature = "identity_governance"))]
 /// Requests for one `microsoft.graph.customExtensionHandler`.
 ///
 /// URL: `/entitlementManagement/accessPackageAssignmentPolicies/{id}/customExtensionHandlers/{id}`
@@ -6040,7 +5243,7 @@ pub struct CustomExtensionHandlerRequestBuilder {
     pub(super) path: runtime::ODataPath,
 }
 
-#[cfg(feature = "entitlement_management")]
+#[cfg(any(feature = "entitlement_management", feature = "identity_governance"))]
 impl CustomExtensionHandlerRequestBuilder {
     /// Reads the entity; [`.select()`](runtime::Request::select) and
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
@@ -6104,7 +5307,7 @@ impl CustomExtensionHandlerRequestBuilder {
     }
 }
 
-#[cfg(feature = "entitlement_management")]
+#[cfg(any(feature = "entitlement_management", feature = "identity_governance"))]
 /// Requests for a collection of `microsoft.graph.customExtensionStageSetting`.
 ///
 /// URL: `/entitlementManagement/accessPackageAssignmentPolicies/{id}/customExtensionStageSettings`
@@ -6115,7 +5318,7 @@ pub struct CustomExtensionStageSettingCollectionRequestBuilder {
     pub(super) segment: &'static str,
 }
 
-#[cfg(feature = "entitlement_management")]
+#[cfg(any(feature = "entitlement_management", feature = "identity_governance"))]
 impl CustomExtensionStageSettingCollectionRequestBuilder {
     /// Lists one page of the collection; [`.into_stream()`](runtime::Request::into_stream)
     /// yields every item, following `@odata.nextLink`.
@@ -6168,7 +5371,7 @@ impl CustomExtensionStageSettingCollectionRequestBuilder {
     }
 }
 
-#[cfg(feature = "entitlement_management")]
+#[cfg(any(feature = "entitlement_management", feature = "identity_governance"))]
 /// Requests for one `microsoft.graph.customExtensionStageSetting`.
 ///
 /// URL: `/entitlementManagement/accessPackageAssignmentPolicies/{id}/customExtensionStageSettings/{id}`
@@ -6178,7 +5381,7 @@ pub struct CustomExtensionStageSettingRequestBuilder {
     pub(super) path: runtime::ODataPath,
 }
 
-#[cfg(feature = "entitlement_management")]
+#[cfg(any(feature = "entitlement_management", feature = "identity_governance"))]
 impl CustomExtensionStageSettingRequestBuilder {
     /// Reads the entity; [`.select()`](runtime::Request::select) and
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
@@ -6668,19 +5871,7 @@ impl DataClassificationServiceRequestBuilder {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "information_protection",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "information_protection", feature = "me", feature = "users"))]
 /// Requests for a collection of `microsoft.graph.dataLossPreventionPolicy`.
 ///
 /// URL: `/informationProtection/dataLossPreventionPolicies`
@@ -6691,19 +5882,7 @@ pub struct DataLossPreventionPolicyCollectionRequestBuilder {
     pub(super) segment: &'static str,
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "information_protection",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "information_protection", feature = "me", feature = "users"))]
 impl DataLossPreventionPolicyCollectionRequestBuilder {
     /// Lists one page of the collection; [`.into_stream()`](runtime::Request::into_stream)
     /// yields every item, following `@odata.nextLink`.
@@ -6771,19 +5950,7 @@ impl DataLossPreventionPolicyCollectionRequestBuilder {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "information_protection",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "information_protection", feature = "me", feature = "users"))]
 /// Requests for one `microsoft.graph.dataLossPreventionPolicy`.
 ///
 /// URL: `/informationProtection/dataLossPreventionPolicies/{id}`
@@ -6793,19 +5960,7 @@ pub struct DataLossPreventionPolicyRequestBuilder {
     pub(super) path: runtime::ODataPath,
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "information_protection",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "information_protection", feature = "me", feature = "users"))]
 impl DataLossPreventionPolicyRequestBuilder {
     /// Reads the entity; [`.select()`](runtime::Request::select) and
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
@@ -7151,19 +6306,7 @@ impl DeletedTeamRequestBuilder {
     }
 }
 
-#[cfg(
-    any(
-        feature = "devices",
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(feature = "devices")]
 /// Requests for a collection of `microsoft.graph.device`.
 ///
 /// URL: `/devices`
@@ -7176,19 +6319,7 @@ pub struct DeviceCollectionRequestBuilder {
     pub(super) segment: &'static str,
 }
 
-#[cfg(
-    any(
-        feature = "devices",
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(feature = "devices")]
 impl DeviceCollectionRequestBuilder {
     /// Lists one page of the collection; [`.into_stream()`](runtime::Request::into_stream)
     /// yields every item, following `@odata.nextLink`.
@@ -7472,19 +6603,7 @@ impl DeviceRegistrationPolicyRequestBuilder {
     }
 }
 
-#[cfg(
-    any(
-        feature = "devices",
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "devices", feature = "me", feature = "users"))]
 /// Requests for one `microsoft.graph.device`.
 ///
 /// URL: `/devices/{id}`
@@ -7496,19 +6615,7 @@ pub struct DeviceRequestBuilder {
     pub(super) path: runtime::ODataPath,
 }
 
-#[cfg(
-    any(
-        feature = "devices",
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "devices", feature = "me", feature = "users"))]
 impl DeviceRequestBuilder {
     /// Reads the entity; [`.select()`](runtime::Request::select) and
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
@@ -7551,18 +6658,6 @@ impl DeviceRequestBuilder {
             segment: "extensions",
         }
     }
-    #[cfg(
-        any(
-            feature = "directory",
-            feature = "directory_objects",
-            feature = "entitlement_management",
-            feature = "groups",
-            feature = "identity_governance",
-            feature = "me",
-            feature = "policies",
-            feature = "users"
-        )
-    )]
     /// Navigation property `memberOf`.
     ///
     /// URL: `/devices/{id}/memberOf`
@@ -7573,18 +6668,6 @@ impl DeviceRequestBuilder {
             segment: "memberOf",
         }
     }
-    #[cfg(
-        any(
-            feature = "directory",
-            feature = "directory_objects",
-            feature = "entitlement_management",
-            feature = "groups",
-            feature = "identity_governance",
-            feature = "me",
-            feature = "policies",
-            feature = "users"
-        )
-    )]
     /// Navigation property `registeredOwners`.
     ///
     /// URL: `/devices/{id}/registeredOwners`
@@ -7595,18 +6678,6 @@ impl DeviceRequestBuilder {
             segment: "registeredOwners",
         }
     }
-    #[cfg(
-        any(
-            feature = "directory",
-            feature = "directory_objects",
-            feature = "entitlement_management",
-            feature = "groups",
-            feature = "identity_governance",
-            feature = "me",
-            feature = "policies",
-            feature = "users"
-        )
-    )]
     /// Navigation property `registeredUsers`.
     ///
     /// URL: `/devices/{id}/registeredUsers`
@@ -7617,18 +6688,6 @@ impl DeviceRequestBuilder {
             segment: "registeredUsers",
         }
     }
-    #[cfg(
-        any(
-            feature = "directory",
-            feature = "directory_objects",
-            feature = "entitlement_management",
-            feature = "groups",
-            feature = "identity_governance",
-            feature = "me",
-            feature = "policies",
-            feature = "users"
-        )
-    )]
     /// Navigation property `transitiveMemberOf`.
     ///
     /// URL: `/devices/{id}/transitiveMemberOf`
@@ -7707,6 +6766,7 @@ impl DeviceRequestBuilder {
             path: self.path.clone().segment("transitiveMemberOf"),
         }
     }
+    #[cfg(feature = "devices")]
     /// Bound action `microsoft.graph.checkMemberGroups`.
     ///
     /// HTTP: `POST /devices/{id}/checkMemberGroups`
@@ -7725,6 +6785,7 @@ impl DeviceRequestBuilder {
             )
             .json_member_body("groupIds", Some(group_ids))
     }
+    #[cfg(feature = "devices")]
     /// Bound action `microsoft.graph.checkMemberObjects`.
     ///
     /// HTTP: `POST /devices/{id}/checkMemberObjects`
@@ -7743,6 +6804,7 @@ impl DeviceRequestBuilder {
             )
             .json_member_body("ids", Some(ids))
     }
+    #[cfg(feature = "devices")]
     /// Bound action `microsoft.graph.getMemberGroups`.
     ///
     /// HTTP: `POST /devices/{id}/getMemberGroups`
@@ -7761,6 +6823,7 @@ impl DeviceRequestBuilder {
             )
             .json_member_body("securityEnabledOnly", Some(&security_enabled_only))
     }
+    #[cfg(feature = "devices")]
     /// Bound action `microsoft.graph.getMemberObjects`.
     ///
     /// HTTP: `POST /devices/{id}/getMemberObjects`
@@ -7779,6 +6842,7 @@ impl DeviceRequestBuilder {
             )
             .json_member_body("securityEnabledOnly", Some(&security_enabled_only))
     }
+    #[cfg(feature = "devices")]
     /// Bound action `microsoft.graph.restore`.
     ///
     /// HTTP: `POST /devices/{id}/restore`
@@ -7901,20 +6965,7 @@ impl DirectoryAuditRequestBuilder {
     }
 }
 
-#[cfg(
-    any(
-        feature = "applications",
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "service_principals",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "applications", feature = "service_principals"))]
 /// Requests for a collection of `microsoft.graph.directoryDefinition`.
 ///
 /// URL: `/applications/{id}/synchronization/jobs/{id}/schema/directories`
@@ -7925,20 +6976,7 @@ pub struct DirectoryDefinitionCollectionRequestBuilder {
     pub(super) segment: &'static str,
 }
 
-#[cfg(
-    any(
-        feature = "applications",
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "service_principals",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "applications", feature = "service_principals"))]
 impl DirectoryDefinitionCollectionRequestBuilder {
     /// Lists one page of the collection; [`.into_stream()`](runtime::Request::into_stream)
     /// yields every item, following `@odata.nextLink`.
@@ -7988,20 +7026,7 @@ impl DirectoryDefinitionCollectionRequestBuilder {
     }
 }
 
-#[cfg(
-    any(
-        feature = "applications",
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "service_principals",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "applications", feature = "service_principals"))]
 /// Requests for one `microsoft.graph.directoryDefinition`.
 ///
 /// URL: `/applications/{id}/synchronization/jobs/{id}/schema/directories/{id}`
@@ -8011,20 +7036,7 @@ pub struct DirectoryDefinitionRequestBuilder {
     pub(super) path: runtime::ODataPath,
 }
 
-#[cfg(
-    any(
-        feature = "applications",
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "service_principals",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "applications", feature = "service_principals"))]
 impl DirectoryDefinitionRequestBuilder {
     /// Reads the entity; [`.select()`](runtime::Request::select) and
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
@@ -8074,13 +7086,21 @@ impl DirectoryDefinitionRequestBuilder {
 
 #[cfg(
     any(
+        feature = "administrative_units",
+        feature = "applications",
+        feature = "contacts",
+        feature = "devices",
         feature = "directory",
         feature = "directory_objects",
+        feature = "directory_roles",
+        feature = "domains",
         feature = "entitlement_management",
         feature = "groups",
         feature = "identity_governance",
+        feature = "invitations",
         feature = "me",
         feature = "policies",
+        feature = "service_principals",
         feature = "users"
     )
 )]
@@ -8098,13 +7118,21 @@ pub struct DirectoryObjectCollectionRequestBuilder {
 
 #[cfg(
     any(
+        feature = "administrative_units",
+        feature = "applications",
+        feature = "contacts",
+        feature = "devices",
         feature = "directory",
         feature = "directory_objects",
+        feature = "directory_roles",
+        feature = "domains",
         feature = "entitlement_management",
         feature = "groups",
         feature = "identity_governance",
+        feature = "invitations",
         feature = "me",
         feature = "policies",
+        feature = "service_principals",
         feature = "users"
     )
 )]
@@ -8155,6 +7183,7 @@ impl DirectoryObjectCollectionRequestBuilder {
             path: self.parent.segment(self.segment).key(id.as_ref()),
         }
     }
+    #[cfg(feature = "directory_objects")]
     /// Bound function `microsoft.graph.delta`.
     ///
     /// HTTP: `GET /directoryObjects/delta(...)`
@@ -8171,6 +7200,7 @@ impl DirectoryObjectCollectionRequestBuilder {
             self.parent.segment(self.segment).operation("delta", &[]),
         )
     }
+    #[cfg(feature = "directory_objects")]
     /// Bound action `microsoft.graph.getByIds`.
     ///
     /// HTTP: `POST /directoryObjects/getByIds`
@@ -8189,6 +7219,7 @@ impl DirectoryObjectCollectionRequestBuilder {
             )
             .json_body(parameters)
     }
+    #[cfg(feature = "directory_objects")]
     /// Bound action `microsoft.graph.getUserOwnedObjects`.
     ///
     /// HTTP: `POST /directoryObjects/getUserOwnedObjects`
@@ -8207,6 +7238,7 @@ impl DirectoryObjectCollectionRequestBuilder {
             )
             .json_body(parameters)
     }
+    #[cfg(feature = "directory_objects")]
     /// Bound action `microsoft.graph.validateProperties`.
     ///
     /// HTTP: `POST /directoryObjects/validateProperties`
@@ -8225,6 +7257,7 @@ impl DirectoryObjectCollectionRequestBuilder {
             )
             .json_body(parameters)
     }
+    #[cfg(feature = "policies")]
     /// Cast to the derived type `microsoft.graph.activityBasedTimeoutPolicy`: its navigations and operations.
     ///
     /// URL: `/directoryObjects/microsoft.graph.activityBasedTimeoutPolicy`
@@ -8237,6 +7270,7 @@ impl DirectoryObjectCollectionRequestBuilder {
             segment: "microsoft.graph.activityBasedTimeoutPolicy",
         }
     }
+    #[cfg(any(feature = "administrative_units", feature = "directory"))]
     /// Cast to the derived type `microsoft.graph.administrativeUnit`: its navigations and operations.
     ///
     /// URL: `/directoryObjects/microsoft.graph.administrativeUnit`
@@ -8247,6 +7281,7 @@ impl DirectoryObjectCollectionRequestBuilder {
             segment: "microsoft.graph.administrativeUnit",
         }
     }
+    #[cfg(any(feature = "directory_objects", feature = "service_principals"))]
     /// Cast to the derived type `microsoft.graph.agentIdentity`: its navigations and operations.
     ///
     /// URL: `/directoryObjects/microsoft.graph.agentIdentity`
@@ -8257,6 +7292,7 @@ impl DirectoryObjectCollectionRequestBuilder {
             segment: "microsoft.graph.agentIdentity",
         }
     }
+    #[cfg(any(feature = "applications", feature = "directory_objects"))]
     /// Cast to the derived type `microsoft.graph.agentIdentityBlueprint`: its navigations and operations.
     ///
     /// URL: `/directoryObjects/microsoft.graph.agentIdentityBlueprint`
@@ -8269,6 +7305,7 @@ impl DirectoryObjectCollectionRequestBuilder {
             segment: "microsoft.graph.agentIdentityBlueprint",
         }
     }
+    #[cfg(any(feature = "directory_objects", feature = "service_principals"))]
     /// Cast to the derived type `microsoft.graph.agentIdentityBlueprintPrincipal`: its navigations and operations.
     ///
     /// URL: `/directoryObjects/microsoft.graph.agentIdentityBlueprintPrincipal`
@@ -8281,6 +7318,7 @@ impl DirectoryObjectCollectionRequestBuilder {
             segment: "microsoft.graph.agentIdentityBlueprintPrincipal",
         }
     }
+    #[cfg(feature = "directory_objects")]
     /// Cast to the derived type `microsoft.graph.agentUser`: its navigations and operations.
     ///
     /// URL: `/directoryObjects/microsoft.graph.agentUser`
@@ -8291,6 +7329,14 @@ impl DirectoryObjectCollectionRequestBuilder {
             segment: "microsoft.graph.agentUser",
         }
     }
+    #[cfg(
+        any(
+            feature = "applications",
+            feature = "directory_objects",
+            feature = "policies",
+            feature = "service_principals"
+        )
+    )]
     /// Cast to the derived type `microsoft.graph.appManagementPolicy`: its navigations and operations.
     ///
     /// URL: `/directoryObjects/microsoft.graph.appManagementPolicy`
@@ -8303,6 +7349,7 @@ impl DirectoryObjectCollectionRequestBuilder {
             segment: "microsoft.graph.appManagementPolicy",
         }
     }
+    #[cfg(any(feature = "applications", feature = "on_premises_publishing_profiles"))]
     /// Cast to the derived type `microsoft.graph.application`: its navigations and operations.
     ///
     /// URL: `/directoryObjects/microsoft.graph.application`
@@ -8313,6 +7360,7 @@ impl DirectoryObjectCollectionRequestBuilder {
             segment: "microsoft.graph.application",
         }
     }
+    #[cfg(feature = "directory")]
     /// Cast to the derived type `microsoft.graph.certificateBasedApplicationConfiguration`: its navigations and operations.
     ///
     /// URL: `/directoryObjects/microsoft.graph.certificateBasedApplicationConfiguration`
@@ -8325,6 +7373,7 @@ impl DirectoryObjectCollectionRequestBuilder {
             segment: "microsoft.graph.certificateBasedApplicationConfiguration",
         }
     }
+    #[cfg(feature = "directory")]
     /// Cast to the derived type `microsoft.graph.certificateBasedAuthPki`: its navigations and operations.
     ///
     /// URL: `/directoryObjects/microsoft.graph.certificateBasedAuthPki`
@@ -8337,6 +7386,14 @@ impl DirectoryObjectCollectionRequestBuilder {
             segment: "microsoft.graph.certificateBasedAuthPki",
         }
     }
+    #[cfg(
+        any(
+            feature = "applications",
+            feature = "directory_objects",
+            feature = "policies",
+            feature = "service_principals"
+        )
+    )]
     /// Cast to the derived type `microsoft.graph.claimsMappingPolicy`: its navigations and operations.
     ///
     /// URL: `/directoryObjects/microsoft.graph.claimsMappingPolicy`
@@ -8349,6 +7406,7 @@ impl DirectoryObjectCollectionRequestBuilder {
             segment: "microsoft.graph.claimsMappingPolicy",
         }
     }
+    #[cfg(feature = "directory_objects")]
     /// Cast to the derived type `microsoft.graph.crossTenantAccessPolicy`: its navigations and operations.
     ///
     /// URL: `/directoryObjects/microsoft.graph.crossTenantAccessPolicy`
@@ -8361,6 +7419,7 @@ impl DirectoryObjectCollectionRequestBuilder {
             segment: "microsoft.graph.crossTenantAccessPolicy",
         }
     }
+    #[cfg(feature = "devices")]
     /// Cast to the derived type `microsoft.graph.device`: its navigations and operations.
     ///
     /// URL: `/directoryObjects/microsoft.graph.device`
@@ -8371,6 +7430,7 @@ impl DirectoryObjectCollectionRequestBuilder {
             segment: "microsoft.graph.device",
         }
     }
+    #[cfg(feature = "directory_roles")]
     /// Cast to the derived type `microsoft.graph.directoryRole`: its navigations and operations.
     ///
     /// URL: `/directoryObjects/microsoft.graph.directoryRole`
@@ -8381,6 +7441,16 @@ impl DirectoryObjectCollectionRequestBuilder {
             segment: "microsoft.graph.directoryRole",
         }
     }
+    #[cfg(
+        any(
+            feature = "directory_objects",
+            feature = "entitlement_management",
+            feature = "groups",
+            feature = "identity_governance",
+            feature = "me",
+            feature = "users"
+        )
+    )]
     /// Cast to the derived type `microsoft.graph.group`: its navigations and operations.
     ///
     /// URL: `/directoryObjects/microsoft.graph.group`
@@ -8391,6 +7461,14 @@ impl DirectoryObjectCollectionRequestBuilder {
             segment: "microsoft.graph.group",
         }
     }
+    #[cfg(
+        any(
+            feature = "applications",
+            feature = "directory_objects",
+            feature = "policies",
+            feature = "service_principals"
+        )
+    )]
     /// Cast to the derived type `microsoft.graph.homeRealmDiscoveryPolicy`: its navigations and operations.
     ///
     /// URL: `/directoryObjects/microsoft.graph.homeRealmDiscoveryPolicy`
@@ -8403,6 +7481,7 @@ impl DirectoryObjectCollectionRequestBuilder {
             segment: "microsoft.graph.homeRealmDiscoveryPolicy",
         }
     }
+    #[cfg(feature = "contacts")]
     /// Cast to the derived type `microsoft.graph.orgContact`: its navigations and operations.
     ///
     /// URL: `/directoryObjects/microsoft.graph.orgContact`
@@ -8413,6 +7492,7 @@ impl DirectoryObjectCollectionRequestBuilder {
             segment: "microsoft.graph.orgContact",
         }
     }
+    #[cfg(feature = "organization")]
     /// Cast to the derived type `microsoft.graph.organization`: its navigations and operations.
     ///
     /// URL: `/directoryObjects/microsoft.graph.organization`
@@ -8423,6 +7503,7 @@ impl DirectoryObjectCollectionRequestBuilder {
             segment: "microsoft.graph.organization",
         }
     }
+    #[cfg(feature = "policies")]
     /// Cast to the derived type `microsoft.graph.permissionGrantPolicy`: its navigations and operations.
     ///
     /// URL: `/directoryObjects/microsoft.graph.permissionGrantPolicy`
@@ -8435,6 +7516,14 @@ impl DirectoryObjectCollectionRequestBuilder {
             segment: "microsoft.graph.permissionGrantPolicy",
         }
     }
+    #[cfg(
+        any(
+            feature = "directory_objects",
+            feature = "me",
+            feature = "service_principals",
+            feature = "users"
+        )
+    )]
     /// Cast to the derived type `microsoft.graph.servicePrincipal`: its navigations and operations.
     ///
     /// URL: `/directoryObjects/microsoft.graph.servicePrincipal`
@@ -8445,6 +7534,7 @@ impl DirectoryObjectCollectionRequestBuilder {
             segment: "microsoft.graph.servicePrincipal",
         }
     }
+    #[cfg(feature = "directory_objects")]
     /// Cast to the derived type `microsoft.graph.stsPolicy`: its navigations and operations.
     ///
     /// URL: `/directoryObjects/microsoft.graph.stsPolicy`
@@ -8455,6 +7545,14 @@ impl DirectoryObjectCollectionRequestBuilder {
             segment: "microsoft.graph.stsPolicy",
         }
     }
+    #[cfg(
+        any(
+            feature = "applications",
+            feature = "directory_objects",
+            feature = "policies",
+            feature = "service_principals"
+        )
+    )]
     /// Cast to the derived type `microsoft.graph.tokenIssuancePolicy`: its navigations and operations.
     ///
     /// URL: `/directoryObjects/microsoft.graph.tokenIssuancePolicy`
@@ -8467,6 +7565,14 @@ impl DirectoryObjectCollectionRequestBuilder {
             segment: "microsoft.graph.tokenIssuancePolicy",
         }
     }
+    #[cfg(
+        any(
+            feature = "applications",
+            feature = "directory_objects",
+            feature = "policies",
+            feature = "service_principals"
+        )
+    )]
     /// Cast to the derived type `microsoft.graph.tokenLifetimePolicy`: its navigations and operations.
     ///
     /// URL: `/directoryObjects/microsoft.graph.tokenLifetimePolicy`
@@ -8479,6 +7585,7 @@ impl DirectoryObjectCollectionRequestBuilder {
             segment: "microsoft.graph.tokenLifetimePolicy",
         }
     }
+    #[cfg(feature = "directory_objects")]
     /// Cast to the derived type `microsoft.graph.trustedCertificateAuthorityAsEntityBase`: its navigations and operations.
     ///
     /// URL: `/directoryObjects/microsoft.graph.trustedCertificateAuthorityAsEntityBase`
@@ -8491,6 +7598,7 @@ impl DirectoryObjectCollectionRequestBuilder {
             segment: "microsoft.graph.trustedCertificateAuthorityAsEntityBase",
         }
     }
+    #[cfg(any(feature = "teams", feature = "users"))]
     /// Cast to the derived type `microsoft.graph.user`: its navigations and operations.
     ///
     /// URL: `/directoryObjects/microsoft.graph.user`
@@ -8505,13 +7613,22 @@ impl DirectoryObjectCollectionRequestBuilder {
 
 #[cfg(
     any(
+        feature = "administrative_units",
+        feature = "applications",
+        feature = "contacts",
+        feature = "devices",
         feature = "directory",
         feature = "directory_objects",
+        feature = "directory_roles",
+        feature = "domains",
         feature = "entitlement_management",
         feature = "groups",
         feature = "identity_governance",
+        feature = "invitations",
         feature = "me",
         feature = "policies",
+        feature = "role_management",
+        feature = "service_principals",
         feature = "users"
     )
 )]
@@ -8528,13 +7645,22 @@ pub struct DirectoryObjectRequestBuilder {
 
 #[cfg(
     any(
+        feature = "administrative_units",
+        feature = "applications",
+        feature = "contacts",
+        feature = "devices",
         feature = "directory",
         feature = "directory_objects",
+        feature = "directory_roles",
+        feature = "domains",
         feature = "entitlement_management",
         feature = "groups",
         feature = "identity_governance",
+        feature = "invitations",
         feature = "me",
         feature = "policies",
+        feature = "role_management",
+        feature = "service_principals",
         feature = "users"
     )
 )]
@@ -8573,6 +7699,7 @@ impl DirectoryObjectRequestBuilder {
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
+    #[cfg(feature = "directory_objects")]
     /// Bound action `microsoft.graph.checkMemberGroups`.
     ///
     /// HTTP: `POST /directoryObjects/{id}/checkMemberGroups`
@@ -8591,6 +7718,7 @@ impl DirectoryObjectRequestBuilder {
             )
             .json_member_body("groupIds", Some(group_ids))
     }
+    #[cfg(feature = "directory_objects")]
     /// Bound action `microsoft.graph.checkMemberObjects`.
     ///
     /// HTTP: `POST /directoryObjects/{id}/checkMemberObjects`
@@ -8609,6 +7737,7 @@ impl DirectoryObjectRequestBuilder {
             )
             .json_member_body("ids", Some(ids))
     }
+    #[cfg(feature = "directory_objects")]
     /// Bound action `microsoft.graph.getMemberGroups`.
     ///
     /// HTTP: `POST /directoryObjects/{id}/getMemberGroups`
@@ -8627,6 +7756,7 @@ impl DirectoryObjectRequestBuilder {
             )
             .json_member_body("securityEnabledOnly", Some(&security_enabled_only))
     }
+    #[cfg(feature = "directory_objects")]
     /// Bound action `microsoft.graph.getMemberObjects`.
     ///
     /// HTTP: `POST /directoryObjects/{id}/getMemberObjects`
@@ -8645,6 +7775,7 @@ impl DirectoryObjectRequestBuilder {
             )
             .json_member_body("securityEnabledOnly", Some(&security_enabled_only))
     }
+    #[cfg(feature = "directory_objects")]
     /// Bound action `microsoft.graph.restore`.
     ///
     /// HTTP: `POST /directoryObjects/{id}/restore`
@@ -8659,6 +7790,7 @@ impl DirectoryObjectRequestBuilder {
         Request::json(&self.client, Method::POST, self.path.clone().action("restore"))
             .json_body(parameters)
     }
+    #[cfg(feature = "policies")]
     /// Cast to the derived type `microsoft.graph.activityBasedTimeoutPolicy`: its navigations and operations.
     ///
     /// URL: `/directoryObjects/{id}/microsoft.graph.activityBasedTimeoutPolicy`
@@ -8670,6 +7802,7 @@ impl DirectoryObjectRequestBuilder {
             path: self.path.clone().segment("microsoft.graph.activityBasedTimeoutPolicy"),
         }
     }
+    #[cfg(any(feature = "administrative_units", feature = "directory"))]
     /// Cast to the derived type `microsoft.graph.administrativeUnit`: its navigations and operations.
     ///
     /// URL: `/directoryObjects/{id}/microsoft.graph.administrativeUnit`
@@ -8679,6 +7812,13 @@ impl DirectoryObjectRequestBuilder {
             path: self.path.clone().segment("microsoft.graph.administrativeUnit"),
         }
     }
+    #[cfg(
+        any(
+            feature = "directory_objects",
+            feature = "identity_protection",
+            feature = "service_principals"
+        )
+    )]
     /// Cast to the derived type `microsoft.graph.agentIdentity`: its navigations and operations.
     ///
     /// URL: `/directoryObjects/{id}/microsoft.graph.agentIdentity`
@@ -8688,6 +7828,7 @@ impl DirectoryObjectRequestBuilder {
             path: self.path.clone().segment("microsoft.graph.agentIdentity"),
         }
     }
+    #[cfg(any(feature = "applications", feature = "directory_objects"))]
     /// Cast to the derived type `microsoft.graph.agentIdentityBlueprint`: its navigations and operations.
     ///
     /// URL: `/directoryObjects/{id}/microsoft.graph.agentIdentityBlueprint`
@@ -8697,6 +7838,13 @@ impl DirectoryObjectRequestBuilder {
             path: self.path.clone().segment("microsoft.graph.agentIdentityBlueprint"),
         }
     }
+    #[cfg(
+        any(
+            feature = "directory_objects",
+            feature = "identity_protection",
+            feature = "service_principals"
+        )
+    )]
     /// Cast to the derived type `microsoft.graph.agentIdentityBlueprintPrincipal`: its navigations and operations.
     ///
     /// URL: `/directoryObjects/{id}/microsoft.graph.agentIdentityBlueprintPrincipal`
@@ -8711,6 +7859,7 @@ impl DirectoryObjectRequestBuilder {
                 .segment("microsoft.graph.agentIdentityBlueprintPrincipal"),
         }
     }
+    #[cfg(any(feature = "directory_objects", feature = "identity_protection"))]
     /// Cast to the derived type `microsoft.graph.agentUser`: its navigations and operations.
     ///
     /// URL: `/directoryObjects/{id}/microsoft.graph.agentUser`
@@ -8720,6 +7869,14 @@ impl DirectoryObjectRequestBuilder {
             path: self.path.clone().segment("microsoft.graph.agentUser"),
         }
     }
+    #[cfg(
+        any(
+            feature = "applications",
+            feature = "directory_objects",
+            feature = "policies",
+            feature = "service_principals"
+        )
+    )]
     /// Cast to the derived type `microsoft.graph.appManagementPolicy`: its navigations and operations.
     ///
     /// URL: `/directoryObjects/{id}/microsoft.graph.appManagementPolicy`
@@ -8729,6 +7886,13 @@ impl DirectoryObjectRequestBuilder {
             path: self.path.clone().segment("microsoft.graph.appManagementPolicy"),
         }
     }
+    #[cfg(
+        any(
+            feature = "applications",
+            feature = "audit_logs",
+            feature = "on_premises_publishing_profiles"
+        )
+    )]
     /// Cast to the derived type `microsoft.graph.application`: its navigations and operations.
     ///
     /// URL: `/directoryObjects/{id}/microsoft.graph.application`
@@ -8738,6 +7902,7 @@ impl DirectoryObjectRequestBuilder {
             path: self.path.clone().segment("microsoft.graph.application"),
         }
     }
+    #[cfg(feature = "directory")]
     /// Cast to the derived type `microsoft.graph.certificateBasedApplicationConfiguration`: its navigations and operations.
     ///
     /// URL: `/directoryObjects/{id}/microsoft.graph.certificateBasedApplicationConfiguration`
@@ -8752,6 +7917,7 @@ impl DirectoryObjectRequestBuilder {
                 .segment("microsoft.graph.certificateBasedApplicationConfiguration"),
         }
     }
+    #[cfg(feature = "directory")]
     /// Cast to the derived type `microsoft.graph.certificateBasedAuthPki`: its navigations and operations.
     ///
     /// URL: `/directoryObjects/{id}/microsoft.graph.certificateBasedAuthPki`
@@ -8763,6 +7929,14 @@ impl DirectoryObjectRequestBuilder {
             path: self.path.clone().segment("microsoft.graph.certificateBasedAuthPki"),
         }
     }
+    #[cfg(
+        any(
+            feature = "applications",
+            feature = "directory_objects",
+            feature = "policies",
+            feature = "service_principals"
+        )
+    )]
     /// Cast to the derived type `microsoft.graph.claimsMappingPolicy`: its navigations and operations.
     ///
     /// URL: `/directoryObjects/{id}/microsoft.graph.claimsMappingPolicy`
@@ -8772,6 +7946,7 @@ impl DirectoryObjectRequestBuilder {
             path: self.path.clone().segment("microsoft.graph.claimsMappingPolicy"),
         }
     }
+    #[cfg(feature = "policies")]
     /// Cast to the derived type `microsoft.graph.crossTenantAccessPolicy`: its navigations and operations.
     ///
     /// URL: `/directoryObjects/{id}/microsoft.graph.crossTenantAccessPolicy`
@@ -8783,6 +7958,7 @@ impl DirectoryObjectRequestBuilder {
             path: self.path.clone().segment("microsoft.graph.crossTenantAccessPolicy"),
         }
     }
+    #[cfg(any(feature = "devices", feature = "me", feature = "users"))]
     /// Cast to the derived type `microsoft.graph.device`: its navigations and operations.
     ///
     /// URL: `/directoryObjects/{id}/microsoft.graph.device`
@@ -8792,6 +7968,7 @@ impl DirectoryObjectRequestBuilder {
             path: self.path.clone().segment("microsoft.graph.device"),
         }
     }
+    #[cfg(feature = "directory_roles")]
     /// Cast to the derived type `microsoft.graph.directoryRole`: its navigations and operations.
     ///
     /// URL: `/directoryObjects/{id}/microsoft.graph.directoryRole`
@@ -8801,6 +7978,18 @@ impl DirectoryObjectRequestBuilder {
             path: self.path.clone().segment("microsoft.graph.directoryRole"),
         }
     }
+    #[cfg(
+        any(
+            feature = "directory_objects",
+            feature = "entitlement_management",
+            feature = "groups",
+            feature = "identity_governance",
+            feature = "me",
+            feature = "security",
+            feature = "teams",
+            feature = "users"
+        )
+    )]
     /// Cast to the derived type `microsoft.graph.group`: its navigations and operations.
     ///
     /// URL: `/directoryObjects/{id}/microsoft.graph.group`
@@ -8810,6 +7999,14 @@ impl DirectoryObjectRequestBuilder {
             path: self.path.clone().segment("microsoft.graph.group"),
         }
     }
+    #[cfg(
+        any(
+            feature = "applications",
+            feature = "directory_objects",
+            feature = "policies",
+            feature = "service_principals"
+        )
+    )]
     /// Cast to the derived type `microsoft.graph.homeRealmDiscoveryPolicy`: its navigations and operations.
     ///
     /// URL: `/directoryObjects/{id}/microsoft.graph.homeRealmDiscoveryPolicy`
@@ -8821,6 +8018,7 @@ impl DirectoryObjectRequestBuilder {
             path: self.path.clone().segment("microsoft.graph.homeRealmDiscoveryPolicy"),
         }
     }
+    #[cfg(feature = "contacts")]
     /// Cast to the derived type `microsoft.graph.orgContact`: its navigations and operations.
     ///
     /// URL: `/directoryObjects/{id}/microsoft.graph.orgContact`
@@ -8830,6 +8028,7 @@ impl DirectoryObjectRequestBuilder {
             path: self.path.clone().segment("microsoft.graph.orgContact"),
         }
     }
+    #[cfg(feature = "organization")]
     /// Cast to the derived type `microsoft.graph.organization`: its navigations and operations.
     ///
     /// URL: `/directoryObjects/{id}/microsoft.graph.organization`
@@ -8839,6 +8038,7 @@ impl DirectoryObjectRequestBuilder {
             path: self.path.clone().segment("microsoft.graph.organization"),
         }
     }
+    #[cfg(feature = "policies")]
     /// Cast to the derived type `microsoft.graph.permissionGrantPolicy`: its navigations and operations.
     ///
     /// URL: `/directoryObjects/{id}/microsoft.graph.permissionGrantPolicy`
@@ -8848,6 +8048,14 @@ impl DirectoryObjectRequestBuilder {
             path: self.path.clone().segment("microsoft.graph.permissionGrantPolicy"),
         }
     }
+    #[cfg(
+        any(
+            feature = "directory_objects",
+            feature = "me",
+            feature = "service_principals",
+            feature = "users"
+        )
+    )]
     /// Cast to the derived type `microsoft.graph.servicePrincipal`: its navigations and operations.
     ///
     /// URL: `/directoryObjects/{id}/microsoft.graph.servicePrincipal`
@@ -8857,6 +8065,7 @@ impl DirectoryObjectRequestBuilder {
             path: self.path.clone().segment("microsoft.graph.servicePrincipal"),
         }
     }
+    #[cfg(feature = "directory_objects")]
     /// Cast to the derived type `microsoft.graph.stsPolicy`: its navigations and operations.
     ///
     /// URL: `/directoryObjects/{id}/microsoft.graph.stsPolicy`
@@ -8866,6 +8075,14 @@ impl DirectoryObjectRequestBuilder {
             path: self.path.clone().segment("microsoft.graph.stsPolicy"),
         }
     }
+    #[cfg(
+        any(
+            feature = "applications",
+            feature = "directory_objects",
+            feature = "policies",
+            feature = "service_principals"
+        )
+    )]
     /// Cast to the derived type `microsoft.graph.tokenIssuancePolicy`: its navigations and operations.
     ///
     /// URL: `/directoryObjects/{id}/microsoft.graph.tokenIssuancePolicy`
@@ -8875,6 +8092,14 @@ impl DirectoryObjectRequestBuilder {
             path: self.path.clone().segment("microsoft.graph.tokenIssuancePolicy"),
         }
     }
+    #[cfg(
+        any(
+            feature = "applications",
+            feature = "directory_objects",
+            feature = "policies",
+            feature = "service_principals"
+        )
+    )]
     /// Cast to the derived type `microsoft.graph.tokenLifetimePolicy`: its navigations and operations.
     ///
     /// URL: `/directoryObjects/{id}/microsoft.graph.tokenLifetimePolicy`
@@ -8884,6 +8109,7 @@ impl DirectoryObjectRequestBuilder {
             path: self.path.clone().segment("microsoft.graph.tokenLifetimePolicy"),
         }
     }
+    #[cfg(feature = "directory_objects")]
     /// Cast to the derived type `microsoft.graph.trustedCertificateAuthorityAsEntityBase`: its navigations and operations.
     ///
     /// URL: `/directoryObjects/{id}/microsoft.graph.trustedCertificateAuthorityAsEntityBase`
@@ -8898,6 +8124,22 @@ impl DirectoryObjectRequestBuilder {
                 .segment("microsoft.graph.trustedCertificateAuthorityAsEntityBase"),
         }
     }
+    #[cfg(
+        any(
+            feature = "chats",
+            feature = "drive",
+            feature = "drives",
+            feature = "identity_governance",
+            feature = "invitations",
+            feature = "me",
+            feature = "shares",
+            feature = "sites",
+            feature = "storage",
+            feature = "teams",
+            feature = "teamwork",
+            feature = "users"
+        )
+    )]
     /// Cast to the derived type `microsoft.graph.user`: its navigations and operations.
     ///
     /// URL: `/directoryObjects/{id}/microsoft.graph.user`
@@ -9124,19 +8366,7 @@ impl DirectoryRoleAccessReviewPolicyRequestBuilder {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "directory_roles",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(feature = "directory_roles")]
 /// Requests for a collection of `microsoft.graph.directoryRole`.
 ///
 /// URL: `/directoryRoles`
@@ -9149,19 +8379,7 @@ pub struct DirectoryRoleCollectionRequestBuilder {
     pub(super) segment: &'static str,
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "directory_roles",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(feature = "directory_roles")]
 impl DirectoryRoleCollectionRequestBuilder {
     /// Lists one page of the collection; [`.into_stream()`](runtime::Request::into_stream)
     /// yields every item, following `@odata.nextLink`.
@@ -9314,19 +8532,7 @@ impl DirectoryRoleCollectionRequestBuilder {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "directory_roles",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(feature = "directory_roles")]
 /// Requests for one `microsoft.graph.directoryRole`.
 ///
 /// URL: `/directoryRoles/{id}`
@@ -9338,19 +8544,7 @@ pub struct DirectoryRoleRequestBuilder {
     pub(super) path: runtime::ODataPath,
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "directory_roles",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(feature = "directory_roles")]
 impl DirectoryRoleRequestBuilder {
     /// Reads the entity; [`.select()`](runtime::Request::select) and
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
@@ -9383,18 +8577,6 @@ impl DirectoryRoleRequestBuilder {
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
-    #[cfg(
-        any(
-            feature = "directory",
-            feature = "directory_objects",
-            feature = "entitlement_management",
-            feature = "groups",
-            feature = "identity_governance",
-            feature = "me",
-            feature = "policies",
-            feature = "users"
-        )
-    )]
     /// Navigation property `members`.
     ///
     /// URL: `/directoryRoles/{id}/members`
@@ -9785,19 +8967,7 @@ impl DirectoryRoleTemplateRequestBuilder {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "settings",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "groups", feature = "settings"))]
 /// Requests for a collection of `microsoft.graph.directorySetting`.
 ///
 /// URL: `/settings`
@@ -9810,19 +8980,7 @@ pub struct DirectorySettingCollectionRequestBuilder {
     pub(super) segment: &'static str,
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "settings",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "groups", feature = "settings"))]
 impl DirectorySettingCollectionRequestBuilder {
     /// Lists one page of the collection; [`.into_stream()`](runtime::Request::into_stream)
     /// yields every item, following `@odata.nextLink`.
@@ -9872,19 +9030,7 @@ impl DirectorySettingCollectionRequestBuilder {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "settings",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "groups", feature = "settings"))]
 /// Requests for one `microsoft.graph.directorySetting`.
 ///
 /// URL: `/settings/{id}`
@@ -9894,19 +9040,7 @@ pub struct DirectorySettingRequestBuilder {
     pub(super) path: runtime::ODataPath,
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "settings",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "groups", feature = "settings"))]
 impl DirectorySettingRequestBuilder {
     /// Reads the entity; [`.select()`](runtime::Request::select) and
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.

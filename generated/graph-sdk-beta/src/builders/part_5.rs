@@ -7,14 +7,10 @@ use super::*;
 
 #[cfg(
     any(
-        feature = "directory",
+        feature = "applications",
         feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
         feature = "policies",
-        feature = "users"
+        feature = "service_principals"
     )
 )]
 /// Requests for a collection of `microsoft.graph.homeRealmDiscoveryPolicy`.
@@ -31,14 +27,10 @@ pub struct HomeRealmDiscoveryPolicyCollectionRequestBuilder {
 
 #[cfg(
     any(
-        feature = "directory",
+        feature = "applications",
         feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
         feature = "policies",
-        feature = "users"
+        feature = "service_principals"
     )
 )]
 impl HomeRealmDiscoveryPolicyCollectionRequestBuilder {
@@ -88,6 +80,7 @@ impl HomeRealmDiscoveryPolicyCollectionRequestBuilder {
             path: self.parent.segment(self.segment).key(id.as_ref()),
         }
     }
+    #[cfg(feature = "policies")]
     /// Bound function `microsoft.graph.delta`.
     ///
     /// HTTP: `GET /directoryObjects/microsoft.graph.homeRealmDiscoveryPolicy/delta(...)`
@@ -104,6 +97,7 @@ impl HomeRealmDiscoveryPolicyCollectionRequestBuilder {
             self.parent.segment(self.segment).operation("delta", &[]),
         )
     }
+    #[cfg(feature = "policies")]
     /// Bound action `microsoft.graph.getByIds`.
     ///
     /// HTTP: `POST /directoryObjects/microsoft.graph.homeRealmDiscoveryPolicy/getByIds`
@@ -122,6 +116,7 @@ impl HomeRealmDiscoveryPolicyCollectionRequestBuilder {
             )
             .json_body(parameters)
     }
+    #[cfg(feature = "policies")]
     /// Bound action `microsoft.graph.getUserOwnedObjects`.
     ///
     /// HTTP: `POST /directoryObjects/microsoft.graph.homeRealmDiscoveryPolicy/getUserOwnedObjects`
@@ -140,6 +135,7 @@ impl HomeRealmDiscoveryPolicyCollectionRequestBuilder {
             )
             .json_body(parameters)
     }
+    #[cfg(feature = "policies")]
     /// Bound action `microsoft.graph.validateProperties`.
     ///
     /// HTTP: `POST /directoryObjects/microsoft.graph.homeRealmDiscoveryPolicy/validateProperties`
@@ -162,14 +158,10 @@ impl HomeRealmDiscoveryPolicyCollectionRequestBuilder {
 
 #[cfg(
     any(
-        feature = "directory",
+        feature = "applications",
         feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
         feature = "policies",
-        feature = "users"
+        feature = "service_principals"
     )
 )]
 /// Requests for one `microsoft.graph.homeRealmDiscoveryPolicy`.
@@ -185,14 +177,10 @@ pub struct HomeRealmDiscoveryPolicyRequestBuilder {
 
 #[cfg(
     any(
-        feature = "directory",
+        feature = "applications",
         feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
         feature = "policies",
-        feature = "users"
+        feature = "service_principals"
     )
 )]
 impl HomeRealmDiscoveryPolicyRequestBuilder {
@@ -257,6 +245,7 @@ impl HomeRealmDiscoveryPolicyRequestBuilder {
             path: self.path.clone().segment("appliesTo"),
         }
     }
+    #[cfg(feature = "policies")]
     /// Bound action `microsoft.graph.checkMemberGroups`.
     ///
     /// HTTP: `POST /directoryObjects/{id}/microsoft.graph.homeRealmDiscoveryPolicy/checkMemberGroups`
@@ -275,6 +264,7 @@ impl HomeRealmDiscoveryPolicyRequestBuilder {
             )
             .json_member_body("groupIds", Some(group_ids))
     }
+    #[cfg(feature = "policies")]
     /// Bound action `microsoft.graph.checkMemberObjects`.
     ///
     /// HTTP: `POST /directoryObjects/{id}/microsoft.graph.homeRealmDiscoveryPolicy/checkMemberObjects`
@@ -293,6 +283,7 @@ impl HomeRealmDiscoveryPolicyRequestBuilder {
             )
             .json_member_body("ids", Some(ids))
     }
+    #[cfg(feature = "policies")]
     /// Bound action `microsoft.graph.getMemberGroups`.
     ///
     /// HTTP: `POST /directoryObjects/{id}/microsoft.graph.homeRealmDiscoveryPolicy/getMemberGroups`
@@ -311,6 +302,7 @@ impl HomeRealmDiscoveryPolicyRequestBuilder {
             )
             .json_member_body("securityEnabledOnly", Some(&security_enabled_only))
     }
+    #[cfg(feature = "policies")]
     /// Bound action `microsoft.graph.getMemberObjects`.
     ///
     /// HTTP: `POST /directoryObjects/{id}/microsoft.graph.homeRealmDiscoveryPolicy/getMemberObjects`
@@ -329,6 +321,7 @@ impl HomeRealmDiscoveryPolicyRequestBuilder {
             )
             .json_member_body("securityEnabledOnly", Some(&security_enabled_only))
     }
+    #[cfg(feature = "policies")]
     /// Bound action `microsoft.graph.restore`.
     ///
     /// HTTP: `POST /directoryObjects/{id}/microsoft.graph.homeRealmDiscoveryPolicy/restore`
@@ -345,20 +338,7 @@ impl HomeRealmDiscoveryPolicyRequestBuilder {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "shares",
-        feature = "sites",
-        feature = "users"
-    )
-)]
+#[cfg(feature = "sites")]
 /// Requests for a collection of `microsoft.graph.horizontalSection`.
 ///
 /// URL: `/sites/{id}/pageTemplates/{id}/canvasLayout/horizontalSections`
@@ -369,20 +349,7 @@ pub struct HorizontalSectionCollectionRequestBuilder {
     pub(super) segment: &'static str,
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "shares",
-        feature = "sites",
-        feature = "users"
-    )
-)]
+#[cfg(feature = "sites")]
 impl HorizontalSectionCollectionRequestBuilder {
     /// Lists one page of the collection; [`.into_stream()`](runtime::Request::into_stream)
     /// yields every item, following `@odata.nextLink`.
@@ -432,20 +399,7 @@ impl HorizontalSectionCollectionRequestBuilder {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "shares",
-        feature = "sites",
-        feature = "users"
-    )
-)]
+#[cfg(feature = "sites")]
 /// Requests for a collection of `microsoft.graph.horizontalSectionColumn`.
 ///
 /// URL: `/sites/{id}/pageTemplates/{id}/canvasLayout/horizontalSections/{id}/columns`
@@ -456,20 +410,7 @@ pub struct HorizontalSectionColumnCollectionRequestBuilder {
     pub(super) segment: &'static str,
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "shares",
-        feature = "sites",
-        feature = "users"
-    )
-)]
+#[cfg(feature = "sites")]
 impl HorizontalSectionColumnCollectionRequestBuilder {
     /// Lists one page of the collection; [`.into_stream()`](runtime::Request::into_stream)
     /// yields every item, following `@odata.nextLink`.
@@ -519,20 +460,7 @@ impl HorizontalSectionColumnCollectionRequestBuilder {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "shares",
-        feature = "sites",
-        feature = "users"
-    )
-)]
+#[cfg(feature = "sites")]
 /// Requests for one `microsoft.graph.horizontalSectionColumn`.
 ///
 /// URL: `/sites/{id}/pageTemplates/{id}/canvasLayout/horizontalSections/{id}/columns/{id}`
@@ -542,20 +470,7 @@ pub struct HorizontalSectionColumnRequestBuilder {
     pub(super) path: runtime::ODataPath,
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "shares",
-        feature = "sites",
-        feature = "users"
-    )
-)]
+#[cfg(feature = "sites")]
 impl HorizontalSectionColumnRequestBuilder {
     /// Reads the entity; [`.select()`](runtime::Request::select) and
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
@@ -603,20 +518,7 @@ impl HorizontalSectionColumnRequestBuilder {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "shares",
-        feature = "sites",
-        feature = "users"
-    )
-)]
+#[cfg(feature = "sites")]
 /// Requests for one `microsoft.graph.horizontalSection`.
 ///
 /// URL: `/sites/{id}/pageTemplates/{id}/canvasLayout/horizontalSections/{id}`
@@ -626,20 +528,7 @@ pub struct HorizontalSectionRequestBuilder {
     pub(super) path: runtime::ODataPath,
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "shares",
-        feature = "sites",
-        feature = "users"
-    )
-)]
+#[cfg(feature = "sites")]
 impl HorizontalSectionRequestBuilder {
     /// Reads the entity; [`.select()`](runtime::Request::select) and
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
@@ -1423,18 +1312,7 @@ impl IdentityUserFlowAttributeRequestBuilder {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "me", feature = "users"))]
 /// Requests for a collection of `microsoft.graph.inferenceClassificationOverride`.
 ///
 /// URL: `/me/inferenceClassification/overrides`
@@ -1445,18 +1323,7 @@ pub struct InferenceClassificationOverrideCollectionRequestBuilder {
     pub(super) segment: &'static str,
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "me", feature = "users"))]
 impl InferenceClassificationOverrideCollectionRequestBuilder {
     /// Lists one page of the collection; [`.into_stream()`](runtime::Request::into_stream)
     /// yields every item, following `@odata.nextLink`.
@@ -1511,18 +1378,7 @@ impl InferenceClassificationOverrideCollectionRequestBuilder {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "me", feature = "users"))]
 /// Requests for one `microsoft.graph.inferenceClassificationOverride`.
 ///
 /// URL: `/me/inferenceClassification/overrides/{id}`
@@ -1532,18 +1388,7 @@ pub struct InferenceClassificationOverrideRequestBuilder {
     pub(super) path: runtime::ODataPath,
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "me", feature = "users"))]
 impl InferenceClassificationOverrideRequestBuilder {
     /// Reads the entity; [`.select()`](runtime::Request::select) and
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
@@ -1583,18 +1428,7 @@ impl InferenceClassificationOverrideRequestBuilder {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "me", feature = "users"))]
 /// Requests for one `microsoft.graph.inferenceClassification`.
 ///
 /// URL: `/me/inferenceClassification`
@@ -1606,18 +1440,7 @@ pub struct InferenceClassificationRequestBuilder {
     pub(super) path: runtime::ODataPath,
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "me", feature = "users"))]
 impl InferenceClassificationRequestBuilder {
     /// Reads the entity; [`.select()`](runtime::Request::select) and
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
@@ -1665,19 +1488,7 @@ impl InferenceClassificationRequestBuilder {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "information_protection",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "information_protection", feature = "me", feature = "users"))]
 /// Requests for one `microsoft.graph.informationProtection`.
 ///
 /// URL: `/informationProtection`
@@ -1689,19 +1500,7 @@ pub struct InformationProtectionRequestBuilder {
     pub(super) path: runtime::ODataPath,
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "information_protection",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "information_protection", feature = "me", feature = "users"))]
 impl InformationProtectionRequestBuilder {
     /// Reads the entity; [`.select()`](runtime::Request::select) and
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
@@ -1799,19 +1598,7 @@ impl InformationProtectionRequestBuilder {
     }
 }
 
-#[cfg(
-    any(
-        feature = "applications",
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "applications", feature = "directory_objects"))]
 /// Requests for a collection of `microsoft.graph.inheritablePermission`.
 ///
 /// URL: `/applications/{id}/microsoft.graph.agentIdentityBlueprint/inheritablePermissions`
@@ -1822,19 +1609,7 @@ pub struct InheritablePermissionCollectionRequestBuilder {
     pub(super) segment: &'static str,
 }
 
-#[cfg(
-    any(
-        feature = "applications",
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "applications", feature = "directory_objects"))]
 impl InheritablePermissionCollectionRequestBuilder {
     /// Lists one page of the collection; [`.into_stream()`](runtime::Request::into_stream)
     /// yields every item, following `@odata.nextLink`.
@@ -1884,19 +1659,7 @@ impl InheritablePermissionCollectionRequestBuilder {
     }
 }
 
-#[cfg(
-    any(
-        feature = "applications",
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "applications", feature = "directory_objects"))]
 /// Requests for one `microsoft.graph.inheritablePermission`.
 ///
 /// URL: `/applications/{id}/microsoft.graph.agentIdentityBlueprint/inheritablePermissions/{id}`
@@ -1906,19 +1669,7 @@ pub struct InheritablePermissionRequestBuilder {
     pub(super) path: runtime::ODataPath,
 }
 
-#[cfg(
-    any(
-        feature = "applications",
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "applications", feature = "directory_objects"))]
 impl InheritablePermissionRequestBuilder {
     /// Reads the entity; [`.select()`](runtime::Request::select) and
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
@@ -1956,20 +1707,7 @@ impl InheritablePermissionRequestBuilder {
     }
 }
 
-#[cfg(
-    any(
-        feature = "admin",
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "organization",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "admin", feature = "organization"))]
 /// Requests for one `microsoft.graph.insightsSettings`.
 ///
 /// URL: `/admin/people/itemInsights`
@@ -1981,20 +1719,7 @@ pub struct InsightsSettingsRequestBuilder {
     pub(super) path: runtime::ODataPath,
 }
 
-#[cfg(
-    any(
-        feature = "admin",
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "organization",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "admin", feature = "organization"))]
 impl InsightsSettingsRequestBuilder {
     /// Reads the entity; [`.select()`](runtime::Request::select) and
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
@@ -2257,18 +1982,6 @@ impl InvitationRequestBuilder {
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
-    #[cfg(
-        any(
-            feature = "directory",
-            feature = "directory_objects",
-            feature = "entitlement_management",
-            feature = "groups",
-            feature = "identity_governance",
-            feature = "me",
-            feature = "policies",
-            feature = "users"
-        )
-    )]
     /// Navigation property `invitedUser`.
     ///
     /// URL: `/invitations/{id}/invitedUser`
@@ -2278,18 +1991,6 @@ impl InvitationRequestBuilder {
             path: self.path.clone().segment("invitedUser"),
         }
     }
-    #[cfg(
-        any(
-            feature = "directory",
-            feature = "directory_objects",
-            feature = "entitlement_management",
-            feature = "groups",
-            feature = "identity_governance",
-            feature = "me",
-            feature = "policies",
-            feature = "users"
-        )
-    )]
     /// Navigation property `invitedUserSponsors`.
     ///
     /// URL: `/invitations/{id}/invitedUserSponsors`
@@ -2441,19 +2142,6 @@ impl IpApplicationSegmentRequestBuilder {
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
-    #[cfg(
-        any(
-            feature = "applications",
-            feature = "directory",
-            feature = "directory_objects",
-            feature = "entitlement_management",
-            feature = "groups",
-            feature = "identity_governance",
-            feature = "me",
-            feature = "policies",
-            feature = "users"
-        )
-    )]
     /// Navigation property `application`.
     ///
     /// URL: `/onPremisesPublishingProfiles/{id}/applicationSegments/{id}/application`
@@ -2480,7 +2168,7 @@ impl IpApplicationSegmentRequestBuilder {
     }
 }
 
-#[cfg(feature = "sites")]
+#[cfg(feature = "full")]
 /// Requests for a collection of `microsoft.graph.itemActivity`.
 ///
 /// URL: `/sites/{id}/analytics/allTime/activities`
@@ -2491,7 +2179,7 @@ pub struct ItemActivityCollectionRequestBuilder {
     pub(super) segment: &'static str,
 }
 
-#[cfg(feature = "sites")]
+#[cfg(feature = "full")]
 impl ItemActivityCollectionRequestBuilder {
     /// Lists one page of the collection; [`.into_stream()`](runtime::Request::into_stream)
     /// yields every item, following `@odata.nextLink`.
@@ -2541,22 +2229,12 @@ impl ItemActivityCollectionRequestBuilder {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 /// Requests for a collection of `microsoft.graph.itemActivityOLD`.
@@ -2573,22 +2251,12 @@ pub struct ItemActivityOldCollectionRequestBuilder {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl ItemActivityOldCollectionRequestBuilder {
@@ -2642,22 +2310,12 @@ impl ItemActivityOldCollectionRequestBuilder {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 /// Requests for one `microsoft.graph.itemActivityOLD`.
@@ -2671,22 +2329,12 @@ pub struct ItemActivityOldRequestBuilder {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl ItemActivityOldRequestBuilder {
@@ -2744,7 +2392,7 @@ impl ItemActivityOldRequestBuilder {
     }
 }
 
-#[cfg(feature = "sites")]
+#[cfg(feature = "full")]
 /// Requests for one `microsoft.graph.itemActivity`.
 ///
 /// URL: `/sites/{id}/analytics/allTime/activities/{id}`
@@ -2754,7 +2402,7 @@ pub struct ItemActivityRequestBuilder {
     pub(super) path: runtime::ODataPath,
 }
 
-#[cfg(feature = "sites")]
+#[cfg(feature = "full")]
 impl ItemActivityRequestBuilder {
     /// Reads the entity; [`.select()`](runtime::Request::select) and
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
@@ -2798,7 +2446,16 @@ impl ItemActivityRequestBuilder {
     }
 }
 
-#[cfg(feature = "sites")]
+#[cfg(
+    any(
+        feature = "drive",
+        feature = "drives",
+        feature = "shares",
+        feature = "sites",
+        feature = "teams",
+        feature = "teamwork"
+    )
+)]
 /// Requests for a collection of `microsoft.graph.itemActivityStat`.
 ///
 /// URL: `/sites/{id}/analytics/itemActivityStats`
@@ -2809,7 +2466,16 @@ pub struct ItemActivityStatCollectionRequestBuilder {
     pub(super) segment: &'static str,
 }
 
-#[cfg(feature = "sites")]
+#[cfg(
+    any(
+        feature = "drive",
+        feature = "drives",
+        feature = "shares",
+        feature = "sites",
+        feature = "teams",
+        feature = "teamwork"
+    )
+)]
 impl ItemActivityStatCollectionRequestBuilder {
     /// Lists one page of the collection; [`.into_stream()`](runtime::Request::into_stream)
     /// yields every item, following `@odata.nextLink`.
@@ -2859,7 +2525,16 @@ impl ItemActivityStatCollectionRequestBuilder {
     }
 }
 
-#[cfg(feature = "sites")]
+#[cfg(
+    any(
+        feature = "drive",
+        feature = "drives",
+        feature = "shares",
+        feature = "sites",
+        feature = "teams",
+        feature = "teamwork"
+    )
+)]
 /// Requests for one `microsoft.graph.itemActivityStat`.
 ///
 /// URL: `/sites/{id}/analytics/allTime`
@@ -2871,7 +2546,16 @@ pub struct ItemActivityStatRequestBuilder {
     pub(super) path: runtime::ODataPath,
 }
 
-#[cfg(feature = "sites")]
+#[cfg(
+    any(
+        feature = "drive",
+        feature = "drives",
+        feature = "shares",
+        feature = "sites",
+        feature = "teams",
+        feature = "teamwork"
+    )
+)]
 impl ItemActivityStatRequestBuilder {
     /// Reads the entity; [`.select()`](runtime::Request::select) and
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
@@ -2907,6 +2591,7 @@ impl ItemActivityStatRequestBuilder {
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
+    #[cfg(feature = "full")]
     /// Navigation property `activities`.
     ///
     /// URL: `/sites/{id}/analytics/allTime/activities`
@@ -2936,18 +2621,7 @@ impl ItemActivityStatRequestBuilder {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "me", feature = "users"))]
 /// Requests for a collection of `microsoft.graph.itemAddress`.
 ///
 /// URL: `/me/profile/addresses`
@@ -2958,18 +2632,7 @@ pub struct ItemAddressCollectionRequestBuilder {
     pub(super) segment: &'static str,
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "me", feature = "users"))]
 impl ItemAddressCollectionRequestBuilder {
     /// Lists one page of the collection; [`.into_stream()`](runtime::Request::into_stream)
     /// yields every item, following `@odata.nextLink`.
@@ -3017,18 +2680,7 @@ impl ItemAddressCollectionRequestBuilder {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "me", feature = "users"))]
 /// Requests for one `microsoft.graph.itemAddress`.
 ///
 /// URL: `/me/profile/addresses/{id}`
@@ -3038,18 +2690,7 @@ pub struct ItemAddressRequestBuilder {
     pub(super) path: runtime::ODataPath,
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "me", feature = "users"))]
 impl ItemAddressRequestBuilder {
     /// Reads the entity; [`.select()`](runtime::Request::select) and
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
@@ -3084,7 +2725,16 @@ impl ItemAddressRequestBuilder {
     }
 }
 
-#[cfg(feature = "sites")]
+#[cfg(
+    any(
+        feature = "drive",
+        feature = "drives",
+        feature = "shares",
+        feature = "sites",
+        feature = "teams",
+        feature = "teamwork"
+    )
+)]
 /// Requests for one `microsoft.graph.itemAnalytics`.
 ///
 /// URL: `/sites/{id}/analytics`
@@ -3096,7 +2746,16 @@ pub struct ItemAnalyticsRequestBuilder {
     pub(super) path: runtime::ODataPath,
 }
 
-#[cfg(feature = "sites")]
+#[cfg(
+    any(
+        feature = "drive",
+        feature = "drives",
+        feature = "shares",
+        feature = "sites",
+        feature = "teams",
+        feature = "teamwork"
+    )
+)]
 impl ItemAnalyticsRequestBuilder {
     /// Reads the entity; [`.select()`](runtime::Request::select) and
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
@@ -3189,18 +2848,7 @@ impl ItemAnalyticsRequestBuilder {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "groups", feature = "me", feature = "users"))]
 /// Requests for a collection of `microsoft.graph.itemAttachment`.
 ///
 /// URL: `/me/calendarView/{id}/attachments/microsoft.graph.itemAttachment`
@@ -3211,18 +2859,7 @@ pub struct ItemAttachmentCollectionRequestBuilder {
     pub(super) segment: &'static str,
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "groups", feature = "me", feature = "users"))]
 impl ItemAttachmentCollectionRequestBuilder {
     /// Lists one page of the collection; [`.into_stream()`](runtime::Request::into_stream)
     /// yields every item, following `@odata.nextLink`.
@@ -3290,18 +2927,7 @@ impl ItemAttachmentCollectionRequestBuilder {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "groups", feature = "me", feature = "users"))]
 /// Requests for one `microsoft.graph.itemAttachment`.
 ///
 /// URL: `/me/calendarView/{id}/attachments/{id}/microsoft.graph.itemAttachment`
@@ -3313,18 +2939,7 @@ pub struct ItemAttachmentRequestBuilder {
     pub(super) path: runtime::ODataPath,
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "groups", feature = "me", feature = "users"))]
 impl ItemAttachmentRequestBuilder {
     /// Reads the entity; [`.select()`](runtime::Request::select) and
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
@@ -3368,18 +2983,7 @@ impl ItemAttachmentRequestBuilder {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "me", feature = "users"))]
 /// Requests for a collection of `microsoft.graph.itemEmail`.
 ///
 /// URL: `/me/profile/emails`
@@ -3390,18 +2994,7 @@ pub struct ItemEmailCollectionRequestBuilder {
     pub(super) segment: &'static str,
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "me", feature = "users"))]
 impl ItemEmailCollectionRequestBuilder {
     /// Lists one page of the collection; [`.into_stream()`](runtime::Request::into_stream)
     /// yields every item, following `@odata.nextLink`.
@@ -3449,18 +3042,7 @@ impl ItemEmailCollectionRequestBuilder {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "me", feature = "users"))]
 /// Requests for one `microsoft.graph.itemEmail`.
 ///
 /// URL: `/me/profile/emails/{id}`
@@ -3470,18 +3052,7 @@ pub struct ItemEmailRequestBuilder {
     pub(super) path: runtime::ODataPath,
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "me", feature = "users"))]
 impl ItemEmailRequestBuilder {
     /// Reads the entity; [`.select()`](runtime::Request::select) and
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
@@ -3516,18 +3087,7 @@ impl ItemEmailRequestBuilder {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "me", feature = "users"))]
 /// Requests for a collection of `microsoft.graph.itemPatent`.
 ///
 /// URL: `/me/profile/patents`
@@ -3538,18 +3098,7 @@ pub struct ItemPatentCollectionRequestBuilder {
     pub(super) segment: &'static str,
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "me", feature = "users"))]
 impl ItemPatentCollectionRequestBuilder {
     /// Lists one page of the collection; [`.into_stream()`](runtime::Request::into_stream)
     /// yields every item, following `@odata.nextLink`.
@@ -3597,18 +3146,7 @@ impl ItemPatentCollectionRequestBuilder {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "me", feature = "users"))]
 /// Requests for one `microsoft.graph.itemPatent`.
 ///
 /// URL: `/me/profile/patents/{id}`
@@ -3618,18 +3156,7 @@ pub struct ItemPatentRequestBuilder {
     pub(super) path: runtime::ODataPath,
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "me", feature = "users"))]
 impl ItemPatentRequestBuilder {
     /// Reads the entity; [`.select()`](runtime::Request::select) and
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
@@ -3664,18 +3191,7 @@ impl ItemPatentRequestBuilder {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "me", feature = "users"))]
 /// Requests for a collection of `microsoft.graph.itemPhone`.
 ///
 /// URL: `/me/profile/phones`
@@ -3686,18 +3202,7 @@ pub struct ItemPhoneCollectionRequestBuilder {
     pub(super) segment: &'static str,
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "me", feature = "users"))]
 impl ItemPhoneCollectionRequestBuilder {
     /// Lists one page of the collection; [`.into_stream()`](runtime::Request::into_stream)
     /// yields every item, following `@odata.nextLink`.
@@ -3745,18 +3250,7 @@ impl ItemPhoneCollectionRequestBuilder {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "me", feature = "users"))]
 /// Requests for one `microsoft.graph.itemPhone`.
 ///
 /// URL: `/me/profile/phones/{id}`
@@ -3766,18 +3260,7 @@ pub struct ItemPhoneRequestBuilder {
     pub(super) path: runtime::ODataPath,
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "me", feature = "users"))]
 impl ItemPhoneRequestBuilder {
     /// Reads the entity; [`.select()`](runtime::Request::select) and
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
@@ -3812,18 +3295,7 @@ impl ItemPhoneRequestBuilder {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "me", feature = "users"))]
 /// Requests for a collection of `microsoft.graph.itemPublication`.
 ///
 /// URL: `/me/profile/publications`
@@ -3834,18 +3306,7 @@ pub struct ItemPublicationCollectionRequestBuilder {
     pub(super) segment: &'static str,
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "me", feature = "users"))]
 impl ItemPublicationCollectionRequestBuilder {
     /// Lists one page of the collection; [`.into_stream()`](runtime::Request::into_stream)
     /// yields every item, following `@odata.nextLink`.
@@ -3895,18 +3356,7 @@ impl ItemPublicationCollectionRequestBuilder {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "me", feature = "users"))]
 /// Requests for one `microsoft.graph.itemPublication`.
 ///
 /// URL: `/me/profile/publications/{id}`
@@ -3916,18 +3366,7 @@ pub struct ItemPublicationRequestBuilder {
     pub(super) path: runtime::ODataPath,
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "me", feature = "users"))]
 impl ItemPublicationRequestBuilder {
     /// Reads the entity; [`.select()`](runtime::Request::select) and
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
@@ -3967,22 +3406,12 @@ impl ItemPublicationRequestBuilder {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 /// Requests for one `microsoft.graph.itemRetentionLabel`.
@@ -3996,22 +3425,12 @@ pub struct ItemRetentionLabelRequestBuilder {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl ItemRetentionLabelRequestBuilder {
@@ -4162,18 +3581,7 @@ impl JobResponseBaseRequestBuilder {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "me", feature = "users"))]
 /// Requests for a collection of `microsoft.graph.languageProficiency`.
 ///
 /// URL: `/me/profile/languages`
@@ -4184,18 +3592,7 @@ pub struct LanguageProficiencyCollectionRequestBuilder {
     pub(super) segment: &'static str,
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "me", feature = "users"))]
 impl LanguageProficiencyCollectionRequestBuilder {
     /// Lists one page of the collection; [`.into_stream()`](runtime::Request::into_stream)
     /// yields every item, following `@odata.nextLink`.
@@ -4245,18 +3642,7 @@ impl LanguageProficiencyCollectionRequestBuilder {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "me", feature = "users"))]
 /// Requests for one `microsoft.graph.languageProficiency`.
 ///
 /// URL: `/me/profile/languages/{id}`
@@ -4266,18 +3652,7 @@ pub struct LanguageProficiencyRequestBuilder {
     pub(super) path: runtime::ODataPath,
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "me", feature = "users"))]
 impl LanguageProficiencyRequestBuilder {
     /// Reads the entity; [`.select()`](runtime::Request::select) and
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
@@ -4315,19 +3690,7 @@ impl LanguageProficiencyRequestBuilder {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "service_principals",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "me", feature = "service_principals", feature = "users"))]
 /// Requests for a collection of `microsoft.graph.licenseDetails`.
 ///
 /// URL: `/me/licenseDetails`
@@ -4340,19 +3703,7 @@ pub struct LicenseDetailsCollectionRequestBuilder {
     pub(super) segment: &'static str,
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "service_principals",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "me", feature = "service_principals", feature = "users"))]
 impl LicenseDetailsCollectionRequestBuilder {
     /// Lists one page of the collection; [`.into_stream()`](runtime::Request::into_stream)
     /// yields every item, following `@odata.nextLink`.
@@ -4418,19 +3769,7 @@ impl LicenseDetailsCollectionRequestBuilder {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "service_principals",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "me", feature = "service_principals", feature = "users"))]
 /// Requests for one `microsoft.graph.licenseDetails`.
 ///
 /// URL: `/me/licenseDetails/{id}`
@@ -4440,19 +3779,7 @@ pub struct LicenseDetailsRequestBuilder {
     pub(super) path: runtime::ODataPath,
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "service_principals",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "me", feature = "service_principals", feature = "users"))]
 impl LicenseDetailsRequestBuilder {
     /// Reads the entity; [`.select()`](runtime::Request::select) and
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
@@ -4487,18 +3814,7 @@ impl LicenseDetailsRequestBuilder {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "me", feature = "users"))]
 /// Requests for a collection of `microsoft.graph.linkedResource`.
 ///
 /// URL: `/me/todo/lists/{id}/tasks/{id}/linkedResources`
@@ -4509,18 +3825,7 @@ pub struct LinkedResourceCollectionRequestBuilder {
     pub(super) segment: &'static str,
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "me", feature = "users"))]
 impl LinkedResourceCollectionRequestBuilder {
     /// Lists one page of the collection; [`.into_stream()`](runtime::Request::into_stream)
     /// yields every item, following `@odata.nextLink`.
@@ -4570,18 +3875,7 @@ impl LinkedResourceCollectionRequestBuilder {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "me", feature = "users"))]
 /// Requests for one `microsoft.graph.linkedResource`.
 ///
 /// URL: `/me/todo/lists/{id}/tasks/{id}/linkedResources/{id}`
@@ -4591,18 +3885,7 @@ pub struct LinkedResourceRequestBuilder {
     pub(super) path: runtime::ODataPath,
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "me", feature = "users"))]
 impl LinkedResourceRequestBuilder {
     /// Reads the entity; [`.select()`](runtime::Request::select) and
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
@@ -4637,20 +3920,7 @@ impl LinkedResourceRequestBuilder {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "shares",
-        feature = "sites",
-        feature = "users"
-    )
-)]
+#[cfg(feature = "sites")]
 /// Requests for a collection of `microsoft.graph.list`.
 ///
 /// URL: `/sites/{id}/lists`
@@ -4663,20 +3933,7 @@ pub struct ListCollectionRequestBuilder {
     pub(super) segment: &'static str,
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "shares",
-        feature = "sites",
-        feature = "users"
-    )
-)]
+#[cfg(feature = "sites")]
 impl ListCollectionRequestBuilder {
     /// Lists one page of the collection; [`.into_stream()`](runtime::Request::into_stream)
     /// yields every item, following `@odata.nextLink`.
@@ -4724,23 +3981,7 @@ impl ListCollectionRequestBuilder {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "drive",
-        feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "shares",
-        feature = "sites",
-        feature = "storage",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "drive", feature = "drives", feature = "shares", feature = "sites"))]
 /// Requests for a collection of `microsoft.graph.listItem`.
 ///
 /// URL: `/drive/list/items`
@@ -4753,23 +3994,7 @@ pub struct ListItemCollectionRequestBuilder {
     pub(super) segment: &'static str,
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "drive",
-        feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "shares",
-        feature = "sites",
-        feature = "storage",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "drive", feature = "drives", feature = "shares", feature = "sites"))]
 impl ListItemCollectionRequestBuilder {
     /// Lists one page of the collection; [`.into_stream()`](runtime::Request::into_stream)
     /// yields every item, following `@odata.nextLink`.
@@ -4857,22 +4082,12 @@ impl ListItemCollectionRequestBuilder {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 /// Requests for one `microsoft.graph.listItem`.
@@ -4888,22 +4103,12 @@ pub struct ListItemRequestBuilder {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl ListItemRequestBuilder {
@@ -4948,7 +4153,6 @@ impl ListItemRequestBuilder {
             segment: "activities",
         }
     }
-    #[cfg(feature = "sites")]
     /// Navigation property `analytics`.
     ///
     /// URL: `/shares/{id}/listItem/analytics`
@@ -4958,18 +4162,6 @@ impl ListItemRequestBuilder {
             path: self.path.clone().segment("analytics"),
         }
     }
-    #[cfg(
-        any(
-            feature = "directory",
-            feature = "directory_objects",
-            feature = "entitlement_management",
-            feature = "groups",
-            feature = "identity_governance",
-            feature = "me",
-            feature = "policies",
-            feature = "users"
-        )
-    )]
     /// Navigation property `createdByUser`.
     ///
     /// URL: `/shares/{id}/listItem/createdByUser`
@@ -5007,18 +4199,6 @@ impl ListItemRequestBuilder {
             path: self.path.clone().segment("fields"),
         }
     }
-    #[cfg(
-        any(
-            feature = "directory",
-            feature = "directory_objects",
-            feature = "entitlement_management",
-            feature = "groups",
-            feature = "identity_governance",
-            feature = "me",
-            feature = "policies",
-            feature = "users"
-        )
-    )]
     /// Navigation property `lastModifiedByUser`.
     ///
     /// URL: `/shares/{id}/listItem/lastModifiedByUser`
@@ -5145,22 +4325,12 @@ impl ListItemRequestBuilder {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 /// Requests for a collection of `microsoft.graph.listItemVersion`.
@@ -5175,22 +4345,12 @@ pub struct ListItemVersionCollectionRequestBuilder {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl ListItemVersionCollectionRequestBuilder {
@@ -5254,22 +4414,12 @@ impl ListItemVersionCollectionRequestBuilder {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 /// Requests for one `microsoft.graph.listItemVersion`.
@@ -5283,22 +4433,12 @@ pub struct ListItemVersionRequestBuilder {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl ListItemVersionRequestBuilder {
@@ -5370,23 +4510,7 @@ impl ListItemVersionRequestBuilder {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "drive",
-        feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "shares",
-        feature = "sites",
-        feature = "storage",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "drive", feature = "drives", feature = "shares", feature = "sites"))]
 /// Requests for one `microsoft.graph.list`.
 ///
 /// URL: `/drive/list`
@@ -5398,23 +4522,7 @@ pub struct ListRequestBuilder {
     pub(super) path: runtime::ODataPath,
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "drive",
-        feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "shares",
-        feature = "sites",
-        feature = "storage",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "drive", feature = "drives", feature = "shares", feature = "sites"))]
 impl ListRequestBuilder {
     /// Reads the entity; [`.select()`](runtime::Request::select) and
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
@@ -5477,18 +4585,6 @@ impl ListRequestBuilder {
             segment: "contentTypes",
         }
     }
-    #[cfg(
-        any(
-            feature = "directory",
-            feature = "directory_objects",
-            feature = "entitlement_management",
-            feature = "groups",
-            feature = "identity_governance",
-            feature = "me",
-            feature = "policies",
-            feature = "users"
-        )
-    )]
     /// Navigation property `createdByUser`.
     ///
     /// URL: `/drive/list/createdByUser`
@@ -5517,18 +4613,6 @@ impl ListRequestBuilder {
             segment: "items",
         }
     }
-    #[cfg(
-        any(
-            feature = "directory",
-            feature = "directory_objects",
-            feature = "entitlement_management",
-            feature = "groups",
-            feature = "identity_governance",
-            feature = "me",
-            feature = "policies",
-            feature = "users"
-        )
-    )]
     /// Navigation property `lastModifiedByUser`.
     ///
     /// URL: `/drive/list/lastModifiedByUser`
@@ -5600,18 +4684,7 @@ impl ListRequestBuilder {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "identity_governance", feature = "me", feature = "users"))]
 /// Requests for a collection of `microsoft.graph.longRunningOperation`.
 ///
 /// URL: `/identityGovernance/roleManagementAlerts/operations`
@@ -5624,18 +4697,7 @@ pub struct LongRunningOperationCollectionRequestBuilder {
     pub(super) segment: &'static str,
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "identity_governance", feature = "me", feature = "users"))]
 impl LongRunningOperationCollectionRequestBuilder {
     /// Lists one page of the collection; [`.into_stream()`](runtime::Request::into_stream)
     /// yields every item, following `@odata.nextLink`.
@@ -5685,18 +4747,7 @@ impl LongRunningOperationCollectionRequestBuilder {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "identity_governance", feature = "me", feature = "users"))]
 /// Requests for one `microsoft.graph.longRunningOperation`.
 ///
 /// URL: `/identityGovernance/roleManagementAlerts/operations/{id}`
@@ -5706,18 +4757,7 @@ pub struct LongRunningOperationRequestBuilder {
     pub(super) path: runtime::ODataPath,
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "identity_governance", feature = "me", feature = "users"))]
 impl LongRunningOperationRequestBuilder {
     /// Reads the entity; [`.select()`](runtime::Request::select) and
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
@@ -5755,18 +4795,7 @@ impl LongRunningOperationRequestBuilder {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "me", feature = "users"))]
 /// Requests for a collection of `microsoft.graph.mailFolder`.
 ///
 /// URL: `/me/mailFolders`
@@ -5779,18 +4808,7 @@ pub struct MailFolderCollectionRequestBuilder {
     pub(super) segment: &'static str,
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "me", feature = "users"))]
 impl MailFolderCollectionRequestBuilder {
     /// Lists one page of the collection; [`.into_stream()`](runtime::Request::into_stream)
     /// yields every item, following `@odata.nextLink`.
@@ -5856,18 +4874,7 @@ impl MailFolderCollectionRequestBuilder {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "me", feature = "users"))]
 /// Requests for one `microsoft.graph.mailFolder`.
 ///
 /// URL: `/me/mailFolders/{id}`
@@ -5877,18 +4884,7 @@ pub struct MailFolderRequestBuilder {
     pub(super) path: runtime::ODataPath,
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "me", feature = "users"))]
 impl MailFolderRequestBuilder {
     /// Reads the entity; [`.select()`](runtime::Request::select) and
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
@@ -6015,18 +5011,7 @@ impl MailFolderRequestBuilder {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "identity_governance", feature = "me", feature = "users"))]
 /// Requests for a collection of `microsoft.graph.membershipOutlierInsight`.
 ///
 /// URL: `/identityGovernance/accessReviews/decisions/{id}/insights/microsoft.graph.membershipOutlierInsight`
@@ -6037,18 +5022,7 @@ pub struct MembershipOutlierInsightCollectionRequestBuilder {
     pub(super) segment: &'static str,
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "identity_governance", feature = "me", feature = "users"))]
 impl MembershipOutlierInsightCollectionRequestBuilder {
     /// Lists one page of the collection; [`.into_stream()`](runtime::Request::into_stream)
     /// yields every item, following `@odata.nextLink`.
@@ -6098,18 +5072,7 @@ impl MembershipOutlierInsightCollectionRequestBuilder {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "identity_governance", feature = "me", feature = "users"))]
 /// Requests for one `microsoft.graph.membershipOutlierInsight`.
 ///
 /// URL: `/identityGovernance/accessReviews/decisions/{id}/insights/{id}/microsoft.graph.membershipOutlierInsight`
@@ -6121,18 +5084,7 @@ pub struct MembershipOutlierInsightRequestBuilder {
     pub(super) path: runtime::ODataPath,
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "identity_governance", feature = "me", feature = "users"))]
 impl MembershipOutlierInsightRequestBuilder {
     /// Reads the entity; [`.select()`](runtime::Request::select) and
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
@@ -6218,18 +5170,7 @@ impl MembershipOutlierInsightRequestBuilder {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "groups", feature = "me", feature = "users"))]
 /// Requests for a collection of `microsoft.graph.mention`.
 ///
 /// URL: `/me/messages/{id}/mentions`
@@ -6242,18 +5183,7 @@ pub struct MentionCollectionRequestBuilder {
     pub(super) segment: &'static str,
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "groups", feature = "me", feature = "users"))]
 impl MentionCollectionRequestBuilder {
     /// Lists one page of the collection; [`.into_stream()`](runtime::Request::into_stream)
     /// yields every item, following `@odata.nextLink`.
@@ -6301,18 +5231,7 @@ impl MentionCollectionRequestBuilder {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "groups", feature = "me", feature = "users"))]
 /// Requests for one `microsoft.graph.mention`.
 ///
 /// URL: `/me/messages/{id}/mentions/{id}`
@@ -6322,18 +5241,7 @@ pub struct MentionRequestBuilder {
     pub(super) path: runtime::ODataPath,
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "groups", feature = "me", feature = "users"))]
 impl MentionRequestBuilder {
     /// Reads the entity; [`.select()`](runtime::Request::select) and
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
@@ -6368,18 +5276,7 @@ impl MentionRequestBuilder {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "me", feature = "users"))]
 /// Requests for a collection of `microsoft.graph.message`.
 ///
 /// URL: `/me/messages`
@@ -6392,18 +5289,7 @@ pub struct MessageCollectionRequestBuilder {
     pub(super) segment: &'static str,
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "me", feature = "users"))]
 impl MessageCollectionRequestBuilder {
     /// Lists one page of the collection; [`.into_stream()`](runtime::Request::into_stream)
     /// yields every item, following `@odata.nextLink`.
@@ -6527,18 +5413,7 @@ impl MessageCollectionRequestBuilder {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "me", feature = "users"))]
 /// Requests for one `microsoft.graph.message`.
 ///
 /// URL: `/me/messages/{id}`
@@ -6550,18 +5425,7 @@ pub struct MessageRequestBuilder {
     pub(super) path: runtime::ODataPath,
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "me", feature = "users"))]
 impl MessageRequestBuilder {
     /// Reads the entity; [`.select()`](runtime::Request::select) and
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
@@ -6831,18 +5695,7 @@ impl MessageRequestBuilder {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "me", feature = "users"))]
 /// Requests for a collection of `microsoft.graph.messageRule`.
 ///
 /// URL: `/me/mailFolders/{id}/messageRules`
@@ -6853,18 +5706,7 @@ pub struct MessageRuleCollectionRequestBuilder {
     pub(super) segment: &'static str,
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "me", feature = "users"))]
 impl MessageRuleCollectionRequestBuilder {
     /// Lists one page of the collection; [`.into_stream()`](runtime::Request::into_stream)
     /// yields every item, following `@odata.nextLink`.
@@ -6912,18 +5754,7 @@ impl MessageRuleCollectionRequestBuilder {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "me", feature = "users"))]
 /// Requests for one `microsoft.graph.messageRule`.
 ///
 /// URL: `/me/mailFolders/{id}/messageRules/{id}`
@@ -6933,18 +5764,7 @@ pub struct MessageRuleRequestBuilder {
     pub(super) path: runtime::ODataPath,
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "me", feature = "users"))]
 impl MessageRuleRequestBuilder {
     /// Reads the entity; [`.select()`](runtime::Request::select) and
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
@@ -6979,18 +5799,7 @@ impl MessageRuleRequestBuilder {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "me", feature = "users"))]
 /// Requests for a collection of `microsoft.graph.microsoftAuthenticatorAuthenticationMethod`.
 ///
 /// URL: `/me/authentication/microsoftAuthenticatorMethods`
@@ -7003,18 +5812,7 @@ pub struct MicrosoftAuthenticatorAuthenticationMethodCollectionRequestBuilder {
     pub(super) segment: &'static str,
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "me", feature = "users"))]
 impl MicrosoftAuthenticatorAuthenticationMethodCollectionRequestBuilder {
     /// Lists one page of the collection; [`.into_stream()`](runtime::Request::into_stream)
     /// yields every item, following `@odata.nextLink`.
@@ -7071,13 +5869,7 @@ impl MicrosoftAuthenticatorAuthenticationMethodCollectionRequestBuilder {
     }
 }
 
-#[cfg(
-    any(
-        feature = "authentication_method_configurations",
-        feature = "authentication_methods_policy",
-        feature = "policies"
-    )
-)]
+#[cfg(feature = "authentication_method_configurations")]
 /// Requests for a collection of `microsoft.graph.microsoftAuthenticatorAuthenticationMethodConfiguration`.
 ///
 /// URL: `/authenticationMethodConfigurations/microsoft.graph.microsoftAuthenticatorAuthenticationMethodConfiguration`
@@ -7088,13 +5880,7 @@ pub struct MicrosoftAuthenticatorAuthenticationMethodConfigurationCollectionRequ
     pub(super) segment: &'static str,
 }
 
-#[cfg(
-    any(
-        feature = "authentication_method_configurations",
-        feature = "authentication_methods_policy",
-        feature = "policies"
-    )
-)]
+#[cfg(feature = "authentication_method_configurations")]
 impl MicrosoftAuthenticatorAuthenticationMethodConfigurationCollectionRequestBuilder {
     /// Lists one page of the collection; [`.into_stream()`](runtime::Request::into_stream)
     /// yields every item, following `@odata.nextLink`.
@@ -7153,13 +5939,7 @@ impl MicrosoftAuthenticatorAuthenticationMethodConfigurationCollectionRequestBui
     }
 }
 
-#[cfg(
-    any(
-        feature = "authentication_method_configurations",
-        feature = "authentication_methods_policy",
-        feature = "policies"
-    )
-)]
+#[cfg(feature = "authentication_method_configurations")]
 /// Requests for one `microsoft.graph.microsoftAuthenticatorAuthenticationMethodConfiguration`.
 ///
 /// URL: `/authenticationMethodConfigurations/{id}/microsoft.graph.microsoftAuthenticatorAuthenticationMethodConfiguration`
@@ -7171,13 +5951,7 @@ pub struct MicrosoftAuthenticatorAuthenticationMethodConfigurationRequestBuilder
     pub(super) path: runtime::ODataPath,
 }
 
-#[cfg(
-    any(
-        feature = "authentication_method_configurations",
-        feature = "authentication_methods_policy",
-        feature = "policies"
-    )
-)]
+#[cfg(feature = "authentication_method_configurations")]
 impl MicrosoftAuthenticatorAuthenticationMethodConfigurationRequestBuilder {
     /// Reads the entity; [`.select()`](runtime::Request::select) and
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
@@ -7231,18 +6005,7 @@ impl MicrosoftAuthenticatorAuthenticationMethodConfigurationRequestBuilder {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "me", feature = "users"))]
 /// Requests for one `microsoft.graph.microsoftAuthenticatorAuthenticationMethod`.
 ///
 /// URL: `/me/authentication/microsoftAuthenticatorMethods/{id}`
@@ -7254,18 +6017,7 @@ pub struct MicrosoftAuthenticatorAuthenticationMethodRequestBuilder {
     pub(super) path: runtime::ODataPath,
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "me", feature = "users"))]
 impl MicrosoftAuthenticatorAuthenticationMethodRequestBuilder {
     /// Reads the entity; [`.select()`](runtime::Request::select) and
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
@@ -7375,13 +6127,7 @@ impl MicrosoftAuthenticatorAuthenticationMethodRequestBuilder {
     }
 }
 
-#[cfg(
-    any(
-        feature = "authentication_method_configurations",
-        feature = "authentication_methods_policy",
-        feature = "policies"
-    )
-)]
+#[cfg(feature = "authentication_method_configurations")]
 /// Requests for a collection of `microsoft.graph.microsoftAuthenticatorAuthenticationMethodTarget`.
 ///
 /// URL: `/authenticationMethodConfigurations/{id}/microsoft.graph.microsoftAuthenticatorAuthenticationMethodConfiguration/includeTargets`
@@ -7392,13 +6138,7 @@ pub struct MicrosoftAuthenticatorAuthenticationMethodTargetCollectionRequestBuil
     pub(super) segment: &'static str,
 }
 
-#[cfg(
-    any(
-        feature = "authentication_method_configurations",
-        feature = "authentication_methods_policy",
-        feature = "policies"
-    )
-)]
+#[cfg(feature = "authentication_method_configurations")]
 impl MicrosoftAuthenticatorAuthenticationMethodTargetCollectionRequestBuilder {
     /// Lists one page of the collection; [`.into_stream()`](runtime::Request::into_stream)
     /// yields every item, following `@odata.nextLink`.
@@ -7457,13 +6197,7 @@ impl MicrosoftAuthenticatorAuthenticationMethodTargetCollectionRequestBuilder {
     }
 }
 
-#[cfg(
-    any(
-        feature = "authentication_method_configurations",
-        feature = "authentication_methods_policy",
-        feature = "policies"
-    )
-)]
+#[cfg(feature = "authentication_method_configurations")]
 /// Requests for one `microsoft.graph.microsoftAuthenticatorAuthenticationMethodTarget`.
 ///
 /// URL: `/authenticationMethodConfigurations/{id}/microsoft.graph.microsoftAuthenticatorAuthenticationMethodConfiguration/includeTargets/{id}`
@@ -7473,13 +6207,7 @@ pub struct MicrosoftAuthenticatorAuthenticationMethodTargetRequestBuilder {
     pub(super) path: runtime::ODataPath,
 }
 
-#[cfg(
-    any(
-        feature = "authentication_method_configurations",
-        feature = "authentication_methods_policy",
-        feature = "policies"
-    )
-)]
+#[cfg(feature = "authentication_method_configurations")]
 impl MicrosoftAuthenticatorAuthenticationMethodTargetRequestBuilder {
     /// Reads the entity; [`.select()`](runtime::Request::select) and
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
@@ -7521,7 +6249,7 @@ impl MicrosoftAuthenticatorAuthenticationMethodTargetRequestBuilder {
     }
 }
 
-#[cfg(any(feature = "entitlement_management", feature = "identity_governance"))]
+#[cfg(feature = "identity_governance")]
 /// Requests for a collection of `microsoft.graph.identityGovernance.customTaskExtension`.
 ///
 /// URL: `/identityGovernance/lifecycleWorkflows/customTaskExtensions`
@@ -7534,7 +6262,7 @@ pub struct MicrosoftGraphIdentityGovernanceCustomTaskExtensionCollectionRequestB
     pub(super) segment: &'static str,
 }
 
-#[cfg(any(feature = "entitlement_management", feature = "identity_governance"))]
+#[cfg(feature = "identity_governance")]
 impl MicrosoftGraphIdentityGovernanceCustomTaskExtensionCollectionRequestBuilder {
     /// Lists one page of the collection; [`.into_stream()`](runtime::Request::into_stream)
     /// yields every item, following `@odata.nextLink`.
@@ -7589,7 +6317,7 @@ impl MicrosoftGraphIdentityGovernanceCustomTaskExtensionCollectionRequestBuilder
     }
 }
 
-#[cfg(any(feature = "entitlement_management", feature = "identity_governance"))]
+#[cfg(feature = "identity_governance")]
 /// Requests for one `microsoft.graph.identityGovernance.customTaskExtension`.
 ///
 /// URL: `/identityGovernance/lifecycleWorkflows/customTaskExtensions/{id}`
@@ -7601,7 +6329,7 @@ pub struct MicrosoftGraphIdentityGovernanceCustomTaskExtensionRequestBuilder {
     pub(super) path: runtime::ODataPath,
 }
 
-#[cfg(any(feature = "entitlement_management", feature = "identity_governance"))]
+#[cfg(feature = "identity_governance")]
 impl MicrosoftGraphIdentityGovernanceCustomTaskExtensionRequestBuilder {
     /// Reads the entity; [`.select()`](runtime::Request::select) and
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.

@@ -5408,20 +5408,6 @@ impl MicrosoftGraphSecuritySiteSourceRequestBuilder {
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
-    #[cfg(
-        any(
-            feature = "directory",
-            feature = "directory_objects",
-            feature = "entitlement_management",
-            feature = "groups",
-            feature = "identity_governance",
-            feature = "me",
-            feature = "policies",
-            feature = "shares",
-            feature = "sites",
-            feature = "users"
-        )
-    )]
     /// Navigation property `site`.
     ///
     /// URL: `/security/cases/ediscoveryCases/{id}/custodians/{id}/siteSources/{id}/site`
@@ -5794,18 +5780,6 @@ impl MicrosoftGraphSecurityUnifiedGroupSourceRequestBuilder {
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
-    #[cfg(
-        any(
-            feature = "directory",
-            feature = "directory_objects",
-            feature = "entitlement_management",
-            feature = "groups",
-            feature = "identity_governance",
-            feature = "me",
-            feature = "policies",
-            feature = "users"
-        )
-    )]
     /// Navigation property `group`.
     ///
     /// URL: `/security/cases/ediscoveryCases/{id}/custodians/{id}/unifiedGroupSources/{id}/group`
@@ -5946,21 +5920,7 @@ impl MicrosoftGraphSecurityUserSourceRequestBuilder {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "shares",
-        feature = "sites",
-        feature = "term_store",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "sites", feature = "term_store"))]
 /// Requests for a collection of `microsoft.graph.termStore.group`.
 ///
 /// URL: `/termStore/groups`
@@ -5971,21 +5931,7 @@ pub struct MicrosoftGraphTermStoreGroupCollectionRequestBuilder {
     pub(super) segment: &'static str,
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "shares",
-        feature = "sites",
-        feature = "term_store",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "sites", feature = "term_store"))]
 impl MicrosoftGraphTermStoreGroupCollectionRequestBuilder {
     /// Lists one page of the collection; [`.into_stream()`](runtime::Request::into_stream)
     /// yields every item, following `@odata.nextLink`.
@@ -6038,21 +5984,7 @@ impl MicrosoftGraphTermStoreGroupCollectionRequestBuilder {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "shares",
-        feature = "sites",
-        feature = "term_store",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "sites", feature = "term_store"))]
 /// Requests for one `microsoft.graph.termStore.group`.
 ///
 /// URL: `/termStore/groups/{id}`
@@ -6064,21 +5996,7 @@ pub struct MicrosoftGraphTermStoreGroupRequestBuilder {
     pub(super) path: runtime::ODataPath,
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "shares",
-        feature = "sites",
-        feature = "term_store",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "sites", feature = "term_store"))]
 impl MicrosoftGraphTermStoreGroupRequestBuilder {
     /// Reads the entity; [`.select()`](runtime::Request::select) and
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
@@ -6126,21 +6044,7 @@ impl MicrosoftGraphTermStoreGroupRequestBuilder {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "shares",
-        feature = "sites",
-        feature = "term_store",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "sites", feature = "term_store"))]
 /// Requests for a collection of `microsoft.graph.termStore.relation`.
 ///
 /// URL: `/termStore/sets/{id}/relations`
@@ -6153,21 +6057,7 @@ pub struct MicrosoftGraphTermStoreRelationCollectionRequestBuilder {
     pub(super) segment: &'static str,
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "shares",
-        feature = "sites",
-        feature = "term_store",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "sites", feature = "term_store"))]
 impl MicrosoftGraphTermStoreRelationCollectionRequestBuilder {
     /// Lists one page of the collection; [`.into_stream()`](runtime::Request::into_stream)
     /// yields every item, following `@odata.nextLink`.
@@ -6220,21 +6110,7 @@ impl MicrosoftGraphTermStoreRelationCollectionRequestBuilder {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "shares",
-        feature = "sites",
-        feature = "term_store",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "sites", feature = "term_store"))]
 /// Requests for one `microsoft.graph.termStore.relation`.
 ///
 /// URL: `/termStore/sets/{id}/relations/{id}`
@@ -6244,21 +6120,7 @@ pub struct MicrosoftGraphTermStoreRelationRequestBuilder {
     pub(super) path: runtime::ODataPath,
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "shares",
-        feature = "sites",
-        feature = "term_store",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "sites", feature = "term_store"))]
 impl MicrosoftGraphTermStoreRelationRequestBuilder {
     /// Reads the entity; [`.select()`](runtime::Request::select) and
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
@@ -6368,21 +6230,7 @@ impl MicrosoftGraphTermStoreRelationRequestBuilder {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "shares",
-        feature = "sites",
-        feature = "term_store",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "sites", feature = "term_store"))]
 /// Requests for a collection of `microsoft.graph.termStore.set`.
 ///
 /// URL: `/termStore/sets`
@@ -6395,21 +6243,7 @@ pub struct MicrosoftGraphTermStoreSetCollectionRequestBuilder {
     pub(super) segment: &'static str,
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "shares",
-        feature = "sites",
-        feature = "term_store",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "sites", feature = "term_store"))]
 impl MicrosoftGraphTermStoreSetCollectionRequestBuilder {
     /// Lists one page of the collection; [`.into_stream()`](runtime::Request::into_stream)
     /// yields every item, following `@odata.nextLink`.
@@ -6462,21 +6296,7 @@ impl MicrosoftGraphTermStoreSetCollectionRequestBuilder {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "shares",
-        feature = "sites",
-        feature = "term_store",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "sites", feature = "term_store"))]
 /// Requests for one `microsoft.graph.termStore.set`.
 ///
 /// URL: `/termStore/sets/{id}`
@@ -6488,21 +6308,7 @@ pub struct MicrosoftGraphTermStoreSetRequestBuilder {
     pub(super) path: runtime::ODataPath,
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "shares",
-        feature = "sites",
-        feature = "term_store",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "sites", feature = "term_store"))]
 impl MicrosoftGraphTermStoreSetRequestBuilder {
     /// Reads the entity; [`.select()`](runtime::Request::select) and
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
@@ -6576,21 +6382,7 @@ impl MicrosoftGraphTermStoreSetRequestBuilder {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "shares",
-        feature = "sites",
-        feature = "term_store",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "sites", feature = "term_store"))]
 /// Requests for one `microsoft.graph.termStore.store`.
 ///
 /// URL: `/termStore`
@@ -6602,21 +6394,7 @@ pub struct MicrosoftGraphTermStoreStoreRequestBuilder {
     pub(super) path: runtime::ODataPath,
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "shares",
-        feature = "sites",
-        feature = "term_store",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "sites", feature = "term_store"))]
 impl MicrosoftGraphTermStoreStoreRequestBuilder {
     /// Reads the entity; [`.select()`](runtime::Request::select) and
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
@@ -6674,21 +6452,7 @@ impl MicrosoftGraphTermStoreStoreRequestBuilder {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "shares",
-        feature = "sites",
-        feature = "term_store",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "sites", feature = "term_store"))]
 /// Requests for a collection of `microsoft.graph.termStore.term`.
 ///
 /// URL: `/termStore/sets/{id}/children`
@@ -6701,21 +6465,7 @@ pub struct MicrosoftGraphTermStoreTermCollectionRequestBuilder {
     pub(super) segment: &'static str,
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "shares",
-        feature = "sites",
-        feature = "term_store",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "sites", feature = "term_store"))]
 impl MicrosoftGraphTermStoreTermCollectionRequestBuilder {
     /// Lists one page of the collection; [`.into_stream()`](runtime::Request::into_stream)
     /// yields every item, following `@odata.nextLink`.
@@ -6768,21 +6518,7 @@ impl MicrosoftGraphTermStoreTermCollectionRequestBuilder {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "shares",
-        feature = "sites",
-        feature = "term_store",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "sites", feature = "term_store"))]
 /// Requests for one `microsoft.graph.termStore.term`.
 ///
 /// URL: `/termStore/sets/{id}/children/{id}`
@@ -6794,21 +6530,7 @@ pub struct MicrosoftGraphTermStoreTermRequestBuilder {
     pub(super) path: runtime::ODataPath,
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "shares",
-        feature = "sites",
-        feature = "term_store",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "sites", feature = "term_store"))]
 impl MicrosoftGraphTermStoreTermRequestBuilder {
     /// Reads the entity; [`.select()`](runtime::Request::select) and
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
@@ -6890,18 +6612,7 @@ impl MicrosoftGraphTermStoreTermRequestBuilder {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "groups", feature = "me", feature = "users"))]
 /// Requests for a collection of `microsoft.graph.multiValueLegacyExtendedProperty`.
 ///
 /// URL: `/me/calendar/multiValueExtendedProperties`
@@ -6914,18 +6625,7 @@ pub struct MultiValueLegacyExtendedPropertyCollectionRequestBuilder {
     pub(super) segment: &'static str,
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "groups", feature = "me", feature = "users"))]
 impl MultiValueLegacyExtendedPropertyCollectionRequestBuilder {
     /// Lists one page of the collection; [`.into_stream()`](runtime::Request::into_stream)
     /// yields every item, following `@odata.nextLink`.
@@ -6980,18 +6680,7 @@ impl MultiValueLegacyExtendedPropertyCollectionRequestBuilder {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "groups", feature = "me", feature = "users"))]
 /// Requests for one `microsoft.graph.multiValueLegacyExtendedProperty`.
 ///
 /// URL: `/me/calendar/multiValueExtendedProperties/{id}`
@@ -7001,18 +6690,7 @@ pub struct MultiValueLegacyExtendedPropertyRequestBuilder {
     pub(super) path: runtime::ODataPath,
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "groups", feature = "me", feature = "users"))]
 impl MultiValueLegacyExtendedPropertyRequestBuilder {
     /// Reads the entity; [`.select()`](runtime::Request::select) and
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
@@ -7221,20 +6899,7 @@ impl NamedLocationRequestBuilder {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "shares",
-        feature = "sites",
-        feature = "users"
-    )
-)]
+#[cfg(feature = "sites")]
 /// Requests for a collection of `microsoft.graph.newsLinkPage`.
 ///
 /// URL: `/sites/{id}/items/microsoft.graph.newsLinkPage`
@@ -7247,20 +6912,7 @@ pub struct NewsLinkPageCollectionRequestBuilder {
     pub(super) segment: &'static str,
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "shares",
-        feature = "sites",
-        feature = "users"
-    )
-)]
+#[cfg(feature = "sites")]
 impl NewsLinkPageCollectionRequestBuilder {
     /// Lists one page of the collection; [`.into_stream()`](runtime::Request::into_stream)
     /// yields every item, following `@odata.nextLink`.
@@ -7308,20 +6960,7 @@ impl NewsLinkPageCollectionRequestBuilder {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "shares",
-        feature = "sites",
-        feature = "users"
-    )
-)]
+#[cfg(feature = "sites")]
 /// Requests for one `microsoft.graph.newsLinkPage`.
 ///
 /// URL: `/sites/{id}/items/{id}/microsoft.graph.newsLinkPage`
@@ -7333,20 +6972,7 @@ pub struct NewsLinkPageRequestBuilder {
     pub(super) path: runtime::ODataPath,
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "shares",
-        feature = "sites",
-        feature = "users"
-    )
-)]
+#[cfg(feature = "sites")]
 impl NewsLinkPageRequestBuilder {
     /// Reads the entity; [`.select()`](runtime::Request::select) and
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
@@ -7379,18 +7005,6 @@ impl NewsLinkPageRequestBuilder {
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
-    #[cfg(
-        any(
-            feature = "directory",
-            feature = "directory_objects",
-            feature = "entitlement_management",
-            feature = "groups",
-            feature = "identity_governance",
-            feature = "me",
-            feature = "policies",
-            feature = "users"
-        )
-    )]
     /// Navigation property `createdByUser`.
     ///
     /// URL: `/sites/{id}/items/{id}/microsoft.graph.newsLinkPage/createdByUser`
@@ -7400,18 +7014,6 @@ impl NewsLinkPageRequestBuilder {
             path: self.path.clone().segment("createdByUser"),
         }
     }
-    #[cfg(
-        any(
-            feature = "directory",
-            feature = "directory_objects",
-            feature = "entitlement_management",
-            feature = "groups",
-            feature = "identity_governance",
-            feature = "me",
-            feature = "policies",
-            feature = "users"
-        )
-    )]
     /// Navigation property `lastModifiedByUser`.
     ///
     /// URL: `/sites/{id}/items/{id}/microsoft.graph.newsLinkPage/lastModifiedByUser`
@@ -7463,20 +7065,7 @@ impl NewsLinkPageRequestBuilder {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "shares",
-        feature = "sites",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "groups", feature = "me", feature = "sites", feature = "users"))]
 /// Requests for a collection of `microsoft.graph.notebook`.
 ///
 /// URL: `/me/onenote/notebooks`
@@ -7487,20 +7076,7 @@ pub struct NotebookCollectionRequestBuilder {
     pub(super) segment: &'static str,
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "shares",
-        feature = "sites",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "groups", feature = "me", feature = "sites", feature = "users"))]
 impl NotebookCollectionRequestBuilder {
     /// Lists one page of the collection; [`.into_stream()`](runtime::Request::into_stream)
     /// yields every item, following `@odata.nextLink`.
@@ -7591,20 +7167,7 @@ impl NotebookCollectionRequestBuilder {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "shares",
-        feature = "sites",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "groups", feature = "me", feature = "sites", feature = "users"))]
 /// Requests for one `microsoft.graph.notebook`.
 ///
 /// URL: `/me/onenote/notebooks/{id}`
@@ -7616,20 +7179,7 @@ pub struct NotebookRequestBuilder {
     pub(super) path: runtime::ODataPath,
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "shares",
-        feature = "sites",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "groups", feature = "me", feature = "sites", feature = "users"))]
 impl NotebookRequestBuilder {
     /// Reads the entity; [`.select()`](runtime::Request::select) and
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
@@ -7702,7 +7252,13 @@ impl NotebookRequestBuilder {
     }
 }
 
-#[cfg(feature = "oauth2_permission_grants")]
+#[cfg(
+    any(
+        feature = "directory_objects",
+        feature = "oauth2_permission_grants",
+        feature = "service_principals"
+    )
+)]
 /// Requests for a collection of `microsoft.graph.oAuth2PermissionGrant`.
 ///
 /// URL: `/oauth2PermissionGrants`
@@ -7715,7 +7271,13 @@ pub struct OAuth2PermissionGrantCollectionRequestBuilder {
     pub(super) segment: &'static str,
 }
 
-#[cfg(feature = "oauth2_permission_grants")]
+#[cfg(
+    any(
+        feature = "directory_objects",
+        feature = "oauth2_permission_grants",
+        feature = "service_principals"
+    )
+)]
 impl OAuth2PermissionGrantCollectionRequestBuilder {
     /// Lists one page of the collection; [`.into_stream()`](runtime::Request::into_stream)
     /// yields every item, following `@odata.nextLink`.
@@ -7763,6 +7325,7 @@ impl OAuth2PermissionGrantCollectionRequestBuilder {
             path: self.parent.segment(self.segment).key(id.as_ref()),
         }
     }
+    #[cfg(feature = "oauth2_permission_grants")]
     /// Bound function `microsoft.graph.delta`.
     ///
     /// HTTP: `GET /oauth2PermissionGrants/delta(...)`
@@ -7781,7 +7344,13 @@ impl OAuth2PermissionGrantCollectionRequestBuilder {
     }
 }
 
-#[cfg(feature = "oauth2_permission_grants")]
+#[cfg(
+    any(
+        feature = "directory_objects",
+        feature = "oauth2_permission_grants",
+        feature = "service_principals"
+    )
+)]
 /// Requests for one `microsoft.graph.oAuth2PermissionGrant`.
 ///
 /// URL: `/oauth2PermissionGrants/{id}`
@@ -7791,7 +7360,13 @@ pub struct OAuth2PermissionGrantRequestBuilder {
     pub(super) path: runtime::ODataPath,
 }
 
-#[cfg(feature = "oauth2_permission_grants")]
+#[cfg(
+    any(
+        feature = "directory_objects",
+        feature = "oauth2_permission_grants",
+        feature = "service_principals"
+    )
+)]
 impl OAuth2PermissionGrantRequestBuilder {
     /// Reads the entity; [`.select()`](runtime::Request::select) and
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
@@ -8447,19 +8022,7 @@ impl OnPremisesPublishingProfileRequestBuilder {
     }
 }
 
-#[cfg(
-    any(
-        feature = "contacts",
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "contacts", feature = "groups", feature = "me", feature = "users"))]
 /// Requests for one `microsoft.graph.onPremisesSyncBehavior`.
 ///
 /// URL: `/me/onPremisesSyncBehavior`
@@ -8471,19 +8034,7 @@ pub struct OnPremisesSyncBehaviorRequestBuilder {
     pub(super) path: runtime::ODataPath,
 }
 
-#[cfg(
-    any(
-        feature = "contacts",
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "contacts", feature = "groups", feature = "me", feature = "users"))]
 impl OnPremisesSyncBehaviorRequestBuilder {
     /// Reads the entity; [`.select()`](runtime::Request::select) and
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
@@ -8676,20 +8227,7 @@ impl OnTokenIssuanceStartCustomExtensionRequestBuilder {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "shares",
-        feature = "sites",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "groups", feature = "me", feature = "sites", feature = "users"))]
 /// Requests for a collection of `microsoft.graph.onenoteOperation`.
 ///
 /// URL: `/me/onenote/operations`
@@ -8700,20 +8238,7 @@ pub struct OnenoteOperationCollectionRequestBuilder {
     pub(super) segment: &'static str,
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "shares",
-        feature = "sites",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "groups", feature = "me", feature = "sites", feature = "users"))]
 impl OnenoteOperationCollectionRequestBuilder {
     /// Lists one page of the collection; [`.into_stream()`](runtime::Request::into_stream)
     /// yields every item, following `@odata.nextLink`.
@@ -8763,20 +8288,7 @@ impl OnenoteOperationCollectionRequestBuilder {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "shares",
-        feature = "sites",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "groups", feature = "me", feature = "sites", feature = "users"))]
 /// Requests for one `microsoft.graph.onenoteOperation`.
 ///
 /// URL: `/me/onenote/operations/{id}`
@@ -8786,20 +8298,7 @@ pub struct OnenoteOperationRequestBuilder {
     pub(super) path: runtime::ODataPath,
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "shares",
-        feature = "sites",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "groups", feature = "me", feature = "sites", feature = "users"))]
 impl OnenoteOperationRequestBuilder {
     /// Reads the entity; [`.select()`](runtime::Request::select) and
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
@@ -8837,20 +8336,7 @@ impl OnenoteOperationRequestBuilder {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "shares",
-        feature = "sites",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "groups", feature = "me", feature = "sites", feature = "users"))]
 /// Requests for a collection of `microsoft.graph.onenotePage`.
 ///
 /// URL: `/me/onenote/pages`
@@ -8863,20 +8349,7 @@ pub struct OnenotePageCollectionRequestBuilder {
     pub(super) segment: &'static str,
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "shares",
-        feature = "sites",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "groups", feature = "me", feature = "sites", feature = "users"))]
 impl OnenotePageCollectionRequestBuilder {
     /// Lists one page of the collection; [`.into_stream()`](runtime::Request::into_stream)
     /// yields every item, following `@odata.nextLink`.
@@ -8924,20 +8397,7 @@ impl OnenotePageCollectionRequestBuilder {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "shares",
-        feature = "sites",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "groups", feature = "me", feature = "sites", feature = "users"))]
 /// Requests for one `microsoft.graph.onenotePage`.
 ///
 /// URL: `/me/onenote/pages/{id}`
@@ -8947,20 +8407,7 @@ pub struct OnenotePageRequestBuilder {
     pub(super) path: runtime::ODataPath,
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "shares",
-        feature = "sites",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "groups", feature = "me", feature = "sites", feature = "users"))]
 impl OnenotePageRequestBuilder {
     /// Reads the entity; [`.select()`](runtime::Request::select) and
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.

@@ -5,20 +5,7 @@
 #[allow(unused_imports)]
 use super::*;
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "shares",
-        feature = "sites",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "groups", feature = "me", feature = "sites", feature = "users"))]
 /// Requests for one `microsoft.graph.onenote`.
 ///
 /// URL: `/me/onenote`
@@ -30,20 +17,7 @@ pub struct OnenoteRequestBuilder {
     pub(super) path: runtime::ODataPath,
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "shares",
-        feature = "sites",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "groups", feature = "me", feature = "sites", feature = "users"))]
 impl OnenoteRequestBuilder {
     /// Reads the entity; [`.select()`](runtime::Request::select) and
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
@@ -138,20 +112,7 @@ impl OnenoteRequestBuilder {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "shares",
-        feature = "sites",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "groups", feature = "me", feature = "sites", feature = "users"))]
 /// Requests for a collection of `microsoft.graph.onenoteResource`.
 ///
 /// URL: `/me/onenote/resources`
@@ -162,20 +123,7 @@ pub struct OnenoteResourceCollectionRequestBuilder {
     pub(super) segment: &'static str,
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "shares",
-        feature = "sites",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "groups", feature = "me", feature = "sites", feature = "users"))]
 impl OnenoteResourceCollectionRequestBuilder {
     /// Lists one page of the collection; [`.into_stream()`](runtime::Request::into_stream)
     /// yields every item, following `@odata.nextLink`.
@@ -225,20 +173,7 @@ impl OnenoteResourceCollectionRequestBuilder {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "shares",
-        feature = "sites",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "groups", feature = "me", feature = "sites", feature = "users"))]
 /// Requests for one `microsoft.graph.onenoteResource`.
 ///
 /// URL: `/me/onenote/resources/{id}`
@@ -248,20 +183,7 @@ pub struct OnenoteResourceRequestBuilder {
     pub(super) path: runtime::ODataPath,
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "shares",
-        feature = "sites",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "groups", feature = "me", feature = "sites", feature = "users"))]
 impl OnenoteResourceRequestBuilder {
     /// Reads the entity; [`.select()`](runtime::Request::select) and
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
@@ -331,20 +253,7 @@ impl OnenoteResourceRequestBuilder {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "shares",
-        feature = "sites",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "groups", feature = "me", feature = "sites", feature = "users"))]
 /// Requests for a collection of `microsoft.graph.onenoteSection`.
 ///
 /// URL: `/me/onenote/sections`
@@ -357,20 +266,7 @@ pub struct OnenoteSectionCollectionRequestBuilder {
     pub(super) segment: &'static str,
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "shares",
-        feature = "sites",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "groups", feature = "me", feature = "sites", feature = "users"))]
 impl OnenoteSectionCollectionRequestBuilder {
     /// Lists one page of the collection; [`.into_stream()`](runtime::Request::into_stream)
     /// yields every item, following `@odata.nextLink`.
@@ -420,20 +316,7 @@ impl OnenoteSectionCollectionRequestBuilder {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "shares",
-        feature = "sites",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "groups", feature = "me", feature = "sites", feature = "users"))]
 /// Requests for one `microsoft.graph.onenoteSection`.
 ///
 /// URL: `/me/onenote/sections/{id}`
@@ -445,20 +328,7 @@ pub struct OnenoteSectionRequestBuilder {
     pub(super) path: runtime::ODataPath,
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "shares",
-        feature = "sites",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "groups", feature = "me", feature = "sites", feature = "users"))]
 impl OnenoteSectionRequestBuilder {
     /// Reads the entity; [`.select()`](runtime::Request::select) and
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
@@ -557,19 +427,7 @@ impl OnenoteSectionRequestBuilder {
     }
 }
 
-#[cfg(
-    any(
-        feature = "contacts",
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(feature = "contacts")]
 /// Requests for a collection of `microsoft.graph.orgContact`.
 ///
 /// URL: `/contacts`
@@ -582,19 +440,7 @@ pub struct OrgContactCollectionRequestBuilder {
     pub(super) segment: &'static str,
 }
 
-#[cfg(
-    any(
-        feature = "contacts",
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(feature = "contacts")]
 impl OrgContactCollectionRequestBuilder {
     /// Lists one page of the collection; [`.into_stream()`](runtime::Request::into_stream)
     /// yields every item, following `@odata.nextLink`.
@@ -730,19 +576,7 @@ impl OrgContactCollectionRequestBuilder {
     }
 }
 
-#[cfg(
-    any(
-        feature = "contacts",
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(feature = "contacts")]
 /// Requests for one `microsoft.graph.orgContact`.
 ///
 /// URL: `/contacts/{id}`
@@ -754,19 +588,7 @@ pub struct OrgContactRequestBuilder {
     pub(super) path: runtime::ODataPath,
 }
 
-#[cfg(
-    any(
-        feature = "contacts",
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(feature = "contacts")]
 impl OrgContactRequestBuilder {
     /// Reads the entity; [`.select()`](runtime::Request::select) and
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
@@ -799,18 +621,6 @@ impl OrgContactRequestBuilder {
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
-    #[cfg(
-        any(
-            feature = "directory",
-            feature = "directory_objects",
-            feature = "entitlement_management",
-            feature = "groups",
-            feature = "identity_governance",
-            feature = "me",
-            feature = "policies",
-            feature = "users"
-        )
-    )]
     /// Navigation property `directReports`.
     ///
     /// URL: `/contacts/{id}/directReports`
@@ -821,18 +631,6 @@ impl OrgContactRequestBuilder {
             segment: "directReports",
         }
     }
-    #[cfg(
-        any(
-            feature = "directory",
-            feature = "directory_objects",
-            feature = "entitlement_management",
-            feature = "groups",
-            feature = "identity_governance",
-            feature = "me",
-            feature = "policies",
-            feature = "users"
-        )
-    )]
     /// Navigation property `manager`.
     ///
     /// URL: `/contacts/{id}/manager`
@@ -842,18 +640,6 @@ impl OrgContactRequestBuilder {
             path: self.path.clone().segment("manager"),
         }
     }
-    #[cfg(
-        any(
-            feature = "directory",
-            feature = "directory_objects",
-            feature = "entitlement_management",
-            feature = "groups",
-            feature = "identity_governance",
-            feature = "me",
-            feature = "policies",
-            feature = "users"
-        )
-    )]
     /// Navigation property `memberOf`.
     ///
     /// URL: `/contacts/{id}/memberOf`
@@ -873,18 +659,6 @@ impl OrgContactRequestBuilder {
             path: self.path.clone().segment("onPremisesSyncBehavior"),
         }
     }
-    #[cfg(
-        any(
-            feature = "directory",
-            feature = "directory_objects",
-            feature = "entitlement_management",
-            feature = "groups",
-            feature = "identity_governance",
-            feature = "me",
-            feature = "policies",
-            feature = "users"
-        )
-    )]
     /// Navigation property `transitiveMemberOf`.
     ///
     /// URL: `/contacts/{id}/transitiveMemberOf`
@@ -895,18 +669,6 @@ impl OrgContactRequestBuilder {
             segment: "transitiveMemberOf",
         }
     }
-    #[cfg(
-        any(
-            feature = "directory",
-            feature = "directory_objects",
-            feature = "entitlement_management",
-            feature = "groups",
-            feature = "identity_governance",
-            feature = "me",
-            feature = "policies",
-            feature = "users"
-        )
-    )]
     /// Navigation property `transitiveReports`.
     ///
     /// URL: `/contacts/{id}/transitiveReports`
@@ -1102,19 +864,7 @@ impl OrgContactRequestBuilder {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "organization",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(feature = "organization")]
 /// Requests for a collection of `microsoft.graph.organization`.
 ///
 /// URL: `/organization`
@@ -1127,19 +877,7 @@ pub struct OrganizationCollectionRequestBuilder {
     pub(super) segment: &'static str,
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "organization",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(feature = "organization")]
 impl OrganizationCollectionRequestBuilder {
     /// Lists one page of the collection; [`.into_stream()`](runtime::Request::into_stream)
     /// yields every item, following `@odata.nextLink`.
@@ -1257,19 +995,7 @@ impl OrganizationCollectionRequestBuilder {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "organization",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(feature = "organization")]
 /// Requests for one `microsoft.graph.organization`.
 ///
 /// URL: `/organization/{id}`
@@ -1281,19 +1007,7 @@ pub struct OrganizationRequestBuilder {
     pub(super) path: runtime::ODataPath,
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "organization",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(feature = "organization")]
 impl OrganizationRequestBuilder {
     /// Reads the entity; [`.select()`](runtime::Request::select) and
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
@@ -1335,7 +1049,6 @@ impl OrganizationRequestBuilder {
             path: self.path.clone().segment("branding"),
         }
     }
-    #[cfg(feature = "certificate_based_auth_configuration")]
     /// Navigation property `certificateBasedAuthConfiguration`.
     ///
     /// URL: `/organization/{id}/certificateBasedAuthConfiguration`
@@ -1483,19 +1196,7 @@ impl OrganizationRequestBuilder {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "organization",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(feature = "organization")]
 /// Requests for one `microsoft.graph.organizationSettings`.
 ///
 /// URL: `/organization/{id}/settings`
@@ -1505,19 +1206,7 @@ pub struct OrganizationSettingsRequestBuilder {
     pub(super) path: runtime::ODataPath,
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "organization",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(feature = "organization")]
 impl OrganizationSettingsRequestBuilder {
     /// Reads the entity; [`.select()`](runtime::Request::select) and
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
@@ -1564,19 +1253,7 @@ impl OrganizationSettingsRequestBuilder {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "organization",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(feature = "organization")]
 /// Requests for a collection of `microsoft.graph.organizationalBrandingLocalization`.
 ///
 /// URL: `/organization/{id}/branding/localizations`
@@ -1587,19 +1264,7 @@ pub struct OrganizationalBrandingLocalizationCollectionRequestBuilder {
     pub(super) segment: &'static str,
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "organization",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(feature = "organization")]
 impl OrganizationalBrandingLocalizationCollectionRequestBuilder {
     /// Lists one page of the collection; [`.into_stream()`](runtime::Request::into_stream)
     /// yields every item, following `@odata.nextLink`.
@@ -1654,19 +1319,7 @@ impl OrganizationalBrandingLocalizationCollectionRequestBuilder {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "organization",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(feature = "organization")]
 /// Requests for one `microsoft.graph.organizationalBrandingLocalization`.
 ///
 /// URL: `/organization/{id}/branding/localizations/{id}`
@@ -1676,19 +1329,7 @@ pub struct OrganizationalBrandingLocalizationRequestBuilder {
     pub(super) path: runtime::ODataPath,
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "organization",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(feature = "organization")]
 impl OrganizationalBrandingLocalizationRequestBuilder {
     /// Reads the entity; [`.select()`](runtime::Request::select) and
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
@@ -1833,19 +1474,7 @@ impl OrganizationalBrandingLocalizationRequestBuilder {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "organization",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(feature = "organization")]
 /// Requests for one `microsoft.graph.organizationalBranding`.
 ///
 /// URL: `/organization/{id}/branding`
@@ -1855,19 +1484,7 @@ pub struct OrganizationalBrandingRequestBuilder {
     pub(super) path: runtime::ODataPath,
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "organization",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(feature = "organization")]
 impl OrganizationalBrandingRequestBuilder {
     /// Reads the entity; [`.select()`](runtime::Request::select) and
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
@@ -2032,19 +1649,7 @@ impl OrganizationalBrandingRequestBuilder {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "organization",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(feature = "organization")]
 /// Requests for a collection of `microsoft.graph.organizationalBrandingTheme`.
 ///
 /// URL: `/organization/{id}/branding/themes`
@@ -2055,19 +1660,7 @@ pub struct OrganizationalBrandingThemeCollectionRequestBuilder {
     pub(super) segment: &'static str,
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "organization",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(feature = "organization")]
 impl OrganizationalBrandingThemeCollectionRequestBuilder {
     /// Lists one page of the collection; [`.into_stream()`](runtime::Request::into_stream)
     /// yields every item, following `@odata.nextLink`.
@@ -2120,19 +1713,7 @@ impl OrganizationalBrandingThemeCollectionRequestBuilder {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "organization",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(feature = "organization")]
 /// Requests for a collection of `microsoft.graph.organizationalBrandingThemeLocalization`.
 ///
 /// URL: `/organization/{id}/branding/themes/{id}/localizations`
@@ -2143,19 +1724,7 @@ pub struct OrganizationalBrandingThemeLocalizationCollectionRequestBuilder {
     pub(super) segment: &'static str,
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "organization",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(feature = "organization")]
 impl OrganizationalBrandingThemeLocalizationCollectionRequestBuilder {
     /// Lists one page of the collection; [`.into_stream()`](runtime::Request::into_stream)
     /// yields every item, following `@odata.nextLink`.
@@ -2210,19 +1779,7 @@ impl OrganizationalBrandingThemeLocalizationCollectionRequestBuilder {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "organization",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(feature = "organization")]
 /// Requests for one `microsoft.graph.organizationalBrandingThemeLocalization`.
 ///
 /// URL: `/organization/{id}/branding/themes/{id}/localizations/{id}`
@@ -2232,19 +1789,7 @@ pub struct OrganizationalBrandingThemeLocalizationRequestBuilder {
     pub(super) path: runtime::ODataPath,
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "organization",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(feature = "organization")]
 impl OrganizationalBrandingThemeLocalizationRequestBuilder {
     /// Reads the entity; [`.select()`](runtime::Request::select) and
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
@@ -2389,19 +1934,7 @@ impl OrganizationalBrandingThemeLocalizationRequestBuilder {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "organization",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(feature = "organization")]
 /// Requests for one `microsoft.graph.organizationalBrandingTheme`.
 ///
 /// URL: `/organization/{id}/branding/themes/{id}`
@@ -2411,19 +1944,7 @@ pub struct OrganizationalBrandingThemeRequestBuilder {
     pub(super) path: runtime::ODataPath,
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "organization",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(feature = "organization")]
 impl OrganizationalBrandingThemeRequestBuilder {
     /// Reads the entity; [`.select()`](runtime::Request::select) and
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
@@ -2473,18 +1994,7 @@ impl OrganizationalBrandingThemeRequestBuilder {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "me", feature = "users"))]
 /// Requests for a collection of `microsoft.graph.outlookCategory`.
 ///
 /// URL: `/me/outlook/masterCategories`
@@ -2495,18 +2005,7 @@ pub struct OutlookCategoryCollectionRequestBuilder {
     pub(super) segment: &'static str,
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "me", feature = "users"))]
 impl OutlookCategoryCollectionRequestBuilder {
     /// Lists one page of the collection; [`.into_stream()`](runtime::Request::into_stream)
     /// yields every item, following `@odata.nextLink`.
@@ -2556,18 +2055,7 @@ impl OutlookCategoryCollectionRequestBuilder {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "me", feature = "users"))]
 /// Requests for one `microsoft.graph.outlookCategory`.
 ///
 /// URL: `/me/outlook/masterCategories/{id}`
@@ -2577,18 +2065,7 @@ pub struct OutlookCategoryRequestBuilder {
     pub(super) path: runtime::ODataPath,
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "me", feature = "users"))]
 impl OutlookCategoryRequestBuilder {
     /// Reads the entity; [`.select()`](runtime::Request::select) and
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
@@ -2626,18 +2103,7 @@ impl OutlookCategoryRequestBuilder {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "groups", feature = "me", feature = "users"))]
 /// Requests for one `microsoft.graph.outlookItem`.
 ///
 /// URL: `/me/calendarView/{id}/attachments/{id}/microsoft.graph.itemAttachment/item`
@@ -2647,18 +2113,7 @@ pub struct OutlookItemRequestBuilder {
     pub(super) path: runtime::ODataPath,
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "groups", feature = "me", feature = "users"))]
 impl OutlookItemRequestBuilder {
     /// Reads the entity; [`.select()`](runtime::Request::select) and
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
@@ -2700,6 +2155,7 @@ impl OutlookItemRequestBuilder {
             path: self.path.clone().segment("microsoft.graph.calendarSharingMessage"),
         }
     }
+    #[cfg(any(feature = "me", feature = "users"))]
     /// Cast to the derived type `microsoft.graph.contact`: its navigations and operations.
     ///
     /// URL: `/me/calendarView/{id}/attachments/{id}/microsoft.graph.itemAttachment/item/microsoft.graph.contact`
@@ -2745,6 +2201,7 @@ impl OutlookItemRequestBuilder {
             path: self.path.clone().segment("microsoft.graph.eventMessageResponse"),
         }
     }
+    #[cfg(any(feature = "me", feature = "users"))]
     /// Cast to the derived type `microsoft.graph.message`: its navigations and operations.
     ///
     /// URL: `/me/calendarView/{id}/attachments/{id}/microsoft.graph.itemAttachment/item/microsoft.graph.message`
@@ -2754,6 +2211,7 @@ impl OutlookItemRequestBuilder {
             path: self.path.clone().segment("microsoft.graph.message"),
         }
     }
+    #[cfg(any(feature = "me", feature = "users"))]
     /// Cast to the derived type `microsoft.graph.outlookTask`: its navigations and operations.
     ///
     /// URL: `/me/calendarView/{id}/attachments/{id}/microsoft.graph.itemAttachment/item/microsoft.graph.outlookTask`
@@ -2763,6 +2221,7 @@ impl OutlookItemRequestBuilder {
             path: self.path.clone().segment("microsoft.graph.outlookTask"),
         }
     }
+    #[cfg(feature = "groups")]
     /// Cast to the derived type `microsoft.graph.post`: its navigations and operations.
     ///
     /// URL: `/me/calendarView/{id}/attachments/{id}/microsoft.graph.itemAttachment/item/microsoft.graph.post`
@@ -2774,18 +2233,7 @@ impl OutlookItemRequestBuilder {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "me", feature = "users"))]
 /// Requests for a collection of `microsoft.graph.outlookTask`.
 ///
 /// URL: `/me/outlook/tasks`
@@ -2798,18 +2246,7 @@ pub struct OutlookTaskCollectionRequestBuilder {
     pub(super) segment: &'static str,
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "me", feature = "users"))]
 impl OutlookTaskCollectionRequestBuilder {
     /// Lists one page of the collection; [`.into_stream()`](runtime::Request::into_stream)
     /// yields every item, following `@odata.nextLink`.
@@ -2857,18 +2294,7 @@ impl OutlookTaskCollectionRequestBuilder {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "me", feature = "users"))]
 /// Requests for a collection of `microsoft.graph.outlookTaskFolder`.
 ///
 /// URL: `/me/outlook/taskFolders`
@@ -2881,18 +2307,7 @@ pub struct OutlookTaskFolderCollectionRequestBuilder {
     pub(super) segment: &'static str,
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "me", feature = "users"))]
 impl OutlookTaskFolderCollectionRequestBuilder {
     /// Lists one page of the collection; [`.into_stream()`](runtime::Request::into_stream)
     /// yields every item, following `@odata.nextLink`.
@@ -2942,18 +2357,7 @@ impl OutlookTaskFolderCollectionRequestBuilder {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "me", feature = "users"))]
 /// Requests for one `microsoft.graph.outlookTaskFolder`.
 ///
 /// URL: `/me/outlook/taskFolders/{id}`
@@ -2963,18 +2367,7 @@ pub struct OutlookTaskFolderRequestBuilder {
     pub(super) path: runtime::ODataPath,
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "me", feature = "users"))]
 impl OutlookTaskFolderRequestBuilder {
     /// Reads the entity; [`.select()`](runtime::Request::select) and
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
@@ -3046,18 +2439,7 @@ impl OutlookTaskFolderRequestBuilder {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "me", feature = "users"))]
 /// Requests for a collection of `microsoft.graph.outlookTaskGroup`.
 ///
 /// URL: `/me/outlook/taskGroups`
@@ -3068,18 +2450,7 @@ pub struct OutlookTaskGroupCollectionRequestBuilder {
     pub(super) segment: &'static str,
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "me", feature = "users"))]
 impl OutlookTaskGroupCollectionRequestBuilder {
     /// Lists one page of the collection; [`.into_stream()`](runtime::Request::into_stream)
     /// yields every item, following `@odata.nextLink`.
@@ -3129,18 +2500,7 @@ impl OutlookTaskGroupCollectionRequestBuilder {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "me", feature = "users"))]
 /// Requests for one `microsoft.graph.outlookTaskGroup`.
 ///
 /// URL: `/me/outlook/taskGroups/{id}`
@@ -3150,18 +2510,7 @@ pub struct OutlookTaskGroupRequestBuilder {
     pub(super) path: runtime::ODataPath,
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "me", feature = "users"))]
 impl OutlookTaskGroupRequestBuilder {
     /// Reads the entity; [`.select()`](runtime::Request::select) and
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
@@ -3209,18 +2558,7 @@ impl OutlookTaskGroupRequestBuilder {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "me", feature = "users"))]
 /// Requests for one `microsoft.graph.outlookTask`.
 ///
 /// URL: `/me/outlook/tasks/{id}`
@@ -3232,18 +2570,7 @@ pub struct OutlookTaskRequestBuilder {
     pub(super) path: runtime::ODataPath,
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "me", feature = "users"))]
 impl OutlookTaskRequestBuilder {
     /// Reads the entity; [`.select()`](runtime::Request::select) and
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
@@ -3324,18 +2651,7 @@ impl OutlookTaskRequestBuilder {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "me", feature = "users"))]
 /// Requests for one `microsoft.graph.outlookUser`.
 ///
 /// URL: `/me/outlook`
@@ -3347,18 +2663,7 @@ pub struct OutlookUserRequestBuilder {
     pub(super) path: runtime::ODataPath,
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "me", feature = "users"))]
 impl OutlookUserRequestBuilder {
     /// Reads the entity; [`.select()`](runtime::Request::select) and
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
@@ -3497,20 +2802,7 @@ impl OutlookUserRequestBuilder {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "shares",
-        feature = "sites",
-        feature = "users"
-    )
-)]
+#[cfg(feature = "sites")]
 /// Requests for a collection of `microsoft.graph.pageTemplate`.
 ///
 /// URL: `/sites/{id}/pageTemplates`
@@ -3523,20 +2815,7 @@ pub struct PageTemplateCollectionRequestBuilder {
     pub(super) segment: &'static str,
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "shares",
-        feature = "sites",
-        feature = "users"
-    )
-)]
+#[cfg(feature = "sites")]
 impl PageTemplateCollectionRequestBuilder {
     /// Lists one page of the collection; [`.into_stream()`](runtime::Request::into_stream)
     /// yields every item, following `@odata.nextLink`.
@@ -3584,20 +2863,7 @@ impl PageTemplateCollectionRequestBuilder {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "shares",
-        feature = "sites",
-        feature = "users"
-    )
-)]
+#[cfg(feature = "sites")]
 /// Requests for one `microsoft.graph.pageTemplate`.
 ///
 /// URL: `/sites/{id}/pageTemplates/{id}`
@@ -3609,20 +2875,7 @@ pub struct PageTemplateRequestBuilder {
     pub(super) path: runtime::ODataPath,
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "shares",
-        feature = "sites",
-        feature = "users"
-    )
-)]
+#[cfg(feature = "sites")]
 impl PageTemplateRequestBuilder {
     /// Reads the entity; [`.select()`](runtime::Request::select) and
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
@@ -3664,18 +2917,6 @@ impl PageTemplateRequestBuilder {
             path: self.path.clone().segment("canvasLayout"),
         }
     }
-    #[cfg(
-        any(
-            feature = "directory",
-            feature = "directory_objects",
-            feature = "entitlement_management",
-            feature = "groups",
-            feature = "identity_governance",
-            feature = "me",
-            feature = "policies",
-            feature = "users"
-        )
-    )]
     /// Navigation property `createdByUser`.
     ///
     /// URL: `/sites/{id}/pageTemplates/{id}/createdByUser`
@@ -3685,18 +2926,6 @@ impl PageTemplateRequestBuilder {
             path: self.path.clone().segment("createdByUser"),
         }
     }
-    #[cfg(
-        any(
-            feature = "directory",
-            feature = "directory_objects",
-            feature = "entitlement_management",
-            feature = "groups",
-            feature = "identity_governance",
-            feature = "me",
-            feature = "policies",
-            feature = "users"
-        )
-    )]
     /// Navigation property `lastModifiedByUser`.
     ///
     /// URL: `/sites/{id}/pageTemplates/{id}/lastModifiedByUser`
@@ -3748,19 +2977,7 @@ impl PageTemplateRequestBuilder {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "organization",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(feature = "organization")]
 /// Requests for one `microsoft.graph.partnerInformation`.
 ///
 /// URL: `/organization/{id}/partnerInformation`
@@ -3770,19 +2987,7 @@ pub struct PartnerInformationRequestBuilder {
     pub(super) path: runtime::ODataPath,
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "organization",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(feature = "organization")]
 impl PartnerInformationRequestBuilder {
     /// Reads the entity; [`.select()`](runtime::Request::select) and
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
@@ -3820,13 +3025,7 @@ impl PartnerInformationRequestBuilder {
     }
 }
 
-#[cfg(
-    any(
-        feature = "authentication_method_configurations",
-        feature = "authentication_methods_policy",
-        feature = "policies"
-    )
-)]
+#[cfg(feature = "authentication_method_configurations")]
 /// Requests for a collection of `microsoft.graph.passkeyAuthenticationMethodTarget`.
 ///
 /// URL: `/authenticationMethodConfigurations/{id}/microsoft.graph.fido2AuthenticationMethodConfiguration/includeTargets`
@@ -3837,13 +3036,7 @@ pub struct PasskeyAuthenticationMethodTargetCollectionRequestBuilder {
     pub(super) segment: &'static str,
 }
 
-#[cfg(
-    any(
-        feature = "authentication_method_configurations",
-        feature = "authentication_methods_policy",
-        feature = "policies"
-    )
-)]
+#[cfg(feature = "authentication_method_configurations")]
 impl PasskeyAuthenticationMethodTargetCollectionRequestBuilder {
     /// Lists one page of the collection; [`.into_stream()`](runtime::Request::into_stream)
     /// yields every item, following `@odata.nextLink`.
@@ -3898,13 +3091,7 @@ impl PasskeyAuthenticationMethodTargetCollectionRequestBuilder {
     }
 }
 
-#[cfg(
-    any(
-        feature = "authentication_method_configurations",
-        feature = "authentication_methods_policy",
-        feature = "policies"
-    )
-)]
+#[cfg(feature = "authentication_method_configurations")]
 /// Requests for one `microsoft.graph.passkeyAuthenticationMethodTarget`.
 ///
 /// URL: `/authenticationMethodConfigurations/{id}/microsoft.graph.fido2AuthenticationMethodConfiguration/includeTargets/{id}`
@@ -3914,13 +3101,7 @@ pub struct PasskeyAuthenticationMethodTargetRequestBuilder {
     pub(super) path: runtime::ODataPath,
 }
 
-#[cfg(
-    any(
-        feature = "authentication_method_configurations",
-        feature = "authentication_methods_policy",
-        feature = "policies"
-    )
-)]
+#[cfg(feature = "authentication_method_configurations")]
 impl PasskeyAuthenticationMethodTargetRequestBuilder {
     /// Reads the entity; [`.select()`](runtime::Request::select) and
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
@@ -3960,18 +3141,7 @@ impl PasskeyAuthenticationMethodTargetRequestBuilder {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "me", feature = "users"))]
 /// Requests for a collection of `microsoft.graph.passwordAuthenticationMethod`.
 ///
 /// URL: `/me/authentication/passwordMethods`
@@ -3982,18 +3152,7 @@ pub struct PasswordAuthenticationMethodCollectionRequestBuilder {
     pub(super) segment: &'static str,
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "me", feature = "users"))]
 impl PasswordAuthenticationMethodCollectionRequestBuilder {
     /// Lists one page of the collection; [`.into_stream()`](runtime::Request::into_stream)
     /// yields every item, following `@odata.nextLink`.
@@ -4046,18 +3205,7 @@ impl PasswordAuthenticationMethodCollectionRequestBuilder {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "me", feature = "users"))]
 /// Requests for one `microsoft.graph.passwordAuthenticationMethod`.
 ///
 /// URL: `/me/authentication/passwordMethods/{id}`
@@ -4067,18 +3215,7 @@ pub struct PasswordAuthenticationMethodRequestBuilder {
     pub(super) path: runtime::ODataPath,
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "me", feature = "users"))]
 impl PasswordAuthenticationMethodRequestBuilder {
     /// Reads the entity; [`.select()`](runtime::Request::select) and
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
@@ -4162,18 +3299,7 @@ impl PasswordAuthenticationMethodRequestBuilder {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "me", feature = "users"))]
 /// Requests for a collection of `microsoft.graph.passwordlessMicrosoftAuthenticatorAuthenticationMethod`.
 ///
 /// URL: `/me/authentication/passwordlessMicrosoftAuthenticatorMethods`
@@ -4186,18 +3312,7 @@ pub struct PasswordlessMicrosoftAuthenticatorAuthenticationMethodCollectionReque
     pub(super) segment: &'static str,
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "me", feature = "users"))]
 impl PasswordlessMicrosoftAuthenticatorAuthenticationMethodCollectionRequestBuilder {
     /// Lists one page of the collection; [`.into_stream()`](runtime::Request::into_stream)
     /// yields every item, following `@odata.nextLink`.
@@ -4256,18 +3371,7 @@ impl PasswordlessMicrosoftAuthenticatorAuthenticationMethodCollectionRequestBuil
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "me", feature = "users"))]
 /// Requests for one `microsoft.graph.passwordlessMicrosoftAuthenticatorAuthenticationMethod`.
 ///
 /// URL: `/me/authentication/passwordlessMicrosoftAuthenticatorMethods/{id}`
@@ -4279,18 +3383,7 @@ pub struct PasswordlessMicrosoftAuthenticatorAuthenticationMethodRequestBuilder 
     pub(super) path: runtime::ODataPath,
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "me", feature = "users"))]
 impl PasswordlessMicrosoftAuthenticatorAuthenticationMethodRequestBuilder {
     /// Reads the entity; [`.select()`](runtime::Request::select) and
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
@@ -4522,22 +3615,13 @@ impl PeopleAdminSettingsRequestBuilder {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
         feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 /// Requests for a collection of `microsoft.graph.permission`.
@@ -4554,22 +3638,13 @@ pub struct PermissionCollectionRequestBuilder {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
         feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl PermissionCollectionRequestBuilder {
@@ -4641,18 +3716,7 @@ impl PermissionCollectionRequestBuilder {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(feature = "policies")]
 /// Requests for a collection of `microsoft.graph.permissionGrantConditionSet`.
 ///
 /// URL: `/directoryObjects/{id}/microsoft.graph.permissionGrantPolicy/excludes`
@@ -4665,18 +3729,7 @@ pub struct PermissionGrantConditionSetCollectionRequestBuilder {
     pub(super) segment: &'static str,
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(feature = "policies")]
 impl PermissionGrantConditionSetCollectionRequestBuilder {
     /// Lists one page of the collection; [`.into_stream()`](runtime::Request::into_stream)
     /// yields every item, following `@odata.nextLink`.
@@ -4729,18 +3782,7 @@ impl PermissionGrantConditionSetCollectionRequestBuilder {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(feature = "policies")]
 /// Requests for one `microsoft.graph.permissionGrantConditionSet`.
 ///
 /// URL: `/directoryObjects/{id}/microsoft.graph.permissionGrantPolicy/excludes/{id}`
@@ -4750,18 +3792,7 @@ pub struct PermissionGrantConditionSetRequestBuilder {
     pub(super) path: runtime::ODataPath,
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(feature = "policies")]
 impl PermissionGrantConditionSetRequestBuilder {
     /// Reads the entity; [`.select()`](runtime::Request::select) and
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
@@ -4799,18 +3830,7 @@ impl PermissionGrantConditionSetRequestBuilder {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(feature = "policies")]
 /// Requests for a collection of `microsoft.graph.permissionGrantPolicy`.
 ///
 /// URL: `/directoryObjects/microsoft.graph.permissionGrantPolicy`
@@ -4823,18 +3843,7 @@ pub struct PermissionGrantPolicyCollectionRequestBuilder {
     pub(super) segment: &'static str,
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(feature = "policies")]
 impl PermissionGrantPolicyCollectionRequestBuilder {
     /// Lists one page of the collection; [`.into_stream()`](runtime::Request::into_stream)
     /// yields every item, following `@odata.nextLink`.
@@ -4954,18 +3963,7 @@ impl PermissionGrantPolicyCollectionRequestBuilder {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(feature = "policies")]
 /// Requests for one `microsoft.graph.permissionGrantPolicy`.
 ///
 /// URL: `/directoryObjects/{id}/microsoft.graph.permissionGrantPolicy`
@@ -4977,18 +3975,7 @@ pub struct PermissionGrantPolicyRequestBuilder {
     pub(super) path: runtime::ODataPath,
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(feature = "policies")]
 impl PermissionGrantPolicyRequestBuilder {
     /// Reads the entity; [`.select()`](runtime::Request::select) and
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
@@ -5134,22 +4121,13 @@ impl PermissionGrantPolicyRequestBuilder {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
         feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 /// Requests for one `microsoft.graph.permission`.
@@ -5165,22 +4143,13 @@ pub struct PermissionRequestBuilder {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
         feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl PermissionRequestBuilder {
@@ -5249,18 +4218,7 @@ impl PermissionRequestBuilder {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "me", feature = "users"))]
 /// Requests for a collection of `microsoft.graph.personAnniversary`.
 ///
 /// URL: `/me/profile/anniversaries`
@@ -5271,18 +4229,7 @@ pub struct PersonAnniversaryCollectionRequestBuilder {
     pub(super) segment: &'static str,
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "me", feature = "users"))]
 impl PersonAnniversaryCollectionRequestBuilder {
     /// Lists one page of the collection; [`.into_stream()`](runtime::Request::into_stream)
     /// yields every item, following `@odata.nextLink`.
@@ -5332,18 +4279,7 @@ impl PersonAnniversaryCollectionRequestBuilder {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "me", feature = "users"))]
 /// Requests for one `microsoft.graph.personAnniversary`.
 ///
 /// URL: `/me/profile/anniversaries/{id}`
@@ -5353,18 +4289,7 @@ pub struct PersonAnniversaryRequestBuilder {
     pub(super) path: runtime::ODataPath,
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "me", feature = "users"))]
 impl PersonAnniversaryRequestBuilder {
     /// Reads the entity; [`.select()`](runtime::Request::select) and
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
@@ -5402,18 +4327,7 @@ impl PersonAnniversaryRequestBuilder {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "me", feature = "users"))]
 /// Requests for a collection of `microsoft.graph.personAnnotation`.
 ///
 /// URL: `/me/profile/notes`
@@ -5424,18 +4338,7 @@ pub struct PersonAnnotationCollectionRequestBuilder {
     pub(super) segment: &'static str,
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "me", feature = "users"))]
 impl PersonAnnotationCollectionRequestBuilder {
     /// Lists one page of the collection; [`.into_stream()`](runtime::Request::into_stream)
     /// yields every item, following `@odata.nextLink`.
@@ -5485,18 +4388,7 @@ impl PersonAnnotationCollectionRequestBuilder {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "me", feature = "users"))]
 /// Requests for one `microsoft.graph.personAnnotation`.
 ///
 /// URL: `/me/profile/notes/{id}`
@@ -5506,18 +4398,7 @@ pub struct PersonAnnotationRequestBuilder {
     pub(super) path: runtime::ODataPath,
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "me", feature = "users"))]
 impl PersonAnnotationRequestBuilder {
     /// Reads the entity; [`.select()`](runtime::Request::select) and
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
@@ -5555,18 +4436,7 @@ impl PersonAnnotationRequestBuilder {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "me", feature = "users"))]
 /// Requests for a collection of `microsoft.graph.personAward`.
 ///
 /// URL: `/me/profile/awards`
@@ -5577,18 +4447,7 @@ pub struct PersonAwardCollectionRequestBuilder {
     pub(super) segment: &'static str,
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "me", feature = "users"))]
 impl PersonAwardCollectionRequestBuilder {
     /// Lists one page of the collection; [`.into_stream()`](runtime::Request::into_stream)
     /// yields every item, following `@odata.nextLink`.
@@ -5636,18 +4495,7 @@ impl PersonAwardCollectionRequestBuilder {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "me", feature = "users"))]
 /// Requests for one `microsoft.graph.personAward`.
 ///
 /// URL: `/me/profile/awards/{id}`
@@ -5657,18 +4505,7 @@ pub struct PersonAwardRequestBuilder {
     pub(super) path: runtime::ODataPath,
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "me", feature = "users"))]
 impl PersonAwardRequestBuilder {
     /// Reads the entity; [`.select()`](runtime::Request::select) and
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
@@ -5703,18 +4540,7 @@ impl PersonAwardRequestBuilder {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "me", feature = "users"))]
 /// Requests for a collection of `microsoft.graph.personCertification`.
 ///
 /// URL: `/me/profile/certifications`
@@ -5725,18 +4551,7 @@ pub struct PersonCertificationCollectionRequestBuilder {
     pub(super) segment: &'static str,
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "me", feature = "users"))]
 impl PersonCertificationCollectionRequestBuilder {
     /// Lists one page of the collection; [`.into_stream()`](runtime::Request::into_stream)
     /// yields every item, following `@odata.nextLink`.
@@ -5786,18 +4601,7 @@ impl PersonCertificationCollectionRequestBuilder {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "me", feature = "users"))]
 /// Requests for one `microsoft.graph.personCertification`.
 ///
 /// URL: `/me/profile/certifications/{id}`
@@ -5807,18 +4611,7 @@ pub struct PersonCertificationRequestBuilder {
     pub(super) path: runtime::ODataPath,
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "me", feature = "users"))]
 impl PersonCertificationRequestBuilder {
     /// Reads the entity; [`.select()`](runtime::Request::select) and
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
@@ -5856,18 +4649,7 @@ impl PersonCertificationRequestBuilder {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "me", feature = "users"))]
 /// Requests for a collection of `microsoft.graph.person`.
 ///
 /// URL: `/me/people`
@@ -5880,18 +4662,7 @@ pub struct PersonCollectionRequestBuilder {
     pub(super) segment: &'static str,
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "me", feature = "users"))]
 impl PersonCollectionRequestBuilder {
     /// Lists one page of the collection; [`.into_stream()`](runtime::Request::into_stream)
     /// yields every item, following `@odata.nextLink`.
@@ -5939,18 +4710,7 @@ impl PersonCollectionRequestBuilder {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "me", feature = "users"))]
 /// Requests for a collection of `microsoft.graph.personInterest`.
 ///
 /// URL: `/me/profile/interests`
@@ -5961,18 +4721,7 @@ pub struct PersonInterestCollectionRequestBuilder {
     pub(super) segment: &'static str,
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "me", feature = "users"))]
 impl PersonInterestCollectionRequestBuilder {
     /// Lists one page of the collection; [`.into_stream()`](runtime::Request::into_stream)
     /// yields every item, following `@odata.nextLink`.
@@ -6022,18 +4771,7 @@ impl PersonInterestCollectionRequestBuilder {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "me", feature = "users"))]
 /// Requests for one `microsoft.graph.personInterest`.
 ///
 /// URL: `/me/profile/interests/{id}`
@@ -6043,18 +4781,7 @@ pub struct PersonInterestRequestBuilder {
     pub(super) path: runtime::ODataPath,
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "me", feature = "users"))]
 impl PersonInterestRequestBuilder {
     /// Reads the entity; [`.select()`](runtime::Request::select) and
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
@@ -6089,18 +4816,7 @@ impl PersonInterestRequestBuilder {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "me", feature = "users"))]
 /// Requests for a collection of `microsoft.graph.personName`.
 ///
 /// URL: `/me/profile/names`
@@ -6111,18 +4827,7 @@ pub struct PersonNameCollectionRequestBuilder {
     pub(super) segment: &'static str,
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "me", feature = "users"))]
 impl PersonNameCollectionRequestBuilder {
     /// Lists one page of the collection; [`.into_stream()`](runtime::Request::into_stream)
     /// yields every item, following `@odata.nextLink`.
@@ -6170,18 +4875,7 @@ impl PersonNameCollectionRequestBuilder {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "me", feature = "users"))]
 /// Requests for one `microsoft.graph.personName`.
 ///
 /// URL: `/me/profile/names/{id}`
@@ -6191,18 +4885,7 @@ pub struct PersonNameRequestBuilder {
     pub(super) path: runtime::ODataPath,
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "me", feature = "users"))]
 impl PersonNameRequestBuilder {
     /// Reads the entity; [`.select()`](runtime::Request::select) and
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
@@ -6237,18 +4920,7 @@ impl PersonNameRequestBuilder {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "me", feature = "users"))]
 /// Requests for one `microsoft.graph.person`.
 ///
 /// URL: `/me/people/{id}`
@@ -6258,18 +4930,7 @@ pub struct PersonRequestBuilder {
     pub(super) path: runtime::ODataPath,
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "me", feature = "users"))]
 impl PersonRequestBuilder {
     /// Reads the entity; [`.select()`](runtime::Request::select) and
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
@@ -6304,18 +4965,7 @@ impl PersonRequestBuilder {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "me", feature = "users"))]
 /// Requests for a collection of `microsoft.graph.personWebsite`.
 ///
 /// URL: `/me/profile/websites`
@@ -6326,18 +4976,7 @@ pub struct PersonWebsiteCollectionRequestBuilder {
     pub(super) segment: &'static str,
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "me", feature = "users"))]
 impl PersonWebsiteCollectionRequestBuilder {
     /// Lists one page of the collection; [`.into_stream()`](runtime::Request::into_stream)
     /// yields every item, following `@odata.nextLink`.
@@ -6387,18 +5026,7 @@ impl PersonWebsiteCollectionRequestBuilder {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "me", feature = "users"))]
 /// Requests for one `microsoft.graph.personWebsite`.
 ///
 /// URL: `/me/profile/websites/{id}`
@@ -6408,18 +5036,7 @@ pub struct PersonWebsiteRequestBuilder {
     pub(super) path: runtime::ODataPath,
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "me", feature = "users"))]
 impl PersonWebsiteRequestBuilder {
     /// Reads the entity; [`.select()`](runtime::Request::select) and
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
@@ -6454,18 +5071,7 @@ impl PersonWebsiteRequestBuilder {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "me", feature = "users"))]
 /// Requests for a collection of `microsoft.graph.phoneAuthenticationMethod`.
 ///
 /// URL: `/me/authentication/phoneMethods`
@@ -6476,18 +5082,7 @@ pub struct PhoneAuthenticationMethodCollectionRequestBuilder {
     pub(super) segment: &'static str,
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "me", feature = "users"))]
 impl PhoneAuthenticationMethodCollectionRequestBuilder {
     /// Lists one page of the collection; [`.into_stream()`](runtime::Request::into_stream)
     /// yields every item, following `@odata.nextLink`.
@@ -6537,18 +5132,7 @@ impl PhoneAuthenticationMethodCollectionRequestBuilder {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "me", feature = "users"))]
 /// Requests for one `microsoft.graph.phoneAuthenticationMethod`.
 ///
 /// URL: `/me/authentication/phoneMethods/{id}`
@@ -6558,18 +5142,7 @@ pub struct PhoneAuthenticationMethodRequestBuilder {
     pub(super) path: runtime::ODataPath,
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "me", feature = "users"))]
 impl PhoneAuthenticationMethodRequestBuilder {
     /// Reads the entity; [`.select()`](runtime::Request::select) and
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
@@ -6701,19 +5274,7 @@ impl PhotoUpdateSettingsRequestBuilder {
     }
 }
 
-#[cfg(
-    any(
-        feature = "chats",
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(feature = "chats")]
 /// Requests for a collection of `microsoft.graph.pinnedChatMessageInfo`.
 ///
 /// URL: `/chats/{id}/pinnedMessages`
@@ -6724,19 +5285,7 @@ pub struct PinnedChatMessageInfoCollectionRequestBuilder {
     pub(super) segment: &'static str,
 }
 
-#[cfg(
-    any(
-        feature = "chats",
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(feature = "chats")]
 impl PinnedChatMessageInfoCollectionRequestBuilder {
     /// Lists one page of the collection; [`.into_stream()`](runtime::Request::into_stream)
     /// yields every item, following `@odata.nextLink`.
@@ -6786,19 +5335,7 @@ impl PinnedChatMessageInfoCollectionRequestBuilder {
     }
 }
 
-#[cfg(
-    any(
-        feature = "chats",
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(feature = "chats")]
 /// Requests for one `microsoft.graph.pinnedChatMessageInfo`.
 ///
 /// URL: `/chats/{id}/pinnedMessages/{id}`
@@ -6808,19 +5345,7 @@ pub struct PinnedChatMessageInfoRequestBuilder {
     pub(super) path: runtime::ODataPath,
 }
 
-#[cfg(
-    any(
-        feature = "chats",
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(feature = "chats")]
 impl PinnedChatMessageInfoRequestBuilder {
     /// Reads the entity; [`.select()`](runtime::Request::select) and
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
@@ -7064,7 +5589,7 @@ impl PlannerAssignedToTaskBoardTaskFormatRequestBuilder {
     }
 }
 
-#[cfg(feature = "planner")]
+#[cfg(any(feature = "planner", feature = "teams", feature = "teamwork"))]
 /// Requests for a collection of `microsoft.graph.plannerBucket`.
 ///
 /// URL: `/planner/buckets`
@@ -7077,7 +5602,7 @@ pub struct PlannerBucketCollectionRequestBuilder {
     pub(super) segment: &'static str,
 }
 
-#[cfg(feature = "planner")]
+#[cfg(any(feature = "planner", feature = "teams", feature = "teamwork"))]
 impl PlannerBucketCollectionRequestBuilder {
     /// Lists one page of the collection; [`.into_stream()`](runtime::Request::into_stream)
     /// yields every item, following `@odata.nextLink`.
@@ -7125,6 +5650,7 @@ impl PlannerBucketCollectionRequestBuilder {
             path: self.parent.segment(self.segment).key(id.as_ref()),
         }
     }
+    #[cfg(feature = "planner")]
     /// Bound function `microsoft.graph.delta`.
     ///
     /// HTTP: `GET /planner/buckets/delta(...)`
@@ -7141,6 +5667,7 @@ impl PlannerBucketCollectionRequestBuilder {
             self.parent.segment(self.segment).operation("delta", &[]),
         )
     }
+    #[cfg(feature = "planner")]
     /// Bound function `microsoft.graph.delta`.
     ///
     /// HTTP: `GET /planner/buckets/delta(...)`
@@ -7161,7 +5688,7 @@ impl PlannerBucketCollectionRequestBuilder {
     }
 }
 
-#[cfg(feature = "planner")]
+#[cfg(any(feature = "planner", feature = "teams", feature = "teamwork"))]
 /// Requests for one `microsoft.graph.plannerBucket`.
 ///
 /// URL: `/planner/buckets/{id}`
@@ -7173,7 +5700,7 @@ pub struct PlannerBucketRequestBuilder {
     pub(super) path: runtime::ODataPath,
 }
 
-#[cfg(feature = "planner")]
+#[cfg(any(feature = "planner", feature = "teams", feature = "teamwork"))]
 impl PlannerBucketRequestBuilder {
     /// Reads the entity; [`.select()`](runtime::Request::select) and
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
@@ -7285,7 +5812,7 @@ impl PlannerBucketTaskBoardTaskFormatRequestBuilder {
     }
 }
 
-#[cfg(feature = "me")]
+#[cfg(any(feature = "me", feature = "users"))]
 /// Requests for a collection of `microsoft.graph.plannerDelta`.
 ///
 /// URL: `/me/planner/all`
@@ -7296,7 +5823,7 @@ pub struct PlannerDeltaCollectionRequestBuilder {
     pub(super) segment: &'static str,
 }
 
-#[cfg(feature = "me")]
+#[cfg(any(feature = "me", feature = "users"))]
 impl PlannerDeltaCollectionRequestBuilder {
     /// Lists one page of the collection; [`.into_stream()`](runtime::Request::into_stream)
     /// yields every item, following `@odata.nextLink`.
@@ -7360,7 +5887,7 @@ impl PlannerDeltaCollectionRequestBuilder {
             self.parent.segment(self.segment).operation("delta", &[]),
         )
     }
-    #[cfg(feature = "planner")]
+    #[cfg(any(feature = "planner", feature = "teams", feature = "teamwork"))]
     /// Cast to the derived type `microsoft.graph.plannerBucket`: its navigations and operations.
     ///
     /// URL: `/me/planner/all/microsoft.graph.plannerBucket`
@@ -7371,7 +5898,7 @@ impl PlannerDeltaCollectionRequestBuilder {
             segment: "microsoft.graph.plannerBucket",
         }
     }
-    #[cfg(feature = "planner")]
+    #[cfg(any(feature = "planner", feature = "teams", feature = "teamwork"))]
     /// Cast to the derived type `microsoft.graph.plannerGoal`: its navigations and operations.
     ///
     /// URL: `/me/planner/all/microsoft.graph.plannerGoal`
@@ -7392,7 +5919,6 @@ impl PlannerDeltaCollectionRequestBuilder {
             segment: "microsoft.graph.plannerPlan",
         }
     }
-    #[cfg(feature = "planner")]
     /// Cast to the derived type `microsoft.graph.plannerTask`: its navigations and operations.
     ///
     /// URL: `/me/planner/all/microsoft.graph.plannerTask`
@@ -7415,7 +5941,7 @@ impl PlannerDeltaCollectionRequestBuilder {
     }
 }
 
-#[cfg(feature = "me")]
+#[cfg(any(feature = "me", feature = "users"))]
 /// Requests for one `microsoft.graph.plannerDelta`.
 ///
 /// URL: `/me/planner/all/{id}`
@@ -7425,7 +5951,7 @@ pub struct PlannerDeltaRequestBuilder {
     pub(super) path: runtime::ODataPath,
 }
 
-#[cfg(feature = "me")]
+#[cfg(any(feature = "me", feature = "users"))]
 impl PlannerDeltaRequestBuilder {
     /// Reads the entity; [`.select()`](runtime::Request::select) and
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
@@ -7461,7 +5987,7 @@ impl PlannerDeltaRequestBuilder {
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
-    #[cfg(feature = "planner")]
+    #[cfg(any(feature = "planner", feature = "teams", feature = "teamwork"))]
     /// Cast to the derived type `microsoft.graph.plannerBucket`: its navigations and operations.
     ///
     /// URL: `/me/planner/all/{id}/microsoft.graph.plannerBucket`
@@ -7471,7 +5997,7 @@ impl PlannerDeltaRequestBuilder {
             path: self.path.clone().segment("microsoft.graph.plannerBucket"),
         }
     }
-    #[cfg(feature = "planner")]
+    #[cfg(any(feature = "planner", feature = "teams", feature = "teamwork"))]
     /// Cast to the derived type `microsoft.graph.plannerGoal`: its navigations and operations.
     ///
     /// URL: `/me/planner/all/{id}/microsoft.graph.plannerGoal`
@@ -7490,7 +6016,6 @@ impl PlannerDeltaRequestBuilder {
             path: self.path.clone().segment("microsoft.graph.plannerPlan"),
         }
     }
-    #[cfg(feature = "planner")]
     /// Cast to the derived type `microsoft.graph.plannerTask`: its navigations and operations.
     ///
     /// URL: `/me/planner/all/{id}/microsoft.graph.plannerTask`
@@ -7511,7 +6036,7 @@ impl PlannerDeltaRequestBuilder {
     }
 }
 
-#[cfg(feature = "planner")]
+#[cfg(any(feature = "planner", feature = "teams", feature = "teamwork"))]
 /// Requests for a collection of `microsoft.graph.plannerGoal`.
 ///
 /// URL: `/planner/goals`
@@ -7524,7 +6049,7 @@ pub struct PlannerGoalCollectionRequestBuilder {
     pub(super) segment: &'static str,
 }
 
-#[cfg(feature = "planner")]
+#[cfg(any(feature = "planner", feature = "teams", feature = "teamwork"))]
 impl PlannerGoalCollectionRequestBuilder {
     /// Lists one page of the collection; [`.into_stream()`](runtime::Request::into_stream)
     /// yields every item, following `@odata.nextLink`.
@@ -7570,6 +6095,7 @@ impl PlannerGoalCollectionRequestBuilder {
             path: self.parent.segment(self.segment).key(id.as_ref()),
         }
     }
+    #[cfg(feature = "planner")]
     /// Bound function `microsoft.graph.delta`.
     ///
     /// HTTP: `GET /planner/goals/delta(...)`
@@ -7588,7 +6114,7 @@ impl PlannerGoalCollectionRequestBuilder {
     }
 }
 
-#[cfg(feature = "planner")]
+#[cfg(any(feature = "planner", feature = "teams", feature = "teamwork"))]
 /// Requests for one `microsoft.graph.plannerGoal`.
 ///
 /// URL: `/planner/goals/{id}`
@@ -7600,7 +6126,7 @@ pub struct PlannerGoalRequestBuilder {
     pub(super) path: runtime::ODataPath,
 }
 
-#[cfg(feature = "planner")]
+#[cfg(any(feature = "planner", feature = "teams", feature = "teamwork"))]
 impl PlannerGoalRequestBuilder {
     /// Reads the entity; [`.select()`](runtime::Request::select) and
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
@@ -7662,18 +6188,7 @@ impl PlannerGoalRequestBuilder {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(feature = "groups")]
 /// Requests for one `microsoft.graph.plannerGroup`.
 ///
 /// URL: `/groups/{id}/planner`
@@ -7683,18 +6198,7 @@ pub struct PlannerGroupRequestBuilder {
     pub(super) path: runtime::ODataPath,
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(feature = "groups")]
 impl PlannerGroupRequestBuilder {
     /// Reads the entity; [`.select()`](runtime::Request::select) and
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
@@ -7758,15 +6262,9 @@ impl PlannerGroupRequestBuilder {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
         feature = "groups",
-        feature = "identity_governance",
         feature = "me",
         feature = "planner",
-        feature = "policies",
-        feature = "team_template_definition",
         feature = "teams",
         feature = "teamwork",
         feature = "users"
@@ -7786,15 +6284,9 @@ pub struct PlannerPlanCollectionRequestBuilder {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
         feature = "groups",
-        feature = "identity_governance",
         feature = "me",
         feature = "planner",
-        feature = "policies",
-        feature = "team_template_definition",
         feature = "teams",
         feature = "teamwork",
         feature = "users"
@@ -7845,6 +6337,7 @@ impl PlannerPlanCollectionRequestBuilder {
             path: self.parent.segment(self.segment).key(id.as_ref()),
         }
     }
+    #[cfg(any(feature = "planner", feature = "teams", feature = "teamwork"))]
     /// Bound function `microsoft.graph.delta`.
     ///
     /// HTTP: `GET /planner/plans/delta(...)`
@@ -7861,6 +6354,7 @@ impl PlannerPlanCollectionRequestBuilder {
             self.parent.segment(self.segment).operation("delta", &[]),
         )
     }
+    #[cfg(any(feature = "planner", feature = "teams", feature = "teamwork"))]
     /// Bound function `microsoft.graph.delta`.
     ///
     /// HTTP: `GET /planner/plans/delta(...)`
@@ -7881,22 +6375,7 @@ impl PlannerPlanCollectionRequestBuilder {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "planner",
-        feature = "policies",
-        feature = "team_template_definition",
-        feature = "teams",
-        feature = "teamwork",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "planner", feature = "teams", feature = "teamwork"))]
 /// Requests for one `microsoft.graph.plannerPlanDetails`.
 ///
 /// URL: `/planner/plans/{id}/details`
@@ -7906,22 +6385,7 @@ pub struct PlannerPlanDetailsRequestBuilder {
     pub(super) path: runtime::ODataPath,
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "planner",
-        feature = "policies",
-        feature = "team_template_definition",
-        feature = "teams",
-        feature = "teamwork",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "planner", feature = "teams", feature = "teamwork"))]
 impl PlannerPlanDetailsRequestBuilder {
     /// Reads the entity; [`.select()`](runtime::Request::select) and
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
@@ -7961,15 +6425,9 @@ impl PlannerPlanDetailsRequestBuilder {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
         feature = "groups",
-        feature = "identity_governance",
         feature = "me",
         feature = "planner",
-        feature = "policies",
-        feature = "team_template_definition",
         feature = "teams",
         feature = "teamwork",
         feature = "users"
@@ -7988,15 +6446,9 @@ pub struct PlannerPlanRequestBuilder {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
         feature = "groups",
-        feature = "identity_governance",
         feature = "me",
         feature = "planner",
-        feature = "policies",
-        feature = "team_template_definition",
         feature = "teams",
         feature = "teamwork",
         feature = "users"
@@ -8034,7 +6486,7 @@ impl PlannerPlanRequestBuilder {
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
-    #[cfg(feature = "planner")]
+    #[cfg(any(feature = "planner", feature = "teams", feature = "teamwork"))]
     /// Navigation property `buckets`.
     ///
     /// URL: `/planner/plans/{id}/buckets`
@@ -8045,6 +6497,7 @@ impl PlannerPlanRequestBuilder {
             segment: "buckets",
         }
     }
+    #[cfg(any(feature = "planner", feature = "teams", feature = "teamwork"))]
     /// Navigation property `details`.
     ///
     /// URL: `/planner/plans/{id}/details`
@@ -8054,7 +6507,7 @@ impl PlannerPlanRequestBuilder {
             path: self.path.clone().segment("details"),
         }
     }
-    #[cfg(feature = "planner")]
+    #[cfg(any(feature = "planner", feature = "teams", feature = "teamwork"))]
     /// Navigation property `goals`.
     ///
     /// URL: `/planner/plans/{id}/goals`
@@ -8065,7 +6518,15 @@ impl PlannerPlanRequestBuilder {
             segment: "goals",
         }
     }
-    #[cfg(feature = "planner")]
+    #[cfg(
+        any(
+            feature = "me",
+            feature = "planner",
+            feature = "teams",
+            feature = "teamwork",
+            feature = "users"
+        )
+    )]
     /// Navigation property `tasks`.
     ///
     /// URL: `/planner/plans/{id}/tasks`
@@ -8127,6 +6588,7 @@ impl PlannerPlanRequestBuilder {
             path: self.path.clone().segment("tasks"),
         }
     }
+    #[cfg(any(feature = "planner", feature = "teams", feature = "teamwork"))]
     /// Bound action `microsoft.graph.archive`.
     ///
     /// HTTP: `POST /planner/plans/{id}/archive`
@@ -8138,6 +6600,7 @@ impl PlannerPlanRequestBuilder {
         Request::empty(&self.client, Method::POST, self.path.clone().action("archive"))
             .json_member_body("justification", Some(justification))
     }
+    #[cfg(any(feature = "planner", feature = "teams", feature = "teamwork"))]
     /// Bound function `microsoft.graph.getUsageRights`.
     ///
     /// HTTP: `GET /planner/plans/{id}/getUsageRights(...)`
@@ -8152,6 +6615,7 @@ impl PlannerPlanRequestBuilder {
             self.path.clone().operation("getUsageRights", &[]),
         )
     }
+    #[cfg(any(feature = "planner", feature = "teams", feature = "teamwork"))]
     /// Bound action `microsoft.graph.moveToContainer`.
     ///
     /// HTTP: `POST /planner/plans/{id}/moveToContainer`
@@ -8170,6 +6634,7 @@ impl PlannerPlanRequestBuilder {
             )
             .json_member_body("container", Some(container))
     }
+    #[cfg(any(feature = "planner", feature = "teams", feature = "teamwork"))]
     /// Bound action `microsoft.graph.unarchive`.
     ///
     /// HTTP: `POST /planner/plans/{id}/unarchive`
@@ -8598,7 +7063,15 @@ impl PlannerRosterRequestBuilder {
     }
 }
 
-#[cfg(feature = "planner")]
+#[cfg(
+    any(
+        feature = "me",
+        feature = "planner",
+        feature = "teams",
+        feature = "teamwork",
+        feature = "users"
+    )
+)]
 /// Requests for a collection of `microsoft.graph.plannerTask`.
 ///
 /// URL: `/planner/tasks`
@@ -8611,7 +7084,15 @@ pub struct PlannerTaskCollectionRequestBuilder {
     pub(super) segment: &'static str,
 }
 
-#[cfg(feature = "planner")]
+#[cfg(
+    any(
+        feature = "me",
+        feature = "planner",
+        feature = "teams",
+        feature = "teamwork",
+        feature = "users"
+    )
+)]
 impl PlannerTaskCollectionRequestBuilder {
     /// Lists one page of the collection; [`.into_stream()`](runtime::Request::into_stream)
     /// yields every item, following `@odata.nextLink`.
@@ -8657,6 +7138,7 @@ impl PlannerTaskCollectionRequestBuilder {
             path: self.parent.segment(self.segment).key(id.as_ref()),
         }
     }
+    #[cfg(feature = "planner")]
     /// Bound function `microsoft.graph.delta`.
     ///
     /// HTTP: `GET /planner/tasks/delta(...)`
@@ -8673,6 +7155,7 @@ impl PlannerTaskCollectionRequestBuilder {
             self.parent.segment(self.segment).operation("delta", &[]),
         )
     }
+    #[cfg(feature = "planner")]
     /// Bound function `microsoft.graph.delta`.
     ///
     /// HTTP: `GET /planner/tasks/delta(...)`
@@ -8741,7 +7224,15 @@ impl PlannerTaskDetailsRequestBuilder {
     }
 }
 
-#[cfg(feature = "planner")]
+#[cfg(
+    any(
+        feature = "me",
+        feature = "planner",
+        feature = "teams",
+        feature = "teamwork",
+        feature = "users"
+    )
+)]
 /// Requests for one `microsoft.graph.plannerTask`.
 ///
 /// URL: `/planner/tasks/{id}`
@@ -8753,7 +7244,15 @@ pub struct PlannerTaskRequestBuilder {
     pub(super) path: runtime::ODataPath,
 }
 
-#[cfg(feature = "planner")]
+#[cfg(
+    any(
+        feature = "me",
+        feature = "planner",
+        feature = "teams",
+        feature = "teamwork",
+        feature = "users"
+    )
+)]
 impl PlannerTaskRequestBuilder {
     /// Reads the entity; [`.select()`](runtime::Request::select) and
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
@@ -8786,6 +7285,7 @@ impl PlannerTaskRequestBuilder {
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
+    #[cfg(feature = "planner")]
     /// Navigation property `assignedToTaskBoardFormat`.
     ///
     /// URL: `/planner/tasks/{id}/assignedToTaskBoardFormat`
@@ -8797,6 +7297,7 @@ impl PlannerTaskRequestBuilder {
             path: self.path.clone().segment("assignedToTaskBoardFormat"),
         }
     }
+    #[cfg(feature = "planner")]
     /// Navigation property `bucketTaskBoardFormat`.
     ///
     /// URL: `/planner/tasks/{id}/bucketTaskBoardFormat`
@@ -8808,6 +7309,7 @@ impl PlannerTaskRequestBuilder {
             path: self.path.clone().segment("bucketTaskBoardFormat"),
         }
     }
+    #[cfg(feature = "planner")]
     /// Navigation property `details`.
     ///
     /// URL: `/planner/tasks/{id}/details`
@@ -8817,6 +7319,7 @@ impl PlannerTaskRequestBuilder {
             path: self.path.clone().segment("details"),
         }
     }
+    #[cfg(feature = "planner")]
     /// Navigation property `progressTaskBoardFormat`.
     ///
     /// URL: `/planner/tasks/{id}/progressTaskBoardFormat`
@@ -8830,7 +7333,7 @@ impl PlannerTaskRequestBuilder {
     }
 }
 
-#[cfg(feature = "me")]
+#[cfg(any(feature = "me", feature = "users"))]
 /// Requests for a collection of `microsoft.graph.plannerUser`.
 ///
 /// URL: `/me/planner/all/microsoft.graph.plannerUser`
@@ -8841,7 +7344,7 @@ pub struct PlannerUserCollectionRequestBuilder {
     pub(super) segment: &'static str,
 }
 
-#[cfg(feature = "me")]
+#[cfg(any(feature = "me", feature = "users"))]
 impl PlannerUserCollectionRequestBuilder {
     /// Lists one page of the collection; [`.into_stream()`](runtime::Request::into_stream)
     /// yields every item, following `@odata.nextLink`.
@@ -8905,18 +7408,7 @@ impl PlannerUserCollectionRequestBuilder {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "me", feature = "users"))]
 /// Requests for one `microsoft.graph.plannerUser`.
 ///
 /// URL: `/me/planner`
@@ -8928,18 +7420,7 @@ pub struct PlannerUserRequestBuilder {
     pub(super) path: runtime::ODataPath,
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "me", feature = "users"))]
 impl PlannerUserRequestBuilder {
     /// Reads the entity; [`.select()`](runtime::Request::select) and
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
@@ -8972,7 +7453,6 @@ impl PlannerUserRequestBuilder {
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
-    #[cfg(feature = "me")]
     /// Navigation property `all`.
     ///
     /// URL: `/me/planner/all`
@@ -8993,7 +7473,6 @@ impl PlannerUserRequestBuilder {
             segment: "favoritePlans",
         }
     }
-    #[cfg(feature = "planner")]
     /// Navigation property `myDayTasks`.
     ///
     /// URL: `/me/planner/myDayTasks`
@@ -9034,7 +7513,6 @@ impl PlannerUserRequestBuilder {
             segment: "rosterPlans",
         }
     }
-    #[cfg(feature = "planner")]
     /// Navigation property `tasks`.
     ///
     /// URL: `/me/planner/tasks`
@@ -9166,18 +7644,7 @@ impl PlannerUserRequestBuilder {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "me", feature = "users"))]
 /// Requests for a collection of `microsoft.graph.platformCredentialAuthenticationMethod`.
 ///
 /// URL: `/me/authentication/platformCredentialMethods`
@@ -9190,18 +7657,7 @@ pub struct PlatformCredentialAuthenticationMethodCollectionRequestBuilder {
     pub(super) segment: &'static str,
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "me", feature = "users"))]
 impl PlatformCredentialAuthenticationMethodCollectionRequestBuilder {
     /// Lists one page of the collection; [`.into_stream()`](runtime::Request::into_stream)
     /// yields every item, following `@odata.nextLink`.
@@ -9256,18 +7712,7 @@ impl PlatformCredentialAuthenticationMethodCollectionRequestBuilder {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "me", feature = "users"))]
 /// Requests for one `microsoft.graph.platformCredentialAuthenticationMethod`.
 ///
 /// URL: `/me/authentication/platformCredentialMethods/{id}`
@@ -9279,18 +7724,7 @@ pub struct PlatformCredentialAuthenticationMethodRequestBuilder {
     pub(super) path: runtime::ODataPath,
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "me", feature = "users"))]
 impl PlatformCredentialAuthenticationMethodRequestBuilder {
     /// Reads the entity; [`.select()`](runtime::Request::select) and
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
@@ -9703,18 +8137,7 @@ impl PolicyRootRequestBuilder {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(feature = "groups")]
 /// Requests for a collection of `microsoft.graph.post`.
 ///
 /// URL: `/groups/{id}/threads/{id}/posts`
@@ -9725,18 +8148,7 @@ pub struct PostCollectionRequestBuilder {
     pub(super) segment: &'static str,
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(feature = "groups")]
 impl PostCollectionRequestBuilder {
     /// Lists one page of the collection; [`.into_stream()`](runtime::Request::into_stream)
     /// yields every item, following `@odata.nextLink`.
@@ -9784,18 +8196,7 @@ impl PostCollectionRequestBuilder {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(feature = "groups")]
 /// Requests for one `microsoft.graph.post`.
 ///
 /// URL: `/groups/{id}/threads/{id}/posts/{id}`
@@ -9807,18 +8208,7 @@ pub struct PostRequestBuilder {
     pub(super) path: runtime::ODataPath,
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(feature = "groups")]
 impl PostRequestBuilder {
     /// Reads the entity; [`.select()`](runtime::Request::select) and
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.

@@ -1513,18 +1513,7 @@ impl ProfileCardPropertyRequestBuilder {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "groups", feature = "me", feature = "users"))]
 /// Requests for a collection of `microsoft.graph.profilePhoto`.
 ///
 /// URL: `/me/photos`
@@ -1537,18 +1526,7 @@ pub struct ProfilePhotoCollectionRequestBuilder {
     pub(super) segment: &'static str,
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "groups", feature = "me", feature = "users"))]
 impl ProfilePhotoCollectionRequestBuilder {
     /// Lists one page of the collection; [`.into_stream()`](runtime::Request::into_stream)
     /// yields every item, following `@odata.nextLink`.
@@ -1596,21 +1574,7 @@ impl ProfilePhotoCollectionRequestBuilder {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "team_template_definition",
-        feature = "teams",
-        feature = "teamwork",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "groups", feature = "me", feature = "teams", feature = "users"))]
 /// Requests for one `microsoft.graph.profilePhoto`.
 ///
 /// URL: `/me/photo`
@@ -1622,21 +1586,7 @@ pub struct ProfilePhotoRequestBuilder {
     pub(super) path: runtime::ODataPath,
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "team_template_definition",
-        feature = "teams",
-        feature = "teamwork",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "groups", feature = "me", feature = "teams", feature = "users"))]
 impl ProfilePhotoRequestBuilder {
     /// Reads the entity; [`.select()`](runtime::Request::select) and
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
@@ -1795,18 +1745,7 @@ impl ProfilePropertySettingRequestBuilder {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "me", feature = "users"))]
 /// Requests for one `microsoft.graph.profile`.
 ///
 /// URL: `/me/profile`
@@ -1818,18 +1757,7 @@ pub struct ProfileRequestBuilder {
     pub(super) path: runtime::ODataPath,
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "me", feature = "users"))]
 impl ProfileRequestBuilder {
     /// Reads the entity; [`.select()`](runtime::Request::select) and
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
@@ -2514,18 +2442,7 @@ impl ProgramRequestBuilder {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "me", feature = "users"))]
 /// Requests for a collection of `microsoft.graph.projectParticipation`.
 ///
 /// URL: `/me/profile/projects`
@@ -2536,18 +2453,7 @@ pub struct ProjectParticipationCollectionRequestBuilder {
     pub(super) segment: &'static str,
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "me", feature = "users"))]
 impl ProjectParticipationCollectionRequestBuilder {
     /// Lists one page of the collection; [`.into_stream()`](runtime::Request::into_stream)
     /// yields every item, following `@odata.nextLink`.
@@ -2597,18 +2503,7 @@ impl ProjectParticipationCollectionRequestBuilder {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "me", feature = "users"))]
 /// Requests for one `microsoft.graph.projectParticipation`.
 ///
 /// URL: `/me/profile/projects/{id}`
@@ -2618,18 +2513,7 @@ pub struct ProjectParticipationRequestBuilder {
     pub(super) path: runtime::ODataPath,
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "me", feature = "users"))]
 impl ProjectParticipationRequestBuilder {
     /// Reads the entity; [`.select()`](runtime::Request::select) and
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
@@ -3347,20 +3231,7 @@ impl RbacApplicationRequestBuilder {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "shares",
-        feature = "sites",
-        feature = "users"
-    )
-)]
+#[cfg(feature = "sites")]
 /// Requests for a collection of `microsoft.graph.recycleBin`.
 ///
 /// URL: `/sites/{id}/items/microsoft.graph.recycleBin`
@@ -3371,20 +3242,7 @@ pub struct RecycleBinCollectionRequestBuilder {
     pub(super) segment: &'static str,
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "shares",
-        feature = "sites",
-        feature = "users"
-    )
-)]
+#[cfg(feature = "sites")]
 impl RecycleBinCollectionRequestBuilder {
     /// Lists one page of the collection; [`.into_stream()`](runtime::Request::into_stream)
     /// yields every item, following `@odata.nextLink`.
@@ -3432,21 +3290,7 @@ impl RecycleBinCollectionRequestBuilder {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "shares",
-        feature = "sites",
-        feature = "storage",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "sites", feature = "storage"))]
 /// Requests for a collection of `microsoft.graph.recycleBinItem`.
 ///
 /// URL: `/sites/{id}/items/microsoft.graph.recycleBinItem`
@@ -3459,21 +3303,7 @@ pub struct RecycleBinItemCollectionRequestBuilder {
     pub(super) segment: &'static str,
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "shares",
-        feature = "sites",
-        feature = "storage",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "sites", feature = "storage"))]
 impl RecycleBinItemCollectionRequestBuilder {
     /// Lists one page of the collection; [`.into_stream()`](runtime::Request::into_stream)
     /// yields every item, following `@odata.nextLink`.
@@ -3568,21 +3398,7 @@ impl RecycleBinItemCollectionRequestBuilder {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "shares",
-        feature = "sites",
-        feature = "storage",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "sites", feature = "storage"))]
 /// Requests for one `microsoft.graph.recycleBinItem`.
 ///
 /// URL: `/sites/{id}/items/{id}/microsoft.graph.recycleBinItem`
@@ -3594,21 +3410,7 @@ pub struct RecycleBinItemRequestBuilder {
     pub(super) path: runtime::ODataPath,
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "shares",
-        feature = "sites",
-        feature = "storage",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "sites", feature = "storage"))]
 impl RecycleBinItemRequestBuilder {
     /// Reads the entity; [`.select()`](runtime::Request::select) and
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
@@ -3641,18 +3443,6 @@ impl RecycleBinItemRequestBuilder {
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
-    #[cfg(
-        any(
-            feature = "directory",
-            feature = "directory_objects",
-            feature = "entitlement_management",
-            feature = "groups",
-            feature = "identity_governance",
-            feature = "me",
-            feature = "policies",
-            feature = "users"
-        )
-    )]
     /// Navigation property `createdByUser`.
     ///
     /// URL: `/sites/{id}/items/{id}/microsoft.graph.recycleBinItem/createdByUser`
@@ -3662,18 +3452,6 @@ impl RecycleBinItemRequestBuilder {
             path: self.path.clone().segment("createdByUser"),
         }
     }
-    #[cfg(
-        any(
-            feature = "directory",
-            feature = "directory_objects",
-            feature = "entitlement_management",
-            feature = "groups",
-            feature = "identity_governance",
-            feature = "me",
-            feature = "policies",
-            feature = "users"
-        )
-    )]
     /// Navigation property `lastModifiedByUser`.
     ///
     /// URL: `/sites/{id}/items/{id}/microsoft.graph.recycleBinItem/lastModifiedByUser`
@@ -3715,21 +3493,7 @@ impl RecycleBinItemRequestBuilder {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "shares",
-        feature = "sites",
-        feature = "storage",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "sites", feature = "storage"))]
 /// Requests for one `microsoft.graph.recycleBin`.
 ///
 /// URL: `/sites/{id}/recycleBin`
@@ -3741,21 +3505,7 @@ pub struct RecycleBinRequestBuilder {
     pub(super) path: runtime::ODataPath,
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "shares",
-        feature = "sites",
-        feature = "storage",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "sites", feature = "storage"))]
 impl RecycleBinRequestBuilder {
     /// Reads the entity; [`.select()`](runtime::Request::select) and
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
@@ -3788,18 +3538,6 @@ impl RecycleBinRequestBuilder {
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
-    #[cfg(
-        any(
-            feature = "directory",
-            feature = "directory_objects",
-            feature = "entitlement_management",
-            feature = "groups",
-            feature = "identity_governance",
-            feature = "me",
-            feature = "policies",
-            feature = "users"
-        )
-    )]
     /// Navigation property `createdByUser`.
     ///
     /// URL: `/sites/{id}/recycleBin/createdByUser`
@@ -3819,18 +3557,6 @@ impl RecycleBinRequestBuilder {
             segment: "items",
         }
     }
-    #[cfg(
-        any(
-            feature = "directory",
-            feature = "directory_objects",
-            feature = "entitlement_management",
-            feature = "groups",
-            feature = "identity_governance",
-            feature = "me",
-            feature = "policies",
-            feature = "users"
-        )
-    )]
     /// Navigation property `lastModifiedByUser`.
     ///
     /// URL: `/sites/{id}/recycleBin/lastModifiedByUser`
@@ -3872,18 +3598,7 @@ impl RecycleBinRequestBuilder {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "me", feature = "users"))]
 /// Requests for one `microsoft.graph.regionalAndLanguageSettings`.
 ///
 /// URL: `/me/settings/regionalAndLanguageSettings`
@@ -3893,18 +3608,7 @@ pub struct RegionalAndLanguageSettingsRequestBuilder {
     pub(super) path: runtime::ODataPath,
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "me", feature = "users"))]
 impl RegionalAndLanguageSettingsRequestBuilder {
     /// Reads the entity; [`.select()`](runtime::Request::select) and
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
@@ -3942,19 +3646,7 @@ impl RegionalAndLanguageSettingsRequestBuilder {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "service_principals",
-        feature = "users"
-    )
-)]
+#[cfg(feature = "service_principals")]
 /// Requests for one `microsoft.graph.remoteDesktopSecurityConfiguration`.
 ///
 /// URL: `/servicePrincipals/{id}/remoteDesktopSecurityConfiguration`
@@ -3966,19 +3658,7 @@ pub struct RemoteDesktopSecurityConfigurationRequestBuilder {
     pub(super) path: runtime::ODataPath,
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "service_principals",
-        feature = "users"
-    )
-)]
+#[cfg(feature = "service_principals")]
 impl RemoteDesktopSecurityConfigurationRequestBuilder {
     /// Reads the entity; [`.select()`](runtime::Request::select) and
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
@@ -5360,7 +5040,15 @@ impl ReportRootRequestBuilder {
     }
 }
 
-#[cfg(feature = "entitlement_management")]
+#[cfg(
+    any(
+        feature = "entitlement_management",
+        feature = "identity_governance",
+        feature = "me",
+        feature = "role_management",
+        feature = "users"
+    )
+)]
 /// Requests for one `microsoft.graph.request`.
 ///
 /// URL: `/entitlementManagement/accessPackageAssignmentApprovals/{id}/request`
@@ -5370,7 +5058,15 @@ pub struct RequestRequestBuilder {
     pub(super) path: runtime::ODataPath,
 }
 
-#[cfg(feature = "entitlement_management")]
+#[cfg(
+    any(
+        feature = "entitlement_management",
+        feature = "identity_governance",
+        feature = "me",
+        feature = "role_management",
+        feature = "users"
+    )
+)]
 impl RequestRequestBuilder {
     /// Reads the entity; [`.select()`](runtime::Request::select) and
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
@@ -5504,6 +5200,7 @@ impl RequestRequestBuilder {
                 .segment("microsoft.graph.unifiedRoleEligibilityScheduleRequest"),
         }
     }
+    #[cfg(any(feature = "identity_governance", feature = "me", feature = "users"))]
     /// Cast to the derived type `microsoft.graph.userConsentRequest`: its navigations and operations.
     ///
     /// URL: `/entitlementManagement/accessPackageAssignmentApprovals/{id}/request/microsoft.graph.userConsentRequest`
@@ -5518,17 +5215,11 @@ impl RequestRequestBuilder {
 #[cfg(
     any(
         feature = "chats",
-        feature = "directory",
         feature = "directory_objects",
-        feature = "entitlement_management",
         feature = "groups",
-        feature = "identity_governance",
         feature = "me",
         feature = "permission_grants",
-        feature = "policies",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
         feature = "users"
     )
 )]
@@ -5547,17 +5238,11 @@ pub struct ResourceSpecificPermissionGrantCollectionRequestBuilder {
 #[cfg(
     any(
         feature = "chats",
-        feature = "directory",
         feature = "directory_objects",
-        feature = "entitlement_management",
         feature = "groups",
-        feature = "identity_governance",
         feature = "me",
         feature = "permission_grants",
-        feature = "policies",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
         feature = "users"
     )
 )]
@@ -5613,6 +5298,7 @@ impl ResourceSpecificPermissionGrantCollectionRequestBuilder {
             path: self.parent.segment(self.segment).key(id.as_ref()),
         }
     }
+    #[cfg(feature = "permission_grants")]
     /// Bound function `microsoft.graph.delta`.
     ///
     /// HTTP: `GET /permissionGrants/delta(...)`
@@ -5629,6 +5315,7 @@ impl ResourceSpecificPermissionGrantCollectionRequestBuilder {
             self.parent.segment(self.segment).operation("delta", &[]),
         )
     }
+    #[cfg(feature = "permission_grants")]
     /// Bound action `microsoft.graph.getByIds`.
     ///
     /// HTTP: `POST /permissionGrants/getByIds`
@@ -5647,6 +5334,7 @@ impl ResourceSpecificPermissionGrantCollectionRequestBuilder {
             )
             .json_body(parameters)
     }
+    #[cfg(feature = "permission_grants")]
     /// Bound action `microsoft.graph.getUserOwnedObjects`.
     ///
     /// HTTP: `POST /permissionGrants/getUserOwnedObjects`
@@ -5665,6 +5353,7 @@ impl ResourceSpecificPermissionGrantCollectionRequestBuilder {
             )
             .json_body(parameters)
     }
+    #[cfg(feature = "permission_grants")]
     /// Bound action `microsoft.graph.validateProperties`.
     ///
     /// HTTP: `POST /permissionGrants/validateProperties`
@@ -5688,17 +5377,11 @@ impl ResourceSpecificPermissionGrantCollectionRequestBuilder {
 #[cfg(
     any(
         feature = "chats",
-        feature = "directory",
         feature = "directory_objects",
-        feature = "entitlement_management",
         feature = "groups",
-        feature = "identity_governance",
         feature = "me",
         feature = "permission_grants",
-        feature = "policies",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
         feature = "users"
     )
 )]
@@ -5714,17 +5397,11 @@ pub struct ResourceSpecificPermissionGrantRequestBuilder {
 #[cfg(
     any(
         feature = "chats",
-        feature = "directory",
         feature = "directory_objects",
-        feature = "entitlement_management",
         feature = "groups",
-        feature = "identity_governance",
         feature = "me",
         feature = "permission_grants",
-        feature = "policies",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
         feature = "users"
     )
 )]
@@ -5765,6 +5442,7 @@ impl ResourceSpecificPermissionGrantRequestBuilder {
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
+    #[cfg(feature = "permission_grants")]
     /// Bound action `microsoft.graph.checkMemberGroups`.
     ///
     /// HTTP: `POST /permissionGrants/{id}/checkMemberGroups`
@@ -5783,6 +5461,7 @@ impl ResourceSpecificPermissionGrantRequestBuilder {
             )
             .json_member_body("groupIds", Some(group_ids))
     }
+    #[cfg(feature = "permission_grants")]
     /// Bound action `microsoft.graph.checkMemberObjects`.
     ///
     /// HTTP: `POST /permissionGrants/{id}/checkMemberObjects`
@@ -5801,6 +5480,7 @@ impl ResourceSpecificPermissionGrantRequestBuilder {
             )
             .json_member_body("ids", Some(ids))
     }
+    #[cfg(feature = "permission_grants")]
     /// Bound action `microsoft.graph.getMemberGroups`.
     ///
     /// HTTP: `POST /permissionGrants/{id}/getMemberGroups`
@@ -5819,6 +5499,7 @@ impl ResourceSpecificPermissionGrantRequestBuilder {
             )
             .json_member_body("securityEnabledOnly", Some(&security_enabled_only))
     }
+    #[cfg(feature = "permission_grants")]
     /// Bound action `microsoft.graph.getMemberObjects`.
     ///
     /// HTTP: `POST /permissionGrants/{id}/getMemberObjects`
@@ -5837,6 +5518,7 @@ impl ResourceSpecificPermissionGrantRequestBuilder {
             )
             .json_member_body("securityEnabledOnly", Some(&security_enabled_only))
     }
+    #[cfg(feature = "permission_grants")]
     /// Bound action `microsoft.graph.restore`.
     ///
     /// HTTP: `POST /permissionGrants/{id}/restore`
@@ -5853,23 +5535,7 @@ impl ResourceSpecificPermissionGrantRequestBuilder {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "drive",
-        feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "shares",
-        feature = "sites",
-        feature = "storage",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "drive", feature = "drives", feature = "shares", feature = "sites"))]
 /// Requests for a collection of `microsoft.graph.richLongRunningOperation`.
 ///
 /// URL: `/sites/{id}/operations`
@@ -5882,23 +5548,7 @@ pub struct RichLongRunningOperationCollectionRequestBuilder {
     pub(super) segment: &'static str,
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "drive",
-        feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "shares",
-        feature = "sites",
-        feature = "storage",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "drive", feature = "drives", feature = "shares", feature = "sites"))]
 impl RichLongRunningOperationCollectionRequestBuilder {
     /// Lists one page of the collection; [`.into_stream()`](runtime::Request::into_stream)
     /// yields every item, following `@odata.nextLink`.
@@ -5948,23 +5598,7 @@ impl RichLongRunningOperationCollectionRequestBuilder {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "drive",
-        feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "shares",
-        feature = "sites",
-        feature = "storage",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "drive", feature = "drives", feature = "shares", feature = "sites"))]
 /// Requests for one `microsoft.graph.richLongRunningOperation`.
 ///
 /// URL: `/sites/{id}/operations/{id}`
@@ -5974,23 +5608,7 @@ pub struct RichLongRunningOperationRequestBuilder {
     pub(super) path: runtime::ODataPath,
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "drive",
-        feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "shares",
-        feature = "sites",
-        feature = "storage",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "drive", feature = "drives", feature = "shares", feature = "sites"))]
 impl RichLongRunningOperationRequestBuilder {
     /// Reads the entity; [`.select()`](runtime::Request::select) and
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
@@ -6435,19 +6053,6 @@ impl RiskyAgentIdentityBlueprintPrincipalRequestBuilder {
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
-    #[cfg(
-        any(
-            feature = "directory",
-            feature = "directory_objects",
-            feature = "entitlement_management",
-            feature = "groups",
-            feature = "identity_governance",
-            feature = "me",
-            feature = "policies",
-            feature = "service_principals",
-            feature = "users"
-        )
-    )]
     /// Navigation property `agentIdentityBlueprintPrincipal`.
     ///
     /// URL: `/identityProtection/riskyAgents/{id}/microsoft.graph.riskyAgentIdentityBlueprintPrincipal/agentIdentityBlueprintPrincipal`
@@ -6630,19 +6235,6 @@ impl RiskyAgentIdentityRequestBuilder {
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
-    #[cfg(
-        any(
-            feature = "directory",
-            feature = "directory_objects",
-            feature = "entitlement_management",
-            feature = "groups",
-            feature = "identity_governance",
-            feature = "me",
-            feature = "policies",
-            feature = "service_principals",
-            feature = "users"
-        )
-    )]
     /// Navigation property `agentIdentity`.
     ///
     /// URL: `/identityProtection/riskyAgents/{id}/microsoft.graph.riskyAgentIdentity/agentIdentity`
@@ -6897,18 +6489,6 @@ impl RiskyAgentUserRequestBuilder {
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
-    #[cfg(
-        any(
-            feature = "directory",
-            feature = "directory_objects",
-            feature = "entitlement_management",
-            feature = "groups",
-            feature = "identity_governance",
-            feature = "me",
-            feature = "policies",
-            feature = "users"
-        )
-    )]
     /// Navigation property `agentUser`.
     ///
     /// URL: `/identityProtection/riskyAgents/{id}/microsoft.graph.riskyAgentUser/agentUser`
@@ -7259,6 +6839,7 @@ impl RiskyUserCollectionRequestBuilder {
             path: self.parent.segment(self.segment).key(id.as_ref()),
         }
     }
+    #[cfg(feature = "risky_users")]
     /// Bound action `microsoft.graph.confirmCompromised`.
     ///
     /// HTTP: `POST /riskyUsers/confirmCompromised`
@@ -7274,6 +6855,7 @@ impl RiskyUserCollectionRequestBuilder {
             )
             .json_member_body("userIds", Some(user_ids))
     }
+    #[cfg(feature = "risky_users")]
     /// Bound action `microsoft.graph.confirmSafe`.
     ///
     /// HTTP: `POST /riskyUsers/confirmSafe`
@@ -7289,6 +6871,7 @@ impl RiskyUserCollectionRequestBuilder {
             )
             .json_member_body("userIds", Some(user_ids))
     }
+    #[cfg(feature = "risky_users")]
     /// Bound action `microsoft.graph.dismiss`.
     ///
     /// HTTP: `POST /riskyUsers/dismiss`
@@ -7306,7 +6889,7 @@ impl RiskyUserCollectionRequestBuilder {
     }
 }
 
-#[cfg(any(feature = "identity_protection", feature = "risky_users"))]
+#[cfg(feature = "risky_users")]
 /// Requests for a collection of `microsoft.graph.riskyUserHistoryItem`.
 ///
 /// URL: `/riskyUsers/{id}/history`
@@ -7319,7 +6902,7 @@ pub struct RiskyUserHistoryItemCollectionRequestBuilder {
     pub(super) segment: &'static str,
 }
 
-#[cfg(any(feature = "identity_protection", feature = "risky_users"))]
+#[cfg(feature = "risky_users")]
 impl RiskyUserHistoryItemCollectionRequestBuilder {
     /// Lists one page of the collection; [`.into_stream()`](runtime::Request::into_stream)
     /// yields every item, following `@odata.nextLink`.
@@ -7414,7 +6997,7 @@ impl RiskyUserHistoryItemCollectionRequestBuilder {
     }
 }
 
-#[cfg(any(feature = "identity_protection", feature = "risky_users"))]
+#[cfg(feature = "risky_users")]
 /// Requests for one `microsoft.graph.riskyUserHistoryItem`.
 ///
 /// URL: `/riskyUsers/{id}/history/{id}`
@@ -7424,7 +7007,7 @@ pub struct RiskyUserHistoryItemRequestBuilder {
     pub(super) path: runtime::ODataPath,
 }
 
-#[cfg(any(feature = "identity_protection", feature = "risky_users"))]
+#[cfg(feature = "risky_users")]
 impl RiskyUserHistoryItemRequestBuilder {
     /// Reads the entity; [`.select()`](runtime::Request::select) and
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
@@ -7515,6 +7098,7 @@ impl RiskyUserRequestBuilder {
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
+    #[cfg(feature = "risky_users")]
     /// Navigation property `history`.
     ///
     /// URL: `/riskyUsers/{id}/history`
@@ -8203,14 +7787,9 @@ impl SchemaExtensionRequestBuilder {
 #[cfg(
     any(
         feature = "administrative_units",
-        feature = "directory",
         feature = "directory_objects",
         feature = "directory_roles",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
         feature = "me",
-        feature = "policies",
         feature = "scoped_role_memberships",
         feature = "users"
     )
@@ -8230,14 +7809,9 @@ pub struct ScopedRoleMembershipCollectionRequestBuilder {
 #[cfg(
     any(
         feature = "administrative_units",
-        feature = "directory",
         feature = "directory_objects",
         feature = "directory_roles",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
         feature = "me",
-        feature = "policies",
         feature = "scoped_role_memberships",
         feature = "users"
     )
@@ -8294,14 +7868,9 @@ impl ScopedRoleMembershipCollectionRequestBuilder {
 #[cfg(
     any(
         feature = "administrative_units",
-        feature = "directory",
         feature = "directory_objects",
         feature = "directory_roles",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
         feature = "me",
-        feature = "policies",
         feature = "scoped_role_memberships",
         feature = "users"
     )
@@ -8318,14 +7887,9 @@ pub struct ScopedRoleMembershipRequestBuilder {
 #[cfg(
     any(
         feature = "administrative_units",
-        feature = "directory",
         feature = "directory_objects",
         feature = "directory_roles",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
         feature = "me",
-        feature = "policies",
         feature = "scoped_role_memberships",
         feature = "users"
     )
@@ -8367,20 +7931,7 @@ impl ScopedRoleMembershipRequestBuilder {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "shares",
-        feature = "sites",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "groups", feature = "me", feature = "sites", feature = "users"))]
 /// Requests for a collection of `microsoft.graph.sectionGroup`.
 ///
 /// URL: `/me/onenote/sectionGroups`
@@ -8393,20 +7944,7 @@ pub struct SectionGroupCollectionRequestBuilder {
     pub(super) segment: &'static str,
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "shares",
-        feature = "sites",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "groups", feature = "me", feature = "sites", feature = "users"))]
 impl SectionGroupCollectionRequestBuilder {
     /// Lists one page of the collection; [`.into_stream()`](runtime::Request::into_stream)
     /// yields every item, following `@odata.nextLink`.
@@ -8454,20 +7992,7 @@ impl SectionGroupCollectionRequestBuilder {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "shares",
-        feature = "sites",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "groups", feature = "me", feature = "sites", feature = "users"))]
 /// Requests for one `microsoft.graph.sectionGroup`.
 ///
 /// URL: `/me/onenote/sectionGroups/{id}`
@@ -8479,20 +8004,7 @@ pub struct SectionGroupRequestBuilder {
     pub(super) path: runtime::ODataPath,
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "shares",
-        feature = "sites",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "groups", feature = "me", feature = "sites", feature = "users"))]
 impl SectionGroupRequestBuilder {
     /// Reads the entity; [`.select()`](runtime::Request::select) and
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
@@ -9047,14 +8559,8 @@ impl SensitiveTypeRequestBuilder {
 #[cfg(
     any(
         feature = "data_classification",
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
         feature = "information_protection",
         feature = "me",
-        feature = "policies",
         feature = "users"
     )
 )]
@@ -9073,14 +8579,8 @@ pub struct SensitivityLabelCollectionRequestBuilder {
 #[cfg(
     any(
         feature = "data_classification",
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
         feature = "information_protection",
         feature = "me",
-        feature = "policies",
         feature = "users"
     )
 )]
@@ -9203,14 +8703,8 @@ impl SensitivityLabelCollectionRequestBuilder {
 #[cfg(
     any(
         feature = "data_classification",
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
         feature = "information_protection",
         feature = "me",
-        feature = "policies",
         feature = "users"
     )
 )]
@@ -9226,14 +8720,8 @@ pub struct SensitivityLabelRequestBuilder {
 #[cfg(
     any(
         feature = "data_classification",
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
         feature = "information_protection",
         feature = "me",
-        feature = "policies",
         feature = "users"
     )
 )]
@@ -9272,7 +8760,6 @@ impl SensitivityLabelRequestBuilder {
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
-    #[cfg(feature = "data_classification")]
     /// Navigation property `rights`.
     ///
     /// URL: `/dataClassification/sensitivityLabels/{id}/rights`
@@ -9309,19 +8796,7 @@ impl SensitivityLabelRequestBuilder {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "information_protection",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "information_protection", feature = "me", feature = "users"))]
 /// Requests for one `microsoft.graph.sensitivityPolicySettings`.
 ///
 /// URL: `/informationProtection/sensitivityPolicySettings`
@@ -9331,19 +8806,7 @@ pub struct SensitivityPolicySettingsRequestBuilder {
     pub(super) path: runtime::ODataPath,
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "information_protection",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "information_protection", feature = "me", feature = "users"))]
 impl SensitivityPolicySettingsRequestBuilder {
     /// Reads the entity; [`.select()`](runtime::Request::select) and
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.

@@ -7,13 +7,8 @@ use super::*;
 
 #[cfg(
     any(
-        feature = "directory",
         feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
         feature = "me",
-        feature = "policies",
         feature = "service_principals",
         feature = "users"
     )
@@ -32,13 +27,8 @@ pub struct ServicePrincipalCollectionRequestBuilder {
 
 #[cfg(
     any(
-        feature = "directory",
         feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
         feature = "me",
-        feature = "policies",
         feature = "service_principals",
         feature = "users"
     )
@@ -90,6 +80,7 @@ impl ServicePrincipalCollectionRequestBuilder {
             path: self.parent.segment(self.segment).key(id.as_ref()),
         }
     }
+    #[cfg(feature = "service_principals")]
     /// Bound function `microsoft.graph.delta`.
     ///
     /// HTTP: `GET /servicePrincipals/delta(...)`
@@ -106,6 +97,7 @@ impl ServicePrincipalCollectionRequestBuilder {
             self.parent.segment(self.segment).operation("delta", &[]),
         )
     }
+    #[cfg(feature = "service_principals")]
     /// Bound function `microsoft.graph.delta`.
     ///
     /// HTTP: `GET /servicePrincipals/delta(...)`
@@ -124,6 +116,7 @@ impl ServicePrincipalCollectionRequestBuilder {
             self.parent.segment(self.segment).operation("delta", &[]),
         )
     }
+    #[cfg(feature = "service_principals")]
     /// Bound action `microsoft.graph.getByIds`.
     ///
     /// HTTP: `POST /servicePrincipals/getByIds`
@@ -142,6 +135,7 @@ impl ServicePrincipalCollectionRequestBuilder {
             )
             .json_body(parameters)
     }
+    #[cfg(feature = "service_principals")]
     /// Bound action `microsoft.graph.getUserOwnedObjects`.
     ///
     /// HTTP: `POST /servicePrincipals/getUserOwnedObjects`
@@ -160,6 +154,7 @@ impl ServicePrincipalCollectionRequestBuilder {
             )
             .json_body(parameters)
     }
+    #[cfg(feature = "service_principals")]
     /// Bound action `microsoft.graph.validateProperties`.
     ///
     /// HTTP: `POST /servicePrincipals/validateProperties`
@@ -178,6 +173,7 @@ impl ServicePrincipalCollectionRequestBuilder {
             )
             .json_body(parameters)
     }
+    #[cfg(any(feature = "directory_objects", feature = "service_principals"))]
     /// Cast to the derived type `microsoft.graph.agentIdentity`: its navigations and operations.
     ///
     /// URL: `/servicePrincipals/microsoft.graph.agentIdentity`
@@ -188,6 +184,7 @@ impl ServicePrincipalCollectionRequestBuilder {
             segment: "microsoft.graph.agentIdentity",
         }
     }
+    #[cfg(any(feature = "directory_objects", feature = "service_principals"))]
     /// Cast to the derived type `microsoft.graph.agentIdentityBlueprintPrincipal`: its navigations and operations.
     ///
     /// URL: `/servicePrincipals/microsoft.graph.agentIdentityBlueprintPrincipal`
@@ -211,13 +208,8 @@ impl ServicePrincipalCollectionRequestBuilder {
 
 #[cfg(
     any(
-        feature = "directory",
         feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
         feature = "me",
-        feature = "policies",
         feature = "service_principals",
         feature = "users"
     )
@@ -235,13 +227,8 @@ pub struct ServicePrincipalRequestBuilder {
 
 #[cfg(
     any(
-        feature = "directory",
         feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
         feature = "me",
-        feature = "policies",
         feature = "service_principals",
         feature = "users"
     )
@@ -283,14 +270,10 @@ impl ServicePrincipalRequestBuilder {
     }
     #[cfg(
         any(
-            feature = "directory",
+            feature = "applications",
             feature = "directory_objects",
-            feature = "entitlement_management",
-            feature = "groups",
-            feature = "identity_governance",
-            feature = "me",
             feature = "policies",
-            feature = "users"
+            feature = "service_principals"
         )
     )]
     /// Navigation property `appManagementPolicies`.
@@ -327,14 +310,10 @@ impl ServicePrincipalRequestBuilder {
     }
     #[cfg(
         any(
-            feature = "directory",
+            feature = "applications",
             feature = "directory_objects",
-            feature = "entitlement_management",
-            feature = "groups",
-            feature = "identity_governance",
-            feature = "me",
             feature = "policies",
-            feature = "users"
+            feature = "service_principals"
         )
     )]
     /// Navigation property `claimsMappingPolicies`.
@@ -349,18 +328,6 @@ impl ServicePrincipalRequestBuilder {
             segment: "claimsMappingPolicies",
         }
     }
-    #[cfg(
-        any(
-            feature = "directory",
-            feature = "directory_objects",
-            feature = "entitlement_management",
-            feature = "groups",
-            feature = "identity_governance",
-            feature = "me",
-            feature = "policies",
-            feature = "users"
-        )
-    )]
     /// Navigation property `createdObjects`.
     ///
     /// URL: `/servicePrincipals/{id}/createdObjects`
@@ -371,6 +338,7 @@ impl ServicePrincipalRequestBuilder {
             segment: "createdObjects",
         }
     }
+    #[cfg(any(feature = "groups", feature = "service_principals"))]
     /// Navigation property `endpoints`.
     ///
     /// URL: `/servicePrincipals/{id}/endpoints`
@@ -381,6 +349,7 @@ impl ServicePrincipalRequestBuilder {
             segment: "endpoints",
         }
     }
+    #[cfg(any(feature = "applications", feature = "service_principals"))]
     /// Navigation property `federatedIdentityCredentials`.
     ///
     /// URL: `/servicePrincipals/{id}/federatedIdentityCredentials`
@@ -395,14 +364,10 @@ impl ServicePrincipalRequestBuilder {
     }
     #[cfg(
         any(
-            feature = "directory",
+            feature = "applications",
             feature = "directory_objects",
-            feature = "entitlement_management",
-            feature = "groups",
-            feature = "identity_governance",
-            feature = "me",
             feature = "policies",
-            feature = "users"
+            feature = "service_principals"
         )
     )]
     /// Navigation property `homeRealmDiscoveryPolicies`.
@@ -417,6 +382,7 @@ impl ServicePrincipalRequestBuilder {
             segment: "homeRealmDiscoveryPolicies",
         }
     }
+    #[cfg(any(feature = "me", feature = "service_principals", feature = "users"))]
     /// Navigation property `licenseDetails`.
     ///
     /// URL: `/servicePrincipals/{id}/licenseDetails`
@@ -427,18 +393,6 @@ impl ServicePrincipalRequestBuilder {
             segment: "licenseDetails",
         }
     }
-    #[cfg(
-        any(
-            feature = "directory",
-            feature = "directory_objects",
-            feature = "entitlement_management",
-            feature = "groups",
-            feature = "identity_governance",
-            feature = "me",
-            feature = "policies",
-            feature = "users"
-        )
-    )]
     /// Navigation property `memberOf`.
     ///
     /// URL: `/servicePrincipals/{id}/memberOf`
@@ -449,7 +403,13 @@ impl ServicePrincipalRequestBuilder {
             segment: "memberOf",
         }
     }
-    #[cfg(feature = "oauth2_permission_grants")]
+    #[cfg(
+        any(
+            feature = "directory_objects",
+            feature = "oauth2_permission_grants",
+            feature = "service_principals"
+        )
+    )]
     /// Navigation property `oauth2PermissionGrants`.
     ///
     /// URL: `/servicePrincipals/{id}/oauth2PermissionGrants`
@@ -462,18 +422,6 @@ impl ServicePrincipalRequestBuilder {
             segment: "oauth2PermissionGrants",
         }
     }
-    #[cfg(
-        any(
-            feature = "directory",
-            feature = "directory_objects",
-            feature = "entitlement_management",
-            feature = "groups",
-            feature = "identity_governance",
-            feature = "me",
-            feature = "policies",
-            feature = "users"
-        )
-    )]
     /// Navigation property `ownedObjects`.
     ///
     /// URL: `/servicePrincipals/{id}/ownedObjects`
@@ -484,18 +432,6 @@ impl ServicePrincipalRequestBuilder {
             segment: "ownedObjects",
         }
     }
-    #[cfg(
-        any(
-            feature = "directory",
-            feature = "directory_objects",
-            feature = "entitlement_management",
-            feature = "groups",
-            feature = "identity_governance",
-            feature = "me",
-            feature = "policies",
-            feature = "users"
-        )
-    )]
     /// Navigation property `owners`.
     ///
     /// URL: `/servicePrincipals/{id}/owners`
@@ -506,6 +442,7 @@ impl ServicePrincipalRequestBuilder {
             segment: "owners",
         }
     }
+    #[cfg(feature = "service_principals")]
     /// Navigation property `remoteDesktopSecurityConfiguration`.
     ///
     /// URL: `/servicePrincipals/{id}/remoteDesktopSecurityConfiguration`
@@ -517,6 +454,7 @@ impl ServicePrincipalRequestBuilder {
             path: self.path.clone().segment("remoteDesktopSecurityConfiguration"),
         }
     }
+    #[cfg(any(feature = "applications", feature = "service_principals"))]
     /// Navigation property `synchronization`.
     ///
     /// URL: `/servicePrincipals/{id}/synchronization`
@@ -528,14 +466,10 @@ impl ServicePrincipalRequestBuilder {
     }
     #[cfg(
         any(
-            feature = "directory",
+            feature = "applications",
             feature = "directory_objects",
-            feature = "entitlement_management",
-            feature = "groups",
-            feature = "identity_governance",
-            feature = "me",
             feature = "policies",
-            feature = "users"
+            feature = "service_principals"
         )
     )]
     /// Navigation property `tokenIssuancePolicies`.
@@ -552,14 +486,10 @@ impl ServicePrincipalRequestBuilder {
     }
     #[cfg(
         any(
-            feature = "directory",
+            feature = "applications",
             feature = "directory_objects",
-            feature = "entitlement_management",
-            feature = "groups",
-            feature = "identity_governance",
-            feature = "me",
             feature = "policies",
-            feature = "users"
+            feature = "service_principals"
         )
     )]
     /// Navigation property `tokenLifetimePolicies`.
@@ -574,18 +504,6 @@ impl ServicePrincipalRequestBuilder {
             segment: "tokenLifetimePolicies",
         }
     }
-    #[cfg(
-        any(
-            feature = "directory",
-            feature = "directory_objects",
-            feature = "entitlement_management",
-            feature = "groups",
-            feature = "identity_governance",
-            feature = "me",
-            feature = "policies",
-            feature = "users"
-        )
-    )]
     /// Navigation property `transitiveMemberOf`.
     ///
     /// URL: `/servicePrincipals/{id}/transitiveMemberOf`
@@ -785,6 +703,7 @@ impl ServicePrincipalRequestBuilder {
             path: self.path.clone().segment("transitiveMemberOf"),
         }
     }
+    #[cfg(feature = "service_principals")]
     /// Bound action `microsoft.graph.addTokenSigningCertificate`.
     ///
     /// HTTP: `POST /servicePrincipals/{id}/addTokenSigningCertificate`
@@ -803,6 +722,7 @@ impl ServicePrincipalRequestBuilder {
             )
             .json_body(parameters)
     }
+    #[cfg(feature = "service_principals")]
     /// Bound action `microsoft.graph.checkMemberGroups`.
     ///
     /// HTTP: `POST /servicePrincipals/{id}/checkMemberGroups`
@@ -821,6 +741,7 @@ impl ServicePrincipalRequestBuilder {
             )
             .json_member_body("groupIds", Some(group_ids))
     }
+    #[cfg(feature = "service_principals")]
     /// Bound action `microsoft.graph.checkMemberObjects`.
     ///
     /// HTTP: `POST /servicePrincipals/{id}/checkMemberObjects`
@@ -839,6 +760,7 @@ impl ServicePrincipalRequestBuilder {
             )
             .json_member_body("ids", Some(ids))
     }
+    #[cfg(feature = "service_principals")]
     /// Bound action `microsoft.graph.createPasswordSingleSignOnCredentials`.
     ///
     /// HTTP: `POST /servicePrincipals/{id}/createPasswordSingleSignOnCredentials`
@@ -857,6 +779,7 @@ impl ServicePrincipalRequestBuilder {
             )
             .json_body(parameters)
     }
+    #[cfg(feature = "service_principals")]
     /// Bound action `microsoft.graph.deletePasswordSingleSignOnCredentials`.
     ///
     /// HTTP: `POST /servicePrincipals/{id}/deletePasswordSingleSignOnCredentials`
@@ -872,6 +795,7 @@ impl ServicePrincipalRequestBuilder {
             )
             .json_member_body("id", Some(id))
     }
+    #[cfg(feature = "service_principals")]
     /// Bound action `microsoft.graph.getMemberGroups`.
     ///
     /// HTTP: `POST /servicePrincipals/{id}/getMemberGroups`
@@ -890,6 +814,7 @@ impl ServicePrincipalRequestBuilder {
             )
             .json_member_body("securityEnabledOnly", Some(&security_enabled_only))
     }
+    #[cfg(feature = "service_principals")]
     /// Bound action `microsoft.graph.getMemberObjects`.
     ///
     /// HTTP: `POST /servicePrincipals/{id}/getMemberObjects`
@@ -908,6 +833,7 @@ impl ServicePrincipalRequestBuilder {
             )
             .json_member_body("securityEnabledOnly", Some(&security_enabled_only))
     }
+    #[cfg(feature = "service_principals")]
     /// Bound action `microsoft.graph.getPasswordSingleSignOnCredentials`.
     ///
     /// HTTP: `POST /servicePrincipals/{id}/getPasswordSingleSignOnCredentials`
@@ -926,6 +852,7 @@ impl ServicePrincipalRequestBuilder {
             )
             .json_member_body("id", Some(id))
     }
+    #[cfg(feature = "service_principals")]
     /// Bound action `microsoft.graph.restore`.
     ///
     /// HTTP: `POST /servicePrincipals/{id}/restore`
@@ -940,6 +867,7 @@ impl ServicePrincipalRequestBuilder {
         Request::json(&self.client, Method::POST, self.path.clone().action("restore"))
             .json_body(parameters)
     }
+    #[cfg(feature = "service_principals")]
     /// Bound action `microsoft.graph.updatePasswordSingleSignOnCredentials`.
     ///
     /// HTTP: `POST /servicePrincipals/{id}/updatePasswordSingleSignOnCredentials`
@@ -958,6 +886,13 @@ impl ServicePrincipalRequestBuilder {
             )
             .json_body(parameters)
     }
+    #[cfg(
+        any(
+            feature = "directory_objects",
+            feature = "identity_protection",
+            feature = "service_principals"
+        )
+    )]
     /// Cast to the derived type `microsoft.graph.agentIdentity`: its navigations and operations.
     ///
     /// URL: `/servicePrincipals/{id}/microsoft.graph.agentIdentity`
@@ -967,6 +902,13 @@ impl ServicePrincipalRequestBuilder {
             path: self.path.clone().segment("microsoft.graph.agentIdentity"),
         }
     }
+    #[cfg(
+        any(
+            feature = "directory_objects",
+            feature = "identity_protection",
+            feature = "service_principals"
+        )
+    )]
     /// Cast to the derived type `microsoft.graph.agentIdentityBlueprintPrincipal`: its navigations and operations.
     ///
     /// URL: `/servicePrincipals/{id}/microsoft.graph.agentIdentityBlueprintPrincipal`
@@ -1777,20 +1719,7 @@ impl SharePointMigrationJobRequestBuilder {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "shares",
-        feature = "sites",
-        feature = "users"
-    )
-)]
+#[cfg(feature = "shares")]
 /// Requests for a collection of `microsoft.graph.sharedDriveItem`.
 ///
 /// URL: `/shares`
@@ -1803,20 +1732,7 @@ pub struct SharedDriveItemCollectionRequestBuilder {
     pub(super) segment: &'static str,
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "shares",
-        feature = "sites",
-        feature = "users"
-    )
-)]
+#[cfg(feature = "shares")]
 impl SharedDriveItemCollectionRequestBuilder {
     /// Lists one page of the collection; [`.into_stream()`](runtime::Request::into_stream)
     /// yields every item, following `@odata.nextLink`.
@@ -1866,20 +1782,7 @@ impl SharedDriveItemCollectionRequestBuilder {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "shares",
-        feature = "sites",
-        feature = "users"
-    )
-)]
+#[cfg(feature = "shares")]
 /// Requests for one `microsoft.graph.sharedDriveItem`.
 ///
 /// URL: `/shares/{id}`
@@ -1891,20 +1794,7 @@ pub struct SharedDriveItemRequestBuilder {
     pub(super) path: runtime::ODataPath,
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "shares",
-        feature = "sites",
-        feature = "users"
-    )
-)]
+#[cfg(feature = "shares")]
 impl SharedDriveItemRequestBuilder {
     /// Reads the entity; [`.select()`](runtime::Request::select) and
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
@@ -1940,18 +1830,6 @@ impl SharedDriveItemRequestBuilder {
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
-    #[cfg(
-        any(
-            feature = "directory",
-            feature = "directory_objects",
-            feature = "entitlement_management",
-            feature = "groups",
-            feature = "identity_governance",
-            feature = "me",
-            feature = "policies",
-            feature = "users"
-        )
-    )]
     /// Navigation property `createdByUser`.
     ///
     /// URL: `/shares/{id}/createdByUser`
@@ -1980,18 +1858,6 @@ impl SharedDriveItemRequestBuilder {
             segment: "items",
         }
     }
-    #[cfg(
-        any(
-            feature = "directory",
-            feature = "directory_objects",
-            feature = "entitlement_management",
-            feature = "groups",
-            feature = "identity_governance",
-            feature = "me",
-            feature = "policies",
-            feature = "users"
-        )
-    )]
     /// Navigation property `lastModifiedByUser`.
     ///
     /// URL: `/shares/{id}/lastModifiedByUser`
@@ -2078,21 +1944,7 @@ impl SharedDriveItemRequestBuilder {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "team_template_definition",
-        feature = "teams",
-        feature = "teamwork",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "teams", feature = "teamwork"))]
 /// Requests for a collection of `microsoft.graph.sharedWithChannelTeamInfo`.
 ///
 /// URL: `/teams/{id}/primaryChannel/sharedWithTeams`
@@ -2103,21 +1955,7 @@ pub struct SharedWithChannelTeamInfoCollectionRequestBuilder {
     pub(super) segment: &'static str,
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "team_template_definition",
-        feature = "teams",
-        feature = "teamwork",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "teams", feature = "teamwork"))]
 impl SharedWithChannelTeamInfoCollectionRequestBuilder {
     /// Lists one page of the collection; [`.into_stream()`](runtime::Request::into_stream)
     /// yields every item, following `@odata.nextLink`.
@@ -2167,21 +2005,7 @@ impl SharedWithChannelTeamInfoCollectionRequestBuilder {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "team_template_definition",
-        feature = "teams",
-        feature = "teamwork",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "teams", feature = "teamwork"))]
 /// Requests for one `microsoft.graph.sharedWithChannelTeamInfo`.
 ///
 /// URL: `/teams/{id}/primaryChannel/sharedWithTeams/{id}`
@@ -2191,21 +2015,7 @@ pub struct SharedWithChannelTeamInfoRequestBuilder {
     pub(super) path: runtime::ODataPath,
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "team_template_definition",
-        feature = "teams",
-        feature = "teamwork",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "teams", feature = "teamwork"))]
 impl SharedWithChannelTeamInfoRequestBuilder {
     /// Reads the entity; [`.select()`](runtime::Request::select) and
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
@@ -2716,19 +2526,6 @@ impl SignInEventsAppActivityRequestBuilder {
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
-    #[cfg(
-        any(
-            feature = "applications",
-            feature = "directory",
-            feature = "directory_objects",
-            feature = "entitlement_management",
-            feature = "groups",
-            feature = "identity_governance",
-            feature = "me",
-            feature = "policies",
-            feature = "users"
-        )
-    )]
     /// Navigation property `application`.
     ///
     /// URL: `/auditLogs/signInEventsAppSummary/{id}/application`
@@ -2800,18 +2597,7 @@ impl SignInRequestBuilder {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "groups", feature = "me", feature = "users"))]
 /// Requests for a collection of `microsoft.graph.singleValueLegacyExtendedProperty`.
 ///
 /// URL: `/me/calendar/singleValueExtendedProperties`
@@ -2824,18 +2610,7 @@ pub struct SingleValueLegacyExtendedPropertyCollectionRequestBuilder {
     pub(super) segment: &'static str,
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "groups", feature = "me", feature = "users"))]
 impl SingleValueLegacyExtendedPropertyCollectionRequestBuilder {
     /// Lists one page of the collection; [`.into_stream()`](runtime::Request::into_stream)
     /// yields every item, following `@odata.nextLink`.
@@ -2890,18 +2665,7 @@ impl SingleValueLegacyExtendedPropertyCollectionRequestBuilder {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "groups", feature = "me", feature = "users"))]
 /// Requests for one `microsoft.graph.singleValueLegacyExtendedProperty`.
 ///
 /// URL: `/me/calendar/singleValueExtendedProperties/{id}`
@@ -2911,18 +2675,7 @@ pub struct SingleValueLegacyExtendedPropertyRequestBuilder {
     pub(super) path: runtime::ODataPath,
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "groups", feature = "me", feature = "users"))]
 impl SingleValueLegacyExtendedPropertyRequestBuilder {
     /// Reads the entity; [`.select()`](runtime::Request::select) and
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
@@ -2964,14 +2717,9 @@ impl SingleValueLegacyExtendedPropertyRequestBuilder {
 
 #[cfg(
     any(
-        feature = "directory",
         feature = "directory_objects",
-        feature = "entitlement_management",
         feature = "groups",
-        feature = "identity_governance",
         feature = "me",
-        feature = "policies",
-        feature = "shares",
         feature = "sites",
         feature = "users"
     )
@@ -2990,14 +2738,9 @@ pub struct SiteCollectionRequestBuilder {
 
 #[cfg(
     any(
-        feature = "directory",
         feature = "directory_objects",
-        feature = "entitlement_management",
         feature = "groups",
-        feature = "identity_governance",
         feature = "me",
-        feature = "policies",
-        feature = "shares",
         feature = "sites",
         feature = "users"
     )
@@ -3047,6 +2790,7 @@ impl SiteCollectionRequestBuilder {
             path: self.parent.segment(self.segment).key(id.as_ref()),
         }
     }
+    #[cfg(feature = "sites")]
     /// Bound action `microsoft.graph.add`.
     ///
     /// HTTP: `POST /sites/add`
@@ -3065,6 +2809,7 @@ impl SiteCollectionRequestBuilder {
             )
             .json_member_body("value", Some(value))
     }
+    #[cfg(feature = "sites")]
     /// Bound function `microsoft.graph.delta`.
     ///
     /// HTTP: `GET /sites/delta(...)`
@@ -3079,6 +2824,7 @@ impl SiteCollectionRequestBuilder {
             self.parent.segment(self.segment).operation("delta", &[]),
         )
     }
+    #[cfg(feature = "sites")]
     /// Bound function `microsoft.graph.delta`.
     ///
     /// Optional parameters (`token`): `None` leaves them out of the request.
@@ -3103,6 +2849,7 @@ impl SiteCollectionRequestBuilder {
             );
         Request::with_path(&self.client, Method::GET, path, Request::page)
     }
+    #[cfg(feature = "sites")]
     /// Bound function `microsoft.graph.getAllSites`.
     ///
     /// HTTP: `GET /sites/getAllSites(...)`
@@ -3119,6 +2866,7 @@ impl SiteCollectionRequestBuilder {
             self.parent.segment(self.segment).operation("getAllSites", &[]),
         )
     }
+    #[cfg(feature = "sites")]
     /// Bound function `microsoft.graph.getOperationStatus`.
     ///
     /// Optional parameters (`operation_id`): `None` leaves them out of the request.
@@ -3146,6 +2894,7 @@ impl SiteCollectionRequestBuilder {
             );
         Request::with_path(&self.client, Method::GET, path, Request::json)
     }
+    #[cfg(feature = "sites")]
     /// Bound action `microsoft.graph.remove`.
     ///
     /// HTTP: `POST /sites/remove`
@@ -3166,20 +2915,7 @@ impl SiteCollectionRequestBuilder {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "shares",
-        feature = "sites",
-        feature = "users"
-    )
-)]
+#[cfg(feature = "sites")]
 /// Requests for a collection of `microsoft.graph.sitePage`.
 ///
 /// URL: `/sites/{id}/items/microsoft.graph.sitePage`
@@ -3192,20 +2928,7 @@ pub struct SitePageCollectionRequestBuilder {
     pub(super) segment: &'static str,
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "shares",
-        feature = "sites",
-        feature = "users"
-    )
-)]
+#[cfg(feature = "sites")]
 impl SitePageCollectionRequestBuilder {
     /// Lists one page of the collection; [`.into_stream()`](runtime::Request::into_stream)
     /// yields every item, following `@odata.nextLink`.
@@ -3271,20 +2994,7 @@ impl SitePageCollectionRequestBuilder {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "shares",
-        feature = "sites",
-        feature = "users"
-    )
-)]
+#[cfg(feature = "sites")]
 /// Requests for one `microsoft.graph.sitePage`.
 ///
 /// URL: `/sites/{id}/items/{id}/microsoft.graph.sitePage`
@@ -3296,20 +3006,7 @@ pub struct SitePageRequestBuilder {
     pub(super) path: runtime::ODataPath,
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "shares",
-        feature = "sites",
-        feature = "users"
-    )
-)]
+#[cfg(feature = "sites")]
 impl SitePageRequestBuilder {
     /// Reads the entity; [`.select()`](runtime::Request::select) and
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
@@ -3351,18 +3048,6 @@ impl SitePageRequestBuilder {
             path: self.path.clone().segment("canvasLayout"),
         }
     }
-    #[cfg(
-        any(
-            feature = "directory",
-            feature = "directory_objects",
-            feature = "entitlement_management",
-            feature = "groups",
-            feature = "identity_governance",
-            feature = "me",
-            feature = "policies",
-            feature = "users"
-        )
-    )]
     /// Navigation property `createdByUser`.
     ///
     /// URL: `/sites/{id}/items/{id}/microsoft.graph.sitePage/createdByUser`
@@ -3372,18 +3057,6 @@ impl SitePageRequestBuilder {
             path: self.path.clone().segment("createdByUser"),
         }
     }
-    #[cfg(
-        any(
-            feature = "directory",
-            feature = "directory_objects",
-            feature = "entitlement_management",
-            feature = "groups",
-            feature = "identity_governance",
-            feature = "me",
-            feature = "policies",
-            feature = "users"
-        )
-    )]
     /// Navigation property `lastModifiedByUser`.
     ///
     /// URL: `/sites/{id}/items/{id}/microsoft.graph.sitePage/lastModifiedByUser`
@@ -3483,13 +3156,10 @@ impl SitePageRequestBuilder {
 
 #[cfg(
     any(
-        feature = "directory",
         feature = "directory_objects",
-        feature = "entitlement_management",
         feature = "groups",
-        feature = "identity_governance",
         feature = "me",
-        feature = "policies",
+        feature = "security",
         feature = "shares",
         feature = "sites",
         feature = "users"
@@ -3508,13 +3178,10 @@ pub struct SiteRequestBuilder {
 
 #[cfg(
     any(
-        feature = "directory",
         feature = "directory_objects",
-        feature = "entitlement_management",
         feature = "groups",
-        feature = "identity_governance",
         feature = "me",
-        feature = "policies",
+        feature = "security",
         feature = "shares",
         feature = "sites",
         feature = "users"
@@ -3552,7 +3219,16 @@ impl SiteRequestBuilder {
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
-    #[cfg(feature = "sites")]
+    #[cfg(
+        any(
+            feature = "drive",
+            feature = "drives",
+            feature = "shares",
+            feature = "sites",
+            feature = "teams",
+            feature = "teamwork"
+        )
+    )]
     /// Navigation property `analytics`.
     ///
     /// URL: `/sites/{id}/analytics`
@@ -3562,6 +3238,15 @@ impl SiteRequestBuilder {
             path: self.path.clone().segment("analytics"),
         }
     }
+    #[cfg(
+        any(
+            feature = "drive",
+            feature = "drives",
+            feature = "shares",
+            feature = "sites",
+            feature = "storage"
+        )
+    )]
     /// Navigation property `columns`.
     ///
     /// URL: `/sites/{id}/columns`
@@ -3572,6 +3257,7 @@ impl SiteRequestBuilder {
             segment: "columns",
         }
     }
+    #[cfg(feature = "sites")]
     /// Navigation property `contentModels`.
     ///
     /// URL: `/sites/{id}/contentModels`
@@ -3582,6 +3268,9 @@ impl SiteRequestBuilder {
             segment: "contentModels",
         }
     }
+    #[cfg(
+        any(feature = "drive", feature = "drives", feature = "shares", feature = "sites")
+    )]
     /// Navigation property `contentTypes`.
     ///
     /// URL: `/sites/{id}/contentTypes`
@@ -3594,13 +3283,17 @@ impl SiteRequestBuilder {
     }
     #[cfg(
         any(
-            feature = "directory",
-            feature = "directory_objects",
-            feature = "entitlement_management",
-            feature = "groups",
+            feature = "chats",
+            feature = "drive",
+            feature = "drives",
             feature = "identity_governance",
+            feature = "invitations",
             feature = "me",
-            feature = "policies",
+            feature = "shares",
+            feature = "sites",
+            feature = "storage",
+            feature = "teams",
+            feature = "teamwork",
             feature = "users"
         )
     )]
@@ -3613,6 +3306,7 @@ impl SiteRequestBuilder {
             path: self.path.clone().segment("createdByUser"),
         }
     }
+    #[cfg(feature = "sites")]
     /// Navigation property `documentProcessingJobs`.
     ///
     /// URL: `/sites/{id}/documentProcessingJobs`
@@ -3625,6 +3319,19 @@ impl SiteRequestBuilder {
             segment: "documentProcessingJobs",
         }
     }
+    #[cfg(
+        any(
+            feature = "directory_objects",
+            feature = "drive",
+            feature = "drives",
+            feature = "groups",
+            feature = "me",
+            feature = "shares",
+            feature = "sites",
+            feature = "storage",
+            feature = "users"
+        )
+    )]
     /// Navigation property `drive`.
     ///
     /// URL: `/sites/{id}/drive`
@@ -3634,6 +3341,16 @@ impl SiteRequestBuilder {
             path: self.path.clone().segment("drive"),
         }
     }
+    #[cfg(
+        any(
+            feature = "directory_objects",
+            feature = "drives",
+            feature = "groups",
+            feature = "me",
+            feature = "sites",
+            feature = "users"
+        )
+    )]
     /// Navigation property `drives`.
     ///
     /// URL: `/sites/{id}/drives`
@@ -3644,6 +3361,22 @@ impl SiteRequestBuilder {
             segment: "drives",
         }
     }
+    #[cfg(
+        any(
+            feature = "administrative_units",
+            feature = "devices",
+            feature = "drive",
+            feature = "drives",
+            feature = "groups",
+            feature = "me",
+            feature = "organization",
+            feature = "shares",
+            feature = "sites",
+            feature = "teams",
+            feature = "teamwork",
+            feature = "users"
+        )
+    )]
     /// Navigation property `extensions`.
     ///
     /// URL: `/sites/{id}/extensions`
@@ -3654,6 +3387,15 @@ impl SiteRequestBuilder {
             segment: "extensions",
         }
     }
+    #[cfg(
+        any(
+            feature = "drive",
+            feature = "drives",
+            feature = "shares",
+            feature = "sites",
+            feature = "storage"
+        )
+    )]
     /// Navigation property `externalColumns`.
     ///
     /// URL: `/sites/{id}/externalColumns`
@@ -3664,6 +3406,7 @@ impl SiteRequestBuilder {
             segment: "externalColumns",
         }
     }
+    #[cfg(feature = "sites")]
     /// Navigation property `items`.
     ///
     /// URL: `/sites/{id}/items`
@@ -3676,13 +3419,17 @@ impl SiteRequestBuilder {
     }
     #[cfg(
         any(
-            feature = "directory",
-            feature = "directory_objects",
-            feature = "entitlement_management",
-            feature = "groups",
+            feature = "chats",
+            feature = "drive",
+            feature = "drives",
             feature = "identity_governance",
+            feature = "invitations",
             feature = "me",
-            feature = "policies",
+            feature = "shares",
+            feature = "sites",
+            feature = "storage",
+            feature = "teams",
+            feature = "teamwork",
             feature = "users"
         )
     )]
@@ -3695,6 +3442,7 @@ impl SiteRequestBuilder {
             path: self.path.clone().segment("lastModifiedByUser"),
         }
     }
+    #[cfg(feature = "sites")]
     /// Navigation property `lists`.
     ///
     /// URL: `/sites/{id}/lists`
@@ -3705,6 +3453,7 @@ impl SiteRequestBuilder {
             segment: "lists",
         }
     }
+    #[cfg(any(feature = "groups", feature = "me", feature = "sites", feature = "users"))]
     /// Navigation property `onenote`.
     ///
     /// URL: `/sites/{id}/onenote`
@@ -3714,6 +3463,9 @@ impl SiteRequestBuilder {
             path: self.path.clone().segment("onenote"),
         }
     }
+    #[cfg(
+        any(feature = "drive", feature = "drives", feature = "shares", feature = "sites")
+    )]
     /// Navigation property `operations`.
     ///
     /// URL: `/sites/{id}/operations`
@@ -3724,6 +3476,7 @@ impl SiteRequestBuilder {
             segment: "operations",
         }
     }
+    #[cfg(feature = "sites")]
     /// Navigation property `pageTemplates`.
     ///
     /// URL: `/sites/{id}/pageTemplates`
@@ -3734,6 +3487,7 @@ impl SiteRequestBuilder {
             segment: "pageTemplates",
         }
     }
+    #[cfg(feature = "sites")]
     /// Navigation property `pages`.
     ///
     /// URL: `/sites/{id}/pages`
@@ -3744,6 +3498,17 @@ impl SiteRequestBuilder {
             segment: "pages",
         }
     }
+    #[cfg(
+        any(
+            feature = "drive",
+            feature = "drives",
+            feature = "shares",
+            feature = "sites",
+            feature = "storage",
+            feature = "teams",
+            feature = "teamwork"
+        )
+    )]
     /// Navigation property `permissions`.
     ///
     /// URL: `/sites/{id}/permissions`
@@ -3754,6 +3519,7 @@ impl SiteRequestBuilder {
             segment: "permissions",
         }
     }
+    #[cfg(any(feature = "sites", feature = "storage"))]
     /// Navigation property `recycleBin`.
     ///
     /// URL: `/sites/{id}/recycleBin`
@@ -3763,6 +3529,15 @@ impl SiteRequestBuilder {
             path: self.path.clone().segment("recycleBin"),
         }
     }
+    #[cfg(
+        any(
+            feature = "directory_objects",
+            feature = "groups",
+            feature = "me",
+            feature = "sites",
+            feature = "users"
+        )
+    )]
     /// Navigation property `sites`.
     ///
     /// URL: `/sites/{id}/sites`
@@ -3773,6 +3548,7 @@ impl SiteRequestBuilder {
             segment: "sites",
         }
     }
+    #[cfg(any(feature = "sites", feature = "term_store"))]
     /// Navigation property `termStore`.
     ///
     /// URL: `/sites/{id}/termStore`
@@ -3844,6 +3620,7 @@ impl SiteRequestBuilder {
             path: self.path.clone().segment("lastModifiedByUser"),
         }
     }
+    #[cfg(feature = "sites")]
     /// Bound action `microsoft.graph.archive`.
     ///
     /// HTTP: `POST /sites/{id}/archive`
@@ -3854,6 +3631,7 @@ impl SiteRequestBuilder {
     pub fn archive(&self) -> Request<()> {
         Request::empty(&self.client, Method::POST, self.path.clone().action("archive"))
     }
+    #[cfg(feature = "sites")]
     /// Bound function `microsoft.graph.getActivitiesByInterval`.
     ///
     /// Optional parameters (`start_date_time`, `end_date_time`, `interval`): `None` leaves them out of the request.
@@ -3888,6 +3666,7 @@ impl SiteRequestBuilder {
             );
         Request::with_path(&self.client, Method::GET, path, Request::page)
     }
+    #[cfg(feature = "sites")]
     /// Bound function `microsoft.graph.getApplicableContentTypesForList`.
     ///
     /// HTTP: `GET /sites/{id}/getApplicableContentTypesForList(...)`
@@ -3908,6 +3687,7 @@ impl SiteRequestBuilder {
             );
         Request::with_path(&self.client, Method::GET, path, Request::page)
     }
+    #[cfg(feature = "sites")]
     /// Bound function `microsoft.graph.getByPath`.
     ///
     /// Optional parameters (`path`): `None` leaves them out of the request.
@@ -3930,6 +3710,7 @@ impl SiteRequestBuilder {
             );
         Request::with_path(&self.client, Method::GET, path, Request::json)
     }
+    #[cfg(feature = "sites")]
     /// Bound action `microsoft.graph.unarchive`.
     ///
     /// HTTP: `POST /sites/{id}/unarchive`
@@ -3953,18 +3734,7 @@ impl SiteRequestBuilder {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "me", feature = "users"))]
 /// Requests for a collection of `microsoft.graph.skillProficiency`.
 ///
 /// URL: `/me/profile/skills`
@@ -3975,18 +3745,7 @@ pub struct SkillProficiencyCollectionRequestBuilder {
     pub(super) segment: &'static str,
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "me", feature = "users"))]
 impl SkillProficiencyCollectionRequestBuilder {
     /// Lists one page of the collection; [`.into_stream()`](runtime::Request::into_stream)
     /// yields every item, following `@odata.nextLink`.
@@ -4036,18 +3795,7 @@ impl SkillProficiencyCollectionRequestBuilder {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "me", feature = "users"))]
 /// Requests for one `microsoft.graph.skillProficiency`.
 ///
 /// URL: `/me/profile/skills/{id}`
@@ -4057,18 +3805,7 @@ pub struct SkillProficiencyRequestBuilder {
     pub(super) path: runtime::ODataPath,
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "me", feature = "users"))]
 impl SkillProficiencyRequestBuilder {
     /// Reads the entity; [`.select()`](runtime::Request::select) and
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
@@ -4106,13 +3843,7 @@ impl SkillProficiencyRequestBuilder {
     }
 }
 
-#[cfg(
-    any(
-        feature = "authentication_method_configurations",
-        feature = "authentication_methods_policy",
-        feature = "policies"
-    )
-)]
+#[cfg(feature = "authentication_method_configurations")]
 /// Requests for a collection of `microsoft.graph.smsAuthenticationMethodConfiguration`.
 ///
 /// URL: `/authenticationMethodConfigurations/microsoft.graph.smsAuthenticationMethodConfiguration`
@@ -4123,13 +3854,7 @@ pub struct SmsAuthenticationMethodConfigurationCollectionRequestBuilder {
     pub(super) segment: &'static str,
 }
 
-#[cfg(
-    any(
-        feature = "authentication_method_configurations",
-        feature = "authentication_methods_policy",
-        feature = "policies"
-    )
-)]
+#[cfg(feature = "authentication_method_configurations")]
 impl SmsAuthenticationMethodConfigurationCollectionRequestBuilder {
     /// Lists one page of the collection; [`.into_stream()`](runtime::Request::into_stream)
     /// yields every item, following `@odata.nextLink`.
@@ -4184,13 +3909,7 @@ impl SmsAuthenticationMethodConfigurationCollectionRequestBuilder {
     }
 }
 
-#[cfg(
-    any(
-        feature = "authentication_method_configurations",
-        feature = "authentication_methods_policy",
-        feature = "policies"
-    )
-)]
+#[cfg(feature = "authentication_method_configurations")]
 /// Requests for one `microsoft.graph.smsAuthenticationMethodConfiguration`.
 ///
 /// URL: `/authenticationMethodConfigurations/{id}/microsoft.graph.smsAuthenticationMethodConfiguration`
@@ -4202,13 +3921,7 @@ pub struct SmsAuthenticationMethodConfigurationRequestBuilder {
     pub(super) path: runtime::ODataPath,
 }
 
-#[cfg(
-    any(
-        feature = "authentication_method_configurations",
-        feature = "authentication_methods_policy",
-        feature = "policies"
-    )
-)]
+#[cfg(feature = "authentication_method_configurations")]
 impl SmsAuthenticationMethodConfigurationRequestBuilder {
     /// Reads the entity; [`.select()`](runtime::Request::select) and
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
@@ -4260,13 +3973,7 @@ impl SmsAuthenticationMethodConfigurationRequestBuilder {
     }
 }
 
-#[cfg(
-    any(
-        feature = "authentication_method_configurations",
-        feature = "authentication_methods_policy",
-        feature = "policies"
-    )
-)]
+#[cfg(feature = "authentication_method_configurations")]
 /// Requests for a collection of `microsoft.graph.smsAuthenticationMethodTarget`.
 ///
 /// URL: `/authenticationMethodConfigurations/{id}/microsoft.graph.smsAuthenticationMethodConfiguration/includeTargets`
@@ -4277,13 +3984,7 @@ pub struct SmsAuthenticationMethodTargetCollectionRequestBuilder {
     pub(super) segment: &'static str,
 }
 
-#[cfg(
-    any(
-        feature = "authentication_method_configurations",
-        feature = "authentication_methods_policy",
-        feature = "policies"
-    )
-)]
+#[cfg(feature = "authentication_method_configurations")]
 impl SmsAuthenticationMethodTargetCollectionRequestBuilder {
     /// Lists one page of the collection; [`.into_stream()`](runtime::Request::into_stream)
     /// yields every item, following `@odata.nextLink`.
@@ -4336,13 +4037,7 @@ impl SmsAuthenticationMethodTargetCollectionRequestBuilder {
     }
 }
 
-#[cfg(
-    any(
-        feature = "authentication_method_configurations",
-        feature = "authentication_methods_policy",
-        feature = "policies"
-    )
-)]
+#[cfg(feature = "authentication_method_configurations")]
 /// Requests for one `microsoft.graph.smsAuthenticationMethodTarget`.
 ///
 /// URL: `/authenticationMethodConfigurations/{id}/microsoft.graph.smsAuthenticationMethodConfiguration/includeTargets/{id}`
@@ -4352,13 +4047,7 @@ pub struct SmsAuthenticationMethodTargetRequestBuilder {
     pub(super) path: runtime::ODataPath,
 }
 
-#[cfg(
-    any(
-        feature = "authentication_method_configurations",
-        feature = "authentication_methods_policy",
-        feature = "policies"
-    )
-)]
+#[cfg(feature = "authentication_method_configurations")]
 impl SmsAuthenticationMethodTargetRequestBuilder {
     /// Reads the entity; [`.select()`](runtime::Request::select) and
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
@@ -4398,18 +4087,7 @@ impl SmsAuthenticationMethodTargetRequestBuilder {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "me", feature = "users"))]
 /// Requests for a collection of `microsoft.graph.softwareOathAuthenticationMethod`.
 ///
 /// URL: `/me/authentication/softwareOathMethods`
@@ -4420,18 +4098,7 @@ pub struct SoftwareOathAuthenticationMethodCollectionRequestBuilder {
     pub(super) segment: &'static str,
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "me", feature = "users"))]
 impl SoftwareOathAuthenticationMethodCollectionRequestBuilder {
     /// Lists one page of the collection; [`.into_stream()`](runtime::Request::into_stream)
     /// yields every item, following `@odata.nextLink`.
@@ -4486,13 +4153,7 @@ impl SoftwareOathAuthenticationMethodCollectionRequestBuilder {
     }
 }
 
-#[cfg(
-    any(
-        feature = "authentication_method_configurations",
-        feature = "authentication_methods_policy",
-        feature = "policies"
-    )
-)]
+#[cfg(feature = "authentication_method_configurations")]
 /// Requests for a collection of `microsoft.graph.softwareOathAuthenticationMethodConfiguration`.
 ///
 /// URL: `/authenticationMethodConfigurations/microsoft.graph.softwareOathAuthenticationMethodConfiguration`
@@ -4503,13 +4164,7 @@ pub struct SoftwareOathAuthenticationMethodConfigurationCollectionRequestBuilder
     pub(super) segment: &'static str,
 }
 
-#[cfg(
-    any(
-        feature = "authentication_method_configurations",
-        feature = "authentication_methods_policy",
-        feature = "policies"
-    )
-)]
+#[cfg(feature = "authentication_method_configurations")]
 impl SoftwareOathAuthenticationMethodConfigurationCollectionRequestBuilder {
     /// Lists one page of the collection; [`.into_stream()`](runtime::Request::into_stream)
     /// yields every item, following `@odata.nextLink`.
@@ -4568,13 +4223,7 @@ impl SoftwareOathAuthenticationMethodConfigurationCollectionRequestBuilder {
     }
 }
 
-#[cfg(
-    any(
-        feature = "authentication_method_configurations",
-        feature = "authentication_methods_policy",
-        feature = "policies"
-    )
-)]
+#[cfg(feature = "authentication_method_configurations")]
 /// Requests for one `microsoft.graph.softwareOathAuthenticationMethodConfiguration`.
 ///
 /// URL: `/authenticationMethodConfigurations/{id}/microsoft.graph.softwareOathAuthenticationMethodConfiguration`
@@ -4586,13 +4235,7 @@ pub struct SoftwareOathAuthenticationMethodConfigurationRequestBuilder {
     pub(super) path: runtime::ODataPath,
 }
 
-#[cfg(
-    any(
-        feature = "authentication_method_configurations",
-        feature = "authentication_methods_policy",
-        feature = "policies"
-    )
-)]
+#[cfg(feature = "authentication_method_configurations")]
 impl SoftwareOathAuthenticationMethodConfigurationRequestBuilder {
     /// Reads the entity; [`.select()`](runtime::Request::select) and
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
@@ -4644,18 +4287,7 @@ impl SoftwareOathAuthenticationMethodConfigurationRequestBuilder {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "me", feature = "users"))]
 /// Requests for one `microsoft.graph.softwareOathAuthenticationMethod`.
 ///
 /// URL: `/me/authentication/softwareOathMethods/{id}`
@@ -4665,18 +4297,7 @@ pub struct SoftwareOathAuthenticationMethodRequestBuilder {
     pub(super) path: runtime::ODataPath,
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "me", feature = "users"))]
 impl SoftwareOathAuthenticationMethodRequestBuilder {
     /// Reads the entity; [`.select()`](runtime::Request::select) and
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
@@ -4816,18 +4437,7 @@ impl StorageRequestBuilder {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(feature = "directory_objects")]
 /// Requests for a collection of `microsoft.graph.stsPolicy`.
 ///
 /// URL: `/directoryObjects/microsoft.graph.stsPolicy`
@@ -4838,18 +4448,7 @@ pub struct StsPolicyCollectionRequestBuilder {
     pub(super) segment: &'static str,
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(feature = "directory_objects")]
 impl StsPolicyCollectionRequestBuilder {
     /// Lists one page of the collection; [`.into_stream()`](runtime::Request::into_stream)
     /// yields every item, following `@odata.nextLink`.
@@ -4967,18 +4566,7 @@ impl StsPolicyCollectionRequestBuilder {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(feature = "directory_objects")]
 /// Requests for one `microsoft.graph.stsPolicy`.
 ///
 /// URL: `/directoryObjects/{id}/microsoft.graph.stsPolicy`
@@ -4990,18 +4578,7 @@ pub struct StsPolicyRequestBuilder {
     pub(super) path: runtime::ODataPath,
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(feature = "directory_objects")]
 impl StsPolicyRequestBuilder {
     /// Reads the entity; [`.select()`](runtime::Request::select) and
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
@@ -5257,23 +4834,13 @@ impl SubscribedSkuRequestBuilder {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
         feature = "subscriptions",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 /// Requests for a collection of `microsoft.graph.subscription`.
@@ -5290,23 +4857,13 @@ pub struct SubscriptionCollectionRequestBuilder {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
         feature = "subscriptions",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl SubscriptionCollectionRequestBuilder {
@@ -5358,23 +4915,13 @@ impl SubscriptionCollectionRequestBuilder {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
         feature = "subscriptions",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 /// Requests for one `microsoft.graph.subscription`.
@@ -5388,23 +4935,13 @@ pub struct SubscriptionRequestBuilder {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
         feature = "subscriptions",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl SubscriptionRequestBuilder {
@@ -5439,6 +4976,7 @@ impl SubscriptionRequestBuilder {
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
+    #[cfg(feature = "subscriptions")]
     /// Bound action `microsoft.graph.reauthorize`.
     ///
     /// HTTP: `POST /subscriptions/{id}/reauthorize`
@@ -5455,20 +4993,7 @@ impl SubscriptionRequestBuilder {
     }
 }
 
-#[cfg(
-    any(
-        feature = "applications",
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "service_principals",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "applications", feature = "service_principals"))]
 /// Requests for a collection of `microsoft.graph.synchronizationJob`.
 ///
 /// URL: `/applications/{id}/synchronization/jobs`
@@ -5479,20 +5004,7 @@ pub struct SynchronizationJobCollectionRequestBuilder {
     pub(super) segment: &'static str,
 }
 
-#[cfg(
-    any(
-        feature = "applications",
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "service_principals",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "applications", feature = "service_principals"))]
 impl SynchronizationJobCollectionRequestBuilder {
     /// Lists one page of the collection; [`.into_stream()`](runtime::Request::into_stream)
     /// yields every item, following `@odata.nextLink`.
@@ -5565,20 +5077,7 @@ impl SynchronizationJobCollectionRequestBuilder {
     }
 }
 
-#[cfg(
-    any(
-        feature = "applications",
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "service_principals",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "applications", feature = "service_principals"))]
 /// Requests for one `microsoft.graph.synchronizationJob`.
 ///
 /// URL: `/applications/{id}/synchronization/jobs/{id}`
@@ -5588,20 +5087,7 @@ pub struct SynchronizationJobRequestBuilder {
     pub(super) path: runtime::ODataPath,
 }
 
-#[cfg(
-    any(
-        feature = "applications",
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "service_principals",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "applications", feature = "service_principals"))]
 impl SynchronizationJobRequestBuilder {
     /// Reads the entity; [`.select()`](runtime::Request::select) and
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
@@ -5732,20 +5218,7 @@ impl SynchronizationJobRequestBuilder {
     }
 }
 
-#[cfg(
-    any(
-        feature = "applications",
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "service_principals",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "applications", feature = "service_principals"))]
 /// Requests for one `microsoft.graph.synchronization`.
 ///
 /// URL: `/applications/{id}/synchronization`
@@ -5757,20 +5230,7 @@ pub struct SynchronizationRequestBuilder {
     pub(super) path: runtime::ODataPath,
 }
 
-#[cfg(
-    any(
-        feature = "applications",
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "service_principals",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "applications", feature = "service_principals"))]
 impl SynchronizationRequestBuilder {
     /// Reads the entity; [`.select()`](runtime::Request::select) and
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
@@ -5880,20 +5340,7 @@ impl SynchronizationRequestBuilder {
     }
 }
 
-#[cfg(
-    any(
-        feature = "applications",
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "service_principals",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "applications", feature = "service_principals"))]
 /// Requests for one `microsoft.graph.synchronizationSchema`.
 ///
 /// URL: `/applications/{id}/synchronization/jobs/{id}/schema`
@@ -5905,20 +5352,7 @@ pub struct SynchronizationSchemaRequestBuilder {
     pub(super) path: runtime::ODataPath,
 }
 
-#[cfg(
-    any(
-        feature = "applications",
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "service_principals",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "applications", feature = "service_principals"))]
 impl SynchronizationSchemaRequestBuilder {
     /// Reads the entity; [`.select()`](runtime::Request::select) and
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
@@ -6021,20 +5455,7 @@ impl SynchronizationSchemaRequestBuilder {
     }
 }
 
-#[cfg(
-    any(
-        feature = "applications",
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "service_principals",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "applications", feature = "service_principals"))]
 /// Requests for the property `secrets` of `microsoft.graph.synchronization`.
 ///
 /// URL: `/applications/{id}/synchronization/secrets`
@@ -6044,20 +5465,7 @@ pub struct SynchronizationSecretsRequestBuilder {
     pub(super) path: runtime::ODataPath,
 }
 
-#[cfg(
-    any(
-        feature = "applications",
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "service_principals",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "applications", feature = "service_principals"))]
 impl SynchronizationSecretsRequestBuilder {
     /// Reads the collection.
     ///
@@ -6110,20 +5518,7 @@ impl SynchronizationSecretsRequestBuilder {
     }
 }
 
-#[cfg(
-    any(
-        feature = "applications",
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "service_principals",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "applications", feature = "service_principals"))]
 /// Requests for a collection of `microsoft.graph.synchronizationTemplate`.
 ///
 /// URL: `/applications/{id}/synchronization/templates`
@@ -6134,20 +5529,7 @@ pub struct SynchronizationTemplateCollectionRequestBuilder {
     pub(super) segment: &'static str,
 }
 
-#[cfg(
-    any(
-        feature = "applications",
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "service_principals",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "applications", feature = "service_principals"))]
 impl SynchronizationTemplateCollectionRequestBuilder {
     /// Lists one page of the collection; [`.into_stream()`](runtime::Request::into_stream)
     /// yields every item, following `@odata.nextLink`.
@@ -6197,20 +5579,7 @@ impl SynchronizationTemplateCollectionRequestBuilder {
     }
 }
 
-#[cfg(
-    any(
-        feature = "applications",
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "service_principals",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "applications", feature = "service_principals"))]
 /// Requests for one `microsoft.graph.synchronizationTemplate`.
 ///
 /// URL: `/applications/{id}/synchronization/templates/{id}`
@@ -6220,20 +5589,7 @@ pub struct SynchronizationTemplateRequestBuilder {
     pub(super) path: runtime::ODataPath,
 }
 
-#[cfg(
-    any(
-        feature = "applications",
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "service_principals",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "applications", feature = "service_principals"))]
 impl SynchronizationTemplateRequestBuilder {
     /// Reads the entity; [`.select()`](runtime::Request::select) and
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
@@ -6280,19 +5636,7 @@ impl SynchronizationTemplateRequestBuilder {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "service_principals",
-        feature = "users"
-    )
-)]
+#[cfg(feature = "service_principals")]
 /// Requests for a collection of `microsoft.graph.targetDeviceGroup`.
 ///
 /// URL: `/servicePrincipals/{id}/remoteDesktopSecurityConfiguration/targetDeviceGroups`
@@ -6303,19 +5647,7 @@ pub struct TargetDeviceGroupCollectionRequestBuilder {
     pub(super) segment: &'static str,
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "service_principals",
-        feature = "users"
-    )
-)]
+#[cfg(feature = "service_principals")]
 impl TargetDeviceGroupCollectionRequestBuilder {
     /// Lists one page of the collection; [`.into_stream()`](runtime::Request::into_stream)
     /// yields every item, following `@odata.nextLink`.
@@ -6365,19 +5697,7 @@ impl TargetDeviceGroupCollectionRequestBuilder {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "service_principals",
-        feature = "users"
-    )
-)]
+#[cfg(feature = "service_principals")]
 /// Requests for one `microsoft.graph.targetDeviceGroup`.
 ///
 /// URL: `/servicePrincipals/{id}/remoteDesktopSecurityConfiguration/targetDeviceGroups/{id}`
@@ -6387,19 +5707,7 @@ pub struct TargetDeviceGroupRequestBuilder {
     pub(super) path: runtime::ODataPath,
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "service_principals",
-        feature = "users"
-    )
-)]
+#[cfg(feature = "service_principals")]
 impl TargetDeviceGroupRequestBuilder {
     /// Reads the entity; [`.select()`](runtime::Request::select) and
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
@@ -6437,7 +5745,14 @@ impl TargetDeviceGroupRequestBuilder {
     }
 }
 
-#[cfg(feature = "teams")]
+#[cfg(
+    any(
+        feature = "directory_objects",
+        feature = "me",
+        feature = "teams",
+        feature = "users"
+    )
+)]
 /// Requests for a collection of `microsoft.graph.team`.
 ///
 /// URL: `/teams`
@@ -6450,7 +5765,14 @@ pub struct TeamCollectionRequestBuilder {
     pub(super) segment: &'static str,
 }
 
-#[cfg(feature = "teams")]
+#[cfg(
+    any(
+        feature = "directory_objects",
+        feature = "me",
+        feature = "teams",
+        feature = "users"
+    )
+)]
 impl TeamCollectionRequestBuilder {
     /// Lists one page of the collection; [`.into_stream()`](runtime::Request::into_stream)
     /// yields every item, following `@odata.nextLink`.
@@ -6496,6 +5818,7 @@ impl TeamCollectionRequestBuilder {
             path: self.parent.segment(self.segment).key(id.as_ref()),
         }
     }
+    #[cfg(feature = "teams")]
     /// Bound function `microsoft.graph.allMessages`.
     ///
     /// HTTP: `GET /teams/allMessages(...)`
@@ -6512,6 +5835,7 @@ impl TeamCollectionRequestBuilder {
             self.parent.segment(self.segment).operation("allMessages", &[]),
         )
     }
+    #[cfg(feature = "teams")]
     /// Bound function `microsoft.graph.getAllMessages`.
     ///
     /// HTTP: `GET /teams/getAllMessages(...)`
@@ -6532,13 +5856,9 @@ impl TeamCollectionRequestBuilder {
 
 #[cfg(
     any(
-        feature = "directory",
         feature = "directory_objects",
-        feature = "entitlement_management",
         feature = "groups",
-        feature = "identity_governance",
         feature = "me",
-        feature = "policies",
         feature = "team_template_definition",
         feature = "teams",
         feature = "teamwork",
@@ -6558,13 +5878,9 @@ pub struct TeamRequestBuilder {
 
 #[cfg(
     any(
-        feature = "directory",
         feature = "directory_objects",
-        feature = "entitlement_management",
         feature = "groups",
-        feature = "identity_governance",
         feature = "me",
-        feature = "policies",
         feature = "team_template_definition",
         feature = "teams",
         feature = "teamwork",
@@ -6603,6 +5919,7 @@ impl TeamRequestBuilder {
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
+    #[cfg(any(feature = "teams", feature = "teamwork"))]
     /// Navigation property `allChannels`.
     ///
     /// URL: `/teams/{id}/allChannels`
@@ -6613,6 +5930,7 @@ impl TeamRequestBuilder {
             segment: "allChannels",
         }
     }
+    #[cfg(any(feature = "teams", feature = "teamwork"))]
     /// Navigation property `channels`.
     ///
     /// URL: `/teams/{id}/channels`
@@ -6625,13 +5943,13 @@ impl TeamRequestBuilder {
     }
     #[cfg(
         any(
-            feature = "directory",
             feature = "directory_objects",
             feature = "entitlement_management",
             feature = "groups",
             feature = "identity_governance",
             feature = "me",
-            feature = "policies",
+            feature = "security",
+            feature = "teams",
             feature = "users"
         )
     )]
@@ -6644,6 +5962,7 @@ impl TeamRequestBuilder {
             path: self.path.clone().segment("group"),
         }
     }
+    #[cfg(any(feature = "teams", feature = "teamwork"))]
     /// Navigation property `incomingChannels`.
     ///
     /// URL: `/teams/{id}/incomingChannels`
@@ -6654,6 +5973,7 @@ impl TeamRequestBuilder {
             segment: "incomingChannels",
         }
     }
+    #[cfg(any(feature = "chats", feature = "teams"))]
     /// Navigation property `installedApps`.
     ///
     /// URL: `/teams/{id}/installedApps`
@@ -6664,6 +5984,7 @@ impl TeamRequestBuilder {
             segment: "installedApps",
         }
     }
+    #[cfg(any(feature = "chats", feature = "teams", feature = "teamwork"))]
     /// Navigation property `members`.
     ///
     /// URL: `/teams/{id}/members`
@@ -6674,6 +5995,7 @@ impl TeamRequestBuilder {
             segment: "members",
         }
     }
+    #[cfg(any(feature = "chats", feature = "teams"))]
     /// Navigation property `operations`.
     ///
     /// URL: `/teams/{id}/operations`
@@ -6684,18 +6006,7 @@ impl TeamRequestBuilder {
             segment: "operations",
         }
     }
-    #[cfg(
-        any(
-            feature = "directory",
-            feature = "directory_objects",
-            feature = "entitlement_management",
-            feature = "groups",
-            feature = "identity_governance",
-            feature = "me",
-            feature = "policies",
-            feature = "users"
-        )
-    )]
+    #[cfg(any(feature = "teams", feature = "users"))]
     /// Navigation property `owners`.
     ///
     /// URL: `/teams/{id}/owners`
@@ -6706,6 +6017,17 @@ impl TeamRequestBuilder {
             segment: "owners",
         }
     }
+    #[cfg(
+        any(
+            feature = "chats",
+            feature = "directory_objects",
+            feature = "groups",
+            feature = "me",
+            feature = "permission_grants",
+            feature = "teams",
+            feature = "users"
+        )
+    )]
     /// Navigation property `permissionGrants`.
     ///
     /// URL: `/teams/{id}/permissionGrants`
@@ -6718,6 +6040,7 @@ impl TeamRequestBuilder {
             segment: "permissionGrants",
         }
     }
+    #[cfg(any(feature = "groups", feature = "me", feature = "teams", feature = "users"))]
     /// Navigation property `photo`.
     ///
     /// URL: `/teams/{id}/photo`
@@ -6727,6 +6050,7 @@ impl TeamRequestBuilder {
             path: self.path.clone().segment("photo"),
         }
     }
+    #[cfg(any(feature = "teams", feature = "teamwork"))]
     /// Navigation property `primaryChannel`.
     ///
     /// URL: `/teams/{id}/primaryChannel`
@@ -6736,6 +6060,7 @@ impl TeamRequestBuilder {
             path: self.path.clone().segment("primaryChannel"),
         }
     }
+    #[cfg(feature = "teams")]
     /// Navigation property `tags`.
     ///
     /// URL: `/teams/{id}/tags`
@@ -6746,7 +6071,7 @@ impl TeamRequestBuilder {
             segment: "tags",
         }
     }
-    #[cfg(feature = "teams_templates")]
+    #[cfg(any(feature = "teams", feature = "teams_templates"))]
     /// Navigation property `template`.
     ///
     /// URL: `/teams/{id}/template`
@@ -6756,7 +6081,13 @@ impl TeamRequestBuilder {
             path: self.path.clone().segment("template"),
         }
     }
-    #[cfg(any(feature = "team_template_definition", feature = "teamwork"))]
+    #[cfg(
+        any(
+            feature = "team_template_definition",
+            feature = "teams",
+            feature = "teamwork"
+        )
+    )]
     /// Navigation property `templateDefinition`.
     ///
     /// URL: `/teams/{id}/templateDefinition`
@@ -6862,6 +6193,7 @@ impl TeamRequestBuilder {
             path: self.path.clone().segment("templateDefinition"),
         }
     }
+    #[cfg(feature = "teams")]
     /// Bound action `microsoft.graph.archive`.
     ///
     /// HTTP: `POST /teams/{id}/archive`
@@ -6879,6 +6211,7 @@ impl TeamRequestBuilder {
                 Some(&should_set_spo_site_read_only_for_members),
             )
     }
+    #[cfg(feature = "teams")]
     /// Bound action `microsoft.graph.clone`.
     ///
     /// HTTP: `POST /teams/{id}/clone`
@@ -6895,6 +6228,7 @@ impl TeamRequestBuilder {
         Request::empty(&self.client, Method::POST, self.path.clone().action("clone"))
             .json_body(parameters)
     }
+    #[cfg(feature = "teams")]
     /// Bound action `microsoft.graph.completeMigration`.
     ///
     /// HTTP: `POST /teams/{id}/completeMigration`
@@ -6909,6 +6243,7 @@ impl TeamRequestBuilder {
             self.path.clone().action("completeMigration"),
         )
     }
+    #[cfg(feature = "teams")]
     /// Bound action `microsoft.graph.sendActivityNotification`.
     ///
     /// HTTP: `POST /teams/{id}/sendActivityNotification`
@@ -6927,6 +6262,7 @@ impl TeamRequestBuilder {
             )
             .json_body(parameters)
     }
+    #[cfg(feature = "teams")]
     /// Bound action `microsoft.graph.unarchive`.
     ///
     /// HTTP: `POST /teams/{id}/unarchive`
@@ -7061,7 +6397,9 @@ impl TeamTemplateDefinitionCollectionRequestBuilder {
     }
 }
 
-#[cfg(any(feature = "team_template_definition", feature = "teamwork"))]
+#[cfg(
+    any(feature = "team_template_definition", feature = "teams", feature = "teamwork")
+)]
 /// Requests for one `microsoft.graph.teamTemplateDefinition`.
 ///
 /// URL: `/teamTemplateDefinition/{id}`
@@ -7073,7 +6411,9 @@ pub struct TeamTemplateDefinitionRequestBuilder {
     pub(super) path: runtime::ODataPath,
 }
 
-#[cfg(any(feature = "team_template_definition", feature = "teamwork"))]
+#[cfg(
+    any(feature = "team_template_definition", feature = "teams", feature = "teamwork")
+)]
 impl TeamTemplateDefinitionRequestBuilder {
     /// Reads the entity; [`.select()`](runtime::Request::select) and
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
@@ -7175,7 +6515,7 @@ impl TeamTemplateRequestBuilder {
     }
 }
 
-#[cfg(feature = "app_catalogs")]
+#[cfg(any(feature = "app_catalogs", feature = "teams", feature = "teamwork"))]
 /// Requests for a collection of `microsoft.graph.teamsApp`.
 ///
 /// URL: `/appCatalogs/teamsApps`
@@ -7188,7 +6528,7 @@ pub struct TeamsAppCollectionRequestBuilder {
     pub(super) segment: &'static str,
 }
 
-#[cfg(feature = "app_catalogs")]
+#[cfg(any(feature = "app_catalogs", feature = "teams", feature = "teamwork"))]
 impl TeamsAppCollectionRequestBuilder {
     /// Lists one page of the collection; [`.into_stream()`](runtime::Request::into_stream)
     /// yields every item, following `@odata.nextLink`.
@@ -7297,7 +6637,15 @@ impl TeamsAppDefinitionCollectionRequestBuilder {
     }
 }
 
-#[cfg(feature = "app_catalogs")]
+#[cfg(
+    any(
+        feature = "app_catalogs",
+        feature = "chats",
+        feature = "me",
+        feature = "teams",
+        feature = "users"
+    )
+)]
 /// Requests for one `microsoft.graph.teamsAppDefinition`.
 ///
 /// URL: `/chats/{id}/installedApps/{id}/teamsAppDefinition`
@@ -7309,7 +6657,15 @@ pub struct TeamsAppDefinitionRequestBuilder {
     pub(super) path: runtime::ODataPath,
 }
 
-#[cfg(feature = "app_catalogs")]
+#[cfg(
+    any(
+        feature = "app_catalogs",
+        feature = "chats",
+        feature = "me",
+        feature = "teams",
+        feature = "users"
+    )
+)]
 impl TeamsAppDefinitionRequestBuilder {
     /// Reads the entity; [`.select()`](runtime::Request::select) and
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
@@ -7345,6 +6701,7 @@ impl TeamsAppDefinitionRequestBuilder {
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
+    #[cfg(feature = "app_catalogs")]
     /// Navigation property `bot`.
     ///
     /// URL: `/chats/{id}/installedApps/{id}/teamsAppDefinition/bot`
@@ -7354,6 +6711,7 @@ impl TeamsAppDefinitionRequestBuilder {
             path: self.path.clone().segment("bot"),
         }
     }
+    #[cfg(feature = "app_catalogs")]
     /// Navigation property `colorIcon`.
     ///
     /// URL: `/chats/{id}/installedApps/{id}/teamsAppDefinition/colorIcon`
@@ -7363,6 +6721,7 @@ impl TeamsAppDefinitionRequestBuilder {
             path: self.path.clone().segment("colorIcon"),
         }
     }
+    #[cfg(feature = "app_catalogs")]
     /// Navigation property `outlineIcon`.
     ///
     /// URL: `/chats/{id}/installedApps/{id}/teamsAppDefinition/outlineIcon`
@@ -7430,22 +6789,7 @@ impl TeamsAppIconRequestBuilder {
     }
 }
 
-#[cfg(
-    any(
-        feature = "chats",
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "team_template_definition",
-        feature = "teams",
-        feature = "teamwork",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "chats", feature = "teams"))]
 /// Requests for a collection of `microsoft.graph.teamsAppInstallation`.
 ///
 /// URL: `/chats/{id}/installedApps`
@@ -7458,22 +6802,7 @@ pub struct TeamsAppInstallationCollectionRequestBuilder {
     pub(super) segment: &'static str,
 }
 
-#[cfg(
-    any(
-        feature = "chats",
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "team_template_definition",
-        feature = "teams",
-        feature = "teamwork",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "chats", feature = "teams"))]
 impl TeamsAppInstallationCollectionRequestBuilder {
     /// Lists one page of the collection; [`.into_stream()`](runtime::Request::into_stream)
     /// yields every item, following `@odata.nextLink`.
@@ -7521,6 +6850,7 @@ impl TeamsAppInstallationCollectionRequestBuilder {
             path: self.parent.segment(self.segment).key(id.as_ref()),
         }
     }
+    #[cfg(any(feature = "me", feature = "users"))]
     /// Cast to the derived type `microsoft.graph.userScopeTeamsAppInstallation`: its navigations and operations.
     ///
     /// URL: `/chats/{id}/installedApps/microsoft.graph.userScopeTeamsAppInstallation`
@@ -7535,22 +6865,7 @@ impl TeamsAppInstallationCollectionRequestBuilder {
     }
 }
 
-#[cfg(
-    any(
-        feature = "chats",
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "team_template_definition",
-        feature = "teams",
-        feature = "teamwork",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "chats", feature = "teams"))]
 /// Requests for one `microsoft.graph.teamsAppInstallation`.
 ///
 /// URL: `/chats/{id}/installedApps/{id}`
@@ -7560,22 +6875,7 @@ pub struct TeamsAppInstallationRequestBuilder {
     pub(super) path: runtime::ODataPath,
 }
 
-#[cfg(
-    any(
-        feature = "chats",
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "team_template_definition",
-        feature = "teams",
-        feature = "teamwork",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "chats", feature = "teams"))]
 impl TeamsAppInstallationRequestBuilder {
     /// Reads the entity; [`.select()`](runtime::Request::select) and
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
@@ -7611,7 +6911,6 @@ impl TeamsAppInstallationRequestBuilder {
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
-    #[cfg(feature = "app_catalogs")]
     /// Navigation property `teamsApp`.
     ///
     /// URL: `/chats/{id}/installedApps/{id}/teamsApp`
@@ -7621,7 +6920,6 @@ impl TeamsAppInstallationRequestBuilder {
             path: self.path.clone().segment("teamsApp"),
         }
     }
-    #[cfg(feature = "app_catalogs")]
     /// Navigation property `teamsAppDefinition`.
     ///
     /// URL: `/chats/{id}/installedApps/{id}/teamsAppDefinition`
@@ -7675,6 +6973,7 @@ impl TeamsAppInstallationRequestBuilder {
         Request::empty(&self.client, Method::POST, self.path.clone().action("upgrade"))
             .json_member_body("consentedPermissionSet", Some(consented_permission_set))
     }
+    #[cfg(any(feature = "me", feature = "users"))]
     /// Cast to the derived type `microsoft.graph.userScopeTeamsAppInstallation`: its navigations and operations.
     ///
     /// URL: `/chats/{id}/installedApps/{id}/microsoft.graph.userScopeTeamsAppInstallation`
@@ -7691,7 +6990,16 @@ impl TeamsAppInstallationRequestBuilder {
     }
 }
 
-#[cfg(feature = "app_catalogs")]
+#[cfg(
+    any(
+        feature = "app_catalogs",
+        feature = "chats",
+        feature = "me",
+        feature = "teams",
+        feature = "teamwork",
+        feature = "users"
+    )
+)]
 /// Requests for one `microsoft.graph.teamsApp`.
 ///
 /// URL: `/appCatalogs/teamsApps/{id}`
@@ -7703,7 +7011,16 @@ pub struct TeamsAppRequestBuilder {
     pub(super) path: runtime::ODataPath,
 }
 
-#[cfg(feature = "app_catalogs")]
+#[cfg(
+    any(
+        feature = "app_catalogs",
+        feature = "chats",
+        feature = "me",
+        feature = "teams",
+        feature = "teamwork",
+        feature = "users"
+    )
+)]
 impl TeamsAppRequestBuilder {
     /// Reads the entity; [`.select()`](runtime::Request::select) and
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
@@ -7736,6 +7053,7 @@ impl TeamsAppRequestBuilder {
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
+    #[cfg(feature = "app_catalogs")]
     /// Navigation property `appDefinitions`.
     ///
     /// URL: `/appCatalogs/teamsApps/{id}/appDefinitions`
@@ -7796,22 +7114,7 @@ impl TeamsAppSettingsRequestBuilder {
     }
 }
 
-#[cfg(
-    any(
-        feature = "chats",
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "team_template_definition",
-        feature = "teams",
-        feature = "teamwork",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "chats", feature = "teams"))]
 /// Requests for a collection of `microsoft.graph.teamsAsyncOperation`.
 ///
 /// URL: `/chats/{id}/operations`
@@ -7824,22 +7127,7 @@ pub struct TeamsAsyncOperationCollectionRequestBuilder {
     pub(super) segment: &'static str,
 }
 
-#[cfg(
-    any(
-        feature = "chats",
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "team_template_definition",
-        feature = "teams",
-        feature = "teamwork",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "chats", feature = "teams"))]
 impl TeamsAsyncOperationCollectionRequestBuilder {
     /// Lists one page of the collection; [`.into_stream()`](runtime::Request::into_stream)
     /// yields every item, following `@odata.nextLink`.
@@ -7889,22 +7177,7 @@ impl TeamsAsyncOperationCollectionRequestBuilder {
     }
 }
 
-#[cfg(
-    any(
-        feature = "chats",
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "team_template_definition",
-        feature = "teams",
-        feature = "teamwork",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "chats", feature = "teams"))]
 /// Requests for one `microsoft.graph.teamsAsyncOperation`.
 ///
 /// URL: `/chats/{id}/operations/{id}`
@@ -7914,22 +7187,7 @@ pub struct TeamsAsyncOperationRequestBuilder {
     pub(super) path: runtime::ODataPath,
 }
 
-#[cfg(
-    any(
-        feature = "chats",
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "team_template_definition",
-        feature = "teams",
-        feature = "teamwork",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "chats", feature = "teams"))]
 impl TeamsAsyncOperationRequestBuilder {
     /// Reads the entity; [`.select()`](runtime::Request::select) and
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
@@ -7967,21 +7225,7 @@ impl TeamsAsyncOperationRequestBuilder {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "team_template_definition",
-        feature = "teams",
-        feature = "teamwork",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "teams", feature = "teamwork"))]
 /// Requests for one `microsoft.graph.teamsChannelPlanner`.
 ///
 /// URL: `/teams/{id}/primaryChannel/planner`
@@ -7991,21 +7235,7 @@ pub struct TeamsChannelPlannerRequestBuilder {
     pub(super) path: runtime::ODataPath,
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "team_template_definition",
-        feature = "teams",
-        feature = "teamwork",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "teams", feature = "teamwork"))]
 impl TeamsChannelPlannerRequestBuilder {
     /// Reads the entity; [`.select()`](runtime::Request::select) and
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
@@ -8053,22 +7283,7 @@ impl TeamsChannelPlannerRequestBuilder {
     }
 }
 
-#[cfg(
-    any(
-        feature = "chats",
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "team_template_definition",
-        feature = "teams",
-        feature = "teamwork",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "chats", feature = "teams", feature = "teamwork"))]
 /// Requests for a collection of `microsoft.graph.teamsTab`.
 ///
 /// URL: `/chats/{id}/tabs`
@@ -8081,22 +7296,7 @@ pub struct TeamsTabCollectionRequestBuilder {
     pub(super) segment: &'static str,
 }
 
-#[cfg(
-    any(
-        feature = "chats",
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "team_template_definition",
-        feature = "teams",
-        feature = "teamwork",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "chats", feature = "teams", feature = "teamwork"))]
 impl TeamsTabCollectionRequestBuilder {
     /// Lists one page of the collection; [`.into_stream()`](runtime::Request::into_stream)
     /// yields every item, following `@odata.nextLink`.
@@ -8144,22 +7344,7 @@ impl TeamsTabCollectionRequestBuilder {
     }
 }
 
-#[cfg(
-    any(
-        feature = "chats",
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "team_template_definition",
-        feature = "teams",
-        feature = "teamwork",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "chats", feature = "teams", feature = "teamwork"))]
 /// Requests for one `microsoft.graph.teamsTab`.
 ///
 /// URL: `/chats/{id}/tabs/{id}`
@@ -8169,22 +7354,7 @@ pub struct TeamsTabRequestBuilder {
     pub(super) path: runtime::ODataPath,
 }
 
-#[cfg(
-    any(
-        feature = "chats",
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "team_template_definition",
-        feature = "teams",
-        feature = "teamwork",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "chats", feature = "teams", feature = "teamwork"))]
 impl TeamsTabRequestBuilder {
     /// Reads the entity; [`.select()`](runtime::Request::select) and
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
@@ -8217,7 +7387,6 @@ impl TeamsTabRequestBuilder {
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
-    #[cfg(feature = "app_catalogs")]
     /// Navigation property `teamsApp`.
     ///
     /// URL: `/chats/{id}/tabs/{id}/teamsApp`
@@ -8305,7 +7474,7 @@ impl TeamsTemplateCollectionRequestBuilder {
     }
 }
 
-#[cfg(feature = "teams_templates")]
+#[cfg(any(feature = "teams", feature = "teams_templates"))]
 /// Requests for one `microsoft.graph.teamsTemplate`.
 ///
 /// URL: `/teamsTemplates/{id}`
@@ -8317,7 +7486,7 @@ pub struct TeamsTemplateRequestBuilder {
     pub(super) path: runtime::ODataPath,
 }
 
-#[cfg(feature = "teams_templates")]
+#[cfg(any(feature = "teams", feature = "teams_templates"))]
 impl TeamsTemplateRequestBuilder {
     /// Reads the entity; [`.select()`](runtime::Request::select) and
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
@@ -9010,21 +8179,7 @@ impl TeamworkRequestBuilder {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "team_template_definition",
-        feature = "teams",
-        feature = "teamwork",
-        feature = "users"
-    )
-)]
+#[cfg(feature = "teams")]
 /// Requests for a collection of `microsoft.graph.teamworkTag`.
 ///
 /// URL: `/teams/{id}/tags`
@@ -9035,21 +8190,7 @@ pub struct TeamworkTagCollectionRequestBuilder {
     pub(super) segment: &'static str,
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "team_template_definition",
-        feature = "teams",
-        feature = "teamwork",
-        feature = "users"
-    )
-)]
+#[cfg(feature = "teams")]
 impl TeamworkTagCollectionRequestBuilder {
     /// Lists one page of the collection; [`.into_stream()`](runtime::Request::into_stream)
     /// yields every item, following `@odata.nextLink`.
@@ -9097,21 +8238,7 @@ impl TeamworkTagCollectionRequestBuilder {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "team_template_definition",
-        feature = "teams",
-        feature = "teamwork",
-        feature = "users"
-    )
-)]
+#[cfg(feature = "teams")]
 /// Requests for a collection of `microsoft.graph.teamworkTagMember`.
 ///
 /// URL: `/teams/{id}/tags/{id}/members`
@@ -9122,21 +8249,7 @@ pub struct TeamworkTagMemberCollectionRequestBuilder {
     pub(super) segment: &'static str,
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "team_template_definition",
-        feature = "teams",
-        feature = "teamwork",
-        feature = "users"
-    )
-)]
+#[cfg(feature = "teams")]
 impl TeamworkTagMemberCollectionRequestBuilder {
     /// Lists one page of the collection; [`.into_stream()`](runtime::Request::into_stream)
     /// yields every item, following `@odata.nextLink`.
@@ -9186,21 +8299,7 @@ impl TeamworkTagMemberCollectionRequestBuilder {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "team_template_definition",
-        feature = "teams",
-        feature = "teamwork",
-        feature = "users"
-    )
-)]
+#[cfg(feature = "teams")]
 /// Requests for one `microsoft.graph.teamworkTagMember`.
 ///
 /// URL: `/teams/{id}/tags/{id}/members/{id}`
@@ -9210,21 +8309,7 @@ pub struct TeamworkTagMemberRequestBuilder {
     pub(super) path: runtime::ODataPath,
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "team_template_definition",
-        feature = "teams",
-        feature = "teamwork",
-        feature = "users"
-    )
-)]
+#[cfg(feature = "teams")]
 impl TeamworkTagMemberRequestBuilder {
     /// Reads the entity; [`.select()`](runtime::Request::select) and
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
@@ -9262,21 +8347,7 @@ impl TeamworkTagMemberRequestBuilder {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "team_template_definition",
-        feature = "teams",
-        feature = "teamwork",
-        feature = "users"
-    )
-)]
+#[cfg(feature = "teams")]
 /// Requests for one `microsoft.graph.teamworkTag`.
 ///
 /// URL: `/teams/{id}/tags/{id}`
@@ -9286,21 +8357,7 @@ pub struct TeamworkTagRequestBuilder {
     pub(super) path: runtime::ODataPath,
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "team_template_definition",
-        feature = "teams",
-        feature = "teamwork",
-        feature = "users"
-    )
-)]
+#[cfg(feature = "teams")]
 impl TeamworkTagRequestBuilder {
     /// Reads the entity; [`.select()`](runtime::Request::select) and
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
@@ -9345,18 +8402,7 @@ impl TeamworkTagRequestBuilder {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "me", feature = "users"))]
 /// Requests for a collection of `microsoft.graph.temporaryAccessPassAuthenticationMethod`.
 ///
 /// URL: `/me/authentication/temporaryAccessPassMethods`
@@ -9367,18 +8413,7 @@ pub struct TemporaryAccessPassAuthenticationMethodCollectionRequestBuilder {
     pub(super) segment: &'static str,
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "me", feature = "users"))]
 impl TemporaryAccessPassAuthenticationMethodCollectionRequestBuilder {
     /// Lists one page of the collection; [`.into_stream()`](runtime::Request::into_stream)
     /// yields every item, following `@odata.nextLink`.
@@ -9433,13 +8468,7 @@ impl TemporaryAccessPassAuthenticationMethodCollectionRequestBuilder {
     }
 }
 
-#[cfg(
-    any(
-        feature = "authentication_method_configurations",
-        feature = "authentication_methods_policy",
-        feature = "policies"
-    )
-)]
+#[cfg(feature = "authentication_method_configurations")]
 /// Requests for a collection of `microsoft.graph.temporaryAccessPassAuthenticationMethodConfiguration`.
 ///
 /// URL: `/authenticationMethodConfigurations/microsoft.graph.temporaryAccessPassAuthenticationMethodConfiguration`
@@ -9450,13 +8479,7 @@ pub struct TemporaryAccessPassAuthenticationMethodConfigurationCollectionRequest
     pub(super) segment: &'static str,
 }
 
-#[cfg(
-    any(
-        feature = "authentication_method_configurations",
-        feature = "authentication_methods_policy",
-        feature = "policies"
-    )
-)]
+#[cfg(feature = "authentication_method_configurations")]
 impl TemporaryAccessPassAuthenticationMethodConfigurationCollectionRequestBuilder {
     /// Lists one page of the collection; [`.into_stream()`](runtime::Request::into_stream)
     /// yields every item, following `@odata.nextLink`.
@@ -9515,13 +8538,7 @@ impl TemporaryAccessPassAuthenticationMethodConfigurationCollectionRequestBuilde
     }
 }
 
-#[cfg(
-    any(
-        feature = "authentication_method_configurations",
-        feature = "authentication_methods_policy",
-        feature = "policies"
-    )
-)]
+#[cfg(feature = "authentication_method_configurations")]
 /// Requests for one `microsoft.graph.temporaryAccessPassAuthenticationMethodConfiguration`.
 ///
 /// URL: `/authenticationMethodConfigurations/{id}/microsoft.graph.temporaryAccessPassAuthenticationMethodConfiguration`
@@ -9533,13 +8550,7 @@ pub struct TemporaryAccessPassAuthenticationMethodConfigurationRequestBuilder {
     pub(super) path: runtime::ODataPath,
 }
 
-#[cfg(
-    any(
-        feature = "authentication_method_configurations",
-        feature = "authentication_methods_policy",
-        feature = "policies"
-    )
-)]
+#[cfg(feature = "authentication_method_configurations")]
 impl TemporaryAccessPassAuthenticationMethodConfigurationRequestBuilder {
     /// Reads the entity; [`.select()`](runtime::Request::select) and
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
@@ -9591,18 +8602,7 @@ impl TemporaryAccessPassAuthenticationMethodConfigurationRequestBuilder {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "me", feature = "users"))]
 /// Requests for one `microsoft.graph.temporaryAccessPassAuthenticationMethod`.
 ///
 /// URL: `/me/authentication/temporaryAccessPassMethods/{id}`
@@ -9612,18 +8612,7 @@ pub struct TemporaryAccessPassAuthenticationMethodRequestBuilder {
     pub(super) path: runtime::ODataPath,
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "me", feature = "users"))]
 impl TemporaryAccessPassAuthenticationMethodRequestBuilder {
     /// Reads the entity; [`.select()`](runtime::Request::select) and
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
@@ -10010,22 +8999,12 @@ impl TermsOfUseContainerRequestBuilder {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 /// Requests for a collection of `microsoft.graph.thumbnailSet`.
@@ -10040,22 +9019,12 @@ pub struct ThumbnailSetCollectionRequestBuilder {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl ThumbnailSetCollectionRequestBuilder {
@@ -10107,22 +9076,12 @@ impl ThumbnailSetCollectionRequestBuilder {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 /// Requests for one `microsoft.graph.thumbnailSet`.
@@ -10136,22 +9095,12 @@ pub struct ThumbnailSetRequestBuilder {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl ThumbnailSetRequestBuilder {
@@ -10188,18 +9137,7 @@ impl ThumbnailSetRequestBuilder {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "me", feature = "users"))]
 /// Requests for one `microsoft.graph.todo`.
 ///
 /// URL: `/me/todo`
@@ -10211,18 +9149,7 @@ pub struct TodoRequestBuilder {
     pub(super) path: runtime::ODataPath,
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "me", feature = "users"))]
 impl TodoRequestBuilder {
     /// Reads the entity; [`.select()`](runtime::Request::select) and
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.

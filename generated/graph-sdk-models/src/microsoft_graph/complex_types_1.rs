@@ -861,7 +861,7 @@ impl graph_odata_runtime::model::ODataObject for AccessAction {
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 /// CSDL complex type `microsoft.graph.accessPackageAnswer`; abstract.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct AccessPackageAnswer {
@@ -875,14 +875,14 @@ pub struct AccessPackageAnswer {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl serde::Serialize for AccessPackageAnswer {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl AccessPackageAnswer {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.accessPackageAnswer";
@@ -904,7 +904,7 @@ impl AccessPackageAnswer {
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl<'de> serde::Deserialize<'de> for AccessPackageAnswer {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -913,7 +913,7 @@ impl<'de> serde::Deserialize<'de> for AccessPackageAnswer {
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl graph_odata_runtime::model::ODataObject for AccessPackageAnswer {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -937,7 +937,7 @@ impl graph_odata_runtime::model::ODataObject for AccessPackageAnswer {
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl AccessPackageAnswer {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -948,11 +948,11 @@ impl AccessPackageAnswer {
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 /// The properties of [`AccessPackageAnswer`] by wire name, each a [`Field<AccessPackageAnswer>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`AccessPackageAnswer::set_null`].
 pub enum AccessPackageAnswerField {}
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 #[allow(non_upper_case_globals)]
 impl AccessPackageAnswerField {
     /// `displayValue`
@@ -970,7 +970,7 @@ impl AccessPackageAnswerField {
     ];
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 /// A `microsoft.graph.accessPackageAnswer` value: the base type or one of its derived types, chosen by `@odata.type`. A derived type this crate does not know is read as [`AccessPackageAnswer`], which keeps its properties and `@odata.type` in `additional_properties`.
 #[derive(Debug, Clone, PartialEq)]
 pub enum AnyAccessPackageAnswer {
@@ -980,7 +980,7 @@ pub enum AnyAccessPackageAnswer {
     AccessPackageAnswerString(Box<AccessPackageAnswerString>),
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl AnyAccessPackageAnswer {
     /// The `@odata.type` of the variant (the base type's for unknown derived types).
     pub fn odata_type(&self) -> &'static str {
@@ -998,21 +998,21 @@ impl AnyAccessPackageAnswer {
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl Default for AnyAccessPackageAnswer {
     fn default() -> Self {
         Self::AccessPackageAnswer(Box::default())
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl From<AccessPackageAnswer> for AnyAccessPackageAnswer {
     fn from(value: AccessPackageAnswer) -> Self {
         Self::AccessPackageAnswer(Box::new(value))
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl AnyAccessPackageAnswer {
     /// The value if it is a [`AnyAccessPackageAnswer::AccessPackageAnswerString`] variant.
     pub fn as_access_package_answer_string(&self) -> Option<&AccessPackageAnswerString> {
@@ -1023,14 +1023,14 @@ impl AnyAccessPackageAnswer {
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl From<AccessPackageAnswerString> for AnyAccessPackageAnswer {
     fn from(value: AccessPackageAnswerString) -> Self {
         Self::AccessPackageAnswerString(Box::new(value))
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl serde::Serialize for AnyAccessPackageAnswer {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match self {
@@ -1048,7 +1048,7 @@ impl serde::Serialize for AnyAccessPackageAnswer {
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl<'de> serde::Deserialize<'de> for AnyAccessPackageAnswer {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1068,7 +1068,7 @@ impl<'de> serde::Deserialize<'de> for AnyAccessPackageAnswer {
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 /// CSDL complex type `microsoft.graph.accessPackageAnswerChoice`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct AccessPackageAnswerChoice {
@@ -1084,14 +1084,14 @@ pub struct AccessPackageAnswerChoice {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl serde::Serialize for AccessPackageAnswerChoice {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl AccessPackageAnswerChoice {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.accessPackageAnswerChoice";
@@ -1114,7 +1114,7 @@ impl AccessPackageAnswerChoice {
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl<'de> serde::Deserialize<'de> for AccessPackageAnswerChoice {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1123,7 +1123,7 @@ impl<'de> serde::Deserialize<'de> for AccessPackageAnswerChoice {
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl graph_odata_runtime::model::ODataObject for AccessPackageAnswerChoice {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -1146,7 +1146,7 @@ impl graph_odata_runtime::model::ODataObject for AccessPackageAnswerChoice {
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl AccessPackageAnswerChoice {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -1157,11 +1157,11 @@ impl AccessPackageAnswerChoice {
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 /// The properties of [`AccessPackageAnswerChoice`] by wire name, each a [`Field<AccessPackageAnswerChoice>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`AccessPackageAnswerChoice::set_null`].
 pub enum AccessPackageAnswerChoiceField {}
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 #[allow(non_upper_case_globals)]
 impl AccessPackageAnswerChoiceField {
     /// `actualValue`
@@ -1182,7 +1182,7 @@ impl AccessPackageAnswerChoiceField {
     ];
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 /// CSDL complex type `microsoft.graph.accessPackageAnswerString`; base type `microsoft.graph.accessPackageAnswer`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct AccessPackageAnswerString {
@@ -1200,14 +1200,14 @@ pub struct AccessPackageAnswerString {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl serde::Serialize for AccessPackageAnswerString {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl AccessPackageAnswerString {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.accessPackageAnswerString";
@@ -1230,7 +1230,7 @@ impl AccessPackageAnswerString {
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl<'de> serde::Deserialize<'de> for AccessPackageAnswerString {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1239,7 +1239,7 @@ impl<'de> serde::Deserialize<'de> for AccessPackageAnswerString {
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl graph_odata_runtime::model::ODataObject for AccessPackageAnswerString {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -1264,7 +1264,7 @@ impl graph_odata_runtime::model::ODataObject for AccessPackageAnswerString {
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl AccessPackageAnswerString {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -1275,11 +1275,11 @@ impl AccessPackageAnswerString {
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 /// The properties of [`AccessPackageAnswerString`] by wire name, each a [`Field<AccessPackageAnswerString>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`AccessPackageAnswerString::set_null`].
 pub enum AccessPackageAnswerStringField {}
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 #[allow(non_upper_case_globals)]
 impl AccessPackageAnswerStringField {
     /// `displayValue`
@@ -1302,7 +1302,7 @@ impl AccessPackageAnswerStringField {
     ];
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 /// CSDL complex type `microsoft.graph.accessPackageApprovalStage`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct AccessPackageApprovalStage {
@@ -1330,14 +1330,14 @@ pub struct AccessPackageApprovalStage {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl serde::Serialize for AccessPackageApprovalStage {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl AccessPackageApprovalStage {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.accessPackageApprovalStage";
@@ -1382,7 +1382,7 @@ impl AccessPackageApprovalStage {
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl<'de> serde::Deserialize<'de> for AccessPackageApprovalStage {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1391,7 +1391,7 @@ impl<'de> serde::Deserialize<'de> for AccessPackageApprovalStage {
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl graph_odata_runtime::model::ODataObject for AccessPackageApprovalStage {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -1443,7 +1443,7 @@ impl graph_odata_runtime::model::ODataObject for AccessPackageApprovalStage {
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl AccessPackageApprovalStage {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -1454,11 +1454,11 @@ impl AccessPackageApprovalStage {
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 /// The properties of [`AccessPackageApprovalStage`] by wire name, each a [`Field<AccessPackageApprovalStage>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`AccessPackageApprovalStage::set_null`].
 pub enum AccessPackageApprovalStageField {}
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 #[allow(non_upper_case_globals)]
 impl AccessPackageApprovalStageField {
     /// `approverInformationVisibility`
@@ -1511,7 +1511,7 @@ impl AccessPackageApprovalStageField {
     ];
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 /// A `microsoft.graph.accessPackageApprovalStage` value: the base type or one of its derived types, chosen by `@odata.type`. A derived type this crate does not know is read as [`AccessPackageApprovalStage`], which keeps its properties and `@odata.type` in `additional_properties`.
 #[derive(Debug, Clone, PartialEq)]
 pub enum AnyAccessPackageApprovalStage {
@@ -1521,7 +1521,7 @@ pub enum AnyAccessPackageApprovalStage {
     AccessPackageDynamicApprovalStage(Box<AccessPackageDynamicApprovalStage>),
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl AnyAccessPackageApprovalStage {
     /// The `@odata.type` of the variant (the base type's for unknown derived types).
     pub fn odata_type(&self) -> &'static str {
@@ -1543,21 +1543,21 @@ impl AnyAccessPackageApprovalStage {
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl Default for AnyAccessPackageApprovalStage {
     fn default() -> Self {
         Self::AccessPackageApprovalStage(Box::default())
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl From<AccessPackageApprovalStage> for AnyAccessPackageApprovalStage {
     fn from(value: AccessPackageApprovalStage) -> Self {
         Self::AccessPackageApprovalStage(Box::new(value))
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl AnyAccessPackageApprovalStage {
     /// The value if it is a [`AnyAccessPackageApprovalStage::AccessPackageDynamicApprovalStage`] variant.
     pub fn as_access_package_dynamic_approval_stage(
@@ -1570,14 +1570,14 @@ impl AnyAccessPackageApprovalStage {
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl From<AccessPackageDynamicApprovalStage> for AnyAccessPackageApprovalStage {
     fn from(value: AccessPackageDynamicApprovalStage) -> Self {
         Self::AccessPackageDynamicApprovalStage(Box::new(value))
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl serde::Serialize for AnyAccessPackageApprovalStage {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match self {
@@ -1595,7 +1595,7 @@ impl serde::Serialize for AnyAccessPackageApprovalStage {
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl<'de> serde::Deserialize<'de> for AnyAccessPackageApprovalStage {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1616,7 +1616,7 @@ impl<'de> serde::Deserialize<'de> for AnyAccessPackageApprovalStage {
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 /// CSDL complex type `microsoft.graph.accessPackageAssignmentApprovalSettings`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct AccessPackageAssignmentApprovalSettings {
@@ -1634,14 +1634,14 @@ pub struct AccessPackageAssignmentApprovalSettings {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl serde::Serialize for AccessPackageAssignmentApprovalSettings {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl AccessPackageAssignmentApprovalSettings {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.accessPackageAssignmentApprovalSettings";
@@ -1673,7 +1673,7 @@ impl AccessPackageAssignmentApprovalSettings {
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl<'de> serde::Deserialize<'de> for AccessPackageAssignmentApprovalSettings {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1682,7 +1682,7 @@ impl<'de> serde::Deserialize<'de> for AccessPackageAssignmentApprovalSettings {
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl graph_odata_runtime::model::ODataObject
 for AccessPackageAssignmentApprovalSettings {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
@@ -1718,7 +1718,7 @@ for AccessPackageAssignmentApprovalSettings {
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl AccessPackageAssignmentApprovalSettings {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -1729,11 +1729,11 @@ impl AccessPackageAssignmentApprovalSettings {
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 /// The properties of [`AccessPackageAssignmentApprovalSettings`] by wire name, each a [`Field<AccessPackageAssignmentApprovalSettings>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`AccessPackageAssignmentApprovalSettings::set_null`].
 pub enum AccessPackageAssignmentApprovalSettingsField {}
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 #[allow(non_upper_case_globals)]
 impl AccessPackageAssignmentApprovalSettingsField {
     /// `isApprovalRequiredForAdd`
@@ -1930,7 +1930,6 @@ pub struct AccessPackageAssignmentRequestRequirements {
     /// Property `schedule`: `microsoft.graph.entitlementManagementSchedule`.
     pub schedule: Option<EntitlementManagementSchedule>,
     /// Navigation property `questions`: `Collection(microsoft.graph.accessPackageQuestion)`; present when expanded (`$expand`).
-    #[cfg(feature = "_access_package")]
     pub questions: Option<Vec<AnyAccessPackageQuestion>>,
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
@@ -1946,7 +1945,6 @@ impl serde::Serialize for AccessPackageAssignmentRequestRequirements {
 }
 
 #[cfg(feature = "_identity_governance")]
-#[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
 impl AccessPackageAssignmentRequestRequirements {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.accessPackageAssignmentRequestRequirements";
@@ -1982,7 +1980,6 @@ impl AccessPackageAssignmentRequestRequirements {
         object.property("policyDisplayName", &self.policy_display_name);
         object.property("policyId", &self.policy_id);
         object.property("schedule", &self.schedule);
-        #[cfg(feature = "_access_package")]
         object.property("questions", &self.questions);
         object.end()
     }
@@ -1998,7 +1995,6 @@ impl<'de> serde::Deserialize<'de> for AccessPackageAssignmentRequestRequirements
 }
 
 #[cfg(feature = "_identity_governance")]
-#[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
 impl graph_odata_runtime::model::ODataObject
 for AccessPackageAssignmentRequestRequirements {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
@@ -2034,7 +2030,6 @@ for AccessPackageAssignmentRequestRequirements {
             }
             "policyId" => read_lenient(map, key, &mut self.policy_id, extra),
             "schedule" => read_nullable(map, key, &mut self.schedule, extra),
-            #[cfg(feature = "_access_package")]
             "questions" => read_nullable(map, key, &mut self.questions, extra),
             _ => Ok(false),
         }
@@ -2114,7 +2109,7 @@ impl AccessPackageAssignmentRequestRequirementsField {
     ];
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 /// CSDL complex type `microsoft.graph.accessPackageAssignmentRequestorSettings`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct AccessPackageAssignmentRequestorSettings {
@@ -2140,14 +2135,14 @@ pub struct AccessPackageAssignmentRequestorSettings {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl serde::Serialize for AccessPackageAssignmentRequestorSettings {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl AccessPackageAssignmentRequestorSettings {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.accessPackageAssignmentRequestorSettings";
@@ -2203,7 +2198,7 @@ impl AccessPackageAssignmentRequestorSettings {
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl<'de> serde::Deserialize<'de> for AccessPackageAssignmentRequestorSettings {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2212,7 +2207,7 @@ impl<'de> serde::Deserialize<'de> for AccessPackageAssignmentRequestorSettings {
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl graph_odata_runtime::model::ODataObject
 for AccessPackageAssignmentRequestorSettings {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
@@ -2287,7 +2282,7 @@ for AccessPackageAssignmentRequestorSettings {
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl AccessPackageAssignmentRequestorSettings {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -2298,11 +2293,11 @@ impl AccessPackageAssignmentRequestorSettings {
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 /// The properties of [`AccessPackageAssignmentRequestorSettings`] by wire name, each a [`Field<AccessPackageAssignmentRequestorSettings>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`AccessPackageAssignmentRequestorSettings::set_null`].
 pub enum AccessPackageAssignmentRequestorSettingsField {}
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 #[allow(non_upper_case_globals)]
 impl AccessPackageAssignmentRequestorSettingsField {
     /// `allowCustomAssignmentSchedule`
@@ -2350,7 +2345,7 @@ impl AccessPackageAssignmentRequestorSettingsField {
     ];
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 /// CSDL complex type `microsoft.graph.accessPackageAssignmentReviewSettings`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct AccessPackageAssignmentReviewSettings {
@@ -2376,14 +2371,14 @@ pub struct AccessPackageAssignmentReviewSettings {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl serde::Serialize for AccessPackageAssignmentReviewSettings {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl AccessPackageAssignmentReviewSettings {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.accessPackageAssignmentReviewSettings";
@@ -2415,7 +2410,7 @@ impl AccessPackageAssignmentReviewSettings {
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl<'de> serde::Deserialize<'de> for AccessPackageAssignmentReviewSettings {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2424,7 +2419,7 @@ impl<'de> serde::Deserialize<'de> for AccessPackageAssignmentReviewSettings {
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl graph_odata_runtime::model::ODataObject for AccessPackageAssignmentReviewSettings {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -2467,7 +2462,7 @@ impl graph_odata_runtime::model::ODataObject for AccessPackageAssignmentReviewSe
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl AccessPackageAssignmentReviewSettings {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -2478,11 +2473,11 @@ impl AccessPackageAssignmentReviewSettings {
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 /// The properties of [`AccessPackageAssignmentReviewSettings`] by wire name, each a [`Field<AccessPackageAssignmentReviewSettings>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`AccessPackageAssignmentReviewSettings::set_null`].
 pub enum AccessPackageAssignmentReviewSettingsField {}
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 #[allow(non_upper_case_globals)]
 impl AccessPackageAssignmentReviewSettingsField {
     /// `expirationBehavior`
@@ -2530,7 +2525,7 @@ impl AccessPackageAssignmentReviewSettingsField {
     ];
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 /// CSDL complex type `microsoft.graph.accessPackageAutomaticRequestSettings`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct AccessPackageAutomaticRequestSettings {
@@ -2546,14 +2541,14 @@ pub struct AccessPackageAutomaticRequestSettings {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl serde::Serialize for AccessPackageAutomaticRequestSettings {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl AccessPackageAutomaticRequestSettings {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.accessPackageAutomaticRequestSettings";
@@ -2588,7 +2583,7 @@ impl AccessPackageAutomaticRequestSettings {
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl<'de> serde::Deserialize<'de> for AccessPackageAutomaticRequestSettings {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2597,7 +2592,7 @@ impl<'de> serde::Deserialize<'de> for AccessPackageAutomaticRequestSettings {
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl graph_odata_runtime::model::ODataObject for AccessPackageAutomaticRequestSettings {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -2641,7 +2636,7 @@ impl graph_odata_runtime::model::ODataObject for AccessPackageAutomaticRequestSe
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl AccessPackageAutomaticRequestSettings {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -2652,11 +2647,11 @@ impl AccessPackageAutomaticRequestSettings {
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 /// The properties of [`AccessPackageAutomaticRequestSettings`] by wire name, each a [`Field<AccessPackageAutomaticRequestSettings>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`AccessPackageAutomaticRequestSettings::set_null`].
 pub enum AccessPackageAutomaticRequestSettingsField {}
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 #[allow(non_upper_case_globals)]
 impl AccessPackageAutomaticRequestSettingsField {
     /// `gracePeriodBeforeAccessRemoval`
@@ -2679,7 +2674,7 @@ impl AccessPackageAutomaticRequestSettingsField {
     ];
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 /// CSDL complex type `microsoft.graph.accessPackageDynamicApprovalStage`; base type `microsoft.graph.accessPackageApprovalStage`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct AccessPackageDynamicApprovalStage {
@@ -2716,14 +2711,14 @@ pub struct AccessPackageDynamicApprovalStage {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl serde::Serialize for AccessPackageDynamicApprovalStage {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl AccessPackageDynamicApprovalStage {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.accessPackageDynamicApprovalStage";
@@ -2768,7 +2763,7 @@ impl AccessPackageDynamicApprovalStage {
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl<'de> serde::Deserialize<'de> for AccessPackageDynamicApprovalStage {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2777,7 +2772,7 @@ impl<'de> serde::Deserialize<'de> for AccessPackageDynamicApprovalStage {
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl graph_odata_runtime::model::ODataObject for AccessPackageDynamicApprovalStage {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -2829,7 +2824,7 @@ impl graph_odata_runtime::model::ODataObject for AccessPackageDynamicApprovalSta
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl AccessPackageDynamicApprovalStage {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -2840,11 +2835,11 @@ impl AccessPackageDynamicApprovalStage {
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 /// The properties of [`AccessPackageDynamicApprovalStage`] by wire name, each a [`Field<AccessPackageDynamicApprovalStage>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`AccessPackageDynamicApprovalStage::set_null`].
 pub enum AccessPackageDynamicApprovalStageField {}
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 #[allow(non_upper_case_globals)]
 impl AccessPackageDynamicApprovalStageField {
     /// `approverInformationVisibility`
@@ -2897,7 +2892,7 @@ impl AccessPackageDynamicApprovalStageField {
     ];
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 /// CSDL complex type `microsoft.graph.accessPackageLocalizedText`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct AccessPackageLocalizedText {
@@ -2911,14 +2906,14 @@ pub struct AccessPackageLocalizedText {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl serde::Serialize for AccessPackageLocalizedText {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl AccessPackageLocalizedText {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.accessPackageLocalizedText";
@@ -2940,7 +2935,7 @@ impl AccessPackageLocalizedText {
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl<'de> serde::Deserialize<'de> for AccessPackageLocalizedText {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2949,7 +2944,7 @@ impl<'de> serde::Deserialize<'de> for AccessPackageLocalizedText {
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl graph_odata_runtime::model::ODataObject for AccessPackageLocalizedText {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -2971,7 +2966,7 @@ impl graph_odata_runtime::model::ODataObject for AccessPackageLocalizedText {
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl AccessPackageLocalizedText {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -2982,11 +2977,11 @@ impl AccessPackageLocalizedText {
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 /// The properties of [`AccessPackageLocalizedText`] by wire name, each a [`Field<AccessPackageLocalizedText>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`AccessPackageLocalizedText::set_null`].
 pub enum AccessPackageLocalizedTextField {}
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 #[allow(non_upper_case_globals)]
 impl AccessPackageLocalizedTextField {
     /// `languageCode`
@@ -3002,7 +2997,7 @@ impl AccessPackageLocalizedTextField {
     ];
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 /// CSDL complex type `microsoft.graph.accessPackageNotificationSettings`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct AccessPackageNotificationSettings {
@@ -3014,14 +3009,14 @@ pub struct AccessPackageNotificationSettings {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl serde::Serialize for AccessPackageNotificationSettings {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl AccessPackageNotificationSettings {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.accessPackageNotificationSettings";
@@ -3046,7 +3041,7 @@ impl AccessPackageNotificationSettings {
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl<'de> serde::Deserialize<'de> for AccessPackageNotificationSettings {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -3055,7 +3050,7 @@ impl<'de> serde::Deserialize<'de> for AccessPackageNotificationSettings {
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl graph_odata_runtime::model::ODataObject for AccessPackageNotificationSettings {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -3083,7 +3078,7 @@ impl graph_odata_runtime::model::ODataObject for AccessPackageNotificationSettin
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl AccessPackageNotificationSettings {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -3094,11 +3089,11 @@ impl AccessPackageNotificationSettings {
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 /// The properties of [`AccessPackageNotificationSettings`] by wire name, each a [`Field<AccessPackageNotificationSettings>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`AccessPackageNotificationSettings::set_null`].
 pub enum AccessPackageNotificationSettingsField {}
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 #[allow(non_upper_case_globals)]
 impl AccessPackageNotificationSettingsField {
     /// `isAssignmentNotificationDisabled`
@@ -3111,7 +3106,7 @@ impl AccessPackageNotificationSettingsField {
     ];
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 /// CSDL complex type `microsoft.graph.accessPackageRequestApprovalStageCallbackConfiguration`; base type `microsoft.graph.customExtensionCallbackConfiguration`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct AccessPackageRequestApprovalStageCallbackConfiguration {
@@ -3124,14 +3119,14 @@ pub struct AccessPackageRequestApprovalStageCallbackConfiguration {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl serde::Serialize for AccessPackageRequestApprovalStageCallbackConfiguration {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl AccessPackageRequestApprovalStageCallbackConfiguration {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.accessPackageRequestApprovalStageCallbackConfiguration";
@@ -3152,7 +3147,7 @@ impl AccessPackageRequestApprovalStageCallbackConfiguration {
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl<'de> serde::Deserialize<'de>
 for AccessPackageRequestApprovalStageCallbackConfiguration {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -3162,7 +3157,7 @@ for AccessPackageRequestApprovalStageCallbackConfiguration {
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl graph_odata_runtime::model::ODataObject
 for AccessPackageRequestApprovalStageCallbackConfiguration {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
@@ -3186,7 +3181,7 @@ for AccessPackageRequestApprovalStageCallbackConfiguration {
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl AccessPackageRequestApprovalStageCallbackConfiguration {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -3197,11 +3192,11 @@ impl AccessPackageRequestApprovalStageCallbackConfiguration {
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 /// The properties of [`AccessPackageRequestApprovalStageCallbackConfiguration`] by wire name, each a [`Field<AccessPackageRequestApprovalStageCallbackConfiguration>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`AccessPackageRequestApprovalStageCallbackConfiguration::set_null`].
 pub enum AccessPackageRequestApprovalStageCallbackConfigurationField {}
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 #[allow(non_upper_case_globals)]
 impl AccessPackageRequestApprovalStageCallbackConfigurationField {
     /// `timeoutDuration`
@@ -3214,7 +3209,7 @@ impl AccessPackageRequestApprovalStageCallbackConfigurationField {
     >] = &[Self::TimeoutDuration];
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 /// CSDL complex type `microsoft.graph.accessPackageResourceAttribute`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct AccessPackageResourceAttribute {
@@ -3234,14 +3229,14 @@ pub struct AccessPackageResourceAttribute {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl serde::Serialize for AccessPackageResourceAttribute {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl AccessPackageResourceAttribute {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.accessPackageResourceAttribute";
@@ -3270,7 +3265,7 @@ impl AccessPackageResourceAttribute {
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl<'de> serde::Deserialize<'de> for AccessPackageResourceAttribute {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -3279,7 +3274,7 @@ impl<'de> serde::Deserialize<'de> for AccessPackageResourceAttribute {
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl graph_odata_runtime::model::ODataObject for AccessPackageResourceAttribute {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -3311,7 +3306,7 @@ impl graph_odata_runtime::model::ODataObject for AccessPackageResourceAttribute 
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl AccessPackageResourceAttribute {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -3322,11 +3317,11 @@ impl AccessPackageResourceAttribute {
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 /// The properties of [`AccessPackageResourceAttribute`] by wire name, each a [`Field<AccessPackageResourceAttribute>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`AccessPackageResourceAttribute::set_null`].
 pub enum AccessPackageResourceAttributeField {}
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 #[allow(non_upper_case_globals)]
 impl AccessPackageResourceAttributeField {
     /// `destination`
@@ -3359,7 +3354,7 @@ impl AccessPackageResourceAttributeField {
     ];
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 /// CSDL complex type `microsoft.graph.accessPackageResourceAttributeDestination`; abstract.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct AccessPackageResourceAttributeDestination {
@@ -3369,14 +3364,14 @@ pub struct AccessPackageResourceAttributeDestination {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl serde::Serialize for AccessPackageResourceAttributeDestination {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl AccessPackageResourceAttributeDestination {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.accessPackageResourceAttributeDestination";
@@ -3396,7 +3391,7 @@ impl AccessPackageResourceAttributeDestination {
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl<'de> serde::Deserialize<'de> for AccessPackageResourceAttributeDestination {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -3405,7 +3400,7 @@ impl<'de> serde::Deserialize<'de> for AccessPackageResourceAttributeDestination 
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl graph_odata_runtime::model::ODataObject
 for AccessPackageResourceAttributeDestination {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
@@ -3422,7 +3417,7 @@ for AccessPackageResourceAttributeDestination {
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 /// A `microsoft.graph.accessPackageResourceAttributeDestination` value: the base type or one of its derived types, chosen by `@odata.type`. A derived type this crate does not know is read as [`AccessPackageResourceAttributeDestination`], which keeps its properties and `@odata.type` in `additional_properties`.
 #[derive(Debug, Clone, PartialEq)]
 pub enum AnyAccessPackageResourceAttributeDestination {
@@ -3436,7 +3431,7 @@ pub enum AnyAccessPackageResourceAttributeDestination {
     ),
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl AnyAccessPackageResourceAttributeDestination {
     /// The `@odata.type` of the variant (the base type's for unknown derived types).
     pub fn odata_type(&self) -> &'static str {
@@ -3460,14 +3455,14 @@ impl AnyAccessPackageResourceAttributeDestination {
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl Default for AnyAccessPackageResourceAttributeDestination {
     fn default() -> Self {
         Self::AccessPackageResourceAttributeDestination(Box::default())
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl From<AccessPackageResourceAttributeDestination>
 for AnyAccessPackageResourceAttributeDestination {
     fn from(value: AccessPackageResourceAttributeDestination) -> Self {
@@ -3475,7 +3470,7 @@ for AnyAccessPackageResourceAttributeDestination {
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl AnyAccessPackageResourceAttributeDestination {
     /// The value if it is a [`AnyAccessPackageResourceAttributeDestination::AccessPackageUserDirectoryAttributeStore`] variant.
     pub fn as_access_package_user_directory_attribute_store(

@@ -231,7 +231,7 @@ impl ContentCustomizationField {
     ];
 }
 
-#[cfg(feature = "_base_item")]
+#[cfg(feature = "_boolean_column")]
 /// CSDL complex type `microsoft.graph.contentTypeInfo`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ContentTypeInfo {
@@ -245,14 +245,14 @@ pub struct ContentTypeInfo {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_base_item")]
+#[cfg(feature = "_boolean_column")]
 impl serde::Serialize for ContentTypeInfo {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_base_item")]
+#[cfg(feature = "_boolean_column")]
 impl ContentTypeInfo {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.contentTypeInfo";
@@ -274,7 +274,7 @@ impl ContentTypeInfo {
     }
 }
 
-#[cfg(feature = "_base_item")]
+#[cfg(feature = "_boolean_column")]
 impl<'de> serde::Deserialize<'de> for ContentTypeInfo {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -283,7 +283,7 @@ impl<'de> serde::Deserialize<'de> for ContentTypeInfo {
     }
 }
 
-#[cfg(feature = "_base_item")]
+#[cfg(feature = "_boolean_column")]
 impl graph_odata_runtime::model::ODataObject for ContentTypeInfo {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -305,7 +305,7 @@ impl graph_odata_runtime::model::ODataObject for ContentTypeInfo {
     }
 }
 
-#[cfg(feature = "_base_item")]
+#[cfg(feature = "_boolean_column")]
 impl ContentTypeInfo {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -316,11 +316,11 @@ impl ContentTypeInfo {
     }
 }
 
-#[cfg(feature = "_base_item")]
+#[cfg(feature = "_boolean_column")]
 /// The properties of [`ContentTypeInfo`] by wire name, each a [`Field<ContentTypeInfo>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ContentTypeInfo::set_null`].
 pub enum ContentTypeInfoField {}
 
-#[cfg(feature = "_base_item")]
+#[cfg(feature = "_boolean_column")]
 #[allow(non_upper_case_globals)]
 impl ContentTypeInfoField {
     /// `id`
@@ -331,7 +331,7 @@ impl ContentTypeInfoField {
     pub const ALL: &'static [model::Field<ContentTypeInfo>] = &[Self::Id, Self::Name];
 }
 
-#[cfg(feature = "_base_item_version")]
+#[cfg(feature = "_column_link")]
 /// CSDL complex type `microsoft.graph.contentTypeOrder`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ContentTypeOrder {
@@ -345,14 +345,14 @@ pub struct ContentTypeOrder {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_base_item_version")]
+#[cfg(feature = "_column_link")]
 impl serde::Serialize for ContentTypeOrder {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_base_item_version")]
+#[cfg(feature = "_column_link")]
 impl ContentTypeOrder {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.contentTypeOrder";
@@ -374,7 +374,7 @@ impl ContentTypeOrder {
     }
 }
 
-#[cfg(feature = "_base_item_version")]
+#[cfg(feature = "_column_link")]
 impl<'de> serde::Deserialize<'de> for ContentTypeOrder {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -383,7 +383,7 @@ impl<'de> serde::Deserialize<'de> for ContentTypeOrder {
     }
 }
 
-#[cfg(feature = "_base_item_version")]
+#[cfg(feature = "_column_link")]
 impl graph_odata_runtime::model::ODataObject for ContentTypeOrder {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -405,7 +405,7 @@ impl graph_odata_runtime::model::ODataObject for ContentTypeOrder {
     }
 }
 
-#[cfg(feature = "_base_item_version")]
+#[cfg(feature = "_column_link")]
 impl ContentTypeOrder {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -416,11 +416,11 @@ impl ContentTypeOrder {
     }
 }
 
-#[cfg(feature = "_base_item_version")]
+#[cfg(feature = "_column_link")]
 /// The properties of [`ContentTypeOrder`] by wire name, each a [`Field<ContentTypeOrder>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ContentTypeOrder::set_null`].
 pub enum ContentTypeOrderField {}
 
-#[cfg(feature = "_base_item_version")]
+#[cfg(feature = "_column_link")]
 #[allow(non_upper_case_globals)]
 impl ContentTypeOrderField {
     /// `default`
@@ -434,7 +434,7 @@ impl ContentTypeOrderField {
     ];
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL complex type `microsoft.graph.controlScore`; open type: dynamic properties land in `additional_properties`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ControlScore {
@@ -452,14 +452,14 @@ pub struct ControlScore {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for ControlScore {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl ControlScore {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.controlScore";
@@ -483,7 +483,7 @@ impl ControlScore {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for ControlScore {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -492,7 +492,7 @@ impl<'de> serde::Deserialize<'de> for ControlScore {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::model::ODataObject for ControlScore {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -518,7 +518,7 @@ impl graph_odata_runtime::model::ODataObject for ControlScore {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl ControlScore {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -529,11 +529,11 @@ impl ControlScore {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// The properties of [`ControlScore`] by wire name, each a [`Field<ControlScore>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ControlScore::set_null`].
 pub enum ControlScoreField {}
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 #[allow(non_upper_case_globals)]
 impl ControlScoreField {
     /// `controlCategory`
@@ -555,7 +555,7 @@ impl ControlScoreField {
     ];
 }
 
-#[cfg(feature = "_aad_user_conversation_member")]
+#[cfg(feature = "_call_ended_event_message_detail")]
 /// CSDL complex type `microsoft.graph.conversationMemberRoleUpdatedEventMessageDetail`; base type `microsoft.graph.eventMessageDetail`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ConversationMemberRoleUpdatedEventMessageDetail {
@@ -571,14 +571,14 @@ pub struct ConversationMemberRoleUpdatedEventMessageDetail {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_aad_user_conversation_member")]
+#[cfg(feature = "_call_ended_event_message_detail")]
 impl serde::Serialize for ConversationMemberRoleUpdatedEventMessageDetail {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_aad_user_conversation_member")]
+#[cfg(feature = "_call_ended_event_message_detail")]
 impl ConversationMemberRoleUpdatedEventMessageDetail {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.conversationMemberRoleUpdatedEventMessageDetail";
@@ -601,7 +601,7 @@ impl ConversationMemberRoleUpdatedEventMessageDetail {
     }
 }
 
-#[cfg(feature = "_aad_user_conversation_member")]
+#[cfg(feature = "_call_ended_event_message_detail")]
 impl<'de> serde::Deserialize<'de> for ConversationMemberRoleUpdatedEventMessageDetail {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -610,7 +610,7 @@ impl<'de> serde::Deserialize<'de> for ConversationMemberRoleUpdatedEventMessageD
     }
 }
 
-#[cfg(feature = "_aad_user_conversation_member")]
+#[cfg(feature = "_call_ended_event_message_detail")]
 impl graph_odata_runtime::model::ODataObject
 for ConversationMemberRoleUpdatedEventMessageDetail {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
@@ -638,7 +638,7 @@ for ConversationMemberRoleUpdatedEventMessageDetail {
     }
 }
 
-#[cfg(feature = "_aad_user_conversation_member")]
+#[cfg(feature = "_call_ended_event_message_detail")]
 impl ConversationMemberRoleUpdatedEventMessageDetail {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -649,11 +649,11 @@ impl ConversationMemberRoleUpdatedEventMessageDetail {
     }
 }
 
-#[cfg(feature = "_aad_user_conversation_member")]
+#[cfg(feature = "_call_ended_event_message_detail")]
 /// The properties of [`ConversationMemberRoleUpdatedEventMessageDetail`] by wire name, each a [`Field<ConversationMemberRoleUpdatedEventMessageDetail>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ConversationMemberRoleUpdatedEventMessageDetail::set_null`].
 pub enum ConversationMemberRoleUpdatedEventMessageDetailField {}
 
-#[cfg(feature = "_aad_user_conversation_member")]
+#[cfg(feature = "_call_ended_event_message_detail")]
 #[allow(non_upper_case_globals)]
 impl ConversationMemberRoleUpdatedEventMessageDetailField {
     /// `conversationMemberRoles`
@@ -674,7 +674,7 @@ impl ConversationMemberRoleUpdatedEventMessageDetailField {
     >] = &[Self::ConversationMemberRoles, Self::ConversationMemberUser, Self::Initiator];
 }
 
-#[cfg(feature = "_activities_container")]
+#[cfg(feature = "_activity_domain")]
 /// CSDL complex type `microsoft.graph.convertIdResult`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ConvertIdResult {
@@ -690,14 +690,14 @@ pub struct ConvertIdResult {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_activities_container")]
+#[cfg(feature = "_activity_domain")]
 impl serde::Serialize for ConvertIdResult {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_activities_container")]
+#[cfg(feature = "_activity_domain")]
 impl ConvertIdResult {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.convertIdResult";
@@ -720,7 +720,7 @@ impl ConvertIdResult {
     }
 }
 
-#[cfg(feature = "_activities_container")]
+#[cfg(feature = "_activity_domain")]
 impl<'de> serde::Deserialize<'de> for ConvertIdResult {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -729,7 +729,7 @@ impl<'de> serde::Deserialize<'de> for ConvertIdResult {
     }
 }
 
-#[cfg(feature = "_activities_container")]
+#[cfg(feature = "_activity_domain")]
 impl graph_odata_runtime::model::ODataObject for ConvertIdResult {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -752,7 +752,7 @@ impl graph_odata_runtime::model::ODataObject for ConvertIdResult {
     }
 }
 
-#[cfg(feature = "_activities_container")]
+#[cfg(feature = "_activity_domain")]
 impl ConvertIdResult {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -763,11 +763,11 @@ impl ConvertIdResult {
     }
 }
 
-#[cfg(feature = "_activities_container")]
+#[cfg(feature = "_activity_domain")]
 /// The properties of [`ConvertIdResult`] by wire name, each a [`Field<ConvertIdResult>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ConvertIdResult::set_null`].
 pub enum ConvertIdResultField {}
 
-#[cfg(feature = "_activities_container")]
+#[cfg(feature = "_activity_domain")]
 #[allow(non_upper_case_globals)]
 impl ConvertIdResultField {
     /// `errorDetails`
@@ -848,7 +848,7 @@ impl graph_odata_runtime::model::ODataObject for CreateAction {
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 /// CSDL complex type `microsoft.graph.crossCloudAzureActiveDirectoryTenant`; base type `microsoft.graph.identitySource`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct CrossCloudAzureActiveDirectoryTenant {
@@ -864,14 +864,14 @@ pub struct CrossCloudAzureActiveDirectoryTenant {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl serde::Serialize for CrossCloudAzureActiveDirectoryTenant {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl CrossCloudAzureActiveDirectoryTenant {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.crossCloudAzureActiveDirectoryTenant";
@@ -894,7 +894,7 @@ impl CrossCloudAzureActiveDirectoryTenant {
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl<'de> serde::Deserialize<'de> for CrossCloudAzureActiveDirectoryTenant {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -903,7 +903,7 @@ impl<'de> serde::Deserialize<'de> for CrossCloudAzureActiveDirectoryTenant {
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl graph_odata_runtime::model::ODataObject for CrossCloudAzureActiveDirectoryTenant {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -926,7 +926,7 @@ impl graph_odata_runtime::model::ODataObject for CrossCloudAzureActiveDirectoryT
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl CrossCloudAzureActiveDirectoryTenant {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -937,11 +937,11 @@ impl CrossCloudAzureActiveDirectoryTenant {
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 /// The properties of [`CrossCloudAzureActiveDirectoryTenant`] by wire name, each a [`Field<CrossCloudAzureActiveDirectoryTenant>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`CrossCloudAzureActiveDirectoryTenant::set_null`].
 pub enum CrossCloudAzureActiveDirectoryTenantField {}
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 #[allow(non_upper_case_globals)]
 impl CrossCloudAzureActiveDirectoryTenantField {
     /// `cloudInstance`
@@ -964,7 +964,7 @@ impl CrossCloudAzureActiveDirectoryTenantField {
     ];
 }
 
-#[cfg(feature = "_b2b_identity_providers_type")]
+#[cfg(feature = "_policies")]
 /// CSDL complex type `microsoft.graph.crossTenantAccessPolicyAppServiceConnectSetting`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct CrossTenantAccessPolicyAppServiceConnectSetting {
@@ -976,14 +976,14 @@ pub struct CrossTenantAccessPolicyAppServiceConnectSetting {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_b2b_identity_providers_type")]
+#[cfg(feature = "_policies")]
 impl serde::Serialize for CrossTenantAccessPolicyAppServiceConnectSetting {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_b2b_identity_providers_type")]
+#[cfg(feature = "_policies")]
 impl CrossTenantAccessPolicyAppServiceConnectSetting {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.crossTenantAccessPolicyAppServiceConnectSetting";
@@ -1004,7 +1004,7 @@ impl CrossTenantAccessPolicyAppServiceConnectSetting {
     }
 }
 
-#[cfg(feature = "_b2b_identity_providers_type")]
+#[cfg(feature = "_policies")]
 impl<'de> serde::Deserialize<'de> for CrossTenantAccessPolicyAppServiceConnectSetting {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1013,7 +1013,7 @@ impl<'de> serde::Deserialize<'de> for CrossTenantAccessPolicyAppServiceConnectSe
     }
 }
 
-#[cfg(feature = "_b2b_identity_providers_type")]
+#[cfg(feature = "_policies")]
 impl graph_odata_runtime::model::ODataObject
 for CrossTenantAccessPolicyAppServiceConnectSetting {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
@@ -1035,7 +1035,7 @@ for CrossTenantAccessPolicyAppServiceConnectSetting {
     }
 }
 
-#[cfg(feature = "_b2b_identity_providers_type")]
+#[cfg(feature = "_policies")]
 impl CrossTenantAccessPolicyAppServiceConnectSetting {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -1046,11 +1046,11 @@ impl CrossTenantAccessPolicyAppServiceConnectSetting {
     }
 }
 
-#[cfg(feature = "_b2b_identity_providers_type")]
+#[cfg(feature = "_policies")]
 /// The properties of [`CrossTenantAccessPolicyAppServiceConnectSetting`] by wire name, each a [`Field<CrossTenantAccessPolicyAppServiceConnectSetting>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`CrossTenantAccessPolicyAppServiceConnectSetting::set_null`].
 pub enum CrossTenantAccessPolicyAppServiceConnectSettingField {}
 
-#[cfg(feature = "_b2b_identity_providers_type")]
+#[cfg(feature = "_policies")]
 #[allow(non_upper_case_globals)]
 impl CrossTenantAccessPolicyAppServiceConnectSettingField {
     /// `applications`
@@ -1063,7 +1063,7 @@ impl CrossTenantAccessPolicyAppServiceConnectSettingField {
     >] = &[Self::Applications];
 }
 
-#[cfg(feature = "_b2b_identity_providers_type")]
+#[cfg(feature = "_policies")]
 /// CSDL complex type `microsoft.graph.crossTenantAccessPolicyB2BSetting`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct CrossTenantAccessPolicyB2bSetting {
@@ -1077,14 +1077,14 @@ pub struct CrossTenantAccessPolicyB2bSetting {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_b2b_identity_providers_type")]
+#[cfg(feature = "_policies")]
 impl serde::Serialize for CrossTenantAccessPolicyB2bSetting {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_b2b_identity_providers_type")]
+#[cfg(feature = "_policies")]
 impl CrossTenantAccessPolicyB2bSetting {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.crossTenantAccessPolicyB2BSetting";
@@ -1106,7 +1106,7 @@ impl CrossTenantAccessPolicyB2bSetting {
     }
 }
 
-#[cfg(feature = "_b2b_identity_providers_type")]
+#[cfg(feature = "_policies")]
 impl<'de> serde::Deserialize<'de> for CrossTenantAccessPolicyB2bSetting {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1115,7 +1115,7 @@ impl<'de> serde::Deserialize<'de> for CrossTenantAccessPolicyB2bSetting {
     }
 }
 
-#[cfg(feature = "_b2b_identity_providers_type")]
+#[cfg(feature = "_policies")]
 impl graph_odata_runtime::model::ODataObject for CrossTenantAccessPolicyB2bSetting {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -1139,7 +1139,7 @@ impl graph_odata_runtime::model::ODataObject for CrossTenantAccessPolicyB2bSetti
     }
 }
 
-#[cfg(feature = "_b2b_identity_providers_type")]
+#[cfg(feature = "_policies")]
 impl CrossTenantAccessPolicyB2bSetting {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -1150,11 +1150,11 @@ impl CrossTenantAccessPolicyB2bSetting {
     }
 }
 
-#[cfg(feature = "_b2b_identity_providers_type")]
+#[cfg(feature = "_policies")]
 /// The properties of [`CrossTenantAccessPolicyB2bSetting`] by wire name, each a [`Field<CrossTenantAccessPolicyB2bSetting>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`CrossTenantAccessPolicyB2bSetting::set_null`].
 pub enum CrossTenantAccessPolicyB2bSettingField {}
 
-#[cfg(feature = "_b2b_identity_providers_type")]
+#[cfg(feature = "_policies")]
 #[allow(non_upper_case_globals)]
 impl CrossTenantAccessPolicyB2bSettingField {
     /// `applications`
@@ -1172,7 +1172,7 @@ impl CrossTenantAccessPolicyB2bSettingField {
     ];
 }
 
-#[cfg(feature = "_b2b_identity_providers_type")]
+#[cfg(feature = "_policies")]
 /// A `microsoft.graph.crossTenantAccessPolicyB2BSetting` value: the base type or one of its derived types, chosen by `@odata.type`. A derived type this crate does not know is read as [`CrossTenantAccessPolicyB2bSetting`], which keeps its properties and `@odata.type` in `additional_properties`.
 #[derive(Debug, Clone, PartialEq)]
 pub enum AnyCrossTenantAccessPolicyB2bSetting {
@@ -1184,7 +1184,7 @@ pub enum AnyCrossTenantAccessPolicyB2bSetting {
     ),
 }
 
-#[cfg(feature = "_b2b_identity_providers_type")]
+#[cfg(feature = "_policies")]
 impl AnyCrossTenantAccessPolicyB2bSetting {
     /// The `@odata.type` of the variant (the base type's for unknown derived types).
     pub fn odata_type(&self) -> &'static str {
@@ -1208,21 +1208,21 @@ impl AnyCrossTenantAccessPolicyB2bSetting {
     }
 }
 
-#[cfg(feature = "_b2b_identity_providers_type")]
+#[cfg(feature = "_policies")]
 impl Default for AnyCrossTenantAccessPolicyB2bSetting {
     fn default() -> Self {
         Self::CrossTenantAccessPolicyB2bSetting(Box::default())
     }
 }
 
-#[cfg(feature = "_b2b_identity_providers_type")]
+#[cfg(feature = "_policies")]
 impl From<CrossTenantAccessPolicyB2bSetting> for AnyCrossTenantAccessPolicyB2bSetting {
     fn from(value: CrossTenantAccessPolicyB2bSetting) -> Self {
         Self::CrossTenantAccessPolicyB2bSetting(Box::new(value))
     }
 }
 
-#[cfg(feature = "_b2b_identity_providers_type")]
+#[cfg(feature = "_policies")]
 impl AnyCrossTenantAccessPolicyB2bSetting {
     /// The value if it is a [`AnyCrossTenantAccessPolicyB2bSetting::CrossTenantAccessPolicyTenantRestrictions`] variant.
     pub fn as_cross_tenant_access_policy_tenant_restrictions(
@@ -1235,7 +1235,7 @@ impl AnyCrossTenantAccessPolicyB2bSetting {
     }
 }
 
-#[cfg(feature = "_b2b_identity_providers_type")]
+#[cfg(feature = "_policies")]
 impl From<CrossTenantAccessPolicyTenantRestrictions>
 for AnyCrossTenantAccessPolicyB2bSetting {
     fn from(value: CrossTenantAccessPolicyTenantRestrictions) -> Self {
@@ -1243,7 +1243,7 @@ for AnyCrossTenantAccessPolicyB2bSetting {
     }
 }
 
-#[cfg(feature = "_b2b_identity_providers_type")]
+#[cfg(feature = "_policies")]
 impl serde::Serialize for AnyCrossTenantAccessPolicyB2bSetting {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match self {
@@ -1261,7 +1261,7 @@ impl serde::Serialize for AnyCrossTenantAccessPolicyB2bSetting {
     }
 }
 
-#[cfg(feature = "_b2b_identity_providers_type")]
+#[cfg(feature = "_policies")]
 impl<'de> serde::Deserialize<'de> for AnyCrossTenantAccessPolicyB2bSetting {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1285,7 +1285,7 @@ impl<'de> serde::Deserialize<'de> for AnyCrossTenantAccessPolicyB2bSetting {
     }
 }
 
-#[cfg(feature = "_b2b_identity_providers_type")]
+#[cfg(feature = "_policies")]
 /// CSDL complex type `microsoft.graph.crossTenantAccessPolicyInboundTrust`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct CrossTenantAccessPolicyInboundTrust {
@@ -1301,14 +1301,14 @@ pub struct CrossTenantAccessPolicyInboundTrust {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_b2b_identity_providers_type")]
+#[cfg(feature = "_policies")]
 impl serde::Serialize for CrossTenantAccessPolicyInboundTrust {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_b2b_identity_providers_type")]
+#[cfg(feature = "_policies")]
 impl CrossTenantAccessPolicyInboundTrust {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.crossTenantAccessPolicyInboundTrust";
@@ -1335,7 +1335,7 @@ impl CrossTenantAccessPolicyInboundTrust {
     }
 }
 
-#[cfg(feature = "_b2b_identity_providers_type")]
+#[cfg(feature = "_policies")]
 impl<'de> serde::Deserialize<'de> for CrossTenantAccessPolicyInboundTrust {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1344,7 +1344,7 @@ impl<'de> serde::Deserialize<'de> for CrossTenantAccessPolicyInboundTrust {
     }
 }
 
-#[cfg(feature = "_b2b_identity_providers_type")]
+#[cfg(feature = "_policies")]
 impl graph_odata_runtime::model::ODataObject for CrossTenantAccessPolicyInboundTrust {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -1376,7 +1376,7 @@ impl graph_odata_runtime::model::ODataObject for CrossTenantAccessPolicyInboundT
     }
 }
 
-#[cfg(feature = "_b2b_identity_providers_type")]
+#[cfg(feature = "_policies")]
 impl CrossTenantAccessPolicyInboundTrust {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -1387,11 +1387,11 @@ impl CrossTenantAccessPolicyInboundTrust {
     }
 }
 
-#[cfg(feature = "_b2b_identity_providers_type")]
+#[cfg(feature = "_policies")]
 /// The properties of [`CrossTenantAccessPolicyInboundTrust`] by wire name, each a [`Field<CrossTenantAccessPolicyInboundTrust>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`CrossTenantAccessPolicyInboundTrust::set_null`].
 pub enum CrossTenantAccessPolicyInboundTrustField {}
 
-#[cfg(feature = "_b2b_identity_providers_type")]
+#[cfg(feature = "_policies")]
 #[allow(non_upper_case_globals)]
 impl CrossTenantAccessPolicyInboundTrustField {
     /// `isCompliantDeviceAccepted`
@@ -1414,7 +1414,7 @@ impl CrossTenantAccessPolicyInboundTrustField {
     ];
 }
 
-#[cfg(feature = "_b2b_identity_providers_type")]
+#[cfg(feature = "_policies")]
 /// CSDL complex type `microsoft.graph.crossTenantAccessPolicyM365CollaborationInboundSetting`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct CrossTenantAccessPolicyM365CollaborationInboundSetting {
@@ -1426,14 +1426,14 @@ pub struct CrossTenantAccessPolicyM365CollaborationInboundSetting {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_b2b_identity_providers_type")]
+#[cfg(feature = "_policies")]
 impl serde::Serialize for CrossTenantAccessPolicyM365CollaborationInboundSetting {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_b2b_identity_providers_type")]
+#[cfg(feature = "_policies")]
 impl CrossTenantAccessPolicyM365CollaborationInboundSetting {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.crossTenantAccessPolicyM365CollaborationInboundSetting";
@@ -1454,7 +1454,7 @@ impl CrossTenantAccessPolicyM365CollaborationInboundSetting {
     }
 }
 
-#[cfg(feature = "_b2b_identity_providers_type")]
+#[cfg(feature = "_policies")]
 impl<'de> serde::Deserialize<'de>
 for CrossTenantAccessPolicyM365CollaborationInboundSetting {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -1464,7 +1464,7 @@ for CrossTenantAccessPolicyM365CollaborationInboundSetting {
     }
 }
 
-#[cfg(feature = "_b2b_identity_providers_type")]
+#[cfg(feature = "_policies")]
 impl graph_odata_runtime::model::ODataObject
 for CrossTenantAccessPolicyM365CollaborationInboundSetting {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
@@ -1486,7 +1486,7 @@ for CrossTenantAccessPolicyM365CollaborationInboundSetting {
     }
 }
 
-#[cfg(feature = "_b2b_identity_providers_type")]
+#[cfg(feature = "_policies")]
 impl CrossTenantAccessPolicyM365CollaborationInboundSetting {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -1497,11 +1497,11 @@ impl CrossTenantAccessPolicyM365CollaborationInboundSetting {
     }
 }
 
-#[cfg(feature = "_b2b_identity_providers_type")]
+#[cfg(feature = "_policies")]
 /// The properties of [`CrossTenantAccessPolicyM365CollaborationInboundSetting`] by wire name, each a [`Field<CrossTenantAccessPolicyM365CollaborationInboundSetting>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`CrossTenantAccessPolicyM365CollaborationInboundSetting::set_null`].
 pub enum CrossTenantAccessPolicyM365CollaborationInboundSettingField {}
 
-#[cfg(feature = "_b2b_identity_providers_type")]
+#[cfg(feature = "_policies")]
 #[allow(non_upper_case_globals)]
 impl CrossTenantAccessPolicyM365CollaborationInboundSettingField {
     /// `users`
@@ -1514,7 +1514,7 @@ impl CrossTenantAccessPolicyM365CollaborationInboundSettingField {
     >] = &[Self::Users];
 }
 
-#[cfg(feature = "_b2b_identity_providers_type")]
+#[cfg(feature = "_policies")]
 /// CSDL complex type `microsoft.graph.crossTenantAccessPolicyM365CollaborationOutboundSetting`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct CrossTenantAccessPolicyM365CollaborationOutboundSetting {
@@ -1526,14 +1526,14 @@ pub struct CrossTenantAccessPolicyM365CollaborationOutboundSetting {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_b2b_identity_providers_type")]
+#[cfg(feature = "_policies")]
 impl serde::Serialize for CrossTenantAccessPolicyM365CollaborationOutboundSetting {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_b2b_identity_providers_type")]
+#[cfg(feature = "_policies")]
 impl CrossTenantAccessPolicyM365CollaborationOutboundSetting {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.crossTenantAccessPolicyM365CollaborationOutboundSetting";
@@ -1554,7 +1554,7 @@ impl CrossTenantAccessPolicyM365CollaborationOutboundSetting {
     }
 }
 
-#[cfg(feature = "_b2b_identity_providers_type")]
+#[cfg(feature = "_policies")]
 impl<'de> serde::Deserialize<'de>
 for CrossTenantAccessPolicyM365CollaborationOutboundSetting {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -1564,7 +1564,7 @@ for CrossTenantAccessPolicyM365CollaborationOutboundSetting {
     }
 }
 
-#[cfg(feature = "_b2b_identity_providers_type")]
+#[cfg(feature = "_policies")]
 impl graph_odata_runtime::model::ODataObject
 for CrossTenantAccessPolicyM365CollaborationOutboundSetting {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
@@ -1588,7 +1588,7 @@ for CrossTenantAccessPolicyM365CollaborationOutboundSetting {
     }
 }
 
-#[cfg(feature = "_b2b_identity_providers_type")]
+#[cfg(feature = "_policies")]
 impl CrossTenantAccessPolicyM365CollaborationOutboundSetting {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -1599,11 +1599,11 @@ impl CrossTenantAccessPolicyM365CollaborationOutboundSetting {
     }
 }
 
-#[cfg(feature = "_b2b_identity_providers_type")]
+#[cfg(feature = "_policies")]
 /// The properties of [`CrossTenantAccessPolicyM365CollaborationOutboundSetting`] by wire name, each a [`Field<CrossTenantAccessPolicyM365CollaborationOutboundSetting>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`CrossTenantAccessPolicyM365CollaborationOutboundSetting::set_null`].
 pub enum CrossTenantAccessPolicyM365CollaborationOutboundSettingField {}
 
-#[cfg(feature = "_b2b_identity_providers_type")]
+#[cfg(feature = "_policies")]
 #[allow(non_upper_case_globals)]
 impl CrossTenantAccessPolicyM365CollaborationOutboundSettingField {
     /// `usersAndGroups`
@@ -1616,7 +1616,7 @@ impl CrossTenantAccessPolicyM365CollaborationOutboundSettingField {
     >] = &[Self::UsersAndGroups];
 }
 
-#[cfg(feature = "_b2b_identity_providers_type")]
+#[cfg(feature = "_policies")]
 /// CSDL complex type `microsoft.graph.crossTenantAccessPolicyTarget`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct CrossTenantAccessPolicyTarget {
@@ -1630,14 +1630,14 @@ pub struct CrossTenantAccessPolicyTarget {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_b2b_identity_providers_type")]
+#[cfg(feature = "_policies")]
 impl serde::Serialize for CrossTenantAccessPolicyTarget {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_b2b_identity_providers_type")]
+#[cfg(feature = "_policies")]
 impl CrossTenantAccessPolicyTarget {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.crossTenantAccessPolicyTarget";
@@ -1659,7 +1659,7 @@ impl CrossTenantAccessPolicyTarget {
     }
 }
 
-#[cfg(feature = "_b2b_identity_providers_type")]
+#[cfg(feature = "_policies")]
 impl<'de> serde::Deserialize<'de> for CrossTenantAccessPolicyTarget {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1668,7 +1668,7 @@ impl<'de> serde::Deserialize<'de> for CrossTenantAccessPolicyTarget {
     }
 }
 
-#[cfg(feature = "_b2b_identity_providers_type")]
+#[cfg(feature = "_policies")]
 impl graph_odata_runtime::model::ODataObject for CrossTenantAccessPolicyTarget {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -1690,7 +1690,7 @@ impl graph_odata_runtime::model::ODataObject for CrossTenantAccessPolicyTarget {
     }
 }
 
-#[cfg(feature = "_b2b_identity_providers_type")]
+#[cfg(feature = "_policies")]
 impl CrossTenantAccessPolicyTarget {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -1701,11 +1701,11 @@ impl CrossTenantAccessPolicyTarget {
     }
 }
 
-#[cfg(feature = "_b2b_identity_providers_type")]
+#[cfg(feature = "_policies")]
 /// The properties of [`CrossTenantAccessPolicyTarget`] by wire name, each a [`Field<CrossTenantAccessPolicyTarget>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`CrossTenantAccessPolicyTarget::set_null`].
 pub enum CrossTenantAccessPolicyTargetField {}
 
-#[cfg(feature = "_b2b_identity_providers_type")]
+#[cfg(feature = "_policies")]
 #[allow(non_upper_case_globals)]
 impl CrossTenantAccessPolicyTargetField {
     /// `target`
@@ -1723,7 +1723,7 @@ impl CrossTenantAccessPolicyTargetField {
     ];
 }
 
-#[cfg(feature = "_b2b_identity_providers_type")]
+#[cfg(feature = "_policies")]
 /// CSDL complex type `microsoft.graph.crossTenantAccessPolicyTargetConfiguration`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct CrossTenantAccessPolicyTargetConfiguration {
@@ -1737,14 +1737,14 @@ pub struct CrossTenantAccessPolicyTargetConfiguration {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_b2b_identity_providers_type")]
+#[cfg(feature = "_policies")]
 impl serde::Serialize for CrossTenantAccessPolicyTargetConfiguration {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_b2b_identity_providers_type")]
+#[cfg(feature = "_policies")]
 impl CrossTenantAccessPolicyTargetConfiguration {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.crossTenantAccessPolicyTargetConfiguration";
@@ -1766,7 +1766,7 @@ impl CrossTenantAccessPolicyTargetConfiguration {
     }
 }
 
-#[cfg(feature = "_b2b_identity_providers_type")]
+#[cfg(feature = "_policies")]
 impl<'de> serde::Deserialize<'de> for CrossTenantAccessPolicyTargetConfiguration {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1775,7 +1775,7 @@ impl<'de> serde::Deserialize<'de> for CrossTenantAccessPolicyTargetConfiguration
     }
 }
 
-#[cfg(feature = "_b2b_identity_providers_type")]
+#[cfg(feature = "_policies")]
 impl graph_odata_runtime::model::ODataObject
 for CrossTenantAccessPolicyTargetConfiguration {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
@@ -1798,7 +1798,7 @@ for CrossTenantAccessPolicyTargetConfiguration {
     }
 }
 
-#[cfg(feature = "_b2b_identity_providers_type")]
+#[cfg(feature = "_policies")]
 impl CrossTenantAccessPolicyTargetConfiguration {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -1809,11 +1809,11 @@ impl CrossTenantAccessPolicyTargetConfiguration {
     }
 }
 
-#[cfg(feature = "_b2b_identity_providers_type")]
+#[cfg(feature = "_policies")]
 /// The properties of [`CrossTenantAccessPolicyTargetConfiguration`] by wire name, each a [`Field<CrossTenantAccessPolicyTargetConfiguration>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`CrossTenantAccessPolicyTargetConfiguration::set_null`].
 pub enum CrossTenantAccessPolicyTargetConfigurationField {}
 
-#[cfg(feature = "_b2b_identity_providers_type")]
+#[cfg(feature = "_policies")]
 #[allow(non_upper_case_globals)]
 impl CrossTenantAccessPolicyTargetConfigurationField {
     /// `accessType`
@@ -1831,7 +1831,7 @@ impl CrossTenantAccessPolicyTargetConfigurationField {
     ];
 }
 
-#[cfg(feature = "_b2b_identity_providers_type")]
+#[cfg(feature = "_policies")]
 /// CSDL complex type `microsoft.graph.crossTenantAccessPolicyTenantRestrictions`; base type `microsoft.graph.crossTenantAccessPolicyB2BSetting`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct CrossTenantAccessPolicyTenantRestrictions {
@@ -1849,14 +1849,14 @@ pub struct CrossTenantAccessPolicyTenantRestrictions {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_b2b_identity_providers_type")]
+#[cfg(feature = "_policies")]
 impl serde::Serialize for CrossTenantAccessPolicyTenantRestrictions {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_b2b_identity_providers_type")]
+#[cfg(feature = "_policies")]
 impl CrossTenantAccessPolicyTenantRestrictions {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.crossTenantAccessPolicyTenantRestrictions";
@@ -1879,7 +1879,7 @@ impl CrossTenantAccessPolicyTenantRestrictions {
     }
 }
 
-#[cfg(feature = "_b2b_identity_providers_type")]
+#[cfg(feature = "_policies")]
 impl<'de> serde::Deserialize<'de> for CrossTenantAccessPolicyTenantRestrictions {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1888,7 +1888,7 @@ impl<'de> serde::Deserialize<'de> for CrossTenantAccessPolicyTenantRestrictions 
     }
 }
 
-#[cfg(feature = "_b2b_identity_providers_type")]
+#[cfg(feature = "_policies")]
 impl graph_odata_runtime::model::ODataObject
 for CrossTenantAccessPolicyTenantRestrictions {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
@@ -1914,7 +1914,7 @@ for CrossTenantAccessPolicyTenantRestrictions {
     }
 }
 
-#[cfg(feature = "_b2b_identity_providers_type")]
+#[cfg(feature = "_policies")]
 impl CrossTenantAccessPolicyTenantRestrictions {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -1925,11 +1925,11 @@ impl CrossTenantAccessPolicyTenantRestrictions {
     }
 }
 
-#[cfg(feature = "_b2b_identity_providers_type")]
+#[cfg(feature = "_policies")]
 /// The properties of [`CrossTenantAccessPolicyTenantRestrictions`] by wire name, each a [`Field<CrossTenantAccessPolicyTenantRestrictions>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`CrossTenantAccessPolicyTenantRestrictions::set_null`].
 pub enum CrossTenantAccessPolicyTenantRestrictionsField {}
 
-#[cfg(feature = "_b2b_identity_providers_type")]
+#[cfg(feature = "_policies")]
 #[allow(non_upper_case_globals)]
 impl CrossTenantAccessPolicyTenantRestrictionsField {
     /// `applications`
@@ -1952,7 +1952,7 @@ impl CrossTenantAccessPolicyTenantRestrictionsField {
     ];
 }
 
-#[cfg(feature = "_b2b_identity_providers_type")]
+#[cfg(feature = "_policies")]
 /// CSDL complex type `microsoft.graph.crossTenantUserSyncInbound`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct CrossTenantUserSyncInbound {
@@ -1964,14 +1964,14 @@ pub struct CrossTenantUserSyncInbound {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_b2b_identity_providers_type")]
+#[cfg(feature = "_policies")]
 impl serde::Serialize for CrossTenantUserSyncInbound {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_b2b_identity_providers_type")]
+#[cfg(feature = "_policies")]
 impl CrossTenantUserSyncInbound {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.crossTenantUserSyncInbound";
@@ -1992,7 +1992,7 @@ impl CrossTenantUserSyncInbound {
     }
 }
 
-#[cfg(feature = "_b2b_identity_providers_type")]
+#[cfg(feature = "_policies")]
 impl<'de> serde::Deserialize<'de> for CrossTenantUserSyncInbound {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2001,7 +2001,7 @@ impl<'de> serde::Deserialize<'de> for CrossTenantUserSyncInbound {
     }
 }
 
-#[cfg(feature = "_b2b_identity_providers_type")]
+#[cfg(feature = "_policies")]
 impl graph_odata_runtime::model::ODataObject for CrossTenantUserSyncInbound {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -2022,7 +2022,7 @@ impl graph_odata_runtime::model::ODataObject for CrossTenantUserSyncInbound {
     }
 }
 
-#[cfg(feature = "_b2b_identity_providers_type")]
+#[cfg(feature = "_policies")]
 impl CrossTenantUserSyncInbound {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -2033,11 +2033,11 @@ impl CrossTenantUserSyncInbound {
     }
 }
 
-#[cfg(feature = "_b2b_identity_providers_type")]
+#[cfg(feature = "_policies")]
 /// The properties of [`CrossTenantUserSyncInbound`] by wire name, each a [`Field<CrossTenantUserSyncInbound>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`CrossTenantUserSyncInbound::set_null`].
 pub enum CrossTenantUserSyncInboundField {}
 
-#[cfg(feature = "_b2b_identity_providers_type")]
+#[cfg(feature = "_policies")]
 #[allow(non_upper_case_globals)]
 impl CrossTenantUserSyncInboundField {
     /// `isSyncAllowed`
@@ -2050,7 +2050,7 @@ impl CrossTenantUserSyncInboundField {
     ];
 }
 
-#[cfg(feature = "_base_item")]
+#[cfg(feature = "_boolean_column")]
 /// CSDL complex type `microsoft.graph.currencyColumn`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct CurrencyColumn {
@@ -2062,14 +2062,14 @@ pub struct CurrencyColumn {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_base_item")]
+#[cfg(feature = "_boolean_column")]
 impl serde::Serialize for CurrencyColumn {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_base_item")]
+#[cfg(feature = "_boolean_column")]
 impl CurrencyColumn {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.currencyColumn";
@@ -2090,7 +2090,7 @@ impl CurrencyColumn {
     }
 }
 
-#[cfg(feature = "_base_item")]
+#[cfg(feature = "_boolean_column")]
 impl<'de> serde::Deserialize<'de> for CurrencyColumn {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2099,7 +2099,7 @@ impl<'de> serde::Deserialize<'de> for CurrencyColumn {
     }
 }
 
-#[cfg(feature = "_base_item")]
+#[cfg(feature = "_boolean_column")]
 impl graph_odata_runtime::model::ODataObject for CurrencyColumn {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -2120,7 +2120,7 @@ impl graph_odata_runtime::model::ODataObject for CurrencyColumn {
     }
 }
 
-#[cfg(feature = "_base_item")]
+#[cfg(feature = "_boolean_column")]
 impl CurrencyColumn {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -2131,11 +2131,11 @@ impl CurrencyColumn {
     }
 }
 
-#[cfg(feature = "_base_item")]
+#[cfg(feature = "_boolean_column")]
 /// The properties of [`CurrencyColumn`] by wire name, each a [`Field<CurrencyColumn>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`CurrencyColumn::set_null`].
 pub enum CurrencyColumnField {}
 
-#[cfg(feature = "_base_item")]
+#[cfg(feature = "_boolean_column")]
 #[allow(non_upper_case_globals)]
 impl CurrencyColumnField {
     /// `locale`
@@ -2144,7 +2144,7 @@ impl CurrencyColumnField {
     pub const ALL: &'static [model::Field<CurrencyColumn>] = &[Self::Locale];
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_app_credential_restriction_type")]
 /// CSDL complex type `microsoft.graph.customAppManagementApplicationConfiguration`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct CustomAppManagementApplicationConfiguration {
@@ -2156,14 +2156,14 @@ pub struct CustomAppManagementApplicationConfiguration {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_app_credential_restriction_type")]
 impl serde::Serialize for CustomAppManagementApplicationConfiguration {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_app_credential_restriction_type")]
 impl CustomAppManagementApplicationConfiguration {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.customAppManagementApplicationConfiguration";
@@ -2184,7 +2184,7 @@ impl CustomAppManagementApplicationConfiguration {
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_app_credential_restriction_type")]
 impl<'de> serde::Deserialize<'de> for CustomAppManagementApplicationConfiguration {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2193,7 +2193,7 @@ impl<'de> serde::Deserialize<'de> for CustomAppManagementApplicationConfiguratio
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_app_credential_restriction_type")]
 impl graph_odata_runtime::model::ODataObject
 for CustomAppManagementApplicationConfiguration {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
@@ -2215,7 +2215,7 @@ for CustomAppManagementApplicationConfiguration {
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_app_credential_restriction_type")]
 impl CustomAppManagementApplicationConfiguration {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -2226,11 +2226,11 @@ impl CustomAppManagementApplicationConfiguration {
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_app_credential_restriction_type")]
 /// The properties of [`CustomAppManagementApplicationConfiguration`] by wire name, each a [`Field<CustomAppManagementApplicationConfiguration>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`CustomAppManagementApplicationConfiguration::set_null`].
 pub enum CustomAppManagementApplicationConfigurationField {}
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_app_credential_restriction_type")]
 #[allow(non_upper_case_globals)]
 impl CustomAppManagementApplicationConfigurationField {
     /// `identifierUris`
@@ -2243,7 +2243,7 @@ impl CustomAppManagementApplicationConfigurationField {
     >] = &[Self::IdentifierUris];
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_app_credential_restriction_type")]
 /// CSDL complex type `microsoft.graph.customAppManagementConfiguration`; base type `microsoft.graph.appManagementConfiguration`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct CustomAppManagementConfiguration {
@@ -2261,14 +2261,14 @@ pub struct CustomAppManagementConfiguration {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_app_credential_restriction_type")]
 impl serde::Serialize for CustomAppManagementConfiguration {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_app_credential_restriction_type")]
 impl CustomAppManagementConfiguration {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.customAppManagementConfiguration";
@@ -2291,7 +2291,7 @@ impl CustomAppManagementConfiguration {
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_app_credential_restriction_type")]
 impl<'de> serde::Deserialize<'de> for CustomAppManagementConfiguration {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2300,7 +2300,7 @@ impl<'de> serde::Deserialize<'de> for CustomAppManagementConfiguration {
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_app_credential_restriction_type")]
 impl graph_odata_runtime::model::ODataObject for CustomAppManagementConfiguration {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -2327,7 +2327,7 @@ impl graph_odata_runtime::model::ODataObject for CustomAppManagementConfiguratio
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_app_credential_restriction_type")]
 impl CustomAppManagementConfiguration {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -2338,11 +2338,11 @@ impl CustomAppManagementConfiguration {
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_app_credential_restriction_type")]
 /// The properties of [`CustomAppManagementConfiguration`] by wire name, each a [`Field<CustomAppManagementConfiguration>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`CustomAppManagementConfiguration::set_null`].
 pub enum CustomAppManagementConfigurationField {}
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_app_credential_restriction_type")]
 #[allow(non_upper_case_globals)]
 impl CustomAppManagementConfigurationField {
     /// `keyCredentials`
@@ -2466,7 +2466,7 @@ impl CustomDataProvidedResourceUploadSessionRequestField {
     >] = &[Self::Data];
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 /// CSDL complex type `microsoft.graph.customDataProvidedResourceUploadStats`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct CustomDataProvidedResourceUploadStats {
@@ -2480,14 +2480,14 @@ pub struct CustomDataProvidedResourceUploadStats {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl serde::Serialize for CustomDataProvidedResourceUploadStats {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl CustomDataProvidedResourceUploadStats {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.customDataProvidedResourceUploadStats";
@@ -2509,7 +2509,7 @@ impl CustomDataProvidedResourceUploadStats {
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl<'de> serde::Deserialize<'de> for CustomDataProvidedResourceUploadStats {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2518,7 +2518,7 @@ impl<'de> serde::Deserialize<'de> for CustomDataProvidedResourceUploadStats {
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl graph_odata_runtime::model::ODataObject for CustomDataProvidedResourceUploadStats {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -2542,7 +2542,7 @@ impl graph_odata_runtime::model::ODataObject for CustomDataProvidedResourceUploa
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl CustomDataProvidedResourceUploadStats {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -2553,11 +2553,11 @@ impl CustomDataProvidedResourceUploadStats {
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 /// The properties of [`CustomDataProvidedResourceUploadStats`] by wire name, each a [`Field<CustomDataProvidedResourceUploadStats>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`CustomDataProvidedResourceUploadStats::set_null`].
 pub enum CustomDataProvidedResourceUploadStatsField {}
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 #[allow(non_upper_case_globals)]
 impl CustomDataProvidedResourceUploadStatsField {
     /// `filesUploaded`
@@ -2575,7 +2575,7 @@ impl CustomDataProvidedResourceUploadStatsField {
     ];
 }
 
-#[cfg(feature = "_azure_ad_pop_token_authentication")]
+#[cfg(feature = "_authentication_configuration_validation")]
 /// CSDL complex type `microsoft.graph.customExtensionAuthenticationConfiguration`; abstract.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct CustomExtensionAuthenticationConfiguration {
@@ -2585,14 +2585,14 @@ pub struct CustomExtensionAuthenticationConfiguration {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_azure_ad_pop_token_authentication")]
+#[cfg(feature = "_authentication_configuration_validation")]
 impl serde::Serialize for CustomExtensionAuthenticationConfiguration {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_azure_ad_pop_token_authentication")]
+#[cfg(feature = "_authentication_configuration_validation")]
 impl CustomExtensionAuthenticationConfiguration {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.customExtensionAuthenticationConfiguration";
@@ -2612,7 +2612,7 @@ impl CustomExtensionAuthenticationConfiguration {
     }
 }
 
-#[cfg(feature = "_azure_ad_pop_token_authentication")]
+#[cfg(feature = "_authentication_configuration_validation")]
 impl<'de> serde::Deserialize<'de> for CustomExtensionAuthenticationConfiguration {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2621,7 +2621,7 @@ impl<'de> serde::Deserialize<'de> for CustomExtensionAuthenticationConfiguration
     }
 }
 
-#[cfg(feature = "_azure_ad_pop_token_authentication")]
+#[cfg(feature = "_authentication_configuration_validation")]
 impl graph_odata_runtime::model::ODataObject
 for CustomExtensionAuthenticationConfiguration {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
@@ -2638,7 +2638,7 @@ for CustomExtensionAuthenticationConfiguration {
     }
 }
 
-#[cfg(feature = "_azure_ad_pop_token_authentication")]
+#[cfg(feature = "_authentication_configuration_validation")]
 /// A `microsoft.graph.customExtensionAuthenticationConfiguration` value: the base type or one of its derived types, chosen by `@odata.type`. A derived type this crate does not know is read as [`CustomExtensionAuthenticationConfiguration`], which keeps its properties and `@odata.type` in `additional_properties`.
 #[derive(Debug, Clone, PartialEq)]
 pub enum AnyCustomExtensionAuthenticationConfiguration {
@@ -2652,7 +2652,7 @@ pub enum AnyCustomExtensionAuthenticationConfiguration {
     AzureAdTokenAuthentication(Box<AzureAdTokenAuthentication>),
 }
 
-#[cfg(feature = "_azure_ad_pop_token_authentication")]
+#[cfg(feature = "_authentication_configuration_validation")]
 impl AnyCustomExtensionAuthenticationConfiguration {
     /// The `@odata.type` of the variant (the base type's for unknown derived types).
     pub fn odata_type(&self) -> &'static str {
@@ -2677,14 +2677,14 @@ impl AnyCustomExtensionAuthenticationConfiguration {
     }
 }
 
-#[cfg(feature = "_azure_ad_pop_token_authentication")]
+#[cfg(feature = "_authentication_configuration_validation")]
 impl Default for AnyCustomExtensionAuthenticationConfiguration {
     fn default() -> Self {
         Self::CustomExtensionAuthenticationConfiguration(Box::default())
     }
 }
 
-#[cfg(feature = "_azure_ad_pop_token_authentication")]
+#[cfg(feature = "_authentication_configuration_validation")]
 impl From<CustomExtensionAuthenticationConfiguration>
 for AnyCustomExtensionAuthenticationConfiguration {
     fn from(value: CustomExtensionAuthenticationConfiguration) -> Self {
@@ -2692,7 +2692,7 @@ for AnyCustomExtensionAuthenticationConfiguration {
     }
 }
 
-#[cfg(feature = "_azure_ad_pop_token_authentication")]
+#[cfg(feature = "_authentication_configuration_validation")]
 impl AnyCustomExtensionAuthenticationConfiguration {
     /// The value if it is a [`AnyCustomExtensionAuthenticationConfiguration::AzureAdPopTokenAuthentication`] variant.
     pub fn as_azure_ad_pop_token_authentication(

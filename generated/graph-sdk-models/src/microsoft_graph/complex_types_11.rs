@@ -11,7 +11,7 @@ use graph_odata_runtime::edm;
 #[allow(unused_imports)]
 use graph_odata_runtime::model;
 
-#[cfg(feature = "_azure_ad_pop_token_authentication")]
+#[cfg(feature = "_authentication_configuration_validation")]
 impl From<AzureAdPopTokenAuthentication>
 for AnyCustomExtensionAuthenticationConfiguration {
     fn from(value: AzureAdPopTokenAuthentication) -> Self {
@@ -19,14 +19,14 @@ for AnyCustomExtensionAuthenticationConfiguration {
     }
 }
 
-#[cfg(feature = "_azure_ad_pop_token_authentication")]
+#[cfg(feature = "_authentication_configuration_validation")]
 impl From<AzureAdTokenAuthentication> for AnyCustomExtensionAuthenticationConfiguration {
     fn from(value: AzureAdTokenAuthentication) -> Self {
         Self::AzureAdTokenAuthentication(Box::new(value))
     }
 }
 
-#[cfg(feature = "_azure_ad_pop_token_authentication")]
+#[cfg(feature = "_authentication_configuration_validation")]
 impl serde::Serialize for AnyCustomExtensionAuthenticationConfiguration {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match self {
@@ -51,7 +51,7 @@ impl serde::Serialize for AnyCustomExtensionAuthenticationConfiguration {
     }
 }
 
-#[cfg(feature = "_azure_ad_pop_token_authentication")]
+#[cfg(feature = "_authentication_configuration_validation")]
 impl<'de> serde::Deserialize<'de> for AnyCustomExtensionAuthenticationConfiguration {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -78,7 +78,7 @@ impl<'de> serde::Deserialize<'de> for AnyCustomExtensionAuthenticationConfigurat
     }
 }
 
-#[cfg(feature = "_azure_ad_pop_token_authentication")]
+#[cfg(feature = "_authentication_configuration_validation")]
 /// CSDL complex type `microsoft.graph.customExtensionBehaviorOnError`; abstract.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct CustomExtensionBehaviorOnError {
@@ -88,14 +88,14 @@ pub struct CustomExtensionBehaviorOnError {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_azure_ad_pop_token_authentication")]
+#[cfg(feature = "_authentication_configuration_validation")]
 impl serde::Serialize for CustomExtensionBehaviorOnError {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_azure_ad_pop_token_authentication")]
+#[cfg(feature = "_authentication_configuration_validation")]
 impl CustomExtensionBehaviorOnError {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.customExtensionBehaviorOnError";
@@ -115,7 +115,7 @@ impl CustomExtensionBehaviorOnError {
     }
 }
 
-#[cfg(feature = "_azure_ad_pop_token_authentication")]
+#[cfg(feature = "_authentication_configuration_validation")]
 impl<'de> serde::Deserialize<'de> for CustomExtensionBehaviorOnError {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -124,7 +124,7 @@ impl<'de> serde::Deserialize<'de> for CustomExtensionBehaviorOnError {
     }
 }
 
-#[cfg(feature = "_azure_ad_pop_token_authentication")]
+#[cfg(feature = "_authentication_configuration_validation")]
 impl graph_odata_runtime::model::ODataObject for CustomExtensionBehaviorOnError {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -140,7 +140,7 @@ impl graph_odata_runtime::model::ODataObject for CustomExtensionBehaviorOnError 
     }
 }
 
-#[cfg(feature = "_azure_ad_pop_token_authentication")]
+#[cfg(feature = "_authentication_configuration_validation")]
 /// A `microsoft.graph.customExtensionBehaviorOnError` value: the base type or one of its derived types, chosen by `@odata.type`. A derived type this crate does not know is read as [`CustomExtensionBehaviorOnError`], which keeps its properties and `@odata.type` in `additional_properties`.
 #[derive(Debug, Clone, PartialEq)]
 pub enum AnyCustomExtensionBehaviorOnError {
@@ -150,7 +150,7 @@ pub enum AnyCustomExtensionBehaviorOnError {
     FallbackToMicrosoftProviderOnError(Box<FallbackToMicrosoftProviderOnError>),
 }
 
-#[cfg(feature = "_azure_ad_pop_token_authentication")]
+#[cfg(feature = "_authentication_configuration_validation")]
 impl AnyCustomExtensionBehaviorOnError {
     /// The `@odata.type` of the variant (the base type's for unknown derived types).
     pub fn odata_type(&self) -> &'static str {
@@ -174,21 +174,21 @@ impl AnyCustomExtensionBehaviorOnError {
     }
 }
 
-#[cfg(feature = "_azure_ad_pop_token_authentication")]
+#[cfg(feature = "_authentication_configuration_validation")]
 impl Default for AnyCustomExtensionBehaviorOnError {
     fn default() -> Self {
         Self::CustomExtensionBehaviorOnError(Box::default())
     }
 }
 
-#[cfg(feature = "_azure_ad_pop_token_authentication")]
+#[cfg(feature = "_authentication_configuration_validation")]
 impl From<CustomExtensionBehaviorOnError> for AnyCustomExtensionBehaviorOnError {
     fn from(value: CustomExtensionBehaviorOnError) -> Self {
         Self::CustomExtensionBehaviorOnError(Box::new(value))
     }
 }
 
-#[cfg(feature = "_azure_ad_pop_token_authentication")]
+#[cfg(feature = "_authentication_configuration_validation")]
 impl AnyCustomExtensionBehaviorOnError {
     /// The value if it is a [`AnyCustomExtensionBehaviorOnError::FallbackToMicrosoftProviderOnError`] variant.
     pub fn as_fallback_to_microsoft_provider_on_error(
@@ -201,14 +201,14 @@ impl AnyCustomExtensionBehaviorOnError {
     }
 }
 
-#[cfg(feature = "_azure_ad_pop_token_authentication")]
+#[cfg(feature = "_authentication_configuration_validation")]
 impl From<FallbackToMicrosoftProviderOnError> for AnyCustomExtensionBehaviorOnError {
     fn from(value: FallbackToMicrosoftProviderOnError) -> Self {
         Self::FallbackToMicrosoftProviderOnError(Box::new(value))
     }
 }
 
-#[cfg(feature = "_azure_ad_pop_token_authentication")]
+#[cfg(feature = "_authentication_configuration_validation")]
 impl serde::Serialize for AnyCustomExtensionBehaviorOnError {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match self {
@@ -226,7 +226,7 @@ impl serde::Serialize for AnyCustomExtensionBehaviorOnError {
     }
 }
 
-#[cfg(feature = "_azure_ad_pop_token_authentication")]
+#[cfg(feature = "_authentication_configuration_validation")]
 impl<'de> serde::Deserialize<'de> for AnyCustomExtensionBehaviorOnError {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -247,7 +247,7 @@ impl<'de> serde::Deserialize<'de> for AnyCustomExtensionBehaviorOnError {
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 /// CSDL complex type `microsoft.graph.customExtensionCallbackConfiguration`; abstract.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct CustomExtensionCallbackConfiguration {
@@ -259,14 +259,14 @@ pub struct CustomExtensionCallbackConfiguration {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl serde::Serialize for CustomExtensionCallbackConfiguration {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl CustomExtensionCallbackConfiguration {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.customExtensionCallbackConfiguration";
@@ -287,7 +287,7 @@ impl CustomExtensionCallbackConfiguration {
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl<'de> serde::Deserialize<'de> for CustomExtensionCallbackConfiguration {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -296,7 +296,7 @@ impl<'de> serde::Deserialize<'de> for CustomExtensionCallbackConfiguration {
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl graph_odata_runtime::model::ODataObject for CustomExtensionCallbackConfiguration {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -319,7 +319,7 @@ impl graph_odata_runtime::model::ODataObject for CustomExtensionCallbackConfigur
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl CustomExtensionCallbackConfiguration {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -330,11 +330,11 @@ impl CustomExtensionCallbackConfiguration {
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 /// The properties of [`CustomExtensionCallbackConfiguration`] by wire name, each a [`Field<CustomExtensionCallbackConfiguration>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`CustomExtensionCallbackConfiguration::set_null`].
 pub enum CustomExtensionCallbackConfigurationField {}
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 #[allow(non_upper_case_globals)]
 impl CustomExtensionCallbackConfigurationField {
     /// `timeoutDuration`
@@ -347,7 +347,7 @@ impl CustomExtensionCallbackConfigurationField {
     ];
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 /// A `microsoft.graph.customExtensionCallbackConfiguration` value: the base type or one of its derived types, chosen by `@odata.type`. A derived type this crate does not know is read as [`CustomExtensionCallbackConfiguration`], which keeps its properties and `@odata.type` in `additional_properties`.
 #[derive(Debug, Clone, PartialEq)]
 pub enum AnyCustomExtensionCallbackConfiguration {
@@ -365,7 +365,7 @@ pub enum AnyCustomExtensionCallbackConfiguration {
     ),
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl AnyCustomExtensionCallbackConfiguration {
     /// The `@odata.type` of the variant (the base type's for unknown derived types).
     pub fn odata_type(&self) -> &'static str {
@@ -394,14 +394,14 @@ impl AnyCustomExtensionCallbackConfiguration {
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl Default for AnyCustomExtensionCallbackConfiguration {
     fn default() -> Self {
         Self::CustomExtensionCallbackConfiguration(Box::default())
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl From<CustomExtensionCallbackConfiguration>
 for AnyCustomExtensionCallbackConfiguration {
     fn from(value: CustomExtensionCallbackConfiguration) -> Self {
@@ -409,7 +409,7 @@ for AnyCustomExtensionCallbackConfiguration {
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl AnyCustomExtensionCallbackConfiguration {
     /// The value if it is a [`AnyCustomExtensionCallbackConfiguration::AccessPackageRequestApprovalStageCallbackConfiguration`] variant.
     pub fn as_access_package_request_approval_stage_callback_configuration(
@@ -437,7 +437,7 @@ impl AnyCustomExtensionCallbackConfiguration {
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl From<AccessPackageRequestApprovalStageCallbackConfiguration>
 for AnyCustomExtensionCallbackConfiguration {
     fn from(value: AccessPackageRequestApprovalStageCallbackConfiguration) -> Self {
@@ -445,7 +445,7 @@ for AnyCustomExtensionCallbackConfiguration {
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl From<
     super::super::microsoft_graph_identity_governance::CustomTaskExtensionCallbackConfiguration,
 > for AnyCustomExtensionCallbackConfiguration {
@@ -458,7 +458,7 @@ impl From<
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl serde::Serialize for AnyCustomExtensionCallbackConfiguration {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match self {
@@ -489,7 +489,7 @@ impl serde::Serialize for AnyCustomExtensionCallbackConfiguration {
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl<'de> serde::Deserialize<'de> for AnyCustomExtensionCallbackConfiguration {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -519,7 +519,7 @@ impl<'de> serde::Deserialize<'de> for AnyCustomExtensionCallbackConfiguration {
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 /// CSDL complex type `microsoft.graph.customExtensionCalloutInstance`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct CustomExtensionCalloutInstance {
@@ -539,14 +539,14 @@ pub struct CustomExtensionCalloutInstance {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl serde::Serialize for CustomExtensionCalloutInstance {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl CustomExtensionCalloutInstance {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.customExtensionCalloutInstance";
@@ -571,7 +571,7 @@ impl CustomExtensionCalloutInstance {
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl<'de> serde::Deserialize<'de> for CustomExtensionCalloutInstance {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -580,7 +580,7 @@ impl<'de> serde::Deserialize<'de> for CustomExtensionCalloutInstance {
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl graph_odata_runtime::model::ODataObject for CustomExtensionCalloutInstance {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -609,7 +609,7 @@ impl graph_odata_runtime::model::ODataObject for CustomExtensionCalloutInstance 
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl CustomExtensionCalloutInstance {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -620,11 +620,11 @@ impl CustomExtensionCalloutInstance {
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 /// The properties of [`CustomExtensionCalloutInstance`] by wire name, each a [`Field<CustomExtensionCalloutInstance>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`CustomExtensionCalloutInstance::set_null`].
 pub enum CustomExtensionCalloutInstanceField {}
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 #[allow(non_upper_case_globals)]
 impl CustomExtensionCalloutInstanceField {
     /// `customExtensionId`
@@ -887,7 +887,7 @@ impl CustomExtensionCalloutResponseField {
     ];
 }
 
-#[cfg(feature = "_azure_ad_pop_token_authentication")]
+#[cfg(feature = "_authentication_configuration_validation")]
 /// CSDL complex type `microsoft.graph.customExtensionClientConfiguration`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct CustomExtensionClientConfiguration {
@@ -901,14 +901,14 @@ pub struct CustomExtensionClientConfiguration {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_azure_ad_pop_token_authentication")]
+#[cfg(feature = "_authentication_configuration_validation")]
 impl serde::Serialize for CustomExtensionClientConfiguration {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_azure_ad_pop_token_authentication")]
+#[cfg(feature = "_authentication_configuration_validation")]
 impl CustomExtensionClientConfiguration {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.customExtensionClientConfiguration";
@@ -930,7 +930,7 @@ impl CustomExtensionClientConfiguration {
     }
 }
 
-#[cfg(feature = "_azure_ad_pop_token_authentication")]
+#[cfg(feature = "_authentication_configuration_validation")]
 impl<'de> serde::Deserialize<'de> for CustomExtensionClientConfiguration {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -939,7 +939,7 @@ impl<'de> serde::Deserialize<'de> for CustomExtensionClientConfiguration {
     }
 }
 
-#[cfg(feature = "_azure_ad_pop_token_authentication")]
+#[cfg(feature = "_authentication_configuration_validation")]
 impl graph_odata_runtime::model::ODataObject for CustomExtensionClientConfiguration {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -963,7 +963,7 @@ impl graph_odata_runtime::model::ODataObject for CustomExtensionClientConfigurat
     }
 }
 
-#[cfg(feature = "_azure_ad_pop_token_authentication")]
+#[cfg(feature = "_authentication_configuration_validation")]
 impl CustomExtensionClientConfiguration {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -974,11 +974,11 @@ impl CustomExtensionClientConfiguration {
     }
 }
 
-#[cfg(feature = "_azure_ad_pop_token_authentication")]
+#[cfg(feature = "_authentication_configuration_validation")]
 /// The properties of [`CustomExtensionClientConfiguration`] by wire name, each a [`Field<CustomExtensionClientConfiguration>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`CustomExtensionClientConfiguration::set_null`].
 pub enum CustomExtensionClientConfigurationField {}
 
-#[cfg(feature = "_azure_ad_pop_token_authentication")]
+#[cfg(feature = "_authentication_configuration_validation")]
 #[allow(non_upper_case_globals)]
 impl CustomExtensionClientConfigurationField {
     /// `maximumRetries`

@@ -136,7 +136,7 @@ impl<'de> serde::Deserialize<'de> for AnyCustomExtensionData {
     }
 }
 
-#[cfg(feature = "_azure_ad_pop_token_authentication")]
+#[cfg(feature = "_authentication_configuration_validation")]
 /// CSDL complex type `microsoft.graph.customExtensionEndpointConfiguration`; abstract.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct CustomExtensionEndpointConfiguration {
@@ -146,14 +146,14 @@ pub struct CustomExtensionEndpointConfiguration {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_azure_ad_pop_token_authentication")]
+#[cfg(feature = "_authentication_configuration_validation")]
 impl serde::Serialize for CustomExtensionEndpointConfiguration {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_azure_ad_pop_token_authentication")]
+#[cfg(feature = "_authentication_configuration_validation")]
 impl CustomExtensionEndpointConfiguration {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.customExtensionEndpointConfiguration";
@@ -173,7 +173,7 @@ impl CustomExtensionEndpointConfiguration {
     }
 }
 
-#[cfg(feature = "_azure_ad_pop_token_authentication")]
+#[cfg(feature = "_authentication_configuration_validation")]
 impl<'de> serde::Deserialize<'de> for CustomExtensionEndpointConfiguration {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -182,7 +182,7 @@ impl<'de> serde::Deserialize<'de> for CustomExtensionEndpointConfiguration {
     }
 }
 
-#[cfg(feature = "_azure_ad_pop_token_authentication")]
+#[cfg(feature = "_authentication_configuration_validation")]
 impl graph_odata_runtime::model::ODataObject for CustomExtensionEndpointConfiguration {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -198,7 +198,7 @@ impl graph_odata_runtime::model::ODataObject for CustomExtensionEndpointConfigur
     }
 }
 
-#[cfg(feature = "_azure_ad_pop_token_authentication")]
+#[cfg(feature = "_authentication_configuration_validation")]
 /// A `microsoft.graph.customExtensionEndpointConfiguration` value: the base type or one of its derived types, chosen by `@odata.type`. A derived type this crate does not know is read as [`CustomExtensionEndpointConfiguration`], which keeps its properties and `@odata.type` in `additional_properties`.
 #[derive(Debug, Clone, PartialEq)]
 pub enum AnyCustomExtensionEndpointConfiguration {
@@ -210,7 +210,7 @@ pub enum AnyCustomExtensionEndpointConfiguration {
     LogicAppTriggerEndpointConfiguration(Box<LogicAppTriggerEndpointConfiguration>),
 }
 
-#[cfg(feature = "_azure_ad_pop_token_authentication")]
+#[cfg(feature = "_authentication_configuration_validation")]
 impl AnyCustomExtensionEndpointConfiguration {
     /// The `@odata.type` of the variant (the base type's for unknown derived types).
     pub fn odata_type(&self) -> &'static str {
@@ -235,14 +235,14 @@ impl AnyCustomExtensionEndpointConfiguration {
     }
 }
 
-#[cfg(feature = "_azure_ad_pop_token_authentication")]
+#[cfg(feature = "_authentication_configuration_validation")]
 impl Default for AnyCustomExtensionEndpointConfiguration {
     fn default() -> Self {
         Self::CustomExtensionEndpointConfiguration(Box::default())
     }
 }
 
-#[cfg(feature = "_azure_ad_pop_token_authentication")]
+#[cfg(feature = "_authentication_configuration_validation")]
 impl From<CustomExtensionEndpointConfiguration>
 for AnyCustomExtensionEndpointConfiguration {
     fn from(value: CustomExtensionEndpointConfiguration) -> Self {
@@ -250,7 +250,7 @@ for AnyCustomExtensionEndpointConfiguration {
     }
 }
 
-#[cfg(feature = "_azure_ad_pop_token_authentication")]
+#[cfg(feature = "_authentication_configuration_validation")]
 impl AnyCustomExtensionEndpointConfiguration {
     /// The value if it is a [`AnyCustomExtensionEndpointConfiguration::HttpRequestEndpoint`] variant.
     pub fn as_http_request_endpoint(&self) -> Option<&HttpRequestEndpoint> {
@@ -270,14 +270,14 @@ impl AnyCustomExtensionEndpointConfiguration {
     }
 }
 
-#[cfg(feature = "_azure_ad_pop_token_authentication")]
+#[cfg(feature = "_authentication_configuration_validation")]
 impl From<HttpRequestEndpoint> for AnyCustomExtensionEndpointConfiguration {
     fn from(value: HttpRequestEndpoint) -> Self {
         Self::HttpRequestEndpoint(Box::new(value))
     }
 }
 
-#[cfg(feature = "_azure_ad_pop_token_authentication")]
+#[cfg(feature = "_authentication_configuration_validation")]
 impl From<LogicAppTriggerEndpointConfiguration>
 for AnyCustomExtensionEndpointConfiguration {
     fn from(value: LogicAppTriggerEndpointConfiguration) -> Self {
@@ -285,7 +285,7 @@ for AnyCustomExtensionEndpointConfiguration {
     }
 }
 
-#[cfg(feature = "_azure_ad_pop_token_authentication")]
+#[cfg(feature = "_authentication_configuration_validation")]
 impl serde::Serialize for AnyCustomExtensionEndpointConfiguration {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match self {
@@ -310,7 +310,7 @@ impl serde::Serialize for AnyCustomExtensionEndpointConfiguration {
     }
 }
 
-#[cfg(feature = "_azure_ad_pop_token_authentication")]
+#[cfg(feature = "_authentication_configuration_validation")]
 impl<'de> serde::Deserialize<'de> for AnyCustomExtensionEndpointConfiguration {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -337,7 +337,7 @@ impl<'de> serde::Deserialize<'de> for AnyCustomExtensionEndpointConfiguration {
     }
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 /// CSDL complex type `microsoft.graph.customExtensionOverwriteConfiguration`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct CustomExtensionOverwriteConfiguration {
@@ -351,14 +351,14 @@ pub struct CustomExtensionOverwriteConfiguration {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 impl serde::Serialize for CustomExtensionOverwriteConfiguration {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 impl CustomExtensionOverwriteConfiguration {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.customExtensionOverwriteConfiguration";
@@ -380,7 +380,7 @@ impl CustomExtensionOverwriteConfiguration {
     }
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 impl<'de> serde::Deserialize<'de> for CustomExtensionOverwriteConfiguration {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -389,7 +389,7 @@ impl<'de> serde::Deserialize<'de> for CustomExtensionOverwriteConfiguration {
     }
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 impl graph_odata_runtime::model::ODataObject for CustomExtensionOverwriteConfiguration {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -415,7 +415,7 @@ impl graph_odata_runtime::model::ODataObject for CustomExtensionOverwriteConfigu
     }
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 impl CustomExtensionOverwriteConfiguration {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -426,11 +426,11 @@ impl CustomExtensionOverwriteConfiguration {
     }
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 /// The properties of [`CustomExtensionOverwriteConfiguration`] by wire name, each a [`Field<CustomExtensionOverwriteConfiguration>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`CustomExtensionOverwriteConfiguration::set_null`].
 pub enum CustomExtensionOverwriteConfigurationField {}
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 #[allow(non_upper_case_globals)]
 impl CustomExtensionOverwriteConfigurationField {
     /// `behaviorOnError`
@@ -510,7 +510,7 @@ impl graph_odata_runtime::model::ODataObject for CustomMetadataDictionary {
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_app_credential_restriction_type")]
 /// CSDL complex type `microsoft.graph.customSecurityAttributeExemption`; abstract.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct CustomSecurityAttributeExemption {
@@ -524,14 +524,14 @@ pub struct CustomSecurityAttributeExemption {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_app_credential_restriction_type")]
 impl serde::Serialize for CustomSecurityAttributeExemption {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_app_credential_restriction_type")]
 impl CustomSecurityAttributeExemption {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.customSecurityAttributeExemption";
@@ -553,7 +553,7 @@ impl CustomSecurityAttributeExemption {
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_app_credential_restriction_type")]
 impl<'de> serde::Deserialize<'de> for CustomSecurityAttributeExemption {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -562,7 +562,7 @@ impl<'de> serde::Deserialize<'de> for CustomSecurityAttributeExemption {
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_app_credential_restriction_type")]
 impl graph_odata_runtime::model::ODataObject for CustomSecurityAttributeExemption {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -584,7 +584,7 @@ impl graph_odata_runtime::model::ODataObject for CustomSecurityAttributeExemptio
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_app_credential_restriction_type")]
 impl CustomSecurityAttributeExemption {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -595,11 +595,11 @@ impl CustomSecurityAttributeExemption {
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_app_credential_restriction_type")]
 /// The properties of [`CustomSecurityAttributeExemption`] by wire name, each a [`Field<CustomSecurityAttributeExemption>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`CustomSecurityAttributeExemption::set_null`].
 pub enum CustomSecurityAttributeExemptionField {}
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_app_credential_restriction_type")]
 #[allow(non_upper_case_globals)]
 impl CustomSecurityAttributeExemptionField {
     /// `id`
@@ -617,7 +617,7 @@ impl CustomSecurityAttributeExemptionField {
     ];
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_app_credential_restriction_type")]
 /// A `microsoft.graph.customSecurityAttributeExemption` value: the base type or one of its derived types, chosen by `@odata.type`. A derived type this crate does not know is read as [`CustomSecurityAttributeExemption`], which keeps its properties and `@odata.type` in `additional_properties`.
 #[derive(Debug, Clone, PartialEq)]
 pub enum AnyCustomSecurityAttributeExemption {
@@ -629,7 +629,7 @@ pub enum AnyCustomSecurityAttributeExemption {
     ),
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_app_credential_restriction_type")]
 impl AnyCustomSecurityAttributeExemption {
     /// The `@odata.type` of the variant (the base type's for unknown derived types).
     pub fn odata_type(&self) -> &'static str {
@@ -653,21 +653,21 @@ impl AnyCustomSecurityAttributeExemption {
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_app_credential_restriction_type")]
 impl Default for AnyCustomSecurityAttributeExemption {
     fn default() -> Self {
         Self::CustomSecurityAttributeExemption(Box::default())
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_app_credential_restriction_type")]
 impl From<CustomSecurityAttributeExemption> for AnyCustomSecurityAttributeExemption {
     fn from(value: CustomSecurityAttributeExemption) -> Self {
         Self::CustomSecurityAttributeExemption(Box::new(value))
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_app_credential_restriction_type")]
 impl AnyCustomSecurityAttributeExemption {
     /// The value if it is a [`AnyCustomSecurityAttributeExemption::CustomSecurityAttributeStringValueExemption`] variant.
     pub fn as_custom_security_attribute_string_value_exemption(
@@ -680,7 +680,7 @@ impl AnyCustomSecurityAttributeExemption {
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_app_credential_restriction_type")]
 impl From<CustomSecurityAttributeStringValueExemption>
 for AnyCustomSecurityAttributeExemption {
     fn from(value: CustomSecurityAttributeStringValueExemption) -> Self {
@@ -688,7 +688,7 @@ for AnyCustomSecurityAttributeExemption {
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_app_credential_restriction_type")]
 impl serde::Serialize for AnyCustomSecurityAttributeExemption {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match self {
@@ -706,7 +706,7 @@ impl serde::Serialize for AnyCustomSecurityAttributeExemption {
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_app_credential_restriction_type")]
 impl<'de> serde::Deserialize<'de> for AnyCustomSecurityAttributeExemption {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -729,7 +729,7 @@ impl<'de> serde::Deserialize<'de> for AnyCustomSecurityAttributeExemption {
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_app_credential_restriction_type")]
 /// CSDL complex type `microsoft.graph.customSecurityAttributeStringValueExemption`; base type `microsoft.graph.customSecurityAttributeExemption`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct CustomSecurityAttributeStringValueExemption {
@@ -747,14 +747,14 @@ pub struct CustomSecurityAttributeStringValueExemption {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_app_credential_restriction_type")]
 impl serde::Serialize for CustomSecurityAttributeStringValueExemption {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_app_credential_restriction_type")]
 impl CustomSecurityAttributeStringValueExemption {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.customSecurityAttributeStringValueExemption";
@@ -777,7 +777,7 @@ impl CustomSecurityAttributeStringValueExemption {
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_app_credential_restriction_type")]
 impl<'de> serde::Deserialize<'de> for CustomSecurityAttributeStringValueExemption {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -786,7 +786,7 @@ impl<'de> serde::Deserialize<'de> for CustomSecurityAttributeStringValueExemptio
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_app_credential_restriction_type")]
 impl graph_odata_runtime::model::ODataObject
 for CustomSecurityAttributeStringValueExemption {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
@@ -810,7 +810,7 @@ for CustomSecurityAttributeStringValueExemption {
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_app_credential_restriction_type")]
 impl CustomSecurityAttributeStringValueExemption {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -821,11 +821,11 @@ impl CustomSecurityAttributeStringValueExemption {
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_app_credential_restriction_type")]
 /// The properties of [`CustomSecurityAttributeStringValueExemption`] by wire name, each a [`Field<CustomSecurityAttributeStringValueExemption>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`CustomSecurityAttributeStringValueExemption::set_null`].
 pub enum CustomSecurityAttributeStringValueExemptionField {}
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_app_credential_restriction_type")]
 #[allow(non_upper_case_globals)]
 impl CustomSecurityAttributeStringValueExemptionField {
     /// `id`
@@ -846,7 +846,7 @@ impl CustomSecurityAttributeStringValueExemptionField {
     >] = &[Self::Id, Self::Operator, Self::Value];
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_custom_security_attribute_value")]
 /// CSDL complex type `microsoft.graph.customSecurityAttributeValue`; open type: dynamic properties land in `additional_properties`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct CustomSecurityAttributeValue {
@@ -856,14 +856,14 @@ pub struct CustomSecurityAttributeValue {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_custom_security_attribute_value")]
 impl serde::Serialize for CustomSecurityAttributeValue {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_custom_security_attribute_value")]
 impl CustomSecurityAttributeValue {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.customSecurityAttributeValue";
@@ -883,7 +883,7 @@ impl CustomSecurityAttributeValue {
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_custom_security_attribute_value")]
 impl<'de> serde::Deserialize<'de> for CustomSecurityAttributeValue {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -892,7 +892,7 @@ impl<'de> serde::Deserialize<'de> for CustomSecurityAttributeValue {
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_custom_security_attribute_value")]
 impl graph_odata_runtime::model::ODataObject for CustomSecurityAttributeValue {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -908,7 +908,7 @@ impl graph_odata_runtime::model::ODataObject for CustomSecurityAttributeValue {
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_assigned_license")]
 /// CSDL complex type `microsoft.graph.customTimeZone`; base type `microsoft.graph.timeZoneBase`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct CustomTimeZone {
@@ -927,14 +927,14 @@ pub struct CustomTimeZone {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_assigned_license")]
 impl serde::Serialize for CustomTimeZone {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_assigned_license")]
 impl CustomTimeZone {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.customTimeZone";
@@ -958,7 +958,7 @@ impl CustomTimeZone {
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_assigned_license")]
 impl<'de> serde::Deserialize<'de> for CustomTimeZone {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -967,7 +967,7 @@ impl<'de> serde::Deserialize<'de> for CustomTimeZone {
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_assigned_license")]
 impl graph_odata_runtime::model::ODataObject for CustomTimeZone {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -991,7 +991,7 @@ impl graph_odata_runtime::model::ODataObject for CustomTimeZone {
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_assigned_license")]
 impl CustomTimeZone {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -1002,11 +1002,11 @@ impl CustomTimeZone {
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_assigned_license")]
 /// The properties of [`CustomTimeZone`] by wire name, each a [`Field<CustomTimeZone>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`CustomTimeZone::set_null`].
 pub enum CustomTimeZoneField {}
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_assigned_license")]
 #[allow(non_upper_case_globals)]
 impl CustomTimeZoneField {
     /// `name`
@@ -1030,7 +1030,7 @@ impl CustomTimeZoneField {
     ];
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL complex type `microsoft.graph.customTrainingSetting`; base type `microsoft.graph.trainingSetting`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct CustomTrainingSetting {
@@ -1053,14 +1053,14 @@ pub struct CustomTrainingSetting {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for CustomTrainingSetting {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl CustomTrainingSetting {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.customTrainingSetting";
@@ -1086,7 +1086,7 @@ impl CustomTrainingSetting {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for CustomTrainingSetting {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1095,7 +1095,7 @@ impl<'de> serde::Deserialize<'de> for CustomTrainingSetting {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::model::ODataObject for CustomTrainingSetting {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -1123,7 +1123,7 @@ impl graph_odata_runtime::model::ODataObject for CustomTrainingSetting {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl CustomTrainingSetting {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -1134,11 +1134,11 @@ impl CustomTrainingSetting {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// The properties of [`CustomTrainingSetting`] by wire name, each a [`Field<CustomTrainingSetting>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`CustomTrainingSetting::set_null`].
 pub enum CustomTrainingSettingField {}
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 #[allow(non_upper_case_globals)]
 impl CustomTrainingSettingField {
     /// `settingType`
@@ -1389,7 +1389,7 @@ impl DataSubjectField {
     ];
 }
 
-#[cfg(feature = "_base_item")]
+#[cfg(feature = "_boolean_column")]
 /// CSDL complex type `microsoft.graph.dateTimeColumn`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct DateTimeColumn {
@@ -1403,14 +1403,14 @@ pub struct DateTimeColumn {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_base_item")]
+#[cfg(feature = "_boolean_column")]
 impl serde::Serialize for DateTimeColumn {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_base_item")]
+#[cfg(feature = "_boolean_column")]
 impl DateTimeColumn {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.dateTimeColumn";
@@ -1432,7 +1432,7 @@ impl DateTimeColumn {
     }
 }
 
-#[cfg(feature = "_base_item")]
+#[cfg(feature = "_boolean_column")]
 impl<'de> serde::Deserialize<'de> for DateTimeColumn {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1441,7 +1441,7 @@ impl<'de> serde::Deserialize<'de> for DateTimeColumn {
     }
 }
 
-#[cfg(feature = "_base_item")]
+#[cfg(feature = "_boolean_column")]
 impl graph_odata_runtime::model::ODataObject for DateTimeColumn {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -1463,7 +1463,7 @@ impl graph_odata_runtime::model::ODataObject for DateTimeColumn {
     }
 }
 
-#[cfg(feature = "_base_item")]
+#[cfg(feature = "_boolean_column")]
 impl DateTimeColumn {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -1474,11 +1474,11 @@ impl DateTimeColumn {
     }
 }
 
-#[cfg(feature = "_base_item")]
+#[cfg(feature = "_boolean_column")]
 /// The properties of [`DateTimeColumn`] by wire name, each a [`Field<DateTimeColumn>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`DateTimeColumn::set_null`].
 pub enum DateTimeColumnField {}
 
-#[cfg(feature = "_base_item")]
+#[cfg(feature = "_boolean_column")]
 #[allow(non_upper_case_globals)]
 impl DateTimeColumnField {
     /// `displayAs`
@@ -1595,7 +1595,7 @@ impl DateTimeTimeZoneField {
     ];
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_assigned_license")]
 /// CSDL complex type `microsoft.graph.daylightTimeZoneOffset`; base type `microsoft.graph.standardTimeZoneOffset`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct DaylightTimeZoneOffset {
@@ -1622,14 +1622,14 @@ pub struct DaylightTimeZoneOffset {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_assigned_license")]
 impl serde::Serialize for DaylightTimeZoneOffset {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_assigned_license")]
 impl DaylightTimeZoneOffset {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.daylightTimeZoneOffset";
@@ -1655,7 +1655,7 @@ impl DaylightTimeZoneOffset {
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_assigned_license")]
 impl<'de> serde::Deserialize<'de> for DaylightTimeZoneOffset {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1664,7 +1664,7 @@ impl<'de> serde::Deserialize<'de> for DaylightTimeZoneOffset {
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_assigned_license")]
 impl graph_odata_runtime::model::ODataObject for DaylightTimeZoneOffset {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -1690,7 +1690,7 @@ impl graph_odata_runtime::model::ODataObject for DaylightTimeZoneOffset {
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_assigned_license")]
 impl DaylightTimeZoneOffset {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -1701,11 +1701,11 @@ impl DaylightTimeZoneOffset {
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_assigned_license")]
 /// The properties of [`DaylightTimeZoneOffset`] by wire name, each a [`Field<DaylightTimeZoneOffset>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`DaylightTimeZoneOffset::set_null`].
 pub enum DaylightTimeZoneOffsetField {}
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_assigned_license")]
 #[allow(non_upper_case_globals)]
 impl DaylightTimeZoneOffsetField {
     /// `dayOccurrence`
@@ -1737,7 +1737,7 @@ impl DaylightTimeZoneOffsetField {
     ];
 }
 
-#[cfg(feature = "_base_item")]
+#[cfg(feature = "_boolean_column")]
 /// CSDL complex type `microsoft.graph.defaultColumnValue`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct DefaultColumnValue {
@@ -1751,14 +1751,14 @@ pub struct DefaultColumnValue {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_base_item")]
+#[cfg(feature = "_boolean_column")]
 impl serde::Serialize for DefaultColumnValue {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_base_item")]
+#[cfg(feature = "_boolean_column")]
 impl DefaultColumnValue {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.defaultColumnValue";
@@ -1780,7 +1780,7 @@ impl DefaultColumnValue {
     }
 }
 
-#[cfg(feature = "_base_item")]
+#[cfg(feature = "_boolean_column")]
 impl<'de> serde::Deserialize<'de> for DefaultColumnValue {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1789,7 +1789,7 @@ impl<'de> serde::Deserialize<'de> for DefaultColumnValue {
     }
 }
 
-#[cfg(feature = "_base_item")]
+#[cfg(feature = "_boolean_column")]
 impl graph_odata_runtime::model::ODataObject for DefaultColumnValue {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -1811,7 +1811,7 @@ impl graph_odata_runtime::model::ODataObject for DefaultColumnValue {
     }
 }
 
-#[cfg(feature = "_base_item")]
+#[cfg(feature = "_boolean_column")]
 impl DefaultColumnValue {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -1822,11 +1822,11 @@ impl DefaultColumnValue {
     }
 }
 
-#[cfg(feature = "_base_item")]
+#[cfg(feature = "_boolean_column")]
 /// The properties of [`DefaultColumnValue`] by wire name, each a [`Field<DefaultColumnValue>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`DefaultColumnValue::set_null`].
 pub enum DefaultColumnValueField {}
 
-#[cfg(feature = "_base_item")]
+#[cfg(feature = "_boolean_column")]
 #[allow(non_upper_case_globals)]
 impl DefaultColumnValueField {
     /// `formula`
@@ -1840,7 +1840,7 @@ impl DefaultColumnValueField {
     ];
 }
 
-#[cfg(feature = "_b2b_identity_providers_type")]
+#[cfg(feature = "_policies")]
 /// CSDL complex type `microsoft.graph.defaultInvitationRedemptionIdentityProviderConfiguration`; base type `microsoft.graph.invitationRedemptionIdentityProviderConfiguration`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct DefaultInvitationRedemptionIdentityProviderConfiguration {
@@ -1858,14 +1858,14 @@ pub struct DefaultInvitationRedemptionIdentityProviderConfiguration {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_b2b_identity_providers_type")]
+#[cfg(feature = "_policies")]
 impl serde::Serialize for DefaultInvitationRedemptionIdentityProviderConfiguration {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_b2b_identity_providers_type")]
+#[cfg(feature = "_policies")]
 impl DefaultInvitationRedemptionIdentityProviderConfiguration {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.defaultInvitationRedemptionIdentityProviderConfiguration";
@@ -1891,7 +1891,7 @@ impl DefaultInvitationRedemptionIdentityProviderConfiguration {
     }
 }
 
-#[cfg(feature = "_b2b_identity_providers_type")]
+#[cfg(feature = "_policies")]
 impl<'de> serde::Deserialize<'de>
 for DefaultInvitationRedemptionIdentityProviderConfiguration {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -1901,7 +1901,7 @@ for DefaultInvitationRedemptionIdentityProviderConfiguration {
     }
 }
 
-#[cfg(feature = "_b2b_identity_providers_type")]
+#[cfg(feature = "_policies")]
 impl graph_odata_runtime::model::ODataObject
 for DefaultInvitationRedemptionIdentityProviderConfiguration {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
@@ -1933,7 +1933,7 @@ for DefaultInvitationRedemptionIdentityProviderConfiguration {
     }
 }
 
-#[cfg(feature = "_b2b_identity_providers_type")]
+#[cfg(feature = "_policies")]
 impl DefaultInvitationRedemptionIdentityProviderConfiguration {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -1944,11 +1944,11 @@ impl DefaultInvitationRedemptionIdentityProviderConfiguration {
     }
 }
 
-#[cfg(feature = "_b2b_identity_providers_type")]
+#[cfg(feature = "_policies")]
 /// The properties of [`DefaultInvitationRedemptionIdentityProviderConfiguration`] by wire name, each a [`Field<DefaultInvitationRedemptionIdentityProviderConfiguration>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`DefaultInvitationRedemptionIdentityProviderConfiguration::set_null`].
 pub enum DefaultInvitationRedemptionIdentityProviderConfigurationField {}
 
-#[cfg(feature = "_b2b_identity_providers_type")]
+#[cfg(feature = "_policies")]
 #[allow(non_upper_case_globals)]
 impl DefaultInvitationRedemptionIdentityProviderConfigurationField {
     /// `fallbackIdentityProvider`
@@ -1965,7 +1965,7 @@ impl DefaultInvitationRedemptionIdentityProviderConfigurationField {
     >] = &[Self::FallbackIdentityProvider, Self::PrimaryIdentityProviderPrecedenceOrder];
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_policies")]
 /// CSDL complex type `microsoft.graph.defaultUserRolePermissions`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct DefaultUserRolePermissions {
@@ -1987,14 +1987,14 @@ pub struct DefaultUserRolePermissions {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_policies")]
 impl serde::Serialize for DefaultUserRolePermissions {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_policies")]
 impl DefaultUserRolePermissions {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.defaultUserRolePermissions";
@@ -2032,7 +2032,7 @@ impl DefaultUserRolePermissions {
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_policies")]
 impl<'de> serde::Deserialize<'de> for DefaultUserRolePermissions {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2041,7 +2041,7 @@ impl<'de> serde::Deserialize<'de> for DefaultUserRolePermissions {
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_policies")]
 impl graph_odata_runtime::model::ODataObject for DefaultUserRolePermissions {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -2094,7 +2094,7 @@ impl graph_odata_runtime::model::ODataObject for DefaultUserRolePermissions {
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_policies")]
 impl DefaultUserRolePermissions {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -2105,11 +2105,11 @@ impl DefaultUserRolePermissions {
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_policies")]
 /// The properties of [`DefaultUserRolePermissions`] by wire name, each a [`Field<DefaultUserRolePermissions>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`DefaultUserRolePermissions::set_null`].
 pub enum DefaultUserRolePermissionsField {}
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_policies")]
 #[allow(non_upper_case_globals)]
 impl DefaultUserRolePermissionsField {
     /// `allowedToCreateApps`
@@ -2147,7 +2147,7 @@ impl DefaultUserRolePermissionsField {
     ];
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 /// CSDL complex type `microsoft.graph.defenderDetectedMalwareActions`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct DefenderDetectedMalwareActions {
@@ -2165,14 +2165,14 @@ pub struct DefenderDetectedMalwareActions {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl serde::Serialize for DefenderDetectedMalwareActions {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl DefenderDetectedMalwareActions {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.defenderDetectedMalwareActions";
@@ -2196,7 +2196,7 @@ impl DefenderDetectedMalwareActions {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl<'de> serde::Deserialize<'de> for DefenderDetectedMalwareActions {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2205,7 +2205,7 @@ impl<'de> serde::Deserialize<'de> for DefenderDetectedMalwareActions {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl graph_odata_runtime::model::ODataObject for DefenderDetectedMalwareActions {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -2231,7 +2231,7 @@ impl graph_odata_runtime::model::ODataObject for DefenderDetectedMalwareActions 
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl DefenderDetectedMalwareActions {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -2242,11 +2242,11 @@ impl DefenderDetectedMalwareActions {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 /// The properties of [`DefenderDetectedMalwareActions`] by wire name, each a [`Field<DefenderDetectedMalwareActions>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`DefenderDetectedMalwareActions::set_null`].
 pub enum DefenderDetectedMalwareActionsField {}
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 #[allow(non_upper_case_globals)]
 impl DefenderDetectedMalwareActionsField {
     /// `highSeverity`
@@ -2274,7 +2274,7 @@ impl DefenderDetectedMalwareActionsField {
     ];
 }
 
-#[cfg(feature = "_delegated_admin_access_assignment")]
+#[cfg(feature = "_tenant_relationships")]
 /// CSDL complex type `microsoft.graph.delegatedAdminAccessContainer`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct DelegatedAdminAccessContainer {
@@ -2288,14 +2288,14 @@ pub struct DelegatedAdminAccessContainer {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_delegated_admin_access_assignment")]
+#[cfg(feature = "_tenant_relationships")]
 impl serde::Serialize for DelegatedAdminAccessContainer {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_delegated_admin_access_assignment")]
+#[cfg(feature = "_tenant_relationships")]
 impl DelegatedAdminAccessContainer {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.delegatedAdminAccessContainer";
@@ -2317,7 +2317,7 @@ impl DelegatedAdminAccessContainer {
     }
 }
 
-#[cfg(feature = "_delegated_admin_access_assignment")]
+#[cfg(feature = "_tenant_relationships")]
 impl<'de> serde::Deserialize<'de> for DelegatedAdminAccessContainer {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2326,7 +2326,7 @@ impl<'de> serde::Deserialize<'de> for DelegatedAdminAccessContainer {
     }
 }
 
-#[cfg(feature = "_delegated_admin_access_assignment")]
+#[cfg(feature = "_tenant_relationships")]
 impl graph_odata_runtime::model::ODataObject for DelegatedAdminAccessContainer {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -2352,7 +2352,7 @@ impl graph_odata_runtime::model::ODataObject for DelegatedAdminAccessContainer {
     }
 }
 
-#[cfg(feature = "_delegated_admin_access_assignment")]
+#[cfg(feature = "_tenant_relationships")]
 impl DelegatedAdminAccessContainer {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -2363,11 +2363,11 @@ impl DelegatedAdminAccessContainer {
     }
 }
 
-#[cfg(feature = "_delegated_admin_access_assignment")]
+#[cfg(feature = "_tenant_relationships")]
 /// The properties of [`DelegatedAdminAccessContainer`] by wire name, each a [`Field<DelegatedAdminAccessContainer>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`DelegatedAdminAccessContainer::set_null`].
 pub enum DelegatedAdminAccessContainerField {}
 
-#[cfg(feature = "_delegated_admin_access_assignment")]
+#[cfg(feature = "_tenant_relationships")]
 #[allow(non_upper_case_globals)]
 impl DelegatedAdminAccessContainerField {
     /// `accessContainerId`
@@ -2385,7 +2385,7 @@ impl DelegatedAdminAccessContainerField {
     ];
 }
 
-#[cfg(feature = "_delegated_admin_access_assignment")]
+#[cfg(feature = "_tenant_relationships")]
 /// CSDL complex type `microsoft.graph.delegatedAdminAccessDetails`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct DelegatedAdminAccessDetails {
@@ -2397,14 +2397,14 @@ pub struct DelegatedAdminAccessDetails {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_delegated_admin_access_assignment")]
+#[cfg(feature = "_tenant_relationships")]
 impl serde::Serialize for DelegatedAdminAccessDetails {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_delegated_admin_access_assignment")]
+#[cfg(feature = "_tenant_relationships")]
 impl DelegatedAdminAccessDetails {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.delegatedAdminAccessDetails";
@@ -2425,7 +2425,7 @@ impl DelegatedAdminAccessDetails {
     }
 }
 
-#[cfg(feature = "_delegated_admin_access_assignment")]
+#[cfg(feature = "_tenant_relationships")]
 impl<'de> serde::Deserialize<'de> for DelegatedAdminAccessDetails {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2434,7 +2434,7 @@ impl<'de> serde::Deserialize<'de> for DelegatedAdminAccessDetails {
     }
 }
 
-#[cfg(feature = "_delegated_admin_access_assignment")]
+#[cfg(feature = "_tenant_relationships")]
 impl graph_odata_runtime::model::ODataObject for DelegatedAdminAccessDetails {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -2455,7 +2455,7 @@ impl graph_odata_runtime::model::ODataObject for DelegatedAdminAccessDetails {
     }
 }
 
-#[cfg(feature = "_delegated_admin_access_assignment")]
+#[cfg(feature = "_tenant_relationships")]
 impl DelegatedAdminAccessDetails {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -2466,11 +2466,11 @@ impl DelegatedAdminAccessDetails {
     }
 }
 
-#[cfg(feature = "_delegated_admin_access_assignment")]
+#[cfg(feature = "_tenant_relationships")]
 /// The properties of [`DelegatedAdminAccessDetails`] by wire name, each a [`Field<DelegatedAdminAccessDetails>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`DelegatedAdminAccessDetails::set_null`].
 pub enum DelegatedAdminAccessDetailsField {}
 
-#[cfg(feature = "_delegated_admin_access_assignment")]
+#[cfg(feature = "_tenant_relationships")]
 #[allow(non_upper_case_globals)]
 impl DelegatedAdminAccessDetailsField {
     /// `unifiedRoles`
@@ -2483,7 +2483,7 @@ impl DelegatedAdminAccessDetailsField {
     ];
 }
 
-#[cfg(feature = "_delegated_admin_access_assignment")]
+#[cfg(feature = "_tenant_relationships")]
 /// CSDL complex type `microsoft.graph.delegatedAdminRelationshipCustomerParticipant`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct DelegatedAdminRelationshipCustomerParticipant {
@@ -2497,14 +2497,14 @@ pub struct DelegatedAdminRelationshipCustomerParticipant {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_delegated_admin_access_assignment")]
+#[cfg(feature = "_tenant_relationships")]
 impl serde::Serialize for DelegatedAdminRelationshipCustomerParticipant {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_delegated_admin_access_assignment")]
+#[cfg(feature = "_tenant_relationships")]
 impl DelegatedAdminRelationshipCustomerParticipant {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.delegatedAdminRelationshipCustomerParticipant";
@@ -2526,7 +2526,7 @@ impl DelegatedAdminRelationshipCustomerParticipant {
     }
 }
 
-#[cfg(feature = "_delegated_admin_access_assignment")]
+#[cfg(feature = "_tenant_relationships")]
 impl<'de> serde::Deserialize<'de> for DelegatedAdminRelationshipCustomerParticipant {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2535,7 +2535,7 @@ impl<'de> serde::Deserialize<'de> for DelegatedAdminRelationshipCustomerParticip
     }
 }
 
-#[cfg(feature = "_delegated_admin_access_assignment")]
+#[cfg(feature = "_tenant_relationships")]
 impl graph_odata_runtime::model::ODataObject
 for DelegatedAdminRelationshipCustomerParticipant {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
@@ -2558,7 +2558,7 @@ for DelegatedAdminRelationshipCustomerParticipant {
     }
 }
 
-#[cfg(feature = "_delegated_admin_access_assignment")]
+#[cfg(feature = "_tenant_relationships")]
 impl DelegatedAdminRelationshipCustomerParticipant {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -2569,11 +2569,11 @@ impl DelegatedAdminRelationshipCustomerParticipant {
     }
 }
 
-#[cfg(feature = "_delegated_admin_access_assignment")]
+#[cfg(feature = "_tenant_relationships")]
 /// The properties of [`DelegatedAdminRelationshipCustomerParticipant`] by wire name, each a [`Field<DelegatedAdminRelationshipCustomerParticipant>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`DelegatedAdminRelationshipCustomerParticipant::set_null`].
 pub enum DelegatedAdminRelationshipCustomerParticipantField {}
 
-#[cfg(feature = "_delegated_admin_access_assignment")]
+#[cfg(feature = "_tenant_relationships")]
 #[allow(non_upper_case_globals)]
 impl DelegatedAdminRelationshipCustomerParticipantField {
     /// `displayName`
@@ -2838,7 +2838,7 @@ impl DeleteUserFromSharedAppleDeviceActionResultField {
     ];
 }
 
-#[cfg(feature = "_base_item_version")]
+#[cfg(feature = "_album")]
 /// CSDL complex type `microsoft.graph.deleted`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Deleted {
@@ -2850,14 +2850,14 @@ pub struct Deleted {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_base_item_version")]
+#[cfg(feature = "_album")]
 impl serde::Serialize for Deleted {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_base_item_version")]
+#[cfg(feature = "_album")]
 impl Deleted {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.deleted";
@@ -2878,7 +2878,7 @@ impl Deleted {
     }
 }
 
-#[cfg(feature = "_base_item_version")]
+#[cfg(feature = "_album")]
 impl<'de> serde::Deserialize<'de> for Deleted {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2887,7 +2887,7 @@ impl<'de> serde::Deserialize<'de> for Deleted {
     }
 }
 
-#[cfg(feature = "_base_item_version")]
+#[cfg(feature = "_album")]
 impl graph_odata_runtime::model::ODataObject for Deleted {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -2908,7 +2908,7 @@ impl graph_odata_runtime::model::ODataObject for Deleted {
     }
 }
 
-#[cfg(feature = "_base_item_version")]
+#[cfg(feature = "_album")]
 impl Deleted {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -2919,11 +2919,11 @@ impl Deleted {
     }
 }
 
-#[cfg(feature = "_base_item_version")]
+#[cfg(feature = "_album")]
 /// The properties of [`Deleted`] by wire name, each a [`Field<Deleted>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`Deleted::set_null`].
 pub enum DeletedField {}
 
-#[cfg(feature = "_base_item_version")]
+#[cfg(feature = "_album")]
 #[allow(non_upper_case_globals)]
 impl DeletedField {
     /// `state`

@@ -497,7 +497,7 @@ impl<'de> serde::Deserialize<'de> for AnyDeviceAndAppManagementAssignmentTarget 
     }
 }
 
-#[cfg(feature = "_activities_container")]
+#[cfg(feature = "_activity_domain")]
 /// CSDL complex type `microsoft.graph.deviceAndAppManagementData`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct DeviceAndAppManagementData {
@@ -509,14 +509,14 @@ pub struct DeviceAndAppManagementData {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_activities_container")]
+#[cfg(feature = "_activity_domain")]
 impl serde::Serialize for DeviceAndAppManagementData {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_activities_container")]
+#[cfg(feature = "_activity_domain")]
 impl DeviceAndAppManagementData {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.deviceAndAppManagementData";
@@ -537,7 +537,7 @@ impl DeviceAndAppManagementData {
     }
 }
 
-#[cfg(feature = "_activities_container")]
+#[cfg(feature = "_activity_domain")]
 impl<'de> serde::Deserialize<'de> for DeviceAndAppManagementData {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -546,7 +546,7 @@ impl<'de> serde::Deserialize<'de> for DeviceAndAppManagementData {
     }
 }
 
-#[cfg(feature = "_activities_container")]
+#[cfg(feature = "_activity_domain")]
 impl graph_odata_runtime::model::ODataObject for DeviceAndAppManagementData {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -567,7 +567,7 @@ impl graph_odata_runtime::model::ODataObject for DeviceAndAppManagementData {
     }
 }
 
-#[cfg(feature = "_activities_container")]
+#[cfg(feature = "_activity_domain")]
 impl DeviceAndAppManagementData {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -578,11 +578,11 @@ impl DeviceAndAppManagementData {
     }
 }
 
-#[cfg(feature = "_activities_container")]
+#[cfg(feature = "_activity_domain")]
 /// The properties of [`DeviceAndAppManagementData`] by wire name, each a [`Field<DeviceAndAppManagementData>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`DeviceAndAppManagementData::set_null`].
 pub enum DeviceAndAppManagementDataField {}
 
-#[cfg(feature = "_activities_container")]
+#[cfg(feature = "_activity_domain")]
 #[allow(non_upper_case_globals)]
 impl DeviceAndAppManagementDataField {
     /// `content`
@@ -1001,7 +1001,7 @@ impl DeviceConfigurationSettingStateField {
     ];
 }
 
-#[cfg(feature = "_applied_conditional_access_policy")]
+#[cfg(feature = "_audit_logs")]
 /// CSDL complex type `microsoft.graph.deviceDetail`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct DeviceDetail {
@@ -1025,14 +1025,14 @@ pub struct DeviceDetail {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_applied_conditional_access_policy")]
+#[cfg(feature = "_audit_logs")]
 impl serde::Serialize for DeviceDetail {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_applied_conditional_access_policy")]
+#[cfg(feature = "_audit_logs")]
 impl DeviceDetail {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.deviceDetail";
@@ -1059,7 +1059,7 @@ impl DeviceDetail {
     }
 }
 
-#[cfg(feature = "_applied_conditional_access_policy")]
+#[cfg(feature = "_audit_logs")]
 impl<'de> serde::Deserialize<'de> for DeviceDetail {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1068,7 +1068,7 @@ impl<'de> serde::Deserialize<'de> for DeviceDetail {
     }
 }
 
-#[cfg(feature = "_applied_conditional_access_policy")]
+#[cfg(feature = "_audit_logs")]
 impl graph_odata_runtime::model::ODataObject for DeviceDetail {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -1097,7 +1097,7 @@ impl graph_odata_runtime::model::ODataObject for DeviceDetail {
     }
 }
 
-#[cfg(feature = "_applied_conditional_access_policy")]
+#[cfg(feature = "_audit_logs")]
 impl DeviceDetail {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -1108,11 +1108,11 @@ impl DeviceDetail {
     }
 }
 
-#[cfg(feature = "_applied_conditional_access_policy")]
+#[cfg(feature = "_audit_logs")]
 /// The properties of [`DeviceDetail`] by wire name, each a [`Field<DeviceDetail>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`DeviceDetail::set_null`].
 pub enum DeviceDetailField {}
 
-#[cfg(feature = "_applied_conditional_access_policy")]
+#[cfg(feature = "_audit_logs")]
 #[allow(non_upper_case_globals)]
 impl DeviceDetailField {
     /// `browser`
@@ -1143,7 +1143,7 @@ impl DeviceDetailField {
     ];
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 /// CSDL complex type `microsoft.graph.deviceEnrollmentPlatformRestriction`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct DeviceEnrollmentPlatformRestriction {
@@ -1161,14 +1161,14 @@ pub struct DeviceEnrollmentPlatformRestriction {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl serde::Serialize for DeviceEnrollmentPlatformRestriction {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl DeviceEnrollmentPlatformRestriction {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.deviceEnrollmentPlatformRestriction";
@@ -1196,7 +1196,7 @@ impl DeviceEnrollmentPlatformRestriction {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl<'de> serde::Deserialize<'de> for DeviceEnrollmentPlatformRestriction {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1205,7 +1205,7 @@ impl<'de> serde::Deserialize<'de> for DeviceEnrollmentPlatformRestriction {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl graph_odata_runtime::model::ODataObject for DeviceEnrollmentPlatformRestriction {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -1242,7 +1242,7 @@ impl graph_odata_runtime::model::ODataObject for DeviceEnrollmentPlatformRestric
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl DeviceEnrollmentPlatformRestriction {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -1253,11 +1253,11 @@ impl DeviceEnrollmentPlatformRestriction {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 /// The properties of [`DeviceEnrollmentPlatformRestriction`] by wire name, each a [`Field<DeviceEnrollmentPlatformRestriction>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`DeviceEnrollmentPlatformRestriction::set_null`].
 pub enum DeviceEnrollmentPlatformRestrictionField {}
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 #[allow(non_upper_case_globals)]
 impl DeviceEnrollmentPlatformRestrictionField {
     /// `osMaximumVersion`
@@ -1285,7 +1285,7 @@ impl DeviceEnrollmentPlatformRestrictionField {
     ];
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 /// CSDL complex type `microsoft.graph.deviceExchangeAccessStateSummary`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct DeviceExchangeAccessStateSummary {
@@ -1305,14 +1305,14 @@ pub struct DeviceExchangeAccessStateSummary {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl serde::Serialize for DeviceExchangeAccessStateSummary {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl DeviceExchangeAccessStateSummary {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.deviceExchangeAccessStateSummary";
@@ -1337,7 +1337,7 @@ impl DeviceExchangeAccessStateSummary {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl<'de> serde::Deserialize<'de> for DeviceExchangeAccessStateSummary {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1346,7 +1346,7 @@ impl<'de> serde::Deserialize<'de> for DeviceExchangeAccessStateSummary {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl graph_odata_runtime::model::ODataObject for DeviceExchangeAccessStateSummary {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -1381,7 +1381,7 @@ impl graph_odata_runtime::model::ODataObject for DeviceExchangeAccessStateSummar
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl DeviceExchangeAccessStateSummary {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -1392,11 +1392,11 @@ impl DeviceExchangeAccessStateSummary {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 /// The properties of [`DeviceExchangeAccessStateSummary`] by wire name, each a [`Field<DeviceExchangeAccessStateSummary>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`DeviceExchangeAccessStateSummary::set_null`].
 pub enum DeviceExchangeAccessStateSummaryField {}
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 #[allow(non_upper_case_globals)]
 impl DeviceExchangeAccessStateSummaryField {
     /// `allowedDeviceCount`
@@ -2414,7 +2414,7 @@ impl DeviceInfoField {
     ];
 }
 
-#[cfg(feature = "_allowed_value")]
+#[cfg(feature = "_directory")]
 /// CSDL complex type `microsoft.graph.deviceLocalCredential`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct DeviceLocalCredential {
@@ -2432,14 +2432,14 @@ pub struct DeviceLocalCredential {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_allowed_value")]
+#[cfg(feature = "_directory")]
 impl serde::Serialize for DeviceLocalCredential {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_allowed_value")]
+#[cfg(feature = "_directory")]
 impl DeviceLocalCredential {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.deviceLocalCredential";
@@ -2463,7 +2463,7 @@ impl DeviceLocalCredential {
     }
 }
 
-#[cfg(feature = "_allowed_value")]
+#[cfg(feature = "_directory")]
 impl<'de> serde::Deserialize<'de> for DeviceLocalCredential {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2472,7 +2472,7 @@ impl<'de> serde::Deserialize<'de> for DeviceLocalCredential {
     }
 }
 
-#[cfg(feature = "_allowed_value")]
+#[cfg(feature = "_directory")]
 impl graph_odata_runtime::model::ODataObject for DeviceLocalCredential {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -2496,7 +2496,7 @@ impl graph_odata_runtime::model::ODataObject for DeviceLocalCredential {
     }
 }
 
-#[cfg(feature = "_allowed_value")]
+#[cfg(feature = "_directory")]
 impl DeviceLocalCredential {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -2507,11 +2507,11 @@ impl DeviceLocalCredential {
     }
 }
 
-#[cfg(feature = "_allowed_value")]
+#[cfg(feature = "_directory")]
 /// The properties of [`DeviceLocalCredential`] by wire name, each a [`Field<DeviceLocalCredential>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`DeviceLocalCredential::set_null`].
 pub enum DeviceLocalCredentialField {}
 
-#[cfg(feature = "_allowed_value")]
+#[cfg(feature = "_directory")]
 #[allow(non_upper_case_globals)]
 impl DeviceLocalCredentialField {
     /// `accountName`
@@ -2539,7 +2539,7 @@ impl DeviceLocalCredentialField {
     ];
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 /// CSDL complex type `microsoft.graph.deviceManagementPartnerAssignment`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct DeviceManagementPartnerAssignment {
@@ -2551,14 +2551,14 @@ pub struct DeviceManagementPartnerAssignment {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl serde::Serialize for DeviceManagementPartnerAssignment {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl DeviceManagementPartnerAssignment {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.deviceManagementPartnerAssignment";
@@ -2579,7 +2579,7 @@ impl DeviceManagementPartnerAssignment {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl<'de> serde::Deserialize<'de> for DeviceManagementPartnerAssignment {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2588,7 +2588,7 @@ impl<'de> serde::Deserialize<'de> for DeviceManagementPartnerAssignment {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl graph_odata_runtime::model::ODataObject for DeviceManagementPartnerAssignment {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -2609,7 +2609,7 @@ impl graph_odata_runtime::model::ODataObject for DeviceManagementPartnerAssignme
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl DeviceManagementPartnerAssignment {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -2620,11 +2620,11 @@ impl DeviceManagementPartnerAssignment {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 /// The properties of [`DeviceManagementPartnerAssignment`] by wire name, each a [`Field<DeviceManagementPartnerAssignment>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`DeviceManagementPartnerAssignment::set_null`].
 pub enum DeviceManagementPartnerAssignmentField {}
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 #[allow(non_upper_case_globals)]
 impl DeviceManagementPartnerAssignmentField {
     /// `target`
@@ -2637,7 +2637,7 @@ impl DeviceManagementPartnerAssignmentField {
     ];
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 /// CSDL complex type `microsoft.graph.deviceManagementSettings`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct DeviceManagementSettings {
@@ -2653,14 +2653,14 @@ pub struct DeviceManagementSettings {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl serde::Serialize for DeviceManagementSettings {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl DeviceManagementSettings {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.deviceManagementSettings";
@@ -2687,7 +2687,7 @@ impl DeviceManagementSettings {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl<'de> serde::Deserialize<'de> for DeviceManagementSettings {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2696,7 +2696,7 @@ impl<'de> serde::Deserialize<'de> for DeviceManagementSettings {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl graph_odata_runtime::model::ODataObject for DeviceManagementSettings {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -2730,7 +2730,7 @@ impl graph_odata_runtime::model::ODataObject for DeviceManagementSettings {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl DeviceManagementSettings {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -2741,11 +2741,11 @@ impl DeviceManagementSettings {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 /// The properties of [`DeviceManagementSettings`] by wire name, each a [`Field<DeviceManagementSettings>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`DeviceManagementSettings::set_null`].
 pub enum DeviceManagementSettingsField {}
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 #[allow(non_upper_case_globals)]
 impl DeviceManagementSettingsField {
     /// `deviceComplianceCheckinThresholdDays`
@@ -2886,7 +2886,7 @@ impl DeviceMetadataField {
     ];
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 /// CSDL complex type `microsoft.graph.deviceOperatingSystemSummary`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct DeviceOperatingSystemSummary {
@@ -2920,14 +2920,14 @@ pub struct DeviceOperatingSystemSummary {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl serde::Serialize for DeviceOperatingSystemSummary {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl DeviceOperatingSystemSummary {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.deviceOperatingSystemSummary";
@@ -2963,7 +2963,7 @@ impl DeviceOperatingSystemSummary {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl<'de> serde::Deserialize<'de> for DeviceOperatingSystemSummary {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2972,7 +2972,7 @@ impl<'de> serde::Deserialize<'de> for DeviceOperatingSystemSummary {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl graph_odata_runtime::model::ODataObject for DeviceOperatingSystemSummary {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -3023,7 +3023,7 @@ impl graph_odata_runtime::model::ODataObject for DeviceOperatingSystemSummary {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl DeviceOperatingSystemSummary {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -3034,11 +3034,11 @@ impl DeviceOperatingSystemSummary {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 /// The properties of [`DeviceOperatingSystemSummary`] by wire name, each a [`Field<DeviceOperatingSystemSummary>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`DeviceOperatingSystemSummary::set_null`].
 pub enum DeviceOperatingSystemSummaryField {}
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 #[allow(non_upper_case_globals)]
 impl DeviceOperatingSystemSummaryField {
     /// `androidCorporateWorkProfileCount`
@@ -3106,7 +3106,7 @@ impl DeviceOperatingSystemSummaryField {
     ];
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 /// CSDL complex type `microsoft.graph.deviceProtectionOverview`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct DeviceProtectionOverview {
@@ -3138,14 +3138,14 @@ pub struct DeviceProtectionOverview {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl serde::Serialize for DeviceProtectionOverview {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl DeviceProtectionOverview {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.deviceProtectionOverview";
@@ -3208,7 +3208,7 @@ impl DeviceProtectionOverview {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl<'de> serde::Deserialize<'de> for DeviceProtectionOverview {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -3217,7 +3217,7 @@ impl<'de> serde::Deserialize<'de> for DeviceProtectionOverview {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl graph_odata_runtime::model::ODataObject for DeviceProtectionOverview {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -3295,7 +3295,7 @@ impl graph_odata_runtime::model::ODataObject for DeviceProtectionOverview {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl DeviceProtectionOverview {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -3306,11 +3306,11 @@ impl DeviceProtectionOverview {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 /// The properties of [`DeviceProtectionOverview`] by wire name, each a [`Field<DeviceProtectionOverview>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`DeviceProtectionOverview::set_null`].
 pub enum DeviceProtectionOverviewField {}
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 #[allow(non_upper_case_globals)]
 impl DeviceProtectionOverviewField {
     /// `cleanDeviceCount`
@@ -3373,7 +3373,7 @@ impl DeviceProtectionOverviewField {
     ];
 }
 
-#[cfg(feature = "_admin_consent_request_policy")]
+#[cfg(feature = "_policies")]
 /// CSDL complex type `microsoft.graph.deviceRegistrationMembership`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct DeviceRegistrationMembership {
@@ -3383,14 +3383,14 @@ pub struct DeviceRegistrationMembership {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_admin_consent_request_policy")]
+#[cfg(feature = "_policies")]
 impl serde::Serialize for DeviceRegistrationMembership {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_admin_consent_request_policy")]
+#[cfg(feature = "_policies")]
 impl DeviceRegistrationMembership {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.deviceRegistrationMembership";
@@ -3410,7 +3410,7 @@ impl DeviceRegistrationMembership {
     }
 }
 
-#[cfg(feature = "_admin_consent_request_policy")]
+#[cfg(feature = "_policies")]
 impl<'de> serde::Deserialize<'de> for DeviceRegistrationMembership {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -3419,7 +3419,7 @@ impl<'de> serde::Deserialize<'de> for DeviceRegistrationMembership {
     }
 }
 
-#[cfg(feature = "_admin_consent_request_policy")]
+#[cfg(feature = "_policies")]
 impl graph_odata_runtime::model::ODataObject for DeviceRegistrationMembership {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -3435,7 +3435,7 @@ impl graph_odata_runtime::model::ODataObject for DeviceRegistrationMembership {
     }
 }
 
-#[cfg(feature = "_admin_consent_request_policy")]
+#[cfg(feature = "_policies")]
 /// A `microsoft.graph.deviceRegistrationMembership` value: the base type or one of its derived types, chosen by `@odata.type`. A derived type this crate does not know is read as [`DeviceRegistrationMembership`], which keeps its properties and `@odata.type` in `additional_properties`.
 #[derive(Debug, Clone, PartialEq)]
 pub enum AnyDeviceRegistrationMembership {
@@ -3449,7 +3449,7 @@ pub enum AnyDeviceRegistrationMembership {
     NoDeviceRegistrationMembership(Box<NoDeviceRegistrationMembership>),
 }
 
-#[cfg(feature = "_admin_consent_request_policy")]
+#[cfg(feature = "_policies")]
 impl AnyDeviceRegistrationMembership {
     /// The `@odata.type` of the variant (the base type's for unknown derived types).
     pub fn odata_type(&self) -> &'static str {
@@ -3479,21 +3479,21 @@ impl AnyDeviceRegistrationMembership {
     }
 }
 
-#[cfg(feature = "_admin_consent_request_policy")]
+#[cfg(feature = "_policies")]
 impl Default for AnyDeviceRegistrationMembership {
     fn default() -> Self {
         Self::DeviceRegistrationMembership(Box::default())
     }
 }
 
-#[cfg(feature = "_admin_consent_request_policy")]
+#[cfg(feature = "_policies")]
 impl From<DeviceRegistrationMembership> for AnyDeviceRegistrationMembership {
     fn from(value: DeviceRegistrationMembership) -> Self {
         Self::DeviceRegistrationMembership(Box::new(value))
     }
 }
 
-#[cfg(feature = "_admin_consent_request_policy")]
+#[cfg(feature = "_policies")]
 impl AnyDeviceRegistrationMembership {
     /// The value if it is a [`AnyDeviceRegistrationMembership::AllDeviceRegistrationMembership`] variant.
     pub fn as_all_device_registration_membership(

@@ -11,28 +11,28 @@ use graph_odata_runtime::edm;
 #[allow(unused_imports)]
 use graph_odata_runtime::model;
 
-#[cfg(feature = "_admin_consent_request_policy")]
+#[cfg(feature = "_policies")]
 impl From<AllDeviceRegistrationMembership> for AnyDeviceRegistrationMembership {
     fn from(value: AllDeviceRegistrationMembership) -> Self {
         Self::AllDeviceRegistrationMembership(Box::new(value))
     }
 }
 
-#[cfg(feature = "_admin_consent_request_policy")]
+#[cfg(feature = "_policies")]
 impl From<EnumeratedDeviceRegistrationMembership> for AnyDeviceRegistrationMembership {
     fn from(value: EnumeratedDeviceRegistrationMembership) -> Self {
         Self::EnumeratedDeviceRegistrationMembership(Box::new(value))
     }
 }
 
-#[cfg(feature = "_admin_consent_request_policy")]
+#[cfg(feature = "_policies")]
 impl From<NoDeviceRegistrationMembership> for AnyDeviceRegistrationMembership {
     fn from(value: NoDeviceRegistrationMembership) -> Self {
         Self::NoDeviceRegistrationMembership(Box::new(value))
     }
 }
 
-#[cfg(feature = "_admin_consent_request_policy")]
+#[cfg(feature = "_policies")]
 impl serde::Serialize for AnyDeviceRegistrationMembership {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match self {
@@ -64,7 +64,7 @@ impl serde::Serialize for AnyDeviceRegistrationMembership {
     }
 }
 
-#[cfg(feature = "_admin_consent_request_policy")]
+#[cfg(feature = "_policies")]
 impl<'de> serde::Deserialize<'de> for AnyDeviceRegistrationMembership {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -93,7 +93,7 @@ impl<'de> serde::Deserialize<'de> for AnyDeviceRegistrationMembership {
     }
 }
 
-#[cfg(feature = "_b2b_identity_providers_type")]
+#[cfg(feature = "_policies")]
 /// CSDL complex type `microsoft.graph.devicesFilter`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct DevicesFilter {
@@ -107,14 +107,14 @@ pub struct DevicesFilter {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_b2b_identity_providers_type")]
+#[cfg(feature = "_policies")]
 impl serde::Serialize for DevicesFilter {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_b2b_identity_providers_type")]
+#[cfg(feature = "_policies")]
 impl DevicesFilter {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.devicesFilter";
@@ -136,7 +136,7 @@ impl DevicesFilter {
     }
 }
 
-#[cfg(feature = "_b2b_identity_providers_type")]
+#[cfg(feature = "_policies")]
 impl<'de> serde::Deserialize<'de> for DevicesFilter {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -145,7 +145,7 @@ impl<'de> serde::Deserialize<'de> for DevicesFilter {
     }
 }
 
-#[cfg(feature = "_b2b_identity_providers_type")]
+#[cfg(feature = "_policies")]
 impl graph_odata_runtime::model::ODataObject for DevicesFilter {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -167,7 +167,7 @@ impl graph_odata_runtime::model::ODataObject for DevicesFilter {
     }
 }
 
-#[cfg(feature = "_b2b_identity_providers_type")]
+#[cfg(feature = "_policies")]
 impl DevicesFilter {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -178,11 +178,11 @@ impl DevicesFilter {
     }
 }
 
-#[cfg(feature = "_b2b_identity_providers_type")]
+#[cfg(feature = "_policies")]
 /// The properties of [`DevicesFilter`] by wire name, each a [`Field<DevicesFilter>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`DevicesFilter::set_null`].
 pub enum DevicesFilterField {}
 
-#[cfg(feature = "_b2b_identity_providers_type")]
+#[cfg(feature = "_policies")]
 #[allow(non_upper_case_globals)]
 impl DevicesFilterField {
     /// `mode`
@@ -355,7 +355,7 @@ impl graph_odata_runtime::model::ODataObject for Dictionaries {
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 /// CSDL complex type `microsoft.graph.disableAndDeleteUserApplyAction`; base type `microsoft.graph.accessReviewApplyAction`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct DisableAndDeleteUserApplyAction {
@@ -365,14 +365,14 @@ pub struct DisableAndDeleteUserApplyAction {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl serde::Serialize for DisableAndDeleteUserApplyAction {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl DisableAndDeleteUserApplyAction {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.disableAndDeleteUserApplyAction";
@@ -392,7 +392,7 @@ impl DisableAndDeleteUserApplyAction {
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl<'de> serde::Deserialize<'de> for DisableAndDeleteUserApplyAction {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -401,7 +401,7 @@ impl<'de> serde::Deserialize<'de> for DisableAndDeleteUserApplyAction {
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl graph_odata_runtime::model::ODataObject for DisableAndDeleteUserApplyAction {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -713,7 +713,7 @@ impl<'de> serde::Deserialize<'de> for AnyDlpActionInfo {
     }
 }
 
-#[cfg(feature = "_base_item_version")]
+#[cfg(feature = "_column_link")]
 /// CSDL complex type `microsoft.graph.documentSet`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct DocumentSet {
@@ -728,10 +728,10 @@ pub struct DocumentSet {
     /// Property `welcomePageUrl`: `Edm.String`.
     pub welcome_page_url: Option<String>,
     /// Navigation property `sharedColumns`: `Collection(microsoft.graph.columnDefinition)`; present when expanded (`$expand`).
-    #[cfg(feature = "_base_item")]
+    #[cfg(feature = "_boolean_column")]
     pub shared_columns: Option<Vec<ColumnDefinition>>,
     /// Navigation property `welcomePageColumns`: `Collection(microsoft.graph.columnDefinition)`; present when expanded (`$expand`).
-    #[cfg(feature = "_base_item")]
+    #[cfg(feature = "_boolean_column")]
     pub welcome_page_columns: Option<Vec<ColumnDefinition>>,
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
@@ -739,14 +739,14 @@ pub struct DocumentSet {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_base_item_version")]
+#[cfg(feature = "_column_link")]
 impl serde::Serialize for DocumentSet {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_base_item_version")]
+#[cfg(feature = "_column_link")]
 #[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
 impl DocumentSet {
     /// The CSDL qualified name, as `@odata.type` spells it.
@@ -772,15 +772,15 @@ impl DocumentSet {
             );
         object.property("shouldPrefixNameToFile", &self.should_prefix_name_to_file);
         object.property("welcomePageUrl", &self.welcome_page_url);
-        #[cfg(feature = "_base_item")]
+        #[cfg(feature = "_boolean_column")]
         object.property("sharedColumns", &self.shared_columns);
-        #[cfg(feature = "_base_item")]
+        #[cfg(feature = "_boolean_column")]
         object.property("welcomePageColumns", &self.welcome_page_columns);
         object.end()
     }
 }
 
-#[cfg(feature = "_base_item_version")]
+#[cfg(feature = "_column_link")]
 impl<'de> serde::Deserialize<'de> for DocumentSet {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -789,7 +789,7 @@ impl<'de> serde::Deserialize<'de> for DocumentSet {
     }
 }
 
-#[cfg(feature = "_base_item_version")]
+#[cfg(feature = "_column_link")]
 #[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
 impl graph_odata_runtime::model::ODataObject for DocumentSet {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
@@ -813,9 +813,9 @@ impl graph_odata_runtime::model::ODataObject for DocumentSet {
                 read_lenient(map, key, &mut self.should_prefix_name_to_file, extra)
             }
             "welcomePageUrl" => read_lenient(map, key, &mut self.welcome_page_url, extra),
-            #[cfg(feature = "_base_item")]
+            #[cfg(feature = "_boolean_column")]
             "sharedColumns" => read_nullable(map, key, &mut self.shared_columns, extra),
-            #[cfg(feature = "_base_item")]
+            #[cfg(feature = "_boolean_column")]
             "welcomePageColumns" => {
                 read_nullable(map, key, &mut self.welcome_page_columns, extra)
             }
@@ -829,7 +829,7 @@ impl graph_odata_runtime::model::ODataObject for DocumentSet {
     }
 }
 
-#[cfg(feature = "_base_item_version")]
+#[cfg(feature = "_column_link")]
 impl DocumentSet {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -840,11 +840,11 @@ impl DocumentSet {
     }
 }
 
-#[cfg(feature = "_base_item_version")]
+#[cfg(feature = "_column_link")]
 /// The properties of [`DocumentSet`] by wire name, each a [`Field<DocumentSet>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`DocumentSet::set_null`].
 pub enum DocumentSetField {}
 
-#[cfg(feature = "_base_item_version")]
+#[cfg(feature = "_column_link")]
 #[allow(non_upper_case_globals)]
 impl DocumentSetField {
     /// `allowedContentTypes`
@@ -887,7 +887,7 @@ impl DocumentSetField {
     ];
 }
 
-#[cfg(feature = "_base_item_version")]
+#[cfg(feature = "_column_link")]
 /// CSDL complex type `microsoft.graph.documentSetContent`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct DocumentSetContent {
@@ -903,14 +903,14 @@ pub struct DocumentSetContent {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_base_item_version")]
+#[cfg(feature = "_column_link")]
 impl serde::Serialize for DocumentSetContent {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_base_item_version")]
+#[cfg(feature = "_column_link")]
 impl DocumentSetContent {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.documentSetContent";
@@ -933,7 +933,7 @@ impl DocumentSetContent {
     }
 }
 
-#[cfg(feature = "_base_item_version")]
+#[cfg(feature = "_column_link")]
 impl<'de> serde::Deserialize<'de> for DocumentSetContent {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -942,7 +942,7 @@ impl<'de> serde::Deserialize<'de> for DocumentSetContent {
     }
 }
 
-#[cfg(feature = "_base_item_version")]
+#[cfg(feature = "_column_link")]
 impl graph_odata_runtime::model::ODataObject for DocumentSetContent {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -965,7 +965,7 @@ impl graph_odata_runtime::model::ODataObject for DocumentSetContent {
     }
 }
 
-#[cfg(feature = "_base_item_version")]
+#[cfg(feature = "_column_link")]
 impl DocumentSetContent {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -976,11 +976,11 @@ impl DocumentSetContent {
     }
 }
 
-#[cfg(feature = "_base_item_version")]
+#[cfg(feature = "_column_link")]
 /// The properties of [`DocumentSetContent`] by wire name, each a [`Field<DocumentSetContent>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`DocumentSetContent::set_null`].
 pub enum DocumentSetContentField {}
 
-#[cfg(feature = "_base_item_version")]
+#[cfg(feature = "_column_link")]
 #[allow(non_upper_case_globals)]
 impl DocumentSetContentField {
     /// `contentType`
@@ -1001,7 +1001,7 @@ impl DocumentSetContentField {
     ];
 }
 
-#[cfg(feature = "_base_item_version")]
+#[cfg(feature = "_column_link")]
 /// CSDL complex type `microsoft.graph.documentSetVersionItem`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct DocumentSetVersionItem {
@@ -1017,14 +1017,14 @@ pub struct DocumentSetVersionItem {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_base_item_version")]
+#[cfg(feature = "_column_link")]
 impl serde::Serialize for DocumentSetVersionItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_base_item_version")]
+#[cfg(feature = "_column_link")]
 impl DocumentSetVersionItem {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.documentSetVersionItem";
@@ -1047,7 +1047,7 @@ impl DocumentSetVersionItem {
     }
 }
 
-#[cfg(feature = "_base_item_version")]
+#[cfg(feature = "_column_link")]
 impl<'de> serde::Deserialize<'de> for DocumentSetVersionItem {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1056,7 +1056,7 @@ impl<'de> serde::Deserialize<'de> for DocumentSetVersionItem {
     }
 }
 
-#[cfg(feature = "_base_item_version")]
+#[cfg(feature = "_column_link")]
 impl graph_odata_runtime::model::ODataObject for DocumentSetVersionItem {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -1079,7 +1079,7 @@ impl graph_odata_runtime::model::ODataObject for DocumentSetVersionItem {
     }
 }
 
-#[cfg(feature = "_base_item_version")]
+#[cfg(feature = "_column_link")]
 impl DocumentSetVersionItem {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -1090,11 +1090,11 @@ impl DocumentSetVersionItem {
     }
 }
 
-#[cfg(feature = "_base_item_version")]
+#[cfg(feature = "_column_link")]
 /// The properties of [`DocumentSetVersionItem`] by wire name, each a [`Field<DocumentSetVersionItem>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`DocumentSetVersionItem::set_null`].
 pub enum DocumentSetVersionItemField {}
 
-#[cfg(feature = "_base_item_version")]
+#[cfg(feature = "_column_link")]
 #[allow(non_upper_case_globals)]
 impl DocumentSetVersionItemField {
     /// `itemId`
@@ -1113,7 +1113,7 @@ impl DocumentSetVersionItemField {
     ];
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 /// CSDL complex type `microsoft.graph.domainIdentitySource`; base type `microsoft.graph.identitySource`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct DomainIdentitySource {
@@ -1127,14 +1127,14 @@ pub struct DomainIdentitySource {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl serde::Serialize for DomainIdentitySource {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl DomainIdentitySource {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.domainIdentitySource";
@@ -1156,7 +1156,7 @@ impl DomainIdentitySource {
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl<'de> serde::Deserialize<'de> for DomainIdentitySource {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1165,7 +1165,7 @@ impl<'de> serde::Deserialize<'de> for DomainIdentitySource {
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl graph_odata_runtime::model::ODataObject for DomainIdentitySource {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -1187,7 +1187,7 @@ impl graph_odata_runtime::model::ODataObject for DomainIdentitySource {
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl DomainIdentitySource {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -1198,11 +1198,11 @@ impl DomainIdentitySource {
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 /// The properties of [`DomainIdentitySource`] by wire name, each a [`Field<DomainIdentitySource>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`DomainIdentitySource::set_null`].
 pub enum DomainIdentitySourceField {}
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 #[allow(non_upper_case_globals)]
 impl DomainIdentitySourceField {
     /// `displayName`
@@ -1220,7 +1220,7 @@ impl DomainIdentitySourceField {
     ];
 }
 
-#[cfg(feature = "_domain")]
+#[cfg(feature = "_domains")]
 /// CSDL complex type `microsoft.graph.domainState`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct DomainState {
@@ -1236,14 +1236,14 @@ pub struct DomainState {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_domain")]
+#[cfg(feature = "_domains")]
 impl serde::Serialize for DomainState {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_domain")]
+#[cfg(feature = "_domains")]
 impl DomainState {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.domainState";
@@ -1266,7 +1266,7 @@ impl DomainState {
     }
 }
 
-#[cfg(feature = "_domain")]
+#[cfg(feature = "_domains")]
 impl<'de> serde::Deserialize<'de> for DomainState {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1275,7 +1275,7 @@ impl<'de> serde::Deserialize<'de> for DomainState {
     }
 }
 
-#[cfg(feature = "_domain")]
+#[cfg(feature = "_domains")]
 impl graph_odata_runtime::model::ODataObject for DomainState {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -1300,7 +1300,7 @@ impl graph_odata_runtime::model::ODataObject for DomainState {
     }
 }
 
-#[cfg(feature = "_domain")]
+#[cfg(feature = "_domains")]
 impl DomainState {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -1311,11 +1311,11 @@ impl DomainState {
     }
 }
 
-#[cfg(feature = "_domain")]
+#[cfg(feature = "_domains")]
 /// The properties of [`DomainState`] by wire name, each a [`Field<DomainState>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`DomainState::set_null`].
 pub enum DomainStateField {}
 
-#[cfg(feature = "_domain")]
+#[cfg(feature = "_domains")]
 #[allow(non_upper_case_globals)]
 impl DomainStateField {
     /// `lastActionDateTime`
@@ -1334,7 +1334,7 @@ impl DomainStateField {
     ];
 }
 
-#[cfg(feature = "_admin_microsoft365_apps")]
+#[cfg(feature = "_admin")]
 /// CSDL complex type `microsoft.graph.driftedProperty`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct DriftedProperty {
@@ -1350,14 +1350,14 @@ pub struct DriftedProperty {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_admin_microsoft365_apps")]
+#[cfg(feature = "_admin")]
 impl serde::Serialize for DriftedProperty {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_admin_microsoft365_apps")]
+#[cfg(feature = "_admin")]
 impl DriftedProperty {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.driftedProperty";
@@ -1380,7 +1380,7 @@ impl DriftedProperty {
     }
 }
 
-#[cfg(feature = "_admin_microsoft365_apps")]
+#[cfg(feature = "_admin")]
 impl<'de> serde::Deserialize<'de> for DriftedProperty {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1389,7 +1389,7 @@ impl<'de> serde::Deserialize<'de> for DriftedProperty {
     }
 }
 
-#[cfg(feature = "_admin_microsoft365_apps")]
+#[cfg(feature = "_admin")]
 impl graph_odata_runtime::model::ODataObject for DriftedProperty {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -1412,7 +1412,7 @@ impl graph_odata_runtime::model::ODataObject for DriftedProperty {
     }
 }
 
-#[cfg(feature = "_admin_microsoft365_apps")]
+#[cfg(feature = "_admin")]
 impl DriftedProperty {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -1423,11 +1423,11 @@ impl DriftedProperty {
     }
 }
 
-#[cfg(feature = "_admin_microsoft365_apps")]
+#[cfg(feature = "_admin")]
 /// The properties of [`DriftedProperty`] by wire name, each a [`Field<DriftedProperty>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`DriftedProperty::set_null`].
 pub enum DriftedPropertyField {}
 
-#[cfg(feature = "_admin_microsoft365_apps")]
+#[cfg(feature = "_admin")]
 #[allow(non_upper_case_globals)]
 impl DriftedPropertyField {
     /// `currentValue`
@@ -1704,7 +1704,7 @@ impl DriveItemUploadablePropertiesField {
     ];
 }
 
-#[cfg(feature = "_drive_recipient")]
+#[cfg(feature = "_boolean_column")]
 /// CSDL complex type `microsoft.graph.driveRecipient`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct DriveRecipient {
@@ -1720,14 +1720,14 @@ pub struct DriveRecipient {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_drive_recipient")]
+#[cfg(feature = "_boolean_column")]
 impl serde::Serialize for DriveRecipient {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_drive_recipient")]
+#[cfg(feature = "_boolean_column")]
 impl DriveRecipient {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.driveRecipient";
@@ -1750,7 +1750,7 @@ impl DriveRecipient {
     }
 }
 
-#[cfg(feature = "_drive_recipient")]
+#[cfg(feature = "_boolean_column")]
 impl<'de> serde::Deserialize<'de> for DriveRecipient {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1759,7 +1759,7 @@ impl<'de> serde::Deserialize<'de> for DriveRecipient {
     }
 }
 
-#[cfg(feature = "_drive_recipient")]
+#[cfg(feature = "_boolean_column")]
 impl graph_odata_runtime::model::ODataObject for DriveRecipient {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -1782,7 +1782,7 @@ impl graph_odata_runtime::model::ODataObject for DriveRecipient {
     }
 }
 
-#[cfg(feature = "_drive_recipient")]
+#[cfg(feature = "_boolean_column")]
 impl DriveRecipient {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -1793,11 +1793,11 @@ impl DriveRecipient {
     }
 }
 
-#[cfg(feature = "_drive_recipient")]
+#[cfg(feature = "_boolean_column")]
 /// The properties of [`DriveRecipient`] by wire name, each a [`Field<DriveRecipient>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`DriveRecipient::set_null`].
 pub enum DriveRecipientField {}
 
-#[cfg(feature = "_drive_recipient")]
+#[cfg(feature = "_boolean_column")]
 #[allow(non_upper_case_globals)]
 impl DriveRecipientField {
     /// `alias`
@@ -1814,7 +1814,7 @@ impl DriveRecipientField {
     ];
 }
 
-#[cfg(feature = "_assigned_place_mode")]
+#[cfg(feature = "_places")]
 /// CSDL complex type `microsoft.graph.dropInPlaceMode`; base type `microsoft.graph.placeMode`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct DropInPlaceMode {
@@ -1824,14 +1824,14 @@ pub struct DropInPlaceMode {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_assigned_place_mode")]
+#[cfg(feature = "_places")]
 impl serde::Serialize for DropInPlaceMode {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_assigned_place_mode")]
+#[cfg(feature = "_places")]
 impl DropInPlaceMode {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.dropInPlaceMode";
@@ -1851,7 +1851,7 @@ impl DropInPlaceMode {
     }
 }
 
-#[cfg(feature = "_assigned_place_mode")]
+#[cfg(feature = "_places")]
 impl<'de> serde::Deserialize<'de> for DropInPlaceMode {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1860,7 +1860,7 @@ impl<'de> serde::Deserialize<'de> for DropInPlaceMode {
     }
 }
 
-#[cfg(feature = "_assigned_place_mode")]
+#[cfg(feature = "_places")]
 impl graph_odata_runtime::model::ODataObject for DropInPlaceMode {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -1876,7 +1876,7 @@ impl graph_odata_runtime::model::ODataObject for DropInPlaceMode {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 /// CSDL complex type `microsoft.graph.edgeSearchEngine`; base type `microsoft.graph.edgeSearchEngineBase`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct EdgeSearchEngine {
@@ -1888,14 +1888,14 @@ pub struct EdgeSearchEngine {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl serde::Serialize for EdgeSearchEngine {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl EdgeSearchEngine {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.edgeSearchEngine";
@@ -1916,7 +1916,7 @@ impl EdgeSearchEngine {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl<'de> serde::Deserialize<'de> for EdgeSearchEngine {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1925,7 +1925,7 @@ impl<'de> serde::Deserialize<'de> for EdgeSearchEngine {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl graph_odata_runtime::model::ODataObject for EdgeSearchEngine {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -1948,7 +1948,7 @@ impl graph_odata_runtime::model::ODataObject for EdgeSearchEngine {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl EdgeSearchEngine {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -1959,11 +1959,11 @@ impl EdgeSearchEngine {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 /// The properties of [`EdgeSearchEngine`] by wire name, each a [`Field<EdgeSearchEngine>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`EdgeSearchEngine::set_null`].
 pub enum EdgeSearchEngineField {}
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 #[allow(non_upper_case_globals)]
 impl EdgeSearchEngineField {
     /// `edgeSearchEngineType`
@@ -1976,7 +1976,7 @@ impl EdgeSearchEngineField {
     ];
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 /// CSDL complex type `microsoft.graph.edgeSearchEngineBase`; abstract.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct EdgeSearchEngineBase {
@@ -1986,14 +1986,14 @@ pub struct EdgeSearchEngineBase {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl serde::Serialize for EdgeSearchEngineBase {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl EdgeSearchEngineBase {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.edgeSearchEngineBase";
@@ -2013,7 +2013,7 @@ impl EdgeSearchEngineBase {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl<'de> serde::Deserialize<'de> for EdgeSearchEngineBase {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2022,7 +2022,7 @@ impl<'de> serde::Deserialize<'de> for EdgeSearchEngineBase {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl graph_odata_runtime::model::ODataObject for EdgeSearchEngineBase {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -2038,7 +2038,7 @@ impl graph_odata_runtime::model::ODataObject for EdgeSearchEngineBase {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 /// A `microsoft.graph.edgeSearchEngineBase` value: the base type or one of its derived types, chosen by `@odata.type`. A derived type this crate does not know is read as [`EdgeSearchEngineBase`], which keeps its properties and `@odata.type` in `additional_properties`.
 #[derive(Debug, Clone, PartialEq)]
 pub enum AnyEdgeSearchEngineBase {
@@ -2050,7 +2050,7 @@ pub enum AnyEdgeSearchEngineBase {
     EdgeSearchEngineCustom(Box<EdgeSearchEngineCustom>),
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl AnyEdgeSearchEngineBase {
     /// The `@odata.type` of the variant (the base type's for unknown derived types).
     pub fn odata_type(&self) -> &'static str {
@@ -2069,21 +2069,21 @@ impl AnyEdgeSearchEngineBase {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl Default for AnyEdgeSearchEngineBase {
     fn default() -> Self {
         Self::EdgeSearchEngineBase(Box::default())
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl From<EdgeSearchEngineBase> for AnyEdgeSearchEngineBase {
     fn from(value: EdgeSearchEngineBase) -> Self {
         Self::EdgeSearchEngineBase(Box::new(value))
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl AnyEdgeSearchEngineBase {
     /// The value if it is a [`AnyEdgeSearchEngineBase::EdgeSearchEngine`] variant.
     pub fn as_edge_search_engine(&self) -> Option<&EdgeSearchEngine> {
@@ -2101,21 +2101,21 @@ impl AnyEdgeSearchEngineBase {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl From<EdgeSearchEngine> for AnyEdgeSearchEngineBase {
     fn from(value: EdgeSearchEngine) -> Self {
         Self::EdgeSearchEngine(Box::new(value))
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl From<EdgeSearchEngineCustom> for AnyEdgeSearchEngineBase {
     fn from(value: EdgeSearchEngineCustom) -> Self {
         Self::EdgeSearchEngineCustom(Box::new(value))
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl serde::Serialize for AnyEdgeSearchEngineBase {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match self {
@@ -2136,7 +2136,7 @@ impl serde::Serialize for AnyEdgeSearchEngineBase {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl<'de> serde::Deserialize<'de> for AnyEdgeSearchEngineBase {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2158,7 +2158,7 @@ impl<'de> serde::Deserialize<'de> for AnyEdgeSearchEngineBase {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 /// CSDL complex type `microsoft.graph.edgeSearchEngineCustom`; base type `microsoft.graph.edgeSearchEngineBase`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct EdgeSearchEngineCustom {
@@ -2170,14 +2170,14 @@ pub struct EdgeSearchEngineCustom {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl serde::Serialize for EdgeSearchEngineCustom {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl EdgeSearchEngineCustom {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.edgeSearchEngineCustom";
@@ -2202,7 +2202,7 @@ impl EdgeSearchEngineCustom {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl<'de> serde::Deserialize<'de> for EdgeSearchEngineCustom {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2211,7 +2211,7 @@ impl<'de> serde::Deserialize<'de> for EdgeSearchEngineCustom {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl graph_odata_runtime::model::ODataObject for EdgeSearchEngineCustom {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -2239,7 +2239,7 @@ impl graph_odata_runtime::model::ODataObject for EdgeSearchEngineCustom {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl EdgeSearchEngineCustom {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -2250,11 +2250,11 @@ impl EdgeSearchEngineCustom {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 /// The properties of [`EdgeSearchEngineCustom`] by wire name, each a [`Field<EdgeSearchEngineCustom>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`EdgeSearchEngineCustom::set_null`].
 pub enum EdgeSearchEngineCustomField {}
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 #[allow(non_upper_case_globals)]
 impl EdgeSearchEngineCustomField {
     /// `edgeSearchEngineOpenSearchXmlUrl`
@@ -2329,7 +2329,7 @@ impl graph_odata_runtime::model::ODataObject for EditAction {
     }
 }
 
-#[cfg(feature = "_challenging_word")]
+#[cfg(feature = "_education")]
 /// CSDL complex type `microsoft.graph.educationAiFeedbackAudienceEngagementSettings`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct EducationAiFeedbackAudienceEngagementSettings {
@@ -2345,14 +2345,14 @@ pub struct EducationAiFeedbackAudienceEngagementSettings {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_challenging_word")]
+#[cfg(feature = "_education")]
 impl serde::Serialize for EducationAiFeedbackAudienceEngagementSettings {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_challenging_word")]
+#[cfg(feature = "_education")]
 impl EducationAiFeedbackAudienceEngagementSettings {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.educationAiFeedbackAudienceEngagementSettings";
@@ -2383,7 +2383,7 @@ impl EducationAiFeedbackAudienceEngagementSettings {
     }
 }
 
-#[cfg(feature = "_challenging_word")]
+#[cfg(feature = "_education")]
 impl<'de> serde::Deserialize<'de> for EducationAiFeedbackAudienceEngagementSettings {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2392,7 +2392,7 @@ impl<'de> serde::Deserialize<'de> for EducationAiFeedbackAudienceEngagementSetti
     }
 }
 
-#[cfg(feature = "_challenging_word")]
+#[cfg(feature = "_education")]
 impl graph_odata_runtime::model::ODataObject
 for EducationAiFeedbackAudienceEngagementSettings {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
@@ -2432,7 +2432,7 @@ for EducationAiFeedbackAudienceEngagementSettings {
     }
 }
 
-#[cfg(feature = "_challenging_word")]
+#[cfg(feature = "_education")]
 impl EducationAiFeedbackAudienceEngagementSettings {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -2443,11 +2443,11 @@ impl EducationAiFeedbackAudienceEngagementSettings {
     }
 }
 
-#[cfg(feature = "_challenging_word")]
+#[cfg(feature = "_education")]
 /// The properties of [`EducationAiFeedbackAudienceEngagementSettings`] by wire name, each a [`Field<EducationAiFeedbackAudienceEngagementSettings>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`EducationAiFeedbackAudienceEngagementSettings::set_null`].
 pub enum EducationAiFeedbackAudienceEngagementSettingsField {}
 
-#[cfg(feature = "_challenging_word")]
+#[cfg(feature = "_education")]
 #[allow(non_upper_case_globals)]
 impl EducationAiFeedbackAudienceEngagementSettingsField {
     /// `areEngagementStrategiesEnabled`
@@ -2472,7 +2472,7 @@ impl EducationAiFeedbackAudienceEngagementSettingsField {
     ];
 }
 
-#[cfg(feature = "_challenging_word")]
+#[cfg(feature = "_education")]
 /// CSDL complex type `microsoft.graph.educationAiFeedbackContentSettings`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct EducationAiFeedbackContentSettings {
@@ -2488,14 +2488,14 @@ pub struct EducationAiFeedbackContentSettings {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_challenging_word")]
+#[cfg(feature = "_education")]
 impl serde::Serialize for EducationAiFeedbackContentSettings {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_challenging_word")]
+#[cfg(feature = "_education")]
 impl EducationAiFeedbackContentSettings {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.educationAiFeedbackContentSettings";
@@ -2526,7 +2526,7 @@ impl EducationAiFeedbackContentSettings {
     }
 }
 
-#[cfg(feature = "_challenging_word")]
+#[cfg(feature = "_education")]
 impl<'de> serde::Deserialize<'de> for EducationAiFeedbackContentSettings {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2535,7 +2535,7 @@ impl<'de> serde::Deserialize<'de> for EducationAiFeedbackContentSettings {
     }
 }
 
-#[cfg(feature = "_challenging_word")]
+#[cfg(feature = "_education")]
 impl graph_odata_runtime::model::ODataObject for EducationAiFeedbackContentSettings {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -2569,7 +2569,7 @@ impl graph_odata_runtime::model::ODataObject for EducationAiFeedbackContentSetti
     }
 }
 
-#[cfg(feature = "_challenging_word")]
+#[cfg(feature = "_education")]
 impl EducationAiFeedbackContentSettings {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -2580,11 +2580,11 @@ impl EducationAiFeedbackContentSettings {
     }
 }
 
-#[cfg(feature = "_challenging_word")]
+#[cfg(feature = "_education")]
 /// The properties of [`EducationAiFeedbackContentSettings`] by wire name, each a [`Field<EducationAiFeedbackContentSettings>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`EducationAiFeedbackContentSettings::set_null`].
 pub enum EducationAiFeedbackContentSettingsField {}
 
-#[cfg(feature = "_challenging_word")]
+#[cfg(feature = "_education")]
 #[allow(non_upper_case_globals)]
 impl EducationAiFeedbackContentSettingsField {
     /// `isMessageClarityEnabled`
@@ -2607,7 +2607,7 @@ impl EducationAiFeedbackContentSettingsField {
     ];
 }
 
-#[cfg(feature = "_challenging_word")]
+#[cfg(feature = "_education")]
 /// CSDL complex type `microsoft.graph.educationAiFeedbackCriteria`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct EducationAiFeedbackCriteria {
@@ -2621,14 +2621,14 @@ pub struct EducationAiFeedbackCriteria {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_challenging_word")]
+#[cfg(feature = "_education")]
 impl serde::Serialize for EducationAiFeedbackCriteria {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_challenging_word")]
+#[cfg(feature = "_education")]
 impl EducationAiFeedbackCriteria {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.educationAiFeedbackCriteria";
@@ -2650,7 +2650,7 @@ impl EducationAiFeedbackCriteria {
     }
 }
 
-#[cfg(feature = "_challenging_word")]
+#[cfg(feature = "_education")]
 impl<'de> serde::Deserialize<'de> for EducationAiFeedbackCriteria {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2659,7 +2659,7 @@ impl<'de> serde::Deserialize<'de> for EducationAiFeedbackCriteria {
     }
 }
 
-#[cfg(feature = "_challenging_word")]
+#[cfg(feature = "_education")]
 impl graph_odata_runtime::model::ODataObject for EducationAiFeedbackCriteria {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -2683,7 +2683,7 @@ impl graph_odata_runtime::model::ODataObject for EducationAiFeedbackCriteria {
     }
 }
 
-#[cfg(feature = "_challenging_word")]
+#[cfg(feature = "_education")]
 impl EducationAiFeedbackCriteria {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -2694,11 +2694,11 @@ impl EducationAiFeedbackCriteria {
     }
 }
 
-#[cfg(feature = "_challenging_word")]
+#[cfg(feature = "_education")]
 /// The properties of [`EducationAiFeedbackCriteria`] by wire name, each a [`Field<EducationAiFeedbackCriteria>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`EducationAiFeedbackCriteria::set_null`].
 pub enum EducationAiFeedbackCriteriaField {}
 
-#[cfg(feature = "_challenging_word")]
+#[cfg(feature = "_education")]
 #[allow(non_upper_case_globals)]
 impl EducationAiFeedbackCriteriaField {
     /// `aiFeedbackSettings`
@@ -2716,7 +2716,7 @@ impl EducationAiFeedbackCriteriaField {
     ];
 }
 
-#[cfg(feature = "_challenging_word")]
+#[cfg(feature = "_education")]
 /// CSDL complex type `microsoft.graph.educationAiFeedbackDeliverySettings`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct EducationAiFeedbackDeliverySettings {
@@ -2732,14 +2732,14 @@ pub struct EducationAiFeedbackDeliverySettings {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_challenging_word")]
+#[cfg(feature = "_education")]
 impl serde::Serialize for EducationAiFeedbackDeliverySettings {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_challenging_word")]
+#[cfg(feature = "_education")]
 impl EducationAiFeedbackDeliverySettings {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.educationAiFeedbackDeliverySettings";
@@ -2766,7 +2766,7 @@ impl EducationAiFeedbackDeliverySettings {
     }
 }
 
-#[cfg(feature = "_challenging_word")]
+#[cfg(feature = "_education")]
 impl<'de> serde::Deserialize<'de> for EducationAiFeedbackDeliverySettings {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2775,7 +2775,7 @@ impl<'de> serde::Deserialize<'de> for EducationAiFeedbackDeliverySettings {
     }
 }
 
-#[cfg(feature = "_challenging_word")]
+#[cfg(feature = "_education")]
 impl graph_odata_runtime::model::ODataObject for EducationAiFeedbackDeliverySettings {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -2807,7 +2807,7 @@ impl graph_odata_runtime::model::ODataObject for EducationAiFeedbackDeliverySett
     }
 }
 
-#[cfg(feature = "_challenging_word")]
+#[cfg(feature = "_education")]
 impl EducationAiFeedbackDeliverySettings {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -2818,11 +2818,11 @@ impl EducationAiFeedbackDeliverySettings {
     }
 }
 
-#[cfg(feature = "_challenging_word")]
+#[cfg(feature = "_education")]
 /// The properties of [`EducationAiFeedbackDeliverySettings`] by wire name, each a [`Field<EducationAiFeedbackDeliverySettings>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`EducationAiFeedbackDeliverySettings::set_null`].
 pub enum EducationAiFeedbackDeliverySettingsField {}
 
-#[cfg(feature = "_challenging_word")]
+#[cfg(feature = "_education")]
 #[allow(non_upper_case_globals)]
 impl EducationAiFeedbackDeliverySettingsField {
     /// `areRhetoricalTechniquesEnabled`
@@ -2845,7 +2845,7 @@ impl EducationAiFeedbackDeliverySettingsField {
     ];
 }
 
-#[cfg(feature = "_challenging_word")]
+#[cfg(feature = "_education")]
 /// CSDL complex type `microsoft.graph.educationAiFeedbackSettings`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct EducationAiFeedbackSettings {
@@ -2863,14 +2863,14 @@ pub struct EducationAiFeedbackSettings {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_challenging_word")]
+#[cfg(feature = "_education")]
 impl serde::Serialize for EducationAiFeedbackSettings {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_challenging_word")]
+#[cfg(feature = "_education")]
 impl EducationAiFeedbackSettings {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.educationAiFeedbackSettings";
@@ -2894,7 +2894,7 @@ impl EducationAiFeedbackSettings {
     }
 }
 
-#[cfg(feature = "_challenging_word")]
+#[cfg(feature = "_education")]
 impl<'de> serde::Deserialize<'de> for EducationAiFeedbackSettings {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2903,7 +2903,7 @@ impl<'de> serde::Deserialize<'de> for EducationAiFeedbackSettings {
     }
 }
 
-#[cfg(feature = "_challenging_word")]
+#[cfg(feature = "_education")]
 impl graph_odata_runtime::model::ODataObject for EducationAiFeedbackSettings {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -2932,7 +2932,7 @@ impl graph_odata_runtime::model::ODataObject for EducationAiFeedbackSettings {
     }
 }
 
-#[cfg(feature = "_challenging_word")]
+#[cfg(feature = "_education")]
 impl EducationAiFeedbackSettings {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -2943,11 +2943,11 @@ impl EducationAiFeedbackSettings {
     }
 }
 
-#[cfg(feature = "_challenging_word")]
+#[cfg(feature = "_education")]
 /// The properties of [`EducationAiFeedbackSettings`] by wire name, each a [`Field<EducationAiFeedbackSettings>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`EducationAiFeedbackSettings::set_null`].
 pub enum EducationAiFeedbackSettingsField {}
 
-#[cfg(feature = "_challenging_word")]
+#[cfg(feature = "_education")]
 #[allow(non_upper_case_globals)]
 impl EducationAiFeedbackSettingsField {
     /// `audienceEngagementSettings`
@@ -2970,7 +2970,7 @@ impl EducationAiFeedbackSettingsField {
     ];
 }
 
-#[cfg(feature = "_challenging_word")]
+#[cfg(feature = "_education")]
 /// CSDL complex type `microsoft.graph.educationAssignmentClassRecipient`; base type `microsoft.graph.educationAssignmentRecipient`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct EducationAssignmentClassRecipient {
@@ -2980,14 +2980,14 @@ pub struct EducationAssignmentClassRecipient {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_challenging_word")]
+#[cfg(feature = "_education")]
 impl serde::Serialize for EducationAssignmentClassRecipient {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_challenging_word")]
+#[cfg(feature = "_education")]
 impl EducationAssignmentClassRecipient {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.educationAssignmentClassRecipient";
@@ -3007,7 +3007,7 @@ impl EducationAssignmentClassRecipient {
     }
 }
 
-#[cfg(feature = "_challenging_word")]
+#[cfg(feature = "_education")]
 impl<'de> serde::Deserialize<'de> for EducationAssignmentClassRecipient {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -3016,7 +3016,7 @@ impl<'de> serde::Deserialize<'de> for EducationAssignmentClassRecipient {
     }
 }
 
-#[cfg(feature = "_challenging_word")]
+#[cfg(feature = "_education")]
 impl graph_odata_runtime::model::ODataObject for EducationAssignmentClassRecipient {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -3032,7 +3032,7 @@ impl graph_odata_runtime::model::ODataObject for EducationAssignmentClassRecipie
     }
 }
 
-#[cfg(feature = "_challenging_word")]
+#[cfg(feature = "_education")]
 /// CSDL complex type `microsoft.graph.educationAssignmentGrade`; abstract.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct EducationAssignmentGrade {
@@ -3046,14 +3046,14 @@ pub struct EducationAssignmentGrade {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_challenging_word")]
+#[cfg(feature = "_education")]
 impl serde::Serialize for EducationAssignmentGrade {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_challenging_word")]
+#[cfg(feature = "_education")]
 impl EducationAssignmentGrade {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.educationAssignmentGrade";
@@ -3075,7 +3075,7 @@ impl EducationAssignmentGrade {
     }
 }
 
-#[cfg(feature = "_challenging_word")]
+#[cfg(feature = "_education")]
 impl<'de> serde::Deserialize<'de> for EducationAssignmentGrade {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -3084,7 +3084,7 @@ impl<'de> serde::Deserialize<'de> for EducationAssignmentGrade {
     }
 }
 
-#[cfg(feature = "_challenging_word")]
+#[cfg(feature = "_education")]
 impl graph_odata_runtime::model::ODataObject for EducationAssignmentGrade {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -3106,7 +3106,7 @@ impl graph_odata_runtime::model::ODataObject for EducationAssignmentGrade {
     }
 }
 
-#[cfg(feature = "_challenging_word")]
+#[cfg(feature = "_education")]
 impl EducationAssignmentGrade {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -3117,11 +3117,11 @@ impl EducationAssignmentGrade {
     }
 }
 
-#[cfg(feature = "_challenging_word")]
+#[cfg(feature = "_education")]
 /// The properties of [`EducationAssignmentGrade`] by wire name, each a [`Field<EducationAssignmentGrade>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`EducationAssignmentGrade::set_null`].
 pub enum EducationAssignmentGradeField {}
 
-#[cfg(feature = "_challenging_word")]
+#[cfg(feature = "_education")]
 #[allow(non_upper_case_globals)]
 impl EducationAssignmentGradeField {
     /// `gradedBy`
@@ -3139,7 +3139,7 @@ impl EducationAssignmentGradeField {
     ];
 }
 
-#[cfg(feature = "_challenging_word")]
+#[cfg(feature = "_education")]
 /// CSDL complex type `microsoft.graph.educationAssignmentGradeType`; abstract.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct EducationAssignmentGradeType {
@@ -3149,14 +3149,14 @@ pub struct EducationAssignmentGradeType {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_challenging_word")]
+#[cfg(feature = "_education")]
 impl serde::Serialize for EducationAssignmentGradeType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_challenging_word")]
+#[cfg(feature = "_education")]
 impl EducationAssignmentGradeType {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.educationAssignmentGradeType";
@@ -3176,7 +3176,7 @@ impl EducationAssignmentGradeType {
     }
 }
 
-#[cfg(feature = "_challenging_word")]
+#[cfg(feature = "_education")]
 impl<'de> serde::Deserialize<'de> for EducationAssignmentGradeType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -3185,7 +3185,7 @@ impl<'de> serde::Deserialize<'de> for EducationAssignmentGradeType {
     }
 }
 
-#[cfg(feature = "_challenging_word")]
+#[cfg(feature = "_education")]
 impl graph_odata_runtime::model::ODataObject for EducationAssignmentGradeType {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -3201,7 +3201,7 @@ impl graph_odata_runtime::model::ODataObject for EducationAssignmentGradeType {
     }
 }
 
-#[cfg(feature = "_challenging_word")]
+#[cfg(feature = "_education")]
 /// A `microsoft.graph.educationAssignmentGradeType` value: the base type or one of its derived types, chosen by `@odata.type`. A derived type this crate does not know is read as [`EducationAssignmentGradeType`], which keeps its properties and `@odata.type` in `additional_properties`.
 #[derive(Debug, Clone, PartialEq)]
 pub enum AnyEducationAssignmentGradeType {
@@ -3211,7 +3211,7 @@ pub enum AnyEducationAssignmentGradeType {
     EducationAssignmentPointsGradeType(Box<EducationAssignmentPointsGradeType>),
 }
 
-#[cfg(feature = "_challenging_word")]
+#[cfg(feature = "_education")]
 impl AnyEducationAssignmentGradeType {
     /// The `@odata.type` of the variant (the base type's for unknown derived types).
     pub fn odata_type(&self) -> &'static str {
@@ -3235,14 +3235,14 @@ impl AnyEducationAssignmentGradeType {
     }
 }
 
-#[cfg(feature = "_challenging_word")]
+#[cfg(feature = "_education")]
 impl Default for AnyEducationAssignmentGradeType {
     fn default() -> Self {
         Self::EducationAssignmentGradeType(Box::default())
     }
 }
 
-#[cfg(feature = "_challenging_word")]
+#[cfg(feature = "_education")]
 impl From<EducationAssignmentGradeType> for AnyEducationAssignmentGradeType {
     fn from(value: EducationAssignmentGradeType) -> Self {
         Self::EducationAssignmentGradeType(Box::new(value))

@@ -11,7 +11,7 @@ use graph_odata_runtime::edm;
 #[allow(unused_imports)]
 use graph_odata_runtime::model;
 
-#[cfg(feature = "_challenging_word")]
+#[cfg(feature = "_education")]
 impl AnyEducationAssignmentGradeType {
     /// The value if it is a [`AnyEducationAssignmentGradeType::EducationAssignmentPointsGradeType`] variant.
     pub fn as_education_assignment_points_grade_type(
@@ -24,14 +24,14 @@ impl AnyEducationAssignmentGradeType {
     }
 }
 
-#[cfg(feature = "_challenging_word")]
+#[cfg(feature = "_education")]
 impl From<EducationAssignmentPointsGradeType> for AnyEducationAssignmentGradeType {
     fn from(value: EducationAssignmentPointsGradeType) -> Self {
         Self::EducationAssignmentPointsGradeType(Box::new(value))
     }
 }
 
-#[cfg(feature = "_challenging_word")]
+#[cfg(feature = "_education")]
 impl serde::Serialize for AnyEducationAssignmentGradeType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match self {
@@ -49,7 +49,7 @@ impl serde::Serialize for AnyEducationAssignmentGradeType {
     }
 }
 
-#[cfg(feature = "_challenging_word")]
+#[cfg(feature = "_education")]
 impl<'de> serde::Deserialize<'de> for AnyEducationAssignmentGradeType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -70,7 +70,7 @@ impl<'de> serde::Deserialize<'de> for AnyEducationAssignmentGradeType {
     }
 }
 
-#[cfg(feature = "_challenging_word")]
+#[cfg(feature = "_education")]
 /// CSDL complex type `microsoft.graph.educationAssignmentGroupRecipient`; base type `microsoft.graph.educationAssignmentRecipient`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct EducationAssignmentGroupRecipient {
@@ -80,14 +80,14 @@ pub struct EducationAssignmentGroupRecipient {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_challenging_word")]
+#[cfg(feature = "_education")]
 impl serde::Serialize for EducationAssignmentGroupRecipient {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_challenging_word")]
+#[cfg(feature = "_education")]
 impl EducationAssignmentGroupRecipient {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.educationAssignmentGroupRecipient";
@@ -107,7 +107,7 @@ impl EducationAssignmentGroupRecipient {
     }
 }
 
-#[cfg(feature = "_challenging_word")]
+#[cfg(feature = "_education")]
 impl<'de> serde::Deserialize<'de> for EducationAssignmentGroupRecipient {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -116,7 +116,7 @@ impl<'de> serde::Deserialize<'de> for EducationAssignmentGroupRecipient {
     }
 }
 
-#[cfg(feature = "_challenging_word")]
+#[cfg(feature = "_education")]
 impl graph_odata_runtime::model::ODataObject for EducationAssignmentGroupRecipient {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -132,7 +132,7 @@ impl graph_odata_runtime::model::ODataObject for EducationAssignmentGroupRecipie
     }
 }
 
-#[cfg(feature = "_challenging_word")]
+#[cfg(feature = "_education")]
 /// CSDL complex type `microsoft.graph.educationAssignmentIndividualRecipient`; base type `microsoft.graph.educationAssignmentRecipient`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct EducationAssignmentIndividualRecipient {
@@ -144,14 +144,14 @@ pub struct EducationAssignmentIndividualRecipient {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_challenging_word")]
+#[cfg(feature = "_education")]
 impl serde::Serialize for EducationAssignmentIndividualRecipient {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_challenging_word")]
+#[cfg(feature = "_education")]
 impl EducationAssignmentIndividualRecipient {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.educationAssignmentIndividualRecipient";
@@ -172,7 +172,7 @@ impl EducationAssignmentIndividualRecipient {
     }
 }
 
-#[cfg(feature = "_challenging_word")]
+#[cfg(feature = "_education")]
 impl<'de> serde::Deserialize<'de> for EducationAssignmentIndividualRecipient {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -181,7 +181,7 @@ impl<'de> serde::Deserialize<'de> for EducationAssignmentIndividualRecipient {
     }
 }
 
-#[cfg(feature = "_challenging_word")]
+#[cfg(feature = "_education")]
 impl graph_odata_runtime::model::ODataObject for EducationAssignmentIndividualRecipient {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -202,7 +202,7 @@ impl graph_odata_runtime::model::ODataObject for EducationAssignmentIndividualRe
     }
 }
 
-#[cfg(feature = "_challenging_word")]
+#[cfg(feature = "_education")]
 impl EducationAssignmentIndividualRecipient {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -213,11 +213,11 @@ impl EducationAssignmentIndividualRecipient {
     }
 }
 
-#[cfg(feature = "_challenging_word")]
+#[cfg(feature = "_education")]
 /// The properties of [`EducationAssignmentIndividualRecipient`] by wire name, each a [`Field<EducationAssignmentIndividualRecipient>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`EducationAssignmentIndividualRecipient::set_null`].
 pub enum EducationAssignmentIndividualRecipientField {}
 
-#[cfg(feature = "_challenging_word")]
+#[cfg(feature = "_education")]
 #[allow(non_upper_case_globals)]
 impl EducationAssignmentIndividualRecipientField {
     /// `recipients`
@@ -230,7 +230,7 @@ impl EducationAssignmentIndividualRecipientField {
     ];
 }
 
-#[cfg(feature = "_challenging_word")]
+#[cfg(feature = "_education")]
 /// CSDL complex type `microsoft.graph.educationAssignmentPointsGrade`; base type `microsoft.graph.educationAssignmentGrade`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct EducationAssignmentPointsGrade {
@@ -248,14 +248,14 @@ pub struct EducationAssignmentPointsGrade {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_challenging_word")]
+#[cfg(feature = "_education")]
 impl serde::Serialize for EducationAssignmentPointsGrade {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_challenging_word")]
+#[cfg(feature = "_education")]
 impl EducationAssignmentPointsGrade {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.educationAssignmentPointsGrade";
@@ -278,7 +278,7 @@ impl EducationAssignmentPointsGrade {
     }
 }
 
-#[cfg(feature = "_challenging_word")]
+#[cfg(feature = "_education")]
 impl<'de> serde::Deserialize<'de> for EducationAssignmentPointsGrade {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -287,7 +287,7 @@ impl<'de> serde::Deserialize<'de> for EducationAssignmentPointsGrade {
     }
 }
 
-#[cfg(feature = "_challenging_word")]
+#[cfg(feature = "_education")]
 impl graph_odata_runtime::model::ODataObject for EducationAssignmentPointsGrade {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -310,7 +310,7 @@ impl graph_odata_runtime::model::ODataObject for EducationAssignmentPointsGrade 
     }
 }
 
-#[cfg(feature = "_challenging_word")]
+#[cfg(feature = "_education")]
 impl EducationAssignmentPointsGrade {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -321,11 +321,11 @@ impl EducationAssignmentPointsGrade {
     }
 }
 
-#[cfg(feature = "_challenging_word")]
+#[cfg(feature = "_education")]
 /// The properties of [`EducationAssignmentPointsGrade`] by wire name, each a [`Field<EducationAssignmentPointsGrade>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`EducationAssignmentPointsGrade::set_null`].
 pub enum EducationAssignmentPointsGradeField {}
 
-#[cfg(feature = "_challenging_word")]
+#[cfg(feature = "_education")]
 #[allow(non_upper_case_globals)]
 impl EducationAssignmentPointsGradeField {
     /// `gradedBy`
@@ -348,7 +348,7 @@ impl EducationAssignmentPointsGradeField {
     ];
 }
 
-#[cfg(feature = "_challenging_word")]
+#[cfg(feature = "_education")]
 /// CSDL complex type `microsoft.graph.educationAssignmentPointsGradeType`; base type `microsoft.graph.educationAssignmentGradeType`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct EducationAssignmentPointsGradeType {
@@ -360,14 +360,14 @@ pub struct EducationAssignmentPointsGradeType {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_challenging_word")]
+#[cfg(feature = "_education")]
 impl serde::Serialize for EducationAssignmentPointsGradeType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_challenging_word")]
+#[cfg(feature = "_education")]
 impl EducationAssignmentPointsGradeType {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.educationAssignmentPointsGradeType";
@@ -388,7 +388,7 @@ impl EducationAssignmentPointsGradeType {
     }
 }
 
-#[cfg(feature = "_challenging_word")]
+#[cfg(feature = "_education")]
 impl<'de> serde::Deserialize<'de> for EducationAssignmentPointsGradeType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -397,7 +397,7 @@ impl<'de> serde::Deserialize<'de> for EducationAssignmentPointsGradeType {
     }
 }
 
-#[cfg(feature = "_challenging_word")]
+#[cfg(feature = "_education")]
 impl graph_odata_runtime::model::ODataObject for EducationAssignmentPointsGradeType {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -418,7 +418,7 @@ impl graph_odata_runtime::model::ODataObject for EducationAssignmentPointsGradeT
     }
 }
 
-#[cfg(feature = "_challenging_word")]
+#[cfg(feature = "_education")]
 impl EducationAssignmentPointsGradeType {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -429,11 +429,11 @@ impl EducationAssignmentPointsGradeType {
     }
 }
 
-#[cfg(feature = "_challenging_word")]
+#[cfg(feature = "_education")]
 /// The properties of [`EducationAssignmentPointsGradeType`] by wire name, each a [`Field<EducationAssignmentPointsGradeType>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`EducationAssignmentPointsGradeType::set_null`].
 pub enum EducationAssignmentPointsGradeTypeField {}
 
-#[cfg(feature = "_challenging_word")]
+#[cfg(feature = "_education")]
 #[allow(non_upper_case_globals)]
 impl EducationAssignmentPointsGradeTypeField {
     /// `maxPoints`
@@ -446,7 +446,7 @@ impl EducationAssignmentPointsGradeTypeField {
     ];
 }
 
-#[cfg(feature = "_challenging_word")]
+#[cfg(feature = "_education")]
 /// CSDL complex type `microsoft.graph.educationAssignmentRecipient`; abstract.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct EducationAssignmentRecipient {
@@ -456,14 +456,14 @@ pub struct EducationAssignmentRecipient {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_challenging_word")]
+#[cfg(feature = "_education")]
 impl serde::Serialize for EducationAssignmentRecipient {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_challenging_word")]
+#[cfg(feature = "_education")]
 impl EducationAssignmentRecipient {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.educationAssignmentRecipient";
@@ -483,7 +483,7 @@ impl EducationAssignmentRecipient {
     }
 }
 
-#[cfg(feature = "_challenging_word")]
+#[cfg(feature = "_education")]
 impl<'de> serde::Deserialize<'de> for EducationAssignmentRecipient {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -492,7 +492,7 @@ impl<'de> serde::Deserialize<'de> for EducationAssignmentRecipient {
     }
 }
 
-#[cfg(feature = "_challenging_word")]
+#[cfg(feature = "_education")]
 impl graph_odata_runtime::model::ODataObject for EducationAssignmentRecipient {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -508,7 +508,7 @@ impl graph_odata_runtime::model::ODataObject for EducationAssignmentRecipient {
     }
 }
 
-#[cfg(feature = "_challenging_word")]
+#[cfg(feature = "_education")]
 /// A `microsoft.graph.educationAssignmentRecipient` value: the base type or one of its derived types, chosen by `@odata.type`. A derived type this crate does not know is read as [`EducationAssignmentRecipient`], which keeps its properties and `@odata.type` in `additional_properties`.
 #[derive(Debug, Clone, PartialEq)]
 pub enum AnyEducationAssignmentRecipient {
@@ -522,7 +522,7 @@ pub enum AnyEducationAssignmentRecipient {
     EducationAssignmentIndividualRecipient(Box<EducationAssignmentIndividualRecipient>),
 }
 
-#[cfg(feature = "_challenging_word")]
+#[cfg(feature = "_education")]
 impl AnyEducationAssignmentRecipient {
     /// The `@odata.type` of the variant (the base type's for unknown derived types).
     pub fn odata_type(&self) -> &'static str {
@@ -552,21 +552,21 @@ impl AnyEducationAssignmentRecipient {
     }
 }
 
-#[cfg(feature = "_challenging_word")]
+#[cfg(feature = "_education")]
 impl Default for AnyEducationAssignmentRecipient {
     fn default() -> Self {
         Self::EducationAssignmentRecipient(Box::default())
     }
 }
 
-#[cfg(feature = "_challenging_word")]
+#[cfg(feature = "_education")]
 impl From<EducationAssignmentRecipient> for AnyEducationAssignmentRecipient {
     fn from(value: EducationAssignmentRecipient) -> Self {
         Self::EducationAssignmentRecipient(Box::new(value))
     }
 }
 
-#[cfg(feature = "_challenging_word")]
+#[cfg(feature = "_education")]
 impl AnyEducationAssignmentRecipient {
     /// The value if it is a [`AnyEducationAssignmentRecipient::EducationAssignmentClassRecipient`] variant.
     pub fn as_education_assignment_class_recipient(
@@ -597,28 +597,28 @@ impl AnyEducationAssignmentRecipient {
     }
 }
 
-#[cfg(feature = "_challenging_word")]
+#[cfg(feature = "_education")]
 impl From<EducationAssignmentClassRecipient> for AnyEducationAssignmentRecipient {
     fn from(value: EducationAssignmentClassRecipient) -> Self {
         Self::EducationAssignmentClassRecipient(Box::new(value))
     }
 }
 
-#[cfg(feature = "_challenging_word")]
+#[cfg(feature = "_education")]
 impl From<EducationAssignmentGroupRecipient> for AnyEducationAssignmentRecipient {
     fn from(value: EducationAssignmentGroupRecipient) -> Self {
         Self::EducationAssignmentGroupRecipient(Box::new(value))
     }
 }
 
-#[cfg(feature = "_challenging_word")]
+#[cfg(feature = "_education")]
 impl From<EducationAssignmentIndividualRecipient> for AnyEducationAssignmentRecipient {
     fn from(value: EducationAssignmentIndividualRecipient) -> Self {
         Self::EducationAssignmentIndividualRecipient(Box::new(value))
     }
 }
 
-#[cfg(feature = "_challenging_word")]
+#[cfg(feature = "_education")]
 impl serde::Serialize for AnyEducationAssignmentRecipient {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match self {
@@ -650,7 +650,7 @@ impl serde::Serialize for AnyEducationAssignmentRecipient {
     }
 }
 
-#[cfg(feature = "_challenging_word")]
+#[cfg(feature = "_education")]
 impl<'de> serde::Deserialize<'de> for AnyEducationAssignmentRecipient {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -681,7 +681,7 @@ impl<'de> serde::Deserialize<'de> for AnyEducationAssignmentRecipient {
     }
 }
 
-#[cfg(feature = "_challenging_word")]
+#[cfg(feature = "_education")]
 /// CSDL complex type `microsoft.graph.educationChannelResource`; base type `microsoft.graph.educationResource`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct EducationChannelResource {
@@ -708,14 +708,14 @@ pub struct EducationChannelResource {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_challenging_word")]
+#[cfg(feature = "_education")]
 impl serde::Serialize for EducationChannelResource {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_challenging_word")]
+#[cfg(feature = "_education")]
 impl EducationChannelResource {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.educationChannelResource";
@@ -741,7 +741,7 @@ impl EducationChannelResource {
     }
 }
 
-#[cfg(feature = "_challenging_word")]
+#[cfg(feature = "_education")]
 impl<'de> serde::Deserialize<'de> for EducationChannelResource {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -750,7 +750,7 @@ impl<'de> serde::Deserialize<'de> for EducationChannelResource {
     }
 }
 
-#[cfg(feature = "_challenging_word")]
+#[cfg(feature = "_education")]
 impl graph_odata_runtime::model::ODataObject for EducationChannelResource {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -782,7 +782,7 @@ impl graph_odata_runtime::model::ODataObject for EducationChannelResource {
     }
 }
 
-#[cfg(feature = "_challenging_word")]
+#[cfg(feature = "_education")]
 impl EducationChannelResource {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -793,11 +793,11 @@ impl EducationChannelResource {
     }
 }
 
-#[cfg(feature = "_challenging_word")]
+#[cfg(feature = "_education")]
 /// The properties of [`EducationChannelResource`] by wire name, each a [`Field<EducationChannelResource>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`EducationChannelResource::set_null`].
 pub enum EducationChannelResourceField {}
 
-#[cfg(feature = "_challenging_word")]
+#[cfg(feature = "_education")]
 #[allow(non_upper_case_globals)]
 impl EducationChannelResourceField {
     /// `createdBy`
@@ -833,7 +833,7 @@ impl EducationChannelResourceField {
     ];
 }
 
-#[cfg(feature = "_challenging_word")]
+#[cfg(feature = "_education")]
 /// CSDL complex type `microsoft.graph.educationCourse`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct EducationCourse {
@@ -853,14 +853,14 @@ pub struct EducationCourse {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_challenging_word")]
+#[cfg(feature = "_education")]
 impl serde::Serialize for EducationCourse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_challenging_word")]
+#[cfg(feature = "_education")]
 impl EducationCourse {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.educationCourse";
@@ -885,7 +885,7 @@ impl EducationCourse {
     }
 }
 
-#[cfg(feature = "_challenging_word")]
+#[cfg(feature = "_education")]
 impl<'de> serde::Deserialize<'de> for EducationCourse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -894,7 +894,7 @@ impl<'de> serde::Deserialize<'de> for EducationCourse {
     }
 }
 
-#[cfg(feature = "_challenging_word")]
+#[cfg(feature = "_education")]
 impl graph_odata_runtime::model::ODataObject for EducationCourse {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -919,7 +919,7 @@ impl graph_odata_runtime::model::ODataObject for EducationCourse {
     }
 }
 
-#[cfg(feature = "_challenging_word")]
+#[cfg(feature = "_education")]
 impl EducationCourse {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -930,11 +930,11 @@ impl EducationCourse {
     }
 }
 
-#[cfg(feature = "_challenging_word")]
+#[cfg(feature = "_education")]
 /// The properties of [`EducationCourse`] by wire name, each a [`Field<EducationCourse>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`EducationCourse::set_null`].
 pub enum EducationCourseField {}
 
-#[cfg(feature = "_challenging_word")]
+#[cfg(feature = "_education")]
 #[allow(non_upper_case_globals)]
 impl EducationCourseField {
     /// `courseNumber`
@@ -965,7 +965,7 @@ impl EducationCourseField {
     ];
 }
 
-#[cfg(feature = "_challenging_word")]
+#[cfg(feature = "_education")]
 /// CSDL complex type `microsoft.graph.educationExcelResource`; base type `microsoft.graph.educationResource`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct EducationExcelResource {
@@ -992,14 +992,14 @@ pub struct EducationExcelResource {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_challenging_word")]
+#[cfg(feature = "_education")]
 impl serde::Serialize for EducationExcelResource {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_challenging_word")]
+#[cfg(feature = "_education")]
 impl EducationExcelResource {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.educationExcelResource";
@@ -1025,7 +1025,7 @@ impl EducationExcelResource {
     }
 }
 
-#[cfg(feature = "_challenging_word")]
+#[cfg(feature = "_education")]
 impl<'de> serde::Deserialize<'de> for EducationExcelResource {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1034,7 +1034,7 @@ impl<'de> serde::Deserialize<'de> for EducationExcelResource {
     }
 }
 
-#[cfg(feature = "_challenging_word")]
+#[cfg(feature = "_education")]
 impl graph_odata_runtime::model::ODataObject for EducationExcelResource {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -1066,7 +1066,7 @@ impl graph_odata_runtime::model::ODataObject for EducationExcelResource {
     }
 }
 
-#[cfg(feature = "_challenging_word")]
+#[cfg(feature = "_education")]
 impl EducationExcelResource {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -1077,11 +1077,11 @@ impl EducationExcelResource {
     }
 }
 
-#[cfg(feature = "_challenging_word")]
+#[cfg(feature = "_education")]
 /// The properties of [`EducationExcelResource`] by wire name, each a [`Field<EducationExcelResource>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`EducationExcelResource::set_null`].
 pub enum EducationExcelResourceField {}
 
-#[cfg(feature = "_challenging_word")]
+#[cfg(feature = "_education")]
 #[allow(non_upper_case_globals)]
 impl EducationExcelResourceField {
     /// `createdBy`
@@ -1119,7 +1119,7 @@ impl EducationExcelResourceField {
     ];
 }
 
-#[cfg(feature = "_challenging_word")]
+#[cfg(feature = "_education")]
 /// CSDL complex type `microsoft.graph.educationExternalResource`; base type `microsoft.graph.educationResource`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct EducationExternalResource {
@@ -1146,14 +1146,14 @@ pub struct EducationExternalResource {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_challenging_word")]
+#[cfg(feature = "_education")]
 impl serde::Serialize for EducationExternalResource {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_challenging_word")]
+#[cfg(feature = "_education")]
 impl EducationExternalResource {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.educationExternalResource";
@@ -1179,7 +1179,7 @@ impl EducationExternalResource {
     }
 }
 
-#[cfg(feature = "_challenging_word")]
+#[cfg(feature = "_education")]
 impl<'de> serde::Deserialize<'de> for EducationExternalResource {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1188,7 +1188,7 @@ impl<'de> serde::Deserialize<'de> for EducationExternalResource {
     }
 }
 
-#[cfg(feature = "_challenging_word")]
+#[cfg(feature = "_education")]
 impl graph_odata_runtime::model::ODataObject for EducationExternalResource {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -1220,7 +1220,7 @@ impl graph_odata_runtime::model::ODataObject for EducationExternalResource {
     }
 }
 
-#[cfg(feature = "_challenging_word")]
+#[cfg(feature = "_education")]
 impl EducationExternalResource {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -1231,11 +1231,11 @@ impl EducationExternalResource {
     }
 }
 
-#[cfg(feature = "_challenging_word")]
+#[cfg(feature = "_education")]
 /// The properties of [`EducationExternalResource`] by wire name, each a [`Field<EducationExternalResource>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`EducationExternalResource::set_null`].
 pub enum EducationExternalResourceField {}
 
-#[cfg(feature = "_challenging_word")]
+#[cfg(feature = "_education")]
 #[allow(non_upper_case_globals)]
 impl EducationExternalResourceField {
     /// `createdBy`
@@ -1273,7 +1273,7 @@ impl EducationExternalResourceField {
     ];
 }
 
-#[cfg(feature = "_challenging_word")]
+#[cfg(feature = "_education")]
 /// CSDL complex type `microsoft.graph.educationFeedback`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct EducationFeedback {
@@ -1289,14 +1289,14 @@ pub struct EducationFeedback {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_challenging_word")]
+#[cfg(feature = "_education")]
 impl serde::Serialize for EducationFeedback {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_challenging_word")]
+#[cfg(feature = "_education")]
 impl EducationFeedback {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.educationFeedback";
@@ -1319,7 +1319,7 @@ impl EducationFeedback {
     }
 }
 
-#[cfg(feature = "_challenging_word")]
+#[cfg(feature = "_education")]
 impl<'de> serde::Deserialize<'de> for EducationFeedback {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1328,7 +1328,7 @@ impl<'de> serde::Deserialize<'de> for EducationFeedback {
     }
 }
 
-#[cfg(feature = "_challenging_word")]
+#[cfg(feature = "_education")]
 impl graph_odata_runtime::model::ODataObject for EducationFeedback {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -1353,7 +1353,7 @@ impl graph_odata_runtime::model::ODataObject for EducationFeedback {
     }
 }
 
-#[cfg(feature = "_challenging_word")]
+#[cfg(feature = "_education")]
 impl EducationFeedback {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -1364,11 +1364,11 @@ impl EducationFeedback {
     }
 }
 
-#[cfg(feature = "_challenging_word")]
+#[cfg(feature = "_education")]
 /// The properties of [`EducationFeedback`] by wire name, each a [`Field<EducationFeedback>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`EducationFeedback::set_null`].
 pub enum EducationFeedbackField {}
 
-#[cfg(feature = "_challenging_word")]
+#[cfg(feature = "_education")]
 #[allow(non_upper_case_globals)]
 impl EducationFeedbackField {
     /// `feedbackBy`
@@ -1389,7 +1389,7 @@ impl EducationFeedbackField {
     ];
 }
 
-#[cfg(feature = "_challenging_word")]
+#[cfg(feature = "_education")]
 /// CSDL complex type `microsoft.graph.educationFileResource`; base type `microsoft.graph.educationResource`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct EducationFileResource {
@@ -1416,14 +1416,14 @@ pub struct EducationFileResource {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_challenging_word")]
+#[cfg(feature = "_education")]
 impl serde::Serialize for EducationFileResource {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_challenging_word")]
+#[cfg(feature = "_education")]
 impl EducationFileResource {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.educationFileResource";
@@ -1449,7 +1449,7 @@ impl EducationFileResource {
     }
 }
 
-#[cfg(feature = "_challenging_word")]
+#[cfg(feature = "_education")]
 impl<'de> serde::Deserialize<'de> for EducationFileResource {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1458,7 +1458,7 @@ impl<'de> serde::Deserialize<'de> for EducationFileResource {
     }
 }
 
-#[cfg(feature = "_challenging_word")]
+#[cfg(feature = "_education")]
 impl graph_odata_runtime::model::ODataObject for EducationFileResource {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -1490,7 +1490,7 @@ impl graph_odata_runtime::model::ODataObject for EducationFileResource {
     }
 }
 
-#[cfg(feature = "_challenging_word")]
+#[cfg(feature = "_education")]
 impl EducationFileResource {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -1501,11 +1501,11 @@ impl EducationFileResource {
     }
 }
 
-#[cfg(feature = "_challenging_word")]
+#[cfg(feature = "_education")]
 /// The properties of [`EducationFileResource`] by wire name, each a [`Field<EducationFileResource>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`EducationFileResource::set_null`].
 pub enum EducationFileResourceField {}
 
-#[cfg(feature = "_challenging_word")]
+#[cfg(feature = "_education")]
 #[allow(non_upper_case_globals)]
 impl EducationFileResourceField {
     /// `createdBy`
@@ -1543,7 +1543,7 @@ impl EducationFileResourceField {
     ];
 }
 
-#[cfg(feature = "_challenging_word")]
+#[cfg(feature = "_education")]
 /// CSDL complex type `microsoft.graph.educationGradingSchemeGrade`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct EducationGradingSchemeGrade {
@@ -1559,14 +1559,14 @@ pub struct EducationGradingSchemeGrade {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_challenging_word")]
+#[cfg(feature = "_education")]
 impl serde::Serialize for EducationGradingSchemeGrade {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_challenging_word")]
+#[cfg(feature = "_education")]
 impl EducationGradingSchemeGrade {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.educationGradingSchemeGrade";
@@ -1589,7 +1589,7 @@ impl EducationGradingSchemeGrade {
     }
 }
 
-#[cfg(feature = "_challenging_word")]
+#[cfg(feature = "_education")]
 impl<'de> serde::Deserialize<'de> for EducationGradingSchemeGrade {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1598,7 +1598,7 @@ impl<'de> serde::Deserialize<'de> for EducationGradingSchemeGrade {
     }
 }
 
-#[cfg(feature = "_challenging_word")]
+#[cfg(feature = "_education")]
 impl graph_odata_runtime::model::ODataObject for EducationGradingSchemeGrade {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -1623,7 +1623,7 @@ impl graph_odata_runtime::model::ODataObject for EducationGradingSchemeGrade {
     }
 }
 
-#[cfg(feature = "_challenging_word")]
+#[cfg(feature = "_education")]
 impl EducationGradingSchemeGrade {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -1634,11 +1634,11 @@ impl EducationGradingSchemeGrade {
     }
 }
 
-#[cfg(feature = "_challenging_word")]
+#[cfg(feature = "_education")]
 /// The properties of [`EducationGradingSchemeGrade`] by wire name, each a [`Field<EducationGradingSchemeGrade>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`EducationGradingSchemeGrade::set_null`].
 pub enum EducationGradingSchemeGradeField {}
 
-#[cfg(feature = "_challenging_word")]
+#[cfg(feature = "_education")]
 #[allow(non_upper_case_globals)]
 impl EducationGradingSchemeGradeField {
     /// `defaultPercentage`
@@ -1661,7 +1661,7 @@ impl EducationGradingSchemeGradeField {
     ];
 }
 
-#[cfg(feature = "_challenging_word")]
+#[cfg(feature = "_education")]
 /// CSDL complex type `microsoft.graph.educationItemBody`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct EducationItemBody {
@@ -1675,14 +1675,14 @@ pub struct EducationItemBody {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_challenging_word")]
+#[cfg(feature = "_education")]
 impl serde::Serialize for EducationItemBody {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_challenging_word")]
+#[cfg(feature = "_education")]
 impl EducationItemBody {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.educationItemBody";
@@ -1704,7 +1704,7 @@ impl EducationItemBody {
     }
 }
 
-#[cfg(feature = "_challenging_word")]
+#[cfg(feature = "_education")]
 impl<'de> serde::Deserialize<'de> for EducationItemBody {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1713,7 +1713,7 @@ impl<'de> serde::Deserialize<'de> for EducationItemBody {
     }
 }
 
-#[cfg(feature = "_challenging_word")]
+#[cfg(feature = "_education")]
 impl graph_odata_runtime::model::ODataObject for EducationItemBody {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -1735,7 +1735,7 @@ impl graph_odata_runtime::model::ODataObject for EducationItemBody {
     }
 }
 
-#[cfg(feature = "_challenging_word")]
+#[cfg(feature = "_education")]
 impl EducationItemBody {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -1746,11 +1746,11 @@ impl EducationItemBody {
     }
 }
 
-#[cfg(feature = "_challenging_word")]
+#[cfg(feature = "_education")]
 /// The properties of [`EducationItemBody`] by wire name, each a [`Field<EducationItemBody>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`EducationItemBody::set_null`].
 pub enum EducationItemBodyField {}
 
-#[cfg(feature = "_challenging_word")]
+#[cfg(feature = "_education")]
 #[allow(non_upper_case_globals)]
 impl EducationItemBodyField {
     /// `content`
@@ -1766,7 +1766,7 @@ impl EducationItemBodyField {
     ];
 }
 
-#[cfg(feature = "_challenging_word")]
+#[cfg(feature = "_education")]
 /// CSDL complex type `microsoft.graph.educationLinkResource`; base type `microsoft.graph.educationResource`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct EducationLinkResource {
@@ -1793,14 +1793,14 @@ pub struct EducationLinkResource {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_challenging_word")]
+#[cfg(feature = "_education")]
 impl serde::Serialize for EducationLinkResource {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_challenging_word")]
+#[cfg(feature = "_education")]
 impl EducationLinkResource {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.educationLinkResource";
@@ -1826,7 +1826,7 @@ impl EducationLinkResource {
     }
 }
 
-#[cfg(feature = "_challenging_word")]
+#[cfg(feature = "_education")]
 impl<'de> serde::Deserialize<'de> for EducationLinkResource {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1835,7 +1835,7 @@ impl<'de> serde::Deserialize<'de> for EducationLinkResource {
     }
 }
 
-#[cfg(feature = "_challenging_word")]
+#[cfg(feature = "_education")]
 impl graph_odata_runtime::model::ODataObject for EducationLinkResource {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -1867,7 +1867,7 @@ impl graph_odata_runtime::model::ODataObject for EducationLinkResource {
     }
 }
 
-#[cfg(feature = "_challenging_word")]
+#[cfg(feature = "_education")]
 impl EducationLinkResource {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -1878,11 +1878,11 @@ impl EducationLinkResource {
     }
 }
 
-#[cfg(feature = "_challenging_word")]
+#[cfg(feature = "_education")]
 /// The properties of [`EducationLinkResource`] by wire name, each a [`Field<EducationLinkResource>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`EducationLinkResource::set_null`].
 pub enum EducationLinkResourceField {}
 
-#[cfg(feature = "_challenging_word")]
+#[cfg(feature = "_education")]
 #[allow(non_upper_case_globals)]
 impl EducationLinkResourceField {
     /// `createdBy`
@@ -1918,7 +1918,7 @@ impl EducationLinkResourceField {
     ];
 }
 
-#[cfg(feature = "_challenging_word")]
+#[cfg(feature = "_education")]
 /// CSDL complex type `microsoft.graph.educationLinkedAssignmentResource`; base type `microsoft.graph.educationResource`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct EducationLinkedAssignmentResource {
@@ -1945,14 +1945,14 @@ pub struct EducationLinkedAssignmentResource {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_challenging_word")]
+#[cfg(feature = "_education")]
 impl serde::Serialize for EducationLinkedAssignmentResource {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_challenging_word")]
+#[cfg(feature = "_education")]
 impl EducationLinkedAssignmentResource {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.educationLinkedAssignmentResource";
@@ -1978,7 +1978,7 @@ impl EducationLinkedAssignmentResource {
     }
 }
 
-#[cfg(feature = "_challenging_word")]
+#[cfg(feature = "_education")]
 impl<'de> serde::Deserialize<'de> for EducationLinkedAssignmentResource {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1987,7 +1987,7 @@ impl<'de> serde::Deserialize<'de> for EducationLinkedAssignmentResource {
     }
 }
 
-#[cfg(feature = "_challenging_word")]
+#[cfg(feature = "_education")]
 impl graph_odata_runtime::model::ODataObject for EducationLinkedAssignmentResource {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -2019,7 +2019,7 @@ impl graph_odata_runtime::model::ODataObject for EducationLinkedAssignmentResour
     }
 }
 
-#[cfg(feature = "_challenging_word")]
+#[cfg(feature = "_education")]
 impl EducationLinkedAssignmentResource {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -2030,11 +2030,11 @@ impl EducationLinkedAssignmentResource {
     }
 }
 
-#[cfg(feature = "_challenging_word")]
+#[cfg(feature = "_education")]
 /// The properties of [`EducationLinkedAssignmentResource`] by wire name, each a [`Field<EducationLinkedAssignmentResource>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`EducationLinkedAssignmentResource::set_null`].
 pub enum EducationLinkedAssignmentResourceField {}
 
-#[cfg(feature = "_challenging_word")]
+#[cfg(feature = "_education")]
 #[allow(non_upper_case_globals)]
 impl EducationLinkedAssignmentResourceField {
     /// `createdBy`
@@ -2072,7 +2072,7 @@ impl EducationLinkedAssignmentResourceField {
     ];
 }
 
-#[cfg(feature = "_challenging_word")]
+#[cfg(feature = "_education")]
 /// CSDL complex type `microsoft.graph.educationMediaResource`; base type `microsoft.graph.educationResource`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct EducationMediaResource {
@@ -2099,14 +2099,14 @@ pub struct EducationMediaResource {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_challenging_word")]
+#[cfg(feature = "_education")]
 impl serde::Serialize for EducationMediaResource {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_challenging_word")]
+#[cfg(feature = "_education")]
 impl EducationMediaResource {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.educationMediaResource";
@@ -2132,7 +2132,7 @@ impl EducationMediaResource {
     }
 }
 
-#[cfg(feature = "_challenging_word")]
+#[cfg(feature = "_education")]
 impl<'de> serde::Deserialize<'de> for EducationMediaResource {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2141,7 +2141,7 @@ impl<'de> serde::Deserialize<'de> for EducationMediaResource {
     }
 }
 
-#[cfg(feature = "_challenging_word")]
+#[cfg(feature = "_education")]
 impl graph_odata_runtime::model::ODataObject for EducationMediaResource {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -2173,7 +2173,7 @@ impl graph_odata_runtime::model::ODataObject for EducationMediaResource {
     }
 }
 
-#[cfg(feature = "_challenging_word")]
+#[cfg(feature = "_education")]
 impl EducationMediaResource {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -2184,11 +2184,11 @@ impl EducationMediaResource {
     }
 }
 
-#[cfg(feature = "_challenging_word")]
+#[cfg(feature = "_education")]
 /// The properties of [`EducationMediaResource`] by wire name, each a [`Field<EducationMediaResource>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`EducationMediaResource::set_null`].
 pub enum EducationMediaResourceField {}
 
-#[cfg(feature = "_challenging_word")]
+#[cfg(feature = "_education")]
 #[allow(non_upper_case_globals)]
 impl EducationMediaResourceField {
     /// `createdBy`
@@ -2226,7 +2226,7 @@ impl EducationMediaResourceField {
     ];
 }
 
-#[cfg(feature = "_challenging_word")]
+#[cfg(feature = "_education")]
 /// CSDL complex type `microsoft.graph.educationOnPremisesInfo`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct EducationOnPremisesInfo {
@@ -2238,14 +2238,14 @@ pub struct EducationOnPremisesInfo {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_challenging_word")]
+#[cfg(feature = "_education")]
 impl serde::Serialize for EducationOnPremisesInfo {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_challenging_word")]
+#[cfg(feature = "_education")]
 impl EducationOnPremisesInfo {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.educationOnPremisesInfo";
@@ -2266,7 +2266,7 @@ impl EducationOnPremisesInfo {
     }
 }
 
-#[cfg(feature = "_challenging_word")]
+#[cfg(feature = "_education")]
 impl<'de> serde::Deserialize<'de> for EducationOnPremisesInfo {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2275,7 +2275,7 @@ impl<'de> serde::Deserialize<'de> for EducationOnPremisesInfo {
     }
 }
 
-#[cfg(feature = "_challenging_word")]
+#[cfg(feature = "_education")]
 impl graph_odata_runtime::model::ODataObject for EducationOnPremisesInfo {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -2296,7 +2296,7 @@ impl graph_odata_runtime::model::ODataObject for EducationOnPremisesInfo {
     }
 }
 
-#[cfg(feature = "_challenging_word")]
+#[cfg(feature = "_education")]
 impl EducationOnPremisesInfo {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -2307,11 +2307,11 @@ impl EducationOnPremisesInfo {
     }
 }
 
-#[cfg(feature = "_challenging_word")]
+#[cfg(feature = "_education")]
 /// The properties of [`EducationOnPremisesInfo`] by wire name, each a [`Field<EducationOnPremisesInfo>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`EducationOnPremisesInfo::set_null`].
 pub enum EducationOnPremisesInfoField {}
 
-#[cfg(feature = "_challenging_word")]
+#[cfg(feature = "_education")]
 #[allow(non_upper_case_globals)]
 impl EducationOnPremisesInfoField {
     /// `immutableId`
@@ -2324,7 +2324,7 @@ impl EducationOnPremisesInfoField {
     ];
 }
 
-#[cfg(feature = "_challenging_word")]
+#[cfg(feature = "_education")]
 /// CSDL complex type `microsoft.graph.educationPowerPointResource`; base type `microsoft.graph.educationResource`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct EducationPowerPointResource {
@@ -2351,14 +2351,14 @@ pub struct EducationPowerPointResource {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_challenging_word")]
+#[cfg(feature = "_education")]
 impl serde::Serialize for EducationPowerPointResource {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_challenging_word")]
+#[cfg(feature = "_education")]
 impl EducationPowerPointResource {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.educationPowerPointResource";
@@ -2384,7 +2384,7 @@ impl EducationPowerPointResource {
     }
 }
 
-#[cfg(feature = "_challenging_word")]
+#[cfg(feature = "_education")]
 impl<'de> serde::Deserialize<'de> for EducationPowerPointResource {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2393,7 +2393,7 @@ impl<'de> serde::Deserialize<'de> for EducationPowerPointResource {
     }
 }
 
-#[cfg(feature = "_challenging_word")]
+#[cfg(feature = "_education")]
 impl graph_odata_runtime::model::ODataObject for EducationPowerPointResource {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -2425,7 +2425,7 @@ impl graph_odata_runtime::model::ODataObject for EducationPowerPointResource {
     }
 }
 
-#[cfg(feature = "_challenging_word")]
+#[cfg(feature = "_education")]
 impl EducationPowerPointResource {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -2436,11 +2436,11 @@ impl EducationPowerPointResource {
     }
 }
 
-#[cfg(feature = "_challenging_word")]
+#[cfg(feature = "_education")]
 /// The properties of [`EducationPowerPointResource`] by wire name, each a [`Field<EducationPowerPointResource>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`EducationPowerPointResource::set_null`].
 pub enum EducationPowerPointResourceField {}
 
-#[cfg(feature = "_challenging_word")]
+#[cfg(feature = "_education")]
 #[allow(non_upper_case_globals)]
 impl EducationPowerPointResourceField {
     /// `createdBy`
@@ -2478,7 +2478,7 @@ impl EducationPowerPointResourceField {
     ];
 }
 
-#[cfg(feature = "_challenging_word")]
+#[cfg(feature = "_education")]
 /// CSDL complex type `microsoft.graph.educationResource`; abstract.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct EducationResource {
@@ -2498,14 +2498,14 @@ pub struct EducationResource {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_challenging_word")]
+#[cfg(feature = "_education")]
 impl serde::Serialize for EducationResource {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_challenging_word")]
+#[cfg(feature = "_education")]
 impl EducationResource {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.educationResource";
@@ -2530,7 +2530,7 @@ impl EducationResource {
     }
 }
 
-#[cfg(feature = "_challenging_word")]
+#[cfg(feature = "_education")]
 impl<'de> serde::Deserialize<'de> for EducationResource {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2539,7 +2539,7 @@ impl<'de> serde::Deserialize<'de> for EducationResource {
     }
 }
 
-#[cfg(feature = "_challenging_word")]
+#[cfg(feature = "_education")]
 impl graph_odata_runtime::model::ODataObject for EducationResource {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -2570,7 +2570,7 @@ impl graph_odata_runtime::model::ODataObject for EducationResource {
     }
 }
 
-#[cfg(feature = "_challenging_word")]
+#[cfg(feature = "_education")]
 impl EducationResource {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -2581,11 +2581,11 @@ impl EducationResource {
     }
 }
 
-#[cfg(feature = "_challenging_word")]
+#[cfg(feature = "_education")]
 /// The properties of [`EducationResource`] by wire name, each a [`Field<EducationResource>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`EducationResource::set_null`].
 pub enum EducationResourceField {}
 
-#[cfg(feature = "_challenging_word")]
+#[cfg(feature = "_education")]
 #[allow(non_upper_case_globals)]
 impl EducationResourceField {
     /// `createdBy`
@@ -2618,7 +2618,7 @@ impl EducationResourceField {
     ];
 }
 
-#[cfg(feature = "_challenging_word")]
+#[cfg(feature = "_education")]
 /// A `microsoft.graph.educationResource` value: the base type or one of its derived types, chosen by `@odata.type`. A derived type this crate does not know is read as [`EducationResource`], which keeps its properties and `@odata.type` in `additional_properties`.
 #[derive(Debug, Clone, PartialEq)]
 pub enum AnyEducationResource {
@@ -2648,7 +2648,7 @@ pub enum AnyEducationResource {
     EducationWordResource(Box<EducationWordResource>),
 }
 
-#[cfg(feature = "_challenging_word")]
+#[cfg(feature = "_education")]
 impl AnyEducationResource {
     /// The `@odata.type` of the variant (the base type's for unknown derived types).
     pub fn odata_type(&self) -> &'static str {
@@ -2682,21 +2682,21 @@ impl AnyEducationResource {
     }
 }
 
-#[cfg(feature = "_challenging_word")]
+#[cfg(feature = "_education")]
 impl Default for AnyEducationResource {
     fn default() -> Self {
         Self::EducationResource(Box::default())
     }
 }
 
-#[cfg(feature = "_challenging_word")]
+#[cfg(feature = "_education")]
 impl From<EducationResource> for AnyEducationResource {
     fn from(value: EducationResource) -> Self {
         Self::EducationResource(Box::new(value))
     }
 }
 
-#[cfg(feature = "_challenging_word")]
+#[cfg(feature = "_education")]
 impl AnyEducationResource {
     /// The value if it is a [`AnyEducationResource::EducationChannelResource`] variant.
     pub fn as_education_channel_resource(&self) -> Option<&EducationChannelResource> {

@@ -11,84 +11,84 @@ use graph_odata_runtime::edm;
 #[allow(unused_imports)]
 use graph_odata_runtime::model;
 
-#[cfg(feature = "_challenging_word")]
+#[cfg(feature = "_education")]
 impl From<EducationChannelResource> for AnyEducationResource {
     fn from(value: EducationChannelResource) -> Self {
         Self::EducationChannelResource(Box::new(value))
     }
 }
 
-#[cfg(feature = "_challenging_word")]
+#[cfg(feature = "_education")]
 impl From<EducationExcelResource> for AnyEducationResource {
     fn from(value: EducationExcelResource) -> Self {
         Self::EducationExcelResource(Box::new(value))
     }
 }
 
-#[cfg(feature = "_challenging_word")]
+#[cfg(feature = "_education")]
 impl From<EducationExternalResource> for AnyEducationResource {
     fn from(value: EducationExternalResource) -> Self {
         Self::EducationExternalResource(Box::new(value))
     }
 }
 
-#[cfg(feature = "_challenging_word")]
+#[cfg(feature = "_education")]
 impl From<EducationFileResource> for AnyEducationResource {
     fn from(value: EducationFileResource) -> Self {
         Self::EducationFileResource(Box::new(value))
     }
 }
 
-#[cfg(feature = "_challenging_word")]
+#[cfg(feature = "_education")]
 impl From<EducationLinkResource> for AnyEducationResource {
     fn from(value: EducationLinkResource) -> Self {
         Self::EducationLinkResource(Box::new(value))
     }
 }
 
-#[cfg(feature = "_challenging_word")]
+#[cfg(feature = "_education")]
 impl From<EducationLinkedAssignmentResource> for AnyEducationResource {
     fn from(value: EducationLinkedAssignmentResource) -> Self {
         Self::EducationLinkedAssignmentResource(Box::new(value))
     }
 }
 
-#[cfg(feature = "_challenging_word")]
+#[cfg(feature = "_education")]
 impl From<EducationMediaResource> for AnyEducationResource {
     fn from(value: EducationMediaResource) -> Self {
         Self::EducationMediaResource(Box::new(value))
     }
 }
 
-#[cfg(feature = "_challenging_word")]
+#[cfg(feature = "_education")]
 impl From<EducationPowerPointResource> for AnyEducationResource {
     fn from(value: EducationPowerPointResource) -> Self {
         Self::EducationPowerPointResource(Box::new(value))
     }
 }
 
-#[cfg(feature = "_challenging_word")]
+#[cfg(feature = "_education")]
 impl From<EducationSpeakerProgressResource> for AnyEducationResource {
     fn from(value: EducationSpeakerProgressResource) -> Self {
         Self::EducationSpeakerProgressResource(Box::new(value))
     }
 }
 
-#[cfg(feature = "_challenging_word")]
+#[cfg(feature = "_education")]
 impl From<EducationTeamsAppResource> for AnyEducationResource {
     fn from(value: EducationTeamsAppResource) -> Self {
         Self::EducationTeamsAppResource(Box::new(value))
     }
 }
 
-#[cfg(feature = "_challenging_word")]
+#[cfg(feature = "_education")]
 impl From<EducationWordResource> for AnyEducationResource {
     fn from(value: EducationWordResource) -> Self {
         Self::EducationWordResource(Box::new(value))
     }
 }
 
-#[cfg(feature = "_challenging_word")]
+#[cfg(feature = "_education")]
 impl serde::Serialize for AnyEducationResource {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match self {
@@ -174,7 +174,7 @@ impl serde::Serialize for AnyEducationResource {
     }
 }
 
-#[cfg(feature = "_challenging_word")]
+#[cfg(feature = "_education")]
 impl<'de> serde::Deserialize<'de> for AnyEducationResource {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -230,7 +230,7 @@ impl<'de> serde::Deserialize<'de> for AnyEducationResource {
     }
 }
 
-#[cfg(feature = "_challenging_word")]
+#[cfg(feature = "_education")]
 /// CSDL complex type `microsoft.graph.educationSpeakerCoachAudienceEngagementSettings`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct EducationSpeakerCoachAudienceEngagementSettings {
@@ -242,14 +242,14 @@ pub struct EducationSpeakerCoachAudienceEngagementSettings {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_challenging_word")]
+#[cfg(feature = "_education")]
 impl serde::Serialize for EducationSpeakerCoachAudienceEngagementSettings {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_challenging_word")]
+#[cfg(feature = "_education")]
 impl EducationSpeakerCoachAudienceEngagementSettings {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.educationSpeakerCoachAudienceEngagementSettings";
@@ -270,7 +270,7 @@ impl EducationSpeakerCoachAudienceEngagementSettings {
     }
 }
 
-#[cfg(feature = "_challenging_word")]
+#[cfg(feature = "_education")]
 impl<'de> serde::Deserialize<'de> for EducationSpeakerCoachAudienceEngagementSettings {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -279,7 +279,7 @@ impl<'de> serde::Deserialize<'de> for EducationSpeakerCoachAudienceEngagementSet
     }
 }
 
-#[cfg(feature = "_challenging_word")]
+#[cfg(feature = "_education")]
 impl graph_odata_runtime::model::ODataObject
 for EducationSpeakerCoachAudienceEngagementSettings {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
@@ -303,7 +303,7 @@ for EducationSpeakerCoachAudienceEngagementSettings {
     }
 }
 
-#[cfg(feature = "_challenging_word")]
+#[cfg(feature = "_education")]
 impl EducationSpeakerCoachAudienceEngagementSettings {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -314,11 +314,11 @@ impl EducationSpeakerCoachAudienceEngagementSettings {
     }
 }
 
-#[cfg(feature = "_challenging_word")]
+#[cfg(feature = "_education")]
 /// The properties of [`EducationSpeakerCoachAudienceEngagementSettings`] by wire name, each a [`Field<EducationSpeakerCoachAudienceEngagementSettings>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`EducationSpeakerCoachAudienceEngagementSettings::set_null`].
 pub enum EducationSpeakerCoachAudienceEngagementSettingsField {}
 
-#[cfg(feature = "_challenging_word")]
+#[cfg(feature = "_education")]
 #[allow(non_upper_case_globals)]
 impl EducationSpeakerCoachAudienceEngagementSettingsField {
     /// `isBodyLanguageEnabled`
@@ -331,7 +331,7 @@ impl EducationSpeakerCoachAudienceEngagementSettingsField {
     >] = &[Self::IsBodyLanguageEnabled];
 }
 
-#[cfg(feature = "_challenging_word")]
+#[cfg(feature = "_education")]
 /// CSDL complex type `microsoft.graph.educationSpeakerCoachContentSettings`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct EducationSpeakerCoachContentSettings {
@@ -345,14 +345,14 @@ pub struct EducationSpeakerCoachContentSettings {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_challenging_word")]
+#[cfg(feature = "_education")]
 impl serde::Serialize for EducationSpeakerCoachContentSettings {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_challenging_word")]
+#[cfg(feature = "_education")]
 impl EducationSpeakerCoachContentSettings {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.educationSpeakerCoachContentSettings";
@@ -378,7 +378,7 @@ impl EducationSpeakerCoachContentSettings {
     }
 }
 
-#[cfg(feature = "_challenging_word")]
+#[cfg(feature = "_education")]
 impl<'de> serde::Deserialize<'de> for EducationSpeakerCoachContentSettings {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -387,7 +387,7 @@ impl<'de> serde::Deserialize<'de> for EducationSpeakerCoachContentSettings {
     }
 }
 
-#[cfg(feature = "_challenging_word")]
+#[cfg(feature = "_education")]
 impl graph_odata_runtime::model::ODataObject for EducationSpeakerCoachContentSettings {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -413,7 +413,7 @@ impl graph_odata_runtime::model::ODataObject for EducationSpeakerCoachContentSet
     }
 }
 
-#[cfg(feature = "_challenging_word")]
+#[cfg(feature = "_education")]
 impl EducationSpeakerCoachContentSettings {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -424,11 +424,11 @@ impl EducationSpeakerCoachContentSettings {
     }
 }
 
-#[cfg(feature = "_challenging_word")]
+#[cfg(feature = "_education")]
 /// The properties of [`EducationSpeakerCoachContentSettings`] by wire name, each a [`Field<EducationSpeakerCoachContentSettings>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`EducationSpeakerCoachContentSettings::set_null`].
 pub enum EducationSpeakerCoachContentSettingsField {}
 
-#[cfg(feature = "_challenging_word")]
+#[cfg(feature = "_education")]
 #[allow(non_upper_case_globals)]
 impl EducationSpeakerCoachContentSettingsField {
     /// `isInclusivenessEnabled`
@@ -446,7 +446,7 @@ impl EducationSpeakerCoachContentSettingsField {
     ];
 }
 
-#[cfg(feature = "_challenging_word")]
+#[cfg(feature = "_education")]
 /// CSDL complex type `microsoft.graph.educationSpeakerCoachDeliverySettings`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct EducationSpeakerCoachDeliverySettings {
@@ -464,14 +464,14 @@ pub struct EducationSpeakerCoachDeliverySettings {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_challenging_word")]
+#[cfg(feature = "_education")]
 impl serde::Serialize for EducationSpeakerCoachDeliverySettings {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_challenging_word")]
+#[cfg(feature = "_education")]
 impl EducationSpeakerCoachDeliverySettings {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.educationSpeakerCoachDeliverySettings";
@@ -495,7 +495,7 @@ impl EducationSpeakerCoachDeliverySettings {
     }
 }
 
-#[cfg(feature = "_challenging_word")]
+#[cfg(feature = "_education")]
 impl<'de> serde::Deserialize<'de> for EducationSpeakerCoachDeliverySettings {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -504,7 +504,7 @@ impl<'de> serde::Deserialize<'de> for EducationSpeakerCoachDeliverySettings {
     }
 }
 
-#[cfg(feature = "_challenging_word")]
+#[cfg(feature = "_education")]
 impl graph_odata_runtime::model::ODataObject for EducationSpeakerCoachDeliverySettings {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -532,7 +532,7 @@ impl graph_odata_runtime::model::ODataObject for EducationSpeakerCoachDeliverySe
     }
 }
 
-#[cfg(feature = "_challenging_word")]
+#[cfg(feature = "_education")]
 impl EducationSpeakerCoachDeliverySettings {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -543,11 +543,11 @@ impl EducationSpeakerCoachDeliverySettings {
     }
 }
 
-#[cfg(feature = "_challenging_word")]
+#[cfg(feature = "_education")]
 /// The properties of [`EducationSpeakerCoachDeliverySettings`] by wire name, each a [`Field<EducationSpeakerCoachDeliverySettings>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`EducationSpeakerCoachDeliverySettings::set_null`].
 pub enum EducationSpeakerCoachDeliverySettingsField {}
 
-#[cfg(feature = "_challenging_word")]
+#[cfg(feature = "_education")]
 #[allow(non_upper_case_globals)]
 impl EducationSpeakerCoachDeliverySettingsField {
     /// `areFillerWordsEnabled`
@@ -575,7 +575,7 @@ impl EducationSpeakerCoachDeliverySettingsField {
     ];
 }
 
-#[cfg(feature = "_challenging_word")]
+#[cfg(feature = "_education")]
 /// CSDL complex type `microsoft.graph.educationSpeakerCoachSettings`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct EducationSpeakerCoachSettings {
@@ -593,14 +593,14 @@ pub struct EducationSpeakerCoachSettings {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_challenging_word")]
+#[cfg(feature = "_education")]
 impl serde::Serialize for EducationSpeakerCoachSettings {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_challenging_word")]
+#[cfg(feature = "_education")]
 impl EducationSpeakerCoachSettings {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.educationSpeakerCoachSettings";
@@ -624,7 +624,7 @@ impl EducationSpeakerCoachSettings {
     }
 }
 
-#[cfg(feature = "_challenging_word")]
+#[cfg(feature = "_education")]
 impl<'de> serde::Deserialize<'de> for EducationSpeakerCoachSettings {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -633,7 +633,7 @@ impl<'de> serde::Deserialize<'de> for EducationSpeakerCoachSettings {
     }
 }
 
-#[cfg(feature = "_challenging_word")]
+#[cfg(feature = "_education")]
 impl graph_odata_runtime::model::ODataObject for EducationSpeakerCoachSettings {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -662,7 +662,7 @@ impl graph_odata_runtime::model::ODataObject for EducationSpeakerCoachSettings {
     }
 }
 
-#[cfg(feature = "_challenging_word")]
+#[cfg(feature = "_education")]
 impl EducationSpeakerCoachSettings {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -673,11 +673,11 @@ impl EducationSpeakerCoachSettings {
     }
 }
 
-#[cfg(feature = "_challenging_word")]
+#[cfg(feature = "_education")]
 /// The properties of [`EducationSpeakerCoachSettings`] by wire name, each a [`Field<EducationSpeakerCoachSettings>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`EducationSpeakerCoachSettings::set_null`].
 pub enum EducationSpeakerCoachSettingsField {}
 
-#[cfg(feature = "_challenging_word")]
+#[cfg(feature = "_education")]
 #[allow(non_upper_case_globals)]
 impl EducationSpeakerCoachSettingsField {
     /// `audienceEngagementSettings`
@@ -700,7 +700,7 @@ impl EducationSpeakerCoachSettingsField {
     ];
 }
 
-#[cfg(feature = "_challenging_word")]
+#[cfg(feature = "_education")]
 /// CSDL complex type `microsoft.graph.educationSpeakerProgressResource`; base type `microsoft.graph.educationResource`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct EducationSpeakerProgressResource {
@@ -743,14 +743,14 @@ pub struct EducationSpeakerProgressResource {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_challenging_word")]
+#[cfg(feature = "_education")]
 impl serde::Serialize for EducationSpeakerProgressResource {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_challenging_word")]
+#[cfg(feature = "_education")]
 impl EducationSpeakerProgressResource {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.educationSpeakerProgressResource";
@@ -792,7 +792,7 @@ impl EducationSpeakerProgressResource {
     }
 }
 
-#[cfg(feature = "_challenging_word")]
+#[cfg(feature = "_education")]
 impl<'de> serde::Deserialize<'de> for EducationSpeakerProgressResource {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -801,7 +801,7 @@ impl<'de> serde::Deserialize<'de> for EducationSpeakerProgressResource {
     }
 }
 
-#[cfg(feature = "_challenging_word")]
+#[cfg(feature = "_education")]
 impl graph_odata_runtime::model::ODataObject for EducationSpeakerProgressResource {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -864,7 +864,7 @@ impl graph_odata_runtime::model::ODataObject for EducationSpeakerProgressResourc
     }
 }
 
-#[cfg(feature = "_challenging_word")]
+#[cfg(feature = "_education")]
 impl EducationSpeakerProgressResource {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -875,11 +875,11 @@ impl EducationSpeakerProgressResource {
     }
 }
 
-#[cfg(feature = "_challenging_word")]
+#[cfg(feature = "_education")]
 /// The properties of [`EducationSpeakerProgressResource`] by wire name, each a [`Field<EducationSpeakerProgressResource>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`EducationSpeakerProgressResource::set_null`].
 pub enum EducationSpeakerProgressResourceField {}
 
-#[cfg(feature = "_challenging_word")]
+#[cfg(feature = "_education")]
 #[allow(non_upper_case_globals)]
 impl EducationSpeakerProgressResourceField {
     /// `createdBy`
@@ -957,7 +957,7 @@ impl EducationSpeakerProgressResourceField {
     ];
 }
 
-#[cfg(feature = "_challenging_word")]
+#[cfg(feature = "_education")]
 /// CSDL complex type `microsoft.graph.educationStudent`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct EducationStudent {
@@ -979,14 +979,14 @@ pub struct EducationStudent {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_challenging_word")]
+#[cfg(feature = "_education")]
 impl serde::Serialize for EducationStudent {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_challenging_word")]
+#[cfg(feature = "_education")]
 impl EducationStudent {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.educationStudent";
@@ -1012,7 +1012,7 @@ impl EducationStudent {
     }
 }
 
-#[cfg(feature = "_challenging_word")]
+#[cfg(feature = "_education")]
 impl<'de> serde::Deserialize<'de> for EducationStudent {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1021,7 +1021,7 @@ impl<'de> serde::Deserialize<'de> for EducationStudent {
     }
 }
 
-#[cfg(feature = "_challenging_word")]
+#[cfg(feature = "_education")]
 impl graph_odata_runtime::model::ODataObject for EducationStudent {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -1047,7 +1047,7 @@ impl graph_odata_runtime::model::ODataObject for EducationStudent {
     }
 }
 
-#[cfg(feature = "_challenging_word")]
+#[cfg(feature = "_education")]
 impl EducationStudent {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -1058,11 +1058,11 @@ impl EducationStudent {
     }
 }
 
-#[cfg(feature = "_challenging_word")]
+#[cfg(feature = "_education")]
 /// The properties of [`EducationStudent`] by wire name, each a [`Field<EducationStudent>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`EducationStudent::set_null`].
 pub enum EducationStudentField {}
 
-#[cfg(feature = "_challenging_word")]
+#[cfg(feature = "_education")]
 #[allow(non_upper_case_globals)]
 impl EducationStudentField {
     /// `birthDate`
@@ -1094,7 +1094,7 @@ impl EducationStudentField {
     ];
 }
 
-#[cfg(feature = "_challenging_word")]
+#[cfg(feature = "_education")]
 /// CSDL complex type `microsoft.graph.educationSubmissionIndividualRecipient`; base type `microsoft.graph.educationSubmissionRecipient`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct EducationSubmissionIndividualRecipient {
@@ -1106,14 +1106,14 @@ pub struct EducationSubmissionIndividualRecipient {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_challenging_word")]
+#[cfg(feature = "_education")]
 impl serde::Serialize for EducationSubmissionIndividualRecipient {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_challenging_word")]
+#[cfg(feature = "_education")]
 impl EducationSubmissionIndividualRecipient {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.educationSubmissionIndividualRecipient";
@@ -1134,7 +1134,7 @@ impl EducationSubmissionIndividualRecipient {
     }
 }
 
-#[cfg(feature = "_challenging_word")]
+#[cfg(feature = "_education")]
 impl<'de> serde::Deserialize<'de> for EducationSubmissionIndividualRecipient {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1143,7 +1143,7 @@ impl<'de> serde::Deserialize<'de> for EducationSubmissionIndividualRecipient {
     }
 }
 
-#[cfg(feature = "_challenging_word")]
+#[cfg(feature = "_education")]
 impl graph_odata_runtime::model::ODataObject for EducationSubmissionIndividualRecipient {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -1164,7 +1164,7 @@ impl graph_odata_runtime::model::ODataObject for EducationSubmissionIndividualRe
     }
 }
 
-#[cfg(feature = "_challenging_word")]
+#[cfg(feature = "_education")]
 impl EducationSubmissionIndividualRecipient {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -1175,11 +1175,11 @@ impl EducationSubmissionIndividualRecipient {
     }
 }
 
-#[cfg(feature = "_challenging_word")]
+#[cfg(feature = "_education")]
 /// The properties of [`EducationSubmissionIndividualRecipient`] by wire name, each a [`Field<EducationSubmissionIndividualRecipient>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`EducationSubmissionIndividualRecipient::set_null`].
 pub enum EducationSubmissionIndividualRecipientField {}
 
-#[cfg(feature = "_challenging_word")]
+#[cfg(feature = "_education")]
 #[allow(non_upper_case_globals)]
 impl EducationSubmissionIndividualRecipientField {
     /// `userId`
@@ -1192,7 +1192,7 @@ impl EducationSubmissionIndividualRecipientField {
     ];
 }
 
-#[cfg(feature = "_challenging_word")]
+#[cfg(feature = "_education")]
 /// CSDL complex type `microsoft.graph.educationSubmissionRecipient`; abstract.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct EducationSubmissionRecipient {
@@ -1202,14 +1202,14 @@ pub struct EducationSubmissionRecipient {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_challenging_word")]
+#[cfg(feature = "_education")]
 impl serde::Serialize for EducationSubmissionRecipient {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_challenging_word")]
+#[cfg(feature = "_education")]
 impl EducationSubmissionRecipient {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.educationSubmissionRecipient";
@@ -1229,7 +1229,7 @@ impl EducationSubmissionRecipient {
     }
 }
 
-#[cfg(feature = "_challenging_word")]
+#[cfg(feature = "_education")]
 impl<'de> serde::Deserialize<'de> for EducationSubmissionRecipient {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1238,7 +1238,7 @@ impl<'de> serde::Deserialize<'de> for EducationSubmissionRecipient {
     }
 }
 
-#[cfg(feature = "_challenging_word")]
+#[cfg(feature = "_education")]
 impl graph_odata_runtime::model::ODataObject for EducationSubmissionRecipient {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -1254,7 +1254,7 @@ impl graph_odata_runtime::model::ODataObject for EducationSubmissionRecipient {
     }
 }
 
-#[cfg(feature = "_challenging_word")]
+#[cfg(feature = "_education")]
 /// A `microsoft.graph.educationSubmissionRecipient` value: the base type or one of its derived types, chosen by `@odata.type`. A derived type this crate does not know is read as [`EducationSubmissionRecipient`], which keeps its properties and `@odata.type` in `additional_properties`.
 #[derive(Debug, Clone, PartialEq)]
 pub enum AnyEducationSubmissionRecipient {
@@ -1264,7 +1264,7 @@ pub enum AnyEducationSubmissionRecipient {
     EducationSubmissionIndividualRecipient(Box<EducationSubmissionIndividualRecipient>),
 }
 
-#[cfg(feature = "_challenging_word")]
+#[cfg(feature = "_education")]
 impl AnyEducationSubmissionRecipient {
     /// The `@odata.type` of the variant (the base type's for unknown derived types).
     pub fn odata_type(&self) -> &'static str {
@@ -1288,21 +1288,21 @@ impl AnyEducationSubmissionRecipient {
     }
 }
 
-#[cfg(feature = "_challenging_word")]
+#[cfg(feature = "_education")]
 impl Default for AnyEducationSubmissionRecipient {
     fn default() -> Self {
         Self::EducationSubmissionRecipient(Box::default())
     }
 }
 
-#[cfg(feature = "_challenging_word")]
+#[cfg(feature = "_education")]
 impl From<EducationSubmissionRecipient> for AnyEducationSubmissionRecipient {
     fn from(value: EducationSubmissionRecipient) -> Self {
         Self::EducationSubmissionRecipient(Box::new(value))
     }
 }
 
-#[cfg(feature = "_challenging_word")]
+#[cfg(feature = "_education")]
 impl AnyEducationSubmissionRecipient {
     /// The value if it is a [`AnyEducationSubmissionRecipient::EducationSubmissionIndividualRecipient`] variant.
     pub fn as_education_submission_individual_recipient(
@@ -1315,14 +1315,14 @@ impl AnyEducationSubmissionRecipient {
     }
 }
 
-#[cfg(feature = "_challenging_word")]
+#[cfg(feature = "_education")]
 impl From<EducationSubmissionIndividualRecipient> for AnyEducationSubmissionRecipient {
     fn from(value: EducationSubmissionIndividualRecipient) -> Self {
         Self::EducationSubmissionIndividualRecipient(Box::new(value))
     }
 }
 
-#[cfg(feature = "_challenging_word")]
+#[cfg(feature = "_education")]
 impl serde::Serialize for AnyEducationSubmissionRecipient {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match self {
@@ -1340,7 +1340,7 @@ impl serde::Serialize for AnyEducationSubmissionRecipient {
     }
 }
 
-#[cfg(feature = "_challenging_word")]
+#[cfg(feature = "_education")]
 impl<'de> serde::Deserialize<'de> for AnyEducationSubmissionRecipient {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1361,7 +1361,7 @@ impl<'de> serde::Deserialize<'de> for AnyEducationSubmissionRecipient {
     }
 }
 
-#[cfg(feature = "_challenging_word")]
+#[cfg(feature = "_education")]
 /// CSDL complex type `microsoft.graph.educationTeacher`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct EducationTeacher {
@@ -1375,14 +1375,14 @@ pub struct EducationTeacher {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_challenging_word")]
+#[cfg(feature = "_education")]
 impl serde::Serialize for EducationTeacher {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_challenging_word")]
+#[cfg(feature = "_education")]
 impl EducationTeacher {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.educationTeacher";
@@ -1404,7 +1404,7 @@ impl EducationTeacher {
     }
 }
 
-#[cfg(feature = "_challenging_word")]
+#[cfg(feature = "_education")]
 impl<'de> serde::Deserialize<'de> for EducationTeacher {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1413,7 +1413,7 @@ impl<'de> serde::Deserialize<'de> for EducationTeacher {
     }
 }
 
-#[cfg(feature = "_challenging_word")]
+#[cfg(feature = "_education")]
 impl graph_odata_runtime::model::ODataObject for EducationTeacher {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -1435,7 +1435,7 @@ impl graph_odata_runtime::model::ODataObject for EducationTeacher {
     }
 }
 
-#[cfg(feature = "_challenging_word")]
+#[cfg(feature = "_education")]
 impl EducationTeacher {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -1446,11 +1446,11 @@ impl EducationTeacher {
     }
 }
 
-#[cfg(feature = "_challenging_word")]
+#[cfg(feature = "_education")]
 /// The properties of [`EducationTeacher`] by wire name, each a [`Field<EducationTeacher>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`EducationTeacher::set_null`].
 pub enum EducationTeacherField {}
 
-#[cfg(feature = "_challenging_word")]
+#[cfg(feature = "_education")]
 #[allow(non_upper_case_globals)]
 impl EducationTeacherField {
     /// `externalId`
@@ -1468,7 +1468,7 @@ impl EducationTeacherField {
     ];
 }
 
-#[cfg(feature = "_challenging_word")]
+#[cfg(feature = "_education")]
 /// CSDL complex type `microsoft.graph.educationTeamsAppResource`; base type `microsoft.graph.educationResource`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct EducationTeamsAppResource {
@@ -1501,14 +1501,14 @@ pub struct EducationTeamsAppResource {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_challenging_word")]
+#[cfg(feature = "_education")]
 impl serde::Serialize for EducationTeamsAppResource {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_challenging_word")]
+#[cfg(feature = "_education")]
 impl EducationTeamsAppResource {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.educationTeamsAppResource";
@@ -1537,7 +1537,7 @@ impl EducationTeamsAppResource {
     }
 }
 
-#[cfg(feature = "_challenging_word")]
+#[cfg(feature = "_education")]
 impl<'de> serde::Deserialize<'de> for EducationTeamsAppResource {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1546,7 +1546,7 @@ impl<'de> serde::Deserialize<'de> for EducationTeamsAppResource {
     }
 }
 
-#[cfg(feature = "_challenging_word")]
+#[cfg(feature = "_education")]
 impl graph_odata_runtime::model::ODataObject for EducationTeamsAppResource {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -1583,7 +1583,7 @@ impl graph_odata_runtime::model::ODataObject for EducationTeamsAppResource {
     }
 }
 
-#[cfg(feature = "_challenging_word")]
+#[cfg(feature = "_education")]
 impl EducationTeamsAppResource {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -1594,11 +1594,11 @@ impl EducationTeamsAppResource {
     }
 }
 
-#[cfg(feature = "_challenging_word")]
+#[cfg(feature = "_education")]
 /// The properties of [`EducationTeamsAppResource`] by wire name, each a [`Field<EducationTeamsAppResource>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`EducationTeamsAppResource::set_null`].
 pub enum EducationTeamsAppResourceField {}
 
-#[cfg(feature = "_challenging_word")]
+#[cfg(feature = "_education")]
 #[allow(non_upper_case_globals)]
 impl EducationTeamsAppResourceField {
     /// `createdBy`
@@ -1651,7 +1651,7 @@ impl EducationTeamsAppResourceField {
     ];
 }
 
-#[cfg(feature = "_challenging_word")]
+#[cfg(feature = "_education")]
 /// CSDL complex type `microsoft.graph.educationTerm`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct EducationTerm {
@@ -1669,14 +1669,14 @@ pub struct EducationTerm {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_challenging_word")]
+#[cfg(feature = "_education")]
 impl serde::Serialize for EducationTerm {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_challenging_word")]
+#[cfg(feature = "_education")]
 impl EducationTerm {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.educationTerm";
@@ -1700,7 +1700,7 @@ impl EducationTerm {
     }
 }
 
-#[cfg(feature = "_challenging_word")]
+#[cfg(feature = "_education")]
 impl<'de> serde::Deserialize<'de> for EducationTerm {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1709,7 +1709,7 @@ impl<'de> serde::Deserialize<'de> for EducationTerm {
     }
 }
 
-#[cfg(feature = "_challenging_word")]
+#[cfg(feature = "_education")]
 impl graph_odata_runtime::model::ODataObject for EducationTerm {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -1733,7 +1733,7 @@ impl graph_odata_runtime::model::ODataObject for EducationTerm {
     }
 }
 
-#[cfg(feature = "_challenging_word")]
+#[cfg(feature = "_education")]
 impl EducationTerm {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -1744,11 +1744,11 @@ impl EducationTerm {
     }
 }
 
-#[cfg(feature = "_challenging_word")]
+#[cfg(feature = "_education")]
 /// The properties of [`EducationTerm`] by wire name, each a [`Field<EducationTerm>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`EducationTerm::set_null`].
 pub enum EducationTermField {}
 
-#[cfg(feature = "_challenging_word")]
+#[cfg(feature = "_education")]
 #[allow(non_upper_case_globals)]
 impl EducationTermField {
     /// `displayName`
@@ -1770,7 +1770,7 @@ impl EducationTermField {
     ];
 }
 
-#[cfg(feature = "_challenging_word")]
+#[cfg(feature = "_education")]
 /// CSDL complex type `microsoft.graph.educationWordResource`; base type `microsoft.graph.educationResource`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct EducationWordResource {
@@ -1797,14 +1797,14 @@ pub struct EducationWordResource {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_challenging_word")]
+#[cfg(feature = "_education")]
 impl serde::Serialize for EducationWordResource {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_challenging_word")]
+#[cfg(feature = "_education")]
 impl EducationWordResource {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.educationWordResource";
@@ -1830,7 +1830,7 @@ impl EducationWordResource {
     }
 }
 
-#[cfg(feature = "_challenging_word")]
+#[cfg(feature = "_education")]
 impl<'de> serde::Deserialize<'de> for EducationWordResource {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1839,7 +1839,7 @@ impl<'de> serde::Deserialize<'de> for EducationWordResource {
     }
 }
 
-#[cfg(feature = "_challenging_word")]
+#[cfg(feature = "_education")]
 impl graph_odata_runtime::model::ODataObject for EducationWordResource {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -1871,7 +1871,7 @@ impl graph_odata_runtime::model::ODataObject for EducationWordResource {
     }
 }
 
-#[cfg(feature = "_challenging_word")]
+#[cfg(feature = "_education")]
 impl EducationWordResource {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -1882,11 +1882,11 @@ impl EducationWordResource {
     }
 }
 
-#[cfg(feature = "_challenging_word")]
+#[cfg(feature = "_education")]
 /// The properties of [`EducationWordResource`] by wire name, each a [`Field<EducationWordResource>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`EducationWordResource::set_null`].
 pub enum EducationWordResourceField {}
 
-#[cfg(feature = "_challenging_word")]
+#[cfg(feature = "_education")]
 #[allow(non_upper_case_globals)]
 impl EducationWordResourceField {
     /// `createdBy`
@@ -1924,7 +1924,7 @@ impl EducationWordResourceField {
     ];
 }
 
-#[cfg(feature = "_attendee")]
+#[cfg(feature = "_email_address")]
 /// CSDL complex type `microsoft.graph.emailAddress`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct EmailAddress {
@@ -1938,14 +1938,14 @@ pub struct EmailAddress {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_attendee")]
+#[cfg(feature = "_email_address")]
 impl serde::Serialize for EmailAddress {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_attendee")]
+#[cfg(feature = "_email_address")]
 impl EmailAddress {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.emailAddress";
@@ -1967,7 +1967,7 @@ impl EmailAddress {
     }
 }
 
-#[cfg(feature = "_attendee")]
+#[cfg(feature = "_email_address")]
 impl<'de> serde::Deserialize<'de> for EmailAddress {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1976,7 +1976,7 @@ impl<'de> serde::Deserialize<'de> for EmailAddress {
     }
 }
 
-#[cfg(feature = "_attendee")]
+#[cfg(feature = "_email_address")]
 impl graph_odata_runtime::model::ODataObject for EmailAddress {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -1998,7 +1998,7 @@ impl graph_odata_runtime::model::ODataObject for EmailAddress {
     }
 }
 
-#[cfg(feature = "_attendee")]
+#[cfg(feature = "_email_address")]
 impl EmailAddress {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -2009,11 +2009,11 @@ impl EmailAddress {
     }
 }
 
-#[cfg(feature = "_attendee")]
+#[cfg(feature = "_email_address")]
 /// The properties of [`EmailAddress`] by wire name, each a [`Field<EmailAddress>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`EmailAddress::set_null`].
 pub enum EmailAddressField {}
 
-#[cfg(feature = "_attendee")]
+#[cfg(feature = "_email_address")]
 #[allow(non_upper_case_globals)]
 impl EmailAddressField {
     /// `address`
@@ -2024,7 +2024,7 @@ impl EmailAddressField {
     pub const ALL: &'static [model::Field<EmailAddress>] = &[Self::Address, Self::Name];
 }
 
-#[cfg(feature = "_admin_consent_request_policy")]
+#[cfg(feature = "_policies")]
 /// CSDL complex type `microsoft.graph.emailDetails`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct EmailDetails {
@@ -2040,14 +2040,14 @@ pub struct EmailDetails {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_admin_consent_request_policy")]
+#[cfg(feature = "_policies")]
 impl serde::Serialize for EmailDetails {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_admin_consent_request_policy")]
+#[cfg(feature = "_policies")]
 impl EmailDetails {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.emailDetails";
@@ -2070,7 +2070,7 @@ impl EmailDetails {
     }
 }
 
-#[cfg(feature = "_admin_consent_request_policy")]
+#[cfg(feature = "_policies")]
 impl<'de> serde::Deserialize<'de> for EmailDetails {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2079,7 +2079,7 @@ impl<'de> serde::Deserialize<'de> for EmailDetails {
     }
 }
 
-#[cfg(feature = "_admin_consent_request_policy")]
+#[cfg(feature = "_policies")]
 impl graph_odata_runtime::model::ODataObject for EmailDetails {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -2104,7 +2104,7 @@ impl graph_odata_runtime::model::ODataObject for EmailDetails {
     }
 }
 
-#[cfg(feature = "_admin_consent_request_policy")]
+#[cfg(feature = "_policies")]
 impl EmailDetails {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -2115,11 +2115,11 @@ impl EmailDetails {
     }
 }
 
-#[cfg(feature = "_admin_consent_request_policy")]
+#[cfg(feature = "_policies")]
 /// The properties of [`EmailDetails`] by wire name, each a [`Field<EmailDetails>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`EmailDetails::set_null`].
 pub enum EmailDetailsField {}
 
-#[cfg(feature = "_admin_consent_request_policy")]
+#[cfg(feature = "_policies")]
 #[allow(non_upper_case_globals)]
 impl EmailDetailsField {
     /// `body`
@@ -2252,7 +2252,7 @@ impl EmailIdentityField {
     ];
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL complex type `microsoft.graph.emailPayloadDetail`; base type `microsoft.graph.payloadDetail`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct EmailPayloadDetail {
@@ -2279,14 +2279,14 @@ pub struct EmailPayloadDetail {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for EmailPayloadDetail {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl EmailPayloadDetail {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.emailPayloadDetail";
@@ -2313,7 +2313,7 @@ impl EmailPayloadDetail {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for EmailPayloadDetail {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2322,7 +2322,7 @@ impl<'de> serde::Deserialize<'de> for EmailPayloadDetail {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::model::ODataObject for EmailPayloadDetail {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -2351,7 +2351,7 @@ impl graph_odata_runtime::model::ODataObject for EmailPayloadDetail {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl EmailPayloadDetail {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -2362,11 +2362,11 @@ impl EmailPayloadDetail {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// The properties of [`EmailPayloadDetail`] by wire name, each a [`Field<EmailPayloadDetail>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`EmailPayloadDetail::set_null`].
 pub enum EmailPayloadDetailField {}
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 #[allow(non_upper_case_globals)]
 impl EmailPayloadDetailField {
     /// `coachmarks`
@@ -2403,7 +2403,7 @@ impl EmailPayloadDetailField {
     ];
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 /// CSDL complex type `microsoft.graph.emailSettings`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct EmailSettings {
@@ -2417,14 +2417,14 @@ pub struct EmailSettings {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl serde::Serialize for EmailSettings {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl EmailSettings {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.emailSettings";
@@ -2446,7 +2446,7 @@ impl EmailSettings {
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl<'de> serde::Deserialize<'de> for EmailSettings {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2455,7 +2455,7 @@ impl<'de> serde::Deserialize<'de> for EmailSettings {
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl graph_odata_runtime::model::ODataObject for EmailSettings {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -2479,7 +2479,7 @@ impl graph_odata_runtime::model::ODataObject for EmailSettings {
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl EmailSettings {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -2490,11 +2490,11 @@ impl EmailSettings {
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 /// The properties of [`EmailSettings`] by wire name, each a [`Field<EmailSettings>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`EmailSettings::set_null`].
 pub enum EmailSettingsField {}
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 #[allow(non_upper_case_globals)]
 impl EmailSettingsField {
     /// `senderDomain`
@@ -2512,7 +2512,7 @@ impl EmailSettingsField {
     ];
 }
 
-#[cfg(feature = "_me")]
+#[cfg(feature = "_activities_container")]
 /// CSDL complex type `microsoft.graph.emergencyCallerInfo`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct EmergencyCallerInfo {
@@ -2532,14 +2532,14 @@ pub struct EmergencyCallerInfo {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_me")]
+#[cfg(feature = "_activities_container")]
 impl serde::Serialize for EmergencyCallerInfo {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_me")]
+#[cfg(feature = "_activities_container")]
 impl EmergencyCallerInfo {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.emergencyCallerInfo";
@@ -2564,7 +2564,7 @@ impl EmergencyCallerInfo {
     }
 }
 
-#[cfg(feature = "_me")]
+#[cfg(feature = "_activities_container")]
 impl<'de> serde::Deserialize<'de> for EmergencyCallerInfo {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2573,7 +2573,7 @@ impl<'de> serde::Deserialize<'de> for EmergencyCallerInfo {
     }
 }
 
-#[cfg(feature = "_me")]
+#[cfg(feature = "_activities_container")]
 impl graph_odata_runtime::model::ODataObject for EmergencyCallerInfo {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -2598,7 +2598,7 @@ impl graph_odata_runtime::model::ODataObject for EmergencyCallerInfo {
     }
 }
 
-#[cfg(feature = "_me")]
+#[cfg(feature = "_activities_container")]
 impl EmergencyCallerInfo {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -2609,11 +2609,11 @@ impl EmergencyCallerInfo {
     }
 }
 
-#[cfg(feature = "_me")]
+#[cfg(feature = "_activities_container")]
 /// The properties of [`EmergencyCallerInfo`] by wire name, each a [`Field<EmergencyCallerInfo>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`EmergencyCallerInfo::set_null`].
 pub enum EmergencyCallerInfoField {}
 
-#[cfg(feature = "_me")]
+#[cfg(feature = "_activities_container")]
 #[allow(non_upper_case_globals)]
 impl EmergencyCallerInfoField {
     /// `displayName`
@@ -2644,7 +2644,7 @@ impl EmergencyCallerInfoField {
     ];
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_authorization_info")]
 /// CSDL complex type `microsoft.graph.employeeOrgData`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct EmployeeOrgData {
@@ -2658,14 +2658,14 @@ pub struct EmployeeOrgData {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_authorization_info")]
 impl serde::Serialize for EmployeeOrgData {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_authorization_info")]
 impl EmployeeOrgData {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.employeeOrgData";
@@ -2687,7 +2687,7 @@ impl EmployeeOrgData {
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_authorization_info")]
 impl<'de> serde::Deserialize<'de> for EmployeeOrgData {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2696,7 +2696,7 @@ impl<'de> serde::Deserialize<'de> for EmployeeOrgData {
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_authorization_info")]
 impl graph_odata_runtime::model::ODataObject for EmployeeOrgData {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -2718,7 +2718,7 @@ impl graph_odata_runtime::model::ODataObject for EmployeeOrgData {
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_authorization_info")]
 impl EmployeeOrgData {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -2729,11 +2729,11 @@ impl EmployeeOrgData {
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_authorization_info")]
 /// The properties of [`EmployeeOrgData`] by wire name, each a [`Field<EmployeeOrgData>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`EmployeeOrgData::set_null`].
 pub enum EmployeeOrgDataField {}
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_authorization_info")]
 #[allow(non_upper_case_globals)]
 impl EmployeeOrgDataField {
     /// `costCenter`
@@ -2749,7 +2749,7 @@ impl EmployeeOrgDataField {
     ];
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL complex type `microsoft.graph.endUserNotificationSetting`; abstract.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct EndUserNotificationSetting {
@@ -2765,14 +2765,14 @@ pub struct EndUserNotificationSetting {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for EndUserNotificationSetting {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl EndUserNotificationSetting {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.endUserNotificationSetting";
@@ -2795,7 +2795,7 @@ impl EndUserNotificationSetting {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for EndUserNotificationSetting {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2804,7 +2804,7 @@ impl<'de> serde::Deserialize<'de> for EndUserNotificationSetting {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::model::ODataObject for EndUserNotificationSetting {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -2831,7 +2831,7 @@ impl graph_odata_runtime::model::ODataObject for EndUserNotificationSetting {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl EndUserNotificationSetting {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -2842,11 +2842,11 @@ impl EndUserNotificationSetting {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// The properties of [`EndUserNotificationSetting`] by wire name, each a [`Field<EndUserNotificationSetting>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`EndUserNotificationSetting::set_null`].
 pub enum EndUserNotificationSettingField {}
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 #[allow(non_upper_case_globals)]
 impl EndUserNotificationSettingField {
     /// `notificationPreference`
@@ -2869,7 +2869,7 @@ impl EndUserNotificationSettingField {
     ];
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// A `microsoft.graph.endUserNotificationSetting` value: the base type or one of its derived types, chosen by `@odata.type`. A derived type this crate does not know is read as [`EndUserNotificationSetting`], which keeps its properties and `@odata.type` in `additional_properties`.
 #[derive(Debug, Clone, PartialEq)]
 pub enum AnyEndUserNotificationSetting {
@@ -2881,7 +2881,7 @@ pub enum AnyEndUserNotificationSetting {
     TrainingNotificationSetting(Box<TrainingNotificationSetting>),
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl AnyEndUserNotificationSetting {
     /// The `@odata.type` of the variant (the base type's for unknown derived types).
     pub fn odata_type(&self) -> &'static str {
@@ -2906,21 +2906,21 @@ impl AnyEndUserNotificationSetting {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl Default for AnyEndUserNotificationSetting {
     fn default() -> Self {
         Self::EndUserNotificationSetting(Box::default())
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl From<EndUserNotificationSetting> for AnyEndUserNotificationSetting {
     fn from(value: EndUserNotificationSetting) -> Self {
         Self::EndUserNotificationSetting(Box::new(value))
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl AnyEndUserNotificationSetting {
     /// The value if it is a [`AnyEndUserNotificationSetting::NoTrainingNotificationSetting`] variant.
     pub fn as_no_training_notification_setting(
@@ -2942,21 +2942,21 @@ impl AnyEndUserNotificationSetting {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl From<NoTrainingNotificationSetting> for AnyEndUserNotificationSetting {
     fn from(value: NoTrainingNotificationSetting) -> Self {
         Self::NoTrainingNotificationSetting(Box::new(value))
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl From<TrainingNotificationSetting> for AnyEndUserNotificationSetting {
     fn from(value: TrainingNotificationSetting) -> Self {
         Self::TrainingNotificationSetting(Box::new(value))
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for AnyEndUserNotificationSetting {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match self {
@@ -2981,7 +2981,7 @@ impl serde::Serialize for AnyEndUserNotificationSetting {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for AnyEndUserNotificationSetting {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -3136,7 +3136,7 @@ impl EngagementIdentitySetField {
     ];
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 /// CSDL complex type `microsoft.graph.entitlementManagementSchedule`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct EntitlementManagementSchedule {
@@ -3152,14 +3152,14 @@ pub struct EntitlementManagementSchedule {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl serde::Serialize for EntitlementManagementSchedule {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl EntitlementManagementSchedule {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.entitlementManagementSchedule";
@@ -3182,7 +3182,7 @@ impl EntitlementManagementSchedule {
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl<'de> serde::Deserialize<'de> for EntitlementManagementSchedule {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -3191,7 +3191,7 @@ impl<'de> serde::Deserialize<'de> for EntitlementManagementSchedule {
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl graph_odata_runtime::model::ODataObject for EntitlementManagementSchedule {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -3214,7 +3214,7 @@ impl graph_odata_runtime::model::ODataObject for EntitlementManagementSchedule {
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl EntitlementManagementSchedule {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -3225,11 +3225,11 @@ impl EntitlementManagementSchedule {
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 /// The properties of [`EntitlementManagementSchedule`] by wire name, each a [`Field<EntitlementManagementSchedule>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`EntitlementManagementSchedule::set_null`].
 pub enum EntitlementManagementScheduleField {}
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 #[allow(non_upper_case_globals)]
 impl EntitlementManagementScheduleField {
     /// `expiration`
@@ -3252,7 +3252,7 @@ impl EntitlementManagementScheduleField {
     ];
 }
 
-#[cfg(feature = "_admin_consent_request_policy")]
+#[cfg(feature = "_policies")]
 /// CSDL complex type `microsoft.graph.enumeratedDeviceRegistrationMembership`; base type `microsoft.graph.deviceRegistrationMembership`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct EnumeratedDeviceRegistrationMembership {
@@ -3266,14 +3266,14 @@ pub struct EnumeratedDeviceRegistrationMembership {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_admin_consent_request_policy")]
+#[cfg(feature = "_policies")]
 impl serde::Serialize for EnumeratedDeviceRegistrationMembership {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_admin_consent_request_policy")]
+#[cfg(feature = "_policies")]
 impl EnumeratedDeviceRegistrationMembership {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.enumeratedDeviceRegistrationMembership";
@@ -3295,7 +3295,7 @@ impl EnumeratedDeviceRegistrationMembership {
     }
 }
 
-#[cfg(feature = "_admin_consent_request_policy")]
+#[cfg(feature = "_policies")]
 impl<'de> serde::Deserialize<'de> for EnumeratedDeviceRegistrationMembership {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -3304,7 +3304,7 @@ impl<'de> serde::Deserialize<'de> for EnumeratedDeviceRegistrationMembership {
     }
 }
 
-#[cfg(feature = "_admin_consent_request_policy")]
+#[cfg(feature = "_policies")]
 impl graph_odata_runtime::model::ODataObject for EnumeratedDeviceRegistrationMembership {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -3326,7 +3326,7 @@ impl graph_odata_runtime::model::ODataObject for EnumeratedDeviceRegistrationMem
     }
 }
 
-#[cfg(feature = "_admin_consent_request_policy")]
+#[cfg(feature = "_policies")]
 impl EnumeratedDeviceRegistrationMembership {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -3337,11 +3337,11 @@ impl EnumeratedDeviceRegistrationMembership {
     }
 }
 
-#[cfg(feature = "_admin_consent_request_policy")]
+#[cfg(feature = "_policies")]
 /// The properties of [`EnumeratedDeviceRegistrationMembership`] by wire name, each a [`Field<EnumeratedDeviceRegistrationMembership>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`EnumeratedDeviceRegistrationMembership::set_null`].
 pub enum EnumeratedDeviceRegistrationMembershipField {}
 
-#[cfg(feature = "_admin_consent_request_policy")]
+#[cfg(feature = "_policies")]
 #[allow(non_upper_case_globals)]
 impl EnumeratedDeviceRegistrationMembershipField {
     /// `groups`
@@ -3359,7 +3359,7 @@ impl EnumeratedDeviceRegistrationMembershipField {
     ];
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_policies")]
 /// CSDL complex type `microsoft.graph.enumeratedDomains`; base type `microsoft.graph.validatingDomains`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct EnumeratedDomains {
@@ -3374,14 +3374,14 @@ pub struct EnumeratedDomains {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_policies")]
 impl serde::Serialize for EnumeratedDomains {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_policies")]
 impl EnumeratedDomains {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.enumeratedDomains";
@@ -3403,7 +3403,7 @@ impl EnumeratedDomains {
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_policies")]
 impl<'de> serde::Deserialize<'de> for EnumeratedDomains {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -3412,7 +3412,7 @@ impl<'de> serde::Deserialize<'de> for EnumeratedDomains {
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_policies")]
 impl graph_odata_runtime::model::ODataObject for EnumeratedDomains {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -3434,7 +3434,7 @@ impl graph_odata_runtime::model::ODataObject for EnumeratedDomains {
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_policies")]
 impl EnumeratedDomains {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -3445,11 +3445,11 @@ impl EnumeratedDomains {
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_policies")]
 /// The properties of [`EnumeratedDomains`] by wire name, each a [`Field<EnumeratedDomains>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`EnumeratedDomains::set_null`].
 pub enum EnumeratedDomainsField {}
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_policies")]
 #[allow(non_upper_case_globals)]
 impl EnumeratedDomainsField {
     /// `rootDomains`
@@ -3467,7 +3467,7 @@ impl EnumeratedDomainsField {
     ];
 }
 
-#[cfg(feature = "_all_allowed_scopes")]
+#[cfg(feature = "_agent_identity_blueprint")]
 /// CSDL complex type `microsoft.graph.enumeratedScopes`; base type `microsoft.graph.inheritableScopes`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct EnumeratedScopes {
@@ -3482,14 +3482,14 @@ pub struct EnumeratedScopes {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_all_allowed_scopes")]
+#[cfg(feature = "_agent_identity_blueprint")]
 impl serde::Serialize for EnumeratedScopes {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_all_allowed_scopes")]
+#[cfg(feature = "_agent_identity_blueprint")]
 impl EnumeratedScopes {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.enumeratedScopes";
@@ -3511,7 +3511,7 @@ impl EnumeratedScopes {
     }
 }
 
-#[cfg(feature = "_all_allowed_scopes")]
+#[cfg(feature = "_agent_identity_blueprint")]
 impl<'de> serde::Deserialize<'de> for EnumeratedScopes {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -3520,7 +3520,7 @@ impl<'de> serde::Deserialize<'de> for EnumeratedScopes {
     }
 }
 
-#[cfg(feature = "_all_allowed_scopes")]
+#[cfg(feature = "_agent_identity_blueprint")]
 impl graph_odata_runtime::model::ODataObject for EnumeratedScopes {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -3542,7 +3542,7 @@ impl graph_odata_runtime::model::ODataObject for EnumeratedScopes {
     }
 }
 
-#[cfg(feature = "_all_allowed_scopes")]
+#[cfg(feature = "_agent_identity_blueprint")]
 impl EnumeratedScopes {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -3553,11 +3553,11 @@ impl EnumeratedScopes {
     }
 }
 
-#[cfg(feature = "_all_allowed_scopes")]
+#[cfg(feature = "_agent_identity_blueprint")]
 /// The properties of [`EnumeratedScopes`] by wire name, each a [`Field<EnumeratedScopes>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`EnumeratedScopes::set_null`].
 pub enum EnumeratedScopesField {}
 
-#[cfg(feature = "_all_allowed_scopes")]
+#[cfg(feature = "_agent_identity_blueprint")]
 #[allow(non_upper_case_globals)]
 impl EnumeratedScopesField {
     /// `kind`
@@ -3571,7 +3571,7 @@ impl EnumeratedScopesField {
     ];
 }
 
-#[cfg(feature = "_admin_microsoft365_apps")]
+#[cfg(feature = "_admin")]
 /// CSDL complex type `microsoft.graph.errorDetail`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ErrorDetail {
@@ -3587,14 +3587,14 @@ pub struct ErrorDetail {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_admin_microsoft365_apps")]
+#[cfg(feature = "_admin")]
 impl serde::Serialize for ErrorDetail {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_admin_microsoft365_apps")]
+#[cfg(feature = "_admin")]
 impl ErrorDetail {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.errorDetail";
@@ -3617,7 +3617,7 @@ impl ErrorDetail {
     }
 }
 
-#[cfg(feature = "_admin_microsoft365_apps")]
+#[cfg(feature = "_admin")]
 impl<'de> serde::Deserialize<'de> for ErrorDetail {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -3626,7 +3626,7 @@ impl<'de> serde::Deserialize<'de> for ErrorDetail {
     }
 }
 
-#[cfg(feature = "_admin_microsoft365_apps")]
+#[cfg(feature = "_admin")]
 impl graph_odata_runtime::model::ODataObject for ErrorDetail {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -3651,7 +3651,7 @@ impl graph_odata_runtime::model::ODataObject for ErrorDetail {
     }
 }
 
-#[cfg(feature = "_admin_microsoft365_apps")]
+#[cfg(feature = "_admin")]
 impl ErrorDetail {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -3662,11 +3662,11 @@ impl ErrorDetail {
     }
 }
 
-#[cfg(feature = "_admin_microsoft365_apps")]
+#[cfg(feature = "_admin")]
 /// The properties of [`ErrorDetail`] by wire name, each a [`Field<ErrorDetail>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ErrorDetail::set_null`].
 pub enum ErrorDetailField {}
 
-#[cfg(feature = "_admin_microsoft365_apps")]
+#[cfg(feature = "_admin")]
 #[allow(non_upper_case_globals)]
 impl ErrorDetailField {
     /// `errorMessage`
@@ -3689,7 +3689,7 @@ impl ErrorDetailField {
     ];
 }
 
-#[cfg(feature = "_aad_user_conversation_member")]
+#[cfg(feature = "_call_ended_event_message_detail")]
 /// CSDL complex type `microsoft.graph.eventMessageDetail`; abstract.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct EventMessageDetail {
@@ -3699,14 +3699,14 @@ pub struct EventMessageDetail {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_aad_user_conversation_member")]
+#[cfg(feature = "_call_ended_event_message_detail")]
 impl serde::Serialize for EventMessageDetail {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_aad_user_conversation_member")]
+#[cfg(feature = "_call_ended_event_message_detail")]
 impl EventMessageDetail {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.eventMessageDetail";
@@ -3726,7 +3726,7 @@ impl EventMessageDetail {
     }
 }
 
-#[cfg(feature = "_aad_user_conversation_member")]
+#[cfg(feature = "_call_ended_event_message_detail")]
 impl<'de> serde::Deserialize<'de> for EventMessageDetail {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -3735,7 +3735,7 @@ impl<'de> serde::Deserialize<'de> for EventMessageDetail {
     }
 }
 
-#[cfg(feature = "_aad_user_conversation_member")]
+#[cfg(feature = "_call_ended_event_message_detail")]
 impl graph_odata_runtime::model::ODataObject for EventMessageDetail {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,

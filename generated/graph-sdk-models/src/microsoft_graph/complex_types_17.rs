@@ -11,7 +11,7 @@ use graph_odata_runtime::edm;
 #[allow(unused_imports)]
 use graph_odata_runtime::model;
 
-#[cfg(feature = "_aad_user_conversation_member")]
+#[cfg(feature = "_call_ended_event_message_detail")]
 /// A `microsoft.graph.eventMessageDetail` value: the base type or one of its derived types, chosen by `@odata.type`. A derived type this crate does not know is read as [`EventMessageDetail`], which keeps its properties and `@odata.type` in `additional_properties`.
 #[derive(Debug, Clone, PartialEq)]
 pub enum AnyEventMessageDetail {
@@ -89,7 +89,7 @@ pub enum AnyEventMessageDetail {
     TeamsAppUpgradedEventMessageDetail(Box<TeamsAppUpgradedEventMessageDetail>),
 }
 
-#[cfg(feature = "_aad_user_conversation_member")]
+#[cfg(feature = "_call_ended_event_message_detail")]
 impl AnyEventMessageDetail {
     /// The `@odata.type` of the variant (the base type's for unknown derived types).
     pub fn odata_type(&self) -> &'static str {
@@ -196,21 +196,21 @@ impl AnyEventMessageDetail {
     }
 }
 
-#[cfg(feature = "_aad_user_conversation_member")]
+#[cfg(feature = "_call_ended_event_message_detail")]
 impl Default for AnyEventMessageDetail {
     fn default() -> Self {
         Self::EventMessageDetail(Box::default())
     }
 }
 
-#[cfg(feature = "_aad_user_conversation_member")]
+#[cfg(feature = "_call_ended_event_message_detail")]
 impl From<EventMessageDetail> for AnyEventMessageDetail {
     fn from(value: EventMessageDetail) -> Self {
         Self::EventMessageDetail(Box::new(value))
     }
 }
 
-#[cfg(feature = "_aad_user_conversation_member")]
+#[cfg(feature = "_call_ended_event_message_detail")]
 impl AnyEventMessageDetail {
     /// The value if it is a [`AnyEventMessageDetail::CallEndedEventMessageDetail`] variant.
     pub fn as_call_ended_event_message_detail(
@@ -484,217 +484,217 @@ impl AnyEventMessageDetail {
     }
 }
 
-#[cfg(feature = "_aad_user_conversation_member")]
+#[cfg(feature = "_call_ended_event_message_detail")]
 impl From<CallEndedEventMessageDetail> for AnyEventMessageDetail {
     fn from(value: CallEndedEventMessageDetail) -> Self {
         Self::CallEndedEventMessageDetail(Box::new(value))
     }
 }
 
-#[cfg(feature = "_aad_user_conversation_member")]
+#[cfg(feature = "_call_ended_event_message_detail")]
 impl From<CallRecordingEventMessageDetail> for AnyEventMessageDetail {
     fn from(value: CallRecordingEventMessageDetail) -> Self {
         Self::CallRecordingEventMessageDetail(Box::new(value))
     }
 }
 
-#[cfg(feature = "_aad_user_conversation_member")]
+#[cfg(feature = "_call_ended_event_message_detail")]
 impl From<CallStartedEventMessageDetail> for AnyEventMessageDetail {
     fn from(value: CallStartedEventMessageDetail) -> Self {
         Self::CallStartedEventMessageDetail(Box::new(value))
     }
 }
 
-#[cfg(feature = "_aad_user_conversation_member")]
+#[cfg(feature = "_call_ended_event_message_detail")]
 impl From<CallTranscriptEventMessageDetail> for AnyEventMessageDetail {
     fn from(value: CallTranscriptEventMessageDetail) -> Self {
         Self::CallTranscriptEventMessageDetail(Box::new(value))
     }
 }
 
-#[cfg(feature = "_aad_user_conversation_member")]
+#[cfg(feature = "_call_ended_event_message_detail")]
 impl From<ChannelAddedEventMessageDetail> for AnyEventMessageDetail {
     fn from(value: ChannelAddedEventMessageDetail) -> Self {
         Self::ChannelAddedEventMessageDetail(Box::new(value))
     }
 }
 
-#[cfg(feature = "_aad_user_conversation_member")]
+#[cfg(feature = "_call_ended_event_message_detail")]
 impl From<ChannelDeletedEventMessageDetail> for AnyEventMessageDetail {
     fn from(value: ChannelDeletedEventMessageDetail) -> Self {
         Self::ChannelDeletedEventMessageDetail(Box::new(value))
     }
 }
 
-#[cfg(feature = "_aad_user_conversation_member")]
+#[cfg(feature = "_call_ended_event_message_detail")]
 impl From<ChannelDescriptionUpdatedEventMessageDetail> for AnyEventMessageDetail {
     fn from(value: ChannelDescriptionUpdatedEventMessageDetail) -> Self {
         Self::ChannelDescriptionUpdatedEventMessageDetail(Box::new(value))
     }
 }
 
-#[cfg(feature = "_aad_user_conversation_member")]
+#[cfg(feature = "_call_ended_event_message_detail")]
 impl From<ChannelRenamedEventMessageDetail> for AnyEventMessageDetail {
     fn from(value: ChannelRenamedEventMessageDetail) -> Self {
         Self::ChannelRenamedEventMessageDetail(Box::new(value))
     }
 }
 
-#[cfg(feature = "_aad_user_conversation_member")]
+#[cfg(feature = "_call_ended_event_message_detail")]
 impl From<ChannelSetAsFavoriteByDefaultEventMessageDetail> for AnyEventMessageDetail {
     fn from(value: ChannelSetAsFavoriteByDefaultEventMessageDetail) -> Self {
         Self::ChannelSetAsFavoriteByDefaultEventMessageDetail(Box::new(value))
     }
 }
 
-#[cfg(feature = "_aad_user_conversation_member")]
+#[cfg(feature = "_call_ended_event_message_detail")]
 impl From<ChannelUnsetAsFavoriteByDefaultEventMessageDetail> for AnyEventMessageDetail {
     fn from(value: ChannelUnsetAsFavoriteByDefaultEventMessageDetail) -> Self {
         Self::ChannelUnsetAsFavoriteByDefaultEventMessageDetail(Box::new(value))
     }
 }
 
-#[cfg(feature = "_aad_user_conversation_member")]
+#[cfg(feature = "_call_ended_event_message_detail")]
 impl From<ChatRenamedEventMessageDetail> for AnyEventMessageDetail {
     fn from(value: ChatRenamedEventMessageDetail) -> Self {
         Self::ChatRenamedEventMessageDetail(Box::new(value))
     }
 }
 
-#[cfg(feature = "_aad_user_conversation_member")]
+#[cfg(feature = "_call_ended_event_message_detail")]
 impl From<ConversationMemberRoleUpdatedEventMessageDetail> for AnyEventMessageDetail {
     fn from(value: ConversationMemberRoleUpdatedEventMessageDetail) -> Self {
         Self::ConversationMemberRoleUpdatedEventMessageDetail(Box::new(value))
     }
 }
 
-#[cfg(feature = "_aad_user_conversation_member")]
+#[cfg(feature = "_call_ended_event_message_detail")]
 impl From<MeetingPolicyUpdatedEventMessageDetail> for AnyEventMessageDetail {
     fn from(value: MeetingPolicyUpdatedEventMessageDetail) -> Self {
         Self::MeetingPolicyUpdatedEventMessageDetail(Box::new(value))
     }
 }
 
-#[cfg(feature = "_aad_user_conversation_member")]
+#[cfg(feature = "_call_ended_event_message_detail")]
 impl From<MembersAddedEventMessageDetail> for AnyEventMessageDetail {
     fn from(value: MembersAddedEventMessageDetail) -> Self {
         Self::MembersAddedEventMessageDetail(Box::new(value))
     }
 }
 
-#[cfg(feature = "_aad_user_conversation_member")]
+#[cfg(feature = "_call_ended_event_message_detail")]
 impl From<MembersDeletedEventMessageDetail> for AnyEventMessageDetail {
     fn from(value: MembersDeletedEventMessageDetail) -> Self {
         Self::MembersDeletedEventMessageDetail(Box::new(value))
     }
 }
 
-#[cfg(feature = "_aad_user_conversation_member")]
+#[cfg(feature = "_call_ended_event_message_detail")]
 impl From<MembersJoinedEventMessageDetail> for AnyEventMessageDetail {
     fn from(value: MembersJoinedEventMessageDetail) -> Self {
         Self::MembersJoinedEventMessageDetail(Box::new(value))
     }
 }
 
-#[cfg(feature = "_aad_user_conversation_member")]
+#[cfg(feature = "_call_ended_event_message_detail")]
 impl From<MembersLeftEventMessageDetail> for AnyEventMessageDetail {
     fn from(value: MembersLeftEventMessageDetail) -> Self {
         Self::MembersLeftEventMessageDetail(Box::new(value))
     }
 }
 
-#[cfg(feature = "_aad_user_conversation_member")]
+#[cfg(feature = "_call_ended_event_message_detail")]
 impl From<MessagePinnedEventMessageDetail> for AnyEventMessageDetail {
     fn from(value: MessagePinnedEventMessageDetail) -> Self {
         Self::MessagePinnedEventMessageDetail(Box::new(value))
     }
 }
 
-#[cfg(feature = "_aad_user_conversation_member")]
+#[cfg(feature = "_call_ended_event_message_detail")]
 impl From<MessageUnpinnedEventMessageDetail> for AnyEventMessageDetail {
     fn from(value: MessageUnpinnedEventMessageDetail) -> Self {
         Self::MessageUnpinnedEventMessageDetail(Box::new(value))
     }
 }
 
-#[cfg(feature = "_aad_user_conversation_member")]
+#[cfg(feature = "_call_ended_event_message_detail")]
 impl From<TabUpdatedEventMessageDetail> for AnyEventMessageDetail {
     fn from(value: TabUpdatedEventMessageDetail) -> Self {
         Self::TabUpdatedEventMessageDetail(Box::new(value))
     }
 }
 
-#[cfg(feature = "_aad_user_conversation_member")]
+#[cfg(feature = "_call_ended_event_message_detail")]
 impl From<TeamArchivedEventMessageDetail> for AnyEventMessageDetail {
     fn from(value: TeamArchivedEventMessageDetail) -> Self {
         Self::TeamArchivedEventMessageDetail(Box::new(value))
     }
 }
 
-#[cfg(feature = "_aad_user_conversation_member")]
+#[cfg(feature = "_call_ended_event_message_detail")]
 impl From<TeamCreatedEventMessageDetail> for AnyEventMessageDetail {
     fn from(value: TeamCreatedEventMessageDetail) -> Self {
         Self::TeamCreatedEventMessageDetail(Box::new(value))
     }
 }
 
-#[cfg(feature = "_aad_user_conversation_member")]
+#[cfg(feature = "_call_ended_event_message_detail")]
 impl From<TeamDescriptionUpdatedEventMessageDetail> for AnyEventMessageDetail {
     fn from(value: TeamDescriptionUpdatedEventMessageDetail) -> Self {
         Self::TeamDescriptionUpdatedEventMessageDetail(Box::new(value))
     }
 }
 
-#[cfg(feature = "_aad_user_conversation_member")]
+#[cfg(feature = "_call_ended_event_message_detail")]
 impl From<TeamJoiningDisabledEventMessageDetail> for AnyEventMessageDetail {
     fn from(value: TeamJoiningDisabledEventMessageDetail) -> Self {
         Self::TeamJoiningDisabledEventMessageDetail(Box::new(value))
     }
 }
 
-#[cfg(feature = "_aad_user_conversation_member")]
+#[cfg(feature = "_call_ended_event_message_detail")]
 impl From<TeamJoiningEnabledEventMessageDetail> for AnyEventMessageDetail {
     fn from(value: TeamJoiningEnabledEventMessageDetail) -> Self {
         Self::TeamJoiningEnabledEventMessageDetail(Box::new(value))
     }
 }
 
-#[cfg(feature = "_aad_user_conversation_member")]
+#[cfg(feature = "_call_ended_event_message_detail")]
 impl From<TeamRenamedEventMessageDetail> for AnyEventMessageDetail {
     fn from(value: TeamRenamedEventMessageDetail) -> Self {
         Self::TeamRenamedEventMessageDetail(Box::new(value))
     }
 }
 
-#[cfg(feature = "_aad_user_conversation_member")]
+#[cfg(feature = "_call_ended_event_message_detail")]
 impl From<TeamUnarchivedEventMessageDetail> for AnyEventMessageDetail {
     fn from(value: TeamUnarchivedEventMessageDetail) -> Self {
         Self::TeamUnarchivedEventMessageDetail(Box::new(value))
     }
 }
 
-#[cfg(feature = "_aad_user_conversation_member")]
+#[cfg(feature = "_call_ended_event_message_detail")]
 impl From<TeamsAppInstalledEventMessageDetail> for AnyEventMessageDetail {
     fn from(value: TeamsAppInstalledEventMessageDetail) -> Self {
         Self::TeamsAppInstalledEventMessageDetail(Box::new(value))
     }
 }
 
-#[cfg(feature = "_aad_user_conversation_member")]
+#[cfg(feature = "_call_ended_event_message_detail")]
 impl From<TeamsAppRemovedEventMessageDetail> for AnyEventMessageDetail {
     fn from(value: TeamsAppRemovedEventMessageDetail) -> Self {
         Self::TeamsAppRemovedEventMessageDetail(Box::new(value))
     }
 }
 
-#[cfg(feature = "_aad_user_conversation_member")]
+#[cfg(feature = "_call_ended_event_message_detail")]
 impl From<TeamsAppUpgradedEventMessageDetail> for AnyEventMessageDetail {
     fn from(value: TeamsAppUpgradedEventMessageDetail) -> Self {
         Self::TeamsAppUpgradedEventMessageDetail(Box::new(value))
     }
 }
 
-#[cfg(feature = "_aad_user_conversation_member")]
+#[cfg(feature = "_call_ended_event_message_detail")]
 impl serde::Serialize for AnyEventMessageDetail {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match self {
@@ -917,7 +917,7 @@ impl serde::Serialize for AnyEventMessageDetail {
     }
 }
 
-#[cfg(feature = "_aad_user_conversation_member")]
+#[cfg(feature = "_call_ended_event_message_detail")]
 impl<'de> serde::Deserialize<'de> for AnyEventMessageDetail {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1379,7 +1379,7 @@ impl ExpirationPatternField {
     ];
 }
 
-#[cfg(feature = "_export_item_response")]
+#[cfg(feature = "_admin")]
 /// CSDL complex type `microsoft.graph.exportItemResponse`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ExportItemResponse {
@@ -1397,14 +1397,14 @@ pub struct ExportItemResponse {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_export_item_response")]
+#[cfg(feature = "_admin")]
 impl serde::Serialize for ExportItemResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_export_item_response")]
+#[cfg(feature = "_admin")]
 impl ExportItemResponse {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.exportItemResponse";
@@ -1428,7 +1428,7 @@ impl ExportItemResponse {
     }
 }
 
-#[cfg(feature = "_export_item_response")]
+#[cfg(feature = "_admin")]
 impl<'de> serde::Deserialize<'de> for ExportItemResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1437,7 +1437,7 @@ impl<'de> serde::Deserialize<'de> for ExportItemResponse {
     }
 }
 
-#[cfg(feature = "_export_item_response")]
+#[cfg(feature = "_admin")]
 impl graph_odata_runtime::model::ODataObject for ExportItemResponse {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -1461,7 +1461,7 @@ impl graph_odata_runtime::model::ODataObject for ExportItemResponse {
     }
 }
 
-#[cfg(feature = "_export_item_response")]
+#[cfg(feature = "_admin")]
 impl ExportItemResponse {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -1472,11 +1472,11 @@ impl ExportItemResponse {
     }
 }
 
-#[cfg(feature = "_export_item_response")]
+#[cfg(feature = "_admin")]
 /// The properties of [`ExportItemResponse`] by wire name, each a [`Field<ExportItemResponse>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ExportItemResponse::set_null`].
 pub enum ExportItemResponseField {}
 
-#[cfg(feature = "_export_item_response")]
+#[cfg(feature = "_admin")]
 #[allow(non_upper_case_globals)]
 impl ExportItemResponseField {
     /// `changeKey`
@@ -1605,7 +1605,7 @@ impl ExpressionInputObjectField {
     ];
 }
 
-#[cfg(feature = "_extension_schema_property")]
+#[cfg(feature = "_schema_extensions")]
 /// CSDL complex type `microsoft.graph.extensionSchemaProperty`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ExtensionSchemaProperty {
@@ -1619,14 +1619,14 @@ pub struct ExtensionSchemaProperty {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_extension_schema_property")]
+#[cfg(feature = "_schema_extensions")]
 impl serde::Serialize for ExtensionSchemaProperty {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_extension_schema_property")]
+#[cfg(feature = "_schema_extensions")]
 impl ExtensionSchemaProperty {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.extensionSchemaProperty";
@@ -1648,7 +1648,7 @@ impl ExtensionSchemaProperty {
     }
 }
 
-#[cfg(feature = "_extension_schema_property")]
+#[cfg(feature = "_schema_extensions")]
 impl<'de> serde::Deserialize<'de> for ExtensionSchemaProperty {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1657,7 +1657,7 @@ impl<'de> serde::Deserialize<'de> for ExtensionSchemaProperty {
     }
 }
 
-#[cfg(feature = "_extension_schema_property")]
+#[cfg(feature = "_schema_extensions")]
 impl graph_odata_runtime::model::ODataObject for ExtensionSchemaProperty {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -1679,7 +1679,7 @@ impl graph_odata_runtime::model::ODataObject for ExtensionSchemaProperty {
     }
 }
 
-#[cfg(feature = "_extension_schema_property")]
+#[cfg(feature = "_schema_extensions")]
 impl ExtensionSchemaProperty {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -1690,11 +1690,11 @@ impl ExtensionSchemaProperty {
     }
 }
 
-#[cfg(feature = "_extension_schema_property")]
+#[cfg(feature = "_schema_extensions")]
 /// The properties of [`ExtensionSchemaProperty`] by wire name, each a [`Field<ExtensionSchemaProperty>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ExtensionSchemaProperty::set_null`].
 pub enum ExtensionSchemaPropertyField {}
 
-#[cfg(feature = "_extension_schema_property")]
+#[cfg(feature = "_schema_extensions")]
 #[allow(non_upper_case_globals)]
 impl ExtensionSchemaPropertyField {
     /// `name`
@@ -1708,7 +1708,7 @@ impl ExtensionSchemaPropertyField {
     ];
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 /// CSDL complex type `microsoft.graph.externalDomainFederation`; base type `microsoft.graph.identitySource`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ExternalDomainFederation {
@@ -1724,14 +1724,14 @@ pub struct ExternalDomainFederation {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl serde::Serialize for ExternalDomainFederation {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl ExternalDomainFederation {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.externalDomainFederation";
@@ -1754,7 +1754,7 @@ impl ExternalDomainFederation {
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl<'de> serde::Deserialize<'de> for ExternalDomainFederation {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1763,7 +1763,7 @@ impl<'de> serde::Deserialize<'de> for ExternalDomainFederation {
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl graph_odata_runtime::model::ODataObject for ExternalDomainFederation {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -1786,7 +1786,7 @@ impl graph_odata_runtime::model::ODataObject for ExternalDomainFederation {
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl ExternalDomainFederation {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -1797,11 +1797,11 @@ impl ExternalDomainFederation {
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 /// The properties of [`ExternalDomainFederation`] by wire name, each a [`Field<ExternalDomainFederation>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ExternalDomainFederation::set_null`].
 pub enum ExternalDomainFederationField {}
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 #[allow(non_upper_case_globals)]
 impl ExternalDomainFederationField {
     /// `displayName`
@@ -2176,7 +2176,7 @@ impl ExtractSensitivityLabelsResultField {
     ];
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 /// CSDL complex type `microsoft.graph.faceCheckConfiguration`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct FaceCheckConfiguration {
@@ -2190,14 +2190,14 @@ pub struct FaceCheckConfiguration {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 impl serde::Serialize for FaceCheckConfiguration {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 impl FaceCheckConfiguration {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.faceCheckConfiguration";
@@ -2219,7 +2219,7 @@ impl FaceCheckConfiguration {
     }
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 impl<'de> serde::Deserialize<'de> for FaceCheckConfiguration {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2228,7 +2228,7 @@ impl<'de> serde::Deserialize<'de> for FaceCheckConfiguration {
     }
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 impl graph_odata_runtime::model::ODataObject for FaceCheckConfiguration {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -2252,7 +2252,7 @@ impl graph_odata_runtime::model::ODataObject for FaceCheckConfiguration {
     }
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 impl FaceCheckConfiguration {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -2263,11 +2263,11 @@ impl FaceCheckConfiguration {
     }
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 /// The properties of [`FaceCheckConfiguration`] by wire name, each a [`Field<FaceCheckConfiguration>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`FaceCheckConfiguration::set_null`].
 pub enum FaceCheckConfigurationField {}
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 #[allow(non_upper_case_globals)]
 impl FaceCheckConfigurationField {
     /// `isEnabled`
@@ -2285,7 +2285,7 @@ impl FaceCheckConfigurationField {
     ];
 }
 
-#[cfg(feature = "_azure_ad_pop_token_authentication")]
+#[cfg(feature = "_authentication_configuration_validation")]
 /// CSDL complex type `microsoft.graph.fallbackToMicrosoftProviderOnError`; base type `microsoft.graph.customExtensionBehaviorOnError`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct FallbackToMicrosoftProviderOnError {
@@ -2295,14 +2295,14 @@ pub struct FallbackToMicrosoftProviderOnError {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_azure_ad_pop_token_authentication")]
+#[cfg(feature = "_authentication_configuration_validation")]
 impl serde::Serialize for FallbackToMicrosoftProviderOnError {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_azure_ad_pop_token_authentication")]
+#[cfg(feature = "_authentication_configuration_validation")]
 impl FallbackToMicrosoftProviderOnError {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.fallbackToMicrosoftProviderOnError";
@@ -2322,7 +2322,7 @@ impl FallbackToMicrosoftProviderOnError {
     }
 }
 
-#[cfg(feature = "_azure_ad_pop_token_authentication")]
+#[cfg(feature = "_authentication_configuration_validation")]
 impl<'de> serde::Deserialize<'de> for FallbackToMicrosoftProviderOnError {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2331,7 +2331,7 @@ impl<'de> serde::Deserialize<'de> for FallbackToMicrosoftProviderOnError {
     }
 }
 
-#[cfg(feature = "_azure_ad_pop_token_authentication")]
+#[cfg(feature = "_authentication_configuration_validation")]
 impl graph_odata_runtime::model::ODataObject for FallbackToMicrosoftProviderOnError {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -2347,7 +2347,7 @@ impl graph_odata_runtime::model::ODataObject for FallbackToMicrosoftProviderOnEr
     }
 }
 
-#[cfg(feature = "_advanced_config_state")]
+#[cfg(feature = "_authentication_method_configurations")]
 /// CSDL complex type `microsoft.graph.featureTarget`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct FeatureTarget {
@@ -2361,14 +2361,14 @@ pub struct FeatureTarget {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_advanced_config_state")]
+#[cfg(feature = "_authentication_method_configurations")]
 impl serde::Serialize for FeatureTarget {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_advanced_config_state")]
+#[cfg(feature = "_authentication_method_configurations")]
 impl FeatureTarget {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.featureTarget";
@@ -2390,7 +2390,7 @@ impl FeatureTarget {
     }
 }
 
-#[cfg(feature = "_advanced_config_state")]
+#[cfg(feature = "_authentication_method_configurations")]
 impl<'de> serde::Deserialize<'de> for FeatureTarget {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2399,7 +2399,7 @@ impl<'de> serde::Deserialize<'de> for FeatureTarget {
     }
 }
 
-#[cfg(feature = "_advanced_config_state")]
+#[cfg(feature = "_authentication_method_configurations")]
 impl graph_odata_runtime::model::ODataObject for FeatureTarget {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -2421,7 +2421,7 @@ impl graph_odata_runtime::model::ODataObject for FeatureTarget {
     }
 }
 
-#[cfg(feature = "_advanced_config_state")]
+#[cfg(feature = "_authentication_method_configurations")]
 impl FeatureTarget {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -2432,11 +2432,11 @@ impl FeatureTarget {
     }
 }
 
-#[cfg(feature = "_advanced_config_state")]
+#[cfg(feature = "_authentication_method_configurations")]
 /// The properties of [`FeatureTarget`] by wire name, each a [`Field<FeatureTarget>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`FeatureTarget::set_null`].
 pub enum FeatureTargetField {}
 
-#[cfg(feature = "_advanced_config_state")]
+#[cfg(feature = "_authentication_method_configurations")]
 #[allow(non_upper_case_globals)]
 impl FeatureTargetField {
     /// `id`
@@ -2450,7 +2450,7 @@ impl FeatureTargetField {
     ];
 }
 
-#[cfg(feature = "_advanced_config_state")]
+#[cfg(feature = "_authentication_method_configurations")]
 /// CSDL complex type `microsoft.graph.fido2KeyRestrictions`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Fido2KeyRestrictions {
@@ -2466,14 +2466,14 @@ pub struct Fido2KeyRestrictions {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_advanced_config_state")]
+#[cfg(feature = "_authentication_method_configurations")]
 impl serde::Serialize for Fido2KeyRestrictions {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_advanced_config_state")]
+#[cfg(feature = "_authentication_method_configurations")]
 impl Fido2KeyRestrictions {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.fido2KeyRestrictions";
@@ -2496,7 +2496,7 @@ impl Fido2KeyRestrictions {
     }
 }
 
-#[cfg(feature = "_advanced_config_state")]
+#[cfg(feature = "_authentication_method_configurations")]
 impl<'de> serde::Deserialize<'de> for Fido2KeyRestrictions {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2505,7 +2505,7 @@ impl<'de> serde::Deserialize<'de> for Fido2KeyRestrictions {
     }
 }
 
-#[cfg(feature = "_advanced_config_state")]
+#[cfg(feature = "_authentication_method_configurations")]
 impl graph_odata_runtime::model::ODataObject for Fido2KeyRestrictions {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -2530,7 +2530,7 @@ impl graph_odata_runtime::model::ODataObject for Fido2KeyRestrictions {
     }
 }
 
-#[cfg(feature = "_advanced_config_state")]
+#[cfg(feature = "_authentication_method_configurations")]
 impl Fido2KeyRestrictions {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -2541,11 +2541,11 @@ impl Fido2KeyRestrictions {
     }
 }
 
-#[cfg(feature = "_advanced_config_state")]
+#[cfg(feature = "_authentication_method_configurations")]
 /// The properties of [`Fido2KeyRestrictions`] by wire name, each a [`Field<Fido2KeyRestrictions>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`Fido2KeyRestrictions::set_null`].
 pub enum Fido2KeyRestrictionsField {}
 
-#[cfg(feature = "_advanced_config_state")]
+#[cfg(feature = "_authentication_method_configurations")]
 #[allow(non_upper_case_globals)]
 impl Fido2KeyRestrictionsField {
     /// `aaGuids`
@@ -2834,7 +2834,7 @@ impl FileEncryptionInfoField {
     ];
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// **Deprecated**: deprecated on 2024-04-10, planned removal on 2026-04-10, revision 2024-01/Deprecation
 ///
 /// CSDL complex type `microsoft.graph.fileHash`.
@@ -2853,14 +2853,14 @@ pub struct FileHash {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for FileHash {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl FileHash {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.fileHash";
@@ -2882,7 +2882,7 @@ impl FileHash {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for FileHash {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2891,7 +2891,7 @@ impl<'de> serde::Deserialize<'de> for FileHash {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::model::ODataObject for FileHash {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -2913,7 +2913,7 @@ impl graph_odata_runtime::model::ODataObject for FileHash {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl FileHash {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -2924,11 +2924,11 @@ impl FileHash {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// The properties of [`FileHash`] by wire name, each a [`Field<FileHash>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`FileHash::set_null`].
 pub enum FileHashField {}
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 #[allow(non_upper_case_globals)]
 impl FileHashField {
     /// `hashType`
@@ -2942,7 +2942,7 @@ impl FileHashField {
     ];
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// **Deprecated**: deprecated on 2024-04-10, planned removal on 2026-04-10, revision 2024-01/Deprecation
 ///
 /// CSDL complex type `microsoft.graph.fileSecurityState`.
@@ -2965,14 +2965,14 @@ pub struct FileSecurityState {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for FileSecurityState {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl FileSecurityState {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.fileSecurityState";
@@ -2996,7 +2996,7 @@ impl FileSecurityState {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for FileSecurityState {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -3005,7 +3005,7 @@ impl<'de> serde::Deserialize<'de> for FileSecurityState {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::model::ODataObject for FileSecurityState {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -3029,7 +3029,7 @@ impl graph_odata_runtime::model::ODataObject for FileSecurityState {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl FileSecurityState {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -3040,11 +3040,11 @@ impl FileSecurityState {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// The properties of [`FileSecurityState`] by wire name, each a [`Field<FileSecurityState>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`FileSecurityState::set_null`].
 pub enum FileSecurityStateField {}
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 #[allow(non_upper_case_globals)]
 impl FileSecurityStateField {
     /// `fileHash`
@@ -3066,7 +3066,7 @@ impl FileSecurityStateField {
     ];
 }
 
-#[cfg(feature = "_file_storage")]
+#[cfg(feature = "_storage")]
 /// CSDL complex type `microsoft.graph.fileStorageContainerCustomPropertyDictionary`; base type `microsoft.graph.Dictionary`; open type: dynamic properties land in `additional_properties`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct FileStorageContainerCustomPropertyDictionary {
@@ -3076,14 +3076,14 @@ pub struct FileStorageContainerCustomPropertyDictionary {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_file_storage")]
+#[cfg(feature = "_storage")]
 impl serde::Serialize for FileStorageContainerCustomPropertyDictionary {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_file_storage")]
+#[cfg(feature = "_storage")]
 impl FileStorageContainerCustomPropertyDictionary {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.fileStorageContainerCustomPropertyDictionary";
@@ -3103,7 +3103,7 @@ impl FileStorageContainerCustomPropertyDictionary {
     }
 }
 
-#[cfg(feature = "_file_storage")]
+#[cfg(feature = "_storage")]
 impl<'de> serde::Deserialize<'de> for FileStorageContainerCustomPropertyDictionary {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -3112,7 +3112,7 @@ impl<'de> serde::Deserialize<'de> for FileStorageContainerCustomPropertyDictiona
     }
 }
 
-#[cfg(feature = "_file_storage")]
+#[cfg(feature = "_storage")]
 impl graph_odata_runtime::model::ODataObject
 for FileStorageContainerCustomPropertyDictionary {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
@@ -3237,7 +3237,7 @@ impl FileStorageContainerCustomPropertyValueField {
     ];
 }
 
-#[cfg(feature = "_file_storage")]
+#[cfg(feature = "_storage")]
 /// CSDL complex type `microsoft.graph.fileStorageContainerSettings`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct FileStorageContainerSettings {
@@ -3253,14 +3253,14 @@ pub struct FileStorageContainerSettings {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_file_storage")]
+#[cfg(feature = "_storage")]
 impl serde::Serialize for FileStorageContainerSettings {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_file_storage")]
+#[cfg(feature = "_storage")]
 impl FileStorageContainerSettings {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.fileStorageContainerSettings";
@@ -3283,7 +3283,7 @@ impl FileStorageContainerSettings {
     }
 }
 
-#[cfg(feature = "_file_storage")]
+#[cfg(feature = "_storage")]
 impl<'de> serde::Deserialize<'de> for FileStorageContainerSettings {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -3292,7 +3292,7 @@ impl<'de> serde::Deserialize<'de> for FileStorageContainerSettings {
     }
 }
 
-#[cfg(feature = "_file_storage")]
+#[cfg(feature = "_storage")]
 impl graph_odata_runtime::model::ODataObject for FileStorageContainerSettings {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -3319,7 +3319,7 @@ impl graph_odata_runtime::model::ODataObject for FileStorageContainerSettings {
     }
 }
 
-#[cfg(feature = "_file_storage")]
+#[cfg(feature = "_storage")]
 impl FileStorageContainerSettings {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -3330,11 +3330,11 @@ impl FileStorageContainerSettings {
     }
 }
 
-#[cfg(feature = "_file_storage")]
+#[cfg(feature = "_storage")]
 /// The properties of [`FileStorageContainerSettings`] by wire name, each a [`Field<FileStorageContainerSettings>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`FileStorageContainerSettings::set_null`].
 pub enum FileStorageContainerSettingsField {}
 
-#[cfg(feature = "_file_storage")]
+#[cfg(feature = "_storage")]
 #[allow(non_upper_case_globals)]
 impl FileStorageContainerSettingsField {
     /// `isItemVersioningEnabled`
@@ -3357,7 +3357,7 @@ impl FileStorageContainerSettingsField {
     ];
 }
 
-#[cfg(feature = "_file_storage")]
+#[cfg(feature = "_storage")]
 /// CSDL complex type `microsoft.graph.fileStorageContainerTypeRegistrationSettings`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct FileStorageContainerTypeRegistrationSettings {
@@ -3383,14 +3383,14 @@ pub struct FileStorageContainerTypeRegistrationSettings {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_file_storage")]
+#[cfg(feature = "_storage")]
 impl serde::Serialize for FileStorageContainerTypeRegistrationSettings {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_file_storage")]
+#[cfg(feature = "_storage")]
 impl FileStorageContainerTypeRegistrationSettings {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.fileStorageContainerTypeRegistrationSettings";
@@ -3422,7 +3422,7 @@ impl FileStorageContainerTypeRegistrationSettings {
     }
 }
 
-#[cfg(feature = "_file_storage")]
+#[cfg(feature = "_storage")]
 impl<'de> serde::Deserialize<'de> for FileStorageContainerTypeRegistrationSettings {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -3431,7 +3431,7 @@ impl<'de> serde::Deserialize<'de> for FileStorageContainerTypeRegistrationSettin
     }
 }
 
-#[cfg(feature = "_file_storage")]
+#[cfg(feature = "_storage")]
 impl graph_odata_runtime::model::ODataObject
 for FileStorageContainerTypeRegistrationSettings {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
@@ -3479,7 +3479,7 @@ for FileStorageContainerTypeRegistrationSettings {
     }
 }
 
-#[cfg(feature = "_file_storage")]
+#[cfg(feature = "_storage")]
 impl FileStorageContainerTypeRegistrationSettings {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -3490,11 +3490,11 @@ impl FileStorageContainerTypeRegistrationSettings {
     }
 }
 
-#[cfg(feature = "_file_storage")]
+#[cfg(feature = "_storage")]
 /// The properties of [`FileStorageContainerTypeRegistrationSettings`] by wire name, each a [`Field<FileStorageContainerTypeRegistrationSettings>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`FileStorageContainerTypeRegistrationSettings::set_null`].
 pub enum FileStorageContainerTypeRegistrationSettingsField {}
 
-#[cfg(feature = "_file_storage")]
+#[cfg(feature = "_storage")]
 #[allow(non_upper_case_globals)]
 impl FileStorageContainerTypeRegistrationSettingsField {
     /// `isDiscoverabilityEnabled`
@@ -3544,7 +3544,7 @@ impl FileStorageContainerTypeRegistrationSettingsField {
     ];
 }
 
-#[cfg(feature = "_file_storage")]
+#[cfg(feature = "_storage")]
 /// CSDL complex type `microsoft.graph.fileStorageContainerTypeSettings`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct FileStorageContainerTypeSettings {
@@ -3572,14 +3572,14 @@ pub struct FileStorageContainerTypeSettings {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_file_storage")]
+#[cfg(feature = "_storage")]
 impl serde::Serialize for FileStorageContainerTypeSettings {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_file_storage")]
+#[cfg(feature = "_storage")]
 impl FileStorageContainerTypeSettings {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.fileStorageContainerTypeSettings";
@@ -3616,7 +3616,7 @@ impl FileStorageContainerTypeSettings {
     }
 }
 
-#[cfg(feature = "_file_storage")]
+#[cfg(feature = "_storage")]
 impl<'de> serde::Deserialize<'de> for FileStorageContainerTypeSettings {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -3625,7 +3625,7 @@ impl<'de> serde::Deserialize<'de> for FileStorageContainerTypeSettings {
     }
 }
 
-#[cfg(feature = "_file_storage")]
+#[cfg(feature = "_storage")]
 impl graph_odata_runtime::model::ODataObject for FileStorageContainerTypeSettings {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -3675,7 +3675,7 @@ impl graph_odata_runtime::model::ODataObject for FileStorageContainerTypeSetting
     }
 }
 
-#[cfg(feature = "_file_storage")]
+#[cfg(feature = "_storage")]
 impl FileStorageContainerTypeSettings {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -3686,11 +3686,11 @@ impl FileStorageContainerTypeSettings {
     }
 }
 
-#[cfg(feature = "_file_storage")]
+#[cfg(feature = "_storage")]
 /// The properties of [`FileStorageContainerTypeSettings`] by wire name, each a [`Field<FileStorageContainerTypeSettings>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`FileStorageContainerTypeSettings::set_null`].
 pub enum FileStorageContainerTypeSettingsField {}
 
-#[cfg(feature = "_file_storage")]
+#[cfg(feature = "_storage")]
 #[allow(non_upper_case_globals)]
 impl FileStorageContainerTypeSettingsField {
     /// `consumingTenantOverridables`
@@ -3743,7 +3743,7 @@ impl FileStorageContainerTypeSettingsField {
     ];
 }
 
-#[cfg(feature = "_file_storage")]
+#[cfg(feature = "_storage")]
 /// CSDL complex type `microsoft.graph.fileStorageContainerViewpoint`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct FileStorageContainerViewpoint {
@@ -3755,14 +3755,14 @@ pub struct FileStorageContainerViewpoint {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_file_storage")]
+#[cfg(feature = "_storage")]
 impl serde::Serialize for FileStorageContainerViewpoint {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_file_storage")]
+#[cfg(feature = "_storage")]
 impl FileStorageContainerViewpoint {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.fileStorageContainerViewpoint";
@@ -3783,7 +3783,7 @@ impl FileStorageContainerViewpoint {
     }
 }
 
-#[cfg(feature = "_file_storage")]
+#[cfg(feature = "_storage")]
 impl<'de> serde::Deserialize<'de> for FileStorageContainerViewpoint {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -3792,7 +3792,7 @@ impl<'de> serde::Deserialize<'de> for FileStorageContainerViewpoint {
     }
 }
 
-#[cfg(feature = "_file_storage")]
+#[cfg(feature = "_storage")]
 impl graph_odata_runtime::model::ODataObject for FileStorageContainerViewpoint {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -3813,7 +3813,7 @@ impl graph_odata_runtime::model::ODataObject for FileStorageContainerViewpoint {
     }
 }
 
-#[cfg(feature = "_file_storage")]
+#[cfg(feature = "_storage")]
 impl FileStorageContainerViewpoint {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -3824,11 +3824,11 @@ impl FileStorageContainerViewpoint {
     }
 }
 
-#[cfg(feature = "_file_storage")]
+#[cfg(feature = "_storage")]
 /// The properties of [`FileStorageContainerViewpoint`] by wire name, each a [`Field<FileStorageContainerViewpoint>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`FileStorageContainerViewpoint::set_null`].
 pub enum FileStorageContainerViewpointField {}
 
-#[cfg(feature = "_file_storage")]
+#[cfg(feature = "_storage")]
 #[allow(non_upper_case_globals)]
 impl FileStorageContainerViewpointField {
     /// `effectiveRole`
@@ -3963,7 +3963,7 @@ impl FileSystemInfoField {
     ];
 }
 
-#[cfg(feature = "_attribute_definition")]
+#[cfg(feature = "_bulk_operation")]
 /// CSDL complex type `microsoft.graph.filter`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Filter {
@@ -3979,14 +3979,14 @@ pub struct Filter {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_attribute_definition")]
+#[cfg(feature = "_bulk_operation")]
 impl serde::Serialize for Filter {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_attribute_definition")]
+#[cfg(feature = "_bulk_operation")]
 impl Filter {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.filter";
@@ -4009,7 +4009,7 @@ impl Filter {
     }
 }
 
-#[cfg(feature = "_attribute_definition")]
+#[cfg(feature = "_bulk_operation")]
 impl<'de> serde::Deserialize<'de> for Filter {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -4018,7 +4018,7 @@ impl<'de> serde::Deserialize<'de> for Filter {
     }
 }
 
-#[cfg(feature = "_attribute_definition")]
+#[cfg(feature = "_bulk_operation")]
 impl graph_odata_runtime::model::ODataObject for Filter {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -4045,7 +4045,7 @@ impl graph_odata_runtime::model::ODataObject for Filter {
     }
 }
 
-#[cfg(feature = "_attribute_definition")]
+#[cfg(feature = "_bulk_operation")]
 impl Filter {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -4056,11 +4056,11 @@ impl Filter {
     }
 }
 
-#[cfg(feature = "_attribute_definition")]
+#[cfg(feature = "_bulk_operation")]
 /// The properties of [`Filter`] by wire name, each a [`Field<Filter>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`Filter::set_null`].
 pub enum FilterField {}
 
-#[cfg(feature = "_attribute_definition")]
+#[cfg(feature = "_bulk_operation")]
 #[allow(non_upper_case_globals)]
 impl FilterField {
     /// `categoryFilterGroups`
@@ -4081,7 +4081,7 @@ impl FilterField {
     ];
 }
 
-#[cfg(feature = "_attribute_definition")]
+#[cfg(feature = "_bulk_operation")]
 /// CSDL complex type `microsoft.graph.filterClause`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct FilterClause {
@@ -4097,14 +4097,14 @@ pub struct FilterClause {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_attribute_definition")]
+#[cfg(feature = "_bulk_operation")]
 impl serde::Serialize for FilterClause {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_attribute_definition")]
+#[cfg(feature = "_bulk_operation")]
 impl FilterClause {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.filterClause";
@@ -4127,7 +4127,7 @@ impl FilterClause {
     }
 }
 
-#[cfg(feature = "_attribute_definition")]
+#[cfg(feature = "_bulk_operation")]
 impl<'de> serde::Deserialize<'de> for FilterClause {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -4136,7 +4136,7 @@ impl<'de> serde::Deserialize<'de> for FilterClause {
     }
 }
 
-#[cfg(feature = "_attribute_definition")]
+#[cfg(feature = "_bulk_operation")]
 impl graph_odata_runtime::model::ODataObject for FilterClause {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -4161,7 +4161,7 @@ impl graph_odata_runtime::model::ODataObject for FilterClause {
     }
 }
 
-#[cfg(feature = "_attribute_definition")]
+#[cfg(feature = "_bulk_operation")]
 impl FilterClause {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -4172,11 +4172,11 @@ impl FilterClause {
     }
 }
 
-#[cfg(feature = "_attribute_definition")]
+#[cfg(feature = "_bulk_operation")]
 /// The properties of [`FilterClause`] by wire name, each a [`Field<FilterClause>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`FilterClause::set_null`].
 pub enum FilterClauseField {}
 
-#[cfg(feature = "_attribute_definition")]
+#[cfg(feature = "_bulk_operation")]
 #[allow(non_upper_case_globals)]
 impl FilterClauseField {
     /// `operatorName`
@@ -4199,7 +4199,7 @@ impl FilterClauseField {
     ];
 }
 
-#[cfg(feature = "_attribute_definition")]
+#[cfg(feature = "_bulk_operation")]
 /// CSDL complex type `microsoft.graph.filterGroup`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct FilterGroup {
@@ -4213,14 +4213,14 @@ pub struct FilterGroup {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_attribute_definition")]
+#[cfg(feature = "_bulk_operation")]
 impl serde::Serialize for FilterGroup {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_attribute_definition")]
+#[cfg(feature = "_bulk_operation")]
 impl FilterGroup {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.filterGroup";
@@ -4242,7 +4242,7 @@ impl FilterGroup {
     }
 }
 
-#[cfg(feature = "_attribute_definition")]
+#[cfg(feature = "_bulk_operation")]
 impl<'de> serde::Deserialize<'de> for FilterGroup {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -4251,7 +4251,7 @@ impl<'de> serde::Deserialize<'de> for FilterGroup {
     }
 }
 
-#[cfg(feature = "_attribute_definition")]
+#[cfg(feature = "_bulk_operation")]
 impl graph_odata_runtime::model::ODataObject for FilterGroup {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -4273,7 +4273,7 @@ impl graph_odata_runtime::model::ODataObject for FilterGroup {
     }
 }
 
-#[cfg(feature = "_attribute_definition")]
+#[cfg(feature = "_bulk_operation")]
 impl FilterGroup {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -4284,11 +4284,11 @@ impl FilterGroup {
     }
 }
 
-#[cfg(feature = "_attribute_definition")]
+#[cfg(feature = "_bulk_operation")]
 /// The properties of [`FilterGroup`] by wire name, each a [`Field<FilterGroup>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`FilterGroup::set_null`].
 pub enum FilterGroupField {}
 
-#[cfg(feature = "_attribute_definition")]
+#[cfg(feature = "_bulk_operation")]
 #[allow(non_upper_case_globals)]
 impl FilterGroupField {
     /// `clauses`
@@ -4299,7 +4299,7 @@ impl FilterGroupField {
     pub const ALL: &'static [model::Field<FilterGroup>] = &[Self::Clauses, Self::Name];
 }
 
-#[cfg(feature = "_attribute_definition")]
+#[cfg(feature = "_bulk_operation")]
 /// CSDL complex type `microsoft.graph.filterOperand`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct FilterOperand {
@@ -4311,14 +4311,14 @@ pub struct FilterOperand {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_attribute_definition")]
+#[cfg(feature = "_bulk_operation")]
 impl serde::Serialize for FilterOperand {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_attribute_definition")]
+#[cfg(feature = "_bulk_operation")]
 impl FilterOperand {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.filterOperand";
@@ -4339,7 +4339,7 @@ impl FilterOperand {
     }
 }
 
-#[cfg(feature = "_attribute_definition")]
+#[cfg(feature = "_bulk_operation")]
 impl<'de> serde::Deserialize<'de> for FilterOperand {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -4348,7 +4348,7 @@ impl<'de> serde::Deserialize<'de> for FilterOperand {
     }
 }
 
-#[cfg(feature = "_attribute_definition")]
+#[cfg(feature = "_bulk_operation")]
 impl graph_odata_runtime::model::ODataObject for FilterOperand {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -4369,7 +4369,7 @@ impl graph_odata_runtime::model::ODataObject for FilterOperand {
     }
 }
 
-#[cfg(feature = "_attribute_definition")]
+#[cfg(feature = "_bulk_operation")]
 impl FilterOperand {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -4380,11 +4380,11 @@ impl FilterOperand {
     }
 }
 
-#[cfg(feature = "_attribute_definition")]
+#[cfg(feature = "_bulk_operation")]
 /// The properties of [`FilterOperand`] by wire name, each a [`Field<FilterOperand>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`FilterOperand::set_null`].
 pub enum FilterOperandField {}
 
-#[cfg(feature = "_attribute_definition")]
+#[cfg(feature = "_bulk_operation")]
 #[allow(non_upper_case_globals)]
 impl FilterOperandField {
     /// `values`
@@ -4603,7 +4603,7 @@ impl FolderViewField {
     ];
 }
 
-#[cfg(feature = "_attachment")]
+#[cfg(feature = "_attendee")]
 /// CSDL complex type `microsoft.graph.followupFlag`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct FollowupFlag {
@@ -4621,14 +4621,14 @@ pub struct FollowupFlag {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_attachment")]
+#[cfg(feature = "_attendee")]
 impl serde::Serialize for FollowupFlag {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_attachment")]
+#[cfg(feature = "_attendee")]
 impl FollowupFlag {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.followupFlag";
@@ -4652,7 +4652,7 @@ impl FollowupFlag {
     }
 }
 
-#[cfg(feature = "_attachment")]
+#[cfg(feature = "_attendee")]
 impl<'de> serde::Deserialize<'de> for FollowupFlag {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -4661,7 +4661,7 @@ impl<'de> serde::Deserialize<'de> for FollowupFlag {
     }
 }
 
-#[cfg(feature = "_attachment")]
+#[cfg(feature = "_attendee")]
 impl graph_odata_runtime::model::ODataObject for FollowupFlag {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -4687,7 +4687,7 @@ impl graph_odata_runtime::model::ODataObject for FollowupFlag {
     }
 }
 
-#[cfg(feature = "_attachment")]
+#[cfg(feature = "_attendee")]
 impl FollowupFlag {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -4698,11 +4698,11 @@ impl FollowupFlag {
     }
 }
 
-#[cfg(feature = "_attachment")]
+#[cfg(feature = "_attendee")]
 /// The properties of [`FollowupFlag`] by wire name, each a [`Field<FollowupFlag>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`FollowupFlag::set_null`].
 pub enum FollowupFlagField {}
 
-#[cfg(feature = "_attachment")]
+#[cfg(feature = "_attendee")]
 #[allow(non_upper_case_globals)]
 impl FollowupFlagField {
     /// `completedDateTime`
@@ -4726,7 +4726,7 @@ impl FollowupFlagField {
     ];
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 /// CSDL complex type `microsoft.graph.fraudProtectionConfiguration`; abstract.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct FraudProtectionConfiguration {
@@ -4736,14 +4736,14 @@ pub struct FraudProtectionConfiguration {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 impl serde::Serialize for FraudProtectionConfiguration {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 impl FraudProtectionConfiguration {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.fraudProtectionConfiguration";
@@ -4763,7 +4763,7 @@ impl FraudProtectionConfiguration {
     }
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 impl<'de> serde::Deserialize<'de> for FraudProtectionConfiguration {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -4772,7 +4772,7 @@ impl<'de> serde::Deserialize<'de> for FraudProtectionConfiguration {
     }
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 impl graph_odata_runtime::model::ODataObject for FraudProtectionConfiguration {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -4788,7 +4788,7 @@ impl graph_odata_runtime::model::ODataObject for FraudProtectionConfiguration {
     }
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 /// A `microsoft.graph.fraudProtectionConfiguration` value: the base type or one of its derived types, chosen by `@odata.type`. A derived type this crate does not know is read as [`FraudProtectionConfiguration`], which keeps its properties and `@odata.type` in `additional_properties`.
 #[derive(Debug, Clone, PartialEq)]
 pub enum AnyFraudProtectionConfiguration {
@@ -4798,7 +4798,7 @@ pub enum AnyFraudProtectionConfiguration {
     FraudProtectionProviderConfiguration(Box<FraudProtectionProviderConfiguration>),
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 impl AnyFraudProtectionConfiguration {
     /// The `@odata.type` of the variant (the base type's for unknown derived types).
     pub fn odata_type(&self) -> &'static str {
@@ -4822,21 +4822,21 @@ impl AnyFraudProtectionConfiguration {
     }
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 impl Default for AnyFraudProtectionConfiguration {
     fn default() -> Self {
         Self::FraudProtectionConfiguration(Box::default())
     }
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 impl From<FraudProtectionConfiguration> for AnyFraudProtectionConfiguration {
     fn from(value: FraudProtectionConfiguration) -> Self {
         Self::FraudProtectionConfiguration(Box::new(value))
     }
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 impl AnyFraudProtectionConfiguration {
     /// The value if it is a [`AnyFraudProtectionConfiguration::FraudProtectionProviderConfiguration`] variant.
     pub fn as_fraud_protection_provider_configuration(
@@ -4849,14 +4849,14 @@ impl AnyFraudProtectionConfiguration {
     }
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 impl From<FraudProtectionProviderConfiguration> for AnyFraudProtectionConfiguration {
     fn from(value: FraudProtectionProviderConfiguration) -> Self {
         Self::FraudProtectionProviderConfiguration(Box::new(value))
     }
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 impl serde::Serialize for AnyFraudProtectionConfiguration {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match self {
@@ -4874,7 +4874,7 @@ impl serde::Serialize for AnyFraudProtectionConfiguration {
     }
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 impl<'de> serde::Deserialize<'de> for AnyFraudProtectionConfiguration {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -4895,7 +4895,7 @@ impl<'de> serde::Deserialize<'de> for AnyFraudProtectionConfiguration {
     }
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 /// CSDL complex type `microsoft.graph.fraudProtectionProviderConfiguration`; base type `microsoft.graph.fraudProtectionConfiguration`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct FraudProtectionProviderConfiguration {
@@ -4907,14 +4907,14 @@ pub struct FraudProtectionProviderConfiguration {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 impl serde::Serialize for FraudProtectionProviderConfiguration {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 impl FraudProtectionProviderConfiguration {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.fraudProtectionProviderConfiguration";
@@ -4935,7 +4935,7 @@ impl FraudProtectionProviderConfiguration {
     }
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 impl<'de> serde::Deserialize<'de> for FraudProtectionProviderConfiguration {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -4944,7 +4944,7 @@ impl<'de> serde::Deserialize<'de> for FraudProtectionProviderConfiguration {
     }
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 impl graph_odata_runtime::model::ODataObject for FraudProtectionProviderConfiguration {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -4967,7 +4967,7 @@ impl graph_odata_runtime::model::ODataObject for FraudProtectionProviderConfigur
     }
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 impl FraudProtectionProviderConfiguration {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -4978,11 +4978,11 @@ impl FraudProtectionProviderConfiguration {
     }
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 /// The properties of [`FraudProtectionProviderConfiguration`] by wire name, each a [`Field<FraudProtectionProviderConfiguration>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`FraudProtectionProviderConfiguration::set_null`].
 pub enum FraudProtectionProviderConfigurationField {}
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 #[allow(non_upper_case_globals)]
 impl FraudProtectionProviderConfigurationField {
     /// `fraudProtectionProvider`
@@ -5310,7 +5310,7 @@ impl GeoCoordinatesField {
     ];
 }
 
-#[cfg(feature = "_base_item")]
+#[cfg(feature = "_boolean_column")]
 /// CSDL complex type `microsoft.graph.geolocationColumn`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GeolocationColumn {
@@ -5320,14 +5320,14 @@ pub struct GeolocationColumn {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_base_item")]
+#[cfg(feature = "_boolean_column")]
 impl serde::Serialize for GeolocationColumn {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_base_item")]
+#[cfg(feature = "_boolean_column")]
 impl GeolocationColumn {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.geolocationColumn";
@@ -5347,7 +5347,7 @@ impl GeolocationColumn {
     }
 }
 
-#[cfg(feature = "_base_item")]
+#[cfg(feature = "_boolean_column")]
 impl<'de> serde::Deserialize<'de> for GeolocationColumn {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -5356,7 +5356,7 @@ impl<'de> serde::Deserialize<'de> for GeolocationColumn {
     }
 }
 
-#[cfg(feature = "_base_item")]
+#[cfg(feature = "_boolean_column")]
 impl graph_odata_runtime::model::ODataObject for GeolocationColumn {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -5468,7 +5468,7 @@ impl GroupAssignmentTargetField {
     pub const ALL: &'static [model::Field<GroupAssignmentTarget>] = &[Self::GroupId];
 }
 
-#[cfg(feature = "_attribute_definition")]
+#[cfg(feature = "_bulk_operation")]
 /// CSDL complex type `microsoft.graph.groupFilter`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GroupFilter {
@@ -5480,14 +5480,14 @@ pub struct GroupFilter {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_attribute_definition")]
+#[cfg(feature = "_bulk_operation")]
 impl serde::Serialize for GroupFilter {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_attribute_definition")]
+#[cfg(feature = "_bulk_operation")]
 impl GroupFilter {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.groupFilter";
@@ -5508,7 +5508,7 @@ impl GroupFilter {
     }
 }
 
-#[cfg(feature = "_attribute_definition")]
+#[cfg(feature = "_bulk_operation")]
 impl<'de> serde::Deserialize<'de> for GroupFilter {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -5517,7 +5517,7 @@ impl<'de> serde::Deserialize<'de> for GroupFilter {
     }
 }
 
-#[cfg(feature = "_attribute_definition")]
+#[cfg(feature = "_bulk_operation")]
 impl graph_odata_runtime::model::ODataObject for GroupFilter {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -5538,7 +5538,7 @@ impl graph_odata_runtime::model::ODataObject for GroupFilter {
     }
 }
 
-#[cfg(feature = "_attribute_definition")]
+#[cfg(feature = "_bulk_operation")]
 impl GroupFilter {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -5549,11 +5549,11 @@ impl GroupFilter {
     }
 }
 
-#[cfg(feature = "_attribute_definition")]
+#[cfg(feature = "_bulk_operation")]
 /// The properties of [`GroupFilter`] by wire name, each a [`Field<GroupFilter>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`GroupFilter::set_null`].
 pub enum GroupFilterField {}
 
-#[cfg(feature = "_attribute_definition")]
+#[cfg(feature = "_bulk_operation")]
 #[allow(non_upper_case_globals)]
 impl GroupFilterField {
     /// `includedGroups`
@@ -5667,7 +5667,7 @@ impl GroupMembersField {
     ];
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 /// CSDL complex type `microsoft.graph.groupPeerOutlierRecommendationInsightSettings`; base type `microsoft.graph.accessReviewRecommendationInsightSetting`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GroupPeerOutlierRecommendationInsightSettings {
@@ -5677,14 +5677,14 @@ pub struct GroupPeerOutlierRecommendationInsightSettings {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl serde::Serialize for GroupPeerOutlierRecommendationInsightSettings {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl GroupPeerOutlierRecommendationInsightSettings {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.groupPeerOutlierRecommendationInsightSettings";
@@ -5704,7 +5704,7 @@ impl GroupPeerOutlierRecommendationInsightSettings {
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl<'de> serde::Deserialize<'de> for GroupPeerOutlierRecommendationInsightSettings {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -5713,7 +5713,7 @@ impl<'de> serde::Deserialize<'de> for GroupPeerOutlierRecommendationInsightSetti
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl graph_odata_runtime::model::ODataObject
 for GroupPeerOutlierRecommendationInsightSettings {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
@@ -5942,7 +5942,7 @@ impl HashesField {
     ];
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// **Deprecated**: deprecated on 2024-04-10, planned removal on 2026-04-10, revision 2024-01/Deprecation
 ///
 /// CSDL complex type `microsoft.graph.hostSecurityState`.
@@ -5975,14 +5975,14 @@ pub struct HostSecurityState {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for HostSecurityState {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl HostSecurityState {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.hostSecurityState";
@@ -6012,7 +6012,7 @@ impl HostSecurityState {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for HostSecurityState {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -6021,7 +6021,7 @@ impl<'de> serde::Deserialize<'de> for HostSecurityState {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::model::ODataObject for HostSecurityState {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -6060,7 +6060,7 @@ impl graph_odata_runtime::model::ODataObject for HostSecurityState {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl HostSecurityState {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -6071,11 +6071,11 @@ impl HostSecurityState {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// The properties of [`HostSecurityState`] by wire name, each a [`Field<HostSecurityState>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`HostSecurityState::set_null`].
 pub enum HostSecurityStateField {}
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 #[allow(non_upper_case_globals)]
 impl HostSecurityStateField {
     /// `fqdn`
@@ -6124,7 +6124,7 @@ impl HostSecurityStateField {
     ];
 }
 
-#[cfg(feature = "_azure_ad_pop_token_authentication")]
+#[cfg(feature = "_authentication_configuration_validation")]
 /// CSDL complex type `microsoft.graph.httpRequestEndpoint`; base type `microsoft.graph.customExtensionEndpointConfiguration`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct HttpRequestEndpoint {
@@ -6136,14 +6136,14 @@ pub struct HttpRequestEndpoint {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_azure_ad_pop_token_authentication")]
+#[cfg(feature = "_authentication_configuration_validation")]
 impl serde::Serialize for HttpRequestEndpoint {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_azure_ad_pop_token_authentication")]
+#[cfg(feature = "_authentication_configuration_validation")]
 impl HttpRequestEndpoint {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.httpRequestEndpoint";
@@ -6164,7 +6164,7 @@ impl HttpRequestEndpoint {
     }
 }
 
-#[cfg(feature = "_azure_ad_pop_token_authentication")]
+#[cfg(feature = "_authentication_configuration_validation")]
 impl<'de> serde::Deserialize<'de> for HttpRequestEndpoint {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -6173,7 +6173,7 @@ impl<'de> serde::Deserialize<'de> for HttpRequestEndpoint {
     }
 }
 
-#[cfg(feature = "_azure_ad_pop_token_authentication")]
+#[cfg(feature = "_authentication_configuration_validation")]
 impl graph_odata_runtime::model::ODataObject for HttpRequestEndpoint {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -6194,7 +6194,7 @@ impl graph_odata_runtime::model::ODataObject for HttpRequestEndpoint {
     }
 }
 
-#[cfg(feature = "_azure_ad_pop_token_authentication")]
+#[cfg(feature = "_authentication_configuration_validation")]
 impl HttpRequestEndpoint {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -6205,11 +6205,11 @@ impl HttpRequestEndpoint {
     }
 }
 
-#[cfg(feature = "_azure_ad_pop_token_authentication")]
+#[cfg(feature = "_authentication_configuration_validation")]
 /// The properties of [`HttpRequestEndpoint`] by wire name, each a [`Field<HttpRequestEndpoint>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`HttpRequestEndpoint::set_null`].
 pub enum HttpRequestEndpointField {}
 
-#[cfg(feature = "_azure_ad_pop_token_authentication")]
+#[cfg(feature = "_authentication_configuration_validation")]
 #[allow(non_upper_case_globals)]
 impl HttpRequestEndpointField {
     /// `targetUrl`
@@ -6220,7 +6220,7 @@ impl HttpRequestEndpointField {
     pub const ALL: &'static [model::Field<HttpRequestEndpoint>] = &[Self::TargetUrl];
 }
 
-#[cfg(feature = "_base_item")]
+#[cfg(feature = "_boolean_column")]
 /// CSDL complex type `microsoft.graph.hyperlinkOrPictureColumn`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct HyperlinkOrPictureColumn {
@@ -6232,14 +6232,14 @@ pub struct HyperlinkOrPictureColumn {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_base_item")]
+#[cfg(feature = "_boolean_column")]
 impl serde::Serialize for HyperlinkOrPictureColumn {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_base_item")]
+#[cfg(feature = "_boolean_column")]
 impl HyperlinkOrPictureColumn {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.hyperlinkOrPictureColumn";
@@ -6260,7 +6260,7 @@ impl HyperlinkOrPictureColumn {
     }
 }
 
-#[cfg(feature = "_base_item")]
+#[cfg(feature = "_boolean_column")]
 impl<'de> serde::Deserialize<'de> for HyperlinkOrPictureColumn {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -6269,7 +6269,7 @@ impl<'de> serde::Deserialize<'de> for HyperlinkOrPictureColumn {
     }
 }
 
-#[cfg(feature = "_base_item")]
+#[cfg(feature = "_boolean_column")]
 impl graph_odata_runtime::model::ODataObject for HyperlinkOrPictureColumn {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -6290,7 +6290,7 @@ impl graph_odata_runtime::model::ODataObject for HyperlinkOrPictureColumn {
     }
 }
 
-#[cfg(feature = "_base_item")]
+#[cfg(feature = "_boolean_column")]
 impl HyperlinkOrPictureColumn {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -6301,11 +6301,11 @@ impl HyperlinkOrPictureColumn {
     }
 }
 
-#[cfg(feature = "_base_item")]
+#[cfg(feature = "_boolean_column")]
 /// The properties of [`HyperlinkOrPictureColumn`] by wire name, each a [`Field<HyperlinkOrPictureColumn>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`HyperlinkOrPictureColumn::set_null`].
 pub enum HyperlinkOrPictureColumnField {}
 
-#[cfg(feature = "_base_item")]
+#[cfg(feature = "_boolean_column")]
 #[allow(non_upper_case_globals)]
 impl HyperlinkOrPictureColumnField {
     /// `isPicture`

@@ -313,7 +313,7 @@ impl IPv6RangeField {
     ];
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_app_credential_restriction_type")]
 /// CSDL complex type `microsoft.graph.identifierUriConfiguration`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct IdentifierUriConfiguration {
@@ -327,14 +327,14 @@ pub struct IdentifierUriConfiguration {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_app_credential_restriction_type")]
 impl serde::Serialize for IdentifierUriConfiguration {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_app_credential_restriction_type")]
 impl IdentifierUriConfiguration {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.identifierUriConfiguration";
@@ -360,7 +360,7 @@ impl IdentifierUriConfiguration {
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_app_credential_restriction_type")]
 impl<'de> serde::Deserialize<'de> for IdentifierUriConfiguration {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -369,7 +369,7 @@ impl<'de> serde::Deserialize<'de> for IdentifierUriConfiguration {
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_app_credential_restriction_type")]
 impl graph_odata_runtime::model::ODataObject for IdentifierUriConfiguration {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -400,7 +400,7 @@ impl graph_odata_runtime::model::ODataObject for IdentifierUriConfiguration {
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_app_credential_restriction_type")]
 impl IdentifierUriConfiguration {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -411,11 +411,11 @@ impl IdentifierUriConfiguration {
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_app_credential_restriction_type")]
 /// The properties of [`IdentifierUriConfiguration`] by wire name, each a [`Field<IdentifierUriConfiguration>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`IdentifierUriConfiguration::set_null`].
 pub enum IdentifierUriConfigurationField {}
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_app_credential_restriction_type")]
 #[allow(non_upper_case_globals)]
 impl IdentifierUriConfigurationField {
     /// `nonDefaultUriAddition`
@@ -433,7 +433,7 @@ impl IdentifierUriConfigurationField {
     ];
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_app_credential_restriction_type")]
 /// CSDL complex type `microsoft.graph.identifierUriRestriction`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct IdentifierUriRestriction {
@@ -455,14 +455,14 @@ pub struct IdentifierUriRestriction {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_app_credential_restriction_type")]
 impl serde::Serialize for IdentifierUriRestriction {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_app_credential_restriction_type")]
 impl IdentifierUriRestriction {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.identifierUriRestriction";
@@ -496,7 +496,7 @@ impl IdentifierUriRestriction {
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_app_credential_restriction_type")]
 impl<'de> serde::Deserialize<'de> for IdentifierUriRestriction {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -505,7 +505,7 @@ impl<'de> serde::Deserialize<'de> for IdentifierUriRestriction {
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_app_credential_restriction_type")]
 impl graph_odata_runtime::model::ODataObject for IdentifierUriRestriction {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -542,7 +542,7 @@ impl graph_odata_runtime::model::ODataObject for IdentifierUriRestriction {
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_app_credential_restriction_type")]
 impl IdentifierUriRestriction {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -553,11 +553,11 @@ impl IdentifierUriRestriction {
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_app_credential_restriction_type")]
 /// The properties of [`IdentifierUriRestriction`] by wire name, each a [`Field<IdentifierUriRestriction>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`IdentifierUriRestriction::set_null`].
 pub enum IdentifierUriRestrictionField {}
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_app_credential_restriction_type")]
 #[allow(non_upper_case_globals)]
 impl IdentifierUriRestrictionField {
     /// `excludeActors`
@@ -593,7 +593,7 @@ impl IdentifierUriRestrictionField {
     ];
 }
 
-#[cfg(feature = "_identity_2")]
+#[cfg(feature = "_identity_3")]
 /// CSDL complex type `microsoft.graph.identity`; open type: dynamic properties land in `additional_properties`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Identity {
@@ -607,14 +607,14 @@ pub struct Identity {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_identity_2")]
+#[cfg(feature = "_identity_3")]
 impl serde::Serialize for Identity {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_identity_2")]
+#[cfg(feature = "_identity_3")]
 impl Identity {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.identity";
@@ -636,7 +636,7 @@ impl Identity {
     }
 }
 
-#[cfg(feature = "_identity_2")]
+#[cfg(feature = "_identity_3")]
 impl<'de> serde::Deserialize<'de> for Identity {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -645,7 +645,7 @@ impl<'de> serde::Deserialize<'de> for Identity {
     }
 }
 
-#[cfg(feature = "_identity_2")]
+#[cfg(feature = "_identity_3")]
 impl graph_odata_runtime::model::ODataObject for Identity {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -667,7 +667,7 @@ impl graph_odata_runtime::model::ODataObject for Identity {
     }
 }
 
-#[cfg(feature = "_identity_2")]
+#[cfg(feature = "_identity_3")]
 impl Identity {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -678,11 +678,11 @@ impl Identity {
     }
 }
 
-#[cfg(feature = "_identity_2")]
+#[cfg(feature = "_identity_3")]
 /// The properties of [`Identity`] by wire name, each a [`Field<Identity>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`Identity::set_null`].
 pub enum IdentityField {}
 
-#[cfg(feature = "_identity_2")]
+#[cfg(feature = "_identity_3")]
 #[allow(non_upper_case_globals)]
 impl IdentityField {
     /// `displayName`
@@ -693,7 +693,7 @@ impl IdentityField {
     pub const ALL: &'static [model::Field<Identity>] = &[Self::DisplayName, Self::Id];
 }
 
-#[cfg(feature = "_identity_2")]
+#[cfg(feature = "_identity_3")]
 /// A `microsoft.graph.identity` value: the base type or one of its derived types, chosen by `@odata.type`. A derived type this crate does not know is read as [`Identity`], which keeps its properties and `@odata.type` in `additional_properties`.
 #[derive(Debug, Clone, PartialEq)]
 pub enum AnyIdentity {
@@ -761,13 +761,13 @@ pub enum AnyIdentity {
     #[cfg(feature = "_azure_communication_services_user_identity")]
     TeamworkTagIdentity(Box<TeamworkTagIdentity>),
     /// `microsoft.graph.teamworkUserIdentity`
-    #[cfg(feature = "_azure_communication_services_user_identity")]
+    #[cfg(feature = "_migration_mode")]
     TeamworkUserIdentity(Box<TeamworkUserIdentity>),
     /// `microsoft.graph.userIdentity`
     UserIdentity(Box<UserIdentity>),
 }
 
-#[cfg(feature = "_identity_2")]
+#[cfg(feature = "_identity_3")]
 impl AnyIdentity {
     /// The `@odata.type` of the variant (the base type's for unknown derived types).
     pub fn odata_type(&self) -> &'static str {
@@ -831,7 +831,7 @@ impl AnyIdentity {
             }
             #[cfg(feature = "_azure_communication_services_user_identity")]
             Self::TeamworkTagIdentity(_) => TeamworkTagIdentity::ODATA_TYPE,
-            #[cfg(feature = "_azure_communication_services_user_identity")]
+            #[cfg(feature = "_migration_mode")]
             Self::TeamworkUserIdentity(_) => TeamworkUserIdentity::ODATA_TYPE,
             Self::UserIdentity(_) => UserIdentity::ODATA_TYPE,
         }
@@ -846,21 +846,21 @@ impl AnyIdentity {
     }
 }
 
-#[cfg(feature = "_identity_2")]
+#[cfg(feature = "_identity_3")]
 impl Default for AnyIdentity {
     fn default() -> Self {
         Self::Identity(Box::default())
     }
 }
 
-#[cfg(feature = "_identity_2")]
+#[cfg(feature = "_identity_3")]
 impl From<Identity> for AnyIdentity {
     fn from(value: Identity) -> Self {
         Self::Identity(Box::new(value))
     }
 }
 
-#[cfg(feature = "_identity_2")]
+#[cfg(feature = "_identity_3")]
 impl AnyIdentity {
     /// The value if it is a [`AnyIdentity::AzureCommunicationServicesUserIdentity`] variant.
     #[cfg(feature = "_azure_communication_services_user_identity")]
@@ -1037,7 +1037,7 @@ impl AnyIdentity {
         }
     }
     /// The value if it is a [`AnyIdentity::TeamworkUserIdentity`] variant.
-    #[cfg(feature = "_azure_communication_services_user_identity")]
+    #[cfg(feature = "_migration_mode")]
     pub fn as_teamwork_user_identity(&self) -> Option<&TeamworkUserIdentity> {
         match self {
             Self::TeamworkUserIdentity(value) => Some(value),
@@ -1053,7 +1053,7 @@ impl AnyIdentity {
     }
 }
 
-#[cfg(feature = "_identity_2")]
+#[cfg(feature = "_identity_3")]
 #[cfg(feature = "_azure_communication_services_user_identity")]
 impl From<AzureCommunicationServicesUserIdentity> for AnyIdentity {
     fn from(value: AzureCommunicationServicesUserIdentity) -> Self {
@@ -1061,7 +1061,7 @@ impl From<AzureCommunicationServicesUserIdentity> for AnyIdentity {
     }
 }
 
-#[cfg(feature = "_identity_2")]
+#[cfg(feature = "_identity_3")]
 #[cfg(feature = "_azure_communication_services_user_identity")]
 impl From<super::super::microsoft_graph_call_records::UserIdentity> for AnyIdentity {
     fn from(value: super::super::microsoft_graph_call_records::UserIdentity) -> Self {
@@ -1069,7 +1069,7 @@ impl From<super::super::microsoft_graph_call_records::UserIdentity> for AnyIdent
     }
 }
 
-#[cfg(feature = "_identity_2")]
+#[cfg(feature = "_identity_3")]
 #[cfg(feature = "_azure_communication_services_user_identity")]
 impl From<CommunicationsApplicationIdentity> for AnyIdentity {
     fn from(value: CommunicationsApplicationIdentity) -> Self {
@@ -1077,7 +1077,7 @@ impl From<CommunicationsApplicationIdentity> for AnyIdentity {
     }
 }
 
-#[cfg(feature = "_identity_2")]
+#[cfg(feature = "_identity_3")]
 #[cfg(feature = "_azure_communication_services_user_identity")]
 impl From<CommunicationsApplicationInstanceIdentity> for AnyIdentity {
     fn from(value: CommunicationsApplicationInstanceIdentity) -> Self {
@@ -1085,7 +1085,7 @@ impl From<CommunicationsApplicationInstanceIdentity> for AnyIdentity {
     }
 }
 
-#[cfg(feature = "_identity_2")]
+#[cfg(feature = "_identity_3")]
 #[cfg(feature = "_azure_communication_services_user_identity")]
 impl From<CommunicationsEncryptedIdentity> for AnyIdentity {
     fn from(value: CommunicationsEncryptedIdentity) -> Self {
@@ -1093,7 +1093,7 @@ impl From<CommunicationsEncryptedIdentity> for AnyIdentity {
     }
 }
 
-#[cfg(feature = "_identity_2")]
+#[cfg(feature = "_identity_3")]
 #[cfg(feature = "_azure_communication_services_user_identity")]
 impl From<CommunicationsGuestIdentity> for AnyIdentity {
     fn from(value: CommunicationsGuestIdentity) -> Self {
@@ -1101,7 +1101,7 @@ impl From<CommunicationsGuestIdentity> for AnyIdentity {
     }
 }
 
-#[cfg(feature = "_identity_2")]
+#[cfg(feature = "_identity_3")]
 #[cfg(feature = "_azure_communication_services_user_identity")]
 impl From<CommunicationsPhoneIdentity> for AnyIdentity {
     fn from(value: CommunicationsPhoneIdentity) -> Self {
@@ -1109,7 +1109,7 @@ impl From<CommunicationsPhoneIdentity> for AnyIdentity {
     }
 }
 
-#[cfg(feature = "_identity_2")]
+#[cfg(feature = "_identity_3")]
 #[cfg(feature = "_azure_communication_services_user_identity")]
 impl From<CommunicationsUserIdentity> for AnyIdentity {
     fn from(value: CommunicationsUserIdentity) -> Self {
@@ -1117,7 +1117,7 @@ impl From<CommunicationsUserIdentity> for AnyIdentity {
     }
 }
 
-#[cfg(feature = "_identity_2")]
+#[cfg(feature = "_identity_3")]
 #[cfg(feature = "_azure_communication_services_user_identity")]
 impl From<EmailIdentity> for AnyIdentity {
     fn from(value: EmailIdentity) -> Self {
@@ -1125,7 +1125,7 @@ impl From<EmailIdentity> for AnyIdentity {
     }
 }
 
-#[cfg(feature = "_identity_2")]
+#[cfg(feature = "_identity_3")]
 #[cfg(feature = "_details_info")]
 impl From<Initiator> for AnyIdentity {
     fn from(value: Initiator) -> Self {
@@ -1133,7 +1133,7 @@ impl From<Initiator> for AnyIdentity {
     }
 }
 
-#[cfg(feature = "_identity_2")]
+#[cfg(feature = "_identity_3")]
 #[cfg(feature = "_details_info")]
 impl From<ProvisionedIdentity> for AnyIdentity {
     fn from(value: ProvisionedIdentity) -> Self {
@@ -1141,7 +1141,7 @@ impl From<ProvisionedIdentity> for AnyIdentity {
     }
 }
 
-#[cfg(feature = "_identity_2")]
+#[cfg(feature = "_identity_3")]
 #[cfg(feature = "_details_info")]
 impl From<ProvisioningServicePrincipal> for AnyIdentity {
     fn from(value: ProvisioningServicePrincipal) -> Self {
@@ -1149,7 +1149,7 @@ impl From<ProvisioningServicePrincipal> for AnyIdentity {
     }
 }
 
-#[cfg(feature = "_identity_2")]
+#[cfg(feature = "_identity_3")]
 #[cfg(feature = "_details_info")]
 impl From<ProvisioningSystem> for AnyIdentity {
     fn from(value: ProvisioningSystem) -> Self {
@@ -1157,7 +1157,7 @@ impl From<ProvisioningSystem> for AnyIdentity {
     }
 }
 
-#[cfg(feature = "_identity_2")]
+#[cfg(feature = "_identity_3")]
 #[cfg(feature = "_azure_communication_services_user_identity")]
 impl From<ServicePrincipalIdentity> for AnyIdentity {
     fn from(value: ServicePrincipalIdentity) -> Self {
@@ -1165,7 +1165,7 @@ impl From<ServicePrincipalIdentity> for AnyIdentity {
     }
 }
 
-#[cfg(feature = "_identity_2")]
+#[cfg(feature = "_identity_3")]
 #[cfg(feature = "_azure_communication_services_user_identity")]
 impl From<SharePointGroupIdentity> for AnyIdentity {
     fn from(value: SharePointGroupIdentity) -> Self {
@@ -1173,7 +1173,7 @@ impl From<SharePointGroupIdentity> for AnyIdentity {
     }
 }
 
-#[cfg(feature = "_identity_2")]
+#[cfg(feature = "_identity_3")]
 #[cfg(feature = "_azure_communication_services_user_identity")]
 impl From<SharePointIdentity> for AnyIdentity {
     fn from(value: SharePointIdentity) -> Self {
@@ -1181,7 +1181,7 @@ impl From<SharePointIdentity> for AnyIdentity {
     }
 }
 
-#[cfg(feature = "_identity_2")]
+#[cfg(feature = "_identity_3")]
 #[cfg(feature = "_azure_communication_services_user_identity")]
 impl From<TeamworkApplicationIdentity> for AnyIdentity {
     fn from(value: TeamworkApplicationIdentity) -> Self {
@@ -1189,7 +1189,7 @@ impl From<TeamworkApplicationIdentity> for AnyIdentity {
     }
 }
 
-#[cfg(feature = "_identity_2")]
+#[cfg(feature = "_identity_3")]
 #[cfg(feature = "_azure_communication_services_user_identity")]
 impl From<TeamworkConversationIdentity> for AnyIdentity {
     fn from(value: TeamworkConversationIdentity) -> Self {
@@ -1197,7 +1197,7 @@ impl From<TeamworkConversationIdentity> for AnyIdentity {
     }
 }
 
-#[cfg(feature = "_identity_2")]
+#[cfg(feature = "_identity_3")]
 #[cfg(feature = "_azure_communication_services_user_identity")]
 impl From<TeamworkTagIdentity> for AnyIdentity {
     fn from(value: TeamworkTagIdentity) -> Self {
@@ -1205,22 +1205,22 @@ impl From<TeamworkTagIdentity> for AnyIdentity {
     }
 }
 
-#[cfg(feature = "_identity_2")]
-#[cfg(feature = "_azure_communication_services_user_identity")]
+#[cfg(feature = "_identity_3")]
+#[cfg(feature = "_migration_mode")]
 impl From<TeamworkUserIdentity> for AnyIdentity {
     fn from(value: TeamworkUserIdentity) -> Self {
         Self::TeamworkUserIdentity(Box::new(value))
     }
 }
 
-#[cfg(feature = "_identity_2")]
+#[cfg(feature = "_identity_3")]
 impl From<UserIdentity> for AnyIdentity {
     fn from(value: UserIdentity) -> Self {
         Self::UserIdentity(Box::new(value))
     }
 }
 
-#[cfg(feature = "_identity_2")]
+#[cfg(feature = "_identity_3")]
 impl serde::Serialize for AnyIdentity {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match self {
@@ -1371,7 +1371,7 @@ impl serde::Serialize for AnyIdentity {
                         Some(TeamworkTagIdentity::ODATA_TYPE),
                     )
             }
-            #[cfg(feature = "_azure_communication_services_user_identity")]
+            #[cfg(feature = "_migration_mode")]
             Self::TeamworkUserIdentity(value) => {
                 value
                     .serialize_with_type(
@@ -1386,7 +1386,7 @@ impl serde::Serialize for AnyIdentity {
     }
 }
 
-#[cfg(feature = "_identity_2")]
+#[cfg(feature = "_identity_3")]
 impl<'de> serde::Deserialize<'de> for AnyIdentity {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1488,7 +1488,7 @@ impl<'de> serde::Deserialize<'de> for AnyIdentity {
             "microsoft.graph.teamworkTagIdentity" | "graph.teamworkTagIdentity" => {
                 serde_json::from_value(value).map(Self::TeamworkTagIdentity)
             }
-            #[cfg(feature = "_azure_communication_services_user_identity")]
+            #[cfg(feature = "_migration_mode")]
             "microsoft.graph.teamworkUserIdentity" | "graph.teamworkUserIdentity" => {
                 serde_json::from_value(value).map(Self::TeamworkUserIdentity)
             }
@@ -1888,7 +1888,7 @@ impl<'de> serde::Deserialize<'de> for AnyIdentitySet {
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 /// CSDL complex type `microsoft.graph.identitySource`; abstract.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct IdentitySource {
@@ -1898,14 +1898,14 @@ pub struct IdentitySource {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl serde::Serialize for IdentitySource {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl IdentitySource {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.identitySource";
@@ -1925,7 +1925,7 @@ impl IdentitySource {
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl<'de> serde::Deserialize<'de> for IdentitySource {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1934,7 +1934,7 @@ impl<'de> serde::Deserialize<'de> for IdentitySource {
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl graph_odata_runtime::model::ODataObject for IdentitySource {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -1950,7 +1950,7 @@ impl graph_odata_runtime::model::ODataObject for IdentitySource {
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 /// A `microsoft.graph.identitySource` value: the base type or one of its derived types, chosen by `@odata.type`. A derived type this crate does not know is read as [`IdentitySource`], which keeps its properties and `@odata.type` in `additional_properties`.
 #[derive(Debug, Clone, PartialEq)]
 pub enum AnyIdentitySource {
@@ -1968,7 +1968,7 @@ pub enum AnyIdentitySource {
     SocialIdentitySource(Box<SocialIdentitySource>),
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl AnyIdentitySource {
     /// The `@odata.type` of the variant (the base type's for unknown derived types).
     pub fn odata_type(&self) -> &'static str {
@@ -1992,21 +1992,21 @@ impl AnyIdentitySource {
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl Default for AnyIdentitySource {
     fn default() -> Self {
         Self::IdentitySource(Box::default())
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl From<IdentitySource> for AnyIdentitySource {
     fn from(value: IdentitySource) -> Self {
         Self::IdentitySource(Box::new(value))
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl AnyIdentitySource {
     /// The value if it is a [`AnyIdentitySource::AzureActiveDirectoryTenant`] variant.
     pub fn as_azure_active_directory_tenant(

@@ -11,42 +11,42 @@ use graph_odata_runtime::edm;
 #[allow(unused_imports)]
 use graph_odata_runtime::model;
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl From<AzureActiveDirectoryTenant> for AnyIdentitySource {
     fn from(value: AzureActiveDirectoryTenant) -> Self {
         Self::AzureActiveDirectoryTenant(Box::new(value))
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl From<CrossCloudAzureActiveDirectoryTenant> for AnyIdentitySource {
     fn from(value: CrossCloudAzureActiveDirectoryTenant) -> Self {
         Self::CrossCloudAzureActiveDirectoryTenant(Box::new(value))
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl From<DomainIdentitySource> for AnyIdentitySource {
     fn from(value: DomainIdentitySource) -> Self {
         Self::DomainIdentitySource(Box::new(value))
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl From<ExternalDomainFederation> for AnyIdentitySource {
     fn from(value: ExternalDomainFederation) -> Self {
         Self::ExternalDomainFederation(Box::new(value))
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl From<SocialIdentitySource> for AnyIdentitySource {
     fn from(value: SocialIdentitySource) -> Self {
         Self::SocialIdentitySource(Box::new(value))
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl serde::Serialize for AnyIdentitySource {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match self {
@@ -90,7 +90,7 @@ impl serde::Serialize for AnyIdentitySource {
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl<'de> serde::Deserialize<'de> for AnyIdentitySource {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -125,7 +125,7 @@ impl<'de> serde::Deserialize<'de> for AnyIdentitySource {
     }
 }
 
-#[cfg(feature = "_admin_microsoft365_apps")]
+#[cfg(feature = "_admin")]
 /// CSDL complex type `microsoft.graph.idleSessionSignOut`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct IdleSessionSignOut {
@@ -141,14 +141,14 @@ pub struct IdleSessionSignOut {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_admin_microsoft365_apps")]
+#[cfg(feature = "_admin")]
 impl serde::Serialize for IdleSessionSignOut {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_admin_microsoft365_apps")]
+#[cfg(feature = "_admin")]
 impl IdleSessionSignOut {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.idleSessionSignOut";
@@ -171,7 +171,7 @@ impl IdleSessionSignOut {
     }
 }
 
-#[cfg(feature = "_admin_microsoft365_apps")]
+#[cfg(feature = "_admin")]
 impl<'de> serde::Deserialize<'de> for IdleSessionSignOut {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -180,7 +180,7 @@ impl<'de> serde::Deserialize<'de> for IdleSessionSignOut {
     }
 }
 
-#[cfg(feature = "_admin_microsoft365_apps")]
+#[cfg(feature = "_admin")]
 impl graph_odata_runtime::model::ODataObject for IdleSessionSignOut {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -207,7 +207,7 @@ impl graph_odata_runtime::model::ODataObject for IdleSessionSignOut {
     }
 }
 
-#[cfg(feature = "_admin_microsoft365_apps")]
+#[cfg(feature = "_admin")]
 impl IdleSessionSignOut {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -218,11 +218,11 @@ impl IdleSessionSignOut {
     }
 }
 
-#[cfg(feature = "_admin_microsoft365_apps")]
+#[cfg(feature = "_admin")]
 /// The properties of [`IdleSessionSignOut`] by wire name, each a [`Field<IdleSessionSignOut>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`IdleSessionSignOut::set_null`].
 pub enum IdleSessionSignOutField {}
 
-#[cfg(feature = "_admin_microsoft365_apps")]
+#[cfg(feature = "_admin")]
 #[allow(non_upper_case_globals)]
 impl IdleSessionSignOutField {
     /// `isEnabled`
@@ -470,7 +470,7 @@ impl ImageInfoField {
     ];
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_agent_identity_blueprint")]
 /// CSDL complex type `microsoft.graph.implicitGrantSettings`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ImplicitGrantSettings {
@@ -484,14 +484,14 @@ pub struct ImplicitGrantSettings {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_agent_identity_blueprint")]
 impl serde::Serialize for ImplicitGrantSettings {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_agent_identity_blueprint")]
 impl ImplicitGrantSettings {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.implicitGrantSettings";
@@ -513,7 +513,7 @@ impl ImplicitGrantSettings {
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_agent_identity_blueprint")]
 impl<'de> serde::Deserialize<'de> for ImplicitGrantSettings {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -522,7 +522,7 @@ impl<'de> serde::Deserialize<'de> for ImplicitGrantSettings {
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_agent_identity_blueprint")]
 impl graph_odata_runtime::model::ODataObject for ImplicitGrantSettings {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -548,7 +548,7 @@ impl graph_odata_runtime::model::ODataObject for ImplicitGrantSettings {
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_agent_identity_blueprint")]
 impl ImplicitGrantSettings {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -559,11 +559,11 @@ impl ImplicitGrantSettings {
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_agent_identity_blueprint")]
 /// The properties of [`ImplicitGrantSettings`] by wire name, each a [`Field<ImplicitGrantSettings>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ImplicitGrantSettings::set_null`].
 pub enum ImplicitGrantSettingsField {}
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_agent_identity_blueprint")]
 #[allow(non_upper_case_globals)]
 impl ImplicitGrantSettingsField {
     /// `enableAccessTokenIssuance`
@@ -677,7 +677,7 @@ impl ImportBuildingMapSettingField {
     pub const ALL: &'static [model::Field<ImportBuildingMapSetting>] = &[Self::IsDryRun];
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 /// CSDL complex type `microsoft.graph.importedWindowsAutopilotDeviceIdentityState`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ImportedWindowsAutopilotDeviceIdentityState {
@@ -695,14 +695,14 @@ pub struct ImportedWindowsAutopilotDeviceIdentityState {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl serde::Serialize for ImportedWindowsAutopilotDeviceIdentityState {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl ImportedWindowsAutopilotDeviceIdentityState {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.importedWindowsAutopilotDeviceIdentityState";
@@ -726,7 +726,7 @@ impl ImportedWindowsAutopilotDeviceIdentityState {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl<'de> serde::Deserialize<'de> for ImportedWindowsAutopilotDeviceIdentityState {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -735,7 +735,7 @@ impl<'de> serde::Deserialize<'de> for ImportedWindowsAutopilotDeviceIdentityStat
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl graph_odata_runtime::model::ODataObject
 for ImportedWindowsAutopilotDeviceIdentityState {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
@@ -768,7 +768,7 @@ for ImportedWindowsAutopilotDeviceIdentityState {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl ImportedWindowsAutopilotDeviceIdentityState {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -779,11 +779,11 @@ impl ImportedWindowsAutopilotDeviceIdentityState {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 /// The properties of [`ImportedWindowsAutopilotDeviceIdentityState`] by wire name, each a [`Field<ImportedWindowsAutopilotDeviceIdentityState>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ImportedWindowsAutopilotDeviceIdentityState::set_null`].
 pub enum ImportedWindowsAutopilotDeviceIdentityStateField {}
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 #[allow(non_upper_case_globals)]
 impl ImportedWindowsAutopilotDeviceIdentityStateField {
     /// `deviceErrorCode`
@@ -813,7 +813,7 @@ impl ImportedWindowsAutopilotDeviceIdentityStateField {
     ];
 }
 
-#[cfg(feature = "_b2b_identity_providers_type")]
+#[cfg(feature = "_policies")]
 /// CSDL complex type `microsoft.graph.inboundOutboundPolicyConfiguration`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct InboundOutboundPolicyConfiguration {
@@ -827,14 +827,14 @@ pub struct InboundOutboundPolicyConfiguration {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_b2b_identity_providers_type")]
+#[cfg(feature = "_policies")]
 impl serde::Serialize for InboundOutboundPolicyConfiguration {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_b2b_identity_providers_type")]
+#[cfg(feature = "_policies")]
 impl InboundOutboundPolicyConfiguration {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.inboundOutboundPolicyConfiguration";
@@ -856,7 +856,7 @@ impl InboundOutboundPolicyConfiguration {
     }
 }
 
-#[cfg(feature = "_b2b_identity_providers_type")]
+#[cfg(feature = "_policies")]
 impl<'de> serde::Deserialize<'de> for InboundOutboundPolicyConfiguration {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -865,7 +865,7 @@ impl<'de> serde::Deserialize<'de> for InboundOutboundPolicyConfiguration {
     }
 }
 
-#[cfg(feature = "_b2b_identity_providers_type")]
+#[cfg(feature = "_policies")]
 impl graph_odata_runtime::model::ODataObject for InboundOutboundPolicyConfiguration {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -889,7 +889,7 @@ impl graph_odata_runtime::model::ODataObject for InboundOutboundPolicyConfigurat
     }
 }
 
-#[cfg(feature = "_b2b_identity_providers_type")]
+#[cfg(feature = "_policies")]
 impl InboundOutboundPolicyConfiguration {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -900,11 +900,11 @@ impl InboundOutboundPolicyConfiguration {
     }
 }
 
-#[cfg(feature = "_b2b_identity_providers_type")]
+#[cfg(feature = "_policies")]
 /// The properties of [`InboundOutboundPolicyConfiguration`] by wire name, each a [`Field<InboundOutboundPolicyConfiguration>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`InboundOutboundPolicyConfiguration::set_null`].
 pub enum InboundOutboundPolicyConfigurationField {}
 
-#[cfg(feature = "_b2b_identity_providers_type")]
+#[cfg(feature = "_policies")]
 #[allow(non_upper_case_globals)]
 impl InboundOutboundPolicyConfigurationField {
     /// `inboundAllowed`
@@ -922,7 +922,7 @@ impl InboundOutboundPolicyConfigurationField {
     ];
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL complex type `microsoft.graph.includeAllAccountTargetContent`; base type `microsoft.graph.accountTargetContent`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct IncludeAllAccountTargetContent {
@@ -935,14 +935,14 @@ pub struct IncludeAllAccountTargetContent {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for IncludeAllAccountTargetContent {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl IncludeAllAccountTargetContent {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.includeAllAccountTargetContent";
@@ -963,7 +963,7 @@ impl IncludeAllAccountTargetContent {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for IncludeAllAccountTargetContent {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -972,7 +972,7 @@ impl<'de> serde::Deserialize<'de> for IncludeAllAccountTargetContent {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::model::ODataObject for IncludeAllAccountTargetContent {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -993,7 +993,7 @@ impl graph_odata_runtime::model::ODataObject for IncludeAllAccountTargetContent 
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl IncludeAllAccountTargetContent {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -1004,11 +1004,11 @@ impl IncludeAllAccountTargetContent {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// The properties of [`IncludeAllAccountTargetContent`] by wire name, each a [`Field<IncludeAllAccountTargetContent>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`IncludeAllAccountTargetContent::set_null`].
 pub enum IncludeAllAccountTargetContentField {}
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 #[allow(non_upper_case_globals)]
 impl IncludeAllAccountTargetContentField {
     /// `type`
@@ -1021,7 +1021,7 @@ impl IncludeAllAccountTargetContentField {
     ];
 }
 
-#[cfg(feature = "_advanced_config_state")]
+#[cfg(feature = "_authentication_method_configurations")]
 /// CSDL complex type `microsoft.graph.includeTarget`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct IncludeTarget {
@@ -1035,14 +1035,14 @@ pub struct IncludeTarget {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_advanced_config_state")]
+#[cfg(feature = "_authentication_method_configurations")]
 impl serde::Serialize for IncludeTarget {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_advanced_config_state")]
+#[cfg(feature = "_authentication_method_configurations")]
 impl IncludeTarget {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.includeTarget";
@@ -1064,7 +1064,7 @@ impl IncludeTarget {
     }
 }
 
-#[cfg(feature = "_advanced_config_state")]
+#[cfg(feature = "_authentication_method_configurations")]
 impl<'de> serde::Deserialize<'de> for IncludeTarget {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1073,7 +1073,7 @@ impl<'de> serde::Deserialize<'de> for IncludeTarget {
     }
 }
 
-#[cfg(feature = "_advanced_config_state")]
+#[cfg(feature = "_authentication_method_configurations")]
 impl graph_odata_runtime::model::ODataObject for IncludeTarget {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -1095,7 +1095,7 @@ impl graph_odata_runtime::model::ODataObject for IncludeTarget {
     }
 }
 
-#[cfg(feature = "_advanced_config_state")]
+#[cfg(feature = "_authentication_method_configurations")]
 impl IncludeTarget {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -1106,11 +1106,11 @@ impl IncludeTarget {
     }
 }
 
-#[cfg(feature = "_advanced_config_state")]
+#[cfg(feature = "_authentication_method_configurations")]
 /// The properties of [`IncludeTarget`] by wire name, each a [`Field<IncludeTarget>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`IncludeTarget::set_null`].
 pub enum IncludeTargetField {}
 
-#[cfg(feature = "_advanced_config_state")]
+#[cfg(feature = "_authentication_method_configurations")]
 #[allow(non_upper_case_globals)]
 impl IncludeTargetField {
     /// `id`
@@ -1124,7 +1124,7 @@ impl IncludeTargetField {
     ];
 }
 
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_communications")]
 /// CSDL complex type `microsoft.graph.incomingCallOptions`; base type `microsoft.graph.callOptions`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct IncomingCallOptions {
@@ -1146,14 +1146,14 @@ pub struct IncomingCallOptions {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_communications")]
 impl serde::Serialize for IncomingCallOptions {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_communications")]
 impl IncomingCallOptions {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.incomingCallOptions";
@@ -1182,7 +1182,7 @@ impl IncomingCallOptions {
     }
 }
 
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_communications")]
 impl<'de> serde::Deserialize<'de> for IncomingCallOptions {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1191,7 +1191,7 @@ impl<'de> serde::Deserialize<'de> for IncomingCallOptions {
     }
 }
 
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_communications")]
 impl graph_odata_runtime::model::ODataObject for IncomingCallOptions {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -1228,7 +1228,7 @@ impl graph_odata_runtime::model::ODataObject for IncomingCallOptions {
     }
 }
 
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_communications")]
 impl IncomingCallOptions {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -1239,11 +1239,11 @@ impl IncomingCallOptions {
     }
 }
 
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_communications")]
 /// The properties of [`IncomingCallOptions`] by wire name, each a [`Field<IncomingCallOptions>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`IncomingCallOptions::set_null`].
 pub enum IncomingCallOptionsField {}
 
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_communications")]
 #[allow(non_upper_case_globals)]
 impl IncomingCallOptionsField {
     /// `hideBotAfterEscalation`
@@ -1271,7 +1271,7 @@ impl IncomingCallOptionsField {
     ];
 }
 
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_communications")]
 /// CSDL complex type `microsoft.graph.incomingContext`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct IncomingContext {
@@ -1289,14 +1289,14 @@ pub struct IncomingContext {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_communications")]
 impl serde::Serialize for IncomingContext {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_communications")]
 impl IncomingContext {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.incomingContext";
@@ -1320,7 +1320,7 @@ impl IncomingContext {
     }
 }
 
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_communications")]
 impl<'de> serde::Deserialize<'de> for IncomingContext {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1329,7 +1329,7 @@ impl<'de> serde::Deserialize<'de> for IncomingContext {
     }
 }
 
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_communications")]
 impl graph_odata_runtime::model::ODataObject for IncomingContext {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -1357,7 +1357,7 @@ impl graph_odata_runtime::model::ODataObject for IncomingContext {
     }
 }
 
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_communications")]
 impl IncomingContext {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -1368,11 +1368,11 @@ impl IncomingContext {
     }
 }
 
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_communications")]
 /// The properties of [`IncomingContext`] by wire name, each a [`Field<IncomingContext>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`IncomingContext::set_null`].
 pub enum IncomingContextField {}
 
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_communications")]
 #[allow(non_upper_case_globals)]
 impl IncomingContextField {
     /// `observedParticipantId`
@@ -1400,7 +1400,7 @@ impl IncomingContextField {
     ];
 }
 
-#[cfg(feature = "_base_item_version")]
+#[cfg(feature = "_column_link")]
 /// CSDL complex type `microsoft.graph.incompleteData`; open type: dynamic properties land in `additional_properties`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct IncompleteData {
@@ -1414,14 +1414,14 @@ pub struct IncompleteData {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_base_item_version")]
+#[cfg(feature = "_column_link")]
 impl serde::Serialize for IncompleteData {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_base_item_version")]
+#[cfg(feature = "_column_link")]
 impl IncompleteData {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.incompleteData";
@@ -1444,7 +1444,7 @@ impl IncompleteData {
     }
 }
 
-#[cfg(feature = "_base_item_version")]
+#[cfg(feature = "_column_link")]
 impl<'de> serde::Deserialize<'de> for IncompleteData {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1453,7 +1453,7 @@ impl<'de> serde::Deserialize<'de> for IncompleteData {
     }
 }
 
-#[cfg(feature = "_base_item_version")]
+#[cfg(feature = "_column_link")]
 impl graph_odata_runtime::model::ODataObject for IncompleteData {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -1477,7 +1477,7 @@ impl graph_odata_runtime::model::ODataObject for IncompleteData {
     }
 }
 
-#[cfg(feature = "_base_item_version")]
+#[cfg(feature = "_column_link")]
 impl IncompleteData {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -1488,11 +1488,11 @@ impl IncompleteData {
     }
 }
 
-#[cfg(feature = "_base_item_version")]
+#[cfg(feature = "_column_link")]
 /// The properties of [`IncompleteData`] by wire name, each a [`Field<IncompleteData>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`IncompleteData::set_null`].
 pub enum IncompleteDataField {}
 
-#[cfg(feature = "_base_item_version")]
+#[cfg(feature = "_column_link")]
 #[allow(non_upper_case_globals)]
 impl IncompleteDataField {
     /// `missingDataBeforeDateTime`
@@ -1510,7 +1510,7 @@ impl IncompleteDataField {
     ];
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_add_in")]
 /// CSDL complex type `microsoft.graph.informationalUrl`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct InformationalUrl {
@@ -1530,14 +1530,14 @@ pub struct InformationalUrl {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_add_in")]
 impl serde::Serialize for InformationalUrl {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_add_in")]
 impl InformationalUrl {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.informationalUrl";
@@ -1562,7 +1562,7 @@ impl InformationalUrl {
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_add_in")]
 impl<'de> serde::Deserialize<'de> for InformationalUrl {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1571,7 +1571,7 @@ impl<'de> serde::Deserialize<'de> for InformationalUrl {
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_add_in")]
 impl graph_odata_runtime::model::ODataObject for InformationalUrl {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -1600,7 +1600,7 @@ impl graph_odata_runtime::model::ODataObject for InformationalUrl {
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_add_in")]
 impl InformationalUrl {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -1611,11 +1611,11 @@ impl InformationalUrl {
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_add_in")]
 /// The properties of [`InformationalUrl`] by wire name, each a [`Field<InformationalUrl>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`InformationalUrl::set_null`].
 pub enum InformationalUrlField {}
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_add_in")]
 #[allow(non_upper_case_globals)]
 impl InformationalUrlField {
     /// `logoUrl`
@@ -1646,7 +1646,7 @@ impl InformationalUrlField {
     ];
 }
 
-#[cfg(feature = "_all_allowed_scopes")]
+#[cfg(feature = "_agent_identity_blueprint")]
 /// CSDL complex type `microsoft.graph.inheritableScopes`; abstract.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct InheritableScopes {
@@ -1658,14 +1658,14 @@ pub struct InheritableScopes {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_all_allowed_scopes")]
+#[cfg(feature = "_agent_identity_blueprint")]
 impl serde::Serialize for InheritableScopes {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_all_allowed_scopes")]
+#[cfg(feature = "_agent_identity_blueprint")]
 impl InheritableScopes {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.inheritableScopes";
@@ -1686,7 +1686,7 @@ impl InheritableScopes {
     }
 }
 
-#[cfg(feature = "_all_allowed_scopes")]
+#[cfg(feature = "_agent_identity_blueprint")]
 impl<'de> serde::Deserialize<'de> for InheritableScopes {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1695,7 +1695,7 @@ impl<'de> serde::Deserialize<'de> for InheritableScopes {
     }
 }
 
-#[cfg(feature = "_all_allowed_scopes")]
+#[cfg(feature = "_agent_identity_blueprint")]
 impl graph_odata_runtime::model::ODataObject for InheritableScopes {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -1716,7 +1716,7 @@ impl graph_odata_runtime::model::ODataObject for InheritableScopes {
     }
 }
 
-#[cfg(feature = "_all_allowed_scopes")]
+#[cfg(feature = "_agent_identity_blueprint")]
 impl InheritableScopes {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -1727,11 +1727,11 @@ impl InheritableScopes {
     }
 }
 
-#[cfg(feature = "_all_allowed_scopes")]
+#[cfg(feature = "_agent_identity_blueprint")]
 /// The properties of [`InheritableScopes`] by wire name, each a [`Field<InheritableScopes>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`InheritableScopes::set_null`].
 pub enum InheritableScopesField {}
 
-#[cfg(feature = "_all_allowed_scopes")]
+#[cfg(feature = "_agent_identity_blueprint")]
 #[allow(non_upper_case_globals)]
 impl InheritableScopesField {
     /// `kind`
@@ -1740,7 +1740,7 @@ impl InheritableScopesField {
     pub const ALL: &'static [model::Field<InheritableScopes>] = &[Self::Kind];
 }
 
-#[cfg(feature = "_all_allowed_scopes")]
+#[cfg(feature = "_agent_identity_blueprint")]
 /// A `microsoft.graph.inheritableScopes` value: the base type or one of its derived types, chosen by `@odata.type`. A derived type this crate does not know is read as [`InheritableScopes`], which keeps its properties and `@odata.type` in `additional_properties`.
 #[derive(Debug, Clone, PartialEq)]
 pub enum AnyInheritableScopes {
@@ -1754,7 +1754,7 @@ pub enum AnyInheritableScopes {
     NoScopes(Box<NoScopes>),
 }
 
-#[cfg(feature = "_all_allowed_scopes")]
+#[cfg(feature = "_agent_identity_blueprint")]
 impl AnyInheritableScopes {
     /// The `@odata.type` of the variant (the base type's for unknown derived types).
     pub fn odata_type(&self) -> &'static str {
@@ -1774,21 +1774,21 @@ impl AnyInheritableScopes {
     }
 }
 
-#[cfg(feature = "_all_allowed_scopes")]
+#[cfg(feature = "_agent_identity_blueprint")]
 impl Default for AnyInheritableScopes {
     fn default() -> Self {
         Self::InheritableScopes(Box::default())
     }
 }
 
-#[cfg(feature = "_all_allowed_scopes")]
+#[cfg(feature = "_agent_identity_blueprint")]
 impl From<InheritableScopes> for AnyInheritableScopes {
     fn from(value: InheritableScopes) -> Self {
         Self::InheritableScopes(Box::new(value))
     }
 }
 
-#[cfg(feature = "_all_allowed_scopes")]
+#[cfg(feature = "_agent_identity_blueprint")]
 impl AnyInheritableScopes {
     /// The value if it is a [`AnyInheritableScopes::AllAllowedScopes`] variant.
     pub fn as_all_allowed_scopes(&self) -> Option<&AllAllowedScopes> {
@@ -1813,28 +1813,28 @@ impl AnyInheritableScopes {
     }
 }
 
-#[cfg(feature = "_all_allowed_scopes")]
+#[cfg(feature = "_agent_identity_blueprint")]
 impl From<AllAllowedScopes> for AnyInheritableScopes {
     fn from(value: AllAllowedScopes) -> Self {
         Self::AllAllowedScopes(Box::new(value))
     }
 }
 
-#[cfg(feature = "_all_allowed_scopes")]
+#[cfg(feature = "_agent_identity_blueprint")]
 impl From<EnumeratedScopes> for AnyInheritableScopes {
     fn from(value: EnumeratedScopes) -> Self {
         Self::EnumeratedScopes(Box::new(value))
     }
 }
 
-#[cfg(feature = "_all_allowed_scopes")]
+#[cfg(feature = "_agent_identity_blueprint")]
 impl From<NoScopes> for AnyInheritableScopes {
     fn from(value: NoScopes) -> Self {
         Self::NoScopes(Box::new(value))
     }
 }
 
-#[cfg(feature = "_all_allowed_scopes")]
+#[cfg(feature = "_agent_identity_blueprint")]
 impl serde::Serialize for AnyInheritableScopes {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match self {
@@ -1852,7 +1852,7 @@ impl serde::Serialize for AnyInheritableScopes {
     }
 }
 
-#[cfg(feature = "_all_allowed_scopes")]
+#[cfg(feature = "_agent_identity_blueprint")]
 impl<'de> serde::Deserialize<'de> for AnyInheritableScopes {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2103,7 +2103,7 @@ impl InsightIdentityField {
     ];
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 /// CSDL complex type `microsoft.graph.insightValueDouble`; base type `microsoft.graph.userExperienceAnalyticsInsightValue`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct InsightValueDouble {
@@ -2115,14 +2115,14 @@ pub struct InsightValueDouble {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl serde::Serialize for InsightValueDouble {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl InsightValueDouble {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.insightValueDouble";
@@ -2143,7 +2143,7 @@ impl InsightValueDouble {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl<'de> serde::Deserialize<'de> for InsightValueDouble {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2152,7 +2152,7 @@ impl<'de> serde::Deserialize<'de> for InsightValueDouble {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl graph_odata_runtime::model::ODataObject for InsightValueDouble {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -2173,7 +2173,7 @@ impl graph_odata_runtime::model::ODataObject for InsightValueDouble {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl InsightValueDouble {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -2184,11 +2184,11 @@ impl InsightValueDouble {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 /// The properties of [`InsightValueDouble`] by wire name, each a [`Field<InsightValueDouble>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`InsightValueDouble::set_null`].
 pub enum InsightValueDoubleField {}
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 #[allow(non_upper_case_globals)]
 impl InsightValueDoubleField {
     /// `value`
@@ -2197,7 +2197,7 @@ impl InsightValueDoubleField {
     pub const ALL: &'static [model::Field<InsightValueDouble>] = &[Self::Value];
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 /// CSDL complex type `microsoft.graph.insightValueInt`; base type `microsoft.graph.userExperienceAnalyticsInsightValue`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct InsightValueInt {
@@ -2209,14 +2209,14 @@ pub struct InsightValueInt {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl serde::Serialize for InsightValueInt {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl InsightValueInt {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.insightValueInt";
@@ -2237,7 +2237,7 @@ impl InsightValueInt {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl<'de> serde::Deserialize<'de> for InsightValueInt {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2246,7 +2246,7 @@ impl<'de> serde::Deserialize<'de> for InsightValueInt {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl graph_odata_runtime::model::ODataObject for InsightValueInt {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -2267,7 +2267,7 @@ impl graph_odata_runtime::model::ODataObject for InsightValueInt {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl InsightValueInt {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -2278,11 +2278,11 @@ impl InsightValueInt {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 /// The properties of [`InsightValueInt`] by wire name, each a [`Field<InsightValueInt>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`InsightValueInt::set_null`].
 pub enum InsightValueIntField {}
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 #[allow(non_upper_case_globals)]
 impl InsightValueIntField {
     /// `value`
@@ -2773,7 +2773,7 @@ impl graph_odata_runtime::model::ODataObject for InternalSponsors {
     }
 }
 
-#[cfg(feature = "_attachment")]
+#[cfg(feature = "_attendee")]
 /// CSDL complex type `microsoft.graph.internetMessageHeader`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct InternetMessageHeader {
@@ -2787,14 +2787,14 @@ pub struct InternetMessageHeader {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_attachment")]
+#[cfg(feature = "_attendee")]
 impl serde::Serialize for InternetMessageHeader {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_attachment")]
+#[cfg(feature = "_attendee")]
 impl InternetMessageHeader {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.internetMessageHeader";
@@ -2816,7 +2816,7 @@ impl InternetMessageHeader {
     }
 }
 
-#[cfg(feature = "_attachment")]
+#[cfg(feature = "_attendee")]
 impl<'de> serde::Deserialize<'de> for InternetMessageHeader {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2825,7 +2825,7 @@ impl<'de> serde::Deserialize<'de> for InternetMessageHeader {
     }
 }
 
-#[cfg(feature = "_attachment")]
+#[cfg(feature = "_attendee")]
 impl graph_odata_runtime::model::ODataObject for InternetMessageHeader {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -2847,7 +2847,7 @@ impl graph_odata_runtime::model::ODataObject for InternetMessageHeader {
     }
 }
 
-#[cfg(feature = "_attachment")]
+#[cfg(feature = "_attendee")]
 impl InternetMessageHeader {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -2858,11 +2858,11 @@ impl InternetMessageHeader {
     }
 }
 
-#[cfg(feature = "_attachment")]
+#[cfg(feature = "_attendee")]
 /// The properties of [`InternetMessageHeader`] by wire name, each a [`Field<InternetMessageHeader>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`InternetMessageHeader::set_null`].
 pub enum InternetMessageHeaderField {}
 
-#[cfg(feature = "_attachment")]
+#[cfg(feature = "_attendee")]
 #[allow(non_upper_case_globals)]
 impl InternetMessageHeaderField {
     /// `name`
@@ -2876,7 +2876,7 @@ impl InternetMessageHeaderField {
     ];
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 /// CSDL complex type `microsoft.graph.intuneBrand`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct IntuneBrand {
@@ -2914,14 +2914,14 @@ pub struct IntuneBrand {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl serde::Serialize for IntuneBrand {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl IntuneBrand {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.intuneBrand";
@@ -2956,7 +2956,7 @@ impl IntuneBrand {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl<'de> serde::Deserialize<'de> for IntuneBrand {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2965,7 +2965,7 @@ impl<'de> serde::Deserialize<'de> for IntuneBrand {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl graph_odata_runtime::model::ODataObject for IntuneBrand {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -3015,7 +3015,7 @@ impl graph_odata_runtime::model::ODataObject for IntuneBrand {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl IntuneBrand {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -3026,11 +3026,11 @@ impl IntuneBrand {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 /// The properties of [`IntuneBrand`] by wire name, each a [`Field<IntuneBrand>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`IntuneBrand::set_null`].
 pub enum IntuneBrandField {}
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 #[allow(non_upper_case_globals)]
 impl IntuneBrandField {
     /// `contactITEmailAddress`
@@ -3100,7 +3100,7 @@ impl IntuneBrandField {
     ];
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// **Deprecated**: deprecated on 2024-04-10, planned removal on 2026-04-10, revision 2024-01/Deprecation
 ///
 /// CSDL complex type `microsoft.graph.investigationSecurityState`.
@@ -3119,14 +3119,14 @@ pub struct InvestigationSecurityState {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for InvestigationSecurityState {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl InvestigationSecurityState {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.investigationSecurityState";
@@ -3148,7 +3148,7 @@ impl InvestigationSecurityState {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for InvestigationSecurityState {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -3157,7 +3157,7 @@ impl<'de> serde::Deserialize<'de> for InvestigationSecurityState {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::model::ODataObject for InvestigationSecurityState {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -3179,7 +3179,7 @@ impl graph_odata_runtime::model::ODataObject for InvestigationSecurityState {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl InvestigationSecurityState {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -3190,11 +3190,11 @@ impl InvestigationSecurityState {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// The properties of [`InvestigationSecurityState`] by wire name, each a [`Field<InvestigationSecurityState>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`InvestigationSecurityState::set_null`].
 pub enum InvestigationSecurityStateField {}
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 #[allow(non_upper_case_globals)]
 impl InvestigationSecurityStateField {
     /// `name`
@@ -3210,7 +3210,7 @@ impl InvestigationSecurityStateField {
     ];
 }
 
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_communications")]
 /// CSDL complex type `microsoft.graph.invitationParticipantInfo`; open type: dynamic properties land in `additional_properties`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct InvitationParticipantInfo {
@@ -3230,14 +3230,14 @@ pub struct InvitationParticipantInfo {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_communications")]
 impl serde::Serialize for InvitationParticipantInfo {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_communications")]
 impl InvitationParticipantInfo {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.invitationParticipantInfo";
@@ -3266,7 +3266,7 @@ impl InvitationParticipantInfo {
     }
 }
 
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_communications")]
 impl<'de> serde::Deserialize<'de> for InvitationParticipantInfo {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -3275,7 +3275,7 @@ impl<'de> serde::Deserialize<'de> for InvitationParticipantInfo {
     }
 }
 
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_communications")]
 impl graph_odata_runtime::model::ODataObject for InvitationParticipantInfo {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -3307,7 +3307,7 @@ impl graph_odata_runtime::model::ODataObject for InvitationParticipantInfo {
     }
 }
 
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_communications")]
 impl InvitationParticipantInfo {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -3318,11 +3318,11 @@ impl InvitationParticipantInfo {
     }
 }
 
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_communications")]
 /// The properties of [`InvitationParticipantInfo`] by wire name, each a [`Field<InvitationParticipantInfo>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`InvitationParticipantInfo::set_null`].
 pub enum InvitationParticipantInfoField {}
 
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_communications")]
 #[allow(non_upper_case_globals)]
 impl InvitationParticipantInfoField {
     /// `hidden`
@@ -3355,7 +3355,7 @@ impl InvitationParticipantInfoField {
     ];
 }
 
-#[cfg(feature = "_b2b_identity_providers_type")]
+#[cfg(feature = "_policies")]
 /// CSDL complex type `microsoft.graph.invitationRedemptionIdentityProviderConfiguration`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct InvitationRedemptionIdentityProviderConfiguration {
@@ -3371,14 +3371,14 @@ pub struct InvitationRedemptionIdentityProviderConfiguration {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_b2b_identity_providers_type")]
+#[cfg(feature = "_policies")]
 impl serde::Serialize for InvitationRedemptionIdentityProviderConfiguration {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_b2b_identity_providers_type")]
+#[cfg(feature = "_policies")]
 impl InvitationRedemptionIdentityProviderConfiguration {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.invitationRedemptionIdentityProviderConfiguration";
@@ -3404,7 +3404,7 @@ impl InvitationRedemptionIdentityProviderConfiguration {
     }
 }
 
-#[cfg(feature = "_b2b_identity_providers_type")]
+#[cfg(feature = "_policies")]
 impl<'de> serde::Deserialize<'de> for InvitationRedemptionIdentityProviderConfiguration {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -3413,7 +3413,7 @@ impl<'de> serde::Deserialize<'de> for InvitationRedemptionIdentityProviderConfig
     }
 }
 
-#[cfg(feature = "_b2b_identity_providers_type")]
+#[cfg(feature = "_policies")]
 impl graph_odata_runtime::model::ODataObject
 for InvitationRedemptionIdentityProviderConfiguration {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
@@ -3445,7 +3445,7 @@ for InvitationRedemptionIdentityProviderConfiguration {
     }
 }
 
-#[cfg(feature = "_b2b_identity_providers_type")]
+#[cfg(feature = "_policies")]
 impl InvitationRedemptionIdentityProviderConfiguration {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -3456,11 +3456,11 @@ impl InvitationRedemptionIdentityProviderConfiguration {
     }
 }
 
-#[cfg(feature = "_b2b_identity_providers_type")]
+#[cfg(feature = "_policies")]
 /// The properties of [`InvitationRedemptionIdentityProviderConfiguration`] by wire name, each a [`Field<InvitationRedemptionIdentityProviderConfiguration>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`InvitationRedemptionIdentityProviderConfiguration::set_null`].
 pub enum InvitationRedemptionIdentityProviderConfigurationField {}
 
-#[cfg(feature = "_b2b_identity_providers_type")]
+#[cfg(feature = "_policies")]
 #[allow(non_upper_case_globals)]
 impl InvitationRedemptionIdentityProviderConfigurationField {
     /// `fallbackIdentityProvider`
@@ -3573,7 +3573,7 @@ impl InviteNewBotResponseField {
     pub const ALL: &'static [model::Field<InviteNewBotResponse>] = &[Self::InviteUri];
 }
 
-#[cfg(feature = "_invitation")]
+#[cfg(feature = "_invitations")]
 /// CSDL complex type `microsoft.graph.invitedUserMessageInfo`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct InvitedUserMessageInfo {
@@ -3589,14 +3589,14 @@ pub struct InvitedUserMessageInfo {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_invitation")]
+#[cfg(feature = "_invitations")]
 impl serde::Serialize for InvitedUserMessageInfo {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_invitation")]
+#[cfg(feature = "_invitations")]
 impl InvitedUserMessageInfo {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.invitedUserMessageInfo";
@@ -3619,7 +3619,7 @@ impl InvitedUserMessageInfo {
     }
 }
 
-#[cfg(feature = "_invitation")]
+#[cfg(feature = "_invitations")]
 impl<'de> serde::Deserialize<'de> for InvitedUserMessageInfo {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -3628,7 +3628,7 @@ impl<'de> serde::Deserialize<'de> for InvitedUserMessageInfo {
     }
 }
 
-#[cfg(feature = "_invitation")]
+#[cfg(feature = "_invitations")]
 impl graph_odata_runtime::model::ODataObject for InvitedUserMessageInfo {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -3655,7 +3655,7 @@ impl graph_odata_runtime::model::ODataObject for InvitedUserMessageInfo {
     }
 }
 
-#[cfg(feature = "_invitation")]
+#[cfg(feature = "_invitations")]
 impl InvitedUserMessageInfo {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -3666,11 +3666,11 @@ impl InvitedUserMessageInfo {
     }
 }
 
-#[cfg(feature = "_invitation")]
+#[cfg(feature = "_invitations")]
 /// The properties of [`InvitedUserMessageInfo`] by wire name, each a [`Field<InvitedUserMessageInfo>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`InvitedUserMessageInfo::set_null`].
 pub enum InvitedUserMessageInfoField {}
 
-#[cfg(feature = "_invitation")]
+#[cfg(feature = "_invitations")]
 #[allow(non_upper_case_globals)]
 impl InvitedUserMessageInfoField {
     /// `ccRecipients`
@@ -3693,7 +3693,7 @@ impl InvitedUserMessageInfoField {
     ];
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 /// CSDL complex type `microsoft.graph.iosDeviceType`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct IosDeviceType {
@@ -3707,14 +3707,14 @@ pub struct IosDeviceType {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 impl serde::Serialize for IosDeviceType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 impl IosDeviceType {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.iosDeviceType";
@@ -3736,7 +3736,7 @@ impl IosDeviceType {
     }
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 impl<'de> serde::Deserialize<'de> for IosDeviceType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -3745,7 +3745,7 @@ impl<'de> serde::Deserialize<'de> for IosDeviceType {
     }
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 impl graph_odata_runtime::model::ODataObject for IosDeviceType {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -3767,7 +3767,7 @@ impl graph_odata_runtime::model::ODataObject for IosDeviceType {
     }
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 impl IosDeviceType {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -3778,11 +3778,11 @@ impl IosDeviceType {
     }
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 /// The properties of [`IosDeviceType`] by wire name, each a [`Field<IosDeviceType>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`IosDeviceType::set_null`].
 pub enum IosDeviceTypeField {}
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 #[allow(non_upper_case_globals)]
 impl IosDeviceTypeField {
     /// `iPad`
@@ -3798,7 +3798,7 @@ impl IosDeviceTypeField {
     ];
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 /// CSDL complex type `microsoft.graph.iosHomeScreenApp`; base type `microsoft.graph.iosHomeScreenItem`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct IosHomeScreenApp {
@@ -3813,14 +3813,14 @@ pub struct IosHomeScreenApp {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl serde::Serialize for IosHomeScreenApp {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl IosHomeScreenApp {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.iosHomeScreenApp";
@@ -3842,7 +3842,7 @@ impl IosHomeScreenApp {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl<'de> serde::Deserialize<'de> for IosHomeScreenApp {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -3851,7 +3851,7 @@ impl<'de> serde::Deserialize<'de> for IosHomeScreenApp {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl graph_odata_runtime::model::ODataObject for IosHomeScreenApp {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -3873,7 +3873,7 @@ impl graph_odata_runtime::model::ODataObject for IosHomeScreenApp {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl IosHomeScreenApp {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -3884,11 +3884,11 @@ impl IosHomeScreenApp {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 /// The properties of [`IosHomeScreenApp`] by wire name, each a [`Field<IosHomeScreenApp>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`IosHomeScreenApp::set_null`].
 pub enum IosHomeScreenAppField {}
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 #[allow(non_upper_case_globals)]
 impl IosHomeScreenAppField {
     /// `displayName`
@@ -3904,7 +3904,7 @@ impl IosHomeScreenAppField {
     ];
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 /// CSDL complex type `microsoft.graph.iosHomeScreenFolder`; base type `microsoft.graph.iosHomeScreenItem`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct IosHomeScreenFolder {
@@ -3919,14 +3919,14 @@ pub struct IosHomeScreenFolder {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl serde::Serialize for IosHomeScreenFolder {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl IosHomeScreenFolder {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.iosHomeScreenFolder";
@@ -3948,7 +3948,7 @@ impl IosHomeScreenFolder {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl<'de> serde::Deserialize<'de> for IosHomeScreenFolder {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -3957,7 +3957,7 @@ impl<'de> serde::Deserialize<'de> for IosHomeScreenFolder {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl graph_odata_runtime::model::ODataObject for IosHomeScreenFolder {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -3979,7 +3979,7 @@ impl graph_odata_runtime::model::ODataObject for IosHomeScreenFolder {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl IosHomeScreenFolder {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -3990,11 +3990,11 @@ impl IosHomeScreenFolder {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 /// The properties of [`IosHomeScreenFolder`] by wire name, each a [`Field<IosHomeScreenFolder>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`IosHomeScreenFolder::set_null`].
 pub enum IosHomeScreenFolderField {}
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 #[allow(non_upper_case_globals)]
 impl IosHomeScreenFolderField {
     /// `displayName`
@@ -4010,7 +4010,7 @@ impl IosHomeScreenFolderField {
     ];
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 /// CSDL complex type `microsoft.graph.iosHomeScreenFolderPage`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct IosHomeScreenFolderPage {
@@ -4024,14 +4024,14 @@ pub struct IosHomeScreenFolderPage {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl serde::Serialize for IosHomeScreenFolderPage {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl IosHomeScreenFolderPage {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.iosHomeScreenFolderPage";
@@ -4053,7 +4053,7 @@ impl IosHomeScreenFolderPage {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl<'de> serde::Deserialize<'de> for IosHomeScreenFolderPage {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -4062,7 +4062,7 @@ impl<'de> serde::Deserialize<'de> for IosHomeScreenFolderPage {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl graph_odata_runtime::model::ODataObject for IosHomeScreenFolderPage {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -4084,7 +4084,7 @@ impl graph_odata_runtime::model::ODataObject for IosHomeScreenFolderPage {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl IosHomeScreenFolderPage {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -4095,11 +4095,11 @@ impl IosHomeScreenFolderPage {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 /// The properties of [`IosHomeScreenFolderPage`] by wire name, each a [`Field<IosHomeScreenFolderPage>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`IosHomeScreenFolderPage::set_null`].
 pub enum IosHomeScreenFolderPageField {}
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 #[allow(non_upper_case_globals)]
 impl IosHomeScreenFolderPageField {
     /// `apps`
@@ -4115,7 +4115,7 @@ impl IosHomeScreenFolderPageField {
     ];
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 /// CSDL complex type `microsoft.graph.iosHomeScreenItem`; abstract.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct IosHomeScreenItem {
@@ -4127,14 +4127,14 @@ pub struct IosHomeScreenItem {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl serde::Serialize for IosHomeScreenItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl IosHomeScreenItem {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.iosHomeScreenItem";
@@ -4155,7 +4155,7 @@ impl IosHomeScreenItem {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl<'de> serde::Deserialize<'de> for IosHomeScreenItem {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -4164,7 +4164,7 @@ impl<'de> serde::Deserialize<'de> for IosHomeScreenItem {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl graph_odata_runtime::model::ODataObject for IosHomeScreenItem {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -4185,7 +4185,7 @@ impl graph_odata_runtime::model::ODataObject for IosHomeScreenItem {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl IosHomeScreenItem {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -4196,11 +4196,11 @@ impl IosHomeScreenItem {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 /// The properties of [`IosHomeScreenItem`] by wire name, each a [`Field<IosHomeScreenItem>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`IosHomeScreenItem::set_null`].
 pub enum IosHomeScreenItemField {}
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 #[allow(non_upper_case_globals)]
 impl IosHomeScreenItemField {
     /// `displayName`
@@ -4211,7 +4211,7 @@ impl IosHomeScreenItemField {
     pub const ALL: &'static [model::Field<IosHomeScreenItem>] = &[Self::DisplayName];
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 /// A `microsoft.graph.iosHomeScreenItem` value: the base type or one of its derived types, chosen by `@odata.type`. A derived type this crate does not know is read as [`IosHomeScreenItem`], which keeps its properties and `@odata.type` in `additional_properties`.
 #[derive(Debug, Clone, PartialEq)]
 pub enum AnyIosHomeScreenItem {
@@ -4223,7 +4223,7 @@ pub enum AnyIosHomeScreenItem {
     IosHomeScreenFolder(Box<IosHomeScreenFolder>),
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl AnyIosHomeScreenItem {
     /// The `@odata.type` of the variant (the base type's for unknown derived types).
     pub fn odata_type(&self) -> &'static str {
@@ -4242,14 +4242,14 @@ impl AnyIosHomeScreenItem {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl Default for AnyIosHomeScreenItem {
     fn default() -> Self {
         Self::IosHomeScreenItem(Box::default())
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl From<IosHomeScreenItem> for AnyIosHomeScreenItem {
     fn from(value: IosHomeScreenItem) -> Self {
         Self::IosHomeScreenItem(Box::new(value))

@@ -11,7 +11,7 @@ use graph_odata_runtime::edm;
 #[allow(unused_imports)]
 use graph_odata_runtime::model;
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl From<AccessPackageUserDirectoryAttributeStore>
 for AnyAccessPackageResourceAttributeDestination {
     fn from(value: AccessPackageUserDirectoryAttributeStore) -> Self {
@@ -19,7 +19,7 @@ for AnyAccessPackageResourceAttributeDestination {
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl serde::Serialize for AnyAccessPackageResourceAttributeDestination {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match self {
@@ -37,7 +37,7 @@ impl serde::Serialize for AnyAccessPackageResourceAttributeDestination {
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl<'de> serde::Deserialize<'de> for AnyAccessPackageResourceAttributeDestination {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -61,7 +61,7 @@ impl<'de> serde::Deserialize<'de> for AnyAccessPackageResourceAttributeDestinati
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 /// CSDL complex type `microsoft.graph.accessPackageResourceAttributeQuestion`; base type `microsoft.graph.accessPackageResourceAttributeSource`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct AccessPackageResourceAttributeQuestion {
@@ -73,14 +73,14 @@ pub struct AccessPackageResourceAttributeQuestion {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl serde::Serialize for AccessPackageResourceAttributeQuestion {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl AccessPackageResourceAttributeQuestion {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.accessPackageResourceAttributeQuestion";
@@ -101,7 +101,7 @@ impl AccessPackageResourceAttributeQuestion {
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl<'de> serde::Deserialize<'de> for AccessPackageResourceAttributeQuestion {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -110,7 +110,7 @@ impl<'de> serde::Deserialize<'de> for AccessPackageResourceAttributeQuestion {
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl graph_odata_runtime::model::ODataObject for AccessPackageResourceAttributeQuestion {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -131,7 +131,7 @@ impl graph_odata_runtime::model::ODataObject for AccessPackageResourceAttributeQ
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl AccessPackageResourceAttributeQuestion {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -142,11 +142,11 @@ impl AccessPackageResourceAttributeQuestion {
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 /// The properties of [`AccessPackageResourceAttributeQuestion`] by wire name, each a [`Field<AccessPackageResourceAttributeQuestion>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`AccessPackageResourceAttributeQuestion::set_null`].
 pub enum AccessPackageResourceAttributeQuestionField {}
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 #[allow(non_upper_case_globals)]
 impl AccessPackageResourceAttributeQuestionField {
     /// `question`
@@ -159,7 +159,7 @@ impl AccessPackageResourceAttributeQuestionField {
     ];
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 /// CSDL complex type `microsoft.graph.accessPackageResourceAttributeSource`; abstract.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct AccessPackageResourceAttributeSource {
@@ -169,14 +169,14 @@ pub struct AccessPackageResourceAttributeSource {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl serde::Serialize for AccessPackageResourceAttributeSource {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl AccessPackageResourceAttributeSource {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.accessPackageResourceAttributeSource";
@@ -196,7 +196,7 @@ impl AccessPackageResourceAttributeSource {
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl<'de> serde::Deserialize<'de> for AccessPackageResourceAttributeSource {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -205,7 +205,7 @@ impl<'de> serde::Deserialize<'de> for AccessPackageResourceAttributeSource {
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl graph_odata_runtime::model::ODataObject for AccessPackageResourceAttributeSource {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -221,7 +221,7 @@ impl graph_odata_runtime::model::ODataObject for AccessPackageResourceAttributeS
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 /// A `microsoft.graph.accessPackageResourceAttributeSource` value: the base type or one of its derived types, chosen by `@odata.type`. A derived type this crate does not know is read as [`AccessPackageResourceAttributeSource`], which keeps its properties and `@odata.type` in `additional_properties`.
 #[derive(Debug, Clone, PartialEq)]
 pub enum AnyAccessPackageResourceAttributeSource {
@@ -231,7 +231,7 @@ pub enum AnyAccessPackageResourceAttributeSource {
     AccessPackageResourceAttributeQuestion(Box<AccessPackageResourceAttributeQuestion>),
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl AnyAccessPackageResourceAttributeSource {
     /// The `@odata.type` of the variant (the base type's for unknown derived types).
     pub fn odata_type(&self) -> &'static str {
@@ -255,14 +255,14 @@ impl AnyAccessPackageResourceAttributeSource {
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl Default for AnyAccessPackageResourceAttributeSource {
     fn default() -> Self {
         Self::AccessPackageResourceAttributeSource(Box::default())
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl From<AccessPackageResourceAttributeSource>
 for AnyAccessPackageResourceAttributeSource {
     fn from(value: AccessPackageResourceAttributeSource) -> Self {
@@ -270,7 +270,7 @@ for AnyAccessPackageResourceAttributeSource {
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl AnyAccessPackageResourceAttributeSource {
     /// The value if it is a [`AnyAccessPackageResourceAttributeSource::AccessPackageResourceAttributeQuestion`] variant.
     pub fn as_access_package_resource_attribute_question(
@@ -283,7 +283,7 @@ impl AnyAccessPackageResourceAttributeSource {
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl From<AccessPackageResourceAttributeQuestion>
 for AnyAccessPackageResourceAttributeSource {
     fn from(value: AccessPackageResourceAttributeQuestion) -> Self {
@@ -291,7 +291,7 @@ for AnyAccessPackageResourceAttributeSource {
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl serde::Serialize for AnyAccessPackageResourceAttributeSource {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match self {
@@ -309,7 +309,7 @@ impl serde::Serialize for AnyAccessPackageResourceAttributeSource {
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl<'de> serde::Deserialize<'de> for AnyAccessPackageResourceAttributeSource {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -333,7 +333,7 @@ impl<'de> serde::Deserialize<'de> for AnyAccessPackageResourceAttributeSource {
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 /// CSDL complex type `microsoft.graph.accessPackageSuggestionReason`; abstract.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct AccessPackageSuggestionReason {
@@ -343,14 +343,14 @@ pub struct AccessPackageSuggestionReason {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl serde::Serialize for AccessPackageSuggestionReason {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl AccessPackageSuggestionReason {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.accessPackageSuggestionReason";
@@ -370,7 +370,7 @@ impl AccessPackageSuggestionReason {
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl<'de> serde::Deserialize<'de> for AccessPackageSuggestionReason {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -379,7 +379,7 @@ impl<'de> serde::Deserialize<'de> for AccessPackageSuggestionReason {
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl graph_odata_runtime::model::ODataObject for AccessPackageSuggestionReason {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -395,7 +395,7 @@ impl graph_odata_runtime::model::ODataObject for AccessPackageSuggestionReason {
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 /// A `microsoft.graph.accessPackageSuggestionReason` value: the base type or one of its derived types, chosen by `@odata.type`. A derived type this crate does not know is read as [`AccessPackageSuggestionReason`], which keeps its properties and `@odata.type` in `additional_properties`.
 #[derive(Debug, Clone, PartialEq)]
 pub enum AnyAccessPackageSuggestionReason {
@@ -411,7 +411,7 @@ pub enum AnyAccessPackageSuggestionReason {
     ),
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl AnyAccessPackageSuggestionReason {
     /// The `@odata.type` of the variant (the base type's for unknown derived types).
     pub fn odata_type(&self) -> &'static str {
@@ -438,21 +438,21 @@ impl AnyAccessPackageSuggestionReason {
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl Default for AnyAccessPackageSuggestionReason {
     fn default() -> Self {
         Self::AccessPackageSuggestionReason(Box::default())
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl From<AccessPackageSuggestionReason> for AnyAccessPackageSuggestionReason {
     fn from(value: AccessPackageSuggestionReason) -> Self {
         Self::AccessPackageSuggestionReason(Box::new(value))
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl AnyAccessPackageSuggestionReason {
     /// The value if it is a [`AnyAccessPackageSuggestionReason::AccessPackageSuggestionRelatedPeopleBased`] variant.
     pub fn as_access_package_suggestion_related_people_based(
@@ -474,7 +474,7 @@ impl AnyAccessPackageSuggestionReason {
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl From<AccessPackageSuggestionRelatedPeopleBased>
 for AnyAccessPackageSuggestionReason {
     fn from(value: AccessPackageSuggestionRelatedPeopleBased) -> Self {
@@ -482,7 +482,7 @@ for AnyAccessPackageSuggestionReason {
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl From<AccessPackageSuggestionSelfAssignmentHistoryBased>
 for AnyAccessPackageSuggestionReason {
     fn from(value: AccessPackageSuggestionSelfAssignmentHistoryBased) -> Self {
@@ -490,7 +490,7 @@ for AnyAccessPackageSuggestionReason {
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl serde::Serialize for AnyAccessPackageSuggestionReason {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match self {
@@ -517,7 +517,7 @@ impl serde::Serialize for AnyAccessPackageSuggestionReason {
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl<'de> serde::Deserialize<'de> for AnyAccessPackageSuggestionReason {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -543,7 +543,7 @@ impl<'de> serde::Deserialize<'de> for AnyAccessPackageSuggestionReason {
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 /// CSDL complex type `microsoft.graph.accessPackageSuggestionRelatedPeopleBased`; base type `microsoft.graph.accessPackageSuggestionReason`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct AccessPackageSuggestionRelatedPeopleBased {
@@ -557,14 +557,14 @@ pub struct AccessPackageSuggestionRelatedPeopleBased {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl serde::Serialize for AccessPackageSuggestionRelatedPeopleBased {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl AccessPackageSuggestionRelatedPeopleBased {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.accessPackageSuggestionRelatedPeopleBased";
@@ -590,7 +590,7 @@ impl AccessPackageSuggestionRelatedPeopleBased {
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl<'de> serde::Deserialize<'de> for AccessPackageSuggestionRelatedPeopleBased {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -599,7 +599,7 @@ impl<'de> serde::Deserialize<'de> for AccessPackageSuggestionRelatedPeopleBased 
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl graph_odata_runtime::model::ODataObject
 for AccessPackageSuggestionRelatedPeopleBased {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
@@ -624,7 +624,7 @@ for AccessPackageSuggestionRelatedPeopleBased {
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl AccessPackageSuggestionRelatedPeopleBased {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -635,11 +635,11 @@ impl AccessPackageSuggestionRelatedPeopleBased {
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 /// The properties of [`AccessPackageSuggestionRelatedPeopleBased`] by wire name, each a [`Field<AccessPackageSuggestionRelatedPeopleBased>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`AccessPackageSuggestionRelatedPeopleBased::set_null`].
 pub enum AccessPackageSuggestionRelatedPeopleBasedField {}
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 #[allow(non_upper_case_globals)]
 impl AccessPackageSuggestionRelatedPeopleBasedField {
     /// `relatedPeople`
@@ -657,7 +657,7 @@ impl AccessPackageSuggestionRelatedPeopleBasedField {
     ];
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 /// CSDL complex type `microsoft.graph.accessPackageSuggestionSelfAssignmentHistoryBased`; base type `microsoft.graph.accessPackageSuggestionReason`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct AccessPackageSuggestionSelfAssignmentHistoryBased {
@@ -671,14 +671,14 @@ pub struct AccessPackageSuggestionSelfAssignmentHistoryBased {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl serde::Serialize for AccessPackageSuggestionSelfAssignmentHistoryBased {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl AccessPackageSuggestionSelfAssignmentHistoryBased {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.accessPackageSuggestionSelfAssignmentHistoryBased";
@@ -700,7 +700,7 @@ impl AccessPackageSuggestionSelfAssignmentHistoryBased {
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl<'de> serde::Deserialize<'de> for AccessPackageSuggestionSelfAssignmentHistoryBased {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -709,7 +709,7 @@ impl<'de> serde::Deserialize<'de> for AccessPackageSuggestionSelfAssignmentHisto
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl graph_odata_runtime::model::ODataObject
 for AccessPackageSuggestionSelfAssignmentHistoryBased {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
@@ -736,7 +736,7 @@ for AccessPackageSuggestionSelfAssignmentHistoryBased {
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl AccessPackageSuggestionSelfAssignmentHistoryBased {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -747,11 +747,11 @@ impl AccessPackageSuggestionSelfAssignmentHistoryBased {
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 /// The properties of [`AccessPackageSuggestionSelfAssignmentHistoryBased`] by wire name, each a [`Field<AccessPackageSuggestionSelfAssignmentHistoryBased>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`AccessPackageSuggestionSelfAssignmentHistoryBased::set_null`].
 pub enum AccessPackageSuggestionSelfAssignmentHistoryBasedField {}
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 #[allow(non_upper_case_globals)]
 impl AccessPackageSuggestionSelfAssignmentHistoryBasedField {
     /// `lastAssignmentDateTime`
@@ -768,7 +768,7 @@ impl AccessPackageSuggestionSelfAssignmentHistoryBasedField {
     >] = &[Self::LastAssignmentDateTime, Self::PastAssignmentCount];
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 /// CSDL complex type `microsoft.graph.accessPackageUserDirectoryAttributeStore`; base type `microsoft.graph.accessPackageResourceAttributeDestination`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct AccessPackageUserDirectoryAttributeStore {
@@ -778,14 +778,14 @@ pub struct AccessPackageUserDirectoryAttributeStore {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl serde::Serialize for AccessPackageUserDirectoryAttributeStore {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl AccessPackageUserDirectoryAttributeStore {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.accessPackageUserDirectoryAttributeStore";
@@ -805,7 +805,7 @@ impl AccessPackageUserDirectoryAttributeStore {
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl<'de> serde::Deserialize<'de> for AccessPackageUserDirectoryAttributeStore {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -814,7 +814,7 @@ impl<'de> serde::Deserialize<'de> for AccessPackageUserDirectoryAttributeStore {
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl graph_odata_runtime::model::ODataObject
 for AccessPackageUserDirectoryAttributeStore {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
@@ -831,7 +831,7 @@ for AccessPackageUserDirectoryAttributeStore {
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 /// CSDL complex type `microsoft.graph.accessReviewApplyAction`; abstract.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct AccessReviewApplyAction {
@@ -841,14 +841,14 @@ pub struct AccessReviewApplyAction {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl serde::Serialize for AccessReviewApplyAction {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl AccessReviewApplyAction {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.accessReviewApplyAction";
@@ -868,7 +868,7 @@ impl AccessReviewApplyAction {
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl<'de> serde::Deserialize<'de> for AccessReviewApplyAction {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -877,7 +877,7 @@ impl<'de> serde::Deserialize<'de> for AccessReviewApplyAction {
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl graph_odata_runtime::model::ODataObject for AccessReviewApplyAction {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -893,7 +893,7 @@ impl graph_odata_runtime::model::ODataObject for AccessReviewApplyAction {
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 /// A `microsoft.graph.accessReviewApplyAction` value: the base type or one of its derived types, chosen by `@odata.type`. A derived type this crate does not know is read as [`AccessReviewApplyAction`], which keeps its properties and `@odata.type` in `additional_properties`.
 #[derive(Debug, Clone, PartialEq)]
 pub enum AnyAccessReviewApplyAction {
@@ -905,7 +905,7 @@ pub enum AnyAccessReviewApplyAction {
     RemoveAccessApplyAction(Box<RemoveAccessApplyAction>),
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl AnyAccessReviewApplyAction {
     /// The `@odata.type` of the variant (the base type's for unknown derived types).
     pub fn odata_type(&self) -> &'static str {
@@ -926,21 +926,21 @@ impl AnyAccessReviewApplyAction {
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl Default for AnyAccessReviewApplyAction {
     fn default() -> Self {
         Self::AccessReviewApplyAction(Box::default())
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl From<AccessReviewApplyAction> for AnyAccessReviewApplyAction {
     fn from(value: AccessReviewApplyAction) -> Self {
         Self::AccessReviewApplyAction(Box::new(value))
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl AnyAccessReviewApplyAction {
     /// The value if it is a [`AnyAccessReviewApplyAction::DisableAndDeleteUserApplyAction`] variant.
     pub fn as_disable_and_delete_user_apply_action(

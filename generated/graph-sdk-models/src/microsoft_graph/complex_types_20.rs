@@ -11,7 +11,7 @@ use graph_odata_runtime::edm;
 #[allow(unused_imports)]
 use graph_odata_runtime::model;
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl AnyIosHomeScreenItem {
     /// The value if it is a [`AnyIosHomeScreenItem::IosHomeScreenApp`] variant.
     pub fn as_ios_home_screen_app(&self) -> Option<&IosHomeScreenApp> {
@@ -29,21 +29,21 @@ impl AnyIosHomeScreenItem {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl From<IosHomeScreenApp> for AnyIosHomeScreenItem {
     fn from(value: IosHomeScreenApp) -> Self {
         Self::IosHomeScreenApp(Box::new(value))
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl From<IosHomeScreenFolder> for AnyIosHomeScreenItem {
     fn from(value: IosHomeScreenFolder) -> Self {
         Self::IosHomeScreenFolder(Box::new(value))
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl serde::Serialize for AnyIosHomeScreenItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match self {
@@ -62,7 +62,7 @@ impl serde::Serialize for AnyIosHomeScreenItem {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl<'de> serde::Deserialize<'de> for AnyIosHomeScreenItem {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -84,7 +84,7 @@ impl<'de> serde::Deserialize<'de> for AnyIosHomeScreenItem {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 /// CSDL complex type `microsoft.graph.iosHomeScreenPage`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct IosHomeScreenPage {
@@ -98,14 +98,14 @@ pub struct IosHomeScreenPage {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl serde::Serialize for IosHomeScreenPage {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl IosHomeScreenPage {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.iosHomeScreenPage";
@@ -127,7 +127,7 @@ impl IosHomeScreenPage {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl<'de> serde::Deserialize<'de> for IosHomeScreenPage {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -136,7 +136,7 @@ impl<'de> serde::Deserialize<'de> for IosHomeScreenPage {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl graph_odata_runtime::model::ODataObject for IosHomeScreenPage {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -158,7 +158,7 @@ impl graph_odata_runtime::model::ODataObject for IosHomeScreenPage {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl IosHomeScreenPage {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -169,11 +169,11 @@ impl IosHomeScreenPage {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 /// The properties of [`IosHomeScreenPage`] by wire name, each a [`Field<IosHomeScreenPage>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`IosHomeScreenPage::set_null`].
 pub enum IosHomeScreenPageField {}
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 #[allow(non_upper_case_globals)]
 impl IosHomeScreenPageField {
     /// `displayName`
@@ -189,7 +189,7 @@ impl IosHomeScreenPageField {
     ];
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 /// CSDL complex type `microsoft.graph.iosLobAppAssignmentSettings`; base type `microsoft.graph.mobileAppAssignmentSettings`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct IosLobAppAssignmentSettings {
@@ -205,14 +205,14 @@ pub struct IosLobAppAssignmentSettings {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 impl serde::Serialize for IosLobAppAssignmentSettings {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 impl IosLobAppAssignmentSettings {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.iosLobAppAssignmentSettings";
@@ -235,7 +235,7 @@ impl IosLobAppAssignmentSettings {
     }
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 impl<'de> serde::Deserialize<'de> for IosLobAppAssignmentSettings {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -244,7 +244,7 @@ impl<'de> serde::Deserialize<'de> for IosLobAppAssignmentSettings {
     }
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 impl graph_odata_runtime::model::ODataObject for IosLobAppAssignmentSettings {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -271,7 +271,7 @@ impl graph_odata_runtime::model::ODataObject for IosLobAppAssignmentSettings {
     }
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 impl IosLobAppAssignmentSettings {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -282,11 +282,11 @@ impl IosLobAppAssignmentSettings {
     }
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 /// The properties of [`IosLobAppAssignmentSettings`] by wire name, each a [`Field<IosLobAppAssignmentSettings>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`IosLobAppAssignmentSettings::set_null`].
 pub enum IosLobAppAssignmentSettingsField {}
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 #[allow(non_upper_case_globals)]
 impl IosLobAppAssignmentSettingsField {
     /// `isRemovable`
@@ -309,7 +309,7 @@ impl IosLobAppAssignmentSettingsField {
     ];
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 /// CSDL complex type `microsoft.graph.iosMinimumOperatingSystem`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct IosMinimumOperatingSystem {
@@ -335,14 +335,14 @@ pub struct IosMinimumOperatingSystem {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 impl serde::Serialize for IosMinimumOperatingSystem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 impl IosMinimumOperatingSystem {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.iosMinimumOperatingSystem";
@@ -370,7 +370,7 @@ impl IosMinimumOperatingSystem {
     }
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 impl<'de> serde::Deserialize<'de> for IosMinimumOperatingSystem {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -379,7 +379,7 @@ impl<'de> serde::Deserialize<'de> for IosMinimumOperatingSystem {
     }
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 impl graph_odata_runtime::model::ODataObject for IosMinimumOperatingSystem {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -407,7 +407,7 @@ impl graph_odata_runtime::model::ODataObject for IosMinimumOperatingSystem {
     }
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 impl IosMinimumOperatingSystem {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -418,11 +418,11 @@ impl IosMinimumOperatingSystem {
     }
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 /// The properties of [`IosMinimumOperatingSystem`] by wire name, each a [`Field<IosMinimumOperatingSystem>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`IosMinimumOperatingSystem::set_null`].
 pub enum IosMinimumOperatingSystemField {}
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 #[allow(non_upper_case_globals)]
 impl IosMinimumOperatingSystemField {
     /// `v10_0`
@@ -454,7 +454,7 @@ impl IosMinimumOperatingSystemField {
     ];
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_android_mobile_app_identifier")]
 /// CSDL complex type `microsoft.graph.iosMobileAppIdentifier`; base type `microsoft.graph.mobileAppIdentifier`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct IosMobileAppIdentifier {
@@ -466,14 +466,14 @@ pub struct IosMobileAppIdentifier {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_android_mobile_app_identifier")]
 impl serde::Serialize for IosMobileAppIdentifier {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_android_mobile_app_identifier")]
 impl IosMobileAppIdentifier {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.iosMobileAppIdentifier";
@@ -494,7 +494,7 @@ impl IosMobileAppIdentifier {
     }
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_android_mobile_app_identifier")]
 impl<'de> serde::Deserialize<'de> for IosMobileAppIdentifier {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -503,7 +503,7 @@ impl<'de> serde::Deserialize<'de> for IosMobileAppIdentifier {
     }
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_android_mobile_app_identifier")]
 impl graph_odata_runtime::model::ODataObject for IosMobileAppIdentifier {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -524,7 +524,7 @@ impl graph_odata_runtime::model::ODataObject for IosMobileAppIdentifier {
     }
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_android_mobile_app_identifier")]
 impl IosMobileAppIdentifier {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -535,11 +535,11 @@ impl IosMobileAppIdentifier {
     }
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_android_mobile_app_identifier")]
 /// The properties of [`IosMobileAppIdentifier`] by wire name, each a [`Field<IosMobileAppIdentifier>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`IosMobileAppIdentifier::set_null`].
 pub enum IosMobileAppIdentifierField {}
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_android_mobile_app_identifier")]
 #[allow(non_upper_case_globals)]
 impl IosMobileAppIdentifierField {
     /// `bundleId`
@@ -550,7 +550,7 @@ impl IosMobileAppIdentifierField {
     pub const ALL: &'static [model::Field<IosMobileAppIdentifier>] = &[Self::BundleId];
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 /// CSDL complex type `microsoft.graph.iosNetworkUsageRule`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct IosNetworkUsageRule {
@@ -566,14 +566,14 @@ pub struct IosNetworkUsageRule {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl serde::Serialize for IosNetworkUsageRule {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl IosNetworkUsageRule {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.iosNetworkUsageRule";
@@ -600,7 +600,7 @@ impl IosNetworkUsageRule {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl<'de> serde::Deserialize<'de> for IosNetworkUsageRule {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -609,7 +609,7 @@ impl<'de> serde::Deserialize<'de> for IosNetworkUsageRule {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl graph_odata_runtime::model::ODataObject for IosNetworkUsageRule {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -636,7 +636,7 @@ impl graph_odata_runtime::model::ODataObject for IosNetworkUsageRule {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl IosNetworkUsageRule {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -647,11 +647,11 @@ impl IosNetworkUsageRule {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 /// The properties of [`IosNetworkUsageRule`] by wire name, each a [`Field<IosNetworkUsageRule>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`IosNetworkUsageRule::set_null`].
 pub enum IosNetworkUsageRuleField {}
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 #[allow(non_upper_case_globals)]
 impl IosNetworkUsageRuleField {
     /// `cellularDataBlocked`
@@ -674,7 +674,7 @@ impl IosNetworkUsageRuleField {
     ];
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 /// CSDL complex type `microsoft.graph.iosNotificationSettings`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct IosNotificationSettings {
@@ -702,14 +702,14 @@ pub struct IosNotificationSettings {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl serde::Serialize for IosNotificationSettings {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl IosNotificationSettings {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.iosNotificationSettings";
@@ -738,7 +738,7 @@ impl IosNotificationSettings {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl<'de> serde::Deserialize<'de> for IosNotificationSettings {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -747,7 +747,7 @@ impl<'de> serde::Deserialize<'de> for IosNotificationSettings {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl graph_odata_runtime::model::ODataObject for IosNotificationSettings {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -780,7 +780,7 @@ impl graph_odata_runtime::model::ODataObject for IosNotificationSettings {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl IosNotificationSettings {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -791,11 +791,11 @@ impl IosNotificationSettings {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 /// The properties of [`IosNotificationSettings`] by wire name, each a [`Field<IosNotificationSettings>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`IosNotificationSettings::set_null`].
 pub enum IosNotificationSettingsField {}
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 #[allow(non_upper_case_globals)]
 impl IosNotificationSettingsField {
     /// `alertType`
@@ -848,7 +848,7 @@ impl IosNotificationSettingsField {
     ];
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 /// CSDL complex type `microsoft.graph.iosStoreAppAssignmentSettings`; base type `microsoft.graph.mobileAppAssignmentSettings`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct IosStoreAppAssignmentSettings {
@@ -864,14 +864,14 @@ pub struct IosStoreAppAssignmentSettings {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 impl serde::Serialize for IosStoreAppAssignmentSettings {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 impl IosStoreAppAssignmentSettings {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.iosStoreAppAssignmentSettings";
@@ -894,7 +894,7 @@ impl IosStoreAppAssignmentSettings {
     }
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 impl<'de> serde::Deserialize<'de> for IosStoreAppAssignmentSettings {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -903,7 +903,7 @@ impl<'de> serde::Deserialize<'de> for IosStoreAppAssignmentSettings {
     }
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 impl graph_odata_runtime::model::ODataObject for IosStoreAppAssignmentSettings {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -930,7 +930,7 @@ impl graph_odata_runtime::model::ODataObject for IosStoreAppAssignmentSettings {
     }
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 impl IosStoreAppAssignmentSettings {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -941,11 +941,11 @@ impl IosStoreAppAssignmentSettings {
     }
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 /// The properties of [`IosStoreAppAssignmentSettings`] by wire name, each a [`Field<IosStoreAppAssignmentSettings>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`IosStoreAppAssignmentSettings::set_null`].
 pub enum IosStoreAppAssignmentSettingsField {}
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 #[allow(non_upper_case_globals)]
 impl IosStoreAppAssignmentSettingsField {
     /// `isRemovable`
@@ -968,7 +968,7 @@ impl IosStoreAppAssignmentSettingsField {
     ];
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 /// CSDL complex type `microsoft.graph.iosVppAppAssignmentSettings`; base type `microsoft.graph.mobileAppAssignmentSettings`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct IosVppAppAssignmentSettings {
@@ -982,14 +982,14 @@ pub struct IosVppAppAssignmentSettings {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 impl serde::Serialize for IosVppAppAssignmentSettings {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 impl IosVppAppAssignmentSettings {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.iosVppAppAssignmentSettings";
@@ -1011,7 +1011,7 @@ impl IosVppAppAssignmentSettings {
     }
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 impl<'de> serde::Deserialize<'de> for IosVppAppAssignmentSettings {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1020,7 +1020,7 @@ impl<'de> serde::Deserialize<'de> for IosVppAppAssignmentSettings {
     }
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 impl graph_odata_runtime::model::ODataObject for IosVppAppAssignmentSettings {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -1046,7 +1046,7 @@ impl graph_odata_runtime::model::ODataObject for IosVppAppAssignmentSettings {
     }
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 impl IosVppAppAssignmentSettings {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -1057,11 +1057,11 @@ impl IosVppAppAssignmentSettings {
     }
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 /// The properties of [`IosVppAppAssignmentSettings`] by wire name, each a [`Field<IosVppAppAssignmentSettings>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`IosVppAppAssignmentSettings::set_null`].
 pub enum IosVppAppAssignmentSettingsField {}
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 #[allow(non_upper_case_globals)]
 impl IosVppAppAssignmentSettingsField {
     /// `useDeviceLicensing`
@@ -1301,7 +1301,7 @@ impl<'de> serde::Deserialize<'de> for AnyIpRange {
     }
 }
 
-#[cfg(feature = "_base_item_version")]
+#[cfg(feature = "_column_link")]
 /// CSDL complex type `microsoft.graph.itemActionStat`; open type: dynamic properties land in `additional_properties`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ItemActionStat {
@@ -1315,14 +1315,14 @@ pub struct ItemActionStat {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_base_item_version")]
+#[cfg(feature = "_column_link")]
 impl serde::Serialize for ItemActionStat {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_base_item_version")]
+#[cfg(feature = "_column_link")]
 impl ItemActionStat {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.itemActionStat";
@@ -1344,7 +1344,7 @@ impl ItemActionStat {
     }
 }
 
-#[cfg(feature = "_base_item_version")]
+#[cfg(feature = "_column_link")]
 impl<'de> serde::Deserialize<'de> for ItemActionStat {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1353,7 +1353,7 @@ impl<'de> serde::Deserialize<'de> for ItemActionStat {
     }
 }
 
-#[cfg(feature = "_base_item_version")]
+#[cfg(feature = "_column_link")]
 impl graph_odata_runtime::model::ODataObject for ItemActionStat {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -1375,7 +1375,7 @@ impl graph_odata_runtime::model::ODataObject for ItemActionStat {
     }
 }
 
-#[cfg(feature = "_base_item_version")]
+#[cfg(feature = "_column_link")]
 impl ItemActionStat {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -1386,11 +1386,11 @@ impl ItemActionStat {
     }
 }
 
-#[cfg(feature = "_base_item_version")]
+#[cfg(feature = "_column_link")]
 /// The properties of [`ItemActionStat`] by wire name, each a [`Field<ItemActionStat>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ItemActionStat::set_null`].
 pub enum ItemActionStatField {}
 
-#[cfg(feature = "_base_item_version")]
+#[cfg(feature = "_column_link")]
 #[allow(non_upper_case_globals)]
 impl ItemActionStatField {
     /// `actionCount`
@@ -1768,7 +1768,7 @@ impl ItemReferenceField {
     ];
 }
 
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_communications")]
 /// CSDL complex type `microsoft.graph.joinMeetingIdMeetingInfo`; base type `microsoft.graph.meetingInfo`; open type: dynamic properties land in `additional_properties`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct JoinMeetingIdMeetingInfo {
@@ -1782,14 +1782,14 @@ pub struct JoinMeetingIdMeetingInfo {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_communications")]
 impl serde::Serialize for JoinMeetingIdMeetingInfo {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_communications")]
 impl JoinMeetingIdMeetingInfo {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.joinMeetingIdMeetingInfo";
@@ -1811,7 +1811,7 @@ impl JoinMeetingIdMeetingInfo {
     }
 }
 
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_communications")]
 impl<'de> serde::Deserialize<'de> for JoinMeetingIdMeetingInfo {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1820,7 +1820,7 @@ impl<'de> serde::Deserialize<'de> for JoinMeetingIdMeetingInfo {
     }
 }
 
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_communications")]
 impl graph_odata_runtime::model::ODataObject for JoinMeetingIdMeetingInfo {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -1842,7 +1842,7 @@ impl graph_odata_runtime::model::ODataObject for JoinMeetingIdMeetingInfo {
     }
 }
 
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_communications")]
 impl JoinMeetingIdMeetingInfo {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -1853,11 +1853,11 @@ impl JoinMeetingIdMeetingInfo {
     }
 }
 
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_communications")]
 /// The properties of [`JoinMeetingIdMeetingInfo`] by wire name, each a [`Field<JoinMeetingIdMeetingInfo>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`JoinMeetingIdMeetingInfo::set_null`].
 pub enum JoinMeetingIdMeetingInfoField {}
 
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_communications")]
 #[allow(non_upper_case_globals)]
 impl JoinMeetingIdMeetingInfoField {
     /// `joinMeetingId`
@@ -1993,7 +1993,7 @@ impl JoinMeetingIdSettingsField {
     ];
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_add_in")]
 /// CSDL complex type `microsoft.graph.keyCredential`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct KeyCredential {
@@ -2019,14 +2019,14 @@ pub struct KeyCredential {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_add_in")]
 impl serde::Serialize for KeyCredential {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_add_in")]
 impl KeyCredential {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.keyCredential";
@@ -2054,7 +2054,7 @@ impl KeyCredential {
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_add_in")]
 impl<'de> serde::Deserialize<'de> for KeyCredential {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2063,7 +2063,7 @@ impl<'de> serde::Deserialize<'de> for KeyCredential {
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_add_in")]
 impl graph_odata_runtime::model::ODataObject for KeyCredential {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -2093,7 +2093,7 @@ impl graph_odata_runtime::model::ODataObject for KeyCredential {
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_add_in")]
 impl KeyCredential {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -2104,11 +2104,11 @@ impl KeyCredential {
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_add_in")]
 /// The properties of [`KeyCredential`] by wire name, each a [`Field<KeyCredential>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`KeyCredential::set_null`].
 pub enum KeyCredentialField {}
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_add_in")]
 #[allow(non_upper_case_globals)]
 impl KeyCredentialField {
     /// `customKeyIdentifier`
@@ -2148,7 +2148,7 @@ impl KeyCredentialField {
     ];
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_app_credential_restriction_type")]
 /// CSDL complex type `microsoft.graph.keyCredentialConfiguration`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct KeyCredentialConfiguration {
@@ -2168,14 +2168,14 @@ pub struct KeyCredentialConfiguration {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_app_credential_restriction_type")]
 impl serde::Serialize for KeyCredentialConfiguration {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_app_credential_restriction_type")]
 impl KeyCredentialConfiguration {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.keyCredentialConfiguration";
@@ -2204,7 +2204,7 @@ impl KeyCredentialConfiguration {
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_app_credential_restriction_type")]
 impl<'de> serde::Deserialize<'de> for KeyCredentialConfiguration {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2213,7 +2213,7 @@ impl<'de> serde::Deserialize<'de> for KeyCredentialConfiguration {
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_app_credential_restriction_type")]
 impl graph_odata_runtime::model::ODataObject for KeyCredentialConfiguration {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -2247,7 +2247,7 @@ impl graph_odata_runtime::model::ODataObject for KeyCredentialConfiguration {
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_app_credential_restriction_type")]
 impl KeyCredentialConfiguration {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -2258,11 +2258,11 @@ impl KeyCredentialConfiguration {
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_app_credential_restriction_type")]
 /// The properties of [`KeyCredentialConfiguration`] by wire name, each a [`Field<KeyCredentialConfiguration>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`KeyCredentialConfiguration::set_null`].
 pub enum KeyCredentialConfigurationField {}
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_app_credential_restriction_type")]
 #[allow(non_upper_case_globals)]
 impl KeyCredentialConfigurationField {
     /// `excludeActors`
@@ -2495,7 +2495,7 @@ impl KeyValuePairField {
     pub const ALL: &'static [model::Field<KeyValuePair>] = &[Self::Name, Self::Value];
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_authorization_info")]
 /// CSDL complex type `microsoft.graph.licenseAssignmentState`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct LicenseAssignmentState {
@@ -2517,14 +2517,14 @@ pub struct LicenseAssignmentState {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_authorization_info")]
 impl serde::Serialize for LicenseAssignmentState {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_authorization_info")]
 impl LicenseAssignmentState {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.licenseAssignmentState";
@@ -2550,7 +2550,7 @@ impl LicenseAssignmentState {
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_authorization_info")]
 impl<'de> serde::Deserialize<'de> for LicenseAssignmentState {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2559,7 +2559,7 @@ impl<'de> serde::Deserialize<'de> for LicenseAssignmentState {
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_authorization_info")]
 impl graph_odata_runtime::model::ODataObject for LicenseAssignmentState {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -2589,7 +2589,7 @@ impl graph_odata_runtime::model::ODataObject for LicenseAssignmentState {
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_authorization_info")]
 impl LicenseAssignmentState {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -2600,11 +2600,11 @@ impl LicenseAssignmentState {
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_authorization_info")]
 /// The properties of [`LicenseAssignmentState`] by wire name, each a [`Field<LicenseAssignmentState>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`LicenseAssignmentState::set_null`].
 pub enum LicenseAssignmentStateField {}
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_authorization_info")]
 #[allow(non_upper_case_globals)]
 impl LicenseAssignmentStateField {
     /// `assignedByGroup`
@@ -2636,7 +2636,7 @@ impl LicenseAssignmentStateField {
     ];
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_group")]
 /// CSDL complex type `microsoft.graph.licenseProcessingState`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct LicenseProcessingState {
@@ -2648,14 +2648,14 @@ pub struct LicenseProcessingState {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_group")]
 impl serde::Serialize for LicenseProcessingState {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_group")]
 impl LicenseProcessingState {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.licenseProcessingState";
@@ -2676,7 +2676,7 @@ impl LicenseProcessingState {
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_group")]
 impl<'de> serde::Deserialize<'de> for LicenseProcessingState {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2685,7 +2685,7 @@ impl<'de> serde::Deserialize<'de> for LicenseProcessingState {
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_group")]
 impl graph_odata_runtime::model::ODataObject for LicenseProcessingState {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -2706,7 +2706,7 @@ impl graph_odata_runtime::model::ODataObject for LicenseProcessingState {
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_group")]
 impl LicenseProcessingState {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -2717,11 +2717,11 @@ impl LicenseProcessingState {
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_group")]
 /// The properties of [`LicenseProcessingState`] by wire name, each a [`Field<LicenseProcessingState>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`LicenseProcessingState::set_null`].
 pub enum LicenseProcessingStateField {}
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_group")]
 #[allow(non_upper_case_globals)]
 impl LicenseProcessingStateField {
     /// `state`
@@ -2730,7 +2730,7 @@ impl LicenseProcessingStateField {
     pub const ALL: &'static [model::Field<LicenseProcessingState>] = &[Self::State];
 }
 
-#[cfg(feature = "_license_units_detail")]
+#[cfg(feature = "_subscribed_skus")]
 /// CSDL complex type `microsoft.graph.licenseUnitsDetail`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct LicenseUnitsDetail {
@@ -2748,14 +2748,14 @@ pub struct LicenseUnitsDetail {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_license_units_detail")]
+#[cfg(feature = "_subscribed_skus")]
 impl serde::Serialize for LicenseUnitsDetail {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_license_units_detail")]
+#[cfg(feature = "_subscribed_skus")]
 impl LicenseUnitsDetail {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.licenseUnitsDetail";
@@ -2779,7 +2779,7 @@ impl LicenseUnitsDetail {
     }
 }
 
-#[cfg(feature = "_license_units_detail")]
+#[cfg(feature = "_subscribed_skus")]
 impl<'de> serde::Deserialize<'de> for LicenseUnitsDetail {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2788,7 +2788,7 @@ impl<'de> serde::Deserialize<'de> for LicenseUnitsDetail {
     }
 }
 
-#[cfg(feature = "_license_units_detail")]
+#[cfg(feature = "_subscribed_skus")]
 impl graph_odata_runtime::model::ODataObject for LicenseUnitsDetail {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -2812,7 +2812,7 @@ impl graph_odata_runtime::model::ODataObject for LicenseUnitsDetail {
     }
 }
 
-#[cfg(feature = "_license_units_detail")]
+#[cfg(feature = "_subscribed_skus")]
 impl LicenseUnitsDetail {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -2823,11 +2823,11 @@ impl LicenseUnitsDetail {
     }
 }
 
-#[cfg(feature = "_license_units_detail")]
+#[cfg(feature = "_subscribed_skus")]
 /// The properties of [`LicenseUnitsDetail`] by wire name, each a [`Field<LicenseUnitsDetail>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`LicenseUnitsDetail::set_null`].
 pub enum LicenseUnitsDetailField {}
 
-#[cfg(feature = "_license_units_detail")]
+#[cfg(feature = "_subscribed_skus")]
 #[allow(non_upper_case_globals)]
 impl LicenseUnitsDetailField {
     /// `enabled`
@@ -2851,7 +2851,7 @@ impl LicenseUnitsDetailField {
     ];
 }
 
-#[cfg(feature = "_base_item_version")]
+#[cfg(feature = "_column_link")]
 /// CSDL complex type `microsoft.graph.listInfo`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListInfo {
@@ -2867,14 +2867,14 @@ pub struct ListInfo {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_base_item_version")]
+#[cfg(feature = "_column_link")]
 impl serde::Serialize for ListInfo {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_base_item_version")]
+#[cfg(feature = "_column_link")]
 impl ListInfo {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.listInfo";
@@ -2897,7 +2897,7 @@ impl ListInfo {
     }
 }
 
-#[cfg(feature = "_base_item_version")]
+#[cfg(feature = "_column_link")]
 impl<'de> serde::Deserialize<'de> for ListInfo {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2906,7 +2906,7 @@ impl<'de> serde::Deserialize<'de> for ListInfo {
     }
 }
 
-#[cfg(feature = "_base_item_version")]
+#[cfg(feature = "_column_link")]
 impl graph_odata_runtime::model::ODataObject for ListInfo {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -2931,7 +2931,7 @@ impl graph_odata_runtime::model::ODataObject for ListInfo {
     }
 }
 
-#[cfg(feature = "_base_item_version")]
+#[cfg(feature = "_column_link")]
 impl ListInfo {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -2942,11 +2942,11 @@ impl ListInfo {
     }
 }
 
-#[cfg(feature = "_base_item_version")]
+#[cfg(feature = "_column_link")]
 /// The properties of [`ListInfo`] by wire name, each a [`Field<ListInfo>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ListInfo::set_null`].
 pub enum ListInfoField {}
 
-#[cfg(feature = "_base_item_version")]
+#[cfg(feature = "_column_link")]
 #[allow(non_upper_case_globals)]
 impl ListInfoField {
     /// `contentTypesEnabled`
@@ -3072,7 +3072,7 @@ impl LobbyBypassSettingsField {
     ];
 }
 
-#[cfg(feature = "_admin_consent_request_policy")]
+#[cfg(feature = "_policies")]
 /// CSDL complex type `microsoft.graph.localAdminPasswordSettings`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct LocalAdminPasswordSettings {
@@ -3084,14 +3084,14 @@ pub struct LocalAdminPasswordSettings {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_admin_consent_request_policy")]
+#[cfg(feature = "_policies")]
 impl serde::Serialize for LocalAdminPasswordSettings {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_admin_consent_request_policy")]
+#[cfg(feature = "_policies")]
 impl LocalAdminPasswordSettings {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.localAdminPasswordSettings";
@@ -3112,7 +3112,7 @@ impl LocalAdminPasswordSettings {
     }
 }
 
-#[cfg(feature = "_admin_consent_request_policy")]
+#[cfg(feature = "_policies")]
 impl<'de> serde::Deserialize<'de> for LocalAdminPasswordSettings {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -3121,7 +3121,7 @@ impl<'de> serde::Deserialize<'de> for LocalAdminPasswordSettings {
     }
 }
 
-#[cfg(feature = "_admin_consent_request_policy")]
+#[cfg(feature = "_policies")]
 impl graph_odata_runtime::model::ODataObject for LocalAdminPasswordSettings {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -3142,7 +3142,7 @@ impl graph_odata_runtime::model::ODataObject for LocalAdminPasswordSettings {
     }
 }
 
-#[cfg(feature = "_admin_consent_request_policy")]
+#[cfg(feature = "_policies")]
 impl LocalAdminPasswordSettings {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -3153,11 +3153,11 @@ impl LocalAdminPasswordSettings {
     }
 }
 
-#[cfg(feature = "_admin_consent_request_policy")]
+#[cfg(feature = "_policies")]
 /// The properties of [`LocalAdminPasswordSettings`] by wire name, each a [`Field<LocalAdminPasswordSettings>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`LocalAdminPasswordSettings::set_null`].
 pub enum LocalAdminPasswordSettingsField {}
 
-#[cfg(feature = "_admin_consent_request_policy")]
+#[cfg(feature = "_policies")]
 #[allow(non_upper_case_globals)]
 impl LocalAdminPasswordSettingsField {
     /// `isEnabled`
@@ -3170,7 +3170,7 @@ impl LocalAdminPasswordSettingsField {
     ];
 }
 
-#[cfg(feature = "_admin_consent_request_policy")]
+#[cfg(feature = "_policies")]
 /// CSDL complex type `microsoft.graph.localAdminSettings`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct LocalAdminSettings {
@@ -3184,14 +3184,14 @@ pub struct LocalAdminSettings {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_admin_consent_request_policy")]
+#[cfg(feature = "_policies")]
 impl serde::Serialize for LocalAdminSettings {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_admin_consent_request_policy")]
+#[cfg(feature = "_policies")]
 impl LocalAdminSettings {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.localAdminSettings";
@@ -3213,7 +3213,7 @@ impl LocalAdminSettings {
     }
 }
 
-#[cfg(feature = "_admin_consent_request_policy")]
+#[cfg(feature = "_policies")]
 impl<'de> serde::Deserialize<'de> for LocalAdminSettings {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -3222,7 +3222,7 @@ impl<'de> serde::Deserialize<'de> for LocalAdminSettings {
     }
 }
 
-#[cfg(feature = "_admin_consent_request_policy")]
+#[cfg(feature = "_policies")]
 impl graph_odata_runtime::model::ODataObject for LocalAdminSettings {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -3248,7 +3248,7 @@ impl graph_odata_runtime::model::ODataObject for LocalAdminSettings {
     }
 }
 
-#[cfg(feature = "_admin_consent_request_policy")]
+#[cfg(feature = "_policies")]
 impl LocalAdminSettings {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -3259,11 +3259,11 @@ impl LocalAdminSettings {
     }
 }
 
-#[cfg(feature = "_admin_consent_request_policy")]
+#[cfg(feature = "_policies")]
 /// The properties of [`LocalAdminSettings`] by wire name, each a [`Field<LocalAdminSettings>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`LocalAdminSettings::set_null`].
 pub enum LocalAdminSettingsField {}
 
-#[cfg(feature = "_admin_consent_request_policy")]
+#[cfg(feature = "_policies")]
 #[allow(non_upper_case_globals)]
 impl LocalAdminSettingsField {
     /// `enableGlobalAdmins`
@@ -3281,7 +3281,7 @@ impl LocalAdminSettingsField {
     ];
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_authorization_info")]
 /// CSDL complex type `microsoft.graph.localeInfo`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct LocaleInfo {
@@ -3295,14 +3295,14 @@ pub struct LocaleInfo {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_authorization_info")]
 impl serde::Serialize for LocaleInfo {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_authorization_info")]
 impl LocaleInfo {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.localeInfo";
@@ -3324,7 +3324,7 @@ impl LocaleInfo {
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_authorization_info")]
 impl<'de> serde::Deserialize<'de> for LocaleInfo {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -3333,7 +3333,7 @@ impl<'de> serde::Deserialize<'de> for LocaleInfo {
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_authorization_info")]
 impl graph_odata_runtime::model::ODataObject for LocaleInfo {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -3355,7 +3355,7 @@ impl graph_odata_runtime::model::ODataObject for LocaleInfo {
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_authorization_info")]
 impl LocaleInfo {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -3366,11 +3366,11 @@ impl LocaleInfo {
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_authorization_info")]
 /// The properties of [`LocaleInfo`] by wire name, each a [`Field<LocaleInfo>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`LocaleInfo::set_null`].
 pub enum LocaleInfoField {}
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_authorization_info")]
 #[allow(non_upper_case_globals)]
 impl LocaleInfoField {
     /// `displayName`

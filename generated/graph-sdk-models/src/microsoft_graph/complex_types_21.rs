@@ -53,7 +53,7 @@ impl<'de> serde::Deserialize<'de> for AnyLocation {
     }
 }
 
-#[cfg(feature = "_activities_container")]
+#[cfg(feature = "_activity_domain")]
 /// CSDL complex type `microsoft.graph.locationConstraint`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct LocationConstraint {
@@ -69,14 +69,14 @@ pub struct LocationConstraint {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_activities_container")]
+#[cfg(feature = "_activity_domain")]
 impl serde::Serialize for LocationConstraint {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_activities_container")]
+#[cfg(feature = "_activity_domain")]
 impl LocationConstraint {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.locationConstraint";
@@ -99,7 +99,7 @@ impl LocationConstraint {
     }
 }
 
-#[cfg(feature = "_activities_container")]
+#[cfg(feature = "_activity_domain")]
 impl<'de> serde::Deserialize<'de> for LocationConstraint {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -108,7 +108,7 @@ impl<'de> serde::Deserialize<'de> for LocationConstraint {
     }
 }
 
-#[cfg(feature = "_activities_container")]
+#[cfg(feature = "_activity_domain")]
 impl graph_odata_runtime::model::ODataObject for LocationConstraint {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -133,7 +133,7 @@ impl graph_odata_runtime::model::ODataObject for LocationConstraint {
     }
 }
 
-#[cfg(feature = "_activities_container")]
+#[cfg(feature = "_activity_domain")]
 impl LocationConstraint {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -144,11 +144,11 @@ impl LocationConstraint {
     }
 }
 
-#[cfg(feature = "_activities_container")]
+#[cfg(feature = "_activity_domain")]
 /// The properties of [`LocationConstraint`] by wire name, each a [`Field<LocationConstraint>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`LocationConstraint::set_null`].
 pub enum LocationConstraintField {}
 
-#[cfg(feature = "_activities_container")]
+#[cfg(feature = "_activity_domain")]
 #[allow(non_upper_case_globals)]
 impl LocationConstraintField {
     /// `isRequired`
@@ -353,7 +353,7 @@ impl LocationConstraintItemField {
     ];
 }
 
-#[cfg(feature = "_azure_ad_pop_token_authentication")]
+#[cfg(feature = "_authentication_configuration_validation")]
 /// CSDL complex type `microsoft.graph.logicAppTriggerEndpointConfiguration`; base type `microsoft.graph.customExtensionEndpointConfiguration`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct LogicAppTriggerEndpointConfiguration {
@@ -371,14 +371,14 @@ pub struct LogicAppTriggerEndpointConfiguration {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_azure_ad_pop_token_authentication")]
+#[cfg(feature = "_authentication_configuration_validation")]
 impl serde::Serialize for LogicAppTriggerEndpointConfiguration {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_azure_ad_pop_token_authentication")]
+#[cfg(feature = "_authentication_configuration_validation")]
 impl LogicAppTriggerEndpointConfiguration {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.logicAppTriggerEndpointConfiguration";
@@ -402,7 +402,7 @@ impl LogicAppTriggerEndpointConfiguration {
     }
 }
 
-#[cfg(feature = "_azure_ad_pop_token_authentication")]
+#[cfg(feature = "_authentication_configuration_validation")]
 impl<'de> serde::Deserialize<'de> for LogicAppTriggerEndpointConfiguration {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -411,7 +411,7 @@ impl<'de> serde::Deserialize<'de> for LogicAppTriggerEndpointConfiguration {
     }
 }
 
-#[cfg(feature = "_azure_ad_pop_token_authentication")]
+#[cfg(feature = "_authentication_configuration_validation")]
 impl graph_odata_runtime::model::ODataObject for LogicAppTriggerEndpointConfiguration {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -439,7 +439,7 @@ impl graph_odata_runtime::model::ODataObject for LogicAppTriggerEndpointConfigur
     }
 }
 
-#[cfg(feature = "_azure_ad_pop_token_authentication")]
+#[cfg(feature = "_authentication_configuration_validation")]
 impl LogicAppTriggerEndpointConfiguration {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -450,11 +450,11 @@ impl LogicAppTriggerEndpointConfiguration {
     }
 }
 
-#[cfg(feature = "_azure_ad_pop_token_authentication")]
+#[cfg(feature = "_authentication_configuration_validation")]
 /// The properties of [`LogicAppTriggerEndpointConfiguration`] by wire name, each a [`Field<LogicAppTriggerEndpointConfiguration>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`LogicAppTriggerEndpointConfiguration::set_null`].
 pub enum LogicAppTriggerEndpointConfigurationField {}
 
-#[cfg(feature = "_azure_ad_pop_token_authentication")]
+#[cfg(feature = "_authentication_configuration_validation")]
 #[allow(non_upper_case_globals)]
 impl LogicAppTriggerEndpointConfigurationField {
     /// `logicAppWorkflowName`
@@ -763,7 +763,7 @@ impl LoginPageTextVisibilitySettingsField {
     ];
 }
 
-#[cfg(feature = "_base_item")]
+#[cfg(feature = "_boolean_column")]
 /// CSDL complex type `microsoft.graph.lookupColumn`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct LookupColumn {
@@ -783,14 +783,14 @@ pub struct LookupColumn {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_base_item")]
+#[cfg(feature = "_boolean_column")]
 impl serde::Serialize for LookupColumn {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_base_item")]
+#[cfg(feature = "_boolean_column")]
 impl LookupColumn {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.lookupColumn";
@@ -815,7 +815,7 @@ impl LookupColumn {
     }
 }
 
-#[cfg(feature = "_base_item")]
+#[cfg(feature = "_boolean_column")]
 impl<'de> serde::Deserialize<'de> for LookupColumn {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -824,7 +824,7 @@ impl<'de> serde::Deserialize<'de> for LookupColumn {
     }
 }
 
-#[cfg(feature = "_base_item")]
+#[cfg(feature = "_boolean_column")]
 impl graph_odata_runtime::model::ODataObject for LookupColumn {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -855,7 +855,7 @@ impl graph_odata_runtime::model::ODataObject for LookupColumn {
     }
 }
 
-#[cfg(feature = "_base_item")]
+#[cfg(feature = "_boolean_column")]
 impl LookupColumn {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -866,11 +866,11 @@ impl LookupColumn {
     }
 }
 
-#[cfg(feature = "_base_item")]
+#[cfg(feature = "_boolean_column")]
 /// The properties of [`LookupColumn`] by wire name, each a [`Field<LookupColumn>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`LookupColumn::set_null`].
 pub enum LookupColumnField {}
 
-#[cfg(feature = "_base_item")]
+#[cfg(feature = "_boolean_column")]
 #[allow(non_upper_case_globals)]
 impl LookupColumnField {
     /// `allowMultipleValues`
@@ -899,7 +899,7 @@ impl LookupColumnField {
     ];
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 /// CSDL complex type `microsoft.graph.macOSIncludedApp`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct MacOsIncludedApp {
@@ -913,14 +913,14 @@ pub struct MacOsIncludedApp {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 impl serde::Serialize for MacOsIncludedApp {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 impl MacOsIncludedApp {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.macOSIncludedApp";
@@ -942,7 +942,7 @@ impl MacOsIncludedApp {
     }
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 impl<'de> serde::Deserialize<'de> for MacOsIncludedApp {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -951,7 +951,7 @@ impl<'de> serde::Deserialize<'de> for MacOsIncludedApp {
     }
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 impl graph_odata_runtime::model::ODataObject for MacOsIncludedApp {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -973,7 +973,7 @@ impl graph_odata_runtime::model::ODataObject for MacOsIncludedApp {
     }
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 impl MacOsIncludedApp {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -984,11 +984,11 @@ impl MacOsIncludedApp {
     }
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 /// The properties of [`MacOsIncludedApp`] by wire name, each a [`Field<MacOsIncludedApp>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`MacOsIncludedApp::set_null`].
 pub enum MacOsIncludedAppField {}
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 #[allow(non_upper_case_globals)]
 impl MacOsIncludedAppField {
     /// `bundleId`
@@ -1004,7 +1004,7 @@ impl MacOsIncludedAppField {
     ];
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 /// CSDL complex type `microsoft.graph.macOSLobChildApp`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct MacOsLobChildApp {
@@ -1020,14 +1020,14 @@ pub struct MacOsLobChildApp {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 impl serde::Serialize for MacOsLobChildApp {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 impl MacOsLobChildApp {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.macOSLobChildApp";
@@ -1050,7 +1050,7 @@ impl MacOsLobChildApp {
     }
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 impl<'de> serde::Deserialize<'de> for MacOsLobChildApp {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1059,7 +1059,7 @@ impl<'de> serde::Deserialize<'de> for MacOsLobChildApp {
     }
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 impl graph_odata_runtime::model::ODataObject for MacOsLobChildApp {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -1082,7 +1082,7 @@ impl graph_odata_runtime::model::ODataObject for MacOsLobChildApp {
     }
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 impl MacOsLobChildApp {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -1093,11 +1093,11 @@ impl MacOsLobChildApp {
     }
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 /// The properties of [`MacOsLobChildApp`] by wire name, each a [`Field<MacOsLobChildApp>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`MacOsLobChildApp::set_null`].
 pub enum MacOsLobChildAppField {}
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 #[allow(non_upper_case_globals)]
 impl MacOsLobChildAppField {
     /// `buildNumber`
@@ -1118,7 +1118,7 @@ impl MacOsLobChildAppField {
     ];
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 /// CSDL complex type `microsoft.graph.macOSMinimumOperatingSystem`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct MacOsMinimumOperatingSystem {
@@ -1152,14 +1152,14 @@ pub struct MacOsMinimumOperatingSystem {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 impl serde::Serialize for MacOsMinimumOperatingSystem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 impl MacOsMinimumOperatingSystem {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.macOSMinimumOperatingSystem";
@@ -1191,7 +1191,7 @@ impl MacOsMinimumOperatingSystem {
     }
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 impl<'de> serde::Deserialize<'de> for MacOsMinimumOperatingSystem {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1200,7 +1200,7 @@ impl<'de> serde::Deserialize<'de> for MacOsMinimumOperatingSystem {
     }
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 impl graph_odata_runtime::model::ODataObject for MacOsMinimumOperatingSystem {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -1232,7 +1232,7 @@ impl graph_odata_runtime::model::ODataObject for MacOsMinimumOperatingSystem {
     }
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 impl MacOsMinimumOperatingSystem {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -1243,11 +1243,11 @@ impl MacOsMinimumOperatingSystem {
     }
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 /// The properties of [`MacOsMinimumOperatingSystem`] by wire name, each a [`Field<MacOsMinimumOperatingSystem>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`MacOsMinimumOperatingSystem::set_null`].
 pub enum MacOsMinimumOperatingSystemField {}
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 #[allow(non_upper_case_globals)]
 impl MacOsMinimumOperatingSystemField {
     /// `v10_10`
@@ -1315,7 +1315,7 @@ impl MacOsMinimumOperatingSystemField {
     ];
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 /// CSDL complex type `microsoft.graph.macOsLobAppAssignmentSettings`; base type `microsoft.graph.mobileAppAssignmentSettings`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct MacOsLobAppAssignmentSettings {
@@ -1327,14 +1327,14 @@ pub struct MacOsLobAppAssignmentSettings {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 impl serde::Serialize for MacOsLobAppAssignmentSettings {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 impl MacOsLobAppAssignmentSettings {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.macOsLobAppAssignmentSettings";
@@ -1355,7 +1355,7 @@ impl MacOsLobAppAssignmentSettings {
     }
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 impl<'de> serde::Deserialize<'de> for MacOsLobAppAssignmentSettings {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1364,7 +1364,7 @@ impl<'de> serde::Deserialize<'de> for MacOsLobAppAssignmentSettings {
     }
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 impl graph_odata_runtime::model::ODataObject for MacOsLobAppAssignmentSettings {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -1387,7 +1387,7 @@ impl graph_odata_runtime::model::ODataObject for MacOsLobAppAssignmentSettings {
     }
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 impl MacOsLobAppAssignmentSettings {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -1398,11 +1398,11 @@ impl MacOsLobAppAssignmentSettings {
     }
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 /// The properties of [`MacOsLobAppAssignmentSettings`] by wire name, each a [`Field<MacOsLobAppAssignmentSettings>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`MacOsLobAppAssignmentSettings::set_null`].
 pub enum MacOsLobAppAssignmentSettingsField {}
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 #[allow(non_upper_case_globals)]
 impl MacOsLobAppAssignmentSettingsField {
     /// `uninstallOnDeviceRemoval`
@@ -1415,7 +1415,7 @@ impl MacOsLobAppAssignmentSettingsField {
     ];
 }
 
-#[cfg(feature = "_activities_container")]
+#[cfg(feature = "_activity_domain")]
 /// CSDL complex type `microsoft.graph.mailTips`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct MailTips {
@@ -1449,14 +1449,14 @@ pub struct MailTips {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_activities_container")]
+#[cfg(feature = "_activity_domain")]
 impl serde::Serialize for MailTips {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_activities_container")]
+#[cfg(feature = "_activity_domain")]
 impl MailTips {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.mailTips";
@@ -1488,7 +1488,7 @@ impl MailTips {
     }
 }
 
-#[cfg(feature = "_activities_container")]
+#[cfg(feature = "_activity_domain")]
 impl<'de> serde::Deserialize<'de> for MailTips {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1497,7 +1497,7 @@ impl<'de> serde::Deserialize<'de> for MailTips {
     }
 }
 
-#[cfg(feature = "_activities_container")]
+#[cfg(feature = "_activity_domain")]
 impl graph_odata_runtime::model::ODataObject for MailTips {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -1539,7 +1539,7 @@ impl graph_odata_runtime::model::ODataObject for MailTips {
     }
 }
 
-#[cfg(feature = "_activities_container")]
+#[cfg(feature = "_activity_domain")]
 impl MailTips {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -1550,11 +1550,11 @@ impl MailTips {
     }
 }
 
-#[cfg(feature = "_activities_container")]
+#[cfg(feature = "_activity_domain")]
 /// The properties of [`MailTips`] by wire name, each a [`Field<MailTips>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`MailTips::set_null`].
 pub enum MailTipsField {}
 
-#[cfg(feature = "_activities_container")]
+#[cfg(feature = "_activity_domain")]
 #[allow(non_upper_case_globals)]
 impl MailTipsField {
     /// `automaticReplies`
@@ -1712,7 +1712,7 @@ impl MailTipsErrorField {
     pub const ALL: &'static [model::Field<MailTipsError>] = &[Self::Code, Self::Message];
 }
 
-#[cfg(feature = "_assigned_place_mode")]
+#[cfg(feature = "_places")]
 /// CSDL complex type `microsoft.graph.mailboxDetails`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct MailboxDetails {
@@ -1726,14 +1726,14 @@ pub struct MailboxDetails {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_assigned_place_mode")]
+#[cfg(feature = "_places")]
 impl serde::Serialize for MailboxDetails {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_assigned_place_mode")]
+#[cfg(feature = "_places")]
 impl MailboxDetails {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.mailboxDetails";
@@ -1755,7 +1755,7 @@ impl MailboxDetails {
     }
 }
 
-#[cfg(feature = "_assigned_place_mode")]
+#[cfg(feature = "_places")]
 impl<'de> serde::Deserialize<'de> for MailboxDetails {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1764,7 +1764,7 @@ impl<'de> serde::Deserialize<'de> for MailboxDetails {
     }
 }
 
-#[cfg(feature = "_assigned_place_mode")]
+#[cfg(feature = "_places")]
 impl graph_odata_runtime::model::ODataObject for MailboxDetails {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -1788,7 +1788,7 @@ impl graph_odata_runtime::model::ODataObject for MailboxDetails {
     }
 }
 
-#[cfg(feature = "_assigned_place_mode")]
+#[cfg(feature = "_places")]
 impl MailboxDetails {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -1799,11 +1799,11 @@ impl MailboxDetails {
     }
 }
 
-#[cfg(feature = "_assigned_place_mode")]
+#[cfg(feature = "_places")]
 /// The properties of [`MailboxDetails`] by wire name, each a [`Field<MailboxDetails>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`MailboxDetails::set_null`].
 pub enum MailboxDetailsField {}
 
-#[cfg(feature = "_assigned_place_mode")]
+#[cfg(feature = "_places")]
 #[allow(non_upper_case_globals)]
 impl MailboxDetailsField {
     /// `emailAddress`
@@ -1821,7 +1821,7 @@ impl MailboxDetailsField {
     ];
 }
 
-#[cfg(feature = "_export_item_response")]
+#[cfg(feature = "_admin")]
 /// CSDL complex type `microsoft.graph.mailboxItemImportSession`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct MailboxItemImportSession {
@@ -1835,14 +1835,14 @@ pub struct MailboxItemImportSession {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_export_item_response")]
+#[cfg(feature = "_admin")]
 impl serde::Serialize for MailboxItemImportSession {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_export_item_response")]
+#[cfg(feature = "_admin")]
 impl MailboxItemImportSession {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.mailboxItemImportSession";
@@ -1864,7 +1864,7 @@ impl MailboxItemImportSession {
     }
 }
 
-#[cfg(feature = "_export_item_response")]
+#[cfg(feature = "_admin")]
 impl<'de> serde::Deserialize<'de> for MailboxItemImportSession {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1873,7 +1873,7 @@ impl<'de> serde::Deserialize<'de> for MailboxItemImportSession {
     }
 }
 
-#[cfg(feature = "_export_item_response")]
+#[cfg(feature = "_admin")]
 impl graph_odata_runtime::model::ODataObject for MailboxItemImportSession {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -1897,7 +1897,7 @@ impl graph_odata_runtime::model::ODataObject for MailboxItemImportSession {
     }
 }
 
-#[cfg(feature = "_export_item_response")]
+#[cfg(feature = "_admin")]
 impl MailboxItemImportSession {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -1908,11 +1908,11 @@ impl MailboxItemImportSession {
     }
 }
 
-#[cfg(feature = "_export_item_response")]
+#[cfg(feature = "_admin")]
 /// The properties of [`MailboxItemImportSession`] by wire name, each a [`Field<MailboxItemImportSession>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`MailboxItemImportSession::set_null`].
 pub enum MailboxItemImportSessionField {}
 
-#[cfg(feature = "_export_item_response")]
+#[cfg(feature = "_admin")]
 #[allow(non_upper_case_globals)]
 impl MailboxItemImportSessionField {
     /// `expirationDateTime`
@@ -1930,7 +1930,7 @@ impl MailboxItemImportSessionField {
     ];
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_authorization_info")]
 /// CSDL complex type `microsoft.graph.mailboxSettings`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct MailboxSettings {
@@ -1960,14 +1960,14 @@ pub struct MailboxSettings {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_authorization_info")]
 impl serde::Serialize for MailboxSettings {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_authorization_info")]
 impl MailboxSettings {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.mailboxSettings";
@@ -2000,7 +2000,7 @@ impl MailboxSettings {
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_authorization_info")]
 impl<'de> serde::Deserialize<'de> for MailboxSettings {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2009,7 +2009,7 @@ impl<'de> serde::Deserialize<'de> for MailboxSettings {
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_authorization_info")]
 impl graph_odata_runtime::model::ODataObject for MailboxSettings {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -2047,7 +2047,7 @@ impl graph_odata_runtime::model::ODataObject for MailboxSettings {
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_authorization_info")]
 impl MailboxSettings {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -2058,11 +2058,11 @@ impl MailboxSettings {
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_authorization_info")]
 /// The properties of [`MailboxSettings`] by wire name, each a [`Field<MailboxSettings>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`MailboxSettings::set_null`].
 pub enum MailboxSettingsField {}
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_authorization_info")]
 #[allow(non_upper_case_globals)]
 impl MailboxSettingsField {
     /// `archiveFolder`
@@ -2205,7 +2205,7 @@ impl MalwareField {
     pub const ALL: &'static [model::Field<Malware>] = &[Self::Description];
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// **Deprecated**: deprecated on 2024-04-10, planned removal on 2026-04-10, revision 2024-01/Deprecation
 ///
 /// CSDL complex type `microsoft.graph.malwareState`.
@@ -2230,14 +2230,14 @@ pub struct MalwareState {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for MalwareState {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl MalwareState {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.malwareState";
@@ -2262,7 +2262,7 @@ impl MalwareState {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for MalwareState {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2271,7 +2271,7 @@ impl<'de> serde::Deserialize<'de> for MalwareState {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::model::ODataObject for MalwareState {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -2296,7 +2296,7 @@ impl graph_odata_runtime::model::ODataObject for MalwareState {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl MalwareState {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -2307,11 +2307,11 @@ impl MalwareState {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// The properties of [`MalwareState`] by wire name, each a [`Field<MalwareState>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`MalwareState::set_null`].
 pub enum MalwareStateField {}
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 #[allow(non_upper_case_globals)]
 impl MalwareStateField {
     /// `category`
@@ -2334,7 +2334,7 @@ impl MalwareStateField {
     ];
 }
 
-#[cfg(feature = "_activities_container")]
+#[cfg(feature = "_activity_domain")]
 /// CSDL complex type `microsoft.graph.managedAppDiagnosticStatus`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ManagedAppDiagnosticStatus {
@@ -2350,14 +2350,14 @@ pub struct ManagedAppDiagnosticStatus {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_activities_container")]
+#[cfg(feature = "_activity_domain")]
 impl serde::Serialize for ManagedAppDiagnosticStatus {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_activities_container")]
+#[cfg(feature = "_activity_domain")]
 impl ManagedAppDiagnosticStatus {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.managedAppDiagnosticStatus";
@@ -2380,7 +2380,7 @@ impl ManagedAppDiagnosticStatus {
     }
 }
 
-#[cfg(feature = "_activities_container")]
+#[cfg(feature = "_activity_domain")]
 impl<'de> serde::Deserialize<'de> for ManagedAppDiagnosticStatus {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2389,7 +2389,7 @@ impl<'de> serde::Deserialize<'de> for ManagedAppDiagnosticStatus {
     }
 }
 
-#[cfg(feature = "_activities_container")]
+#[cfg(feature = "_activity_domain")]
 impl graph_odata_runtime::model::ODataObject for ManagedAppDiagnosticStatus {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -2414,7 +2414,7 @@ impl graph_odata_runtime::model::ODataObject for ManagedAppDiagnosticStatus {
     }
 }
 
-#[cfg(feature = "_activities_container")]
+#[cfg(feature = "_activity_domain")]
 impl ManagedAppDiagnosticStatus {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -2425,11 +2425,11 @@ impl ManagedAppDiagnosticStatus {
     }
 }
 
-#[cfg(feature = "_activities_container")]
+#[cfg(feature = "_activity_domain")]
 /// The properties of [`ManagedAppDiagnosticStatus`] by wire name, each a [`Field<ManagedAppDiagnosticStatus>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ManagedAppDiagnosticStatus::set_null`].
 pub enum ManagedAppDiagnosticStatusField {}
 
-#[cfg(feature = "_activities_container")]
+#[cfg(feature = "_activity_domain")]
 #[allow(non_upper_case_globals)]
 impl ManagedAppDiagnosticStatusField {
     /// `mitigationInstruction`
@@ -2452,7 +2452,7 @@ impl ManagedAppDiagnosticStatusField {
     ];
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 /// CSDL complex type `microsoft.graph.managedAppPolicyDeploymentSummaryPerApp`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ManagedAppPolicyDeploymentSummaryPerApp {
@@ -2466,14 +2466,14 @@ pub struct ManagedAppPolicyDeploymentSummaryPerApp {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 impl serde::Serialize for ManagedAppPolicyDeploymentSummaryPerApp {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 impl ManagedAppPolicyDeploymentSummaryPerApp {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.managedAppPolicyDeploymentSummaryPerApp";
@@ -2499,7 +2499,7 @@ impl ManagedAppPolicyDeploymentSummaryPerApp {
     }
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 impl<'de> serde::Deserialize<'de> for ManagedAppPolicyDeploymentSummaryPerApp {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2508,7 +2508,7 @@ impl<'de> serde::Deserialize<'de> for ManagedAppPolicyDeploymentSummaryPerApp {
     }
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 impl graph_odata_runtime::model::ODataObject
 for ManagedAppPolicyDeploymentSummaryPerApp {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
@@ -2535,7 +2535,7 @@ for ManagedAppPolicyDeploymentSummaryPerApp {
     }
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 impl ManagedAppPolicyDeploymentSummaryPerApp {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -2546,11 +2546,11 @@ impl ManagedAppPolicyDeploymentSummaryPerApp {
     }
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 /// The properties of [`ManagedAppPolicyDeploymentSummaryPerApp`] by wire name, each a [`Field<ManagedAppPolicyDeploymentSummaryPerApp>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ManagedAppPolicyDeploymentSummaryPerApp::set_null`].
 pub enum ManagedAppPolicyDeploymentSummaryPerAppField {}
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 #[allow(non_upper_case_globals)]
 impl ManagedAppPolicyDeploymentSummaryPerAppField {
     /// `configurationAppliedUserCount`
@@ -2568,7 +2568,7 @@ impl ManagedAppPolicyDeploymentSummaryPerAppField {
     ];
 }
 
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_communications")]
 /// CSDL complex type `microsoft.graph.mediaConfig`; abstract.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct MediaConfig {
@@ -2578,14 +2578,14 @@ pub struct MediaConfig {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_communications")]
 impl serde::Serialize for MediaConfig {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_communications")]
 impl MediaConfig {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.mediaConfig";
@@ -2605,7 +2605,7 @@ impl MediaConfig {
     }
 }
 
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_communications")]
 impl<'de> serde::Deserialize<'de> for MediaConfig {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2614,7 +2614,7 @@ impl<'de> serde::Deserialize<'de> for MediaConfig {
     }
 }
 
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_communications")]
 impl graph_odata_runtime::model::ODataObject for MediaConfig {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -2630,7 +2630,7 @@ impl graph_odata_runtime::model::ODataObject for MediaConfig {
     }
 }
 
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_communications")]
 /// A `microsoft.graph.mediaConfig` value: the base type or one of its derived types, chosen by `@odata.type`. A derived type this crate does not know is read as [`MediaConfig`], which keeps its properties and `@odata.type` in `additional_properties`.
 #[derive(Debug, Clone, PartialEq)]
 pub enum AnyMediaConfig {
@@ -2642,7 +2642,7 @@ pub enum AnyMediaConfig {
     ServiceHostedMediaConfig(Box<ServiceHostedMediaConfig>),
 }
 
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_communications")]
 impl AnyMediaConfig {
     /// The `@odata.type` of the variant (the base type's for unknown derived types).
     pub fn odata_type(&self) -> &'static str {
@@ -2661,21 +2661,21 @@ impl AnyMediaConfig {
     }
 }
 
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_communications")]
 impl Default for AnyMediaConfig {
     fn default() -> Self {
         Self::MediaConfig(Box::default())
     }
 }
 
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_communications")]
 impl From<MediaConfig> for AnyMediaConfig {
     fn from(value: MediaConfig) -> Self {
         Self::MediaConfig(Box::new(value))
     }
 }
 
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_communications")]
 impl AnyMediaConfig {
     /// The value if it is a [`AnyMediaConfig::AppHostedMediaConfig`] variant.
     pub fn as_app_hosted_media_config(&self) -> Option<&AppHostedMediaConfig> {
@@ -2693,21 +2693,21 @@ impl AnyMediaConfig {
     }
 }
 
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_communications")]
 impl From<AppHostedMediaConfig> for AnyMediaConfig {
     fn from(value: AppHostedMediaConfig) -> Self {
         Self::AppHostedMediaConfig(Box::new(value))
     }
 }
 
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_communications")]
 impl From<ServiceHostedMediaConfig> for AnyMediaConfig {
     fn from(value: ServiceHostedMediaConfig) -> Self {
         Self::ServiceHostedMediaConfig(Box::new(value))
     }
 }
 
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_communications")]
 impl serde::Serialize for AnyMediaConfig {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match self {
@@ -2730,7 +2730,7 @@ impl serde::Serialize for AnyMediaConfig {
     }
 }
 
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_communications")]
 impl<'de> serde::Deserialize<'de> for AnyMediaConfig {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2753,7 +2753,7 @@ impl<'de> serde::Deserialize<'de> for AnyMediaConfig {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 /// CSDL complex type `microsoft.graph.mediaContentRatingAustralia`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct MediaContentRatingAustralia {
@@ -2767,14 +2767,14 @@ pub struct MediaContentRatingAustralia {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl serde::Serialize for MediaContentRatingAustralia {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl MediaContentRatingAustralia {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.mediaContentRatingAustralia";
@@ -2796,7 +2796,7 @@ impl MediaContentRatingAustralia {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl<'de> serde::Deserialize<'de> for MediaContentRatingAustralia {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2805,7 +2805,7 @@ impl<'de> serde::Deserialize<'de> for MediaContentRatingAustralia {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl graph_odata_runtime::model::ODataObject for MediaContentRatingAustralia {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -2827,7 +2827,7 @@ impl graph_odata_runtime::model::ODataObject for MediaContentRatingAustralia {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl MediaContentRatingAustralia {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -2838,11 +2838,11 @@ impl MediaContentRatingAustralia {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 /// The properties of [`MediaContentRatingAustralia`] by wire name, each a [`Field<MediaContentRatingAustralia>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`MediaContentRatingAustralia::set_null`].
 pub enum MediaContentRatingAustraliaField {}
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 #[allow(non_upper_case_globals)]
 impl MediaContentRatingAustraliaField {
     /// `movieRating`
@@ -2860,7 +2860,7 @@ impl MediaContentRatingAustraliaField {
     ];
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 /// CSDL complex type `microsoft.graph.mediaContentRatingCanada`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct MediaContentRatingCanada {
@@ -2874,14 +2874,14 @@ pub struct MediaContentRatingCanada {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl serde::Serialize for MediaContentRatingCanada {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl MediaContentRatingCanada {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.mediaContentRatingCanada";
@@ -2903,7 +2903,7 @@ impl MediaContentRatingCanada {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl<'de> serde::Deserialize<'de> for MediaContentRatingCanada {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2912,7 +2912,7 @@ impl<'de> serde::Deserialize<'de> for MediaContentRatingCanada {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl graph_odata_runtime::model::ODataObject for MediaContentRatingCanada {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -2934,7 +2934,7 @@ impl graph_odata_runtime::model::ODataObject for MediaContentRatingCanada {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl MediaContentRatingCanada {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -2945,11 +2945,11 @@ impl MediaContentRatingCanada {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 /// The properties of [`MediaContentRatingCanada`] by wire name, each a [`Field<MediaContentRatingCanada>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`MediaContentRatingCanada::set_null`].
 pub enum MediaContentRatingCanadaField {}
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 #[allow(non_upper_case_globals)]
 impl MediaContentRatingCanadaField {
     /// `movieRating`
@@ -2967,7 +2967,7 @@ impl MediaContentRatingCanadaField {
     ];
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 /// CSDL complex type `microsoft.graph.mediaContentRatingFrance`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct MediaContentRatingFrance {
@@ -2981,14 +2981,14 @@ pub struct MediaContentRatingFrance {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl serde::Serialize for MediaContentRatingFrance {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl MediaContentRatingFrance {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.mediaContentRatingFrance";
@@ -3010,7 +3010,7 @@ impl MediaContentRatingFrance {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl<'de> serde::Deserialize<'de> for MediaContentRatingFrance {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -3019,7 +3019,7 @@ impl<'de> serde::Deserialize<'de> for MediaContentRatingFrance {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl graph_odata_runtime::model::ODataObject for MediaContentRatingFrance {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -3041,7 +3041,7 @@ impl graph_odata_runtime::model::ODataObject for MediaContentRatingFrance {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl MediaContentRatingFrance {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -3052,11 +3052,11 @@ impl MediaContentRatingFrance {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 /// The properties of [`MediaContentRatingFrance`] by wire name, each a [`Field<MediaContentRatingFrance>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`MediaContentRatingFrance::set_null`].
 pub enum MediaContentRatingFranceField {}
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 #[allow(non_upper_case_globals)]
 impl MediaContentRatingFranceField {
     /// `movieRating`
@@ -3074,7 +3074,7 @@ impl MediaContentRatingFranceField {
     ];
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 /// CSDL complex type `microsoft.graph.mediaContentRatingGermany`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct MediaContentRatingGermany {
@@ -3088,14 +3088,14 @@ pub struct MediaContentRatingGermany {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl serde::Serialize for MediaContentRatingGermany {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl MediaContentRatingGermany {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.mediaContentRatingGermany";
@@ -3117,7 +3117,7 @@ impl MediaContentRatingGermany {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl<'de> serde::Deserialize<'de> for MediaContentRatingGermany {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -3126,7 +3126,7 @@ impl<'de> serde::Deserialize<'de> for MediaContentRatingGermany {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl graph_odata_runtime::model::ODataObject for MediaContentRatingGermany {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -3148,7 +3148,7 @@ impl graph_odata_runtime::model::ODataObject for MediaContentRatingGermany {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl MediaContentRatingGermany {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -3159,11 +3159,11 @@ impl MediaContentRatingGermany {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 /// The properties of [`MediaContentRatingGermany`] by wire name, each a [`Field<MediaContentRatingGermany>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`MediaContentRatingGermany::set_null`].
 pub enum MediaContentRatingGermanyField {}
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 #[allow(non_upper_case_globals)]
 impl MediaContentRatingGermanyField {
     /// `movieRating`
@@ -3181,7 +3181,7 @@ impl MediaContentRatingGermanyField {
     ];
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 /// CSDL complex type `microsoft.graph.mediaContentRatingIreland`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct MediaContentRatingIreland {
@@ -3195,14 +3195,14 @@ pub struct MediaContentRatingIreland {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl serde::Serialize for MediaContentRatingIreland {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl MediaContentRatingIreland {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.mediaContentRatingIreland";
@@ -3224,7 +3224,7 @@ impl MediaContentRatingIreland {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl<'de> serde::Deserialize<'de> for MediaContentRatingIreland {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -3233,7 +3233,7 @@ impl<'de> serde::Deserialize<'de> for MediaContentRatingIreland {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl graph_odata_runtime::model::ODataObject for MediaContentRatingIreland {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -3255,7 +3255,7 @@ impl graph_odata_runtime::model::ODataObject for MediaContentRatingIreland {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl MediaContentRatingIreland {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -3266,11 +3266,11 @@ impl MediaContentRatingIreland {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 /// The properties of [`MediaContentRatingIreland`] by wire name, each a [`Field<MediaContentRatingIreland>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`MediaContentRatingIreland::set_null`].
 pub enum MediaContentRatingIrelandField {}
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 #[allow(non_upper_case_globals)]
 impl MediaContentRatingIrelandField {
     /// `movieRating`
@@ -3288,7 +3288,7 @@ impl MediaContentRatingIrelandField {
     ];
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 /// CSDL complex type `microsoft.graph.mediaContentRatingJapan`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct MediaContentRatingJapan {
@@ -3302,14 +3302,14 @@ pub struct MediaContentRatingJapan {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl serde::Serialize for MediaContentRatingJapan {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl MediaContentRatingJapan {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.mediaContentRatingJapan";
@@ -3331,7 +3331,7 @@ impl MediaContentRatingJapan {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl<'de> serde::Deserialize<'de> for MediaContentRatingJapan {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -3340,7 +3340,7 @@ impl<'de> serde::Deserialize<'de> for MediaContentRatingJapan {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl graph_odata_runtime::model::ODataObject for MediaContentRatingJapan {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -3362,7 +3362,7 @@ impl graph_odata_runtime::model::ODataObject for MediaContentRatingJapan {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl MediaContentRatingJapan {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -3373,11 +3373,11 @@ impl MediaContentRatingJapan {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 /// The properties of [`MediaContentRatingJapan`] by wire name, each a [`Field<MediaContentRatingJapan>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`MediaContentRatingJapan::set_null`].
 pub enum MediaContentRatingJapanField {}
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 #[allow(non_upper_case_globals)]
 impl MediaContentRatingJapanField {
     /// `movieRating`
@@ -3395,7 +3395,7 @@ impl MediaContentRatingJapanField {
     ];
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 /// CSDL complex type `microsoft.graph.mediaContentRatingNewZealand`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct MediaContentRatingNewZealand {
@@ -3409,14 +3409,14 @@ pub struct MediaContentRatingNewZealand {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl serde::Serialize for MediaContentRatingNewZealand {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl MediaContentRatingNewZealand {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.mediaContentRatingNewZealand";
@@ -3438,7 +3438,7 @@ impl MediaContentRatingNewZealand {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl<'de> serde::Deserialize<'de> for MediaContentRatingNewZealand {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -3447,7 +3447,7 @@ impl<'de> serde::Deserialize<'de> for MediaContentRatingNewZealand {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl graph_odata_runtime::model::ODataObject for MediaContentRatingNewZealand {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -3469,7 +3469,7 @@ impl graph_odata_runtime::model::ODataObject for MediaContentRatingNewZealand {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl MediaContentRatingNewZealand {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -3480,11 +3480,11 @@ impl MediaContentRatingNewZealand {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 /// The properties of [`MediaContentRatingNewZealand`] by wire name, each a [`Field<MediaContentRatingNewZealand>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`MediaContentRatingNewZealand::set_null`].
 pub enum MediaContentRatingNewZealandField {}
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 #[allow(non_upper_case_globals)]
 impl MediaContentRatingNewZealandField {
     /// `movieRating`
@@ -3502,7 +3502,7 @@ impl MediaContentRatingNewZealandField {
     ];
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 /// CSDL complex type `microsoft.graph.mediaContentRatingUnitedKingdom`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct MediaContentRatingUnitedKingdom {
@@ -3516,14 +3516,14 @@ pub struct MediaContentRatingUnitedKingdom {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl serde::Serialize for MediaContentRatingUnitedKingdom {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl MediaContentRatingUnitedKingdom {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.mediaContentRatingUnitedKingdom";
@@ -3545,7 +3545,7 @@ impl MediaContentRatingUnitedKingdom {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl<'de> serde::Deserialize<'de> for MediaContentRatingUnitedKingdom {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -3554,7 +3554,7 @@ impl<'de> serde::Deserialize<'de> for MediaContentRatingUnitedKingdom {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl graph_odata_runtime::model::ODataObject for MediaContentRatingUnitedKingdom {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -3576,7 +3576,7 @@ impl graph_odata_runtime::model::ODataObject for MediaContentRatingUnitedKingdom
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl MediaContentRatingUnitedKingdom {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -3587,11 +3587,11 @@ impl MediaContentRatingUnitedKingdom {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 /// The properties of [`MediaContentRatingUnitedKingdom`] by wire name, each a [`Field<MediaContentRatingUnitedKingdom>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`MediaContentRatingUnitedKingdom::set_null`].
 pub enum MediaContentRatingUnitedKingdomField {}
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 #[allow(non_upper_case_globals)]
 impl MediaContentRatingUnitedKingdomField {
     /// `movieRating`
@@ -3609,7 +3609,7 @@ impl MediaContentRatingUnitedKingdomField {
     ];
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 /// CSDL complex type `microsoft.graph.mediaContentRatingUnitedStates`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct MediaContentRatingUnitedStates {
@@ -3623,14 +3623,14 @@ pub struct MediaContentRatingUnitedStates {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl serde::Serialize for MediaContentRatingUnitedStates {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl MediaContentRatingUnitedStates {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.mediaContentRatingUnitedStates";
@@ -3652,7 +3652,7 @@ impl MediaContentRatingUnitedStates {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl<'de> serde::Deserialize<'de> for MediaContentRatingUnitedStates {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -3661,7 +3661,7 @@ impl<'de> serde::Deserialize<'de> for MediaContentRatingUnitedStates {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl graph_odata_runtime::model::ODataObject for MediaContentRatingUnitedStates {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -3683,7 +3683,7 @@ impl graph_odata_runtime::model::ODataObject for MediaContentRatingUnitedStates 
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl MediaContentRatingUnitedStates {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -3694,11 +3694,11 @@ impl MediaContentRatingUnitedStates {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 /// The properties of [`MediaContentRatingUnitedStates`] by wire name, each a [`Field<MediaContentRatingUnitedStates>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`MediaContentRatingUnitedStates::set_null`].
 pub enum MediaContentRatingUnitedStatesField {}
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 #[allow(non_upper_case_globals)]
 impl MediaContentRatingUnitedStatesField {
     /// `movieRating`
@@ -3716,7 +3716,7 @@ impl MediaContentRatingUnitedStatesField {
     ];
 }
 
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_communications")]
 /// CSDL complex type `microsoft.graph.mediaInfo`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct MediaInfo {
@@ -3730,14 +3730,14 @@ pub struct MediaInfo {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_communications")]
 impl serde::Serialize for MediaInfo {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_communications")]
 impl MediaInfo {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.mediaInfo";
@@ -3759,7 +3759,7 @@ impl MediaInfo {
     }
 }
 
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_communications")]
 impl<'de> serde::Deserialize<'de> for MediaInfo {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -3768,7 +3768,7 @@ impl<'de> serde::Deserialize<'de> for MediaInfo {
     }
 }
 
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_communications")]
 impl graph_odata_runtime::model::ODataObject for MediaInfo {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -3790,7 +3790,7 @@ impl graph_odata_runtime::model::ODataObject for MediaInfo {
     }
 }
 
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_communications")]
 impl MediaInfo {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -3801,11 +3801,11 @@ impl MediaInfo {
     }
 }
 
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_communications")]
 /// The properties of [`MediaInfo`] by wire name, each a [`Field<MediaInfo>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`MediaInfo::set_null`].
 pub enum MediaInfoField {}
 
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_communications")]
 #[allow(non_upper_case_globals)]
 impl MediaInfoField {
     /// `resourceId`
@@ -4008,7 +4008,7 @@ impl MediaSourceField {
     pub const ALL: &'static [model::Field<MediaSource>] = &[Self::ContentCategory];
 }
 
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_communications")]
 /// CSDL complex type `microsoft.graph.mediaStream`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct MediaStream {
@@ -4028,14 +4028,14 @@ pub struct MediaStream {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_communications")]
 impl serde::Serialize for MediaStream {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_communications")]
 impl MediaStream {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.mediaStream";
@@ -4060,7 +4060,7 @@ impl MediaStream {
     }
 }
 
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_communications")]
 impl<'de> serde::Deserialize<'de> for MediaStream {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -4069,7 +4069,7 @@ impl<'de> serde::Deserialize<'de> for MediaStream {
     }
 }
 
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_communications")]
 impl graph_odata_runtime::model::ODataObject for MediaStream {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -4094,7 +4094,7 @@ impl graph_odata_runtime::model::ODataObject for MediaStream {
     }
 }
 
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_communications")]
 impl MediaStream {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -4105,11 +4105,11 @@ impl MediaStream {
     }
 }
 
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_communications")]
 /// The properties of [`MediaStream`] by wire name, each a [`Field<MediaStream>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`MediaStream::set_null`].
 pub enum MediaStreamField {}
 
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_communications")]
 #[allow(non_upper_case_globals)]
 impl MediaStreamField {
     /// `direction`
@@ -4132,7 +4132,7 @@ impl MediaStreamField {
     ];
 }
 
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_communications")]
 /// CSDL complex type `microsoft.graph.meetingInfo`; abstract.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct MeetingInfo {
@@ -4142,14 +4142,14 @@ pub struct MeetingInfo {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_communications")]
 impl serde::Serialize for MeetingInfo {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_communications")]
 impl MeetingInfo {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.meetingInfo";
@@ -4169,7 +4169,7 @@ impl MeetingInfo {
     }
 }
 
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_communications")]
 impl<'de> serde::Deserialize<'de> for MeetingInfo {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -4178,7 +4178,7 @@ impl<'de> serde::Deserialize<'de> for MeetingInfo {
     }
 }
 
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_communications")]
 impl graph_odata_runtime::model::ODataObject for MeetingInfo {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -4194,7 +4194,7 @@ impl graph_odata_runtime::model::ODataObject for MeetingInfo {
     }
 }
 
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_communications")]
 /// A `microsoft.graph.meetingInfo` value: the base type or one of its derived types, chosen by `@odata.type`. A derived type this crate does not know is read as [`MeetingInfo`], which keeps its properties and `@odata.type` in `additional_properties`.
 #[derive(Debug, Clone, PartialEq)]
 pub enum AnyMeetingInfo {
@@ -4208,7 +4208,7 @@ pub enum AnyMeetingInfo {
     TokenMeetingInfo(Box<TokenMeetingInfo>),
 }
 
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_communications")]
 impl AnyMeetingInfo {
     /// The `@odata.type` of the variant (the base type's for unknown derived types).
     pub fn odata_type(&self) -> &'static str {
@@ -4228,21 +4228,21 @@ impl AnyMeetingInfo {
     }
 }
 
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_communications")]
 impl Default for AnyMeetingInfo {
     fn default() -> Self {
         Self::MeetingInfo(Box::default())
     }
 }
 
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_communications")]
 impl From<MeetingInfo> for AnyMeetingInfo {
     fn from(value: MeetingInfo) -> Self {
         Self::MeetingInfo(Box::new(value))
     }
 }
 
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_communications")]
 impl AnyMeetingInfo {
     /// The value if it is a [`AnyMeetingInfo::JoinMeetingIdMeetingInfo`] variant.
     pub fn as_join_meeting_id_meeting_info(&self) -> Option<&JoinMeetingIdMeetingInfo> {
@@ -4267,21 +4267,21 @@ impl AnyMeetingInfo {
     }
 }
 
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_communications")]
 impl From<JoinMeetingIdMeetingInfo> for AnyMeetingInfo {
     fn from(value: JoinMeetingIdMeetingInfo) -> Self {
         Self::JoinMeetingIdMeetingInfo(Box::new(value))
     }
 }
 
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_communications")]
 impl From<OrganizerMeetingInfo> for AnyMeetingInfo {
     fn from(value: OrganizerMeetingInfo) -> Self {
         Self::OrganizerMeetingInfo(Box::new(value))
     }
 }
 
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_communications")]
 impl From<TokenMeetingInfo> for AnyMeetingInfo {
     fn from(value: TokenMeetingInfo) -> Self {
         Self::TokenMeetingInfo(Box::new(value))

@@ -11,7 +11,7 @@ use graph_odata_runtime::edm;
 #[allow(unused_imports)]
 use graph_odata_runtime::model;
 
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_communications")]
 impl serde::Serialize for AnyMeetingInfo {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match self {
@@ -37,7 +37,7 @@ impl serde::Serialize for AnyMeetingInfo {
     }
 }
 
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_communications")]
 impl<'de> serde::Deserialize<'de> for AnyMeetingInfo {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -63,7 +63,7 @@ impl<'de> serde::Deserialize<'de> for AnyMeetingInfo {
     }
 }
 
-#[cfg(feature = "_access_entity_type")]
+#[cfg(feature = "_copilot")]
 /// CSDL complex type `microsoft.graph.meetingNote`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct MeetingNote {
@@ -79,14 +79,14 @@ pub struct MeetingNote {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_access_entity_type")]
+#[cfg(feature = "_copilot")]
 impl serde::Serialize for MeetingNote {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_access_entity_type")]
+#[cfg(feature = "_copilot")]
 impl MeetingNote {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.meetingNote";
@@ -109,7 +109,7 @@ impl MeetingNote {
     }
 }
 
-#[cfg(feature = "_access_entity_type")]
+#[cfg(feature = "_copilot")]
 impl<'de> serde::Deserialize<'de> for MeetingNote {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -118,7 +118,7 @@ impl<'de> serde::Deserialize<'de> for MeetingNote {
     }
 }
 
-#[cfg(feature = "_access_entity_type")]
+#[cfg(feature = "_copilot")]
 impl graph_odata_runtime::model::ODataObject for MeetingNote {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -141,7 +141,7 @@ impl graph_odata_runtime::model::ODataObject for MeetingNote {
     }
 }
 
-#[cfg(feature = "_access_entity_type")]
+#[cfg(feature = "_copilot")]
 impl MeetingNote {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -152,11 +152,11 @@ impl MeetingNote {
     }
 }
 
-#[cfg(feature = "_access_entity_type")]
+#[cfg(feature = "_copilot")]
 /// The properties of [`MeetingNote`] by wire name, each a [`Field<MeetingNote>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`MeetingNote::set_null`].
 pub enum MeetingNoteField {}
 
-#[cfg(feature = "_access_entity_type")]
+#[cfg(feature = "_copilot")]
 #[allow(non_upper_case_globals)]
 impl MeetingNoteField {
     /// `subpoints`
@@ -173,7 +173,7 @@ impl MeetingNoteField {
     ];
 }
 
-#[cfg(feature = "_access_entity_type")]
+#[cfg(feature = "_copilot")]
 /// CSDL complex type `microsoft.graph.meetingNoteSubpoint`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct MeetingNoteSubpoint {
@@ -187,14 +187,14 @@ pub struct MeetingNoteSubpoint {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_access_entity_type")]
+#[cfg(feature = "_copilot")]
 impl serde::Serialize for MeetingNoteSubpoint {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_access_entity_type")]
+#[cfg(feature = "_copilot")]
 impl MeetingNoteSubpoint {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.meetingNoteSubpoint";
@@ -216,7 +216,7 @@ impl MeetingNoteSubpoint {
     }
 }
 
-#[cfg(feature = "_access_entity_type")]
+#[cfg(feature = "_copilot")]
 impl<'de> serde::Deserialize<'de> for MeetingNoteSubpoint {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -225,7 +225,7 @@ impl<'de> serde::Deserialize<'de> for MeetingNoteSubpoint {
     }
 }
 
-#[cfg(feature = "_access_entity_type")]
+#[cfg(feature = "_copilot")]
 impl graph_odata_runtime::model::ODataObject for MeetingNoteSubpoint {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -247,7 +247,7 @@ impl graph_odata_runtime::model::ODataObject for MeetingNoteSubpoint {
     }
 }
 
-#[cfg(feature = "_access_entity_type")]
+#[cfg(feature = "_copilot")]
 impl MeetingNoteSubpoint {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -258,11 +258,11 @@ impl MeetingNoteSubpoint {
     }
 }
 
-#[cfg(feature = "_access_entity_type")]
+#[cfg(feature = "_copilot")]
 /// The properties of [`MeetingNoteSubpoint`] by wire name, each a [`Field<MeetingNoteSubpoint>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`MeetingNoteSubpoint::set_null`].
 pub enum MeetingNoteSubpointField {}
 
-#[cfg(feature = "_access_entity_type")]
+#[cfg(feature = "_copilot")]
 #[allow(non_upper_case_globals)]
 impl MeetingNoteSubpointField {
     /// `text`
@@ -593,7 +593,7 @@ impl MeetingParticipantsField {
     ];
 }
 
-#[cfg(feature = "_aad_user_conversation_member")]
+#[cfg(feature = "_call_ended_event_message_detail")]
 /// CSDL complex type `microsoft.graph.meetingPolicyUpdatedEventMessageDetail`; base type `microsoft.graph.eventMessageDetail`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct MeetingPolicyUpdatedEventMessageDetail {
@@ -609,14 +609,14 @@ pub struct MeetingPolicyUpdatedEventMessageDetail {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_aad_user_conversation_member")]
+#[cfg(feature = "_call_ended_event_message_detail")]
 impl serde::Serialize for MeetingPolicyUpdatedEventMessageDetail {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_aad_user_conversation_member")]
+#[cfg(feature = "_call_ended_event_message_detail")]
 impl MeetingPolicyUpdatedEventMessageDetail {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.meetingPolicyUpdatedEventMessageDetail";
@@ -639,7 +639,7 @@ impl MeetingPolicyUpdatedEventMessageDetail {
     }
 }
 
-#[cfg(feature = "_aad_user_conversation_member")]
+#[cfg(feature = "_call_ended_event_message_detail")]
 impl<'de> serde::Deserialize<'de> for MeetingPolicyUpdatedEventMessageDetail {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -648,7 +648,7 @@ impl<'de> serde::Deserialize<'de> for MeetingPolicyUpdatedEventMessageDetail {
     }
 }
 
-#[cfg(feature = "_aad_user_conversation_member")]
+#[cfg(feature = "_call_ended_event_message_detail")]
 impl graph_odata_runtime::model::ODataObject for MeetingPolicyUpdatedEventMessageDetail {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -673,7 +673,7 @@ impl graph_odata_runtime::model::ODataObject for MeetingPolicyUpdatedEventMessag
     }
 }
 
-#[cfg(feature = "_aad_user_conversation_member")]
+#[cfg(feature = "_call_ended_event_message_detail")]
 impl MeetingPolicyUpdatedEventMessageDetail {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -684,11 +684,11 @@ impl MeetingPolicyUpdatedEventMessageDetail {
     }
 }
 
-#[cfg(feature = "_aad_user_conversation_member")]
+#[cfg(feature = "_call_ended_event_message_detail")]
 /// The properties of [`MeetingPolicyUpdatedEventMessageDetail`] by wire name, each a [`Field<MeetingPolicyUpdatedEventMessageDetail>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`MeetingPolicyUpdatedEventMessageDetail::set_null`].
 pub enum MeetingPolicyUpdatedEventMessageDetailField {}
 
-#[cfg(feature = "_aad_user_conversation_member")]
+#[cfg(feature = "_call_ended_event_message_detail")]
 #[allow(non_upper_case_globals)]
 impl MeetingPolicyUpdatedEventMessageDetailField {
     /// `initiator`
@@ -711,7 +711,7 @@ impl MeetingPolicyUpdatedEventMessageDetailField {
     ];
 }
 
-#[cfg(feature = "_activities_container")]
+#[cfg(feature = "_activity_domain")]
 /// CSDL complex type `microsoft.graph.meetingTimeSuggestion`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct MeetingTimeSuggestion {
@@ -735,14 +735,14 @@ pub struct MeetingTimeSuggestion {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_activities_container")]
+#[cfg(feature = "_activity_domain")]
 impl serde::Serialize for MeetingTimeSuggestion {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_activities_container")]
+#[cfg(feature = "_activity_domain")]
 impl MeetingTimeSuggestion {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.meetingTimeSuggestion";
@@ -769,7 +769,7 @@ impl MeetingTimeSuggestion {
     }
 }
 
-#[cfg(feature = "_activities_container")]
+#[cfg(feature = "_activity_domain")]
 impl<'de> serde::Deserialize<'de> for MeetingTimeSuggestion {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -778,7 +778,7 @@ impl<'de> serde::Deserialize<'de> for MeetingTimeSuggestion {
     }
 }
 
-#[cfg(feature = "_activities_container")]
+#[cfg(feature = "_activity_domain")]
 impl graph_odata_runtime::model::ODataObject for MeetingTimeSuggestion {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -813,7 +813,7 @@ impl graph_odata_runtime::model::ODataObject for MeetingTimeSuggestion {
     }
 }
 
-#[cfg(feature = "_activities_container")]
+#[cfg(feature = "_activity_domain")]
 impl MeetingTimeSuggestion {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -824,11 +824,11 @@ impl MeetingTimeSuggestion {
     }
 }
 
-#[cfg(feature = "_activities_container")]
+#[cfg(feature = "_activity_domain")]
 /// The properties of [`MeetingTimeSuggestion`] by wire name, each a [`Field<MeetingTimeSuggestion>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`MeetingTimeSuggestion::set_null`].
 pub enum MeetingTimeSuggestionField {}
 
-#[cfg(feature = "_activities_container")]
+#[cfg(feature = "_activity_domain")]
 #[allow(non_upper_case_globals)]
 impl MeetingTimeSuggestionField {
     /// `attendeeAvailability`
@@ -869,7 +869,7 @@ impl MeetingTimeSuggestionField {
     ];
 }
 
-#[cfg(feature = "_activities_container")]
+#[cfg(feature = "_activity_domain")]
 /// CSDL complex type `microsoft.graph.meetingTimeSuggestionsResult`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct MeetingTimeSuggestionsResult {
@@ -883,14 +883,14 @@ pub struct MeetingTimeSuggestionsResult {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_activities_container")]
+#[cfg(feature = "_activity_domain")]
 impl serde::Serialize for MeetingTimeSuggestionsResult {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_activities_container")]
+#[cfg(feature = "_activity_domain")]
 impl MeetingTimeSuggestionsResult {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.meetingTimeSuggestionsResult";
@@ -912,7 +912,7 @@ impl MeetingTimeSuggestionsResult {
     }
 }
 
-#[cfg(feature = "_activities_container")]
+#[cfg(feature = "_activity_domain")]
 impl<'de> serde::Deserialize<'de> for MeetingTimeSuggestionsResult {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -921,7 +921,7 @@ impl<'de> serde::Deserialize<'de> for MeetingTimeSuggestionsResult {
     }
 }
 
-#[cfg(feature = "_activities_container")]
+#[cfg(feature = "_activity_domain")]
 impl graph_odata_runtime::model::ODataObject for MeetingTimeSuggestionsResult {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -947,7 +947,7 @@ impl graph_odata_runtime::model::ODataObject for MeetingTimeSuggestionsResult {
     }
 }
 
-#[cfg(feature = "_activities_container")]
+#[cfg(feature = "_activity_domain")]
 impl MeetingTimeSuggestionsResult {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -958,11 +958,11 @@ impl MeetingTimeSuggestionsResult {
     }
 }
 
-#[cfg(feature = "_activities_container")]
+#[cfg(feature = "_activity_domain")]
 /// The properties of [`MeetingTimeSuggestionsResult`] by wire name, each a [`Field<MeetingTimeSuggestionsResult>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`MeetingTimeSuggestionsResult::set_null`].
 pub enum MeetingTimeSuggestionsResultField {}
 
-#[cfg(feature = "_activities_container")]
+#[cfg(feature = "_activity_domain")]
 #[allow(non_upper_case_globals)]
 impl MeetingTimeSuggestionsResultField {
     /// `emptySuggestionsReason`
@@ -980,7 +980,7 @@ impl MeetingTimeSuggestionsResultField {
     ];
 }
 
-#[cfg(feature = "_aad_user_conversation_member")]
+#[cfg(feature = "_call_ended_event_message_detail")]
 /// CSDL complex type `microsoft.graph.membersAddedEventMessageDetail`; base type `microsoft.graph.eventMessageDetail`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct MembersAddedEventMessageDetail {
@@ -996,14 +996,14 @@ pub struct MembersAddedEventMessageDetail {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_aad_user_conversation_member")]
+#[cfg(feature = "_call_ended_event_message_detail")]
 impl serde::Serialize for MembersAddedEventMessageDetail {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_aad_user_conversation_member")]
+#[cfg(feature = "_call_ended_event_message_detail")]
 impl MembersAddedEventMessageDetail {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.membersAddedEventMessageDetail";
@@ -1030,7 +1030,7 @@ impl MembersAddedEventMessageDetail {
     }
 }
 
-#[cfg(feature = "_aad_user_conversation_member")]
+#[cfg(feature = "_call_ended_event_message_detail")]
 impl<'de> serde::Deserialize<'de> for MembersAddedEventMessageDetail {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1039,7 +1039,7 @@ impl<'de> serde::Deserialize<'de> for MembersAddedEventMessageDetail {
     }
 }
 
-#[cfg(feature = "_aad_user_conversation_member")]
+#[cfg(feature = "_call_ended_event_message_detail")]
 impl graph_odata_runtime::model::ODataObject for MembersAddedEventMessageDetail {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -1064,7 +1064,7 @@ impl graph_odata_runtime::model::ODataObject for MembersAddedEventMessageDetail 
     }
 }
 
-#[cfg(feature = "_aad_user_conversation_member")]
+#[cfg(feature = "_call_ended_event_message_detail")]
 impl MembersAddedEventMessageDetail {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -1075,11 +1075,11 @@ impl MembersAddedEventMessageDetail {
     }
 }
 
-#[cfg(feature = "_aad_user_conversation_member")]
+#[cfg(feature = "_call_ended_event_message_detail")]
 /// The properties of [`MembersAddedEventMessageDetail`] by wire name, each a [`Field<MembersAddedEventMessageDetail>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`MembersAddedEventMessageDetail::set_null`].
 pub enum MembersAddedEventMessageDetailField {}
 
-#[cfg(feature = "_aad_user_conversation_member")]
+#[cfg(feature = "_call_ended_event_message_detail")]
 #[allow(non_upper_case_globals)]
 impl MembersAddedEventMessageDetailField {
     /// `initiator`
@@ -1102,7 +1102,7 @@ impl MembersAddedEventMessageDetailField {
     ];
 }
 
-#[cfg(feature = "_aad_user_conversation_member")]
+#[cfg(feature = "_call_ended_event_message_detail")]
 /// CSDL complex type `microsoft.graph.membersDeletedEventMessageDetail`; base type `microsoft.graph.eventMessageDetail`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct MembersDeletedEventMessageDetail {
@@ -1116,14 +1116,14 @@ pub struct MembersDeletedEventMessageDetail {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_aad_user_conversation_member")]
+#[cfg(feature = "_call_ended_event_message_detail")]
 impl serde::Serialize for MembersDeletedEventMessageDetail {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_aad_user_conversation_member")]
+#[cfg(feature = "_call_ended_event_message_detail")]
 impl MembersDeletedEventMessageDetail {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.membersDeletedEventMessageDetail";
@@ -1145,7 +1145,7 @@ impl MembersDeletedEventMessageDetail {
     }
 }
 
-#[cfg(feature = "_aad_user_conversation_member")]
+#[cfg(feature = "_call_ended_event_message_detail")]
 impl<'de> serde::Deserialize<'de> for MembersDeletedEventMessageDetail {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1154,7 +1154,7 @@ impl<'de> serde::Deserialize<'de> for MembersDeletedEventMessageDetail {
     }
 }
 
-#[cfg(feature = "_aad_user_conversation_member")]
+#[cfg(feature = "_call_ended_event_message_detail")]
 impl graph_odata_runtime::model::ODataObject for MembersDeletedEventMessageDetail {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -1176,7 +1176,7 @@ impl graph_odata_runtime::model::ODataObject for MembersDeletedEventMessageDetai
     }
 }
 
-#[cfg(feature = "_aad_user_conversation_member")]
+#[cfg(feature = "_call_ended_event_message_detail")]
 impl MembersDeletedEventMessageDetail {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -1187,11 +1187,11 @@ impl MembersDeletedEventMessageDetail {
     }
 }
 
-#[cfg(feature = "_aad_user_conversation_member")]
+#[cfg(feature = "_call_ended_event_message_detail")]
 /// The properties of [`MembersDeletedEventMessageDetail`] by wire name, each a [`Field<MembersDeletedEventMessageDetail>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`MembersDeletedEventMessageDetail::set_null`].
 pub enum MembersDeletedEventMessageDetailField {}
 
-#[cfg(feature = "_aad_user_conversation_member")]
+#[cfg(feature = "_call_ended_event_message_detail")]
 #[allow(non_upper_case_globals)]
 impl MembersDeletedEventMessageDetailField {
     /// `initiator`
@@ -1209,7 +1209,7 @@ impl MembersDeletedEventMessageDetailField {
     ];
 }
 
-#[cfg(feature = "_aad_user_conversation_member")]
+#[cfg(feature = "_call_ended_event_message_detail")]
 /// CSDL complex type `microsoft.graph.membersJoinedEventMessageDetail`; base type `microsoft.graph.eventMessageDetail`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct MembersJoinedEventMessageDetail {
@@ -1223,14 +1223,14 @@ pub struct MembersJoinedEventMessageDetail {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_aad_user_conversation_member")]
+#[cfg(feature = "_call_ended_event_message_detail")]
 impl serde::Serialize for MembersJoinedEventMessageDetail {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_aad_user_conversation_member")]
+#[cfg(feature = "_call_ended_event_message_detail")]
 impl MembersJoinedEventMessageDetail {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.membersJoinedEventMessageDetail";
@@ -1252,7 +1252,7 @@ impl MembersJoinedEventMessageDetail {
     }
 }
 
-#[cfg(feature = "_aad_user_conversation_member")]
+#[cfg(feature = "_call_ended_event_message_detail")]
 impl<'de> serde::Deserialize<'de> for MembersJoinedEventMessageDetail {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1261,7 +1261,7 @@ impl<'de> serde::Deserialize<'de> for MembersJoinedEventMessageDetail {
     }
 }
 
-#[cfg(feature = "_aad_user_conversation_member")]
+#[cfg(feature = "_call_ended_event_message_detail")]
 impl graph_odata_runtime::model::ODataObject for MembersJoinedEventMessageDetail {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -1283,7 +1283,7 @@ impl graph_odata_runtime::model::ODataObject for MembersJoinedEventMessageDetail
     }
 }
 
-#[cfg(feature = "_aad_user_conversation_member")]
+#[cfg(feature = "_call_ended_event_message_detail")]
 impl MembersJoinedEventMessageDetail {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -1294,11 +1294,11 @@ impl MembersJoinedEventMessageDetail {
     }
 }
 
-#[cfg(feature = "_aad_user_conversation_member")]
+#[cfg(feature = "_call_ended_event_message_detail")]
 /// The properties of [`MembersJoinedEventMessageDetail`] by wire name, each a [`Field<MembersJoinedEventMessageDetail>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`MembersJoinedEventMessageDetail::set_null`].
 pub enum MembersJoinedEventMessageDetailField {}
 
-#[cfg(feature = "_aad_user_conversation_member")]
+#[cfg(feature = "_call_ended_event_message_detail")]
 #[allow(non_upper_case_globals)]
 impl MembersJoinedEventMessageDetailField {
     /// `initiator`
@@ -1316,7 +1316,7 @@ impl MembersJoinedEventMessageDetailField {
     ];
 }
 
-#[cfg(feature = "_aad_user_conversation_member")]
+#[cfg(feature = "_call_ended_event_message_detail")]
 /// CSDL complex type `microsoft.graph.membersLeftEventMessageDetail`; base type `microsoft.graph.eventMessageDetail`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct MembersLeftEventMessageDetail {
@@ -1330,14 +1330,14 @@ pub struct MembersLeftEventMessageDetail {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_aad_user_conversation_member")]
+#[cfg(feature = "_call_ended_event_message_detail")]
 impl serde::Serialize for MembersLeftEventMessageDetail {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_aad_user_conversation_member")]
+#[cfg(feature = "_call_ended_event_message_detail")]
 impl MembersLeftEventMessageDetail {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.membersLeftEventMessageDetail";
@@ -1359,7 +1359,7 @@ impl MembersLeftEventMessageDetail {
     }
 }
 
-#[cfg(feature = "_aad_user_conversation_member")]
+#[cfg(feature = "_call_ended_event_message_detail")]
 impl<'de> serde::Deserialize<'de> for MembersLeftEventMessageDetail {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1368,7 +1368,7 @@ impl<'de> serde::Deserialize<'de> for MembersLeftEventMessageDetail {
     }
 }
 
-#[cfg(feature = "_aad_user_conversation_member")]
+#[cfg(feature = "_call_ended_event_message_detail")]
 impl graph_odata_runtime::model::ODataObject for MembersLeftEventMessageDetail {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -1390,7 +1390,7 @@ impl graph_odata_runtime::model::ODataObject for MembersLeftEventMessageDetail {
     }
 }
 
-#[cfg(feature = "_aad_user_conversation_member")]
+#[cfg(feature = "_call_ended_event_message_detail")]
 impl MembersLeftEventMessageDetail {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -1401,11 +1401,11 @@ impl MembersLeftEventMessageDetail {
     }
 }
 
-#[cfg(feature = "_aad_user_conversation_member")]
+#[cfg(feature = "_call_ended_event_message_detail")]
 /// The properties of [`MembersLeftEventMessageDetail`] by wire name, each a [`Field<MembersLeftEventMessageDetail>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`MembersLeftEventMessageDetail::set_null`].
 pub enum MembersLeftEventMessageDetailField {}
 
-#[cfg(feature = "_aad_user_conversation_member")]
+#[cfg(feature = "_call_ended_event_message_detail")]
 #[allow(non_upper_case_globals)]
 impl MembersLeftEventMessageDetailField {
     /// `initiator`
@@ -1517,7 +1517,7 @@ impl MentionActionField {
     pub const ALL: &'static [model::Field<MentionAction>] = &[Self::Mentionees];
 }
 
-#[cfg(feature = "_access_entity_type")]
+#[cfg(feature = "_copilot")]
 /// CSDL complex type `microsoft.graph.mentionEvent`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct MentionEvent {
@@ -1533,14 +1533,14 @@ pub struct MentionEvent {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_access_entity_type")]
+#[cfg(feature = "_copilot")]
 impl serde::Serialize for MentionEvent {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_access_entity_type")]
+#[cfg(feature = "_copilot")]
 impl MentionEvent {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.mentionEvent";
@@ -1563,7 +1563,7 @@ impl MentionEvent {
     }
 }
 
-#[cfg(feature = "_access_entity_type")]
+#[cfg(feature = "_copilot")]
 impl<'de> serde::Deserialize<'de> for MentionEvent {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1572,7 +1572,7 @@ impl<'de> serde::Deserialize<'de> for MentionEvent {
     }
 }
 
-#[cfg(feature = "_access_entity_type")]
+#[cfg(feature = "_copilot")]
 impl graph_odata_runtime::model::ODataObject for MentionEvent {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -1597,7 +1597,7 @@ impl graph_odata_runtime::model::ODataObject for MentionEvent {
     }
 }
 
-#[cfg(feature = "_access_entity_type")]
+#[cfg(feature = "_copilot")]
 impl MentionEvent {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -1608,11 +1608,11 @@ impl MentionEvent {
     }
 }
 
-#[cfg(feature = "_access_entity_type")]
+#[cfg(feature = "_copilot")]
 /// The properties of [`MentionEvent`] by wire name, each a [`Field<MentionEvent>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`MentionEvent::set_null`].
 pub enum MentionEventField {}
 
-#[cfg(feature = "_access_entity_type")]
+#[cfg(feature = "_copilot")]
 #[allow(non_upper_case_globals)]
 impl MentionEventField {
     /// `eventDateTime`
@@ -1633,7 +1633,7 @@ impl MentionEventField {
     ];
 }
 
-#[cfg(feature = "_aad_user_conversation_member")]
+#[cfg(feature = "_call_ended_event_message_detail")]
 /// CSDL complex type `microsoft.graph.messagePinnedEventMessageDetail`; base type `microsoft.graph.eventMessageDetail`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct MessagePinnedEventMessageDetail {
@@ -1647,14 +1647,14 @@ pub struct MessagePinnedEventMessageDetail {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_aad_user_conversation_member")]
+#[cfg(feature = "_call_ended_event_message_detail")]
 impl serde::Serialize for MessagePinnedEventMessageDetail {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_aad_user_conversation_member")]
+#[cfg(feature = "_call_ended_event_message_detail")]
 impl MessagePinnedEventMessageDetail {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.messagePinnedEventMessageDetail";
@@ -1676,7 +1676,7 @@ impl MessagePinnedEventMessageDetail {
     }
 }
 
-#[cfg(feature = "_aad_user_conversation_member")]
+#[cfg(feature = "_call_ended_event_message_detail")]
 impl<'de> serde::Deserialize<'de> for MessagePinnedEventMessageDetail {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1685,7 +1685,7 @@ impl<'de> serde::Deserialize<'de> for MessagePinnedEventMessageDetail {
     }
 }
 
-#[cfg(feature = "_aad_user_conversation_member")]
+#[cfg(feature = "_call_ended_event_message_detail")]
 impl graph_odata_runtime::model::ODataObject for MessagePinnedEventMessageDetail {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -1707,7 +1707,7 @@ impl graph_odata_runtime::model::ODataObject for MessagePinnedEventMessageDetail
     }
 }
 
-#[cfg(feature = "_aad_user_conversation_member")]
+#[cfg(feature = "_call_ended_event_message_detail")]
 impl MessagePinnedEventMessageDetail {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -1718,11 +1718,11 @@ impl MessagePinnedEventMessageDetail {
     }
 }
 
-#[cfg(feature = "_aad_user_conversation_member")]
+#[cfg(feature = "_call_ended_event_message_detail")]
 /// The properties of [`MessagePinnedEventMessageDetail`] by wire name, each a [`Field<MessagePinnedEventMessageDetail>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`MessagePinnedEventMessageDetail::set_null`].
 pub enum MessagePinnedEventMessageDetailField {}
 
-#[cfg(feature = "_aad_user_conversation_member")]
+#[cfg(feature = "_call_ended_event_message_detail")]
 #[allow(non_upper_case_globals)]
 impl MessagePinnedEventMessageDetailField {
     /// `eventDateTime`
@@ -2319,7 +2319,7 @@ impl MessageRulePredicatesField {
     ];
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// **Deprecated**: deprecated on 2024-04-10, planned removal on 2026-04-10, revision 2024-01/Deprecation
 ///
 /// CSDL complex type `microsoft.graph.messageSecurityState`.
@@ -2352,14 +2352,14 @@ pub struct MessageSecurityState {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for MessageSecurityState {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl MessageSecurityState {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.messageSecurityState";
@@ -2388,7 +2388,7 @@ impl MessageSecurityState {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for MessageSecurityState {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2397,7 +2397,7 @@ impl<'de> serde::Deserialize<'de> for MessageSecurityState {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::model::ODataObject for MessageSecurityState {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -2436,7 +2436,7 @@ impl graph_odata_runtime::model::ODataObject for MessageSecurityState {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl MessageSecurityState {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -2447,11 +2447,11 @@ impl MessageSecurityState {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// The properties of [`MessageSecurityState`] by wire name, each a [`Field<MessageSecurityState>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`MessageSecurityState::set_null`].
 pub enum MessageSecurityStateField {}
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 #[allow(non_upper_case_globals)]
 impl MessageSecurityStateField {
     /// `connectingIP`
@@ -2504,7 +2504,7 @@ impl MessageSecurityStateField {
     ];
 }
 
-#[cfg(feature = "_aad_user_conversation_member")]
+#[cfg(feature = "_call_ended_event_message_detail")]
 /// CSDL complex type `microsoft.graph.messageUnpinnedEventMessageDetail`; base type `microsoft.graph.eventMessageDetail`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct MessageUnpinnedEventMessageDetail {
@@ -2518,14 +2518,14 @@ pub struct MessageUnpinnedEventMessageDetail {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_aad_user_conversation_member")]
+#[cfg(feature = "_call_ended_event_message_detail")]
 impl serde::Serialize for MessageUnpinnedEventMessageDetail {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_aad_user_conversation_member")]
+#[cfg(feature = "_call_ended_event_message_detail")]
 impl MessageUnpinnedEventMessageDetail {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.messageUnpinnedEventMessageDetail";
@@ -2547,7 +2547,7 @@ impl MessageUnpinnedEventMessageDetail {
     }
 }
 
-#[cfg(feature = "_aad_user_conversation_member")]
+#[cfg(feature = "_call_ended_event_message_detail")]
 impl<'de> serde::Deserialize<'de> for MessageUnpinnedEventMessageDetail {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2556,7 +2556,7 @@ impl<'de> serde::Deserialize<'de> for MessageUnpinnedEventMessageDetail {
     }
 }
 
-#[cfg(feature = "_aad_user_conversation_member")]
+#[cfg(feature = "_call_ended_event_message_detail")]
 impl graph_odata_runtime::model::ODataObject for MessageUnpinnedEventMessageDetail {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -2578,7 +2578,7 @@ impl graph_odata_runtime::model::ODataObject for MessageUnpinnedEventMessageDeta
     }
 }
 
-#[cfg(feature = "_aad_user_conversation_member")]
+#[cfg(feature = "_call_ended_event_message_detail")]
 impl MessageUnpinnedEventMessageDetail {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -2589,11 +2589,11 @@ impl MessageUnpinnedEventMessageDetail {
     }
 }
 
-#[cfg(feature = "_aad_user_conversation_member")]
+#[cfg(feature = "_call_ended_event_message_detail")]
 /// The properties of [`MessageUnpinnedEventMessageDetail`] by wire name, each a [`Field<MessageUnpinnedEventMessageDetail>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`MessageUnpinnedEventMessageDetail::set_null`].
 pub enum MessageUnpinnedEventMessageDetailField {}
 
-#[cfg(feature = "_aad_user_conversation_member")]
+#[cfg(feature = "_call_ended_event_message_detail")]
 #[allow(non_upper_case_globals)]
 impl MessageUnpinnedEventMessageDetailField {
     /// `eventDateTime`
@@ -2611,7 +2611,7 @@ impl MessageUnpinnedEventMessageDetailField {
     ];
 }
 
-#[cfg(feature = "_base_site_page")]
+#[cfg(feature = "_sites")]
 /// CSDL complex type `microsoft.graph.metaDataKeyStringPair`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct MetaDataKeyStringPair {
@@ -2625,14 +2625,14 @@ pub struct MetaDataKeyStringPair {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_base_site_page")]
+#[cfg(feature = "_sites")]
 impl serde::Serialize for MetaDataKeyStringPair {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_base_site_page")]
+#[cfg(feature = "_sites")]
 impl MetaDataKeyStringPair {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.metaDataKeyStringPair";
@@ -2654,7 +2654,7 @@ impl MetaDataKeyStringPair {
     }
 }
 
-#[cfg(feature = "_base_site_page")]
+#[cfg(feature = "_sites")]
 impl<'de> serde::Deserialize<'de> for MetaDataKeyStringPair {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2663,7 +2663,7 @@ impl<'de> serde::Deserialize<'de> for MetaDataKeyStringPair {
     }
 }
 
-#[cfg(feature = "_base_site_page")]
+#[cfg(feature = "_sites")]
 impl graph_odata_runtime::model::ODataObject for MetaDataKeyStringPair {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -2685,7 +2685,7 @@ impl graph_odata_runtime::model::ODataObject for MetaDataKeyStringPair {
     }
 }
 
-#[cfg(feature = "_base_site_page")]
+#[cfg(feature = "_sites")]
 impl MetaDataKeyStringPair {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -2696,11 +2696,11 @@ impl MetaDataKeyStringPair {
     }
 }
 
-#[cfg(feature = "_base_site_page")]
+#[cfg(feature = "_sites")]
 /// The properties of [`MetaDataKeyStringPair`] by wire name, each a [`Field<MetaDataKeyStringPair>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`MetaDataKeyStringPair::set_null`].
 pub enum MetaDataKeyStringPairField {}
 
-#[cfg(feature = "_base_site_page")]
+#[cfg(feature = "_sites")]
 #[allow(non_upper_case_globals)]
 impl MetaDataKeyStringPairField {
     /// `key`
@@ -2817,7 +2817,7 @@ impl MetaDataKeyValuePairField {
     ];
 }
 
-#[cfg(feature = "_advanced_config_state")]
+#[cfg(feature = "_authentication_method_configurations")]
 /// CSDL complex type `microsoft.graph.microsoftAuthenticatorFeatureSettings`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct MicrosoftAuthenticatorFeatureSettings {
@@ -2835,14 +2835,14 @@ pub struct MicrosoftAuthenticatorFeatureSettings {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_advanced_config_state")]
+#[cfg(feature = "_authentication_method_configurations")]
 impl serde::Serialize for MicrosoftAuthenticatorFeatureSettings {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_advanced_config_state")]
+#[cfg(feature = "_authentication_method_configurations")]
 impl MicrosoftAuthenticatorFeatureSettings {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.microsoftAuthenticatorFeatureSettings";
@@ -2872,7 +2872,7 @@ impl MicrosoftAuthenticatorFeatureSettings {
     }
 }
 
-#[cfg(feature = "_advanced_config_state")]
+#[cfg(feature = "_authentication_method_configurations")]
 impl<'de> serde::Deserialize<'de> for MicrosoftAuthenticatorFeatureSettings {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2881,7 +2881,7 @@ impl<'de> serde::Deserialize<'de> for MicrosoftAuthenticatorFeatureSettings {
     }
 }
 
-#[cfg(feature = "_advanced_config_state")]
+#[cfg(feature = "_authentication_method_configurations")]
 impl graph_odata_runtime::model::ODataObject for MicrosoftAuthenticatorFeatureSettings {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -2917,7 +2917,7 @@ impl graph_odata_runtime::model::ODataObject for MicrosoftAuthenticatorFeatureSe
     }
 }
 
-#[cfg(feature = "_advanced_config_state")]
+#[cfg(feature = "_authentication_method_configurations")]
 impl MicrosoftAuthenticatorFeatureSettings {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -2928,11 +2928,11 @@ impl MicrosoftAuthenticatorFeatureSettings {
     }
 }
 
-#[cfg(feature = "_advanced_config_state")]
+#[cfg(feature = "_authentication_method_configurations")]
 /// The properties of [`MicrosoftAuthenticatorFeatureSettings`] by wire name, each a [`Field<MicrosoftAuthenticatorFeatureSettings>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`MicrosoftAuthenticatorFeatureSettings::set_null`].
 pub enum MicrosoftAuthenticatorFeatureSettingsField {}
 
-#[cfg(feature = "_advanced_config_state")]
+#[cfg(feature = "_authentication_method_configurations")]
 #[allow(non_upper_case_globals)]
 impl MicrosoftAuthenticatorFeatureSettingsField {
     /// `displayAppInformationRequiredState`
@@ -2950,7 +2950,7 @@ impl MicrosoftAuthenticatorFeatureSettingsField {
     ];
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL complex type `microsoft.graph.microsoftCustomTrainingSetting`; base type `microsoft.graph.trainingSetting`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct MicrosoftCustomTrainingSetting {
@@ -2969,14 +2969,14 @@ pub struct MicrosoftCustomTrainingSetting {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for MicrosoftCustomTrainingSetting {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl MicrosoftCustomTrainingSetting {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.microsoftCustomTrainingSetting";
@@ -3002,7 +3002,7 @@ impl MicrosoftCustomTrainingSetting {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for MicrosoftCustomTrainingSetting {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -3011,7 +3011,7 @@ impl<'de> serde::Deserialize<'de> for MicrosoftCustomTrainingSetting {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::model::ODataObject for MicrosoftCustomTrainingSetting {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -3041,7 +3041,7 @@ impl graph_odata_runtime::model::ODataObject for MicrosoftCustomTrainingSetting 
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl MicrosoftCustomTrainingSetting {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -3052,11 +3052,11 @@ impl MicrosoftCustomTrainingSetting {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// The properties of [`MicrosoftCustomTrainingSetting`] by wire name, each a [`Field<MicrosoftCustomTrainingSetting>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`MicrosoftCustomTrainingSetting::set_null`].
 pub enum MicrosoftCustomTrainingSettingField {}
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 #[allow(non_upper_case_globals)]
 impl MicrosoftCustomTrainingSettingField {
     /// `settingType`
@@ -3084,7 +3084,7 @@ impl MicrosoftCustomTrainingSettingField {
     ];
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 /// CSDL complex type `microsoft.graph.microsoftManagedDesktop`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct MicrosoftManagedDesktop {
@@ -3098,14 +3098,14 @@ pub struct MicrosoftManagedDesktop {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl serde::Serialize for MicrosoftManagedDesktop {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl MicrosoftManagedDesktop {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.microsoftManagedDesktop";
@@ -3127,7 +3127,7 @@ impl MicrosoftManagedDesktop {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl<'de> serde::Deserialize<'de> for MicrosoftManagedDesktop {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -3136,7 +3136,7 @@ impl<'de> serde::Deserialize<'de> for MicrosoftManagedDesktop {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl graph_odata_runtime::model::ODataObject for MicrosoftManagedDesktop {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -3158,7 +3158,7 @@ impl graph_odata_runtime::model::ODataObject for MicrosoftManagedDesktop {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl MicrosoftManagedDesktop {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -3169,11 +3169,11 @@ impl MicrosoftManagedDesktop {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 /// The properties of [`MicrosoftManagedDesktop`] by wire name, each a [`Field<MicrosoftManagedDesktop>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`MicrosoftManagedDesktop::set_null`].
 pub enum MicrosoftManagedDesktopField {}
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 #[allow(non_upper_case_globals)]
 impl MicrosoftManagedDesktopField {
     /// `managedType`
@@ -3191,7 +3191,7 @@ impl MicrosoftManagedDesktopField {
     ];
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL complex type `microsoft.graph.microsoftManagedTrainingSetting`; base type `microsoft.graph.trainingSetting`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct MicrosoftManagedTrainingSetting {
@@ -3208,14 +3208,14 @@ pub struct MicrosoftManagedTrainingSetting {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for MicrosoftManagedTrainingSetting {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl MicrosoftManagedTrainingSetting {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.microsoftManagedTrainingSetting";
@@ -3239,7 +3239,7 @@ impl MicrosoftManagedTrainingSetting {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for MicrosoftManagedTrainingSetting {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -3248,7 +3248,7 @@ impl<'de> serde::Deserialize<'de> for MicrosoftManagedTrainingSetting {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::model::ODataObject for MicrosoftManagedTrainingSetting {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -3275,7 +3275,7 @@ impl graph_odata_runtime::model::ODataObject for MicrosoftManagedTrainingSetting
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl MicrosoftManagedTrainingSetting {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -3286,11 +3286,11 @@ impl MicrosoftManagedTrainingSetting {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// The properties of [`MicrosoftManagedTrainingSetting`] by wire name, each a [`Field<MicrosoftManagedTrainingSetting>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`MicrosoftManagedTrainingSetting::set_null`].
 pub enum MicrosoftManagedTrainingSettingField {}
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 #[allow(non_upper_case_globals)]
 impl MicrosoftManagedTrainingSettingField {
     /// `settingType`
@@ -3313,7 +3313,7 @@ impl MicrosoftManagedTrainingSettingField {
     ];
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 /// CSDL complex type `microsoft.graph.microsoftStoreForBusinessAppAssignmentSettings`; base type `microsoft.graph.mobileAppAssignmentSettings`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct MicrosoftStoreForBusinessAppAssignmentSettings {
@@ -3325,14 +3325,14 @@ pub struct MicrosoftStoreForBusinessAppAssignmentSettings {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 impl serde::Serialize for MicrosoftStoreForBusinessAppAssignmentSettings {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 impl MicrosoftStoreForBusinessAppAssignmentSettings {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.microsoftStoreForBusinessAppAssignmentSettings";
@@ -3353,7 +3353,7 @@ impl MicrosoftStoreForBusinessAppAssignmentSettings {
     }
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 impl<'de> serde::Deserialize<'de> for MicrosoftStoreForBusinessAppAssignmentSettings {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -3362,7 +3362,7 @@ impl<'de> serde::Deserialize<'de> for MicrosoftStoreForBusinessAppAssignmentSett
     }
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 impl graph_odata_runtime::model::ODataObject
 for MicrosoftStoreForBusinessAppAssignmentSettings {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
@@ -3386,7 +3386,7 @@ for MicrosoftStoreForBusinessAppAssignmentSettings {
     }
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 impl MicrosoftStoreForBusinessAppAssignmentSettings {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -3397,11 +3397,11 @@ impl MicrosoftStoreForBusinessAppAssignmentSettings {
     }
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 /// The properties of [`MicrosoftStoreForBusinessAppAssignmentSettings`] by wire name, each a [`Field<MicrosoftStoreForBusinessAppAssignmentSettings>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`MicrosoftStoreForBusinessAppAssignmentSettings::set_null`].
 pub enum MicrosoftStoreForBusinessAppAssignmentSettingsField {}
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 #[allow(non_upper_case_globals)]
 impl MicrosoftStoreForBusinessAppAssignmentSettingsField {
     /// `useDeviceContext`
@@ -3414,7 +3414,7 @@ impl MicrosoftStoreForBusinessAppAssignmentSettingsField {
     >] = &[Self::UseDeviceContext];
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL complex type `microsoft.graph.microsoftTrainingAssignmentMapping`; base type `microsoft.graph.trainingSetting`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct MicrosoftTrainingAssignmentMapping {
@@ -3431,14 +3431,14 @@ pub struct MicrosoftTrainingAssignmentMapping {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for MicrosoftTrainingAssignmentMapping {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl MicrosoftTrainingAssignmentMapping {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.microsoftTrainingAssignmentMapping";
@@ -3461,7 +3461,7 @@ impl MicrosoftTrainingAssignmentMapping {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for MicrosoftTrainingAssignmentMapping {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -3470,7 +3470,7 @@ impl<'de> serde::Deserialize<'de> for MicrosoftTrainingAssignmentMapping {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::model::ODataObject for MicrosoftTrainingAssignmentMapping {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -3493,7 +3493,7 @@ impl graph_odata_runtime::model::ODataObject for MicrosoftTrainingAssignmentMapp
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl MicrosoftTrainingAssignmentMapping {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -3504,11 +3504,11 @@ impl MicrosoftTrainingAssignmentMapping {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// The properties of [`MicrosoftTrainingAssignmentMapping`] by wire name, each a [`Field<MicrosoftTrainingAssignmentMapping>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`MicrosoftTrainingAssignmentMapping::set_null`].
 pub enum MicrosoftTrainingAssignmentMappingField {}
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 #[allow(non_upper_case_globals)]
 impl MicrosoftTrainingAssignmentMappingField {
     /// `settingType`
@@ -3531,7 +3531,7 @@ impl MicrosoftTrainingAssignmentMappingField {
     ];
 }
 
-#[cfg(feature = "_all_devices_assignment_target")]
+#[cfg(feature = "_mime_content")]
 /// CSDL complex type `microsoft.graph.mimeContent`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct MimeContent {
@@ -3545,14 +3545,14 @@ pub struct MimeContent {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_all_devices_assignment_target")]
+#[cfg(feature = "_mime_content")]
 impl serde::Serialize for MimeContent {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_all_devices_assignment_target")]
+#[cfg(feature = "_mime_content")]
 impl MimeContent {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.mimeContent";
@@ -3574,7 +3574,7 @@ impl MimeContent {
     }
 }
 
-#[cfg(feature = "_all_devices_assignment_target")]
+#[cfg(feature = "_mime_content")]
 impl<'de> serde::Deserialize<'de> for MimeContent {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -3583,7 +3583,7 @@ impl<'de> serde::Deserialize<'de> for MimeContent {
     }
 }
 
-#[cfg(feature = "_all_devices_assignment_target")]
+#[cfg(feature = "_mime_content")]
 impl graph_odata_runtime::model::ODataObject for MimeContent {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -3605,7 +3605,7 @@ impl graph_odata_runtime::model::ODataObject for MimeContent {
     }
 }
 
-#[cfg(feature = "_all_devices_assignment_target")]
+#[cfg(feature = "_mime_content")]
 impl MimeContent {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -3616,11 +3616,11 @@ impl MimeContent {
     }
 }
 
-#[cfg(feature = "_all_devices_assignment_target")]
+#[cfg(feature = "_mime_content")]
 /// The properties of [`MimeContent`] by wire name, each a [`Field<MimeContent>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`MimeContent::set_null`].
 pub enum MimeContentField {}
 
-#[cfg(feature = "_all_devices_assignment_target")]
+#[cfg(feature = "_mime_content")]
 #[allow(non_upper_case_globals)]
 impl MimeContentField {
     /// `type`
@@ -3631,7 +3631,7 @@ impl MimeContentField {
     pub const ALL: &'static [model::Field<MimeContent>] = &[Self::Type, Self::Value];
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 /// CSDL complex type `microsoft.graph.mobileAppAssignmentSettings`; abstract.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct MobileAppAssignmentSettings {
@@ -3641,14 +3641,14 @@ pub struct MobileAppAssignmentSettings {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 impl serde::Serialize for MobileAppAssignmentSettings {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 impl MobileAppAssignmentSettings {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.mobileAppAssignmentSettings";
@@ -3668,7 +3668,7 @@ impl MobileAppAssignmentSettings {
     }
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 impl<'de> serde::Deserialize<'de> for MobileAppAssignmentSettings {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -3677,7 +3677,7 @@ impl<'de> serde::Deserialize<'de> for MobileAppAssignmentSettings {
     }
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 impl graph_odata_runtime::model::ODataObject for MobileAppAssignmentSettings {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -3693,7 +3693,7 @@ impl graph_odata_runtime::model::ODataObject for MobileAppAssignmentSettings {
     }
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 /// A `microsoft.graph.mobileAppAssignmentSettings` value: the base type or one of its derived types, chosen by `@odata.type`. A derived type this crate does not know is read as [`MobileAppAssignmentSettings`], which keeps its properties and `@odata.type` in `additional_properties`.
 #[derive(Debug, Clone, PartialEq)]
 pub enum AnyMobileAppAssignmentSettings {
@@ -3721,7 +3721,7 @@ pub enum AnyMobileAppAssignmentSettings {
     ),
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 impl AnyMobileAppAssignmentSettings {
     /// The `@odata.type` of the variant (the base type's for unknown derived types).
     pub fn odata_type(&self) -> &'static str {
@@ -3766,21 +3766,21 @@ impl AnyMobileAppAssignmentSettings {
     }
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 impl Default for AnyMobileAppAssignmentSettings {
     fn default() -> Self {
         Self::MobileAppAssignmentSettings(Box::default())
     }
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 impl From<MobileAppAssignmentSettings> for AnyMobileAppAssignmentSettings {
     fn from(value: MobileAppAssignmentSettings) -> Self {
         Self::MobileAppAssignmentSettings(Box::new(value))
     }
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 impl AnyMobileAppAssignmentSettings {
     /// The value if it is a [`AnyMobileAppAssignmentSettings::IosLobAppAssignmentSettings`] variant.
     pub fn as_ios_lob_app_assignment_settings(
@@ -3856,35 +3856,35 @@ impl AnyMobileAppAssignmentSettings {
     }
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 impl From<IosLobAppAssignmentSettings> for AnyMobileAppAssignmentSettings {
     fn from(value: IosLobAppAssignmentSettings) -> Self {
         Self::IosLobAppAssignmentSettings(Box::new(value))
     }
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 impl From<IosStoreAppAssignmentSettings> for AnyMobileAppAssignmentSettings {
     fn from(value: IosStoreAppAssignmentSettings) -> Self {
         Self::IosStoreAppAssignmentSettings(Box::new(value))
     }
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 impl From<IosVppAppAssignmentSettings> for AnyMobileAppAssignmentSettings {
     fn from(value: IosVppAppAssignmentSettings) -> Self {
         Self::IosVppAppAssignmentSettings(Box::new(value))
     }
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 impl From<MacOsLobAppAssignmentSettings> for AnyMobileAppAssignmentSettings {
     fn from(value: MacOsLobAppAssignmentSettings) -> Self {
         Self::MacOsLobAppAssignmentSettings(Box::new(value))
     }
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 impl From<MicrosoftStoreForBusinessAppAssignmentSettings>
 for AnyMobileAppAssignmentSettings {
     fn from(value: MicrosoftStoreForBusinessAppAssignmentSettings) -> Self {
@@ -3892,28 +3892,28 @@ for AnyMobileAppAssignmentSettings {
     }
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 impl From<Win32LobAppAssignmentSettings> for AnyMobileAppAssignmentSettings {
     fn from(value: Win32LobAppAssignmentSettings) -> Self {
         Self::Win32LobAppAssignmentSettings(Box::new(value))
     }
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 impl From<WindowsAppXAppAssignmentSettings> for AnyMobileAppAssignmentSettings {
     fn from(value: WindowsAppXAppAssignmentSettings) -> Self {
         Self::WindowsAppXAppAssignmentSettings(Box::new(value))
     }
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 impl From<WindowsUniversalAppXAppAssignmentSettings> for AnyMobileAppAssignmentSettings {
     fn from(value: WindowsUniversalAppXAppAssignmentSettings) -> Self {
         Self::WindowsUniversalAppXAppAssignmentSettings(Box::new(value))
     }
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 impl serde::Serialize for AnyMobileAppAssignmentSettings {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match self {
@@ -3980,7 +3980,7 @@ impl serde::Serialize for AnyMobileAppAssignmentSettings {
     }
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 impl<'de> serde::Deserialize<'de> for AnyMobileAppAssignmentSettings {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -4030,7 +4030,7 @@ impl<'de> serde::Deserialize<'de> for AnyMobileAppAssignmentSettings {
     }
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_android_mobile_app_identifier")]
 /// CSDL complex type `microsoft.graph.mobileAppIdentifier`; abstract.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct MobileAppIdentifier {
@@ -4040,14 +4040,14 @@ pub struct MobileAppIdentifier {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_android_mobile_app_identifier")]
 impl serde::Serialize for MobileAppIdentifier {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_android_mobile_app_identifier")]
 impl MobileAppIdentifier {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.mobileAppIdentifier";
@@ -4067,7 +4067,7 @@ impl MobileAppIdentifier {
     }
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_android_mobile_app_identifier")]
 impl<'de> serde::Deserialize<'de> for MobileAppIdentifier {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -4076,7 +4076,7 @@ impl<'de> serde::Deserialize<'de> for MobileAppIdentifier {
     }
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_android_mobile_app_identifier")]
 impl graph_odata_runtime::model::ODataObject for MobileAppIdentifier {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -4092,7 +4092,7 @@ impl graph_odata_runtime::model::ODataObject for MobileAppIdentifier {
     }
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_android_mobile_app_identifier")]
 /// A `microsoft.graph.mobileAppIdentifier` value: the base type or one of its derived types, chosen by `@odata.type`. A derived type this crate does not know is read as [`MobileAppIdentifier`], which keeps its properties and `@odata.type` in `additional_properties`.
 #[derive(Debug, Clone, PartialEq)]
 pub enum AnyMobileAppIdentifier {
@@ -4104,7 +4104,7 @@ pub enum AnyMobileAppIdentifier {
     IosMobileAppIdentifier(Box<IosMobileAppIdentifier>),
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_android_mobile_app_identifier")]
 impl AnyMobileAppIdentifier {
     /// The `@odata.type` of the variant (the base type's for unknown derived types).
     pub fn odata_type(&self) -> &'static str {
@@ -4123,14 +4123,14 @@ impl AnyMobileAppIdentifier {
     }
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_android_mobile_app_identifier")]
 impl Default for AnyMobileAppIdentifier {
     fn default() -> Self {
         Self::MobileAppIdentifier(Box::default())
     }
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_android_mobile_app_identifier")]
 impl From<MobileAppIdentifier> for AnyMobileAppIdentifier {
     fn from(value: MobileAppIdentifier) -> Self {
         Self::MobileAppIdentifier(Box::new(value))

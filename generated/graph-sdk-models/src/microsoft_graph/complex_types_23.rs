@@ -11,7 +11,7 @@ use graph_odata_runtime::edm;
 #[allow(unused_imports)]
 use graph_odata_runtime::model;
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_android_mobile_app_identifier")]
 impl AnyMobileAppIdentifier {
     /// The value if it is a [`AnyMobileAppIdentifier::AndroidMobileAppIdentifier`] variant.
     pub fn as_android_mobile_app_identifier(
@@ -31,21 +31,21 @@ impl AnyMobileAppIdentifier {
     }
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_android_mobile_app_identifier")]
 impl From<AndroidMobileAppIdentifier> for AnyMobileAppIdentifier {
     fn from(value: AndroidMobileAppIdentifier) -> Self {
         Self::AndroidMobileAppIdentifier(Box::new(value))
     }
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_android_mobile_app_identifier")]
 impl From<IosMobileAppIdentifier> for AnyMobileAppIdentifier {
     fn from(value: IosMobileAppIdentifier) -> Self {
         Self::IosMobileAppIdentifier(Box::new(value))
     }
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_android_mobile_app_identifier")]
 impl serde::Serialize for AnyMobileAppIdentifier {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match self {
@@ -70,7 +70,7 @@ impl serde::Serialize for AnyMobileAppIdentifier {
     }
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_android_mobile_app_identifier")]
 impl<'de> serde::Deserialize<'de> for AnyMobileAppIdentifier {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -93,7 +93,7 @@ impl<'de> serde::Deserialize<'de> for AnyMobileAppIdentifier {
     }
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 /// CSDL complex type `microsoft.graph.mobileAppInstallTimeSettings`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct MobileAppInstallTimeSettings {
@@ -109,14 +109,14 @@ pub struct MobileAppInstallTimeSettings {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 impl serde::Serialize for MobileAppInstallTimeSettings {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 impl MobileAppInstallTimeSettings {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.mobileAppInstallTimeSettings";
@@ -139,7 +139,7 @@ impl MobileAppInstallTimeSettings {
     }
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 impl<'de> serde::Deserialize<'de> for MobileAppInstallTimeSettings {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -148,7 +148,7 @@ impl<'de> serde::Deserialize<'de> for MobileAppInstallTimeSettings {
     }
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 impl graph_odata_runtime::model::ODataObject for MobileAppInstallTimeSettings {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -173,7 +173,7 @@ impl graph_odata_runtime::model::ODataObject for MobileAppInstallTimeSettings {
     }
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 impl MobileAppInstallTimeSettings {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -184,11 +184,11 @@ impl MobileAppInstallTimeSettings {
     }
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 /// The properties of [`MobileAppInstallTimeSettings`] by wire name, each a [`Field<MobileAppInstallTimeSettings>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`MobileAppInstallTimeSettings::set_null`].
 pub enum MobileAppInstallTimeSettingsField {}
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 #[allow(non_upper_case_globals)]
 impl MobileAppInstallTimeSettingsField {
     /// `deadlineDateTime`
@@ -211,7 +211,7 @@ impl MobileAppInstallTimeSettingsField {
     ];
 }
 
-#[cfg(feature = "_applied_conditional_access_policy")]
+#[cfg(feature = "_audit_logs")]
 /// CSDL complex type `microsoft.graph.modifiedProperty`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ModifiedProperty {
@@ -227,14 +227,14 @@ pub struct ModifiedProperty {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_applied_conditional_access_policy")]
+#[cfg(feature = "_audit_logs")]
 impl serde::Serialize for ModifiedProperty {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_applied_conditional_access_policy")]
+#[cfg(feature = "_audit_logs")]
 impl ModifiedProperty {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.modifiedProperty";
@@ -257,7 +257,7 @@ impl ModifiedProperty {
     }
 }
 
-#[cfg(feature = "_applied_conditional_access_policy")]
+#[cfg(feature = "_audit_logs")]
 impl<'de> serde::Deserialize<'de> for ModifiedProperty {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -266,7 +266,7 @@ impl<'de> serde::Deserialize<'de> for ModifiedProperty {
     }
 }
 
-#[cfg(feature = "_applied_conditional_access_policy")]
+#[cfg(feature = "_audit_logs")]
 impl graph_odata_runtime::model::ODataObject for ModifiedProperty {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -289,7 +289,7 @@ impl graph_odata_runtime::model::ODataObject for ModifiedProperty {
     }
 }
 
-#[cfg(feature = "_applied_conditional_access_policy")]
+#[cfg(feature = "_audit_logs")]
 impl ModifiedProperty {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -300,11 +300,11 @@ impl ModifiedProperty {
     }
 }
 
-#[cfg(feature = "_applied_conditional_access_policy")]
+#[cfg(feature = "_audit_logs")]
 /// The properties of [`ModifiedProperty`] by wire name, each a [`Field<ModifiedProperty>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ModifiedProperty::set_null`].
 pub enum ModifiedPropertyField {}
 
-#[cfg(feature = "_applied_conditional_access_policy")]
+#[cfg(feature = "_audit_logs")]
 #[allow(non_upper_case_globals)]
 impl ModifiedPropertyField {
     /// `displayName`
@@ -423,7 +423,7 @@ impl MoveActionField {
     pub const ALL: &'static [model::Field<MoveAction>] = &[Self::From, Self::To];
 }
 
-#[cfg(feature = "_delegated_admin_access_assignment")]
+#[cfg(feature = "_tenant_relationships")]
 /// CSDL complex type `microsoft.graph.multiTenantOrganizationJoinRequestTransitionDetails`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct MultiTenantOrganizationJoinRequestTransitionDetails {
@@ -439,14 +439,14 @@ pub struct MultiTenantOrganizationJoinRequestTransitionDetails {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_delegated_admin_access_assignment")]
+#[cfg(feature = "_tenant_relationships")]
 impl serde::Serialize for MultiTenantOrganizationJoinRequestTransitionDetails {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_delegated_admin_access_assignment")]
+#[cfg(feature = "_tenant_relationships")]
 impl MultiTenantOrganizationJoinRequestTransitionDetails {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.multiTenantOrganizationJoinRequestTransitionDetails";
@@ -469,7 +469,7 @@ impl MultiTenantOrganizationJoinRequestTransitionDetails {
     }
 }
 
-#[cfg(feature = "_delegated_admin_access_assignment")]
+#[cfg(feature = "_tenant_relationships")]
 impl<'de> serde::Deserialize<'de>
 for MultiTenantOrganizationJoinRequestTransitionDetails {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -479,7 +479,7 @@ for MultiTenantOrganizationJoinRequestTransitionDetails {
     }
 }
 
-#[cfg(feature = "_delegated_admin_access_assignment")]
+#[cfg(feature = "_tenant_relationships")]
 impl graph_odata_runtime::model::ODataObject
 for MultiTenantOrganizationJoinRequestTransitionDetails {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
@@ -505,7 +505,7 @@ for MultiTenantOrganizationJoinRequestTransitionDetails {
     }
 }
 
-#[cfg(feature = "_delegated_admin_access_assignment")]
+#[cfg(feature = "_tenant_relationships")]
 impl MultiTenantOrganizationJoinRequestTransitionDetails {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -516,11 +516,11 @@ impl MultiTenantOrganizationJoinRequestTransitionDetails {
     }
 }
 
-#[cfg(feature = "_delegated_admin_access_assignment")]
+#[cfg(feature = "_tenant_relationships")]
 /// The properties of [`MultiTenantOrganizationJoinRequestTransitionDetails`] by wire name, each a [`Field<MultiTenantOrganizationJoinRequestTransitionDetails>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`MultiTenantOrganizationJoinRequestTransitionDetails::set_null`].
 pub enum MultiTenantOrganizationJoinRequestTransitionDetailsField {}
 
-#[cfg(feature = "_delegated_admin_access_assignment")]
+#[cfg(feature = "_tenant_relationships")]
 #[allow(non_upper_case_globals)]
 impl MultiTenantOrganizationJoinRequestTransitionDetailsField {
     /// `desiredMemberState`
@@ -541,7 +541,7 @@ impl MultiTenantOrganizationJoinRequestTransitionDetailsField {
     >] = &[Self::DesiredMemberState, Self::Details, Self::Status];
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_tenant_relationships")]
 /// CSDL complex type `microsoft.graph.multiTenantOrganizationMemberTransitionDetails`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct MultiTenantOrganizationMemberTransitionDetails {
@@ -559,14 +559,14 @@ pub struct MultiTenantOrganizationMemberTransitionDetails {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_tenant_relationships")]
 impl serde::Serialize for MultiTenantOrganizationMemberTransitionDetails {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_tenant_relationships")]
 impl MultiTenantOrganizationMemberTransitionDetails {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.multiTenantOrganizationMemberTransitionDetails";
@@ -590,7 +590,7 @@ impl MultiTenantOrganizationMemberTransitionDetails {
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_tenant_relationships")]
 impl<'de> serde::Deserialize<'de> for MultiTenantOrganizationMemberTransitionDetails {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -599,7 +599,7 @@ impl<'de> serde::Deserialize<'de> for MultiTenantOrganizationMemberTransitionDet
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_tenant_relationships")]
 impl graph_odata_runtime::model::ODataObject
 for MultiTenantOrganizationMemberTransitionDetails {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
@@ -624,7 +624,7 @@ for MultiTenantOrganizationMemberTransitionDetails {
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_tenant_relationships")]
 impl MultiTenantOrganizationMemberTransitionDetails {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -635,11 +635,11 @@ impl MultiTenantOrganizationMemberTransitionDetails {
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_tenant_relationships")]
 /// The properties of [`MultiTenantOrganizationMemberTransitionDetails`] by wire name, each a [`Field<MultiTenantOrganizationMemberTransitionDetails>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`MultiTenantOrganizationMemberTransitionDetails::set_null`].
 pub enum MultiTenantOrganizationMemberTransitionDetailsField {}
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_tenant_relationships")]
 #[allow(non_upper_case_globals)]
 impl MultiTenantOrganizationMemberTransitionDetailsField {
     /// `desiredRole`
@@ -664,7 +664,7 @@ impl MultiTenantOrganizationMemberTransitionDetailsField {
     >] = &[Self::DesiredRole, Self::DesiredState, Self::Details, Self::Status];
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// **Deprecated**: deprecated on 2024-04-10, planned removal on 2026-04-10, revision 2024-01/Deprecation
 ///
 /// CSDL complex type `microsoft.graph.networkConnection`.
@@ -719,14 +719,14 @@ pub struct NetworkConnection {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for NetworkConnection {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl NetworkConnection {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.networkConnection";
@@ -766,7 +766,7 @@ impl NetworkConnection {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for NetworkConnection {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -775,7 +775,7 @@ impl<'de> serde::Deserialize<'de> for NetworkConnection {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::model::ODataObject for NetworkConnection {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -833,7 +833,7 @@ impl graph_odata_runtime::model::ODataObject for NetworkConnection {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl NetworkConnection {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -844,11 +844,11 @@ impl NetworkConnection {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// The properties of [`NetworkConnection`] by wire name, each a [`Field<NetworkConnection>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`NetworkConnection::set_null`].
 pub enum NetworkConnectionField {}
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 #[allow(non_upper_case_globals)]
 impl NetworkConnectionField {
     /// `applicationName`
@@ -952,7 +952,7 @@ impl NetworkConnectionField {
     ];
 }
 
-#[cfg(feature = "_admin_consent_request_policy")]
+#[cfg(feature = "_policies")]
 /// CSDL complex type `microsoft.graph.noDeviceRegistrationMembership`; base type `microsoft.graph.deviceRegistrationMembership`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct NoDeviceRegistrationMembership {
@@ -962,14 +962,14 @@ pub struct NoDeviceRegistrationMembership {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_admin_consent_request_policy")]
+#[cfg(feature = "_policies")]
 impl serde::Serialize for NoDeviceRegistrationMembership {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_admin_consent_request_policy")]
+#[cfg(feature = "_policies")]
 impl NoDeviceRegistrationMembership {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.noDeviceRegistrationMembership";
@@ -989,7 +989,7 @@ impl NoDeviceRegistrationMembership {
     }
 }
 
-#[cfg(feature = "_admin_consent_request_policy")]
+#[cfg(feature = "_policies")]
 impl<'de> serde::Deserialize<'de> for NoDeviceRegistrationMembership {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -998,7 +998,7 @@ impl<'de> serde::Deserialize<'de> for NoDeviceRegistrationMembership {
     }
 }
 
-#[cfg(feature = "_admin_consent_request_policy")]
+#[cfg(feature = "_policies")]
 impl graph_odata_runtime::model::ODataObject for NoDeviceRegistrationMembership {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -1014,7 +1014,7 @@ impl graph_odata_runtime::model::ODataObject for NoDeviceRegistrationMembership 
     }
 }
 
-#[cfg(feature = "_all_allowed_scopes")]
+#[cfg(feature = "_agent_identity_blueprint")]
 /// CSDL complex type `microsoft.graph.noScopes`; base type `microsoft.graph.inheritableScopes`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct NoScopes {
@@ -1027,14 +1027,14 @@ pub struct NoScopes {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_all_allowed_scopes")]
+#[cfg(feature = "_agent_identity_blueprint")]
 impl serde::Serialize for NoScopes {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_all_allowed_scopes")]
+#[cfg(feature = "_agent_identity_blueprint")]
 impl NoScopes {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.noScopes";
@@ -1055,7 +1055,7 @@ impl NoScopes {
     }
 }
 
-#[cfg(feature = "_all_allowed_scopes")]
+#[cfg(feature = "_agent_identity_blueprint")]
 impl<'de> serde::Deserialize<'de> for NoScopes {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1064,7 +1064,7 @@ impl<'de> serde::Deserialize<'de> for NoScopes {
     }
 }
 
-#[cfg(feature = "_all_allowed_scopes")]
+#[cfg(feature = "_agent_identity_blueprint")]
 impl graph_odata_runtime::model::ODataObject for NoScopes {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -1085,7 +1085,7 @@ impl graph_odata_runtime::model::ODataObject for NoScopes {
     }
 }
 
-#[cfg(feature = "_all_allowed_scopes")]
+#[cfg(feature = "_agent_identity_blueprint")]
 impl NoScopes {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -1096,11 +1096,11 @@ impl NoScopes {
     }
 }
 
-#[cfg(feature = "_all_allowed_scopes")]
+#[cfg(feature = "_agent_identity_blueprint")]
 /// The properties of [`NoScopes`] by wire name, each a [`Field<NoScopes>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`NoScopes::set_null`].
 pub enum NoScopesField {}
 
-#[cfg(feature = "_all_allowed_scopes")]
+#[cfg(feature = "_agent_identity_blueprint")]
 #[allow(non_upper_case_globals)]
 impl NoScopesField {
     /// `kind`
@@ -1109,7 +1109,7 @@ impl NoScopesField {
     pub const ALL: &'static [model::Field<NoScopes>] = &[Self::Kind];
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL complex type `microsoft.graph.noTrainingNotificationSetting`; base type `microsoft.graph.endUserNotificationSetting`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct NoTrainingNotificationSetting {
@@ -1130,14 +1130,14 @@ pub struct NoTrainingNotificationSetting {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for NoTrainingNotificationSetting {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl NoTrainingNotificationSetting {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.noTrainingNotificationSetting";
@@ -1161,7 +1161,7 @@ impl NoTrainingNotificationSetting {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for NoTrainingNotificationSetting {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1170,7 +1170,7 @@ impl<'de> serde::Deserialize<'de> for NoTrainingNotificationSetting {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::model::ODataObject for NoTrainingNotificationSetting {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -1200,7 +1200,7 @@ impl graph_odata_runtime::model::ODataObject for NoTrainingNotificationSetting {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl NoTrainingNotificationSetting {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -1211,11 +1211,11 @@ impl NoTrainingNotificationSetting {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// The properties of [`NoTrainingNotificationSetting`] by wire name, each a [`Field<NoTrainingNotificationSetting>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`NoTrainingNotificationSetting::set_null`].
 pub enum NoTrainingNotificationSettingField {}
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 #[allow(non_upper_case_globals)]
 impl NoTrainingNotificationSettingField {
     /// `notificationPreference`
@@ -1243,7 +1243,7 @@ impl NoTrainingNotificationSettingField {
     ];
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL complex type `microsoft.graph.noTrainingSetting`; base type `microsoft.graph.trainingSetting`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct NoTrainingSetting {
@@ -1256,14 +1256,14 @@ pub struct NoTrainingSetting {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for NoTrainingSetting {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl NoTrainingSetting {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.noTrainingSetting";
@@ -1284,7 +1284,7 @@ impl NoTrainingSetting {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for NoTrainingSetting {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1293,7 +1293,7 @@ impl<'de> serde::Deserialize<'de> for NoTrainingSetting {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::model::ODataObject for NoTrainingSetting {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -1314,7 +1314,7 @@ impl graph_odata_runtime::model::ODataObject for NoTrainingSetting {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl NoTrainingSetting {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -1325,11 +1325,11 @@ impl NoTrainingSetting {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// The properties of [`NoTrainingSetting`] by wire name, each a [`Field<NoTrainingSetting>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`NoTrainingSetting::set_null`].
 pub enum NoTrainingSettingField {}
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 #[allow(non_upper_case_globals)]
 impl NoTrainingSettingField {
     /// `settingType`
@@ -1449,7 +1449,7 @@ impl NotebookLinksField {
     ];
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 /// CSDL complex type `microsoft.graph.notificationRecipients`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct NotificationRecipients {
@@ -1463,14 +1463,14 @@ pub struct NotificationRecipients {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 impl serde::Serialize for NotificationRecipients {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 impl NotificationRecipients {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.notificationRecipients";
@@ -1492,7 +1492,7 @@ impl NotificationRecipients {
     }
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 impl<'de> serde::Deserialize<'de> for NotificationRecipients {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1501,7 +1501,7 @@ impl<'de> serde::Deserialize<'de> for NotificationRecipients {
     }
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 impl graph_odata_runtime::model::ODataObject for NotificationRecipients {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -1525,7 +1525,7 @@ impl graph_odata_runtime::model::ODataObject for NotificationRecipients {
     }
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 impl NotificationRecipients {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -1536,11 +1536,11 @@ impl NotificationRecipients {
     }
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 /// The properties of [`NotificationRecipients`] by wire name, each a [`Field<NotificationRecipients>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`NotificationRecipients::set_null`].
 pub enum NotificationRecipientsField {}
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 #[allow(non_upper_case_globals)]
 impl NotificationRecipientsField {
     /// `customRecipients`
@@ -1556,7 +1556,7 @@ impl NotificationRecipientsField {
     ];
 }
 
-#[cfg(feature = "_base_item")]
+#[cfg(feature = "_boolean_column")]
 /// CSDL complex type `microsoft.graph.numberColumn`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct NumberColumn {
@@ -1574,14 +1574,14 @@ pub struct NumberColumn {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_base_item")]
+#[cfg(feature = "_boolean_column")]
 impl serde::Serialize for NumberColumn {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_base_item")]
+#[cfg(feature = "_boolean_column")]
 impl NumberColumn {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.numberColumn";
@@ -1605,7 +1605,7 @@ impl NumberColumn {
     }
 }
 
-#[cfg(feature = "_base_item")]
+#[cfg(feature = "_boolean_column")]
 impl<'de> serde::Deserialize<'de> for NumberColumn {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1614,7 +1614,7 @@ impl<'de> serde::Deserialize<'de> for NumberColumn {
     }
 }
 
-#[cfg(feature = "_base_item")]
+#[cfg(feature = "_boolean_column")]
 impl graph_odata_runtime::model::ODataObject for NumberColumn {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -1638,7 +1638,7 @@ impl graph_odata_runtime::model::ODataObject for NumberColumn {
     }
 }
 
-#[cfg(feature = "_base_item")]
+#[cfg(feature = "_boolean_column")]
 impl NumberColumn {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -1649,11 +1649,11 @@ impl NumberColumn {
     }
 }
 
-#[cfg(feature = "_base_item")]
+#[cfg(feature = "_boolean_column")]
 /// The properties of [`NumberColumn`] by wire name, each a [`Field<NumberColumn>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`NumberColumn::set_null`].
 pub enum NumberColumnField {}
 
-#[cfg(feature = "_base_item")]
+#[cfg(feature = "_boolean_column")]
 #[allow(non_upper_case_globals)]
 impl NumberColumnField {
     /// `decimalPlaces`
@@ -1675,7 +1675,7 @@ impl NumberColumnField {
     ];
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL complex type `microsoft.graph.oAuthConsentAppDetail`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct OAuthConsentAppDetail {
@@ -1691,14 +1691,14 @@ pub struct OAuthConsentAppDetail {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for OAuthConsentAppDetail {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl OAuthConsentAppDetail {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.oAuthConsentAppDetail";
@@ -1721,7 +1721,7 @@ impl OAuthConsentAppDetail {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for OAuthConsentAppDetail {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1730,7 +1730,7 @@ impl<'de> serde::Deserialize<'de> for OAuthConsentAppDetail {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::model::ODataObject for OAuthConsentAppDetail {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -1753,7 +1753,7 @@ impl graph_odata_runtime::model::ODataObject for OAuthConsentAppDetail {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl OAuthConsentAppDetail {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -1764,11 +1764,11 @@ impl OAuthConsentAppDetail {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// The properties of [`OAuthConsentAppDetail`] by wire name, each a [`Field<OAuthConsentAppDetail>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`OAuthConsentAppDetail::set_null`].
 pub enum OAuthConsentAppDetailField {}
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 #[allow(non_upper_case_globals)]
 impl OAuthConsentAppDetailField {
     /// `appScope`
@@ -1791,7 +1791,7 @@ impl OAuthConsentAppDetailField {
     ];
 }
 
-#[cfg(feature = "_attribute_definition")]
+#[cfg(feature = "_bulk_operation")]
 /// CSDL complex type `microsoft.graph.objectDefinition`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ObjectDefinition {
@@ -1809,14 +1809,14 @@ pub struct ObjectDefinition {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_attribute_definition")]
+#[cfg(feature = "_bulk_operation")]
 impl serde::Serialize for ObjectDefinition {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_attribute_definition")]
+#[cfg(feature = "_bulk_operation")]
 impl ObjectDefinition {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.objectDefinition";
@@ -1840,7 +1840,7 @@ impl ObjectDefinition {
     }
 }
 
-#[cfg(feature = "_attribute_definition")]
+#[cfg(feature = "_bulk_operation")]
 impl<'de> serde::Deserialize<'de> for ObjectDefinition {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1849,7 +1849,7 @@ impl<'de> serde::Deserialize<'de> for ObjectDefinition {
     }
 }
 
-#[cfg(feature = "_attribute_definition")]
+#[cfg(feature = "_bulk_operation")]
 impl graph_odata_runtime::model::ODataObject for ObjectDefinition {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -1873,7 +1873,7 @@ impl graph_odata_runtime::model::ODataObject for ObjectDefinition {
     }
 }
 
-#[cfg(feature = "_attribute_definition")]
+#[cfg(feature = "_bulk_operation")]
 impl ObjectDefinition {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -1884,11 +1884,11 @@ impl ObjectDefinition {
     }
 }
 
-#[cfg(feature = "_attribute_definition")]
+#[cfg(feature = "_bulk_operation")]
 /// The properties of [`ObjectDefinition`] by wire name, each a [`Field<ObjectDefinition>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ObjectDefinition::set_null`].
 pub enum ObjectDefinitionField {}
 
-#[cfg(feature = "_attribute_definition")]
+#[cfg(feature = "_bulk_operation")]
 #[allow(non_upper_case_globals)]
 impl ObjectDefinitionField {
     /// `attributes`
@@ -1912,7 +1912,7 @@ impl ObjectDefinitionField {
     ];
 }
 
-#[cfg(feature = "_attribute_definition")]
+#[cfg(feature = "_bulk_operation")]
 /// CSDL complex type `microsoft.graph.objectDefinitionMetadataEntry`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ObjectDefinitionMetadataEntry {
@@ -1926,14 +1926,14 @@ pub struct ObjectDefinitionMetadataEntry {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_attribute_definition")]
+#[cfg(feature = "_bulk_operation")]
 impl serde::Serialize for ObjectDefinitionMetadataEntry {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_attribute_definition")]
+#[cfg(feature = "_bulk_operation")]
 impl ObjectDefinitionMetadataEntry {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.objectDefinitionMetadataEntry";
@@ -1955,7 +1955,7 @@ impl ObjectDefinitionMetadataEntry {
     }
 }
 
-#[cfg(feature = "_attribute_definition")]
+#[cfg(feature = "_bulk_operation")]
 impl<'de> serde::Deserialize<'de> for ObjectDefinitionMetadataEntry {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1964,7 +1964,7 @@ impl<'de> serde::Deserialize<'de> for ObjectDefinitionMetadataEntry {
     }
 }
 
-#[cfg(feature = "_attribute_definition")]
+#[cfg(feature = "_bulk_operation")]
 impl graph_odata_runtime::model::ODataObject for ObjectDefinitionMetadataEntry {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -1986,7 +1986,7 @@ impl graph_odata_runtime::model::ODataObject for ObjectDefinitionMetadataEntry {
     }
 }
 
-#[cfg(feature = "_attribute_definition")]
+#[cfg(feature = "_bulk_operation")]
 impl ObjectDefinitionMetadataEntry {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -1997,11 +1997,11 @@ impl ObjectDefinitionMetadataEntry {
     }
 }
 
-#[cfg(feature = "_attribute_definition")]
+#[cfg(feature = "_bulk_operation")]
 /// The properties of [`ObjectDefinitionMetadataEntry`] by wire name, each a [`Field<ObjectDefinitionMetadataEntry>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ObjectDefinitionMetadataEntry::set_null`].
 pub enum ObjectDefinitionMetadataEntryField {}
 
-#[cfg(feature = "_attribute_definition")]
+#[cfg(feature = "_bulk_operation")]
 #[allow(non_upper_case_globals)]
 impl ObjectDefinitionMetadataEntryField {
     /// `key`
@@ -2019,7 +2019,7 @@ impl ObjectDefinitionMetadataEntryField {
     ];
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_authorization_info")]
 /// CSDL complex type `microsoft.graph.objectIdentity`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ObjectIdentity {
@@ -2035,14 +2035,14 @@ pub struct ObjectIdentity {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_authorization_info")]
 impl serde::Serialize for ObjectIdentity {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_authorization_info")]
 impl ObjectIdentity {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.objectIdentity";
@@ -2065,7 +2065,7 @@ impl ObjectIdentity {
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_authorization_info")]
 impl<'de> serde::Deserialize<'de> for ObjectIdentity {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2074,7 +2074,7 @@ impl<'de> serde::Deserialize<'de> for ObjectIdentity {
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_authorization_info")]
 impl graph_odata_runtime::model::ODataObject for ObjectIdentity {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -2099,7 +2099,7 @@ impl graph_odata_runtime::model::ODataObject for ObjectIdentity {
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_authorization_info")]
 impl ObjectIdentity {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -2110,11 +2110,11 @@ impl ObjectIdentity {
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_authorization_info")]
 /// The properties of [`ObjectIdentity`] by wire name, each a [`Field<ObjectIdentity>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ObjectIdentity::set_null`].
 pub enum ObjectIdentityField {}
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_authorization_info")]
 #[allow(non_upper_case_globals)]
 impl ObjectIdentityField {
     /// `issuer`
@@ -2133,7 +2133,7 @@ impl ObjectIdentityField {
     ];
 }
 
-#[cfg(feature = "_attribute_definition")]
+#[cfg(feature = "_bulk_operation")]
 /// CSDL complex type `microsoft.graph.objectMapping`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ObjectMapping {
@@ -2159,14 +2159,14 @@ pub struct ObjectMapping {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_attribute_definition")]
+#[cfg(feature = "_bulk_operation")]
 impl serde::Serialize for ObjectMapping {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_attribute_definition")]
+#[cfg(feature = "_bulk_operation")]
 impl ObjectMapping {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.objectMapping";
@@ -2194,7 +2194,7 @@ impl ObjectMapping {
     }
 }
 
-#[cfg(feature = "_attribute_definition")]
+#[cfg(feature = "_bulk_operation")]
 impl<'de> serde::Deserialize<'de> for ObjectMapping {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2203,7 +2203,7 @@ impl<'de> serde::Deserialize<'de> for ObjectMapping {
     }
 }
 
-#[cfg(feature = "_attribute_definition")]
+#[cfg(feature = "_bulk_operation")]
 impl graph_odata_runtime::model::ODataObject for ObjectMapping {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -2237,7 +2237,7 @@ impl graph_odata_runtime::model::ODataObject for ObjectMapping {
     }
 }
 
-#[cfg(feature = "_attribute_definition")]
+#[cfg(feature = "_bulk_operation")]
 impl ObjectMapping {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -2248,11 +2248,11 @@ impl ObjectMapping {
     }
 }
 
-#[cfg(feature = "_attribute_definition")]
+#[cfg(feature = "_bulk_operation")]
 /// The properties of [`ObjectMapping`] by wire name, each a [`Field<ObjectMapping>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ObjectMapping::set_null`].
 pub enum ObjectMappingField {}
 
-#[cfg(feature = "_attribute_definition")]
+#[cfg(feature = "_bulk_operation")]
 #[allow(non_upper_case_globals)]
 impl ObjectMappingField {
     /// `attributeMappings`
@@ -2290,7 +2290,7 @@ impl ObjectMappingField {
     ];
 }
 
-#[cfg(feature = "_attribute_definition")]
+#[cfg(feature = "_bulk_operation")]
 /// CSDL complex type `microsoft.graph.objectMappingMetadataEntry`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ObjectMappingMetadataEntry {
@@ -2304,14 +2304,14 @@ pub struct ObjectMappingMetadataEntry {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_attribute_definition")]
+#[cfg(feature = "_bulk_operation")]
 impl serde::Serialize for ObjectMappingMetadataEntry {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_attribute_definition")]
+#[cfg(feature = "_bulk_operation")]
 impl ObjectMappingMetadataEntry {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.objectMappingMetadataEntry";
@@ -2333,7 +2333,7 @@ impl ObjectMappingMetadataEntry {
     }
 }
 
-#[cfg(feature = "_attribute_definition")]
+#[cfg(feature = "_bulk_operation")]
 impl<'de> serde::Deserialize<'de> for ObjectMappingMetadataEntry {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2342,7 +2342,7 @@ impl<'de> serde::Deserialize<'de> for ObjectMappingMetadataEntry {
     }
 }
 
-#[cfg(feature = "_attribute_definition")]
+#[cfg(feature = "_bulk_operation")]
 impl graph_odata_runtime::model::ODataObject for ObjectMappingMetadataEntry {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -2364,7 +2364,7 @@ impl graph_odata_runtime::model::ODataObject for ObjectMappingMetadataEntry {
     }
 }
 
-#[cfg(feature = "_attribute_definition")]
+#[cfg(feature = "_bulk_operation")]
 impl ObjectMappingMetadataEntry {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -2375,11 +2375,11 @@ impl ObjectMappingMetadataEntry {
     }
 }
 
-#[cfg(feature = "_attribute_definition")]
+#[cfg(feature = "_bulk_operation")]
 /// The properties of [`ObjectMappingMetadataEntry`] by wire name, each a [`Field<ObjectMappingMetadataEntry>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ObjectMappingMetadataEntry::set_null`].
 pub enum ObjectMappingMetadataEntryField {}
 
-#[cfg(feature = "_attribute_definition")]
+#[cfg(feature = "_bulk_operation")]
 #[allow(non_upper_case_globals)]
 impl ObjectMappingMetadataEntryField {
     /// `key`
@@ -3058,7 +3058,7 @@ impl graph_odata_runtime::model::ODataObject for OidcPrivateJwtKeyClientAuthenti
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 /// CSDL complex type `microsoft.graph.omaSetting`; abstract.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct OmaSetting {
@@ -3074,14 +3074,14 @@ pub struct OmaSetting {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl serde::Serialize for OmaSetting {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl OmaSetting {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.omaSetting";
@@ -3104,7 +3104,7 @@ impl OmaSetting {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl<'de> serde::Deserialize<'de> for OmaSetting {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -3113,7 +3113,7 @@ impl<'de> serde::Deserialize<'de> for OmaSetting {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl graph_odata_runtime::model::ODataObject for OmaSetting {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -3136,7 +3136,7 @@ impl graph_odata_runtime::model::ODataObject for OmaSetting {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl OmaSetting {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -3147,11 +3147,11 @@ impl OmaSetting {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 /// The properties of [`OmaSetting`] by wire name, each a [`Field<OmaSetting>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`OmaSetting::set_null`].
 pub enum OmaSettingField {}
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 #[allow(non_upper_case_globals)]
 impl OmaSettingField {
     /// `description`
@@ -3168,7 +3168,7 @@ impl OmaSettingField {
     ];
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 /// A `microsoft.graph.omaSetting` value: the base type or one of its derived types, chosen by `@odata.type`. A derived type this crate does not know is read as [`OmaSetting`], which keeps its properties and `@odata.type` in `additional_properties`.
 #[derive(Debug, Clone, PartialEq)]
 pub enum AnyOmaSetting {
@@ -3190,7 +3190,7 @@ pub enum AnyOmaSetting {
     OmaSettingStringXml(Box<OmaSettingStringXml>),
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl AnyOmaSetting {
     /// The `@odata.type` of the variant (the base type's for unknown derived types).
     pub fn odata_type(&self) -> &'static str {
@@ -3214,21 +3214,21 @@ impl AnyOmaSetting {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl Default for AnyOmaSetting {
     fn default() -> Self {
         Self::OmaSetting(Box::default())
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl From<OmaSetting> for AnyOmaSetting {
     fn from(value: OmaSetting) -> Self {
         Self::OmaSetting(Box::new(value))
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl AnyOmaSetting {
     /// The value if it is a [`AnyOmaSetting::OmaSettingBase64`] variant.
     pub fn as_oma_setting_base64(&self) -> Option<&OmaSettingBase64> {

@@ -11,56 +11,56 @@ use graph_odata_runtime::edm;
 #[allow(unused_imports)]
 use graph_odata_runtime::model;
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl From<OmaSettingBase64> for AnyOmaSetting {
     fn from(value: OmaSettingBase64) -> Self {
         Self::OmaSettingBase64(Box::new(value))
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl From<OmaSettingBoolean> for AnyOmaSetting {
     fn from(value: OmaSettingBoolean) -> Self {
         Self::OmaSettingBoolean(Box::new(value))
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl From<OmaSettingDateTime> for AnyOmaSetting {
     fn from(value: OmaSettingDateTime) -> Self {
         Self::OmaSettingDateTime(Box::new(value))
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl From<OmaSettingFloatingPoint> for AnyOmaSetting {
     fn from(value: OmaSettingFloatingPoint) -> Self {
         Self::OmaSettingFloatingPoint(Box::new(value))
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl From<OmaSettingInteger> for AnyOmaSetting {
     fn from(value: OmaSettingInteger) -> Self {
         Self::OmaSettingInteger(Box::new(value))
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl From<OmaSettingString> for AnyOmaSetting {
     fn from(value: OmaSettingString) -> Self {
         Self::OmaSettingString(Box::new(value))
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl From<OmaSettingStringXml> for AnyOmaSetting {
     fn from(value: OmaSettingStringXml) -> Self {
         Self::OmaSettingStringXml(Box::new(value))
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl serde::Serialize for AnyOmaSetting {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match self {
@@ -104,7 +104,7 @@ impl serde::Serialize for AnyOmaSetting {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl<'de> serde::Deserialize<'de> for AnyOmaSetting {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -142,7 +142,7 @@ impl<'de> serde::Deserialize<'de> for AnyOmaSetting {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 /// CSDL complex type `microsoft.graph.omaSettingBase64`; base type `microsoft.graph.omaSetting`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct OmaSettingBase64 {
@@ -165,14 +165,14 @@ pub struct OmaSettingBase64 {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl serde::Serialize for OmaSettingBase64 {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl OmaSettingBase64 {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.omaSettingBase64";
@@ -197,7 +197,7 @@ impl OmaSettingBase64 {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl<'de> serde::Deserialize<'de> for OmaSettingBase64 {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -206,7 +206,7 @@ impl<'de> serde::Deserialize<'de> for OmaSettingBase64 {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl graph_odata_runtime::model::ODataObject for OmaSettingBase64 {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -231,7 +231,7 @@ impl graph_odata_runtime::model::ODataObject for OmaSettingBase64 {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl OmaSettingBase64 {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -242,11 +242,11 @@ impl OmaSettingBase64 {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 /// The properties of [`OmaSettingBase64`] by wire name, each a [`Field<OmaSettingBase64>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`OmaSettingBase64::set_null`].
 pub enum OmaSettingBase64Field {}
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 #[allow(non_upper_case_globals)]
 impl OmaSettingBase64Field {
     /// `description`
@@ -273,7 +273,7 @@ impl OmaSettingBase64Field {
     ];
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 /// CSDL complex type `microsoft.graph.omaSettingBoolean`; base type `microsoft.graph.omaSetting`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct OmaSettingBoolean {
@@ -294,14 +294,14 @@ pub struct OmaSettingBoolean {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl serde::Serialize for OmaSettingBoolean {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl OmaSettingBoolean {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.omaSettingBoolean";
@@ -325,7 +325,7 @@ impl OmaSettingBoolean {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl<'de> serde::Deserialize<'de> for OmaSettingBoolean {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -334,7 +334,7 @@ impl<'de> serde::Deserialize<'de> for OmaSettingBoolean {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl graph_odata_runtime::model::ODataObject for OmaSettingBoolean {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -358,7 +358,7 @@ impl graph_odata_runtime::model::ODataObject for OmaSettingBoolean {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl OmaSettingBoolean {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -369,11 +369,11 @@ impl OmaSettingBoolean {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 /// The properties of [`OmaSettingBoolean`] by wire name, each a [`Field<OmaSettingBoolean>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`OmaSettingBoolean::set_null`].
 pub enum OmaSettingBooleanField {}
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 #[allow(non_upper_case_globals)]
 impl OmaSettingBooleanField {
     /// `description`
@@ -397,7 +397,7 @@ impl OmaSettingBooleanField {
     ];
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 /// CSDL complex type `microsoft.graph.omaSettingDateTime`; base type `microsoft.graph.omaSetting`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct OmaSettingDateTime {
@@ -418,14 +418,14 @@ pub struct OmaSettingDateTime {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl serde::Serialize for OmaSettingDateTime {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl OmaSettingDateTime {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.omaSettingDateTime";
@@ -449,7 +449,7 @@ impl OmaSettingDateTime {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl<'de> serde::Deserialize<'de> for OmaSettingDateTime {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -458,7 +458,7 @@ impl<'de> serde::Deserialize<'de> for OmaSettingDateTime {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl graph_odata_runtime::model::ODataObject for OmaSettingDateTime {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -482,7 +482,7 @@ impl graph_odata_runtime::model::ODataObject for OmaSettingDateTime {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl OmaSettingDateTime {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -493,11 +493,11 @@ impl OmaSettingDateTime {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 /// The properties of [`OmaSettingDateTime`] by wire name, each a [`Field<OmaSettingDateTime>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`OmaSettingDateTime::set_null`].
 pub enum OmaSettingDateTimeField {}
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 #[allow(non_upper_case_globals)]
 impl OmaSettingDateTimeField {
     /// `description`
@@ -521,7 +521,7 @@ impl OmaSettingDateTimeField {
     ];
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 /// CSDL complex type `microsoft.graph.omaSettingFloatingPoint`; base type `microsoft.graph.omaSetting`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct OmaSettingFloatingPoint {
@@ -542,14 +542,14 @@ pub struct OmaSettingFloatingPoint {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl serde::Serialize for OmaSettingFloatingPoint {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl OmaSettingFloatingPoint {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.omaSettingFloatingPoint";
@@ -573,7 +573,7 @@ impl OmaSettingFloatingPoint {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl<'de> serde::Deserialize<'de> for OmaSettingFloatingPoint {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -582,7 +582,7 @@ impl<'de> serde::Deserialize<'de> for OmaSettingFloatingPoint {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl graph_odata_runtime::model::ODataObject for OmaSettingFloatingPoint {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -606,7 +606,7 @@ impl graph_odata_runtime::model::ODataObject for OmaSettingFloatingPoint {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl OmaSettingFloatingPoint {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -617,11 +617,11 @@ impl OmaSettingFloatingPoint {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 /// The properties of [`OmaSettingFloatingPoint`] by wire name, each a [`Field<OmaSettingFloatingPoint>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`OmaSettingFloatingPoint::set_null`].
 pub enum OmaSettingFloatingPointField {}
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 #[allow(non_upper_case_globals)]
 impl OmaSettingFloatingPointField {
     /// `description`
@@ -647,7 +647,7 @@ impl OmaSettingFloatingPointField {
     ];
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 /// CSDL complex type `microsoft.graph.omaSettingInteger`; base type `microsoft.graph.omaSetting`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct OmaSettingInteger {
@@ -668,14 +668,14 @@ pub struct OmaSettingInteger {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl serde::Serialize for OmaSettingInteger {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl OmaSettingInteger {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.omaSettingInteger";
@@ -699,7 +699,7 @@ impl OmaSettingInteger {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl<'de> serde::Deserialize<'de> for OmaSettingInteger {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -708,7 +708,7 @@ impl<'de> serde::Deserialize<'de> for OmaSettingInteger {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl graph_odata_runtime::model::ODataObject for OmaSettingInteger {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -732,7 +732,7 @@ impl graph_odata_runtime::model::ODataObject for OmaSettingInteger {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl OmaSettingInteger {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -743,11 +743,11 @@ impl OmaSettingInteger {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 /// The properties of [`OmaSettingInteger`] by wire name, each a [`Field<OmaSettingInteger>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`OmaSettingInteger::set_null`].
 pub enum OmaSettingIntegerField {}
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 #[allow(non_upper_case_globals)]
 impl OmaSettingIntegerField {
     /// `description`
@@ -771,7 +771,7 @@ impl OmaSettingIntegerField {
     ];
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 /// CSDL complex type `microsoft.graph.omaSettingString`; base type `microsoft.graph.omaSetting`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct OmaSettingString {
@@ -792,14 +792,14 @@ pub struct OmaSettingString {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl serde::Serialize for OmaSettingString {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl OmaSettingString {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.omaSettingString";
@@ -823,7 +823,7 @@ impl OmaSettingString {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl<'de> serde::Deserialize<'de> for OmaSettingString {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -832,7 +832,7 @@ impl<'de> serde::Deserialize<'de> for OmaSettingString {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl graph_odata_runtime::model::ODataObject for OmaSettingString {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -856,7 +856,7 @@ impl graph_odata_runtime::model::ODataObject for OmaSettingString {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl OmaSettingString {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -867,11 +867,11 @@ impl OmaSettingString {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 /// The properties of [`OmaSettingString`] by wire name, each a [`Field<OmaSettingString>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`OmaSettingString::set_null`].
 pub enum OmaSettingStringField {}
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 #[allow(non_upper_case_globals)]
 impl OmaSettingStringField {
     /// `description`
@@ -895,7 +895,7 @@ impl OmaSettingStringField {
     ];
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 /// CSDL complex type `microsoft.graph.omaSettingStringXml`; base type `microsoft.graph.omaSetting`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct OmaSettingStringXml {
@@ -918,14 +918,14 @@ pub struct OmaSettingStringXml {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl serde::Serialize for OmaSettingStringXml {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl OmaSettingStringXml {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.omaSettingStringXml";
@@ -950,7 +950,7 @@ impl OmaSettingStringXml {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl<'de> serde::Deserialize<'de> for OmaSettingStringXml {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -959,7 +959,7 @@ impl<'de> serde::Deserialize<'de> for OmaSettingStringXml {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl graph_odata_runtime::model::ODataObject for OmaSettingStringXml {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -984,7 +984,7 @@ impl graph_odata_runtime::model::ODataObject for OmaSettingStringXml {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl OmaSettingStringXml {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -995,11 +995,11 @@ impl OmaSettingStringXml {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 /// The properties of [`OmaSettingStringXml`] by wire name, each a [`Field<OmaSettingStringXml>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`OmaSettingStringXml::set_null`].
 pub enum OmaSettingStringXmlField {}
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 #[allow(non_upper_case_globals)]
 impl OmaSettingStringXmlField {
     /// `description`
@@ -1028,7 +1028,7 @@ impl OmaSettingStringXmlField {
     ];
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 /// CSDL complex type `microsoft.graph.onAttributeCollectionExternalUsersSelfServiceSignUp`; base type `microsoft.graph.onAttributeCollectionHandler`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct OnAttributeCollectionExternalUsersSelfServiceSignUp {
@@ -1042,14 +1042,14 @@ pub struct OnAttributeCollectionExternalUsersSelfServiceSignUp {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 impl serde::Serialize for OnAttributeCollectionExternalUsersSelfServiceSignUp {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 impl OnAttributeCollectionExternalUsersSelfServiceSignUp {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.onAttributeCollectionExternalUsersSelfServiceSignUp";
@@ -1071,7 +1071,7 @@ impl OnAttributeCollectionExternalUsersSelfServiceSignUp {
     }
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 impl<'de> serde::Deserialize<'de>
 for OnAttributeCollectionExternalUsersSelfServiceSignUp {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -1081,7 +1081,7 @@ for OnAttributeCollectionExternalUsersSelfServiceSignUp {
     }
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 impl graph_odata_runtime::model::ODataObject
 for OnAttributeCollectionExternalUsersSelfServiceSignUp {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
@@ -1106,7 +1106,7 @@ for OnAttributeCollectionExternalUsersSelfServiceSignUp {
     }
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 impl OnAttributeCollectionExternalUsersSelfServiceSignUp {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -1117,11 +1117,11 @@ impl OnAttributeCollectionExternalUsersSelfServiceSignUp {
     }
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 /// The properties of [`OnAttributeCollectionExternalUsersSelfServiceSignUp`] by wire name, each a [`Field<OnAttributeCollectionExternalUsersSelfServiceSignUp>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`OnAttributeCollectionExternalUsersSelfServiceSignUp::set_null`].
 pub enum OnAttributeCollectionExternalUsersSelfServiceSignUpField {}
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 #[allow(non_upper_case_globals)]
 impl OnAttributeCollectionExternalUsersSelfServiceSignUpField {
     /// `attributeCollectionPage`
@@ -1138,7 +1138,7 @@ impl OnAttributeCollectionExternalUsersSelfServiceSignUpField {
     >] = &[Self::AttributeCollectionPage, Self::Attributes];
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 /// CSDL complex type `microsoft.graph.onAttributeCollectionHandler`; abstract.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct OnAttributeCollectionHandler {
@@ -1148,14 +1148,14 @@ pub struct OnAttributeCollectionHandler {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 impl serde::Serialize for OnAttributeCollectionHandler {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 impl OnAttributeCollectionHandler {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.onAttributeCollectionHandler";
@@ -1175,7 +1175,7 @@ impl OnAttributeCollectionHandler {
     }
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 impl<'de> serde::Deserialize<'de> for OnAttributeCollectionHandler {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1184,7 +1184,7 @@ impl<'de> serde::Deserialize<'de> for OnAttributeCollectionHandler {
     }
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 impl graph_odata_runtime::model::ODataObject for OnAttributeCollectionHandler {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -1200,7 +1200,7 @@ impl graph_odata_runtime::model::ODataObject for OnAttributeCollectionHandler {
     }
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 /// A `microsoft.graph.onAttributeCollectionHandler` value: the base type or one of its derived types, chosen by `@odata.type`. A derived type this crate does not know is read as [`OnAttributeCollectionHandler`], which keeps its properties and `@odata.type` in `additional_properties`.
 #[derive(Debug, Clone, PartialEq)]
 pub enum AnyOnAttributeCollectionHandler {
@@ -1212,7 +1212,7 @@ pub enum AnyOnAttributeCollectionHandler {
     ),
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 impl AnyOnAttributeCollectionHandler {
     /// The `@odata.type` of the variant (the base type's for unknown derived types).
     pub fn odata_type(&self) -> &'static str {
@@ -1236,21 +1236,21 @@ impl AnyOnAttributeCollectionHandler {
     }
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 impl Default for AnyOnAttributeCollectionHandler {
     fn default() -> Self {
         Self::OnAttributeCollectionHandler(Box::default())
     }
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 impl From<OnAttributeCollectionHandler> for AnyOnAttributeCollectionHandler {
     fn from(value: OnAttributeCollectionHandler) -> Self {
         Self::OnAttributeCollectionHandler(Box::new(value))
     }
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 impl AnyOnAttributeCollectionHandler {
     /// The value if it is a [`AnyOnAttributeCollectionHandler::OnAttributeCollectionExternalUsersSelfServiceSignUp`] variant.
     pub fn as_on_attribute_collection_external_users_self_service_sign_up(
@@ -1265,7 +1265,7 @@ impl AnyOnAttributeCollectionHandler {
     }
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 impl From<OnAttributeCollectionExternalUsersSelfServiceSignUp>
 for AnyOnAttributeCollectionHandler {
     fn from(value: OnAttributeCollectionExternalUsersSelfServiceSignUp) -> Self {
@@ -1273,7 +1273,7 @@ for AnyOnAttributeCollectionHandler {
     }
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 impl serde::Serialize for AnyOnAttributeCollectionHandler {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match self {
@@ -1293,7 +1293,7 @@ impl serde::Serialize for AnyOnAttributeCollectionHandler {
     }
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 impl<'de> serde::Deserialize<'de> for AnyOnAttributeCollectionHandler {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1314,14 +1314,14 @@ impl<'de> serde::Deserialize<'de> for AnyOnAttributeCollectionHandler {
     }
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 /// CSDL complex type `microsoft.graph.onAttributeCollectionStartCustomExtensionHandler`; base type `microsoft.graph.onAttributeCollectionStartHandler`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct OnAttributeCollectionStartCustomExtensionHandler {
     /// Property `configuration`: `microsoft.graph.customExtensionOverwriteConfiguration`.
     pub configuration: Option<CustomExtensionOverwriteConfiguration>,
     /// Navigation property `customExtension`: `microsoft.graph.onAttributeCollectionStartCustomExtension`; present when expanded (`$expand`).
-    #[cfg(feature = "_azure_ad_pop_token_authentication")]
+    #[cfg(feature = "_identity_governance")]
     pub custom_extension: Option<OnAttributeCollectionStartCustomExtension>,
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
@@ -1329,14 +1329,14 @@ pub struct OnAttributeCollectionStartCustomExtensionHandler {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 impl serde::Serialize for OnAttributeCollectionStartCustomExtensionHandler {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 #[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
 impl OnAttributeCollectionStartCustomExtensionHandler {
     /// The CSDL qualified name, as `@odata.type` spells it.
@@ -1354,13 +1354,13 @@ impl OnAttributeCollectionStartCustomExtensionHandler {
             odata_type,
         )?;
         object.property("configuration", &self.configuration);
-        #[cfg(feature = "_azure_ad_pop_token_authentication")]
+        #[cfg(feature = "_identity_governance")]
         object.property("customExtension", &self.custom_extension);
         object.end()
     }
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 impl<'de> serde::Deserialize<'de> for OnAttributeCollectionStartCustomExtensionHandler {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1369,7 +1369,7 @@ impl<'de> serde::Deserialize<'de> for OnAttributeCollectionStartCustomExtensionH
     }
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 #[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
 impl graph_odata_runtime::model::ODataObject
 for OnAttributeCollectionStartCustomExtensionHandler {
@@ -1382,7 +1382,7 @@ for OnAttributeCollectionStartCustomExtensionHandler {
         let extra = &mut self.additional_properties;
         match key {
             "configuration" => read_nullable(map, key, &mut self.configuration, extra),
-            #[cfg(feature = "_azure_ad_pop_token_authentication")]
+            #[cfg(feature = "_identity_governance")]
             "customExtension" => {
                 read_nullable(map, key, &mut self.custom_extension, extra)
             }
@@ -1396,7 +1396,7 @@ for OnAttributeCollectionStartCustomExtensionHandler {
     }
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 impl OnAttributeCollectionStartCustomExtensionHandler {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -1407,11 +1407,11 @@ impl OnAttributeCollectionStartCustomExtensionHandler {
     }
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 /// The properties of [`OnAttributeCollectionStartCustomExtensionHandler`] by wire name, each a [`Field<OnAttributeCollectionStartCustomExtensionHandler>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`OnAttributeCollectionStartCustomExtensionHandler::set_null`].
 pub enum OnAttributeCollectionStartCustomExtensionHandlerField {}
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 #[allow(non_upper_case_globals)]
 impl OnAttributeCollectionStartCustomExtensionHandlerField {
     /// `configuration`
@@ -1428,7 +1428,7 @@ impl OnAttributeCollectionStartCustomExtensionHandlerField {
     >] = &[Self::Configuration, Self::CustomExtension];
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 /// CSDL complex type `microsoft.graph.onAttributeCollectionStartHandler`; abstract.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct OnAttributeCollectionStartHandler {
@@ -1438,14 +1438,14 @@ pub struct OnAttributeCollectionStartHandler {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 impl serde::Serialize for OnAttributeCollectionStartHandler {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 impl OnAttributeCollectionStartHandler {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.onAttributeCollectionStartHandler";
@@ -1465,7 +1465,7 @@ impl OnAttributeCollectionStartHandler {
     }
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 impl<'de> serde::Deserialize<'de> for OnAttributeCollectionStartHandler {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1474,7 +1474,7 @@ impl<'de> serde::Deserialize<'de> for OnAttributeCollectionStartHandler {
     }
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 impl graph_odata_runtime::model::ODataObject for OnAttributeCollectionStartHandler {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -1490,7 +1490,7 @@ impl graph_odata_runtime::model::ODataObject for OnAttributeCollectionStartHandl
     }
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 /// A `microsoft.graph.onAttributeCollectionStartHandler` value: the base type or one of its derived types, chosen by `@odata.type`. A derived type this crate does not know is read as [`OnAttributeCollectionStartHandler`], which keeps its properties and `@odata.type` in `additional_properties`.
 #[derive(Debug, Clone, PartialEq)]
 pub enum AnyOnAttributeCollectionStartHandler {
@@ -1502,7 +1502,7 @@ pub enum AnyOnAttributeCollectionStartHandler {
     ),
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 impl AnyOnAttributeCollectionStartHandler {
     /// The `@odata.type` of the variant (the base type's for unknown derived types).
     pub fn odata_type(&self) -> &'static str {
@@ -1526,21 +1526,21 @@ impl AnyOnAttributeCollectionStartHandler {
     }
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 impl Default for AnyOnAttributeCollectionStartHandler {
     fn default() -> Self {
         Self::OnAttributeCollectionStartHandler(Box::default())
     }
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 impl From<OnAttributeCollectionStartHandler> for AnyOnAttributeCollectionStartHandler {
     fn from(value: OnAttributeCollectionStartHandler) -> Self {
         Self::OnAttributeCollectionStartHandler(Box::new(value))
     }
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 impl AnyOnAttributeCollectionStartHandler {
     /// The value if it is a [`AnyOnAttributeCollectionStartHandler::OnAttributeCollectionStartCustomExtensionHandler`] variant.
     pub fn as_on_attribute_collection_start_custom_extension_handler(
@@ -1553,7 +1553,7 @@ impl AnyOnAttributeCollectionStartHandler {
     }
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 impl From<OnAttributeCollectionStartCustomExtensionHandler>
 for AnyOnAttributeCollectionStartHandler {
     fn from(value: OnAttributeCollectionStartCustomExtensionHandler) -> Self {
@@ -1561,7 +1561,7 @@ for AnyOnAttributeCollectionStartHandler {
     }
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 impl serde::Serialize for AnyOnAttributeCollectionStartHandler {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match self {
@@ -1581,7 +1581,7 @@ impl serde::Serialize for AnyOnAttributeCollectionStartHandler {
     }
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 impl<'de> serde::Deserialize<'de> for AnyOnAttributeCollectionStartHandler {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1605,14 +1605,14 @@ impl<'de> serde::Deserialize<'de> for AnyOnAttributeCollectionStartHandler {
     }
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 /// CSDL complex type `microsoft.graph.onAttributeCollectionSubmitCustomExtensionHandler`; base type `microsoft.graph.onAttributeCollectionSubmitHandler`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct OnAttributeCollectionSubmitCustomExtensionHandler {
     /// Property `configuration`: `microsoft.graph.customExtensionOverwriteConfiguration`.
     pub configuration: Option<CustomExtensionOverwriteConfiguration>,
     /// Navigation property `customExtension`: `microsoft.graph.onAttributeCollectionSubmitCustomExtension`; present when expanded (`$expand`).
-    #[cfg(feature = "_azure_ad_pop_token_authentication")]
+    #[cfg(feature = "_identity_governance")]
     pub custom_extension: Option<OnAttributeCollectionSubmitCustomExtension>,
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
@@ -1620,14 +1620,14 @@ pub struct OnAttributeCollectionSubmitCustomExtensionHandler {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 impl serde::Serialize for OnAttributeCollectionSubmitCustomExtensionHandler {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 #[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
 impl OnAttributeCollectionSubmitCustomExtensionHandler {
     /// The CSDL qualified name, as `@odata.type` spells it.
@@ -1645,13 +1645,13 @@ impl OnAttributeCollectionSubmitCustomExtensionHandler {
             odata_type,
         )?;
         object.property("configuration", &self.configuration);
-        #[cfg(feature = "_azure_ad_pop_token_authentication")]
+        #[cfg(feature = "_identity_governance")]
         object.property("customExtension", &self.custom_extension);
         object.end()
     }
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 impl<'de> serde::Deserialize<'de> for OnAttributeCollectionSubmitCustomExtensionHandler {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1660,7 +1660,7 @@ impl<'de> serde::Deserialize<'de> for OnAttributeCollectionSubmitCustomExtension
     }
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 #[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
 impl graph_odata_runtime::model::ODataObject
 for OnAttributeCollectionSubmitCustomExtensionHandler {
@@ -1673,7 +1673,7 @@ for OnAttributeCollectionSubmitCustomExtensionHandler {
         let extra = &mut self.additional_properties;
         match key {
             "configuration" => read_nullable(map, key, &mut self.configuration, extra),
-            #[cfg(feature = "_azure_ad_pop_token_authentication")]
+            #[cfg(feature = "_identity_governance")]
             "customExtension" => {
                 read_nullable(map, key, &mut self.custom_extension, extra)
             }
@@ -1687,7 +1687,7 @@ for OnAttributeCollectionSubmitCustomExtensionHandler {
     }
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 impl OnAttributeCollectionSubmitCustomExtensionHandler {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -1698,11 +1698,11 @@ impl OnAttributeCollectionSubmitCustomExtensionHandler {
     }
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 /// The properties of [`OnAttributeCollectionSubmitCustomExtensionHandler`] by wire name, each a [`Field<OnAttributeCollectionSubmitCustomExtensionHandler>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`OnAttributeCollectionSubmitCustomExtensionHandler::set_null`].
 pub enum OnAttributeCollectionSubmitCustomExtensionHandlerField {}
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 #[allow(non_upper_case_globals)]
 impl OnAttributeCollectionSubmitCustomExtensionHandlerField {
     /// `configuration`
@@ -1719,7 +1719,7 @@ impl OnAttributeCollectionSubmitCustomExtensionHandlerField {
     >] = &[Self::Configuration, Self::CustomExtension];
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 /// CSDL complex type `microsoft.graph.onAttributeCollectionSubmitHandler`; abstract.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct OnAttributeCollectionSubmitHandler {
@@ -1729,14 +1729,14 @@ pub struct OnAttributeCollectionSubmitHandler {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 impl serde::Serialize for OnAttributeCollectionSubmitHandler {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 impl OnAttributeCollectionSubmitHandler {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.onAttributeCollectionSubmitHandler";
@@ -1756,7 +1756,7 @@ impl OnAttributeCollectionSubmitHandler {
     }
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 impl<'de> serde::Deserialize<'de> for OnAttributeCollectionSubmitHandler {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1765,7 +1765,7 @@ impl<'de> serde::Deserialize<'de> for OnAttributeCollectionSubmitHandler {
     }
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 impl graph_odata_runtime::model::ODataObject for OnAttributeCollectionSubmitHandler {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -1781,7 +1781,7 @@ impl graph_odata_runtime::model::ODataObject for OnAttributeCollectionSubmitHand
     }
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 /// A `microsoft.graph.onAttributeCollectionSubmitHandler` value: the base type or one of its derived types, chosen by `@odata.type`. A derived type this crate does not know is read as [`OnAttributeCollectionSubmitHandler`], which keeps its properties and `@odata.type` in `additional_properties`.
 #[derive(Debug, Clone, PartialEq)]
 pub enum AnyOnAttributeCollectionSubmitHandler {
@@ -1793,7 +1793,7 @@ pub enum AnyOnAttributeCollectionSubmitHandler {
     ),
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 impl AnyOnAttributeCollectionSubmitHandler {
     /// The `@odata.type` of the variant (the base type's for unknown derived types).
     pub fn odata_type(&self) -> &'static str {
@@ -1817,14 +1817,14 @@ impl AnyOnAttributeCollectionSubmitHandler {
     }
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 impl Default for AnyOnAttributeCollectionSubmitHandler {
     fn default() -> Self {
         Self::OnAttributeCollectionSubmitHandler(Box::default())
     }
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 impl From<OnAttributeCollectionSubmitHandler> for AnyOnAttributeCollectionSubmitHandler {
     fn from(value: OnAttributeCollectionSubmitHandler) -> Self {
         Self::OnAttributeCollectionSubmitHandler(Box::new(value))

@@ -11,7 +11,7 @@ use graph_odata_runtime::edm;
 #[allow(unused_imports)]
 use graph_odata_runtime::model;
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 impl AnyOnAttributeCollectionSubmitHandler {
     /// The value if it is a [`AnyOnAttributeCollectionSubmitHandler::OnAttributeCollectionSubmitCustomExtensionHandler`] variant.
     pub fn as_on_attribute_collection_submit_custom_extension_handler(
@@ -24,7 +24,7 @@ impl AnyOnAttributeCollectionSubmitHandler {
     }
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 impl From<OnAttributeCollectionSubmitCustomExtensionHandler>
 for AnyOnAttributeCollectionSubmitHandler {
     fn from(value: OnAttributeCollectionSubmitCustomExtensionHandler) -> Self {
@@ -32,7 +32,7 @@ for AnyOnAttributeCollectionSubmitHandler {
     }
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 impl serde::Serialize for AnyOnAttributeCollectionSubmitHandler {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match self {
@@ -52,7 +52,7 @@ impl serde::Serialize for AnyOnAttributeCollectionSubmitHandler {
     }
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 impl<'de> serde::Deserialize<'de> for AnyOnAttributeCollectionSubmitHandler {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -76,7 +76,7 @@ impl<'de> serde::Deserialize<'de> for AnyOnAttributeCollectionSubmitHandler {
     }
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 /// CSDL complex type `microsoft.graph.onAuthenticationMethodLoadStartExternalUsersSelfServiceSignUp`; base type `microsoft.graph.onAuthenticationMethodLoadStartHandler`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct OnAuthenticationMethodLoadStartExternalUsersSelfServiceSignUp {
@@ -89,14 +89,14 @@ pub struct OnAuthenticationMethodLoadStartExternalUsersSelfServiceSignUp {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 impl serde::Serialize for OnAuthenticationMethodLoadStartExternalUsersSelfServiceSignUp {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 #[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
 impl OnAuthenticationMethodLoadStartExternalUsersSelfServiceSignUp {
     /// The CSDL qualified name, as `@odata.type` spells it.
@@ -119,7 +119,7 @@ impl OnAuthenticationMethodLoadStartExternalUsersSelfServiceSignUp {
     }
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 impl<'de> serde::Deserialize<'de>
 for OnAuthenticationMethodLoadStartExternalUsersSelfServiceSignUp {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -129,7 +129,7 @@ for OnAuthenticationMethodLoadStartExternalUsersSelfServiceSignUp {
     }
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 #[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
 impl graph_odata_runtime::model::ODataObject
 for OnAuthenticationMethodLoadStartExternalUsersSelfServiceSignUp {
@@ -155,7 +155,7 @@ for OnAuthenticationMethodLoadStartExternalUsersSelfServiceSignUp {
     }
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 impl OnAuthenticationMethodLoadStartExternalUsersSelfServiceSignUp {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -166,11 +166,11 @@ impl OnAuthenticationMethodLoadStartExternalUsersSelfServiceSignUp {
     }
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 /// The properties of [`OnAuthenticationMethodLoadStartExternalUsersSelfServiceSignUp`] by wire name, each a [`Field<OnAuthenticationMethodLoadStartExternalUsersSelfServiceSignUp>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`OnAuthenticationMethodLoadStartExternalUsersSelfServiceSignUp::set_null`].
 pub enum OnAuthenticationMethodLoadStartExternalUsersSelfServiceSignUpField {}
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 #[allow(non_upper_case_globals)]
 impl OnAuthenticationMethodLoadStartExternalUsersSelfServiceSignUpField {
     /// `identityProviders`
@@ -183,7 +183,7 @@ impl OnAuthenticationMethodLoadStartExternalUsersSelfServiceSignUpField {
     >] = &[Self::IdentityProviders];
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 /// CSDL complex type `microsoft.graph.onAuthenticationMethodLoadStartHandler`; abstract.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct OnAuthenticationMethodLoadStartHandler {
@@ -193,14 +193,14 @@ pub struct OnAuthenticationMethodLoadStartHandler {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 impl serde::Serialize for OnAuthenticationMethodLoadStartHandler {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 impl OnAuthenticationMethodLoadStartHandler {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.onAuthenticationMethodLoadStartHandler";
@@ -220,7 +220,7 @@ impl OnAuthenticationMethodLoadStartHandler {
     }
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 impl<'de> serde::Deserialize<'de> for OnAuthenticationMethodLoadStartHandler {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -229,7 +229,7 @@ impl<'de> serde::Deserialize<'de> for OnAuthenticationMethodLoadStartHandler {
     }
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 impl graph_odata_runtime::model::ODataObject for OnAuthenticationMethodLoadStartHandler {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -245,7 +245,7 @@ impl graph_odata_runtime::model::ODataObject for OnAuthenticationMethodLoadStart
     }
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 /// A `microsoft.graph.onAuthenticationMethodLoadStartHandler` value: the base type or one of its derived types, chosen by `@odata.type`. A derived type this crate does not know is read as [`OnAuthenticationMethodLoadStartHandler`], which keeps its properties and `@odata.type` in `additional_properties`.
 #[derive(Debug, Clone, PartialEq)]
 pub enum AnyOnAuthenticationMethodLoadStartHandler {
@@ -257,7 +257,7 @@ pub enum AnyOnAuthenticationMethodLoadStartHandler {
     ),
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 impl AnyOnAuthenticationMethodLoadStartHandler {
     /// The `@odata.type` of the variant (the base type's for unknown derived types).
     pub fn odata_type(&self) -> &'static str {
@@ -281,14 +281,14 @@ impl AnyOnAuthenticationMethodLoadStartHandler {
     }
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 impl Default for AnyOnAuthenticationMethodLoadStartHandler {
     fn default() -> Self {
         Self::OnAuthenticationMethodLoadStartHandler(Box::default())
     }
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 impl From<OnAuthenticationMethodLoadStartHandler>
 for AnyOnAuthenticationMethodLoadStartHandler {
     fn from(value: OnAuthenticationMethodLoadStartHandler) -> Self {
@@ -296,7 +296,7 @@ for AnyOnAuthenticationMethodLoadStartHandler {
     }
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 impl AnyOnAuthenticationMethodLoadStartHandler {
     /// The value if it is a [`AnyOnAuthenticationMethodLoadStartHandler::OnAuthenticationMethodLoadStartExternalUsersSelfServiceSignUp`] variant.
     pub fn as_on_authentication_method_load_start_external_users_self_service_sign_up(
@@ -311,7 +311,7 @@ impl AnyOnAuthenticationMethodLoadStartHandler {
     }
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 impl From<OnAuthenticationMethodLoadStartExternalUsersSelfServiceSignUp>
 for AnyOnAuthenticationMethodLoadStartHandler {
     fn from(
@@ -323,7 +323,7 @@ for AnyOnAuthenticationMethodLoadStartHandler {
     }
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 impl serde::Serialize for AnyOnAuthenticationMethodLoadStartHandler {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match self {
@@ -345,7 +345,7 @@ impl serde::Serialize for AnyOnAuthenticationMethodLoadStartHandler {
     }
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 impl<'de> serde::Deserialize<'de> for AnyOnAuthenticationMethodLoadStartHandler {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -371,7 +371,7 @@ impl<'de> serde::Deserialize<'de> for AnyOnAuthenticationMethodLoadStartHandler 
     }
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 /// CSDL complex type `microsoft.graph.onFraudProtectionLoadStartExternalUsersAuthHandler`; base type `microsoft.graph.onFraudProtectionLoadStartHandler`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct OnFraudProtectionLoadStartExternalUsersAuthHandler {
@@ -383,14 +383,14 @@ pub struct OnFraudProtectionLoadStartExternalUsersAuthHandler {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 impl serde::Serialize for OnFraudProtectionLoadStartExternalUsersAuthHandler {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 impl OnFraudProtectionLoadStartExternalUsersAuthHandler {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.onFraudProtectionLoadStartExternalUsersAuthHandler";
@@ -411,7 +411,7 @@ impl OnFraudProtectionLoadStartExternalUsersAuthHandler {
     }
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 impl<'de> serde::Deserialize<'de>
 for OnFraudProtectionLoadStartExternalUsersAuthHandler {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -421,7 +421,7 @@ for OnFraudProtectionLoadStartExternalUsersAuthHandler {
     }
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 impl graph_odata_runtime::model::ODataObject
 for OnFraudProtectionLoadStartExternalUsersAuthHandler {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
@@ -443,7 +443,7 @@ for OnFraudProtectionLoadStartExternalUsersAuthHandler {
     }
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 impl OnFraudProtectionLoadStartExternalUsersAuthHandler {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -454,11 +454,11 @@ impl OnFraudProtectionLoadStartExternalUsersAuthHandler {
     }
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 /// The properties of [`OnFraudProtectionLoadStartExternalUsersAuthHandler`] by wire name, each a [`Field<OnFraudProtectionLoadStartExternalUsersAuthHandler>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`OnFraudProtectionLoadStartExternalUsersAuthHandler::set_null`].
 pub enum OnFraudProtectionLoadStartExternalUsersAuthHandlerField {}
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 #[allow(non_upper_case_globals)]
 impl OnFraudProtectionLoadStartExternalUsersAuthHandlerField {
     /// `signUp`
@@ -471,7 +471,7 @@ impl OnFraudProtectionLoadStartExternalUsersAuthHandlerField {
     >] = &[Self::SignUp];
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 /// CSDL complex type `microsoft.graph.onFraudProtectionLoadStartHandler`; abstract.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct OnFraudProtectionLoadStartHandler {
@@ -481,14 +481,14 @@ pub struct OnFraudProtectionLoadStartHandler {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 impl serde::Serialize for OnFraudProtectionLoadStartHandler {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 impl OnFraudProtectionLoadStartHandler {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.onFraudProtectionLoadStartHandler";
@@ -508,7 +508,7 @@ impl OnFraudProtectionLoadStartHandler {
     }
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 impl<'de> serde::Deserialize<'de> for OnFraudProtectionLoadStartHandler {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -517,7 +517,7 @@ impl<'de> serde::Deserialize<'de> for OnFraudProtectionLoadStartHandler {
     }
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 impl graph_odata_runtime::model::ODataObject for OnFraudProtectionLoadStartHandler {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -533,7 +533,7 @@ impl graph_odata_runtime::model::ODataObject for OnFraudProtectionLoadStartHandl
     }
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 /// A `microsoft.graph.onFraudProtectionLoadStartHandler` value: the base type or one of its derived types, chosen by `@odata.type`. A derived type this crate does not know is read as [`OnFraudProtectionLoadStartHandler`], which keeps its properties and `@odata.type` in `additional_properties`.
 #[derive(Debug, Clone, PartialEq)]
 pub enum AnyOnFraudProtectionLoadStartHandler {
@@ -545,7 +545,7 @@ pub enum AnyOnFraudProtectionLoadStartHandler {
     ),
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 impl AnyOnFraudProtectionLoadStartHandler {
     /// The `@odata.type` of the variant (the base type's for unknown derived types).
     pub fn odata_type(&self) -> &'static str {
@@ -569,21 +569,21 @@ impl AnyOnFraudProtectionLoadStartHandler {
     }
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 impl Default for AnyOnFraudProtectionLoadStartHandler {
     fn default() -> Self {
         Self::OnFraudProtectionLoadStartHandler(Box::default())
     }
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 impl From<OnFraudProtectionLoadStartHandler> for AnyOnFraudProtectionLoadStartHandler {
     fn from(value: OnFraudProtectionLoadStartHandler) -> Self {
         Self::OnFraudProtectionLoadStartHandler(Box::new(value))
     }
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 impl AnyOnFraudProtectionLoadStartHandler {
     /// The value if it is a [`AnyOnFraudProtectionLoadStartHandler::OnFraudProtectionLoadStartExternalUsersAuthHandler`] variant.
     pub fn as_on_fraud_protection_load_start_external_users_auth_handler(
@@ -598,7 +598,7 @@ impl AnyOnFraudProtectionLoadStartHandler {
     }
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 impl From<OnFraudProtectionLoadStartExternalUsersAuthHandler>
 for AnyOnFraudProtectionLoadStartHandler {
     fn from(value: OnFraudProtectionLoadStartExternalUsersAuthHandler) -> Self {
@@ -606,7 +606,7 @@ for AnyOnFraudProtectionLoadStartHandler {
     }
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 impl serde::Serialize for AnyOnFraudProtectionLoadStartHandler {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match self {
@@ -626,7 +626,7 @@ impl serde::Serialize for AnyOnFraudProtectionLoadStartHandler {
     }
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 impl<'de> serde::Deserialize<'de> for AnyOnFraudProtectionLoadStartHandler {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -650,7 +650,7 @@ impl<'de> serde::Deserialize<'de> for AnyOnFraudProtectionLoadStartHandler {
     }
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 /// CSDL complex type `microsoft.graph.onInteractiveAuthFlowStartExternalUsersSelfServiceSignUp`; base type `microsoft.graph.onInteractiveAuthFlowStartHandler`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct OnInteractiveAuthFlowStartExternalUsersSelfServiceSignUp {
@@ -662,14 +662,14 @@ pub struct OnInteractiveAuthFlowStartExternalUsersSelfServiceSignUp {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 impl serde::Serialize for OnInteractiveAuthFlowStartExternalUsersSelfServiceSignUp {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 impl OnInteractiveAuthFlowStartExternalUsersSelfServiceSignUp {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.onInteractiveAuthFlowStartExternalUsersSelfServiceSignUp";
@@ -690,7 +690,7 @@ impl OnInteractiveAuthFlowStartExternalUsersSelfServiceSignUp {
     }
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 impl<'de> serde::Deserialize<'de>
 for OnInteractiveAuthFlowStartExternalUsersSelfServiceSignUp {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -700,7 +700,7 @@ for OnInteractiveAuthFlowStartExternalUsersSelfServiceSignUp {
     }
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 impl graph_odata_runtime::model::ODataObject
 for OnInteractiveAuthFlowStartExternalUsersSelfServiceSignUp {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
@@ -724,7 +724,7 @@ for OnInteractiveAuthFlowStartExternalUsersSelfServiceSignUp {
     }
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 impl OnInteractiveAuthFlowStartExternalUsersSelfServiceSignUp {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -735,11 +735,11 @@ impl OnInteractiveAuthFlowStartExternalUsersSelfServiceSignUp {
     }
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 /// The properties of [`OnInteractiveAuthFlowStartExternalUsersSelfServiceSignUp`] by wire name, each a [`Field<OnInteractiveAuthFlowStartExternalUsersSelfServiceSignUp>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`OnInteractiveAuthFlowStartExternalUsersSelfServiceSignUp::set_null`].
 pub enum OnInteractiveAuthFlowStartExternalUsersSelfServiceSignUpField {}
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 #[allow(non_upper_case_globals)]
 impl OnInteractiveAuthFlowStartExternalUsersSelfServiceSignUpField {
     /// `isSignUpAllowed`
@@ -752,7 +752,7 @@ impl OnInteractiveAuthFlowStartExternalUsersSelfServiceSignUpField {
     >] = &[Self::IsSignUpAllowed];
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 /// CSDL complex type `microsoft.graph.onInteractiveAuthFlowStartHandler`; abstract.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct OnInteractiveAuthFlowStartHandler {
@@ -762,14 +762,14 @@ pub struct OnInteractiveAuthFlowStartHandler {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 impl serde::Serialize for OnInteractiveAuthFlowStartHandler {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 impl OnInteractiveAuthFlowStartHandler {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.onInteractiveAuthFlowStartHandler";
@@ -789,7 +789,7 @@ impl OnInteractiveAuthFlowStartHandler {
     }
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 impl<'de> serde::Deserialize<'de> for OnInteractiveAuthFlowStartHandler {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -798,7 +798,7 @@ impl<'de> serde::Deserialize<'de> for OnInteractiveAuthFlowStartHandler {
     }
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 impl graph_odata_runtime::model::ODataObject for OnInteractiveAuthFlowStartHandler {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -814,7 +814,7 @@ impl graph_odata_runtime::model::ODataObject for OnInteractiveAuthFlowStartHandl
     }
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 /// A `microsoft.graph.onInteractiveAuthFlowStartHandler` value: the base type or one of its derived types, chosen by `@odata.type`. A derived type this crate does not know is read as [`OnInteractiveAuthFlowStartHandler`], which keeps its properties and `@odata.type` in `additional_properties`.
 #[derive(Debug, Clone, PartialEq)]
 pub enum AnyOnInteractiveAuthFlowStartHandler {
@@ -826,7 +826,7 @@ pub enum AnyOnInteractiveAuthFlowStartHandler {
     ),
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 impl AnyOnInteractiveAuthFlowStartHandler {
     /// The `@odata.type` of the variant (the base type's for unknown derived types).
     pub fn odata_type(&self) -> &'static str {
@@ -850,14 +850,14 @@ impl AnyOnInteractiveAuthFlowStartHandler {
     }
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 impl Default for AnyOnInteractiveAuthFlowStartHandler {
     fn default() -> Self {
         Self::OnInteractiveAuthFlowStartHandler(Box::default())
     }
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 impl From<OnInteractiveAuthFlowStartHandler> for AnyOnInteractiveAuthFlowStartHandler {
     fn from(value: OnInteractiveAuthFlowStartHandler) -> Self {
         Self::OnInteractiveAuthFlowStartHandler(Box::new(value))

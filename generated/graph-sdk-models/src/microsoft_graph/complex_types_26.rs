@@ -11,7 +11,7 @@ use graph_odata_runtime::edm;
 #[allow(unused_imports)]
 use graph_odata_runtime::model;
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 impl AnyOnInteractiveAuthFlowStartHandler {
     /// The value if it is a [`AnyOnInteractiveAuthFlowStartHandler::OnInteractiveAuthFlowStartExternalUsersSelfServiceSignUp`] variant.
     pub fn as_on_interactive_auth_flow_start_external_users_self_service_sign_up(
@@ -26,7 +26,7 @@ impl AnyOnInteractiveAuthFlowStartHandler {
     }
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 impl From<OnInteractiveAuthFlowStartExternalUsersSelfServiceSignUp>
 for AnyOnInteractiveAuthFlowStartHandler {
     fn from(value: OnInteractiveAuthFlowStartExternalUsersSelfServiceSignUp) -> Self {
@@ -34,7 +34,7 @@ for AnyOnInteractiveAuthFlowStartHandler {
     }
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 impl serde::Serialize for AnyOnInteractiveAuthFlowStartHandler {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match self {
@@ -54,7 +54,7 @@ impl serde::Serialize for AnyOnInteractiveAuthFlowStartHandler {
     }
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 impl<'de> serde::Deserialize<'de> for AnyOnInteractiveAuthFlowStartHandler {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -78,14 +78,14 @@ impl<'de> serde::Deserialize<'de> for AnyOnInteractiveAuthFlowStartHandler {
     }
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 /// CSDL complex type `microsoft.graph.onOtpSendCustomExtensionHandler`; base type `microsoft.graph.onOtpSendHandler`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct OnOtpSendCustomExtensionHandler {
     /// Property `configuration`: `microsoft.graph.customExtensionOverwriteConfiguration`.
     pub configuration: Option<CustomExtensionOverwriteConfiguration>,
     /// Navigation property `customExtension`: `microsoft.graph.onOtpSendCustomExtension`; present when expanded (`$expand`).
-    #[cfg(feature = "_azure_ad_pop_token_authentication")]
+    #[cfg(feature = "_identity_governance")]
     pub custom_extension: Option<OnOtpSendCustomExtension>,
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
@@ -93,14 +93,14 @@ pub struct OnOtpSendCustomExtensionHandler {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 impl serde::Serialize for OnOtpSendCustomExtensionHandler {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 #[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
 impl OnOtpSendCustomExtensionHandler {
     /// The CSDL qualified name, as `@odata.type` spells it.
@@ -118,13 +118,13 @@ impl OnOtpSendCustomExtensionHandler {
             odata_type,
         )?;
         object.property("configuration", &self.configuration);
-        #[cfg(feature = "_azure_ad_pop_token_authentication")]
+        #[cfg(feature = "_identity_governance")]
         object.property("customExtension", &self.custom_extension);
         object.end()
     }
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 impl<'de> serde::Deserialize<'de> for OnOtpSendCustomExtensionHandler {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -133,7 +133,7 @@ impl<'de> serde::Deserialize<'de> for OnOtpSendCustomExtensionHandler {
     }
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 #[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
 impl graph_odata_runtime::model::ODataObject for OnOtpSendCustomExtensionHandler {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
@@ -145,7 +145,7 @@ impl graph_odata_runtime::model::ODataObject for OnOtpSendCustomExtensionHandler
         let extra = &mut self.additional_properties;
         match key {
             "configuration" => read_nullable(map, key, &mut self.configuration, extra),
-            #[cfg(feature = "_azure_ad_pop_token_authentication")]
+            #[cfg(feature = "_identity_governance")]
             "customExtension" => {
                 read_nullable(map, key, &mut self.custom_extension, extra)
             }
@@ -159,7 +159,7 @@ impl graph_odata_runtime::model::ODataObject for OnOtpSendCustomExtensionHandler
     }
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 impl OnOtpSendCustomExtensionHandler {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -170,11 +170,11 @@ impl OnOtpSendCustomExtensionHandler {
     }
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 /// The properties of [`OnOtpSendCustomExtensionHandler`] by wire name, each a [`Field<OnOtpSendCustomExtensionHandler>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`OnOtpSendCustomExtensionHandler::set_null`].
 pub enum OnOtpSendCustomExtensionHandlerField {}
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 #[allow(non_upper_case_globals)]
 impl OnOtpSendCustomExtensionHandlerField {
     /// `configuration`
@@ -192,7 +192,7 @@ impl OnOtpSendCustomExtensionHandlerField {
     ];
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 /// CSDL complex type `microsoft.graph.onOtpSendHandler`; abstract.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct OnOtpSendHandler {
@@ -202,14 +202,14 @@ pub struct OnOtpSendHandler {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 impl serde::Serialize for OnOtpSendHandler {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 impl OnOtpSendHandler {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.onOtpSendHandler";
@@ -229,7 +229,7 @@ impl OnOtpSendHandler {
     }
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 impl<'de> serde::Deserialize<'de> for OnOtpSendHandler {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -238,7 +238,7 @@ impl<'de> serde::Deserialize<'de> for OnOtpSendHandler {
     }
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 impl graph_odata_runtime::model::ODataObject for OnOtpSendHandler {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -254,7 +254,7 @@ impl graph_odata_runtime::model::ODataObject for OnOtpSendHandler {
     }
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 /// A `microsoft.graph.onOtpSendHandler` value: the base type or one of its derived types, chosen by `@odata.type`. A derived type this crate does not know is read as [`OnOtpSendHandler`], which keeps its properties and `@odata.type` in `additional_properties`.
 #[derive(Debug, Clone, PartialEq)]
 pub enum AnyOnOtpSendHandler {
@@ -264,7 +264,7 @@ pub enum AnyOnOtpSendHandler {
     OnOtpSendCustomExtensionHandler(Box<OnOtpSendCustomExtensionHandler>),
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 impl AnyOnOtpSendHandler {
     /// The `@odata.type` of the variant (the base type's for unknown derived types).
     pub fn odata_type(&self) -> &'static str {
@@ -284,21 +284,21 @@ impl AnyOnOtpSendHandler {
     }
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 impl Default for AnyOnOtpSendHandler {
     fn default() -> Self {
         Self::OnOtpSendHandler(Box::default())
     }
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 impl From<OnOtpSendHandler> for AnyOnOtpSendHandler {
     fn from(value: OnOtpSendHandler) -> Self {
         Self::OnOtpSendHandler(Box::new(value))
     }
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 impl AnyOnOtpSendHandler {
     /// The value if it is a [`AnyOnOtpSendHandler::OnOtpSendCustomExtensionHandler`] variant.
     pub fn as_on_otp_send_custom_extension_handler(
@@ -311,14 +311,14 @@ impl AnyOnOtpSendHandler {
     }
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 impl From<OnOtpSendCustomExtensionHandler> for AnyOnOtpSendHandler {
     fn from(value: OnOtpSendCustomExtensionHandler) -> Self {
         Self::OnOtpSendCustomExtensionHandler(Box::new(value))
     }
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 impl serde::Serialize for AnyOnOtpSendHandler {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match self {
@@ -334,7 +334,7 @@ impl serde::Serialize for AnyOnOtpSendHandler {
     }
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 impl<'de> serde::Deserialize<'de> for AnyOnOtpSendHandler {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -354,7 +354,7 @@ impl<'de> serde::Deserialize<'de> for AnyOnOtpSendHandler {
     }
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 /// CSDL complex type `microsoft.graph.onPasswordMigrationCustomExtensionHandler`; base type `microsoft.graph.onPasswordSubmitHandler`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct OnPasswordMigrationCustomExtensionHandler {
@@ -363,7 +363,7 @@ pub struct OnPasswordMigrationCustomExtensionHandler {
     /// Property `migrationPropertyId`: `Edm.String`, not nullable.
     pub migration_property_id: Option<String>,
     /// Navigation property `customExtension`: `microsoft.graph.onPasswordSubmitCustomExtension`; present when expanded (`$expand`).
-    #[cfg(feature = "_azure_ad_pop_token_authentication")]
+    #[cfg(feature = "_identity_governance")]
     pub custom_extension: Option<OnPasswordSubmitCustomExtension>,
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
@@ -371,14 +371,14 @@ pub struct OnPasswordMigrationCustomExtensionHandler {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 impl serde::Serialize for OnPasswordMigrationCustomExtensionHandler {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 #[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
 impl OnPasswordMigrationCustomExtensionHandler {
     /// The CSDL qualified name, as `@odata.type` spells it.
@@ -397,13 +397,13 @@ impl OnPasswordMigrationCustomExtensionHandler {
         )?;
         object.property("configuration", &self.configuration);
         object.property("migrationPropertyId", &self.migration_property_id);
-        #[cfg(feature = "_azure_ad_pop_token_authentication")]
+        #[cfg(feature = "_identity_governance")]
         object.property("customExtension", &self.custom_extension);
         object.end()
     }
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 impl<'de> serde::Deserialize<'de> for OnPasswordMigrationCustomExtensionHandler {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -412,7 +412,7 @@ impl<'de> serde::Deserialize<'de> for OnPasswordMigrationCustomExtensionHandler 
     }
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 #[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
 impl graph_odata_runtime::model::ODataObject
 for OnPasswordMigrationCustomExtensionHandler {
@@ -428,7 +428,7 @@ for OnPasswordMigrationCustomExtensionHandler {
             "migrationPropertyId" => {
                 read_lenient(map, key, &mut self.migration_property_id, extra)
             }
-            #[cfg(feature = "_azure_ad_pop_token_authentication")]
+            #[cfg(feature = "_identity_governance")]
             "customExtension" => {
                 read_nullable(map, key, &mut self.custom_extension, extra)
             }
@@ -442,7 +442,7 @@ for OnPasswordMigrationCustomExtensionHandler {
     }
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 impl OnPasswordMigrationCustomExtensionHandler {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -453,11 +453,11 @@ impl OnPasswordMigrationCustomExtensionHandler {
     }
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 /// The properties of [`OnPasswordMigrationCustomExtensionHandler`] by wire name, each a [`Field<OnPasswordMigrationCustomExtensionHandler>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`OnPasswordMigrationCustomExtensionHandler::set_null`].
 pub enum OnPasswordMigrationCustomExtensionHandlerField {}
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 #[allow(non_upper_case_globals)]
 impl OnPasswordMigrationCustomExtensionHandlerField {
     /// `configuration`
@@ -480,7 +480,7 @@ impl OnPasswordMigrationCustomExtensionHandlerField {
     ];
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 /// CSDL complex type `microsoft.graph.onPasswordSubmitHandler`; abstract.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct OnPasswordSubmitHandler {
@@ -490,14 +490,14 @@ pub struct OnPasswordSubmitHandler {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 impl serde::Serialize for OnPasswordSubmitHandler {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 impl OnPasswordSubmitHandler {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.onPasswordSubmitHandler";
@@ -517,7 +517,7 @@ impl OnPasswordSubmitHandler {
     }
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 impl<'de> serde::Deserialize<'de> for OnPasswordSubmitHandler {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -526,7 +526,7 @@ impl<'de> serde::Deserialize<'de> for OnPasswordSubmitHandler {
     }
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 impl graph_odata_runtime::model::ODataObject for OnPasswordSubmitHandler {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -542,7 +542,7 @@ impl graph_odata_runtime::model::ODataObject for OnPasswordSubmitHandler {
     }
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 /// A `microsoft.graph.onPasswordSubmitHandler` value: the base type or one of its derived types, chosen by `@odata.type`. A derived type this crate does not know is read as [`OnPasswordSubmitHandler`], which keeps its properties and `@odata.type` in `additional_properties`.
 #[derive(Debug, Clone, PartialEq)]
 pub enum AnyOnPasswordSubmitHandler {
@@ -554,7 +554,7 @@ pub enum AnyOnPasswordSubmitHandler {
     ),
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 impl AnyOnPasswordSubmitHandler {
     /// The `@odata.type` of the variant (the base type's for unknown derived types).
     pub fn odata_type(&self) -> &'static str {
@@ -574,21 +574,21 @@ impl AnyOnPasswordSubmitHandler {
     }
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 impl Default for AnyOnPasswordSubmitHandler {
     fn default() -> Self {
         Self::OnPasswordSubmitHandler(Box::default())
     }
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 impl From<OnPasswordSubmitHandler> for AnyOnPasswordSubmitHandler {
     fn from(value: OnPasswordSubmitHandler) -> Self {
         Self::OnPasswordSubmitHandler(Box::new(value))
     }
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 impl AnyOnPasswordSubmitHandler {
     /// The value if it is a [`AnyOnPasswordSubmitHandler::OnPasswordMigrationCustomExtensionHandler`] variant.
     pub fn as_on_password_migration_custom_extension_handler(
@@ -601,14 +601,14 @@ impl AnyOnPasswordSubmitHandler {
     }
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 impl From<OnPasswordMigrationCustomExtensionHandler> for AnyOnPasswordSubmitHandler {
     fn from(value: OnPasswordMigrationCustomExtensionHandler) -> Self {
         Self::OnPasswordMigrationCustomExtensionHandler(Box::new(value))
     }
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 impl serde::Serialize for AnyOnPasswordSubmitHandler {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match self {
@@ -626,7 +626,7 @@ impl serde::Serialize for AnyOnPasswordSubmitHandler {
     }
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 impl<'de> serde::Deserialize<'de> for AnyOnPasswordSubmitHandler {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -647,7 +647,7 @@ impl<'de> serde::Deserialize<'de> for AnyOnPasswordSubmitHandler {
     }
 }
 
-#[cfg(feature = "_allowed_value")]
+#[cfg(feature = "_directory")]
 /// CSDL complex type `microsoft.graph.onPremisesAccidentalDeletionPrevention`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct OnPremisesAccidentalDeletionPrevention {
@@ -663,14 +663,14 @@ pub struct OnPremisesAccidentalDeletionPrevention {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_allowed_value")]
+#[cfg(feature = "_directory")]
 impl serde::Serialize for OnPremisesAccidentalDeletionPrevention {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_allowed_value")]
+#[cfg(feature = "_directory")]
 impl OnPremisesAccidentalDeletionPrevention {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.onPremisesAccidentalDeletionPrevention";
@@ -696,7 +696,7 @@ impl OnPremisesAccidentalDeletionPrevention {
     }
 }
 
-#[cfg(feature = "_allowed_value")]
+#[cfg(feature = "_directory")]
 impl<'de> serde::Deserialize<'de> for OnPremisesAccidentalDeletionPrevention {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -705,7 +705,7 @@ impl<'de> serde::Deserialize<'de> for OnPremisesAccidentalDeletionPrevention {
     }
 }
 
-#[cfg(feature = "_allowed_value")]
+#[cfg(feature = "_directory")]
 impl graph_odata_runtime::model::ODataObject for OnPremisesAccidentalDeletionPrevention {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -729,7 +729,7 @@ impl graph_odata_runtime::model::ODataObject for OnPremisesAccidentalDeletionPre
     }
 }
 
-#[cfg(feature = "_allowed_value")]
+#[cfg(feature = "_directory")]
 impl OnPremisesAccidentalDeletionPrevention {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -740,11 +740,11 @@ impl OnPremisesAccidentalDeletionPrevention {
     }
 }
 
-#[cfg(feature = "_allowed_value")]
+#[cfg(feature = "_directory")]
 /// The properties of [`OnPremisesAccidentalDeletionPrevention`] by wire name, each a [`Field<OnPremisesAccidentalDeletionPrevention>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`OnPremisesAccidentalDeletionPrevention::set_null`].
 pub enum OnPremisesAccidentalDeletionPreventionField {}
 
-#[cfg(feature = "_allowed_value")]
+#[cfg(feature = "_directory")]
 #[allow(non_upper_case_globals)]
 impl OnPremisesAccidentalDeletionPreventionField {
     /// `alertThreshold`
@@ -762,7 +762,7 @@ impl OnPremisesAccidentalDeletionPreventionField {
     ];
 }
 
-#[cfg(feature = "_allowed_value")]
+#[cfg(feature = "_directory")]
 /// CSDL complex type `microsoft.graph.onPremisesDirectorySynchronizationConfiguration`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct OnPremisesDirectorySynchronizationConfiguration {
@@ -774,14 +774,14 @@ pub struct OnPremisesDirectorySynchronizationConfiguration {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_allowed_value")]
+#[cfg(feature = "_directory")]
 impl serde::Serialize for OnPremisesDirectorySynchronizationConfiguration {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_allowed_value")]
+#[cfg(feature = "_directory")]
 impl OnPremisesDirectorySynchronizationConfiguration {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.onPremisesDirectorySynchronizationConfiguration";
@@ -806,7 +806,7 @@ impl OnPremisesDirectorySynchronizationConfiguration {
     }
 }
 
-#[cfg(feature = "_allowed_value")]
+#[cfg(feature = "_directory")]
 impl<'de> serde::Deserialize<'de> for OnPremisesDirectorySynchronizationConfiguration {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -815,7 +815,7 @@ impl<'de> serde::Deserialize<'de> for OnPremisesDirectorySynchronizationConfigur
     }
 }
 
-#[cfg(feature = "_allowed_value")]
+#[cfg(feature = "_directory")]
 impl graph_odata_runtime::model::ODataObject
 for OnPremisesDirectorySynchronizationConfiguration {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
@@ -839,7 +839,7 @@ for OnPremisesDirectorySynchronizationConfiguration {
     }
 }
 
-#[cfg(feature = "_allowed_value")]
+#[cfg(feature = "_directory")]
 impl OnPremisesDirectorySynchronizationConfiguration {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -850,11 +850,11 @@ impl OnPremisesDirectorySynchronizationConfiguration {
     }
 }
 
-#[cfg(feature = "_allowed_value")]
+#[cfg(feature = "_directory")]
 /// The properties of [`OnPremisesDirectorySynchronizationConfiguration`] by wire name, each a [`Field<OnPremisesDirectorySynchronizationConfiguration>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`OnPremisesDirectorySynchronizationConfiguration::set_null`].
 pub enum OnPremisesDirectorySynchronizationConfigurationField {}
 
-#[cfg(feature = "_allowed_value")]
+#[cfg(feature = "_directory")]
 #[allow(non_upper_case_globals)]
 impl OnPremisesDirectorySynchronizationConfigurationField {
     /// `accidentalDeletionPrevention`
@@ -867,7 +867,7 @@ impl OnPremisesDirectorySynchronizationConfigurationField {
     >] = &[Self::AccidentalDeletionPrevention];
 }
 
-#[cfg(feature = "_allowed_value")]
+#[cfg(feature = "_directory")]
 /// CSDL complex type `microsoft.graph.onPremisesDirectorySynchronizationFeature`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct OnPremisesDirectorySynchronizationFeature {
@@ -917,14 +917,14 @@ pub struct OnPremisesDirectorySynchronizationFeature {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_allowed_value")]
+#[cfg(feature = "_directory")]
 impl serde::Serialize for OnPremisesDirectorySynchronizationFeature {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_allowed_value")]
+#[cfg(feature = "_directory")]
 impl OnPremisesDirectorySynchronizationFeature {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.onPremisesDirectorySynchronizationFeature";
@@ -1013,7 +1013,7 @@ impl OnPremisesDirectorySynchronizationFeature {
     }
 }
 
-#[cfg(feature = "_allowed_value")]
+#[cfg(feature = "_directory")]
 impl<'de> serde::Deserialize<'de> for OnPremisesDirectorySynchronizationFeature {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1022,7 +1022,7 @@ impl<'de> serde::Deserialize<'de> for OnPremisesDirectorySynchronizationFeature 
     }
 }
 
-#[cfg(feature = "_allowed_value")]
+#[cfg(feature = "_directory")]
 impl graph_odata_runtime::model::ODataObject
 for OnPremisesDirectorySynchronizationFeature {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
@@ -1154,7 +1154,7 @@ for OnPremisesDirectorySynchronizationFeature {
     }
 }
 
-#[cfg(feature = "_allowed_value")]
+#[cfg(feature = "_directory")]
 impl OnPremisesDirectorySynchronizationFeature {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -1165,11 +1165,11 @@ impl OnPremisesDirectorySynchronizationFeature {
     }
 }
 
-#[cfg(feature = "_allowed_value")]
+#[cfg(feature = "_directory")]
 /// The properties of [`OnPremisesDirectorySynchronizationFeature`] by wire name, each a [`Field<OnPremisesDirectorySynchronizationFeature>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`OnPremisesDirectorySynchronizationFeature::set_null`].
 pub enum OnPremisesDirectorySynchronizationFeatureField {}
 
-#[cfg(feature = "_allowed_value")]
+#[cfg(feature = "_directory")]
 #[allow(non_upper_case_globals)]
 impl OnPremisesDirectorySynchronizationFeatureField {
     /// `allowOnPremUpdateOfOnPremisesObjectIdentifierEnabled`
@@ -1277,7 +1277,7 @@ impl OnPremisesDirectorySynchronizationFeatureField {
     ];
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_assigned_license")]
 /// CSDL complex type `microsoft.graph.onPremisesExtensionAttributes`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct OnPremisesExtensionAttributes {
@@ -1317,14 +1317,14 @@ pub struct OnPremisesExtensionAttributes {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_assigned_license")]
 impl serde::Serialize for OnPremisesExtensionAttributes {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_assigned_license")]
 impl OnPremisesExtensionAttributes {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.onPremisesExtensionAttributes";
@@ -1359,7 +1359,7 @@ impl OnPremisesExtensionAttributes {
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_assigned_license")]
 impl<'de> serde::Deserialize<'de> for OnPremisesExtensionAttributes {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1368,7 +1368,7 @@ impl<'de> serde::Deserialize<'de> for OnPremisesExtensionAttributes {
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_assigned_license")]
 impl graph_odata_runtime::model::ODataObject for OnPremisesExtensionAttributes {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -1433,7 +1433,7 @@ impl graph_odata_runtime::model::ODataObject for OnPremisesExtensionAttributes {
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_assigned_license")]
 impl OnPremisesExtensionAttributes {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -1444,11 +1444,11 @@ impl OnPremisesExtensionAttributes {
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_assigned_license")]
 /// The properties of [`OnPremisesExtensionAttributes`] by wire name, each a [`Field<OnPremisesExtensionAttributes>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`OnPremisesExtensionAttributes::set_null`].
 pub enum OnPremisesExtensionAttributesField {}
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_assigned_license")]
 #[allow(non_upper_case_globals)]
 impl OnPremisesExtensionAttributesField {
     /// `extensionAttribute1`
@@ -1531,7 +1531,7 @@ impl OnPremisesExtensionAttributesField {
     ];
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_on_premises_provisioning_error")]
 /// CSDL complex type `microsoft.graph.onPremisesProvisioningError`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct OnPremisesProvisioningError {
@@ -1549,14 +1549,14 @@ pub struct OnPremisesProvisioningError {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_on_premises_provisioning_error")]
 impl serde::Serialize for OnPremisesProvisioningError {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_on_premises_provisioning_error")]
 impl OnPremisesProvisioningError {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.onPremisesProvisioningError";
@@ -1580,7 +1580,7 @@ impl OnPremisesProvisioningError {
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_on_premises_provisioning_error")]
 impl<'de> serde::Deserialize<'de> for OnPremisesProvisioningError {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1589,7 +1589,7 @@ impl<'de> serde::Deserialize<'de> for OnPremisesProvisioningError {
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_on_premises_provisioning_error")]
 impl graph_odata_runtime::model::ODataObject for OnPremisesProvisioningError {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -1617,7 +1617,7 @@ impl graph_odata_runtime::model::ODataObject for OnPremisesProvisioningError {
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_on_premises_provisioning_error")]
 impl OnPremisesProvisioningError {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -1628,11 +1628,11 @@ impl OnPremisesProvisioningError {
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_on_premises_provisioning_error")]
 /// The properties of [`OnPremisesProvisioningError`] by wire name, each a [`Field<OnPremisesProvisioningError>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`OnPremisesProvisioningError::set_null`].
 pub enum OnPremisesProvisioningErrorField {}
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_on_premises_provisioning_error")]
 #[allow(non_upper_case_globals)]
 impl OnPremisesProvisioningErrorField {
     /// `category`
@@ -1660,14 +1660,14 @@ impl OnPremisesProvisioningErrorField {
     ];
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 /// CSDL complex type `microsoft.graph.onTokenIssuanceStartCustomExtensionHandler`; base type `microsoft.graph.onTokenIssuanceStartHandler`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct OnTokenIssuanceStartCustomExtensionHandler {
     /// Property `configuration`: `microsoft.graph.customExtensionOverwriteConfiguration`.
     pub configuration: Option<CustomExtensionOverwriteConfiguration>,
     /// Navigation property `customExtension`: `microsoft.graph.onTokenIssuanceStartCustomExtension`; present when expanded (`$expand`).
-    #[cfg(feature = "_azure_ad_pop_token_authentication")]
+    #[cfg(feature = "_identity_governance")]
     pub custom_extension: Option<OnTokenIssuanceStartCustomExtension>,
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
@@ -1675,14 +1675,14 @@ pub struct OnTokenIssuanceStartCustomExtensionHandler {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 impl serde::Serialize for OnTokenIssuanceStartCustomExtensionHandler {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 #[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
 impl OnTokenIssuanceStartCustomExtensionHandler {
     /// The CSDL qualified name, as `@odata.type` spells it.
@@ -1700,13 +1700,13 @@ impl OnTokenIssuanceStartCustomExtensionHandler {
             odata_type,
         )?;
         object.property("configuration", &self.configuration);
-        #[cfg(feature = "_azure_ad_pop_token_authentication")]
+        #[cfg(feature = "_identity_governance")]
         object.property("customExtension", &self.custom_extension);
         object.end()
     }
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 impl<'de> serde::Deserialize<'de> for OnTokenIssuanceStartCustomExtensionHandler {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1715,7 +1715,7 @@ impl<'de> serde::Deserialize<'de> for OnTokenIssuanceStartCustomExtensionHandler
     }
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 #[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
 impl graph_odata_runtime::model::ODataObject
 for OnTokenIssuanceStartCustomExtensionHandler {
@@ -1728,7 +1728,7 @@ for OnTokenIssuanceStartCustomExtensionHandler {
         let extra = &mut self.additional_properties;
         match key {
             "configuration" => read_nullable(map, key, &mut self.configuration, extra),
-            #[cfg(feature = "_azure_ad_pop_token_authentication")]
+            #[cfg(feature = "_identity_governance")]
             "customExtension" => {
                 read_nullable(map, key, &mut self.custom_extension, extra)
             }
@@ -1742,7 +1742,7 @@ for OnTokenIssuanceStartCustomExtensionHandler {
     }
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 impl OnTokenIssuanceStartCustomExtensionHandler {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -1753,11 +1753,11 @@ impl OnTokenIssuanceStartCustomExtensionHandler {
     }
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 /// The properties of [`OnTokenIssuanceStartCustomExtensionHandler`] by wire name, each a [`Field<OnTokenIssuanceStartCustomExtensionHandler>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`OnTokenIssuanceStartCustomExtensionHandler::set_null`].
 pub enum OnTokenIssuanceStartCustomExtensionHandlerField {}
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 #[allow(non_upper_case_globals)]
 impl OnTokenIssuanceStartCustomExtensionHandlerField {
     /// `configuration`
@@ -1775,7 +1775,7 @@ impl OnTokenIssuanceStartCustomExtensionHandlerField {
     ];
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 /// CSDL complex type `microsoft.graph.onTokenIssuanceStartHandler`; abstract.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct OnTokenIssuanceStartHandler {
@@ -1785,14 +1785,14 @@ pub struct OnTokenIssuanceStartHandler {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 impl serde::Serialize for OnTokenIssuanceStartHandler {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 impl OnTokenIssuanceStartHandler {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.onTokenIssuanceStartHandler";
@@ -1812,7 +1812,7 @@ impl OnTokenIssuanceStartHandler {
     }
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 impl<'de> serde::Deserialize<'de> for OnTokenIssuanceStartHandler {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1821,7 +1821,7 @@ impl<'de> serde::Deserialize<'de> for OnTokenIssuanceStartHandler {
     }
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 impl graph_odata_runtime::model::ODataObject for OnTokenIssuanceStartHandler {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,

@@ -11,7 +11,7 @@ use graph_odata_runtime::edm;
 #[allow(unused_imports)]
 use graph_odata_runtime::model;
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 /// A `microsoft.graph.onTokenIssuanceStartHandler` value: the base type or one of its derived types, chosen by `@odata.type`. A derived type this crate does not know is read as [`OnTokenIssuanceStartHandler`], which keeps its properties and `@odata.type` in `additional_properties`.
 #[derive(Debug, Clone, PartialEq)]
 pub enum AnyOnTokenIssuanceStartHandler {
@@ -23,7 +23,7 @@ pub enum AnyOnTokenIssuanceStartHandler {
     ),
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 impl AnyOnTokenIssuanceStartHandler {
     /// The `@odata.type` of the variant (the base type's for unknown derived types).
     pub fn odata_type(&self) -> &'static str {
@@ -47,21 +47,21 @@ impl AnyOnTokenIssuanceStartHandler {
     }
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 impl Default for AnyOnTokenIssuanceStartHandler {
     fn default() -> Self {
         Self::OnTokenIssuanceStartHandler(Box::default())
     }
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 impl From<OnTokenIssuanceStartHandler> for AnyOnTokenIssuanceStartHandler {
     fn from(value: OnTokenIssuanceStartHandler) -> Self {
         Self::OnTokenIssuanceStartHandler(Box::new(value))
     }
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 impl AnyOnTokenIssuanceStartHandler {
     /// The value if it is a [`AnyOnTokenIssuanceStartHandler::OnTokenIssuanceStartCustomExtensionHandler`] variant.
     pub fn as_on_token_issuance_start_custom_extension_handler(
@@ -74,7 +74,7 @@ impl AnyOnTokenIssuanceStartHandler {
     }
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 impl From<OnTokenIssuanceStartCustomExtensionHandler>
 for AnyOnTokenIssuanceStartHandler {
     fn from(value: OnTokenIssuanceStartCustomExtensionHandler) -> Self {
@@ -82,7 +82,7 @@ for AnyOnTokenIssuanceStartHandler {
     }
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 impl serde::Serialize for AnyOnTokenIssuanceStartHandler {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match self {
@@ -100,7 +100,7 @@ impl serde::Serialize for AnyOnTokenIssuanceStartHandler {
     }
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 impl<'de> serde::Deserialize<'de> for AnyOnTokenIssuanceStartHandler {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -121,7 +121,7 @@ impl<'de> serde::Deserialize<'de> for AnyOnTokenIssuanceStartHandler {
     }
 }
 
-#[cfg(feature = "_azure_ad_pop_token_authentication")]
+#[cfg(feature = "_identity_governance")]
 /// CSDL complex type `microsoft.graph.onTokenIssuanceStartReturnClaim`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct OnTokenIssuanceStartReturnClaim {
@@ -133,14 +133,14 @@ pub struct OnTokenIssuanceStartReturnClaim {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_azure_ad_pop_token_authentication")]
+#[cfg(feature = "_identity_governance")]
 impl serde::Serialize for OnTokenIssuanceStartReturnClaim {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_azure_ad_pop_token_authentication")]
+#[cfg(feature = "_identity_governance")]
 impl OnTokenIssuanceStartReturnClaim {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.onTokenIssuanceStartReturnClaim";
@@ -161,7 +161,7 @@ impl OnTokenIssuanceStartReturnClaim {
     }
 }
 
-#[cfg(feature = "_azure_ad_pop_token_authentication")]
+#[cfg(feature = "_identity_governance")]
 impl<'de> serde::Deserialize<'de> for OnTokenIssuanceStartReturnClaim {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -170,7 +170,7 @@ impl<'de> serde::Deserialize<'de> for OnTokenIssuanceStartReturnClaim {
     }
 }
 
-#[cfg(feature = "_azure_ad_pop_token_authentication")]
+#[cfg(feature = "_identity_governance")]
 impl graph_odata_runtime::model::ODataObject for OnTokenIssuanceStartReturnClaim {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -193,7 +193,7 @@ impl graph_odata_runtime::model::ODataObject for OnTokenIssuanceStartReturnClaim
     }
 }
 
-#[cfg(feature = "_azure_ad_pop_token_authentication")]
+#[cfg(feature = "_identity_governance")]
 impl OnTokenIssuanceStartReturnClaim {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -204,11 +204,11 @@ impl OnTokenIssuanceStartReturnClaim {
     }
 }
 
-#[cfg(feature = "_azure_ad_pop_token_authentication")]
+#[cfg(feature = "_identity_governance")]
 /// The properties of [`OnTokenIssuanceStartReturnClaim`] by wire name, each a [`Field<OnTokenIssuanceStartReturnClaim>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`OnTokenIssuanceStartReturnClaim::set_null`].
 pub enum OnTokenIssuanceStartReturnClaimField {}
 
-#[cfg(feature = "_azure_ad_pop_token_authentication")]
+#[cfg(feature = "_identity_governance")]
 #[allow(non_upper_case_globals)]
 impl OnTokenIssuanceStartReturnClaimField {
     /// `claimIdInApiResponse`
@@ -221,7 +221,7 @@ impl OnTokenIssuanceStartReturnClaimField {
     ];
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 /// CSDL complex type `microsoft.graph.onUserCreateStartExternalUsersSelfServiceSignUp`; base type `microsoft.graph.onUserCreateStartHandler`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct OnUserCreateStartExternalUsersSelfServiceSignUp {
@@ -233,14 +233,14 @@ pub struct OnUserCreateStartExternalUsersSelfServiceSignUp {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 impl serde::Serialize for OnUserCreateStartExternalUsersSelfServiceSignUp {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 impl OnUserCreateStartExternalUsersSelfServiceSignUp {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.onUserCreateStartExternalUsersSelfServiceSignUp";
@@ -261,7 +261,7 @@ impl OnUserCreateStartExternalUsersSelfServiceSignUp {
     }
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 impl<'de> serde::Deserialize<'de> for OnUserCreateStartExternalUsersSelfServiceSignUp {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -270,7 +270,7 @@ impl<'de> serde::Deserialize<'de> for OnUserCreateStartExternalUsersSelfServiceS
     }
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 impl graph_odata_runtime::model::ODataObject
 for OnUserCreateStartExternalUsersSelfServiceSignUp {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
@@ -294,7 +294,7 @@ for OnUserCreateStartExternalUsersSelfServiceSignUp {
     }
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 impl OnUserCreateStartExternalUsersSelfServiceSignUp {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -305,11 +305,11 @@ impl OnUserCreateStartExternalUsersSelfServiceSignUp {
     }
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 /// The properties of [`OnUserCreateStartExternalUsersSelfServiceSignUp`] by wire name, each a [`Field<OnUserCreateStartExternalUsersSelfServiceSignUp>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`OnUserCreateStartExternalUsersSelfServiceSignUp::set_null`].
 pub enum OnUserCreateStartExternalUsersSelfServiceSignUpField {}
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 #[allow(non_upper_case_globals)]
 impl OnUserCreateStartExternalUsersSelfServiceSignUpField {
     /// `userTypeToCreate`
@@ -322,7 +322,7 @@ impl OnUserCreateStartExternalUsersSelfServiceSignUpField {
     >] = &[Self::UserTypeToCreate];
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 /// CSDL complex type `microsoft.graph.onUserCreateStartHandler`; abstract.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct OnUserCreateStartHandler {
@@ -332,14 +332,14 @@ pub struct OnUserCreateStartHandler {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 impl serde::Serialize for OnUserCreateStartHandler {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 impl OnUserCreateStartHandler {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.onUserCreateStartHandler";
@@ -359,7 +359,7 @@ impl OnUserCreateStartHandler {
     }
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 impl<'de> serde::Deserialize<'de> for OnUserCreateStartHandler {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -368,7 +368,7 @@ impl<'de> serde::Deserialize<'de> for OnUserCreateStartHandler {
     }
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 impl graph_odata_runtime::model::ODataObject for OnUserCreateStartHandler {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -384,7 +384,7 @@ impl graph_odata_runtime::model::ODataObject for OnUserCreateStartHandler {
     }
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 /// A `microsoft.graph.onUserCreateStartHandler` value: the base type or one of its derived types, chosen by `@odata.type`. A derived type this crate does not know is read as [`OnUserCreateStartHandler`], which keeps its properties and `@odata.type` in `additional_properties`.
 #[derive(Debug, Clone, PartialEq)]
 pub enum AnyOnUserCreateStartHandler {
@@ -396,7 +396,7 @@ pub enum AnyOnUserCreateStartHandler {
     ),
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 impl AnyOnUserCreateStartHandler {
     /// The `@odata.type` of the variant (the base type's for unknown derived types).
     pub fn odata_type(&self) -> &'static str {
@@ -416,21 +416,21 @@ impl AnyOnUserCreateStartHandler {
     }
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 impl Default for AnyOnUserCreateStartHandler {
     fn default() -> Self {
         Self::OnUserCreateStartHandler(Box::default())
     }
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 impl From<OnUserCreateStartHandler> for AnyOnUserCreateStartHandler {
     fn from(value: OnUserCreateStartHandler) -> Self {
         Self::OnUserCreateStartHandler(Box::new(value))
     }
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 impl AnyOnUserCreateStartHandler {
     /// The value if it is a [`AnyOnUserCreateStartHandler::OnUserCreateStartExternalUsersSelfServiceSignUp`] variant.
     pub fn as_on_user_create_start_external_users_self_service_sign_up(
@@ -443,7 +443,7 @@ impl AnyOnUserCreateStartHandler {
     }
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 impl From<OnUserCreateStartExternalUsersSelfServiceSignUp>
 for AnyOnUserCreateStartHandler {
     fn from(value: OnUserCreateStartExternalUsersSelfServiceSignUp) -> Self {
@@ -451,7 +451,7 @@ for AnyOnUserCreateStartHandler {
     }
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 impl serde::Serialize for AnyOnUserCreateStartHandler {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match self {
@@ -469,7 +469,7 @@ impl serde::Serialize for AnyOnUserCreateStartHandler {
     }
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 impl<'de> serde::Deserialize<'de> for AnyOnUserCreateStartHandler {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -490,14 +490,14 @@ impl<'de> serde::Deserialize<'de> for AnyOnUserCreateStartHandler {
     }
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 /// CSDL complex type `microsoft.graph.onVerifiedIdClaimValidationCustomExtensionHandler`; base type `microsoft.graph.onVerifiedIdClaimValidationHandler`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct OnVerifiedIdClaimValidationCustomExtensionHandler {
     /// Property `configuration`: `microsoft.graph.customExtensionOverwriteConfiguration`.
     pub configuration: Option<CustomExtensionOverwriteConfiguration>,
     /// Navigation property `customExtension`: `microsoft.graph.onVerifiedIdClaimValidationCustomExtension`; present when expanded (`$expand`).
-    #[cfg(feature = "_azure_ad_pop_token_authentication")]
+    #[cfg(feature = "_identity_governance")]
     pub custom_extension: Option<OnVerifiedIdClaimValidationCustomExtension>,
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
@@ -505,14 +505,14 @@ pub struct OnVerifiedIdClaimValidationCustomExtensionHandler {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 impl serde::Serialize for OnVerifiedIdClaimValidationCustomExtensionHandler {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 #[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
 impl OnVerifiedIdClaimValidationCustomExtensionHandler {
     /// The CSDL qualified name, as `@odata.type` spells it.
@@ -530,13 +530,13 @@ impl OnVerifiedIdClaimValidationCustomExtensionHandler {
             odata_type,
         )?;
         object.property("configuration", &self.configuration);
-        #[cfg(feature = "_azure_ad_pop_token_authentication")]
+        #[cfg(feature = "_identity_governance")]
         object.property("customExtension", &self.custom_extension);
         object.end()
     }
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 impl<'de> serde::Deserialize<'de> for OnVerifiedIdClaimValidationCustomExtensionHandler {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -545,7 +545,7 @@ impl<'de> serde::Deserialize<'de> for OnVerifiedIdClaimValidationCustomExtension
     }
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 #[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
 impl graph_odata_runtime::model::ODataObject
 for OnVerifiedIdClaimValidationCustomExtensionHandler {
@@ -558,7 +558,7 @@ for OnVerifiedIdClaimValidationCustomExtensionHandler {
         let extra = &mut self.additional_properties;
         match key {
             "configuration" => read_nullable(map, key, &mut self.configuration, extra),
-            #[cfg(feature = "_azure_ad_pop_token_authentication")]
+            #[cfg(feature = "_identity_governance")]
             "customExtension" => {
                 read_nullable(map, key, &mut self.custom_extension, extra)
             }
@@ -572,7 +572,7 @@ for OnVerifiedIdClaimValidationCustomExtensionHandler {
     }
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 impl OnVerifiedIdClaimValidationCustomExtensionHandler {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -583,11 +583,11 @@ impl OnVerifiedIdClaimValidationCustomExtensionHandler {
     }
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 /// The properties of [`OnVerifiedIdClaimValidationCustomExtensionHandler`] by wire name, each a [`Field<OnVerifiedIdClaimValidationCustomExtensionHandler>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`OnVerifiedIdClaimValidationCustomExtensionHandler::set_null`].
 pub enum OnVerifiedIdClaimValidationCustomExtensionHandlerField {}
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 #[allow(non_upper_case_globals)]
 impl OnVerifiedIdClaimValidationCustomExtensionHandlerField {
     /// `configuration`
@@ -604,7 +604,7 @@ impl OnVerifiedIdClaimValidationCustomExtensionHandlerField {
     >] = &[Self::Configuration, Self::CustomExtension];
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 /// CSDL complex type `microsoft.graph.onVerifiedIdClaimValidationHandler`; abstract.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct OnVerifiedIdClaimValidationHandler {
@@ -614,14 +614,14 @@ pub struct OnVerifiedIdClaimValidationHandler {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 impl serde::Serialize for OnVerifiedIdClaimValidationHandler {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 impl OnVerifiedIdClaimValidationHandler {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.onVerifiedIdClaimValidationHandler";
@@ -641,7 +641,7 @@ impl OnVerifiedIdClaimValidationHandler {
     }
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 impl<'de> serde::Deserialize<'de> for OnVerifiedIdClaimValidationHandler {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -650,7 +650,7 @@ impl<'de> serde::Deserialize<'de> for OnVerifiedIdClaimValidationHandler {
     }
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 impl graph_odata_runtime::model::ODataObject for OnVerifiedIdClaimValidationHandler {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -666,7 +666,7 @@ impl graph_odata_runtime::model::ODataObject for OnVerifiedIdClaimValidationHand
     }
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 /// A `microsoft.graph.onVerifiedIdClaimValidationHandler` value: the base type or one of its derived types, chosen by `@odata.type`. A derived type this crate does not know is read as [`OnVerifiedIdClaimValidationHandler`], which keeps its properties and `@odata.type` in `additional_properties`.
 #[derive(Debug, Clone, PartialEq)]
 pub enum AnyOnVerifiedIdClaimValidationHandler {
@@ -678,7 +678,7 @@ pub enum AnyOnVerifiedIdClaimValidationHandler {
     ),
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 impl AnyOnVerifiedIdClaimValidationHandler {
     /// The `@odata.type` of the variant (the base type's for unknown derived types).
     pub fn odata_type(&self) -> &'static str {
@@ -702,21 +702,21 @@ impl AnyOnVerifiedIdClaimValidationHandler {
     }
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 impl Default for AnyOnVerifiedIdClaimValidationHandler {
     fn default() -> Self {
         Self::OnVerifiedIdClaimValidationHandler(Box::default())
     }
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 impl From<OnVerifiedIdClaimValidationHandler> for AnyOnVerifiedIdClaimValidationHandler {
     fn from(value: OnVerifiedIdClaimValidationHandler) -> Self {
         Self::OnVerifiedIdClaimValidationHandler(Box::new(value))
     }
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 impl AnyOnVerifiedIdClaimValidationHandler {
     /// The value if it is a [`AnyOnVerifiedIdClaimValidationHandler::OnVerifiedIdClaimValidationCustomExtensionHandler`] variant.
     pub fn as_on_verified_id_claim_validation_custom_extension_handler(
@@ -729,7 +729,7 @@ impl AnyOnVerifiedIdClaimValidationHandler {
     }
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 impl From<OnVerifiedIdClaimValidationCustomExtensionHandler>
 for AnyOnVerifiedIdClaimValidationHandler {
     fn from(value: OnVerifiedIdClaimValidationCustomExtensionHandler) -> Self {
@@ -737,7 +737,7 @@ for AnyOnVerifiedIdClaimValidationHandler {
     }
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 impl serde::Serialize for AnyOnVerifiedIdClaimValidationHandler {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match self {
@@ -757,7 +757,7 @@ impl serde::Serialize for AnyOnVerifiedIdClaimValidationHandler {
     }
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 impl<'de> serde::Deserialize<'de> for AnyOnVerifiedIdClaimValidationHandler {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1357,7 +1357,7 @@ impl OnlineMeetingInfoField {
     ];
 }
 
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_communications")]
 /// CSDL complex type `microsoft.graph.onlineMeetingRestricted`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct OnlineMeetingRestricted {
@@ -1371,14 +1371,14 @@ pub struct OnlineMeetingRestricted {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_communications")]
 impl serde::Serialize for OnlineMeetingRestricted {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_communications")]
 impl OnlineMeetingRestricted {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.onlineMeetingRestricted";
@@ -1400,7 +1400,7 @@ impl OnlineMeetingRestricted {
     }
 }
 
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_communications")]
 impl<'de> serde::Deserialize<'de> for OnlineMeetingRestricted {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1409,7 +1409,7 @@ impl<'de> serde::Deserialize<'de> for OnlineMeetingRestricted {
     }
 }
 
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_communications")]
 impl graph_odata_runtime::model::ODataObject for OnlineMeetingRestricted {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -1433,7 +1433,7 @@ impl graph_odata_runtime::model::ODataObject for OnlineMeetingRestricted {
     }
 }
 
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_communications")]
 impl OnlineMeetingRestricted {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -1444,11 +1444,11 @@ impl OnlineMeetingRestricted {
     }
 }
 
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_communications")]
 /// The properties of [`OnlineMeetingRestricted`] by wire name, each a [`Field<OnlineMeetingRestricted>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`OnlineMeetingRestricted::set_null`].
 pub enum OnlineMeetingRestrictedField {}
 
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_communications")]
 #[allow(non_upper_case_globals)]
 impl OnlineMeetingRestrictedField {
     /// `contentSharingDisabled`
@@ -1567,7 +1567,7 @@ impl OnlineMeetingSensitivityLabelAssignmentField {
     ];
 }
 
-#[cfg(feature = "_admin_microsoft365_apps")]
+#[cfg(feature = "_admin")]
 /// CSDL complex type `microsoft.graph.openComplexDictionaryType`; base type `microsoft.graph.Dictionary`; open type: dynamic properties land in `additional_properties`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct OpenComplexDictionaryType {
@@ -1577,14 +1577,14 @@ pub struct OpenComplexDictionaryType {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_admin_microsoft365_apps")]
+#[cfg(feature = "_admin")]
 impl serde::Serialize for OpenComplexDictionaryType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_admin_microsoft365_apps")]
+#[cfg(feature = "_admin")]
 impl OpenComplexDictionaryType {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.openComplexDictionaryType";
@@ -1604,7 +1604,7 @@ impl OpenComplexDictionaryType {
     }
 }
 
-#[cfg(feature = "_admin_microsoft365_apps")]
+#[cfg(feature = "_admin")]
 impl<'de> serde::Deserialize<'de> for OpenComplexDictionaryType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1613,7 +1613,7 @@ impl<'de> serde::Deserialize<'de> for OpenComplexDictionaryType {
     }
 }
 
-#[cfg(feature = "_admin_microsoft365_apps")]
+#[cfg(feature = "_admin")]
 impl graph_odata_runtime::model::ODataObject for OpenComplexDictionaryType {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -1629,7 +1629,7 @@ impl graph_odata_runtime::model::ODataObject for OpenComplexDictionaryType {
     }
 }
 
-#[cfg(feature = "_advanced_config_state")]
+#[cfg(feature = "_authentication_method_configurations")]
 /// CSDL complex type `microsoft.graph.openIdConnectSetting`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct OpenIdConnectSetting {
@@ -1643,14 +1643,14 @@ pub struct OpenIdConnectSetting {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_advanced_config_state")]
+#[cfg(feature = "_authentication_method_configurations")]
 impl serde::Serialize for OpenIdConnectSetting {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_advanced_config_state")]
+#[cfg(feature = "_authentication_method_configurations")]
 impl OpenIdConnectSetting {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.openIdConnectSetting";
@@ -1672,7 +1672,7 @@ impl OpenIdConnectSetting {
     }
 }
 
-#[cfg(feature = "_advanced_config_state")]
+#[cfg(feature = "_authentication_method_configurations")]
 impl<'de> serde::Deserialize<'de> for OpenIdConnectSetting {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1681,7 +1681,7 @@ impl<'de> serde::Deserialize<'de> for OpenIdConnectSetting {
     }
 }
 
-#[cfg(feature = "_advanced_config_state")]
+#[cfg(feature = "_authentication_method_configurations")]
 impl graph_odata_runtime::model::ODataObject for OpenIdConnectSetting {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -1703,7 +1703,7 @@ impl graph_odata_runtime::model::ODataObject for OpenIdConnectSetting {
     }
 }
 
-#[cfg(feature = "_advanced_config_state")]
+#[cfg(feature = "_authentication_method_configurations")]
 impl OpenIdConnectSetting {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -1714,11 +1714,11 @@ impl OpenIdConnectSetting {
     }
 }
 
-#[cfg(feature = "_advanced_config_state")]
+#[cfg(feature = "_authentication_method_configurations")]
 /// The properties of [`OpenIdConnectSetting`] by wire name, each a [`Field<OpenIdConnectSetting>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`OpenIdConnectSetting::set_null`].
 pub enum OpenIdConnectSettingField {}
 
-#[cfg(feature = "_advanced_config_state")]
+#[cfg(feature = "_authentication_method_configurations")]
 #[allow(non_upper_case_globals)]
 impl OpenIdConnectSettingField {
     /// `clientId`
@@ -1736,7 +1736,7 @@ impl OpenIdConnectSettingField {
     ];
 }
 
-#[cfg(feature = "_clonable_team_parts")]
+#[cfg(feature = "_teams")]
 /// CSDL complex type `microsoft.graph.openShiftItem`; base type `microsoft.graph.shiftItem`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct OpenShiftItem {
@@ -1766,14 +1766,14 @@ pub struct OpenShiftItem {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_clonable_team_parts")]
+#[cfg(feature = "_teams")]
 impl serde::Serialize for OpenShiftItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_clonable_team_parts")]
+#[cfg(feature = "_teams")]
 impl OpenShiftItem {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.openShiftItem";
@@ -1800,7 +1800,7 @@ impl OpenShiftItem {
     }
 }
 
-#[cfg(feature = "_clonable_team_parts")]
+#[cfg(feature = "_teams")]
 impl<'de> serde::Deserialize<'de> for OpenShiftItem {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1809,7 +1809,7 @@ impl<'de> serde::Deserialize<'de> for OpenShiftItem {
     }
 }
 
-#[cfg(feature = "_clonable_team_parts")]
+#[cfg(feature = "_teams")]
 impl graph_odata_runtime::model::ODataObject for OpenShiftItem {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -1836,7 +1836,7 @@ impl graph_odata_runtime::model::ODataObject for OpenShiftItem {
     }
 }
 
-#[cfg(feature = "_clonable_team_parts")]
+#[cfg(feature = "_teams")]
 impl OpenShiftItem {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -1847,11 +1847,11 @@ impl OpenShiftItem {
     }
 }
 
-#[cfg(feature = "_clonable_team_parts")]
+#[cfg(feature = "_teams")]
 /// The properties of [`OpenShiftItem`] by wire name, each a [`Field<OpenShiftItem>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`OpenShiftItem::set_null`].
 pub enum OpenShiftItemField {}
 
-#[cfg(feature = "_clonable_team_parts")]
+#[cfg(feature = "_teams")]
 #[allow(non_upper_case_globals)]
 impl OpenShiftItemField {
     /// `endDateTime`

@@ -122,7 +122,7 @@ impl OperatingSystemSpecificationsField {
     ];
 }
 
-#[cfg(feature = "_clonable_team_parts")]
+#[cfg(feature = "_teams")]
 /// CSDL complex type `microsoft.graph.operationError`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct OperationError {
@@ -136,14 +136,14 @@ pub struct OperationError {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_clonable_team_parts")]
+#[cfg(feature = "_teams")]
 impl serde::Serialize for OperationError {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_clonable_team_parts")]
+#[cfg(feature = "_teams")]
 impl OperationError {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.operationError";
@@ -165,7 +165,7 @@ impl OperationError {
     }
 }
 
-#[cfg(feature = "_clonable_team_parts")]
+#[cfg(feature = "_teams")]
 impl<'de> serde::Deserialize<'de> for OperationError {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -174,7 +174,7 @@ impl<'de> serde::Deserialize<'de> for OperationError {
     }
 }
 
-#[cfg(feature = "_clonable_team_parts")]
+#[cfg(feature = "_teams")]
 impl graph_odata_runtime::model::ODataObject for OperationError {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -196,7 +196,7 @@ impl graph_odata_runtime::model::ODataObject for OperationError {
     }
 }
 
-#[cfg(feature = "_clonable_team_parts")]
+#[cfg(feature = "_teams")]
 impl OperationError {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -207,11 +207,11 @@ impl OperationError {
     }
 }
 
-#[cfg(feature = "_clonable_team_parts")]
+#[cfg(feature = "_teams")]
 /// The properties of [`OperationError`] by wire name, each a [`Field<OperationError>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`OperationError::set_null`].
 pub enum OperationErrorField {}
 
-#[cfg(feature = "_clonable_team_parts")]
+#[cfg(feature = "_teams")]
 #[allow(non_upper_case_globals)]
 impl OperationErrorField {
     /// `code`
@@ -225,7 +225,7 @@ impl OperationErrorField {
     ];
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_agent_identity_blueprint")]
 /// CSDL complex type `microsoft.graph.optionalClaim`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct OptionalClaim {
@@ -244,14 +244,14 @@ pub struct OptionalClaim {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_agent_identity_blueprint")]
 impl serde::Serialize for OptionalClaim {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_agent_identity_blueprint")]
 impl OptionalClaim {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.optionalClaim";
@@ -275,7 +275,7 @@ impl OptionalClaim {
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_agent_identity_blueprint")]
 impl<'de> serde::Deserialize<'de> for OptionalClaim {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -284,7 +284,7 @@ impl<'de> serde::Deserialize<'de> for OptionalClaim {
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_agent_identity_blueprint")]
 impl graph_odata_runtime::model::ODataObject for OptionalClaim {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -310,7 +310,7 @@ impl graph_odata_runtime::model::ODataObject for OptionalClaim {
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_agent_identity_blueprint")]
 impl OptionalClaim {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -321,11 +321,11 @@ impl OptionalClaim {
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_agent_identity_blueprint")]
 /// The properties of [`OptionalClaim`] by wire name, each a [`Field<OptionalClaim>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`OptionalClaim::set_null`].
 pub enum OptionalClaimField {}
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_agent_identity_blueprint")]
 #[allow(non_upper_case_globals)]
 impl OptionalClaimField {
     /// `additionalProperties`
@@ -347,7 +347,7 @@ impl OptionalClaimField {
     ];
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_agent_identity_blueprint")]
 /// CSDL complex type `microsoft.graph.optionalClaims`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct OptionalClaims {
@@ -363,14 +363,14 @@ pub struct OptionalClaims {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_agent_identity_blueprint")]
 impl serde::Serialize for OptionalClaims {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_agent_identity_blueprint")]
 impl OptionalClaims {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.optionalClaims";
@@ -393,7 +393,7 @@ impl OptionalClaims {
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_agent_identity_blueprint")]
 impl<'de> serde::Deserialize<'de> for OptionalClaims {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -402,7 +402,7 @@ impl<'de> serde::Deserialize<'de> for OptionalClaims {
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_agent_identity_blueprint")]
 impl graph_odata_runtime::model::ODataObject for OptionalClaims {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -425,7 +425,7 @@ impl graph_odata_runtime::model::ODataObject for OptionalClaims {
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_agent_identity_blueprint")]
 impl OptionalClaims {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -436,11 +436,11 @@ impl OptionalClaims {
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_agent_identity_blueprint")]
 /// The properties of [`OptionalClaims`] by wire name, each a [`Field<OptionalClaims>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`OptionalClaims::set_null`].
 pub enum OptionalClaimsField {}
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_agent_identity_blueprint")]
 #[allow(non_upper_case_globals)]
 impl OptionalClaimsField {
     /// `accessToken`
@@ -459,7 +459,7 @@ impl OptionalClaimsField {
     ];
 }
 
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_communications")]
 /// CSDL complex type `microsoft.graph.organizerMeetingInfo`; base type `microsoft.graph.meetingInfo`; open type: dynamic properties land in `additional_properties`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct OrganizerMeetingInfo {
@@ -471,14 +471,14 @@ pub struct OrganizerMeetingInfo {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_communications")]
 impl serde::Serialize for OrganizerMeetingInfo {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_communications")]
 impl OrganizerMeetingInfo {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.organizerMeetingInfo";
@@ -499,7 +499,7 @@ impl OrganizerMeetingInfo {
     }
 }
 
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_communications")]
 impl<'de> serde::Deserialize<'de> for OrganizerMeetingInfo {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -508,7 +508,7 @@ impl<'de> serde::Deserialize<'de> for OrganizerMeetingInfo {
     }
 }
 
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_communications")]
 impl graph_odata_runtime::model::ODataObject for OrganizerMeetingInfo {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -529,7 +529,7 @@ impl graph_odata_runtime::model::ODataObject for OrganizerMeetingInfo {
     }
 }
 
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_communications")]
 impl OrganizerMeetingInfo {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -540,11 +540,11 @@ impl OrganizerMeetingInfo {
     }
 }
 
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_communications")]
 /// The properties of [`OrganizerMeetingInfo`] by wire name, each a [`Field<OrganizerMeetingInfo>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`OrganizerMeetingInfo::set_null`].
 pub enum OrganizerMeetingInfoField {}
 
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_communications")]
 #[allow(non_upper_case_globals)]
 impl OrganizerMeetingInfoField {
     /// `organizer`
@@ -555,7 +555,7 @@ impl OrganizerMeetingInfoField {
     pub const ALL: &'static [model::Field<OrganizerMeetingInfo>] = &[Self::Organizer];
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 /// CSDL complex type `microsoft.graph.osVersionCount`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct OsVersionCount {
@@ -571,14 +571,14 @@ pub struct OsVersionCount {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl serde::Serialize for OsVersionCount {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl OsVersionCount {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.osVersionCount";
@@ -601,7 +601,7 @@ impl OsVersionCount {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl<'de> serde::Deserialize<'de> for OsVersionCount {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -610,7 +610,7 @@ impl<'de> serde::Deserialize<'de> for OsVersionCount {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl graph_odata_runtime::model::ODataObject for OsVersionCount {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -635,7 +635,7 @@ impl graph_odata_runtime::model::ODataObject for OsVersionCount {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl OsVersionCount {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -646,11 +646,11 @@ impl OsVersionCount {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 /// The properties of [`OsVersionCount`] by wire name, each a [`Field<OsVersionCount>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`OsVersionCount::set_null`].
 pub enum OsVersionCountField {}
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 #[allow(non_upper_case_globals)]
 impl OsVersionCountField {
     /// `deviceCount`
@@ -671,7 +671,7 @@ impl OsVersionCountField {
     ];
 }
 
-#[cfg(feature = "_me")]
+#[cfg(feature = "_activities_container")]
 /// CSDL complex type `microsoft.graph.outOfBoxExperienceSetting`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct OutOfBoxExperienceSetting {
@@ -693,14 +693,14 @@ pub struct OutOfBoxExperienceSetting {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_me")]
+#[cfg(feature = "_activities_container")]
 impl serde::Serialize for OutOfBoxExperienceSetting {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_me")]
+#[cfg(feature = "_activities_container")]
 impl OutOfBoxExperienceSetting {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.outOfBoxExperienceSetting";
@@ -730,7 +730,7 @@ impl OutOfBoxExperienceSetting {
     }
 }
 
-#[cfg(feature = "_me")]
+#[cfg(feature = "_activities_container")]
 impl<'de> serde::Deserialize<'de> for OutOfBoxExperienceSetting {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -739,7 +739,7 @@ impl<'de> serde::Deserialize<'de> for OutOfBoxExperienceSetting {
     }
 }
 
-#[cfg(feature = "_me")]
+#[cfg(feature = "_activities_container")]
 impl graph_odata_runtime::model::ODataObject for OutOfBoxExperienceSetting {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -773,7 +773,7 @@ impl graph_odata_runtime::model::ODataObject for OutOfBoxExperienceSetting {
     }
 }
 
-#[cfg(feature = "_me")]
+#[cfg(feature = "_activities_container")]
 impl OutOfBoxExperienceSetting {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -784,11 +784,11 @@ impl OutOfBoxExperienceSetting {
     }
 }
 
-#[cfg(feature = "_me")]
+#[cfg(feature = "_activities_container")]
 /// The properties of [`OutOfBoxExperienceSetting`] by wire name, each a [`Field<OutOfBoxExperienceSetting>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`OutOfBoxExperienceSetting::set_null`].
 pub enum OutOfBoxExperienceSettingField {}
 
-#[cfg(feature = "_me")]
+#[cfg(feature = "_activities_container")]
 #[allow(non_upper_case_globals)]
 impl OutOfBoxExperienceSettingField {
     /// `deviceUsageType`
@@ -931,7 +931,7 @@ impl OutOfOfficeSettingsField {
     ];
 }
 
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_communications")]
 /// CSDL complex type `microsoft.graph.outgoingCallOptions`; base type `microsoft.graph.callOptions`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct OutgoingCallOptions {
@@ -953,14 +953,14 @@ pub struct OutgoingCallOptions {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_communications")]
 impl serde::Serialize for OutgoingCallOptions {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_communications")]
 impl OutgoingCallOptions {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.outgoingCallOptions";
@@ -989,7 +989,7 @@ impl OutgoingCallOptions {
     }
 }
 
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_communications")]
 impl<'de> serde::Deserialize<'de> for OutgoingCallOptions {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -998,7 +998,7 @@ impl<'de> serde::Deserialize<'de> for OutgoingCallOptions {
     }
 }
 
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_communications")]
 impl graph_odata_runtime::model::ODataObject for OutgoingCallOptions {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -1035,7 +1035,7 @@ impl graph_odata_runtime::model::ODataObject for OutgoingCallOptions {
     }
 }
 
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_communications")]
 impl OutgoingCallOptions {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -1046,11 +1046,11 @@ impl OutgoingCallOptions {
     }
 }
 
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_communications")]
 /// The properties of [`OutgoingCallOptions`] by wire name, each a [`Field<OutgoingCallOptions>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`OutgoingCallOptions::set_null`].
 pub enum OutgoingCallOptionsField {}
 
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_communications")]
 #[allow(non_upper_case_globals)]
 impl OutgoingCallOptionsField {
     /// `hideBotAfterEscalation`
@@ -1308,7 +1308,7 @@ impl PackageField {
     pub const ALL: &'static [model::Field<Package>] = &[Self::Type];
 }
 
-#[cfg(feature = "_access_entity_type")]
+#[cfg(feature = "_copilot")]
 /// CSDL complex type `microsoft.graph.packageAccessEntity`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct PackageAccessEntity {
@@ -1322,14 +1322,14 @@ pub struct PackageAccessEntity {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_access_entity_type")]
+#[cfg(feature = "_copilot")]
 impl serde::Serialize for PackageAccessEntity {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_access_entity_type")]
+#[cfg(feature = "_copilot")]
 impl PackageAccessEntity {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.packageAccessEntity";
@@ -1351,7 +1351,7 @@ impl PackageAccessEntity {
     }
 }
 
-#[cfg(feature = "_access_entity_type")]
+#[cfg(feature = "_copilot")]
 impl<'de> serde::Deserialize<'de> for PackageAccessEntity {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1360,7 +1360,7 @@ impl<'de> serde::Deserialize<'de> for PackageAccessEntity {
     }
 }
 
-#[cfg(feature = "_access_entity_type")]
+#[cfg(feature = "_copilot")]
 impl graph_odata_runtime::model::ODataObject for PackageAccessEntity {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -1382,7 +1382,7 @@ impl graph_odata_runtime::model::ODataObject for PackageAccessEntity {
     }
 }
 
-#[cfg(feature = "_access_entity_type")]
+#[cfg(feature = "_copilot")]
 impl PackageAccessEntity {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -1393,11 +1393,11 @@ impl PackageAccessEntity {
     }
 }
 
-#[cfg(feature = "_access_entity_type")]
+#[cfg(feature = "_copilot")]
 /// The properties of [`PackageAccessEntity`] by wire name, each a [`Field<PackageAccessEntity>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`PackageAccessEntity::set_null`].
 pub enum PackageAccessEntityField {}
 
-#[cfg(feature = "_access_entity_type")]
+#[cfg(feature = "_copilot")]
 #[allow(non_upper_case_globals)]
 impl PackageAccessEntityField {
     /// `resourceId`
@@ -1415,7 +1415,7 @@ impl PackageAccessEntityField {
     ];
 }
 
-#[cfg(feature = "_access_entity_type")]
+#[cfg(feature = "_copilot")]
 /// CSDL complex type `microsoft.graph.packageElement`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct PackageElement {
@@ -1429,14 +1429,14 @@ pub struct PackageElement {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_access_entity_type")]
+#[cfg(feature = "_copilot")]
 impl serde::Serialize for PackageElement {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_access_entity_type")]
+#[cfg(feature = "_copilot")]
 impl PackageElement {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.packageElement";
@@ -1458,7 +1458,7 @@ impl PackageElement {
     }
 }
 
-#[cfg(feature = "_access_entity_type")]
+#[cfg(feature = "_copilot")]
 impl<'de> serde::Deserialize<'de> for PackageElement {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1467,7 +1467,7 @@ impl<'de> serde::Deserialize<'de> for PackageElement {
     }
 }
 
-#[cfg(feature = "_access_entity_type")]
+#[cfg(feature = "_copilot")]
 impl graph_odata_runtime::model::ODataObject for PackageElement {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -1489,7 +1489,7 @@ impl graph_odata_runtime::model::ODataObject for PackageElement {
     }
 }
 
-#[cfg(feature = "_access_entity_type")]
+#[cfg(feature = "_copilot")]
 impl PackageElement {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -1500,11 +1500,11 @@ impl PackageElement {
     }
 }
 
-#[cfg(feature = "_access_entity_type")]
+#[cfg(feature = "_copilot")]
 /// The properties of [`PackageElement`] by wire name, each a [`Field<PackageElement>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`PackageElement::set_null`].
 pub enum PackageElementField {}
 
-#[cfg(feature = "_access_entity_type")]
+#[cfg(feature = "_copilot")]
 #[allow(non_upper_case_globals)]
 impl PackageElementField {
     /// `definition`
@@ -1518,7 +1518,7 @@ impl PackageElementField {
     ];
 }
 
-#[cfg(feature = "_access_entity_type")]
+#[cfg(feature = "_copilot")]
 /// CSDL complex type `microsoft.graph.packageElementDetail`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct PackageElementDetail {
@@ -1532,14 +1532,14 @@ pub struct PackageElementDetail {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_access_entity_type")]
+#[cfg(feature = "_copilot")]
 impl serde::Serialize for PackageElementDetail {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_access_entity_type")]
+#[cfg(feature = "_copilot")]
 impl PackageElementDetail {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.packageElementDetail";
@@ -1561,7 +1561,7 @@ impl PackageElementDetail {
     }
 }
 
-#[cfg(feature = "_access_entity_type")]
+#[cfg(feature = "_copilot")]
 impl<'de> serde::Deserialize<'de> for PackageElementDetail {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1570,7 +1570,7 @@ impl<'de> serde::Deserialize<'de> for PackageElementDetail {
     }
 }
 
-#[cfg(feature = "_access_entity_type")]
+#[cfg(feature = "_copilot")]
 impl graph_odata_runtime::model::ODataObject for PackageElementDetail {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -1592,7 +1592,7 @@ impl graph_odata_runtime::model::ODataObject for PackageElementDetail {
     }
 }
 
-#[cfg(feature = "_access_entity_type")]
+#[cfg(feature = "_copilot")]
 impl PackageElementDetail {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -1603,11 +1603,11 @@ impl PackageElementDetail {
     }
 }
 
-#[cfg(feature = "_access_entity_type")]
+#[cfg(feature = "_copilot")]
 /// The properties of [`PackageElementDetail`] by wire name, each a [`Field<PackageElementDetail>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`PackageElementDetail::set_null`].
 pub enum PackageElementDetailField {}
 
-#[cfg(feature = "_access_entity_type")]
+#[cfg(feature = "_copilot")]
 #[allow(non_upper_case_globals)]
 impl PackageElementDetailField {
     /// `elements`
@@ -1734,7 +1734,7 @@ impl PageLinksField {
     ];
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_agent_identity_blueprint")]
 /// CSDL complex type `microsoft.graph.parentalControlSettings`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ParentalControlSettings {
@@ -1748,14 +1748,14 @@ pub struct ParentalControlSettings {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_agent_identity_blueprint")]
 impl serde::Serialize for ParentalControlSettings {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_agent_identity_blueprint")]
 impl ParentalControlSettings {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.parentalControlSettings";
@@ -1777,7 +1777,7 @@ impl ParentalControlSettings {
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_agent_identity_blueprint")]
 impl<'de> serde::Deserialize<'de> for ParentalControlSettings {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1786,7 +1786,7 @@ impl<'de> serde::Deserialize<'de> for ParentalControlSettings {
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_agent_identity_blueprint")]
 impl graph_odata_runtime::model::ODataObject for ParentalControlSettings {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -1812,7 +1812,7 @@ impl graph_odata_runtime::model::ODataObject for ParentalControlSettings {
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_agent_identity_blueprint")]
 impl ParentalControlSettings {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -1823,11 +1823,11 @@ impl ParentalControlSettings {
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_agent_identity_blueprint")]
 /// The properties of [`ParentalControlSettings`] by wire name, each a [`Field<ParentalControlSettings>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ParentalControlSettings::set_null`].
 pub enum ParentalControlSettingsField {}
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_agent_identity_blueprint")]
 #[allow(non_upper_case_globals)]
 impl ParentalControlSettingsField {
     /// `countriesBlockedForMinors`
@@ -1985,7 +1985,7 @@ impl ParseExpressionResponseField {
     ];
 }
 
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_communications")]
 /// CSDL complex type `microsoft.graph.participantInfo`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ParticipantInfo {
@@ -2007,14 +2007,14 @@ pub struct ParticipantInfo {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_communications")]
 impl serde::Serialize for ParticipantInfo {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_communications")]
 impl ParticipantInfo {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.participantInfo";
@@ -2040,7 +2040,7 @@ impl ParticipantInfo {
     }
 }
 
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_communications")]
 impl<'de> serde::Deserialize<'de> for ParticipantInfo {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2049,7 +2049,7 @@ impl<'de> serde::Deserialize<'de> for ParticipantInfo {
     }
 }
 
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_communications")]
 impl graph_odata_runtime::model::ODataObject for ParticipantInfo {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -2075,7 +2075,7 @@ impl graph_odata_runtime::model::ODataObject for ParticipantInfo {
     }
 }
 
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_communications")]
 impl ParticipantInfo {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -2086,11 +2086,11 @@ impl ParticipantInfo {
     }
 }
 
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_communications")]
 /// The properties of [`ParticipantInfo`] by wire name, each a [`Field<ParticipantInfo>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ParticipantInfo::set_null`].
 pub enum ParticipantInfoField {}
 
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_communications")]
 #[allow(non_upper_case_globals)]
 impl ParticipantInfoField {
     /// `countryCode`
@@ -2186,7 +2186,7 @@ impl graph_odata_runtime::model::ODataObject for ParticipantJoiningResponse {
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_add_in")]
 /// CSDL complex type `microsoft.graph.passwordCredential`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct PasswordCredential {
@@ -2210,14 +2210,14 @@ pub struct PasswordCredential {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_add_in")]
 impl serde::Serialize for PasswordCredential {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_add_in")]
 impl PasswordCredential {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.passwordCredential";
@@ -2244,7 +2244,7 @@ impl PasswordCredential {
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_add_in")]
 impl<'de> serde::Deserialize<'de> for PasswordCredential {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2253,7 +2253,7 @@ impl<'de> serde::Deserialize<'de> for PasswordCredential {
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_add_in")]
 impl graph_odata_runtime::model::ODataObject for PasswordCredential {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -2282,7 +2282,7 @@ impl graph_odata_runtime::model::ODataObject for PasswordCredential {
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_add_in")]
 impl PasswordCredential {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -2293,11 +2293,11 @@ impl PasswordCredential {
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_add_in")]
 /// The properties of [`PasswordCredential`] by wire name, each a [`Field<PasswordCredential>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`PasswordCredential::set_null`].
 pub enum PasswordCredentialField {}
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_add_in")]
 #[allow(non_upper_case_globals)]
 impl PasswordCredentialField {
     /// `customKeyIdentifier`
@@ -2336,7 +2336,7 @@ impl PasswordCredentialField {
     ];
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_app_credential_restriction_type")]
 /// CSDL complex type `microsoft.graph.passwordCredentialConfiguration`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct PasswordCredentialConfiguration {
@@ -2356,14 +2356,14 @@ pub struct PasswordCredentialConfiguration {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_app_credential_restriction_type")]
 impl serde::Serialize for PasswordCredentialConfiguration {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_app_credential_restriction_type")]
 impl PasswordCredentialConfiguration {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.passwordCredentialConfiguration";
@@ -2392,7 +2392,7 @@ impl PasswordCredentialConfiguration {
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_app_credential_restriction_type")]
 impl<'de> serde::Deserialize<'de> for PasswordCredentialConfiguration {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2401,7 +2401,7 @@ impl<'de> serde::Deserialize<'de> for PasswordCredentialConfiguration {
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_app_credential_restriction_type")]
 impl graph_odata_runtime::model::ODataObject for PasswordCredentialConfiguration {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -2435,7 +2435,7 @@ impl graph_odata_runtime::model::ODataObject for PasswordCredentialConfiguration
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_app_credential_restriction_type")]
 impl PasswordCredentialConfiguration {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -2446,11 +2446,11 @@ impl PasswordCredentialConfiguration {
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_app_credential_restriction_type")]
 /// The properties of [`PasswordCredentialConfiguration`] by wire name, each a [`Field<PasswordCredentialConfiguration>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`PasswordCredentialConfiguration::set_null`].
 pub enum PasswordCredentialConfigurationField {}
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_app_credential_restriction_type")]
 #[allow(non_upper_case_globals)]
 impl PasswordCredentialConfigurationField {
     /// `excludeActors`
@@ -2483,7 +2483,7 @@ impl PasswordCredentialConfigurationField {
     ];
 }
 
-#[cfg(feature = "_assigned_license")]
+#[cfg(feature = "_authorization_info")]
 /// CSDL complex type `microsoft.graph.passwordProfile`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct PasswordProfile {
@@ -2499,14 +2499,14 @@ pub struct PasswordProfile {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_assigned_license")]
+#[cfg(feature = "_authorization_info")]
 impl serde::Serialize for PasswordProfile {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_assigned_license")]
+#[cfg(feature = "_authorization_info")]
 impl PasswordProfile {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.passwordProfile";
@@ -2537,7 +2537,7 @@ impl PasswordProfile {
     }
 }
 
-#[cfg(feature = "_assigned_license")]
+#[cfg(feature = "_authorization_info")]
 impl<'de> serde::Deserialize<'de> for PasswordProfile {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2546,7 +2546,7 @@ impl<'de> serde::Deserialize<'de> for PasswordProfile {
     }
 }
 
-#[cfg(feature = "_assigned_license")]
+#[cfg(feature = "_authorization_info")]
 impl graph_odata_runtime::model::ODataObject for PasswordProfile {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -2583,7 +2583,7 @@ impl graph_odata_runtime::model::ODataObject for PasswordProfile {
     }
 }
 
-#[cfg(feature = "_assigned_license")]
+#[cfg(feature = "_authorization_info")]
 impl PasswordProfile {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -2594,11 +2594,11 @@ impl PasswordProfile {
     }
 }
 
-#[cfg(feature = "_assigned_license")]
+#[cfg(feature = "_authorization_info")]
 /// The properties of [`PasswordProfile`] by wire name, each a [`Field<PasswordProfile>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`PasswordProfile::set_null`].
 pub enum PasswordProfileField {}
 
-#[cfg(feature = "_assigned_license")]
+#[cfg(feature = "_authorization_info")]
 #[allow(non_upper_case_globals)]
 impl PasswordProfileField {
     /// `forceChangePasswordNextSignIn`
@@ -2818,7 +2818,7 @@ impl PatternedRecurrenceField {
     ];
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL complex type `microsoft.graph.payloadCoachmark`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct PayloadCoachmark {
@@ -2840,14 +2840,14 @@ pub struct PayloadCoachmark {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for PayloadCoachmark {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl PayloadCoachmark {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.payloadCoachmark";
@@ -2873,7 +2873,7 @@ impl PayloadCoachmark {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for PayloadCoachmark {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2882,7 +2882,7 @@ impl<'de> serde::Deserialize<'de> for PayloadCoachmark {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::model::ODataObject for PayloadCoachmark {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -2910,7 +2910,7 @@ impl graph_odata_runtime::model::ODataObject for PayloadCoachmark {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl PayloadCoachmark {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -2921,11 +2921,11 @@ impl PayloadCoachmark {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// The properties of [`PayloadCoachmark`] by wire name, each a [`Field<PayloadCoachmark>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`PayloadCoachmark::set_null`].
 pub enum PayloadCoachmarkField {}
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 #[allow(non_upper_case_globals)]
 impl PayloadCoachmarkField {
     /// `coachmarkLocation`
@@ -2955,7 +2955,7 @@ impl PayloadCoachmarkField {
     ];
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL complex type `microsoft.graph.payloadDetail`; abstract.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct PayloadDetail {
@@ -2971,14 +2971,14 @@ pub struct PayloadDetail {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for PayloadDetail {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl PayloadDetail {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.payloadDetail";
@@ -3001,7 +3001,7 @@ impl PayloadDetail {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for PayloadDetail {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -3010,7 +3010,7 @@ impl<'de> serde::Deserialize<'de> for PayloadDetail {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::model::ODataObject for PayloadDetail {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -3033,7 +3033,7 @@ impl graph_odata_runtime::model::ODataObject for PayloadDetail {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl PayloadDetail {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -3044,11 +3044,11 @@ impl PayloadDetail {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// The properties of [`PayloadDetail`] by wire name, each a [`Field<PayloadDetail>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`PayloadDetail::set_null`].
 pub enum PayloadDetailField {}
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 #[allow(non_upper_case_globals)]
 impl PayloadDetailField {
     /// `coachmarks`
@@ -3067,7 +3067,7 @@ impl PayloadDetailField {
     ];
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// A `microsoft.graph.payloadDetail` value: the base type or one of its derived types, chosen by `@odata.type`. A derived type this crate does not know is read as [`PayloadDetail`], which keeps its properties and `@odata.type` in `additional_properties`.
 #[derive(Debug, Clone, PartialEq)]
 pub enum AnyPayloadDetail {
@@ -3077,7 +3077,7 @@ pub enum AnyPayloadDetail {
     EmailPayloadDetail(Box<EmailPayloadDetail>),
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl AnyPayloadDetail {
     /// The `@odata.type` of the variant (the base type's for unknown derived types).
     pub fn odata_type(&self) -> &'static str {
@@ -3095,21 +3095,21 @@ impl AnyPayloadDetail {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl Default for AnyPayloadDetail {
     fn default() -> Self {
         Self::PayloadDetail(Box::default())
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl From<PayloadDetail> for AnyPayloadDetail {
     fn from(value: PayloadDetail) -> Self {
         Self::PayloadDetail(Box::new(value))
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl AnyPayloadDetail {
     /// The value if it is a [`AnyPayloadDetail::EmailPayloadDetail`] variant.
     pub fn as_email_payload_detail(&self) -> Option<&EmailPayloadDetail> {
@@ -3120,14 +3120,14 @@ impl AnyPayloadDetail {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl From<EmailPayloadDetail> for AnyPayloadDetail {
     fn from(value: EmailPayloadDetail) -> Self {
         Self::EmailPayloadDetail(Box::new(value))
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for AnyPayloadDetail {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match self {
@@ -3143,7 +3143,7 @@ impl serde::Serialize for AnyPayloadDetail {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for AnyPayloadDetail {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -3360,7 +3360,7 @@ impl PendingOperationsField {
     ];
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_add_in")]
 /// CSDL complex type `microsoft.graph.permissionScope`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct PermissionScope {
@@ -3388,14 +3388,14 @@ pub struct PermissionScope {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_add_in")]
 impl serde::Serialize for PermissionScope {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_add_in")]
 impl PermissionScope {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.permissionScope";
@@ -3424,7 +3424,7 @@ impl PermissionScope {
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_add_in")]
 impl<'de> serde::Deserialize<'de> for PermissionScope {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -3433,7 +3433,7 @@ impl<'de> serde::Deserialize<'de> for PermissionScope {
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_add_in")]
 impl graph_odata_runtime::model::ODataObject for PermissionScope {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -3470,7 +3470,7 @@ impl graph_odata_runtime::model::ODataObject for PermissionScope {
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_add_in")]
 impl PermissionScope {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -3481,11 +3481,11 @@ impl PermissionScope {
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_add_in")]
 /// The properties of [`PermissionScope`] by wire name, each a [`Field<PermissionScope>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`PermissionScope::set_null`].
 pub enum PermissionScopeField {}
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_add_in")]
 #[allow(non_upper_case_globals)]
 impl PermissionScopeField {
     /// `adminConsentDescription`
@@ -3636,7 +3636,7 @@ impl PersistentBrowserSessionControlField {
     ];
 }
 
-#[cfg(feature = "_base_item")]
+#[cfg(feature = "_boolean_column")]
 /// CSDL complex type `microsoft.graph.personOrGroupColumn`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct PersonOrGroupColumn {
@@ -3652,14 +3652,14 @@ pub struct PersonOrGroupColumn {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_base_item")]
+#[cfg(feature = "_boolean_column")]
 impl serde::Serialize for PersonOrGroupColumn {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_base_item")]
+#[cfg(feature = "_boolean_column")]
 impl PersonOrGroupColumn {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.personOrGroupColumn";
@@ -3682,7 +3682,7 @@ impl PersonOrGroupColumn {
     }
 }
 
-#[cfg(feature = "_base_item")]
+#[cfg(feature = "_boolean_column")]
 impl<'de> serde::Deserialize<'de> for PersonOrGroupColumn {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -3691,7 +3691,7 @@ impl<'de> serde::Deserialize<'de> for PersonOrGroupColumn {
     }
 }
 
-#[cfg(feature = "_base_item")]
+#[cfg(feature = "_boolean_column")]
 impl graph_odata_runtime::model::ODataObject for PersonOrGroupColumn {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -3716,7 +3716,7 @@ impl graph_odata_runtime::model::ODataObject for PersonOrGroupColumn {
     }
 }
 
-#[cfg(feature = "_base_item")]
+#[cfg(feature = "_boolean_column")]
 impl PersonOrGroupColumn {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -3727,11 +3727,11 @@ impl PersonOrGroupColumn {
     }
 }
 
-#[cfg(feature = "_base_item")]
+#[cfg(feature = "_boolean_column")]
 /// The properties of [`PersonOrGroupColumn`] by wire name, each a [`Field<PersonOrGroupColumn>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`PersonOrGroupColumn::set_null`].
 pub enum PersonOrGroupColumnField {}
 
-#[cfg(feature = "_base_item")]
+#[cfg(feature = "_boolean_column")]
 #[allow(non_upper_case_globals)]
 impl PersonOrGroupColumnField {
     /// `allowMultipleSelection`
@@ -4261,7 +4261,7 @@ impl PhysicalAddressField {
     ];
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_contacts")]
 /// CSDL complex type `microsoft.graph.physicalOfficeAddress`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct PhysicalOfficeAddress {
@@ -4283,14 +4283,14 @@ pub struct PhysicalOfficeAddress {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_contacts")]
 impl serde::Serialize for PhysicalOfficeAddress {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_contacts")]
 impl PhysicalOfficeAddress {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.physicalOfficeAddress";
@@ -4316,7 +4316,7 @@ impl PhysicalOfficeAddress {
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_contacts")]
 impl<'de> serde::Deserialize<'de> for PhysicalOfficeAddress {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -4325,7 +4325,7 @@ impl<'de> serde::Deserialize<'de> for PhysicalOfficeAddress {
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_contacts")]
 impl graph_odata_runtime::model::ODataObject for PhysicalOfficeAddress {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -4353,7 +4353,7 @@ impl graph_odata_runtime::model::ODataObject for PhysicalOfficeAddress {
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_contacts")]
 impl PhysicalOfficeAddress {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -4364,11 +4364,11 @@ impl PhysicalOfficeAddress {
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_contacts")]
 /// The properties of [`PhysicalOfficeAddress`] by wire name, each a [`Field<PhysicalOfficeAddress>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`PhysicalOfficeAddress::set_null`].
 pub enum PhysicalOfficeAddressField {}
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_contacts")]
 #[allow(non_upper_case_globals)]
 impl PhysicalOfficeAddressField {
     /// `city`
@@ -4400,7 +4400,7 @@ impl PhysicalOfficeAddressField {
     ];
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 /// CSDL complex type `microsoft.graph.pkcs12Certificate`; base type `microsoft.graph.apiAuthenticationConfigurationBase`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Pkcs12Certificate {
@@ -4414,14 +4414,14 @@ pub struct Pkcs12Certificate {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 impl serde::Serialize for Pkcs12Certificate {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 impl Pkcs12Certificate {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.pkcs12Certificate";
@@ -4443,7 +4443,7 @@ impl Pkcs12Certificate {
     }
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 impl<'de> serde::Deserialize<'de> for Pkcs12Certificate {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -4452,7 +4452,7 @@ impl<'de> serde::Deserialize<'de> for Pkcs12Certificate {
     }
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 impl graph_odata_runtime::model::ODataObject for Pkcs12Certificate {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -4474,7 +4474,7 @@ impl graph_odata_runtime::model::ODataObject for Pkcs12Certificate {
     }
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 impl Pkcs12Certificate {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -4485,11 +4485,11 @@ impl Pkcs12Certificate {
     }
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 /// The properties of [`Pkcs12Certificate`] by wire name, each a [`Field<Pkcs12Certificate>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`Pkcs12Certificate::set_null`].
 pub enum Pkcs12CertificateField {}
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 #[allow(non_upper_case_globals)]
 impl Pkcs12CertificateField {
     /// `password`
@@ -4505,7 +4505,7 @@ impl Pkcs12CertificateField {
     ];
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 /// CSDL complex type `microsoft.graph.pkcs12CertificateInformation`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Pkcs12CertificateInformation {
@@ -4523,14 +4523,14 @@ pub struct Pkcs12CertificateInformation {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 impl serde::Serialize for Pkcs12CertificateInformation {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 impl Pkcs12CertificateInformation {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.pkcs12CertificateInformation";
@@ -4554,7 +4554,7 @@ impl Pkcs12CertificateInformation {
     }
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 impl<'de> serde::Deserialize<'de> for Pkcs12CertificateInformation {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -4563,7 +4563,7 @@ impl<'de> serde::Deserialize<'de> for Pkcs12CertificateInformation {
     }
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 impl graph_odata_runtime::model::ODataObject for Pkcs12CertificateInformation {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -4587,7 +4587,7 @@ impl graph_odata_runtime::model::ODataObject for Pkcs12CertificateInformation {
     }
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 impl Pkcs12CertificateInformation {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -4598,11 +4598,11 @@ impl Pkcs12CertificateInformation {
     }
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 /// The properties of [`Pkcs12CertificateInformation`] by wire name, each a [`Field<Pkcs12CertificateInformation>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`Pkcs12CertificateInformation::set_null`].
 pub enum Pkcs12CertificateInformationField {}
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 #[allow(non_upper_case_globals)]
 impl Pkcs12CertificateInformationField {
     /// `isActive`
@@ -4630,7 +4630,7 @@ impl Pkcs12CertificateInformationField {
     ];
 }
 
-#[cfg(feature = "_assigned_place_mode")]
+#[cfg(feature = "_places")]
 /// CSDL complex type `microsoft.graph.placeMode`; abstract.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct PlaceMode {
@@ -4640,14 +4640,14 @@ pub struct PlaceMode {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_assigned_place_mode")]
+#[cfg(feature = "_places")]
 impl serde::Serialize for PlaceMode {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_assigned_place_mode")]
+#[cfg(feature = "_places")]
 impl PlaceMode {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.placeMode";
@@ -4667,7 +4667,7 @@ impl PlaceMode {
     }
 }
 
-#[cfg(feature = "_assigned_place_mode")]
+#[cfg(feature = "_places")]
 impl<'de> serde::Deserialize<'de> for PlaceMode {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -4676,7 +4676,7 @@ impl<'de> serde::Deserialize<'de> for PlaceMode {
     }
 }
 
-#[cfg(feature = "_assigned_place_mode")]
+#[cfg(feature = "_places")]
 impl graph_odata_runtime::model::ODataObject for PlaceMode {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -4692,7 +4692,7 @@ impl graph_odata_runtime::model::ODataObject for PlaceMode {
     }
 }
 
-#[cfg(feature = "_assigned_place_mode")]
+#[cfg(feature = "_places")]
 /// A `microsoft.graph.placeMode` value: the base type or one of its derived types, chosen by `@odata.type`. A derived type this crate does not know is read as [`PlaceMode`], which keeps its properties and `@odata.type` in `additional_properties`.
 #[derive(Debug, Clone, PartialEq)]
 pub enum AnyPlaceMode {
@@ -4708,7 +4708,7 @@ pub enum AnyPlaceMode {
     UnavailablePlaceMode(Box<UnavailablePlaceMode>),
 }
 
-#[cfg(feature = "_assigned_place_mode")]
+#[cfg(feature = "_places")]
 impl AnyPlaceMode {
     /// The `@odata.type` of the variant (the base type's for unknown derived types).
     pub fn odata_type(&self) -> &'static str {
@@ -4729,21 +4729,21 @@ impl AnyPlaceMode {
     }
 }
 
-#[cfg(feature = "_assigned_place_mode")]
+#[cfg(feature = "_places")]
 impl Default for AnyPlaceMode {
     fn default() -> Self {
         Self::PlaceMode(Box::default())
     }
 }
 
-#[cfg(feature = "_assigned_place_mode")]
+#[cfg(feature = "_places")]
 impl From<PlaceMode> for AnyPlaceMode {
     fn from(value: PlaceMode) -> Self {
         Self::PlaceMode(Box::new(value))
     }
 }
 
-#[cfg(feature = "_assigned_place_mode")]
+#[cfg(feature = "_places")]
 impl AnyPlaceMode {
     /// The value if it is a [`AnyPlaceMode::AssignedPlaceMode`] variant.
     pub fn as_assigned_place_mode(&self) -> Option<&AssignedPlaceMode> {
@@ -4775,35 +4775,35 @@ impl AnyPlaceMode {
     }
 }
 
-#[cfg(feature = "_assigned_place_mode")]
+#[cfg(feature = "_places")]
 impl From<AssignedPlaceMode> for AnyPlaceMode {
     fn from(value: AssignedPlaceMode) -> Self {
         Self::AssignedPlaceMode(Box::new(value))
     }
 }
 
-#[cfg(feature = "_assigned_place_mode")]
+#[cfg(feature = "_places")]
 impl From<DropInPlaceMode> for AnyPlaceMode {
     fn from(value: DropInPlaceMode) -> Self {
         Self::DropInPlaceMode(Box::new(value))
     }
 }
 
-#[cfg(feature = "_assigned_place_mode")]
+#[cfg(feature = "_places")]
 impl From<ReservablePlaceMode> for AnyPlaceMode {
     fn from(value: ReservablePlaceMode) -> Self {
         Self::ReservablePlaceMode(Box::new(value))
     }
 }
 
-#[cfg(feature = "_assigned_place_mode")]
+#[cfg(feature = "_places")]
 impl From<UnavailablePlaceMode> for AnyPlaceMode {
     fn from(value: UnavailablePlaceMode) -> Self {
         Self::UnavailablePlaceMode(Box::new(value))
     }
 }
 
-#[cfg(feature = "_assigned_place_mode")]
+#[cfg(feature = "_places")]
 impl serde::Serialize for AnyPlaceMode {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match self {
@@ -4833,7 +4833,7 @@ impl serde::Serialize for AnyPlaceMode {
     }
 }
 
-#[cfg(feature = "_assigned_place_mode")]
+#[cfg(feature = "_places")]
 impl<'de> serde::Deserialize<'de> for AnyPlaceMode {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -4861,7 +4861,7 @@ impl<'de> serde::Deserialize<'de> for AnyPlaceMode {
     }
 }
 
-#[cfg(feature = "_assigned_place_mode")]
+#[cfg(feature = "_places")]
 /// CSDL complex type `microsoft.graph.placeServicePlanInfo`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct PlaceServicePlanInfo {
@@ -4873,14 +4873,14 @@ pub struct PlaceServicePlanInfo {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_assigned_place_mode")]
+#[cfg(feature = "_places")]
 impl serde::Serialize for PlaceServicePlanInfo {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_assigned_place_mode")]
+#[cfg(feature = "_places")]
 impl PlaceServicePlanInfo {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.placeServicePlanInfo";
@@ -4901,7 +4901,7 @@ impl PlaceServicePlanInfo {
     }
 }
 
-#[cfg(feature = "_assigned_place_mode")]
+#[cfg(feature = "_places")]
 impl<'de> serde::Deserialize<'de> for PlaceServicePlanInfo {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -4910,7 +4910,7 @@ impl<'de> serde::Deserialize<'de> for PlaceServicePlanInfo {
     }
 }
 
-#[cfg(feature = "_assigned_place_mode")]
+#[cfg(feature = "_places")]
 impl graph_odata_runtime::model::ODataObject for PlaceServicePlanInfo {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -4931,7 +4931,7 @@ impl graph_odata_runtime::model::ODataObject for PlaceServicePlanInfo {
     }
 }
 
-#[cfg(feature = "_assigned_place_mode")]
+#[cfg(feature = "_places")]
 impl PlaceServicePlanInfo {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -4942,11 +4942,11 @@ impl PlaceServicePlanInfo {
     }
 }
 
-#[cfg(feature = "_assigned_place_mode")]
+#[cfg(feature = "_places")]
 /// The properties of [`PlaceServicePlanInfo`] by wire name, each a [`Field<PlaceServicePlanInfo>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`PlaceServicePlanInfo::set_null`].
 pub enum PlaceServicePlanInfoField {}
 
-#[cfg(feature = "_assigned_place_mode")]
+#[cfg(feature = "_places")]
 #[allow(non_upper_case_globals)]
 impl PlaceServicePlanInfoField {
     /// `servicePlanId`

@@ -785,7 +785,7 @@ impl PolicyUserScopeField {
     ];
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL complex type `microsoft.graph.positiveReinforcementNotification`; base type `microsoft.graph.baseEndUserNotification`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct PositiveReinforcementNotification {
@@ -803,14 +803,14 @@ pub struct PositiveReinforcementNotification {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for PositiveReinforcementNotification {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl PositiveReinforcementNotification {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.positiveReinforcementNotification";
@@ -833,7 +833,7 @@ impl PositiveReinforcementNotification {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for PositiveReinforcementNotification {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -842,7 +842,7 @@ impl<'de> serde::Deserialize<'de> for PositiveReinforcementNotification {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::model::ODataObject for PositiveReinforcementNotification {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -871,7 +871,7 @@ impl graph_odata_runtime::model::ODataObject for PositiveReinforcementNotificati
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl PositiveReinforcementNotification {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -882,11 +882,11 @@ impl PositiveReinforcementNotification {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// The properties of [`PositiveReinforcementNotification`] by wire name, each a [`Field<PositiveReinforcementNotification>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`PositiveReinforcementNotification::set_null`].
 pub enum PositiveReinforcementNotificationField {}
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 #[allow(non_upper_case_globals)]
 impl PositiveReinforcementNotificationField {
     /// `defaultLanguage`
@@ -909,7 +909,7 @@ impl PositiveReinforcementNotificationField {
     ];
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_agent_identity_blueprint")]
 /// CSDL complex type `microsoft.graph.preAuthorizedApplication`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct PreAuthorizedApplication {
@@ -923,14 +923,14 @@ pub struct PreAuthorizedApplication {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_agent_identity_blueprint")]
 impl serde::Serialize for PreAuthorizedApplication {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_agent_identity_blueprint")]
 impl PreAuthorizedApplication {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.preAuthorizedApplication";
@@ -952,7 +952,7 @@ impl PreAuthorizedApplication {
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_agent_identity_blueprint")]
 impl<'de> serde::Deserialize<'de> for PreAuthorizedApplication {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -961,7 +961,7 @@ impl<'de> serde::Deserialize<'de> for PreAuthorizedApplication {
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_agent_identity_blueprint")]
 impl graph_odata_runtime::model::ODataObject for PreAuthorizedApplication {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -985,7 +985,7 @@ impl graph_odata_runtime::model::ODataObject for PreAuthorizedApplication {
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_agent_identity_blueprint")]
 impl PreAuthorizedApplication {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -996,11 +996,11 @@ impl PreAuthorizedApplication {
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_agent_identity_blueprint")]
 /// The properties of [`PreAuthorizedApplication`] by wire name, each a [`Field<PreAuthorizedApplication>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`PreAuthorizedApplication::set_null`].
 pub enum PreAuthorizedApplicationField {}
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_agent_identity_blueprint")]
 #[allow(non_upper_case_globals)]
 impl PreAuthorizedApplicationField {
     /// `appId`
@@ -1136,7 +1136,7 @@ impl PresenceStatusMessageField {
     ];
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 /// CSDL complex type `microsoft.graph.principalResourceMembershipsScope`; base type `microsoft.graph.accessReviewScope`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct PrincipalResourceMembershipsScope {
@@ -1150,14 +1150,14 @@ pub struct PrincipalResourceMembershipsScope {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl serde::Serialize for PrincipalResourceMembershipsScope {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl PrincipalResourceMembershipsScope {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.principalResourceMembershipsScope";
@@ -1179,7 +1179,7 @@ impl PrincipalResourceMembershipsScope {
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl<'de> serde::Deserialize<'de> for PrincipalResourceMembershipsScope {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1188,7 +1188,7 @@ impl<'de> serde::Deserialize<'de> for PrincipalResourceMembershipsScope {
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl graph_odata_runtime::model::ODataObject for PrincipalResourceMembershipsScope {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -1212,7 +1212,7 @@ impl graph_odata_runtime::model::ODataObject for PrincipalResourceMembershipsSco
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl PrincipalResourceMembershipsScope {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -1223,11 +1223,11 @@ impl PrincipalResourceMembershipsScope {
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 /// The properties of [`PrincipalResourceMembershipsScope`] by wire name, each a [`Field<PrincipalResourceMembershipsScope>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`PrincipalResourceMembershipsScope::set_null`].
 pub enum PrincipalResourceMembershipsScopeField {}
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 #[allow(non_upper_case_globals)]
 impl PrincipalResourceMembershipsScopeField {
     /// `principalScopes`
@@ -1468,7 +1468,7 @@ impl PrintDocumentUploadPropertiesField {
     ];
 }
 
-#[cfg(feature = "_integer_range")]
+#[cfg(feature = "_print")]
 /// CSDL complex type `microsoft.graph.printJobConfiguration`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct PrintJobConfiguration {
@@ -1516,14 +1516,14 @@ pub struct PrintJobConfiguration {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_integer_range")]
+#[cfg(feature = "_print")]
 impl serde::Serialize for PrintJobConfiguration {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_integer_range")]
+#[cfg(feature = "_print")]
 impl PrintJobConfiguration {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.printJobConfiguration";
@@ -1562,7 +1562,7 @@ impl PrintJobConfiguration {
     }
 }
 
-#[cfg(feature = "_integer_range")]
+#[cfg(feature = "_print")]
 impl<'de> serde::Deserialize<'de> for PrintJobConfiguration {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1571,7 +1571,7 @@ impl<'de> serde::Deserialize<'de> for PrintJobConfiguration {
     }
 }
 
-#[cfg(feature = "_integer_range")]
+#[cfg(feature = "_print")]
 impl graph_odata_runtime::model::ODataObject for PrintJobConfiguration {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -1614,7 +1614,7 @@ impl graph_odata_runtime::model::ODataObject for PrintJobConfiguration {
     }
 }
 
-#[cfg(feature = "_integer_range")]
+#[cfg(feature = "_print")]
 impl PrintJobConfiguration {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -1625,11 +1625,11 @@ impl PrintJobConfiguration {
     }
 }
 
-#[cfg(feature = "_integer_range")]
+#[cfg(feature = "_print")]
 /// The properties of [`PrintJobConfiguration`] by wire name, each a [`Field<PrintJobConfiguration>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`PrintJobConfiguration::set_null`].
 pub enum PrintJobConfigurationField {}
 
-#[cfg(feature = "_integer_range")]
+#[cfg(feature = "_print")]
 #[allow(non_upper_case_globals)]
 impl PrintJobConfigurationField {
     /// `collate`
@@ -1726,7 +1726,7 @@ impl PrintJobConfigurationField {
     ];
 }
 
-#[cfg(feature = "_integer_range")]
+#[cfg(feature = "_print")]
 /// CSDL complex type `microsoft.graph.printJobStatus`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct PrintJobStatus {
@@ -1744,14 +1744,14 @@ pub struct PrintJobStatus {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_integer_range")]
+#[cfg(feature = "_print")]
 impl serde::Serialize for PrintJobStatus {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_integer_range")]
+#[cfg(feature = "_print")]
 impl PrintJobStatus {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.printJobStatus";
@@ -1775,7 +1775,7 @@ impl PrintJobStatus {
     }
 }
 
-#[cfg(feature = "_integer_range")]
+#[cfg(feature = "_print")]
 impl<'de> serde::Deserialize<'de> for PrintJobStatus {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1784,7 +1784,7 @@ impl<'de> serde::Deserialize<'de> for PrintJobStatus {
     }
 }
 
-#[cfg(feature = "_integer_range")]
+#[cfg(feature = "_print")]
 impl graph_odata_runtime::model::ODataObject for PrintJobStatus {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -1810,7 +1810,7 @@ impl graph_odata_runtime::model::ODataObject for PrintJobStatus {
     }
 }
 
-#[cfg(feature = "_integer_range")]
+#[cfg(feature = "_print")]
 impl PrintJobStatus {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -1821,11 +1821,11 @@ impl PrintJobStatus {
     }
 }
 
-#[cfg(feature = "_integer_range")]
+#[cfg(feature = "_print")]
 /// The properties of [`PrintJobStatus`] by wire name, each a [`Field<PrintJobStatus>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`PrintJobStatus::set_null`].
 pub enum PrintJobStatusField {}
 
-#[cfg(feature = "_integer_range")]
+#[cfg(feature = "_print")]
 #[allow(non_upper_case_globals)]
 impl PrintJobStatusField {
     /// `description`
@@ -1849,7 +1849,7 @@ impl PrintJobStatusField {
     ];
 }
 
-#[cfg(feature = "_integer_range")]
+#[cfg(feature = "_print")]
 /// CSDL complex type `microsoft.graph.printMargin`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct PrintMargin {
@@ -1867,14 +1867,14 @@ pub struct PrintMargin {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_integer_range")]
+#[cfg(feature = "_print")]
 impl serde::Serialize for PrintMargin {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_integer_range")]
+#[cfg(feature = "_print")]
 impl PrintMargin {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.printMargin";
@@ -1898,7 +1898,7 @@ impl PrintMargin {
     }
 }
 
-#[cfg(feature = "_integer_range")]
+#[cfg(feature = "_print")]
 impl<'de> serde::Deserialize<'de> for PrintMargin {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1907,7 +1907,7 @@ impl<'de> serde::Deserialize<'de> for PrintMargin {
     }
 }
 
-#[cfg(feature = "_integer_range")]
+#[cfg(feature = "_print")]
 impl graph_odata_runtime::model::ODataObject for PrintMargin {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -1931,7 +1931,7 @@ impl graph_odata_runtime::model::ODataObject for PrintMargin {
     }
 }
 
-#[cfg(feature = "_integer_range")]
+#[cfg(feature = "_print")]
 impl PrintMargin {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -1942,11 +1942,11 @@ impl PrintMargin {
     }
 }
 
-#[cfg(feature = "_integer_range")]
+#[cfg(feature = "_print")]
 /// The properties of [`PrintMargin`] by wire name, each a [`Field<PrintMargin>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`PrintMargin::set_null`].
 pub enum PrintMarginField {}
 
-#[cfg(feature = "_integer_range")]
+#[cfg(feature = "_print")]
 #[allow(non_upper_case_globals)]
 impl PrintMarginField {
     /// `bottom`
@@ -1966,7 +1966,7 @@ impl PrintMarginField {
     ];
 }
 
-#[cfg(feature = "_integer_range")]
+#[cfg(feature = "_print")]
 /// CSDL complex type `microsoft.graph.printOperationStatus`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct PrintOperationStatus {
@@ -1980,14 +1980,14 @@ pub struct PrintOperationStatus {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_integer_range")]
+#[cfg(feature = "_print")]
 impl serde::Serialize for PrintOperationStatus {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_integer_range")]
+#[cfg(feature = "_print")]
 impl PrintOperationStatus {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.printOperationStatus";
@@ -2009,7 +2009,7 @@ impl PrintOperationStatus {
     }
 }
 
-#[cfg(feature = "_integer_range")]
+#[cfg(feature = "_print")]
 impl<'de> serde::Deserialize<'de> for PrintOperationStatus {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2018,7 +2018,7 @@ impl<'de> serde::Deserialize<'de> for PrintOperationStatus {
     }
 }
 
-#[cfg(feature = "_integer_range")]
+#[cfg(feature = "_print")]
 impl graph_odata_runtime::model::ODataObject for PrintOperationStatus {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -2040,7 +2040,7 @@ impl graph_odata_runtime::model::ODataObject for PrintOperationStatus {
     }
 }
 
-#[cfg(feature = "_integer_range")]
+#[cfg(feature = "_print")]
 impl PrintOperationStatus {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -2051,11 +2051,11 @@ impl PrintOperationStatus {
     }
 }
 
-#[cfg(feature = "_integer_range")]
+#[cfg(feature = "_print")]
 /// The properties of [`PrintOperationStatus`] by wire name, each a [`Field<PrintOperationStatus>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`PrintOperationStatus::set_null`].
 pub enum PrintOperationStatusField {}
 
-#[cfg(feature = "_integer_range")]
+#[cfg(feature = "_print")]
 #[allow(non_upper_case_globals)]
 impl PrintOperationStatusField {
     /// `description`
@@ -2182,7 +2182,7 @@ impl PrintSettingsField {
     ];
 }
 
-#[cfg(feature = "_integer_range")]
+#[cfg(feature = "_print")]
 /// CSDL complex type `microsoft.graph.printTaskStatus`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct PrintTaskStatus {
@@ -2196,14 +2196,14 @@ pub struct PrintTaskStatus {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_integer_range")]
+#[cfg(feature = "_print")]
 impl serde::Serialize for PrintTaskStatus {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_integer_range")]
+#[cfg(feature = "_print")]
 impl PrintTaskStatus {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.printTaskStatus";
@@ -2225,7 +2225,7 @@ impl PrintTaskStatus {
     }
 }
 
-#[cfg(feature = "_integer_range")]
+#[cfg(feature = "_print")]
 impl<'de> serde::Deserialize<'de> for PrintTaskStatus {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2234,7 +2234,7 @@ impl<'de> serde::Deserialize<'de> for PrintTaskStatus {
     }
 }
 
-#[cfg(feature = "_integer_range")]
+#[cfg(feature = "_print")]
 impl graph_odata_runtime::model::ODataObject for PrintTaskStatus {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -2256,7 +2256,7 @@ impl graph_odata_runtime::model::ODataObject for PrintTaskStatus {
     }
 }
 
-#[cfg(feature = "_integer_range")]
+#[cfg(feature = "_print")]
 impl PrintTaskStatus {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -2267,11 +2267,11 @@ impl PrintTaskStatus {
     }
 }
 
-#[cfg(feature = "_integer_range")]
+#[cfg(feature = "_print")]
 /// The properties of [`PrintTaskStatus`] by wire name, each a [`Field<PrintTaskStatus>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`PrintTaskStatus::set_null`].
 pub enum PrintTaskStatusField {}
 
-#[cfg(feature = "_integer_range")]
+#[cfg(feature = "_print")]
 #[allow(non_upper_case_globals)]
 impl PrintTaskStatusField {
     /// `description`
@@ -3169,7 +3169,7 @@ impl PrinterLocationField {
     ];
 }
 
-#[cfg(feature = "_integer_range")]
+#[cfg(feature = "_print")]
 /// CSDL complex type `microsoft.graph.printerShareViewpoint`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct PrinterShareViewpoint {
@@ -3181,14 +3181,14 @@ pub struct PrinterShareViewpoint {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_integer_range")]
+#[cfg(feature = "_print")]
 impl serde::Serialize for PrinterShareViewpoint {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_integer_range")]
+#[cfg(feature = "_print")]
 impl PrinterShareViewpoint {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.printerShareViewpoint";
@@ -3209,7 +3209,7 @@ impl PrinterShareViewpoint {
     }
 }
 
-#[cfg(feature = "_integer_range")]
+#[cfg(feature = "_print")]
 impl<'de> serde::Deserialize<'de> for PrinterShareViewpoint {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -3218,7 +3218,7 @@ impl<'de> serde::Deserialize<'de> for PrinterShareViewpoint {
     }
 }
 
-#[cfg(feature = "_integer_range")]
+#[cfg(feature = "_print")]
 impl graph_odata_runtime::model::ODataObject for PrinterShareViewpoint {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -3241,7 +3241,7 @@ impl graph_odata_runtime::model::ODataObject for PrinterShareViewpoint {
     }
 }
 
-#[cfg(feature = "_integer_range")]
+#[cfg(feature = "_print")]
 impl PrinterShareViewpoint {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -3252,11 +3252,11 @@ impl PrinterShareViewpoint {
     }
 }
 
-#[cfg(feature = "_integer_range")]
+#[cfg(feature = "_print")]
 /// The properties of [`PrinterShareViewpoint`] by wire name, each a [`Field<PrinterShareViewpoint>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`PrinterShareViewpoint::set_null`].
 pub enum PrinterShareViewpointField {}
 
-#[cfg(feature = "_integer_range")]
+#[cfg(feature = "_print")]
 #[allow(non_upper_case_globals)]
 impl PrinterShareViewpointField {
     /// `lastUsedDateTime`
@@ -3381,7 +3381,7 @@ impl PrinterStatusField {
     ];
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_organization")]
 /// CSDL complex type `microsoft.graph.privacyProfile`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct PrivacyProfile {
@@ -3395,14 +3395,14 @@ pub struct PrivacyProfile {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_organization")]
 impl serde::Serialize for PrivacyProfile {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_organization")]
 impl PrivacyProfile {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.privacyProfile";
@@ -3424,7 +3424,7 @@ impl PrivacyProfile {
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_organization")]
 impl<'de> serde::Deserialize<'de> for PrivacyProfile {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -3433,7 +3433,7 @@ impl<'de> serde::Deserialize<'de> for PrivacyProfile {
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_organization")]
 impl graph_odata_runtime::model::ODataObject for PrivacyProfile {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -3455,7 +3455,7 @@ impl graph_odata_runtime::model::ODataObject for PrivacyProfile {
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_organization")]
 impl PrivacyProfile {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -3466,11 +3466,11 @@ impl PrivacyProfile {
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_organization")]
 /// The properties of [`PrivacyProfile`] by wire name, each a [`Field<PrivacyProfile>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`PrivacyProfile::set_null`].
 pub enum PrivacyProfileField {}
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_organization")]
 #[allow(non_upper_case_globals)]
 impl PrivacyProfileField {
     /// `contactEmail`
@@ -3488,7 +3488,7 @@ impl PrivacyProfileField {
     ];
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// **Deprecated**: deprecated on 2024-04-10, planned removal on 2026-04-10, revision 2024-01/Deprecation
 ///
 /// CSDL complex type `microsoft.graph.process`.
@@ -3527,14 +3527,14 @@ pub struct Process {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for Process {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl Process {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.process";
@@ -3570,7 +3570,7 @@ impl Process {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for Process {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -3579,7 +3579,7 @@ impl<'de> serde::Deserialize<'de> for Process {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::model::ODataObject for Process {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -3619,7 +3619,7 @@ impl graph_odata_runtime::model::ODataObject for Process {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl Process {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -3630,11 +3630,11 @@ impl Process {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// The properties of [`Process`] by wire name, each a [`Field<Process>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`Process::set_null`].
 pub enum ProcessField {}
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 #[allow(non_upper_case_globals)]
 impl ProcessField {
     /// `accountName`
@@ -5083,7 +5083,7 @@ impl ProcessingErrorField {
     ];
 }
 
-#[cfg(feature = "_admin_microsoft365_apps")]
+#[cfg(feature = "_admin")]
 /// CSDL complex type `microsoft.graph.profileCardAnnotation`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ProfileCardAnnotation {
@@ -5097,14 +5097,14 @@ pub struct ProfileCardAnnotation {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_admin_microsoft365_apps")]
+#[cfg(feature = "_admin")]
 impl serde::Serialize for ProfileCardAnnotation {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_admin_microsoft365_apps")]
+#[cfg(feature = "_admin")]
 impl ProfileCardAnnotation {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.profileCardAnnotation";
@@ -5126,7 +5126,7 @@ impl ProfileCardAnnotation {
     }
 }
 
-#[cfg(feature = "_admin_microsoft365_apps")]
+#[cfg(feature = "_admin")]
 impl<'de> serde::Deserialize<'de> for ProfileCardAnnotation {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -5135,7 +5135,7 @@ impl<'de> serde::Deserialize<'de> for ProfileCardAnnotation {
     }
 }
 
-#[cfg(feature = "_admin_microsoft365_apps")]
+#[cfg(feature = "_admin")]
 impl graph_odata_runtime::model::ODataObject for ProfileCardAnnotation {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -5157,7 +5157,7 @@ impl graph_odata_runtime::model::ODataObject for ProfileCardAnnotation {
     }
 }
 
-#[cfg(feature = "_admin_microsoft365_apps")]
+#[cfg(feature = "_admin")]
 impl ProfileCardAnnotation {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -5168,11 +5168,11 @@ impl ProfileCardAnnotation {
     }
 }
 
-#[cfg(feature = "_admin_microsoft365_apps")]
+#[cfg(feature = "_admin")]
 /// The properties of [`ProfileCardAnnotation`] by wire name, each a [`Field<ProfileCardAnnotation>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ProfileCardAnnotation::set_null`].
 pub enum ProfileCardAnnotationField {}
 
-#[cfg(feature = "_admin_microsoft365_apps")]
+#[cfg(feature = "_admin")]
 #[allow(non_upper_case_globals)]
 impl ProfileCardAnnotationField {
     /// `displayName`
@@ -5190,7 +5190,7 @@ impl ProfileCardAnnotationField {
     ];
 }
 
-#[cfg(feature = "_admin_microsoft365_apps")]
+#[cfg(feature = "_admin")]
 /// CSDL complex type `microsoft.graph.profileSourceLocalization`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ProfileSourceLocalization {
@@ -5206,14 +5206,14 @@ pub struct ProfileSourceLocalization {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_admin_microsoft365_apps")]
+#[cfg(feature = "_admin")]
 impl serde::Serialize for ProfileSourceLocalization {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_admin_microsoft365_apps")]
+#[cfg(feature = "_admin")]
 impl ProfileSourceLocalization {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.profileSourceLocalization";
@@ -5236,7 +5236,7 @@ impl ProfileSourceLocalization {
     }
 }
 
-#[cfg(feature = "_admin_microsoft365_apps")]
+#[cfg(feature = "_admin")]
 impl<'de> serde::Deserialize<'de> for ProfileSourceLocalization {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -5245,7 +5245,7 @@ impl<'de> serde::Deserialize<'de> for ProfileSourceLocalization {
     }
 }
 
-#[cfg(feature = "_admin_microsoft365_apps")]
+#[cfg(feature = "_admin")]
 impl graph_odata_runtime::model::ODataObject for ProfileSourceLocalization {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -5268,7 +5268,7 @@ impl graph_odata_runtime::model::ODataObject for ProfileSourceLocalization {
     }
 }
 
-#[cfg(feature = "_admin_microsoft365_apps")]
+#[cfg(feature = "_admin")]
 impl ProfileSourceLocalization {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -5279,11 +5279,11 @@ impl ProfileSourceLocalization {
     }
 }
 
-#[cfg(feature = "_admin_microsoft365_apps")]
+#[cfg(feature = "_admin")]
 /// The properties of [`ProfileSourceLocalization`] by wire name, each a [`Field<ProfileSourceLocalization>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ProfileSourceLocalization::set_null`].
 pub enum ProfileSourceLocalizationField {}
 
-#[cfg(feature = "_admin_microsoft365_apps")]
+#[cfg(feature = "_admin")]
 #[allow(non_upper_case_globals)]
 impl ProfileSourceLocalizationField {
     /// `displayName`

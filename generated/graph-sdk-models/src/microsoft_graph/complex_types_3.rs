@@ -11,21 +11,21 @@ use graph_odata_runtime::edm;
 #[allow(unused_imports)]
 use graph_odata_runtime::model;
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl From<DisableAndDeleteUserApplyAction> for AnyAccessReviewApplyAction {
     fn from(value: DisableAndDeleteUserApplyAction) -> Self {
         Self::DisableAndDeleteUserApplyAction(Box::new(value))
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl From<RemoveAccessApplyAction> for AnyAccessReviewApplyAction {
     fn from(value: RemoveAccessApplyAction) -> Self {
         Self::RemoveAccessApplyAction(Box::new(value))
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl serde::Serialize for AnyAccessReviewApplyAction {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match self {
@@ -50,7 +50,7 @@ impl serde::Serialize for AnyAccessReviewApplyAction {
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl<'de> serde::Deserialize<'de> for AnyAccessReviewApplyAction {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -74,7 +74,7 @@ impl<'de> serde::Deserialize<'de> for AnyAccessReviewApplyAction {
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 /// CSDL complex type `microsoft.graph.accessReviewHistoryScheduleSettings`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct AccessReviewHistoryScheduleSettings {
@@ -88,14 +88,14 @@ pub struct AccessReviewHistoryScheduleSettings {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl serde::Serialize for AccessReviewHistoryScheduleSettings {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl AccessReviewHistoryScheduleSettings {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.accessReviewHistoryScheduleSettings";
@@ -117,7 +117,7 @@ impl AccessReviewHistoryScheduleSettings {
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl<'de> serde::Deserialize<'de> for AccessReviewHistoryScheduleSettings {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -126,7 +126,7 @@ impl<'de> serde::Deserialize<'de> for AccessReviewHistoryScheduleSettings {
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl graph_odata_runtime::model::ODataObject for AccessReviewHistoryScheduleSettings {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -148,7 +148,7 @@ impl graph_odata_runtime::model::ODataObject for AccessReviewHistoryScheduleSett
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl AccessReviewHistoryScheduleSettings {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -159,11 +159,11 @@ impl AccessReviewHistoryScheduleSettings {
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 /// The properties of [`AccessReviewHistoryScheduleSettings`] by wire name, each a [`Field<AccessReviewHistoryScheduleSettings>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`AccessReviewHistoryScheduleSettings::set_null`].
 pub enum AccessReviewHistoryScheduleSettingsField {}
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 #[allow(non_upper_case_globals)]
 impl AccessReviewHistoryScheduleSettingsField {
     /// `recurrence`
@@ -181,7 +181,7 @@ impl AccessReviewHistoryScheduleSettingsField {
     ];
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 /// CSDL complex type `microsoft.graph.accessReviewInactiveUsersQueryScope`; base type `microsoft.graph.accessReviewQueryScope`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct AccessReviewInactiveUsersQueryScope {
@@ -202,14 +202,14 @@ pub struct AccessReviewInactiveUsersQueryScope {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl serde::Serialize for AccessReviewInactiveUsersQueryScope {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl AccessReviewInactiveUsersQueryScope {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.accessReviewInactiveUsersQueryScope";
@@ -233,7 +233,7 @@ impl AccessReviewInactiveUsersQueryScope {
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl<'de> serde::Deserialize<'de> for AccessReviewInactiveUsersQueryScope {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -242,7 +242,7 @@ impl<'de> serde::Deserialize<'de> for AccessReviewInactiveUsersQueryScope {
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl graph_odata_runtime::model::ODataObject for AccessReviewInactiveUsersQueryScope {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -268,7 +268,7 @@ impl graph_odata_runtime::model::ODataObject for AccessReviewInactiveUsersQueryS
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl AccessReviewInactiveUsersQueryScope {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -279,11 +279,11 @@ impl AccessReviewInactiveUsersQueryScope {
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 /// The properties of [`AccessReviewInactiveUsersQueryScope`] by wire name, each a [`Field<AccessReviewInactiveUsersQueryScope>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`AccessReviewInactiveUsersQueryScope::set_null`].
 pub enum AccessReviewInactiveUsersQueryScopeField {}
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 #[allow(non_upper_case_globals)]
 impl AccessReviewInactiveUsersQueryScopeField {
     /// `query`
@@ -311,7 +311,7 @@ impl AccessReviewInactiveUsersQueryScopeField {
     ];
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 /// CSDL complex type `microsoft.graph.accessReviewInstanceDecisionItemAccessPackageAssignmentPolicyResource`; base type `microsoft.graph.accessReviewInstanceDecisionItemResource`; open type: dynamic properties land in `additional_properties`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct AccessReviewInstanceDecisionItemAccessPackageAssignmentPolicyResource {
@@ -334,7 +334,7 @@ pub struct AccessReviewInstanceDecisionItemAccessPackageAssignmentPolicyResource
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl serde::Serialize
 for AccessReviewInstanceDecisionItemAccessPackageAssignmentPolicyResource {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -342,7 +342,7 @@ for AccessReviewInstanceDecisionItemAccessPackageAssignmentPolicyResource {
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl AccessReviewInstanceDecisionItemAccessPackageAssignmentPolicyResource {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.accessReviewInstanceDecisionItemAccessPackageAssignmentPolicyResource";
@@ -367,7 +367,7 @@ impl AccessReviewInstanceDecisionItemAccessPackageAssignmentPolicyResource {
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl<'de> serde::Deserialize<'de>
 for AccessReviewInstanceDecisionItemAccessPackageAssignmentPolicyResource {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -377,7 +377,7 @@ for AccessReviewInstanceDecisionItemAccessPackageAssignmentPolicyResource {
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl graph_odata_runtime::model::ODataObject
 for AccessReviewInstanceDecisionItemAccessPackageAssignmentPolicyResource {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
@@ -407,7 +407,7 @@ for AccessReviewInstanceDecisionItemAccessPackageAssignmentPolicyResource {
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl AccessReviewInstanceDecisionItemAccessPackageAssignmentPolicyResource {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -418,11 +418,11 @@ impl AccessReviewInstanceDecisionItemAccessPackageAssignmentPolicyResource {
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 /// The properties of [`AccessReviewInstanceDecisionItemAccessPackageAssignmentPolicyResource`] by wire name, each a [`Field<AccessReviewInstanceDecisionItemAccessPackageAssignmentPolicyResource>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`AccessReviewInstanceDecisionItemAccessPackageAssignmentPolicyResource::set_null`].
 pub enum AccessReviewInstanceDecisionItemAccessPackageAssignmentPolicyResourceField {}
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 #[allow(non_upper_case_globals)]
 impl AccessReviewInstanceDecisionItemAccessPackageAssignmentPolicyResourceField {
     /// `displayName`
@@ -457,7 +457,7 @@ impl AccessReviewInstanceDecisionItemAccessPackageAssignmentPolicyResourceField 
     ];
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 /// CSDL complex type `microsoft.graph.accessReviewInstanceDecisionItemAzureRoleResource`; base type `microsoft.graph.accessReviewInstanceDecisionItemResource`; open type: dynamic properties land in `additional_properties`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct AccessReviewInstanceDecisionItemAzureRoleResource {
@@ -478,14 +478,14 @@ pub struct AccessReviewInstanceDecisionItemAzureRoleResource {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl serde::Serialize for AccessReviewInstanceDecisionItemAzureRoleResource {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl AccessReviewInstanceDecisionItemAzureRoleResource {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.accessReviewInstanceDecisionItemAzureRoleResource";
@@ -509,7 +509,7 @@ impl AccessReviewInstanceDecisionItemAzureRoleResource {
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl<'de> serde::Deserialize<'de> for AccessReviewInstanceDecisionItemAzureRoleResource {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -518,7 +518,7 @@ impl<'de> serde::Deserialize<'de> for AccessReviewInstanceDecisionItemAzureRoleR
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl graph_odata_runtime::model::ODataObject
 for AccessReviewInstanceDecisionItemAzureRoleResource {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
@@ -543,7 +543,7 @@ for AccessReviewInstanceDecisionItemAzureRoleResource {
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl AccessReviewInstanceDecisionItemAzureRoleResource {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -554,11 +554,11 @@ impl AccessReviewInstanceDecisionItemAzureRoleResource {
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 /// The properties of [`AccessReviewInstanceDecisionItemAzureRoleResource`] by wire name, each a [`Field<AccessReviewInstanceDecisionItemAzureRoleResource>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`AccessReviewInstanceDecisionItemAzureRoleResource::set_null`].
 pub enum AccessReviewInstanceDecisionItemAzureRoleResourceField {}
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 #[allow(non_upper_case_globals)]
 impl AccessReviewInstanceDecisionItemAzureRoleResourceField {
     /// `displayName`
@@ -583,7 +583,7 @@ impl AccessReviewInstanceDecisionItemAzureRoleResourceField {
     >] = &[Self::DisplayName, Self::Id, Self::Type, Self::Scope];
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 /// CSDL complex type `microsoft.graph.accessReviewInstanceDecisionItemResource`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct AccessReviewInstanceDecisionItemResource {
@@ -599,14 +599,14 @@ pub struct AccessReviewInstanceDecisionItemResource {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl serde::Serialize for AccessReviewInstanceDecisionItemResource {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl AccessReviewInstanceDecisionItemResource {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.accessReviewInstanceDecisionItemResource";
@@ -629,7 +629,7 @@ impl AccessReviewInstanceDecisionItemResource {
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl<'de> serde::Deserialize<'de> for AccessReviewInstanceDecisionItemResource {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -638,7 +638,7 @@ impl<'de> serde::Deserialize<'de> for AccessReviewInstanceDecisionItemResource {
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl graph_odata_runtime::model::ODataObject
 for AccessReviewInstanceDecisionItemResource {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
@@ -662,7 +662,7 @@ for AccessReviewInstanceDecisionItemResource {
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl AccessReviewInstanceDecisionItemResource {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -673,11 +673,11 @@ impl AccessReviewInstanceDecisionItemResource {
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 /// The properties of [`AccessReviewInstanceDecisionItemResource`] by wire name, each a [`Field<AccessReviewInstanceDecisionItemResource>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`AccessReviewInstanceDecisionItemResource::set_null`].
 pub enum AccessReviewInstanceDecisionItemResourceField {}
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 #[allow(non_upper_case_globals)]
 impl AccessReviewInstanceDecisionItemResourceField {
     /// `displayName`
@@ -700,7 +700,7 @@ impl AccessReviewInstanceDecisionItemResourceField {
     ];
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 /// A `microsoft.graph.accessReviewInstanceDecisionItemResource` value: the base type or one of its derived types, chosen by `@odata.type`. A derived type this crate does not know is read as [`AccessReviewInstanceDecisionItemResource`], which keeps its properties and `@odata.type` in `additional_properties`.
 #[derive(Debug, Clone, PartialEq)]
 pub enum AnyAccessReviewInstanceDecisionItemResource {
@@ -722,7 +722,7 @@ pub enum AnyAccessReviewInstanceDecisionItemResource {
     ),
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl AnyAccessReviewInstanceDecisionItemResource {
     /// The `@odata.type` of the variant (the base type's for unknown derived types).
     pub fn odata_type(&self) -> &'static str {
@@ -754,14 +754,14 @@ impl AnyAccessReviewInstanceDecisionItemResource {
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl Default for AnyAccessReviewInstanceDecisionItemResource {
     fn default() -> Self {
         Self::AccessReviewInstanceDecisionItemResource(Box::default())
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl From<AccessReviewInstanceDecisionItemResource>
 for AnyAccessReviewInstanceDecisionItemResource {
     fn from(value: AccessReviewInstanceDecisionItemResource) -> Self {
@@ -769,7 +769,7 @@ for AnyAccessReviewInstanceDecisionItemResource {
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl AnyAccessReviewInstanceDecisionItemResource {
     /// The value if it is a [`AnyAccessReviewInstanceDecisionItemResource::AccessReviewInstanceDecisionItemAccessPackageAssignmentPolicyResource`] variant.
     pub fn as_access_review_instance_decision_item_access_package_assignment_policy_resource(
@@ -804,7 +804,7 @@ impl AnyAccessReviewInstanceDecisionItemResource {
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl From<AccessReviewInstanceDecisionItemAccessPackageAssignmentPolicyResource>
 for AnyAccessReviewInstanceDecisionItemResource {
     fn from(
@@ -816,7 +816,7 @@ for AnyAccessReviewInstanceDecisionItemResource {
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl From<AccessReviewInstanceDecisionItemAzureRoleResource>
 for AnyAccessReviewInstanceDecisionItemResource {
     fn from(value: AccessReviewInstanceDecisionItemAzureRoleResource) -> Self {
@@ -824,7 +824,7 @@ for AnyAccessReviewInstanceDecisionItemResource {
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl From<AccessReviewInstanceDecisionItemServicePrincipalResource>
 for AnyAccessReviewInstanceDecisionItemResource {
     fn from(value: AccessReviewInstanceDecisionItemServicePrincipalResource) -> Self {
@@ -832,7 +832,7 @@ for AnyAccessReviewInstanceDecisionItemResource {
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl serde::Serialize for AnyAccessReviewInstanceDecisionItemResource {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match self {
@@ -872,7 +872,7 @@ impl serde::Serialize for AnyAccessReviewInstanceDecisionItemResource {
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl<'de> serde::Deserialize<'de> for AnyAccessReviewInstanceDecisionItemResource {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -908,7 +908,7 @@ impl<'de> serde::Deserialize<'de> for AnyAccessReviewInstanceDecisionItemResourc
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 /// CSDL complex type `microsoft.graph.accessReviewInstanceDecisionItemServicePrincipalResource`; base type `microsoft.graph.accessReviewInstanceDecisionItemResource`; open type: dynamic properties land in `additional_properties`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct AccessReviewInstanceDecisionItemServicePrincipalResource {
@@ -929,14 +929,14 @@ pub struct AccessReviewInstanceDecisionItemServicePrincipalResource {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl serde::Serialize for AccessReviewInstanceDecisionItemServicePrincipalResource {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl AccessReviewInstanceDecisionItemServicePrincipalResource {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.accessReviewInstanceDecisionItemServicePrincipalResource";
@@ -960,7 +960,7 @@ impl AccessReviewInstanceDecisionItemServicePrincipalResource {
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl<'de> serde::Deserialize<'de>
 for AccessReviewInstanceDecisionItemServicePrincipalResource {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -970,7 +970,7 @@ for AccessReviewInstanceDecisionItemServicePrincipalResource {
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl graph_odata_runtime::model::ODataObject
 for AccessReviewInstanceDecisionItemServicePrincipalResource {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
@@ -995,7 +995,7 @@ for AccessReviewInstanceDecisionItemServicePrincipalResource {
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl AccessReviewInstanceDecisionItemServicePrincipalResource {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -1006,11 +1006,11 @@ impl AccessReviewInstanceDecisionItemServicePrincipalResource {
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 /// The properties of [`AccessReviewInstanceDecisionItemServicePrincipalResource`] by wire name, each a [`Field<AccessReviewInstanceDecisionItemServicePrincipalResource>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`AccessReviewInstanceDecisionItemServicePrincipalResource::set_null`].
 pub enum AccessReviewInstanceDecisionItemServicePrincipalResourceField {}
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 #[allow(non_upper_case_globals)]
 impl AccessReviewInstanceDecisionItemServicePrincipalResourceField {
     /// `displayName`
@@ -1035,7 +1035,7 @@ impl AccessReviewInstanceDecisionItemServicePrincipalResourceField {
     >] = &[Self::DisplayName, Self::Id, Self::Type, Self::AppId];
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 /// CSDL complex type `microsoft.graph.accessReviewNotificationRecipientItem`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct AccessReviewNotificationRecipientItem {
@@ -1049,14 +1049,14 @@ pub struct AccessReviewNotificationRecipientItem {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl serde::Serialize for AccessReviewNotificationRecipientItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl AccessReviewNotificationRecipientItem {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.accessReviewNotificationRecipientItem";
@@ -1079,7 +1079,7 @@ impl AccessReviewNotificationRecipientItem {
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl<'de> serde::Deserialize<'de> for AccessReviewNotificationRecipientItem {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1088,7 +1088,7 @@ impl<'de> serde::Deserialize<'de> for AccessReviewNotificationRecipientItem {
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl graph_odata_runtime::model::ODataObject for AccessReviewNotificationRecipientItem {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -1114,7 +1114,7 @@ impl graph_odata_runtime::model::ODataObject for AccessReviewNotificationRecipie
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl AccessReviewNotificationRecipientItem {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -1125,11 +1125,11 @@ impl AccessReviewNotificationRecipientItem {
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 /// The properties of [`AccessReviewNotificationRecipientItem`] by wire name, each a [`Field<AccessReviewNotificationRecipientItem>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`AccessReviewNotificationRecipientItem::set_null`].
 pub enum AccessReviewNotificationRecipientItemField {}
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 #[allow(non_upper_case_globals)]
 impl AccessReviewNotificationRecipientItemField {
     /// `notificationRecipientScope`
@@ -1147,7 +1147,7 @@ impl AccessReviewNotificationRecipientItemField {
     ];
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 /// CSDL complex type `microsoft.graph.accessReviewNotificationRecipientQueryScope`; base type `microsoft.graph.accessReviewNotificationRecipientScope`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct AccessReviewNotificationRecipientQueryScope {
@@ -1163,14 +1163,14 @@ pub struct AccessReviewNotificationRecipientQueryScope {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl serde::Serialize for AccessReviewNotificationRecipientQueryScope {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl AccessReviewNotificationRecipientQueryScope {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.accessReviewNotificationRecipientQueryScope";
@@ -1193,7 +1193,7 @@ impl AccessReviewNotificationRecipientQueryScope {
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl<'de> serde::Deserialize<'de> for AccessReviewNotificationRecipientQueryScope {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1202,7 +1202,7 @@ impl<'de> serde::Deserialize<'de> for AccessReviewNotificationRecipientQueryScop
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl graph_odata_runtime::model::ODataObject
 for AccessReviewNotificationRecipientQueryScope {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
@@ -1226,7 +1226,7 @@ for AccessReviewNotificationRecipientQueryScope {
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl AccessReviewNotificationRecipientQueryScope {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -1237,11 +1237,11 @@ impl AccessReviewNotificationRecipientQueryScope {
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 /// The properties of [`AccessReviewNotificationRecipientQueryScope`] by wire name, each a [`Field<AccessReviewNotificationRecipientQueryScope>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`AccessReviewNotificationRecipientQueryScope::set_null`].
 pub enum AccessReviewNotificationRecipientQueryScopeField {}
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 #[allow(non_upper_case_globals)]
 impl AccessReviewNotificationRecipientQueryScopeField {
     /// `query`
@@ -1262,7 +1262,7 @@ impl AccessReviewNotificationRecipientQueryScopeField {
     >] = &[Self::Query, Self::QueryRoot, Self::QueryType];
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 /// CSDL complex type `microsoft.graph.accessReviewNotificationRecipientScope`; abstract.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct AccessReviewNotificationRecipientScope {
@@ -1272,14 +1272,14 @@ pub struct AccessReviewNotificationRecipientScope {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl serde::Serialize for AccessReviewNotificationRecipientScope {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl AccessReviewNotificationRecipientScope {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.accessReviewNotificationRecipientScope";
@@ -1299,7 +1299,7 @@ impl AccessReviewNotificationRecipientScope {
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl<'de> serde::Deserialize<'de> for AccessReviewNotificationRecipientScope {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1308,7 +1308,7 @@ impl<'de> serde::Deserialize<'de> for AccessReviewNotificationRecipientScope {
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl graph_odata_runtime::model::ODataObject for AccessReviewNotificationRecipientScope {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -1324,7 +1324,7 @@ impl graph_odata_runtime::model::ODataObject for AccessReviewNotificationRecipie
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 /// A `microsoft.graph.accessReviewNotificationRecipientScope` value: the base type or one of its derived types, chosen by `@odata.type`. A derived type this crate does not know is read as [`AccessReviewNotificationRecipientScope`], which keeps its properties and `@odata.type` in `additional_properties`.
 #[derive(Debug, Clone, PartialEq)]
 pub enum AnyAccessReviewNotificationRecipientScope {
@@ -1336,7 +1336,7 @@ pub enum AnyAccessReviewNotificationRecipientScope {
     ),
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl AnyAccessReviewNotificationRecipientScope {
     /// The `@odata.type` of the variant (the base type's for unknown derived types).
     pub fn odata_type(&self) -> &'static str {
@@ -1360,14 +1360,14 @@ impl AnyAccessReviewNotificationRecipientScope {
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl Default for AnyAccessReviewNotificationRecipientScope {
     fn default() -> Self {
         Self::AccessReviewNotificationRecipientScope(Box::default())
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl From<AccessReviewNotificationRecipientScope>
 for AnyAccessReviewNotificationRecipientScope {
     fn from(value: AccessReviewNotificationRecipientScope) -> Self {
@@ -1375,7 +1375,7 @@ for AnyAccessReviewNotificationRecipientScope {
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl AnyAccessReviewNotificationRecipientScope {
     /// The value if it is a [`AnyAccessReviewNotificationRecipientScope::AccessReviewNotificationRecipientQueryScope`] variant.
     pub fn as_access_review_notification_recipient_query_scope(
@@ -1388,7 +1388,7 @@ impl AnyAccessReviewNotificationRecipientScope {
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl From<AccessReviewNotificationRecipientQueryScope>
 for AnyAccessReviewNotificationRecipientScope {
     fn from(value: AccessReviewNotificationRecipientQueryScope) -> Self {
@@ -1396,7 +1396,7 @@ for AnyAccessReviewNotificationRecipientScope {
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl serde::Serialize for AnyAccessReviewNotificationRecipientScope {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match self {
@@ -1414,7 +1414,7 @@ impl serde::Serialize for AnyAccessReviewNotificationRecipientScope {
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl<'de> serde::Deserialize<'de> for AnyAccessReviewNotificationRecipientScope {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1438,7 +1438,7 @@ impl<'de> serde::Deserialize<'de> for AnyAccessReviewNotificationRecipientScope 
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 /// CSDL complex type `microsoft.graph.accessReviewQueryScope`; base type `microsoft.graph.accessReviewScope`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct AccessReviewQueryScope {
@@ -1454,14 +1454,14 @@ pub struct AccessReviewQueryScope {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl serde::Serialize for AccessReviewQueryScope {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl AccessReviewQueryScope {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.accessReviewQueryScope";
@@ -1484,7 +1484,7 @@ impl AccessReviewQueryScope {
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl<'de> serde::Deserialize<'de> for AccessReviewQueryScope {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1493,7 +1493,7 @@ impl<'de> serde::Deserialize<'de> for AccessReviewQueryScope {
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl graph_odata_runtime::model::ODataObject for AccessReviewQueryScope {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -1516,7 +1516,7 @@ impl graph_odata_runtime::model::ODataObject for AccessReviewQueryScope {
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl AccessReviewQueryScope {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -1527,11 +1527,11 @@ impl AccessReviewQueryScope {
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 /// The properties of [`AccessReviewQueryScope`] by wire name, each a [`Field<AccessReviewQueryScope>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`AccessReviewQueryScope::set_null`].
 pub enum AccessReviewQueryScopeField {}
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 #[allow(non_upper_case_globals)]
 impl AccessReviewQueryScopeField {
     /// `query`
@@ -1552,7 +1552,7 @@ impl AccessReviewQueryScopeField {
     ];
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 /// CSDL complex type `microsoft.graph.accessReviewRecommendationInsightSetting`; abstract.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct AccessReviewRecommendationInsightSetting {
@@ -1562,14 +1562,14 @@ pub struct AccessReviewRecommendationInsightSetting {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl serde::Serialize for AccessReviewRecommendationInsightSetting {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl AccessReviewRecommendationInsightSetting {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.accessReviewRecommendationInsightSetting";
@@ -1589,7 +1589,7 @@ impl AccessReviewRecommendationInsightSetting {
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl<'de> serde::Deserialize<'de> for AccessReviewRecommendationInsightSetting {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1598,7 +1598,7 @@ impl<'de> serde::Deserialize<'de> for AccessReviewRecommendationInsightSetting {
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl graph_odata_runtime::model::ODataObject
 for AccessReviewRecommendationInsightSetting {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
@@ -1615,7 +1615,7 @@ for AccessReviewRecommendationInsightSetting {
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 /// A `microsoft.graph.accessReviewRecommendationInsightSetting` value: the base type or one of its derived types, chosen by `@odata.type`. A derived type this crate does not know is read as [`AccessReviewRecommendationInsightSetting`], which keeps its properties and `@odata.type` in `additional_properties`.
 #[derive(Debug, Clone, PartialEq)]
 pub enum AnyAccessReviewRecommendationInsightSetting {
@@ -1633,7 +1633,7 @@ pub enum AnyAccessReviewRecommendationInsightSetting {
     ),
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl AnyAccessReviewRecommendationInsightSetting {
     /// The `@odata.type` of the variant (the base type's for unknown derived types).
     pub fn odata_type(&self) -> &'static str {
@@ -1660,14 +1660,14 @@ impl AnyAccessReviewRecommendationInsightSetting {
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl Default for AnyAccessReviewRecommendationInsightSetting {
     fn default() -> Self {
         Self::AccessReviewRecommendationInsightSetting(Box::default())
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl From<AccessReviewRecommendationInsightSetting>
 for AnyAccessReviewRecommendationInsightSetting {
     fn from(value: AccessReviewRecommendationInsightSetting) -> Self {
@@ -1675,7 +1675,7 @@ for AnyAccessReviewRecommendationInsightSetting {
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl AnyAccessReviewRecommendationInsightSetting {
     /// The value if it is a [`AnyAccessReviewRecommendationInsightSetting::GroupPeerOutlierRecommendationInsightSettings`] variant.
     pub fn as_group_peer_outlier_recommendation_insight_settings(

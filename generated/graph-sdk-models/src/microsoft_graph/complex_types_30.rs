@@ -290,7 +290,7 @@ impl ProtectedContentField {
     ];
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 /// CSDL complex type `microsoft.graph.protectionPolicyArtifactCount`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ProtectionPolicyArtifactCount {
@@ -308,14 +308,14 @@ pub struct ProtectionPolicyArtifactCount {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 impl serde::Serialize for ProtectionPolicyArtifactCount {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 impl ProtectionPolicyArtifactCount {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.protectionPolicyArtifactCount";
@@ -339,7 +339,7 @@ impl ProtectionPolicyArtifactCount {
     }
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 impl<'de> serde::Deserialize<'de> for ProtectionPolicyArtifactCount {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -348,7 +348,7 @@ impl<'de> serde::Deserialize<'de> for ProtectionPolicyArtifactCount {
     }
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 impl graph_odata_runtime::model::ODataObject for ProtectionPolicyArtifactCount {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -372,7 +372,7 @@ impl graph_odata_runtime::model::ODataObject for ProtectionPolicyArtifactCount {
     }
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 impl ProtectionPolicyArtifactCount {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -383,11 +383,11 @@ impl ProtectionPolicyArtifactCount {
     }
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 /// The properties of [`ProtectionPolicyArtifactCount`] by wire name, each a [`Field<ProtectionPolicyArtifactCount>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ProtectionPolicyArtifactCount::set_null`].
 pub enum ProtectionPolicyArtifactCountField {}
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 #[allow(non_upper_case_globals)]
 impl ProtectionPolicyArtifactCountField {
     /// `completed`
@@ -415,7 +415,7 @@ impl ProtectionPolicyArtifactCountField {
     ];
 }
 
-#[cfg(feature = "_change_tracked_entity")]
+#[cfg(feature = "_channel")]
 /// CSDL complex type `microsoft.graph.provisionChannelEmailResult`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ProvisionChannelEmailResult {
@@ -427,14 +427,14 @@ pub struct ProvisionChannelEmailResult {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_change_tracked_entity")]
+#[cfg(feature = "_channel")]
 impl serde::Serialize for ProvisionChannelEmailResult {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_change_tracked_entity")]
+#[cfg(feature = "_channel")]
 impl ProvisionChannelEmailResult {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.provisionChannelEmailResult";
@@ -455,7 +455,7 @@ impl ProvisionChannelEmailResult {
     }
 }
 
-#[cfg(feature = "_change_tracked_entity")]
+#[cfg(feature = "_channel")]
 impl<'de> serde::Deserialize<'de> for ProvisionChannelEmailResult {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -464,7 +464,7 @@ impl<'de> serde::Deserialize<'de> for ProvisionChannelEmailResult {
     }
 }
 
-#[cfg(feature = "_change_tracked_entity")]
+#[cfg(feature = "_channel")]
 impl graph_odata_runtime::model::ODataObject for ProvisionChannelEmailResult {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -485,7 +485,7 @@ impl graph_odata_runtime::model::ODataObject for ProvisionChannelEmailResult {
     }
 }
 
-#[cfg(feature = "_change_tracked_entity")]
+#[cfg(feature = "_channel")]
 impl ProvisionChannelEmailResult {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -496,11 +496,11 @@ impl ProvisionChannelEmailResult {
     }
 }
 
-#[cfg(feature = "_change_tracked_entity")]
+#[cfg(feature = "_channel")]
 /// The properties of [`ProvisionChannelEmailResult`] by wire name, each a [`Field<ProvisionChannelEmailResult>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ProvisionChannelEmailResult::set_null`].
 pub enum ProvisionChannelEmailResultField {}
 
-#[cfg(feature = "_change_tracked_entity")]
+#[cfg(feature = "_channel")]
 #[allow(non_upper_case_globals)]
 impl ProvisionChannelEmailResultField {
     /// `email`
@@ -634,7 +634,7 @@ impl ProvisionedIdentityField {
     ];
 }
 
-#[cfg(feature = "_assigned_license")]
+#[cfg(feature = "_assigned_plan")]
 /// CSDL complex type `microsoft.graph.provisionedPlan`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ProvisionedPlan {
@@ -650,14 +650,14 @@ pub struct ProvisionedPlan {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_assigned_license")]
+#[cfg(feature = "_assigned_plan")]
 impl serde::Serialize for ProvisionedPlan {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_assigned_license")]
+#[cfg(feature = "_assigned_plan")]
 impl ProvisionedPlan {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.provisionedPlan";
@@ -680,7 +680,7 @@ impl ProvisionedPlan {
     }
 }
 
-#[cfg(feature = "_assigned_license")]
+#[cfg(feature = "_assigned_plan")]
 impl<'de> serde::Deserialize<'de> for ProvisionedPlan {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -689,7 +689,7 @@ impl<'de> serde::Deserialize<'de> for ProvisionedPlan {
     }
 }
 
-#[cfg(feature = "_assigned_license")]
+#[cfg(feature = "_assigned_plan")]
 impl graph_odata_runtime::model::ODataObject for ProvisionedPlan {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -716,7 +716,7 @@ impl graph_odata_runtime::model::ODataObject for ProvisionedPlan {
     }
 }
 
-#[cfg(feature = "_assigned_license")]
+#[cfg(feature = "_assigned_plan")]
 impl ProvisionedPlan {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -727,11 +727,11 @@ impl ProvisionedPlan {
     }
 }
 
-#[cfg(feature = "_assigned_license")]
+#[cfg(feature = "_assigned_plan")]
 /// The properties of [`ProvisionedPlan`] by wire name, each a [`Field<ProvisionedPlan>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ProvisionedPlan::set_null`].
 pub enum ProvisionedPlanField {}
 
-#[cfg(feature = "_assigned_license")]
+#[cfg(feature = "_assigned_plan")]
 #[allow(non_upper_case_globals)]
 impl ProvisionedPlanField {
     /// `capabilityStatus`
@@ -752,7 +752,7 @@ impl ProvisionedPlanField {
     ];
 }
 
-#[cfg(feature = "_applied_conditional_access_policy")]
+#[cfg(feature = "_audit_logs")]
 /// CSDL complex type `microsoft.graph.provisioningErrorInfo`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ProvisioningErrorInfo {
@@ -772,14 +772,14 @@ pub struct ProvisioningErrorInfo {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_applied_conditional_access_policy")]
+#[cfg(feature = "_audit_logs")]
 impl serde::Serialize for ProvisioningErrorInfo {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_applied_conditional_access_policy")]
+#[cfg(feature = "_audit_logs")]
 impl ProvisioningErrorInfo {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.provisioningErrorInfo";
@@ -804,7 +804,7 @@ impl ProvisioningErrorInfo {
     }
 }
 
-#[cfg(feature = "_applied_conditional_access_policy")]
+#[cfg(feature = "_audit_logs")]
 impl<'de> serde::Deserialize<'de> for ProvisioningErrorInfo {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -813,7 +813,7 @@ impl<'de> serde::Deserialize<'de> for ProvisioningErrorInfo {
     }
 }
 
-#[cfg(feature = "_applied_conditional_access_policy")]
+#[cfg(feature = "_audit_logs")]
 impl graph_odata_runtime::model::ODataObject for ProvisioningErrorInfo {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -842,7 +842,7 @@ impl graph_odata_runtime::model::ODataObject for ProvisioningErrorInfo {
     }
 }
 
-#[cfg(feature = "_applied_conditional_access_policy")]
+#[cfg(feature = "_audit_logs")]
 impl ProvisioningErrorInfo {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -853,11 +853,11 @@ impl ProvisioningErrorInfo {
     }
 }
 
-#[cfg(feature = "_applied_conditional_access_policy")]
+#[cfg(feature = "_audit_logs")]
 /// The properties of [`ProvisioningErrorInfo`] by wire name, each a [`Field<ProvisioningErrorInfo>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ProvisioningErrorInfo::set_null`].
 pub enum ProvisioningErrorInfoField {}
 
-#[cfg(feature = "_applied_conditional_access_policy")]
+#[cfg(feature = "_audit_logs")]
 #[allow(non_upper_case_globals)]
 impl ProvisioningErrorInfoField {
     /// `additionalDetails`
@@ -995,7 +995,7 @@ impl ProvisioningServicePrincipalField {
     ];
 }
 
-#[cfg(feature = "_applied_conditional_access_policy")]
+#[cfg(feature = "_audit_logs")]
 /// CSDL complex type `microsoft.graph.provisioningStatusInfo`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ProvisioningStatusInfo {
@@ -1009,14 +1009,14 @@ pub struct ProvisioningStatusInfo {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_applied_conditional_access_policy")]
+#[cfg(feature = "_audit_logs")]
 impl serde::Serialize for ProvisioningStatusInfo {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_applied_conditional_access_policy")]
+#[cfg(feature = "_audit_logs")]
 impl ProvisioningStatusInfo {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.provisioningStatusInfo";
@@ -1038,7 +1038,7 @@ impl ProvisioningStatusInfo {
     }
 }
 
-#[cfg(feature = "_applied_conditional_access_policy")]
+#[cfg(feature = "_audit_logs")]
 impl<'de> serde::Deserialize<'de> for ProvisioningStatusInfo {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1047,7 +1047,7 @@ impl<'de> serde::Deserialize<'de> for ProvisioningStatusInfo {
     }
 }
 
-#[cfg(feature = "_applied_conditional_access_policy")]
+#[cfg(feature = "_audit_logs")]
 impl graph_odata_runtime::model::ODataObject for ProvisioningStatusInfo {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -1071,7 +1071,7 @@ impl graph_odata_runtime::model::ODataObject for ProvisioningStatusInfo {
     }
 }
 
-#[cfg(feature = "_applied_conditional_access_policy")]
+#[cfg(feature = "_audit_logs")]
 impl ProvisioningStatusInfo {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -1082,11 +1082,11 @@ impl ProvisioningStatusInfo {
     }
 }
 
-#[cfg(feature = "_applied_conditional_access_policy")]
+#[cfg(feature = "_audit_logs")]
 /// The properties of [`ProvisioningStatusInfo`] by wire name, each a [`Field<ProvisioningStatusInfo>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ProvisioningStatusInfo::set_null`].
 pub enum ProvisioningStatusInfoField {}
 
-#[cfg(feature = "_applied_conditional_access_policy")]
+#[cfg(feature = "_audit_logs")]
 #[allow(non_upper_case_globals)]
 impl ProvisioningStatusInfoField {
     /// `errorInformation`
@@ -1102,7 +1102,7 @@ impl ProvisioningStatusInfoField {
     ];
 }
 
-#[cfg(feature = "_applied_conditional_access_policy")]
+#[cfg(feature = "_audit_logs")]
 /// CSDL complex type `microsoft.graph.provisioningStep`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ProvisioningStep {
@@ -1122,14 +1122,14 @@ pub struct ProvisioningStep {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_applied_conditional_access_policy")]
+#[cfg(feature = "_audit_logs")]
 impl serde::Serialize for ProvisioningStep {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_applied_conditional_access_policy")]
+#[cfg(feature = "_audit_logs")]
 impl ProvisioningStep {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.provisioningStep";
@@ -1154,7 +1154,7 @@ impl ProvisioningStep {
     }
 }
 
-#[cfg(feature = "_applied_conditional_access_policy")]
+#[cfg(feature = "_audit_logs")]
 impl<'de> serde::Deserialize<'de> for ProvisioningStep {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1163,7 +1163,7 @@ impl<'de> serde::Deserialize<'de> for ProvisioningStep {
     }
 }
 
-#[cfg(feature = "_applied_conditional_access_policy")]
+#[cfg(feature = "_audit_logs")]
 impl graph_odata_runtime::model::ODataObject for ProvisioningStep {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -1190,7 +1190,7 @@ impl graph_odata_runtime::model::ODataObject for ProvisioningStep {
     }
 }
 
-#[cfg(feature = "_applied_conditional_access_policy")]
+#[cfg(feature = "_audit_logs")]
 impl ProvisioningStep {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -1201,11 +1201,11 @@ impl ProvisioningStep {
     }
 }
 
-#[cfg(feature = "_applied_conditional_access_policy")]
+#[cfg(feature = "_audit_logs")]
 /// The properties of [`ProvisioningStep`] by wire name, each a [`Field<ProvisioningStep>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ProvisioningStep::set_null`].
 pub enum ProvisioningStepField {}
 
-#[cfg(feature = "_applied_conditional_access_policy")]
+#[cfg(feature = "_audit_logs")]
 #[allow(non_upper_case_globals)]
 impl ProvisioningStepField {
     /// `description`
@@ -1346,7 +1346,7 @@ impl ProvisioningSystemField {
     ];
 }
 
-#[cfg(feature = "_android_managed_app_protection")]
+#[cfg(feature = "_device_app_management")]
 /// CSDL complex type `microsoft.graph.proxiedDomain`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ProxiedDomain {
@@ -1360,14 +1360,14 @@ pub struct ProxiedDomain {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_android_managed_app_protection")]
+#[cfg(feature = "_device_app_management")]
 impl serde::Serialize for ProxiedDomain {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_android_managed_app_protection")]
+#[cfg(feature = "_device_app_management")]
 impl ProxiedDomain {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.proxiedDomain";
@@ -1389,7 +1389,7 @@ impl ProxiedDomain {
     }
 }
 
-#[cfg(feature = "_android_managed_app_protection")]
+#[cfg(feature = "_device_app_management")]
 impl<'de> serde::Deserialize<'de> for ProxiedDomain {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1398,7 +1398,7 @@ impl<'de> serde::Deserialize<'de> for ProxiedDomain {
     }
 }
 
-#[cfg(feature = "_android_managed_app_protection")]
+#[cfg(feature = "_device_app_management")]
 impl graph_odata_runtime::model::ODataObject for ProxiedDomain {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -1422,7 +1422,7 @@ impl graph_odata_runtime::model::ODataObject for ProxiedDomain {
     }
 }
 
-#[cfg(feature = "_android_managed_app_protection")]
+#[cfg(feature = "_device_app_management")]
 impl ProxiedDomain {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -1433,11 +1433,11 @@ impl ProxiedDomain {
     }
 }
 
-#[cfg(feature = "_android_managed_app_protection")]
+#[cfg(feature = "_device_app_management")]
 /// The properties of [`ProxiedDomain`] by wire name, each a [`Field<ProxiedDomain>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ProxiedDomain::set_null`].
 pub enum ProxiedDomainField {}
 
-#[cfg(feature = "_android_managed_app_protection")]
+#[cfg(feature = "_device_app_management")]
 #[allow(non_upper_case_globals)]
 impl ProxiedDomainField {
     /// `ipAddressOrFQDN`
@@ -1453,7 +1453,7 @@ impl ProxiedDomainField {
     ];
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_agent_identity_blueprint")]
 /// CSDL complex type `microsoft.graph.publicClientApplication`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct PublicClientApplication {
@@ -1465,14 +1465,14 @@ pub struct PublicClientApplication {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_agent_identity_blueprint")]
 impl serde::Serialize for PublicClientApplication {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_agent_identity_blueprint")]
 impl PublicClientApplication {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.publicClientApplication";
@@ -1493,7 +1493,7 @@ impl PublicClientApplication {
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_agent_identity_blueprint")]
 impl<'de> serde::Deserialize<'de> for PublicClientApplication {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1502,7 +1502,7 @@ impl<'de> serde::Deserialize<'de> for PublicClientApplication {
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_agent_identity_blueprint")]
 impl graph_odata_runtime::model::ODataObject for PublicClientApplication {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -1523,7 +1523,7 @@ impl graph_odata_runtime::model::ODataObject for PublicClientApplication {
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_agent_identity_blueprint")]
 impl PublicClientApplication {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -1534,11 +1534,11 @@ impl PublicClientApplication {
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_agent_identity_blueprint")]
 /// The properties of [`PublicClientApplication`] by wire name, each a [`Field<PublicClientApplication>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`PublicClientApplication::set_null`].
 pub enum PublicClientApplicationField {}
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_agent_identity_blueprint")]
 #[allow(non_upper_case_globals)]
 impl PublicClientApplicationField {
     /// `redirectUris`
@@ -1996,7 +1996,7 @@ impl PublicInnerErrorField {
     ];
 }
 
-#[cfg(feature = "_base_item_version")]
+#[cfg(feature = "_publication_facet")]
 /// CSDL complex type `microsoft.graph.publicationFacet`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct PublicationFacet {
@@ -2012,14 +2012,14 @@ pub struct PublicationFacet {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_base_item_version")]
+#[cfg(feature = "_publication_facet")]
 impl serde::Serialize for PublicationFacet {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_base_item_version")]
+#[cfg(feature = "_publication_facet")]
 impl PublicationFacet {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.publicationFacet";
@@ -2042,7 +2042,7 @@ impl PublicationFacet {
     }
 }
 
-#[cfg(feature = "_base_item_version")]
+#[cfg(feature = "_publication_facet")]
 impl<'de> serde::Deserialize<'de> for PublicationFacet {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2051,7 +2051,7 @@ impl<'de> serde::Deserialize<'de> for PublicationFacet {
     }
 }
 
-#[cfg(feature = "_base_item_version")]
+#[cfg(feature = "_publication_facet")]
 impl graph_odata_runtime::model::ODataObject for PublicationFacet {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -2074,7 +2074,7 @@ impl graph_odata_runtime::model::ODataObject for PublicationFacet {
     }
 }
 
-#[cfg(feature = "_base_item_version")]
+#[cfg(feature = "_publication_facet")]
 impl PublicationFacet {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -2085,11 +2085,11 @@ impl PublicationFacet {
     }
 }
 
-#[cfg(feature = "_base_item_version")]
+#[cfg(feature = "_publication_facet")]
 /// The properties of [`PublicationFacet`] by wire name, each a [`Field<PublicationFacet>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`PublicationFacet::set_null`].
 pub enum PublicationFacetField {}
 
-#[cfg(feature = "_base_item_version")]
+#[cfg(feature = "_publication_facet")]
 #[allow(non_upper_case_globals)]
 impl PublicationFacetField {
     /// `checkedOutBy`
@@ -2233,7 +2233,7 @@ impl QrCodeImageDetailsField {
     ];
 }
 
-#[cfg(feature = "_album")]
+#[cfg(feature = "_drive")]
 /// CSDL complex type `microsoft.graph.quota`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Quota {
@@ -2255,14 +2255,14 @@ pub struct Quota {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_album")]
+#[cfg(feature = "_drive")]
 impl serde::Serialize for Quota {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_album")]
+#[cfg(feature = "_drive")]
 impl Quota {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.quota";
@@ -2288,7 +2288,7 @@ impl Quota {
     }
 }
 
-#[cfg(feature = "_album")]
+#[cfg(feature = "_drive")]
 impl<'de> serde::Deserialize<'de> for Quota {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2297,7 +2297,7 @@ impl<'de> serde::Deserialize<'de> for Quota {
     }
 }
 
-#[cfg(feature = "_album")]
+#[cfg(feature = "_drive")]
 impl graph_odata_runtime::model::ODataObject for Quota {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -2325,7 +2325,7 @@ impl graph_odata_runtime::model::ODataObject for Quota {
     }
 }
 
-#[cfg(feature = "_album")]
+#[cfg(feature = "_drive")]
 impl Quota {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -2336,11 +2336,11 @@ impl Quota {
     }
 }
 
-#[cfg(feature = "_album")]
+#[cfg(feature = "_drive")]
 /// The properties of [`Quota`] by wire name, each a [`Field<Quota>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`Quota::set_null`].
 pub enum QuotaField {}
 
-#[cfg(feature = "_album")]
+#[cfg(feature = "_drive")]
 #[allow(non_upper_case_globals)]
 impl QuotaField {
     /// `deleted`
@@ -2368,7 +2368,7 @@ impl QuotaField {
     ];
 }
 
-#[cfg(feature = "_base_site_page")]
+#[cfg(feature = "_sites")]
 /// CSDL complex type `microsoft.graph.reactionsFacet`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ReactionsFacet {
@@ -2384,14 +2384,14 @@ pub struct ReactionsFacet {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_base_site_page")]
+#[cfg(feature = "_sites")]
 impl serde::Serialize for ReactionsFacet {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_base_site_page")]
+#[cfg(feature = "_sites")]
 impl ReactionsFacet {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.reactionsFacet";
@@ -2414,7 +2414,7 @@ impl ReactionsFacet {
     }
 }
 
-#[cfg(feature = "_base_site_page")]
+#[cfg(feature = "_sites")]
 impl<'de> serde::Deserialize<'de> for ReactionsFacet {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2423,7 +2423,7 @@ impl<'de> serde::Deserialize<'de> for ReactionsFacet {
     }
 }
 
-#[cfg(feature = "_base_site_page")]
+#[cfg(feature = "_sites")]
 impl graph_odata_runtime::model::ODataObject for ReactionsFacet {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -2446,7 +2446,7 @@ impl graph_odata_runtime::model::ODataObject for ReactionsFacet {
     }
 }
 
-#[cfg(feature = "_base_site_page")]
+#[cfg(feature = "_sites")]
 impl ReactionsFacet {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -2457,11 +2457,11 @@ impl ReactionsFacet {
     }
 }
 
-#[cfg(feature = "_base_site_page")]
+#[cfg(feature = "_sites")]
 /// The properties of [`ReactionsFacet`] by wire name, each a [`Field<ReactionsFacet>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ReactionsFacet::set_null`].
 pub enum ReactionsFacetField {}
 
-#[cfg(feature = "_base_site_page")]
+#[cfg(feature = "_sites")]
 #[allow(non_upper_case_globals)]
 impl ReactionsFacetField {
     /// `commentCount`
@@ -2714,7 +2714,7 @@ impl RecentNotebookLinksField {
     ];
 }
 
-#[cfg(feature = "_attendee")]
+#[cfg(feature = "_email_address")]
 /// CSDL complex type `microsoft.graph.recipient`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Recipient {
@@ -2726,14 +2726,14 @@ pub struct Recipient {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_attendee")]
+#[cfg(feature = "_email_address")]
 impl serde::Serialize for Recipient {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_attendee")]
+#[cfg(feature = "_email_address")]
 impl Recipient {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.recipient";
@@ -2754,7 +2754,7 @@ impl Recipient {
     }
 }
 
-#[cfg(feature = "_attendee")]
+#[cfg(feature = "_email_address")]
 impl<'de> serde::Deserialize<'de> for Recipient {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2763,7 +2763,7 @@ impl<'de> serde::Deserialize<'de> for Recipient {
     }
 }
 
-#[cfg(feature = "_attendee")]
+#[cfg(feature = "_email_address")]
 impl graph_odata_runtime::model::ODataObject for Recipient {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -2784,7 +2784,7 @@ impl graph_odata_runtime::model::ODataObject for Recipient {
     }
 }
 
-#[cfg(feature = "_attendee")]
+#[cfg(feature = "_email_address")]
 impl Recipient {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -2795,11 +2795,11 @@ impl Recipient {
     }
 }
 
-#[cfg(feature = "_attendee")]
+#[cfg(feature = "_email_address")]
 /// The properties of [`Recipient`] by wire name, each a [`Field<Recipient>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`Recipient::set_null`].
 pub enum RecipientField {}
 
-#[cfg(feature = "_attendee")]
+#[cfg(feature = "_email_address")]
 #[allow(non_upper_case_globals)]
 impl RecipientField {
     /// `emailAddress`
@@ -2808,29 +2808,34 @@ impl RecipientField {
     pub const ALL: &'static [model::Field<Recipient>] = &[Self::EmailAddress];
 }
 
-#[cfg(feature = "_attendee")]
+#[cfg(feature = "_email_address")]
 /// A `microsoft.graph.recipient` value: the base type or one of its derived types, chosen by `@odata.type`. A derived type this crate does not know is read as [`Recipient`], which keeps its properties and `@odata.type` in `additional_properties`.
 #[derive(Debug, Clone, PartialEq)]
 pub enum AnyRecipient {
     /// The base type itself, or a derived type unknown to this crate.
     Recipient(Box<Recipient>),
     /// `microsoft.graph.attendee`
+    #[cfg(feature = "_attendee")]
     Attendee(Box<Attendee>),
     /// `microsoft.graph.attendeeBase`
+    #[cfg(feature = "_attendee")]
     AttendeeBase(Box<AttendeeBase>),
 }
 
-#[cfg(feature = "_attendee")]
+#[cfg(feature = "_email_address")]
 impl AnyRecipient {
     /// The `@odata.type` of the variant (the base type's for unknown derived types).
     pub fn odata_type(&self) -> &'static str {
         match self {
             Self::Recipient(_) => Recipient::ODATA_TYPE,
+            #[cfg(feature = "_attendee")]
             Self::Attendee(_) => Attendee::ODATA_TYPE,
+            #[cfg(feature = "_attendee")]
             Self::AttendeeBase(_) => AttendeeBase::ODATA_TYPE,
         }
     }
     /// The value if it is a plain [`Recipient`] (or of an unknown derived type).
+    #[allow(unreachable_patterns)]
     pub fn as_recipient(&self) -> Option<&Recipient> {
         match self {
             Self::Recipient(value) => Some(value),
@@ -2839,23 +2844,24 @@ impl AnyRecipient {
     }
 }
 
-#[cfg(feature = "_attendee")]
+#[cfg(feature = "_email_address")]
 impl Default for AnyRecipient {
     fn default() -> Self {
         Self::Recipient(Box::default())
     }
 }
 
-#[cfg(feature = "_attendee")]
+#[cfg(feature = "_email_address")]
 impl From<Recipient> for AnyRecipient {
     fn from(value: Recipient) -> Self {
         Self::Recipient(Box::new(value))
     }
 }
 
-#[cfg(feature = "_attendee")]
+#[cfg(feature = "_email_address")]
 impl AnyRecipient {
     /// The value if it is a [`AnyRecipient::Attendee`] variant.
+    #[cfg(feature = "_attendee")]
     pub fn as_attendee(&self) -> Option<&Attendee> {
         match self {
             Self::Attendee(value) => Some(value),
@@ -2863,6 +2869,7 @@ impl AnyRecipient {
         }
     }
     /// The value if it is a [`AnyRecipient::AttendeeBase`] variant.
+    #[cfg(feature = "_attendee")]
     pub fn as_attendee_base(&self) -> Option<&AttendeeBase> {
         match self {
             Self::AttendeeBase(value) => Some(value),
@@ -2871,6 +2878,7 @@ impl AnyRecipient {
     }
 }
 
+#[cfg(feature = "_email_address")]
 #[cfg(feature = "_attendee")]
 impl From<Attendee> for AnyRecipient {
     fn from(value: Attendee) -> Self {
@@ -2878,6 +2886,7 @@ impl From<Attendee> for AnyRecipient {
     }
 }
 
+#[cfg(feature = "_email_address")]
 #[cfg(feature = "_attendee")]
 impl From<AttendeeBase> for AnyRecipient {
     fn from(value: AttendeeBase) -> Self {
@@ -2885,14 +2894,16 @@ impl From<AttendeeBase> for AnyRecipient {
     }
 }
 
-#[cfg(feature = "_attendee")]
+#[cfg(feature = "_email_address")]
 impl serde::Serialize for AnyRecipient {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match self {
             Self::Recipient(value) => value.serialize_with_type(serializer, None),
+            #[cfg(feature = "_attendee")]
             Self::Attendee(value) => {
                 value.serialize_with_type(serializer, Some(Attendee::ODATA_TYPE))
             }
+            #[cfg(feature = "_attendee")]
             Self::AttendeeBase(value) => {
                 value.serialize_with_type(serializer, Some(AttendeeBase::ODATA_TYPE))
             }
@@ -2900,7 +2911,7 @@ impl serde::Serialize for AnyRecipient {
     }
 }
 
-#[cfg(feature = "_attendee")]
+#[cfg(feature = "_email_address")]
 impl<'de> serde::Deserialize<'de> for AnyRecipient {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2910,9 +2921,11 @@ impl<'de> serde::Deserialize<'de> for AnyRecipient {
             deserializer,
         )?;
         let read = match graph_odata_runtime::model::odata_type_of(&value) {
+            #[cfg(feature = "_attendee")]
             "microsoft.graph.attendee" | "graph.attendee" => {
                 serde_json::from_value(value).map(Self::Attendee)
             }
+            #[cfg(feature = "_attendee")]
             "microsoft.graph.attendeeBase" | "graph.attendeeBase" => {
                 serde_json::from_value(value).map(Self::AttendeeBase)
             }
@@ -2922,7 +2935,7 @@ impl<'de> serde::Deserialize<'de> for AnyRecipient {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL complex type `microsoft.graph.recommendedAction`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct RecommendedAction {
@@ -2938,14 +2951,14 @@ pub struct RecommendedAction {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for RecommendedAction {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl RecommendedAction {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.recommendedAction";
@@ -2968,7 +2981,7 @@ impl RecommendedAction {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for RecommendedAction {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2977,7 +2990,7 @@ impl<'de> serde::Deserialize<'de> for RecommendedAction {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::model::ODataObject for RecommendedAction {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -3002,7 +3015,7 @@ impl graph_odata_runtime::model::ODataObject for RecommendedAction {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl RecommendedAction {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -3013,11 +3026,11 @@ impl RecommendedAction {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// The properties of [`RecommendedAction`] by wire name, each a [`Field<RecommendedAction>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`RecommendedAction::set_null`].
 pub enum RecommendedActionField {}
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 #[allow(non_upper_case_globals)]
 impl RecommendedActionField {
     /// `actionWebUrl`
@@ -3038,7 +3051,7 @@ impl RecommendedActionField {
     ];
 }
 
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_communications")]
 /// CSDL complex type `microsoft.graph.recordingInfo`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct RecordingInfo {
@@ -3052,14 +3065,14 @@ pub struct RecordingInfo {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_communications")]
 impl serde::Serialize for RecordingInfo {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_communications")]
 impl RecordingInfo {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.recordingInfo";
@@ -3081,7 +3094,7 @@ impl RecordingInfo {
     }
 }
 
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_communications")]
 impl<'de> serde::Deserialize<'de> for RecordingInfo {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -3090,7 +3103,7 @@ impl<'de> serde::Deserialize<'de> for RecordingInfo {
     }
 }
 
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_communications")]
 impl graph_odata_runtime::model::ODataObject for RecordingInfo {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -3114,7 +3127,7 @@ impl graph_odata_runtime::model::ODataObject for RecordingInfo {
     }
 }
 
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_communications")]
 impl RecordingInfo {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -3125,11 +3138,11 @@ impl RecordingInfo {
     }
 }
 
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_communications")]
 /// The properties of [`RecordingInfo`] by wire name, each a [`Field<RecordingInfo>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`RecordingInfo::set_null`].
 pub enum RecordingInfoField {}
 
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_communications")]
 #[allow(non_upper_case_globals)]
 impl RecordingInfoField {
     /// `initiator`
@@ -3527,7 +3540,7 @@ impl RecycleBinSettingsField {
     ];
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_agent_identity_blueprint")]
 /// CSDL complex type `microsoft.graph.redirectUriSettings`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct RedirectUriSettings {
@@ -3541,14 +3554,14 @@ pub struct RedirectUriSettings {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_agent_identity_blueprint")]
 impl serde::Serialize for RedirectUriSettings {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_agent_identity_blueprint")]
 impl RedirectUriSettings {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.redirectUriSettings";
@@ -3570,7 +3583,7 @@ impl RedirectUriSettings {
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_agent_identity_blueprint")]
 impl<'de> serde::Deserialize<'de> for RedirectUriSettings {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -3579,7 +3592,7 @@ impl<'de> serde::Deserialize<'de> for RedirectUriSettings {
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_agent_identity_blueprint")]
 impl graph_odata_runtime::model::ODataObject for RedirectUriSettings {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -3601,7 +3614,7 @@ impl graph_odata_runtime::model::ODataObject for RedirectUriSettings {
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_agent_identity_blueprint")]
 impl RedirectUriSettings {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -3612,11 +3625,11 @@ impl RedirectUriSettings {
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_agent_identity_blueprint")]
 /// The properties of [`RedirectUriSettings`] by wire name, each a [`Field<RedirectUriSettings>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`RedirectUriSettings::set_null`].
 pub enum RedirectUriSettingsField {}
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_agent_identity_blueprint")]
 #[allow(non_upper_case_globals)]
 impl RedirectUriSettingsField {
     /// `index`
@@ -3630,7 +3643,7 @@ impl RedirectUriSettingsField {
     ];
 }
 
-#[cfg(feature = "_attribute_definition")]
+#[cfg(feature = "_bulk_operation")]
 /// CSDL complex type `microsoft.graph.referencedObject`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ReferencedObject {
@@ -3644,14 +3657,14 @@ pub struct ReferencedObject {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_attribute_definition")]
+#[cfg(feature = "_bulk_operation")]
 impl serde::Serialize for ReferencedObject {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_attribute_definition")]
+#[cfg(feature = "_bulk_operation")]
 impl ReferencedObject {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.referencedObject";
@@ -3673,7 +3686,7 @@ impl ReferencedObject {
     }
 }
 
-#[cfg(feature = "_attribute_definition")]
+#[cfg(feature = "_bulk_operation")]
 impl<'de> serde::Deserialize<'de> for ReferencedObject {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -3682,7 +3695,7 @@ impl<'de> serde::Deserialize<'de> for ReferencedObject {
     }
 }
 
-#[cfg(feature = "_attribute_definition")]
+#[cfg(feature = "_bulk_operation")]
 impl graph_odata_runtime::model::ODataObject for ReferencedObject {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -3708,7 +3721,7 @@ impl graph_odata_runtime::model::ODataObject for ReferencedObject {
     }
 }
 
-#[cfg(feature = "_attribute_definition")]
+#[cfg(feature = "_bulk_operation")]
 impl ReferencedObject {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -3719,11 +3732,11 @@ impl ReferencedObject {
     }
 }
 
-#[cfg(feature = "_attribute_definition")]
+#[cfg(feature = "_bulk_operation")]
 /// The properties of [`ReferencedObject`] by wire name, each a [`Field<ReferencedObject>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ReferencedObject::set_null`].
 pub enum ReferencedObjectField {}
 
-#[cfg(feature = "_attribute_definition")]
+#[cfg(feature = "_bulk_operation")]
 #[allow(non_upper_case_globals)]
 impl ReferencedObjectField {
     /// `referencedObjectName`
@@ -3852,7 +3865,7 @@ impl RegistrationEnforcementField {
     ];
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// **Deprecated**: deprecated on 2024-04-10, planned removal on 2026-04-10, revision 2024-01/Deprecation
 ///
 /// CSDL complex type `microsoft.graph.registryKeyState`.
@@ -3887,14 +3900,14 @@ pub struct RegistryKeyState {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for RegistryKeyState {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl RegistryKeyState {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.registryKeyState";
@@ -3924,7 +3937,7 @@ impl RegistryKeyState {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for RegistryKeyState {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -3933,7 +3946,7 @@ impl<'de> serde::Deserialize<'de> for RegistryKeyState {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::model::ODataObject for RegistryKeyState {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -3963,7 +3976,7 @@ impl graph_odata_runtime::model::ODataObject for RegistryKeyState {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl RegistryKeyState {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -3974,11 +3987,11 @@ impl RegistryKeyState {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// The properties of [`RegistryKeyState`] by wire name, each a [`Field<RegistryKeyState>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`RegistryKeyState::set_null`].
 pub enum RegistryKeyStateField {}
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 #[allow(non_upper_case_globals)]
 impl RegistryKeyStateField {
     /// `hive`
@@ -4114,7 +4127,7 @@ impl RejectJoinResponseField {
     pub const ALL: &'static [model::Field<RejectJoinResponse>] = &[Self::Reason];
 }
 
-#[cfg(feature = "_challenging_word")]
+#[cfg(feature = "_education")]
 /// CSDL complex type `microsoft.graph.relatedContact`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct RelatedContact {
@@ -4134,14 +4147,14 @@ pub struct RelatedContact {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_challenging_word")]
+#[cfg(feature = "_education")]
 impl serde::Serialize for RelatedContact {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_challenging_word")]
+#[cfg(feature = "_education")]
 impl RelatedContact {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.relatedContact";
@@ -4166,7 +4179,7 @@ impl RelatedContact {
     }
 }
 
-#[cfg(feature = "_challenging_word")]
+#[cfg(feature = "_education")]
 impl<'de> serde::Deserialize<'de> for RelatedContact {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -4175,7 +4188,7 @@ impl<'de> serde::Deserialize<'de> for RelatedContact {
     }
 }
 
-#[cfg(feature = "_challenging_word")]
+#[cfg(feature = "_education")]
 impl graph_odata_runtime::model::ODataObject for RelatedContact {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -4200,7 +4213,7 @@ impl graph_odata_runtime::model::ODataObject for RelatedContact {
     }
 }
 
-#[cfg(feature = "_challenging_word")]
+#[cfg(feature = "_education")]
 impl RelatedContact {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -4211,11 +4224,11 @@ impl RelatedContact {
     }
 }
 
-#[cfg(feature = "_challenging_word")]
+#[cfg(feature = "_education")]
 /// The properties of [`RelatedContact`] by wire name, each a [`Field<RelatedContact>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`RelatedContact::set_null`].
 pub enum RelatedContactField {}
 
-#[cfg(feature = "_challenging_word")]
+#[cfg(feature = "_education")]
 #[allow(non_upper_case_globals)]
 impl RelatedContactField {
     /// `accessConsent`
@@ -4248,7 +4261,7 @@ impl RelatedContactField {
     ];
 }
 
-#[cfg(feature = "_activities_container")]
+#[cfg(feature = "_activity_domain")]
 /// CSDL complex type `microsoft.graph.reminder`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Reminder {
@@ -4274,14 +4287,14 @@ pub struct Reminder {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_activities_container")]
+#[cfg(feature = "_activity_domain")]
 impl serde::Serialize for Reminder {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_activities_container")]
+#[cfg(feature = "_activity_domain")]
 impl Reminder {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.reminder";
@@ -4309,7 +4322,7 @@ impl Reminder {
     }
 }
 
-#[cfg(feature = "_activities_container")]
+#[cfg(feature = "_activity_domain")]
 impl<'de> serde::Deserialize<'de> for Reminder {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -4318,7 +4331,7 @@ impl<'de> serde::Deserialize<'de> for Reminder {
     }
 }
 
-#[cfg(feature = "_activities_container")]
+#[cfg(feature = "_activity_domain")]
 impl graph_odata_runtime::model::ODataObject for Reminder {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -4350,7 +4363,7 @@ impl graph_odata_runtime::model::ODataObject for Reminder {
     }
 }
 
-#[cfg(feature = "_activities_container")]
+#[cfg(feature = "_activity_domain")]
 impl Reminder {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -4361,11 +4374,11 @@ impl Reminder {
     }
 }
 
-#[cfg(feature = "_activities_container")]
+#[cfg(feature = "_activity_domain")]
 /// The properties of [`Reminder`] by wire name, each a [`Field<Reminder>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`Reminder::set_null`].
 pub enum ReminderField {}
 
-#[cfg(feature = "_activities_container")]
+#[cfg(feature = "_activity_domain")]
 #[allow(non_upper_case_globals)]
 impl ReminderField {
     /// `changeKey`
@@ -4787,7 +4800,7 @@ impl RemoteLockActionResultField {
     ];
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 /// CSDL complex type `microsoft.graph.removeAccessApplyAction`; base type `microsoft.graph.accessReviewApplyAction`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct RemoveAccessApplyAction {
@@ -4797,14 +4810,14 @@ pub struct RemoveAccessApplyAction {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl serde::Serialize for RemoveAccessApplyAction {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl RemoveAccessApplyAction {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.removeAccessApplyAction";
@@ -4824,7 +4837,7 @@ impl RemoveAccessApplyAction {
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl<'de> serde::Deserialize<'de> for RemoveAccessApplyAction {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -4833,7 +4846,7 @@ impl<'de> serde::Deserialize<'de> for RemoveAccessApplyAction {
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl graph_odata_runtime::model::ODataObject for RemoveAccessApplyAction {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -4849,7 +4862,7 @@ impl graph_odata_runtime::model::ODataObject for RemoveAccessApplyAction {
     }
 }
 
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_communications")]
 /// CSDL complex type `microsoft.graph.removedState`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct RemovedState {
@@ -4861,14 +4874,14 @@ pub struct RemovedState {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_communications")]
 impl serde::Serialize for RemovedState {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_communications")]
 impl RemovedState {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.removedState";
@@ -4889,7 +4902,7 @@ impl RemovedState {
     }
 }
 
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_communications")]
 impl<'de> serde::Deserialize<'de> for RemovedState {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -4898,7 +4911,7 @@ impl<'de> serde::Deserialize<'de> for RemovedState {
     }
 }
 
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_communications")]
 impl graph_odata_runtime::model::ODataObject for RemovedState {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -4919,7 +4932,7 @@ impl graph_odata_runtime::model::ODataObject for RemovedState {
     }
 }
 
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_communications")]
 impl RemovedState {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -4930,11 +4943,11 @@ impl RemovedState {
     }
 }
 
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_communications")]
 /// The properties of [`RemovedState`] by wire name, each a [`Field<RemovedState>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`RemovedState::set_null`].
 pub enum RemovedStateField {}
 
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_communications")]
 #[allow(non_upper_case_globals)]
 impl RemovedStateField {
     /// `reason`
@@ -5256,7 +5269,7 @@ impl RequestScheduleField {
     ];
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_agent_identity_blueprint")]
 /// CSDL complex type `microsoft.graph.requestSignatureVerification`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct RequestSignatureVerification {
@@ -5270,14 +5283,14 @@ pub struct RequestSignatureVerification {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_agent_identity_blueprint")]
 impl serde::Serialize for RequestSignatureVerification {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_agent_identity_blueprint")]
 impl RequestSignatureVerification {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.requestSignatureVerification";
@@ -5299,7 +5312,7 @@ impl RequestSignatureVerification {
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_agent_identity_blueprint")]
 impl<'de> serde::Deserialize<'de> for RequestSignatureVerification {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -5308,7 +5321,7 @@ impl<'de> serde::Deserialize<'de> for RequestSignatureVerification {
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_agent_identity_blueprint")]
 impl graph_odata_runtime::model::ODataObject for RequestSignatureVerification {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -5334,7 +5347,7 @@ impl graph_odata_runtime::model::ODataObject for RequestSignatureVerification {
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_agent_identity_blueprint")]
 impl RequestSignatureVerification {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -5345,11 +5358,11 @@ impl RequestSignatureVerification {
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_agent_identity_blueprint")]
 /// The properties of [`RequestSignatureVerification`] by wire name, each a [`Field<RequestSignatureVerification>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`RequestSignatureVerification::set_null`].
 pub enum RequestSignatureVerificationField {}
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_agent_identity_blueprint")]
 #[allow(non_upper_case_globals)]
 impl RequestSignatureVerificationField {
     /// `allowedWeakAlgorithms`
@@ -5463,7 +5476,7 @@ impl RequestorManagerField {
     pub const ALL: &'static [model::Field<RequestorManager>] = &[Self::ManagerLevel];
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_agent_identity_blueprint")]
 /// CSDL complex type `microsoft.graph.requiredResourceAccess`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct RequiredResourceAccess {
@@ -5477,14 +5490,14 @@ pub struct RequiredResourceAccess {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_agent_identity_blueprint")]
 impl serde::Serialize for RequiredResourceAccess {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_agent_identity_blueprint")]
 impl RequiredResourceAccess {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.requiredResourceAccess";
@@ -5506,7 +5519,7 @@ impl RequiredResourceAccess {
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_agent_identity_blueprint")]
 impl<'de> serde::Deserialize<'de> for RequiredResourceAccess {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -5515,7 +5528,7 @@ impl<'de> serde::Deserialize<'de> for RequiredResourceAccess {
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_agent_identity_blueprint")]
 impl graph_odata_runtime::model::ODataObject for RequiredResourceAccess {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -5537,7 +5550,7 @@ impl graph_odata_runtime::model::ODataObject for RequiredResourceAccess {
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_agent_identity_blueprint")]
 impl RequiredResourceAccess {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -5548,11 +5561,11 @@ impl RequiredResourceAccess {
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_agent_identity_blueprint")]
 /// The properties of [`RequiredResourceAccess`] by wire name, each a [`Field<RequiredResourceAccess>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`RequiredResourceAccess::set_null`].
 pub enum RequiredResourceAccessField {}
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_agent_identity_blueprint")]
 #[allow(non_upper_case_globals)]
 impl RequiredResourceAccessField {
     /// `resourceAccess`
@@ -5570,7 +5583,7 @@ impl RequiredResourceAccessField {
     ];
 }
 
-#[cfg(feature = "_assigned_place_mode")]
+#[cfg(feature = "_places")]
 /// CSDL complex type `microsoft.graph.reservablePlaceMode`; base type `microsoft.graph.placeMode`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ReservablePlaceMode {
@@ -5580,14 +5593,14 @@ pub struct ReservablePlaceMode {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_assigned_place_mode")]
+#[cfg(feature = "_places")]
 impl serde::Serialize for ReservablePlaceMode {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_assigned_place_mode")]
+#[cfg(feature = "_places")]
 impl ReservablePlaceMode {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.reservablePlaceMode";
@@ -5607,7 +5620,7 @@ impl ReservablePlaceMode {
     }
 }
 
-#[cfg(feature = "_assigned_place_mode")]
+#[cfg(feature = "_places")]
 impl<'de> serde::Deserialize<'de> for ReservablePlaceMode {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -5616,7 +5629,7 @@ impl<'de> serde::Deserialize<'de> for ReservablePlaceMode {
     }
 }
 
-#[cfg(feature = "_assigned_place_mode")]
+#[cfg(feature = "_places")]
 impl graph_odata_runtime::model::ODataObject for ReservablePlaceMode {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -5781,7 +5794,7 @@ impl ResetPasscodeActionResultField {
     ];
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_agent_identity_blueprint")]
 /// CSDL complex type `microsoft.graph.resourceAccess`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ResourceAccess {
@@ -5795,14 +5808,14 @@ pub struct ResourceAccess {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_agent_identity_blueprint")]
 impl serde::Serialize for ResourceAccess {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_agent_identity_blueprint")]
 impl ResourceAccess {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.resourceAccess";
@@ -5824,7 +5837,7 @@ impl ResourceAccess {
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_agent_identity_blueprint")]
 impl<'de> serde::Deserialize<'de> for ResourceAccess {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -5833,7 +5846,7 @@ impl<'de> serde::Deserialize<'de> for ResourceAccess {
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_agent_identity_blueprint")]
 impl graph_odata_runtime::model::ODataObject for ResourceAccess {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -5855,7 +5868,7 @@ impl graph_odata_runtime::model::ODataObject for ResourceAccess {
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_agent_identity_blueprint")]
 impl ResourceAccess {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -5866,11 +5879,11 @@ impl ResourceAccess {
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_agent_identity_blueprint")]
 /// The properties of [`ResourceAccess`] by wire name, each a [`Field<ResourceAccess>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ResourceAccess::set_null`].
 pub enum ResourceAccessField {}
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_agent_identity_blueprint")]
 #[allow(non_upper_case_globals)]
 impl ResourceAccessField {
     /// `id`
@@ -6045,7 +6058,7 @@ impl ResourceAccessDetailField {
     ];
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 /// CSDL complex type `microsoft.graph.resourceAction`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ResourceAction {
@@ -6059,14 +6072,14 @@ pub struct ResourceAction {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl serde::Serialize for ResourceAction {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl ResourceAction {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.resourceAction";
@@ -6088,7 +6101,7 @@ impl ResourceAction {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl<'de> serde::Deserialize<'de> for ResourceAction {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -6097,7 +6110,7 @@ impl<'de> serde::Deserialize<'de> for ResourceAction {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl graph_odata_runtime::model::ODataObject for ResourceAction {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -6123,7 +6136,7 @@ impl graph_odata_runtime::model::ODataObject for ResourceAction {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl ResourceAction {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -6134,11 +6147,11 @@ impl ResourceAction {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 /// The properties of [`ResourceAction`] by wire name, each a [`Field<ResourceAction>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ResourceAction::set_null`].
 pub enum ResourceActionField {}
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 #[allow(non_upper_case_globals)]
 impl ResourceActionField {
     /// `allowedResourceActions`
@@ -6218,7 +6231,7 @@ impl graph_odata_runtime::model::ODataObject for ResourceData {
     }
 }
 
-#[cfg(feature = "_assigned_place_mode")]
+#[cfg(feature = "_places")]
 /// CSDL complex type `microsoft.graph.resourceLink`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ResourceLink {
@@ -6234,14 +6247,14 @@ pub struct ResourceLink {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_assigned_place_mode")]
+#[cfg(feature = "_places")]
 impl serde::Serialize for ResourceLink {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_assigned_place_mode")]
+#[cfg(feature = "_places")]
 impl ResourceLink {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.resourceLink";
@@ -6264,7 +6277,7 @@ impl ResourceLink {
     }
 }
 
-#[cfg(feature = "_assigned_place_mode")]
+#[cfg(feature = "_places")]
 impl<'de> serde::Deserialize<'de> for ResourceLink {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -6273,7 +6286,7 @@ impl<'de> serde::Deserialize<'de> for ResourceLink {
     }
 }
 
-#[cfg(feature = "_assigned_place_mode")]
+#[cfg(feature = "_places")]
 impl graph_odata_runtime::model::ODataObject for ResourceLink {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -6296,7 +6309,7 @@ impl graph_odata_runtime::model::ODataObject for ResourceLink {
     }
 }
 
-#[cfg(feature = "_assigned_place_mode")]
+#[cfg(feature = "_places")]
 impl ResourceLink {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -6307,11 +6320,11 @@ impl ResourceLink {
     }
 }
 
-#[cfg(feature = "_assigned_place_mode")]
+#[cfg(feature = "_places")]
 /// The properties of [`ResourceLink`] by wire name, each a [`Field<ResourceLink>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ResourceLink::set_null`].
 pub enum ResourceLinkField {}
 
-#[cfg(feature = "_assigned_place_mode")]
+#[cfg(feature = "_places")]
 #[allow(non_upper_case_globals)]
 impl ResourceLinkField {
     /// `linkType`

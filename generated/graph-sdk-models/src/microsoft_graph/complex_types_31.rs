@@ -11,7 +11,7 @@ use graph_odata_runtime::edm;
 #[allow(unused_imports)]
 use graph_odata_runtime::model;
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_agent_identity")]
 /// CSDL complex type `microsoft.graph.resourceSpecificPermission`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ResourceSpecificPermission {
@@ -31,14 +31,14 @@ pub struct ResourceSpecificPermission {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_agent_identity")]
 impl serde::Serialize for ResourceSpecificPermission {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_agent_identity")]
 impl ResourceSpecificPermission {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.resourceSpecificPermission";
@@ -63,7 +63,7 @@ impl ResourceSpecificPermission {
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_agent_identity")]
 impl<'de> serde::Deserialize<'de> for ResourceSpecificPermission {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -72,7 +72,7 @@ impl<'de> serde::Deserialize<'de> for ResourceSpecificPermission {
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_agent_identity")]
 impl graph_odata_runtime::model::ODataObject for ResourceSpecificPermission {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -97,7 +97,7 @@ impl graph_odata_runtime::model::ODataObject for ResourceSpecificPermission {
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_agent_identity")]
 impl ResourceSpecificPermission {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -108,11 +108,11 @@ impl ResourceSpecificPermission {
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_agent_identity")]
 /// The properties of [`ResourceSpecificPermission`] by wire name, each a [`Field<ResourceSpecificPermission>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ResourceSpecificPermission::set_null`].
 pub enum ResourceSpecificPermissionField {}
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_agent_identity")]
 #[allow(non_upper_case_globals)]
 impl ResourceSpecificPermissionField {
     /// `description`
@@ -599,7 +599,6 @@ pub struct RestorePointSearchResult {
     /// Property `artifactHitCount`: `Edm.Int32`.
     pub artifact_hit_count: Option<i32>,
     /// Navigation property `restorePoint`: `microsoft.graph.restorePoint`; present when expanded (`$expand`).
-    #[cfg(feature = "_answer_input_type")]
     pub restore_point: Option<RestorePoint>,
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
@@ -615,7 +614,6 @@ impl serde::Serialize for RestorePointSearchResult {
 }
 
 #[cfg(feature = "_solutions")]
-#[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
 impl RestorePointSearchResult {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.restorePointSearchResult";
@@ -632,7 +630,6 @@ impl RestorePointSearchResult {
             odata_type,
         )?;
         object.property("artifactHitCount", &self.artifact_hit_count);
-        #[cfg(feature = "_answer_input_type")]
         object.property("restorePoint", &self.restore_point);
         object.end()
     }
@@ -648,7 +645,6 @@ impl<'de> serde::Deserialize<'de> for RestorePointSearchResult {
 }
 
 #[cfg(feature = "_solutions")]
-#[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
 impl graph_odata_runtime::model::ODataObject for RestorePointSearchResult {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -661,7 +657,6 @@ impl graph_odata_runtime::model::ODataObject for RestorePointSearchResult {
             "artifactHitCount" => {
                 read_lenient(map, key, &mut self.artifact_hit_count, extra)
             }
-            #[cfg(feature = "_answer_input_type")]
             "restorePoint" => read_nullable(map, key, &mut self.restore_point, extra),
             _ => Ok(false),
         }
@@ -706,7 +701,7 @@ impl RestorePointSearchResultField {
     ];
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 /// CSDL complex type `microsoft.graph.restoreSessionArtifactCount`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct RestoreSessionArtifactCount {
@@ -724,14 +719,14 @@ pub struct RestoreSessionArtifactCount {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 impl serde::Serialize for RestoreSessionArtifactCount {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 impl RestoreSessionArtifactCount {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.restoreSessionArtifactCount";
@@ -755,7 +750,7 @@ impl RestoreSessionArtifactCount {
     }
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 impl<'de> serde::Deserialize<'de> for RestoreSessionArtifactCount {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -764,7 +759,7 @@ impl<'de> serde::Deserialize<'de> for RestoreSessionArtifactCount {
     }
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 impl graph_odata_runtime::model::ODataObject for RestoreSessionArtifactCount {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -788,7 +783,7 @@ impl graph_odata_runtime::model::ODataObject for RestoreSessionArtifactCount {
     }
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 impl RestoreSessionArtifactCount {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -799,11 +794,11 @@ impl RestoreSessionArtifactCount {
     }
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 /// The properties of [`RestoreSessionArtifactCount`] by wire name, each a [`Field<RestoreSessionArtifactCount>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`RestoreSessionArtifactCount::set_null`].
 pub enum RestoreSessionArtifactCountField {}
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 #[allow(non_upper_case_globals)]
 impl RestoreSessionArtifactCountField {
     /// `completed`
@@ -1427,7 +1422,7 @@ impl ResultTemplateOptionField {
     ];
 }
 
-#[cfg(feature = "_drive_item_version")]
+#[cfg(feature = "_drives")]
 /// CSDL complex type `microsoft.graph.retentionLabelSettings`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct RetentionLabelSettings {
@@ -1451,14 +1446,14 @@ pub struct RetentionLabelSettings {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_drive_item_version")]
+#[cfg(feature = "_drives")]
 impl serde::Serialize for RetentionLabelSettings {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_drive_item_version")]
+#[cfg(feature = "_drives")]
 impl RetentionLabelSettings {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.retentionLabelSettings";
@@ -1488,7 +1483,7 @@ impl RetentionLabelSettings {
     }
 }
 
-#[cfg(feature = "_drive_item_version")]
+#[cfg(feature = "_drives")]
 impl<'de> serde::Deserialize<'de> for RetentionLabelSettings {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1497,7 +1492,7 @@ impl<'de> serde::Deserialize<'de> for RetentionLabelSettings {
     }
 }
 
-#[cfg(feature = "_drive_item_version")]
+#[cfg(feature = "_drives")]
 impl graph_odata_runtime::model::ODataObject for RetentionLabelSettings {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -1538,7 +1533,7 @@ impl graph_odata_runtime::model::ODataObject for RetentionLabelSettings {
     }
 }
 
-#[cfg(feature = "_drive_item_version")]
+#[cfg(feature = "_drives")]
 impl RetentionLabelSettings {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -1549,11 +1544,11 @@ impl RetentionLabelSettings {
     }
 }
 
-#[cfg(feature = "_drive_item_version")]
+#[cfg(feature = "_drives")]
 /// The properties of [`RetentionLabelSettings`] by wire name, each a [`Field<RetentionLabelSettings>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`RetentionLabelSettings::set_null`].
 pub enum RetentionLabelSettingsField {}
 
-#[cfg(feature = "_drive_item_version")]
+#[cfg(feature = "_drives")]
 #[allow(non_upper_case_globals)]
 impl RetentionLabelSettingsField {
     /// `behaviorDuringRetentionPeriod`
@@ -1591,7 +1586,7 @@ impl RetentionLabelSettingsField {
     ];
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 /// CSDL complex type `microsoft.graph.retentionSetting`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct RetentionSetting {
@@ -1605,14 +1600,14 @@ pub struct RetentionSetting {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 impl serde::Serialize for RetentionSetting {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 impl RetentionSetting {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.retentionSetting";
@@ -1634,7 +1629,7 @@ impl RetentionSetting {
     }
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 impl<'de> serde::Deserialize<'de> for RetentionSetting {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1643,7 +1638,7 @@ impl<'de> serde::Deserialize<'de> for RetentionSetting {
     }
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 impl graph_odata_runtime::model::ODataObject for RetentionSetting {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -1665,7 +1660,7 @@ impl graph_odata_runtime::model::ODataObject for RetentionSetting {
     }
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 impl RetentionSetting {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -1676,11 +1671,11 @@ impl RetentionSetting {
     }
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 /// The properties of [`RetentionSetting`] by wire name, each a [`Field<RetentionSetting>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`RetentionSetting::set_null`].
 pub enum RetentionSettingField {}
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 #[allow(non_upper_case_globals)]
 impl RetentionSettingField {
     /// `interval`
@@ -2029,7 +2024,7 @@ impl RetrievalResponseField {
     pub const ALL: &'static [model::Field<RetrievalResponse>] = &[Self::RetrievalHits];
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 /// CSDL complex type `microsoft.graph.rgbColor`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct RgbColor {
@@ -2045,14 +2040,14 @@ pub struct RgbColor {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl serde::Serialize for RgbColor {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl RgbColor {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.rgbColor";
@@ -2075,7 +2070,7 @@ impl RgbColor {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl<'de> serde::Deserialize<'de> for RgbColor {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2084,7 +2079,7 @@ impl<'de> serde::Deserialize<'de> for RgbColor {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl graph_odata_runtime::model::ODataObject for RgbColor {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -2107,7 +2102,7 @@ impl graph_odata_runtime::model::ODataObject for RgbColor {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl RgbColor {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -2118,11 +2113,11 @@ impl RgbColor {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 /// The properties of [`RgbColor`] by wire name, each a [`Field<RgbColor>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`RgbColor::set_null`].
 pub enum RgbColorField {}
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 #[allow(non_upper_case_globals)]
 impl RgbColorField {
     /// `b`
@@ -2135,7 +2130,7 @@ impl RgbColorField {
     pub const ALL: &'static [model::Field<RgbColor>] = &[Self::B, Self::G, Self::R];
 }
 
-#[cfg(feature = "_activity_type")]
+#[cfg(feature = "_identity_protection")]
 /// CSDL complex type `microsoft.graph.riskServicePrincipalActivity`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct RiskServicePrincipalActivity {
@@ -2149,14 +2144,14 @@ pub struct RiskServicePrincipalActivity {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_activity_type")]
+#[cfg(feature = "_identity_protection")]
 impl serde::Serialize for RiskServicePrincipalActivity {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_activity_type")]
+#[cfg(feature = "_identity_protection")]
 impl RiskServicePrincipalActivity {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.riskServicePrincipalActivity";
@@ -2178,7 +2173,7 @@ impl RiskServicePrincipalActivity {
     }
 }
 
-#[cfg(feature = "_activity_type")]
+#[cfg(feature = "_identity_protection")]
 impl<'de> serde::Deserialize<'de> for RiskServicePrincipalActivity {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2187,7 +2182,7 @@ impl<'de> serde::Deserialize<'de> for RiskServicePrincipalActivity {
     }
 }
 
-#[cfg(feature = "_activity_type")]
+#[cfg(feature = "_identity_protection")]
 impl graph_odata_runtime::model::ODataObject for RiskServicePrincipalActivity {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -2209,7 +2204,7 @@ impl graph_odata_runtime::model::ODataObject for RiskServicePrincipalActivity {
     }
 }
 
-#[cfg(feature = "_activity_type")]
+#[cfg(feature = "_identity_protection")]
 impl RiskServicePrincipalActivity {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -2220,11 +2215,11 @@ impl RiskServicePrincipalActivity {
     }
 }
 
-#[cfg(feature = "_activity_type")]
+#[cfg(feature = "_identity_protection")]
 /// The properties of [`RiskServicePrincipalActivity`] by wire name, each a [`Field<RiskServicePrincipalActivity>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`RiskServicePrincipalActivity::set_null`].
 pub enum RiskServicePrincipalActivityField {}
 
-#[cfg(feature = "_activity_type")]
+#[cfg(feature = "_identity_protection")]
 #[allow(non_upper_case_globals)]
 impl RiskServicePrincipalActivityField {
     /// `detail`
@@ -2242,7 +2237,7 @@ impl RiskServicePrincipalActivityField {
     ];
 }
 
-#[cfg(feature = "_activity_type")]
+#[cfg(feature = "_identity_protection")]
 /// CSDL complex type `microsoft.graph.riskUserActivity`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct RiskUserActivity {
@@ -2256,14 +2251,14 @@ pub struct RiskUserActivity {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_activity_type")]
+#[cfg(feature = "_identity_protection")]
 impl serde::Serialize for RiskUserActivity {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_activity_type")]
+#[cfg(feature = "_identity_protection")]
 impl RiskUserActivity {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.riskUserActivity";
@@ -2285,7 +2280,7 @@ impl RiskUserActivity {
     }
 }
 
-#[cfg(feature = "_activity_type")]
+#[cfg(feature = "_identity_protection")]
 impl<'de> serde::Deserialize<'de> for RiskUserActivity {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2294,7 +2289,7 @@ impl<'de> serde::Deserialize<'de> for RiskUserActivity {
     }
 }
 
-#[cfg(feature = "_activity_type")]
+#[cfg(feature = "_identity_protection")]
 impl graph_odata_runtime::model::ODataObject for RiskUserActivity {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -2316,7 +2311,7 @@ impl graph_odata_runtime::model::ODataObject for RiskUserActivity {
     }
 }
 
-#[cfg(feature = "_activity_type")]
+#[cfg(feature = "_identity_protection")]
 impl RiskUserActivity {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -2327,11 +2322,11 @@ impl RiskUserActivity {
     }
 }
 
-#[cfg(feature = "_activity_type")]
+#[cfg(feature = "_identity_protection")]
 /// The properties of [`RiskUserActivity`] by wire name, each a [`Field<RiskUserActivity>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`RiskUserActivity::set_null`].
 pub enum RiskUserActivityField {}
 
-#[cfg(feature = "_activity_type")]
+#[cfg(feature = "_identity_protection")]
 #[allow(non_upper_case_globals)]
 impl RiskUserActivityField {
     /// `detail`
@@ -2347,7 +2342,7 @@ impl RiskUserActivityField {
     ];
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 /// CSDL complex type `microsoft.graph.rolePermission`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct RolePermission {
@@ -2359,14 +2354,14 @@ pub struct RolePermission {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl serde::Serialize for RolePermission {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl RolePermission {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.rolePermission";
@@ -2387,7 +2382,7 @@ impl RolePermission {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl<'de> serde::Deserialize<'de> for RolePermission {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2396,7 +2391,7 @@ impl<'de> serde::Deserialize<'de> for RolePermission {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl graph_odata_runtime::model::ODataObject for RolePermission {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -2419,7 +2414,7 @@ impl graph_odata_runtime::model::ODataObject for RolePermission {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl RolePermission {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -2430,11 +2425,11 @@ impl RolePermission {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 /// The properties of [`RolePermission`] by wire name, each a [`Field<RolePermission>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`RolePermission::set_null`].
 pub enum RolePermissionField {}
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 #[allow(non_upper_case_globals)]
 impl RolePermissionField {
     /// `resourceActions`
@@ -2445,7 +2440,7 @@ impl RolePermissionField {
     pub const ALL: &'static [model::Field<RolePermission>] = &[Self::ResourceActions];
 }
 
-#[cfg(feature = "_access_action")]
+#[cfg(feature = "_root")]
 /// CSDL complex type `microsoft.graph.root`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Root {
@@ -2455,14 +2450,14 @@ pub struct Root {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_access_action")]
+#[cfg(feature = "_root")]
 impl serde::Serialize for Root {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_access_action")]
+#[cfg(feature = "_root")]
 impl Root {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.root";
@@ -2482,7 +2477,7 @@ impl Root {
     }
 }
 
-#[cfg(feature = "_access_action")]
+#[cfg(feature = "_root")]
 impl<'de> serde::Deserialize<'de> for Root {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2491,7 +2486,7 @@ impl<'de> serde::Deserialize<'de> for Root {
     }
 }
 
-#[cfg(feature = "_access_action")]
+#[cfg(feature = "_root")]
 impl graph_odata_runtime::model::ODataObject for Root {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -2647,7 +2642,7 @@ impl RotateBitLockerKeysDeviceActionResultField {
     ];
 }
 
-#[cfg(feature = "_challenging_word")]
+#[cfg(feature = "_education")]
 /// CSDL complex type `microsoft.graph.rubricCriterion`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct RubricCriterion {
@@ -2659,14 +2654,14 @@ pub struct RubricCriterion {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_challenging_word")]
+#[cfg(feature = "_education")]
 impl serde::Serialize for RubricCriterion {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_challenging_word")]
+#[cfg(feature = "_education")]
 impl RubricCriterion {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.rubricCriterion";
@@ -2687,7 +2682,7 @@ impl RubricCriterion {
     }
 }
 
-#[cfg(feature = "_challenging_word")]
+#[cfg(feature = "_education")]
 impl<'de> serde::Deserialize<'de> for RubricCriterion {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2696,7 +2691,7 @@ impl<'de> serde::Deserialize<'de> for RubricCriterion {
     }
 }
 
-#[cfg(feature = "_challenging_word")]
+#[cfg(feature = "_education")]
 impl graph_odata_runtime::model::ODataObject for RubricCriterion {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -2717,7 +2712,7 @@ impl graph_odata_runtime::model::ODataObject for RubricCriterion {
     }
 }
 
-#[cfg(feature = "_challenging_word")]
+#[cfg(feature = "_education")]
 impl RubricCriterion {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -2728,11 +2723,11 @@ impl RubricCriterion {
     }
 }
 
-#[cfg(feature = "_challenging_word")]
+#[cfg(feature = "_education")]
 /// The properties of [`RubricCriterion`] by wire name, each a [`Field<RubricCriterion>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`RubricCriterion::set_null`].
 pub enum RubricCriterionField {}
 
-#[cfg(feature = "_challenging_word")]
+#[cfg(feature = "_education")]
 #[allow(non_upper_case_globals)]
 impl RubricCriterionField {
     /// `description`
@@ -2743,7 +2738,7 @@ impl RubricCriterionField {
     pub const ALL: &'static [model::Field<RubricCriterion>] = &[Self::Description];
 }
 
-#[cfg(feature = "_challenging_word")]
+#[cfg(feature = "_education")]
 /// CSDL complex type `microsoft.graph.rubricLevel`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct RubricLevel {
@@ -2761,14 +2756,14 @@ pub struct RubricLevel {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_challenging_word")]
+#[cfg(feature = "_education")]
 impl serde::Serialize for RubricLevel {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_challenging_word")]
+#[cfg(feature = "_education")]
 impl RubricLevel {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.rubricLevel";
@@ -2792,7 +2787,7 @@ impl RubricLevel {
     }
 }
 
-#[cfg(feature = "_challenging_word")]
+#[cfg(feature = "_education")]
 impl<'de> serde::Deserialize<'de> for RubricLevel {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2801,7 +2796,7 @@ impl<'de> serde::Deserialize<'de> for RubricLevel {
     }
 }
 
-#[cfg(feature = "_challenging_word")]
+#[cfg(feature = "_education")]
 impl graph_odata_runtime::model::ODataObject for RubricLevel {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -2825,7 +2820,7 @@ impl graph_odata_runtime::model::ODataObject for RubricLevel {
     }
 }
 
-#[cfg(feature = "_challenging_word")]
+#[cfg(feature = "_education")]
 impl RubricLevel {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -2836,11 +2831,11 @@ impl RubricLevel {
     }
 }
 
-#[cfg(feature = "_challenging_word")]
+#[cfg(feature = "_education")]
 /// The properties of [`RubricLevel`] by wire name, each a [`Field<RubricLevel>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`RubricLevel::set_null`].
 pub enum RubricLevelField {}
 
-#[cfg(feature = "_challenging_word")]
+#[cfg(feature = "_education")]
 #[allow(non_upper_case_globals)]
 impl RubricLevelField {
     /// `description`
@@ -2860,7 +2855,7 @@ impl RubricLevelField {
     ];
 }
 
-#[cfg(feature = "_challenging_word")]
+#[cfg(feature = "_education")]
 /// CSDL complex type `microsoft.graph.rubricQuality`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct RubricQuality {
@@ -2880,14 +2875,14 @@ pub struct RubricQuality {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_challenging_word")]
+#[cfg(feature = "_education")]
 impl serde::Serialize for RubricQuality {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_challenging_word")]
+#[cfg(feature = "_education")]
 impl RubricQuality {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.rubricQuality";
@@ -2912,7 +2907,7 @@ impl RubricQuality {
     }
 }
 
-#[cfg(feature = "_challenging_word")]
+#[cfg(feature = "_education")]
 impl<'de> serde::Deserialize<'de> for RubricQuality {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2921,7 +2916,7 @@ impl<'de> serde::Deserialize<'de> for RubricQuality {
     }
 }
 
-#[cfg(feature = "_challenging_word")]
+#[cfg(feature = "_education")]
 impl graph_odata_runtime::model::ODataObject for RubricQuality {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -2946,7 +2941,7 @@ impl graph_odata_runtime::model::ODataObject for RubricQuality {
     }
 }
 
-#[cfg(feature = "_challenging_word")]
+#[cfg(feature = "_education")]
 impl RubricQuality {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -2957,11 +2952,11 @@ impl RubricQuality {
     }
 }
 
-#[cfg(feature = "_challenging_word")]
+#[cfg(feature = "_education")]
 /// The properties of [`RubricQuality`] by wire name, each a [`Field<RubricQuality>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`RubricQuality::set_null`].
 pub enum RubricQualityField {}
 
-#[cfg(feature = "_challenging_word")]
+#[cfg(feature = "_education")]
 #[allow(non_upper_case_globals)]
 impl RubricQualityField {
     /// `criteria`
@@ -2988,7 +2983,7 @@ impl RubricQualityField {
     ];
 }
 
-#[cfg(feature = "_challenging_word")]
+#[cfg(feature = "_education")]
 /// CSDL complex type `microsoft.graph.rubricQualityFeedbackModel`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct RubricQualityFeedbackModel {
@@ -3002,14 +2997,14 @@ pub struct RubricQualityFeedbackModel {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_challenging_word")]
+#[cfg(feature = "_education")]
 impl serde::Serialize for RubricQualityFeedbackModel {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_challenging_word")]
+#[cfg(feature = "_education")]
 impl RubricQualityFeedbackModel {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.rubricQualityFeedbackModel";
@@ -3031,7 +3026,7 @@ impl RubricQualityFeedbackModel {
     }
 }
 
-#[cfg(feature = "_challenging_word")]
+#[cfg(feature = "_education")]
 impl<'de> serde::Deserialize<'de> for RubricQualityFeedbackModel {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -3040,7 +3035,7 @@ impl<'de> serde::Deserialize<'de> for RubricQualityFeedbackModel {
     }
 }
 
-#[cfg(feature = "_challenging_word")]
+#[cfg(feature = "_education")]
 impl graph_odata_runtime::model::ODataObject for RubricQualityFeedbackModel {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -3062,7 +3057,7 @@ impl graph_odata_runtime::model::ODataObject for RubricQualityFeedbackModel {
     }
 }
 
-#[cfg(feature = "_challenging_word")]
+#[cfg(feature = "_education")]
 impl RubricQualityFeedbackModel {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -3073,11 +3068,11 @@ impl RubricQualityFeedbackModel {
     }
 }
 
-#[cfg(feature = "_challenging_word")]
+#[cfg(feature = "_education")]
 /// The properties of [`RubricQualityFeedbackModel`] by wire name, each a [`Field<RubricQualityFeedbackModel>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`RubricQualityFeedbackModel::set_null`].
 pub enum RubricQualityFeedbackModelField {}
 
-#[cfg(feature = "_challenging_word")]
+#[cfg(feature = "_education")]
 #[allow(non_upper_case_globals)]
 impl RubricQualityFeedbackModelField {
     /// `feedback`
@@ -3095,7 +3090,7 @@ impl RubricQualityFeedbackModelField {
     ];
 }
 
-#[cfg(feature = "_challenging_word")]
+#[cfg(feature = "_education")]
 /// CSDL complex type `microsoft.graph.rubricQualitySelectedColumnModel`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct RubricQualitySelectedColumnModel {
@@ -3109,14 +3104,14 @@ pub struct RubricQualitySelectedColumnModel {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_challenging_word")]
+#[cfg(feature = "_education")]
 impl serde::Serialize for RubricQualitySelectedColumnModel {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_challenging_word")]
+#[cfg(feature = "_education")]
 impl RubricQualitySelectedColumnModel {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.rubricQualitySelectedColumnModel";
@@ -3138,7 +3133,7 @@ impl RubricQualitySelectedColumnModel {
     }
 }
 
-#[cfg(feature = "_challenging_word")]
+#[cfg(feature = "_education")]
 impl<'de> serde::Deserialize<'de> for RubricQualitySelectedColumnModel {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -3147,7 +3142,7 @@ impl<'de> serde::Deserialize<'de> for RubricQualitySelectedColumnModel {
     }
 }
 
-#[cfg(feature = "_challenging_word")]
+#[cfg(feature = "_education")]
 impl graph_odata_runtime::model::ODataObject for RubricQualitySelectedColumnModel {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -3169,7 +3164,7 @@ impl graph_odata_runtime::model::ODataObject for RubricQualitySelectedColumnMode
     }
 }
 
-#[cfg(feature = "_challenging_word")]
+#[cfg(feature = "_education")]
 impl RubricQualitySelectedColumnModel {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -3180,11 +3175,11 @@ impl RubricQualitySelectedColumnModel {
     }
 }
 
-#[cfg(feature = "_challenging_word")]
+#[cfg(feature = "_education")]
 /// The properties of [`RubricQualitySelectedColumnModel`] by wire name, each a [`Field<RubricQualitySelectedColumnModel>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`RubricQualitySelectedColumnModel::set_null`].
 pub enum RubricQualitySelectedColumnModelField {}
 
-#[cfg(feature = "_challenging_word")]
+#[cfg(feature = "_education")]
 #[allow(non_upper_case_globals)]
 impl RubricQualitySelectedColumnModelField {
     /// `columnId`
@@ -3202,7 +3197,7 @@ impl RubricQualitySelectedColumnModelField {
     ];
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_agent_identity")]
 /// CSDL complex type `microsoft.graph.samlSingleSignOnSettings`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct SamlSingleSignOnSettings {
@@ -3214,14 +3209,14 @@ pub struct SamlSingleSignOnSettings {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_agent_identity")]
 impl serde::Serialize for SamlSingleSignOnSettings {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_agent_identity")]
 impl SamlSingleSignOnSettings {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.samlSingleSignOnSettings";
@@ -3242,7 +3237,7 @@ impl SamlSingleSignOnSettings {
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_agent_identity")]
 impl<'de> serde::Deserialize<'de> for SamlSingleSignOnSettings {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -3251,7 +3246,7 @@ impl<'de> serde::Deserialize<'de> for SamlSingleSignOnSettings {
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_agent_identity")]
 impl graph_odata_runtime::model::ODataObject for SamlSingleSignOnSettings {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -3272,7 +3267,7 @@ impl graph_odata_runtime::model::ODataObject for SamlSingleSignOnSettings {
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_agent_identity")]
 impl SamlSingleSignOnSettings {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -3283,11 +3278,11 @@ impl SamlSingleSignOnSettings {
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_agent_identity")]
 /// The properties of [`SamlSingleSignOnSettings`] by wire name, each a [`Field<SamlSingleSignOnSettings>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`SamlSingleSignOnSettings::set_null`].
 pub enum SamlSingleSignOnSettingsField {}
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_agent_identity")]
 #[allow(non_upper_case_globals)]
 impl SamlSingleSignOnSettingsField {
     /// `relayState`
@@ -3300,7 +3295,7 @@ impl SamlSingleSignOnSettingsField {
     ];
 }
 
-#[cfg(feature = "_clonable_team_parts")]
+#[cfg(feature = "_teams")]
 /// CSDL complex type `microsoft.graph.scheduleEntity`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ScheduleEntity {
@@ -3316,14 +3311,14 @@ pub struct ScheduleEntity {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_clonable_team_parts")]
+#[cfg(feature = "_teams")]
 impl serde::Serialize for ScheduleEntity {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_clonable_team_parts")]
+#[cfg(feature = "_teams")]
 impl ScheduleEntity {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.scheduleEntity";
@@ -3346,7 +3341,7 @@ impl ScheduleEntity {
     }
 }
 
-#[cfg(feature = "_clonable_team_parts")]
+#[cfg(feature = "_teams")]
 impl<'de> serde::Deserialize<'de> for ScheduleEntity {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -3355,7 +3350,7 @@ impl<'de> serde::Deserialize<'de> for ScheduleEntity {
     }
 }
 
-#[cfg(feature = "_clonable_team_parts")]
+#[cfg(feature = "_teams")]
 impl graph_odata_runtime::model::ODataObject for ScheduleEntity {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -3378,7 +3373,7 @@ impl graph_odata_runtime::model::ODataObject for ScheduleEntity {
     }
 }
 
-#[cfg(feature = "_clonable_team_parts")]
+#[cfg(feature = "_teams")]
 impl ScheduleEntity {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -3389,11 +3384,11 @@ impl ScheduleEntity {
     }
 }
 
-#[cfg(feature = "_clonable_team_parts")]
+#[cfg(feature = "_teams")]
 /// The properties of [`ScheduleEntity`] by wire name, each a [`Field<ScheduleEntity>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ScheduleEntity::set_null`].
 pub enum ScheduleEntityField {}
 
-#[cfg(feature = "_clonable_team_parts")]
+#[cfg(feature = "_teams")]
 #[allow(non_upper_case_globals)]
 impl ScheduleEntityField {
     /// `endDateTime`
@@ -5488,7 +5483,7 @@ impl SectionLinksField {
     ];
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL complex type `microsoft.graph.secureScoreControlStateUpdate`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct SecureScoreControlStateUpdate {
@@ -5508,14 +5503,14 @@ pub struct SecureScoreControlStateUpdate {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for SecureScoreControlStateUpdate {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl SecureScoreControlStateUpdate {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.secureScoreControlStateUpdate";
@@ -5540,7 +5535,7 @@ impl SecureScoreControlStateUpdate {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for SecureScoreControlStateUpdate {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -5549,7 +5544,7 @@ impl<'de> serde::Deserialize<'de> for SecureScoreControlStateUpdate {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::model::ODataObject for SecureScoreControlStateUpdate {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -5576,7 +5571,7 @@ impl graph_odata_runtime::model::ODataObject for SecureScoreControlStateUpdate {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl SecureScoreControlStateUpdate {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -5587,11 +5582,11 @@ impl SecureScoreControlStateUpdate {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// The properties of [`SecureScoreControlStateUpdate`] by wire name, each a [`Field<SecureScoreControlStateUpdate>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`SecureScoreControlStateUpdate::set_null`].
 pub enum SecureScoreControlStateUpdateField {}
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 #[allow(non_upper_case_globals)]
 impl SecureScoreControlStateUpdateField {
     /// `assignedTo`
@@ -5723,7 +5718,7 @@ impl SecureSignInSessionControlField {
     ];
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// **Deprecated**: deprecated on 2024-04-10, planned removal on 2026-04-10, revision 2024-01/Deprecation
 ///
 /// CSDL complex type `microsoft.graph.securityResource`.
@@ -5742,14 +5737,14 @@ pub struct SecurityResource {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for SecurityResource {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl SecurityResource {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.securityResource";
@@ -5771,7 +5766,7 @@ impl SecurityResource {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for SecurityResource {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -5780,7 +5775,7 @@ impl<'de> serde::Deserialize<'de> for SecurityResource {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::model::ODataObject for SecurityResource {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -5802,7 +5797,7 @@ impl graph_odata_runtime::model::ODataObject for SecurityResource {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl SecurityResource {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -5813,11 +5808,11 @@ impl SecurityResource {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// The properties of [`SecurityResource`] by wire name, each a [`Field<SecurityResource>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`SecurityResource::set_null`].
 pub enum SecurityResourceField {}
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 #[allow(non_upper_case_globals)]
 impl SecurityResourceField {
     /// `resource`
@@ -5833,7 +5828,7 @@ impl SecurityResourceField {
     ];
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL complex type `microsoft.graph.securityVendorInformation`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct SecurityVendorInformation {
@@ -5851,14 +5846,14 @@ pub struct SecurityVendorInformation {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for SecurityVendorInformation {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl SecurityVendorInformation {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.securityVendorInformation";
@@ -5882,7 +5877,7 @@ impl SecurityVendorInformation {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for SecurityVendorInformation {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -5891,7 +5886,7 @@ impl<'de> serde::Deserialize<'de> for SecurityVendorInformation {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::model::ODataObject for SecurityVendorInformation {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -5917,7 +5912,7 @@ impl graph_odata_runtime::model::ODataObject for SecurityVendorInformation {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl SecurityVendorInformation {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -5928,11 +5923,11 @@ impl SecurityVendorInformation {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// The properties of [`SecurityVendorInformation`] by wire name, each a [`Field<SecurityVendorInformation>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`SecurityVendorInformation::set_null`].
 pub enum SecurityVendorInformationField {}
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 #[allow(non_upper_case_globals)]
 impl SecurityVendorInformationField {
     /// `provider`
@@ -5960,7 +5955,7 @@ impl SecurityVendorInformationField {
     ];
 }
 
-#[cfg(feature = "_admin_consent_request_policy")]
+#[cfg(feature = "_policies")]
 /// CSDL complex type `microsoft.graph.selfServiceSignUpAuthenticationFlowConfiguration`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct SelfServiceSignUpAuthenticationFlowConfiguration {
@@ -5972,14 +5967,14 @@ pub struct SelfServiceSignUpAuthenticationFlowConfiguration {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_admin_consent_request_policy")]
+#[cfg(feature = "_policies")]
 impl serde::Serialize for SelfServiceSignUpAuthenticationFlowConfiguration {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_admin_consent_request_policy")]
+#[cfg(feature = "_policies")]
 impl SelfServiceSignUpAuthenticationFlowConfiguration {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.selfServiceSignUpAuthenticationFlowConfiguration";
@@ -6000,7 +5995,7 @@ impl SelfServiceSignUpAuthenticationFlowConfiguration {
     }
 }
 
-#[cfg(feature = "_admin_consent_request_policy")]
+#[cfg(feature = "_policies")]
 impl<'de> serde::Deserialize<'de> for SelfServiceSignUpAuthenticationFlowConfiguration {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -6009,7 +6004,7 @@ impl<'de> serde::Deserialize<'de> for SelfServiceSignUpAuthenticationFlowConfigu
     }
 }
 
-#[cfg(feature = "_admin_consent_request_policy")]
+#[cfg(feature = "_policies")]
 impl graph_odata_runtime::model::ODataObject
 for SelfServiceSignUpAuthenticationFlowConfiguration {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
@@ -6031,7 +6026,7 @@ for SelfServiceSignUpAuthenticationFlowConfiguration {
     }
 }
 
-#[cfg(feature = "_admin_consent_request_policy")]
+#[cfg(feature = "_policies")]
 impl SelfServiceSignUpAuthenticationFlowConfiguration {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -6042,11 +6037,11 @@ impl SelfServiceSignUpAuthenticationFlowConfiguration {
     }
 }
 
-#[cfg(feature = "_admin_consent_request_policy")]
+#[cfg(feature = "_policies")]
 /// The properties of [`SelfServiceSignUpAuthenticationFlowConfiguration`] by wire name, each a [`Field<SelfServiceSignUpAuthenticationFlowConfiguration>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`SelfServiceSignUpAuthenticationFlowConfiguration::set_null`].
 pub enum SelfServiceSignUpAuthenticationFlowConfigurationField {}
 
-#[cfg(feature = "_admin_consent_request_policy")]
+#[cfg(feature = "_policies")]
 #[allow(non_upper_case_globals)]
 impl SelfServiceSignUpAuthenticationFlowConfigurationField {
     /// `isEnabled`
@@ -6059,7 +6054,7 @@ impl SelfServiceSignUpAuthenticationFlowConfigurationField {
     >] = &[Self::IsEnabled];
 }
 
-#[cfg(feature = "_self_signed_certificate")]
+#[cfg(feature = "_agent_identity")]
 /// CSDL complex type `microsoft.graph.selfSignedCertificate`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct SelfSignedCertificate {
@@ -6087,14 +6082,14 @@ pub struct SelfSignedCertificate {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_self_signed_certificate")]
+#[cfg(feature = "_agent_identity")]
 impl serde::Serialize for SelfSignedCertificate {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_self_signed_certificate")]
+#[cfg(feature = "_agent_identity")]
 impl SelfSignedCertificate {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.selfSignedCertificate";
@@ -6123,7 +6118,7 @@ impl SelfSignedCertificate {
     }
 }
 
-#[cfg(feature = "_self_signed_certificate")]
+#[cfg(feature = "_agent_identity")]
 impl<'de> serde::Deserialize<'de> for SelfSignedCertificate {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -6132,7 +6127,7 @@ impl<'de> serde::Deserialize<'de> for SelfSignedCertificate {
     }
 }
 
-#[cfg(feature = "_self_signed_certificate")]
+#[cfg(feature = "_agent_identity")]
 impl graph_odata_runtime::model::ODataObject for SelfSignedCertificate {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -6163,7 +6158,7 @@ impl graph_odata_runtime::model::ODataObject for SelfSignedCertificate {
     }
 }
 
-#[cfg(feature = "_self_signed_certificate")]
+#[cfg(feature = "_agent_identity")]
 impl SelfSignedCertificate {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -6174,11 +6169,11 @@ impl SelfSignedCertificate {
     }
 }
 
-#[cfg(feature = "_self_signed_certificate")]
+#[cfg(feature = "_agent_identity")]
 /// The properties of [`SelfSignedCertificate`] by wire name, each a [`Field<SelfSignedCertificate>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`SelfSignedCertificate::set_null`].
 pub enum SelfSignedCertificateField {}
 
-#[cfg(feature = "_self_signed_certificate")]
+#[cfg(feature = "_agent_identity")]
 #[allow(non_upper_case_globals)]
 impl SelfSignedCertificateField {
     /// `customKeyIdentifier`
@@ -6475,7 +6470,7 @@ impl SensitivityLabelInfoField {
     ];
 }
 
-#[cfg(feature = "_base_site_page")]
+#[cfg(feature = "_sites")]
 /// CSDL complex type `microsoft.graph.serverProcessedContent`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ServerProcessedContent {
@@ -6493,14 +6488,14 @@ pub struct ServerProcessedContent {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_base_site_page")]
+#[cfg(feature = "_sites")]
 impl serde::Serialize for ServerProcessedContent {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_base_site_page")]
+#[cfg(feature = "_sites")]
 impl ServerProcessedContent {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.serverProcessedContent";
@@ -6524,7 +6519,7 @@ impl ServerProcessedContent {
     }
 }
 
-#[cfg(feature = "_base_site_page")]
+#[cfg(feature = "_sites")]
 impl<'de> serde::Deserialize<'de> for ServerProcessedContent {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -6533,7 +6528,7 @@ impl<'de> serde::Deserialize<'de> for ServerProcessedContent {
     }
 }
 
-#[cfg(feature = "_base_site_page")]
+#[cfg(feature = "_sites")]
 impl graph_odata_runtime::model::ODataObject for ServerProcessedContent {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -6559,7 +6554,7 @@ impl graph_odata_runtime::model::ODataObject for ServerProcessedContent {
     }
 }
 
-#[cfg(feature = "_base_site_page")]
+#[cfg(feature = "_sites")]
 impl ServerProcessedContent {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -6570,11 +6565,11 @@ impl ServerProcessedContent {
     }
 }
 
-#[cfg(feature = "_base_site_page")]
+#[cfg(feature = "_sites")]
 /// The properties of [`ServerProcessedContent`] by wire name, each a [`Field<ServerProcessedContent>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ServerProcessedContent::set_null`].
 pub enum ServerProcessedContentField {}
 
-#[cfg(feature = "_base_site_page")]
+#[cfg(feature = "_sites")]
 #[allow(non_upper_case_globals)]
 impl ServerProcessedContentField {
     /// `htmlStrings`
@@ -6600,7 +6595,7 @@ impl ServerProcessedContentField {
     ];
 }
 
-#[cfg(feature = "_admin_microsoft365_apps")]
+#[cfg(feature = "_admin")]
 /// CSDL complex type `microsoft.graph.serviceHealthIssuePost`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ServiceHealthIssuePost {
@@ -6616,14 +6611,14 @@ pub struct ServiceHealthIssuePost {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_admin_microsoft365_apps")]
+#[cfg(feature = "_admin")]
 impl serde::Serialize for ServiceHealthIssuePost {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_admin_microsoft365_apps")]
+#[cfg(feature = "_admin")]
 impl ServiceHealthIssuePost {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.serviceHealthIssuePost";
@@ -6646,7 +6641,7 @@ impl ServiceHealthIssuePost {
     }
 }
 
-#[cfg(feature = "_admin_microsoft365_apps")]
+#[cfg(feature = "_admin")]
 impl<'de> serde::Deserialize<'de> for ServiceHealthIssuePost {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -6655,7 +6650,7 @@ impl<'de> serde::Deserialize<'de> for ServiceHealthIssuePost {
     }
 }
 
-#[cfg(feature = "_admin_microsoft365_apps")]
+#[cfg(feature = "_admin")]
 impl graph_odata_runtime::model::ODataObject for ServiceHealthIssuePost {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -6680,7 +6675,7 @@ impl graph_odata_runtime::model::ODataObject for ServiceHealthIssuePost {
     }
 }
 
-#[cfg(feature = "_admin_microsoft365_apps")]
+#[cfg(feature = "_admin")]
 impl ServiceHealthIssuePost {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -6691,11 +6686,11 @@ impl ServiceHealthIssuePost {
     }
 }
 
-#[cfg(feature = "_admin_microsoft365_apps")]
+#[cfg(feature = "_admin")]
 /// The properties of [`ServiceHealthIssuePost`] by wire name, each a [`Field<ServiceHealthIssuePost>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ServiceHealthIssuePost::set_null`].
 pub enum ServiceHealthIssuePostField {}
 
-#[cfg(feature = "_admin_microsoft365_apps")]
+#[cfg(feature = "_admin")]
 #[allow(non_upper_case_globals)]
 impl ServiceHealthIssuePostField {
     /// `createdDateTime`
@@ -6718,7 +6713,7 @@ impl ServiceHealthIssuePostField {
     ];
 }
 
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_communications")]
 /// CSDL complex type `microsoft.graph.serviceHostedMediaConfig`; base type `microsoft.graph.mediaConfig`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ServiceHostedMediaConfig {
@@ -6730,14 +6725,14 @@ pub struct ServiceHostedMediaConfig {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_communications")]
 impl serde::Serialize for ServiceHostedMediaConfig {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_communications")]
 impl ServiceHostedMediaConfig {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.serviceHostedMediaConfig";
@@ -6758,7 +6753,7 @@ impl ServiceHostedMediaConfig {
     }
 }
 
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_communications")]
 impl<'de> serde::Deserialize<'de> for ServiceHostedMediaConfig {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -6767,7 +6762,7 @@ impl<'de> serde::Deserialize<'de> for ServiceHostedMediaConfig {
     }
 }
 
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_communications")]
 impl graph_odata_runtime::model::ODataObject for ServiceHostedMediaConfig {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -6788,7 +6783,7 @@ impl graph_odata_runtime::model::ODataObject for ServiceHostedMediaConfig {
     }
 }
 
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_communications")]
 impl ServiceHostedMediaConfig {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -6799,11 +6794,11 @@ impl ServiceHostedMediaConfig {
     }
 }
 
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_communications")]
 /// The properties of [`ServiceHostedMediaConfig`] by wire name, each a [`Field<ServiceHostedMediaConfig>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ServiceHostedMediaConfig::set_null`].
 pub enum ServiceHostedMediaConfigField {}
 
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_communications")]
 #[allow(non_upper_case_globals)]
 impl ServiceHostedMediaConfigField {
     /// `preFetchMedia`
@@ -7057,7 +7052,7 @@ impl ServicePrincipalIdentityField {
     ];
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_agent_identity_blueprint")]
 /// CSDL complex type `microsoft.graph.servicePrincipalLockConfiguration`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ServicePrincipalLockConfiguration {
@@ -7077,14 +7072,14 @@ pub struct ServicePrincipalLockConfiguration {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_agent_identity_blueprint")]
 impl serde::Serialize for ServicePrincipalLockConfiguration {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_agent_identity_blueprint")]
 impl ServicePrincipalLockConfiguration {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.servicePrincipalLockConfiguration";
@@ -7110,7 +7105,7 @@ impl ServicePrincipalLockConfiguration {
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_agent_identity_blueprint")]
 impl<'de> serde::Deserialize<'de> for ServicePrincipalLockConfiguration {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -7119,7 +7114,7 @@ impl<'de> serde::Deserialize<'de> for ServicePrincipalLockConfiguration {
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_agent_identity_blueprint")]
 impl graph_odata_runtime::model::ODataObject for ServicePrincipalLockConfiguration {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -7150,7 +7145,7 @@ impl graph_odata_runtime::model::ODataObject for ServicePrincipalLockConfigurati
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_agent_identity_blueprint")]
 impl ServicePrincipalLockConfiguration {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -7161,11 +7156,11 @@ impl ServicePrincipalLockConfiguration {
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_agent_identity_blueprint")]
 /// The properties of [`ServicePrincipalLockConfiguration`] by wire name, each a [`Field<ServicePrincipalLockConfiguration>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ServicePrincipalLockConfiguration::set_null`].
 pub enum ServicePrincipalLockConfigurationField {}
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_agent_identity_blueprint")]
 #[allow(non_upper_case_globals)]
 impl ServicePrincipalLockConfigurationField {
     /// `allProperties`
@@ -7298,7 +7293,7 @@ impl ServicePrincipalSignInField {
     ];
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_on_premises_provisioning_error")]
 /// CSDL complex type `microsoft.graph.serviceProvisioningError`; abstract.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ServiceProvisioningError {
@@ -7314,14 +7309,14 @@ pub struct ServiceProvisioningError {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_on_premises_provisioning_error")]
 impl serde::Serialize for ServiceProvisioningError {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_on_premises_provisioning_error")]
 impl ServiceProvisioningError {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.serviceProvisioningError";
@@ -7344,7 +7339,7 @@ impl ServiceProvisioningError {
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_on_premises_provisioning_error")]
 impl<'de> serde::Deserialize<'de> for ServiceProvisioningError {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -7353,7 +7348,7 @@ impl<'de> serde::Deserialize<'de> for ServiceProvisioningError {
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_on_premises_provisioning_error")]
 impl graph_odata_runtime::model::ODataObject for ServiceProvisioningError {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -7380,7 +7375,7 @@ impl graph_odata_runtime::model::ODataObject for ServiceProvisioningError {
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_on_premises_provisioning_error")]
 impl ServiceProvisioningError {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -7391,11 +7386,11 @@ impl ServiceProvisioningError {
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_on_premises_provisioning_error")]
 /// The properties of [`ServiceProvisioningError`] by wire name, each a [`Field<ServiceProvisioningError>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ServiceProvisioningError::set_null`].
 pub enum ServiceProvisioningErrorField {}
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_on_premises_provisioning_error")]
 #[allow(non_upper_case_globals)]
 impl ServiceProvisioningErrorField {
     /// `createdDateTime`
@@ -7418,7 +7413,7 @@ impl ServiceProvisioningErrorField {
     ];
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_on_premises_provisioning_error")]
 /// A `microsoft.graph.serviceProvisioningError` value: the base type or one of its derived types, chosen by `@odata.type`. A derived type this crate does not know is read as [`ServiceProvisioningError`], which keeps its properties and `@odata.type` in `additional_properties`.
 #[derive(Debug, Clone, PartialEq)]
 pub enum AnyServiceProvisioningError {
@@ -7428,7 +7423,7 @@ pub enum AnyServiceProvisioningError {
     ServiceProvisioningXmlError(Box<ServiceProvisioningXmlError>),
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_on_premises_provisioning_error")]
 impl AnyServiceProvisioningError {
     /// The `@odata.type` of the variant (the base type's for unknown derived types).
     pub fn odata_type(&self) -> &'static str {
@@ -7448,21 +7443,21 @@ impl AnyServiceProvisioningError {
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_on_premises_provisioning_error")]
 impl Default for AnyServiceProvisioningError {
     fn default() -> Self {
         Self::ServiceProvisioningError(Box::default())
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_on_premises_provisioning_error")]
 impl From<ServiceProvisioningError> for AnyServiceProvisioningError {
     fn from(value: ServiceProvisioningError) -> Self {
         Self::ServiceProvisioningError(Box::new(value))
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_on_premises_provisioning_error")]
 impl AnyServiceProvisioningError {
     /// The value if it is a [`AnyServiceProvisioningError::ServiceProvisioningXmlError`] variant.
     pub fn as_service_provisioning_xml_error(

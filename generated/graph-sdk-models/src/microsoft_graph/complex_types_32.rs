@@ -11,14 +11,14 @@ use graph_odata_runtime::edm;
 #[allow(unused_imports)]
 use graph_odata_runtime::model;
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_on_premises_provisioning_error")]
 impl From<ServiceProvisioningXmlError> for AnyServiceProvisioningError {
     fn from(value: ServiceProvisioningXmlError) -> Self {
         Self::ServiceProvisioningXmlError(Box::new(value))
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_on_premises_provisioning_error")]
 impl serde::Serialize for AnyServiceProvisioningError {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match self {
@@ -36,7 +36,7 @@ impl serde::Serialize for AnyServiceProvisioningError {
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_on_premises_provisioning_error")]
 impl<'de> serde::Deserialize<'de> for AnyServiceProvisioningError {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -56,7 +56,7 @@ impl<'de> serde::Deserialize<'de> for AnyServiceProvisioningError {
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_on_premises_provisioning_error")]
 /// CSDL complex type `microsoft.graph.serviceProvisioningXmlError`; base type `microsoft.graph.serviceProvisioningError`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ServiceProvisioningXmlError {
@@ -77,14 +77,14 @@ pub struct ServiceProvisioningXmlError {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_on_premises_provisioning_error")]
 impl serde::Serialize for ServiceProvisioningXmlError {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_on_premises_provisioning_error")]
 impl ServiceProvisioningXmlError {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.serviceProvisioningXmlError";
@@ -108,7 +108,7 @@ impl ServiceProvisioningXmlError {
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_on_premises_provisioning_error")]
 impl<'de> serde::Deserialize<'de> for ServiceProvisioningXmlError {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -117,7 +117,7 @@ impl<'de> serde::Deserialize<'de> for ServiceProvisioningXmlError {
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_on_premises_provisioning_error")]
 impl graph_odata_runtime::model::ODataObject for ServiceProvisioningXmlError {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -145,7 +145,7 @@ impl graph_odata_runtime::model::ODataObject for ServiceProvisioningXmlError {
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_on_premises_provisioning_error")]
 impl ServiceProvisioningXmlError {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -156,11 +156,11 @@ impl ServiceProvisioningXmlError {
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_on_premises_provisioning_error")]
 /// The properties of [`ServiceProvisioningXmlError`] by wire name, each a [`Field<ServiceProvisioningXmlError>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ServiceProvisioningXmlError::set_null`].
 pub enum ServiceProvisioningXmlErrorField {}
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_on_premises_provisioning_error")]
 #[allow(non_upper_case_globals)]
 impl ServiceProvisioningXmlErrorField {
     /// `createdDateTime`
@@ -188,7 +188,7 @@ impl ServiceProvisioningXmlErrorField {
     ];
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 /// CSDL complex type `microsoft.graph.serviceStatus`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ServiceStatus {
@@ -212,14 +212,14 @@ pub struct ServiceStatus {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 impl serde::Serialize for ServiceStatus {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 impl ServiceStatus {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.serviceStatus";
@@ -250,7 +250,7 @@ impl ServiceStatus {
     }
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 impl<'de> serde::Deserialize<'de> for ServiceStatus {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -259,7 +259,7 @@ impl<'de> serde::Deserialize<'de> for ServiceStatus {
     }
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 impl graph_odata_runtime::model::ODataObject for ServiceStatus {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -296,7 +296,7 @@ impl graph_odata_runtime::model::ODataObject for ServiceStatus {
     }
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 impl ServiceStatus {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -307,11 +307,11 @@ impl ServiceStatus {
     }
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 /// The properties of [`ServiceStatus`] by wire name, each a [`Field<ServiceStatus>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ServiceStatus::set_null`].
 pub enum ServiceStatusField {}
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 #[allow(non_upper_case_globals)]
 impl ServiceStatusField {
     /// `backupServiceConsumer`
@@ -352,7 +352,7 @@ impl ServiceStatusField {
     ];
 }
 
-#[cfg(feature = "_admin_microsoft365_apps")]
+#[cfg(feature = "_admin")]
 /// CSDL complex type `microsoft.graph.serviceUpdateMessageViewpoint`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ServiceUpdateMessageViewpoint {
@@ -368,14 +368,14 @@ pub struct ServiceUpdateMessageViewpoint {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_admin_microsoft365_apps")]
+#[cfg(feature = "_admin")]
 impl serde::Serialize for ServiceUpdateMessageViewpoint {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_admin_microsoft365_apps")]
+#[cfg(feature = "_admin")]
 impl ServiceUpdateMessageViewpoint {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.serviceUpdateMessageViewpoint";
@@ -398,7 +398,7 @@ impl ServiceUpdateMessageViewpoint {
     }
 }
 
-#[cfg(feature = "_admin_microsoft365_apps")]
+#[cfg(feature = "_admin")]
 impl<'de> serde::Deserialize<'de> for ServiceUpdateMessageViewpoint {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -407,7 +407,7 @@ impl<'de> serde::Deserialize<'de> for ServiceUpdateMessageViewpoint {
     }
 }
 
-#[cfg(feature = "_admin_microsoft365_apps")]
+#[cfg(feature = "_admin")]
 impl graph_odata_runtime::model::ODataObject for ServiceUpdateMessageViewpoint {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -430,7 +430,7 @@ impl graph_odata_runtime::model::ODataObject for ServiceUpdateMessageViewpoint {
     }
 }
 
-#[cfg(feature = "_admin_microsoft365_apps")]
+#[cfg(feature = "_admin")]
 impl ServiceUpdateMessageViewpoint {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -441,11 +441,11 @@ impl ServiceUpdateMessageViewpoint {
     }
 }
 
-#[cfg(feature = "_admin_microsoft365_apps")]
+#[cfg(feature = "_admin")]
 /// The properties of [`ServiceUpdateMessageViewpoint`] by wire name, each a [`Field<ServiceUpdateMessageViewpoint>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ServiceUpdateMessageViewpoint::set_null`].
 pub enum ServiceUpdateMessageViewpointField {}
 
-#[cfg(feature = "_admin_microsoft365_apps")]
+#[cfg(feature = "_admin")]
 #[allow(non_upper_case_globals)]
 impl ServiceUpdateMessageViewpointField {
     /// `isArchived`
@@ -580,7 +580,7 @@ impl SettingSourceField {
     ];
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_group_setting_templates")]
 /// CSDL complex type `microsoft.graph.settingTemplateValue`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct SettingTemplateValue {
@@ -598,14 +598,14 @@ pub struct SettingTemplateValue {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_group_setting_templates")]
 impl serde::Serialize for SettingTemplateValue {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_group_setting_templates")]
 impl SettingTemplateValue {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.settingTemplateValue";
@@ -629,7 +629,7 @@ impl SettingTemplateValue {
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_group_setting_templates")]
 impl<'de> serde::Deserialize<'de> for SettingTemplateValue {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -638,7 +638,7 @@ impl<'de> serde::Deserialize<'de> for SettingTemplateValue {
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_group_setting_templates")]
 impl graph_odata_runtime::model::ODataObject for SettingTemplateValue {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -662,7 +662,7 @@ impl graph_odata_runtime::model::ODataObject for SettingTemplateValue {
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_group_setting_templates")]
 impl SettingTemplateValue {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -673,11 +673,11 @@ impl SettingTemplateValue {
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_group_setting_templates")]
 /// The properties of [`SettingTemplateValue`] by wire name, each a [`Field<SettingTemplateValue>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`SettingTemplateValue::set_null`].
 pub enum SettingTemplateValueField {}
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_group_setting_templates")]
 #[allow(non_upper_case_globals)]
 impl SettingTemplateValueField {
     /// `defaultValue`
@@ -1285,7 +1285,7 @@ impl SharePointIdentitySetField {
     ];
 }
 
-#[cfg(feature = "_file_storage")]
+#[cfg(feature = "_storage")]
 /// CSDL complex type `microsoft.graph.sharePointMigrationContainerInfo`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct SharePointMigrationContainerInfo {
@@ -1301,14 +1301,14 @@ pub struct SharePointMigrationContainerInfo {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_file_storage")]
+#[cfg(feature = "_storage")]
 impl serde::Serialize for SharePointMigrationContainerInfo {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_file_storage")]
+#[cfg(feature = "_storage")]
 impl SharePointMigrationContainerInfo {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.sharePointMigrationContainerInfo";
@@ -1331,7 +1331,7 @@ impl SharePointMigrationContainerInfo {
     }
 }
 
-#[cfg(feature = "_file_storage")]
+#[cfg(feature = "_storage")]
 impl<'de> serde::Deserialize<'de> for SharePointMigrationContainerInfo {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1340,7 +1340,7 @@ impl<'de> serde::Deserialize<'de> for SharePointMigrationContainerInfo {
     }
 }
 
-#[cfg(feature = "_file_storage")]
+#[cfg(feature = "_storage")]
 impl graph_odata_runtime::model::ODataObject for SharePointMigrationContainerInfo {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -1367,7 +1367,7 @@ impl graph_odata_runtime::model::ODataObject for SharePointMigrationContainerInf
     }
 }
 
-#[cfg(feature = "_file_storage")]
+#[cfg(feature = "_storage")]
 impl SharePointMigrationContainerInfo {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -1378,11 +1378,11 @@ impl SharePointMigrationContainerInfo {
     }
 }
 
-#[cfg(feature = "_file_storage")]
+#[cfg(feature = "_storage")]
 /// The properties of [`SharePointMigrationContainerInfo`] by wire name, each a [`Field<SharePointMigrationContainerInfo>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`SharePointMigrationContainerInfo::set_null`].
 pub enum SharePointMigrationContainerInfoField {}
 
-#[cfg(feature = "_file_storage")]
+#[cfg(feature = "_storage")]
 #[allow(non_upper_case_globals)]
 impl SharePointMigrationContainerInfoField {
     /// `dataContainerUri`
@@ -1620,7 +1620,7 @@ impl SharedField {
     ];
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 /// CSDL complex type `microsoft.graph.sharedPCAccountManagerPolicy`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct SharedPcAccountManagerPolicy {
@@ -1638,14 +1638,14 @@ pub struct SharedPcAccountManagerPolicy {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl serde::Serialize for SharedPcAccountManagerPolicy {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl SharedPcAccountManagerPolicy {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.sharedPCAccountManagerPolicy";
@@ -1677,7 +1677,7 @@ impl SharedPcAccountManagerPolicy {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl<'de> serde::Deserialize<'de> for SharedPcAccountManagerPolicy {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1686,7 +1686,7 @@ impl<'de> serde::Deserialize<'de> for SharedPcAccountManagerPolicy {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl graph_odata_runtime::model::ODataObject for SharedPcAccountManagerPolicy {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -1728,7 +1728,7 @@ impl graph_odata_runtime::model::ODataObject for SharedPcAccountManagerPolicy {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl SharedPcAccountManagerPolicy {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -1739,11 +1739,11 @@ impl SharedPcAccountManagerPolicy {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 /// The properties of [`SharedPcAccountManagerPolicy`] by wire name, each a [`Field<SharedPcAccountManagerPolicy>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`SharedPcAccountManagerPolicy::set_null`].
 pub enum SharedPcAccountManagerPolicyField {}
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 #[allow(non_upper_case_globals)]
 impl SharedPcAccountManagerPolicyField {
     /// `accountDeletionPolicy`
@@ -2047,7 +2047,7 @@ impl SharingDetailField {
     ];
 }
 
-#[cfg(feature = "_base_item")]
+#[cfg(feature = "_boolean_column")]
 /// CSDL complex type `microsoft.graph.sharingInvitation`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct SharingInvitation {
@@ -2065,14 +2065,14 @@ pub struct SharingInvitation {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_base_item")]
+#[cfg(feature = "_boolean_column")]
 impl serde::Serialize for SharingInvitation {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_base_item")]
+#[cfg(feature = "_boolean_column")]
 impl SharingInvitation {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.sharingInvitation";
@@ -2096,7 +2096,7 @@ impl SharingInvitation {
     }
 }
 
-#[cfg(feature = "_base_item")]
+#[cfg(feature = "_boolean_column")]
 impl<'de> serde::Deserialize<'de> for SharingInvitation {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2105,7 +2105,7 @@ impl<'de> serde::Deserialize<'de> for SharingInvitation {
     }
 }
 
-#[cfg(feature = "_base_item")]
+#[cfg(feature = "_boolean_column")]
 impl graph_odata_runtime::model::ODataObject for SharingInvitation {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -2129,7 +2129,7 @@ impl graph_odata_runtime::model::ODataObject for SharingInvitation {
     }
 }
 
-#[cfg(feature = "_base_item")]
+#[cfg(feature = "_boolean_column")]
 impl SharingInvitation {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -2140,11 +2140,11 @@ impl SharingInvitation {
     }
 }
 
-#[cfg(feature = "_base_item")]
+#[cfg(feature = "_boolean_column")]
 /// The properties of [`SharingInvitation`] by wire name, each a [`Field<SharingInvitation>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`SharingInvitation::set_null`].
 pub enum SharingInvitationField {}
 
-#[cfg(feature = "_base_item")]
+#[cfg(feature = "_boolean_column")]
 #[allow(non_upper_case_globals)]
 impl SharingInvitationField {
     /// `email`
@@ -2170,7 +2170,7 @@ impl SharingInvitationField {
     ];
 }
 
-#[cfg(feature = "_base_item")]
+#[cfg(feature = "_boolean_column")]
 /// CSDL complex type `microsoft.graph.sharingLink`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct SharingLink {
@@ -2192,14 +2192,14 @@ pub struct SharingLink {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_base_item")]
+#[cfg(feature = "_boolean_column")]
 impl serde::Serialize for SharingLink {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_base_item")]
+#[cfg(feature = "_boolean_column")]
 impl SharingLink {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.sharingLink";
@@ -2225,7 +2225,7 @@ impl SharingLink {
     }
 }
 
-#[cfg(feature = "_base_item")]
+#[cfg(feature = "_boolean_column")]
 impl<'de> serde::Deserialize<'de> for SharingLink {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2234,7 +2234,7 @@ impl<'de> serde::Deserialize<'de> for SharingLink {
     }
 }
 
-#[cfg(feature = "_base_item")]
+#[cfg(feature = "_boolean_column")]
 impl graph_odata_runtime::model::ODataObject for SharingLink {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -2262,7 +2262,7 @@ impl graph_odata_runtime::model::ODataObject for SharingLink {
     }
 }
 
-#[cfg(feature = "_base_item")]
+#[cfg(feature = "_boolean_column")]
 impl SharingLink {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -2273,11 +2273,11 @@ impl SharingLink {
     }
 }
 
-#[cfg(feature = "_base_item")]
+#[cfg(feature = "_boolean_column")]
 /// The properties of [`SharingLink`] by wire name, each a [`Field<SharingLink>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`SharingLink::set_null`].
 pub enum SharingLinkField {}
 
-#[cfg(feature = "_base_item")]
+#[cfg(feature = "_boolean_column")]
 #[allow(non_upper_case_globals)]
 impl SharingLinkField {
     /// `application`
@@ -2305,7 +2305,7 @@ impl SharingLinkField {
     ];
 }
 
-#[cfg(feature = "_clonable_team_parts")]
+#[cfg(feature = "_teams")]
 /// CSDL complex type `microsoft.graph.shiftActivity`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ShiftActivity {
@@ -2327,14 +2327,14 @@ pub struct ShiftActivity {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_clonable_team_parts")]
+#[cfg(feature = "_teams")]
 impl serde::Serialize for ShiftActivity {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_clonable_team_parts")]
+#[cfg(feature = "_teams")]
 impl ShiftActivity {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.shiftActivity";
@@ -2360,7 +2360,7 @@ impl ShiftActivity {
     }
 }
 
-#[cfg(feature = "_clonable_team_parts")]
+#[cfg(feature = "_teams")]
 impl<'de> serde::Deserialize<'de> for ShiftActivity {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2369,7 +2369,7 @@ impl<'de> serde::Deserialize<'de> for ShiftActivity {
     }
 }
 
-#[cfg(feature = "_clonable_team_parts")]
+#[cfg(feature = "_teams")]
 impl graph_odata_runtime::model::ODataObject for ShiftActivity {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -2395,7 +2395,7 @@ impl graph_odata_runtime::model::ODataObject for ShiftActivity {
     }
 }
 
-#[cfg(feature = "_clonable_team_parts")]
+#[cfg(feature = "_teams")]
 impl ShiftActivity {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -2406,11 +2406,11 @@ impl ShiftActivity {
     }
 }
 
-#[cfg(feature = "_clonable_team_parts")]
+#[cfg(feature = "_teams")]
 /// The properties of [`ShiftActivity`] by wire name, each a [`Field<ShiftActivity>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ShiftActivity::set_null`].
 pub enum ShiftActivityField {}
 
-#[cfg(feature = "_clonable_team_parts")]
+#[cfg(feature = "_teams")]
 #[allow(non_upper_case_globals)]
 impl ShiftActivityField {
     /// `code`
@@ -2556,7 +2556,7 @@ impl ShiftAvailabilityField {
     ];
 }
 
-#[cfg(feature = "_clonable_team_parts")]
+#[cfg(feature = "_teams")]
 /// CSDL complex type `microsoft.graph.shiftItem`; base type `microsoft.graph.scheduleEntity`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ShiftItem {
@@ -2581,14 +2581,14 @@ pub struct ShiftItem {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_clonable_team_parts")]
+#[cfg(feature = "_teams")]
 impl serde::Serialize for ShiftItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_clonable_team_parts")]
+#[cfg(feature = "_teams")]
 impl ShiftItem {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.shiftItem";
@@ -2614,7 +2614,7 @@ impl ShiftItem {
     }
 }
 
-#[cfg(feature = "_clonable_team_parts")]
+#[cfg(feature = "_teams")]
 impl<'de> serde::Deserialize<'de> for ShiftItem {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2623,7 +2623,7 @@ impl<'de> serde::Deserialize<'de> for ShiftItem {
     }
 }
 
-#[cfg(feature = "_clonable_team_parts")]
+#[cfg(feature = "_teams")]
 impl graph_odata_runtime::model::ODataObject for ShiftItem {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -2649,7 +2649,7 @@ impl graph_odata_runtime::model::ODataObject for ShiftItem {
     }
 }
 
-#[cfg(feature = "_clonable_team_parts")]
+#[cfg(feature = "_teams")]
 impl ShiftItem {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -2660,11 +2660,11 @@ impl ShiftItem {
     }
 }
 
-#[cfg(feature = "_clonable_team_parts")]
+#[cfg(feature = "_teams")]
 /// The properties of [`ShiftItem`] by wire name, each a [`Field<ShiftItem>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ShiftItem::set_null`].
 pub enum ShiftItemField {}
 
-#[cfg(feature = "_clonable_team_parts")]
+#[cfg(feature = "_teams")]
 #[allow(non_upper_case_globals)]
 impl ShiftItemField {
     /// `endDateTime`
@@ -2692,7 +2692,7 @@ impl ShiftItemField {
     ];
 }
 
-#[cfg(feature = "_clonable_team_parts")]
+#[cfg(feature = "_teams")]
 /// A `microsoft.graph.shiftItem` value: the base type or one of its derived types, chosen by `@odata.type`. A derived type this crate does not know is read as [`ShiftItem`], which keeps its properties and `@odata.type` in `additional_properties`.
 #[derive(Debug, Clone, PartialEq)]
 pub enum AnyShiftItem {
@@ -2702,7 +2702,7 @@ pub enum AnyShiftItem {
     OpenShiftItem(Box<OpenShiftItem>),
 }
 
-#[cfg(feature = "_clonable_team_parts")]
+#[cfg(feature = "_teams")]
 impl AnyShiftItem {
     /// The `@odata.type` of the variant (the base type's for unknown derived types).
     pub fn odata_type(&self) -> &'static str {
@@ -2720,21 +2720,21 @@ impl AnyShiftItem {
     }
 }
 
-#[cfg(feature = "_clonable_team_parts")]
+#[cfg(feature = "_teams")]
 impl Default for AnyShiftItem {
     fn default() -> Self {
         Self::ShiftItem(Box::default())
     }
 }
 
-#[cfg(feature = "_clonable_team_parts")]
+#[cfg(feature = "_teams")]
 impl From<ShiftItem> for AnyShiftItem {
     fn from(value: ShiftItem) -> Self {
         Self::ShiftItem(Box::new(value))
     }
 }
 
-#[cfg(feature = "_clonable_team_parts")]
+#[cfg(feature = "_teams")]
 impl AnyShiftItem {
     /// The value if it is a [`AnyShiftItem::OpenShiftItem`] variant.
     pub fn as_open_shift_item(&self) -> Option<&OpenShiftItem> {
@@ -2745,14 +2745,14 @@ impl AnyShiftItem {
     }
 }
 
-#[cfg(feature = "_clonable_team_parts")]
+#[cfg(feature = "_teams")]
 impl From<OpenShiftItem> for AnyShiftItem {
     fn from(value: OpenShiftItem) -> Self {
         Self::OpenShiftItem(Box::new(value))
     }
 }
 
-#[cfg(feature = "_clonable_team_parts")]
+#[cfg(feature = "_teams")]
 impl serde::Serialize for AnyShiftItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match self {
@@ -2764,7 +2764,7 @@ impl serde::Serialize for AnyShiftItem {
     }
 }
 
-#[cfg(feature = "_clonable_team_parts")]
+#[cfg(feature = "_teams")]
 impl<'de> serde::Deserialize<'de> for AnyShiftItem {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2783,7 +2783,7 @@ impl<'de> serde::Deserialize<'de> for AnyShiftItem {
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_authorization_info")]
 /// CSDL complex type `microsoft.graph.signInActivity`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct SignInActivity {
@@ -2805,14 +2805,14 @@ pub struct SignInActivity {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_authorization_info")]
 impl serde::Serialize for SignInActivity {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_authorization_info")]
 impl SignInActivity {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.signInActivity";
@@ -2854,7 +2854,7 @@ impl SignInActivity {
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_authorization_info")]
 impl<'de> serde::Deserialize<'de> for SignInActivity {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2863,7 +2863,7 @@ impl<'de> serde::Deserialize<'de> for SignInActivity {
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_authorization_info")]
 impl graph_odata_runtime::model::ODataObject for SignInActivity {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -2921,7 +2921,7 @@ impl graph_odata_runtime::model::ODataObject for SignInActivity {
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_authorization_info")]
 impl SignInActivity {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -2932,11 +2932,11 @@ impl SignInActivity {
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_authorization_info")]
 /// The properties of [`SignInActivity`] by wire name, each a [`Field<SignInActivity>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`SignInActivity::set_null`].
 pub enum SignInActivityField {}
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_authorization_info")]
 #[allow(non_upper_case_globals)]
 impl SignInActivityField {
     /// `lastNonInteractiveSignInDateTime`

@@ -207,7 +207,7 @@ impl SignInLocationField {
     ];
 }
 
-#[cfg(feature = "_applied_conditional_access_policy")]
+#[cfg(feature = "_audit_logs")]
 /// CSDL complex type `microsoft.graph.signInStatus`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct SignInStatus {
@@ -223,14 +223,14 @@ pub struct SignInStatus {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_applied_conditional_access_policy")]
+#[cfg(feature = "_audit_logs")]
 impl serde::Serialize for SignInStatus {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_applied_conditional_access_policy")]
+#[cfg(feature = "_audit_logs")]
 impl SignInStatus {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.signInStatus";
@@ -253,7 +253,7 @@ impl SignInStatus {
     }
 }
 
-#[cfg(feature = "_applied_conditional_access_policy")]
+#[cfg(feature = "_audit_logs")]
 impl<'de> serde::Deserialize<'de> for SignInStatus {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -262,7 +262,7 @@ impl<'de> serde::Deserialize<'de> for SignInStatus {
     }
 }
 
-#[cfg(feature = "_applied_conditional_access_policy")]
+#[cfg(feature = "_audit_logs")]
 impl graph_odata_runtime::model::ODataObject for SignInStatus {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -287,7 +287,7 @@ impl graph_odata_runtime::model::ODataObject for SignInStatus {
     }
 }
 
-#[cfg(feature = "_applied_conditional_access_policy")]
+#[cfg(feature = "_audit_logs")]
 impl SignInStatus {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -298,11 +298,11 @@ impl SignInStatus {
     }
 }
 
-#[cfg(feature = "_applied_conditional_access_policy")]
+#[cfg(feature = "_audit_logs")]
 /// The properties of [`SignInStatus`] by wire name, each a [`Field<SignInStatus>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`SignInStatus::set_null`].
 pub enum SignInStatusField {}
 
-#[cfg(feature = "_applied_conditional_access_policy")]
+#[cfg(feature = "_audit_logs")]
 #[allow(non_upper_case_globals)]
 impl SignInStatusField {
     /// `additionalDetails`
@@ -323,7 +323,7 @@ impl SignInStatusField {
     ];
 }
 
-#[cfg(feature = "_authentication_protocol")]
+#[cfg(feature = "_domains")]
 /// CSDL complex type `microsoft.graph.signingCertificateUpdateStatus`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct SigningCertificateUpdateStatus {
@@ -337,14 +337,14 @@ pub struct SigningCertificateUpdateStatus {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_authentication_protocol")]
+#[cfg(feature = "_domains")]
 impl serde::Serialize for SigningCertificateUpdateStatus {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_authentication_protocol")]
+#[cfg(feature = "_domains")]
 impl SigningCertificateUpdateStatus {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.signingCertificateUpdateStatus";
@@ -366,7 +366,7 @@ impl SigningCertificateUpdateStatus {
     }
 }
 
-#[cfg(feature = "_authentication_protocol")]
+#[cfg(feature = "_domains")]
 impl<'de> serde::Deserialize<'de> for SigningCertificateUpdateStatus {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -375,7 +375,7 @@ impl<'de> serde::Deserialize<'de> for SigningCertificateUpdateStatus {
     }
 }
 
-#[cfg(feature = "_authentication_protocol")]
+#[cfg(feature = "_domains")]
 impl graph_odata_runtime::model::ODataObject for SigningCertificateUpdateStatus {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -401,7 +401,7 @@ impl graph_odata_runtime::model::ODataObject for SigningCertificateUpdateStatus 
     }
 }
 
-#[cfg(feature = "_authentication_protocol")]
+#[cfg(feature = "_domains")]
 impl SigningCertificateUpdateStatus {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -412,11 +412,11 @@ impl SigningCertificateUpdateStatus {
     }
 }
 
-#[cfg(feature = "_authentication_protocol")]
+#[cfg(feature = "_domains")]
 /// The properties of [`SigningCertificateUpdateStatus`] by wire name, each a [`Field<SigningCertificateUpdateStatus>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`SigningCertificateUpdateStatus::set_null`].
 pub enum SigningCertificateUpdateStatusField {}
 
-#[cfg(feature = "_authentication_protocol")]
+#[cfg(feature = "_domains")]
 #[allow(non_upper_case_globals)]
 impl SigningCertificateUpdateStatusField {
     /// `certificateUpdateResult`
@@ -434,7 +434,7 @@ impl SigningCertificateUpdateStatusField {
     ];
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL complex type `microsoft.graph.simulationEvent`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct SimulationEvent {
@@ -448,14 +448,14 @@ pub struct SimulationEvent {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for SimulationEvent {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl SimulationEvent {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.simulationEvent";
@@ -477,7 +477,7 @@ impl SimulationEvent {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for SimulationEvent {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -486,7 +486,7 @@ impl<'de> serde::Deserialize<'de> for SimulationEvent {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::model::ODataObject for SimulationEvent {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -508,7 +508,7 @@ impl graph_odata_runtime::model::ODataObject for SimulationEvent {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl SimulationEvent {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -519,11 +519,11 @@ impl SimulationEvent {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// The properties of [`SimulationEvent`] by wire name, each a [`Field<SimulationEvent>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`SimulationEvent::set_null`].
 pub enum SimulationEventField {}
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 #[allow(non_upper_case_globals)]
 impl SimulationEventField {
     /// `count`
@@ -537,7 +537,7 @@ impl SimulationEventField {
     ];
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL complex type `microsoft.graph.simulationEventsContent`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct SimulationEventsContent {
@@ -551,14 +551,14 @@ pub struct SimulationEventsContent {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for SimulationEventsContent {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl SimulationEventsContent {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.simulationEventsContent";
@@ -580,7 +580,7 @@ impl SimulationEventsContent {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for SimulationEventsContent {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -589,7 +589,7 @@ impl<'de> serde::Deserialize<'de> for SimulationEventsContent {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::model::ODataObject for SimulationEventsContent {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -613,7 +613,7 @@ impl graph_odata_runtime::model::ODataObject for SimulationEventsContent {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl SimulationEventsContent {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -624,11 +624,11 @@ impl SimulationEventsContent {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// The properties of [`SimulationEventsContent`] by wire name, each a [`Field<SimulationEventsContent>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`SimulationEventsContent::set_null`].
 pub enum SimulationEventsContentField {}
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 #[allow(non_upper_case_globals)]
 impl SimulationEventsContentField {
     /// `compromisedRate`
@@ -646,7 +646,7 @@ impl SimulationEventsContentField {
     ];
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL complex type `microsoft.graph.simulationNotification`; base type `microsoft.graph.baseEndUserNotification`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct SimulationNotification {
@@ -664,14 +664,14 @@ pub struct SimulationNotification {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for SimulationNotification {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl SimulationNotification {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.simulationNotification";
@@ -694,7 +694,7 @@ impl SimulationNotification {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for SimulationNotification {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -703,7 +703,7 @@ impl<'de> serde::Deserialize<'de> for SimulationNotification {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::model::ODataObject for SimulationNotification {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -732,7 +732,7 @@ impl graph_odata_runtime::model::ODataObject for SimulationNotification {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl SimulationNotification {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -743,11 +743,11 @@ impl SimulationNotification {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// The properties of [`SimulationNotification`] by wire name, each a [`Field<SimulationNotification>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`SimulationNotification::set_null`].
 pub enum SimulationNotificationField {}
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 #[allow(non_upper_case_globals)]
 impl SimulationNotificationField {
     /// `defaultLanguage`
@@ -770,7 +770,7 @@ impl SimulationNotificationField {
     ];
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL complex type `microsoft.graph.simulationReport`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct SimulationReport {
@@ -784,14 +784,14 @@ pub struct SimulationReport {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for SimulationReport {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl SimulationReport {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.simulationReport";
@@ -813,7 +813,7 @@ impl SimulationReport {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for SimulationReport {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -822,7 +822,7 @@ impl<'de> serde::Deserialize<'de> for SimulationReport {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::model::ODataObject for SimulationReport {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -846,7 +846,7 @@ impl graph_odata_runtime::model::ODataObject for SimulationReport {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl SimulationReport {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -857,11 +857,11 @@ impl SimulationReport {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// The properties of [`SimulationReport`] by wire name, each a [`Field<SimulationReport>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`SimulationReport::set_null`].
 pub enum SimulationReportField {}
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 #[allow(non_upper_case_globals)]
 impl SimulationReportField {
     /// `overview`
@@ -877,7 +877,7 @@ impl SimulationReportField {
     ];
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL complex type `microsoft.graph.simulationReportOverview`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct SimulationReportOverview {
@@ -895,14 +895,14 @@ pub struct SimulationReportOverview {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for SimulationReportOverview {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl SimulationReportOverview {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.simulationReportOverview";
@@ -926,7 +926,7 @@ impl SimulationReportOverview {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for SimulationReportOverview {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -935,7 +935,7 @@ impl<'de> serde::Deserialize<'de> for SimulationReportOverview {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::model::ODataObject for SimulationReportOverview {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -967,7 +967,7 @@ impl graph_odata_runtime::model::ODataObject for SimulationReportOverview {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl SimulationReportOverview {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -978,11 +978,11 @@ impl SimulationReportOverview {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// The properties of [`SimulationReportOverview`] by wire name, each a [`Field<SimulationReportOverview>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`SimulationReportOverview::set_null`].
 pub enum SimulationReportOverviewField {}
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 #[allow(non_upper_case_globals)]
 impl SimulationReportOverviewField {
     /// `recommendedActions`
@@ -1222,7 +1222,7 @@ impl SingleUserField {
     ];
 }
 
-#[cfg(feature = "_base_site_page")]
+#[cfg(feature = "_site")]
 /// CSDL complex type `microsoft.graph.siteArchivalDetails`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct SiteArchivalDetails {
@@ -1234,14 +1234,14 @@ pub struct SiteArchivalDetails {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_base_site_page")]
+#[cfg(feature = "_site")]
 impl serde::Serialize for SiteArchivalDetails {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_base_site_page")]
+#[cfg(feature = "_site")]
 impl SiteArchivalDetails {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.siteArchivalDetails";
@@ -1262,7 +1262,7 @@ impl SiteArchivalDetails {
     }
 }
 
-#[cfg(feature = "_base_site_page")]
+#[cfg(feature = "_site")]
 impl<'de> serde::Deserialize<'de> for SiteArchivalDetails {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1271,7 +1271,7 @@ impl<'de> serde::Deserialize<'de> for SiteArchivalDetails {
     }
 }
 
-#[cfg(feature = "_base_site_page")]
+#[cfg(feature = "_site")]
 impl graph_odata_runtime::model::ODataObject for SiteArchivalDetails {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -1292,7 +1292,7 @@ impl graph_odata_runtime::model::ODataObject for SiteArchivalDetails {
     }
 }
 
-#[cfg(feature = "_base_site_page")]
+#[cfg(feature = "_site")]
 impl SiteArchivalDetails {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -1303,11 +1303,11 @@ impl SiteArchivalDetails {
     }
 }
 
-#[cfg(feature = "_base_site_page")]
+#[cfg(feature = "_site")]
 /// The properties of [`SiteArchivalDetails`] by wire name, each a [`Field<SiteArchivalDetails>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`SiteArchivalDetails::set_null`].
 pub enum SiteArchivalDetailsField {}
 
-#[cfg(feature = "_base_site_page")]
+#[cfg(feature = "_site")]
 #[allow(non_upper_case_globals)]
 impl SiteArchivalDetailsField {
     /// `archiveStatus`
@@ -1318,7 +1318,7 @@ impl SiteArchivalDetailsField {
     pub const ALL: &'static [model::Field<SiteArchivalDetails>] = &[Self::ArchiveStatus];
 }
 
-#[cfg(feature = "_base_site_page")]
+#[cfg(feature = "_site")]
 /// CSDL complex type `microsoft.graph.siteCollection`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct SiteCollection {
@@ -1336,14 +1336,14 @@ pub struct SiteCollection {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_base_site_page")]
+#[cfg(feature = "_site")]
 impl serde::Serialize for SiteCollection {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_base_site_page")]
+#[cfg(feature = "_site")]
 impl SiteCollection {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.siteCollection";
@@ -1367,7 +1367,7 @@ impl SiteCollection {
     }
 }
 
-#[cfg(feature = "_base_site_page")]
+#[cfg(feature = "_site")]
 impl<'de> serde::Deserialize<'de> for SiteCollection {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1376,7 +1376,7 @@ impl<'de> serde::Deserialize<'de> for SiteCollection {
     }
 }
 
-#[cfg(feature = "_base_site_page")]
+#[cfg(feature = "_site")]
 impl graph_odata_runtime::model::ODataObject for SiteCollection {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -1404,7 +1404,7 @@ impl graph_odata_runtime::model::ODataObject for SiteCollection {
     }
 }
 
-#[cfg(feature = "_base_site_page")]
+#[cfg(feature = "_site")]
 impl SiteCollection {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -1415,11 +1415,11 @@ impl SiteCollection {
     }
 }
 
-#[cfg(feature = "_base_site_page")]
+#[cfg(feature = "_site")]
 /// The properties of [`SiteCollection`] by wire name, each a [`Field<SiteCollection>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`SiteCollection::set_null`].
 pub enum SiteCollectionField {}
 
-#[cfg(feature = "_base_site_page")]
+#[cfg(feature = "_site")]
 #[allow(non_upper_case_globals)]
 impl SiteCollectionField {
     /// `archivalDetails`
@@ -1546,7 +1546,7 @@ impl SizeRangeField {
     ];
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 /// CSDL complex type `microsoft.graph.socialIdentitySource`; base type `microsoft.graph.identitySource`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct SocialIdentitySource {
@@ -1560,14 +1560,14 @@ pub struct SocialIdentitySource {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl serde::Serialize for SocialIdentitySource {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl SocialIdentitySource {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.socialIdentitySource";
@@ -1589,7 +1589,7 @@ impl SocialIdentitySource {
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl<'de> serde::Deserialize<'de> for SocialIdentitySource {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1598,7 +1598,7 @@ impl<'de> serde::Deserialize<'de> for SocialIdentitySource {
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl graph_odata_runtime::model::ODataObject for SocialIdentitySource {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -1622,7 +1622,7 @@ impl graph_odata_runtime::model::ODataObject for SocialIdentitySource {
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl SocialIdentitySource {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -1633,11 +1633,11 @@ impl SocialIdentitySource {
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 /// The properties of [`SocialIdentitySource`] by wire name, each a [`Field<SocialIdentitySource>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`SocialIdentitySource::set_null`].
 pub enum SocialIdentitySourceField {}
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 #[allow(non_upper_case_globals)]
 impl SocialIdentitySourceField {
     /// `displayName`
@@ -1760,7 +1760,7 @@ impl SortPropertyField {
     ];
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_agent_identity_blueprint")]
 /// CSDL complex type `microsoft.graph.spaApplication`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct SpaApplication {
@@ -1772,14 +1772,14 @@ pub struct SpaApplication {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_agent_identity_blueprint")]
 impl serde::Serialize for SpaApplication {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_agent_identity_blueprint")]
 impl SpaApplication {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.spaApplication";
@@ -1800,7 +1800,7 @@ impl SpaApplication {
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_agent_identity_blueprint")]
 impl<'de> serde::Deserialize<'de> for SpaApplication {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1809,7 +1809,7 @@ impl<'de> serde::Deserialize<'de> for SpaApplication {
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_agent_identity_blueprint")]
 impl graph_odata_runtime::model::ODataObject for SpaApplication {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -1830,7 +1830,7 @@ impl graph_odata_runtime::model::ODataObject for SpaApplication {
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_agent_identity_blueprint")]
 impl SpaApplication {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -1841,11 +1841,11 @@ impl SpaApplication {
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_agent_identity_blueprint")]
 /// The properties of [`SpaApplication`] by wire name, each a [`Field<SpaApplication>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`SpaApplication::set_null`].
 pub enum SpaApplicationField {}
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_agent_identity_blueprint")]
 #[allow(non_upper_case_globals)]
 impl SpaApplicationField {
     /// `redirectUris`
@@ -2059,7 +2059,7 @@ impl StaffAvailabilityItemField {
     ];
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_assigned_license")]
 /// CSDL complex type `microsoft.graph.standardTimeZoneOffset`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct StandardTimeZoneOffset {
@@ -2079,14 +2079,14 @@ pub struct StandardTimeZoneOffset {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_assigned_license")]
 impl serde::Serialize for StandardTimeZoneOffset {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_assigned_license")]
 impl StandardTimeZoneOffset {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.standardTimeZoneOffset";
@@ -2111,7 +2111,7 @@ impl StandardTimeZoneOffset {
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_assigned_license")]
 impl<'de> serde::Deserialize<'de> for StandardTimeZoneOffset {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2120,7 +2120,7 @@ impl<'de> serde::Deserialize<'de> for StandardTimeZoneOffset {
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_assigned_license")]
 impl graph_odata_runtime::model::ODataObject for StandardTimeZoneOffset {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -2145,7 +2145,7 @@ impl graph_odata_runtime::model::ODataObject for StandardTimeZoneOffset {
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_assigned_license")]
 impl StandardTimeZoneOffset {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -2156,11 +2156,11 @@ impl StandardTimeZoneOffset {
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_assigned_license")]
 /// The properties of [`StandardTimeZoneOffset`] by wire name, each a [`Field<StandardTimeZoneOffset>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`StandardTimeZoneOffset::set_null`].
 pub enum StandardTimeZoneOffsetField {}
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_assigned_license")]
 #[allow(non_upper_case_globals)]
 impl StandardTimeZoneOffsetField {
     /// `dayOccurrence`
@@ -2187,7 +2187,7 @@ impl StandardTimeZoneOffsetField {
     ];
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_assigned_license")]
 /// A `microsoft.graph.standardTimeZoneOffset` value: the base type or one of its derived types, chosen by `@odata.type`. A derived type this crate does not know is read as [`StandardTimeZoneOffset`], which keeps its properties and `@odata.type` in `additional_properties`.
 #[derive(Debug, Clone, PartialEq)]
 pub enum AnyStandardTimeZoneOffset {
@@ -2197,7 +2197,7 @@ pub enum AnyStandardTimeZoneOffset {
     DaylightTimeZoneOffset(Box<DaylightTimeZoneOffset>),
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_assigned_license")]
 impl AnyStandardTimeZoneOffset {
     /// The `@odata.type` of the variant (the base type's for unknown derived types).
     pub fn odata_type(&self) -> &'static str {
@@ -2215,21 +2215,21 @@ impl AnyStandardTimeZoneOffset {
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_assigned_license")]
 impl Default for AnyStandardTimeZoneOffset {
     fn default() -> Self {
         Self::StandardTimeZoneOffset(Box::default())
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_assigned_license")]
 impl From<StandardTimeZoneOffset> for AnyStandardTimeZoneOffset {
     fn from(value: StandardTimeZoneOffset) -> Self {
         Self::StandardTimeZoneOffset(Box::new(value))
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_assigned_license")]
 impl AnyStandardTimeZoneOffset {
     /// The value if it is a [`AnyStandardTimeZoneOffset::DaylightTimeZoneOffset`] variant.
     pub fn as_daylight_time_zone_offset(&self) -> Option<&DaylightTimeZoneOffset> {
@@ -2240,14 +2240,14 @@ impl AnyStandardTimeZoneOffset {
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_assigned_license")]
 impl From<DaylightTimeZoneOffset> for AnyStandardTimeZoneOffset {
     fn from(value: DaylightTimeZoneOffset) -> Self {
         Self::DaylightTimeZoneOffset(Box::new(value))
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_assigned_license")]
 impl serde::Serialize for AnyStandardTimeZoneOffset {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match self {
@@ -2265,7 +2265,7 @@ impl serde::Serialize for AnyStandardTimeZoneOffset {
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_assigned_license")]
 impl<'de> serde::Deserialize<'de> for AnyStandardTimeZoneOffset {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2284,7 +2284,7 @@ impl<'de> serde::Deserialize<'de> for AnyStandardTimeZoneOffset {
     }
 }
 
-#[cfg(feature = "_album")]
+#[cfg(feature = "_drive")]
 /// CSDL complex type `microsoft.graph.storagePlanInformation`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct StoragePlanInformation {
@@ -2296,14 +2296,14 @@ pub struct StoragePlanInformation {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_album")]
+#[cfg(feature = "_drive")]
 impl serde::Serialize for StoragePlanInformation {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_album")]
+#[cfg(feature = "_drive")]
 impl StoragePlanInformation {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.storagePlanInformation";
@@ -2324,7 +2324,7 @@ impl StoragePlanInformation {
     }
 }
 
-#[cfg(feature = "_album")]
+#[cfg(feature = "_drive")]
 impl<'de> serde::Deserialize<'de> for StoragePlanInformation {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2333,7 +2333,7 @@ impl<'de> serde::Deserialize<'de> for StoragePlanInformation {
     }
 }
 
-#[cfg(feature = "_album")]
+#[cfg(feature = "_drive")]
 impl graph_odata_runtime::model::ODataObject for StoragePlanInformation {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -2356,7 +2356,7 @@ impl graph_odata_runtime::model::ODataObject for StoragePlanInformation {
     }
 }
 
-#[cfg(feature = "_album")]
+#[cfg(feature = "_drive")]
 impl StoragePlanInformation {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -2367,11 +2367,11 @@ impl StoragePlanInformation {
     }
 }
 
-#[cfg(feature = "_album")]
+#[cfg(feature = "_drive")]
 /// The properties of [`StoragePlanInformation`] by wire name, each a [`Field<StoragePlanInformation>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`StoragePlanInformation::set_null`].
 pub enum StoragePlanInformationField {}
 
-#[cfg(feature = "_album")]
+#[cfg(feature = "_drive")]
 #[allow(non_upper_case_globals)]
 impl StoragePlanInformationField {
     /// `upgradeAvailable`
@@ -2384,7 +2384,7 @@ impl StoragePlanInformationField {
     ];
 }
 
-#[cfg(feature = "_attribute_definition")]
+#[cfg(feature = "_bulk_operation")]
 /// CSDL complex type `microsoft.graph.stringKeyAttributeMappingSourceValuePair`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct StringKeyAttributeMappingSourceValuePair {
@@ -2398,14 +2398,14 @@ pub struct StringKeyAttributeMappingSourceValuePair {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_attribute_definition")]
+#[cfg(feature = "_bulk_operation")]
 impl serde::Serialize for StringKeyAttributeMappingSourceValuePair {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_attribute_definition")]
+#[cfg(feature = "_bulk_operation")]
 impl StringKeyAttributeMappingSourceValuePair {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.stringKeyAttributeMappingSourceValuePair";
@@ -2427,7 +2427,7 @@ impl StringKeyAttributeMappingSourceValuePair {
     }
 }
 
-#[cfg(feature = "_attribute_definition")]
+#[cfg(feature = "_bulk_operation")]
 impl<'de> serde::Deserialize<'de> for StringKeyAttributeMappingSourceValuePair {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2436,7 +2436,7 @@ impl<'de> serde::Deserialize<'de> for StringKeyAttributeMappingSourceValuePair {
     }
 }
 
-#[cfg(feature = "_attribute_definition")]
+#[cfg(feature = "_bulk_operation")]
 impl graph_odata_runtime::model::ODataObject
 for StringKeyAttributeMappingSourceValuePair {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
@@ -2459,7 +2459,7 @@ for StringKeyAttributeMappingSourceValuePair {
     }
 }
 
-#[cfg(feature = "_attribute_definition")]
+#[cfg(feature = "_bulk_operation")]
 impl StringKeyAttributeMappingSourceValuePair {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -2470,11 +2470,11 @@ impl StringKeyAttributeMappingSourceValuePair {
     }
 }
 
-#[cfg(feature = "_attribute_definition")]
+#[cfg(feature = "_bulk_operation")]
 /// The properties of [`StringKeyAttributeMappingSourceValuePair`] by wire name, each a [`Field<StringKeyAttributeMappingSourceValuePair>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`StringKeyAttributeMappingSourceValuePair::set_null`].
 pub enum StringKeyAttributeMappingSourceValuePairField {}
 
-#[cfg(feature = "_attribute_definition")]
+#[cfg(feature = "_bulk_operation")]
 #[allow(non_upper_case_globals)]
 impl StringKeyAttributeMappingSourceValuePairField {
     /// `key`
@@ -2492,7 +2492,7 @@ impl StringKeyAttributeMappingSourceValuePairField {
     ];
 }
 
-#[cfg(feature = "_attribute_definition")]
+#[cfg(feature = "_bulk_operation")]
 /// CSDL complex type `microsoft.graph.stringKeyLongValuePair`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct StringKeyLongValuePair {
@@ -2506,14 +2506,14 @@ pub struct StringKeyLongValuePair {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_attribute_definition")]
+#[cfg(feature = "_bulk_operation")]
 impl serde::Serialize for StringKeyLongValuePair {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_attribute_definition")]
+#[cfg(feature = "_bulk_operation")]
 impl StringKeyLongValuePair {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.stringKeyLongValuePair";
@@ -2535,7 +2535,7 @@ impl StringKeyLongValuePair {
     }
 }
 
-#[cfg(feature = "_attribute_definition")]
+#[cfg(feature = "_bulk_operation")]
 impl<'de> serde::Deserialize<'de> for StringKeyLongValuePair {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2544,7 +2544,7 @@ impl<'de> serde::Deserialize<'de> for StringKeyLongValuePair {
     }
 }
 
-#[cfg(feature = "_attribute_definition")]
+#[cfg(feature = "_bulk_operation")]
 impl graph_odata_runtime::model::ODataObject for StringKeyLongValuePair {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -2566,7 +2566,7 @@ impl graph_odata_runtime::model::ODataObject for StringKeyLongValuePair {
     }
 }
 
-#[cfg(feature = "_attribute_definition")]
+#[cfg(feature = "_bulk_operation")]
 impl StringKeyLongValuePair {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -2577,11 +2577,11 @@ impl StringKeyLongValuePair {
     }
 }
 
-#[cfg(feature = "_attribute_definition")]
+#[cfg(feature = "_bulk_operation")]
 /// The properties of [`StringKeyLongValuePair`] by wire name, each a [`Field<StringKeyLongValuePair>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`StringKeyLongValuePair::set_null`].
 pub enum StringKeyLongValuePairField {}
 
-#[cfg(feature = "_attribute_definition")]
+#[cfg(feature = "_bulk_operation")]
 #[allow(non_upper_case_globals)]
 impl StringKeyLongValuePairField {
     /// `key`
@@ -2689,7 +2689,7 @@ impl StringKeyObjectValuePairField {
     pub const ALL: &'static [model::Field<StringKeyObjectValuePair>] = &[Self::Key];
 }
 
-#[cfg(feature = "_attribute_definition")]
+#[cfg(feature = "_bulk_operation")]
 /// CSDL complex type `microsoft.graph.stringKeyStringValuePair`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct StringKeyStringValuePair {
@@ -2703,14 +2703,14 @@ pub struct StringKeyStringValuePair {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_attribute_definition")]
+#[cfg(feature = "_bulk_operation")]
 impl serde::Serialize for StringKeyStringValuePair {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_attribute_definition")]
+#[cfg(feature = "_bulk_operation")]
 impl StringKeyStringValuePair {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.stringKeyStringValuePair";
@@ -2732,7 +2732,7 @@ impl StringKeyStringValuePair {
     }
 }
 
-#[cfg(feature = "_attribute_definition")]
+#[cfg(feature = "_bulk_operation")]
 impl<'de> serde::Deserialize<'de> for StringKeyStringValuePair {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2741,7 +2741,7 @@ impl<'de> serde::Deserialize<'de> for StringKeyStringValuePair {
     }
 }
 
-#[cfg(feature = "_attribute_definition")]
+#[cfg(feature = "_bulk_operation")]
 impl graph_odata_runtime::model::ODataObject for StringKeyStringValuePair {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -2763,7 +2763,7 @@ impl graph_odata_runtime::model::ODataObject for StringKeyStringValuePair {
     }
 }
 
-#[cfg(feature = "_attribute_definition")]
+#[cfg(feature = "_bulk_operation")]
 impl StringKeyStringValuePair {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -2774,11 +2774,11 @@ impl StringKeyStringValuePair {
     }
 }
 
-#[cfg(feature = "_attribute_definition")]
+#[cfg(feature = "_bulk_operation")]
 /// The properties of [`StringKeyStringValuePair`] by wire name, each a [`Field<StringKeyStringValuePair>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`StringKeyStringValuePair::set_null`].
 pub enum StringKeyStringValuePairField {}
 
-#[cfg(feature = "_attribute_definition")]
+#[cfg(feature = "_bulk_operation")]
 #[allow(non_upper_case_globals)]
 impl StringKeyStringValuePairField {
     /// `key`

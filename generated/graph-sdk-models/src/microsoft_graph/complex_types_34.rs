@@ -932,7 +932,7 @@ impl<'de> serde::Deserialize<'de> for AnySubjectSet {
     }
 }
 
-#[cfg(feature = "_attribute_definition")]
+#[cfg(feature = "_bulk_operation")]
 /// CSDL complex type `microsoft.graph.synchronizationError`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct SynchronizationError {
@@ -948,14 +948,14 @@ pub struct SynchronizationError {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_attribute_definition")]
+#[cfg(feature = "_bulk_operation")]
 impl serde::Serialize for SynchronizationError {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_attribute_definition")]
+#[cfg(feature = "_bulk_operation")]
 impl SynchronizationError {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.synchronizationError";
@@ -978,7 +978,7 @@ impl SynchronizationError {
     }
 }
 
-#[cfg(feature = "_attribute_definition")]
+#[cfg(feature = "_bulk_operation")]
 impl<'de> serde::Deserialize<'de> for SynchronizationError {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -987,7 +987,7 @@ impl<'de> serde::Deserialize<'de> for SynchronizationError {
     }
 }
 
-#[cfg(feature = "_attribute_definition")]
+#[cfg(feature = "_bulk_operation")]
 impl graph_odata_runtime::model::ODataObject for SynchronizationError {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -1012,7 +1012,7 @@ impl graph_odata_runtime::model::ODataObject for SynchronizationError {
     }
 }
 
-#[cfg(feature = "_attribute_definition")]
+#[cfg(feature = "_bulk_operation")]
 impl SynchronizationError {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -1023,11 +1023,11 @@ impl SynchronizationError {
     }
 }
 
-#[cfg(feature = "_attribute_definition")]
+#[cfg(feature = "_bulk_operation")]
 /// The properties of [`SynchronizationError`] by wire name, each a [`Field<SynchronizationError>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`SynchronizationError::set_null`].
 pub enum SynchronizationErrorField {}
 
-#[cfg(feature = "_attribute_definition")]
+#[cfg(feature = "_bulk_operation")]
 #[allow(non_upper_case_globals)]
 impl SynchronizationErrorField {
     /// `code`
@@ -1484,7 +1484,7 @@ impl SynchronizationLinkedObjectsField {
     ];
 }
 
-#[cfg(feature = "_attribute_definition")]
+#[cfg(feature = "_bulk_operation")]
 /// CSDL complex type `microsoft.graph.synchronizationMetadataEntry`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct SynchronizationMetadataEntry {
@@ -1498,14 +1498,14 @@ pub struct SynchronizationMetadataEntry {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_attribute_definition")]
+#[cfg(feature = "_bulk_operation")]
 impl serde::Serialize for SynchronizationMetadataEntry {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_attribute_definition")]
+#[cfg(feature = "_bulk_operation")]
 impl SynchronizationMetadataEntry {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.synchronizationMetadataEntry";
@@ -1527,7 +1527,7 @@ impl SynchronizationMetadataEntry {
     }
 }
 
-#[cfg(feature = "_attribute_definition")]
+#[cfg(feature = "_bulk_operation")]
 impl<'de> serde::Deserialize<'de> for SynchronizationMetadataEntry {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1536,7 +1536,7 @@ impl<'de> serde::Deserialize<'de> for SynchronizationMetadataEntry {
     }
 }
 
-#[cfg(feature = "_attribute_definition")]
+#[cfg(feature = "_bulk_operation")]
 impl graph_odata_runtime::model::ODataObject for SynchronizationMetadataEntry {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -1558,7 +1558,7 @@ impl graph_odata_runtime::model::ODataObject for SynchronizationMetadataEntry {
     }
 }
 
-#[cfg(feature = "_attribute_definition")]
+#[cfg(feature = "_bulk_operation")]
 impl SynchronizationMetadataEntry {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -1569,11 +1569,11 @@ impl SynchronizationMetadataEntry {
     }
 }
 
-#[cfg(feature = "_attribute_definition")]
+#[cfg(feature = "_bulk_operation")]
 /// The properties of [`SynchronizationMetadataEntry`] by wire name, each a [`Field<SynchronizationMetadataEntry>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`SynchronizationMetadataEntry::set_null`].
 pub enum SynchronizationMetadataEntryField {}
 
-#[cfg(feature = "_attribute_definition")]
+#[cfg(feature = "_bulk_operation")]
 #[allow(non_upper_case_globals)]
 impl SynchronizationMetadataEntryField {
     /// `key`
@@ -1589,7 +1589,7 @@ impl SynchronizationMetadataEntryField {
     ];
 }
 
-#[cfg(feature = "_attribute_definition")]
+#[cfg(feature = "_bulk_operation")]
 /// CSDL complex type `microsoft.graph.synchronizationProgress`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct SynchronizationProgress {
@@ -1607,14 +1607,14 @@ pub struct SynchronizationProgress {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_attribute_definition")]
+#[cfg(feature = "_bulk_operation")]
 impl serde::Serialize for SynchronizationProgress {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_attribute_definition")]
+#[cfg(feature = "_bulk_operation")]
 impl SynchronizationProgress {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.synchronizationProgress";
@@ -1642,7 +1642,7 @@ impl SynchronizationProgress {
     }
 }
 
-#[cfg(feature = "_attribute_definition")]
+#[cfg(feature = "_bulk_operation")]
 impl<'de> serde::Deserialize<'de> for SynchronizationProgress {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1651,7 +1651,7 @@ impl<'de> serde::Deserialize<'de> for SynchronizationProgress {
     }
 }
 
-#[cfg(feature = "_attribute_definition")]
+#[cfg(feature = "_bulk_operation")]
 impl graph_odata_runtime::model::ODataObject for SynchronizationProgress {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -1677,7 +1677,7 @@ impl graph_odata_runtime::model::ODataObject for SynchronizationProgress {
     }
 }
 
-#[cfg(feature = "_attribute_definition")]
+#[cfg(feature = "_bulk_operation")]
 impl SynchronizationProgress {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -1688,11 +1688,11 @@ impl SynchronizationProgress {
     }
 }
 
-#[cfg(feature = "_attribute_definition")]
+#[cfg(feature = "_bulk_operation")]
 /// The properties of [`SynchronizationProgress`] by wire name, each a [`Field<SynchronizationProgress>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`SynchronizationProgress::set_null`].
 pub enum SynchronizationProgressField {}
 
-#[cfg(feature = "_attribute_definition")]
+#[cfg(feature = "_bulk_operation")]
 #[allow(non_upper_case_globals)]
 impl SynchronizationProgressField {
     /// `completedUnits`
@@ -1718,7 +1718,7 @@ impl SynchronizationProgressField {
     ];
 }
 
-#[cfg(feature = "_attribute_definition")]
+#[cfg(feature = "_bulk_operation")]
 /// CSDL complex type `microsoft.graph.synchronizationQuarantine`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct SynchronizationQuarantine {
@@ -1740,14 +1740,14 @@ pub struct SynchronizationQuarantine {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_attribute_definition")]
+#[cfg(feature = "_bulk_operation")]
 impl serde::Serialize for SynchronizationQuarantine {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_attribute_definition")]
+#[cfg(feature = "_bulk_operation")]
 impl SynchronizationQuarantine {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.synchronizationQuarantine";
@@ -1773,7 +1773,7 @@ impl SynchronizationQuarantine {
     }
 }
 
-#[cfg(feature = "_attribute_definition")]
+#[cfg(feature = "_bulk_operation")]
 impl<'de> serde::Deserialize<'de> for SynchronizationQuarantine {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1782,7 +1782,7 @@ impl<'de> serde::Deserialize<'de> for SynchronizationQuarantine {
     }
 }
 
-#[cfg(feature = "_attribute_definition")]
+#[cfg(feature = "_bulk_operation")]
 impl graph_odata_runtime::model::ODataObject for SynchronizationQuarantine {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -1808,7 +1808,7 @@ impl graph_odata_runtime::model::ODataObject for SynchronizationQuarantine {
     }
 }
 
-#[cfg(feature = "_attribute_definition")]
+#[cfg(feature = "_bulk_operation")]
 impl SynchronizationQuarantine {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -1819,11 +1819,11 @@ impl SynchronizationQuarantine {
     }
 }
 
-#[cfg(feature = "_attribute_definition")]
+#[cfg(feature = "_bulk_operation")]
 /// The properties of [`SynchronizationQuarantine`] by wire name, each a [`Field<SynchronizationQuarantine>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`SynchronizationQuarantine::set_null`].
 pub enum SynchronizationQuarantineField {}
 
-#[cfg(feature = "_attribute_definition")]
+#[cfg(feature = "_bulk_operation")]
 #[allow(non_upper_case_globals)]
 impl SynchronizationQuarantineField {
     /// `currentBegan`
@@ -1861,7 +1861,7 @@ impl SynchronizationQuarantineField {
     ];
 }
 
-#[cfg(feature = "_attribute_definition")]
+#[cfg(feature = "_bulk_operation")]
 /// CSDL complex type `microsoft.graph.synchronizationRule`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct SynchronizationRule {
@@ -1891,14 +1891,14 @@ pub struct SynchronizationRule {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_attribute_definition")]
+#[cfg(feature = "_bulk_operation")]
 impl serde::Serialize for SynchronizationRule {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_attribute_definition")]
+#[cfg(feature = "_bulk_operation")]
 impl SynchronizationRule {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.synchronizationRule";
@@ -1928,7 +1928,7 @@ impl SynchronizationRule {
     }
 }
 
-#[cfg(feature = "_attribute_definition")]
+#[cfg(feature = "_bulk_operation")]
 impl<'de> serde::Deserialize<'de> for SynchronizationRule {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1937,7 +1937,7 @@ impl<'de> serde::Deserialize<'de> for SynchronizationRule {
     }
 }
 
-#[cfg(feature = "_attribute_definition")]
+#[cfg(feature = "_bulk_operation")]
 impl graph_odata_runtime::model::ODataObject for SynchronizationRule {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -1973,7 +1973,7 @@ impl graph_odata_runtime::model::ODataObject for SynchronizationRule {
     }
 }
 
-#[cfg(feature = "_attribute_definition")]
+#[cfg(feature = "_bulk_operation")]
 impl SynchronizationRule {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -1984,11 +1984,11 @@ impl SynchronizationRule {
     }
 }
 
-#[cfg(feature = "_attribute_definition")]
+#[cfg(feature = "_bulk_operation")]
 /// The properties of [`SynchronizationRule`] by wire name, each a [`Field<SynchronizationRule>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`SynchronizationRule::set_null`].
 pub enum SynchronizationRuleField {}
 
-#[cfg(feature = "_attribute_definition")]
+#[cfg(feature = "_bulk_operation")]
 #[allow(non_upper_case_globals)]
 impl SynchronizationRuleField {
     /// `containerFilter`
@@ -2042,7 +2042,7 @@ impl SynchronizationRuleField {
     ];
 }
 
-#[cfg(feature = "_attribute_definition")]
+#[cfg(feature = "_bulk_operation")]
 /// CSDL complex type `microsoft.graph.synchronizationSchedule`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct SynchronizationSchedule {
@@ -2058,14 +2058,14 @@ pub struct SynchronizationSchedule {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_attribute_definition")]
+#[cfg(feature = "_bulk_operation")]
 impl serde::Serialize for SynchronizationSchedule {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_attribute_definition")]
+#[cfg(feature = "_bulk_operation")]
 impl SynchronizationSchedule {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.synchronizationSchedule";
@@ -2088,7 +2088,7 @@ impl SynchronizationSchedule {
     }
 }
 
-#[cfg(feature = "_attribute_definition")]
+#[cfg(feature = "_bulk_operation")]
 impl<'de> serde::Deserialize<'de> for SynchronizationSchedule {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2097,7 +2097,7 @@ impl<'de> serde::Deserialize<'de> for SynchronizationSchedule {
     }
 }
 
-#[cfg(feature = "_attribute_definition")]
+#[cfg(feature = "_bulk_operation")]
 impl graph_odata_runtime::model::ODataObject for SynchronizationSchedule {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -2120,7 +2120,7 @@ impl graph_odata_runtime::model::ODataObject for SynchronizationSchedule {
     }
 }
 
-#[cfg(feature = "_attribute_definition")]
+#[cfg(feature = "_bulk_operation")]
 impl SynchronizationSchedule {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -2131,11 +2131,11 @@ impl SynchronizationSchedule {
     }
 }
 
-#[cfg(feature = "_attribute_definition")]
+#[cfg(feature = "_bulk_operation")]
 /// The properties of [`SynchronizationSchedule`] by wire name, each a [`Field<SynchronizationSchedule>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`SynchronizationSchedule::set_null`].
 pub enum SynchronizationScheduleField {}
 
-#[cfg(feature = "_attribute_definition")]
+#[cfg(feature = "_bulk_operation")]
 #[allow(non_upper_case_globals)]
 impl SynchronizationScheduleField {
     /// `expiration`
@@ -2156,7 +2156,7 @@ impl SynchronizationScheduleField {
     ];
 }
 
-#[cfg(feature = "_attribute_definition")]
+#[cfg(feature = "_bulk_operation")]
 /// CSDL complex type `microsoft.graph.synchronizationSecretKeyStringValuePair`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct SynchronizationSecretKeyStringValuePair {
@@ -2170,14 +2170,14 @@ pub struct SynchronizationSecretKeyStringValuePair {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_attribute_definition")]
+#[cfg(feature = "_bulk_operation")]
 impl serde::Serialize for SynchronizationSecretKeyStringValuePair {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_attribute_definition")]
+#[cfg(feature = "_bulk_operation")]
 impl SynchronizationSecretKeyStringValuePair {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.synchronizationSecretKeyStringValuePair";
@@ -2199,7 +2199,7 @@ impl SynchronizationSecretKeyStringValuePair {
     }
 }
 
-#[cfg(feature = "_attribute_definition")]
+#[cfg(feature = "_bulk_operation")]
 impl<'de> serde::Deserialize<'de> for SynchronizationSecretKeyStringValuePair {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2208,7 +2208,7 @@ impl<'de> serde::Deserialize<'de> for SynchronizationSecretKeyStringValuePair {
     }
 }
 
-#[cfg(feature = "_attribute_definition")]
+#[cfg(feature = "_bulk_operation")]
 impl graph_odata_runtime::model::ODataObject
 for SynchronizationSecretKeyStringValuePair {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
@@ -2231,7 +2231,7 @@ for SynchronizationSecretKeyStringValuePair {
     }
 }
 
-#[cfg(feature = "_attribute_definition")]
+#[cfg(feature = "_bulk_operation")]
 impl SynchronizationSecretKeyStringValuePair {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -2242,11 +2242,11 @@ impl SynchronizationSecretKeyStringValuePair {
     }
 }
 
-#[cfg(feature = "_attribute_definition")]
+#[cfg(feature = "_bulk_operation")]
 /// The properties of [`SynchronizationSecretKeyStringValuePair`] by wire name, each a [`Field<SynchronizationSecretKeyStringValuePair>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`SynchronizationSecretKeyStringValuePair::set_null`].
 pub enum SynchronizationSecretKeyStringValuePairField {}
 
-#[cfg(feature = "_attribute_definition")]
+#[cfg(feature = "_bulk_operation")]
 #[allow(non_upper_case_globals)]
 impl SynchronizationSecretKeyStringValuePairField {
     /// `key`
@@ -2264,7 +2264,7 @@ impl SynchronizationSecretKeyStringValuePairField {
     ];
 }
 
-#[cfg(feature = "_attribute_definition")]
+#[cfg(feature = "_bulk_operation")]
 /// CSDL complex type `microsoft.graph.synchronizationStatus`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct SynchronizationStatus {
@@ -2298,14 +2298,14 @@ pub struct SynchronizationStatus {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_attribute_definition")]
+#[cfg(feature = "_bulk_operation")]
 impl serde::Serialize for SynchronizationStatus {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_attribute_definition")]
+#[cfg(feature = "_bulk_operation")]
 impl SynchronizationStatus {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.synchronizationStatus";
@@ -2357,7 +2357,7 @@ impl SynchronizationStatus {
     }
 }
 
-#[cfg(feature = "_attribute_definition")]
+#[cfg(feature = "_bulk_operation")]
 impl<'de> serde::Deserialize<'de> for SynchronizationStatus {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2366,7 +2366,7 @@ impl<'de> serde::Deserialize<'de> for SynchronizationStatus {
     }
 }
 
-#[cfg(feature = "_attribute_definition")]
+#[cfg(feature = "_bulk_operation")]
 impl graph_odata_runtime::model::ODataObject for SynchronizationStatus {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -2427,7 +2427,7 @@ impl graph_odata_runtime::model::ODataObject for SynchronizationStatus {
     }
 }
 
-#[cfg(feature = "_attribute_definition")]
+#[cfg(feature = "_bulk_operation")]
 impl SynchronizationStatus {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -2438,11 +2438,11 @@ impl SynchronizationStatus {
     }
 }
 
-#[cfg(feature = "_attribute_definition")]
+#[cfg(feature = "_bulk_operation")]
 /// The properties of [`SynchronizationStatus`] by wire name, each a [`Field<SynchronizationStatus>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`SynchronizationStatus::set_null`].
 pub enum SynchronizationStatusField {}
 
-#[cfg(feature = "_attribute_definition")]
+#[cfg(feature = "_bulk_operation")]
 #[allow(non_upper_case_globals)]
 impl SynchronizationStatusField {
     /// `code`
@@ -2508,7 +2508,7 @@ impl SynchronizationStatusField {
     ];
 }
 
-#[cfg(feature = "_attribute_definition")]
+#[cfg(feature = "_bulk_operation")]
 /// CSDL complex type `microsoft.graph.synchronizationTaskExecution`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct SynchronizationTaskExecution {
@@ -2546,14 +2546,14 @@ pub struct SynchronizationTaskExecution {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_attribute_definition")]
+#[cfg(feature = "_bulk_operation")]
 impl serde::Serialize for SynchronizationTaskExecution {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_attribute_definition")]
+#[cfg(feature = "_bulk_operation")]
 impl SynchronizationTaskExecution {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.synchronizationTaskExecution";
@@ -2595,7 +2595,7 @@ impl SynchronizationTaskExecution {
     }
 }
 
-#[cfg(feature = "_attribute_definition")]
+#[cfg(feature = "_bulk_operation")]
 impl<'de> serde::Deserialize<'de> for SynchronizationTaskExecution {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2604,7 +2604,7 @@ impl<'de> serde::Deserialize<'de> for SynchronizationTaskExecution {
     }
 }
 
-#[cfg(feature = "_attribute_definition")]
+#[cfg(feature = "_bulk_operation")]
 impl graph_odata_runtime::model::ODataObject for SynchronizationTaskExecution {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -2648,7 +2648,7 @@ impl graph_odata_runtime::model::ODataObject for SynchronizationTaskExecution {
     }
 }
 
-#[cfg(feature = "_attribute_definition")]
+#[cfg(feature = "_bulk_operation")]
 impl SynchronizationTaskExecution {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -2659,11 +2659,11 @@ impl SynchronizationTaskExecution {
     }
 }
 
-#[cfg(feature = "_attribute_definition")]
+#[cfg(feature = "_bulk_operation")]
 /// The properties of [`SynchronizationTaskExecution`] by wire name, each a [`Field<SynchronizationTaskExecution>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`SynchronizationTaskExecution::set_null`].
 pub enum SynchronizationTaskExecutionField {}
 
-#[cfg(feature = "_attribute_definition")]
+#[cfg(feature = "_bulk_operation")]
 #[allow(non_upper_case_globals)]
 impl SynchronizationTaskExecutionField {
     /// `activityIdentifier`
@@ -2741,7 +2741,7 @@ impl SynchronizationTaskExecutionField {
     ];
 }
 
-#[cfg(feature = "_base_item_version")]
+#[cfg(feature = "_drive")]
 /// CSDL complex type `microsoft.graph.systemFacet`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct SystemFacet {
@@ -2751,14 +2751,14 @@ pub struct SystemFacet {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_base_item_version")]
+#[cfg(feature = "_drive")]
 impl serde::Serialize for SystemFacet {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_base_item_version")]
+#[cfg(feature = "_drive")]
 impl SystemFacet {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.systemFacet";
@@ -2778,7 +2778,7 @@ impl SystemFacet {
     }
 }
 
-#[cfg(feature = "_base_item_version")]
+#[cfg(feature = "_drive")]
 impl<'de> serde::Deserialize<'de> for SystemFacet {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2787,7 +2787,7 @@ impl<'de> serde::Deserialize<'de> for SystemFacet {
     }
 }
 
-#[cfg(feature = "_base_item_version")]
+#[cfg(feature = "_drive")]
 impl graph_odata_runtime::model::ODataObject for SystemFacet {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -2803,7 +2803,7 @@ impl graph_odata_runtime::model::ODataObject for SystemFacet {
     }
 }
 
-#[cfg(feature = "_aad_user_conversation_member")]
+#[cfg(feature = "_call_ended_event_message_detail")]
 /// CSDL complex type `microsoft.graph.tabUpdatedEventMessageDetail`; base type `microsoft.graph.eventMessageDetail`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct TabUpdatedEventMessageDetail {
@@ -2817,14 +2817,14 @@ pub struct TabUpdatedEventMessageDetail {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_aad_user_conversation_member")]
+#[cfg(feature = "_call_ended_event_message_detail")]
 impl serde::Serialize for TabUpdatedEventMessageDetail {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_aad_user_conversation_member")]
+#[cfg(feature = "_call_ended_event_message_detail")]
 impl TabUpdatedEventMessageDetail {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.tabUpdatedEventMessageDetail";
@@ -2846,7 +2846,7 @@ impl TabUpdatedEventMessageDetail {
     }
 }
 
-#[cfg(feature = "_aad_user_conversation_member")]
+#[cfg(feature = "_call_ended_event_message_detail")]
 impl<'de> serde::Deserialize<'de> for TabUpdatedEventMessageDetail {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2855,7 +2855,7 @@ impl<'de> serde::Deserialize<'de> for TabUpdatedEventMessageDetail {
     }
 }
 
-#[cfg(feature = "_aad_user_conversation_member")]
+#[cfg(feature = "_call_ended_event_message_detail")]
 impl graph_odata_runtime::model::ODataObject for TabUpdatedEventMessageDetail {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -2877,7 +2877,7 @@ impl graph_odata_runtime::model::ODataObject for TabUpdatedEventMessageDetail {
     }
 }
 
-#[cfg(feature = "_aad_user_conversation_member")]
+#[cfg(feature = "_call_ended_event_message_detail")]
 impl TabUpdatedEventMessageDetail {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -2888,11 +2888,11 @@ impl TabUpdatedEventMessageDetail {
     }
 }
 
-#[cfg(feature = "_aad_user_conversation_member")]
+#[cfg(feature = "_call_ended_event_message_detail")]
 /// The properties of [`TabUpdatedEventMessageDetail`] by wire name, each a [`Field<TabUpdatedEventMessageDetail>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`TabUpdatedEventMessageDetail::set_null`].
 pub enum TabUpdatedEventMessageDetailField {}
 
-#[cfg(feature = "_aad_user_conversation_member")]
+#[cfg(feature = "_call_ended_event_message_detail")]
 #[allow(non_upper_case_globals)]
 impl TabUpdatedEventMessageDetailField {
     /// `initiator`
@@ -3130,7 +3130,7 @@ impl TargetManagerField {
     pub const ALL: &'static [model::Field<TargetManager>] = &[Self::ManagerLevel];
 }
 
-#[cfg(feature = "_admin_consent_request_policy")]
+#[cfg(feature = "_policies")]
 /// CSDL complex type `microsoft.graph.targetOwners`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct TargetOwners {
@@ -3144,14 +3144,14 @@ pub struct TargetOwners {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_admin_consent_request_policy")]
+#[cfg(feature = "_policies")]
 impl serde::Serialize for TargetOwners {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_admin_consent_request_policy")]
+#[cfg(feature = "_policies")]
 impl TargetOwners {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.targetOwners";
@@ -3173,7 +3173,7 @@ impl TargetOwners {
     }
 }
 
-#[cfg(feature = "_admin_consent_request_policy")]
+#[cfg(feature = "_policies")]
 impl<'de> serde::Deserialize<'de> for TargetOwners {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -3182,7 +3182,7 @@ impl<'de> serde::Deserialize<'de> for TargetOwners {
     }
 }
 
-#[cfg(feature = "_admin_consent_request_policy")]
+#[cfg(feature = "_policies")]
 impl graph_odata_runtime::model::ODataObject for TargetOwners {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -3204,7 +3204,7 @@ impl graph_odata_runtime::model::ODataObject for TargetOwners {
     }
 }
 
-#[cfg(feature = "_admin_consent_request_policy")]
+#[cfg(feature = "_policies")]
 impl TargetOwners {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -3215,11 +3215,11 @@ impl TargetOwners {
     }
 }
 
-#[cfg(feature = "_admin_consent_request_policy")]
+#[cfg(feature = "_policies")]
 /// The properties of [`TargetOwners`] by wire name, each a [`Field<TargetOwners>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`TargetOwners::set_null`].
 pub enum TargetOwnersField {}
 
-#[cfg(feature = "_admin_consent_request_policy")]
+#[cfg(feature = "_policies")]
 #[allow(non_upper_case_globals)]
 impl TargetOwnersField {
     /// `notifyMembers`
@@ -3237,7 +3237,7 @@ impl TargetOwnersField {
     ];
 }
 
-#[cfg(feature = "_applied_conditional_access_policy")]
+#[cfg(feature = "_audit_logs")]
 /// CSDL complex type `microsoft.graph.targetResource`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct TargetResource {
@@ -3259,14 +3259,14 @@ pub struct TargetResource {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_applied_conditional_access_policy")]
+#[cfg(feature = "_audit_logs")]
 impl serde::Serialize for TargetResource {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_applied_conditional_access_policy")]
+#[cfg(feature = "_audit_logs")]
 impl TargetResource {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.targetResource";
@@ -3292,7 +3292,7 @@ impl TargetResource {
     }
 }
 
-#[cfg(feature = "_applied_conditional_access_policy")]
+#[cfg(feature = "_audit_logs")]
 impl<'de> serde::Deserialize<'de> for TargetResource {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -3301,7 +3301,7 @@ impl<'de> serde::Deserialize<'de> for TargetResource {
     }
 }
 
-#[cfg(feature = "_applied_conditional_access_policy")]
+#[cfg(feature = "_audit_logs")]
 impl graph_odata_runtime::model::ODataObject for TargetResource {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -3331,7 +3331,7 @@ impl graph_odata_runtime::model::ODataObject for TargetResource {
     }
 }
 
-#[cfg(feature = "_applied_conditional_access_policy")]
+#[cfg(feature = "_audit_logs")]
 impl TargetResource {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -3342,11 +3342,11 @@ impl TargetResource {
     }
 }
 
-#[cfg(feature = "_applied_conditional_access_policy")]
+#[cfg(feature = "_audit_logs")]
 /// The properties of [`TargetResource`] by wire name, each a [`Field<TargetResource>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`TargetResource::set_null`].
 pub enum TargetResourceField {}
 
-#[cfg(feature = "_applied_conditional_access_policy")]
+#[cfg(feature = "_audit_logs")]
 #[allow(non_upper_case_globals)]
 impl TargetResourceField {
     /// `displayName`
@@ -3440,7 +3440,7 @@ impl graph_odata_runtime::model::ODataObject for TargetUserSponsors {
     }
 }
 
-#[cfg(feature = "_aad_user_conversation_member")]
+#[cfg(feature = "_call_ended_event_message_detail")]
 /// CSDL complex type `microsoft.graph.teamArchivedEventMessageDetail`; base type `microsoft.graph.eventMessageDetail`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct TeamArchivedEventMessageDetail {
@@ -3454,14 +3454,14 @@ pub struct TeamArchivedEventMessageDetail {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_aad_user_conversation_member")]
+#[cfg(feature = "_call_ended_event_message_detail")]
 impl serde::Serialize for TeamArchivedEventMessageDetail {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_aad_user_conversation_member")]
+#[cfg(feature = "_call_ended_event_message_detail")]
 impl TeamArchivedEventMessageDetail {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.teamArchivedEventMessageDetail";
@@ -3483,7 +3483,7 @@ impl TeamArchivedEventMessageDetail {
     }
 }
 
-#[cfg(feature = "_aad_user_conversation_member")]
+#[cfg(feature = "_call_ended_event_message_detail")]
 impl<'de> serde::Deserialize<'de> for TeamArchivedEventMessageDetail {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -3492,7 +3492,7 @@ impl<'de> serde::Deserialize<'de> for TeamArchivedEventMessageDetail {
     }
 }
 
-#[cfg(feature = "_aad_user_conversation_member")]
+#[cfg(feature = "_call_ended_event_message_detail")]
 impl graph_odata_runtime::model::ODataObject for TeamArchivedEventMessageDetail {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -3514,7 +3514,7 @@ impl graph_odata_runtime::model::ODataObject for TeamArchivedEventMessageDetail 
     }
 }
 
-#[cfg(feature = "_aad_user_conversation_member")]
+#[cfg(feature = "_call_ended_event_message_detail")]
 impl TeamArchivedEventMessageDetail {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -3525,11 +3525,11 @@ impl TeamArchivedEventMessageDetail {
     }
 }
 
-#[cfg(feature = "_aad_user_conversation_member")]
+#[cfg(feature = "_call_ended_event_message_detail")]
 /// The properties of [`TeamArchivedEventMessageDetail`] by wire name, each a [`Field<TeamArchivedEventMessageDetail>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`TeamArchivedEventMessageDetail::set_null`].
 pub enum TeamArchivedEventMessageDetailField {}
 
-#[cfg(feature = "_aad_user_conversation_member")]
+#[cfg(feature = "_call_ended_event_message_detail")]
 #[allow(non_upper_case_globals)]
 impl TeamArchivedEventMessageDetailField {
     /// `initiator`
@@ -3656,7 +3656,7 @@ impl TeamClassSettingsField {
     ];
 }
 
-#[cfg(feature = "_aad_user_conversation_member")]
+#[cfg(feature = "_call_ended_event_message_detail")]
 /// CSDL complex type `microsoft.graph.teamCreatedEventMessageDetail`; base type `microsoft.graph.eventMessageDetail`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct TeamCreatedEventMessageDetail {
@@ -3674,14 +3674,14 @@ pub struct TeamCreatedEventMessageDetail {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_aad_user_conversation_member")]
+#[cfg(feature = "_call_ended_event_message_detail")]
 impl serde::Serialize for TeamCreatedEventMessageDetail {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_aad_user_conversation_member")]
+#[cfg(feature = "_call_ended_event_message_detail")]
 impl TeamCreatedEventMessageDetail {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.teamCreatedEventMessageDetail";
@@ -3705,7 +3705,7 @@ impl TeamCreatedEventMessageDetail {
     }
 }
 
-#[cfg(feature = "_aad_user_conversation_member")]
+#[cfg(feature = "_call_ended_event_message_detail")]
 impl<'de> serde::Deserialize<'de> for TeamCreatedEventMessageDetail {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -3714,7 +3714,7 @@ impl<'de> serde::Deserialize<'de> for TeamCreatedEventMessageDetail {
     }
 }
 
-#[cfg(feature = "_aad_user_conversation_member")]
+#[cfg(feature = "_call_ended_event_message_detail")]
 impl graph_odata_runtime::model::ODataObject for TeamCreatedEventMessageDetail {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -3742,7 +3742,7 @@ impl graph_odata_runtime::model::ODataObject for TeamCreatedEventMessageDetail {
     }
 }
 
-#[cfg(feature = "_aad_user_conversation_member")]
+#[cfg(feature = "_call_ended_event_message_detail")]
 impl TeamCreatedEventMessageDetail {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -3753,11 +3753,11 @@ impl TeamCreatedEventMessageDetail {
     }
 }
 
-#[cfg(feature = "_aad_user_conversation_member")]
+#[cfg(feature = "_call_ended_event_message_detail")]
 /// The properties of [`TeamCreatedEventMessageDetail`] by wire name, each a [`Field<TeamCreatedEventMessageDetail>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`TeamCreatedEventMessageDetail::set_null`].
 pub enum TeamCreatedEventMessageDetailField {}
 
-#[cfg(feature = "_aad_user_conversation_member")]
+#[cfg(feature = "_call_ended_event_message_detail")]
 #[allow(non_upper_case_globals)]
 impl TeamCreatedEventMessageDetailField {
     /// `initiator`

@@ -11,7 +11,7 @@ use graph_odata_runtime::edm;
 #[allow(unused_imports)]
 use graph_odata_runtime::model;
 
-#[cfg(feature = "_aad_user_conversation_member")]
+#[cfg(feature = "_call_ended_event_message_detail")]
 /// CSDL complex type `microsoft.graph.teamDescriptionUpdatedEventMessageDetail`; base type `microsoft.graph.eventMessageDetail`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct TeamDescriptionUpdatedEventMessageDetail {
@@ -27,14 +27,14 @@ pub struct TeamDescriptionUpdatedEventMessageDetail {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_aad_user_conversation_member")]
+#[cfg(feature = "_call_ended_event_message_detail")]
 impl serde::Serialize for TeamDescriptionUpdatedEventMessageDetail {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_aad_user_conversation_member")]
+#[cfg(feature = "_call_ended_event_message_detail")]
 impl TeamDescriptionUpdatedEventMessageDetail {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.teamDescriptionUpdatedEventMessageDetail";
@@ -57,7 +57,7 @@ impl TeamDescriptionUpdatedEventMessageDetail {
     }
 }
 
-#[cfg(feature = "_aad_user_conversation_member")]
+#[cfg(feature = "_call_ended_event_message_detail")]
 impl<'de> serde::Deserialize<'de> for TeamDescriptionUpdatedEventMessageDetail {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -66,7 +66,7 @@ impl<'de> serde::Deserialize<'de> for TeamDescriptionUpdatedEventMessageDetail {
     }
 }
 
-#[cfg(feature = "_aad_user_conversation_member")]
+#[cfg(feature = "_call_ended_event_message_detail")]
 impl graph_odata_runtime::model::ODataObject
 for TeamDescriptionUpdatedEventMessageDetail {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
@@ -92,7 +92,7 @@ for TeamDescriptionUpdatedEventMessageDetail {
     }
 }
 
-#[cfg(feature = "_aad_user_conversation_member")]
+#[cfg(feature = "_call_ended_event_message_detail")]
 impl TeamDescriptionUpdatedEventMessageDetail {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -103,11 +103,11 @@ impl TeamDescriptionUpdatedEventMessageDetail {
     }
 }
 
-#[cfg(feature = "_aad_user_conversation_member")]
+#[cfg(feature = "_call_ended_event_message_detail")]
 /// The properties of [`TeamDescriptionUpdatedEventMessageDetail`] by wire name, each a [`Field<TeamDescriptionUpdatedEventMessageDetail>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`TeamDescriptionUpdatedEventMessageDetail::set_null`].
 pub enum TeamDescriptionUpdatedEventMessageDetailField {}
 
-#[cfg(feature = "_aad_user_conversation_member")]
+#[cfg(feature = "_call_ended_event_message_detail")]
 #[allow(non_upper_case_globals)]
 impl TeamDescriptionUpdatedEventMessageDetailField {
     /// `initiator`
@@ -130,7 +130,7 @@ impl TeamDescriptionUpdatedEventMessageDetailField {
     ];
 }
 
-#[cfg(feature = "_clonable_team_parts")]
+#[cfg(feature = "_giphy_rating_type")]
 /// CSDL complex type `microsoft.graph.teamFunSettings`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct TeamFunSettings {
@@ -148,14 +148,14 @@ pub struct TeamFunSettings {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_clonable_team_parts")]
+#[cfg(feature = "_giphy_rating_type")]
 impl serde::Serialize for TeamFunSettings {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_clonable_team_parts")]
+#[cfg(feature = "_giphy_rating_type")]
 impl TeamFunSettings {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.teamFunSettings";
@@ -179,7 +179,7 @@ impl TeamFunSettings {
     }
 }
 
-#[cfg(feature = "_clonable_team_parts")]
+#[cfg(feature = "_giphy_rating_type")]
 impl<'de> serde::Deserialize<'de> for TeamFunSettings {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -188,7 +188,7 @@ impl<'de> serde::Deserialize<'de> for TeamFunSettings {
     }
 }
 
-#[cfg(feature = "_clonable_team_parts")]
+#[cfg(feature = "_giphy_rating_type")]
 impl graph_odata_runtime::model::ODataObject for TeamFunSettings {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -218,7 +218,7 @@ impl graph_odata_runtime::model::ODataObject for TeamFunSettings {
     }
 }
 
-#[cfg(feature = "_clonable_team_parts")]
+#[cfg(feature = "_giphy_rating_type")]
 impl TeamFunSettings {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -229,11 +229,11 @@ impl TeamFunSettings {
     }
 }
 
-#[cfg(feature = "_clonable_team_parts")]
+#[cfg(feature = "_giphy_rating_type")]
 /// The properties of [`TeamFunSettings`] by wire name, each a [`Field<TeamFunSettings>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`TeamFunSettings::set_null`].
 pub enum TeamFunSettingsField {}
 
-#[cfg(feature = "_clonable_team_parts")]
+#[cfg(feature = "_giphy_rating_type")]
 #[allow(non_upper_case_globals)]
 impl TeamFunSettingsField {
     /// `allowCustomMemes`
@@ -261,7 +261,7 @@ impl TeamFunSettingsField {
     ];
 }
 
-#[cfg(feature = "_clonable_team_parts")]
+#[cfg(feature = "_giphy_rating_type")]
 /// CSDL complex type `microsoft.graph.teamGuestSettings`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct TeamGuestSettings {
@@ -275,14 +275,14 @@ pub struct TeamGuestSettings {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_clonable_team_parts")]
+#[cfg(feature = "_giphy_rating_type")]
 impl serde::Serialize for TeamGuestSettings {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_clonable_team_parts")]
+#[cfg(feature = "_giphy_rating_type")]
 impl TeamGuestSettings {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.teamGuestSettings";
@@ -304,7 +304,7 @@ impl TeamGuestSettings {
     }
 }
 
-#[cfg(feature = "_clonable_team_parts")]
+#[cfg(feature = "_giphy_rating_type")]
 impl<'de> serde::Deserialize<'de> for TeamGuestSettings {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -313,7 +313,7 @@ impl<'de> serde::Deserialize<'de> for TeamGuestSettings {
     }
 }
 
-#[cfg(feature = "_clonable_team_parts")]
+#[cfg(feature = "_giphy_rating_type")]
 impl graph_odata_runtime::model::ODataObject for TeamGuestSettings {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -339,7 +339,7 @@ impl graph_odata_runtime::model::ODataObject for TeamGuestSettings {
     }
 }
 
-#[cfg(feature = "_clonable_team_parts")]
+#[cfg(feature = "_giphy_rating_type")]
 impl TeamGuestSettings {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -350,11 +350,11 @@ impl TeamGuestSettings {
     }
 }
 
-#[cfg(feature = "_clonable_team_parts")]
+#[cfg(feature = "_giphy_rating_type")]
 /// The properties of [`TeamGuestSettings`] by wire name, each a [`Field<TeamGuestSettings>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`TeamGuestSettings::set_null`].
 pub enum TeamGuestSettingsField {}
 
-#[cfg(feature = "_clonable_team_parts")]
+#[cfg(feature = "_giphy_rating_type")]
 #[allow(non_upper_case_globals)]
 impl TeamGuestSettingsField {
     /// `allowCreateUpdateChannels`
@@ -372,7 +372,7 @@ impl TeamGuestSettingsField {
     ];
 }
 
-#[cfg(feature = "_aad_user_conversation_member")]
+#[cfg(feature = "_call_ended_event_message_detail")]
 /// CSDL complex type `microsoft.graph.teamJoiningDisabledEventMessageDetail`; base type `microsoft.graph.eventMessageDetail`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct TeamJoiningDisabledEventMessageDetail {
@@ -386,14 +386,14 @@ pub struct TeamJoiningDisabledEventMessageDetail {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_aad_user_conversation_member")]
+#[cfg(feature = "_call_ended_event_message_detail")]
 impl serde::Serialize for TeamJoiningDisabledEventMessageDetail {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_aad_user_conversation_member")]
+#[cfg(feature = "_call_ended_event_message_detail")]
 impl TeamJoiningDisabledEventMessageDetail {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.teamJoiningDisabledEventMessageDetail";
@@ -415,7 +415,7 @@ impl TeamJoiningDisabledEventMessageDetail {
     }
 }
 
-#[cfg(feature = "_aad_user_conversation_member")]
+#[cfg(feature = "_call_ended_event_message_detail")]
 impl<'de> serde::Deserialize<'de> for TeamJoiningDisabledEventMessageDetail {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -424,7 +424,7 @@ impl<'de> serde::Deserialize<'de> for TeamJoiningDisabledEventMessageDetail {
     }
 }
 
-#[cfg(feature = "_aad_user_conversation_member")]
+#[cfg(feature = "_call_ended_event_message_detail")]
 impl graph_odata_runtime::model::ODataObject for TeamJoiningDisabledEventMessageDetail {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -446,7 +446,7 @@ impl graph_odata_runtime::model::ODataObject for TeamJoiningDisabledEventMessage
     }
 }
 
-#[cfg(feature = "_aad_user_conversation_member")]
+#[cfg(feature = "_call_ended_event_message_detail")]
 impl TeamJoiningDisabledEventMessageDetail {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -457,11 +457,11 @@ impl TeamJoiningDisabledEventMessageDetail {
     }
 }
 
-#[cfg(feature = "_aad_user_conversation_member")]
+#[cfg(feature = "_call_ended_event_message_detail")]
 /// The properties of [`TeamJoiningDisabledEventMessageDetail`] by wire name, each a [`Field<TeamJoiningDisabledEventMessageDetail>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`TeamJoiningDisabledEventMessageDetail::set_null`].
 pub enum TeamJoiningDisabledEventMessageDetailField {}
 
-#[cfg(feature = "_aad_user_conversation_member")]
+#[cfg(feature = "_call_ended_event_message_detail")]
 #[allow(non_upper_case_globals)]
 impl TeamJoiningDisabledEventMessageDetailField {
     /// `initiator`
@@ -479,7 +479,7 @@ impl TeamJoiningDisabledEventMessageDetailField {
     ];
 }
 
-#[cfg(feature = "_aad_user_conversation_member")]
+#[cfg(feature = "_call_ended_event_message_detail")]
 /// CSDL complex type `microsoft.graph.teamJoiningEnabledEventMessageDetail`; base type `microsoft.graph.eventMessageDetail`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct TeamJoiningEnabledEventMessageDetail {
@@ -493,14 +493,14 @@ pub struct TeamJoiningEnabledEventMessageDetail {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_aad_user_conversation_member")]
+#[cfg(feature = "_call_ended_event_message_detail")]
 impl serde::Serialize for TeamJoiningEnabledEventMessageDetail {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_aad_user_conversation_member")]
+#[cfg(feature = "_call_ended_event_message_detail")]
 impl TeamJoiningEnabledEventMessageDetail {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.teamJoiningEnabledEventMessageDetail";
@@ -522,7 +522,7 @@ impl TeamJoiningEnabledEventMessageDetail {
     }
 }
 
-#[cfg(feature = "_aad_user_conversation_member")]
+#[cfg(feature = "_call_ended_event_message_detail")]
 impl<'de> serde::Deserialize<'de> for TeamJoiningEnabledEventMessageDetail {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -531,7 +531,7 @@ impl<'de> serde::Deserialize<'de> for TeamJoiningEnabledEventMessageDetail {
     }
 }
 
-#[cfg(feature = "_aad_user_conversation_member")]
+#[cfg(feature = "_call_ended_event_message_detail")]
 impl graph_odata_runtime::model::ODataObject for TeamJoiningEnabledEventMessageDetail {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -553,7 +553,7 @@ impl graph_odata_runtime::model::ODataObject for TeamJoiningEnabledEventMessageD
     }
 }
 
-#[cfg(feature = "_aad_user_conversation_member")]
+#[cfg(feature = "_call_ended_event_message_detail")]
 impl TeamJoiningEnabledEventMessageDetail {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -564,11 +564,11 @@ impl TeamJoiningEnabledEventMessageDetail {
     }
 }
 
-#[cfg(feature = "_aad_user_conversation_member")]
+#[cfg(feature = "_call_ended_event_message_detail")]
 /// The properties of [`TeamJoiningEnabledEventMessageDetail`] by wire name, each a [`Field<TeamJoiningEnabledEventMessageDetail>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`TeamJoiningEnabledEventMessageDetail::set_null`].
 pub enum TeamJoiningEnabledEventMessageDetailField {}
 
-#[cfg(feature = "_aad_user_conversation_member")]
+#[cfg(feature = "_call_ended_event_message_detail")]
 #[allow(non_upper_case_globals)]
 impl TeamJoiningEnabledEventMessageDetailField {
     /// `initiator`
@@ -586,7 +586,7 @@ impl TeamJoiningEnabledEventMessageDetailField {
     ];
 }
 
-#[cfg(feature = "_clonable_team_parts")]
+#[cfg(feature = "_giphy_rating_type")]
 /// CSDL complex type `microsoft.graph.teamMemberSettings`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct TeamMemberSettings {
@@ -608,14 +608,14 @@ pub struct TeamMemberSettings {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_clonable_team_parts")]
+#[cfg(feature = "_giphy_rating_type")]
 impl serde::Serialize for TeamMemberSettings {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_clonable_team_parts")]
+#[cfg(feature = "_giphy_rating_type")]
 impl TeamMemberSettings {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.teamMemberSettings";
@@ -650,7 +650,7 @@ impl TeamMemberSettings {
     }
 }
 
-#[cfg(feature = "_clonable_team_parts")]
+#[cfg(feature = "_giphy_rating_type")]
 impl<'de> serde::Deserialize<'de> for TeamMemberSettings {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -659,7 +659,7 @@ impl<'de> serde::Deserialize<'de> for TeamMemberSettings {
     }
 }
 
-#[cfg(feature = "_clonable_team_parts")]
+#[cfg(feature = "_giphy_rating_type")]
 impl graph_odata_runtime::model::ODataObject for TeamMemberSettings {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -702,7 +702,7 @@ impl graph_odata_runtime::model::ODataObject for TeamMemberSettings {
     }
 }
 
-#[cfg(feature = "_clonable_team_parts")]
+#[cfg(feature = "_giphy_rating_type")]
 impl TeamMemberSettings {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -713,11 +713,11 @@ impl TeamMemberSettings {
     }
 }
 
-#[cfg(feature = "_clonable_team_parts")]
+#[cfg(feature = "_giphy_rating_type")]
 /// The properties of [`TeamMemberSettings`] by wire name, each a [`Field<TeamMemberSettings>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`TeamMemberSettings::set_null`].
 pub enum TeamMemberSettingsField {}
 
-#[cfg(feature = "_clonable_team_parts")]
+#[cfg(feature = "_giphy_rating_type")]
 #[allow(non_upper_case_globals)]
 impl TeamMemberSettingsField {
     /// `allowAddRemoveApps`
@@ -853,7 +853,7 @@ impl TeamMembersNotificationRecipientField {
     ];
 }
 
-#[cfg(feature = "_clonable_team_parts")]
+#[cfg(feature = "_giphy_rating_type")]
 /// CSDL complex type `microsoft.graph.teamMessagingSettings`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct TeamMessagingSettings {
@@ -873,14 +873,14 @@ pub struct TeamMessagingSettings {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_clonable_team_parts")]
+#[cfg(feature = "_giphy_rating_type")]
 impl serde::Serialize for TeamMessagingSettings {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_clonable_team_parts")]
+#[cfg(feature = "_giphy_rating_type")]
 impl TeamMessagingSettings {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.teamMessagingSettings";
@@ -905,7 +905,7 @@ impl TeamMessagingSettings {
     }
 }
 
-#[cfg(feature = "_clonable_team_parts")]
+#[cfg(feature = "_giphy_rating_type")]
 impl<'de> serde::Deserialize<'de> for TeamMessagingSettings {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -914,7 +914,7 @@ impl<'de> serde::Deserialize<'de> for TeamMessagingSettings {
     }
 }
 
-#[cfg(feature = "_clonable_team_parts")]
+#[cfg(feature = "_giphy_rating_type")]
 impl graph_odata_runtime::model::ODataObject for TeamMessagingSettings {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -949,7 +949,7 @@ impl graph_odata_runtime::model::ODataObject for TeamMessagingSettings {
     }
 }
 
-#[cfg(feature = "_clonable_team_parts")]
+#[cfg(feature = "_giphy_rating_type")]
 impl TeamMessagingSettings {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -960,11 +960,11 @@ impl TeamMessagingSettings {
     }
 }
 
-#[cfg(feature = "_clonable_team_parts")]
+#[cfg(feature = "_giphy_rating_type")]
 /// The properties of [`TeamMessagingSettings`] by wire name, each a [`Field<TeamMessagingSettings>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`TeamMessagingSettings::set_null`].
 pub enum TeamMessagingSettingsField {}
 
-#[cfg(feature = "_clonable_team_parts")]
+#[cfg(feature = "_giphy_rating_type")]
 #[allow(non_upper_case_globals)]
 impl TeamMessagingSettingsField {
     /// `allowChannelMentions`
@@ -997,7 +997,7 @@ impl TeamMessagingSettingsField {
     ];
 }
 
-#[cfg(feature = "_aad_user_conversation_member")]
+#[cfg(feature = "_call_ended_event_message_detail")]
 /// CSDL complex type `microsoft.graph.teamRenamedEventMessageDetail`; base type `microsoft.graph.eventMessageDetail`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct TeamRenamedEventMessageDetail {
@@ -1013,14 +1013,14 @@ pub struct TeamRenamedEventMessageDetail {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_aad_user_conversation_member")]
+#[cfg(feature = "_call_ended_event_message_detail")]
 impl serde::Serialize for TeamRenamedEventMessageDetail {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_aad_user_conversation_member")]
+#[cfg(feature = "_call_ended_event_message_detail")]
 impl TeamRenamedEventMessageDetail {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.teamRenamedEventMessageDetail";
@@ -1043,7 +1043,7 @@ impl TeamRenamedEventMessageDetail {
     }
 }
 
-#[cfg(feature = "_aad_user_conversation_member")]
+#[cfg(feature = "_call_ended_event_message_detail")]
 impl<'de> serde::Deserialize<'de> for TeamRenamedEventMessageDetail {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1052,7 +1052,7 @@ impl<'de> serde::Deserialize<'de> for TeamRenamedEventMessageDetail {
     }
 }
 
-#[cfg(feature = "_aad_user_conversation_member")]
+#[cfg(feature = "_call_ended_event_message_detail")]
 impl graph_odata_runtime::model::ODataObject for TeamRenamedEventMessageDetail {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -1077,7 +1077,7 @@ impl graph_odata_runtime::model::ODataObject for TeamRenamedEventMessageDetail {
     }
 }
 
-#[cfg(feature = "_aad_user_conversation_member")]
+#[cfg(feature = "_call_ended_event_message_detail")]
 impl TeamRenamedEventMessageDetail {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -1088,11 +1088,11 @@ impl TeamRenamedEventMessageDetail {
     }
 }
 
-#[cfg(feature = "_aad_user_conversation_member")]
+#[cfg(feature = "_call_ended_event_message_detail")]
 /// The properties of [`TeamRenamedEventMessageDetail`] by wire name, each a [`Field<TeamRenamedEventMessageDetail>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`TeamRenamedEventMessageDetail::set_null`].
 pub enum TeamRenamedEventMessageDetailField {}
 
-#[cfg(feature = "_aad_user_conversation_member")]
+#[cfg(feature = "_call_ended_event_message_detail")]
 #[allow(non_upper_case_globals)]
 impl TeamRenamedEventMessageDetailField {
     /// `initiator`
@@ -1115,7 +1115,7 @@ impl TeamRenamedEventMessageDetailField {
     ];
 }
 
-#[cfg(feature = "_clonable_team_parts")]
+#[cfg(feature = "_giphy_rating_type")]
 /// CSDL complex type `microsoft.graph.teamSummary`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct TeamSummary {
@@ -1131,14 +1131,14 @@ pub struct TeamSummary {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_clonable_team_parts")]
+#[cfg(feature = "_giphy_rating_type")]
 impl serde::Serialize for TeamSummary {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_clonable_team_parts")]
+#[cfg(feature = "_giphy_rating_type")]
 impl TeamSummary {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.teamSummary";
@@ -1161,7 +1161,7 @@ impl TeamSummary {
     }
 }
 
-#[cfg(feature = "_clonable_team_parts")]
+#[cfg(feature = "_giphy_rating_type")]
 impl<'de> serde::Deserialize<'de> for TeamSummary {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1170,7 +1170,7 @@ impl<'de> serde::Deserialize<'de> for TeamSummary {
     }
 }
 
-#[cfg(feature = "_clonable_team_parts")]
+#[cfg(feature = "_giphy_rating_type")]
 impl graph_odata_runtime::model::ODataObject for TeamSummary {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -1193,7 +1193,7 @@ impl graph_odata_runtime::model::ODataObject for TeamSummary {
     }
 }
 
-#[cfg(feature = "_clonable_team_parts")]
+#[cfg(feature = "_giphy_rating_type")]
 impl TeamSummary {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -1204,11 +1204,11 @@ impl TeamSummary {
     }
 }
 
-#[cfg(feature = "_clonable_team_parts")]
+#[cfg(feature = "_giphy_rating_type")]
 /// The properties of [`TeamSummary`] by wire name, each a [`Field<TeamSummary>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`TeamSummary::set_null`].
 pub enum TeamSummaryField {}
 
-#[cfg(feature = "_clonable_team_parts")]
+#[cfg(feature = "_giphy_rating_type")]
 #[allow(non_upper_case_globals)]
 impl TeamSummaryField {
     /// `guestsCount`
@@ -1227,7 +1227,7 @@ impl TeamSummaryField {
     ];
 }
 
-#[cfg(feature = "_aad_user_conversation_member")]
+#[cfg(feature = "_call_ended_event_message_detail")]
 /// CSDL complex type `microsoft.graph.teamUnarchivedEventMessageDetail`; base type `microsoft.graph.eventMessageDetail`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct TeamUnarchivedEventMessageDetail {
@@ -1241,14 +1241,14 @@ pub struct TeamUnarchivedEventMessageDetail {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_aad_user_conversation_member")]
+#[cfg(feature = "_call_ended_event_message_detail")]
 impl serde::Serialize for TeamUnarchivedEventMessageDetail {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_aad_user_conversation_member")]
+#[cfg(feature = "_call_ended_event_message_detail")]
 impl TeamUnarchivedEventMessageDetail {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.teamUnarchivedEventMessageDetail";
@@ -1270,7 +1270,7 @@ impl TeamUnarchivedEventMessageDetail {
     }
 }
 
-#[cfg(feature = "_aad_user_conversation_member")]
+#[cfg(feature = "_call_ended_event_message_detail")]
 impl<'de> serde::Deserialize<'de> for TeamUnarchivedEventMessageDetail {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1279,7 +1279,7 @@ impl<'de> serde::Deserialize<'de> for TeamUnarchivedEventMessageDetail {
     }
 }
 
-#[cfg(feature = "_aad_user_conversation_member")]
+#[cfg(feature = "_call_ended_event_message_detail")]
 impl graph_odata_runtime::model::ODataObject for TeamUnarchivedEventMessageDetail {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -1301,7 +1301,7 @@ impl graph_odata_runtime::model::ODataObject for TeamUnarchivedEventMessageDetai
     }
 }
 
-#[cfg(feature = "_aad_user_conversation_member")]
+#[cfg(feature = "_call_ended_event_message_detail")]
 impl TeamUnarchivedEventMessageDetail {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -1312,11 +1312,11 @@ impl TeamUnarchivedEventMessageDetail {
     }
 }
 
-#[cfg(feature = "_aad_user_conversation_member")]
+#[cfg(feature = "_call_ended_event_message_detail")]
 /// The properties of [`TeamUnarchivedEventMessageDetail`] by wire name, each a [`Field<TeamUnarchivedEventMessageDetail>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`TeamUnarchivedEventMessageDetail::set_null`].
 pub enum TeamUnarchivedEventMessageDetailField {}
 
-#[cfg(feature = "_aad_user_conversation_member")]
+#[cfg(feature = "_call_ended_event_message_detail")]
 #[allow(non_upper_case_globals)]
 impl TeamUnarchivedEventMessageDetailField {
     /// `initiator`
@@ -1334,7 +1334,7 @@ impl TeamUnarchivedEventMessageDetailField {
     ];
 }
 
-#[cfg(feature = "_app_catalogs")]
+#[cfg(feature = "_teams_app_authorization")]
 /// CSDL complex type `microsoft.graph.teamsAppAuthorization`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct TeamsAppAuthorization {
@@ -1348,14 +1348,14 @@ pub struct TeamsAppAuthorization {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_app_catalogs")]
+#[cfg(feature = "_teams_app_authorization")]
 impl serde::Serialize for TeamsAppAuthorization {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_app_catalogs")]
+#[cfg(feature = "_teams_app_authorization")]
 impl TeamsAppAuthorization {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.teamsAppAuthorization";
@@ -1377,7 +1377,7 @@ impl TeamsAppAuthorization {
     }
 }
 
-#[cfg(feature = "_app_catalogs")]
+#[cfg(feature = "_teams_app_authorization")]
 impl<'de> serde::Deserialize<'de> for TeamsAppAuthorization {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1386,7 +1386,7 @@ impl<'de> serde::Deserialize<'de> for TeamsAppAuthorization {
     }
 }
 
-#[cfg(feature = "_app_catalogs")]
+#[cfg(feature = "_teams_app_authorization")]
 impl graph_odata_runtime::model::ODataObject for TeamsAppAuthorization {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -1410,7 +1410,7 @@ impl graph_odata_runtime::model::ODataObject for TeamsAppAuthorization {
     }
 }
 
-#[cfg(feature = "_app_catalogs")]
+#[cfg(feature = "_teams_app_authorization")]
 impl TeamsAppAuthorization {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -1421,11 +1421,11 @@ impl TeamsAppAuthorization {
     }
 }
 
-#[cfg(feature = "_app_catalogs")]
+#[cfg(feature = "_teams_app_authorization")]
 /// The properties of [`TeamsAppAuthorization`] by wire name, each a [`Field<TeamsAppAuthorization>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`TeamsAppAuthorization::set_null`].
 pub enum TeamsAppAuthorizationField {}
 
-#[cfg(feature = "_app_catalogs")]
+#[cfg(feature = "_teams_app_authorization")]
 #[allow(non_upper_case_globals)]
 impl TeamsAppAuthorizationField {
     /// `clientAppId`
@@ -1443,7 +1443,7 @@ impl TeamsAppAuthorizationField {
     ];
 }
 
-#[cfg(feature = "_aad_user_conversation_member")]
+#[cfg(feature = "_call_ended_event_message_detail")]
 /// CSDL complex type `microsoft.graph.teamsAppInstalledEventMessageDetail`; base type `microsoft.graph.eventMessageDetail`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct TeamsAppInstalledEventMessageDetail {
@@ -1459,14 +1459,14 @@ pub struct TeamsAppInstalledEventMessageDetail {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_aad_user_conversation_member")]
+#[cfg(feature = "_call_ended_event_message_detail")]
 impl serde::Serialize for TeamsAppInstalledEventMessageDetail {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_aad_user_conversation_member")]
+#[cfg(feature = "_call_ended_event_message_detail")]
 impl TeamsAppInstalledEventMessageDetail {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.teamsAppInstalledEventMessageDetail";
@@ -1489,7 +1489,7 @@ impl TeamsAppInstalledEventMessageDetail {
     }
 }
 
-#[cfg(feature = "_aad_user_conversation_member")]
+#[cfg(feature = "_call_ended_event_message_detail")]
 impl<'de> serde::Deserialize<'de> for TeamsAppInstalledEventMessageDetail {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1498,7 +1498,7 @@ impl<'de> serde::Deserialize<'de> for TeamsAppInstalledEventMessageDetail {
     }
 }
 
-#[cfg(feature = "_aad_user_conversation_member")]
+#[cfg(feature = "_call_ended_event_message_detail")]
 impl graph_odata_runtime::model::ODataObject for TeamsAppInstalledEventMessageDetail {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -1523,7 +1523,7 @@ impl graph_odata_runtime::model::ODataObject for TeamsAppInstalledEventMessageDe
     }
 }
 
-#[cfg(feature = "_aad_user_conversation_member")]
+#[cfg(feature = "_call_ended_event_message_detail")]
 impl TeamsAppInstalledEventMessageDetail {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -1534,11 +1534,11 @@ impl TeamsAppInstalledEventMessageDetail {
     }
 }
 
-#[cfg(feature = "_aad_user_conversation_member")]
+#[cfg(feature = "_call_ended_event_message_detail")]
 /// The properties of [`TeamsAppInstalledEventMessageDetail`] by wire name, each a [`Field<TeamsAppInstalledEventMessageDetail>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`TeamsAppInstalledEventMessageDetail::set_null`].
 pub enum TeamsAppInstalledEventMessageDetailField {}
 
-#[cfg(feature = "_aad_user_conversation_member")]
+#[cfg(feature = "_call_ended_event_message_detail")]
 #[allow(non_upper_case_globals)]
 impl TeamsAppInstalledEventMessageDetailField {
     /// `initiator`
@@ -1561,7 +1561,7 @@ impl TeamsAppInstalledEventMessageDetailField {
     ];
 }
 
-#[cfg(feature = "_teams_app_permission_set")]
+#[cfg(feature = "_teams_app_authorization")]
 /// CSDL complex type `microsoft.graph.teamsAppPermissionSet`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct TeamsAppPermissionSet {
@@ -1573,14 +1573,14 @@ pub struct TeamsAppPermissionSet {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_teams_app_permission_set")]
+#[cfg(feature = "_teams_app_authorization")]
 impl serde::Serialize for TeamsAppPermissionSet {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_teams_app_permission_set")]
+#[cfg(feature = "_teams_app_authorization")]
 impl TeamsAppPermissionSet {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.teamsAppPermissionSet";
@@ -1605,7 +1605,7 @@ impl TeamsAppPermissionSet {
     }
 }
 
-#[cfg(feature = "_teams_app_permission_set")]
+#[cfg(feature = "_teams_app_authorization")]
 impl<'de> serde::Deserialize<'de> for TeamsAppPermissionSet {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1614,7 +1614,7 @@ impl<'de> serde::Deserialize<'de> for TeamsAppPermissionSet {
     }
 }
 
-#[cfg(feature = "_teams_app_permission_set")]
+#[cfg(feature = "_teams_app_authorization")]
 impl graph_odata_runtime::model::ODataObject for TeamsAppPermissionSet {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -1637,7 +1637,7 @@ impl graph_odata_runtime::model::ODataObject for TeamsAppPermissionSet {
     }
 }
 
-#[cfg(feature = "_teams_app_permission_set")]
+#[cfg(feature = "_teams_app_authorization")]
 impl TeamsAppPermissionSet {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -1648,11 +1648,11 @@ impl TeamsAppPermissionSet {
     }
 }
 
-#[cfg(feature = "_teams_app_permission_set")]
+#[cfg(feature = "_teams_app_authorization")]
 /// The properties of [`TeamsAppPermissionSet`] by wire name, each a [`Field<TeamsAppPermissionSet>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`TeamsAppPermissionSet::set_null`].
 pub enum TeamsAppPermissionSetField {}
 
-#[cfg(feature = "_teams_app_permission_set")]
+#[cfg(feature = "_teams_app_authorization")]
 #[allow(non_upper_case_globals)]
 impl TeamsAppPermissionSetField {
     /// `resourceSpecificPermissions`
@@ -1665,7 +1665,7 @@ impl TeamsAppPermissionSetField {
     ];
 }
 
-#[cfg(feature = "_aad_user_conversation_member")]
+#[cfg(feature = "_call_ended_event_message_detail")]
 /// CSDL complex type `microsoft.graph.teamsAppRemovedEventMessageDetail`; base type `microsoft.graph.eventMessageDetail`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct TeamsAppRemovedEventMessageDetail {
@@ -1681,14 +1681,14 @@ pub struct TeamsAppRemovedEventMessageDetail {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_aad_user_conversation_member")]
+#[cfg(feature = "_call_ended_event_message_detail")]
 impl serde::Serialize for TeamsAppRemovedEventMessageDetail {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_aad_user_conversation_member")]
+#[cfg(feature = "_call_ended_event_message_detail")]
 impl TeamsAppRemovedEventMessageDetail {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.teamsAppRemovedEventMessageDetail";
@@ -1711,7 +1711,7 @@ impl TeamsAppRemovedEventMessageDetail {
     }
 }
 
-#[cfg(feature = "_aad_user_conversation_member")]
+#[cfg(feature = "_call_ended_event_message_detail")]
 impl<'de> serde::Deserialize<'de> for TeamsAppRemovedEventMessageDetail {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1720,7 +1720,7 @@ impl<'de> serde::Deserialize<'de> for TeamsAppRemovedEventMessageDetail {
     }
 }
 
-#[cfg(feature = "_aad_user_conversation_member")]
+#[cfg(feature = "_call_ended_event_message_detail")]
 impl graph_odata_runtime::model::ODataObject for TeamsAppRemovedEventMessageDetail {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -1745,7 +1745,7 @@ impl graph_odata_runtime::model::ODataObject for TeamsAppRemovedEventMessageDeta
     }
 }
 
-#[cfg(feature = "_aad_user_conversation_member")]
+#[cfg(feature = "_call_ended_event_message_detail")]
 impl TeamsAppRemovedEventMessageDetail {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -1756,11 +1756,11 @@ impl TeamsAppRemovedEventMessageDetail {
     }
 }
 
-#[cfg(feature = "_aad_user_conversation_member")]
+#[cfg(feature = "_call_ended_event_message_detail")]
 /// The properties of [`TeamsAppRemovedEventMessageDetail`] by wire name, each a [`Field<TeamsAppRemovedEventMessageDetail>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`TeamsAppRemovedEventMessageDetail::set_null`].
 pub enum TeamsAppRemovedEventMessageDetailField {}
 
-#[cfg(feature = "_aad_user_conversation_member")]
+#[cfg(feature = "_call_ended_event_message_detail")]
 #[allow(non_upper_case_globals)]
 impl TeamsAppRemovedEventMessageDetailField {
     /// `initiator`
@@ -1783,7 +1783,7 @@ impl TeamsAppRemovedEventMessageDetailField {
     ];
 }
 
-#[cfg(feature = "_teams_app_permission_set")]
+#[cfg(feature = "_teams_app_authorization")]
 /// CSDL complex type `microsoft.graph.teamsAppResourceSpecificPermission`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct TeamsAppResourceSpecificPermission {
@@ -1797,14 +1797,14 @@ pub struct TeamsAppResourceSpecificPermission {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_teams_app_permission_set")]
+#[cfg(feature = "_teams_app_authorization")]
 impl serde::Serialize for TeamsAppResourceSpecificPermission {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_teams_app_permission_set")]
+#[cfg(feature = "_teams_app_authorization")]
 impl TeamsAppResourceSpecificPermission {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.teamsAppResourceSpecificPermission";
@@ -1826,7 +1826,7 @@ impl TeamsAppResourceSpecificPermission {
     }
 }
 
-#[cfg(feature = "_teams_app_permission_set")]
+#[cfg(feature = "_teams_app_authorization")]
 impl<'de> serde::Deserialize<'de> for TeamsAppResourceSpecificPermission {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1835,7 +1835,7 @@ impl<'de> serde::Deserialize<'de> for TeamsAppResourceSpecificPermission {
     }
 }
 
-#[cfg(feature = "_teams_app_permission_set")]
+#[cfg(feature = "_teams_app_authorization")]
 impl graph_odata_runtime::model::ODataObject for TeamsAppResourceSpecificPermission {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -1859,7 +1859,7 @@ impl graph_odata_runtime::model::ODataObject for TeamsAppResourceSpecificPermiss
     }
 }
 
-#[cfg(feature = "_teams_app_permission_set")]
+#[cfg(feature = "_teams_app_authorization")]
 impl TeamsAppResourceSpecificPermission {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -1870,11 +1870,11 @@ impl TeamsAppResourceSpecificPermission {
     }
 }
 
-#[cfg(feature = "_teams_app_permission_set")]
+#[cfg(feature = "_teams_app_authorization")]
 /// The properties of [`TeamsAppResourceSpecificPermission`] by wire name, each a [`Field<TeamsAppResourceSpecificPermission>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`TeamsAppResourceSpecificPermission::set_null`].
 pub enum TeamsAppResourceSpecificPermissionField {}
 
-#[cfg(feature = "_teams_app_permission_set")]
+#[cfg(feature = "_teams_app_authorization")]
 #[allow(non_upper_case_globals)]
 impl TeamsAppResourceSpecificPermissionField {
     /// `permissionType`
@@ -1892,7 +1892,7 @@ impl TeamsAppResourceSpecificPermissionField {
     ];
 }
 
-#[cfg(feature = "_aad_user_conversation_member")]
+#[cfg(feature = "_call_ended_event_message_detail")]
 /// CSDL complex type `microsoft.graph.teamsAppUpgradedEventMessageDetail`; base type `microsoft.graph.eventMessageDetail`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct TeamsAppUpgradedEventMessageDetail {
@@ -1908,14 +1908,14 @@ pub struct TeamsAppUpgradedEventMessageDetail {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_aad_user_conversation_member")]
+#[cfg(feature = "_call_ended_event_message_detail")]
 impl serde::Serialize for TeamsAppUpgradedEventMessageDetail {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_aad_user_conversation_member")]
+#[cfg(feature = "_call_ended_event_message_detail")]
 impl TeamsAppUpgradedEventMessageDetail {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.teamsAppUpgradedEventMessageDetail";
@@ -1938,7 +1938,7 @@ impl TeamsAppUpgradedEventMessageDetail {
     }
 }
 
-#[cfg(feature = "_aad_user_conversation_member")]
+#[cfg(feature = "_call_ended_event_message_detail")]
 impl<'de> serde::Deserialize<'de> for TeamsAppUpgradedEventMessageDetail {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1947,7 +1947,7 @@ impl<'de> serde::Deserialize<'de> for TeamsAppUpgradedEventMessageDetail {
     }
 }
 
-#[cfg(feature = "_aad_user_conversation_member")]
+#[cfg(feature = "_call_ended_event_message_detail")]
 impl graph_odata_runtime::model::ODataObject for TeamsAppUpgradedEventMessageDetail {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -1972,7 +1972,7 @@ impl graph_odata_runtime::model::ODataObject for TeamsAppUpgradedEventMessageDet
     }
 }
 
-#[cfg(feature = "_aad_user_conversation_member")]
+#[cfg(feature = "_call_ended_event_message_detail")]
 impl TeamsAppUpgradedEventMessageDetail {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -1983,11 +1983,11 @@ impl TeamsAppUpgradedEventMessageDetail {
     }
 }
 
-#[cfg(feature = "_aad_user_conversation_member")]
+#[cfg(feature = "_call_ended_event_message_detail")]
 /// The properties of [`TeamsAppUpgradedEventMessageDetail`] by wire name, each a [`Field<TeamsAppUpgradedEventMessageDetail>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`TeamsAppUpgradedEventMessageDetail::set_null`].
 pub enum TeamsAppUpgradedEventMessageDetailField {}
 
-#[cfg(feature = "_aad_user_conversation_member")]
+#[cfg(feature = "_call_ended_event_message_detail")]
 #[allow(non_upper_case_globals)]
 impl TeamsAppUpgradedEventMessageDetailField {
     /// `initiator`
@@ -2235,7 +2235,7 @@ impl TeamsTabConfigurationField {
     ];
 }
 
-#[cfg(feature = "_aad_user_conversation_member")]
+#[cfg(feature = "_call_ended_event_message_detail")]
 /// CSDL complex type `microsoft.graph.teamworkActivityTopic`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct TeamworkActivityTopic {
@@ -2251,14 +2251,14 @@ pub struct TeamworkActivityTopic {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_aad_user_conversation_member")]
+#[cfg(feature = "_call_ended_event_message_detail")]
 impl serde::Serialize for TeamworkActivityTopic {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_aad_user_conversation_member")]
+#[cfg(feature = "_call_ended_event_message_detail")]
 impl TeamworkActivityTopic {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.teamworkActivityTopic";
@@ -2281,7 +2281,7 @@ impl TeamworkActivityTopic {
     }
 }
 
-#[cfg(feature = "_aad_user_conversation_member")]
+#[cfg(feature = "_call_ended_event_message_detail")]
 impl<'de> serde::Deserialize<'de> for TeamworkActivityTopic {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2290,7 +2290,7 @@ impl<'de> serde::Deserialize<'de> for TeamworkActivityTopic {
     }
 }
 
-#[cfg(feature = "_aad_user_conversation_member")]
+#[cfg(feature = "_call_ended_event_message_detail")]
 impl graph_odata_runtime::model::ODataObject for TeamworkActivityTopic {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -2313,7 +2313,7 @@ impl graph_odata_runtime::model::ODataObject for TeamworkActivityTopic {
     }
 }
 
-#[cfg(feature = "_aad_user_conversation_member")]
+#[cfg(feature = "_call_ended_event_message_detail")]
 impl TeamworkActivityTopic {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -2324,11 +2324,11 @@ impl TeamworkActivityTopic {
     }
 }
 
-#[cfg(feature = "_aad_user_conversation_member")]
+#[cfg(feature = "_call_ended_event_message_detail")]
 /// The properties of [`TeamworkActivityTopic`] by wire name, each a [`Field<TeamworkActivityTopic>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`TeamworkActivityTopic::set_null`].
 pub enum TeamworkActivityTopicField {}
 
-#[cfg(feature = "_aad_user_conversation_member")]
+#[cfg(feature = "_call_ended_event_message_detail")]
 #[allow(non_upper_case_globals)]
 impl TeamworkActivityTopicField {
     /// `source`
@@ -3071,7 +3071,7 @@ impl TeamworkTagIdentityField {
     ];
 }
 
-#[cfg(feature = "_azure_communication_services_user_identity")]
+#[cfg(feature = "_migration_mode")]
 /// CSDL complex type `microsoft.graph.teamworkUserIdentity`; base type `microsoft.graph.identity`; open type: dynamic properties land in `additional_properties`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct TeamworkUserIdentity {
@@ -3089,14 +3089,14 @@ pub struct TeamworkUserIdentity {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_azure_communication_services_user_identity")]
+#[cfg(feature = "_migration_mode")]
 impl serde::Serialize for TeamworkUserIdentity {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_azure_communication_services_user_identity")]
+#[cfg(feature = "_migration_mode")]
 impl TeamworkUserIdentity {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.teamworkUserIdentity";
@@ -3119,7 +3119,7 @@ impl TeamworkUserIdentity {
     }
 }
 
-#[cfg(feature = "_azure_communication_services_user_identity")]
+#[cfg(feature = "_migration_mode")]
 impl<'de> serde::Deserialize<'de> for TeamworkUserIdentity {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -3128,7 +3128,7 @@ impl<'de> serde::Deserialize<'de> for TeamworkUserIdentity {
     }
 }
 
-#[cfg(feature = "_azure_communication_services_user_identity")]
+#[cfg(feature = "_migration_mode")]
 impl graph_odata_runtime::model::ODataObject for TeamworkUserIdentity {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -3153,7 +3153,7 @@ impl graph_odata_runtime::model::ODataObject for TeamworkUserIdentity {
     }
 }
 
-#[cfg(feature = "_azure_communication_services_user_identity")]
+#[cfg(feature = "_migration_mode")]
 impl TeamworkUserIdentity {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -3164,11 +3164,11 @@ impl TeamworkUserIdentity {
     }
 }
 
-#[cfg(feature = "_azure_communication_services_user_identity")]
+#[cfg(feature = "_migration_mode")]
 /// The properties of [`TeamworkUserIdentity`] by wire name, each a [`Field<TeamworkUserIdentity>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`TeamworkUserIdentity::set_null`].
 pub enum TeamworkUserIdentityField {}
 
-#[cfg(feature = "_azure_communication_services_user_identity")]
+#[cfg(feature = "_migration_mode")]
 #[allow(non_upper_case_globals)]
 impl TeamworkUserIdentityField {
     /// `displayName`
@@ -5423,7 +5423,7 @@ impl TenantScopeField {
     pub const ALL: &'static [model::Field<TenantScope>] = &[Self::Identity];
 }
 
-#[cfg(feature = "_base_item")]
+#[cfg(feature = "_boolean_column")]
 /// CSDL complex type `microsoft.graph.termColumn`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct TermColumn {
@@ -5432,10 +5432,10 @@ pub struct TermColumn {
     /// Property `showFullyQualifiedName`: `Edm.Boolean`.
     pub show_fully_qualified_name: Option<bool>,
     /// Navigation property `parentTerm`: `microsoft.graph.termStore.term`; present when expanded (`$expand`).
-    #[cfg(feature = "_base_site_page")]
+    #[cfg(feature = "_sites")]
     pub parent_term: Option<super::super::microsoft_graph_term_store::Term>,
     /// Navigation property `termSet`: `microsoft.graph.termStore.set`; present when expanded (`$expand`).
-    #[cfg(feature = "_base_site_page")]
+    #[cfg(feature = "_sites")]
     pub term_set: Option<super::super::microsoft_graph_term_store::Set>,
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
@@ -5443,14 +5443,14 @@ pub struct TermColumn {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_base_item")]
+#[cfg(feature = "_boolean_column")]
 impl serde::Serialize for TermColumn {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_base_item")]
+#[cfg(feature = "_boolean_column")]
 #[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
 impl TermColumn {
     /// The CSDL qualified name, as `@odata.type` spells it.
@@ -5469,14 +5469,13 @@ impl TermColumn {
         )?;
         object.property("allowMultipleValues", &self.allow_multiple_values);
         object.property("showFullyQualifiedName", &self.show_fully_qualified_name);
-        #[cfg(feature = "_base_site_page")]
-        object.property("parentTerm", &self.parent_term);
-        #[cfg(feature = "_base_site_page")] object.property("termSet", &self.term_set);
+        #[cfg(feature = "_sites")] object.property("parentTerm", &self.parent_term);
+        #[cfg(feature = "_sites")] object.property("termSet", &self.term_set);
         object.end()
     }
 }
 
-#[cfg(feature = "_base_item")]
+#[cfg(feature = "_boolean_column")]
 impl<'de> serde::Deserialize<'de> for TermColumn {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -5485,7 +5484,7 @@ impl<'de> serde::Deserialize<'de> for TermColumn {
     }
 }
 
-#[cfg(feature = "_base_item")]
+#[cfg(feature = "_boolean_column")]
 #[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
 impl graph_odata_runtime::model::ODataObject for TermColumn {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
@@ -5502,9 +5501,9 @@ impl graph_odata_runtime::model::ODataObject for TermColumn {
             "showFullyQualifiedName" => {
                 read_lenient(map, key, &mut self.show_fully_qualified_name, extra)
             }
-            #[cfg(feature = "_base_site_page")]
+            #[cfg(feature = "_sites")]
             "parentTerm" => read_nullable(map, key, &mut self.parent_term, extra),
-            #[cfg(feature = "_base_site_page")]
+            #[cfg(feature = "_sites")]
             "termSet" => read_nullable(map, key, &mut self.term_set, extra),
             _ => Ok(false),
         }
@@ -5516,7 +5515,7 @@ impl graph_odata_runtime::model::ODataObject for TermColumn {
     }
 }
 
-#[cfg(feature = "_base_item")]
+#[cfg(feature = "_boolean_column")]
 impl TermColumn {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -5527,11 +5526,11 @@ impl TermColumn {
     }
 }
 
-#[cfg(feature = "_base_item")]
+#[cfg(feature = "_boolean_column")]
 /// The properties of [`TermColumn`] by wire name, each a [`Field<TermColumn>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`TermColumn::set_null`].
 pub enum TermColumnField {}
 
-#[cfg(feature = "_base_item")]
+#[cfg(feature = "_boolean_column")]
 #[allow(non_upper_case_globals)]
 impl TermColumnField {
     /// `allowMultipleValues`
@@ -5660,7 +5659,7 @@ impl TermsExpirationField {
     ];
 }
 
-#[cfg(feature = "_base_item")]
+#[cfg(feature = "_boolean_column")]
 /// CSDL complex type `microsoft.graph.textColumn`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct TextColumn {
@@ -5680,14 +5679,14 @@ pub struct TextColumn {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_base_item")]
+#[cfg(feature = "_boolean_column")]
 impl serde::Serialize for TextColumn {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_base_item")]
+#[cfg(feature = "_boolean_column")]
 impl TextColumn {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.textColumn";
@@ -5716,7 +5715,7 @@ impl TextColumn {
     }
 }
 
-#[cfg(feature = "_base_item")]
+#[cfg(feature = "_boolean_column")]
 impl<'de> serde::Deserialize<'de> for TextColumn {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -5725,7 +5724,7 @@ impl<'de> serde::Deserialize<'de> for TextColumn {
     }
 }
 
-#[cfg(feature = "_base_item")]
+#[cfg(feature = "_boolean_column")]
 impl graph_odata_runtime::model::ODataObject for TextColumn {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -5756,7 +5755,7 @@ impl graph_odata_runtime::model::ODataObject for TextColumn {
     }
 }
 
-#[cfg(feature = "_base_item")]
+#[cfg(feature = "_boolean_column")]
 impl TextColumn {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -5767,11 +5766,11 @@ impl TextColumn {
     }
 }
 
-#[cfg(feature = "_base_item")]
+#[cfg(feature = "_boolean_column")]
 /// The properties of [`TextColumn`] by wire name, each a [`Field<TextColumn>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`TextColumn::set_null`].
 pub enum TextColumnField {}
 
-#[cfg(feature = "_base_item")]
+#[cfg(feature = "_boolean_column")]
 #[allow(non_upper_case_globals)]
 impl TextColumnField {
     /// `allowMultipleLines`
@@ -5894,7 +5893,7 @@ impl TextContentField {
     pub const ALL: &'static [model::Field<TextContent>] = &[Self::Data];
 }
 
-#[cfg(feature = "_drive_item_version")]
+#[cfg(feature = "_drives")]
 /// CSDL complex type `microsoft.graph.thumbnail`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Thumbnail {
@@ -5914,14 +5913,14 @@ pub struct Thumbnail {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_drive_item_version")]
+#[cfg(feature = "_drives")]
 impl serde::Serialize for Thumbnail {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_drive_item_version")]
+#[cfg(feature = "_drives")]
 impl Thumbnail {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.thumbnail";
@@ -5946,7 +5945,7 @@ impl Thumbnail {
     }
 }
 
-#[cfg(feature = "_drive_item_version")]
+#[cfg(feature = "_drives")]
 impl<'de> serde::Deserialize<'de> for Thumbnail {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -5955,7 +5954,7 @@ impl<'de> serde::Deserialize<'de> for Thumbnail {
     }
 }
 
-#[cfg(feature = "_drive_item_version")]
+#[cfg(feature = "_drives")]
 impl graph_odata_runtime::model::ODataObject for Thumbnail {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -5980,7 +5979,7 @@ impl graph_odata_runtime::model::ODataObject for Thumbnail {
     }
 }
 
-#[cfg(feature = "_drive_item_version")]
+#[cfg(feature = "_drives")]
 impl Thumbnail {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -5991,11 +5990,11 @@ impl Thumbnail {
     }
 }
 
-#[cfg(feature = "_drive_item_version")]
+#[cfg(feature = "_drives")]
 /// The properties of [`Thumbnail`] by wire name, each a [`Field<Thumbnail>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`Thumbnail::set_null`].
 pub enum ThumbnailField {}
 
-#[cfg(feature = "_drive_item_version")]
+#[cfg(feature = "_drives")]
 #[allow(non_upper_case_globals)]
 impl ThumbnailField {
     /// `content`
@@ -6018,7 +6017,7 @@ impl ThumbnailField {
     ];
 }
 
-#[cfg(feature = "_base_item")]
+#[cfg(feature = "_boolean_column")]
 /// CSDL complex type `microsoft.graph.thumbnailColumn`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ThumbnailColumn {
@@ -6028,14 +6027,14 @@ pub struct ThumbnailColumn {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_base_item")]
+#[cfg(feature = "_boolean_column")]
 impl serde::Serialize for ThumbnailColumn {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_base_item")]
+#[cfg(feature = "_boolean_column")]
 impl ThumbnailColumn {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.thumbnailColumn";
@@ -6055,7 +6054,7 @@ impl ThumbnailColumn {
     }
 }
 
-#[cfg(feature = "_base_item")]
+#[cfg(feature = "_boolean_column")]
 impl<'de> serde::Deserialize<'de> for ThumbnailColumn {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -6064,7 +6063,7 @@ impl<'de> serde::Deserialize<'de> for ThumbnailColumn {
     }
 }
 
-#[cfg(feature = "_base_item")]
+#[cfg(feature = "_boolean_column")]
 impl graph_odata_runtime::model::ODataObject for ThumbnailColumn {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -6183,7 +6182,7 @@ impl TicketInfoField {
     ];
 }
 
-#[cfg(feature = "_clonable_team_parts")]
+#[cfg(feature = "_teams")]
 /// CSDL complex type `microsoft.graph.timeCardBreak`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct TimeCardBreak {
@@ -6201,14 +6200,14 @@ pub struct TimeCardBreak {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_clonable_team_parts")]
+#[cfg(feature = "_teams")]
 impl serde::Serialize for TimeCardBreak {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_clonable_team_parts")]
+#[cfg(feature = "_teams")]
 impl TimeCardBreak {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.timeCardBreak";
@@ -6232,7 +6231,7 @@ impl TimeCardBreak {
     }
 }
 
-#[cfg(feature = "_clonable_team_parts")]
+#[cfg(feature = "_teams")]
 impl<'de> serde::Deserialize<'de> for TimeCardBreak {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -6241,7 +6240,7 @@ impl<'de> serde::Deserialize<'de> for TimeCardBreak {
     }
 }
 
-#[cfg(feature = "_clonable_team_parts")]
+#[cfg(feature = "_teams")]
 impl graph_odata_runtime::model::ODataObject for TimeCardBreak {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -6265,7 +6264,7 @@ impl graph_odata_runtime::model::ODataObject for TimeCardBreak {
     }
 }
 
-#[cfg(feature = "_clonable_team_parts")]
+#[cfg(feature = "_teams")]
 impl TimeCardBreak {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -6276,11 +6275,11 @@ impl TimeCardBreak {
     }
 }
 
-#[cfg(feature = "_clonable_team_parts")]
+#[cfg(feature = "_teams")]
 /// The properties of [`TimeCardBreak`] by wire name, each a [`Field<TimeCardBreak>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`TimeCardBreak::set_null`].
 pub enum TimeCardBreakField {}
 
-#[cfg(feature = "_clonable_team_parts")]
+#[cfg(feature = "_teams")]
 #[allow(non_upper_case_globals)]
 impl TimeCardBreakField {
     /// `breakId`
@@ -6300,7 +6299,7 @@ impl TimeCardBreakField {
     ];
 }
 
-#[cfg(feature = "_clonable_team_parts")]
+#[cfg(feature = "_teams")]
 /// CSDL complex type `microsoft.graph.timeCardEntry`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct TimeCardEntry {
@@ -6316,14 +6315,14 @@ pub struct TimeCardEntry {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_clonable_team_parts")]
+#[cfg(feature = "_teams")]
 impl serde::Serialize for TimeCardEntry {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_clonable_team_parts")]
+#[cfg(feature = "_teams")]
 impl TimeCardEntry {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.timeCardEntry";
@@ -6346,7 +6345,7 @@ impl TimeCardEntry {
     }
 }
 
-#[cfg(feature = "_clonable_team_parts")]
+#[cfg(feature = "_teams")]
 impl<'de> serde::Deserialize<'de> for TimeCardEntry {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -6355,7 +6354,7 @@ impl<'de> serde::Deserialize<'de> for TimeCardEntry {
     }
 }
 
-#[cfg(feature = "_clonable_team_parts")]
+#[cfg(feature = "_teams")]
 impl graph_odata_runtime::model::ODataObject for TimeCardEntry {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -6378,7 +6377,7 @@ impl graph_odata_runtime::model::ODataObject for TimeCardEntry {
     }
 }
 
-#[cfg(feature = "_clonable_team_parts")]
+#[cfg(feature = "_teams")]
 impl TimeCardEntry {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -6389,11 +6388,11 @@ impl TimeCardEntry {
     }
 }
 
-#[cfg(feature = "_clonable_team_parts")]
+#[cfg(feature = "_teams")]
 /// The properties of [`TimeCardEntry`] by wire name, each a [`Field<TimeCardEntry>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`TimeCardEntry::set_null`].
 pub enum TimeCardEntryField {}
 
-#[cfg(feature = "_clonable_team_parts")]
+#[cfg(feature = "_teams")]
 #[allow(non_upper_case_globals)]
 impl TimeCardEntryField {
     /// `breaks`
@@ -6414,7 +6413,7 @@ impl TimeCardEntryField {
     ];
 }
 
-#[cfg(feature = "_clonable_team_parts")]
+#[cfg(feature = "_teams")]
 /// CSDL complex type `microsoft.graph.timeCardEvent`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct TimeCardEvent {
@@ -6430,14 +6429,14 @@ pub struct TimeCardEvent {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_clonable_team_parts")]
+#[cfg(feature = "_teams")]
 impl serde::Serialize for TimeCardEvent {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_clonable_team_parts")]
+#[cfg(feature = "_teams")]
 impl TimeCardEvent {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.timeCardEvent";
@@ -6460,7 +6459,7 @@ impl TimeCardEvent {
     }
 }
 
-#[cfg(feature = "_clonable_team_parts")]
+#[cfg(feature = "_teams")]
 impl<'de> serde::Deserialize<'de> for TimeCardEvent {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -6469,7 +6468,7 @@ impl<'de> serde::Deserialize<'de> for TimeCardEvent {
     }
 }
 
-#[cfg(feature = "_clonable_team_parts")]
+#[cfg(feature = "_teams")]
 impl graph_odata_runtime::model::ODataObject for TimeCardEvent {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -6494,7 +6493,7 @@ impl graph_odata_runtime::model::ODataObject for TimeCardEvent {
     }
 }
 
-#[cfg(feature = "_clonable_team_parts")]
+#[cfg(feature = "_teams")]
 impl TimeCardEvent {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -6505,11 +6504,11 @@ impl TimeCardEvent {
     }
 }
 
-#[cfg(feature = "_clonable_team_parts")]
+#[cfg(feature = "_teams")]
 /// The properties of [`TimeCardEvent`] by wire name, each a [`Field<TimeCardEvent>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`TimeCardEvent::set_null`].
 pub enum TimeCardEventField {}
 
-#[cfg(feature = "_clonable_team_parts")]
+#[cfg(feature = "_teams")]
 #[allow(non_upper_case_globals)]
 impl TimeCardEventField {
     /// `dateTime`

@@ -11,7 +11,7 @@ use graph_odata_runtime::edm;
 #[allow(unused_imports)]
 use graph_odata_runtime::model;
 
-#[cfg(feature = "_clonable_team_parts")]
+#[cfg(feature = "_teams")]
 /// CSDL complex type `microsoft.graph.timeClockSettings`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct TimeClockSettings {
@@ -23,14 +23,14 @@ pub struct TimeClockSettings {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_clonable_team_parts")]
+#[cfg(feature = "_teams")]
 impl serde::Serialize for TimeClockSettings {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_clonable_team_parts")]
+#[cfg(feature = "_teams")]
 impl TimeClockSettings {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.timeClockSettings";
@@ -51,7 +51,7 @@ impl TimeClockSettings {
     }
 }
 
-#[cfg(feature = "_clonable_team_parts")]
+#[cfg(feature = "_teams")]
 impl<'de> serde::Deserialize<'de> for TimeClockSettings {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -60,7 +60,7 @@ impl<'de> serde::Deserialize<'de> for TimeClockSettings {
     }
 }
 
-#[cfg(feature = "_clonable_team_parts")]
+#[cfg(feature = "_teams")]
 impl graph_odata_runtime::model::ODataObject for TimeClockSettings {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -83,7 +83,7 @@ impl graph_odata_runtime::model::ODataObject for TimeClockSettings {
     }
 }
 
-#[cfg(feature = "_clonable_team_parts")]
+#[cfg(feature = "_teams")]
 impl TimeClockSettings {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -94,11 +94,11 @@ impl TimeClockSettings {
     }
 }
 
-#[cfg(feature = "_clonable_team_parts")]
+#[cfg(feature = "_teams")]
 /// The properties of [`TimeClockSettings`] by wire name, each a [`Field<TimeClockSettings>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`TimeClockSettings::set_null`].
 pub enum TimeClockSettingsField {}
 
-#[cfg(feature = "_clonable_team_parts")]
+#[cfg(feature = "_teams")]
 #[allow(non_upper_case_globals)]
 impl TimeClockSettingsField {
     /// `approvedLocation`
@@ -111,7 +111,7 @@ impl TimeClockSettingsField {
     ];
 }
 
-#[cfg(feature = "_activities_container")]
+#[cfg(feature = "_activity_domain")]
 /// CSDL complex type `microsoft.graph.timeConstraint`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct TimeConstraint {
@@ -125,14 +125,14 @@ pub struct TimeConstraint {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_activities_container")]
+#[cfg(feature = "_activity_domain")]
 impl serde::Serialize for TimeConstraint {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_activities_container")]
+#[cfg(feature = "_activity_domain")]
 impl TimeConstraint {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.timeConstraint";
@@ -154,7 +154,7 @@ impl TimeConstraint {
     }
 }
 
-#[cfg(feature = "_activities_container")]
+#[cfg(feature = "_activity_domain")]
 impl<'de> serde::Deserialize<'de> for TimeConstraint {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -163,7 +163,7 @@ impl<'de> serde::Deserialize<'de> for TimeConstraint {
     }
 }
 
-#[cfg(feature = "_activities_container")]
+#[cfg(feature = "_activity_domain")]
 impl graph_odata_runtime::model::ODataObject for TimeConstraint {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -185,7 +185,7 @@ impl graph_odata_runtime::model::ODataObject for TimeConstraint {
     }
 }
 
-#[cfg(feature = "_activities_container")]
+#[cfg(feature = "_activity_domain")]
 impl TimeConstraint {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -196,11 +196,11 @@ impl TimeConstraint {
     }
 }
 
-#[cfg(feature = "_activities_container")]
+#[cfg(feature = "_activity_domain")]
 /// The properties of [`TimeConstraint`] by wire name, each a [`Field<TimeConstraint>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`TimeConstraint::set_null`].
 pub enum TimeConstraintField {}
 
-#[cfg(feature = "_activities_container")]
+#[cfg(feature = "_activity_domain")]
 #[allow(non_upper_case_globals)]
 impl TimeConstraintField {
     /// `activityDomain`
@@ -319,7 +319,7 @@ impl TimeOffDetailsField {
     ];
 }
 
-#[cfg(feature = "_clonable_team_parts")]
+#[cfg(feature = "_teams")]
 /// CSDL complex type `microsoft.graph.timeOffItem`; base type `microsoft.graph.scheduleEntity`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct TimeOffItem {
@@ -340,14 +340,14 @@ pub struct TimeOffItem {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_clonable_team_parts")]
+#[cfg(feature = "_teams")]
 impl serde::Serialize for TimeOffItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_clonable_team_parts")]
+#[cfg(feature = "_teams")]
 impl TimeOffItem {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.timeOffItem";
@@ -371,7 +371,7 @@ impl TimeOffItem {
     }
 }
 
-#[cfg(feature = "_clonable_team_parts")]
+#[cfg(feature = "_teams")]
 impl<'de> serde::Deserialize<'de> for TimeOffItem {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -380,7 +380,7 @@ impl<'de> serde::Deserialize<'de> for TimeOffItem {
     }
 }
 
-#[cfg(feature = "_clonable_team_parts")]
+#[cfg(feature = "_teams")]
 impl graph_odata_runtime::model::ODataObject for TimeOffItem {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -406,7 +406,7 @@ impl graph_odata_runtime::model::ODataObject for TimeOffItem {
     }
 }
 
-#[cfg(feature = "_clonable_team_parts")]
+#[cfg(feature = "_teams")]
 impl TimeOffItem {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -417,11 +417,11 @@ impl TimeOffItem {
     }
 }
 
-#[cfg(feature = "_clonable_team_parts")]
+#[cfg(feature = "_teams")]
 /// The properties of [`TimeOffItem`] by wire name, each a [`Field<TimeOffItem>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`TimeOffItem::set_null`].
 pub enum TimeOffItemField {}
 
-#[cfg(feature = "_clonable_team_parts")]
+#[cfg(feature = "_teams")]
 #[allow(non_upper_case_globals)]
 impl TimeOffItemField {
     /// `endDateTime`
@@ -445,7 +445,7 @@ impl TimeOffItemField {
     ];
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_artifact_restore_status")]
 /// CSDL complex type `microsoft.graph.timePeriod`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct TimePeriod {
@@ -459,14 +459,14 @@ pub struct TimePeriod {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_artifact_restore_status")]
 impl serde::Serialize for TimePeriod {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_artifact_restore_status")]
 impl TimePeriod {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.timePeriod";
@@ -488,7 +488,7 @@ impl TimePeriod {
     }
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_artifact_restore_status")]
 impl<'de> serde::Deserialize<'de> for TimePeriod {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -497,7 +497,7 @@ impl<'de> serde::Deserialize<'de> for TimePeriod {
     }
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_artifact_restore_status")]
 impl graph_odata_runtime::model::ODataObject for TimePeriod {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -519,7 +519,7 @@ impl graph_odata_runtime::model::ODataObject for TimePeriod {
     }
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_artifact_restore_status")]
 impl TimePeriod {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -530,11 +530,11 @@ impl TimePeriod {
     }
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_artifact_restore_status")]
 /// The properties of [`TimePeriod`] by wire name, each a [`Field<TimePeriod>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`TimePeriod::set_null`].
 pub enum TimePeriodField {}
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_artifact_restore_status")]
 #[allow(non_upper_case_globals)]
 impl TimePeriodField {
     /// `endDateTime`
@@ -753,7 +753,7 @@ impl TimeSlotField {
     pub const ALL: &'static [model::Field<TimeSlot>] = &[Self::End, Self::Start];
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_assigned_license")]
 /// CSDL complex type `microsoft.graph.timeZoneBase`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct TimeZoneBase {
@@ -765,14 +765,14 @@ pub struct TimeZoneBase {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_assigned_license")]
 impl serde::Serialize for TimeZoneBase {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_assigned_license")]
 impl TimeZoneBase {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.timeZoneBase";
@@ -793,7 +793,7 @@ impl TimeZoneBase {
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_assigned_license")]
 impl<'de> serde::Deserialize<'de> for TimeZoneBase {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -802,7 +802,7 @@ impl<'de> serde::Deserialize<'de> for TimeZoneBase {
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_assigned_license")]
 impl graph_odata_runtime::model::ODataObject for TimeZoneBase {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -823,7 +823,7 @@ impl graph_odata_runtime::model::ODataObject for TimeZoneBase {
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_assigned_license")]
 impl TimeZoneBase {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -834,11 +834,11 @@ impl TimeZoneBase {
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_assigned_license")]
 /// The properties of [`TimeZoneBase`] by wire name, each a [`Field<TimeZoneBase>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`TimeZoneBase::set_null`].
 pub enum TimeZoneBaseField {}
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_assigned_license")]
 #[allow(non_upper_case_globals)]
 impl TimeZoneBaseField {
     /// `name`
@@ -847,7 +847,7 @@ impl TimeZoneBaseField {
     pub const ALL: &'static [model::Field<TimeZoneBase>] = &[Self::Name];
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_assigned_license")]
 /// A `microsoft.graph.timeZoneBase` value: the base type or one of its derived types, chosen by `@odata.type`. A derived type this crate does not know is read as [`TimeZoneBase`], which keeps its properties and `@odata.type` in `additional_properties`.
 #[derive(Debug, Clone, PartialEq)]
 pub enum AnyTimeZoneBase {
@@ -857,7 +857,7 @@ pub enum AnyTimeZoneBase {
     CustomTimeZone(Box<CustomTimeZone>),
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_assigned_license")]
 impl AnyTimeZoneBase {
     /// The `@odata.type` of the variant (the base type's for unknown derived types).
     pub fn odata_type(&self) -> &'static str {
@@ -875,21 +875,21 @@ impl AnyTimeZoneBase {
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_assigned_license")]
 impl Default for AnyTimeZoneBase {
     fn default() -> Self {
         Self::TimeZoneBase(Box::default())
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_assigned_license")]
 impl From<TimeZoneBase> for AnyTimeZoneBase {
     fn from(value: TimeZoneBase) -> Self {
         Self::TimeZoneBase(Box::new(value))
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_assigned_license")]
 impl AnyTimeZoneBase {
     /// The value if it is a [`AnyTimeZoneBase::CustomTimeZone`] variant.
     pub fn as_custom_time_zone(&self) -> Option<&CustomTimeZone> {
@@ -900,14 +900,14 @@ impl AnyTimeZoneBase {
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_assigned_license")]
 impl From<CustomTimeZone> for AnyTimeZoneBase {
     fn from(value: CustomTimeZone) -> Self {
         Self::CustomTimeZone(Box::new(value))
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_assigned_license")]
 impl serde::Serialize for AnyTimeZoneBase {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match self {
@@ -919,7 +919,7 @@ impl serde::Serialize for AnyTimeZoneBase {
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_assigned_license")]
 impl<'de> serde::Deserialize<'de> for AnyTimeZoneBase {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1043,7 +1043,7 @@ impl TimeZoneInformationField {
     ];
 }
 
-#[cfg(feature = "_base_site_page")]
+#[cfg(feature = "_sites")]
 /// CSDL complex type `microsoft.graph.titleArea`; open type: dynamic properties land in `additional_properties`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct TitleArea {
@@ -1073,14 +1073,14 @@ pub struct TitleArea {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_base_site_page")]
+#[cfg(feature = "_sites")]
 impl serde::Serialize for TitleArea {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_base_site_page")]
+#[cfg(feature = "_sites")]
 impl TitleArea {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.titleArea";
@@ -1110,7 +1110,7 @@ impl TitleArea {
     }
 }
 
-#[cfg(feature = "_base_site_page")]
+#[cfg(feature = "_sites")]
 impl<'de> serde::Deserialize<'de> for TitleArea {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1119,7 +1119,7 @@ impl<'de> serde::Deserialize<'de> for TitleArea {
     }
 }
 
-#[cfg(feature = "_base_site_page")]
+#[cfg(feature = "_sites")]
 impl graph_odata_runtime::model::ODataObject for TitleArea {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -1159,7 +1159,7 @@ impl graph_odata_runtime::model::ODataObject for TitleArea {
     }
 }
 
-#[cfg(feature = "_base_site_page")]
+#[cfg(feature = "_sites")]
 impl TitleArea {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -1170,11 +1170,11 @@ impl TitleArea {
     }
 }
 
-#[cfg(feature = "_base_site_page")]
+#[cfg(feature = "_sites")]
 /// The properties of [`TitleArea`] by wire name, each a [`Field<TitleArea>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`TitleArea::set_null`].
 pub enum TitleAreaField {}
 
-#[cfg(feature = "_base_site_page")]
+#[cfg(feature = "_sites")]
 #[allow(non_upper_case_globals)]
 impl TitleAreaField {
     /// `alternativeText`
@@ -1226,7 +1226,7 @@ impl TitleAreaField {
     ];
 }
 
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_communications")]
 /// CSDL complex type `microsoft.graph.tokenMeetingInfo`; base type `microsoft.graph.meetingInfo`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct TokenMeetingInfo {
@@ -1238,14 +1238,14 @@ pub struct TokenMeetingInfo {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_communications")]
 impl serde::Serialize for TokenMeetingInfo {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_communications")]
 impl TokenMeetingInfo {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.tokenMeetingInfo";
@@ -1266,7 +1266,7 @@ impl TokenMeetingInfo {
     }
 }
 
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_communications")]
 impl<'de> serde::Deserialize<'de> for TokenMeetingInfo {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1275,7 +1275,7 @@ impl<'de> serde::Deserialize<'de> for TokenMeetingInfo {
     }
 }
 
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_communications")]
 impl graph_odata_runtime::model::ODataObject for TokenMeetingInfo {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -1296,7 +1296,7 @@ impl graph_odata_runtime::model::ODataObject for TokenMeetingInfo {
     }
 }
 
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_communications")]
 impl TokenMeetingInfo {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -1307,11 +1307,11 @@ impl TokenMeetingInfo {
     }
 }
 
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_communications")]
 /// The properties of [`TokenMeetingInfo`] by wire name, each a [`Field<TokenMeetingInfo>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`TokenMeetingInfo::set_null`].
 pub enum TokenMeetingInfoField {}
 
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_communications")]
 #[allow(non_upper_case_globals)]
 impl TokenMeetingInfoField {
     /// `token`
@@ -1320,7 +1320,7 @@ impl TokenMeetingInfoField {
     pub const ALL: &'static [model::Field<TokenMeetingInfo>] = &[Self::Token];
 }
 
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_communications")]
 /// CSDL complex type `microsoft.graph.toneInfo`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ToneInfo {
@@ -1334,14 +1334,14 @@ pub struct ToneInfo {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_communications")]
 impl serde::Serialize for ToneInfo {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_communications")]
 impl ToneInfo {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.toneInfo";
@@ -1363,7 +1363,7 @@ impl ToneInfo {
     }
 }
 
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_communications")]
 impl<'de> serde::Deserialize<'de> for ToneInfo {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1372,7 +1372,7 @@ impl<'de> serde::Deserialize<'de> for ToneInfo {
     }
 }
 
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_communications")]
 impl graph_odata_runtime::model::ODataObject for ToneInfo {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -1394,7 +1394,7 @@ impl graph_odata_runtime::model::ODataObject for ToneInfo {
     }
 }
 
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_communications")]
 impl ToneInfo {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -1405,11 +1405,11 @@ impl ToneInfo {
     }
 }
 
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_communications")]
 /// The properties of [`ToneInfo`] by wire name, each a [`Field<ToneInfo>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ToneInfo::set_null`].
 pub enum ToneInfoField {}
 
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_communications")]
 #[allow(non_upper_case_globals)]
 impl ToneInfoField {
     /// `sequenceId`
@@ -1420,7 +1420,7 @@ impl ToneInfoField {
     pub const ALL: &'static [model::Field<ToneInfo>] = &[Self::SequenceId, Self::Tone];
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL complex type `microsoft.graph.trainingEventsContent`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct TrainingEventsContent {
@@ -1434,14 +1434,14 @@ pub struct TrainingEventsContent {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for TrainingEventsContent {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl TrainingEventsContent {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.trainingEventsContent";
@@ -1464,7 +1464,7 @@ impl TrainingEventsContent {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for TrainingEventsContent {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1473,7 +1473,7 @@ impl<'de> serde::Deserialize<'de> for TrainingEventsContent {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::model::ODataObject for TrainingEventsContent {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -1499,7 +1499,7 @@ impl graph_odata_runtime::model::ODataObject for TrainingEventsContent {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl TrainingEventsContent {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -1510,11 +1510,11 @@ impl TrainingEventsContent {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// The properties of [`TrainingEventsContent`] by wire name, each a [`Field<TrainingEventsContent>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`TrainingEventsContent::set_null`].
 pub enum TrainingEventsContentField {}
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 #[allow(non_upper_case_globals)]
 impl TrainingEventsContentField {
     /// `assignedTrainingsInfos`
@@ -1532,7 +1532,7 @@ impl TrainingEventsContentField {
     ];
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL complex type `microsoft.graph.trainingNotificationSetting`; base type `microsoft.graph.endUserNotificationSetting`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct TrainingNotificationSetting {
@@ -1555,14 +1555,14 @@ pub struct TrainingNotificationSetting {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for TrainingNotificationSetting {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl TrainingNotificationSetting {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.trainingNotificationSetting";
@@ -1587,7 +1587,7 @@ impl TrainingNotificationSetting {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for TrainingNotificationSetting {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1596,7 +1596,7 @@ impl<'de> serde::Deserialize<'de> for TrainingNotificationSetting {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::model::ODataObject for TrainingNotificationSetting {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -1629,7 +1629,7 @@ impl graph_odata_runtime::model::ODataObject for TrainingNotificationSetting {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl TrainingNotificationSetting {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -1640,11 +1640,11 @@ impl TrainingNotificationSetting {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// The properties of [`TrainingNotificationSetting`] by wire name, each a [`Field<TrainingNotificationSetting>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`TrainingNotificationSetting::set_null`].
 pub enum TrainingNotificationSettingField {}
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 #[allow(non_upper_case_globals)]
 impl TrainingNotificationSettingField {
     /// `notificationPreference`
@@ -1677,7 +1677,7 @@ impl TrainingNotificationSettingField {
     ];
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL complex type `microsoft.graph.trainingReminderNotification`; base type `microsoft.graph.baseEndUserNotification`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct TrainingReminderNotification {
@@ -1695,14 +1695,14 @@ pub struct TrainingReminderNotification {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for TrainingReminderNotification {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl TrainingReminderNotification {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.trainingReminderNotification";
@@ -1725,7 +1725,7 @@ impl TrainingReminderNotification {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for TrainingReminderNotification {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1734,7 +1734,7 @@ impl<'de> serde::Deserialize<'de> for TrainingReminderNotification {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::model::ODataObject for TrainingReminderNotification {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -1763,7 +1763,7 @@ impl graph_odata_runtime::model::ODataObject for TrainingReminderNotification {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl TrainingReminderNotification {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -1774,11 +1774,11 @@ impl TrainingReminderNotification {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// The properties of [`TrainingReminderNotification`] by wire name, each a [`Field<TrainingReminderNotification>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`TrainingReminderNotification::set_null`].
 pub enum TrainingReminderNotificationField {}
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 #[allow(non_upper_case_globals)]
 impl TrainingReminderNotificationField {
     /// `defaultLanguage`
@@ -1801,7 +1801,7 @@ impl TrainingReminderNotificationField {
     ];
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL complex type `microsoft.graph.trainingSetting`; abstract.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct TrainingSetting {
@@ -1813,14 +1813,14 @@ pub struct TrainingSetting {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for TrainingSetting {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl TrainingSetting {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.trainingSetting";
@@ -1841,7 +1841,7 @@ impl TrainingSetting {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for TrainingSetting {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1850,7 +1850,7 @@ impl<'de> serde::Deserialize<'de> for TrainingSetting {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::model::ODataObject for TrainingSetting {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -1871,7 +1871,7 @@ impl graph_odata_runtime::model::ODataObject for TrainingSetting {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl TrainingSetting {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -1882,11 +1882,11 @@ impl TrainingSetting {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// The properties of [`TrainingSetting`] by wire name, each a [`Field<TrainingSetting>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`TrainingSetting::set_null`].
 pub enum TrainingSettingField {}
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 #[allow(non_upper_case_globals)]
 impl TrainingSettingField {
     /// `settingType`
@@ -1897,7 +1897,7 @@ impl TrainingSettingField {
     pub const ALL: &'static [model::Field<TrainingSetting>] = &[Self::SettingType];
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// A `microsoft.graph.trainingSetting` value: the base type or one of its derived types, chosen by `@odata.type`. A derived type this crate does not know is read as [`TrainingSetting`], which keeps its properties and `@odata.type` in `additional_properties`.
 #[derive(Debug, Clone, PartialEq)]
 pub enum AnyTrainingSetting {
@@ -1915,7 +1915,7 @@ pub enum AnyTrainingSetting {
     NoTrainingSetting(Box<NoTrainingSetting>),
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl AnyTrainingSetting {
     /// The `@odata.type` of the variant (the base type's for unknown derived types).
     pub fn odata_type(&self) -> &'static str {
@@ -1943,21 +1943,21 @@ impl AnyTrainingSetting {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl Default for AnyTrainingSetting {
     fn default() -> Self {
         Self::TrainingSetting(Box::default())
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl From<TrainingSetting> for AnyTrainingSetting {
     fn from(value: TrainingSetting) -> Self {
         Self::TrainingSetting(Box::new(value))
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl AnyTrainingSetting {
     /// The value if it is a [`AnyTrainingSetting::CustomTrainingSetting`] variant.
     pub fn as_custom_training_setting(&self) -> Option<&CustomTrainingSetting> {
@@ -2002,42 +2002,42 @@ impl AnyTrainingSetting {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl From<CustomTrainingSetting> for AnyTrainingSetting {
     fn from(value: CustomTrainingSetting) -> Self {
         Self::CustomTrainingSetting(Box::new(value))
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl From<MicrosoftCustomTrainingSetting> for AnyTrainingSetting {
     fn from(value: MicrosoftCustomTrainingSetting) -> Self {
         Self::MicrosoftCustomTrainingSetting(Box::new(value))
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl From<MicrosoftManagedTrainingSetting> for AnyTrainingSetting {
     fn from(value: MicrosoftManagedTrainingSetting) -> Self {
         Self::MicrosoftManagedTrainingSetting(Box::new(value))
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl From<MicrosoftTrainingAssignmentMapping> for AnyTrainingSetting {
     fn from(value: MicrosoftTrainingAssignmentMapping) -> Self {
         Self::MicrosoftTrainingAssignmentMapping(Box::new(value))
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl From<NoTrainingSetting> for AnyTrainingSetting {
     fn from(value: NoTrainingSetting) -> Self {
         Self::NoTrainingSetting(Box::new(value))
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for AnyTrainingSetting {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match self {
@@ -2078,7 +2078,7 @@ impl serde::Serialize for AnyTrainingSetting {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for AnyTrainingSetting {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2113,7 +2113,7 @@ impl<'de> serde::Deserialize<'de> for AnyTrainingSetting {
     }
 }
 
-#[cfg(feature = "_assigned_place_mode")]
+#[cfg(feature = "_places")]
 /// CSDL complex type `microsoft.graph.unavailablePlaceMode`; base type `microsoft.graph.placeMode`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct UnavailablePlaceMode {
@@ -2125,14 +2125,14 @@ pub struct UnavailablePlaceMode {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_assigned_place_mode")]
+#[cfg(feature = "_places")]
 impl serde::Serialize for UnavailablePlaceMode {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_assigned_place_mode")]
+#[cfg(feature = "_places")]
 impl UnavailablePlaceMode {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.unavailablePlaceMode";
@@ -2153,7 +2153,7 @@ impl UnavailablePlaceMode {
     }
 }
 
-#[cfg(feature = "_assigned_place_mode")]
+#[cfg(feature = "_places")]
 impl<'de> serde::Deserialize<'de> for UnavailablePlaceMode {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2162,7 +2162,7 @@ impl<'de> serde::Deserialize<'de> for UnavailablePlaceMode {
     }
 }
 
-#[cfg(feature = "_assigned_place_mode")]
+#[cfg(feature = "_places")]
 impl graph_odata_runtime::model::ODataObject for UnavailablePlaceMode {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -2183,7 +2183,7 @@ impl graph_odata_runtime::model::ODataObject for UnavailablePlaceMode {
     }
 }
 
-#[cfg(feature = "_assigned_place_mode")]
+#[cfg(feature = "_places")]
 impl UnavailablePlaceMode {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -2194,11 +2194,11 @@ impl UnavailablePlaceMode {
     }
 }
 
-#[cfg(feature = "_assigned_place_mode")]
+#[cfg(feature = "_places")]
 /// The properties of [`UnavailablePlaceMode`] by wire name, each a [`Field<UnavailablePlaceMode>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`UnavailablePlaceMode::set_null`].
 pub enum UnavailablePlaceModeField {}
 
-#[cfg(feature = "_assigned_place_mode")]
+#[cfg(feature = "_places")]
 #[allow(non_upper_case_globals)]
 impl UnavailablePlaceModeField {
     /// `reason`
@@ -2207,7 +2207,7 @@ impl UnavailablePlaceModeField {
     pub const ALL: &'static [model::Field<UnavailablePlaceMode>] = &[Self::Reason];
 }
 
-#[cfg(feature = "_admin_consent_request_policy")]
+#[cfg(feature = "_policies")]
 /// CSDL complex type `microsoft.graph.unifiedApprovalStage`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct UnifiedApprovalStage {
@@ -2229,14 +2229,14 @@ pub struct UnifiedApprovalStage {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_admin_consent_request_policy")]
+#[cfg(feature = "_policies")]
 impl serde::Serialize for UnifiedApprovalStage {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_admin_consent_request_policy")]
+#[cfg(feature = "_policies")]
 impl UnifiedApprovalStage {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.unifiedApprovalStage";
@@ -2270,7 +2270,7 @@ impl UnifiedApprovalStage {
     }
 }
 
-#[cfg(feature = "_admin_consent_request_policy")]
+#[cfg(feature = "_policies")]
 impl<'de> serde::Deserialize<'de> for UnifiedApprovalStage {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2279,7 +2279,7 @@ impl<'de> serde::Deserialize<'de> for UnifiedApprovalStage {
     }
 }
 
-#[cfg(feature = "_admin_consent_request_policy")]
+#[cfg(feature = "_policies")]
 impl graph_odata_runtime::model::ODataObject for UnifiedApprovalStage {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -2322,7 +2322,7 @@ impl graph_odata_runtime::model::ODataObject for UnifiedApprovalStage {
     }
 }
 
-#[cfg(feature = "_admin_consent_request_policy")]
+#[cfg(feature = "_policies")]
 impl UnifiedApprovalStage {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -2333,11 +2333,11 @@ impl UnifiedApprovalStage {
     }
 }
 
-#[cfg(feature = "_admin_consent_request_policy")]
+#[cfg(feature = "_policies")]
 /// The properties of [`UnifiedApprovalStage`] by wire name, each a [`Field<UnifiedApprovalStage>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`UnifiedApprovalStage::set_null`].
 pub enum UnifiedApprovalStageField {}
 
-#[cfg(feature = "_admin_consent_request_policy")]
+#[cfg(feature = "_policies")]
 #[allow(non_upper_case_globals)]
 impl UnifiedApprovalStageField {
     /// `approvalStageTimeOutInDays`
@@ -2375,7 +2375,7 @@ impl UnifiedApprovalStageField {
     ];
 }
 
-#[cfg(feature = "_delegated_admin_access_assignment")]
+#[cfg(feature = "_tenant_relationships")]
 /// CSDL complex type `microsoft.graph.unifiedRole`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct UnifiedRole {
@@ -2387,14 +2387,14 @@ pub struct UnifiedRole {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_delegated_admin_access_assignment")]
+#[cfg(feature = "_tenant_relationships")]
 impl serde::Serialize for UnifiedRole {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_delegated_admin_access_assignment")]
+#[cfg(feature = "_tenant_relationships")]
 impl UnifiedRole {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.unifiedRole";
@@ -2415,7 +2415,7 @@ impl UnifiedRole {
     }
 }
 
-#[cfg(feature = "_delegated_admin_access_assignment")]
+#[cfg(feature = "_tenant_relationships")]
 impl<'de> serde::Deserialize<'de> for UnifiedRole {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2424,7 +2424,7 @@ impl<'de> serde::Deserialize<'de> for UnifiedRole {
     }
 }
 
-#[cfg(feature = "_delegated_admin_access_assignment")]
+#[cfg(feature = "_tenant_relationships")]
 impl graph_odata_runtime::model::ODataObject for UnifiedRole {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -2447,7 +2447,7 @@ impl graph_odata_runtime::model::ODataObject for UnifiedRole {
     }
 }
 
-#[cfg(feature = "_delegated_admin_access_assignment")]
+#[cfg(feature = "_tenant_relationships")]
 impl UnifiedRole {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -2458,11 +2458,11 @@ impl UnifiedRole {
     }
 }
 
-#[cfg(feature = "_delegated_admin_access_assignment")]
+#[cfg(feature = "_tenant_relationships")]
 /// The properties of [`UnifiedRole`] by wire name, each a [`Field<UnifiedRole>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`UnifiedRole::set_null`].
 pub enum UnifiedRoleField {}
 
-#[cfg(feature = "_delegated_admin_access_assignment")]
+#[cfg(feature = "_tenant_relationships")]
 #[allow(non_upper_case_globals)]
 impl UnifiedRoleField {
     /// `roleDefinitionId`
@@ -2473,7 +2473,7 @@ impl UnifiedRoleField {
     pub const ALL: &'static [model::Field<UnifiedRole>] = &[Self::RoleDefinitionId];
 }
 
-#[cfg(feature = "_admin_consent_request_policy")]
+#[cfg(feature = "_policies")]
 /// CSDL complex type `microsoft.graph.unifiedRoleManagementPolicyRuleTarget`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct UnifiedRoleManagementPolicyRuleTarget {
@@ -2488,7 +2488,7 @@ pub struct UnifiedRoleManagementPolicyRuleTarget {
     /// Property `operations`: `Collection(microsoft.graph.unifiedRoleManagementPolicyRuleTargetOperations)`.
     pub operations: Option<Vec<UnifiedRoleManagementPolicyRuleTargetOperations>>,
     /// Navigation property `targetObjects`: `Collection(microsoft.graph.directoryObject)`; present when expanded (`$expand`).
-    #[cfg(feature = "_activity_based_timeout_policy")]
+    #[cfg(feature = "_directory_object")]
     pub target_objects: Option<Vec<AnyDirectoryObject>>,
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
@@ -2496,14 +2496,14 @@ pub struct UnifiedRoleManagementPolicyRuleTarget {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_admin_consent_request_policy")]
+#[cfg(feature = "_policies")]
 impl serde::Serialize for UnifiedRoleManagementPolicyRuleTarget {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_admin_consent_request_policy")]
+#[cfg(feature = "_policies")]
 #[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
 impl UnifiedRoleManagementPolicyRuleTarget {
     /// The CSDL qualified name, as `@odata.type` spells it.
@@ -2525,13 +2525,13 @@ impl UnifiedRoleManagementPolicyRuleTarget {
         object.property("inheritableSettings", &self.inheritable_settings);
         object.property("level", &self.level);
         object.property("operations", &self.operations);
-        #[cfg(feature = "_activity_based_timeout_policy")]
+        #[cfg(feature = "_directory_object")]
         object.property("targetObjects", &self.target_objects);
         object.end()
     }
 }
 
-#[cfg(feature = "_admin_consent_request_policy")]
+#[cfg(feature = "_policies")]
 impl<'de> serde::Deserialize<'de> for UnifiedRoleManagementPolicyRuleTarget {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2540,7 +2540,7 @@ impl<'de> serde::Deserialize<'de> for UnifiedRoleManagementPolicyRuleTarget {
     }
 }
 
-#[cfg(feature = "_admin_consent_request_policy")]
+#[cfg(feature = "_policies")]
 #[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
 impl graph_odata_runtime::model::ODataObject for UnifiedRoleManagementPolicyRuleTarget {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
@@ -2560,7 +2560,7 @@ impl graph_odata_runtime::model::ODataObject for UnifiedRoleManagementPolicyRule
             }
             "level" => read_lenient(map, key, &mut self.level, extra),
             "operations" => read_nullable(map, key, &mut self.operations, extra),
-            #[cfg(feature = "_activity_based_timeout_policy")]
+            #[cfg(feature = "_directory_object")]
             "targetObjects" => read_nullable(map, key, &mut self.target_objects, extra),
             _ => Ok(false),
         }
@@ -2572,7 +2572,7 @@ impl graph_odata_runtime::model::ODataObject for UnifiedRoleManagementPolicyRule
     }
 }
 
-#[cfg(feature = "_admin_consent_request_policy")]
+#[cfg(feature = "_policies")]
 impl UnifiedRoleManagementPolicyRuleTarget {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -2583,11 +2583,11 @@ impl UnifiedRoleManagementPolicyRuleTarget {
     }
 }
 
-#[cfg(feature = "_admin_consent_request_policy")]
+#[cfg(feature = "_policies")]
 /// The properties of [`UnifiedRoleManagementPolicyRuleTarget`] by wire name, each a [`Field<UnifiedRoleManagementPolicyRuleTarget>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`UnifiedRoleManagementPolicyRuleTarget::set_null`].
 pub enum UnifiedRoleManagementPolicyRuleTargetField {}
 
-#[cfg(feature = "_admin_consent_request_policy")]
+#[cfg(feature = "_policies")]
 #[allow(non_upper_case_globals)]
 impl UnifiedRoleManagementPolicyRuleTargetField {
     /// `caller`
@@ -2625,7 +2625,7 @@ impl UnifiedRoleManagementPolicyRuleTargetField {
     ];
 }
 
-#[cfg(feature = "_app_scope")]
+#[cfg(feature = "_role_management")]
 /// CSDL complex type `microsoft.graph.unifiedRolePermission`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct UnifiedRolePermission {
@@ -2641,14 +2641,14 @@ pub struct UnifiedRolePermission {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_app_scope")]
+#[cfg(feature = "_role_management")]
 impl serde::Serialize for UnifiedRolePermission {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_app_scope")]
+#[cfg(feature = "_role_management")]
 impl UnifiedRolePermission {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.unifiedRolePermission";
@@ -2671,7 +2671,7 @@ impl UnifiedRolePermission {
     }
 }
 
-#[cfg(feature = "_app_scope")]
+#[cfg(feature = "_role_management")]
 impl<'de> serde::Deserialize<'de> for UnifiedRolePermission {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2680,7 +2680,7 @@ impl<'de> serde::Deserialize<'de> for UnifiedRolePermission {
     }
 }
 
-#[cfg(feature = "_app_scope")]
+#[cfg(feature = "_role_management")]
 impl graph_odata_runtime::model::ODataObject for UnifiedRolePermission {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -2707,7 +2707,7 @@ impl graph_odata_runtime::model::ODataObject for UnifiedRolePermission {
     }
 }
 
-#[cfg(feature = "_app_scope")]
+#[cfg(feature = "_role_management")]
 impl UnifiedRolePermission {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -2718,11 +2718,11 @@ impl UnifiedRolePermission {
     }
 }
 
-#[cfg(feature = "_app_scope")]
+#[cfg(feature = "_role_management")]
 /// The properties of [`UnifiedRolePermission`] by wire name, each a [`Field<UnifiedRolePermission>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`UnifiedRolePermission::set_null`].
 pub enum UnifiedRolePermissionField {}
 
-#[cfg(feature = "_app_scope")]
+#[cfg(feature = "_role_management")]
 #[allow(non_upper_case_globals)]
 impl UnifiedRolePermissionField {
     /// `allowedResourceActions`
@@ -2745,7 +2745,7 @@ impl UnifiedRolePermissionField {
     ];
 }
 
-#[cfg(feature = "_authentication_strength_usage")]
+#[cfg(feature = "_application_enforced_restrictions_session_control")]
 /// CSDL complex type `microsoft.graph.updateAllowedCombinationsResult`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct UpdateAllowedCombinationsResult {
@@ -2763,14 +2763,14 @@ pub struct UpdateAllowedCombinationsResult {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_authentication_strength_usage")]
+#[cfg(feature = "_application_enforced_restrictions_session_control")]
 impl serde::Serialize for UpdateAllowedCombinationsResult {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_authentication_strength_usage")]
+#[cfg(feature = "_application_enforced_restrictions_session_control")]
 impl UpdateAllowedCombinationsResult {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.updateAllowedCombinationsResult";
@@ -2798,7 +2798,7 @@ impl UpdateAllowedCombinationsResult {
     }
 }
 
-#[cfg(feature = "_authentication_strength_usage")]
+#[cfg(feature = "_application_enforced_restrictions_session_control")]
 impl<'de> serde::Deserialize<'de> for UpdateAllowedCombinationsResult {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2807,7 +2807,7 @@ impl<'de> serde::Deserialize<'de> for UpdateAllowedCombinationsResult {
     }
 }
 
-#[cfg(feature = "_authentication_strength_usage")]
+#[cfg(feature = "_application_enforced_restrictions_session_control")]
 impl graph_odata_runtime::model::ODataObject for UpdateAllowedCombinationsResult {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -2839,7 +2839,7 @@ impl graph_odata_runtime::model::ODataObject for UpdateAllowedCombinationsResult
     }
 }
 
-#[cfg(feature = "_authentication_strength_usage")]
+#[cfg(feature = "_application_enforced_restrictions_session_control")]
 impl UpdateAllowedCombinationsResult {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -2850,11 +2850,11 @@ impl UpdateAllowedCombinationsResult {
     }
 }
 
-#[cfg(feature = "_authentication_strength_usage")]
+#[cfg(feature = "_application_enforced_restrictions_session_control")]
 /// The properties of [`UpdateAllowedCombinationsResult`] by wire name, each a [`Field<UpdateAllowedCombinationsResult>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`UpdateAllowedCombinationsResult::set_null`].
 pub enum UpdateAllowedCombinationsResultField {}
 
-#[cfg(feature = "_authentication_strength_usage")]
+#[cfg(feature = "_application_enforced_restrictions_session_control")]
 #[allow(non_upper_case_globals)]
 impl UpdateAllowedCombinationsResultField {
     /// `additionalInformation`
@@ -3161,7 +3161,7 @@ impl UploadSessionField {
     ];
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// **Deprecated**: deprecated on 2024-04-10, planned removal on 2026-04-10, revision 2024-01/Deprecation
 ///
 /// CSDL complex type `microsoft.graph.uriClickSecurityState`.
@@ -3188,14 +3188,14 @@ pub struct UriClickSecurityState {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for UriClickSecurityState {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl UriClickSecurityState {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.uriClickSecurityState";
@@ -3221,7 +3221,7 @@ impl UriClickSecurityState {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for UriClickSecurityState {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -3230,7 +3230,7 @@ impl<'de> serde::Deserialize<'de> for UriClickSecurityState {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::model::ODataObject for UriClickSecurityState {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -3256,7 +3256,7 @@ impl graph_odata_runtime::model::ODataObject for UriClickSecurityState {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl UriClickSecurityState {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -3267,11 +3267,11 @@ impl UriClickSecurityState {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// The properties of [`UriClickSecurityState`] by wire name, each a [`Field<UriClickSecurityState>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`UriClickSecurityState::set_null`].
 pub enum UriClickSecurityStateField {}
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 #[allow(non_upper_case_globals)]
 impl UriClickSecurityStateField {
     /// `clickAction`
@@ -3514,7 +3514,7 @@ impl UserActionContextField {
     pub const ALL: &'static [model::Field<UserActionContext>] = &[Self::UserAction];
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 /// CSDL complex type `microsoft.graph.userAttributeValuesItem`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct UserAttributeValuesItem {
@@ -3530,14 +3530,14 @@ pub struct UserAttributeValuesItem {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 impl serde::Serialize for UserAttributeValuesItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 impl UserAttributeValuesItem {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.userAttributeValuesItem";
@@ -3560,7 +3560,7 @@ impl UserAttributeValuesItem {
     }
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 impl<'de> serde::Deserialize<'de> for UserAttributeValuesItem {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -3569,7 +3569,7 @@ impl<'de> serde::Deserialize<'de> for UserAttributeValuesItem {
     }
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 impl graph_odata_runtime::model::ODataObject for UserAttributeValuesItem {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -3592,7 +3592,7 @@ impl graph_odata_runtime::model::ODataObject for UserAttributeValuesItem {
     }
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 impl UserAttributeValuesItem {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -3603,11 +3603,11 @@ impl UserAttributeValuesItem {
     }
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 /// The properties of [`UserAttributeValuesItem`] by wire name, each a [`Field<UserAttributeValuesItem>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`UserAttributeValuesItem::set_null`].
 pub enum UserAttributeValuesItemField {}
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 #[allow(non_upper_case_globals)]
 impl UserAttributeValuesItemField {
     /// `isDefault`
@@ -4010,7 +4010,7 @@ impl UserExperienceAnalyticsCloudManagementDevicesSummaryField {
     ];
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 /// CSDL complex type `microsoft.graph.userExperienceAnalyticsInsight`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct UserExperienceAnalyticsInsight {
@@ -4028,14 +4028,14 @@ pub struct UserExperienceAnalyticsInsight {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl serde::Serialize for UserExperienceAnalyticsInsight {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl UserExperienceAnalyticsInsight {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.userExperienceAnalyticsInsight";
@@ -4063,7 +4063,7 @@ impl UserExperienceAnalyticsInsight {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl<'de> serde::Deserialize<'de> for UserExperienceAnalyticsInsight {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -4072,7 +4072,7 @@ impl<'de> serde::Deserialize<'de> for UserExperienceAnalyticsInsight {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl graph_odata_runtime::model::ODataObject for UserExperienceAnalyticsInsight {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -4103,7 +4103,7 @@ impl graph_odata_runtime::model::ODataObject for UserExperienceAnalyticsInsight 
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl UserExperienceAnalyticsInsight {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -4114,11 +4114,11 @@ impl UserExperienceAnalyticsInsight {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 /// The properties of [`UserExperienceAnalyticsInsight`] by wire name, each a [`Field<UserExperienceAnalyticsInsight>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`UserExperienceAnalyticsInsight::set_null`].
 pub enum UserExperienceAnalyticsInsightField {}
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 #[allow(non_upper_case_globals)]
 impl UserExperienceAnalyticsInsightField {
     /// `insightId`
@@ -4146,7 +4146,7 @@ impl UserExperienceAnalyticsInsightField {
     ];
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 /// CSDL complex type `microsoft.graph.userExperienceAnalyticsInsightValue`; abstract.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct UserExperienceAnalyticsInsightValue {
@@ -4156,14 +4156,14 @@ pub struct UserExperienceAnalyticsInsightValue {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl serde::Serialize for UserExperienceAnalyticsInsightValue {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl UserExperienceAnalyticsInsightValue {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.userExperienceAnalyticsInsightValue";
@@ -4183,7 +4183,7 @@ impl UserExperienceAnalyticsInsightValue {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl<'de> serde::Deserialize<'de> for UserExperienceAnalyticsInsightValue {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -4192,7 +4192,7 @@ impl<'de> serde::Deserialize<'de> for UserExperienceAnalyticsInsightValue {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl graph_odata_runtime::model::ODataObject for UserExperienceAnalyticsInsightValue {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -4208,7 +4208,7 @@ impl graph_odata_runtime::model::ODataObject for UserExperienceAnalyticsInsightV
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 /// A `microsoft.graph.userExperienceAnalyticsInsightValue` value: the base type or one of its derived types, chosen by `@odata.type`. A derived type this crate does not know is read as [`UserExperienceAnalyticsInsightValue`], which keeps its properties and `@odata.type` in `additional_properties`.
 #[derive(Debug, Clone, PartialEq)]
 pub enum AnyUserExperienceAnalyticsInsightValue {
@@ -4220,7 +4220,7 @@ pub enum AnyUserExperienceAnalyticsInsightValue {
     InsightValueInt(Box<InsightValueInt>),
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl AnyUserExperienceAnalyticsInsightValue {
     /// The `@odata.type` of the variant (the base type's for unknown derived types).
     pub fn odata_type(&self) -> &'static str {
@@ -4243,14 +4243,14 @@ impl AnyUserExperienceAnalyticsInsightValue {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl Default for AnyUserExperienceAnalyticsInsightValue {
     fn default() -> Self {
         Self::UserExperienceAnalyticsInsightValue(Box::default())
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl From<UserExperienceAnalyticsInsightValue>
 for AnyUserExperienceAnalyticsInsightValue {
     fn from(value: UserExperienceAnalyticsInsightValue) -> Self {
@@ -4258,7 +4258,7 @@ for AnyUserExperienceAnalyticsInsightValue {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl AnyUserExperienceAnalyticsInsightValue {
     /// The value if it is a [`AnyUserExperienceAnalyticsInsightValue::InsightValueDouble`] variant.
     pub fn as_insight_value_double(&self) -> Option<&InsightValueDouble> {

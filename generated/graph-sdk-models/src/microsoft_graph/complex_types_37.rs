@@ -11,21 +11,21 @@ use graph_odata_runtime::edm;
 #[allow(unused_imports)]
 use graph_odata_runtime::model;
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl From<InsightValueDouble> for AnyUserExperienceAnalyticsInsightValue {
     fn from(value: InsightValueDouble) -> Self {
         Self::InsightValueDouble(Box::new(value))
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl From<InsightValueInt> for AnyUserExperienceAnalyticsInsightValue {
     fn from(value: InsightValueInt) -> Self {
         Self::InsightValueInt(Box::new(value))
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl serde::Serialize for AnyUserExperienceAnalyticsInsightValue {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match self {
@@ -46,7 +46,7 @@ impl serde::Serialize for AnyUserExperienceAnalyticsInsightValue {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl<'de> serde::Deserialize<'de> for AnyUserExperienceAnalyticsInsightValue {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -71,7 +71,7 @@ impl<'de> serde::Deserialize<'de> for AnyUserExperienceAnalyticsInsightValue {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 /// CSDL complex type `microsoft.graph.userExperienceAnalyticsSettings`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct UserExperienceAnalyticsSettings {
@@ -83,14 +83,14 @@ pub struct UserExperienceAnalyticsSettings {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl serde::Serialize for UserExperienceAnalyticsSettings {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl UserExperienceAnalyticsSettings {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.userExperienceAnalyticsSettings";
@@ -115,7 +115,7 @@ impl UserExperienceAnalyticsSettings {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl<'de> serde::Deserialize<'de> for UserExperienceAnalyticsSettings {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -124,7 +124,7 @@ impl<'de> serde::Deserialize<'de> for UserExperienceAnalyticsSettings {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl graph_odata_runtime::model::ODataObject for UserExperienceAnalyticsSettings {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -152,7 +152,7 @@ impl graph_odata_runtime::model::ODataObject for UserExperienceAnalyticsSettings
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl UserExperienceAnalyticsSettings {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -163,11 +163,11 @@ impl UserExperienceAnalyticsSettings {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 /// The properties of [`UserExperienceAnalyticsSettings`] by wire name, each a [`Field<UserExperienceAnalyticsSettings>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`UserExperienceAnalyticsSettings::set_null`].
 pub enum UserExperienceAnalyticsSettingsField {}
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 #[allow(non_upper_case_globals)]
 impl UserExperienceAnalyticsSettingsField {
     /// `configurationManagerDataConnectorConfigured`
@@ -584,7 +584,7 @@ impl UserExperienceAnalyticsWorkFromAnywhereDevicesSummaryField {
     ];
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 /// CSDL complex type `microsoft.graph.userFlowApiConnectorConfiguration`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct UserFlowApiConnectorConfiguration {
@@ -598,14 +598,14 @@ pub struct UserFlowApiConnectorConfiguration {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 impl serde::Serialize for UserFlowApiConnectorConfiguration {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 impl UserFlowApiConnectorConfiguration {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.userFlowApiConnectorConfiguration";
@@ -627,7 +627,7 @@ impl UserFlowApiConnectorConfiguration {
     }
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 impl<'de> serde::Deserialize<'de> for UserFlowApiConnectorConfiguration {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -636,7 +636,7 @@ impl<'de> serde::Deserialize<'de> for UserFlowApiConnectorConfiguration {
     }
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 impl graph_odata_runtime::model::ODataObject for UserFlowApiConnectorConfiguration {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -662,7 +662,7 @@ impl graph_odata_runtime::model::ODataObject for UserFlowApiConnectorConfigurati
     }
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 impl UserFlowApiConnectorConfiguration {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -673,11 +673,11 @@ impl UserFlowApiConnectorConfiguration {
     }
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 /// The properties of [`UserFlowApiConnectorConfiguration`] by wire name, each a [`Field<UserFlowApiConnectorConfiguration>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`UserFlowApiConnectorConfiguration::set_null`].
 pub enum UserFlowApiConnectorConfigurationField {}
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 #[allow(non_upper_case_globals)]
 impl UserFlowApiConnectorConfigurationField {
     /// `postAttributeCollection`
@@ -695,7 +695,7 @@ impl UserFlowApiConnectorConfigurationField {
     ];
 }
 
-#[cfg(feature = "_identity_2")]
+#[cfg(feature = "_identity_3")]
 /// CSDL complex type `microsoft.graph.userIdentity`; base type `microsoft.graph.identity`; open type: dynamic properties land in `additional_properties`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct UserIdentity {
@@ -715,14 +715,14 @@ pub struct UserIdentity {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_identity_2")]
+#[cfg(feature = "_identity_3")]
 impl serde::Serialize for UserIdentity {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_identity_2")]
+#[cfg(feature = "_identity_3")]
 impl UserIdentity {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.userIdentity";
@@ -746,7 +746,7 @@ impl UserIdentity {
     }
 }
 
-#[cfg(feature = "_identity_2")]
+#[cfg(feature = "_identity_3")]
 impl<'de> serde::Deserialize<'de> for UserIdentity {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -755,7 +755,7 @@ impl<'de> serde::Deserialize<'de> for UserIdentity {
     }
 }
 
-#[cfg(feature = "_identity_2")]
+#[cfg(feature = "_identity_3")]
 impl graph_odata_runtime::model::ODataObject for UserIdentity {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -781,7 +781,7 @@ impl graph_odata_runtime::model::ODataObject for UserIdentity {
     }
 }
 
-#[cfg(feature = "_identity_2")]
+#[cfg(feature = "_identity_3")]
 impl UserIdentity {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -792,11 +792,11 @@ impl UserIdentity {
     }
 }
 
-#[cfg(feature = "_identity_2")]
+#[cfg(feature = "_identity_3")]
 /// The properties of [`UserIdentity`] by wire name, each a [`Field<UserIdentity>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`UserIdentity::set_null`].
 pub enum UserIdentityField {}
 
-#[cfg(feature = "_identity_2")]
+#[cfg(feature = "_identity_3")]
 #[allow(non_upper_case_globals)]
 impl UserIdentityField {
     /// `displayName`
@@ -818,7 +818,7 @@ impl UserIdentityField {
     ];
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 /// CSDL complex type `microsoft.graph.userLastSignInRecommendationInsightSetting`; base type `microsoft.graph.accessReviewRecommendationInsightSetting`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct UserLastSignInRecommendationInsightSetting {
@@ -832,14 +832,14 @@ pub struct UserLastSignInRecommendationInsightSetting {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl serde::Serialize for UserLastSignInRecommendationInsightSetting {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl UserLastSignInRecommendationInsightSetting {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.userLastSignInRecommendationInsightSetting";
@@ -865,7 +865,7 @@ impl UserLastSignInRecommendationInsightSetting {
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl<'de> serde::Deserialize<'de> for UserLastSignInRecommendationInsightSetting {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -874,7 +874,7 @@ impl<'de> serde::Deserialize<'de> for UserLastSignInRecommendationInsightSetting
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl graph_odata_runtime::model::ODataObject
 for UserLastSignInRecommendationInsightSetting {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
@@ -904,7 +904,7 @@ for UserLastSignInRecommendationInsightSetting {
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl UserLastSignInRecommendationInsightSetting {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -915,11 +915,11 @@ impl UserLastSignInRecommendationInsightSetting {
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 /// The properties of [`UserLastSignInRecommendationInsightSetting`] by wire name, each a [`Field<UserLastSignInRecommendationInsightSetting>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`UserLastSignInRecommendationInsightSetting::set_null`].
 pub enum UserLastSignInRecommendationInsightSettingField {}
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 #[allow(non_upper_case_globals)]
 impl UserLastSignInRecommendationInsightSettingField {
     /// `recommendationLookBackDuration`
@@ -937,12 +937,12 @@ impl UserLastSignInRecommendationInsightSettingField {
     ];
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_authorization_info")]
 /// CSDL complex type `microsoft.graph.userPrint`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct UserPrint {
     /// Navigation property `recentPrinterShares`: `Collection(microsoft.graph.printerShare)`, contained; present when expanded (`$expand`).
-    #[cfg(feature = "_integer_range")]
+    #[cfg(feature = "_print")]
     pub recent_printer_shares: Option<Vec<PrinterShare>>,
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
@@ -950,14 +950,14 @@ pub struct UserPrint {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_authorization_info")]
 impl serde::Serialize for UserPrint {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_authorization_info")]
 #[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
 impl UserPrint {
     /// The CSDL qualified name, as `@odata.type` spells it.
@@ -974,13 +974,13 @@ impl UserPrint {
             &self.additional_properties,
             odata_type,
         )?;
-        #[cfg(feature = "_integer_range")]
+        #[cfg(feature = "_print")]
         object.property("recentPrinterShares", &self.recent_printer_shares);
         object.end()
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_authorization_info")]
 impl<'de> serde::Deserialize<'de> for UserPrint {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -989,7 +989,7 @@ impl<'de> serde::Deserialize<'de> for UserPrint {
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_authorization_info")]
 #[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
 impl graph_odata_runtime::model::ODataObject for UserPrint {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
@@ -1000,7 +1000,7 @@ impl graph_odata_runtime::model::ODataObject for UserPrint {
         use graph_odata_runtime::model::read_nullable;
         let extra = &mut self.additional_properties;
         match key {
-            #[cfg(feature = "_integer_range")]
+            #[cfg(feature = "_print")]
             "recentPrinterShares" => {
                 read_nullable(map, key, &mut self.recent_printer_shares, extra)
             }
@@ -1014,7 +1014,7 @@ impl graph_odata_runtime::model::ODataObject for UserPrint {
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_authorization_info")]
 impl UserPrint {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -1025,11 +1025,11 @@ impl UserPrint {
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_authorization_info")]
 /// The properties of [`UserPrint`] by wire name, each a [`Field<UserPrint>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`UserPrint::set_null`].
 pub enum UserPrintField {}
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_authorization_info")]
 #[allow(non_upper_case_globals)]
 impl UserPrintField {
     /// `recentPrinterShares`
@@ -1618,7 +1618,7 @@ impl UserScopeField {
     pub const ALL: &'static [model::Field<UserScope>] = &[Self::Identity];
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// **Deprecated**: deprecated on 2024-04-10, planned removal on 2026-04-10, revision 2024-01/Deprecation
 ///
 /// CSDL complex type `microsoft.graph.userSecurityState`.
@@ -1661,14 +1661,14 @@ pub struct UserSecurityState {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for UserSecurityState {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl UserSecurityState {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.userSecurityState";
@@ -1706,7 +1706,7 @@ impl UserSecurityState {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for UserSecurityState {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1715,7 +1715,7 @@ impl<'de> serde::Deserialize<'de> for UserSecurityState {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::model::ODataObject for UserSecurityState {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -1755,7 +1755,7 @@ impl graph_odata_runtime::model::ODataObject for UserSecurityState {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl UserSecurityState {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -1766,11 +1766,11 @@ impl UserSecurityState {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// The properties of [`UserSecurityState`] by wire name, each a [`Field<UserSecurityState>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`UserSecurityState::set_null`].
 pub enum UserSecurityStateField {}
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 #[allow(non_upper_case_globals)]
 impl UserSecurityStateField {
     /// `aadUserId`
@@ -1960,7 +1960,7 @@ impl UserSignInField {
     ];
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL complex type `microsoft.graph.userSimulationDetails`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct UserSimulationDetails {
@@ -1988,14 +1988,14 @@ pub struct UserSimulationDetails {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for UserSimulationDetails {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl UserSimulationDetails {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.userSimulationDetails";
@@ -2024,7 +2024,7 @@ impl UserSimulationDetails {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for UserSimulationDetails {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2033,7 +2033,7 @@ impl<'de> serde::Deserialize<'de> for UserSimulationDetails {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::model::ODataObject for UserSimulationDetails {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -2074,7 +2074,7 @@ impl graph_odata_runtime::model::ODataObject for UserSimulationDetails {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl UserSimulationDetails {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -2085,11 +2085,11 @@ impl UserSimulationDetails {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// The properties of [`UserSimulationDetails`] by wire name, each a [`Field<UserSimulationDetails>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`UserSimulationDetails::set_null`].
 pub enum UserSimulationDetailsField {}
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 #[allow(non_upper_case_globals)]
 impl UserSimulationDetailsField {
     /// `assignedTrainingsCount`
@@ -2142,7 +2142,7 @@ impl UserSimulationDetailsField {
     ];
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL complex type `microsoft.graph.userSimulationEventInfo`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct UserSimulationEventInfo {
@@ -2164,14 +2164,14 @@ pub struct UserSimulationEventInfo {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for UserSimulationEventInfo {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl UserSimulationEventInfo {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.userSimulationEventInfo";
@@ -2197,7 +2197,7 @@ impl UserSimulationEventInfo {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for UserSimulationEventInfo {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2206,7 +2206,7 @@ impl<'de> serde::Deserialize<'de> for UserSimulationEventInfo {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::model::ODataObject for UserSimulationEventInfo {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -2234,7 +2234,7 @@ impl graph_odata_runtime::model::ODataObject for UserSimulationEventInfo {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl UserSimulationEventInfo {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -2245,11 +2245,11 @@ impl UserSimulationEventInfo {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// The properties of [`UserSimulationEventInfo`] by wire name, each a [`Field<UserSimulationEventInfo>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`UserSimulationEventInfo::set_null`].
 pub enum UserSimulationEventInfoField {}
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 #[allow(non_upper_case_globals)]
 impl UserSimulationEventInfoField {
     /// `browser`
@@ -2287,7 +2287,7 @@ impl UserSimulationEventInfoField {
     ];
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL complex type `microsoft.graph.userTrainingContentEventInfo`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct UserTrainingContentEventInfo {
@@ -2307,14 +2307,14 @@ pub struct UserTrainingContentEventInfo {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for UserTrainingContentEventInfo {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl UserTrainingContentEventInfo {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.userTrainingContentEventInfo";
@@ -2339,7 +2339,7 @@ impl UserTrainingContentEventInfo {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for UserTrainingContentEventInfo {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2348,7 +2348,7 @@ impl<'de> serde::Deserialize<'de> for UserTrainingContentEventInfo {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::model::ODataObject for UserTrainingContentEventInfo {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -2379,7 +2379,7 @@ impl graph_odata_runtime::model::ODataObject for UserTrainingContentEventInfo {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl UserTrainingContentEventInfo {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -2390,11 +2390,11 @@ impl UserTrainingContentEventInfo {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// The properties of [`UserTrainingContentEventInfo`] by wire name, each a [`Field<UserTrainingContentEventInfo>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`UserTrainingContentEventInfo::set_null`].
 pub enum UserTrainingContentEventInfoField {}
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 #[allow(non_upper_case_globals)]
 impl UserTrainingContentEventInfoField {
     /// `browser`
@@ -2427,7 +2427,7 @@ impl UserTrainingContentEventInfoField {
     ];
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL complex type `microsoft.graph.userTrainingEventInfo`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct UserTrainingEventInfo {
@@ -2447,14 +2447,14 @@ pub struct UserTrainingEventInfo {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for UserTrainingEventInfo {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl UserTrainingEventInfo {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.userTrainingEventInfo";
@@ -2484,7 +2484,7 @@ impl UserTrainingEventInfo {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for UserTrainingEventInfo {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2493,7 +2493,7 @@ impl<'de> serde::Deserialize<'de> for UserTrainingEventInfo {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::model::ODataObject for UserTrainingEventInfo {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -2526,7 +2526,7 @@ impl graph_odata_runtime::model::ODataObject for UserTrainingEventInfo {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl UserTrainingEventInfo {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -2537,11 +2537,11 @@ impl UserTrainingEventInfo {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// The properties of [`UserTrainingEventInfo`] by wire name, each a [`Field<UserTrainingEventInfo>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`UserTrainingEventInfo::set_null`].
 pub enum UserTrainingEventInfoField {}
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 #[allow(non_upper_case_globals)]
 impl UserTrainingEventInfoField {
     /// `displayName`
@@ -2817,7 +2817,7 @@ impl UserWorkLocationField {
     ];
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_policies")]
 /// CSDL complex type `microsoft.graph.validatingDomains`; abstract.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ValidatingDomains {
@@ -2829,14 +2829,14 @@ pub struct ValidatingDomains {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_policies")]
 impl serde::Serialize for ValidatingDomains {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_policies")]
 impl ValidatingDomains {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.validatingDomains";
@@ -2857,7 +2857,7 @@ impl ValidatingDomains {
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_policies")]
 impl<'de> serde::Deserialize<'de> for ValidatingDomains {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2866,7 +2866,7 @@ impl<'de> serde::Deserialize<'de> for ValidatingDomains {
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_policies")]
 impl graph_odata_runtime::model::ODataObject for ValidatingDomains {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -2887,7 +2887,7 @@ impl graph_odata_runtime::model::ODataObject for ValidatingDomains {
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_policies")]
 impl ValidatingDomains {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -2898,11 +2898,11 @@ impl ValidatingDomains {
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_policies")]
 /// The properties of [`ValidatingDomains`] by wire name, each a [`Field<ValidatingDomains>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ValidatingDomains::set_null`].
 pub enum ValidatingDomainsField {}
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_policies")]
 #[allow(non_upper_case_globals)]
 impl ValidatingDomainsField {
     /// `rootDomains`
@@ -2913,7 +2913,7 @@ impl ValidatingDomainsField {
     pub const ALL: &'static [model::Field<ValidatingDomains>] = &[Self::RootDomains];
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_policies")]
 /// A `microsoft.graph.validatingDomains` value: the base type or one of its derived types, chosen by `@odata.type`. A derived type this crate does not know is read as [`ValidatingDomains`], which keeps its properties and `@odata.type` in `additional_properties`.
 #[derive(Debug, Clone, PartialEq)]
 pub enum AnyValidatingDomains {
@@ -2925,7 +2925,7 @@ pub enum AnyValidatingDomains {
     EnumeratedDomains(Box<EnumeratedDomains>),
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_policies")]
 impl AnyValidatingDomains {
     /// The `@odata.type` of the variant (the base type's for unknown derived types).
     pub fn odata_type(&self) -> &'static str {
@@ -2944,21 +2944,21 @@ impl AnyValidatingDomains {
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_policies")]
 impl Default for AnyValidatingDomains {
     fn default() -> Self {
         Self::ValidatingDomains(Box::default())
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_policies")]
 impl From<ValidatingDomains> for AnyValidatingDomains {
     fn from(value: ValidatingDomains) -> Self {
         Self::ValidatingDomains(Box::new(value))
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_policies")]
 impl AnyValidatingDomains {
     /// The value if it is a [`AnyValidatingDomains::AllDomains`] variant.
     pub fn as_all_domains(&self) -> Option<&AllDomains> {
@@ -2976,21 +2976,21 @@ impl AnyValidatingDomains {
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_policies")]
 impl From<AllDomains> for AnyValidatingDomains {
     fn from(value: AllDomains) -> Self {
         Self::AllDomains(Box::new(value))
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_policies")]
 impl From<EnumeratedDomains> for AnyValidatingDomains {
     fn from(value: EnumeratedDomains) -> Self {
         Self::EnumeratedDomains(Box::new(value))
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_policies")]
 impl serde::Serialize for AnyValidatingDomains {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match self {
@@ -3006,7 +3006,7 @@ impl serde::Serialize for AnyValidatingDomains {
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_policies")]
 impl<'de> serde::Deserialize<'de> for AnyValidatingDomains {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -3028,7 +3028,7 @@ impl<'de> serde::Deserialize<'de> for AnyValidatingDomains {
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_organization")]
 /// CSDL complex type `microsoft.graph.verifiedDomain`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct VerifiedDomain {
@@ -3048,14 +3048,14 @@ pub struct VerifiedDomain {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_organization")]
 impl serde::Serialize for VerifiedDomain {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_organization")]
 impl VerifiedDomain {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.verifiedDomain";
@@ -3080,7 +3080,7 @@ impl VerifiedDomain {
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_organization")]
 impl<'de> serde::Deserialize<'de> for VerifiedDomain {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -3089,7 +3089,7 @@ impl<'de> serde::Deserialize<'de> for VerifiedDomain {
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_organization")]
 impl graph_odata_runtime::model::ODataObject for VerifiedDomain {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -3114,7 +3114,7 @@ impl graph_odata_runtime::model::ODataObject for VerifiedDomain {
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_organization")]
 impl VerifiedDomain {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -3125,11 +3125,11 @@ impl VerifiedDomain {
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_organization")]
 /// The properties of [`VerifiedDomain`] by wire name, each a [`Field<VerifiedDomain>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`VerifiedDomain::set_null`].
 pub enum VerifiedDomainField {}
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_organization")]
 #[allow(non_upper_case_globals)]
 impl VerifiedDomainField {
     /// `capabilities`
@@ -3154,7 +3154,7 @@ impl VerifiedDomainField {
     ];
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 /// CSDL complex type `microsoft.graph.verifiedIdProfileConfiguration`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct VerifiedIdProfileConfiguration {
@@ -3174,14 +3174,14 @@ pub struct VerifiedIdProfileConfiguration {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 impl serde::Serialize for VerifiedIdProfileConfiguration {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 impl VerifiedIdProfileConfiguration {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.verifiedIdProfileConfiguration";
@@ -3206,7 +3206,7 @@ impl VerifiedIdProfileConfiguration {
     }
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 impl<'de> serde::Deserialize<'de> for VerifiedIdProfileConfiguration {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -3215,7 +3215,7 @@ impl<'de> serde::Deserialize<'de> for VerifiedIdProfileConfiguration {
     }
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 impl graph_odata_runtime::model::ODataObject for VerifiedIdProfileConfiguration {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -3244,7 +3244,7 @@ impl graph_odata_runtime::model::ODataObject for VerifiedIdProfileConfiguration 
     }
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 impl VerifiedIdProfileConfiguration {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -3255,11 +3255,11 @@ impl VerifiedIdProfileConfiguration {
     }
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 /// The properties of [`VerifiedIdProfileConfiguration`] by wire name, each a [`Field<VerifiedIdProfileConfiguration>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`VerifiedIdProfileConfiguration::set_null`].
 pub enum VerifiedIdProfileConfigurationField {}
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 #[allow(non_upper_case_globals)]
 impl VerifiedIdProfileConfigurationField {
     /// `acceptedIssuer`
@@ -3292,7 +3292,7 @@ impl VerifiedIdProfileConfigurationField {
     ];
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 /// CSDL complex type `microsoft.graph.verifiedIdUsageConfiguration`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct VerifiedIdUsageConfiguration {
@@ -3306,14 +3306,14 @@ pub struct VerifiedIdUsageConfiguration {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 impl serde::Serialize for VerifiedIdUsageConfiguration {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 impl VerifiedIdUsageConfiguration {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.verifiedIdUsageConfiguration";
@@ -3335,7 +3335,7 @@ impl VerifiedIdUsageConfiguration {
     }
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 impl<'de> serde::Deserialize<'de> for VerifiedIdUsageConfiguration {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -3344,7 +3344,7 @@ impl<'de> serde::Deserialize<'de> for VerifiedIdUsageConfiguration {
     }
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 impl graph_odata_runtime::model::ODataObject for VerifiedIdUsageConfiguration {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -3368,7 +3368,7 @@ impl graph_odata_runtime::model::ODataObject for VerifiedIdUsageConfiguration {
     }
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 impl VerifiedIdUsageConfiguration {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -3379,11 +3379,11 @@ impl VerifiedIdUsageConfiguration {
     }
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 /// The properties of [`VerifiedIdUsageConfiguration`] by wire name, each a [`Field<VerifiedIdUsageConfiguration>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`VerifiedIdUsageConfiguration::set_null`].
 pub enum VerifiedIdUsageConfigurationField {}
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 #[allow(non_upper_case_globals)]
 impl VerifiedIdUsageConfigurationField {
     /// `isEnabledForTestOnly`
@@ -3401,7 +3401,7 @@ impl VerifiedIdUsageConfigurationField {
     ];
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_add_in")]
 /// CSDL complex type `microsoft.graph.verifiedPublisher`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct VerifiedPublisher {
@@ -3417,14 +3417,14 @@ pub struct VerifiedPublisher {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_add_in")]
 impl serde::Serialize for VerifiedPublisher {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_add_in")]
 impl VerifiedPublisher {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.verifiedPublisher";
@@ -3447,7 +3447,7 @@ impl VerifiedPublisher {
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_add_in")]
 impl<'de> serde::Deserialize<'de> for VerifiedPublisher {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -3456,7 +3456,7 @@ impl<'de> serde::Deserialize<'de> for VerifiedPublisher {
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_add_in")]
 impl graph_odata_runtime::model::ODataObject for VerifiedPublisher {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -3481,7 +3481,7 @@ impl graph_odata_runtime::model::ODataObject for VerifiedPublisher {
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_add_in")]
 impl VerifiedPublisher {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -3492,11 +3492,11 @@ impl VerifiedPublisher {
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_add_in")]
 /// The properties of [`VerifiedPublisher`] by wire name, each a [`Field<VerifiedPublisher>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`VerifiedPublisher::set_null`].
 pub enum VerifiedPublisherField {}
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_add_in")]
 #[allow(non_upper_case_globals)]
 impl VerifiedPublisherField {
     /// `addedDateTime`
@@ -4278,7 +4278,7 @@ impl VirtualEventPresenterInfoField {
     ];
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 /// CSDL complex type `microsoft.graph.virtualEventRegistrationQuestionAnswer`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct VirtualEventRegistrationQuestionAnswer {
@@ -4298,14 +4298,14 @@ pub struct VirtualEventRegistrationQuestionAnswer {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 impl serde::Serialize for VirtualEventRegistrationQuestionAnswer {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 impl VirtualEventRegistrationQuestionAnswer {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.virtualEventRegistrationQuestionAnswer";
@@ -4330,7 +4330,7 @@ impl VirtualEventRegistrationQuestionAnswer {
     }
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 impl<'de> serde::Deserialize<'de> for VirtualEventRegistrationQuestionAnswer {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -4339,7 +4339,7 @@ impl<'de> serde::Deserialize<'de> for VirtualEventRegistrationQuestionAnswer {
     }
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 impl graph_odata_runtime::model::ODataObject for VirtualEventRegistrationQuestionAnswer {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -4366,7 +4366,7 @@ impl graph_odata_runtime::model::ODataObject for VirtualEventRegistrationQuestio
     }
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 impl VirtualEventRegistrationQuestionAnswer {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -4377,11 +4377,11 @@ impl VirtualEventRegistrationQuestionAnswer {
     }
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 /// The properties of [`VirtualEventRegistrationQuestionAnswer`] by wire name, each a [`Field<VirtualEventRegistrationQuestionAnswer>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`VirtualEventRegistrationQuestionAnswer::set_null`].
 pub enum VirtualEventRegistrationQuestionAnswerField {}
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 #[allow(non_upper_case_globals)]
 impl VirtualEventRegistrationQuestionAnswerField {
     /// `booleanValue`
@@ -4414,7 +4414,7 @@ impl VirtualEventRegistrationQuestionAnswerField {
     ];
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 /// CSDL complex type `microsoft.graph.virtualEventSettings`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct VirtualEventSettings {
@@ -4426,14 +4426,14 @@ pub struct VirtualEventSettings {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 impl serde::Serialize for VirtualEventSettings {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 impl VirtualEventSettings {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.virtualEventSettings";
@@ -4458,7 +4458,7 @@ impl VirtualEventSettings {
     }
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 impl<'de> serde::Deserialize<'de> for VirtualEventSettings {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -4467,7 +4467,7 @@ impl<'de> serde::Deserialize<'de> for VirtualEventSettings {
     }
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 impl graph_odata_runtime::model::ODataObject for VirtualEventSettings {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -4495,7 +4495,7 @@ impl graph_odata_runtime::model::ODataObject for VirtualEventSettings {
     }
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 impl VirtualEventSettings {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -4506,11 +4506,11 @@ impl VirtualEventSettings {
     }
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 /// The properties of [`VirtualEventSettings`] by wire name, each a [`Field<VirtualEventSettings>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`VirtualEventSettings::set_null`].
 pub enum VirtualEventSettingsField {}
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 #[allow(non_upper_case_globals)]
 impl VirtualEventSettingsField {
     /// `isAttendeeEmailNotificationEnabled`
@@ -4651,7 +4651,7 @@ impl VisualInfoField {
     ];
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 /// CSDL complex type `microsoft.graph.vppLicensingType`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct VppLicensingType {
@@ -4665,14 +4665,14 @@ pub struct VppLicensingType {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 impl serde::Serialize for VppLicensingType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 impl VppLicensingType {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.vppLicensingType";
@@ -4694,7 +4694,7 @@ impl VppLicensingType {
     }
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 impl<'de> serde::Deserialize<'de> for VppLicensingType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -4703,7 +4703,7 @@ impl<'de> serde::Deserialize<'de> for VppLicensingType {
     }
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 impl graph_odata_runtime::model::ODataObject for VppLicensingType {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -4729,7 +4729,7 @@ impl graph_odata_runtime::model::ODataObject for VppLicensingType {
     }
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 impl VppLicensingType {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -4740,11 +4740,11 @@ impl VppLicensingType {
     }
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 /// The properties of [`VppLicensingType`] by wire name, each a [`Field<VppLicensingType>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`VppLicensingType::set_null`].
 pub enum VppLicensingTypeField {}
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 #[allow(non_upper_case_globals)]
 impl VppLicensingTypeField {
     /// `supportsDeviceLicensing`
@@ -4762,7 +4762,7 @@ impl VppLicensingTypeField {
     ];
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// **Deprecated**: deprecated on 2024-04-10, planned removal on 2026-04-10, revision 2024-01/Deprecation
 ///
 /// CSDL complex type `microsoft.graph.vulnerabilityState`.
@@ -4783,14 +4783,14 @@ pub struct VulnerabilityState {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for VulnerabilityState {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl VulnerabilityState {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.vulnerabilityState";
@@ -4813,7 +4813,7 @@ impl VulnerabilityState {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for VulnerabilityState {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -4822,7 +4822,7 @@ impl<'de> serde::Deserialize<'de> for VulnerabilityState {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::model::ODataObject for VulnerabilityState {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -4845,7 +4845,7 @@ impl graph_odata_runtime::model::ODataObject for VulnerabilityState {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl VulnerabilityState {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -4856,11 +4856,11 @@ impl VulnerabilityState {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// The properties of [`VulnerabilityState`] by wire name, each a [`Field<VulnerabilityState>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`VulnerabilityState::set_null`].
 pub enum VulnerabilityStateField {}
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 #[allow(non_upper_case_globals)]
 impl VulnerabilityStateField {
     /// `cve`
@@ -4994,7 +4994,7 @@ impl WatermarkProtectionValuesField {
     ];
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_agent_identity_blueprint")]
 /// CSDL complex type `microsoft.graph.webApplication`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct WebApplication {
@@ -5014,14 +5014,14 @@ pub struct WebApplication {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_agent_identity_blueprint")]
 impl serde::Serialize for WebApplication {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_agent_identity_blueprint")]
 impl WebApplication {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.webApplication";
@@ -5046,7 +5046,7 @@ impl WebApplication {
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_agent_identity_blueprint")]
 impl<'de> serde::Deserialize<'de> for WebApplication {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -5055,7 +5055,7 @@ impl<'de> serde::Deserialize<'de> for WebApplication {
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_agent_identity_blueprint")]
 impl graph_odata_runtime::model::ODataObject for WebApplication {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -5084,7 +5084,7 @@ impl graph_odata_runtime::model::ODataObject for WebApplication {
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_agent_identity_blueprint")]
 impl WebApplication {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -5095,11 +5095,11 @@ impl WebApplication {
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_agent_identity_blueprint")]
 /// The properties of [`WebApplication`] by wire name, each a [`Field<WebApplication>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`WebApplication::set_null`].
 pub enum WebApplicationField {}
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_agent_identity_blueprint")]
 #[allow(non_upper_case_globals)]
 impl WebApplicationField {
     /// `homePageUrl`
@@ -5130,7 +5130,7 @@ impl WebApplicationField {
     ];
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 /// CSDL complex type `microsoft.graph.webApplicationFirewallDnsConfiguration`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct WebApplicationFirewallDnsConfiguration {
@@ -5150,14 +5150,14 @@ pub struct WebApplicationFirewallDnsConfiguration {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 impl serde::Serialize for WebApplicationFirewallDnsConfiguration {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 impl WebApplicationFirewallDnsConfiguration {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.webApplicationFirewallDnsConfiguration";
@@ -5182,7 +5182,7 @@ impl WebApplicationFirewallDnsConfiguration {
     }
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 impl<'de> serde::Deserialize<'de> for WebApplicationFirewallDnsConfiguration {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -5191,7 +5191,7 @@ impl<'de> serde::Deserialize<'de> for WebApplicationFirewallDnsConfiguration {
     }
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 impl graph_odata_runtime::model::ODataObject for WebApplicationFirewallDnsConfiguration {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -5218,7 +5218,7 @@ impl graph_odata_runtime::model::ODataObject for WebApplicationFirewallDnsConfig
     }
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 impl WebApplicationFirewallDnsConfiguration {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -5229,11 +5229,11 @@ impl WebApplicationFirewallDnsConfiguration {
     }
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 /// The properties of [`WebApplicationFirewallDnsConfiguration`] by wire name, each a [`Field<WebApplicationFirewallDnsConfiguration>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`WebApplicationFirewallDnsConfiguration::set_null`].
 pub enum WebApplicationFirewallDnsConfigurationField {}
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 #[allow(non_upper_case_globals)]
 impl WebApplicationFirewallDnsConfigurationField {
     /// `isDomainVerified`
@@ -5266,7 +5266,7 @@ impl WebApplicationFirewallDnsConfigurationField {
     ];
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 /// CSDL complex type `microsoft.graph.webApplicationFirewallVerificationResult`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct WebApplicationFirewallVerificationResult {
@@ -5284,14 +5284,14 @@ pub struct WebApplicationFirewallVerificationResult {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 impl serde::Serialize for WebApplicationFirewallVerificationResult {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 impl WebApplicationFirewallVerificationResult {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.webApplicationFirewallVerificationResult";
@@ -5315,7 +5315,7 @@ impl WebApplicationFirewallVerificationResult {
     }
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 impl<'de> serde::Deserialize<'de> for WebApplicationFirewallVerificationResult {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -5324,7 +5324,7 @@ impl<'de> serde::Deserialize<'de> for WebApplicationFirewallVerificationResult {
     }
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 impl graph_odata_runtime::model::ODataObject
 for WebApplicationFirewallVerificationResult {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
@@ -5351,7 +5351,7 @@ for WebApplicationFirewallVerificationResult {
     }
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 impl WebApplicationFirewallVerificationResult {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -5362,11 +5362,11 @@ impl WebApplicationFirewallVerificationResult {
     }
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 /// The properties of [`WebApplicationFirewallVerificationResult`] by wire name, each a [`Field<WebApplicationFirewallVerificationResult>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`WebApplicationFirewallVerificationResult::set_null`].
 pub enum WebApplicationFirewallVerificationResultField {}
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 #[allow(non_upper_case_globals)]
 impl WebApplicationFirewallVerificationResultField {
     /// `errors`
@@ -5394,7 +5394,7 @@ impl WebApplicationFirewallVerificationResultField {
     ];
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 /// CSDL complex type `microsoft.graph.webApplicationFirewallVerifiedDetails`; abstract.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct WebApplicationFirewallVerifiedDetails {
@@ -5406,14 +5406,14 @@ pub struct WebApplicationFirewallVerifiedDetails {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 impl serde::Serialize for WebApplicationFirewallVerifiedDetails {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 impl WebApplicationFirewallVerifiedDetails {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.webApplicationFirewallVerifiedDetails";
@@ -5434,7 +5434,7 @@ impl WebApplicationFirewallVerifiedDetails {
     }
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 impl<'de> serde::Deserialize<'de> for WebApplicationFirewallVerifiedDetails {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -5443,7 +5443,7 @@ impl<'de> serde::Deserialize<'de> for WebApplicationFirewallVerifiedDetails {
     }
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 impl graph_odata_runtime::model::ODataObject for WebApplicationFirewallVerifiedDetails {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -5466,7 +5466,7 @@ impl graph_odata_runtime::model::ODataObject for WebApplicationFirewallVerifiedD
     }
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 impl WebApplicationFirewallVerifiedDetails {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -5477,11 +5477,11 @@ impl WebApplicationFirewallVerifiedDetails {
     }
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 /// The properties of [`WebApplicationFirewallVerifiedDetails`] by wire name, each a [`Field<WebApplicationFirewallVerifiedDetails>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`WebApplicationFirewallVerifiedDetails::set_null`].
 pub enum WebApplicationFirewallVerifiedDetailsField {}
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 #[allow(non_upper_case_globals)]
 impl WebApplicationFirewallVerifiedDetailsField {
     /// `dnsConfiguration`
@@ -5494,7 +5494,7 @@ impl WebApplicationFirewallVerifiedDetailsField {
     ];
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 /// A `microsoft.graph.webApplicationFirewallVerifiedDetails` value: the base type or one of its derived types, chosen by `@odata.type`. A derived type this crate does not know is read as [`WebApplicationFirewallVerifiedDetails`], which keeps its properties and `@odata.type` in `additional_properties`.
 #[derive(Debug, Clone, PartialEq)]
 pub enum AnyWebApplicationFirewallVerifiedDetails {
@@ -5506,7 +5506,7 @@ pub enum AnyWebApplicationFirewallVerifiedDetails {
     CloudFlareVerifiedDetailsModel(Box<CloudFlareVerifiedDetailsModel>),
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 impl AnyWebApplicationFirewallVerifiedDetails {
     /// The `@odata.type` of the variant (the base type's for unknown derived types).
     pub fn odata_type(&self) -> &'static str {
@@ -5531,14 +5531,14 @@ impl AnyWebApplicationFirewallVerifiedDetails {
     }
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 impl Default for AnyWebApplicationFirewallVerifiedDetails {
     fn default() -> Self {
         Self::WebApplicationFirewallVerifiedDetails(Box::default())
     }
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 impl From<WebApplicationFirewallVerifiedDetails>
 for AnyWebApplicationFirewallVerifiedDetails {
     fn from(value: WebApplicationFirewallVerifiedDetails) -> Self {
@@ -5546,7 +5546,7 @@ for AnyWebApplicationFirewallVerifiedDetails {
     }
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 impl AnyWebApplicationFirewallVerifiedDetails {
     /// The value if it is a [`AnyWebApplicationFirewallVerifiedDetails::AkamaiVerifiedDetailsModel`] variant.
     pub fn as_akamai_verified_details_model(

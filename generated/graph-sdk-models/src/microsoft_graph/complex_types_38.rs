@@ -11,21 +11,21 @@ use graph_odata_runtime::edm;
 #[allow(unused_imports)]
 use graph_odata_runtime::model;
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 impl From<AkamaiVerifiedDetailsModel> for AnyWebApplicationFirewallVerifiedDetails {
     fn from(value: AkamaiVerifiedDetailsModel) -> Self {
         Self::AkamaiVerifiedDetailsModel(Box::new(value))
     }
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 impl From<CloudFlareVerifiedDetailsModel> for AnyWebApplicationFirewallVerifiedDetails {
     fn from(value: CloudFlareVerifiedDetailsModel) -> Self {
         Self::CloudFlareVerifiedDetailsModel(Box::new(value))
     }
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 impl serde::Serialize for AnyWebApplicationFirewallVerifiedDetails {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match self {
@@ -50,7 +50,7 @@ impl serde::Serialize for AnyWebApplicationFirewallVerifiedDetails {
     }
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 impl<'de> serde::Deserialize<'de> for AnyWebApplicationFirewallVerifiedDetails {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -77,7 +77,7 @@ impl<'de> serde::Deserialize<'de> for AnyWebApplicationFirewallVerifiedDetails {
     }
 }
 
-#[cfg(feature = "_base_site_page")]
+#[cfg(feature = "_sites")]
 /// CSDL complex type `microsoft.graph.webPartData`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct WebPartData {
@@ -97,14 +97,14 @@ pub struct WebPartData {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_base_site_page")]
+#[cfg(feature = "_sites")]
 impl serde::Serialize for WebPartData {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_base_site_page")]
+#[cfg(feature = "_sites")]
 impl WebPartData {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.webPartData";
@@ -129,7 +129,7 @@ impl WebPartData {
     }
 }
 
-#[cfg(feature = "_base_site_page")]
+#[cfg(feature = "_sites")]
 impl<'de> serde::Deserialize<'de> for WebPartData {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -138,7 +138,7 @@ impl<'de> serde::Deserialize<'de> for WebPartData {
     }
 }
 
-#[cfg(feature = "_base_site_page")]
+#[cfg(feature = "_sites")]
 impl graph_odata_runtime::model::ODataObject for WebPartData {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -165,7 +165,7 @@ impl graph_odata_runtime::model::ODataObject for WebPartData {
     }
 }
 
-#[cfg(feature = "_base_site_page")]
+#[cfg(feature = "_sites")]
 impl WebPartData {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -176,11 +176,11 @@ impl WebPartData {
     }
 }
 
-#[cfg(feature = "_base_site_page")]
+#[cfg(feature = "_sites")]
 /// The properties of [`WebPartData`] by wire name, each a [`Field<WebPartData>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`WebPartData::set_null`].
 pub enum WebPartDataField {}
 
-#[cfg(feature = "_base_site_page")]
+#[cfg(feature = "_sites")]
 #[allow(non_upper_case_globals)]
 impl WebPartDataField {
     /// `dataVersion`
@@ -205,7 +205,7 @@ impl WebPartDataField {
     ];
 }
 
-#[cfg(feature = "_base_site_page")]
+#[cfg(feature = "_sites")]
 /// CSDL complex type `microsoft.graph.webPartPosition`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct WebPartPosition {
@@ -223,14 +223,14 @@ pub struct WebPartPosition {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_base_site_page")]
+#[cfg(feature = "_sites")]
 impl serde::Serialize for WebPartPosition {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_base_site_page")]
+#[cfg(feature = "_sites")]
 impl WebPartPosition {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.webPartPosition";
@@ -254,7 +254,7 @@ impl WebPartPosition {
     }
 }
 
-#[cfg(feature = "_base_site_page")]
+#[cfg(feature = "_sites")]
 impl<'de> serde::Deserialize<'de> for WebPartPosition {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -263,7 +263,7 @@ impl<'de> serde::Deserialize<'de> for WebPartPosition {
     }
 }
 
-#[cfg(feature = "_base_site_page")]
+#[cfg(feature = "_sites")]
 impl graph_odata_runtime::model::ODataObject for WebPartPosition {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -291,7 +291,7 @@ impl graph_odata_runtime::model::ODataObject for WebPartPosition {
     }
 }
 
-#[cfg(feature = "_base_site_page")]
+#[cfg(feature = "_sites")]
 impl WebPartPosition {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -302,11 +302,11 @@ impl WebPartPosition {
     }
 }
 
-#[cfg(feature = "_base_site_page")]
+#[cfg(feature = "_sites")]
 /// The properties of [`WebPartPosition`] by wire name, each a [`Field<WebPartPosition>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`WebPartPosition::set_null`].
 pub enum WebPartPositionField {}
 
-#[cfg(feature = "_base_site_page")]
+#[cfg(feature = "_sites")]
 #[allow(non_upper_case_globals)]
 impl WebPartPositionField {
     /// `columnId`
@@ -1648,7 +1648,7 @@ impl WebsiteField {
     ];
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 /// CSDL complex type `microsoft.graph.win32LobAppAssignmentSettings`; base type `microsoft.graph.mobileAppAssignmentSettings`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Win32LobAppAssignmentSettings {
@@ -1668,14 +1668,14 @@ pub struct Win32LobAppAssignmentSettings {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 impl serde::Serialize for Win32LobAppAssignmentSettings {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 impl Win32LobAppAssignmentSettings {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.win32LobAppAssignmentSettings";
@@ -1704,7 +1704,7 @@ impl Win32LobAppAssignmentSettings {
     }
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 impl<'de> serde::Deserialize<'de> for Win32LobAppAssignmentSettings {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1713,7 +1713,7 @@ impl<'de> serde::Deserialize<'de> for Win32LobAppAssignmentSettings {
     }
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 impl graph_odata_runtime::model::ODataObject for Win32LobAppAssignmentSettings {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -1746,7 +1746,7 @@ impl graph_odata_runtime::model::ODataObject for Win32LobAppAssignmentSettings {
     }
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 impl Win32LobAppAssignmentSettings {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -1757,11 +1757,11 @@ impl Win32LobAppAssignmentSettings {
     }
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 /// The properties of [`Win32LobAppAssignmentSettings`] by wire name, each a [`Field<Win32LobAppAssignmentSettings>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`Win32LobAppAssignmentSettings::set_null`].
 pub enum Win32LobAppAssignmentSettingsField {}
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 #[allow(non_upper_case_globals)]
 impl Win32LobAppAssignmentSettingsField {
     /// `autoUpdateSettings`
@@ -1794,7 +1794,7 @@ impl Win32LobAppAssignmentSettingsField {
     ];
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 /// CSDL complex type `microsoft.graph.win32LobAppAutoUpdateSettings`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Win32LobAppAutoUpdateSettings {
@@ -1806,14 +1806,14 @@ pub struct Win32LobAppAutoUpdateSettings {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 impl serde::Serialize for Win32LobAppAutoUpdateSettings {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 impl Win32LobAppAutoUpdateSettings {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.win32LobAppAutoUpdateSettings";
@@ -1838,7 +1838,7 @@ impl Win32LobAppAutoUpdateSettings {
     }
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 impl<'de> serde::Deserialize<'de> for Win32LobAppAutoUpdateSettings {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1847,7 +1847,7 @@ impl<'de> serde::Deserialize<'de> for Win32LobAppAutoUpdateSettings {
     }
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 impl graph_odata_runtime::model::ODataObject for Win32LobAppAutoUpdateSettings {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -1875,7 +1875,7 @@ impl graph_odata_runtime::model::ODataObject for Win32LobAppAutoUpdateSettings {
     }
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 impl Win32LobAppAutoUpdateSettings {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -1886,11 +1886,11 @@ impl Win32LobAppAutoUpdateSettings {
     }
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 /// The properties of [`Win32LobAppAutoUpdateSettings`] by wire name, each a [`Field<Win32LobAppAutoUpdateSettings>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`Win32LobAppAutoUpdateSettings::set_null`].
 pub enum Win32LobAppAutoUpdateSettingsField {}
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 #[allow(non_upper_case_globals)]
 impl Win32LobAppAutoUpdateSettingsField {
     /// `autoUpdateSupersededAppsState`
@@ -1903,7 +1903,7 @@ impl Win32LobAppAutoUpdateSettingsField {
     ];
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 /// CSDL complex type `microsoft.graph.win32LobAppFileSystemRule`; base type `microsoft.graph.win32LobAppRule`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Win32LobAppFileSystemRule {
@@ -1928,14 +1928,14 @@ pub struct Win32LobAppFileSystemRule {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 impl serde::Serialize for Win32LobAppFileSystemRule {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 impl Win32LobAppFileSystemRule {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.win32LobAppFileSystemRule";
@@ -1962,7 +1962,7 @@ impl Win32LobAppFileSystemRule {
     }
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 impl<'de> serde::Deserialize<'de> for Win32LobAppFileSystemRule {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1971,7 +1971,7 @@ impl<'de> serde::Deserialize<'de> for Win32LobAppFileSystemRule {
     }
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 impl graph_odata_runtime::model::ODataObject for Win32LobAppFileSystemRule {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -2004,7 +2004,7 @@ impl graph_odata_runtime::model::ODataObject for Win32LobAppFileSystemRule {
     }
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 impl Win32LobAppFileSystemRule {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -2015,11 +2015,11 @@ impl Win32LobAppFileSystemRule {
     }
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 /// The properties of [`Win32LobAppFileSystemRule`] by wire name, each a [`Field<Win32LobAppFileSystemRule>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`Win32LobAppFileSystemRule::set_null`].
 pub enum Win32LobAppFileSystemRuleField {}
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 #[allow(non_upper_case_globals)]
 impl Win32LobAppFileSystemRuleField {
     /// `ruleType`
@@ -2060,7 +2060,7 @@ impl Win32LobAppFileSystemRuleField {
     ];
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 /// CSDL complex type `microsoft.graph.win32LobAppInstallExperience`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Win32LobAppInstallExperience {
@@ -2074,14 +2074,14 @@ pub struct Win32LobAppInstallExperience {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 impl serde::Serialize for Win32LobAppInstallExperience {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 impl Win32LobAppInstallExperience {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.win32LobAppInstallExperience";
@@ -2103,7 +2103,7 @@ impl Win32LobAppInstallExperience {
     }
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 impl<'de> serde::Deserialize<'de> for Win32LobAppInstallExperience {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2112,7 +2112,7 @@ impl<'de> serde::Deserialize<'de> for Win32LobAppInstallExperience {
     }
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 impl graph_odata_runtime::model::ODataObject for Win32LobAppInstallExperience {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -2136,7 +2136,7 @@ impl graph_odata_runtime::model::ODataObject for Win32LobAppInstallExperience {
     }
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 impl Win32LobAppInstallExperience {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -2147,11 +2147,11 @@ impl Win32LobAppInstallExperience {
     }
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 /// The properties of [`Win32LobAppInstallExperience`] by wire name, each a [`Field<Win32LobAppInstallExperience>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`Win32LobAppInstallExperience::set_null`].
 pub enum Win32LobAppInstallExperienceField {}
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 #[allow(non_upper_case_globals)]
 impl Win32LobAppInstallExperienceField {
     /// `deviceRestartBehavior`
@@ -2169,7 +2169,7 @@ impl Win32LobAppInstallExperienceField {
     ];
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 /// CSDL complex type `microsoft.graph.win32LobAppMsiInformation`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Win32LobAppMsiInformation {
@@ -2193,14 +2193,14 @@ pub struct Win32LobAppMsiInformation {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 impl serde::Serialize for Win32LobAppMsiInformation {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 impl Win32LobAppMsiInformation {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.win32LobAppMsiInformation";
@@ -2227,7 +2227,7 @@ impl Win32LobAppMsiInformation {
     }
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 impl<'de> serde::Deserialize<'de> for Win32LobAppMsiInformation {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2236,7 +2236,7 @@ impl<'de> serde::Deserialize<'de> for Win32LobAppMsiInformation {
     }
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 impl graph_odata_runtime::model::ODataObject for Win32LobAppMsiInformation {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -2263,7 +2263,7 @@ impl graph_odata_runtime::model::ODataObject for Win32LobAppMsiInformation {
     }
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 impl Win32LobAppMsiInformation {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -2274,11 +2274,11 @@ impl Win32LobAppMsiInformation {
     }
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 /// The properties of [`Win32LobAppMsiInformation`] by wire name, each a [`Field<Win32LobAppMsiInformation>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`Win32LobAppMsiInformation::set_null`].
 pub enum Win32LobAppMsiInformationField {}
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 #[allow(non_upper_case_globals)]
 impl Win32LobAppMsiInformationField {
     /// `packageType`
@@ -2321,7 +2321,7 @@ impl Win32LobAppMsiInformationField {
     ];
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 /// CSDL complex type `microsoft.graph.win32LobAppPowerShellScriptRule`; base type `microsoft.graph.win32LobAppRule`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Win32LobAppPowerShellScriptRule {
@@ -2350,14 +2350,14 @@ pub struct Win32LobAppPowerShellScriptRule {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 impl serde::Serialize for Win32LobAppPowerShellScriptRule {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 impl Win32LobAppPowerShellScriptRule {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.win32LobAppPowerShellScriptRule";
@@ -2386,7 +2386,7 @@ impl Win32LobAppPowerShellScriptRule {
     }
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 impl<'de> serde::Deserialize<'de> for Win32LobAppPowerShellScriptRule {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2395,7 +2395,7 @@ impl<'de> serde::Deserialize<'de> for Win32LobAppPowerShellScriptRule {
     }
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 impl graph_odata_runtime::model::ODataObject for Win32LobAppPowerShellScriptRule {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -2428,7 +2428,7 @@ impl graph_odata_runtime::model::ODataObject for Win32LobAppPowerShellScriptRule
     }
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 impl Win32LobAppPowerShellScriptRule {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -2439,11 +2439,11 @@ impl Win32LobAppPowerShellScriptRule {
     }
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 /// The properties of [`Win32LobAppPowerShellScriptRule`] by wire name, each a [`Field<Win32LobAppPowerShellScriptRule>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`Win32LobAppPowerShellScriptRule::set_null`].
 pub enum Win32LobAppPowerShellScriptRuleField {}
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 #[allow(non_upper_case_globals)]
 impl Win32LobAppPowerShellScriptRuleField {
     /// `ruleType`
@@ -2496,7 +2496,7 @@ impl Win32LobAppPowerShellScriptRuleField {
     ];
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 /// CSDL complex type `microsoft.graph.win32LobAppProductCodeRule`; base type `microsoft.graph.win32LobAppRule`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Win32LobAppProductCodeRule {
@@ -2515,14 +2515,14 @@ pub struct Win32LobAppProductCodeRule {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 impl serde::Serialize for Win32LobAppProductCodeRule {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 impl Win32LobAppProductCodeRule {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.win32LobAppProductCodeRule";
@@ -2546,7 +2546,7 @@ impl Win32LobAppProductCodeRule {
     }
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 impl<'de> serde::Deserialize<'de> for Win32LobAppProductCodeRule {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2555,7 +2555,7 @@ impl<'de> serde::Deserialize<'de> for Win32LobAppProductCodeRule {
     }
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 impl graph_odata_runtime::model::ODataObject for Win32LobAppProductCodeRule {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -2581,7 +2581,7 @@ impl graph_odata_runtime::model::ODataObject for Win32LobAppProductCodeRule {
     }
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 impl Win32LobAppProductCodeRule {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -2592,11 +2592,11 @@ impl Win32LobAppProductCodeRule {
     }
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 /// The properties of [`Win32LobAppProductCodeRule`] by wire name, each a [`Field<Win32LobAppProductCodeRule>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`Win32LobAppProductCodeRule::set_null`].
 pub enum Win32LobAppProductCodeRuleField {}
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 #[allow(non_upper_case_globals)]
 impl Win32LobAppProductCodeRuleField {
     /// `ruleType`
@@ -2624,7 +2624,7 @@ impl Win32LobAppProductCodeRuleField {
     ];
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 /// CSDL complex type `microsoft.graph.win32LobAppRegistryRule`; base type `microsoft.graph.win32LobAppRule`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Win32LobAppRegistryRule {
@@ -2649,14 +2649,14 @@ pub struct Win32LobAppRegistryRule {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 impl serde::Serialize for Win32LobAppRegistryRule {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 impl Win32LobAppRegistryRule {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.win32LobAppRegistryRule";
@@ -2683,7 +2683,7 @@ impl Win32LobAppRegistryRule {
     }
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 impl<'de> serde::Deserialize<'de> for Win32LobAppRegistryRule {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2692,7 +2692,7 @@ impl<'de> serde::Deserialize<'de> for Win32LobAppRegistryRule {
     }
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 impl graph_odata_runtime::model::ODataObject for Win32LobAppRegistryRule {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -2723,7 +2723,7 @@ impl graph_odata_runtime::model::ODataObject for Win32LobAppRegistryRule {
     }
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 impl Win32LobAppRegistryRule {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -2734,11 +2734,11 @@ impl Win32LobAppRegistryRule {
     }
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 /// The properties of [`Win32LobAppRegistryRule`] by wire name, each a [`Field<Win32LobAppRegistryRule>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`Win32LobAppRegistryRule::set_null`].
 pub enum Win32LobAppRegistryRuleField {}
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 #[allow(non_upper_case_globals)]
 impl Win32LobAppRegistryRuleField {
     /// `ruleType`
@@ -2781,7 +2781,7 @@ impl Win32LobAppRegistryRuleField {
     ];
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 /// CSDL complex type `microsoft.graph.win32LobAppRestartSettings`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Win32LobAppRestartSettings {
@@ -2797,14 +2797,14 @@ pub struct Win32LobAppRestartSettings {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 impl serde::Serialize for Win32LobAppRestartSettings {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 impl Win32LobAppRestartSettings {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.win32LobAppRestartSettings";
@@ -2835,7 +2835,7 @@ impl Win32LobAppRestartSettings {
     }
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 impl<'de> serde::Deserialize<'de> for Win32LobAppRestartSettings {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2844,7 +2844,7 @@ impl<'de> serde::Deserialize<'de> for Win32LobAppRestartSettings {
     }
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 impl graph_odata_runtime::model::ODataObject for Win32LobAppRestartSettings {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -2883,7 +2883,7 @@ impl graph_odata_runtime::model::ODataObject for Win32LobAppRestartSettings {
     }
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 impl Win32LobAppRestartSettings {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -2894,11 +2894,11 @@ impl Win32LobAppRestartSettings {
     }
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 /// The properties of [`Win32LobAppRestartSettings`] by wire name, each a [`Field<Win32LobAppRestartSettings>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`Win32LobAppRestartSettings::set_null`].
 pub enum Win32LobAppRestartSettingsField {}
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 #[allow(non_upper_case_globals)]
 impl Win32LobAppRestartSettingsField {
     /// `countdownDisplayBeforeRestartInMinutes`
@@ -2921,7 +2921,7 @@ impl Win32LobAppRestartSettingsField {
     ];
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 /// CSDL complex type `microsoft.graph.win32LobAppReturnCode`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Win32LobAppReturnCode {
@@ -2935,14 +2935,14 @@ pub struct Win32LobAppReturnCode {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 impl serde::Serialize for Win32LobAppReturnCode {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 impl Win32LobAppReturnCode {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.win32LobAppReturnCode";
@@ -2964,7 +2964,7 @@ impl Win32LobAppReturnCode {
     }
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 impl<'de> serde::Deserialize<'de> for Win32LobAppReturnCode {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2973,7 +2973,7 @@ impl<'de> serde::Deserialize<'de> for Win32LobAppReturnCode {
     }
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 impl graph_odata_runtime::model::ODataObject for Win32LobAppReturnCode {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -2995,7 +2995,7 @@ impl graph_odata_runtime::model::ODataObject for Win32LobAppReturnCode {
     }
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 impl Win32LobAppReturnCode {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -3006,11 +3006,11 @@ impl Win32LobAppReturnCode {
     }
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 /// The properties of [`Win32LobAppReturnCode`] by wire name, each a [`Field<Win32LobAppReturnCode>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`Win32LobAppReturnCode::set_null`].
 pub enum Win32LobAppReturnCodeField {}
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 #[allow(non_upper_case_globals)]
 impl Win32LobAppReturnCodeField {
     /// `returnCode`
@@ -3026,7 +3026,7 @@ impl Win32LobAppReturnCodeField {
     ];
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 /// CSDL complex type `microsoft.graph.win32LobAppRule`; abstract.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Win32LobAppRule {
@@ -3038,14 +3038,14 @@ pub struct Win32LobAppRule {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 impl serde::Serialize for Win32LobAppRule {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 impl Win32LobAppRule {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.win32LobAppRule";
@@ -3066,7 +3066,7 @@ impl Win32LobAppRule {
     }
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 impl<'de> serde::Deserialize<'de> for Win32LobAppRule {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -3075,7 +3075,7 @@ impl<'de> serde::Deserialize<'de> for Win32LobAppRule {
     }
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 impl graph_odata_runtime::model::ODataObject for Win32LobAppRule {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -3096,7 +3096,7 @@ impl graph_odata_runtime::model::ODataObject for Win32LobAppRule {
     }
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 impl Win32LobAppRule {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -3107,11 +3107,11 @@ impl Win32LobAppRule {
     }
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 /// The properties of [`Win32LobAppRule`] by wire name, each a [`Field<Win32LobAppRule>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`Win32LobAppRule::set_null`].
 pub enum Win32LobAppRuleField {}
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 #[allow(non_upper_case_globals)]
 impl Win32LobAppRuleField {
     /// `ruleType`
@@ -3120,7 +3120,7 @@ impl Win32LobAppRuleField {
     pub const ALL: &'static [model::Field<Win32LobAppRule>] = &[Self::RuleType];
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 /// A `microsoft.graph.win32LobAppRule` value: the base type or one of its derived types, chosen by `@odata.type`. A derived type this crate does not know is read as [`Win32LobAppRule`], which keeps its properties and `@odata.type` in `additional_properties`.
 #[derive(Debug, Clone, PartialEq)]
 pub enum AnyWin32LobAppRule {
@@ -3136,7 +3136,7 @@ pub enum AnyWin32LobAppRule {
     Win32LobAppRegistryRule(Box<Win32LobAppRegistryRule>),
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 impl AnyWin32LobAppRule {
     /// The `@odata.type` of the variant (the base type's for unknown derived types).
     pub fn odata_type(&self) -> &'static str {
@@ -3159,21 +3159,21 @@ impl AnyWin32LobAppRule {
     }
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 impl Default for AnyWin32LobAppRule {
     fn default() -> Self {
         Self::Win32LobAppRule(Box::default())
     }
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 impl From<Win32LobAppRule> for AnyWin32LobAppRule {
     fn from(value: Win32LobAppRule) -> Self {
         Self::Win32LobAppRule(Box::new(value))
     }
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 impl AnyWin32LobAppRule {
     /// The value if it is a [`AnyWin32LobAppRule::Win32LobAppFileSystemRule`] variant.
     pub fn as_win32_lob_app_file_system_rule(
@@ -3211,35 +3211,35 @@ impl AnyWin32LobAppRule {
     }
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 impl From<Win32LobAppFileSystemRule> for AnyWin32LobAppRule {
     fn from(value: Win32LobAppFileSystemRule) -> Self {
         Self::Win32LobAppFileSystemRule(Box::new(value))
     }
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 impl From<Win32LobAppPowerShellScriptRule> for AnyWin32LobAppRule {
     fn from(value: Win32LobAppPowerShellScriptRule) -> Self {
         Self::Win32LobAppPowerShellScriptRule(Box::new(value))
     }
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 impl From<Win32LobAppProductCodeRule> for AnyWin32LobAppRule {
     fn from(value: Win32LobAppProductCodeRule) -> Self {
         Self::Win32LobAppProductCodeRule(Box::new(value))
     }
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 impl From<Win32LobAppRegistryRule> for AnyWin32LobAppRule {
     fn from(value: Win32LobAppRegistryRule) -> Self {
         Self::Win32LobAppRegistryRule(Box::new(value))
     }
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 impl serde::Serialize for AnyWin32LobAppRule {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match self {
@@ -3276,7 +3276,7 @@ impl serde::Serialize for AnyWin32LobAppRule {
     }
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 impl<'de> serde::Deserialize<'de> for AnyWin32LobAppRule {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -3308,7 +3308,7 @@ impl<'de> serde::Deserialize<'de> for AnyWin32LobAppRule {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 /// CSDL complex type `microsoft.graph.windows10NetworkProxyServer`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Windows10NetworkProxyServer {
@@ -3324,14 +3324,14 @@ pub struct Windows10NetworkProxyServer {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl serde::Serialize for Windows10NetworkProxyServer {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl Windows10NetworkProxyServer {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.windows10NetworkProxyServer";
@@ -3354,7 +3354,7 @@ impl Windows10NetworkProxyServer {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl<'de> serde::Deserialize<'de> for Windows10NetworkProxyServer {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -3363,7 +3363,7 @@ impl<'de> serde::Deserialize<'de> for Windows10NetworkProxyServer {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl graph_odata_runtime::model::ODataObject for Windows10NetworkProxyServer {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -3388,7 +3388,7 @@ impl graph_odata_runtime::model::ODataObject for Windows10NetworkProxyServer {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl Windows10NetworkProxyServer {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -3399,11 +3399,11 @@ impl Windows10NetworkProxyServer {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 /// The properties of [`Windows10NetworkProxyServer`] by wire name, each a [`Field<Windows10NetworkProxyServer>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`Windows10NetworkProxyServer::set_null`].
 pub enum Windows10NetworkProxyServerField {}
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 #[allow(non_upper_case_globals)]
 impl Windows10NetworkProxyServerField {
     /// `address`
@@ -3426,7 +3426,7 @@ impl Windows10NetworkProxyServerField {
     ];
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 /// CSDL complex type `microsoft.graph.windowsAppXAppAssignmentSettings`; base type `microsoft.graph.mobileAppAssignmentSettings`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct WindowsAppXAppAssignmentSettings {
@@ -3438,14 +3438,14 @@ pub struct WindowsAppXAppAssignmentSettings {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 impl serde::Serialize for WindowsAppXAppAssignmentSettings {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 impl WindowsAppXAppAssignmentSettings {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.windowsAppXAppAssignmentSettings";
@@ -3466,7 +3466,7 @@ impl WindowsAppXAppAssignmentSettings {
     }
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 impl<'de> serde::Deserialize<'de> for WindowsAppXAppAssignmentSettings {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -3475,7 +3475,7 @@ impl<'de> serde::Deserialize<'de> for WindowsAppXAppAssignmentSettings {
     }
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 impl graph_odata_runtime::model::ODataObject for WindowsAppXAppAssignmentSettings {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -3498,7 +3498,7 @@ impl graph_odata_runtime::model::ODataObject for WindowsAppXAppAssignmentSetting
     }
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 impl WindowsAppXAppAssignmentSettings {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -3509,11 +3509,11 @@ impl WindowsAppXAppAssignmentSettings {
     }
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 /// The properties of [`WindowsAppXAppAssignmentSettings`] by wire name, each a [`Field<WindowsAppXAppAssignmentSettings>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`WindowsAppXAppAssignmentSettings::set_null`].
 pub enum WindowsAppXAppAssignmentSettingsField {}
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 #[allow(non_upper_case_globals)]
 impl WindowsAppXAppAssignmentSettingsField {
     /// `useDeviceContext`

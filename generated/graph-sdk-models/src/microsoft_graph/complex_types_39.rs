@@ -11,7 +11,7 @@ use graph_odata_runtime::edm;
 #[allow(unused_imports)]
 use graph_odata_runtime::model;
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 /// CSDL complex type `microsoft.graph.windowsFirewallNetworkProfile`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct WindowsFirewallNetworkProfile {
@@ -45,14 +45,14 @@ pub struct WindowsFirewallNetworkProfile {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl serde::Serialize for WindowsFirewallNetworkProfile {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl WindowsFirewallNetworkProfile {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.windowsFirewallNetworkProfile";
@@ -113,7 +113,7 @@ impl WindowsFirewallNetworkProfile {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl<'de> serde::Deserialize<'de> for WindowsFirewallNetworkProfile {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -122,7 +122,7 @@ impl<'de> serde::Deserialize<'de> for WindowsFirewallNetworkProfile {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl graph_odata_runtime::model::ODataObject for WindowsFirewallNetworkProfile {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -203,7 +203,7 @@ impl graph_odata_runtime::model::ODataObject for WindowsFirewallNetworkProfile {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl WindowsFirewallNetworkProfile {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -214,11 +214,11 @@ impl WindowsFirewallNetworkProfile {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 /// The properties of [`WindowsFirewallNetworkProfile`] by wire name, each a [`Field<WindowsFirewallNetworkProfile>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`WindowsFirewallNetworkProfile::set_null`].
 pub enum WindowsFirewallNetworkProfileField {}
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 #[allow(non_upper_case_globals)]
 impl WindowsFirewallNetworkProfileField {
     /// `authorizedApplicationRulesFromGroupPolicyMerged`
@@ -286,7 +286,7 @@ impl WindowsFirewallNetworkProfileField {
     ];
 }
 
-#[cfg(feature = "_android_managed_app_protection")]
+#[cfg(feature = "_device_app_management")]
 /// CSDL complex type `microsoft.graph.windowsInformationProtectionApp`; abstract.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct WindowsInformationProtectionApp {
@@ -306,14 +306,14 @@ pub struct WindowsInformationProtectionApp {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_android_managed_app_protection")]
+#[cfg(feature = "_device_app_management")]
 impl serde::Serialize for WindowsInformationProtectionApp {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_android_managed_app_protection")]
+#[cfg(feature = "_device_app_management")]
 impl WindowsInformationProtectionApp {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.windowsInformationProtectionApp";
@@ -338,7 +338,7 @@ impl WindowsInformationProtectionApp {
     }
 }
 
-#[cfg(feature = "_android_managed_app_protection")]
+#[cfg(feature = "_device_app_management")]
 impl<'de> serde::Deserialize<'de> for WindowsInformationProtectionApp {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -347,7 +347,7 @@ impl<'de> serde::Deserialize<'de> for WindowsInformationProtectionApp {
     }
 }
 
-#[cfg(feature = "_android_managed_app_protection")]
+#[cfg(feature = "_device_app_management")]
 impl graph_odata_runtime::model::ODataObject for WindowsInformationProtectionApp {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -372,7 +372,7 @@ impl graph_odata_runtime::model::ODataObject for WindowsInformationProtectionApp
     }
 }
 
-#[cfg(feature = "_android_managed_app_protection")]
+#[cfg(feature = "_device_app_management")]
 impl WindowsInformationProtectionApp {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -383,11 +383,11 @@ impl WindowsInformationProtectionApp {
     }
 }
 
-#[cfg(feature = "_android_managed_app_protection")]
+#[cfg(feature = "_device_app_management")]
 /// The properties of [`WindowsInformationProtectionApp`] by wire name, each a [`Field<WindowsInformationProtectionApp>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`WindowsInformationProtectionApp::set_null`].
 pub enum WindowsInformationProtectionAppField {}
 
-#[cfg(feature = "_android_managed_app_protection")]
+#[cfg(feature = "_device_app_management")]
 #[allow(non_upper_case_globals)]
 impl WindowsInformationProtectionAppField {
     /// `denied`
@@ -420,7 +420,7 @@ impl WindowsInformationProtectionAppField {
     ];
 }
 
-#[cfg(feature = "_android_managed_app_protection")]
+#[cfg(feature = "_device_app_management")]
 /// A `microsoft.graph.windowsInformationProtectionApp` value: the base type or one of its derived types, chosen by `@odata.type`. A derived type this crate does not know is read as [`WindowsInformationProtectionApp`], which keeps its properties and `@odata.type` in `additional_properties`.
 #[derive(Debug, Clone, PartialEq)]
 pub enum AnyWindowsInformationProtectionApp {
@@ -432,7 +432,7 @@ pub enum AnyWindowsInformationProtectionApp {
     WindowsInformationProtectionStoreApp(Box<WindowsInformationProtectionStoreApp>),
 }
 
-#[cfg(feature = "_android_managed_app_protection")]
+#[cfg(feature = "_device_app_management")]
 impl AnyWindowsInformationProtectionApp {
     /// The `@odata.type` of the variant (the base type's for unknown derived types).
     pub fn odata_type(&self) -> &'static str {
@@ -459,21 +459,21 @@ impl AnyWindowsInformationProtectionApp {
     }
 }
 
-#[cfg(feature = "_android_managed_app_protection")]
+#[cfg(feature = "_device_app_management")]
 impl Default for AnyWindowsInformationProtectionApp {
     fn default() -> Self {
         Self::WindowsInformationProtectionApp(Box::default())
     }
 }
 
-#[cfg(feature = "_android_managed_app_protection")]
+#[cfg(feature = "_device_app_management")]
 impl From<WindowsInformationProtectionApp> for AnyWindowsInformationProtectionApp {
     fn from(value: WindowsInformationProtectionApp) -> Self {
         Self::WindowsInformationProtectionApp(Box::new(value))
     }
 }
 
-#[cfg(feature = "_android_managed_app_protection")]
+#[cfg(feature = "_device_app_management")]
 impl AnyWindowsInformationProtectionApp {
     /// The value if it is a [`AnyWindowsInformationProtectionApp::WindowsInformationProtectionDesktopApp`] variant.
     pub fn as_windows_information_protection_desktop_app(
@@ -495,7 +495,7 @@ impl AnyWindowsInformationProtectionApp {
     }
 }
 
-#[cfg(feature = "_android_managed_app_protection")]
+#[cfg(feature = "_device_app_management")]
 impl From<WindowsInformationProtectionDesktopApp>
 for AnyWindowsInformationProtectionApp {
     fn from(value: WindowsInformationProtectionDesktopApp) -> Self {
@@ -503,14 +503,14 @@ for AnyWindowsInformationProtectionApp {
     }
 }
 
-#[cfg(feature = "_android_managed_app_protection")]
+#[cfg(feature = "_device_app_management")]
 impl From<WindowsInformationProtectionStoreApp> for AnyWindowsInformationProtectionApp {
     fn from(value: WindowsInformationProtectionStoreApp) -> Self {
         Self::WindowsInformationProtectionStoreApp(Box::new(value))
     }
 }
 
-#[cfg(feature = "_android_managed_app_protection")]
+#[cfg(feature = "_device_app_management")]
 impl serde::Serialize for AnyWindowsInformationProtectionApp {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match self {
@@ -535,7 +535,7 @@ impl serde::Serialize for AnyWindowsInformationProtectionApp {
     }
 }
 
-#[cfg(feature = "_android_managed_app_protection")]
+#[cfg(feature = "_device_app_management")]
 impl<'de> serde::Deserialize<'de> for AnyWindowsInformationProtectionApp {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -561,7 +561,7 @@ impl<'de> serde::Deserialize<'de> for AnyWindowsInformationProtectionApp {
     }
 }
 
-#[cfg(feature = "_android_managed_app_protection")]
+#[cfg(feature = "_device_app_management")]
 /// CSDL complex type `microsoft.graph.windowsInformationProtectionDataRecoveryCertificate`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct WindowsInformationProtectionDataRecoveryCertificate {
@@ -579,14 +579,14 @@ pub struct WindowsInformationProtectionDataRecoveryCertificate {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_android_managed_app_protection")]
+#[cfg(feature = "_device_app_management")]
 impl serde::Serialize for WindowsInformationProtectionDataRecoveryCertificate {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_android_managed_app_protection")]
+#[cfg(feature = "_device_app_management")]
 impl WindowsInformationProtectionDataRecoveryCertificate {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.windowsInformationProtectionDataRecoveryCertificate";
@@ -610,7 +610,7 @@ impl WindowsInformationProtectionDataRecoveryCertificate {
     }
 }
 
-#[cfg(feature = "_android_managed_app_protection")]
+#[cfg(feature = "_device_app_management")]
 impl<'de> serde::Deserialize<'de>
 for WindowsInformationProtectionDataRecoveryCertificate {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -620,7 +620,7 @@ for WindowsInformationProtectionDataRecoveryCertificate {
     }
 }
 
-#[cfg(feature = "_android_managed_app_protection")]
+#[cfg(feature = "_device_app_management")]
 impl graph_odata_runtime::model::ODataObject
 for WindowsInformationProtectionDataRecoveryCertificate {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
@@ -647,7 +647,7 @@ for WindowsInformationProtectionDataRecoveryCertificate {
     }
 }
 
-#[cfg(feature = "_android_managed_app_protection")]
+#[cfg(feature = "_device_app_management")]
 impl WindowsInformationProtectionDataRecoveryCertificate {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -658,11 +658,11 @@ impl WindowsInformationProtectionDataRecoveryCertificate {
     }
 }
 
-#[cfg(feature = "_android_managed_app_protection")]
+#[cfg(feature = "_device_app_management")]
 /// The properties of [`WindowsInformationProtectionDataRecoveryCertificate`] by wire name, each a [`Field<WindowsInformationProtectionDataRecoveryCertificate>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`WindowsInformationProtectionDataRecoveryCertificate::set_null`].
 pub enum WindowsInformationProtectionDataRecoveryCertificateField {}
 
-#[cfg(feature = "_android_managed_app_protection")]
+#[cfg(feature = "_device_app_management")]
 #[allow(non_upper_case_globals)]
 impl WindowsInformationProtectionDataRecoveryCertificateField {
     /// `certificate`
@@ -692,7 +692,7 @@ impl WindowsInformationProtectionDataRecoveryCertificateField {
     ];
 }
 
-#[cfg(feature = "_android_managed_app_protection")]
+#[cfg(feature = "_device_app_management")]
 /// CSDL complex type `microsoft.graph.windowsInformationProtectionDesktopApp`; base type `microsoft.graph.windowsInformationProtectionApp`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct WindowsInformationProtectionDesktopApp {
@@ -723,14 +723,14 @@ pub struct WindowsInformationProtectionDesktopApp {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_android_managed_app_protection")]
+#[cfg(feature = "_device_app_management")]
 impl serde::Serialize for WindowsInformationProtectionDesktopApp {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_android_managed_app_protection")]
+#[cfg(feature = "_device_app_management")]
 impl WindowsInformationProtectionDesktopApp {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.windowsInformationProtectionDesktopApp";
@@ -758,7 +758,7 @@ impl WindowsInformationProtectionDesktopApp {
     }
 }
 
-#[cfg(feature = "_android_managed_app_protection")]
+#[cfg(feature = "_device_app_management")]
 impl<'de> serde::Deserialize<'de> for WindowsInformationProtectionDesktopApp {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -767,7 +767,7 @@ impl<'de> serde::Deserialize<'de> for WindowsInformationProtectionDesktopApp {
     }
 }
 
-#[cfg(feature = "_android_managed_app_protection")]
+#[cfg(feature = "_device_app_management")]
 impl graph_odata_runtime::model::ODataObject for WindowsInformationProtectionDesktopApp {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -799,7 +799,7 @@ impl graph_odata_runtime::model::ODataObject for WindowsInformationProtectionDes
     }
 }
 
-#[cfg(feature = "_android_managed_app_protection")]
+#[cfg(feature = "_device_app_management")]
 impl WindowsInformationProtectionDesktopApp {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -810,11 +810,11 @@ impl WindowsInformationProtectionDesktopApp {
     }
 }
 
-#[cfg(feature = "_android_managed_app_protection")]
+#[cfg(feature = "_device_app_management")]
 /// The properties of [`WindowsInformationProtectionDesktopApp`] by wire name, each a [`Field<WindowsInformationProtectionDesktopApp>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`WindowsInformationProtectionDesktopApp::set_null`].
 pub enum WindowsInformationProtectionDesktopAppField {}
 
-#[cfg(feature = "_android_managed_app_protection")]
+#[cfg(feature = "_device_app_management")]
 #[allow(non_upper_case_globals)]
 impl WindowsInformationProtectionDesktopAppField {
     /// `denied`
@@ -862,7 +862,7 @@ impl WindowsInformationProtectionDesktopAppField {
     ];
 }
 
-#[cfg(feature = "_android_managed_app_protection")]
+#[cfg(feature = "_device_app_management")]
 /// CSDL complex type `microsoft.graph.windowsInformationProtectionIPRangeCollection`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct WindowsInformationProtectionIpRangeCollection {
@@ -876,14 +876,14 @@ pub struct WindowsInformationProtectionIpRangeCollection {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_android_managed_app_protection")]
+#[cfg(feature = "_device_app_management")]
 impl serde::Serialize for WindowsInformationProtectionIpRangeCollection {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_android_managed_app_protection")]
+#[cfg(feature = "_device_app_management")]
 impl WindowsInformationProtectionIpRangeCollection {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.windowsInformationProtectionIPRangeCollection";
@@ -905,7 +905,7 @@ impl WindowsInformationProtectionIpRangeCollection {
     }
 }
 
-#[cfg(feature = "_android_managed_app_protection")]
+#[cfg(feature = "_device_app_management")]
 impl<'de> serde::Deserialize<'de> for WindowsInformationProtectionIpRangeCollection {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -914,7 +914,7 @@ impl<'de> serde::Deserialize<'de> for WindowsInformationProtectionIpRangeCollect
     }
 }
 
-#[cfg(feature = "_android_managed_app_protection")]
+#[cfg(feature = "_device_app_management")]
 impl graph_odata_runtime::model::ODataObject
 for WindowsInformationProtectionIpRangeCollection {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
@@ -937,7 +937,7 @@ for WindowsInformationProtectionIpRangeCollection {
     }
 }
 
-#[cfg(feature = "_android_managed_app_protection")]
+#[cfg(feature = "_device_app_management")]
 impl WindowsInformationProtectionIpRangeCollection {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -948,11 +948,11 @@ impl WindowsInformationProtectionIpRangeCollection {
     }
 }
 
-#[cfg(feature = "_android_managed_app_protection")]
+#[cfg(feature = "_device_app_management")]
 /// The properties of [`WindowsInformationProtectionIpRangeCollection`] by wire name, each a [`Field<WindowsInformationProtectionIpRangeCollection>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`WindowsInformationProtectionIpRangeCollection::set_null`].
 pub enum WindowsInformationProtectionIpRangeCollectionField {}
 
-#[cfg(feature = "_android_managed_app_protection")]
+#[cfg(feature = "_device_app_management")]
 #[allow(non_upper_case_globals)]
 impl WindowsInformationProtectionIpRangeCollectionField {
     /// `displayName`
@@ -969,7 +969,7 @@ impl WindowsInformationProtectionIpRangeCollectionField {
     >] = &[Self::DisplayName, Self::Ranges];
 }
 
-#[cfg(feature = "_android_managed_app_protection")]
+#[cfg(feature = "_device_app_management")]
 /// CSDL complex type `microsoft.graph.windowsInformationProtectionProxiedDomainCollection`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct WindowsInformationProtectionProxiedDomainCollection {
@@ -983,14 +983,14 @@ pub struct WindowsInformationProtectionProxiedDomainCollection {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_android_managed_app_protection")]
+#[cfg(feature = "_device_app_management")]
 impl serde::Serialize for WindowsInformationProtectionProxiedDomainCollection {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_android_managed_app_protection")]
+#[cfg(feature = "_device_app_management")]
 impl WindowsInformationProtectionProxiedDomainCollection {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.windowsInformationProtectionProxiedDomainCollection";
@@ -1012,7 +1012,7 @@ impl WindowsInformationProtectionProxiedDomainCollection {
     }
 }
 
-#[cfg(feature = "_android_managed_app_protection")]
+#[cfg(feature = "_device_app_management")]
 impl<'de> serde::Deserialize<'de>
 for WindowsInformationProtectionProxiedDomainCollection {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -1022,7 +1022,7 @@ for WindowsInformationProtectionProxiedDomainCollection {
     }
 }
 
-#[cfg(feature = "_android_managed_app_protection")]
+#[cfg(feature = "_device_app_management")]
 impl graph_odata_runtime::model::ODataObject
 for WindowsInformationProtectionProxiedDomainCollection {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
@@ -1045,7 +1045,7 @@ for WindowsInformationProtectionProxiedDomainCollection {
     }
 }
 
-#[cfg(feature = "_android_managed_app_protection")]
+#[cfg(feature = "_device_app_management")]
 impl WindowsInformationProtectionProxiedDomainCollection {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -1056,11 +1056,11 @@ impl WindowsInformationProtectionProxiedDomainCollection {
     }
 }
 
-#[cfg(feature = "_android_managed_app_protection")]
+#[cfg(feature = "_device_app_management")]
 /// The properties of [`WindowsInformationProtectionProxiedDomainCollection`] by wire name, each a [`Field<WindowsInformationProtectionProxiedDomainCollection>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`WindowsInformationProtectionProxiedDomainCollection::set_null`].
 pub enum WindowsInformationProtectionProxiedDomainCollectionField {}
 
-#[cfg(feature = "_android_managed_app_protection")]
+#[cfg(feature = "_device_app_management")]
 #[allow(non_upper_case_globals)]
 impl WindowsInformationProtectionProxiedDomainCollectionField {
     /// `displayName`
@@ -1077,7 +1077,7 @@ impl WindowsInformationProtectionProxiedDomainCollectionField {
     >] = &[Self::DisplayName, Self::ProxiedDomains];
 }
 
-#[cfg(feature = "_android_managed_app_protection")]
+#[cfg(feature = "_device_app_management")]
 /// CSDL complex type `microsoft.graph.windowsInformationProtectionResourceCollection`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct WindowsInformationProtectionResourceCollection {
@@ -1091,14 +1091,14 @@ pub struct WindowsInformationProtectionResourceCollection {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_android_managed_app_protection")]
+#[cfg(feature = "_device_app_management")]
 impl serde::Serialize for WindowsInformationProtectionResourceCollection {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_android_managed_app_protection")]
+#[cfg(feature = "_device_app_management")]
 impl WindowsInformationProtectionResourceCollection {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.windowsInformationProtectionResourceCollection";
@@ -1120,7 +1120,7 @@ impl WindowsInformationProtectionResourceCollection {
     }
 }
 
-#[cfg(feature = "_android_managed_app_protection")]
+#[cfg(feature = "_device_app_management")]
 impl<'de> serde::Deserialize<'de> for WindowsInformationProtectionResourceCollection {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1129,7 +1129,7 @@ impl<'de> serde::Deserialize<'de> for WindowsInformationProtectionResourceCollec
     }
 }
 
-#[cfg(feature = "_android_managed_app_protection")]
+#[cfg(feature = "_device_app_management")]
 impl graph_odata_runtime::model::ODataObject
 for WindowsInformationProtectionResourceCollection {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
@@ -1152,7 +1152,7 @@ for WindowsInformationProtectionResourceCollection {
     }
 }
 
-#[cfg(feature = "_android_managed_app_protection")]
+#[cfg(feature = "_device_app_management")]
 impl WindowsInformationProtectionResourceCollection {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -1163,11 +1163,11 @@ impl WindowsInformationProtectionResourceCollection {
     }
 }
 
-#[cfg(feature = "_android_managed_app_protection")]
+#[cfg(feature = "_device_app_management")]
 /// The properties of [`WindowsInformationProtectionResourceCollection`] by wire name, each a [`Field<WindowsInformationProtectionResourceCollection>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`WindowsInformationProtectionResourceCollection::set_null`].
 pub enum WindowsInformationProtectionResourceCollectionField {}
 
-#[cfg(feature = "_android_managed_app_protection")]
+#[cfg(feature = "_device_app_management")]
 #[allow(non_upper_case_globals)]
 impl WindowsInformationProtectionResourceCollectionField {
     /// `displayName`
@@ -1184,7 +1184,7 @@ impl WindowsInformationProtectionResourceCollectionField {
     >] = &[Self::DisplayName, Self::Resources];
 }
 
-#[cfg(feature = "_android_managed_app_protection")]
+#[cfg(feature = "_device_app_management")]
 /// CSDL complex type `microsoft.graph.windowsInformationProtectionStoreApp`; base type `microsoft.graph.windowsInformationProtectionApp`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct WindowsInformationProtectionStoreApp {
@@ -1209,14 +1209,14 @@ pub struct WindowsInformationProtectionStoreApp {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_android_managed_app_protection")]
+#[cfg(feature = "_device_app_management")]
 impl serde::Serialize for WindowsInformationProtectionStoreApp {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_android_managed_app_protection")]
+#[cfg(feature = "_device_app_management")]
 impl WindowsInformationProtectionStoreApp {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.windowsInformationProtectionStoreApp";
@@ -1241,7 +1241,7 @@ impl WindowsInformationProtectionStoreApp {
     }
 }
 
-#[cfg(feature = "_android_managed_app_protection")]
+#[cfg(feature = "_device_app_management")]
 impl<'de> serde::Deserialize<'de> for WindowsInformationProtectionStoreApp {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1250,7 +1250,7 @@ impl<'de> serde::Deserialize<'de> for WindowsInformationProtectionStoreApp {
     }
 }
 
-#[cfg(feature = "_android_managed_app_protection")]
+#[cfg(feature = "_device_app_management")]
 impl graph_odata_runtime::model::ODataObject for WindowsInformationProtectionStoreApp {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -1275,7 +1275,7 @@ impl graph_odata_runtime::model::ODataObject for WindowsInformationProtectionSto
     }
 }
 
-#[cfg(feature = "_android_managed_app_protection")]
+#[cfg(feature = "_device_app_management")]
 impl WindowsInformationProtectionStoreApp {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -1286,11 +1286,11 @@ impl WindowsInformationProtectionStoreApp {
     }
 }
 
-#[cfg(feature = "_android_managed_app_protection")]
+#[cfg(feature = "_device_app_management")]
 /// The properties of [`WindowsInformationProtectionStoreApp`] by wire name, each a [`Field<WindowsInformationProtectionStoreApp>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`WindowsInformationProtectionStoreApp::set_null`].
 pub enum WindowsInformationProtectionStoreAppField {}
 
-#[cfg(feature = "_android_managed_app_protection")]
+#[cfg(feature = "_device_app_management")]
 #[allow(non_upper_case_globals)]
 impl WindowsInformationProtectionStoreAppField {
     /// `denied`
@@ -1323,7 +1323,7 @@ impl WindowsInformationProtectionStoreAppField {
     ];
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 /// CSDL complex type `microsoft.graph.windowsMalwareCategoryCount`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct WindowsMalwareCategoryCount {
@@ -1343,14 +1343,14 @@ pub struct WindowsMalwareCategoryCount {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl serde::Serialize for WindowsMalwareCategoryCount {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl WindowsMalwareCategoryCount {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.windowsMalwareCategoryCount";
@@ -1380,7 +1380,7 @@ impl WindowsMalwareCategoryCount {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl<'de> serde::Deserialize<'de> for WindowsMalwareCategoryCount {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1389,7 +1389,7 @@ impl<'de> serde::Deserialize<'de> for WindowsMalwareCategoryCount {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl graph_odata_runtime::model::ODataObject for WindowsMalwareCategoryCount {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -1420,7 +1420,7 @@ impl graph_odata_runtime::model::ODataObject for WindowsMalwareCategoryCount {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl WindowsMalwareCategoryCount {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -1431,11 +1431,11 @@ impl WindowsMalwareCategoryCount {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 /// The properties of [`WindowsMalwareCategoryCount`] by wire name, each a [`Field<WindowsMalwareCategoryCount>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`WindowsMalwareCategoryCount::set_null`].
 pub enum WindowsMalwareCategoryCountField {}
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 #[allow(non_upper_case_globals)]
 impl WindowsMalwareCategoryCountField {
     /// `activeMalwareDetectionCount`
@@ -1468,7 +1468,7 @@ impl WindowsMalwareCategoryCountField {
     ];
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 /// CSDL complex type `microsoft.graph.windowsMalwareExecutionStateCount`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct WindowsMalwareExecutionStateCount {
@@ -1484,14 +1484,14 @@ pub struct WindowsMalwareExecutionStateCount {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl serde::Serialize for WindowsMalwareExecutionStateCount {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl WindowsMalwareExecutionStateCount {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.windowsMalwareExecutionStateCount";
@@ -1514,7 +1514,7 @@ impl WindowsMalwareExecutionStateCount {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl<'de> serde::Deserialize<'de> for WindowsMalwareExecutionStateCount {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1523,7 +1523,7 @@ impl<'de> serde::Deserialize<'de> for WindowsMalwareExecutionStateCount {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl graph_odata_runtime::model::ODataObject for WindowsMalwareExecutionStateCount {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -1548,7 +1548,7 @@ impl graph_odata_runtime::model::ODataObject for WindowsMalwareExecutionStateCou
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl WindowsMalwareExecutionStateCount {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -1559,11 +1559,11 @@ impl WindowsMalwareExecutionStateCount {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 /// The properties of [`WindowsMalwareExecutionStateCount`] by wire name, each a [`Field<WindowsMalwareExecutionStateCount>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`WindowsMalwareExecutionStateCount::set_null`].
 pub enum WindowsMalwareExecutionStateCountField {}
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 #[allow(non_upper_case_globals)]
 impl WindowsMalwareExecutionStateCountField {
     /// `deviceCount`
@@ -1586,7 +1586,7 @@ impl WindowsMalwareExecutionStateCountField {
     ];
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 /// CSDL complex type `microsoft.graph.windowsMalwareNameCount`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct WindowsMalwareNameCount {
@@ -1604,14 +1604,14 @@ pub struct WindowsMalwareNameCount {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl serde::Serialize for WindowsMalwareNameCount {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl WindowsMalwareNameCount {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.windowsMalwareNameCount";
@@ -1635,7 +1635,7 @@ impl WindowsMalwareNameCount {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl<'de> serde::Deserialize<'de> for WindowsMalwareNameCount {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1644,7 +1644,7 @@ impl<'de> serde::Deserialize<'de> for WindowsMalwareNameCount {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl graph_odata_runtime::model::ODataObject for WindowsMalwareNameCount {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -1672,7 +1672,7 @@ impl graph_odata_runtime::model::ODataObject for WindowsMalwareNameCount {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl WindowsMalwareNameCount {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -1683,11 +1683,11 @@ impl WindowsMalwareNameCount {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 /// The properties of [`WindowsMalwareNameCount`] by wire name, each a [`Field<WindowsMalwareNameCount>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`WindowsMalwareNameCount::set_null`].
 pub enum WindowsMalwareNameCountField {}
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 #[allow(non_upper_case_globals)]
 impl WindowsMalwareNameCountField {
     /// `deviceCount`
@@ -1713,7 +1713,7 @@ impl WindowsMalwareNameCountField {
     ];
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 /// CSDL complex type `microsoft.graph.windowsMalwareOverview`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct WindowsMalwareOverview {
@@ -1741,14 +1741,14 @@ pub struct WindowsMalwareOverview {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl serde::Serialize for WindowsMalwareOverview {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl WindowsMalwareOverview {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.windowsMalwareOverview";
@@ -1782,7 +1782,7 @@ impl WindowsMalwareOverview {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl<'de> serde::Deserialize<'de> for WindowsMalwareOverview {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1791,7 +1791,7 @@ impl<'de> serde::Deserialize<'de> for WindowsMalwareOverview {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl graph_odata_runtime::model::ODataObject for WindowsMalwareOverview {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -1838,7 +1838,7 @@ impl graph_odata_runtime::model::ODataObject for WindowsMalwareOverview {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl WindowsMalwareOverview {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -1849,11 +1849,11 @@ impl WindowsMalwareOverview {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 /// The properties of [`WindowsMalwareOverview`] by wire name, each a [`Field<WindowsMalwareOverview>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`WindowsMalwareOverview::set_null`].
 pub enum WindowsMalwareOverviewField {}
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 #[allow(non_upper_case_globals)]
 impl WindowsMalwareOverviewField {
     /// `malwareCategorySummary`
@@ -1906,7 +1906,7 @@ impl WindowsMalwareOverviewField {
     ];
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 /// CSDL complex type `microsoft.graph.windowsMalwareSeverityCount`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct WindowsMalwareSeverityCount {
@@ -1924,14 +1924,14 @@ pub struct WindowsMalwareSeverityCount {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl serde::Serialize for WindowsMalwareSeverityCount {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl WindowsMalwareSeverityCount {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.windowsMalwareSeverityCount";
@@ -1955,7 +1955,7 @@ impl WindowsMalwareSeverityCount {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl<'de> serde::Deserialize<'de> for WindowsMalwareSeverityCount {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1964,7 +1964,7 @@ impl<'de> serde::Deserialize<'de> for WindowsMalwareSeverityCount {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl graph_odata_runtime::model::ODataObject for WindowsMalwareSeverityCount {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -1994,7 +1994,7 @@ impl graph_odata_runtime::model::ODataObject for WindowsMalwareSeverityCount {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl WindowsMalwareSeverityCount {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -2005,11 +2005,11 @@ impl WindowsMalwareSeverityCount {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 /// The properties of [`WindowsMalwareSeverityCount`] by wire name, each a [`Field<WindowsMalwareSeverityCount>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`WindowsMalwareSeverityCount::set_null`].
 pub enum WindowsMalwareSeverityCountField {}
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 #[allow(non_upper_case_globals)]
 impl WindowsMalwareSeverityCountField {
     /// `distinctMalwareCount`
@@ -2037,7 +2037,7 @@ impl WindowsMalwareSeverityCountField {
     ];
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 /// CSDL complex type `microsoft.graph.windowsMalwareStateCount`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct WindowsMalwareStateCount {
@@ -2057,14 +2057,14 @@ pub struct WindowsMalwareStateCount {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl serde::Serialize for WindowsMalwareStateCount {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl WindowsMalwareStateCount {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.windowsMalwareStateCount";
@@ -2089,7 +2089,7 @@ impl WindowsMalwareStateCount {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl<'de> serde::Deserialize<'de> for WindowsMalwareStateCount {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2098,7 +2098,7 @@ impl<'de> serde::Deserialize<'de> for WindowsMalwareStateCount {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl graph_odata_runtime::model::ODataObject for WindowsMalwareStateCount {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -2129,7 +2129,7 @@ impl graph_odata_runtime::model::ODataObject for WindowsMalwareStateCount {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl WindowsMalwareStateCount {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -2140,11 +2140,11 @@ impl WindowsMalwareStateCount {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 /// The properties of [`WindowsMalwareStateCount`] by wire name, each a [`Field<WindowsMalwareStateCount>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`WindowsMalwareStateCount::set_null`].
 pub enum WindowsMalwareStateCountField {}
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 #[allow(non_upper_case_globals)]
 impl WindowsMalwareStateCountField {
     /// `deviceCount`
@@ -2175,7 +2175,7 @@ impl WindowsMalwareStateCountField {
     ];
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 /// CSDL complex type `microsoft.graph.windowsMinimumOperatingSystem`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct WindowsMinimumOperatingSystem {
@@ -2191,14 +2191,14 @@ pub struct WindowsMinimumOperatingSystem {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 impl serde::Serialize for WindowsMinimumOperatingSystem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 impl WindowsMinimumOperatingSystem {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.windowsMinimumOperatingSystem";
@@ -2221,7 +2221,7 @@ impl WindowsMinimumOperatingSystem {
     }
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 impl<'de> serde::Deserialize<'de> for WindowsMinimumOperatingSystem {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2230,7 +2230,7 @@ impl<'de> serde::Deserialize<'de> for WindowsMinimumOperatingSystem {
     }
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 impl graph_odata_runtime::model::ODataObject for WindowsMinimumOperatingSystem {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -2253,7 +2253,7 @@ impl graph_odata_runtime::model::ODataObject for WindowsMinimumOperatingSystem {
     }
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 impl WindowsMinimumOperatingSystem {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -2264,11 +2264,11 @@ impl WindowsMinimumOperatingSystem {
     }
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 /// The properties of [`WindowsMinimumOperatingSystem`] by wire name, each a [`Field<WindowsMinimumOperatingSystem>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`WindowsMinimumOperatingSystem::set_null`].
 pub enum WindowsMinimumOperatingSystemField {}
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 #[allow(non_upper_case_globals)]
 impl WindowsMinimumOperatingSystemField {
     /// `v10_0`
@@ -2291,7 +2291,7 @@ impl WindowsMinimumOperatingSystemField {
     ];
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 /// CSDL complex type `microsoft.graph.windowsUniversalAppXAppAssignmentSettings`; base type `microsoft.graph.mobileAppAssignmentSettings`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct WindowsUniversalAppXAppAssignmentSettings {
@@ -2303,14 +2303,14 @@ pub struct WindowsUniversalAppXAppAssignmentSettings {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 impl serde::Serialize for WindowsUniversalAppXAppAssignmentSettings {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 impl WindowsUniversalAppXAppAssignmentSettings {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.windowsUniversalAppXAppAssignmentSettings";
@@ -2331,7 +2331,7 @@ impl WindowsUniversalAppXAppAssignmentSettings {
     }
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 impl<'de> serde::Deserialize<'de> for WindowsUniversalAppXAppAssignmentSettings {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2340,7 +2340,7 @@ impl<'de> serde::Deserialize<'de> for WindowsUniversalAppXAppAssignmentSettings 
     }
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 impl graph_odata_runtime::model::ODataObject
 for WindowsUniversalAppXAppAssignmentSettings {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
@@ -2364,7 +2364,7 @@ for WindowsUniversalAppXAppAssignmentSettings {
     }
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 impl WindowsUniversalAppXAppAssignmentSettings {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -2375,11 +2375,11 @@ impl WindowsUniversalAppXAppAssignmentSettings {
     }
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 /// The properties of [`WindowsUniversalAppXAppAssignmentSettings`] by wire name, each a [`Field<WindowsUniversalAppXAppAssignmentSettings>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`WindowsUniversalAppXAppAssignmentSettings::set_null`].
 pub enum WindowsUniversalAppXAppAssignmentSettingsField {}
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 #[allow(non_upper_case_globals)]
 impl WindowsUniversalAppXAppAssignmentSettingsField {
     /// `useDeviceContext`
@@ -2392,7 +2392,7 @@ impl WindowsUniversalAppXAppAssignmentSettingsField {
     ];
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 /// CSDL complex type `microsoft.graph.windowsUpdateActiveHoursInstall`; base type `microsoft.graph.windowsUpdateInstallScheduleType`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct WindowsUpdateActiveHoursInstall {
@@ -2406,14 +2406,14 @@ pub struct WindowsUpdateActiveHoursInstall {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl serde::Serialize for WindowsUpdateActiveHoursInstall {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl WindowsUpdateActiveHoursInstall {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.windowsUpdateActiveHoursInstall";
@@ -2435,7 +2435,7 @@ impl WindowsUpdateActiveHoursInstall {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl<'de> serde::Deserialize<'de> for WindowsUpdateActiveHoursInstall {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2444,7 +2444,7 @@ impl<'de> serde::Deserialize<'de> for WindowsUpdateActiveHoursInstall {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl graph_odata_runtime::model::ODataObject for WindowsUpdateActiveHoursInstall {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -2468,7 +2468,7 @@ impl graph_odata_runtime::model::ODataObject for WindowsUpdateActiveHoursInstall
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl WindowsUpdateActiveHoursInstall {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -2479,11 +2479,11 @@ impl WindowsUpdateActiveHoursInstall {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 /// The properties of [`WindowsUpdateActiveHoursInstall`] by wire name, each a [`Field<WindowsUpdateActiveHoursInstall>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`WindowsUpdateActiveHoursInstall::set_null`].
 pub enum WindowsUpdateActiveHoursInstallField {}
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 #[allow(non_upper_case_globals)]
 impl WindowsUpdateActiveHoursInstallField {
     /// `activeHoursEnd`
@@ -2501,7 +2501,7 @@ impl WindowsUpdateActiveHoursInstallField {
     ];
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 /// CSDL complex type `microsoft.graph.windowsUpdateInstallScheduleType`; abstract.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct WindowsUpdateInstallScheduleType {
@@ -2511,14 +2511,14 @@ pub struct WindowsUpdateInstallScheduleType {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl serde::Serialize for WindowsUpdateInstallScheduleType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl WindowsUpdateInstallScheduleType {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.windowsUpdateInstallScheduleType";
@@ -2538,7 +2538,7 @@ impl WindowsUpdateInstallScheduleType {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl<'de> serde::Deserialize<'de> for WindowsUpdateInstallScheduleType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2547,7 +2547,7 @@ impl<'de> serde::Deserialize<'de> for WindowsUpdateInstallScheduleType {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl graph_odata_runtime::model::ODataObject for WindowsUpdateInstallScheduleType {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -2563,7 +2563,7 @@ impl graph_odata_runtime::model::ODataObject for WindowsUpdateInstallScheduleTyp
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 /// A `microsoft.graph.windowsUpdateInstallScheduleType` value: the base type or one of its derived types, chosen by `@odata.type`. A derived type this crate does not know is read as [`WindowsUpdateInstallScheduleType`], which keeps its properties and `@odata.type` in `additional_properties`.
 #[derive(Debug, Clone, PartialEq)]
 pub enum AnyWindowsUpdateInstallScheduleType {
@@ -2575,7 +2575,7 @@ pub enum AnyWindowsUpdateInstallScheduleType {
     WindowsUpdateScheduledInstall(Box<WindowsUpdateScheduledInstall>),
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl AnyWindowsUpdateInstallScheduleType {
     /// The `@odata.type` of the variant (the base type's for unknown derived types).
     pub fn odata_type(&self) -> &'static str {
@@ -2602,21 +2602,21 @@ impl AnyWindowsUpdateInstallScheduleType {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl Default for AnyWindowsUpdateInstallScheduleType {
     fn default() -> Self {
         Self::WindowsUpdateInstallScheduleType(Box::default())
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl From<WindowsUpdateInstallScheduleType> for AnyWindowsUpdateInstallScheduleType {
     fn from(value: WindowsUpdateInstallScheduleType) -> Self {
         Self::WindowsUpdateInstallScheduleType(Box::new(value))
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl AnyWindowsUpdateInstallScheduleType {
     /// The value if it is a [`AnyWindowsUpdateInstallScheduleType::WindowsUpdateActiveHoursInstall`] variant.
     pub fn as_windows_update_active_hours_install(
@@ -2638,21 +2638,21 @@ impl AnyWindowsUpdateInstallScheduleType {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl From<WindowsUpdateActiveHoursInstall> for AnyWindowsUpdateInstallScheduleType {
     fn from(value: WindowsUpdateActiveHoursInstall) -> Self {
         Self::WindowsUpdateActiveHoursInstall(Box::new(value))
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl From<WindowsUpdateScheduledInstall> for AnyWindowsUpdateInstallScheduleType {
     fn from(value: WindowsUpdateScheduledInstall) -> Self {
         Self::WindowsUpdateScheduledInstall(Box::new(value))
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl serde::Serialize for AnyWindowsUpdateInstallScheduleType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match self {
@@ -2677,7 +2677,7 @@ impl serde::Serialize for AnyWindowsUpdateInstallScheduleType {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl<'de> serde::Deserialize<'de> for AnyWindowsUpdateInstallScheduleType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2703,7 +2703,7 @@ impl<'de> serde::Deserialize<'de> for AnyWindowsUpdateInstallScheduleType {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 /// CSDL complex type `microsoft.graph.windowsUpdateScheduledInstall`; base type `microsoft.graph.windowsUpdateInstallScheduleType`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct WindowsUpdateScheduledInstall {
@@ -2717,14 +2717,14 @@ pub struct WindowsUpdateScheduledInstall {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl serde::Serialize for WindowsUpdateScheduledInstall {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl WindowsUpdateScheduledInstall {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.windowsUpdateScheduledInstall";
@@ -2746,7 +2746,7 @@ impl WindowsUpdateScheduledInstall {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl<'de> serde::Deserialize<'de> for WindowsUpdateScheduledInstall {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2755,7 +2755,7 @@ impl<'de> serde::Deserialize<'de> for WindowsUpdateScheduledInstall {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl graph_odata_runtime::model::ODataObject for WindowsUpdateScheduledInstall {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -2781,7 +2781,7 @@ impl graph_odata_runtime::model::ODataObject for WindowsUpdateScheduledInstall {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl WindowsUpdateScheduledInstall {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -2792,11 +2792,11 @@ impl WindowsUpdateScheduledInstall {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 /// The properties of [`WindowsUpdateScheduledInstall`] by wire name, each a [`Field<WindowsUpdateScheduledInstall>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`WindowsUpdateScheduledInstall::set_null`].
 pub enum WindowsUpdateScheduledInstallField {}
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 #[allow(non_upper_case_globals)]
 impl WindowsUpdateScheduledInstallField {
     /// `scheduledInstallDay`
@@ -2814,7 +2814,7 @@ impl WindowsUpdateScheduledInstallField {
     ];
 }
 
-#[cfg(feature = "_drive_item_version")]
+#[cfg(feature = "_drives")]
 /// CSDL complex type `microsoft.graph.workbookFilterCriteria`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct WorkbookFilterCriteria {
@@ -2840,14 +2840,14 @@ pub struct WorkbookFilterCriteria {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_drive_item_version")]
+#[cfg(feature = "_drives")]
 impl serde::Serialize for WorkbookFilterCriteria {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_drive_item_version")]
+#[cfg(feature = "_drives")]
 impl WorkbookFilterCriteria {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.workbookFilterCriteria";
@@ -2875,7 +2875,7 @@ impl WorkbookFilterCriteria {
     }
 }
 
-#[cfg(feature = "_drive_item_version")]
+#[cfg(feature = "_drives")]
 impl<'de> serde::Deserialize<'de> for WorkbookFilterCriteria {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2884,7 +2884,7 @@ impl<'de> serde::Deserialize<'de> for WorkbookFilterCriteria {
     }
 }
 
-#[cfg(feature = "_drive_item_version")]
+#[cfg(feature = "_drives")]
 impl graph_odata_runtime::model::ODataObject for WorkbookFilterCriteria {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -2914,7 +2914,7 @@ impl graph_odata_runtime::model::ODataObject for WorkbookFilterCriteria {
     }
 }
 
-#[cfg(feature = "_drive_item_version")]
+#[cfg(feature = "_drives")]
 impl WorkbookFilterCriteria {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -2925,11 +2925,11 @@ impl WorkbookFilterCriteria {
     }
 }
 
-#[cfg(feature = "_drive_item_version")]
+#[cfg(feature = "_drives")]
 /// The properties of [`WorkbookFilterCriteria`] by wire name, each a [`Field<WorkbookFilterCriteria>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`WorkbookFilterCriteria::set_null`].
 pub enum WorkbookFilterCriteriaField {}
 
-#[cfg(feature = "_drive_item_version")]
+#[cfg(feature = "_drives")]
 #[allow(non_upper_case_globals)]
 impl WorkbookFilterCriteriaField {
     /// `color`
@@ -3076,7 +3076,7 @@ impl WorkbookFilterDatetimeField {
     ];
 }
 
-#[cfg(feature = "_drive_item_version")]
+#[cfg(feature = "_workbook_icon")]
 /// CSDL complex type `microsoft.graph.workbookIcon`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct WorkbookIcon {
@@ -3090,14 +3090,14 @@ pub struct WorkbookIcon {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_drive_item_version")]
+#[cfg(feature = "_workbook_icon")]
 impl serde::Serialize for WorkbookIcon {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_drive_item_version")]
+#[cfg(feature = "_workbook_icon")]
 impl WorkbookIcon {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.workbookIcon";
@@ -3119,7 +3119,7 @@ impl WorkbookIcon {
     }
 }
 
-#[cfg(feature = "_drive_item_version")]
+#[cfg(feature = "_workbook_icon")]
 impl<'de> serde::Deserialize<'de> for WorkbookIcon {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -3128,7 +3128,7 @@ impl<'de> serde::Deserialize<'de> for WorkbookIcon {
     }
 }
 
-#[cfg(feature = "_drive_item_version")]
+#[cfg(feature = "_workbook_icon")]
 impl graph_odata_runtime::model::ODataObject for WorkbookIcon {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -3150,7 +3150,7 @@ impl graph_odata_runtime::model::ODataObject for WorkbookIcon {
     }
 }
 
-#[cfg(feature = "_drive_item_version")]
+#[cfg(feature = "_workbook_icon")]
 impl WorkbookIcon {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -3161,11 +3161,11 @@ impl WorkbookIcon {
     }
 }
 
-#[cfg(feature = "_drive_item_version")]
+#[cfg(feature = "_workbook_icon")]
 /// The properties of [`WorkbookIcon`] by wire name, each a [`Field<WorkbookIcon>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`WorkbookIcon::set_null`].
 pub enum WorkbookIconField {}
 
-#[cfg(feature = "_drive_item_version")]
+#[cfg(feature = "_workbook_icon")]
 #[allow(non_upper_case_globals)]
 impl WorkbookIconField {
     /// `index`
@@ -3176,7 +3176,7 @@ impl WorkbookIconField {
     pub const ALL: &'static [model::Field<WorkbookIcon>] = &[Self::Index, Self::Set];
 }
 
-#[cfg(feature = "_drive_item_version")]
+#[cfg(feature = "_drives")]
 /// CSDL complex type `microsoft.graph.workbookOperationError`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct WorkbookOperationError {
@@ -3192,14 +3192,14 @@ pub struct WorkbookOperationError {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_drive_item_version")]
+#[cfg(feature = "_drives")]
 impl serde::Serialize for WorkbookOperationError {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_drive_item_version")]
+#[cfg(feature = "_drives")]
 impl WorkbookOperationError {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.workbookOperationError";
@@ -3222,7 +3222,7 @@ impl WorkbookOperationError {
     }
 }
 
-#[cfg(feature = "_drive_item_version")]
+#[cfg(feature = "_drives")]
 impl<'de> serde::Deserialize<'de> for WorkbookOperationError {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -3231,7 +3231,7 @@ impl<'de> serde::Deserialize<'de> for WorkbookOperationError {
     }
 }
 
-#[cfg(feature = "_drive_item_version")]
+#[cfg(feature = "_drives")]
 impl graph_odata_runtime::model::ODataObject for WorkbookOperationError {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -3254,7 +3254,7 @@ impl graph_odata_runtime::model::ODataObject for WorkbookOperationError {
     }
 }
 
-#[cfg(feature = "_drive_item_version")]
+#[cfg(feature = "_drives")]
 impl WorkbookOperationError {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -3265,11 +3265,11 @@ impl WorkbookOperationError {
     }
 }
 
-#[cfg(feature = "_drive_item_version")]
+#[cfg(feature = "_drives")]
 /// The properties of [`WorkbookOperationError`] by wire name, each a [`Field<WorkbookOperationError>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`WorkbookOperationError::set_null`].
 pub enum WorkbookOperationErrorField {}
 
-#[cfg(feature = "_drive_item_version")]
+#[cfg(feature = "_drives")]
 #[allow(non_upper_case_globals)]
 impl WorkbookOperationErrorField {
     /// `code`
@@ -3491,7 +3491,7 @@ impl WorkbookSessionInfoField {
     ];
 }
 
-#[cfg(feature = "_drive_item_version")]
+#[cfg(feature = "_workbook_icon")]
 /// CSDL complex type `microsoft.graph.workbookSortField`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct WorkbookSortField {
@@ -3513,14 +3513,14 @@ pub struct WorkbookSortField {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_drive_item_version")]
+#[cfg(feature = "_workbook_icon")]
 impl serde::Serialize for WorkbookSortField {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_drive_item_version")]
+#[cfg(feature = "_workbook_icon")]
 impl WorkbookSortField {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.workbookSortField";
@@ -3546,7 +3546,7 @@ impl WorkbookSortField {
     }
 }
 
-#[cfg(feature = "_drive_item_version")]
+#[cfg(feature = "_workbook_icon")]
 impl<'de> serde::Deserialize<'de> for WorkbookSortField {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -3555,7 +3555,7 @@ impl<'de> serde::Deserialize<'de> for WorkbookSortField {
     }
 }
 
-#[cfg(feature = "_drive_item_version")]
+#[cfg(feature = "_workbook_icon")]
 impl graph_odata_runtime::model::ODataObject for WorkbookSortField {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -3581,7 +3581,7 @@ impl graph_odata_runtime::model::ODataObject for WorkbookSortField {
     }
 }
 
-#[cfg(feature = "_drive_item_version")]
+#[cfg(feature = "_workbook_icon")]
 impl WorkbookSortField {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -3592,11 +3592,11 @@ impl WorkbookSortField {
     }
 }
 
-#[cfg(feature = "_drive_item_version")]
+#[cfg(feature = "_workbook_icon")]
 /// The properties of [`WorkbookSortField`] by wire name, each a [`Field<WorkbookSortField>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`WorkbookSortField::set_null`].
 pub enum WorkbookSortFieldField {}
 
-#[cfg(feature = "_drive_item_version")]
+#[cfg(feature = "_workbook_icon")]
 #[allow(non_upper_case_globals)]
 impl WorkbookSortFieldField {
     /// `ascending`
@@ -3626,7 +3626,7 @@ impl WorkbookSortFieldField {
     ];
 }
 
-#[cfg(feature = "_drive_item_version")]
+#[cfg(feature = "_drives")]
 /// CSDL complex type `microsoft.graph.workbookWorksheetProtectionOptions`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct WorkbookWorksheetProtectionOptions {
@@ -3658,14 +3658,14 @@ pub struct WorkbookWorksheetProtectionOptions {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_drive_item_version")]
+#[cfg(feature = "_drives")]
 impl serde::Serialize for WorkbookWorksheetProtectionOptions {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_drive_item_version")]
+#[cfg(feature = "_drives")]
 impl WorkbookWorksheetProtectionOptions {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.workbookWorksheetProtectionOptions";
@@ -3696,7 +3696,7 @@ impl WorkbookWorksheetProtectionOptions {
     }
 }
 
-#[cfg(feature = "_drive_item_version")]
+#[cfg(feature = "_drives")]
 impl<'de> serde::Deserialize<'de> for WorkbookWorksheetProtectionOptions {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -3705,7 +3705,7 @@ impl<'de> serde::Deserialize<'de> for WorkbookWorksheetProtectionOptions {
     }
 }
 
-#[cfg(feature = "_drive_item_version")]
+#[cfg(feature = "_drives")]
 impl graph_odata_runtime::model::ODataObject for WorkbookWorksheetProtectionOptions {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -3756,7 +3756,7 @@ impl graph_odata_runtime::model::ODataObject for WorkbookWorksheetProtectionOpti
     }
 }
 
-#[cfg(feature = "_drive_item_version")]
+#[cfg(feature = "_drives")]
 impl WorkbookWorksheetProtectionOptions {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -3767,11 +3767,11 @@ impl WorkbookWorksheetProtectionOptions {
     }
 }
 
-#[cfg(feature = "_drive_item_version")]
+#[cfg(feature = "_drives")]
 /// The properties of [`WorkbookWorksheetProtectionOptions`] by wire name, each a [`Field<WorkbookWorksheetProtectionOptions>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`WorkbookWorksheetProtectionOptions::set_null`].
 pub enum WorkbookWorksheetProtectionOptionsField {}
 
-#[cfg(feature = "_drive_item_version")]
+#[cfg(feature = "_drives")]
 #[allow(non_upper_case_globals)]
 impl WorkbookWorksheetProtectionOptionsField {
     /// `allowAutoFilter`
@@ -3834,7 +3834,7 @@ impl WorkbookWorksheetProtectionOptionsField {
     ];
 }
 
-#[cfg(feature = "_deleted_chat")]
+#[cfg(feature = "_teamwork")]
 /// CSDL complex type `microsoft.graph.workforceIntegrationEncryption`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct WorkforceIntegrationEncryption {
@@ -3848,14 +3848,14 @@ pub struct WorkforceIntegrationEncryption {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_deleted_chat")]
+#[cfg(feature = "_teamwork")]
 impl serde::Serialize for WorkforceIntegrationEncryption {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_deleted_chat")]
+#[cfg(feature = "_teamwork")]
 impl WorkforceIntegrationEncryption {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.workforceIntegrationEncryption";
@@ -3877,7 +3877,7 @@ impl WorkforceIntegrationEncryption {
     }
 }
 
-#[cfg(feature = "_deleted_chat")]
+#[cfg(feature = "_teamwork")]
 impl<'de> serde::Deserialize<'de> for WorkforceIntegrationEncryption {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -3886,7 +3886,7 @@ impl<'de> serde::Deserialize<'de> for WorkforceIntegrationEncryption {
     }
 }
 
-#[cfg(feature = "_deleted_chat")]
+#[cfg(feature = "_teamwork")]
 impl graph_odata_runtime::model::ODataObject for WorkforceIntegrationEncryption {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -3908,7 +3908,7 @@ impl graph_odata_runtime::model::ODataObject for WorkforceIntegrationEncryption 
     }
 }
 
-#[cfg(feature = "_deleted_chat")]
+#[cfg(feature = "_teamwork")]
 impl WorkforceIntegrationEncryption {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -3919,11 +3919,11 @@ impl WorkforceIntegrationEncryption {
     }
 }
 
-#[cfg(feature = "_deleted_chat")]
+#[cfg(feature = "_teamwork")]
 /// The properties of [`WorkforceIntegrationEncryption`] by wire name, each a [`Field<WorkforceIntegrationEncryption>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`WorkforceIntegrationEncryption::set_null`].
 pub enum WorkforceIntegrationEncryptionField {}
 
-#[cfg(feature = "_deleted_chat")]
+#[cfg(feature = "_teamwork")]
 #[allow(non_upper_case_globals)]
 impl WorkforceIntegrationEncryptionField {
     /// `protocol`
@@ -3941,7 +3941,7 @@ impl WorkforceIntegrationEncryptionField {
     ];
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_assigned_license")]
 /// CSDL complex type `microsoft.graph.workingHours`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct WorkingHours {
@@ -3959,14 +3959,14 @@ pub struct WorkingHours {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_assigned_license")]
 impl serde::Serialize for WorkingHours {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_assigned_license")]
 impl WorkingHours {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.workingHours";
@@ -3990,7 +3990,7 @@ impl WorkingHours {
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_assigned_license")]
 impl<'de> serde::Deserialize<'de> for WorkingHours {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -3999,7 +3999,7 @@ impl<'de> serde::Deserialize<'de> for WorkingHours {
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_assigned_license")]
 impl graph_odata_runtime::model::ODataObject for WorkingHours {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -4023,7 +4023,7 @@ impl graph_odata_runtime::model::ODataObject for WorkingHours {
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_assigned_license")]
 impl WorkingHours {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -4034,11 +4034,11 @@ impl WorkingHours {
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_assigned_license")]
 /// The properties of [`WorkingHours`] by wire name, each a [`Field<WorkingHours>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`WorkingHours::set_null`].
 pub enum WorkingHoursField {}
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_assigned_license")]
 #[allow(non_upper_case_globals)]
 impl WorkingHoursField {
     /// `daysOfWeek`
@@ -4058,7 +4058,7 @@ impl WorkingHoursField {
     ];
 }
 
-#[cfg(feature = "_advanced_config_state")]
+#[cfg(feature = "_authentication_method_configurations")]
 /// CSDL complex type `microsoft.graph.x509CertificateAuthenticationModeConfiguration`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct X509CertificateAuthenticationModeConfiguration {
@@ -4078,14 +4078,14 @@ pub struct X509CertificateAuthenticationModeConfiguration {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_advanced_config_state")]
+#[cfg(feature = "_authentication_method_configurations")]
 impl serde::Serialize for X509CertificateAuthenticationModeConfiguration {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_advanced_config_state")]
+#[cfg(feature = "_authentication_method_configurations")]
 impl X509CertificateAuthenticationModeConfiguration {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.x509CertificateAuthenticationModeConfiguration";
@@ -4116,7 +4116,7 @@ impl X509CertificateAuthenticationModeConfiguration {
     }
 }
 
-#[cfg(feature = "_advanced_config_state")]
+#[cfg(feature = "_authentication_method_configurations")]
 impl<'de> serde::Deserialize<'de> for X509CertificateAuthenticationModeConfiguration {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -4125,7 +4125,7 @@ impl<'de> serde::Deserialize<'de> for X509CertificateAuthenticationModeConfigura
     }
 }
 
-#[cfg(feature = "_advanced_config_state")]
+#[cfg(feature = "_authentication_method_configurations")]
 impl graph_odata_runtime::model::ODataObject
 for X509CertificateAuthenticationModeConfiguration {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
@@ -4163,7 +4163,7 @@ for X509CertificateAuthenticationModeConfiguration {
     }
 }
 
-#[cfg(feature = "_advanced_config_state")]
+#[cfg(feature = "_authentication_method_configurations")]
 impl X509CertificateAuthenticationModeConfiguration {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -4174,11 +4174,11 @@ impl X509CertificateAuthenticationModeConfiguration {
     }
 }
 
-#[cfg(feature = "_advanced_config_state")]
+#[cfg(feature = "_authentication_method_configurations")]
 /// The properties of [`X509CertificateAuthenticationModeConfiguration`] by wire name, each a [`Field<X509CertificateAuthenticationModeConfiguration>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`X509CertificateAuthenticationModeConfiguration::set_null`].
 pub enum X509CertificateAuthenticationModeConfigurationField {}
 
-#[cfg(feature = "_advanced_config_state")]
+#[cfg(feature = "_authentication_method_configurations")]
 #[allow(non_upper_case_globals)]
 impl X509CertificateAuthenticationModeConfigurationField {
     /// `rules`
@@ -4203,7 +4203,7 @@ impl X509CertificateAuthenticationModeConfigurationField {
     ];
 }
 
-#[cfg(feature = "_advanced_config_state")]
+#[cfg(feature = "_authentication_method_configurations")]
 /// CSDL complex type `microsoft.graph.x509CertificateAuthorityScope`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct X509CertificateAuthorityScope {
@@ -4219,14 +4219,14 @@ pub struct X509CertificateAuthorityScope {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_advanced_config_state")]
+#[cfg(feature = "_authentication_method_configurations")]
 impl serde::Serialize for X509CertificateAuthorityScope {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_advanced_config_state")]
+#[cfg(feature = "_authentication_method_configurations")]
 impl X509CertificateAuthorityScope {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.x509CertificateAuthorityScope";
@@ -4253,7 +4253,7 @@ impl X509CertificateAuthorityScope {
     }
 }
 
-#[cfg(feature = "_advanced_config_state")]
+#[cfg(feature = "_authentication_method_configurations")]
 impl<'de> serde::Deserialize<'de> for X509CertificateAuthorityScope {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -4262,7 +4262,7 @@ impl<'de> serde::Deserialize<'de> for X509CertificateAuthorityScope {
     }
 }
 
-#[cfg(feature = "_advanced_config_state")]
+#[cfg(feature = "_authentication_method_configurations")]
 impl graph_odata_runtime::model::ODataObject for X509CertificateAuthorityScope {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -4294,7 +4294,7 @@ impl graph_odata_runtime::model::ODataObject for X509CertificateAuthorityScope {
     }
 }
 
-#[cfg(feature = "_advanced_config_state")]
+#[cfg(feature = "_authentication_method_configurations")]
 impl X509CertificateAuthorityScope {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -4305,11 +4305,11 @@ impl X509CertificateAuthorityScope {
     }
 }
 
-#[cfg(feature = "_advanced_config_state")]
+#[cfg(feature = "_authentication_method_configurations")]
 /// The properties of [`X509CertificateAuthorityScope`] by wire name, each a [`Field<X509CertificateAuthorityScope>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`X509CertificateAuthorityScope::set_null`].
 pub enum X509CertificateAuthorityScopeField {}
 
-#[cfg(feature = "_advanced_config_state")]
+#[cfg(feature = "_authentication_method_configurations")]
 #[allow(non_upper_case_globals)]
 impl X509CertificateAuthorityScopeField {
     /// `includeTargets`
@@ -4332,7 +4332,7 @@ impl X509CertificateAuthorityScopeField {
     ];
 }
 
-#[cfg(feature = "_advanced_config_state")]
+#[cfg(feature = "_authentication_method_configurations")]
 /// CSDL complex type `microsoft.graph.x509CertificateCRLValidationConfiguration`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct X509CertificateCrlValidationConfiguration {
@@ -4346,14 +4346,14 @@ pub struct X509CertificateCrlValidationConfiguration {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_advanced_config_state")]
+#[cfg(feature = "_authentication_method_configurations")]
 impl serde::Serialize for X509CertificateCrlValidationConfiguration {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_advanced_config_state")]
+#[cfg(feature = "_authentication_method_configurations")]
 impl X509CertificateCrlValidationConfiguration {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.x509CertificateCRLValidationConfiguration";
@@ -4379,7 +4379,7 @@ impl X509CertificateCrlValidationConfiguration {
     }
 }
 
-#[cfg(feature = "_advanced_config_state")]
+#[cfg(feature = "_authentication_method_configurations")]
 impl<'de> serde::Deserialize<'de> for X509CertificateCrlValidationConfiguration {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -4388,7 +4388,7 @@ impl<'de> serde::Deserialize<'de> for X509CertificateCrlValidationConfiguration 
     }
 }
 
-#[cfg(feature = "_advanced_config_state")]
+#[cfg(feature = "_authentication_method_configurations")]
 impl graph_odata_runtime::model::ODataObject
 for X509CertificateCrlValidationConfiguration {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
@@ -4418,7 +4418,7 @@ for X509CertificateCrlValidationConfiguration {
     }
 }
 
-#[cfg(feature = "_advanced_config_state")]
+#[cfg(feature = "_authentication_method_configurations")]
 impl X509CertificateCrlValidationConfiguration {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -4429,11 +4429,11 @@ impl X509CertificateCrlValidationConfiguration {
     }
 }
 
-#[cfg(feature = "_advanced_config_state")]
+#[cfg(feature = "_authentication_method_configurations")]
 /// The properties of [`X509CertificateCrlValidationConfiguration`] by wire name, each a [`Field<X509CertificateCrlValidationConfiguration>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`X509CertificateCrlValidationConfiguration::set_null`].
 pub enum X509CertificateCrlValidationConfigurationField {}
 
-#[cfg(feature = "_advanced_config_state")]
+#[cfg(feature = "_authentication_method_configurations")]
 #[allow(non_upper_case_globals)]
 impl X509CertificateCrlValidationConfigurationField {
     /// `exemptedCertificateAuthoritiesSubjectKeyIdentifiers`
@@ -4451,7 +4451,7 @@ impl X509CertificateCrlValidationConfigurationField {
     ];
 }
 
-#[cfg(feature = "_advanced_config_state")]
+#[cfg(feature = "_authentication_method_configurations")]
 /// CSDL complex type `microsoft.graph.x509CertificateIssuerHintsConfiguration`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct X509CertificateIssuerHintsConfiguration {
@@ -4463,14 +4463,14 @@ pub struct X509CertificateIssuerHintsConfiguration {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_advanced_config_state")]
+#[cfg(feature = "_authentication_method_configurations")]
 impl serde::Serialize for X509CertificateIssuerHintsConfiguration {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_advanced_config_state")]
+#[cfg(feature = "_authentication_method_configurations")]
 impl X509CertificateIssuerHintsConfiguration {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.x509CertificateIssuerHintsConfiguration";
@@ -4491,7 +4491,7 @@ impl X509CertificateIssuerHintsConfiguration {
     }
 }
 
-#[cfg(feature = "_advanced_config_state")]
+#[cfg(feature = "_authentication_method_configurations")]
 impl<'de> serde::Deserialize<'de> for X509CertificateIssuerHintsConfiguration {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -4500,7 +4500,7 @@ impl<'de> serde::Deserialize<'de> for X509CertificateIssuerHintsConfiguration {
     }
 }
 
-#[cfg(feature = "_advanced_config_state")]
+#[cfg(feature = "_authentication_method_configurations")]
 impl graph_odata_runtime::model::ODataObject
 for X509CertificateIssuerHintsConfiguration {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
@@ -4522,7 +4522,7 @@ for X509CertificateIssuerHintsConfiguration {
     }
 }
 
-#[cfg(feature = "_advanced_config_state")]
+#[cfg(feature = "_authentication_method_configurations")]
 impl X509CertificateIssuerHintsConfiguration {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -4533,11 +4533,11 @@ impl X509CertificateIssuerHintsConfiguration {
     }
 }
 
-#[cfg(feature = "_advanced_config_state")]
+#[cfg(feature = "_authentication_method_configurations")]
 /// The properties of [`X509CertificateIssuerHintsConfiguration`] by wire name, each a [`Field<X509CertificateIssuerHintsConfiguration>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`X509CertificateIssuerHintsConfiguration::set_null`].
 pub enum X509CertificateIssuerHintsConfigurationField {}
 
-#[cfg(feature = "_advanced_config_state")]
+#[cfg(feature = "_authentication_method_configurations")]
 #[allow(non_upper_case_globals)]
 impl X509CertificateIssuerHintsConfigurationField {
     /// `state`
@@ -4550,7 +4550,7 @@ impl X509CertificateIssuerHintsConfigurationField {
     ];
 }
 
-#[cfg(feature = "_advanced_config_state")]
+#[cfg(feature = "_authentication_method_configurations")]
 /// CSDL complex type `microsoft.graph.x509CertificateRule`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct X509CertificateRule {
@@ -4572,14 +4572,14 @@ pub struct X509CertificateRule {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_advanced_config_state")]
+#[cfg(feature = "_authentication_method_configurations")]
 impl serde::Serialize for X509CertificateRule {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_advanced_config_state")]
+#[cfg(feature = "_authentication_method_configurations")]
 impl X509CertificateRule {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.x509CertificateRule";
@@ -4613,7 +4613,7 @@ impl X509CertificateRule {
     }
 }
 
-#[cfg(feature = "_advanced_config_state")]
+#[cfg(feature = "_authentication_method_configurations")]
 impl<'de> serde::Deserialize<'de> for X509CertificateRule {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -4622,7 +4622,7 @@ impl<'de> serde::Deserialize<'de> for X509CertificateRule {
     }
 }
 
-#[cfg(feature = "_advanced_config_state")]
+#[cfg(feature = "_authentication_method_configurations")]
 impl graph_odata_runtime::model::ODataObject for X509CertificateRule {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -4668,7 +4668,7 @@ impl graph_odata_runtime::model::ODataObject for X509CertificateRule {
     }
 }
 
-#[cfg(feature = "_advanced_config_state")]
+#[cfg(feature = "_authentication_method_configurations")]
 impl X509CertificateRule {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -4679,11 +4679,11 @@ impl X509CertificateRule {
     }
 }
 
-#[cfg(feature = "_advanced_config_state")]
+#[cfg(feature = "_authentication_method_configurations")]
 /// The properties of [`X509CertificateRule`] by wire name, each a [`Field<X509CertificateRule>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`X509CertificateRule::set_null`].
 pub enum X509CertificateRuleField {}
 
-#[cfg(feature = "_advanced_config_state")]
+#[cfg(feature = "_authentication_method_configurations")]
 #[allow(non_upper_case_globals)]
 impl X509CertificateRuleField {
     /// `identifier`
@@ -4721,7 +4721,7 @@ impl X509CertificateRuleField {
     ];
 }
 
-#[cfg(feature = "_advanced_config_state")]
+#[cfg(feature = "_authentication_method_configurations")]
 /// CSDL complex type `microsoft.graph.x509CertificateUserBinding`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct X509CertificateUserBinding {
@@ -4739,14 +4739,14 @@ pub struct X509CertificateUserBinding {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_advanced_config_state")]
+#[cfg(feature = "_authentication_method_configurations")]
 impl serde::Serialize for X509CertificateUserBinding {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_advanced_config_state")]
+#[cfg(feature = "_authentication_method_configurations")]
 impl X509CertificateUserBinding {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.x509CertificateUserBinding";
@@ -4770,7 +4770,7 @@ impl X509CertificateUserBinding {
     }
 }
 
-#[cfg(feature = "_advanced_config_state")]
+#[cfg(feature = "_authentication_method_configurations")]
 impl<'de> serde::Deserialize<'de> for X509CertificateUserBinding {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -4779,7 +4779,7 @@ impl<'de> serde::Deserialize<'de> for X509CertificateUserBinding {
     }
 }
 
-#[cfg(feature = "_advanced_config_state")]
+#[cfg(feature = "_authentication_method_configurations")]
 impl graph_odata_runtime::model::ODataObject for X509CertificateUserBinding {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -4807,7 +4807,7 @@ impl graph_odata_runtime::model::ODataObject for X509CertificateUserBinding {
     }
 }
 
-#[cfg(feature = "_advanced_config_state")]
+#[cfg(feature = "_authentication_method_configurations")]
 impl X509CertificateUserBinding {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -4818,11 +4818,11 @@ impl X509CertificateUserBinding {
     }
 }
 
-#[cfg(feature = "_advanced_config_state")]
+#[cfg(feature = "_authentication_method_configurations")]
 /// The properties of [`X509CertificateUserBinding`] by wire name, each a [`Field<X509CertificateUserBinding>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`X509CertificateUserBinding::set_null`].
 pub enum X509CertificateUserBindingField {}
 
-#[cfg(feature = "_advanced_config_state")]
+#[cfg(feature = "_authentication_method_configurations")]
 #[allow(non_upper_case_globals)]
 impl X509CertificateUserBindingField {
     /// `priority`

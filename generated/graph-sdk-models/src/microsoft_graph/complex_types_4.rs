@@ -11,7 +11,7 @@ use graph_odata_runtime::edm;
 #[allow(unused_imports)]
 use graph_odata_runtime::model;
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl From<GroupPeerOutlierRecommendationInsightSettings>
 for AnyAccessReviewRecommendationInsightSetting {
     fn from(value: GroupPeerOutlierRecommendationInsightSettings) -> Self {
@@ -19,7 +19,7 @@ for AnyAccessReviewRecommendationInsightSetting {
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl From<UserLastSignInRecommendationInsightSetting>
 for AnyAccessReviewRecommendationInsightSetting {
     fn from(value: UserLastSignInRecommendationInsightSetting) -> Self {
@@ -27,7 +27,7 @@ for AnyAccessReviewRecommendationInsightSetting {
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl serde::Serialize for AnyAccessReviewRecommendationInsightSetting {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match self {
@@ -52,7 +52,7 @@ impl serde::Serialize for AnyAccessReviewRecommendationInsightSetting {
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl<'de> serde::Deserialize<'de> for AnyAccessReviewRecommendationInsightSetting {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -197,7 +197,7 @@ impl AccessReviewReviewerScopeField {
     ];
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 /// CSDL complex type `microsoft.graph.accessReviewScheduleSettings`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct AccessReviewScheduleSettings {
@@ -235,14 +235,14 @@ pub struct AccessReviewScheduleSettings {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl serde::Serialize for AccessReviewScheduleSettings {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl AccessReviewScheduleSettings {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.accessReviewScheduleSettings";
@@ -295,7 +295,7 @@ impl AccessReviewScheduleSettings {
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl<'de> serde::Deserialize<'de> for AccessReviewScheduleSettings {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -304,7 +304,7 @@ impl<'de> serde::Deserialize<'de> for AccessReviewScheduleSettings {
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl graph_odata_runtime::model::ODataObject for AccessReviewScheduleSettings {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -374,7 +374,7 @@ impl graph_odata_runtime::model::ODataObject for AccessReviewScheduleSettings {
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl AccessReviewScheduleSettings {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -385,11 +385,11 @@ impl AccessReviewScheduleSettings {
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 /// The properties of [`AccessReviewScheduleSettings`] by wire name, each a [`Field<AccessReviewScheduleSettings>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`AccessReviewScheduleSettings::set_null`].
 pub enum AccessReviewScheduleSettingsField {}
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 #[allow(non_upper_case_globals)]
 impl AccessReviewScheduleSettingsField {
     /// `applyActions`
@@ -462,7 +462,7 @@ impl AccessReviewScheduleSettingsField {
     ];
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 /// CSDL complex type `microsoft.graph.accessReviewScope`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct AccessReviewScope {
@@ -472,14 +472,14 @@ pub struct AccessReviewScope {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl serde::Serialize for AccessReviewScope {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl AccessReviewScope {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.accessReviewScope";
@@ -499,7 +499,7 @@ impl AccessReviewScope {
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl<'de> serde::Deserialize<'de> for AccessReviewScope {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -508,7 +508,7 @@ impl<'de> serde::Deserialize<'de> for AccessReviewScope {
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl graph_odata_runtime::model::ODataObject for AccessReviewScope {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -524,7 +524,7 @@ impl graph_odata_runtime::model::ODataObject for AccessReviewScope {
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 /// A `microsoft.graph.accessReviewScope` value: the base type or one of its derived types, chosen by `@odata.type`. A derived type this crate does not know is read as [`AccessReviewScope`], which keeps its properties and `@odata.type` in `additional_properties`.
 #[derive(Debug, Clone, PartialEq)]
 pub enum AnyAccessReviewScope {
@@ -538,7 +538,7 @@ pub enum AnyAccessReviewScope {
     PrincipalResourceMembershipsScope(Box<PrincipalResourceMembershipsScope>),
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl AnyAccessReviewScope {
     /// The `@odata.type` of the variant (the base type's for unknown derived types).
     pub fn odata_type(&self) -> &'static str {
@@ -562,21 +562,21 @@ impl AnyAccessReviewScope {
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl Default for AnyAccessReviewScope {
     fn default() -> Self {
         Self::AccessReviewScope(Box::default())
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl From<AccessReviewScope> for AnyAccessReviewScope {
     fn from(value: AccessReviewScope) -> Self {
         Self::AccessReviewScope(Box::new(value))
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl AnyAccessReviewScope {
     /// The value if it is a [`AnyAccessReviewScope::AccessReviewInactiveUsersQueryScope`] variant.
     pub fn as_access_review_inactive_users_query_scope(
@@ -605,28 +605,28 @@ impl AnyAccessReviewScope {
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl From<AccessReviewInactiveUsersQueryScope> for AnyAccessReviewScope {
     fn from(value: AccessReviewInactiveUsersQueryScope) -> Self {
         Self::AccessReviewInactiveUsersQueryScope(Box::new(value))
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl From<AccessReviewQueryScope> for AnyAccessReviewScope {
     fn from(value: AccessReviewQueryScope) -> Self {
         Self::AccessReviewQueryScope(Box::new(value))
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl From<PrincipalResourceMembershipsScope> for AnyAccessReviewScope {
     fn from(value: PrincipalResourceMembershipsScope) -> Self {
         Self::PrincipalResourceMembershipsScope(Box::new(value))
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl serde::Serialize for AnyAccessReviewScope {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match self {
@@ -656,7 +656,7 @@ impl serde::Serialize for AnyAccessReviewScope {
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl<'de> serde::Deserialize<'de> for AnyAccessReviewScope {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -685,7 +685,7 @@ impl<'de> serde::Deserialize<'de> for AnyAccessReviewScope {
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 /// CSDL complex type `microsoft.graph.accessReviewStageSettings`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct AccessReviewStageSettings {
@@ -713,14 +713,14 @@ pub struct AccessReviewStageSettings {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl serde::Serialize for AccessReviewStageSettings {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl AccessReviewStageSettings {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.accessReviewStageSettings";
@@ -756,7 +756,7 @@ impl AccessReviewStageSettings {
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl<'de> serde::Deserialize<'de> for AccessReviewStageSettings {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -765,7 +765,7 @@ impl<'de> serde::Deserialize<'de> for AccessReviewStageSettings {
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl graph_odata_runtime::model::ODataObject for AccessReviewStageSettings {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -806,7 +806,7 @@ impl graph_odata_runtime::model::ODataObject for AccessReviewStageSettings {
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl AccessReviewStageSettings {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -817,11 +817,11 @@ impl AccessReviewStageSettings {
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 /// The properties of [`AccessReviewStageSettings`] by wire name, each a [`Field<AccessReviewStageSettings>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`AccessReviewStageSettings::set_null`].
 pub enum AccessReviewStageSettingsField {}
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 #[allow(non_upper_case_globals)]
 impl AccessReviewStageSettingsField {
     /// `decisionsThatWillMoveToNextStage`
@@ -869,7 +869,7 @@ impl AccessReviewStageSettingsField {
     ];
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL complex type `microsoft.graph.accountTargetContent`; abstract.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct AccountTargetContent {
@@ -881,14 +881,14 @@ pub struct AccountTargetContent {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for AccountTargetContent {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl AccountTargetContent {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.accountTargetContent";
@@ -909,7 +909,7 @@ impl AccountTargetContent {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for AccountTargetContent {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -918,7 +918,7 @@ impl<'de> serde::Deserialize<'de> for AccountTargetContent {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::model::ODataObject for AccountTargetContent {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -939,7 +939,7 @@ impl graph_odata_runtime::model::ODataObject for AccountTargetContent {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl AccountTargetContent {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -950,11 +950,11 @@ impl AccountTargetContent {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// The properties of [`AccountTargetContent`] by wire name, each a [`Field<AccountTargetContent>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`AccountTargetContent::set_null`].
 pub enum AccountTargetContentField {}
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 #[allow(non_upper_case_globals)]
 impl AccountTargetContentField {
     /// `type`
@@ -963,7 +963,7 @@ impl AccountTargetContentField {
     pub const ALL: &'static [model::Field<AccountTargetContent>] = &[Self::Type];
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// A `microsoft.graph.accountTargetContent` value: the base type or one of its derived types, chosen by `@odata.type`. A derived type this crate does not know is read as [`AccountTargetContent`], which keeps its properties and `@odata.type` in `additional_properties`.
 #[derive(Debug, Clone, PartialEq)]
 pub enum AnyAccountTargetContent {
@@ -975,7 +975,7 @@ pub enum AnyAccountTargetContent {
     IncludeAllAccountTargetContent(Box<IncludeAllAccountTargetContent>),
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl AnyAccountTargetContent {
     /// The `@odata.type` of the variant (the base type's for unknown derived types).
     pub fn odata_type(&self) -> &'static str {
@@ -998,21 +998,21 @@ impl AnyAccountTargetContent {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl Default for AnyAccountTargetContent {
     fn default() -> Self {
         Self::AccountTargetContent(Box::default())
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl From<AccountTargetContent> for AnyAccountTargetContent {
     fn from(value: AccountTargetContent) -> Self {
         Self::AccountTargetContent(Box::new(value))
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl AnyAccountTargetContent {
     /// The value if it is a [`AnyAccountTargetContent::AddressBookAccountTargetContent`] variant.
     pub fn as_address_book_account_target_content(
@@ -1034,21 +1034,21 @@ impl AnyAccountTargetContent {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl From<AddressBookAccountTargetContent> for AnyAccountTargetContent {
     fn from(value: AddressBookAccountTargetContent) -> Self {
         Self::AddressBookAccountTargetContent(Box::new(value))
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl From<IncludeAllAccountTargetContent> for AnyAccountTargetContent {
     fn from(value: IncludeAllAccountTargetContent) -> Self {
         Self::IncludeAllAccountTargetContent(Box::new(value))
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for AnyAccountTargetContent {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match self {
@@ -1073,7 +1073,7 @@ impl serde::Serialize for AnyAccountTargetContent {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for AnyAccountTargetContent {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1097,7 +1097,7 @@ impl<'de> serde::Deserialize<'de> for AnyAccountTargetContent {
     }
 }
 
-#[cfg(feature = "_access_entity_type")]
+#[cfg(feature = "_copilot")]
 /// CSDL complex type `microsoft.graph.actionItem`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ActionItem {
@@ -1113,14 +1113,14 @@ pub struct ActionItem {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_access_entity_type")]
+#[cfg(feature = "_copilot")]
 impl serde::Serialize for ActionItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_access_entity_type")]
+#[cfg(feature = "_copilot")]
 impl ActionItem {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.actionItem";
@@ -1143,7 +1143,7 @@ impl ActionItem {
     }
 }
 
-#[cfg(feature = "_access_entity_type")]
+#[cfg(feature = "_copilot")]
 impl<'de> serde::Deserialize<'de> for ActionItem {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1152,7 +1152,7 @@ impl<'de> serde::Deserialize<'de> for ActionItem {
     }
 }
 
-#[cfg(feature = "_access_entity_type")]
+#[cfg(feature = "_copilot")]
 impl graph_odata_runtime::model::ODataObject for ActionItem {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -1177,7 +1177,7 @@ impl graph_odata_runtime::model::ODataObject for ActionItem {
     }
 }
 
-#[cfg(feature = "_access_entity_type")]
+#[cfg(feature = "_copilot")]
 impl ActionItem {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -1188,11 +1188,11 @@ impl ActionItem {
     }
 }
 
-#[cfg(feature = "_access_entity_type")]
+#[cfg(feature = "_copilot")]
 /// The properties of [`ActionItem`] by wire name, each a [`Field<ActionItem>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ActionItem::set_null`].
 pub enum ActionItemField {}
 
-#[cfg(feature = "_access_entity_type")]
+#[cfg(feature = "_copilot")]
 #[allow(non_upper_case_globals)]
 impl ActionItemField {
     /// `ownerDisplayName`

@@ -148,7 +148,7 @@ impl ActivityMetadataField {
     pub const ALL: &'static [model::Field<ActivityMetadata>] = &[Self::Activity];
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_add_in")]
 /// CSDL complex type `microsoft.graph.addIn`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct AddIn {
@@ -164,14 +164,14 @@ pub struct AddIn {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_add_in")]
 impl serde::Serialize for AddIn {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_add_in")]
 impl AddIn {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.addIn";
@@ -194,7 +194,7 @@ impl AddIn {
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_add_in")]
 impl<'de> serde::Deserialize<'de> for AddIn {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -203,7 +203,7 @@ impl<'de> serde::Deserialize<'de> for AddIn {
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_add_in")]
 impl graph_odata_runtime::model::ODataObject for AddIn {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -226,7 +226,7 @@ impl graph_odata_runtime::model::ODataObject for AddIn {
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_add_in")]
 impl AddIn {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -237,11 +237,11 @@ impl AddIn {
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_add_in")]
 /// The properties of [`AddIn`] by wire name, each a [`Field<AddIn>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`AddIn::set_null`].
 pub enum AddInField {}
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_add_in")]
 #[allow(non_upper_case_globals)]
 impl AddInField {
     /// `id`
@@ -258,7 +258,7 @@ impl AddInField {
     ];
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL complex type `microsoft.graph.addressBookAccountTargetContent`; base type `microsoft.graph.accountTargetContent`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct AddressBookAccountTargetContent {
@@ -273,14 +273,14 @@ pub struct AddressBookAccountTargetContent {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for AddressBookAccountTargetContent {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl AddressBookAccountTargetContent {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.addressBookAccountTargetContent";
@@ -302,7 +302,7 @@ impl AddressBookAccountTargetContent {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for AddressBookAccountTargetContent {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -311,7 +311,7 @@ impl<'de> serde::Deserialize<'de> for AddressBookAccountTargetContent {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::model::ODataObject for AddressBookAccountTargetContent {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -335,7 +335,7 @@ impl graph_odata_runtime::model::ODataObject for AddressBookAccountTargetContent
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl AddressBookAccountTargetContent {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -346,11 +346,11 @@ impl AddressBookAccountTargetContent {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// The properties of [`AddressBookAccountTargetContent`] by wire name, each a [`Field<AddressBookAccountTargetContent>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`AddressBookAccountTargetContent::set_null`].
 pub enum AddressBookAccountTargetContentField {}
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 #[allow(non_upper_case_globals)]
 impl AddressBookAccountTargetContentField {
     /// `type`
@@ -482,7 +482,7 @@ impl AggregationOptionField {
     ];
 }
 
-#[cfg(feature = "_agreement")]
+#[cfg(feature = "_agreement_file_data")]
 /// CSDL complex type `microsoft.graph.agreementFileData`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct AgreementFileData {
@@ -494,14 +494,14 @@ pub struct AgreementFileData {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_agreement")]
+#[cfg(feature = "_agreement_file_data")]
 impl serde::Serialize for AgreementFileData {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_agreement")]
+#[cfg(feature = "_agreement_file_data")]
 impl AgreementFileData {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.agreementFileData";
@@ -522,7 +522,7 @@ impl AgreementFileData {
     }
 }
 
-#[cfg(feature = "_agreement")]
+#[cfg(feature = "_agreement_file_data")]
 impl<'de> serde::Deserialize<'de> for AgreementFileData {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -531,7 +531,7 @@ impl<'de> serde::Deserialize<'de> for AgreementFileData {
     }
 }
 
-#[cfg(feature = "_agreement")]
+#[cfg(feature = "_agreement_file_data")]
 impl graph_odata_runtime::model::ODataObject for AgreementFileData {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -552,7 +552,7 @@ impl graph_odata_runtime::model::ODataObject for AgreementFileData {
     }
 }
 
-#[cfg(feature = "_agreement")]
+#[cfg(feature = "_agreement_file_data")]
 impl AgreementFileData {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -563,11 +563,11 @@ impl AgreementFileData {
     }
 }
 
-#[cfg(feature = "_agreement")]
+#[cfg(feature = "_agreement_file_data")]
 /// The properties of [`AgreementFileData`] by wire name, each a [`Field<AgreementFileData>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`AgreementFileData::set_null`].
 pub enum AgreementFileDataField {}
 
-#[cfg(feature = "_agreement")]
+#[cfg(feature = "_agreement_file_data")]
 #[allow(non_upper_case_globals)]
 impl AgreementFileDataField {
     /// `data`
@@ -696,7 +696,7 @@ impl AiAgentInfoField {
     ];
 }
 
-#[cfg(feature = "_access_entity_type")]
+#[cfg(feature = "_copilot")]
 /// CSDL complex type `microsoft.graph.aiInteractionAttachment`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct AiInteractionAttachment {
@@ -716,14 +716,14 @@ pub struct AiInteractionAttachment {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_access_entity_type")]
+#[cfg(feature = "_copilot")]
 impl serde::Serialize for AiInteractionAttachment {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_access_entity_type")]
+#[cfg(feature = "_copilot")]
 impl AiInteractionAttachment {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.aiInteractionAttachment";
@@ -748,7 +748,7 @@ impl AiInteractionAttachment {
     }
 }
 
-#[cfg(feature = "_access_entity_type")]
+#[cfg(feature = "_copilot")]
 impl<'de> serde::Deserialize<'de> for AiInteractionAttachment {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -757,7 +757,7 @@ impl<'de> serde::Deserialize<'de> for AiInteractionAttachment {
     }
 }
 
-#[cfg(feature = "_access_entity_type")]
+#[cfg(feature = "_copilot")]
 impl graph_odata_runtime::model::ODataObject for AiInteractionAttachment {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -782,7 +782,7 @@ impl graph_odata_runtime::model::ODataObject for AiInteractionAttachment {
     }
 }
 
-#[cfg(feature = "_access_entity_type")]
+#[cfg(feature = "_copilot")]
 impl AiInteractionAttachment {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -793,11 +793,11 @@ impl AiInteractionAttachment {
     }
 }
 
-#[cfg(feature = "_access_entity_type")]
+#[cfg(feature = "_copilot")]
 /// The properties of [`AiInteractionAttachment`] by wire name, each a [`Field<AiInteractionAttachment>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`AiInteractionAttachment::set_null`].
 pub enum AiInteractionAttachmentField {}
 
-#[cfg(feature = "_access_entity_type")]
+#[cfg(feature = "_copilot")]
 #[allow(non_upper_case_globals)]
 impl AiInteractionAttachmentField {
     /// `attachmentId`
@@ -828,7 +828,7 @@ impl AiInteractionAttachmentField {
     ];
 }
 
-#[cfg(feature = "_access_entity_type")]
+#[cfg(feature = "_copilot")]
 /// CSDL complex type `microsoft.graph.aiInteractionContext`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct AiInteractionContext {
@@ -844,14 +844,14 @@ pub struct AiInteractionContext {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_access_entity_type")]
+#[cfg(feature = "_copilot")]
 impl serde::Serialize for AiInteractionContext {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_access_entity_type")]
+#[cfg(feature = "_copilot")]
 impl AiInteractionContext {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.aiInteractionContext";
@@ -874,7 +874,7 @@ impl AiInteractionContext {
     }
 }
 
-#[cfg(feature = "_access_entity_type")]
+#[cfg(feature = "_copilot")]
 impl<'de> serde::Deserialize<'de> for AiInteractionContext {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -883,7 +883,7 @@ impl<'de> serde::Deserialize<'de> for AiInteractionContext {
     }
 }
 
-#[cfg(feature = "_access_entity_type")]
+#[cfg(feature = "_copilot")]
 impl graph_odata_runtime::model::ODataObject for AiInteractionContext {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -908,7 +908,7 @@ impl graph_odata_runtime::model::ODataObject for AiInteractionContext {
     }
 }
 
-#[cfg(feature = "_access_entity_type")]
+#[cfg(feature = "_copilot")]
 impl AiInteractionContext {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -919,11 +919,11 @@ impl AiInteractionContext {
     }
 }
 
-#[cfg(feature = "_access_entity_type")]
+#[cfg(feature = "_copilot")]
 /// The properties of [`AiInteractionContext`] by wire name, each a [`Field<AiInteractionContext>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`AiInteractionContext::set_null`].
 pub enum AiInteractionContextField {}
 
-#[cfg(feature = "_access_entity_type")]
+#[cfg(feature = "_copilot")]
 #[allow(non_upper_case_globals)]
 impl AiInteractionContextField {
     /// `contextReference`
@@ -1058,7 +1058,7 @@ impl AiInteractionEntityField {
     ];
 }
 
-#[cfg(feature = "_access_entity_type")]
+#[cfg(feature = "_copilot")]
 /// CSDL complex type `microsoft.graph.aiInteractionLink`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct AiInteractionLink {
@@ -1074,14 +1074,14 @@ pub struct AiInteractionLink {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_access_entity_type")]
+#[cfg(feature = "_copilot")]
 impl serde::Serialize for AiInteractionLink {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_access_entity_type")]
+#[cfg(feature = "_copilot")]
 impl AiInteractionLink {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.aiInteractionLink";
@@ -1104,7 +1104,7 @@ impl AiInteractionLink {
     }
 }
 
-#[cfg(feature = "_access_entity_type")]
+#[cfg(feature = "_copilot")]
 impl<'de> serde::Deserialize<'de> for AiInteractionLink {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1113,7 +1113,7 @@ impl<'de> serde::Deserialize<'de> for AiInteractionLink {
     }
 }
 
-#[cfg(feature = "_access_entity_type")]
+#[cfg(feature = "_copilot")]
 impl graph_odata_runtime::model::ODataObject for AiInteractionLink {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -1136,7 +1136,7 @@ impl graph_odata_runtime::model::ODataObject for AiInteractionLink {
     }
 }
 
-#[cfg(feature = "_access_entity_type")]
+#[cfg(feature = "_copilot")]
 impl AiInteractionLink {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -1147,11 +1147,11 @@ impl AiInteractionLink {
     }
 }
 
-#[cfg(feature = "_access_entity_type")]
+#[cfg(feature = "_copilot")]
 /// The properties of [`AiInteractionLink`] by wire name, each a [`Field<AiInteractionLink>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`AiInteractionLink::set_null`].
 pub enum AiInteractionLinkField {}
 
-#[cfg(feature = "_access_entity_type")]
+#[cfg(feature = "_copilot")]
 #[allow(non_upper_case_globals)]
 impl AiInteractionLinkField {
     /// `displayName`
@@ -1170,7 +1170,7 @@ impl AiInteractionLinkField {
     ];
 }
 
-#[cfg(feature = "_access_entity_type")]
+#[cfg(feature = "_copilot")]
 /// CSDL complex type `microsoft.graph.aiInteractionMention`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct AiInteractionMention {
@@ -1186,14 +1186,14 @@ pub struct AiInteractionMention {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_access_entity_type")]
+#[cfg(feature = "_copilot")]
 impl serde::Serialize for AiInteractionMention {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_access_entity_type")]
+#[cfg(feature = "_copilot")]
 impl AiInteractionMention {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.aiInteractionMention";
@@ -1216,7 +1216,7 @@ impl AiInteractionMention {
     }
 }
 
-#[cfg(feature = "_access_entity_type")]
+#[cfg(feature = "_copilot")]
 impl<'de> serde::Deserialize<'de> for AiInteractionMention {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1225,7 +1225,7 @@ impl<'de> serde::Deserialize<'de> for AiInteractionMention {
     }
 }
 
-#[cfg(feature = "_access_entity_type")]
+#[cfg(feature = "_copilot")]
 impl graph_odata_runtime::model::ODataObject for AiInteractionMention {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -1248,7 +1248,7 @@ impl graph_odata_runtime::model::ODataObject for AiInteractionMention {
     }
 }
 
-#[cfg(feature = "_access_entity_type")]
+#[cfg(feature = "_copilot")]
 impl AiInteractionMention {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -1259,11 +1259,11 @@ impl AiInteractionMention {
     }
 }
 
-#[cfg(feature = "_access_entity_type")]
+#[cfg(feature = "_copilot")]
 /// The properties of [`AiInteractionMention`] by wire name, each a [`Field<AiInteractionMention>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`AiInteractionMention::set_null`].
 pub enum AiInteractionMentionField {}
 
-#[cfg(feature = "_access_entity_type")]
+#[cfg(feature = "_copilot")]
 #[allow(non_upper_case_globals)]
 impl AiInteractionMentionField {
     /// `mentioned`
@@ -1638,7 +1638,7 @@ impl AirPrintSettingsField {
     ];
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 /// CSDL complex type `microsoft.graph.akamaiAttackGroupActionModel`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct AkamaiAttackGroupActionModel {
@@ -1652,14 +1652,14 @@ pub struct AkamaiAttackGroupActionModel {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 impl serde::Serialize for AkamaiAttackGroupActionModel {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 impl AkamaiAttackGroupActionModel {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.akamaiAttackGroupActionModel";
@@ -1681,7 +1681,7 @@ impl AkamaiAttackGroupActionModel {
     }
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 impl<'de> serde::Deserialize<'de> for AkamaiAttackGroupActionModel {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1690,7 +1690,7 @@ impl<'de> serde::Deserialize<'de> for AkamaiAttackGroupActionModel {
     }
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 impl graph_odata_runtime::model::ODataObject for AkamaiAttackGroupActionModel {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -1712,7 +1712,7 @@ impl graph_odata_runtime::model::ODataObject for AkamaiAttackGroupActionModel {
     }
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 impl AkamaiAttackGroupActionModel {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -1723,11 +1723,11 @@ impl AkamaiAttackGroupActionModel {
     }
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 /// The properties of [`AkamaiAttackGroupActionModel`] by wire name, each a [`Field<AkamaiAttackGroupActionModel>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`AkamaiAttackGroupActionModel::set_null`].
 pub enum AkamaiAttackGroupActionModelField {}
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 #[allow(non_upper_case_globals)]
 impl AkamaiAttackGroupActionModelField {
     /// `action`
@@ -1745,7 +1745,7 @@ impl AkamaiAttackGroupActionModelField {
     ];
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 /// CSDL complex type `microsoft.graph.akamaiCustomRuleModel`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct AkamaiCustomRuleModel {
@@ -1761,14 +1761,14 @@ pub struct AkamaiCustomRuleModel {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 impl serde::Serialize for AkamaiCustomRuleModel {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 impl AkamaiCustomRuleModel {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.akamaiCustomRuleModel";
@@ -1791,7 +1791,7 @@ impl AkamaiCustomRuleModel {
     }
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 impl<'de> serde::Deserialize<'de> for AkamaiCustomRuleModel {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1800,7 +1800,7 @@ impl<'de> serde::Deserialize<'de> for AkamaiCustomRuleModel {
     }
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 impl graph_odata_runtime::model::ODataObject for AkamaiCustomRuleModel {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -1823,7 +1823,7 @@ impl graph_odata_runtime::model::ODataObject for AkamaiCustomRuleModel {
     }
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 impl AkamaiCustomRuleModel {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -1834,11 +1834,11 @@ impl AkamaiCustomRuleModel {
     }
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 /// The properties of [`AkamaiCustomRuleModel`] by wire name, each a [`Field<AkamaiCustomRuleModel>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`AkamaiCustomRuleModel::set_null`].
 pub enum AkamaiCustomRuleModelField {}
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 #[allow(non_upper_case_globals)]
 impl AkamaiCustomRuleModelField {
     /// `action`
@@ -1855,7 +1855,7 @@ impl AkamaiCustomRuleModelField {
     ];
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 /// CSDL complex type `microsoft.graph.akamaiRapidRulesModel`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct AkamaiRapidRulesModel {
@@ -1869,14 +1869,14 @@ pub struct AkamaiRapidRulesModel {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 impl serde::Serialize for AkamaiRapidRulesModel {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 impl AkamaiRapidRulesModel {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.akamaiRapidRulesModel";
@@ -1898,7 +1898,7 @@ impl AkamaiRapidRulesModel {
     }
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 impl<'de> serde::Deserialize<'de> for AkamaiRapidRulesModel {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1907,7 +1907,7 @@ impl<'de> serde::Deserialize<'de> for AkamaiRapidRulesModel {
     }
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 impl graph_odata_runtime::model::ODataObject for AkamaiRapidRulesModel {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -1929,7 +1929,7 @@ impl graph_odata_runtime::model::ODataObject for AkamaiRapidRulesModel {
     }
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 impl AkamaiRapidRulesModel {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -1940,11 +1940,11 @@ impl AkamaiRapidRulesModel {
     }
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 /// The properties of [`AkamaiRapidRulesModel`] by wire name, each a [`Field<AkamaiRapidRulesModel>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`AkamaiRapidRulesModel::set_null`].
 pub enum AkamaiRapidRulesModelField {}
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 #[allow(non_upper_case_globals)]
 impl AkamaiRapidRulesModelField {
     /// `defaultAction`
@@ -1962,7 +1962,7 @@ impl AkamaiRapidRulesModelField {
     ];
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 /// CSDL complex type `microsoft.graph.akamaiVerifiedDetailsModel`; base type `microsoft.graph.webApplicationFirewallVerifiedDetails`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct AkamaiVerifiedDetailsModel {
@@ -1981,14 +1981,14 @@ pub struct AkamaiVerifiedDetailsModel {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 impl serde::Serialize for AkamaiVerifiedDetailsModel {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 impl AkamaiVerifiedDetailsModel {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.akamaiVerifiedDetailsModel";
@@ -2012,7 +2012,7 @@ impl AkamaiVerifiedDetailsModel {
     }
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 impl<'de> serde::Deserialize<'de> for AkamaiVerifiedDetailsModel {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2021,7 +2021,7 @@ impl<'de> serde::Deserialize<'de> for AkamaiVerifiedDetailsModel {
     }
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 impl graph_odata_runtime::model::ODataObject for AkamaiVerifiedDetailsModel {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -2051,7 +2051,7 @@ impl graph_odata_runtime::model::ODataObject for AkamaiVerifiedDetailsModel {
     }
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 impl AkamaiVerifiedDetailsModel {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -2062,11 +2062,11 @@ impl AkamaiVerifiedDetailsModel {
     }
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 /// The properties of [`AkamaiVerifiedDetailsModel`] by wire name, each a [`Field<AkamaiVerifiedDetailsModel>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`AkamaiVerifiedDetailsModel::set_null`].
 pub enum AkamaiVerifiedDetailsModelField {}
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 #[allow(non_upper_case_globals)]
 impl AkamaiVerifiedDetailsModelField {
     /// `dnsConfiguration`
@@ -2192,7 +2192,7 @@ impl AlbumField {
     pub const ALL: &'static [model::Field<Album>] = &[Self::CoverImageItemId];
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// **Deprecated**: deprecated on 2024-04-10, planned removal on 2026-04-10, revision 2024-01/Deprecation
 ///
 /// CSDL complex type `microsoft.graph.alertDetection`.
@@ -2213,14 +2213,14 @@ pub struct AlertDetection {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for AlertDetection {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl AlertDetection {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.alertDetection";
@@ -2243,7 +2243,7 @@ impl AlertDetection {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for AlertDetection {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2252,7 +2252,7 @@ impl<'de> serde::Deserialize<'de> for AlertDetection {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::model::ODataObject for AlertDetection {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -2275,7 +2275,7 @@ impl graph_odata_runtime::model::ODataObject for AlertDetection {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl AlertDetection {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -2286,11 +2286,11 @@ impl AlertDetection {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// The properties of [`AlertDetection`] by wire name, each a [`Field<AlertDetection>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`AlertDetection::set_null`].
 pub enum AlertDetectionField {}
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 #[allow(non_upper_case_globals)]
 impl AlertDetectionField {
     /// `detectionType`
@@ -2309,7 +2309,7 @@ impl AlertDetectionField {
     ];
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// **Deprecated**: deprecated on 2024-04-10, planned removal on 2026-04-10, revision 2024-01/Deprecation
 ///
 /// CSDL complex type `microsoft.graph.alertHistoryState`.
@@ -2338,14 +2338,14 @@ pub struct AlertHistoryState {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for AlertHistoryState {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl AlertHistoryState {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.alertHistoryState";
@@ -2372,7 +2372,7 @@ impl AlertHistoryState {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for AlertHistoryState {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2381,7 +2381,7 @@ impl<'de> serde::Deserialize<'de> for AlertHistoryState {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::model::ODataObject for AlertHistoryState {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -2410,7 +2410,7 @@ impl graph_odata_runtime::model::ODataObject for AlertHistoryState {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl AlertHistoryState {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -2421,11 +2421,11 @@ impl AlertHistoryState {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// The properties of [`AlertHistoryState`] by wire name, each a [`Field<AlertHistoryState>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`AlertHistoryState::set_null`].
 pub enum AlertHistoryStateField {}
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 #[allow(non_upper_case_globals)]
 impl AlertHistoryStateField {
     /// `appId`
@@ -2458,7 +2458,7 @@ impl AlertHistoryStateField {
     ];
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// **Deprecated**: deprecated on 2024-04-10, planned removal on 2026-04-10, revision 2024-01/Deprecation
 ///
 /// CSDL complex type `microsoft.graph.alertTrigger`.
@@ -2479,14 +2479,14 @@ pub struct AlertTrigger {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for AlertTrigger {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl AlertTrigger {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.alertTrigger";
@@ -2509,7 +2509,7 @@ impl AlertTrigger {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for AlertTrigger {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2518,7 +2518,7 @@ impl<'de> serde::Deserialize<'de> for AlertTrigger {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::model::ODataObject for AlertTrigger {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -2541,7 +2541,7 @@ impl graph_odata_runtime::model::ODataObject for AlertTrigger {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl AlertTrigger {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -2552,11 +2552,11 @@ impl AlertTrigger {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// The properties of [`AlertTrigger`] by wire name, each a [`Field<AlertTrigger>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`AlertTrigger::set_null`].
 pub enum AlertTriggerField {}
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 #[allow(non_upper_case_globals)]
 impl AlertTriggerField {
     /// `name`
@@ -2573,7 +2573,7 @@ impl AlertTriggerField {
     ];
 }
 
-#[cfg(feature = "_all_allowed_scopes")]
+#[cfg(feature = "_agent_identity_blueprint")]
 /// CSDL complex type `microsoft.graph.allAllowedScopes`; base type `microsoft.graph.inheritableScopes`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct AllAllowedScopes {
@@ -2586,14 +2586,14 @@ pub struct AllAllowedScopes {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_all_allowed_scopes")]
+#[cfg(feature = "_agent_identity_blueprint")]
 impl serde::Serialize for AllAllowedScopes {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_all_allowed_scopes")]
+#[cfg(feature = "_agent_identity_blueprint")]
 impl AllAllowedScopes {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.allAllowedScopes";
@@ -2614,7 +2614,7 @@ impl AllAllowedScopes {
     }
 }
 
-#[cfg(feature = "_all_allowed_scopes")]
+#[cfg(feature = "_agent_identity_blueprint")]
 impl<'de> serde::Deserialize<'de> for AllAllowedScopes {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2623,7 +2623,7 @@ impl<'de> serde::Deserialize<'de> for AllAllowedScopes {
     }
 }
 
-#[cfg(feature = "_all_allowed_scopes")]
+#[cfg(feature = "_agent_identity_blueprint")]
 impl graph_odata_runtime::model::ODataObject for AllAllowedScopes {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -2644,7 +2644,7 @@ impl graph_odata_runtime::model::ODataObject for AllAllowedScopes {
     }
 }
 
-#[cfg(feature = "_all_allowed_scopes")]
+#[cfg(feature = "_agent_identity_blueprint")]
 impl AllAllowedScopes {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -2655,11 +2655,11 @@ impl AllAllowedScopes {
     }
 }
 
-#[cfg(feature = "_all_allowed_scopes")]
+#[cfg(feature = "_agent_identity_blueprint")]
 /// The properties of [`AllAllowedScopes`] by wire name, each a [`Field<AllAllowedScopes>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`AllAllowedScopes::set_null`].
 pub enum AllAllowedScopesField {}
 
-#[cfg(feature = "_all_allowed_scopes")]
+#[cfg(feature = "_agent_identity_blueprint")]
 #[allow(non_upper_case_globals)]
 impl AllAllowedScopesField {
     /// `kind`
@@ -2668,7 +2668,7 @@ impl AllAllowedScopesField {
     pub const ALL: &'static [model::Field<AllAllowedScopes>] = &[Self::Kind];
 }
 
-#[cfg(feature = "_admin_consent_request_policy")]
+#[cfg(feature = "_policies")]
 /// CSDL complex type `microsoft.graph.allDeviceRegistrationMembership`; base type `microsoft.graph.deviceRegistrationMembership`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct AllDeviceRegistrationMembership {
@@ -2678,14 +2678,14 @@ pub struct AllDeviceRegistrationMembership {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_admin_consent_request_policy")]
+#[cfg(feature = "_policies")]
 impl serde::Serialize for AllDeviceRegistrationMembership {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_admin_consent_request_policy")]
+#[cfg(feature = "_policies")]
 impl AllDeviceRegistrationMembership {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.allDeviceRegistrationMembership";
@@ -2705,7 +2705,7 @@ impl AllDeviceRegistrationMembership {
     }
 }
 
-#[cfg(feature = "_admin_consent_request_policy")]
+#[cfg(feature = "_policies")]
 impl<'de> serde::Deserialize<'de> for AllDeviceRegistrationMembership {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2714,7 +2714,7 @@ impl<'de> serde::Deserialize<'de> for AllDeviceRegistrationMembership {
     }
 }
 
-#[cfg(feature = "_admin_consent_request_policy")]
+#[cfg(feature = "_policies")]
 impl graph_odata_runtime::model::ODataObject for AllDeviceRegistrationMembership {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -2792,7 +2792,7 @@ impl graph_odata_runtime::model::ODataObject for AllDevicesAssignmentTarget {
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_policies")]
 /// CSDL complex type `microsoft.graph.allDomains`; base type `microsoft.graph.validatingDomains`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct AllDomains {
@@ -2805,14 +2805,14 @@ pub struct AllDomains {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_policies")]
 impl serde::Serialize for AllDomains {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_policies")]
 impl AllDomains {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.allDomains";
@@ -2833,7 +2833,7 @@ impl AllDomains {
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_policies")]
 impl<'de> serde::Deserialize<'de> for AllDomains {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2842,7 +2842,7 @@ impl<'de> serde::Deserialize<'de> for AllDomains {
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_policies")]
 impl graph_odata_runtime::model::ODataObject for AllDomains {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -2863,7 +2863,7 @@ impl graph_odata_runtime::model::ODataObject for AllDomains {
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_policies")]
 impl AllDomains {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -2874,11 +2874,11 @@ impl AllDomains {
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_policies")]
 /// The properties of [`AllDomains`] by wire name, each a [`Field<AllDomains>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`AllDomains::set_null`].
 pub enum AllDomainsField {}
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_policies")]
 #[allow(non_upper_case_globals)]
 impl AllDomainsField {
     /// `rootDomains`
@@ -3183,7 +3183,7 @@ impl AlteredQueryTokenField {
     ];
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_alternative_security_id")]
 /// CSDL complex type `microsoft.graph.alternativeSecurityId`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct AlternativeSecurityId {
@@ -3199,14 +3199,14 @@ pub struct AlternativeSecurityId {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_alternative_security_id")]
 impl serde::Serialize for AlternativeSecurityId {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_alternative_security_id")]
 impl AlternativeSecurityId {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.alternativeSecurityId";
@@ -3229,7 +3229,7 @@ impl AlternativeSecurityId {
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_alternative_security_id")]
 impl<'de> serde::Deserialize<'de> for AlternativeSecurityId {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -3238,7 +3238,7 @@ impl<'de> serde::Deserialize<'de> for AlternativeSecurityId {
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_alternative_security_id")]
 impl graph_odata_runtime::model::ODataObject for AlternativeSecurityId {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -3263,7 +3263,7 @@ impl graph_odata_runtime::model::ODataObject for AlternativeSecurityId {
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_alternative_security_id")]
 impl AlternativeSecurityId {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -3274,11 +3274,11 @@ impl AlternativeSecurityId {
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_alternative_security_id")]
 /// The properties of [`AlternativeSecurityId`] by wire name, each a [`Field<AlternativeSecurityId>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`AlternativeSecurityId::set_null`].
 pub enum AlternativeSecurityIdField {}
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_alternative_security_id")]
 #[allow(non_upper_case_globals)]
 impl AlternativeSecurityIdField {
     /// `identityProvider`
@@ -3297,7 +3297,7 @@ impl AlternativeSecurityIdField {
     ];
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 /// CSDL complex type `microsoft.graph.androidMinimumOperatingSystem`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct AndroidMinimumOperatingSystem {
@@ -3339,14 +3339,14 @@ pub struct AndroidMinimumOperatingSystem {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 impl serde::Serialize for AndroidMinimumOperatingSystem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 impl AndroidMinimumOperatingSystem {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.androidMinimumOperatingSystem";
@@ -3382,7 +3382,7 @@ impl AndroidMinimumOperatingSystem {
     }
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 impl<'de> serde::Deserialize<'de> for AndroidMinimumOperatingSystem {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -3391,7 +3391,7 @@ impl<'de> serde::Deserialize<'de> for AndroidMinimumOperatingSystem {
     }
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 impl graph_odata_runtime::model::ODataObject for AndroidMinimumOperatingSystem {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -3427,7 +3427,7 @@ impl graph_odata_runtime::model::ODataObject for AndroidMinimumOperatingSystem {
     }
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 impl AndroidMinimumOperatingSystem {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -3438,11 +3438,11 @@ impl AndroidMinimumOperatingSystem {
     }
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 /// The properties of [`AndroidMinimumOperatingSystem`] by wire name, each a [`Field<AndroidMinimumOperatingSystem>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`AndroidMinimumOperatingSystem::set_null`].
 pub enum AndroidMinimumOperatingSystemField {}
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 #[allow(non_upper_case_globals)]
 impl AndroidMinimumOperatingSystemField {
     /// `v10_0`
@@ -3530,7 +3530,7 @@ impl AndroidMinimumOperatingSystemField {
     ];
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_android_mobile_app_identifier")]
 /// CSDL complex type `microsoft.graph.androidMobileAppIdentifier`; base type `microsoft.graph.mobileAppIdentifier`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct AndroidMobileAppIdentifier {
@@ -3542,14 +3542,14 @@ pub struct AndroidMobileAppIdentifier {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_android_mobile_app_identifier")]
 impl serde::Serialize for AndroidMobileAppIdentifier {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_android_mobile_app_identifier")]
 impl AndroidMobileAppIdentifier {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.androidMobileAppIdentifier";
@@ -3570,7 +3570,7 @@ impl AndroidMobileAppIdentifier {
     }
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_android_mobile_app_identifier")]
 impl<'de> serde::Deserialize<'de> for AndroidMobileAppIdentifier {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -3579,7 +3579,7 @@ impl<'de> serde::Deserialize<'de> for AndroidMobileAppIdentifier {
     }
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_android_mobile_app_identifier")]
 impl graph_odata_runtime::model::ODataObject for AndroidMobileAppIdentifier {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -3600,7 +3600,7 @@ impl graph_odata_runtime::model::ODataObject for AndroidMobileAppIdentifier {
     }
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_android_mobile_app_identifier")]
 impl AndroidMobileAppIdentifier {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -3611,11 +3611,11 @@ impl AndroidMobileAppIdentifier {
     }
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_android_mobile_app_identifier")]
 /// The properties of [`AndroidMobileAppIdentifier`] by wire name, each a [`Field<AndroidMobileAppIdentifier>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`AndroidMobileAppIdentifier::set_null`].
 pub enum AndroidMobileAppIdentifierField {}
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_android_mobile_app_identifier")]
 #[allow(non_upper_case_globals)]
 impl AndroidMobileAppIdentifierField {
     /// `packageId`
@@ -3628,7 +3628,7 @@ impl AndroidMobileAppIdentifierField {
     ];
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_agent_identity_blueprint")]
 /// CSDL complex type `microsoft.graph.apiApplication`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ApiApplication {
@@ -3648,14 +3648,14 @@ pub struct ApiApplication {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_agent_identity_blueprint")]
 impl serde::Serialize for ApiApplication {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_agent_identity_blueprint")]
 impl ApiApplication {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.apiApplication";
@@ -3684,7 +3684,7 @@ impl ApiApplication {
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_agent_identity_blueprint")]
 impl<'de> serde::Deserialize<'de> for ApiApplication {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -3693,7 +3693,7 @@ impl<'de> serde::Deserialize<'de> for ApiApplication {
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_agent_identity_blueprint")]
 impl graph_odata_runtime::model::ODataObject for ApiApplication {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -3728,7 +3728,7 @@ impl graph_odata_runtime::model::ODataObject for ApiApplication {
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_agent_identity_blueprint")]
 impl ApiApplication {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -3739,11 +3739,11 @@ impl ApiApplication {
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_agent_identity_blueprint")]
 /// The properties of [`ApiApplication`] by wire name, each a [`Field<ApiApplication>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ApiApplication::set_null`].
 pub enum ApiApplicationField {}
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_agent_identity_blueprint")]
 #[allow(non_upper_case_globals)]
 impl ApiApplicationField {
     /// `acceptMappedClaims`
@@ -3776,7 +3776,7 @@ impl ApiApplicationField {
     ];
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 /// CSDL complex type `microsoft.graph.apiAuthenticationConfigurationBase`; abstract.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ApiAuthenticationConfigurationBase {
@@ -3786,14 +3786,14 @@ pub struct ApiAuthenticationConfigurationBase {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 impl serde::Serialize for ApiAuthenticationConfigurationBase {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 impl ApiAuthenticationConfigurationBase {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.apiAuthenticationConfigurationBase";
@@ -3813,7 +3813,7 @@ impl ApiAuthenticationConfigurationBase {
     }
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 impl<'de> serde::Deserialize<'de> for ApiAuthenticationConfigurationBase {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -3822,7 +3822,7 @@ impl<'de> serde::Deserialize<'de> for ApiAuthenticationConfigurationBase {
     }
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 impl graph_odata_runtime::model::ODataObject for ApiAuthenticationConfigurationBase {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -3838,7 +3838,7 @@ impl graph_odata_runtime::model::ODataObject for ApiAuthenticationConfigurationB
     }
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 /// A `microsoft.graph.apiAuthenticationConfigurationBase` value: the base type or one of its derived types, chosen by `@odata.type`. A derived type this crate does not know is read as [`ApiAuthenticationConfigurationBase`], which keeps its properties and `@odata.type` in `additional_properties`.
 #[derive(Debug, Clone, PartialEq)]
 pub enum AnyApiAuthenticationConfigurationBase {
@@ -3852,7 +3852,7 @@ pub enum AnyApiAuthenticationConfigurationBase {
     Pkcs12Certificate(Box<Pkcs12Certificate>),
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 impl AnyApiAuthenticationConfigurationBase {
     /// The `@odata.type` of the variant (the base type's for unknown derived types).
     pub fn odata_type(&self) -> &'static str {
@@ -3878,21 +3878,21 @@ impl AnyApiAuthenticationConfigurationBase {
     }
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 impl Default for AnyApiAuthenticationConfigurationBase {
     fn default() -> Self {
         Self::ApiAuthenticationConfigurationBase(Box::default())
     }
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 impl From<ApiAuthenticationConfigurationBase> for AnyApiAuthenticationConfigurationBase {
     fn from(value: ApiAuthenticationConfigurationBase) -> Self {
         Self::ApiAuthenticationConfigurationBase(Box::new(value))
     }
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 impl AnyApiAuthenticationConfigurationBase {
     /// The value if it is a [`AnyApiAuthenticationConfigurationBase::BasicAuthentication`] variant.
     pub fn as_basic_authentication(&self) -> Option<&BasicAuthentication> {
@@ -3919,28 +3919,28 @@ impl AnyApiAuthenticationConfigurationBase {
     }
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 impl From<BasicAuthentication> for AnyApiAuthenticationConfigurationBase {
     fn from(value: BasicAuthentication) -> Self {
         Self::BasicAuthentication(Box::new(value))
     }
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 impl From<ClientCertificateAuthentication> for AnyApiAuthenticationConfigurationBase {
     fn from(value: ClientCertificateAuthentication) -> Self {
         Self::ClientCertificateAuthentication(Box::new(value))
     }
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 impl From<Pkcs12Certificate> for AnyApiAuthenticationConfigurationBase {
     fn from(value: Pkcs12Certificate) -> Self {
         Self::Pkcs12Certificate(Box::new(value))
     }
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 impl serde::Serialize for AnyApiAuthenticationConfigurationBase {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match self {
@@ -3969,7 +3969,7 @@ impl serde::Serialize for AnyApiAuthenticationConfigurationBase {
     }
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 impl<'de> serde::Deserialize<'de> for AnyApiAuthenticationConfigurationBase {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -3998,7 +3998,7 @@ impl<'de> serde::Deserialize<'de> for AnyApiAuthenticationConfigurationBase {
     }
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 /// CSDL complex type `microsoft.graph.appConfigurationSettingItem`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct AppConfigurationSettingItem {
@@ -4014,14 +4014,14 @@ pub struct AppConfigurationSettingItem {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 impl serde::Serialize for AppConfigurationSettingItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 impl AppConfigurationSettingItem {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.appConfigurationSettingItem";
@@ -4044,7 +4044,7 @@ impl AppConfigurationSettingItem {
     }
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 impl<'de> serde::Deserialize<'de> for AppConfigurationSettingItem {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -4053,7 +4053,7 @@ impl<'de> serde::Deserialize<'de> for AppConfigurationSettingItem {
     }
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 impl graph_odata_runtime::model::ODataObject for AppConfigurationSettingItem {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -4080,7 +4080,7 @@ impl graph_odata_runtime::model::ODataObject for AppConfigurationSettingItem {
     }
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 impl AppConfigurationSettingItem {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -4091,11 +4091,11 @@ impl AppConfigurationSettingItem {
     }
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 /// The properties of [`AppConfigurationSettingItem`] by wire name, each a [`Field<AppConfigurationSettingItem>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`AppConfigurationSettingItem::set_null`].
 pub enum AppConfigurationSettingItemField {}
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 #[allow(non_upper_case_globals)]
 impl AppConfigurationSettingItemField {
     /// `appConfigKey`
@@ -4118,7 +4118,7 @@ impl AppConfigurationSettingItemField {
     ];
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 /// CSDL complex type `microsoft.graph.appConsentRequestScope`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct AppConsentRequestScope {
@@ -4130,14 +4130,14 @@ pub struct AppConsentRequestScope {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl serde::Serialize for AppConsentRequestScope {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl AppConsentRequestScope {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.appConsentRequestScope";
@@ -4158,7 +4158,7 @@ impl AppConsentRequestScope {
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl<'de> serde::Deserialize<'de> for AppConsentRequestScope {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -4167,7 +4167,7 @@ impl<'de> serde::Deserialize<'de> for AppConsentRequestScope {
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl graph_odata_runtime::model::ODataObject for AppConsentRequestScope {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -4188,7 +4188,7 @@ impl graph_odata_runtime::model::ODataObject for AppConsentRequestScope {
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl AppConsentRequestScope {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -4199,11 +4199,11 @@ impl AppConsentRequestScope {
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 /// The properties of [`AppConsentRequestScope`] by wire name, each a [`Field<AppConsentRequestScope>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`AppConsentRequestScope::set_null`].
 pub enum AppConsentRequestScopeField {}
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 #[allow(non_upper_case_globals)]
 impl AppConsentRequestScopeField {
     /// `displayName`
@@ -4216,7 +4216,7 @@ impl AppConsentRequestScopeField {
     ];
 }
 
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_communications")]
 /// CSDL complex type `microsoft.graph.appHostedMediaConfig`; base type `microsoft.graph.mediaConfig`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct AppHostedMediaConfig {
@@ -4228,14 +4228,14 @@ pub struct AppHostedMediaConfig {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_communications")]
 impl serde::Serialize for AppHostedMediaConfig {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_communications")]
 impl AppHostedMediaConfig {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.appHostedMediaConfig";
@@ -4256,7 +4256,7 @@ impl AppHostedMediaConfig {
     }
 }
 
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_communications")]
 impl<'de> serde::Deserialize<'de> for AppHostedMediaConfig {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -4265,7 +4265,7 @@ impl<'de> serde::Deserialize<'de> for AppHostedMediaConfig {
     }
 }
 
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_communications")]
 impl graph_odata_runtime::model::ODataObject for AppHostedMediaConfig {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -4286,7 +4286,7 @@ impl graph_odata_runtime::model::ODataObject for AppHostedMediaConfig {
     }
 }
 
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_communications")]
 impl AppHostedMediaConfig {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -4297,11 +4297,11 @@ impl AppHostedMediaConfig {
     }
 }
 
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_communications")]
 /// The properties of [`AppHostedMediaConfig`] by wire name, each a [`Field<AppHostedMediaConfig>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`AppHostedMediaConfig::set_null`].
 pub enum AppHostedMediaConfigField {}
 
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_communications")]
 #[allow(non_upper_case_globals)]
 impl AppHostedMediaConfigField {
     /// `blob`
@@ -4435,7 +4435,7 @@ impl AppIdentityField {
     ];
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 /// CSDL complex type `microsoft.graph.appListItem`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct AppListItem {
@@ -4453,14 +4453,14 @@ pub struct AppListItem {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl serde::Serialize for AppListItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl AppListItem {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.appListItem";
@@ -4484,7 +4484,7 @@ impl AppListItem {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl<'de> serde::Deserialize<'de> for AppListItem {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -4493,7 +4493,7 @@ impl<'de> serde::Deserialize<'de> for AppListItem {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl graph_odata_runtime::model::ODataObject for AppListItem {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -4517,7 +4517,7 @@ impl graph_odata_runtime::model::ODataObject for AppListItem {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl AppListItem {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -4528,11 +4528,11 @@ impl AppListItem {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 /// The properties of [`AppListItem`] by wire name, each a [`Field<AppListItem>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`AppListItem::set_null`].
 pub enum AppListItemField {}
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 #[allow(non_upper_case_globals)]
 impl AppListItemField {
     /// `appId`
@@ -4670,7 +4670,7 @@ impl AppLogCollectionDownloadDetailsField {
     ];
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_policies")]
 /// CSDL complex type `microsoft.graph.appManagementApplicationConfiguration`; base type `microsoft.graph.appManagementConfiguration`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct AppManagementApplicationConfiguration {
@@ -4688,14 +4688,14 @@ pub struct AppManagementApplicationConfiguration {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_policies")]
 impl serde::Serialize for AppManagementApplicationConfiguration {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_policies")]
 impl AppManagementApplicationConfiguration {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.appManagementApplicationConfiguration";
@@ -4718,7 +4718,7 @@ impl AppManagementApplicationConfiguration {
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_policies")]
 impl<'de> serde::Deserialize<'de> for AppManagementApplicationConfiguration {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -4727,7 +4727,7 @@ impl<'de> serde::Deserialize<'de> for AppManagementApplicationConfiguration {
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_policies")]
 impl graph_odata_runtime::model::ODataObject for AppManagementApplicationConfiguration {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -4752,7 +4752,7 @@ impl graph_odata_runtime::model::ODataObject for AppManagementApplicationConfigu
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_policies")]
 impl AppManagementApplicationConfiguration {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -4763,11 +4763,11 @@ impl AppManagementApplicationConfiguration {
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_policies")]
 /// The properties of [`AppManagementApplicationConfiguration`] by wire name, each a [`Field<AppManagementApplicationConfiguration>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`AppManagementApplicationConfiguration::set_null`].
 pub enum AppManagementApplicationConfigurationField {}
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_policies")]
 #[allow(non_upper_case_globals)]
 impl AppManagementApplicationConfigurationField {
     /// `keyCredentials`
@@ -4790,7 +4790,7 @@ impl AppManagementApplicationConfigurationField {
     ];
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_app_credential_restriction_type")]
 /// CSDL complex type `microsoft.graph.appManagementConfiguration`; abstract.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct AppManagementConfiguration {
@@ -4804,14 +4804,14 @@ pub struct AppManagementConfiguration {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_app_credential_restriction_type")]
 impl serde::Serialize for AppManagementConfiguration {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_app_credential_restriction_type")]
 impl AppManagementConfiguration {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.appManagementConfiguration";
@@ -4833,7 +4833,7 @@ impl AppManagementConfiguration {
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_app_credential_restriction_type")]
 impl<'de> serde::Deserialize<'de> for AppManagementConfiguration {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -4842,7 +4842,7 @@ impl<'de> serde::Deserialize<'de> for AppManagementConfiguration {
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_app_credential_restriction_type")]
 impl graph_odata_runtime::model::ODataObject for AppManagementConfiguration {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -4866,7 +4866,7 @@ impl graph_odata_runtime::model::ODataObject for AppManagementConfiguration {
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_app_credential_restriction_type")]
 impl AppManagementConfiguration {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -4877,11 +4877,11 @@ impl AppManagementConfiguration {
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_app_credential_restriction_type")]
 /// The properties of [`AppManagementConfiguration`] by wire name, each a [`Field<AppManagementConfiguration>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`AppManagementConfiguration::set_null`].
 pub enum AppManagementConfigurationField {}
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_app_credential_restriction_type")]
 #[allow(non_upper_case_globals)]
 impl AppManagementConfigurationField {
     /// `keyCredentials`
@@ -4899,7 +4899,7 @@ impl AppManagementConfigurationField {
     ];
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_app_credential_restriction_type")]
 /// CSDL complex type `microsoft.graph.appManagementPolicyActorExemptions`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct AppManagementPolicyActorExemptions {
@@ -4911,14 +4911,14 @@ pub struct AppManagementPolicyActorExemptions {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_app_credential_restriction_type")]
 impl serde::Serialize for AppManagementPolicyActorExemptions {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_app_credential_restriction_type")]
 impl AppManagementPolicyActorExemptions {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.appManagementPolicyActorExemptions";
@@ -4939,7 +4939,7 @@ impl AppManagementPolicyActorExemptions {
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_app_credential_restriction_type")]
 impl<'de> serde::Deserialize<'de> for AppManagementPolicyActorExemptions {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -4948,7 +4948,7 @@ impl<'de> serde::Deserialize<'de> for AppManagementPolicyActorExemptions {
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_app_credential_restriction_type")]
 impl graph_odata_runtime::model::ODataObject for AppManagementPolicyActorExemptions {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -4971,7 +4971,7 @@ impl graph_odata_runtime::model::ODataObject for AppManagementPolicyActorExempti
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_app_credential_restriction_type")]
 impl AppManagementPolicyActorExemptions {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -4982,11 +4982,11 @@ impl AppManagementPolicyActorExemptions {
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_app_credential_restriction_type")]
 /// The properties of [`AppManagementPolicyActorExemptions`] by wire name, each a [`Field<AppManagementPolicyActorExemptions>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`AppManagementPolicyActorExemptions::set_null`].
 pub enum AppManagementPolicyActorExemptionsField {}
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_app_credential_restriction_type")]
 #[allow(non_upper_case_globals)]
 impl AppManagementPolicyActorExemptionsField {
     /// `customSecurityAttributes`
@@ -4999,7 +4999,7 @@ impl AppManagementPolicyActorExemptionsField {
     ];
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_policies")]
 /// CSDL complex type `microsoft.graph.appManagementServicePrincipalConfiguration`; base type `microsoft.graph.appManagementConfiguration`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct AppManagementServicePrincipalConfiguration {
@@ -5015,14 +5015,14 @@ pub struct AppManagementServicePrincipalConfiguration {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_policies")]
 impl serde::Serialize for AppManagementServicePrincipalConfiguration {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_policies")]
 impl AppManagementServicePrincipalConfiguration {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.appManagementServicePrincipalConfiguration";
@@ -5044,7 +5044,7 @@ impl AppManagementServicePrincipalConfiguration {
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_policies")]
 impl<'de> serde::Deserialize<'de> for AppManagementServicePrincipalConfiguration {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -5053,7 +5053,7 @@ impl<'de> serde::Deserialize<'de> for AppManagementServicePrincipalConfiguration
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_policies")]
 impl graph_odata_runtime::model::ODataObject
 for AppManagementServicePrincipalConfiguration {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
@@ -5078,7 +5078,7 @@ for AppManagementServicePrincipalConfiguration {
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_policies")]
 impl AppManagementServicePrincipalConfiguration {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -5089,11 +5089,11 @@ impl AppManagementServicePrincipalConfiguration {
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_policies")]
 /// The properties of [`AppManagementServicePrincipalConfiguration`] by wire name, each a [`Field<AppManagementServicePrincipalConfiguration>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`AppManagementServicePrincipalConfiguration::set_null`].
 pub enum AppManagementServicePrincipalConfigurationField {}
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_policies")]
 #[allow(non_upper_case_globals)]
 impl AppManagementServicePrincipalConfigurationField {
     /// `keyCredentials`
@@ -5111,7 +5111,7 @@ impl AppManagementServicePrincipalConfigurationField {
     ];
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_add_in")]
 /// CSDL complex type `microsoft.graph.appRole`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct AppRole {
@@ -5135,14 +5135,14 @@ pub struct AppRole {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_add_in")]
 impl serde::Serialize for AppRole {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_add_in")]
 impl AppRole {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.appRole";
@@ -5169,7 +5169,7 @@ impl AppRole {
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_add_in")]
 impl<'de> serde::Deserialize<'de> for AppRole {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -5178,7 +5178,7 @@ impl<'de> serde::Deserialize<'de> for AppRole {
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_add_in")]
 impl graph_odata_runtime::model::ODataObject for AppRole {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -5207,7 +5207,7 @@ impl graph_odata_runtime::model::ODataObject for AppRole {
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_add_in")]
 impl AppRole {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -5218,11 +5218,11 @@ impl AppRole {
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_add_in")]
 /// The properties of [`AppRole`] by wire name, each a [`Field<AppRole>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`AppRole::set_null`].
 pub enum AppRoleField {}
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_add_in")]
 #[allow(non_upper_case_globals)]
 impl AppRoleField {
     /// `allowedMemberTypes`
@@ -5453,7 +5453,7 @@ impl ApplicationEnforcedRestrictionsSessionControlField {
     >] = &[Self::IsEnabled];
 }
 
-#[cfg(feature = "_application_data_type")]
+#[cfg(feature = "_application_templates")]
 /// CSDL complex type `microsoft.graph.applicationLocation`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ApplicationLocation {
@@ -5467,14 +5467,14 @@ pub struct ApplicationLocation {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_application_data_type")]
+#[cfg(feature = "_application_templates")]
 impl serde::Serialize for ApplicationLocation {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_application_data_type")]
+#[cfg(feature = "_application_templates")]
 impl ApplicationLocation {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.applicationLocation";
@@ -5496,7 +5496,7 @@ impl ApplicationLocation {
     }
 }
 
-#[cfg(feature = "_application_data_type")]
+#[cfg(feature = "_application_templates")]
 impl<'de> serde::Deserialize<'de> for ApplicationLocation {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -5505,7 +5505,7 @@ impl<'de> serde::Deserialize<'de> for ApplicationLocation {
     }
 }
 
-#[cfg(feature = "_application_data_type")]
+#[cfg(feature = "_application_templates")]
 impl graph_odata_runtime::model::ODataObject for ApplicationLocation {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -5527,7 +5527,7 @@ impl graph_odata_runtime::model::ODataObject for ApplicationLocation {
     }
 }
 
-#[cfg(feature = "_application_data_type")]
+#[cfg(feature = "_application_templates")]
 impl ApplicationLocation {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -5538,11 +5538,11 @@ impl ApplicationLocation {
     }
 }
 
-#[cfg(feature = "_application_data_type")]
+#[cfg(feature = "_application_templates")]
 /// The properties of [`ApplicationLocation`] by wire name, each a [`Field<ApplicationLocation>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ApplicationLocation::set_null`].
 pub enum ApplicationLocationField {}
 
-#[cfg(feature = "_application_data_type")]
+#[cfg(feature = "_application_templates")]
 #[allow(non_upper_case_globals)]
 impl ApplicationLocationField {
     /// `dataCenter`
@@ -5560,7 +5560,7 @@ impl ApplicationLocationField {
     ];
 }
 
-#[cfg(feature = "_application_data_type")]
+#[cfg(feature = "_application_templates")]
 /// CSDL complex type `microsoft.graph.applicationRiskFactorCertificateInfo`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ApplicationRiskFactorCertificateInfo {
@@ -5588,14 +5588,14 @@ pub struct ApplicationRiskFactorCertificateInfo {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_application_data_type")]
+#[cfg(feature = "_application_templates")]
 impl serde::Serialize for ApplicationRiskFactorCertificateInfo {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_application_data_type")]
+#[cfg(feature = "_application_templates")]
 impl ApplicationRiskFactorCertificateInfo {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.applicationRiskFactorCertificateInfo";
@@ -5624,7 +5624,7 @@ impl ApplicationRiskFactorCertificateInfo {
     }
 }
 
-#[cfg(feature = "_application_data_type")]
+#[cfg(feature = "_application_templates")]
 impl<'de> serde::Deserialize<'de> for ApplicationRiskFactorCertificateInfo {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -5633,7 +5633,7 @@ impl<'de> serde::Deserialize<'de> for ApplicationRiskFactorCertificateInfo {
     }
 }
 
-#[cfg(feature = "_application_data_type")]
+#[cfg(feature = "_application_templates")]
 impl graph_odata_runtime::model::ODataObject for ApplicationRiskFactorCertificateInfo {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -5670,7 +5670,7 @@ impl graph_odata_runtime::model::ODataObject for ApplicationRiskFactorCertificat
     }
 }
 
-#[cfg(feature = "_application_data_type")]
+#[cfg(feature = "_application_templates")]
 impl ApplicationRiskFactorCertificateInfo {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -5681,11 +5681,11 @@ impl ApplicationRiskFactorCertificateInfo {
     }
 }
 
-#[cfg(feature = "_application_data_type")]
+#[cfg(feature = "_application_templates")]
 /// The properties of [`ApplicationRiskFactorCertificateInfo`] by wire name, each a [`Field<ApplicationRiskFactorCertificateInfo>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ApplicationRiskFactorCertificateInfo::set_null`].
 pub enum ApplicationRiskFactorCertificateInfoField {}
 
-#[cfg(feature = "_application_data_type")]
+#[cfg(feature = "_application_templates")]
 #[allow(non_upper_case_globals)]
 impl ApplicationRiskFactorCertificateInfoField {
     /// `hasBadCommonName`
@@ -5738,7 +5738,7 @@ impl ApplicationRiskFactorCertificateInfoField {
     ];
 }
 
-#[cfg(feature = "_application_data_type")]
+#[cfg(feature = "_application_templates")]
 /// CSDL complex type `microsoft.graph.applicationRiskFactorGeneralInfo`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ApplicationRiskFactorGeneralInfo {
@@ -5768,14 +5768,14 @@ pub struct ApplicationRiskFactorGeneralInfo {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_application_data_type")]
+#[cfg(feature = "_application_templates")]
 impl serde::Serialize for ApplicationRiskFactorGeneralInfo {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_application_data_type")]
+#[cfg(feature = "_application_templates")]
 impl ApplicationRiskFactorGeneralInfo {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.applicationRiskFactorGeneralInfo";
@@ -5805,7 +5805,7 @@ impl ApplicationRiskFactorGeneralInfo {
     }
 }
 
-#[cfg(feature = "_application_data_type")]
+#[cfg(feature = "_application_templates")]
 impl<'de> serde::Deserialize<'de> for ApplicationRiskFactorGeneralInfo {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -5814,7 +5814,7 @@ impl<'de> serde::Deserialize<'de> for ApplicationRiskFactorGeneralInfo {
     }
 }
 
-#[cfg(feature = "_application_data_type")]
+#[cfg(feature = "_application_templates")]
 impl graph_odata_runtime::model::ODataObject for ApplicationRiskFactorGeneralInfo {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -5854,7 +5854,7 @@ impl graph_odata_runtime::model::ODataObject for ApplicationRiskFactorGeneralInf
     }
 }
 
-#[cfg(feature = "_application_data_type")]
+#[cfg(feature = "_application_templates")]
 impl ApplicationRiskFactorGeneralInfo {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -5865,11 +5865,11 @@ impl ApplicationRiskFactorGeneralInfo {
     }
 }
 
-#[cfg(feature = "_application_data_type")]
+#[cfg(feature = "_application_templates")]
 /// The properties of [`ApplicationRiskFactorGeneralInfo`] by wire name, each a [`Field<ApplicationRiskFactorGeneralInfo>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ApplicationRiskFactorGeneralInfo::set_null`].
 pub enum ApplicationRiskFactorGeneralInfoField {}
 
-#[cfg(feature = "_application_data_type")]
+#[cfg(feature = "_application_templates")]
 #[allow(non_upper_case_globals)]
 impl ApplicationRiskFactorGeneralInfoField {
     /// `consumerPopularity`
@@ -5927,7 +5927,7 @@ impl ApplicationRiskFactorGeneralInfoField {
     ];
 }
 
-#[cfg(feature = "_application_data_type")]
+#[cfg(feature = "_application_templates")]
 /// CSDL complex type `microsoft.graph.applicationRiskFactorLegalInfo`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ApplicationRiskFactorLegalInfo {
@@ -5945,14 +5945,14 @@ pub struct ApplicationRiskFactorLegalInfo {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_application_data_type")]
+#[cfg(feature = "_application_templates")]
 impl serde::Serialize for ApplicationRiskFactorLegalInfo {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_application_data_type")]
+#[cfg(feature = "_application_templates")]
 impl ApplicationRiskFactorLegalInfo {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.applicationRiskFactorLegalInfo";
@@ -5976,7 +5976,7 @@ impl ApplicationRiskFactorLegalInfo {
     }
 }
 
-#[cfg(feature = "_application_data_type")]
+#[cfg(feature = "_application_templates")]
 impl<'de> serde::Deserialize<'de> for ApplicationRiskFactorLegalInfo {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -5985,7 +5985,7 @@ impl<'de> serde::Deserialize<'de> for ApplicationRiskFactorLegalInfo {
     }
 }
 
-#[cfg(feature = "_application_data_type")]
+#[cfg(feature = "_application_templates")]
 impl graph_odata_runtime::model::ODataObject for ApplicationRiskFactorLegalInfo {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -6011,7 +6011,7 @@ impl graph_odata_runtime::model::ODataObject for ApplicationRiskFactorLegalInfo 
     }
 }
 
-#[cfg(feature = "_application_data_type")]
+#[cfg(feature = "_application_templates")]
 impl ApplicationRiskFactorLegalInfo {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -6022,11 +6022,11 @@ impl ApplicationRiskFactorLegalInfo {
     }
 }
 
-#[cfg(feature = "_application_data_type")]
+#[cfg(feature = "_application_templates")]
 /// The properties of [`ApplicationRiskFactorLegalInfo`] by wire name, each a [`Field<ApplicationRiskFactorLegalInfo>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ApplicationRiskFactorLegalInfo::set_null`].
 pub enum ApplicationRiskFactorLegalInfoField {}
 
-#[cfg(feature = "_application_data_type")]
+#[cfg(feature = "_application_templates")]
 #[allow(non_upper_case_globals)]
 impl ApplicationRiskFactorLegalInfoField {
     /// `dataRetention`
@@ -6054,7 +6054,7 @@ impl ApplicationRiskFactorLegalInfoField {
     ];
 }
 
-#[cfg(feature = "_application_data_type")]
+#[cfg(feature = "_application_templates")]
 /// CSDL complex type `microsoft.graph.applicationRiskFactorLegalInfoGdpr`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ApplicationRiskFactorLegalInfoGdpr {
@@ -6074,14 +6074,14 @@ pub struct ApplicationRiskFactorLegalInfoGdpr {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_application_data_type")]
+#[cfg(feature = "_application_templates")]
 impl serde::Serialize for ApplicationRiskFactorLegalInfoGdpr {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_application_data_type")]
+#[cfg(feature = "_application_templates")]
 impl ApplicationRiskFactorLegalInfoGdpr {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.applicationRiskFactorLegalInfoGdpr";
@@ -6106,7 +6106,7 @@ impl ApplicationRiskFactorLegalInfoGdpr {
     }
 }
 
-#[cfg(feature = "_application_data_type")]
+#[cfg(feature = "_application_templates")]
 impl<'de> serde::Deserialize<'de> for ApplicationRiskFactorLegalInfoGdpr {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -6115,7 +6115,7 @@ impl<'de> serde::Deserialize<'de> for ApplicationRiskFactorLegalInfoGdpr {
     }
 }
 
-#[cfg(feature = "_application_data_type")]
+#[cfg(feature = "_application_templates")]
 impl graph_odata_runtime::model::ODataObject for ApplicationRiskFactorLegalInfoGdpr {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -6144,7 +6144,7 @@ impl graph_odata_runtime::model::ODataObject for ApplicationRiskFactorLegalInfoG
     }
 }
 
-#[cfg(feature = "_application_data_type")]
+#[cfg(feature = "_application_templates")]
 impl ApplicationRiskFactorLegalInfoGdpr {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -6155,11 +6155,11 @@ impl ApplicationRiskFactorLegalInfoGdpr {
     }
 }
 
-#[cfg(feature = "_application_data_type")]
+#[cfg(feature = "_application_templates")]
 /// The properties of [`ApplicationRiskFactorLegalInfoGdpr`] by wire name, each a [`Field<ApplicationRiskFactorLegalInfoGdpr>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ApplicationRiskFactorLegalInfoGdpr::set_null`].
 pub enum ApplicationRiskFactorLegalInfoGdprField {}
 
-#[cfg(feature = "_application_data_type")]
+#[cfg(feature = "_application_templates")]
 #[allow(non_upper_case_globals)]
 impl ApplicationRiskFactorLegalInfoGdprField {
     /// `dataProtection`
@@ -6192,7 +6192,7 @@ impl ApplicationRiskFactorLegalInfoGdprField {
     ];
 }
 
-#[cfg(feature = "_application_data_type")]
+#[cfg(feature = "_application_templates")]
 /// CSDL complex type `microsoft.graph.applicationRiskFactorSecurityInfo`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ApplicationRiskFactorSecurityInfo {
@@ -6252,14 +6252,14 @@ pub struct ApplicationRiskFactorSecurityInfo {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_application_data_type")]
+#[cfg(feature = "_application_templates")]
 impl serde::Serialize for ApplicationRiskFactorSecurityInfo {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_application_data_type")]
+#[cfg(feature = "_application_templates")]
 impl ApplicationRiskFactorSecurityInfo {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.applicationRiskFactorSecurityInfo";
@@ -6304,7 +6304,7 @@ impl ApplicationRiskFactorSecurityInfo {
     }
 }
 
-#[cfg(feature = "_application_data_type")]
+#[cfg(feature = "_application_templates")]
 impl<'de> serde::Deserialize<'de> for ApplicationRiskFactorSecurityInfo {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -6313,7 +6313,7 @@ impl<'de> serde::Deserialize<'de> for ApplicationRiskFactorSecurityInfo {
     }
 }
 
-#[cfg(feature = "_application_data_type")]
+#[cfg(feature = "_application_templates")]
 impl graph_odata_runtime::model::ODataObject for ApplicationRiskFactorSecurityInfo {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -6392,7 +6392,7 @@ impl graph_odata_runtime::model::ODataObject for ApplicationRiskFactorSecurityIn
     }
 }
 
-#[cfg(feature = "_application_data_type")]
+#[cfg(feature = "_application_templates")]
 impl ApplicationRiskFactorSecurityInfo {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -6403,11 +6403,11 @@ impl ApplicationRiskFactorSecurityInfo {
     }
 }
 
-#[cfg(feature = "_application_data_type")]
+#[cfg(feature = "_application_templates")]
 /// The properties of [`ApplicationRiskFactorSecurityInfo`] by wire name, each a [`Field<ApplicationRiskFactorSecurityInfo>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ApplicationRiskFactorSecurityInfo::set_null`].
 pub enum ApplicationRiskFactorSecurityInfoField {}
 
-#[cfg(feature = "_application_data_type")]
+#[cfg(feature = "_application_templates")]
 #[allow(non_upper_case_globals)]
 impl ApplicationRiskFactorSecurityInfoField {
     /// `certificate`
@@ -6540,7 +6540,7 @@ impl ApplicationRiskFactorSecurityInfoField {
     ];
 }
 
-#[cfg(feature = "_application_data_type")]
+#[cfg(feature = "_application_templates")]
 /// CSDL complex type `microsoft.graph.applicationRiskFactors`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ApplicationRiskFactors {
@@ -6558,14 +6558,14 @@ pub struct ApplicationRiskFactors {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_application_data_type")]
+#[cfg(feature = "_application_templates")]
 impl serde::Serialize for ApplicationRiskFactors {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_application_data_type")]
+#[cfg(feature = "_application_templates")]
 impl ApplicationRiskFactors {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.applicationRiskFactors";
@@ -6589,7 +6589,7 @@ impl ApplicationRiskFactors {
     }
 }
 
-#[cfg(feature = "_application_data_type")]
+#[cfg(feature = "_application_templates")]
 impl<'de> serde::Deserialize<'de> for ApplicationRiskFactors {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -6598,7 +6598,7 @@ impl<'de> serde::Deserialize<'de> for ApplicationRiskFactors {
     }
 }
 
-#[cfg(feature = "_application_data_type")]
+#[cfg(feature = "_application_templates")]
 impl graph_odata_runtime::model::ODataObject for ApplicationRiskFactors {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -6622,7 +6622,7 @@ impl graph_odata_runtime::model::ODataObject for ApplicationRiskFactors {
     }
 }
 
-#[cfg(feature = "_application_data_type")]
+#[cfg(feature = "_application_templates")]
 impl ApplicationRiskFactors {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -6633,11 +6633,11 @@ impl ApplicationRiskFactors {
     }
 }
 
-#[cfg(feature = "_application_data_type")]
+#[cfg(feature = "_application_templates")]
 /// The properties of [`ApplicationRiskFactors`] by wire name, each a [`Field<ApplicationRiskFactors>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ApplicationRiskFactors::set_null`].
 pub enum ApplicationRiskFactorsField {}
 
-#[cfg(feature = "_application_data_type")]
+#[cfg(feature = "_application_templates")]
 #[allow(non_upper_case_globals)]
 impl ApplicationRiskFactorsField {
     /// `compliance`
@@ -6663,7 +6663,7 @@ impl ApplicationRiskFactorsField {
     ];
 }
 
-#[cfg(feature = "_application_data_type")]
+#[cfg(feature = "_application_templates")]
 /// CSDL complex type `microsoft.graph.applicationRiskScore`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ApplicationRiskScore {
@@ -6683,14 +6683,14 @@ pub struct ApplicationRiskScore {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_application_data_type")]
+#[cfg(feature = "_application_templates")]
 impl serde::Serialize for ApplicationRiskScore {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_application_data_type")]
+#[cfg(feature = "_application_templates")]
 impl ApplicationRiskScore {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.applicationRiskScore";
@@ -6715,7 +6715,7 @@ impl ApplicationRiskScore {
     }
 }
 
-#[cfg(feature = "_application_data_type")]
+#[cfg(feature = "_application_templates")]
 impl<'de> serde::Deserialize<'de> for ApplicationRiskScore {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -6724,7 +6724,7 @@ impl<'de> serde::Deserialize<'de> for ApplicationRiskScore {
     }
 }
 
-#[cfg(feature = "_application_data_type")]
+#[cfg(feature = "_application_templates")]
 impl graph_odata_runtime::model::ODataObject for ApplicationRiskScore {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -6749,7 +6749,7 @@ impl graph_odata_runtime::model::ODataObject for ApplicationRiskScore {
     }
 }
 
-#[cfg(feature = "_application_data_type")]
+#[cfg(feature = "_application_templates")]
 impl ApplicationRiskScore {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -6760,11 +6760,11 @@ impl ApplicationRiskScore {
     }
 }
 
-#[cfg(feature = "_application_data_type")]
+#[cfg(feature = "_application_templates")]
 /// The properties of [`ApplicationRiskScore`] by wire name, each a [`Field<ApplicationRiskScore>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ApplicationRiskScore::set_null`].
 pub enum ApplicationRiskScoreField {}
 
-#[cfg(feature = "_application_data_type")]
+#[cfg(feature = "_application_templates")]
 #[allow(non_upper_case_globals)]
 impl ApplicationRiskScoreField {
     /// `compliance`
@@ -6793,7 +6793,7 @@ impl ApplicationRiskScoreField {
     ];
 }
 
-#[cfg(feature = "_application_data_type")]
+#[cfg(feature = "_application_templates")]
 /// CSDL complex type `microsoft.graph.applicationSecurityCompliance`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ApplicationSecurityCompliance {
@@ -6863,14 +6863,14 @@ pub struct ApplicationSecurityCompliance {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_application_data_type")]
+#[cfg(feature = "_application_templates")]
 impl serde::Serialize for ApplicationSecurityCompliance {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_application_data_type")]
+#[cfg(feature = "_application_templates")]
 impl ApplicationSecurityCompliance {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.applicationSecurityCompliance";
@@ -6920,7 +6920,7 @@ impl ApplicationSecurityCompliance {
     }
 }
 
-#[cfg(feature = "_application_data_type")]
+#[cfg(feature = "_application_templates")]
 impl<'de> serde::Deserialize<'de> for ApplicationSecurityCompliance {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -6929,7 +6929,7 @@ impl<'de> serde::Deserialize<'de> for ApplicationSecurityCompliance {
     }
 }
 
-#[cfg(feature = "_application_data_type")]
+#[cfg(feature = "_application_templates")]
 impl graph_odata_runtime::model::ODataObject for ApplicationSecurityCompliance {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -6981,7 +6981,7 @@ impl graph_odata_runtime::model::ODataObject for ApplicationSecurityCompliance {
     }
 }
 
-#[cfg(feature = "_application_data_type")]
+#[cfg(feature = "_application_templates")]
 impl ApplicationSecurityCompliance {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -6992,11 +6992,11 @@ impl ApplicationSecurityCompliance {
     }
 }
 
-#[cfg(feature = "_application_data_type")]
+#[cfg(feature = "_application_templates")]
 /// The properties of [`ApplicationSecurityCompliance`] by wire name, each a [`Field<ApplicationSecurityCompliance>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ApplicationSecurityCompliance::set_null`].
 pub enum ApplicationSecurityComplianceField {}
 
-#[cfg(feature = "_application_data_type")]
+#[cfg(feature = "_application_templates")]
 #[allow(non_upper_case_globals)]
 impl ApplicationSecurityComplianceField {
     /// `cobit`
@@ -7159,10 +7159,10 @@ impl ApplicationSecurityComplianceField {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ApplicationServicePrincipal {
     /// Navigation property `application`: `microsoft.graph.application`; present when expanded (`$expand`).
-    #[cfg(feature = "_activity_based_timeout_policy")]
+    #[cfg(feature = "_agent_identity_blueprint")]
     pub application: Option<AnyApplication>,
     /// Navigation property `servicePrincipal`: `microsoft.graph.servicePrincipal`; present when expanded (`$expand`).
-    #[cfg(feature = "_activity_based_timeout_policy")]
+    #[cfg(feature = "_agent_identity")]
     pub service_principal: Option<AnyServicePrincipal>,
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
@@ -7194,9 +7194,9 @@ impl ApplicationServicePrincipal {
             &self.additional_properties,
             odata_type,
         )?;
-        #[cfg(feature = "_activity_based_timeout_policy")]
+        #[cfg(feature = "_agent_identity_blueprint")]
         object.property("application", &self.application);
-        #[cfg(feature = "_activity_based_timeout_policy")]
+        #[cfg(feature = "_agent_identity")]
         object.property("servicePrincipal", &self.service_principal);
         object.end()
     }
@@ -7222,9 +7222,9 @@ impl graph_odata_runtime::model::ODataObject for ApplicationServicePrincipal {
         use graph_odata_runtime::model::read_nullable;
         let extra = &mut self.additional_properties;
         match key {
-            #[cfg(feature = "_activity_based_timeout_policy")]
+            #[cfg(feature = "_agent_identity_blueprint")]
             "application" => read_nullable(map, key, &mut self.application, extra),
-            #[cfg(feature = "_activity_based_timeout_policy")]
+            #[cfg(feature = "_agent_identity")]
             "servicePrincipal" => {
                 read_nullable(map, key, &mut self.service_principal, extra)
             }
@@ -7271,7 +7271,7 @@ impl ApplicationServicePrincipalField {
     ];
 }
 
-#[cfg(feature = "_applied_conditional_access_policy")]
+#[cfg(feature = "_audit_logs")]
 /// CSDL complex type `microsoft.graph.appliedConditionalAccessPolicy`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct AppliedConditionalAccessPolicy {
@@ -7291,14 +7291,14 @@ pub struct AppliedConditionalAccessPolicy {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_applied_conditional_access_policy")]
+#[cfg(feature = "_audit_logs")]
 impl serde::Serialize for AppliedConditionalAccessPolicy {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_applied_conditional_access_policy")]
+#[cfg(feature = "_audit_logs")]
 impl AppliedConditionalAccessPolicy {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.appliedConditionalAccessPolicy";
@@ -7323,7 +7323,7 @@ impl AppliedConditionalAccessPolicy {
     }
 }
 
-#[cfg(feature = "_applied_conditional_access_policy")]
+#[cfg(feature = "_audit_logs")]
 impl<'de> serde::Deserialize<'de> for AppliedConditionalAccessPolicy {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -7332,7 +7332,7 @@ impl<'de> serde::Deserialize<'de> for AppliedConditionalAccessPolicy {
     }
 }
 
-#[cfg(feature = "_applied_conditional_access_policy")]
+#[cfg(feature = "_audit_logs")]
 impl graph_odata_runtime::model::ODataObject for AppliedConditionalAccessPolicy {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -7361,7 +7361,7 @@ impl graph_odata_runtime::model::ODataObject for AppliedConditionalAccessPolicy 
     }
 }
 
-#[cfg(feature = "_applied_conditional_access_policy")]
+#[cfg(feature = "_audit_logs")]
 impl AppliedConditionalAccessPolicy {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -7372,11 +7372,11 @@ impl AppliedConditionalAccessPolicy {
     }
 }
 
-#[cfg(feature = "_applied_conditional_access_policy")]
+#[cfg(feature = "_audit_logs")]
 /// The properties of [`AppliedConditionalAccessPolicy`] by wire name, each a [`Field<AppliedConditionalAccessPolicy>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`AppliedConditionalAccessPolicy::set_null`].
 pub enum AppliedConditionalAccessPolicyField {}
 
-#[cfg(feature = "_applied_conditional_access_policy")]
+#[cfg(feature = "_audit_logs")]
 #[allow(non_upper_case_globals)]
 impl AppliedConditionalAccessPolicyField {
     /// `displayName`
@@ -7407,7 +7407,7 @@ impl AppliedConditionalAccessPolicyField {
     ];
 }
 
-#[cfg(feature = "_admin_consent_request_policy")]
+#[cfg(feature = "_policies")]
 /// CSDL complex type `microsoft.graph.approvalSettings`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ApprovalSettings {
@@ -7427,14 +7427,14 @@ pub struct ApprovalSettings {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_admin_consent_request_policy")]
+#[cfg(feature = "_policies")]
 impl serde::Serialize for ApprovalSettings {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_admin_consent_request_policy")]
+#[cfg(feature = "_policies")]
 impl ApprovalSettings {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.approvalSettings";
@@ -7467,7 +7467,7 @@ impl ApprovalSettings {
     }
 }
 
-#[cfg(feature = "_admin_consent_request_policy")]
+#[cfg(feature = "_policies")]
 impl<'de> serde::Deserialize<'de> for ApprovalSettings {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -7476,7 +7476,7 @@ impl<'de> serde::Deserialize<'de> for ApprovalSettings {
     }
 }
 
-#[cfg(feature = "_admin_consent_request_policy")]
+#[cfg(feature = "_policies")]
 impl graph_odata_runtime::model::ODataObject for ApprovalSettings {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -7517,7 +7517,7 @@ impl graph_odata_runtime::model::ODataObject for ApprovalSettings {
     }
 }
 
-#[cfg(feature = "_admin_consent_request_policy")]
+#[cfg(feature = "_policies")]
 impl ApprovalSettings {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -7528,11 +7528,11 @@ impl ApprovalSettings {
     }
 }
 
-#[cfg(feature = "_admin_consent_request_policy")]
+#[cfg(feature = "_policies")]
 /// The properties of [`ApprovalSettings`] by wire name, each a [`Field<ApprovalSettings>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ApprovalSettings::set_null`].
 pub enum ApprovalSettingsField {}
 
-#[cfg(feature = "_admin_consent_request_policy")]
+#[cfg(feature = "_policies")]
 #[allow(non_upper_case_globals)]
 impl ApprovalSettingsField {
     /// `approvalMode`
@@ -7565,7 +7565,7 @@ impl ApprovalSettingsField {
     ];
 }
 
-#[cfg(feature = "_admin_microsoft365_apps")]
+#[cfg(feature = "_admin")]
 /// CSDL complex type `microsoft.graph.appsInstallationOptionsForMac`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct AppsInstallationOptionsForMac {
@@ -7579,14 +7579,14 @@ pub struct AppsInstallationOptionsForMac {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_admin_microsoft365_apps")]
+#[cfg(feature = "_admin")]
 impl serde::Serialize for AppsInstallationOptionsForMac {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_admin_microsoft365_apps")]
+#[cfg(feature = "_admin")]
 impl AppsInstallationOptionsForMac {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.appsInstallationOptionsForMac";
@@ -7609,7 +7609,7 @@ impl AppsInstallationOptionsForMac {
     }
 }
 
-#[cfg(feature = "_admin_microsoft365_apps")]
+#[cfg(feature = "_admin")]
 impl<'de> serde::Deserialize<'de> for AppsInstallationOptionsForMac {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -7618,7 +7618,7 @@ impl<'de> serde::Deserialize<'de> for AppsInstallationOptionsForMac {
     }
 }
 
-#[cfg(feature = "_admin_microsoft365_apps")]
+#[cfg(feature = "_admin")]
 impl graph_odata_runtime::model::ODataObject for AppsInstallationOptionsForMac {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -7644,7 +7644,7 @@ impl graph_odata_runtime::model::ODataObject for AppsInstallationOptionsForMac {
     }
 }
 
-#[cfg(feature = "_admin_microsoft365_apps")]
+#[cfg(feature = "_admin")]
 impl AppsInstallationOptionsForMac {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -7655,11 +7655,11 @@ impl AppsInstallationOptionsForMac {
     }
 }
 
-#[cfg(feature = "_admin_microsoft365_apps")]
+#[cfg(feature = "_admin")]
 /// The properties of [`AppsInstallationOptionsForMac`] by wire name, each a [`Field<AppsInstallationOptionsForMac>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`AppsInstallationOptionsForMac::set_null`].
 pub enum AppsInstallationOptionsForMacField {}
 
-#[cfg(feature = "_admin_microsoft365_apps")]
+#[cfg(feature = "_admin")]
 #[allow(non_upper_case_globals)]
 impl AppsInstallationOptionsForMacField {
     /// `isMicrosoft365AppsEnabled`
@@ -7677,7 +7677,7 @@ impl AppsInstallationOptionsForMacField {
     ];
 }
 
-#[cfg(feature = "_admin_microsoft365_apps")]
+#[cfg(feature = "_admin")]
 /// CSDL complex type `microsoft.graph.appsInstallationOptionsForWindows`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct AppsInstallationOptionsForWindows {
@@ -7695,14 +7695,14 @@ pub struct AppsInstallationOptionsForWindows {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_admin_microsoft365_apps")]
+#[cfg(feature = "_admin")]
 impl serde::Serialize for AppsInstallationOptionsForWindows {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_admin_microsoft365_apps")]
+#[cfg(feature = "_admin")]
 impl AppsInstallationOptionsForWindows {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.appsInstallationOptionsForWindows";
@@ -7727,7 +7727,7 @@ impl AppsInstallationOptionsForWindows {
     }
 }
 
-#[cfg(feature = "_admin_microsoft365_apps")]
+#[cfg(feature = "_admin")]
 impl<'de> serde::Deserialize<'de> for AppsInstallationOptionsForWindows {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -7736,7 +7736,7 @@ impl<'de> serde::Deserialize<'de> for AppsInstallationOptionsForWindows {
     }
 }
 
-#[cfg(feature = "_admin_microsoft365_apps")]
+#[cfg(feature = "_admin")]
 impl graph_odata_runtime::model::ODataObject for AppsInstallationOptionsForWindows {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -7766,7 +7766,7 @@ impl graph_odata_runtime::model::ODataObject for AppsInstallationOptionsForWindo
     }
 }
 
-#[cfg(feature = "_admin_microsoft365_apps")]
+#[cfg(feature = "_admin")]
 impl AppsInstallationOptionsForWindows {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -7777,11 +7777,11 @@ impl AppsInstallationOptionsForWindows {
     }
 }
 
-#[cfg(feature = "_admin_microsoft365_apps")]
+#[cfg(feature = "_admin")]
 /// The properties of [`AppsInstallationOptionsForWindows`] by wire name, each a [`Field<AppsInstallationOptionsForWindows>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`AppsInstallationOptionsForWindows::set_null`].
 pub enum AppsInstallationOptionsForWindowsField {}
 
-#[cfg(feature = "_admin_microsoft365_apps")]
+#[cfg(feature = "_admin")]
 #[allow(non_upper_case_globals)]
 impl AppsInstallationOptionsForWindowsField {
     /// `isMicrosoft365AppsEnabled`
@@ -8311,7 +8311,7 @@ impl AssignedLicenseField {
     ];
 }
 
-#[cfg(feature = "_assigned_place_mode")]
+#[cfg(feature = "_places")]
 /// CSDL complex type `microsoft.graph.assignedPlaceMode`; base type `microsoft.graph.placeMode`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct AssignedPlaceMode {
@@ -8325,14 +8325,14 @@ pub struct AssignedPlaceMode {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_assigned_place_mode")]
+#[cfg(feature = "_places")]
 impl serde::Serialize for AssignedPlaceMode {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_assigned_place_mode")]
+#[cfg(feature = "_places")]
 impl AssignedPlaceMode {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.assignedPlaceMode";
@@ -8354,7 +8354,7 @@ impl AssignedPlaceMode {
     }
 }
 
-#[cfg(feature = "_assigned_place_mode")]
+#[cfg(feature = "_places")]
 impl<'de> serde::Deserialize<'de> for AssignedPlaceMode {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -8363,7 +8363,7 @@ impl<'de> serde::Deserialize<'de> for AssignedPlaceMode {
     }
 }
 
-#[cfg(feature = "_assigned_place_mode")]
+#[cfg(feature = "_places")]
 impl graph_odata_runtime::model::ODataObject for AssignedPlaceMode {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -8387,7 +8387,7 @@ impl graph_odata_runtime::model::ODataObject for AssignedPlaceMode {
     }
 }
 
-#[cfg(feature = "_assigned_place_mode")]
+#[cfg(feature = "_places")]
 impl AssignedPlaceMode {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -8398,11 +8398,11 @@ impl AssignedPlaceMode {
     }
 }
 
-#[cfg(feature = "_assigned_place_mode")]
+#[cfg(feature = "_places")]
 /// The properties of [`AssignedPlaceMode`] by wire name, each a [`Field<AssignedPlaceMode>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`AssignedPlaceMode::set_null`].
 pub enum AssignedPlaceModeField {}
 
-#[cfg(feature = "_assigned_place_mode")]
+#[cfg(feature = "_places")]
 #[allow(non_upper_case_globals)]
 impl AssignedPlaceModeField {
     /// `assignedUserEmailAddress`
@@ -8420,7 +8420,7 @@ impl AssignedPlaceModeField {
     ];
 }
 
-#[cfg(feature = "_assigned_license")]
+#[cfg(feature = "_assigned_plan")]
 /// CSDL complex type `microsoft.graph.assignedPlan`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct AssignedPlan {
@@ -8438,14 +8438,14 @@ pub struct AssignedPlan {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_assigned_license")]
+#[cfg(feature = "_assigned_plan")]
 impl serde::Serialize for AssignedPlan {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_assigned_license")]
+#[cfg(feature = "_assigned_plan")]
 impl AssignedPlan {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.assignedPlan";
@@ -8469,7 +8469,7 @@ impl AssignedPlan {
     }
 }
 
-#[cfg(feature = "_assigned_license")]
+#[cfg(feature = "_assigned_plan")]
 impl<'de> serde::Deserialize<'de> for AssignedPlan {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -8478,7 +8478,7 @@ impl<'de> serde::Deserialize<'de> for AssignedPlan {
     }
 }
 
-#[cfg(feature = "_assigned_license")]
+#[cfg(feature = "_assigned_plan")]
 impl graph_odata_runtime::model::ODataObject for AssignedPlan {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -8506,7 +8506,7 @@ impl graph_odata_runtime::model::ODataObject for AssignedPlan {
     }
 }
 
-#[cfg(feature = "_assigned_license")]
+#[cfg(feature = "_assigned_plan")]
 impl AssignedPlan {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -8517,11 +8517,11 @@ impl AssignedPlan {
     }
 }
 
-#[cfg(feature = "_assigned_license")]
+#[cfg(feature = "_assigned_plan")]
 /// The properties of [`AssignedPlan`] by wire name, each a [`Field<AssignedPlan>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`AssignedPlan::set_null`].
 pub enum AssignedPlanField {}
 
-#[cfg(feature = "_assigned_license")]
+#[cfg(feature = "_assigned_plan")]
 #[allow(non_upper_case_globals)]
 impl AssignedPlanField {
     /// `assignedDateTime`
@@ -8547,7 +8547,7 @@ impl AssignedPlanField {
     ];
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL complex type `microsoft.graph.assignedTrainingInfo`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct AssignedTrainingInfo {
@@ -8563,14 +8563,14 @@ pub struct AssignedTrainingInfo {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for AssignedTrainingInfo {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl AssignedTrainingInfo {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.assignedTrainingInfo";
@@ -8593,7 +8593,7 @@ impl AssignedTrainingInfo {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for AssignedTrainingInfo {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -8602,7 +8602,7 @@ impl<'de> serde::Deserialize<'de> for AssignedTrainingInfo {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::model::ODataObject for AssignedTrainingInfo {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -8629,7 +8629,7 @@ impl graph_odata_runtime::model::ODataObject for AssignedTrainingInfo {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl AssignedTrainingInfo {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -8640,11 +8640,11 @@ impl AssignedTrainingInfo {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// The properties of [`AssignedTrainingInfo`] by wire name, each a [`Field<AssignedTrainingInfo>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`AssignedTrainingInfo::set_null`].
 pub enum AssignedTrainingInfoField {}
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 #[allow(non_upper_case_globals)]
 impl AssignedTrainingInfoField {
     /// `assignedUserCount`

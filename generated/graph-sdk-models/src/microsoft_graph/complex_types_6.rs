@@ -1143,7 +1143,7 @@ impl AttendeeField {
     ];
 }
 
-#[cfg(feature = "_activities_container")]
+#[cfg(feature = "_activity_domain")]
 /// CSDL complex type `microsoft.graph.attendeeAvailability`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct AttendeeAvailability {
@@ -1157,14 +1157,14 @@ pub struct AttendeeAvailability {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_activities_container")]
+#[cfg(feature = "_activity_domain")]
 impl serde::Serialize for AttendeeAvailability {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_activities_container")]
+#[cfg(feature = "_activity_domain")]
 impl AttendeeAvailability {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.attendeeAvailability";
@@ -1186,7 +1186,7 @@ impl AttendeeAvailability {
     }
 }
 
-#[cfg(feature = "_activities_container")]
+#[cfg(feature = "_activity_domain")]
 impl<'de> serde::Deserialize<'de> for AttendeeAvailability {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1195,7 +1195,7 @@ impl<'de> serde::Deserialize<'de> for AttendeeAvailability {
     }
 }
 
-#[cfg(feature = "_activities_container")]
+#[cfg(feature = "_activity_domain")]
 impl graph_odata_runtime::model::ODataObject for AttendeeAvailability {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -1217,7 +1217,7 @@ impl graph_odata_runtime::model::ODataObject for AttendeeAvailability {
     }
 }
 
-#[cfg(feature = "_activities_container")]
+#[cfg(feature = "_activity_domain")]
 impl AttendeeAvailability {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -1228,11 +1228,11 @@ impl AttendeeAvailability {
     }
 }
 
-#[cfg(feature = "_activities_container")]
+#[cfg(feature = "_activity_domain")]
 /// The properties of [`AttendeeAvailability`] by wire name, each a [`Field<AttendeeAvailability>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`AttendeeAvailability::set_null`].
 pub enum AttendeeAvailabilityField {}
 
-#[cfg(feature = "_activities_container")]
+#[cfg(feature = "_activity_domain")]
 #[allow(non_upper_case_globals)]
 impl AttendeeAvailabilityField {
     /// `attendee`
@@ -1554,7 +1554,7 @@ impl AttendeeNotificationInfoField {
     ];
 }
 
-#[cfg(feature = "_attribute_definition")]
+#[cfg(feature = "_bulk_operation")]
 /// CSDL complex type `microsoft.graph.attributeDefinition`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct AttributeDefinition {
@@ -1588,14 +1588,14 @@ pub struct AttributeDefinition {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_attribute_definition")]
+#[cfg(feature = "_bulk_operation")]
 impl serde::Serialize for AttributeDefinition {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_attribute_definition")]
+#[cfg(feature = "_bulk_operation")]
 impl AttributeDefinition {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.attributeDefinition";
@@ -1627,7 +1627,7 @@ impl AttributeDefinition {
     }
 }
 
-#[cfg(feature = "_attribute_definition")]
+#[cfg(feature = "_bulk_operation")]
 impl<'de> serde::Deserialize<'de> for AttributeDefinition {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1636,7 +1636,7 @@ impl<'de> serde::Deserialize<'de> for AttributeDefinition {
     }
 }
 
-#[cfg(feature = "_attribute_definition")]
+#[cfg(feature = "_bulk_operation")]
 impl graph_odata_runtime::model::ODataObject for AttributeDefinition {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -1670,7 +1670,7 @@ impl graph_odata_runtime::model::ODataObject for AttributeDefinition {
     }
 }
 
-#[cfg(feature = "_attribute_definition")]
+#[cfg(feature = "_bulk_operation")]
 impl AttributeDefinition {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -1681,11 +1681,11 @@ impl AttributeDefinition {
     }
 }
 
-#[cfg(feature = "_attribute_definition")]
+#[cfg(feature = "_bulk_operation")]
 /// The properties of [`AttributeDefinition`] by wire name, each a [`Field<AttributeDefinition>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`AttributeDefinition::set_null`].
 pub enum AttributeDefinitionField {}
 
-#[cfg(feature = "_attribute_definition")]
+#[cfg(feature = "_bulk_operation")]
 #[allow(non_upper_case_globals)]
 impl AttributeDefinitionField {
     /// `anchor`
@@ -1747,7 +1747,7 @@ impl AttributeDefinitionField {
     ];
 }
 
-#[cfg(feature = "_attribute_definition")]
+#[cfg(feature = "_bulk_operation")]
 /// CSDL complex type `microsoft.graph.attributeDefinitionMetadataEntry`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct AttributeDefinitionMetadataEntry {
@@ -1761,14 +1761,14 @@ pub struct AttributeDefinitionMetadataEntry {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_attribute_definition")]
+#[cfg(feature = "_bulk_operation")]
 impl serde::Serialize for AttributeDefinitionMetadataEntry {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_attribute_definition")]
+#[cfg(feature = "_bulk_operation")]
 impl AttributeDefinitionMetadataEntry {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.attributeDefinitionMetadataEntry";
@@ -1790,7 +1790,7 @@ impl AttributeDefinitionMetadataEntry {
     }
 }
 
-#[cfg(feature = "_attribute_definition")]
+#[cfg(feature = "_bulk_operation")]
 impl<'de> serde::Deserialize<'de> for AttributeDefinitionMetadataEntry {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1799,7 +1799,7 @@ impl<'de> serde::Deserialize<'de> for AttributeDefinitionMetadataEntry {
     }
 }
 
-#[cfg(feature = "_attribute_definition")]
+#[cfg(feature = "_bulk_operation")]
 impl graph_odata_runtime::model::ODataObject for AttributeDefinitionMetadataEntry {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -1821,7 +1821,7 @@ impl graph_odata_runtime::model::ODataObject for AttributeDefinitionMetadataEntr
     }
 }
 
-#[cfg(feature = "_attribute_definition")]
+#[cfg(feature = "_bulk_operation")]
 impl AttributeDefinitionMetadataEntry {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -1832,11 +1832,11 @@ impl AttributeDefinitionMetadataEntry {
     }
 }
 
-#[cfg(feature = "_attribute_definition")]
+#[cfg(feature = "_bulk_operation")]
 /// The properties of [`AttributeDefinitionMetadataEntry`] by wire name, each a [`Field<AttributeDefinitionMetadataEntry>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`AttributeDefinitionMetadataEntry::set_null`].
 pub enum AttributeDefinitionMetadataEntryField {}
 
-#[cfg(feature = "_attribute_definition")]
+#[cfg(feature = "_bulk_operation")]
 #[allow(non_upper_case_globals)]
 impl AttributeDefinitionMetadataEntryField {
     /// `key`
@@ -1854,7 +1854,7 @@ impl AttributeDefinitionMetadataEntryField {
     ];
 }
 
-#[cfg(feature = "_attribute_definition")]
+#[cfg(feature = "_bulk_operation")]
 /// CSDL complex type `microsoft.graph.attributeMapping`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct AttributeMapping {
@@ -1878,14 +1878,14 @@ pub struct AttributeMapping {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_attribute_definition")]
+#[cfg(feature = "_bulk_operation")]
 impl serde::Serialize for AttributeMapping {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_attribute_definition")]
+#[cfg(feature = "_bulk_operation")]
 impl AttributeMapping {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.attributeMapping";
@@ -1912,7 +1912,7 @@ impl AttributeMapping {
     }
 }
 
-#[cfg(feature = "_attribute_definition")]
+#[cfg(feature = "_bulk_operation")]
 impl<'de> serde::Deserialize<'de> for AttributeMapping {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1921,7 +1921,7 @@ impl<'de> serde::Deserialize<'de> for AttributeMapping {
     }
 }
 
-#[cfg(feature = "_attribute_definition")]
+#[cfg(feature = "_bulk_operation")]
 impl graph_odata_runtime::model::ODataObject for AttributeMapping {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -1954,7 +1954,7 @@ impl graph_odata_runtime::model::ODataObject for AttributeMapping {
     }
 }
 
-#[cfg(feature = "_attribute_definition")]
+#[cfg(feature = "_bulk_operation")]
 impl AttributeMapping {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -1965,11 +1965,11 @@ impl AttributeMapping {
     }
 }
 
-#[cfg(feature = "_attribute_definition")]
+#[cfg(feature = "_bulk_operation")]
 /// The properties of [`AttributeMapping`] by wire name, each a [`Field<AttributeMapping>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`AttributeMapping::set_null`].
 pub enum AttributeMappingField {}
 
-#[cfg(feature = "_attribute_definition")]
+#[cfg(feature = "_bulk_operation")]
 #[allow(non_upper_case_globals)]
 impl AttributeMappingField {
     /// `defaultValue`
@@ -2135,7 +2135,7 @@ impl AttributeMappingParameterSchemaField {
     ];
 }
 
-#[cfg(feature = "_attribute_definition")]
+#[cfg(feature = "_bulk_operation")]
 /// CSDL complex type `microsoft.graph.attributeMappingSource`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct AttributeMappingSource {
@@ -2153,14 +2153,14 @@ pub struct AttributeMappingSource {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_attribute_definition")]
+#[cfg(feature = "_bulk_operation")]
 impl serde::Serialize for AttributeMappingSource {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_attribute_definition")]
+#[cfg(feature = "_bulk_operation")]
 impl AttributeMappingSource {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.attributeMappingSource";
@@ -2184,7 +2184,7 @@ impl AttributeMappingSource {
     }
 }
 
-#[cfg(feature = "_attribute_definition")]
+#[cfg(feature = "_bulk_operation")]
 impl<'de> serde::Deserialize<'de> for AttributeMappingSource {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2193,7 +2193,7 @@ impl<'de> serde::Deserialize<'de> for AttributeMappingSource {
     }
 }
 
-#[cfg(feature = "_attribute_definition")]
+#[cfg(feature = "_bulk_operation")]
 impl graph_odata_runtime::model::ODataObject for AttributeMappingSource {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -2217,7 +2217,7 @@ impl graph_odata_runtime::model::ODataObject for AttributeMappingSource {
     }
 }
 
-#[cfg(feature = "_attribute_definition")]
+#[cfg(feature = "_bulk_operation")]
 impl AttributeMappingSource {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -2228,11 +2228,11 @@ impl AttributeMappingSource {
     }
 }
 
-#[cfg(feature = "_attribute_definition")]
+#[cfg(feature = "_bulk_operation")]
 /// The properties of [`AttributeMappingSource`] by wire name, each a [`Field<AttributeMappingSource>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`AttributeMappingSource::set_null`].
 pub enum AttributeMappingSourceField {}
 
-#[cfg(feature = "_attribute_definition")]
+#[cfg(feature = "_bulk_operation")]
 #[allow(non_upper_case_globals)]
 impl AttributeMappingSourceField {
     /// `expression`
@@ -2713,7 +2713,7 @@ impl AudioConferencingField {
     ];
 }
 
-#[cfg(feature = "_applied_conditional_access_policy")]
+#[cfg(feature = "_audit_logs")]
 /// CSDL complex type `microsoft.graph.auditActivityInitiator`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct AuditActivityInitiator {
@@ -2727,14 +2727,14 @@ pub struct AuditActivityInitiator {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_applied_conditional_access_policy")]
+#[cfg(feature = "_audit_logs")]
 impl serde::Serialize for AuditActivityInitiator {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_applied_conditional_access_policy")]
+#[cfg(feature = "_audit_logs")]
 impl AuditActivityInitiator {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.auditActivityInitiator";
@@ -2756,7 +2756,7 @@ impl AuditActivityInitiator {
     }
 }
 
-#[cfg(feature = "_applied_conditional_access_policy")]
+#[cfg(feature = "_audit_logs")]
 impl<'de> serde::Deserialize<'de> for AuditActivityInitiator {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2765,7 +2765,7 @@ impl<'de> serde::Deserialize<'de> for AuditActivityInitiator {
     }
 }
 
-#[cfg(feature = "_applied_conditional_access_policy")]
+#[cfg(feature = "_audit_logs")]
 impl graph_odata_runtime::model::ODataObject for AuditActivityInitiator {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -2787,7 +2787,7 @@ impl graph_odata_runtime::model::ODataObject for AuditActivityInitiator {
     }
 }
 
-#[cfg(feature = "_applied_conditional_access_policy")]
+#[cfg(feature = "_audit_logs")]
 impl AuditActivityInitiator {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -2798,11 +2798,11 @@ impl AuditActivityInitiator {
     }
 }
 
-#[cfg(feature = "_applied_conditional_access_policy")]
+#[cfg(feature = "_audit_logs")]
 /// The properties of [`AuditActivityInitiator`] by wire name, each a [`Field<AuditActivityInitiator>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`AuditActivityInitiator::set_null`].
 pub enum AuditActivityInitiatorField {}
 
-#[cfg(feature = "_applied_conditional_access_policy")]
+#[cfg(feature = "_audit_logs")]
 #[allow(non_upper_case_globals)]
 impl AuditActivityInitiatorField {
     /// `app`
@@ -2816,7 +2816,7 @@ impl AuditActivityInitiatorField {
     ];
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 /// CSDL complex type `microsoft.graph.auditActor`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct AuditActor {
@@ -2842,14 +2842,14 @@ pub struct AuditActor {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl serde::Serialize for AuditActor {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl AuditActor {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.auditActor";
@@ -2877,7 +2877,7 @@ impl AuditActor {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl<'de> serde::Deserialize<'de> for AuditActor {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2886,7 +2886,7 @@ impl<'de> serde::Deserialize<'de> for AuditActor {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl graph_odata_runtime::model::ODataObject for AuditActor {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -2922,7 +2922,7 @@ impl graph_odata_runtime::model::ODataObject for AuditActor {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl AuditActor {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -2933,11 +2933,11 @@ impl AuditActor {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 /// The properties of [`AuditActor`] by wire name, each a [`Field<AuditActor>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`AuditActor::set_null`].
 pub enum AuditActorField {}
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 #[allow(non_upper_case_globals)]
 impl AuditActorField {
     /// `applicationDisplayName`
@@ -2981,7 +2981,7 @@ impl AuditActorField {
     ];
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 /// CSDL complex type `microsoft.graph.auditProperty`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct AuditProperty {
@@ -2997,14 +2997,14 @@ pub struct AuditProperty {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl serde::Serialize for AuditProperty {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl AuditProperty {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.auditProperty";
@@ -3027,7 +3027,7 @@ impl AuditProperty {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl<'de> serde::Deserialize<'de> for AuditProperty {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -3036,7 +3036,7 @@ impl<'de> serde::Deserialize<'de> for AuditProperty {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl graph_odata_runtime::model::ODataObject for AuditProperty {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -3059,7 +3059,7 @@ impl graph_odata_runtime::model::ODataObject for AuditProperty {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl AuditProperty {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -3070,11 +3070,11 @@ impl AuditProperty {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 /// The properties of [`AuditProperty`] by wire name, each a [`Field<AuditProperty>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`AuditProperty::set_null`].
 pub enum AuditPropertyField {}
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 #[allow(non_upper_case_globals)]
 impl AuditPropertyField {
     /// `displayName`
@@ -3093,7 +3093,7 @@ impl AuditPropertyField {
     ];
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 /// CSDL complex type `microsoft.graph.auditResource`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct AuditResource {
@@ -3111,14 +3111,14 @@ pub struct AuditResource {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl serde::Serialize for AuditResource {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl AuditResource {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.auditResource";
@@ -3142,7 +3142,7 @@ impl AuditResource {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl<'de> serde::Deserialize<'de> for AuditResource {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -3151,7 +3151,7 @@ impl<'de> serde::Deserialize<'de> for AuditResource {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl graph_odata_runtime::model::ODataObject for AuditResource {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -3179,7 +3179,7 @@ impl graph_odata_runtime::model::ODataObject for AuditResource {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl AuditResource {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -3190,11 +3190,11 @@ impl AuditResource {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 /// The properties of [`AuditResource`] by wire name, each a [`Field<AuditResource>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`AuditResource::set_null`].
 pub enum AuditResourceField {}
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 #[allow(non_upper_case_globals)]
 impl AuditResourceField {
     /// `auditResourceType`
@@ -3321,7 +3321,7 @@ impl AuthContextField {
     ];
 }
 
-#[cfg(feature = "_applied_conditional_access_policy")]
+#[cfg(feature = "_audit_logs")]
 /// CSDL complex type `microsoft.graph.authenticationAppDeviceDetails`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct AuthenticationAppDeviceDetails {
@@ -3339,14 +3339,14 @@ pub struct AuthenticationAppDeviceDetails {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_applied_conditional_access_policy")]
+#[cfg(feature = "_audit_logs")]
 impl serde::Serialize for AuthenticationAppDeviceDetails {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_applied_conditional_access_policy")]
+#[cfg(feature = "_audit_logs")]
 impl AuthenticationAppDeviceDetails {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.authenticationAppDeviceDetails";
@@ -3370,7 +3370,7 @@ impl AuthenticationAppDeviceDetails {
     }
 }
 
-#[cfg(feature = "_applied_conditional_access_policy")]
+#[cfg(feature = "_audit_logs")]
 impl<'de> serde::Deserialize<'de> for AuthenticationAppDeviceDetails {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -3379,7 +3379,7 @@ impl<'de> serde::Deserialize<'de> for AuthenticationAppDeviceDetails {
     }
 }
 
-#[cfg(feature = "_applied_conditional_access_policy")]
+#[cfg(feature = "_audit_logs")]
 impl graph_odata_runtime::model::ODataObject for AuthenticationAppDeviceDetails {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -3405,7 +3405,7 @@ impl graph_odata_runtime::model::ODataObject for AuthenticationAppDeviceDetails 
     }
 }
 
-#[cfg(feature = "_applied_conditional_access_policy")]
+#[cfg(feature = "_audit_logs")]
 impl AuthenticationAppDeviceDetails {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -3416,11 +3416,11 @@ impl AuthenticationAppDeviceDetails {
     }
 }
 
-#[cfg(feature = "_applied_conditional_access_policy")]
+#[cfg(feature = "_audit_logs")]
 /// The properties of [`AuthenticationAppDeviceDetails`] by wire name, each a [`Field<AuthenticationAppDeviceDetails>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`AuthenticationAppDeviceDetails::set_null`].
 pub enum AuthenticationAppDeviceDetailsField {}
 
-#[cfg(feature = "_applied_conditional_access_policy")]
+#[cfg(feature = "_audit_logs")]
 #[allow(non_upper_case_globals)]
 impl AuthenticationAppDeviceDetailsField {
     /// `appVersion`
@@ -3448,7 +3448,7 @@ impl AuthenticationAppDeviceDetailsField {
     ];
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 /// CSDL complex type `microsoft.graph.authenticationAttributeCollectionInputConfiguration`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct AuthenticationAttributeCollectionInputConfiguration {
@@ -3478,14 +3478,14 @@ pub struct AuthenticationAttributeCollectionInputConfiguration {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 impl serde::Serialize for AuthenticationAttributeCollectionInputConfiguration {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 impl AuthenticationAttributeCollectionInputConfiguration {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.authenticationAttributeCollectionInputConfiguration";
@@ -3515,7 +3515,7 @@ impl AuthenticationAttributeCollectionInputConfiguration {
     }
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 impl<'de> serde::Deserialize<'de>
 for AuthenticationAttributeCollectionInputConfiguration {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -3525,7 +3525,7 @@ for AuthenticationAttributeCollectionInputConfiguration {
     }
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 impl graph_odata_runtime::model::ODataObject
 for AuthenticationAttributeCollectionInputConfiguration {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
@@ -3560,7 +3560,7 @@ for AuthenticationAttributeCollectionInputConfiguration {
     }
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 impl AuthenticationAttributeCollectionInputConfiguration {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -3571,11 +3571,11 @@ impl AuthenticationAttributeCollectionInputConfiguration {
     }
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 /// The properties of [`AuthenticationAttributeCollectionInputConfiguration`] by wire name, each a [`Field<AuthenticationAttributeCollectionInputConfiguration>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`AuthenticationAttributeCollectionInputConfiguration::set_null`].
 pub enum AuthenticationAttributeCollectionInputConfigurationField {}
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 #[allow(non_upper_case_globals)]
 impl AuthenticationAttributeCollectionInputConfigurationField {
     /// `attribute`
@@ -3635,7 +3635,7 @@ impl AuthenticationAttributeCollectionInputConfigurationField {
     ];
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 /// CSDL complex type `microsoft.graph.authenticationAttributeCollectionOptionConfiguration`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct AuthenticationAttributeCollectionOptionConfiguration {
@@ -3649,14 +3649,14 @@ pub struct AuthenticationAttributeCollectionOptionConfiguration {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 impl serde::Serialize for AuthenticationAttributeCollectionOptionConfiguration {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 impl AuthenticationAttributeCollectionOptionConfiguration {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.authenticationAttributeCollectionOptionConfiguration";
@@ -3678,7 +3678,7 @@ impl AuthenticationAttributeCollectionOptionConfiguration {
     }
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 impl<'de> serde::Deserialize<'de>
 for AuthenticationAttributeCollectionOptionConfiguration {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -3688,7 +3688,7 @@ for AuthenticationAttributeCollectionOptionConfiguration {
     }
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 impl graph_odata_runtime::model::ODataObject
 for AuthenticationAttributeCollectionOptionConfiguration {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
@@ -3711,7 +3711,7 @@ for AuthenticationAttributeCollectionOptionConfiguration {
     }
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 impl AuthenticationAttributeCollectionOptionConfiguration {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -3722,11 +3722,11 @@ impl AuthenticationAttributeCollectionOptionConfiguration {
     }
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 /// The properties of [`AuthenticationAttributeCollectionOptionConfiguration`] by wire name, each a [`Field<AuthenticationAttributeCollectionOptionConfiguration>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`AuthenticationAttributeCollectionOptionConfiguration::set_null`].
 pub enum AuthenticationAttributeCollectionOptionConfigurationField {}
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 #[allow(non_upper_case_globals)]
 impl AuthenticationAttributeCollectionOptionConfigurationField {
     /// `label`
@@ -3743,7 +3743,7 @@ impl AuthenticationAttributeCollectionOptionConfigurationField {
     >] = &[Self::Label, Self::Value];
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 /// CSDL complex type `microsoft.graph.authenticationAttributeCollectionPage`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct AuthenticationAttributeCollectionPage {
@@ -3755,14 +3755,14 @@ pub struct AuthenticationAttributeCollectionPage {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 impl serde::Serialize for AuthenticationAttributeCollectionPage {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 impl AuthenticationAttributeCollectionPage {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.authenticationAttributeCollectionPage";
@@ -3783,7 +3783,7 @@ impl AuthenticationAttributeCollectionPage {
     }
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 impl<'de> serde::Deserialize<'de> for AuthenticationAttributeCollectionPage {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -3792,7 +3792,7 @@ impl<'de> serde::Deserialize<'de> for AuthenticationAttributeCollectionPage {
     }
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 impl graph_odata_runtime::model::ODataObject for AuthenticationAttributeCollectionPage {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -3813,7 +3813,7 @@ impl graph_odata_runtime::model::ODataObject for AuthenticationAttributeCollecti
     }
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 impl AuthenticationAttributeCollectionPage {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -3824,11 +3824,11 @@ impl AuthenticationAttributeCollectionPage {
     }
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 /// The properties of [`AuthenticationAttributeCollectionPage`] by wire name, each a [`Field<AuthenticationAttributeCollectionPage>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`AuthenticationAttributeCollectionPage::set_null`].
 pub enum AuthenticationAttributeCollectionPageField {}
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 #[allow(non_upper_case_globals)]
 impl AuthenticationAttributeCollectionPageField {
     /// `views`
@@ -3841,7 +3841,7 @@ impl AuthenticationAttributeCollectionPageField {
     ];
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 /// CSDL complex type `microsoft.graph.authenticationAttributeCollectionPageViewConfiguration`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct AuthenticationAttributeCollectionPageViewConfiguration {
@@ -3857,14 +3857,14 @@ pub struct AuthenticationAttributeCollectionPageViewConfiguration {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 impl serde::Serialize for AuthenticationAttributeCollectionPageViewConfiguration {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 impl AuthenticationAttributeCollectionPageViewConfiguration {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.authenticationAttributeCollectionPageViewConfiguration";
@@ -3887,7 +3887,7 @@ impl AuthenticationAttributeCollectionPageViewConfiguration {
     }
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 impl<'de> serde::Deserialize<'de>
 for AuthenticationAttributeCollectionPageViewConfiguration {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -3897,7 +3897,7 @@ for AuthenticationAttributeCollectionPageViewConfiguration {
     }
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 impl graph_odata_runtime::model::ODataObject
 for AuthenticationAttributeCollectionPageViewConfiguration {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
@@ -3921,7 +3921,7 @@ for AuthenticationAttributeCollectionPageViewConfiguration {
     }
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 impl AuthenticationAttributeCollectionPageViewConfiguration {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -3932,11 +3932,11 @@ impl AuthenticationAttributeCollectionPageViewConfiguration {
     }
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 /// The properties of [`AuthenticationAttributeCollectionPageViewConfiguration`] by wire name, each a [`Field<AuthenticationAttributeCollectionPageViewConfiguration>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`AuthenticationAttributeCollectionPageViewConfiguration::set_null`].
 pub enum AuthenticationAttributeCollectionPageViewConfigurationField {}
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 #[allow(non_upper_case_globals)]
 impl AuthenticationAttributeCollectionPageViewConfigurationField {
     /// `description`
@@ -3957,7 +3957,7 @@ impl AuthenticationAttributeCollectionPageViewConfigurationField {
     >] = &[Self::Description, Self::Inputs, Self::Title];
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_agent_identity_blueprint")]
 /// CSDL complex type `microsoft.graph.authenticationBehaviors`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct AuthenticationBehaviors {
@@ -3973,14 +3973,14 @@ pub struct AuthenticationBehaviors {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_agent_identity_blueprint")]
 impl serde::Serialize for AuthenticationBehaviors {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_agent_identity_blueprint")]
 impl AuthenticationBehaviors {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.authenticationBehaviors";
@@ -4008,7 +4008,7 @@ impl AuthenticationBehaviors {
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_agent_identity_blueprint")]
 impl<'de> serde::Deserialize<'de> for AuthenticationBehaviors {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -4017,7 +4017,7 @@ impl<'de> serde::Deserialize<'de> for AuthenticationBehaviors {
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_agent_identity_blueprint")]
 impl graph_odata_runtime::model::ODataObject for AuthenticationBehaviors {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -4046,7 +4046,7 @@ impl graph_odata_runtime::model::ODataObject for AuthenticationBehaviors {
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_agent_identity_blueprint")]
 impl AuthenticationBehaviors {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -4057,11 +4057,11 @@ impl AuthenticationBehaviors {
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_agent_identity_blueprint")]
 /// The properties of [`AuthenticationBehaviors`] by wire name, each a [`Field<AuthenticationBehaviors>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`AuthenticationBehaviors::set_null`].
 pub enum AuthenticationBehaviorsField {}
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_agent_identity_blueprint")]
 #[allow(non_upper_case_globals)]
 impl AuthenticationBehaviorsField {
     /// `blockAzureADGraphAccess`
@@ -4084,7 +4084,7 @@ impl AuthenticationBehaviorsField {
     ];
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 /// CSDL complex type `microsoft.graph.authenticationConditions`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct AuthenticationConditions {
@@ -4096,14 +4096,14 @@ pub struct AuthenticationConditions {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 impl serde::Serialize for AuthenticationConditions {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 impl AuthenticationConditions {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.authenticationConditions";
@@ -4124,7 +4124,7 @@ impl AuthenticationConditions {
     }
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 impl<'de> serde::Deserialize<'de> for AuthenticationConditions {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -4133,7 +4133,7 @@ impl<'de> serde::Deserialize<'de> for AuthenticationConditions {
     }
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 impl graph_odata_runtime::model::ODataObject for AuthenticationConditions {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -4154,7 +4154,7 @@ impl graph_odata_runtime::model::ODataObject for AuthenticationConditions {
     }
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 impl AuthenticationConditions {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -4165,11 +4165,11 @@ impl AuthenticationConditions {
     }
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 /// The properties of [`AuthenticationConditions`] by wire name, each a [`Field<AuthenticationConditions>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`AuthenticationConditions::set_null`].
 pub enum AuthenticationConditionsField {}
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 #[allow(non_upper_case_globals)]
 impl AuthenticationConditionsField {
     /// `applications`
@@ -4182,7 +4182,7 @@ impl AuthenticationConditionsField {
     ];
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 /// CSDL complex type `microsoft.graph.authenticationConditionsApplications`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct AuthenticationConditionsApplications {
@@ -4195,14 +4195,14 @@ pub struct AuthenticationConditionsApplications {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 impl serde::Serialize for AuthenticationConditionsApplications {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 #[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
 impl AuthenticationConditionsApplications {
     /// The CSDL qualified name, as `@odata.type` spells it.
@@ -4225,7 +4225,7 @@ impl AuthenticationConditionsApplications {
     }
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 impl<'de> serde::Deserialize<'de> for AuthenticationConditionsApplications {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -4234,7 +4234,7 @@ impl<'de> serde::Deserialize<'de> for AuthenticationConditionsApplications {
     }
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 #[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
 impl graph_odata_runtime::model::ODataObject for AuthenticationConditionsApplications {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
@@ -4259,7 +4259,7 @@ impl graph_odata_runtime::model::ODataObject for AuthenticationConditionsApplica
     }
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 impl AuthenticationConditionsApplications {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -4270,11 +4270,11 @@ impl AuthenticationConditionsApplications {
     }
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 /// The properties of [`AuthenticationConditionsApplications`] by wire name, each a [`Field<AuthenticationConditionsApplications>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`AuthenticationConditionsApplications::set_null`].
 pub enum AuthenticationConditionsApplicationsField {}
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 #[allow(non_upper_case_globals)]
 impl AuthenticationConditionsApplicationsField {
     /// `includeApplications`
@@ -4490,7 +4490,7 @@ impl AuthenticationFlowField {
     pub const ALL: &'static [model::Field<AuthenticationFlow>] = &[Self::TransferMethod];
 }
 
-#[cfg(feature = "_advanced_config_state")]
+#[cfg(feature = "_authentication_method_configurations")]
 /// CSDL complex type `microsoft.graph.authenticationMethodFeatureConfiguration`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct AuthenticationMethodFeatureConfiguration {
@@ -4506,14 +4506,14 @@ pub struct AuthenticationMethodFeatureConfiguration {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_advanced_config_state")]
+#[cfg(feature = "_authentication_method_configurations")]
 impl serde::Serialize for AuthenticationMethodFeatureConfiguration {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_advanced_config_state")]
+#[cfg(feature = "_authentication_method_configurations")]
 impl AuthenticationMethodFeatureConfiguration {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.authenticationMethodFeatureConfiguration";
@@ -4536,7 +4536,7 @@ impl AuthenticationMethodFeatureConfiguration {
     }
 }
 
-#[cfg(feature = "_advanced_config_state")]
+#[cfg(feature = "_authentication_method_configurations")]
 impl<'de> serde::Deserialize<'de> for AuthenticationMethodFeatureConfiguration {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -4545,7 +4545,7 @@ impl<'de> serde::Deserialize<'de> for AuthenticationMethodFeatureConfiguration {
     }
 }
 
-#[cfg(feature = "_advanced_config_state")]
+#[cfg(feature = "_authentication_method_configurations")]
 impl graph_odata_runtime::model::ODataObject
 for AuthenticationMethodFeatureConfiguration {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
@@ -4569,7 +4569,7 @@ for AuthenticationMethodFeatureConfiguration {
     }
 }
 
-#[cfg(feature = "_advanced_config_state")]
+#[cfg(feature = "_authentication_method_configurations")]
 impl AuthenticationMethodFeatureConfiguration {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -4580,11 +4580,11 @@ impl AuthenticationMethodFeatureConfiguration {
     }
 }
 
-#[cfg(feature = "_advanced_config_state")]
+#[cfg(feature = "_authentication_method_configurations")]
 /// The properties of [`AuthenticationMethodFeatureConfiguration`] by wire name, each a [`Field<AuthenticationMethodFeatureConfiguration>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`AuthenticationMethodFeatureConfiguration::set_null`].
 pub enum AuthenticationMethodFeatureConfigurationField {}
 
-#[cfg(feature = "_advanced_config_state")]
+#[cfg(feature = "_authentication_method_configurations")]
 #[allow(non_upper_case_globals)]
 impl AuthenticationMethodFeatureConfigurationField {
     /// `excludeTarget`
@@ -4859,7 +4859,7 @@ impl AuthenticationMethodsRegistrationCampaignIncludeTargetField {
     >] = &[Self::Id, Self::TargetedAuthenticationMethod, Self::TargetType];
 }
 
-#[cfg(feature = "_authentication_strength_usage")]
+#[cfg(feature = "_application_enforced_restrictions_session_control")]
 /// CSDL complex type `microsoft.graph.authenticationStrengthUsage`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct AuthenticationStrengthUsage {
@@ -4873,14 +4873,14 @@ pub struct AuthenticationStrengthUsage {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_authentication_strength_usage")]
+#[cfg(feature = "_application_enforced_restrictions_session_control")]
 impl serde::Serialize for AuthenticationStrengthUsage {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_authentication_strength_usage")]
+#[cfg(feature = "_application_enforced_restrictions_session_control")]
 impl AuthenticationStrengthUsage {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.authenticationStrengthUsage";
@@ -4902,7 +4902,7 @@ impl AuthenticationStrengthUsage {
     }
 }
 
-#[cfg(feature = "_authentication_strength_usage")]
+#[cfg(feature = "_application_enforced_restrictions_session_control")]
 impl<'de> serde::Deserialize<'de> for AuthenticationStrengthUsage {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -4911,7 +4911,7 @@ impl<'de> serde::Deserialize<'de> for AuthenticationStrengthUsage {
     }
 }
 
-#[cfg(feature = "_authentication_strength_usage")]
+#[cfg(feature = "_application_enforced_restrictions_session_control")]
 impl graph_odata_runtime::model::ODataObject for AuthenticationStrengthUsage {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -4933,7 +4933,7 @@ impl graph_odata_runtime::model::ODataObject for AuthenticationStrengthUsage {
     }
 }
 
-#[cfg(feature = "_authentication_strength_usage")]
+#[cfg(feature = "_application_enforced_restrictions_session_control")]
 impl AuthenticationStrengthUsage {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -4944,11 +4944,11 @@ impl AuthenticationStrengthUsage {
     }
 }
 
-#[cfg(feature = "_authentication_strength_usage")]
+#[cfg(feature = "_application_enforced_restrictions_session_control")]
 /// The properties of [`AuthenticationStrengthUsage`] by wire name, each a [`Field<AuthenticationStrengthUsage>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`AuthenticationStrengthUsage::set_null`].
 pub enum AuthenticationStrengthUsageField {}
 
-#[cfg(feature = "_authentication_strength_usage")]
+#[cfg(feature = "_application_enforced_restrictions_session_control")]
 #[allow(non_upper_case_globals)]
 impl AuthenticationStrengthUsageField {
     /// `mfa`
@@ -4964,7 +4964,7 @@ impl AuthenticationStrengthUsageField {
     ];
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_authorization_info")]
 /// CSDL complex type `microsoft.graph.authorizationInfo`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct AuthorizationInfo {
@@ -4976,14 +4976,14 @@ pub struct AuthorizationInfo {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_authorization_info")]
 impl serde::Serialize for AuthorizationInfo {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_authorization_info")]
 impl AuthorizationInfo {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.authorizationInfo";
@@ -5004,7 +5004,7 @@ impl AuthorizationInfo {
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_authorization_info")]
 impl<'de> serde::Deserialize<'de> for AuthorizationInfo {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -5013,7 +5013,7 @@ impl<'de> serde::Deserialize<'de> for AuthorizationInfo {
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_authorization_info")]
 impl graph_odata_runtime::model::ODataObject for AuthorizationInfo {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -5036,7 +5036,7 @@ impl graph_odata_runtime::model::ODataObject for AuthorizationInfo {
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_authorization_info")]
 impl AuthorizationInfo {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -5047,11 +5047,11 @@ impl AuthorizationInfo {
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_authorization_info")]
 /// The properties of [`AuthorizationInfo`] by wire name, each a [`Field<AuthorizationInfo>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`AuthorizationInfo::set_null`].
 pub enum AuthorizationInfoField {}
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_authorization_info")]
 #[allow(non_upper_case_globals)]
 impl AuthorizationInfoField {
     /// `certificateUserIds`
@@ -5064,7 +5064,7 @@ impl AuthorizationInfoField {
     ];
 }
 
-#[cfg(feature = "_activities_container")]
+#[cfg(feature = "_activity_domain")]
 /// CSDL complex type `microsoft.graph.automaticRepliesMailTips`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct AutomaticRepliesMailTips {
@@ -5082,14 +5082,14 @@ pub struct AutomaticRepliesMailTips {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_activities_container")]
+#[cfg(feature = "_activity_domain")]
 impl serde::Serialize for AutomaticRepliesMailTips {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_activities_container")]
+#[cfg(feature = "_activity_domain")]
 impl AutomaticRepliesMailTips {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.automaticRepliesMailTips";
@@ -5113,7 +5113,7 @@ impl AutomaticRepliesMailTips {
     }
 }
 
-#[cfg(feature = "_activities_container")]
+#[cfg(feature = "_activity_domain")]
 impl<'de> serde::Deserialize<'de> for AutomaticRepliesMailTips {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -5122,7 +5122,7 @@ impl<'de> serde::Deserialize<'de> for AutomaticRepliesMailTips {
     }
 }
 
-#[cfg(feature = "_activities_container")]
+#[cfg(feature = "_activity_domain")]
 impl graph_odata_runtime::model::ODataObject for AutomaticRepliesMailTips {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -5152,7 +5152,7 @@ impl graph_odata_runtime::model::ODataObject for AutomaticRepliesMailTips {
     }
 }
 
-#[cfg(feature = "_activities_container")]
+#[cfg(feature = "_activity_domain")]
 impl AutomaticRepliesMailTips {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -5163,11 +5163,11 @@ impl AutomaticRepliesMailTips {
     }
 }
 
-#[cfg(feature = "_activities_container")]
+#[cfg(feature = "_activity_domain")]
 /// The properties of [`AutomaticRepliesMailTips`] by wire name, each a [`Field<AutomaticRepliesMailTips>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`AutomaticRepliesMailTips::set_null`].
 pub enum AutomaticRepliesMailTipsField {}
 
-#[cfg(feature = "_activities_container")]
+#[cfg(feature = "_activity_domain")]
 #[allow(non_upper_case_globals)]
 impl AutomaticRepliesMailTipsField {
     /// `message`
@@ -5195,7 +5195,7 @@ impl AutomaticRepliesMailTipsField {
     ];
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_authorization_info")]
 /// CSDL complex type `microsoft.graph.automaticRepliesSetting`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct AutomaticRepliesSetting {
@@ -5217,14 +5217,14 @@ pub struct AutomaticRepliesSetting {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_authorization_info")]
 impl serde::Serialize for AutomaticRepliesSetting {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_authorization_info")]
 impl AutomaticRepliesSetting {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.automaticRepliesSetting";
@@ -5250,7 +5250,7 @@ impl AutomaticRepliesSetting {
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_authorization_info")]
 impl<'de> serde::Deserialize<'de> for AutomaticRepliesSetting {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -5259,7 +5259,7 @@ impl<'de> serde::Deserialize<'de> for AutomaticRepliesSetting {
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_authorization_info")]
 impl graph_odata_runtime::model::ODataObject for AutomaticRepliesSetting {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -5295,7 +5295,7 @@ impl graph_odata_runtime::model::ODataObject for AutomaticRepliesSetting {
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_authorization_info")]
 impl AutomaticRepliesSetting {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -5306,11 +5306,11 @@ impl AutomaticRepliesSetting {
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_authorization_info")]
 /// The properties of [`AutomaticRepliesSetting`] by wire name, each a [`Field<AutomaticRepliesSetting>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`AutomaticRepliesSetting::set_null`].
 pub enum AutomaticRepliesSettingField {}
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_authorization_info")]
 #[allow(non_upper_case_globals)]
 impl AutomaticRepliesSettingField {
     /// `externalAudience`
@@ -5469,7 +5469,7 @@ impl AvailabilityItemField {
     ];
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL complex type `microsoft.graph.averageComparativeScore`; open type: dynamic properties land in `additional_properties`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct AverageComparativeScore {
@@ -5483,14 +5483,14 @@ pub struct AverageComparativeScore {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for AverageComparativeScore {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl AverageComparativeScore {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.averageComparativeScore";
@@ -5512,7 +5512,7 @@ impl AverageComparativeScore {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for AverageComparativeScore {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -5521,7 +5521,7 @@ impl<'de> serde::Deserialize<'de> for AverageComparativeScore {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::model::ODataObject for AverageComparativeScore {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -5543,7 +5543,7 @@ impl graph_odata_runtime::model::ODataObject for AverageComparativeScore {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl AverageComparativeScore {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -5554,11 +5554,11 @@ impl AverageComparativeScore {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// The properties of [`AverageComparativeScore`] by wire name, each a [`Field<AverageComparativeScore>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`AverageComparativeScore::set_null`].
 pub enum AverageComparativeScoreField {}
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 #[allow(non_upper_case_globals)]
 impl AverageComparativeScoreField {
     /// `averageScore`
@@ -5574,7 +5574,7 @@ impl AverageComparativeScoreField {
     ];
 }
 
-#[cfg(feature = "_admin_consent_request_policy")]
+#[cfg(feature = "_policies")]
 /// CSDL complex type `microsoft.graph.azureADJoinPolicy`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct AzureAdJoinPolicy {
@@ -5590,14 +5590,14 @@ pub struct AzureAdJoinPolicy {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_admin_consent_request_policy")]
+#[cfg(feature = "_policies")]
 impl serde::Serialize for AzureAdJoinPolicy {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_admin_consent_request_policy")]
+#[cfg(feature = "_policies")]
 impl AzureAdJoinPolicy {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.azureADJoinPolicy";
@@ -5620,7 +5620,7 @@ impl AzureAdJoinPolicy {
     }
 }
 
-#[cfg(feature = "_admin_consent_request_policy")]
+#[cfg(feature = "_policies")]
 impl<'de> serde::Deserialize<'de> for AzureAdJoinPolicy {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -5629,7 +5629,7 @@ impl<'de> serde::Deserialize<'de> for AzureAdJoinPolicy {
     }
 }
 
-#[cfg(feature = "_admin_consent_request_policy")]
+#[cfg(feature = "_policies")]
 impl graph_odata_runtime::model::ODataObject for AzureAdJoinPolicy {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -5654,7 +5654,7 @@ impl graph_odata_runtime::model::ODataObject for AzureAdJoinPolicy {
     }
 }
 
-#[cfg(feature = "_admin_consent_request_policy")]
+#[cfg(feature = "_policies")]
 impl AzureAdJoinPolicy {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -5665,11 +5665,11 @@ impl AzureAdJoinPolicy {
     }
 }
 
-#[cfg(feature = "_admin_consent_request_policy")]
+#[cfg(feature = "_policies")]
 /// The properties of [`AzureAdJoinPolicy`] by wire name, each a [`Field<AzureAdJoinPolicy>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`AzureAdJoinPolicy::set_null`].
 pub enum AzureAdJoinPolicyField {}
 
-#[cfg(feature = "_admin_consent_request_policy")]
+#[cfg(feature = "_policies")]
 #[allow(non_upper_case_globals)]
 impl AzureAdJoinPolicyField {
     /// `allowedToJoin`
@@ -5692,7 +5692,7 @@ impl AzureAdJoinPolicyField {
     ];
 }
 
-#[cfg(feature = "_admin_consent_request_policy")]
+#[cfg(feature = "_policies")]
 /// CSDL complex type `microsoft.graph.azureADRegistrationPolicy`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct AzureAdRegistrationPolicy {
@@ -5706,14 +5706,14 @@ pub struct AzureAdRegistrationPolicy {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_admin_consent_request_policy")]
+#[cfg(feature = "_policies")]
 impl serde::Serialize for AzureAdRegistrationPolicy {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_admin_consent_request_policy")]
+#[cfg(feature = "_policies")]
 impl AzureAdRegistrationPolicy {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.azureADRegistrationPolicy";
@@ -5735,7 +5735,7 @@ impl AzureAdRegistrationPolicy {
     }
 }
 
-#[cfg(feature = "_admin_consent_request_policy")]
+#[cfg(feature = "_policies")]
 impl<'de> serde::Deserialize<'de> for AzureAdRegistrationPolicy {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -5744,7 +5744,7 @@ impl<'de> serde::Deserialize<'de> for AzureAdRegistrationPolicy {
     }
 }
 
-#[cfg(feature = "_admin_consent_request_policy")]
+#[cfg(feature = "_policies")]
 impl graph_odata_runtime::model::ODataObject for AzureAdRegistrationPolicy {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -5770,7 +5770,7 @@ impl graph_odata_runtime::model::ODataObject for AzureAdRegistrationPolicy {
     }
 }
 
-#[cfg(feature = "_admin_consent_request_policy")]
+#[cfg(feature = "_policies")]
 impl AzureAdRegistrationPolicy {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -5781,11 +5781,11 @@ impl AzureAdRegistrationPolicy {
     }
 }
 
-#[cfg(feature = "_admin_consent_request_policy")]
+#[cfg(feature = "_policies")]
 /// The properties of [`AzureAdRegistrationPolicy`] by wire name, each a [`Field<AzureAdRegistrationPolicy>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`AzureAdRegistrationPolicy::set_null`].
 pub enum AzureAdRegistrationPolicyField {}
 
-#[cfg(feature = "_admin_consent_request_policy")]
+#[cfg(feature = "_policies")]
 #[allow(non_upper_case_globals)]
 impl AzureAdRegistrationPolicyField {
     /// `allowedToRegister`
@@ -5803,7 +5803,7 @@ impl AzureAdRegistrationPolicyField {
     ];
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 /// CSDL complex type `microsoft.graph.azureActiveDirectoryTenant`; base type `microsoft.graph.identitySource`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct AzureActiveDirectoryTenant {
@@ -5817,14 +5817,14 @@ pub struct AzureActiveDirectoryTenant {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl serde::Serialize for AzureActiveDirectoryTenant {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl AzureActiveDirectoryTenant {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.azureActiveDirectoryTenant";
@@ -5846,7 +5846,7 @@ impl AzureActiveDirectoryTenant {
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl<'de> serde::Deserialize<'de> for AzureActiveDirectoryTenant {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -5855,7 +5855,7 @@ impl<'de> serde::Deserialize<'de> for AzureActiveDirectoryTenant {
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl graph_odata_runtime::model::ODataObject for AzureActiveDirectoryTenant {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -5877,7 +5877,7 @@ impl graph_odata_runtime::model::ODataObject for AzureActiveDirectoryTenant {
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl AzureActiveDirectoryTenant {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -5888,11 +5888,11 @@ impl AzureActiveDirectoryTenant {
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 /// The properties of [`AzureActiveDirectoryTenant`] by wire name, each a [`Field<AzureActiveDirectoryTenant>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`AzureActiveDirectoryTenant::set_null`].
 pub enum AzureActiveDirectoryTenantField {}
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 #[allow(non_upper_case_globals)]
 impl AzureActiveDirectoryTenantField {
     /// `displayName`
@@ -5910,7 +5910,7 @@ impl AzureActiveDirectoryTenantField {
     ];
 }
 
-#[cfg(feature = "_azure_ad_pop_token_authentication")]
+#[cfg(feature = "_authentication_configuration_validation")]
 /// CSDL complex type `microsoft.graph.azureAdPopTokenAuthentication`; base type `microsoft.graph.customExtensionAuthenticationConfiguration`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct AzureAdPopTokenAuthentication {
@@ -5920,14 +5920,14 @@ pub struct AzureAdPopTokenAuthentication {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_azure_ad_pop_token_authentication")]
+#[cfg(feature = "_authentication_configuration_validation")]
 impl serde::Serialize for AzureAdPopTokenAuthentication {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_azure_ad_pop_token_authentication")]
+#[cfg(feature = "_authentication_configuration_validation")]
 impl AzureAdPopTokenAuthentication {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.azureAdPopTokenAuthentication";
@@ -5947,7 +5947,7 @@ impl AzureAdPopTokenAuthentication {
     }
 }
 
-#[cfg(feature = "_azure_ad_pop_token_authentication")]
+#[cfg(feature = "_authentication_configuration_validation")]
 impl<'de> serde::Deserialize<'de> for AzureAdPopTokenAuthentication {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -5956,7 +5956,7 @@ impl<'de> serde::Deserialize<'de> for AzureAdPopTokenAuthentication {
     }
 }
 
-#[cfg(feature = "_azure_ad_pop_token_authentication")]
+#[cfg(feature = "_authentication_configuration_validation")]
 impl graph_odata_runtime::model::ODataObject for AzureAdPopTokenAuthentication {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -5972,7 +5972,7 @@ impl graph_odata_runtime::model::ODataObject for AzureAdPopTokenAuthentication {
     }
 }
 
-#[cfg(feature = "_azure_ad_pop_token_authentication")]
+#[cfg(feature = "_authentication_configuration_validation")]
 /// CSDL complex type `microsoft.graph.azureAdTokenAuthentication`; base type `microsoft.graph.customExtensionAuthenticationConfiguration`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct AzureAdTokenAuthentication {
@@ -5984,14 +5984,14 @@ pub struct AzureAdTokenAuthentication {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_azure_ad_pop_token_authentication")]
+#[cfg(feature = "_authentication_configuration_validation")]
 impl serde::Serialize for AzureAdTokenAuthentication {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_azure_ad_pop_token_authentication")]
+#[cfg(feature = "_authentication_configuration_validation")]
 impl AzureAdTokenAuthentication {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.azureAdTokenAuthentication";
@@ -6012,7 +6012,7 @@ impl AzureAdTokenAuthentication {
     }
 }
 
-#[cfg(feature = "_azure_ad_pop_token_authentication")]
+#[cfg(feature = "_authentication_configuration_validation")]
 impl<'de> serde::Deserialize<'de> for AzureAdTokenAuthentication {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -6021,7 +6021,7 @@ impl<'de> serde::Deserialize<'de> for AzureAdTokenAuthentication {
     }
 }
 
-#[cfg(feature = "_azure_ad_pop_token_authentication")]
+#[cfg(feature = "_authentication_configuration_validation")]
 impl graph_odata_runtime::model::ODataObject for AzureAdTokenAuthentication {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -6042,7 +6042,7 @@ impl graph_odata_runtime::model::ODataObject for AzureAdTokenAuthentication {
     }
 }
 
-#[cfg(feature = "_azure_ad_pop_token_authentication")]
+#[cfg(feature = "_authentication_configuration_validation")]
 impl AzureAdTokenAuthentication {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -6053,11 +6053,11 @@ impl AzureAdTokenAuthentication {
     }
 }
 
-#[cfg(feature = "_azure_ad_pop_token_authentication")]
+#[cfg(feature = "_authentication_configuration_validation")]
 /// The properties of [`AzureAdTokenAuthentication`] by wire name, each a [`Field<AzureAdTokenAuthentication>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`AzureAdTokenAuthentication::set_null`].
 pub enum AzureAdTokenAuthenticationField {}
 
-#[cfg(feature = "_azure_ad_pop_token_authentication")]
+#[cfg(feature = "_authentication_configuration_validation")]
 #[allow(non_upper_case_globals)]
 impl AzureAdTokenAuthenticationField {
     /// `resourceId`
@@ -6199,7 +6199,7 @@ impl AzureCommunicationServicesUserIdentityField {
     ];
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL complex type `microsoft.graph.baseEndUserNotification`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct BaseEndUserNotification {
@@ -6213,14 +6213,14 @@ pub struct BaseEndUserNotification {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for BaseEndUserNotification {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl BaseEndUserNotification {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.baseEndUserNotification";
@@ -6242,7 +6242,7 @@ impl BaseEndUserNotification {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for BaseEndUserNotification {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -6251,7 +6251,7 @@ impl<'de> serde::Deserialize<'de> for BaseEndUserNotification {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::model::ODataObject for BaseEndUserNotification {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -6277,7 +6277,7 @@ impl graph_odata_runtime::model::ODataObject for BaseEndUserNotification {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl BaseEndUserNotification {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -6288,11 +6288,11 @@ impl BaseEndUserNotification {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// The properties of [`BaseEndUserNotification`] by wire name, each a [`Field<BaseEndUserNotification>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`BaseEndUserNotification::set_null`].
 pub enum BaseEndUserNotificationField {}
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 #[allow(non_upper_case_globals)]
 impl BaseEndUserNotificationField {
     /// `defaultLanguage`
@@ -6310,7 +6310,7 @@ impl BaseEndUserNotificationField {
     ];
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// A `microsoft.graph.baseEndUserNotification` value: the base type or one of its derived types, chosen by `@odata.type`. A derived type this crate does not know is read as [`BaseEndUserNotification`], which keeps its properties and `@odata.type` in `additional_properties`.
 #[derive(Debug, Clone, PartialEq)]
 pub enum AnyBaseEndUserNotification {
@@ -6324,7 +6324,7 @@ pub enum AnyBaseEndUserNotification {
     TrainingReminderNotification(Box<TrainingReminderNotification>),
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl AnyBaseEndUserNotification {
     /// The `@odata.type` of the variant (the base type's for unknown derived types).
     pub fn odata_type(&self) -> &'static str {
@@ -6348,21 +6348,21 @@ impl AnyBaseEndUserNotification {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl Default for AnyBaseEndUserNotification {
     fn default() -> Self {
         Self::BaseEndUserNotification(Box::default())
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl From<BaseEndUserNotification> for AnyBaseEndUserNotification {
     fn from(value: BaseEndUserNotification) -> Self {
         Self::BaseEndUserNotification(Box::new(value))
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl AnyBaseEndUserNotification {
     /// The value if it is a [`AnyBaseEndUserNotification::PositiveReinforcementNotification`] variant.
     pub fn as_positive_reinforcement_notification(
@@ -6391,28 +6391,28 @@ impl AnyBaseEndUserNotification {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl From<PositiveReinforcementNotification> for AnyBaseEndUserNotification {
     fn from(value: PositiveReinforcementNotification) -> Self {
         Self::PositiveReinforcementNotification(Box::new(value))
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl From<SimulationNotification> for AnyBaseEndUserNotification {
     fn from(value: SimulationNotification) -> Self {
         Self::SimulationNotification(Box::new(value))
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl From<TrainingReminderNotification> for AnyBaseEndUserNotification {
     fn from(value: TrainingReminderNotification) -> Self {
         Self::TrainingReminderNotification(Box::new(value))
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for AnyBaseEndUserNotification {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match self {
@@ -6444,7 +6444,7 @@ impl serde::Serialize for AnyBaseEndUserNotification {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for AnyBaseEndUserNotification {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -6472,7 +6472,7 @@ impl<'de> serde::Deserialize<'de> for AnyBaseEndUserNotification {
     }
 }
 
-#[cfg(feature = "_admin_microsoft365_apps")]
+#[cfg(feature = "_admin")]
 /// CSDL complex type `microsoft.graph.baselineParameter`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct BaselineParameter {
@@ -6488,14 +6488,14 @@ pub struct BaselineParameter {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_admin_microsoft365_apps")]
+#[cfg(feature = "_admin")]
 impl serde::Serialize for BaselineParameter {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_admin_microsoft365_apps")]
+#[cfg(feature = "_admin")]
 impl BaselineParameter {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.baselineParameter";
@@ -6518,7 +6518,7 @@ impl BaselineParameter {
     }
 }
 
-#[cfg(feature = "_admin_microsoft365_apps")]
+#[cfg(feature = "_admin")]
 impl<'de> serde::Deserialize<'de> for BaselineParameter {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -6527,7 +6527,7 @@ impl<'de> serde::Deserialize<'de> for BaselineParameter {
     }
 }
 
-#[cfg(feature = "_admin_microsoft365_apps")]
+#[cfg(feature = "_admin")]
 impl graph_odata_runtime::model::ODataObject for BaselineParameter {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -6550,7 +6550,7 @@ impl graph_odata_runtime::model::ODataObject for BaselineParameter {
     }
 }
 
-#[cfg(feature = "_admin_microsoft365_apps")]
+#[cfg(feature = "_admin")]
 impl BaselineParameter {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -6561,11 +6561,11 @@ impl BaselineParameter {
     }
 }
 
-#[cfg(feature = "_admin_microsoft365_apps")]
+#[cfg(feature = "_admin")]
 /// The properties of [`BaselineParameter`] by wire name, each a [`Field<BaselineParameter>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`BaselineParameter::set_null`].
 pub enum BaselineParameterField {}
 
-#[cfg(feature = "_admin_microsoft365_apps")]
+#[cfg(feature = "_admin")]
 #[allow(non_upper_case_globals)]
 impl BaselineParameterField {
     /// `description`
@@ -6588,7 +6588,7 @@ impl BaselineParameterField {
     ];
 }
 
-#[cfg(feature = "_admin_microsoft365_apps")]
+#[cfg(feature = "_admin")]
 /// CSDL complex type `microsoft.graph.baselineResource`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct BaselineResource {
@@ -6604,14 +6604,14 @@ pub struct BaselineResource {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_admin_microsoft365_apps")]
+#[cfg(feature = "_admin")]
 impl serde::Serialize for BaselineResource {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_admin_microsoft365_apps")]
+#[cfg(feature = "_admin")]
 impl BaselineResource {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.baselineResource";
@@ -6634,7 +6634,7 @@ impl BaselineResource {
     }
 }
 
-#[cfg(feature = "_admin_microsoft365_apps")]
+#[cfg(feature = "_admin")]
 impl<'de> serde::Deserialize<'de> for BaselineResource {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -6643,7 +6643,7 @@ impl<'de> serde::Deserialize<'de> for BaselineResource {
     }
 }
 
-#[cfg(feature = "_admin_microsoft365_apps")]
+#[cfg(feature = "_admin")]
 impl graph_odata_runtime::model::ODataObject for BaselineResource {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -6666,7 +6666,7 @@ impl graph_odata_runtime::model::ODataObject for BaselineResource {
     }
 }
 
-#[cfg(feature = "_admin_microsoft365_apps")]
+#[cfg(feature = "_admin")]
 impl BaselineResource {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -6677,11 +6677,11 @@ impl BaselineResource {
     }
 }
 
-#[cfg(feature = "_admin_microsoft365_apps")]
+#[cfg(feature = "_admin")]
 /// The properties of [`BaselineResource`] by wire name, each a [`Field<BaselineResource>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`BaselineResource::set_null`].
 pub enum BaselineResourceField {}
 
-#[cfg(feature = "_admin_microsoft365_apps")]
+#[cfg(feature = "_admin")]
 #[allow(non_upper_case_globals)]
 impl BaselineResourceField {
     /// `displayName`

@@ -11,7 +11,7 @@ use graph_odata_runtime::edm;
 #[allow(unused_imports)]
 use graph_odata_runtime::model;
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 /// CSDL complex type `microsoft.graph.basicAuthentication`; base type `microsoft.graph.apiAuthenticationConfigurationBase`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct BasicAuthentication {
@@ -25,14 +25,14 @@ pub struct BasicAuthentication {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 impl serde::Serialize for BasicAuthentication {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 impl BasicAuthentication {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.basicAuthentication";
@@ -54,7 +54,7 @@ impl BasicAuthentication {
     }
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 impl<'de> serde::Deserialize<'de> for BasicAuthentication {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -63,7 +63,7 @@ impl<'de> serde::Deserialize<'de> for BasicAuthentication {
     }
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 impl graph_odata_runtime::model::ODataObject for BasicAuthentication {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -85,7 +85,7 @@ impl graph_odata_runtime::model::ODataObject for BasicAuthentication {
     }
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 impl BasicAuthentication {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -96,11 +96,11 @@ impl BasicAuthentication {
     }
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 /// The properties of [`BasicAuthentication`] by wire name, each a [`Field<BasicAuthentication>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`BasicAuthentication::set_null`].
 pub enum BasicAuthenticationField {}
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 #[allow(non_upper_case_globals)]
 impl BasicAuthenticationField {
     /// `password`
@@ -212,7 +212,7 @@ impl BinaryContentField {
     pub const ALL: &'static [model::Field<BinaryContent>] = &[Self::Data];
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 /// CSDL complex type `microsoft.graph.bitLockerRemovableDrivePolicy`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct BitLockerRemovableDrivePolicy {
@@ -228,14 +228,14 @@ pub struct BitLockerRemovableDrivePolicy {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl serde::Serialize for BitLockerRemovableDrivePolicy {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl BitLockerRemovableDrivePolicy {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.bitLockerRemovableDrivePolicy";
@@ -266,7 +266,7 @@ impl BitLockerRemovableDrivePolicy {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl<'de> serde::Deserialize<'de> for BitLockerRemovableDrivePolicy {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -275,7 +275,7 @@ impl<'de> serde::Deserialize<'de> for BitLockerRemovableDrivePolicy {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl graph_odata_runtime::model::ODataObject for BitLockerRemovableDrivePolicy {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -314,7 +314,7 @@ impl graph_odata_runtime::model::ODataObject for BitLockerRemovableDrivePolicy {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl BitLockerRemovableDrivePolicy {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -325,11 +325,11 @@ impl BitLockerRemovableDrivePolicy {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 /// The properties of [`BitLockerRemovableDrivePolicy`] by wire name, each a [`Field<BitLockerRemovableDrivePolicy>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`BitLockerRemovableDrivePolicy::set_null`].
 pub enum BitLockerRemovableDrivePolicyField {}
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 #[allow(non_upper_case_globals)]
 impl BitLockerRemovableDrivePolicyField {
     /// `blockCrossOrganizationWriteAccess`
@@ -352,7 +352,7 @@ impl BitLockerRemovableDrivePolicyField {
     ];
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 /// CSDL complex type `microsoft.graph.bookingCustomerInformation`; base type `microsoft.graph.bookingCustomerInformationBase`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct BookingCustomerInformation {
@@ -378,14 +378,14 @@ pub struct BookingCustomerInformation {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 impl serde::Serialize for BookingCustomerInformation {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 impl BookingCustomerInformation {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.bookingCustomerInformation";
@@ -413,7 +413,7 @@ impl BookingCustomerInformation {
     }
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 impl<'de> serde::Deserialize<'de> for BookingCustomerInformation {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -422,7 +422,7 @@ impl<'de> serde::Deserialize<'de> for BookingCustomerInformation {
     }
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 impl graph_odata_runtime::model::ODataObject for BookingCustomerInformation {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -452,7 +452,7 @@ impl graph_odata_runtime::model::ODataObject for BookingCustomerInformation {
     }
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 impl BookingCustomerInformation {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -463,11 +463,11 @@ impl BookingCustomerInformation {
     }
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 /// The properties of [`BookingCustomerInformation`] by wire name, each a [`Field<BookingCustomerInformation>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`BookingCustomerInformation::set_null`].
 pub enum BookingCustomerInformationField {}
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 #[allow(non_upper_case_globals)]
 impl BookingCustomerInformationField {
     /// `customerId`
@@ -513,7 +513,7 @@ impl BookingCustomerInformationField {
     ];
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 /// CSDL complex type `microsoft.graph.bookingCustomerInformationBase`; abstract.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct BookingCustomerInformationBase {
@@ -523,14 +523,14 @@ pub struct BookingCustomerInformationBase {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 impl serde::Serialize for BookingCustomerInformationBase {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 impl BookingCustomerInformationBase {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.bookingCustomerInformationBase";
@@ -550,7 +550,7 @@ impl BookingCustomerInformationBase {
     }
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 impl<'de> serde::Deserialize<'de> for BookingCustomerInformationBase {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -559,7 +559,7 @@ impl<'de> serde::Deserialize<'de> for BookingCustomerInformationBase {
     }
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 impl graph_odata_runtime::model::ODataObject for BookingCustomerInformationBase {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -575,7 +575,7 @@ impl graph_odata_runtime::model::ODataObject for BookingCustomerInformationBase 
     }
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 /// A `microsoft.graph.bookingCustomerInformationBase` value: the base type or one of its derived types, chosen by `@odata.type`. A derived type this crate does not know is read as [`BookingCustomerInformationBase`], which keeps its properties and `@odata.type` in `additional_properties`.
 #[derive(Debug, Clone, PartialEq)]
 pub enum AnyBookingCustomerInformationBase {
@@ -585,7 +585,7 @@ pub enum AnyBookingCustomerInformationBase {
     BookingCustomerInformation(Box<BookingCustomerInformation>),
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 impl AnyBookingCustomerInformationBase {
     /// The `@odata.type` of the variant (the base type's for unknown derived types).
     pub fn odata_type(&self) -> &'static str {
@@ -607,21 +607,21 @@ impl AnyBookingCustomerInformationBase {
     }
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 impl Default for AnyBookingCustomerInformationBase {
     fn default() -> Self {
         Self::BookingCustomerInformationBase(Box::default())
     }
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 impl From<BookingCustomerInformationBase> for AnyBookingCustomerInformationBase {
     fn from(value: BookingCustomerInformationBase) -> Self {
         Self::BookingCustomerInformationBase(Box::new(value))
     }
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 impl AnyBookingCustomerInformationBase {
     /// The value if it is a [`AnyBookingCustomerInformationBase::BookingCustomerInformation`] variant.
     pub fn as_booking_customer_information(
@@ -634,14 +634,14 @@ impl AnyBookingCustomerInformationBase {
     }
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 impl From<BookingCustomerInformation> for AnyBookingCustomerInformationBase {
     fn from(value: BookingCustomerInformation) -> Self {
         Self::BookingCustomerInformation(Box::new(value))
     }
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 impl serde::Serialize for AnyBookingCustomerInformationBase {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match self {
@@ -659,7 +659,7 @@ impl serde::Serialize for AnyBookingCustomerInformationBase {
     }
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 impl<'de> serde::Deserialize<'de> for AnyBookingCustomerInformationBase {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -679,7 +679,7 @@ impl<'de> serde::Deserialize<'de> for AnyBookingCustomerInformationBase {
     }
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 /// CSDL complex type `microsoft.graph.bookingPageSettings`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct BookingPageSettings {
@@ -711,14 +711,14 @@ pub struct BookingPageSettings {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 impl serde::Serialize for BookingPageSettings {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 impl BookingPageSettings {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.bookingPageSettings";
@@ -761,7 +761,7 @@ impl BookingPageSettings {
     }
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 impl<'de> serde::Deserialize<'de> for BookingPageSettings {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -770,7 +770,7 @@ impl<'de> serde::Deserialize<'de> for BookingPageSettings {
     }
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 impl graph_odata_runtime::model::ODataObject for BookingPageSettings {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -831,7 +831,7 @@ impl graph_odata_runtime::model::ODataObject for BookingPageSettings {
     }
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 impl BookingPageSettings {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -842,11 +842,11 @@ impl BookingPageSettings {
     }
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 /// The properties of [`BookingPageSettings`] by wire name, each a [`Field<BookingPageSettings>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`BookingPageSettings::set_null`].
 pub enum BookingPageSettingsField {}
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 #[allow(non_upper_case_globals)]
 impl BookingPageSettingsField {
     /// `accessControl`
@@ -909,7 +909,7 @@ impl BookingPageSettingsField {
     ];
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 /// CSDL complex type `microsoft.graph.bookingQuestionAnswer`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct BookingQuestionAnswer {
@@ -933,14 +933,14 @@ pub struct BookingQuestionAnswer {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 impl serde::Serialize for BookingQuestionAnswer {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 impl BookingQuestionAnswer {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.bookingQuestionAnswer";
@@ -967,7 +967,7 @@ impl BookingQuestionAnswer {
     }
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 impl<'de> serde::Deserialize<'de> for BookingQuestionAnswer {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -976,7 +976,7 @@ impl<'de> serde::Deserialize<'de> for BookingQuestionAnswer {
     }
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 impl graph_odata_runtime::model::ODataObject for BookingQuestionAnswer {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -1007,7 +1007,7 @@ impl graph_odata_runtime::model::ODataObject for BookingQuestionAnswer {
     }
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 impl BookingQuestionAnswer {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -1018,11 +1018,11 @@ impl BookingQuestionAnswer {
     }
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 /// The properties of [`BookingQuestionAnswer`] by wire name, each a [`Field<BookingQuestionAnswer>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`BookingQuestionAnswer::set_null`].
 pub enum BookingQuestionAnswerField {}
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 #[allow(non_upper_case_globals)]
 impl BookingQuestionAnswerField {
     /// `answer`
@@ -1063,7 +1063,7 @@ impl BookingQuestionAnswerField {
     ];
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 /// CSDL complex type `microsoft.graph.bookingQuestionAssignment`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct BookingQuestionAssignment {
@@ -1077,14 +1077,14 @@ pub struct BookingQuestionAssignment {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 impl serde::Serialize for BookingQuestionAssignment {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 impl BookingQuestionAssignment {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.bookingQuestionAssignment";
@@ -1106,7 +1106,7 @@ impl BookingQuestionAssignment {
     }
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 impl<'de> serde::Deserialize<'de> for BookingQuestionAssignment {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1115,7 +1115,7 @@ impl<'de> serde::Deserialize<'de> for BookingQuestionAssignment {
     }
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 impl graph_odata_runtime::model::ODataObject for BookingQuestionAssignment {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -1137,7 +1137,7 @@ impl graph_odata_runtime::model::ODataObject for BookingQuestionAssignment {
     }
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 impl BookingQuestionAssignment {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -1148,11 +1148,11 @@ impl BookingQuestionAssignment {
     }
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 /// The properties of [`BookingQuestionAssignment`] by wire name, each a [`Field<BookingQuestionAssignment>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`BookingQuestionAssignment::set_null`].
 pub enum BookingQuestionAssignmentField {}
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 #[allow(non_upper_case_globals)]
 impl BookingQuestionAssignmentField {
     /// `isRequired`
@@ -1170,7 +1170,7 @@ impl BookingQuestionAssignmentField {
     ];
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 /// CSDL complex type `microsoft.graph.bookingReminder`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct BookingReminder {
@@ -1186,14 +1186,14 @@ pub struct BookingReminder {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 impl serde::Serialize for BookingReminder {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 impl BookingReminder {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.bookingReminder";
@@ -1216,7 +1216,7 @@ impl BookingReminder {
     }
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 impl<'de> serde::Deserialize<'de> for BookingReminder {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1225,7 +1225,7 @@ impl<'de> serde::Deserialize<'de> for BookingReminder {
     }
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 impl graph_odata_runtime::model::ODataObject for BookingReminder {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -1248,7 +1248,7 @@ impl graph_odata_runtime::model::ODataObject for BookingReminder {
     }
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 impl BookingReminder {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -1259,11 +1259,11 @@ impl BookingReminder {
     }
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 /// The properties of [`BookingReminder`] by wire name, each a [`Field<BookingReminder>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`BookingReminder::set_null`].
 pub enum BookingReminderField {}
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 #[allow(non_upper_case_globals)]
 impl BookingReminderField {
     /// `message`
@@ -1282,7 +1282,7 @@ impl BookingReminderField {
     ];
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 /// CSDL complex type `microsoft.graph.bookingSchedulingPolicy`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct BookingSchedulingPolicy {
@@ -1308,14 +1308,14 @@ pub struct BookingSchedulingPolicy {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 impl serde::Serialize for BookingSchedulingPolicy {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 impl BookingSchedulingPolicy {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.bookingSchedulingPolicy";
@@ -1347,7 +1347,7 @@ impl BookingSchedulingPolicy {
     }
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 impl<'de> serde::Deserialize<'de> for BookingSchedulingPolicy {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1356,7 +1356,7 @@ impl<'de> serde::Deserialize<'de> for BookingSchedulingPolicy {
     }
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 impl graph_odata_runtime::model::ODataObject for BookingSchedulingPolicy {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -1403,7 +1403,7 @@ impl graph_odata_runtime::model::ODataObject for BookingSchedulingPolicy {
     }
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 impl BookingSchedulingPolicy {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -1414,11 +1414,11 @@ impl BookingSchedulingPolicy {
     }
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 /// The properties of [`BookingSchedulingPolicy`] by wire name, each a [`Field<BookingSchedulingPolicy>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`BookingSchedulingPolicy::set_null`].
 pub enum BookingSchedulingPolicyField {}
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 #[allow(non_upper_case_globals)]
 impl BookingSchedulingPolicyField {
     /// `allowStaffSelection`
@@ -1466,7 +1466,7 @@ impl BookingSchedulingPolicyField {
     ];
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 /// CSDL complex type `microsoft.graph.bookingWorkHours`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct BookingWorkHours {
@@ -1480,14 +1480,14 @@ pub struct BookingWorkHours {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 impl serde::Serialize for BookingWorkHours {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 impl BookingWorkHours {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.bookingWorkHours";
@@ -1509,7 +1509,7 @@ impl BookingWorkHours {
     }
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 impl<'de> serde::Deserialize<'de> for BookingWorkHours {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1518,7 +1518,7 @@ impl<'de> serde::Deserialize<'de> for BookingWorkHours {
     }
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 impl graph_odata_runtime::model::ODataObject for BookingWorkHours {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -1540,7 +1540,7 @@ impl graph_odata_runtime::model::ODataObject for BookingWorkHours {
     }
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 impl BookingWorkHours {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -1551,11 +1551,11 @@ impl BookingWorkHours {
     }
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 /// The properties of [`BookingWorkHours`] by wire name, each a [`Field<BookingWorkHours>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`BookingWorkHours::set_null`].
 pub enum BookingWorkHoursField {}
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 #[allow(non_upper_case_globals)]
 impl BookingWorkHoursField {
     /// `day`
@@ -1569,7 +1569,7 @@ impl BookingWorkHoursField {
     ];
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 /// CSDL complex type `microsoft.graph.bookingWorkTimeSlot`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct BookingWorkTimeSlot {
@@ -1583,14 +1583,14 @@ pub struct BookingWorkTimeSlot {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 impl serde::Serialize for BookingWorkTimeSlot {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 impl BookingWorkTimeSlot {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.bookingWorkTimeSlot";
@@ -1612,7 +1612,7 @@ impl BookingWorkTimeSlot {
     }
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 impl<'de> serde::Deserialize<'de> for BookingWorkTimeSlot {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1621,7 +1621,7 @@ impl<'de> serde::Deserialize<'de> for BookingWorkTimeSlot {
     }
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 impl graph_odata_runtime::model::ODataObject for BookingWorkTimeSlot {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -1643,7 +1643,7 @@ impl graph_odata_runtime::model::ODataObject for BookingWorkTimeSlot {
     }
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 impl BookingWorkTimeSlot {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -1654,11 +1654,11 @@ impl BookingWorkTimeSlot {
     }
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 /// The properties of [`BookingWorkTimeSlot`] by wire name, each a [`Field<BookingWorkTimeSlot>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`BookingWorkTimeSlot::set_null`].
 pub enum BookingWorkTimeSlotField {}
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 #[allow(non_upper_case_globals)]
 impl BookingWorkTimeSlotField {
     /// `endTime`
@@ -1674,7 +1674,7 @@ impl BookingWorkTimeSlotField {
     ];
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 /// CSDL complex type `microsoft.graph.bookingsAvailability`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct BookingsAvailability {
@@ -1688,14 +1688,14 @@ pub struct BookingsAvailability {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 impl serde::Serialize for BookingsAvailability {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 impl BookingsAvailability {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.bookingsAvailability";
@@ -1717,7 +1717,7 @@ impl BookingsAvailability {
     }
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 impl<'de> serde::Deserialize<'de> for BookingsAvailability {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1726,7 +1726,7 @@ impl<'de> serde::Deserialize<'de> for BookingsAvailability {
     }
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 impl graph_odata_runtime::model::ODataObject for BookingsAvailability {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -1750,7 +1750,7 @@ impl graph_odata_runtime::model::ODataObject for BookingsAvailability {
     }
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 impl BookingsAvailability {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -1761,11 +1761,11 @@ impl BookingsAvailability {
     }
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 /// The properties of [`BookingsAvailability`] by wire name, each a [`Field<BookingsAvailability>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`BookingsAvailability::set_null`].
 pub enum BookingsAvailabilityField {}
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 #[allow(non_upper_case_globals)]
 impl BookingsAvailabilityField {
     /// `availabilityType`
@@ -1783,7 +1783,7 @@ impl BookingsAvailabilityField {
     ];
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 /// A `microsoft.graph.bookingsAvailability` value: the base type or one of its derived types, chosen by `@odata.type`. A derived type this crate does not know is read as [`BookingsAvailability`], which keeps its properties and `@odata.type` in `additional_properties`.
 #[derive(Debug, Clone, PartialEq)]
 pub enum AnyBookingsAvailability {
@@ -1793,7 +1793,7 @@ pub enum AnyBookingsAvailability {
     BookingsAvailabilityWindow(Box<BookingsAvailabilityWindow>),
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 impl AnyBookingsAvailability {
     /// The `@odata.type` of the variant (the base type's for unknown derived types).
     pub fn odata_type(&self) -> &'static str {
@@ -1811,21 +1811,21 @@ impl AnyBookingsAvailability {
     }
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 impl Default for AnyBookingsAvailability {
     fn default() -> Self {
         Self::BookingsAvailability(Box::default())
     }
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 impl From<BookingsAvailability> for AnyBookingsAvailability {
     fn from(value: BookingsAvailability) -> Self {
         Self::BookingsAvailability(Box::new(value))
     }
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 impl AnyBookingsAvailability {
     /// The value if it is a [`AnyBookingsAvailability::BookingsAvailabilityWindow`] variant.
     pub fn as_bookings_availability_window(
@@ -1838,14 +1838,14 @@ impl AnyBookingsAvailability {
     }
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 impl From<BookingsAvailabilityWindow> for AnyBookingsAvailability {
     fn from(value: BookingsAvailabilityWindow) -> Self {
         Self::BookingsAvailabilityWindow(Box::new(value))
     }
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 impl serde::Serialize for AnyBookingsAvailability {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match self {
@@ -1863,7 +1863,7 @@ impl serde::Serialize for AnyBookingsAvailability {
     }
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 impl<'de> serde::Deserialize<'de> for AnyBookingsAvailability {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1883,7 +1883,7 @@ impl<'de> serde::Deserialize<'de> for AnyBookingsAvailability {
     }
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 /// CSDL complex type `microsoft.graph.bookingsAvailabilityWindow`; base type `microsoft.graph.bookingsAvailability`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct BookingsAvailabilityWindow {
@@ -1903,14 +1903,14 @@ pub struct BookingsAvailabilityWindow {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 impl serde::Serialize for BookingsAvailabilityWindow {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 impl BookingsAvailabilityWindow {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.bookingsAvailabilityWindow";
@@ -1934,7 +1934,7 @@ impl BookingsAvailabilityWindow {
     }
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 impl<'de> serde::Deserialize<'de> for BookingsAvailabilityWindow {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1943,7 +1943,7 @@ impl<'de> serde::Deserialize<'de> for BookingsAvailabilityWindow {
     }
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 impl graph_odata_runtime::model::ODataObject for BookingsAvailabilityWindow {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -1969,7 +1969,7 @@ impl graph_odata_runtime::model::ODataObject for BookingsAvailabilityWindow {
     }
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 impl BookingsAvailabilityWindow {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -1980,11 +1980,11 @@ impl BookingsAvailabilityWindow {
     }
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 /// The properties of [`BookingsAvailabilityWindow`] by wire name, each a [`Field<BookingsAvailabilityWindow>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`BookingsAvailabilityWindow::set_null`].
 pub enum BookingsAvailabilityWindowField {}
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 #[allow(non_upper_case_globals)]
 impl BookingsAvailabilityWindowField {
     /// `availabilityType`
@@ -2012,7 +2012,7 @@ impl BookingsAvailabilityWindowField {
     ];
 }
 
-#[cfg(feature = "_base_item")]
+#[cfg(feature = "_boolean_column")]
 /// CSDL complex type `microsoft.graph.booleanColumn`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct BooleanColumn {
@@ -2022,14 +2022,14 @@ pub struct BooleanColumn {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_base_item")]
+#[cfg(feature = "_boolean_column")]
 impl serde::Serialize for BooleanColumn {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_base_item")]
+#[cfg(feature = "_boolean_column")]
 impl BooleanColumn {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.booleanColumn";
@@ -2049,7 +2049,7 @@ impl BooleanColumn {
     }
 }
 
-#[cfg(feature = "_base_item")]
+#[cfg(feature = "_boolean_column")]
 impl<'de> serde::Deserialize<'de> for BooleanColumn {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2058,7 +2058,7 @@ impl<'de> serde::Deserialize<'de> for BooleanColumn {
     }
 }
 
-#[cfg(feature = "_base_item")]
+#[cfg(feature = "_boolean_column")]
 impl graph_odata_runtime::model::ODataObject for BooleanColumn {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -2490,7 +2490,7 @@ impl BrowseQueryResponseItemField {
     ];
 }
 
-#[cfg(feature = "_admin_microsoft365_apps")]
+#[cfg(feature = "_admin")]
 /// CSDL complex type `microsoft.graph.browserSharedCookieHistory`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct BrowserSharedCookieHistory {
@@ -2516,14 +2516,14 @@ pub struct BrowserSharedCookieHistory {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_admin_microsoft365_apps")]
+#[cfg(feature = "_admin")]
 impl serde::Serialize for BrowserSharedCookieHistory {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_admin_microsoft365_apps")]
+#[cfg(feature = "_admin")]
 impl BrowserSharedCookieHistory {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.browserSharedCookieHistory";
@@ -2551,7 +2551,7 @@ impl BrowserSharedCookieHistory {
     }
 }
 
-#[cfg(feature = "_admin_microsoft365_apps")]
+#[cfg(feature = "_admin")]
 impl<'de> serde::Deserialize<'de> for BrowserSharedCookieHistory {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2560,7 +2560,7 @@ impl<'de> serde::Deserialize<'de> for BrowserSharedCookieHistory {
     }
 }
 
-#[cfg(feature = "_admin_microsoft365_apps")]
+#[cfg(feature = "_admin")]
 impl graph_odata_runtime::model::ODataObject for BrowserSharedCookieHistory {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -2594,7 +2594,7 @@ impl graph_odata_runtime::model::ODataObject for BrowserSharedCookieHistory {
     }
 }
 
-#[cfg(feature = "_admin_microsoft365_apps")]
+#[cfg(feature = "_admin")]
 impl BrowserSharedCookieHistory {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -2605,11 +2605,11 @@ impl BrowserSharedCookieHistory {
     }
 }
 
-#[cfg(feature = "_admin_microsoft365_apps")]
+#[cfg(feature = "_admin")]
 /// The properties of [`BrowserSharedCookieHistory`] by wire name, each a [`Field<BrowserSharedCookieHistory>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`BrowserSharedCookieHistory::set_null`].
 pub enum BrowserSharedCookieHistoryField {}
 
-#[cfg(feature = "_admin_microsoft365_apps")]
+#[cfg(feature = "_admin")]
 #[allow(non_upper_case_globals)]
 impl BrowserSharedCookieHistoryField {
     /// `comment`
@@ -2655,7 +2655,7 @@ impl BrowserSharedCookieHistoryField {
     ];
 }
 
-#[cfg(feature = "_admin_microsoft365_apps")]
+#[cfg(feature = "_admin")]
 /// CSDL complex type `microsoft.graph.browserSiteHistory`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct BrowserSiteHistory {
@@ -2679,14 +2679,14 @@ pub struct BrowserSiteHistory {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_admin_microsoft365_apps")]
+#[cfg(feature = "_admin")]
 impl serde::Serialize for BrowserSiteHistory {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_admin_microsoft365_apps")]
+#[cfg(feature = "_admin")]
 impl BrowserSiteHistory {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.browserSiteHistory";
@@ -2713,7 +2713,7 @@ impl BrowserSiteHistory {
     }
 }
 
-#[cfg(feature = "_admin_microsoft365_apps")]
+#[cfg(feature = "_admin")]
 impl<'de> serde::Deserialize<'de> for BrowserSiteHistory {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2722,7 +2722,7 @@ impl<'de> serde::Deserialize<'de> for BrowserSiteHistory {
     }
 }
 
-#[cfg(feature = "_admin_microsoft365_apps")]
+#[cfg(feature = "_admin")]
 impl graph_odata_runtime::model::ODataObject for BrowserSiteHistory {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -2757,7 +2757,7 @@ impl graph_odata_runtime::model::ODataObject for BrowserSiteHistory {
     }
 }
 
-#[cfg(feature = "_admin_microsoft365_apps")]
+#[cfg(feature = "_admin")]
 impl BrowserSiteHistory {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -2768,11 +2768,11 @@ impl BrowserSiteHistory {
     }
 }
 
-#[cfg(feature = "_admin_microsoft365_apps")]
+#[cfg(feature = "_admin")]
 /// The properties of [`BrowserSiteHistory`] by wire name, each a [`Field<BrowserSiteHistory>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`BrowserSiteHistory::set_null`].
 pub enum BrowserSiteHistoryField {}
 
-#[cfg(feature = "_admin_microsoft365_apps")]
+#[cfg(feature = "_admin")]
 #[allow(non_upper_case_globals)]
 impl BrowserSiteHistoryField {
     /// `allowRedirect`
@@ -3150,7 +3150,7 @@ impl BundleField {
     pub const ALL: &'static [model::Field<Bundle>] = &[Self::Album, Self::ChildCount];
 }
 
-#[cfg(feature = "_base_item")]
+#[cfg(feature = "_boolean_column")]
 /// CSDL complex type `microsoft.graph.calculatedColumn`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct CalculatedColumn {
@@ -3166,14 +3166,14 @@ pub struct CalculatedColumn {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_base_item")]
+#[cfg(feature = "_boolean_column")]
 impl serde::Serialize for CalculatedColumn {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_base_item")]
+#[cfg(feature = "_boolean_column")]
 impl CalculatedColumn {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.calculatedColumn";
@@ -3196,7 +3196,7 @@ impl CalculatedColumn {
     }
 }
 
-#[cfg(feature = "_base_item")]
+#[cfg(feature = "_boolean_column")]
 impl<'de> serde::Deserialize<'de> for CalculatedColumn {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -3205,7 +3205,7 @@ impl<'de> serde::Deserialize<'de> for CalculatedColumn {
     }
 }
 
-#[cfg(feature = "_base_item")]
+#[cfg(feature = "_boolean_column")]
 impl graph_odata_runtime::model::ODataObject for CalculatedColumn {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -3228,7 +3228,7 @@ impl graph_odata_runtime::model::ODataObject for CalculatedColumn {
     }
 }
 
-#[cfg(feature = "_base_item")]
+#[cfg(feature = "_boolean_column")]
 impl CalculatedColumn {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -3239,11 +3239,11 @@ impl CalculatedColumn {
     }
 }
 
-#[cfg(feature = "_base_item")]
+#[cfg(feature = "_boolean_column")]
 /// The properties of [`CalculatedColumn`] by wire name, each a [`Field<CalculatedColumn>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`CalculatedColumn::set_null`].
 pub enum CalculatedColumnField {}
 
-#[cfg(feature = "_base_item")]
+#[cfg(feature = "_boolean_column")]
 #[allow(non_upper_case_globals)]
 impl CalculatedColumnField {
     /// `format`
@@ -3378,7 +3378,7 @@ impl CalendarSharingMessageActionField {
     ];
 }
 
-#[cfg(feature = "_access_entity_type")]
+#[cfg(feature = "_copilot")]
 /// CSDL complex type `microsoft.graph.callAiInsightViewPoint`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct CallAiInsightViewPoint {
@@ -3390,14 +3390,14 @@ pub struct CallAiInsightViewPoint {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_access_entity_type")]
+#[cfg(feature = "_copilot")]
 impl serde::Serialize for CallAiInsightViewPoint {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_access_entity_type")]
+#[cfg(feature = "_copilot")]
 impl CallAiInsightViewPoint {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.callAiInsightViewPoint";
@@ -3418,7 +3418,7 @@ impl CallAiInsightViewPoint {
     }
 }
 
-#[cfg(feature = "_access_entity_type")]
+#[cfg(feature = "_copilot")]
 impl<'de> serde::Deserialize<'de> for CallAiInsightViewPoint {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -3427,7 +3427,7 @@ impl<'de> serde::Deserialize<'de> for CallAiInsightViewPoint {
     }
 }
 
-#[cfg(feature = "_access_entity_type")]
+#[cfg(feature = "_copilot")]
 impl graph_odata_runtime::model::ODataObject for CallAiInsightViewPoint {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -3448,7 +3448,7 @@ impl graph_odata_runtime::model::ODataObject for CallAiInsightViewPoint {
     }
 }
 
-#[cfg(feature = "_access_entity_type")]
+#[cfg(feature = "_copilot")]
 impl CallAiInsightViewPoint {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -3459,11 +3459,11 @@ impl CallAiInsightViewPoint {
     }
 }
 
-#[cfg(feature = "_access_entity_type")]
+#[cfg(feature = "_copilot")]
 /// The properties of [`CallAiInsightViewPoint`] by wire name, each a [`Field<CallAiInsightViewPoint>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`CallAiInsightViewPoint::set_null`].
 pub enum CallAiInsightViewPointField {}
 
-#[cfg(feature = "_access_entity_type")]
+#[cfg(feature = "_copilot")]
 #[allow(non_upper_case_globals)]
 impl CallAiInsightViewPointField {
     /// `mentionEvents`
@@ -3476,7 +3476,7 @@ impl CallAiInsightViewPointField {
     ];
 }
 
-#[cfg(feature = "_aad_user_conversation_member")]
+#[cfg(feature = "_call_ended_event_message_detail")]
 /// CSDL complex type `microsoft.graph.callEndedEventMessageDetail`; base type `microsoft.graph.eventMessageDetail`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct CallEndedEventMessageDetail {
@@ -3496,14 +3496,14 @@ pub struct CallEndedEventMessageDetail {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_aad_user_conversation_member")]
+#[cfg(feature = "_call_ended_event_message_detail")]
 impl serde::Serialize for CallEndedEventMessageDetail {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_aad_user_conversation_member")]
+#[cfg(feature = "_call_ended_event_message_detail")]
 impl CallEndedEventMessageDetail {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.callEndedEventMessageDetail";
@@ -3528,7 +3528,7 @@ impl CallEndedEventMessageDetail {
     }
 }
 
-#[cfg(feature = "_aad_user_conversation_member")]
+#[cfg(feature = "_call_ended_event_message_detail")]
 impl<'de> serde::Deserialize<'de> for CallEndedEventMessageDetail {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -3537,7 +3537,7 @@ impl<'de> serde::Deserialize<'de> for CallEndedEventMessageDetail {
     }
 }
 
-#[cfg(feature = "_aad_user_conversation_member")]
+#[cfg(feature = "_call_ended_event_message_detail")]
 impl graph_odata_runtime::model::ODataObject for CallEndedEventMessageDetail {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -3564,7 +3564,7 @@ impl graph_odata_runtime::model::ODataObject for CallEndedEventMessageDetail {
     }
 }
 
-#[cfg(feature = "_aad_user_conversation_member")]
+#[cfg(feature = "_call_ended_event_message_detail")]
 impl CallEndedEventMessageDetail {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -3575,11 +3575,11 @@ impl CallEndedEventMessageDetail {
     }
 }
 
-#[cfg(feature = "_aad_user_conversation_member")]
+#[cfg(feature = "_call_ended_event_message_detail")]
 /// The properties of [`CallEndedEventMessageDetail`] by wire name, each a [`Field<CallEndedEventMessageDetail>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`CallEndedEventMessageDetail::set_null`].
 pub enum CallEndedEventMessageDetailField {}
 
-#[cfg(feature = "_aad_user_conversation_member")]
+#[cfg(feature = "_call_ended_event_message_detail")]
 #[allow(non_upper_case_globals)]
 impl CallEndedEventMessageDetailField {
     /// `callDuration`
@@ -3612,7 +3612,7 @@ impl CallEndedEventMessageDetailField {
     ];
 }
 
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_communications")]
 /// CSDL complex type `microsoft.graph.callMediaState`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct CallMediaState {
@@ -3624,14 +3624,14 @@ pub struct CallMediaState {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_communications")]
 impl serde::Serialize for CallMediaState {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_communications")]
 impl CallMediaState {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.callMediaState";
@@ -3652,7 +3652,7 @@ impl CallMediaState {
     }
 }
 
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_communications")]
 impl<'de> serde::Deserialize<'de> for CallMediaState {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -3661,7 +3661,7 @@ impl<'de> serde::Deserialize<'de> for CallMediaState {
     }
 }
 
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_communications")]
 impl graph_odata_runtime::model::ODataObject for CallMediaState {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -3682,7 +3682,7 @@ impl graph_odata_runtime::model::ODataObject for CallMediaState {
     }
 }
 
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_communications")]
 impl CallMediaState {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -3693,11 +3693,11 @@ impl CallMediaState {
     }
 }
 
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_communications")]
 /// The properties of [`CallMediaState`] by wire name, each a [`Field<CallMediaState>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`CallMediaState::set_null`].
 pub enum CallMediaStateField {}
 
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_communications")]
 #[allow(non_upper_case_globals)]
 impl CallMediaStateField {
     /// `audio`
@@ -3706,7 +3706,7 @@ impl CallMediaStateField {
     pub const ALL: &'static [model::Field<CallMediaState>] = &[Self::Audio];
 }
 
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_communications")]
 /// CSDL complex type `microsoft.graph.callOptions`; abstract.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct CallOptions {
@@ -3724,14 +3724,14 @@ pub struct CallOptions {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_communications")]
 impl serde::Serialize for CallOptions {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_communications")]
 impl CallOptions {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.callOptions";
@@ -3760,7 +3760,7 @@ impl CallOptions {
     }
 }
 
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_communications")]
 impl<'de> serde::Deserialize<'de> for CallOptions {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -3769,7 +3769,7 @@ impl<'de> serde::Deserialize<'de> for CallOptions {
     }
 }
 
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_communications")]
 impl graph_odata_runtime::model::ODataObject for CallOptions {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -3806,7 +3806,7 @@ impl graph_odata_runtime::model::ODataObject for CallOptions {
     }
 }
 
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_communications")]
 impl CallOptions {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -3817,11 +3817,11 @@ impl CallOptions {
     }
 }
 
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_communications")]
 /// The properties of [`CallOptions`] by wire name, each a [`Field<CallOptions>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`CallOptions::set_null`].
 pub enum CallOptionsField {}
 
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_communications")]
 #[allow(non_upper_case_globals)]
 impl CallOptionsField {
     /// `hideBotAfterEscalation`
@@ -3849,7 +3849,7 @@ impl CallOptionsField {
     ];
 }
 
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_communications")]
 /// A `microsoft.graph.callOptions` value: the base type or one of its derived types, chosen by `@odata.type`. A derived type this crate does not know is read as [`CallOptions`], which keeps its properties and `@odata.type` in `additional_properties`.
 #[derive(Debug, Clone, PartialEq)]
 pub enum AnyCallOptions {
@@ -3861,7 +3861,7 @@ pub enum AnyCallOptions {
     OutgoingCallOptions(Box<OutgoingCallOptions>),
 }
 
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_communications")]
 impl AnyCallOptions {
     /// The `@odata.type` of the variant (the base type's for unknown derived types).
     pub fn odata_type(&self) -> &'static str {
@@ -3880,21 +3880,21 @@ impl AnyCallOptions {
     }
 }
 
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_communications")]
 impl Default for AnyCallOptions {
     fn default() -> Self {
         Self::CallOptions(Box::default())
     }
 }
 
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_communications")]
 impl From<CallOptions> for AnyCallOptions {
     fn from(value: CallOptions) -> Self {
         Self::CallOptions(Box::new(value))
     }
 }
 
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_communications")]
 impl AnyCallOptions {
     /// The value if it is a [`AnyCallOptions::IncomingCallOptions`] variant.
     pub fn as_incoming_call_options(&self) -> Option<&IncomingCallOptions> {

@@ -11,21 +11,21 @@ use graph_odata_runtime::edm;
 #[allow(unused_imports)]
 use graph_odata_runtime::model;
 
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_communications")]
 impl From<IncomingCallOptions> for AnyCallOptions {
     fn from(value: IncomingCallOptions) -> Self {
         Self::IncomingCallOptions(Box::new(value))
     }
 }
 
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_communications")]
 impl From<OutgoingCallOptions> for AnyCallOptions {
     fn from(value: OutgoingCallOptions) -> Self {
         Self::OutgoingCallOptions(Box::new(value))
     }
 }
 
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_communications")]
 impl serde::Serialize for AnyCallOptions {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match self {
@@ -48,7 +48,7 @@ impl serde::Serialize for AnyCallOptions {
     }
 }
 
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_communications")]
 impl<'de> serde::Deserialize<'de> for AnyCallOptions {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -70,7 +70,7 @@ impl<'de> serde::Deserialize<'de> for AnyCallOptions {
     }
 }
 
-#[cfg(feature = "_aad_user_conversation_member")]
+#[cfg(feature = "_call_ended_event_message_detail")]
 /// CSDL complex type `microsoft.graph.callParticipantInfo`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct CallParticipantInfo {
@@ -82,14 +82,14 @@ pub struct CallParticipantInfo {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_aad_user_conversation_member")]
+#[cfg(feature = "_call_ended_event_message_detail")]
 impl serde::Serialize for CallParticipantInfo {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_aad_user_conversation_member")]
+#[cfg(feature = "_call_ended_event_message_detail")]
 impl CallParticipantInfo {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.callParticipantInfo";
@@ -110,7 +110,7 @@ impl CallParticipantInfo {
     }
 }
 
-#[cfg(feature = "_aad_user_conversation_member")]
+#[cfg(feature = "_call_ended_event_message_detail")]
 impl<'de> serde::Deserialize<'de> for CallParticipantInfo {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -119,7 +119,7 @@ impl<'de> serde::Deserialize<'de> for CallParticipantInfo {
     }
 }
 
-#[cfg(feature = "_aad_user_conversation_member")]
+#[cfg(feature = "_call_ended_event_message_detail")]
 impl graph_odata_runtime::model::ODataObject for CallParticipantInfo {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -140,7 +140,7 @@ impl graph_odata_runtime::model::ODataObject for CallParticipantInfo {
     }
 }
 
-#[cfg(feature = "_aad_user_conversation_member")]
+#[cfg(feature = "_call_ended_event_message_detail")]
 impl CallParticipantInfo {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -151,11 +151,11 @@ impl CallParticipantInfo {
     }
 }
 
-#[cfg(feature = "_aad_user_conversation_member")]
+#[cfg(feature = "_call_ended_event_message_detail")]
 /// The properties of [`CallParticipantInfo`] by wire name, each a [`Field<CallParticipantInfo>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`CallParticipantInfo::set_null`].
 pub enum CallParticipantInfoField {}
 
-#[cfg(feature = "_aad_user_conversation_member")]
+#[cfg(feature = "_call_ended_event_message_detail")]
 #[allow(non_upper_case_globals)]
 impl CallParticipantInfoField {
     /// `participant`
@@ -166,7 +166,7 @@ impl CallParticipantInfoField {
     pub const ALL: &'static [model::Field<CallParticipantInfo>] = &[Self::Participant];
 }
 
-#[cfg(feature = "_aad_user_conversation_member")]
+#[cfg(feature = "_call_ended_event_message_detail")]
 /// CSDL complex type `microsoft.graph.callRecordingEventMessageDetail`; base type `microsoft.graph.eventMessageDetail`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct CallRecordingEventMessageDetail {
@@ -190,14 +190,14 @@ pub struct CallRecordingEventMessageDetail {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_aad_user_conversation_member")]
+#[cfg(feature = "_call_ended_event_message_detail")]
 impl serde::Serialize for CallRecordingEventMessageDetail {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_aad_user_conversation_member")]
+#[cfg(feature = "_call_ended_event_message_detail")]
 impl CallRecordingEventMessageDetail {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.callRecordingEventMessageDetail";
@@ -224,7 +224,7 @@ impl CallRecordingEventMessageDetail {
     }
 }
 
-#[cfg(feature = "_aad_user_conversation_member")]
+#[cfg(feature = "_call_ended_event_message_detail")]
 impl<'de> serde::Deserialize<'de> for CallRecordingEventMessageDetail {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -233,7 +233,7 @@ impl<'de> serde::Deserialize<'de> for CallRecordingEventMessageDetail {
     }
 }
 
-#[cfg(feature = "_aad_user_conversation_member")]
+#[cfg(feature = "_call_ended_event_message_detail")]
 impl graph_odata_runtime::model::ODataObject for CallRecordingEventMessageDetail {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -270,7 +270,7 @@ impl graph_odata_runtime::model::ODataObject for CallRecordingEventMessageDetail
     }
 }
 
-#[cfg(feature = "_aad_user_conversation_member")]
+#[cfg(feature = "_call_ended_event_message_detail")]
 impl CallRecordingEventMessageDetail {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -281,11 +281,11 @@ impl CallRecordingEventMessageDetail {
     }
 }
 
-#[cfg(feature = "_aad_user_conversation_member")]
+#[cfg(feature = "_call_ended_event_message_detail")]
 /// The properties of [`CallRecordingEventMessageDetail`] by wire name, each a [`Field<CallRecordingEventMessageDetail>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`CallRecordingEventMessageDetail::set_null`].
 pub enum CallRecordingEventMessageDetailField {}
 
-#[cfg(feature = "_aad_user_conversation_member")]
+#[cfg(feature = "_call_ended_event_message_detail")]
 #[allow(non_upper_case_globals)]
 impl CallRecordingEventMessageDetailField {
     /// `callId`
@@ -328,7 +328,7 @@ impl CallRecordingEventMessageDetailField {
     ];
 }
 
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_communications")]
 /// CSDL complex type `microsoft.graph.callRoute`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct CallRoute {
@@ -344,14 +344,14 @@ pub struct CallRoute {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_communications")]
 impl serde::Serialize for CallRoute {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_communications")]
 impl CallRoute {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.callRoute";
@@ -374,7 +374,7 @@ impl CallRoute {
     }
 }
 
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_communications")]
 impl<'de> serde::Deserialize<'de> for CallRoute {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -383,7 +383,7 @@ impl<'de> serde::Deserialize<'de> for CallRoute {
     }
 }
 
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_communications")]
 impl graph_odata_runtime::model::ODataObject for CallRoute {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -406,7 +406,7 @@ impl graph_odata_runtime::model::ODataObject for CallRoute {
     }
 }
 
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_communications")]
 impl CallRoute {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -417,11 +417,11 @@ impl CallRoute {
     }
 }
 
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_communications")]
 /// The properties of [`CallRoute`] by wire name, each a [`Field<CallRoute>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`CallRoute::set_null`].
 pub enum CallRouteField {}
 
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_communications")]
 #[allow(non_upper_case_globals)]
 impl CallRouteField {
     /// `final`
@@ -438,7 +438,7 @@ impl CallRouteField {
     ];
 }
 
-#[cfg(feature = "_aad_user_conversation_member")]
+#[cfg(feature = "_call_ended_event_message_detail")]
 /// CSDL complex type `microsoft.graph.callStartedEventMessageDetail`; base type `microsoft.graph.eventMessageDetail`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct CallStartedEventMessageDetail {
@@ -454,14 +454,14 @@ pub struct CallStartedEventMessageDetail {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_aad_user_conversation_member")]
+#[cfg(feature = "_call_ended_event_message_detail")]
 impl serde::Serialize for CallStartedEventMessageDetail {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_aad_user_conversation_member")]
+#[cfg(feature = "_call_ended_event_message_detail")]
 impl CallStartedEventMessageDetail {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.callStartedEventMessageDetail";
@@ -484,7 +484,7 @@ impl CallStartedEventMessageDetail {
     }
 }
 
-#[cfg(feature = "_aad_user_conversation_member")]
+#[cfg(feature = "_call_ended_event_message_detail")]
 impl<'de> serde::Deserialize<'de> for CallStartedEventMessageDetail {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -493,7 +493,7 @@ impl<'de> serde::Deserialize<'de> for CallStartedEventMessageDetail {
     }
 }
 
-#[cfg(feature = "_aad_user_conversation_member")]
+#[cfg(feature = "_call_ended_event_message_detail")]
 impl graph_odata_runtime::model::ODataObject for CallStartedEventMessageDetail {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -516,7 +516,7 @@ impl graph_odata_runtime::model::ODataObject for CallStartedEventMessageDetail {
     }
 }
 
-#[cfg(feature = "_aad_user_conversation_member")]
+#[cfg(feature = "_call_ended_event_message_detail")]
 impl CallStartedEventMessageDetail {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -527,11 +527,11 @@ impl CallStartedEventMessageDetail {
     }
 }
 
-#[cfg(feature = "_aad_user_conversation_member")]
+#[cfg(feature = "_call_ended_event_message_detail")]
 /// The properties of [`CallStartedEventMessageDetail`] by wire name, each a [`Field<CallStartedEventMessageDetail>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`CallStartedEventMessageDetail::set_null`].
 pub enum CallStartedEventMessageDetailField {}
 
-#[cfg(feature = "_aad_user_conversation_member")]
+#[cfg(feature = "_call_ended_event_message_detail")]
 #[allow(non_upper_case_globals)]
 impl CallStartedEventMessageDetailField {
     /// `callEventType`
@@ -554,7 +554,7 @@ impl CallStartedEventMessageDetailField {
     ];
 }
 
-#[cfg(feature = "_aad_user_conversation_member")]
+#[cfg(feature = "_call_ended_event_message_detail")]
 /// CSDL complex type `microsoft.graph.callTranscriptEventMessageDetail`; base type `microsoft.graph.eventMessageDetail`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct CallTranscriptEventMessageDetail {
@@ -570,14 +570,14 @@ pub struct CallTranscriptEventMessageDetail {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_aad_user_conversation_member")]
+#[cfg(feature = "_call_ended_event_message_detail")]
 impl serde::Serialize for CallTranscriptEventMessageDetail {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_aad_user_conversation_member")]
+#[cfg(feature = "_call_ended_event_message_detail")]
 impl CallTranscriptEventMessageDetail {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.callTranscriptEventMessageDetail";
@@ -600,7 +600,7 @@ impl CallTranscriptEventMessageDetail {
     }
 }
 
-#[cfg(feature = "_aad_user_conversation_member")]
+#[cfg(feature = "_call_ended_event_message_detail")]
 impl<'de> serde::Deserialize<'de> for CallTranscriptEventMessageDetail {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -609,7 +609,7 @@ impl<'de> serde::Deserialize<'de> for CallTranscriptEventMessageDetail {
     }
 }
 
-#[cfg(feature = "_aad_user_conversation_member")]
+#[cfg(feature = "_call_ended_event_message_detail")]
 impl graph_odata_runtime::model::ODataObject for CallTranscriptEventMessageDetail {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -636,7 +636,7 @@ impl graph_odata_runtime::model::ODataObject for CallTranscriptEventMessageDetai
     }
 }
 
-#[cfg(feature = "_aad_user_conversation_member")]
+#[cfg(feature = "_call_ended_event_message_detail")]
 impl CallTranscriptEventMessageDetail {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -647,11 +647,11 @@ impl CallTranscriptEventMessageDetail {
     }
 }
 
-#[cfg(feature = "_aad_user_conversation_member")]
+#[cfg(feature = "_call_ended_event_message_detail")]
 /// The properties of [`CallTranscriptEventMessageDetail`] by wire name, each a [`Field<CallTranscriptEventMessageDetail>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`CallTranscriptEventMessageDetail::set_null`].
 pub enum CallTranscriptEventMessageDetailField {}
 
-#[cfg(feature = "_aad_user_conversation_member")]
+#[cfg(feature = "_call_ended_event_message_detail")]
 #[allow(non_upper_case_globals)]
 impl CallTranscriptEventMessageDetailField {
     /// `callId`
@@ -674,7 +674,7 @@ impl CallTranscriptEventMessageDetailField {
     ];
 }
 
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_communications")]
 /// CSDL complex type `microsoft.graph.callTranscriptionInfo`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct CallTranscriptionInfo {
@@ -688,14 +688,14 @@ pub struct CallTranscriptionInfo {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_communications")]
 impl serde::Serialize for CallTranscriptionInfo {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_communications")]
 impl CallTranscriptionInfo {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.callTranscriptionInfo";
@@ -717,7 +717,7 @@ impl CallTranscriptionInfo {
     }
 }
 
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_communications")]
 impl<'de> serde::Deserialize<'de> for CallTranscriptionInfo {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -726,7 +726,7 @@ impl<'de> serde::Deserialize<'de> for CallTranscriptionInfo {
     }
 }
 
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_communications")]
 impl graph_odata_runtime::model::ODataObject for CallTranscriptionInfo {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -750,7 +750,7 @@ impl graph_odata_runtime::model::ODataObject for CallTranscriptionInfo {
     }
 }
 
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_communications")]
 impl CallTranscriptionInfo {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -761,11 +761,11 @@ impl CallTranscriptionInfo {
     }
 }
 
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_communications")]
 /// The properties of [`CallTranscriptionInfo`] by wire name, each a [`Field<CallTranscriptionInfo>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`CallTranscriptionInfo::set_null`].
 pub enum CallTranscriptionInfoField {}
 
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_communications")]
 #[allow(non_upper_case_globals)]
 impl CallTranscriptionInfoField {
     /// `lastModifiedDateTime`
@@ -941,7 +941,7 @@ impl CertificateAuthorityField {
     ];
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_agent_identity_blueprint")]
 /// CSDL complex type `microsoft.graph.certification`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Certification {
@@ -961,14 +961,14 @@ pub struct Certification {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_agent_identity_blueprint")]
 impl serde::Serialize for Certification {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_agent_identity_blueprint")]
 impl Certification {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.certification";
@@ -997,7 +997,7 @@ impl Certification {
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_agent_identity_blueprint")]
 impl<'de> serde::Deserialize<'de> for Certification {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1006,7 +1006,7 @@ impl<'de> serde::Deserialize<'de> for Certification {
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_agent_identity_blueprint")]
 impl graph_odata_runtime::model::ODataObject for Certification {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -1046,7 +1046,7 @@ impl graph_odata_runtime::model::ODataObject for Certification {
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_agent_identity_blueprint")]
 impl Certification {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -1057,11 +1057,11 @@ impl Certification {
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_agent_identity_blueprint")]
 /// The properties of [`Certification`] by wire name, each a [`Field<Certification>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`Certification::set_null`].
 pub enum CertificationField {}
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_agent_identity_blueprint")]
 #[allow(non_upper_case_globals)]
 impl CertificationField {
     /// `certificationDetailsUrl`
@@ -1094,7 +1094,7 @@ impl CertificationField {
     ];
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL complex type `microsoft.graph.certificationControl`; open type: dynamic properties land in `additional_properties`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct CertificationControl {
@@ -1108,14 +1108,14 @@ pub struct CertificationControl {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for CertificationControl {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl CertificationControl {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.certificationControl";
@@ -1137,7 +1137,7 @@ impl CertificationControl {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for CertificationControl {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1146,7 +1146,7 @@ impl<'de> serde::Deserialize<'de> for CertificationControl {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::model::ODataObject for CertificationControl {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -1168,7 +1168,7 @@ impl graph_odata_runtime::model::ODataObject for CertificationControl {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl CertificationControl {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -1179,11 +1179,11 @@ impl CertificationControl {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// The properties of [`CertificationControl`] by wire name, each a [`Field<CertificationControl>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`CertificationControl::set_null`].
 pub enum CertificationControlField {}
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 #[allow(non_upper_case_globals)]
 impl CertificationControlField {
     /// `name`
@@ -1197,7 +1197,7 @@ impl CertificationControlField {
     ];
 }
 
-#[cfg(feature = "_challenging_word")]
+#[cfg(feature = "_education")]
 /// CSDL complex type `microsoft.graph.challengingWord`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ChallengingWord {
@@ -1211,14 +1211,14 @@ pub struct ChallengingWord {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_challenging_word")]
+#[cfg(feature = "_education")]
 impl serde::Serialize for ChallengingWord {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_challenging_word")]
+#[cfg(feature = "_education")]
 impl ChallengingWord {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.challengingWord";
@@ -1240,7 +1240,7 @@ impl ChallengingWord {
     }
 }
 
-#[cfg(feature = "_challenging_word")]
+#[cfg(feature = "_education")]
 impl<'de> serde::Deserialize<'de> for ChallengingWord {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1249,7 +1249,7 @@ impl<'de> serde::Deserialize<'de> for ChallengingWord {
     }
 }
 
-#[cfg(feature = "_challenging_word")]
+#[cfg(feature = "_education")]
 impl graph_odata_runtime::model::ODataObject for ChallengingWord {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -1271,7 +1271,7 @@ impl graph_odata_runtime::model::ODataObject for ChallengingWord {
     }
 }
 
-#[cfg(feature = "_challenging_word")]
+#[cfg(feature = "_education")]
 impl ChallengingWord {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -1282,11 +1282,11 @@ impl ChallengingWord {
     }
 }
 
-#[cfg(feature = "_challenging_word")]
+#[cfg(feature = "_education")]
 /// The properties of [`ChallengingWord`] by wire name, each a [`Field<ChallengingWord>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ChallengingWord::set_null`].
 pub enum ChallengingWordField {}
 
-#[cfg(feature = "_challenging_word")]
+#[cfg(feature = "_education")]
 #[allow(non_upper_case_globals)]
 impl ChallengingWordField {
     /// `count`
@@ -1739,7 +1739,7 @@ impl ChangeNotificationEncryptedContentField {
     ];
 }
 
-#[cfg(feature = "_aad_user_conversation_member")]
+#[cfg(feature = "_call_ended_event_message_detail")]
 /// CSDL complex type `microsoft.graph.channelAddedEventMessageDetail`; base type `microsoft.graph.eventMessageDetail`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ChannelAddedEventMessageDetail {
@@ -1755,14 +1755,14 @@ pub struct ChannelAddedEventMessageDetail {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_aad_user_conversation_member")]
+#[cfg(feature = "_call_ended_event_message_detail")]
 impl serde::Serialize for ChannelAddedEventMessageDetail {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_aad_user_conversation_member")]
+#[cfg(feature = "_call_ended_event_message_detail")]
 impl ChannelAddedEventMessageDetail {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.channelAddedEventMessageDetail";
@@ -1785,7 +1785,7 @@ impl ChannelAddedEventMessageDetail {
     }
 }
 
-#[cfg(feature = "_aad_user_conversation_member")]
+#[cfg(feature = "_call_ended_event_message_detail")]
 impl<'de> serde::Deserialize<'de> for ChannelAddedEventMessageDetail {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1794,7 +1794,7 @@ impl<'de> serde::Deserialize<'de> for ChannelAddedEventMessageDetail {
     }
 }
 
-#[cfg(feature = "_aad_user_conversation_member")]
+#[cfg(feature = "_call_ended_event_message_detail")]
 impl graph_odata_runtime::model::ODataObject for ChannelAddedEventMessageDetail {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -1819,7 +1819,7 @@ impl graph_odata_runtime::model::ODataObject for ChannelAddedEventMessageDetail 
     }
 }
 
-#[cfg(feature = "_aad_user_conversation_member")]
+#[cfg(feature = "_call_ended_event_message_detail")]
 impl ChannelAddedEventMessageDetail {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -1830,11 +1830,11 @@ impl ChannelAddedEventMessageDetail {
     }
 }
 
-#[cfg(feature = "_aad_user_conversation_member")]
+#[cfg(feature = "_call_ended_event_message_detail")]
 /// The properties of [`ChannelAddedEventMessageDetail`] by wire name, each a [`Field<ChannelAddedEventMessageDetail>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ChannelAddedEventMessageDetail::set_null`].
 pub enum ChannelAddedEventMessageDetailField {}
 
-#[cfg(feature = "_aad_user_conversation_member")]
+#[cfg(feature = "_call_ended_event_message_detail")]
 #[allow(non_upper_case_globals)]
 impl ChannelAddedEventMessageDetailField {
     /// `channelDisplayName`
@@ -1857,7 +1857,7 @@ impl ChannelAddedEventMessageDetailField {
     ];
 }
 
-#[cfg(feature = "_aad_user_conversation_member")]
+#[cfg(feature = "_call_ended_event_message_detail")]
 /// CSDL complex type `microsoft.graph.channelDeletedEventMessageDetail`; base type `microsoft.graph.eventMessageDetail`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ChannelDeletedEventMessageDetail {
@@ -1873,14 +1873,14 @@ pub struct ChannelDeletedEventMessageDetail {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_aad_user_conversation_member")]
+#[cfg(feature = "_call_ended_event_message_detail")]
 impl serde::Serialize for ChannelDeletedEventMessageDetail {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_aad_user_conversation_member")]
+#[cfg(feature = "_call_ended_event_message_detail")]
 impl ChannelDeletedEventMessageDetail {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.channelDeletedEventMessageDetail";
@@ -1903,7 +1903,7 @@ impl ChannelDeletedEventMessageDetail {
     }
 }
 
-#[cfg(feature = "_aad_user_conversation_member")]
+#[cfg(feature = "_call_ended_event_message_detail")]
 impl<'de> serde::Deserialize<'de> for ChannelDeletedEventMessageDetail {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1912,7 +1912,7 @@ impl<'de> serde::Deserialize<'de> for ChannelDeletedEventMessageDetail {
     }
 }
 
-#[cfg(feature = "_aad_user_conversation_member")]
+#[cfg(feature = "_call_ended_event_message_detail")]
 impl graph_odata_runtime::model::ODataObject for ChannelDeletedEventMessageDetail {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -1937,7 +1937,7 @@ impl graph_odata_runtime::model::ODataObject for ChannelDeletedEventMessageDetai
     }
 }
 
-#[cfg(feature = "_aad_user_conversation_member")]
+#[cfg(feature = "_call_ended_event_message_detail")]
 impl ChannelDeletedEventMessageDetail {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -1948,11 +1948,11 @@ impl ChannelDeletedEventMessageDetail {
     }
 }
 
-#[cfg(feature = "_aad_user_conversation_member")]
+#[cfg(feature = "_call_ended_event_message_detail")]
 /// The properties of [`ChannelDeletedEventMessageDetail`] by wire name, each a [`Field<ChannelDeletedEventMessageDetail>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ChannelDeletedEventMessageDetail::set_null`].
 pub enum ChannelDeletedEventMessageDetailField {}
 
-#[cfg(feature = "_aad_user_conversation_member")]
+#[cfg(feature = "_call_ended_event_message_detail")]
 #[allow(non_upper_case_globals)]
 impl ChannelDeletedEventMessageDetailField {
     /// `channelDisplayName`
@@ -1975,7 +1975,7 @@ impl ChannelDeletedEventMessageDetailField {
     ];
 }
 
-#[cfg(feature = "_aad_user_conversation_member")]
+#[cfg(feature = "_call_ended_event_message_detail")]
 /// CSDL complex type `microsoft.graph.channelDescriptionUpdatedEventMessageDetail`; base type `microsoft.graph.eventMessageDetail`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ChannelDescriptionUpdatedEventMessageDetail {
@@ -1991,14 +1991,14 @@ pub struct ChannelDescriptionUpdatedEventMessageDetail {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_aad_user_conversation_member")]
+#[cfg(feature = "_call_ended_event_message_detail")]
 impl serde::Serialize for ChannelDescriptionUpdatedEventMessageDetail {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_aad_user_conversation_member")]
+#[cfg(feature = "_call_ended_event_message_detail")]
 impl ChannelDescriptionUpdatedEventMessageDetail {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.channelDescriptionUpdatedEventMessageDetail";
@@ -2021,7 +2021,7 @@ impl ChannelDescriptionUpdatedEventMessageDetail {
     }
 }
 
-#[cfg(feature = "_aad_user_conversation_member")]
+#[cfg(feature = "_call_ended_event_message_detail")]
 impl<'de> serde::Deserialize<'de> for ChannelDescriptionUpdatedEventMessageDetail {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2030,7 +2030,7 @@ impl<'de> serde::Deserialize<'de> for ChannelDescriptionUpdatedEventMessageDetai
     }
 }
 
-#[cfg(feature = "_aad_user_conversation_member")]
+#[cfg(feature = "_call_ended_event_message_detail")]
 impl graph_odata_runtime::model::ODataObject
 for ChannelDescriptionUpdatedEventMessageDetail {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
@@ -2056,7 +2056,7 @@ for ChannelDescriptionUpdatedEventMessageDetail {
     }
 }
 
-#[cfg(feature = "_aad_user_conversation_member")]
+#[cfg(feature = "_call_ended_event_message_detail")]
 impl ChannelDescriptionUpdatedEventMessageDetail {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -2067,11 +2067,11 @@ impl ChannelDescriptionUpdatedEventMessageDetail {
     }
 }
 
-#[cfg(feature = "_aad_user_conversation_member")]
+#[cfg(feature = "_call_ended_event_message_detail")]
 /// The properties of [`ChannelDescriptionUpdatedEventMessageDetail`] by wire name, each a [`Field<ChannelDescriptionUpdatedEventMessageDetail>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ChannelDescriptionUpdatedEventMessageDetail::set_null`].
 pub enum ChannelDescriptionUpdatedEventMessageDetailField {}
 
-#[cfg(feature = "_aad_user_conversation_member")]
+#[cfg(feature = "_call_ended_event_message_detail")]
 #[allow(non_upper_case_globals)]
 impl ChannelDescriptionUpdatedEventMessageDetailField {
     /// `channelDescription`
@@ -2092,7 +2092,7 @@ impl ChannelDescriptionUpdatedEventMessageDetailField {
     >] = &[Self::ChannelDescription, Self::ChannelId, Self::Initiator];
 }
 
-#[cfg(feature = "_aad_user_conversation_member")]
+#[cfg(feature = "_call_ended_event_message_detail")]
 /// CSDL complex type `microsoft.graph.channelIdentity`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ChannelIdentity {
@@ -2106,14 +2106,14 @@ pub struct ChannelIdentity {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_aad_user_conversation_member")]
+#[cfg(feature = "_call_ended_event_message_detail")]
 impl serde::Serialize for ChannelIdentity {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_aad_user_conversation_member")]
+#[cfg(feature = "_call_ended_event_message_detail")]
 impl ChannelIdentity {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.channelIdentity";
@@ -2135,7 +2135,7 @@ impl ChannelIdentity {
     }
 }
 
-#[cfg(feature = "_aad_user_conversation_member")]
+#[cfg(feature = "_call_ended_event_message_detail")]
 impl<'de> serde::Deserialize<'de> for ChannelIdentity {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2144,7 +2144,7 @@ impl<'de> serde::Deserialize<'de> for ChannelIdentity {
     }
 }
 
-#[cfg(feature = "_aad_user_conversation_member")]
+#[cfg(feature = "_call_ended_event_message_detail")]
 impl graph_odata_runtime::model::ODataObject for ChannelIdentity {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -2166,7 +2166,7 @@ impl graph_odata_runtime::model::ODataObject for ChannelIdentity {
     }
 }
 
-#[cfg(feature = "_aad_user_conversation_member")]
+#[cfg(feature = "_call_ended_event_message_detail")]
 impl ChannelIdentity {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -2177,11 +2177,11 @@ impl ChannelIdentity {
     }
 }
 
-#[cfg(feature = "_aad_user_conversation_member")]
+#[cfg(feature = "_call_ended_event_message_detail")]
 /// The properties of [`ChannelIdentity`] by wire name, each a [`Field<ChannelIdentity>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ChannelIdentity::set_null`].
 pub enum ChannelIdentityField {}
 
-#[cfg(feature = "_aad_user_conversation_member")]
+#[cfg(feature = "_call_ended_event_message_detail")]
 #[allow(non_upper_case_globals)]
 impl ChannelIdentityField {
     /// `channelId`
@@ -2302,7 +2302,7 @@ impl ChannelMembersNotificationRecipientField {
     ];
 }
 
-#[cfg(feature = "_aad_user_conversation_member")]
+#[cfg(feature = "_call_ended_event_message_detail")]
 /// CSDL complex type `microsoft.graph.channelRenamedEventMessageDetail`; base type `microsoft.graph.eventMessageDetail`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ChannelRenamedEventMessageDetail {
@@ -2318,14 +2318,14 @@ pub struct ChannelRenamedEventMessageDetail {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_aad_user_conversation_member")]
+#[cfg(feature = "_call_ended_event_message_detail")]
 impl serde::Serialize for ChannelRenamedEventMessageDetail {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_aad_user_conversation_member")]
+#[cfg(feature = "_call_ended_event_message_detail")]
 impl ChannelRenamedEventMessageDetail {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.channelRenamedEventMessageDetail";
@@ -2348,7 +2348,7 @@ impl ChannelRenamedEventMessageDetail {
     }
 }
 
-#[cfg(feature = "_aad_user_conversation_member")]
+#[cfg(feature = "_call_ended_event_message_detail")]
 impl<'de> serde::Deserialize<'de> for ChannelRenamedEventMessageDetail {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2357,7 +2357,7 @@ impl<'de> serde::Deserialize<'de> for ChannelRenamedEventMessageDetail {
     }
 }
 
-#[cfg(feature = "_aad_user_conversation_member")]
+#[cfg(feature = "_call_ended_event_message_detail")]
 impl graph_odata_runtime::model::ODataObject for ChannelRenamedEventMessageDetail {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -2382,7 +2382,7 @@ impl graph_odata_runtime::model::ODataObject for ChannelRenamedEventMessageDetai
     }
 }
 
-#[cfg(feature = "_aad_user_conversation_member")]
+#[cfg(feature = "_call_ended_event_message_detail")]
 impl ChannelRenamedEventMessageDetail {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -2393,11 +2393,11 @@ impl ChannelRenamedEventMessageDetail {
     }
 }
 
-#[cfg(feature = "_aad_user_conversation_member")]
+#[cfg(feature = "_call_ended_event_message_detail")]
 /// The properties of [`ChannelRenamedEventMessageDetail`] by wire name, each a [`Field<ChannelRenamedEventMessageDetail>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ChannelRenamedEventMessageDetail::set_null`].
 pub enum ChannelRenamedEventMessageDetailField {}
 
-#[cfg(feature = "_aad_user_conversation_member")]
+#[cfg(feature = "_call_ended_event_message_detail")]
 #[allow(non_upper_case_globals)]
 impl ChannelRenamedEventMessageDetailField {
     /// `channelDisplayName`
@@ -2420,7 +2420,7 @@ impl ChannelRenamedEventMessageDetailField {
     ];
 }
 
-#[cfg(feature = "_aad_user_conversation_member")]
+#[cfg(feature = "_call_ended_event_message_detail")]
 /// CSDL complex type `microsoft.graph.channelSetAsFavoriteByDefaultEventMessageDetail`; base type `microsoft.graph.eventMessageDetail`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ChannelSetAsFavoriteByDefaultEventMessageDetail {
@@ -2434,14 +2434,14 @@ pub struct ChannelSetAsFavoriteByDefaultEventMessageDetail {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_aad_user_conversation_member")]
+#[cfg(feature = "_call_ended_event_message_detail")]
 impl serde::Serialize for ChannelSetAsFavoriteByDefaultEventMessageDetail {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_aad_user_conversation_member")]
+#[cfg(feature = "_call_ended_event_message_detail")]
 impl ChannelSetAsFavoriteByDefaultEventMessageDetail {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.channelSetAsFavoriteByDefaultEventMessageDetail";
@@ -2463,7 +2463,7 @@ impl ChannelSetAsFavoriteByDefaultEventMessageDetail {
     }
 }
 
-#[cfg(feature = "_aad_user_conversation_member")]
+#[cfg(feature = "_call_ended_event_message_detail")]
 impl<'de> serde::Deserialize<'de> for ChannelSetAsFavoriteByDefaultEventMessageDetail {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2472,7 +2472,7 @@ impl<'de> serde::Deserialize<'de> for ChannelSetAsFavoriteByDefaultEventMessageD
     }
 }
 
-#[cfg(feature = "_aad_user_conversation_member")]
+#[cfg(feature = "_call_ended_event_message_detail")]
 impl graph_odata_runtime::model::ODataObject
 for ChannelSetAsFavoriteByDefaultEventMessageDetail {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
@@ -2495,7 +2495,7 @@ for ChannelSetAsFavoriteByDefaultEventMessageDetail {
     }
 }
 
-#[cfg(feature = "_aad_user_conversation_member")]
+#[cfg(feature = "_call_ended_event_message_detail")]
 impl ChannelSetAsFavoriteByDefaultEventMessageDetail {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -2506,11 +2506,11 @@ impl ChannelSetAsFavoriteByDefaultEventMessageDetail {
     }
 }
 
-#[cfg(feature = "_aad_user_conversation_member")]
+#[cfg(feature = "_call_ended_event_message_detail")]
 /// The properties of [`ChannelSetAsFavoriteByDefaultEventMessageDetail`] by wire name, each a [`Field<ChannelSetAsFavoriteByDefaultEventMessageDetail>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ChannelSetAsFavoriteByDefaultEventMessageDetail::set_null`].
 pub enum ChannelSetAsFavoriteByDefaultEventMessageDetailField {}
 
-#[cfg(feature = "_aad_user_conversation_member")]
+#[cfg(feature = "_call_ended_event_message_detail")]
 #[allow(non_upper_case_globals)]
 impl ChannelSetAsFavoriteByDefaultEventMessageDetailField {
     /// `channelId`
@@ -2527,7 +2527,7 @@ impl ChannelSetAsFavoriteByDefaultEventMessageDetailField {
     >] = &[Self::ChannelId, Self::Initiator];
 }
 
-#[cfg(feature = "_change_tracked_entity")]
+#[cfg(feature = "_channel")]
 /// CSDL complex type `microsoft.graph.channelSummary`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ChannelSummary {
@@ -2545,14 +2545,14 @@ pub struct ChannelSummary {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_change_tracked_entity")]
+#[cfg(feature = "_channel")]
 impl serde::Serialize for ChannelSummary {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_change_tracked_entity")]
+#[cfg(feature = "_channel")]
 impl ChannelSummary {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.channelSummary";
@@ -2580,7 +2580,7 @@ impl ChannelSummary {
     }
 }
 
-#[cfg(feature = "_change_tracked_entity")]
+#[cfg(feature = "_channel")]
 impl<'de> serde::Deserialize<'de> for ChannelSummary {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2589,7 +2589,7 @@ impl<'de> serde::Deserialize<'de> for ChannelSummary {
     }
 }
 
-#[cfg(feature = "_change_tracked_entity")]
+#[cfg(feature = "_channel")]
 impl graph_odata_runtime::model::ODataObject for ChannelSummary {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -2615,7 +2615,7 @@ impl graph_odata_runtime::model::ODataObject for ChannelSummary {
     }
 }
 
-#[cfg(feature = "_change_tracked_entity")]
+#[cfg(feature = "_channel")]
 impl ChannelSummary {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -2626,11 +2626,11 @@ impl ChannelSummary {
     }
 }
 
-#[cfg(feature = "_change_tracked_entity")]
+#[cfg(feature = "_channel")]
 /// The properties of [`ChannelSummary`] by wire name, each a [`Field<ChannelSummary>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ChannelSummary::set_null`].
 pub enum ChannelSummaryField {}
 
-#[cfg(feature = "_change_tracked_entity")]
+#[cfg(feature = "_channel")]
 #[allow(non_upper_case_globals)]
 impl ChannelSummaryField {
     /// `guestsCount`
@@ -2658,7 +2658,7 @@ impl ChannelSummaryField {
     ];
 }
 
-#[cfg(feature = "_aad_user_conversation_member")]
+#[cfg(feature = "_call_ended_event_message_detail")]
 /// CSDL complex type `microsoft.graph.channelUnsetAsFavoriteByDefaultEventMessageDetail`; base type `microsoft.graph.eventMessageDetail`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ChannelUnsetAsFavoriteByDefaultEventMessageDetail {
@@ -2672,14 +2672,14 @@ pub struct ChannelUnsetAsFavoriteByDefaultEventMessageDetail {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_aad_user_conversation_member")]
+#[cfg(feature = "_call_ended_event_message_detail")]
 impl serde::Serialize for ChannelUnsetAsFavoriteByDefaultEventMessageDetail {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_aad_user_conversation_member")]
+#[cfg(feature = "_call_ended_event_message_detail")]
 impl ChannelUnsetAsFavoriteByDefaultEventMessageDetail {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.channelUnsetAsFavoriteByDefaultEventMessageDetail";
@@ -2701,7 +2701,7 @@ impl ChannelUnsetAsFavoriteByDefaultEventMessageDetail {
     }
 }
 
-#[cfg(feature = "_aad_user_conversation_member")]
+#[cfg(feature = "_call_ended_event_message_detail")]
 impl<'de> serde::Deserialize<'de> for ChannelUnsetAsFavoriteByDefaultEventMessageDetail {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2710,7 +2710,7 @@ impl<'de> serde::Deserialize<'de> for ChannelUnsetAsFavoriteByDefaultEventMessag
     }
 }
 
-#[cfg(feature = "_aad_user_conversation_member")]
+#[cfg(feature = "_call_ended_event_message_detail")]
 impl graph_odata_runtime::model::ODataObject
 for ChannelUnsetAsFavoriteByDefaultEventMessageDetail {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
@@ -2733,7 +2733,7 @@ for ChannelUnsetAsFavoriteByDefaultEventMessageDetail {
     }
 }
 
-#[cfg(feature = "_aad_user_conversation_member")]
+#[cfg(feature = "_call_ended_event_message_detail")]
 impl ChannelUnsetAsFavoriteByDefaultEventMessageDetail {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -2744,11 +2744,11 @@ impl ChannelUnsetAsFavoriteByDefaultEventMessageDetail {
     }
 }
 
-#[cfg(feature = "_aad_user_conversation_member")]
+#[cfg(feature = "_call_ended_event_message_detail")]
 /// The properties of [`ChannelUnsetAsFavoriteByDefaultEventMessageDetail`] by wire name, each a [`Field<ChannelUnsetAsFavoriteByDefaultEventMessageDetail>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ChannelUnsetAsFavoriteByDefaultEventMessageDetail::set_null`].
 pub enum ChannelUnsetAsFavoriteByDefaultEventMessageDetailField {}
 
-#[cfg(feature = "_aad_user_conversation_member")]
+#[cfg(feature = "_call_ended_event_message_detail")]
 #[allow(non_upper_case_globals)]
 impl ChannelUnsetAsFavoriteByDefaultEventMessageDetailField {
     /// `channelId`
@@ -2977,7 +2977,7 @@ impl ChatMembersNotificationRecipientField {
     ];
 }
 
-#[cfg(feature = "_aad_user_conversation_member")]
+#[cfg(feature = "_call_ended_event_message_detail")]
 /// CSDL complex type `microsoft.graph.chatMessageAttachment`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ChatMessageAttachment {
@@ -3001,14 +3001,14 @@ pub struct ChatMessageAttachment {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_aad_user_conversation_member")]
+#[cfg(feature = "_call_ended_event_message_detail")]
 impl serde::Serialize for ChatMessageAttachment {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_aad_user_conversation_member")]
+#[cfg(feature = "_call_ended_event_message_detail")]
 impl ChatMessageAttachment {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.chatMessageAttachment";
@@ -3035,7 +3035,7 @@ impl ChatMessageAttachment {
     }
 }
 
-#[cfg(feature = "_aad_user_conversation_member")]
+#[cfg(feature = "_call_ended_event_message_detail")]
 impl<'de> serde::Deserialize<'de> for ChatMessageAttachment {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -3044,7 +3044,7 @@ impl<'de> serde::Deserialize<'de> for ChatMessageAttachment {
     }
 }
 
-#[cfg(feature = "_aad_user_conversation_member")]
+#[cfg(feature = "_call_ended_event_message_detail")]
 impl graph_odata_runtime::model::ODataObject for ChatMessageAttachment {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -3071,7 +3071,7 @@ impl graph_odata_runtime::model::ODataObject for ChatMessageAttachment {
     }
 }
 
-#[cfg(feature = "_aad_user_conversation_member")]
+#[cfg(feature = "_call_ended_event_message_detail")]
 impl ChatMessageAttachment {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -3082,11 +3082,11 @@ impl ChatMessageAttachment {
     }
 }
 
-#[cfg(feature = "_aad_user_conversation_member")]
+#[cfg(feature = "_call_ended_event_message_detail")]
 /// The properties of [`ChatMessageAttachment`] by wire name, each a [`Field<ChatMessageAttachment>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ChatMessageAttachment::set_null`].
 pub enum ChatMessageAttachmentField {}
 
-#[cfg(feature = "_aad_user_conversation_member")]
+#[cfg(feature = "_call_ended_event_message_detail")]
 #[allow(non_upper_case_globals)]
 impl ChatMessageAttachmentField {
     /// `content`
@@ -3242,7 +3242,7 @@ impl ChatMessageFromIdentitySetField {
     ];
 }
 
-#[cfg(feature = "_aad_user_conversation_member")]
+#[cfg(feature = "_call_ended_event_message_detail")]
 /// CSDL complex type `microsoft.graph.chatMessageHistoryItem`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ChatMessageHistoryItem {
@@ -3258,14 +3258,14 @@ pub struct ChatMessageHistoryItem {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_aad_user_conversation_member")]
+#[cfg(feature = "_call_ended_event_message_detail")]
 impl serde::Serialize for ChatMessageHistoryItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_aad_user_conversation_member")]
+#[cfg(feature = "_call_ended_event_message_detail")]
 impl ChatMessageHistoryItem {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.chatMessageHistoryItem";
@@ -3288,7 +3288,7 @@ impl ChatMessageHistoryItem {
     }
 }
 
-#[cfg(feature = "_aad_user_conversation_member")]
+#[cfg(feature = "_call_ended_event_message_detail")]
 impl<'de> serde::Deserialize<'de> for ChatMessageHistoryItem {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -3297,7 +3297,7 @@ impl<'de> serde::Deserialize<'de> for ChatMessageHistoryItem {
     }
 }
 
-#[cfg(feature = "_aad_user_conversation_member")]
+#[cfg(feature = "_call_ended_event_message_detail")]
 impl graph_odata_runtime::model::ODataObject for ChatMessageHistoryItem {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -3322,7 +3322,7 @@ impl graph_odata_runtime::model::ODataObject for ChatMessageHistoryItem {
     }
 }
 
-#[cfg(feature = "_aad_user_conversation_member")]
+#[cfg(feature = "_call_ended_event_message_detail")]
 impl ChatMessageHistoryItem {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -3333,11 +3333,11 @@ impl ChatMessageHistoryItem {
     }
 }
 
-#[cfg(feature = "_aad_user_conversation_member")]
+#[cfg(feature = "_call_ended_event_message_detail")]
 /// The properties of [`ChatMessageHistoryItem`] by wire name, each a [`Field<ChatMessageHistoryItem>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ChatMessageHistoryItem::set_null`].
 pub enum ChatMessageHistoryItemField {}
 
-#[cfg(feature = "_aad_user_conversation_member")]
+#[cfg(feature = "_call_ended_event_message_detail")]
 #[allow(non_upper_case_globals)]
 impl ChatMessageHistoryItemField {
     /// `actions`
@@ -3360,7 +3360,7 @@ impl ChatMessageHistoryItemField {
     ];
 }
 
-#[cfg(feature = "_aad_user_conversation_member")]
+#[cfg(feature = "_call_ended_event_message_detail")]
 /// CSDL complex type `microsoft.graph.chatMessageMention`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ChatMessageMention {
@@ -3376,14 +3376,14 @@ pub struct ChatMessageMention {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_aad_user_conversation_member")]
+#[cfg(feature = "_call_ended_event_message_detail")]
 impl serde::Serialize for ChatMessageMention {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_aad_user_conversation_member")]
+#[cfg(feature = "_call_ended_event_message_detail")]
 impl ChatMessageMention {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.chatMessageMention";
@@ -3406,7 +3406,7 @@ impl ChatMessageMention {
     }
 }
 
-#[cfg(feature = "_aad_user_conversation_member")]
+#[cfg(feature = "_call_ended_event_message_detail")]
 impl<'de> serde::Deserialize<'de> for ChatMessageMention {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -3415,7 +3415,7 @@ impl<'de> serde::Deserialize<'de> for ChatMessageMention {
     }
 }
 
-#[cfg(feature = "_aad_user_conversation_member")]
+#[cfg(feature = "_call_ended_event_message_detail")]
 impl graph_odata_runtime::model::ODataObject for ChatMessageMention {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -3438,7 +3438,7 @@ impl graph_odata_runtime::model::ODataObject for ChatMessageMention {
     }
 }
 
-#[cfg(feature = "_aad_user_conversation_member")]
+#[cfg(feature = "_call_ended_event_message_detail")]
 impl ChatMessageMention {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -3449,11 +3449,11 @@ impl ChatMessageMention {
     }
 }
 
-#[cfg(feature = "_aad_user_conversation_member")]
+#[cfg(feature = "_call_ended_event_message_detail")]
 /// The properties of [`ChatMessageMention`] by wire name, each a [`Field<ChatMessageMention>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ChatMessageMention::set_null`].
 pub enum ChatMessageMentionField {}
 
-#[cfg(feature = "_aad_user_conversation_member")]
+#[cfg(feature = "_call_ended_event_message_detail")]
 #[allow(non_upper_case_globals)]
 impl ChatMessageMentionField {
     /// `id`
@@ -3602,7 +3602,7 @@ impl ChatMessageMentionedIdentitySetField {
     ];
 }
 
-#[cfg(feature = "_aad_user_conversation_member")]
+#[cfg(feature = "_call_ended_event_message_detail")]
 /// CSDL complex type `microsoft.graph.chatMessagePolicyViolation`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ChatMessagePolicyViolation {
@@ -3622,14 +3622,14 @@ pub struct ChatMessagePolicyViolation {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_aad_user_conversation_member")]
+#[cfg(feature = "_call_ended_event_message_detail")]
 impl serde::Serialize for ChatMessagePolicyViolation {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_aad_user_conversation_member")]
+#[cfg(feature = "_call_ended_event_message_detail")]
 impl ChatMessagePolicyViolation {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.chatMessagePolicyViolation";
@@ -3654,7 +3654,7 @@ impl ChatMessagePolicyViolation {
     }
 }
 
-#[cfg(feature = "_aad_user_conversation_member")]
+#[cfg(feature = "_call_ended_event_message_detail")]
 impl<'de> serde::Deserialize<'de> for ChatMessagePolicyViolation {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -3663,7 +3663,7 @@ impl<'de> serde::Deserialize<'de> for ChatMessagePolicyViolation {
     }
 }
 
-#[cfg(feature = "_aad_user_conversation_member")]
+#[cfg(feature = "_call_ended_event_message_detail")]
 impl graph_odata_runtime::model::ODataObject for ChatMessagePolicyViolation {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -3690,7 +3690,7 @@ impl graph_odata_runtime::model::ODataObject for ChatMessagePolicyViolation {
     }
 }
 
-#[cfg(feature = "_aad_user_conversation_member")]
+#[cfg(feature = "_call_ended_event_message_detail")]
 impl ChatMessagePolicyViolation {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -3701,11 +3701,11 @@ impl ChatMessagePolicyViolation {
     }
 }
 
-#[cfg(feature = "_aad_user_conversation_member")]
+#[cfg(feature = "_call_ended_event_message_detail")]
 /// The properties of [`ChatMessagePolicyViolation`] by wire name, each a [`Field<ChatMessagePolicyViolation>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ChatMessagePolicyViolation::set_null`].
 pub enum ChatMessagePolicyViolationField {}
 
-#[cfg(feature = "_aad_user_conversation_member")]
+#[cfg(feature = "_call_ended_event_message_detail")]
 #[allow(non_upper_case_globals)]
 impl ChatMessagePolicyViolationField {
     /// `dlpAction`
@@ -3738,7 +3738,7 @@ impl ChatMessagePolicyViolationField {
     ];
 }
 
-#[cfg(feature = "_aad_user_conversation_member")]
+#[cfg(feature = "_call_ended_event_message_detail")]
 /// CSDL complex type `microsoft.graph.chatMessagePolicyViolationPolicyTip`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ChatMessagePolicyViolationPolicyTip {
@@ -3754,14 +3754,14 @@ pub struct ChatMessagePolicyViolationPolicyTip {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_aad_user_conversation_member")]
+#[cfg(feature = "_call_ended_event_message_detail")]
 impl serde::Serialize for ChatMessagePolicyViolationPolicyTip {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_aad_user_conversation_member")]
+#[cfg(feature = "_call_ended_event_message_detail")]
 impl ChatMessagePolicyViolationPolicyTip {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.chatMessagePolicyViolationPolicyTip";
@@ -3788,7 +3788,7 @@ impl ChatMessagePolicyViolationPolicyTip {
     }
 }
 
-#[cfg(feature = "_aad_user_conversation_member")]
+#[cfg(feature = "_call_ended_event_message_detail")]
 impl<'de> serde::Deserialize<'de> for ChatMessagePolicyViolationPolicyTip {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -3797,7 +3797,7 @@ impl<'de> serde::Deserialize<'de> for ChatMessagePolicyViolationPolicyTip {
     }
 }
 
-#[cfg(feature = "_aad_user_conversation_member")]
+#[cfg(feature = "_call_ended_event_message_detail")]
 impl graph_odata_runtime::model::ODataObject for ChatMessagePolicyViolationPolicyTip {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -3822,7 +3822,7 @@ impl graph_odata_runtime::model::ODataObject for ChatMessagePolicyViolationPolic
     }
 }
 
-#[cfg(feature = "_aad_user_conversation_member")]
+#[cfg(feature = "_call_ended_event_message_detail")]
 impl ChatMessagePolicyViolationPolicyTip {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -3833,11 +3833,11 @@ impl ChatMessagePolicyViolationPolicyTip {
     }
 }
 
-#[cfg(feature = "_aad_user_conversation_member")]
+#[cfg(feature = "_call_ended_event_message_detail")]
 /// The properties of [`ChatMessagePolicyViolationPolicyTip`] by wire name, each a [`Field<ChatMessagePolicyViolationPolicyTip>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ChatMessagePolicyViolationPolicyTip::set_null`].
 pub enum ChatMessagePolicyViolationPolicyTipField {}
 
-#[cfg(feature = "_aad_user_conversation_member")]
+#[cfg(feature = "_call_ended_event_message_detail")]
 #[allow(non_upper_case_globals)]
 impl ChatMessagePolicyViolationPolicyTipField {
     /// `complianceUrl`
@@ -3860,7 +3860,7 @@ impl ChatMessagePolicyViolationPolicyTipField {
     ];
 }
 
-#[cfg(feature = "_aad_user_conversation_member")]
+#[cfg(feature = "_call_ended_event_message_detail")]
 /// CSDL complex type `microsoft.graph.chatMessageReaction`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ChatMessageReaction {
@@ -3880,14 +3880,14 @@ pub struct ChatMessageReaction {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_aad_user_conversation_member")]
+#[cfg(feature = "_call_ended_event_message_detail")]
 impl serde::Serialize for ChatMessageReaction {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_aad_user_conversation_member")]
+#[cfg(feature = "_call_ended_event_message_detail")]
 impl ChatMessageReaction {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.chatMessageReaction";
@@ -3912,7 +3912,7 @@ impl ChatMessageReaction {
     }
 }
 
-#[cfg(feature = "_aad_user_conversation_member")]
+#[cfg(feature = "_call_ended_event_message_detail")]
 impl<'de> serde::Deserialize<'de> for ChatMessageReaction {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -3921,7 +3921,7 @@ impl<'de> serde::Deserialize<'de> for ChatMessageReaction {
     }
 }
 
-#[cfg(feature = "_aad_user_conversation_member")]
+#[cfg(feature = "_call_ended_event_message_detail")]
 impl graph_odata_runtime::model::ODataObject for ChatMessageReaction {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -3950,7 +3950,7 @@ impl graph_odata_runtime::model::ODataObject for ChatMessageReaction {
     }
 }
 
-#[cfg(feature = "_aad_user_conversation_member")]
+#[cfg(feature = "_call_ended_event_message_detail")]
 impl ChatMessageReaction {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -3961,11 +3961,11 @@ impl ChatMessageReaction {
     }
 }
 
-#[cfg(feature = "_aad_user_conversation_member")]
+#[cfg(feature = "_call_ended_event_message_detail")]
 /// The properties of [`ChatMessageReaction`] by wire name, each a [`Field<ChatMessageReaction>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ChatMessageReaction::set_null`].
 pub enum ChatMessageReactionField {}
 
-#[cfg(feature = "_aad_user_conversation_member")]
+#[cfg(feature = "_call_ended_event_message_detail")]
 #[allow(non_upper_case_globals)]
 impl ChatMessageReactionField {
     /// `createdDateTime`
@@ -4115,7 +4115,7 @@ impl ChatMessageReactionIdentitySetField {
     ];
 }
 
-#[cfg(feature = "_aad_user_conversation_member")]
+#[cfg(feature = "_call_ended_event_message_detail")]
 /// CSDL complex type `microsoft.graph.chatRenamedEventMessageDetail`; base type `microsoft.graph.eventMessageDetail`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ChatRenamedEventMessageDetail {
@@ -4131,14 +4131,14 @@ pub struct ChatRenamedEventMessageDetail {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_aad_user_conversation_member")]
+#[cfg(feature = "_call_ended_event_message_detail")]
 impl serde::Serialize for ChatRenamedEventMessageDetail {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_aad_user_conversation_member")]
+#[cfg(feature = "_call_ended_event_message_detail")]
 impl ChatRenamedEventMessageDetail {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.chatRenamedEventMessageDetail";
@@ -4161,7 +4161,7 @@ impl ChatRenamedEventMessageDetail {
     }
 }
 
-#[cfg(feature = "_aad_user_conversation_member")]
+#[cfg(feature = "_call_ended_event_message_detail")]
 impl<'de> serde::Deserialize<'de> for ChatRenamedEventMessageDetail {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -4170,7 +4170,7 @@ impl<'de> serde::Deserialize<'de> for ChatRenamedEventMessageDetail {
     }
 }
 
-#[cfg(feature = "_aad_user_conversation_member")]
+#[cfg(feature = "_call_ended_event_message_detail")]
 impl graph_odata_runtime::model::ODataObject for ChatRenamedEventMessageDetail {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -4195,7 +4195,7 @@ impl graph_odata_runtime::model::ODataObject for ChatRenamedEventMessageDetail {
     }
 }
 
-#[cfg(feature = "_aad_user_conversation_member")]
+#[cfg(feature = "_call_ended_event_message_detail")]
 impl ChatRenamedEventMessageDetail {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -4206,11 +4206,11 @@ impl ChatRenamedEventMessageDetail {
     }
 }
 
-#[cfg(feature = "_aad_user_conversation_member")]
+#[cfg(feature = "_call_ended_event_message_detail")]
 /// The properties of [`ChatRenamedEventMessageDetail`] by wire name, each a [`Field<ChatRenamedEventMessageDetail>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ChatRenamedEventMessageDetail::set_null`].
 pub enum ChatRenamedEventMessageDetailField {}
 
-#[cfg(feature = "_aad_user_conversation_member")]
+#[cfg(feature = "_call_ended_event_message_detail")]
 #[allow(non_upper_case_globals)]
 impl ChatRenamedEventMessageDetailField {
     /// `chatDisplayName`
@@ -4436,7 +4436,7 @@ impl ChatViewpointField {
     ];
 }
 
-#[cfg(feature = "_base_item")]
+#[cfg(feature = "_boolean_column")]
 /// CSDL complex type `microsoft.graph.choiceColumn`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ChoiceColumn {
@@ -4452,14 +4452,14 @@ pub struct ChoiceColumn {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_base_item")]
+#[cfg(feature = "_boolean_column")]
 impl serde::Serialize for ChoiceColumn {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_base_item")]
+#[cfg(feature = "_boolean_column")]
 impl ChoiceColumn {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.choiceColumn";
@@ -4482,7 +4482,7 @@ impl ChoiceColumn {
     }
 }
 
-#[cfg(feature = "_base_item")]
+#[cfg(feature = "_boolean_column")]
 impl<'de> serde::Deserialize<'de> for ChoiceColumn {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -4491,7 +4491,7 @@ impl<'de> serde::Deserialize<'de> for ChoiceColumn {
     }
 }
 
-#[cfg(feature = "_base_item")]
+#[cfg(feature = "_boolean_column")]
 impl graph_odata_runtime::model::ODataObject for ChoiceColumn {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -4514,7 +4514,7 @@ impl graph_odata_runtime::model::ODataObject for ChoiceColumn {
     }
 }
 
-#[cfg(feature = "_base_item")]
+#[cfg(feature = "_boolean_column")]
 impl ChoiceColumn {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -4525,11 +4525,11 @@ impl ChoiceColumn {
     }
 }
 
-#[cfg(feature = "_base_item")]
+#[cfg(feature = "_boolean_column")]
 /// The properties of [`ChoiceColumn`] by wire name, each a [`Field<ChoiceColumn>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ChoiceColumn::set_null`].
 pub enum ChoiceColumnField {}
 
-#[cfg(feature = "_base_item")]
+#[cfg(feature = "_boolean_column")]
 #[allow(non_upper_case_globals)]
 impl ChoiceColumnField {
     /// `allowTextEntry`
@@ -4548,7 +4548,7 @@ impl ChoiceColumnField {
     ];
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 /// CSDL complex type `microsoft.graph.claimBinding`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ClaimBinding {
@@ -4564,14 +4564,14 @@ pub struct ClaimBinding {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 impl serde::Serialize for ClaimBinding {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 impl ClaimBinding {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.claimBinding";
@@ -4594,7 +4594,7 @@ impl ClaimBinding {
     }
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 impl<'de> serde::Deserialize<'de> for ClaimBinding {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -4603,7 +4603,7 @@ impl<'de> serde::Deserialize<'de> for ClaimBinding {
     }
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 impl graph_odata_runtime::model::ODataObject for ClaimBinding {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -4632,7 +4632,7 @@ impl graph_odata_runtime::model::ODataObject for ClaimBinding {
     }
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 impl ClaimBinding {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -4643,11 +4643,11 @@ impl ClaimBinding {
     }
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 /// The properties of [`ClaimBinding`] by wire name, each a [`Field<ClaimBinding>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ClaimBinding::set_null`].
 pub enum ClaimBindingField {}
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 #[allow(non_upper_case_globals)]
 impl ClaimBindingField {
     /// `matchConfidenceLevel`
@@ -4670,7 +4670,7 @@ impl ClaimBindingField {
     ];
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 /// CSDL complex type `microsoft.graph.claimValidation`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ClaimValidation {
@@ -4684,14 +4684,14 @@ pub struct ClaimValidation {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 impl serde::Serialize for ClaimValidation {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 impl ClaimValidation {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.claimValidation";
@@ -4713,7 +4713,7 @@ impl ClaimValidation {
     }
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 impl<'de> serde::Deserialize<'de> for ClaimValidation {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -4722,7 +4722,7 @@ impl<'de> serde::Deserialize<'de> for ClaimValidation {
     }
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 impl graph_odata_runtime::model::ODataObject for ClaimValidation {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -4746,7 +4746,7 @@ impl graph_odata_runtime::model::ODataObject for ClaimValidation {
     }
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 impl ClaimValidation {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -4757,11 +4757,11 @@ impl ClaimValidation {
     }
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 /// The properties of [`ClaimValidation`] by wire name, each a [`Field<ClaimValidation>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ClaimValidation::set_null`].
 pub enum ClaimValidationField {}
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 #[allow(non_upper_case_globals)]
 impl ClaimValidationField {
     /// `customExtensionId`
@@ -5273,7 +5273,7 @@ impl ClassificationInnerErrorField {
     ];
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 /// CSDL complex type `microsoft.graph.clientCertificateAuthentication`; base type `microsoft.graph.apiAuthenticationConfigurationBase`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ClientCertificateAuthentication {
@@ -5285,14 +5285,14 @@ pub struct ClientCertificateAuthentication {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 impl serde::Serialize for ClientCertificateAuthentication {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 impl ClientCertificateAuthentication {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.clientCertificateAuthentication";
@@ -5313,7 +5313,7 @@ impl ClientCertificateAuthentication {
     }
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 impl<'de> serde::Deserialize<'de> for ClientCertificateAuthentication {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -5322,7 +5322,7 @@ impl<'de> serde::Deserialize<'de> for ClientCertificateAuthentication {
     }
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 impl graph_odata_runtime::model::ODataObject for ClientCertificateAuthentication {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -5345,7 +5345,7 @@ impl graph_odata_runtime::model::ODataObject for ClientCertificateAuthentication
     }
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 impl ClientCertificateAuthentication {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -5356,11 +5356,11 @@ impl ClientCertificateAuthentication {
     }
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 /// The properties of [`ClientCertificateAuthentication`] by wire name, each a [`Field<ClientCertificateAuthentication>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ClientCertificateAuthentication::set_null`].
 pub enum ClientCertificateAuthenticationField {}
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 #[allow(non_upper_case_globals)]
 impl ClientCertificateAuthenticationField {
     /// `certificateList`
@@ -5483,7 +5483,7 @@ impl CloudAppSecuritySessionControlField {
     ];
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// **Deprecated**: deprecated on 2024-04-10, planned removal on 2026-04-10, revision 2024-01/Deprecation
 ///
 /// CSDL complex type `microsoft.graph.cloudAppSecurityState`.
@@ -5504,14 +5504,14 @@ pub struct CloudAppSecurityState {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for CloudAppSecurityState {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl CloudAppSecurityState {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.cloudAppSecurityState";
@@ -5534,7 +5534,7 @@ impl CloudAppSecurityState {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for CloudAppSecurityState {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -5543,7 +5543,7 @@ impl<'de> serde::Deserialize<'de> for CloudAppSecurityState {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::model::ODataObject for CloudAppSecurityState {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -5570,7 +5570,7 @@ impl graph_odata_runtime::model::ODataObject for CloudAppSecurityState {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl CloudAppSecurityState {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -5581,11 +5581,11 @@ impl CloudAppSecurityState {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// The properties of [`CloudAppSecurityState`] by wire name, each a [`Field<CloudAppSecurityState>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`CloudAppSecurityState::set_null`].
 pub enum CloudAppSecurityStateField {}
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 #[allow(non_upper_case_globals)]
 impl CloudAppSecurityStateField {
     /// `destinationServiceIp`
@@ -5715,7 +5715,7 @@ impl CloudClipboardItemPayloadField {
     ];
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 /// CSDL complex type `microsoft.graph.cloudFlareRuleModel`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct CloudFlareRuleModel {
@@ -5731,14 +5731,14 @@ pub struct CloudFlareRuleModel {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 impl serde::Serialize for CloudFlareRuleModel {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 impl CloudFlareRuleModel {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.cloudFlareRuleModel";
@@ -5761,7 +5761,7 @@ impl CloudFlareRuleModel {
     }
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 impl<'de> serde::Deserialize<'de> for CloudFlareRuleModel {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -5770,7 +5770,7 @@ impl<'de> serde::Deserialize<'de> for CloudFlareRuleModel {
     }
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 impl graph_odata_runtime::model::ODataObject for CloudFlareRuleModel {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -5793,7 +5793,7 @@ impl graph_odata_runtime::model::ODataObject for CloudFlareRuleModel {
     }
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 impl CloudFlareRuleModel {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -5804,11 +5804,11 @@ impl CloudFlareRuleModel {
     }
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 /// The properties of [`CloudFlareRuleModel`] by wire name, each a [`Field<CloudFlareRuleModel>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`CloudFlareRuleModel::set_null`].
 pub enum CloudFlareRuleModelField {}
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 #[allow(non_upper_case_globals)]
 impl CloudFlareRuleModelField {
     /// `action`
@@ -5825,7 +5825,7 @@ impl CloudFlareRuleModelField {
     ];
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 /// CSDL complex type `microsoft.graph.cloudFlareRulesetModel`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct CloudFlareRulesetModel {
@@ -5841,14 +5841,14 @@ pub struct CloudFlareRulesetModel {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 impl serde::Serialize for CloudFlareRulesetModel {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 impl CloudFlareRulesetModel {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.cloudFlareRulesetModel";
@@ -5871,7 +5871,7 @@ impl CloudFlareRulesetModel {
     }
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 impl<'de> serde::Deserialize<'de> for CloudFlareRulesetModel {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -5880,7 +5880,7 @@ impl<'de> serde::Deserialize<'de> for CloudFlareRulesetModel {
     }
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 impl graph_odata_runtime::model::ODataObject for CloudFlareRulesetModel {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -5903,7 +5903,7 @@ impl graph_odata_runtime::model::ODataObject for CloudFlareRulesetModel {
     }
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 impl CloudFlareRulesetModel {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -5914,11 +5914,11 @@ impl CloudFlareRulesetModel {
     }
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 /// The properties of [`CloudFlareRulesetModel`] by wire name, each a [`Field<CloudFlareRulesetModel>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`CloudFlareRulesetModel::set_null`].
 pub enum CloudFlareRulesetModelField {}
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 #[allow(non_upper_case_globals)]
 impl CloudFlareRulesetModelField {
     /// `name`
@@ -5939,7 +5939,7 @@ impl CloudFlareRulesetModelField {
     ];
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 /// CSDL complex type `microsoft.graph.cloudFlareVerifiedDetailsModel`; base type `microsoft.graph.webApplicationFirewallVerifiedDetails`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct CloudFlareVerifiedDetailsModel {
@@ -5958,14 +5958,14 @@ pub struct CloudFlareVerifiedDetailsModel {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 impl serde::Serialize for CloudFlareVerifiedDetailsModel {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 impl CloudFlareVerifiedDetailsModel {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.cloudFlareVerifiedDetailsModel";
@@ -5990,7 +5990,7 @@ impl CloudFlareVerifiedDetailsModel {
     }
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 impl<'de> serde::Deserialize<'de> for CloudFlareVerifiedDetailsModel {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -5999,7 +5999,7 @@ impl<'de> serde::Deserialize<'de> for CloudFlareVerifiedDetailsModel {
     }
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 impl graph_odata_runtime::model::ODataObject for CloudFlareVerifiedDetailsModel {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -6029,7 +6029,7 @@ impl graph_odata_runtime::model::ODataObject for CloudFlareVerifiedDetailsModel 
     }
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 impl CloudFlareVerifiedDetailsModel {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -6040,11 +6040,11 @@ impl CloudFlareVerifiedDetailsModel {
     }
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 /// The properties of [`CloudFlareVerifiedDetailsModel`] by wire name, each a [`Field<CloudFlareVerifiedDetailsModel>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`CloudFlareVerifiedDetailsModel::set_null`].
 pub enum CloudFlareVerifiedDetailsModelField {}
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 #[allow(non_upper_case_globals)]
 impl CloudFlareVerifiedDetailsModelField {
     /// `dnsConfiguration`
@@ -6072,7 +6072,7 @@ impl CloudFlareVerifiedDetailsModelField {
     ];
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 /// CSDL complex type `microsoft.graph.cloudPcAuditActor`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct CloudPcAuditActor {
@@ -6102,14 +6102,14 @@ pub struct CloudPcAuditActor {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl serde::Serialize for CloudPcAuditActor {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl CloudPcAuditActor {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.cloudPcAuditActor";
@@ -6139,7 +6139,7 @@ impl CloudPcAuditActor {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl<'de> serde::Deserialize<'de> for CloudPcAuditActor {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -6148,7 +6148,7 @@ impl<'de> serde::Deserialize<'de> for CloudPcAuditActor {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl graph_odata_runtime::model::ODataObject for CloudPcAuditActor {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -6188,7 +6188,7 @@ impl graph_odata_runtime::model::ODataObject for CloudPcAuditActor {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl CloudPcAuditActor {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -6199,11 +6199,11 @@ impl CloudPcAuditActor {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 /// The properties of [`CloudPcAuditActor`] by wire name, each a [`Field<CloudPcAuditActor>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`CloudPcAuditActor::set_null`].
 pub enum CloudPcAuditActorField {}
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 #[allow(non_upper_case_globals)]
 impl CloudPcAuditActorField {
     /// `applicationDisplayName`
@@ -6259,7 +6259,7 @@ impl CloudPcAuditActorField {
     ];
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 /// CSDL complex type `microsoft.graph.cloudPcAuditProperty`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct CloudPcAuditProperty {
@@ -6275,14 +6275,14 @@ pub struct CloudPcAuditProperty {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl serde::Serialize for CloudPcAuditProperty {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl CloudPcAuditProperty {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.cloudPcAuditProperty";
@@ -6305,7 +6305,7 @@ impl CloudPcAuditProperty {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl<'de> serde::Deserialize<'de> for CloudPcAuditProperty {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -6314,7 +6314,7 @@ impl<'de> serde::Deserialize<'de> for CloudPcAuditProperty {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl graph_odata_runtime::model::ODataObject for CloudPcAuditProperty {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -6337,7 +6337,7 @@ impl graph_odata_runtime::model::ODataObject for CloudPcAuditProperty {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl CloudPcAuditProperty {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -6348,11 +6348,11 @@ impl CloudPcAuditProperty {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 /// The properties of [`CloudPcAuditProperty`] by wire name, each a [`Field<CloudPcAuditProperty>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`CloudPcAuditProperty::set_null`].
 pub enum CloudPcAuditPropertyField {}
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 #[allow(non_upper_case_globals)]
 impl CloudPcAuditPropertyField {
     /// `displayName`
@@ -6375,7 +6375,7 @@ impl CloudPcAuditPropertyField {
     ];
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 /// CSDL complex type `microsoft.graph.cloudPcAuditResource`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct CloudPcAuditResource {
@@ -6391,14 +6391,14 @@ pub struct CloudPcAuditResource {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl serde::Serialize for CloudPcAuditResource {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl CloudPcAuditResource {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.cloudPcAuditResource";
@@ -6421,7 +6421,7 @@ impl CloudPcAuditResource {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl<'de> serde::Deserialize<'de> for CloudPcAuditResource {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -6430,7 +6430,7 @@ impl<'de> serde::Deserialize<'de> for CloudPcAuditResource {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl graph_odata_runtime::model::ODataObject for CloudPcAuditResource {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -6455,7 +6455,7 @@ impl graph_odata_runtime::model::ODataObject for CloudPcAuditResource {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl CloudPcAuditResource {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -6466,11 +6466,11 @@ impl CloudPcAuditResource {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 /// The properties of [`CloudPcAuditResource`] by wire name, each a [`Field<CloudPcAuditResource>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`CloudPcAuditResource::set_null`].
 pub enum CloudPcAuditResourceField {}
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 #[allow(non_upper_case_globals)]
 impl CloudPcAuditResourceField {
     /// `displayName`
@@ -6493,7 +6493,7 @@ impl CloudPcAuditResourceField {
     ];
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 /// CSDL complex type `microsoft.graph.cloudPcDomainJoinConfiguration`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct CloudPcDomainJoinConfiguration {
@@ -6511,14 +6511,14 @@ pub struct CloudPcDomainJoinConfiguration {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl serde::Serialize for CloudPcDomainJoinConfiguration {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl CloudPcDomainJoinConfiguration {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.cloudPcDomainJoinConfiguration";
@@ -6542,7 +6542,7 @@ impl CloudPcDomainJoinConfiguration {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl<'de> serde::Deserialize<'de> for CloudPcDomainJoinConfiguration {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -6551,7 +6551,7 @@ impl<'de> serde::Deserialize<'de> for CloudPcDomainJoinConfiguration {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl graph_odata_runtime::model::ODataObject for CloudPcDomainJoinConfiguration {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -6579,7 +6579,7 @@ impl graph_odata_runtime::model::ODataObject for CloudPcDomainJoinConfiguration 
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl CloudPcDomainJoinConfiguration {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -6590,11 +6590,11 @@ impl CloudPcDomainJoinConfiguration {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 /// The properties of [`CloudPcDomainJoinConfiguration`] by wire name, each a [`Field<CloudPcDomainJoinConfiguration>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`CloudPcDomainJoinConfiguration::set_null`].
 pub enum CloudPcDomainJoinConfigurationField {}
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 #[allow(non_upper_case_globals)]
 impl CloudPcDomainJoinConfigurationField {
     /// `domainJoinType`
@@ -6765,7 +6765,7 @@ impl CloudPcLaunchDetailField {
     ];
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 /// CSDL complex type `microsoft.graph.cloudPcManagementAssignmentTarget`; abstract.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct CloudPcManagementAssignmentTarget {
@@ -6775,14 +6775,14 @@ pub struct CloudPcManagementAssignmentTarget {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl serde::Serialize for CloudPcManagementAssignmentTarget {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl CloudPcManagementAssignmentTarget {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.cloudPcManagementAssignmentTarget";
@@ -6802,7 +6802,7 @@ impl CloudPcManagementAssignmentTarget {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl<'de> serde::Deserialize<'de> for CloudPcManagementAssignmentTarget {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -6811,7 +6811,7 @@ impl<'de> serde::Deserialize<'de> for CloudPcManagementAssignmentTarget {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl graph_odata_runtime::model::ODataObject for CloudPcManagementAssignmentTarget {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -6827,7 +6827,7 @@ impl graph_odata_runtime::model::ODataObject for CloudPcManagementAssignmentTarg
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 /// A `microsoft.graph.cloudPcManagementAssignmentTarget` value: the base type or one of its derived types, chosen by `@odata.type`. A derived type this crate does not know is read as [`CloudPcManagementAssignmentTarget`], which keeps its properties and `@odata.type` in `additional_properties`.
 #[derive(Debug, Clone, PartialEq)]
 pub enum AnyCloudPcManagementAssignmentTarget {
@@ -6837,7 +6837,7 @@ pub enum AnyCloudPcManagementAssignmentTarget {
     CloudPcManagementGroupAssignmentTarget(Box<CloudPcManagementGroupAssignmentTarget>),
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl AnyCloudPcManagementAssignmentTarget {
     /// The `@odata.type` of the variant (the base type's for unknown derived types).
     pub fn odata_type(&self) -> &'static str {
@@ -6861,14 +6861,14 @@ impl AnyCloudPcManagementAssignmentTarget {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl Default for AnyCloudPcManagementAssignmentTarget {
     fn default() -> Self {
         Self::CloudPcManagementAssignmentTarget(Box::default())
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl From<CloudPcManagementAssignmentTarget> for AnyCloudPcManagementAssignmentTarget {
     fn from(value: CloudPcManagementAssignmentTarget) -> Self {
         Self::CloudPcManagementAssignmentTarget(Box::new(value))

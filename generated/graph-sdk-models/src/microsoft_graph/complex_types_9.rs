@@ -11,7 +11,7 @@ use graph_odata_runtime::edm;
 #[allow(unused_imports)]
 use graph_odata_runtime::model;
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl AnyCloudPcManagementAssignmentTarget {
     /// The value if it is a [`AnyCloudPcManagementAssignmentTarget::CloudPcManagementGroupAssignmentTarget`] variant.
     pub fn as_cloud_pc_management_group_assignment_target(
@@ -24,7 +24,7 @@ impl AnyCloudPcManagementAssignmentTarget {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl From<CloudPcManagementGroupAssignmentTarget>
 for AnyCloudPcManagementAssignmentTarget {
     fn from(value: CloudPcManagementGroupAssignmentTarget) -> Self {
@@ -32,7 +32,7 @@ for AnyCloudPcManagementAssignmentTarget {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl serde::Serialize for AnyCloudPcManagementAssignmentTarget {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match self {
@@ -50,7 +50,7 @@ impl serde::Serialize for AnyCloudPcManagementAssignmentTarget {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl<'de> serde::Deserialize<'de> for AnyCloudPcManagementAssignmentTarget {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -74,7 +74,7 @@ impl<'de> serde::Deserialize<'de> for AnyCloudPcManagementAssignmentTarget {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 /// CSDL complex type `microsoft.graph.cloudPcManagementGroupAssignmentTarget`; base type `microsoft.graph.cloudPcManagementAssignmentTarget`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct CloudPcManagementGroupAssignmentTarget {
@@ -88,14 +88,14 @@ pub struct CloudPcManagementGroupAssignmentTarget {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl serde::Serialize for CloudPcManagementGroupAssignmentTarget {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl CloudPcManagementGroupAssignmentTarget {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.cloudPcManagementGroupAssignmentTarget";
@@ -117,7 +117,7 @@ impl CloudPcManagementGroupAssignmentTarget {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl<'de> serde::Deserialize<'de> for CloudPcManagementGroupAssignmentTarget {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -126,7 +126,7 @@ impl<'de> serde::Deserialize<'de> for CloudPcManagementGroupAssignmentTarget {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl graph_odata_runtime::model::ODataObject for CloudPcManagementGroupAssignmentTarget {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -148,7 +148,7 @@ impl graph_odata_runtime::model::ODataObject for CloudPcManagementGroupAssignmen
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl CloudPcManagementGroupAssignmentTarget {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -159,11 +159,11 @@ impl CloudPcManagementGroupAssignmentTarget {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 /// The properties of [`CloudPcManagementGroupAssignmentTarget`] by wire name, each a [`Field<CloudPcManagementGroupAssignmentTarget>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`CloudPcManagementGroupAssignmentTarget::set_null`].
 pub enum CloudPcManagementGroupAssignmentTargetField {}
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 #[allow(non_upper_case_globals)]
 impl CloudPcManagementGroupAssignmentTargetField {
     /// `groupId`
@@ -181,7 +181,7 @@ impl CloudPcManagementGroupAssignmentTargetField {
     ];
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 /// CSDL complex type `microsoft.graph.cloudPcOnPremisesConnectionHealthCheck`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct CloudPcOnPremisesConnectionHealthCheck {
@@ -207,14 +207,14 @@ pub struct CloudPcOnPremisesConnectionHealthCheck {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl serde::Serialize for CloudPcOnPremisesConnectionHealthCheck {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl CloudPcOnPremisesConnectionHealthCheck {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.cloudPcOnPremisesConnectionHealthCheck";
@@ -242,7 +242,7 @@ impl CloudPcOnPremisesConnectionHealthCheck {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl<'de> serde::Deserialize<'de> for CloudPcOnPremisesConnectionHealthCheck {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -251,7 +251,7 @@ impl<'de> serde::Deserialize<'de> for CloudPcOnPremisesConnectionHealthCheck {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl graph_odata_runtime::model::ODataObject for CloudPcOnPremisesConnectionHealthCheck {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -283,7 +283,7 @@ impl graph_odata_runtime::model::ODataObject for CloudPcOnPremisesConnectionHeal
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl CloudPcOnPremisesConnectionHealthCheck {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -294,11 +294,11 @@ impl CloudPcOnPremisesConnectionHealthCheck {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 /// The properties of [`CloudPcOnPremisesConnectionHealthCheck`] by wire name, each a [`Field<CloudPcOnPremisesConnectionHealthCheck>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`CloudPcOnPremisesConnectionHealthCheck::set_null`].
 pub enum CloudPcOnPremisesConnectionHealthCheckField {}
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 #[allow(non_upper_case_globals)]
 impl CloudPcOnPremisesConnectionHealthCheckField {
     /// `additionalDetail`
@@ -346,7 +346,7 @@ impl CloudPcOnPremisesConnectionHealthCheckField {
     ];
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 /// CSDL complex type `microsoft.graph.cloudPcOnPremisesConnectionStatusDetail`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct CloudPcOnPremisesConnectionStatusDetail {
@@ -362,14 +362,14 @@ pub struct CloudPcOnPremisesConnectionStatusDetail {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl serde::Serialize for CloudPcOnPremisesConnectionStatusDetail {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl CloudPcOnPremisesConnectionStatusDetail {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.cloudPcOnPremisesConnectionStatusDetail";
@@ -392,7 +392,7 @@ impl CloudPcOnPremisesConnectionStatusDetail {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl<'de> serde::Deserialize<'de> for CloudPcOnPremisesConnectionStatusDetail {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -401,7 +401,7 @@ impl<'de> serde::Deserialize<'de> for CloudPcOnPremisesConnectionStatusDetail {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl graph_odata_runtime::model::ODataObject
 for CloudPcOnPremisesConnectionStatusDetail {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
@@ -425,7 +425,7 @@ for CloudPcOnPremisesConnectionStatusDetail {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl CloudPcOnPremisesConnectionStatusDetail {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -436,11 +436,11 @@ impl CloudPcOnPremisesConnectionStatusDetail {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 /// The properties of [`CloudPcOnPremisesConnectionStatusDetail`] by wire name, each a [`Field<CloudPcOnPremisesConnectionStatusDetail>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`CloudPcOnPremisesConnectionStatusDetail::set_null`].
 pub enum CloudPcOnPremisesConnectionStatusDetailField {}
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 #[allow(non_upper_case_globals)]
 impl CloudPcOnPremisesConnectionStatusDetailField {
     /// `endDateTime`
@@ -463,7 +463,7 @@ impl CloudPcOnPremisesConnectionStatusDetailField {
     ];
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 /// CSDL complex type `microsoft.graph.cloudPcProvisioningPolicyAutopatch`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct CloudPcProvisioningPolicyAutopatch {
@@ -475,14 +475,14 @@ pub struct CloudPcProvisioningPolicyAutopatch {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl serde::Serialize for CloudPcProvisioningPolicyAutopatch {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl CloudPcProvisioningPolicyAutopatch {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.cloudPcProvisioningPolicyAutopatch";
@@ -503,7 +503,7 @@ impl CloudPcProvisioningPolicyAutopatch {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl<'de> serde::Deserialize<'de> for CloudPcProvisioningPolicyAutopatch {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -512,7 +512,7 @@ impl<'de> serde::Deserialize<'de> for CloudPcProvisioningPolicyAutopatch {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl graph_odata_runtime::model::ODataObject for CloudPcProvisioningPolicyAutopatch {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -535,7 +535,7 @@ impl graph_odata_runtime::model::ODataObject for CloudPcProvisioningPolicyAutopa
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl CloudPcProvisioningPolicyAutopatch {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -546,11 +546,11 @@ impl CloudPcProvisioningPolicyAutopatch {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 /// The properties of [`CloudPcProvisioningPolicyAutopatch`] by wire name, each a [`Field<CloudPcProvisioningPolicyAutopatch>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`CloudPcProvisioningPolicyAutopatch::set_null`].
 pub enum CloudPcProvisioningPolicyAutopatchField {}
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 #[allow(non_upper_case_globals)]
 impl CloudPcProvisioningPolicyAutopatchField {
     /// `autopatchGroupId`
@@ -563,7 +563,7 @@ impl CloudPcProvisioningPolicyAutopatchField {
     ];
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 /// CSDL complex type `microsoft.graph.cloudPcRestorePointSetting`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct CloudPcRestorePointSetting {
@@ -577,14 +577,14 @@ pub struct CloudPcRestorePointSetting {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl serde::Serialize for CloudPcRestorePointSetting {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl CloudPcRestorePointSetting {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.cloudPcRestorePointSetting";
@@ -606,7 +606,7 @@ impl CloudPcRestorePointSetting {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl<'de> serde::Deserialize<'de> for CloudPcRestorePointSetting {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -615,7 +615,7 @@ impl<'de> serde::Deserialize<'de> for CloudPcRestorePointSetting {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl graph_odata_runtime::model::ODataObject for CloudPcRestorePointSetting {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -639,7 +639,7 @@ impl graph_odata_runtime::model::ODataObject for CloudPcRestorePointSetting {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl CloudPcRestorePointSetting {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -650,11 +650,11 @@ impl CloudPcRestorePointSetting {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 /// The properties of [`CloudPcRestorePointSetting`] by wire name, each a [`Field<CloudPcRestorePointSetting>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`CloudPcRestorePointSetting::set_null`].
 pub enum CloudPcRestorePointSettingField {}
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 #[allow(non_upper_case_globals)]
 impl CloudPcRestorePointSettingField {
     /// `frequencyType`
@@ -799,7 +799,7 @@ impl CloudPcSourceDeviceImageField {
     ];
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 /// CSDL complex type `microsoft.graph.cloudPcUserRoleScopeTagInfo`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct CloudPcUserRoleScopeTagInfo {
@@ -813,14 +813,14 @@ pub struct CloudPcUserRoleScopeTagInfo {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl serde::Serialize for CloudPcUserRoleScopeTagInfo {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl CloudPcUserRoleScopeTagInfo {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.cloudPcUserRoleScopeTagInfo";
@@ -842,7 +842,7 @@ impl CloudPcUserRoleScopeTagInfo {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl<'de> serde::Deserialize<'de> for CloudPcUserRoleScopeTagInfo {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -851,7 +851,7 @@ impl<'de> serde::Deserialize<'de> for CloudPcUserRoleScopeTagInfo {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl graph_odata_runtime::model::ODataObject for CloudPcUserRoleScopeTagInfo {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -875,7 +875,7 @@ impl graph_odata_runtime::model::ODataObject for CloudPcUserRoleScopeTagInfo {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl CloudPcUserRoleScopeTagInfo {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -886,11 +886,11 @@ impl CloudPcUserRoleScopeTagInfo {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 /// The properties of [`CloudPcUserRoleScopeTagInfo`] by wire name, each a [`Field<CloudPcUserRoleScopeTagInfo>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`CloudPcUserRoleScopeTagInfo::set_null`].
 pub enum CloudPcUserRoleScopeTagInfoField {}
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 #[allow(non_upper_case_globals)]
 impl CloudPcUserRoleScopeTagInfoField {
     /// `displayName`
@@ -908,7 +908,7 @@ impl CloudPcUserRoleScopeTagInfoField {
     ];
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 /// CSDL complex type `microsoft.graph.cloudPcWindowsSetting`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct CloudPcWindowsSetting {
@@ -920,14 +920,14 @@ pub struct CloudPcWindowsSetting {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl serde::Serialize for CloudPcWindowsSetting {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl CloudPcWindowsSetting {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.cloudPcWindowsSetting";
@@ -948,7 +948,7 @@ impl CloudPcWindowsSetting {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl<'de> serde::Deserialize<'de> for CloudPcWindowsSetting {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -957,7 +957,7 @@ impl<'de> serde::Deserialize<'de> for CloudPcWindowsSetting {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl graph_odata_runtime::model::ODataObject for CloudPcWindowsSetting {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -978,7 +978,7 @@ impl graph_odata_runtime::model::ODataObject for CloudPcWindowsSetting {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl CloudPcWindowsSetting {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -989,11 +989,11 @@ impl CloudPcWindowsSetting {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 /// The properties of [`CloudPcWindowsSetting`] by wire name, each a [`Field<CloudPcWindowsSetting>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`CloudPcWindowsSetting::set_null`].
 pub enum CloudPcWindowsSettingField {}
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 #[allow(non_upper_case_globals)]
 impl CloudPcWindowsSettingField {
     /// `locale`
@@ -1122,7 +1122,7 @@ impl CloudVideoInteropInfoField {
     ];
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL complex type `microsoft.graph.coachmarkLocation`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct CoachmarkLocation {
@@ -1138,14 +1138,14 @@ pub struct CoachmarkLocation {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for CoachmarkLocation {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl CoachmarkLocation {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.coachmarkLocation";
@@ -1168,7 +1168,7 @@ impl CoachmarkLocation {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for CoachmarkLocation {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1177,7 +1177,7 @@ impl<'de> serde::Deserialize<'de> for CoachmarkLocation {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::model::ODataObject for CoachmarkLocation {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -1200,7 +1200,7 @@ impl graph_odata_runtime::model::ODataObject for CoachmarkLocation {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl CoachmarkLocation {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -1211,11 +1211,11 @@ impl CoachmarkLocation {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// The properties of [`CoachmarkLocation`] by wire name, each a [`Field<CoachmarkLocation>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`CoachmarkLocation::set_null`].
 pub enum CoachmarkLocationField {}
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 #[allow(non_upper_case_globals)]
 impl CoachmarkLocationField {
     /// `length`
@@ -1335,7 +1335,7 @@ impl CollapsePropertyField {
     ];
 }
 
-#[cfg(feature = "_base_item")]
+#[cfg(feature = "_boolean_column")]
 /// CSDL complex type `microsoft.graph.columnValidation`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ColumnValidation {
@@ -1351,14 +1351,14 @@ pub struct ColumnValidation {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_base_item")]
+#[cfg(feature = "_boolean_column")]
 impl serde::Serialize for ColumnValidation {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_base_item")]
+#[cfg(feature = "_boolean_column")]
 impl ColumnValidation {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.columnValidation";
@@ -1381,7 +1381,7 @@ impl ColumnValidation {
     }
 }
 
-#[cfg(feature = "_base_item")]
+#[cfg(feature = "_boolean_column")]
 impl<'de> serde::Deserialize<'de> for ColumnValidation {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1390,7 +1390,7 @@ impl<'de> serde::Deserialize<'de> for ColumnValidation {
     }
 }
 
-#[cfg(feature = "_base_item")]
+#[cfg(feature = "_boolean_column")]
 impl graph_odata_runtime::model::ODataObject for ColumnValidation {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -1415,7 +1415,7 @@ impl graph_odata_runtime::model::ODataObject for ColumnValidation {
     }
 }
 
-#[cfg(feature = "_base_item")]
+#[cfg(feature = "_boolean_column")]
 impl ColumnValidation {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -1426,11 +1426,11 @@ impl ColumnValidation {
     }
 }
 
-#[cfg(feature = "_base_item")]
+#[cfg(feature = "_boolean_column")]
 /// The properties of [`ColumnValidation`] by wire name, each a [`Field<ColumnValidation>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ColumnValidation::set_null`].
 pub enum ColumnValidationField {}
 
-#[cfg(feature = "_base_item")]
+#[cfg(feature = "_boolean_column")]
 #[allow(non_upper_case_globals)]
 impl ColumnValidationField {
     /// `defaultLanguage`
@@ -2675,7 +2675,7 @@ impl CommunicationsUserIdentityField {
     ];
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL complex type `microsoft.graph.complianceInformation`; open type: dynamic properties land in `additional_properties`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ComplianceInformation {
@@ -2689,14 +2689,14 @@ pub struct ComplianceInformation {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for ComplianceInformation {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl ComplianceInformation {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.complianceInformation";
@@ -2718,7 +2718,7 @@ impl ComplianceInformation {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for ComplianceInformation {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2727,7 +2727,7 @@ impl<'de> serde::Deserialize<'de> for ComplianceInformation {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::model::ODataObject for ComplianceInformation {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -2753,7 +2753,7 @@ impl graph_odata_runtime::model::ODataObject for ComplianceInformation {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl ComplianceInformation {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -2764,11 +2764,11 @@ impl ComplianceInformation {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// The properties of [`ComplianceInformation`] by wire name, each a [`Field<ComplianceInformation>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ComplianceInformation::set_null`].
 pub enum ComplianceInformationField {}
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 #[allow(non_upper_case_globals)]
 impl ComplianceInformationField {
     /// `certificationControls`
@@ -2786,7 +2786,7 @@ impl ComplianceInformationField {
     ];
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 /// CSDL complex type `microsoft.graph.complianceManagementPartnerAssignment`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ComplianceManagementPartnerAssignment {
@@ -2798,14 +2798,14 @@ pub struct ComplianceManagementPartnerAssignment {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl serde::Serialize for ComplianceManagementPartnerAssignment {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl ComplianceManagementPartnerAssignment {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.complianceManagementPartnerAssignment";
@@ -2826,7 +2826,7 @@ impl ComplianceManagementPartnerAssignment {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl<'de> serde::Deserialize<'de> for ComplianceManagementPartnerAssignment {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2835,7 +2835,7 @@ impl<'de> serde::Deserialize<'de> for ComplianceManagementPartnerAssignment {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl graph_odata_runtime::model::ODataObject for ComplianceManagementPartnerAssignment {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -2856,7 +2856,7 @@ impl graph_odata_runtime::model::ODataObject for ComplianceManagementPartnerAssi
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl ComplianceManagementPartnerAssignment {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -2867,11 +2867,11 @@ impl ComplianceManagementPartnerAssignment {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 /// The properties of [`ComplianceManagementPartnerAssignment`] by wire name, each a [`Field<ComplianceManagementPartnerAssignment>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ComplianceManagementPartnerAssignment::set_null`].
 pub enum ComplianceManagementPartnerAssignmentField {}
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 #[allow(non_upper_case_globals)]
 impl ComplianceManagementPartnerAssignmentField {
     /// `target`
@@ -2889,7 +2889,7 @@ impl ComplianceManagementPartnerAssignmentField {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ComputeRightsAndInheritanceResult {
     /// Navigation property `contentRights`: `Collection(microsoft.graph.labelContentRight)`; present when expanded (`$expand`).
-    #[cfg(feature = "_me")]
+    #[cfg(feature = "_activities_container")]
     pub content_rights: Option<Vec<LabelContentRight>>,
     /// Navigation property `inheritedLabel`: `microsoft.graph.sensitivityLabel`; present when expanded (`$expand`).
     pub inherited_label: Option<SensitivityLabel>,
@@ -2925,7 +2925,8 @@ impl ComputeRightsAndInheritanceResult {
             &self.additional_properties,
             odata_type,
         )?;
-        #[cfg(feature = "_me")] object.property("contentRights", &self.content_rights);
+        #[cfg(feature = "_activities_container")]
+        object.property("contentRights", &self.content_rights);
         object.property("inheritedLabel", &self.inherited_label);
         object.property("sensitivityLabels", &self.sensitivity_labels);
         object.end()
@@ -2952,7 +2953,7 @@ impl graph_odata_runtime::model::ODataObject for ComputeRightsAndInheritanceResu
         use graph_odata_runtime::model::read_nullable;
         let extra = &mut self.additional_properties;
         match key {
-            #[cfg(feature = "_me")]
+            #[cfg(feature = "_activities_container")]
             "contentRights" => read_nullable(map, key, &mut self.content_rights, extra),
             "inheritedLabel" => read_nullable(map, key, &mut self.inherited_label, extra),
             "sensitivityLabels" => {
@@ -4722,7 +4723,7 @@ impl ConditionalAccessPlatformsField {
     ];
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 /// CSDL complex type `microsoft.graph.conditionalAccessPolicyDetail`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ConditionalAccessPolicyDetail {
@@ -4738,14 +4739,14 @@ pub struct ConditionalAccessPolicyDetail {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 impl serde::Serialize for ConditionalAccessPolicyDetail {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 impl ConditionalAccessPolicyDetail {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.conditionalAccessPolicyDetail";
@@ -4768,7 +4769,7 @@ impl ConditionalAccessPolicyDetail {
     }
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 impl<'de> serde::Deserialize<'de> for ConditionalAccessPolicyDetail {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -4777,7 +4778,7 @@ impl<'de> serde::Deserialize<'de> for ConditionalAccessPolicyDetail {
     }
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 impl graph_odata_runtime::model::ODataObject for ConditionalAccessPolicyDetail {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -4802,7 +4803,7 @@ impl graph_odata_runtime::model::ODataObject for ConditionalAccessPolicyDetail {
     }
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 impl ConditionalAccessPolicyDetail {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -4813,11 +4814,11 @@ impl ConditionalAccessPolicyDetail {
     }
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 /// The properties of [`ConditionalAccessPolicyDetail`] by wire name, each a [`Field<ConditionalAccessPolicyDetail>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ConditionalAccessPolicyDetail::set_null`].
 pub enum ConditionalAccessPolicyDetailField {}
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 #[allow(non_upper_case_globals)]
 impl ConditionalAccessPolicyDetailField {
     /// `conditions`
@@ -5645,7 +5646,7 @@ impl ConnectedOrganizationMembersField {
     ];
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 /// CSDL complex type `microsoft.graph.connectionInfo`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ConnectionInfo {
@@ -5657,14 +5658,14 @@ pub struct ConnectionInfo {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl serde::Serialize for ConnectionInfo {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl ConnectionInfo {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.connectionInfo";
@@ -5685,7 +5686,7 @@ impl ConnectionInfo {
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl<'de> serde::Deserialize<'de> for ConnectionInfo {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -5694,7 +5695,7 @@ impl<'de> serde::Deserialize<'de> for ConnectionInfo {
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl graph_odata_runtime::model::ODataObject for ConnectionInfo {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -5715,7 +5716,7 @@ impl graph_odata_runtime::model::ODataObject for ConnectionInfo {
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl ConnectionInfo {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -5726,11 +5727,11 @@ impl ConnectionInfo {
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 /// The properties of [`ConnectionInfo`] by wire name, each a [`Field<ConnectionInfo>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ConnectionInfo::set_null`].
 pub enum ConnectionInfoField {}
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 #[allow(non_upper_case_globals)]
 impl ConnectionInfoField {
     /// `url`
@@ -5835,7 +5836,7 @@ impl ConnectionItemField {
     pub const ALL: &'static [model::Field<ConnectionItem>] = &[Self::ConnectionId];
 }
 
-#[cfg(feature = "_attribute_definition")]
+#[cfg(feature = "_bulk_operation")]
 /// CSDL complex type `microsoft.graph.containerFilter`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ContainerFilter {
@@ -5847,14 +5848,14 @@ pub struct ContainerFilter {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_attribute_definition")]
+#[cfg(feature = "_bulk_operation")]
 impl serde::Serialize for ContainerFilter {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_attribute_definition")]
+#[cfg(feature = "_bulk_operation")]
 impl ContainerFilter {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.containerFilter";
@@ -5875,7 +5876,7 @@ impl ContainerFilter {
     }
 }
 
-#[cfg(feature = "_attribute_definition")]
+#[cfg(feature = "_bulk_operation")]
 impl<'de> serde::Deserialize<'de> for ContainerFilter {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -5884,7 +5885,7 @@ impl<'de> serde::Deserialize<'de> for ContainerFilter {
     }
 }
 
-#[cfg(feature = "_attribute_definition")]
+#[cfg(feature = "_bulk_operation")]
 impl graph_odata_runtime::model::ODataObject for ContainerFilter {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -5907,7 +5908,7 @@ impl graph_odata_runtime::model::ODataObject for ContainerFilter {
     }
 }
 
-#[cfg(feature = "_attribute_definition")]
+#[cfg(feature = "_bulk_operation")]
 impl ContainerFilter {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -5918,11 +5919,11 @@ impl ContainerFilter {
     }
 }
 
-#[cfg(feature = "_attribute_definition")]
+#[cfg(feature = "_bulk_operation")]
 /// The properties of [`ContainerFilter`] by wire name, each a [`Field<ContainerFilter>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ContainerFilter::set_null`].
 pub enum ContainerFilterField {}
 
-#[cfg(feature = "_attribute_definition")]
+#[cfg(feature = "_bulk_operation")]
 #[allow(non_upper_case_globals)]
 impl ContainerFilterField {
     /// `includedContainers`
@@ -5935,7 +5936,7 @@ impl ContainerFilterField {
     ];
 }
 
-#[cfg(feature = "_base_item")]
+#[cfg(feature = "_boolean_column")]
 /// CSDL complex type `microsoft.graph.contentApprovalStatusColumn`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ContentApprovalStatusColumn {
@@ -5945,14 +5946,14 @@ pub struct ContentApprovalStatusColumn {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_base_item")]
+#[cfg(feature = "_boolean_column")]
 impl serde::Serialize for ContentApprovalStatusColumn {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_base_item")]
+#[cfg(feature = "_boolean_column")]
 impl ContentApprovalStatusColumn {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.contentApprovalStatusColumn";
@@ -5972,7 +5973,7 @@ impl ContentApprovalStatusColumn {
     }
 }
 
-#[cfg(feature = "_base_item")]
+#[cfg(feature = "_boolean_column")]
 impl<'de> serde::Deserialize<'de> for ContentApprovalStatusColumn {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -5981,7 +5982,7 @@ impl<'de> serde::Deserialize<'de> for ContentApprovalStatusColumn {
     }
 }
 
-#[cfg(feature = "_base_item")]
+#[cfg(feature = "_boolean_column")]
 impl graph_odata_runtime::model::ODataObject for ContentApprovalStatusColumn {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,

@@ -34,7 +34,7 @@ pub struct AadUserConversationMember {
     /// Property `userId`: `Edm.String`.
     pub user_id: Option<String>,
     /// Navigation property `user`: `microsoft.graph.user`; present when expanded (`$expand`).
-    #[cfg(feature = "_activity_based_timeout_policy")]
+    #[cfg(feature = "_authorization_info")]
     pub user: Option<AnyUser>,
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
@@ -77,8 +77,7 @@ impl AadUserConversationMember {
         object.property("email", &self.email);
         object.property("tenantId", &self.tenant_id);
         object.property("userId", &self.user_id);
-        #[cfg(feature = "_activity_based_timeout_policy")]
-        object.property("user", &self.user);
+        #[cfg(feature = "_authorization_info")] object.property("user", &self.user);
         object.end()
     }
 }
@@ -112,7 +111,7 @@ impl graph_odata_runtime::model::ODataObject for AadUserConversationMember {
             "email" => read_lenient(map, key, &mut self.email, extra),
             "tenantId" => read_lenient(map, key, &mut self.tenant_id, extra),
             "userId" => read_lenient(map, key, &mut self.user_id, extra),
-            #[cfg(feature = "_activity_based_timeout_policy")]
+            #[cfg(feature = "_authorization_info")]
             "user" => read_nullable(map, key, &mut self.user, extra),
             _ => Ok(false),
         }
@@ -183,7 +182,7 @@ impl AadUserConversationMemberField {
     ];
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 /// CSDL entity type `microsoft.graph.accessPackage`; base type `microsoft.graph.entity`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct AccessPackage {
@@ -209,7 +208,7 @@ pub struct AccessPackage {
     /// Navigation property `incompatibleAccessPackages`: `Collection(microsoft.graph.accessPackage)`; present when expanded (`$expand`).
     pub incompatible_access_packages: Option<Vec<AccessPackage>>,
     /// Navigation property `incompatibleGroups`: `Collection(microsoft.graph.group)`; present when expanded (`$expand`).
-    #[cfg(feature = "_activity_based_timeout_policy")]
+    #[cfg(feature = "_group")]
     pub incompatible_groups: Option<Vec<Group>>,
     /// Navigation property `resourceRoleScopes`: `Collection(microsoft.graph.accessPackageResourceRoleScope)`, contained; present when expanded (`$expand`).
     pub resource_role_scopes: Option<Vec<AccessPackageResourceRoleScope>>,
@@ -219,14 +218,14 @@ pub struct AccessPackage {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl serde::Serialize for AccessPackage {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 #[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
 impl AccessPackage {
     /// The CSDL qualified name, as `@odata.type` spells it.
@@ -258,14 +257,14 @@ impl AccessPackage {
         object.property("catalog", &self.catalog);
         object
             .property("incompatibleAccessPackages", &self.incompatible_access_packages);
-        #[cfg(feature = "_activity_based_timeout_policy")]
+        #[cfg(feature = "_group")]
         object.property("incompatibleGroups", &self.incompatible_groups);
         object.property("resourceRoleScopes", &self.resource_role_scopes);
         object.end()
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl<'de> serde::Deserialize<'de> for AccessPackage {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -274,7 +273,7 @@ impl<'de> serde::Deserialize<'de> for AccessPackage {
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 #[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
 impl graph_odata_runtime::model::ODataObject for AccessPackage {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
@@ -310,7 +309,7 @@ impl graph_odata_runtime::model::ODataObject for AccessPackage {
             "incompatibleAccessPackages" => {
                 read_nullable(map, key, &mut self.incompatible_access_packages, extra)
             }
-            #[cfg(feature = "_activity_based_timeout_policy")]
+            #[cfg(feature = "_group")]
             "incompatibleGroups" => {
                 read_nullable(map, key, &mut self.incompatible_groups, extra)
             }
@@ -327,7 +326,7 @@ impl graph_odata_runtime::model::ODataObject for AccessPackage {
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl AccessPackage {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -338,11 +337,11 @@ impl AccessPackage {
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 /// The properties of [`AccessPackage`] by wire name, each a [`Field<AccessPackage>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`AccessPackage::set_null`].
 pub enum AccessPackageField {}
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 #[allow(non_upper_case_globals)]
 impl AccessPackageField {
     /// `id`
@@ -404,7 +403,7 @@ impl AccessPackageField {
     ];
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 /// CSDL entity type `microsoft.graph.accessPackageAssignment`; base type `microsoft.graph.entity`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct AccessPackageAssignment {
@@ -433,14 +432,14 @@ pub struct AccessPackageAssignment {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl serde::Serialize for AccessPackageAssignment {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl AccessPackageAssignment {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.accessPackageAssignment";
@@ -473,7 +472,7 @@ impl AccessPackageAssignment {
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl<'de> serde::Deserialize<'de> for AccessPackageAssignment {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -482,7 +481,7 @@ impl<'de> serde::Deserialize<'de> for AccessPackageAssignment {
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl graph_odata_runtime::model::ODataObject for AccessPackageAssignment {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -522,7 +521,7 @@ impl graph_odata_runtime::model::ODataObject for AccessPackageAssignment {
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl AccessPackageAssignment {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -533,11 +532,11 @@ impl AccessPackageAssignment {
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 /// The properties of [`AccessPackageAssignment`] by wire name, each a [`Field<AccessPackageAssignment>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`AccessPackageAssignment::set_null`].
 pub enum AccessPackageAssignmentField {}
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 #[allow(non_upper_case_globals)]
 impl AccessPackageAssignmentField {
     /// `id`
@@ -586,7 +585,7 @@ impl AccessPackageAssignmentField {
     ];
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 /// CSDL entity type `microsoft.graph.accessPackageAssignmentPolicy`; base type `microsoft.graph.entity`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct AccessPackageAssignmentPolicy {
@@ -631,14 +630,14 @@ pub struct AccessPackageAssignmentPolicy {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl serde::Serialize for AccessPackageAssignmentPolicy {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl AccessPackageAssignmentPolicy {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.accessPackageAssignmentPolicy";
@@ -679,7 +678,7 @@ impl AccessPackageAssignmentPolicy {
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl<'de> serde::Deserialize<'de> for AccessPackageAssignmentPolicy {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -688,7 +687,7 @@ impl<'de> serde::Deserialize<'de> for AccessPackageAssignmentPolicy {
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl graph_odata_runtime::model::ODataObject for AccessPackageAssignmentPolicy {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -743,7 +742,7 @@ impl graph_odata_runtime::model::ODataObject for AccessPackageAssignmentPolicy {
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl AccessPackageAssignmentPolicy {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -754,11 +753,11 @@ impl AccessPackageAssignmentPolicy {
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 /// The properties of [`AccessPackageAssignmentPolicy`] by wire name, each a [`Field<AccessPackageAssignmentPolicy>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`AccessPackageAssignmentPolicy::set_null`].
 pub enum AccessPackageAssignmentPolicyField {}
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 #[allow(non_upper_case_globals)]
 impl AccessPackageAssignmentPolicyField {
     /// `id`
@@ -849,7 +848,7 @@ impl AccessPackageAssignmentPolicyField {
     ];
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 /// CSDL entity type `microsoft.graph.accessPackageAssignmentRequest`; base type `microsoft.graph.entity`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct AccessPackageAssignmentRequest {
@@ -886,14 +885,14 @@ pub struct AccessPackageAssignmentRequest {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl serde::Serialize for AccessPackageAssignmentRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl AccessPackageAssignmentRequest {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.accessPackageAssignmentRequest";
@@ -930,7 +929,7 @@ impl AccessPackageAssignmentRequest {
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl<'de> serde::Deserialize<'de> for AccessPackageAssignmentRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -939,7 +938,7 @@ impl<'de> serde::Deserialize<'de> for AccessPackageAssignmentRequest {
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl graph_odata_runtime::model::ODataObject for AccessPackageAssignmentRequest {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -983,7 +982,7 @@ impl graph_odata_runtime::model::ODataObject for AccessPackageAssignmentRequest 
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl AccessPackageAssignmentRequest {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -994,11 +993,11 @@ impl AccessPackageAssignmentRequest {
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 /// The properties of [`AccessPackageAssignmentRequest`] by wire name, each a [`Field<AccessPackageAssignmentRequest>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`AccessPackageAssignmentRequest::set_null`].
 pub enum AccessPackageAssignmentRequestField {}
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 #[allow(non_upper_case_globals)]
 impl AccessPackageAssignmentRequestField {
     /// `id`
@@ -1069,7 +1068,7 @@ impl AccessPackageAssignmentRequestField {
     ];
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 /// CSDL entity type `microsoft.graph.accessPackageAssignmentRequestWorkflowExtension`; base type `microsoft.graph.customCalloutExtension`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct AccessPackageAssignmentRequestWorkflowExtension {
@@ -1109,14 +1108,14 @@ pub struct AccessPackageAssignmentRequestWorkflowExtension {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl serde::Serialize for AccessPackageAssignmentRequestWorkflowExtension {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl AccessPackageAssignmentRequestWorkflowExtension {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.accessPackageAssignmentRequestWorkflowExtension";
@@ -1148,7 +1147,7 @@ impl AccessPackageAssignmentRequestWorkflowExtension {
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl<'de> serde::Deserialize<'de> for AccessPackageAssignmentRequestWorkflowExtension {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1157,7 +1156,7 @@ impl<'de> serde::Deserialize<'de> for AccessPackageAssignmentRequestWorkflowExte
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl graph_odata_runtime::model::ODataObject
 for AccessPackageAssignmentRequestWorkflowExtension {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
@@ -1201,7 +1200,7 @@ for AccessPackageAssignmentRequestWorkflowExtension {
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl AccessPackageAssignmentRequestWorkflowExtension {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -1212,11 +1211,11 @@ impl AccessPackageAssignmentRequestWorkflowExtension {
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 /// The properties of [`AccessPackageAssignmentRequestWorkflowExtension`] by wire name, each a [`Field<AccessPackageAssignmentRequestWorkflowExtension>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`AccessPackageAssignmentRequestWorkflowExtension::set_null`].
 pub enum AccessPackageAssignmentRequestWorkflowExtensionField {}
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 #[allow(non_upper_case_globals)]
 impl AccessPackageAssignmentRequestWorkflowExtensionField {
     /// `id`
@@ -1281,7 +1280,7 @@ impl AccessPackageAssignmentRequestWorkflowExtensionField {
     ];
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 /// CSDL entity type `microsoft.graph.accessPackageAssignmentWorkflowExtension`; base type `microsoft.graph.customCalloutExtension`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct AccessPackageAssignmentWorkflowExtension {
@@ -1321,14 +1320,14 @@ pub struct AccessPackageAssignmentWorkflowExtension {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl serde::Serialize for AccessPackageAssignmentWorkflowExtension {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl AccessPackageAssignmentWorkflowExtension {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.accessPackageAssignmentWorkflowExtension";
@@ -1360,7 +1359,7 @@ impl AccessPackageAssignmentWorkflowExtension {
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl<'de> serde::Deserialize<'de> for AccessPackageAssignmentWorkflowExtension {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1369,7 +1368,7 @@ impl<'de> serde::Deserialize<'de> for AccessPackageAssignmentWorkflowExtension {
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl graph_odata_runtime::model::ODataObject
 for AccessPackageAssignmentWorkflowExtension {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
@@ -1413,7 +1412,7 @@ for AccessPackageAssignmentWorkflowExtension {
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl AccessPackageAssignmentWorkflowExtension {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -1424,11 +1423,11 @@ impl AccessPackageAssignmentWorkflowExtension {
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 /// The properties of [`AccessPackageAssignmentWorkflowExtension`] by wire name, each a [`Field<AccessPackageAssignmentWorkflowExtension>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`AccessPackageAssignmentWorkflowExtension::set_null`].
 pub enum AccessPackageAssignmentWorkflowExtensionField {}
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 #[allow(non_upper_case_globals)]
 impl AccessPackageAssignmentWorkflowExtensionField {
     /// `id`
@@ -1491,7 +1490,7 @@ impl AccessPackageAssignmentWorkflowExtensionField {
     ];
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 /// CSDL entity type `microsoft.graph.accessPackageCatalog`; base type `microsoft.graph.entity`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct AccessPackageCatalog {
@@ -1515,7 +1514,7 @@ pub struct AccessPackageCatalog {
     /// Navigation property `accessPackages`: `Collection(microsoft.graph.accessPackage)`; present when expanded (`$expand`).
     pub access_packages: Option<Vec<AccessPackage>>,
     /// Navigation property `customWorkflowExtensions`: `Collection(microsoft.graph.customCalloutExtension)`, contained; present when expanded (`$expand`).
-    #[cfg(feature = "_azure_ad_pop_token_authentication")]
+    #[cfg(feature = "_authentication_configuration_validation")]
     pub custom_workflow_extensions: Option<Vec<AnyCustomCalloutExtension>>,
     /// Navigation property `resourceRoles`: `Collection(microsoft.graph.accessPackageResourceRole)`, contained; present when expanded (`$expand`).
     pub resource_roles: Option<Vec<AccessPackageResourceRole>>,
@@ -1529,14 +1528,14 @@ pub struct AccessPackageCatalog {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl serde::Serialize for AccessPackageCatalog {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 #[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
 impl AccessPackageCatalog {
     /// The CSDL qualified name, as `@odata.type` spells it.
@@ -1562,7 +1561,7 @@ impl AccessPackageCatalog {
         object.property("modifiedDateTime", &self.modified_date_time);
         object.property("state", &self.state);
         object.property("accessPackages", &self.access_packages);
-        #[cfg(feature = "_azure_ad_pop_token_authentication")]
+        #[cfg(feature = "_authentication_configuration_validation")]
         object.property("customWorkflowExtensions", &self.custom_workflow_extensions);
         object.property("resourceRoles", &self.resource_roles);
         object.property("resources", &self.resources);
@@ -1571,7 +1570,7 @@ impl AccessPackageCatalog {
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl<'de> serde::Deserialize<'de> for AccessPackageCatalog {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1580,7 +1579,7 @@ impl<'de> serde::Deserialize<'de> for AccessPackageCatalog {
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 #[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
 impl graph_odata_runtime::model::ODataObject for AccessPackageCatalog {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
@@ -1606,7 +1605,7 @@ impl graph_odata_runtime::model::ODataObject for AccessPackageCatalog {
             }
             "state" => read_nullable(map, key, &mut self.state, extra),
             "accessPackages" => read_nullable(map, key, &mut self.access_packages, extra),
-            #[cfg(feature = "_azure_ad_pop_token_authentication")]
+            #[cfg(feature = "_authentication_configuration_validation")]
             "customWorkflowExtensions" => {
                 read_nullable(map, key, &mut self.custom_workflow_extensions, extra)
             }
@@ -1623,7 +1622,7 @@ impl graph_odata_runtime::model::ODataObject for AccessPackageCatalog {
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl AccessPackageCatalog {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -1634,11 +1633,11 @@ impl AccessPackageCatalog {
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 /// The properties of [`AccessPackageCatalog`] by wire name, each a [`Field<AccessPackageCatalog>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`AccessPackageCatalog::set_null`].
 pub enum AccessPackageCatalogField {}
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 #[allow(non_upper_case_globals)]
 impl AccessPackageCatalogField {
     /// `id`
@@ -1707,7 +1706,7 @@ impl AccessPackageCatalogField {
     ];
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 /// CSDL entity type `microsoft.graph.accessPackageMultipleChoiceQuestion`; base type `microsoft.graph.accessPackageQuestion`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct AccessPackageMultipleChoiceQuestion {
@@ -1739,14 +1738,14 @@ pub struct AccessPackageMultipleChoiceQuestion {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl serde::Serialize for AccessPackageMultipleChoiceQuestion {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl AccessPackageMultipleChoiceQuestion {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.accessPackageMultipleChoiceQuestion";
@@ -1775,7 +1774,7 @@ impl AccessPackageMultipleChoiceQuestion {
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl<'de> serde::Deserialize<'de> for AccessPackageMultipleChoiceQuestion {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1784,7 +1783,7 @@ impl<'de> serde::Deserialize<'de> for AccessPackageMultipleChoiceQuestion {
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl graph_odata_runtime::model::ODataObject for AccessPackageMultipleChoiceQuestion {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -1816,7 +1815,7 @@ impl graph_odata_runtime::model::ODataObject for AccessPackageMultipleChoiceQues
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl AccessPackageMultipleChoiceQuestion {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -1827,11 +1826,11 @@ impl AccessPackageMultipleChoiceQuestion {
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 /// The properties of [`AccessPackageMultipleChoiceQuestion`] by wire name, each a [`Field<AccessPackageMultipleChoiceQuestion>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`AccessPackageMultipleChoiceQuestion::set_null`].
 pub enum AccessPackageMultipleChoiceQuestionField {}
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 #[allow(non_upper_case_globals)]
 impl AccessPackageMultipleChoiceQuestionField {
     /// `id`
@@ -1879,7 +1878,7 @@ impl AccessPackageMultipleChoiceQuestionField {
     ];
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 /// CSDL entity type `microsoft.graph.accessPackageQuestion`; base type `microsoft.graph.entity`; abstract; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct AccessPackageQuestion {
@@ -1902,14 +1901,14 @@ pub struct AccessPackageQuestion {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl serde::Serialize for AccessPackageQuestion {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl AccessPackageQuestion {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.accessPackageQuestion";
@@ -1935,7 +1934,7 @@ impl AccessPackageQuestion {
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl<'de> serde::Deserialize<'de> for AccessPackageQuestion {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1944,7 +1943,7 @@ impl<'de> serde::Deserialize<'de> for AccessPackageQuestion {
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl graph_odata_runtime::model::ODataObject for AccessPackageQuestion {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -1972,7 +1971,7 @@ impl graph_odata_runtime::model::ODataObject for AccessPackageQuestion {
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl AccessPackageQuestion {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -1983,11 +1982,11 @@ impl AccessPackageQuestion {
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 /// The properties of [`AccessPackageQuestion`] by wire name, each a [`Field<AccessPackageQuestion>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`AccessPackageQuestion::set_null`].
 pub enum AccessPackageQuestionField {}
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 #[allow(non_upper_case_globals)]
 impl AccessPackageQuestionField {
     /// `id`
@@ -2021,7 +2020,7 @@ impl AccessPackageQuestionField {
     ];
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 /// A `microsoft.graph.accessPackageQuestion` value: the base type or one of its derived types, chosen by `@odata.type`. A derived type this crate does not know is read as [`AccessPackageQuestion`], which keeps its properties and `@odata.type` in `additional_properties`.
 #[derive(Debug, Clone, PartialEq)]
 pub enum AnyAccessPackageQuestion {
@@ -2033,7 +2032,7 @@ pub enum AnyAccessPackageQuestion {
     AccessPackageTextInputQuestion(Box<AccessPackageTextInputQuestion>),
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl AnyAccessPackageQuestion {
     /// The `@odata.type` of the variant (the base type's for unknown derived types).
     pub fn odata_type(&self) -> &'static str {
@@ -2056,21 +2055,21 @@ impl AnyAccessPackageQuestion {
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl Default for AnyAccessPackageQuestion {
     fn default() -> Self {
         Self::AccessPackageQuestion(Box::default())
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl From<AccessPackageQuestion> for AnyAccessPackageQuestion {
     fn from(value: AccessPackageQuestion) -> Self {
         Self::AccessPackageQuestion(Box::new(value))
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl AnyAccessPackageQuestion {
     /// The value if it is a [`AnyAccessPackageQuestion::AccessPackageMultipleChoiceQuestion`] variant.
     pub fn as_access_package_multiple_choice_question(
@@ -2092,21 +2091,21 @@ impl AnyAccessPackageQuestion {
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl From<AccessPackageMultipleChoiceQuestion> for AnyAccessPackageQuestion {
     fn from(value: AccessPackageMultipleChoiceQuestion) -> Self {
         Self::AccessPackageMultipleChoiceQuestion(Box::new(value))
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl From<AccessPackageTextInputQuestion> for AnyAccessPackageQuestion {
     fn from(value: AccessPackageTextInputQuestion) -> Self {
         Self::AccessPackageTextInputQuestion(Box::new(value))
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl serde::Serialize for AnyAccessPackageQuestion {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match self {
@@ -2131,7 +2130,7 @@ impl serde::Serialize for AnyAccessPackageQuestion {
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl<'de> serde::Deserialize<'de> for AnyAccessPackageQuestion {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2156,7 +2155,7 @@ impl<'de> serde::Deserialize<'de> for AnyAccessPackageQuestion {
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 /// CSDL entity type `microsoft.graph.accessPackageResource`; base type `microsoft.graph.entity`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct AccessPackageResource {
@@ -2191,14 +2190,14 @@ pub struct AccessPackageResource {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl serde::Serialize for AccessPackageResource {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl AccessPackageResource {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.accessPackageResource";
@@ -2230,7 +2229,7 @@ impl AccessPackageResource {
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl<'de> serde::Deserialize<'de> for AccessPackageResource {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2239,7 +2238,7 @@ impl<'de> serde::Deserialize<'de> for AccessPackageResource {
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl graph_odata_runtime::model::ODataObject for AccessPackageResource {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -2275,7 +2274,7 @@ impl graph_odata_runtime::model::ODataObject for AccessPackageResource {
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl AccessPackageResource {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -2286,11 +2285,11 @@ impl AccessPackageResource {
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 /// The properties of [`AccessPackageResource`] by wire name, each a [`Field<AccessPackageResource>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`AccessPackageResource::set_null`].
 pub enum AccessPackageResourceField {}
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 #[allow(non_upper_case_globals)]
 impl AccessPackageResourceField {
     /// `id`
@@ -2352,7 +2351,7 @@ impl AccessPackageResourceField {
     ];
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 /// A `microsoft.graph.accessPackageResource` value: the base type or one of its derived types, chosen by `@odata.type`. A derived type this crate does not know is read as [`AccessPackageResource`], which keeps its properties and `@odata.type` in `additional_properties`.
 #[derive(Debug, Clone, PartialEq)]
 pub enum AnyAccessPackageResource {
@@ -2362,7 +2361,7 @@ pub enum AnyAccessPackageResource {
     CustomDataProvidedResource(Box<CustomDataProvidedResource>),
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl AnyAccessPackageResource {
     /// The `@odata.type` of the variant (the base type's for unknown derived types).
     pub fn odata_type(&self) -> &'static str {
@@ -2380,21 +2379,21 @@ impl AnyAccessPackageResource {
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl Default for AnyAccessPackageResource {
     fn default() -> Self {
         Self::AccessPackageResource(Box::default())
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl From<AccessPackageResource> for AnyAccessPackageResource {
     fn from(value: AccessPackageResource) -> Self {
         Self::AccessPackageResource(Box::new(value))
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl AnyAccessPackageResource {
     /// The value if it is a [`AnyAccessPackageResource::CustomDataProvidedResource`] variant.
     pub fn as_custom_data_provided_resource(
@@ -2407,14 +2406,14 @@ impl AnyAccessPackageResource {
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl From<CustomDataProvidedResource> for AnyAccessPackageResource {
     fn from(value: CustomDataProvidedResource) -> Self {
         Self::CustomDataProvidedResource(Box::new(value))
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl serde::Serialize for AnyAccessPackageResource {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match self {
@@ -2432,7 +2431,7 @@ impl serde::Serialize for AnyAccessPackageResource {
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl<'de> serde::Deserialize<'de> for AnyAccessPackageResource {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2452,7 +2451,7 @@ impl<'de> serde::Deserialize<'de> for AnyAccessPackageResource {
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 /// CSDL entity type `microsoft.graph.accessPackageResourceEnvironment`; base type `microsoft.graph.entity`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct AccessPackageResourceEnvironment {
@@ -2483,14 +2482,14 @@ pub struct AccessPackageResourceEnvironment {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl serde::Serialize for AccessPackageResourceEnvironment {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl AccessPackageResourceEnvironment {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.accessPackageResourceEnvironment";
@@ -2520,7 +2519,7 @@ impl AccessPackageResourceEnvironment {
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl<'de> serde::Deserialize<'de> for AccessPackageResourceEnvironment {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2529,7 +2528,7 @@ impl<'de> serde::Deserialize<'de> for AccessPackageResourceEnvironment {
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl graph_odata_runtime::model::ODataObject for AccessPackageResourceEnvironment {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -2565,7 +2564,7 @@ impl graph_odata_runtime::model::ODataObject for AccessPackageResourceEnvironmen
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl AccessPackageResourceEnvironment {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -2576,11 +2575,11 @@ impl AccessPackageResourceEnvironment {
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 /// The properties of [`AccessPackageResourceEnvironment`] by wire name, each a [`Field<AccessPackageResourceEnvironment>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`AccessPackageResourceEnvironment::set_null`].
 pub enum AccessPackageResourceEnvironmentField {}
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 #[allow(non_upper_case_globals)]
 impl AccessPackageResourceEnvironmentField {
     /// `id`
@@ -2638,7 +2637,7 @@ impl AccessPackageResourceEnvironmentField {
     ];
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 /// CSDL entity type `microsoft.graph.accessPackageResourceRequest`; base type `microsoft.graph.entity`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct AccessPackageResourceRequest {
@@ -2661,14 +2660,14 @@ pub struct AccessPackageResourceRequest {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl serde::Serialize for AccessPackageResourceRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl AccessPackageResourceRequest {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.accessPackageResourceRequest";
@@ -2694,7 +2693,7 @@ impl AccessPackageResourceRequest {
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl<'de> serde::Deserialize<'de> for AccessPackageResourceRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2703,7 +2702,7 @@ impl<'de> serde::Deserialize<'de> for AccessPackageResourceRequest {
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl graph_odata_runtime::model::ODataObject for AccessPackageResourceRequest {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -2731,7 +2730,7 @@ impl graph_odata_runtime::model::ODataObject for AccessPackageResourceRequest {
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl AccessPackageResourceRequest {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -2742,11 +2741,11 @@ impl AccessPackageResourceRequest {
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 /// The properties of [`AccessPackageResourceRequest`] by wire name, each a [`Field<AccessPackageResourceRequest>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`AccessPackageResourceRequest::set_null`].
 pub enum AccessPackageResourceRequestField {}
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 #[allow(non_upper_case_globals)]
 impl AccessPackageResourceRequestField {
     /// `id`
@@ -2782,7 +2781,7 @@ impl AccessPackageResourceRequestField {
     ];
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 /// CSDL entity type `microsoft.graph.accessPackageResourceRole`; base type `microsoft.graph.entity`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct AccessPackageResourceRole {
@@ -2807,14 +2806,14 @@ pub struct AccessPackageResourceRole {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl serde::Serialize for AccessPackageResourceRole {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl AccessPackageResourceRole {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.accessPackageResourceRole";
@@ -2841,7 +2840,7 @@ impl AccessPackageResourceRole {
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl<'de> serde::Deserialize<'de> for AccessPackageResourceRole {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2850,7 +2849,7 @@ impl<'de> serde::Deserialize<'de> for AccessPackageResourceRole {
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl graph_odata_runtime::model::ODataObject for AccessPackageResourceRole {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -2877,7 +2876,7 @@ impl graph_odata_runtime::model::ODataObject for AccessPackageResourceRole {
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl AccessPackageResourceRole {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -2888,11 +2887,11 @@ impl AccessPackageResourceRole {
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 /// The properties of [`AccessPackageResourceRole`] by wire name, each a [`Field<AccessPackageResourceRole>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`AccessPackageResourceRole::set_null`].
 pub enum AccessPackageResourceRoleField {}
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 #[allow(non_upper_case_globals)]
 impl AccessPackageResourceRoleField {
     /// `id`
@@ -2931,7 +2930,7 @@ impl AccessPackageResourceRoleField {
     ];
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 /// CSDL entity type `microsoft.graph.accessPackageResourceRoleScope`; base type `microsoft.graph.entity`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct AccessPackageResourceRoleScope {
@@ -2950,14 +2949,14 @@ pub struct AccessPackageResourceRoleScope {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl serde::Serialize for AccessPackageResourceRoleScope {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl AccessPackageResourceRoleScope {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.accessPackageResourceRoleScope";
@@ -2981,7 +2980,7 @@ impl AccessPackageResourceRoleScope {
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl<'de> serde::Deserialize<'de> for AccessPackageResourceRoleScope {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2990,7 +2989,7 @@ impl<'de> serde::Deserialize<'de> for AccessPackageResourceRoleScope {
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl graph_odata_runtime::model::ODataObject for AccessPackageResourceRoleScope {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -3016,7 +3015,7 @@ impl graph_odata_runtime::model::ODataObject for AccessPackageResourceRoleScope 
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl AccessPackageResourceRoleScope {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -3027,11 +3026,11 @@ impl AccessPackageResourceRoleScope {
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 /// The properties of [`AccessPackageResourceRoleScope`] by wire name, each a [`Field<AccessPackageResourceRoleScope>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`AccessPackageResourceRoleScope::set_null`].
 pub enum AccessPackageResourceRoleScopeField {}
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 #[allow(non_upper_case_globals)]
 impl AccessPackageResourceRoleScopeField {
     /// `id`
@@ -3057,7 +3056,7 @@ impl AccessPackageResourceRoleScopeField {
     ];
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 /// CSDL entity type `microsoft.graph.accessPackageResourceScope`; base type `microsoft.graph.entity`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct AccessPackageResourceScope {
@@ -3082,14 +3081,14 @@ pub struct AccessPackageResourceScope {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl serde::Serialize for AccessPackageResourceScope {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl AccessPackageResourceScope {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.accessPackageResourceScope";
@@ -3116,7 +3115,7 @@ impl AccessPackageResourceScope {
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl<'de> serde::Deserialize<'de> for AccessPackageResourceScope {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -3125,7 +3124,7 @@ impl<'de> serde::Deserialize<'de> for AccessPackageResourceScope {
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl graph_odata_runtime::model::ODataObject for AccessPackageResourceScope {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -3152,7 +3151,7 @@ impl graph_odata_runtime::model::ODataObject for AccessPackageResourceScope {
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl AccessPackageResourceScope {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -3163,11 +3162,11 @@ impl AccessPackageResourceScope {
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 /// The properties of [`AccessPackageResourceScope`] by wire name, each a [`Field<AccessPackageResourceScope>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`AccessPackageResourceScope::set_null`].
 pub enum AccessPackageResourceScopeField {}
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 #[allow(non_upper_case_globals)]
 impl AccessPackageResourceScopeField {
     /// `id`
@@ -3208,7 +3207,7 @@ impl AccessPackageResourceScopeField {
     ];
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 /// CSDL entity type `microsoft.graph.accessPackageSubject`; base type `microsoft.graph.entity`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct AccessPackageSubject {
@@ -3237,14 +3236,14 @@ pub struct AccessPackageSubject {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl serde::Serialize for AccessPackageSubject {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl AccessPackageSubject {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.accessPackageSubject";
@@ -3277,7 +3276,7 @@ impl AccessPackageSubject {
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl<'de> serde::Deserialize<'de> for AccessPackageSubject {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -3286,7 +3285,7 @@ impl<'de> serde::Deserialize<'de> for AccessPackageSubject {
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl graph_odata_runtime::model::ODataObject for AccessPackageSubject {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -3321,7 +3320,7 @@ impl graph_odata_runtime::model::ODataObject for AccessPackageSubject {
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl AccessPackageSubject {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -3332,11 +3331,11 @@ impl AccessPackageSubject {
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 /// The properties of [`AccessPackageSubject`] by wire name, each a [`Field<AccessPackageSubject>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`AccessPackageSubject::set_null`].
 pub enum AccessPackageSubjectField {}
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 #[allow(non_upper_case_globals)]
 impl AccessPackageSubjectField {
     /// `id`
@@ -3385,7 +3384,7 @@ impl AccessPackageSubjectField {
     ];
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 /// CSDL entity type `microsoft.graph.accessPackageSuggestion`; base type `microsoft.graph.entity`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct AccessPackageSuggestion {
@@ -3402,14 +3401,14 @@ pub struct AccessPackageSuggestion {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl serde::Serialize for AccessPackageSuggestion {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl AccessPackageSuggestion {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.accessPackageSuggestion";
@@ -3432,7 +3431,7 @@ impl AccessPackageSuggestion {
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl<'de> serde::Deserialize<'de> for AccessPackageSuggestion {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -3441,7 +3440,7 @@ impl<'de> serde::Deserialize<'de> for AccessPackageSuggestion {
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl graph_odata_runtime::model::ODataObject for AccessPackageSuggestion {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -3464,7 +3463,7 @@ impl graph_odata_runtime::model::ODataObject for AccessPackageSuggestion {
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl AccessPackageSuggestion {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -3475,11 +3474,11 @@ impl AccessPackageSuggestion {
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 /// The properties of [`AccessPackageSuggestion`] by wire name, each a [`Field<AccessPackageSuggestion>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`AccessPackageSuggestion::set_null`].
 pub enum AccessPackageSuggestionField {}
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 #[allow(non_upper_case_globals)]
 impl AccessPackageSuggestionField {
     /// `id`
@@ -3500,7 +3499,7 @@ impl AccessPackageSuggestionField {
     ];
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 /// CSDL entity type `microsoft.graph.accessPackageTextInputQuestion`; base type `microsoft.graph.accessPackageQuestion`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct AccessPackageTextInputQuestion {
@@ -3532,14 +3531,14 @@ pub struct AccessPackageTextInputQuestion {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl serde::Serialize for AccessPackageTextInputQuestion {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl AccessPackageTextInputQuestion {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.accessPackageTextInputQuestion";
@@ -3567,7 +3566,7 @@ impl AccessPackageTextInputQuestion {
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl<'de> serde::Deserialize<'de> for AccessPackageTextInputQuestion {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -3576,7 +3575,7 @@ impl<'de> serde::Deserialize<'de> for AccessPackageTextInputQuestion {
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl graph_odata_runtime::model::ODataObject for AccessPackageTextInputQuestion {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -3608,7 +3607,7 @@ impl graph_odata_runtime::model::ODataObject for AccessPackageTextInputQuestion 
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl AccessPackageTextInputQuestion {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -3619,11 +3618,11 @@ impl AccessPackageTextInputQuestion {
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 /// The properties of [`AccessPackageTextInputQuestion`] by wire name, each a [`Field<AccessPackageTextInputQuestion>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`AccessPackageTextInputQuestion::set_null`].
 pub enum AccessPackageTextInputQuestionField {}
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 #[allow(non_upper_case_globals)]
 impl AccessPackageTextInputQuestionField {
     /// `id`
@@ -3669,7 +3668,7 @@ impl AccessPackageTextInputQuestionField {
     ];
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 /// CSDL entity type `microsoft.graph.accessReviewHistoryDefinition`; base type `microsoft.graph.entity`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct AccessReviewHistoryDefinition {
@@ -3702,14 +3701,14 @@ pub struct AccessReviewHistoryDefinition {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl serde::Serialize for AccessReviewHistoryDefinition {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl AccessReviewHistoryDefinition {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.accessReviewHistoryDefinition";
@@ -3748,7 +3747,7 @@ impl AccessReviewHistoryDefinition {
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl<'de> serde::Deserialize<'de> for AccessReviewHistoryDefinition {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -3757,7 +3756,7 @@ impl<'de> serde::Deserialize<'de> for AccessReviewHistoryDefinition {
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl graph_odata_runtime::model::ODataObject for AccessReviewHistoryDefinition {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -3806,7 +3805,7 @@ impl graph_odata_runtime::model::ODataObject for AccessReviewHistoryDefinition {
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl AccessReviewHistoryDefinition {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -3817,11 +3816,11 @@ impl AccessReviewHistoryDefinition {
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 /// The properties of [`AccessReviewHistoryDefinition`] by wire name, each a [`Field<AccessReviewHistoryDefinition>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`AccessReviewHistoryDefinition::set_null`].
 pub enum AccessReviewHistoryDefinitionField {}
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 #[allow(non_upper_case_globals)]
 impl AccessReviewHistoryDefinitionField {
     /// `id`
@@ -3882,7 +3881,7 @@ impl AccessReviewHistoryDefinitionField {
     ];
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 /// CSDL entity type `microsoft.graph.accessReviewHistoryInstance`; base type `microsoft.graph.entity`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct AccessReviewHistoryInstance {
@@ -3909,14 +3908,14 @@ pub struct AccessReviewHistoryInstance {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl serde::Serialize for AccessReviewHistoryInstance {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl AccessReviewHistoryInstance {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.accessReviewHistoryInstance";
@@ -3952,7 +3951,7 @@ impl AccessReviewHistoryInstance {
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl<'de> serde::Deserialize<'de> for AccessReviewHistoryInstance {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -3961,7 +3960,7 @@ impl<'de> serde::Deserialize<'de> for AccessReviewHistoryInstance {
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl graph_odata_runtime::model::ODataObject for AccessReviewHistoryInstance {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -4007,7 +4006,7 @@ impl graph_odata_runtime::model::ODataObject for AccessReviewHistoryInstance {
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl AccessReviewHistoryInstance {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -4018,11 +4017,11 @@ impl AccessReviewHistoryInstance {
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 /// The properties of [`AccessReviewHistoryInstance`] by wire name, each a [`Field<AccessReviewHistoryInstance>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`AccessReviewHistoryInstance::set_null`].
 pub enum AccessReviewHistoryInstanceField {}
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 #[allow(non_upper_case_globals)]
 impl AccessReviewHistoryInstanceField {
     /// `id`
@@ -4068,7 +4067,7 @@ impl AccessReviewHistoryInstanceField {
     ];
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 /// CSDL entity type `microsoft.graph.accessReviewInstance`; base type `microsoft.graph.entity`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct AccessReviewInstance {
@@ -4099,14 +4098,14 @@ pub struct AccessReviewInstance {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl serde::Serialize for AccessReviewInstance {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl AccessReviewInstance {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.accessReviewInstance";
@@ -4136,7 +4135,7 @@ impl AccessReviewInstance {
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl<'de> serde::Deserialize<'de> for AccessReviewInstance {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -4145,7 +4144,7 @@ impl<'de> serde::Deserialize<'de> for AccessReviewInstance {
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl graph_odata_runtime::model::ODataObject for AccessReviewInstance {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -4179,7 +4178,7 @@ impl graph_odata_runtime::model::ODataObject for AccessReviewInstance {
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl AccessReviewInstance {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -4190,11 +4189,11 @@ impl AccessReviewInstance {
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 /// The properties of [`AccessReviewInstance`] by wire name, each a [`Field<AccessReviewInstance>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`AccessReviewInstance::set_null`].
 pub enum AccessReviewInstanceField {}
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 #[allow(non_upper_case_globals)]
 impl AccessReviewInstanceField {
     /// `id`
@@ -4244,7 +4243,7 @@ impl AccessReviewInstanceField {
     ];
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 /// CSDL entity type `microsoft.graph.accessReviewInstanceDecisionItem`; base type `microsoft.graph.entity`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct AccessReviewInstanceDecisionItem {
@@ -4285,14 +4284,14 @@ pub struct AccessReviewInstanceDecisionItem {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl serde::Serialize for AccessReviewInstanceDecisionItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl AccessReviewInstanceDecisionItem {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.accessReviewInstanceDecisionItem";
@@ -4327,7 +4326,7 @@ impl AccessReviewInstanceDecisionItem {
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl<'de> serde::Deserialize<'de> for AccessReviewInstanceDecisionItem {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -4336,7 +4335,7 @@ impl<'de> serde::Deserialize<'de> for AccessReviewInstanceDecisionItem {
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl graph_odata_runtime::model::ODataObject for AccessReviewInstanceDecisionItem {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -4375,7 +4374,7 @@ impl graph_odata_runtime::model::ODataObject for AccessReviewInstanceDecisionIte
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl AccessReviewInstanceDecisionItem {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -4386,11 +4385,11 @@ impl AccessReviewInstanceDecisionItem {
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 /// The properties of [`AccessReviewInstanceDecisionItem`] by wire name, each a [`Field<AccessReviewInstanceDecisionItem>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`AccessReviewInstanceDecisionItem::set_null`].
 pub enum AccessReviewInstanceDecisionItemField {}
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 #[allow(non_upper_case_globals)]
 impl AccessReviewInstanceDecisionItemField {
     /// `id`
@@ -4473,7 +4472,7 @@ impl AccessReviewInstanceDecisionItemField {
     ];
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 /// CSDL entity type `microsoft.graph.accessReviewReviewer`; base type `microsoft.graph.entity`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct AccessReviewReviewer {
@@ -4492,14 +4491,14 @@ pub struct AccessReviewReviewer {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl serde::Serialize for AccessReviewReviewer {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl AccessReviewReviewer {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.accessReviewReviewer";
@@ -4523,7 +4522,7 @@ impl AccessReviewReviewer {
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl<'de> serde::Deserialize<'de> for AccessReviewReviewer {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -4532,7 +4531,7 @@ impl<'de> serde::Deserialize<'de> for AccessReviewReviewer {
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl graph_odata_runtime::model::ODataObject for AccessReviewReviewer {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -4560,7 +4559,7 @@ impl graph_odata_runtime::model::ODataObject for AccessReviewReviewer {
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl AccessReviewReviewer {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -4571,11 +4570,11 @@ impl AccessReviewReviewer {
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 /// The properties of [`AccessReviewReviewer`] by wire name, each a [`Field<AccessReviewReviewer>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`AccessReviewReviewer::set_null`].
 pub enum AccessReviewReviewerField {}
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 #[allow(non_upper_case_globals)]
 impl AccessReviewReviewerField {
     /// `id`
@@ -4601,7 +4600,7 @@ impl AccessReviewReviewerField {
     ];
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 /// CSDL entity type `microsoft.graph.accessReviewScheduleDefinition`; base type `microsoft.graph.entity`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct AccessReviewScheduleDefinition {
@@ -4646,14 +4645,14 @@ pub struct AccessReviewScheduleDefinition {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl serde::Serialize for AccessReviewScheduleDefinition {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl AccessReviewScheduleDefinition {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.accessReviewScheduleDefinition";
@@ -4693,7 +4692,7 @@ impl AccessReviewScheduleDefinition {
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl<'de> serde::Deserialize<'de> for AccessReviewScheduleDefinition {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -4702,7 +4701,7 @@ impl<'de> serde::Deserialize<'de> for AccessReviewScheduleDefinition {
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl graph_odata_runtime::model::ODataObject for AccessReviewScheduleDefinition {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -4757,7 +4756,7 @@ impl graph_odata_runtime::model::ODataObject for AccessReviewScheduleDefinition 
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl AccessReviewScheduleDefinition {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -4768,11 +4767,11 @@ impl AccessReviewScheduleDefinition {
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 /// The properties of [`AccessReviewScheduleDefinition`] by wire name, each a [`Field<AccessReviewScheduleDefinition>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`AccessReviewScheduleDefinition::set_null`].
 pub enum AccessReviewScheduleDefinitionField {}
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 #[allow(non_upper_case_globals)]
 impl AccessReviewScheduleDefinitionField {
     /// `id`
@@ -4858,7 +4857,7 @@ impl AccessReviewScheduleDefinitionField {
     ];
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 /// CSDL entity type `microsoft.graph.accessReviewSet`; base type `microsoft.graph.entity`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct AccessReviewSet {
@@ -4875,14 +4874,14 @@ pub struct AccessReviewSet {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl serde::Serialize for AccessReviewSet {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl AccessReviewSet {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.accessReviewSet";
@@ -4905,7 +4904,7 @@ impl AccessReviewSet {
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl<'de> serde::Deserialize<'de> for AccessReviewSet {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -4914,7 +4913,7 @@ impl<'de> serde::Deserialize<'de> for AccessReviewSet {
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl graph_odata_runtime::model::ODataObject for AccessReviewSet {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -4939,7 +4938,7 @@ impl graph_odata_runtime::model::ODataObject for AccessReviewSet {
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl AccessReviewSet {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -4950,11 +4949,11 @@ impl AccessReviewSet {
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 /// The properties of [`AccessReviewSet`] by wire name, each a [`Field<AccessReviewSet>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`AccessReviewSet::set_null`].
 pub enum AccessReviewSetField {}
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 #[allow(non_upper_case_globals)]
 impl AccessReviewSetField {
     /// `id`
@@ -4975,7 +4974,7 @@ impl AccessReviewSetField {
     ];
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 /// CSDL entity type `microsoft.graph.accessReviewStage`; base type `microsoft.graph.entity`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct AccessReviewStage {
@@ -5000,14 +4999,14 @@ pub struct AccessReviewStage {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl serde::Serialize for AccessReviewStage {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl AccessReviewStage {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.accessReviewStage";
@@ -5034,7 +5033,7 @@ impl AccessReviewStage {
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl<'de> serde::Deserialize<'de> for AccessReviewStage {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -5043,7 +5042,7 @@ impl<'de> serde::Deserialize<'de> for AccessReviewStage {
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl graph_odata_runtime::model::ODataObject for AccessReviewStage {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -5072,7 +5071,7 @@ impl graph_odata_runtime::model::ODataObject for AccessReviewStage {
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl AccessReviewStage {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -5083,11 +5082,11 @@ impl AccessReviewStage {
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 /// The properties of [`AccessReviewStage`] by wire name, each a [`Field<AccessReviewStage>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`AccessReviewStage::set_null`].
 pub enum AccessReviewStageField {}
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 #[allow(non_upper_case_globals)]
 impl AccessReviewStageField {
     /// `id`
@@ -5234,7 +5233,7 @@ impl ActivitiesContainerField {
     ];
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_policies")]
 /// CSDL entity type `microsoft.graph.activityBasedTimeoutPolicy`; base type `microsoft.graph.stsPolicy`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ActivityBasedTimeoutPolicy {
@@ -5258,6 +5257,7 @@ pub struct ActivityBasedTimeoutPolicy {
     pub is_organization_default: Option<bool>,
     /// Navigation property `appliesTo`: `Collection(microsoft.graph.directoryObject)`; present when expanded (`$expand`).
     /// Inherited from `microsoft.graph.stsPolicy`.
+    #[cfg(feature = "_directory_object")]
     pub applies_to: Option<Vec<AnyDirectoryObject>>,
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
@@ -5265,14 +5265,15 @@ pub struct ActivityBasedTimeoutPolicy {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_policies")]
 impl serde::Serialize for ActivityBasedTimeoutPolicy {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_policies")]
+#[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
 impl ActivityBasedTimeoutPolicy {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.activityBasedTimeoutPolicy";
@@ -5294,12 +5295,13 @@ impl ActivityBasedTimeoutPolicy {
         object.property("displayName", &self.display_name);
         object.property("definition", &self.definition);
         object.property("isOrganizationDefault", &self.is_organization_default);
+        #[cfg(feature = "_directory_object")]
         object.property("appliesTo", &self.applies_to);
         object.end()
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_policies")]
 impl<'de> serde::Deserialize<'de> for ActivityBasedTimeoutPolicy {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -5308,7 +5310,8 @@ impl<'de> serde::Deserialize<'de> for ActivityBasedTimeoutPolicy {
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_policies")]
+#[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
 impl graph_odata_runtime::model::ODataObject for ActivityBasedTimeoutPolicy {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -5328,6 +5331,7 @@ impl graph_odata_runtime::model::ODataObject for ActivityBasedTimeoutPolicy {
             "isOrganizationDefault" => {
                 read_lenient(map, key, &mut self.is_organization_default, extra)
             }
+            #[cfg(feature = "_directory_object")]
             "appliesTo" => read_nullable(map, key, &mut self.applies_to, extra),
             _ => Ok(false),
         }
@@ -5339,7 +5343,7 @@ impl graph_odata_runtime::model::ODataObject for ActivityBasedTimeoutPolicy {
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_policies")]
 impl ActivityBasedTimeoutPolicy {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -5350,11 +5354,11 @@ impl ActivityBasedTimeoutPolicy {
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_policies")]
 /// The properties of [`ActivityBasedTimeoutPolicy`] by wire name, each a [`Field<ActivityBasedTimeoutPolicy>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ActivityBasedTimeoutPolicy::set_null`].
 pub enum ActivityBasedTimeoutPolicyField {}
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_policies")]
 #[allow(non_upper_case_globals)]
 impl ActivityBasedTimeoutPolicyField {
     /// `id`

@@ -11,7 +11,7 @@ use graph_odata_runtime::edm;
 #[allow(unused_imports)]
 use graph_odata_runtime::model;
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 /// CSDL entity type `microsoft.graph.complianceManagementPartner`; base type `microsoft.graph.entity`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ComplianceManagementPartner {
@@ -46,14 +46,14 @@ pub struct ComplianceManagementPartner {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl serde::Serialize for ComplianceManagementPartner {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl ComplianceManagementPartner {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.complianceManagementPartner";
@@ -88,7 +88,7 @@ impl ComplianceManagementPartner {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl<'de> serde::Deserialize<'de> for ComplianceManagementPartner {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -97,7 +97,7 @@ impl<'de> serde::Deserialize<'de> for ComplianceManagementPartner {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl graph_odata_runtime::model::ODataObject for ComplianceManagementPartner {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -137,7 +137,7 @@ impl graph_odata_runtime::model::ODataObject for ComplianceManagementPartner {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl ComplianceManagementPartner {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -148,11 +148,11 @@ impl ComplianceManagementPartner {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 /// The properties of [`ComplianceManagementPartner`] by wire name, each a [`Field<ComplianceManagementPartner>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ComplianceManagementPartner::set_null`].
 pub enum ComplianceManagementPartnerField {}
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 #[allow(non_upper_case_globals)]
 impl ComplianceManagementPartnerField {
     /// `id`
@@ -208,7 +208,7 @@ impl ComplianceManagementPartnerField {
     ];
 }
 
-#[cfg(feature = "_authentication_strength_usage")]
+#[cfg(feature = "_application_enforced_restrictions_session_control")]
 /// CSDL entity type `microsoft.graph.conditionalAccessPolicy`; base type `microsoft.graph.policyDeletableItem`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ConditionalAccessPolicy {
@@ -241,14 +241,14 @@ pub struct ConditionalAccessPolicy {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_authentication_strength_usage")]
+#[cfg(feature = "_application_enforced_restrictions_session_control")]
 impl serde::Serialize for ConditionalAccessPolicy {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_authentication_strength_usage")]
+#[cfg(feature = "_application_enforced_restrictions_session_control")]
 impl ConditionalAccessPolicy {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.conditionalAccessPolicy";
@@ -279,7 +279,7 @@ impl ConditionalAccessPolicy {
     }
 }
 
-#[cfg(feature = "_authentication_strength_usage")]
+#[cfg(feature = "_application_enforced_restrictions_session_control")]
 impl<'de> serde::Deserialize<'de> for ConditionalAccessPolicy {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -288,7 +288,7 @@ impl<'de> serde::Deserialize<'de> for ConditionalAccessPolicy {
     }
 }
 
-#[cfg(feature = "_authentication_strength_usage")]
+#[cfg(feature = "_application_enforced_restrictions_session_control")]
 impl graph_odata_runtime::model::ODataObject for ConditionalAccessPolicy {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -327,7 +327,7 @@ impl graph_odata_runtime::model::ODataObject for ConditionalAccessPolicy {
     }
 }
 
-#[cfg(feature = "_authentication_strength_usage")]
+#[cfg(feature = "_application_enforced_restrictions_session_control")]
 impl ConditionalAccessPolicy {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -338,11 +338,11 @@ impl ConditionalAccessPolicy {
     }
 }
 
-#[cfg(feature = "_authentication_strength_usage")]
+#[cfg(feature = "_application_enforced_restrictions_session_control")]
 /// The properties of [`ConditionalAccessPolicy`] by wire name, each a [`Field<ConditionalAccessPolicy>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ConditionalAccessPolicy::set_null`].
 pub enum ConditionalAccessPolicyField {}
 
-#[cfg(feature = "_authentication_strength_usage")]
+#[cfg(feature = "_application_enforced_restrictions_session_control")]
 #[allow(non_upper_case_globals)]
 impl ConditionalAccessPolicyField {
     /// `deletedDateTime`
@@ -401,26 +401,29 @@ impl ConditionalAccessPolicyField {
     ];
 }
 
-#[cfg(feature = "_authentication_strength_usage")]
+#[cfg(feature = "_application_enforced_restrictions_session_control")]
 /// A `microsoft.graph.conditionalAccessPolicy` value: the base type or one of its derived types, chosen by `@odata.type`. A derived type this crate does not know is read as [`ConditionalAccessPolicy`], which keeps its properties and `@odata.type` in `additional_properties`.
 #[derive(Debug, Clone, PartialEq)]
 pub enum AnyConditionalAccessPolicy {
     /// The base type itself, or a derived type unknown to this crate.
     ConditionalAccessPolicy(Box<ConditionalAccessPolicy>),
     /// `microsoft.graph.whatIfAnalysisResult`
+    #[cfg(feature = "_identity")]
     WhatIfAnalysisResult(Box<WhatIfAnalysisResult>),
 }
 
-#[cfg(feature = "_authentication_strength_usage")]
+#[cfg(feature = "_application_enforced_restrictions_session_control")]
 impl AnyConditionalAccessPolicy {
     /// The `@odata.type` of the variant (the base type's for unknown derived types).
     pub fn odata_type(&self) -> &'static str {
         match self {
             Self::ConditionalAccessPolicy(_) => ConditionalAccessPolicy::ODATA_TYPE,
+            #[cfg(feature = "_identity")]
             Self::WhatIfAnalysisResult(_) => WhatIfAnalysisResult::ODATA_TYPE,
         }
     }
     /// The value if it is a plain [`ConditionalAccessPolicy`] (or of an unknown derived type).
+    #[allow(unreachable_patterns)]
     pub fn as_conditional_access_policy(&self) -> Option<&ConditionalAccessPolicy> {
         match self {
             Self::ConditionalAccessPolicy(value) => Some(value),
@@ -429,23 +432,24 @@ impl AnyConditionalAccessPolicy {
     }
 }
 
-#[cfg(feature = "_authentication_strength_usage")]
+#[cfg(feature = "_application_enforced_restrictions_session_control")]
 impl Default for AnyConditionalAccessPolicy {
     fn default() -> Self {
         Self::ConditionalAccessPolicy(Box::default())
     }
 }
 
-#[cfg(feature = "_authentication_strength_usage")]
+#[cfg(feature = "_application_enforced_restrictions_session_control")]
 impl From<ConditionalAccessPolicy> for AnyConditionalAccessPolicy {
     fn from(value: ConditionalAccessPolicy) -> Self {
         Self::ConditionalAccessPolicy(Box::new(value))
     }
 }
 
-#[cfg(feature = "_authentication_strength_usage")]
+#[cfg(feature = "_application_enforced_restrictions_session_control")]
 impl AnyConditionalAccessPolicy {
     /// The value if it is a [`AnyConditionalAccessPolicy::WhatIfAnalysisResult`] variant.
+    #[cfg(feature = "_identity")]
     pub fn as_what_if_analysis_result(&self) -> Option<&WhatIfAnalysisResult> {
         match self {
             Self::WhatIfAnalysisResult(value) => Some(value),
@@ -454,20 +458,22 @@ impl AnyConditionalAccessPolicy {
     }
 }
 
-#[cfg(feature = "_authentication_strength_usage")]
+#[cfg(feature = "_application_enforced_restrictions_session_control")]
+#[cfg(feature = "_identity")]
 impl From<WhatIfAnalysisResult> for AnyConditionalAccessPolicy {
     fn from(value: WhatIfAnalysisResult) -> Self {
         Self::WhatIfAnalysisResult(Box::new(value))
     }
 }
 
-#[cfg(feature = "_authentication_strength_usage")]
+#[cfg(feature = "_application_enforced_restrictions_session_control")]
 impl serde::Serialize for AnyConditionalAccessPolicy {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match self {
             Self::ConditionalAccessPolicy(value) => {
                 value.serialize_with_type(serializer, None)
             }
+            #[cfg(feature = "_identity")]
             Self::WhatIfAnalysisResult(value) => {
                 value
                     .serialize_with_type(
@@ -479,7 +485,7 @@ impl serde::Serialize for AnyConditionalAccessPolicy {
     }
 }
 
-#[cfg(feature = "_authentication_strength_usage")]
+#[cfg(feature = "_application_enforced_restrictions_session_control")]
 impl<'de> serde::Deserialize<'de> for AnyConditionalAccessPolicy {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -489,6 +495,7 @@ impl<'de> serde::Deserialize<'de> for AnyConditionalAccessPolicy {
             deserializer,
         )?;
         let read = match graph_odata_runtime::model::odata_type_of(&value) {
+            #[cfg(feature = "_identity")]
             "microsoft.graph.whatIfAnalysisResult" | "graph.whatIfAnalysisResult" => {
                 serde_json::from_value(value).map(Self::WhatIfAnalysisResult)
             }
@@ -498,7 +505,7 @@ impl<'de> serde::Deserialize<'de> for AnyConditionalAccessPolicy {
     }
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 /// CSDL entity type `microsoft.graph.conditionalAccessRoot`; base type `microsoft.graph.entity`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ConditionalAccessRoot {
@@ -514,10 +521,9 @@ pub struct ConditionalAccessRoot {
     /// Navigation property `deletedItems`: `microsoft.graph.caPoliciesDeletableRoot`, contained; present when expanded (`$expand`).
     pub deleted_items: Option<CaPoliciesDeletableRoot>,
     /// Navigation property `namedLocations`: `Collection(microsoft.graph.namedLocation)`, contained; present when expanded (`$expand`).
-    #[cfg(feature = "_identity")]
     pub named_locations: Option<Vec<AnyNamedLocation>>,
     /// Navigation property `policies`: `Collection(microsoft.graph.conditionalAccessPolicy)`, contained; present when expanded (`$expand`).
-    #[cfg(feature = "_authentication_strength_usage")]
+    #[cfg(feature = "_application_enforced_restrictions_session_control")]
     pub policies: Option<Vec<AnyConditionalAccessPolicy>>,
     /// Navigation property `templates`: `Collection(microsoft.graph.conditionalAccessTemplate)`, contained; present when expanded (`$expand`).
     pub templates: Option<Vec<ConditionalAccessTemplate>>,
@@ -527,14 +533,14 @@ pub struct ConditionalAccessRoot {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 impl serde::Serialize for ConditionalAccessRoot {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 #[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
 impl ConditionalAccessRoot {
     /// The CSDL qualified name, as `@odata.type` spells it.
@@ -559,16 +565,15 @@ impl ConditionalAccessRoot {
             );
         object.property("authenticationStrength", &self.authentication_strength);
         object.property("deletedItems", &self.deleted_items);
-        #[cfg(feature = "_identity")]
         object.property("namedLocations", &self.named_locations);
-        #[cfg(feature = "_authentication_strength_usage")]
+        #[cfg(feature = "_application_enforced_restrictions_session_control")]
         object.property("policies", &self.policies);
         object.property("templates", &self.templates);
         object.end()
     }
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 impl<'de> serde::Deserialize<'de> for ConditionalAccessRoot {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -577,7 +582,7 @@ impl<'de> serde::Deserialize<'de> for ConditionalAccessRoot {
     }
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 #[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
 impl graph_odata_runtime::model::ODataObject for ConditionalAccessRoot {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
@@ -601,9 +606,8 @@ impl graph_odata_runtime::model::ODataObject for ConditionalAccessRoot {
                 read_nullable(map, key, &mut self.authentication_strength, extra)
             }
             "deletedItems" => read_nullable(map, key, &mut self.deleted_items, extra),
-            #[cfg(feature = "_identity")]
             "namedLocations" => read_nullable(map, key, &mut self.named_locations, extra),
-            #[cfg(feature = "_authentication_strength_usage")]
+            #[cfg(feature = "_application_enforced_restrictions_session_control")]
             "policies" => read_nullable(map, key, &mut self.policies, extra),
             "templates" => read_nullable(map, key, &mut self.templates, extra),
             _ => Ok(false),
@@ -616,7 +620,7 @@ impl graph_odata_runtime::model::ODataObject for ConditionalAccessRoot {
     }
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 impl ConditionalAccessRoot {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -627,11 +631,11 @@ impl ConditionalAccessRoot {
     }
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 /// The properties of [`ConditionalAccessRoot`] by wire name, each a [`Field<ConditionalAccessRoot>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ConditionalAccessRoot::set_null`].
 pub enum ConditionalAccessRootField {}
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 #[allow(non_upper_case_globals)]
 impl ConditionalAccessRootField {
     /// `id`
@@ -672,7 +676,7 @@ impl ConditionalAccessRootField {
     ];
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 /// CSDL entity type `microsoft.graph.conditionalAccessTemplate`; base type `microsoft.graph.entity`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ConditionalAccessTemplate {
@@ -693,14 +697,14 @@ pub struct ConditionalAccessTemplate {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 impl serde::Serialize for ConditionalAccessTemplate {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 impl ConditionalAccessTemplate {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.conditionalAccessTemplate";
@@ -725,7 +729,7 @@ impl ConditionalAccessTemplate {
     }
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 impl<'de> serde::Deserialize<'de> for ConditionalAccessTemplate {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -734,7 +738,7 @@ impl<'de> serde::Deserialize<'de> for ConditionalAccessTemplate {
     }
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 impl graph_odata_runtime::model::ODataObject for ConditionalAccessTemplate {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -759,7 +763,7 @@ impl graph_odata_runtime::model::ODataObject for ConditionalAccessTemplate {
     }
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 impl ConditionalAccessTemplate {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -770,11 +774,11 @@ impl ConditionalAccessTemplate {
     }
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 /// The properties of [`ConditionalAccessTemplate`] by wire name, each a [`Field<ConditionalAccessTemplate>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ConditionalAccessTemplate::set_null`].
 pub enum ConditionalAccessTemplateField {}
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 #[allow(non_upper_case_globals)]
 impl ConditionalAccessTemplateField {
     /// `id`
@@ -803,7 +807,7 @@ impl ConditionalAccessTemplateField {
     ];
 }
 
-#[cfg(feature = "_admin_microsoft365_apps")]
+#[cfg(feature = "_admin")]
 /// CSDL entity type `microsoft.graph.configurationBaseline`; base type `microsoft.graph.entity`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ConfigurationBaseline {
@@ -824,14 +828,14 @@ pub struct ConfigurationBaseline {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_admin_microsoft365_apps")]
+#[cfg(feature = "_admin")]
 impl serde::Serialize for ConfigurationBaseline {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_admin_microsoft365_apps")]
+#[cfg(feature = "_admin")]
 impl ConfigurationBaseline {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.configurationBaseline";
@@ -856,7 +860,7 @@ impl ConfigurationBaseline {
     }
 }
 
-#[cfg(feature = "_admin_microsoft365_apps")]
+#[cfg(feature = "_admin")]
 impl<'de> serde::Deserialize<'de> for ConfigurationBaseline {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -865,7 +869,7 @@ impl<'de> serde::Deserialize<'de> for ConfigurationBaseline {
     }
 }
 
-#[cfg(feature = "_admin_microsoft365_apps")]
+#[cfg(feature = "_admin")]
 impl graph_odata_runtime::model::ODataObject for ConfigurationBaseline {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -890,7 +894,7 @@ impl graph_odata_runtime::model::ODataObject for ConfigurationBaseline {
     }
 }
 
-#[cfg(feature = "_admin_microsoft365_apps")]
+#[cfg(feature = "_admin")]
 impl ConfigurationBaseline {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -901,11 +905,11 @@ impl ConfigurationBaseline {
     }
 }
 
-#[cfg(feature = "_admin_microsoft365_apps")]
+#[cfg(feature = "_admin")]
 /// The properties of [`ConfigurationBaseline`] by wire name, each a [`Field<ConfigurationBaseline>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ConfigurationBaseline::set_null`].
 pub enum ConfigurationBaselineField {}
 
-#[cfg(feature = "_admin_microsoft365_apps")]
+#[cfg(feature = "_admin")]
 #[allow(non_upper_case_globals)]
 impl ConfigurationBaselineField {
     /// `id`
@@ -936,7 +940,7 @@ impl ConfigurationBaselineField {
     ];
 }
 
-#[cfg(feature = "_admin_microsoft365_apps")]
+#[cfg(feature = "_admin")]
 /// CSDL entity type `microsoft.graph.configurationDrift`; base type `microsoft.graph.entity`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ConfigurationDrift {
@@ -965,14 +969,14 @@ pub struct ConfigurationDrift {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_admin_microsoft365_apps")]
+#[cfg(feature = "_admin")]
 impl serde::Serialize for ConfigurationDrift {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_admin_microsoft365_apps")]
+#[cfg(feature = "_admin")]
 impl ConfigurationDrift {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.configurationDrift";
@@ -1006,7 +1010,7 @@ impl ConfigurationDrift {
     }
 }
 
-#[cfg(feature = "_admin_microsoft365_apps")]
+#[cfg(feature = "_admin")]
 impl<'de> serde::Deserialize<'de> for ConfigurationDrift {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1015,7 +1019,7 @@ impl<'de> serde::Deserialize<'de> for ConfigurationDrift {
     }
 }
 
-#[cfg(feature = "_admin_microsoft365_apps")]
+#[cfg(feature = "_admin")]
 impl graph_odata_runtime::model::ODataObject for ConfigurationDrift {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -1052,7 +1056,7 @@ impl graph_odata_runtime::model::ODataObject for ConfigurationDrift {
     }
 }
 
-#[cfg(feature = "_admin_microsoft365_apps")]
+#[cfg(feature = "_admin")]
 impl ConfigurationDrift {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -1063,11 +1067,11 @@ impl ConfigurationDrift {
     }
 }
 
-#[cfg(feature = "_admin_microsoft365_apps")]
+#[cfg(feature = "_admin")]
 /// The properties of [`ConfigurationDrift`] by wire name, each a [`Field<ConfigurationDrift>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ConfigurationDrift::set_null`].
 pub enum ConfigurationDriftField {}
 
-#[cfg(feature = "_admin_microsoft365_apps")]
+#[cfg(feature = "_admin")]
 #[allow(non_upper_case_globals)]
 impl ConfigurationDriftField {
     /// `id`
@@ -1114,7 +1118,7 @@ impl ConfigurationDriftField {
     ];
 }
 
-#[cfg(feature = "_admin_microsoft365_apps")]
+#[cfg(feature = "_admin")]
 /// CSDL entity type `microsoft.graph.configurationManagement`; base type `microsoft.graph.entity`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ConfigurationManagement {
@@ -1137,14 +1141,14 @@ pub struct ConfigurationManagement {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_admin_microsoft365_apps")]
+#[cfg(feature = "_admin")]
 impl serde::Serialize for ConfigurationManagement {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_admin_microsoft365_apps")]
+#[cfg(feature = "_admin")]
 impl ConfigurationManagement {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.configurationManagement";
@@ -1174,7 +1178,7 @@ impl ConfigurationManagement {
     }
 }
 
-#[cfg(feature = "_admin_microsoft365_apps")]
+#[cfg(feature = "_admin")]
 impl<'de> serde::Deserialize<'de> for ConfigurationManagement {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1183,7 +1187,7 @@ impl<'de> serde::Deserialize<'de> for ConfigurationManagement {
     }
 }
 
-#[cfg(feature = "_admin_microsoft365_apps")]
+#[cfg(feature = "_admin")]
 impl graph_odata_runtime::model::ODataObject for ConfigurationManagement {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -1224,7 +1228,7 @@ impl graph_odata_runtime::model::ODataObject for ConfigurationManagement {
     }
 }
 
-#[cfg(feature = "_admin_microsoft365_apps")]
+#[cfg(feature = "_admin")]
 impl ConfigurationManagement {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -1235,11 +1239,11 @@ impl ConfigurationManagement {
     }
 }
 
-#[cfg(feature = "_admin_microsoft365_apps")]
+#[cfg(feature = "_admin")]
 /// The properties of [`ConfigurationManagement`] by wire name, each a [`Field<ConfigurationManagement>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ConfigurationManagement::set_null`].
 pub enum ConfigurationManagementField {}
 
-#[cfg(feature = "_admin_microsoft365_apps")]
+#[cfg(feature = "_admin")]
 #[allow(non_upper_case_globals)]
 impl ConfigurationManagementField {
     /// `id`
@@ -1275,7 +1279,7 @@ impl ConfigurationManagementField {
     ];
 }
 
-#[cfg(feature = "_admin_microsoft365_apps")]
+#[cfg(feature = "_admin")]
 /// CSDL entity type `microsoft.graph.configurationMonitor`; base type `microsoft.graph.entity`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ConfigurationMonitor {
@@ -1314,14 +1318,14 @@ pub struct ConfigurationMonitor {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_admin_microsoft365_apps")]
+#[cfg(feature = "_admin")]
 impl serde::Serialize for ConfigurationMonitor {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_admin_microsoft365_apps")]
+#[cfg(feature = "_admin")]
 impl ConfigurationMonitor {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.configurationMonitor";
@@ -1359,7 +1363,7 @@ impl ConfigurationMonitor {
     }
 }
 
-#[cfg(feature = "_admin_microsoft365_apps")]
+#[cfg(feature = "_admin")]
 impl<'de> serde::Deserialize<'de> for ConfigurationMonitor {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1368,7 +1372,7 @@ impl<'de> serde::Deserialize<'de> for ConfigurationMonitor {
     }
 }
 
-#[cfg(feature = "_admin_microsoft365_apps")]
+#[cfg(feature = "_admin")]
 impl graph_odata_runtime::model::ODataObject for ConfigurationMonitor {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -1412,7 +1416,7 @@ impl graph_odata_runtime::model::ODataObject for ConfigurationMonitor {
     }
 }
 
-#[cfg(feature = "_admin_microsoft365_apps")]
+#[cfg(feature = "_admin")]
 impl ConfigurationMonitor {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -1423,11 +1427,11 @@ impl ConfigurationMonitor {
     }
 }
 
-#[cfg(feature = "_admin_microsoft365_apps")]
+#[cfg(feature = "_admin")]
 /// The properties of [`ConfigurationMonitor`] by wire name, each a [`Field<ConfigurationMonitor>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ConfigurationMonitor::set_null`].
 pub enum ConfigurationMonitorField {}
 
-#[cfg(feature = "_admin_microsoft365_apps")]
+#[cfg(feature = "_admin")]
 #[allow(non_upper_case_globals)]
 impl ConfigurationMonitorField {
     /// `id`
@@ -1499,7 +1503,7 @@ impl ConfigurationMonitorField {
     ];
 }
 
-#[cfg(feature = "_admin_microsoft365_apps")]
+#[cfg(feature = "_admin")]
 /// CSDL entity type `microsoft.graph.configurationMonitoringResult`; base type `microsoft.graph.entity`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ConfigurationMonitoringResult {
@@ -1526,14 +1530,14 @@ pub struct ConfigurationMonitoringResult {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_admin_microsoft365_apps")]
+#[cfg(feature = "_admin")]
 impl serde::Serialize for ConfigurationMonitoringResult {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_admin_microsoft365_apps")]
+#[cfg(feature = "_admin")]
 impl ConfigurationMonitoringResult {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.configurationMonitoringResult";
@@ -1561,7 +1565,7 @@ impl ConfigurationMonitoringResult {
     }
 }
 
-#[cfg(feature = "_admin_microsoft365_apps")]
+#[cfg(feature = "_admin")]
 impl<'de> serde::Deserialize<'de> for ConfigurationMonitoringResult {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1570,7 +1574,7 @@ impl<'de> serde::Deserialize<'de> for ConfigurationMonitoringResult {
     }
 }
 
-#[cfg(feature = "_admin_microsoft365_apps")]
+#[cfg(feature = "_admin")]
 impl graph_odata_runtime::model::ODataObject for ConfigurationMonitoringResult {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -1602,7 +1606,7 @@ impl graph_odata_runtime::model::ODataObject for ConfigurationMonitoringResult {
     }
 }
 
-#[cfg(feature = "_admin_microsoft365_apps")]
+#[cfg(feature = "_admin")]
 impl ConfigurationMonitoringResult {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -1613,11 +1617,11 @@ impl ConfigurationMonitoringResult {
     }
 }
 
-#[cfg(feature = "_admin_microsoft365_apps")]
+#[cfg(feature = "_admin")]
 /// The properties of [`ConfigurationMonitoringResult`] by wire name, each a [`Field<ConfigurationMonitoringResult>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ConfigurationMonitoringResult::set_null`].
 pub enum ConfigurationMonitoringResultField {}
 
-#[cfg(feature = "_admin_microsoft365_apps")]
+#[cfg(feature = "_admin")]
 #[allow(non_upper_case_globals)]
 impl ConfigurationMonitoringResultField {
     /// `id`
@@ -1663,7 +1667,7 @@ impl ConfigurationMonitoringResultField {
     ];
 }
 
-#[cfg(feature = "_admin_microsoft365_apps")]
+#[cfg(feature = "_admin")]
 /// CSDL entity type `microsoft.graph.configurationSnapshotJob`; base type `microsoft.graph.entity`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ConfigurationSnapshotJob {
@@ -1696,14 +1700,14 @@ pub struct ConfigurationSnapshotJob {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_admin_microsoft365_apps")]
+#[cfg(feature = "_admin")]
 impl serde::Serialize for ConfigurationSnapshotJob {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_admin_microsoft365_apps")]
+#[cfg(feature = "_admin")]
 impl ConfigurationSnapshotJob {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.configurationSnapshotJob";
@@ -1734,7 +1738,7 @@ impl ConfigurationSnapshotJob {
     }
 }
 
-#[cfg(feature = "_admin_microsoft365_apps")]
+#[cfg(feature = "_admin")]
 impl<'de> serde::Deserialize<'de> for ConfigurationSnapshotJob {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1743,7 +1747,7 @@ impl<'de> serde::Deserialize<'de> for ConfigurationSnapshotJob {
     }
 }
 
-#[cfg(feature = "_admin_microsoft365_apps")]
+#[cfg(feature = "_admin")]
 impl graph_odata_runtime::model::ODataObject for ConfigurationSnapshotJob {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -1780,7 +1784,7 @@ impl graph_odata_runtime::model::ODataObject for ConfigurationSnapshotJob {
     }
 }
 
-#[cfg(feature = "_admin_microsoft365_apps")]
+#[cfg(feature = "_admin")]
 impl ConfigurationSnapshotJob {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -1791,11 +1795,11 @@ impl ConfigurationSnapshotJob {
     }
 }
 
-#[cfg(feature = "_admin_microsoft365_apps")]
+#[cfg(feature = "_admin")]
 /// The properties of [`ConfigurationSnapshotJob`] by wire name, each a [`Field<ConfigurationSnapshotJob>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ConfigurationSnapshotJob::set_null`].
 pub enum ConfigurationSnapshotJobField {}
 
-#[cfg(feature = "_admin_microsoft365_apps")]
+#[cfg(feature = "_admin")]
 #[allow(non_upper_case_globals)]
 impl ConfigurationSnapshotJobField {
     /// `id`
@@ -1856,7 +1860,7 @@ impl ConfigurationSnapshotJobField {
     ];
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 /// CSDL entity type `microsoft.graph.connectedOrganization`; base type `microsoft.graph.entity`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ConnectedOrganization {
@@ -1876,10 +1880,10 @@ pub struct ConnectedOrganization {
     /// Property `state`: `microsoft.graph.connectedOrganizationState`.
     pub state: Option<ConnectedOrganizationState>,
     /// Navigation property `externalSponsors`: `Collection(microsoft.graph.directoryObject)`; present when expanded (`$expand`).
-    #[cfg(feature = "_activity_based_timeout_policy")]
+    #[cfg(feature = "_directory_object")]
     pub external_sponsors: Option<Vec<AnyDirectoryObject>>,
     /// Navigation property `internalSponsors`: `Collection(microsoft.graph.directoryObject)`; present when expanded (`$expand`).
-    #[cfg(feature = "_activity_based_timeout_policy")]
+    #[cfg(feature = "_directory_object")]
     pub internal_sponsors: Option<Vec<AnyDirectoryObject>>,
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
@@ -1887,14 +1891,14 @@ pub struct ConnectedOrganization {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl serde::Serialize for ConnectedOrganization {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 #[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
 impl ConnectedOrganization {
     /// The CSDL qualified name, as `@odata.type` spells it.
@@ -1918,15 +1922,15 @@ impl ConnectedOrganization {
         object.property("identitySources", &self.identity_sources);
         object.property("modifiedDateTime", &self.modified_date_time);
         object.property("state", &self.state);
-        #[cfg(feature = "_activity_based_timeout_policy")]
+        #[cfg(feature = "_directory_object")]
         object.property("externalSponsors", &self.external_sponsors);
-        #[cfg(feature = "_activity_based_timeout_policy")]
+        #[cfg(feature = "_directory_object")]
         object.property("internalSponsors", &self.internal_sponsors);
         object.end()
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl<'de> serde::Deserialize<'de> for ConnectedOrganization {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1935,7 +1939,7 @@ impl<'de> serde::Deserialize<'de> for ConnectedOrganization {
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 #[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
 impl graph_odata_runtime::model::ODataObject for ConnectedOrganization {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
@@ -1959,11 +1963,11 @@ impl graph_odata_runtime::model::ODataObject for ConnectedOrganization {
                 read_lenient(map, key, &mut self.modified_date_time, extra)
             }
             "state" => read_nullable(map, key, &mut self.state, extra),
-            #[cfg(feature = "_activity_based_timeout_policy")]
+            #[cfg(feature = "_directory_object")]
             "externalSponsors" => {
                 read_nullable(map, key, &mut self.external_sponsors, extra)
             }
-            #[cfg(feature = "_activity_based_timeout_policy")]
+            #[cfg(feature = "_directory_object")]
             "internalSponsors" => {
                 read_nullable(map, key, &mut self.internal_sponsors, extra)
             }
@@ -1977,7 +1981,7 @@ impl graph_odata_runtime::model::ODataObject for ConnectedOrganization {
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl ConnectedOrganization {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -1988,11 +1992,11 @@ impl ConnectedOrganization {
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 /// The properties of [`ConnectedOrganization`] by wire name, each a [`Field<ConnectedOrganization>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ConnectedOrganization::set_null`].
 pub enum ConnectedOrganizationField {}
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 #[allow(non_upper_case_globals)]
 impl ConnectedOrganizationField {
     /// `id`
@@ -2041,7 +2045,7 @@ impl ConnectedOrganizationField {
     ];
 }
 
-#[cfg(feature = "_attachment")]
+#[cfg(feature = "_activities_container")]
 /// CSDL entity type `microsoft.graph.contact`; base type `microsoft.graph.outlookItem`; open type: dynamic properties land in `additional_properties`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Contact {
@@ -2136,13 +2140,13 @@ pub struct Contact {
     #[cfg(feature = "_extension")]
     pub extensions: Option<Vec<AnyExtension>>,
     /// Navigation property `multiValueExtendedProperties`: `Collection(microsoft.graph.multiValueLegacyExtendedProperty)`, contained; present when expanded (`$expand`).
-    #[cfg(feature = "_mailbox_item")]
+    #[cfg(feature = "_multi_value_legacy_extended_property")]
     pub multi_value_extended_properties: Option<Vec<MultiValueLegacyExtendedProperty>>,
     /// Navigation property `photo`: `microsoft.graph.profilePhoto`, contained; present when expanded (`$expand`).
-    #[cfg(feature = "_clonable_team_parts")]
+    #[cfg(feature = "_profile_photo")]
     pub photo: Option<ProfilePhoto>,
     /// Navigation property `singleValueExtendedProperties`: `Collection(microsoft.graph.singleValueLegacyExtendedProperty)`, contained; present when expanded (`$expand`).
-    #[cfg(feature = "_mailbox_item")]
+    #[cfg(feature = "_multi_value_legacy_extended_property")]
     pub single_value_extended_properties: Option<Vec<SingleValueLegacyExtendedProperty>>,
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
@@ -2150,14 +2154,14 @@ pub struct Contact {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_attachment")]
+#[cfg(feature = "_activities_container")]
 impl serde::Serialize for Contact {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_attachment")]
+#[cfg(feature = "_activities_container")]
 #[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
 impl Contact {
     /// The CSDL qualified name, as `@odata.type` spells it.
@@ -2216,14 +2220,14 @@ impl Contact {
         object.property("yomiGivenName", &self.yomi_given_name);
         object.property("yomiSurname", &self.yomi_surname);
         #[cfg(feature = "_extension")] object.property("extensions", &self.extensions);
-        #[cfg(feature = "_mailbox_item")]
+        #[cfg(feature = "_multi_value_legacy_extended_property")]
         object
             .property(
                 "multiValueExtendedProperties",
                 &self.multi_value_extended_properties,
             );
-        #[cfg(feature = "_clonable_team_parts")] object.property("photo", &self.photo);
-        #[cfg(feature = "_mailbox_item")]
+        #[cfg(feature = "_profile_photo")] object.property("photo", &self.photo);
+        #[cfg(feature = "_multi_value_legacy_extended_property")]
         object
             .property(
                 "singleValueExtendedProperties",
@@ -2233,7 +2237,7 @@ impl Contact {
     }
 }
 
-#[cfg(feature = "_attachment")]
+#[cfg(feature = "_activities_container")]
 impl<'de> serde::Deserialize<'de> for Contact {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2242,7 +2246,7 @@ impl<'de> serde::Deserialize<'de> for Contact {
     }
 }
 
-#[cfg(feature = "_attachment")]
+#[cfg(feature = "_activities_container")]
 #[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
 impl graph_odata_runtime::model::ODataObject for Contact {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
@@ -2312,13 +2316,13 @@ impl graph_odata_runtime::model::ODataObject for Contact {
             "yomiSurname" => read_lenient(map, key, &mut self.yomi_surname, extra),
             #[cfg(feature = "_extension")]
             "extensions" => read_nullable(map, key, &mut self.extensions, extra),
-            #[cfg(feature = "_mailbox_item")]
+            #[cfg(feature = "_multi_value_legacy_extended_property")]
             "multiValueExtendedProperties" => {
                 read_nullable(map, key, &mut self.multi_value_extended_properties, extra)
             }
-            #[cfg(feature = "_clonable_team_parts")]
+            #[cfg(feature = "_profile_photo")]
             "photo" => read_nullable(map, key, &mut self.photo, extra),
-            #[cfg(feature = "_mailbox_item")]
+            #[cfg(feature = "_multi_value_legacy_extended_property")]
             "singleValueExtendedProperties" => {
                 read_nullable(
                     map,
@@ -2337,7 +2341,7 @@ impl graph_odata_runtime::model::ODataObject for Contact {
     }
 }
 
-#[cfg(feature = "_attachment")]
+#[cfg(feature = "_activities_container")]
 impl Contact {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -2348,11 +2352,11 @@ impl Contact {
     }
 }
 
-#[cfg(feature = "_attachment")]
+#[cfg(feature = "_activities_container")]
 /// The properties of [`Contact`] by wire name, each a [`Field<Contact>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`Contact::set_null`].
 pub enum ContactField {}
 
-#[cfg(feature = "_attachment")]
+#[cfg(feature = "_activities_container")]
 #[allow(non_upper_case_globals)]
 impl ContactField {
     /// `id`
@@ -2537,13 +2541,12 @@ pub struct ContactFolder {
     /// Navigation property `childFolders`: `Collection(microsoft.graph.contactFolder)`, contained; present when expanded (`$expand`).
     pub child_folders: Option<Vec<ContactFolder>>,
     /// Navigation property `contacts`: `Collection(microsoft.graph.contact)`, contained; present when expanded (`$expand`).
-    #[cfg(feature = "_attachment")]
     pub contacts: Option<Vec<Contact>>,
     /// Navigation property `multiValueExtendedProperties`: `Collection(microsoft.graph.multiValueLegacyExtendedProperty)`, contained; present when expanded (`$expand`).
-    #[cfg(feature = "_mailbox_item")]
+    #[cfg(feature = "_multi_value_legacy_extended_property")]
     pub multi_value_extended_properties: Option<Vec<MultiValueLegacyExtendedProperty>>,
     /// Navigation property `singleValueExtendedProperties`: `Collection(microsoft.graph.singleValueLegacyExtendedProperty)`, contained; present when expanded (`$expand`).
-    #[cfg(feature = "_mailbox_item")]
+    #[cfg(feature = "_multi_value_legacy_extended_property")]
     pub single_value_extended_properties: Option<Vec<SingleValueLegacyExtendedProperty>>,
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
@@ -2579,14 +2582,14 @@ impl ContactFolder {
         object.property("displayName", &self.display_name);
         object.property("parentFolderId", &self.parent_folder_id);
         object.property("childFolders", &self.child_folders);
-        #[cfg(feature = "_attachment")] object.property("contacts", &self.contacts);
-        #[cfg(feature = "_mailbox_item")]
+        object.property("contacts", &self.contacts);
+        #[cfg(feature = "_multi_value_legacy_extended_property")]
         object
             .property(
                 "multiValueExtendedProperties",
                 &self.multi_value_extended_properties,
             );
-        #[cfg(feature = "_mailbox_item")]
+        #[cfg(feature = "_multi_value_legacy_extended_property")]
         object
             .property(
                 "singleValueExtendedProperties",
@@ -2620,13 +2623,12 @@ impl graph_odata_runtime::model::ODataObject for ContactFolder {
             "displayName" => read_lenient(map, key, &mut self.display_name, extra),
             "parentFolderId" => read_lenient(map, key, &mut self.parent_folder_id, extra),
             "childFolders" => read_nullable(map, key, &mut self.child_folders, extra),
-            #[cfg(feature = "_attachment")]
             "contacts" => read_nullable(map, key, &mut self.contacts, extra),
-            #[cfg(feature = "_mailbox_item")]
+            #[cfg(feature = "_multi_value_legacy_extended_property")]
             "multiValueExtendedProperties" => {
                 read_nullable(map, key, &mut self.multi_value_extended_properties, extra)
             }
-            #[cfg(feature = "_mailbox_item")]
+            #[cfg(feature = "_multi_value_legacy_extended_property")]
             "singleValueExtendedProperties" => {
                 read_nullable(
                     map,
@@ -2825,7 +2827,7 @@ impl ContentActivityField {
     ];
 }
 
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_communications")]
 /// CSDL entity type `microsoft.graph.contentSharingSession`; base type `microsoft.graph.entity`; open type: dynamic properties land in `additional_properties`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ContentSharingSession {
@@ -2838,14 +2840,14 @@ pub struct ContentSharingSession {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_communications")]
 impl serde::Serialize for ContentSharingSession {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_communications")]
 impl ContentSharingSession {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.contentSharingSession";
@@ -2866,7 +2868,7 @@ impl ContentSharingSession {
     }
 }
 
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_communications")]
 impl<'de> serde::Deserialize<'de> for ContentSharingSession {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2875,7 +2877,7 @@ impl<'de> serde::Deserialize<'de> for ContentSharingSession {
     }
 }
 
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_communications")]
 impl graph_odata_runtime::model::ODataObject for ContentSharingSession {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -2896,7 +2898,7 @@ impl graph_odata_runtime::model::ODataObject for ContentSharingSession {
     }
 }
 
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_communications")]
 impl ContentSharingSession {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -2907,11 +2909,11 @@ impl ContentSharingSession {
     }
 }
 
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_communications")]
 /// The properties of [`ContentSharingSession`] by wire name, each a [`Field<ContentSharingSession>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ContentSharingSession::set_null`].
 pub enum ContentSharingSessionField {}
 
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_communications")]
 #[allow(non_upper_case_globals)]
 impl ContentSharingSessionField {
     /// `id`
@@ -2920,7 +2922,7 @@ impl ContentSharingSessionField {
     pub const ALL: &'static [model::Field<ContentSharingSession>] = &[Self::Id];
 }
 
-#[cfg(feature = "_base_item_version")]
+#[cfg(feature = "_column_link")]
 /// CSDL entity type `microsoft.graph.contentType`; base type `microsoft.graph.entity`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ContentType {
@@ -2962,10 +2964,10 @@ pub struct ContentType {
     /// Navigation property `columnLinks`: `Collection(microsoft.graph.columnLink)`, contained; present when expanded (`$expand`).
     pub column_links: Option<Vec<ColumnLink>>,
     /// Navigation property `columnPositions`: `Collection(microsoft.graph.columnDefinition)`; present when expanded (`$expand`).
-    #[cfg(feature = "_base_item")]
+    #[cfg(feature = "_boolean_column")]
     pub column_positions: Option<Vec<ColumnDefinition>>,
     /// Navigation property `columns`: `Collection(microsoft.graph.columnDefinition)`, contained; present when expanded (`$expand`).
-    #[cfg(feature = "_base_item")]
+    #[cfg(feature = "_boolean_column")]
     pub columns: Option<Vec<ColumnDefinition>>,
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
@@ -2973,14 +2975,14 @@ pub struct ContentType {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_base_item_version")]
+#[cfg(feature = "_column_link")]
 impl serde::Serialize for ContentType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_base_item_version")]
+#[cfg(feature = "_column_link")]
 #[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
 impl ContentType {
     /// The CSDL qualified name, as `@odata.type` spells it.
@@ -3015,14 +3017,14 @@ impl ContentType {
         object.property("base", &self.base);
         object.property("baseTypes", &self.base_types);
         object.property("columnLinks", &self.column_links);
-        #[cfg(feature = "_base_item")]
+        #[cfg(feature = "_boolean_column")]
         object.property("columnPositions", &self.column_positions);
-        #[cfg(feature = "_base_item")] object.property("columns", &self.columns);
+        #[cfg(feature = "_boolean_column")] object.property("columns", &self.columns);
         object.end()
     }
 }
 
-#[cfg(feature = "_base_item_version")]
+#[cfg(feature = "_column_link")]
 impl<'de> serde::Deserialize<'de> for ContentType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -3031,7 +3033,7 @@ impl<'de> serde::Deserialize<'de> for ContentType {
     }
 }
 
-#[cfg(feature = "_base_item_version")]
+#[cfg(feature = "_column_link")]
 #[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
 impl graph_odata_runtime::model::ODataObject for ContentType {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
@@ -3066,11 +3068,11 @@ impl graph_odata_runtime::model::ODataObject for ContentType {
             "base" => read_nullable(map, key, &mut self.base, extra),
             "baseTypes" => read_nullable(map, key, &mut self.base_types, extra),
             "columnLinks" => read_nullable(map, key, &mut self.column_links, extra),
-            #[cfg(feature = "_base_item")]
+            #[cfg(feature = "_boolean_column")]
             "columnPositions" => {
                 read_nullable(map, key, &mut self.column_positions, extra)
             }
-            #[cfg(feature = "_base_item")]
+            #[cfg(feature = "_boolean_column")]
             "columns" => read_nullable(map, key, &mut self.columns, extra),
             _ => Ok(false),
         }
@@ -3082,7 +3084,7 @@ impl graph_odata_runtime::model::ODataObject for ContentType {
     }
 }
 
-#[cfg(feature = "_base_item_version")]
+#[cfg(feature = "_column_link")]
 impl ContentType {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -3093,11 +3095,11 @@ impl ContentType {
     }
 }
 
-#[cfg(feature = "_base_item_version")]
+#[cfg(feature = "_column_link")]
 /// The properties of [`ContentType`] by wire name, each a [`Field<ContentType>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ContentType::set_null`].
 pub enum ContentTypeField {}
 
-#[cfg(feature = "_base_item_version")]
+#[cfg(feature = "_column_link")]
 #[allow(non_upper_case_globals)]
 impl ContentTypeField {
     /// `id`
@@ -3175,7 +3177,7 @@ impl ContentTypeField {
     ];
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_contracts")]
 /// CSDL entity type `microsoft.graph.contract`; base type `microsoft.graph.directoryObject`; open type: dynamic properties land in `additional_properties`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Contract {
@@ -3199,14 +3201,14 @@ pub struct Contract {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_contracts")]
 impl serde::Serialize for Contract {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_contracts")]
 impl Contract {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.contract";
@@ -3232,7 +3234,7 @@ impl Contract {
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_contracts")]
 impl<'de> serde::Deserialize<'de> for Contract {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -3241,7 +3243,7 @@ impl<'de> serde::Deserialize<'de> for Contract {
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_contracts")]
 impl graph_odata_runtime::model::ODataObject for Contract {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -3271,7 +3273,7 @@ impl graph_odata_runtime::model::ODataObject for Contract {
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_contracts")]
 impl Contract {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -3282,11 +3284,11 @@ impl Contract {
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_contracts")]
 /// The properties of [`Contract`] by wire name, each a [`Field<Contract>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`Contract::set_null`].
 pub enum ContractField {}
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_contracts")]
 #[allow(non_upper_case_globals)]
 impl ContractField {
     /// `id`
@@ -3316,7 +3318,7 @@ impl ContractField {
     ];
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 /// CSDL entity type `microsoft.graph.controlConfiguration`; base type `microsoft.graph.entity`; abstract; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ControlConfiguration {
@@ -3339,14 +3341,14 @@ pub struct ControlConfiguration {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl serde::Serialize for ControlConfiguration {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl ControlConfiguration {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.controlConfiguration";
@@ -3372,7 +3374,7 @@ impl ControlConfiguration {
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl<'de> serde::Deserialize<'de> for ControlConfiguration {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -3381,7 +3383,7 @@ impl<'de> serde::Deserialize<'de> for ControlConfiguration {
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl graph_odata_runtime::model::ODataObject for ControlConfiguration {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -3411,7 +3413,7 @@ impl graph_odata_runtime::model::ODataObject for ControlConfiguration {
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl ControlConfiguration {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -3422,11 +3424,11 @@ impl ControlConfiguration {
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 /// The properties of [`ControlConfiguration`] by wire name, each a [`Field<ControlConfiguration>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ControlConfiguration::set_null`].
 pub enum ControlConfigurationField {}
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 #[allow(non_upper_case_globals)]
 impl ControlConfigurationField {
     /// `id`
@@ -3462,7 +3464,7 @@ impl ControlConfigurationField {
     ];
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 /// A `microsoft.graph.controlConfiguration` value: the base type or one of its derived types, chosen by `@odata.type`. A derived type this crate does not know is read as [`ControlConfiguration`], which keeps its properties and `@odata.type` in `additional_properties`.
 #[derive(Debug, Clone, PartialEq)]
 pub enum AnyControlConfiguration {
@@ -3472,7 +3474,7 @@ pub enum AnyControlConfiguration {
     EndUserSettings(Box<EndUserSettings>),
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl AnyControlConfiguration {
     /// The `@odata.type` of the variant (the base type's for unknown derived types).
     pub fn odata_type(&self) -> &'static str {
@@ -3490,21 +3492,21 @@ impl AnyControlConfiguration {
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl Default for AnyControlConfiguration {
     fn default() -> Self {
         Self::ControlConfiguration(Box::default())
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl From<ControlConfiguration> for AnyControlConfiguration {
     fn from(value: ControlConfiguration) -> Self {
         Self::ControlConfiguration(Box::new(value))
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl AnyControlConfiguration {
     /// The value if it is a [`AnyControlConfiguration::EndUserSettings`] variant.
     pub fn as_end_user_settings(&self) -> Option<&EndUserSettings> {
@@ -3515,14 +3517,14 @@ impl AnyControlConfiguration {
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl From<EndUserSettings> for AnyControlConfiguration {
     fn from(value: EndUserSettings) -> Self {
         Self::EndUserSettings(Box::new(value))
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl serde::Serialize for AnyControlConfiguration {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match self {
@@ -3536,7 +3538,7 @@ impl serde::Serialize for AnyControlConfiguration {
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl<'de> serde::Deserialize<'de> for AnyControlConfiguration {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -3555,7 +3557,7 @@ impl<'de> serde::Deserialize<'de> for AnyControlConfiguration {
     }
 }
 
-#[cfg(feature = "_conversation")]
+#[cfg(feature = "_groups")]
 /// CSDL entity type `microsoft.graph.conversation`; base type `microsoft.graph.entity`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Conversation {
@@ -3580,14 +3582,14 @@ pub struct Conversation {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_conversation")]
+#[cfg(feature = "_groups")]
 impl serde::Serialize for Conversation {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_conversation")]
+#[cfg(feature = "_groups")]
 impl Conversation {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.conversation";
@@ -3614,7 +3616,7 @@ impl Conversation {
     }
 }
 
-#[cfg(feature = "_conversation")]
+#[cfg(feature = "_groups")]
 impl<'de> serde::Deserialize<'de> for Conversation {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -3623,7 +3625,7 @@ impl<'de> serde::Deserialize<'de> for Conversation {
     }
 }
 
-#[cfg(feature = "_conversation")]
+#[cfg(feature = "_groups")]
 impl graph_odata_runtime::model::ODataObject for Conversation {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -3652,7 +3654,7 @@ impl graph_odata_runtime::model::ODataObject for Conversation {
     }
 }
 
-#[cfg(feature = "_conversation")]
+#[cfg(feature = "_groups")]
 impl Conversation {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -3663,11 +3665,11 @@ impl Conversation {
     }
 }
 
-#[cfg(feature = "_conversation")]
+#[cfg(feature = "_groups")]
 /// The properties of [`Conversation`] by wire name, each a [`Field<Conversation>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`Conversation::set_null`].
 pub enum ConversationField {}
 
-#[cfg(feature = "_conversation")]
+#[cfg(feature = "_groups")]
 #[allow(non_upper_case_globals)]
 impl ConversationField {
     /// `id`

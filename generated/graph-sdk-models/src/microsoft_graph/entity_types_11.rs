@@ -234,7 +234,7 @@ impl<'de> serde::Deserialize<'de> for AnyConversationMember {
     }
 }
 
-#[cfg(feature = "_conversation")]
+#[cfg(feature = "_groups")]
 /// CSDL entity type `microsoft.graph.conversationThread`; base type `microsoft.graph.entity`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ConversationThread {
@@ -258,7 +258,6 @@ pub struct ConversationThread {
     /// Property `uniqueSenders`: `Collection(Edm.String)`, not nullable.
     pub unique_senders: Option<Vec<String>>,
     /// Navigation property `posts`: `Collection(microsoft.graph.post)`, contained; present when expanded (`$expand`).
-    #[cfg(feature = "_attachment")]
     pub posts: Option<Vec<Post>>,
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
@@ -266,15 +265,14 @@ pub struct ConversationThread {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_conversation")]
+#[cfg(feature = "_groups")]
 impl serde::Serialize for ConversationThread {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_conversation")]
-#[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
+#[cfg(feature = "_groups")]
 impl ConversationThread {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.conversationThread";
@@ -299,12 +297,12 @@ impl ConversationThread {
         object.property("topic", &self.topic);
         object.property("toRecipients", &self.to_recipients);
         object.property("uniqueSenders", &self.unique_senders);
-        #[cfg(feature = "_attachment")] object.property("posts", &self.posts);
+        object.property("posts", &self.posts);
         object.end()
     }
 }
 
-#[cfg(feature = "_conversation")]
+#[cfg(feature = "_groups")]
 impl<'de> serde::Deserialize<'de> for ConversationThread {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -313,8 +311,7 @@ impl<'de> serde::Deserialize<'de> for ConversationThread {
     }
 }
 
-#[cfg(feature = "_conversation")]
-#[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
+#[cfg(feature = "_groups")]
 impl graph_odata_runtime::model::ODataObject for ConversationThread {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -335,7 +332,6 @@ impl graph_odata_runtime::model::ODataObject for ConversationThread {
             "topic" => read_lenient(map, key, &mut self.topic, extra),
             "toRecipients" => read_nullable(map, key, &mut self.to_recipients, extra),
             "uniqueSenders" => read_lenient(map, key, &mut self.unique_senders, extra),
-            #[cfg(feature = "_attachment")]
             "posts" => read_nullable(map, key, &mut self.posts, extra),
             _ => Ok(false),
         }
@@ -347,7 +343,7 @@ impl graph_odata_runtime::model::ODataObject for ConversationThread {
     }
 }
 
-#[cfg(feature = "_conversation")]
+#[cfg(feature = "_groups")]
 impl ConversationThread {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -358,11 +354,11 @@ impl ConversationThread {
     }
 }
 
-#[cfg(feature = "_conversation")]
+#[cfg(feature = "_groups")]
 /// The properties of [`ConversationThread`] by wire name, each a [`Field<ConversationThread>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ConversationThread::set_null`].
 pub enum ConversationThreadField {}
 
-#[cfg(feature = "_conversation")]
+#[cfg(feature = "_groups")]
 #[allow(non_upper_case_globals)]
 impl ConversationThreadField {
     /// `id`
@@ -410,7 +406,7 @@ impl ConversationThreadField {
     ];
 }
 
-#[cfg(feature = "_access_entity_type")]
+#[cfg(feature = "_copilot")]
 /// CSDL entity type `microsoft.graph.copilotAdmin`; base type `microsoft.graph.entity`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct CopilotAdmin {
@@ -427,14 +423,14 @@ pub struct CopilotAdmin {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_access_entity_type")]
+#[cfg(feature = "_copilot")]
 impl serde::Serialize for CopilotAdmin {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_access_entity_type")]
+#[cfg(feature = "_copilot")]
 impl CopilotAdmin {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.copilotAdmin";
@@ -457,7 +453,7 @@ impl CopilotAdmin {
     }
 }
 
-#[cfg(feature = "_access_entity_type")]
+#[cfg(feature = "_copilot")]
 impl<'de> serde::Deserialize<'de> for CopilotAdmin {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -466,7 +462,7 @@ impl<'de> serde::Deserialize<'de> for CopilotAdmin {
     }
 }
 
-#[cfg(feature = "_access_entity_type")]
+#[cfg(feature = "_copilot")]
 impl graph_odata_runtime::model::ODataObject for CopilotAdmin {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -489,7 +485,7 @@ impl graph_odata_runtime::model::ODataObject for CopilotAdmin {
     }
 }
 
-#[cfg(feature = "_access_entity_type")]
+#[cfg(feature = "_copilot")]
 impl CopilotAdmin {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -500,11 +496,11 @@ impl CopilotAdmin {
     }
 }
 
-#[cfg(feature = "_access_entity_type")]
+#[cfg(feature = "_copilot")]
 /// The properties of [`CopilotAdmin`] by wire name, each a [`Field<CopilotAdmin>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`CopilotAdmin::set_null`].
 pub enum CopilotAdminField {}
 
-#[cfg(feature = "_access_entity_type")]
+#[cfg(feature = "_copilot")]
 #[allow(non_upper_case_globals)]
 impl CopilotAdminField {
     /// `id`
@@ -521,7 +517,7 @@ impl CopilotAdminField {
     ];
 }
 
-#[cfg(feature = "_access_entity_type")]
+#[cfg(feature = "_copilot")]
 /// CSDL entity type `microsoft.graph.copilotAdminCatalog`; base type `microsoft.graph.entity`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct CopilotAdminCatalog {
@@ -536,14 +532,14 @@ pub struct CopilotAdminCatalog {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_access_entity_type")]
+#[cfg(feature = "_copilot")]
 impl serde::Serialize for CopilotAdminCatalog {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_access_entity_type")]
+#[cfg(feature = "_copilot")]
 impl CopilotAdminCatalog {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.copilotAdminCatalog";
@@ -565,7 +561,7 @@ impl CopilotAdminCatalog {
     }
 }
 
-#[cfg(feature = "_access_entity_type")]
+#[cfg(feature = "_copilot")]
 impl<'de> serde::Deserialize<'de> for CopilotAdminCatalog {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -574,7 +570,7 @@ impl<'de> serde::Deserialize<'de> for CopilotAdminCatalog {
     }
 }
 
-#[cfg(feature = "_access_entity_type")]
+#[cfg(feature = "_copilot")]
 impl graph_odata_runtime::model::ODataObject for CopilotAdminCatalog {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -596,7 +592,7 @@ impl graph_odata_runtime::model::ODataObject for CopilotAdminCatalog {
     }
 }
 
-#[cfg(feature = "_access_entity_type")]
+#[cfg(feature = "_copilot")]
 impl CopilotAdminCatalog {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -607,11 +603,11 @@ impl CopilotAdminCatalog {
     }
 }
 
-#[cfg(feature = "_access_entity_type")]
+#[cfg(feature = "_copilot")]
 /// The properties of [`CopilotAdminCatalog`] by wire name, each a [`Field<CopilotAdminCatalog>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`CopilotAdminCatalog::set_null`].
 pub enum CopilotAdminCatalogField {}
 
-#[cfg(feature = "_access_entity_type")]
+#[cfg(feature = "_copilot")]
 #[allow(non_upper_case_globals)]
 impl CopilotAdminCatalogField {
     /// `id`
@@ -627,7 +623,7 @@ impl CopilotAdminCatalogField {
     ];
 }
 
-#[cfg(feature = "_access_entity_type")]
+#[cfg(feature = "_copilot")]
 /// CSDL entity type `microsoft.graph.copilotAdminLimitedMode`; base type `microsoft.graph.entity`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct CopilotAdminLimitedMode {
@@ -644,14 +640,14 @@ pub struct CopilotAdminLimitedMode {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_access_entity_type")]
+#[cfg(feature = "_copilot")]
 impl serde::Serialize for CopilotAdminLimitedMode {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_access_entity_type")]
+#[cfg(feature = "_copilot")]
 impl CopilotAdminLimitedMode {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.copilotAdminLimitedMode";
@@ -674,7 +670,7 @@ impl CopilotAdminLimitedMode {
     }
 }
 
-#[cfg(feature = "_access_entity_type")]
+#[cfg(feature = "_copilot")]
 impl<'de> serde::Deserialize<'de> for CopilotAdminLimitedMode {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -683,7 +679,7 @@ impl<'de> serde::Deserialize<'de> for CopilotAdminLimitedMode {
     }
 }
 
-#[cfg(feature = "_access_entity_type")]
+#[cfg(feature = "_copilot")]
 impl graph_odata_runtime::model::ODataObject for CopilotAdminLimitedMode {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -708,7 +704,7 @@ impl graph_odata_runtime::model::ODataObject for CopilotAdminLimitedMode {
     }
 }
 
-#[cfg(feature = "_access_entity_type")]
+#[cfg(feature = "_copilot")]
 impl CopilotAdminLimitedMode {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -719,11 +715,11 @@ impl CopilotAdminLimitedMode {
     }
 }
 
-#[cfg(feature = "_access_entity_type")]
+#[cfg(feature = "_copilot")]
 /// The properties of [`CopilotAdminLimitedMode`] by wire name, each a [`Field<CopilotAdminLimitedMode>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`CopilotAdminLimitedMode::set_null`].
 pub enum CopilotAdminLimitedModeField {}
 
-#[cfg(feature = "_access_entity_type")]
+#[cfg(feature = "_copilot")]
 #[allow(non_upper_case_globals)]
 impl CopilotAdminLimitedModeField {
     /// `id`
@@ -744,7 +740,7 @@ impl CopilotAdminLimitedModeField {
     ];
 }
 
-#[cfg(feature = "_access_entity_type")]
+#[cfg(feature = "_copilot")]
 /// CSDL entity type `microsoft.graph.copilotAdminSetting`; base type `microsoft.graph.entity`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct CopilotAdminSetting {
@@ -759,14 +755,14 @@ pub struct CopilotAdminSetting {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_access_entity_type")]
+#[cfg(feature = "_copilot")]
 impl serde::Serialize for CopilotAdminSetting {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_access_entity_type")]
+#[cfg(feature = "_copilot")]
 impl CopilotAdminSetting {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.copilotAdminSetting";
@@ -788,7 +784,7 @@ impl CopilotAdminSetting {
     }
 }
 
-#[cfg(feature = "_access_entity_type")]
+#[cfg(feature = "_copilot")]
 impl<'de> serde::Deserialize<'de> for CopilotAdminSetting {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -797,7 +793,7 @@ impl<'de> serde::Deserialize<'de> for CopilotAdminSetting {
     }
 }
 
-#[cfg(feature = "_access_entity_type")]
+#[cfg(feature = "_copilot")]
 impl graph_odata_runtime::model::ODataObject for CopilotAdminSetting {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -819,7 +815,7 @@ impl graph_odata_runtime::model::ODataObject for CopilotAdminSetting {
     }
 }
 
-#[cfg(feature = "_access_entity_type")]
+#[cfg(feature = "_copilot")]
 impl CopilotAdminSetting {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -830,11 +826,11 @@ impl CopilotAdminSetting {
     }
 }
 
-#[cfg(feature = "_access_entity_type")]
+#[cfg(feature = "_copilot")]
 /// The properties of [`CopilotAdminSetting`] by wire name, each a [`Field<CopilotAdminSetting>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`CopilotAdminSetting::set_null`].
 pub enum CopilotAdminSettingField {}
 
-#[cfg(feature = "_access_entity_type")]
+#[cfg(feature = "_copilot")]
 #[allow(non_upper_case_globals)]
 impl CopilotAdminSettingField {
     /// `id`
@@ -850,7 +846,7 @@ impl CopilotAdminSettingField {
     ];
 }
 
-#[cfg(feature = "_access_entity_type")]
+#[cfg(feature = "_copilot_package")]
 /// CSDL entity type `microsoft.graph.copilotPackage`; base type `microsoft.graph.entity`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct CopilotPackage {
@@ -901,14 +897,14 @@ pub struct CopilotPackage {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_access_entity_type")]
+#[cfg(feature = "_copilot_package")]
 impl serde::Serialize for CopilotPackage {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_access_entity_type")]
+#[cfg(feature = "_copilot_package")]
 impl CopilotPackage {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.copilotPackage";
@@ -948,7 +944,7 @@ impl CopilotPackage {
     }
 }
 
-#[cfg(feature = "_access_entity_type")]
+#[cfg(feature = "_copilot_package")]
 impl<'de> serde::Deserialize<'de> for CopilotPackage {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -957,7 +953,7 @@ impl<'de> serde::Deserialize<'de> for CopilotPackage {
     }
 }
 
-#[cfg(feature = "_access_entity_type")]
+#[cfg(feature = "_copilot_package")]
 impl graph_odata_runtime::model::ODataObject for CopilotPackage {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -1005,7 +1001,7 @@ impl graph_odata_runtime::model::ODataObject for CopilotPackage {
     }
 }
 
-#[cfg(feature = "_access_entity_type")]
+#[cfg(feature = "_copilot_package")]
 impl CopilotPackage {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -1016,11 +1012,11 @@ impl CopilotPackage {
     }
 }
 
-#[cfg(feature = "_access_entity_type")]
+#[cfg(feature = "_copilot_package")]
 /// The properties of [`CopilotPackage`] by wire name, each a [`Field<CopilotPackage>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`CopilotPackage::set_null`].
 pub enum CopilotPackageField {}
 
-#[cfg(feature = "_access_entity_type")]
+#[cfg(feature = "_copilot_package")]
 #[allow(non_upper_case_globals)]
 impl CopilotPackageField {
     /// `id`
@@ -1104,7 +1100,7 @@ impl CopilotPackageField {
     ];
 }
 
-#[cfg(feature = "_access_entity_type")]
+#[cfg(feature = "_copilot")]
 /// CSDL entity type `microsoft.graph.copilotPackageDetail`; base type `microsoft.graph.copilotPackage`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct CopilotPackageDetail {
@@ -1188,14 +1184,14 @@ pub struct CopilotPackageDetail {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_access_entity_type")]
+#[cfg(feature = "_copilot")]
 impl serde::Serialize for CopilotPackageDetail {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_access_entity_type")]
+#[cfg(feature = "_copilot")]
 impl CopilotPackageDetail {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.copilotPackageDetail";
@@ -1242,7 +1238,7 @@ impl CopilotPackageDetail {
     }
 }
 
-#[cfg(feature = "_access_entity_type")]
+#[cfg(feature = "_copilot")]
 impl<'de> serde::Deserialize<'de> for CopilotPackageDetail {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1251,7 +1247,7 @@ impl<'de> serde::Deserialize<'de> for CopilotPackageDetail {
     }
 }
 
-#[cfg(feature = "_access_entity_type")]
+#[cfg(feature = "_copilot")]
 impl graph_odata_runtime::model::ODataObject for CopilotPackageDetail {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -1314,7 +1310,7 @@ impl graph_odata_runtime::model::ODataObject for CopilotPackageDetail {
     }
 }
 
-#[cfg(feature = "_access_entity_type")]
+#[cfg(feature = "_copilot")]
 impl CopilotPackageDetail {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -1325,11 +1321,11 @@ impl CopilotPackageDetail {
     }
 }
 
-#[cfg(feature = "_access_entity_type")]
+#[cfg(feature = "_copilot")]
 /// The properties of [`CopilotPackageDetail`] by wire name, each a [`Field<CopilotPackageDetail>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`CopilotPackageDetail::set_null`].
 pub enum CopilotPackageDetailField {}
 
-#[cfg(feature = "_access_entity_type")]
+#[cfg(feature = "_copilot")]
 #[allow(non_upper_case_globals)]
 impl CopilotPackageDetailField {
     /// `id`
@@ -1458,7 +1454,7 @@ impl CopilotPackageDetailField {
     ];
 }
 
-#[cfg(feature = "_access_entity_type")]
+#[cfg(feature = "_copilot")]
 /// CSDL entity type `microsoft.graph.copilotReportRoot`; base type `microsoft.graph.entity`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct CopilotReportRoot {
@@ -1471,14 +1467,14 @@ pub struct CopilotReportRoot {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_access_entity_type")]
+#[cfg(feature = "_copilot")]
 impl serde::Serialize for CopilotReportRoot {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_access_entity_type")]
+#[cfg(feature = "_copilot")]
 impl CopilotReportRoot {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.copilotReportRoot";
@@ -1499,7 +1495,7 @@ impl CopilotReportRoot {
     }
 }
 
-#[cfg(feature = "_access_entity_type")]
+#[cfg(feature = "_copilot")]
 impl<'de> serde::Deserialize<'de> for CopilotReportRoot {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1508,7 +1504,7 @@ impl<'de> serde::Deserialize<'de> for CopilotReportRoot {
     }
 }
 
-#[cfg(feature = "_access_entity_type")]
+#[cfg(feature = "_copilot")]
 impl graph_odata_runtime::model::ODataObject for CopilotReportRoot {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -1529,7 +1525,7 @@ impl graph_odata_runtime::model::ODataObject for CopilotReportRoot {
     }
 }
 
-#[cfg(feature = "_access_entity_type")]
+#[cfg(feature = "_copilot")]
 impl CopilotReportRoot {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -1540,11 +1536,11 @@ impl CopilotReportRoot {
     }
 }
 
-#[cfg(feature = "_access_entity_type")]
+#[cfg(feature = "_copilot")]
 /// The properties of [`CopilotReportRoot`] by wire name, each a [`Field<CopilotReportRoot>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`CopilotReportRoot::set_null`].
 pub enum CopilotReportRootField {}
 
-#[cfg(feature = "_access_entity_type")]
+#[cfg(feature = "_copilot")]
 #[allow(non_upper_case_globals)]
 impl CopilotReportRootField {
     /// `id`
@@ -1558,16 +1554,12 @@ impl CopilotReportRootField {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct CopilotRoot {
     /// Navigation property `admin`: `microsoft.graph.copilotAdmin`, contained; present when expanded (`$expand`).
-    #[cfg(feature = "_access_entity_type")]
     pub admin: Option<CopilotAdmin>,
     /// Navigation property `interactionHistory`: `microsoft.graph.aiInteractionHistory`, contained; present when expanded (`$expand`).
-    #[cfg(feature = "_access_entity_type")]
     pub interaction_history: Option<AiInteractionHistory>,
     /// Navigation property `reports`: `microsoft.graph.copilotReportRoot`, contained; present when expanded (`$expand`).
-    #[cfg(feature = "_access_entity_type")]
     pub reports: Option<CopilotReportRoot>,
     /// Navigation property `users`: `Collection(microsoft.graph.aiUser)`, contained; present when expanded (`$expand`).
-    #[cfg(feature = "_access_entity_type")]
     pub users: Option<Vec<AiUser>>,
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
@@ -1583,7 +1575,6 @@ impl serde::Serialize for CopilotRoot {
 }
 
 #[cfg(feature = "_copilot")]
-#[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
 impl CopilotRoot {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.copilotRoot";
@@ -1599,12 +1590,10 @@ impl CopilotRoot {
             &self.additional_properties,
             odata_type,
         )?;
-        #[cfg(feature = "_access_entity_type")] object.property("admin", &self.admin);
-        #[cfg(feature = "_access_entity_type")]
+        object.property("admin", &self.admin);
         object.property("interactionHistory", &self.interaction_history);
-        #[cfg(feature = "_access_entity_type")]
         object.property("reports", &self.reports);
-        #[cfg(feature = "_access_entity_type")] object.property("users", &self.users);
+        object.property("users", &self.users);
         object.end()
     }
 }
@@ -1619,7 +1608,6 @@ impl<'de> serde::Deserialize<'de> for CopilotRoot {
 }
 
 #[cfg(feature = "_copilot")]
-#[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
 impl graph_odata_runtime::model::ODataObject for CopilotRoot {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -1629,15 +1617,11 @@ impl graph_odata_runtime::model::ODataObject for CopilotRoot {
         use graph_odata_runtime::model::read_nullable;
         let extra = &mut self.additional_properties;
         match key {
-            #[cfg(feature = "_access_entity_type")]
             "admin" => read_nullable(map, key, &mut self.admin, extra),
-            #[cfg(feature = "_access_entity_type")]
             "interactionHistory" => {
                 read_nullable(map, key, &mut self.interaction_history, extra)
             }
-            #[cfg(feature = "_access_entity_type")]
             "reports" => read_nullable(map, key, &mut self.reports, extra),
-            #[cfg(feature = "_access_entity_type")]
             "users" => read_nullable(map, key, &mut self.users, extra),
             _ => Ok(false),
         }
@@ -1871,7 +1855,7 @@ impl CountryNamedLocationField {
     ];
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_cross_tenant_access_policy")]
 /// CSDL entity type `microsoft.graph.crossTenantAccessPolicy`; base type `microsoft.graph.policyBase`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct CrossTenantAccessPolicy {
@@ -1890,13 +1874,13 @@ pub struct CrossTenantAccessPolicy {
     /// Property `allowedCloudEndpoints`: `Collection(Edm.String)`, not nullable.
     pub allowed_cloud_endpoints: Option<Vec<String>>,
     /// Navigation property `default`: `microsoft.graph.crossTenantAccessPolicyConfigurationDefault`, contained; present when expanded (`$expand`).
-    #[cfg(feature = "_b2b_identity_providers_type")]
+    #[cfg(feature = "_policies")]
     pub default: Option<CrossTenantAccessPolicyConfigurationDefault>,
     /// Navigation property `partners`: `Collection(microsoft.graph.crossTenantAccessPolicyConfigurationPartner)`, contained; present when expanded (`$expand`).
-    #[cfg(feature = "_cross_tenant_access_policy_configuration_partner")]
+    #[cfg(feature = "_policies")]
     pub partners: Option<Vec<CrossTenantAccessPolicyConfigurationPartner>>,
     /// Navigation property `templates`: `microsoft.graph.policyTemplate`, contained; present when expanded (`$expand`).
-    #[cfg(feature = "_b2b_identity_providers_type")]
+    #[cfg(feature = "_policies")]
     pub templates: Option<PolicyTemplate>,
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
@@ -1904,14 +1888,14 @@ pub struct CrossTenantAccessPolicy {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_cross_tenant_access_policy")]
 impl serde::Serialize for CrossTenantAccessPolicy {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_cross_tenant_access_policy")]
 #[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
 impl CrossTenantAccessPolicy {
     /// The CSDL qualified name, as `@odata.type` spells it.
@@ -1933,17 +1917,14 @@ impl CrossTenantAccessPolicy {
         object.property("description", &self.description);
         object.property("displayName", &self.display_name);
         object.property("allowedCloudEndpoints", &self.allowed_cloud_endpoints);
-        #[cfg(feature = "_b2b_identity_providers_type")]
-        object.property("default", &self.default);
-        #[cfg(feature = "_cross_tenant_access_policy_configuration_partner")]
-        object.property("partners", &self.partners);
-        #[cfg(feature = "_b2b_identity_providers_type")]
-        object.property("templates", &self.templates);
+        #[cfg(feature = "_policies")] object.property("default", &self.default);
+        #[cfg(feature = "_policies")] object.property("partners", &self.partners);
+        #[cfg(feature = "_policies")] object.property("templates", &self.templates);
         object.end()
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_cross_tenant_access_policy")]
 impl<'de> serde::Deserialize<'de> for CrossTenantAccessPolicy {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1952,7 +1933,7 @@ impl<'de> serde::Deserialize<'de> for CrossTenantAccessPolicy {
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_cross_tenant_access_policy")]
 #[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
 impl graph_odata_runtime::model::ODataObject for CrossTenantAccessPolicy {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
@@ -1972,11 +1953,11 @@ impl graph_odata_runtime::model::ODataObject for CrossTenantAccessPolicy {
             "allowedCloudEndpoints" => {
                 read_lenient(map, key, &mut self.allowed_cloud_endpoints, extra)
             }
-            #[cfg(feature = "_b2b_identity_providers_type")]
+            #[cfg(feature = "_policies")]
             "default" => read_nullable(map, key, &mut self.default, extra),
-            #[cfg(feature = "_cross_tenant_access_policy_configuration_partner")]
+            #[cfg(feature = "_policies")]
             "partners" => read_nullable(map, key, &mut self.partners, extra),
-            #[cfg(feature = "_b2b_identity_providers_type")]
+            #[cfg(feature = "_policies")]
             "templates" => read_nullable(map, key, &mut self.templates, extra),
             _ => Ok(false),
         }
@@ -1988,7 +1969,7 @@ impl graph_odata_runtime::model::ODataObject for CrossTenantAccessPolicy {
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_cross_tenant_access_policy")]
 impl CrossTenantAccessPolicy {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -1999,11 +1980,11 @@ impl CrossTenantAccessPolicy {
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_cross_tenant_access_policy")]
 /// The properties of [`CrossTenantAccessPolicy`] by wire name, each a [`Field<CrossTenantAccessPolicy>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`CrossTenantAccessPolicy::set_null`].
 pub enum CrossTenantAccessPolicyField {}
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_cross_tenant_access_policy")]
 #[allow(non_upper_case_globals)]
 impl CrossTenantAccessPolicyField {
     /// `id`
@@ -2049,7 +2030,7 @@ impl CrossTenantAccessPolicyField {
     ];
 }
 
-#[cfg(feature = "_b2b_identity_providers_type")]
+#[cfg(feature = "_policies")]
 /// CSDL entity type `microsoft.graph.crossTenantAccessPolicyConfigurationDefault`; base type `microsoft.graph.entity`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct CrossTenantAccessPolicyConfigurationDefault {
@@ -2094,14 +2075,14 @@ pub struct CrossTenantAccessPolicyConfigurationDefault {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_b2b_identity_providers_type")]
+#[cfg(feature = "_policies")]
 impl serde::Serialize for CrossTenantAccessPolicyConfigurationDefault {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_b2b_identity_providers_type")]
+#[cfg(feature = "_policies")]
 impl CrossTenantAccessPolicyConfigurationDefault {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.crossTenantAccessPolicyConfigurationDefault";
@@ -2142,7 +2123,7 @@ impl CrossTenantAccessPolicyConfigurationDefault {
     }
 }
 
-#[cfg(feature = "_b2b_identity_providers_type")]
+#[cfg(feature = "_policies")]
 impl<'de> serde::Deserialize<'de> for CrossTenantAccessPolicyConfigurationDefault {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2151,7 +2132,7 @@ impl<'de> serde::Deserialize<'de> for CrossTenantAccessPolicyConfigurationDefaul
     }
 }
 
-#[cfg(feature = "_b2b_identity_providers_type")]
+#[cfg(feature = "_policies")]
 impl graph_odata_runtime::model::ODataObject
 for CrossTenantAccessPolicyConfigurationDefault {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
@@ -2212,7 +2193,7 @@ for CrossTenantAccessPolicyConfigurationDefault {
     }
 }
 
-#[cfg(feature = "_b2b_identity_providers_type")]
+#[cfg(feature = "_policies")]
 impl CrossTenantAccessPolicyConfigurationDefault {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -2223,11 +2204,11 @@ impl CrossTenantAccessPolicyConfigurationDefault {
     }
 }
 
-#[cfg(feature = "_b2b_identity_providers_type")]
+#[cfg(feature = "_policies")]
 /// The properties of [`CrossTenantAccessPolicyConfigurationDefault`] by wire name, each a [`Field<CrossTenantAccessPolicyConfigurationDefault>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`CrossTenantAccessPolicyConfigurationDefault::set_null`].
 pub enum CrossTenantAccessPolicyConfigurationDefaultField {}
 
-#[cfg(feature = "_b2b_identity_providers_type")]
+#[cfg(feature = "_policies")]
 #[allow(non_upper_case_globals)]
 impl CrossTenantAccessPolicyConfigurationDefaultField {
     /// `id`
@@ -2302,7 +2283,7 @@ impl CrossTenantAccessPolicyConfigurationDefaultField {
     ];
 }
 
-#[cfg(feature = "_cross_tenant_access_policy_configuration_partner")]
+#[cfg(feature = "_policies")]
 /// CSDL entity type `microsoft.graph.crossTenantAccessPolicyConfigurationPartner`; key `tenantId`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct CrossTenantAccessPolicyConfigurationPartner {
@@ -2341,7 +2322,6 @@ pub struct CrossTenantAccessPolicyConfigurationPartner {
     /// Navigation property `identitySynchronization`: `microsoft.graph.crossTenantIdentitySyncPolicyPartner`, contained; present when expanded (`$expand`).
     pub identity_synchronization: Option<CrossTenantIdentitySyncPolicyPartner>,
     /// Navigation property `serviceProviderConstraints`: `microsoft.graph.serviceProviderConstraints`, contained; present when expanded (`$expand`).
-    #[cfg(feature = "_b2b_identity_providers_type")]
     pub service_provider_constraints: Option<AnyServiceProviderConstraints>,
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
@@ -2349,15 +2329,14 @@ pub struct CrossTenantAccessPolicyConfigurationPartner {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_cross_tenant_access_policy_configuration_partner")]
+#[cfg(feature = "_policies")]
 impl serde::Serialize for CrossTenantAccessPolicyConfigurationPartner {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_cross_tenant_access_policy_configuration_partner")]
-#[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
+#[cfg(feature = "_policies")]
 impl CrossTenantAccessPolicyConfigurationPartner {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.crossTenantAccessPolicyConfigurationPartner";
@@ -2395,14 +2374,13 @@ impl CrossTenantAccessPolicyConfigurationPartner {
         object.property("tenantId", &self.tenant_id);
         object.property("tenantRestrictions", &self.tenant_restrictions);
         object.property("identitySynchronization", &self.identity_synchronization);
-        #[cfg(feature = "_b2b_identity_providers_type")]
         object
             .property("serviceProviderConstraints", &self.service_provider_constraints);
         object.end()
     }
 }
 
-#[cfg(feature = "_cross_tenant_access_policy_configuration_partner")]
+#[cfg(feature = "_policies")]
 impl<'de> serde::Deserialize<'de> for CrossTenantAccessPolicyConfigurationPartner {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2411,8 +2389,7 @@ impl<'de> serde::Deserialize<'de> for CrossTenantAccessPolicyConfigurationPartne
     }
 }
 
-#[cfg(feature = "_cross_tenant_access_policy_configuration_partner")]
-#[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
+#[cfg(feature = "_policies")]
 impl graph_odata_runtime::model::ODataObject
 for CrossTenantAccessPolicyConfigurationPartner {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
@@ -2461,7 +2438,6 @@ for CrossTenantAccessPolicyConfigurationPartner {
             "identitySynchronization" => {
                 read_nullable(map, key, &mut self.identity_synchronization, extra)
             }
-            #[cfg(feature = "_b2b_identity_providers_type")]
             "serviceProviderConstraints" => {
                 read_nullable(map, key, &mut self.service_provider_constraints, extra)
             }
@@ -2475,7 +2451,7 @@ for CrossTenantAccessPolicyConfigurationPartner {
     }
 }
 
-#[cfg(feature = "_cross_tenant_access_policy_configuration_partner")]
+#[cfg(feature = "_policies")]
 impl CrossTenantAccessPolicyConfigurationPartner {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -2486,11 +2462,11 @@ impl CrossTenantAccessPolicyConfigurationPartner {
     }
 }
 
-#[cfg(feature = "_cross_tenant_access_policy_configuration_partner")]
+#[cfg(feature = "_policies")]
 /// The properties of [`CrossTenantAccessPolicyConfigurationPartner`] by wire name, each a [`Field<CrossTenantAccessPolicyConfigurationPartner>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`CrossTenantAccessPolicyConfigurationPartner::set_null`].
 pub enum CrossTenantAccessPolicyConfigurationPartnerField {}
 
-#[cfg(feature = "_cross_tenant_access_policy_configuration_partner")]
+#[cfg(feature = "_policies")]
 #[allow(non_upper_case_globals)]
 impl CrossTenantAccessPolicyConfigurationPartnerField {
     /// `appServiceConnectInbound`
@@ -2575,7 +2551,7 @@ impl CrossTenantAccessPolicyConfigurationPartnerField {
     ];
 }
 
-#[cfg(feature = "_cross_tenant_access_policy_configuration_partner")]
+#[cfg(feature = "_policies")]
 /// CSDL entity type `microsoft.graph.crossTenantIdentitySyncPolicyPartner`; key `tenantId`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct CrossTenantIdentitySyncPolicyPartner {
@@ -2591,14 +2567,14 @@ pub struct CrossTenantIdentitySyncPolicyPartner {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_cross_tenant_access_policy_configuration_partner")]
+#[cfg(feature = "_policies")]
 impl serde::Serialize for CrossTenantIdentitySyncPolicyPartner {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_cross_tenant_access_policy_configuration_partner")]
+#[cfg(feature = "_policies")]
 impl CrossTenantIdentitySyncPolicyPartner {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.crossTenantIdentitySyncPolicyPartner";
@@ -2621,7 +2597,7 @@ impl CrossTenantIdentitySyncPolicyPartner {
     }
 }
 
-#[cfg(feature = "_cross_tenant_access_policy_configuration_partner")]
+#[cfg(feature = "_policies")]
 impl<'de> serde::Deserialize<'de> for CrossTenantIdentitySyncPolicyPartner {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2630,7 +2606,7 @@ impl<'de> serde::Deserialize<'de> for CrossTenantIdentitySyncPolicyPartner {
     }
 }
 
-#[cfg(feature = "_cross_tenant_access_policy_configuration_partner")]
+#[cfg(feature = "_policies")]
 impl graph_odata_runtime::model::ODataObject for CrossTenantIdentitySyncPolicyPartner {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -2655,7 +2631,7 @@ impl graph_odata_runtime::model::ODataObject for CrossTenantIdentitySyncPolicyPa
     }
 }
 
-#[cfg(feature = "_cross_tenant_access_policy_configuration_partner")]
+#[cfg(feature = "_policies")]
 impl CrossTenantIdentitySyncPolicyPartner {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -2666,11 +2642,11 @@ impl CrossTenantIdentitySyncPolicyPartner {
     }
 }
 
-#[cfg(feature = "_cross_tenant_access_policy_configuration_partner")]
+#[cfg(feature = "_policies")]
 /// The properties of [`CrossTenantIdentitySyncPolicyPartner`] by wire name, each a [`Field<CrossTenantIdentitySyncPolicyPartner>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`CrossTenantIdentitySyncPolicyPartner::set_null`].
 pub enum CrossTenantIdentitySyncPolicyPartnerField {}
 
-#[cfg(feature = "_cross_tenant_access_policy_configuration_partner")]
+#[cfg(feature = "_policies")]
 #[allow(non_upper_case_globals)]
 impl CrossTenantIdentitySyncPolicyPartnerField {
     /// `displayName`
@@ -2693,7 +2669,7 @@ impl CrossTenantIdentitySyncPolicyPartnerField {
     ];
 }
 
-#[cfg(feature = "_azure_ad_pop_token_authentication")]
+#[cfg(feature = "_authentication_configuration_validation")]
 /// CSDL entity type `microsoft.graph.customAuthenticationExtension`; base type `microsoft.graph.customCalloutExtension`; abstract; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct CustomAuthenticationExtension {
@@ -2725,14 +2701,14 @@ pub struct CustomAuthenticationExtension {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_azure_ad_pop_token_authentication")]
+#[cfg(feature = "_authentication_configuration_validation")]
 impl serde::Serialize for CustomAuthenticationExtension {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_azure_ad_pop_token_authentication")]
+#[cfg(feature = "_authentication_configuration_validation")]
 impl CustomAuthenticationExtension {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.customAuthenticationExtension";
@@ -2760,7 +2736,7 @@ impl CustomAuthenticationExtension {
     }
 }
 
-#[cfg(feature = "_azure_ad_pop_token_authentication")]
+#[cfg(feature = "_authentication_configuration_validation")]
 impl<'de> serde::Deserialize<'de> for CustomAuthenticationExtension {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2769,7 +2745,7 @@ impl<'de> serde::Deserialize<'de> for CustomAuthenticationExtension {
     }
 }
 
-#[cfg(feature = "_azure_ad_pop_token_authentication")]
+#[cfg(feature = "_authentication_configuration_validation")]
 impl graph_odata_runtime::model::ODataObject for CustomAuthenticationExtension {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -2804,7 +2780,7 @@ impl graph_odata_runtime::model::ODataObject for CustomAuthenticationExtension {
     }
 }
 
-#[cfg(feature = "_azure_ad_pop_token_authentication")]
+#[cfg(feature = "_authentication_configuration_validation")]
 impl CustomAuthenticationExtension {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -2815,11 +2791,11 @@ impl CustomAuthenticationExtension {
     }
 }
 
-#[cfg(feature = "_azure_ad_pop_token_authentication")]
+#[cfg(feature = "_authentication_configuration_validation")]
 /// The properties of [`CustomAuthenticationExtension`] by wire name, each a [`Field<CustomAuthenticationExtension>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`CustomAuthenticationExtension::set_null`].
 pub enum CustomAuthenticationExtensionField {}
 
-#[cfg(feature = "_azure_ad_pop_token_authentication")]
+#[cfg(feature = "_authentication_configuration_validation")]
 #[allow(non_upper_case_globals)]
 impl CustomAuthenticationExtensionField {
     /// `id`
@@ -2860,33 +2836,39 @@ impl CustomAuthenticationExtensionField {
     ];
 }
 
-#[cfg(feature = "_azure_ad_pop_token_authentication")]
+#[cfg(feature = "_authentication_configuration_validation")]
 /// A `microsoft.graph.customAuthenticationExtension` value: the base type or one of its derived types, chosen by `@odata.type`. A derived type this crate does not know is read as [`CustomAuthenticationExtension`], which keeps its properties and `@odata.type` in `additional_properties`.
 #[derive(Debug, Clone, PartialEq)]
 pub enum AnyCustomAuthenticationExtension {
     /// The base type itself, or a derived type unknown to this crate.
     CustomAuthenticationExtension(Box<CustomAuthenticationExtension>),
     /// `microsoft.graph.onAttributeCollectionStartCustomExtension`
+    #[cfg(feature = "_identity_governance")]
     OnAttributeCollectionStartCustomExtension(
         Box<OnAttributeCollectionStartCustomExtension>,
     ),
     /// `microsoft.graph.onAttributeCollectionSubmitCustomExtension`
+    #[cfg(feature = "_identity_governance")]
     OnAttributeCollectionSubmitCustomExtension(
         Box<OnAttributeCollectionSubmitCustomExtension>,
     ),
     /// `microsoft.graph.onOtpSendCustomExtension`
+    #[cfg(feature = "_identity_governance")]
     OnOtpSendCustomExtension(Box<OnOtpSendCustomExtension>),
     /// `microsoft.graph.onPasswordSubmitCustomExtension`
+    #[cfg(feature = "_identity_governance")]
     OnPasswordSubmitCustomExtension(Box<OnPasswordSubmitCustomExtension>),
     /// `microsoft.graph.onTokenIssuanceStartCustomExtension`
+    #[cfg(feature = "_identity_governance")]
     OnTokenIssuanceStartCustomExtension(Box<OnTokenIssuanceStartCustomExtension>),
     /// `microsoft.graph.onVerifiedIdClaimValidationCustomExtension`
+    #[cfg(feature = "_identity_governance")]
     OnVerifiedIdClaimValidationCustomExtension(
         Box<OnVerifiedIdClaimValidationCustomExtension>,
     ),
 }
 
-#[cfg(feature = "_azure_ad_pop_token_authentication")]
+#[cfg(feature = "_authentication_configuration_validation")]
 impl AnyCustomAuthenticationExtension {
     /// The `@odata.type` of the variant (the base type's for unknown derived types).
     pub fn odata_type(&self) -> &'static str {
@@ -2894,25 +2876,32 @@ impl AnyCustomAuthenticationExtension {
             Self::CustomAuthenticationExtension(_) => {
                 CustomAuthenticationExtension::ODATA_TYPE
             }
+            #[cfg(feature = "_identity_governance")]
             Self::OnAttributeCollectionStartCustomExtension(_) => {
                 OnAttributeCollectionStartCustomExtension::ODATA_TYPE
             }
+            #[cfg(feature = "_identity_governance")]
             Self::OnAttributeCollectionSubmitCustomExtension(_) => {
                 OnAttributeCollectionSubmitCustomExtension::ODATA_TYPE
             }
+            #[cfg(feature = "_identity_governance")]
             Self::OnOtpSendCustomExtension(_) => OnOtpSendCustomExtension::ODATA_TYPE,
+            #[cfg(feature = "_identity_governance")]
             Self::OnPasswordSubmitCustomExtension(_) => {
                 OnPasswordSubmitCustomExtension::ODATA_TYPE
             }
+            #[cfg(feature = "_identity_governance")]
             Self::OnTokenIssuanceStartCustomExtension(_) => {
                 OnTokenIssuanceStartCustomExtension::ODATA_TYPE
             }
+            #[cfg(feature = "_identity_governance")]
             Self::OnVerifiedIdClaimValidationCustomExtension(_) => {
                 OnVerifiedIdClaimValidationCustomExtension::ODATA_TYPE
             }
         }
     }
     /// The value if it is a plain [`CustomAuthenticationExtension`] (or of an unknown derived type).
+    #[allow(unreachable_patterns)]
     pub fn as_custom_authentication_extension(
         &self,
     ) -> Option<&CustomAuthenticationExtension> {
@@ -2923,23 +2912,24 @@ impl AnyCustomAuthenticationExtension {
     }
 }
 
-#[cfg(feature = "_azure_ad_pop_token_authentication")]
+#[cfg(feature = "_authentication_configuration_validation")]
 impl Default for AnyCustomAuthenticationExtension {
     fn default() -> Self {
         Self::CustomAuthenticationExtension(Box::default())
     }
 }
 
-#[cfg(feature = "_azure_ad_pop_token_authentication")]
+#[cfg(feature = "_authentication_configuration_validation")]
 impl From<CustomAuthenticationExtension> for AnyCustomAuthenticationExtension {
     fn from(value: CustomAuthenticationExtension) -> Self {
         Self::CustomAuthenticationExtension(Box::new(value))
     }
 }
 
-#[cfg(feature = "_azure_ad_pop_token_authentication")]
+#[cfg(feature = "_authentication_configuration_validation")]
 impl AnyCustomAuthenticationExtension {
     /// The value if it is a [`AnyCustomAuthenticationExtension::OnAttributeCollectionStartCustomExtension`] variant.
+    #[cfg(feature = "_identity_governance")]
     pub fn as_on_attribute_collection_start_custom_extension(
         &self,
     ) -> Option<&OnAttributeCollectionStartCustomExtension> {
@@ -2949,6 +2939,7 @@ impl AnyCustomAuthenticationExtension {
         }
     }
     /// The value if it is a [`AnyCustomAuthenticationExtension::OnAttributeCollectionSubmitCustomExtension`] variant.
+    #[cfg(feature = "_identity_governance")]
     pub fn as_on_attribute_collection_submit_custom_extension(
         &self,
     ) -> Option<&OnAttributeCollectionSubmitCustomExtension> {
@@ -2958,6 +2949,7 @@ impl AnyCustomAuthenticationExtension {
         }
     }
     /// The value if it is a [`AnyCustomAuthenticationExtension::OnOtpSendCustomExtension`] variant.
+    #[cfg(feature = "_identity_governance")]
     pub fn as_on_otp_send_custom_extension(&self) -> Option<&OnOtpSendCustomExtension> {
         match self {
             Self::OnOtpSendCustomExtension(value) => Some(value),
@@ -2965,6 +2957,7 @@ impl AnyCustomAuthenticationExtension {
         }
     }
     /// The value if it is a [`AnyCustomAuthenticationExtension::OnPasswordSubmitCustomExtension`] variant.
+    #[cfg(feature = "_identity_governance")]
     pub fn as_on_password_submit_custom_extension(
         &self,
     ) -> Option<&OnPasswordSubmitCustomExtension> {
@@ -2974,6 +2967,7 @@ impl AnyCustomAuthenticationExtension {
         }
     }
     /// The value if it is a [`AnyCustomAuthenticationExtension::OnTokenIssuanceStartCustomExtension`] variant.
+    #[cfg(feature = "_identity_governance")]
     pub fn as_on_token_issuance_start_custom_extension(
         &self,
     ) -> Option<&OnTokenIssuanceStartCustomExtension> {
@@ -2983,6 +2977,7 @@ impl AnyCustomAuthenticationExtension {
         }
     }
     /// The value if it is a [`AnyCustomAuthenticationExtension::OnVerifiedIdClaimValidationCustomExtension`] variant.
+    #[cfg(feature = "_identity_governance")]
     pub fn as_on_verified_id_claim_validation_custom_extension(
         &self,
     ) -> Option<&OnVerifiedIdClaimValidationCustomExtension> {
@@ -2993,7 +2988,8 @@ impl AnyCustomAuthenticationExtension {
     }
 }
 
-#[cfg(feature = "_azure_ad_pop_token_authentication")]
+#[cfg(feature = "_authentication_configuration_validation")]
+#[cfg(feature = "_identity_governance")]
 impl From<OnAttributeCollectionStartCustomExtension>
 for AnyCustomAuthenticationExtension {
     fn from(value: OnAttributeCollectionStartCustomExtension) -> Self {
@@ -3001,7 +2997,8 @@ for AnyCustomAuthenticationExtension {
     }
 }
 
-#[cfg(feature = "_azure_ad_pop_token_authentication")]
+#[cfg(feature = "_authentication_configuration_validation")]
+#[cfg(feature = "_identity_governance")]
 impl From<OnAttributeCollectionSubmitCustomExtension>
 for AnyCustomAuthenticationExtension {
     fn from(value: OnAttributeCollectionSubmitCustomExtension) -> Self {
@@ -3009,28 +3006,32 @@ for AnyCustomAuthenticationExtension {
     }
 }
 
-#[cfg(feature = "_azure_ad_pop_token_authentication")]
+#[cfg(feature = "_authentication_configuration_validation")]
+#[cfg(feature = "_identity_governance")]
 impl From<OnOtpSendCustomExtension> for AnyCustomAuthenticationExtension {
     fn from(value: OnOtpSendCustomExtension) -> Self {
         Self::OnOtpSendCustomExtension(Box::new(value))
     }
 }
 
-#[cfg(feature = "_azure_ad_pop_token_authentication")]
+#[cfg(feature = "_authentication_configuration_validation")]
+#[cfg(feature = "_identity_governance")]
 impl From<OnPasswordSubmitCustomExtension> for AnyCustomAuthenticationExtension {
     fn from(value: OnPasswordSubmitCustomExtension) -> Self {
         Self::OnPasswordSubmitCustomExtension(Box::new(value))
     }
 }
 
-#[cfg(feature = "_azure_ad_pop_token_authentication")]
+#[cfg(feature = "_authentication_configuration_validation")]
+#[cfg(feature = "_identity_governance")]
 impl From<OnTokenIssuanceStartCustomExtension> for AnyCustomAuthenticationExtension {
     fn from(value: OnTokenIssuanceStartCustomExtension) -> Self {
         Self::OnTokenIssuanceStartCustomExtension(Box::new(value))
     }
 }
 
-#[cfg(feature = "_azure_ad_pop_token_authentication")]
+#[cfg(feature = "_authentication_configuration_validation")]
+#[cfg(feature = "_identity_governance")]
 impl From<OnVerifiedIdClaimValidationCustomExtension>
 for AnyCustomAuthenticationExtension {
     fn from(value: OnVerifiedIdClaimValidationCustomExtension) -> Self {
@@ -3038,13 +3039,14 @@ for AnyCustomAuthenticationExtension {
     }
 }
 
-#[cfg(feature = "_azure_ad_pop_token_authentication")]
+#[cfg(feature = "_authentication_configuration_validation")]
 impl serde::Serialize for AnyCustomAuthenticationExtension {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match self {
             Self::CustomAuthenticationExtension(value) => {
                 value.serialize_with_type(serializer, None)
             }
+            #[cfg(feature = "_identity_governance")]
             Self::OnAttributeCollectionStartCustomExtension(value) => {
                 value
                     .serialize_with_type(
@@ -3052,6 +3054,7 @@ impl serde::Serialize for AnyCustomAuthenticationExtension {
                         Some(OnAttributeCollectionStartCustomExtension::ODATA_TYPE),
                     )
             }
+            #[cfg(feature = "_identity_governance")]
             Self::OnAttributeCollectionSubmitCustomExtension(value) => {
                 value
                     .serialize_with_type(
@@ -3059,6 +3062,7 @@ impl serde::Serialize for AnyCustomAuthenticationExtension {
                         Some(OnAttributeCollectionSubmitCustomExtension::ODATA_TYPE),
                     )
             }
+            #[cfg(feature = "_identity_governance")]
             Self::OnOtpSendCustomExtension(value) => {
                 value
                     .serialize_with_type(
@@ -3066,6 +3070,7 @@ impl serde::Serialize for AnyCustomAuthenticationExtension {
                         Some(OnOtpSendCustomExtension::ODATA_TYPE),
                     )
             }
+            #[cfg(feature = "_identity_governance")]
             Self::OnPasswordSubmitCustomExtension(value) => {
                 value
                     .serialize_with_type(
@@ -3073,6 +3078,7 @@ impl serde::Serialize for AnyCustomAuthenticationExtension {
                         Some(OnPasswordSubmitCustomExtension::ODATA_TYPE),
                     )
             }
+            #[cfg(feature = "_identity_governance")]
             Self::OnTokenIssuanceStartCustomExtension(value) => {
                 value
                     .serialize_with_type(
@@ -3080,6 +3086,7 @@ impl serde::Serialize for AnyCustomAuthenticationExtension {
                         Some(OnTokenIssuanceStartCustomExtension::ODATA_TYPE),
                     )
             }
+            #[cfg(feature = "_identity_governance")]
             Self::OnVerifiedIdClaimValidationCustomExtension(value) => {
                 value
                     .serialize_with_type(
@@ -3091,7 +3098,7 @@ impl serde::Serialize for AnyCustomAuthenticationExtension {
     }
 }
 
-#[cfg(feature = "_azure_ad_pop_token_authentication")]
+#[cfg(feature = "_authentication_configuration_validation")]
 impl<'de> serde::Deserialize<'de> for AnyCustomAuthenticationExtension {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -3101,29 +3108,35 @@ impl<'de> serde::Deserialize<'de> for AnyCustomAuthenticationExtension {
             deserializer,
         )?;
         let read = match graph_odata_runtime::model::odata_type_of(&value) {
+            #[cfg(feature = "_identity_governance")]
             "microsoft.graph.onAttributeCollectionStartCustomExtension"
             | "graph.onAttributeCollectionStartCustomExtension" => {
                 serde_json::from_value(value)
                     .map(Self::OnAttributeCollectionStartCustomExtension)
             }
+            #[cfg(feature = "_identity_governance")]
             "microsoft.graph.onAttributeCollectionSubmitCustomExtension"
             | "graph.onAttributeCollectionSubmitCustomExtension" => {
                 serde_json::from_value(value)
                     .map(Self::OnAttributeCollectionSubmitCustomExtension)
             }
+            #[cfg(feature = "_identity_governance")]
             "microsoft.graph.onOtpSendCustomExtension"
             | "graph.onOtpSendCustomExtension" => {
                 serde_json::from_value(value).map(Self::OnOtpSendCustomExtension)
             }
+            #[cfg(feature = "_identity_governance")]
             "microsoft.graph.onPasswordSubmitCustomExtension"
             | "graph.onPasswordSubmitCustomExtension" => {
                 serde_json::from_value(value).map(Self::OnPasswordSubmitCustomExtension)
             }
+            #[cfg(feature = "_identity_governance")]
             "microsoft.graph.onTokenIssuanceStartCustomExtension"
             | "graph.onTokenIssuanceStartCustomExtension" => {
                 serde_json::from_value(value)
                     .map(Self::OnTokenIssuanceStartCustomExtension)
             }
+            #[cfg(feature = "_identity_governance")]
             "microsoft.graph.onVerifiedIdClaimValidationCustomExtension"
             | "graph.onVerifiedIdClaimValidationCustomExtension" => {
                 serde_json::from_value(value)
@@ -3135,7 +3148,7 @@ impl<'de> serde::Deserialize<'de> for AnyCustomAuthenticationExtension {
     }
 }
 
-#[cfg(feature = "_azure_ad_pop_token_authentication")]
+#[cfg(feature = "_authentication_configuration_validation")]
 /// CSDL entity type `microsoft.graph.customCalloutExtension`; base type `microsoft.graph.entity`; abstract; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct CustomCalloutExtension {
@@ -3160,14 +3173,14 @@ pub struct CustomCalloutExtension {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_azure_ad_pop_token_authentication")]
+#[cfg(feature = "_authentication_configuration_validation")]
 impl serde::Serialize for CustomCalloutExtension {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_azure_ad_pop_token_authentication")]
+#[cfg(feature = "_authentication_configuration_validation")]
 impl CustomCalloutExtension {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.customCalloutExtension";
@@ -3194,7 +3207,7 @@ impl CustomCalloutExtension {
     }
 }
 
-#[cfg(feature = "_azure_ad_pop_token_authentication")]
+#[cfg(feature = "_authentication_configuration_validation")]
 impl<'de> serde::Deserialize<'de> for CustomCalloutExtension {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -3203,7 +3216,7 @@ impl<'de> serde::Deserialize<'de> for CustomCalloutExtension {
     }
 }
 
-#[cfg(feature = "_azure_ad_pop_token_authentication")]
+#[cfg(feature = "_authentication_configuration_validation")]
 impl graph_odata_runtime::model::ODataObject for CustomCalloutExtension {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -3235,7 +3248,7 @@ impl graph_odata_runtime::model::ODataObject for CustomCalloutExtension {
     }
 }
 
-#[cfg(feature = "_azure_ad_pop_token_authentication")]
+#[cfg(feature = "_authentication_configuration_validation")]
 impl CustomCalloutExtension {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -3246,11 +3259,11 @@ impl CustomCalloutExtension {
     }
 }
 
-#[cfg(feature = "_azure_ad_pop_token_authentication")]
+#[cfg(feature = "_authentication_configuration_validation")]
 /// The properties of [`CustomCalloutExtension`] by wire name, each a [`Field<CustomCalloutExtension>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`CustomCalloutExtension::set_null`].
 pub enum CustomCalloutExtensionField {}
 
-#[cfg(feature = "_azure_ad_pop_token_authentication")]
+#[cfg(feature = "_authentication_configuration_validation")]
 #[allow(non_upper_case_globals)]
 impl CustomCalloutExtensionField {
     /// `id`
@@ -3286,78 +3299,90 @@ impl CustomCalloutExtensionField {
     ];
 }
 
-#[cfg(feature = "_azure_ad_pop_token_authentication")]
+#[cfg(feature = "_authentication_configuration_validation")]
 /// A `microsoft.graph.customCalloutExtension` value: the base type or one of its derived types, chosen by `@odata.type`. A derived type this crate does not know is read as [`CustomCalloutExtension`], which keeps its properties and `@odata.type` in `additional_properties`.
 #[derive(Debug, Clone, PartialEq)]
 pub enum AnyCustomCalloutExtension {
     /// The base type itself, or a derived type unknown to this crate.
     CustomCalloutExtension(Box<CustomCalloutExtension>),
     /// `microsoft.graph.accessPackageAssignmentRequestWorkflowExtension`
-    #[cfg(feature = "_access_package")]
+    #[cfg(feature = "_identity_governance")]
     AccessPackageAssignmentRequestWorkflowExtension(
         Box<AccessPackageAssignmentRequestWorkflowExtension>,
     ),
     /// `microsoft.graph.accessPackageAssignmentWorkflowExtension`
-    #[cfg(feature = "_access_package")]
+    #[cfg(feature = "_identity_governance")]
     AccessPackageAssignmentWorkflowExtension(
         Box<AccessPackageAssignmentWorkflowExtension>,
     ),
     /// `microsoft.graph.identityGovernance.customTaskExtension`
-    #[cfg(feature = "_access_package")]
+    #[cfg(feature = "_identity_governance")]
     MicrosoftGraphIdentityGovernanceCustomTaskExtension(
         Box<super::super::microsoft_graph_identity_governance::CustomTaskExtension>,
     ),
     /// `microsoft.graph.onAttributeCollectionStartCustomExtension`
+    #[cfg(feature = "_identity_governance")]
     OnAttributeCollectionStartCustomExtension(
         Box<OnAttributeCollectionStartCustomExtension>,
     ),
     /// `microsoft.graph.onAttributeCollectionSubmitCustomExtension`
+    #[cfg(feature = "_identity_governance")]
     OnAttributeCollectionSubmitCustomExtension(
         Box<OnAttributeCollectionSubmitCustomExtension>,
     ),
     /// `microsoft.graph.onOtpSendCustomExtension`
+    #[cfg(feature = "_identity_governance")]
     OnOtpSendCustomExtension(Box<OnOtpSendCustomExtension>),
     /// `microsoft.graph.onPasswordSubmitCustomExtension`
+    #[cfg(feature = "_identity_governance")]
     OnPasswordSubmitCustomExtension(Box<OnPasswordSubmitCustomExtension>),
     /// `microsoft.graph.onTokenIssuanceStartCustomExtension`
+    #[cfg(feature = "_identity_governance")]
     OnTokenIssuanceStartCustomExtension(Box<OnTokenIssuanceStartCustomExtension>),
     /// `microsoft.graph.onVerifiedIdClaimValidationCustomExtension`
+    #[cfg(feature = "_identity_governance")]
     OnVerifiedIdClaimValidationCustomExtension(
         Box<OnVerifiedIdClaimValidationCustomExtension>,
     ),
 }
 
-#[cfg(feature = "_azure_ad_pop_token_authentication")]
+#[cfg(feature = "_authentication_configuration_validation")]
 impl AnyCustomCalloutExtension {
     /// The `@odata.type` of the variant (the base type's for unknown derived types).
     pub fn odata_type(&self) -> &'static str {
         match self {
             Self::CustomCalloutExtension(_) => CustomCalloutExtension::ODATA_TYPE,
-            #[cfg(feature = "_access_package")]
+            #[cfg(feature = "_identity_governance")]
             Self::AccessPackageAssignmentRequestWorkflowExtension(_) => {
                 AccessPackageAssignmentRequestWorkflowExtension::ODATA_TYPE
             }
-            #[cfg(feature = "_access_package")]
+            #[cfg(feature = "_identity_governance")]
             Self::AccessPackageAssignmentWorkflowExtension(_) => {
                 AccessPackageAssignmentWorkflowExtension::ODATA_TYPE
             }
-            #[cfg(feature = "_access_package")]
+            #[cfg(feature = "_identity_governance")]
             Self::MicrosoftGraphIdentityGovernanceCustomTaskExtension(_) => {
                 super::super::microsoft_graph_identity_governance::CustomTaskExtension::ODATA_TYPE
             }
+            #[cfg(feature = "_identity_governance")]
             Self::OnAttributeCollectionStartCustomExtension(_) => {
                 OnAttributeCollectionStartCustomExtension::ODATA_TYPE
             }
+            #[cfg(feature = "_identity_governance")]
             Self::OnAttributeCollectionSubmitCustomExtension(_) => {
                 OnAttributeCollectionSubmitCustomExtension::ODATA_TYPE
             }
+            #[cfg(feature = "_identity_governance")]
             Self::OnOtpSendCustomExtension(_) => OnOtpSendCustomExtension::ODATA_TYPE,
+            #[cfg(feature = "_identity_governance")]
             Self::OnPasswordSubmitCustomExtension(_) => {
                 OnPasswordSubmitCustomExtension::ODATA_TYPE
             }
+            #[cfg(feature = "_identity_governance")]
             Self::OnTokenIssuanceStartCustomExtension(_) => {
                 OnTokenIssuanceStartCustomExtension::ODATA_TYPE
             }
+            #[cfg(feature = "_identity_governance")]
             Self::OnVerifiedIdClaimValidationCustomExtension(_) => {
                 OnVerifiedIdClaimValidationCustomExtension::ODATA_TYPE
             }
@@ -3373,24 +3398,24 @@ impl AnyCustomCalloutExtension {
     }
 }
 
-#[cfg(feature = "_azure_ad_pop_token_authentication")]
+#[cfg(feature = "_authentication_configuration_validation")]
 impl Default for AnyCustomCalloutExtension {
     fn default() -> Self {
         Self::CustomCalloutExtension(Box::default())
     }
 }
 
-#[cfg(feature = "_azure_ad_pop_token_authentication")]
+#[cfg(feature = "_authentication_configuration_validation")]
 impl From<CustomCalloutExtension> for AnyCustomCalloutExtension {
     fn from(value: CustomCalloutExtension) -> Self {
         Self::CustomCalloutExtension(Box::new(value))
     }
 }
 
-#[cfg(feature = "_azure_ad_pop_token_authentication")]
+#[cfg(feature = "_authentication_configuration_validation")]
 impl AnyCustomCalloutExtension {
     /// The value if it is a [`AnyCustomCalloutExtension::AccessPackageAssignmentRequestWorkflowExtension`] variant.
-    #[cfg(feature = "_access_package")]
+    #[cfg(feature = "_identity_governance")]
     pub fn as_access_package_assignment_request_workflow_extension(
         &self,
     ) -> Option<&AccessPackageAssignmentRequestWorkflowExtension> {
@@ -3400,7 +3425,7 @@ impl AnyCustomCalloutExtension {
         }
     }
     /// The value if it is a [`AnyCustomCalloutExtension::AccessPackageAssignmentWorkflowExtension`] variant.
-    #[cfg(feature = "_access_package")]
+    #[cfg(feature = "_identity_governance")]
     pub fn as_access_package_assignment_workflow_extension(
         &self,
     ) -> Option<&AccessPackageAssignmentWorkflowExtension> {
@@ -3410,7 +3435,7 @@ impl AnyCustomCalloutExtension {
         }
     }
     /// The value if it is a [`AnyCustomCalloutExtension::MicrosoftGraphIdentityGovernanceCustomTaskExtension`] variant.
-    #[cfg(feature = "_access_package")]
+    #[cfg(feature = "_identity_governance")]
     pub fn as_microsoft_graph_identity_governance_custom_task_extension(
         &self,
     ) -> Option<
@@ -3424,6 +3449,7 @@ impl AnyCustomCalloutExtension {
         }
     }
     /// The value if it is a [`AnyCustomCalloutExtension::OnAttributeCollectionStartCustomExtension`] variant.
+    #[cfg(feature = "_identity_governance")]
     pub fn as_on_attribute_collection_start_custom_extension(
         &self,
     ) -> Option<&OnAttributeCollectionStartCustomExtension> {
@@ -3433,6 +3459,7 @@ impl AnyCustomCalloutExtension {
         }
     }
     /// The value if it is a [`AnyCustomCalloutExtension::OnAttributeCollectionSubmitCustomExtension`] variant.
+    #[cfg(feature = "_identity_governance")]
     pub fn as_on_attribute_collection_submit_custom_extension(
         &self,
     ) -> Option<&OnAttributeCollectionSubmitCustomExtension> {
@@ -3442,6 +3469,7 @@ impl AnyCustomCalloutExtension {
         }
     }
     /// The value if it is a [`AnyCustomCalloutExtension::OnOtpSendCustomExtension`] variant.
+    #[cfg(feature = "_identity_governance")]
     pub fn as_on_otp_send_custom_extension(&self) -> Option<&OnOtpSendCustomExtension> {
         match self {
             Self::OnOtpSendCustomExtension(value) => Some(value),
@@ -3449,6 +3477,7 @@ impl AnyCustomCalloutExtension {
         }
     }
     /// The value if it is a [`AnyCustomCalloutExtension::OnPasswordSubmitCustomExtension`] variant.
+    #[cfg(feature = "_identity_governance")]
     pub fn as_on_password_submit_custom_extension(
         &self,
     ) -> Option<&OnPasswordSubmitCustomExtension> {
@@ -3458,6 +3487,7 @@ impl AnyCustomCalloutExtension {
         }
     }
     /// The value if it is a [`AnyCustomCalloutExtension::OnTokenIssuanceStartCustomExtension`] variant.
+    #[cfg(feature = "_identity_governance")]
     pub fn as_on_token_issuance_start_custom_extension(
         &self,
     ) -> Option<&OnTokenIssuanceStartCustomExtension> {
@@ -3467,6 +3497,7 @@ impl AnyCustomCalloutExtension {
         }
     }
     /// The value if it is a [`AnyCustomCalloutExtension::OnVerifiedIdClaimValidationCustomExtension`] variant.
+    #[cfg(feature = "_identity_governance")]
     pub fn as_on_verified_id_claim_validation_custom_extension(
         &self,
     ) -> Option<&OnVerifiedIdClaimValidationCustomExtension> {

@@ -11,8 +11,8 @@ use graph_odata_runtime::edm;
 #[allow(unused_imports)]
 use graph_odata_runtime::model;
 
-#[cfg(feature = "_azure_ad_pop_token_authentication")]
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_authentication_configuration_validation")]
+#[cfg(feature = "_identity_governance")]
 impl From<AccessPackageAssignmentRequestWorkflowExtension>
 for AnyCustomCalloutExtension {
     fn from(value: AccessPackageAssignmentRequestWorkflowExtension) -> Self {
@@ -20,16 +20,16 @@ for AnyCustomCalloutExtension {
     }
 }
 
-#[cfg(feature = "_azure_ad_pop_token_authentication")]
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_authentication_configuration_validation")]
+#[cfg(feature = "_identity_governance")]
 impl From<AccessPackageAssignmentWorkflowExtension> for AnyCustomCalloutExtension {
     fn from(value: AccessPackageAssignmentWorkflowExtension) -> Self {
         Self::AccessPackageAssignmentWorkflowExtension(Box::new(value))
     }
 }
 
-#[cfg(feature = "_azure_ad_pop_token_authentication")]
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_authentication_configuration_validation")]
+#[cfg(feature = "_identity_governance")]
 impl From<super::super::microsoft_graph_identity_governance::CustomTaskExtension>
 for AnyCustomCalloutExtension {
     fn from(
@@ -39,56 +39,62 @@ for AnyCustomCalloutExtension {
     }
 }
 
-#[cfg(feature = "_azure_ad_pop_token_authentication")]
+#[cfg(feature = "_authentication_configuration_validation")]
+#[cfg(feature = "_identity_governance")]
 impl From<OnAttributeCollectionStartCustomExtension> for AnyCustomCalloutExtension {
     fn from(value: OnAttributeCollectionStartCustomExtension) -> Self {
         Self::OnAttributeCollectionStartCustomExtension(Box::new(value))
     }
 }
 
-#[cfg(feature = "_azure_ad_pop_token_authentication")]
+#[cfg(feature = "_authentication_configuration_validation")]
+#[cfg(feature = "_identity_governance")]
 impl From<OnAttributeCollectionSubmitCustomExtension> for AnyCustomCalloutExtension {
     fn from(value: OnAttributeCollectionSubmitCustomExtension) -> Self {
         Self::OnAttributeCollectionSubmitCustomExtension(Box::new(value))
     }
 }
 
-#[cfg(feature = "_azure_ad_pop_token_authentication")]
+#[cfg(feature = "_authentication_configuration_validation")]
+#[cfg(feature = "_identity_governance")]
 impl From<OnOtpSendCustomExtension> for AnyCustomCalloutExtension {
     fn from(value: OnOtpSendCustomExtension) -> Self {
         Self::OnOtpSendCustomExtension(Box::new(value))
     }
 }
 
-#[cfg(feature = "_azure_ad_pop_token_authentication")]
+#[cfg(feature = "_authentication_configuration_validation")]
+#[cfg(feature = "_identity_governance")]
 impl From<OnPasswordSubmitCustomExtension> for AnyCustomCalloutExtension {
     fn from(value: OnPasswordSubmitCustomExtension) -> Self {
         Self::OnPasswordSubmitCustomExtension(Box::new(value))
     }
 }
 
-#[cfg(feature = "_azure_ad_pop_token_authentication")]
+#[cfg(feature = "_authentication_configuration_validation")]
+#[cfg(feature = "_identity_governance")]
 impl From<OnTokenIssuanceStartCustomExtension> for AnyCustomCalloutExtension {
     fn from(value: OnTokenIssuanceStartCustomExtension) -> Self {
         Self::OnTokenIssuanceStartCustomExtension(Box::new(value))
     }
 }
 
-#[cfg(feature = "_azure_ad_pop_token_authentication")]
+#[cfg(feature = "_authentication_configuration_validation")]
+#[cfg(feature = "_identity_governance")]
 impl From<OnVerifiedIdClaimValidationCustomExtension> for AnyCustomCalloutExtension {
     fn from(value: OnVerifiedIdClaimValidationCustomExtension) -> Self {
         Self::OnVerifiedIdClaimValidationCustomExtension(Box::new(value))
     }
 }
 
-#[cfg(feature = "_azure_ad_pop_token_authentication")]
+#[cfg(feature = "_authentication_configuration_validation")]
 impl serde::Serialize for AnyCustomCalloutExtension {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match self {
             Self::CustomCalloutExtension(value) => {
                 value.serialize_with_type(serializer, None)
             }
-            #[cfg(feature = "_access_package")]
+            #[cfg(feature = "_identity_governance")]
             Self::AccessPackageAssignmentRequestWorkflowExtension(value) => {
                 value
                     .serialize_with_type(
@@ -96,7 +102,7 @@ impl serde::Serialize for AnyCustomCalloutExtension {
                         Some(AccessPackageAssignmentRequestWorkflowExtension::ODATA_TYPE),
                     )
             }
-            #[cfg(feature = "_access_package")]
+            #[cfg(feature = "_identity_governance")]
             Self::AccessPackageAssignmentWorkflowExtension(value) => {
                 value
                     .serialize_with_type(
@@ -104,7 +110,7 @@ impl serde::Serialize for AnyCustomCalloutExtension {
                         Some(AccessPackageAssignmentWorkflowExtension::ODATA_TYPE),
                     )
             }
-            #[cfg(feature = "_access_package")]
+            #[cfg(feature = "_identity_governance")]
             Self::MicrosoftGraphIdentityGovernanceCustomTaskExtension(value) => {
                 value
                     .serialize_with_type(
@@ -114,6 +120,7 @@ impl serde::Serialize for AnyCustomCalloutExtension {
                         ),
                     )
             }
+            #[cfg(feature = "_identity_governance")]
             Self::OnAttributeCollectionStartCustomExtension(value) => {
                 value
                     .serialize_with_type(
@@ -121,6 +128,7 @@ impl serde::Serialize for AnyCustomCalloutExtension {
                         Some(OnAttributeCollectionStartCustomExtension::ODATA_TYPE),
                     )
             }
+            #[cfg(feature = "_identity_governance")]
             Self::OnAttributeCollectionSubmitCustomExtension(value) => {
                 value
                     .serialize_with_type(
@@ -128,6 +136,7 @@ impl serde::Serialize for AnyCustomCalloutExtension {
                         Some(OnAttributeCollectionSubmitCustomExtension::ODATA_TYPE),
                     )
             }
+            #[cfg(feature = "_identity_governance")]
             Self::OnOtpSendCustomExtension(value) => {
                 value
                     .serialize_with_type(
@@ -135,6 +144,7 @@ impl serde::Serialize for AnyCustomCalloutExtension {
                         Some(OnOtpSendCustomExtension::ODATA_TYPE),
                     )
             }
+            #[cfg(feature = "_identity_governance")]
             Self::OnPasswordSubmitCustomExtension(value) => {
                 value
                     .serialize_with_type(
@@ -142,6 +152,7 @@ impl serde::Serialize for AnyCustomCalloutExtension {
                         Some(OnPasswordSubmitCustomExtension::ODATA_TYPE),
                     )
             }
+            #[cfg(feature = "_identity_governance")]
             Self::OnTokenIssuanceStartCustomExtension(value) => {
                 value
                     .serialize_with_type(
@@ -149,6 +160,7 @@ impl serde::Serialize for AnyCustomCalloutExtension {
                         Some(OnTokenIssuanceStartCustomExtension::ODATA_TYPE),
                     )
             }
+            #[cfg(feature = "_identity_governance")]
             Self::OnVerifiedIdClaimValidationCustomExtension(value) => {
                 value
                     .serialize_with_type(
@@ -160,7 +172,7 @@ impl serde::Serialize for AnyCustomCalloutExtension {
     }
 }
 
-#[cfg(feature = "_azure_ad_pop_token_authentication")]
+#[cfg(feature = "_authentication_configuration_validation")]
 impl<'de> serde::Deserialize<'de> for AnyCustomCalloutExtension {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -170,46 +182,52 @@ impl<'de> serde::Deserialize<'de> for AnyCustomCalloutExtension {
             deserializer,
         )?;
         let read = match graph_odata_runtime::model::odata_type_of(&value) {
-            #[cfg(feature = "_access_package")]
+            #[cfg(feature = "_identity_governance")]
             "microsoft.graph.accessPackageAssignmentRequestWorkflowExtension"
             | "graph.accessPackageAssignmentRequestWorkflowExtension" => {
                 serde_json::from_value(value)
                     .map(Self::AccessPackageAssignmentRequestWorkflowExtension)
             }
-            #[cfg(feature = "_access_package")]
+            #[cfg(feature = "_identity_governance")]
             "microsoft.graph.accessPackageAssignmentWorkflowExtension"
             | "graph.accessPackageAssignmentWorkflowExtension" => {
                 serde_json::from_value(value)
                     .map(Self::AccessPackageAssignmentWorkflowExtension)
             }
-            #[cfg(feature = "_access_package")]
+            #[cfg(feature = "_identity_governance")]
             "microsoft.graph.identityGovernance.customTaskExtension" => {
                 serde_json::from_value(value)
                     .map(Self::MicrosoftGraphIdentityGovernanceCustomTaskExtension)
             }
+            #[cfg(feature = "_identity_governance")]
             "microsoft.graph.onAttributeCollectionStartCustomExtension"
             | "graph.onAttributeCollectionStartCustomExtension" => {
                 serde_json::from_value(value)
                     .map(Self::OnAttributeCollectionStartCustomExtension)
             }
+            #[cfg(feature = "_identity_governance")]
             "microsoft.graph.onAttributeCollectionSubmitCustomExtension"
             | "graph.onAttributeCollectionSubmitCustomExtension" => {
                 serde_json::from_value(value)
                     .map(Self::OnAttributeCollectionSubmitCustomExtension)
             }
+            #[cfg(feature = "_identity_governance")]
             "microsoft.graph.onOtpSendCustomExtension"
             | "graph.onOtpSendCustomExtension" => {
                 serde_json::from_value(value).map(Self::OnOtpSendCustomExtension)
             }
+            #[cfg(feature = "_identity_governance")]
             "microsoft.graph.onPasswordSubmitCustomExtension"
             | "graph.onPasswordSubmitCustomExtension" => {
                 serde_json::from_value(value).map(Self::OnPasswordSubmitCustomExtension)
             }
+            #[cfg(feature = "_identity_governance")]
             "microsoft.graph.onTokenIssuanceStartCustomExtension"
             | "graph.onTokenIssuanceStartCustomExtension" => {
                 serde_json::from_value(value)
                     .map(Self::OnTokenIssuanceStartCustomExtension)
             }
+            #[cfg(feature = "_identity_governance")]
             "microsoft.graph.onVerifiedIdClaimValidationCustomExtension"
             | "graph.onVerifiedIdClaimValidationCustomExtension" => {
                 serde_json::from_value(value)
@@ -221,7 +239,7 @@ impl<'de> serde::Deserialize<'de> for AnyCustomCalloutExtension {
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 /// CSDL entity type `microsoft.graph.customDataProvidedResource`; base type `microsoft.graph.accessPackageResource`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct CustomDataProvidedResource {
@@ -271,14 +289,14 @@ pub struct CustomDataProvidedResource {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl serde::Serialize for CustomDataProvidedResource {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl CustomDataProvidedResource {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.customDataProvidedResource";
@@ -315,7 +333,7 @@ impl CustomDataProvidedResource {
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl<'de> serde::Deserialize<'de> for CustomDataProvidedResource {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -324,7 +342,7 @@ impl<'de> serde::Deserialize<'de> for CustomDataProvidedResource {
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl graph_odata_runtime::model::ODataObject for CustomDataProvidedResource {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -368,7 +386,7 @@ impl graph_odata_runtime::model::ODataObject for CustomDataProvidedResource {
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl CustomDataProvidedResource {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -379,11 +397,11 @@ impl CustomDataProvidedResource {
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 /// The properties of [`CustomDataProvidedResource`] by wire name, each a [`Field<CustomDataProvidedResource>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`CustomDataProvidedResource::set_null`].
 pub enum CustomDataProvidedResourceField {}
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 #[allow(non_upper_case_globals)]
 impl CustomDataProvidedResourceField {
     /// `id`
@@ -454,7 +472,7 @@ impl CustomDataProvidedResourceField {
     ];
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 /// CSDL entity type `microsoft.graph.customDataProvidedResourceAccessReviewUploadSession`; base type `microsoft.graph.customDataProvidedResourceUploadSession`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct CustomDataProvidedResourceAccessReviewUploadSession {
@@ -490,14 +508,14 @@ pub struct CustomDataProvidedResourceAccessReviewUploadSession {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl serde::Serialize for CustomDataProvidedResourceAccessReviewUploadSession {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl CustomDataProvidedResourceAccessReviewUploadSession {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.customDataProvidedResourceAccessReviewUploadSession";
@@ -525,7 +543,7 @@ impl CustomDataProvidedResourceAccessReviewUploadSession {
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl<'de> serde::Deserialize<'de>
 for CustomDataProvidedResourceAccessReviewUploadSession {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -535,7 +553,7 @@ for CustomDataProvidedResourceAccessReviewUploadSession {
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl graph_odata_runtime::model::ODataObject
 for CustomDataProvidedResourceAccessReviewUploadSession {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
@@ -566,7 +584,7 @@ for CustomDataProvidedResourceAccessReviewUploadSession {
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl CustomDataProvidedResourceAccessReviewUploadSession {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -577,11 +595,11 @@ impl CustomDataProvidedResourceAccessReviewUploadSession {
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 /// The properties of [`CustomDataProvidedResourceAccessReviewUploadSession`] by wire name, each a [`Field<CustomDataProvidedResourceAccessReviewUploadSession>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`CustomDataProvidedResourceAccessReviewUploadSession::set_null`].
 pub enum CustomDataProvidedResourceAccessReviewUploadSessionField {}
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 #[allow(non_upper_case_globals)]
 impl CustomDataProvidedResourceAccessReviewUploadSessionField {
     /// `id`
@@ -631,7 +649,7 @@ impl CustomDataProvidedResourceAccessReviewUploadSessionField {
     ];
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 /// CSDL entity type `microsoft.graph.customDataProvidedResourceFile`; base type `microsoft.graph.entity`; media entity (has a stream); key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct CustomDataProvidedResourceFile {
@@ -650,14 +668,14 @@ pub struct CustomDataProvidedResourceFile {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl serde::Serialize for CustomDataProvidedResourceFile {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl CustomDataProvidedResourceFile {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.customDataProvidedResourceFile";
@@ -681,7 +699,7 @@ impl CustomDataProvidedResourceFile {
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl<'de> serde::Deserialize<'de> for CustomDataProvidedResourceFile {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -690,7 +708,7 @@ impl<'de> serde::Deserialize<'de> for CustomDataProvidedResourceFile {
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl graph_odata_runtime::model::ODataObject for CustomDataProvidedResourceFile {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -716,7 +734,7 @@ impl graph_odata_runtime::model::ODataObject for CustomDataProvidedResourceFile 
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl CustomDataProvidedResourceFile {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -727,11 +745,11 @@ impl CustomDataProvidedResourceFile {
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 /// The properties of [`CustomDataProvidedResourceFile`] by wire name, each a [`Field<CustomDataProvidedResourceFile>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`CustomDataProvidedResourceFile::set_null`].
 pub enum CustomDataProvidedResourceFileField {}
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 #[allow(non_upper_case_globals)]
 impl CustomDataProvidedResourceFileField {
     /// `id`
@@ -757,7 +775,7 @@ impl CustomDataProvidedResourceFileField {
     ];
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 /// CSDL entity type `microsoft.graph.customDataProvidedResourceUploadSession`; base type `microsoft.graph.entity`; abstract; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct CustomDataProvidedResourceUploadSession {
@@ -786,14 +804,14 @@ pub struct CustomDataProvidedResourceUploadSession {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl serde::Serialize for CustomDataProvidedResourceUploadSession {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl CustomDataProvidedResourceUploadSession {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.customDataProvidedResourceUploadSession";
@@ -821,7 +839,7 @@ impl CustomDataProvidedResourceUploadSession {
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl<'de> serde::Deserialize<'de> for CustomDataProvidedResourceUploadSession {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -830,7 +848,7 @@ impl<'de> serde::Deserialize<'de> for CustomDataProvidedResourceUploadSession {
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl graph_odata_runtime::model::ODataObject
 for CustomDataProvidedResourceUploadSession {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
@@ -861,7 +879,7 @@ for CustomDataProvidedResourceUploadSession {
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl CustomDataProvidedResourceUploadSession {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -872,11 +890,11 @@ impl CustomDataProvidedResourceUploadSession {
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 /// The properties of [`CustomDataProvidedResourceUploadSession`] by wire name, each a [`Field<CustomDataProvidedResourceUploadSession>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`CustomDataProvidedResourceUploadSession::set_null`].
 pub enum CustomDataProvidedResourceUploadSessionField {}
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 #[allow(non_upper_case_globals)]
 impl CustomDataProvidedResourceUploadSessionField {
     /// `id`
@@ -924,7 +942,7 @@ impl CustomDataProvidedResourceUploadSessionField {
     ];
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 /// A `microsoft.graph.customDataProvidedResourceUploadSession` value: the base type or one of its derived types, chosen by `@odata.type`. A derived type this crate does not know is read as [`CustomDataProvidedResourceUploadSession`], which keeps its properties and `@odata.type` in `additional_properties`.
 #[derive(Debug, Clone, PartialEq)]
 pub enum AnyCustomDataProvidedResourceUploadSession {
@@ -938,7 +956,7 @@ pub enum AnyCustomDataProvidedResourceUploadSession {
     ),
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl AnyCustomDataProvidedResourceUploadSession {
     /// The `@odata.type` of the variant (the base type's for unknown derived types).
     pub fn odata_type(&self) -> &'static str {
@@ -962,14 +980,14 @@ impl AnyCustomDataProvidedResourceUploadSession {
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl Default for AnyCustomDataProvidedResourceUploadSession {
     fn default() -> Self {
         Self::CustomDataProvidedResourceUploadSession(Box::default())
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl From<CustomDataProvidedResourceUploadSession>
 for AnyCustomDataProvidedResourceUploadSession {
     fn from(value: CustomDataProvidedResourceUploadSession) -> Self {
@@ -977,7 +995,7 @@ for AnyCustomDataProvidedResourceUploadSession {
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl AnyCustomDataProvidedResourceUploadSession {
     /// The value if it is a [`AnyCustomDataProvidedResourceUploadSession::CustomDataProvidedResourceAccessReviewUploadSession`] variant.
     pub fn as_custom_data_provided_resource_access_review_upload_session(
@@ -992,7 +1010,7 @@ impl AnyCustomDataProvidedResourceUploadSession {
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl From<CustomDataProvidedResourceAccessReviewUploadSession>
 for AnyCustomDataProvidedResourceUploadSession {
     fn from(value: CustomDataProvidedResourceAccessReviewUploadSession) -> Self {
@@ -1000,7 +1018,7 @@ for AnyCustomDataProvidedResourceUploadSession {
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl serde::Serialize for AnyCustomDataProvidedResourceUploadSession {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match self {
@@ -1020,7 +1038,7 @@ impl serde::Serialize for AnyCustomDataProvidedResourceUploadSession {
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl<'de> serde::Deserialize<'de> for AnyCustomDataProvidedResourceUploadSession {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1044,7 +1062,7 @@ impl<'de> serde::Deserialize<'de> for AnyCustomDataProvidedResourceUploadSession
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 /// CSDL entity type `microsoft.graph.customExtensionStageSetting`; base type `microsoft.graph.entity`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct CustomExtensionStageSetting {
@@ -1054,7 +1072,7 @@ pub struct CustomExtensionStageSetting {
     /// Property `stage`: `microsoft.graph.accessPackageCustomExtensionStage`, not nullable.
     pub stage: Option<AccessPackageCustomExtensionStage>,
     /// Navigation property `customExtension`: `microsoft.graph.customCalloutExtension`; present when expanded (`$expand`).
-    #[cfg(feature = "_azure_ad_pop_token_authentication")]
+    #[cfg(feature = "_authentication_configuration_validation")]
     pub custom_extension: Option<AnyCustomCalloutExtension>,
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
@@ -1062,14 +1080,14 @@ pub struct CustomExtensionStageSetting {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl serde::Serialize for CustomExtensionStageSetting {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 #[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
 impl CustomExtensionStageSetting {
     /// The CSDL qualified name, as `@odata.type` spells it.
@@ -1088,13 +1106,13 @@ impl CustomExtensionStageSetting {
         )?;
         object.property("id", &self.id);
         object.property("stage", &self.stage);
-        #[cfg(feature = "_azure_ad_pop_token_authentication")]
+        #[cfg(feature = "_authentication_configuration_validation")]
         object.property("customExtension", &self.custom_extension);
         object.end()
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl<'de> serde::Deserialize<'de> for CustomExtensionStageSetting {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1103,7 +1121,7 @@ impl<'de> serde::Deserialize<'de> for CustomExtensionStageSetting {
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 #[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
 impl graph_odata_runtime::model::ODataObject for CustomExtensionStageSetting {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
@@ -1116,7 +1134,7 @@ impl graph_odata_runtime::model::ODataObject for CustomExtensionStageSetting {
         match key {
             "id" => read_lenient(map, key, &mut self.id, extra),
             "stage" => read_nullable(map, key, &mut self.stage, extra),
-            #[cfg(feature = "_azure_ad_pop_token_authentication")]
+            #[cfg(feature = "_authentication_configuration_validation")]
             "customExtension" => {
                 read_nullable(map, key, &mut self.custom_extension, extra)
             }
@@ -1130,7 +1148,7 @@ impl graph_odata_runtime::model::ODataObject for CustomExtensionStageSetting {
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl CustomExtensionStageSetting {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -1141,11 +1159,11 @@ impl CustomExtensionStageSetting {
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 /// The properties of [`CustomExtensionStageSetting`] by wire name, each a [`Field<CustomExtensionStageSetting>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`CustomExtensionStageSetting::set_null`].
 pub enum CustomExtensionStageSettingField {}
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 #[allow(non_upper_case_globals)]
 impl CustomExtensionStageSettingField {
     /// `id`
@@ -1166,7 +1184,7 @@ impl CustomExtensionStageSettingField {
     ];
 }
 
-#[cfg(feature = "_allowed_value")]
+#[cfg(feature = "_directory")]
 /// CSDL entity type `microsoft.graph.customSecurityAttributeDefinition`; base type `microsoft.graph.entity`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct CustomSecurityAttributeDefinition {
@@ -1197,14 +1215,14 @@ pub struct CustomSecurityAttributeDefinition {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_allowed_value")]
+#[cfg(feature = "_directory")]
 impl serde::Serialize for CustomSecurityAttributeDefinition {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_allowed_value")]
+#[cfg(feature = "_directory")]
 impl CustomSecurityAttributeDefinition {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.customSecurityAttributeDefinition";
@@ -1234,7 +1252,7 @@ impl CustomSecurityAttributeDefinition {
     }
 }
 
-#[cfg(feature = "_allowed_value")]
+#[cfg(feature = "_directory")]
 impl<'de> serde::Deserialize<'de> for CustomSecurityAttributeDefinition {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1243,7 +1261,7 @@ impl<'de> serde::Deserialize<'de> for CustomSecurityAttributeDefinition {
     }
 }
 
-#[cfg(feature = "_allowed_value")]
+#[cfg(feature = "_directory")]
 impl graph_odata_runtime::model::ODataObject for CustomSecurityAttributeDefinition {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -1275,7 +1293,7 @@ impl graph_odata_runtime::model::ODataObject for CustomSecurityAttributeDefiniti
     }
 }
 
-#[cfg(feature = "_allowed_value")]
+#[cfg(feature = "_directory")]
 impl CustomSecurityAttributeDefinition {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -1286,11 +1304,11 @@ impl CustomSecurityAttributeDefinition {
     }
 }
 
-#[cfg(feature = "_allowed_value")]
+#[cfg(feature = "_directory")]
 /// The properties of [`CustomSecurityAttributeDefinition`] by wire name, each a [`Field<CustomSecurityAttributeDefinition>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`CustomSecurityAttributeDefinition::set_null`].
 pub enum CustomSecurityAttributeDefinitionField {}
 
-#[cfg(feature = "_allowed_value")]
+#[cfg(feature = "_directory")]
 #[allow(non_upper_case_globals)]
 impl CustomSecurityAttributeDefinitionField {
     /// `id`
@@ -1348,7 +1366,7 @@ impl CustomSecurityAttributeDefinitionField {
     ];
 }
 
-#[cfg(feature = "_data_policy_operation")]
+#[cfg(feature = "_data_policy_operations")]
 /// CSDL entity type `microsoft.graph.dataPolicyOperation`; base type `microsoft.graph.entity`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct DataPolicyOperation {
@@ -1373,14 +1391,14 @@ pub struct DataPolicyOperation {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_data_policy_operation")]
+#[cfg(feature = "_data_policy_operations")]
 impl serde::Serialize for DataPolicyOperation {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_data_policy_operation")]
+#[cfg(feature = "_data_policy_operations")]
 impl DataPolicyOperation {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.dataPolicyOperation";
@@ -1407,7 +1425,7 @@ impl DataPolicyOperation {
     }
 }
 
-#[cfg(feature = "_data_policy_operation")]
+#[cfg(feature = "_data_policy_operations")]
 impl<'de> serde::Deserialize<'de> for DataPolicyOperation {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1416,7 +1434,7 @@ impl<'de> serde::Deserialize<'de> for DataPolicyOperation {
     }
 }
 
-#[cfg(feature = "_data_policy_operation")]
+#[cfg(feature = "_data_policy_operations")]
 impl graph_odata_runtime::model::ODataObject for DataPolicyOperation {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -1449,7 +1467,7 @@ impl graph_odata_runtime::model::ODataObject for DataPolicyOperation {
     }
 }
 
-#[cfg(feature = "_data_policy_operation")]
+#[cfg(feature = "_data_policy_operations")]
 impl DataPolicyOperation {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -1460,11 +1478,11 @@ impl DataPolicyOperation {
     }
 }
 
-#[cfg(feature = "_data_policy_operation")]
+#[cfg(feature = "_data_policy_operations")]
 /// The properties of [`DataPolicyOperation`] by wire name, each a [`Field<DataPolicyOperation>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`DataPolicyOperation::set_null`].
 pub enum DataPolicyOperationField {}
 
-#[cfg(feature = "_data_policy_operation")]
+#[cfg(feature = "_data_policy_operations")]
 #[allow(non_upper_case_globals)]
 impl DataPolicyOperationField {
     /// `id`
@@ -1609,7 +1627,7 @@ impl DataSecurityAndGovernanceField {
     ];
 }
 
-#[cfg(feature = "_clonable_team_parts")]
+#[cfg(feature = "_teams")]
 /// CSDL entity type `microsoft.graph.dayNote`; base type `microsoft.graph.changeTrackedEntity`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct DayNote {
@@ -1640,14 +1658,14 @@ pub struct DayNote {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_clonable_team_parts")]
+#[cfg(feature = "_teams")]
 impl serde::Serialize for DayNote {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_clonable_team_parts")]
+#[cfg(feature = "_teams")]
 impl DayNote {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.dayNote";
@@ -1675,7 +1693,7 @@ impl DayNote {
     }
 }
 
-#[cfg(feature = "_clonable_team_parts")]
+#[cfg(feature = "_teams")]
 impl<'de> serde::Deserialize<'de> for DayNote {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1684,7 +1702,7 @@ impl<'de> serde::Deserialize<'de> for DayNote {
     }
 }
 
-#[cfg(feature = "_clonable_team_parts")]
+#[cfg(feature = "_teams")]
 impl graph_odata_runtime::model::ODataObject for DayNote {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -1718,7 +1736,7 @@ impl graph_odata_runtime::model::ODataObject for DayNote {
     }
 }
 
-#[cfg(feature = "_clonable_team_parts")]
+#[cfg(feature = "_teams")]
 impl DayNote {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -1729,11 +1747,11 @@ impl DayNote {
     }
 }
 
-#[cfg(feature = "_clonable_team_parts")]
+#[cfg(feature = "_teams")]
 /// The properties of [`DayNote`] by wire name, each a [`Field<DayNote>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`DayNote::set_null`].
 pub enum DayNoteField {}
 
-#[cfg(feature = "_clonable_team_parts")]
+#[cfg(feature = "_teams")]
 #[allow(non_upper_case_globals)]
 impl DayNoteField {
     /// `id`
@@ -1771,7 +1789,7 @@ impl DayNoteField {
     ];
 }
 
-#[cfg(feature = "_android_managed_app_protection")]
+#[cfg(feature = "_device_app_management")]
 /// CSDL entity type `microsoft.graph.defaultManagedAppProtection`; base type `microsoft.graph.managedAppProtection`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct DefaultManagedAppProtection {
@@ -1897,10 +1915,8 @@ pub struct DefaultManagedAppProtection {
     /// Property `screenCaptureBlocked`: `Edm.Boolean`, not nullable.
     pub screen_capture_blocked: Option<bool>,
     /// Navigation property `apps`: `Collection(microsoft.graph.managedMobileApp)`, contained; present when expanded (`$expand`).
-    #[cfg(feature = "_android_lob_app")]
     pub apps: Option<Vec<ManagedMobileApp>>,
     /// Navigation property `deploymentSummary`: `microsoft.graph.managedAppPolicyDeploymentSummary`, contained; present when expanded (`$expand`).
-    #[cfg(feature = "_android_lob_app")]
     pub deployment_summary: Option<ManagedAppPolicyDeploymentSummary>,
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
@@ -1908,15 +1924,14 @@ pub struct DefaultManagedAppProtection {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_android_managed_app_protection")]
+#[cfg(feature = "_device_app_management")]
 impl serde::Serialize for DefaultManagedAppProtection {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_android_managed_app_protection")]
-#[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
+#[cfg(feature = "_device_app_management")]
 impl DefaultManagedAppProtection {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.defaultManagedAppProtection";
@@ -2024,14 +2039,13 @@ impl DefaultManagedAppProtection {
         object
             .property("minimumWarningPatchVersion", &self.minimum_warning_patch_version);
         object.property("screenCaptureBlocked", &self.screen_capture_blocked);
-        #[cfg(feature = "_android_lob_app")] object.property("apps", &self.apps);
-        #[cfg(feature = "_android_lob_app")]
+        object.property("apps", &self.apps);
         object.property("deploymentSummary", &self.deployment_summary);
         object.end()
     }
 }
 
-#[cfg(feature = "_android_managed_app_protection")]
+#[cfg(feature = "_device_app_management")]
 impl<'de> serde::Deserialize<'de> for DefaultManagedAppProtection {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2040,8 +2054,7 @@ impl<'de> serde::Deserialize<'de> for DefaultManagedAppProtection {
     }
 }
 
-#[cfg(feature = "_android_managed_app_protection")]
-#[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
+#[cfg(feature = "_device_app_management")]
 impl graph_odata_runtime::model::ODataObject for DefaultManagedAppProtection {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -2208,9 +2221,7 @@ impl graph_odata_runtime::model::ODataObject for DefaultManagedAppProtection {
             "screenCaptureBlocked" => {
                 read_lenient(map, key, &mut self.screen_capture_blocked, extra)
             }
-            #[cfg(feature = "_android_lob_app")]
             "apps" => read_nullable(map, key, &mut self.apps, extra),
-            #[cfg(feature = "_android_lob_app")]
             "deploymentSummary" => {
                 read_nullable(map, key, &mut self.deployment_summary, extra)
             }
@@ -2224,7 +2235,7 @@ impl graph_odata_runtime::model::ODataObject for DefaultManagedAppProtection {
     }
 }
 
-#[cfg(feature = "_android_managed_app_protection")]
+#[cfg(feature = "_device_app_management")]
 impl DefaultManagedAppProtection {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -2235,11 +2246,11 @@ impl DefaultManagedAppProtection {
     }
 }
 
-#[cfg(feature = "_android_managed_app_protection")]
+#[cfg(feature = "_device_app_management")]
 /// The properties of [`DefaultManagedAppProtection`] by wire name, each a [`Field<DefaultManagedAppProtection>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`DefaultManagedAppProtection::set_null`].
 pub enum DefaultManagedAppProtectionField {}
 
-#[cfg(feature = "_android_managed_app_protection")]
+#[cfg(feature = "_device_app_management")]
 #[allow(non_upper_case_globals)]
 impl DefaultManagedAppProtectionField {
     /// `id`
@@ -2470,7 +2481,7 @@ impl DefaultManagedAppProtectionField {
     ];
 }
 
-#[cfg(feature = "_delegated_admin_access_assignment")]
+#[cfg(feature = "_tenant_relationships")]
 /// CSDL entity type `microsoft.graph.delegatedAdminAccessAssignment`; base type `microsoft.graph.entity`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct DelegatedAdminAccessAssignment {
@@ -2493,14 +2504,14 @@ pub struct DelegatedAdminAccessAssignment {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_delegated_admin_access_assignment")]
+#[cfg(feature = "_tenant_relationships")]
 impl serde::Serialize for DelegatedAdminAccessAssignment {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_delegated_admin_access_assignment")]
+#[cfg(feature = "_tenant_relationships")]
 impl DelegatedAdminAccessAssignment {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.delegatedAdminAccessAssignment";
@@ -2526,7 +2537,7 @@ impl DelegatedAdminAccessAssignment {
     }
 }
 
-#[cfg(feature = "_delegated_admin_access_assignment")]
+#[cfg(feature = "_tenant_relationships")]
 impl<'de> serde::Deserialize<'de> for DelegatedAdminAccessAssignment {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2535,7 +2546,7 @@ impl<'de> serde::Deserialize<'de> for DelegatedAdminAccessAssignment {
     }
 }
 
-#[cfg(feature = "_delegated_admin_access_assignment")]
+#[cfg(feature = "_tenant_relationships")]
 impl graph_odata_runtime::model::ODataObject for DelegatedAdminAccessAssignment {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -2567,7 +2578,7 @@ impl graph_odata_runtime::model::ODataObject for DelegatedAdminAccessAssignment 
     }
 }
 
-#[cfg(feature = "_delegated_admin_access_assignment")]
+#[cfg(feature = "_tenant_relationships")]
 impl DelegatedAdminAccessAssignment {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -2578,11 +2589,11 @@ impl DelegatedAdminAccessAssignment {
     }
 }
 
-#[cfg(feature = "_delegated_admin_access_assignment")]
+#[cfg(feature = "_tenant_relationships")]
 /// The properties of [`DelegatedAdminAccessAssignment`] by wire name, each a [`Field<DelegatedAdminAccessAssignment>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`DelegatedAdminAccessAssignment::set_null`].
 pub enum DelegatedAdminAccessAssignmentField {}
 
-#[cfg(feature = "_delegated_admin_access_assignment")]
+#[cfg(feature = "_tenant_relationships")]
 #[allow(non_upper_case_globals)]
 impl DelegatedAdminAccessAssignmentField {
     /// `id`
@@ -2618,7 +2629,7 @@ impl DelegatedAdminAccessAssignmentField {
     ];
 }
 
-#[cfg(feature = "_delegated_admin_access_assignment")]
+#[cfg(feature = "_tenant_relationships")]
 /// CSDL entity type `microsoft.graph.delegatedAdminCustomer`; base type `microsoft.graph.entity`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct DelegatedAdminCustomer {
@@ -2637,14 +2648,14 @@ pub struct DelegatedAdminCustomer {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_delegated_admin_access_assignment")]
+#[cfg(feature = "_tenant_relationships")]
 impl serde::Serialize for DelegatedAdminCustomer {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_delegated_admin_access_assignment")]
+#[cfg(feature = "_tenant_relationships")]
 impl DelegatedAdminCustomer {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.delegatedAdminCustomer";
@@ -2668,7 +2679,7 @@ impl DelegatedAdminCustomer {
     }
 }
 
-#[cfg(feature = "_delegated_admin_access_assignment")]
+#[cfg(feature = "_tenant_relationships")]
 impl<'de> serde::Deserialize<'de> for DelegatedAdminCustomer {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2677,7 +2688,7 @@ impl<'de> serde::Deserialize<'de> for DelegatedAdminCustomer {
     }
 }
 
-#[cfg(feature = "_delegated_admin_access_assignment")]
+#[cfg(feature = "_tenant_relationships")]
 impl graph_odata_runtime::model::ODataObject for DelegatedAdminCustomer {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -2703,7 +2714,7 @@ impl graph_odata_runtime::model::ODataObject for DelegatedAdminCustomer {
     }
 }
 
-#[cfg(feature = "_delegated_admin_access_assignment")]
+#[cfg(feature = "_tenant_relationships")]
 impl DelegatedAdminCustomer {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -2714,11 +2725,11 @@ impl DelegatedAdminCustomer {
     }
 }
 
-#[cfg(feature = "_delegated_admin_access_assignment")]
+#[cfg(feature = "_tenant_relationships")]
 /// The properties of [`DelegatedAdminCustomer`] by wire name, each a [`Field<DelegatedAdminCustomer>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`DelegatedAdminCustomer::set_null`].
 pub enum DelegatedAdminCustomerField {}
 
-#[cfg(feature = "_delegated_admin_access_assignment")]
+#[cfg(feature = "_tenant_relationships")]
 #[allow(non_upper_case_globals)]
 impl DelegatedAdminCustomerField {
     /// `id`
@@ -2744,7 +2755,7 @@ impl DelegatedAdminCustomerField {
     ];
 }
 
-#[cfg(feature = "_delegated_admin_access_assignment")]
+#[cfg(feature = "_tenant_relationships")]
 /// CSDL entity type `microsoft.graph.delegatedAdminRelationship`; base type `microsoft.graph.entity`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct DelegatedAdminRelationship {
@@ -2783,14 +2794,14 @@ pub struct DelegatedAdminRelationship {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_delegated_admin_access_assignment")]
+#[cfg(feature = "_tenant_relationships")]
 impl serde::Serialize for DelegatedAdminRelationship {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_delegated_admin_access_assignment")]
+#[cfg(feature = "_tenant_relationships")]
 impl DelegatedAdminRelationship {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.delegatedAdminRelationship";
@@ -2824,7 +2835,7 @@ impl DelegatedAdminRelationship {
     }
 }
 
-#[cfg(feature = "_delegated_admin_access_assignment")]
+#[cfg(feature = "_tenant_relationships")]
 impl<'de> serde::Deserialize<'de> for DelegatedAdminRelationship {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2833,7 +2844,7 @@ impl<'de> serde::Deserialize<'de> for DelegatedAdminRelationship {
     }
 }
 
-#[cfg(feature = "_delegated_admin_access_assignment")]
+#[cfg(feature = "_tenant_relationships")]
 impl graph_odata_runtime::model::ODataObject for DelegatedAdminRelationship {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -2877,7 +2888,7 @@ impl graph_odata_runtime::model::ODataObject for DelegatedAdminRelationship {
     }
 }
 
-#[cfg(feature = "_delegated_admin_access_assignment")]
+#[cfg(feature = "_tenant_relationships")]
 impl DelegatedAdminRelationship {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -2888,11 +2899,11 @@ impl DelegatedAdminRelationship {
     }
 }
 
-#[cfg(feature = "_delegated_admin_access_assignment")]
+#[cfg(feature = "_tenant_relationships")]
 /// The properties of [`DelegatedAdminRelationship`] by wire name, each a [`Field<DelegatedAdminRelationship>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`DelegatedAdminRelationship::set_null`].
 pub enum DelegatedAdminRelationshipField {}
 
-#[cfg(feature = "_delegated_admin_access_assignment")]
+#[cfg(feature = "_tenant_relationships")]
 #[allow(non_upper_case_globals)]
 impl DelegatedAdminRelationshipField {
     /// `id`
@@ -2968,7 +2979,7 @@ impl DelegatedAdminRelationshipField {
     ];
 }
 
-#[cfg(feature = "_delegated_admin_access_assignment")]
+#[cfg(feature = "_tenant_relationships")]
 /// A `microsoft.graph.delegatedAdminRelationship` value: the base type or one of its derived types, chosen by `@odata.type`. A derived type this crate does not know is read as [`DelegatedAdminRelationship`], which keeps its properties and `@odata.type` in `additional_properties`.
 #[derive(Debug, Clone, PartialEq)]
 pub enum AnyDelegatedAdminRelationship {
@@ -2978,7 +2989,7 @@ pub enum AnyDelegatedAdminRelationship {
     ResellerDelegatedAdminRelationship(Box<ResellerDelegatedAdminRelationship>),
 }
 
-#[cfg(feature = "_delegated_admin_access_assignment")]
+#[cfg(feature = "_tenant_relationships")]
 impl AnyDelegatedAdminRelationship {
     /// The `@odata.type` of the variant (the base type's for unknown derived types).
     pub fn odata_type(&self) -> &'static str {
@@ -3000,21 +3011,21 @@ impl AnyDelegatedAdminRelationship {
     }
 }
 
-#[cfg(feature = "_delegated_admin_access_assignment")]
+#[cfg(feature = "_tenant_relationships")]
 impl Default for AnyDelegatedAdminRelationship {
     fn default() -> Self {
         Self::DelegatedAdminRelationship(Box::default())
     }
 }
 
-#[cfg(feature = "_delegated_admin_access_assignment")]
+#[cfg(feature = "_tenant_relationships")]
 impl From<DelegatedAdminRelationship> for AnyDelegatedAdminRelationship {
     fn from(value: DelegatedAdminRelationship) -> Self {
         Self::DelegatedAdminRelationship(Box::new(value))
     }
 }
 
-#[cfg(feature = "_delegated_admin_access_assignment")]
+#[cfg(feature = "_tenant_relationships")]
 impl AnyDelegatedAdminRelationship {
     /// The value if it is a [`AnyDelegatedAdminRelationship::ResellerDelegatedAdminRelationship`] variant.
     pub fn as_reseller_delegated_admin_relationship(
@@ -3027,14 +3038,14 @@ impl AnyDelegatedAdminRelationship {
     }
 }
 
-#[cfg(feature = "_delegated_admin_access_assignment")]
+#[cfg(feature = "_tenant_relationships")]
 impl From<ResellerDelegatedAdminRelationship> for AnyDelegatedAdminRelationship {
     fn from(value: ResellerDelegatedAdminRelationship) -> Self {
         Self::ResellerDelegatedAdminRelationship(Box::new(value))
     }
 }
 
-#[cfg(feature = "_delegated_admin_access_assignment")]
+#[cfg(feature = "_tenant_relationships")]
 impl serde::Serialize for AnyDelegatedAdminRelationship {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match self {
@@ -3052,7 +3063,7 @@ impl serde::Serialize for AnyDelegatedAdminRelationship {
     }
 }
 
-#[cfg(feature = "_delegated_admin_access_assignment")]
+#[cfg(feature = "_tenant_relationships")]
 impl<'de> serde::Deserialize<'de> for AnyDelegatedAdminRelationship {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -3073,7 +3084,7 @@ impl<'de> serde::Deserialize<'de> for AnyDelegatedAdminRelationship {
     }
 }
 
-#[cfg(feature = "_delegated_admin_access_assignment")]
+#[cfg(feature = "_tenant_relationships")]
 /// CSDL entity type `microsoft.graph.delegatedAdminRelationshipOperation`; base type `microsoft.graph.entity`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct DelegatedAdminRelationshipOperation {
@@ -3096,14 +3107,14 @@ pub struct DelegatedAdminRelationshipOperation {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_delegated_admin_access_assignment")]
+#[cfg(feature = "_tenant_relationships")]
 impl serde::Serialize for DelegatedAdminRelationshipOperation {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_delegated_admin_access_assignment")]
+#[cfg(feature = "_tenant_relationships")]
 impl DelegatedAdminRelationshipOperation {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.delegatedAdminRelationshipOperation";
@@ -3129,7 +3140,7 @@ impl DelegatedAdminRelationshipOperation {
     }
 }
 
-#[cfg(feature = "_delegated_admin_access_assignment")]
+#[cfg(feature = "_tenant_relationships")]
 impl<'de> serde::Deserialize<'de> for DelegatedAdminRelationshipOperation {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -3138,7 +3149,7 @@ impl<'de> serde::Deserialize<'de> for DelegatedAdminRelationshipOperation {
     }
 }
 
-#[cfg(feature = "_delegated_admin_access_assignment")]
+#[cfg(feature = "_tenant_relationships")]
 impl graph_odata_runtime::model::ODataObject for DelegatedAdminRelationshipOperation {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -3168,7 +3179,7 @@ impl graph_odata_runtime::model::ODataObject for DelegatedAdminRelationshipOpera
     }
 }
 
-#[cfg(feature = "_delegated_admin_access_assignment")]
+#[cfg(feature = "_tenant_relationships")]
 impl DelegatedAdminRelationshipOperation {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -3179,11 +3190,11 @@ impl DelegatedAdminRelationshipOperation {
     }
 }
 
-#[cfg(feature = "_delegated_admin_access_assignment")]
+#[cfg(feature = "_tenant_relationships")]
 /// The properties of [`DelegatedAdminRelationshipOperation`] by wire name, each a [`Field<DelegatedAdminRelationshipOperation>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`DelegatedAdminRelationshipOperation::set_null`].
 pub enum DelegatedAdminRelationshipOperationField {}
 
-#[cfg(feature = "_delegated_admin_access_assignment")]
+#[cfg(feature = "_tenant_relationships")]
 #[allow(non_upper_case_globals)]
 impl DelegatedAdminRelationshipOperationField {
     /// `id`
@@ -3221,7 +3232,7 @@ impl DelegatedAdminRelationshipOperationField {
     ];
 }
 
-#[cfg(feature = "_delegated_admin_access_assignment")]
+#[cfg(feature = "_tenant_relationships")]
 /// CSDL entity type `microsoft.graph.delegatedAdminRelationshipRequest`; base type `microsoft.graph.entity`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct DelegatedAdminRelationshipRequest {
@@ -3242,14 +3253,14 @@ pub struct DelegatedAdminRelationshipRequest {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_delegated_admin_access_assignment")]
+#[cfg(feature = "_tenant_relationships")]
 impl serde::Serialize for DelegatedAdminRelationshipRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_delegated_admin_access_assignment")]
+#[cfg(feature = "_tenant_relationships")]
 impl DelegatedAdminRelationshipRequest {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.delegatedAdminRelationshipRequest";
@@ -3274,7 +3285,7 @@ impl DelegatedAdminRelationshipRequest {
     }
 }
 
-#[cfg(feature = "_delegated_admin_access_assignment")]
+#[cfg(feature = "_tenant_relationships")]
 impl<'de> serde::Deserialize<'de> for DelegatedAdminRelationshipRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -3283,7 +3294,7 @@ impl<'de> serde::Deserialize<'de> for DelegatedAdminRelationshipRequest {
     }
 }
 
-#[cfg(feature = "_delegated_admin_access_assignment")]
+#[cfg(feature = "_tenant_relationships")]
 impl graph_odata_runtime::model::ODataObject for DelegatedAdminRelationshipRequest {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -3312,7 +3323,7 @@ impl graph_odata_runtime::model::ODataObject for DelegatedAdminRelationshipReque
     }
 }
 
-#[cfg(feature = "_delegated_admin_access_assignment")]
+#[cfg(feature = "_tenant_relationships")]
 impl DelegatedAdminRelationshipRequest {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -3323,11 +3334,11 @@ impl DelegatedAdminRelationshipRequest {
     }
 }
 
-#[cfg(feature = "_delegated_admin_access_assignment")]
+#[cfg(feature = "_tenant_relationships")]
 /// The properties of [`DelegatedAdminRelationshipRequest`] by wire name, each a [`Field<DelegatedAdminRelationshipRequest>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`DelegatedAdminRelationshipRequest::set_null`].
 pub enum DelegatedAdminRelationshipRequestField {}
 
-#[cfg(feature = "_delegated_admin_access_assignment")]
+#[cfg(feature = "_tenant_relationships")]
 #[allow(non_upper_case_globals)]
 impl DelegatedAdminRelationshipRequestField {
     /// `id`
@@ -3360,7 +3371,7 @@ impl DelegatedAdminRelationshipRequestField {
     ];
 }
 
-#[cfg(feature = "_delegated_admin_access_assignment")]
+#[cfg(feature = "_tenant_relationships")]
 /// CSDL entity type `microsoft.graph.delegatedAdminServiceManagementDetail`; base type `microsoft.graph.entity`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct DelegatedAdminServiceManagementDetail {
@@ -3377,14 +3388,14 @@ pub struct DelegatedAdminServiceManagementDetail {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_delegated_admin_access_assignment")]
+#[cfg(feature = "_tenant_relationships")]
 impl serde::Serialize for DelegatedAdminServiceManagementDetail {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_delegated_admin_access_assignment")]
+#[cfg(feature = "_tenant_relationships")]
 impl DelegatedAdminServiceManagementDetail {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.delegatedAdminServiceManagementDetail";
@@ -3407,7 +3418,7 @@ impl DelegatedAdminServiceManagementDetail {
     }
 }
 
-#[cfg(feature = "_delegated_admin_access_assignment")]
+#[cfg(feature = "_tenant_relationships")]
 impl<'de> serde::Deserialize<'de> for DelegatedAdminServiceManagementDetail {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -3416,7 +3427,7 @@ impl<'de> serde::Deserialize<'de> for DelegatedAdminServiceManagementDetail {
     }
 }
 
-#[cfg(feature = "_delegated_admin_access_assignment")]
+#[cfg(feature = "_tenant_relationships")]
 impl graph_odata_runtime::model::ODataObject for DelegatedAdminServiceManagementDetail {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -3441,7 +3452,7 @@ impl graph_odata_runtime::model::ODataObject for DelegatedAdminServiceManagement
     }
 }
 
-#[cfg(feature = "_delegated_admin_access_assignment")]
+#[cfg(feature = "_tenant_relationships")]
 impl DelegatedAdminServiceManagementDetail {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -3452,11 +3463,11 @@ impl DelegatedAdminServiceManagementDetail {
     }
 }
 
-#[cfg(feature = "_delegated_admin_access_assignment")]
+#[cfg(feature = "_tenant_relationships")]
 /// The properties of [`DelegatedAdminServiceManagementDetail`] by wire name, each a [`Field<DelegatedAdminServiceManagementDetail>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`DelegatedAdminServiceManagementDetail::set_null`].
 pub enum DelegatedAdminServiceManagementDetailField {}
 
-#[cfg(feature = "_delegated_admin_access_assignment")]
+#[cfg(feature = "_tenant_relationships")]
 #[allow(non_upper_case_globals)]
 impl DelegatedAdminServiceManagementDetailField {
     /// `id`

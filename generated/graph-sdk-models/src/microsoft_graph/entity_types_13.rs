@@ -11,7 +11,7 @@ use graph_odata_runtime::edm;
 #[allow(unused_imports)]
 use graph_odata_runtime::model;
 
-#[cfg(feature = "_b2b_identity_providers_type")]
+#[cfg(feature = "_policies")]
 /// CSDL entity type `microsoft.graph.delegatedAdminServiceProviderConstraints`; base type `microsoft.graph.serviceProviderConstraints`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct DelegatedAdminServiceProviderConstraints {
@@ -30,14 +30,14 @@ pub struct DelegatedAdminServiceProviderConstraints {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_b2b_identity_providers_type")]
+#[cfg(feature = "_policies")]
 impl serde::Serialize for DelegatedAdminServiceProviderConstraints {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_b2b_identity_providers_type")]
+#[cfg(feature = "_policies")]
 impl DelegatedAdminServiceProviderConstraints {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.delegatedAdminServiceProviderConstraints";
@@ -61,7 +61,7 @@ impl DelegatedAdminServiceProviderConstraints {
     }
 }
 
-#[cfg(feature = "_b2b_identity_providers_type")]
+#[cfg(feature = "_policies")]
 impl<'de> serde::Deserialize<'de> for DelegatedAdminServiceProviderConstraints {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -70,7 +70,7 @@ impl<'de> serde::Deserialize<'de> for DelegatedAdminServiceProviderConstraints {
     }
 }
 
-#[cfg(feature = "_b2b_identity_providers_type")]
+#[cfg(feature = "_policies")]
 impl graph_odata_runtime::model::ODataObject
 for DelegatedAdminServiceProviderConstraints {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
@@ -101,7 +101,7 @@ for DelegatedAdminServiceProviderConstraints {
     }
 }
 
-#[cfg(feature = "_b2b_identity_providers_type")]
+#[cfg(feature = "_policies")]
 impl DelegatedAdminServiceProviderConstraints {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -112,11 +112,11 @@ impl DelegatedAdminServiceProviderConstraints {
     }
 }
 
-#[cfg(feature = "_b2b_identity_providers_type")]
+#[cfg(feature = "_policies")]
 /// The properties of [`DelegatedAdminServiceProviderConstraints`] by wire name, each a [`Field<DelegatedAdminServiceProviderConstraints>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`DelegatedAdminServiceProviderConstraints::set_null`].
 pub enum DelegatedAdminServiceProviderConstraintsField {}
 
-#[cfg(feature = "_b2b_identity_providers_type")]
+#[cfg(feature = "_policies")]
 #[allow(non_upper_case_globals)]
 impl DelegatedAdminServiceProviderConstraintsField {
     /// `id`
@@ -144,7 +144,7 @@ impl DelegatedAdminServiceProviderConstraintsField {
     ];
 }
 
-#[cfg(feature = "_approved_client_app")]
+#[cfg(feature = "_service_principals")]
 /// CSDL entity type `microsoft.graph.delegatedPermissionClassification`; base type `microsoft.graph.entity`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct DelegatedPermissionClassification {
@@ -163,14 +163,14 @@ pub struct DelegatedPermissionClassification {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_approved_client_app")]
+#[cfg(feature = "_service_principals")]
 impl serde::Serialize for DelegatedPermissionClassification {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_approved_client_app")]
+#[cfg(feature = "_service_principals")]
 impl DelegatedPermissionClassification {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.delegatedPermissionClassification";
@@ -194,7 +194,7 @@ impl DelegatedPermissionClassification {
     }
 }
 
-#[cfg(feature = "_approved_client_app")]
+#[cfg(feature = "_service_principals")]
 impl<'de> serde::Deserialize<'de> for DelegatedPermissionClassification {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -203,7 +203,7 @@ impl<'de> serde::Deserialize<'de> for DelegatedPermissionClassification {
     }
 }
 
-#[cfg(feature = "_approved_client_app")]
+#[cfg(feature = "_service_principals")]
 impl graph_odata_runtime::model::ODataObject for DelegatedPermissionClassification {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -227,7 +227,7 @@ impl graph_odata_runtime::model::ODataObject for DelegatedPermissionClassificati
     }
 }
 
-#[cfg(feature = "_approved_client_app")]
+#[cfg(feature = "_service_principals")]
 impl DelegatedPermissionClassification {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -238,11 +238,11 @@ impl DelegatedPermissionClassification {
     }
 }
 
-#[cfg(feature = "_approved_client_app")]
+#[cfg(feature = "_service_principals")]
 /// The properties of [`DelegatedPermissionClassification`] by wire name, each a [`Field<DelegatedPermissionClassification>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`DelegatedPermissionClassification::set_null`].
 pub enum DelegatedPermissionClassificationField {}
 
-#[cfg(feature = "_approved_client_app")]
+#[cfg(feature = "_service_principals")]
 #[allow(non_upper_case_globals)]
 impl DelegatedPermissionClassificationField {
     /// `id`
@@ -270,7 +270,7 @@ impl DelegatedPermissionClassificationField {
     ];
 }
 
-#[cfg(feature = "_deleted_chat")]
+#[cfg(feature = "_teamwork")]
 /// CSDL entity type `microsoft.graph.deletedChat`; base type `microsoft.graph.entity`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct DeletedChat {
@@ -283,14 +283,14 @@ pub struct DeletedChat {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_deleted_chat")]
+#[cfg(feature = "_teamwork")]
 impl serde::Serialize for DeletedChat {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_deleted_chat")]
+#[cfg(feature = "_teamwork")]
 impl DeletedChat {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.deletedChat";
@@ -311,7 +311,7 @@ impl DeletedChat {
     }
 }
 
-#[cfg(feature = "_deleted_chat")]
+#[cfg(feature = "_teamwork")]
 impl<'de> serde::Deserialize<'de> for DeletedChat {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -320,7 +320,7 @@ impl<'de> serde::Deserialize<'de> for DeletedChat {
     }
 }
 
-#[cfg(feature = "_deleted_chat")]
+#[cfg(feature = "_teamwork")]
 impl graph_odata_runtime::model::ODataObject for DeletedChat {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -341,7 +341,7 @@ impl graph_odata_runtime::model::ODataObject for DeletedChat {
     }
 }
 
-#[cfg(feature = "_deleted_chat")]
+#[cfg(feature = "_teamwork")]
 impl DeletedChat {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -352,11 +352,11 @@ impl DeletedChat {
     }
 }
 
-#[cfg(feature = "_deleted_chat")]
+#[cfg(feature = "_teamwork")]
 /// The properties of [`DeletedChat`] by wire name, each a [`Field<DeletedChat>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`DeletedChat::set_null`].
 pub enum DeletedChatField {}
 
-#[cfg(feature = "_deleted_chat")]
+#[cfg(feature = "_teamwork")]
 #[allow(non_upper_case_globals)]
 impl DeletedChatField {
     /// `id`
@@ -365,7 +365,7 @@ impl DeletedChatField {
     pub const ALL: &'static [model::Field<DeletedChat>] = &[Self::Id];
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 /// CSDL entity type `microsoft.graph.deletedItemContainer`; base type `microsoft.graph.entity`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct DeletedItemContainer {
@@ -373,7 +373,6 @@ pub struct DeletedItemContainer {
     /// Inherited from `microsoft.graph.entity`.
     pub id: Option<String>,
     /// Navigation property `workflows`: `Collection(microsoft.graph.identityGovernance.workflow)`, contained; present when expanded (`$expand`).
-    #[cfg(feature = "_identity_governance")]
     pub workflows: Option<
         Vec<super::super::microsoft_graph_identity_governance::Workflow>,
     >,
@@ -383,15 +382,14 @@ pub struct DeletedItemContainer {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl serde::Serialize for DeletedItemContainer {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_access_package")]
-#[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
+#[cfg(feature = "_identity_governance")]
 impl DeletedItemContainer {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.deletedItemContainer";
@@ -408,13 +406,12 @@ impl DeletedItemContainer {
             odata_type,
         )?;
         object.property("id", &self.id);
-        #[cfg(feature = "_identity_governance")]
         object.property("workflows", &self.workflows);
         object.end()
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl<'de> serde::Deserialize<'de> for DeletedItemContainer {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -423,8 +420,7 @@ impl<'de> serde::Deserialize<'de> for DeletedItemContainer {
     }
 }
 
-#[cfg(feature = "_access_package")]
-#[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
+#[cfg(feature = "_identity_governance")]
 impl graph_odata_runtime::model::ODataObject for DeletedItemContainer {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -435,7 +431,6 @@ impl graph_odata_runtime::model::ODataObject for DeletedItemContainer {
         let extra = &mut self.additional_properties;
         match key {
             "id" => read_lenient(map, key, &mut self.id, extra),
-            #[cfg(feature = "_identity_governance")]
             "workflows" => read_nullable(map, key, &mut self.workflows, extra),
             _ => Ok(false),
         }
@@ -447,7 +442,7 @@ impl graph_odata_runtime::model::ODataObject for DeletedItemContainer {
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl DeletedItemContainer {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -458,11 +453,11 @@ impl DeletedItemContainer {
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 /// The properties of [`DeletedItemContainer`] by wire name, each a [`Field<DeletedItemContainer>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`DeletedItemContainer::set_null`].
 pub enum DeletedItemContainerField {}
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 #[allow(non_upper_case_globals)]
 impl DeletedItemContainerField {
     /// `id`
@@ -478,7 +473,7 @@ impl DeletedItemContainerField {
     ];
 }
 
-#[cfg(feature = "_deleted_chat")]
+#[cfg(feature = "_teamwork")]
 /// CSDL entity type `microsoft.graph.deletedTeam`; base type `microsoft.graph.entity`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct DeletedTeam {
@@ -486,7 +481,7 @@ pub struct DeletedTeam {
     /// Inherited from `microsoft.graph.entity`.
     pub id: Option<String>,
     /// Navigation property `channels`: `Collection(microsoft.graph.channel)`, contained; present when expanded (`$expand`).
-    #[cfg(feature = "_change_tracked_entity")]
+    #[cfg(feature = "_channel")]
     pub channels: Option<Vec<Channel>>,
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
@@ -494,14 +489,14 @@ pub struct DeletedTeam {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_deleted_chat")]
+#[cfg(feature = "_teamwork")]
 impl serde::Serialize for DeletedTeam {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_deleted_chat")]
+#[cfg(feature = "_teamwork")]
 #[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
 impl DeletedTeam {
     /// The CSDL qualified name, as `@odata.type` spells it.
@@ -519,13 +514,12 @@ impl DeletedTeam {
             odata_type,
         )?;
         object.property("id", &self.id);
-        #[cfg(feature = "_change_tracked_entity")]
-        object.property("channels", &self.channels);
+        #[cfg(feature = "_channel")] object.property("channels", &self.channels);
         object.end()
     }
 }
 
-#[cfg(feature = "_deleted_chat")]
+#[cfg(feature = "_teamwork")]
 impl<'de> serde::Deserialize<'de> for DeletedTeam {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -534,7 +528,7 @@ impl<'de> serde::Deserialize<'de> for DeletedTeam {
     }
 }
 
-#[cfg(feature = "_deleted_chat")]
+#[cfg(feature = "_teamwork")]
 #[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
 impl graph_odata_runtime::model::ODataObject for DeletedTeam {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
@@ -546,7 +540,7 @@ impl graph_odata_runtime::model::ODataObject for DeletedTeam {
         let extra = &mut self.additional_properties;
         match key {
             "id" => read_lenient(map, key, &mut self.id, extra),
-            #[cfg(feature = "_change_tracked_entity")]
+            #[cfg(feature = "_channel")]
             "channels" => read_nullable(map, key, &mut self.channels, extra),
             _ => Ok(false),
         }
@@ -558,7 +552,7 @@ impl graph_odata_runtime::model::ODataObject for DeletedTeam {
     }
 }
 
-#[cfg(feature = "_deleted_chat")]
+#[cfg(feature = "_teamwork")]
 impl DeletedTeam {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -569,11 +563,11 @@ impl DeletedTeam {
     }
 }
 
-#[cfg(feature = "_deleted_chat")]
+#[cfg(feature = "_teamwork")]
 /// The properties of [`DeletedTeam`] by wire name, each a [`Field<DeletedTeam>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`DeletedTeam::set_null`].
 pub enum DeletedTeamField {}
 
-#[cfg(feature = "_deleted_chat")]
+#[cfg(feature = "_teamwork")]
 #[allow(non_upper_case_globals)]
 impl DeletedTeamField {
     /// `id`
@@ -584,7 +578,7 @@ impl DeletedTeamField {
     pub const ALL: &'static [model::Field<DeletedTeam>] = &[Self::Id, Self::Channels];
 }
 
-#[cfg(feature = "_me")]
+#[cfg(feature = "_activities_container")]
 /// CSDL entity type `microsoft.graph.deltaParticipants`; base type `microsoft.graph.entity`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct DeltaParticipants {
@@ -594,7 +588,7 @@ pub struct DeltaParticipants {
     /// Property `sequenceNumber`: `Edm.Int64`.
     pub sequence_number: Option<i64>,
     /// Navigation property `participants`: `Collection(microsoft.graph.participant)`, contained; present when expanded (`$expand`).
-    #[cfg(feature = "_add_large_gallery_view_operation")]
+    #[cfg(feature = "_communications")]
     pub participants: Option<Vec<Participant>>,
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
@@ -602,14 +596,14 @@ pub struct DeltaParticipants {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_me")]
+#[cfg(feature = "_activities_container")]
 impl serde::Serialize for DeltaParticipants {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_me")]
+#[cfg(feature = "_activities_container")]
 #[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
 impl DeltaParticipants {
     /// The CSDL qualified name, as `@odata.type` spells it.
@@ -628,13 +622,13 @@ impl DeltaParticipants {
         )?;
         object.property("id", &self.id);
         object.property("sequenceNumber", &self.sequence_number);
-        #[cfg(feature = "_add_large_gallery_view_operation")]
+        #[cfg(feature = "_communications")]
         object.property("participants", &self.participants);
         object.end()
     }
 }
 
-#[cfg(feature = "_me")]
+#[cfg(feature = "_activities_container")]
 impl<'de> serde::Deserialize<'de> for DeltaParticipants {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -643,7 +637,7 @@ impl<'de> serde::Deserialize<'de> for DeltaParticipants {
     }
 }
 
-#[cfg(feature = "_me")]
+#[cfg(feature = "_activities_container")]
 #[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
 impl graph_odata_runtime::model::ODataObject for DeltaParticipants {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
@@ -656,7 +650,7 @@ impl graph_odata_runtime::model::ODataObject for DeltaParticipants {
         match key {
             "id" => read_lenient(map, key, &mut self.id, extra),
             "sequenceNumber" => read_lenient(map, key, &mut self.sequence_number, extra),
-            #[cfg(feature = "_add_large_gallery_view_operation")]
+            #[cfg(feature = "_communications")]
             "participants" => read_nullable(map, key, &mut self.participants, extra),
             _ => Ok(false),
         }
@@ -668,7 +662,7 @@ impl graph_odata_runtime::model::ODataObject for DeltaParticipants {
     }
 }
 
-#[cfg(feature = "_me")]
+#[cfg(feature = "_activities_container")]
 impl DeltaParticipants {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -679,11 +673,11 @@ impl DeltaParticipants {
     }
 }
 
-#[cfg(feature = "_me")]
+#[cfg(feature = "_activities_container")]
 /// The properties of [`DeltaParticipants`] by wire name, each a [`Field<DeltaParticipants>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`DeltaParticipants::set_null`].
 pub enum DeltaParticipantsField {}
 
-#[cfg(feature = "_me")]
+#[cfg(feature = "_activities_container")]
 #[allow(non_upper_case_globals)]
 impl DeltaParticipantsField {
     /// `id`
@@ -704,7 +698,7 @@ impl DeltaParticipantsField {
     ];
 }
 
-#[cfg(feature = "_assigned_place_mode")]
+#[cfg(feature = "_places")]
 /// CSDL entity type `microsoft.graph.desk`; base type `microsoft.graph.place`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Desk {
@@ -750,7 +744,6 @@ pub struct Desk {
     pub service_plans: Option<Vec<PlaceServicePlanInfo>>,
     /// Navigation property `checkIns`: `Collection(microsoft.graph.checkInClaim)`, contained; present when expanded (`$expand`).
     /// Inherited from `microsoft.graph.place`.
-    #[cfg(feature = "_places")]
     pub check_ins: Option<Vec<CheckInClaim>>,
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
@@ -758,15 +751,14 @@ pub struct Desk {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_assigned_place_mode")]
+#[cfg(feature = "_places")]
 impl serde::Serialize for Desk {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_assigned_place_mode")]
-#[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
+#[cfg(feature = "_places")]
 impl Desk {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.desk";
@@ -797,12 +789,12 @@ impl Desk {
         object.property("mailboxDetails", &self.mailbox_details);
         object.property("mode", &self.mode);
         object.property("servicePlans", &self.service_plans);
-        #[cfg(feature = "_places")] object.property("checkIns", &self.check_ins);
+        object.property("checkIns", &self.check_ins);
         object.end()
     }
 }
 
-#[cfg(feature = "_assigned_place_mode")]
+#[cfg(feature = "_places")]
 impl<'de> serde::Deserialize<'de> for Desk {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -811,8 +803,7 @@ impl<'de> serde::Deserialize<'de> for Desk {
     }
 }
 
-#[cfg(feature = "_assigned_place_mode")]
-#[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
+#[cfg(feature = "_places")]
 impl graph_odata_runtime::model::ODataObject for Desk {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -843,7 +834,6 @@ impl graph_odata_runtime::model::ODataObject for Desk {
             "mailboxDetails" => read_nullable(map, key, &mut self.mailbox_details, extra),
             "mode" => read_nullable(map, key, &mut self.mode, extra),
             "servicePlans" => read_nullable(map, key, &mut self.service_plans, extra),
-            #[cfg(feature = "_places")]
             "checkIns" => read_nullable(map, key, &mut self.check_ins, extra),
             _ => Ok(false),
         }
@@ -855,7 +845,7 @@ impl graph_odata_runtime::model::ODataObject for Desk {
     }
 }
 
-#[cfg(feature = "_assigned_place_mode")]
+#[cfg(feature = "_places")]
 impl Desk {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -866,11 +856,11 @@ impl Desk {
     }
 }
 
-#[cfg(feature = "_assigned_place_mode")]
+#[cfg(feature = "_places")]
 /// The properties of [`Desk`] by wire name, each a [`Field<Desk>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`Desk::set_null`].
 pub enum DeskField {}
 
-#[cfg(feature = "_assigned_place_mode")]
+#[cfg(feature = "_places")]
 #[allow(non_upper_case_globals)]
 impl DeskField {
     /// `id`
@@ -932,7 +922,7 @@ impl DeskField {
     ];
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 /// CSDL entity type `microsoft.graph.detectedApp`; base type `microsoft.graph.entity`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct DetectedApp {
@@ -960,14 +950,14 @@ pub struct DetectedApp {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl serde::Serialize for DetectedApp {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 #[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
 impl DetectedApp {
     /// The CSDL qualified name, as `@odata.type` spells it.
@@ -997,7 +987,7 @@ impl DetectedApp {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl<'de> serde::Deserialize<'de> for DetectedApp {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1006,7 +996,7 @@ impl<'de> serde::Deserialize<'de> for DetectedApp {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 #[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
 impl graph_odata_runtime::model::ODataObject for DetectedApp {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
@@ -1036,7 +1026,7 @@ impl graph_odata_runtime::model::ODataObject for DetectedApp {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl DetectedApp {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -1047,11 +1037,11 @@ impl DetectedApp {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 /// The properties of [`DetectedApp`] by wire name, each a [`Field<DetectedApp>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`DetectedApp::set_null`].
 pub enum DetectedAppField {}
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 #[allow(non_upper_case_globals)]
 impl DetectedAppField {
     /// `id`
@@ -1085,7 +1075,7 @@ impl DetectedAppField {
     ];
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_alternative_security_id")]
 /// CSDL entity type `microsoft.graph.device`; base type `microsoft.graph.directoryObject`; open type: dynamic properties land in `additional_properties`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Device {
@@ -1159,12 +1149,16 @@ pub struct Device {
     #[cfg(feature = "_extension")]
     pub extensions: Option<Vec<AnyExtension>>,
     /// Navigation property `memberOf`: `Collection(microsoft.graph.directoryObject)`; present when expanded (`$expand`).
+    #[cfg(feature = "_directory_object")]
     pub member_of: Option<Vec<AnyDirectoryObject>>,
     /// Navigation property `registeredOwners`: `Collection(microsoft.graph.directoryObject)`; present when expanded (`$expand`).
+    #[cfg(feature = "_directory_object")]
     pub registered_owners: Option<Vec<AnyDirectoryObject>>,
     /// Navigation property `registeredUsers`: `Collection(microsoft.graph.directoryObject)`; present when expanded (`$expand`).
+    #[cfg(feature = "_directory_object")]
     pub registered_users: Option<Vec<AnyDirectoryObject>>,
     /// Navigation property `transitiveMemberOf`: `Collection(microsoft.graph.directoryObject)`; present when expanded (`$expand`).
+    #[cfg(feature = "_directory_object")]
     pub transitive_member_of: Option<Vec<AnyDirectoryObject>>,
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
@@ -1172,14 +1166,14 @@ pub struct Device {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_alternative_security_id")]
 impl serde::Serialize for Device {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_alternative_security_id")]
 #[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
 impl Device {
     /// The CSDL qualified name, as `@odata.type` spells it.
@@ -1245,15 +1239,19 @@ impl Device {
         object.property("systemLabels", &self.system_labels);
         object.property("trustType", &self.trust_type);
         #[cfg(feature = "_extension")] object.property("extensions", &self.extensions);
+        #[cfg(feature = "_directory_object")]
         object.property("memberOf", &self.member_of);
+        #[cfg(feature = "_directory_object")]
         object.property("registeredOwners", &self.registered_owners);
+        #[cfg(feature = "_directory_object")]
         object.property("registeredUsers", &self.registered_users);
+        #[cfg(feature = "_directory_object")]
         object.property("transitiveMemberOf", &self.transitive_member_of);
         object.end()
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_alternative_security_id")]
 impl<'de> serde::Deserialize<'de> for Device {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1262,7 +1260,7 @@ impl<'de> serde::Deserialize<'de> for Device {
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_alternative_security_id")]
 #[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
 impl graph_odata_runtime::model::ODataObject for Device {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
@@ -1338,13 +1336,17 @@ impl graph_odata_runtime::model::ODataObject for Device {
             "trustType" => read_lenient(map, key, &mut self.trust_type, extra),
             #[cfg(feature = "_extension")]
             "extensions" => read_nullable(map, key, &mut self.extensions, extra),
+            #[cfg(feature = "_directory_object")]
             "memberOf" => read_nullable(map, key, &mut self.member_of, extra),
+            #[cfg(feature = "_directory_object")]
             "registeredOwners" => {
                 read_nullable(map, key, &mut self.registered_owners, extra)
             }
+            #[cfg(feature = "_directory_object")]
             "registeredUsers" => {
                 read_nullable(map, key, &mut self.registered_users, extra)
             }
+            #[cfg(feature = "_directory_object")]
             "transitiveMemberOf" => {
                 read_nullable(map, key, &mut self.transitive_member_of, extra)
             }
@@ -1358,7 +1360,7 @@ impl graph_odata_runtime::model::ODataObject for Device {
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_alternative_security_id")]
 impl Device {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -1369,11 +1371,11 @@ impl Device {
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_alternative_security_id")]
 /// The properties of [`Device`] by wire name, each a [`Field<Device>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`Device::set_null`].
 pub enum DeviceField {}
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_alternative_security_id")]
 #[allow(non_upper_case_globals)]
 impl DeviceField {
     /// `id`
@@ -1524,7 +1526,7 @@ impl DeviceField {
     ];
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 /// CSDL entity type `microsoft.graph.deviceAndAppManagementRoleAssignment`; base type `microsoft.graph.roleAssignment`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct DeviceAndAppManagementRoleAssignment {
@@ -1551,14 +1553,14 @@ pub struct DeviceAndAppManagementRoleAssignment {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl serde::Serialize for DeviceAndAppManagementRoleAssignment {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl DeviceAndAppManagementRoleAssignment {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.deviceAndAppManagementRoleAssignment";
@@ -1584,7 +1586,7 @@ impl DeviceAndAppManagementRoleAssignment {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl<'de> serde::Deserialize<'de> for DeviceAndAppManagementRoleAssignment {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1593,7 +1595,7 @@ impl<'de> serde::Deserialize<'de> for DeviceAndAppManagementRoleAssignment {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl graph_odata_runtime::model::ODataObject for DeviceAndAppManagementRoleAssignment {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -1619,7 +1621,7 @@ impl graph_odata_runtime::model::ODataObject for DeviceAndAppManagementRoleAssig
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl DeviceAndAppManagementRoleAssignment {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -1630,11 +1632,11 @@ impl DeviceAndAppManagementRoleAssignment {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 /// The properties of [`DeviceAndAppManagementRoleAssignment`] by wire name, each a [`Field<DeviceAndAppManagementRoleAssignment>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`DeviceAndAppManagementRoleAssignment::set_null`].
 pub enum DeviceAndAppManagementRoleAssignmentField {}
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 #[allow(non_upper_case_globals)]
 impl DeviceAndAppManagementRoleAssignmentField {
     /// `id`
@@ -1672,7 +1674,7 @@ impl DeviceAndAppManagementRoleAssignmentField {
     ];
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 /// CSDL entity type `microsoft.graph.deviceAndAppManagementRoleDefinition`; base type `microsoft.graph.roleDefinition`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct DeviceAndAppManagementRoleDefinition {
@@ -1700,14 +1702,14 @@ pub struct DeviceAndAppManagementRoleDefinition {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl serde::Serialize for DeviceAndAppManagementRoleDefinition {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl DeviceAndAppManagementRoleDefinition {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.deviceAndAppManagementRoleDefinition";
@@ -1733,7 +1735,7 @@ impl DeviceAndAppManagementRoleDefinition {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl<'de> serde::Deserialize<'de> for DeviceAndAppManagementRoleDefinition {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1742,7 +1744,7 @@ impl<'de> serde::Deserialize<'de> for DeviceAndAppManagementRoleDefinition {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl graph_odata_runtime::model::ODataObject for DeviceAndAppManagementRoleDefinition {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -1772,7 +1774,7 @@ impl graph_odata_runtime::model::ODataObject for DeviceAndAppManagementRoleDefin
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl DeviceAndAppManagementRoleDefinition {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -1783,11 +1785,11 @@ impl DeviceAndAppManagementRoleDefinition {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 /// The properties of [`DeviceAndAppManagementRoleDefinition`] by wire name, each a [`Field<DeviceAndAppManagementRoleDefinition>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`DeviceAndAppManagementRoleDefinition::set_null`].
 pub enum DeviceAndAppManagementRoleDefinitionField {}
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 #[allow(non_upper_case_globals)]
 impl DeviceAndAppManagementRoleDefinitionField {
     /// `id`
@@ -1825,7 +1827,7 @@ impl DeviceAndAppManagementRoleDefinitionField {
     ];
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 /// CSDL entity type `microsoft.graph.deviceAppManagement`; base type `microsoft.graph.entity`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct DeviceAppManagement {
@@ -1845,25 +1847,22 @@ pub struct DeviceAppManagement {
         edm::DateTimeOffset,
     >,
     /// Navigation property `androidManagedAppProtections`: `Collection(microsoft.graph.androidManagedAppProtection)`, contained; present when expanded (`$expand`).
-    #[cfg(feature = "_android_managed_app_protection")]
     pub android_managed_app_protections: Option<Vec<AndroidManagedAppProtection>>,
     /// Navigation property `defaultManagedAppProtections`: `Collection(microsoft.graph.defaultManagedAppProtection)`, contained; present when expanded (`$expand`).
-    #[cfg(feature = "_android_managed_app_protection")]
     pub default_managed_app_protections: Option<Vec<DefaultManagedAppProtection>>,
     /// Navigation property `iosManagedAppProtections`: `Collection(microsoft.graph.iosManagedAppProtection)`, contained; present when expanded (`$expand`).
-    #[cfg(feature = "_android_managed_app_protection")]
     pub ios_managed_app_protections: Option<Vec<IosManagedAppProtection>>,
     /// Navigation property `managedAppPolicies`: `Collection(microsoft.graph.managedAppPolicy)`, contained; present when expanded (`$expand`).
-    #[cfg(feature = "_android_managed_app_protection")]
+    #[cfg(feature = "_android_mobile_app_identifier")]
     pub managed_app_policies: Option<Vec<AnyManagedAppPolicy>>,
     /// Navigation property `managedAppRegistrations`: `Collection(microsoft.graph.managedAppRegistration)`, contained; present when expanded (`$expand`).
+    #[cfg(feature = "_android_mobile_app_identifier")]
     pub managed_app_registrations: Option<Vec<AnyManagedAppRegistration>>,
     /// Navigation property `managedAppStatuses`: `Collection(microsoft.graph.managedAppStatus)`, contained; present when expanded (`$expand`).
     pub managed_app_statuses: Option<Vec<AnyManagedAppStatus>>,
     /// Navigation property `managedEBooks`: `Collection(microsoft.graph.managedEBook)`, contained; present when expanded (`$expand`).
     pub managed_e_books: Option<Vec<AnyManagedEBook>>,
     /// Navigation property `mdmWindowsInformationProtectionPolicies`: `Collection(microsoft.graph.mdmWindowsInformationProtectionPolicy)`, contained; present when expanded (`$expand`).
-    #[cfg(feature = "_android_managed_app_protection")]
     pub mdm_windows_information_protection_policies: Option<
         Vec<MdmWindowsInformationProtectionPolicy>,
     >,
@@ -1876,14 +1875,12 @@ pub struct DeviceAppManagement {
     /// Navigation property `mobileApps`: `Collection(microsoft.graph.mobileApp)`, contained; present when expanded (`$expand`).
     pub mobile_apps: Option<Vec<AnyMobileApp>>,
     /// Navigation property `targetedManagedAppConfigurations`: `Collection(microsoft.graph.targetedManagedAppConfiguration)`, contained; present when expanded (`$expand`).
-    #[cfg(feature = "_android_managed_app_protection")]
     pub targeted_managed_app_configurations: Option<
         Vec<TargetedManagedAppConfiguration>,
     >,
     /// Navigation property `vppTokens`: `Collection(microsoft.graph.vppToken)`, contained; present when expanded (`$expand`).
     pub vpp_tokens: Option<Vec<VppToken>>,
     /// Navigation property `windowsInformationProtectionPolicies`: `Collection(microsoft.graph.windowsInformationProtectionPolicy)`, contained; present when expanded (`$expand`).
-    #[cfg(feature = "_android_managed_app_protection")]
     pub windows_information_protection_policies: Option<
         Vec<WindowsInformationProtectionPolicy>,
     >,
@@ -1893,14 +1890,14 @@ pub struct DeviceAppManagement {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 impl serde::Serialize for DeviceAppManagement {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 #[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
 impl DeviceAppManagement {
     /// The CSDL qualified name, as `@odata.type` spells it.
@@ -1938,26 +1935,23 @@ impl DeviceAppManagement {
                 "microsoftStoreForBusinessLastSuccessfulSyncDateTime",
                 &self.microsoft_store_for_business_last_successful_sync_date_time,
             );
-        #[cfg(feature = "_android_managed_app_protection")]
         object
             .property(
                 "androidManagedAppProtections",
                 &self.android_managed_app_protections,
             );
-        #[cfg(feature = "_android_managed_app_protection")]
         object
             .property(
                 "defaultManagedAppProtections",
                 &self.default_managed_app_protections,
             );
-        #[cfg(feature = "_android_managed_app_protection")]
         object.property("iosManagedAppProtections", &self.ios_managed_app_protections);
-        #[cfg(feature = "_android_managed_app_protection")]
+        #[cfg(feature = "_android_mobile_app_identifier")]
         object.property("managedAppPolicies", &self.managed_app_policies);
+        #[cfg(feature = "_android_mobile_app_identifier")]
         object.property("managedAppRegistrations", &self.managed_app_registrations);
         object.property("managedAppStatuses", &self.managed_app_statuses);
         object.property("managedEBooks", &self.managed_e_books);
-        #[cfg(feature = "_android_managed_app_protection")]
         object
             .property(
                 "mdmWindowsInformationProtectionPolicies",
@@ -1967,14 +1961,12 @@ impl DeviceAppManagement {
         object.property("mobileAppConfigurations", &self.mobile_app_configurations);
         object.property("mobileAppRelationships", &self.mobile_app_relationships);
         object.property("mobileApps", &self.mobile_apps);
-        #[cfg(feature = "_android_managed_app_protection")]
         object
             .property(
                 "targetedManagedAppConfigurations",
                 &self.targeted_managed_app_configurations,
             );
         object.property("vppTokens", &self.vpp_tokens);
-        #[cfg(feature = "_android_managed_app_protection")]
         object
             .property(
                 "windowsInformationProtectionPolicies",
@@ -1984,7 +1976,7 @@ impl DeviceAppManagement {
     }
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 impl<'de> serde::Deserialize<'de> for DeviceAppManagement {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1993,7 +1985,7 @@ impl<'de> serde::Deserialize<'de> for DeviceAppManagement {
     }
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 #[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
 impl graph_odata_runtime::model::ODataObject for DeviceAppManagement {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
@@ -2039,22 +2031,20 @@ impl graph_odata_runtime::model::ODataObject for DeviceAppManagement {
                     extra,
                 )
             }
-            #[cfg(feature = "_android_managed_app_protection")]
             "androidManagedAppProtections" => {
                 read_nullable(map, key, &mut self.android_managed_app_protections, extra)
             }
-            #[cfg(feature = "_android_managed_app_protection")]
             "defaultManagedAppProtections" => {
                 read_nullable(map, key, &mut self.default_managed_app_protections, extra)
             }
-            #[cfg(feature = "_android_managed_app_protection")]
             "iosManagedAppProtections" => {
                 read_nullable(map, key, &mut self.ios_managed_app_protections, extra)
             }
-            #[cfg(feature = "_android_managed_app_protection")]
+            #[cfg(feature = "_android_mobile_app_identifier")]
             "managedAppPolicies" => {
                 read_nullable(map, key, &mut self.managed_app_policies, extra)
             }
+            #[cfg(feature = "_android_mobile_app_identifier")]
             "managedAppRegistrations" => {
                 read_nullable(map, key, &mut self.managed_app_registrations, extra)
             }
@@ -2062,7 +2052,6 @@ impl graph_odata_runtime::model::ODataObject for DeviceAppManagement {
                 read_nullable(map, key, &mut self.managed_app_statuses, extra)
             }
             "managedEBooks" => read_nullable(map, key, &mut self.managed_e_books, extra),
-            #[cfg(feature = "_android_managed_app_protection")]
             "mdmWindowsInformationProtectionPolicies" => {
                 read_nullable(
                     map,
@@ -2081,7 +2070,6 @@ impl graph_odata_runtime::model::ODataObject for DeviceAppManagement {
                 read_nullable(map, key, &mut self.mobile_app_relationships, extra)
             }
             "mobileApps" => read_nullable(map, key, &mut self.mobile_apps, extra),
-            #[cfg(feature = "_android_managed_app_protection")]
             "targetedManagedAppConfigurations" => {
                 read_nullable(
                     map,
@@ -2091,7 +2079,6 @@ impl graph_odata_runtime::model::ODataObject for DeviceAppManagement {
                 )
             }
             "vppTokens" => read_nullable(map, key, &mut self.vpp_tokens, extra),
-            #[cfg(feature = "_android_managed_app_protection")]
             "windowsInformationProtectionPolicies" => {
                 read_nullable(
                     map,
@@ -2110,7 +2097,7 @@ impl graph_odata_runtime::model::ODataObject for DeviceAppManagement {
     }
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 impl DeviceAppManagement {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -2121,11 +2108,11 @@ impl DeviceAppManagement {
     }
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 /// The properties of [`DeviceAppManagement`] by wire name, each a [`Field<DeviceAppManagement>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`DeviceAppManagement::set_null`].
 pub enum DeviceAppManagementField {}
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 #[allow(non_upper_case_globals)]
 impl DeviceAppManagementField {
     /// `id`
@@ -2346,7 +2333,7 @@ impl DeviceCategoryField {
     ];
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 /// CSDL entity type `microsoft.graph.deviceComplianceActionItem`; base type `microsoft.graph.entity`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct DeviceComplianceActionItem {
@@ -2367,14 +2354,14 @@ pub struct DeviceComplianceActionItem {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl serde::Serialize for DeviceComplianceActionItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl DeviceComplianceActionItem {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.deviceComplianceActionItem";
@@ -2399,7 +2386,7 @@ impl DeviceComplianceActionItem {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl<'de> serde::Deserialize<'de> for DeviceComplianceActionItem {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2408,7 +2395,7 @@ impl<'de> serde::Deserialize<'de> for DeviceComplianceActionItem {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl graph_odata_runtime::model::ODataObject for DeviceComplianceActionItem {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -2439,7 +2426,7 @@ impl graph_odata_runtime::model::ODataObject for DeviceComplianceActionItem {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl DeviceComplianceActionItem {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -2450,11 +2437,11 @@ impl DeviceComplianceActionItem {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 /// The properties of [`DeviceComplianceActionItem`] by wire name, each a [`Field<DeviceComplianceActionItem>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`DeviceComplianceActionItem::set_null`].
 pub enum DeviceComplianceActionItemField {}
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 #[allow(non_upper_case_globals)]
 impl DeviceComplianceActionItemField {
     /// `id`
@@ -2485,7 +2472,7 @@ impl DeviceComplianceActionItemField {
     ];
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 /// CSDL entity type `microsoft.graph.deviceComplianceDeviceOverview`; base type `microsoft.graph.entity`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct DeviceComplianceDeviceOverview {
@@ -2512,14 +2499,14 @@ pub struct DeviceComplianceDeviceOverview {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl serde::Serialize for DeviceComplianceDeviceOverview {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl DeviceComplianceDeviceOverview {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.deviceComplianceDeviceOverview";
@@ -2547,7 +2534,7 @@ impl DeviceComplianceDeviceOverview {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl<'de> serde::Deserialize<'de> for DeviceComplianceDeviceOverview {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2556,7 +2543,7 @@ impl<'de> serde::Deserialize<'de> for DeviceComplianceDeviceOverview {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl graph_odata_runtime::model::ODataObject for DeviceComplianceDeviceOverview {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -2590,7 +2577,7 @@ impl graph_odata_runtime::model::ODataObject for DeviceComplianceDeviceOverview 
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl DeviceComplianceDeviceOverview {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -2601,11 +2588,11 @@ impl DeviceComplianceDeviceOverview {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 /// The properties of [`DeviceComplianceDeviceOverview`] by wire name, each a [`Field<DeviceComplianceDeviceOverview>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`DeviceComplianceDeviceOverview::set_null`].
 pub enum DeviceComplianceDeviceOverviewField {}
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 #[allow(non_upper_case_globals)]
 impl DeviceComplianceDeviceOverviewField {
     /// `id`
@@ -2651,7 +2638,7 @@ impl DeviceComplianceDeviceOverviewField {
     ];
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 /// CSDL entity type `microsoft.graph.deviceComplianceDeviceStatus`; base type `microsoft.graph.entity`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct DeviceComplianceDeviceStatus {
@@ -2678,14 +2665,14 @@ pub struct DeviceComplianceDeviceStatus {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl serde::Serialize for DeviceComplianceDeviceStatus {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl DeviceComplianceDeviceStatus {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.deviceComplianceDeviceStatus";
@@ -2717,7 +2704,7 @@ impl DeviceComplianceDeviceStatus {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl<'de> serde::Deserialize<'de> for DeviceComplianceDeviceStatus {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2726,7 +2713,7 @@ impl<'de> serde::Deserialize<'de> for DeviceComplianceDeviceStatus {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl graph_odata_runtime::model::ODataObject for DeviceComplianceDeviceStatus {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -2767,7 +2754,7 @@ impl graph_odata_runtime::model::ODataObject for DeviceComplianceDeviceStatus {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl DeviceComplianceDeviceStatus {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -2778,11 +2765,11 @@ impl DeviceComplianceDeviceStatus {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 /// The properties of [`DeviceComplianceDeviceStatus`] by wire name, each a [`Field<DeviceComplianceDeviceStatus>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`DeviceComplianceDeviceStatus::set_null`].
 pub enum DeviceComplianceDeviceStatusField {}
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 #[allow(non_upper_case_globals)]
 impl DeviceComplianceDeviceStatusField {
     /// `id`
@@ -2828,7 +2815,7 @@ impl DeviceComplianceDeviceStatusField {
     ];
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 /// CSDL entity type `microsoft.graph.deviceCompliancePolicy`; base type `microsoft.graph.entity`; abstract; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct DeviceCompliancePolicy {
@@ -2865,14 +2852,14 @@ pub struct DeviceCompliancePolicy {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl serde::Serialize for DeviceCompliancePolicy {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl DeviceCompliancePolicy {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.deviceCompliancePolicy";
@@ -2909,7 +2896,7 @@ impl DeviceCompliancePolicy {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl<'de> serde::Deserialize<'de> for DeviceCompliancePolicy {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2918,7 +2905,7 @@ impl<'de> serde::Deserialize<'de> for DeviceCompliancePolicy {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl graph_odata_runtime::model::ODataObject for DeviceCompliancePolicy {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -2963,7 +2950,7 @@ impl graph_odata_runtime::model::ODataObject for DeviceCompliancePolicy {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl DeviceCompliancePolicy {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -2974,11 +2961,11 @@ impl DeviceCompliancePolicy {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 /// The properties of [`DeviceCompliancePolicy`] by wire name, each a [`Field<DeviceCompliancePolicy>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`DeviceCompliancePolicy::set_null`].
 pub enum DeviceCompliancePolicyField {}
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 #[allow(non_upper_case_globals)]
 impl DeviceCompliancePolicyField {
     /// `id`
@@ -3049,7 +3036,7 @@ impl DeviceCompliancePolicyField {
     ];
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 /// A `microsoft.graph.deviceCompliancePolicy` value: the base type or one of its derived types, chosen by `@odata.type`. A derived type this crate does not know is read as [`DeviceCompliancePolicy`], which keeps its properties and `@odata.type` in `additional_properties`.
 #[derive(Debug, Clone, PartialEq)]
 pub enum AnyDeviceCompliancePolicy {
@@ -3073,7 +3060,7 @@ pub enum AnyDeviceCompliancePolicy {
     WindowsPhone81CompliancePolicy(Box<WindowsPhone81CompliancePolicy>),
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl AnyDeviceCompliancePolicy {
     /// The `@odata.type` of the variant (the base type's for unknown derived types).
     pub fn odata_type(&self) -> &'static str {
@@ -3104,21 +3091,21 @@ impl AnyDeviceCompliancePolicy {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl Default for AnyDeviceCompliancePolicy {
     fn default() -> Self {
         Self::DeviceCompliancePolicy(Box::default())
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl From<DeviceCompliancePolicy> for AnyDeviceCompliancePolicy {
     fn from(value: DeviceCompliancePolicy) -> Self {
         Self::DeviceCompliancePolicy(Box::new(value))
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl AnyDeviceCompliancePolicy {
     /// The value if it is a [`AnyDeviceCompliancePolicy::AndroidCompliancePolicy`] variant.
     pub fn as_android_compliance_policy(&self) -> Option<&AndroidCompliancePolicy> {
@@ -3184,63 +3171,63 @@ impl AnyDeviceCompliancePolicy {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl From<AndroidCompliancePolicy> for AnyDeviceCompliancePolicy {
     fn from(value: AndroidCompliancePolicy) -> Self {
         Self::AndroidCompliancePolicy(Box::new(value))
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl From<AndroidWorkProfileCompliancePolicy> for AnyDeviceCompliancePolicy {
     fn from(value: AndroidWorkProfileCompliancePolicy) -> Self {
         Self::AndroidWorkProfileCompliancePolicy(Box::new(value))
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl From<IosCompliancePolicy> for AnyDeviceCompliancePolicy {
     fn from(value: IosCompliancePolicy) -> Self {
         Self::IosCompliancePolicy(Box::new(value))
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl From<MacOsCompliancePolicy> for AnyDeviceCompliancePolicy {
     fn from(value: MacOsCompliancePolicy) -> Self {
         Self::MacOsCompliancePolicy(Box::new(value))
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl From<Windows10CompliancePolicy> for AnyDeviceCompliancePolicy {
     fn from(value: Windows10CompliancePolicy) -> Self {
         Self::Windows10CompliancePolicy(Box::new(value))
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl From<Windows10MobileCompliancePolicy> for AnyDeviceCompliancePolicy {
     fn from(value: Windows10MobileCompliancePolicy) -> Self {
         Self::Windows10MobileCompliancePolicy(Box::new(value))
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl From<Windows81CompliancePolicy> for AnyDeviceCompliancePolicy {
     fn from(value: Windows81CompliancePolicy) -> Self {
         Self::Windows81CompliancePolicy(Box::new(value))
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl From<WindowsPhone81CompliancePolicy> for AnyDeviceCompliancePolicy {
     fn from(value: WindowsPhone81CompliancePolicy) -> Self {
         Self::WindowsPhone81CompliancePolicy(Box::new(value))
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl serde::Serialize for AnyDeviceCompliancePolicy {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match self {
@@ -3307,7 +3294,7 @@ impl serde::Serialize for AnyDeviceCompliancePolicy {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl<'de> serde::Deserialize<'de> for AnyDeviceCompliancePolicy {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -3354,7 +3341,7 @@ impl<'de> serde::Deserialize<'de> for AnyDeviceCompliancePolicy {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 /// CSDL entity type `microsoft.graph.deviceCompliancePolicyAssignment`; base type `microsoft.graph.entity`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct DeviceCompliancePolicyAssignment {
@@ -3369,14 +3356,14 @@ pub struct DeviceCompliancePolicyAssignment {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl serde::Serialize for DeviceCompliancePolicyAssignment {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl DeviceCompliancePolicyAssignment {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.deviceCompliancePolicyAssignment";
@@ -3398,7 +3385,7 @@ impl DeviceCompliancePolicyAssignment {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl<'de> serde::Deserialize<'de> for DeviceCompliancePolicyAssignment {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -3407,7 +3394,7 @@ impl<'de> serde::Deserialize<'de> for DeviceCompliancePolicyAssignment {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl graph_odata_runtime::model::ODataObject for DeviceCompliancePolicyAssignment {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -3429,7 +3416,7 @@ impl graph_odata_runtime::model::ODataObject for DeviceCompliancePolicyAssignmen
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl DeviceCompliancePolicyAssignment {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -3440,11 +3427,11 @@ impl DeviceCompliancePolicyAssignment {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 /// The properties of [`DeviceCompliancePolicyAssignment`] by wire name, each a [`Field<DeviceCompliancePolicyAssignment>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`DeviceCompliancePolicyAssignment::set_null`].
 pub enum DeviceCompliancePolicyAssignmentField {}
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 #[allow(non_upper_case_globals)]
 impl DeviceCompliancePolicyAssignmentField {
     /// `id`
@@ -3462,7 +3449,7 @@ impl DeviceCompliancePolicyAssignmentField {
     ];
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 /// CSDL entity type `microsoft.graph.deviceCompliancePolicyDeviceStateSummary`; base type `microsoft.graph.entity`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct DeviceCompliancePolicyDeviceStateSummary {
@@ -3493,14 +3480,14 @@ pub struct DeviceCompliancePolicyDeviceStateSummary {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl serde::Serialize for DeviceCompliancePolicyDeviceStateSummary {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl DeviceCompliancePolicyDeviceStateSummary {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.deviceCompliancePolicyDeviceStateSummary";
@@ -3530,7 +3517,7 @@ impl DeviceCompliancePolicyDeviceStateSummary {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl<'de> serde::Deserialize<'de> for DeviceCompliancePolicyDeviceStateSummary {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -3539,7 +3526,7 @@ impl<'de> serde::Deserialize<'de> for DeviceCompliancePolicyDeviceStateSummary {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl graph_odata_runtime::model::ODataObject
 for DeviceCompliancePolicyDeviceStateSummary {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
@@ -3588,7 +3575,7 @@ for DeviceCompliancePolicyDeviceStateSummary {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl DeviceCompliancePolicyDeviceStateSummary {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -3599,11 +3586,11 @@ impl DeviceCompliancePolicyDeviceStateSummary {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 /// The properties of [`DeviceCompliancePolicyDeviceStateSummary`] by wire name, each a [`Field<DeviceCompliancePolicyDeviceStateSummary>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`DeviceCompliancePolicyDeviceStateSummary::set_null`].
 pub enum DeviceCompliancePolicyDeviceStateSummaryField {}
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 #[allow(non_upper_case_globals)]
 impl DeviceCompliancePolicyDeviceStateSummaryField {
     /// `id`
@@ -3661,7 +3648,7 @@ impl DeviceCompliancePolicyDeviceStateSummaryField {
     ];
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 /// CSDL entity type `microsoft.graph.deviceCompliancePolicySettingStateSummary`; base type `microsoft.graph.entity`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct DeviceCompliancePolicySettingStateSummary {
@@ -3696,14 +3683,14 @@ pub struct DeviceCompliancePolicySettingStateSummary {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl serde::Serialize for DeviceCompliancePolicySettingStateSummary {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl DeviceCompliancePolicySettingStateSummary {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.deviceCompliancePolicySettingStateSummary";
@@ -3739,7 +3726,7 @@ impl DeviceCompliancePolicySettingStateSummary {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl<'de> serde::Deserialize<'de> for DeviceCompliancePolicySettingStateSummary {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -3748,7 +3735,7 @@ impl<'de> serde::Deserialize<'de> for DeviceCompliancePolicySettingStateSummary 
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl graph_odata_runtime::model::ODataObject
 for DeviceCompliancePolicySettingStateSummary {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
@@ -3802,7 +3789,7 @@ for DeviceCompliancePolicySettingStateSummary {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl DeviceCompliancePolicySettingStateSummary {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -3813,11 +3800,11 @@ impl DeviceCompliancePolicySettingStateSummary {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 /// The properties of [`DeviceCompliancePolicySettingStateSummary`] by wire name, each a [`Field<DeviceCompliancePolicySettingStateSummary>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`DeviceCompliancePolicySettingStateSummary::set_null`].
 pub enum DeviceCompliancePolicySettingStateSummaryField {}
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 #[allow(non_upper_case_globals)]
 impl DeviceCompliancePolicySettingStateSummaryField {
     /// `id`
@@ -4036,7 +4023,7 @@ impl DeviceCompliancePolicyStateField {
     ];
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 /// CSDL entity type `microsoft.graph.deviceComplianceScheduledActionForRule`; base type `microsoft.graph.entity`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct DeviceComplianceScheduledActionForRule {
@@ -4053,14 +4040,14 @@ pub struct DeviceComplianceScheduledActionForRule {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl serde::Serialize for DeviceComplianceScheduledActionForRule {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl DeviceComplianceScheduledActionForRule {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.deviceComplianceScheduledActionForRule";
@@ -4087,7 +4074,7 @@ impl DeviceComplianceScheduledActionForRule {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl<'de> serde::Deserialize<'de> for DeviceComplianceScheduledActionForRule {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -4096,7 +4083,7 @@ impl<'de> serde::Deserialize<'de> for DeviceComplianceScheduledActionForRule {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl graph_odata_runtime::model::ODataObject for DeviceComplianceScheduledActionForRule {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -4121,7 +4108,7 @@ impl graph_odata_runtime::model::ODataObject for DeviceComplianceScheduledAction
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl DeviceComplianceScheduledActionForRule {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -4132,11 +4119,11 @@ impl DeviceComplianceScheduledActionForRule {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 /// The properties of [`DeviceComplianceScheduledActionForRule`] by wire name, each a [`Field<DeviceComplianceScheduledActionForRule>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`DeviceComplianceScheduledActionForRule::set_null`].
 pub enum DeviceComplianceScheduledActionForRuleField {}
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 #[allow(non_upper_case_globals)]
 impl DeviceComplianceScheduledActionForRuleField {
     /// `id`
@@ -4159,7 +4146,7 @@ impl DeviceComplianceScheduledActionForRuleField {
     ];
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 /// CSDL entity type `microsoft.graph.deviceComplianceSettingState`; base type `microsoft.graph.entity`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct DeviceComplianceSettingState {
@@ -4194,14 +4181,14 @@ pub struct DeviceComplianceSettingState {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl serde::Serialize for DeviceComplianceSettingState {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl DeviceComplianceSettingState {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.deviceComplianceSettingState";
@@ -4237,7 +4224,7 @@ impl DeviceComplianceSettingState {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl<'de> serde::Deserialize<'de> for DeviceComplianceSettingState {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -4246,7 +4233,7 @@ impl<'de> serde::Deserialize<'de> for DeviceComplianceSettingState {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl graph_odata_runtime::model::ODataObject for DeviceComplianceSettingState {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -4287,7 +4274,7 @@ impl graph_odata_runtime::model::ODataObject for DeviceComplianceSettingState {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl DeviceComplianceSettingState {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -4298,11 +4285,11 @@ impl DeviceComplianceSettingState {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 /// The properties of [`DeviceComplianceSettingState`] by wire name, each a [`Field<DeviceComplianceSettingState>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`DeviceComplianceSettingState::set_null`].
 pub enum DeviceComplianceSettingStateField {}
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 #[allow(non_upper_case_globals)]
 impl DeviceComplianceSettingStateField {
     /// `id`
@@ -4368,7 +4355,7 @@ impl DeviceComplianceSettingStateField {
     ];
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 /// CSDL entity type `microsoft.graph.deviceComplianceUserOverview`; base type `microsoft.graph.entity`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct DeviceComplianceUserOverview {
@@ -4395,14 +4382,14 @@ pub struct DeviceComplianceUserOverview {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl serde::Serialize for DeviceComplianceUserOverview {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl DeviceComplianceUserOverview {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.deviceComplianceUserOverview";
@@ -4430,7 +4417,7 @@ impl DeviceComplianceUserOverview {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl<'de> serde::Deserialize<'de> for DeviceComplianceUserOverview {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -4439,7 +4426,7 @@ impl<'de> serde::Deserialize<'de> for DeviceComplianceUserOverview {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl graph_odata_runtime::model::ODataObject for DeviceComplianceUserOverview {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -4473,7 +4460,7 @@ impl graph_odata_runtime::model::ODataObject for DeviceComplianceUserOverview {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl DeviceComplianceUserOverview {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -4484,11 +4471,11 @@ impl DeviceComplianceUserOverview {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 /// The properties of [`DeviceComplianceUserOverview`] by wire name, each a [`Field<DeviceComplianceUserOverview>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`DeviceComplianceUserOverview::set_null`].
 pub enum DeviceComplianceUserOverviewField {}
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 #[allow(non_upper_case_globals)]
 impl DeviceComplianceUserOverviewField {
     /// `id`
@@ -4534,7 +4521,7 @@ impl DeviceComplianceUserOverviewField {
     ];
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 /// CSDL entity type `microsoft.graph.deviceComplianceUserStatus`; base type `microsoft.graph.entity`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct DeviceComplianceUserStatus {
@@ -4557,14 +4544,14 @@ pub struct DeviceComplianceUserStatus {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl serde::Serialize for DeviceComplianceUserStatus {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl DeviceComplianceUserStatus {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.deviceComplianceUserStatus";
@@ -4590,7 +4577,7 @@ impl DeviceComplianceUserStatus {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl<'de> serde::Deserialize<'de> for DeviceComplianceUserStatus {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -4599,7 +4586,7 @@ impl<'de> serde::Deserialize<'de> for DeviceComplianceUserStatus {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl graph_odata_runtime::model::ODataObject for DeviceComplianceUserStatus {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -4631,7 +4618,7 @@ impl graph_odata_runtime::model::ODataObject for DeviceComplianceUserStatus {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl DeviceComplianceUserStatus {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -4642,11 +4629,11 @@ impl DeviceComplianceUserStatus {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 /// The properties of [`DeviceComplianceUserStatus`] by wire name, each a [`Field<DeviceComplianceUserStatus>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`DeviceComplianceUserStatus::set_null`].
 pub enum DeviceComplianceUserStatusField {}
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 #[allow(non_upper_case_globals)]
 impl DeviceComplianceUserStatusField {
     /// `id`
@@ -4682,7 +4669,7 @@ impl DeviceComplianceUserStatusField {
     ];
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 /// CSDL entity type `microsoft.graph.deviceConfiguration`; base type `microsoft.graph.entity`; abstract; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct DeviceConfiguration {
@@ -4717,14 +4704,14 @@ pub struct DeviceConfiguration {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl serde::Serialize for DeviceConfiguration {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl DeviceConfiguration {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.deviceConfiguration";
@@ -4760,7 +4747,7 @@ impl DeviceConfiguration {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl<'de> serde::Deserialize<'de> for DeviceConfiguration {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -4769,7 +4756,7 @@ impl<'de> serde::Deserialize<'de> for DeviceConfiguration {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl graph_odata_runtime::model::ODataObject for DeviceConfiguration {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -4811,7 +4798,7 @@ impl graph_odata_runtime::model::ODataObject for DeviceConfiguration {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl DeviceConfiguration {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -4822,11 +4809,11 @@ impl DeviceConfiguration {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 /// The properties of [`DeviceConfiguration`] by wire name, each a [`Field<DeviceConfiguration>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`DeviceConfiguration::set_null`].
 pub enum DeviceConfigurationField {}
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 #[allow(non_upper_case_globals)]
 impl DeviceConfigurationField {
     /// `id`
@@ -4890,7 +4877,7 @@ impl DeviceConfigurationField {
     ];
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 /// A `microsoft.graph.deviceConfiguration` value: the base type or one of its derived types, chosen by `@odata.type`. A derived type this crate does not know is read as [`DeviceConfiguration`], which keeps its properties and `@odata.type` in `additional_properties`.
 #[derive(Debug, Clone, PartialEq)]
 pub enum AnyDeviceConfiguration {
@@ -4954,7 +4941,7 @@ pub enum AnyDeviceConfiguration {
     WindowsUpdateForBusinessConfiguration(Box<WindowsUpdateForBusinessConfiguration>),
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl AnyDeviceConfiguration {
     /// The `@odata.type` of the variant (the base type's for unknown derived types).
     pub fn odata_type(&self) -> &'static str {
@@ -5033,21 +5020,21 @@ impl AnyDeviceConfiguration {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl Default for AnyDeviceConfiguration {
     fn default() -> Self {
         Self::DeviceConfiguration(Box::default())
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl From<DeviceConfiguration> for AnyDeviceConfiguration {
     fn from(value: DeviceConfiguration) -> Self {
         Self::DeviceConfiguration(Box::new(value))
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl AnyDeviceConfiguration {
     /// The value if it is a [`AnyDeviceConfiguration::AndroidCustomConfiguration`] variant.
     pub fn as_android_custom_configuration(
@@ -5263,112 +5250,112 @@ impl AnyDeviceConfiguration {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl From<AndroidCustomConfiguration> for AnyDeviceConfiguration {
     fn from(value: AndroidCustomConfiguration) -> Self {
         Self::AndroidCustomConfiguration(Box::new(value))
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl From<AndroidGeneralDeviceConfiguration> for AnyDeviceConfiguration {
     fn from(value: AndroidGeneralDeviceConfiguration) -> Self {
         Self::AndroidGeneralDeviceConfiguration(Box::new(value))
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl From<AndroidWorkProfileCustomConfiguration> for AnyDeviceConfiguration {
     fn from(value: AndroidWorkProfileCustomConfiguration) -> Self {
         Self::AndroidWorkProfileCustomConfiguration(Box::new(value))
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl From<AndroidWorkProfileGeneralDeviceConfiguration> for AnyDeviceConfiguration {
     fn from(value: AndroidWorkProfileGeneralDeviceConfiguration) -> Self {
         Self::AndroidWorkProfileGeneralDeviceConfiguration(Box::new(value))
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl From<EditionUpgradeConfiguration> for AnyDeviceConfiguration {
     fn from(value: EditionUpgradeConfiguration) -> Self {
         Self::EditionUpgradeConfiguration(Box::new(value))
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl From<IosCustomConfiguration> for AnyDeviceConfiguration {
     fn from(value: IosCustomConfiguration) -> Self {
         Self::IosCustomConfiguration(Box::new(value))
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl From<IosDeviceFeaturesConfiguration> for AnyDeviceConfiguration {
     fn from(value: IosDeviceFeaturesConfiguration) -> Self {
         Self::IosDeviceFeaturesConfiguration(Box::new(value))
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl From<IosGeneralDeviceConfiguration> for AnyDeviceConfiguration {
     fn from(value: IosGeneralDeviceConfiguration) -> Self {
         Self::IosGeneralDeviceConfiguration(Box::new(value))
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl From<IosUpdateConfiguration> for AnyDeviceConfiguration {
     fn from(value: IosUpdateConfiguration) -> Self {
         Self::IosUpdateConfiguration(Box::new(value))
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl From<MacOsCustomConfiguration> for AnyDeviceConfiguration {
     fn from(value: MacOsCustomConfiguration) -> Self {
         Self::MacOsCustomConfiguration(Box::new(value))
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl From<MacOsDeviceFeaturesConfiguration> for AnyDeviceConfiguration {
     fn from(value: MacOsDeviceFeaturesConfiguration) -> Self {
         Self::MacOsDeviceFeaturesConfiguration(Box::new(value))
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl From<MacOsGeneralDeviceConfiguration> for AnyDeviceConfiguration {
     fn from(value: MacOsGeneralDeviceConfiguration) -> Self {
         Self::MacOsGeneralDeviceConfiguration(Box::new(value))
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl From<SharedPcConfiguration> for AnyDeviceConfiguration {
     fn from(value: SharedPcConfiguration) -> Self {
         Self::SharedPcConfiguration(Box::new(value))
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl From<Windows10CustomConfiguration> for AnyDeviceConfiguration {
     fn from(value: Windows10CustomConfiguration) -> Self {
         Self::Windows10CustomConfiguration(Box::new(value))
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl From<Windows10EndpointProtectionConfiguration> for AnyDeviceConfiguration {
     fn from(value: Windows10EndpointProtectionConfiguration) -> Self {
         Self::Windows10EndpointProtectionConfiguration(Box::new(value))
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl From<Windows10EnterpriseModernAppManagementConfiguration>
 for AnyDeviceConfiguration {
     fn from(value: Windows10EnterpriseModernAppManagementConfiguration) -> Self {
@@ -5376,35 +5363,35 @@ for AnyDeviceConfiguration {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl From<Windows10GeneralConfiguration> for AnyDeviceConfiguration {
     fn from(value: Windows10GeneralConfiguration) -> Self {
         Self::Windows10GeneralConfiguration(Box::new(value))
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl From<Windows10SecureAssessmentConfiguration> for AnyDeviceConfiguration {
     fn from(value: Windows10SecureAssessmentConfiguration) -> Self {
         Self::Windows10SecureAssessmentConfiguration(Box::new(value))
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl From<Windows10TeamGeneralConfiguration> for AnyDeviceConfiguration {
     fn from(value: Windows10TeamGeneralConfiguration) -> Self {
         Self::Windows10TeamGeneralConfiguration(Box::new(value))
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl From<Windows81GeneralConfiguration> for AnyDeviceConfiguration {
     fn from(value: Windows81GeneralConfiguration) -> Self {
         Self::Windows81GeneralConfiguration(Box::new(value))
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl From<WindowsDefenderAdvancedThreatProtectionConfiguration>
 for AnyDeviceConfiguration {
     fn from(value: WindowsDefenderAdvancedThreatProtectionConfiguration) -> Self {
@@ -5412,21 +5399,21 @@ for AnyDeviceConfiguration {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl From<WindowsPhone81CustomConfiguration> for AnyDeviceConfiguration {
     fn from(value: WindowsPhone81CustomConfiguration) -> Self {
         Self::WindowsPhone81CustomConfiguration(Box::new(value))
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl From<WindowsPhone81GeneralConfiguration> for AnyDeviceConfiguration {
     fn from(value: WindowsPhone81GeneralConfiguration) -> Self {
         Self::WindowsPhone81GeneralConfiguration(Box::new(value))
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl From<WindowsUpdateForBusinessConfiguration> for AnyDeviceConfiguration {
     fn from(value: WindowsUpdateForBusinessConfiguration) -> Self {
         Self::WindowsUpdateForBusinessConfiguration(Box::new(value))

@@ -11,7 +11,7 @@ use graph_odata_runtime::edm;
 #[allow(unused_imports)]
 use graph_odata_runtime::model;
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl serde::Serialize for AnyDeviceConfiguration {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match self {
@@ -194,7 +194,7 @@ impl serde::Serialize for AnyDeviceConfiguration {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl<'de> serde::Deserialize<'de> for AnyDeviceConfiguration {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -314,7 +314,7 @@ impl<'de> serde::Deserialize<'de> for AnyDeviceConfiguration {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 /// CSDL entity type `microsoft.graph.deviceConfigurationAssignment`; base type `microsoft.graph.entity`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct DeviceConfigurationAssignment {
@@ -329,14 +329,14 @@ pub struct DeviceConfigurationAssignment {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl serde::Serialize for DeviceConfigurationAssignment {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl DeviceConfigurationAssignment {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.deviceConfigurationAssignment";
@@ -358,7 +358,7 @@ impl DeviceConfigurationAssignment {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl<'de> serde::Deserialize<'de> for DeviceConfigurationAssignment {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -367,7 +367,7 @@ impl<'de> serde::Deserialize<'de> for DeviceConfigurationAssignment {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl graph_odata_runtime::model::ODataObject for DeviceConfigurationAssignment {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -389,7 +389,7 @@ impl graph_odata_runtime::model::ODataObject for DeviceConfigurationAssignment {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl DeviceConfigurationAssignment {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -400,11 +400,11 @@ impl DeviceConfigurationAssignment {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 /// The properties of [`DeviceConfigurationAssignment`] by wire name, each a [`Field<DeviceConfigurationAssignment>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`DeviceConfigurationAssignment::set_null`].
 pub enum DeviceConfigurationAssignmentField {}
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 #[allow(non_upper_case_globals)]
 impl DeviceConfigurationAssignmentField {
     /// `id`
@@ -420,7 +420,7 @@ impl DeviceConfigurationAssignmentField {
     ];
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 /// CSDL entity type `microsoft.graph.deviceConfigurationDeviceOverview`; base type `microsoft.graph.entity`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct DeviceConfigurationDeviceOverview {
@@ -447,14 +447,14 @@ pub struct DeviceConfigurationDeviceOverview {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl serde::Serialize for DeviceConfigurationDeviceOverview {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl DeviceConfigurationDeviceOverview {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.deviceConfigurationDeviceOverview";
@@ -482,7 +482,7 @@ impl DeviceConfigurationDeviceOverview {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl<'de> serde::Deserialize<'de> for DeviceConfigurationDeviceOverview {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -491,7 +491,7 @@ impl<'de> serde::Deserialize<'de> for DeviceConfigurationDeviceOverview {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl graph_odata_runtime::model::ODataObject for DeviceConfigurationDeviceOverview {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -525,7 +525,7 @@ impl graph_odata_runtime::model::ODataObject for DeviceConfigurationDeviceOvervi
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl DeviceConfigurationDeviceOverview {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -536,11 +536,11 @@ impl DeviceConfigurationDeviceOverview {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 /// The properties of [`DeviceConfigurationDeviceOverview`] by wire name, each a [`Field<DeviceConfigurationDeviceOverview>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`DeviceConfigurationDeviceOverview::set_null`].
 pub enum DeviceConfigurationDeviceOverviewField {}
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 #[allow(non_upper_case_globals)]
 impl DeviceConfigurationDeviceOverviewField {
     /// `id`
@@ -588,7 +588,7 @@ impl DeviceConfigurationDeviceOverviewField {
     ];
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 /// CSDL entity type `microsoft.graph.deviceConfigurationDeviceStateSummary`; base type `microsoft.graph.entity`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct DeviceConfigurationDeviceStateSummary {
@@ -615,14 +615,14 @@ pub struct DeviceConfigurationDeviceStateSummary {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl serde::Serialize for DeviceConfigurationDeviceStateSummary {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl DeviceConfigurationDeviceStateSummary {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.deviceConfigurationDeviceStateSummary";
@@ -650,7 +650,7 @@ impl DeviceConfigurationDeviceStateSummary {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl<'de> serde::Deserialize<'de> for DeviceConfigurationDeviceStateSummary {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -659,7 +659,7 @@ impl<'de> serde::Deserialize<'de> for DeviceConfigurationDeviceStateSummary {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl graph_odata_runtime::model::ODataObject for DeviceConfigurationDeviceStateSummary {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -701,7 +701,7 @@ impl graph_odata_runtime::model::ODataObject for DeviceConfigurationDeviceStateS
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl DeviceConfigurationDeviceStateSummary {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -712,11 +712,11 @@ impl DeviceConfigurationDeviceStateSummary {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 /// The properties of [`DeviceConfigurationDeviceStateSummary`] by wire name, each a [`Field<DeviceConfigurationDeviceStateSummary>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`DeviceConfigurationDeviceStateSummary::set_null`].
 pub enum DeviceConfigurationDeviceStateSummaryField {}
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 #[allow(non_upper_case_globals)]
 impl DeviceConfigurationDeviceStateSummaryField {
     /// `id`
@@ -764,7 +764,7 @@ impl DeviceConfigurationDeviceStateSummaryField {
     ];
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 /// CSDL entity type `microsoft.graph.deviceConfigurationDeviceStatus`; base type `microsoft.graph.entity`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct DeviceConfigurationDeviceStatus {
@@ -791,14 +791,14 @@ pub struct DeviceConfigurationDeviceStatus {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl serde::Serialize for DeviceConfigurationDeviceStatus {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl DeviceConfigurationDeviceStatus {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.deviceConfigurationDeviceStatus";
@@ -830,7 +830,7 @@ impl DeviceConfigurationDeviceStatus {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl<'de> serde::Deserialize<'de> for DeviceConfigurationDeviceStatus {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -839,7 +839,7 @@ impl<'de> serde::Deserialize<'de> for DeviceConfigurationDeviceStatus {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl graph_odata_runtime::model::ODataObject for DeviceConfigurationDeviceStatus {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -880,7 +880,7 @@ impl graph_odata_runtime::model::ODataObject for DeviceConfigurationDeviceStatus
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl DeviceConfigurationDeviceStatus {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -891,11 +891,11 @@ impl DeviceConfigurationDeviceStatus {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 /// The properties of [`DeviceConfigurationDeviceStatus`] by wire name, each a [`Field<DeviceConfigurationDeviceStatus>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`DeviceConfigurationDeviceStatus::set_null`].
 pub enum DeviceConfigurationDeviceStatusField {}
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 #[allow(non_upper_case_globals)]
 impl DeviceConfigurationDeviceStatusField {
     /// `id`
@@ -1092,7 +1092,7 @@ impl DeviceConfigurationStateField {
     ];
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 /// CSDL entity type `microsoft.graph.deviceConfigurationUserOverview`; base type `microsoft.graph.entity`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct DeviceConfigurationUserOverview {
@@ -1119,14 +1119,14 @@ pub struct DeviceConfigurationUserOverview {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl serde::Serialize for DeviceConfigurationUserOverview {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl DeviceConfigurationUserOverview {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.deviceConfigurationUserOverview";
@@ -1154,7 +1154,7 @@ impl DeviceConfigurationUserOverview {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl<'de> serde::Deserialize<'de> for DeviceConfigurationUserOverview {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1163,7 +1163,7 @@ impl<'de> serde::Deserialize<'de> for DeviceConfigurationUserOverview {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl graph_odata_runtime::model::ODataObject for DeviceConfigurationUserOverview {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -1197,7 +1197,7 @@ impl graph_odata_runtime::model::ODataObject for DeviceConfigurationUserOverview
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl DeviceConfigurationUserOverview {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -1208,11 +1208,11 @@ impl DeviceConfigurationUserOverview {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 /// The properties of [`DeviceConfigurationUserOverview`] by wire name, each a [`Field<DeviceConfigurationUserOverview>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`DeviceConfigurationUserOverview::set_null`].
 pub enum DeviceConfigurationUserOverviewField {}
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 #[allow(non_upper_case_globals)]
 impl DeviceConfigurationUserOverviewField {
     /// `id`
@@ -1260,7 +1260,7 @@ impl DeviceConfigurationUserOverviewField {
     ];
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 /// CSDL entity type `microsoft.graph.deviceConfigurationUserStatus`; base type `microsoft.graph.entity`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct DeviceConfigurationUserStatus {
@@ -1283,14 +1283,14 @@ pub struct DeviceConfigurationUserStatus {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl serde::Serialize for DeviceConfigurationUserStatus {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl DeviceConfigurationUserStatus {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.deviceConfigurationUserStatus";
@@ -1316,7 +1316,7 @@ impl DeviceConfigurationUserStatus {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl<'de> serde::Deserialize<'de> for DeviceConfigurationUserStatus {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1325,7 +1325,7 @@ impl<'de> serde::Deserialize<'de> for DeviceConfigurationUserStatus {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl graph_odata_runtime::model::ODataObject for DeviceConfigurationUserStatus {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -1357,7 +1357,7 @@ impl graph_odata_runtime::model::ODataObject for DeviceConfigurationUserStatus {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl DeviceConfigurationUserStatus {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -1368,11 +1368,11 @@ impl DeviceConfigurationUserStatus {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 /// The properties of [`DeviceConfigurationUserStatus`] by wire name, each a [`Field<DeviceConfigurationUserStatus>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`DeviceConfigurationUserStatus::set_null`].
 pub enum DeviceConfigurationUserStatusField {}
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 #[allow(non_upper_case_globals)]
 impl DeviceConfigurationUserStatusField {
     /// `id`
@@ -1408,7 +1408,7 @@ impl DeviceConfigurationUserStatusField {
     ];
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 /// CSDL entity type `microsoft.graph.deviceEnrollmentConfiguration`; base type `microsoft.graph.entity`; abstract; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct DeviceEnrollmentConfiguration {
@@ -1435,14 +1435,14 @@ pub struct DeviceEnrollmentConfiguration {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl serde::Serialize for DeviceEnrollmentConfiguration {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl DeviceEnrollmentConfiguration {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.deviceEnrollmentConfiguration";
@@ -1470,7 +1470,7 @@ impl DeviceEnrollmentConfiguration {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl<'de> serde::Deserialize<'de> for DeviceEnrollmentConfiguration {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1479,7 +1479,7 @@ impl<'de> serde::Deserialize<'de> for DeviceEnrollmentConfiguration {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl graph_odata_runtime::model::ODataObject for DeviceEnrollmentConfiguration {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -1511,7 +1511,7 @@ impl graph_odata_runtime::model::ODataObject for DeviceEnrollmentConfiguration {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl DeviceEnrollmentConfiguration {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -1522,11 +1522,11 @@ impl DeviceEnrollmentConfiguration {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 /// The properties of [`DeviceEnrollmentConfiguration`] by wire name, each a [`Field<DeviceEnrollmentConfiguration>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`DeviceEnrollmentConfiguration::set_null`].
 pub enum DeviceEnrollmentConfigurationField {}
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 #[allow(non_upper_case_globals)]
 impl DeviceEnrollmentConfigurationField {
     /// `id`
@@ -1572,7 +1572,7 @@ impl DeviceEnrollmentConfigurationField {
     ];
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 /// A `microsoft.graph.deviceEnrollmentConfiguration` value: the base type or one of its derived types, chosen by `@odata.type`. A derived type this crate does not know is read as [`DeviceEnrollmentConfiguration`], which keeps its properties and `@odata.type` in `additional_properties`.
 #[derive(Debug, Clone, PartialEq)]
 pub enum AnyDeviceEnrollmentConfiguration {
@@ -1594,7 +1594,7 @@ pub enum AnyDeviceEnrollmentConfiguration {
     ),
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl AnyDeviceEnrollmentConfiguration {
     /// The `@odata.type` of the variant (the base type's for unknown derived types).
     pub fn odata_type(&self) -> &'static str {
@@ -1627,21 +1627,21 @@ impl AnyDeviceEnrollmentConfiguration {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl Default for AnyDeviceEnrollmentConfiguration {
     fn default() -> Self {
         Self::DeviceEnrollmentConfiguration(Box::default())
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl From<DeviceEnrollmentConfiguration> for AnyDeviceEnrollmentConfiguration {
     fn from(value: DeviceEnrollmentConfiguration) -> Self {
         Self::DeviceEnrollmentConfiguration(Box::new(value))
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl AnyDeviceEnrollmentConfiguration {
     /// The value if it is a [`AnyDeviceEnrollmentConfiguration::DeviceEnrollmentLimitConfiguration`] variant.
     pub fn as_device_enrollment_limit_configuration(
@@ -1683,14 +1683,14 @@ impl AnyDeviceEnrollmentConfiguration {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl From<DeviceEnrollmentLimitConfiguration> for AnyDeviceEnrollmentConfiguration {
     fn from(value: DeviceEnrollmentLimitConfiguration) -> Self {
         Self::DeviceEnrollmentLimitConfiguration(Box::new(value))
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl From<DeviceEnrollmentPlatformRestrictionsConfiguration>
 for AnyDeviceEnrollmentConfiguration {
     fn from(value: DeviceEnrollmentPlatformRestrictionsConfiguration) -> Self {
@@ -1698,7 +1698,7 @@ for AnyDeviceEnrollmentConfiguration {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl From<DeviceEnrollmentWindowsHelloForBusinessConfiguration>
 for AnyDeviceEnrollmentConfiguration {
     fn from(value: DeviceEnrollmentWindowsHelloForBusinessConfiguration) -> Self {
@@ -1706,7 +1706,7 @@ for AnyDeviceEnrollmentConfiguration {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl From<Windows10EnrollmentCompletionPageConfiguration>
 for AnyDeviceEnrollmentConfiguration {
     fn from(value: Windows10EnrollmentCompletionPageConfiguration) -> Self {
@@ -1714,7 +1714,7 @@ for AnyDeviceEnrollmentConfiguration {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl serde::Serialize for AnyDeviceEnrollmentConfiguration {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match self {
@@ -1757,7 +1757,7 @@ impl serde::Serialize for AnyDeviceEnrollmentConfiguration {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl<'de> serde::Deserialize<'de> for AnyDeviceEnrollmentConfiguration {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1793,7 +1793,7 @@ impl<'de> serde::Deserialize<'de> for AnyDeviceEnrollmentConfiguration {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 /// CSDL entity type `microsoft.graph.deviceEnrollmentLimitConfiguration`; base type `microsoft.graph.deviceEnrollmentConfiguration`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct DeviceEnrollmentLimitConfiguration {
@@ -1829,14 +1829,14 @@ pub struct DeviceEnrollmentLimitConfiguration {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl serde::Serialize for DeviceEnrollmentLimitConfiguration {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl DeviceEnrollmentLimitConfiguration {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.deviceEnrollmentLimitConfiguration";
@@ -1865,7 +1865,7 @@ impl DeviceEnrollmentLimitConfiguration {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl<'de> serde::Deserialize<'de> for DeviceEnrollmentLimitConfiguration {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1874,7 +1874,7 @@ impl<'de> serde::Deserialize<'de> for DeviceEnrollmentLimitConfiguration {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl graph_odata_runtime::model::ODataObject for DeviceEnrollmentLimitConfiguration {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -1907,7 +1907,7 @@ impl graph_odata_runtime::model::ODataObject for DeviceEnrollmentLimitConfigurat
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl DeviceEnrollmentLimitConfiguration {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -1918,11 +1918,11 @@ impl DeviceEnrollmentLimitConfiguration {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 /// The properties of [`DeviceEnrollmentLimitConfiguration`] by wire name, each a [`Field<DeviceEnrollmentLimitConfiguration>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`DeviceEnrollmentLimitConfiguration::set_null`].
 pub enum DeviceEnrollmentLimitConfigurationField {}
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 #[allow(non_upper_case_globals)]
 impl DeviceEnrollmentLimitConfigurationField {
     /// `id`
@@ -1975,7 +1975,7 @@ impl DeviceEnrollmentLimitConfigurationField {
     ];
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 /// CSDL entity type `microsoft.graph.deviceEnrollmentPlatformRestrictionsConfiguration`; base type `microsoft.graph.deviceEnrollmentConfiguration`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct DeviceEnrollmentPlatformRestrictionsConfiguration {
@@ -2019,14 +2019,14 @@ pub struct DeviceEnrollmentPlatformRestrictionsConfiguration {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl serde::Serialize for DeviceEnrollmentPlatformRestrictionsConfiguration {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl DeviceEnrollmentPlatformRestrictionsConfiguration {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.deviceEnrollmentPlatformRestrictionsConfiguration";
@@ -2059,7 +2059,7 @@ impl DeviceEnrollmentPlatformRestrictionsConfiguration {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl<'de> serde::Deserialize<'de> for DeviceEnrollmentPlatformRestrictionsConfiguration {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2068,7 +2068,7 @@ impl<'de> serde::Deserialize<'de> for DeviceEnrollmentPlatformRestrictionsConfig
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl graph_odata_runtime::model::ODataObject
 for DeviceEnrollmentPlatformRestrictionsConfiguration {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
@@ -2114,7 +2114,7 @@ for DeviceEnrollmentPlatformRestrictionsConfiguration {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl DeviceEnrollmentPlatformRestrictionsConfiguration {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -2125,11 +2125,11 @@ impl DeviceEnrollmentPlatformRestrictionsConfiguration {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 /// The properties of [`DeviceEnrollmentPlatformRestrictionsConfiguration`] by wire name, each a [`Field<DeviceEnrollmentPlatformRestrictionsConfiguration>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`DeviceEnrollmentPlatformRestrictionsConfiguration::set_null`].
 pub enum DeviceEnrollmentPlatformRestrictionsConfigurationField {}
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 #[allow(non_upper_case_globals)]
 impl DeviceEnrollmentPlatformRestrictionsConfigurationField {
     /// `id`
@@ -2204,7 +2204,7 @@ impl DeviceEnrollmentPlatformRestrictionsConfigurationField {
     ];
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 /// CSDL entity type `microsoft.graph.deviceEnrollmentWindowsHelloForBusinessConfiguration`; base type `microsoft.graph.deviceEnrollmentConfiguration`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct DeviceEnrollmentWindowsHelloForBusinessConfiguration {
@@ -2262,14 +2262,14 @@ pub struct DeviceEnrollmentWindowsHelloForBusinessConfiguration {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl serde::Serialize for DeviceEnrollmentWindowsHelloForBusinessConfiguration {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl DeviceEnrollmentWindowsHelloForBusinessConfiguration {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.deviceEnrollmentWindowsHelloForBusinessConfiguration";
@@ -2321,7 +2321,7 @@ impl DeviceEnrollmentWindowsHelloForBusinessConfiguration {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl<'de> serde::Deserialize<'de>
 for DeviceEnrollmentWindowsHelloForBusinessConfiguration {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -2331,7 +2331,7 @@ for DeviceEnrollmentWindowsHelloForBusinessConfiguration {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl graph_odata_runtime::model::ODataObject
 for DeviceEnrollmentWindowsHelloForBusinessConfiguration {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
@@ -2398,7 +2398,7 @@ for DeviceEnrollmentWindowsHelloForBusinessConfiguration {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl DeviceEnrollmentWindowsHelloForBusinessConfiguration {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -2409,11 +2409,11 @@ impl DeviceEnrollmentWindowsHelloForBusinessConfiguration {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 /// The properties of [`DeviceEnrollmentWindowsHelloForBusinessConfiguration`] by wire name, each a [`Field<DeviceEnrollmentWindowsHelloForBusinessConfiguration>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`DeviceEnrollmentWindowsHelloForBusinessConfiguration::set_null`].
 pub enum DeviceEnrollmentWindowsHelloForBusinessConfigurationField {}
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 #[allow(non_upper_case_globals)]
 impl DeviceEnrollmentWindowsHelloForBusinessConfigurationField {
     /// `id`
@@ -2523,7 +2523,7 @@ impl DeviceEnrollmentWindowsHelloForBusinessConfigurationField {
     ];
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 /// CSDL entity type `microsoft.graph.deviceInstallState`; base type `microsoft.graph.entity`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct DeviceInstallState {
@@ -2552,14 +2552,14 @@ pub struct DeviceInstallState {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 impl serde::Serialize for DeviceInstallState {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 impl DeviceInstallState {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.deviceInstallState";
@@ -2588,7 +2588,7 @@ impl DeviceInstallState {
     }
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 impl<'de> serde::Deserialize<'de> for DeviceInstallState {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2597,7 +2597,7 @@ impl<'de> serde::Deserialize<'de> for DeviceInstallState {
     }
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 impl graph_odata_runtime::model::ODataObject for DeviceInstallState {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -2628,7 +2628,7 @@ impl graph_odata_runtime::model::ODataObject for DeviceInstallState {
     }
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 impl DeviceInstallState {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -2639,11 +2639,11 @@ impl DeviceInstallState {
     }
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 /// The properties of [`DeviceInstallState`] by wire name, each a [`Field<DeviceInstallState>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`DeviceInstallState::set_null`].
 pub enum DeviceInstallStateField {}
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 #[allow(non_upper_case_globals)]
 impl DeviceInstallStateField {
     /// `id`
@@ -2690,7 +2690,7 @@ impl DeviceInstallStateField {
     ];
 }
 
-#[cfg(feature = "_allowed_value")]
+#[cfg(feature = "_directory")]
 /// CSDL entity type `microsoft.graph.deviceLocalCredentialInfo`; base type `microsoft.graph.entity`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct DeviceLocalCredentialInfo {
@@ -2711,14 +2711,14 @@ pub struct DeviceLocalCredentialInfo {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_allowed_value")]
+#[cfg(feature = "_directory")]
 impl serde::Serialize for DeviceLocalCredentialInfo {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_allowed_value")]
+#[cfg(feature = "_directory")]
 impl DeviceLocalCredentialInfo {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.deviceLocalCredentialInfo";
@@ -2743,7 +2743,7 @@ impl DeviceLocalCredentialInfo {
     }
 }
 
-#[cfg(feature = "_allowed_value")]
+#[cfg(feature = "_directory")]
 impl<'de> serde::Deserialize<'de> for DeviceLocalCredentialInfo {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2752,7 +2752,7 @@ impl<'de> serde::Deserialize<'de> for DeviceLocalCredentialInfo {
     }
 }
 
-#[cfg(feature = "_allowed_value")]
+#[cfg(feature = "_directory")]
 impl graph_odata_runtime::model::ODataObject for DeviceLocalCredentialInfo {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -2781,7 +2781,7 @@ impl graph_odata_runtime::model::ODataObject for DeviceLocalCredentialInfo {
     }
 }
 
-#[cfg(feature = "_allowed_value")]
+#[cfg(feature = "_directory")]
 impl DeviceLocalCredentialInfo {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -2792,11 +2792,11 @@ impl DeviceLocalCredentialInfo {
     }
 }
 
-#[cfg(feature = "_allowed_value")]
+#[cfg(feature = "_directory")]
 /// The properties of [`DeviceLocalCredentialInfo`] by wire name, each a [`Field<DeviceLocalCredentialInfo>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`DeviceLocalCredentialInfo::set_null`].
 pub enum DeviceLocalCredentialInfoField {}
 
-#[cfg(feature = "_allowed_value")]
+#[cfg(feature = "_directory")]
 #[allow(non_upper_case_globals)]
 impl DeviceLocalCredentialInfoField {
     /// `id`
@@ -3010,7 +3010,7 @@ impl DeviceLogCollectionResponseField {
     ];
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 /// CSDL entity type `microsoft.graph.deviceManagement`; base type `microsoft.graph.entity`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct DeviceManagement {
@@ -3210,14 +3210,14 @@ pub struct DeviceManagement {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl serde::Serialize for DeviceManagement {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 #[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
 impl DeviceManagement {
     /// The CSDL qualified name, as `@odata.type` spells it.
@@ -3462,7 +3462,7 @@ impl DeviceManagement {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl<'de> serde::Deserialize<'de> for DeviceManagement {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -3471,7 +3471,7 @@ impl<'de> serde::Deserialize<'de> for DeviceManagement {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 #[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
 impl graph_odata_runtime::model::ODataObject for DeviceManagement {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
@@ -3861,7 +3861,7 @@ impl graph_odata_runtime::model::ODataObject for DeviceManagement {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl DeviceManagement {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -3872,11 +3872,11 @@ impl DeviceManagement {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 /// The properties of [`DeviceManagement`] by wire name, each a [`Field<DeviceManagement>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`DeviceManagement::set_null`].
 pub enum DeviceManagementField {}
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 #[allow(non_upper_case_globals)]
 impl DeviceManagementField {
     /// `id`
@@ -4211,7 +4211,7 @@ impl DeviceManagementField {
     ];
 }
 
-#[cfg(feature = "_me")]
+#[cfg(feature = "_activities_container")]
 /// CSDL entity type `microsoft.graph.deviceManagementCachedReportConfiguration`; base type `microsoft.graph.entity`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct DeviceManagementCachedReportConfiguration {
@@ -4224,14 +4224,14 @@ pub struct DeviceManagementCachedReportConfiguration {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_me")]
+#[cfg(feature = "_activities_container")]
 impl serde::Serialize for DeviceManagementCachedReportConfiguration {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_me")]
+#[cfg(feature = "_activities_container")]
 impl DeviceManagementCachedReportConfiguration {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.deviceManagementCachedReportConfiguration";
@@ -4252,7 +4252,7 @@ impl DeviceManagementCachedReportConfiguration {
     }
 }
 
-#[cfg(feature = "_me")]
+#[cfg(feature = "_activities_container")]
 impl<'de> serde::Deserialize<'de> for DeviceManagementCachedReportConfiguration {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -4261,7 +4261,7 @@ impl<'de> serde::Deserialize<'de> for DeviceManagementCachedReportConfiguration 
     }
 }
 
-#[cfg(feature = "_me")]
+#[cfg(feature = "_activities_container")]
 impl graph_odata_runtime::model::ODataObject
 for DeviceManagementCachedReportConfiguration {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
@@ -4283,7 +4283,7 @@ for DeviceManagementCachedReportConfiguration {
     }
 }
 
-#[cfg(feature = "_me")]
+#[cfg(feature = "_activities_container")]
 impl DeviceManagementCachedReportConfiguration {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -4294,11 +4294,11 @@ impl DeviceManagementCachedReportConfiguration {
     }
 }
 
-#[cfg(feature = "_me")]
+#[cfg(feature = "_activities_container")]
 /// The properties of [`DeviceManagementCachedReportConfiguration`] by wire name, each a [`Field<DeviceManagementCachedReportConfiguration>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`DeviceManagementCachedReportConfiguration::set_null`].
 pub enum DeviceManagementCachedReportConfigurationField {}
 
-#[cfg(feature = "_me")]
+#[cfg(feature = "_activities_container")]
 #[allow(non_upper_case_globals)]
 impl DeviceManagementCachedReportConfigurationField {
     /// `id`
@@ -4311,7 +4311,7 @@ impl DeviceManagementCachedReportConfigurationField {
     ];
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 /// CSDL entity type `microsoft.graph.deviceManagementExchangeConnector`; base type `microsoft.graph.entity`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct DeviceManagementExchangeConnector {
@@ -4342,14 +4342,14 @@ pub struct DeviceManagementExchangeConnector {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl serde::Serialize for DeviceManagementExchangeConnector {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl DeviceManagementExchangeConnector {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.deviceManagementExchangeConnector";
@@ -4379,7 +4379,7 @@ impl DeviceManagementExchangeConnector {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl<'de> serde::Deserialize<'de> for DeviceManagementExchangeConnector {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -4388,7 +4388,7 @@ impl<'de> serde::Deserialize<'de> for DeviceManagementExchangeConnector {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl graph_odata_runtime::model::ODataObject for DeviceManagementExchangeConnector {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -4428,7 +4428,7 @@ impl graph_odata_runtime::model::ODataObject for DeviceManagementExchangeConnect
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl DeviceManagementExchangeConnector {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -4439,11 +4439,11 @@ impl DeviceManagementExchangeConnector {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 /// The properties of [`DeviceManagementExchangeConnector`] by wire name, each a [`Field<DeviceManagementExchangeConnector>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`DeviceManagementExchangeConnector::set_null`].
 pub enum DeviceManagementExchangeConnectorField {}
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 #[allow(non_upper_case_globals)]
 impl DeviceManagementExchangeConnectorField {
     /// `id`
@@ -4501,7 +4501,7 @@ impl DeviceManagementExchangeConnectorField {
     ];
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 /// CSDL entity type `microsoft.graph.deviceManagementExportJob`; base type `microsoft.graph.entity`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct DeviceManagementExportJob {
@@ -4534,14 +4534,14 @@ pub struct DeviceManagementExportJob {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl serde::Serialize for DeviceManagementExportJob {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl DeviceManagementExportJob {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.deviceManagementExportJob";
@@ -4572,7 +4572,7 @@ impl DeviceManagementExportJob {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl<'de> serde::Deserialize<'de> for DeviceManagementExportJob {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -4581,7 +4581,7 @@ impl<'de> serde::Deserialize<'de> for DeviceManagementExportJob {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl graph_odata_runtime::model::ODataObject for DeviceManagementExportJob {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -4618,7 +4618,7 @@ impl graph_odata_runtime::model::ODataObject for DeviceManagementExportJob {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl DeviceManagementExportJob {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -4629,11 +4629,11 @@ impl DeviceManagementExportJob {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 /// The properties of [`DeviceManagementExportJob`] by wire name, each a [`Field<DeviceManagementExportJob>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`DeviceManagementExportJob::set_null`].
 pub enum DeviceManagementExportJobField {}
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 #[allow(non_upper_case_globals)]
 impl DeviceManagementExportJobField {
     /// `id`
@@ -4692,7 +4692,7 @@ impl DeviceManagementExportJobField {
     ];
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 /// CSDL entity type `microsoft.graph.deviceManagementPartner`; base type `microsoft.graph.entity`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct DeviceManagementPartner {
@@ -4727,14 +4727,14 @@ pub struct DeviceManagementPartner {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl serde::Serialize for DeviceManagementPartner {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl DeviceManagementPartner {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.deviceManagementPartner";
@@ -4776,7 +4776,7 @@ impl DeviceManagementPartner {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl<'de> serde::Deserialize<'de> for DeviceManagementPartner {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -4785,7 +4785,7 @@ impl<'de> serde::Deserialize<'de> for DeviceManagementPartner {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl graph_odata_runtime::model::ODataObject for DeviceManagementPartner {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -4843,7 +4843,7 @@ impl graph_odata_runtime::model::ODataObject for DeviceManagementPartner {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl DeviceManagementPartner {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -4854,11 +4854,11 @@ impl DeviceManagementPartner {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 /// The properties of [`DeviceManagementPartner`] by wire name, each a [`Field<DeviceManagementPartner>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`DeviceManagementPartner::set_null`].
 pub enum DeviceManagementPartnerField {}
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 #[allow(non_upper_case_globals)]
 impl DeviceManagementPartnerField {
     /// `id`
@@ -4914,7 +4914,7 @@ impl DeviceManagementPartnerField {
     ];
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 /// CSDL entity type `microsoft.graph.deviceManagementReports`; base type `microsoft.graph.entity`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct DeviceManagementReports {
@@ -4929,14 +4929,14 @@ pub struct DeviceManagementReports {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl serde::Serialize for DeviceManagementReports {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl DeviceManagementReports {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.deviceManagementReports";
@@ -4958,7 +4958,7 @@ impl DeviceManagementReports {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl<'de> serde::Deserialize<'de> for DeviceManagementReports {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -4967,7 +4967,7 @@ impl<'de> serde::Deserialize<'de> for DeviceManagementReports {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl graph_odata_runtime::model::ODataObject for DeviceManagementReports {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -4989,7 +4989,7 @@ impl graph_odata_runtime::model::ODataObject for DeviceManagementReports {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl DeviceManagementReports {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -5000,11 +5000,11 @@ impl DeviceManagementReports {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 /// The properties of [`DeviceManagementReports`] by wire name, each a [`Field<DeviceManagementReports>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`DeviceManagementReports::set_null`].
 pub enum DeviceManagementReportsField {}
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 #[allow(non_upper_case_globals)]
 impl DeviceManagementReportsField {
     /// `id`

@@ -11,7 +11,7 @@ use graph_odata_runtime::edm;
 #[allow(unused_imports)]
 use graph_odata_runtime::model;
 
-#[cfg(feature = "_admin_consent_request_policy")]
+#[cfg(feature = "_policies")]
 /// CSDL entity type `microsoft.graph.deviceRegistrationPolicy`; base type `microsoft.graph.entity`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct DeviceRegistrationPolicy {
@@ -38,14 +38,14 @@ pub struct DeviceRegistrationPolicy {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_admin_consent_request_policy")]
+#[cfg(feature = "_policies")]
 impl serde::Serialize for DeviceRegistrationPolicy {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_admin_consent_request_policy")]
+#[cfg(feature = "_policies")]
 impl DeviceRegistrationPolicy {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.deviceRegistrationPolicy";
@@ -77,7 +77,7 @@ impl DeviceRegistrationPolicy {
     }
 }
 
-#[cfg(feature = "_admin_consent_request_policy")]
+#[cfg(feature = "_policies")]
 impl<'de> serde::Deserialize<'de> for DeviceRegistrationPolicy {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -86,7 +86,7 @@ impl<'de> serde::Deserialize<'de> for DeviceRegistrationPolicy {
     }
 }
 
-#[cfg(feature = "_admin_consent_request_policy")]
+#[cfg(feature = "_policies")]
 impl graph_odata_runtime::model::ODataObject for DeviceRegistrationPolicy {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -122,7 +122,7 @@ impl graph_odata_runtime::model::ODataObject for DeviceRegistrationPolicy {
     }
 }
 
-#[cfg(feature = "_admin_consent_request_policy")]
+#[cfg(feature = "_policies")]
 impl DeviceRegistrationPolicy {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -133,11 +133,11 @@ impl DeviceRegistrationPolicy {
     }
 }
 
-#[cfg(feature = "_admin_consent_request_policy")]
+#[cfg(feature = "_policies")]
 /// The properties of [`DeviceRegistrationPolicy`] by wire name, each a [`Field<DeviceRegistrationPolicy>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`DeviceRegistrationPolicy::set_null`].
 pub enum DeviceRegistrationPolicyField {}
 
-#[cfg(feature = "_admin_consent_request_policy")]
+#[cfg(feature = "_policies")]
 #[allow(non_upper_case_globals)]
 impl DeviceRegistrationPolicyField {
     /// `id`
@@ -183,7 +183,7 @@ impl DeviceRegistrationPolicyField {
     ];
 }
 
-#[cfg(feature = "_allowed_value")]
+#[cfg(feature = "_directory")]
 /// CSDL entity type `microsoft.graph.directory`; base type `microsoft.graph.entity`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Directory {
@@ -191,7 +191,7 @@ pub struct Directory {
     /// Inherited from `microsoft.graph.entity`.
     pub id: Option<String>,
     /// Navigation property `administrativeUnits`: `Collection(microsoft.graph.administrativeUnit)`, contained; present when expanded (`$expand`).
-    #[cfg(feature = "_activity_based_timeout_policy")]
+    #[cfg(feature = "_administrative_unit")]
     pub administrative_units: Option<Vec<AdministrativeUnit>>,
     /// Navigation property `attributeSets`: `Collection(microsoft.graph.attributeSet)`, contained; present when expanded (`$expand`).
     pub attribute_sets: Option<Vec<AttributeSet>>,
@@ -200,7 +200,7 @@ pub struct Directory {
         Vec<CustomSecurityAttributeDefinition>,
     >,
     /// Navigation property `deletedItems`: `Collection(microsoft.graph.directoryObject)`; present when expanded (`$expand`).
-    #[cfg(feature = "_activity_based_timeout_policy")]
+    #[cfg(feature = "_directory_object")]
     pub deleted_items: Option<Vec<AnyDirectoryObject>>,
     /// Navigation property `deviceLocalCredentials`: `Collection(microsoft.graph.deviceLocalCredentialInfo)`, contained; present when expanded (`$expand`).
     pub device_local_credentials: Option<Vec<DeviceLocalCredentialInfo>>,
@@ -221,7 +221,6 @@ pub struct Directory {
     #[deprecated(
         note = "deprecated on 2025-12-02, planned removal on 2028-12-07, revision 2025-03/PrivatePreview:remoteTenantGroupsAPI"
     )]
-    #[cfg(feature = "_activity_based_timeout_policy")]
     pub remote_tenant_groups: Option<Vec<RemoteTenantGroup>>,
     /// Navigation property `subscriptions`: `Collection(microsoft.graph.companySubscription)`, contained; present when expanded (`$expand`).
     pub subscriptions: Option<Vec<CompanySubscription>>,
@@ -231,14 +230,14 @@ pub struct Directory {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_allowed_value")]
+#[cfg(feature = "_directory")]
 impl serde::Serialize for Directory {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_allowed_value")]
+#[cfg(feature = "_directory")]
 #[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
 impl Directory {
     /// The CSDL qualified name, as `@odata.type` spells it.
@@ -256,7 +255,7 @@ impl Directory {
             odata_type,
         )?;
         object.property("id", &self.id);
-        #[cfg(feature = "_activity_based_timeout_policy")]
+        #[cfg(feature = "_administrative_unit")]
         object.property("administrativeUnits", &self.administrative_units);
         object.property("attributeSets", &self.attribute_sets);
         object
@@ -264,7 +263,7 @@ impl Directory {
                 "customSecurityAttributeDefinitions",
                 &self.custom_security_attribute_definitions,
             );
-        #[cfg(feature = "_activity_based_timeout_policy")]
+        #[cfg(feature = "_directory_object")]
         object.property("deletedItems", &self.deleted_items);
         object.property("deviceLocalCredentials", &self.device_local_credentials);
         #[cfg(feature = "_authentication_protocol")]
@@ -272,14 +271,13 @@ impl Directory {
         object.property("onPremisesSynchronization", &self.on_premises_synchronization);
         object.property("publicKeyInfrastructure", &self.public_key_infrastructure);
         object.property("recovery", &self.recovery);
-        #[cfg(feature = "_activity_based_timeout_policy")]
         object.property("remoteTenantGroups", &self.remote_tenant_groups);
         object.property("subscriptions", &self.subscriptions);
         object.end()
     }
 }
 
-#[cfg(feature = "_allowed_value")]
+#[cfg(feature = "_directory")]
 impl<'de> serde::Deserialize<'de> for Directory {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -288,7 +286,7 @@ impl<'de> serde::Deserialize<'de> for Directory {
     }
 }
 
-#[cfg(feature = "_allowed_value")]
+#[cfg(feature = "_directory")]
 #[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
 impl graph_odata_runtime::model::ODataObject for Directory {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
@@ -300,7 +298,7 @@ impl graph_odata_runtime::model::ODataObject for Directory {
         let extra = &mut self.additional_properties;
         match key {
             "id" => read_lenient(map, key, &mut self.id, extra),
-            #[cfg(feature = "_activity_based_timeout_policy")]
+            #[cfg(feature = "_administrative_unit")]
             "administrativeUnits" => {
                 read_nullable(map, key, &mut self.administrative_units, extra)
             }
@@ -313,7 +311,7 @@ impl graph_odata_runtime::model::ODataObject for Directory {
                     extra,
                 )
             }
-            #[cfg(feature = "_activity_based_timeout_policy")]
+            #[cfg(feature = "_directory_object")]
             "deletedItems" => read_nullable(map, key, &mut self.deleted_items, extra),
             "deviceLocalCredentials" => {
                 read_nullable(map, key, &mut self.device_local_credentials, extra)
@@ -329,7 +327,6 @@ impl graph_odata_runtime::model::ODataObject for Directory {
                 read_nullable(map, key, &mut self.public_key_infrastructure, extra)
             }
             "recovery" => read_nullable(map, key, &mut self.recovery, extra),
-            #[cfg(feature = "_activity_based_timeout_policy")]
             "remoteTenantGroups" => {
                 read_nullable(map, key, &mut self.remote_tenant_groups, extra)
             }
@@ -344,7 +341,7 @@ impl graph_odata_runtime::model::ODataObject for Directory {
     }
 }
 
-#[cfg(feature = "_allowed_value")]
+#[cfg(feature = "_directory")]
 impl Directory {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -355,11 +352,11 @@ impl Directory {
     }
 }
 
-#[cfg(feature = "_allowed_value")]
+#[cfg(feature = "_directory")]
 /// The properties of [`Directory`] by wire name, each a [`Field<Directory>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`Directory::set_null`].
 pub enum DirectoryField {}
 
-#[cfg(feature = "_allowed_value")]
+#[cfg(feature = "_directory")]
 #[allow(non_upper_case_globals)]
 impl DirectoryField {
     /// `id`
@@ -421,7 +418,7 @@ impl DirectoryField {
     ];
 }
 
-#[cfg(feature = "_applied_conditional_access_policy")]
+#[cfg(feature = "_audit_logs")]
 /// CSDL entity type `microsoft.graph.directoryAudit`; base type `microsoft.graph.entity`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct DirectoryAudit {
@@ -456,14 +453,14 @@ pub struct DirectoryAudit {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_applied_conditional_access_policy")]
+#[cfg(feature = "_audit_logs")]
 impl serde::Serialize for DirectoryAudit {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_applied_conditional_access_policy")]
+#[cfg(feature = "_audit_logs")]
 impl DirectoryAudit {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.directoryAudit";
@@ -495,7 +492,7 @@ impl DirectoryAudit {
     }
 }
 
-#[cfg(feature = "_applied_conditional_access_policy")]
+#[cfg(feature = "_audit_logs")]
 impl<'de> serde::Deserialize<'de> for DirectoryAudit {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -504,7 +501,7 @@ impl<'de> serde::Deserialize<'de> for DirectoryAudit {
     }
 }
 
-#[cfg(feature = "_applied_conditional_access_policy")]
+#[cfg(feature = "_audit_logs")]
 impl graph_odata_runtime::model::ODataObject for DirectoryAudit {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -546,7 +543,7 @@ impl graph_odata_runtime::model::ODataObject for DirectoryAudit {
     }
 }
 
-#[cfg(feature = "_applied_conditional_access_policy")]
+#[cfg(feature = "_audit_logs")]
 impl DirectoryAudit {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -557,11 +554,11 @@ impl DirectoryAudit {
     }
 }
 
-#[cfg(feature = "_applied_conditional_access_policy")]
+#[cfg(feature = "_audit_logs")]
 /// The properties of [`DirectoryAudit`] by wire name, each a [`Field<DirectoryAudit>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`DirectoryAudit::set_null`].
 pub enum DirectoryAuditField {}
 
-#[cfg(feature = "_applied_conditional_access_policy")]
+#[cfg(feature = "_audit_logs")]
 #[allow(non_upper_case_globals)]
 impl DirectoryAuditField {
     /// `id`
@@ -623,7 +620,7 @@ impl DirectoryAuditField {
     ];
 }
 
-#[cfg(feature = "_attribute_definition")]
+#[cfg(feature = "_bulk_operation")]
 /// CSDL entity type `microsoft.graph.directoryDefinition`; base type `microsoft.graph.entity`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct DirectoryDefinition {
@@ -648,14 +645,14 @@ pub struct DirectoryDefinition {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_attribute_definition")]
+#[cfg(feature = "_bulk_operation")]
 impl serde::Serialize for DirectoryDefinition {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_attribute_definition")]
+#[cfg(feature = "_bulk_operation")]
 impl DirectoryDefinition {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.directoryDefinition";
@@ -682,7 +679,7 @@ impl DirectoryDefinition {
     }
 }
 
-#[cfg(feature = "_attribute_definition")]
+#[cfg(feature = "_bulk_operation")]
 impl<'de> serde::Deserialize<'de> for DirectoryDefinition {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -691,7 +688,7 @@ impl<'de> serde::Deserialize<'de> for DirectoryDefinition {
     }
 }
 
-#[cfg(feature = "_attribute_definition")]
+#[cfg(feature = "_bulk_operation")]
 impl graph_odata_runtime::model::ODataObject for DirectoryDefinition {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -722,7 +719,7 @@ impl graph_odata_runtime::model::ODataObject for DirectoryDefinition {
     }
 }
 
-#[cfg(feature = "_attribute_definition")]
+#[cfg(feature = "_bulk_operation")]
 impl DirectoryDefinition {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -733,11 +730,11 @@ impl DirectoryDefinition {
     }
 }
 
-#[cfg(feature = "_attribute_definition")]
+#[cfg(feature = "_bulk_operation")]
 /// The properties of [`DirectoryDefinition`] by wire name, each a [`Field<DirectoryDefinition>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`DirectoryDefinition::set_null`].
 pub enum DirectoryDefinitionField {}
 
-#[cfg(feature = "_attribute_definition")]
+#[cfg(feature = "_bulk_operation")]
 #[allow(non_upper_case_globals)]
 impl DirectoryDefinitionField {
     /// `id`
@@ -772,7 +769,7 @@ impl DirectoryDefinitionField {
     ];
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_directory_object")]
 /// CSDL entity type `microsoft.graph.directoryObject`; base type `microsoft.graph.entity`; open type: dynamic properties land in `additional_properties`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct DirectoryObject {
@@ -787,14 +784,14 @@ pub struct DirectoryObject {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_directory_object")]
 impl serde::Serialize for DirectoryObject {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_directory_object")]
 impl DirectoryObject {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.directoryObject";
@@ -816,7 +813,7 @@ impl DirectoryObject {
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_directory_object")]
 impl<'de> serde::Deserialize<'de> for DirectoryObject {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -825,7 +822,7 @@ impl<'de> serde::Deserialize<'de> for DirectoryObject {
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_directory_object")]
 impl graph_odata_runtime::model::ODataObject for DirectoryObject {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -849,7 +846,7 @@ impl graph_odata_runtime::model::ODataObject for DirectoryObject {
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_directory_object")]
 impl DirectoryObject {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -860,11 +857,11 @@ impl DirectoryObject {
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_directory_object")]
 /// The properties of [`DirectoryObject`] by wire name, each a [`Field<DirectoryObject>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`DirectoryObject::set_null`].
 pub enum DirectoryObjectField {}
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_directory_object")]
 #[allow(non_upper_case_globals)]
 impl DirectoryObjectField {
     /// `id`
@@ -880,151 +877,228 @@ impl DirectoryObjectField {
     ];
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_directory_object")]
 /// A `microsoft.graph.directoryObject` value: the base type or one of its derived types, chosen by `@odata.type`. A derived type this crate does not know is read as [`DirectoryObject`], which keeps its properties and `@odata.type` in `additional_properties`.
 #[derive(Debug, Clone, PartialEq)]
 pub enum AnyDirectoryObject {
     /// The base type itself, or a derived type unknown to this crate.
     DirectoryObject(Box<DirectoryObject>),
     /// `microsoft.graph.activityBasedTimeoutPolicy`
+    #[cfg(feature = "_policies")]
     ActivityBasedTimeoutPolicy(Box<ActivityBasedTimeoutPolicy>),
     /// `microsoft.graph.administrativeUnit`
+    #[cfg(feature = "_administrative_unit")]
     AdministrativeUnit(Box<AdministrativeUnit>),
     /// `microsoft.graph.agentIdentity`
+    #[cfg(feature = "_agent_identity")]
     AgentIdentity(Box<AgentIdentity>),
     /// `microsoft.graph.agentIdentityBlueprint`
+    #[cfg(feature = "_agent_identity_blueprint")]
     AgentIdentityBlueprint(Box<AgentIdentityBlueprint>),
     /// `microsoft.graph.agentIdentityBlueprintPrincipal`
+    #[cfg(feature = "_agent_identity")]
     AgentIdentityBlueprintPrincipal(Box<AgentIdentityBlueprintPrincipal>),
     /// `microsoft.graph.agentUser`
+    #[cfg(feature = "_directory_objects")]
     AgentUser(Box<AgentUser>),
     /// `microsoft.graph.appManagementPolicy`
+    #[cfg(feature = "_app_credential_restriction_type")]
     AppManagementPolicy(Box<AppManagementPolicy>),
     /// `microsoft.graph.appRoleAssignment`
+    #[cfg(feature = "_app_role_assignment")]
     AppRoleAssignment(Box<AppRoleAssignment>),
     /// `microsoft.graph.application`
+    #[cfg(feature = "_agent_identity_blueprint")]
     Application(Box<Application>),
     /// `microsoft.graph.authorizationPolicy`
+    #[cfg(feature = "_policies")]
     AuthorizationPolicy(Box<AuthorizationPolicy>),
     /// `microsoft.graph.certificateAuthorityDetail`
+    #[cfg(feature = "_directory")]
     CertificateAuthorityDetail(Box<CertificateAuthorityDetail>),
     /// `microsoft.graph.certificateBasedAuthPki`
+    #[cfg(feature = "_directory")]
     CertificateBasedAuthPki(Box<CertificateBasedAuthPki>),
     /// `microsoft.graph.claimsMappingPolicy`
+    #[cfg(feature = "_claims_mapping_policy")]
     ClaimsMappingPolicy(Box<ClaimsMappingPolicy>),
     /// `microsoft.graph.contract`
+    #[cfg(feature = "_contracts")]
     Contract(Box<Contract>),
     /// `microsoft.graph.crossTenantAccessPolicy`
+    #[cfg(feature = "_cross_tenant_access_policy")]
     CrossTenantAccessPolicy(Box<CrossTenantAccessPolicy>),
     /// `microsoft.graph.device`
+    #[cfg(feature = "_alternative_security_id")]
     Device(Box<Device>),
     /// `microsoft.graph.directoryObjectPartnerReference`
+    #[cfg(feature = "_directory_objects")]
     DirectoryObjectPartnerReference(Box<DirectoryObjectPartnerReference>),
     /// `microsoft.graph.directoryRole`
+    #[cfg(feature = "_directory_roles")]
     DirectoryRole(Box<DirectoryRole>),
     /// `microsoft.graph.directoryRoleTemplate`
+    #[cfg(feature = "_directory_role_templates")]
     DirectoryRoleTemplate(Box<DirectoryRoleTemplate>),
     /// `microsoft.graph.endpoint`
+    #[cfg(feature = "_service_principals")]
     Endpoint(Box<Endpoint>),
     /// `microsoft.graph.extensionProperty`
+    #[cfg(feature = "_extension_property")]
     ExtensionProperty(Box<ExtensionProperty>),
     /// `microsoft.graph.federatedTokenValidationPolicy`
+    #[cfg(feature = "_policies")]
     FederatedTokenValidationPolicy(Box<FederatedTokenValidationPolicy>),
     /// `microsoft.graph.group`
+    #[cfg(feature = "_group")]
     Group(Box<Group>),
     /// `microsoft.graph.groupSettingTemplate`
+    #[cfg(feature = "_group_setting_templates")]
     GroupSettingTemplate(Box<GroupSettingTemplate>),
     /// `microsoft.graph.homeRealmDiscoveryPolicy`
+    #[cfg(feature = "_app_credential_restriction_type")]
     HomeRealmDiscoveryPolicy(Box<HomeRealmDiscoveryPolicy>),
     /// `microsoft.graph.identitySecurityDefaultsEnforcementPolicy`
+    #[cfg(feature = "_policies")]
     IdentitySecurityDefaultsEnforcementPolicy(
         Box<IdentitySecurityDefaultsEnforcementPolicy>,
     ),
     /// `microsoft.graph.mailbox`
+    #[cfg(feature = "_admin")]
     Mailbox(Box<Mailbox>),
     /// `microsoft.graph.multiTenantOrganizationMember`
+    #[cfg(feature = "_tenant_relationships")]
     MultiTenantOrganizationMember(Box<MultiTenantOrganizationMember>),
     /// `microsoft.graph.orgContact`
+    #[cfg(feature = "_contacts")]
     OrgContact(Box<OrgContact>),
     /// `microsoft.graph.organization`
+    #[cfg(feature = "_organization")]
     Organization(Box<Organization>),
     /// `microsoft.graph.permissionGrantPolicy`
+    #[cfg(feature = "_policies")]
     PermissionGrantPolicy(Box<PermissionGrantPolicy>),
     /// `microsoft.graph.remoteTenantGroup`
+    #[cfg(feature = "_directory")]
     RemoteTenantGroup(Box<RemoteTenantGroup>),
     /// `microsoft.graph.resourceSpecificPermissionGrant`
+    #[cfg(feature = "_resource_specific_permission_grant")]
     ResourceSpecificPermissionGrant(Box<ResourceSpecificPermissionGrant>),
     /// `microsoft.graph.servicePrincipal`
+    #[cfg(feature = "_agent_identity")]
     ServicePrincipal(Box<ServicePrincipal>),
     /// `microsoft.graph.tenantAppManagementPolicy`
+    #[cfg(feature = "_policies")]
     TenantAppManagementPolicy(Box<TenantAppManagementPolicy>),
     /// `microsoft.graph.tokenIssuancePolicy`
+    #[cfg(feature = "_app_credential_restriction_type")]
     TokenIssuancePolicy(Box<TokenIssuancePolicy>),
     /// `microsoft.graph.tokenLifetimePolicy`
+    #[cfg(feature = "_app_credential_restriction_type")]
     TokenLifetimePolicy(Box<TokenLifetimePolicy>),
     /// `microsoft.graph.user`
+    #[cfg(feature = "_authorization_info")]
     User(Box<User>),
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_directory_object")]
 impl AnyDirectoryObject {
     /// The `@odata.type` of the variant (the base type's for unknown derived types).
     pub fn odata_type(&self) -> &'static str {
         match self {
             Self::DirectoryObject(_) => DirectoryObject::ODATA_TYPE,
+            #[cfg(feature = "_policies")]
             Self::ActivityBasedTimeoutPolicy(_) => ActivityBasedTimeoutPolicy::ODATA_TYPE,
+            #[cfg(feature = "_administrative_unit")]
             Self::AdministrativeUnit(_) => AdministrativeUnit::ODATA_TYPE,
+            #[cfg(feature = "_agent_identity")]
             Self::AgentIdentity(_) => AgentIdentity::ODATA_TYPE,
+            #[cfg(feature = "_agent_identity_blueprint")]
             Self::AgentIdentityBlueprint(_) => AgentIdentityBlueprint::ODATA_TYPE,
+            #[cfg(feature = "_agent_identity")]
             Self::AgentIdentityBlueprintPrincipal(_) => {
                 AgentIdentityBlueprintPrincipal::ODATA_TYPE
             }
+            #[cfg(feature = "_directory_objects")]
             Self::AgentUser(_) => AgentUser::ODATA_TYPE,
+            #[cfg(feature = "_app_credential_restriction_type")]
             Self::AppManagementPolicy(_) => AppManagementPolicy::ODATA_TYPE,
+            #[cfg(feature = "_app_role_assignment")]
             Self::AppRoleAssignment(_) => AppRoleAssignment::ODATA_TYPE,
+            #[cfg(feature = "_agent_identity_blueprint")]
             Self::Application(_) => Application::ODATA_TYPE,
+            #[cfg(feature = "_policies")]
             Self::AuthorizationPolicy(_) => AuthorizationPolicy::ODATA_TYPE,
+            #[cfg(feature = "_directory")]
             Self::CertificateAuthorityDetail(_) => CertificateAuthorityDetail::ODATA_TYPE,
+            #[cfg(feature = "_directory")]
             Self::CertificateBasedAuthPki(_) => CertificateBasedAuthPki::ODATA_TYPE,
+            #[cfg(feature = "_claims_mapping_policy")]
             Self::ClaimsMappingPolicy(_) => ClaimsMappingPolicy::ODATA_TYPE,
+            #[cfg(feature = "_contracts")]
             Self::Contract(_) => Contract::ODATA_TYPE,
+            #[cfg(feature = "_cross_tenant_access_policy")]
             Self::CrossTenantAccessPolicy(_) => CrossTenantAccessPolicy::ODATA_TYPE,
+            #[cfg(feature = "_alternative_security_id")]
             Self::Device(_) => Device::ODATA_TYPE,
+            #[cfg(feature = "_directory_objects")]
             Self::DirectoryObjectPartnerReference(_) => {
                 DirectoryObjectPartnerReference::ODATA_TYPE
             }
+            #[cfg(feature = "_directory_roles")]
             Self::DirectoryRole(_) => DirectoryRole::ODATA_TYPE,
+            #[cfg(feature = "_directory_role_templates")]
             Self::DirectoryRoleTemplate(_) => DirectoryRoleTemplate::ODATA_TYPE,
+            #[cfg(feature = "_service_principals")]
             Self::Endpoint(_) => Endpoint::ODATA_TYPE,
+            #[cfg(feature = "_extension_property")]
             Self::ExtensionProperty(_) => ExtensionProperty::ODATA_TYPE,
+            #[cfg(feature = "_policies")]
             Self::FederatedTokenValidationPolicy(_) => {
                 FederatedTokenValidationPolicy::ODATA_TYPE
             }
+            #[cfg(feature = "_group")]
             Self::Group(_) => Group::ODATA_TYPE,
+            #[cfg(feature = "_group_setting_templates")]
             Self::GroupSettingTemplate(_) => GroupSettingTemplate::ODATA_TYPE,
+            #[cfg(feature = "_app_credential_restriction_type")]
             Self::HomeRealmDiscoveryPolicy(_) => HomeRealmDiscoveryPolicy::ODATA_TYPE,
+            #[cfg(feature = "_policies")]
             Self::IdentitySecurityDefaultsEnforcementPolicy(_) => {
                 IdentitySecurityDefaultsEnforcementPolicy::ODATA_TYPE
             }
+            #[cfg(feature = "_admin")]
             Self::Mailbox(_) => Mailbox::ODATA_TYPE,
+            #[cfg(feature = "_tenant_relationships")]
             Self::MultiTenantOrganizationMember(_) => {
                 MultiTenantOrganizationMember::ODATA_TYPE
             }
+            #[cfg(feature = "_contacts")]
             Self::OrgContact(_) => OrgContact::ODATA_TYPE,
+            #[cfg(feature = "_organization")]
             Self::Organization(_) => Organization::ODATA_TYPE,
+            #[cfg(feature = "_policies")]
             Self::PermissionGrantPolicy(_) => PermissionGrantPolicy::ODATA_TYPE,
+            #[cfg(feature = "_directory")]
             Self::RemoteTenantGroup(_) => RemoteTenantGroup::ODATA_TYPE,
+            #[cfg(feature = "_resource_specific_permission_grant")]
             Self::ResourceSpecificPermissionGrant(_) => {
                 ResourceSpecificPermissionGrant::ODATA_TYPE
             }
+            #[cfg(feature = "_agent_identity")]
             Self::ServicePrincipal(_) => ServicePrincipal::ODATA_TYPE,
+            #[cfg(feature = "_policies")]
             Self::TenantAppManagementPolicy(_) => TenantAppManagementPolicy::ODATA_TYPE,
+            #[cfg(feature = "_app_credential_restriction_type")]
             Self::TokenIssuancePolicy(_) => TokenIssuancePolicy::ODATA_TYPE,
+            #[cfg(feature = "_app_credential_restriction_type")]
             Self::TokenLifetimePolicy(_) => TokenLifetimePolicy::ODATA_TYPE,
+            #[cfg(feature = "_authorization_info")]
             Self::User(_) => User::ODATA_TYPE,
         }
     }
     /// The value if it is a plain [`DirectoryObject`] (or of an unknown derived type).
+    #[allow(unreachable_patterns)]
     pub fn as_directory_object(&self) -> Option<&DirectoryObject> {
         match self {
             Self::DirectoryObject(value) => Some(value),
@@ -1033,23 +1107,24 @@ impl AnyDirectoryObject {
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_directory_object")]
 impl Default for AnyDirectoryObject {
     fn default() -> Self {
         Self::DirectoryObject(Box::default())
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_directory_object")]
 impl From<DirectoryObject> for AnyDirectoryObject {
     fn from(value: DirectoryObject) -> Self {
         Self::DirectoryObject(Box::new(value))
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_directory_object")]
 impl AnyDirectoryObject {
     /// The value if it is a [`AnyDirectoryObject::ActivityBasedTimeoutPolicy`] variant.
+    #[cfg(feature = "_policies")]
     pub fn as_activity_based_timeout_policy(
         &self,
     ) -> Option<&ActivityBasedTimeoutPolicy> {
@@ -1059,6 +1134,7 @@ impl AnyDirectoryObject {
         }
     }
     /// The value if it is a [`AnyDirectoryObject::AdministrativeUnit`] variant.
+    #[cfg(feature = "_administrative_unit")]
     pub fn as_administrative_unit(&self) -> Option<&AdministrativeUnit> {
         match self {
             Self::AdministrativeUnit(value) => Some(value),
@@ -1066,6 +1142,7 @@ impl AnyDirectoryObject {
         }
     }
     /// The value if it is a [`AnyDirectoryObject::AgentIdentity`] variant.
+    #[cfg(feature = "_agent_identity")]
     pub fn as_agent_identity(&self) -> Option<&AgentIdentity> {
         match self {
             Self::AgentIdentity(value) => Some(value),
@@ -1073,6 +1150,7 @@ impl AnyDirectoryObject {
         }
     }
     /// The value if it is a [`AnyDirectoryObject::AgentIdentityBlueprint`] variant.
+    #[cfg(feature = "_agent_identity_blueprint")]
     pub fn as_agent_identity_blueprint(&self) -> Option<&AgentIdentityBlueprint> {
         match self {
             Self::AgentIdentityBlueprint(value) => Some(value),
@@ -1080,6 +1158,7 @@ impl AnyDirectoryObject {
         }
     }
     /// The value if it is a [`AnyDirectoryObject::AgentIdentityBlueprintPrincipal`] variant.
+    #[cfg(feature = "_agent_identity")]
     pub fn as_agent_identity_blueprint_principal(
         &self,
     ) -> Option<&AgentIdentityBlueprintPrincipal> {
@@ -1089,6 +1168,7 @@ impl AnyDirectoryObject {
         }
     }
     /// The value if it is a [`AnyDirectoryObject::AgentUser`] variant.
+    #[cfg(feature = "_directory_objects")]
     pub fn as_agent_user(&self) -> Option<&AgentUser> {
         match self {
             Self::AgentUser(value) => Some(value),
@@ -1096,6 +1176,7 @@ impl AnyDirectoryObject {
         }
     }
     /// The value if it is a [`AnyDirectoryObject::AppManagementPolicy`] variant.
+    #[cfg(feature = "_app_credential_restriction_type")]
     pub fn as_app_management_policy(&self) -> Option<&AppManagementPolicy> {
         match self {
             Self::AppManagementPolicy(value) => Some(value),
@@ -1103,6 +1184,7 @@ impl AnyDirectoryObject {
         }
     }
     /// The value if it is a [`AnyDirectoryObject::AppRoleAssignment`] variant.
+    #[cfg(feature = "_app_role_assignment")]
     pub fn as_app_role_assignment(&self) -> Option<&AppRoleAssignment> {
         match self {
             Self::AppRoleAssignment(value) => Some(value),
@@ -1110,6 +1192,7 @@ impl AnyDirectoryObject {
         }
     }
     /// The value if it is a [`AnyDirectoryObject::Application`] variant.
+    #[cfg(feature = "_agent_identity_blueprint")]
     pub fn as_application(&self) -> Option<&Application> {
         match self {
             Self::Application(value) => Some(value),
@@ -1117,6 +1200,7 @@ impl AnyDirectoryObject {
         }
     }
     /// The value if it is a [`AnyDirectoryObject::AuthorizationPolicy`] variant.
+    #[cfg(feature = "_policies")]
     pub fn as_authorization_policy(&self) -> Option<&AuthorizationPolicy> {
         match self {
             Self::AuthorizationPolicy(value) => Some(value),
@@ -1124,6 +1208,7 @@ impl AnyDirectoryObject {
         }
     }
     /// The value if it is a [`AnyDirectoryObject::CertificateAuthorityDetail`] variant.
+    #[cfg(feature = "_directory")]
     pub fn as_certificate_authority_detail(
         &self,
     ) -> Option<&CertificateAuthorityDetail> {
@@ -1133,6 +1218,7 @@ impl AnyDirectoryObject {
         }
     }
     /// The value if it is a [`AnyDirectoryObject::CertificateBasedAuthPki`] variant.
+    #[cfg(feature = "_directory")]
     pub fn as_certificate_based_auth_pki(&self) -> Option<&CertificateBasedAuthPki> {
         match self {
             Self::CertificateBasedAuthPki(value) => Some(value),
@@ -1140,6 +1226,7 @@ impl AnyDirectoryObject {
         }
     }
     /// The value if it is a [`AnyDirectoryObject::ClaimsMappingPolicy`] variant.
+    #[cfg(feature = "_claims_mapping_policy")]
     pub fn as_claims_mapping_policy(&self) -> Option<&ClaimsMappingPolicy> {
         match self {
             Self::ClaimsMappingPolicy(value) => Some(value),
@@ -1147,6 +1234,7 @@ impl AnyDirectoryObject {
         }
     }
     /// The value if it is a [`AnyDirectoryObject::Contract`] variant.
+    #[cfg(feature = "_contracts")]
     pub fn as_contract(&self) -> Option<&Contract> {
         match self {
             Self::Contract(value) => Some(value),
@@ -1154,6 +1242,7 @@ impl AnyDirectoryObject {
         }
     }
     /// The value if it is a [`AnyDirectoryObject::CrossTenantAccessPolicy`] variant.
+    #[cfg(feature = "_cross_tenant_access_policy")]
     pub fn as_cross_tenant_access_policy(&self) -> Option<&CrossTenantAccessPolicy> {
         match self {
             Self::CrossTenantAccessPolicy(value) => Some(value),
@@ -1161,6 +1250,7 @@ impl AnyDirectoryObject {
         }
     }
     /// The value if it is a [`AnyDirectoryObject::Device`] variant.
+    #[cfg(feature = "_alternative_security_id")]
     pub fn as_device(&self) -> Option<&Device> {
         match self {
             Self::Device(value) => Some(value),
@@ -1168,6 +1258,7 @@ impl AnyDirectoryObject {
         }
     }
     /// The value if it is a [`AnyDirectoryObject::DirectoryObjectPartnerReference`] variant.
+    #[cfg(feature = "_directory_objects")]
     pub fn as_directory_object_partner_reference(
         &self,
     ) -> Option<&DirectoryObjectPartnerReference> {
@@ -1177,6 +1268,7 @@ impl AnyDirectoryObject {
         }
     }
     /// The value if it is a [`AnyDirectoryObject::DirectoryRole`] variant.
+    #[cfg(feature = "_directory_roles")]
     pub fn as_directory_role(&self) -> Option<&DirectoryRole> {
         match self {
             Self::DirectoryRole(value) => Some(value),
@@ -1184,6 +1276,7 @@ impl AnyDirectoryObject {
         }
     }
     /// The value if it is a [`AnyDirectoryObject::DirectoryRoleTemplate`] variant.
+    #[cfg(feature = "_directory_role_templates")]
     pub fn as_directory_role_template(&self) -> Option<&DirectoryRoleTemplate> {
         match self {
             Self::DirectoryRoleTemplate(value) => Some(value),
@@ -1191,6 +1284,7 @@ impl AnyDirectoryObject {
         }
     }
     /// The value if it is a [`AnyDirectoryObject::Endpoint`] variant.
+    #[cfg(feature = "_service_principals")]
     pub fn as_endpoint(&self) -> Option<&Endpoint> {
         match self {
             Self::Endpoint(value) => Some(value),
@@ -1198,6 +1292,7 @@ impl AnyDirectoryObject {
         }
     }
     /// The value if it is a [`AnyDirectoryObject::ExtensionProperty`] variant.
+    #[cfg(feature = "_extension_property")]
     pub fn as_extension_property(&self) -> Option<&ExtensionProperty> {
         match self {
             Self::ExtensionProperty(value) => Some(value),
@@ -1205,6 +1300,7 @@ impl AnyDirectoryObject {
         }
     }
     /// The value if it is a [`AnyDirectoryObject::FederatedTokenValidationPolicy`] variant.
+    #[cfg(feature = "_policies")]
     pub fn as_federated_token_validation_policy(
         &self,
     ) -> Option<&FederatedTokenValidationPolicy> {
@@ -1214,6 +1310,7 @@ impl AnyDirectoryObject {
         }
     }
     /// The value if it is a [`AnyDirectoryObject::Group`] variant.
+    #[cfg(feature = "_group")]
     pub fn as_group(&self) -> Option<&Group> {
         match self {
             Self::Group(value) => Some(value),
@@ -1221,6 +1318,7 @@ impl AnyDirectoryObject {
         }
     }
     /// The value if it is a [`AnyDirectoryObject::GroupSettingTemplate`] variant.
+    #[cfg(feature = "_group_setting_templates")]
     pub fn as_group_setting_template(&self) -> Option<&GroupSettingTemplate> {
         match self {
             Self::GroupSettingTemplate(value) => Some(value),
@@ -1228,6 +1326,7 @@ impl AnyDirectoryObject {
         }
     }
     /// The value if it is a [`AnyDirectoryObject::HomeRealmDiscoveryPolicy`] variant.
+    #[cfg(feature = "_app_credential_restriction_type")]
     pub fn as_home_realm_discovery_policy(&self) -> Option<&HomeRealmDiscoveryPolicy> {
         match self {
             Self::HomeRealmDiscoveryPolicy(value) => Some(value),
@@ -1235,6 +1334,7 @@ impl AnyDirectoryObject {
         }
     }
     /// The value if it is a [`AnyDirectoryObject::IdentitySecurityDefaultsEnforcementPolicy`] variant.
+    #[cfg(feature = "_policies")]
     pub fn as_identity_security_defaults_enforcement_policy(
         &self,
     ) -> Option<&IdentitySecurityDefaultsEnforcementPolicy> {
@@ -1244,6 +1344,7 @@ impl AnyDirectoryObject {
         }
     }
     /// The value if it is a [`AnyDirectoryObject::Mailbox`] variant.
+    #[cfg(feature = "_admin")]
     pub fn as_mailbox(&self) -> Option<&Mailbox> {
         match self {
             Self::Mailbox(value) => Some(value),
@@ -1251,6 +1352,7 @@ impl AnyDirectoryObject {
         }
     }
     /// The value if it is a [`AnyDirectoryObject::MultiTenantOrganizationMember`] variant.
+    #[cfg(feature = "_tenant_relationships")]
     pub fn as_multi_tenant_organization_member(
         &self,
     ) -> Option<&MultiTenantOrganizationMember> {
@@ -1260,6 +1362,7 @@ impl AnyDirectoryObject {
         }
     }
     /// The value if it is a [`AnyDirectoryObject::OrgContact`] variant.
+    #[cfg(feature = "_contacts")]
     pub fn as_org_contact(&self) -> Option<&OrgContact> {
         match self {
             Self::OrgContact(value) => Some(value),
@@ -1267,6 +1370,7 @@ impl AnyDirectoryObject {
         }
     }
     /// The value if it is a [`AnyDirectoryObject::Organization`] variant.
+    #[cfg(feature = "_organization")]
     pub fn as_organization(&self) -> Option<&Organization> {
         match self {
             Self::Organization(value) => Some(value),
@@ -1274,6 +1378,7 @@ impl AnyDirectoryObject {
         }
     }
     /// The value if it is a [`AnyDirectoryObject::PermissionGrantPolicy`] variant.
+    #[cfg(feature = "_policies")]
     pub fn as_permission_grant_policy(&self) -> Option<&PermissionGrantPolicy> {
         match self {
             Self::PermissionGrantPolicy(value) => Some(value),
@@ -1281,6 +1386,7 @@ impl AnyDirectoryObject {
         }
     }
     /// The value if it is a [`AnyDirectoryObject::RemoteTenantGroup`] variant.
+    #[cfg(feature = "_directory")]
     pub fn as_remote_tenant_group(&self) -> Option<&RemoteTenantGroup> {
         match self {
             Self::RemoteTenantGroup(value) => Some(value),
@@ -1288,6 +1394,7 @@ impl AnyDirectoryObject {
         }
     }
     /// The value if it is a [`AnyDirectoryObject::ResourceSpecificPermissionGrant`] variant.
+    #[cfg(feature = "_resource_specific_permission_grant")]
     pub fn as_resource_specific_permission_grant(
         &self,
     ) -> Option<&ResourceSpecificPermissionGrant> {
@@ -1297,6 +1404,7 @@ impl AnyDirectoryObject {
         }
     }
     /// The value if it is a [`AnyDirectoryObject::ServicePrincipal`] variant.
+    #[cfg(feature = "_agent_identity")]
     pub fn as_service_principal(&self) -> Option<&ServicePrincipal> {
         match self {
             Self::ServicePrincipal(value) => Some(value),
@@ -1304,6 +1412,7 @@ impl AnyDirectoryObject {
         }
     }
     /// The value if it is a [`AnyDirectoryObject::TenantAppManagementPolicy`] variant.
+    #[cfg(feature = "_policies")]
     pub fn as_tenant_app_management_policy(&self) -> Option<&TenantAppManagementPolicy> {
         match self {
             Self::TenantAppManagementPolicy(value) => Some(value),
@@ -1311,6 +1420,7 @@ impl AnyDirectoryObject {
         }
     }
     /// The value if it is a [`AnyDirectoryObject::TokenIssuancePolicy`] variant.
+    #[cfg(feature = "_app_credential_restriction_type")]
     pub fn as_token_issuance_policy(&self) -> Option<&TokenIssuancePolicy> {
         match self {
             Self::TokenIssuancePolicy(value) => Some(value),
@@ -1318,6 +1428,7 @@ impl AnyDirectoryObject {
         }
     }
     /// The value if it is a [`AnyDirectoryObject::TokenLifetimePolicy`] variant.
+    #[cfg(feature = "_app_credential_restriction_type")]
     pub fn as_token_lifetime_policy(&self) -> Option<&TokenLifetimePolicy> {
         match self {
             Self::TokenLifetimePolicy(value) => Some(value),
@@ -1325,6 +1436,7 @@ impl AnyDirectoryObject {
         }
     }
     /// The value if it is a [`AnyDirectoryObject::User`] variant.
+    #[cfg(feature = "_authorization_info")]
     pub fn as_user(&self) -> Option<&User> {
         match self {
             Self::User(value) => Some(value),
@@ -1333,277 +1445,316 @@ impl AnyDirectoryObject {
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_directory_object")]
+#[cfg(feature = "_policies")]
 impl From<ActivityBasedTimeoutPolicy> for AnyDirectoryObject {
     fn from(value: ActivityBasedTimeoutPolicy) -> Self {
         Self::ActivityBasedTimeoutPolicy(Box::new(value))
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_directory_object")]
+#[cfg(feature = "_administrative_unit")]
 impl From<AdministrativeUnit> for AnyDirectoryObject {
     fn from(value: AdministrativeUnit) -> Self {
         Self::AdministrativeUnit(Box::new(value))
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_directory_object")]
+#[cfg(feature = "_agent_identity")]
 impl From<AgentIdentity> for AnyDirectoryObject {
     fn from(value: AgentIdentity) -> Self {
         Self::AgentIdentity(Box::new(value))
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_directory_object")]
+#[cfg(feature = "_agent_identity_blueprint")]
 impl From<AgentIdentityBlueprint> for AnyDirectoryObject {
     fn from(value: AgentIdentityBlueprint) -> Self {
         Self::AgentIdentityBlueprint(Box::new(value))
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_directory_object")]
+#[cfg(feature = "_agent_identity")]
 impl From<AgentIdentityBlueprintPrincipal> for AnyDirectoryObject {
     fn from(value: AgentIdentityBlueprintPrincipal) -> Self {
         Self::AgentIdentityBlueprintPrincipal(Box::new(value))
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_directory_object")]
+#[cfg(feature = "_directory_objects")]
 impl From<AgentUser> for AnyDirectoryObject {
     fn from(value: AgentUser) -> Self {
         Self::AgentUser(Box::new(value))
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_directory_object")]
+#[cfg(feature = "_app_credential_restriction_type")]
 impl From<AppManagementPolicy> for AnyDirectoryObject {
     fn from(value: AppManagementPolicy) -> Self {
         Self::AppManagementPolicy(Box::new(value))
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_directory_object")]
+#[cfg(feature = "_app_role_assignment")]
 impl From<AppRoleAssignment> for AnyDirectoryObject {
     fn from(value: AppRoleAssignment) -> Self {
         Self::AppRoleAssignment(Box::new(value))
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_directory_object")]
+#[cfg(feature = "_agent_identity_blueprint")]
 impl From<Application> for AnyDirectoryObject {
     fn from(value: Application) -> Self {
         Self::Application(Box::new(value))
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_directory_object")]
+#[cfg(feature = "_policies")]
 impl From<AuthorizationPolicy> for AnyDirectoryObject {
     fn from(value: AuthorizationPolicy) -> Self {
         Self::AuthorizationPolicy(Box::new(value))
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_directory_object")]
+#[cfg(feature = "_directory")]
 impl From<CertificateAuthorityDetail> for AnyDirectoryObject {
     fn from(value: CertificateAuthorityDetail) -> Self {
         Self::CertificateAuthorityDetail(Box::new(value))
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_directory_object")]
+#[cfg(feature = "_directory")]
 impl From<CertificateBasedAuthPki> for AnyDirectoryObject {
     fn from(value: CertificateBasedAuthPki) -> Self {
         Self::CertificateBasedAuthPki(Box::new(value))
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_directory_object")]
+#[cfg(feature = "_claims_mapping_policy")]
 impl From<ClaimsMappingPolicy> for AnyDirectoryObject {
     fn from(value: ClaimsMappingPolicy) -> Self {
         Self::ClaimsMappingPolicy(Box::new(value))
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_directory_object")]
+#[cfg(feature = "_contracts")]
 impl From<Contract> for AnyDirectoryObject {
     fn from(value: Contract) -> Self {
         Self::Contract(Box::new(value))
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_directory_object")]
+#[cfg(feature = "_cross_tenant_access_policy")]
 impl From<CrossTenantAccessPolicy> for AnyDirectoryObject {
     fn from(value: CrossTenantAccessPolicy) -> Self {
         Self::CrossTenantAccessPolicy(Box::new(value))
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_directory_object")]
+#[cfg(feature = "_alternative_security_id")]
 impl From<Device> for AnyDirectoryObject {
     fn from(value: Device) -> Self {
         Self::Device(Box::new(value))
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_directory_object")]
+#[cfg(feature = "_directory_objects")]
 impl From<DirectoryObjectPartnerReference> for AnyDirectoryObject {
     fn from(value: DirectoryObjectPartnerReference) -> Self {
         Self::DirectoryObjectPartnerReference(Box::new(value))
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_directory_object")]
+#[cfg(feature = "_directory_roles")]
 impl From<DirectoryRole> for AnyDirectoryObject {
     fn from(value: DirectoryRole) -> Self {
         Self::DirectoryRole(Box::new(value))
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_directory_object")]
+#[cfg(feature = "_directory_role_templates")]
 impl From<DirectoryRoleTemplate> for AnyDirectoryObject {
     fn from(value: DirectoryRoleTemplate) -> Self {
         Self::DirectoryRoleTemplate(Box::new(value))
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_directory_object")]
+#[cfg(feature = "_service_principals")]
 impl From<Endpoint> for AnyDirectoryObject {
     fn from(value: Endpoint) -> Self {
         Self::Endpoint(Box::new(value))
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_directory_object")]
+#[cfg(feature = "_extension_property")]
 impl From<ExtensionProperty> for AnyDirectoryObject {
     fn from(value: ExtensionProperty) -> Self {
         Self::ExtensionProperty(Box::new(value))
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_directory_object")]
+#[cfg(feature = "_policies")]
 impl From<FederatedTokenValidationPolicy> for AnyDirectoryObject {
     fn from(value: FederatedTokenValidationPolicy) -> Self {
         Self::FederatedTokenValidationPolicy(Box::new(value))
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_directory_object")]
+#[cfg(feature = "_group")]
 impl From<Group> for AnyDirectoryObject {
     fn from(value: Group) -> Self {
         Self::Group(Box::new(value))
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_directory_object")]
+#[cfg(feature = "_group_setting_templates")]
 impl From<GroupSettingTemplate> for AnyDirectoryObject {
     fn from(value: GroupSettingTemplate) -> Self {
         Self::GroupSettingTemplate(Box::new(value))
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_directory_object")]
+#[cfg(feature = "_app_credential_restriction_type")]
 impl From<HomeRealmDiscoveryPolicy> for AnyDirectoryObject {
     fn from(value: HomeRealmDiscoveryPolicy) -> Self {
         Self::HomeRealmDiscoveryPolicy(Box::new(value))
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_directory_object")]
+#[cfg(feature = "_policies")]
 impl From<IdentitySecurityDefaultsEnforcementPolicy> for AnyDirectoryObject {
     fn from(value: IdentitySecurityDefaultsEnforcementPolicy) -> Self {
         Self::IdentitySecurityDefaultsEnforcementPolicy(Box::new(value))
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_directory_object")]
+#[cfg(feature = "_admin")]
 impl From<Mailbox> for AnyDirectoryObject {
     fn from(value: Mailbox) -> Self {
         Self::Mailbox(Box::new(value))
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_directory_object")]
+#[cfg(feature = "_tenant_relationships")]
 impl From<MultiTenantOrganizationMember> for AnyDirectoryObject {
     fn from(value: MultiTenantOrganizationMember) -> Self {
         Self::MultiTenantOrganizationMember(Box::new(value))
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_directory_object")]
+#[cfg(feature = "_contacts")]
 impl From<OrgContact> for AnyDirectoryObject {
     fn from(value: OrgContact) -> Self {
         Self::OrgContact(Box::new(value))
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_directory_object")]
+#[cfg(feature = "_organization")]
 impl From<Organization> for AnyDirectoryObject {
     fn from(value: Organization) -> Self {
         Self::Organization(Box::new(value))
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_directory_object")]
+#[cfg(feature = "_policies")]
 impl From<PermissionGrantPolicy> for AnyDirectoryObject {
     fn from(value: PermissionGrantPolicy) -> Self {
         Self::PermissionGrantPolicy(Box::new(value))
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_directory_object")]
+#[cfg(feature = "_directory")]
 impl From<RemoteTenantGroup> for AnyDirectoryObject {
     fn from(value: RemoteTenantGroup) -> Self {
         Self::RemoteTenantGroup(Box::new(value))
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_directory_object")]
+#[cfg(feature = "_resource_specific_permission_grant")]
 impl From<ResourceSpecificPermissionGrant> for AnyDirectoryObject {
     fn from(value: ResourceSpecificPermissionGrant) -> Self {
         Self::ResourceSpecificPermissionGrant(Box::new(value))
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_directory_object")]
+#[cfg(feature = "_agent_identity")]
 impl From<ServicePrincipal> for AnyDirectoryObject {
     fn from(value: ServicePrincipal) -> Self {
         Self::ServicePrincipal(Box::new(value))
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_directory_object")]
+#[cfg(feature = "_policies")]
 impl From<TenantAppManagementPolicy> for AnyDirectoryObject {
     fn from(value: TenantAppManagementPolicy) -> Self {
         Self::TenantAppManagementPolicy(Box::new(value))
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_directory_object")]
+#[cfg(feature = "_app_credential_restriction_type")]
 impl From<TokenIssuancePolicy> for AnyDirectoryObject {
     fn from(value: TokenIssuancePolicy) -> Self {
         Self::TokenIssuancePolicy(Box::new(value))
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_directory_object")]
+#[cfg(feature = "_app_credential_restriction_type")]
 impl From<TokenLifetimePolicy> for AnyDirectoryObject {
     fn from(value: TokenLifetimePolicy) -> Self {
         Self::TokenLifetimePolicy(Box::new(value))
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_directory_object")]
+#[cfg(feature = "_authorization_info")]
 impl From<User> for AnyDirectoryObject {
     fn from(value: User) -> Self {
         Self::User(Box::new(value))
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_directory_object")]
 impl serde::Serialize for AnyDirectoryObject {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match self {
             Self::DirectoryObject(value) => value.serialize_with_type(serializer, None),
+            #[cfg(feature = "_policies")]
             Self::ActivityBasedTimeoutPolicy(value) => {
                 value
                     .serialize_with_type(
@@ -1611,6 +1762,7 @@ impl serde::Serialize for AnyDirectoryObject {
                         Some(ActivityBasedTimeoutPolicy::ODATA_TYPE),
                     )
             }
+            #[cfg(feature = "_administrative_unit")]
             Self::AdministrativeUnit(value) => {
                 value
                     .serialize_with_type(
@@ -1618,9 +1770,11 @@ impl serde::Serialize for AnyDirectoryObject {
                         Some(AdministrativeUnit::ODATA_TYPE),
                     )
             }
+            #[cfg(feature = "_agent_identity")]
             Self::AgentIdentity(value) => {
                 value.serialize_with_type(serializer, Some(AgentIdentity::ODATA_TYPE))
             }
+            #[cfg(feature = "_agent_identity_blueprint")]
             Self::AgentIdentityBlueprint(value) => {
                 value
                     .serialize_with_type(
@@ -1628,6 +1782,7 @@ impl serde::Serialize for AnyDirectoryObject {
                         Some(AgentIdentityBlueprint::ODATA_TYPE),
                     )
             }
+            #[cfg(feature = "_agent_identity")]
             Self::AgentIdentityBlueprintPrincipal(value) => {
                 value
                     .serialize_with_type(
@@ -1635,9 +1790,11 @@ impl serde::Serialize for AnyDirectoryObject {
                         Some(AgentIdentityBlueprintPrincipal::ODATA_TYPE),
                     )
             }
+            #[cfg(feature = "_directory_objects")]
             Self::AgentUser(value) => {
                 value.serialize_with_type(serializer, Some(AgentUser::ODATA_TYPE))
             }
+            #[cfg(feature = "_app_credential_restriction_type")]
             Self::AppManagementPolicy(value) => {
                 value
                     .serialize_with_type(
@@ -1645,13 +1802,16 @@ impl serde::Serialize for AnyDirectoryObject {
                         Some(AppManagementPolicy::ODATA_TYPE),
                     )
             }
+            #[cfg(feature = "_app_role_assignment")]
             Self::AppRoleAssignment(value) => {
                 value
                     .serialize_with_type(serializer, Some(AppRoleAssignment::ODATA_TYPE))
             }
+            #[cfg(feature = "_agent_identity_blueprint")]
             Self::Application(value) => {
                 value.serialize_with_type(serializer, Some(Application::ODATA_TYPE))
             }
+            #[cfg(feature = "_policies")]
             Self::AuthorizationPolicy(value) => {
                 value
                     .serialize_with_type(
@@ -1659,6 +1819,7 @@ impl serde::Serialize for AnyDirectoryObject {
                         Some(AuthorizationPolicy::ODATA_TYPE),
                     )
             }
+            #[cfg(feature = "_directory")]
             Self::CertificateAuthorityDetail(value) => {
                 value
                     .serialize_with_type(
@@ -1666,6 +1827,7 @@ impl serde::Serialize for AnyDirectoryObject {
                         Some(CertificateAuthorityDetail::ODATA_TYPE),
                     )
             }
+            #[cfg(feature = "_directory")]
             Self::CertificateBasedAuthPki(value) => {
                 value
                     .serialize_with_type(
@@ -1673,6 +1835,7 @@ impl serde::Serialize for AnyDirectoryObject {
                         Some(CertificateBasedAuthPki::ODATA_TYPE),
                     )
             }
+            #[cfg(feature = "_claims_mapping_policy")]
             Self::ClaimsMappingPolicy(value) => {
                 value
                     .serialize_with_type(
@@ -1680,9 +1843,11 @@ impl serde::Serialize for AnyDirectoryObject {
                         Some(ClaimsMappingPolicy::ODATA_TYPE),
                     )
             }
+            #[cfg(feature = "_contracts")]
             Self::Contract(value) => {
                 value.serialize_with_type(serializer, Some(Contract::ODATA_TYPE))
             }
+            #[cfg(feature = "_cross_tenant_access_policy")]
             Self::CrossTenantAccessPolicy(value) => {
                 value
                     .serialize_with_type(
@@ -1690,9 +1855,11 @@ impl serde::Serialize for AnyDirectoryObject {
                         Some(CrossTenantAccessPolicy::ODATA_TYPE),
                     )
             }
+            #[cfg(feature = "_alternative_security_id")]
             Self::Device(value) => {
                 value.serialize_with_type(serializer, Some(Device::ODATA_TYPE))
             }
+            #[cfg(feature = "_directory_objects")]
             Self::DirectoryObjectPartnerReference(value) => {
                 value
                     .serialize_with_type(
@@ -1700,9 +1867,11 @@ impl serde::Serialize for AnyDirectoryObject {
                         Some(DirectoryObjectPartnerReference::ODATA_TYPE),
                     )
             }
+            #[cfg(feature = "_directory_roles")]
             Self::DirectoryRole(value) => {
                 value.serialize_with_type(serializer, Some(DirectoryRole::ODATA_TYPE))
             }
+            #[cfg(feature = "_directory_role_templates")]
             Self::DirectoryRoleTemplate(value) => {
                 value
                     .serialize_with_type(
@@ -1710,13 +1879,16 @@ impl serde::Serialize for AnyDirectoryObject {
                         Some(DirectoryRoleTemplate::ODATA_TYPE),
                     )
             }
+            #[cfg(feature = "_service_principals")]
             Self::Endpoint(value) => {
                 value.serialize_with_type(serializer, Some(Endpoint::ODATA_TYPE))
             }
+            #[cfg(feature = "_extension_property")]
             Self::ExtensionProperty(value) => {
                 value
                     .serialize_with_type(serializer, Some(ExtensionProperty::ODATA_TYPE))
             }
+            #[cfg(feature = "_policies")]
             Self::FederatedTokenValidationPolicy(value) => {
                 value
                     .serialize_with_type(
@@ -1724,9 +1896,11 @@ impl serde::Serialize for AnyDirectoryObject {
                         Some(FederatedTokenValidationPolicy::ODATA_TYPE),
                     )
             }
+            #[cfg(feature = "_group")]
             Self::Group(value) => {
                 value.serialize_with_type(serializer, Some(Group::ODATA_TYPE))
             }
+            #[cfg(feature = "_group_setting_templates")]
             Self::GroupSettingTemplate(value) => {
                 value
                     .serialize_with_type(
@@ -1734,6 +1908,7 @@ impl serde::Serialize for AnyDirectoryObject {
                         Some(GroupSettingTemplate::ODATA_TYPE),
                     )
             }
+            #[cfg(feature = "_app_credential_restriction_type")]
             Self::HomeRealmDiscoveryPolicy(value) => {
                 value
                     .serialize_with_type(
@@ -1741,6 +1916,7 @@ impl serde::Serialize for AnyDirectoryObject {
                         Some(HomeRealmDiscoveryPolicy::ODATA_TYPE),
                     )
             }
+            #[cfg(feature = "_policies")]
             Self::IdentitySecurityDefaultsEnforcementPolicy(value) => {
                 value
                     .serialize_with_type(
@@ -1748,9 +1924,11 @@ impl serde::Serialize for AnyDirectoryObject {
                         Some(IdentitySecurityDefaultsEnforcementPolicy::ODATA_TYPE),
                     )
             }
+            #[cfg(feature = "_admin")]
             Self::Mailbox(value) => {
                 value.serialize_with_type(serializer, Some(Mailbox::ODATA_TYPE))
             }
+            #[cfg(feature = "_tenant_relationships")]
             Self::MultiTenantOrganizationMember(value) => {
                 value
                     .serialize_with_type(
@@ -1758,12 +1936,15 @@ impl serde::Serialize for AnyDirectoryObject {
                         Some(MultiTenantOrganizationMember::ODATA_TYPE),
                     )
             }
+            #[cfg(feature = "_contacts")]
             Self::OrgContact(value) => {
                 value.serialize_with_type(serializer, Some(OrgContact::ODATA_TYPE))
             }
+            #[cfg(feature = "_organization")]
             Self::Organization(value) => {
                 value.serialize_with_type(serializer, Some(Organization::ODATA_TYPE))
             }
+            #[cfg(feature = "_policies")]
             Self::PermissionGrantPolicy(value) => {
                 value
                     .serialize_with_type(
@@ -1771,10 +1952,12 @@ impl serde::Serialize for AnyDirectoryObject {
                         Some(PermissionGrantPolicy::ODATA_TYPE),
                     )
             }
+            #[cfg(feature = "_directory")]
             Self::RemoteTenantGroup(value) => {
                 value
                     .serialize_with_type(serializer, Some(RemoteTenantGroup::ODATA_TYPE))
             }
+            #[cfg(feature = "_resource_specific_permission_grant")]
             Self::ResourceSpecificPermissionGrant(value) => {
                 value
                     .serialize_with_type(
@@ -1782,9 +1965,11 @@ impl serde::Serialize for AnyDirectoryObject {
                         Some(ResourceSpecificPermissionGrant::ODATA_TYPE),
                     )
             }
+            #[cfg(feature = "_agent_identity")]
             Self::ServicePrincipal(value) => {
                 value.serialize_with_type(serializer, Some(ServicePrincipal::ODATA_TYPE))
             }
+            #[cfg(feature = "_policies")]
             Self::TenantAppManagementPolicy(value) => {
                 value
                     .serialize_with_type(
@@ -1792,6 +1977,7 @@ impl serde::Serialize for AnyDirectoryObject {
                         Some(TenantAppManagementPolicy::ODATA_TYPE),
                     )
             }
+            #[cfg(feature = "_app_credential_restriction_type")]
             Self::TokenIssuancePolicy(value) => {
                 value
                     .serialize_with_type(
@@ -1799,6 +1985,7 @@ impl serde::Serialize for AnyDirectoryObject {
                         Some(TokenIssuancePolicy::ODATA_TYPE),
                     )
             }
+            #[cfg(feature = "_app_credential_restriction_type")]
             Self::TokenLifetimePolicy(value) => {
                 value
                     .serialize_with_type(
@@ -1806,6 +1993,7 @@ impl serde::Serialize for AnyDirectoryObject {
                         Some(TokenLifetimePolicy::ODATA_TYPE),
                     )
             }
+            #[cfg(feature = "_authorization_info")]
             Self::User(value) => {
                 value.serialize_with_type(serializer, Some(User::ODATA_TYPE))
             }
@@ -1813,7 +2001,7 @@ impl serde::Serialize for AnyDirectoryObject {
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_directory_object")]
 impl<'de> serde::Deserialize<'de> for AnyDirectoryObject {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1823,130 +2011,168 @@ impl<'de> serde::Deserialize<'de> for AnyDirectoryObject {
             deserializer,
         )?;
         let read = match graph_odata_runtime::model::odata_type_of(&value) {
+            #[cfg(feature = "_policies")]
             "microsoft.graph.activityBasedTimeoutPolicy"
             | "graph.activityBasedTimeoutPolicy" => {
                 serde_json::from_value(value).map(Self::ActivityBasedTimeoutPolicy)
             }
+            #[cfg(feature = "_administrative_unit")]
             "microsoft.graph.administrativeUnit" | "graph.administrativeUnit" => {
                 serde_json::from_value(value).map(Self::AdministrativeUnit)
             }
+            #[cfg(feature = "_agent_identity")]
             "microsoft.graph.agentIdentity" | "graph.agentIdentity" => {
                 serde_json::from_value(value).map(Self::AgentIdentity)
             }
+            #[cfg(feature = "_agent_identity_blueprint")]
             "microsoft.graph.agentIdentityBlueprint" | "graph.agentIdentityBlueprint" => {
                 serde_json::from_value(value).map(Self::AgentIdentityBlueprint)
             }
+            #[cfg(feature = "_agent_identity")]
             "microsoft.graph.agentIdentityBlueprintPrincipal"
             | "graph.agentIdentityBlueprintPrincipal" => {
                 serde_json::from_value(value).map(Self::AgentIdentityBlueprintPrincipal)
             }
+            #[cfg(feature = "_directory_objects")]
             "microsoft.graph.agentUser" | "graph.agentUser" => {
                 serde_json::from_value(value).map(Self::AgentUser)
             }
+            #[cfg(feature = "_app_credential_restriction_type")]
             "microsoft.graph.appManagementPolicy" | "graph.appManagementPolicy" => {
                 serde_json::from_value(value).map(Self::AppManagementPolicy)
             }
+            #[cfg(feature = "_app_role_assignment")]
             "microsoft.graph.appRoleAssignment" | "graph.appRoleAssignment" => {
                 serde_json::from_value(value).map(Self::AppRoleAssignment)
             }
+            #[cfg(feature = "_agent_identity_blueprint")]
             "microsoft.graph.application" | "graph.application" => {
                 serde_json::from_value(value).map(Self::Application)
             }
+            #[cfg(feature = "_policies")]
             "microsoft.graph.authorizationPolicy" | "graph.authorizationPolicy" => {
                 serde_json::from_value(value).map(Self::AuthorizationPolicy)
             }
+            #[cfg(feature = "_directory")]
             "microsoft.graph.certificateAuthorityDetail"
             | "graph.certificateAuthorityDetail" => {
                 serde_json::from_value(value).map(Self::CertificateAuthorityDetail)
             }
+            #[cfg(feature = "_directory")]
             "microsoft.graph.certificateBasedAuthPki"
             | "graph.certificateBasedAuthPki" => {
                 serde_json::from_value(value).map(Self::CertificateBasedAuthPki)
             }
+            #[cfg(feature = "_claims_mapping_policy")]
             "microsoft.graph.claimsMappingPolicy" | "graph.claimsMappingPolicy" => {
                 serde_json::from_value(value).map(Self::ClaimsMappingPolicy)
             }
+            #[cfg(feature = "_contracts")]
             "microsoft.graph.contract" | "graph.contract" => {
                 serde_json::from_value(value).map(Self::Contract)
             }
+            #[cfg(feature = "_cross_tenant_access_policy")]
             "microsoft.graph.crossTenantAccessPolicy"
             | "graph.crossTenantAccessPolicy" => {
                 serde_json::from_value(value).map(Self::CrossTenantAccessPolicy)
             }
+            #[cfg(feature = "_alternative_security_id")]
             "microsoft.graph.device" | "graph.device" => {
                 serde_json::from_value(value).map(Self::Device)
             }
+            #[cfg(feature = "_directory_objects")]
             "microsoft.graph.directoryObjectPartnerReference"
             | "graph.directoryObjectPartnerReference" => {
                 serde_json::from_value(value).map(Self::DirectoryObjectPartnerReference)
             }
+            #[cfg(feature = "_directory_roles")]
             "microsoft.graph.directoryRole" | "graph.directoryRole" => {
                 serde_json::from_value(value).map(Self::DirectoryRole)
             }
+            #[cfg(feature = "_directory_role_templates")]
             "microsoft.graph.directoryRoleTemplate" | "graph.directoryRoleTemplate" => {
                 serde_json::from_value(value).map(Self::DirectoryRoleTemplate)
             }
+            #[cfg(feature = "_service_principals")]
             "microsoft.graph.endpoint" | "graph.endpoint" => {
                 serde_json::from_value(value).map(Self::Endpoint)
             }
+            #[cfg(feature = "_extension_property")]
             "microsoft.graph.extensionProperty" | "graph.extensionProperty" => {
                 serde_json::from_value(value).map(Self::ExtensionProperty)
             }
+            #[cfg(feature = "_policies")]
             "microsoft.graph.federatedTokenValidationPolicy"
             | "graph.federatedTokenValidationPolicy" => {
                 serde_json::from_value(value).map(Self::FederatedTokenValidationPolicy)
             }
+            #[cfg(feature = "_group")]
             "microsoft.graph.group" | "graph.group" => {
                 serde_json::from_value(value).map(Self::Group)
             }
+            #[cfg(feature = "_group_setting_templates")]
             "microsoft.graph.groupSettingTemplate" | "graph.groupSettingTemplate" => {
                 serde_json::from_value(value).map(Self::GroupSettingTemplate)
             }
+            #[cfg(feature = "_app_credential_restriction_type")]
             "microsoft.graph.homeRealmDiscoveryPolicy"
             | "graph.homeRealmDiscoveryPolicy" => {
                 serde_json::from_value(value).map(Self::HomeRealmDiscoveryPolicy)
             }
+            #[cfg(feature = "_policies")]
             "microsoft.graph.identitySecurityDefaultsEnforcementPolicy"
             | "graph.identitySecurityDefaultsEnforcementPolicy" => {
                 serde_json::from_value(value)
                     .map(Self::IdentitySecurityDefaultsEnforcementPolicy)
             }
+            #[cfg(feature = "_admin")]
             "microsoft.graph.mailbox" | "graph.mailbox" => {
                 serde_json::from_value(value).map(Self::Mailbox)
             }
+            #[cfg(feature = "_tenant_relationships")]
             "microsoft.graph.multiTenantOrganizationMember"
             | "graph.multiTenantOrganizationMember" => {
                 serde_json::from_value(value).map(Self::MultiTenantOrganizationMember)
             }
+            #[cfg(feature = "_contacts")]
             "microsoft.graph.orgContact" | "graph.orgContact" => {
                 serde_json::from_value(value).map(Self::OrgContact)
             }
+            #[cfg(feature = "_organization")]
             "microsoft.graph.organization" | "graph.organization" => {
                 serde_json::from_value(value).map(Self::Organization)
             }
+            #[cfg(feature = "_policies")]
             "microsoft.graph.permissionGrantPolicy" | "graph.permissionGrantPolicy" => {
                 serde_json::from_value(value).map(Self::PermissionGrantPolicy)
             }
+            #[cfg(feature = "_directory")]
             "microsoft.graph.remoteTenantGroup" | "graph.remoteTenantGroup" => {
                 serde_json::from_value(value).map(Self::RemoteTenantGroup)
             }
+            #[cfg(feature = "_resource_specific_permission_grant")]
             "microsoft.graph.resourceSpecificPermissionGrant"
             | "graph.resourceSpecificPermissionGrant" => {
                 serde_json::from_value(value).map(Self::ResourceSpecificPermissionGrant)
             }
+            #[cfg(feature = "_agent_identity")]
             "microsoft.graph.servicePrincipal" | "graph.servicePrincipal" => {
                 serde_json::from_value(value).map(Self::ServicePrincipal)
             }
+            #[cfg(feature = "_policies")]
             "microsoft.graph.tenantAppManagementPolicy"
             | "graph.tenantAppManagementPolicy" => {
                 serde_json::from_value(value).map(Self::TenantAppManagementPolicy)
             }
+            #[cfg(feature = "_app_credential_restriction_type")]
             "microsoft.graph.tokenIssuancePolicy" | "graph.tokenIssuancePolicy" => {
                 serde_json::from_value(value).map(Self::TokenIssuancePolicy)
             }
+            #[cfg(feature = "_app_credential_restriction_type")]
             "microsoft.graph.tokenLifetimePolicy" | "graph.tokenLifetimePolicy" => {
                 serde_json::from_value(value).map(Self::TokenLifetimePolicy)
             }
+            #[cfg(feature = "_authorization_info")]
             "microsoft.graph.user" | "graph.user" => {
                 serde_json::from_value(value).map(Self::User)
             }
@@ -1956,7 +2182,7 @@ impl<'de> serde::Deserialize<'de> for AnyDirectoryObject {
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_directory_objects")]
 /// CSDL entity type `microsoft.graph.directoryObjectPartnerReference`; base type `microsoft.graph.directoryObject`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct DirectoryObjectPartnerReference {
@@ -1980,14 +2206,14 @@ pub struct DirectoryObjectPartnerReference {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_directory_objects")]
 impl serde::Serialize for DirectoryObjectPartnerReference {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_directory_objects")]
 impl DirectoryObjectPartnerReference {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.directoryObjectPartnerReference";
@@ -2013,7 +2239,7 @@ impl DirectoryObjectPartnerReference {
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_directory_objects")]
 impl<'de> serde::Deserialize<'de> for DirectoryObjectPartnerReference {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2022,7 +2248,7 @@ impl<'de> serde::Deserialize<'de> for DirectoryObjectPartnerReference {
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_directory_objects")]
 impl graph_odata_runtime::model::ODataObject for DirectoryObjectPartnerReference {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -2052,7 +2278,7 @@ impl graph_odata_runtime::model::ODataObject for DirectoryObjectPartnerReference
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_directory_objects")]
 impl DirectoryObjectPartnerReference {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -2063,11 +2289,11 @@ impl DirectoryObjectPartnerReference {
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_directory_objects")]
 /// The properties of [`DirectoryObjectPartnerReference`] by wire name, each a [`Field<DirectoryObjectPartnerReference>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`DirectoryObjectPartnerReference::set_null`].
 pub enum DirectoryObjectPartnerReferenceField {}
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_directory_objects")]
 #[allow(non_upper_case_globals)]
 impl DirectoryObjectPartnerReferenceField {
     /// `id`
@@ -2105,7 +2331,7 @@ impl DirectoryObjectPartnerReferenceField {
     ];
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_directory_roles")]
 /// CSDL entity type `microsoft.graph.directoryRole`; base type `microsoft.graph.directoryObject`; open type: dynamic properties land in `additional_properties`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct DirectoryRole {
@@ -2122,6 +2348,7 @@ pub struct DirectoryRole {
     /// Property `roleTemplateId`: `Edm.String`.
     pub role_template_id: Option<String>,
     /// Navigation property `members`: `Collection(microsoft.graph.directoryObject)`; present when expanded (`$expand`).
+    #[cfg(feature = "_directory_object")]
     pub members: Option<Vec<AnyDirectoryObject>>,
     /// Navigation property `scopedMembers`: `Collection(microsoft.graph.scopedRoleMembership)`, contained; present when expanded (`$expand`).
     #[cfg(feature = "_scoped_role_membership")]
@@ -2132,14 +2359,14 @@ pub struct DirectoryRole {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_directory_roles")]
 impl serde::Serialize for DirectoryRole {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_directory_roles")]
 #[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
 impl DirectoryRole {
     /// The CSDL qualified name, as `@odata.type` spells it.
@@ -2161,14 +2388,14 @@ impl DirectoryRole {
         object.property("description", &self.description);
         object.property("displayName", &self.display_name);
         object.property("roleTemplateId", &self.role_template_id);
-        object.property("members", &self.members);
+        #[cfg(feature = "_directory_object")] object.property("members", &self.members);
         #[cfg(feature = "_scoped_role_membership")]
         object.property("scopedMembers", &self.scoped_members);
         object.end()
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_directory_roles")]
 impl<'de> serde::Deserialize<'de> for DirectoryRole {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2177,7 +2404,7 @@ impl<'de> serde::Deserialize<'de> for DirectoryRole {
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_directory_roles")]
 #[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
 impl graph_odata_runtime::model::ODataObject for DirectoryRole {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
@@ -2195,6 +2422,7 @@ impl graph_odata_runtime::model::ODataObject for DirectoryRole {
             "description" => read_lenient(map, key, &mut self.description, extra),
             "displayName" => read_lenient(map, key, &mut self.display_name, extra),
             "roleTemplateId" => read_lenient(map, key, &mut self.role_template_id, extra),
+            #[cfg(feature = "_directory_object")]
             "members" => read_nullable(map, key, &mut self.members, extra),
             #[cfg(feature = "_scoped_role_membership")]
             "scopedMembers" => read_nullable(map, key, &mut self.scoped_members, extra),
@@ -2208,7 +2436,7 @@ impl graph_odata_runtime::model::ODataObject for DirectoryRole {
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_directory_roles")]
 impl DirectoryRole {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -2219,11 +2447,11 @@ impl DirectoryRole {
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_directory_roles")]
 /// The properties of [`DirectoryRole`] by wire name, each a [`Field<DirectoryRole>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`DirectoryRole::set_null`].
 pub enum DirectoryRoleField {}
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_directory_roles")]
 #[allow(non_upper_case_globals)]
 impl DirectoryRoleField {
     /// `id`
@@ -2262,7 +2490,7 @@ impl DirectoryRoleField {
     ];
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_directory_role_templates")]
 /// CSDL entity type `microsoft.graph.directoryRoleTemplate`; base type `microsoft.graph.directoryObject`; open type: dynamic properties land in `additional_properties`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct DirectoryRoleTemplate {
@@ -2282,14 +2510,14 @@ pub struct DirectoryRoleTemplate {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_directory_role_templates")]
 impl serde::Serialize for DirectoryRoleTemplate {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_directory_role_templates")]
 impl DirectoryRoleTemplate {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.directoryRoleTemplate";
@@ -2313,7 +2541,7 @@ impl DirectoryRoleTemplate {
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_directory_role_templates")]
 impl<'de> serde::Deserialize<'de> for DirectoryRoleTemplate {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2322,7 +2550,7 @@ impl<'de> serde::Deserialize<'de> for DirectoryRoleTemplate {
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_directory_role_templates")]
 impl graph_odata_runtime::model::ODataObject for DirectoryRoleTemplate {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -2348,7 +2576,7 @@ impl graph_odata_runtime::model::ODataObject for DirectoryRoleTemplate {
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_directory_role_templates")]
 impl DirectoryRoleTemplate {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -2359,11 +2587,11 @@ impl DirectoryRoleTemplate {
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_directory_role_templates")]
 /// The properties of [`DirectoryRoleTemplate`] by wire name, each a [`Field<DirectoryRoleTemplate>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`DirectoryRoleTemplate::set_null`].
 pub enum DirectoryRoleTemplateField {}
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_directory_role_templates")]
 #[allow(non_upper_case_globals)]
 impl DirectoryRoleTemplateField {
     /// `id`
@@ -2389,7 +2617,7 @@ impl DirectoryRoleTemplateField {
     ];
 }
 
-#[cfg(feature = "_base_item_version")]
+#[cfg(feature = "_column_link")]
 /// CSDL entity type `microsoft.graph.documentSetVersion`; base type `microsoft.graph.listItemVersion`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct DocumentSetVersion {
@@ -2424,14 +2652,14 @@ pub struct DocumentSetVersion {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_base_item_version")]
+#[cfg(feature = "_column_link")]
 impl serde::Serialize for DocumentSetVersion {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_base_item_version")]
+#[cfg(feature = "_column_link")]
 impl DocumentSetVersion {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.documentSetVersion";
@@ -2461,7 +2689,7 @@ impl DocumentSetVersion {
     }
 }
 
-#[cfg(feature = "_base_item_version")]
+#[cfg(feature = "_column_link")]
 impl<'de> serde::Deserialize<'de> for DocumentSetVersion {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2470,7 +2698,7 @@ impl<'de> serde::Deserialize<'de> for DocumentSetVersion {
     }
 }
 
-#[cfg(feature = "_base_item_version")]
+#[cfg(feature = "_column_link")]
 impl graph_odata_runtime::model::ODataObject for DocumentSetVersion {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -2508,7 +2736,7 @@ impl graph_odata_runtime::model::ODataObject for DocumentSetVersion {
     }
 }
 
-#[cfg(feature = "_base_item_version")]
+#[cfg(feature = "_column_link")]
 impl DocumentSetVersion {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -2519,11 +2747,11 @@ impl DocumentSetVersion {
     }
 }
 
-#[cfg(feature = "_base_item_version")]
+#[cfg(feature = "_column_link")]
 /// The properties of [`DocumentSetVersion`] by wire name, each a [`Field<DocumentSetVersion>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`DocumentSetVersion::set_null`].
 pub enum DocumentSetVersionField {}
 
-#[cfg(feature = "_base_item_version")]
+#[cfg(feature = "_column_link")]
 #[allow(non_upper_case_globals)]
 impl DocumentSetVersionField {
     /// `id`
@@ -2573,7 +2801,7 @@ impl DocumentSetVersionField {
     ];
 }
 
-#[cfg(feature = "_domain")]
+#[cfg(feature = "_domains")]
 /// CSDL entity type `microsoft.graph.domain`; base type `microsoft.graph.entity`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Domain {
@@ -2607,10 +2835,9 @@ pub struct Domain {
     /// Property `supportedServices`: `Collection(Edm.String)`, not nullable.
     pub supported_services: Option<Vec<String>>,
     /// Navigation property `domainNameReferences`: `Collection(microsoft.graph.directoryObject)`; present when expanded (`$expand`).
-    #[cfg(feature = "_activity_based_timeout_policy")]
+    #[cfg(feature = "_directory_object")]
     pub domain_name_references: Option<Vec<AnyDirectoryObject>>,
     /// Navigation property `federationConfiguration`: `Collection(microsoft.graph.internalDomainFederation)`, contained; present when expanded (`$expand`).
-    #[cfg(feature = "_authentication_protocol")]
     pub federation_configuration: Option<Vec<InternalDomainFederation>>,
     /// Navigation property `rootDomain`: `microsoft.graph.domain`; present when expanded (`$expand`).
     pub root_domain: Option<Box<Domain>>,
@@ -2626,14 +2853,14 @@ pub struct Domain {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_domain")]
+#[cfg(feature = "_domains")]
 impl serde::Serialize for Domain {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_domain")]
+#[cfg(feature = "_domains")]
 #[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
 impl Domain {
     /// The CSDL qualified name, as `@odata.type` spells it.
@@ -2672,9 +2899,8 @@ impl Domain {
             );
         object.property("state", &self.state);
         object.property("supportedServices", &self.supported_services);
-        #[cfg(feature = "_activity_based_timeout_policy")]
+        #[cfg(feature = "_directory_object")]
         object.property("domainNameReferences", &self.domain_name_references);
-        #[cfg(feature = "_authentication_protocol")]
         object.property("federationConfiguration", &self.federation_configuration);
         object.property("rootDomain", &self.root_domain);
         #[cfg(feature = "_domain_dns_cname_record")]
@@ -2689,7 +2915,7 @@ impl Domain {
     }
 }
 
-#[cfg(feature = "_domain")]
+#[cfg(feature = "_domains")]
 impl<'de> serde::Deserialize<'de> for Domain {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2698,7 +2924,7 @@ impl<'de> serde::Deserialize<'de> for Domain {
     }
 }
 
-#[cfg(feature = "_domain")]
+#[cfg(feature = "_domains")]
 #[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
 impl graph_odata_runtime::model::ODataObject for Domain {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
@@ -2738,11 +2964,10 @@ impl graph_odata_runtime::model::ODataObject for Domain {
             "supportedServices" => {
                 read_lenient(map, key, &mut self.supported_services, extra)
             }
-            #[cfg(feature = "_activity_based_timeout_policy")]
+            #[cfg(feature = "_directory_object")]
             "domainNameReferences" => {
                 read_nullable(map, key, &mut self.domain_name_references, extra)
             }
-            #[cfg(feature = "_authentication_protocol")]
             "federationConfiguration" => {
                 read_nullable(map, key, &mut self.federation_configuration, extra)
             }
@@ -2765,7 +2990,7 @@ impl graph_odata_runtime::model::ODataObject for Domain {
     }
 }
 
-#[cfg(feature = "_domain")]
+#[cfg(feature = "_domains")]
 impl Domain {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -2776,11 +3001,11 @@ impl Domain {
     }
 }
 
-#[cfg(feature = "_domain")]
+#[cfg(feature = "_domains")]
 /// The properties of [`Domain`] by wire name, each a [`Field<Domain>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`Domain::set_null`].
 pub enum DomainField {}
 
-#[cfg(feature = "_domain")]
+#[cfg(feature = "_domains")]
 #[allow(non_upper_case_globals)]
 impl DomainField {
     /// `id`
@@ -4020,7 +4245,7 @@ impl DomainDnsUnavailableRecordField {
     ];
 }
 
-#[cfg(feature = "_album")]
+#[cfg(feature = "_drive")]
 /// CSDL entity type `microsoft.graph.drive`; base type `microsoft.graph.baseItem`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Drive {
@@ -4066,24 +4291,29 @@ pub struct Drive {
     pub system: Option<SystemFacet>,
     /// Navigation property `createdByUser`: `microsoft.graph.user`; present when expanded (`$expand`).
     /// Inherited from `microsoft.graph.baseItem`.
-    #[cfg(feature = "_activity_based_timeout_policy")]
+    #[cfg(feature = "_authorization_info")]
     pub created_by_user: Option<Box<AnyUser>>,
     /// Navigation property `lastModifiedByUser`: `microsoft.graph.user`; present when expanded (`$expand`).
     /// Inherited from `microsoft.graph.baseItem`.
-    #[cfg(feature = "_activity_based_timeout_policy")]
+    #[cfg(feature = "_authorization_info")]
     pub last_modified_by_user: Option<Box<AnyUser>>,
     /// Navigation property `bundles`: `Collection(microsoft.graph.driveItem)`; present when expanded (`$expand`).
+    #[cfg(feature = "_album")]
     pub bundles: Option<Vec<DriveItem>>,
     /// Navigation property `following`: `Collection(microsoft.graph.driveItem)`; present when expanded (`$expand`).
+    #[cfg(feature = "_album")]
     pub following: Option<Vec<DriveItem>>,
     /// Navigation property `items`: `Collection(microsoft.graph.driveItem)`, contained; present when expanded (`$expand`).
+    #[cfg(feature = "_album")]
     pub items: Option<Vec<DriveItem>>,
     /// Navigation property `list`: `microsoft.graph.list`, contained; present when expanded (`$expand`).
-    #[cfg(feature = "_base_item_version")]
+    #[cfg(feature = "_column_link")]
     pub list: Option<Box<List>>,
     /// Navigation property `root`: `microsoft.graph.driveItem`; present when expanded (`$expand`).
+    #[cfg(feature = "_album")]
     pub root: Option<Box<DriveItem>>,
     /// Navigation property `special`: `Collection(microsoft.graph.driveItem)`; present when expanded (`$expand`).
+    #[cfg(feature = "_album")]
     pub special: Option<Vec<DriveItem>>,
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
@@ -4091,14 +4321,14 @@ pub struct Drive {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_album")]
+#[cfg(feature = "_drive")]
 impl serde::Serialize for Drive {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_album")]
+#[cfg(feature = "_drive")]
 #[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
 impl Drive {
     /// The CSDL qualified name, as `@odata.type` spells it.
@@ -4130,21 +4360,21 @@ impl Drive {
         object.property("quota", &self.quota);
         object.property("sharePointIds", &self.share_point_ids);
         object.property("system", &self.system);
-        #[cfg(feature = "_activity_based_timeout_policy")]
+        #[cfg(feature = "_authorization_info")]
         object.property("createdByUser", &self.created_by_user);
-        #[cfg(feature = "_activity_based_timeout_policy")]
+        #[cfg(feature = "_authorization_info")]
         object.property("lastModifiedByUser", &self.last_modified_by_user);
-        object.property("bundles", &self.bundles);
-        object.property("following", &self.following);
-        object.property("items", &self.items);
-        #[cfg(feature = "_base_item_version")] object.property("list", &self.list);
-        object.property("root", &self.root);
-        object.property("special", &self.special);
+        #[cfg(feature = "_album")] object.property("bundles", &self.bundles);
+        #[cfg(feature = "_album")] object.property("following", &self.following);
+        #[cfg(feature = "_album")] object.property("items", &self.items);
+        #[cfg(feature = "_column_link")] object.property("list", &self.list);
+        #[cfg(feature = "_album")] object.property("root", &self.root);
+        #[cfg(feature = "_album")] object.property("special", &self.special);
         object.end()
     }
 }
 
-#[cfg(feature = "_album")]
+#[cfg(feature = "_drive")]
 impl<'de> serde::Deserialize<'de> for Drive {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -4153,7 +4383,7 @@ impl<'de> serde::Deserialize<'de> for Drive {
     }
 }
 
-#[cfg(feature = "_album")]
+#[cfg(feature = "_drive")]
 #[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
 impl graph_odata_runtime::model::ODataObject for Drive {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
@@ -4187,18 +4417,23 @@ impl graph_odata_runtime::model::ODataObject for Drive {
             "quota" => read_nullable(map, key, &mut self.quota, extra),
             "sharePointIds" => read_nullable(map, key, &mut self.share_point_ids, extra),
             "system" => read_nullable(map, key, &mut self.system, extra),
-            #[cfg(feature = "_activity_based_timeout_policy")]
+            #[cfg(feature = "_authorization_info")]
             "createdByUser" => read_nullable(map, key, &mut self.created_by_user, extra),
-            #[cfg(feature = "_activity_based_timeout_policy")]
+            #[cfg(feature = "_authorization_info")]
             "lastModifiedByUser" => {
                 read_nullable(map, key, &mut self.last_modified_by_user, extra)
             }
+            #[cfg(feature = "_album")]
             "bundles" => read_nullable(map, key, &mut self.bundles, extra),
+            #[cfg(feature = "_album")]
             "following" => read_nullable(map, key, &mut self.following, extra),
+            #[cfg(feature = "_album")]
             "items" => read_nullable(map, key, &mut self.items, extra),
-            #[cfg(feature = "_base_item_version")]
+            #[cfg(feature = "_column_link")]
             "list" => read_nullable(map, key, &mut self.list, extra),
+            #[cfg(feature = "_album")]
             "root" => read_nullable(map, key, &mut self.root, extra),
+            #[cfg(feature = "_album")]
             "special" => read_nullable(map, key, &mut self.special, extra),
             _ => Ok(false),
         }
@@ -4210,7 +4445,7 @@ impl graph_odata_runtime::model::ODataObject for Drive {
     }
 }
 
-#[cfg(feature = "_album")]
+#[cfg(feature = "_drive")]
 impl Drive {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -4221,11 +4456,11 @@ impl Drive {
     }
 }
 
-#[cfg(feature = "_album")]
+#[cfg(feature = "_drive")]
 /// The properties of [`Drive`] by wire name, each a [`Field<Drive>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`Drive::set_null`].
 pub enum DriveField {}
 
-#[cfg(feature = "_album")]
+#[cfg(feature = "_drive")]
 #[allow(non_upper_case_globals)]
 impl DriveField {
     /// `id`

@@ -95,37 +95,37 @@ pub struct DriveItem {
     pub web_dav_url: Option<String>,
     /// Navigation property `createdByUser`: `microsoft.graph.user`; present when expanded (`$expand`).
     /// Inherited from `microsoft.graph.baseItem`.
-    #[cfg(feature = "_activity_based_timeout_policy")]
+    #[cfg(feature = "_authorization_info")]
     pub created_by_user: Option<Box<AnyUser>>,
     /// Navigation property `lastModifiedByUser`: `microsoft.graph.user`; present when expanded (`$expand`).
     /// Inherited from `microsoft.graph.baseItem`.
-    #[cfg(feature = "_activity_based_timeout_policy")]
+    #[cfg(feature = "_authorization_info")]
     pub last_modified_by_user: Option<Box<AnyUser>>,
     /// Navigation property `analytics`: `microsoft.graph.itemAnalytics`, contained; present when expanded (`$expand`).
-    #[cfg(feature = "_access_action")]
+    #[cfg(feature = "_column_link")]
     pub analytics: Option<ItemAnalytics>,
     /// Navigation property `children`: `Collection(microsoft.graph.driveItem)`; present when expanded (`$expand`).
     pub children: Option<Vec<DriveItem>>,
     /// Navigation property `listItem`: `microsoft.graph.listItem`; present when expanded (`$expand`).
-    #[cfg(feature = "_base_item_version")]
+    #[cfg(feature = "_column_link")]
     pub list_item: Option<Box<ListItem>>,
     /// Navigation property `permissions`: `Collection(microsoft.graph.permission)`, contained; present when expanded (`$expand`).
-    #[cfg(feature = "_base_item")]
+    #[cfg(feature = "_boolean_column")]
     pub permissions: Option<Vec<Permission>>,
     /// Navigation property `retentionLabel`: `microsoft.graph.itemRetentionLabel`, contained; present when expanded (`$expand`).
-    #[cfg(feature = "_drive_item_version")]
+    #[cfg(feature = "_drives")]
     pub retention_label: Option<ItemRetentionLabel>,
     /// Navigation property `subscriptions`: `Collection(microsoft.graph.subscription)`, contained; present when expanded (`$expand`).
     #[cfg(feature = "_subscription")]
     pub subscriptions: Option<Vec<Subscription>>,
     /// Navigation property `thumbnails`: `Collection(microsoft.graph.thumbnailSet)`, contained; present when expanded (`$expand`).
-    #[cfg(feature = "_drive_item_version")]
+    #[cfg(feature = "_drives")]
     pub thumbnails: Option<Vec<ThumbnailSet>>,
     /// Navigation property `versions`: `Collection(microsoft.graph.driveItemVersion)`, contained; present when expanded (`$expand`).
-    #[cfg(feature = "_drive_item_version")]
+    #[cfg(feature = "_drives")]
     pub versions: Option<Vec<DriveItemVersion>>,
     /// Navigation property `workbook`: `microsoft.graph.workbook`, contained; present when expanded (`$expand`).
-    #[cfg(feature = "_drive_item_version")]
+    #[cfg(feature = "_drives")]
     pub workbook: Option<Workbook>,
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
@@ -191,25 +191,22 @@ impl DriveItem {
         object.property("specialFolder", &self.special_folder);
         object.property("video", &self.video);
         object.property("webDavUrl", &self.web_dav_url);
-        #[cfg(feature = "_activity_based_timeout_policy")]
+        #[cfg(feature = "_authorization_info")]
         object.property("createdByUser", &self.created_by_user);
-        #[cfg(feature = "_activity_based_timeout_policy")]
+        #[cfg(feature = "_authorization_info")]
         object.property("lastModifiedByUser", &self.last_modified_by_user);
-        #[cfg(feature = "_access_action")] object.property("analytics", &self.analytics);
+        #[cfg(feature = "_column_link")] object.property("analytics", &self.analytics);
         object.property("children", &self.children);
-        #[cfg(feature = "_base_item_version")]
-        object.property("listItem", &self.list_item);
-        #[cfg(feature = "_base_item")] object.property("permissions", &self.permissions);
-        #[cfg(feature = "_drive_item_version")]
+        #[cfg(feature = "_column_link")] object.property("listItem", &self.list_item);
+        #[cfg(feature = "_boolean_column")]
+        object.property("permissions", &self.permissions);
+        #[cfg(feature = "_drives")]
         object.property("retentionLabel", &self.retention_label);
         #[cfg(feature = "_subscription")]
         object.property("subscriptions", &self.subscriptions);
-        #[cfg(feature = "_drive_item_version")]
-        object.property("thumbnails", &self.thumbnails);
-        #[cfg(feature = "_drive_item_version")]
-        object.property("versions", &self.versions);
-        #[cfg(feature = "_drive_item_version")]
-        object.property("workbook", &self.workbook);
+        #[cfg(feature = "_drives")] object.property("thumbnails", &self.thumbnails);
+        #[cfg(feature = "_drives")] object.property("versions", &self.versions);
+        #[cfg(feature = "_drives")] object.property("workbook", &self.workbook);
         object.end()
     }
 }
@@ -280,28 +277,28 @@ impl graph_odata_runtime::model::ODataObject for DriveItem {
             "specialFolder" => read_nullable(map, key, &mut self.special_folder, extra),
             "video" => read_nullable(map, key, &mut self.video, extra),
             "webDavUrl" => read_lenient(map, key, &mut self.web_dav_url, extra),
-            #[cfg(feature = "_activity_based_timeout_policy")]
+            #[cfg(feature = "_authorization_info")]
             "createdByUser" => read_nullable(map, key, &mut self.created_by_user, extra),
-            #[cfg(feature = "_activity_based_timeout_policy")]
+            #[cfg(feature = "_authorization_info")]
             "lastModifiedByUser" => {
                 read_nullable(map, key, &mut self.last_modified_by_user, extra)
             }
-            #[cfg(feature = "_access_action")]
+            #[cfg(feature = "_column_link")]
             "analytics" => read_nullable(map, key, &mut self.analytics, extra),
             "children" => read_nullable(map, key, &mut self.children, extra),
-            #[cfg(feature = "_base_item_version")]
+            #[cfg(feature = "_column_link")]
             "listItem" => read_nullable(map, key, &mut self.list_item, extra),
-            #[cfg(feature = "_base_item")]
+            #[cfg(feature = "_boolean_column")]
             "permissions" => read_nullable(map, key, &mut self.permissions, extra),
-            #[cfg(feature = "_drive_item_version")]
+            #[cfg(feature = "_drives")]
             "retentionLabel" => read_nullable(map, key, &mut self.retention_label, extra),
             #[cfg(feature = "_subscription")]
             "subscriptions" => read_nullable(map, key, &mut self.subscriptions, extra),
-            #[cfg(feature = "_drive_item_version")]
+            #[cfg(feature = "_drives")]
             "thumbnails" => read_nullable(map, key, &mut self.thumbnails, extra),
-            #[cfg(feature = "_drive_item_version")]
+            #[cfg(feature = "_drives")]
             "versions" => read_nullable(map, key, &mut self.versions, extra),
-            #[cfg(feature = "_drive_item_version")]
+            #[cfg(feature = "_drives")]
             "workbook" => read_nullable(map, key, &mut self.workbook, extra),
             _ => Ok(false),
         }
@@ -495,7 +492,7 @@ impl DriveItemField {
     ];
 }
 
-#[cfg(feature = "_drive_item_version")]
+#[cfg(feature = "_drives")]
 /// CSDL entity type `microsoft.graph.driveItemVersion`; base type `microsoft.graph.baseItemVersion`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct DriveItemVersion {
@@ -521,14 +518,14 @@ pub struct DriveItemVersion {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_drive_item_version")]
+#[cfg(feature = "_drives")]
 impl serde::Serialize for DriveItemVersion {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_drive_item_version")]
+#[cfg(feature = "_drives")]
 impl DriveItemVersion {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.driveItemVersion";
@@ -554,7 +551,7 @@ impl DriveItemVersion {
     }
 }
 
-#[cfg(feature = "_drive_item_version")]
+#[cfg(feature = "_drives")]
 impl<'de> serde::Deserialize<'de> for DriveItemVersion {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -563,7 +560,7 @@ impl<'de> serde::Deserialize<'de> for DriveItemVersion {
     }
 }
 
-#[cfg(feature = "_drive_item_version")]
+#[cfg(feature = "_drives")]
 impl graph_odata_runtime::model::ODataObject for DriveItemVersion {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -593,7 +590,7 @@ impl graph_odata_runtime::model::ODataObject for DriveItemVersion {
     }
 }
 
-#[cfg(feature = "_drive_item_version")]
+#[cfg(feature = "_drives")]
 impl DriveItemVersion {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -604,11 +601,11 @@ impl DriveItemVersion {
     }
 }
 
-#[cfg(feature = "_drive_item_version")]
+#[cfg(feature = "_drives")]
 /// The properties of [`DriveItemVersion`] by wire name, each a [`Field<DriveItemVersion>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`DriveItemVersion::set_null`].
 pub enum DriveItemVersionField {}
 
-#[cfg(feature = "_drive_item_version")]
+#[cfg(feature = "_drives")]
 #[allow(non_upper_case_globals)]
 impl DriveItemVersionField {
     /// `id`
@@ -640,7 +637,7 @@ impl DriveItemVersionField {
     ];
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 /// CSDL entity type `microsoft.graph.driveProtectionRule`; base type `microsoft.graph.protectionRuleBase`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct DriveProtectionRule {
@@ -676,14 +673,14 @@ pub struct DriveProtectionRule {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 impl serde::Serialize for DriveProtectionRule {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 impl DriveProtectionRule {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.driveProtectionRule";
@@ -712,7 +709,7 @@ impl DriveProtectionRule {
     }
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 impl<'de> serde::Deserialize<'de> for DriveProtectionRule {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -721,7 +718,7 @@ impl<'de> serde::Deserialize<'de> for DriveProtectionRule {
     }
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 impl graph_odata_runtime::model::ODataObject for DriveProtectionRule {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -760,7 +757,7 @@ impl graph_odata_runtime::model::ODataObject for DriveProtectionRule {
     }
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 impl DriveProtectionRule {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -771,11 +768,11 @@ impl DriveProtectionRule {
     }
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 /// The properties of [`DriveProtectionRule`] by wire name, each a [`Field<DriveProtectionRule>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`DriveProtectionRule::set_null`].
 pub enum DriveProtectionRuleField {}
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 #[allow(non_upper_case_globals)]
 impl DriveProtectionRuleField {
     /// `id`
@@ -822,7 +819,7 @@ impl DriveProtectionRuleField {
     ];
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 /// CSDL entity type `microsoft.graph.driveProtectionUnit`; base type `microsoft.graph.protectionUnitBase`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct DriveProtectionUnit {
@@ -868,14 +865,14 @@ pub struct DriveProtectionUnit {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 impl serde::Serialize for DriveProtectionUnit {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 impl DriveProtectionUnit {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.driveProtectionUnit";
@@ -908,7 +905,7 @@ impl DriveProtectionUnit {
     }
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 impl<'de> serde::Deserialize<'de> for DriveProtectionUnit {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -917,7 +914,7 @@ impl<'de> serde::Deserialize<'de> for DriveProtectionUnit {
     }
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 impl graph_odata_runtime::model::ODataObject for DriveProtectionUnit {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -962,7 +959,7 @@ impl graph_odata_runtime::model::ODataObject for DriveProtectionUnit {
     }
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 impl DriveProtectionUnit {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -973,11 +970,11 @@ impl DriveProtectionUnit {
     }
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 /// The properties of [`DriveProtectionUnit`] by wire name, each a [`Field<DriveProtectionUnit>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`DriveProtectionUnit::set_null`].
 pub enum DriveProtectionUnitField {}
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 #[allow(non_upper_case_globals)]
 impl DriveProtectionUnitField {
     /// `id`
@@ -1042,7 +1039,7 @@ impl DriveProtectionUnitField {
     ];
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 /// CSDL entity type `microsoft.graph.driveProtectionUnitsBulkAdditionJob`; base type `microsoft.graph.protectionUnitsBulkJobBase`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct DriveProtectionUnitsBulkAdditionJob {
@@ -1080,14 +1077,14 @@ pub struct DriveProtectionUnitsBulkAdditionJob {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 impl serde::Serialize for DriveProtectionUnitsBulkAdditionJob {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 impl DriveProtectionUnitsBulkAdditionJob {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.driveProtectionUnitsBulkAdditionJob";
@@ -1117,7 +1114,7 @@ impl DriveProtectionUnitsBulkAdditionJob {
     }
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 impl<'de> serde::Deserialize<'de> for DriveProtectionUnitsBulkAdditionJob {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1126,7 +1123,7 @@ impl<'de> serde::Deserialize<'de> for DriveProtectionUnitsBulkAdditionJob {
     }
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 impl graph_odata_runtime::model::ODataObject for DriveProtectionUnitsBulkAdditionJob {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -1164,7 +1161,7 @@ impl graph_odata_runtime::model::ODataObject for DriveProtectionUnitsBulkAdditio
     }
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 impl DriveProtectionUnitsBulkAdditionJob {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -1175,11 +1172,11 @@ impl DriveProtectionUnitsBulkAdditionJob {
     }
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 /// The properties of [`DriveProtectionUnitsBulkAdditionJob`] by wire name, each a [`Field<DriveProtectionUnitsBulkAdditionJob>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`DriveProtectionUnitsBulkAdditionJob::set_null`].
 pub enum DriveProtectionUnitsBulkAdditionJobField {}
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 #[allow(non_upper_case_globals)]
 impl DriveProtectionUnitsBulkAdditionJobField {
     /// `id`
@@ -1237,7 +1234,7 @@ impl DriveProtectionUnitsBulkAdditionJobField {
     ];
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 /// CSDL entity type `microsoft.graph.driveRestoreArtifact`; base type `microsoft.graph.restoreArtifactBase`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct DriveRestoreArtifact {
@@ -1274,14 +1271,14 @@ pub struct DriveRestoreArtifact {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 impl serde::Serialize for DriveRestoreArtifact {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 impl DriveRestoreArtifact {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.driveRestoreArtifact";
@@ -1311,7 +1308,7 @@ impl DriveRestoreArtifact {
     }
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 impl<'de> serde::Deserialize<'de> for DriveRestoreArtifact {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1320,7 +1317,7 @@ impl<'de> serde::Deserialize<'de> for DriveRestoreArtifact {
     }
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 impl graph_odata_runtime::model::ODataObject for DriveRestoreArtifact {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -1358,7 +1355,7 @@ impl graph_odata_runtime::model::ODataObject for DriveRestoreArtifact {
     }
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 impl DriveRestoreArtifact {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -1369,11 +1366,11 @@ impl DriveRestoreArtifact {
     }
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 /// The properties of [`DriveRestoreArtifact`] by wire name, each a [`Field<DriveRestoreArtifact>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`DriveRestoreArtifact::set_null`].
 pub enum DriveRestoreArtifactField {}
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 #[allow(non_upper_case_globals)]
 impl DriveRestoreArtifactField {
     /// `id`
@@ -1425,7 +1422,7 @@ impl DriveRestoreArtifactField {
     ];
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 /// CSDL entity type `microsoft.graph.driveRestoreArtifactsBulkAdditionRequest`; base type `microsoft.graph.restoreArtifactsBulkRequestBase`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct DriveRestoreArtifactsBulkAdditionRequest {
@@ -1478,14 +1475,14 @@ pub struct DriveRestoreArtifactsBulkAdditionRequest {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 impl serde::Serialize for DriveRestoreArtifactsBulkAdditionRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 impl DriveRestoreArtifactsBulkAdditionRequest {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.driveRestoreArtifactsBulkAdditionRequest";
@@ -1520,7 +1517,7 @@ impl DriveRestoreArtifactsBulkAdditionRequest {
     }
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 impl<'de> serde::Deserialize<'de> for DriveRestoreArtifactsBulkAdditionRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1529,7 +1526,7 @@ impl<'de> serde::Deserialize<'de> for DriveRestoreArtifactsBulkAdditionRequest {
     }
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 impl graph_odata_runtime::model::ODataObject
 for DriveRestoreArtifactsBulkAdditionRequest {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
@@ -1581,7 +1578,7 @@ for DriveRestoreArtifactsBulkAdditionRequest {
     }
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 impl DriveRestoreArtifactsBulkAdditionRequest {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -1592,11 +1589,11 @@ impl DriveRestoreArtifactsBulkAdditionRequest {
     }
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 /// The properties of [`DriveRestoreArtifactsBulkAdditionRequest`] by wire name, each a [`Field<DriveRestoreArtifactsBulkAdditionRequest>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`DriveRestoreArtifactsBulkAdditionRequest::set_null`].
 pub enum DriveRestoreArtifactsBulkAdditionRequestField {}
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 #[allow(non_upper_case_globals)]
 impl DriveRestoreArtifactsBulkAdditionRequestField {
     /// `id`
@@ -1679,7 +1676,7 @@ impl DriveRestoreArtifactsBulkAdditionRequestField {
     ];
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 /// CSDL entity type `microsoft.graph.eBookInstallSummary`; base type `microsoft.graph.entity`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct EBookInstallSummary {
@@ -1704,14 +1701,14 @@ pub struct EBookInstallSummary {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 impl serde::Serialize for EBookInstallSummary {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 impl EBookInstallSummary {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.eBookInstallSummary";
@@ -1738,7 +1735,7 @@ impl EBookInstallSummary {
     }
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 impl<'de> serde::Deserialize<'de> for EBookInstallSummary {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1747,7 +1744,7 @@ impl<'de> serde::Deserialize<'de> for EBookInstallSummary {
     }
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 impl graph_odata_runtime::model::ODataObject for EBookInstallSummary {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -1786,7 +1783,7 @@ impl graph_odata_runtime::model::ODataObject for EBookInstallSummary {
     }
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 impl EBookInstallSummary {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -1797,11 +1794,11 @@ impl EBookInstallSummary {
     }
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 /// The properties of [`EBookInstallSummary`] by wire name, each a [`Field<EBookInstallSummary>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`EBookInstallSummary::set_null`].
 pub enum EBookInstallSummaryField {}
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 #[allow(non_upper_case_globals)]
 impl EBookInstallSummaryField {
     /// `id`
@@ -1842,7 +1839,7 @@ impl EBookInstallSummaryField {
     ];
 }
 
-#[cfg(feature = "_admin_microsoft365_apps")]
+#[cfg(feature = "_admin")]
 /// CSDL entity type `microsoft.graph.edge`; base type `microsoft.graph.entity`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Edge {
@@ -1857,14 +1854,14 @@ pub struct Edge {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_admin_microsoft365_apps")]
+#[cfg(feature = "_admin")]
 impl serde::Serialize for Edge {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_admin_microsoft365_apps")]
+#[cfg(feature = "_admin")]
 impl Edge {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.edge";
@@ -1886,7 +1883,7 @@ impl Edge {
     }
 }
 
-#[cfg(feature = "_admin_microsoft365_apps")]
+#[cfg(feature = "_admin")]
 impl<'de> serde::Deserialize<'de> for Edge {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1895,7 +1892,7 @@ impl<'de> serde::Deserialize<'de> for Edge {
     }
 }
 
-#[cfg(feature = "_admin_microsoft365_apps")]
+#[cfg(feature = "_admin")]
 impl graph_odata_runtime::model::ODataObject for Edge {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -1919,7 +1916,7 @@ impl graph_odata_runtime::model::ODataObject for Edge {
     }
 }
 
-#[cfg(feature = "_admin_microsoft365_apps")]
+#[cfg(feature = "_admin")]
 impl Edge {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -1930,11 +1927,11 @@ impl Edge {
     }
 }
 
-#[cfg(feature = "_admin_microsoft365_apps")]
+#[cfg(feature = "_admin")]
 /// The properties of [`Edge`] by wire name, each a [`Field<Edge>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`Edge::set_null`].
 pub enum EdgeField {}
 
-#[cfg(feature = "_admin_microsoft365_apps")]
+#[cfg(feature = "_admin")]
 #[allow(non_upper_case_globals)]
 impl EdgeField {
     /// `id`
@@ -1950,7 +1947,7 @@ impl EdgeField {
     ];
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 /// CSDL entity type `microsoft.graph.editionUpgradeConfiguration`; base type `microsoft.graph.deviceConfiguration`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct EditionUpgradeConfiguration {
@@ -2004,14 +2001,14 @@ pub struct EditionUpgradeConfiguration {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl serde::Serialize for EditionUpgradeConfiguration {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl EditionUpgradeConfiguration {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.editionUpgradeConfiguration";
@@ -2051,7 +2048,7 @@ impl EditionUpgradeConfiguration {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl<'de> serde::Deserialize<'de> for EditionUpgradeConfiguration {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2060,7 +2057,7 @@ impl<'de> serde::Deserialize<'de> for EditionUpgradeConfiguration {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl graph_odata_runtime::model::ODataObject for EditionUpgradeConfiguration {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -2106,7 +2103,7 @@ impl graph_odata_runtime::model::ODataObject for EditionUpgradeConfiguration {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl EditionUpgradeConfiguration {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -2117,11 +2114,11 @@ impl EditionUpgradeConfiguration {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 /// The properties of [`EditionUpgradeConfiguration`] by wire name, each a [`Field<EditionUpgradeConfiguration>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`EditionUpgradeConfiguration::set_null`].
 pub enum EditionUpgradeConfigurationField {}
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 #[allow(non_upper_case_globals)]
 impl EditionUpgradeConfigurationField {
     /// `id`
@@ -2207,7 +2204,7 @@ impl EditionUpgradeConfigurationField {
     ];
 }
 
-#[cfg(feature = "_challenging_word")]
+#[cfg(feature = "_education")]
 /// CSDL entity type `microsoft.graph.educationAssignment`; base type `microsoft.graph.entity`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct EducationAssignment {
@@ -2280,14 +2277,14 @@ pub struct EducationAssignment {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_challenging_word")]
+#[cfg(feature = "_education")]
 impl serde::Serialize for EducationAssignment {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_challenging_word")]
+#[cfg(feature = "_education")]
 impl EducationAssignment {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.educationAssignment";
@@ -2343,7 +2340,7 @@ impl EducationAssignment {
     }
 }
 
-#[cfg(feature = "_challenging_word")]
+#[cfg(feature = "_education")]
 impl<'de> serde::Deserialize<'de> for EducationAssignment {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2352,7 +2349,7 @@ impl<'de> serde::Deserialize<'de> for EducationAssignment {
     }
 }
 
-#[cfg(feature = "_challenging_word")]
+#[cfg(feature = "_education")]
 impl graph_odata_runtime::model::ODataObject for EducationAssignment {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -2432,7 +2429,7 @@ impl graph_odata_runtime::model::ODataObject for EducationAssignment {
     }
 }
 
-#[cfg(feature = "_challenging_word")]
+#[cfg(feature = "_education")]
 impl EducationAssignment {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -2443,11 +2440,11 @@ impl EducationAssignment {
     }
 }
 
-#[cfg(feature = "_challenging_word")]
+#[cfg(feature = "_education")]
 /// The properties of [`EducationAssignment`] by wire name, each a [`Field<EducationAssignment>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`EducationAssignment::set_null`].
 pub enum EducationAssignmentField {}
 
-#[cfg(feature = "_challenging_word")]
+#[cfg(feature = "_education")]
 #[allow(non_upper_case_globals)]
 impl EducationAssignmentField {
     /// `id`
@@ -2598,7 +2595,7 @@ impl EducationAssignmentField {
     ];
 }
 
-#[cfg(feature = "_challenging_word")]
+#[cfg(feature = "_education")]
 /// CSDL entity type `microsoft.graph.educationAssignmentDefaults`; base type `microsoft.graph.entity`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct EducationAssignmentDefaults {
@@ -2619,14 +2616,14 @@ pub struct EducationAssignmentDefaults {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_challenging_word")]
+#[cfg(feature = "_education")]
 impl serde::Serialize for EducationAssignmentDefaults {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_challenging_word")]
+#[cfg(feature = "_education")]
 impl EducationAssignmentDefaults {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.educationAssignmentDefaults";
@@ -2651,7 +2648,7 @@ impl EducationAssignmentDefaults {
     }
 }
 
-#[cfg(feature = "_challenging_word")]
+#[cfg(feature = "_education")]
 impl<'de> serde::Deserialize<'de> for EducationAssignmentDefaults {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2660,7 +2657,7 @@ impl<'de> serde::Deserialize<'de> for EducationAssignmentDefaults {
     }
 }
 
-#[cfg(feature = "_challenging_word")]
+#[cfg(feature = "_education")]
 impl graph_odata_runtime::model::ODataObject for EducationAssignmentDefaults {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -2691,7 +2688,7 @@ impl graph_odata_runtime::model::ODataObject for EducationAssignmentDefaults {
     }
 }
 
-#[cfg(feature = "_challenging_word")]
+#[cfg(feature = "_education")]
 impl EducationAssignmentDefaults {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -2702,11 +2699,11 @@ impl EducationAssignmentDefaults {
     }
 }
 
-#[cfg(feature = "_challenging_word")]
+#[cfg(feature = "_education")]
 /// The properties of [`EducationAssignmentDefaults`] by wire name, each a [`Field<EducationAssignmentDefaults>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`EducationAssignmentDefaults::set_null`].
 pub enum EducationAssignmentDefaultsField {}
 
-#[cfg(feature = "_challenging_word")]
+#[cfg(feature = "_education")]
 #[allow(non_upper_case_globals)]
 impl EducationAssignmentDefaultsField {
     /// `id`
@@ -2737,7 +2734,7 @@ impl EducationAssignmentDefaultsField {
     ];
 }
 
-#[cfg(feature = "_challenging_word")]
+#[cfg(feature = "_education")]
 /// CSDL entity type `microsoft.graph.educationAssignmentResource`; base type `microsoft.graph.entity`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct EducationAssignmentResource {
@@ -2756,14 +2753,14 @@ pub struct EducationAssignmentResource {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_challenging_word")]
+#[cfg(feature = "_education")]
 impl serde::Serialize for EducationAssignmentResource {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_challenging_word")]
+#[cfg(feature = "_education")]
 impl EducationAssignmentResource {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.educationAssignmentResource";
@@ -2787,7 +2784,7 @@ impl EducationAssignmentResource {
     }
 }
 
-#[cfg(feature = "_challenging_word")]
+#[cfg(feature = "_education")]
 impl<'de> serde::Deserialize<'de> for EducationAssignmentResource {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2796,7 +2793,7 @@ impl<'de> serde::Deserialize<'de> for EducationAssignmentResource {
     }
 }
 
-#[cfg(feature = "_challenging_word")]
+#[cfg(feature = "_education")]
 impl graph_odata_runtime::model::ODataObject for EducationAssignmentResource {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -2824,7 +2821,7 @@ impl graph_odata_runtime::model::ODataObject for EducationAssignmentResource {
     }
 }
 
-#[cfg(feature = "_challenging_word")]
+#[cfg(feature = "_education")]
 impl EducationAssignmentResource {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -2835,11 +2832,11 @@ impl EducationAssignmentResource {
     }
 }
 
-#[cfg(feature = "_challenging_word")]
+#[cfg(feature = "_education")]
 /// The properties of [`EducationAssignmentResource`] by wire name, each a [`Field<EducationAssignmentResource>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`EducationAssignmentResource::set_null`].
 pub enum EducationAssignmentResourceField {}
 
-#[cfg(feature = "_challenging_word")]
+#[cfg(feature = "_education")]
 #[allow(non_upper_case_globals)]
 impl EducationAssignmentResourceField {
     /// `id`
@@ -2865,7 +2862,7 @@ impl EducationAssignmentResourceField {
     ];
 }
 
-#[cfg(feature = "_challenging_word")]
+#[cfg(feature = "_education")]
 /// CSDL entity type `microsoft.graph.educationAssignmentSettings`; base type `microsoft.graph.entity`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct EducationAssignmentSettings {
@@ -2886,14 +2883,14 @@ pub struct EducationAssignmentSettings {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_challenging_word")]
+#[cfg(feature = "_education")]
 impl serde::Serialize for EducationAssignmentSettings {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_challenging_word")]
+#[cfg(feature = "_education")]
 impl EducationAssignmentSettings {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.educationAssignmentSettings";
@@ -2922,7 +2919,7 @@ impl EducationAssignmentSettings {
     }
 }
 
-#[cfg(feature = "_challenging_word")]
+#[cfg(feature = "_education")]
 impl<'de> serde::Deserialize<'de> for EducationAssignmentSettings {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2931,7 +2928,7 @@ impl<'de> serde::Deserialize<'de> for EducationAssignmentSettings {
     }
 }
 
-#[cfg(feature = "_challenging_word")]
+#[cfg(feature = "_education")]
 impl graph_odata_runtime::model::ODataObject for EducationAssignmentSettings {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -2962,7 +2959,7 @@ impl graph_odata_runtime::model::ODataObject for EducationAssignmentSettings {
     }
 }
 
-#[cfg(feature = "_challenging_word")]
+#[cfg(feature = "_education")]
 impl EducationAssignmentSettings {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -2973,11 +2970,11 @@ impl EducationAssignmentSettings {
     }
 }
 
-#[cfg(feature = "_challenging_word")]
+#[cfg(feature = "_education")]
 /// The properties of [`EducationAssignmentSettings`] by wire name, each a [`Field<EducationAssignmentSettings>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`EducationAssignmentSettings::set_null`].
 pub enum EducationAssignmentSettingsField {}
 
-#[cfg(feature = "_challenging_word")]
+#[cfg(feature = "_education")]
 #[allow(non_upper_case_globals)]
 impl EducationAssignmentSettingsField {
     /// `id`
@@ -3008,7 +3005,7 @@ impl EducationAssignmentSettingsField {
     ];
 }
 
-#[cfg(feature = "_challenging_word")]
+#[cfg(feature = "_education")]
 /// CSDL entity type `microsoft.graph.educationCategory`; base type `microsoft.graph.entity`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct EducationCategory {
@@ -3023,14 +3020,14 @@ pub struct EducationCategory {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_challenging_word")]
+#[cfg(feature = "_education")]
 impl serde::Serialize for EducationCategory {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_challenging_word")]
+#[cfg(feature = "_education")]
 impl EducationCategory {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.educationCategory";
@@ -3052,7 +3049,7 @@ impl EducationCategory {
     }
 }
 
-#[cfg(feature = "_challenging_word")]
+#[cfg(feature = "_education")]
 impl<'de> serde::Deserialize<'de> for EducationCategory {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -3061,7 +3058,7 @@ impl<'de> serde::Deserialize<'de> for EducationCategory {
     }
 }
 
-#[cfg(feature = "_challenging_word")]
+#[cfg(feature = "_education")]
 impl graph_odata_runtime::model::ODataObject for EducationCategory {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -3083,7 +3080,7 @@ impl graph_odata_runtime::model::ODataObject for EducationCategory {
     }
 }
 
-#[cfg(feature = "_challenging_word")]
+#[cfg(feature = "_education")]
 impl EducationCategory {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -3094,11 +3091,11 @@ impl EducationCategory {
     }
 }
 
-#[cfg(feature = "_challenging_word")]
+#[cfg(feature = "_education")]
 /// The properties of [`EducationCategory`] by wire name, each a [`Field<EducationCategory>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`EducationCategory::set_null`].
 pub enum EducationCategoryField {}
 
-#[cfg(feature = "_challenging_word")]
+#[cfg(feature = "_education")]
 #[allow(non_upper_case_globals)]
 impl EducationCategoryField {
     /// `id`
@@ -3114,7 +3111,7 @@ impl EducationCategoryField {
     ];
 }
 
-#[cfg(feature = "_challenging_word")]
+#[cfg(feature = "_education")]
 /// CSDL entity type `microsoft.graph.educationClass`; base type `microsoft.graph.entity`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct EducationClass {
@@ -3154,7 +3151,7 @@ pub struct EducationClass {
     /// Navigation property `assignmentSettings`: `microsoft.graph.educationAssignmentSettings`, contained; present when expanded (`$expand`).
     pub assignment_settings: Option<EducationAssignmentSettings>,
     /// Navigation property `group`: `microsoft.graph.group`; present when expanded (`$expand`).
-    #[cfg(feature = "_activity_based_timeout_policy")]
+    #[cfg(feature = "_group")]
     pub group: Option<Group>,
     /// Navigation property `members`: `Collection(microsoft.graph.educationUser)`; present when expanded (`$expand`).
     pub members: Option<Vec<EducationUser>>,
@@ -3170,14 +3167,14 @@ pub struct EducationClass {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_challenging_word")]
+#[cfg(feature = "_education")]
 impl serde::Serialize for EducationClass {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_challenging_word")]
+#[cfg(feature = "_education")]
 #[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
 impl EducationClass {
     /// The CSDL qualified name, as `@odata.type` spells it.
@@ -3211,8 +3208,7 @@ impl EducationClass {
         object.property("assignmentDefaults", &self.assignment_defaults);
         object.property("assignments", &self.assignments);
         object.property("assignmentSettings", &self.assignment_settings);
-        #[cfg(feature = "_activity_based_timeout_policy")]
-        object.property("group", &self.group);
+        #[cfg(feature = "_group")] object.property("group", &self.group);
         object.property("members", &self.members);
         object.property("modules", &self.modules);
         object.property("schools", &self.schools);
@@ -3221,7 +3217,7 @@ impl EducationClass {
     }
 }
 
-#[cfg(feature = "_challenging_word")]
+#[cfg(feature = "_education")]
 impl<'de> serde::Deserialize<'de> for EducationClass {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -3230,7 +3226,7 @@ impl<'de> serde::Deserialize<'de> for EducationClass {
     }
 }
 
-#[cfg(feature = "_challenging_word")]
+#[cfg(feature = "_education")]
 #[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
 impl graph_odata_runtime::model::ODataObject for EducationClass {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
@@ -3266,7 +3262,7 @@ impl graph_odata_runtime::model::ODataObject for EducationClass {
             "assignmentSettings" => {
                 read_nullable(map, key, &mut self.assignment_settings, extra)
             }
-            #[cfg(feature = "_activity_based_timeout_policy")]
+            #[cfg(feature = "_group")]
             "group" => read_nullable(map, key, &mut self.group, extra),
             "members" => read_nullable(map, key, &mut self.members, extra),
             "modules" => read_nullable(map, key, &mut self.modules, extra),
@@ -3282,7 +3278,7 @@ impl graph_odata_runtime::model::ODataObject for EducationClass {
     }
 }
 
-#[cfg(feature = "_challenging_word")]
+#[cfg(feature = "_education")]
 impl EducationClass {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -3293,11 +3289,11 @@ impl EducationClass {
     }
 }
 
-#[cfg(feature = "_challenging_word")]
+#[cfg(feature = "_education")]
 /// The properties of [`EducationClass`] by wire name, each a [`Field<EducationClass>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`EducationClass::set_null`].
 pub enum EducationClassField {}
 
-#[cfg(feature = "_challenging_word")]
+#[cfg(feature = "_education")]
 #[allow(non_upper_case_globals)]
 impl EducationClassField {
     /// `id`
@@ -3391,7 +3387,7 @@ impl EducationClassField {
     ];
 }
 
-#[cfg(feature = "_challenging_word")]
+#[cfg(feature = "_education")]
 /// CSDL entity type `microsoft.graph.educationFeedbackOutcome`; base type `microsoft.graph.educationOutcome`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct EducationFeedbackOutcome {
@@ -3414,14 +3410,14 @@ pub struct EducationFeedbackOutcome {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_challenging_word")]
+#[cfg(feature = "_education")]
 impl serde::Serialize for EducationFeedbackOutcome {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_challenging_word")]
+#[cfg(feature = "_education")]
 impl EducationFeedbackOutcome {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.educationFeedbackOutcome";
@@ -3446,7 +3442,7 @@ impl EducationFeedbackOutcome {
     }
 }
 
-#[cfg(feature = "_challenging_word")]
+#[cfg(feature = "_education")]
 impl<'de> serde::Deserialize<'de> for EducationFeedbackOutcome {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -3455,7 +3451,7 @@ impl<'de> serde::Deserialize<'de> for EducationFeedbackOutcome {
     }
 }
 
-#[cfg(feature = "_challenging_word")]
+#[cfg(feature = "_education")]
 impl graph_odata_runtime::model::ODataObject for EducationFeedbackOutcome {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -3486,7 +3482,7 @@ impl graph_odata_runtime::model::ODataObject for EducationFeedbackOutcome {
     }
 }
 
-#[cfg(feature = "_challenging_word")]
+#[cfg(feature = "_education")]
 impl EducationFeedbackOutcome {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -3497,11 +3493,11 @@ impl EducationFeedbackOutcome {
     }
 }
 
-#[cfg(feature = "_challenging_word")]
+#[cfg(feature = "_education")]
 /// The properties of [`EducationFeedbackOutcome`] by wire name, each a [`Field<EducationFeedbackOutcome>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`EducationFeedbackOutcome::set_null`].
 pub enum EducationFeedbackOutcomeField {}
 
-#[cfg(feature = "_challenging_word")]
+#[cfg(feature = "_education")]
 #[allow(non_upper_case_globals)]
 impl EducationFeedbackOutcomeField {
     /// `id`
@@ -3532,7 +3528,7 @@ impl EducationFeedbackOutcomeField {
     ];
 }
 
-#[cfg(feature = "_challenging_word")]
+#[cfg(feature = "_education")]
 /// CSDL entity type `microsoft.graph.educationFeedbackResourceOutcome`; base type `microsoft.graph.educationOutcome`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct EducationFeedbackResourceOutcome {
@@ -3555,14 +3551,14 @@ pub struct EducationFeedbackResourceOutcome {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_challenging_word")]
+#[cfg(feature = "_education")]
 impl serde::Serialize for EducationFeedbackResourceOutcome {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_challenging_word")]
+#[cfg(feature = "_education")]
 impl EducationFeedbackResourceOutcome {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.educationFeedbackResourceOutcome";
@@ -3587,7 +3583,7 @@ impl EducationFeedbackResourceOutcome {
     }
 }
 
-#[cfg(feature = "_challenging_word")]
+#[cfg(feature = "_education")]
 impl<'de> serde::Deserialize<'de> for EducationFeedbackResourceOutcome {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -3596,7 +3592,7 @@ impl<'de> serde::Deserialize<'de> for EducationFeedbackResourceOutcome {
     }
 }
 
-#[cfg(feature = "_challenging_word")]
+#[cfg(feature = "_education")]
 impl graph_odata_runtime::model::ODataObject for EducationFeedbackResourceOutcome {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -3627,7 +3623,7 @@ impl graph_odata_runtime::model::ODataObject for EducationFeedbackResourceOutcom
     }
 }
 
-#[cfg(feature = "_challenging_word")]
+#[cfg(feature = "_education")]
 impl EducationFeedbackResourceOutcome {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -3638,11 +3634,11 @@ impl EducationFeedbackResourceOutcome {
     }
 }
 
-#[cfg(feature = "_challenging_word")]
+#[cfg(feature = "_education")]
 /// The properties of [`EducationFeedbackResourceOutcome`] by wire name, each a [`Field<EducationFeedbackResourceOutcome>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`EducationFeedbackResourceOutcome::set_null`].
 pub enum EducationFeedbackResourceOutcomeField {}
 
-#[cfg(feature = "_challenging_word")]
+#[cfg(feature = "_education")]
 #[allow(non_upper_case_globals)]
 impl EducationFeedbackResourceOutcomeField {
     /// `id`
@@ -3675,7 +3671,7 @@ impl EducationFeedbackResourceOutcomeField {
     ];
 }
 
-#[cfg(feature = "_challenging_word")]
+#[cfg(feature = "_education")]
 /// CSDL entity type `microsoft.graph.educationGradingCategory`; base type `microsoft.graph.entity`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct EducationGradingCategory {
@@ -3692,14 +3688,14 @@ pub struct EducationGradingCategory {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_challenging_word")]
+#[cfg(feature = "_education")]
 impl serde::Serialize for EducationGradingCategory {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_challenging_word")]
+#[cfg(feature = "_education")]
 impl EducationGradingCategory {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.educationGradingCategory";
@@ -3722,7 +3718,7 @@ impl EducationGradingCategory {
     }
 }
 
-#[cfg(feature = "_challenging_word")]
+#[cfg(feature = "_education")]
 impl<'de> serde::Deserialize<'de> for EducationGradingCategory {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -3731,7 +3727,7 @@ impl<'de> serde::Deserialize<'de> for EducationGradingCategory {
     }
 }
 
-#[cfg(feature = "_challenging_word")]
+#[cfg(feature = "_education")]
 impl graph_odata_runtime::model::ODataObject for EducationGradingCategory {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -3756,7 +3752,7 @@ impl graph_odata_runtime::model::ODataObject for EducationGradingCategory {
     }
 }
 
-#[cfg(feature = "_challenging_word")]
+#[cfg(feature = "_education")]
 impl EducationGradingCategory {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -3767,11 +3763,11 @@ impl EducationGradingCategory {
     }
 }
 
-#[cfg(feature = "_challenging_word")]
+#[cfg(feature = "_education")]
 /// The properties of [`EducationGradingCategory`] by wire name, each a [`Field<EducationGradingCategory>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`EducationGradingCategory::set_null`].
 pub enum EducationGradingCategoryField {}
 
-#[cfg(feature = "_challenging_word")]
+#[cfg(feature = "_education")]
 #[allow(non_upper_case_globals)]
 impl EducationGradingCategoryField {
     /// `id`
@@ -3792,7 +3788,7 @@ impl EducationGradingCategoryField {
     ];
 }
 
-#[cfg(feature = "_challenging_word")]
+#[cfg(feature = "_education")]
 /// CSDL entity type `microsoft.graph.educationGradingScheme`; base type `microsoft.graph.entity`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct EducationGradingScheme {
@@ -3811,14 +3807,14 @@ pub struct EducationGradingScheme {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_challenging_word")]
+#[cfg(feature = "_education")]
 impl serde::Serialize for EducationGradingScheme {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_challenging_word")]
+#[cfg(feature = "_education")]
 impl EducationGradingScheme {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.educationGradingScheme";
@@ -3842,7 +3838,7 @@ impl EducationGradingScheme {
     }
 }
 
-#[cfg(feature = "_challenging_word")]
+#[cfg(feature = "_education")]
 impl<'de> serde::Deserialize<'de> for EducationGradingScheme {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -3851,7 +3847,7 @@ impl<'de> serde::Deserialize<'de> for EducationGradingScheme {
     }
 }
 
-#[cfg(feature = "_challenging_word")]
+#[cfg(feature = "_education")]
 impl graph_odata_runtime::model::ODataObject for EducationGradingScheme {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -3877,7 +3873,7 @@ impl graph_odata_runtime::model::ODataObject for EducationGradingScheme {
     }
 }
 
-#[cfg(feature = "_challenging_word")]
+#[cfg(feature = "_education")]
 impl EducationGradingScheme {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -3888,11 +3884,11 @@ impl EducationGradingScheme {
     }
 }
 
-#[cfg(feature = "_challenging_word")]
+#[cfg(feature = "_education")]
 /// The properties of [`EducationGradingScheme`] by wire name, each a [`Field<EducationGradingScheme>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`EducationGradingScheme::set_null`].
 pub enum EducationGradingSchemeField {}
 
-#[cfg(feature = "_challenging_word")]
+#[cfg(feature = "_education")]
 #[allow(non_upper_case_globals)]
 impl EducationGradingSchemeField {
     /// `id`
@@ -3916,7 +3912,7 @@ impl EducationGradingSchemeField {
     ];
 }
 
-#[cfg(feature = "_challenging_word")]
+#[cfg(feature = "_education")]
 /// CSDL entity type `microsoft.graph.educationModule`; base type `microsoft.graph.entity`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct EducationModule {
@@ -3949,14 +3945,14 @@ pub struct EducationModule {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_challenging_word")]
+#[cfg(feature = "_education")]
 impl serde::Serialize for EducationModule {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_challenging_word")]
+#[cfg(feature = "_education")]
 impl EducationModule {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.educationModule";
@@ -3987,7 +3983,7 @@ impl EducationModule {
     }
 }
 
-#[cfg(feature = "_challenging_word")]
+#[cfg(feature = "_education")]
 impl<'de> serde::Deserialize<'de> for EducationModule {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -3996,7 +3992,7 @@ impl<'de> serde::Deserialize<'de> for EducationModule {
     }
 }
 
-#[cfg(feature = "_challenging_word")]
+#[cfg(feature = "_education")]
 impl graph_odata_runtime::model::ODataObject for EducationModule {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -4035,7 +4031,7 @@ impl graph_odata_runtime::model::ODataObject for EducationModule {
     }
 }
 
-#[cfg(feature = "_challenging_word")]
+#[cfg(feature = "_education")]
 impl EducationModule {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -4046,11 +4042,11 @@ impl EducationModule {
     }
 }
 
-#[cfg(feature = "_challenging_word")]
+#[cfg(feature = "_education")]
 /// The properties of [`EducationModule`] by wire name, each a [`Field<EducationModule>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`EducationModule::set_null`].
 pub enum EducationModuleField {}
 
-#[cfg(feature = "_challenging_word")]
+#[cfg(feature = "_education")]
 #[allow(non_upper_case_globals)]
 impl EducationModuleField {
     /// `id`
@@ -4103,7 +4099,7 @@ impl EducationModuleField {
     ];
 }
 
-#[cfg(feature = "_challenging_word")]
+#[cfg(feature = "_education")]
 /// CSDL entity type `microsoft.graph.educationModuleResource`; base type `microsoft.graph.entity`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct EducationModuleResource {
@@ -4118,14 +4114,14 @@ pub struct EducationModuleResource {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_challenging_word")]
+#[cfg(feature = "_education")]
 impl serde::Serialize for EducationModuleResource {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_challenging_word")]
+#[cfg(feature = "_education")]
 impl EducationModuleResource {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.educationModuleResource";
@@ -4147,7 +4143,7 @@ impl EducationModuleResource {
     }
 }
 
-#[cfg(feature = "_challenging_word")]
+#[cfg(feature = "_education")]
 impl<'de> serde::Deserialize<'de> for EducationModuleResource {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -4156,7 +4152,7 @@ impl<'de> serde::Deserialize<'de> for EducationModuleResource {
     }
 }
 
-#[cfg(feature = "_challenging_word")]
+#[cfg(feature = "_education")]
 impl graph_odata_runtime::model::ODataObject for EducationModuleResource {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -4178,7 +4174,7 @@ impl graph_odata_runtime::model::ODataObject for EducationModuleResource {
     }
 }
 
-#[cfg(feature = "_challenging_word")]
+#[cfg(feature = "_education")]
 impl EducationModuleResource {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -4189,11 +4185,11 @@ impl EducationModuleResource {
     }
 }
 
-#[cfg(feature = "_challenging_word")]
+#[cfg(feature = "_education")]
 /// The properties of [`EducationModuleResource`] by wire name, each a [`Field<EducationModuleResource>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`EducationModuleResource::set_null`].
 pub enum EducationModuleResourceField {}
 
-#[cfg(feature = "_challenging_word")]
+#[cfg(feature = "_education")]
 #[allow(non_upper_case_globals)]
 impl EducationModuleResourceField {
     /// `id`
@@ -4209,7 +4205,7 @@ impl EducationModuleResourceField {
     ];
 }
 
-#[cfg(feature = "_challenging_word")]
+#[cfg(feature = "_education_external_source")]
 /// CSDL entity type `microsoft.graph.educationOrganization`; base type `microsoft.graph.entity`; abstract; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct EducationOrganization {
@@ -4230,14 +4226,14 @@ pub struct EducationOrganization {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_challenging_word")]
+#[cfg(feature = "_education_external_source")]
 impl serde::Serialize for EducationOrganization {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_challenging_word")]
+#[cfg(feature = "_education_external_source")]
 impl EducationOrganization {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.educationOrganization";
@@ -4262,7 +4258,7 @@ impl EducationOrganization {
     }
 }
 
-#[cfg(feature = "_challenging_word")]
+#[cfg(feature = "_education_external_source")]
 impl<'de> serde::Deserialize<'de> for EducationOrganization {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -4271,7 +4267,7 @@ impl<'de> serde::Deserialize<'de> for EducationOrganization {
     }
 }
 
-#[cfg(feature = "_challenging_word")]
+#[cfg(feature = "_education_external_source")]
 impl graph_odata_runtime::model::ODataObject for EducationOrganization {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -4298,7 +4294,7 @@ impl graph_odata_runtime::model::ODataObject for EducationOrganization {
     }
 }
 
-#[cfg(feature = "_challenging_word")]
+#[cfg(feature = "_education_external_source")]
 impl EducationOrganization {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -4309,11 +4305,11 @@ impl EducationOrganization {
     }
 }
 
-#[cfg(feature = "_challenging_word")]
+#[cfg(feature = "_education_external_source")]
 /// The properties of [`EducationOrganization`] by wire name, each a [`Field<EducationOrganization>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`EducationOrganization::set_null`].
 pub enum EducationOrganizationField {}
 
-#[cfg(feature = "_challenging_word")]
+#[cfg(feature = "_education_external_source")]
 #[allow(non_upper_case_globals)]
 impl EducationOrganizationField {
     /// `id`
@@ -4344,7 +4340,7 @@ impl EducationOrganizationField {
     ];
 }
 
-#[cfg(feature = "_challenging_word")]
+#[cfg(feature = "_education")]
 /// CSDL entity type `microsoft.graph.educationOutcome`; base type `microsoft.graph.entity`; abstract; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct EducationOutcome {
@@ -4361,14 +4357,14 @@ pub struct EducationOutcome {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_challenging_word")]
+#[cfg(feature = "_education")]
 impl serde::Serialize for EducationOutcome {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_challenging_word")]
+#[cfg(feature = "_education")]
 impl EducationOutcome {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.educationOutcome";
@@ -4391,7 +4387,7 @@ impl EducationOutcome {
     }
 }
 
-#[cfg(feature = "_challenging_word")]
+#[cfg(feature = "_education")]
 impl<'de> serde::Deserialize<'de> for EducationOutcome {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -4400,7 +4396,7 @@ impl<'de> serde::Deserialize<'de> for EducationOutcome {
     }
 }
 
-#[cfg(feature = "_challenging_word")]
+#[cfg(feature = "_education")]
 impl graph_odata_runtime::model::ODataObject for EducationOutcome {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -4427,7 +4423,7 @@ impl graph_odata_runtime::model::ODataObject for EducationOutcome {
     }
 }
 
-#[cfg(feature = "_challenging_word")]
+#[cfg(feature = "_education")]
 impl EducationOutcome {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -4438,11 +4434,11 @@ impl EducationOutcome {
     }
 }
 
-#[cfg(feature = "_challenging_word")]
+#[cfg(feature = "_education")]
 /// The properties of [`EducationOutcome`] by wire name, each a [`Field<EducationOutcome>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`EducationOutcome::set_null`].
 pub enum EducationOutcomeField {}
 
-#[cfg(feature = "_challenging_word")]
+#[cfg(feature = "_education")]
 #[allow(non_upper_case_globals)]
 impl EducationOutcomeField {
     /// `id`
@@ -4463,7 +4459,7 @@ impl EducationOutcomeField {
     ];
 }
 
-#[cfg(feature = "_challenging_word")]
+#[cfg(feature = "_education")]
 /// A `microsoft.graph.educationOutcome` value: the base type or one of its derived types, chosen by `@odata.type`. A derived type this crate does not know is read as [`EducationOutcome`], which keeps its properties and `@odata.type` in `additional_properties`.
 #[derive(Debug, Clone, PartialEq)]
 pub enum AnyEducationOutcome {
@@ -4479,7 +4475,7 @@ pub enum AnyEducationOutcome {
     EducationRubricOutcome(Box<EducationRubricOutcome>),
 }
 
-#[cfg(feature = "_challenging_word")]
+#[cfg(feature = "_education")]
 impl AnyEducationOutcome {
     /// The `@odata.type` of the variant (the base type's for unknown derived types).
     pub fn odata_type(&self) -> &'static str {
@@ -4502,21 +4498,21 @@ impl AnyEducationOutcome {
     }
 }
 
-#[cfg(feature = "_challenging_word")]
+#[cfg(feature = "_education")]
 impl Default for AnyEducationOutcome {
     fn default() -> Self {
         Self::EducationOutcome(Box::default())
     }
 }
 
-#[cfg(feature = "_challenging_word")]
+#[cfg(feature = "_education")]
 impl From<EducationOutcome> for AnyEducationOutcome {
     fn from(value: EducationOutcome) -> Self {
         Self::EducationOutcome(Box::new(value))
     }
 }
 
-#[cfg(feature = "_challenging_word")]
+#[cfg(feature = "_education")]
 impl AnyEducationOutcome {
     /// The value if it is a [`AnyEducationOutcome::EducationFeedbackOutcome`] variant.
     pub fn as_education_feedback_outcome(&self) -> Option<&EducationFeedbackOutcome> {
@@ -4550,35 +4546,35 @@ impl AnyEducationOutcome {
     }
 }
 
-#[cfg(feature = "_challenging_word")]
+#[cfg(feature = "_education")]
 impl From<EducationFeedbackOutcome> for AnyEducationOutcome {
     fn from(value: EducationFeedbackOutcome) -> Self {
         Self::EducationFeedbackOutcome(Box::new(value))
     }
 }
 
-#[cfg(feature = "_challenging_word")]
+#[cfg(feature = "_education")]
 impl From<EducationFeedbackResourceOutcome> for AnyEducationOutcome {
     fn from(value: EducationFeedbackResourceOutcome) -> Self {
         Self::EducationFeedbackResourceOutcome(Box::new(value))
     }
 }
 
-#[cfg(feature = "_challenging_word")]
+#[cfg(feature = "_education")]
 impl From<EducationPointsOutcome> for AnyEducationOutcome {
     fn from(value: EducationPointsOutcome) -> Self {
         Self::EducationPointsOutcome(Box::new(value))
     }
 }
 
-#[cfg(feature = "_challenging_word")]
+#[cfg(feature = "_education")]
 impl From<EducationRubricOutcome> for AnyEducationOutcome {
     fn from(value: EducationRubricOutcome) -> Self {
         Self::EducationRubricOutcome(Box::new(value))
     }
 }
 
-#[cfg(feature = "_challenging_word")]
+#[cfg(feature = "_education")]
 impl serde::Serialize for AnyEducationOutcome {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match self {
@@ -4615,7 +4611,7 @@ impl serde::Serialize for AnyEducationOutcome {
     }
 }
 
-#[cfg(feature = "_challenging_word")]
+#[cfg(feature = "_education")]
 impl<'de> serde::Deserialize<'de> for AnyEducationOutcome {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -4645,7 +4641,7 @@ impl<'de> serde::Deserialize<'de> for AnyEducationOutcome {
     }
 }
 
-#[cfg(feature = "_challenging_word")]
+#[cfg(feature = "_education")]
 /// CSDL entity type `microsoft.graph.educationPointsOutcome`; base type `microsoft.graph.educationOutcome`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct EducationPointsOutcome {
@@ -4668,14 +4664,14 @@ pub struct EducationPointsOutcome {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_challenging_word")]
+#[cfg(feature = "_education")]
 impl serde::Serialize for EducationPointsOutcome {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_challenging_word")]
+#[cfg(feature = "_education")]
 impl EducationPointsOutcome {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.educationPointsOutcome";
@@ -4700,7 +4696,7 @@ impl EducationPointsOutcome {
     }
 }
 
-#[cfg(feature = "_challenging_word")]
+#[cfg(feature = "_education")]
 impl<'de> serde::Deserialize<'de> for EducationPointsOutcome {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -4709,7 +4705,7 @@ impl<'de> serde::Deserialize<'de> for EducationPointsOutcome {
     }
 }
 
-#[cfg(feature = "_challenging_word")]
+#[cfg(feature = "_education")]
 impl graph_odata_runtime::model::ODataObject for EducationPointsOutcome {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -4740,7 +4736,7 @@ impl graph_odata_runtime::model::ODataObject for EducationPointsOutcome {
     }
 }
 
-#[cfg(feature = "_challenging_word")]
+#[cfg(feature = "_education")]
 impl EducationPointsOutcome {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -4751,11 +4747,11 @@ impl EducationPointsOutcome {
     }
 }
 
-#[cfg(feature = "_challenging_word")]
+#[cfg(feature = "_education")]
 /// The properties of [`EducationPointsOutcome`] by wire name, each a [`Field<EducationPointsOutcome>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`EducationPointsOutcome::set_null`].
 pub enum EducationPointsOutcomeField {}
 
-#[cfg(feature = "_challenging_word")]
+#[cfg(feature = "_education")]
 #[allow(non_upper_case_globals)]
 impl EducationPointsOutcomeField {
     /// `id`
@@ -4789,19 +4785,14 @@ impl EducationPointsOutcomeField {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct EducationRoot {
     /// Navigation property `classes`: `Collection(microsoft.graph.educationClass)`, contained; present when expanded (`$expand`).
-    #[cfg(feature = "_challenging_word")]
     pub classes: Option<Vec<EducationClass>>,
     /// Navigation property `me`: `microsoft.graph.educationUser`, contained; present when expanded (`$expand`).
-    #[cfg(feature = "_challenging_word")]
     pub me: Option<EducationUser>,
     /// Navigation property `reports`: `microsoft.graph.reportsRoot`, contained; present when expanded (`$expand`).
-    #[cfg(feature = "_challenging_word")]
     pub reports: Option<ReportsRoot>,
     /// Navigation property `schools`: `Collection(microsoft.graph.educationSchool)`, contained; present when expanded (`$expand`).
-    #[cfg(feature = "_challenging_word")]
     pub schools: Option<Vec<EducationSchool>>,
     /// Navigation property `users`: `Collection(microsoft.graph.educationUser)`, contained; present when expanded (`$expand`).
-    #[cfg(feature = "_challenging_word")]
     pub users: Option<Vec<EducationUser>>,
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
@@ -4817,7 +4808,6 @@ impl serde::Serialize for EducationRoot {
 }
 
 #[cfg(feature = "_education")]
-#[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
 impl EducationRoot {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.educationRoot";
@@ -4833,11 +4823,11 @@ impl EducationRoot {
             &self.additional_properties,
             odata_type,
         )?;
-        #[cfg(feature = "_challenging_word")] object.property("classes", &self.classes);
-        #[cfg(feature = "_challenging_word")] object.property("me", &self.me);
-        #[cfg(feature = "_challenging_word")] object.property("reports", &self.reports);
-        #[cfg(feature = "_challenging_word")] object.property("schools", &self.schools);
-        #[cfg(feature = "_challenging_word")] object.property("users", &self.users);
+        object.property("classes", &self.classes);
+        object.property("me", &self.me);
+        object.property("reports", &self.reports);
+        object.property("schools", &self.schools);
+        object.property("users", &self.users);
         object.end()
     }
 }
@@ -4852,7 +4842,6 @@ impl<'de> serde::Deserialize<'de> for EducationRoot {
 }
 
 #[cfg(feature = "_education")]
-#[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
 impl graph_odata_runtime::model::ODataObject for EducationRoot {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -4862,15 +4851,10 @@ impl graph_odata_runtime::model::ODataObject for EducationRoot {
         use graph_odata_runtime::model::read_nullable;
         let extra = &mut self.additional_properties;
         match key {
-            #[cfg(feature = "_challenging_word")]
             "classes" => read_nullable(map, key, &mut self.classes, extra),
-            #[cfg(feature = "_challenging_word")]
             "me" => read_nullable(map, key, &mut self.me, extra),
-            #[cfg(feature = "_challenging_word")]
             "reports" => read_nullable(map, key, &mut self.reports, extra),
-            #[cfg(feature = "_challenging_word")]
             "schools" => read_nullable(map, key, &mut self.schools, extra),
-            #[cfg(feature = "_challenging_word")]
             "users" => read_nullable(map, key, &mut self.users, extra),
             _ => Ok(false),
         }
@@ -4920,7 +4904,7 @@ impl EducationRootField {
     ];
 }
 
-#[cfg(feature = "_challenging_word")]
+#[cfg(feature = "_education")]
 /// CSDL entity type `microsoft.graph.educationRubric`; base type `microsoft.graph.entity`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct EducationRubric {
@@ -4951,14 +4935,14 @@ pub struct EducationRubric {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_challenging_word")]
+#[cfg(feature = "_education")]
 impl serde::Serialize for EducationRubric {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_challenging_word")]
+#[cfg(feature = "_education")]
 impl EducationRubric {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.educationRubric";
@@ -4988,7 +4972,7 @@ impl EducationRubric {
     }
 }
 
-#[cfg(feature = "_challenging_word")]
+#[cfg(feature = "_education")]
 impl<'de> serde::Deserialize<'de> for EducationRubric {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -4997,7 +4981,7 @@ impl<'de> serde::Deserialize<'de> for EducationRubric {
     }
 }
 
-#[cfg(feature = "_challenging_word")]
+#[cfg(feature = "_education")]
 impl graph_odata_runtime::model::ODataObject for EducationRubric {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -5033,7 +5017,7 @@ impl graph_odata_runtime::model::ODataObject for EducationRubric {
     }
 }
 
-#[cfg(feature = "_challenging_word")]
+#[cfg(feature = "_education")]
 impl EducationRubric {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -5044,11 +5028,11 @@ impl EducationRubric {
     }
 }
 
-#[cfg(feature = "_challenging_word")]
+#[cfg(feature = "_education")]
 /// The properties of [`EducationRubric`] by wire name, each a [`Field<EducationRubric>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`EducationRubric::set_null`].
 pub enum EducationRubricField {}
 
-#[cfg(feature = "_challenging_word")]
+#[cfg(feature = "_education")]
 #[allow(non_upper_case_globals)]
 impl EducationRubricField {
     /// `id`
@@ -5096,7 +5080,7 @@ impl EducationRubricField {
     ];
 }
 
-#[cfg(feature = "_challenging_word")]
+#[cfg(feature = "_education")]
 /// CSDL entity type `microsoft.graph.educationRubricOutcome`; base type `microsoft.graph.educationOutcome`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct EducationRubricOutcome {
@@ -5125,14 +5109,14 @@ pub struct EducationRubricOutcome {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_challenging_word")]
+#[cfg(feature = "_education")]
 impl serde::Serialize for EducationRubricOutcome {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_challenging_word")]
+#[cfg(feature = "_education")]
 impl EducationRubricOutcome {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.educationRubricOutcome";
@@ -5171,7 +5155,7 @@ impl EducationRubricOutcome {
     }
 }
 
-#[cfg(feature = "_challenging_word")]
+#[cfg(feature = "_education")]
 impl<'de> serde::Deserialize<'de> for EducationRubricOutcome {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -5180,7 +5164,7 @@ impl<'de> serde::Deserialize<'de> for EducationRubricOutcome {
     }
 }
 
-#[cfg(feature = "_challenging_word")]
+#[cfg(feature = "_education")]
 impl graph_odata_runtime::model::ODataObject for EducationRubricOutcome {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -5229,7 +5213,7 @@ impl graph_odata_runtime::model::ODataObject for EducationRubricOutcome {
     }
 }
 
-#[cfg(feature = "_challenging_word")]
+#[cfg(feature = "_education")]
 impl EducationRubricOutcome {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -5240,11 +5224,11 @@ impl EducationRubricOutcome {
     }
 }
 
-#[cfg(feature = "_challenging_word")]
+#[cfg(feature = "_education")]
 /// The properties of [`EducationRubricOutcome`] by wire name, each a [`Field<EducationRubricOutcome>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`EducationRubricOutcome::set_null`].
 pub enum EducationRubricOutcomeField {}
 
-#[cfg(feature = "_challenging_word")]
+#[cfg(feature = "_education")]
 #[allow(non_upper_case_globals)]
 impl EducationRubricOutcomeField {
     /// `id`
@@ -5285,7 +5269,7 @@ impl EducationRubricOutcomeField {
     ];
 }
 
-#[cfg(feature = "_challenging_word")]
+#[cfg(feature = "_education")]
 /// CSDL entity type `microsoft.graph.educationSchool`; base type `microsoft.graph.educationOrganization`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct EducationSchool {
@@ -5327,7 +5311,7 @@ pub struct EducationSchool {
     /// Property `schoolNumber`: `Edm.String`.
     pub school_number: Option<String>,
     /// Navigation property `administrativeUnit`: `microsoft.graph.administrativeUnit`; present when expanded (`$expand`).
-    #[cfg(feature = "_activity_based_timeout_policy")]
+    #[cfg(feature = "_administrative_unit")]
     pub administrative_unit: Option<AdministrativeUnit>,
     /// Navigation property `classes`: `Collection(microsoft.graph.educationClass)`; present when expanded (`$expand`).
     pub classes: Option<Vec<EducationClass>>,
@@ -5339,14 +5323,14 @@ pub struct EducationSchool {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_challenging_word")]
+#[cfg(feature = "_education")]
 impl serde::Serialize for EducationSchool {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_challenging_word")]
+#[cfg(feature = "_education")]
 #[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
 impl EducationSchool {
     /// The CSDL qualified name, as `@odata.type` spells it.
@@ -5379,7 +5363,7 @@ impl EducationSchool {
         object.property("principalEmail", &self.principal_email);
         object.property("principalName", &self.principal_name);
         object.property("schoolNumber", &self.school_number);
-        #[cfg(feature = "_activity_based_timeout_policy")]
+        #[cfg(feature = "_administrative_unit")]
         object.property("administrativeUnit", &self.administrative_unit);
         object.property("classes", &self.classes);
         object.property("users", &self.users);
@@ -5387,7 +5371,7 @@ impl EducationSchool {
     }
 }
 
-#[cfg(feature = "_challenging_word")]
+#[cfg(feature = "_education")]
 impl<'de> serde::Deserialize<'de> for EducationSchool {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -5396,7 +5380,7 @@ impl<'de> serde::Deserialize<'de> for EducationSchool {
     }
 }
 
-#[cfg(feature = "_challenging_word")]
+#[cfg(feature = "_education")]
 #[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
 impl graph_odata_runtime::model::ODataObject for EducationSchool {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
@@ -5427,7 +5411,7 @@ impl graph_odata_runtime::model::ODataObject for EducationSchool {
             "principalEmail" => read_lenient(map, key, &mut self.principal_email, extra),
             "principalName" => read_lenient(map, key, &mut self.principal_name, extra),
             "schoolNumber" => read_lenient(map, key, &mut self.school_number, extra),
-            #[cfg(feature = "_activity_based_timeout_policy")]
+            #[cfg(feature = "_administrative_unit")]
             "administrativeUnit" => {
                 read_nullable(map, key, &mut self.administrative_unit, extra)
             }
@@ -5443,7 +5427,7 @@ impl graph_odata_runtime::model::ODataObject for EducationSchool {
     }
 }
 
-#[cfg(feature = "_challenging_word")]
+#[cfg(feature = "_education")]
 impl EducationSchool {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -5454,11 +5438,11 @@ impl EducationSchool {
     }
 }
 
-#[cfg(feature = "_challenging_word")]
+#[cfg(feature = "_education")]
 /// The properties of [`EducationSchool`] by wire name, each a [`Field<EducationSchool>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`EducationSchool::set_null`].
 pub enum EducationSchoolField {}
 
-#[cfg(feature = "_challenging_word")]
+#[cfg(feature = "_education")]
 #[allow(non_upper_case_globals)]
 impl EducationSchoolField {
     /// `id`
@@ -5547,7 +5531,7 @@ impl EducationSchoolField {
     ];
 }
 
-#[cfg(feature = "_challenging_word")]
+#[cfg(feature = "_education")]
 /// CSDL entity type `microsoft.graph.educationSubmission`; base type `microsoft.graph.entity`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct EducationSubmission {
@@ -5600,14 +5584,14 @@ pub struct EducationSubmission {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_challenging_word")]
+#[cfg(feature = "_education")]
 impl serde::Serialize for EducationSubmission {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_challenging_word")]
+#[cfg(feature = "_education")]
 impl EducationSubmission {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.educationSubmission";
@@ -5648,7 +5632,7 @@ impl EducationSubmission {
     }
 }
 
-#[cfg(feature = "_challenging_word")]
+#[cfg(feature = "_education")]
 impl<'de> serde::Deserialize<'de> for EducationSubmission {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -5657,7 +5641,7 @@ impl<'de> serde::Deserialize<'de> for EducationSubmission {
     }
 }
 
-#[cfg(feature = "_challenging_word")]
+#[cfg(feature = "_education")]
 impl graph_odata_runtime::model::ODataObject for EducationSubmission {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -5716,7 +5700,7 @@ impl graph_odata_runtime::model::ODataObject for EducationSubmission {
     }
 }
 
-#[cfg(feature = "_challenging_word")]
+#[cfg(feature = "_education")]
 impl EducationSubmission {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -5727,11 +5711,11 @@ impl EducationSubmission {
     }
 }
 
-#[cfg(feature = "_challenging_word")]
+#[cfg(feature = "_education")]
 /// The properties of [`EducationSubmission`] by wire name, each a [`Field<EducationSubmission>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`EducationSubmission::set_null`].
 pub enum EducationSubmissionField {}
 
-#[cfg(feature = "_challenging_word")]
+#[cfg(feature = "_education")]
 #[allow(non_upper_case_globals)]
 impl EducationSubmissionField {
     /// `id`
@@ -5838,7 +5822,7 @@ impl EducationSubmissionField {
     ];
 }
 
-#[cfg(feature = "_challenging_word")]
+#[cfg(feature = "_education")]
 /// CSDL entity type `microsoft.graph.educationSubmissionResource`; base type `microsoft.graph.entity`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct EducationSubmissionResource {
@@ -5857,14 +5841,14 @@ pub struct EducationSubmissionResource {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_challenging_word")]
+#[cfg(feature = "_education")]
 impl serde::Serialize for EducationSubmissionResource {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_challenging_word")]
+#[cfg(feature = "_education")]
 impl EducationSubmissionResource {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.educationSubmissionResource";
@@ -5888,7 +5872,7 @@ impl EducationSubmissionResource {
     }
 }
 
-#[cfg(feature = "_challenging_word")]
+#[cfg(feature = "_education")]
 impl<'de> serde::Deserialize<'de> for EducationSubmissionResource {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -5897,7 +5881,7 @@ impl<'de> serde::Deserialize<'de> for EducationSubmissionResource {
     }
 }
 
-#[cfg(feature = "_challenging_word")]
+#[cfg(feature = "_education")]
 impl graph_odata_runtime::model::ODataObject for EducationSubmissionResource {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -5925,7 +5909,7 @@ impl graph_odata_runtime::model::ODataObject for EducationSubmissionResource {
     }
 }
 
-#[cfg(feature = "_challenging_word")]
+#[cfg(feature = "_education")]
 impl EducationSubmissionResource {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -5936,11 +5920,11 @@ impl EducationSubmissionResource {
     }
 }
 
-#[cfg(feature = "_challenging_word")]
+#[cfg(feature = "_education")]
 /// The properties of [`EducationSubmissionResource`] by wire name, each a [`Field<EducationSubmissionResource>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`EducationSubmissionResource::set_null`].
 pub enum EducationSubmissionResourceField {}
 
-#[cfg(feature = "_challenging_word")]
+#[cfg(feature = "_education")]
 #[allow(non_upper_case_globals)]
 impl EducationSubmissionResourceField {
     /// `id`
@@ -5966,7 +5950,7 @@ impl EducationSubmissionResourceField {
     ];
 }
 
-#[cfg(feature = "_challenging_word")]
+#[cfg(feature = "_education")]
 /// CSDL entity type `microsoft.graph.educationUser`; base type `microsoft.graph.entity`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct EducationUser {
@@ -6048,7 +6032,7 @@ pub struct EducationUser {
     /// Navigation property `taughtClasses`: `Collection(microsoft.graph.educationClass)`; present when expanded (`$expand`).
     pub taught_classes: Option<Vec<EducationClass>>,
     /// Navigation property `user`: `microsoft.graph.user`; present when expanded (`$expand`).
-    #[cfg(feature = "_activity_based_timeout_policy")]
+    #[cfg(feature = "_authorization_info")]
     pub user: Option<AnyUser>,
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
@@ -6056,14 +6040,14 @@ pub struct EducationUser {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_challenging_word")]
+#[cfg(feature = "_education")]
 impl serde::Serialize for EducationUser {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_challenging_word")]
+#[cfg(feature = "_education")]
 #[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
 impl EducationUser {
     /// The CSDL qualified name, as `@odata.type` spells it.
@@ -6122,13 +6106,12 @@ impl EducationUser {
         object.property("rubrics", &self.rubrics);
         object.property("schools", &self.schools);
         object.property("taughtClasses", &self.taught_classes);
-        #[cfg(feature = "_activity_based_timeout_policy")]
-        object.property("user", &self.user);
+        #[cfg(feature = "_authorization_info")] object.property("user", &self.user);
         object.end()
     }
 }
 
-#[cfg(feature = "_challenging_word")]
+#[cfg(feature = "_education")]
 impl<'de> serde::Deserialize<'de> for EducationUser {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -6137,7 +6120,7 @@ impl<'de> serde::Deserialize<'de> for EducationUser {
     }
 }
 
-#[cfg(feature = "_challenging_word")]
+#[cfg(feature = "_education")]
 #[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
 impl graph_odata_runtime::model::ODataObject for EducationUser {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
@@ -6215,7 +6198,7 @@ impl graph_odata_runtime::model::ODataObject for EducationUser {
             "rubrics" => read_nullable(map, key, &mut self.rubrics, extra),
             "schools" => read_nullable(map, key, &mut self.schools, extra),
             "taughtClasses" => read_nullable(map, key, &mut self.taught_classes, extra),
-            #[cfg(feature = "_activity_based_timeout_policy")]
+            #[cfg(feature = "_authorization_info")]
             "user" => read_nullable(map, key, &mut self.user, extra),
             _ => Ok(false),
         }
@@ -6227,7 +6210,7 @@ impl graph_odata_runtime::model::ODataObject for EducationUser {
     }
 }
 
-#[cfg(feature = "_challenging_word")]
+#[cfg(feature = "_education")]
 impl EducationUser {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -6238,11 +6221,11 @@ impl EducationUser {
     }
 }
 
-#[cfg(feature = "_challenging_word")]
+#[cfg(feature = "_education")]
 /// The properties of [`EducationUser`] by wire name, each a [`Field<EducationUser>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`EducationUser::set_null`].
 pub enum EducationUserField {}
 
-#[cfg(feature = "_challenging_word")]
+#[cfg(feature = "_education")]
 #[allow(non_upper_case_globals)]
 impl EducationUserField {
     /// `id`
@@ -6535,7 +6518,7 @@ impl EmailAuthenticationMethodField {
     ];
 }
 
-#[cfg(feature = "_advanced_config_state")]
+#[cfg(feature = "_authentication_method_configurations")]
 /// CSDL entity type `microsoft.graph.emailAuthenticationMethodConfiguration`; base type `microsoft.graph.authenticationMethodConfiguration`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct EmailAuthenticationMethodConfiguration {
@@ -6558,14 +6541,14 @@ pub struct EmailAuthenticationMethodConfiguration {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_advanced_config_state")]
+#[cfg(feature = "_authentication_method_configurations")]
 impl serde::Serialize for EmailAuthenticationMethodConfiguration {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_advanced_config_state")]
+#[cfg(feature = "_authentication_method_configurations")]
 impl EmailAuthenticationMethodConfiguration {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.emailAuthenticationMethodConfiguration";
@@ -6594,7 +6577,7 @@ impl EmailAuthenticationMethodConfiguration {
     }
 }
 
-#[cfg(feature = "_advanced_config_state")]
+#[cfg(feature = "_authentication_method_configurations")]
 impl<'de> serde::Deserialize<'de> for EmailAuthenticationMethodConfiguration {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -6603,7 +6586,7 @@ impl<'de> serde::Deserialize<'de> for EmailAuthenticationMethodConfiguration {
     }
 }
 
-#[cfg(feature = "_advanced_config_state")]
+#[cfg(feature = "_authentication_method_configurations")]
 impl graph_odata_runtime::model::ODataObject for EmailAuthenticationMethodConfiguration {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -6635,7 +6618,7 @@ impl graph_odata_runtime::model::ODataObject for EmailAuthenticationMethodConfig
     }
 }
 
-#[cfg(feature = "_advanced_config_state")]
+#[cfg(feature = "_authentication_method_configurations")]
 impl EmailAuthenticationMethodConfiguration {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -6646,11 +6629,11 @@ impl EmailAuthenticationMethodConfiguration {
     }
 }
 
-#[cfg(feature = "_advanced_config_state")]
+#[cfg(feature = "_authentication_method_configurations")]
 /// The properties of [`EmailAuthenticationMethodConfiguration`] by wire name, each a [`Field<EmailAuthenticationMethodConfiguration>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`EmailAuthenticationMethodConfiguration::set_null`].
 pub enum EmailAuthenticationMethodConfigurationField {}
 
-#[cfg(feature = "_advanced_config_state")]
+#[cfg(feature = "_authentication_method_configurations")]
 #[allow(non_upper_case_globals)]
 impl EmailAuthenticationMethodConfigurationField {
     /// `id`
@@ -6683,7 +6666,7 @@ impl EmailAuthenticationMethodConfigurationField {
     ];
 }
 
-#[cfg(feature = "_bitlocker")]
+#[cfg(feature = "_information_protection")]
 /// CSDL entity type `microsoft.graph.emailFileAssessmentRequest`; base type `microsoft.graph.threatAssessmentRequest`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct EmailFileAssessmentRequest {
@@ -6726,14 +6709,14 @@ pub struct EmailFileAssessmentRequest {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_bitlocker")]
+#[cfg(feature = "_information_protection")]
 impl serde::Serialize for EmailFileAssessmentRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_bitlocker")]
+#[cfg(feature = "_information_protection")]
 impl EmailFileAssessmentRequest {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.emailFileAssessmentRequest";
@@ -6765,7 +6748,7 @@ impl EmailFileAssessmentRequest {
     }
 }
 
-#[cfg(feature = "_bitlocker")]
+#[cfg(feature = "_information_protection")]
 impl<'de> serde::Deserialize<'de> for EmailFileAssessmentRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -6774,7 +6757,7 @@ impl<'de> serde::Deserialize<'de> for EmailFileAssessmentRequest {
     }
 }
 
-#[cfg(feature = "_bitlocker")]
+#[cfg(feature = "_information_protection")]
 impl graph_odata_runtime::model::ODataObject for EmailFileAssessmentRequest {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -6812,7 +6795,7 @@ impl graph_odata_runtime::model::ODataObject for EmailFileAssessmentRequest {
     }
 }
 
-#[cfg(feature = "_bitlocker")]
+#[cfg(feature = "_information_protection")]
 impl EmailFileAssessmentRequest {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -6823,11 +6806,11 @@ impl EmailFileAssessmentRequest {
     }
 }
 
-#[cfg(feature = "_bitlocker")]
+#[cfg(feature = "_information_protection")]
 /// The properties of [`EmailFileAssessmentRequest`] by wire name, each a [`Field<EmailFileAssessmentRequest>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`EmailFileAssessmentRequest::set_null`].
 pub enum EmailFileAssessmentRequestField {}
 
-#[cfg(feature = "_bitlocker")]
+#[cfg(feature = "_information_protection")]
 #[allow(non_upper_case_globals)]
 impl EmailFileAssessmentRequestField {
     /// `id`
@@ -6893,7 +6876,7 @@ impl EmailFileAssessmentRequestField {
     ];
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 /// CSDL entity type `microsoft.graph.emailNotificationsSetting`; base type `microsoft.graph.entity`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct EmailNotificationsSetting {
@@ -6912,14 +6895,14 @@ pub struct EmailNotificationsSetting {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 impl serde::Serialize for EmailNotificationsSetting {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 impl EmailNotificationsSetting {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.emailNotificationsSetting";
@@ -6943,7 +6926,7 @@ impl EmailNotificationsSetting {
     }
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 impl<'de> serde::Deserialize<'de> for EmailNotificationsSetting {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -6952,7 +6935,7 @@ impl<'de> serde::Deserialize<'de> for EmailNotificationsSetting {
     }
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 impl graph_odata_runtime::model::ODataObject for EmailNotificationsSetting {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -6978,7 +6961,7 @@ impl graph_odata_runtime::model::ODataObject for EmailNotificationsSetting {
     }
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 impl EmailNotificationsSetting {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -6989,11 +6972,11 @@ impl EmailNotificationsSetting {
     }
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 /// The properties of [`EmailNotificationsSetting`] by wire name, each a [`Field<EmailNotificationsSetting>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`EmailNotificationsSetting::set_null`].
 pub enum EmailNotificationsSettingField {}
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 #[allow(non_upper_case_globals)]
 impl EmailNotificationsSettingField {
     /// `id`
@@ -7019,7 +7002,7 @@ impl EmailNotificationsSettingField {
     ];
 }
 
-#[cfg(feature = "_me")]
+#[cfg(feature = "_activities_container")]
 /// CSDL entity type `microsoft.graph.emergencyCallEvent`; base type `microsoft.graph.callEvent`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct EmergencyCallEvent {
@@ -7040,7 +7023,7 @@ pub struct EmergencyCallEvent {
     pub policy_name: Option<String>,
     /// Navigation property `participants`: `Collection(microsoft.graph.participant)`; present when expanded (`$expand`).
     /// Inherited from `microsoft.graph.callEvent`.
-    #[cfg(feature = "_add_large_gallery_view_operation")]
+    #[cfg(feature = "_communications")]
     pub participants: Option<Vec<Participant>>,
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
@@ -7048,14 +7031,14 @@ pub struct EmergencyCallEvent {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_me")]
+#[cfg(feature = "_activities_container")]
 impl serde::Serialize for EmergencyCallEvent {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_me")]
+#[cfg(feature = "_activities_container")]
 #[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
 impl EmergencyCallEvent {
     /// The CSDL qualified name, as `@odata.type` spells it.
@@ -7078,13 +7061,13 @@ impl EmergencyCallEvent {
         object.property("callerInfo", &self.caller_info);
         object.property("emergencyNumberDialed", &self.emergency_number_dialed);
         object.property("policyName", &self.policy_name);
-        #[cfg(feature = "_add_large_gallery_view_operation")]
+        #[cfg(feature = "_communications")]
         object.property("participants", &self.participants);
         object.end()
     }
 }
 
-#[cfg(feature = "_me")]
+#[cfg(feature = "_activities_container")]
 impl<'de> serde::Deserialize<'de> for EmergencyCallEvent {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -7093,7 +7076,7 @@ impl<'de> serde::Deserialize<'de> for EmergencyCallEvent {
     }
 }
 
-#[cfg(feature = "_me")]
+#[cfg(feature = "_activities_container")]
 #[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
 impl graph_odata_runtime::model::ODataObject for EmergencyCallEvent {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
@@ -7112,7 +7095,7 @@ impl graph_odata_runtime::model::ODataObject for EmergencyCallEvent {
                 read_lenient(map, key, &mut self.emergency_number_dialed, extra)
             }
             "policyName" => read_lenient(map, key, &mut self.policy_name, extra),
-            #[cfg(feature = "_add_large_gallery_view_operation")]
+            #[cfg(feature = "_communications")]
             "participants" => read_nullable(map, key, &mut self.participants, extra),
             _ => Ok(false),
         }
@@ -7124,7 +7107,7 @@ impl graph_odata_runtime::model::ODataObject for EmergencyCallEvent {
     }
 }
 
-#[cfg(feature = "_me")]
+#[cfg(feature = "_activities_container")]
 impl EmergencyCallEvent {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -7135,11 +7118,11 @@ impl EmergencyCallEvent {
     }
 }
 
-#[cfg(feature = "_me")]
+#[cfg(feature = "_activities_container")]
 /// The properties of [`EmergencyCallEvent`] by wire name, each a [`Field<EmergencyCallEvent>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`EmergencyCallEvent::set_null`].
 pub enum EmergencyCallEventField {}
 
-#[cfg(feature = "_me")]
+#[cfg(feature = "_activities_container")]
 #[allow(non_upper_case_globals)]
 impl EmergencyCallEventField {
     /// `id`
@@ -7185,19 +7168,16 @@ impl EmergencyCallEventField {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct EmployeeExperience {
     /// Navigation property `communities`: `Collection(microsoft.graph.community)`, contained; present when expanded (`$expand`).
-    #[cfg(feature = "_assignment_type")]
     pub communities: Option<Vec<Community>>,
     /// Navigation property `engagementAsyncOperations`: `Collection(microsoft.graph.engagementAsyncOperation)`, contained; present when expanded (`$expand`).
-    #[cfg(feature = "_engagement_async_operation")]
     pub engagement_async_operations: Option<Vec<EngagementAsyncOperation>>,
     /// Navigation property `learningCourseActivities`: `Collection(microsoft.graph.learningCourseActivity)`, contained; present when expanded (`$expand`).
     #[cfg(feature = "_assignment_type")]
     pub learning_course_activities: Option<Vec<AnyLearningCourseActivity>>,
     /// Navigation property `learningProviders`: `Collection(microsoft.graph.learningProvider)`, contained; present when expanded (`$expand`).
-    #[cfg(feature = "_assignment_type")]
     pub learning_providers: Option<Vec<LearningProvider>>,
     /// Navigation property `roles`: `Collection(microsoft.graph.engagementRole)`, contained; present when expanded (`$expand`).
-    #[cfg(feature = "_engagement_async_operation")]
+    #[cfg(feature = "_assignment_type")]
     pub roles: Option<Vec<EngagementRole>>,
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
@@ -7229,16 +7209,12 @@ impl EmployeeExperience {
             &self.additional_properties,
             odata_type,
         )?;
-        #[cfg(feature = "_assignment_type")]
         object.property("communities", &self.communities);
-        #[cfg(feature = "_engagement_async_operation")]
         object.property("engagementAsyncOperations", &self.engagement_async_operations);
         #[cfg(feature = "_assignment_type")]
         object.property("learningCourseActivities", &self.learning_course_activities);
-        #[cfg(feature = "_assignment_type")]
         object.property("learningProviders", &self.learning_providers);
-        #[cfg(feature = "_engagement_async_operation")]
-        object.property("roles", &self.roles);
+        #[cfg(feature = "_assignment_type")] object.property("roles", &self.roles);
         object.end()
     }
 }
@@ -7263,9 +7239,7 @@ impl graph_odata_runtime::model::ODataObject for EmployeeExperience {
         use graph_odata_runtime::model::read_nullable;
         let extra = &mut self.additional_properties;
         match key {
-            #[cfg(feature = "_assignment_type")]
             "communities" => read_nullable(map, key, &mut self.communities, extra),
-            #[cfg(feature = "_engagement_async_operation")]
             "engagementAsyncOperations" => {
                 read_nullable(map, key, &mut self.engagement_async_operations, extra)
             }
@@ -7273,11 +7247,10 @@ impl graph_odata_runtime::model::ODataObject for EmployeeExperience {
             "learningCourseActivities" => {
                 read_nullable(map, key, &mut self.learning_course_activities, extra)
             }
-            #[cfg(feature = "_assignment_type")]
             "learningProviders" => {
                 read_nullable(map, key, &mut self.learning_providers, extra)
             }
-            #[cfg(feature = "_engagement_async_operation")]
+            #[cfg(feature = "_assignment_type")]
             "roles" => read_nullable(map, key, &mut self.roles, extra),
             _ => Ok(false),
         }
@@ -7343,7 +7316,7 @@ pub struct EmployeeExperienceUser {
     /// Inherited from `microsoft.graph.entity`.
     pub id: Option<String>,
     /// Navigation property `assignedRoles`: `Collection(microsoft.graph.engagementRole)`, contained; present when expanded (`$expand`).
-    #[cfg(feature = "_engagement_async_operation")]
+    #[cfg(feature = "_assignment_type")]
     pub assigned_roles: Option<Vec<EngagementRole>>,
     /// Navigation property `learningCourseActivities`: `Collection(microsoft.graph.learningCourseActivity)`; present when expanded (`$expand`).
     #[cfg(feature = "_assignment_type")]
@@ -7379,7 +7352,7 @@ impl EmployeeExperienceUser {
             odata_type,
         )?;
         object.property("id", &self.id);
-        #[cfg(feature = "_engagement_async_operation")]
+        #[cfg(feature = "_assignment_type")]
         object.property("assignedRoles", &self.assigned_roles);
         #[cfg(feature = "_assignment_type")]
         object.property("learningCourseActivities", &self.learning_course_activities);
@@ -7408,7 +7381,7 @@ impl graph_odata_runtime::model::ODataObject for EmployeeExperienceUser {
         let extra = &mut self.additional_properties;
         match key {
             "id" => read_lenient(map, key, &mut self.id, extra),
-            #[cfg(feature = "_engagement_async_operation")]
+            #[cfg(feature = "_assignment_type")]
             "assignedRoles" => read_nullable(map, key, &mut self.assigned_roles, extra),
             #[cfg(feature = "_assignment_type")]
             "learningCourseActivities" => {
@@ -7460,7 +7433,7 @@ impl EmployeeExperienceUserField {
     ];
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL entity type `microsoft.graph.endUserNotification`; base type `microsoft.graph.entity`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct EndUserNotification {
@@ -7495,14 +7468,14 @@ pub struct EndUserNotification {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for EndUserNotification {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl EndUserNotification {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.endUserNotification";
@@ -7534,7 +7507,7 @@ impl EndUserNotification {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for EndUserNotification {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -7543,7 +7516,7 @@ impl<'de> serde::Deserialize<'de> for EndUserNotification {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::model::ODataObject for EndUserNotification {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -7585,7 +7558,7 @@ impl graph_odata_runtime::model::ODataObject for EndUserNotification {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl EndUserNotification {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -7596,11 +7569,11 @@ impl EndUserNotification {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// The properties of [`EndUserNotification`] by wire name, each a [`Field<EndUserNotification>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`EndUserNotification::set_null`].
 pub enum EndUserNotificationField {}
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 #[allow(non_upper_case_globals)]
 impl EndUserNotificationField {
     /// `id`
@@ -7660,7 +7633,7 @@ impl EndUserNotificationField {
     ];
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL entity type `microsoft.graph.endUserNotificationDetail`; base type `microsoft.graph.entity`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct EndUserNotificationDetail {
@@ -7685,14 +7658,14 @@ pub struct EndUserNotificationDetail {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for EndUserNotificationDetail {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl EndUserNotificationDetail {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.endUserNotificationDetail";
@@ -7719,7 +7692,7 @@ impl EndUserNotificationDetail {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for EndUserNotificationDetail {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -7728,7 +7701,7 @@ impl<'de> serde::Deserialize<'de> for EndUserNotificationDetail {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::model::ODataObject for EndUserNotificationDetail {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -7757,7 +7730,7 @@ impl graph_odata_runtime::model::ODataObject for EndUserNotificationDetail {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl EndUserNotificationDetail {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -7768,11 +7741,11 @@ impl EndUserNotificationDetail {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// The properties of [`EndUserNotificationDetail`] by wire name, each a [`Field<EndUserNotificationDetail>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`EndUserNotificationDetail::set_null`].
 pub enum EndUserNotificationDetailField {}
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 #[allow(non_upper_case_globals)]
 impl EndUserNotificationDetailField {
     /// `id`
@@ -7813,7 +7786,7 @@ impl EndUserNotificationDetailField {
     ];
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 /// CSDL entity type `microsoft.graph.endUserSettings`; base type `microsoft.graph.controlConfiguration`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct EndUserSettings {
@@ -7847,14 +7820,14 @@ pub struct EndUserSettings {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl serde::Serialize for EndUserSettings {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl EndUserSettings {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.endUserSettings";
@@ -7886,7 +7859,7 @@ impl EndUserSettings {
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl<'de> serde::Deserialize<'de> for EndUserSettings {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -7895,7 +7868,7 @@ impl<'de> serde::Deserialize<'de> for EndUserSettings {
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl graph_odata_runtime::model::ODataObject for EndUserSettings {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -7931,7 +7904,7 @@ impl graph_odata_runtime::model::ODataObject for EndUserSettings {
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl EndUserSettings {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -7942,11 +7915,11 @@ impl EndUserSettings {
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 /// The properties of [`EndUserSettings`] by wire name, each a [`Field<EndUserSettings>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`EndUserSettings::set_null`].
 pub enum EndUserSettingsField {}
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 #[allow(non_upper_case_globals)]
 impl EndUserSettingsField {
     /// `id`
@@ -7988,7 +7961,7 @@ impl EndUserSettingsField {
     ];
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_service_principals")]
 /// CSDL entity type `microsoft.graph.endpoint`; base type `microsoft.graph.directoryObject`; open type: dynamic properties land in `additional_properties`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Endpoint {
@@ -8014,14 +7987,14 @@ pub struct Endpoint {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_service_principals")]
 impl serde::Serialize for Endpoint {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_service_principals")]
 impl Endpoint {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.endpoint";
@@ -8048,7 +8021,7 @@ impl Endpoint {
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_service_principals")]
 impl<'de> serde::Deserialize<'de> for Endpoint {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -8057,7 +8030,7 @@ impl<'de> serde::Deserialize<'de> for Endpoint {
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_service_principals")]
 impl graph_odata_runtime::model::ODataObject for Endpoint {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -8088,7 +8061,7 @@ impl graph_odata_runtime::model::ODataObject for Endpoint {
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_service_principals")]
 impl Endpoint {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -8099,11 +8072,11 @@ impl Endpoint {
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_service_principals")]
 /// The properties of [`Endpoint`] by wire name, each a [`Field<Endpoint>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`Endpoint::set_null`].
 pub enum EndpointField {}
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_service_principals")]
 #[allow(non_upper_case_globals)]
 impl EndpointField {
     /// `id`
@@ -8136,7 +8109,7 @@ impl EndpointField {
     ];
 }
 
-#[cfg(feature = "_engagement_async_operation")]
+#[cfg(feature = "_employee_experience")]
 /// CSDL entity type `microsoft.graph.engagementAsyncOperation`; base type `microsoft.graph.longRunningOperation`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct EngagementAsyncOperation {
@@ -8168,14 +8141,14 @@ pub struct EngagementAsyncOperation {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_engagement_async_operation")]
+#[cfg(feature = "_employee_experience")]
 impl serde::Serialize for EngagementAsyncOperation {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_engagement_async_operation")]
+#[cfg(feature = "_employee_experience")]
 impl EngagementAsyncOperation {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.engagementAsyncOperation";
@@ -8203,7 +8176,7 @@ impl EngagementAsyncOperation {
     }
 }
 
-#[cfg(feature = "_engagement_async_operation")]
+#[cfg(feature = "_employee_experience")]
 impl<'de> serde::Deserialize<'de> for EngagementAsyncOperation {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -8212,7 +8185,7 @@ impl<'de> serde::Deserialize<'de> for EngagementAsyncOperation {
     }
 }
 
-#[cfg(feature = "_engagement_async_operation")]
+#[cfg(feature = "_employee_experience")]
 impl graph_odata_runtime::model::ODataObject for EngagementAsyncOperation {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -8246,7 +8219,7 @@ impl graph_odata_runtime::model::ODataObject for EngagementAsyncOperation {
     }
 }
 
-#[cfg(feature = "_engagement_async_operation")]
+#[cfg(feature = "_employee_experience")]
 impl EngagementAsyncOperation {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -8257,11 +8230,11 @@ impl EngagementAsyncOperation {
     }
 }
 
-#[cfg(feature = "_engagement_async_operation")]
+#[cfg(feature = "_employee_experience")]
 /// The properties of [`EngagementAsyncOperation`] by wire name, each a [`Field<EngagementAsyncOperation>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`EngagementAsyncOperation::set_null`].
 pub enum EngagementAsyncOperationField {}
 
-#[cfg(feature = "_engagement_async_operation")]
+#[cfg(feature = "_employee_experience")]
 #[allow(non_upper_case_globals)]
 impl EngagementAsyncOperationField {
     /// `id`
@@ -8307,7 +8280,7 @@ impl EngagementAsyncOperationField {
     ];
 }
 
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_communications")]
 /// CSDL entity type `microsoft.graph.engagementConversation`; base type `microsoft.graph.entity`; abstract; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct EngagementConversation {
@@ -8328,14 +8301,14 @@ pub struct EngagementConversation {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_communications")]
 impl serde::Serialize for EngagementConversation {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_communications")]
 impl EngagementConversation {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.engagementConversation";
@@ -8360,7 +8333,7 @@ impl EngagementConversation {
     }
 }
 
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_communications")]
 impl<'de> serde::Deserialize<'de> for EngagementConversation {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -8369,7 +8342,7 @@ impl<'de> serde::Deserialize<'de> for EngagementConversation {
     }
 }
 
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_communications")]
 impl graph_odata_runtime::model::ODataObject for EngagementConversation {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -8394,7 +8367,7 @@ impl graph_odata_runtime::model::ODataObject for EngagementConversation {
     }
 }
 
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_communications")]
 impl EngagementConversation {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -8405,11 +8378,11 @@ impl EngagementConversation {
     }
 }
 
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_communications")]
 /// The properties of [`EngagementConversation`] by wire name, each a [`Field<EngagementConversation>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`EngagementConversation::set_null`].
 pub enum EngagementConversationField {}
 
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_communications")]
 #[allow(non_upper_case_globals)]
 impl EngagementConversationField {
     /// `id`
@@ -8440,7 +8413,7 @@ impl EngagementConversationField {
     ];
 }
 
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_communications")]
 /// A `microsoft.graph.engagementConversation` value: the base type or one of its derived types, chosen by `@odata.type`. A derived type this crate does not know is read as [`EngagementConversation`], which keeps its properties and `@odata.type` in `additional_properties`.
 #[derive(Debug, Clone, PartialEq)]
 pub enum AnyEngagementConversation {
@@ -8450,7 +8423,7 @@ pub enum AnyEngagementConversation {
     OnlineMeetingEngagementConversation(Box<OnlineMeetingEngagementConversation>),
 }
 
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_communications")]
 impl AnyEngagementConversation {
     /// The `@odata.type` of the variant (the base type's for unknown derived types).
     pub fn odata_type(&self) -> &'static str {
@@ -8470,14 +8443,14 @@ impl AnyEngagementConversation {
     }
 }
 
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_communications")]
 impl Default for AnyEngagementConversation {
     fn default() -> Self {
         Self::EngagementConversation(Box::default())
     }
 }
 
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_communications")]
 impl From<EngagementConversation> for AnyEngagementConversation {
     fn from(value: EngagementConversation) -> Self {
         Self::EngagementConversation(Box::new(value))

@@ -11,7 +11,7 @@ use graph_odata_runtime::edm;
 #[allow(unused_imports)]
 use graph_odata_runtime::model;
 
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_communications")]
 impl AnyEngagementConversation {
     /// The value if it is a [`AnyEngagementConversation::OnlineMeetingEngagementConversation`] variant.
     pub fn as_online_meeting_engagement_conversation(
@@ -24,14 +24,14 @@ impl AnyEngagementConversation {
     }
 }
 
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_communications")]
 impl From<OnlineMeetingEngagementConversation> for AnyEngagementConversation {
     fn from(value: OnlineMeetingEngagementConversation) -> Self {
         Self::OnlineMeetingEngagementConversation(Box::new(value))
     }
 }
 
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_communications")]
 impl serde::Serialize for AnyEngagementConversation {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match self {
@@ -49,7 +49,7 @@ impl serde::Serialize for AnyEngagementConversation {
     }
 }
 
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_communications")]
 impl<'de> serde::Deserialize<'de> for AnyEngagementConversation {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -70,7 +70,7 @@ impl<'de> serde::Deserialize<'de> for AnyEngagementConversation {
     }
 }
 
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_communications")]
 /// CSDL entity type `microsoft.graph.engagementConversationDiscussionMessage`; base type `microsoft.graph.engagementConversationMessage`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct EngagementConversationDiscussionMessage {
@@ -113,14 +113,14 @@ pub struct EngagementConversationDiscussionMessage {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_communications")]
 impl serde::Serialize for EngagementConversationDiscussionMessage {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_communications")]
 impl EngagementConversationDiscussionMessage {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.engagementConversationDiscussionMessage";
@@ -151,7 +151,7 @@ impl EngagementConversationDiscussionMessage {
     }
 }
 
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_communications")]
 impl<'de> serde::Deserialize<'de> for EngagementConversationDiscussionMessage {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -160,7 +160,7 @@ impl<'de> serde::Deserialize<'de> for EngagementConversationDiscussionMessage {
     }
 }
 
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_communications")]
 impl graph_odata_runtime::model::ODataObject
 for EngagementConversationDiscussionMessage {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
@@ -196,7 +196,7 @@ for EngagementConversationDiscussionMessage {
     }
 }
 
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_communications")]
 impl EngagementConversationDiscussionMessage {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -207,11 +207,11 @@ impl EngagementConversationDiscussionMessage {
     }
 }
 
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_communications")]
 /// The properties of [`EngagementConversationDiscussionMessage`] by wire name, each a [`Field<EngagementConversationDiscussionMessage>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`EngagementConversationDiscussionMessage::set_null`].
 pub enum EngagementConversationDiscussionMessageField {}
 
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_communications")]
 #[allow(non_upper_case_globals)]
 impl EngagementConversationDiscussionMessageField {
     /// `id`
@@ -274,7 +274,7 @@ impl EngagementConversationDiscussionMessageField {
     ];
 }
 
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_communications")]
 /// CSDL entity type `microsoft.graph.engagementConversationMessage`; base type `microsoft.graph.entity`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct EngagementConversationMessage {
@@ -307,14 +307,14 @@ pub struct EngagementConversationMessage {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_communications")]
 impl serde::Serialize for EngagementConversationMessage {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_communications")]
 impl EngagementConversationMessage {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.engagementConversationMessage";
@@ -345,7 +345,7 @@ impl EngagementConversationMessage {
     }
 }
 
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_communications")]
 impl<'de> serde::Deserialize<'de> for EngagementConversationMessage {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -354,7 +354,7 @@ impl<'de> serde::Deserialize<'de> for EngagementConversationMessage {
     }
 }
 
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_communications")]
 impl graph_odata_runtime::model::ODataObject for EngagementConversationMessage {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -389,7 +389,7 @@ impl graph_odata_runtime::model::ODataObject for EngagementConversationMessage {
     }
 }
 
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_communications")]
 impl EngagementConversationMessage {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -400,11 +400,11 @@ impl EngagementConversationMessage {
     }
 }
 
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_communications")]
 /// The properties of [`EngagementConversationMessage`] by wire name, each a [`Field<EngagementConversationMessage>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`EngagementConversationMessage::set_null`].
 pub enum EngagementConversationMessageField {}
 
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_communications")]
 #[allow(non_upper_case_globals)]
 impl EngagementConversationMessageField {
     /// `id`
@@ -465,7 +465,7 @@ impl EngagementConversationMessageField {
     ];
 }
 
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_communications")]
 /// A `microsoft.graph.engagementConversationMessage` value: the base type or one of its derived types, chosen by `@odata.type`. A derived type this crate does not know is read as [`EngagementConversationMessage`], which keeps its properties and `@odata.type` in `additional_properties`.
 #[derive(Debug, Clone, PartialEq)]
 pub enum AnyEngagementConversationMessage {
@@ -481,7 +481,7 @@ pub enum AnyEngagementConversationMessage {
     EngagementConversationSystemMessage(Box<EngagementConversationSystemMessage>),
 }
 
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_communications")]
 impl AnyEngagementConversationMessage {
     /// The `@odata.type` of the variant (the base type's for unknown derived types).
     pub fn odata_type(&self) -> &'static str {
@@ -511,21 +511,21 @@ impl AnyEngagementConversationMessage {
     }
 }
 
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_communications")]
 impl Default for AnyEngagementConversationMessage {
     fn default() -> Self {
         Self::EngagementConversationMessage(Box::default())
     }
 }
 
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_communications")]
 impl From<EngagementConversationMessage> for AnyEngagementConversationMessage {
     fn from(value: EngagementConversationMessage) -> Self {
         Self::EngagementConversationMessage(Box::new(value))
     }
 }
 
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_communications")]
 impl AnyEngagementConversationMessage {
     /// The value if it is a [`AnyEngagementConversationMessage::EngagementConversationDiscussionMessage`] variant.
     pub fn as_engagement_conversation_discussion_message(
@@ -556,28 +556,28 @@ impl AnyEngagementConversationMessage {
     }
 }
 
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_communications")]
 impl From<EngagementConversationDiscussionMessage> for AnyEngagementConversationMessage {
     fn from(value: EngagementConversationDiscussionMessage) -> Self {
         Self::EngagementConversationDiscussionMessage(Box::new(value))
     }
 }
 
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_communications")]
 impl From<EngagementConversationQuestionMessage> for AnyEngagementConversationMessage {
     fn from(value: EngagementConversationQuestionMessage) -> Self {
         Self::EngagementConversationQuestionMessage(Box::new(value))
     }
 }
 
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_communications")]
 impl From<EngagementConversationSystemMessage> for AnyEngagementConversationMessage {
     fn from(value: EngagementConversationSystemMessage) -> Self {
         Self::EngagementConversationSystemMessage(Box::new(value))
     }
 }
 
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_communications")]
 impl serde::Serialize for AnyEngagementConversationMessage {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match self {
@@ -609,7 +609,7 @@ impl serde::Serialize for AnyEngagementConversationMessage {
     }
 }
 
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_communications")]
 impl<'de> serde::Deserialize<'de> for AnyEngagementConversationMessage {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -640,7 +640,7 @@ impl<'de> serde::Deserialize<'de> for AnyEngagementConversationMessage {
     }
 }
 
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_communications")]
 /// CSDL entity type `microsoft.graph.engagementConversationMessageReaction`; base type `microsoft.graph.entity`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct EngagementConversationMessageReaction {
@@ -659,14 +659,14 @@ pub struct EngagementConversationMessageReaction {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_communications")]
 impl serde::Serialize for EngagementConversationMessageReaction {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_communications")]
 impl EngagementConversationMessageReaction {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.engagementConversationMessageReaction";
@@ -690,7 +690,7 @@ impl EngagementConversationMessageReaction {
     }
 }
 
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_communications")]
 impl<'de> serde::Deserialize<'de> for EngagementConversationMessageReaction {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -699,7 +699,7 @@ impl<'de> serde::Deserialize<'de> for EngagementConversationMessageReaction {
     }
 }
 
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_communications")]
 impl graph_odata_runtime::model::ODataObject for EngagementConversationMessageReaction {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -725,7 +725,7 @@ impl graph_odata_runtime::model::ODataObject for EngagementConversationMessageRe
     }
 }
 
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_communications")]
 impl EngagementConversationMessageReaction {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -736,11 +736,11 @@ impl EngagementConversationMessageReaction {
     }
 }
 
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_communications")]
 /// The properties of [`EngagementConversationMessageReaction`] by wire name, each a [`Field<EngagementConversationMessageReaction>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`EngagementConversationMessageReaction::set_null`].
 pub enum EngagementConversationMessageReactionField {}
 
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_communications")]
 #[allow(non_upper_case_globals)]
 impl EngagementConversationMessageReactionField {
     /// `id`
@@ -768,7 +768,7 @@ impl EngagementConversationMessageReactionField {
     ];
 }
 
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_communications")]
 /// CSDL entity type `microsoft.graph.engagementConversationQuestionMessage`; base type `microsoft.graph.engagementConversationMessage`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct EngagementConversationQuestionMessage {
@@ -813,14 +813,14 @@ pub struct EngagementConversationQuestionMessage {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_communications")]
 impl serde::Serialize for EngagementConversationQuestionMessage {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_communications")]
 impl EngagementConversationQuestionMessage {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.engagementConversationQuestionMessage";
@@ -852,7 +852,7 @@ impl EngagementConversationQuestionMessage {
     }
 }
 
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_communications")]
 impl<'de> serde::Deserialize<'de> for EngagementConversationQuestionMessage {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -861,7 +861,7 @@ impl<'de> serde::Deserialize<'de> for EngagementConversationQuestionMessage {
     }
 }
 
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_communications")]
 impl graph_odata_runtime::model::ODataObject for EngagementConversationQuestionMessage {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -897,7 +897,7 @@ impl graph_odata_runtime::model::ODataObject for EngagementConversationQuestionM
     }
 }
 
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_communications")]
 impl EngagementConversationQuestionMessage {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -908,11 +908,11 @@ impl EngagementConversationQuestionMessage {
     }
 }
 
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_communications")]
 /// The properties of [`EngagementConversationQuestionMessage`] by wire name, each a [`Field<EngagementConversationQuestionMessage>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`EngagementConversationQuestionMessage::set_null`].
 pub enum EngagementConversationQuestionMessageField {}
 
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_communications")]
 #[allow(non_upper_case_globals)]
 impl EngagementConversationQuestionMessageField {
     /// `id`
@@ -980,7 +980,7 @@ impl EngagementConversationQuestionMessageField {
     ];
 }
 
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_communications")]
 /// CSDL entity type `microsoft.graph.engagementConversationSystemMessage`; base type `microsoft.graph.engagementConversationMessage`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct EngagementConversationSystemMessage {
@@ -1023,14 +1023,14 @@ pub struct EngagementConversationSystemMessage {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_communications")]
 impl serde::Serialize for EngagementConversationSystemMessage {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_communications")]
 impl EngagementConversationSystemMessage {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.engagementConversationSystemMessage";
@@ -1061,7 +1061,7 @@ impl EngagementConversationSystemMessage {
     }
 }
 
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_communications")]
 impl<'de> serde::Deserialize<'de> for EngagementConversationSystemMessage {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1070,7 +1070,7 @@ impl<'de> serde::Deserialize<'de> for EngagementConversationSystemMessage {
     }
 }
 
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_communications")]
 impl graph_odata_runtime::model::ODataObject for EngagementConversationSystemMessage {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -1105,7 +1105,7 @@ impl graph_odata_runtime::model::ODataObject for EngagementConversationSystemMes
     }
 }
 
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_communications")]
 impl EngagementConversationSystemMessage {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -1116,11 +1116,11 @@ impl EngagementConversationSystemMessage {
     }
 }
 
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_communications")]
 /// The properties of [`EngagementConversationSystemMessage`] by wire name, each a [`Field<EngagementConversationSystemMessage>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`EngagementConversationSystemMessage::set_null`].
 pub enum EngagementConversationSystemMessageField {}
 
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_communications")]
 #[allow(non_upper_case_globals)]
 impl EngagementConversationSystemMessageField {
     /// `id`
@@ -1183,7 +1183,7 @@ impl EngagementConversationSystemMessageField {
     ];
 }
 
-#[cfg(feature = "_engagement_async_operation")]
+#[cfg(feature = "_assignment_type")]
 /// CSDL entity type `microsoft.graph.engagementRole`; base type `microsoft.graph.entity`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct EngagementRole {
@@ -1200,14 +1200,14 @@ pub struct EngagementRole {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_engagement_async_operation")]
+#[cfg(feature = "_assignment_type")]
 impl serde::Serialize for EngagementRole {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_engagement_async_operation")]
+#[cfg(feature = "_assignment_type")]
 impl EngagementRole {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.engagementRole";
@@ -1230,7 +1230,7 @@ impl EngagementRole {
     }
 }
 
-#[cfg(feature = "_engagement_async_operation")]
+#[cfg(feature = "_assignment_type")]
 impl<'de> serde::Deserialize<'de> for EngagementRole {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1239,7 +1239,7 @@ impl<'de> serde::Deserialize<'de> for EngagementRole {
     }
 }
 
-#[cfg(feature = "_engagement_async_operation")]
+#[cfg(feature = "_assignment_type")]
 impl graph_odata_runtime::model::ODataObject for EngagementRole {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -1262,7 +1262,7 @@ impl graph_odata_runtime::model::ODataObject for EngagementRole {
     }
 }
 
-#[cfg(feature = "_engagement_async_operation")]
+#[cfg(feature = "_assignment_type")]
 impl EngagementRole {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -1273,11 +1273,11 @@ impl EngagementRole {
     }
 }
 
-#[cfg(feature = "_engagement_async_operation")]
+#[cfg(feature = "_assignment_type")]
 /// The properties of [`EngagementRole`] by wire name, each a [`Field<EngagementRole>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`EngagementRole::set_null`].
 pub enum EngagementRoleField {}
 
-#[cfg(feature = "_engagement_async_operation")]
+#[cfg(feature = "_assignment_type")]
 #[allow(non_upper_case_globals)]
 impl EngagementRoleField {
     /// `id`
@@ -1296,7 +1296,7 @@ impl EngagementRoleField {
     ];
 }
 
-#[cfg(feature = "_engagement_async_operation")]
+#[cfg(feature = "_assignment_type")]
 /// CSDL entity type `microsoft.graph.engagementRoleMember`; base type `microsoft.graph.entity`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct EngagementRoleMember {
@@ -1308,7 +1308,7 @@ pub struct EngagementRoleMember {
     /// Property `userId`: `Edm.String`, computed by the service (read-only).
     pub user_id: Option<String>,
     /// Navigation property `user`: `microsoft.graph.user`; present when expanded (`$expand`).
-    #[cfg(feature = "_activity_based_timeout_policy")]
+    #[cfg(feature = "_authorization_info")]
     pub user: Option<AnyUser>,
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
@@ -1316,14 +1316,14 @@ pub struct EngagementRoleMember {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_engagement_async_operation")]
+#[cfg(feature = "_assignment_type")]
 impl serde::Serialize for EngagementRoleMember {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_engagement_async_operation")]
+#[cfg(feature = "_assignment_type")]
 #[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
 impl EngagementRoleMember {
     /// The CSDL qualified name, as `@odata.type` spells it.
@@ -1343,13 +1343,12 @@ impl EngagementRoleMember {
         object.property("id", &self.id);
         object.property("createdDateTime", &self.created_date_time);
         object.property("userId", &self.user_id);
-        #[cfg(feature = "_activity_based_timeout_policy")]
-        object.property("user", &self.user);
+        #[cfg(feature = "_authorization_info")] object.property("user", &self.user);
         object.end()
     }
 }
 
-#[cfg(feature = "_engagement_async_operation")]
+#[cfg(feature = "_assignment_type")]
 impl<'de> serde::Deserialize<'de> for EngagementRoleMember {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1358,7 +1357,7 @@ impl<'de> serde::Deserialize<'de> for EngagementRoleMember {
     }
 }
 
-#[cfg(feature = "_engagement_async_operation")]
+#[cfg(feature = "_assignment_type")]
 #[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
 impl graph_odata_runtime::model::ODataObject for EngagementRoleMember {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
@@ -1374,7 +1373,7 @@ impl graph_odata_runtime::model::ODataObject for EngagementRoleMember {
                 read_lenient(map, key, &mut self.created_date_time, extra)
             }
             "userId" => read_lenient(map, key, &mut self.user_id, extra),
-            #[cfg(feature = "_activity_based_timeout_policy")]
+            #[cfg(feature = "_authorization_info")]
             "user" => read_nullable(map, key, &mut self.user, extra),
             _ => Ok(false),
         }
@@ -1386,7 +1385,7 @@ impl graph_odata_runtime::model::ODataObject for EngagementRoleMember {
     }
 }
 
-#[cfg(feature = "_engagement_async_operation")]
+#[cfg(feature = "_assignment_type")]
 impl EngagementRoleMember {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -1397,11 +1396,11 @@ impl EngagementRoleMember {
     }
 }
 
-#[cfg(feature = "_engagement_async_operation")]
+#[cfg(feature = "_assignment_type")]
 /// The properties of [`EngagementRoleMember`] by wire name, each a [`Field<EngagementRoleMember>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`EngagementRoleMember::set_null`].
 pub enum EngagementRoleMemberField {}
 
-#[cfg(feature = "_engagement_async_operation")]
+#[cfg(feature = "_assignment_type")]
 #[allow(non_upper_case_globals)]
 impl EngagementRoleMemberField {
     /// `id`
@@ -1423,7 +1422,7 @@ impl EngagementRoleMemberField {
     ];
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 /// CSDL entity type `microsoft.graph.enrollmentConfigurationAssignment`; base type `microsoft.graph.entity`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct EnrollmentConfigurationAssignment {
@@ -1438,14 +1437,14 @@ pub struct EnrollmentConfigurationAssignment {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl serde::Serialize for EnrollmentConfigurationAssignment {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl EnrollmentConfigurationAssignment {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.enrollmentConfigurationAssignment";
@@ -1467,7 +1466,7 @@ impl EnrollmentConfigurationAssignment {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl<'de> serde::Deserialize<'de> for EnrollmentConfigurationAssignment {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1476,7 +1475,7 @@ impl<'de> serde::Deserialize<'de> for EnrollmentConfigurationAssignment {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl graph_odata_runtime::model::ODataObject for EnrollmentConfigurationAssignment {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -1498,7 +1497,7 @@ impl graph_odata_runtime::model::ODataObject for EnrollmentConfigurationAssignme
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl EnrollmentConfigurationAssignment {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -1509,11 +1508,11 @@ impl EnrollmentConfigurationAssignment {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 /// The properties of [`EnrollmentConfigurationAssignment`] by wire name, each a [`Field<EnrollmentConfigurationAssignment>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`EnrollmentConfigurationAssignment::set_null`].
 pub enum EnrollmentConfigurationAssignmentField {}
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 #[allow(non_upper_case_globals)]
 impl EnrollmentConfigurationAssignmentField {
     /// `id`
@@ -1726,7 +1725,7 @@ impl EnrollmentTroubleshootingEventField {
     ];
 }
 
-#[cfg(feature = "_me")]
+#[cfg(feature = "_activities_container")]
 /// CSDL entity type `microsoft.graph.enterpriseCodeSigningCertificate`; base type `microsoft.graph.entity`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct EnterpriseCodeSigningCertificate {
@@ -1755,14 +1754,14 @@ pub struct EnterpriseCodeSigningCertificate {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_me")]
+#[cfg(feature = "_activities_container")]
 impl serde::Serialize for EnterpriseCodeSigningCertificate {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_me")]
+#[cfg(feature = "_activities_container")]
 impl EnterpriseCodeSigningCertificate {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.enterpriseCodeSigningCertificate";
@@ -1791,7 +1790,7 @@ impl EnterpriseCodeSigningCertificate {
     }
 }
 
-#[cfg(feature = "_me")]
+#[cfg(feature = "_activities_container")]
 impl<'de> serde::Deserialize<'de> for EnterpriseCodeSigningCertificate {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1800,7 +1799,7 @@ impl<'de> serde::Deserialize<'de> for EnterpriseCodeSigningCertificate {
     }
 }
 
-#[cfg(feature = "_me")]
+#[cfg(feature = "_activities_container")]
 impl graph_odata_runtime::model::ODataObject for EnterpriseCodeSigningCertificate {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -1831,7 +1830,7 @@ impl graph_odata_runtime::model::ODataObject for EnterpriseCodeSigningCertificat
     }
 }
 
-#[cfg(feature = "_me")]
+#[cfg(feature = "_activities_container")]
 impl EnterpriseCodeSigningCertificate {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -1842,11 +1841,11 @@ impl EnterpriseCodeSigningCertificate {
     }
 }
 
-#[cfg(feature = "_me")]
+#[cfg(feature = "_activities_container")]
 /// The properties of [`EnterpriseCodeSigningCertificate`] by wire name, each a [`Field<EnterpriseCodeSigningCertificate>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`EnterpriseCodeSigningCertificate::set_null`].
 pub enum EnterpriseCodeSigningCertificateField {}
 
-#[cfg(feature = "_me")]
+#[cfg(feature = "_activities_container")]
 #[allow(non_upper_case_globals)]
 impl EnterpriseCodeSigningCertificateField {
     /// `id`
@@ -1899,7 +1898,7 @@ impl EnterpriseCodeSigningCertificateField {
     ];
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 /// CSDL entity type `microsoft.graph.entitlementManagement`; base type `microsoft.graph.entity`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct EntitlementManagement {
@@ -1944,14 +1943,14 @@ pub struct EntitlementManagement {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl serde::Serialize for EntitlementManagement {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl EntitlementManagement {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.entitlementManagement";
@@ -1992,7 +1991,7 @@ impl EntitlementManagement {
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl<'de> serde::Deserialize<'de> for EntitlementManagement {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2001,7 +2000,7 @@ impl<'de> serde::Deserialize<'de> for EntitlementManagement {
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl graph_odata_runtime::model::ODataObject for EntitlementManagement {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -2063,7 +2062,7 @@ impl graph_odata_runtime::model::ODataObject for EntitlementManagement {
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl EntitlementManagement {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -2074,11 +2073,11 @@ impl EntitlementManagement {
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 /// The properties of [`EntitlementManagement`] by wire name, each a [`Field<EntitlementManagement>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`EntitlementManagement::set_null`].
 pub enum EntitlementManagementField {}
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 #[allow(non_upper_case_globals)]
 impl EntitlementManagementField {
     /// `id`
@@ -2169,7 +2168,7 @@ impl EntitlementManagementField {
     ];
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 /// CSDL entity type `microsoft.graph.entitlementManagementSettings`; base type `microsoft.graph.entity`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct EntitlementManagementSettings {
@@ -2186,14 +2185,14 @@ pub struct EntitlementManagementSettings {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl serde::Serialize for EntitlementManagementSettings {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl EntitlementManagementSettings {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.entitlementManagementSettings";
@@ -2224,7 +2223,7 @@ impl EntitlementManagementSettings {
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl<'de> serde::Deserialize<'de> for EntitlementManagementSettings {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2233,7 +2232,7 @@ impl<'de> serde::Deserialize<'de> for EntitlementManagementSettings {
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl graph_odata_runtime::model::ODataObject for EntitlementManagementSettings {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -2265,7 +2264,7 @@ impl graph_odata_runtime::model::ODataObject for EntitlementManagementSettings {
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl EntitlementManagementSettings {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -2276,11 +2275,11 @@ impl EntitlementManagementSettings {
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 /// The properties of [`EntitlementManagementSettings`] by wire name, each a [`Field<EntitlementManagementSettings>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`EntitlementManagementSettings::set_null`].
 pub enum EntitlementManagementSettingsField {}
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 #[allow(non_upper_case_globals)]
 impl EntitlementManagementSettingsField {
     /// `id`

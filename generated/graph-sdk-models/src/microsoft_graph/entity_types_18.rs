@@ -21,122 +21,122 @@ pub enum AnyEntity {
     #[cfg(feature = "_aad_user_conversation_member")]
     AadUserConversationMember(Box<AadUserConversationMember>),
     /// `microsoft.graph.accessPackage`
-    #[cfg(feature = "_access_package")]
+    #[cfg(feature = "_identity_governance")]
     AccessPackage(Box<AccessPackage>),
     /// `microsoft.graph.accessPackageAssignment`
-    #[cfg(feature = "_access_package")]
+    #[cfg(feature = "_identity_governance")]
     AccessPackageAssignment(Box<AccessPackageAssignment>),
     /// `microsoft.graph.accessPackageAssignmentPolicy`
-    #[cfg(feature = "_access_package")]
+    #[cfg(feature = "_identity_governance")]
     AccessPackageAssignmentPolicy(Box<AccessPackageAssignmentPolicy>),
     /// `microsoft.graph.accessPackageAssignmentRequest`
-    #[cfg(feature = "_access_package")]
+    #[cfg(feature = "_identity_governance")]
     AccessPackageAssignmentRequest(Box<AccessPackageAssignmentRequest>),
     /// `microsoft.graph.accessPackageAssignmentRequestWorkflowExtension`
-    #[cfg(feature = "_access_package")]
+    #[cfg(feature = "_identity_governance")]
     AccessPackageAssignmentRequestWorkflowExtension(
         Box<AccessPackageAssignmentRequestWorkflowExtension>,
     ),
     /// `microsoft.graph.accessPackageAssignmentWorkflowExtension`
-    #[cfg(feature = "_access_package")]
+    #[cfg(feature = "_identity_governance")]
     AccessPackageAssignmentWorkflowExtension(
         Box<AccessPackageAssignmentWorkflowExtension>,
     ),
     /// `microsoft.graph.accessPackageCatalog`
-    #[cfg(feature = "_access_package")]
+    #[cfg(feature = "_identity_governance")]
     AccessPackageCatalog(Box<AccessPackageCatalog>),
     /// `microsoft.graph.accessPackageMultipleChoiceQuestion`
-    #[cfg(feature = "_access_package")]
+    #[cfg(feature = "_identity_governance")]
     AccessPackageMultipleChoiceQuestion(Box<AccessPackageMultipleChoiceQuestion>),
     /// `microsoft.graph.accessPackageResource`
-    #[cfg(feature = "_access_package")]
+    #[cfg(feature = "_identity_governance")]
     AccessPackageResource(Box<AccessPackageResource>),
     /// `microsoft.graph.accessPackageResourceEnvironment`
-    #[cfg(feature = "_access_package")]
+    #[cfg(feature = "_identity_governance")]
     AccessPackageResourceEnvironment(Box<AccessPackageResourceEnvironment>),
     /// `microsoft.graph.accessPackageResourceRequest`
-    #[cfg(feature = "_access_package")]
+    #[cfg(feature = "_identity_governance")]
     AccessPackageResourceRequest(Box<AccessPackageResourceRequest>),
     /// `microsoft.graph.accessPackageResourceRole`
-    #[cfg(feature = "_access_package")]
+    #[cfg(feature = "_identity_governance")]
     AccessPackageResourceRole(Box<AccessPackageResourceRole>),
     /// `microsoft.graph.accessPackageResourceRoleScope`
-    #[cfg(feature = "_access_package")]
+    #[cfg(feature = "_identity_governance")]
     AccessPackageResourceRoleScope(Box<AccessPackageResourceRoleScope>),
     /// `microsoft.graph.accessPackageResourceScope`
-    #[cfg(feature = "_access_package")]
+    #[cfg(feature = "_identity_governance")]
     AccessPackageResourceScope(Box<AccessPackageResourceScope>),
     /// `microsoft.graph.accessPackageSubject`
-    #[cfg(feature = "_access_package")]
+    #[cfg(feature = "_identity_governance")]
     AccessPackageSubject(Box<AccessPackageSubject>),
     /// `microsoft.graph.accessPackageSuggestion`
-    #[cfg(feature = "_access_package")]
+    #[cfg(feature = "_identity_governance")]
     AccessPackageSuggestion(Box<AccessPackageSuggestion>),
     /// `microsoft.graph.accessPackageTextInputQuestion`
-    #[cfg(feature = "_access_package")]
+    #[cfg(feature = "_identity_governance")]
     AccessPackageTextInputQuestion(Box<AccessPackageTextInputQuestion>),
     /// `microsoft.graph.accessReviewHistoryDefinition`
-    #[cfg(feature = "_access_package")]
+    #[cfg(feature = "_identity_governance")]
     AccessReviewHistoryDefinition(Box<AccessReviewHistoryDefinition>),
     /// `microsoft.graph.accessReviewHistoryInstance`
-    #[cfg(feature = "_access_package")]
+    #[cfg(feature = "_identity_governance")]
     AccessReviewHistoryInstance(Box<AccessReviewHistoryInstance>),
     /// `microsoft.graph.accessReviewInstance`
-    #[cfg(feature = "_access_package")]
+    #[cfg(feature = "_identity_governance")]
     AccessReviewInstance(Box<AccessReviewInstance>),
     /// `microsoft.graph.accessReviewInstanceDecisionItem`
-    #[cfg(feature = "_access_package")]
+    #[cfg(feature = "_identity_governance")]
     AccessReviewInstanceDecisionItem(Box<AccessReviewInstanceDecisionItem>),
     /// `microsoft.graph.accessReviewReviewer`
-    #[cfg(feature = "_access_package")]
+    #[cfg(feature = "_identity_governance")]
     AccessReviewReviewer(Box<AccessReviewReviewer>),
     /// `microsoft.graph.accessReviewScheduleDefinition`
-    #[cfg(feature = "_access_package")]
+    #[cfg(feature = "_identity_governance")]
     AccessReviewScheduleDefinition(Box<AccessReviewScheduleDefinition>),
     /// `microsoft.graph.accessReviewSet`
-    #[cfg(feature = "_access_package")]
+    #[cfg(feature = "_identity_governance")]
     AccessReviewSet(Box<AccessReviewSet>),
     /// `microsoft.graph.accessReviewStage`
-    #[cfg(feature = "_access_package")]
+    #[cfg(feature = "_identity_governance")]
     AccessReviewStage(Box<AccessReviewStage>),
     /// `microsoft.graph.activitiesContainer`
     #[cfg(feature = "_activities_container")]
     ActivitiesContainer(Box<ActivitiesContainer>),
     /// `microsoft.graph.activityBasedTimeoutPolicy`
-    #[cfg(feature = "_activity_based_timeout_policy")]
+    #[cfg(feature = "_policies")]
     ActivityBasedTimeoutPolicy(Box<ActivityBasedTimeoutPolicy>),
     /// `microsoft.graph.activityHistoryItem`
     #[cfg(feature = "_activities_container")]
     ActivityHistoryItem(Box<ActivityHistoryItem>),
     /// `microsoft.graph.addLargeGalleryViewOperation`
-    #[cfg(feature = "_add_large_gallery_view_operation")]
+    #[cfg(feature = "_communications")]
     AddLargeGalleryViewOperation(Box<AddLargeGalleryViewOperation>),
     /// `microsoft.graph.adhocCall`
     #[cfg(feature = "_adhoc_call")]
     AdhocCall(Box<AdhocCall>),
     /// `microsoft.graph.adminConsentRequestPolicy`
-    #[cfg(feature = "_admin_consent_request_policy")]
+    #[cfg(feature = "_policies")]
     AdminConsentRequestPolicy(Box<AdminConsentRequestPolicy>),
     /// `microsoft.graph.adminMicrosoft365Apps`
-    #[cfg(feature = "_admin_microsoft365_apps")]
+    #[cfg(feature = "_admin")]
     AdminMicrosoft365Apps(Box<AdminMicrosoft365Apps>),
     /// `microsoft.graph.adminReportSettings`
-    #[cfg(feature = "_admin_microsoft365_apps")]
+    #[cfg(feature = "_admin")]
     AdminReportSettings(Box<AdminReportSettings>),
     /// `microsoft.graph.administrativeUnit`
-    #[cfg(feature = "_activity_based_timeout_policy")]
+    #[cfg(feature = "_administrative_unit")]
     AdministrativeUnit(Box<AdministrativeUnit>),
     /// `microsoft.graph.agentIdentity`
-    #[cfg(feature = "_activity_based_timeout_policy")]
+    #[cfg(feature = "_agent_identity")]
     AgentIdentity(Box<AgentIdentity>),
     /// `microsoft.graph.agentIdentityBlueprint`
-    #[cfg(feature = "_activity_based_timeout_policy")]
+    #[cfg(feature = "_agent_identity_blueprint")]
     AgentIdentityBlueprint(Box<AgentIdentityBlueprint>),
     /// `microsoft.graph.agentIdentityBlueprintPrincipal`
-    #[cfg(feature = "_activity_based_timeout_policy")]
+    #[cfg(feature = "_agent_identity")]
     AgentIdentityBlueprintPrincipal(Box<AgentIdentityBlueprintPrincipal>),
     /// `microsoft.graph.agentUser`
-    #[cfg(feature = "_activity_based_timeout_policy")]
+    #[cfg(feature = "_directory_objects")]
     AgentUser(Box<AgentUser>),
     /// `microsoft.graph.agreement`
     #[cfg(feature = "_agreement")]
@@ -145,67 +145,67 @@ pub enum AnyEntity {
     #[cfg(feature = "_agreement_acceptance")]
     AgreementAcceptance(Box<AgreementAcceptance>),
     /// `microsoft.graph.agreementFile`
-    #[cfg(feature = "_agreement")]
+    #[cfg(feature = "_agreements")]
     AgreementFile(Box<AgreementFile>),
     /// `microsoft.graph.agreementFileLocalization`
-    #[cfg(feature = "_agreement")]
+    #[cfg(feature = "_agreements")]
     AgreementFileLocalization(Box<AgreementFileLocalization>),
     /// `microsoft.graph.agreementFileProperties`
-    #[cfg(feature = "_agreement")]
+    #[cfg(feature = "_agreement_file_data")]
     AgreementFileProperties(Box<AgreementFileProperties>),
     /// `microsoft.graph.agreementFileVersion`
-    #[cfg(feature = "_agreement")]
+    #[cfg(feature = "_agreements")]
     AgreementFileVersion(Box<AgreementFileVersion>),
     /// `microsoft.graph.aiInteraction`
-    #[cfg(feature = "_access_entity_type")]
+    #[cfg(feature = "_copilot")]
     AiInteraction(Box<AiInteraction>),
     /// `microsoft.graph.aiInteractionHistory`
-    #[cfg(feature = "_access_entity_type")]
+    #[cfg(feature = "_copilot")]
     AiInteractionHistory(Box<AiInteractionHistory>),
     /// `microsoft.graph.aiOnlineMeeting`
-    #[cfg(feature = "_access_entity_type")]
+    #[cfg(feature = "_copilot")]
     AiOnlineMeeting(Box<AiOnlineMeeting>),
     /// `microsoft.graph.aiUser`
-    #[cfg(feature = "_access_entity_type")]
+    #[cfg(feature = "_copilot")]
     AiUser(Box<AiUser>),
     /// `microsoft.graph.akamaiWebApplicationFirewallProvider`
-    #[cfg(feature = "_akamai_attack_group_action_model")]
+    #[cfg(feature = "_identity")]
     AkamaiWebApplicationFirewallProvider(Box<AkamaiWebApplicationFirewallProvider>),
     /// `microsoft.graph.alert`
-    #[cfg(feature = "_account_target_content")]
+    #[cfg(feature = "_security")]
     Alert(Box<Alert>),
     /// `microsoft.graph.allowedValue`
-    #[cfg(feature = "_allowed_value")]
+    #[cfg(feature = "_directory")]
     AllowedValue(Box<AllowedValue>),
     /// `microsoft.graph.androidCompliancePolicy`
-    #[cfg(feature = "_android_compliance_policy")]
+    #[cfg(feature = "_device_management")]
     AndroidCompliancePolicy(Box<AndroidCompliancePolicy>),
     /// `microsoft.graph.androidCustomConfiguration`
-    #[cfg(feature = "_android_compliance_policy")]
+    #[cfg(feature = "_device_management")]
     AndroidCustomConfiguration(Box<AndroidCustomConfiguration>),
     /// `microsoft.graph.androidGeneralDeviceConfiguration`
-    #[cfg(feature = "_android_compliance_policy")]
+    #[cfg(feature = "_device_management")]
     AndroidGeneralDeviceConfiguration(Box<AndroidGeneralDeviceConfiguration>),
     /// `microsoft.graph.androidLobApp`
-    #[cfg(feature = "_android_lob_app")]
+    #[cfg(feature = "_device_app_management")]
     AndroidLobApp(Box<AndroidLobApp>),
     /// `microsoft.graph.androidManagedAppProtection`
-    #[cfg(feature = "_android_managed_app_protection")]
+    #[cfg(feature = "_device_app_management")]
     AndroidManagedAppProtection(Box<AndroidManagedAppProtection>),
     /// `microsoft.graph.androidManagedAppRegistration`
-    #[cfg(feature = "_android_lob_app")]
+    #[cfg(feature = "_device_app_management")]
     AndroidManagedAppRegistration(Box<AndroidManagedAppRegistration>),
     /// `microsoft.graph.androidStoreApp`
-    #[cfg(feature = "_android_lob_app")]
+    #[cfg(feature = "_device_app_management")]
     AndroidStoreApp(Box<AndroidStoreApp>),
     /// `microsoft.graph.androidWorkProfileCompliancePolicy`
-    #[cfg(feature = "_android_compliance_policy")]
+    #[cfg(feature = "_device_management")]
     AndroidWorkProfileCompliancePolicy(Box<AndroidWorkProfileCompliancePolicy>),
     /// `microsoft.graph.androidWorkProfileCustomConfiguration`
-    #[cfg(feature = "_android_compliance_policy")]
+    #[cfg(feature = "_device_management")]
     AndroidWorkProfileCustomConfiguration(Box<AndroidWorkProfileCustomConfiguration>),
     /// `microsoft.graph.androidWorkProfileGeneralDeviceConfiguration`
-    #[cfg(feature = "_android_compliance_policy")]
+    #[cfg(feature = "_device_management")]
     AndroidWorkProfileGeneralDeviceConfiguration(
         Box<AndroidWorkProfileGeneralDeviceConfiguration>,
     ),
@@ -216,46 +216,46 @@ pub enum AnyEntity {
     #[cfg(feature = "_app_catalogs")]
     AppCatalogs(Box<AppCatalogs>),
     /// `microsoft.graph.appConsentApprovalRoute`
-    #[cfg(feature = "_access_package")]
+    #[cfg(feature = "_identity_governance")]
     AppConsentApprovalRoute(Box<AppConsentApprovalRoute>),
     /// `microsoft.graph.appConsentRequest`
-    #[cfg(feature = "_access_package")]
+    #[cfg(feature = "_identity_governance")]
     AppConsentRequest(Box<AppConsentRequest>),
     /// `microsoft.graph.appLogCollectionRequest`
-    #[cfg(feature = "_android_compliance_policy")]
+    #[cfg(feature = "_device_management")]
     AppLogCollectionRequest(Box<AppLogCollectionRequest>),
     /// `microsoft.graph.appManagementPolicy`
-    #[cfg(feature = "_activity_based_timeout_policy")]
+    #[cfg(feature = "_app_credential_restriction_type")]
     AppManagementPolicy(Box<AppManagementPolicy>),
     /// `microsoft.graph.appRoleAssignment`
-    #[cfg(feature = "_activity_based_timeout_policy")]
+    #[cfg(feature = "_app_role_assignment")]
     AppRoleAssignment(Box<AppRoleAssignment>),
     /// `microsoft.graph.appScope`
-    #[cfg(feature = "_app_scope")]
+    #[cfg(feature = "_role_management")]
     AppScope(Box<AppScope>),
     /// `microsoft.graph.appleManagedIdentityProvider`
     #[cfg(feature = "_apple_managed_identity_provider")]
     AppleManagedIdentityProvider(Box<AppleManagedIdentityProvider>),
     /// `microsoft.graph.applePushNotificationCertificate`
-    #[cfg(feature = "_android_compliance_policy")]
+    #[cfg(feature = "_device_management")]
     ApplePushNotificationCertificate(Box<ApplePushNotificationCertificate>),
     /// `microsoft.graph.application`
-    #[cfg(feature = "_activity_based_timeout_policy")]
+    #[cfg(feature = "_agent_identity_blueprint")]
     Application(Box<Application>),
     /// `microsoft.graph.applicationTemplate`
-    #[cfg(feature = "_application_data_type")]
+    #[cfg(feature = "_application_templates")]
     ApplicationTemplate(Box<ApplicationTemplate>),
     /// `microsoft.graph.approval`
-    #[cfg(feature = "_access_package")]
+    #[cfg(feature = "_identity_governance")]
     Approval(Box<Approval>),
     /// `microsoft.graph.approvalStage`
-    #[cfg(feature = "_access_package")]
+    #[cfg(feature = "_identity_governance")]
     ApprovalStage(Box<ApprovalStage>),
     /// `microsoft.graph.approvedClientApp`
-    #[cfg(feature = "_approved_client_app")]
+    #[cfg(feature = "_service_principals")]
     ApprovedClientApp(Box<ApprovedClientApp>),
     /// `microsoft.graph.arkoseFraudProtectionProvider`
-    #[cfg(feature = "_akamai_attack_group_action_model")]
+    #[cfg(feature = "_identity")]
     ArkoseFraudProtectionProvider(Box<ArkoseFraudProtectionProvider>),
     /// `microsoft.graph.associatedTeamInfo`
     #[cfg(feature = "_activities_container")]
@@ -264,7 +264,7 @@ pub enum AnyEntity {
     #[cfg(feature = "_activities_container")]
     AttachmentSession(Box<AttachmentSession>),
     /// `microsoft.graph.attackSimulationOperation`
-    #[cfg(feature = "_activity_metadata")]
+    #[cfg(feature = "_security")]
     AttackSimulationOperation(Box<AttackSimulationOperation>),
     /// `microsoft.graph.attendanceRecord`
     #[cfg(feature = "_allowed_lobby_admitter_roles")]
@@ -273,49 +273,49 @@ pub enum AnyEntity {
     #[cfg(feature = "_attribute_mapping_function_schema")]
     AttributeMappingFunctionSchema(Box<AttributeMappingFunctionSchema>),
     /// `microsoft.graph.attributeSet`
-    #[cfg(feature = "_allowed_value")]
+    #[cfg(feature = "_directory")]
     AttributeSet(Box<AttributeSet>),
     /// `microsoft.graph.audioRoutingGroup`
-    #[cfg(feature = "_add_large_gallery_view_operation")]
+    #[cfg(feature = "_communications")]
     AudioRoutingGroup(Box<AudioRoutingGroup>),
     /// `microsoft.graph.auditEvent`
-    #[cfg(feature = "_android_compliance_policy")]
+    #[cfg(feature = "_device_management")]
     AuditEvent(Box<AuditEvent>),
     /// `microsoft.graph.authentication`
     #[cfg(feature = "_activities_container")]
     Authentication(Box<Authentication>),
     /// `microsoft.graph.authenticationContextClassReference`
-    #[cfg(feature = "_akamai_attack_group_action_model")]
+    #[cfg(feature = "_identity")]
     AuthenticationContextClassReference(Box<AuthenticationContextClassReference>),
     /// `microsoft.graph.authenticationFlowsPolicy`
-    #[cfg(feature = "_admin_consent_request_policy")]
+    #[cfg(feature = "_policies")]
     AuthenticationFlowsPolicy(Box<AuthenticationFlowsPolicy>),
     /// `microsoft.graph.authenticationMethodModeDetail`
-    #[cfg(feature = "_akamai_attack_group_action_model")]
+    #[cfg(feature = "_identity")]
     AuthenticationMethodModeDetail(Box<AuthenticationMethodModeDetail>),
     /// `microsoft.graph.authenticationMethodTarget`
-    #[cfg(feature = "_advanced_config_state")]
+    #[cfg(feature = "_authentication_method_configurations")]
     AuthenticationMethodTarget(Box<AuthenticationMethodTarget>),
     /// `microsoft.graph.authenticationMethodsPolicy`
     #[cfg(feature = "_authentication_methods_policy")]
     AuthenticationMethodsPolicy(Box<AuthenticationMethodsPolicy>),
     /// `microsoft.graph.authenticationMethodsRoot`
-    #[cfg(feature = "_authentication_methods_root")]
+    #[cfg(feature = "_reports")]
     AuthenticationMethodsRoot(Box<AuthenticationMethodsRoot>),
     /// `microsoft.graph.authenticationStrengthPolicy`
     #[cfg(feature = "_application_enforced_restrictions_session_control")]
     AuthenticationStrengthPolicy(Box<AuthenticationStrengthPolicy>),
     /// `microsoft.graph.authenticationStrengthRoot`
-    #[cfg(feature = "_akamai_attack_group_action_model")]
+    #[cfg(feature = "_identity")]
     AuthenticationStrengthRoot(Box<AuthenticationStrengthRoot>),
     /// `microsoft.graph.authoredNote`
     #[cfg(feature = "_authored_note")]
     AuthoredNote(Box<AuthoredNote>),
     /// `microsoft.graph.authorizationPolicy`
-    #[cfg(feature = "_activity_based_timeout_policy")]
+    #[cfg(feature = "_policies")]
     AuthorizationPolicy(Box<AuthorizationPolicy>),
     /// `microsoft.graph.availableAccessPackage`
-    #[cfg(feature = "_access_package")]
+    #[cfg(feature = "_identity_governance")]
     AvailableAccessPackage(Box<AvailableAccessPackage>),
     /// `microsoft.graph.azureCommunicationServicesUserConversationMember`
     #[cfg(feature = "_aad_user_conversation_member")]
@@ -323,64 +323,64 @@ pub enum AnyEntity {
         Box<AzureCommunicationServicesUserConversationMember>,
     ),
     /// `microsoft.graph.b2xIdentityUserFlow`
-    #[cfg(feature = "_akamai_attack_group_action_model")]
+    #[cfg(feature = "_identity")]
     B2xIdentityUserFlow(Box<B2xIdentityUserFlow>),
     /// `microsoft.graph.backupRestoreRoot`
-    #[cfg(feature = "_answer_input_type")]
+    #[cfg(feature = "_solutions")]
     BackupRestoreRoot(Box<BackupRestoreRoot>),
     /// `microsoft.graph.baseSitePage`
-    #[cfg(feature = "_base_site_page")]
+    #[cfg(feature = "_sites")]
     BaseSitePage(Box<BaseSitePage>),
     /// `microsoft.graph.bitlocker`
-    #[cfg(feature = "_bitlocker")]
+    #[cfg(feature = "_information_protection")]
     Bitlocker(Box<Bitlocker>),
     /// `microsoft.graph.bitlockerRecoveryKey`
-    #[cfg(feature = "_bitlocker")]
+    #[cfg(feature = "_information_protection")]
     BitlockerRecoveryKey(Box<BitlockerRecoveryKey>),
     /// `microsoft.graph.bookingAppointment`
-    #[cfg(feature = "_answer_input_type")]
+    #[cfg(feature = "_solutions")]
     BookingAppointment(Box<BookingAppointment>),
     /// `microsoft.graph.bookingBusiness`
-    #[cfg(feature = "_answer_input_type")]
+    #[cfg(feature = "_solutions")]
     BookingBusiness(Box<BookingBusiness>),
     /// `microsoft.graph.bookingCurrency`
-    #[cfg(feature = "_answer_input_type")]
+    #[cfg(feature = "_solutions")]
     BookingCurrency(Box<BookingCurrency>),
     /// `microsoft.graph.bookingCustomQuestion`
-    #[cfg(feature = "_answer_input_type")]
+    #[cfg(feature = "_solutions")]
     BookingCustomQuestion(Box<BookingCustomQuestion>),
     /// `microsoft.graph.bookingCustomer`
-    #[cfg(feature = "_answer_input_type")]
+    #[cfg(feature = "_solutions")]
     BookingCustomer(Box<BookingCustomer>),
     /// `microsoft.graph.bookingService`
-    #[cfg(feature = "_answer_input_type")]
+    #[cfg(feature = "_solutions")]
     BookingService(Box<BookingService>),
     /// `microsoft.graph.bookingStaffMember`
-    #[cfg(feature = "_answer_input_type")]
+    #[cfg(feature = "_solutions")]
     BookingStaffMember(Box<BookingStaffMember>),
     /// `microsoft.graph.browserSharedCookie`
-    #[cfg(feature = "_admin_microsoft365_apps")]
+    #[cfg(feature = "_admin")]
     BrowserSharedCookie(Box<BrowserSharedCookie>),
     /// `microsoft.graph.browserSite`
-    #[cfg(feature = "_admin_microsoft365_apps")]
+    #[cfg(feature = "_admin")]
     BrowserSite(Box<BrowserSite>),
     /// `microsoft.graph.browserSiteList`
-    #[cfg(feature = "_admin_microsoft365_apps")]
+    #[cfg(feature = "_admin")]
     BrowserSiteList(Box<BrowserSiteList>),
     /// `microsoft.graph.building`
-    #[cfg(feature = "_assigned_place_mode")]
+    #[cfg(feature = "_places")]
     Building(Box<Building>),
     /// `microsoft.graph.buildingMap`
-    #[cfg(feature = "_assigned_place_mode")]
+    #[cfg(feature = "_places")]
     BuildingMap(Box<BuildingMap>),
     /// `microsoft.graph.builtInIdentityProvider`
     #[cfg(feature = "_apple_managed_identity_provider")]
     BuiltInIdentityProvider(Box<BuiltInIdentityProvider>),
     /// `microsoft.graph.bulkUpload`
-    #[cfg(feature = "_attribute_definition")]
+    #[cfg(feature = "_bulk_operation")]
     BulkUpload(Box<BulkUpload>),
     /// `microsoft.graph.caPoliciesDeletableRoot`
-    #[cfg(feature = "_akamai_attack_group_action_model")]
+    #[cfg(feature = "_identity")]
     CaPoliciesDeletableRoot(Box<CaPoliciesDeletableRoot>),
     /// `microsoft.graph.calendar`
     #[cfg(feature = "_attachment")]
@@ -395,39 +395,39 @@ pub enum AnyEntity {
     #[cfg(feature = "_attachment")]
     CalendarSharingMessage(Box<CalendarSharingMessage>),
     /// `microsoft.graph.call`
-    #[cfg(feature = "_add_large_gallery_view_operation")]
+    #[cfg(feature = "_communications")]
     Call(Box<Call>),
     /// `microsoft.graph.callAiInsight`
-    #[cfg(feature = "_access_entity_type")]
+    #[cfg(feature = "_copilot")]
     CallAiInsight(Box<CallAiInsight>),
     /// `microsoft.graph.callEvent`
-    #[cfg(feature = "_me")]
+    #[cfg(feature = "_activities_container")]
     CallEvent(Box<CallEvent>),
     /// `microsoft.graph.callRecording`
     #[cfg(feature = "_adhoc_call")]
     CallRecording(Box<CallRecording>),
     /// `microsoft.graph.callRecords.callRecord`
-    #[cfg(feature = "_add_large_gallery_view_operation")]
+    #[cfg(feature = "_communications")]
     MicrosoftGraphCallRecordsCallRecord(
         Box<super::super::microsoft_graph_call_records::CallRecord>,
     ),
     /// `microsoft.graph.callRecords.organizer`
-    #[cfg(feature = "_add_large_gallery_view_operation")]
+    #[cfg(feature = "_communications")]
     MicrosoftGraphCallRecordsOrganizer(
         Box<super::super::microsoft_graph_call_records::Organizer>,
     ),
     /// `microsoft.graph.callRecords.participant`
-    #[cfg(feature = "_add_large_gallery_view_operation")]
+    #[cfg(feature = "_communications")]
     MicrosoftGraphCallRecordsParticipant(
         Box<super::super::microsoft_graph_call_records::Participant>,
     ),
     /// `microsoft.graph.callRecords.segment`
-    #[cfg(feature = "_add_large_gallery_view_operation")]
+    #[cfg(feature = "_communications")]
     MicrosoftGraphCallRecordsSegment(
         Box<super::super::microsoft_graph_call_records::Segment>,
     ),
     /// `microsoft.graph.callRecords.session`
-    #[cfg(feature = "_add_large_gallery_view_operation")]
+    #[cfg(feature = "_communications")]
     MicrosoftGraphCallRecordsSession(
         Box<super::super::microsoft_graph_call_records::Session>,
     ),
@@ -435,40 +435,40 @@ pub enum AnyEntity {
     #[cfg(feature = "_adhoc_call")]
     CallTranscript(Box<CallTranscript>),
     /// `microsoft.graph.cancelMediaProcessingOperation`
-    #[cfg(feature = "_add_large_gallery_view_operation")]
+    #[cfg(feature = "_communications")]
     CancelMediaProcessingOperation(Box<CancelMediaProcessingOperation>),
     /// `microsoft.graph.canvasLayout`
-    #[cfg(feature = "_base_site_page")]
+    #[cfg(feature = "_sites")]
     CanvasLayout(Box<CanvasLayout>),
     /// `microsoft.graph.certificateAuthorityDetail`
-    #[cfg(feature = "_activity_based_timeout_policy")]
+    #[cfg(feature = "_directory")]
     CertificateAuthorityDetail(Box<CertificateAuthorityDetail>),
     /// `microsoft.graph.certificateBasedAuthConfiguration`
     #[cfg(feature = "_certificate_authority")]
     CertificateBasedAuthConfiguration(Box<CertificateBasedAuthConfiguration>),
     /// `microsoft.graph.certificateBasedAuthPki`
-    #[cfg(feature = "_activity_based_timeout_policy")]
+    #[cfg(feature = "_directory")]
     CertificateBasedAuthPki(Box<CertificateBasedAuthPki>),
     /// `microsoft.graph.channel`
-    #[cfg(feature = "_change_tracked_entity")]
+    #[cfg(feature = "_channel")]
     Channel(Box<Channel>),
     /// `microsoft.graph.chat`
     #[cfg(feature = "_chat")]
     Chat(Box<Chat>),
     /// `microsoft.graph.chatMessage`
-    #[cfg(feature = "_aad_user_conversation_member")]
+    #[cfg(feature = "_call_ended_event_message_detail")]
     ChatMessage(Box<ChatMessage>),
     /// `microsoft.graph.chatMessageHostedContent`
     #[cfg(feature = "_aad_user_conversation_member")]
     ChatMessageHostedContent(Box<ChatMessageHostedContent>),
     /// `microsoft.graph.chatMessageInfo`
-    #[cfg(feature = "_chat")]
+    #[cfg(feature = "_chats")]
     ChatMessageInfo(Box<ChatMessageInfo>),
     /// `microsoft.graph.checklistItem`
     #[cfg(feature = "_activities_container")]
     ChecklistItem(Box<ChecklistItem>),
     /// `microsoft.graph.claimsMappingPolicy`
-    #[cfg(feature = "_activity_based_timeout_policy")]
+    #[cfg(feature = "_claims_mapping_policy")]
     ClaimsMappingPolicy(Box<ClaimsMappingPolicy>),
     /// `microsoft.graph.cloudClipboardItem`
     #[cfg(feature = "_activities_container")]
@@ -477,7 +477,7 @@ pub enum AnyEntity {
     #[cfg(feature = "_activities_container")]
     CloudClipboardRoot(Box<CloudClipboardRoot>),
     /// `microsoft.graph.cloudFlareWebApplicationFirewallProvider`
-    #[cfg(feature = "_akamai_attack_group_action_model")]
+    #[cfg(feature = "_identity")]
     CloudFlareWebApplicationFirewallProvider(
         Box<CloudFlareWebApplicationFirewallProvider>,
     ),
@@ -485,82 +485,82 @@ pub enum AnyEntity {
     #[cfg(feature = "_action_state")]
     CloudPc(Box<CloudPc>),
     /// `microsoft.graph.cloudPcAuditEvent`
-    #[cfg(feature = "_android_compliance_policy")]
+    #[cfg(feature = "_device_management")]
     CloudPcAuditEvent(Box<CloudPcAuditEvent>),
     /// `microsoft.graph.cloudPcDeviceImage`
-    #[cfg(feature = "_android_compliance_policy")]
+    #[cfg(feature = "_device_management")]
     CloudPcDeviceImage(Box<CloudPcDeviceImage>),
     /// `microsoft.graph.cloudPcGalleryImage`
-    #[cfg(feature = "_android_compliance_policy")]
+    #[cfg(feature = "_device_management")]
     CloudPcGalleryImage(Box<CloudPcGalleryImage>),
     /// `microsoft.graph.cloudPcOnPremisesConnection`
-    #[cfg(feature = "_android_compliance_policy")]
+    #[cfg(feature = "_device_management")]
     CloudPcOnPremisesConnection(Box<CloudPcOnPremisesConnection>),
     /// `microsoft.graph.cloudPcProvisioningPolicy`
-    #[cfg(feature = "_android_compliance_policy")]
+    #[cfg(feature = "_device_management")]
     CloudPcProvisioningPolicy(Box<CloudPcProvisioningPolicy>),
     /// `microsoft.graph.cloudPcProvisioningPolicyAssignment`
-    #[cfg(feature = "_android_compliance_policy")]
+    #[cfg(feature = "_device_management")]
     CloudPcProvisioningPolicyAssignment(Box<CloudPcProvisioningPolicyAssignment>),
     /// `microsoft.graph.cloudPcReport`
-    #[cfg(feature = "_android_compliance_policy")]
+    #[cfg(feature = "_device_management")]
     CloudPcReport(Box<CloudPcReport>),
     /// `microsoft.graph.cloudPcServicePlan`
-    #[cfg(feature = "_android_compliance_policy")]
+    #[cfg(feature = "_device_management")]
     CloudPcServicePlan(Box<CloudPcServicePlan>),
     /// `microsoft.graph.cloudPcUserSetting`
-    #[cfg(feature = "_android_compliance_policy")]
+    #[cfg(feature = "_device_management")]
     CloudPcUserSetting(Box<CloudPcUserSetting>),
     /// `microsoft.graph.cloudPcUserSettingAssignment`
-    #[cfg(feature = "_android_compliance_policy")]
+    #[cfg(feature = "_device_management")]
     CloudPcUserSettingAssignment(Box<CloudPcUserSettingAssignment>),
     /// `microsoft.graph.columnDefinition`
-    #[cfg(feature = "_base_item")]
+    #[cfg(feature = "_boolean_column")]
     ColumnDefinition(Box<ColumnDefinition>),
     /// `microsoft.graph.columnLink`
-    #[cfg(feature = "_base_item_version")]
+    #[cfg(feature = "_column_link")]
     ColumnLink(Box<ColumnLink>),
     /// `microsoft.graph.commsOperation`
-    #[cfg(feature = "_add_large_gallery_view_operation")]
+    #[cfg(feature = "_communications")]
     CommsOperation(Box<CommsOperation>),
     /// `microsoft.graph.community`
-    #[cfg(feature = "_assignment_type")]
+    #[cfg(feature = "_employee_experience")]
     Community(Box<Community>),
     /// `microsoft.graph.companySubscription`
-    #[cfg(feature = "_allowed_value")]
+    #[cfg(feature = "_directory")]
     CompanySubscription(Box<CompanySubscription>),
     /// `microsoft.graph.complianceManagementPartner`
-    #[cfg(feature = "_android_compliance_policy")]
+    #[cfg(feature = "_device_management")]
     ComplianceManagementPartner(Box<ComplianceManagementPartner>),
     /// `microsoft.graph.conditionalAccessRoot`
-    #[cfg(feature = "_akamai_attack_group_action_model")]
+    #[cfg(feature = "_identity")]
     ConditionalAccessRoot(Box<ConditionalAccessRoot>),
     /// `microsoft.graph.conditionalAccessTemplate`
-    #[cfg(feature = "_akamai_attack_group_action_model")]
+    #[cfg(feature = "_identity")]
     ConditionalAccessTemplate(Box<ConditionalAccessTemplate>),
     /// `microsoft.graph.configurationBaseline`
-    #[cfg(feature = "_admin_microsoft365_apps")]
+    #[cfg(feature = "_admin")]
     ConfigurationBaseline(Box<ConfigurationBaseline>),
     /// `microsoft.graph.configurationDrift`
-    #[cfg(feature = "_admin_microsoft365_apps")]
+    #[cfg(feature = "_admin")]
     ConfigurationDrift(Box<ConfigurationDrift>),
     /// `microsoft.graph.configurationManagement`
-    #[cfg(feature = "_admin_microsoft365_apps")]
+    #[cfg(feature = "_admin")]
     ConfigurationManagement(Box<ConfigurationManagement>),
     /// `microsoft.graph.configurationMonitor`
-    #[cfg(feature = "_admin_microsoft365_apps")]
+    #[cfg(feature = "_admin")]
     ConfigurationMonitor(Box<ConfigurationMonitor>),
     /// `microsoft.graph.configurationMonitoringResult`
-    #[cfg(feature = "_admin_microsoft365_apps")]
+    #[cfg(feature = "_admin")]
     ConfigurationMonitoringResult(Box<ConfigurationMonitoringResult>),
     /// `microsoft.graph.configurationSnapshotJob`
-    #[cfg(feature = "_admin_microsoft365_apps")]
+    #[cfg(feature = "_admin")]
     ConfigurationSnapshotJob(Box<ConfigurationSnapshotJob>),
     /// `microsoft.graph.connectedOrganization`
-    #[cfg(feature = "_access_package")]
+    #[cfg(feature = "_identity_governance")]
     ConnectedOrganization(Box<ConnectedOrganization>),
     /// `microsoft.graph.contact`
-    #[cfg(feature = "_attachment")]
+    #[cfg(feature = "_activities_container")]
     Contact(Box<Contact>),
     /// `microsoft.graph.contactFolder`
     #[cfg(feature = "_activities_container")]
@@ -569,153 +569,153 @@ pub enum AnyEntity {
     #[cfg(feature = "_activities_container")]
     ContentActivity(Box<ContentActivity>),
     /// `microsoft.graph.contentSharingSession`
-    #[cfg(feature = "_add_large_gallery_view_operation")]
+    #[cfg(feature = "_communications")]
     ContentSharingSession(Box<ContentSharingSession>),
     /// `microsoft.graph.contentType`
-    #[cfg(feature = "_base_item_version")]
+    #[cfg(feature = "_column_link")]
     ContentType(Box<ContentType>),
     /// `microsoft.graph.contract`
-    #[cfg(feature = "_activity_based_timeout_policy")]
+    #[cfg(feature = "_contracts")]
     Contract(Box<Contract>),
     /// `microsoft.graph.conversation`
-    #[cfg(feature = "_conversation")]
+    #[cfg(feature = "_groups")]
     Conversation(Box<Conversation>),
     /// `microsoft.graph.conversationThread`
-    #[cfg(feature = "_conversation")]
+    #[cfg(feature = "_groups")]
     ConversationThread(Box<ConversationThread>),
     /// `microsoft.graph.copilotAdmin`
-    #[cfg(feature = "_access_entity_type")]
+    #[cfg(feature = "_copilot")]
     CopilotAdmin(Box<CopilotAdmin>),
     /// `microsoft.graph.copilotAdminCatalog`
-    #[cfg(feature = "_access_entity_type")]
+    #[cfg(feature = "_copilot")]
     CopilotAdminCatalog(Box<CopilotAdminCatalog>),
     /// `microsoft.graph.copilotAdminLimitedMode`
-    #[cfg(feature = "_access_entity_type")]
+    #[cfg(feature = "_copilot")]
     CopilotAdminLimitedMode(Box<CopilotAdminLimitedMode>),
     /// `microsoft.graph.copilotAdminSetting`
-    #[cfg(feature = "_access_entity_type")]
+    #[cfg(feature = "_copilot")]
     CopilotAdminSetting(Box<CopilotAdminSetting>),
     /// `microsoft.graph.copilotPackage`
-    #[cfg(feature = "_access_entity_type")]
+    #[cfg(feature = "_copilot_package")]
     CopilotPackage(Box<CopilotPackage>),
     /// `microsoft.graph.copilotPackageDetail`
-    #[cfg(feature = "_access_entity_type")]
+    #[cfg(feature = "_copilot")]
     CopilotPackageDetail(Box<CopilotPackageDetail>),
     /// `microsoft.graph.copilotReportRoot`
-    #[cfg(feature = "_access_entity_type")]
+    #[cfg(feature = "_copilot")]
     CopilotReportRoot(Box<CopilotReportRoot>),
     /// `microsoft.graph.crossTenantAccessPolicy`
-    #[cfg(feature = "_activity_based_timeout_policy")]
+    #[cfg(feature = "_cross_tenant_access_policy")]
     CrossTenantAccessPolicy(Box<CrossTenantAccessPolicy>),
     /// `microsoft.graph.crossTenantAccessPolicyConfigurationDefault`
-    #[cfg(feature = "_b2b_identity_providers_type")]
+    #[cfg(feature = "_policies")]
     CrossTenantAccessPolicyConfigurationDefault(
         Box<CrossTenantAccessPolicyConfigurationDefault>,
     ),
     /// `microsoft.graph.customDataProvidedResource`
-    #[cfg(feature = "_access_package")]
+    #[cfg(feature = "_identity_governance")]
     CustomDataProvidedResource(Box<CustomDataProvidedResource>),
     /// `microsoft.graph.customDataProvidedResourceAccessReviewUploadSession`
-    #[cfg(feature = "_access_package")]
+    #[cfg(feature = "_identity_governance")]
     CustomDataProvidedResourceAccessReviewUploadSession(
         Box<CustomDataProvidedResourceAccessReviewUploadSession>,
     ),
     /// `microsoft.graph.customDataProvidedResourceFile`
-    #[cfg(feature = "_access_package")]
+    #[cfg(feature = "_identity_governance")]
     CustomDataProvidedResourceFile(Box<CustomDataProvidedResourceFile>),
     /// `microsoft.graph.customExtensionStageSetting`
-    #[cfg(feature = "_access_package")]
+    #[cfg(feature = "_identity_governance")]
     CustomExtensionStageSetting(Box<CustomExtensionStageSetting>),
     /// `microsoft.graph.customSecurityAttributeDefinition`
-    #[cfg(feature = "_allowed_value")]
+    #[cfg(feature = "_directory")]
     CustomSecurityAttributeDefinition(Box<CustomSecurityAttributeDefinition>),
     /// `microsoft.graph.dataPolicyOperation`
-    #[cfg(feature = "_data_policy_operation")]
+    #[cfg(feature = "_data_policy_operations")]
     DataPolicyOperation(Box<DataPolicyOperation>),
     /// `microsoft.graph.dayNote`
-    #[cfg(feature = "_clonable_team_parts")]
+    #[cfg(feature = "_teams")]
     DayNote(Box<DayNote>),
     /// `microsoft.graph.defaultManagedAppProtection`
-    #[cfg(feature = "_android_managed_app_protection")]
+    #[cfg(feature = "_device_app_management")]
     DefaultManagedAppProtection(Box<DefaultManagedAppProtection>),
     /// `microsoft.graph.delegatedAdminAccessAssignment`
-    #[cfg(feature = "_delegated_admin_access_assignment")]
+    #[cfg(feature = "_tenant_relationships")]
     DelegatedAdminAccessAssignment(Box<DelegatedAdminAccessAssignment>),
     /// `microsoft.graph.delegatedAdminCustomer`
-    #[cfg(feature = "_delegated_admin_access_assignment")]
+    #[cfg(feature = "_tenant_relationships")]
     DelegatedAdminCustomer(Box<DelegatedAdminCustomer>),
     /// `microsoft.graph.delegatedAdminRelationship`
-    #[cfg(feature = "_delegated_admin_access_assignment")]
+    #[cfg(feature = "_tenant_relationships")]
     DelegatedAdminRelationship(Box<DelegatedAdminRelationship>),
     /// `microsoft.graph.delegatedAdminRelationshipOperation`
-    #[cfg(feature = "_delegated_admin_access_assignment")]
+    #[cfg(feature = "_tenant_relationships")]
     DelegatedAdminRelationshipOperation(Box<DelegatedAdminRelationshipOperation>),
     /// `microsoft.graph.delegatedAdminRelationshipRequest`
-    #[cfg(feature = "_delegated_admin_access_assignment")]
+    #[cfg(feature = "_tenant_relationships")]
     DelegatedAdminRelationshipRequest(Box<DelegatedAdminRelationshipRequest>),
     /// `microsoft.graph.delegatedAdminServiceManagementDetail`
-    #[cfg(feature = "_delegated_admin_access_assignment")]
+    #[cfg(feature = "_tenant_relationships")]
     DelegatedAdminServiceManagementDetail(Box<DelegatedAdminServiceManagementDetail>),
     /// `microsoft.graph.delegatedAdminServiceProviderConstraints`
-    #[cfg(feature = "_b2b_identity_providers_type")]
+    #[cfg(feature = "_policies")]
     DelegatedAdminServiceProviderConstraints(
         Box<DelegatedAdminServiceProviderConstraints>,
     ),
     /// `microsoft.graph.delegatedPermissionClassification`
-    #[cfg(feature = "_approved_client_app")]
+    #[cfg(feature = "_service_principals")]
     DelegatedPermissionClassification(Box<DelegatedPermissionClassification>),
     /// `microsoft.graph.deletedChat`
-    #[cfg(feature = "_deleted_chat")]
+    #[cfg(feature = "_teamwork")]
     DeletedChat(Box<DeletedChat>),
     /// `microsoft.graph.deletedItemContainer`
-    #[cfg(feature = "_access_package")]
+    #[cfg(feature = "_identity_governance")]
     DeletedItemContainer(Box<DeletedItemContainer>),
     /// `microsoft.graph.deletedTeam`
-    #[cfg(feature = "_deleted_chat")]
+    #[cfg(feature = "_teamwork")]
     DeletedTeam(Box<DeletedTeam>),
     /// `microsoft.graph.deltaParticipants`
-    #[cfg(feature = "_me")]
+    #[cfg(feature = "_activities_container")]
     DeltaParticipants(Box<DeltaParticipants>),
     /// `microsoft.graph.desk`
-    #[cfg(feature = "_assigned_place_mode")]
+    #[cfg(feature = "_places")]
     Desk(Box<Desk>),
     /// `microsoft.graph.detectedApp`
-    #[cfg(feature = "_android_compliance_policy")]
+    #[cfg(feature = "_device_management")]
     DetectedApp(Box<DetectedApp>),
     /// `microsoft.graph.device`
-    #[cfg(feature = "_activity_based_timeout_policy")]
+    #[cfg(feature = "_alternative_security_id")]
     Device(Box<Device>),
     /// `microsoft.graph.deviceAndAppManagementRoleAssignment`
-    #[cfg(feature = "_android_compliance_policy")]
+    #[cfg(feature = "_device_management")]
     DeviceAndAppManagementRoleAssignment(Box<DeviceAndAppManagementRoleAssignment>),
     /// `microsoft.graph.deviceAndAppManagementRoleDefinition`
-    #[cfg(feature = "_android_compliance_policy")]
+    #[cfg(feature = "_device_management")]
     DeviceAndAppManagementRoleDefinition(Box<DeviceAndAppManagementRoleDefinition>),
     /// `microsoft.graph.deviceAppManagement`
-    #[cfg(feature = "_android_lob_app")]
+    #[cfg(feature = "_device_app_management")]
     DeviceAppManagement(Box<DeviceAppManagement>),
     /// `microsoft.graph.deviceCategory`
     #[cfg(feature = "_action_state")]
     DeviceCategory(Box<DeviceCategory>),
     /// `microsoft.graph.deviceComplianceActionItem`
-    #[cfg(feature = "_android_compliance_policy")]
+    #[cfg(feature = "_device_management")]
     DeviceComplianceActionItem(Box<DeviceComplianceActionItem>),
     /// `microsoft.graph.deviceComplianceDeviceOverview`
-    #[cfg(feature = "_android_compliance_policy")]
+    #[cfg(feature = "_device_management")]
     DeviceComplianceDeviceOverview(Box<DeviceComplianceDeviceOverview>),
     /// `microsoft.graph.deviceComplianceDeviceStatus`
-    #[cfg(feature = "_android_compliance_policy")]
+    #[cfg(feature = "_device_management")]
     DeviceComplianceDeviceStatus(Box<DeviceComplianceDeviceStatus>),
     /// `microsoft.graph.deviceCompliancePolicyAssignment`
-    #[cfg(feature = "_android_compliance_policy")]
+    #[cfg(feature = "_device_management")]
     DeviceCompliancePolicyAssignment(Box<DeviceCompliancePolicyAssignment>),
     /// `microsoft.graph.deviceCompliancePolicyDeviceStateSummary`
-    #[cfg(feature = "_android_compliance_policy")]
+    #[cfg(feature = "_device_management")]
     DeviceCompliancePolicyDeviceStateSummary(
         Box<DeviceCompliancePolicyDeviceStateSummary>,
     ),
     /// `microsoft.graph.deviceCompliancePolicySettingStateSummary`
-    #[cfg(feature = "_android_compliance_policy")]
+    #[cfg(feature = "_device_management")]
     DeviceCompliancePolicySettingStateSummary(
         Box<DeviceCompliancePolicySettingStateSummary>,
     ),
@@ -723,112 +723,112 @@ pub enum AnyEntity {
     #[cfg(feature = "_action_state")]
     DeviceCompliancePolicyState(Box<DeviceCompliancePolicyState>),
     /// `microsoft.graph.deviceComplianceScheduledActionForRule`
-    #[cfg(feature = "_android_compliance_policy")]
+    #[cfg(feature = "_device_management")]
     DeviceComplianceScheduledActionForRule(Box<DeviceComplianceScheduledActionForRule>),
     /// `microsoft.graph.deviceComplianceSettingState`
-    #[cfg(feature = "_android_compliance_policy")]
+    #[cfg(feature = "_device_management")]
     DeviceComplianceSettingState(Box<DeviceComplianceSettingState>),
     /// `microsoft.graph.deviceComplianceUserOverview`
-    #[cfg(feature = "_android_compliance_policy")]
+    #[cfg(feature = "_device_management")]
     DeviceComplianceUserOverview(Box<DeviceComplianceUserOverview>),
     /// `microsoft.graph.deviceComplianceUserStatus`
-    #[cfg(feature = "_android_compliance_policy")]
+    #[cfg(feature = "_device_management")]
     DeviceComplianceUserStatus(Box<DeviceComplianceUserStatus>),
     /// `microsoft.graph.deviceConfigurationAssignment`
-    #[cfg(feature = "_android_compliance_policy")]
+    #[cfg(feature = "_device_management")]
     DeviceConfigurationAssignment(Box<DeviceConfigurationAssignment>),
     /// `microsoft.graph.deviceConfigurationDeviceOverview`
-    #[cfg(feature = "_android_compliance_policy")]
+    #[cfg(feature = "_device_management")]
     DeviceConfigurationDeviceOverview(Box<DeviceConfigurationDeviceOverview>),
     /// `microsoft.graph.deviceConfigurationDeviceStateSummary`
-    #[cfg(feature = "_android_compliance_policy")]
+    #[cfg(feature = "_device_management")]
     DeviceConfigurationDeviceStateSummary(Box<DeviceConfigurationDeviceStateSummary>),
     /// `microsoft.graph.deviceConfigurationDeviceStatus`
-    #[cfg(feature = "_android_compliance_policy")]
+    #[cfg(feature = "_device_management")]
     DeviceConfigurationDeviceStatus(Box<DeviceConfigurationDeviceStatus>),
     /// `microsoft.graph.deviceConfigurationState`
     #[cfg(feature = "_action_state")]
     DeviceConfigurationState(Box<DeviceConfigurationState>),
     /// `microsoft.graph.deviceConfigurationUserOverview`
-    #[cfg(feature = "_android_compliance_policy")]
+    #[cfg(feature = "_device_management")]
     DeviceConfigurationUserOverview(Box<DeviceConfigurationUserOverview>),
     /// `microsoft.graph.deviceConfigurationUserStatus`
-    #[cfg(feature = "_android_compliance_policy")]
+    #[cfg(feature = "_device_management")]
     DeviceConfigurationUserStatus(Box<DeviceConfigurationUserStatus>),
     /// `microsoft.graph.deviceEnrollmentLimitConfiguration`
-    #[cfg(feature = "_android_compliance_policy")]
+    #[cfg(feature = "_device_management")]
     DeviceEnrollmentLimitConfiguration(Box<DeviceEnrollmentLimitConfiguration>),
     /// `microsoft.graph.deviceEnrollmentPlatformRestrictionsConfiguration`
-    #[cfg(feature = "_android_compliance_policy")]
+    #[cfg(feature = "_device_management")]
     DeviceEnrollmentPlatformRestrictionsConfiguration(
         Box<DeviceEnrollmentPlatformRestrictionsConfiguration>,
     ),
     /// `microsoft.graph.deviceEnrollmentWindowsHelloForBusinessConfiguration`
-    #[cfg(feature = "_android_compliance_policy")]
+    #[cfg(feature = "_device_management")]
     DeviceEnrollmentWindowsHelloForBusinessConfiguration(
         Box<DeviceEnrollmentWindowsHelloForBusinessConfiguration>,
     ),
     /// `microsoft.graph.deviceInstallState`
-    #[cfg(feature = "_android_lob_app")]
+    #[cfg(feature = "_device_app_management")]
     DeviceInstallState(Box<DeviceInstallState>),
     /// `microsoft.graph.deviceLocalCredentialInfo`
-    #[cfg(feature = "_allowed_value")]
+    #[cfg(feature = "_directory")]
     DeviceLocalCredentialInfo(Box<DeviceLocalCredentialInfo>),
     /// `microsoft.graph.deviceLogCollectionResponse`
     #[cfg(feature = "_action_state")]
     DeviceLogCollectionResponse(Box<DeviceLogCollectionResponse>),
     /// `microsoft.graph.deviceManagement`
-    #[cfg(feature = "_android_compliance_policy")]
+    #[cfg(feature = "_device_management")]
     DeviceManagement(Box<DeviceManagement>),
     /// `microsoft.graph.deviceManagementCachedReportConfiguration`
-    #[cfg(feature = "_me")]
+    #[cfg(feature = "_activities_container")]
     DeviceManagementCachedReportConfiguration(
         Box<DeviceManagementCachedReportConfiguration>,
     ),
     /// `microsoft.graph.deviceManagementExchangeConnector`
-    #[cfg(feature = "_android_compliance_policy")]
+    #[cfg(feature = "_device_management")]
     DeviceManagementExchangeConnector(Box<DeviceManagementExchangeConnector>),
     /// `microsoft.graph.deviceManagementExportJob`
-    #[cfg(feature = "_android_compliance_policy")]
+    #[cfg(feature = "_device_management")]
     DeviceManagementExportJob(Box<DeviceManagementExportJob>),
     /// `microsoft.graph.deviceManagementPartner`
-    #[cfg(feature = "_android_compliance_policy")]
+    #[cfg(feature = "_device_management")]
     DeviceManagementPartner(Box<DeviceManagementPartner>),
     /// `microsoft.graph.deviceManagementReports`
-    #[cfg(feature = "_android_compliance_policy")]
+    #[cfg(feature = "_device_management")]
     DeviceManagementReports(Box<DeviceManagementReports>),
     /// `microsoft.graph.deviceManagementTroubleshootingEvent`
     #[cfg(feature = "_action_state")]
     DeviceManagementTroubleshootingEvent(Box<DeviceManagementTroubleshootingEvent>),
     /// `microsoft.graph.deviceRegistrationPolicy`
-    #[cfg(feature = "_admin_consent_request_policy")]
+    #[cfg(feature = "_policies")]
     DeviceRegistrationPolicy(Box<DeviceRegistrationPolicy>),
     /// `microsoft.graph.directory`
-    #[cfg(feature = "_allowed_value")]
+    #[cfg(feature = "_directory")]
     Directory(Box<Directory>),
     /// `microsoft.graph.directoryAudit`
-    #[cfg(feature = "_applied_conditional_access_policy")]
+    #[cfg(feature = "_audit_logs")]
     DirectoryAudit(Box<DirectoryAudit>),
     /// `microsoft.graph.directoryDefinition`
-    #[cfg(feature = "_attribute_definition")]
+    #[cfg(feature = "_bulk_operation")]
     DirectoryDefinition(Box<DirectoryDefinition>),
     /// `microsoft.graph.directoryObject`
-    #[cfg(feature = "_activity_based_timeout_policy")]
+    #[cfg(feature = "_directory_object")]
     DirectoryObject(Box<DirectoryObject>),
     /// `microsoft.graph.directoryObjectPartnerReference`
-    #[cfg(feature = "_activity_based_timeout_policy")]
+    #[cfg(feature = "_directory_objects")]
     DirectoryObjectPartnerReference(Box<DirectoryObjectPartnerReference>),
     /// `microsoft.graph.directoryRole`
-    #[cfg(feature = "_activity_based_timeout_policy")]
+    #[cfg(feature = "_directory_roles")]
     DirectoryRole(Box<DirectoryRole>),
     /// `microsoft.graph.directoryRoleTemplate`
-    #[cfg(feature = "_activity_based_timeout_policy")]
+    #[cfg(feature = "_directory_role_templates")]
     DirectoryRoleTemplate(Box<DirectoryRoleTemplate>),
     /// `microsoft.graph.documentSetVersion`
-    #[cfg(feature = "_base_item_version")]
+    #[cfg(feature = "_column_link")]
     DocumentSetVersion(Box<DocumentSetVersion>),
     /// `microsoft.graph.domain`
-    #[cfg(feature = "_domain")]
+    #[cfg(feature = "_domains")]
     Domain(Box<Domain>),
     /// `microsoft.graph.domainDnsCnameRecord`
     #[cfg(feature = "_domain_dns_cname_record")]
@@ -849,192 +849,192 @@ pub enum AnyEntity {
     #[cfg(feature = "_domain_dns_cname_record")]
     DomainDnsUnavailableRecord(Box<DomainDnsUnavailableRecord>),
     /// `microsoft.graph.drive`
-    #[cfg(feature = "_album")]
+    #[cfg(feature = "_drive")]
     Drive(Box<Drive>),
     /// `microsoft.graph.driveItem`
     #[cfg(feature = "_album")]
     DriveItem(Box<DriveItem>),
     /// `microsoft.graph.driveItemVersion`
-    #[cfg(feature = "_drive_item_version")]
+    #[cfg(feature = "_drives")]
     DriveItemVersion(Box<DriveItemVersion>),
     /// `microsoft.graph.driveProtectionRule`
-    #[cfg(feature = "_answer_input_type")]
+    #[cfg(feature = "_solutions")]
     DriveProtectionRule(Box<DriveProtectionRule>),
     /// `microsoft.graph.driveProtectionUnit`
-    #[cfg(feature = "_answer_input_type")]
+    #[cfg(feature = "_solutions")]
     DriveProtectionUnit(Box<DriveProtectionUnit>),
     /// `microsoft.graph.driveProtectionUnitsBulkAdditionJob`
-    #[cfg(feature = "_answer_input_type")]
+    #[cfg(feature = "_solutions")]
     DriveProtectionUnitsBulkAdditionJob(Box<DriveProtectionUnitsBulkAdditionJob>),
     /// `microsoft.graph.driveRestoreArtifact`
-    #[cfg(feature = "_answer_input_type")]
+    #[cfg(feature = "_solutions")]
     DriveRestoreArtifact(Box<DriveRestoreArtifact>),
     /// `microsoft.graph.driveRestoreArtifactsBulkAdditionRequest`
-    #[cfg(feature = "_answer_input_type")]
+    #[cfg(feature = "_solutions")]
     DriveRestoreArtifactsBulkAdditionRequest(
         Box<DriveRestoreArtifactsBulkAdditionRequest>,
     ),
     /// `microsoft.graph.eBookInstallSummary`
-    #[cfg(feature = "_android_lob_app")]
+    #[cfg(feature = "_device_app_management")]
     EBookInstallSummary(Box<EBookInstallSummary>),
     /// `microsoft.graph.edge`
-    #[cfg(feature = "_admin_microsoft365_apps")]
+    #[cfg(feature = "_admin")]
     Edge(Box<Edge>),
     /// `microsoft.graph.editionUpgradeConfiguration`
-    #[cfg(feature = "_android_compliance_policy")]
+    #[cfg(feature = "_device_management")]
     EditionUpgradeConfiguration(Box<EditionUpgradeConfiguration>),
     /// `microsoft.graph.educationAssignment`
-    #[cfg(feature = "_challenging_word")]
+    #[cfg(feature = "_education")]
     EducationAssignment(Box<EducationAssignment>),
     /// `microsoft.graph.educationAssignmentDefaults`
-    #[cfg(feature = "_challenging_word")]
+    #[cfg(feature = "_education")]
     EducationAssignmentDefaults(Box<EducationAssignmentDefaults>),
     /// `microsoft.graph.educationAssignmentResource`
-    #[cfg(feature = "_challenging_word")]
+    #[cfg(feature = "_education")]
     EducationAssignmentResource(Box<EducationAssignmentResource>),
     /// `microsoft.graph.educationAssignmentSettings`
-    #[cfg(feature = "_challenging_word")]
+    #[cfg(feature = "_education")]
     EducationAssignmentSettings(Box<EducationAssignmentSettings>),
     /// `microsoft.graph.educationCategory`
-    #[cfg(feature = "_challenging_word")]
+    #[cfg(feature = "_education")]
     EducationCategory(Box<EducationCategory>),
     /// `microsoft.graph.educationClass`
-    #[cfg(feature = "_challenging_word")]
+    #[cfg(feature = "_education")]
     EducationClass(Box<EducationClass>),
     /// `microsoft.graph.educationFeedbackOutcome`
-    #[cfg(feature = "_challenging_word")]
+    #[cfg(feature = "_education")]
     EducationFeedbackOutcome(Box<EducationFeedbackOutcome>),
     /// `microsoft.graph.educationFeedbackResourceOutcome`
-    #[cfg(feature = "_challenging_word")]
+    #[cfg(feature = "_education")]
     EducationFeedbackResourceOutcome(Box<EducationFeedbackResourceOutcome>),
     /// `microsoft.graph.educationGradingCategory`
-    #[cfg(feature = "_challenging_word")]
+    #[cfg(feature = "_education")]
     EducationGradingCategory(Box<EducationGradingCategory>),
     /// `microsoft.graph.educationGradingScheme`
-    #[cfg(feature = "_challenging_word")]
+    #[cfg(feature = "_education")]
     EducationGradingScheme(Box<EducationGradingScheme>),
     /// `microsoft.graph.educationModule`
-    #[cfg(feature = "_challenging_word")]
+    #[cfg(feature = "_education")]
     EducationModule(Box<EducationModule>),
     /// `microsoft.graph.educationModuleResource`
-    #[cfg(feature = "_challenging_word")]
+    #[cfg(feature = "_education")]
     EducationModuleResource(Box<EducationModuleResource>),
     /// `microsoft.graph.educationPointsOutcome`
-    #[cfg(feature = "_challenging_word")]
+    #[cfg(feature = "_education")]
     EducationPointsOutcome(Box<EducationPointsOutcome>),
     /// `microsoft.graph.educationRubric`
-    #[cfg(feature = "_challenging_word")]
+    #[cfg(feature = "_education")]
     EducationRubric(Box<EducationRubric>),
     /// `microsoft.graph.educationRubricOutcome`
-    #[cfg(feature = "_challenging_word")]
+    #[cfg(feature = "_education")]
     EducationRubricOutcome(Box<EducationRubricOutcome>),
     /// `microsoft.graph.educationSchool`
-    #[cfg(feature = "_challenging_word")]
+    #[cfg(feature = "_education")]
     EducationSchool(Box<EducationSchool>),
     /// `microsoft.graph.educationSubmission`
-    #[cfg(feature = "_challenging_word")]
+    #[cfg(feature = "_education")]
     EducationSubmission(Box<EducationSubmission>),
     /// `microsoft.graph.educationSubmissionResource`
-    #[cfg(feature = "_challenging_word")]
+    #[cfg(feature = "_education")]
     EducationSubmissionResource(Box<EducationSubmissionResource>),
     /// `microsoft.graph.educationUser`
-    #[cfg(feature = "_challenging_word")]
+    #[cfg(feature = "_education")]
     EducationUser(Box<EducationUser>),
     /// `microsoft.graph.emailAuthenticationMethod`
     #[cfg(feature = "_activities_container")]
     EmailAuthenticationMethod(Box<EmailAuthenticationMethod>),
     /// `microsoft.graph.emailAuthenticationMethodConfiguration`
-    #[cfg(feature = "_advanced_config_state")]
+    #[cfg(feature = "_authentication_method_configurations")]
     EmailAuthenticationMethodConfiguration(Box<EmailAuthenticationMethodConfiguration>),
     /// `microsoft.graph.emailFileAssessmentRequest`
-    #[cfg(feature = "_bitlocker")]
+    #[cfg(feature = "_information_protection")]
     EmailFileAssessmentRequest(Box<EmailFileAssessmentRequest>),
     /// `microsoft.graph.emailNotificationsSetting`
-    #[cfg(feature = "_answer_input_type")]
+    #[cfg(feature = "_solutions")]
     EmailNotificationsSetting(Box<EmailNotificationsSetting>),
     /// `microsoft.graph.emergencyCallEvent`
-    #[cfg(feature = "_me")]
+    #[cfg(feature = "_activities_container")]
     EmergencyCallEvent(Box<EmergencyCallEvent>),
     /// `microsoft.graph.employeeExperienceUser`
     #[cfg(feature = "_activities_container")]
     EmployeeExperienceUser(Box<EmployeeExperienceUser>),
     /// `microsoft.graph.endUserNotification`
-    #[cfg(feature = "_account_target_content")]
+    #[cfg(feature = "_security")]
     EndUserNotification(Box<EndUserNotification>),
     /// `microsoft.graph.endUserNotificationDetail`
-    #[cfg(feature = "_account_target_content")]
+    #[cfg(feature = "_security")]
     EndUserNotificationDetail(Box<EndUserNotificationDetail>),
     /// `microsoft.graph.endUserSettings`
-    #[cfg(feature = "_access_package")]
+    #[cfg(feature = "_identity_governance")]
     EndUserSettings(Box<EndUserSettings>),
     /// `microsoft.graph.endpoint`
-    #[cfg(feature = "_activity_based_timeout_policy")]
+    #[cfg(feature = "_service_principals")]
     Endpoint(Box<Endpoint>),
     /// `microsoft.graph.engagementAsyncOperation`
-    #[cfg(feature = "_engagement_async_operation")]
+    #[cfg(feature = "_employee_experience")]
     EngagementAsyncOperation(Box<EngagementAsyncOperation>),
     /// `microsoft.graph.engagementConversationDiscussionMessage`
-    #[cfg(feature = "_add_large_gallery_view_operation")]
+    #[cfg(feature = "_communications")]
     EngagementConversationDiscussionMessage(
         Box<EngagementConversationDiscussionMessage>,
     ),
     /// `microsoft.graph.engagementConversationMessage`
-    #[cfg(feature = "_add_large_gallery_view_operation")]
+    #[cfg(feature = "_communications")]
     EngagementConversationMessage(Box<EngagementConversationMessage>),
     /// `microsoft.graph.engagementConversationMessageReaction`
-    #[cfg(feature = "_add_large_gallery_view_operation")]
+    #[cfg(feature = "_communications")]
     EngagementConversationMessageReaction(Box<EngagementConversationMessageReaction>),
     /// `microsoft.graph.engagementConversationQuestionMessage`
-    #[cfg(feature = "_add_large_gallery_view_operation")]
+    #[cfg(feature = "_communications")]
     EngagementConversationQuestionMessage(Box<EngagementConversationQuestionMessage>),
     /// `microsoft.graph.engagementConversationSystemMessage`
-    #[cfg(feature = "_add_large_gallery_view_operation")]
+    #[cfg(feature = "_communications")]
     EngagementConversationSystemMessage(Box<EngagementConversationSystemMessage>),
     /// `microsoft.graph.engagementRole`
-    #[cfg(feature = "_engagement_async_operation")]
+    #[cfg(feature = "_assignment_type")]
     EngagementRole(Box<EngagementRole>),
     /// `microsoft.graph.engagementRoleMember`
-    #[cfg(feature = "_engagement_async_operation")]
+    #[cfg(feature = "_assignment_type")]
     EngagementRoleMember(Box<EngagementRoleMember>),
     /// `microsoft.graph.enrollmentConfigurationAssignment`
-    #[cfg(feature = "_android_compliance_policy")]
+    #[cfg(feature = "_device_management")]
     EnrollmentConfigurationAssignment(Box<EnrollmentConfigurationAssignment>),
     /// `microsoft.graph.enrollmentTroubleshootingEvent`
     #[cfg(feature = "_action_state")]
     EnrollmentTroubleshootingEvent(Box<EnrollmentTroubleshootingEvent>),
     /// `microsoft.graph.enterpriseCodeSigningCertificate`
-    #[cfg(feature = "_me")]
+    #[cfg(feature = "_activities_container")]
     EnterpriseCodeSigningCertificate(Box<EnterpriseCodeSigningCertificate>),
     /// `microsoft.graph.entitlementManagement`
-    #[cfg(feature = "_access_package")]
+    #[cfg(feature = "_identity_governance")]
     EntitlementManagement(Box<EntitlementManagement>),
     /// `microsoft.graph.entitlementManagementSettings`
-    #[cfg(feature = "_access_package")]
+    #[cfg(feature = "_identity_governance")]
     EntitlementManagementSettings(Box<EntitlementManagementSettings>),
     /// `microsoft.graph.entraRecoveryServices.recovery`
-    #[cfg(feature = "_allowed_value")]
+    #[cfg(feature = "_directory")]
     MicrosoftGraphEntraRecoveryServicesRecovery(
         Box<super::super::microsoft_graph_entra_recovery_services::Recovery>,
     ),
     /// `microsoft.graph.entraRecoveryServices.recoveryChangeObjectBase`
-    #[cfg(feature = "_allowed_value")]
+    #[cfg(feature = "_directory")]
     MicrosoftGraphEntraRecoveryServicesRecoveryChangeObjectBase(
         Box<
             super::super::microsoft_graph_entra_recovery_services::RecoveryChangeObjectBase,
         >,
     ),
     /// `microsoft.graph.entraRecoveryServices.recoveryJob`
-    #[cfg(feature = "_allowed_value")]
+    #[cfg(feature = "_directory")]
     MicrosoftGraphEntraRecoveryServicesRecoveryJob(
         Box<super::super::microsoft_graph_entra_recovery_services::RecoveryJob>,
     ),
     /// `microsoft.graph.entraRecoveryServices.recoveryPreviewJob`
-    #[cfg(feature = "_allowed_value")]
+    #[cfg(feature = "_directory")]
     MicrosoftGraphEntraRecoveryServicesRecoveryPreviewJob(
         Box<super::super::microsoft_graph_entra_recovery_services::RecoveryPreviewJob>,
     ),
     /// `microsoft.graph.entraRecoveryServices.snapshot`
-    #[cfg(feature = "_allowed_value")]
+    #[cfg(feature = "_directory")]
     MicrosoftGraphEntraRecoveryServicesSnapshot(
         Box<super::super::microsoft_graph_entra_recovery_services::Snapshot>,
     ),
@@ -1051,46 +1051,46 @@ pub enum AnyEntity {
     #[cfg(feature = "_attachment")]
     EventMessageResponse(Box<EventMessageResponse>),
     /// `microsoft.graph.exchangeAdmin`
-    #[cfg(feature = "_admin_microsoft365_apps")]
+    #[cfg(feature = "_admin")]
     ExchangeAdmin(Box<ExchangeAdmin>),
     /// `microsoft.graph.exchangeMessageTrace`
-    #[cfg(feature = "_admin_microsoft365_apps")]
+    #[cfg(feature = "_admin")]
     ExchangeMessageTrace(Box<ExchangeMessageTrace>),
     /// `microsoft.graph.exchangeMessageTraceDetail`
-    #[cfg(feature = "_admin_microsoft365_apps")]
+    #[cfg(feature = "_admin")]
     ExchangeMessageTraceDetail(Box<ExchangeMessageTraceDetail>),
     /// `microsoft.graph.exchangeProtectionPolicy`
-    #[cfg(feature = "_answer_input_type")]
+    #[cfg(feature = "_solutions")]
     ExchangeProtectionPolicy(Box<ExchangeProtectionPolicy>),
     /// `microsoft.graph.exchangeRestoreSession`
-    #[cfg(feature = "_answer_input_type")]
+    #[cfg(feature = "_solutions")]
     ExchangeRestoreSession(Box<ExchangeRestoreSession>),
     /// `microsoft.graph.exchangeSettings`
     #[cfg(feature = "_activities_container")]
     ExchangeSettings(Box<ExchangeSettings>),
     /// `microsoft.graph.extensionProperty`
-    #[cfg(feature = "_activity_based_timeout_policy")]
+    #[cfg(feature = "_extension_property")]
     ExtensionProperty(Box<ExtensionProperty>),
     /// `microsoft.graph.externalAuthenticationMethod`
     #[cfg(feature = "_activities_container")]
     ExternalAuthenticationMethod(Box<ExternalAuthenticationMethod>),
     /// `microsoft.graph.externalAuthenticationMethodConfiguration`
-    #[cfg(feature = "_advanced_config_state")]
+    #[cfg(feature = "_authentication_method_configurations")]
     ExternalAuthenticationMethodConfiguration(
         Box<ExternalAuthenticationMethodConfiguration>,
     ),
     /// `microsoft.graph.externalConnectors.connectionOperation`
-    #[cfg(feature = "_binary_operator")]
+    #[cfg(feature = "_connections")]
     MicrosoftGraphExternalConnectorsConnectionOperation(
         Box<super::super::microsoft_graph_external_connectors::ConnectionOperation>,
     ),
     /// `microsoft.graph.externalConnectors.externalActivity`
-    #[cfg(feature = "_binary_operator")]
+    #[cfg(feature = "_connections")]
     MicrosoftGraphExternalConnectorsExternalActivity(
         Box<super::super::microsoft_graph_external_connectors::ExternalActivity>,
     ),
     /// `microsoft.graph.externalConnectors.externalActivityResult`
-    #[cfg(feature = "_binary_operator")]
+    #[cfg(feature = "_connections")]
     MicrosoftGraphExternalConnectorsExternalActivityResult(
         Box<super::super::microsoft_graph_external_connectors::ExternalActivityResult>,
     ),
@@ -1100,22 +1100,22 @@ pub enum AnyEntity {
         Box<super::super::microsoft_graph_external_connectors::ExternalConnection>,
     ),
     /// `microsoft.graph.externalConnectors.externalGroup`
-    #[cfg(feature = "_binary_operator")]
+    #[cfg(feature = "_connections")]
     MicrosoftGraphExternalConnectorsExternalGroup(
         Box<super::super::microsoft_graph_external_connectors::ExternalGroup>,
     ),
     /// `microsoft.graph.externalConnectors.externalItem`
-    #[cfg(feature = "_binary_operator")]
+    #[cfg(feature = "_connections")]
     MicrosoftGraphExternalConnectorsExternalItem(
         Box<super::super::microsoft_graph_external_connectors::ExternalItem>,
     ),
     /// `microsoft.graph.externalConnectors.identity`
-    #[cfg(feature = "_binary_operator")]
+    #[cfg(feature = "_connections")]
     MicrosoftGraphExternalConnectorsIdentity(
         Box<super::super::microsoft_graph_external_connectors::Identity>,
     ),
     /// `microsoft.graph.externalConnectors.schema`
-    #[cfg(feature = "_binary_operator")]
+    #[cfg(feature = "_connections")]
     MicrosoftGraphExternalConnectorsSchema(
         Box<super::super::microsoft_graph_external_connectors::Schema>,
     ),
@@ -1123,75 +1123,75 @@ pub enum AnyEntity {
     #[cfg(feature = "_apple_managed_identity_provider")]
     ExternalDomainName(Box<ExternalDomainName>),
     /// `microsoft.graph.externalUsersSelfServiceSignUpEventsFlow`
-    #[cfg(feature = "_akamai_attack_group_action_model")]
+    #[cfg(feature = "_identity")]
     ExternalUsersSelfServiceSignUpEventsFlow(
         Box<ExternalUsersSelfServiceSignUpEventsFlow>,
     ),
     /// `microsoft.graph.featureRolloutPolicy`
-    #[cfg(feature = "_admin_consent_request_policy")]
+    #[cfg(feature = "_policies")]
     FeatureRolloutPolicy(Box<FeatureRolloutPolicy>),
     /// `microsoft.graph.federatedIdentityCredential`
-    #[cfg(feature = "_attribute_definition")]
+    #[cfg(feature = "_bulk_operation")]
     FederatedIdentityCredential(Box<FederatedIdentityCredential>),
     /// `microsoft.graph.federatedTokenValidationPolicy`
-    #[cfg(feature = "_activity_based_timeout_policy")]
+    #[cfg(feature = "_policies")]
     FederatedTokenValidationPolicy(Box<FederatedTokenValidationPolicy>),
     /// `microsoft.graph.fido2AuthenticationMethod`
     #[cfg(feature = "_activities_container")]
     Fido2AuthenticationMethod(Box<Fido2AuthenticationMethod>),
     /// `microsoft.graph.fido2AuthenticationMethodConfiguration`
-    #[cfg(feature = "_advanced_config_state")]
+    #[cfg(feature = "_authentication_method_configurations")]
     Fido2AuthenticationMethodConfiguration(Box<Fido2AuthenticationMethodConfiguration>),
     /// `microsoft.graph.fido2CombinationConfiguration`
     #[cfg(feature = "_application_enforced_restrictions_session_control")]
     Fido2CombinationConfiguration(Box<Fido2CombinationConfiguration>),
     /// `microsoft.graph.fieldValueSet`
-    #[cfg(feature = "_base_item_version")]
+    #[cfg(feature = "_column_link")]
     FieldValueSet(Box<FieldValueSet>),
     /// `microsoft.graph.fileAssessmentRequest`
-    #[cfg(feature = "_bitlocker")]
+    #[cfg(feature = "_information_protection")]
     FileAssessmentRequest(Box<FileAssessmentRequest>),
     /// `microsoft.graph.fileAttachment`
     #[cfg(feature = "_attachment")]
     FileAttachment(Box<FileAttachment>),
     /// `microsoft.graph.fileStorage`
-    #[cfg(feature = "_file_storage")]
+    #[cfg(feature = "_storage")]
     FileStorage(Box<FileStorage>),
     /// `microsoft.graph.fileStorageContainer`
-    #[cfg(feature = "_file_storage")]
+    #[cfg(feature = "_storage")]
     FileStorageContainer(Box<FileStorageContainer>),
     /// `microsoft.graph.fileStorageContainerType`
-    #[cfg(feature = "_file_storage")]
+    #[cfg(feature = "_storage")]
     FileStorageContainerType(Box<FileStorageContainerType>),
     /// `microsoft.graph.fileStorageContainerTypeRegistration`
-    #[cfg(feature = "_file_storage")]
+    #[cfg(feature = "_storage")]
     FileStorageContainerTypeRegistration(Box<FileStorageContainerTypeRegistration>),
     /// `microsoft.graph.filterOperatorSchema`
     #[cfg(feature = "_filter_operator_schema")]
     FilterOperatorSchema(Box<FilterOperatorSchema>),
     /// `microsoft.graph.fixtureMap`
-    #[cfg(feature = "_assigned_place_mode")]
+    #[cfg(feature = "_places")]
     FixtureMap(Box<FixtureMap>),
     /// `microsoft.graph.floor`
-    #[cfg(feature = "_assigned_place_mode")]
+    #[cfg(feature = "_places")]
     Floor(Box<Floor>),
     /// `microsoft.graph.footprintMap`
-    #[cfg(feature = "_assigned_place_mode")]
+    #[cfg(feature = "_places")]
     FootprintMap(Box<FootprintMap>),
     /// `microsoft.graph.granularDriveRestoreArtifact`
-    #[cfg(feature = "_answer_input_type")]
+    #[cfg(feature = "_solutions")]
     GranularDriveRestoreArtifact(Box<GranularDriveRestoreArtifact>),
     /// `microsoft.graph.granularMailboxRestoreArtifact`
-    #[cfg(feature = "_answer_input_type")]
+    #[cfg(feature = "_solutions")]
     GranularMailboxRestoreArtifact(Box<GranularMailboxRestoreArtifact>),
     /// `microsoft.graph.granularRestoreArtifactBase`
-    #[cfg(feature = "_answer_input_type")]
+    #[cfg(feature = "_artifact_restore_status")]
     GranularRestoreArtifactBase(Box<GranularRestoreArtifactBase>),
     /// `microsoft.graph.granularSiteRestoreArtifact`
-    #[cfg(feature = "_answer_input_type")]
+    #[cfg(feature = "_solutions")]
     GranularSiteRestoreArtifact(Box<GranularSiteRestoreArtifact>),
     /// `microsoft.graph.group`
-    #[cfg(feature = "_activity_based_timeout_policy")]
+    #[cfg(feature = "_group")]
     Group(Box<Group>),
     /// `microsoft.graph.groupLifecyclePolicy`
     #[cfg(feature = "_group_lifecycle_policy")]
@@ -1200,88 +1200,88 @@ pub enum AnyEntity {
     #[cfg(feature = "_group_setting")]
     GroupSetting(Box<GroupSetting>),
     /// `microsoft.graph.groupSettingTemplate`
-    #[cfg(feature = "_activity_based_timeout_policy")]
+    #[cfg(feature = "_group_setting_templates")]
     GroupSettingTemplate(Box<GroupSettingTemplate>),
     /// `microsoft.graph.homeRealmDiscoveryPolicy`
-    #[cfg(feature = "_activity_based_timeout_policy")]
+    #[cfg(feature = "_app_credential_restriction_type")]
     HomeRealmDiscoveryPolicy(Box<HomeRealmDiscoveryPolicy>),
     /// `microsoft.graph.horizontalSection`
-    #[cfg(feature = "_base_site_page")]
+    #[cfg(feature = "_sites")]
     HorizontalSection(Box<HorizontalSection>),
     /// `microsoft.graph.horizontalSectionColumn`
-    #[cfg(feature = "_base_site_page")]
+    #[cfg(feature = "_sites")]
     HorizontalSectionColumn(Box<HorizontalSectionColumn>),
     /// `microsoft.graph.humanSecurityFraudProtectionProvider`
-    #[cfg(feature = "_akamai_attack_group_action_model")]
+    #[cfg(feature = "_identity")]
     HumanSecurityFraudProtectionProvider(Box<HumanSecurityFraudProtectionProvider>),
     /// `microsoft.graph.identityApiConnector`
-    #[cfg(feature = "_akamai_attack_group_action_model")]
+    #[cfg(feature = "_identity")]
     IdentityApiConnector(Box<IdentityApiConnector>),
     /// `microsoft.graph.identityBuiltInUserFlowAttribute`
-    #[cfg(feature = "_akamai_attack_group_action_model")]
+    #[cfg(feature = "_identity")]
     IdentityBuiltInUserFlowAttribute(Box<IdentityBuiltInUserFlowAttribute>),
     /// `microsoft.graph.identityContainer`
-    #[cfg(feature = "_akamai_attack_group_action_model")]
+    #[cfg(feature = "_identity")]
     IdentityContainer(Box<IdentityContainer>),
     /// `microsoft.graph.identityCustomUserFlowAttribute`
-    #[cfg(feature = "_akamai_attack_group_action_model")]
+    #[cfg(feature = "_identity")]
     IdentityCustomUserFlowAttribute(Box<IdentityCustomUserFlowAttribute>),
     /// `microsoft.graph.identityGovernance.customTaskExtension`
-    #[cfg(feature = "_access_package")]
+    #[cfg(feature = "_identity_governance")]
     MicrosoftGraphIdentityGovernanceCustomTaskExtension(
         Box<super::super::microsoft_graph_identity_governance::CustomTaskExtension>,
     ),
     /// `microsoft.graph.identityGovernance.insights`
-    #[cfg(feature = "_access_package")]
+    #[cfg(feature = "_identity_governance")]
     MicrosoftGraphIdentityGovernanceInsights(
         Box<super::super::microsoft_graph_identity_governance::Insights>,
     ),
     /// `microsoft.graph.identityGovernance.lifecycleManagementSettings`
-    #[cfg(feature = "_access_package")]
+    #[cfg(feature = "_identity_governance")]
     MicrosoftGraphIdentityGovernanceLifecycleManagementSettings(
         Box<
             super::super::microsoft_graph_identity_governance::LifecycleManagementSettings,
         >,
     ),
     /// `microsoft.graph.identityGovernance.lifecycleWorkflowsContainer`
-    #[cfg(feature = "_access_package")]
+    #[cfg(feature = "_identity_governance")]
     MicrosoftGraphIdentityGovernanceLifecycleWorkflowsContainer(
         Box<
             super::super::microsoft_graph_identity_governance::LifecycleWorkflowsContainer,
         >,
     ),
     /// `microsoft.graph.identityGovernance.run`
-    #[cfg(feature = "_access_package")]
+    #[cfg(feature = "_identity_governance")]
     MicrosoftGraphIdentityGovernanceRun(
         Box<super::super::microsoft_graph_identity_governance::Run>,
     ),
     /// `microsoft.graph.identityGovernance.task`
-    #[cfg(feature = "_access_package")]
+    #[cfg(feature = "_identity_governance")]
     MicrosoftGraphIdentityGovernanceTask(
         Box<super::super::microsoft_graph_identity_governance::Task>,
     ),
     /// `microsoft.graph.identityGovernance.taskDefinition`
-    #[cfg(feature = "_access_package")]
+    #[cfg(feature = "_identity_governance")]
     MicrosoftGraphIdentityGovernanceTaskDefinition(
         Box<super::super::microsoft_graph_identity_governance::TaskDefinition>,
     ),
     /// `microsoft.graph.identityGovernance.taskProcessingResult`
-    #[cfg(feature = "_access_package")]
+    #[cfg(feature = "_identity_governance")]
     MicrosoftGraphIdentityGovernanceTaskProcessingResult(
         Box<super::super::microsoft_graph_identity_governance::TaskProcessingResult>,
     ),
     /// `microsoft.graph.identityGovernance.taskReport`
-    #[cfg(feature = "_access_package")]
+    #[cfg(feature = "_identity_governance")]
     MicrosoftGraphIdentityGovernanceTaskReport(
         Box<super::super::microsoft_graph_identity_governance::TaskReport>,
     ),
     /// `microsoft.graph.identityGovernance.userProcessingResult`
-    #[cfg(feature = "_access_package")]
+    #[cfg(feature = "_identity_governance")]
     MicrosoftGraphIdentityGovernanceUserProcessingResult(
         Box<super::super::microsoft_graph_identity_governance::UserProcessingResult>,
     ),
     /// `microsoft.graph.identityGovernance.workflowTemplate`
-    #[cfg(feature = "_access_package")]
+    #[cfg(feature = "_identity_governance")]
     MicrosoftGraphIdentityGovernanceWorkflowTemplate(
         Box<super::super::microsoft_graph_identity_governance::WorkflowTemplate>,
     ),
@@ -1289,27 +1289,27 @@ pub enum AnyEntity {
     #[cfg(feature = "_identity_provider")]
     IdentityProvider(Box<IdentityProvider>),
     /// `microsoft.graph.identitySecurityDefaultsEnforcementPolicy`
-    #[cfg(feature = "_activity_based_timeout_policy")]
+    #[cfg(feature = "_policies")]
     IdentitySecurityDefaultsEnforcementPolicy(
         Box<IdentitySecurityDefaultsEnforcementPolicy>,
     ),
     /// `microsoft.graph.identityUserFlow`
-    #[cfg(feature = "_akamai_attack_group_action_model")]
+    #[cfg(feature = "_identity_user_flow")]
     IdentityUserFlow(Box<IdentityUserFlow>),
     /// `microsoft.graph.identityUserFlowAttribute`
-    #[cfg(feature = "_akamai_attack_group_action_model")]
+    #[cfg(feature = "_identity")]
     IdentityUserFlowAttribute(Box<IdentityUserFlowAttribute>),
     /// `microsoft.graph.identityUserFlowAttributeAssignment`
-    #[cfg(feature = "_akamai_attack_group_action_model")]
+    #[cfg(feature = "_identity")]
     IdentityUserFlowAttributeAssignment(Box<IdentityUserFlowAttributeAssignment>),
     /// `microsoft.graph.identityVerifiedIdRoot`
-    #[cfg(feature = "_akamai_attack_group_action_model")]
+    #[cfg(feature = "_identity")]
     IdentityVerifiedIdRoot(Box<IdentityVerifiedIdRoot>),
     /// `microsoft.graph.importedWindowsAutopilotDeviceIdentity`
-    #[cfg(feature = "_android_compliance_policy")]
+    #[cfg(feature = "_device_management")]
     ImportedWindowsAutopilotDeviceIdentity(Box<ImportedWindowsAutopilotDeviceIdentity>),
     /// `microsoft.graph.importedWindowsAutopilotDeviceIdentityUpload`
-    #[cfg(feature = "_me")]
+    #[cfg(feature = "_activities_container")]
     ImportedWindowsAutopilotDeviceIdentityUpload(
         Box<ImportedWindowsAutopilotDeviceIdentityUpload>,
     ),
@@ -1320,78 +1320,78 @@ pub enum AnyEntity {
     #[cfg(feature = "_activities_container")]
     InferenceClassificationOverride(Box<InferenceClassificationOverride>),
     /// `microsoft.graph.insightsSettings`
-    #[cfg(feature = "_admin_microsoft365_apps")]
+    #[cfg(feature = "_admin")]
     InsightsSettings(Box<InsightsSettings>),
     /// `microsoft.graph.internalDomainFederation`
-    #[cfg(feature = "_authentication_protocol")]
+    #[cfg(feature = "_domains")]
     InternalDomainFederation(Box<InternalDomainFederation>),
     /// `microsoft.graph.internetExplorerMode`
-    #[cfg(feature = "_admin_microsoft365_apps")]
+    #[cfg(feature = "_admin")]
     InternetExplorerMode(Box<InternetExplorerMode>),
     /// `microsoft.graph.invitation`
-    #[cfg(feature = "_invitation")]
+    #[cfg(feature = "_invitations")]
     Invitation(Box<Invitation>),
     /// `microsoft.graph.inviteParticipantsOperation`
-    #[cfg(feature = "_add_large_gallery_view_operation")]
+    #[cfg(feature = "_communications")]
     InviteParticipantsOperation(Box<InviteParticipantsOperation>),
     /// `microsoft.graph.iosCompliancePolicy`
-    #[cfg(feature = "_android_compliance_policy")]
+    #[cfg(feature = "_device_management")]
     IosCompliancePolicy(Box<IosCompliancePolicy>),
     /// `microsoft.graph.iosCustomConfiguration`
-    #[cfg(feature = "_android_compliance_policy")]
+    #[cfg(feature = "_device_management")]
     IosCustomConfiguration(Box<IosCustomConfiguration>),
     /// `microsoft.graph.iosDeviceFeaturesConfiguration`
-    #[cfg(feature = "_android_compliance_policy")]
+    #[cfg(feature = "_device_management")]
     IosDeviceFeaturesConfiguration(Box<IosDeviceFeaturesConfiguration>),
     /// `microsoft.graph.iosGeneralDeviceConfiguration`
-    #[cfg(feature = "_android_compliance_policy")]
+    #[cfg(feature = "_device_management")]
     IosGeneralDeviceConfiguration(Box<IosGeneralDeviceConfiguration>),
     /// `microsoft.graph.iosLobApp`
-    #[cfg(feature = "_android_lob_app")]
+    #[cfg(feature = "_device_app_management")]
     IosLobApp(Box<IosLobApp>),
     /// `microsoft.graph.iosLobAppProvisioningConfigurationAssignment`
-    #[cfg(feature = "_me")]
+    #[cfg(feature = "_activities_container")]
     IosLobAppProvisioningConfigurationAssignment(
         Box<IosLobAppProvisioningConfigurationAssignment>,
     ),
     /// `microsoft.graph.iosManagedAppProtection`
-    #[cfg(feature = "_android_managed_app_protection")]
+    #[cfg(feature = "_device_app_management")]
     IosManagedAppProtection(Box<IosManagedAppProtection>),
     /// `microsoft.graph.iosManagedAppRegistration`
-    #[cfg(feature = "_android_lob_app")]
+    #[cfg(feature = "_device_app_management")]
     IosManagedAppRegistration(Box<IosManagedAppRegistration>),
     /// `microsoft.graph.iosMobileAppConfiguration`
-    #[cfg(feature = "_android_lob_app")]
+    #[cfg(feature = "_device_app_management")]
     IosMobileAppConfiguration(Box<IosMobileAppConfiguration>),
     /// `microsoft.graph.iosStoreApp`
-    #[cfg(feature = "_android_lob_app")]
+    #[cfg(feature = "_device_app_management")]
     IosStoreApp(Box<IosStoreApp>),
     /// `microsoft.graph.iosUpdateConfiguration`
-    #[cfg(feature = "_android_compliance_policy")]
+    #[cfg(feature = "_device_management")]
     IosUpdateConfiguration(Box<IosUpdateConfiguration>),
     /// `microsoft.graph.iosUpdateDeviceStatus`
-    #[cfg(feature = "_android_compliance_policy")]
+    #[cfg(feature = "_device_management")]
     IosUpdateDeviceStatus(Box<IosUpdateDeviceStatus>),
     /// `microsoft.graph.iosVppApp`
-    #[cfg(feature = "_android_lob_app")]
+    #[cfg(feature = "_device_app_management")]
     IosVppApp(Box<IosVppApp>),
     /// `microsoft.graph.iosVppEBook`
-    #[cfg(feature = "_android_lob_app")]
+    #[cfg(feature = "_device_app_management")]
     IosVppEBook(Box<IosVppEBook>),
     /// `microsoft.graph.iosVppEBookAssignment`
-    #[cfg(feature = "_android_lob_app")]
+    #[cfg(feature = "_device_app_management")]
     IosVppEBookAssignment(Box<IosVppEBookAssignment>),
     /// `microsoft.graph.iosiPadOSWebClip`
-    #[cfg(feature = "_android_lob_app")]
+    #[cfg(feature = "_device_app_management")]
     IosiPadOsWebClip(Box<IosiPadOsWebClip>),
     /// `microsoft.graph.itemActivity`
     #[cfg(feature = "_access_action")]
     ItemActivity(Box<ItemActivity>),
     /// `microsoft.graph.itemActivityStat`
-    #[cfg(feature = "_base_item_version")]
+    #[cfg(feature = "_column_link")]
     ItemActivityStat(Box<ItemActivityStat>),
     /// `microsoft.graph.itemAnalytics`
-    #[cfg(feature = "_access_action")]
+    #[cfg(feature = "_column_link")]
     ItemAnalytics(Box<ItemAnalytics>),
     /// `microsoft.graph.itemAttachment`
     #[cfg(feature = "_attachment")]
@@ -1400,34 +1400,34 @@ pub enum AnyEntity {
     #[cfg(feature = "_activities_container")]
     ItemInsights(Box<ItemInsights>),
     /// `microsoft.graph.itemRetentionLabel`
-    #[cfg(feature = "_drive_item_version")]
+    #[cfg(feature = "_drives")]
     ItemRetentionLabel(Box<ItemRetentionLabel>),
     /// `microsoft.graph.labelContentRight`
-    #[cfg(feature = "_me")]
+    #[cfg(feature = "_activities_container")]
     LabelContentRight(Box<LabelContentRight>),
     /// `microsoft.graph.landingPage`
-    #[cfg(feature = "_account_target_content")]
+    #[cfg(feature = "_security")]
     LandingPage(Box<LandingPage>),
     /// `microsoft.graph.landingPageDetail`
-    #[cfg(feature = "_account_target_content")]
+    #[cfg(feature = "_security")]
     LandingPageDetail(Box<LandingPageDetail>),
     /// `microsoft.graph.learningAssignment`
     #[cfg(feature = "_assignment_type")]
     LearningAssignment(Box<LearningAssignment>),
     /// `microsoft.graph.learningContent`
-    #[cfg(feature = "_assignment_type")]
+    #[cfg(feature = "_employee_experience")]
     LearningContent(Box<LearningContent>),
     /// `microsoft.graph.learningCourseActivity`
     #[cfg(feature = "_assignment_type")]
     LearningCourseActivity(Box<LearningCourseActivity>),
     /// `microsoft.graph.learningProvider`
-    #[cfg(feature = "_assignment_type")]
+    #[cfg(feature = "_employee_experience")]
     LearningProvider(Box<LearningProvider>),
     /// `microsoft.graph.learningSelfInitiatedCourse`
     #[cfg(feature = "_assignment_type")]
     LearningSelfInitiatedCourse(Box<LearningSelfInitiatedCourse>),
     /// `microsoft.graph.levelMap`
-    #[cfg(feature = "_assigned_place_mode")]
+    #[cfg(feature = "_places")]
     LevelMap(Box<LevelMap>),
     /// `microsoft.graph.licenseDetails`
     #[cfg(feature = "_activities_container")]
@@ -1436,55 +1436,55 @@ pub enum AnyEntity {
     #[cfg(feature = "_activities_container")]
     LinkedResource(Box<LinkedResource>),
     /// `microsoft.graph.list`
-    #[cfg(feature = "_base_item_version")]
+    #[cfg(feature = "_column_link")]
     List(Box<List>),
     /// `microsoft.graph.listItem`
-    #[cfg(feature = "_base_item_version")]
+    #[cfg(feature = "_column_link")]
     ListItem(Box<ListItem>),
     /// `microsoft.graph.listItemVersion`
-    #[cfg(feature = "_base_item_version")]
+    #[cfg(feature = "_column_link")]
     ListItemVersion(Box<ListItemVersion>),
     /// `microsoft.graph.localizedNotificationMessage`
-    #[cfg(feature = "_android_compliance_policy")]
+    #[cfg(feature = "_device_management")]
     LocalizedNotificationMessage(Box<LocalizedNotificationMessage>),
     /// `microsoft.graph.loginPage`
-    #[cfg(feature = "_account_target_content")]
+    #[cfg(feature = "_security")]
     LoginPage(Box<LoginPage>),
     /// `microsoft.graph.longRunningOperation`
     #[cfg(feature = "_long_running_operation")]
     LongRunningOperation(Box<LongRunningOperation>),
     /// `microsoft.graph.m365AppsInstallationOptions`
-    #[cfg(feature = "_admin_microsoft365_apps")]
+    #[cfg(feature = "_admin")]
     M365AppsInstallationOptions(Box<M365AppsInstallationOptions>),
     /// `microsoft.graph.macOSCompliancePolicy`
-    #[cfg(feature = "_android_compliance_policy")]
+    #[cfg(feature = "_device_management")]
     MacOsCompliancePolicy(Box<MacOsCompliancePolicy>),
     /// `microsoft.graph.macOSCustomConfiguration`
-    #[cfg(feature = "_android_compliance_policy")]
+    #[cfg(feature = "_device_management")]
     MacOsCustomConfiguration(Box<MacOsCustomConfiguration>),
     /// `microsoft.graph.macOSDeviceFeaturesConfiguration`
-    #[cfg(feature = "_android_compliance_policy")]
+    #[cfg(feature = "_device_management")]
     MacOsDeviceFeaturesConfiguration(Box<MacOsDeviceFeaturesConfiguration>),
     /// `microsoft.graph.macOSDmgApp`
-    #[cfg(feature = "_android_lob_app")]
+    #[cfg(feature = "_device_app_management")]
     MacOsDmgApp(Box<MacOsDmgApp>),
     /// `microsoft.graph.macOSGeneralDeviceConfiguration`
-    #[cfg(feature = "_android_compliance_policy")]
+    #[cfg(feature = "_device_management")]
     MacOsGeneralDeviceConfiguration(Box<MacOsGeneralDeviceConfiguration>),
     /// `microsoft.graph.macOSLobApp`
-    #[cfg(feature = "_android_lob_app")]
+    #[cfg(feature = "_device_app_management")]
     MacOsLobApp(Box<MacOsLobApp>),
     /// `microsoft.graph.macOSMicrosoftDefenderApp`
-    #[cfg(feature = "_android_lob_app")]
+    #[cfg(feature = "_device_app_management")]
     MacOsMicrosoftDefenderApp(Box<MacOsMicrosoftDefenderApp>),
     /// `microsoft.graph.macOSMicrosoftEdgeApp`
-    #[cfg(feature = "_android_lob_app")]
+    #[cfg(feature = "_device_app_management")]
     MacOsMicrosoftEdgeApp(Box<MacOsMicrosoftEdgeApp>),
     /// `microsoft.graph.macOSOfficeSuiteApp`
-    #[cfg(feature = "_android_lob_app")]
+    #[cfg(feature = "_device_app_management")]
     MacOsOfficeSuiteApp(Box<MacOsOfficeSuiteApp>),
     /// `microsoft.graph.mailAssessmentRequest`
-    #[cfg(feature = "_bitlocker")]
+    #[cfg(feature = "_information_protection")]
     MailAssessmentRequest(Box<MailAssessmentRequest>),
     /// `microsoft.graph.mailFolder`
     #[cfg(feature = "_activities_container")]
@@ -1493,109 +1493,109 @@ pub enum AnyEntity {
     #[cfg(feature = "_activities_container")]
     MailSearchFolder(Box<MailSearchFolder>),
     /// `microsoft.graph.mailbox`
-    #[cfg(feature = "_activity_based_timeout_policy")]
+    #[cfg(feature = "_admin")]
     Mailbox(Box<Mailbox>),
     /// `microsoft.graph.mailboxFolder`
-    #[cfg(feature = "_mailbox_folder")]
+    #[cfg(feature = "_admin")]
     MailboxFolder(Box<MailboxFolder>),
     /// `microsoft.graph.mailboxItem`
-    #[cfg(feature = "_mailbox_item")]
+    #[cfg(feature = "_admin")]
     MailboxItem(Box<MailboxItem>),
     /// `microsoft.graph.mailboxProtectionRule`
-    #[cfg(feature = "_answer_input_type")]
+    #[cfg(feature = "_solutions")]
     MailboxProtectionRule(Box<MailboxProtectionRule>),
     /// `microsoft.graph.mailboxProtectionUnit`
-    #[cfg(feature = "_answer_input_type")]
+    #[cfg(feature = "_solutions")]
     MailboxProtectionUnit(Box<MailboxProtectionUnit>),
     /// `microsoft.graph.mailboxProtectionUnitsBulkAdditionJob`
-    #[cfg(feature = "_answer_input_type")]
+    #[cfg(feature = "_solutions")]
     MailboxProtectionUnitsBulkAdditionJob(Box<MailboxProtectionUnitsBulkAdditionJob>),
     /// `microsoft.graph.mailboxRestoreArtifact`
-    #[cfg(feature = "_answer_input_type")]
+    #[cfg(feature = "_solutions")]
     MailboxRestoreArtifact(Box<MailboxRestoreArtifact>),
     /// `microsoft.graph.mailboxRestoreArtifactsBulkAdditionRequest`
-    #[cfg(feature = "_answer_input_type")]
+    #[cfg(feature = "_solutions")]
     MailboxRestoreArtifactsBulkAdditionRequest(
         Box<MailboxRestoreArtifactsBulkAdditionRequest>,
     ),
     /// `microsoft.graph.malwareStateForWindowsDevice`
-    #[cfg(feature = "_android_compliance_policy")]
+    #[cfg(feature = "_device_management")]
     MalwareStateForWindowsDevice(Box<MalwareStateForWindowsDevice>),
     /// `microsoft.graph.managedAndroidLobApp`
-    #[cfg(feature = "_android_lob_app")]
+    #[cfg(feature = "_device_app_management")]
     ManagedAndroidLobApp(Box<ManagedAndroidLobApp>),
     /// `microsoft.graph.managedAndroidStoreApp`
-    #[cfg(feature = "_android_lob_app")]
+    #[cfg(feature = "_device_app_management")]
     ManagedAndroidStoreApp(Box<ManagedAndroidStoreApp>),
     /// `microsoft.graph.managedAppOperation`
-    #[cfg(feature = "_android_lob_app")]
+    #[cfg(feature = "_device_app_management")]
     ManagedAppOperation(Box<ManagedAppOperation>),
     /// `microsoft.graph.managedAppPolicyDeploymentSummary`
-    #[cfg(feature = "_android_lob_app")]
+    #[cfg(feature = "_device_app_management")]
     ManagedAppPolicyDeploymentSummary(Box<ManagedAppPolicyDeploymentSummary>),
     /// `microsoft.graph.managedAppStatusRaw`
-    #[cfg(feature = "_android_lob_app")]
+    #[cfg(feature = "_device_app_management")]
     ManagedAppStatusRaw(Box<ManagedAppStatusRaw>),
     /// `microsoft.graph.managedDevice`
     #[cfg(feature = "_action_state")]
     ManagedDevice(Box<ManagedDevice>),
     /// `microsoft.graph.managedDeviceMobileAppConfigurationAssignment`
-    #[cfg(feature = "_android_lob_app")]
+    #[cfg(feature = "_device_app_management")]
     ManagedDeviceMobileAppConfigurationAssignment(
         Box<ManagedDeviceMobileAppConfigurationAssignment>,
     ),
     /// `microsoft.graph.managedDeviceMobileAppConfigurationDeviceStatus`
-    #[cfg(feature = "_android_lob_app")]
+    #[cfg(feature = "_device_app_management")]
     ManagedDeviceMobileAppConfigurationDeviceStatus(
         Box<ManagedDeviceMobileAppConfigurationDeviceStatus>,
     ),
     /// `microsoft.graph.managedDeviceMobileAppConfigurationDeviceSummary`
-    #[cfg(feature = "_android_lob_app")]
+    #[cfg(feature = "_device_app_management")]
     ManagedDeviceMobileAppConfigurationDeviceSummary(
         Box<ManagedDeviceMobileAppConfigurationDeviceSummary>,
     ),
     /// `microsoft.graph.managedDeviceMobileAppConfigurationUserStatus`
-    #[cfg(feature = "_android_lob_app")]
+    #[cfg(feature = "_device_app_management")]
     ManagedDeviceMobileAppConfigurationUserStatus(
         Box<ManagedDeviceMobileAppConfigurationUserStatus>,
     ),
     /// `microsoft.graph.managedDeviceMobileAppConfigurationUserSummary`
-    #[cfg(feature = "_android_lob_app")]
+    #[cfg(feature = "_device_app_management")]
     ManagedDeviceMobileAppConfigurationUserSummary(
         Box<ManagedDeviceMobileAppConfigurationUserSummary>,
     ),
     /// `microsoft.graph.managedDeviceOverview`
-    #[cfg(feature = "_android_compliance_policy")]
+    #[cfg(feature = "_device_management")]
     ManagedDeviceOverview(Box<ManagedDeviceOverview>),
     /// `microsoft.graph.managedEBookAssignment`
-    #[cfg(feature = "_android_lob_app")]
+    #[cfg(feature = "_device_app_management")]
     ManagedEBookAssignment(Box<ManagedEBookAssignment>),
     /// `microsoft.graph.managedIOSLobApp`
-    #[cfg(feature = "_android_lob_app")]
+    #[cfg(feature = "_device_app_management")]
     ManagedIosLobApp(Box<ManagedIosLobApp>),
     /// `microsoft.graph.managedIOSStoreApp`
-    #[cfg(feature = "_android_lob_app")]
+    #[cfg(feature = "_device_app_management")]
     ManagedIosStoreApp(Box<ManagedIosStoreApp>),
     /// `microsoft.graph.managedMobileApp`
-    #[cfg(feature = "_android_lob_app")]
+    #[cfg(feature = "_device_app_management")]
     ManagedMobileApp(Box<ManagedMobileApp>),
     /// `microsoft.graph.mdmWindowsInformationProtectionPolicy`
-    #[cfg(feature = "_android_managed_app_protection")]
+    #[cfg(feature = "_device_app_management")]
     MdmWindowsInformationProtectionPolicy(Box<MdmWindowsInformationProtectionPolicy>),
     /// `microsoft.graph.meetingAttendanceReport`
     #[cfg(feature = "_allowed_lobby_admitter_roles")]
     MeetingAttendanceReport(Box<MeetingAttendanceReport>),
     /// `microsoft.graph.membershipOutlierInsight`
-    #[cfg(feature = "_access_package")]
+    #[cfg(feature = "_identity_governance")]
     MembershipOutlierInsight(Box<MembershipOutlierInsight>),
     /// `microsoft.graph.message`
-    #[cfg(feature = "_attachment")]
+    #[cfg(feature = "_attendee")]
     Message(Box<Message>),
     /// `microsoft.graph.messageRule`
     #[cfg(feature = "_activities_container")]
     MessageRule(Box<MessageRule>),
     /// `microsoft.graph.messageTracingRoot`
-    #[cfg(feature = "_admin_microsoft365_apps")]
+    #[cfg(feature = "_admin")]
     MessageTracingRoot(Box<MessageTracingRoot>),
     /// `microsoft.graph.microsoftAccountUserConversationMember`
     #[cfg(feature = "_aad_user_conversation_member")]
@@ -1606,74 +1606,74 @@ pub enum AnyEntity {
         Box<MicrosoftAuthenticatorAuthenticationMethod>,
     ),
     /// `microsoft.graph.microsoftAuthenticatorAuthenticationMethodConfiguration`
-    #[cfg(feature = "_advanced_config_state")]
+    #[cfg(feature = "_authentication_method_configurations")]
     MicrosoftAuthenticatorAuthenticationMethodConfiguration(
         Box<MicrosoftAuthenticatorAuthenticationMethodConfiguration>,
     ),
     /// `microsoft.graph.microsoftAuthenticatorAuthenticationMethodTarget`
-    #[cfg(feature = "_advanced_config_state")]
+    #[cfg(feature = "_authentication_method_configurations")]
     MicrosoftAuthenticatorAuthenticationMethodTarget(
         Box<MicrosoftAuthenticatorAuthenticationMethodTarget>,
     ),
     /// `microsoft.graph.microsoftStoreForBusinessApp`
-    #[cfg(feature = "_android_lob_app")]
+    #[cfg(feature = "_device_app_management")]
     MicrosoftStoreForBusinessApp(Box<MicrosoftStoreForBusinessApp>),
     /// `microsoft.graph.mobileAppAssignment`
-    #[cfg(feature = "_android_lob_app")]
+    #[cfg(feature = "_device_app_management")]
     MobileAppAssignment(Box<MobileAppAssignment>),
     /// `microsoft.graph.mobileAppCategory`
-    #[cfg(feature = "_android_lob_app")]
+    #[cfg(feature = "_device_app_management")]
     MobileAppCategory(Box<MobileAppCategory>),
     /// `microsoft.graph.mobileAppContent`
-    #[cfg(feature = "_android_lob_app")]
+    #[cfg(feature = "_device_app_management")]
     MobileAppContent(Box<MobileAppContent>),
     /// `microsoft.graph.mobileAppContentFile`
-    #[cfg(feature = "_android_lob_app")]
+    #[cfg(feature = "_device_app_management")]
     MobileAppContentFile(Box<MobileAppContentFile>),
     /// `microsoft.graph.mobileAppTroubleshootingEvent`
-    #[cfg(feature = "_android_compliance_policy")]
+    #[cfg(feature = "_device_management")]
     MobileAppTroubleshootingEvent(Box<MobileAppTroubleshootingEvent>),
     /// `microsoft.graph.mobileThreatDefenseConnector`
-    #[cfg(feature = "_android_compliance_policy")]
+    #[cfg(feature = "_device_management")]
     MobileThreatDefenseConnector(Box<MobileThreatDefenseConnector>),
     /// `microsoft.graph.multiTenantOrganization`
-    #[cfg(feature = "_delegated_admin_access_assignment")]
+    #[cfg(feature = "_tenant_relationships")]
     MultiTenantOrganization(Box<MultiTenantOrganization>),
     /// `microsoft.graph.multiTenantOrganizationIdentitySyncPolicyTemplate`
-    #[cfg(feature = "_b2b_identity_providers_type")]
+    #[cfg(feature = "_policies")]
     MultiTenantOrganizationIdentitySyncPolicyTemplate(
         Box<MultiTenantOrganizationIdentitySyncPolicyTemplate>,
     ),
     /// `microsoft.graph.multiTenantOrganizationJoinRequestRecord`
-    #[cfg(feature = "_delegated_admin_access_assignment")]
+    #[cfg(feature = "_tenant_relationships")]
     MultiTenantOrganizationJoinRequestRecord(
         Box<MultiTenantOrganizationJoinRequestRecord>,
     ),
     /// `microsoft.graph.multiTenantOrganizationMember`
-    #[cfg(feature = "_activity_based_timeout_policy")]
+    #[cfg(feature = "_tenant_relationships")]
     MultiTenantOrganizationMember(Box<MultiTenantOrganizationMember>),
     /// `microsoft.graph.multiTenantOrganizationPartnerConfigurationTemplate`
-    #[cfg(feature = "_b2b_identity_providers_type")]
+    #[cfg(feature = "_policies")]
     MultiTenantOrganizationPartnerConfigurationTemplate(
         Box<MultiTenantOrganizationPartnerConfigurationTemplate>,
     ),
     /// `microsoft.graph.multiValueLegacyExtendedProperty`
-    #[cfg(feature = "_mailbox_item")]
+    #[cfg(feature = "_multi_value_legacy_extended_property")]
     MultiValueLegacyExtendedProperty(Box<MultiValueLegacyExtendedProperty>),
     /// `microsoft.graph.muteParticipantOperation`
-    #[cfg(feature = "_add_large_gallery_view_operation")]
+    #[cfg(feature = "_communications")]
     MuteParticipantOperation(Box<MuteParticipantOperation>),
     /// `microsoft.graph.notebook`
     #[cfg(feature = "_copy_notebook_model")]
     Notebook(Box<Notebook>),
     /// `microsoft.graph.notificationMessageTemplate`
-    #[cfg(feature = "_android_compliance_policy")]
+    #[cfg(feature = "_device_management")]
     NotificationMessageTemplate(Box<NotificationMessageTemplate>),
     /// `microsoft.graph.oAuth2PermissionGrant`
     #[cfg(feature = "_o_auth2_permission_grant")]
     OAuth2PermissionGrant(Box<OAuth2PermissionGrant>),
     /// `microsoft.graph.offerShiftRequest`
-    #[cfg(feature = "_clonable_team_parts")]
+    #[cfg(feature = "_teams")]
     OfferShiftRequest(Box<OfferShiftRequest>),
     /// `microsoft.graph.officeGraphInsights`
     #[cfg(feature = "_activities_container")]
@@ -1682,81 +1682,81 @@ pub enum AnyEntity {
     #[cfg(feature = "_apple_managed_identity_provider")]
     OidcIdentityProvider(Box<OidcIdentityProvider>),
     /// `microsoft.graph.onAttributeCollectionListener`
-    #[cfg(feature = "_akamai_attack_group_action_model")]
+    #[cfg(feature = "_identity")]
     OnAttributeCollectionListener(Box<OnAttributeCollectionListener>),
     /// `microsoft.graph.onAttributeCollectionStartCustomExtension`
-    #[cfg(feature = "_azure_ad_pop_token_authentication")]
+    #[cfg(feature = "_identity_governance")]
     OnAttributeCollectionStartCustomExtension(
         Box<OnAttributeCollectionStartCustomExtension>,
     ),
     /// `microsoft.graph.onAttributeCollectionStartListener`
-    #[cfg(feature = "_akamai_attack_group_action_model")]
+    #[cfg(feature = "_identity")]
     OnAttributeCollectionStartListener(Box<OnAttributeCollectionStartListener>),
     /// `microsoft.graph.onAttributeCollectionSubmitCustomExtension`
-    #[cfg(feature = "_azure_ad_pop_token_authentication")]
+    #[cfg(feature = "_identity_governance")]
     OnAttributeCollectionSubmitCustomExtension(
         Box<OnAttributeCollectionSubmitCustomExtension>,
     ),
     /// `microsoft.graph.onAttributeCollectionSubmitListener`
-    #[cfg(feature = "_akamai_attack_group_action_model")]
+    #[cfg(feature = "_identity")]
     OnAttributeCollectionSubmitListener(Box<OnAttributeCollectionSubmitListener>),
     /// `microsoft.graph.onAuthenticationMethodLoadStartListener`
-    #[cfg(feature = "_akamai_attack_group_action_model")]
+    #[cfg(feature = "_identity")]
     OnAuthenticationMethodLoadStartListener(
         Box<OnAuthenticationMethodLoadStartListener>,
     ),
     /// `microsoft.graph.onEmailOtpSendListener`
-    #[cfg(feature = "_akamai_attack_group_action_model")]
+    #[cfg(feature = "_identity")]
     OnEmailOtpSendListener(Box<OnEmailOtpSendListener>),
     /// `microsoft.graph.onFraudProtectionLoadStartListener`
-    #[cfg(feature = "_akamai_attack_group_action_model")]
+    #[cfg(feature = "_identity")]
     OnFraudProtectionLoadStartListener(Box<OnFraudProtectionLoadStartListener>),
     /// `microsoft.graph.onInteractiveAuthFlowStartListener`
-    #[cfg(feature = "_akamai_attack_group_action_model")]
+    #[cfg(feature = "_identity")]
     OnInteractiveAuthFlowStartListener(Box<OnInteractiveAuthFlowStartListener>),
     /// `microsoft.graph.onOtpSendCustomExtension`
-    #[cfg(feature = "_azure_ad_pop_token_authentication")]
+    #[cfg(feature = "_identity_governance")]
     OnOtpSendCustomExtension(Box<OnOtpSendCustomExtension>),
     /// `microsoft.graph.onPasswordSubmitCustomExtension`
-    #[cfg(feature = "_azure_ad_pop_token_authentication")]
+    #[cfg(feature = "_identity_governance")]
     OnPasswordSubmitCustomExtension(Box<OnPasswordSubmitCustomExtension>),
     /// `microsoft.graph.onPasswordSubmitListener`
-    #[cfg(feature = "_akamai_attack_group_action_model")]
+    #[cfg(feature = "_identity")]
     OnPasswordSubmitListener(Box<OnPasswordSubmitListener>),
     /// `microsoft.graph.onPremisesConditionalAccessSettings`
-    #[cfg(feature = "_android_compliance_policy")]
+    #[cfg(feature = "_device_management")]
     OnPremisesConditionalAccessSettings(Box<OnPremisesConditionalAccessSettings>),
     /// `microsoft.graph.onPremisesDirectorySynchronization`
-    #[cfg(feature = "_allowed_value")]
+    #[cfg(feature = "_directory")]
     OnPremisesDirectorySynchronization(Box<OnPremisesDirectorySynchronization>),
     /// `microsoft.graph.onPremisesSyncBehavior`
     #[cfg(feature = "_on_premises_sync_behavior")]
     OnPremisesSyncBehavior(Box<OnPremisesSyncBehavior>),
     /// `microsoft.graph.onTokenIssuanceStartCustomExtension`
-    #[cfg(feature = "_azure_ad_pop_token_authentication")]
+    #[cfg(feature = "_identity_governance")]
     OnTokenIssuanceStartCustomExtension(Box<OnTokenIssuanceStartCustomExtension>),
     /// `microsoft.graph.onTokenIssuanceStartListener`
-    #[cfg(feature = "_akamai_attack_group_action_model")]
+    #[cfg(feature = "_identity")]
     OnTokenIssuanceStartListener(Box<OnTokenIssuanceStartListener>),
     /// `microsoft.graph.onUserCreateStartListener`
-    #[cfg(feature = "_akamai_attack_group_action_model")]
+    #[cfg(feature = "_identity")]
     OnUserCreateStartListener(Box<OnUserCreateStartListener>),
     /// `microsoft.graph.onVerifiedIdClaimValidationCustomExtension`
-    #[cfg(feature = "_azure_ad_pop_token_authentication")]
+    #[cfg(feature = "_identity_governance")]
     OnVerifiedIdClaimValidationCustomExtension(
         Box<OnVerifiedIdClaimValidationCustomExtension>,
     ),
     /// `microsoft.graph.onVerifiedIdClaimValidationListener`
-    #[cfg(feature = "_akamai_attack_group_action_model")]
+    #[cfg(feature = "_identity")]
     OnVerifiedIdClaimValidationListener(Box<OnVerifiedIdClaimValidationListener>),
     /// `microsoft.graph.oneDriveForBusinessBrowseSession`
-    #[cfg(feature = "_answer_input_type")]
+    #[cfg(feature = "_solutions")]
     OneDriveForBusinessBrowseSession(Box<OneDriveForBusinessBrowseSession>),
     /// `microsoft.graph.oneDriveForBusinessProtectionPolicy`
-    #[cfg(feature = "_answer_input_type")]
+    #[cfg(feature = "_solutions")]
     OneDriveForBusinessProtectionPolicy(Box<OneDriveForBusinessProtectionPolicy>),
     /// `microsoft.graph.oneDriveForBusinessRestoreSession`
-    #[cfg(feature = "_answer_input_type")]
+    #[cfg(feature = "_solutions")]
     OneDriveForBusinessRestoreSession(Box<OneDriveForBusinessRestoreSession>),
     /// `microsoft.graph.onenote`
     #[cfg(feature = "_copy_notebook_model")]
@@ -1777,13 +1777,13 @@ pub enum AnyEntity {
     #[cfg(feature = "_adhoc_call")]
     OnlineMeeting(Box<OnlineMeeting>),
     /// `microsoft.graph.onlineMeetingEngagementConversation`
-    #[cfg(feature = "_add_large_gallery_view_operation")]
+    #[cfg(feature = "_communications")]
     OnlineMeetingEngagementConversation(Box<OnlineMeetingEngagementConversation>),
     /// `microsoft.graph.openShift`
-    #[cfg(feature = "_clonable_team_parts")]
+    #[cfg(feature = "_teams")]
     OpenShift(Box<OpenShift>),
     /// `microsoft.graph.openShiftChangeRequest`
-    #[cfg(feature = "_clonable_team_parts")]
+    #[cfg(feature = "_teams")]
     OpenShiftChangeRequest(Box<OpenShiftChangeRequest>),
     /// `microsoft.graph.openTypeExtension`
     #[cfg(feature = "_extension")]
@@ -1792,16 +1792,16 @@ pub enum AnyEntity {
     #[cfg(feature = "_copy_notebook_model")]
     Operation(Box<Operation>),
     /// `microsoft.graph.orgContact`
-    #[cfg(feature = "_activity_based_timeout_policy")]
+    #[cfg(feature = "_contacts")]
     OrgContact(Box<OrgContact>),
     /// `microsoft.graph.organization`
-    #[cfg(feature = "_activity_based_timeout_policy")]
+    #[cfg(feature = "_organization")]
     Organization(Box<Organization>),
     /// `microsoft.graph.organizationalBranding`
-    #[cfg(feature = "_content_customization")]
+    #[cfg(feature = "_organization")]
     OrganizationalBranding(Box<OrganizationalBranding>),
     /// `microsoft.graph.organizationalBrandingLocalization`
-    #[cfg(feature = "_content_customization")]
+    #[cfg(feature = "_organization")]
     OrganizationalBrandingLocalization(Box<OrganizationalBrandingLocalization>),
     /// `microsoft.graph.outlookCategory`
     #[cfg(feature = "_activities_container")]
@@ -1810,103 +1810,103 @@ pub enum AnyEntity {
     #[cfg(feature = "_activities_container")]
     OutlookUser(Box<OutlookUser>),
     /// `microsoft.graph.ownerlessGroupPolicy`
-    #[cfg(feature = "_admin_consent_request_policy")]
+    #[cfg(feature = "_policies")]
     OwnerlessGroupPolicy(Box<OwnerlessGroupPolicy>),
     /// `microsoft.graph.participant`
-    #[cfg(feature = "_add_large_gallery_view_operation")]
+    #[cfg(feature = "_communications")]
     Participant(Box<Participant>),
     /// `microsoft.graph.participantJoiningNotification`
-    #[cfg(feature = "_me")]
+    #[cfg(feature = "_activities_container")]
     ParticipantJoiningNotification(Box<ParticipantJoiningNotification>),
     /// `microsoft.graph.participantLeftNotification`
-    #[cfg(feature = "_me")]
+    #[cfg(feature = "_activities_container")]
     ParticipantLeftNotification(Box<ParticipantLeftNotification>),
     /// `microsoft.graph.partners`
-    #[cfg(feature = "_authentication_methods_root")]
+    #[cfg(feature = "_reports")]
     Partners(Box<Partners>),
     /// `microsoft.graph.partners.billing.azureUsage`
-    #[cfg(feature = "_authentication_methods_root")]
+    #[cfg(feature = "_reports")]
     MicrosoftGraphPartnersBillingAzureUsage(
         Box<super::super::microsoft_graph_partners_billing::AzureUsage>,
     ),
     /// `microsoft.graph.partners.billing.billedReconciliation`
-    #[cfg(feature = "_authentication_methods_root")]
+    #[cfg(feature = "_reports")]
     MicrosoftGraphPartnersBillingBilledReconciliation(
         Box<super::super::microsoft_graph_partners_billing::BilledReconciliation>,
     ),
     /// `microsoft.graph.partners.billing.billedUsage`
-    #[cfg(feature = "_authentication_methods_root")]
+    #[cfg(feature = "_reports")]
     MicrosoftGraphPartnersBillingBilledUsage(
         Box<super::super::microsoft_graph_partners_billing::BilledUsage>,
     ),
     /// `microsoft.graph.partners.billing.billing`
-    #[cfg(feature = "_authentication_methods_root")]
+    #[cfg(feature = "_reports")]
     MicrosoftGraphPartnersBillingBilling(
         Box<super::super::microsoft_graph_partners_billing::Billing>,
     ),
     /// `microsoft.graph.partners.billing.billingReconciliation`
-    #[cfg(feature = "_authentication_methods_root")]
+    #[cfg(feature = "_reports")]
     MicrosoftGraphPartnersBillingBillingReconciliation(
         Box<super::super::microsoft_graph_partners_billing::BillingReconciliation>,
     ),
     /// `microsoft.graph.partners.billing.exportSuccessOperation`
-    #[cfg(feature = "_authentication_methods_root")]
+    #[cfg(feature = "_reports")]
     MicrosoftGraphPartnersBillingExportSuccessOperation(
         Box<super::super::microsoft_graph_partners_billing::ExportSuccessOperation>,
     ),
     /// `microsoft.graph.partners.billing.failedOperation`
-    #[cfg(feature = "_authentication_methods_root")]
+    #[cfg(feature = "_reports")]
     MicrosoftGraphPartnersBillingFailedOperation(
         Box<super::super::microsoft_graph_partners_billing::FailedOperation>,
     ),
     /// `microsoft.graph.partners.billing.manifest`
-    #[cfg(feature = "_authentication_methods_root")]
+    #[cfg(feature = "_reports")]
     MicrosoftGraphPartnersBillingManifest(
         Box<super::super::microsoft_graph_partners_billing::Manifest>,
     ),
     /// `microsoft.graph.partners.billing.operation`
-    #[cfg(feature = "_authentication_methods_root")]
+    #[cfg(feature = "_reports")]
     MicrosoftGraphPartnersBillingOperation(
         Box<super::super::microsoft_graph_partners_billing::Operation>,
     ),
     /// `microsoft.graph.partners.billing.runningOperation`
-    #[cfg(feature = "_authentication_methods_root")]
+    #[cfg(feature = "_reports")]
     MicrosoftGraphPartnersBillingRunningOperation(
         Box<super::super::microsoft_graph_partners_billing::RunningOperation>,
     ),
     /// `microsoft.graph.partners.billing.unbilledReconciliation`
-    #[cfg(feature = "_authentication_methods_root")]
+    #[cfg(feature = "_reports")]
     MicrosoftGraphPartnersBillingUnbilledReconciliation(
         Box<super::super::microsoft_graph_partners_billing::UnbilledReconciliation>,
     ),
     /// `microsoft.graph.partners.billing.unbilledUsage`
-    #[cfg(feature = "_authentication_methods_root")]
+    #[cfg(feature = "_reports")]
     MicrosoftGraphPartnersBillingUnbilledUsage(
         Box<super::super::microsoft_graph_partners_billing::UnbilledUsage>,
     ),
     /// `microsoft.graph.passkeyAuthenticationMethodTarget`
-    #[cfg(feature = "_advanced_config_state")]
+    #[cfg(feature = "_authentication_method_configurations")]
     PasskeyAuthenticationMethodTarget(Box<PasskeyAuthenticationMethodTarget>),
     /// `microsoft.graph.passkeyProfile`
-    #[cfg(feature = "_attestation_enforcement")]
+    #[cfg(feature = "_authentication_method_configurations")]
     PasskeyProfile(Box<PasskeyProfile>),
     /// `microsoft.graph.passwordAuthenticationMethod`
     #[cfg(feature = "_activities_container")]
     PasswordAuthenticationMethod(Box<PasswordAuthenticationMethod>),
     /// `microsoft.graph.payload`
-    #[cfg(feature = "_account_target_content")]
+    #[cfg(feature = "_security")]
     Payload(Box<Payload>),
     /// `microsoft.graph.peopleAdminSettings`
-    #[cfg(feature = "_admin_microsoft365_apps")]
+    #[cfg(feature = "_admin")]
     PeopleAdminSettings(Box<PeopleAdminSettings>),
     /// `microsoft.graph.permission`
-    #[cfg(feature = "_base_item")]
+    #[cfg(feature = "_boolean_column")]
     Permission(Box<Permission>),
     /// `microsoft.graph.permissionGrantConditionSet`
-    #[cfg(feature = "_b2b_identity_providers_type")]
+    #[cfg(feature = "_policies")]
     PermissionGrantConditionSet(Box<PermissionGrantConditionSet>),
     /// `microsoft.graph.permissionGrantPolicy`
-    #[cfg(feature = "_activity_based_timeout_policy")]
+    #[cfg(feature = "_policies")]
     PermissionGrantPolicy(Box<PermissionGrantPolicy>),
     /// `microsoft.graph.person`
     #[cfg(feature = "_activities_container")]
@@ -1918,7 +1918,7 @@ pub enum AnyEntity {
     #[cfg(feature = "_aad_user_conversation_member")]
     PhoneUserConversationMember(Box<PhoneUserConversationMember>),
     /// `microsoft.graph.pinnedChatMessageInfo`
-    #[cfg(feature = "_chat")]
+    #[cfg(feature = "_chats")]
     PinnedChatMessageInfo(Box<PinnedChatMessageInfo>),
     /// `microsoft.graph.planner`
     #[cfg(feature = "_planner")]
@@ -1933,7 +1933,7 @@ pub enum AnyEntity {
     #[cfg(feature = "_planner_applied_categories")]
     PlannerBucketTaskBoardTaskFormat(Box<PlannerBucketTaskBoardTaskFormat>),
     /// `microsoft.graph.plannerGroup`
-    #[cfg(feature = "_conversation")]
+    #[cfg(feature = "_groups")]
     PlannerGroup(Box<PlannerGroup>),
     /// `microsoft.graph.plannerPlan`
     #[cfg(feature = "_planner_applied_categories")]
@@ -1957,115 +1957,115 @@ pub enum AnyEntity {
     #[cfg(feature = "_activities_container")]
     PlatformCredentialAuthenticationMethod(Box<PlatformCredentialAuthenticationMethod>),
     /// `microsoft.graph.playPromptOperation`
-    #[cfg(feature = "_add_large_gallery_view_operation")]
+    #[cfg(feature = "_communications")]
     PlayPromptOperation(Box<PlayPromptOperation>),
     /// `microsoft.graph.policyRoot`
-    #[cfg(feature = "_admin_consent_request_policy")]
+    #[cfg(feature = "_policies")]
     PolicyRoot(Box<PolicyRoot>),
     /// `microsoft.graph.policyTemplate`
-    #[cfg(feature = "_b2b_identity_providers_type")]
+    #[cfg(feature = "_policies")]
     PolicyTemplate(Box<PolicyTemplate>),
     /// `microsoft.graph.post`
-    #[cfg(feature = "_attachment")]
+    #[cfg(feature = "_groups")]
     Post(Box<Post>),
     /// `microsoft.graph.presence`
     #[cfg(feature = "_adhoc_call")]
     Presence(Box<Presence>),
     /// `microsoft.graph.printConnector`
-    #[cfg(feature = "_integer_range")]
+    #[cfg(feature = "_print")]
     PrintConnector(Box<PrintConnector>),
     /// `microsoft.graph.printDocument`
-    #[cfg(feature = "_integer_range")]
+    #[cfg(feature = "_print")]
     PrintDocument(Box<PrintDocument>),
     /// `microsoft.graph.printJob`
-    #[cfg(feature = "_integer_range")]
+    #[cfg(feature = "_print")]
     PrintJob(Box<PrintJob>),
     /// `microsoft.graph.printService`
-    #[cfg(feature = "_integer_range")]
+    #[cfg(feature = "_print")]
     PrintService(Box<PrintService>),
     /// `microsoft.graph.printServiceEndpoint`
-    #[cfg(feature = "_integer_range")]
+    #[cfg(feature = "_print")]
     PrintServiceEndpoint(Box<PrintServiceEndpoint>),
     /// `microsoft.graph.printTask`
-    #[cfg(feature = "_integer_range")]
+    #[cfg(feature = "_print")]
     PrintTask(Box<PrintTask>),
     /// `microsoft.graph.printTaskDefinition`
-    #[cfg(feature = "_integer_range")]
+    #[cfg(feature = "_print")]
     PrintTaskDefinition(Box<PrintTaskDefinition>),
     /// `microsoft.graph.printTaskTrigger`
-    #[cfg(feature = "_integer_range")]
+    #[cfg(feature = "_print")]
     PrintTaskTrigger(Box<PrintTaskTrigger>),
     /// `microsoft.graph.printUsageByPrinter`
-    #[cfg(feature = "_authentication_methods_root")]
+    #[cfg(feature = "_reports")]
     PrintUsageByPrinter(Box<PrintUsageByPrinter>),
     /// `microsoft.graph.printUsageByUser`
-    #[cfg(feature = "_authentication_methods_root")]
+    #[cfg(feature = "_reports")]
     PrintUsageByUser(Box<PrintUsageByUser>),
     /// `microsoft.graph.printer`
-    #[cfg(feature = "_integer_range")]
+    #[cfg(feature = "_print")]
     Printer(Box<Printer>),
     /// `microsoft.graph.printerCreateOperation`
-    #[cfg(feature = "_integer_range")]
+    #[cfg(feature = "_print")]
     PrinterCreateOperation(Box<PrinterCreateOperation>),
     /// `microsoft.graph.printerShare`
-    #[cfg(feature = "_integer_range")]
+    #[cfg(feature = "_print")]
     PrinterShare(Box<PrinterShare>),
     /// `microsoft.graph.privilegedAccessGroup`
-    #[cfg(feature = "_access_package")]
+    #[cfg(feature = "_identity_governance")]
     PrivilegedAccessGroup(Box<PrivilegedAccessGroup>),
     /// `microsoft.graph.privilegedAccessGroupAssignmentSchedule`
-    #[cfg(feature = "_access_package")]
+    #[cfg(feature = "_identity_governance")]
     PrivilegedAccessGroupAssignmentSchedule(
         Box<PrivilegedAccessGroupAssignmentSchedule>,
     ),
     /// `microsoft.graph.privilegedAccessGroupAssignmentScheduleInstance`
-    #[cfg(feature = "_access_package")]
+    #[cfg(feature = "_identity_governance")]
     PrivilegedAccessGroupAssignmentScheduleInstance(
         Box<PrivilegedAccessGroupAssignmentScheduleInstance>,
     ),
     /// `microsoft.graph.privilegedAccessGroupAssignmentScheduleRequest`
-    #[cfg(feature = "_access_package")]
+    #[cfg(feature = "_identity_governance")]
     PrivilegedAccessGroupAssignmentScheduleRequest(
         Box<PrivilegedAccessGroupAssignmentScheduleRequest>,
     ),
     /// `microsoft.graph.privilegedAccessGroupEligibilitySchedule`
-    #[cfg(feature = "_access_package")]
+    #[cfg(feature = "_identity_governance")]
     PrivilegedAccessGroupEligibilitySchedule(
         Box<PrivilegedAccessGroupEligibilitySchedule>,
     ),
     /// `microsoft.graph.privilegedAccessGroupEligibilityScheduleInstance`
-    #[cfg(feature = "_access_package")]
+    #[cfg(feature = "_identity_governance")]
     PrivilegedAccessGroupEligibilityScheduleInstance(
         Box<PrivilegedAccessGroupEligibilityScheduleInstance>,
     ),
     /// `microsoft.graph.privilegedAccessGroupEligibilityScheduleRequest`
-    #[cfg(feature = "_access_package")]
+    #[cfg(feature = "_identity_governance")]
     PrivilegedAccessGroupEligibilityScheduleRequest(
         Box<PrivilegedAccessGroupEligibilityScheduleRequest>,
     ),
     /// `microsoft.graph.privilegedAccessRoot`
-    #[cfg(feature = "_access_package")]
+    #[cfg(feature = "_identity_governance")]
     PrivilegedAccessRoot(Box<PrivilegedAccessRoot>),
     /// `microsoft.graph.profileCardProperty`
-    #[cfg(feature = "_admin_microsoft365_apps")]
+    #[cfg(feature = "_admin")]
     ProfileCardProperty(Box<ProfileCardProperty>),
     /// `microsoft.graph.profilePhoto`
-    #[cfg(feature = "_clonable_team_parts")]
+    #[cfg(feature = "_profile_photo")]
     ProfilePhoto(Box<ProfilePhoto>),
     /// `microsoft.graph.profilePropertySetting`
-    #[cfg(feature = "_admin_microsoft365_apps")]
+    #[cfg(feature = "_admin")]
     ProfilePropertySetting(Box<ProfilePropertySetting>),
     /// `microsoft.graph.profileSource`
-    #[cfg(feature = "_admin_microsoft365_apps")]
+    #[cfg(feature = "_admin")]
     ProfileSource(Box<ProfileSource>),
     /// `microsoft.graph.pronounsSettings`
-    #[cfg(feature = "_admin_microsoft365_apps")]
+    #[cfg(feature = "_admin")]
     PronounsSettings(Box<PronounsSettings>),
     /// `microsoft.graph.provisioningObjectSummary`
-    #[cfg(feature = "_applied_conditional_access_policy")]
+    #[cfg(feature = "_audit_logs")]
     ProvisioningObjectSummary(Box<ProvisioningObjectSummary>),
     /// `microsoft.graph.publicKeyInfrastructureRoot`
-    #[cfg(feature = "_allowed_value")]
+    #[cfg(feature = "_directory")]
     PublicKeyInfrastructureRoot(Box<PublicKeyInfrastructureRoot>),
     /// `microsoft.graph.qrCode`
     #[cfg(feature = "_activities_container")]
@@ -2074,7 +2074,7 @@ pub enum AnyEntity {
     #[cfg(feature = "_activities_container")]
     QrCodePinAuthenticationMethod(Box<QrCodePinAuthenticationMethod>),
     /// `microsoft.graph.qrCodePinAuthenticationMethodConfiguration`
-    #[cfg(feature = "_advanced_config_state")]
+    #[cfg(feature = "_authentication_method_configurations")]
     QrCodePinAuthenticationMethodConfiguration(
         Box<QrCodePinAuthenticationMethodConfiguration>,
     ),
@@ -2082,657 +2082,657 @@ pub enum AnyEntity {
     #[cfg(feature = "_activities_container")]
     QrPin(Box<QrPin>),
     /// `microsoft.graph.rbacApplication`
-    #[cfg(feature = "_app_scope")]
+    #[cfg(feature = "_role_management")]
     RbacApplication(Box<RbacApplication>),
     /// `microsoft.graph.readingAssignmentSubmission`
-    #[cfg(feature = "_challenging_word")]
+    #[cfg(feature = "_education")]
     ReadingAssignmentSubmission(Box<ReadingAssignmentSubmission>),
     /// `microsoft.graph.readingCoachPassage`
-    #[cfg(feature = "_challenging_word")]
+    #[cfg(feature = "_education")]
     ReadingCoachPassage(Box<ReadingCoachPassage>),
     /// `microsoft.graph.recordOperation`
-    #[cfg(feature = "_add_large_gallery_view_operation")]
+    #[cfg(feature = "_communications")]
     RecordOperation(Box<RecordOperation>),
     /// `microsoft.graph.recycleBin`
     #[cfg(feature = "_recycle_bin")]
     RecycleBin(Box<RecycleBin>),
     /// `microsoft.graph.recycleBinItem`
-    #[cfg(feature = "_recycle_bin")]
+    #[cfg(feature = "_storage")]
     RecycleBinItem(Box<RecycleBinItem>),
     /// `microsoft.graph.referenceAttachment`
     #[cfg(feature = "_attachment")]
     ReferenceAttachment(Box<ReferenceAttachment>),
     /// `microsoft.graph.reflectCheckInResponse`
-    #[cfg(feature = "_challenging_word")]
+    #[cfg(feature = "_education")]
     ReflectCheckInResponse(Box<ReflectCheckInResponse>),
     /// `microsoft.graph.relyingPartyDetailedSummary`
-    #[cfg(feature = "_authentication_methods_root")]
+    #[cfg(feature = "_reports")]
     RelyingPartyDetailedSummary(Box<RelyingPartyDetailedSummary>),
     /// `microsoft.graph.remoteAssistancePartner`
-    #[cfg(feature = "_android_compliance_policy")]
+    #[cfg(feature = "_device_management")]
     RemoteAssistancePartner(Box<RemoteAssistancePartner>),
     /// `microsoft.graph.remoteDesktopSecurityConfiguration`
-    #[cfg(feature = "_approved_client_app")]
+    #[cfg(feature = "_service_principals")]
     RemoteDesktopSecurityConfiguration(Box<RemoteDesktopSecurityConfiguration>),
     /// `microsoft.graph.remoteTenantGroup`
-    #[cfg(feature = "_activity_based_timeout_policy")]
+    #[cfg(feature = "_directory")]
     RemoteTenantGroup(Box<RemoteTenantGroup>),
     /// `microsoft.graph.reportsRoot`
-    #[cfg(feature = "_challenging_word")]
+    #[cfg(feature = "_education")]
     ReportsRoot(Box<ReportsRoot>),
     /// `microsoft.graph.request`
     #[cfg(feature = "_expiration_pattern")]
     Request(Box<Request>),
     /// `microsoft.graph.resellerDelegatedAdminRelationship`
-    #[cfg(feature = "_delegated_admin_access_assignment")]
+    #[cfg(feature = "_tenant_relationships")]
     ResellerDelegatedAdminRelationship(Box<ResellerDelegatedAdminRelationship>),
     /// `microsoft.graph.resourceOperation`
-    #[cfg(feature = "_android_compliance_policy")]
+    #[cfg(feature = "_device_management")]
     ResourceOperation(Box<ResourceOperation>),
     /// `microsoft.graph.resourceSpecificPermissionGrant`
-    #[cfg(feature = "_activity_based_timeout_policy")]
+    #[cfg(feature = "_resource_specific_permission_grant")]
     ResourceSpecificPermissionGrant(Box<ResourceSpecificPermissionGrant>),
     /// `microsoft.graph.restoreArtifactBase`
-    #[cfg(feature = "_answer_input_type")]
+    #[cfg(feature = "_artifact_restore_status")]
     RestoreArtifactBase(Box<RestoreArtifactBase>),
     /// `microsoft.graph.restoreArtifactsBulkRequestBase`
-    #[cfg(feature = "_answer_input_type")]
+    #[cfg(feature = "_artifact_restore_status")]
     RestoreArtifactsBulkRequestBase(Box<RestoreArtifactsBulkRequestBase>),
     /// `microsoft.graph.restorePoint`
-    #[cfg(feature = "_answer_input_type")]
+    #[cfg(feature = "_solutions")]
     RestorePoint(Box<RestorePoint>),
     /// `microsoft.graph.restoreSessionBase`
-    #[cfg(feature = "_answer_input_type")]
+    #[cfg(feature = "_solutions")]
     RestoreSessionBase(Box<RestoreSessionBase>),
     /// `microsoft.graph.richLongRunningOperation`
-    #[cfg(feature = "_rich_long_running_operation")]
+    #[cfg(feature = "_column_link")]
     RichLongRunningOperation(Box<RichLongRunningOperation>),
     /// `microsoft.graph.riskDetection`
-    #[cfg(feature = "_activity_type")]
+    #[cfg(feature = "_identity_protection")]
     RiskDetection(Box<RiskDetection>),
     /// `microsoft.graph.riskyServicePrincipal`
-    #[cfg(feature = "_activity_type")]
+    #[cfg(feature = "_identity_protection")]
     RiskyServicePrincipal(Box<RiskyServicePrincipal>),
     /// `microsoft.graph.riskyServicePrincipalHistoryItem`
-    #[cfg(feature = "_activity_type")]
+    #[cfg(feature = "_identity_protection")]
     RiskyServicePrincipalHistoryItem(Box<RiskyServicePrincipalHistoryItem>),
     /// `microsoft.graph.riskyUser`
-    #[cfg(feature = "_activity_type")]
+    #[cfg(feature = "_identity_protection")]
     RiskyUser(Box<RiskyUser>),
     /// `microsoft.graph.riskyUserHistoryItem`
-    #[cfg(feature = "_activity_type")]
+    #[cfg(feature = "_identity_protection")]
     RiskyUserHistoryItem(Box<RiskyUserHistoryItem>),
     /// `microsoft.graph.roleAssignment`
-    #[cfg(feature = "_android_compliance_policy")]
+    #[cfg(feature = "_device_management")]
     RoleAssignment(Box<RoleAssignment>),
     /// `microsoft.graph.roleDefinition`
-    #[cfg(feature = "_android_compliance_policy")]
+    #[cfg(feature = "_device_management")]
     RoleDefinition(Box<RoleDefinition>),
     /// `microsoft.graph.room`
-    #[cfg(feature = "_assigned_place_mode")]
+    #[cfg(feature = "_places")]
     Room(Box<Room>),
     /// `microsoft.graph.roomList`
-    #[cfg(feature = "_assigned_place_mode")]
+    #[cfg(feature = "_places")]
     RoomList(Box<RoomList>),
     /// `microsoft.graph.samlOrWsFedExternalDomainFederation`
     #[cfg(feature = "_apple_managed_identity_provider")]
     SamlOrWsFedExternalDomainFederation(Box<SamlOrWsFedExternalDomainFederation>),
     /// `microsoft.graph.schedule`
-    #[cfg(feature = "_clonable_team_parts")]
+    #[cfg(feature = "_teams")]
     Schedule(Box<Schedule>),
     /// `microsoft.graph.schedulingGroup`
-    #[cfg(feature = "_clonable_team_parts")]
+    #[cfg(feature = "_teams")]
     SchedulingGroup(Box<SchedulingGroup>),
     /// `microsoft.graph.schemaExtension`
-    #[cfg(feature = "_extension_schema_property")]
+    #[cfg(feature = "_schema_extensions")]
     SchemaExtension(Box<SchemaExtension>),
     /// `microsoft.graph.scopedRoleMembership`
     #[cfg(feature = "_scoped_role_membership")]
     ScopedRoleMembership(Box<ScopedRoleMembership>),
     /// `microsoft.graph.search.acronym`
-    #[cfg(feature = "_device_platform_type")]
+    #[cfg(feature = "_search")]
     MicrosoftGraphSearchAcronym(Box<super::super::microsoft_graph_search::Acronym>),
     /// `microsoft.graph.search.bookmark`
-    #[cfg(feature = "_device_platform_type")]
+    #[cfg(feature = "_search")]
     MicrosoftGraphSearchBookmark(Box<super::super::microsoft_graph_search::Bookmark>),
     /// `microsoft.graph.search.qna`
-    #[cfg(feature = "_device_platform_type")]
+    #[cfg(feature = "_search")]
     MicrosoftGraphSearchQna(Box<super::super::microsoft_graph_search::Qna>),
     /// `microsoft.graph.search.searchAnswer`
-    #[cfg(feature = "_device_platform_type")]
+    #[cfg(feature = "_identity_2")]
     MicrosoftGraphSearchSearchAnswer(
         Box<super::super::microsoft_graph_search::SearchAnswer>,
     ),
     /// `microsoft.graph.searchEntity`
-    #[cfg(feature = "_device_platform_type")]
+    #[cfg(feature = "_search")]
     SearchEntity(Box<SearchEntity>),
     /// `microsoft.graph.section`
-    #[cfg(feature = "_assigned_place_mode")]
+    #[cfg(feature = "_places")]
     Section(Box<Section>),
     /// `microsoft.graph.sectionGroup`
     #[cfg(feature = "_copy_notebook_model")]
     SectionGroup(Box<SectionGroup>),
     /// `microsoft.graph.sectionMap`
-    #[cfg(feature = "_assigned_place_mode")]
+    #[cfg(feature = "_places")]
     SectionMap(Box<SectionMap>),
     /// `microsoft.graph.secureScore`
-    #[cfg(feature = "_account_target_content")]
+    #[cfg(feature = "_security")]
     SecureScore(Box<SecureScore>),
     /// `microsoft.graph.secureScoreControlProfile`
-    #[cfg(feature = "_account_target_content")]
+    #[cfg(feature = "_security")]
     SecureScoreControlProfile(Box<SecureScoreControlProfile>),
     /// `microsoft.graph.security.alert`
-    #[cfg(feature = "_account_target_content")]
+    #[cfg(feature = "_security")]
     MicrosoftGraphSecurityAlert(Box<super::super::microsoft_graph_security::Alert>),
     /// `microsoft.graph.security.analyzedEmail`
-    #[cfg(feature = "_account_target_content")]
+    #[cfg(feature = "_security")]
     MicrosoftGraphSecurityAnalyzedEmail(
         Box<super::super::microsoft_graph_security::AnalyzedEmail>,
     ),
     /// `microsoft.graph.security.article`
-    #[cfg(feature = "_account_target_content")]
+    #[cfg(feature = "_security")]
     MicrosoftGraphSecurityArticle(Box<super::super::microsoft_graph_security::Article>),
     /// `microsoft.graph.security.articleIndicator`
-    #[cfg(feature = "_account_target_content")]
+    #[cfg(feature = "_security")]
     MicrosoftGraphSecurityArticleIndicator(
         Box<super::super::microsoft_graph_security::ArticleIndicator>,
     ),
     /// `microsoft.graph.security.auditCoreRoot`
-    #[cfg(feature = "_account_target_content")]
+    #[cfg(feature = "_security")]
     MicrosoftGraphSecurityAuditCoreRoot(
         Box<super::super::microsoft_graph_security::AuditCoreRoot>,
     ),
     /// `microsoft.graph.security.auditLogQuery`
-    #[cfg(feature = "_account_target_content")]
+    #[cfg(feature = "_security")]
     MicrosoftGraphSecurityAuditLogQuery(
         Box<super::super::microsoft_graph_security::AuditLogQuery>,
     ),
     /// `microsoft.graph.security.auditLogRecord`
-    #[cfg(feature = "_account_target_content")]
+    #[cfg(feature = "_security")]
     MicrosoftGraphSecurityAuditLogRecord(
         Box<super::super::microsoft_graph_security::AuditLogRecord>,
     ),
     /// `microsoft.graph.security.authorityTemplate`
-    #[cfg(feature = "_account_target_content")]
+    #[cfg(feature = "_security")]
     MicrosoftGraphSecurityAuthorityTemplate(
         Box<super::super::microsoft_graph_security::AuthorityTemplate>,
     ),
     /// `microsoft.graph.security.autoAuditingConfiguration`
-    #[cfg(feature = "_account_target_content")]
+    #[cfg(feature = "_security")]
     MicrosoftGraphSecurityAutoAuditingConfiguration(
         Box<super::super::microsoft_graph_security::AutoAuditingConfiguration>,
     ),
     /// `microsoft.graph.security.caseOperation`
-    #[cfg(feature = "_account_target_content")]
+    #[cfg(feature = "_security")]
     MicrosoftGraphSecurityCaseOperation(
         Box<super::super::microsoft_graph_security::CaseOperation>,
     ),
     /// `microsoft.graph.security.casesRoot`
-    #[cfg(feature = "_account_target_content")]
+    #[cfg(feature = "_security")]
     MicrosoftGraphSecurityCasesRoot(
         Box<super::super::microsoft_graph_security::CasesRoot>,
     ),
     /// `microsoft.graph.security.categoryTemplate`
-    #[cfg(feature = "_account_target_content")]
+    #[cfg(feature = "_security")]
     MicrosoftGraphSecurityCategoryTemplate(
         Box<super::super::microsoft_graph_security::CategoryTemplate>,
     ),
     /// `microsoft.graph.security.citationTemplate`
-    #[cfg(feature = "_account_target_content")]
+    #[cfg(feature = "_security")]
     MicrosoftGraphSecurityCitationTemplate(
         Box<super::super::microsoft_graph_security::CitationTemplate>,
     ),
     /// `microsoft.graph.security.departmentTemplate`
-    #[cfg(feature = "_account_target_content")]
+    #[cfg(feature = "_security")]
     MicrosoftGraphSecurityDepartmentTemplate(
         Box<super::super::microsoft_graph_security::DepartmentTemplate>,
     ),
     /// `microsoft.graph.security.ediscoveryAddToReviewSetOperation`
-    #[cfg(feature = "_account_target_content")]
+    #[cfg(feature = "_security")]
     MicrosoftGraphSecurityEdiscoveryAddToReviewSetOperation(
         Box<super::super::microsoft_graph_security::EdiscoveryAddToReviewSetOperation>,
     ),
     /// `microsoft.graph.security.ediscoveryCase`
-    #[cfg(feature = "_account_target_content")]
+    #[cfg(feature = "_security")]
     MicrosoftGraphSecurityEdiscoveryCase(
         Box<super::super::microsoft_graph_security::EdiscoveryCase>,
     ),
     /// `microsoft.graph.security.ediscoveryCaseMember`
-    #[cfg(feature = "_account_target_content")]
+    #[cfg(feature = "_security")]
     MicrosoftGraphSecurityEdiscoveryCaseMember(
         Box<super::super::microsoft_graph_security::EdiscoveryCaseMember>,
     ),
     /// `microsoft.graph.security.ediscoveryCaseSettings`
-    #[cfg(feature = "_account_target_content")]
+    #[cfg(feature = "_security")]
     MicrosoftGraphSecurityEdiscoveryCaseSettings(
         Box<super::super::microsoft_graph_security::EdiscoveryCaseSettings>,
     ),
     /// `microsoft.graph.security.ediscoveryCustodian`
-    #[cfg(feature = "_account_target_content")]
+    #[cfg(feature = "_security")]
     MicrosoftGraphSecurityEdiscoveryCustodian(
         Box<super::super::microsoft_graph_security::EdiscoveryCustodian>,
     ),
     /// `microsoft.graph.security.ediscoveryEstimateOperation`
-    #[cfg(feature = "_account_target_content")]
+    #[cfg(feature = "_security")]
     MicrosoftGraphSecurityEdiscoveryEstimateOperation(
         Box<super::super::microsoft_graph_security::EdiscoveryEstimateOperation>,
     ),
     /// `microsoft.graph.security.ediscoveryExportOperation`
-    #[cfg(feature = "_account_target_content")]
+    #[cfg(feature = "_security")]
     MicrosoftGraphSecurityEdiscoveryExportOperation(
         Box<super::super::microsoft_graph_security::EdiscoveryExportOperation>,
     ),
     /// `microsoft.graph.security.ediscoveryHoldOperation`
-    #[cfg(feature = "_account_target_content")]
+    #[cfg(feature = "_security")]
     MicrosoftGraphSecurityEdiscoveryHoldOperation(
         Box<super::super::microsoft_graph_security::EdiscoveryHoldOperation>,
     ),
     /// `microsoft.graph.security.ediscoveryHoldPolicySyncOperation`
-    #[cfg(feature = "_account_target_content")]
+    #[cfg(feature = "_security")]
     MicrosoftGraphSecurityEdiscoveryHoldPolicySyncOperation(
         Box<super::super::microsoft_graph_security::EdiscoveryHoldPolicySyncOperation>,
     ),
     /// `microsoft.graph.security.ediscoveryIndexOperation`
-    #[cfg(feature = "_account_target_content")]
+    #[cfg(feature = "_security")]
     MicrosoftGraphSecurityEdiscoveryIndexOperation(
         Box<super::super::microsoft_graph_security::EdiscoveryIndexOperation>,
     ),
     /// `microsoft.graph.security.ediscoveryNoncustodialDataSource`
-    #[cfg(feature = "_account_target_content")]
+    #[cfg(feature = "_security")]
     MicrosoftGraphSecurityEdiscoveryNoncustodialDataSource(
         Box<super::super::microsoft_graph_security::EdiscoveryNoncustodialDataSource>,
     ),
     /// `microsoft.graph.security.ediscoveryPurgeDataOperation`
-    #[cfg(feature = "_account_target_content")]
+    #[cfg(feature = "_security")]
     MicrosoftGraphSecurityEdiscoveryPurgeDataOperation(
         Box<super::super::microsoft_graph_security::EdiscoveryPurgeDataOperation>,
     ),
     /// `microsoft.graph.security.ediscoveryReviewSet`
-    #[cfg(feature = "_account_target_content")]
+    #[cfg(feature = "_security")]
     MicrosoftGraphSecurityEdiscoveryReviewSet(
         Box<super::super::microsoft_graph_security::EdiscoveryReviewSet>,
     ),
     /// `microsoft.graph.security.ediscoveryReviewSetQuery`
-    #[cfg(feature = "_account_target_content")]
+    #[cfg(feature = "_security")]
     MicrosoftGraphSecurityEdiscoveryReviewSetQuery(
         Box<super::super::microsoft_graph_security::EdiscoveryReviewSetQuery>,
     ),
     /// `microsoft.graph.security.ediscoveryReviewTag`
-    #[cfg(feature = "_account_target_content")]
+    #[cfg(feature = "_security")]
     MicrosoftGraphSecurityEdiscoveryReviewTag(
         Box<super::super::microsoft_graph_security::EdiscoveryReviewTag>,
     ),
     /// `microsoft.graph.security.ediscoverySearch`
-    #[cfg(feature = "_account_target_content")]
+    #[cfg(feature = "_security")]
     MicrosoftGraphSecurityEdiscoverySearch(
         Box<super::super::microsoft_graph_security::EdiscoverySearch>,
     ),
     /// `microsoft.graph.security.ediscoverySearchExportOperation`
-    #[cfg(feature = "_account_target_content")]
+    #[cfg(feature = "_security")]
     MicrosoftGraphSecurityEdiscoverySearchExportOperation(
         Box<super::super::microsoft_graph_security::EdiscoverySearchExportOperation>,
     ),
     /// `microsoft.graph.security.ediscoveryTagOperation`
-    #[cfg(feature = "_account_target_content")]
+    #[cfg(feature = "_security")]
     MicrosoftGraphSecurityEdiscoveryTagOperation(
         Box<super::super::microsoft_graph_security::EdiscoveryTagOperation>,
     ),
     /// `microsoft.graph.security.filePlanDescriptor`
-    #[cfg(feature = "_account_target_content")]
+    #[cfg(feature = "_security")]
     MicrosoftGraphSecurityFilePlanDescriptor(
         Box<super::super::microsoft_graph_security::FilePlanDescriptor>,
     ),
     /// `microsoft.graph.security.filePlanDescriptorTemplate`
-    #[cfg(feature = "_account_target_content")]
+    #[cfg(feature = "_activity_metadata")]
     MicrosoftGraphSecurityFilePlanDescriptorTemplate(
         Box<super::super::microsoft_graph_security::FilePlanDescriptorTemplate>,
     ),
     /// `microsoft.graph.security.filePlanReferenceTemplate`
-    #[cfg(feature = "_account_target_content")]
+    #[cfg(feature = "_security")]
     MicrosoftGraphSecurityFilePlanReferenceTemplate(
         Box<super::super::microsoft_graph_security::FilePlanReferenceTemplate>,
     ),
     /// `microsoft.graph.security.healthIssue`
-    #[cfg(feature = "_account_target_content")]
+    #[cfg(feature = "_security")]
     MicrosoftGraphSecurityHealthIssue(
         Box<super::super::microsoft_graph_security::HealthIssue>,
     ),
     /// `microsoft.graph.security.hostComponent`
-    #[cfg(feature = "_account_target_content")]
+    #[cfg(feature = "_security")]
     MicrosoftGraphSecurityHostComponent(
         Box<super::super::microsoft_graph_security::HostComponent>,
     ),
     /// `microsoft.graph.security.hostCookie`
-    #[cfg(feature = "_account_target_content")]
+    #[cfg(feature = "_security")]
     MicrosoftGraphSecurityHostCookie(
         Box<super::super::microsoft_graph_security::HostCookie>,
     ),
     /// `microsoft.graph.security.hostPair`
-    #[cfg(feature = "_account_target_content")]
+    #[cfg(feature = "_security")]
     MicrosoftGraphSecurityHostPair(
         Box<super::super::microsoft_graph_security::HostPair>,
     ),
     /// `microsoft.graph.security.hostPort`
-    #[cfg(feature = "_account_target_content")]
+    #[cfg(feature = "_security")]
     MicrosoftGraphSecurityHostPort(
         Box<super::super::microsoft_graph_security::HostPort>,
     ),
     /// `microsoft.graph.security.hostReputation`
-    #[cfg(feature = "_account_target_content")]
+    #[cfg(feature = "_security")]
     MicrosoftGraphSecurityHostReputation(
         Box<super::super::microsoft_graph_security::HostReputation>,
     ),
     /// `microsoft.graph.security.hostSslCertificate`
-    #[cfg(feature = "_account_target_content")]
+    #[cfg(feature = "_security")]
     MicrosoftGraphSecurityHostSslCertificate(
         Box<super::super::microsoft_graph_security::HostSslCertificate>,
     ),
     /// `microsoft.graph.security.hostTracker`
-    #[cfg(feature = "_account_target_content")]
+    #[cfg(feature = "_security")]
     MicrosoftGraphSecurityHostTracker(
         Box<super::super::microsoft_graph_security::HostTracker>,
     ),
     /// `microsoft.graph.security.hostname`
-    #[cfg(feature = "_account_target_content")]
+    #[cfg(feature = "_security")]
     MicrosoftGraphSecurityHostname(
         Box<super::super::microsoft_graph_security::Hostname>,
     ),
     /// `microsoft.graph.security.identityContainer`
-    #[cfg(feature = "_account_target_content")]
+    #[cfg(feature = "_security")]
     MicrosoftGraphSecurityIdentityContainer(
         Box<super::super::microsoft_graph_security::IdentityContainer>,
     ),
     /// `microsoft.graph.security.incident`
-    #[cfg(feature = "_account_target_content")]
+    #[cfg(feature = "_security")]
     MicrosoftGraphSecurityIncident(
         Box<super::super::microsoft_graph_security::Incident>,
     ),
     /// `microsoft.graph.security.intelligenceProfile`
-    #[cfg(feature = "_account_target_content")]
+    #[cfg(feature = "_security")]
     MicrosoftGraphSecurityIntelligenceProfile(
         Box<super::super::microsoft_graph_security::IntelligenceProfile>,
     ),
     /// `microsoft.graph.security.intelligenceProfileIndicator`
-    #[cfg(feature = "_account_target_content")]
+    #[cfg(feature = "_security")]
     MicrosoftGraphSecurityIntelligenceProfileIndicator(
         Box<super::super::microsoft_graph_security::IntelligenceProfileIndicator>,
     ),
     /// `microsoft.graph.security.ipAddress`
-    #[cfg(feature = "_account_target_content")]
+    #[cfg(feature = "_security")]
     MicrosoftGraphSecurityIpAddress(
         Box<super::super::microsoft_graph_security::IpAddress>,
     ),
     /// `microsoft.graph.security.labelsRoot`
-    #[cfg(feature = "_account_target_content")]
+    #[cfg(feature = "_security")]
     MicrosoftGraphSecurityLabelsRoot(
         Box<super::super::microsoft_graph_security::LabelsRoot>,
     ),
     /// `microsoft.graph.security.networkAdapter`
-    #[cfg(feature = "_me")]
+    #[cfg(feature = "_activities_container")]
     MicrosoftGraphSecurityNetworkAdapter(
         Box<super::super::microsoft_graph_security::NetworkAdapter>,
     ),
     /// `microsoft.graph.security.passiveDnsRecord`
-    #[cfg(feature = "_account_target_content")]
+    #[cfg(feature = "_security")]
     MicrosoftGraphSecurityPassiveDnsRecord(
         Box<super::super::microsoft_graph_security::PassiveDnsRecord>,
     ),
     /// `microsoft.graph.security.retentionEvent`
-    #[cfg(feature = "_account_target_content")]
+    #[cfg(feature = "_security")]
     MicrosoftGraphSecurityRetentionEvent(
         Box<super::super::microsoft_graph_security::RetentionEvent>,
     ),
     /// `microsoft.graph.security.retentionEventType`
-    #[cfg(feature = "_account_target_content")]
+    #[cfg(feature = "_security")]
     MicrosoftGraphSecurityRetentionEventType(
         Box<super::super::microsoft_graph_security::RetentionEventType>,
     ),
     /// `microsoft.graph.security.retentionLabel`
-    #[cfg(feature = "_account_target_content")]
+    #[cfg(feature = "_security")]
     MicrosoftGraphSecurityRetentionLabel(
         Box<super::super::microsoft_graph_security::RetentionLabel>,
     ),
     /// `microsoft.graph.security.sensor`
-    #[cfg(feature = "_account_target_content")]
+    #[cfg(feature = "_security")]
     MicrosoftGraphSecuritySensor(Box<super::super::microsoft_graph_security::Sensor>),
     /// `microsoft.graph.security.sensorCandidate`
-    #[cfg(feature = "_account_target_content")]
+    #[cfg(feature = "_security")]
     MicrosoftGraphSecuritySensorCandidate(
         Box<super::super::microsoft_graph_security::SensorCandidate>,
     ),
     /// `microsoft.graph.security.sensorCandidateActivationConfiguration`
-    #[cfg(feature = "_account_target_content")]
+    #[cfg(feature = "_security")]
     MicrosoftGraphSecuritySensorCandidateActivationConfiguration(
         Box<
             super::super::microsoft_graph_security::SensorCandidateActivationConfiguration,
         >,
     ),
     /// `microsoft.graph.security.settingsContainer`
-    #[cfg(feature = "_account_target_content")]
+    #[cfg(feature = "_security")]
     MicrosoftGraphSecuritySettingsContainer(
         Box<super::super::microsoft_graph_security::SettingsContainer>,
     ),
     /// `microsoft.graph.security.siteSource`
-    #[cfg(feature = "_account_target_content")]
+    #[cfg(feature = "_security")]
     MicrosoftGraphSecuritySiteSource(
         Box<super::super::microsoft_graph_security::SiteSource>,
     ),
     /// `microsoft.graph.security.sslCertificate`
-    #[cfg(feature = "_account_target_content")]
+    #[cfg(feature = "_security")]
     MicrosoftGraphSecuritySslCertificate(
         Box<super::super::microsoft_graph_security::SslCertificate>,
     ),
     /// `microsoft.graph.security.subcategoryTemplate`
-    #[cfg(feature = "_account_target_content")]
+    #[cfg(feature = "_security")]
     MicrosoftGraphSecuritySubcategoryTemplate(
         Box<super::super::microsoft_graph_security::SubcategoryTemplate>,
     ),
     /// `microsoft.graph.security.subdomain`
-    #[cfg(feature = "_account_target_content")]
+    #[cfg(feature = "_security")]
     MicrosoftGraphSecuritySubdomain(
         Box<super::super::microsoft_graph_security::Subdomain>,
     ),
     /// `microsoft.graph.security.threatIntelligence`
-    #[cfg(feature = "_account_target_content")]
+    #[cfg(feature = "_security")]
     MicrosoftGraphSecurityThreatIntelligence(
         Box<super::super::microsoft_graph_security::ThreatIntelligence>,
     ),
     /// `microsoft.graph.security.triggerTypesRoot`
-    #[cfg(feature = "_account_target_content")]
+    #[cfg(feature = "_security")]
     MicrosoftGraphSecurityTriggerTypesRoot(
         Box<super::super::microsoft_graph_security::TriggerTypesRoot>,
     ),
     /// `microsoft.graph.security.triggersRoot`
-    #[cfg(feature = "_account_target_content")]
+    #[cfg(feature = "_security")]
     MicrosoftGraphSecurityTriggersRoot(
         Box<super::super::microsoft_graph_security::TriggersRoot>,
     ),
     /// `microsoft.graph.security.unclassifiedArtifact`
-    #[cfg(feature = "_account_target_content")]
+    #[cfg(feature = "_security")]
     MicrosoftGraphSecurityUnclassifiedArtifact(
         Box<super::super::microsoft_graph_security::UnclassifiedArtifact>,
     ),
     /// `microsoft.graph.security.unifiedGroupSource`
-    #[cfg(feature = "_account_target_content")]
+    #[cfg(feature = "_security")]
     MicrosoftGraphSecurityUnifiedGroupSource(
         Box<super::super::microsoft_graph_security::UnifiedGroupSource>,
     ),
     /// `microsoft.graph.security.user`
-    #[cfg(feature = "_account_target_content")]
+    #[cfg(feature = "_security")]
     MicrosoftGraphSecurityUser(Box<super::super::microsoft_graph_security::User>),
     /// `microsoft.graph.security.userSource`
-    #[cfg(feature = "_account_target_content")]
+    #[cfg(feature = "_security")]
     MicrosoftGraphSecurityUserSource(
         Box<super::super::microsoft_graph_security::UserSource>,
     ),
     /// `microsoft.graph.security.vulnerability`
-    #[cfg(feature = "_account_target_content")]
+    #[cfg(feature = "_security")]
     MicrosoftGraphSecurityVulnerability(
         Box<super::super::microsoft_graph_security::Vulnerability>,
     ),
     /// `microsoft.graph.security.vulnerabilityComponent`
-    #[cfg(feature = "_account_target_content")]
+    #[cfg(feature = "_security")]
     MicrosoftGraphSecurityVulnerabilityComponent(
         Box<super::super::microsoft_graph_security::VulnerabilityComponent>,
     ),
     /// `microsoft.graph.security.whoisHistoryRecord`
-    #[cfg(feature = "_account_target_content")]
+    #[cfg(feature = "_security")]
     MicrosoftGraphSecurityWhoisHistoryRecord(
         Box<super::super::microsoft_graph_security::WhoisHistoryRecord>,
     ),
     /// `microsoft.graph.security.whoisRecord`
-    #[cfg(feature = "_account_target_content")]
+    #[cfg(feature = "_security")]
     MicrosoftGraphSecurityWhoisRecord(
         Box<super::super::microsoft_graph_security::WhoisRecord>,
     ),
     /// `microsoft.graph.securityReportsRoot`
-    #[cfg(feature = "_authentication_methods_root")]
+    #[cfg(feature = "_reports")]
     SecurityReportsRoot(Box<SecurityReportsRoot>),
     /// `microsoft.graph.sendDtmfTonesOperation`
-    #[cfg(feature = "_add_large_gallery_view_operation")]
+    #[cfg(feature = "_communications")]
     SendDtmfTonesOperation(Box<SendDtmfTonesOperation>),
     /// `microsoft.graph.sensitivityLabel`
     #[cfg(feature = "_activity_metadata")]
     SensitivityLabel(Box<SensitivityLabel>),
     /// `microsoft.graph.serviceAnnouncement`
-    #[cfg(feature = "_admin_microsoft365_apps")]
+    #[cfg(feature = "_admin")]
     ServiceAnnouncement(Box<ServiceAnnouncement>),
     /// `microsoft.graph.serviceAnnouncementAttachment`
-    #[cfg(feature = "_admin_microsoft365_apps")]
+    #[cfg(feature = "_admin")]
     ServiceAnnouncementAttachment(Box<ServiceAnnouncementAttachment>),
     /// `microsoft.graph.serviceApp`
-    #[cfg(feature = "_answer_input_type")]
+    #[cfg(feature = "_solutions")]
     ServiceApp(Box<ServiceApp>),
     /// `microsoft.graph.serviceHealth`
-    #[cfg(feature = "_admin_microsoft365_apps")]
+    #[cfg(feature = "_admin")]
     ServiceHealth(Box<ServiceHealth>),
     /// `microsoft.graph.serviceHealthIssue`
-    #[cfg(feature = "_admin_microsoft365_apps")]
+    #[cfg(feature = "_admin")]
     ServiceHealthIssue(Box<ServiceHealthIssue>),
     /// `microsoft.graph.servicePrincipal`
-    #[cfg(feature = "_activity_based_timeout_policy")]
+    #[cfg(feature = "_agent_identity")]
     ServicePrincipal(Box<ServicePrincipal>),
     /// `microsoft.graph.servicePrincipalRiskDetection`
-    #[cfg(feature = "_activity_type")]
+    #[cfg(feature = "_identity_protection")]
     ServicePrincipalRiskDetection(Box<ServicePrincipalRiskDetection>),
     /// `microsoft.graph.serviceProviderConstraints`
-    #[cfg(feature = "_b2b_identity_providers_type")]
+    #[cfg(feature = "_policies")]
     ServiceProviderConstraints(Box<ServiceProviderConstraints>),
     /// `microsoft.graph.serviceStorageQuotaBreakdown`
     #[cfg(feature = "_service_storage_quota_breakdown")]
     ServiceStorageQuotaBreakdown(Box<ServiceStorageQuotaBreakdown>),
     /// `microsoft.graph.serviceUpdateMessage`
-    #[cfg(feature = "_admin_microsoft365_apps")]
+    #[cfg(feature = "_admin")]
     ServiceUpdateMessage(Box<ServiceUpdateMessage>),
     /// `microsoft.graph.settingStateDeviceSummary`
-    #[cfg(feature = "_android_compliance_policy")]
+    #[cfg(feature = "_device_management")]
     SettingStateDeviceSummary(Box<SettingStateDeviceSummary>),
     /// `microsoft.graph.sharePointBrowseSession`
-    #[cfg(feature = "_answer_input_type")]
+    #[cfg(feature = "_solutions")]
     SharePointBrowseSession(Box<SharePointBrowseSession>),
     /// `microsoft.graph.sharePointGroup`
-    #[cfg(feature = "_file_storage")]
+    #[cfg(feature = "_storage")]
     SharePointGroup(Box<SharePointGroup>),
     /// `microsoft.graph.sharePointGroupMember`
-    #[cfg(feature = "_file_storage")]
+    #[cfg(feature = "_storage")]
     SharePointGroupMember(Box<SharePointGroupMember>),
     /// `microsoft.graph.sharePointMigrationEvent`
-    #[cfg(feature = "_file_storage")]
+    #[cfg(feature = "_storage")]
     SharePointMigrationEvent(Box<SharePointMigrationEvent>),
     /// `microsoft.graph.sharePointMigrationFinishManifestFileUploadEvent`
-    #[cfg(feature = "_file_storage")]
+    #[cfg(feature = "_storage")]
     SharePointMigrationFinishManifestFileUploadEvent(
         Box<SharePointMigrationFinishManifestFileUploadEvent>,
     ),
     /// `microsoft.graph.sharePointMigrationJob`
-    #[cfg(feature = "_file_storage")]
+    #[cfg(feature = "_storage")]
     SharePointMigrationJob(Box<SharePointMigrationJob>),
     /// `microsoft.graph.sharePointMigrationJobCancelledEvent`
-    #[cfg(feature = "_file_storage")]
+    #[cfg(feature = "_storage")]
     SharePointMigrationJobCancelledEvent(Box<SharePointMigrationJobCancelledEvent>),
     /// `microsoft.graph.sharePointMigrationJobDeletedEvent`
-    #[cfg(feature = "_file_storage")]
+    #[cfg(feature = "_storage")]
     SharePointMigrationJobDeletedEvent(Box<SharePointMigrationJobDeletedEvent>),
     /// `microsoft.graph.sharePointMigrationJobErrorEvent`
-    #[cfg(feature = "_file_storage")]
+    #[cfg(feature = "_storage")]
     SharePointMigrationJobErrorEvent(Box<SharePointMigrationJobErrorEvent>),
     /// `microsoft.graph.sharePointMigrationJobPostponedEvent`
-    #[cfg(feature = "_file_storage")]
+    #[cfg(feature = "_storage")]
     SharePointMigrationJobPostponedEvent(Box<SharePointMigrationJobPostponedEvent>),
     /// `microsoft.graph.sharePointMigrationJobProgressEvent`
-    #[cfg(feature = "_file_storage")]
+    #[cfg(feature = "_storage")]
     SharePointMigrationJobProgressEvent(Box<SharePointMigrationJobProgressEvent>),
     /// `microsoft.graph.sharePointMigrationJobQueuedEvent`
-    #[cfg(feature = "_file_storage")]
+    #[cfg(feature = "_storage")]
     SharePointMigrationJobQueuedEvent(Box<SharePointMigrationJobQueuedEvent>),
     /// `microsoft.graph.sharePointMigrationJobStartEvent`
-    #[cfg(feature = "_file_storage")]
+    #[cfg(feature = "_storage")]
     SharePointMigrationJobStartEvent(Box<SharePointMigrationJobStartEvent>),
     /// `microsoft.graph.sharePointProtectionPolicy`
-    #[cfg(feature = "_answer_input_type")]
+    #[cfg(feature = "_solutions")]
     SharePointProtectionPolicy(Box<SharePointProtectionPolicy>),
     /// `microsoft.graph.sharePointRestoreSession`
-    #[cfg(feature = "_answer_input_type")]
+    #[cfg(feature = "_solutions")]
     SharePointRestoreSession(Box<SharePointRestoreSession>),
     /// `microsoft.graph.sharedDriveItem`
-    #[cfg(feature = "_shared_drive_item")]
+    #[cfg(feature = "_shares")]
     SharedDriveItem(Box<SharedDriveItem>),
     /// `microsoft.graph.sharedInsight`
     #[cfg(feature = "_activities_container")]
     SharedInsight(Box<SharedInsight>),
     /// `microsoft.graph.sharedPCConfiguration`
-    #[cfg(feature = "_android_compliance_policy")]
+    #[cfg(feature = "_device_management")]
     SharedPcConfiguration(Box<SharedPcConfiguration>),
     /// `microsoft.graph.sharedWithChannelTeamInfo`
-    #[cfg(feature = "_change_tracked_entity")]
+    #[cfg(feature = "_channel")]
     SharedWithChannelTeamInfo(Box<SharedWithChannelTeamInfo>),
     /// `microsoft.graph.sharepoint`
-    #[cfg(feature = "_admin_microsoft365_apps")]
+    #[cfg(feature = "_admin")]
     Sharepoint(Box<Sharepoint>),
     /// `microsoft.graph.sharepointSettings`
-    #[cfg(feature = "_admin_microsoft365_apps")]
+    #[cfg(feature = "_admin")]
     SharepointSettings(Box<SharepointSettings>),
     /// `microsoft.graph.shift`
-    #[cfg(feature = "_clonable_team_parts")]
+    #[cfg(feature = "_teams")]
     Shift(Box<Shift>),
     /// `microsoft.graph.shiftPreferences`
     #[cfg(feature = "_activities_container")]
     ShiftPreferences(Box<ShiftPreferences>),
     /// `microsoft.graph.signIn`
-    #[cfg(feature = "_applied_conditional_access_policy")]
+    #[cfg(feature = "_audit_logs")]
     SignIn(Box<SignIn>),
     /// `microsoft.graph.simulation`
-    #[cfg(feature = "_account_target_content")]
+    #[cfg(feature = "_security")]
     Simulation(Box<Simulation>),
     /// `microsoft.graph.simulationAutomation`
-    #[cfg(feature = "_account_target_content")]
+    #[cfg(feature = "_security")]
     SimulationAutomation(Box<SimulationAutomation>),
     /// `microsoft.graph.simulationAutomationRun`
-    #[cfg(feature = "_account_target_content")]
+    #[cfg(feature = "_security")]
     SimulationAutomationRun(Box<SimulationAutomationRun>),
     /// `microsoft.graph.singleValueLegacyExtendedProperty`
-    #[cfg(feature = "_mailbox_item")]
+    #[cfg(feature = "_multi_value_legacy_extended_property")]
     SingleValueLegacyExtendedProperty(Box<SingleValueLegacyExtendedProperty>),
     /// `microsoft.graph.site`
-    #[cfg(feature = "_base_site_page")]
+    #[cfg(feature = "_site")]
     Site(Box<Site>),
     /// `microsoft.graph.sitePage`
-    #[cfg(feature = "_base_site_page")]
+    #[cfg(feature = "_sites")]
     SitePage(Box<SitePage>),
     /// `microsoft.graph.siteProtectionRule`
-    #[cfg(feature = "_answer_input_type")]
+    #[cfg(feature = "_solutions")]
     SiteProtectionRule(Box<SiteProtectionRule>),
     /// `microsoft.graph.siteProtectionUnit`
-    #[cfg(feature = "_answer_input_type")]
+    #[cfg(feature = "_solutions")]
     SiteProtectionUnit(Box<SiteProtectionUnit>),
     /// `microsoft.graph.siteProtectionUnitsBulkAdditionJob`
-    #[cfg(feature = "_answer_input_type")]
+    #[cfg(feature = "_solutions")]
     SiteProtectionUnitsBulkAdditionJob(Box<SiteProtectionUnitsBulkAdditionJob>),
     /// `microsoft.graph.siteRestoreArtifact`
-    #[cfg(feature = "_answer_input_type")]
+    #[cfg(feature = "_solutions")]
     SiteRestoreArtifact(Box<SiteRestoreArtifact>),
     /// `microsoft.graph.siteRestoreArtifactsBulkAdditionRequest`
-    #[cfg(feature = "_answer_input_type")]
+    #[cfg(feature = "_solutions")]
     SiteRestoreArtifactsBulkAdditionRequest(
         Box<SiteRestoreArtifactsBulkAdditionRequest>,
     ),
@@ -2743,10 +2743,10 @@ pub enum AnyEntity {
     #[cfg(feature = "_aad_user_conversation_member")]
     SkypeUserConversationMember(Box<SkypeUserConversationMember>),
     /// `microsoft.graph.smsAuthenticationMethodConfiguration`
-    #[cfg(feature = "_advanced_config_state")]
+    #[cfg(feature = "_authentication_method_configurations")]
     SmsAuthenticationMethodConfiguration(Box<SmsAuthenticationMethodConfiguration>),
     /// `microsoft.graph.smsAuthenticationMethodTarget`
-    #[cfg(feature = "_advanced_config_state")]
+    #[cfg(feature = "_authentication_method_configurations")]
     SmsAuthenticationMethodTarget(Box<SmsAuthenticationMethodTarget>),
     /// `microsoft.graph.socialIdentityProvider`
     #[cfg(feature = "_apple_managed_identity_provider")]
@@ -2755,139 +2755,139 @@ pub enum AnyEntity {
     #[cfg(feature = "_activities_container")]
     SoftwareOathAuthenticationMethod(Box<SoftwareOathAuthenticationMethod>),
     /// `microsoft.graph.softwareOathAuthenticationMethodConfiguration`
-    #[cfg(feature = "_advanced_config_state")]
+    #[cfg(feature = "_authentication_method_configurations")]
     SoftwareOathAuthenticationMethodConfiguration(
         Box<SoftwareOathAuthenticationMethodConfiguration>,
     ),
     /// `microsoft.graph.softwareUpdateStatusSummary`
-    #[cfg(feature = "_android_compliance_policy")]
+    #[cfg(feature = "_device_management")]
     SoftwareUpdateStatusSummary(Box<SoftwareUpdateStatusSummary>),
     /// `microsoft.graph.speakerAssignmentSubmission`
-    #[cfg(feature = "_challenging_word")]
+    #[cfg(feature = "_education")]
     SpeakerAssignmentSubmission(Box<SpeakerAssignmentSubmission>),
     /// `microsoft.graph.standardWebPart`
-    #[cfg(feature = "_base_site_page")]
+    #[cfg(feature = "_sites")]
     StandardWebPart(Box<StandardWebPart>),
     /// `microsoft.graph.startHoldMusicOperation`
-    #[cfg(feature = "_add_large_gallery_view_operation")]
+    #[cfg(feature = "_communications")]
     StartHoldMusicOperation(Box<StartHoldMusicOperation>),
     /// `microsoft.graph.stopHoldMusicOperation`
-    #[cfg(feature = "_add_large_gallery_view_operation")]
+    #[cfg(feature = "_communications")]
     StopHoldMusicOperation(Box<StopHoldMusicOperation>),
     /// `microsoft.graph.storageQuotaBreakdown`
     #[cfg(feature = "_service_storage_quota_breakdown")]
     StorageQuotaBreakdown(Box<StorageQuotaBreakdown>),
     /// `microsoft.graph.storageSettings`
-    #[cfg(feature = "_file_storage")]
+    #[cfg(feature = "_storage")]
     StorageSettings(Box<StorageSettings>),
     /// `microsoft.graph.subjectRightsRequest`
     #[cfg(feature = "_authored_note")]
     SubjectRightsRequest(Box<SubjectRightsRequest>),
     /// `microsoft.graph.subscribeToToneOperation`
-    #[cfg(feature = "_add_large_gallery_view_operation")]
+    #[cfg(feature = "_communications")]
     SubscribeToToneOperation(Box<SubscribeToToneOperation>),
     /// `microsoft.graph.subscribedSku`
-    #[cfg(feature = "_license_units_detail")]
+    #[cfg(feature = "_subscribed_skus")]
     SubscribedSku(Box<SubscribedSku>),
     /// `microsoft.graph.subscription`
     #[cfg(feature = "_subscription")]
     Subscription(Box<Subscription>),
     /// `microsoft.graph.swapShiftsChangeRequest`
-    #[cfg(feature = "_clonable_team_parts")]
+    #[cfg(feature = "_teams")]
     SwapShiftsChangeRequest(Box<SwapShiftsChangeRequest>),
     /// `microsoft.graph.synchronization`
-    #[cfg(feature = "_attribute_definition")]
+    #[cfg(feature = "_bulk_operation")]
     Synchronization(Box<Synchronization>),
     /// `microsoft.graph.synchronizationJob`
-    #[cfg(feature = "_attribute_definition")]
+    #[cfg(feature = "_bulk_operation")]
     SynchronizationJob(Box<SynchronizationJob>),
     /// `microsoft.graph.synchronizationSchema`
-    #[cfg(feature = "_attribute_definition")]
+    #[cfg(feature = "_bulk_operation")]
     SynchronizationSchema(Box<SynchronizationSchema>),
     /// `microsoft.graph.synchronizationTemplate`
-    #[cfg(feature = "_attribute_definition")]
+    #[cfg(feature = "_bulk_operation")]
     SynchronizationTemplate(Box<SynchronizationTemplate>),
     /// `microsoft.graph.targetDeviceGroup`
-    #[cfg(feature = "_approved_client_app")]
+    #[cfg(feature = "_service_principals")]
     TargetDeviceGroup(Box<TargetDeviceGroup>),
     /// `microsoft.graph.targetedChatMessage`
-    #[cfg(feature = "_aad_user_conversation_member")]
+    #[cfg(feature = "_targeted_chat_message")]
     TargetedChatMessage(Box<TargetedChatMessage>),
     /// `microsoft.graph.targetedManagedAppConfiguration`
-    #[cfg(feature = "_android_managed_app_protection")]
+    #[cfg(feature = "_device_app_management")]
     TargetedManagedAppConfiguration(Box<TargetedManagedAppConfiguration>),
     /// `microsoft.graph.targetedManagedAppPolicyAssignment`
-    #[cfg(feature = "_android_lob_app")]
+    #[cfg(feature = "_device_app_management")]
     TargetedManagedAppPolicyAssignment(Box<TargetedManagedAppPolicyAssignment>),
     /// `microsoft.graph.taskFileAttachment`
     #[cfg(feature = "_activities_container")]
     TaskFileAttachment(Box<TaskFileAttachment>),
     /// `microsoft.graph.team`
-    #[cfg(feature = "_clonable_team_parts")]
+    #[cfg(feature = "_giphy_rating_type")]
     Team(Box<Team>),
     /// `microsoft.graph.teamInfo`
     #[cfg(feature = "_change_tracked_entity")]
     TeamInfo(Box<TeamInfo>),
     /// `microsoft.graph.teamsAdministration.numberAssignment`
-    #[cfg(feature = "_admin_microsoft365_apps")]
+    #[cfg(feature = "_admin")]
     MicrosoftGraphTeamsAdministrationNumberAssignment(
         Box<super::super::microsoft_graph_teams_administration::NumberAssignment>,
     ),
     /// `microsoft.graph.teamsAdministration.policyIdentifierDetail`
-    #[cfg(feature = "_admin_microsoft365_apps")]
+    #[cfg(feature = "_admin")]
     MicrosoftGraphTeamsAdministrationPolicyIdentifierDetail(
         Box<super::super::microsoft_graph_teams_administration::PolicyIdentifierDetail>,
     ),
     /// `microsoft.graph.teamsAdministration.teamsAdminRoot`
-    #[cfg(feature = "_admin_microsoft365_apps")]
+    #[cfg(feature = "_admin")]
     MicrosoftGraphTeamsAdministrationTeamsAdminRoot(
         Box<super::super::microsoft_graph_teams_administration::TeamsAdminRoot>,
     ),
     /// `microsoft.graph.teamsAdministration.teamsPolicyAssignment`
-    #[cfg(feature = "_admin_microsoft365_apps")]
+    #[cfg(feature = "_admin")]
     MicrosoftGraphTeamsAdministrationTeamsPolicyAssignment(
         Box<super::super::microsoft_graph_teams_administration::TeamsPolicyAssignment>,
     ),
     /// `microsoft.graph.teamsAdministration.teamsPolicyUserAssignment`
-    #[cfg(feature = "_admin_microsoft365_apps")]
+    #[cfg(feature = "_admin")]
     MicrosoftGraphTeamsAdministrationTeamsPolicyUserAssignment(
         Box<
             super::super::microsoft_graph_teams_administration::TeamsPolicyUserAssignment,
         >,
     ),
     /// `microsoft.graph.teamsAdministration.teamsUserConfiguration`
-    #[cfg(feature = "_admin_microsoft365_apps")]
+    #[cfg(feature = "_admin")]
     MicrosoftGraphTeamsAdministrationTeamsUserConfiguration(
         Box<super::super::microsoft_graph_teams_administration::TeamsUserConfiguration>,
     ),
     /// `microsoft.graph.teamsAdministration.telephoneNumberLongRunningOperation`
-    #[cfg(feature = "_admin_microsoft365_apps")]
+    #[cfg(feature = "_admin")]
     MicrosoftGraphTeamsAdministrationTelephoneNumberLongRunningOperation(
         Box<
             super::super::microsoft_graph_teams_administration::TelephoneNumberLongRunningOperation,
         >,
     ),
     /// `microsoft.graph.teamsAdministration.telephoneNumberManagementRoot`
-    #[cfg(feature = "_admin_microsoft365_apps")]
+    #[cfg(feature = "_admin")]
     MicrosoftGraphTeamsAdministrationTelephoneNumberManagementRoot(
         Box<
             super::super::microsoft_graph_teams_administration::TelephoneNumberManagementRoot,
         >,
     ),
     /// `microsoft.graph.teamsApp`
-    #[cfg(feature = "_app_catalogs")]
+    #[cfg(feature = "_teams_app")]
     TeamsApp(Box<TeamsApp>),
     /// `microsoft.graph.teamsAppDefinition`
-    #[cfg(feature = "_app_catalogs")]
+    #[cfg(feature = "_teams_app_authorization")]
     TeamsAppDefinition(Box<TeamsAppDefinition>),
     /// `microsoft.graph.teamsAppInstallation`
     #[cfg(feature = "_teams_app_installation")]
     TeamsAppInstallation(Box<TeamsAppInstallation>),
     /// `microsoft.graph.teamsAppSettings`
-    #[cfg(feature = "_deleted_chat")]
+    #[cfg(feature = "_teamwork")]
     TeamsAppSettings(Box<TeamsAppSettings>),
     /// `microsoft.graph.teamsAsyncOperation`
-    #[cfg(feature = "_clonable_team_parts")]
+    #[cfg(feature = "_teams")]
     TeamsAsyncOperation(Box<TeamsAsyncOperation>),
     /// `microsoft.graph.teamsTab`
     #[cfg(feature = "_aad_user_conversation_member")]
@@ -2896,19 +2896,19 @@ pub enum AnyEntity {
     #[cfg(feature = "_teams_template")]
     TeamsTemplate(Box<TeamsTemplate>),
     /// `microsoft.graph.teamwork`
-    #[cfg(feature = "_deleted_chat")]
+    #[cfg(feature = "_teamwork")]
     Teamwork(Box<Teamwork>),
     /// `microsoft.graph.teamworkBot`
     #[cfg(feature = "_app_catalogs")]
     TeamworkBot(Box<TeamworkBot>),
     /// `microsoft.graph.teamworkHostedContent`
-    #[cfg(feature = "_aad_user_conversation_member")]
+    #[cfg(feature = "_call_ended_event_message_detail")]
     TeamworkHostedContent(Box<TeamworkHostedContent>),
     /// `microsoft.graph.teamworkTag`
-    #[cfg(feature = "_clonable_team_parts")]
+    #[cfg(feature = "_teams")]
     TeamworkTag(Box<TeamworkTag>),
     /// `microsoft.graph.teamworkTagMember`
-    #[cfg(feature = "_clonable_team_parts")]
+    #[cfg(feature = "_teams")]
     TeamworkTagMember(Box<TeamworkTagMember>),
     /// `microsoft.graph.temporaryAccessPassAuthenticationMethod`
     #[cfg(feature = "_activities_container")]
@@ -2916,68 +2916,68 @@ pub enum AnyEntity {
         Box<TemporaryAccessPassAuthenticationMethod>,
     ),
     /// `microsoft.graph.temporaryAccessPassAuthenticationMethodConfiguration`
-    #[cfg(feature = "_advanced_config_state")]
+    #[cfg(feature = "_authentication_method_configurations")]
     TemporaryAccessPassAuthenticationMethodConfiguration(
         Box<TemporaryAccessPassAuthenticationMethodConfiguration>,
     ),
     /// `microsoft.graph.tenantAppManagementPolicy`
-    #[cfg(feature = "_activity_based_timeout_policy")]
+    #[cfg(feature = "_policies")]
     TenantAppManagementPolicy(Box<TenantAppManagementPolicy>),
     /// `microsoft.graph.tenantDataSecurityAndGovernance`
-    #[cfg(feature = "_account_target_content")]
+    #[cfg(feature = "_security")]
     TenantDataSecurityAndGovernance(Box<TenantDataSecurityAndGovernance>),
     /// `microsoft.graph.tenantProtectionScopeContainer`
-    #[cfg(feature = "_account_target_content")]
+    #[cfg(feature = "_security")]
     TenantProtectionScopeContainer(Box<TenantProtectionScopeContainer>),
     /// `microsoft.graph.termStore.group`
-    #[cfg(feature = "_base_site_page")]
+    #[cfg(feature = "_sites")]
     MicrosoftGraphTermStoreGroup(Box<super::super::microsoft_graph_term_store::Group>),
     /// `microsoft.graph.termStore.relation`
-    #[cfg(feature = "_base_site_page")]
+    #[cfg(feature = "_sites")]
     MicrosoftGraphTermStoreRelation(
         Box<super::super::microsoft_graph_term_store::Relation>,
     ),
     /// `microsoft.graph.termStore.set`
-    #[cfg(feature = "_base_site_page")]
+    #[cfg(feature = "_sites")]
     MicrosoftGraphTermStoreSet(Box<super::super::microsoft_graph_term_store::Set>),
     /// `microsoft.graph.termStore.store`
-    #[cfg(feature = "_base_site_page")]
+    #[cfg(feature = "_sites")]
     MicrosoftGraphTermStoreStore(Box<super::super::microsoft_graph_term_store::Store>),
     /// `microsoft.graph.termStore.term`
-    #[cfg(feature = "_base_site_page")]
+    #[cfg(feature = "_sites")]
     MicrosoftGraphTermStoreTerm(Box<super::super::microsoft_graph_term_store::Term>),
     /// `microsoft.graph.termsAndConditions`
-    #[cfg(feature = "_android_compliance_policy")]
+    #[cfg(feature = "_device_management")]
     TermsAndConditions(Box<TermsAndConditions>),
     /// `microsoft.graph.termsAndConditionsAcceptanceStatus`
-    #[cfg(feature = "_android_compliance_policy")]
+    #[cfg(feature = "_device_management")]
     TermsAndConditionsAcceptanceStatus(Box<TermsAndConditionsAcceptanceStatus>),
     /// `microsoft.graph.termsAndConditionsAssignment`
-    #[cfg(feature = "_android_compliance_policy")]
+    #[cfg(feature = "_device_management")]
     TermsAndConditionsAssignment(Box<TermsAndConditionsAssignment>),
     /// `microsoft.graph.termsOfUseContainer`
-    #[cfg(feature = "_access_package")]
+    #[cfg(feature = "_identity_governance")]
     TermsOfUseContainer(Box<TermsOfUseContainer>),
     /// `microsoft.graph.textWebPart`
-    #[cfg(feature = "_base_site_page")]
+    #[cfg(feature = "_sites")]
     TextWebPart(Box<TextWebPart>),
     /// `microsoft.graph.threatAssessmentResult`
-    #[cfg(feature = "_bitlocker")]
+    #[cfg(feature = "_information_protection")]
     ThreatAssessmentResult(Box<ThreatAssessmentResult>),
     /// `microsoft.graph.thumbnailSet`
-    #[cfg(feature = "_drive_item_version")]
+    #[cfg(feature = "_drives")]
     ThumbnailSet(Box<ThumbnailSet>),
     /// `microsoft.graph.timeCard`
-    #[cfg(feature = "_clonable_team_parts")]
+    #[cfg(feature = "_teams")]
     TimeCard(Box<TimeCard>),
     /// `microsoft.graph.timeOff`
-    #[cfg(feature = "_clonable_team_parts")]
+    #[cfg(feature = "_teams")]
     TimeOff(Box<TimeOff>),
     /// `microsoft.graph.timeOffReason`
-    #[cfg(feature = "_clonable_team_parts")]
+    #[cfg(feature = "_teams")]
     TimeOffReason(Box<TimeOffReason>),
     /// `microsoft.graph.timeOffRequest`
-    #[cfg(feature = "_clonable_team_parts")]
+    #[cfg(feature = "_teams")]
     TimeOffRequest(Box<TimeOffRequest>),
     /// `microsoft.graph.todo`
     #[cfg(feature = "_activities_container")]
@@ -2989,250 +2989,250 @@ pub enum AnyEntity {
     #[cfg(feature = "_activities_container")]
     TodoTaskList(Box<TodoTaskList>),
     /// `microsoft.graph.tokenIssuancePolicy`
-    #[cfg(feature = "_activity_based_timeout_policy")]
+    #[cfg(feature = "_app_credential_restriction_type")]
     TokenIssuancePolicy(Box<TokenIssuancePolicy>),
     /// `microsoft.graph.tokenLifetimePolicy`
-    #[cfg(feature = "_activity_based_timeout_policy")]
+    #[cfg(feature = "_app_credential_restriction_type")]
     TokenLifetimePolicy(Box<TokenLifetimePolicy>),
     /// `microsoft.graph.training`
-    #[cfg(feature = "_account_target_content")]
+    #[cfg(feature = "_security")]
     Training(Box<Training>),
     /// `microsoft.graph.trainingLanguageDetail`
-    #[cfg(feature = "_account_target_content")]
+    #[cfg(feature = "_security")]
     TrainingLanguageDetail(Box<TrainingLanguageDetail>),
     /// `microsoft.graph.trending`
     #[cfg(feature = "_activities_container")]
     Trending(Box<Trending>),
     /// `microsoft.graph.unifiedRbacResourceAction`
-    #[cfg(feature = "_app_scope")]
+    #[cfg(feature = "_role_management")]
     UnifiedRbacResourceAction(Box<UnifiedRbacResourceAction>),
     /// `microsoft.graph.unifiedRbacResourceNamespace`
-    #[cfg(feature = "_app_scope")]
+    #[cfg(feature = "_role_management")]
     UnifiedRbacResourceNamespace(Box<UnifiedRbacResourceNamespace>),
     /// `microsoft.graph.unifiedRoleAssignment`
-    #[cfg(feature = "_app_scope")]
+    #[cfg(feature = "_role_management")]
     UnifiedRoleAssignment(Box<UnifiedRoleAssignment>),
     /// `microsoft.graph.unifiedRoleAssignmentSchedule`
-    #[cfg(feature = "_app_scope")]
+    #[cfg(feature = "_role_management")]
     UnifiedRoleAssignmentSchedule(Box<UnifiedRoleAssignmentSchedule>),
     /// `microsoft.graph.unifiedRoleAssignmentScheduleInstance`
-    #[cfg(feature = "_app_scope")]
+    #[cfg(feature = "_role_management")]
     UnifiedRoleAssignmentScheduleInstance(Box<UnifiedRoleAssignmentScheduleInstance>),
     /// `microsoft.graph.unifiedRoleAssignmentScheduleRequest`
-    #[cfg(feature = "_app_scope")]
+    #[cfg(feature = "_role_management")]
     UnifiedRoleAssignmentScheduleRequest(Box<UnifiedRoleAssignmentScheduleRequest>),
     /// `microsoft.graph.unifiedRoleDefinition`
-    #[cfg(feature = "_app_scope")]
+    #[cfg(feature = "_role_management")]
     UnifiedRoleDefinition(Box<UnifiedRoleDefinition>),
     /// `microsoft.graph.unifiedRoleEligibilitySchedule`
-    #[cfg(feature = "_app_scope")]
+    #[cfg(feature = "_role_management")]
     UnifiedRoleEligibilitySchedule(Box<UnifiedRoleEligibilitySchedule>),
     /// `microsoft.graph.unifiedRoleEligibilityScheduleInstance`
-    #[cfg(feature = "_app_scope")]
+    #[cfg(feature = "_role_management")]
     UnifiedRoleEligibilityScheduleInstance(Box<UnifiedRoleEligibilityScheduleInstance>),
     /// `microsoft.graph.unifiedRoleEligibilityScheduleRequest`
-    #[cfg(feature = "_app_scope")]
+    #[cfg(feature = "_role_management")]
     UnifiedRoleEligibilityScheduleRequest(Box<UnifiedRoleEligibilityScheduleRequest>),
     /// `microsoft.graph.unifiedRoleManagementPolicy`
-    #[cfg(feature = "_admin_consent_request_policy")]
+    #[cfg(feature = "_policies")]
     UnifiedRoleManagementPolicy(Box<UnifiedRoleManagementPolicy>),
     /// `microsoft.graph.unifiedRoleManagementPolicyApprovalRule`
-    #[cfg(feature = "_admin_consent_request_policy")]
+    #[cfg(feature = "_policies")]
     UnifiedRoleManagementPolicyApprovalRule(
         Box<UnifiedRoleManagementPolicyApprovalRule>,
     ),
     /// `microsoft.graph.unifiedRoleManagementPolicyAssignment`
-    #[cfg(feature = "_admin_consent_request_policy")]
+    #[cfg(feature = "_policies")]
     UnifiedRoleManagementPolicyAssignment(Box<UnifiedRoleManagementPolicyAssignment>),
     /// `microsoft.graph.unifiedRoleManagementPolicyAuthenticationContextRule`
-    #[cfg(feature = "_admin_consent_request_policy")]
+    #[cfg(feature = "_policies")]
     UnifiedRoleManagementPolicyAuthenticationContextRule(
         Box<UnifiedRoleManagementPolicyAuthenticationContextRule>,
     ),
     /// `microsoft.graph.unifiedRoleManagementPolicyEnablementRule`
-    #[cfg(feature = "_admin_consent_request_policy")]
+    #[cfg(feature = "_policies")]
     UnifiedRoleManagementPolicyEnablementRule(
         Box<UnifiedRoleManagementPolicyEnablementRule>,
     ),
     /// `microsoft.graph.unifiedRoleManagementPolicyExpirationRule`
-    #[cfg(feature = "_admin_consent_request_policy")]
+    #[cfg(feature = "_policies")]
     UnifiedRoleManagementPolicyExpirationRule(
         Box<UnifiedRoleManagementPolicyExpirationRule>,
     ),
     /// `microsoft.graph.unifiedRoleManagementPolicyNotificationRule`
-    #[cfg(feature = "_admin_consent_request_policy")]
+    #[cfg(feature = "_policies")]
     UnifiedRoleManagementPolicyNotificationRule(
         Box<UnifiedRoleManagementPolicyNotificationRule>,
     ),
     /// `microsoft.graph.unifiedRoleScheduleBase`
-    #[cfg(feature = "_app_scope")]
+    #[cfg(feature = "_unified_role_schedule_base")]
     UnifiedRoleScheduleBase(Box<UnifiedRoleScheduleBase>),
     /// `microsoft.graph.unifiedRoleScheduleInstanceBase`
-    #[cfg(feature = "_app_scope")]
+    #[cfg(feature = "_unified_role_schedule_base")]
     UnifiedRoleScheduleInstanceBase(Box<UnifiedRoleScheduleInstanceBase>),
     /// `microsoft.graph.unifiedStorageQuota`
     #[cfg(feature = "_service_storage_quota_breakdown")]
     UnifiedStorageQuota(Box<UnifiedStorageQuota>),
     /// `microsoft.graph.unitMap`
-    #[cfg(feature = "_assigned_place_mode")]
+    #[cfg(feature = "_places")]
     UnitMap(Box<UnitMap>),
     /// `microsoft.graph.unmuteParticipantOperation`
-    #[cfg(feature = "_add_large_gallery_view_operation")]
+    #[cfg(feature = "_communications")]
     UnmuteParticipantOperation(Box<UnmuteParticipantOperation>),
     /// `microsoft.graph.updateRecordingStatusOperation`
-    #[cfg(feature = "_add_large_gallery_view_operation")]
+    #[cfg(feature = "_communications")]
     UpdateRecordingStatusOperation(Box<UpdateRecordingStatusOperation>),
     /// `microsoft.graph.urlAssessmentRequest`
-    #[cfg(feature = "_bitlocker")]
+    #[cfg(feature = "_information_protection")]
     UrlAssessmentRequest(Box<UrlAssessmentRequest>),
     /// `microsoft.graph.usageRightsIncluded`
-    #[cfg(feature = "_me")]
+    #[cfg(feature = "_activity_metadata")]
     UsageRightsIncluded(Box<UsageRightsIncluded>),
     /// `microsoft.graph.usedInsight`
     #[cfg(feature = "_activities_container")]
     UsedInsight(Box<UsedInsight>),
     /// `microsoft.graph.user`
-    #[cfg(feature = "_activity_based_timeout_policy")]
+    #[cfg(feature = "_authorization_info")]
     User(Box<User>),
     /// `microsoft.graph.userActivity`
     #[cfg(feature = "_activities_container")]
     UserActivity(Box<UserActivity>),
     /// `microsoft.graph.userConsentRequest`
-    #[cfg(feature = "_access_package")]
+    #[cfg(feature = "_identity_governance")]
     UserConsentRequest(Box<UserConsentRequest>),
     /// `microsoft.graph.userDataSecurityAndGovernance`
     #[cfg(feature = "_activities_container")]
     UserDataSecurityAndGovernance(Box<UserDataSecurityAndGovernance>),
     /// `microsoft.graph.userExperienceAnalyticsAppHealthAppPerformanceByAppVersionDetails`
-    #[cfg(feature = "_android_compliance_policy")]
+    #[cfg(feature = "_device_management")]
     UserExperienceAnalyticsAppHealthAppPerformanceByAppVersionDetails(
         Box<UserExperienceAnalyticsAppHealthAppPerformanceByAppVersionDetails>,
     ),
     /// `microsoft.graph.userExperienceAnalyticsAppHealthAppPerformanceByAppVersionDeviceId`
-    #[cfg(feature = "_android_compliance_policy")]
+    #[cfg(feature = "_device_management")]
     UserExperienceAnalyticsAppHealthAppPerformanceByAppVersionDeviceId(
         Box<UserExperienceAnalyticsAppHealthAppPerformanceByAppVersionDeviceId>,
     ),
     /// `microsoft.graph.userExperienceAnalyticsAppHealthAppPerformanceByOSVersion`
-    #[cfg(feature = "_android_compliance_policy")]
+    #[cfg(feature = "_device_management")]
     UserExperienceAnalyticsAppHealthAppPerformanceByOsVersion(
         Box<UserExperienceAnalyticsAppHealthAppPerformanceByOsVersion>,
     ),
     /// `microsoft.graph.userExperienceAnalyticsAppHealthApplicationPerformance`
-    #[cfg(feature = "_android_compliance_policy")]
+    #[cfg(feature = "_device_management")]
     UserExperienceAnalyticsAppHealthApplicationPerformance(
         Box<UserExperienceAnalyticsAppHealthApplicationPerformance>,
     ),
     /// `microsoft.graph.userExperienceAnalyticsAppHealthDeviceModelPerformance`
-    #[cfg(feature = "_android_compliance_policy")]
+    #[cfg(feature = "_device_management")]
     UserExperienceAnalyticsAppHealthDeviceModelPerformance(
         Box<UserExperienceAnalyticsAppHealthDeviceModelPerformance>,
     ),
     /// `microsoft.graph.userExperienceAnalyticsAppHealthDevicePerformance`
-    #[cfg(feature = "_android_compliance_policy")]
+    #[cfg(feature = "_device_management")]
     UserExperienceAnalyticsAppHealthDevicePerformance(
         Box<UserExperienceAnalyticsAppHealthDevicePerformance>,
     ),
     /// `microsoft.graph.userExperienceAnalyticsAppHealthDevicePerformanceDetails`
-    #[cfg(feature = "_android_compliance_policy")]
+    #[cfg(feature = "_device_management")]
     UserExperienceAnalyticsAppHealthDevicePerformanceDetails(
         Box<UserExperienceAnalyticsAppHealthDevicePerformanceDetails>,
     ),
     /// `microsoft.graph.userExperienceAnalyticsAppHealthOSVersionPerformance`
-    #[cfg(feature = "_android_compliance_policy")]
+    #[cfg(feature = "_device_management")]
     UserExperienceAnalyticsAppHealthOsVersionPerformance(
         Box<UserExperienceAnalyticsAppHealthOsVersionPerformance>,
     ),
     /// `microsoft.graph.userExperienceAnalyticsBaseline`
-    #[cfg(feature = "_android_compliance_policy")]
+    #[cfg(feature = "_device_management")]
     UserExperienceAnalyticsBaseline(Box<UserExperienceAnalyticsBaseline>),
     /// `microsoft.graph.userExperienceAnalyticsCategory`
-    #[cfg(feature = "_android_compliance_policy")]
+    #[cfg(feature = "_device_management")]
     UserExperienceAnalyticsCategory(Box<UserExperienceAnalyticsCategory>),
     /// `microsoft.graph.userExperienceAnalyticsDevicePerformance`
-    #[cfg(feature = "_android_compliance_policy")]
+    #[cfg(feature = "_device_management")]
     UserExperienceAnalyticsDevicePerformance(
         Box<UserExperienceAnalyticsDevicePerformance>,
     ),
     /// `microsoft.graph.userExperienceAnalyticsDeviceScores`
-    #[cfg(feature = "_android_compliance_policy")]
+    #[cfg(feature = "_device_management")]
     UserExperienceAnalyticsDeviceScores(Box<UserExperienceAnalyticsDeviceScores>),
     /// `microsoft.graph.userExperienceAnalyticsDeviceStartupHistory`
-    #[cfg(feature = "_android_compliance_policy")]
+    #[cfg(feature = "_device_management")]
     UserExperienceAnalyticsDeviceStartupHistory(
         Box<UserExperienceAnalyticsDeviceStartupHistory>,
     ),
     /// `microsoft.graph.userExperienceAnalyticsDeviceStartupProcess`
-    #[cfg(feature = "_android_compliance_policy")]
+    #[cfg(feature = "_device_management")]
     UserExperienceAnalyticsDeviceStartupProcess(
         Box<UserExperienceAnalyticsDeviceStartupProcess>,
     ),
     /// `microsoft.graph.userExperienceAnalyticsDeviceStartupProcessPerformance`
-    #[cfg(feature = "_android_compliance_policy")]
+    #[cfg(feature = "_device_management")]
     UserExperienceAnalyticsDeviceStartupProcessPerformance(
         Box<UserExperienceAnalyticsDeviceStartupProcessPerformance>,
     ),
     /// `microsoft.graph.userExperienceAnalyticsMetric`
-    #[cfg(feature = "_android_compliance_policy")]
+    #[cfg(feature = "_device_management")]
     UserExperienceAnalyticsMetric(Box<UserExperienceAnalyticsMetric>),
     /// `microsoft.graph.userExperienceAnalyticsMetricHistory`
-    #[cfg(feature = "_android_compliance_policy")]
+    #[cfg(feature = "_device_management")]
     UserExperienceAnalyticsMetricHistory(Box<UserExperienceAnalyticsMetricHistory>),
     /// `microsoft.graph.userExperienceAnalyticsModelScores`
-    #[cfg(feature = "_android_compliance_policy")]
+    #[cfg(feature = "_device_management")]
     UserExperienceAnalyticsModelScores(Box<UserExperienceAnalyticsModelScores>),
     /// `microsoft.graph.userExperienceAnalyticsOverview`
-    #[cfg(feature = "_android_compliance_policy")]
+    #[cfg(feature = "_device_management")]
     UserExperienceAnalyticsOverview(Box<UserExperienceAnalyticsOverview>),
     /// `microsoft.graph.userExperienceAnalyticsScoreHistory`
-    #[cfg(feature = "_android_compliance_policy")]
+    #[cfg(feature = "_device_management")]
     UserExperienceAnalyticsScoreHistory(Box<UserExperienceAnalyticsScoreHistory>),
     /// `microsoft.graph.userExperienceAnalyticsWorkFromAnywhereDevice`
-    #[cfg(feature = "_android_compliance_policy")]
+    #[cfg(feature = "_device_management")]
     UserExperienceAnalyticsWorkFromAnywhereDevice(
         Box<UserExperienceAnalyticsWorkFromAnywhereDevice>,
     ),
     /// `microsoft.graph.userExperienceAnalyticsWorkFromAnywhereHardwareReadinessMetric`
-    #[cfg(feature = "_android_compliance_policy")]
+    #[cfg(feature = "_device_management")]
     UserExperienceAnalyticsWorkFromAnywhereHardwareReadinessMetric(
         Box<UserExperienceAnalyticsWorkFromAnywhereHardwareReadinessMetric>,
     ),
     /// `microsoft.graph.userExperienceAnalyticsWorkFromAnywhereMetric`
-    #[cfg(feature = "_android_compliance_policy")]
+    #[cfg(feature = "_device_management")]
     UserExperienceAnalyticsWorkFromAnywhereMetric(
         Box<UserExperienceAnalyticsWorkFromAnywhereMetric>,
     ),
     /// `microsoft.graph.userExperienceAnalyticsWorkFromAnywhereModelPerformance`
-    #[cfg(feature = "_android_compliance_policy")]
+    #[cfg(feature = "_device_management")]
     UserExperienceAnalyticsWorkFromAnywhereModelPerformance(
         Box<UserExperienceAnalyticsWorkFromAnywhereModelPerformance>,
     ),
     /// `microsoft.graph.userFlowLanguageConfiguration`
-    #[cfg(feature = "_akamai_attack_group_action_model")]
+    #[cfg(feature = "_identity")]
     UserFlowLanguageConfiguration(Box<UserFlowLanguageConfiguration>),
     /// `microsoft.graph.userFlowLanguagePage`
-    #[cfg(feature = "_akamai_attack_group_action_model")]
+    #[cfg(feature = "_identity")]
     UserFlowLanguagePage(Box<UserFlowLanguagePage>),
     /// `microsoft.graph.userInsightsSettings`
     #[cfg(feature = "_activities_container")]
     UserInsightsSettings(Box<UserInsightsSettings>),
     /// `microsoft.graph.userInstallStateSummary`
-    #[cfg(feature = "_android_lob_app")]
+    #[cfg(feature = "_device_app_management")]
     UserInstallStateSummary(Box<UserInstallStateSummary>),
     /// `microsoft.graph.userProtectionScopeContainer`
     #[cfg(feature = "_activities_container")]
     UserProtectionScopeContainer(Box<UserProtectionScopeContainer>),
     /// `microsoft.graph.userRegistrationDetails`
-    #[cfg(feature = "_authentication_methods_root")]
+    #[cfg(feature = "_reports")]
     UserRegistrationDetails(Box<UserRegistrationDetails>),
     /// `microsoft.graph.userScopeTeamsAppInstallation`
-    #[cfg(feature = "_teams_app_installation")]
+    #[cfg(feature = "_activities_container")]
     UserScopeTeamsAppInstallation(Box<UserScopeTeamsAppInstallation>),
     /// `microsoft.graph.userSettings`
     #[cfg(feature = "_activities_container")]
     UserSettings(Box<UserSettings>),
     /// `microsoft.graph.userSignInInsight`
-    #[cfg(feature = "_access_package")]
+    #[cfg(feature = "_identity_governance")]
     UserSignInInsight(Box<UserSignInInsight>),
     /// `microsoft.graph.userSolutionRoot`
     #[cfg(feature = "_activities_container")]
@@ -3244,135 +3244,135 @@ pub enum AnyEntity {
     #[cfg(feature = "_activities_container")]
     UserTeamwork(Box<UserTeamwork>),
     /// `microsoft.graph.verifiableCredentialAuthenticationMethodTarget`
-    #[cfg(feature = "_advanced_config_state")]
+    #[cfg(feature = "_authentication_method_configurations")]
     VerifiableCredentialAuthenticationMethodTarget(
         Box<VerifiableCredentialAuthenticationMethodTarget>,
     ),
     /// `microsoft.graph.verifiableCredentialsAuthenticationMethodConfiguration`
-    #[cfg(feature = "_advanced_config_state")]
+    #[cfg(feature = "_authentication_method_configurations")]
     VerifiableCredentialsAuthenticationMethodConfiguration(
         Box<VerifiableCredentialsAuthenticationMethodConfiguration>,
     ),
     /// `microsoft.graph.verifiedIdProfile`
-    #[cfg(feature = "_akamai_attack_group_action_model")]
+    #[cfg(feature = "_identity")]
     VerifiedIdProfile(Box<VerifiedIdProfile>),
     /// `microsoft.graph.verticalSection`
-    #[cfg(feature = "_base_site_page")]
+    #[cfg(feature = "_sites")]
     VerticalSection(Box<VerticalSection>),
     /// `microsoft.graph.virtualEndpoint`
-    #[cfg(feature = "_android_compliance_policy")]
+    #[cfg(feature = "_device_management")]
     VirtualEndpoint(Box<VirtualEndpoint>),
     /// `microsoft.graph.virtualEvent`
-    #[cfg(feature = "_answer_input_type")]
+    #[cfg(feature = "_solutions")]
     VirtualEvent(Box<VirtualEvent>),
     /// `microsoft.graph.virtualEventPresenter`
-    #[cfg(feature = "_answer_input_type")]
+    #[cfg(feature = "_solutions")]
     VirtualEventPresenter(Box<VirtualEventPresenter>),
     /// `microsoft.graph.virtualEventRegistration`
-    #[cfg(feature = "_answer_input_type")]
+    #[cfg(feature = "_solutions")]
     VirtualEventRegistration(Box<VirtualEventRegistration>),
     /// `microsoft.graph.virtualEventRegistrationConfiguration`
-    #[cfg(feature = "_answer_input_type")]
+    #[cfg(feature = "_artifact_restore_status")]
     VirtualEventRegistrationConfiguration(Box<VirtualEventRegistrationConfiguration>),
     /// `microsoft.graph.virtualEventRegistrationCustomQuestion`
-    #[cfg(feature = "_answer_input_type")]
+    #[cfg(feature = "_solutions")]
     VirtualEventRegistrationCustomQuestion(Box<VirtualEventRegistrationCustomQuestion>),
     /// `microsoft.graph.virtualEventRegistrationPredefinedQuestion`
-    #[cfg(feature = "_answer_input_type")]
+    #[cfg(feature = "_solutions")]
     VirtualEventRegistrationPredefinedQuestion(
         Box<VirtualEventRegistrationPredefinedQuestion>,
     ),
     /// `microsoft.graph.virtualEventSession`
-    #[cfg(feature = "_answer_input_type")]
+    #[cfg(feature = "_solutions")]
     VirtualEventSession(Box<VirtualEventSession>),
     /// `microsoft.graph.virtualEventTownhall`
-    #[cfg(feature = "_answer_input_type")]
+    #[cfg(feature = "_solutions")]
     VirtualEventTownhall(Box<VirtualEventTownhall>),
     /// `microsoft.graph.virtualEventTownhallRegistrationConfiguration`
-    #[cfg(feature = "_answer_input_type")]
+    #[cfg(feature = "_solutions")]
     VirtualEventTownhallRegistrationConfiguration(
         Box<VirtualEventTownhallRegistrationConfiguration>,
     ),
     /// `microsoft.graph.virtualEventWebinar`
-    #[cfg(feature = "_answer_input_type")]
+    #[cfg(feature = "_solutions")]
     VirtualEventWebinar(Box<VirtualEventWebinar>),
     /// `microsoft.graph.virtualEventWebinarRegistrationConfiguration`
-    #[cfg(feature = "_answer_input_type")]
+    #[cfg(feature = "_solutions")]
     VirtualEventWebinarRegistrationConfiguration(
         Box<VirtualEventWebinarRegistrationConfiguration>,
     ),
     /// `microsoft.graph.virtualEventsRoot`
-    #[cfg(feature = "_answer_input_type")]
+    #[cfg(feature = "_solutions")]
     VirtualEventsRoot(Box<VirtualEventsRoot>),
     /// `microsoft.graph.voiceAuthenticationMethodConfiguration`
-    #[cfg(feature = "_advanced_config_state")]
+    #[cfg(feature = "_authentication_method_configurations")]
     VoiceAuthenticationMethodConfiguration(Box<VoiceAuthenticationMethodConfiguration>),
     /// `microsoft.graph.vppToken`
-    #[cfg(feature = "_android_lob_app")]
+    #[cfg(feature = "_device_app_management")]
     VppToken(Box<VppToken>),
     /// `microsoft.graph.webApp`
-    #[cfg(feature = "_android_lob_app")]
+    #[cfg(feature = "_device_app_management")]
     WebApp(Box<WebApp>),
     /// `microsoft.graph.webApplicationFirewallVerificationModel`
-    #[cfg(feature = "_akamai_attack_group_action_model")]
+    #[cfg(feature = "_identity")]
     WebApplicationFirewallVerificationModel(
         Box<WebApplicationFirewallVerificationModel>,
     ),
     /// `microsoft.graph.win32LobApp`
-    #[cfg(feature = "_android_lob_app")]
+    #[cfg(feature = "_device_app_management")]
     Win32LobApp(Box<Win32LobApp>),
     /// `microsoft.graph.windows10CompliancePolicy`
-    #[cfg(feature = "_android_compliance_policy")]
+    #[cfg(feature = "_device_management")]
     Windows10CompliancePolicy(Box<Windows10CompliancePolicy>),
     /// `microsoft.graph.windows10CustomConfiguration`
-    #[cfg(feature = "_android_compliance_policy")]
+    #[cfg(feature = "_device_management")]
     Windows10CustomConfiguration(Box<Windows10CustomConfiguration>),
     /// `microsoft.graph.windows10EndpointProtectionConfiguration`
-    #[cfg(feature = "_android_compliance_policy")]
+    #[cfg(feature = "_device_management")]
     Windows10EndpointProtectionConfiguration(
         Box<Windows10EndpointProtectionConfiguration>,
     ),
     /// `microsoft.graph.windows10EnrollmentCompletionPageConfiguration`
-    #[cfg(feature = "_android_compliance_policy")]
+    #[cfg(feature = "_device_management")]
     Windows10EnrollmentCompletionPageConfiguration(
         Box<Windows10EnrollmentCompletionPageConfiguration>,
     ),
     /// `microsoft.graph.windows10EnterpriseModernAppManagementConfiguration`
-    #[cfg(feature = "_android_compliance_policy")]
+    #[cfg(feature = "_device_management")]
     Windows10EnterpriseModernAppManagementConfiguration(
         Box<Windows10EnterpriseModernAppManagementConfiguration>,
     ),
     /// `microsoft.graph.windows10GeneralConfiguration`
-    #[cfg(feature = "_android_compliance_policy")]
+    #[cfg(feature = "_device_management")]
     Windows10GeneralConfiguration(Box<Windows10GeneralConfiguration>),
     /// `microsoft.graph.windows10MobileCompliancePolicy`
-    #[cfg(feature = "_android_compliance_policy")]
+    #[cfg(feature = "_device_management")]
     Windows10MobileCompliancePolicy(Box<Windows10MobileCompliancePolicy>),
     /// `microsoft.graph.windows10SecureAssessmentConfiguration`
-    #[cfg(feature = "_android_compliance_policy")]
+    #[cfg(feature = "_device_management")]
     Windows10SecureAssessmentConfiguration(Box<Windows10SecureAssessmentConfiguration>),
     /// `microsoft.graph.windows10TeamGeneralConfiguration`
-    #[cfg(feature = "_android_compliance_policy")]
+    #[cfg(feature = "_device_management")]
     Windows10TeamGeneralConfiguration(Box<Windows10TeamGeneralConfiguration>),
     /// `microsoft.graph.windows81CompliancePolicy`
-    #[cfg(feature = "_android_compliance_policy")]
+    #[cfg(feature = "_device_management")]
     Windows81CompliancePolicy(Box<Windows81CompliancePolicy>),
     /// `microsoft.graph.windows81GeneralConfiguration`
-    #[cfg(feature = "_android_compliance_policy")]
+    #[cfg(feature = "_device_management")]
     Windows81GeneralConfiguration(Box<Windows81GeneralConfiguration>),
     /// `microsoft.graph.windowsAppX`
-    #[cfg(feature = "_android_lob_app")]
+    #[cfg(feature = "_device_app_management")]
     WindowsAppX(Box<WindowsAppX>),
     /// `microsoft.graph.windowsAutopilotDeploymentProfileAssignment`
-    #[cfg(feature = "_me")]
+    #[cfg(feature = "_activities_container")]
     WindowsAutopilotDeploymentProfileAssignment(
         Box<WindowsAutopilotDeploymentProfileAssignment>,
     ),
     /// `microsoft.graph.windowsAutopilotDeviceIdentity`
-    #[cfg(feature = "_android_compliance_policy")]
+    #[cfg(feature = "_device_management")]
     WindowsAutopilotDeviceIdentity(Box<WindowsAutopilotDeviceIdentity>),
     /// `microsoft.graph.windowsDefenderAdvancedThreatProtectionConfiguration`
-    #[cfg(feature = "_android_compliance_policy")]
+    #[cfg(feature = "_device_management")]
     WindowsDefenderAdvancedThreatProtectionConfiguration(
         Box<WindowsDefenderAdvancedThreatProtectionConfiguration>,
     ),
@@ -3385,40 +3385,40 @@ pub enum AnyEntity {
         Box<WindowsHelloForBusinessAuthenticationMethod>,
     ),
     /// `microsoft.graph.windowsInformationProtectionAppLearningSummary`
-    #[cfg(feature = "_android_compliance_policy")]
+    #[cfg(feature = "_device_management")]
     WindowsInformationProtectionAppLearningSummary(
         Box<WindowsInformationProtectionAppLearningSummary>,
     ),
     /// `microsoft.graph.windowsInformationProtectionAppLockerFile`
-    #[cfg(feature = "_android_lob_app")]
+    #[cfg(feature = "_device_app_management")]
     WindowsInformationProtectionAppLockerFile(
         Box<WindowsInformationProtectionAppLockerFile>,
     ),
     /// `microsoft.graph.windowsInformationProtectionNetworkLearningSummary`
-    #[cfg(feature = "_android_compliance_policy")]
+    #[cfg(feature = "_device_management")]
     WindowsInformationProtectionNetworkLearningSummary(
         Box<WindowsInformationProtectionNetworkLearningSummary>,
     ),
     /// `microsoft.graph.windowsInformationProtectionPolicy`
-    #[cfg(feature = "_android_managed_app_protection")]
+    #[cfg(feature = "_device_app_management")]
     WindowsInformationProtectionPolicy(Box<WindowsInformationProtectionPolicy>),
     /// `microsoft.graph.windowsMalwareInformation`
-    #[cfg(feature = "_android_compliance_policy")]
+    #[cfg(feature = "_device_management")]
     WindowsMalwareInformation(Box<WindowsMalwareInformation>),
     /// `microsoft.graph.windowsMicrosoftEdgeApp`
-    #[cfg(feature = "_android_lob_app")]
+    #[cfg(feature = "_device_app_management")]
     WindowsMicrosoftEdgeApp(Box<WindowsMicrosoftEdgeApp>),
     /// `microsoft.graph.windowsMobileMSI`
-    #[cfg(feature = "_android_lob_app")]
+    #[cfg(feature = "_device_app_management")]
     WindowsMobileMsi(Box<WindowsMobileMsi>),
     /// `microsoft.graph.windowsPhone81CompliancePolicy`
-    #[cfg(feature = "_android_compliance_policy")]
+    #[cfg(feature = "_device_management")]
     WindowsPhone81CompliancePolicy(Box<WindowsPhone81CompliancePolicy>),
     /// `microsoft.graph.windowsPhone81CustomConfiguration`
-    #[cfg(feature = "_android_compliance_policy")]
+    #[cfg(feature = "_device_management")]
     WindowsPhone81CustomConfiguration(Box<WindowsPhone81CustomConfiguration>),
     /// `microsoft.graph.windowsPhone81GeneralConfiguration`
-    #[cfg(feature = "_android_compliance_policy")]
+    #[cfg(feature = "_device_management")]
     WindowsPhone81GeneralConfiguration(Box<WindowsPhone81GeneralConfiguration>),
     /// `microsoft.graph.windowsProtectionState`
     #[cfg(feature = "_action_state")]
@@ -3430,16 +3430,16 @@ pub enum AnyEntity {
     #[cfg(feature = "_activities_container")]
     WindowsSettingInstance(Box<WindowsSettingInstance>),
     /// `microsoft.graph.windowsUniversalAppX`
-    #[cfg(feature = "_android_lob_app")]
+    #[cfg(feature = "_device_app_management")]
     WindowsUniversalAppX(Box<WindowsUniversalAppX>),
     /// `microsoft.graph.windowsUniversalAppXContainedApp`
-    #[cfg(feature = "_android_lob_app")]
+    #[cfg(feature = "_device_app_management")]
     WindowsUniversalAppXContainedApp(Box<WindowsUniversalAppXContainedApp>),
     /// `microsoft.graph.windowsUpdateForBusinessConfiguration`
-    #[cfg(feature = "_android_compliance_policy")]
+    #[cfg(feature = "_device_management")]
     WindowsUpdateForBusinessConfiguration(Box<WindowsUpdateForBusinessConfiguration>),
     /// `microsoft.graph.windowsWebApp`
-    #[cfg(feature = "_android_lob_app")]
+    #[cfg(feature = "_device_app_management")]
     WindowsWebApp(Box<WindowsWebApp>),
     /// `microsoft.graph.workHoursAndLocationsSetting`
     #[cfg(feature = "_activities_container")]
@@ -3451,154 +3451,154 @@ pub enum AnyEntity {
     #[cfg(feature = "_activities_container")]
     WorkPlanRecurrence(Box<WorkPlanRecurrence>),
     /// `microsoft.graph.workbook`
-    #[cfg(feature = "_drive_item_version")]
+    #[cfg(feature = "_drives")]
     Workbook(Box<Workbook>),
     /// `microsoft.graph.workbookApplication`
-    #[cfg(feature = "_drive_item_version")]
+    #[cfg(feature = "_drives")]
     WorkbookApplication(Box<WorkbookApplication>),
     /// `microsoft.graph.workbookChart`
-    #[cfg(feature = "_drive_item_version")]
+    #[cfg(feature = "_drives")]
     WorkbookChart(Box<WorkbookChart>),
     /// `microsoft.graph.workbookChartAreaFormat`
-    #[cfg(feature = "_drive_item_version")]
+    #[cfg(feature = "_drives")]
     WorkbookChartAreaFormat(Box<WorkbookChartAreaFormat>),
     /// `microsoft.graph.workbookChartAxes`
-    #[cfg(feature = "_drive_item_version")]
+    #[cfg(feature = "_drives")]
     WorkbookChartAxes(Box<WorkbookChartAxes>),
     /// `microsoft.graph.workbookChartAxis`
-    #[cfg(feature = "_drive_item_version")]
+    #[cfg(feature = "_drives")]
     WorkbookChartAxis(Box<WorkbookChartAxis>),
     /// `microsoft.graph.workbookChartAxisFormat`
-    #[cfg(feature = "_drive_item_version")]
+    #[cfg(feature = "_drives")]
     WorkbookChartAxisFormat(Box<WorkbookChartAxisFormat>),
     /// `microsoft.graph.workbookChartAxisTitle`
-    #[cfg(feature = "_drive_item_version")]
+    #[cfg(feature = "_drives")]
     WorkbookChartAxisTitle(Box<WorkbookChartAxisTitle>),
     /// `microsoft.graph.workbookChartAxisTitleFormat`
-    #[cfg(feature = "_drive_item_version")]
+    #[cfg(feature = "_drives")]
     WorkbookChartAxisTitleFormat(Box<WorkbookChartAxisTitleFormat>),
     /// `microsoft.graph.workbookChartDataLabelFormat`
-    #[cfg(feature = "_drive_item_version")]
+    #[cfg(feature = "_drives")]
     WorkbookChartDataLabelFormat(Box<WorkbookChartDataLabelFormat>),
     /// `microsoft.graph.workbookChartDataLabels`
-    #[cfg(feature = "_drive_item_version")]
+    #[cfg(feature = "_drives")]
     WorkbookChartDataLabels(Box<WorkbookChartDataLabels>),
     /// `microsoft.graph.workbookChartFill`
-    #[cfg(feature = "_drive_item_version")]
+    #[cfg(feature = "_drives")]
     WorkbookChartFill(Box<WorkbookChartFill>),
     /// `microsoft.graph.workbookChartFont`
-    #[cfg(feature = "_drive_item_version")]
+    #[cfg(feature = "_drives")]
     WorkbookChartFont(Box<WorkbookChartFont>),
     /// `microsoft.graph.workbookChartGridlines`
-    #[cfg(feature = "_drive_item_version")]
+    #[cfg(feature = "_drives")]
     WorkbookChartGridlines(Box<WorkbookChartGridlines>),
     /// `microsoft.graph.workbookChartGridlinesFormat`
-    #[cfg(feature = "_drive_item_version")]
+    #[cfg(feature = "_drives")]
     WorkbookChartGridlinesFormat(Box<WorkbookChartGridlinesFormat>),
     /// `microsoft.graph.workbookChartLegend`
-    #[cfg(feature = "_drive_item_version")]
+    #[cfg(feature = "_drives")]
     WorkbookChartLegend(Box<WorkbookChartLegend>),
     /// `microsoft.graph.workbookChartLegendFormat`
-    #[cfg(feature = "_drive_item_version")]
+    #[cfg(feature = "_drives")]
     WorkbookChartLegendFormat(Box<WorkbookChartLegendFormat>),
     /// `microsoft.graph.workbookChartLineFormat`
-    #[cfg(feature = "_drive_item_version")]
+    #[cfg(feature = "_drives")]
     WorkbookChartLineFormat(Box<WorkbookChartLineFormat>),
     /// `microsoft.graph.workbookChartPoint`
-    #[cfg(feature = "_drive_item_version")]
+    #[cfg(feature = "_drives")]
     WorkbookChartPoint(Box<WorkbookChartPoint>),
     /// `microsoft.graph.workbookChartPointFormat`
-    #[cfg(feature = "_drive_item_version")]
+    #[cfg(feature = "_drives")]
     WorkbookChartPointFormat(Box<WorkbookChartPointFormat>),
     /// `microsoft.graph.workbookChartSeries`
-    #[cfg(feature = "_drive_item_version")]
+    #[cfg(feature = "_drives")]
     WorkbookChartSeries(Box<WorkbookChartSeries>),
     /// `microsoft.graph.workbookChartSeriesFormat`
-    #[cfg(feature = "_drive_item_version")]
+    #[cfg(feature = "_drives")]
     WorkbookChartSeriesFormat(Box<WorkbookChartSeriesFormat>),
     /// `microsoft.graph.workbookChartTitle`
-    #[cfg(feature = "_drive_item_version")]
+    #[cfg(feature = "_drives")]
     WorkbookChartTitle(Box<WorkbookChartTitle>),
     /// `microsoft.graph.workbookChartTitleFormat`
-    #[cfg(feature = "_drive_item_version")]
+    #[cfg(feature = "_drives")]
     WorkbookChartTitleFormat(Box<WorkbookChartTitleFormat>),
     /// `microsoft.graph.workbookComment`
-    #[cfg(feature = "_drive_item_version")]
+    #[cfg(feature = "_drives")]
     WorkbookComment(Box<WorkbookComment>),
     /// `microsoft.graph.workbookCommentReply`
-    #[cfg(feature = "_drive_item_version")]
+    #[cfg(feature = "_drives")]
     WorkbookCommentReply(Box<WorkbookCommentReply>),
     /// `microsoft.graph.workbookFilter`
-    #[cfg(feature = "_drive_item_version")]
+    #[cfg(feature = "_drives")]
     WorkbookFilter(Box<WorkbookFilter>),
     /// `microsoft.graph.workbookFormatProtection`
-    #[cfg(feature = "_me")]
+    #[cfg(feature = "_activities_container")]
     WorkbookFormatProtection(Box<WorkbookFormatProtection>),
     /// `microsoft.graph.workbookFunctionResult`
-    #[cfg(feature = "_drive_item_version")]
+    #[cfg(feature = "_drives")]
     WorkbookFunctionResult(Box<WorkbookFunctionResult>),
     /// `microsoft.graph.workbookFunctions`
-    #[cfg(feature = "_drive_item_version")]
+    #[cfg(feature = "_drives")]
     WorkbookFunctions(Box<WorkbookFunctions>),
     /// `microsoft.graph.workbookNamedItem`
-    #[cfg(feature = "_drive_item_version")]
+    #[cfg(feature = "_drives")]
     WorkbookNamedItem(Box<WorkbookNamedItem>),
     /// `microsoft.graph.workbookOperation`
-    #[cfg(feature = "_drive_item_version")]
+    #[cfg(feature = "_drives")]
     WorkbookOperation(Box<WorkbookOperation>),
     /// `microsoft.graph.workbookPivotTable`
-    #[cfg(feature = "_drive_item_version")]
+    #[cfg(feature = "_drives")]
     WorkbookPivotTable(Box<WorkbookPivotTable>),
     /// `microsoft.graph.workbookRange`
-    #[cfg(feature = "_drive_item_version")]
+    #[cfg(feature = "_workbook_icon")]
     WorkbookRange(Box<WorkbookRange>),
     /// `microsoft.graph.workbookRangeBorder`
-    #[cfg(feature = "_me")]
+    #[cfg(feature = "_activities_container")]
     WorkbookRangeBorder(Box<WorkbookRangeBorder>),
     /// `microsoft.graph.workbookRangeFill`
-    #[cfg(feature = "_me")]
+    #[cfg(feature = "_activities_container")]
     WorkbookRangeFill(Box<WorkbookRangeFill>),
     /// `microsoft.graph.workbookRangeFont`
-    #[cfg(feature = "_me")]
+    #[cfg(feature = "_activities_container")]
     WorkbookRangeFont(Box<WorkbookRangeFont>),
     /// `microsoft.graph.workbookRangeFormat`
-    #[cfg(feature = "_me")]
+    #[cfg(feature = "_activities_container")]
     WorkbookRangeFormat(Box<WorkbookRangeFormat>),
     /// `microsoft.graph.workbookRangeSort`
-    #[cfg(feature = "_me")]
+    #[cfg(feature = "_activities_container")]
     WorkbookRangeSort(Box<WorkbookRangeSort>),
     /// `microsoft.graph.workbookRangeView`
-    #[cfg(feature = "_me")]
+    #[cfg(feature = "_activities_container")]
     WorkbookRangeView(Box<WorkbookRangeView>),
     /// `microsoft.graph.workbookTable`
-    #[cfg(feature = "_drive_item_version")]
+    #[cfg(feature = "_drives")]
     WorkbookTable(Box<WorkbookTable>),
     /// `microsoft.graph.workbookTableColumn`
-    #[cfg(feature = "_drive_item_version")]
+    #[cfg(feature = "_drives")]
     WorkbookTableColumn(Box<WorkbookTableColumn>),
     /// `microsoft.graph.workbookTableRow`
-    #[cfg(feature = "_drive_item_version")]
+    #[cfg(feature = "_drives")]
     WorkbookTableRow(Box<WorkbookTableRow>),
     /// `microsoft.graph.workbookTableSort`
-    #[cfg(feature = "_drive_item_version")]
+    #[cfg(feature = "_drives")]
     WorkbookTableSort(Box<WorkbookTableSort>),
     /// `microsoft.graph.workbookWorksheet`
-    #[cfg(feature = "_drive_item_version")]
+    #[cfg(feature = "_drives")]
     WorkbookWorksheet(Box<WorkbookWorksheet>),
     /// `microsoft.graph.workbookWorksheetProtection`
-    #[cfg(feature = "_drive_item_version")]
+    #[cfg(feature = "_drives")]
     WorkbookWorksheetProtection(Box<WorkbookWorksheetProtection>),
     /// `microsoft.graph.workforceIntegration`
-    #[cfg(feature = "_deleted_chat")]
+    #[cfg(feature = "_teamwork")]
     WorkforceIntegration(Box<WorkforceIntegration>),
     /// `microsoft.graph.workingTimeSchedule`
     #[cfg(feature = "_activities_container")]
     WorkingTimeSchedule(Box<WorkingTimeSchedule>),
     /// `microsoft.graph.workspace`
-    #[cfg(feature = "_assigned_place_mode")]
+    #[cfg(feature = "_places")]
     Workspace(Box<Workspace>),
     /// `microsoft.graph.x509CertificateAuthenticationMethodConfiguration`
-    #[cfg(feature = "_advanced_config_state")]
+    #[cfg(feature = "_authentication_method_configurations")]
     X509CertificateAuthenticationMethodConfiguration(
         Box<X509CertificateAuthenticationMethodConfiguration>,
     ),
@@ -3617,169 +3617,169 @@ impl AnyEntity {
             Self::Entity(_) => Entity::ODATA_TYPE,
             #[cfg(feature = "_aad_user_conversation_member")]
             Self::AadUserConversationMember(_) => AadUserConversationMember::ODATA_TYPE,
-            #[cfg(feature = "_access_package")]
+            #[cfg(feature = "_identity_governance")]
             Self::AccessPackage(_) => AccessPackage::ODATA_TYPE,
-            #[cfg(feature = "_access_package")]
+            #[cfg(feature = "_identity_governance")]
             Self::AccessPackageAssignment(_) => AccessPackageAssignment::ODATA_TYPE,
-            #[cfg(feature = "_access_package")]
+            #[cfg(feature = "_identity_governance")]
             Self::AccessPackageAssignmentPolicy(_) => {
                 AccessPackageAssignmentPolicy::ODATA_TYPE
             }
-            #[cfg(feature = "_access_package")]
+            #[cfg(feature = "_identity_governance")]
             Self::AccessPackageAssignmentRequest(_) => {
                 AccessPackageAssignmentRequest::ODATA_TYPE
             }
-            #[cfg(feature = "_access_package")]
+            #[cfg(feature = "_identity_governance")]
             Self::AccessPackageAssignmentRequestWorkflowExtension(_) => {
                 AccessPackageAssignmentRequestWorkflowExtension::ODATA_TYPE
             }
-            #[cfg(feature = "_access_package")]
+            #[cfg(feature = "_identity_governance")]
             Self::AccessPackageAssignmentWorkflowExtension(_) => {
                 AccessPackageAssignmentWorkflowExtension::ODATA_TYPE
             }
-            #[cfg(feature = "_access_package")]
+            #[cfg(feature = "_identity_governance")]
             Self::AccessPackageCatalog(_) => AccessPackageCatalog::ODATA_TYPE,
-            #[cfg(feature = "_access_package")]
+            #[cfg(feature = "_identity_governance")]
             Self::AccessPackageMultipleChoiceQuestion(_) => {
                 AccessPackageMultipleChoiceQuestion::ODATA_TYPE
             }
-            #[cfg(feature = "_access_package")]
+            #[cfg(feature = "_identity_governance")]
             Self::AccessPackageResource(_) => AccessPackageResource::ODATA_TYPE,
-            #[cfg(feature = "_access_package")]
+            #[cfg(feature = "_identity_governance")]
             Self::AccessPackageResourceEnvironment(_) => {
                 AccessPackageResourceEnvironment::ODATA_TYPE
             }
-            #[cfg(feature = "_access_package")]
+            #[cfg(feature = "_identity_governance")]
             Self::AccessPackageResourceRequest(_) => {
                 AccessPackageResourceRequest::ODATA_TYPE
             }
-            #[cfg(feature = "_access_package")]
+            #[cfg(feature = "_identity_governance")]
             Self::AccessPackageResourceRole(_) => AccessPackageResourceRole::ODATA_TYPE,
-            #[cfg(feature = "_access_package")]
+            #[cfg(feature = "_identity_governance")]
             Self::AccessPackageResourceRoleScope(_) => {
                 AccessPackageResourceRoleScope::ODATA_TYPE
             }
-            #[cfg(feature = "_access_package")]
+            #[cfg(feature = "_identity_governance")]
             Self::AccessPackageResourceScope(_) => AccessPackageResourceScope::ODATA_TYPE,
-            #[cfg(feature = "_access_package")]
+            #[cfg(feature = "_identity_governance")]
             Self::AccessPackageSubject(_) => AccessPackageSubject::ODATA_TYPE,
-            #[cfg(feature = "_access_package")]
+            #[cfg(feature = "_identity_governance")]
             Self::AccessPackageSuggestion(_) => AccessPackageSuggestion::ODATA_TYPE,
-            #[cfg(feature = "_access_package")]
+            #[cfg(feature = "_identity_governance")]
             Self::AccessPackageTextInputQuestion(_) => {
                 AccessPackageTextInputQuestion::ODATA_TYPE
             }
-            #[cfg(feature = "_access_package")]
+            #[cfg(feature = "_identity_governance")]
             Self::AccessReviewHistoryDefinition(_) => {
                 AccessReviewHistoryDefinition::ODATA_TYPE
             }
-            #[cfg(feature = "_access_package")]
+            #[cfg(feature = "_identity_governance")]
             Self::AccessReviewHistoryInstance(_) => {
                 AccessReviewHistoryInstance::ODATA_TYPE
             }
-            #[cfg(feature = "_access_package")]
+            #[cfg(feature = "_identity_governance")]
             Self::AccessReviewInstance(_) => AccessReviewInstance::ODATA_TYPE,
-            #[cfg(feature = "_access_package")]
+            #[cfg(feature = "_identity_governance")]
             Self::AccessReviewInstanceDecisionItem(_) => {
                 AccessReviewInstanceDecisionItem::ODATA_TYPE
             }
-            #[cfg(feature = "_access_package")]
+            #[cfg(feature = "_identity_governance")]
             Self::AccessReviewReviewer(_) => AccessReviewReviewer::ODATA_TYPE,
-            #[cfg(feature = "_access_package")]
+            #[cfg(feature = "_identity_governance")]
             Self::AccessReviewScheduleDefinition(_) => {
                 AccessReviewScheduleDefinition::ODATA_TYPE
             }
-            #[cfg(feature = "_access_package")]
+            #[cfg(feature = "_identity_governance")]
             Self::AccessReviewSet(_) => AccessReviewSet::ODATA_TYPE,
-            #[cfg(feature = "_access_package")]
+            #[cfg(feature = "_identity_governance")]
             Self::AccessReviewStage(_) => AccessReviewStage::ODATA_TYPE,
             #[cfg(feature = "_activities_container")]
             Self::ActivitiesContainer(_) => ActivitiesContainer::ODATA_TYPE,
-            #[cfg(feature = "_activity_based_timeout_policy")]
+            #[cfg(feature = "_policies")]
             Self::ActivityBasedTimeoutPolicy(_) => ActivityBasedTimeoutPolicy::ODATA_TYPE,
             #[cfg(feature = "_activities_container")]
             Self::ActivityHistoryItem(_) => ActivityHistoryItem::ODATA_TYPE,
-            #[cfg(feature = "_add_large_gallery_view_operation")]
+            #[cfg(feature = "_communications")]
             Self::AddLargeGalleryViewOperation(_) => {
                 AddLargeGalleryViewOperation::ODATA_TYPE
             }
             #[cfg(feature = "_adhoc_call")]
             Self::AdhocCall(_) => AdhocCall::ODATA_TYPE,
-            #[cfg(feature = "_admin_consent_request_policy")]
+            #[cfg(feature = "_policies")]
             Self::AdminConsentRequestPolicy(_) => AdminConsentRequestPolicy::ODATA_TYPE,
-            #[cfg(feature = "_admin_microsoft365_apps")]
+            #[cfg(feature = "_admin")]
             Self::AdminMicrosoft365Apps(_) => AdminMicrosoft365Apps::ODATA_TYPE,
-            #[cfg(feature = "_admin_microsoft365_apps")]
+            #[cfg(feature = "_admin")]
             Self::AdminReportSettings(_) => AdminReportSettings::ODATA_TYPE,
-            #[cfg(feature = "_activity_based_timeout_policy")]
+            #[cfg(feature = "_administrative_unit")]
             Self::AdministrativeUnit(_) => AdministrativeUnit::ODATA_TYPE,
-            #[cfg(feature = "_activity_based_timeout_policy")]
+            #[cfg(feature = "_agent_identity")]
             Self::AgentIdentity(_) => AgentIdentity::ODATA_TYPE,
-            #[cfg(feature = "_activity_based_timeout_policy")]
+            #[cfg(feature = "_agent_identity_blueprint")]
             Self::AgentIdentityBlueprint(_) => AgentIdentityBlueprint::ODATA_TYPE,
-            #[cfg(feature = "_activity_based_timeout_policy")]
+            #[cfg(feature = "_agent_identity")]
             Self::AgentIdentityBlueprintPrincipal(_) => {
                 AgentIdentityBlueprintPrincipal::ODATA_TYPE
             }
-            #[cfg(feature = "_activity_based_timeout_policy")]
+            #[cfg(feature = "_directory_objects")]
             Self::AgentUser(_) => AgentUser::ODATA_TYPE,
             #[cfg(feature = "_agreement")]
             Self::Agreement(_) => Agreement::ODATA_TYPE,
             #[cfg(feature = "_agreement_acceptance")]
             Self::AgreementAcceptance(_) => AgreementAcceptance::ODATA_TYPE,
-            #[cfg(feature = "_agreement")]
+            #[cfg(feature = "_agreements")]
             Self::AgreementFile(_) => AgreementFile::ODATA_TYPE,
-            #[cfg(feature = "_agreement")]
+            #[cfg(feature = "_agreements")]
             Self::AgreementFileLocalization(_) => AgreementFileLocalization::ODATA_TYPE,
-            #[cfg(feature = "_agreement")]
+            #[cfg(feature = "_agreement_file_data")]
             Self::AgreementFileProperties(_) => AgreementFileProperties::ODATA_TYPE,
-            #[cfg(feature = "_agreement")]
+            #[cfg(feature = "_agreements")]
             Self::AgreementFileVersion(_) => AgreementFileVersion::ODATA_TYPE,
-            #[cfg(feature = "_access_entity_type")]
+            #[cfg(feature = "_copilot")]
             Self::AiInteraction(_) => AiInteraction::ODATA_TYPE,
-            #[cfg(feature = "_access_entity_type")]
+            #[cfg(feature = "_copilot")]
             Self::AiInteractionHistory(_) => AiInteractionHistory::ODATA_TYPE,
-            #[cfg(feature = "_access_entity_type")]
+            #[cfg(feature = "_copilot")]
             Self::AiOnlineMeeting(_) => AiOnlineMeeting::ODATA_TYPE,
-            #[cfg(feature = "_access_entity_type")]
+            #[cfg(feature = "_copilot")]
             Self::AiUser(_) => AiUser::ODATA_TYPE,
-            #[cfg(feature = "_akamai_attack_group_action_model")]
+            #[cfg(feature = "_identity")]
             Self::AkamaiWebApplicationFirewallProvider(_) => {
                 AkamaiWebApplicationFirewallProvider::ODATA_TYPE
             }
-            #[cfg(feature = "_account_target_content")]
+            #[cfg(feature = "_security")]
             Self::Alert(_) => Alert::ODATA_TYPE,
-            #[cfg(feature = "_allowed_value")]
+            #[cfg(feature = "_directory")]
             Self::AllowedValue(_) => AllowedValue::ODATA_TYPE,
-            #[cfg(feature = "_android_compliance_policy")]
+            #[cfg(feature = "_device_management")]
             Self::AndroidCompliancePolicy(_) => AndroidCompliancePolicy::ODATA_TYPE,
-            #[cfg(feature = "_android_compliance_policy")]
+            #[cfg(feature = "_device_management")]
             Self::AndroidCustomConfiguration(_) => AndroidCustomConfiguration::ODATA_TYPE,
-            #[cfg(feature = "_android_compliance_policy")]
+            #[cfg(feature = "_device_management")]
             Self::AndroidGeneralDeviceConfiguration(_) => {
                 AndroidGeneralDeviceConfiguration::ODATA_TYPE
             }
-            #[cfg(feature = "_android_lob_app")]
+            #[cfg(feature = "_device_app_management")]
             Self::AndroidLobApp(_) => AndroidLobApp::ODATA_TYPE,
-            #[cfg(feature = "_android_managed_app_protection")]
+            #[cfg(feature = "_device_app_management")]
             Self::AndroidManagedAppProtection(_) => {
                 AndroidManagedAppProtection::ODATA_TYPE
             }
-            #[cfg(feature = "_android_lob_app")]
+            #[cfg(feature = "_device_app_management")]
             Self::AndroidManagedAppRegistration(_) => {
                 AndroidManagedAppRegistration::ODATA_TYPE
             }
-            #[cfg(feature = "_android_lob_app")]
+            #[cfg(feature = "_device_app_management")]
             Self::AndroidStoreApp(_) => AndroidStoreApp::ODATA_TYPE,
-            #[cfg(feature = "_android_compliance_policy")]
+            #[cfg(feature = "_device_management")]
             Self::AndroidWorkProfileCompliancePolicy(_) => {
                 AndroidWorkProfileCompliancePolicy::ODATA_TYPE
             }
-            #[cfg(feature = "_android_compliance_policy")]
+            #[cfg(feature = "_device_management")]
             Self::AndroidWorkProfileCustomConfiguration(_) => {
                 AndroidWorkProfileCustomConfiguration::ODATA_TYPE
             }
-            #[cfg(feature = "_android_compliance_policy")]
+            #[cfg(feature = "_device_management")]
             Self::AndroidWorkProfileGeneralDeviceConfiguration(_) => {
                 AndroidWorkProfileGeneralDeviceConfiguration::ODATA_TYPE
             }
@@ -3789,37 +3789,37 @@ impl AnyEntity {
             }
             #[cfg(feature = "_app_catalogs")]
             Self::AppCatalogs(_) => AppCatalogs::ODATA_TYPE,
-            #[cfg(feature = "_access_package")]
+            #[cfg(feature = "_identity_governance")]
             Self::AppConsentApprovalRoute(_) => AppConsentApprovalRoute::ODATA_TYPE,
-            #[cfg(feature = "_access_package")]
+            #[cfg(feature = "_identity_governance")]
             Self::AppConsentRequest(_) => AppConsentRequest::ODATA_TYPE,
-            #[cfg(feature = "_android_compliance_policy")]
+            #[cfg(feature = "_device_management")]
             Self::AppLogCollectionRequest(_) => AppLogCollectionRequest::ODATA_TYPE,
-            #[cfg(feature = "_activity_based_timeout_policy")]
+            #[cfg(feature = "_app_credential_restriction_type")]
             Self::AppManagementPolicy(_) => AppManagementPolicy::ODATA_TYPE,
-            #[cfg(feature = "_activity_based_timeout_policy")]
+            #[cfg(feature = "_app_role_assignment")]
             Self::AppRoleAssignment(_) => AppRoleAssignment::ODATA_TYPE,
-            #[cfg(feature = "_app_scope")]
+            #[cfg(feature = "_role_management")]
             Self::AppScope(_) => AppScope::ODATA_TYPE,
             #[cfg(feature = "_apple_managed_identity_provider")]
             Self::AppleManagedIdentityProvider(_) => {
                 AppleManagedIdentityProvider::ODATA_TYPE
             }
-            #[cfg(feature = "_android_compliance_policy")]
+            #[cfg(feature = "_device_management")]
             Self::ApplePushNotificationCertificate(_) => {
                 ApplePushNotificationCertificate::ODATA_TYPE
             }
-            #[cfg(feature = "_activity_based_timeout_policy")]
+            #[cfg(feature = "_agent_identity_blueprint")]
             Self::Application(_) => Application::ODATA_TYPE,
-            #[cfg(feature = "_application_data_type")]
+            #[cfg(feature = "_application_templates")]
             Self::ApplicationTemplate(_) => ApplicationTemplate::ODATA_TYPE,
-            #[cfg(feature = "_access_package")]
+            #[cfg(feature = "_identity_governance")]
             Self::Approval(_) => Approval::ODATA_TYPE,
-            #[cfg(feature = "_access_package")]
+            #[cfg(feature = "_identity_governance")]
             Self::ApprovalStage(_) => ApprovalStage::ODATA_TYPE,
-            #[cfg(feature = "_approved_client_app")]
+            #[cfg(feature = "_service_principals")]
             Self::ApprovedClientApp(_) => ApprovedClientApp::ODATA_TYPE,
-            #[cfg(feature = "_akamai_attack_group_action_model")]
+            #[cfg(feature = "_identity")]
             Self::ArkoseFraudProtectionProvider(_) => {
                 ArkoseFraudProtectionProvider::ODATA_TYPE
             }
@@ -3827,7 +3827,7 @@ impl AnyEntity {
             Self::AssociatedTeamInfo(_) => AssociatedTeamInfo::ODATA_TYPE,
             #[cfg(feature = "_activities_container")]
             Self::AttachmentSession(_) => AttachmentSession::ODATA_TYPE,
-            #[cfg(feature = "_activity_metadata")]
+            #[cfg(feature = "_security")]
             Self::AttackSimulationOperation(_) => AttackSimulationOperation::ODATA_TYPE,
             #[cfg(feature = "_allowed_lobby_admitter_roles")]
             Self::AttendanceRecord(_) => AttendanceRecord::ODATA_TYPE,
@@ -3835,87 +3835,87 @@ impl AnyEntity {
             Self::AttributeMappingFunctionSchema(_) => {
                 AttributeMappingFunctionSchema::ODATA_TYPE
             }
-            #[cfg(feature = "_allowed_value")]
+            #[cfg(feature = "_directory")]
             Self::AttributeSet(_) => AttributeSet::ODATA_TYPE,
-            #[cfg(feature = "_add_large_gallery_view_operation")]
+            #[cfg(feature = "_communications")]
             Self::AudioRoutingGroup(_) => AudioRoutingGroup::ODATA_TYPE,
-            #[cfg(feature = "_android_compliance_policy")]
+            #[cfg(feature = "_device_management")]
             Self::AuditEvent(_) => AuditEvent::ODATA_TYPE,
             #[cfg(feature = "_activities_container")]
             Self::Authentication(_) => Authentication::ODATA_TYPE,
-            #[cfg(feature = "_akamai_attack_group_action_model")]
+            #[cfg(feature = "_identity")]
             Self::AuthenticationContextClassReference(_) => {
                 AuthenticationContextClassReference::ODATA_TYPE
             }
-            #[cfg(feature = "_admin_consent_request_policy")]
+            #[cfg(feature = "_policies")]
             Self::AuthenticationFlowsPolicy(_) => AuthenticationFlowsPolicy::ODATA_TYPE,
-            #[cfg(feature = "_akamai_attack_group_action_model")]
+            #[cfg(feature = "_identity")]
             Self::AuthenticationMethodModeDetail(_) => {
                 AuthenticationMethodModeDetail::ODATA_TYPE
             }
-            #[cfg(feature = "_advanced_config_state")]
+            #[cfg(feature = "_authentication_method_configurations")]
             Self::AuthenticationMethodTarget(_) => AuthenticationMethodTarget::ODATA_TYPE,
             #[cfg(feature = "_authentication_methods_policy")]
             Self::AuthenticationMethodsPolicy(_) => {
                 AuthenticationMethodsPolicy::ODATA_TYPE
             }
-            #[cfg(feature = "_authentication_methods_root")]
+            #[cfg(feature = "_reports")]
             Self::AuthenticationMethodsRoot(_) => AuthenticationMethodsRoot::ODATA_TYPE,
             #[cfg(feature = "_application_enforced_restrictions_session_control")]
             Self::AuthenticationStrengthPolicy(_) => {
                 AuthenticationStrengthPolicy::ODATA_TYPE
             }
-            #[cfg(feature = "_akamai_attack_group_action_model")]
+            #[cfg(feature = "_identity")]
             Self::AuthenticationStrengthRoot(_) => AuthenticationStrengthRoot::ODATA_TYPE,
             #[cfg(feature = "_authored_note")]
             Self::AuthoredNote(_) => AuthoredNote::ODATA_TYPE,
-            #[cfg(feature = "_activity_based_timeout_policy")]
+            #[cfg(feature = "_policies")]
             Self::AuthorizationPolicy(_) => AuthorizationPolicy::ODATA_TYPE,
-            #[cfg(feature = "_access_package")]
+            #[cfg(feature = "_identity_governance")]
             Self::AvailableAccessPackage(_) => AvailableAccessPackage::ODATA_TYPE,
             #[cfg(feature = "_aad_user_conversation_member")]
             Self::AzureCommunicationServicesUserConversationMember(_) => {
                 AzureCommunicationServicesUserConversationMember::ODATA_TYPE
             }
-            #[cfg(feature = "_akamai_attack_group_action_model")]
+            #[cfg(feature = "_identity")]
             Self::B2xIdentityUserFlow(_) => B2xIdentityUserFlow::ODATA_TYPE,
-            #[cfg(feature = "_answer_input_type")]
+            #[cfg(feature = "_solutions")]
             Self::BackupRestoreRoot(_) => BackupRestoreRoot::ODATA_TYPE,
-            #[cfg(feature = "_base_site_page")]
+            #[cfg(feature = "_sites")]
             Self::BaseSitePage(_) => BaseSitePage::ODATA_TYPE,
-            #[cfg(feature = "_bitlocker")]
+            #[cfg(feature = "_information_protection")]
             Self::Bitlocker(_) => Bitlocker::ODATA_TYPE,
-            #[cfg(feature = "_bitlocker")]
+            #[cfg(feature = "_information_protection")]
             Self::BitlockerRecoveryKey(_) => BitlockerRecoveryKey::ODATA_TYPE,
-            #[cfg(feature = "_answer_input_type")]
+            #[cfg(feature = "_solutions")]
             Self::BookingAppointment(_) => BookingAppointment::ODATA_TYPE,
-            #[cfg(feature = "_answer_input_type")]
+            #[cfg(feature = "_solutions")]
             Self::BookingBusiness(_) => BookingBusiness::ODATA_TYPE,
-            #[cfg(feature = "_answer_input_type")]
+            #[cfg(feature = "_solutions")]
             Self::BookingCurrency(_) => BookingCurrency::ODATA_TYPE,
-            #[cfg(feature = "_answer_input_type")]
+            #[cfg(feature = "_solutions")]
             Self::BookingCustomQuestion(_) => BookingCustomQuestion::ODATA_TYPE,
-            #[cfg(feature = "_answer_input_type")]
+            #[cfg(feature = "_solutions")]
             Self::BookingCustomer(_) => BookingCustomer::ODATA_TYPE,
-            #[cfg(feature = "_answer_input_type")]
+            #[cfg(feature = "_solutions")]
             Self::BookingService(_) => BookingService::ODATA_TYPE,
-            #[cfg(feature = "_answer_input_type")]
+            #[cfg(feature = "_solutions")]
             Self::BookingStaffMember(_) => BookingStaffMember::ODATA_TYPE,
-            #[cfg(feature = "_admin_microsoft365_apps")]
+            #[cfg(feature = "_admin")]
             Self::BrowserSharedCookie(_) => BrowserSharedCookie::ODATA_TYPE,
-            #[cfg(feature = "_admin_microsoft365_apps")]
+            #[cfg(feature = "_admin")]
             Self::BrowserSite(_) => BrowserSite::ODATA_TYPE,
-            #[cfg(feature = "_admin_microsoft365_apps")]
+            #[cfg(feature = "_admin")]
             Self::BrowserSiteList(_) => BrowserSiteList::ODATA_TYPE,
-            #[cfg(feature = "_assigned_place_mode")]
+            #[cfg(feature = "_places")]
             Self::Building(_) => Building::ODATA_TYPE,
-            #[cfg(feature = "_assigned_place_mode")]
+            #[cfg(feature = "_places")]
             Self::BuildingMap(_) => BuildingMap::ODATA_TYPE,
             #[cfg(feature = "_apple_managed_identity_provider")]
             Self::BuiltInIdentityProvider(_) => BuiltInIdentityProvider::ODATA_TYPE,
-            #[cfg(feature = "_attribute_definition")]
+            #[cfg(feature = "_bulk_operation")]
             Self::BulkUpload(_) => BulkUpload::ODATA_TYPE,
-            #[cfg(feature = "_akamai_attack_group_action_model")]
+            #[cfg(feature = "_identity")]
             Self::CaPoliciesDeletableRoot(_) => CaPoliciesDeletableRoot::ODATA_TYPE,
             #[cfg(feature = "_attachment")]
             Self::Calendar(_) => Calendar::ODATA_TYPE,
@@ -3925,269 +3925,269 @@ impl AnyEntity {
             Self::CalendarPermission(_) => CalendarPermission::ODATA_TYPE,
             #[cfg(feature = "_attachment")]
             Self::CalendarSharingMessage(_) => CalendarSharingMessage::ODATA_TYPE,
-            #[cfg(feature = "_add_large_gallery_view_operation")]
+            #[cfg(feature = "_communications")]
             Self::Call(_) => Call::ODATA_TYPE,
-            #[cfg(feature = "_access_entity_type")]
+            #[cfg(feature = "_copilot")]
             Self::CallAiInsight(_) => CallAiInsight::ODATA_TYPE,
-            #[cfg(feature = "_me")]
+            #[cfg(feature = "_activities_container")]
             Self::CallEvent(_) => CallEvent::ODATA_TYPE,
             #[cfg(feature = "_adhoc_call")]
             Self::CallRecording(_) => CallRecording::ODATA_TYPE,
-            #[cfg(feature = "_add_large_gallery_view_operation")]
+            #[cfg(feature = "_communications")]
             Self::MicrosoftGraphCallRecordsCallRecord(_) => {
                 super::super::microsoft_graph_call_records::CallRecord::ODATA_TYPE
             }
-            #[cfg(feature = "_add_large_gallery_view_operation")]
+            #[cfg(feature = "_communications")]
             Self::MicrosoftGraphCallRecordsOrganizer(_) => {
                 super::super::microsoft_graph_call_records::Organizer::ODATA_TYPE
             }
-            #[cfg(feature = "_add_large_gallery_view_operation")]
+            #[cfg(feature = "_communications")]
             Self::MicrosoftGraphCallRecordsParticipant(_) => {
                 super::super::microsoft_graph_call_records::Participant::ODATA_TYPE
             }
-            #[cfg(feature = "_add_large_gallery_view_operation")]
+            #[cfg(feature = "_communications")]
             Self::MicrosoftGraphCallRecordsSegment(_) => {
                 super::super::microsoft_graph_call_records::Segment::ODATA_TYPE
             }
-            #[cfg(feature = "_add_large_gallery_view_operation")]
+            #[cfg(feature = "_communications")]
             Self::MicrosoftGraphCallRecordsSession(_) => {
                 super::super::microsoft_graph_call_records::Session::ODATA_TYPE
             }
             #[cfg(feature = "_adhoc_call")]
             Self::CallTranscript(_) => CallTranscript::ODATA_TYPE,
-            #[cfg(feature = "_add_large_gallery_view_operation")]
+            #[cfg(feature = "_communications")]
             Self::CancelMediaProcessingOperation(_) => {
                 CancelMediaProcessingOperation::ODATA_TYPE
             }
-            #[cfg(feature = "_base_site_page")]
+            #[cfg(feature = "_sites")]
             Self::CanvasLayout(_) => CanvasLayout::ODATA_TYPE,
-            #[cfg(feature = "_activity_based_timeout_policy")]
+            #[cfg(feature = "_directory")]
             Self::CertificateAuthorityDetail(_) => CertificateAuthorityDetail::ODATA_TYPE,
             #[cfg(feature = "_certificate_authority")]
             Self::CertificateBasedAuthConfiguration(_) => {
                 CertificateBasedAuthConfiguration::ODATA_TYPE
             }
-            #[cfg(feature = "_activity_based_timeout_policy")]
+            #[cfg(feature = "_directory")]
             Self::CertificateBasedAuthPki(_) => CertificateBasedAuthPki::ODATA_TYPE,
-            #[cfg(feature = "_change_tracked_entity")]
+            #[cfg(feature = "_channel")]
             Self::Channel(_) => Channel::ODATA_TYPE,
             #[cfg(feature = "_chat")]
             Self::Chat(_) => Chat::ODATA_TYPE,
-            #[cfg(feature = "_aad_user_conversation_member")]
+            #[cfg(feature = "_call_ended_event_message_detail")]
             Self::ChatMessage(_) => ChatMessage::ODATA_TYPE,
             #[cfg(feature = "_aad_user_conversation_member")]
             Self::ChatMessageHostedContent(_) => ChatMessageHostedContent::ODATA_TYPE,
-            #[cfg(feature = "_chat")]
+            #[cfg(feature = "_chats")]
             Self::ChatMessageInfo(_) => ChatMessageInfo::ODATA_TYPE,
             #[cfg(feature = "_activities_container")]
             Self::ChecklistItem(_) => ChecklistItem::ODATA_TYPE,
-            #[cfg(feature = "_activity_based_timeout_policy")]
+            #[cfg(feature = "_claims_mapping_policy")]
             Self::ClaimsMappingPolicy(_) => ClaimsMappingPolicy::ODATA_TYPE,
             #[cfg(feature = "_activities_container")]
             Self::CloudClipboardItem(_) => CloudClipboardItem::ODATA_TYPE,
             #[cfg(feature = "_activities_container")]
             Self::CloudClipboardRoot(_) => CloudClipboardRoot::ODATA_TYPE,
-            #[cfg(feature = "_akamai_attack_group_action_model")]
+            #[cfg(feature = "_identity")]
             Self::CloudFlareWebApplicationFirewallProvider(_) => {
                 CloudFlareWebApplicationFirewallProvider::ODATA_TYPE
             }
             #[cfg(feature = "_action_state")]
             Self::CloudPc(_) => CloudPc::ODATA_TYPE,
-            #[cfg(feature = "_android_compliance_policy")]
+            #[cfg(feature = "_device_management")]
             Self::CloudPcAuditEvent(_) => CloudPcAuditEvent::ODATA_TYPE,
-            #[cfg(feature = "_android_compliance_policy")]
+            #[cfg(feature = "_device_management")]
             Self::CloudPcDeviceImage(_) => CloudPcDeviceImage::ODATA_TYPE,
-            #[cfg(feature = "_android_compliance_policy")]
+            #[cfg(feature = "_device_management")]
             Self::CloudPcGalleryImage(_) => CloudPcGalleryImage::ODATA_TYPE,
-            #[cfg(feature = "_android_compliance_policy")]
+            #[cfg(feature = "_device_management")]
             Self::CloudPcOnPremisesConnection(_) => {
                 CloudPcOnPremisesConnection::ODATA_TYPE
             }
-            #[cfg(feature = "_android_compliance_policy")]
+            #[cfg(feature = "_device_management")]
             Self::CloudPcProvisioningPolicy(_) => CloudPcProvisioningPolicy::ODATA_TYPE,
-            #[cfg(feature = "_android_compliance_policy")]
+            #[cfg(feature = "_device_management")]
             Self::CloudPcProvisioningPolicyAssignment(_) => {
                 CloudPcProvisioningPolicyAssignment::ODATA_TYPE
             }
-            #[cfg(feature = "_android_compliance_policy")]
+            #[cfg(feature = "_device_management")]
             Self::CloudPcReport(_) => CloudPcReport::ODATA_TYPE,
-            #[cfg(feature = "_android_compliance_policy")]
+            #[cfg(feature = "_device_management")]
             Self::CloudPcServicePlan(_) => CloudPcServicePlan::ODATA_TYPE,
-            #[cfg(feature = "_android_compliance_policy")]
+            #[cfg(feature = "_device_management")]
             Self::CloudPcUserSetting(_) => CloudPcUserSetting::ODATA_TYPE,
-            #[cfg(feature = "_android_compliance_policy")]
+            #[cfg(feature = "_device_management")]
             Self::CloudPcUserSettingAssignment(_) => {
                 CloudPcUserSettingAssignment::ODATA_TYPE
             }
-            #[cfg(feature = "_base_item")]
+            #[cfg(feature = "_boolean_column")]
             Self::ColumnDefinition(_) => ColumnDefinition::ODATA_TYPE,
-            #[cfg(feature = "_base_item_version")]
+            #[cfg(feature = "_column_link")]
             Self::ColumnLink(_) => ColumnLink::ODATA_TYPE,
-            #[cfg(feature = "_add_large_gallery_view_operation")]
+            #[cfg(feature = "_communications")]
             Self::CommsOperation(_) => CommsOperation::ODATA_TYPE,
-            #[cfg(feature = "_assignment_type")]
+            #[cfg(feature = "_employee_experience")]
             Self::Community(_) => Community::ODATA_TYPE,
-            #[cfg(feature = "_allowed_value")]
+            #[cfg(feature = "_directory")]
             Self::CompanySubscription(_) => CompanySubscription::ODATA_TYPE,
-            #[cfg(feature = "_android_compliance_policy")]
+            #[cfg(feature = "_device_management")]
             Self::ComplianceManagementPartner(_) => {
                 ComplianceManagementPartner::ODATA_TYPE
             }
-            #[cfg(feature = "_akamai_attack_group_action_model")]
+            #[cfg(feature = "_identity")]
             Self::ConditionalAccessRoot(_) => ConditionalAccessRoot::ODATA_TYPE,
-            #[cfg(feature = "_akamai_attack_group_action_model")]
+            #[cfg(feature = "_identity")]
             Self::ConditionalAccessTemplate(_) => ConditionalAccessTemplate::ODATA_TYPE,
-            #[cfg(feature = "_admin_microsoft365_apps")]
+            #[cfg(feature = "_admin")]
             Self::ConfigurationBaseline(_) => ConfigurationBaseline::ODATA_TYPE,
-            #[cfg(feature = "_admin_microsoft365_apps")]
+            #[cfg(feature = "_admin")]
             Self::ConfigurationDrift(_) => ConfigurationDrift::ODATA_TYPE,
-            #[cfg(feature = "_admin_microsoft365_apps")]
+            #[cfg(feature = "_admin")]
             Self::ConfigurationManagement(_) => ConfigurationManagement::ODATA_TYPE,
-            #[cfg(feature = "_admin_microsoft365_apps")]
+            #[cfg(feature = "_admin")]
             Self::ConfigurationMonitor(_) => ConfigurationMonitor::ODATA_TYPE,
-            #[cfg(feature = "_admin_microsoft365_apps")]
+            #[cfg(feature = "_admin")]
             Self::ConfigurationMonitoringResult(_) => {
                 ConfigurationMonitoringResult::ODATA_TYPE
             }
-            #[cfg(feature = "_admin_microsoft365_apps")]
+            #[cfg(feature = "_admin")]
             Self::ConfigurationSnapshotJob(_) => ConfigurationSnapshotJob::ODATA_TYPE,
-            #[cfg(feature = "_access_package")]
+            #[cfg(feature = "_identity_governance")]
             Self::ConnectedOrganization(_) => ConnectedOrganization::ODATA_TYPE,
-            #[cfg(feature = "_attachment")]
+            #[cfg(feature = "_activities_container")]
             Self::Contact(_) => Contact::ODATA_TYPE,
             #[cfg(feature = "_activities_container")]
             Self::ContactFolder(_) => ContactFolder::ODATA_TYPE,
             #[cfg(feature = "_activities_container")]
             Self::ContentActivity(_) => ContentActivity::ODATA_TYPE,
-            #[cfg(feature = "_add_large_gallery_view_operation")]
+            #[cfg(feature = "_communications")]
             Self::ContentSharingSession(_) => ContentSharingSession::ODATA_TYPE,
-            #[cfg(feature = "_base_item_version")]
+            #[cfg(feature = "_column_link")]
             Self::ContentType(_) => ContentType::ODATA_TYPE,
-            #[cfg(feature = "_activity_based_timeout_policy")]
+            #[cfg(feature = "_contracts")]
             Self::Contract(_) => Contract::ODATA_TYPE,
-            #[cfg(feature = "_conversation")]
+            #[cfg(feature = "_groups")]
             Self::Conversation(_) => Conversation::ODATA_TYPE,
-            #[cfg(feature = "_conversation")]
+            #[cfg(feature = "_groups")]
             Self::ConversationThread(_) => ConversationThread::ODATA_TYPE,
-            #[cfg(feature = "_access_entity_type")]
+            #[cfg(feature = "_copilot")]
             Self::CopilotAdmin(_) => CopilotAdmin::ODATA_TYPE,
-            #[cfg(feature = "_access_entity_type")]
+            #[cfg(feature = "_copilot")]
             Self::CopilotAdminCatalog(_) => CopilotAdminCatalog::ODATA_TYPE,
-            #[cfg(feature = "_access_entity_type")]
+            #[cfg(feature = "_copilot")]
             Self::CopilotAdminLimitedMode(_) => CopilotAdminLimitedMode::ODATA_TYPE,
-            #[cfg(feature = "_access_entity_type")]
+            #[cfg(feature = "_copilot")]
             Self::CopilotAdminSetting(_) => CopilotAdminSetting::ODATA_TYPE,
-            #[cfg(feature = "_access_entity_type")]
+            #[cfg(feature = "_copilot_package")]
             Self::CopilotPackage(_) => CopilotPackage::ODATA_TYPE,
-            #[cfg(feature = "_access_entity_type")]
+            #[cfg(feature = "_copilot")]
             Self::CopilotPackageDetail(_) => CopilotPackageDetail::ODATA_TYPE,
-            #[cfg(feature = "_access_entity_type")]
+            #[cfg(feature = "_copilot")]
             Self::CopilotReportRoot(_) => CopilotReportRoot::ODATA_TYPE,
-            #[cfg(feature = "_activity_based_timeout_policy")]
+            #[cfg(feature = "_cross_tenant_access_policy")]
             Self::CrossTenantAccessPolicy(_) => CrossTenantAccessPolicy::ODATA_TYPE,
-            #[cfg(feature = "_b2b_identity_providers_type")]
+            #[cfg(feature = "_policies")]
             Self::CrossTenantAccessPolicyConfigurationDefault(_) => {
                 CrossTenantAccessPolicyConfigurationDefault::ODATA_TYPE
             }
-            #[cfg(feature = "_access_package")]
+            #[cfg(feature = "_identity_governance")]
             Self::CustomDataProvidedResource(_) => CustomDataProvidedResource::ODATA_TYPE,
-            #[cfg(feature = "_access_package")]
+            #[cfg(feature = "_identity_governance")]
             Self::CustomDataProvidedResourceAccessReviewUploadSession(_) => {
                 CustomDataProvidedResourceAccessReviewUploadSession::ODATA_TYPE
             }
-            #[cfg(feature = "_access_package")]
+            #[cfg(feature = "_identity_governance")]
             Self::CustomDataProvidedResourceFile(_) => {
                 CustomDataProvidedResourceFile::ODATA_TYPE
             }
-            #[cfg(feature = "_access_package")]
+            #[cfg(feature = "_identity_governance")]
             Self::CustomExtensionStageSetting(_) => {
                 CustomExtensionStageSetting::ODATA_TYPE
             }
-            #[cfg(feature = "_allowed_value")]
+            #[cfg(feature = "_directory")]
             Self::CustomSecurityAttributeDefinition(_) => {
                 CustomSecurityAttributeDefinition::ODATA_TYPE
             }
-            #[cfg(feature = "_data_policy_operation")]
+            #[cfg(feature = "_data_policy_operations")]
             Self::DataPolicyOperation(_) => DataPolicyOperation::ODATA_TYPE,
-            #[cfg(feature = "_clonable_team_parts")]
+            #[cfg(feature = "_teams")]
             Self::DayNote(_) => DayNote::ODATA_TYPE,
-            #[cfg(feature = "_android_managed_app_protection")]
+            #[cfg(feature = "_device_app_management")]
             Self::DefaultManagedAppProtection(_) => {
                 DefaultManagedAppProtection::ODATA_TYPE
             }
-            #[cfg(feature = "_delegated_admin_access_assignment")]
+            #[cfg(feature = "_tenant_relationships")]
             Self::DelegatedAdminAccessAssignment(_) => {
                 DelegatedAdminAccessAssignment::ODATA_TYPE
             }
-            #[cfg(feature = "_delegated_admin_access_assignment")]
+            #[cfg(feature = "_tenant_relationships")]
             Self::DelegatedAdminCustomer(_) => DelegatedAdminCustomer::ODATA_TYPE,
-            #[cfg(feature = "_delegated_admin_access_assignment")]
+            #[cfg(feature = "_tenant_relationships")]
             Self::DelegatedAdminRelationship(_) => DelegatedAdminRelationship::ODATA_TYPE,
-            #[cfg(feature = "_delegated_admin_access_assignment")]
+            #[cfg(feature = "_tenant_relationships")]
             Self::DelegatedAdminRelationshipOperation(_) => {
                 DelegatedAdminRelationshipOperation::ODATA_TYPE
             }
-            #[cfg(feature = "_delegated_admin_access_assignment")]
+            #[cfg(feature = "_tenant_relationships")]
             Self::DelegatedAdminRelationshipRequest(_) => {
                 DelegatedAdminRelationshipRequest::ODATA_TYPE
             }
-            #[cfg(feature = "_delegated_admin_access_assignment")]
+            #[cfg(feature = "_tenant_relationships")]
             Self::DelegatedAdminServiceManagementDetail(_) => {
                 DelegatedAdminServiceManagementDetail::ODATA_TYPE
             }
-            #[cfg(feature = "_b2b_identity_providers_type")]
+            #[cfg(feature = "_policies")]
             Self::DelegatedAdminServiceProviderConstraints(_) => {
                 DelegatedAdminServiceProviderConstraints::ODATA_TYPE
             }
-            #[cfg(feature = "_approved_client_app")]
+            #[cfg(feature = "_service_principals")]
             Self::DelegatedPermissionClassification(_) => {
                 DelegatedPermissionClassification::ODATA_TYPE
             }
-            #[cfg(feature = "_deleted_chat")]
+            #[cfg(feature = "_teamwork")]
             Self::DeletedChat(_) => DeletedChat::ODATA_TYPE,
-            #[cfg(feature = "_access_package")]
+            #[cfg(feature = "_identity_governance")]
             Self::DeletedItemContainer(_) => DeletedItemContainer::ODATA_TYPE,
-            #[cfg(feature = "_deleted_chat")]
+            #[cfg(feature = "_teamwork")]
             Self::DeletedTeam(_) => DeletedTeam::ODATA_TYPE,
-            #[cfg(feature = "_me")]
+            #[cfg(feature = "_activities_container")]
             Self::DeltaParticipants(_) => DeltaParticipants::ODATA_TYPE,
-            #[cfg(feature = "_assigned_place_mode")]
+            #[cfg(feature = "_places")]
             Self::Desk(_) => Desk::ODATA_TYPE,
-            #[cfg(feature = "_android_compliance_policy")]
+            #[cfg(feature = "_device_management")]
             Self::DetectedApp(_) => DetectedApp::ODATA_TYPE,
-            #[cfg(feature = "_activity_based_timeout_policy")]
+            #[cfg(feature = "_alternative_security_id")]
             Self::Device(_) => Device::ODATA_TYPE,
-            #[cfg(feature = "_android_compliance_policy")]
+            #[cfg(feature = "_device_management")]
             Self::DeviceAndAppManagementRoleAssignment(_) => {
                 DeviceAndAppManagementRoleAssignment::ODATA_TYPE
             }
-            #[cfg(feature = "_android_compliance_policy")]
+            #[cfg(feature = "_device_management")]
             Self::DeviceAndAppManagementRoleDefinition(_) => {
                 DeviceAndAppManagementRoleDefinition::ODATA_TYPE
             }
-            #[cfg(feature = "_android_lob_app")]
+            #[cfg(feature = "_device_app_management")]
             Self::DeviceAppManagement(_) => DeviceAppManagement::ODATA_TYPE,
             #[cfg(feature = "_action_state")]
             Self::DeviceCategory(_) => DeviceCategory::ODATA_TYPE,
-            #[cfg(feature = "_android_compliance_policy")]
+            #[cfg(feature = "_device_management")]
             Self::DeviceComplianceActionItem(_) => DeviceComplianceActionItem::ODATA_TYPE,
-            #[cfg(feature = "_android_compliance_policy")]
+            #[cfg(feature = "_device_management")]
             Self::DeviceComplianceDeviceOverview(_) => {
                 DeviceComplianceDeviceOverview::ODATA_TYPE
             }
-            #[cfg(feature = "_android_compliance_policy")]
+            #[cfg(feature = "_device_management")]
             Self::DeviceComplianceDeviceStatus(_) => {
                 DeviceComplianceDeviceStatus::ODATA_TYPE
             }
-            #[cfg(feature = "_android_compliance_policy")]
+            #[cfg(feature = "_device_management")]
             Self::DeviceCompliancePolicyAssignment(_) => {
                 DeviceCompliancePolicyAssignment::ODATA_TYPE
             }
-            #[cfg(feature = "_android_compliance_policy")]
+            #[cfg(feature = "_device_management")]
             Self::DeviceCompliancePolicyDeviceStateSummary(_) => {
                 DeviceCompliancePolicyDeviceStateSummary::ODATA_TYPE
             }
-            #[cfg(feature = "_android_compliance_policy")]
+            #[cfg(feature = "_device_management")]
             Self::DeviceCompliancePolicySettingStateSummary(_) => {
                 DeviceCompliancePolicySettingStateSummary::ODATA_TYPE
             }
@@ -4195,107 +4195,107 @@ impl AnyEntity {
             Self::DeviceCompliancePolicyState(_) => {
                 DeviceCompliancePolicyState::ODATA_TYPE
             }
-            #[cfg(feature = "_android_compliance_policy")]
+            #[cfg(feature = "_device_management")]
             Self::DeviceComplianceScheduledActionForRule(_) => {
                 DeviceComplianceScheduledActionForRule::ODATA_TYPE
             }
-            #[cfg(feature = "_android_compliance_policy")]
+            #[cfg(feature = "_device_management")]
             Self::DeviceComplianceSettingState(_) => {
                 DeviceComplianceSettingState::ODATA_TYPE
             }
-            #[cfg(feature = "_android_compliance_policy")]
+            #[cfg(feature = "_device_management")]
             Self::DeviceComplianceUserOverview(_) => {
                 DeviceComplianceUserOverview::ODATA_TYPE
             }
-            #[cfg(feature = "_android_compliance_policy")]
+            #[cfg(feature = "_device_management")]
             Self::DeviceComplianceUserStatus(_) => DeviceComplianceUserStatus::ODATA_TYPE,
-            #[cfg(feature = "_android_compliance_policy")]
+            #[cfg(feature = "_device_management")]
             Self::DeviceConfigurationAssignment(_) => {
                 DeviceConfigurationAssignment::ODATA_TYPE
             }
-            #[cfg(feature = "_android_compliance_policy")]
+            #[cfg(feature = "_device_management")]
             Self::DeviceConfigurationDeviceOverview(_) => {
                 DeviceConfigurationDeviceOverview::ODATA_TYPE
             }
-            #[cfg(feature = "_android_compliance_policy")]
+            #[cfg(feature = "_device_management")]
             Self::DeviceConfigurationDeviceStateSummary(_) => {
                 DeviceConfigurationDeviceStateSummary::ODATA_TYPE
             }
-            #[cfg(feature = "_android_compliance_policy")]
+            #[cfg(feature = "_device_management")]
             Self::DeviceConfigurationDeviceStatus(_) => {
                 DeviceConfigurationDeviceStatus::ODATA_TYPE
             }
             #[cfg(feature = "_action_state")]
             Self::DeviceConfigurationState(_) => DeviceConfigurationState::ODATA_TYPE,
-            #[cfg(feature = "_android_compliance_policy")]
+            #[cfg(feature = "_device_management")]
             Self::DeviceConfigurationUserOverview(_) => {
                 DeviceConfigurationUserOverview::ODATA_TYPE
             }
-            #[cfg(feature = "_android_compliance_policy")]
+            #[cfg(feature = "_device_management")]
             Self::DeviceConfigurationUserStatus(_) => {
                 DeviceConfigurationUserStatus::ODATA_TYPE
             }
-            #[cfg(feature = "_android_compliance_policy")]
+            #[cfg(feature = "_device_management")]
             Self::DeviceEnrollmentLimitConfiguration(_) => {
                 DeviceEnrollmentLimitConfiguration::ODATA_TYPE
             }
-            #[cfg(feature = "_android_compliance_policy")]
+            #[cfg(feature = "_device_management")]
             Self::DeviceEnrollmentPlatformRestrictionsConfiguration(_) => {
                 DeviceEnrollmentPlatformRestrictionsConfiguration::ODATA_TYPE
             }
-            #[cfg(feature = "_android_compliance_policy")]
+            #[cfg(feature = "_device_management")]
             Self::DeviceEnrollmentWindowsHelloForBusinessConfiguration(_) => {
                 DeviceEnrollmentWindowsHelloForBusinessConfiguration::ODATA_TYPE
             }
-            #[cfg(feature = "_android_lob_app")]
+            #[cfg(feature = "_device_app_management")]
             Self::DeviceInstallState(_) => DeviceInstallState::ODATA_TYPE,
-            #[cfg(feature = "_allowed_value")]
+            #[cfg(feature = "_directory")]
             Self::DeviceLocalCredentialInfo(_) => DeviceLocalCredentialInfo::ODATA_TYPE,
             #[cfg(feature = "_action_state")]
             Self::DeviceLogCollectionResponse(_) => {
                 DeviceLogCollectionResponse::ODATA_TYPE
             }
-            #[cfg(feature = "_android_compliance_policy")]
+            #[cfg(feature = "_device_management")]
             Self::DeviceManagement(_) => DeviceManagement::ODATA_TYPE,
-            #[cfg(feature = "_me")]
+            #[cfg(feature = "_activities_container")]
             Self::DeviceManagementCachedReportConfiguration(_) => {
                 DeviceManagementCachedReportConfiguration::ODATA_TYPE
             }
-            #[cfg(feature = "_android_compliance_policy")]
+            #[cfg(feature = "_device_management")]
             Self::DeviceManagementExchangeConnector(_) => {
                 DeviceManagementExchangeConnector::ODATA_TYPE
             }
-            #[cfg(feature = "_android_compliance_policy")]
+            #[cfg(feature = "_device_management")]
             Self::DeviceManagementExportJob(_) => DeviceManagementExportJob::ODATA_TYPE,
-            #[cfg(feature = "_android_compliance_policy")]
+            #[cfg(feature = "_device_management")]
             Self::DeviceManagementPartner(_) => DeviceManagementPartner::ODATA_TYPE,
-            #[cfg(feature = "_android_compliance_policy")]
+            #[cfg(feature = "_device_management")]
             Self::DeviceManagementReports(_) => DeviceManagementReports::ODATA_TYPE,
             #[cfg(feature = "_action_state")]
             Self::DeviceManagementTroubleshootingEvent(_) => {
                 DeviceManagementTroubleshootingEvent::ODATA_TYPE
             }
-            #[cfg(feature = "_admin_consent_request_policy")]
+            #[cfg(feature = "_policies")]
             Self::DeviceRegistrationPolicy(_) => DeviceRegistrationPolicy::ODATA_TYPE,
-            #[cfg(feature = "_allowed_value")]
+            #[cfg(feature = "_directory")]
             Self::Directory(_) => Directory::ODATA_TYPE,
-            #[cfg(feature = "_applied_conditional_access_policy")]
+            #[cfg(feature = "_audit_logs")]
             Self::DirectoryAudit(_) => DirectoryAudit::ODATA_TYPE,
-            #[cfg(feature = "_attribute_definition")]
+            #[cfg(feature = "_bulk_operation")]
             Self::DirectoryDefinition(_) => DirectoryDefinition::ODATA_TYPE,
-            #[cfg(feature = "_activity_based_timeout_policy")]
+            #[cfg(feature = "_directory_object")]
             Self::DirectoryObject(_) => DirectoryObject::ODATA_TYPE,
-            #[cfg(feature = "_activity_based_timeout_policy")]
+            #[cfg(feature = "_directory_objects")]
             Self::DirectoryObjectPartnerReference(_) => {
                 DirectoryObjectPartnerReference::ODATA_TYPE
             }
-            #[cfg(feature = "_activity_based_timeout_policy")]
+            #[cfg(feature = "_directory_roles")]
             Self::DirectoryRole(_) => DirectoryRole::ODATA_TYPE,
-            #[cfg(feature = "_activity_based_timeout_policy")]
+            #[cfg(feature = "_directory_role_templates")]
             Self::DirectoryRoleTemplate(_) => DirectoryRoleTemplate::ODATA_TYPE,
-            #[cfg(feature = "_base_item_version")]
+            #[cfg(feature = "_column_link")]
             Self::DocumentSetVersion(_) => DocumentSetVersion::ODATA_TYPE,
-            #[cfg(feature = "_domain")]
+            #[cfg(feature = "_domains")]
             Self::Domain(_) => Domain::ODATA_TYPE,
             #[cfg(feature = "_domain_dns_cname_record")]
             Self::DomainDnsCnameRecord(_) => DomainDnsCnameRecord::ODATA_TYPE,
@@ -4309,131 +4309,131 @@ impl AnyEntity {
             Self::DomainDnsTxtRecord(_) => DomainDnsTxtRecord::ODATA_TYPE,
             #[cfg(feature = "_domain_dns_cname_record")]
             Self::DomainDnsUnavailableRecord(_) => DomainDnsUnavailableRecord::ODATA_TYPE,
-            #[cfg(feature = "_album")]
+            #[cfg(feature = "_drive")]
             Self::Drive(_) => Drive::ODATA_TYPE,
             #[cfg(feature = "_album")]
             Self::DriveItem(_) => DriveItem::ODATA_TYPE,
-            #[cfg(feature = "_drive_item_version")]
+            #[cfg(feature = "_drives")]
             Self::DriveItemVersion(_) => DriveItemVersion::ODATA_TYPE,
-            #[cfg(feature = "_answer_input_type")]
+            #[cfg(feature = "_solutions")]
             Self::DriveProtectionRule(_) => DriveProtectionRule::ODATA_TYPE,
-            #[cfg(feature = "_answer_input_type")]
+            #[cfg(feature = "_solutions")]
             Self::DriveProtectionUnit(_) => DriveProtectionUnit::ODATA_TYPE,
-            #[cfg(feature = "_answer_input_type")]
+            #[cfg(feature = "_solutions")]
             Self::DriveProtectionUnitsBulkAdditionJob(_) => {
                 DriveProtectionUnitsBulkAdditionJob::ODATA_TYPE
             }
-            #[cfg(feature = "_answer_input_type")]
+            #[cfg(feature = "_solutions")]
             Self::DriveRestoreArtifact(_) => DriveRestoreArtifact::ODATA_TYPE,
-            #[cfg(feature = "_answer_input_type")]
+            #[cfg(feature = "_solutions")]
             Self::DriveRestoreArtifactsBulkAdditionRequest(_) => {
                 DriveRestoreArtifactsBulkAdditionRequest::ODATA_TYPE
             }
-            #[cfg(feature = "_android_lob_app")]
+            #[cfg(feature = "_device_app_management")]
             Self::EBookInstallSummary(_) => EBookInstallSummary::ODATA_TYPE,
-            #[cfg(feature = "_admin_microsoft365_apps")]
+            #[cfg(feature = "_admin")]
             Self::Edge(_) => Edge::ODATA_TYPE,
-            #[cfg(feature = "_android_compliance_policy")]
+            #[cfg(feature = "_device_management")]
             Self::EditionUpgradeConfiguration(_) => {
                 EditionUpgradeConfiguration::ODATA_TYPE
             }
-            #[cfg(feature = "_challenging_word")]
+            #[cfg(feature = "_education")]
             Self::EducationAssignment(_) => EducationAssignment::ODATA_TYPE,
-            #[cfg(feature = "_challenging_word")]
+            #[cfg(feature = "_education")]
             Self::EducationAssignmentDefaults(_) => {
                 EducationAssignmentDefaults::ODATA_TYPE
             }
-            #[cfg(feature = "_challenging_word")]
+            #[cfg(feature = "_education")]
             Self::EducationAssignmentResource(_) => {
                 EducationAssignmentResource::ODATA_TYPE
             }
-            #[cfg(feature = "_challenging_word")]
+            #[cfg(feature = "_education")]
             Self::EducationAssignmentSettings(_) => {
                 EducationAssignmentSettings::ODATA_TYPE
             }
-            #[cfg(feature = "_challenging_word")]
+            #[cfg(feature = "_education")]
             Self::EducationCategory(_) => EducationCategory::ODATA_TYPE,
-            #[cfg(feature = "_challenging_word")]
+            #[cfg(feature = "_education")]
             Self::EducationClass(_) => EducationClass::ODATA_TYPE,
-            #[cfg(feature = "_challenging_word")]
+            #[cfg(feature = "_education")]
             Self::EducationFeedbackOutcome(_) => EducationFeedbackOutcome::ODATA_TYPE,
-            #[cfg(feature = "_challenging_word")]
+            #[cfg(feature = "_education")]
             Self::EducationFeedbackResourceOutcome(_) => {
                 EducationFeedbackResourceOutcome::ODATA_TYPE
             }
-            #[cfg(feature = "_challenging_word")]
+            #[cfg(feature = "_education")]
             Self::EducationGradingCategory(_) => EducationGradingCategory::ODATA_TYPE,
-            #[cfg(feature = "_challenging_word")]
+            #[cfg(feature = "_education")]
             Self::EducationGradingScheme(_) => EducationGradingScheme::ODATA_TYPE,
-            #[cfg(feature = "_challenging_word")]
+            #[cfg(feature = "_education")]
             Self::EducationModule(_) => EducationModule::ODATA_TYPE,
-            #[cfg(feature = "_challenging_word")]
+            #[cfg(feature = "_education")]
             Self::EducationModuleResource(_) => EducationModuleResource::ODATA_TYPE,
-            #[cfg(feature = "_challenging_word")]
+            #[cfg(feature = "_education")]
             Self::EducationPointsOutcome(_) => EducationPointsOutcome::ODATA_TYPE,
-            #[cfg(feature = "_challenging_word")]
+            #[cfg(feature = "_education")]
             Self::EducationRubric(_) => EducationRubric::ODATA_TYPE,
-            #[cfg(feature = "_challenging_word")]
+            #[cfg(feature = "_education")]
             Self::EducationRubricOutcome(_) => EducationRubricOutcome::ODATA_TYPE,
-            #[cfg(feature = "_challenging_word")]
+            #[cfg(feature = "_education")]
             Self::EducationSchool(_) => EducationSchool::ODATA_TYPE,
-            #[cfg(feature = "_challenging_word")]
+            #[cfg(feature = "_education")]
             Self::EducationSubmission(_) => EducationSubmission::ODATA_TYPE,
-            #[cfg(feature = "_challenging_word")]
+            #[cfg(feature = "_education")]
             Self::EducationSubmissionResource(_) => {
                 EducationSubmissionResource::ODATA_TYPE
             }
-            #[cfg(feature = "_challenging_word")]
+            #[cfg(feature = "_education")]
             Self::EducationUser(_) => EducationUser::ODATA_TYPE,
             #[cfg(feature = "_activities_container")]
             Self::EmailAuthenticationMethod(_) => EmailAuthenticationMethod::ODATA_TYPE,
-            #[cfg(feature = "_advanced_config_state")]
+            #[cfg(feature = "_authentication_method_configurations")]
             Self::EmailAuthenticationMethodConfiguration(_) => {
                 EmailAuthenticationMethodConfiguration::ODATA_TYPE
             }
-            #[cfg(feature = "_bitlocker")]
+            #[cfg(feature = "_information_protection")]
             Self::EmailFileAssessmentRequest(_) => EmailFileAssessmentRequest::ODATA_TYPE,
-            #[cfg(feature = "_answer_input_type")]
+            #[cfg(feature = "_solutions")]
             Self::EmailNotificationsSetting(_) => EmailNotificationsSetting::ODATA_TYPE,
-            #[cfg(feature = "_me")]
+            #[cfg(feature = "_activities_container")]
             Self::EmergencyCallEvent(_) => EmergencyCallEvent::ODATA_TYPE,
             #[cfg(feature = "_activities_container")]
             Self::EmployeeExperienceUser(_) => EmployeeExperienceUser::ODATA_TYPE,
-            #[cfg(feature = "_account_target_content")]
+            #[cfg(feature = "_security")]
             Self::EndUserNotification(_) => EndUserNotification::ODATA_TYPE,
-            #[cfg(feature = "_account_target_content")]
+            #[cfg(feature = "_security")]
             Self::EndUserNotificationDetail(_) => EndUserNotificationDetail::ODATA_TYPE,
-            #[cfg(feature = "_access_package")]
+            #[cfg(feature = "_identity_governance")]
             Self::EndUserSettings(_) => EndUserSettings::ODATA_TYPE,
-            #[cfg(feature = "_activity_based_timeout_policy")]
+            #[cfg(feature = "_service_principals")]
             Self::Endpoint(_) => Endpoint::ODATA_TYPE,
-            #[cfg(feature = "_engagement_async_operation")]
+            #[cfg(feature = "_employee_experience")]
             Self::EngagementAsyncOperation(_) => EngagementAsyncOperation::ODATA_TYPE,
-            #[cfg(feature = "_add_large_gallery_view_operation")]
+            #[cfg(feature = "_communications")]
             Self::EngagementConversationDiscussionMessage(_) => {
                 EngagementConversationDiscussionMessage::ODATA_TYPE
             }
-            #[cfg(feature = "_add_large_gallery_view_operation")]
+            #[cfg(feature = "_communications")]
             Self::EngagementConversationMessage(_) => {
                 EngagementConversationMessage::ODATA_TYPE
             }
-            #[cfg(feature = "_add_large_gallery_view_operation")]
+            #[cfg(feature = "_communications")]
             Self::EngagementConversationMessageReaction(_) => {
                 EngagementConversationMessageReaction::ODATA_TYPE
             }
-            #[cfg(feature = "_add_large_gallery_view_operation")]
+            #[cfg(feature = "_communications")]
             Self::EngagementConversationQuestionMessage(_) => {
                 EngagementConversationQuestionMessage::ODATA_TYPE
             }
-            #[cfg(feature = "_add_large_gallery_view_operation")]
+            #[cfg(feature = "_communications")]
             Self::EngagementConversationSystemMessage(_) => {
                 EngagementConversationSystemMessage::ODATA_TYPE
             }
-            #[cfg(feature = "_engagement_async_operation")]
+            #[cfg(feature = "_assignment_type")]
             Self::EngagementRole(_) => EngagementRole::ODATA_TYPE,
-            #[cfg(feature = "_engagement_async_operation")]
+            #[cfg(feature = "_assignment_type")]
             Self::EngagementRoleMember(_) => EngagementRoleMember::ODATA_TYPE,
-            #[cfg(feature = "_android_compliance_policy")]
+            #[cfg(feature = "_device_management")]
             Self::EnrollmentConfigurationAssignment(_) => {
                 EnrollmentConfigurationAssignment::ODATA_TYPE
             }
@@ -4441,33 +4441,33 @@ impl AnyEntity {
             Self::EnrollmentTroubleshootingEvent(_) => {
                 EnrollmentTroubleshootingEvent::ODATA_TYPE
             }
-            #[cfg(feature = "_me")]
+            #[cfg(feature = "_activities_container")]
             Self::EnterpriseCodeSigningCertificate(_) => {
                 EnterpriseCodeSigningCertificate::ODATA_TYPE
             }
-            #[cfg(feature = "_access_package")]
+            #[cfg(feature = "_identity_governance")]
             Self::EntitlementManagement(_) => EntitlementManagement::ODATA_TYPE,
-            #[cfg(feature = "_access_package")]
+            #[cfg(feature = "_identity_governance")]
             Self::EntitlementManagementSettings(_) => {
                 EntitlementManagementSettings::ODATA_TYPE
             }
-            #[cfg(feature = "_allowed_value")]
+            #[cfg(feature = "_directory")]
             Self::MicrosoftGraphEntraRecoveryServicesRecovery(_) => {
                 super::super::microsoft_graph_entra_recovery_services::Recovery::ODATA_TYPE
             }
-            #[cfg(feature = "_allowed_value")]
+            #[cfg(feature = "_directory")]
             Self::MicrosoftGraphEntraRecoveryServicesRecoveryChangeObjectBase(_) => {
                 super::super::microsoft_graph_entra_recovery_services::RecoveryChangeObjectBase::ODATA_TYPE
             }
-            #[cfg(feature = "_allowed_value")]
+            #[cfg(feature = "_directory")]
             Self::MicrosoftGraphEntraRecoveryServicesRecoveryJob(_) => {
                 super::super::microsoft_graph_entra_recovery_services::RecoveryJob::ODATA_TYPE
             }
-            #[cfg(feature = "_allowed_value")]
+            #[cfg(feature = "_directory")]
             Self::MicrosoftGraphEntraRecoveryServicesRecoveryPreviewJob(_) => {
                 super::super::microsoft_graph_entra_recovery_services::RecoveryPreviewJob::ODATA_TYPE
             }
-            #[cfg(feature = "_allowed_value")]
+            #[cfg(feature = "_directory")]
             Self::MicrosoftGraphEntraRecoveryServicesSnapshot(_) => {
                 super::super::microsoft_graph_entra_recovery_services::Snapshot::ODATA_TYPE
             }
@@ -4479,37 +4479,37 @@ impl AnyEntity {
             Self::EventMessageRequest(_) => EventMessageRequest::ODATA_TYPE,
             #[cfg(feature = "_attachment")]
             Self::EventMessageResponse(_) => EventMessageResponse::ODATA_TYPE,
-            #[cfg(feature = "_admin_microsoft365_apps")]
+            #[cfg(feature = "_admin")]
             Self::ExchangeAdmin(_) => ExchangeAdmin::ODATA_TYPE,
-            #[cfg(feature = "_admin_microsoft365_apps")]
+            #[cfg(feature = "_admin")]
             Self::ExchangeMessageTrace(_) => ExchangeMessageTrace::ODATA_TYPE,
-            #[cfg(feature = "_admin_microsoft365_apps")]
+            #[cfg(feature = "_admin")]
             Self::ExchangeMessageTraceDetail(_) => ExchangeMessageTraceDetail::ODATA_TYPE,
-            #[cfg(feature = "_answer_input_type")]
+            #[cfg(feature = "_solutions")]
             Self::ExchangeProtectionPolicy(_) => ExchangeProtectionPolicy::ODATA_TYPE,
-            #[cfg(feature = "_answer_input_type")]
+            #[cfg(feature = "_solutions")]
             Self::ExchangeRestoreSession(_) => ExchangeRestoreSession::ODATA_TYPE,
             #[cfg(feature = "_activities_container")]
             Self::ExchangeSettings(_) => ExchangeSettings::ODATA_TYPE,
-            #[cfg(feature = "_activity_based_timeout_policy")]
+            #[cfg(feature = "_extension_property")]
             Self::ExtensionProperty(_) => ExtensionProperty::ODATA_TYPE,
             #[cfg(feature = "_activities_container")]
             Self::ExternalAuthenticationMethod(_) => {
                 ExternalAuthenticationMethod::ODATA_TYPE
             }
-            #[cfg(feature = "_advanced_config_state")]
+            #[cfg(feature = "_authentication_method_configurations")]
             Self::ExternalAuthenticationMethodConfiguration(_) => {
                 ExternalAuthenticationMethodConfiguration::ODATA_TYPE
             }
-            #[cfg(feature = "_binary_operator")]
+            #[cfg(feature = "_connections")]
             Self::MicrosoftGraphExternalConnectorsConnectionOperation(_) => {
                 super::super::microsoft_graph_external_connectors::ConnectionOperation::ODATA_TYPE
             }
-            #[cfg(feature = "_binary_operator")]
+            #[cfg(feature = "_connections")]
             Self::MicrosoftGraphExternalConnectorsExternalActivity(_) => {
                 super::super::microsoft_graph_external_connectors::ExternalActivity::ODATA_TYPE
             }
-            #[cfg(feature = "_binary_operator")]
+            #[cfg(feature = "_connections")]
             Self::MicrosoftGraphExternalConnectorsExternalActivityResult(_) => {
                 super::super::microsoft_graph_external_connectors::ExternalActivityResult::ODATA_TYPE
             }
@@ -4517,41 +4517,41 @@ impl AnyEntity {
             Self::MicrosoftGraphExternalConnectorsExternalConnection(_) => {
                 super::super::microsoft_graph_external_connectors::ExternalConnection::ODATA_TYPE
             }
-            #[cfg(feature = "_binary_operator")]
+            #[cfg(feature = "_connections")]
             Self::MicrosoftGraphExternalConnectorsExternalGroup(_) => {
                 super::super::microsoft_graph_external_connectors::ExternalGroup::ODATA_TYPE
             }
-            #[cfg(feature = "_binary_operator")]
+            #[cfg(feature = "_connections")]
             Self::MicrosoftGraphExternalConnectorsExternalItem(_) => {
                 super::super::microsoft_graph_external_connectors::ExternalItem::ODATA_TYPE
             }
-            #[cfg(feature = "_binary_operator")]
+            #[cfg(feature = "_connections")]
             Self::MicrosoftGraphExternalConnectorsIdentity(_) => {
                 super::super::microsoft_graph_external_connectors::Identity::ODATA_TYPE
             }
-            #[cfg(feature = "_binary_operator")]
+            #[cfg(feature = "_connections")]
             Self::MicrosoftGraphExternalConnectorsSchema(_) => {
                 super::super::microsoft_graph_external_connectors::Schema::ODATA_TYPE
             }
             #[cfg(feature = "_apple_managed_identity_provider")]
             Self::ExternalDomainName(_) => ExternalDomainName::ODATA_TYPE,
-            #[cfg(feature = "_akamai_attack_group_action_model")]
+            #[cfg(feature = "_identity")]
             Self::ExternalUsersSelfServiceSignUpEventsFlow(_) => {
                 ExternalUsersSelfServiceSignUpEventsFlow::ODATA_TYPE
             }
-            #[cfg(feature = "_admin_consent_request_policy")]
+            #[cfg(feature = "_policies")]
             Self::FeatureRolloutPolicy(_) => FeatureRolloutPolicy::ODATA_TYPE,
-            #[cfg(feature = "_attribute_definition")]
+            #[cfg(feature = "_bulk_operation")]
             Self::FederatedIdentityCredential(_) => {
                 FederatedIdentityCredential::ODATA_TYPE
             }
-            #[cfg(feature = "_activity_based_timeout_policy")]
+            #[cfg(feature = "_policies")]
             Self::FederatedTokenValidationPolicy(_) => {
                 FederatedTokenValidationPolicy::ODATA_TYPE
             }
             #[cfg(feature = "_activities_container")]
             Self::Fido2AuthenticationMethod(_) => Fido2AuthenticationMethod::ODATA_TYPE,
-            #[cfg(feature = "_advanced_config_state")]
+            #[cfg(feature = "_authentication_method_configurations")]
             Self::Fido2AuthenticationMethodConfiguration(_) => {
                 Fido2AuthenticationMethodConfiguration::ODATA_TYPE
             }
@@ -4559,141 +4559,141 @@ impl AnyEntity {
             Self::Fido2CombinationConfiguration(_) => {
                 Fido2CombinationConfiguration::ODATA_TYPE
             }
-            #[cfg(feature = "_base_item_version")]
+            #[cfg(feature = "_column_link")]
             Self::FieldValueSet(_) => FieldValueSet::ODATA_TYPE,
-            #[cfg(feature = "_bitlocker")]
+            #[cfg(feature = "_information_protection")]
             Self::FileAssessmentRequest(_) => FileAssessmentRequest::ODATA_TYPE,
             #[cfg(feature = "_attachment")]
             Self::FileAttachment(_) => FileAttachment::ODATA_TYPE,
-            #[cfg(feature = "_file_storage")]
+            #[cfg(feature = "_storage")]
             Self::FileStorage(_) => FileStorage::ODATA_TYPE,
-            #[cfg(feature = "_file_storage")]
+            #[cfg(feature = "_storage")]
             Self::FileStorageContainer(_) => FileStorageContainer::ODATA_TYPE,
-            #[cfg(feature = "_file_storage")]
+            #[cfg(feature = "_storage")]
             Self::FileStorageContainerType(_) => FileStorageContainerType::ODATA_TYPE,
-            #[cfg(feature = "_file_storage")]
+            #[cfg(feature = "_storage")]
             Self::FileStorageContainerTypeRegistration(_) => {
                 FileStorageContainerTypeRegistration::ODATA_TYPE
             }
             #[cfg(feature = "_filter_operator_schema")]
             Self::FilterOperatorSchema(_) => FilterOperatorSchema::ODATA_TYPE,
-            #[cfg(feature = "_assigned_place_mode")]
+            #[cfg(feature = "_places")]
             Self::FixtureMap(_) => FixtureMap::ODATA_TYPE,
-            #[cfg(feature = "_assigned_place_mode")]
+            #[cfg(feature = "_places")]
             Self::Floor(_) => Floor::ODATA_TYPE,
-            #[cfg(feature = "_assigned_place_mode")]
+            #[cfg(feature = "_places")]
             Self::FootprintMap(_) => FootprintMap::ODATA_TYPE,
-            #[cfg(feature = "_answer_input_type")]
+            #[cfg(feature = "_solutions")]
             Self::GranularDriveRestoreArtifact(_) => {
                 GranularDriveRestoreArtifact::ODATA_TYPE
             }
-            #[cfg(feature = "_answer_input_type")]
+            #[cfg(feature = "_solutions")]
             Self::GranularMailboxRestoreArtifact(_) => {
                 GranularMailboxRestoreArtifact::ODATA_TYPE
             }
-            #[cfg(feature = "_answer_input_type")]
+            #[cfg(feature = "_artifact_restore_status")]
             Self::GranularRestoreArtifactBase(_) => {
                 GranularRestoreArtifactBase::ODATA_TYPE
             }
-            #[cfg(feature = "_answer_input_type")]
+            #[cfg(feature = "_solutions")]
             Self::GranularSiteRestoreArtifact(_) => {
                 GranularSiteRestoreArtifact::ODATA_TYPE
             }
-            #[cfg(feature = "_activity_based_timeout_policy")]
+            #[cfg(feature = "_group")]
             Self::Group(_) => Group::ODATA_TYPE,
             #[cfg(feature = "_group_lifecycle_policy")]
             Self::GroupLifecyclePolicy(_) => GroupLifecyclePolicy::ODATA_TYPE,
             #[cfg(feature = "_group_setting")]
             Self::GroupSetting(_) => GroupSetting::ODATA_TYPE,
-            #[cfg(feature = "_activity_based_timeout_policy")]
+            #[cfg(feature = "_group_setting_templates")]
             Self::GroupSettingTemplate(_) => GroupSettingTemplate::ODATA_TYPE,
-            #[cfg(feature = "_activity_based_timeout_policy")]
+            #[cfg(feature = "_app_credential_restriction_type")]
             Self::HomeRealmDiscoveryPolicy(_) => HomeRealmDiscoveryPolicy::ODATA_TYPE,
-            #[cfg(feature = "_base_site_page")]
+            #[cfg(feature = "_sites")]
             Self::HorizontalSection(_) => HorizontalSection::ODATA_TYPE,
-            #[cfg(feature = "_base_site_page")]
+            #[cfg(feature = "_sites")]
             Self::HorizontalSectionColumn(_) => HorizontalSectionColumn::ODATA_TYPE,
-            #[cfg(feature = "_akamai_attack_group_action_model")]
+            #[cfg(feature = "_identity")]
             Self::HumanSecurityFraudProtectionProvider(_) => {
                 HumanSecurityFraudProtectionProvider::ODATA_TYPE
             }
-            #[cfg(feature = "_akamai_attack_group_action_model")]
+            #[cfg(feature = "_identity")]
             Self::IdentityApiConnector(_) => IdentityApiConnector::ODATA_TYPE,
-            #[cfg(feature = "_akamai_attack_group_action_model")]
+            #[cfg(feature = "_identity")]
             Self::IdentityBuiltInUserFlowAttribute(_) => {
                 IdentityBuiltInUserFlowAttribute::ODATA_TYPE
             }
-            #[cfg(feature = "_akamai_attack_group_action_model")]
+            #[cfg(feature = "_identity")]
             Self::IdentityContainer(_) => IdentityContainer::ODATA_TYPE,
-            #[cfg(feature = "_akamai_attack_group_action_model")]
+            #[cfg(feature = "_identity")]
             Self::IdentityCustomUserFlowAttribute(_) => {
                 IdentityCustomUserFlowAttribute::ODATA_TYPE
             }
-            #[cfg(feature = "_access_package")]
+            #[cfg(feature = "_identity_governance")]
             Self::MicrosoftGraphIdentityGovernanceCustomTaskExtension(_) => {
                 super::super::microsoft_graph_identity_governance::CustomTaskExtension::ODATA_TYPE
             }
-            #[cfg(feature = "_access_package")]
+            #[cfg(feature = "_identity_governance")]
             Self::MicrosoftGraphIdentityGovernanceInsights(_) => {
                 super::super::microsoft_graph_identity_governance::Insights::ODATA_TYPE
             }
-            #[cfg(feature = "_access_package")]
+            #[cfg(feature = "_identity_governance")]
             Self::MicrosoftGraphIdentityGovernanceLifecycleManagementSettings(_) => {
                 super::super::microsoft_graph_identity_governance::LifecycleManagementSettings::ODATA_TYPE
             }
-            #[cfg(feature = "_access_package")]
+            #[cfg(feature = "_identity_governance")]
             Self::MicrosoftGraphIdentityGovernanceLifecycleWorkflowsContainer(_) => {
                 super::super::microsoft_graph_identity_governance::LifecycleWorkflowsContainer::ODATA_TYPE
             }
-            #[cfg(feature = "_access_package")]
+            #[cfg(feature = "_identity_governance")]
             Self::MicrosoftGraphIdentityGovernanceRun(_) => {
                 super::super::microsoft_graph_identity_governance::Run::ODATA_TYPE
             }
-            #[cfg(feature = "_access_package")]
+            #[cfg(feature = "_identity_governance")]
             Self::MicrosoftGraphIdentityGovernanceTask(_) => {
                 super::super::microsoft_graph_identity_governance::Task::ODATA_TYPE
             }
-            #[cfg(feature = "_access_package")]
+            #[cfg(feature = "_identity_governance")]
             Self::MicrosoftGraphIdentityGovernanceTaskDefinition(_) => {
                 super::super::microsoft_graph_identity_governance::TaskDefinition::ODATA_TYPE
             }
-            #[cfg(feature = "_access_package")]
+            #[cfg(feature = "_identity_governance")]
             Self::MicrosoftGraphIdentityGovernanceTaskProcessingResult(_) => {
                 super::super::microsoft_graph_identity_governance::TaskProcessingResult::ODATA_TYPE
             }
-            #[cfg(feature = "_access_package")]
+            #[cfg(feature = "_identity_governance")]
             Self::MicrosoftGraphIdentityGovernanceTaskReport(_) => {
                 super::super::microsoft_graph_identity_governance::TaskReport::ODATA_TYPE
             }
-            #[cfg(feature = "_access_package")]
+            #[cfg(feature = "_identity_governance")]
             Self::MicrosoftGraphIdentityGovernanceUserProcessingResult(_) => {
                 super::super::microsoft_graph_identity_governance::UserProcessingResult::ODATA_TYPE
             }
-            #[cfg(feature = "_access_package")]
+            #[cfg(feature = "_identity_governance")]
             Self::MicrosoftGraphIdentityGovernanceWorkflowTemplate(_) => {
                 super::super::microsoft_graph_identity_governance::WorkflowTemplate::ODATA_TYPE
             }
             #[cfg(feature = "_identity_provider")]
             Self::IdentityProvider(_) => IdentityProvider::ODATA_TYPE,
-            #[cfg(feature = "_activity_based_timeout_policy")]
+            #[cfg(feature = "_policies")]
             Self::IdentitySecurityDefaultsEnforcementPolicy(_) => {
                 IdentitySecurityDefaultsEnforcementPolicy::ODATA_TYPE
             }
-            #[cfg(feature = "_akamai_attack_group_action_model")]
+            #[cfg(feature = "_identity_user_flow")]
             Self::IdentityUserFlow(_) => IdentityUserFlow::ODATA_TYPE,
-            #[cfg(feature = "_akamai_attack_group_action_model")]
+            #[cfg(feature = "_identity")]
             Self::IdentityUserFlowAttribute(_) => IdentityUserFlowAttribute::ODATA_TYPE,
-            #[cfg(feature = "_akamai_attack_group_action_model")]
+            #[cfg(feature = "_identity")]
             Self::IdentityUserFlowAttributeAssignment(_) => {
                 IdentityUserFlowAttributeAssignment::ODATA_TYPE
             }
-            #[cfg(feature = "_akamai_attack_group_action_model")]
+            #[cfg(feature = "_identity")]
             Self::IdentityVerifiedIdRoot(_) => IdentityVerifiedIdRoot::ODATA_TYPE,
-            #[cfg(feature = "_android_compliance_policy")]
+            #[cfg(feature = "_device_management")]
             Self::ImportedWindowsAutopilotDeviceIdentity(_) => {
                 ImportedWindowsAutopilotDeviceIdentity::ODATA_TYPE
             }
-            #[cfg(feature = "_me")]
+            #[cfg(feature = "_activities_container")]
             Self::ImportedWindowsAutopilotDeviceIdentityUpload(_) => {
                 ImportedWindowsAutopilotDeviceIdentityUpload::ODATA_TYPE
             }
@@ -4703,219 +4703,219 @@ impl AnyEntity {
             Self::InferenceClassificationOverride(_) => {
                 InferenceClassificationOverride::ODATA_TYPE
             }
-            #[cfg(feature = "_admin_microsoft365_apps")]
+            #[cfg(feature = "_admin")]
             Self::InsightsSettings(_) => InsightsSettings::ODATA_TYPE,
-            #[cfg(feature = "_authentication_protocol")]
+            #[cfg(feature = "_domains")]
             Self::InternalDomainFederation(_) => InternalDomainFederation::ODATA_TYPE,
-            #[cfg(feature = "_admin_microsoft365_apps")]
+            #[cfg(feature = "_admin")]
             Self::InternetExplorerMode(_) => InternetExplorerMode::ODATA_TYPE,
-            #[cfg(feature = "_invitation")]
+            #[cfg(feature = "_invitations")]
             Self::Invitation(_) => Invitation::ODATA_TYPE,
-            #[cfg(feature = "_add_large_gallery_view_operation")]
+            #[cfg(feature = "_communications")]
             Self::InviteParticipantsOperation(_) => {
                 InviteParticipantsOperation::ODATA_TYPE
             }
-            #[cfg(feature = "_android_compliance_policy")]
+            #[cfg(feature = "_device_management")]
             Self::IosCompliancePolicy(_) => IosCompliancePolicy::ODATA_TYPE,
-            #[cfg(feature = "_android_compliance_policy")]
+            #[cfg(feature = "_device_management")]
             Self::IosCustomConfiguration(_) => IosCustomConfiguration::ODATA_TYPE,
-            #[cfg(feature = "_android_compliance_policy")]
+            #[cfg(feature = "_device_management")]
             Self::IosDeviceFeaturesConfiguration(_) => {
                 IosDeviceFeaturesConfiguration::ODATA_TYPE
             }
-            #[cfg(feature = "_android_compliance_policy")]
+            #[cfg(feature = "_device_management")]
             Self::IosGeneralDeviceConfiguration(_) => {
                 IosGeneralDeviceConfiguration::ODATA_TYPE
             }
-            #[cfg(feature = "_android_lob_app")]
+            #[cfg(feature = "_device_app_management")]
             Self::IosLobApp(_) => IosLobApp::ODATA_TYPE,
-            #[cfg(feature = "_me")]
+            #[cfg(feature = "_activities_container")]
             Self::IosLobAppProvisioningConfigurationAssignment(_) => {
                 IosLobAppProvisioningConfigurationAssignment::ODATA_TYPE
             }
-            #[cfg(feature = "_android_managed_app_protection")]
+            #[cfg(feature = "_device_app_management")]
             Self::IosManagedAppProtection(_) => IosManagedAppProtection::ODATA_TYPE,
-            #[cfg(feature = "_android_lob_app")]
+            #[cfg(feature = "_device_app_management")]
             Self::IosManagedAppRegistration(_) => IosManagedAppRegistration::ODATA_TYPE,
-            #[cfg(feature = "_android_lob_app")]
+            #[cfg(feature = "_device_app_management")]
             Self::IosMobileAppConfiguration(_) => IosMobileAppConfiguration::ODATA_TYPE,
-            #[cfg(feature = "_android_lob_app")]
+            #[cfg(feature = "_device_app_management")]
             Self::IosStoreApp(_) => IosStoreApp::ODATA_TYPE,
-            #[cfg(feature = "_android_compliance_policy")]
+            #[cfg(feature = "_device_management")]
             Self::IosUpdateConfiguration(_) => IosUpdateConfiguration::ODATA_TYPE,
-            #[cfg(feature = "_android_compliance_policy")]
+            #[cfg(feature = "_device_management")]
             Self::IosUpdateDeviceStatus(_) => IosUpdateDeviceStatus::ODATA_TYPE,
-            #[cfg(feature = "_android_lob_app")]
+            #[cfg(feature = "_device_app_management")]
             Self::IosVppApp(_) => IosVppApp::ODATA_TYPE,
-            #[cfg(feature = "_android_lob_app")]
+            #[cfg(feature = "_device_app_management")]
             Self::IosVppEBook(_) => IosVppEBook::ODATA_TYPE,
-            #[cfg(feature = "_android_lob_app")]
+            #[cfg(feature = "_device_app_management")]
             Self::IosVppEBookAssignment(_) => IosVppEBookAssignment::ODATA_TYPE,
-            #[cfg(feature = "_android_lob_app")]
+            #[cfg(feature = "_device_app_management")]
             Self::IosiPadOsWebClip(_) => IosiPadOsWebClip::ODATA_TYPE,
             #[cfg(feature = "_access_action")]
             Self::ItemActivity(_) => ItemActivity::ODATA_TYPE,
-            #[cfg(feature = "_base_item_version")]
+            #[cfg(feature = "_column_link")]
             Self::ItemActivityStat(_) => ItemActivityStat::ODATA_TYPE,
-            #[cfg(feature = "_access_action")]
+            #[cfg(feature = "_column_link")]
             Self::ItemAnalytics(_) => ItemAnalytics::ODATA_TYPE,
             #[cfg(feature = "_attachment")]
             Self::ItemAttachment(_) => ItemAttachment::ODATA_TYPE,
             #[cfg(feature = "_activities_container")]
             Self::ItemInsights(_) => ItemInsights::ODATA_TYPE,
-            #[cfg(feature = "_drive_item_version")]
+            #[cfg(feature = "_drives")]
             Self::ItemRetentionLabel(_) => ItemRetentionLabel::ODATA_TYPE,
-            #[cfg(feature = "_me")]
+            #[cfg(feature = "_activities_container")]
             Self::LabelContentRight(_) => LabelContentRight::ODATA_TYPE,
-            #[cfg(feature = "_account_target_content")]
+            #[cfg(feature = "_security")]
             Self::LandingPage(_) => LandingPage::ODATA_TYPE,
-            #[cfg(feature = "_account_target_content")]
+            #[cfg(feature = "_security")]
             Self::LandingPageDetail(_) => LandingPageDetail::ODATA_TYPE,
             #[cfg(feature = "_assignment_type")]
             Self::LearningAssignment(_) => LearningAssignment::ODATA_TYPE,
-            #[cfg(feature = "_assignment_type")]
+            #[cfg(feature = "_employee_experience")]
             Self::LearningContent(_) => LearningContent::ODATA_TYPE,
             #[cfg(feature = "_assignment_type")]
             Self::LearningCourseActivity(_) => LearningCourseActivity::ODATA_TYPE,
-            #[cfg(feature = "_assignment_type")]
+            #[cfg(feature = "_employee_experience")]
             Self::LearningProvider(_) => LearningProvider::ODATA_TYPE,
             #[cfg(feature = "_assignment_type")]
             Self::LearningSelfInitiatedCourse(_) => {
                 LearningSelfInitiatedCourse::ODATA_TYPE
             }
-            #[cfg(feature = "_assigned_place_mode")]
+            #[cfg(feature = "_places")]
             Self::LevelMap(_) => LevelMap::ODATA_TYPE,
             #[cfg(feature = "_activities_container")]
             Self::LicenseDetails(_) => LicenseDetails::ODATA_TYPE,
             #[cfg(feature = "_activities_container")]
             Self::LinkedResource(_) => LinkedResource::ODATA_TYPE,
-            #[cfg(feature = "_base_item_version")]
+            #[cfg(feature = "_column_link")]
             Self::List(_) => List::ODATA_TYPE,
-            #[cfg(feature = "_base_item_version")]
+            #[cfg(feature = "_column_link")]
             Self::ListItem(_) => ListItem::ODATA_TYPE,
-            #[cfg(feature = "_base_item_version")]
+            #[cfg(feature = "_column_link")]
             Self::ListItemVersion(_) => ListItemVersion::ODATA_TYPE,
-            #[cfg(feature = "_android_compliance_policy")]
+            #[cfg(feature = "_device_management")]
             Self::LocalizedNotificationMessage(_) => {
                 LocalizedNotificationMessage::ODATA_TYPE
             }
-            #[cfg(feature = "_account_target_content")]
+            #[cfg(feature = "_security")]
             Self::LoginPage(_) => LoginPage::ODATA_TYPE,
             #[cfg(feature = "_long_running_operation")]
             Self::LongRunningOperation(_) => LongRunningOperation::ODATA_TYPE,
-            #[cfg(feature = "_admin_microsoft365_apps")]
+            #[cfg(feature = "_admin")]
             Self::M365AppsInstallationOptions(_) => {
                 M365AppsInstallationOptions::ODATA_TYPE
             }
-            #[cfg(feature = "_android_compliance_policy")]
+            #[cfg(feature = "_device_management")]
             Self::MacOsCompliancePolicy(_) => MacOsCompliancePolicy::ODATA_TYPE,
-            #[cfg(feature = "_android_compliance_policy")]
+            #[cfg(feature = "_device_management")]
             Self::MacOsCustomConfiguration(_) => MacOsCustomConfiguration::ODATA_TYPE,
-            #[cfg(feature = "_android_compliance_policy")]
+            #[cfg(feature = "_device_management")]
             Self::MacOsDeviceFeaturesConfiguration(_) => {
                 MacOsDeviceFeaturesConfiguration::ODATA_TYPE
             }
-            #[cfg(feature = "_android_lob_app")]
+            #[cfg(feature = "_device_app_management")]
             Self::MacOsDmgApp(_) => MacOsDmgApp::ODATA_TYPE,
-            #[cfg(feature = "_android_compliance_policy")]
+            #[cfg(feature = "_device_management")]
             Self::MacOsGeneralDeviceConfiguration(_) => {
                 MacOsGeneralDeviceConfiguration::ODATA_TYPE
             }
-            #[cfg(feature = "_android_lob_app")]
+            #[cfg(feature = "_device_app_management")]
             Self::MacOsLobApp(_) => MacOsLobApp::ODATA_TYPE,
-            #[cfg(feature = "_android_lob_app")]
+            #[cfg(feature = "_device_app_management")]
             Self::MacOsMicrosoftDefenderApp(_) => MacOsMicrosoftDefenderApp::ODATA_TYPE,
-            #[cfg(feature = "_android_lob_app")]
+            #[cfg(feature = "_device_app_management")]
             Self::MacOsMicrosoftEdgeApp(_) => MacOsMicrosoftEdgeApp::ODATA_TYPE,
-            #[cfg(feature = "_android_lob_app")]
+            #[cfg(feature = "_device_app_management")]
             Self::MacOsOfficeSuiteApp(_) => MacOsOfficeSuiteApp::ODATA_TYPE,
-            #[cfg(feature = "_bitlocker")]
+            #[cfg(feature = "_information_protection")]
             Self::MailAssessmentRequest(_) => MailAssessmentRequest::ODATA_TYPE,
             #[cfg(feature = "_activities_container")]
             Self::MailFolder(_) => MailFolder::ODATA_TYPE,
             #[cfg(feature = "_activities_container")]
             Self::MailSearchFolder(_) => MailSearchFolder::ODATA_TYPE,
-            #[cfg(feature = "_activity_based_timeout_policy")]
+            #[cfg(feature = "_admin")]
             Self::Mailbox(_) => Mailbox::ODATA_TYPE,
-            #[cfg(feature = "_mailbox_folder")]
+            #[cfg(feature = "_admin")]
             Self::MailboxFolder(_) => MailboxFolder::ODATA_TYPE,
-            #[cfg(feature = "_mailbox_item")]
+            #[cfg(feature = "_admin")]
             Self::MailboxItem(_) => MailboxItem::ODATA_TYPE,
-            #[cfg(feature = "_answer_input_type")]
+            #[cfg(feature = "_solutions")]
             Self::MailboxProtectionRule(_) => MailboxProtectionRule::ODATA_TYPE,
-            #[cfg(feature = "_answer_input_type")]
+            #[cfg(feature = "_solutions")]
             Self::MailboxProtectionUnit(_) => MailboxProtectionUnit::ODATA_TYPE,
-            #[cfg(feature = "_answer_input_type")]
+            #[cfg(feature = "_solutions")]
             Self::MailboxProtectionUnitsBulkAdditionJob(_) => {
                 MailboxProtectionUnitsBulkAdditionJob::ODATA_TYPE
             }
-            #[cfg(feature = "_answer_input_type")]
+            #[cfg(feature = "_solutions")]
             Self::MailboxRestoreArtifact(_) => MailboxRestoreArtifact::ODATA_TYPE,
-            #[cfg(feature = "_answer_input_type")]
+            #[cfg(feature = "_solutions")]
             Self::MailboxRestoreArtifactsBulkAdditionRequest(_) => {
                 MailboxRestoreArtifactsBulkAdditionRequest::ODATA_TYPE
             }
-            #[cfg(feature = "_android_compliance_policy")]
+            #[cfg(feature = "_device_management")]
             Self::MalwareStateForWindowsDevice(_) => {
                 MalwareStateForWindowsDevice::ODATA_TYPE
             }
-            #[cfg(feature = "_android_lob_app")]
+            #[cfg(feature = "_device_app_management")]
             Self::ManagedAndroidLobApp(_) => ManagedAndroidLobApp::ODATA_TYPE,
-            #[cfg(feature = "_android_lob_app")]
+            #[cfg(feature = "_device_app_management")]
             Self::ManagedAndroidStoreApp(_) => ManagedAndroidStoreApp::ODATA_TYPE,
-            #[cfg(feature = "_android_lob_app")]
+            #[cfg(feature = "_device_app_management")]
             Self::ManagedAppOperation(_) => ManagedAppOperation::ODATA_TYPE,
-            #[cfg(feature = "_android_lob_app")]
+            #[cfg(feature = "_device_app_management")]
             Self::ManagedAppPolicyDeploymentSummary(_) => {
                 ManagedAppPolicyDeploymentSummary::ODATA_TYPE
             }
-            #[cfg(feature = "_android_lob_app")]
+            #[cfg(feature = "_device_app_management")]
             Self::ManagedAppStatusRaw(_) => ManagedAppStatusRaw::ODATA_TYPE,
             #[cfg(feature = "_action_state")]
             Self::ManagedDevice(_) => ManagedDevice::ODATA_TYPE,
-            #[cfg(feature = "_android_lob_app")]
+            #[cfg(feature = "_device_app_management")]
             Self::ManagedDeviceMobileAppConfigurationAssignment(_) => {
                 ManagedDeviceMobileAppConfigurationAssignment::ODATA_TYPE
             }
-            #[cfg(feature = "_android_lob_app")]
+            #[cfg(feature = "_device_app_management")]
             Self::ManagedDeviceMobileAppConfigurationDeviceStatus(_) => {
                 ManagedDeviceMobileAppConfigurationDeviceStatus::ODATA_TYPE
             }
-            #[cfg(feature = "_android_lob_app")]
+            #[cfg(feature = "_device_app_management")]
             Self::ManagedDeviceMobileAppConfigurationDeviceSummary(_) => {
                 ManagedDeviceMobileAppConfigurationDeviceSummary::ODATA_TYPE
             }
-            #[cfg(feature = "_android_lob_app")]
+            #[cfg(feature = "_device_app_management")]
             Self::ManagedDeviceMobileAppConfigurationUserStatus(_) => {
                 ManagedDeviceMobileAppConfigurationUserStatus::ODATA_TYPE
             }
-            #[cfg(feature = "_android_lob_app")]
+            #[cfg(feature = "_device_app_management")]
             Self::ManagedDeviceMobileAppConfigurationUserSummary(_) => {
                 ManagedDeviceMobileAppConfigurationUserSummary::ODATA_TYPE
             }
-            #[cfg(feature = "_android_compliance_policy")]
+            #[cfg(feature = "_device_management")]
             Self::ManagedDeviceOverview(_) => ManagedDeviceOverview::ODATA_TYPE,
-            #[cfg(feature = "_android_lob_app")]
+            #[cfg(feature = "_device_app_management")]
             Self::ManagedEBookAssignment(_) => ManagedEBookAssignment::ODATA_TYPE,
-            #[cfg(feature = "_android_lob_app")]
+            #[cfg(feature = "_device_app_management")]
             Self::ManagedIosLobApp(_) => ManagedIosLobApp::ODATA_TYPE,
-            #[cfg(feature = "_android_lob_app")]
+            #[cfg(feature = "_device_app_management")]
             Self::ManagedIosStoreApp(_) => ManagedIosStoreApp::ODATA_TYPE,
-            #[cfg(feature = "_android_lob_app")]
+            #[cfg(feature = "_device_app_management")]
             Self::ManagedMobileApp(_) => ManagedMobileApp::ODATA_TYPE,
-            #[cfg(feature = "_android_managed_app_protection")]
+            #[cfg(feature = "_device_app_management")]
             Self::MdmWindowsInformationProtectionPolicy(_) => {
                 MdmWindowsInformationProtectionPolicy::ODATA_TYPE
             }
             #[cfg(feature = "_allowed_lobby_admitter_roles")]
             Self::MeetingAttendanceReport(_) => MeetingAttendanceReport::ODATA_TYPE,
-            #[cfg(feature = "_access_package")]
+            #[cfg(feature = "_identity_governance")]
             Self::MembershipOutlierInsight(_) => MembershipOutlierInsight::ODATA_TYPE,
-            #[cfg(feature = "_attachment")]
+            #[cfg(feature = "_attendee")]
             Self::Message(_) => Message::ODATA_TYPE,
             #[cfg(feature = "_activities_container")]
             Self::MessageRule(_) => MessageRule::ODATA_TYPE,
-            #[cfg(feature = "_admin_microsoft365_apps")]
+            #[cfg(feature = "_admin")]
             Self::MessageTracingRoot(_) => MessageTracingRoot::ODATA_TYPE,
             #[cfg(feature = "_aad_user_conversation_member")]
             Self::MicrosoftAccountUserConversationMember(_) => {
@@ -4925,151 +4925,151 @@ impl AnyEntity {
             Self::MicrosoftAuthenticatorAuthenticationMethod(_) => {
                 MicrosoftAuthenticatorAuthenticationMethod::ODATA_TYPE
             }
-            #[cfg(feature = "_advanced_config_state")]
+            #[cfg(feature = "_authentication_method_configurations")]
             Self::MicrosoftAuthenticatorAuthenticationMethodConfiguration(_) => {
                 MicrosoftAuthenticatorAuthenticationMethodConfiguration::ODATA_TYPE
             }
-            #[cfg(feature = "_advanced_config_state")]
+            #[cfg(feature = "_authentication_method_configurations")]
             Self::MicrosoftAuthenticatorAuthenticationMethodTarget(_) => {
                 MicrosoftAuthenticatorAuthenticationMethodTarget::ODATA_TYPE
             }
-            #[cfg(feature = "_android_lob_app")]
+            #[cfg(feature = "_device_app_management")]
             Self::MicrosoftStoreForBusinessApp(_) => {
                 MicrosoftStoreForBusinessApp::ODATA_TYPE
             }
-            #[cfg(feature = "_android_lob_app")]
+            #[cfg(feature = "_device_app_management")]
             Self::MobileAppAssignment(_) => MobileAppAssignment::ODATA_TYPE,
-            #[cfg(feature = "_android_lob_app")]
+            #[cfg(feature = "_device_app_management")]
             Self::MobileAppCategory(_) => MobileAppCategory::ODATA_TYPE,
-            #[cfg(feature = "_android_lob_app")]
+            #[cfg(feature = "_device_app_management")]
             Self::MobileAppContent(_) => MobileAppContent::ODATA_TYPE,
-            #[cfg(feature = "_android_lob_app")]
+            #[cfg(feature = "_device_app_management")]
             Self::MobileAppContentFile(_) => MobileAppContentFile::ODATA_TYPE,
-            #[cfg(feature = "_android_compliance_policy")]
+            #[cfg(feature = "_device_management")]
             Self::MobileAppTroubleshootingEvent(_) => {
                 MobileAppTroubleshootingEvent::ODATA_TYPE
             }
-            #[cfg(feature = "_android_compliance_policy")]
+            #[cfg(feature = "_device_management")]
             Self::MobileThreatDefenseConnector(_) => {
                 MobileThreatDefenseConnector::ODATA_TYPE
             }
-            #[cfg(feature = "_delegated_admin_access_assignment")]
+            #[cfg(feature = "_tenant_relationships")]
             Self::MultiTenantOrganization(_) => MultiTenantOrganization::ODATA_TYPE,
-            #[cfg(feature = "_b2b_identity_providers_type")]
+            #[cfg(feature = "_policies")]
             Self::MultiTenantOrganizationIdentitySyncPolicyTemplate(_) => {
                 MultiTenantOrganizationIdentitySyncPolicyTemplate::ODATA_TYPE
             }
-            #[cfg(feature = "_delegated_admin_access_assignment")]
+            #[cfg(feature = "_tenant_relationships")]
             Self::MultiTenantOrganizationJoinRequestRecord(_) => {
                 MultiTenantOrganizationJoinRequestRecord::ODATA_TYPE
             }
-            #[cfg(feature = "_activity_based_timeout_policy")]
+            #[cfg(feature = "_tenant_relationships")]
             Self::MultiTenantOrganizationMember(_) => {
                 MultiTenantOrganizationMember::ODATA_TYPE
             }
-            #[cfg(feature = "_b2b_identity_providers_type")]
+            #[cfg(feature = "_policies")]
             Self::MultiTenantOrganizationPartnerConfigurationTemplate(_) => {
                 MultiTenantOrganizationPartnerConfigurationTemplate::ODATA_TYPE
             }
-            #[cfg(feature = "_mailbox_item")]
+            #[cfg(feature = "_multi_value_legacy_extended_property")]
             Self::MultiValueLegacyExtendedProperty(_) => {
                 MultiValueLegacyExtendedProperty::ODATA_TYPE
             }
-            #[cfg(feature = "_add_large_gallery_view_operation")]
+            #[cfg(feature = "_communications")]
             Self::MuteParticipantOperation(_) => MuteParticipantOperation::ODATA_TYPE,
             #[cfg(feature = "_copy_notebook_model")]
             Self::Notebook(_) => Notebook::ODATA_TYPE,
-            #[cfg(feature = "_android_compliance_policy")]
+            #[cfg(feature = "_device_management")]
             Self::NotificationMessageTemplate(_) => {
                 NotificationMessageTemplate::ODATA_TYPE
             }
             #[cfg(feature = "_o_auth2_permission_grant")]
             Self::OAuth2PermissionGrant(_) => OAuth2PermissionGrant::ODATA_TYPE,
-            #[cfg(feature = "_clonable_team_parts")]
+            #[cfg(feature = "_teams")]
             Self::OfferShiftRequest(_) => OfferShiftRequest::ODATA_TYPE,
             #[cfg(feature = "_activities_container")]
             Self::OfficeGraphInsights(_) => OfficeGraphInsights::ODATA_TYPE,
             #[cfg(feature = "_apple_managed_identity_provider")]
             Self::OidcIdentityProvider(_) => OidcIdentityProvider::ODATA_TYPE,
-            #[cfg(feature = "_akamai_attack_group_action_model")]
+            #[cfg(feature = "_identity")]
             Self::OnAttributeCollectionListener(_) => {
                 OnAttributeCollectionListener::ODATA_TYPE
             }
-            #[cfg(feature = "_azure_ad_pop_token_authentication")]
+            #[cfg(feature = "_identity_governance")]
             Self::OnAttributeCollectionStartCustomExtension(_) => {
                 OnAttributeCollectionStartCustomExtension::ODATA_TYPE
             }
-            #[cfg(feature = "_akamai_attack_group_action_model")]
+            #[cfg(feature = "_identity")]
             Self::OnAttributeCollectionStartListener(_) => {
                 OnAttributeCollectionStartListener::ODATA_TYPE
             }
-            #[cfg(feature = "_azure_ad_pop_token_authentication")]
+            #[cfg(feature = "_identity_governance")]
             Self::OnAttributeCollectionSubmitCustomExtension(_) => {
                 OnAttributeCollectionSubmitCustomExtension::ODATA_TYPE
             }
-            #[cfg(feature = "_akamai_attack_group_action_model")]
+            #[cfg(feature = "_identity")]
             Self::OnAttributeCollectionSubmitListener(_) => {
                 OnAttributeCollectionSubmitListener::ODATA_TYPE
             }
-            #[cfg(feature = "_akamai_attack_group_action_model")]
+            #[cfg(feature = "_identity")]
             Self::OnAuthenticationMethodLoadStartListener(_) => {
                 OnAuthenticationMethodLoadStartListener::ODATA_TYPE
             }
-            #[cfg(feature = "_akamai_attack_group_action_model")]
+            #[cfg(feature = "_identity")]
             Self::OnEmailOtpSendListener(_) => OnEmailOtpSendListener::ODATA_TYPE,
-            #[cfg(feature = "_akamai_attack_group_action_model")]
+            #[cfg(feature = "_identity")]
             Self::OnFraudProtectionLoadStartListener(_) => {
                 OnFraudProtectionLoadStartListener::ODATA_TYPE
             }
-            #[cfg(feature = "_akamai_attack_group_action_model")]
+            #[cfg(feature = "_identity")]
             Self::OnInteractiveAuthFlowStartListener(_) => {
                 OnInteractiveAuthFlowStartListener::ODATA_TYPE
             }
-            #[cfg(feature = "_azure_ad_pop_token_authentication")]
+            #[cfg(feature = "_identity_governance")]
             Self::OnOtpSendCustomExtension(_) => OnOtpSendCustomExtension::ODATA_TYPE,
-            #[cfg(feature = "_azure_ad_pop_token_authentication")]
+            #[cfg(feature = "_identity_governance")]
             Self::OnPasswordSubmitCustomExtension(_) => {
                 OnPasswordSubmitCustomExtension::ODATA_TYPE
             }
-            #[cfg(feature = "_akamai_attack_group_action_model")]
+            #[cfg(feature = "_identity")]
             Self::OnPasswordSubmitListener(_) => OnPasswordSubmitListener::ODATA_TYPE,
-            #[cfg(feature = "_android_compliance_policy")]
+            #[cfg(feature = "_device_management")]
             Self::OnPremisesConditionalAccessSettings(_) => {
                 OnPremisesConditionalAccessSettings::ODATA_TYPE
             }
-            #[cfg(feature = "_allowed_value")]
+            #[cfg(feature = "_directory")]
             Self::OnPremisesDirectorySynchronization(_) => {
                 OnPremisesDirectorySynchronization::ODATA_TYPE
             }
             #[cfg(feature = "_on_premises_sync_behavior")]
             Self::OnPremisesSyncBehavior(_) => OnPremisesSyncBehavior::ODATA_TYPE,
-            #[cfg(feature = "_azure_ad_pop_token_authentication")]
+            #[cfg(feature = "_identity_governance")]
             Self::OnTokenIssuanceStartCustomExtension(_) => {
                 OnTokenIssuanceStartCustomExtension::ODATA_TYPE
             }
-            #[cfg(feature = "_akamai_attack_group_action_model")]
+            #[cfg(feature = "_identity")]
             Self::OnTokenIssuanceStartListener(_) => {
                 OnTokenIssuanceStartListener::ODATA_TYPE
             }
-            #[cfg(feature = "_akamai_attack_group_action_model")]
+            #[cfg(feature = "_identity")]
             Self::OnUserCreateStartListener(_) => OnUserCreateStartListener::ODATA_TYPE,
-            #[cfg(feature = "_azure_ad_pop_token_authentication")]
+            #[cfg(feature = "_identity_governance")]
             Self::OnVerifiedIdClaimValidationCustomExtension(_) => {
                 OnVerifiedIdClaimValidationCustomExtension::ODATA_TYPE
             }
-            #[cfg(feature = "_akamai_attack_group_action_model")]
+            #[cfg(feature = "_identity")]
             Self::OnVerifiedIdClaimValidationListener(_) => {
                 OnVerifiedIdClaimValidationListener::ODATA_TYPE
             }
-            #[cfg(feature = "_answer_input_type")]
+            #[cfg(feature = "_solutions")]
             Self::OneDriveForBusinessBrowseSession(_) => {
                 OneDriveForBusinessBrowseSession::ODATA_TYPE
             }
-            #[cfg(feature = "_answer_input_type")]
+            #[cfg(feature = "_solutions")]
             Self::OneDriveForBusinessProtectionPolicy(_) => {
                 OneDriveForBusinessProtectionPolicy::ODATA_TYPE
             }
-            #[cfg(feature = "_answer_input_type")]
+            #[cfg(feature = "_solutions")]
             Self::OneDriveForBusinessRestoreSession(_) => {
                 OneDriveForBusinessRestoreSession::ODATA_TYPE
             }
@@ -5085,25 +5085,25 @@ impl AnyEntity {
             Self::OnenoteSection(_) => OnenoteSection::ODATA_TYPE,
             #[cfg(feature = "_adhoc_call")]
             Self::OnlineMeeting(_) => OnlineMeeting::ODATA_TYPE,
-            #[cfg(feature = "_add_large_gallery_view_operation")]
+            #[cfg(feature = "_communications")]
             Self::OnlineMeetingEngagementConversation(_) => {
                 OnlineMeetingEngagementConversation::ODATA_TYPE
             }
-            #[cfg(feature = "_clonable_team_parts")]
+            #[cfg(feature = "_teams")]
             Self::OpenShift(_) => OpenShift::ODATA_TYPE,
-            #[cfg(feature = "_clonable_team_parts")]
+            #[cfg(feature = "_teams")]
             Self::OpenShiftChangeRequest(_) => OpenShiftChangeRequest::ODATA_TYPE,
             #[cfg(feature = "_extension")]
             Self::OpenTypeExtension(_) => OpenTypeExtension::ODATA_TYPE,
             #[cfg(feature = "_copy_notebook_model")]
             Self::Operation(_) => Operation::ODATA_TYPE,
-            #[cfg(feature = "_activity_based_timeout_policy")]
+            #[cfg(feature = "_contacts")]
             Self::OrgContact(_) => OrgContact::ODATA_TYPE,
-            #[cfg(feature = "_activity_based_timeout_policy")]
+            #[cfg(feature = "_organization")]
             Self::Organization(_) => Organization::ODATA_TYPE,
-            #[cfg(feature = "_content_customization")]
+            #[cfg(feature = "_organization")]
             Self::OrganizationalBranding(_) => OrganizationalBranding::ODATA_TYPE,
-            #[cfg(feature = "_content_customization")]
+            #[cfg(feature = "_organization")]
             Self::OrganizationalBrandingLocalization(_) => {
                 OrganizationalBrandingLocalization::ODATA_TYPE
             }
@@ -5111,89 +5111,89 @@ impl AnyEntity {
             Self::OutlookCategory(_) => OutlookCategory::ODATA_TYPE,
             #[cfg(feature = "_activities_container")]
             Self::OutlookUser(_) => OutlookUser::ODATA_TYPE,
-            #[cfg(feature = "_admin_consent_request_policy")]
+            #[cfg(feature = "_policies")]
             Self::OwnerlessGroupPolicy(_) => OwnerlessGroupPolicy::ODATA_TYPE,
-            #[cfg(feature = "_add_large_gallery_view_operation")]
+            #[cfg(feature = "_communications")]
             Self::Participant(_) => Participant::ODATA_TYPE,
-            #[cfg(feature = "_me")]
+            #[cfg(feature = "_activities_container")]
             Self::ParticipantJoiningNotification(_) => {
                 ParticipantJoiningNotification::ODATA_TYPE
             }
-            #[cfg(feature = "_me")]
+            #[cfg(feature = "_activities_container")]
             Self::ParticipantLeftNotification(_) => {
                 ParticipantLeftNotification::ODATA_TYPE
             }
-            #[cfg(feature = "_authentication_methods_root")]
+            #[cfg(feature = "_reports")]
             Self::Partners(_) => Partners::ODATA_TYPE,
-            #[cfg(feature = "_authentication_methods_root")]
+            #[cfg(feature = "_reports")]
             Self::MicrosoftGraphPartnersBillingAzureUsage(_) => {
                 super::super::microsoft_graph_partners_billing::AzureUsage::ODATA_TYPE
             }
-            #[cfg(feature = "_authentication_methods_root")]
+            #[cfg(feature = "_reports")]
             Self::MicrosoftGraphPartnersBillingBilledReconciliation(_) => {
                 super::super::microsoft_graph_partners_billing::BilledReconciliation::ODATA_TYPE
             }
-            #[cfg(feature = "_authentication_methods_root")]
+            #[cfg(feature = "_reports")]
             Self::MicrosoftGraphPartnersBillingBilledUsage(_) => {
                 super::super::microsoft_graph_partners_billing::BilledUsage::ODATA_TYPE
             }
-            #[cfg(feature = "_authentication_methods_root")]
+            #[cfg(feature = "_reports")]
             Self::MicrosoftGraphPartnersBillingBilling(_) => {
                 super::super::microsoft_graph_partners_billing::Billing::ODATA_TYPE
             }
-            #[cfg(feature = "_authentication_methods_root")]
+            #[cfg(feature = "_reports")]
             Self::MicrosoftGraphPartnersBillingBillingReconciliation(_) => {
                 super::super::microsoft_graph_partners_billing::BillingReconciliation::ODATA_TYPE
             }
-            #[cfg(feature = "_authentication_methods_root")]
+            #[cfg(feature = "_reports")]
             Self::MicrosoftGraphPartnersBillingExportSuccessOperation(_) => {
                 super::super::microsoft_graph_partners_billing::ExportSuccessOperation::ODATA_TYPE
             }
-            #[cfg(feature = "_authentication_methods_root")]
+            #[cfg(feature = "_reports")]
             Self::MicrosoftGraphPartnersBillingFailedOperation(_) => {
                 super::super::microsoft_graph_partners_billing::FailedOperation::ODATA_TYPE
             }
-            #[cfg(feature = "_authentication_methods_root")]
+            #[cfg(feature = "_reports")]
             Self::MicrosoftGraphPartnersBillingManifest(_) => {
                 super::super::microsoft_graph_partners_billing::Manifest::ODATA_TYPE
             }
-            #[cfg(feature = "_authentication_methods_root")]
+            #[cfg(feature = "_reports")]
             Self::MicrosoftGraphPartnersBillingOperation(_) => {
                 super::super::microsoft_graph_partners_billing::Operation::ODATA_TYPE
             }
-            #[cfg(feature = "_authentication_methods_root")]
+            #[cfg(feature = "_reports")]
             Self::MicrosoftGraphPartnersBillingRunningOperation(_) => {
                 super::super::microsoft_graph_partners_billing::RunningOperation::ODATA_TYPE
             }
-            #[cfg(feature = "_authentication_methods_root")]
+            #[cfg(feature = "_reports")]
             Self::MicrosoftGraphPartnersBillingUnbilledReconciliation(_) => {
                 super::super::microsoft_graph_partners_billing::UnbilledReconciliation::ODATA_TYPE
             }
-            #[cfg(feature = "_authentication_methods_root")]
+            #[cfg(feature = "_reports")]
             Self::MicrosoftGraphPartnersBillingUnbilledUsage(_) => {
                 super::super::microsoft_graph_partners_billing::UnbilledUsage::ODATA_TYPE
             }
-            #[cfg(feature = "_advanced_config_state")]
+            #[cfg(feature = "_authentication_method_configurations")]
             Self::PasskeyAuthenticationMethodTarget(_) => {
                 PasskeyAuthenticationMethodTarget::ODATA_TYPE
             }
-            #[cfg(feature = "_attestation_enforcement")]
+            #[cfg(feature = "_authentication_method_configurations")]
             Self::PasskeyProfile(_) => PasskeyProfile::ODATA_TYPE,
             #[cfg(feature = "_activities_container")]
             Self::PasswordAuthenticationMethod(_) => {
                 PasswordAuthenticationMethod::ODATA_TYPE
             }
-            #[cfg(feature = "_account_target_content")]
+            #[cfg(feature = "_security")]
             Self::Payload(_) => Payload::ODATA_TYPE,
-            #[cfg(feature = "_admin_microsoft365_apps")]
+            #[cfg(feature = "_admin")]
             Self::PeopleAdminSettings(_) => PeopleAdminSettings::ODATA_TYPE,
-            #[cfg(feature = "_base_item")]
+            #[cfg(feature = "_boolean_column")]
             Self::Permission(_) => Permission::ODATA_TYPE,
-            #[cfg(feature = "_b2b_identity_providers_type")]
+            #[cfg(feature = "_policies")]
             Self::PermissionGrantConditionSet(_) => {
                 PermissionGrantConditionSet::ODATA_TYPE
             }
-            #[cfg(feature = "_activity_based_timeout_policy")]
+            #[cfg(feature = "_policies")]
             Self::PermissionGrantPolicy(_) => PermissionGrantPolicy::ODATA_TYPE,
             #[cfg(feature = "_activities_container")]
             Self::Person(_) => Person::ODATA_TYPE,
@@ -5203,7 +5203,7 @@ impl AnyEntity {
             Self::PhoneUserConversationMember(_) => {
                 PhoneUserConversationMember::ODATA_TYPE
             }
-            #[cfg(feature = "_chat")]
+            #[cfg(feature = "_chats")]
             Self::PinnedChatMessageInfo(_) => PinnedChatMessageInfo::ODATA_TYPE,
             #[cfg(feature = "_planner")]
             Self::Planner(_) => Planner::ODATA_TYPE,
@@ -5217,7 +5217,7 @@ impl AnyEntity {
             Self::PlannerBucketTaskBoardTaskFormat(_) => {
                 PlannerBucketTaskBoardTaskFormat::ODATA_TYPE
             }
-            #[cfg(feature = "_conversation")]
+            #[cfg(feature = "_groups")]
             Self::PlannerGroup(_) => PlannerGroup::ODATA_TYPE,
             #[cfg(feature = "_planner_applied_categories")]
             Self::PlannerPlan(_) => PlannerPlan::ODATA_TYPE,
@@ -5237,83 +5237,83 @@ impl AnyEntity {
             Self::PlatformCredentialAuthenticationMethod(_) => {
                 PlatformCredentialAuthenticationMethod::ODATA_TYPE
             }
-            #[cfg(feature = "_add_large_gallery_view_operation")]
+            #[cfg(feature = "_communications")]
             Self::PlayPromptOperation(_) => PlayPromptOperation::ODATA_TYPE,
-            #[cfg(feature = "_admin_consent_request_policy")]
+            #[cfg(feature = "_policies")]
             Self::PolicyRoot(_) => PolicyRoot::ODATA_TYPE,
-            #[cfg(feature = "_b2b_identity_providers_type")]
+            #[cfg(feature = "_policies")]
             Self::PolicyTemplate(_) => PolicyTemplate::ODATA_TYPE,
-            #[cfg(feature = "_attachment")]
+            #[cfg(feature = "_groups")]
             Self::Post(_) => Post::ODATA_TYPE,
             #[cfg(feature = "_adhoc_call")]
             Self::Presence(_) => Presence::ODATA_TYPE,
-            #[cfg(feature = "_integer_range")]
+            #[cfg(feature = "_print")]
             Self::PrintConnector(_) => PrintConnector::ODATA_TYPE,
-            #[cfg(feature = "_integer_range")]
+            #[cfg(feature = "_print")]
             Self::PrintDocument(_) => PrintDocument::ODATA_TYPE,
-            #[cfg(feature = "_integer_range")]
+            #[cfg(feature = "_print")]
             Self::PrintJob(_) => PrintJob::ODATA_TYPE,
-            #[cfg(feature = "_integer_range")]
+            #[cfg(feature = "_print")]
             Self::PrintService(_) => PrintService::ODATA_TYPE,
-            #[cfg(feature = "_integer_range")]
+            #[cfg(feature = "_print")]
             Self::PrintServiceEndpoint(_) => PrintServiceEndpoint::ODATA_TYPE,
-            #[cfg(feature = "_integer_range")]
+            #[cfg(feature = "_print")]
             Self::PrintTask(_) => PrintTask::ODATA_TYPE,
-            #[cfg(feature = "_integer_range")]
+            #[cfg(feature = "_print")]
             Self::PrintTaskDefinition(_) => PrintTaskDefinition::ODATA_TYPE,
-            #[cfg(feature = "_integer_range")]
+            #[cfg(feature = "_print")]
             Self::PrintTaskTrigger(_) => PrintTaskTrigger::ODATA_TYPE,
-            #[cfg(feature = "_authentication_methods_root")]
+            #[cfg(feature = "_reports")]
             Self::PrintUsageByPrinter(_) => PrintUsageByPrinter::ODATA_TYPE,
-            #[cfg(feature = "_authentication_methods_root")]
+            #[cfg(feature = "_reports")]
             Self::PrintUsageByUser(_) => PrintUsageByUser::ODATA_TYPE,
-            #[cfg(feature = "_integer_range")]
+            #[cfg(feature = "_print")]
             Self::Printer(_) => Printer::ODATA_TYPE,
-            #[cfg(feature = "_integer_range")]
+            #[cfg(feature = "_print")]
             Self::PrinterCreateOperation(_) => PrinterCreateOperation::ODATA_TYPE,
-            #[cfg(feature = "_integer_range")]
+            #[cfg(feature = "_print")]
             Self::PrinterShare(_) => PrinterShare::ODATA_TYPE,
-            #[cfg(feature = "_access_package")]
+            #[cfg(feature = "_identity_governance")]
             Self::PrivilegedAccessGroup(_) => PrivilegedAccessGroup::ODATA_TYPE,
-            #[cfg(feature = "_access_package")]
+            #[cfg(feature = "_identity_governance")]
             Self::PrivilegedAccessGroupAssignmentSchedule(_) => {
                 PrivilegedAccessGroupAssignmentSchedule::ODATA_TYPE
             }
-            #[cfg(feature = "_access_package")]
+            #[cfg(feature = "_identity_governance")]
             Self::PrivilegedAccessGroupAssignmentScheduleInstance(_) => {
                 PrivilegedAccessGroupAssignmentScheduleInstance::ODATA_TYPE
             }
-            #[cfg(feature = "_access_package")]
+            #[cfg(feature = "_identity_governance")]
             Self::PrivilegedAccessGroupAssignmentScheduleRequest(_) => {
                 PrivilegedAccessGroupAssignmentScheduleRequest::ODATA_TYPE
             }
-            #[cfg(feature = "_access_package")]
+            #[cfg(feature = "_identity_governance")]
             Self::PrivilegedAccessGroupEligibilitySchedule(_) => {
                 PrivilegedAccessGroupEligibilitySchedule::ODATA_TYPE
             }
-            #[cfg(feature = "_access_package")]
+            #[cfg(feature = "_identity_governance")]
             Self::PrivilegedAccessGroupEligibilityScheduleInstance(_) => {
                 PrivilegedAccessGroupEligibilityScheduleInstance::ODATA_TYPE
             }
-            #[cfg(feature = "_access_package")]
+            #[cfg(feature = "_identity_governance")]
             Self::PrivilegedAccessGroupEligibilityScheduleRequest(_) => {
                 PrivilegedAccessGroupEligibilityScheduleRequest::ODATA_TYPE
             }
-            #[cfg(feature = "_access_package")]
+            #[cfg(feature = "_identity_governance")]
             Self::PrivilegedAccessRoot(_) => PrivilegedAccessRoot::ODATA_TYPE,
-            #[cfg(feature = "_admin_microsoft365_apps")]
+            #[cfg(feature = "_admin")]
             Self::ProfileCardProperty(_) => ProfileCardProperty::ODATA_TYPE,
-            #[cfg(feature = "_clonable_team_parts")]
+            #[cfg(feature = "_profile_photo")]
             Self::ProfilePhoto(_) => ProfilePhoto::ODATA_TYPE,
-            #[cfg(feature = "_admin_microsoft365_apps")]
+            #[cfg(feature = "_admin")]
             Self::ProfilePropertySetting(_) => ProfilePropertySetting::ODATA_TYPE,
-            #[cfg(feature = "_admin_microsoft365_apps")]
+            #[cfg(feature = "_admin")]
             Self::ProfileSource(_) => ProfileSource::ODATA_TYPE,
-            #[cfg(feature = "_admin_microsoft365_apps")]
+            #[cfg(feature = "_admin")]
             Self::PronounsSettings(_) => PronounsSettings::ODATA_TYPE,
-            #[cfg(feature = "_applied_conditional_access_policy")]
+            #[cfg(feature = "_audit_logs")]
             Self::ProvisioningObjectSummary(_) => ProvisioningObjectSummary::ODATA_TYPE,
-            #[cfg(feature = "_allowed_value")]
+            #[cfg(feature = "_directory")]
             Self::PublicKeyInfrastructureRoot(_) => {
                 PublicKeyInfrastructureRoot::ODATA_TYPE
             }
@@ -5323,547 +5323,547 @@ impl AnyEntity {
             Self::QrCodePinAuthenticationMethod(_) => {
                 QrCodePinAuthenticationMethod::ODATA_TYPE
             }
-            #[cfg(feature = "_advanced_config_state")]
+            #[cfg(feature = "_authentication_method_configurations")]
             Self::QrCodePinAuthenticationMethodConfiguration(_) => {
                 QrCodePinAuthenticationMethodConfiguration::ODATA_TYPE
             }
             #[cfg(feature = "_activities_container")]
             Self::QrPin(_) => QrPin::ODATA_TYPE,
-            #[cfg(feature = "_app_scope")]
+            #[cfg(feature = "_role_management")]
             Self::RbacApplication(_) => RbacApplication::ODATA_TYPE,
-            #[cfg(feature = "_challenging_word")]
+            #[cfg(feature = "_education")]
             Self::ReadingAssignmentSubmission(_) => {
                 ReadingAssignmentSubmission::ODATA_TYPE
             }
-            #[cfg(feature = "_challenging_word")]
+            #[cfg(feature = "_education")]
             Self::ReadingCoachPassage(_) => ReadingCoachPassage::ODATA_TYPE,
-            #[cfg(feature = "_add_large_gallery_view_operation")]
+            #[cfg(feature = "_communications")]
             Self::RecordOperation(_) => RecordOperation::ODATA_TYPE,
             #[cfg(feature = "_recycle_bin")]
             Self::RecycleBin(_) => RecycleBin::ODATA_TYPE,
-            #[cfg(feature = "_recycle_bin")]
+            #[cfg(feature = "_storage")]
             Self::RecycleBinItem(_) => RecycleBinItem::ODATA_TYPE,
             #[cfg(feature = "_attachment")]
             Self::ReferenceAttachment(_) => ReferenceAttachment::ODATA_TYPE,
-            #[cfg(feature = "_challenging_word")]
+            #[cfg(feature = "_education")]
             Self::ReflectCheckInResponse(_) => ReflectCheckInResponse::ODATA_TYPE,
-            #[cfg(feature = "_authentication_methods_root")]
+            #[cfg(feature = "_reports")]
             Self::RelyingPartyDetailedSummary(_) => {
                 RelyingPartyDetailedSummary::ODATA_TYPE
             }
-            #[cfg(feature = "_android_compliance_policy")]
+            #[cfg(feature = "_device_management")]
             Self::RemoteAssistancePartner(_) => RemoteAssistancePartner::ODATA_TYPE,
-            #[cfg(feature = "_approved_client_app")]
+            #[cfg(feature = "_service_principals")]
             Self::RemoteDesktopSecurityConfiguration(_) => {
                 RemoteDesktopSecurityConfiguration::ODATA_TYPE
             }
-            #[cfg(feature = "_activity_based_timeout_policy")]
+            #[cfg(feature = "_directory")]
             Self::RemoteTenantGroup(_) => RemoteTenantGroup::ODATA_TYPE,
-            #[cfg(feature = "_challenging_word")]
+            #[cfg(feature = "_education")]
             Self::ReportsRoot(_) => ReportsRoot::ODATA_TYPE,
             #[cfg(feature = "_expiration_pattern")]
             Self::Request(_) => Request::ODATA_TYPE,
-            #[cfg(feature = "_delegated_admin_access_assignment")]
+            #[cfg(feature = "_tenant_relationships")]
             Self::ResellerDelegatedAdminRelationship(_) => {
                 ResellerDelegatedAdminRelationship::ODATA_TYPE
             }
-            #[cfg(feature = "_android_compliance_policy")]
+            #[cfg(feature = "_device_management")]
             Self::ResourceOperation(_) => ResourceOperation::ODATA_TYPE,
-            #[cfg(feature = "_activity_based_timeout_policy")]
+            #[cfg(feature = "_resource_specific_permission_grant")]
             Self::ResourceSpecificPermissionGrant(_) => {
                 ResourceSpecificPermissionGrant::ODATA_TYPE
             }
-            #[cfg(feature = "_answer_input_type")]
+            #[cfg(feature = "_artifact_restore_status")]
             Self::RestoreArtifactBase(_) => RestoreArtifactBase::ODATA_TYPE,
-            #[cfg(feature = "_answer_input_type")]
+            #[cfg(feature = "_artifact_restore_status")]
             Self::RestoreArtifactsBulkRequestBase(_) => {
                 RestoreArtifactsBulkRequestBase::ODATA_TYPE
             }
-            #[cfg(feature = "_answer_input_type")]
+            #[cfg(feature = "_solutions")]
             Self::RestorePoint(_) => RestorePoint::ODATA_TYPE,
-            #[cfg(feature = "_answer_input_type")]
+            #[cfg(feature = "_solutions")]
             Self::RestoreSessionBase(_) => RestoreSessionBase::ODATA_TYPE,
-            #[cfg(feature = "_rich_long_running_operation")]
+            #[cfg(feature = "_column_link")]
             Self::RichLongRunningOperation(_) => RichLongRunningOperation::ODATA_TYPE,
-            #[cfg(feature = "_activity_type")]
+            #[cfg(feature = "_identity_protection")]
             Self::RiskDetection(_) => RiskDetection::ODATA_TYPE,
-            #[cfg(feature = "_activity_type")]
+            #[cfg(feature = "_identity_protection")]
             Self::RiskyServicePrincipal(_) => RiskyServicePrincipal::ODATA_TYPE,
-            #[cfg(feature = "_activity_type")]
+            #[cfg(feature = "_identity_protection")]
             Self::RiskyServicePrincipalHistoryItem(_) => {
                 RiskyServicePrincipalHistoryItem::ODATA_TYPE
             }
-            #[cfg(feature = "_activity_type")]
+            #[cfg(feature = "_identity_protection")]
             Self::RiskyUser(_) => RiskyUser::ODATA_TYPE,
-            #[cfg(feature = "_activity_type")]
+            #[cfg(feature = "_identity_protection")]
             Self::RiskyUserHistoryItem(_) => RiskyUserHistoryItem::ODATA_TYPE,
-            #[cfg(feature = "_android_compliance_policy")]
+            #[cfg(feature = "_device_management")]
             Self::RoleAssignment(_) => RoleAssignment::ODATA_TYPE,
-            #[cfg(feature = "_android_compliance_policy")]
+            #[cfg(feature = "_device_management")]
             Self::RoleDefinition(_) => RoleDefinition::ODATA_TYPE,
-            #[cfg(feature = "_assigned_place_mode")]
+            #[cfg(feature = "_places")]
             Self::Room(_) => Room::ODATA_TYPE,
-            #[cfg(feature = "_assigned_place_mode")]
+            #[cfg(feature = "_places")]
             Self::RoomList(_) => RoomList::ODATA_TYPE,
             #[cfg(feature = "_apple_managed_identity_provider")]
             Self::SamlOrWsFedExternalDomainFederation(_) => {
                 SamlOrWsFedExternalDomainFederation::ODATA_TYPE
             }
-            #[cfg(feature = "_clonable_team_parts")]
+            #[cfg(feature = "_teams")]
             Self::Schedule(_) => Schedule::ODATA_TYPE,
-            #[cfg(feature = "_clonable_team_parts")]
+            #[cfg(feature = "_teams")]
             Self::SchedulingGroup(_) => SchedulingGroup::ODATA_TYPE,
-            #[cfg(feature = "_extension_schema_property")]
+            #[cfg(feature = "_schema_extensions")]
             Self::SchemaExtension(_) => SchemaExtension::ODATA_TYPE,
             #[cfg(feature = "_scoped_role_membership")]
             Self::ScopedRoleMembership(_) => ScopedRoleMembership::ODATA_TYPE,
-            #[cfg(feature = "_device_platform_type")]
+            #[cfg(feature = "_search")]
             Self::MicrosoftGraphSearchAcronym(_) => {
                 super::super::microsoft_graph_search::Acronym::ODATA_TYPE
             }
-            #[cfg(feature = "_device_platform_type")]
+            #[cfg(feature = "_search")]
             Self::MicrosoftGraphSearchBookmark(_) => {
                 super::super::microsoft_graph_search::Bookmark::ODATA_TYPE
             }
-            #[cfg(feature = "_device_platform_type")]
+            #[cfg(feature = "_search")]
             Self::MicrosoftGraphSearchQna(_) => {
                 super::super::microsoft_graph_search::Qna::ODATA_TYPE
             }
-            #[cfg(feature = "_device_platform_type")]
+            #[cfg(feature = "_identity_2")]
             Self::MicrosoftGraphSearchSearchAnswer(_) => {
                 super::super::microsoft_graph_search::SearchAnswer::ODATA_TYPE
             }
-            #[cfg(feature = "_device_platform_type")]
+            #[cfg(feature = "_search")]
             Self::SearchEntity(_) => SearchEntity::ODATA_TYPE,
-            #[cfg(feature = "_assigned_place_mode")]
+            #[cfg(feature = "_places")]
             Self::Section(_) => Section::ODATA_TYPE,
             #[cfg(feature = "_copy_notebook_model")]
             Self::SectionGroup(_) => SectionGroup::ODATA_TYPE,
-            #[cfg(feature = "_assigned_place_mode")]
+            #[cfg(feature = "_places")]
             Self::SectionMap(_) => SectionMap::ODATA_TYPE,
-            #[cfg(feature = "_account_target_content")]
+            #[cfg(feature = "_security")]
             Self::SecureScore(_) => SecureScore::ODATA_TYPE,
-            #[cfg(feature = "_account_target_content")]
+            #[cfg(feature = "_security")]
             Self::SecureScoreControlProfile(_) => SecureScoreControlProfile::ODATA_TYPE,
-            #[cfg(feature = "_account_target_content")]
+            #[cfg(feature = "_security")]
             Self::MicrosoftGraphSecurityAlert(_) => {
                 super::super::microsoft_graph_security::Alert::ODATA_TYPE
             }
-            #[cfg(feature = "_account_target_content")]
+            #[cfg(feature = "_security")]
             Self::MicrosoftGraphSecurityAnalyzedEmail(_) => {
                 super::super::microsoft_graph_security::AnalyzedEmail::ODATA_TYPE
             }
-            #[cfg(feature = "_account_target_content")]
+            #[cfg(feature = "_security")]
             Self::MicrosoftGraphSecurityArticle(_) => {
                 super::super::microsoft_graph_security::Article::ODATA_TYPE
             }
-            #[cfg(feature = "_account_target_content")]
+            #[cfg(feature = "_security")]
             Self::MicrosoftGraphSecurityArticleIndicator(_) => {
                 super::super::microsoft_graph_security::ArticleIndicator::ODATA_TYPE
             }
-            #[cfg(feature = "_account_target_content")]
+            #[cfg(feature = "_security")]
             Self::MicrosoftGraphSecurityAuditCoreRoot(_) => {
                 super::super::microsoft_graph_security::AuditCoreRoot::ODATA_TYPE
             }
-            #[cfg(feature = "_account_target_content")]
+            #[cfg(feature = "_security")]
             Self::MicrosoftGraphSecurityAuditLogQuery(_) => {
                 super::super::microsoft_graph_security::AuditLogQuery::ODATA_TYPE
             }
-            #[cfg(feature = "_account_target_content")]
+            #[cfg(feature = "_security")]
             Self::MicrosoftGraphSecurityAuditLogRecord(_) => {
                 super::super::microsoft_graph_security::AuditLogRecord::ODATA_TYPE
             }
-            #[cfg(feature = "_account_target_content")]
+            #[cfg(feature = "_security")]
             Self::MicrosoftGraphSecurityAuthorityTemplate(_) => {
                 super::super::microsoft_graph_security::AuthorityTemplate::ODATA_TYPE
             }
-            #[cfg(feature = "_account_target_content")]
+            #[cfg(feature = "_security")]
             Self::MicrosoftGraphSecurityAutoAuditingConfiguration(_) => {
                 super::super::microsoft_graph_security::AutoAuditingConfiguration::ODATA_TYPE
             }
-            #[cfg(feature = "_account_target_content")]
+            #[cfg(feature = "_security")]
             Self::MicrosoftGraphSecurityCaseOperation(_) => {
                 super::super::microsoft_graph_security::CaseOperation::ODATA_TYPE
             }
-            #[cfg(feature = "_account_target_content")]
+            #[cfg(feature = "_security")]
             Self::MicrosoftGraphSecurityCasesRoot(_) => {
                 super::super::microsoft_graph_security::CasesRoot::ODATA_TYPE
             }
-            #[cfg(feature = "_account_target_content")]
+            #[cfg(feature = "_security")]
             Self::MicrosoftGraphSecurityCategoryTemplate(_) => {
                 super::super::microsoft_graph_security::CategoryTemplate::ODATA_TYPE
             }
-            #[cfg(feature = "_account_target_content")]
+            #[cfg(feature = "_security")]
             Self::MicrosoftGraphSecurityCitationTemplate(_) => {
                 super::super::microsoft_graph_security::CitationTemplate::ODATA_TYPE
             }
-            #[cfg(feature = "_account_target_content")]
+            #[cfg(feature = "_security")]
             Self::MicrosoftGraphSecurityDepartmentTemplate(_) => {
                 super::super::microsoft_graph_security::DepartmentTemplate::ODATA_TYPE
             }
-            #[cfg(feature = "_account_target_content")]
+            #[cfg(feature = "_security")]
             Self::MicrosoftGraphSecurityEdiscoveryAddToReviewSetOperation(_) => {
                 super::super::microsoft_graph_security::EdiscoveryAddToReviewSetOperation::ODATA_TYPE
             }
-            #[cfg(feature = "_account_target_content")]
+            #[cfg(feature = "_security")]
             Self::MicrosoftGraphSecurityEdiscoveryCase(_) => {
                 super::super::microsoft_graph_security::EdiscoveryCase::ODATA_TYPE
             }
-            #[cfg(feature = "_account_target_content")]
+            #[cfg(feature = "_security")]
             Self::MicrosoftGraphSecurityEdiscoveryCaseMember(_) => {
                 super::super::microsoft_graph_security::EdiscoveryCaseMember::ODATA_TYPE
             }
-            #[cfg(feature = "_account_target_content")]
+            #[cfg(feature = "_security")]
             Self::MicrosoftGraphSecurityEdiscoveryCaseSettings(_) => {
                 super::super::microsoft_graph_security::EdiscoveryCaseSettings::ODATA_TYPE
             }
-            #[cfg(feature = "_account_target_content")]
+            #[cfg(feature = "_security")]
             Self::MicrosoftGraphSecurityEdiscoveryCustodian(_) => {
                 super::super::microsoft_graph_security::EdiscoveryCustodian::ODATA_TYPE
             }
-            #[cfg(feature = "_account_target_content")]
+            #[cfg(feature = "_security")]
             Self::MicrosoftGraphSecurityEdiscoveryEstimateOperation(_) => {
                 super::super::microsoft_graph_security::EdiscoveryEstimateOperation::ODATA_TYPE
             }
-            #[cfg(feature = "_account_target_content")]
+            #[cfg(feature = "_security")]
             Self::MicrosoftGraphSecurityEdiscoveryExportOperation(_) => {
                 super::super::microsoft_graph_security::EdiscoveryExportOperation::ODATA_TYPE
             }
-            #[cfg(feature = "_account_target_content")]
+            #[cfg(feature = "_security")]
             Self::MicrosoftGraphSecurityEdiscoveryHoldOperation(_) => {
                 super::super::microsoft_graph_security::EdiscoveryHoldOperation::ODATA_TYPE
             }
-            #[cfg(feature = "_account_target_content")]
+            #[cfg(feature = "_security")]
             Self::MicrosoftGraphSecurityEdiscoveryHoldPolicySyncOperation(_) => {
                 super::super::microsoft_graph_security::EdiscoveryHoldPolicySyncOperation::ODATA_TYPE
             }
-            #[cfg(feature = "_account_target_content")]
+            #[cfg(feature = "_security")]
             Self::MicrosoftGraphSecurityEdiscoveryIndexOperation(_) => {
                 super::super::microsoft_graph_security::EdiscoveryIndexOperation::ODATA_TYPE
             }
-            #[cfg(feature = "_account_target_content")]
+            #[cfg(feature = "_security")]
             Self::MicrosoftGraphSecurityEdiscoveryNoncustodialDataSource(_) => {
                 super::super::microsoft_graph_security::EdiscoveryNoncustodialDataSource::ODATA_TYPE
             }
-            #[cfg(feature = "_account_target_content")]
+            #[cfg(feature = "_security")]
             Self::MicrosoftGraphSecurityEdiscoveryPurgeDataOperation(_) => {
                 super::super::microsoft_graph_security::EdiscoveryPurgeDataOperation::ODATA_TYPE
             }
-            #[cfg(feature = "_account_target_content")]
+            #[cfg(feature = "_security")]
             Self::MicrosoftGraphSecurityEdiscoveryReviewSet(_) => {
                 super::super::microsoft_graph_security::EdiscoveryReviewSet::ODATA_TYPE
             }
-            #[cfg(feature = "_account_target_content")]
+            #[cfg(feature = "_security")]
             Self::MicrosoftGraphSecurityEdiscoveryReviewSetQuery(_) => {
                 super::super::microsoft_graph_security::EdiscoveryReviewSetQuery::ODATA_TYPE
             }
-            #[cfg(feature = "_account_target_content")]
+            #[cfg(feature = "_security")]
             Self::MicrosoftGraphSecurityEdiscoveryReviewTag(_) => {
                 super::super::microsoft_graph_security::EdiscoveryReviewTag::ODATA_TYPE
             }
-            #[cfg(feature = "_account_target_content")]
+            #[cfg(feature = "_security")]
             Self::MicrosoftGraphSecurityEdiscoverySearch(_) => {
                 super::super::microsoft_graph_security::EdiscoverySearch::ODATA_TYPE
             }
-            #[cfg(feature = "_account_target_content")]
+            #[cfg(feature = "_security")]
             Self::MicrosoftGraphSecurityEdiscoverySearchExportOperation(_) => {
                 super::super::microsoft_graph_security::EdiscoverySearchExportOperation::ODATA_TYPE
             }
-            #[cfg(feature = "_account_target_content")]
+            #[cfg(feature = "_security")]
             Self::MicrosoftGraphSecurityEdiscoveryTagOperation(_) => {
                 super::super::microsoft_graph_security::EdiscoveryTagOperation::ODATA_TYPE
             }
-            #[cfg(feature = "_account_target_content")]
+            #[cfg(feature = "_security")]
             Self::MicrosoftGraphSecurityFilePlanDescriptor(_) => {
                 super::super::microsoft_graph_security::FilePlanDescriptor::ODATA_TYPE
             }
-            #[cfg(feature = "_account_target_content")]
+            #[cfg(feature = "_activity_metadata")]
             Self::MicrosoftGraphSecurityFilePlanDescriptorTemplate(_) => {
                 super::super::microsoft_graph_security::FilePlanDescriptorTemplate::ODATA_TYPE
             }
-            #[cfg(feature = "_account_target_content")]
+            #[cfg(feature = "_security")]
             Self::MicrosoftGraphSecurityFilePlanReferenceTemplate(_) => {
                 super::super::microsoft_graph_security::FilePlanReferenceTemplate::ODATA_TYPE
             }
-            #[cfg(feature = "_account_target_content")]
+            #[cfg(feature = "_security")]
             Self::MicrosoftGraphSecurityHealthIssue(_) => {
                 super::super::microsoft_graph_security::HealthIssue::ODATA_TYPE
             }
-            #[cfg(feature = "_account_target_content")]
+            #[cfg(feature = "_security")]
             Self::MicrosoftGraphSecurityHostComponent(_) => {
                 super::super::microsoft_graph_security::HostComponent::ODATA_TYPE
             }
-            #[cfg(feature = "_account_target_content")]
+            #[cfg(feature = "_security")]
             Self::MicrosoftGraphSecurityHostCookie(_) => {
                 super::super::microsoft_graph_security::HostCookie::ODATA_TYPE
             }
-            #[cfg(feature = "_account_target_content")]
+            #[cfg(feature = "_security")]
             Self::MicrosoftGraphSecurityHostPair(_) => {
                 super::super::microsoft_graph_security::HostPair::ODATA_TYPE
             }
-            #[cfg(feature = "_account_target_content")]
+            #[cfg(feature = "_security")]
             Self::MicrosoftGraphSecurityHostPort(_) => {
                 super::super::microsoft_graph_security::HostPort::ODATA_TYPE
             }
-            #[cfg(feature = "_account_target_content")]
+            #[cfg(feature = "_security")]
             Self::MicrosoftGraphSecurityHostReputation(_) => {
                 super::super::microsoft_graph_security::HostReputation::ODATA_TYPE
             }
-            #[cfg(feature = "_account_target_content")]
+            #[cfg(feature = "_security")]
             Self::MicrosoftGraphSecurityHostSslCertificate(_) => {
                 super::super::microsoft_graph_security::HostSslCertificate::ODATA_TYPE
             }
-            #[cfg(feature = "_account_target_content")]
+            #[cfg(feature = "_security")]
             Self::MicrosoftGraphSecurityHostTracker(_) => {
                 super::super::microsoft_graph_security::HostTracker::ODATA_TYPE
             }
-            #[cfg(feature = "_account_target_content")]
+            #[cfg(feature = "_security")]
             Self::MicrosoftGraphSecurityHostname(_) => {
                 super::super::microsoft_graph_security::Hostname::ODATA_TYPE
             }
-            #[cfg(feature = "_account_target_content")]
+            #[cfg(feature = "_security")]
             Self::MicrosoftGraphSecurityIdentityContainer(_) => {
                 super::super::microsoft_graph_security::IdentityContainer::ODATA_TYPE
             }
-            #[cfg(feature = "_account_target_content")]
+            #[cfg(feature = "_security")]
             Self::MicrosoftGraphSecurityIncident(_) => {
                 super::super::microsoft_graph_security::Incident::ODATA_TYPE
             }
-            #[cfg(feature = "_account_target_content")]
+            #[cfg(feature = "_security")]
             Self::MicrosoftGraphSecurityIntelligenceProfile(_) => {
                 super::super::microsoft_graph_security::IntelligenceProfile::ODATA_TYPE
             }
-            #[cfg(feature = "_account_target_content")]
+            #[cfg(feature = "_security")]
             Self::MicrosoftGraphSecurityIntelligenceProfileIndicator(_) => {
                 super::super::microsoft_graph_security::IntelligenceProfileIndicator::ODATA_TYPE
             }
-            #[cfg(feature = "_account_target_content")]
+            #[cfg(feature = "_security")]
             Self::MicrosoftGraphSecurityIpAddress(_) => {
                 super::super::microsoft_graph_security::IpAddress::ODATA_TYPE
             }
-            #[cfg(feature = "_account_target_content")]
+            #[cfg(feature = "_security")]
             Self::MicrosoftGraphSecurityLabelsRoot(_) => {
                 super::super::microsoft_graph_security::LabelsRoot::ODATA_TYPE
             }
-            #[cfg(feature = "_me")]
+            #[cfg(feature = "_activities_container")]
             Self::MicrosoftGraphSecurityNetworkAdapter(_) => {
                 super::super::microsoft_graph_security::NetworkAdapter::ODATA_TYPE
             }
-            #[cfg(feature = "_account_target_content")]
+            #[cfg(feature = "_security")]
             Self::MicrosoftGraphSecurityPassiveDnsRecord(_) => {
                 super::super::microsoft_graph_security::PassiveDnsRecord::ODATA_TYPE
             }
-            #[cfg(feature = "_account_target_content")]
+            #[cfg(feature = "_security")]
             Self::MicrosoftGraphSecurityRetentionEvent(_) => {
                 super::super::microsoft_graph_security::RetentionEvent::ODATA_TYPE
             }
-            #[cfg(feature = "_account_target_content")]
+            #[cfg(feature = "_security")]
             Self::MicrosoftGraphSecurityRetentionEventType(_) => {
                 super::super::microsoft_graph_security::RetentionEventType::ODATA_TYPE
             }
-            #[cfg(feature = "_account_target_content")]
+            #[cfg(feature = "_security")]
             Self::MicrosoftGraphSecurityRetentionLabel(_) => {
                 super::super::microsoft_graph_security::RetentionLabel::ODATA_TYPE
             }
-            #[cfg(feature = "_account_target_content")]
+            #[cfg(feature = "_security")]
             Self::MicrosoftGraphSecuritySensor(_) => {
                 super::super::microsoft_graph_security::Sensor::ODATA_TYPE
             }
-            #[cfg(feature = "_account_target_content")]
+            #[cfg(feature = "_security")]
             Self::MicrosoftGraphSecuritySensorCandidate(_) => {
                 super::super::microsoft_graph_security::SensorCandidate::ODATA_TYPE
             }
-            #[cfg(feature = "_account_target_content")]
+            #[cfg(feature = "_security")]
             Self::MicrosoftGraphSecuritySensorCandidateActivationConfiguration(_) => {
                 super::super::microsoft_graph_security::SensorCandidateActivationConfiguration::ODATA_TYPE
             }
-            #[cfg(feature = "_account_target_content")]
+            #[cfg(feature = "_security")]
             Self::MicrosoftGraphSecuritySettingsContainer(_) => {
                 super::super::microsoft_graph_security::SettingsContainer::ODATA_TYPE
             }
-            #[cfg(feature = "_account_target_content")]
+            #[cfg(feature = "_security")]
             Self::MicrosoftGraphSecuritySiteSource(_) => {
                 super::super::microsoft_graph_security::SiteSource::ODATA_TYPE
             }
-            #[cfg(feature = "_account_target_content")]
+            #[cfg(feature = "_security")]
             Self::MicrosoftGraphSecuritySslCertificate(_) => {
                 super::super::microsoft_graph_security::SslCertificate::ODATA_TYPE
             }
-            #[cfg(feature = "_account_target_content")]
+            #[cfg(feature = "_security")]
             Self::MicrosoftGraphSecuritySubcategoryTemplate(_) => {
                 super::super::microsoft_graph_security::SubcategoryTemplate::ODATA_TYPE
             }
-            #[cfg(feature = "_account_target_content")]
+            #[cfg(feature = "_security")]
             Self::MicrosoftGraphSecuritySubdomain(_) => {
                 super::super::microsoft_graph_security::Subdomain::ODATA_TYPE
             }
-            #[cfg(feature = "_account_target_content")]
+            #[cfg(feature = "_security")]
             Self::MicrosoftGraphSecurityThreatIntelligence(_) => {
                 super::super::microsoft_graph_security::ThreatIntelligence::ODATA_TYPE
             }
-            #[cfg(feature = "_account_target_content")]
+            #[cfg(feature = "_security")]
             Self::MicrosoftGraphSecurityTriggerTypesRoot(_) => {
                 super::super::microsoft_graph_security::TriggerTypesRoot::ODATA_TYPE
             }
-            #[cfg(feature = "_account_target_content")]
+            #[cfg(feature = "_security")]
             Self::MicrosoftGraphSecurityTriggersRoot(_) => {
                 super::super::microsoft_graph_security::TriggersRoot::ODATA_TYPE
             }
-            #[cfg(feature = "_account_target_content")]
+            #[cfg(feature = "_security")]
             Self::MicrosoftGraphSecurityUnclassifiedArtifact(_) => {
                 super::super::microsoft_graph_security::UnclassifiedArtifact::ODATA_TYPE
             }
-            #[cfg(feature = "_account_target_content")]
+            #[cfg(feature = "_security")]
             Self::MicrosoftGraphSecurityUnifiedGroupSource(_) => {
                 super::super::microsoft_graph_security::UnifiedGroupSource::ODATA_TYPE
             }
-            #[cfg(feature = "_account_target_content")]
+            #[cfg(feature = "_security")]
             Self::MicrosoftGraphSecurityUser(_) => {
                 super::super::microsoft_graph_security::User::ODATA_TYPE
             }
-            #[cfg(feature = "_account_target_content")]
+            #[cfg(feature = "_security")]
             Self::MicrosoftGraphSecurityUserSource(_) => {
                 super::super::microsoft_graph_security::UserSource::ODATA_TYPE
             }
-            #[cfg(feature = "_account_target_content")]
+            #[cfg(feature = "_security")]
             Self::MicrosoftGraphSecurityVulnerability(_) => {
                 super::super::microsoft_graph_security::Vulnerability::ODATA_TYPE
             }
-            #[cfg(feature = "_account_target_content")]
+            #[cfg(feature = "_security")]
             Self::MicrosoftGraphSecurityVulnerabilityComponent(_) => {
                 super::super::microsoft_graph_security::VulnerabilityComponent::ODATA_TYPE
             }
-            #[cfg(feature = "_account_target_content")]
+            #[cfg(feature = "_security")]
             Self::MicrosoftGraphSecurityWhoisHistoryRecord(_) => {
                 super::super::microsoft_graph_security::WhoisHistoryRecord::ODATA_TYPE
             }
-            #[cfg(feature = "_account_target_content")]
+            #[cfg(feature = "_security")]
             Self::MicrosoftGraphSecurityWhoisRecord(_) => {
                 super::super::microsoft_graph_security::WhoisRecord::ODATA_TYPE
             }
-            #[cfg(feature = "_authentication_methods_root")]
+            #[cfg(feature = "_reports")]
             Self::SecurityReportsRoot(_) => SecurityReportsRoot::ODATA_TYPE,
-            #[cfg(feature = "_add_large_gallery_view_operation")]
+            #[cfg(feature = "_communications")]
             Self::SendDtmfTonesOperation(_) => SendDtmfTonesOperation::ODATA_TYPE,
             #[cfg(feature = "_activity_metadata")]
             Self::SensitivityLabel(_) => SensitivityLabel::ODATA_TYPE,
-            #[cfg(feature = "_admin_microsoft365_apps")]
+            #[cfg(feature = "_admin")]
             Self::ServiceAnnouncement(_) => ServiceAnnouncement::ODATA_TYPE,
-            #[cfg(feature = "_admin_microsoft365_apps")]
+            #[cfg(feature = "_admin")]
             Self::ServiceAnnouncementAttachment(_) => {
                 ServiceAnnouncementAttachment::ODATA_TYPE
             }
-            #[cfg(feature = "_answer_input_type")]
+            #[cfg(feature = "_solutions")]
             Self::ServiceApp(_) => ServiceApp::ODATA_TYPE,
-            #[cfg(feature = "_admin_microsoft365_apps")]
+            #[cfg(feature = "_admin")]
             Self::ServiceHealth(_) => ServiceHealth::ODATA_TYPE,
-            #[cfg(feature = "_admin_microsoft365_apps")]
+            #[cfg(feature = "_admin")]
             Self::ServiceHealthIssue(_) => ServiceHealthIssue::ODATA_TYPE,
-            #[cfg(feature = "_activity_based_timeout_policy")]
+            #[cfg(feature = "_agent_identity")]
             Self::ServicePrincipal(_) => ServicePrincipal::ODATA_TYPE,
-            #[cfg(feature = "_activity_type")]
+            #[cfg(feature = "_identity_protection")]
             Self::ServicePrincipalRiskDetection(_) => {
                 ServicePrincipalRiskDetection::ODATA_TYPE
             }
-            #[cfg(feature = "_b2b_identity_providers_type")]
+            #[cfg(feature = "_policies")]
             Self::ServiceProviderConstraints(_) => ServiceProviderConstraints::ODATA_TYPE,
             #[cfg(feature = "_service_storage_quota_breakdown")]
             Self::ServiceStorageQuotaBreakdown(_) => {
                 ServiceStorageQuotaBreakdown::ODATA_TYPE
             }
-            #[cfg(feature = "_admin_microsoft365_apps")]
+            #[cfg(feature = "_admin")]
             Self::ServiceUpdateMessage(_) => ServiceUpdateMessage::ODATA_TYPE,
-            #[cfg(feature = "_android_compliance_policy")]
+            #[cfg(feature = "_device_management")]
             Self::SettingStateDeviceSummary(_) => SettingStateDeviceSummary::ODATA_TYPE,
-            #[cfg(feature = "_answer_input_type")]
+            #[cfg(feature = "_solutions")]
             Self::SharePointBrowseSession(_) => SharePointBrowseSession::ODATA_TYPE,
-            #[cfg(feature = "_file_storage")]
+            #[cfg(feature = "_storage")]
             Self::SharePointGroup(_) => SharePointGroup::ODATA_TYPE,
-            #[cfg(feature = "_file_storage")]
+            #[cfg(feature = "_storage")]
             Self::SharePointGroupMember(_) => SharePointGroupMember::ODATA_TYPE,
-            #[cfg(feature = "_file_storage")]
+            #[cfg(feature = "_storage")]
             Self::SharePointMigrationEvent(_) => SharePointMigrationEvent::ODATA_TYPE,
-            #[cfg(feature = "_file_storage")]
+            #[cfg(feature = "_storage")]
             Self::SharePointMigrationFinishManifestFileUploadEvent(_) => {
                 SharePointMigrationFinishManifestFileUploadEvent::ODATA_TYPE
             }
-            #[cfg(feature = "_file_storage")]
+            #[cfg(feature = "_storage")]
             Self::SharePointMigrationJob(_) => SharePointMigrationJob::ODATA_TYPE,
-            #[cfg(feature = "_file_storage")]
+            #[cfg(feature = "_storage")]
             Self::SharePointMigrationJobCancelledEvent(_) => {
                 SharePointMigrationJobCancelledEvent::ODATA_TYPE
             }
-            #[cfg(feature = "_file_storage")]
+            #[cfg(feature = "_storage")]
             Self::SharePointMigrationJobDeletedEvent(_) => {
                 SharePointMigrationJobDeletedEvent::ODATA_TYPE
             }
-            #[cfg(feature = "_file_storage")]
+            #[cfg(feature = "_storage")]
             Self::SharePointMigrationJobErrorEvent(_) => {
                 SharePointMigrationJobErrorEvent::ODATA_TYPE
             }
-            #[cfg(feature = "_file_storage")]
+            #[cfg(feature = "_storage")]
             Self::SharePointMigrationJobPostponedEvent(_) => {
                 SharePointMigrationJobPostponedEvent::ODATA_TYPE
             }
-            #[cfg(feature = "_file_storage")]
+            #[cfg(feature = "_storage")]
             Self::SharePointMigrationJobProgressEvent(_) => {
                 SharePointMigrationJobProgressEvent::ODATA_TYPE
             }
-            #[cfg(feature = "_file_storage")]
+            #[cfg(feature = "_storage")]
             Self::SharePointMigrationJobQueuedEvent(_) => {
                 SharePointMigrationJobQueuedEvent::ODATA_TYPE
             }
-            #[cfg(feature = "_file_storage")]
+            #[cfg(feature = "_storage")]
             Self::SharePointMigrationJobStartEvent(_) => {
                 SharePointMigrationJobStartEvent::ODATA_TYPE
             }
-            #[cfg(feature = "_answer_input_type")]
+            #[cfg(feature = "_solutions")]
             Self::SharePointProtectionPolicy(_) => SharePointProtectionPolicy::ODATA_TYPE,
-            #[cfg(feature = "_answer_input_type")]
+            #[cfg(feature = "_solutions")]
             Self::SharePointRestoreSession(_) => SharePointRestoreSession::ODATA_TYPE,
-            #[cfg(feature = "_shared_drive_item")]
+            #[cfg(feature = "_shares")]
             Self::SharedDriveItem(_) => SharedDriveItem::ODATA_TYPE,
             #[cfg(feature = "_activities_container")]
             Self::SharedInsight(_) => SharedInsight::ODATA_TYPE,
-            #[cfg(feature = "_android_compliance_policy")]
+            #[cfg(feature = "_device_management")]
             Self::SharedPcConfiguration(_) => SharedPcConfiguration::ODATA_TYPE,
-            #[cfg(feature = "_change_tracked_entity")]
+            #[cfg(feature = "_channel")]
             Self::SharedWithChannelTeamInfo(_) => SharedWithChannelTeamInfo::ODATA_TYPE,
-            #[cfg(feature = "_admin_microsoft365_apps")]
+            #[cfg(feature = "_admin")]
             Self::Sharepoint(_) => Sharepoint::ODATA_TYPE,
-            #[cfg(feature = "_admin_microsoft365_apps")]
+            #[cfg(feature = "_admin")]
             Self::SharepointSettings(_) => SharepointSettings::ODATA_TYPE,
-            #[cfg(feature = "_clonable_team_parts")]
+            #[cfg(feature = "_teams")]
             Self::Shift(_) => Shift::ODATA_TYPE,
             #[cfg(feature = "_activities_container")]
             Self::ShiftPreferences(_) => ShiftPreferences::ODATA_TYPE,
-            #[cfg(feature = "_applied_conditional_access_policy")]
+            #[cfg(feature = "_audit_logs")]
             Self::SignIn(_) => SignIn::ODATA_TYPE,
-            #[cfg(feature = "_account_target_content")]
+            #[cfg(feature = "_security")]
             Self::Simulation(_) => Simulation::ODATA_TYPE,
-            #[cfg(feature = "_account_target_content")]
+            #[cfg(feature = "_security")]
             Self::SimulationAutomation(_) => SimulationAutomation::ODATA_TYPE,
-            #[cfg(feature = "_account_target_content")]
+            #[cfg(feature = "_security")]
             Self::SimulationAutomationRun(_) => SimulationAutomationRun::ODATA_TYPE,
-            #[cfg(feature = "_mailbox_item")]
+            #[cfg(feature = "_multi_value_legacy_extended_property")]
             Self::SingleValueLegacyExtendedProperty(_) => {
                 SingleValueLegacyExtendedProperty::ODATA_TYPE
             }
-            #[cfg(feature = "_base_site_page")]
+            #[cfg(feature = "_site")]
             Self::Site(_) => Site::ODATA_TYPE,
-            #[cfg(feature = "_base_site_page")]
+            #[cfg(feature = "_sites")]
             Self::SitePage(_) => SitePage::ODATA_TYPE,
-            #[cfg(feature = "_answer_input_type")]
+            #[cfg(feature = "_solutions")]
             Self::SiteProtectionRule(_) => SiteProtectionRule::ODATA_TYPE,
-            #[cfg(feature = "_answer_input_type")]
+            #[cfg(feature = "_solutions")]
             Self::SiteProtectionUnit(_) => SiteProtectionUnit::ODATA_TYPE,
-            #[cfg(feature = "_answer_input_type")]
+            #[cfg(feature = "_solutions")]
             Self::SiteProtectionUnitsBulkAdditionJob(_) => {
                 SiteProtectionUnitsBulkAdditionJob::ODATA_TYPE
             }
-            #[cfg(feature = "_answer_input_type")]
+            #[cfg(feature = "_solutions")]
             Self::SiteRestoreArtifact(_) => SiteRestoreArtifact::ODATA_TYPE,
-            #[cfg(feature = "_answer_input_type")]
+            #[cfg(feature = "_solutions")]
             Self::SiteRestoreArtifactsBulkAdditionRequest(_) => {
                 SiteRestoreArtifactsBulkAdditionRequest::ODATA_TYPE
             }
@@ -5875,11 +5875,11 @@ impl AnyEntity {
             Self::SkypeUserConversationMember(_) => {
                 SkypeUserConversationMember::ODATA_TYPE
             }
-            #[cfg(feature = "_advanced_config_state")]
+            #[cfg(feature = "_authentication_method_configurations")]
             Self::SmsAuthenticationMethodConfiguration(_) => {
                 SmsAuthenticationMethodConfiguration::ODATA_TYPE
             }
-            #[cfg(feature = "_advanced_config_state")]
+            #[cfg(feature = "_authentication_method_configurations")]
             Self::SmsAuthenticationMethodTarget(_) => {
                 SmsAuthenticationMethodTarget::ODATA_TYPE
             }
@@ -5889,185 +5889,185 @@ impl AnyEntity {
             Self::SoftwareOathAuthenticationMethod(_) => {
                 SoftwareOathAuthenticationMethod::ODATA_TYPE
             }
-            #[cfg(feature = "_advanced_config_state")]
+            #[cfg(feature = "_authentication_method_configurations")]
             Self::SoftwareOathAuthenticationMethodConfiguration(_) => {
                 SoftwareOathAuthenticationMethodConfiguration::ODATA_TYPE
             }
-            #[cfg(feature = "_android_compliance_policy")]
+            #[cfg(feature = "_device_management")]
             Self::SoftwareUpdateStatusSummary(_) => {
                 SoftwareUpdateStatusSummary::ODATA_TYPE
             }
-            #[cfg(feature = "_challenging_word")]
+            #[cfg(feature = "_education")]
             Self::SpeakerAssignmentSubmission(_) => {
                 SpeakerAssignmentSubmission::ODATA_TYPE
             }
-            #[cfg(feature = "_base_site_page")]
+            #[cfg(feature = "_sites")]
             Self::StandardWebPart(_) => StandardWebPart::ODATA_TYPE,
-            #[cfg(feature = "_add_large_gallery_view_operation")]
+            #[cfg(feature = "_communications")]
             Self::StartHoldMusicOperation(_) => StartHoldMusicOperation::ODATA_TYPE,
-            #[cfg(feature = "_add_large_gallery_view_operation")]
+            #[cfg(feature = "_communications")]
             Self::StopHoldMusicOperation(_) => StopHoldMusicOperation::ODATA_TYPE,
             #[cfg(feature = "_service_storage_quota_breakdown")]
             Self::StorageQuotaBreakdown(_) => StorageQuotaBreakdown::ODATA_TYPE,
-            #[cfg(feature = "_file_storage")]
+            #[cfg(feature = "_storage")]
             Self::StorageSettings(_) => StorageSettings::ODATA_TYPE,
             #[cfg(feature = "_authored_note")]
             Self::SubjectRightsRequest(_) => SubjectRightsRequest::ODATA_TYPE,
-            #[cfg(feature = "_add_large_gallery_view_operation")]
+            #[cfg(feature = "_communications")]
             Self::SubscribeToToneOperation(_) => SubscribeToToneOperation::ODATA_TYPE,
-            #[cfg(feature = "_license_units_detail")]
+            #[cfg(feature = "_subscribed_skus")]
             Self::SubscribedSku(_) => SubscribedSku::ODATA_TYPE,
             #[cfg(feature = "_subscription")]
             Self::Subscription(_) => Subscription::ODATA_TYPE,
-            #[cfg(feature = "_clonable_team_parts")]
+            #[cfg(feature = "_teams")]
             Self::SwapShiftsChangeRequest(_) => SwapShiftsChangeRequest::ODATA_TYPE,
-            #[cfg(feature = "_attribute_definition")]
+            #[cfg(feature = "_bulk_operation")]
             Self::Synchronization(_) => Synchronization::ODATA_TYPE,
-            #[cfg(feature = "_attribute_definition")]
+            #[cfg(feature = "_bulk_operation")]
             Self::SynchronizationJob(_) => SynchronizationJob::ODATA_TYPE,
-            #[cfg(feature = "_attribute_definition")]
+            #[cfg(feature = "_bulk_operation")]
             Self::SynchronizationSchema(_) => SynchronizationSchema::ODATA_TYPE,
-            #[cfg(feature = "_attribute_definition")]
+            #[cfg(feature = "_bulk_operation")]
             Self::SynchronizationTemplate(_) => SynchronizationTemplate::ODATA_TYPE,
-            #[cfg(feature = "_approved_client_app")]
+            #[cfg(feature = "_service_principals")]
             Self::TargetDeviceGroup(_) => TargetDeviceGroup::ODATA_TYPE,
-            #[cfg(feature = "_aad_user_conversation_member")]
+            #[cfg(feature = "_targeted_chat_message")]
             Self::TargetedChatMessage(_) => TargetedChatMessage::ODATA_TYPE,
-            #[cfg(feature = "_android_managed_app_protection")]
+            #[cfg(feature = "_device_app_management")]
             Self::TargetedManagedAppConfiguration(_) => {
                 TargetedManagedAppConfiguration::ODATA_TYPE
             }
-            #[cfg(feature = "_android_lob_app")]
+            #[cfg(feature = "_device_app_management")]
             Self::TargetedManagedAppPolicyAssignment(_) => {
                 TargetedManagedAppPolicyAssignment::ODATA_TYPE
             }
             #[cfg(feature = "_activities_container")]
             Self::TaskFileAttachment(_) => TaskFileAttachment::ODATA_TYPE,
-            #[cfg(feature = "_clonable_team_parts")]
+            #[cfg(feature = "_giphy_rating_type")]
             Self::Team(_) => Team::ODATA_TYPE,
             #[cfg(feature = "_change_tracked_entity")]
             Self::TeamInfo(_) => TeamInfo::ODATA_TYPE,
-            #[cfg(feature = "_admin_microsoft365_apps")]
+            #[cfg(feature = "_admin")]
             Self::MicrosoftGraphTeamsAdministrationNumberAssignment(_) => {
                 super::super::microsoft_graph_teams_administration::NumberAssignment::ODATA_TYPE
             }
-            #[cfg(feature = "_admin_microsoft365_apps")]
+            #[cfg(feature = "_admin")]
             Self::MicrosoftGraphTeamsAdministrationPolicyIdentifierDetail(_) => {
                 super::super::microsoft_graph_teams_administration::PolicyIdentifierDetail::ODATA_TYPE
             }
-            #[cfg(feature = "_admin_microsoft365_apps")]
+            #[cfg(feature = "_admin")]
             Self::MicrosoftGraphTeamsAdministrationTeamsAdminRoot(_) => {
                 super::super::microsoft_graph_teams_administration::TeamsAdminRoot::ODATA_TYPE
             }
-            #[cfg(feature = "_admin_microsoft365_apps")]
+            #[cfg(feature = "_admin")]
             Self::MicrosoftGraphTeamsAdministrationTeamsPolicyAssignment(_) => {
                 super::super::microsoft_graph_teams_administration::TeamsPolicyAssignment::ODATA_TYPE
             }
-            #[cfg(feature = "_admin_microsoft365_apps")]
+            #[cfg(feature = "_admin")]
             Self::MicrosoftGraphTeamsAdministrationTeamsPolicyUserAssignment(_) => {
                 super::super::microsoft_graph_teams_administration::TeamsPolicyUserAssignment::ODATA_TYPE
             }
-            #[cfg(feature = "_admin_microsoft365_apps")]
+            #[cfg(feature = "_admin")]
             Self::MicrosoftGraphTeamsAdministrationTeamsUserConfiguration(_) => {
                 super::super::microsoft_graph_teams_administration::TeamsUserConfiguration::ODATA_TYPE
             }
-            #[cfg(feature = "_admin_microsoft365_apps")]
+            #[cfg(feature = "_admin")]
             Self::MicrosoftGraphTeamsAdministrationTelephoneNumberLongRunningOperation(
                 _,
             ) => {
                 super::super::microsoft_graph_teams_administration::TelephoneNumberLongRunningOperation::ODATA_TYPE
             }
-            #[cfg(feature = "_admin_microsoft365_apps")]
+            #[cfg(feature = "_admin")]
             Self::MicrosoftGraphTeamsAdministrationTelephoneNumberManagementRoot(_) => {
                 super::super::microsoft_graph_teams_administration::TelephoneNumberManagementRoot::ODATA_TYPE
             }
-            #[cfg(feature = "_app_catalogs")]
+            #[cfg(feature = "_teams_app")]
             Self::TeamsApp(_) => TeamsApp::ODATA_TYPE,
-            #[cfg(feature = "_app_catalogs")]
+            #[cfg(feature = "_teams_app_authorization")]
             Self::TeamsAppDefinition(_) => TeamsAppDefinition::ODATA_TYPE,
             #[cfg(feature = "_teams_app_installation")]
             Self::TeamsAppInstallation(_) => TeamsAppInstallation::ODATA_TYPE,
-            #[cfg(feature = "_deleted_chat")]
+            #[cfg(feature = "_teamwork")]
             Self::TeamsAppSettings(_) => TeamsAppSettings::ODATA_TYPE,
-            #[cfg(feature = "_clonable_team_parts")]
+            #[cfg(feature = "_teams")]
             Self::TeamsAsyncOperation(_) => TeamsAsyncOperation::ODATA_TYPE,
             #[cfg(feature = "_aad_user_conversation_member")]
             Self::TeamsTab(_) => TeamsTab::ODATA_TYPE,
             #[cfg(feature = "_teams_template")]
             Self::TeamsTemplate(_) => TeamsTemplate::ODATA_TYPE,
-            #[cfg(feature = "_deleted_chat")]
+            #[cfg(feature = "_teamwork")]
             Self::Teamwork(_) => Teamwork::ODATA_TYPE,
             #[cfg(feature = "_app_catalogs")]
             Self::TeamworkBot(_) => TeamworkBot::ODATA_TYPE,
-            #[cfg(feature = "_aad_user_conversation_member")]
+            #[cfg(feature = "_call_ended_event_message_detail")]
             Self::TeamworkHostedContent(_) => TeamworkHostedContent::ODATA_TYPE,
-            #[cfg(feature = "_clonable_team_parts")]
+            #[cfg(feature = "_teams")]
             Self::TeamworkTag(_) => TeamworkTag::ODATA_TYPE,
-            #[cfg(feature = "_clonable_team_parts")]
+            #[cfg(feature = "_teams")]
             Self::TeamworkTagMember(_) => TeamworkTagMember::ODATA_TYPE,
             #[cfg(feature = "_activities_container")]
             Self::TemporaryAccessPassAuthenticationMethod(_) => {
                 TemporaryAccessPassAuthenticationMethod::ODATA_TYPE
             }
-            #[cfg(feature = "_advanced_config_state")]
+            #[cfg(feature = "_authentication_method_configurations")]
             Self::TemporaryAccessPassAuthenticationMethodConfiguration(_) => {
                 TemporaryAccessPassAuthenticationMethodConfiguration::ODATA_TYPE
             }
-            #[cfg(feature = "_activity_based_timeout_policy")]
+            #[cfg(feature = "_policies")]
             Self::TenantAppManagementPolicy(_) => TenantAppManagementPolicy::ODATA_TYPE,
-            #[cfg(feature = "_account_target_content")]
+            #[cfg(feature = "_security")]
             Self::TenantDataSecurityAndGovernance(_) => {
                 TenantDataSecurityAndGovernance::ODATA_TYPE
             }
-            #[cfg(feature = "_account_target_content")]
+            #[cfg(feature = "_security")]
             Self::TenantProtectionScopeContainer(_) => {
                 TenantProtectionScopeContainer::ODATA_TYPE
             }
-            #[cfg(feature = "_base_site_page")]
+            #[cfg(feature = "_sites")]
             Self::MicrosoftGraphTermStoreGroup(_) => {
                 super::super::microsoft_graph_term_store::Group::ODATA_TYPE
             }
-            #[cfg(feature = "_base_site_page")]
+            #[cfg(feature = "_sites")]
             Self::MicrosoftGraphTermStoreRelation(_) => {
                 super::super::microsoft_graph_term_store::Relation::ODATA_TYPE
             }
-            #[cfg(feature = "_base_site_page")]
+            #[cfg(feature = "_sites")]
             Self::MicrosoftGraphTermStoreSet(_) => {
                 super::super::microsoft_graph_term_store::Set::ODATA_TYPE
             }
-            #[cfg(feature = "_base_site_page")]
+            #[cfg(feature = "_sites")]
             Self::MicrosoftGraphTermStoreStore(_) => {
                 super::super::microsoft_graph_term_store::Store::ODATA_TYPE
             }
-            #[cfg(feature = "_base_site_page")]
+            #[cfg(feature = "_sites")]
             Self::MicrosoftGraphTermStoreTerm(_) => {
                 super::super::microsoft_graph_term_store::Term::ODATA_TYPE
             }
-            #[cfg(feature = "_android_compliance_policy")]
+            #[cfg(feature = "_device_management")]
             Self::TermsAndConditions(_) => TermsAndConditions::ODATA_TYPE,
-            #[cfg(feature = "_android_compliance_policy")]
+            #[cfg(feature = "_device_management")]
             Self::TermsAndConditionsAcceptanceStatus(_) => {
                 TermsAndConditionsAcceptanceStatus::ODATA_TYPE
             }
-            #[cfg(feature = "_android_compliance_policy")]
+            #[cfg(feature = "_device_management")]
             Self::TermsAndConditionsAssignment(_) => {
                 TermsAndConditionsAssignment::ODATA_TYPE
             }
-            #[cfg(feature = "_access_package")]
+            #[cfg(feature = "_identity_governance")]
             Self::TermsOfUseContainer(_) => TermsOfUseContainer::ODATA_TYPE,
-            #[cfg(feature = "_base_site_page")]
+            #[cfg(feature = "_sites")]
             Self::TextWebPart(_) => TextWebPart::ODATA_TYPE,
-            #[cfg(feature = "_bitlocker")]
+            #[cfg(feature = "_information_protection")]
             Self::ThreatAssessmentResult(_) => ThreatAssessmentResult::ODATA_TYPE,
-            #[cfg(feature = "_drive_item_version")]
+            #[cfg(feature = "_drives")]
             Self::ThumbnailSet(_) => ThumbnailSet::ODATA_TYPE,
-            #[cfg(feature = "_clonable_team_parts")]
+            #[cfg(feature = "_teams")]
             Self::TimeCard(_) => TimeCard::ODATA_TYPE,
-            #[cfg(feature = "_clonable_team_parts")]
+            #[cfg(feature = "_teams")]
             Self::TimeOff(_) => TimeOff::ODATA_TYPE,
-            #[cfg(feature = "_clonable_team_parts")]
+            #[cfg(feature = "_teams")]
             Self::TimeOffReason(_) => TimeOffReason::ODATA_TYPE,
-            #[cfg(feature = "_clonable_team_parts")]
+            #[cfg(feature = "_teams")]
             Self::TimeOffRequest(_) => TimeOffRequest::ODATA_TYPE,
             #[cfg(feature = "_activities_container")]
             Self::Todo(_) => Todo::ODATA_TYPE,
@@ -6075,233 +6075,233 @@ impl AnyEntity {
             Self::TodoTask(_) => TodoTask::ODATA_TYPE,
             #[cfg(feature = "_activities_container")]
             Self::TodoTaskList(_) => TodoTaskList::ODATA_TYPE,
-            #[cfg(feature = "_activity_based_timeout_policy")]
+            #[cfg(feature = "_app_credential_restriction_type")]
             Self::TokenIssuancePolicy(_) => TokenIssuancePolicy::ODATA_TYPE,
-            #[cfg(feature = "_activity_based_timeout_policy")]
+            #[cfg(feature = "_app_credential_restriction_type")]
             Self::TokenLifetimePolicy(_) => TokenLifetimePolicy::ODATA_TYPE,
-            #[cfg(feature = "_account_target_content")]
+            #[cfg(feature = "_security")]
             Self::Training(_) => Training::ODATA_TYPE,
-            #[cfg(feature = "_account_target_content")]
+            #[cfg(feature = "_security")]
             Self::TrainingLanguageDetail(_) => TrainingLanguageDetail::ODATA_TYPE,
             #[cfg(feature = "_activities_container")]
             Self::Trending(_) => Trending::ODATA_TYPE,
-            #[cfg(feature = "_app_scope")]
+            #[cfg(feature = "_role_management")]
             Self::UnifiedRbacResourceAction(_) => UnifiedRbacResourceAction::ODATA_TYPE,
-            #[cfg(feature = "_app_scope")]
+            #[cfg(feature = "_role_management")]
             Self::UnifiedRbacResourceNamespace(_) => {
                 UnifiedRbacResourceNamespace::ODATA_TYPE
             }
-            #[cfg(feature = "_app_scope")]
+            #[cfg(feature = "_role_management")]
             Self::UnifiedRoleAssignment(_) => UnifiedRoleAssignment::ODATA_TYPE,
-            #[cfg(feature = "_app_scope")]
+            #[cfg(feature = "_role_management")]
             Self::UnifiedRoleAssignmentSchedule(_) => {
                 UnifiedRoleAssignmentSchedule::ODATA_TYPE
             }
-            #[cfg(feature = "_app_scope")]
+            #[cfg(feature = "_role_management")]
             Self::UnifiedRoleAssignmentScheduleInstance(_) => {
                 UnifiedRoleAssignmentScheduleInstance::ODATA_TYPE
             }
-            #[cfg(feature = "_app_scope")]
+            #[cfg(feature = "_role_management")]
             Self::UnifiedRoleAssignmentScheduleRequest(_) => {
                 UnifiedRoleAssignmentScheduleRequest::ODATA_TYPE
             }
-            #[cfg(feature = "_app_scope")]
+            #[cfg(feature = "_role_management")]
             Self::UnifiedRoleDefinition(_) => UnifiedRoleDefinition::ODATA_TYPE,
-            #[cfg(feature = "_app_scope")]
+            #[cfg(feature = "_role_management")]
             Self::UnifiedRoleEligibilitySchedule(_) => {
                 UnifiedRoleEligibilitySchedule::ODATA_TYPE
             }
-            #[cfg(feature = "_app_scope")]
+            #[cfg(feature = "_role_management")]
             Self::UnifiedRoleEligibilityScheduleInstance(_) => {
                 UnifiedRoleEligibilityScheduleInstance::ODATA_TYPE
             }
-            #[cfg(feature = "_app_scope")]
+            #[cfg(feature = "_role_management")]
             Self::UnifiedRoleEligibilityScheduleRequest(_) => {
                 UnifiedRoleEligibilityScheduleRequest::ODATA_TYPE
             }
-            #[cfg(feature = "_admin_consent_request_policy")]
+            #[cfg(feature = "_policies")]
             Self::UnifiedRoleManagementPolicy(_) => {
                 UnifiedRoleManagementPolicy::ODATA_TYPE
             }
-            #[cfg(feature = "_admin_consent_request_policy")]
+            #[cfg(feature = "_policies")]
             Self::UnifiedRoleManagementPolicyApprovalRule(_) => {
                 UnifiedRoleManagementPolicyApprovalRule::ODATA_TYPE
             }
-            #[cfg(feature = "_admin_consent_request_policy")]
+            #[cfg(feature = "_policies")]
             Self::UnifiedRoleManagementPolicyAssignment(_) => {
                 UnifiedRoleManagementPolicyAssignment::ODATA_TYPE
             }
-            #[cfg(feature = "_admin_consent_request_policy")]
+            #[cfg(feature = "_policies")]
             Self::UnifiedRoleManagementPolicyAuthenticationContextRule(_) => {
                 UnifiedRoleManagementPolicyAuthenticationContextRule::ODATA_TYPE
             }
-            #[cfg(feature = "_admin_consent_request_policy")]
+            #[cfg(feature = "_policies")]
             Self::UnifiedRoleManagementPolicyEnablementRule(_) => {
                 UnifiedRoleManagementPolicyEnablementRule::ODATA_TYPE
             }
-            #[cfg(feature = "_admin_consent_request_policy")]
+            #[cfg(feature = "_policies")]
             Self::UnifiedRoleManagementPolicyExpirationRule(_) => {
                 UnifiedRoleManagementPolicyExpirationRule::ODATA_TYPE
             }
-            #[cfg(feature = "_admin_consent_request_policy")]
+            #[cfg(feature = "_policies")]
             Self::UnifiedRoleManagementPolicyNotificationRule(_) => {
                 UnifiedRoleManagementPolicyNotificationRule::ODATA_TYPE
             }
-            #[cfg(feature = "_app_scope")]
+            #[cfg(feature = "_unified_role_schedule_base")]
             Self::UnifiedRoleScheduleBase(_) => UnifiedRoleScheduleBase::ODATA_TYPE,
-            #[cfg(feature = "_app_scope")]
+            #[cfg(feature = "_unified_role_schedule_base")]
             Self::UnifiedRoleScheduleInstanceBase(_) => {
                 UnifiedRoleScheduleInstanceBase::ODATA_TYPE
             }
             #[cfg(feature = "_service_storage_quota_breakdown")]
             Self::UnifiedStorageQuota(_) => UnifiedStorageQuota::ODATA_TYPE,
-            #[cfg(feature = "_assigned_place_mode")]
+            #[cfg(feature = "_places")]
             Self::UnitMap(_) => UnitMap::ODATA_TYPE,
-            #[cfg(feature = "_add_large_gallery_view_operation")]
+            #[cfg(feature = "_communications")]
             Self::UnmuteParticipantOperation(_) => UnmuteParticipantOperation::ODATA_TYPE,
-            #[cfg(feature = "_add_large_gallery_view_operation")]
+            #[cfg(feature = "_communications")]
             Self::UpdateRecordingStatusOperation(_) => {
                 UpdateRecordingStatusOperation::ODATA_TYPE
             }
-            #[cfg(feature = "_bitlocker")]
+            #[cfg(feature = "_information_protection")]
             Self::UrlAssessmentRequest(_) => UrlAssessmentRequest::ODATA_TYPE,
-            #[cfg(feature = "_me")]
+            #[cfg(feature = "_activity_metadata")]
             Self::UsageRightsIncluded(_) => UsageRightsIncluded::ODATA_TYPE,
             #[cfg(feature = "_activities_container")]
             Self::UsedInsight(_) => UsedInsight::ODATA_TYPE,
-            #[cfg(feature = "_activity_based_timeout_policy")]
+            #[cfg(feature = "_authorization_info")]
             Self::User(_) => User::ODATA_TYPE,
             #[cfg(feature = "_activities_container")]
             Self::UserActivity(_) => UserActivity::ODATA_TYPE,
-            #[cfg(feature = "_access_package")]
+            #[cfg(feature = "_identity_governance")]
             Self::UserConsentRequest(_) => UserConsentRequest::ODATA_TYPE,
             #[cfg(feature = "_activities_container")]
             Self::UserDataSecurityAndGovernance(_) => {
                 UserDataSecurityAndGovernance::ODATA_TYPE
             }
-            #[cfg(feature = "_android_compliance_policy")]
+            #[cfg(feature = "_device_management")]
             Self::UserExperienceAnalyticsAppHealthAppPerformanceByAppVersionDetails(
                 _,
             ) => {
                 UserExperienceAnalyticsAppHealthAppPerformanceByAppVersionDetails::ODATA_TYPE
             }
-            #[cfg(feature = "_android_compliance_policy")]
+            #[cfg(feature = "_device_management")]
             Self::UserExperienceAnalyticsAppHealthAppPerformanceByAppVersionDeviceId(
                 _,
             ) => {
                 UserExperienceAnalyticsAppHealthAppPerformanceByAppVersionDeviceId::ODATA_TYPE
             }
-            #[cfg(feature = "_android_compliance_policy")]
+            #[cfg(feature = "_device_management")]
             Self::UserExperienceAnalyticsAppHealthAppPerformanceByOsVersion(_) => {
                 UserExperienceAnalyticsAppHealthAppPerformanceByOsVersion::ODATA_TYPE
             }
-            #[cfg(feature = "_android_compliance_policy")]
+            #[cfg(feature = "_device_management")]
             Self::UserExperienceAnalyticsAppHealthApplicationPerformance(_) => {
                 UserExperienceAnalyticsAppHealthApplicationPerformance::ODATA_TYPE
             }
-            #[cfg(feature = "_android_compliance_policy")]
+            #[cfg(feature = "_device_management")]
             Self::UserExperienceAnalyticsAppHealthDeviceModelPerformance(_) => {
                 UserExperienceAnalyticsAppHealthDeviceModelPerformance::ODATA_TYPE
             }
-            #[cfg(feature = "_android_compliance_policy")]
+            #[cfg(feature = "_device_management")]
             Self::UserExperienceAnalyticsAppHealthDevicePerformance(_) => {
                 UserExperienceAnalyticsAppHealthDevicePerformance::ODATA_TYPE
             }
-            #[cfg(feature = "_android_compliance_policy")]
+            #[cfg(feature = "_device_management")]
             Self::UserExperienceAnalyticsAppHealthDevicePerformanceDetails(_) => {
                 UserExperienceAnalyticsAppHealthDevicePerformanceDetails::ODATA_TYPE
             }
-            #[cfg(feature = "_android_compliance_policy")]
+            #[cfg(feature = "_device_management")]
             Self::UserExperienceAnalyticsAppHealthOsVersionPerformance(_) => {
                 UserExperienceAnalyticsAppHealthOsVersionPerformance::ODATA_TYPE
             }
-            #[cfg(feature = "_android_compliance_policy")]
+            #[cfg(feature = "_device_management")]
             Self::UserExperienceAnalyticsBaseline(_) => {
                 UserExperienceAnalyticsBaseline::ODATA_TYPE
             }
-            #[cfg(feature = "_android_compliance_policy")]
+            #[cfg(feature = "_device_management")]
             Self::UserExperienceAnalyticsCategory(_) => {
                 UserExperienceAnalyticsCategory::ODATA_TYPE
             }
-            #[cfg(feature = "_android_compliance_policy")]
+            #[cfg(feature = "_device_management")]
             Self::UserExperienceAnalyticsDevicePerformance(_) => {
                 UserExperienceAnalyticsDevicePerformance::ODATA_TYPE
             }
-            #[cfg(feature = "_android_compliance_policy")]
+            #[cfg(feature = "_device_management")]
             Self::UserExperienceAnalyticsDeviceScores(_) => {
                 UserExperienceAnalyticsDeviceScores::ODATA_TYPE
             }
-            #[cfg(feature = "_android_compliance_policy")]
+            #[cfg(feature = "_device_management")]
             Self::UserExperienceAnalyticsDeviceStartupHistory(_) => {
                 UserExperienceAnalyticsDeviceStartupHistory::ODATA_TYPE
             }
-            #[cfg(feature = "_android_compliance_policy")]
+            #[cfg(feature = "_device_management")]
             Self::UserExperienceAnalyticsDeviceStartupProcess(_) => {
                 UserExperienceAnalyticsDeviceStartupProcess::ODATA_TYPE
             }
-            #[cfg(feature = "_android_compliance_policy")]
+            #[cfg(feature = "_device_management")]
             Self::UserExperienceAnalyticsDeviceStartupProcessPerformance(_) => {
                 UserExperienceAnalyticsDeviceStartupProcessPerformance::ODATA_TYPE
             }
-            #[cfg(feature = "_android_compliance_policy")]
+            #[cfg(feature = "_device_management")]
             Self::UserExperienceAnalyticsMetric(_) => {
                 UserExperienceAnalyticsMetric::ODATA_TYPE
             }
-            #[cfg(feature = "_android_compliance_policy")]
+            #[cfg(feature = "_device_management")]
             Self::UserExperienceAnalyticsMetricHistory(_) => {
                 UserExperienceAnalyticsMetricHistory::ODATA_TYPE
             }
-            #[cfg(feature = "_android_compliance_policy")]
+            #[cfg(feature = "_device_management")]
             Self::UserExperienceAnalyticsModelScores(_) => {
                 UserExperienceAnalyticsModelScores::ODATA_TYPE
             }
-            #[cfg(feature = "_android_compliance_policy")]
+            #[cfg(feature = "_device_management")]
             Self::UserExperienceAnalyticsOverview(_) => {
                 UserExperienceAnalyticsOverview::ODATA_TYPE
             }
-            #[cfg(feature = "_android_compliance_policy")]
+            #[cfg(feature = "_device_management")]
             Self::UserExperienceAnalyticsScoreHistory(_) => {
                 UserExperienceAnalyticsScoreHistory::ODATA_TYPE
             }
-            #[cfg(feature = "_android_compliance_policy")]
+            #[cfg(feature = "_device_management")]
             Self::UserExperienceAnalyticsWorkFromAnywhereDevice(_) => {
                 UserExperienceAnalyticsWorkFromAnywhereDevice::ODATA_TYPE
             }
-            #[cfg(feature = "_android_compliance_policy")]
+            #[cfg(feature = "_device_management")]
             Self::UserExperienceAnalyticsWorkFromAnywhereHardwareReadinessMetric(_) => {
                 UserExperienceAnalyticsWorkFromAnywhereHardwareReadinessMetric::ODATA_TYPE
             }
-            #[cfg(feature = "_android_compliance_policy")]
+            #[cfg(feature = "_device_management")]
             Self::UserExperienceAnalyticsWorkFromAnywhereMetric(_) => {
                 UserExperienceAnalyticsWorkFromAnywhereMetric::ODATA_TYPE
             }
-            #[cfg(feature = "_android_compliance_policy")]
+            #[cfg(feature = "_device_management")]
             Self::UserExperienceAnalyticsWorkFromAnywhereModelPerformance(_) => {
                 UserExperienceAnalyticsWorkFromAnywhereModelPerformance::ODATA_TYPE
             }
-            #[cfg(feature = "_akamai_attack_group_action_model")]
+            #[cfg(feature = "_identity")]
             Self::UserFlowLanguageConfiguration(_) => {
                 UserFlowLanguageConfiguration::ODATA_TYPE
             }
-            #[cfg(feature = "_akamai_attack_group_action_model")]
+            #[cfg(feature = "_identity")]
             Self::UserFlowLanguagePage(_) => UserFlowLanguagePage::ODATA_TYPE,
             #[cfg(feature = "_activities_container")]
             Self::UserInsightsSettings(_) => UserInsightsSettings::ODATA_TYPE,
-            #[cfg(feature = "_android_lob_app")]
+            #[cfg(feature = "_device_app_management")]
             Self::UserInstallStateSummary(_) => UserInstallStateSummary::ODATA_TYPE,
             #[cfg(feature = "_activities_container")]
             Self::UserProtectionScopeContainer(_) => {
                 UserProtectionScopeContainer::ODATA_TYPE
             }
-            #[cfg(feature = "_authentication_methods_root")]
+            #[cfg(feature = "_reports")]
             Self::UserRegistrationDetails(_) => UserRegistrationDetails::ODATA_TYPE,
-            #[cfg(feature = "_teams_app_installation")]
+            #[cfg(feature = "_activities_container")]
             Self::UserScopeTeamsAppInstallation(_) => {
                 UserScopeTeamsAppInstallation::ODATA_TYPE
             }
             #[cfg(feature = "_activities_container")]
             Self::UserSettings(_) => UserSettings::ODATA_TYPE,
-            #[cfg(feature = "_access_package")]
+            #[cfg(feature = "_identity_governance")]
             Self::UserSignInInsight(_) => UserSignInInsight::ODATA_TYPE,
             #[cfg(feature = "_activities_container")]
             Self::UserSolutionRoot(_) => UserSolutionRoot::ODATA_TYPE,
@@ -6309,119 +6309,119 @@ impl AnyEntity {
             Self::UserStorage(_) => UserStorage::ODATA_TYPE,
             #[cfg(feature = "_activities_container")]
             Self::UserTeamwork(_) => UserTeamwork::ODATA_TYPE,
-            #[cfg(feature = "_advanced_config_state")]
+            #[cfg(feature = "_authentication_method_configurations")]
             Self::VerifiableCredentialAuthenticationMethodTarget(_) => {
                 VerifiableCredentialAuthenticationMethodTarget::ODATA_TYPE
             }
-            #[cfg(feature = "_advanced_config_state")]
+            #[cfg(feature = "_authentication_method_configurations")]
             Self::VerifiableCredentialsAuthenticationMethodConfiguration(_) => {
                 VerifiableCredentialsAuthenticationMethodConfiguration::ODATA_TYPE
             }
-            #[cfg(feature = "_akamai_attack_group_action_model")]
+            #[cfg(feature = "_identity")]
             Self::VerifiedIdProfile(_) => VerifiedIdProfile::ODATA_TYPE,
-            #[cfg(feature = "_base_site_page")]
+            #[cfg(feature = "_sites")]
             Self::VerticalSection(_) => VerticalSection::ODATA_TYPE,
-            #[cfg(feature = "_android_compliance_policy")]
+            #[cfg(feature = "_device_management")]
             Self::VirtualEndpoint(_) => VirtualEndpoint::ODATA_TYPE,
-            #[cfg(feature = "_answer_input_type")]
+            #[cfg(feature = "_solutions")]
             Self::VirtualEvent(_) => VirtualEvent::ODATA_TYPE,
-            #[cfg(feature = "_answer_input_type")]
+            #[cfg(feature = "_solutions")]
             Self::VirtualEventPresenter(_) => VirtualEventPresenter::ODATA_TYPE,
-            #[cfg(feature = "_answer_input_type")]
+            #[cfg(feature = "_solutions")]
             Self::VirtualEventRegistration(_) => VirtualEventRegistration::ODATA_TYPE,
-            #[cfg(feature = "_answer_input_type")]
+            #[cfg(feature = "_artifact_restore_status")]
             Self::VirtualEventRegistrationConfiguration(_) => {
                 VirtualEventRegistrationConfiguration::ODATA_TYPE
             }
-            #[cfg(feature = "_answer_input_type")]
+            #[cfg(feature = "_solutions")]
             Self::VirtualEventRegistrationCustomQuestion(_) => {
                 VirtualEventRegistrationCustomQuestion::ODATA_TYPE
             }
-            #[cfg(feature = "_answer_input_type")]
+            #[cfg(feature = "_solutions")]
             Self::VirtualEventRegistrationPredefinedQuestion(_) => {
                 VirtualEventRegistrationPredefinedQuestion::ODATA_TYPE
             }
-            #[cfg(feature = "_answer_input_type")]
+            #[cfg(feature = "_solutions")]
             Self::VirtualEventSession(_) => VirtualEventSession::ODATA_TYPE,
-            #[cfg(feature = "_answer_input_type")]
+            #[cfg(feature = "_solutions")]
             Self::VirtualEventTownhall(_) => VirtualEventTownhall::ODATA_TYPE,
-            #[cfg(feature = "_answer_input_type")]
+            #[cfg(feature = "_solutions")]
             Self::VirtualEventTownhallRegistrationConfiguration(_) => {
                 VirtualEventTownhallRegistrationConfiguration::ODATA_TYPE
             }
-            #[cfg(feature = "_answer_input_type")]
+            #[cfg(feature = "_solutions")]
             Self::VirtualEventWebinar(_) => VirtualEventWebinar::ODATA_TYPE,
-            #[cfg(feature = "_answer_input_type")]
+            #[cfg(feature = "_solutions")]
             Self::VirtualEventWebinarRegistrationConfiguration(_) => {
                 VirtualEventWebinarRegistrationConfiguration::ODATA_TYPE
             }
-            #[cfg(feature = "_answer_input_type")]
+            #[cfg(feature = "_solutions")]
             Self::VirtualEventsRoot(_) => VirtualEventsRoot::ODATA_TYPE,
-            #[cfg(feature = "_advanced_config_state")]
+            #[cfg(feature = "_authentication_method_configurations")]
             Self::VoiceAuthenticationMethodConfiguration(_) => {
                 VoiceAuthenticationMethodConfiguration::ODATA_TYPE
             }
-            #[cfg(feature = "_android_lob_app")]
+            #[cfg(feature = "_device_app_management")]
             Self::VppToken(_) => VppToken::ODATA_TYPE,
-            #[cfg(feature = "_android_lob_app")]
+            #[cfg(feature = "_device_app_management")]
             Self::WebApp(_) => WebApp::ODATA_TYPE,
-            #[cfg(feature = "_akamai_attack_group_action_model")]
+            #[cfg(feature = "_identity")]
             Self::WebApplicationFirewallVerificationModel(_) => {
                 WebApplicationFirewallVerificationModel::ODATA_TYPE
             }
-            #[cfg(feature = "_android_lob_app")]
+            #[cfg(feature = "_device_app_management")]
             Self::Win32LobApp(_) => Win32LobApp::ODATA_TYPE,
-            #[cfg(feature = "_android_compliance_policy")]
+            #[cfg(feature = "_device_management")]
             Self::Windows10CompliancePolicy(_) => Windows10CompliancePolicy::ODATA_TYPE,
-            #[cfg(feature = "_android_compliance_policy")]
+            #[cfg(feature = "_device_management")]
             Self::Windows10CustomConfiguration(_) => {
                 Windows10CustomConfiguration::ODATA_TYPE
             }
-            #[cfg(feature = "_android_compliance_policy")]
+            #[cfg(feature = "_device_management")]
             Self::Windows10EndpointProtectionConfiguration(_) => {
                 Windows10EndpointProtectionConfiguration::ODATA_TYPE
             }
-            #[cfg(feature = "_android_compliance_policy")]
+            #[cfg(feature = "_device_management")]
             Self::Windows10EnrollmentCompletionPageConfiguration(_) => {
                 Windows10EnrollmentCompletionPageConfiguration::ODATA_TYPE
             }
-            #[cfg(feature = "_android_compliance_policy")]
+            #[cfg(feature = "_device_management")]
             Self::Windows10EnterpriseModernAppManagementConfiguration(_) => {
                 Windows10EnterpriseModernAppManagementConfiguration::ODATA_TYPE
             }
-            #[cfg(feature = "_android_compliance_policy")]
+            #[cfg(feature = "_device_management")]
             Self::Windows10GeneralConfiguration(_) => {
                 Windows10GeneralConfiguration::ODATA_TYPE
             }
-            #[cfg(feature = "_android_compliance_policy")]
+            #[cfg(feature = "_device_management")]
             Self::Windows10MobileCompliancePolicy(_) => {
                 Windows10MobileCompliancePolicy::ODATA_TYPE
             }
-            #[cfg(feature = "_android_compliance_policy")]
+            #[cfg(feature = "_device_management")]
             Self::Windows10SecureAssessmentConfiguration(_) => {
                 Windows10SecureAssessmentConfiguration::ODATA_TYPE
             }
-            #[cfg(feature = "_android_compliance_policy")]
+            #[cfg(feature = "_device_management")]
             Self::Windows10TeamGeneralConfiguration(_) => {
                 Windows10TeamGeneralConfiguration::ODATA_TYPE
             }
-            #[cfg(feature = "_android_compliance_policy")]
+            #[cfg(feature = "_device_management")]
             Self::Windows81CompliancePolicy(_) => Windows81CompliancePolicy::ODATA_TYPE,
-            #[cfg(feature = "_android_compliance_policy")]
+            #[cfg(feature = "_device_management")]
             Self::Windows81GeneralConfiguration(_) => {
                 Windows81GeneralConfiguration::ODATA_TYPE
             }
-            #[cfg(feature = "_android_lob_app")]
+            #[cfg(feature = "_device_app_management")]
             Self::WindowsAppX(_) => WindowsAppX::ODATA_TYPE,
-            #[cfg(feature = "_me")]
+            #[cfg(feature = "_activities_container")]
             Self::WindowsAutopilotDeploymentProfileAssignment(_) => {
                 WindowsAutopilotDeploymentProfileAssignment::ODATA_TYPE
             }
-            #[cfg(feature = "_android_compliance_policy")]
+            #[cfg(feature = "_device_management")]
             Self::WindowsAutopilotDeviceIdentity(_) => {
                 WindowsAutopilotDeviceIdentity::ODATA_TYPE
             }
-            #[cfg(feature = "_android_compliance_policy")]
+            #[cfg(feature = "_device_management")]
             Self::WindowsDefenderAdvancedThreatProtectionConfiguration(_) => {
                 WindowsDefenderAdvancedThreatProtectionConfiguration::ODATA_TYPE
             }
@@ -6431,37 +6431,37 @@ impl AnyEntity {
             Self::WindowsHelloForBusinessAuthenticationMethod(_) => {
                 WindowsHelloForBusinessAuthenticationMethod::ODATA_TYPE
             }
-            #[cfg(feature = "_android_compliance_policy")]
+            #[cfg(feature = "_device_management")]
             Self::WindowsInformationProtectionAppLearningSummary(_) => {
                 WindowsInformationProtectionAppLearningSummary::ODATA_TYPE
             }
-            #[cfg(feature = "_android_lob_app")]
+            #[cfg(feature = "_device_app_management")]
             Self::WindowsInformationProtectionAppLockerFile(_) => {
                 WindowsInformationProtectionAppLockerFile::ODATA_TYPE
             }
-            #[cfg(feature = "_android_compliance_policy")]
+            #[cfg(feature = "_device_management")]
             Self::WindowsInformationProtectionNetworkLearningSummary(_) => {
                 WindowsInformationProtectionNetworkLearningSummary::ODATA_TYPE
             }
-            #[cfg(feature = "_android_managed_app_protection")]
+            #[cfg(feature = "_device_app_management")]
             Self::WindowsInformationProtectionPolicy(_) => {
                 WindowsInformationProtectionPolicy::ODATA_TYPE
             }
-            #[cfg(feature = "_android_compliance_policy")]
+            #[cfg(feature = "_device_management")]
             Self::WindowsMalwareInformation(_) => WindowsMalwareInformation::ODATA_TYPE,
-            #[cfg(feature = "_android_lob_app")]
+            #[cfg(feature = "_device_app_management")]
             Self::WindowsMicrosoftEdgeApp(_) => WindowsMicrosoftEdgeApp::ODATA_TYPE,
-            #[cfg(feature = "_android_lob_app")]
+            #[cfg(feature = "_device_app_management")]
             Self::WindowsMobileMsi(_) => WindowsMobileMsi::ODATA_TYPE,
-            #[cfg(feature = "_android_compliance_policy")]
+            #[cfg(feature = "_device_management")]
             Self::WindowsPhone81CompliancePolicy(_) => {
                 WindowsPhone81CompliancePolicy::ODATA_TYPE
             }
-            #[cfg(feature = "_android_compliance_policy")]
+            #[cfg(feature = "_device_management")]
             Self::WindowsPhone81CustomConfiguration(_) => {
                 WindowsPhone81CustomConfiguration::ODATA_TYPE
             }
-            #[cfg(feature = "_android_compliance_policy")]
+            #[cfg(feature = "_device_management")]
             Self::WindowsPhone81GeneralConfiguration(_) => {
                 WindowsPhone81GeneralConfiguration::ODATA_TYPE
             }
@@ -6471,17 +6471,17 @@ impl AnyEntity {
             Self::WindowsSetting(_) => WindowsSetting::ODATA_TYPE,
             #[cfg(feature = "_activities_container")]
             Self::WindowsSettingInstance(_) => WindowsSettingInstance::ODATA_TYPE,
-            #[cfg(feature = "_android_lob_app")]
+            #[cfg(feature = "_device_app_management")]
             Self::WindowsUniversalAppX(_) => WindowsUniversalAppX::ODATA_TYPE,
-            #[cfg(feature = "_android_lob_app")]
+            #[cfg(feature = "_device_app_management")]
             Self::WindowsUniversalAppXContainedApp(_) => {
                 WindowsUniversalAppXContainedApp::ODATA_TYPE
             }
-            #[cfg(feature = "_android_compliance_policy")]
+            #[cfg(feature = "_device_management")]
             Self::WindowsUpdateForBusinessConfiguration(_) => {
                 WindowsUpdateForBusinessConfiguration::ODATA_TYPE
             }
-            #[cfg(feature = "_android_lob_app")]
+            #[cfg(feature = "_device_app_management")]
             Self::WindowsWebApp(_) => WindowsWebApp::ODATA_TYPE,
             #[cfg(feature = "_activities_container")]
             Self::WorkHoursAndLocationsSetting(_) => {
@@ -6491,113 +6491,113 @@ impl AnyEntity {
             Self::WorkPlanOccurrence(_) => WorkPlanOccurrence::ODATA_TYPE,
             #[cfg(feature = "_activities_container")]
             Self::WorkPlanRecurrence(_) => WorkPlanRecurrence::ODATA_TYPE,
-            #[cfg(feature = "_drive_item_version")]
+            #[cfg(feature = "_drives")]
             Self::Workbook(_) => Workbook::ODATA_TYPE,
-            #[cfg(feature = "_drive_item_version")]
+            #[cfg(feature = "_drives")]
             Self::WorkbookApplication(_) => WorkbookApplication::ODATA_TYPE,
-            #[cfg(feature = "_drive_item_version")]
+            #[cfg(feature = "_drives")]
             Self::WorkbookChart(_) => WorkbookChart::ODATA_TYPE,
-            #[cfg(feature = "_drive_item_version")]
+            #[cfg(feature = "_drives")]
             Self::WorkbookChartAreaFormat(_) => WorkbookChartAreaFormat::ODATA_TYPE,
-            #[cfg(feature = "_drive_item_version")]
+            #[cfg(feature = "_drives")]
             Self::WorkbookChartAxes(_) => WorkbookChartAxes::ODATA_TYPE,
-            #[cfg(feature = "_drive_item_version")]
+            #[cfg(feature = "_drives")]
             Self::WorkbookChartAxis(_) => WorkbookChartAxis::ODATA_TYPE,
-            #[cfg(feature = "_drive_item_version")]
+            #[cfg(feature = "_drives")]
             Self::WorkbookChartAxisFormat(_) => WorkbookChartAxisFormat::ODATA_TYPE,
-            #[cfg(feature = "_drive_item_version")]
+            #[cfg(feature = "_drives")]
             Self::WorkbookChartAxisTitle(_) => WorkbookChartAxisTitle::ODATA_TYPE,
-            #[cfg(feature = "_drive_item_version")]
+            #[cfg(feature = "_drives")]
             Self::WorkbookChartAxisTitleFormat(_) => {
                 WorkbookChartAxisTitleFormat::ODATA_TYPE
             }
-            #[cfg(feature = "_drive_item_version")]
+            #[cfg(feature = "_drives")]
             Self::WorkbookChartDataLabelFormat(_) => {
                 WorkbookChartDataLabelFormat::ODATA_TYPE
             }
-            #[cfg(feature = "_drive_item_version")]
+            #[cfg(feature = "_drives")]
             Self::WorkbookChartDataLabels(_) => WorkbookChartDataLabels::ODATA_TYPE,
-            #[cfg(feature = "_drive_item_version")]
+            #[cfg(feature = "_drives")]
             Self::WorkbookChartFill(_) => WorkbookChartFill::ODATA_TYPE,
-            #[cfg(feature = "_drive_item_version")]
+            #[cfg(feature = "_drives")]
             Self::WorkbookChartFont(_) => WorkbookChartFont::ODATA_TYPE,
-            #[cfg(feature = "_drive_item_version")]
+            #[cfg(feature = "_drives")]
             Self::WorkbookChartGridlines(_) => WorkbookChartGridlines::ODATA_TYPE,
-            #[cfg(feature = "_drive_item_version")]
+            #[cfg(feature = "_drives")]
             Self::WorkbookChartGridlinesFormat(_) => {
                 WorkbookChartGridlinesFormat::ODATA_TYPE
             }
-            #[cfg(feature = "_drive_item_version")]
+            #[cfg(feature = "_drives")]
             Self::WorkbookChartLegend(_) => WorkbookChartLegend::ODATA_TYPE,
-            #[cfg(feature = "_drive_item_version")]
+            #[cfg(feature = "_drives")]
             Self::WorkbookChartLegendFormat(_) => WorkbookChartLegendFormat::ODATA_TYPE,
-            #[cfg(feature = "_drive_item_version")]
+            #[cfg(feature = "_drives")]
             Self::WorkbookChartLineFormat(_) => WorkbookChartLineFormat::ODATA_TYPE,
-            #[cfg(feature = "_drive_item_version")]
+            #[cfg(feature = "_drives")]
             Self::WorkbookChartPoint(_) => WorkbookChartPoint::ODATA_TYPE,
-            #[cfg(feature = "_drive_item_version")]
+            #[cfg(feature = "_drives")]
             Self::WorkbookChartPointFormat(_) => WorkbookChartPointFormat::ODATA_TYPE,
-            #[cfg(feature = "_drive_item_version")]
+            #[cfg(feature = "_drives")]
             Self::WorkbookChartSeries(_) => WorkbookChartSeries::ODATA_TYPE,
-            #[cfg(feature = "_drive_item_version")]
+            #[cfg(feature = "_drives")]
             Self::WorkbookChartSeriesFormat(_) => WorkbookChartSeriesFormat::ODATA_TYPE,
-            #[cfg(feature = "_drive_item_version")]
+            #[cfg(feature = "_drives")]
             Self::WorkbookChartTitle(_) => WorkbookChartTitle::ODATA_TYPE,
-            #[cfg(feature = "_drive_item_version")]
+            #[cfg(feature = "_drives")]
             Self::WorkbookChartTitleFormat(_) => WorkbookChartTitleFormat::ODATA_TYPE,
-            #[cfg(feature = "_drive_item_version")]
+            #[cfg(feature = "_drives")]
             Self::WorkbookComment(_) => WorkbookComment::ODATA_TYPE,
-            #[cfg(feature = "_drive_item_version")]
+            #[cfg(feature = "_drives")]
             Self::WorkbookCommentReply(_) => WorkbookCommentReply::ODATA_TYPE,
-            #[cfg(feature = "_drive_item_version")]
+            #[cfg(feature = "_drives")]
             Self::WorkbookFilter(_) => WorkbookFilter::ODATA_TYPE,
-            #[cfg(feature = "_me")]
+            #[cfg(feature = "_activities_container")]
             Self::WorkbookFormatProtection(_) => WorkbookFormatProtection::ODATA_TYPE,
-            #[cfg(feature = "_drive_item_version")]
+            #[cfg(feature = "_drives")]
             Self::WorkbookFunctionResult(_) => WorkbookFunctionResult::ODATA_TYPE,
-            #[cfg(feature = "_drive_item_version")]
+            #[cfg(feature = "_drives")]
             Self::WorkbookFunctions(_) => WorkbookFunctions::ODATA_TYPE,
-            #[cfg(feature = "_drive_item_version")]
+            #[cfg(feature = "_drives")]
             Self::WorkbookNamedItem(_) => WorkbookNamedItem::ODATA_TYPE,
-            #[cfg(feature = "_drive_item_version")]
+            #[cfg(feature = "_drives")]
             Self::WorkbookOperation(_) => WorkbookOperation::ODATA_TYPE,
-            #[cfg(feature = "_drive_item_version")]
+            #[cfg(feature = "_drives")]
             Self::WorkbookPivotTable(_) => WorkbookPivotTable::ODATA_TYPE,
-            #[cfg(feature = "_drive_item_version")]
+            #[cfg(feature = "_workbook_icon")]
             Self::WorkbookRange(_) => WorkbookRange::ODATA_TYPE,
-            #[cfg(feature = "_me")]
+            #[cfg(feature = "_activities_container")]
             Self::WorkbookRangeBorder(_) => WorkbookRangeBorder::ODATA_TYPE,
-            #[cfg(feature = "_me")]
+            #[cfg(feature = "_activities_container")]
             Self::WorkbookRangeFill(_) => WorkbookRangeFill::ODATA_TYPE,
-            #[cfg(feature = "_me")]
+            #[cfg(feature = "_activities_container")]
             Self::WorkbookRangeFont(_) => WorkbookRangeFont::ODATA_TYPE,
-            #[cfg(feature = "_me")]
+            #[cfg(feature = "_activities_container")]
             Self::WorkbookRangeFormat(_) => WorkbookRangeFormat::ODATA_TYPE,
-            #[cfg(feature = "_me")]
+            #[cfg(feature = "_activities_container")]
             Self::WorkbookRangeSort(_) => WorkbookRangeSort::ODATA_TYPE,
-            #[cfg(feature = "_me")]
+            #[cfg(feature = "_activities_container")]
             Self::WorkbookRangeView(_) => WorkbookRangeView::ODATA_TYPE,
-            #[cfg(feature = "_drive_item_version")]
+            #[cfg(feature = "_drives")]
             Self::WorkbookTable(_) => WorkbookTable::ODATA_TYPE,
-            #[cfg(feature = "_drive_item_version")]
+            #[cfg(feature = "_drives")]
             Self::WorkbookTableColumn(_) => WorkbookTableColumn::ODATA_TYPE,
-            #[cfg(feature = "_drive_item_version")]
+            #[cfg(feature = "_drives")]
             Self::WorkbookTableRow(_) => WorkbookTableRow::ODATA_TYPE,
-            #[cfg(feature = "_drive_item_version")]
+            #[cfg(feature = "_drives")]
             Self::WorkbookTableSort(_) => WorkbookTableSort::ODATA_TYPE,
-            #[cfg(feature = "_drive_item_version")]
+            #[cfg(feature = "_drives")]
             Self::WorkbookWorksheet(_) => WorkbookWorksheet::ODATA_TYPE,
-            #[cfg(feature = "_drive_item_version")]
+            #[cfg(feature = "_drives")]
             Self::WorkbookWorksheetProtection(_) => {
                 WorkbookWorksheetProtection::ODATA_TYPE
             }
-            #[cfg(feature = "_deleted_chat")]
+            #[cfg(feature = "_teamwork")]
             Self::WorkforceIntegration(_) => WorkforceIntegration::ODATA_TYPE,
             #[cfg(feature = "_activities_container")]
             Self::WorkingTimeSchedule(_) => WorkingTimeSchedule::ODATA_TYPE,
-            #[cfg(feature = "_assigned_place_mode")]
+            #[cfg(feature = "_places")]
             Self::Workspace(_) => Workspace::ODATA_TYPE,
-            #[cfg(feature = "_advanced_config_state")]
+            #[cfg(feature = "_authentication_method_configurations")]
             Self::X509CertificateAuthenticationMethodConfiguration(_) => {
                 X509CertificateAuthenticationMethodConfiguration::ODATA_TYPE
             }

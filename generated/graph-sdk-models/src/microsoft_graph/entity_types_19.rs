@@ -22,7 +22,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::AccessPackage`] variant.
-    #[cfg(feature = "_access_package")]
+    #[cfg(feature = "_identity_governance")]
     pub fn as_access_package(&self) -> Option<&AccessPackage> {
         match self {
             Self::AccessPackage(value) => Some(value),
@@ -30,7 +30,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::AccessPackageAssignment`] variant.
-    #[cfg(feature = "_access_package")]
+    #[cfg(feature = "_identity_governance")]
     pub fn as_access_package_assignment(&self) -> Option<&AccessPackageAssignment> {
         match self {
             Self::AccessPackageAssignment(value) => Some(value),
@@ -38,7 +38,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::AccessPackageAssignmentPolicy`] variant.
-    #[cfg(feature = "_access_package")]
+    #[cfg(feature = "_identity_governance")]
     pub fn as_access_package_assignment_policy(
         &self,
     ) -> Option<&AccessPackageAssignmentPolicy> {
@@ -48,7 +48,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::AccessPackageAssignmentRequest`] variant.
-    #[cfg(feature = "_access_package")]
+    #[cfg(feature = "_identity_governance")]
     pub fn as_access_package_assignment_request(
         &self,
     ) -> Option<&AccessPackageAssignmentRequest> {
@@ -58,7 +58,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::AccessPackageAssignmentRequestWorkflowExtension`] variant.
-    #[cfg(feature = "_access_package")]
+    #[cfg(feature = "_identity_governance")]
     pub fn as_access_package_assignment_request_workflow_extension(
         &self,
     ) -> Option<&AccessPackageAssignmentRequestWorkflowExtension> {
@@ -68,7 +68,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::AccessPackageAssignmentWorkflowExtension`] variant.
-    #[cfg(feature = "_access_package")]
+    #[cfg(feature = "_identity_governance")]
     pub fn as_access_package_assignment_workflow_extension(
         &self,
     ) -> Option<&AccessPackageAssignmentWorkflowExtension> {
@@ -78,7 +78,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::AccessPackageCatalog`] variant.
-    #[cfg(feature = "_access_package")]
+    #[cfg(feature = "_identity_governance")]
     pub fn as_access_package_catalog(&self) -> Option<&AccessPackageCatalog> {
         match self {
             Self::AccessPackageCatalog(value) => Some(value),
@@ -86,7 +86,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::AccessPackageMultipleChoiceQuestion`] variant.
-    #[cfg(feature = "_access_package")]
+    #[cfg(feature = "_identity_governance")]
     pub fn as_access_package_multiple_choice_question(
         &self,
     ) -> Option<&AccessPackageMultipleChoiceQuestion> {
@@ -96,7 +96,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::AccessPackageResource`] variant.
-    #[cfg(feature = "_access_package")]
+    #[cfg(feature = "_identity_governance")]
     pub fn as_access_package_resource(&self) -> Option<&AccessPackageResource> {
         match self {
             Self::AccessPackageResource(value) => Some(value),
@@ -104,7 +104,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::AccessPackageResourceEnvironment`] variant.
-    #[cfg(feature = "_access_package")]
+    #[cfg(feature = "_identity_governance")]
     pub fn as_access_package_resource_environment(
         &self,
     ) -> Option<&AccessPackageResourceEnvironment> {
@@ -114,7 +114,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::AccessPackageResourceRequest`] variant.
-    #[cfg(feature = "_access_package")]
+    #[cfg(feature = "_identity_governance")]
     pub fn as_access_package_resource_request(
         &self,
     ) -> Option<&AccessPackageResourceRequest> {
@@ -124,7 +124,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::AccessPackageResourceRole`] variant.
-    #[cfg(feature = "_access_package")]
+    #[cfg(feature = "_identity_governance")]
     pub fn as_access_package_resource_role(&self) -> Option<&AccessPackageResourceRole> {
         match self {
             Self::AccessPackageResourceRole(value) => Some(value),
@@ -132,7 +132,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::AccessPackageResourceRoleScope`] variant.
-    #[cfg(feature = "_access_package")]
+    #[cfg(feature = "_identity_governance")]
     pub fn as_access_package_resource_role_scope(
         &self,
     ) -> Option<&AccessPackageResourceRoleScope> {
@@ -142,7 +142,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::AccessPackageResourceScope`] variant.
-    #[cfg(feature = "_access_package")]
+    #[cfg(feature = "_identity_governance")]
     pub fn as_access_package_resource_scope(
         &self,
     ) -> Option<&AccessPackageResourceScope> {
@@ -152,7 +152,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::AccessPackageSubject`] variant.
-    #[cfg(feature = "_access_package")]
+    #[cfg(feature = "_identity_governance")]
     pub fn as_access_package_subject(&self) -> Option<&AccessPackageSubject> {
         match self {
             Self::AccessPackageSubject(value) => Some(value),
@@ -160,7 +160,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::AccessPackageSuggestion`] variant.
-    #[cfg(feature = "_access_package")]
+    #[cfg(feature = "_identity_governance")]
     pub fn as_access_package_suggestion(&self) -> Option<&AccessPackageSuggestion> {
         match self {
             Self::AccessPackageSuggestion(value) => Some(value),
@@ -168,7 +168,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::AccessPackageTextInputQuestion`] variant.
-    #[cfg(feature = "_access_package")]
+    #[cfg(feature = "_identity_governance")]
     pub fn as_access_package_text_input_question(
         &self,
     ) -> Option<&AccessPackageTextInputQuestion> {
@@ -178,7 +178,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::AccessReviewHistoryDefinition`] variant.
-    #[cfg(feature = "_access_package")]
+    #[cfg(feature = "_identity_governance")]
     pub fn as_access_review_history_definition(
         &self,
     ) -> Option<&AccessReviewHistoryDefinition> {
@@ -188,7 +188,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::AccessReviewHistoryInstance`] variant.
-    #[cfg(feature = "_access_package")]
+    #[cfg(feature = "_identity_governance")]
     pub fn as_access_review_history_instance(
         &self,
     ) -> Option<&AccessReviewHistoryInstance> {
@@ -198,7 +198,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::AccessReviewInstance`] variant.
-    #[cfg(feature = "_access_package")]
+    #[cfg(feature = "_identity_governance")]
     pub fn as_access_review_instance(&self) -> Option<&AccessReviewInstance> {
         match self {
             Self::AccessReviewInstance(value) => Some(value),
@@ -206,7 +206,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::AccessReviewInstanceDecisionItem`] variant.
-    #[cfg(feature = "_access_package")]
+    #[cfg(feature = "_identity_governance")]
     pub fn as_access_review_instance_decision_item(
         &self,
     ) -> Option<&AccessReviewInstanceDecisionItem> {
@@ -216,7 +216,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::AccessReviewReviewer`] variant.
-    #[cfg(feature = "_access_package")]
+    #[cfg(feature = "_identity_governance")]
     pub fn as_access_review_reviewer(&self) -> Option<&AccessReviewReviewer> {
         match self {
             Self::AccessReviewReviewer(value) => Some(value),
@@ -224,7 +224,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::AccessReviewScheduleDefinition`] variant.
-    #[cfg(feature = "_access_package")]
+    #[cfg(feature = "_identity_governance")]
     pub fn as_access_review_schedule_definition(
         &self,
     ) -> Option<&AccessReviewScheduleDefinition> {
@@ -234,7 +234,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::AccessReviewSet`] variant.
-    #[cfg(feature = "_access_package")]
+    #[cfg(feature = "_identity_governance")]
     pub fn as_access_review_set(&self) -> Option<&AccessReviewSet> {
         match self {
             Self::AccessReviewSet(value) => Some(value),
@@ -242,7 +242,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::AccessReviewStage`] variant.
-    #[cfg(feature = "_access_package")]
+    #[cfg(feature = "_identity_governance")]
     pub fn as_access_review_stage(&self) -> Option<&AccessReviewStage> {
         match self {
             Self::AccessReviewStage(value) => Some(value),
@@ -258,7 +258,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::ActivityBasedTimeoutPolicy`] variant.
-    #[cfg(feature = "_activity_based_timeout_policy")]
+    #[cfg(feature = "_policies")]
     pub fn as_activity_based_timeout_policy(
         &self,
     ) -> Option<&ActivityBasedTimeoutPolicy> {
@@ -276,7 +276,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::AddLargeGalleryViewOperation`] variant.
-    #[cfg(feature = "_add_large_gallery_view_operation")]
+    #[cfg(feature = "_communications")]
     pub fn as_add_large_gallery_view_operation(
         &self,
     ) -> Option<&AddLargeGalleryViewOperation> {
@@ -294,7 +294,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::AdminConsentRequestPolicy`] variant.
-    #[cfg(feature = "_admin_consent_request_policy")]
+    #[cfg(feature = "_policies")]
     pub fn as_admin_consent_request_policy(&self) -> Option<&AdminConsentRequestPolicy> {
         match self {
             Self::AdminConsentRequestPolicy(value) => Some(value),
@@ -302,7 +302,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::AdminMicrosoft365Apps`] variant.
-    #[cfg(feature = "_admin_microsoft365_apps")]
+    #[cfg(feature = "_admin")]
     pub fn as_admin_microsoft365_apps(&self) -> Option<&AdminMicrosoft365Apps> {
         match self {
             Self::AdminMicrosoft365Apps(value) => Some(value),
@@ -310,7 +310,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::AdminReportSettings`] variant.
-    #[cfg(feature = "_admin_microsoft365_apps")]
+    #[cfg(feature = "_admin")]
     pub fn as_admin_report_settings(&self) -> Option<&AdminReportSettings> {
         match self {
             Self::AdminReportSettings(value) => Some(value),
@@ -318,7 +318,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::AdministrativeUnit`] variant.
-    #[cfg(feature = "_activity_based_timeout_policy")]
+    #[cfg(feature = "_administrative_unit")]
     pub fn as_administrative_unit(&self) -> Option<&AdministrativeUnit> {
         match self {
             Self::AdministrativeUnit(value) => Some(value),
@@ -326,7 +326,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::AgentIdentity`] variant.
-    #[cfg(feature = "_activity_based_timeout_policy")]
+    #[cfg(feature = "_agent_identity")]
     pub fn as_agent_identity(&self) -> Option<&AgentIdentity> {
         match self {
             Self::AgentIdentity(value) => Some(value),
@@ -334,7 +334,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::AgentIdentityBlueprint`] variant.
-    #[cfg(feature = "_activity_based_timeout_policy")]
+    #[cfg(feature = "_agent_identity_blueprint")]
     pub fn as_agent_identity_blueprint(&self) -> Option<&AgentIdentityBlueprint> {
         match self {
             Self::AgentIdentityBlueprint(value) => Some(value),
@@ -342,7 +342,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::AgentIdentityBlueprintPrincipal`] variant.
-    #[cfg(feature = "_activity_based_timeout_policy")]
+    #[cfg(feature = "_agent_identity")]
     pub fn as_agent_identity_blueprint_principal(
         &self,
     ) -> Option<&AgentIdentityBlueprintPrincipal> {
@@ -352,7 +352,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::AgentUser`] variant.
-    #[cfg(feature = "_activity_based_timeout_policy")]
+    #[cfg(feature = "_directory_objects")]
     pub fn as_agent_user(&self) -> Option<&AgentUser> {
         match self {
             Self::AgentUser(value) => Some(value),
@@ -376,7 +376,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::AgreementFile`] variant.
-    #[cfg(feature = "_agreement")]
+    #[cfg(feature = "_agreements")]
     pub fn as_agreement_file(&self) -> Option<&AgreementFile> {
         match self {
             Self::AgreementFile(value) => Some(value),
@@ -384,7 +384,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::AgreementFileLocalization`] variant.
-    #[cfg(feature = "_agreement")]
+    #[cfg(feature = "_agreements")]
     pub fn as_agreement_file_localization(&self) -> Option<&AgreementFileLocalization> {
         match self {
             Self::AgreementFileLocalization(value) => Some(value),
@@ -392,7 +392,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::AgreementFileProperties`] variant.
-    #[cfg(feature = "_agreement")]
+    #[cfg(feature = "_agreement_file_data")]
     pub fn as_agreement_file_properties(&self) -> Option<&AgreementFileProperties> {
         match self {
             Self::AgreementFileProperties(value) => Some(value),
@@ -400,7 +400,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::AgreementFileVersion`] variant.
-    #[cfg(feature = "_agreement")]
+    #[cfg(feature = "_agreements")]
     pub fn as_agreement_file_version(&self) -> Option<&AgreementFileVersion> {
         match self {
             Self::AgreementFileVersion(value) => Some(value),
@@ -408,7 +408,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::AiInteraction`] variant.
-    #[cfg(feature = "_access_entity_type")]
+    #[cfg(feature = "_copilot")]
     pub fn as_ai_interaction(&self) -> Option<&AiInteraction> {
         match self {
             Self::AiInteraction(value) => Some(value),
@@ -416,7 +416,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::AiInteractionHistory`] variant.
-    #[cfg(feature = "_access_entity_type")]
+    #[cfg(feature = "_copilot")]
     pub fn as_ai_interaction_history(&self) -> Option<&AiInteractionHistory> {
         match self {
             Self::AiInteractionHistory(value) => Some(value),
@@ -424,7 +424,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::AiOnlineMeeting`] variant.
-    #[cfg(feature = "_access_entity_type")]
+    #[cfg(feature = "_copilot")]
     pub fn as_ai_online_meeting(&self) -> Option<&AiOnlineMeeting> {
         match self {
             Self::AiOnlineMeeting(value) => Some(value),
@@ -432,7 +432,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::AiUser`] variant.
-    #[cfg(feature = "_access_entity_type")]
+    #[cfg(feature = "_copilot")]
     pub fn as_ai_user(&self) -> Option<&AiUser> {
         match self {
             Self::AiUser(value) => Some(value),
@@ -440,7 +440,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::AkamaiWebApplicationFirewallProvider`] variant.
-    #[cfg(feature = "_akamai_attack_group_action_model")]
+    #[cfg(feature = "_identity")]
     pub fn as_akamai_web_application_firewall_provider(
         &self,
     ) -> Option<&AkamaiWebApplicationFirewallProvider> {
@@ -450,7 +450,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::Alert`] variant.
-    #[cfg(feature = "_account_target_content")]
+    #[cfg(feature = "_security")]
     pub fn as_alert(&self) -> Option<&Alert> {
         match self {
             Self::Alert(value) => Some(value),
@@ -458,7 +458,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::AllowedValue`] variant.
-    #[cfg(feature = "_allowed_value")]
+    #[cfg(feature = "_directory")]
     pub fn as_allowed_value(&self) -> Option<&AllowedValue> {
         match self {
             Self::AllowedValue(value) => Some(value),
@@ -466,7 +466,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::AndroidCompliancePolicy`] variant.
-    #[cfg(feature = "_android_compliance_policy")]
+    #[cfg(feature = "_device_management")]
     pub fn as_android_compliance_policy(&self) -> Option<&AndroidCompliancePolicy> {
         match self {
             Self::AndroidCompliancePolicy(value) => Some(value),
@@ -474,7 +474,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::AndroidCustomConfiguration`] variant.
-    #[cfg(feature = "_android_compliance_policy")]
+    #[cfg(feature = "_device_management")]
     pub fn as_android_custom_configuration(
         &self,
     ) -> Option<&AndroidCustomConfiguration> {
@@ -484,7 +484,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::AndroidGeneralDeviceConfiguration`] variant.
-    #[cfg(feature = "_android_compliance_policy")]
+    #[cfg(feature = "_device_management")]
     pub fn as_android_general_device_configuration(
         &self,
     ) -> Option<&AndroidGeneralDeviceConfiguration> {
@@ -494,7 +494,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::AndroidLobApp`] variant.
-    #[cfg(feature = "_android_lob_app")]
+    #[cfg(feature = "_device_app_management")]
     pub fn as_android_lob_app(&self) -> Option<&AndroidLobApp> {
         match self {
             Self::AndroidLobApp(value) => Some(value),
@@ -502,7 +502,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::AndroidManagedAppProtection`] variant.
-    #[cfg(feature = "_android_managed_app_protection")]
+    #[cfg(feature = "_device_app_management")]
     pub fn as_android_managed_app_protection(
         &self,
     ) -> Option<&AndroidManagedAppProtection> {
@@ -512,7 +512,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::AndroidManagedAppRegistration`] variant.
-    #[cfg(feature = "_android_lob_app")]
+    #[cfg(feature = "_device_app_management")]
     pub fn as_android_managed_app_registration(
         &self,
     ) -> Option<&AndroidManagedAppRegistration> {
@@ -522,7 +522,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::AndroidStoreApp`] variant.
-    #[cfg(feature = "_android_lob_app")]
+    #[cfg(feature = "_device_app_management")]
     pub fn as_android_store_app(&self) -> Option<&AndroidStoreApp> {
         match self {
             Self::AndroidStoreApp(value) => Some(value),
@@ -530,7 +530,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::AndroidWorkProfileCompliancePolicy`] variant.
-    #[cfg(feature = "_android_compliance_policy")]
+    #[cfg(feature = "_device_management")]
     pub fn as_android_work_profile_compliance_policy(
         &self,
     ) -> Option<&AndroidWorkProfileCompliancePolicy> {
@@ -540,7 +540,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::AndroidWorkProfileCustomConfiguration`] variant.
-    #[cfg(feature = "_android_compliance_policy")]
+    #[cfg(feature = "_device_management")]
     pub fn as_android_work_profile_custom_configuration(
         &self,
     ) -> Option<&AndroidWorkProfileCustomConfiguration> {
@@ -550,7 +550,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::AndroidWorkProfileGeneralDeviceConfiguration`] variant.
-    #[cfg(feature = "_android_compliance_policy")]
+    #[cfg(feature = "_device_management")]
     pub fn as_android_work_profile_general_device_configuration(
         &self,
     ) -> Option<&AndroidWorkProfileGeneralDeviceConfiguration> {
@@ -578,7 +578,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::AppConsentApprovalRoute`] variant.
-    #[cfg(feature = "_access_package")]
+    #[cfg(feature = "_identity_governance")]
     pub fn as_app_consent_approval_route(&self) -> Option<&AppConsentApprovalRoute> {
         match self {
             Self::AppConsentApprovalRoute(value) => Some(value),
@@ -586,7 +586,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::AppConsentRequest`] variant.
-    #[cfg(feature = "_access_package")]
+    #[cfg(feature = "_identity_governance")]
     pub fn as_app_consent_request(&self) -> Option<&AppConsentRequest> {
         match self {
             Self::AppConsentRequest(value) => Some(value),
@@ -594,7 +594,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::AppLogCollectionRequest`] variant.
-    #[cfg(feature = "_android_compliance_policy")]
+    #[cfg(feature = "_device_management")]
     pub fn as_app_log_collection_request(&self) -> Option<&AppLogCollectionRequest> {
         match self {
             Self::AppLogCollectionRequest(value) => Some(value),
@@ -602,7 +602,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::AppManagementPolicy`] variant.
-    #[cfg(feature = "_activity_based_timeout_policy")]
+    #[cfg(feature = "_app_credential_restriction_type")]
     pub fn as_app_management_policy(&self) -> Option<&AppManagementPolicy> {
         match self {
             Self::AppManagementPolicy(value) => Some(value),
@@ -610,7 +610,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::AppRoleAssignment`] variant.
-    #[cfg(feature = "_activity_based_timeout_policy")]
+    #[cfg(feature = "_app_role_assignment")]
     pub fn as_app_role_assignment(&self) -> Option<&AppRoleAssignment> {
         match self {
             Self::AppRoleAssignment(value) => Some(value),
@@ -618,7 +618,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::AppScope`] variant.
-    #[cfg(feature = "_app_scope")]
+    #[cfg(feature = "_role_management")]
     pub fn as_app_scope(&self) -> Option<&AppScope> {
         match self {
             Self::AppScope(value) => Some(value),
@@ -636,7 +636,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::ApplePushNotificationCertificate`] variant.
-    #[cfg(feature = "_android_compliance_policy")]
+    #[cfg(feature = "_device_management")]
     pub fn as_apple_push_notification_certificate(
         &self,
     ) -> Option<&ApplePushNotificationCertificate> {
@@ -646,7 +646,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::Application`] variant.
-    #[cfg(feature = "_activity_based_timeout_policy")]
+    #[cfg(feature = "_agent_identity_blueprint")]
     pub fn as_application(&self) -> Option<&Application> {
         match self {
             Self::Application(value) => Some(value),
@@ -654,7 +654,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::ApplicationTemplate`] variant.
-    #[cfg(feature = "_application_data_type")]
+    #[cfg(feature = "_application_templates")]
     pub fn as_application_template(&self) -> Option<&ApplicationTemplate> {
         match self {
             Self::ApplicationTemplate(value) => Some(value),
@@ -662,7 +662,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::Approval`] variant.
-    #[cfg(feature = "_access_package")]
+    #[cfg(feature = "_identity_governance")]
     pub fn as_approval(&self) -> Option<&Approval> {
         match self {
             Self::Approval(value) => Some(value),
@@ -670,7 +670,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::ApprovalStage`] variant.
-    #[cfg(feature = "_access_package")]
+    #[cfg(feature = "_identity_governance")]
     pub fn as_approval_stage(&self) -> Option<&ApprovalStage> {
         match self {
             Self::ApprovalStage(value) => Some(value),
@@ -678,7 +678,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::ApprovedClientApp`] variant.
-    #[cfg(feature = "_approved_client_app")]
+    #[cfg(feature = "_service_principals")]
     pub fn as_approved_client_app(&self) -> Option<&ApprovedClientApp> {
         match self {
             Self::ApprovedClientApp(value) => Some(value),
@@ -686,7 +686,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::ArkoseFraudProtectionProvider`] variant.
-    #[cfg(feature = "_akamai_attack_group_action_model")]
+    #[cfg(feature = "_identity")]
     pub fn as_arkose_fraud_protection_provider(
         &self,
     ) -> Option<&ArkoseFraudProtectionProvider> {
@@ -712,7 +712,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::AttackSimulationOperation`] variant.
-    #[cfg(feature = "_activity_metadata")]
+    #[cfg(feature = "_security")]
     pub fn as_attack_simulation_operation(&self) -> Option<&AttackSimulationOperation> {
         match self {
             Self::AttackSimulationOperation(value) => Some(value),
@@ -738,7 +738,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::AttributeSet`] variant.
-    #[cfg(feature = "_allowed_value")]
+    #[cfg(feature = "_directory")]
     pub fn as_attribute_set(&self) -> Option<&AttributeSet> {
         match self {
             Self::AttributeSet(value) => Some(value),
@@ -746,7 +746,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::AudioRoutingGroup`] variant.
-    #[cfg(feature = "_add_large_gallery_view_operation")]
+    #[cfg(feature = "_communications")]
     pub fn as_audio_routing_group(&self) -> Option<&AudioRoutingGroup> {
         match self {
             Self::AudioRoutingGroup(value) => Some(value),
@@ -754,7 +754,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::AuditEvent`] variant.
-    #[cfg(feature = "_android_compliance_policy")]
+    #[cfg(feature = "_device_management")]
     pub fn as_audit_event(&self) -> Option<&AuditEvent> {
         match self {
             Self::AuditEvent(value) => Some(value),
@@ -770,7 +770,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::AuthenticationContextClassReference`] variant.
-    #[cfg(feature = "_akamai_attack_group_action_model")]
+    #[cfg(feature = "_identity")]
     pub fn as_authentication_context_class_reference(
         &self,
     ) -> Option<&AuthenticationContextClassReference> {
@@ -780,7 +780,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::AuthenticationFlowsPolicy`] variant.
-    #[cfg(feature = "_admin_consent_request_policy")]
+    #[cfg(feature = "_policies")]
     pub fn as_authentication_flows_policy(&self) -> Option<&AuthenticationFlowsPolicy> {
         match self {
             Self::AuthenticationFlowsPolicy(value) => Some(value),
@@ -788,7 +788,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::AuthenticationMethodModeDetail`] variant.
-    #[cfg(feature = "_akamai_attack_group_action_model")]
+    #[cfg(feature = "_identity")]
     pub fn as_authentication_method_mode_detail(
         &self,
     ) -> Option<&AuthenticationMethodModeDetail> {
@@ -798,7 +798,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::AuthenticationMethodTarget`] variant.
-    #[cfg(feature = "_advanced_config_state")]
+    #[cfg(feature = "_authentication_method_configurations")]
     pub fn as_authentication_method_target(
         &self,
     ) -> Option<&AuthenticationMethodTarget> {
@@ -818,7 +818,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::AuthenticationMethodsRoot`] variant.
-    #[cfg(feature = "_authentication_methods_root")]
+    #[cfg(feature = "_reports")]
     pub fn as_authentication_methods_root(&self) -> Option<&AuthenticationMethodsRoot> {
         match self {
             Self::AuthenticationMethodsRoot(value) => Some(value),
@@ -836,7 +836,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::AuthenticationStrengthRoot`] variant.
-    #[cfg(feature = "_akamai_attack_group_action_model")]
+    #[cfg(feature = "_identity")]
     pub fn as_authentication_strength_root(
         &self,
     ) -> Option<&AuthenticationStrengthRoot> {
@@ -854,7 +854,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::AuthorizationPolicy`] variant.
-    #[cfg(feature = "_activity_based_timeout_policy")]
+    #[cfg(feature = "_policies")]
     pub fn as_authorization_policy(&self) -> Option<&AuthorizationPolicy> {
         match self {
             Self::AuthorizationPolicy(value) => Some(value),
@@ -862,7 +862,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::AvailableAccessPackage`] variant.
-    #[cfg(feature = "_access_package")]
+    #[cfg(feature = "_identity_governance")]
     pub fn as_available_access_package(&self) -> Option<&AvailableAccessPackage> {
         match self {
             Self::AvailableAccessPackage(value) => Some(value),
@@ -880,7 +880,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::B2xIdentityUserFlow`] variant.
-    #[cfg(feature = "_akamai_attack_group_action_model")]
+    #[cfg(feature = "_identity")]
     pub fn as_b2x_identity_user_flow(&self) -> Option<&B2xIdentityUserFlow> {
         match self {
             Self::B2xIdentityUserFlow(value) => Some(value),
@@ -888,7 +888,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::BackupRestoreRoot`] variant.
-    #[cfg(feature = "_answer_input_type")]
+    #[cfg(feature = "_solutions")]
     pub fn as_backup_restore_root(&self) -> Option<&BackupRestoreRoot> {
         match self {
             Self::BackupRestoreRoot(value) => Some(value),
@@ -896,7 +896,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::BaseSitePage`] variant.
-    #[cfg(feature = "_base_site_page")]
+    #[cfg(feature = "_sites")]
     pub fn as_base_site_page(&self) -> Option<&BaseSitePage> {
         match self {
             Self::BaseSitePage(value) => Some(value),
@@ -904,7 +904,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::Bitlocker`] variant.
-    #[cfg(feature = "_bitlocker")]
+    #[cfg(feature = "_information_protection")]
     pub fn as_bitlocker(&self) -> Option<&Bitlocker> {
         match self {
             Self::Bitlocker(value) => Some(value),
@@ -912,7 +912,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::BitlockerRecoveryKey`] variant.
-    #[cfg(feature = "_bitlocker")]
+    #[cfg(feature = "_information_protection")]
     pub fn as_bitlocker_recovery_key(&self) -> Option<&BitlockerRecoveryKey> {
         match self {
             Self::BitlockerRecoveryKey(value) => Some(value),
@@ -920,7 +920,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::BookingAppointment`] variant.
-    #[cfg(feature = "_answer_input_type")]
+    #[cfg(feature = "_solutions")]
     pub fn as_booking_appointment(&self) -> Option<&BookingAppointment> {
         match self {
             Self::BookingAppointment(value) => Some(value),
@@ -928,7 +928,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::BookingBusiness`] variant.
-    #[cfg(feature = "_answer_input_type")]
+    #[cfg(feature = "_solutions")]
     pub fn as_booking_business(&self) -> Option<&BookingBusiness> {
         match self {
             Self::BookingBusiness(value) => Some(value),
@@ -936,7 +936,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::BookingCurrency`] variant.
-    #[cfg(feature = "_answer_input_type")]
+    #[cfg(feature = "_solutions")]
     pub fn as_booking_currency(&self) -> Option<&BookingCurrency> {
         match self {
             Self::BookingCurrency(value) => Some(value),
@@ -944,7 +944,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::BookingCustomQuestion`] variant.
-    #[cfg(feature = "_answer_input_type")]
+    #[cfg(feature = "_solutions")]
     pub fn as_booking_custom_question(&self) -> Option<&BookingCustomQuestion> {
         match self {
             Self::BookingCustomQuestion(value) => Some(value),
@@ -952,7 +952,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::BookingCustomer`] variant.
-    #[cfg(feature = "_answer_input_type")]
+    #[cfg(feature = "_solutions")]
     pub fn as_booking_customer(&self) -> Option<&BookingCustomer> {
         match self {
             Self::BookingCustomer(value) => Some(value),
@@ -960,7 +960,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::BookingService`] variant.
-    #[cfg(feature = "_answer_input_type")]
+    #[cfg(feature = "_solutions")]
     pub fn as_booking_service(&self) -> Option<&BookingService> {
         match self {
             Self::BookingService(value) => Some(value),
@@ -968,7 +968,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::BookingStaffMember`] variant.
-    #[cfg(feature = "_answer_input_type")]
+    #[cfg(feature = "_solutions")]
     pub fn as_booking_staff_member(&self) -> Option<&BookingStaffMember> {
         match self {
             Self::BookingStaffMember(value) => Some(value),
@@ -976,7 +976,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::BrowserSharedCookie`] variant.
-    #[cfg(feature = "_admin_microsoft365_apps")]
+    #[cfg(feature = "_admin")]
     pub fn as_browser_shared_cookie(&self) -> Option<&BrowserSharedCookie> {
         match self {
             Self::BrowserSharedCookie(value) => Some(value),
@@ -984,7 +984,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::BrowserSite`] variant.
-    #[cfg(feature = "_admin_microsoft365_apps")]
+    #[cfg(feature = "_admin")]
     pub fn as_browser_site(&self) -> Option<&BrowserSite> {
         match self {
             Self::BrowserSite(value) => Some(value),
@@ -992,7 +992,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::BrowserSiteList`] variant.
-    #[cfg(feature = "_admin_microsoft365_apps")]
+    #[cfg(feature = "_admin")]
     pub fn as_browser_site_list(&self) -> Option<&BrowserSiteList> {
         match self {
             Self::BrowserSiteList(value) => Some(value),
@@ -1000,7 +1000,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::Building`] variant.
-    #[cfg(feature = "_assigned_place_mode")]
+    #[cfg(feature = "_places")]
     pub fn as_building(&self) -> Option<&Building> {
         match self {
             Self::Building(value) => Some(value),
@@ -1008,7 +1008,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::BuildingMap`] variant.
-    #[cfg(feature = "_assigned_place_mode")]
+    #[cfg(feature = "_places")]
     pub fn as_building_map(&self) -> Option<&BuildingMap> {
         match self {
             Self::BuildingMap(value) => Some(value),
@@ -1024,7 +1024,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::BulkUpload`] variant.
-    #[cfg(feature = "_attribute_definition")]
+    #[cfg(feature = "_bulk_operation")]
     pub fn as_bulk_upload(&self) -> Option<&BulkUpload> {
         match self {
             Self::BulkUpload(value) => Some(value),
@@ -1032,7 +1032,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::CaPoliciesDeletableRoot`] variant.
-    #[cfg(feature = "_akamai_attack_group_action_model")]
+    #[cfg(feature = "_identity")]
     pub fn as_ca_policies_deletable_root(&self) -> Option<&CaPoliciesDeletableRoot> {
         match self {
             Self::CaPoliciesDeletableRoot(value) => Some(value),
@@ -1072,7 +1072,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::Call`] variant.
-    #[cfg(feature = "_add_large_gallery_view_operation")]
+    #[cfg(feature = "_communications")]
     pub fn as_call(&self) -> Option<&Call> {
         match self {
             Self::Call(value) => Some(value),
@@ -1080,7 +1080,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::CallAiInsight`] variant.
-    #[cfg(feature = "_access_entity_type")]
+    #[cfg(feature = "_copilot")]
     pub fn as_call_ai_insight(&self) -> Option<&CallAiInsight> {
         match self {
             Self::CallAiInsight(value) => Some(value),
@@ -1088,7 +1088,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::CallEvent`] variant.
-    #[cfg(feature = "_me")]
+    #[cfg(feature = "_activities_container")]
     pub fn as_call_event(&self) -> Option<&CallEvent> {
         match self {
             Self::CallEvent(value) => Some(value),
@@ -1104,7 +1104,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::MicrosoftGraphCallRecordsCallRecord`] variant.
-    #[cfg(feature = "_add_large_gallery_view_operation")]
+    #[cfg(feature = "_communications")]
     pub fn as_microsoft_graph_call_records_call_record(
         &self,
     ) -> Option<&super::super::microsoft_graph_call_records::CallRecord> {
@@ -1118,7 +1118,7 @@ impl AnyEntity {
 #[cfg(feature = "_entity")]
 impl AnyEntity {
     /// The value if it is a [`AnyEntity::MicrosoftGraphCallRecordsOrganizer`] variant.
-    #[cfg(feature = "_add_large_gallery_view_operation")]
+    #[cfg(feature = "_communications")]
     pub fn as_microsoft_graph_call_records_organizer(
         &self,
     ) -> Option<&super::super::microsoft_graph_call_records::Organizer> {
@@ -1128,7 +1128,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::MicrosoftGraphCallRecordsParticipant`] variant.
-    #[cfg(feature = "_add_large_gallery_view_operation")]
+    #[cfg(feature = "_communications")]
     pub fn as_microsoft_graph_call_records_participant(
         &self,
     ) -> Option<&super::super::microsoft_graph_call_records::Participant> {
@@ -1138,7 +1138,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::MicrosoftGraphCallRecordsSegment`] variant.
-    #[cfg(feature = "_add_large_gallery_view_operation")]
+    #[cfg(feature = "_communications")]
     pub fn as_microsoft_graph_call_records_segment(
         &self,
     ) -> Option<&super::super::microsoft_graph_call_records::Segment> {
@@ -1148,7 +1148,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::MicrosoftGraphCallRecordsSession`] variant.
-    #[cfg(feature = "_add_large_gallery_view_operation")]
+    #[cfg(feature = "_communications")]
     pub fn as_microsoft_graph_call_records_session(
         &self,
     ) -> Option<&super::super::microsoft_graph_call_records::Session> {
@@ -1166,7 +1166,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::CancelMediaProcessingOperation`] variant.
-    #[cfg(feature = "_add_large_gallery_view_operation")]
+    #[cfg(feature = "_communications")]
     pub fn as_cancel_media_processing_operation(
         &self,
     ) -> Option<&CancelMediaProcessingOperation> {
@@ -1176,7 +1176,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::CanvasLayout`] variant.
-    #[cfg(feature = "_base_site_page")]
+    #[cfg(feature = "_sites")]
     pub fn as_canvas_layout(&self) -> Option<&CanvasLayout> {
         match self {
             Self::CanvasLayout(value) => Some(value),
@@ -1184,7 +1184,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::CertificateAuthorityDetail`] variant.
-    #[cfg(feature = "_activity_based_timeout_policy")]
+    #[cfg(feature = "_directory")]
     pub fn as_certificate_authority_detail(
         &self,
     ) -> Option<&CertificateAuthorityDetail> {
@@ -1204,7 +1204,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::CertificateBasedAuthPki`] variant.
-    #[cfg(feature = "_activity_based_timeout_policy")]
+    #[cfg(feature = "_directory")]
     pub fn as_certificate_based_auth_pki(&self) -> Option<&CertificateBasedAuthPki> {
         match self {
             Self::CertificateBasedAuthPki(value) => Some(value),
@@ -1212,7 +1212,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::Channel`] variant.
-    #[cfg(feature = "_change_tracked_entity")]
+    #[cfg(feature = "_channel")]
     pub fn as_channel(&self) -> Option<&Channel> {
         match self {
             Self::Channel(value) => Some(value),
@@ -1228,7 +1228,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::ChatMessage`] variant.
-    #[cfg(feature = "_aad_user_conversation_member")]
+    #[cfg(feature = "_call_ended_event_message_detail")]
     pub fn as_chat_message(&self) -> Option<&ChatMessage> {
         match self {
             Self::ChatMessage(value) => Some(value),
@@ -1244,7 +1244,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::ChatMessageInfo`] variant.
-    #[cfg(feature = "_chat")]
+    #[cfg(feature = "_chats")]
     pub fn as_chat_message_info(&self) -> Option<&ChatMessageInfo> {
         match self {
             Self::ChatMessageInfo(value) => Some(value),
@@ -1260,7 +1260,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::ClaimsMappingPolicy`] variant.
-    #[cfg(feature = "_activity_based_timeout_policy")]
+    #[cfg(feature = "_claims_mapping_policy")]
     pub fn as_claims_mapping_policy(&self) -> Option<&ClaimsMappingPolicy> {
         match self {
             Self::ClaimsMappingPolicy(value) => Some(value),
@@ -1284,7 +1284,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::CloudFlareWebApplicationFirewallProvider`] variant.
-    #[cfg(feature = "_akamai_attack_group_action_model")]
+    #[cfg(feature = "_identity")]
     pub fn as_cloud_flare_web_application_firewall_provider(
         &self,
     ) -> Option<&CloudFlareWebApplicationFirewallProvider> {
@@ -1302,7 +1302,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::CloudPcAuditEvent`] variant.
-    #[cfg(feature = "_android_compliance_policy")]
+    #[cfg(feature = "_device_management")]
     pub fn as_cloud_pc_audit_event(&self) -> Option<&CloudPcAuditEvent> {
         match self {
             Self::CloudPcAuditEvent(value) => Some(value),
@@ -1310,7 +1310,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::CloudPcDeviceImage`] variant.
-    #[cfg(feature = "_android_compliance_policy")]
+    #[cfg(feature = "_device_management")]
     pub fn as_cloud_pc_device_image(&self) -> Option<&CloudPcDeviceImage> {
         match self {
             Self::CloudPcDeviceImage(value) => Some(value),
@@ -1318,7 +1318,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::CloudPcGalleryImage`] variant.
-    #[cfg(feature = "_android_compliance_policy")]
+    #[cfg(feature = "_device_management")]
     pub fn as_cloud_pc_gallery_image(&self) -> Option<&CloudPcGalleryImage> {
         match self {
             Self::CloudPcGalleryImage(value) => Some(value),
@@ -1326,7 +1326,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::CloudPcOnPremisesConnection`] variant.
-    #[cfg(feature = "_android_compliance_policy")]
+    #[cfg(feature = "_device_management")]
     pub fn as_cloud_pc_on_premises_connection(
         &self,
     ) -> Option<&CloudPcOnPremisesConnection> {
@@ -1336,7 +1336,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::CloudPcProvisioningPolicy`] variant.
-    #[cfg(feature = "_android_compliance_policy")]
+    #[cfg(feature = "_device_management")]
     pub fn as_cloud_pc_provisioning_policy(&self) -> Option<&CloudPcProvisioningPolicy> {
         match self {
             Self::CloudPcProvisioningPolicy(value) => Some(value),
@@ -1344,7 +1344,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::CloudPcProvisioningPolicyAssignment`] variant.
-    #[cfg(feature = "_android_compliance_policy")]
+    #[cfg(feature = "_device_management")]
     pub fn as_cloud_pc_provisioning_policy_assignment(
         &self,
     ) -> Option<&CloudPcProvisioningPolicyAssignment> {
@@ -1354,7 +1354,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::CloudPcReport`] variant.
-    #[cfg(feature = "_android_compliance_policy")]
+    #[cfg(feature = "_device_management")]
     pub fn as_cloud_pc_report(&self) -> Option<&CloudPcReport> {
         match self {
             Self::CloudPcReport(value) => Some(value),
@@ -1362,7 +1362,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::CloudPcServicePlan`] variant.
-    #[cfg(feature = "_android_compliance_policy")]
+    #[cfg(feature = "_device_management")]
     pub fn as_cloud_pc_service_plan(&self) -> Option<&CloudPcServicePlan> {
         match self {
             Self::CloudPcServicePlan(value) => Some(value),
@@ -1370,7 +1370,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::CloudPcUserSetting`] variant.
-    #[cfg(feature = "_android_compliance_policy")]
+    #[cfg(feature = "_device_management")]
     pub fn as_cloud_pc_user_setting(&self) -> Option<&CloudPcUserSetting> {
         match self {
             Self::CloudPcUserSetting(value) => Some(value),
@@ -1378,7 +1378,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::CloudPcUserSettingAssignment`] variant.
-    #[cfg(feature = "_android_compliance_policy")]
+    #[cfg(feature = "_device_management")]
     pub fn as_cloud_pc_user_setting_assignment(
         &self,
     ) -> Option<&CloudPcUserSettingAssignment> {
@@ -1388,7 +1388,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::ColumnDefinition`] variant.
-    #[cfg(feature = "_base_item")]
+    #[cfg(feature = "_boolean_column")]
     pub fn as_column_definition(&self) -> Option<&ColumnDefinition> {
         match self {
             Self::ColumnDefinition(value) => Some(value),
@@ -1396,7 +1396,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::ColumnLink`] variant.
-    #[cfg(feature = "_base_item_version")]
+    #[cfg(feature = "_column_link")]
     pub fn as_column_link(&self) -> Option<&ColumnLink> {
         match self {
             Self::ColumnLink(value) => Some(value),
@@ -1404,7 +1404,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::CommsOperation`] variant.
-    #[cfg(feature = "_add_large_gallery_view_operation")]
+    #[cfg(feature = "_communications")]
     pub fn as_comms_operation(&self) -> Option<&CommsOperation> {
         match self {
             Self::CommsOperation(value) => Some(value),
@@ -1412,7 +1412,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::Community`] variant.
-    #[cfg(feature = "_assignment_type")]
+    #[cfg(feature = "_employee_experience")]
     pub fn as_community(&self) -> Option<&Community> {
         match self {
             Self::Community(value) => Some(value),
@@ -1420,7 +1420,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::CompanySubscription`] variant.
-    #[cfg(feature = "_allowed_value")]
+    #[cfg(feature = "_directory")]
     pub fn as_company_subscription(&self) -> Option<&CompanySubscription> {
         match self {
             Self::CompanySubscription(value) => Some(value),
@@ -1428,7 +1428,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::ComplianceManagementPartner`] variant.
-    #[cfg(feature = "_android_compliance_policy")]
+    #[cfg(feature = "_device_management")]
     pub fn as_compliance_management_partner(
         &self,
     ) -> Option<&ComplianceManagementPartner> {
@@ -1438,7 +1438,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::ConditionalAccessRoot`] variant.
-    #[cfg(feature = "_akamai_attack_group_action_model")]
+    #[cfg(feature = "_identity")]
     pub fn as_conditional_access_root(&self) -> Option<&ConditionalAccessRoot> {
         match self {
             Self::ConditionalAccessRoot(value) => Some(value),
@@ -1446,7 +1446,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::ConditionalAccessTemplate`] variant.
-    #[cfg(feature = "_akamai_attack_group_action_model")]
+    #[cfg(feature = "_identity")]
     pub fn as_conditional_access_template(&self) -> Option<&ConditionalAccessTemplate> {
         match self {
             Self::ConditionalAccessTemplate(value) => Some(value),
@@ -1454,7 +1454,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::ConfigurationBaseline`] variant.
-    #[cfg(feature = "_admin_microsoft365_apps")]
+    #[cfg(feature = "_admin")]
     pub fn as_configuration_baseline(&self) -> Option<&ConfigurationBaseline> {
         match self {
             Self::ConfigurationBaseline(value) => Some(value),
@@ -1462,7 +1462,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::ConfigurationDrift`] variant.
-    #[cfg(feature = "_admin_microsoft365_apps")]
+    #[cfg(feature = "_admin")]
     pub fn as_configuration_drift(&self) -> Option<&ConfigurationDrift> {
         match self {
             Self::ConfigurationDrift(value) => Some(value),
@@ -1470,7 +1470,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::ConfigurationManagement`] variant.
-    #[cfg(feature = "_admin_microsoft365_apps")]
+    #[cfg(feature = "_admin")]
     pub fn as_configuration_management(&self) -> Option<&ConfigurationManagement> {
         match self {
             Self::ConfigurationManagement(value) => Some(value),
@@ -1478,7 +1478,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::ConfigurationMonitor`] variant.
-    #[cfg(feature = "_admin_microsoft365_apps")]
+    #[cfg(feature = "_admin")]
     pub fn as_configuration_monitor(&self) -> Option<&ConfigurationMonitor> {
         match self {
             Self::ConfigurationMonitor(value) => Some(value),
@@ -1486,7 +1486,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::ConfigurationMonitoringResult`] variant.
-    #[cfg(feature = "_admin_microsoft365_apps")]
+    #[cfg(feature = "_admin")]
     pub fn as_configuration_monitoring_result(
         &self,
     ) -> Option<&ConfigurationMonitoringResult> {
@@ -1496,7 +1496,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::ConfigurationSnapshotJob`] variant.
-    #[cfg(feature = "_admin_microsoft365_apps")]
+    #[cfg(feature = "_admin")]
     pub fn as_configuration_snapshot_job(&self) -> Option<&ConfigurationSnapshotJob> {
         match self {
             Self::ConfigurationSnapshotJob(value) => Some(value),
@@ -1504,7 +1504,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::ConnectedOrganization`] variant.
-    #[cfg(feature = "_access_package")]
+    #[cfg(feature = "_identity_governance")]
     pub fn as_connected_organization(&self) -> Option<&ConnectedOrganization> {
         match self {
             Self::ConnectedOrganization(value) => Some(value),
@@ -1512,7 +1512,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::Contact`] variant.
-    #[cfg(feature = "_attachment")]
+    #[cfg(feature = "_activities_container")]
     pub fn as_contact(&self) -> Option<&Contact> {
         match self {
             Self::Contact(value) => Some(value),
@@ -1536,7 +1536,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::ContentSharingSession`] variant.
-    #[cfg(feature = "_add_large_gallery_view_operation")]
+    #[cfg(feature = "_communications")]
     pub fn as_content_sharing_session(&self) -> Option<&ContentSharingSession> {
         match self {
             Self::ContentSharingSession(value) => Some(value),
@@ -1544,7 +1544,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::ContentType`] variant.
-    #[cfg(feature = "_base_item_version")]
+    #[cfg(feature = "_column_link")]
     pub fn as_content_type(&self) -> Option<&ContentType> {
         match self {
             Self::ContentType(value) => Some(value),
@@ -1552,7 +1552,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::Contract`] variant.
-    #[cfg(feature = "_activity_based_timeout_policy")]
+    #[cfg(feature = "_contracts")]
     pub fn as_contract(&self) -> Option<&Contract> {
         match self {
             Self::Contract(value) => Some(value),
@@ -1560,7 +1560,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::Conversation`] variant.
-    #[cfg(feature = "_conversation")]
+    #[cfg(feature = "_groups")]
     pub fn as_conversation(&self) -> Option<&Conversation> {
         match self {
             Self::Conversation(value) => Some(value),
@@ -1568,7 +1568,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::ConversationThread`] variant.
-    #[cfg(feature = "_conversation")]
+    #[cfg(feature = "_groups")]
     pub fn as_conversation_thread(&self) -> Option<&ConversationThread> {
         match self {
             Self::ConversationThread(value) => Some(value),
@@ -1576,7 +1576,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::CopilotAdmin`] variant.
-    #[cfg(feature = "_access_entity_type")]
+    #[cfg(feature = "_copilot")]
     pub fn as_copilot_admin(&self) -> Option<&CopilotAdmin> {
         match self {
             Self::CopilotAdmin(value) => Some(value),
@@ -1584,7 +1584,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::CopilotAdminCatalog`] variant.
-    #[cfg(feature = "_access_entity_type")]
+    #[cfg(feature = "_copilot")]
     pub fn as_copilot_admin_catalog(&self) -> Option<&CopilotAdminCatalog> {
         match self {
             Self::CopilotAdminCatalog(value) => Some(value),
@@ -1592,7 +1592,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::CopilotAdminLimitedMode`] variant.
-    #[cfg(feature = "_access_entity_type")]
+    #[cfg(feature = "_copilot")]
     pub fn as_copilot_admin_limited_mode(&self) -> Option<&CopilotAdminLimitedMode> {
         match self {
             Self::CopilotAdminLimitedMode(value) => Some(value),
@@ -1600,7 +1600,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::CopilotAdminSetting`] variant.
-    #[cfg(feature = "_access_entity_type")]
+    #[cfg(feature = "_copilot")]
     pub fn as_copilot_admin_setting(&self) -> Option<&CopilotAdminSetting> {
         match self {
             Self::CopilotAdminSetting(value) => Some(value),
@@ -1608,7 +1608,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::CopilotPackage`] variant.
-    #[cfg(feature = "_access_entity_type")]
+    #[cfg(feature = "_copilot_package")]
     pub fn as_copilot_package(&self) -> Option<&CopilotPackage> {
         match self {
             Self::CopilotPackage(value) => Some(value),
@@ -1616,7 +1616,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::CopilotPackageDetail`] variant.
-    #[cfg(feature = "_access_entity_type")]
+    #[cfg(feature = "_copilot")]
     pub fn as_copilot_package_detail(&self) -> Option<&CopilotPackageDetail> {
         match self {
             Self::CopilotPackageDetail(value) => Some(value),
@@ -1624,7 +1624,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::CopilotReportRoot`] variant.
-    #[cfg(feature = "_access_entity_type")]
+    #[cfg(feature = "_copilot")]
     pub fn as_copilot_report_root(&self) -> Option<&CopilotReportRoot> {
         match self {
             Self::CopilotReportRoot(value) => Some(value),
@@ -1632,7 +1632,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::CrossTenantAccessPolicy`] variant.
-    #[cfg(feature = "_activity_based_timeout_policy")]
+    #[cfg(feature = "_cross_tenant_access_policy")]
     pub fn as_cross_tenant_access_policy(&self) -> Option<&CrossTenantAccessPolicy> {
         match self {
             Self::CrossTenantAccessPolicy(value) => Some(value),
@@ -1640,7 +1640,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::CrossTenantAccessPolicyConfigurationDefault`] variant.
-    #[cfg(feature = "_b2b_identity_providers_type")]
+    #[cfg(feature = "_policies")]
     pub fn as_cross_tenant_access_policy_configuration_default(
         &self,
     ) -> Option<&CrossTenantAccessPolicyConfigurationDefault> {
@@ -1650,7 +1650,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::CustomDataProvidedResource`] variant.
-    #[cfg(feature = "_access_package")]
+    #[cfg(feature = "_identity_governance")]
     pub fn as_custom_data_provided_resource(
         &self,
     ) -> Option<&CustomDataProvidedResource> {
@@ -1660,7 +1660,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::CustomDataProvidedResourceAccessReviewUploadSession`] variant.
-    #[cfg(feature = "_access_package")]
+    #[cfg(feature = "_identity_governance")]
     pub fn as_custom_data_provided_resource_access_review_upload_session(
         &self,
     ) -> Option<&CustomDataProvidedResourceAccessReviewUploadSession> {
@@ -1672,7 +1672,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::CustomDataProvidedResourceFile`] variant.
-    #[cfg(feature = "_access_package")]
+    #[cfg(feature = "_identity_governance")]
     pub fn as_custom_data_provided_resource_file(
         &self,
     ) -> Option<&CustomDataProvidedResourceFile> {
@@ -1682,7 +1682,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::CustomExtensionStageSetting`] variant.
-    #[cfg(feature = "_access_package")]
+    #[cfg(feature = "_identity_governance")]
     pub fn as_custom_extension_stage_setting(
         &self,
     ) -> Option<&CustomExtensionStageSetting> {
@@ -1692,7 +1692,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::CustomSecurityAttributeDefinition`] variant.
-    #[cfg(feature = "_allowed_value")]
+    #[cfg(feature = "_directory")]
     pub fn as_custom_security_attribute_definition(
         &self,
     ) -> Option<&CustomSecurityAttributeDefinition> {
@@ -1702,7 +1702,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::DataPolicyOperation`] variant.
-    #[cfg(feature = "_data_policy_operation")]
+    #[cfg(feature = "_data_policy_operations")]
     pub fn as_data_policy_operation(&self) -> Option<&DataPolicyOperation> {
         match self {
             Self::DataPolicyOperation(value) => Some(value),
@@ -1710,7 +1710,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::DayNote`] variant.
-    #[cfg(feature = "_clonable_team_parts")]
+    #[cfg(feature = "_teams")]
     pub fn as_day_note(&self) -> Option<&DayNote> {
         match self {
             Self::DayNote(value) => Some(value),
@@ -1718,7 +1718,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::DefaultManagedAppProtection`] variant.
-    #[cfg(feature = "_android_managed_app_protection")]
+    #[cfg(feature = "_device_app_management")]
     pub fn as_default_managed_app_protection(
         &self,
     ) -> Option<&DefaultManagedAppProtection> {
@@ -1728,7 +1728,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::DelegatedAdminAccessAssignment`] variant.
-    #[cfg(feature = "_delegated_admin_access_assignment")]
+    #[cfg(feature = "_tenant_relationships")]
     pub fn as_delegated_admin_access_assignment(
         &self,
     ) -> Option<&DelegatedAdminAccessAssignment> {
@@ -1738,7 +1738,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::DelegatedAdminCustomer`] variant.
-    #[cfg(feature = "_delegated_admin_access_assignment")]
+    #[cfg(feature = "_tenant_relationships")]
     pub fn as_delegated_admin_customer(&self) -> Option<&DelegatedAdminCustomer> {
         match self {
             Self::DelegatedAdminCustomer(value) => Some(value),
@@ -1746,7 +1746,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::DelegatedAdminRelationship`] variant.
-    #[cfg(feature = "_delegated_admin_access_assignment")]
+    #[cfg(feature = "_tenant_relationships")]
     pub fn as_delegated_admin_relationship(
         &self,
     ) -> Option<&DelegatedAdminRelationship> {
@@ -1756,7 +1756,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::DelegatedAdminRelationshipOperation`] variant.
-    #[cfg(feature = "_delegated_admin_access_assignment")]
+    #[cfg(feature = "_tenant_relationships")]
     pub fn as_delegated_admin_relationship_operation(
         &self,
     ) -> Option<&DelegatedAdminRelationshipOperation> {
@@ -1766,7 +1766,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::DelegatedAdminRelationshipRequest`] variant.
-    #[cfg(feature = "_delegated_admin_access_assignment")]
+    #[cfg(feature = "_tenant_relationships")]
     pub fn as_delegated_admin_relationship_request(
         &self,
     ) -> Option<&DelegatedAdminRelationshipRequest> {
@@ -1776,7 +1776,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::DelegatedAdminServiceManagementDetail`] variant.
-    #[cfg(feature = "_delegated_admin_access_assignment")]
+    #[cfg(feature = "_tenant_relationships")]
     pub fn as_delegated_admin_service_management_detail(
         &self,
     ) -> Option<&DelegatedAdminServiceManagementDetail> {
@@ -1786,7 +1786,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::DelegatedAdminServiceProviderConstraints`] variant.
-    #[cfg(feature = "_b2b_identity_providers_type")]
+    #[cfg(feature = "_policies")]
     pub fn as_delegated_admin_service_provider_constraints(
         &self,
     ) -> Option<&DelegatedAdminServiceProviderConstraints> {
@@ -1796,7 +1796,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::DelegatedPermissionClassification`] variant.
-    #[cfg(feature = "_approved_client_app")]
+    #[cfg(feature = "_service_principals")]
     pub fn as_delegated_permission_classification(
         &self,
     ) -> Option<&DelegatedPermissionClassification> {
@@ -1806,7 +1806,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::DeletedChat`] variant.
-    #[cfg(feature = "_deleted_chat")]
+    #[cfg(feature = "_teamwork")]
     pub fn as_deleted_chat(&self) -> Option<&DeletedChat> {
         match self {
             Self::DeletedChat(value) => Some(value),
@@ -1814,7 +1814,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::DeletedItemContainer`] variant.
-    #[cfg(feature = "_access_package")]
+    #[cfg(feature = "_identity_governance")]
     pub fn as_deleted_item_container(&self) -> Option<&DeletedItemContainer> {
         match self {
             Self::DeletedItemContainer(value) => Some(value),
@@ -1822,7 +1822,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::DeletedTeam`] variant.
-    #[cfg(feature = "_deleted_chat")]
+    #[cfg(feature = "_teamwork")]
     pub fn as_deleted_team(&self) -> Option<&DeletedTeam> {
         match self {
             Self::DeletedTeam(value) => Some(value),
@@ -1830,7 +1830,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::DeltaParticipants`] variant.
-    #[cfg(feature = "_me")]
+    #[cfg(feature = "_activities_container")]
     pub fn as_delta_participants(&self) -> Option<&DeltaParticipants> {
         match self {
             Self::DeltaParticipants(value) => Some(value),
@@ -1838,7 +1838,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::Desk`] variant.
-    #[cfg(feature = "_assigned_place_mode")]
+    #[cfg(feature = "_places")]
     pub fn as_desk(&self) -> Option<&Desk> {
         match self {
             Self::Desk(value) => Some(value),
@@ -1846,7 +1846,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::DetectedApp`] variant.
-    #[cfg(feature = "_android_compliance_policy")]
+    #[cfg(feature = "_device_management")]
     pub fn as_detected_app(&self) -> Option<&DetectedApp> {
         match self {
             Self::DetectedApp(value) => Some(value),
@@ -1854,7 +1854,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::Device`] variant.
-    #[cfg(feature = "_activity_based_timeout_policy")]
+    #[cfg(feature = "_alternative_security_id")]
     pub fn as_device(&self) -> Option<&Device> {
         match self {
             Self::Device(value) => Some(value),
@@ -1862,7 +1862,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::DeviceAndAppManagementRoleAssignment`] variant.
-    #[cfg(feature = "_android_compliance_policy")]
+    #[cfg(feature = "_device_management")]
     pub fn as_device_and_app_management_role_assignment(
         &self,
     ) -> Option<&DeviceAndAppManagementRoleAssignment> {
@@ -1872,7 +1872,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::DeviceAndAppManagementRoleDefinition`] variant.
-    #[cfg(feature = "_android_compliance_policy")]
+    #[cfg(feature = "_device_management")]
     pub fn as_device_and_app_management_role_definition(
         &self,
     ) -> Option<&DeviceAndAppManagementRoleDefinition> {
@@ -1882,7 +1882,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::DeviceAppManagement`] variant.
-    #[cfg(feature = "_android_lob_app")]
+    #[cfg(feature = "_device_app_management")]
     pub fn as_device_app_management(&self) -> Option<&DeviceAppManagement> {
         match self {
             Self::DeviceAppManagement(value) => Some(value),
@@ -1898,7 +1898,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::DeviceComplianceActionItem`] variant.
-    #[cfg(feature = "_android_compliance_policy")]
+    #[cfg(feature = "_device_management")]
     pub fn as_device_compliance_action_item(
         &self,
     ) -> Option<&DeviceComplianceActionItem> {
@@ -1908,7 +1908,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::DeviceComplianceDeviceOverview`] variant.
-    #[cfg(feature = "_android_compliance_policy")]
+    #[cfg(feature = "_device_management")]
     pub fn as_device_compliance_device_overview(
         &self,
     ) -> Option<&DeviceComplianceDeviceOverview> {
@@ -1918,7 +1918,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::DeviceComplianceDeviceStatus`] variant.
-    #[cfg(feature = "_android_compliance_policy")]
+    #[cfg(feature = "_device_management")]
     pub fn as_device_compliance_device_status(
         &self,
     ) -> Option<&DeviceComplianceDeviceStatus> {
@@ -1928,7 +1928,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::DeviceCompliancePolicyAssignment`] variant.
-    #[cfg(feature = "_android_compliance_policy")]
+    #[cfg(feature = "_device_management")]
     pub fn as_device_compliance_policy_assignment(
         &self,
     ) -> Option<&DeviceCompliancePolicyAssignment> {
@@ -1938,7 +1938,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::DeviceCompliancePolicyDeviceStateSummary`] variant.
-    #[cfg(feature = "_android_compliance_policy")]
+    #[cfg(feature = "_device_management")]
     pub fn as_device_compliance_policy_device_state_summary(
         &self,
     ) -> Option<&DeviceCompliancePolicyDeviceStateSummary> {
@@ -1948,7 +1948,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::DeviceCompliancePolicySettingStateSummary`] variant.
-    #[cfg(feature = "_android_compliance_policy")]
+    #[cfg(feature = "_device_management")]
     pub fn as_device_compliance_policy_setting_state_summary(
         &self,
     ) -> Option<&DeviceCompliancePolicySettingStateSummary> {
@@ -1968,7 +1968,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::DeviceComplianceScheduledActionForRule`] variant.
-    #[cfg(feature = "_android_compliance_policy")]
+    #[cfg(feature = "_device_management")]
     pub fn as_device_compliance_scheduled_action_for_rule(
         &self,
     ) -> Option<&DeviceComplianceScheduledActionForRule> {
@@ -1978,7 +1978,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::DeviceComplianceSettingState`] variant.
-    #[cfg(feature = "_android_compliance_policy")]
+    #[cfg(feature = "_device_management")]
     pub fn as_device_compliance_setting_state(
         &self,
     ) -> Option<&DeviceComplianceSettingState> {
@@ -1988,7 +1988,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::DeviceComplianceUserOverview`] variant.
-    #[cfg(feature = "_android_compliance_policy")]
+    #[cfg(feature = "_device_management")]
     pub fn as_device_compliance_user_overview(
         &self,
     ) -> Option<&DeviceComplianceUserOverview> {
@@ -1998,7 +1998,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::DeviceComplianceUserStatus`] variant.
-    #[cfg(feature = "_android_compliance_policy")]
+    #[cfg(feature = "_device_management")]
     pub fn as_device_compliance_user_status(
         &self,
     ) -> Option<&DeviceComplianceUserStatus> {
@@ -2008,7 +2008,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::DeviceConfigurationAssignment`] variant.
-    #[cfg(feature = "_android_compliance_policy")]
+    #[cfg(feature = "_device_management")]
     pub fn as_device_configuration_assignment(
         &self,
     ) -> Option<&DeviceConfigurationAssignment> {
@@ -2018,7 +2018,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::DeviceConfigurationDeviceOverview`] variant.
-    #[cfg(feature = "_android_compliance_policy")]
+    #[cfg(feature = "_device_management")]
     pub fn as_device_configuration_device_overview(
         &self,
     ) -> Option<&DeviceConfigurationDeviceOverview> {
@@ -2028,7 +2028,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::DeviceConfigurationDeviceStateSummary`] variant.
-    #[cfg(feature = "_android_compliance_policy")]
+    #[cfg(feature = "_device_management")]
     pub fn as_device_configuration_device_state_summary(
         &self,
     ) -> Option<&DeviceConfigurationDeviceStateSummary> {
@@ -2038,7 +2038,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::DeviceConfigurationDeviceStatus`] variant.
-    #[cfg(feature = "_android_compliance_policy")]
+    #[cfg(feature = "_device_management")]
     pub fn as_device_configuration_device_status(
         &self,
     ) -> Option<&DeviceConfigurationDeviceStatus> {
@@ -2056,7 +2056,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::DeviceConfigurationUserOverview`] variant.
-    #[cfg(feature = "_android_compliance_policy")]
+    #[cfg(feature = "_device_management")]
     pub fn as_device_configuration_user_overview(
         &self,
     ) -> Option<&DeviceConfigurationUserOverview> {
@@ -2066,7 +2066,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::DeviceConfigurationUserStatus`] variant.
-    #[cfg(feature = "_android_compliance_policy")]
+    #[cfg(feature = "_device_management")]
     pub fn as_device_configuration_user_status(
         &self,
     ) -> Option<&DeviceConfigurationUserStatus> {
@@ -2076,7 +2076,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::DeviceEnrollmentLimitConfiguration`] variant.
-    #[cfg(feature = "_android_compliance_policy")]
+    #[cfg(feature = "_device_management")]
     pub fn as_device_enrollment_limit_configuration(
         &self,
     ) -> Option<&DeviceEnrollmentLimitConfiguration> {
@@ -2086,7 +2086,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::DeviceEnrollmentPlatformRestrictionsConfiguration`] variant.
-    #[cfg(feature = "_android_compliance_policy")]
+    #[cfg(feature = "_device_management")]
     pub fn as_device_enrollment_platform_restrictions_configuration(
         &self,
     ) -> Option<&DeviceEnrollmentPlatformRestrictionsConfiguration> {
@@ -2096,7 +2096,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::DeviceEnrollmentWindowsHelloForBusinessConfiguration`] variant.
-    #[cfg(feature = "_android_compliance_policy")]
+    #[cfg(feature = "_device_management")]
     pub fn as_device_enrollment_windows_hello_for_business_configuration(
         &self,
     ) -> Option<&DeviceEnrollmentWindowsHelloForBusinessConfiguration> {
@@ -2108,7 +2108,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::DeviceInstallState`] variant.
-    #[cfg(feature = "_android_lob_app")]
+    #[cfg(feature = "_device_app_management")]
     pub fn as_device_install_state(&self) -> Option<&DeviceInstallState> {
         match self {
             Self::DeviceInstallState(value) => Some(value),
@@ -2116,7 +2116,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::DeviceLocalCredentialInfo`] variant.
-    #[cfg(feature = "_allowed_value")]
+    #[cfg(feature = "_directory")]
     pub fn as_device_local_credential_info(&self) -> Option<&DeviceLocalCredentialInfo> {
         match self {
             Self::DeviceLocalCredentialInfo(value) => Some(value),
@@ -2134,7 +2134,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::DeviceManagement`] variant.
-    #[cfg(feature = "_android_compliance_policy")]
+    #[cfg(feature = "_device_management")]
     pub fn as_device_management(&self) -> Option<&DeviceManagement> {
         match self {
             Self::DeviceManagement(value) => Some(value),
@@ -2142,7 +2142,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::DeviceManagementCachedReportConfiguration`] variant.
-    #[cfg(feature = "_me")]
+    #[cfg(feature = "_activities_container")]
     pub fn as_device_management_cached_report_configuration(
         &self,
     ) -> Option<&DeviceManagementCachedReportConfiguration> {
@@ -2152,7 +2152,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::DeviceManagementExchangeConnector`] variant.
-    #[cfg(feature = "_android_compliance_policy")]
+    #[cfg(feature = "_device_management")]
     pub fn as_device_management_exchange_connector(
         &self,
     ) -> Option<&DeviceManagementExchangeConnector> {
@@ -2162,7 +2162,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::DeviceManagementExportJob`] variant.
-    #[cfg(feature = "_android_compliance_policy")]
+    #[cfg(feature = "_device_management")]
     pub fn as_device_management_export_job(&self) -> Option<&DeviceManagementExportJob> {
         match self {
             Self::DeviceManagementExportJob(value) => Some(value),
@@ -2170,7 +2170,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::DeviceManagementPartner`] variant.
-    #[cfg(feature = "_android_compliance_policy")]
+    #[cfg(feature = "_device_management")]
     pub fn as_device_management_partner(&self) -> Option<&DeviceManagementPartner> {
         match self {
             Self::DeviceManagementPartner(value) => Some(value),
@@ -2178,7 +2178,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::DeviceManagementReports`] variant.
-    #[cfg(feature = "_android_compliance_policy")]
+    #[cfg(feature = "_device_management")]
     pub fn as_device_management_reports(&self) -> Option<&DeviceManagementReports> {
         match self {
             Self::DeviceManagementReports(value) => Some(value),
@@ -2196,7 +2196,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::DeviceRegistrationPolicy`] variant.
-    #[cfg(feature = "_admin_consent_request_policy")]
+    #[cfg(feature = "_policies")]
     pub fn as_device_registration_policy(&self) -> Option<&DeviceRegistrationPolicy> {
         match self {
             Self::DeviceRegistrationPolicy(value) => Some(value),
@@ -2204,7 +2204,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::Directory`] variant.
-    #[cfg(feature = "_allowed_value")]
+    #[cfg(feature = "_directory")]
     pub fn as_directory(&self) -> Option<&Directory> {
         match self {
             Self::Directory(value) => Some(value),
@@ -2212,7 +2212,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::DirectoryAudit`] variant.
-    #[cfg(feature = "_applied_conditional_access_policy")]
+    #[cfg(feature = "_audit_logs")]
     pub fn as_directory_audit(&self) -> Option<&DirectoryAudit> {
         match self {
             Self::DirectoryAudit(value) => Some(value),
@@ -2220,7 +2220,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::DirectoryDefinition`] variant.
-    #[cfg(feature = "_attribute_definition")]
+    #[cfg(feature = "_bulk_operation")]
     pub fn as_directory_definition(&self) -> Option<&DirectoryDefinition> {
         match self {
             Self::DirectoryDefinition(value) => Some(value),
@@ -2228,7 +2228,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::DirectoryObject`] variant.
-    #[cfg(feature = "_activity_based_timeout_policy")]
+    #[cfg(feature = "_directory_object")]
     pub fn as_directory_object(&self) -> Option<&DirectoryObject> {
         match self {
             Self::DirectoryObject(value) => Some(value),
@@ -2236,7 +2236,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::DirectoryObjectPartnerReference`] variant.
-    #[cfg(feature = "_activity_based_timeout_policy")]
+    #[cfg(feature = "_directory_objects")]
     pub fn as_directory_object_partner_reference(
         &self,
     ) -> Option<&DirectoryObjectPartnerReference> {
@@ -2246,7 +2246,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::DirectoryRole`] variant.
-    #[cfg(feature = "_activity_based_timeout_policy")]
+    #[cfg(feature = "_directory_roles")]
     pub fn as_directory_role(&self) -> Option<&DirectoryRole> {
         match self {
             Self::DirectoryRole(value) => Some(value),
@@ -2258,7 +2258,7 @@ impl AnyEntity {
 #[cfg(feature = "_entity")]
 impl AnyEntity {
     /// The value if it is a [`AnyEntity::DirectoryRoleTemplate`] variant.
-    #[cfg(feature = "_activity_based_timeout_policy")]
+    #[cfg(feature = "_directory_role_templates")]
     pub fn as_directory_role_template(&self) -> Option<&DirectoryRoleTemplate> {
         match self {
             Self::DirectoryRoleTemplate(value) => Some(value),
@@ -2266,7 +2266,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::DocumentSetVersion`] variant.
-    #[cfg(feature = "_base_item_version")]
+    #[cfg(feature = "_column_link")]
     pub fn as_document_set_version(&self) -> Option<&DocumentSetVersion> {
         match self {
             Self::DocumentSetVersion(value) => Some(value),
@@ -2274,7 +2274,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::Domain`] variant.
-    #[cfg(feature = "_domain")]
+    #[cfg(feature = "_domains")]
     pub fn as_domain(&self) -> Option<&Domain> {
         match self {
             Self::Domain(value) => Some(value),
@@ -2332,7 +2332,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::Drive`] variant.
-    #[cfg(feature = "_album")]
+    #[cfg(feature = "_drive")]
     pub fn as_drive(&self) -> Option<&Drive> {
         match self {
             Self::Drive(value) => Some(value),
@@ -2348,7 +2348,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::DriveItemVersion`] variant.
-    #[cfg(feature = "_drive_item_version")]
+    #[cfg(feature = "_drives")]
     pub fn as_drive_item_version(&self) -> Option<&DriveItemVersion> {
         match self {
             Self::DriveItemVersion(value) => Some(value),
@@ -2356,7 +2356,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::DriveProtectionRule`] variant.
-    #[cfg(feature = "_answer_input_type")]
+    #[cfg(feature = "_solutions")]
     pub fn as_drive_protection_rule(&self) -> Option<&DriveProtectionRule> {
         match self {
             Self::DriveProtectionRule(value) => Some(value),
@@ -2364,7 +2364,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::DriveProtectionUnit`] variant.
-    #[cfg(feature = "_answer_input_type")]
+    #[cfg(feature = "_solutions")]
     pub fn as_drive_protection_unit(&self) -> Option<&DriveProtectionUnit> {
         match self {
             Self::DriveProtectionUnit(value) => Some(value),
@@ -2372,7 +2372,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::DriveProtectionUnitsBulkAdditionJob`] variant.
-    #[cfg(feature = "_answer_input_type")]
+    #[cfg(feature = "_solutions")]
     pub fn as_drive_protection_units_bulk_addition_job(
         &self,
     ) -> Option<&DriveProtectionUnitsBulkAdditionJob> {
@@ -2382,7 +2382,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::DriveRestoreArtifact`] variant.
-    #[cfg(feature = "_answer_input_type")]
+    #[cfg(feature = "_solutions")]
     pub fn as_drive_restore_artifact(&self) -> Option<&DriveRestoreArtifact> {
         match self {
             Self::DriveRestoreArtifact(value) => Some(value),
@@ -2390,7 +2390,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::DriveRestoreArtifactsBulkAdditionRequest`] variant.
-    #[cfg(feature = "_answer_input_type")]
+    #[cfg(feature = "_solutions")]
     pub fn as_drive_restore_artifacts_bulk_addition_request(
         &self,
     ) -> Option<&DriveRestoreArtifactsBulkAdditionRequest> {
@@ -2400,7 +2400,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::EBookInstallSummary`] variant.
-    #[cfg(feature = "_android_lob_app")]
+    #[cfg(feature = "_device_app_management")]
     pub fn as_e_book_install_summary(&self) -> Option<&EBookInstallSummary> {
         match self {
             Self::EBookInstallSummary(value) => Some(value),
@@ -2408,7 +2408,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::Edge`] variant.
-    #[cfg(feature = "_admin_microsoft365_apps")]
+    #[cfg(feature = "_admin")]
     pub fn as_edge(&self) -> Option<&Edge> {
         match self {
             Self::Edge(value) => Some(value),
@@ -2416,7 +2416,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::EditionUpgradeConfiguration`] variant.
-    #[cfg(feature = "_android_compliance_policy")]
+    #[cfg(feature = "_device_management")]
     pub fn as_edition_upgrade_configuration(
         &self,
     ) -> Option<&EditionUpgradeConfiguration> {
@@ -2426,7 +2426,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::EducationAssignment`] variant.
-    #[cfg(feature = "_challenging_word")]
+    #[cfg(feature = "_education")]
     pub fn as_education_assignment(&self) -> Option<&EducationAssignment> {
         match self {
             Self::EducationAssignment(value) => Some(value),
@@ -2434,7 +2434,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::EducationAssignmentDefaults`] variant.
-    #[cfg(feature = "_challenging_word")]
+    #[cfg(feature = "_education")]
     pub fn as_education_assignment_defaults(
         &self,
     ) -> Option<&EducationAssignmentDefaults> {
@@ -2444,7 +2444,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::EducationAssignmentResource`] variant.
-    #[cfg(feature = "_challenging_word")]
+    #[cfg(feature = "_education")]
     pub fn as_education_assignment_resource(
         &self,
     ) -> Option<&EducationAssignmentResource> {
@@ -2454,7 +2454,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::EducationAssignmentSettings`] variant.
-    #[cfg(feature = "_challenging_word")]
+    #[cfg(feature = "_education")]
     pub fn as_education_assignment_settings(
         &self,
     ) -> Option<&EducationAssignmentSettings> {
@@ -2464,7 +2464,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::EducationCategory`] variant.
-    #[cfg(feature = "_challenging_word")]
+    #[cfg(feature = "_education")]
     pub fn as_education_category(&self) -> Option<&EducationCategory> {
         match self {
             Self::EducationCategory(value) => Some(value),
@@ -2472,7 +2472,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::EducationClass`] variant.
-    #[cfg(feature = "_challenging_word")]
+    #[cfg(feature = "_education")]
     pub fn as_education_class(&self) -> Option<&EducationClass> {
         match self {
             Self::EducationClass(value) => Some(value),
@@ -2480,7 +2480,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::EducationFeedbackOutcome`] variant.
-    #[cfg(feature = "_challenging_word")]
+    #[cfg(feature = "_education")]
     pub fn as_education_feedback_outcome(&self) -> Option<&EducationFeedbackOutcome> {
         match self {
             Self::EducationFeedbackOutcome(value) => Some(value),
@@ -2488,7 +2488,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::EducationFeedbackResourceOutcome`] variant.
-    #[cfg(feature = "_challenging_word")]
+    #[cfg(feature = "_education")]
     pub fn as_education_feedback_resource_outcome(
         &self,
     ) -> Option<&EducationFeedbackResourceOutcome> {
@@ -2498,7 +2498,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::EducationGradingCategory`] variant.
-    #[cfg(feature = "_challenging_word")]
+    #[cfg(feature = "_education")]
     pub fn as_education_grading_category(&self) -> Option<&EducationGradingCategory> {
         match self {
             Self::EducationGradingCategory(value) => Some(value),
@@ -2506,7 +2506,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::EducationGradingScheme`] variant.
-    #[cfg(feature = "_challenging_word")]
+    #[cfg(feature = "_education")]
     pub fn as_education_grading_scheme(&self) -> Option<&EducationGradingScheme> {
         match self {
             Self::EducationGradingScheme(value) => Some(value),
@@ -2514,7 +2514,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::EducationModule`] variant.
-    #[cfg(feature = "_challenging_word")]
+    #[cfg(feature = "_education")]
     pub fn as_education_module(&self) -> Option<&EducationModule> {
         match self {
             Self::EducationModule(value) => Some(value),
@@ -2522,7 +2522,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::EducationModuleResource`] variant.
-    #[cfg(feature = "_challenging_word")]
+    #[cfg(feature = "_education")]
     pub fn as_education_module_resource(&self) -> Option<&EducationModuleResource> {
         match self {
             Self::EducationModuleResource(value) => Some(value),
@@ -2530,7 +2530,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::EducationPointsOutcome`] variant.
-    #[cfg(feature = "_challenging_word")]
+    #[cfg(feature = "_education")]
     pub fn as_education_points_outcome(&self) -> Option<&EducationPointsOutcome> {
         match self {
             Self::EducationPointsOutcome(value) => Some(value),
@@ -2538,7 +2538,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::EducationRubric`] variant.
-    #[cfg(feature = "_challenging_word")]
+    #[cfg(feature = "_education")]
     pub fn as_education_rubric(&self) -> Option<&EducationRubric> {
         match self {
             Self::EducationRubric(value) => Some(value),
@@ -2546,7 +2546,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::EducationRubricOutcome`] variant.
-    #[cfg(feature = "_challenging_word")]
+    #[cfg(feature = "_education")]
     pub fn as_education_rubric_outcome(&self) -> Option<&EducationRubricOutcome> {
         match self {
             Self::EducationRubricOutcome(value) => Some(value),
@@ -2554,7 +2554,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::EducationSchool`] variant.
-    #[cfg(feature = "_challenging_word")]
+    #[cfg(feature = "_education")]
     pub fn as_education_school(&self) -> Option<&EducationSchool> {
         match self {
             Self::EducationSchool(value) => Some(value),
@@ -2562,7 +2562,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::EducationSubmission`] variant.
-    #[cfg(feature = "_challenging_word")]
+    #[cfg(feature = "_education")]
     pub fn as_education_submission(&self) -> Option<&EducationSubmission> {
         match self {
             Self::EducationSubmission(value) => Some(value),
@@ -2570,7 +2570,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::EducationSubmissionResource`] variant.
-    #[cfg(feature = "_challenging_word")]
+    #[cfg(feature = "_education")]
     pub fn as_education_submission_resource(
         &self,
     ) -> Option<&EducationSubmissionResource> {
@@ -2580,7 +2580,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::EducationUser`] variant.
-    #[cfg(feature = "_challenging_word")]
+    #[cfg(feature = "_education")]
     pub fn as_education_user(&self) -> Option<&EducationUser> {
         match self {
             Self::EducationUser(value) => Some(value),
@@ -2596,7 +2596,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::EmailAuthenticationMethodConfiguration`] variant.
-    #[cfg(feature = "_advanced_config_state")]
+    #[cfg(feature = "_authentication_method_configurations")]
     pub fn as_email_authentication_method_configuration(
         &self,
     ) -> Option<&EmailAuthenticationMethodConfiguration> {
@@ -2606,7 +2606,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::EmailFileAssessmentRequest`] variant.
-    #[cfg(feature = "_bitlocker")]
+    #[cfg(feature = "_information_protection")]
     pub fn as_email_file_assessment_request(
         &self,
     ) -> Option<&EmailFileAssessmentRequest> {
@@ -2616,7 +2616,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::EmailNotificationsSetting`] variant.
-    #[cfg(feature = "_answer_input_type")]
+    #[cfg(feature = "_solutions")]
     pub fn as_email_notifications_setting(&self) -> Option<&EmailNotificationsSetting> {
         match self {
             Self::EmailNotificationsSetting(value) => Some(value),
@@ -2624,7 +2624,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::EmergencyCallEvent`] variant.
-    #[cfg(feature = "_me")]
+    #[cfg(feature = "_activities_container")]
     pub fn as_emergency_call_event(&self) -> Option<&EmergencyCallEvent> {
         match self {
             Self::EmergencyCallEvent(value) => Some(value),
@@ -2640,7 +2640,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::EndUserNotification`] variant.
-    #[cfg(feature = "_account_target_content")]
+    #[cfg(feature = "_security")]
     pub fn as_end_user_notification(&self) -> Option<&EndUserNotification> {
         match self {
             Self::EndUserNotification(value) => Some(value),
@@ -2648,7 +2648,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::EndUserNotificationDetail`] variant.
-    #[cfg(feature = "_account_target_content")]
+    #[cfg(feature = "_security")]
     pub fn as_end_user_notification_detail(&self) -> Option<&EndUserNotificationDetail> {
         match self {
             Self::EndUserNotificationDetail(value) => Some(value),
@@ -2656,7 +2656,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::EndUserSettings`] variant.
-    #[cfg(feature = "_access_package")]
+    #[cfg(feature = "_identity_governance")]
     pub fn as_end_user_settings(&self) -> Option<&EndUserSettings> {
         match self {
             Self::EndUserSettings(value) => Some(value),
@@ -2664,7 +2664,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::Endpoint`] variant.
-    #[cfg(feature = "_activity_based_timeout_policy")]
+    #[cfg(feature = "_service_principals")]
     pub fn as_endpoint(&self) -> Option<&Endpoint> {
         match self {
             Self::Endpoint(value) => Some(value),
@@ -2672,7 +2672,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::EngagementAsyncOperation`] variant.
-    #[cfg(feature = "_engagement_async_operation")]
+    #[cfg(feature = "_employee_experience")]
     pub fn as_engagement_async_operation(&self) -> Option<&EngagementAsyncOperation> {
         match self {
             Self::EngagementAsyncOperation(value) => Some(value),
@@ -2680,7 +2680,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::EngagementConversationDiscussionMessage`] variant.
-    #[cfg(feature = "_add_large_gallery_view_operation")]
+    #[cfg(feature = "_communications")]
     pub fn as_engagement_conversation_discussion_message(
         &self,
     ) -> Option<&EngagementConversationDiscussionMessage> {
@@ -2690,7 +2690,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::EngagementConversationMessage`] variant.
-    #[cfg(feature = "_add_large_gallery_view_operation")]
+    #[cfg(feature = "_communications")]
     pub fn as_engagement_conversation_message(
         &self,
     ) -> Option<&EngagementConversationMessage> {
@@ -2700,7 +2700,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::EngagementConversationMessageReaction`] variant.
-    #[cfg(feature = "_add_large_gallery_view_operation")]
+    #[cfg(feature = "_communications")]
     pub fn as_engagement_conversation_message_reaction(
         &self,
     ) -> Option<&EngagementConversationMessageReaction> {
@@ -2710,7 +2710,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::EngagementConversationQuestionMessage`] variant.
-    #[cfg(feature = "_add_large_gallery_view_operation")]
+    #[cfg(feature = "_communications")]
     pub fn as_engagement_conversation_question_message(
         &self,
     ) -> Option<&EngagementConversationQuestionMessage> {
@@ -2720,7 +2720,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::EngagementConversationSystemMessage`] variant.
-    #[cfg(feature = "_add_large_gallery_view_operation")]
+    #[cfg(feature = "_communications")]
     pub fn as_engagement_conversation_system_message(
         &self,
     ) -> Option<&EngagementConversationSystemMessage> {
@@ -2730,7 +2730,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::EngagementRole`] variant.
-    #[cfg(feature = "_engagement_async_operation")]
+    #[cfg(feature = "_assignment_type")]
     pub fn as_engagement_role(&self) -> Option<&EngagementRole> {
         match self {
             Self::EngagementRole(value) => Some(value),
@@ -2738,7 +2738,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::EngagementRoleMember`] variant.
-    #[cfg(feature = "_engagement_async_operation")]
+    #[cfg(feature = "_assignment_type")]
     pub fn as_engagement_role_member(&self) -> Option<&EngagementRoleMember> {
         match self {
             Self::EngagementRoleMember(value) => Some(value),
@@ -2746,7 +2746,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::EnrollmentConfigurationAssignment`] variant.
-    #[cfg(feature = "_android_compliance_policy")]
+    #[cfg(feature = "_device_management")]
     pub fn as_enrollment_configuration_assignment(
         &self,
     ) -> Option<&EnrollmentConfigurationAssignment> {
@@ -2766,7 +2766,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::EnterpriseCodeSigningCertificate`] variant.
-    #[cfg(feature = "_me")]
+    #[cfg(feature = "_activities_container")]
     pub fn as_enterprise_code_signing_certificate(
         &self,
     ) -> Option<&EnterpriseCodeSigningCertificate> {
@@ -2776,7 +2776,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::EntitlementManagement`] variant.
-    #[cfg(feature = "_access_package")]
+    #[cfg(feature = "_identity_governance")]
     pub fn as_entitlement_management(&self) -> Option<&EntitlementManagement> {
         match self {
             Self::EntitlementManagement(value) => Some(value),
@@ -2784,7 +2784,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::EntitlementManagementSettings`] variant.
-    #[cfg(feature = "_access_package")]
+    #[cfg(feature = "_identity_governance")]
     pub fn as_entitlement_management_settings(
         &self,
     ) -> Option<&EntitlementManagementSettings> {
@@ -2794,7 +2794,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::MicrosoftGraphEntraRecoveryServicesRecovery`] variant.
-    #[cfg(feature = "_allowed_value")]
+    #[cfg(feature = "_directory")]
     pub fn as_microsoft_graph_entra_recovery_services_recovery(
         &self,
     ) -> Option<&super::super::microsoft_graph_entra_recovery_services::Recovery> {
@@ -2804,7 +2804,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::MicrosoftGraphEntraRecoveryServicesRecoveryChangeObjectBase`] variant.
-    #[cfg(feature = "_allowed_value")]
+    #[cfg(feature = "_directory")]
     pub fn as_microsoft_graph_entra_recovery_services_recovery_change_object_base(
         &self,
     ) -> Option<
@@ -2818,7 +2818,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::MicrosoftGraphEntraRecoveryServicesRecoveryJob`] variant.
-    #[cfg(feature = "_allowed_value")]
+    #[cfg(feature = "_directory")]
     pub fn as_microsoft_graph_entra_recovery_services_recovery_job(
         &self,
     ) -> Option<&super::super::microsoft_graph_entra_recovery_services::RecoveryJob> {
@@ -2828,7 +2828,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::MicrosoftGraphEntraRecoveryServicesRecoveryPreviewJob`] variant.
-    #[cfg(feature = "_allowed_value")]
+    #[cfg(feature = "_directory")]
     pub fn as_microsoft_graph_entra_recovery_services_recovery_preview_job(
         &self,
     ) -> Option<
@@ -2842,7 +2842,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::MicrosoftGraphEntraRecoveryServicesSnapshot`] variant.
-    #[cfg(feature = "_allowed_value")]
+    #[cfg(feature = "_directory")]
     pub fn as_microsoft_graph_entra_recovery_services_snapshot(
         &self,
     ) -> Option<&super::super::microsoft_graph_entra_recovery_services::Snapshot> {
@@ -2884,7 +2884,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::ExchangeAdmin`] variant.
-    #[cfg(feature = "_admin_microsoft365_apps")]
+    #[cfg(feature = "_admin")]
     pub fn as_exchange_admin(&self) -> Option<&ExchangeAdmin> {
         match self {
             Self::ExchangeAdmin(value) => Some(value),
@@ -2892,7 +2892,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::ExchangeMessageTrace`] variant.
-    #[cfg(feature = "_admin_microsoft365_apps")]
+    #[cfg(feature = "_admin")]
     pub fn as_exchange_message_trace(&self) -> Option<&ExchangeMessageTrace> {
         match self {
             Self::ExchangeMessageTrace(value) => Some(value),
@@ -2900,7 +2900,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::ExchangeMessageTraceDetail`] variant.
-    #[cfg(feature = "_admin_microsoft365_apps")]
+    #[cfg(feature = "_admin")]
     pub fn as_exchange_message_trace_detail(
         &self,
     ) -> Option<&ExchangeMessageTraceDetail> {
@@ -2910,7 +2910,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::ExchangeProtectionPolicy`] variant.
-    #[cfg(feature = "_answer_input_type")]
+    #[cfg(feature = "_solutions")]
     pub fn as_exchange_protection_policy(&self) -> Option<&ExchangeProtectionPolicy> {
         match self {
             Self::ExchangeProtectionPolicy(value) => Some(value),
@@ -2918,7 +2918,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::ExchangeRestoreSession`] variant.
-    #[cfg(feature = "_answer_input_type")]
+    #[cfg(feature = "_solutions")]
     pub fn as_exchange_restore_session(&self) -> Option<&ExchangeRestoreSession> {
         match self {
             Self::ExchangeRestoreSession(value) => Some(value),
@@ -2934,7 +2934,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::ExtensionProperty`] variant.
-    #[cfg(feature = "_activity_based_timeout_policy")]
+    #[cfg(feature = "_extension_property")]
     pub fn as_extension_property(&self) -> Option<&ExtensionProperty> {
         match self {
             Self::ExtensionProperty(value) => Some(value),
@@ -2952,7 +2952,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::ExternalAuthenticationMethodConfiguration`] variant.
-    #[cfg(feature = "_advanced_config_state")]
+    #[cfg(feature = "_authentication_method_configurations")]
     pub fn as_external_authentication_method_configuration(
         &self,
     ) -> Option<&ExternalAuthenticationMethodConfiguration> {
@@ -2962,7 +2962,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::MicrosoftGraphExternalConnectorsConnectionOperation`] variant.
-    #[cfg(feature = "_binary_operator")]
+    #[cfg(feature = "_connections")]
     pub fn as_microsoft_graph_external_connectors_connection_operation(
         &self,
     ) -> Option<
@@ -2976,7 +2976,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::MicrosoftGraphExternalConnectorsExternalActivity`] variant.
-    #[cfg(feature = "_binary_operator")]
+    #[cfg(feature = "_connections")]
     pub fn as_microsoft_graph_external_connectors_external_activity(
         &self,
     ) -> Option<&super::super::microsoft_graph_external_connectors::ExternalActivity> {
@@ -2986,7 +2986,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::MicrosoftGraphExternalConnectorsExternalActivityResult`] variant.
-    #[cfg(feature = "_binary_operator")]
+    #[cfg(feature = "_connections")]
     pub fn as_microsoft_graph_external_connectors_external_activity_result(
         &self,
     ) -> Option<
@@ -3012,7 +3012,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::MicrosoftGraphExternalConnectorsExternalGroup`] variant.
-    #[cfg(feature = "_binary_operator")]
+    #[cfg(feature = "_connections")]
     pub fn as_microsoft_graph_external_connectors_external_group(
         &self,
     ) -> Option<&super::super::microsoft_graph_external_connectors::ExternalGroup> {
@@ -3022,7 +3022,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::MicrosoftGraphExternalConnectorsExternalItem`] variant.
-    #[cfg(feature = "_binary_operator")]
+    #[cfg(feature = "_connections")]
     pub fn as_microsoft_graph_external_connectors_external_item(
         &self,
     ) -> Option<&super::super::microsoft_graph_external_connectors::ExternalItem> {
@@ -3032,7 +3032,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::MicrosoftGraphExternalConnectorsIdentity`] variant.
-    #[cfg(feature = "_binary_operator")]
+    #[cfg(feature = "_connections")]
     pub fn as_microsoft_graph_external_connectors_identity(
         &self,
     ) -> Option<&super::super::microsoft_graph_external_connectors::Identity> {
@@ -3042,7 +3042,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::MicrosoftGraphExternalConnectorsSchema`] variant.
-    #[cfg(feature = "_binary_operator")]
+    #[cfg(feature = "_connections")]
     pub fn as_microsoft_graph_external_connectors_schema(
         &self,
     ) -> Option<&super::super::microsoft_graph_external_connectors::Schema> {
@@ -3060,7 +3060,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::ExternalUsersSelfServiceSignUpEventsFlow`] variant.
-    #[cfg(feature = "_akamai_attack_group_action_model")]
+    #[cfg(feature = "_identity")]
     pub fn as_external_users_self_service_sign_up_events_flow(
         &self,
     ) -> Option<&ExternalUsersSelfServiceSignUpEventsFlow> {
@@ -3070,7 +3070,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::FeatureRolloutPolicy`] variant.
-    #[cfg(feature = "_admin_consent_request_policy")]
+    #[cfg(feature = "_policies")]
     pub fn as_feature_rollout_policy(&self) -> Option<&FeatureRolloutPolicy> {
         match self {
             Self::FeatureRolloutPolicy(value) => Some(value),
@@ -3078,7 +3078,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::FederatedIdentityCredential`] variant.
-    #[cfg(feature = "_attribute_definition")]
+    #[cfg(feature = "_bulk_operation")]
     pub fn as_federated_identity_credential(
         &self,
     ) -> Option<&FederatedIdentityCredential> {
@@ -3088,7 +3088,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::FederatedTokenValidationPolicy`] variant.
-    #[cfg(feature = "_activity_based_timeout_policy")]
+    #[cfg(feature = "_policies")]
     pub fn as_federated_token_validation_policy(
         &self,
     ) -> Option<&FederatedTokenValidationPolicy> {
@@ -3106,7 +3106,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::Fido2AuthenticationMethodConfiguration`] variant.
-    #[cfg(feature = "_advanced_config_state")]
+    #[cfg(feature = "_authentication_method_configurations")]
     pub fn as_fido2_authentication_method_configuration(
         &self,
     ) -> Option<&Fido2AuthenticationMethodConfiguration> {
@@ -3126,7 +3126,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::FieldValueSet`] variant.
-    #[cfg(feature = "_base_item_version")]
+    #[cfg(feature = "_column_link")]
     pub fn as_field_value_set(&self) -> Option<&FieldValueSet> {
         match self {
             Self::FieldValueSet(value) => Some(value),
@@ -3134,7 +3134,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::FileAssessmentRequest`] variant.
-    #[cfg(feature = "_bitlocker")]
+    #[cfg(feature = "_information_protection")]
     pub fn as_file_assessment_request(&self) -> Option<&FileAssessmentRequest> {
         match self {
             Self::FileAssessmentRequest(value) => Some(value),
@@ -3150,7 +3150,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::FileStorage`] variant.
-    #[cfg(feature = "_file_storage")]
+    #[cfg(feature = "_storage")]
     pub fn as_file_storage(&self) -> Option<&FileStorage> {
         match self {
             Self::FileStorage(value) => Some(value),
@@ -3158,7 +3158,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::FileStorageContainer`] variant.
-    #[cfg(feature = "_file_storage")]
+    #[cfg(feature = "_storage")]
     pub fn as_file_storage_container(&self) -> Option<&FileStorageContainer> {
         match self {
             Self::FileStorageContainer(value) => Some(value),
@@ -3166,7 +3166,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::FileStorageContainerType`] variant.
-    #[cfg(feature = "_file_storage")]
+    #[cfg(feature = "_storage")]
     pub fn as_file_storage_container_type(&self) -> Option<&FileStorageContainerType> {
         match self {
             Self::FileStorageContainerType(value) => Some(value),
@@ -3174,7 +3174,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::FileStorageContainerTypeRegistration`] variant.
-    #[cfg(feature = "_file_storage")]
+    #[cfg(feature = "_storage")]
     pub fn as_file_storage_container_type_registration(
         &self,
     ) -> Option<&FileStorageContainerTypeRegistration> {
@@ -3192,7 +3192,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::FixtureMap`] variant.
-    #[cfg(feature = "_assigned_place_mode")]
+    #[cfg(feature = "_places")]
     pub fn as_fixture_map(&self) -> Option<&FixtureMap> {
         match self {
             Self::FixtureMap(value) => Some(value),
@@ -3200,7 +3200,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::Floor`] variant.
-    #[cfg(feature = "_assigned_place_mode")]
+    #[cfg(feature = "_places")]
     pub fn as_floor(&self) -> Option<&Floor> {
         match self {
             Self::Floor(value) => Some(value),
@@ -3208,7 +3208,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::FootprintMap`] variant.
-    #[cfg(feature = "_assigned_place_mode")]
+    #[cfg(feature = "_places")]
     pub fn as_footprint_map(&self) -> Option<&FootprintMap> {
         match self {
             Self::FootprintMap(value) => Some(value),
@@ -3216,7 +3216,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::GranularDriveRestoreArtifact`] variant.
-    #[cfg(feature = "_answer_input_type")]
+    #[cfg(feature = "_solutions")]
     pub fn as_granular_drive_restore_artifact(
         &self,
     ) -> Option<&GranularDriveRestoreArtifact> {
@@ -3226,7 +3226,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::GranularMailboxRestoreArtifact`] variant.
-    #[cfg(feature = "_answer_input_type")]
+    #[cfg(feature = "_solutions")]
     pub fn as_granular_mailbox_restore_artifact(
         &self,
     ) -> Option<&GranularMailboxRestoreArtifact> {
@@ -3236,7 +3236,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::GranularRestoreArtifactBase`] variant.
-    #[cfg(feature = "_answer_input_type")]
+    #[cfg(feature = "_artifact_restore_status")]
     pub fn as_granular_restore_artifact_base(
         &self,
     ) -> Option<&GranularRestoreArtifactBase> {
@@ -3246,7 +3246,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::GranularSiteRestoreArtifact`] variant.
-    #[cfg(feature = "_answer_input_type")]
+    #[cfg(feature = "_solutions")]
     pub fn as_granular_site_restore_artifact(
         &self,
     ) -> Option<&GranularSiteRestoreArtifact> {
@@ -3256,7 +3256,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::Group`] variant.
-    #[cfg(feature = "_activity_based_timeout_policy")]
+    #[cfg(feature = "_group")]
     pub fn as_group(&self) -> Option<&Group> {
         match self {
             Self::Group(value) => Some(value),
@@ -3280,7 +3280,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::GroupSettingTemplate`] variant.
-    #[cfg(feature = "_activity_based_timeout_policy")]
+    #[cfg(feature = "_group_setting_templates")]
     pub fn as_group_setting_template(&self) -> Option<&GroupSettingTemplate> {
         match self {
             Self::GroupSettingTemplate(value) => Some(value),
@@ -3288,7 +3288,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::HomeRealmDiscoveryPolicy`] variant.
-    #[cfg(feature = "_activity_based_timeout_policy")]
+    #[cfg(feature = "_app_credential_restriction_type")]
     pub fn as_home_realm_discovery_policy(&self) -> Option<&HomeRealmDiscoveryPolicy> {
         match self {
             Self::HomeRealmDiscoveryPolicy(value) => Some(value),
@@ -3296,7 +3296,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::HorizontalSection`] variant.
-    #[cfg(feature = "_base_site_page")]
+    #[cfg(feature = "_sites")]
     pub fn as_horizontal_section(&self) -> Option<&HorizontalSection> {
         match self {
             Self::HorizontalSection(value) => Some(value),
@@ -3304,7 +3304,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::HorizontalSectionColumn`] variant.
-    #[cfg(feature = "_base_site_page")]
+    #[cfg(feature = "_sites")]
     pub fn as_horizontal_section_column(&self) -> Option<&HorizontalSectionColumn> {
         match self {
             Self::HorizontalSectionColumn(value) => Some(value),
@@ -3312,7 +3312,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::HumanSecurityFraudProtectionProvider`] variant.
-    #[cfg(feature = "_akamai_attack_group_action_model")]
+    #[cfg(feature = "_identity")]
     pub fn as_human_security_fraud_protection_provider(
         &self,
     ) -> Option<&HumanSecurityFraudProtectionProvider> {
@@ -3322,7 +3322,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::IdentityApiConnector`] variant.
-    #[cfg(feature = "_akamai_attack_group_action_model")]
+    #[cfg(feature = "_identity")]
     pub fn as_identity_api_connector(&self) -> Option<&IdentityApiConnector> {
         match self {
             Self::IdentityApiConnector(value) => Some(value),
@@ -3330,7 +3330,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::IdentityBuiltInUserFlowAttribute`] variant.
-    #[cfg(feature = "_akamai_attack_group_action_model")]
+    #[cfg(feature = "_identity")]
     pub fn as_identity_built_in_user_flow_attribute(
         &self,
     ) -> Option<&IdentityBuiltInUserFlowAttribute> {
@@ -3340,7 +3340,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::IdentityContainer`] variant.
-    #[cfg(feature = "_akamai_attack_group_action_model")]
+    #[cfg(feature = "_identity")]
     pub fn as_identity_container(&self) -> Option<&IdentityContainer> {
         match self {
             Self::IdentityContainer(value) => Some(value),
@@ -3348,7 +3348,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::IdentityCustomUserFlowAttribute`] variant.
-    #[cfg(feature = "_akamai_attack_group_action_model")]
+    #[cfg(feature = "_identity")]
     pub fn as_identity_custom_user_flow_attribute(
         &self,
     ) -> Option<&IdentityCustomUserFlowAttribute> {
@@ -3358,7 +3358,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::MicrosoftGraphIdentityGovernanceCustomTaskExtension`] variant.
-    #[cfg(feature = "_access_package")]
+    #[cfg(feature = "_identity_governance")]
     pub fn as_microsoft_graph_identity_governance_custom_task_extension(
         &self,
     ) -> Option<
@@ -3372,7 +3372,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::MicrosoftGraphIdentityGovernanceInsights`] variant.
-    #[cfg(feature = "_access_package")]
+    #[cfg(feature = "_identity_governance")]
     pub fn as_microsoft_graph_identity_governance_insights(
         &self,
     ) -> Option<&super::super::microsoft_graph_identity_governance::Insights> {
@@ -3382,7 +3382,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::MicrosoftGraphIdentityGovernanceLifecycleManagementSettings`] variant.
-    #[cfg(feature = "_access_package")]
+    #[cfg(feature = "_identity_governance")]
     pub fn as_microsoft_graph_identity_governance_lifecycle_management_settings(
         &self,
     ) -> Option<
@@ -3396,7 +3396,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::MicrosoftGraphIdentityGovernanceLifecycleWorkflowsContainer`] variant.
-    #[cfg(feature = "_access_package")]
+    #[cfg(feature = "_identity_governance")]
     pub fn as_microsoft_graph_identity_governance_lifecycle_workflows_container(
         &self,
     ) -> Option<
@@ -3410,7 +3410,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::MicrosoftGraphIdentityGovernanceRun`] variant.
-    #[cfg(feature = "_access_package")]
+    #[cfg(feature = "_identity_governance")]
     pub fn as_microsoft_graph_identity_governance_run(
         &self,
     ) -> Option<&super::super::microsoft_graph_identity_governance::Run> {
@@ -3424,7 +3424,7 @@ impl AnyEntity {
 #[cfg(feature = "_entity")]
 impl AnyEntity {
     /// The value if it is a [`AnyEntity::MicrosoftGraphIdentityGovernanceTask`] variant.
-    #[cfg(feature = "_access_package")]
+    #[cfg(feature = "_identity_governance")]
     pub fn as_microsoft_graph_identity_governance_task(
         &self,
     ) -> Option<&super::super::microsoft_graph_identity_governance::Task> {
@@ -3434,7 +3434,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::MicrosoftGraphIdentityGovernanceTaskDefinition`] variant.
-    #[cfg(feature = "_access_package")]
+    #[cfg(feature = "_identity_governance")]
     pub fn as_microsoft_graph_identity_governance_task_definition(
         &self,
     ) -> Option<&super::super::microsoft_graph_identity_governance::TaskDefinition> {
@@ -3444,7 +3444,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::MicrosoftGraphIdentityGovernanceTaskProcessingResult`] variant.
-    #[cfg(feature = "_access_package")]
+    #[cfg(feature = "_identity_governance")]
     pub fn as_microsoft_graph_identity_governance_task_processing_result(
         &self,
     ) -> Option<
@@ -3458,7 +3458,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::MicrosoftGraphIdentityGovernanceTaskReport`] variant.
-    #[cfg(feature = "_access_package")]
+    #[cfg(feature = "_identity_governance")]
     pub fn as_microsoft_graph_identity_governance_task_report(
         &self,
     ) -> Option<&super::super::microsoft_graph_identity_governance::TaskReport> {
@@ -3468,7 +3468,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::MicrosoftGraphIdentityGovernanceUserProcessingResult`] variant.
-    #[cfg(feature = "_access_package")]
+    #[cfg(feature = "_identity_governance")]
     pub fn as_microsoft_graph_identity_governance_user_processing_result(
         &self,
     ) -> Option<
@@ -3482,7 +3482,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::MicrosoftGraphIdentityGovernanceWorkflowTemplate`] variant.
-    #[cfg(feature = "_access_package")]
+    #[cfg(feature = "_identity_governance")]
     pub fn as_microsoft_graph_identity_governance_workflow_template(
         &self,
     ) -> Option<&super::super::microsoft_graph_identity_governance::WorkflowTemplate> {
@@ -3500,7 +3500,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::IdentitySecurityDefaultsEnforcementPolicy`] variant.
-    #[cfg(feature = "_activity_based_timeout_policy")]
+    #[cfg(feature = "_policies")]
     pub fn as_identity_security_defaults_enforcement_policy(
         &self,
     ) -> Option<&IdentitySecurityDefaultsEnforcementPolicy> {
@@ -3510,7 +3510,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::IdentityUserFlow`] variant.
-    #[cfg(feature = "_akamai_attack_group_action_model")]
+    #[cfg(feature = "_identity_user_flow")]
     pub fn as_identity_user_flow(&self) -> Option<&IdentityUserFlow> {
         match self {
             Self::IdentityUserFlow(value) => Some(value),
@@ -3518,7 +3518,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::IdentityUserFlowAttribute`] variant.
-    #[cfg(feature = "_akamai_attack_group_action_model")]
+    #[cfg(feature = "_identity")]
     pub fn as_identity_user_flow_attribute(&self) -> Option<&IdentityUserFlowAttribute> {
         match self {
             Self::IdentityUserFlowAttribute(value) => Some(value),
@@ -3526,7 +3526,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::IdentityUserFlowAttributeAssignment`] variant.
-    #[cfg(feature = "_akamai_attack_group_action_model")]
+    #[cfg(feature = "_identity")]
     pub fn as_identity_user_flow_attribute_assignment(
         &self,
     ) -> Option<&IdentityUserFlowAttributeAssignment> {
@@ -3536,7 +3536,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::IdentityVerifiedIdRoot`] variant.
-    #[cfg(feature = "_akamai_attack_group_action_model")]
+    #[cfg(feature = "_identity")]
     pub fn as_identity_verified_id_root(&self) -> Option<&IdentityVerifiedIdRoot> {
         match self {
             Self::IdentityVerifiedIdRoot(value) => Some(value),
@@ -3544,7 +3544,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::ImportedWindowsAutopilotDeviceIdentity`] variant.
-    #[cfg(feature = "_android_compliance_policy")]
+    #[cfg(feature = "_device_management")]
     pub fn as_imported_windows_autopilot_device_identity(
         &self,
     ) -> Option<&ImportedWindowsAutopilotDeviceIdentity> {
@@ -3554,7 +3554,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::ImportedWindowsAutopilotDeviceIdentityUpload`] variant.
-    #[cfg(feature = "_me")]
+    #[cfg(feature = "_activities_container")]
     pub fn as_imported_windows_autopilot_device_identity_upload(
         &self,
     ) -> Option<&ImportedWindowsAutopilotDeviceIdentityUpload> {
@@ -3582,7 +3582,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::InsightsSettings`] variant.
-    #[cfg(feature = "_admin_microsoft365_apps")]
+    #[cfg(feature = "_admin")]
     pub fn as_insights_settings(&self) -> Option<&InsightsSettings> {
         match self {
             Self::InsightsSettings(value) => Some(value),
@@ -3590,7 +3590,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::InternalDomainFederation`] variant.
-    #[cfg(feature = "_authentication_protocol")]
+    #[cfg(feature = "_domains")]
     pub fn as_internal_domain_federation(&self) -> Option<&InternalDomainFederation> {
         match self {
             Self::InternalDomainFederation(value) => Some(value),
@@ -3598,7 +3598,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::InternetExplorerMode`] variant.
-    #[cfg(feature = "_admin_microsoft365_apps")]
+    #[cfg(feature = "_admin")]
     pub fn as_internet_explorer_mode(&self) -> Option<&InternetExplorerMode> {
         match self {
             Self::InternetExplorerMode(value) => Some(value),
@@ -3606,7 +3606,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::Invitation`] variant.
-    #[cfg(feature = "_invitation")]
+    #[cfg(feature = "_invitations")]
     pub fn as_invitation(&self) -> Option<&Invitation> {
         match self {
             Self::Invitation(value) => Some(value),
@@ -3614,7 +3614,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::InviteParticipantsOperation`] variant.
-    #[cfg(feature = "_add_large_gallery_view_operation")]
+    #[cfg(feature = "_communications")]
     pub fn as_invite_participants_operation(
         &self,
     ) -> Option<&InviteParticipantsOperation> {
@@ -3624,7 +3624,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::IosCompliancePolicy`] variant.
-    #[cfg(feature = "_android_compliance_policy")]
+    #[cfg(feature = "_device_management")]
     pub fn as_ios_compliance_policy(&self) -> Option<&IosCompliancePolicy> {
         match self {
             Self::IosCompliancePolicy(value) => Some(value),
@@ -3632,7 +3632,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::IosCustomConfiguration`] variant.
-    #[cfg(feature = "_android_compliance_policy")]
+    #[cfg(feature = "_device_management")]
     pub fn as_ios_custom_configuration(&self) -> Option<&IosCustomConfiguration> {
         match self {
             Self::IosCustomConfiguration(value) => Some(value),
@@ -3640,7 +3640,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::IosDeviceFeaturesConfiguration`] variant.
-    #[cfg(feature = "_android_compliance_policy")]
+    #[cfg(feature = "_device_management")]
     pub fn as_ios_device_features_configuration(
         &self,
     ) -> Option<&IosDeviceFeaturesConfiguration> {
@@ -3650,7 +3650,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::IosGeneralDeviceConfiguration`] variant.
-    #[cfg(feature = "_android_compliance_policy")]
+    #[cfg(feature = "_device_management")]
     pub fn as_ios_general_device_configuration(
         &self,
     ) -> Option<&IosGeneralDeviceConfiguration> {
@@ -3660,7 +3660,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::IosLobApp`] variant.
-    #[cfg(feature = "_android_lob_app")]
+    #[cfg(feature = "_device_app_management")]
     pub fn as_ios_lob_app(&self) -> Option<&IosLobApp> {
         match self {
             Self::IosLobApp(value) => Some(value),
@@ -3668,7 +3668,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::IosLobAppProvisioningConfigurationAssignment`] variant.
-    #[cfg(feature = "_me")]
+    #[cfg(feature = "_activities_container")]
     pub fn as_ios_lob_app_provisioning_configuration_assignment(
         &self,
     ) -> Option<&IosLobAppProvisioningConfigurationAssignment> {
@@ -3678,7 +3678,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::IosManagedAppProtection`] variant.
-    #[cfg(feature = "_android_managed_app_protection")]
+    #[cfg(feature = "_device_app_management")]
     pub fn as_ios_managed_app_protection(&self) -> Option<&IosManagedAppProtection> {
         match self {
             Self::IosManagedAppProtection(value) => Some(value),
@@ -3686,7 +3686,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::IosManagedAppRegistration`] variant.
-    #[cfg(feature = "_android_lob_app")]
+    #[cfg(feature = "_device_app_management")]
     pub fn as_ios_managed_app_registration(&self) -> Option<&IosManagedAppRegistration> {
         match self {
             Self::IosManagedAppRegistration(value) => Some(value),
@@ -3694,7 +3694,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::IosMobileAppConfiguration`] variant.
-    #[cfg(feature = "_android_lob_app")]
+    #[cfg(feature = "_device_app_management")]
     pub fn as_ios_mobile_app_configuration(&self) -> Option<&IosMobileAppConfiguration> {
         match self {
             Self::IosMobileAppConfiguration(value) => Some(value),
@@ -3702,7 +3702,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::IosStoreApp`] variant.
-    #[cfg(feature = "_android_lob_app")]
+    #[cfg(feature = "_device_app_management")]
     pub fn as_ios_store_app(&self) -> Option<&IosStoreApp> {
         match self {
             Self::IosStoreApp(value) => Some(value),
@@ -3710,7 +3710,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::IosUpdateConfiguration`] variant.
-    #[cfg(feature = "_android_compliance_policy")]
+    #[cfg(feature = "_device_management")]
     pub fn as_ios_update_configuration(&self) -> Option<&IosUpdateConfiguration> {
         match self {
             Self::IosUpdateConfiguration(value) => Some(value),
@@ -3718,7 +3718,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::IosUpdateDeviceStatus`] variant.
-    #[cfg(feature = "_android_compliance_policy")]
+    #[cfg(feature = "_device_management")]
     pub fn as_ios_update_device_status(&self) -> Option<&IosUpdateDeviceStatus> {
         match self {
             Self::IosUpdateDeviceStatus(value) => Some(value),
@@ -3726,7 +3726,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::IosVppApp`] variant.
-    #[cfg(feature = "_android_lob_app")]
+    #[cfg(feature = "_device_app_management")]
     pub fn as_ios_vpp_app(&self) -> Option<&IosVppApp> {
         match self {
             Self::IosVppApp(value) => Some(value),
@@ -3734,7 +3734,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::IosVppEBook`] variant.
-    #[cfg(feature = "_android_lob_app")]
+    #[cfg(feature = "_device_app_management")]
     pub fn as_ios_vpp_e_book(&self) -> Option<&IosVppEBook> {
         match self {
             Self::IosVppEBook(value) => Some(value),
@@ -3742,7 +3742,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::IosVppEBookAssignment`] variant.
-    #[cfg(feature = "_android_lob_app")]
+    #[cfg(feature = "_device_app_management")]
     pub fn as_ios_vpp_e_book_assignment(&self) -> Option<&IosVppEBookAssignment> {
         match self {
             Self::IosVppEBookAssignment(value) => Some(value),
@@ -3750,7 +3750,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::IosiPadOsWebClip`] variant.
-    #[cfg(feature = "_android_lob_app")]
+    #[cfg(feature = "_device_app_management")]
     pub fn as_iosi_pad_os_web_clip(&self) -> Option<&IosiPadOsWebClip> {
         match self {
             Self::IosiPadOsWebClip(value) => Some(value),
@@ -3766,7 +3766,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::ItemActivityStat`] variant.
-    #[cfg(feature = "_base_item_version")]
+    #[cfg(feature = "_column_link")]
     pub fn as_item_activity_stat(&self) -> Option<&ItemActivityStat> {
         match self {
             Self::ItemActivityStat(value) => Some(value),
@@ -3774,7 +3774,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::ItemAnalytics`] variant.
-    #[cfg(feature = "_access_action")]
+    #[cfg(feature = "_column_link")]
     pub fn as_item_analytics(&self) -> Option<&ItemAnalytics> {
         match self {
             Self::ItemAnalytics(value) => Some(value),
@@ -3798,7 +3798,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::ItemRetentionLabel`] variant.
-    #[cfg(feature = "_drive_item_version")]
+    #[cfg(feature = "_drives")]
     pub fn as_item_retention_label(&self) -> Option<&ItemRetentionLabel> {
         match self {
             Self::ItemRetentionLabel(value) => Some(value),
@@ -3806,7 +3806,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::LabelContentRight`] variant.
-    #[cfg(feature = "_me")]
+    #[cfg(feature = "_activities_container")]
     pub fn as_label_content_right(&self) -> Option<&LabelContentRight> {
         match self {
             Self::LabelContentRight(value) => Some(value),
@@ -3814,7 +3814,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::LandingPage`] variant.
-    #[cfg(feature = "_account_target_content")]
+    #[cfg(feature = "_security")]
     pub fn as_landing_page(&self) -> Option<&LandingPage> {
         match self {
             Self::LandingPage(value) => Some(value),
@@ -3822,7 +3822,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::LandingPageDetail`] variant.
-    #[cfg(feature = "_account_target_content")]
+    #[cfg(feature = "_security")]
     pub fn as_landing_page_detail(&self) -> Option<&LandingPageDetail> {
         match self {
             Self::LandingPageDetail(value) => Some(value),
@@ -3838,7 +3838,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::LearningContent`] variant.
-    #[cfg(feature = "_assignment_type")]
+    #[cfg(feature = "_employee_experience")]
     pub fn as_learning_content(&self) -> Option<&LearningContent> {
         match self {
             Self::LearningContent(value) => Some(value),
@@ -3854,7 +3854,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::LearningProvider`] variant.
-    #[cfg(feature = "_assignment_type")]
+    #[cfg(feature = "_employee_experience")]
     pub fn as_learning_provider(&self) -> Option<&LearningProvider> {
         match self {
             Self::LearningProvider(value) => Some(value),
@@ -3872,7 +3872,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::LevelMap`] variant.
-    #[cfg(feature = "_assigned_place_mode")]
+    #[cfg(feature = "_places")]
     pub fn as_level_map(&self) -> Option<&LevelMap> {
         match self {
             Self::LevelMap(value) => Some(value),
@@ -3896,7 +3896,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::List`] variant.
-    #[cfg(feature = "_base_item_version")]
+    #[cfg(feature = "_column_link")]
     pub fn as_list(&self) -> Option<&List> {
         match self {
             Self::List(value) => Some(value),
@@ -3904,7 +3904,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::ListItem`] variant.
-    #[cfg(feature = "_base_item_version")]
+    #[cfg(feature = "_column_link")]
     pub fn as_list_item(&self) -> Option<&ListItem> {
         match self {
             Self::ListItem(value) => Some(value),
@@ -3912,7 +3912,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::ListItemVersion`] variant.
-    #[cfg(feature = "_base_item_version")]
+    #[cfg(feature = "_column_link")]
     pub fn as_list_item_version(&self) -> Option<&ListItemVersion> {
         match self {
             Self::ListItemVersion(value) => Some(value),
@@ -3920,7 +3920,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::LocalizedNotificationMessage`] variant.
-    #[cfg(feature = "_android_compliance_policy")]
+    #[cfg(feature = "_device_management")]
     pub fn as_localized_notification_message(
         &self,
     ) -> Option<&LocalizedNotificationMessage> {
@@ -3930,7 +3930,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::LoginPage`] variant.
-    #[cfg(feature = "_account_target_content")]
+    #[cfg(feature = "_security")]
     pub fn as_login_page(&self) -> Option<&LoginPage> {
         match self {
             Self::LoginPage(value) => Some(value),
@@ -3946,7 +3946,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::M365AppsInstallationOptions`] variant.
-    #[cfg(feature = "_admin_microsoft365_apps")]
+    #[cfg(feature = "_admin")]
     pub fn as_m365_apps_installation_options(
         &self,
     ) -> Option<&M365AppsInstallationOptions> {
@@ -3956,7 +3956,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::MacOsCompliancePolicy`] variant.
-    #[cfg(feature = "_android_compliance_policy")]
+    #[cfg(feature = "_device_management")]
     pub fn as_mac_os_compliance_policy(&self) -> Option<&MacOsCompliancePolicy> {
         match self {
             Self::MacOsCompliancePolicy(value) => Some(value),
@@ -3964,7 +3964,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::MacOsCustomConfiguration`] variant.
-    #[cfg(feature = "_android_compliance_policy")]
+    #[cfg(feature = "_device_management")]
     pub fn as_mac_os_custom_configuration(&self) -> Option<&MacOsCustomConfiguration> {
         match self {
             Self::MacOsCustomConfiguration(value) => Some(value),
@@ -3972,7 +3972,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::MacOsDeviceFeaturesConfiguration`] variant.
-    #[cfg(feature = "_android_compliance_policy")]
+    #[cfg(feature = "_device_management")]
     pub fn as_mac_os_device_features_configuration(
         &self,
     ) -> Option<&MacOsDeviceFeaturesConfiguration> {
@@ -3982,7 +3982,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::MacOsDmgApp`] variant.
-    #[cfg(feature = "_android_lob_app")]
+    #[cfg(feature = "_device_app_management")]
     pub fn as_mac_os_dmg_app(&self) -> Option<&MacOsDmgApp> {
         match self {
             Self::MacOsDmgApp(value) => Some(value),
@@ -3990,7 +3990,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::MacOsGeneralDeviceConfiguration`] variant.
-    #[cfg(feature = "_android_compliance_policy")]
+    #[cfg(feature = "_device_management")]
     pub fn as_mac_os_general_device_configuration(
         &self,
     ) -> Option<&MacOsGeneralDeviceConfiguration> {
@@ -4000,7 +4000,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::MacOsLobApp`] variant.
-    #[cfg(feature = "_android_lob_app")]
+    #[cfg(feature = "_device_app_management")]
     pub fn as_mac_os_lob_app(&self) -> Option<&MacOsLobApp> {
         match self {
             Self::MacOsLobApp(value) => Some(value),
@@ -4008,7 +4008,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::MacOsMicrosoftDefenderApp`] variant.
-    #[cfg(feature = "_android_lob_app")]
+    #[cfg(feature = "_device_app_management")]
     pub fn as_mac_os_microsoft_defender_app(
         &self,
     ) -> Option<&MacOsMicrosoftDefenderApp> {
@@ -4018,7 +4018,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::MacOsMicrosoftEdgeApp`] variant.
-    #[cfg(feature = "_android_lob_app")]
+    #[cfg(feature = "_device_app_management")]
     pub fn as_mac_os_microsoft_edge_app(&self) -> Option<&MacOsMicrosoftEdgeApp> {
         match self {
             Self::MacOsMicrosoftEdgeApp(value) => Some(value),
@@ -4026,7 +4026,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::MacOsOfficeSuiteApp`] variant.
-    #[cfg(feature = "_android_lob_app")]
+    #[cfg(feature = "_device_app_management")]
     pub fn as_mac_os_office_suite_app(&self) -> Option<&MacOsOfficeSuiteApp> {
         match self {
             Self::MacOsOfficeSuiteApp(value) => Some(value),
@@ -4034,7 +4034,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::MailAssessmentRequest`] variant.
-    #[cfg(feature = "_bitlocker")]
+    #[cfg(feature = "_information_protection")]
     pub fn as_mail_assessment_request(&self) -> Option<&MailAssessmentRequest> {
         match self {
             Self::MailAssessmentRequest(value) => Some(value),
@@ -4058,7 +4058,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::Mailbox`] variant.
-    #[cfg(feature = "_activity_based_timeout_policy")]
+    #[cfg(feature = "_admin")]
     pub fn as_mailbox(&self) -> Option<&Mailbox> {
         match self {
             Self::Mailbox(value) => Some(value),
@@ -4066,7 +4066,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::MailboxFolder`] variant.
-    #[cfg(feature = "_mailbox_folder")]
+    #[cfg(feature = "_admin")]
     pub fn as_mailbox_folder(&self) -> Option<&MailboxFolder> {
         match self {
             Self::MailboxFolder(value) => Some(value),
@@ -4074,7 +4074,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::MailboxItem`] variant.
-    #[cfg(feature = "_mailbox_item")]
+    #[cfg(feature = "_admin")]
     pub fn as_mailbox_item(&self) -> Option<&MailboxItem> {
         match self {
             Self::MailboxItem(value) => Some(value),
@@ -4082,7 +4082,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::MailboxProtectionRule`] variant.
-    #[cfg(feature = "_answer_input_type")]
+    #[cfg(feature = "_solutions")]
     pub fn as_mailbox_protection_rule(&self) -> Option<&MailboxProtectionRule> {
         match self {
             Self::MailboxProtectionRule(value) => Some(value),
@@ -4090,7 +4090,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::MailboxProtectionUnit`] variant.
-    #[cfg(feature = "_answer_input_type")]
+    #[cfg(feature = "_solutions")]
     pub fn as_mailbox_protection_unit(&self) -> Option<&MailboxProtectionUnit> {
         match self {
             Self::MailboxProtectionUnit(value) => Some(value),
@@ -4098,7 +4098,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::MailboxProtectionUnitsBulkAdditionJob`] variant.
-    #[cfg(feature = "_answer_input_type")]
+    #[cfg(feature = "_solutions")]
     pub fn as_mailbox_protection_units_bulk_addition_job(
         &self,
     ) -> Option<&MailboxProtectionUnitsBulkAdditionJob> {
@@ -4108,7 +4108,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::MailboxRestoreArtifact`] variant.
-    #[cfg(feature = "_answer_input_type")]
+    #[cfg(feature = "_solutions")]
     pub fn as_mailbox_restore_artifact(&self) -> Option<&MailboxRestoreArtifact> {
         match self {
             Self::MailboxRestoreArtifact(value) => Some(value),
@@ -4116,7 +4116,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::MailboxRestoreArtifactsBulkAdditionRequest`] variant.
-    #[cfg(feature = "_answer_input_type")]
+    #[cfg(feature = "_solutions")]
     pub fn as_mailbox_restore_artifacts_bulk_addition_request(
         &self,
     ) -> Option<&MailboxRestoreArtifactsBulkAdditionRequest> {
@@ -4126,7 +4126,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::MalwareStateForWindowsDevice`] variant.
-    #[cfg(feature = "_android_compliance_policy")]
+    #[cfg(feature = "_device_management")]
     pub fn as_malware_state_for_windows_device(
         &self,
     ) -> Option<&MalwareStateForWindowsDevice> {
@@ -4136,7 +4136,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::ManagedAndroidLobApp`] variant.
-    #[cfg(feature = "_android_lob_app")]
+    #[cfg(feature = "_device_app_management")]
     pub fn as_managed_android_lob_app(&self) -> Option<&ManagedAndroidLobApp> {
         match self {
             Self::ManagedAndroidLobApp(value) => Some(value),
@@ -4144,7 +4144,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::ManagedAndroidStoreApp`] variant.
-    #[cfg(feature = "_android_lob_app")]
+    #[cfg(feature = "_device_app_management")]
     pub fn as_managed_android_store_app(&self) -> Option<&ManagedAndroidStoreApp> {
         match self {
             Self::ManagedAndroidStoreApp(value) => Some(value),
@@ -4152,7 +4152,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::ManagedAppOperation`] variant.
-    #[cfg(feature = "_android_lob_app")]
+    #[cfg(feature = "_device_app_management")]
     pub fn as_managed_app_operation(&self) -> Option<&ManagedAppOperation> {
         match self {
             Self::ManagedAppOperation(value) => Some(value),
@@ -4160,7 +4160,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::ManagedAppPolicyDeploymentSummary`] variant.
-    #[cfg(feature = "_android_lob_app")]
+    #[cfg(feature = "_device_app_management")]
     pub fn as_managed_app_policy_deployment_summary(
         &self,
     ) -> Option<&ManagedAppPolicyDeploymentSummary> {
@@ -4170,7 +4170,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::ManagedAppStatusRaw`] variant.
-    #[cfg(feature = "_android_lob_app")]
+    #[cfg(feature = "_device_app_management")]
     pub fn as_managed_app_status_raw(&self) -> Option<&ManagedAppStatusRaw> {
         match self {
             Self::ManagedAppStatusRaw(value) => Some(value),
@@ -4186,7 +4186,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::ManagedDeviceMobileAppConfigurationAssignment`] variant.
-    #[cfg(feature = "_android_lob_app")]
+    #[cfg(feature = "_device_app_management")]
     pub fn as_managed_device_mobile_app_configuration_assignment(
         &self,
     ) -> Option<&ManagedDeviceMobileAppConfigurationAssignment> {
@@ -4196,7 +4196,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::ManagedDeviceMobileAppConfigurationDeviceStatus`] variant.
-    #[cfg(feature = "_android_lob_app")]
+    #[cfg(feature = "_device_app_management")]
     pub fn as_managed_device_mobile_app_configuration_device_status(
         &self,
     ) -> Option<&ManagedDeviceMobileAppConfigurationDeviceStatus> {
@@ -4206,7 +4206,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::ManagedDeviceMobileAppConfigurationDeviceSummary`] variant.
-    #[cfg(feature = "_android_lob_app")]
+    #[cfg(feature = "_device_app_management")]
     pub fn as_managed_device_mobile_app_configuration_device_summary(
         &self,
     ) -> Option<&ManagedDeviceMobileAppConfigurationDeviceSummary> {
@@ -4216,7 +4216,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::ManagedDeviceMobileAppConfigurationUserStatus`] variant.
-    #[cfg(feature = "_android_lob_app")]
+    #[cfg(feature = "_device_app_management")]
     pub fn as_managed_device_mobile_app_configuration_user_status(
         &self,
     ) -> Option<&ManagedDeviceMobileAppConfigurationUserStatus> {
@@ -4226,7 +4226,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::ManagedDeviceMobileAppConfigurationUserSummary`] variant.
-    #[cfg(feature = "_android_lob_app")]
+    #[cfg(feature = "_device_app_management")]
     pub fn as_managed_device_mobile_app_configuration_user_summary(
         &self,
     ) -> Option<&ManagedDeviceMobileAppConfigurationUserSummary> {
@@ -4236,7 +4236,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::ManagedDeviceOverview`] variant.
-    #[cfg(feature = "_android_compliance_policy")]
+    #[cfg(feature = "_device_management")]
     pub fn as_managed_device_overview(&self) -> Option<&ManagedDeviceOverview> {
         match self {
             Self::ManagedDeviceOverview(value) => Some(value),
@@ -4244,7 +4244,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::ManagedEBookAssignment`] variant.
-    #[cfg(feature = "_android_lob_app")]
+    #[cfg(feature = "_device_app_management")]
     pub fn as_managed_e_book_assignment(&self) -> Option<&ManagedEBookAssignment> {
         match self {
             Self::ManagedEBookAssignment(value) => Some(value),
@@ -4252,7 +4252,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::ManagedIosLobApp`] variant.
-    #[cfg(feature = "_android_lob_app")]
+    #[cfg(feature = "_device_app_management")]
     pub fn as_managed_ios_lob_app(&self) -> Option<&ManagedIosLobApp> {
         match self {
             Self::ManagedIosLobApp(value) => Some(value),
@@ -4260,7 +4260,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::ManagedIosStoreApp`] variant.
-    #[cfg(feature = "_android_lob_app")]
+    #[cfg(feature = "_device_app_management")]
     pub fn as_managed_ios_store_app(&self) -> Option<&ManagedIosStoreApp> {
         match self {
             Self::ManagedIosStoreApp(value) => Some(value),
@@ -4268,7 +4268,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::ManagedMobileApp`] variant.
-    #[cfg(feature = "_android_lob_app")]
+    #[cfg(feature = "_device_app_management")]
     pub fn as_managed_mobile_app(&self) -> Option<&ManagedMobileApp> {
         match self {
             Self::ManagedMobileApp(value) => Some(value),
@@ -4276,7 +4276,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::MdmWindowsInformationProtectionPolicy`] variant.
-    #[cfg(feature = "_android_managed_app_protection")]
+    #[cfg(feature = "_device_app_management")]
     pub fn as_mdm_windows_information_protection_policy(
         &self,
     ) -> Option<&MdmWindowsInformationProtectionPolicy> {
@@ -4294,7 +4294,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::MembershipOutlierInsight`] variant.
-    #[cfg(feature = "_access_package")]
+    #[cfg(feature = "_identity_governance")]
     pub fn as_membership_outlier_insight(&self) -> Option<&MembershipOutlierInsight> {
         match self {
             Self::MembershipOutlierInsight(value) => Some(value),
@@ -4302,7 +4302,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::Message`] variant.
-    #[cfg(feature = "_attachment")]
+    #[cfg(feature = "_attendee")]
     pub fn as_message(&self) -> Option<&Message> {
         match self {
             Self::Message(value) => Some(value),
@@ -4318,7 +4318,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::MessageTracingRoot`] variant.
-    #[cfg(feature = "_admin_microsoft365_apps")]
+    #[cfg(feature = "_admin")]
     pub fn as_message_tracing_root(&self) -> Option<&MessageTracingRoot> {
         match self {
             Self::MessageTracingRoot(value) => Some(value),
@@ -4346,7 +4346,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::MicrosoftAuthenticatorAuthenticationMethodConfiguration`] variant.
-    #[cfg(feature = "_advanced_config_state")]
+    #[cfg(feature = "_authentication_method_configurations")]
     pub fn as_microsoft_authenticator_authentication_method_configuration(
         &self,
     ) -> Option<&MicrosoftAuthenticatorAuthenticationMethodConfiguration> {
@@ -4358,7 +4358,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::MicrosoftAuthenticatorAuthenticationMethodTarget`] variant.
-    #[cfg(feature = "_advanced_config_state")]
+    #[cfg(feature = "_authentication_method_configurations")]
     pub fn as_microsoft_authenticator_authentication_method_target(
         &self,
     ) -> Option<&MicrosoftAuthenticatorAuthenticationMethodTarget> {
@@ -4368,7 +4368,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::MicrosoftStoreForBusinessApp`] variant.
-    #[cfg(feature = "_android_lob_app")]
+    #[cfg(feature = "_device_app_management")]
     pub fn as_microsoft_store_for_business_app(
         &self,
     ) -> Option<&MicrosoftStoreForBusinessApp> {
@@ -4378,7 +4378,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::MobileAppAssignment`] variant.
-    #[cfg(feature = "_android_lob_app")]
+    #[cfg(feature = "_device_app_management")]
     pub fn as_mobile_app_assignment(&self) -> Option<&MobileAppAssignment> {
         match self {
             Self::MobileAppAssignment(value) => Some(value),
@@ -4386,7 +4386,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::MobileAppCategory`] variant.
-    #[cfg(feature = "_android_lob_app")]
+    #[cfg(feature = "_device_app_management")]
     pub fn as_mobile_app_category(&self) -> Option<&MobileAppCategory> {
         match self {
             Self::MobileAppCategory(value) => Some(value),
@@ -4394,7 +4394,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::MobileAppContent`] variant.
-    #[cfg(feature = "_android_lob_app")]
+    #[cfg(feature = "_device_app_management")]
     pub fn as_mobile_app_content(&self) -> Option<&MobileAppContent> {
         match self {
             Self::MobileAppContent(value) => Some(value),
@@ -4402,7 +4402,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::MobileAppContentFile`] variant.
-    #[cfg(feature = "_android_lob_app")]
+    #[cfg(feature = "_device_app_management")]
     pub fn as_mobile_app_content_file(&self) -> Option<&MobileAppContentFile> {
         match self {
             Self::MobileAppContentFile(value) => Some(value),
@@ -4410,7 +4410,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::MobileAppTroubleshootingEvent`] variant.
-    #[cfg(feature = "_android_compliance_policy")]
+    #[cfg(feature = "_device_management")]
     pub fn as_mobile_app_troubleshooting_event(
         &self,
     ) -> Option<&MobileAppTroubleshootingEvent> {
@@ -4420,7 +4420,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::MobileThreatDefenseConnector`] variant.
-    #[cfg(feature = "_android_compliance_policy")]
+    #[cfg(feature = "_device_management")]
     pub fn as_mobile_threat_defense_connector(
         &self,
     ) -> Option<&MobileThreatDefenseConnector> {
@@ -4430,7 +4430,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::MultiTenantOrganization`] variant.
-    #[cfg(feature = "_delegated_admin_access_assignment")]
+    #[cfg(feature = "_tenant_relationships")]
     pub fn as_multi_tenant_organization(&self) -> Option<&MultiTenantOrganization> {
         match self {
             Self::MultiTenantOrganization(value) => Some(value),
@@ -4438,7 +4438,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::MultiTenantOrganizationIdentitySyncPolicyTemplate`] variant.
-    #[cfg(feature = "_b2b_identity_providers_type")]
+    #[cfg(feature = "_policies")]
     pub fn as_multi_tenant_organization_identity_sync_policy_template(
         &self,
     ) -> Option<&MultiTenantOrganizationIdentitySyncPolicyTemplate> {
@@ -4448,7 +4448,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::MultiTenantOrganizationJoinRequestRecord`] variant.
-    #[cfg(feature = "_delegated_admin_access_assignment")]
+    #[cfg(feature = "_tenant_relationships")]
     pub fn as_multi_tenant_organization_join_request_record(
         &self,
     ) -> Option<&MultiTenantOrganizationJoinRequestRecord> {
@@ -4458,7 +4458,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::MultiTenantOrganizationMember`] variant.
-    #[cfg(feature = "_activity_based_timeout_policy")]
+    #[cfg(feature = "_tenant_relationships")]
     pub fn as_multi_tenant_organization_member(
         &self,
     ) -> Option<&MultiTenantOrganizationMember> {
@@ -4468,7 +4468,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::MultiTenantOrganizationPartnerConfigurationTemplate`] variant.
-    #[cfg(feature = "_b2b_identity_providers_type")]
+    #[cfg(feature = "_policies")]
     pub fn as_multi_tenant_organization_partner_configuration_template(
         &self,
     ) -> Option<&MultiTenantOrganizationPartnerConfigurationTemplate> {
@@ -4480,7 +4480,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::MultiValueLegacyExtendedProperty`] variant.
-    #[cfg(feature = "_mailbox_item")]
+    #[cfg(feature = "_multi_value_legacy_extended_property")]
     pub fn as_multi_value_legacy_extended_property(
         &self,
     ) -> Option<&MultiValueLegacyExtendedProperty> {
@@ -4490,7 +4490,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::MuteParticipantOperation`] variant.
-    #[cfg(feature = "_add_large_gallery_view_operation")]
+    #[cfg(feature = "_communications")]
     pub fn as_mute_participant_operation(&self) -> Option<&MuteParticipantOperation> {
         match self {
             Self::MuteParticipantOperation(value) => Some(value),
@@ -4506,7 +4506,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::NotificationMessageTemplate`] variant.
-    #[cfg(feature = "_android_compliance_policy")]
+    #[cfg(feature = "_device_management")]
     pub fn as_notification_message_template(
         &self,
     ) -> Option<&NotificationMessageTemplate> {
@@ -4524,7 +4524,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::OfferShiftRequest`] variant.
-    #[cfg(feature = "_clonable_team_parts")]
+    #[cfg(feature = "_teams")]
     pub fn as_offer_shift_request(&self) -> Option<&OfferShiftRequest> {
         match self {
             Self::OfferShiftRequest(value) => Some(value),
@@ -4552,7 +4552,7 @@ impl AnyEntity {
 #[cfg(feature = "_entity")]
 impl AnyEntity {
     /// The value if it is a [`AnyEntity::OnAttributeCollectionListener`] variant.
-    #[cfg(feature = "_akamai_attack_group_action_model")]
+    #[cfg(feature = "_identity")]
     pub fn as_on_attribute_collection_listener(
         &self,
     ) -> Option<&OnAttributeCollectionListener> {
@@ -4562,7 +4562,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::OnAttributeCollectionStartCustomExtension`] variant.
-    #[cfg(feature = "_azure_ad_pop_token_authentication")]
+    #[cfg(feature = "_identity_governance")]
     pub fn as_on_attribute_collection_start_custom_extension(
         &self,
     ) -> Option<&OnAttributeCollectionStartCustomExtension> {
@@ -4572,7 +4572,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::OnAttributeCollectionStartListener`] variant.
-    #[cfg(feature = "_akamai_attack_group_action_model")]
+    #[cfg(feature = "_identity")]
     pub fn as_on_attribute_collection_start_listener(
         &self,
     ) -> Option<&OnAttributeCollectionStartListener> {
@@ -4582,7 +4582,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::OnAttributeCollectionSubmitCustomExtension`] variant.
-    #[cfg(feature = "_azure_ad_pop_token_authentication")]
+    #[cfg(feature = "_identity_governance")]
     pub fn as_on_attribute_collection_submit_custom_extension(
         &self,
     ) -> Option<&OnAttributeCollectionSubmitCustomExtension> {
@@ -4592,7 +4592,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::OnAttributeCollectionSubmitListener`] variant.
-    #[cfg(feature = "_akamai_attack_group_action_model")]
+    #[cfg(feature = "_identity")]
     pub fn as_on_attribute_collection_submit_listener(
         &self,
     ) -> Option<&OnAttributeCollectionSubmitListener> {
@@ -4602,7 +4602,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::OnAuthenticationMethodLoadStartListener`] variant.
-    #[cfg(feature = "_akamai_attack_group_action_model")]
+    #[cfg(feature = "_identity")]
     pub fn as_on_authentication_method_load_start_listener(
         &self,
     ) -> Option<&OnAuthenticationMethodLoadStartListener> {
@@ -4612,7 +4612,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::OnEmailOtpSendListener`] variant.
-    #[cfg(feature = "_akamai_attack_group_action_model")]
+    #[cfg(feature = "_identity")]
     pub fn as_on_email_otp_send_listener(&self) -> Option<&OnEmailOtpSendListener> {
         match self {
             Self::OnEmailOtpSendListener(value) => Some(value),
@@ -4620,7 +4620,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::OnFraudProtectionLoadStartListener`] variant.
-    #[cfg(feature = "_akamai_attack_group_action_model")]
+    #[cfg(feature = "_identity")]
     pub fn as_on_fraud_protection_load_start_listener(
         &self,
     ) -> Option<&OnFraudProtectionLoadStartListener> {
@@ -4630,7 +4630,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::OnInteractiveAuthFlowStartListener`] variant.
-    #[cfg(feature = "_akamai_attack_group_action_model")]
+    #[cfg(feature = "_identity")]
     pub fn as_on_interactive_auth_flow_start_listener(
         &self,
     ) -> Option<&OnInteractiveAuthFlowStartListener> {
@@ -4640,7 +4640,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::OnOtpSendCustomExtension`] variant.
-    #[cfg(feature = "_azure_ad_pop_token_authentication")]
+    #[cfg(feature = "_identity_governance")]
     pub fn as_on_otp_send_custom_extension(&self) -> Option<&OnOtpSendCustomExtension> {
         match self {
             Self::OnOtpSendCustomExtension(value) => Some(value),
@@ -4648,7 +4648,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::OnPasswordSubmitCustomExtension`] variant.
-    #[cfg(feature = "_azure_ad_pop_token_authentication")]
+    #[cfg(feature = "_identity_governance")]
     pub fn as_on_password_submit_custom_extension(
         &self,
     ) -> Option<&OnPasswordSubmitCustomExtension> {
@@ -4658,7 +4658,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::OnPasswordSubmitListener`] variant.
-    #[cfg(feature = "_akamai_attack_group_action_model")]
+    #[cfg(feature = "_identity")]
     pub fn as_on_password_submit_listener(&self) -> Option<&OnPasswordSubmitListener> {
         match self {
             Self::OnPasswordSubmitListener(value) => Some(value),
@@ -4666,7 +4666,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::OnPremisesConditionalAccessSettings`] variant.
-    #[cfg(feature = "_android_compliance_policy")]
+    #[cfg(feature = "_device_management")]
     pub fn as_on_premises_conditional_access_settings(
         &self,
     ) -> Option<&OnPremisesConditionalAccessSettings> {
@@ -4676,7 +4676,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::OnPremisesDirectorySynchronization`] variant.
-    #[cfg(feature = "_allowed_value")]
+    #[cfg(feature = "_directory")]
     pub fn as_on_premises_directory_synchronization(
         &self,
     ) -> Option<&OnPremisesDirectorySynchronization> {
@@ -4694,7 +4694,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::OnTokenIssuanceStartCustomExtension`] variant.
-    #[cfg(feature = "_azure_ad_pop_token_authentication")]
+    #[cfg(feature = "_identity_governance")]
     pub fn as_on_token_issuance_start_custom_extension(
         &self,
     ) -> Option<&OnTokenIssuanceStartCustomExtension> {
@@ -4704,7 +4704,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::OnTokenIssuanceStartListener`] variant.
-    #[cfg(feature = "_akamai_attack_group_action_model")]
+    #[cfg(feature = "_identity")]
     pub fn as_on_token_issuance_start_listener(
         &self,
     ) -> Option<&OnTokenIssuanceStartListener> {
@@ -4714,7 +4714,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::OnUserCreateStartListener`] variant.
-    #[cfg(feature = "_akamai_attack_group_action_model")]
+    #[cfg(feature = "_identity")]
     pub fn as_on_user_create_start_listener(
         &self,
     ) -> Option<&OnUserCreateStartListener> {
@@ -4724,7 +4724,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::OnVerifiedIdClaimValidationCustomExtension`] variant.
-    #[cfg(feature = "_azure_ad_pop_token_authentication")]
+    #[cfg(feature = "_identity_governance")]
     pub fn as_on_verified_id_claim_validation_custom_extension(
         &self,
     ) -> Option<&OnVerifiedIdClaimValidationCustomExtension> {
@@ -4734,7 +4734,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::OnVerifiedIdClaimValidationListener`] variant.
-    #[cfg(feature = "_akamai_attack_group_action_model")]
+    #[cfg(feature = "_identity")]
     pub fn as_on_verified_id_claim_validation_listener(
         &self,
     ) -> Option<&OnVerifiedIdClaimValidationListener> {
@@ -4744,7 +4744,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::OneDriveForBusinessBrowseSession`] variant.
-    #[cfg(feature = "_answer_input_type")]
+    #[cfg(feature = "_solutions")]
     pub fn as_one_drive_for_business_browse_session(
         &self,
     ) -> Option<&OneDriveForBusinessBrowseSession> {
@@ -4754,7 +4754,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::OneDriveForBusinessProtectionPolicy`] variant.
-    #[cfg(feature = "_answer_input_type")]
+    #[cfg(feature = "_solutions")]
     pub fn as_one_drive_for_business_protection_policy(
         &self,
     ) -> Option<&OneDriveForBusinessProtectionPolicy> {
@@ -4764,7 +4764,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::OneDriveForBusinessRestoreSession`] variant.
-    #[cfg(feature = "_answer_input_type")]
+    #[cfg(feature = "_solutions")]
     pub fn as_one_drive_for_business_restore_session(
         &self,
     ) -> Option<&OneDriveForBusinessRestoreSession> {
@@ -4822,7 +4822,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::OnlineMeetingEngagementConversation`] variant.
-    #[cfg(feature = "_add_large_gallery_view_operation")]
+    #[cfg(feature = "_communications")]
     pub fn as_online_meeting_engagement_conversation(
         &self,
     ) -> Option<&OnlineMeetingEngagementConversation> {
@@ -4832,7 +4832,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::OpenShift`] variant.
-    #[cfg(feature = "_clonable_team_parts")]
+    #[cfg(feature = "_teams")]
     pub fn as_open_shift(&self) -> Option<&OpenShift> {
         match self {
             Self::OpenShift(value) => Some(value),
@@ -4840,7 +4840,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::OpenShiftChangeRequest`] variant.
-    #[cfg(feature = "_clonable_team_parts")]
+    #[cfg(feature = "_teams")]
     pub fn as_open_shift_change_request(&self) -> Option<&OpenShiftChangeRequest> {
         match self {
             Self::OpenShiftChangeRequest(value) => Some(value),
@@ -4864,7 +4864,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::OrgContact`] variant.
-    #[cfg(feature = "_activity_based_timeout_policy")]
+    #[cfg(feature = "_contacts")]
     pub fn as_org_contact(&self) -> Option<&OrgContact> {
         match self {
             Self::OrgContact(value) => Some(value),
@@ -4872,7 +4872,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::Organization`] variant.
-    #[cfg(feature = "_activity_based_timeout_policy")]
+    #[cfg(feature = "_organization")]
     pub fn as_organization(&self) -> Option<&Organization> {
         match self {
             Self::Organization(value) => Some(value),
@@ -4880,7 +4880,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::OrganizationalBranding`] variant.
-    #[cfg(feature = "_content_customization")]
+    #[cfg(feature = "_organization")]
     pub fn as_organizational_branding(&self) -> Option<&OrganizationalBranding> {
         match self {
             Self::OrganizationalBranding(value) => Some(value),
@@ -4888,7 +4888,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::OrganizationalBrandingLocalization`] variant.
-    #[cfg(feature = "_content_customization")]
+    #[cfg(feature = "_organization")]
     pub fn as_organizational_branding_localization(
         &self,
     ) -> Option<&OrganizationalBrandingLocalization> {
@@ -4914,7 +4914,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::OwnerlessGroupPolicy`] variant.
-    #[cfg(feature = "_admin_consent_request_policy")]
+    #[cfg(feature = "_policies")]
     pub fn as_ownerless_group_policy(&self) -> Option<&OwnerlessGroupPolicy> {
         match self {
             Self::OwnerlessGroupPolicy(value) => Some(value),
@@ -4922,7 +4922,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::Participant`] variant.
-    #[cfg(feature = "_add_large_gallery_view_operation")]
+    #[cfg(feature = "_communications")]
     pub fn as_participant(&self) -> Option<&Participant> {
         match self {
             Self::Participant(value) => Some(value),
@@ -4930,7 +4930,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::ParticipantJoiningNotification`] variant.
-    #[cfg(feature = "_me")]
+    #[cfg(feature = "_activities_container")]
     pub fn as_participant_joining_notification(
         &self,
     ) -> Option<&ParticipantJoiningNotification> {
@@ -4940,7 +4940,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::ParticipantLeftNotification`] variant.
-    #[cfg(feature = "_me")]
+    #[cfg(feature = "_activities_container")]
     pub fn as_participant_left_notification(
         &self,
     ) -> Option<&ParticipantLeftNotification> {
@@ -4950,7 +4950,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::Partners`] variant.
-    #[cfg(feature = "_authentication_methods_root")]
+    #[cfg(feature = "_reports")]
     pub fn as_partners(&self) -> Option<&Partners> {
         match self {
             Self::Partners(value) => Some(value),
@@ -4958,7 +4958,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::MicrosoftGraphPartnersBillingAzureUsage`] variant.
-    #[cfg(feature = "_authentication_methods_root")]
+    #[cfg(feature = "_reports")]
     pub fn as_microsoft_graph_partners_billing_azure_usage(
         &self,
     ) -> Option<&super::super::microsoft_graph_partners_billing::AzureUsage> {
@@ -4968,7 +4968,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::MicrosoftGraphPartnersBillingBilledReconciliation`] variant.
-    #[cfg(feature = "_authentication_methods_root")]
+    #[cfg(feature = "_reports")]
     pub fn as_microsoft_graph_partners_billing_billed_reconciliation(
         &self,
     ) -> Option<&super::super::microsoft_graph_partners_billing::BilledReconciliation> {
@@ -4978,7 +4978,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::MicrosoftGraphPartnersBillingBilledUsage`] variant.
-    #[cfg(feature = "_authentication_methods_root")]
+    #[cfg(feature = "_reports")]
     pub fn as_microsoft_graph_partners_billing_billed_usage(
         &self,
     ) -> Option<&super::super::microsoft_graph_partners_billing::BilledUsage> {
@@ -4988,7 +4988,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::MicrosoftGraphPartnersBillingBilling`] variant.
-    #[cfg(feature = "_authentication_methods_root")]
+    #[cfg(feature = "_reports")]
     pub fn as_microsoft_graph_partners_billing_billing(
         &self,
     ) -> Option<&super::super::microsoft_graph_partners_billing::Billing> {
@@ -4998,7 +4998,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::MicrosoftGraphPartnersBillingBillingReconciliation`] variant.
-    #[cfg(feature = "_authentication_methods_root")]
+    #[cfg(feature = "_reports")]
     pub fn as_microsoft_graph_partners_billing_billing_reconciliation(
         &self,
     ) -> Option<&super::super::microsoft_graph_partners_billing::BillingReconciliation> {
@@ -5010,7 +5010,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::MicrosoftGraphPartnersBillingExportSuccessOperation`] variant.
-    #[cfg(feature = "_authentication_methods_root")]
+    #[cfg(feature = "_reports")]
     pub fn as_microsoft_graph_partners_billing_export_success_operation(
         &self,
     ) -> Option<
@@ -5024,7 +5024,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::MicrosoftGraphPartnersBillingFailedOperation`] variant.
-    #[cfg(feature = "_authentication_methods_root")]
+    #[cfg(feature = "_reports")]
     pub fn as_microsoft_graph_partners_billing_failed_operation(
         &self,
     ) -> Option<&super::super::microsoft_graph_partners_billing::FailedOperation> {
@@ -5034,7 +5034,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::MicrosoftGraphPartnersBillingManifest`] variant.
-    #[cfg(feature = "_authentication_methods_root")]
+    #[cfg(feature = "_reports")]
     pub fn as_microsoft_graph_partners_billing_manifest(
         &self,
     ) -> Option<&super::super::microsoft_graph_partners_billing::Manifest> {
@@ -5044,7 +5044,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::MicrosoftGraphPartnersBillingOperation`] variant.
-    #[cfg(feature = "_authentication_methods_root")]
+    #[cfg(feature = "_reports")]
     pub fn as_microsoft_graph_partners_billing_operation(
         &self,
     ) -> Option<&super::super::microsoft_graph_partners_billing::Operation> {
@@ -5054,7 +5054,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::MicrosoftGraphPartnersBillingRunningOperation`] variant.
-    #[cfg(feature = "_authentication_methods_root")]
+    #[cfg(feature = "_reports")]
     pub fn as_microsoft_graph_partners_billing_running_operation(
         &self,
     ) -> Option<&super::super::microsoft_graph_partners_billing::RunningOperation> {
@@ -5064,7 +5064,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::MicrosoftGraphPartnersBillingUnbilledReconciliation`] variant.
-    #[cfg(feature = "_authentication_methods_root")]
+    #[cfg(feature = "_reports")]
     pub fn as_microsoft_graph_partners_billing_unbilled_reconciliation(
         &self,
     ) -> Option<
@@ -5078,7 +5078,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::MicrosoftGraphPartnersBillingUnbilledUsage`] variant.
-    #[cfg(feature = "_authentication_methods_root")]
+    #[cfg(feature = "_reports")]
     pub fn as_microsoft_graph_partners_billing_unbilled_usage(
         &self,
     ) -> Option<&super::super::microsoft_graph_partners_billing::UnbilledUsage> {
@@ -5088,7 +5088,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::PasskeyAuthenticationMethodTarget`] variant.
-    #[cfg(feature = "_advanced_config_state")]
+    #[cfg(feature = "_authentication_method_configurations")]
     pub fn as_passkey_authentication_method_target(
         &self,
     ) -> Option<&PasskeyAuthenticationMethodTarget> {
@@ -5098,7 +5098,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::PasskeyProfile`] variant.
-    #[cfg(feature = "_attestation_enforcement")]
+    #[cfg(feature = "_authentication_method_configurations")]
     pub fn as_passkey_profile(&self) -> Option<&PasskeyProfile> {
         match self {
             Self::PasskeyProfile(value) => Some(value),
@@ -5116,7 +5116,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::Payload`] variant.
-    #[cfg(feature = "_account_target_content")]
+    #[cfg(feature = "_security")]
     pub fn as_payload(&self) -> Option<&Payload> {
         match self {
             Self::Payload(value) => Some(value),
@@ -5124,7 +5124,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::PeopleAdminSettings`] variant.
-    #[cfg(feature = "_admin_microsoft365_apps")]
+    #[cfg(feature = "_admin")]
     pub fn as_people_admin_settings(&self) -> Option<&PeopleAdminSettings> {
         match self {
             Self::PeopleAdminSettings(value) => Some(value),
@@ -5132,7 +5132,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::Permission`] variant.
-    #[cfg(feature = "_base_item")]
+    #[cfg(feature = "_boolean_column")]
     pub fn as_permission(&self) -> Option<&Permission> {
         match self {
             Self::Permission(value) => Some(value),
@@ -5140,7 +5140,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::PermissionGrantConditionSet`] variant.
-    #[cfg(feature = "_b2b_identity_providers_type")]
+    #[cfg(feature = "_policies")]
     pub fn as_permission_grant_condition_set(
         &self,
     ) -> Option<&PermissionGrantConditionSet> {
@@ -5150,7 +5150,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::PermissionGrantPolicy`] variant.
-    #[cfg(feature = "_activity_based_timeout_policy")]
+    #[cfg(feature = "_policies")]
     pub fn as_permission_grant_policy(&self) -> Option<&PermissionGrantPolicy> {
         match self {
             Self::PermissionGrantPolicy(value) => Some(value),
@@ -5184,7 +5184,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::PinnedChatMessageInfo`] variant.
-    #[cfg(feature = "_chat")]
+    #[cfg(feature = "_chats")]
     pub fn as_pinned_chat_message_info(&self) -> Option<&PinnedChatMessageInfo> {
         match self {
             Self::PinnedChatMessageInfo(value) => Some(value),
@@ -5228,7 +5228,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::PlannerGroup`] variant.
-    #[cfg(feature = "_conversation")]
+    #[cfg(feature = "_groups")]
     pub fn as_planner_group(&self) -> Option<&PlannerGroup> {
         match self {
             Self::PlannerGroup(value) => Some(value),
@@ -5296,7 +5296,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::PlayPromptOperation`] variant.
-    #[cfg(feature = "_add_large_gallery_view_operation")]
+    #[cfg(feature = "_communications")]
     pub fn as_play_prompt_operation(&self) -> Option<&PlayPromptOperation> {
         match self {
             Self::PlayPromptOperation(value) => Some(value),
@@ -5304,7 +5304,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::PolicyRoot`] variant.
-    #[cfg(feature = "_admin_consent_request_policy")]
+    #[cfg(feature = "_policies")]
     pub fn as_policy_root(&self) -> Option<&PolicyRoot> {
         match self {
             Self::PolicyRoot(value) => Some(value),
@@ -5312,7 +5312,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::PolicyTemplate`] variant.
-    #[cfg(feature = "_b2b_identity_providers_type")]
+    #[cfg(feature = "_policies")]
     pub fn as_policy_template(&self) -> Option<&PolicyTemplate> {
         match self {
             Self::PolicyTemplate(value) => Some(value),
@@ -5320,7 +5320,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::Post`] variant.
-    #[cfg(feature = "_attachment")]
+    #[cfg(feature = "_groups")]
     pub fn as_post(&self) -> Option<&Post> {
         match self {
             Self::Post(value) => Some(value),
@@ -5336,7 +5336,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::PrintConnector`] variant.
-    #[cfg(feature = "_integer_range")]
+    #[cfg(feature = "_print")]
     pub fn as_print_connector(&self) -> Option<&PrintConnector> {
         match self {
             Self::PrintConnector(value) => Some(value),
@@ -5344,7 +5344,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::PrintDocument`] variant.
-    #[cfg(feature = "_integer_range")]
+    #[cfg(feature = "_print")]
     pub fn as_print_document(&self) -> Option<&PrintDocument> {
         match self {
             Self::PrintDocument(value) => Some(value),
@@ -5352,7 +5352,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::PrintJob`] variant.
-    #[cfg(feature = "_integer_range")]
+    #[cfg(feature = "_print")]
     pub fn as_print_job(&self) -> Option<&PrintJob> {
         match self {
             Self::PrintJob(value) => Some(value),
@@ -5360,7 +5360,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::PrintService`] variant.
-    #[cfg(feature = "_integer_range")]
+    #[cfg(feature = "_print")]
     pub fn as_print_service(&self) -> Option<&PrintService> {
         match self {
             Self::PrintService(value) => Some(value),
@@ -5368,7 +5368,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::PrintServiceEndpoint`] variant.
-    #[cfg(feature = "_integer_range")]
+    #[cfg(feature = "_print")]
     pub fn as_print_service_endpoint(&self) -> Option<&PrintServiceEndpoint> {
         match self {
             Self::PrintServiceEndpoint(value) => Some(value),
@@ -5376,7 +5376,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::PrintTask`] variant.
-    #[cfg(feature = "_integer_range")]
+    #[cfg(feature = "_print")]
     pub fn as_print_task(&self) -> Option<&PrintTask> {
         match self {
             Self::PrintTask(value) => Some(value),
@@ -5384,7 +5384,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::PrintTaskDefinition`] variant.
-    #[cfg(feature = "_integer_range")]
+    #[cfg(feature = "_print")]
     pub fn as_print_task_definition(&self) -> Option<&PrintTaskDefinition> {
         match self {
             Self::PrintTaskDefinition(value) => Some(value),
@@ -5392,7 +5392,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::PrintTaskTrigger`] variant.
-    #[cfg(feature = "_integer_range")]
+    #[cfg(feature = "_print")]
     pub fn as_print_task_trigger(&self) -> Option<&PrintTaskTrigger> {
         match self {
             Self::PrintTaskTrigger(value) => Some(value),
@@ -5400,7 +5400,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::PrintUsageByPrinter`] variant.
-    #[cfg(feature = "_authentication_methods_root")]
+    #[cfg(feature = "_reports")]
     pub fn as_print_usage_by_printer(&self) -> Option<&PrintUsageByPrinter> {
         match self {
             Self::PrintUsageByPrinter(value) => Some(value),
@@ -5408,7 +5408,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::PrintUsageByUser`] variant.
-    #[cfg(feature = "_authentication_methods_root")]
+    #[cfg(feature = "_reports")]
     pub fn as_print_usage_by_user(&self) -> Option<&PrintUsageByUser> {
         match self {
             Self::PrintUsageByUser(value) => Some(value),
@@ -5416,7 +5416,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::Printer`] variant.
-    #[cfg(feature = "_integer_range")]
+    #[cfg(feature = "_print")]
     pub fn as_printer(&self) -> Option<&Printer> {
         match self {
             Self::Printer(value) => Some(value),
@@ -5424,7 +5424,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::PrinterCreateOperation`] variant.
-    #[cfg(feature = "_integer_range")]
+    #[cfg(feature = "_print")]
     pub fn as_printer_create_operation(&self) -> Option<&PrinterCreateOperation> {
         match self {
             Self::PrinterCreateOperation(value) => Some(value),
@@ -5432,7 +5432,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::PrinterShare`] variant.
-    #[cfg(feature = "_integer_range")]
+    #[cfg(feature = "_print")]
     pub fn as_printer_share(&self) -> Option<&PrinterShare> {
         match self {
             Self::PrinterShare(value) => Some(value),
@@ -5440,7 +5440,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::PrivilegedAccessGroup`] variant.
-    #[cfg(feature = "_access_package")]
+    #[cfg(feature = "_identity_governance")]
     pub fn as_privileged_access_group(&self) -> Option<&PrivilegedAccessGroup> {
         match self {
             Self::PrivilegedAccessGroup(value) => Some(value),
@@ -5448,7 +5448,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::PrivilegedAccessGroupAssignmentSchedule`] variant.
-    #[cfg(feature = "_access_package")]
+    #[cfg(feature = "_identity_governance")]
     pub fn as_privileged_access_group_assignment_schedule(
         &self,
     ) -> Option<&PrivilegedAccessGroupAssignmentSchedule> {
@@ -5458,7 +5458,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::PrivilegedAccessGroupAssignmentScheduleInstance`] variant.
-    #[cfg(feature = "_access_package")]
+    #[cfg(feature = "_identity_governance")]
     pub fn as_privileged_access_group_assignment_schedule_instance(
         &self,
     ) -> Option<&PrivilegedAccessGroupAssignmentScheduleInstance> {
@@ -5468,7 +5468,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::PrivilegedAccessGroupAssignmentScheduleRequest`] variant.
-    #[cfg(feature = "_access_package")]
+    #[cfg(feature = "_identity_governance")]
     pub fn as_privileged_access_group_assignment_schedule_request(
         &self,
     ) -> Option<&PrivilegedAccessGroupAssignmentScheduleRequest> {
@@ -5478,7 +5478,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::PrivilegedAccessGroupEligibilitySchedule`] variant.
-    #[cfg(feature = "_access_package")]
+    #[cfg(feature = "_identity_governance")]
     pub fn as_privileged_access_group_eligibility_schedule(
         &self,
     ) -> Option<&PrivilegedAccessGroupEligibilitySchedule> {
@@ -5488,7 +5488,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::PrivilegedAccessGroupEligibilityScheduleInstance`] variant.
-    #[cfg(feature = "_access_package")]
+    #[cfg(feature = "_identity_governance")]
     pub fn as_privileged_access_group_eligibility_schedule_instance(
         &self,
     ) -> Option<&PrivilegedAccessGroupEligibilityScheduleInstance> {
@@ -5498,7 +5498,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::PrivilegedAccessGroupEligibilityScheduleRequest`] variant.
-    #[cfg(feature = "_access_package")]
+    #[cfg(feature = "_identity_governance")]
     pub fn as_privileged_access_group_eligibility_schedule_request(
         &self,
     ) -> Option<&PrivilegedAccessGroupEligibilityScheduleRequest> {
@@ -5508,7 +5508,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::PrivilegedAccessRoot`] variant.
-    #[cfg(feature = "_access_package")]
+    #[cfg(feature = "_identity_governance")]
     pub fn as_privileged_access_root(&self) -> Option<&PrivilegedAccessRoot> {
         match self {
             Self::PrivilegedAccessRoot(value) => Some(value),
@@ -5516,7 +5516,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::ProfileCardProperty`] variant.
-    #[cfg(feature = "_admin_microsoft365_apps")]
+    #[cfg(feature = "_admin")]
     pub fn as_profile_card_property(&self) -> Option<&ProfileCardProperty> {
         match self {
             Self::ProfileCardProperty(value) => Some(value),
@@ -5524,7 +5524,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::ProfilePhoto`] variant.
-    #[cfg(feature = "_clonable_team_parts")]
+    #[cfg(feature = "_profile_photo")]
     pub fn as_profile_photo(&self) -> Option<&ProfilePhoto> {
         match self {
             Self::ProfilePhoto(value) => Some(value),
@@ -5532,7 +5532,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::ProfilePropertySetting`] variant.
-    #[cfg(feature = "_admin_microsoft365_apps")]
+    #[cfg(feature = "_admin")]
     pub fn as_profile_property_setting(&self) -> Option<&ProfilePropertySetting> {
         match self {
             Self::ProfilePropertySetting(value) => Some(value),
@@ -5540,7 +5540,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::ProfileSource`] variant.
-    #[cfg(feature = "_admin_microsoft365_apps")]
+    #[cfg(feature = "_admin")]
     pub fn as_profile_source(&self) -> Option<&ProfileSource> {
         match self {
             Self::ProfileSource(value) => Some(value),
@@ -5548,7 +5548,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::PronounsSettings`] variant.
-    #[cfg(feature = "_admin_microsoft365_apps")]
+    #[cfg(feature = "_admin")]
     pub fn as_pronouns_settings(&self) -> Option<&PronounsSettings> {
         match self {
             Self::PronounsSettings(value) => Some(value),
@@ -5556,7 +5556,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::ProvisioningObjectSummary`] variant.
-    #[cfg(feature = "_applied_conditional_access_policy")]
+    #[cfg(feature = "_audit_logs")]
     pub fn as_provisioning_object_summary(&self) -> Option<&ProvisioningObjectSummary> {
         match self {
             Self::ProvisioningObjectSummary(value) => Some(value),
@@ -5564,7 +5564,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::PublicKeyInfrastructureRoot`] variant.
-    #[cfg(feature = "_allowed_value")]
+    #[cfg(feature = "_directory")]
     pub fn as_public_key_infrastructure_root(
         &self,
     ) -> Option<&PublicKeyInfrastructureRoot> {
@@ -5592,7 +5592,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::QrCodePinAuthenticationMethodConfiguration`] variant.
-    #[cfg(feature = "_advanced_config_state")]
+    #[cfg(feature = "_authentication_method_configurations")]
     pub fn as_qr_code_pin_authentication_method_configuration(
         &self,
     ) -> Option<&QrCodePinAuthenticationMethodConfiguration> {
@@ -5610,7 +5610,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::RbacApplication`] variant.
-    #[cfg(feature = "_app_scope")]
+    #[cfg(feature = "_role_management")]
     pub fn as_rbac_application(&self) -> Option<&RbacApplication> {
         match self {
             Self::RbacApplication(value) => Some(value),
@@ -5618,7 +5618,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::ReadingAssignmentSubmission`] variant.
-    #[cfg(feature = "_challenging_word")]
+    #[cfg(feature = "_education")]
     pub fn as_reading_assignment_submission(
         &self,
     ) -> Option<&ReadingAssignmentSubmission> {
@@ -5628,7 +5628,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::ReadingCoachPassage`] variant.
-    #[cfg(feature = "_challenging_word")]
+    #[cfg(feature = "_education")]
     pub fn as_reading_coach_passage(&self) -> Option<&ReadingCoachPassage> {
         match self {
             Self::ReadingCoachPassage(value) => Some(value),
@@ -5636,7 +5636,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::RecordOperation`] variant.
-    #[cfg(feature = "_add_large_gallery_view_operation")]
+    #[cfg(feature = "_communications")]
     pub fn as_record_operation(&self) -> Option<&RecordOperation> {
         match self {
             Self::RecordOperation(value) => Some(value),
@@ -5652,7 +5652,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::RecycleBinItem`] variant.
-    #[cfg(feature = "_recycle_bin")]
+    #[cfg(feature = "_storage")]
     pub fn as_recycle_bin_item(&self) -> Option<&RecycleBinItem> {
         match self {
             Self::RecycleBinItem(value) => Some(value),
@@ -5668,7 +5668,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::ReflectCheckInResponse`] variant.
-    #[cfg(feature = "_challenging_word")]
+    #[cfg(feature = "_education")]
     pub fn as_reflect_check_in_response(&self) -> Option<&ReflectCheckInResponse> {
         match self {
             Self::ReflectCheckInResponse(value) => Some(value),
@@ -5676,7 +5676,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::RelyingPartyDetailedSummary`] variant.
-    #[cfg(feature = "_authentication_methods_root")]
+    #[cfg(feature = "_reports")]
     pub fn as_relying_party_detailed_summary(
         &self,
     ) -> Option<&RelyingPartyDetailedSummary> {
@@ -5686,7 +5686,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::RemoteAssistancePartner`] variant.
-    #[cfg(feature = "_android_compliance_policy")]
+    #[cfg(feature = "_device_management")]
     pub fn as_remote_assistance_partner(&self) -> Option<&RemoteAssistancePartner> {
         match self {
             Self::RemoteAssistancePartner(value) => Some(value),
@@ -5698,7 +5698,7 @@ impl AnyEntity {
 #[cfg(feature = "_entity")]
 impl AnyEntity {
     /// The value if it is a [`AnyEntity::RemoteDesktopSecurityConfiguration`] variant.
-    #[cfg(feature = "_approved_client_app")]
+    #[cfg(feature = "_service_principals")]
     pub fn as_remote_desktop_security_configuration(
         &self,
     ) -> Option<&RemoteDesktopSecurityConfiguration> {
@@ -5708,7 +5708,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::RemoteTenantGroup`] variant.
-    #[cfg(feature = "_activity_based_timeout_policy")]
+    #[cfg(feature = "_directory")]
     pub fn as_remote_tenant_group(&self) -> Option<&RemoteTenantGroup> {
         match self {
             Self::RemoteTenantGroup(value) => Some(value),
@@ -5716,7 +5716,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::ReportsRoot`] variant.
-    #[cfg(feature = "_challenging_word")]
+    #[cfg(feature = "_education")]
     pub fn as_reports_root(&self) -> Option<&ReportsRoot> {
         match self {
             Self::ReportsRoot(value) => Some(value),
@@ -5732,7 +5732,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::ResellerDelegatedAdminRelationship`] variant.
-    #[cfg(feature = "_delegated_admin_access_assignment")]
+    #[cfg(feature = "_tenant_relationships")]
     pub fn as_reseller_delegated_admin_relationship(
         &self,
     ) -> Option<&ResellerDelegatedAdminRelationship> {
@@ -5742,7 +5742,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::ResourceOperation`] variant.
-    #[cfg(feature = "_android_compliance_policy")]
+    #[cfg(feature = "_device_management")]
     pub fn as_resource_operation(&self) -> Option<&ResourceOperation> {
         match self {
             Self::ResourceOperation(value) => Some(value),
@@ -5750,7 +5750,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::ResourceSpecificPermissionGrant`] variant.
-    #[cfg(feature = "_activity_based_timeout_policy")]
+    #[cfg(feature = "_resource_specific_permission_grant")]
     pub fn as_resource_specific_permission_grant(
         &self,
     ) -> Option<&ResourceSpecificPermissionGrant> {
@@ -5760,7 +5760,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::RestoreArtifactBase`] variant.
-    #[cfg(feature = "_answer_input_type")]
+    #[cfg(feature = "_artifact_restore_status")]
     pub fn as_restore_artifact_base(&self) -> Option<&RestoreArtifactBase> {
         match self {
             Self::RestoreArtifactBase(value) => Some(value),
@@ -5768,7 +5768,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::RestoreArtifactsBulkRequestBase`] variant.
-    #[cfg(feature = "_answer_input_type")]
+    #[cfg(feature = "_artifact_restore_status")]
     pub fn as_restore_artifacts_bulk_request_base(
         &self,
     ) -> Option<&RestoreArtifactsBulkRequestBase> {
@@ -5778,7 +5778,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::RestorePoint`] variant.
-    #[cfg(feature = "_answer_input_type")]
+    #[cfg(feature = "_solutions")]
     pub fn as_restore_point(&self) -> Option<&RestorePoint> {
         match self {
             Self::RestorePoint(value) => Some(value),
@@ -5786,7 +5786,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::RestoreSessionBase`] variant.
-    #[cfg(feature = "_answer_input_type")]
+    #[cfg(feature = "_solutions")]
     pub fn as_restore_session_base(&self) -> Option<&RestoreSessionBase> {
         match self {
             Self::RestoreSessionBase(value) => Some(value),
@@ -5794,7 +5794,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::RichLongRunningOperation`] variant.
-    #[cfg(feature = "_rich_long_running_operation")]
+    #[cfg(feature = "_column_link")]
     pub fn as_rich_long_running_operation(&self) -> Option<&RichLongRunningOperation> {
         match self {
             Self::RichLongRunningOperation(value) => Some(value),
@@ -5802,7 +5802,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::RiskDetection`] variant.
-    #[cfg(feature = "_activity_type")]
+    #[cfg(feature = "_identity_protection")]
     pub fn as_risk_detection(&self) -> Option<&RiskDetection> {
         match self {
             Self::RiskDetection(value) => Some(value),
@@ -5810,7 +5810,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::RiskyServicePrincipal`] variant.
-    #[cfg(feature = "_activity_type")]
+    #[cfg(feature = "_identity_protection")]
     pub fn as_risky_service_principal(&self) -> Option<&RiskyServicePrincipal> {
         match self {
             Self::RiskyServicePrincipal(value) => Some(value),
@@ -5818,7 +5818,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::RiskyServicePrincipalHistoryItem`] variant.
-    #[cfg(feature = "_activity_type")]
+    #[cfg(feature = "_identity_protection")]
     pub fn as_risky_service_principal_history_item(
         &self,
     ) -> Option<&RiskyServicePrincipalHistoryItem> {
@@ -5828,7 +5828,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::RiskyUser`] variant.
-    #[cfg(feature = "_activity_type")]
+    #[cfg(feature = "_identity_protection")]
     pub fn as_risky_user(&self) -> Option<&RiskyUser> {
         match self {
             Self::RiskyUser(value) => Some(value),
@@ -5836,7 +5836,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::RiskyUserHistoryItem`] variant.
-    #[cfg(feature = "_activity_type")]
+    #[cfg(feature = "_identity_protection")]
     pub fn as_risky_user_history_item(&self) -> Option<&RiskyUserHistoryItem> {
         match self {
             Self::RiskyUserHistoryItem(value) => Some(value),
@@ -5844,7 +5844,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::RoleAssignment`] variant.
-    #[cfg(feature = "_android_compliance_policy")]
+    #[cfg(feature = "_device_management")]
     pub fn as_role_assignment(&self) -> Option<&RoleAssignment> {
         match self {
             Self::RoleAssignment(value) => Some(value),
@@ -5852,7 +5852,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::RoleDefinition`] variant.
-    #[cfg(feature = "_android_compliance_policy")]
+    #[cfg(feature = "_device_management")]
     pub fn as_role_definition(&self) -> Option<&RoleDefinition> {
         match self {
             Self::RoleDefinition(value) => Some(value),
@@ -5860,7 +5860,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::Room`] variant.
-    #[cfg(feature = "_assigned_place_mode")]
+    #[cfg(feature = "_places")]
     pub fn as_room(&self) -> Option<&Room> {
         match self {
             Self::Room(value) => Some(value),
@@ -5868,7 +5868,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::RoomList`] variant.
-    #[cfg(feature = "_assigned_place_mode")]
+    #[cfg(feature = "_places")]
     pub fn as_room_list(&self) -> Option<&RoomList> {
         match self {
             Self::RoomList(value) => Some(value),
@@ -5886,7 +5886,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::Schedule`] variant.
-    #[cfg(feature = "_clonable_team_parts")]
+    #[cfg(feature = "_teams")]
     pub fn as_schedule(&self) -> Option<&Schedule> {
         match self {
             Self::Schedule(value) => Some(value),
@@ -5894,7 +5894,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::SchedulingGroup`] variant.
-    #[cfg(feature = "_clonable_team_parts")]
+    #[cfg(feature = "_teams")]
     pub fn as_scheduling_group(&self) -> Option<&SchedulingGroup> {
         match self {
             Self::SchedulingGroup(value) => Some(value),
@@ -5902,7 +5902,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::SchemaExtension`] variant.
-    #[cfg(feature = "_extension_schema_property")]
+    #[cfg(feature = "_schema_extensions")]
     pub fn as_schema_extension(&self) -> Option<&SchemaExtension> {
         match self {
             Self::SchemaExtension(value) => Some(value),
@@ -5918,7 +5918,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::MicrosoftGraphSearchAcronym`] variant.
-    #[cfg(feature = "_device_platform_type")]
+    #[cfg(feature = "_search")]
     pub fn as_microsoft_graph_search_acronym(
         &self,
     ) -> Option<&super::super::microsoft_graph_search::Acronym> {
@@ -5928,7 +5928,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::MicrosoftGraphSearchBookmark`] variant.
-    #[cfg(feature = "_device_platform_type")]
+    #[cfg(feature = "_search")]
     pub fn as_microsoft_graph_search_bookmark(
         &self,
     ) -> Option<&super::super::microsoft_graph_search::Bookmark> {
@@ -5938,7 +5938,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::MicrosoftGraphSearchQna`] variant.
-    #[cfg(feature = "_device_platform_type")]
+    #[cfg(feature = "_search")]
     pub fn as_microsoft_graph_search_qna(
         &self,
     ) -> Option<&super::super::microsoft_graph_search::Qna> {
@@ -5948,7 +5948,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::MicrosoftGraphSearchSearchAnswer`] variant.
-    #[cfg(feature = "_device_platform_type")]
+    #[cfg(feature = "_identity_2")]
     pub fn as_microsoft_graph_search_search_answer(
         &self,
     ) -> Option<&super::super::microsoft_graph_search::SearchAnswer> {
@@ -5958,7 +5958,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::SearchEntity`] variant.
-    #[cfg(feature = "_device_platform_type")]
+    #[cfg(feature = "_search")]
     pub fn as_search_entity(&self) -> Option<&SearchEntity> {
         match self {
             Self::SearchEntity(value) => Some(value),
@@ -5966,7 +5966,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::Section`] variant.
-    #[cfg(feature = "_assigned_place_mode")]
+    #[cfg(feature = "_places")]
     pub fn as_section(&self) -> Option<&Section> {
         match self {
             Self::Section(value) => Some(value),
@@ -5982,7 +5982,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::SectionMap`] variant.
-    #[cfg(feature = "_assigned_place_mode")]
+    #[cfg(feature = "_places")]
     pub fn as_section_map(&self) -> Option<&SectionMap> {
         match self {
             Self::SectionMap(value) => Some(value),
@@ -5990,7 +5990,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::SecureScore`] variant.
-    #[cfg(feature = "_account_target_content")]
+    #[cfg(feature = "_security")]
     pub fn as_secure_score(&self) -> Option<&SecureScore> {
         match self {
             Self::SecureScore(value) => Some(value),
@@ -5998,7 +5998,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::SecureScoreControlProfile`] variant.
-    #[cfg(feature = "_account_target_content")]
+    #[cfg(feature = "_security")]
     pub fn as_secure_score_control_profile(&self) -> Option<&SecureScoreControlProfile> {
         match self {
             Self::SecureScoreControlProfile(value) => Some(value),
@@ -6006,7 +6006,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::MicrosoftGraphSecurityAlert`] variant.
-    #[cfg(feature = "_account_target_content")]
+    #[cfg(feature = "_security")]
     pub fn as_microsoft_graph_security_alert(
         &self,
     ) -> Option<&super::super::microsoft_graph_security::Alert> {
@@ -6016,7 +6016,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::MicrosoftGraphSecurityAnalyzedEmail`] variant.
-    #[cfg(feature = "_account_target_content")]
+    #[cfg(feature = "_security")]
     pub fn as_microsoft_graph_security_analyzed_email(
         &self,
     ) -> Option<&super::super::microsoft_graph_security::AnalyzedEmail> {
@@ -6026,7 +6026,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::MicrosoftGraphSecurityArticle`] variant.
-    #[cfg(feature = "_account_target_content")]
+    #[cfg(feature = "_security")]
     pub fn as_microsoft_graph_security_article(
         &self,
     ) -> Option<&super::super::microsoft_graph_security::Article> {
@@ -6036,7 +6036,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::MicrosoftGraphSecurityArticleIndicator`] variant.
-    #[cfg(feature = "_account_target_content")]
+    #[cfg(feature = "_security")]
     pub fn as_microsoft_graph_security_article_indicator(
         &self,
     ) -> Option<&super::super::microsoft_graph_security::ArticleIndicator> {
@@ -6046,7 +6046,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::MicrosoftGraphSecurityAuditCoreRoot`] variant.
-    #[cfg(feature = "_account_target_content")]
+    #[cfg(feature = "_security")]
     pub fn as_microsoft_graph_security_audit_core_root(
         &self,
     ) -> Option<&super::super::microsoft_graph_security::AuditCoreRoot> {
@@ -6056,7 +6056,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::MicrosoftGraphSecurityAuditLogQuery`] variant.
-    #[cfg(feature = "_account_target_content")]
+    #[cfg(feature = "_security")]
     pub fn as_microsoft_graph_security_audit_log_query(
         &self,
     ) -> Option<&super::super::microsoft_graph_security::AuditLogQuery> {
@@ -6066,7 +6066,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::MicrosoftGraphSecurityAuditLogRecord`] variant.
-    #[cfg(feature = "_account_target_content")]
+    #[cfg(feature = "_security")]
     pub fn as_microsoft_graph_security_audit_log_record(
         &self,
     ) -> Option<&super::super::microsoft_graph_security::AuditLogRecord> {
@@ -6076,7 +6076,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::MicrosoftGraphSecurityAuthorityTemplate`] variant.
-    #[cfg(feature = "_account_target_content")]
+    #[cfg(feature = "_security")]
     pub fn as_microsoft_graph_security_authority_template(
         &self,
     ) -> Option<&super::super::microsoft_graph_security::AuthorityTemplate> {
@@ -6086,7 +6086,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::MicrosoftGraphSecurityAutoAuditingConfiguration`] variant.
-    #[cfg(feature = "_account_target_content")]
+    #[cfg(feature = "_security")]
     pub fn as_microsoft_graph_security_auto_auditing_configuration(
         &self,
     ) -> Option<&super::super::microsoft_graph_security::AutoAuditingConfiguration> {
@@ -6096,7 +6096,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::MicrosoftGraphSecurityCaseOperation`] variant.
-    #[cfg(feature = "_account_target_content")]
+    #[cfg(feature = "_security")]
     pub fn as_microsoft_graph_security_case_operation(
         &self,
     ) -> Option<&super::super::microsoft_graph_security::CaseOperation> {
@@ -6106,7 +6106,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::MicrosoftGraphSecurityCasesRoot`] variant.
-    #[cfg(feature = "_account_target_content")]
+    #[cfg(feature = "_security")]
     pub fn as_microsoft_graph_security_cases_root(
         &self,
     ) -> Option<&super::super::microsoft_graph_security::CasesRoot> {
@@ -6116,7 +6116,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::MicrosoftGraphSecurityCategoryTemplate`] variant.
-    #[cfg(feature = "_account_target_content")]
+    #[cfg(feature = "_security")]
     pub fn as_microsoft_graph_security_category_template(
         &self,
     ) -> Option<&super::super::microsoft_graph_security::CategoryTemplate> {
@@ -6126,7 +6126,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::MicrosoftGraphSecurityCitationTemplate`] variant.
-    #[cfg(feature = "_account_target_content")]
+    #[cfg(feature = "_security")]
     pub fn as_microsoft_graph_security_citation_template(
         &self,
     ) -> Option<&super::super::microsoft_graph_security::CitationTemplate> {
@@ -6136,7 +6136,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::MicrosoftGraphSecurityDepartmentTemplate`] variant.
-    #[cfg(feature = "_account_target_content")]
+    #[cfg(feature = "_security")]
     pub fn as_microsoft_graph_security_department_template(
         &self,
     ) -> Option<&super::super::microsoft_graph_security::DepartmentTemplate> {
@@ -6146,7 +6146,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::MicrosoftGraphSecurityEdiscoveryAddToReviewSetOperation`] variant.
-    #[cfg(feature = "_account_target_content")]
+    #[cfg(feature = "_security")]
     pub fn as_microsoft_graph_security_ediscovery_add_to_review_set_operation(
         &self,
     ) -> Option<
@@ -6160,7 +6160,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::MicrosoftGraphSecurityEdiscoveryCase`] variant.
-    #[cfg(feature = "_account_target_content")]
+    #[cfg(feature = "_security")]
     pub fn as_microsoft_graph_security_ediscovery_case(
         &self,
     ) -> Option<&super::super::microsoft_graph_security::EdiscoveryCase> {
@@ -6170,7 +6170,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::MicrosoftGraphSecurityEdiscoveryCaseMember`] variant.
-    #[cfg(feature = "_account_target_content")]
+    #[cfg(feature = "_security")]
     pub fn as_microsoft_graph_security_ediscovery_case_member(
         &self,
     ) -> Option<&super::super::microsoft_graph_security::EdiscoveryCaseMember> {
@@ -6180,7 +6180,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::MicrosoftGraphSecurityEdiscoveryCaseSettings`] variant.
-    #[cfg(feature = "_account_target_content")]
+    #[cfg(feature = "_security")]
     pub fn as_microsoft_graph_security_ediscovery_case_settings(
         &self,
     ) -> Option<&super::super::microsoft_graph_security::EdiscoveryCaseSettings> {
@@ -6190,7 +6190,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::MicrosoftGraphSecurityEdiscoveryCustodian`] variant.
-    #[cfg(feature = "_account_target_content")]
+    #[cfg(feature = "_security")]
     pub fn as_microsoft_graph_security_ediscovery_custodian(
         &self,
     ) -> Option<&super::super::microsoft_graph_security::EdiscoveryCustodian> {
@@ -6200,7 +6200,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::MicrosoftGraphSecurityEdiscoveryEstimateOperation`] variant.
-    #[cfg(feature = "_account_target_content")]
+    #[cfg(feature = "_security")]
     pub fn as_microsoft_graph_security_ediscovery_estimate_operation(
         &self,
     ) -> Option<&super::super::microsoft_graph_security::EdiscoveryEstimateOperation> {
@@ -6210,7 +6210,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::MicrosoftGraphSecurityEdiscoveryExportOperation`] variant.
-    #[cfg(feature = "_account_target_content")]
+    #[cfg(feature = "_security")]
     pub fn as_microsoft_graph_security_ediscovery_export_operation(
         &self,
     ) -> Option<&super::super::microsoft_graph_security::EdiscoveryExportOperation> {
@@ -6220,7 +6220,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::MicrosoftGraphSecurityEdiscoveryHoldOperation`] variant.
-    #[cfg(feature = "_account_target_content")]
+    #[cfg(feature = "_security")]
     pub fn as_microsoft_graph_security_ediscovery_hold_operation(
         &self,
     ) -> Option<&super::super::microsoft_graph_security::EdiscoveryHoldOperation> {
@@ -6230,7 +6230,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::MicrosoftGraphSecurityEdiscoveryHoldPolicySyncOperation`] variant.
-    #[cfg(feature = "_account_target_content")]
+    #[cfg(feature = "_security")]
     pub fn as_microsoft_graph_security_ediscovery_hold_policy_sync_operation(
         &self,
     ) -> Option<
@@ -6244,7 +6244,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::MicrosoftGraphSecurityEdiscoveryIndexOperation`] variant.
-    #[cfg(feature = "_account_target_content")]
+    #[cfg(feature = "_security")]
     pub fn as_microsoft_graph_security_ediscovery_index_operation(
         &self,
     ) -> Option<&super::super::microsoft_graph_security::EdiscoveryIndexOperation> {
@@ -6254,7 +6254,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::MicrosoftGraphSecurityEdiscoveryNoncustodialDataSource`] variant.
-    #[cfg(feature = "_account_target_content")]
+    #[cfg(feature = "_security")]
     pub fn as_microsoft_graph_security_ediscovery_noncustodial_data_source(
         &self,
     ) -> Option<
@@ -6268,7 +6268,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::MicrosoftGraphSecurityEdiscoveryPurgeDataOperation`] variant.
-    #[cfg(feature = "_account_target_content")]
+    #[cfg(feature = "_security")]
     pub fn as_microsoft_graph_security_ediscovery_purge_data_operation(
         &self,
     ) -> Option<&super::super::microsoft_graph_security::EdiscoveryPurgeDataOperation> {
@@ -6280,7 +6280,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::MicrosoftGraphSecurityEdiscoveryReviewSet`] variant.
-    #[cfg(feature = "_account_target_content")]
+    #[cfg(feature = "_security")]
     pub fn as_microsoft_graph_security_ediscovery_review_set(
         &self,
     ) -> Option<&super::super::microsoft_graph_security::EdiscoveryReviewSet> {
@@ -6290,7 +6290,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::MicrosoftGraphSecurityEdiscoveryReviewSetQuery`] variant.
-    #[cfg(feature = "_account_target_content")]
+    #[cfg(feature = "_security")]
     pub fn as_microsoft_graph_security_ediscovery_review_set_query(
         &self,
     ) -> Option<&super::super::microsoft_graph_security::EdiscoveryReviewSetQuery> {
@@ -6300,7 +6300,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::MicrosoftGraphSecurityEdiscoveryReviewTag`] variant.
-    #[cfg(feature = "_account_target_content")]
+    #[cfg(feature = "_security")]
     pub fn as_microsoft_graph_security_ediscovery_review_tag(
         &self,
     ) -> Option<&super::super::microsoft_graph_security::EdiscoveryReviewTag> {
@@ -6310,7 +6310,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::MicrosoftGraphSecurityEdiscoverySearch`] variant.
-    #[cfg(feature = "_account_target_content")]
+    #[cfg(feature = "_security")]
     pub fn as_microsoft_graph_security_ediscovery_search(
         &self,
     ) -> Option<&super::super::microsoft_graph_security::EdiscoverySearch> {
@@ -6320,7 +6320,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::MicrosoftGraphSecurityEdiscoverySearchExportOperation`] variant.
-    #[cfg(feature = "_account_target_content")]
+    #[cfg(feature = "_security")]
     pub fn as_microsoft_graph_security_ediscovery_search_export_operation(
         &self,
     ) -> Option<
@@ -6334,7 +6334,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::MicrosoftGraphSecurityEdiscoveryTagOperation`] variant.
-    #[cfg(feature = "_account_target_content")]
+    #[cfg(feature = "_security")]
     pub fn as_microsoft_graph_security_ediscovery_tag_operation(
         &self,
     ) -> Option<&super::super::microsoft_graph_security::EdiscoveryTagOperation> {
@@ -6344,7 +6344,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::MicrosoftGraphSecurityFilePlanDescriptor`] variant.
-    #[cfg(feature = "_account_target_content")]
+    #[cfg(feature = "_security")]
     pub fn as_microsoft_graph_security_file_plan_descriptor(
         &self,
     ) -> Option<&super::super::microsoft_graph_security::FilePlanDescriptor> {
@@ -6354,7 +6354,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::MicrosoftGraphSecurityFilePlanDescriptorTemplate`] variant.
-    #[cfg(feature = "_account_target_content")]
+    #[cfg(feature = "_activity_metadata")]
     pub fn as_microsoft_graph_security_file_plan_descriptor_template(
         &self,
     ) -> Option<&super::super::microsoft_graph_security::FilePlanDescriptorTemplate> {
@@ -6364,7 +6364,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::MicrosoftGraphSecurityFilePlanReferenceTemplate`] variant.
-    #[cfg(feature = "_account_target_content")]
+    #[cfg(feature = "_security")]
     pub fn as_microsoft_graph_security_file_plan_reference_template(
         &self,
     ) -> Option<&super::super::microsoft_graph_security::FilePlanReferenceTemplate> {
@@ -6374,7 +6374,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::MicrosoftGraphSecurityHealthIssue`] variant.
-    #[cfg(feature = "_account_target_content")]
+    #[cfg(feature = "_security")]
     pub fn as_microsoft_graph_security_health_issue(
         &self,
     ) -> Option<&super::super::microsoft_graph_security::HealthIssue> {
@@ -6384,7 +6384,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::MicrosoftGraphSecurityHostComponent`] variant.
-    #[cfg(feature = "_account_target_content")]
+    #[cfg(feature = "_security")]
     pub fn as_microsoft_graph_security_host_component(
         &self,
     ) -> Option<&super::super::microsoft_graph_security::HostComponent> {
@@ -6394,7 +6394,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::MicrosoftGraphSecurityHostCookie`] variant.
-    #[cfg(feature = "_account_target_content")]
+    #[cfg(feature = "_security")]
     pub fn as_microsoft_graph_security_host_cookie(
         &self,
     ) -> Option<&super::super::microsoft_graph_security::HostCookie> {
@@ -6404,7 +6404,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::MicrosoftGraphSecurityHostPair`] variant.
-    #[cfg(feature = "_account_target_content")]
+    #[cfg(feature = "_security")]
     pub fn as_microsoft_graph_security_host_pair(
         &self,
     ) -> Option<&super::super::microsoft_graph_security::HostPair> {
@@ -6414,7 +6414,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::MicrosoftGraphSecurityHostPort`] variant.
-    #[cfg(feature = "_account_target_content")]
+    #[cfg(feature = "_security")]
     pub fn as_microsoft_graph_security_host_port(
         &self,
     ) -> Option<&super::super::microsoft_graph_security::HostPort> {
@@ -6424,7 +6424,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::MicrosoftGraphSecurityHostReputation`] variant.
-    #[cfg(feature = "_account_target_content")]
+    #[cfg(feature = "_security")]
     pub fn as_microsoft_graph_security_host_reputation(
         &self,
     ) -> Option<&super::super::microsoft_graph_security::HostReputation> {
@@ -6434,7 +6434,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::MicrosoftGraphSecurityHostSslCertificate`] variant.
-    #[cfg(feature = "_account_target_content")]
+    #[cfg(feature = "_security")]
     pub fn as_microsoft_graph_security_host_ssl_certificate(
         &self,
     ) -> Option<&super::super::microsoft_graph_security::HostSslCertificate> {
@@ -6444,7 +6444,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::MicrosoftGraphSecurityHostTracker`] variant.
-    #[cfg(feature = "_account_target_content")]
+    #[cfg(feature = "_security")]
     pub fn as_microsoft_graph_security_host_tracker(
         &self,
     ) -> Option<&super::super::microsoft_graph_security::HostTracker> {
@@ -6454,7 +6454,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::MicrosoftGraphSecurityHostname`] variant.
-    #[cfg(feature = "_account_target_content")]
+    #[cfg(feature = "_security")]
     pub fn as_microsoft_graph_security_hostname(
         &self,
     ) -> Option<&super::super::microsoft_graph_security::Hostname> {
@@ -6464,7 +6464,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::MicrosoftGraphSecurityIdentityContainer`] variant.
-    #[cfg(feature = "_account_target_content")]
+    #[cfg(feature = "_security")]
     pub fn as_microsoft_graph_security_identity_container(
         &self,
     ) -> Option<&super::super::microsoft_graph_security::IdentityContainer> {
@@ -6474,7 +6474,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::MicrosoftGraphSecurityIncident`] variant.
-    #[cfg(feature = "_account_target_content")]
+    #[cfg(feature = "_security")]
     pub fn as_microsoft_graph_security_incident(
         &self,
     ) -> Option<&super::super::microsoft_graph_security::Incident> {
@@ -6484,7 +6484,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::MicrosoftGraphSecurityIntelligenceProfile`] variant.
-    #[cfg(feature = "_account_target_content")]
+    #[cfg(feature = "_security")]
     pub fn as_microsoft_graph_security_intelligence_profile(
         &self,
     ) -> Option<&super::super::microsoft_graph_security::IntelligenceProfile> {
@@ -6494,7 +6494,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::MicrosoftGraphSecurityIntelligenceProfileIndicator`] variant.
-    #[cfg(feature = "_account_target_content")]
+    #[cfg(feature = "_security")]
     pub fn as_microsoft_graph_security_intelligence_profile_indicator(
         &self,
     ) -> Option<&super::super::microsoft_graph_security::IntelligenceProfileIndicator> {
@@ -6506,7 +6506,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::MicrosoftGraphSecurityIpAddress`] variant.
-    #[cfg(feature = "_account_target_content")]
+    #[cfg(feature = "_security")]
     pub fn as_microsoft_graph_security_ip_address(
         &self,
     ) -> Option<&super::super::microsoft_graph_security::IpAddress> {
@@ -6516,7 +6516,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::MicrosoftGraphSecurityLabelsRoot`] variant.
-    #[cfg(feature = "_account_target_content")]
+    #[cfg(feature = "_security")]
     pub fn as_microsoft_graph_security_labels_root(
         &self,
     ) -> Option<&super::super::microsoft_graph_security::LabelsRoot> {
@@ -6526,7 +6526,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::MicrosoftGraphSecurityNetworkAdapter`] variant.
-    #[cfg(feature = "_me")]
+    #[cfg(feature = "_activities_container")]
     pub fn as_microsoft_graph_security_network_adapter(
         &self,
     ) -> Option<&super::super::microsoft_graph_security::NetworkAdapter> {
@@ -6536,7 +6536,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::MicrosoftGraphSecurityPassiveDnsRecord`] variant.
-    #[cfg(feature = "_account_target_content")]
+    #[cfg(feature = "_security")]
     pub fn as_microsoft_graph_security_passive_dns_record(
         &self,
     ) -> Option<&super::super::microsoft_graph_security::PassiveDnsRecord> {
@@ -6546,7 +6546,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::MicrosoftGraphSecurityRetentionEvent`] variant.
-    #[cfg(feature = "_account_target_content")]
+    #[cfg(feature = "_security")]
     pub fn as_microsoft_graph_security_retention_event(
         &self,
     ) -> Option<&super::super::microsoft_graph_security::RetentionEvent> {
@@ -6556,7 +6556,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::MicrosoftGraphSecurityRetentionEventType`] variant.
-    #[cfg(feature = "_account_target_content")]
+    #[cfg(feature = "_security")]
     pub fn as_microsoft_graph_security_retention_event_type(
         &self,
     ) -> Option<&super::super::microsoft_graph_security::RetentionEventType> {
@@ -6566,7 +6566,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::MicrosoftGraphSecurityRetentionLabel`] variant.
-    #[cfg(feature = "_account_target_content")]
+    #[cfg(feature = "_security")]
     pub fn as_microsoft_graph_security_retention_label(
         &self,
     ) -> Option<&super::super::microsoft_graph_security::RetentionLabel> {
@@ -6576,7 +6576,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::MicrosoftGraphSecuritySensor`] variant.
-    #[cfg(feature = "_account_target_content")]
+    #[cfg(feature = "_security")]
     pub fn as_microsoft_graph_security_sensor(
         &self,
     ) -> Option<&super::super::microsoft_graph_security::Sensor> {
@@ -6586,7 +6586,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::MicrosoftGraphSecuritySensorCandidate`] variant.
-    #[cfg(feature = "_account_target_content")]
+    #[cfg(feature = "_security")]
     pub fn as_microsoft_graph_security_sensor_candidate(
         &self,
     ) -> Option<&super::super::microsoft_graph_security::SensorCandidate> {
@@ -6596,7 +6596,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::MicrosoftGraphSecuritySensorCandidateActivationConfiguration`] variant.
-    #[cfg(feature = "_account_target_content")]
+    #[cfg(feature = "_security")]
     pub fn as_microsoft_graph_security_sensor_candidate_activation_configuration(
         &self,
     ) -> Option<
@@ -6610,7 +6610,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::MicrosoftGraphSecuritySettingsContainer`] variant.
-    #[cfg(feature = "_account_target_content")]
+    #[cfg(feature = "_security")]
     pub fn as_microsoft_graph_security_settings_container(
         &self,
     ) -> Option<&super::super::microsoft_graph_security::SettingsContainer> {
@@ -6620,7 +6620,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::MicrosoftGraphSecuritySiteSource`] variant.
-    #[cfg(feature = "_account_target_content")]
+    #[cfg(feature = "_security")]
     pub fn as_microsoft_graph_security_site_source(
         &self,
     ) -> Option<&super::super::microsoft_graph_security::SiteSource> {
@@ -6630,7 +6630,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::MicrosoftGraphSecuritySslCertificate`] variant.
-    #[cfg(feature = "_account_target_content")]
+    #[cfg(feature = "_security")]
     pub fn as_microsoft_graph_security_ssl_certificate(
         &self,
     ) -> Option<&super::super::microsoft_graph_security::SslCertificate> {
@@ -6640,7 +6640,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::MicrosoftGraphSecuritySubcategoryTemplate`] variant.
-    #[cfg(feature = "_account_target_content")]
+    #[cfg(feature = "_security")]
     pub fn as_microsoft_graph_security_subcategory_template(
         &self,
     ) -> Option<&super::super::microsoft_graph_security::SubcategoryTemplate> {
@@ -6650,7 +6650,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::MicrosoftGraphSecuritySubdomain`] variant.
-    #[cfg(feature = "_account_target_content")]
+    #[cfg(feature = "_security")]
     pub fn as_microsoft_graph_security_subdomain(
         &self,
     ) -> Option<&super::super::microsoft_graph_security::Subdomain> {
@@ -6660,7 +6660,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::MicrosoftGraphSecurityThreatIntelligence`] variant.
-    #[cfg(feature = "_account_target_content")]
+    #[cfg(feature = "_security")]
     pub fn as_microsoft_graph_security_threat_intelligence(
         &self,
     ) -> Option<&super::super::microsoft_graph_security::ThreatIntelligence> {
@@ -6670,7 +6670,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::MicrosoftGraphSecurityTriggerTypesRoot`] variant.
-    #[cfg(feature = "_account_target_content")]
+    #[cfg(feature = "_security")]
     pub fn as_microsoft_graph_security_trigger_types_root(
         &self,
     ) -> Option<&super::super::microsoft_graph_security::TriggerTypesRoot> {
@@ -6680,7 +6680,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::MicrosoftGraphSecurityTriggersRoot`] variant.
-    #[cfg(feature = "_account_target_content")]
+    #[cfg(feature = "_security")]
     pub fn as_microsoft_graph_security_triggers_root(
         &self,
     ) -> Option<&super::super::microsoft_graph_security::TriggersRoot> {
@@ -6690,7 +6690,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::MicrosoftGraphSecurityUnclassifiedArtifact`] variant.
-    #[cfg(feature = "_account_target_content")]
+    #[cfg(feature = "_security")]
     pub fn as_microsoft_graph_security_unclassified_artifact(
         &self,
     ) -> Option<&super::super::microsoft_graph_security::UnclassifiedArtifact> {
@@ -6700,7 +6700,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::MicrosoftGraphSecurityUnifiedGroupSource`] variant.
-    #[cfg(feature = "_account_target_content")]
+    #[cfg(feature = "_security")]
     pub fn as_microsoft_graph_security_unified_group_source(
         &self,
     ) -> Option<&super::super::microsoft_graph_security::UnifiedGroupSource> {
@@ -6710,7 +6710,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::MicrosoftGraphSecurityUser`] variant.
-    #[cfg(feature = "_account_target_content")]
+    #[cfg(feature = "_security")]
     pub fn as_microsoft_graph_security_user(
         &self,
     ) -> Option<&super::super::microsoft_graph_security::User> {
@@ -6720,7 +6720,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::MicrosoftGraphSecurityUserSource`] variant.
-    #[cfg(feature = "_account_target_content")]
+    #[cfg(feature = "_security")]
     pub fn as_microsoft_graph_security_user_source(
         &self,
     ) -> Option<&super::super::microsoft_graph_security::UserSource> {
@@ -6730,7 +6730,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::MicrosoftGraphSecurityVulnerability`] variant.
-    #[cfg(feature = "_account_target_content")]
+    #[cfg(feature = "_security")]
     pub fn as_microsoft_graph_security_vulnerability(
         &self,
     ) -> Option<&super::super::microsoft_graph_security::Vulnerability> {
@@ -6740,7 +6740,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::MicrosoftGraphSecurityVulnerabilityComponent`] variant.
-    #[cfg(feature = "_account_target_content")]
+    #[cfg(feature = "_security")]
     pub fn as_microsoft_graph_security_vulnerability_component(
         &self,
     ) -> Option<&super::super::microsoft_graph_security::VulnerabilityComponent> {
@@ -6750,7 +6750,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::MicrosoftGraphSecurityWhoisHistoryRecord`] variant.
-    #[cfg(feature = "_account_target_content")]
+    #[cfg(feature = "_security")]
     pub fn as_microsoft_graph_security_whois_history_record(
         &self,
     ) -> Option<&super::super::microsoft_graph_security::WhoisHistoryRecord> {
@@ -6760,7 +6760,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::MicrosoftGraphSecurityWhoisRecord`] variant.
-    #[cfg(feature = "_account_target_content")]
+    #[cfg(feature = "_security")]
     pub fn as_microsoft_graph_security_whois_record(
         &self,
     ) -> Option<&super::super::microsoft_graph_security::WhoisRecord> {
@@ -6770,7 +6770,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::SecurityReportsRoot`] variant.
-    #[cfg(feature = "_authentication_methods_root")]
+    #[cfg(feature = "_reports")]
     pub fn as_security_reports_root(&self) -> Option<&SecurityReportsRoot> {
         match self {
             Self::SecurityReportsRoot(value) => Some(value),
@@ -6778,7 +6778,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::SendDtmfTonesOperation`] variant.
-    #[cfg(feature = "_add_large_gallery_view_operation")]
+    #[cfg(feature = "_communications")]
     pub fn as_send_dtmf_tones_operation(&self) -> Option<&SendDtmfTonesOperation> {
         match self {
             Self::SendDtmfTonesOperation(value) => Some(value),
@@ -6794,7 +6794,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::ServiceAnnouncement`] variant.
-    #[cfg(feature = "_admin_microsoft365_apps")]
+    #[cfg(feature = "_admin")]
     pub fn as_service_announcement(&self) -> Option<&ServiceAnnouncement> {
         match self {
             Self::ServiceAnnouncement(value) => Some(value),
@@ -6802,7 +6802,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::ServiceAnnouncementAttachment`] variant.
-    #[cfg(feature = "_admin_microsoft365_apps")]
+    #[cfg(feature = "_admin")]
     pub fn as_service_announcement_attachment(
         &self,
     ) -> Option<&ServiceAnnouncementAttachment> {
@@ -6812,7 +6812,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::ServiceApp`] variant.
-    #[cfg(feature = "_answer_input_type")]
+    #[cfg(feature = "_solutions")]
     pub fn as_service_app(&self) -> Option<&ServiceApp> {
         match self {
             Self::ServiceApp(value) => Some(value),
@@ -6820,7 +6820,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::ServiceHealth`] variant.
-    #[cfg(feature = "_admin_microsoft365_apps")]
+    #[cfg(feature = "_admin")]
     pub fn as_service_health(&self) -> Option<&ServiceHealth> {
         match self {
             Self::ServiceHealth(value) => Some(value),
@@ -6828,7 +6828,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::ServiceHealthIssue`] variant.
-    #[cfg(feature = "_admin_microsoft365_apps")]
+    #[cfg(feature = "_admin")]
     pub fn as_service_health_issue(&self) -> Option<&ServiceHealthIssue> {
         match self {
             Self::ServiceHealthIssue(value) => Some(value),
@@ -6836,7 +6836,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::ServicePrincipal`] variant.
-    #[cfg(feature = "_activity_based_timeout_policy")]
+    #[cfg(feature = "_agent_identity")]
     pub fn as_service_principal(&self) -> Option<&ServicePrincipal> {
         match self {
             Self::ServicePrincipal(value) => Some(value),
@@ -6844,7 +6844,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::ServicePrincipalRiskDetection`] variant.
-    #[cfg(feature = "_activity_type")]
+    #[cfg(feature = "_identity_protection")]
     pub fn as_service_principal_risk_detection(
         &self,
     ) -> Option<&ServicePrincipalRiskDetection> {
@@ -6854,7 +6854,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::ServiceProviderConstraints`] variant.
-    #[cfg(feature = "_b2b_identity_providers_type")]
+    #[cfg(feature = "_policies")]
     pub fn as_service_provider_constraints(
         &self,
     ) -> Option<&ServiceProviderConstraints> {
@@ -6874,7 +6874,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::ServiceUpdateMessage`] variant.
-    #[cfg(feature = "_admin_microsoft365_apps")]
+    #[cfg(feature = "_admin")]
     pub fn as_service_update_message(&self) -> Option<&ServiceUpdateMessage> {
         match self {
             Self::ServiceUpdateMessage(value) => Some(value),
@@ -6882,7 +6882,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::SettingStateDeviceSummary`] variant.
-    #[cfg(feature = "_android_compliance_policy")]
+    #[cfg(feature = "_device_management")]
     pub fn as_setting_state_device_summary(&self) -> Option<&SettingStateDeviceSummary> {
         match self {
             Self::SettingStateDeviceSummary(value) => Some(value),
@@ -6890,7 +6890,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::SharePointBrowseSession`] variant.
-    #[cfg(feature = "_answer_input_type")]
+    #[cfg(feature = "_solutions")]
     pub fn as_share_point_browse_session(&self) -> Option<&SharePointBrowseSession> {
         match self {
             Self::SharePointBrowseSession(value) => Some(value),
@@ -6898,7 +6898,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::SharePointGroup`] variant.
-    #[cfg(feature = "_file_storage")]
+    #[cfg(feature = "_storage")]
     pub fn as_share_point_group(&self) -> Option<&SharePointGroup> {
         match self {
             Self::SharePointGroup(value) => Some(value),
@@ -6906,7 +6906,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::SharePointGroupMember`] variant.
-    #[cfg(feature = "_file_storage")]
+    #[cfg(feature = "_storage")]
     pub fn as_share_point_group_member(&self) -> Option<&SharePointGroupMember> {
         match self {
             Self::SharePointGroupMember(value) => Some(value),
@@ -6914,7 +6914,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::SharePointMigrationEvent`] variant.
-    #[cfg(feature = "_file_storage")]
+    #[cfg(feature = "_storage")]
     pub fn as_share_point_migration_event(&self) -> Option<&SharePointMigrationEvent> {
         match self {
             Self::SharePointMigrationEvent(value) => Some(value),

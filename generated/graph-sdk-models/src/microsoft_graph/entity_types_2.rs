@@ -199,7 +199,7 @@ impl ActivityHistoryItemField {
     ];
 }
 
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_communications")]
 /// CSDL entity type `microsoft.graph.addLargeGalleryViewOperation`; base type `microsoft.graph.commsOperation`; open type: dynamic properties land in `additional_properties`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct AddLargeGalleryViewOperation {
@@ -221,14 +221,14 @@ pub struct AddLargeGalleryViewOperation {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_communications")]
 impl serde::Serialize for AddLargeGalleryViewOperation {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_communications")]
 impl AddLargeGalleryViewOperation {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.addLargeGalleryViewOperation";
@@ -252,7 +252,7 @@ impl AddLargeGalleryViewOperation {
     }
 }
 
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_communications")]
 impl<'de> serde::Deserialize<'de> for AddLargeGalleryViewOperation {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -261,7 +261,7 @@ impl<'de> serde::Deserialize<'de> for AddLargeGalleryViewOperation {
     }
 }
 
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_communications")]
 impl graph_odata_runtime::model::ODataObject for AddLargeGalleryViewOperation {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -285,7 +285,7 @@ impl graph_odata_runtime::model::ODataObject for AddLargeGalleryViewOperation {
     }
 }
 
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_communications")]
 impl AddLargeGalleryViewOperation {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -296,11 +296,11 @@ impl AddLargeGalleryViewOperation {
     }
 }
 
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_communications")]
 /// The properties of [`AddLargeGalleryViewOperation`] by wire name, each a [`Field<AddLargeGalleryViewOperation>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`AddLargeGalleryViewOperation::set_null`].
 pub enum AddLargeGalleryViewOperationField {}
 
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_communications")]
 #[allow(non_upper_case_globals)]
 impl AddLargeGalleryViewOperationField {
     /// `id`
@@ -442,31 +442,22 @@ impl AdhocCallField {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Admin {
     /// Navigation property `configurationManagement`: `microsoft.graph.configurationManagement`, contained; present when expanded (`$expand`).
-    #[cfg(feature = "_admin_microsoft365_apps")]
     pub configuration_management: Option<ConfigurationManagement>,
     /// Navigation property `edge`: `microsoft.graph.edge`, contained; present when expanded (`$expand`).
-    #[cfg(feature = "_admin_microsoft365_apps")]
     pub edge: Option<Edge>,
     /// Navigation property `exchange`: `microsoft.graph.exchangeAdmin`, contained; present when expanded (`$expand`).
-    #[cfg(feature = "_admin_microsoft365_apps")]
     pub exchange: Option<ExchangeAdmin>,
     /// Navigation property `microsoft365Apps`: `microsoft.graph.adminMicrosoft365Apps`, contained; present when expanded (`$expand`).
-    #[cfg(feature = "_admin_microsoft365_apps")]
     pub microsoft365_apps: Option<AdminMicrosoft365Apps>,
     /// Navigation property `people`: `microsoft.graph.peopleAdminSettings`, contained; present when expanded (`$expand`).
-    #[cfg(feature = "_admin_microsoft365_apps")]
     pub people: Option<PeopleAdminSettings>,
     /// Navigation property `reportSettings`: `microsoft.graph.adminReportSettings`, contained; present when expanded (`$expand`).
-    #[cfg(feature = "_admin_microsoft365_apps")]
     pub report_settings: Option<AdminReportSettings>,
     /// Navigation property `serviceAnnouncement`: `microsoft.graph.serviceAnnouncement`, contained; present when expanded (`$expand`).
-    #[cfg(feature = "_admin_microsoft365_apps")]
     pub service_announcement: Option<ServiceAnnouncement>,
     /// Navigation property `sharepoint`: `microsoft.graph.sharepoint`, contained; present when expanded (`$expand`).
-    #[cfg(feature = "_admin_microsoft365_apps")]
     pub sharepoint: Option<Sharepoint>,
     /// Navigation property `teams`: `microsoft.graph.teamsAdministration.teamsAdminRoot`, contained; present when expanded (`$expand`).
-    #[cfg(feature = "_admin_microsoft365_apps")]
     pub teams: Option<
         super::super::microsoft_graph_teams_administration::TeamsAdminRoot,
     >,
@@ -484,7 +475,6 @@ impl serde::Serialize for Admin {
 }
 
 #[cfg(feature = "_admin")]
-#[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
 impl Admin {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.admin";
@@ -500,22 +490,14 @@ impl Admin {
             &self.additional_properties,
             odata_type,
         )?;
-        #[cfg(feature = "_admin_microsoft365_apps")]
         object.property("configurationManagement", &self.configuration_management);
-        #[cfg(feature = "_admin_microsoft365_apps")] object.property("edge", &self.edge);
-        #[cfg(feature = "_admin_microsoft365_apps")]
+        object.property("edge", &self.edge);
         object.property("exchange", &self.exchange);
-        #[cfg(feature = "_admin_microsoft365_apps")]
         object.property("microsoft365Apps", &self.microsoft365_apps);
-        #[cfg(feature = "_admin_microsoft365_apps")]
         object.property("people", &self.people);
-        #[cfg(feature = "_admin_microsoft365_apps")]
         object.property("reportSettings", &self.report_settings);
-        #[cfg(feature = "_admin_microsoft365_apps")]
         object.property("serviceAnnouncement", &self.service_announcement);
-        #[cfg(feature = "_admin_microsoft365_apps")]
         object.property("sharepoint", &self.sharepoint);
-        #[cfg(feature = "_admin_microsoft365_apps")]
         object.property("teams", &self.teams);
         object.end()
     }
@@ -531,7 +513,6 @@ impl<'de> serde::Deserialize<'de> for Admin {
 }
 
 #[cfg(feature = "_admin")]
-#[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
 impl graph_odata_runtime::model::ODataObject for Admin {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -541,29 +522,20 @@ impl graph_odata_runtime::model::ODataObject for Admin {
         use graph_odata_runtime::model::read_nullable;
         let extra = &mut self.additional_properties;
         match key {
-            #[cfg(feature = "_admin_microsoft365_apps")]
             "configurationManagement" => {
                 read_nullable(map, key, &mut self.configuration_management, extra)
             }
-            #[cfg(feature = "_admin_microsoft365_apps")]
             "edge" => read_nullable(map, key, &mut self.edge, extra),
-            #[cfg(feature = "_admin_microsoft365_apps")]
             "exchange" => read_nullable(map, key, &mut self.exchange, extra),
-            #[cfg(feature = "_admin_microsoft365_apps")]
             "microsoft365Apps" => {
                 read_nullable(map, key, &mut self.microsoft365_apps, extra)
             }
-            #[cfg(feature = "_admin_microsoft365_apps")]
             "people" => read_nullable(map, key, &mut self.people, extra),
-            #[cfg(feature = "_admin_microsoft365_apps")]
             "reportSettings" => read_nullable(map, key, &mut self.report_settings, extra),
-            #[cfg(feature = "_admin_microsoft365_apps")]
             "serviceAnnouncement" => {
                 read_nullable(map, key, &mut self.service_announcement, extra)
             }
-            #[cfg(feature = "_admin_microsoft365_apps")]
             "sharepoint" => read_nullable(map, key, &mut self.sharepoint, extra),
-            #[cfg(feature = "_admin_microsoft365_apps")]
             "teams" => read_nullable(map, key, &mut self.teams, extra),
             _ => Ok(false),
         }
@@ -631,7 +603,7 @@ impl AdminField {
     ];
 }
 
-#[cfg(feature = "_admin_consent_request_policy")]
+#[cfg(feature = "_policies")]
 /// CSDL entity type `microsoft.graph.adminConsentRequestPolicy`; base type `microsoft.graph.entity`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct AdminConsentRequestPolicy {
@@ -656,14 +628,14 @@ pub struct AdminConsentRequestPolicy {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_admin_consent_request_policy")]
+#[cfg(feature = "_policies")]
 impl serde::Serialize for AdminConsentRequestPolicy {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_admin_consent_request_policy")]
+#[cfg(feature = "_policies")]
 impl AdminConsentRequestPolicy {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.adminConsentRequestPolicy";
@@ -690,7 +662,7 @@ impl AdminConsentRequestPolicy {
     }
 }
 
-#[cfg(feature = "_admin_consent_request_policy")]
+#[cfg(feature = "_policies")]
 impl<'de> serde::Deserialize<'de> for AdminConsentRequestPolicy {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -699,7 +671,7 @@ impl<'de> serde::Deserialize<'de> for AdminConsentRequestPolicy {
     }
 }
 
-#[cfg(feature = "_admin_consent_request_policy")]
+#[cfg(feature = "_policies")]
 impl graph_odata_runtime::model::ODataObject for AdminConsentRequestPolicy {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -732,7 +704,7 @@ impl graph_odata_runtime::model::ODataObject for AdminConsentRequestPolicy {
     }
 }
 
-#[cfg(feature = "_admin_consent_request_policy")]
+#[cfg(feature = "_policies")]
 impl AdminConsentRequestPolicy {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -743,11 +715,11 @@ impl AdminConsentRequestPolicy {
     }
 }
 
-#[cfg(feature = "_admin_consent_request_policy")]
+#[cfg(feature = "_policies")]
 /// The properties of [`AdminConsentRequestPolicy`] by wire name, each a [`Field<AdminConsentRequestPolicy>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`AdminConsentRequestPolicy::set_null`].
 pub enum AdminConsentRequestPolicyField {}
 
-#[cfg(feature = "_admin_consent_request_policy")]
+#[cfg(feature = "_policies")]
 #[allow(non_upper_case_globals)]
 impl AdminConsentRequestPolicyField {
     /// `id`
@@ -788,7 +760,7 @@ impl AdminConsentRequestPolicyField {
     ];
 }
 
-#[cfg(feature = "_admin_microsoft365_apps")]
+#[cfg(feature = "_admin")]
 /// CSDL entity type `microsoft.graph.adminMicrosoft365Apps`; base type `microsoft.graph.entity`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct AdminMicrosoft365Apps {
@@ -803,14 +775,14 @@ pub struct AdminMicrosoft365Apps {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_admin_microsoft365_apps")]
+#[cfg(feature = "_admin")]
 impl serde::Serialize for AdminMicrosoft365Apps {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_admin_microsoft365_apps")]
+#[cfg(feature = "_admin")]
 impl AdminMicrosoft365Apps {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.adminMicrosoft365Apps";
@@ -832,7 +804,7 @@ impl AdminMicrosoft365Apps {
     }
 }
 
-#[cfg(feature = "_admin_microsoft365_apps")]
+#[cfg(feature = "_admin")]
 impl<'de> serde::Deserialize<'de> for AdminMicrosoft365Apps {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -841,7 +813,7 @@ impl<'de> serde::Deserialize<'de> for AdminMicrosoft365Apps {
     }
 }
 
-#[cfg(feature = "_admin_microsoft365_apps")]
+#[cfg(feature = "_admin")]
 impl graph_odata_runtime::model::ODataObject for AdminMicrosoft365Apps {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -865,7 +837,7 @@ impl graph_odata_runtime::model::ODataObject for AdminMicrosoft365Apps {
     }
 }
 
-#[cfg(feature = "_admin_microsoft365_apps")]
+#[cfg(feature = "_admin")]
 impl AdminMicrosoft365Apps {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -876,11 +848,11 @@ impl AdminMicrosoft365Apps {
     }
 }
 
-#[cfg(feature = "_admin_microsoft365_apps")]
+#[cfg(feature = "_admin")]
 /// The properties of [`AdminMicrosoft365Apps`] by wire name, each a [`Field<AdminMicrosoft365Apps>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`AdminMicrosoft365Apps::set_null`].
 pub enum AdminMicrosoft365AppsField {}
 
-#[cfg(feature = "_admin_microsoft365_apps")]
+#[cfg(feature = "_admin")]
 #[allow(non_upper_case_globals)]
 impl AdminMicrosoft365AppsField {
     /// `id`
@@ -896,7 +868,7 @@ impl AdminMicrosoft365AppsField {
     ];
 }
 
-#[cfg(feature = "_admin_microsoft365_apps")]
+#[cfg(feature = "_admin")]
 /// CSDL entity type `microsoft.graph.adminReportSettings`; base type `microsoft.graph.entity`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct AdminReportSettings {
@@ -911,14 +883,14 @@ pub struct AdminReportSettings {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_admin_microsoft365_apps")]
+#[cfg(feature = "_admin")]
 impl serde::Serialize for AdminReportSettings {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_admin_microsoft365_apps")]
+#[cfg(feature = "_admin")]
 impl AdminReportSettings {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.adminReportSettings";
@@ -940,7 +912,7 @@ impl AdminReportSettings {
     }
 }
 
-#[cfg(feature = "_admin_microsoft365_apps")]
+#[cfg(feature = "_admin")]
 impl<'de> serde::Deserialize<'de> for AdminReportSettings {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -949,7 +921,7 @@ impl<'de> serde::Deserialize<'de> for AdminReportSettings {
     }
 }
 
-#[cfg(feature = "_admin_microsoft365_apps")]
+#[cfg(feature = "_admin")]
 impl graph_odata_runtime::model::ODataObject for AdminReportSettings {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -973,7 +945,7 @@ impl graph_odata_runtime::model::ODataObject for AdminReportSettings {
     }
 }
 
-#[cfg(feature = "_admin_microsoft365_apps")]
+#[cfg(feature = "_admin")]
 impl AdminReportSettings {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -984,11 +956,11 @@ impl AdminReportSettings {
     }
 }
 
-#[cfg(feature = "_admin_microsoft365_apps")]
+#[cfg(feature = "_admin")]
 /// The properties of [`AdminReportSettings`] by wire name, each a [`Field<AdminReportSettings>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`AdminReportSettings::set_null`].
 pub enum AdminReportSettingsField {}
 
-#[cfg(feature = "_admin_microsoft365_apps")]
+#[cfg(feature = "_admin")]
 #[allow(non_upper_case_globals)]
 impl AdminReportSettingsField {
     /// `id`
@@ -1004,7 +976,7 @@ impl AdminReportSettingsField {
     ];
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_administrative_unit")]
 /// CSDL entity type `microsoft.graph.administrativeUnit`; base type `microsoft.graph.directoryObject`; open type: dynamic properties land in `additional_properties`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct AdministrativeUnit {
@@ -1032,6 +1004,7 @@ pub struct AdministrativeUnit {
     #[cfg(feature = "_extension")]
     pub extensions: Option<Vec<AnyExtension>>,
     /// Navigation property `members`: `Collection(microsoft.graph.directoryObject)`; present when expanded (`$expand`).
+    #[cfg(feature = "_directory_object")]
     pub members: Option<Vec<AnyDirectoryObject>>,
     /// Navigation property `scopedRoleMembers`: `Collection(microsoft.graph.scopedRoleMembership)`, contained; present when expanded (`$expand`).
     #[cfg(feature = "_scoped_role_membership")]
@@ -1042,14 +1015,14 @@ pub struct AdministrativeUnit {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_administrative_unit")]
 impl serde::Serialize for AdministrativeUnit {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_administrative_unit")]
 #[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
 impl AdministrativeUnit {
     /// The CSDL qualified name, as `@odata.type` spells it.
@@ -1084,14 +1057,14 @@ impl AdministrativeUnit {
         object.property("membershipType", &self.membership_type);
         object.property("visibility", &self.visibility);
         #[cfg(feature = "_extension")] object.property("extensions", &self.extensions);
-        object.property("members", &self.members);
+        #[cfg(feature = "_directory_object")] object.property("members", &self.members);
         #[cfg(feature = "_scoped_role_membership")]
         object.property("scopedRoleMembers", &self.scoped_role_members);
         object.end()
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_administrative_unit")]
 impl<'de> serde::Deserialize<'de> for AdministrativeUnit {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1100,7 +1073,7 @@ impl<'de> serde::Deserialize<'de> for AdministrativeUnit {
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_administrative_unit")]
 #[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
 impl graph_odata_runtime::model::ODataObject for AdministrativeUnit {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
@@ -1128,6 +1101,7 @@ impl graph_odata_runtime::model::ODataObject for AdministrativeUnit {
             "visibility" => read_lenient(map, key, &mut self.visibility, extra),
             #[cfg(feature = "_extension")]
             "extensions" => read_nullable(map, key, &mut self.extensions, extra),
+            #[cfg(feature = "_directory_object")]
             "members" => read_nullable(map, key, &mut self.members, extra),
             #[cfg(feature = "_scoped_role_membership")]
             "scopedRoleMembers" => {
@@ -1143,7 +1117,7 @@ impl graph_odata_runtime::model::ODataObject for AdministrativeUnit {
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_administrative_unit")]
 impl AdministrativeUnit {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -1154,11 +1128,11 @@ impl AdministrativeUnit {
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_administrative_unit")]
 /// The properties of [`AdministrativeUnit`] by wire name, each a [`Field<AdministrativeUnit>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`AdministrativeUnit::set_null`].
 pub enum AdministrativeUnitField {}
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_administrative_unit")]
 #[allow(non_upper_case_globals)]
 impl AdministrativeUnitField {
     /// `id`
@@ -1222,7 +1196,7 @@ impl AdministrativeUnitField {
     ];
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_agent_identity")]
 /// CSDL entity type `microsoft.graph.agentIdentity`; base type `microsoft.graph.servicePrincipal`; open type: dynamic properties land in `additional_properties`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct AgentIdentity {
@@ -1348,37 +1322,45 @@ pub struct AgentIdentity {
     pub created_date_time: Option<edm::DateTimeOffset>,
     /// Navigation property `appManagementPolicies`: `Collection(microsoft.graph.appManagementPolicy)`; present when expanded (`$expand`).
     /// Inherited from `microsoft.graph.servicePrincipal`.
+    #[cfg(feature = "_app_credential_restriction_type")]
     pub app_management_policies: Option<Vec<AppManagementPolicy>>,
     /// Navigation property `appRoleAssignedTo`: `Collection(microsoft.graph.appRoleAssignment)`, contained; present when expanded (`$expand`).
     /// Inherited from `microsoft.graph.servicePrincipal`.
+    #[cfg(feature = "_app_role_assignment")]
     pub app_role_assigned_to: Option<Vec<AppRoleAssignment>>,
     /// Navigation property `appRoleAssignments`: `Collection(microsoft.graph.appRoleAssignment)`, contained; present when expanded (`$expand`).
     /// Inherited from `microsoft.graph.servicePrincipal`.
+    #[cfg(feature = "_app_role_assignment")]
     pub app_role_assignments: Option<Vec<AppRoleAssignment>>,
     /// Navigation property `claimsMappingPolicies`: `Collection(microsoft.graph.claimsMappingPolicy)`; present when expanded (`$expand`).
     /// Inherited from `microsoft.graph.servicePrincipal`.
+    #[cfg(feature = "_claims_mapping_policy")]
     pub claims_mapping_policies: Option<Vec<ClaimsMappingPolicy>>,
     /// Navigation property `createdObjects`: `Collection(microsoft.graph.directoryObject)`; present when expanded (`$expand`).
     /// Inherited from `microsoft.graph.servicePrincipal`.
+    #[cfg(feature = "_directory_object")]
     pub created_objects: Option<Vec<AnyDirectoryObject>>,
     /// Navigation property `delegatedPermissionClassifications`: `Collection(microsoft.graph.delegatedPermissionClassification)`, contained; present when expanded (`$expand`).
     /// Inherited from `microsoft.graph.servicePrincipal`.
-    #[cfg(feature = "_approved_client_app")]
+    #[cfg(feature = "_service_principals")]
     pub delegated_permission_classifications: Option<
         Vec<DelegatedPermissionClassification>,
     >,
     /// Navigation property `endpoints`: `Collection(microsoft.graph.endpoint)`, contained; present when expanded (`$expand`).
     /// Inherited from `microsoft.graph.servicePrincipal`.
+    #[cfg(feature = "_service_principals")]
     pub endpoints: Option<Vec<Endpoint>>,
     /// Navigation property `federatedIdentityCredentials`: `Collection(microsoft.graph.federatedIdentityCredential)`, contained; present when expanded (`$expand`).
     /// Inherited from `microsoft.graph.servicePrincipal`.
-    #[cfg(feature = "_attribute_definition")]
+    #[cfg(feature = "_bulk_operation")]
     pub federated_identity_credentials: Option<Vec<FederatedIdentityCredential>>,
     /// Navigation property `homeRealmDiscoveryPolicies`: `Collection(microsoft.graph.homeRealmDiscoveryPolicy)`; present when expanded (`$expand`).
     /// Inherited from `microsoft.graph.servicePrincipal`.
+    #[cfg(feature = "_app_credential_restriction_type")]
     pub home_realm_discovery_policies: Option<Vec<HomeRealmDiscoveryPolicy>>,
     /// Navigation property `memberOf`: `Collection(microsoft.graph.directoryObject)`; present when expanded (`$expand`).
     /// Inherited from `microsoft.graph.servicePrincipal`.
+    #[cfg(feature = "_directory_object")]
     pub member_of: Option<Vec<AnyDirectoryObject>>,
     /// Navigation property `oauth2PermissionGrants`: `Collection(microsoft.graph.oAuth2PermissionGrant)`; present when expanded (`$expand`).
     /// Inherited from `microsoft.graph.servicePrincipal`.
@@ -1386,30 +1368,36 @@ pub struct AgentIdentity {
     pub oauth2_permission_grants: Option<Vec<OAuth2PermissionGrant>>,
     /// Navigation property `ownedObjects`: `Collection(microsoft.graph.directoryObject)`; present when expanded (`$expand`).
     /// Inherited from `microsoft.graph.servicePrincipal`.
+    #[cfg(feature = "_directory_object")]
     pub owned_objects: Option<Vec<AnyDirectoryObject>>,
     /// Navigation property `owners`: `Collection(microsoft.graph.directoryObject)`; present when expanded (`$expand`).
     /// Inherited from `microsoft.graph.servicePrincipal`.
+    #[cfg(feature = "_directory_object")]
     pub owners: Option<Vec<AnyDirectoryObject>>,
     /// Navigation property `remoteDesktopSecurityConfiguration`: `microsoft.graph.remoteDesktopSecurityConfiguration`, contained; present when expanded (`$expand`).
     /// Inherited from `microsoft.graph.servicePrincipal`.
-    #[cfg(feature = "_approved_client_app")]
+    #[cfg(feature = "_service_principals")]
     pub remote_desktop_security_configuration: Option<
         RemoteDesktopSecurityConfiguration,
     >,
     /// Navigation property `synchronization`: `microsoft.graph.synchronization`, contained; present when expanded (`$expand`).
     /// Inherited from `microsoft.graph.servicePrincipal`.
-    #[cfg(feature = "_attribute_definition")]
+    #[cfg(feature = "_bulk_operation")]
     pub synchronization: Option<Synchronization>,
     /// Navigation property `tokenIssuancePolicies`: `Collection(microsoft.graph.tokenIssuancePolicy)`; present when expanded (`$expand`).
     /// Inherited from `microsoft.graph.servicePrincipal`.
+    #[cfg(feature = "_app_credential_restriction_type")]
     pub token_issuance_policies: Option<Vec<TokenIssuancePolicy>>,
     /// Navigation property `tokenLifetimePolicies`: `Collection(microsoft.graph.tokenLifetimePolicy)`; present when expanded (`$expand`).
     /// Inherited from `microsoft.graph.servicePrincipal`.
+    #[cfg(feature = "_app_credential_restriction_type")]
     pub token_lifetime_policies: Option<Vec<TokenLifetimePolicy>>,
     /// Navigation property `transitiveMemberOf`: `Collection(microsoft.graph.directoryObject)`; present when expanded (`$expand`).
     /// Inherited from `microsoft.graph.servicePrincipal`.
+    #[cfg(feature = "_directory_object")]
     pub transitive_member_of: Option<Vec<AnyDirectoryObject>>,
     /// Navigation property `sponsors`: `Collection(microsoft.graph.directoryObject)`; present when expanded (`$expand`).
+    #[cfg(feature = "_directory_object")]
     pub sponsors: Option<Vec<AnyDirectoryObject>>,
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
@@ -1417,14 +1405,14 @@ pub struct AgentIdentity {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_agent_identity")]
 impl serde::Serialize for AgentIdentity {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_agent_identity")]
 #[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
 impl AgentIdentity {
     /// The CSDL qualified name, as `@odata.type` spells it.
@@ -1491,48 +1479,61 @@ impl AgentIdentity {
         object.property("verifiedPublisher", &self.verified_publisher);
         object.property("agentIdentityBlueprintId", &self.agent_identity_blueprint_id);
         object.property("createdDateTime", &self.created_date_time);
+        #[cfg(feature = "_app_credential_restriction_type")]
         object.property("appManagementPolicies", &self.app_management_policies);
+        #[cfg(feature = "_app_role_assignment")]
         object.property("appRoleAssignedTo", &self.app_role_assigned_to);
+        #[cfg(feature = "_app_role_assignment")]
         object.property("appRoleAssignments", &self.app_role_assignments);
+        #[cfg(feature = "_claims_mapping_policy")]
         object.property("claimsMappingPolicies", &self.claims_mapping_policies);
+        #[cfg(feature = "_directory_object")]
         object.property("createdObjects", &self.created_objects);
-        #[cfg(feature = "_approved_client_app")]
+        #[cfg(feature = "_service_principals")]
         object
             .property(
                 "delegatedPermissionClassifications",
                 &self.delegated_permission_classifications,
             );
+        #[cfg(feature = "_service_principals")]
         object.property("endpoints", &self.endpoints);
-        #[cfg(feature = "_attribute_definition")]
+        #[cfg(feature = "_bulk_operation")]
         object
             .property(
                 "federatedIdentityCredentials",
                 &self.federated_identity_credentials,
             );
+        #[cfg(feature = "_app_credential_restriction_type")]
         object
             .property("homeRealmDiscoveryPolicies", &self.home_realm_discovery_policies);
+        #[cfg(feature = "_directory_object")]
         object.property("memberOf", &self.member_of);
         #[cfg(feature = "_o_auth2_permission_grant")]
         object.property("oauth2PermissionGrants", &self.oauth2_permission_grants);
+        #[cfg(feature = "_directory_object")]
         object.property("ownedObjects", &self.owned_objects);
-        object.property("owners", &self.owners);
-        #[cfg(feature = "_approved_client_app")]
+        #[cfg(feature = "_directory_object")] object.property("owners", &self.owners);
+        #[cfg(feature = "_service_principals")]
         object
             .property(
                 "remoteDesktopSecurityConfiguration",
                 &self.remote_desktop_security_configuration,
             );
-        #[cfg(feature = "_attribute_definition")]
+        #[cfg(feature = "_bulk_operation")]
         object.property("synchronization", &self.synchronization);
+        #[cfg(feature = "_app_credential_restriction_type")]
         object.property("tokenIssuancePolicies", &self.token_issuance_policies);
+        #[cfg(feature = "_app_credential_restriction_type")]
         object.property("tokenLifetimePolicies", &self.token_lifetime_policies);
+        #[cfg(feature = "_directory_object")]
         object.property("transitiveMemberOf", &self.transitive_member_of);
+        #[cfg(feature = "_directory_object")]
         object.property("sponsors", &self.sponsors);
         object.end()
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_agent_identity")]
 impl<'de> serde::Deserialize<'de> for AgentIdentity {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1541,7 +1542,7 @@ impl<'de> serde::Deserialize<'de> for AgentIdentity {
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_agent_identity")]
 #[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
 impl graph_odata_runtime::model::ODataObject for AgentIdentity {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
@@ -1644,20 +1645,25 @@ impl graph_odata_runtime::model::ODataObject for AgentIdentity {
             "createdDateTime" => {
                 read_lenient(map, key, &mut self.created_date_time, extra)
             }
+            #[cfg(feature = "_app_credential_restriction_type")]
             "appManagementPolicies" => {
                 read_nullable(map, key, &mut self.app_management_policies, extra)
             }
+            #[cfg(feature = "_app_role_assignment")]
             "appRoleAssignedTo" => {
                 read_nullable(map, key, &mut self.app_role_assigned_to, extra)
             }
+            #[cfg(feature = "_app_role_assignment")]
             "appRoleAssignments" => {
                 read_nullable(map, key, &mut self.app_role_assignments, extra)
             }
+            #[cfg(feature = "_claims_mapping_policy")]
             "claimsMappingPolicies" => {
                 read_nullable(map, key, &mut self.claims_mapping_policies, extra)
             }
+            #[cfg(feature = "_directory_object")]
             "createdObjects" => read_nullable(map, key, &mut self.created_objects, extra),
-            #[cfg(feature = "_approved_client_app")]
+            #[cfg(feature = "_service_principals")]
             "delegatedPermissionClassifications" => {
                 read_nullable(
                     map,
@@ -1666,22 +1672,27 @@ impl graph_odata_runtime::model::ODataObject for AgentIdentity {
                     extra,
                 )
             }
+            #[cfg(feature = "_service_principals")]
             "endpoints" => read_nullable(map, key, &mut self.endpoints, extra),
-            #[cfg(feature = "_attribute_definition")]
+            #[cfg(feature = "_bulk_operation")]
             "federatedIdentityCredentials" => {
                 read_nullable(map, key, &mut self.federated_identity_credentials, extra)
             }
+            #[cfg(feature = "_app_credential_restriction_type")]
             "homeRealmDiscoveryPolicies" => {
                 read_nullable(map, key, &mut self.home_realm_discovery_policies, extra)
             }
+            #[cfg(feature = "_directory_object")]
             "memberOf" => read_nullable(map, key, &mut self.member_of, extra),
             #[cfg(feature = "_o_auth2_permission_grant")]
             "oauth2PermissionGrants" => {
                 read_nullable(map, key, &mut self.oauth2_permission_grants, extra)
             }
+            #[cfg(feature = "_directory_object")]
             "ownedObjects" => read_nullable(map, key, &mut self.owned_objects, extra),
+            #[cfg(feature = "_directory_object")]
             "owners" => read_nullable(map, key, &mut self.owners, extra),
-            #[cfg(feature = "_approved_client_app")]
+            #[cfg(feature = "_service_principals")]
             "remoteDesktopSecurityConfiguration" => {
                 read_nullable(
                     map,
@@ -1690,19 +1701,23 @@ impl graph_odata_runtime::model::ODataObject for AgentIdentity {
                     extra,
                 )
             }
-            #[cfg(feature = "_attribute_definition")]
+            #[cfg(feature = "_bulk_operation")]
             "synchronization" => {
                 read_nullable(map, key, &mut self.synchronization, extra)
             }
+            #[cfg(feature = "_app_credential_restriction_type")]
             "tokenIssuancePolicies" => {
                 read_nullable(map, key, &mut self.token_issuance_policies, extra)
             }
+            #[cfg(feature = "_app_credential_restriction_type")]
             "tokenLifetimePolicies" => {
                 read_nullable(map, key, &mut self.token_lifetime_policies, extra)
             }
+            #[cfg(feature = "_directory_object")]
             "transitiveMemberOf" => {
                 read_nullable(map, key, &mut self.transitive_member_of, extra)
             }
+            #[cfg(feature = "_directory_object")]
             "sponsors" => read_nullable(map, key, &mut self.sponsors, extra),
             _ => Ok(false),
         }
@@ -1714,7 +1729,7 @@ impl graph_odata_runtime::model::ODataObject for AgentIdentity {
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_agent_identity")]
 impl AgentIdentity {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -1725,11 +1740,11 @@ impl AgentIdentity {
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_agent_identity")]
 /// The properties of [`AgentIdentity`] by wire name, each a [`Field<AgentIdentity>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`AgentIdentity::set_null`].
 pub enum AgentIdentityField {}
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_agent_identity")]
 #[allow(non_upper_case_globals)]
 impl AgentIdentityField {
     /// `id`
@@ -2000,7 +2015,7 @@ impl AgentIdentityField {
     ];
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_agent_identity_blueprint")]
 /// CSDL entity type `microsoft.graph.agentIdentityBlueprint`; base type `microsoft.graph.application`; open type: dynamic properties land in `additional_properties`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct AgentIdentityBlueprint {
@@ -2138,37 +2153,44 @@ pub struct AgentIdentityBlueprint {
     pub web: Option<WebApplication>,
     /// Navigation property `appManagementPolicies`: `Collection(microsoft.graph.appManagementPolicy)`; present when expanded (`$expand`).
     /// Inherited from `microsoft.graph.application`.
+    #[cfg(feature = "_app_credential_restriction_type")]
     pub app_management_policies: Option<Vec<AppManagementPolicy>>,
     /// Navigation property `createdOnBehalfOf`: `microsoft.graph.directoryObject`; present when expanded (`$expand`).
     /// Inherited from `microsoft.graph.application`.
+    #[cfg(feature = "_directory_object")]
     pub created_on_behalf_of: Option<AnyDirectoryObject>,
     /// Navigation property `extensionProperties`: `Collection(microsoft.graph.extensionProperty)`, contained; present when expanded (`$expand`).
     /// Inherited from `microsoft.graph.application`.
+    #[cfg(feature = "_extension_property")]
     pub extension_properties: Option<Vec<ExtensionProperty>>,
     /// Navigation property `federatedIdentityCredentials`: `Collection(microsoft.graph.federatedIdentityCredential)`, contained; present when expanded (`$expand`).
     /// Inherited from `microsoft.graph.application`.
-    #[cfg(feature = "_attribute_definition")]
+    #[cfg(feature = "_bulk_operation")]
     pub federated_identity_credentials: Option<Vec<FederatedIdentityCredential>>,
     /// Navigation property `homeRealmDiscoveryPolicies`: `Collection(microsoft.graph.homeRealmDiscoveryPolicy)`; present when expanded (`$expand`).
     /// Inherited from `microsoft.graph.application`.
+    #[cfg(feature = "_app_credential_restriction_type")]
     pub home_realm_discovery_policies: Option<Vec<HomeRealmDiscoveryPolicy>>,
     /// Navigation property `owners`: `Collection(microsoft.graph.directoryObject)`; present when expanded (`$expand`).
     /// Inherited from `microsoft.graph.application`.
+    #[cfg(feature = "_directory_object")]
     pub owners: Option<Vec<AnyDirectoryObject>>,
     /// Navigation property `synchronization`: `microsoft.graph.synchronization`, contained; present when expanded (`$expand`).
     /// Inherited from `microsoft.graph.application`.
-    #[cfg(feature = "_attribute_definition")]
+    #[cfg(feature = "_bulk_operation")]
     pub synchronization: Option<Synchronization>,
     /// Navigation property `tokenIssuancePolicies`: `Collection(microsoft.graph.tokenIssuancePolicy)`; present when expanded (`$expand`).
     /// Inherited from `microsoft.graph.application`.
+    #[cfg(feature = "_app_credential_restriction_type")]
     pub token_issuance_policies: Option<Vec<TokenIssuancePolicy>>,
     /// Navigation property `tokenLifetimePolicies`: `Collection(microsoft.graph.tokenLifetimePolicy)`; present when expanded (`$expand`).
     /// Inherited from `microsoft.graph.application`.
+    #[cfg(feature = "_app_credential_restriction_type")]
     pub token_lifetime_policies: Option<Vec<TokenLifetimePolicy>>,
     /// Navigation property `inheritablePermissions`: `Collection(microsoft.graph.inheritablePermission)`, contained; present when expanded (`$expand`).
-    #[cfg(feature = "_all_allowed_scopes")]
     pub inheritable_permissions: Option<Vec<InheritablePermission>>,
     /// Navigation property `sponsors`: `Collection(microsoft.graph.directoryObject)`; present when expanded (`$expand`).
+    #[cfg(feature = "_directory_object")]
     pub sponsors: Option<Vec<AnyDirectoryObject>>,
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
@@ -2176,14 +2198,14 @@ pub struct AgentIdentityBlueprint {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_agent_identity_blueprint")]
 impl serde::Serialize for AgentIdentityBlueprint {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_agent_identity_blueprint")]
 #[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
 impl AgentIdentityBlueprint {
     /// The CSDL qualified name, as `@odata.type` spells it.
@@ -2258,30 +2280,36 @@ impl AgentIdentityBlueprint {
         object.property("uniqueName", &self.unique_name);
         object.property("verifiedPublisher", &self.verified_publisher);
         object.property("web", &self.web);
+        #[cfg(feature = "_app_credential_restriction_type")]
         object.property("appManagementPolicies", &self.app_management_policies);
+        #[cfg(feature = "_directory_object")]
         object.property("createdOnBehalfOf", &self.created_on_behalf_of);
+        #[cfg(feature = "_extension_property")]
         object.property("extensionProperties", &self.extension_properties);
-        #[cfg(feature = "_attribute_definition")]
+        #[cfg(feature = "_bulk_operation")]
         object
             .property(
                 "federatedIdentityCredentials",
                 &self.federated_identity_credentials,
             );
+        #[cfg(feature = "_app_credential_restriction_type")]
         object
             .property("homeRealmDiscoveryPolicies", &self.home_realm_discovery_policies);
-        object.property("owners", &self.owners);
-        #[cfg(feature = "_attribute_definition")]
+        #[cfg(feature = "_directory_object")] object.property("owners", &self.owners);
+        #[cfg(feature = "_bulk_operation")]
         object.property("synchronization", &self.synchronization);
+        #[cfg(feature = "_app_credential_restriction_type")]
         object.property("tokenIssuancePolicies", &self.token_issuance_policies);
+        #[cfg(feature = "_app_credential_restriction_type")]
         object.property("tokenLifetimePolicies", &self.token_lifetime_policies);
-        #[cfg(feature = "_all_allowed_scopes")]
         object.property("inheritablePermissions", &self.inheritable_permissions);
+        #[cfg(feature = "_directory_object")]
         object.property("sponsors", &self.sponsors);
         object.end()
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_agent_identity_blueprint")]
 impl<'de> serde::Deserialize<'de> for AgentIdentityBlueprint {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2290,7 +2318,7 @@ impl<'de> serde::Deserialize<'de> for AgentIdentityBlueprint {
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_agent_identity_blueprint")]
 #[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
 impl graph_odata_runtime::model::ODataObject for AgentIdentityBlueprint {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
@@ -2401,37 +2429,44 @@ impl graph_odata_runtime::model::ODataObject for AgentIdentityBlueprint {
                 read_nullable(map, key, &mut self.verified_publisher, extra)
             }
             "web" => read_nullable(map, key, &mut self.web, extra),
+            #[cfg(feature = "_app_credential_restriction_type")]
             "appManagementPolicies" => {
                 read_nullable(map, key, &mut self.app_management_policies, extra)
             }
+            #[cfg(feature = "_directory_object")]
             "createdOnBehalfOf" => {
                 read_nullable(map, key, &mut self.created_on_behalf_of, extra)
             }
+            #[cfg(feature = "_extension_property")]
             "extensionProperties" => {
                 read_nullable(map, key, &mut self.extension_properties, extra)
             }
-            #[cfg(feature = "_attribute_definition")]
+            #[cfg(feature = "_bulk_operation")]
             "federatedIdentityCredentials" => {
                 read_nullable(map, key, &mut self.federated_identity_credentials, extra)
             }
+            #[cfg(feature = "_app_credential_restriction_type")]
             "homeRealmDiscoveryPolicies" => {
                 read_nullable(map, key, &mut self.home_realm_discovery_policies, extra)
             }
+            #[cfg(feature = "_directory_object")]
             "owners" => read_nullable(map, key, &mut self.owners, extra),
-            #[cfg(feature = "_attribute_definition")]
+            #[cfg(feature = "_bulk_operation")]
             "synchronization" => {
                 read_nullable(map, key, &mut self.synchronization, extra)
             }
+            #[cfg(feature = "_app_credential_restriction_type")]
             "tokenIssuancePolicies" => {
                 read_nullable(map, key, &mut self.token_issuance_policies, extra)
             }
+            #[cfg(feature = "_app_credential_restriction_type")]
             "tokenLifetimePolicies" => {
                 read_nullable(map, key, &mut self.token_lifetime_policies, extra)
             }
-            #[cfg(feature = "_all_allowed_scopes")]
             "inheritablePermissions" => {
                 read_nullable(map, key, &mut self.inheritable_permissions, extra)
             }
+            #[cfg(feature = "_directory_object")]
             "sponsors" => read_nullable(map, key, &mut self.sponsors, extra),
             _ => Ok(false),
         }
@@ -2443,7 +2478,7 @@ impl graph_odata_runtime::model::ODataObject for AgentIdentityBlueprint {
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_agent_identity_blueprint")]
 impl AgentIdentityBlueprint {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -2454,11 +2489,11 @@ impl AgentIdentityBlueprint {
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_agent_identity_blueprint")]
 /// The properties of [`AgentIdentityBlueprint`] by wire name, each a [`Field<AgentIdentityBlueprint>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`AgentIdentityBlueprint::set_null`].
 pub enum AgentIdentityBlueprintField {}
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_agent_identity_blueprint")]
 #[allow(non_upper_case_globals)]
 impl AgentIdentityBlueprintField {
     /// `id`
@@ -2719,7 +2754,7 @@ impl AgentIdentityBlueprintField {
     ];
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_agent_identity")]
 /// CSDL entity type `microsoft.graph.agentIdentityBlueprintPrincipal`; base type `microsoft.graph.servicePrincipal`; open type: dynamic properties land in `additional_properties`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct AgentIdentityBlueprintPrincipal {
@@ -2841,37 +2876,45 @@ pub struct AgentIdentityBlueprintPrincipal {
     pub verified_publisher: Option<VerifiedPublisher>,
     /// Navigation property `appManagementPolicies`: `Collection(microsoft.graph.appManagementPolicy)`; present when expanded (`$expand`).
     /// Inherited from `microsoft.graph.servicePrincipal`.
+    #[cfg(feature = "_app_credential_restriction_type")]
     pub app_management_policies: Option<Vec<AppManagementPolicy>>,
     /// Navigation property `appRoleAssignedTo`: `Collection(microsoft.graph.appRoleAssignment)`, contained; present when expanded (`$expand`).
     /// Inherited from `microsoft.graph.servicePrincipal`.
+    #[cfg(feature = "_app_role_assignment")]
     pub app_role_assigned_to: Option<Vec<AppRoleAssignment>>,
     /// Navigation property `appRoleAssignments`: `Collection(microsoft.graph.appRoleAssignment)`, contained; present when expanded (`$expand`).
     /// Inherited from `microsoft.graph.servicePrincipal`.
+    #[cfg(feature = "_app_role_assignment")]
     pub app_role_assignments: Option<Vec<AppRoleAssignment>>,
     /// Navigation property `claimsMappingPolicies`: `Collection(microsoft.graph.claimsMappingPolicy)`; present when expanded (`$expand`).
     /// Inherited from `microsoft.graph.servicePrincipal`.
+    #[cfg(feature = "_claims_mapping_policy")]
     pub claims_mapping_policies: Option<Vec<ClaimsMappingPolicy>>,
     /// Navigation property `createdObjects`: `Collection(microsoft.graph.directoryObject)`; present when expanded (`$expand`).
     /// Inherited from `microsoft.graph.servicePrincipal`.
+    #[cfg(feature = "_directory_object")]
     pub created_objects: Option<Vec<AnyDirectoryObject>>,
     /// Navigation property `delegatedPermissionClassifications`: `Collection(microsoft.graph.delegatedPermissionClassification)`, contained; present when expanded (`$expand`).
     /// Inherited from `microsoft.graph.servicePrincipal`.
-    #[cfg(feature = "_approved_client_app")]
+    #[cfg(feature = "_service_principals")]
     pub delegated_permission_classifications: Option<
         Vec<DelegatedPermissionClassification>,
     >,
     /// Navigation property `endpoints`: `Collection(microsoft.graph.endpoint)`, contained; present when expanded (`$expand`).
     /// Inherited from `microsoft.graph.servicePrincipal`.
+    #[cfg(feature = "_service_principals")]
     pub endpoints: Option<Vec<Endpoint>>,
     /// Navigation property `federatedIdentityCredentials`: `Collection(microsoft.graph.federatedIdentityCredential)`, contained; present when expanded (`$expand`).
     /// Inherited from `microsoft.graph.servicePrincipal`.
-    #[cfg(feature = "_attribute_definition")]
+    #[cfg(feature = "_bulk_operation")]
     pub federated_identity_credentials: Option<Vec<FederatedIdentityCredential>>,
     /// Navigation property `homeRealmDiscoveryPolicies`: `Collection(microsoft.graph.homeRealmDiscoveryPolicy)`; present when expanded (`$expand`).
     /// Inherited from `microsoft.graph.servicePrincipal`.
+    #[cfg(feature = "_app_credential_restriction_type")]
     pub home_realm_discovery_policies: Option<Vec<HomeRealmDiscoveryPolicy>>,
     /// Navigation property `memberOf`: `Collection(microsoft.graph.directoryObject)`; present when expanded (`$expand`).
     /// Inherited from `microsoft.graph.servicePrincipal`.
+    #[cfg(feature = "_directory_object")]
     pub member_of: Option<Vec<AnyDirectoryObject>>,
     /// Navigation property `oauth2PermissionGrants`: `Collection(microsoft.graph.oAuth2PermissionGrant)`; present when expanded (`$expand`).
     /// Inherited from `microsoft.graph.servicePrincipal`.
@@ -2879,30 +2922,36 @@ pub struct AgentIdentityBlueprintPrincipal {
     pub oauth2_permission_grants: Option<Vec<OAuth2PermissionGrant>>,
     /// Navigation property `ownedObjects`: `Collection(microsoft.graph.directoryObject)`; present when expanded (`$expand`).
     /// Inherited from `microsoft.graph.servicePrincipal`.
+    #[cfg(feature = "_directory_object")]
     pub owned_objects: Option<Vec<AnyDirectoryObject>>,
     /// Navigation property `owners`: `Collection(microsoft.graph.directoryObject)`; present when expanded (`$expand`).
     /// Inherited from `microsoft.graph.servicePrincipal`.
+    #[cfg(feature = "_directory_object")]
     pub owners: Option<Vec<AnyDirectoryObject>>,
     /// Navigation property `remoteDesktopSecurityConfiguration`: `microsoft.graph.remoteDesktopSecurityConfiguration`, contained; present when expanded (`$expand`).
     /// Inherited from `microsoft.graph.servicePrincipal`.
-    #[cfg(feature = "_approved_client_app")]
+    #[cfg(feature = "_service_principals")]
     pub remote_desktop_security_configuration: Option<
         RemoteDesktopSecurityConfiguration,
     >,
     /// Navigation property `synchronization`: `microsoft.graph.synchronization`, contained; present when expanded (`$expand`).
     /// Inherited from `microsoft.graph.servicePrincipal`.
-    #[cfg(feature = "_attribute_definition")]
+    #[cfg(feature = "_bulk_operation")]
     pub synchronization: Option<Synchronization>,
     /// Navigation property `tokenIssuancePolicies`: `Collection(microsoft.graph.tokenIssuancePolicy)`; present when expanded (`$expand`).
     /// Inherited from `microsoft.graph.servicePrincipal`.
+    #[cfg(feature = "_app_credential_restriction_type")]
     pub token_issuance_policies: Option<Vec<TokenIssuancePolicy>>,
     /// Navigation property `tokenLifetimePolicies`: `Collection(microsoft.graph.tokenLifetimePolicy)`; present when expanded (`$expand`).
     /// Inherited from `microsoft.graph.servicePrincipal`.
+    #[cfg(feature = "_app_credential_restriction_type")]
     pub token_lifetime_policies: Option<Vec<TokenLifetimePolicy>>,
     /// Navigation property `transitiveMemberOf`: `Collection(microsoft.graph.directoryObject)`; present when expanded (`$expand`).
     /// Inherited from `microsoft.graph.servicePrincipal`.
+    #[cfg(feature = "_directory_object")]
     pub transitive_member_of: Option<Vec<AnyDirectoryObject>>,
     /// Navigation property `sponsors`: `Collection(microsoft.graph.directoryObject)`; present when expanded (`$expand`).
+    #[cfg(feature = "_directory_object")]
     pub sponsors: Option<Vec<AnyDirectoryObject>>,
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
@@ -2910,14 +2959,14 @@ pub struct AgentIdentityBlueprintPrincipal {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_agent_identity")]
 impl serde::Serialize for AgentIdentityBlueprintPrincipal {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_agent_identity")]
 #[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
 impl AgentIdentityBlueprintPrincipal {
     /// The CSDL qualified name, as `@odata.type` spells it.
@@ -2982,48 +3031,61 @@ impl AgentIdentityBlueprintPrincipal {
         object.property("tags", &self.tags);
         object.property("tokenEncryptionKeyId", &self.token_encryption_key_id);
         object.property("verifiedPublisher", &self.verified_publisher);
+        #[cfg(feature = "_app_credential_restriction_type")]
         object.property("appManagementPolicies", &self.app_management_policies);
+        #[cfg(feature = "_app_role_assignment")]
         object.property("appRoleAssignedTo", &self.app_role_assigned_to);
+        #[cfg(feature = "_app_role_assignment")]
         object.property("appRoleAssignments", &self.app_role_assignments);
+        #[cfg(feature = "_claims_mapping_policy")]
         object.property("claimsMappingPolicies", &self.claims_mapping_policies);
+        #[cfg(feature = "_directory_object")]
         object.property("createdObjects", &self.created_objects);
-        #[cfg(feature = "_approved_client_app")]
+        #[cfg(feature = "_service_principals")]
         object
             .property(
                 "delegatedPermissionClassifications",
                 &self.delegated_permission_classifications,
             );
+        #[cfg(feature = "_service_principals")]
         object.property("endpoints", &self.endpoints);
-        #[cfg(feature = "_attribute_definition")]
+        #[cfg(feature = "_bulk_operation")]
         object
             .property(
                 "federatedIdentityCredentials",
                 &self.federated_identity_credentials,
             );
+        #[cfg(feature = "_app_credential_restriction_type")]
         object
             .property("homeRealmDiscoveryPolicies", &self.home_realm_discovery_policies);
+        #[cfg(feature = "_directory_object")]
         object.property("memberOf", &self.member_of);
         #[cfg(feature = "_o_auth2_permission_grant")]
         object.property("oauth2PermissionGrants", &self.oauth2_permission_grants);
+        #[cfg(feature = "_directory_object")]
         object.property("ownedObjects", &self.owned_objects);
-        object.property("owners", &self.owners);
-        #[cfg(feature = "_approved_client_app")]
+        #[cfg(feature = "_directory_object")] object.property("owners", &self.owners);
+        #[cfg(feature = "_service_principals")]
         object
             .property(
                 "remoteDesktopSecurityConfiguration",
                 &self.remote_desktop_security_configuration,
             );
-        #[cfg(feature = "_attribute_definition")]
+        #[cfg(feature = "_bulk_operation")]
         object.property("synchronization", &self.synchronization);
+        #[cfg(feature = "_app_credential_restriction_type")]
         object.property("tokenIssuancePolicies", &self.token_issuance_policies);
+        #[cfg(feature = "_app_credential_restriction_type")]
         object.property("tokenLifetimePolicies", &self.token_lifetime_policies);
+        #[cfg(feature = "_directory_object")]
         object.property("transitiveMemberOf", &self.transitive_member_of);
+        #[cfg(feature = "_directory_object")]
         object.property("sponsors", &self.sponsors);
         object.end()
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_agent_identity")]
 impl<'de> serde::Deserialize<'de> for AgentIdentityBlueprintPrincipal {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -3032,7 +3094,7 @@ impl<'de> serde::Deserialize<'de> for AgentIdentityBlueprintPrincipal {
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_agent_identity")]
 #[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
 impl graph_odata_runtime::model::ODataObject for AgentIdentityBlueprintPrincipal {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
@@ -3129,20 +3191,25 @@ impl graph_odata_runtime::model::ODataObject for AgentIdentityBlueprintPrincipal
             "verifiedPublisher" => {
                 read_nullable(map, key, &mut self.verified_publisher, extra)
             }
+            #[cfg(feature = "_app_credential_restriction_type")]
             "appManagementPolicies" => {
                 read_nullable(map, key, &mut self.app_management_policies, extra)
             }
+            #[cfg(feature = "_app_role_assignment")]
             "appRoleAssignedTo" => {
                 read_nullable(map, key, &mut self.app_role_assigned_to, extra)
             }
+            #[cfg(feature = "_app_role_assignment")]
             "appRoleAssignments" => {
                 read_nullable(map, key, &mut self.app_role_assignments, extra)
             }
+            #[cfg(feature = "_claims_mapping_policy")]
             "claimsMappingPolicies" => {
                 read_nullable(map, key, &mut self.claims_mapping_policies, extra)
             }
+            #[cfg(feature = "_directory_object")]
             "createdObjects" => read_nullable(map, key, &mut self.created_objects, extra),
-            #[cfg(feature = "_approved_client_app")]
+            #[cfg(feature = "_service_principals")]
             "delegatedPermissionClassifications" => {
                 read_nullable(
                     map,
@@ -3151,22 +3218,27 @@ impl graph_odata_runtime::model::ODataObject for AgentIdentityBlueprintPrincipal
                     extra,
                 )
             }
+            #[cfg(feature = "_service_principals")]
             "endpoints" => read_nullable(map, key, &mut self.endpoints, extra),
-            #[cfg(feature = "_attribute_definition")]
+            #[cfg(feature = "_bulk_operation")]
             "federatedIdentityCredentials" => {
                 read_nullable(map, key, &mut self.federated_identity_credentials, extra)
             }
+            #[cfg(feature = "_app_credential_restriction_type")]
             "homeRealmDiscoveryPolicies" => {
                 read_nullable(map, key, &mut self.home_realm_discovery_policies, extra)
             }
+            #[cfg(feature = "_directory_object")]
             "memberOf" => read_nullable(map, key, &mut self.member_of, extra),
             #[cfg(feature = "_o_auth2_permission_grant")]
             "oauth2PermissionGrants" => {
                 read_nullable(map, key, &mut self.oauth2_permission_grants, extra)
             }
+            #[cfg(feature = "_directory_object")]
             "ownedObjects" => read_nullable(map, key, &mut self.owned_objects, extra),
+            #[cfg(feature = "_directory_object")]
             "owners" => read_nullable(map, key, &mut self.owners, extra),
-            #[cfg(feature = "_approved_client_app")]
+            #[cfg(feature = "_service_principals")]
             "remoteDesktopSecurityConfiguration" => {
                 read_nullable(
                     map,
@@ -3175,19 +3247,23 @@ impl graph_odata_runtime::model::ODataObject for AgentIdentityBlueprintPrincipal
                     extra,
                 )
             }
-            #[cfg(feature = "_attribute_definition")]
+            #[cfg(feature = "_bulk_operation")]
             "synchronization" => {
                 read_nullable(map, key, &mut self.synchronization, extra)
             }
+            #[cfg(feature = "_app_credential_restriction_type")]
             "tokenIssuancePolicies" => {
                 read_nullable(map, key, &mut self.token_issuance_policies, extra)
             }
+            #[cfg(feature = "_app_credential_restriction_type")]
             "tokenLifetimePolicies" => {
                 read_nullable(map, key, &mut self.token_lifetime_policies, extra)
             }
+            #[cfg(feature = "_directory_object")]
             "transitiveMemberOf" => {
                 read_nullable(map, key, &mut self.transitive_member_of, extra)
             }
+            #[cfg(feature = "_directory_object")]
             "sponsors" => read_nullable(map, key, &mut self.sponsors, extra),
             _ => Ok(false),
         }
@@ -3199,7 +3275,7 @@ impl graph_odata_runtime::model::ODataObject for AgentIdentityBlueprintPrincipal
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_agent_identity")]
 impl AgentIdentityBlueprintPrincipal {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -3210,11 +3286,11 @@ impl AgentIdentityBlueprintPrincipal {
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_agent_identity")]
 /// The properties of [`AgentIdentityBlueprintPrincipal`] by wire name, each a [`Field<AgentIdentityBlueprintPrincipal>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`AgentIdentityBlueprintPrincipal::set_null`].
 pub enum AgentIdentityBlueprintPrincipalField {}
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_agent_identity")]
 #[allow(non_upper_case_globals)]
 impl AgentIdentityBlueprintPrincipalField {
     /// `id`
@@ -3507,7 +3583,7 @@ impl AgentIdentityBlueprintPrincipalField {
     ];
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_directory_objects")]
 /// CSDL entity type `microsoft.graph.agentUser`; base type `microsoft.graph.user`; open type: dynamic properties land in `additional_properties`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct AgentUser {
@@ -3768,6 +3844,7 @@ pub struct AgentUser {
     pub agreement_acceptances: Option<Vec<AgreementAcceptance>>,
     /// Navigation property `appRoleAssignments`: `Collection(microsoft.graph.appRoleAssignment)`, contained; present when expanded (`$expand`).
     /// Inherited from `microsoft.graph.user`.
+    #[cfg(feature = "_app_role_assignment")]
     pub app_role_assignments: Option<Vec<AppRoleAssignment>>,
     /// Navigation property `authentication`: `microsoft.graph.authentication`, contained; present when expanded (`$expand`).
     /// Inherited from `microsoft.graph.user`.
@@ -3807,10 +3884,11 @@ pub struct AgentUser {
     pub contact_folders: Option<Vec<ContactFolder>>,
     /// Navigation property `contacts`: `Collection(microsoft.graph.contact)`, contained; present when expanded (`$expand`).
     /// Inherited from `microsoft.graph.user`.
-    #[cfg(feature = "_attachment")]
+    #[cfg(feature = "_activities_container")]
     pub contacts: Option<Vec<Contact>>,
     /// Navigation property `createdObjects`: `Collection(microsoft.graph.directoryObject)`; present when expanded (`$expand`).
     /// Inherited from `microsoft.graph.user`.
+    #[cfg(feature = "_directory_object")]
     pub created_objects: Option<Vec<AnyDirectoryObject>>,
     /// Navigation property `dataSecurityAndGovernance`: `microsoft.graph.userDataSecurityAndGovernance`, contained; present when expanded (`$expand`).
     /// Inherited from `microsoft.graph.user`.
@@ -3824,14 +3902,15 @@ pub struct AgentUser {
     >,
     /// Navigation property `directReports`: `Collection(microsoft.graph.directoryObject)`; present when expanded (`$expand`).
     /// Inherited from `microsoft.graph.user`.
+    #[cfg(feature = "_directory_object")]
     pub direct_reports: Option<Vec<AnyDirectoryObject>>,
     /// Navigation property `drive`: `microsoft.graph.drive`; present when expanded (`$expand`).
     /// Inherited from `microsoft.graph.user`.
-    #[cfg(feature = "_album")]
+    #[cfg(feature = "_drive")]
     pub drive: Option<Drive>,
     /// Navigation property `drives`: `Collection(microsoft.graph.drive)`; present when expanded (`$expand`).
     /// Inherited from `microsoft.graph.user`.
-    #[cfg(feature = "_album")]
+    #[cfg(feature = "_drive")]
     pub drives: Option<Vec<Drive>>,
     /// Navigation property `employeeExperience`: `microsoft.graph.employeeExperienceUser`, contained; present when expanded (`$expand`).
     /// Inherited from `microsoft.graph.user`.
@@ -3847,7 +3926,7 @@ pub struct AgentUser {
     pub extensions: Option<Vec<AnyExtension>>,
     /// Navigation property `followedSites`: `Collection(microsoft.graph.site)`; present when expanded (`$expand`).
     /// Inherited from `microsoft.graph.user`.
-    #[cfg(feature = "_base_site_page")]
+    #[cfg(feature = "_site")]
     pub followed_sites: Option<Vec<Site>>,
     /// Navigation property `inferenceClassification`: `microsoft.graph.inferenceClassification`, contained; present when expanded (`$expand`).
     /// Inherited from `microsoft.graph.user`.
@@ -3859,7 +3938,7 @@ pub struct AgentUser {
     pub insights: Option<ItemInsights>,
     /// Navigation property `joinedTeams`: `Collection(microsoft.graph.team)`, contained; present when expanded (`$expand`).
     /// Inherited from `microsoft.graph.user`.
-    #[cfg(feature = "_clonable_team_parts")]
+    #[cfg(feature = "_giphy_rating_type")]
     pub joined_teams: Option<Vec<Team>>,
     /// Navigation property `licenseDetails`: `Collection(microsoft.graph.licenseDetails)`, contained; present when expanded (`$expand`).
     /// Inherited from `microsoft.graph.user`.
@@ -3871,7 +3950,7 @@ pub struct AgentUser {
     pub mail_folders: Option<Vec<AnyMailFolder>>,
     /// Navigation property `managedAppRegistrations`: `Collection(microsoft.graph.managedAppRegistration)`; present when expanded (`$expand`).
     /// Inherited from `microsoft.graph.user`.
-    #[cfg(feature = "_android_lob_app")]
+    #[cfg(feature = "_android_mobile_app_identifier")]
     pub managed_app_registrations: Option<Vec<AnyManagedAppRegistration>>,
     /// Navigation property `managedDevices`: `Collection(microsoft.graph.managedDevice)`, contained; present when expanded (`$expand`).
     /// Inherited from `microsoft.graph.user`.
@@ -3879,13 +3958,15 @@ pub struct AgentUser {
     pub managed_devices: Option<Vec<ManagedDevice>>,
     /// Navigation property `manager`: `microsoft.graph.directoryObject`; present when expanded (`$expand`).
     /// Inherited from `microsoft.graph.user`.
+    #[cfg(feature = "_directory_object")]
     pub manager: Option<AnyDirectoryObject>,
     /// Navigation property `memberOf`: `Collection(microsoft.graph.directoryObject)`; present when expanded (`$expand`).
     /// Inherited from `microsoft.graph.user`.
+    #[cfg(feature = "_directory_object")]
     pub member_of: Option<Vec<AnyDirectoryObject>>,
     /// Navigation property `messages`: `Collection(microsoft.graph.message)`, contained; present when expanded (`$expand`).
     /// Inherited from `microsoft.graph.user`.
-    #[cfg(feature = "_attachment")]
+    #[cfg(feature = "_attendee")]
     pub messages: Option<Vec<AnyMessage>>,
     /// Navigation property `oauth2PermissionGrants`: `Collection(microsoft.graph.oAuth2PermissionGrant)`; present when expanded (`$expand`).
     /// Inherited from `microsoft.graph.user`.
@@ -3909,9 +3990,11 @@ pub struct AgentUser {
     pub outlook: Option<OutlookUser>,
     /// Navigation property `ownedDevices`: `Collection(microsoft.graph.directoryObject)`; present when expanded (`$expand`).
     /// Inherited from `microsoft.graph.user`.
+    #[cfg(feature = "_directory_object")]
     pub owned_devices: Option<Vec<AnyDirectoryObject>>,
     /// Navigation property `ownedObjects`: `Collection(microsoft.graph.directoryObject)`; present when expanded (`$expand`).
     /// Inherited from `microsoft.graph.user`.
+    #[cfg(feature = "_directory_object")]
     pub owned_objects: Option<Vec<AnyDirectoryObject>>,
     /// Navigation property `people`: `Collection(microsoft.graph.person)`, contained; present when expanded (`$expand`).
     /// Inherited from `microsoft.graph.user`.
@@ -3919,14 +4002,15 @@ pub struct AgentUser {
     pub people: Option<Vec<Person>>,
     /// Navigation property `permissionGrants`: `Collection(microsoft.graph.resourceSpecificPermissionGrant)`, contained; present when expanded (`$expand`).
     /// Inherited from `microsoft.graph.user`.
+    #[cfg(feature = "_resource_specific_permission_grant")]
     pub permission_grants: Option<Vec<ResourceSpecificPermissionGrant>>,
     /// Navigation property `photo`: `microsoft.graph.profilePhoto`, contained; present when expanded (`$expand`).
     /// Inherited from `microsoft.graph.user`.
-    #[cfg(feature = "_clonable_team_parts")]
+    #[cfg(feature = "_profile_photo")]
     pub photo: Option<ProfilePhoto>,
     /// Navigation property `photos`: `Collection(microsoft.graph.profilePhoto)`, contained; present when expanded (`$expand`).
     /// Inherited from `microsoft.graph.user`.
-    #[cfg(feature = "_clonable_team_parts")]
+    #[cfg(feature = "_profile_photo")]
     pub photos: Option<Vec<ProfilePhoto>>,
     /// Navigation property `planner`: `microsoft.graph.plannerUser`, contained; present when expanded (`$expand`).
     /// Inherited from `microsoft.graph.user`.
@@ -3938,6 +4022,7 @@ pub struct AgentUser {
     pub presence: Option<Presence>,
     /// Navigation property `registeredDevices`: `Collection(microsoft.graph.directoryObject)`; present when expanded (`$expand`).
     /// Inherited from `microsoft.graph.user`.
+    #[cfg(feature = "_directory_object")]
     pub registered_devices: Option<Vec<AnyDirectoryObject>>,
     /// Navigation property `scopedRoleMemberOf`: `Collection(microsoft.graph.scopedRoleMembership)`, contained; present when expanded (`$expand`).
     /// Inherited from `microsoft.graph.user`.
@@ -3953,9 +4038,11 @@ pub struct AgentUser {
     pub solutions: Option<UserSolutionRoot>,
     /// Navigation property `sponsorOf`: `Collection(microsoft.graph.directoryObject)`; present when expanded (`$expand`).
     /// Inherited from `microsoft.graph.user`.
+    #[cfg(feature = "_directory_object")]
     pub sponsor_of: Option<Vec<AnyDirectoryObject>>,
     /// Navigation property `sponsors`: `Collection(microsoft.graph.directoryObject)`; present when expanded (`$expand`).
     /// Inherited from `microsoft.graph.user`.
+    #[cfg(feature = "_directory_object")]
     pub sponsors: Option<Vec<AnyDirectoryObject>>,
     /// Navigation property `teamwork`: `microsoft.graph.userTeamwork`, contained; present when expanded (`$expand`).
     /// Inherited from `microsoft.graph.user`.
@@ -3967,6 +4054,7 @@ pub struct AgentUser {
     pub todo: Option<Todo>,
     /// Navigation property `transitiveMemberOf`: `Collection(microsoft.graph.directoryObject)`; present when expanded (`$expand`).
     /// Inherited from `microsoft.graph.user`.
+    #[cfg(feature = "_directory_object")]
     pub transitive_member_of: Option<Vec<AnyDirectoryObject>>,
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
@@ -3974,14 +4062,14 @@ pub struct AgentUser {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_directory_objects")]
 impl serde::Serialize for AgentUser {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_directory_objects")]
 #[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
 impl AgentUser {
     /// The CSDL qualified name, as `@odata.type` spells it.
@@ -4124,6 +4212,7 @@ impl AgentUser {
         #[cfg(feature = "_adhoc_call")] object.property("adhocCalls", &self.adhoc_calls);
         #[cfg(feature = "_agreement_acceptance")]
         object.property("agreementAcceptances", &self.agreement_acceptances);
+        #[cfg(feature = "_app_role_assignment")]
         object.property("appRoleAssignments", &self.app_role_assignments);
         #[cfg(feature = "_activities_container")]
         object.property("authentication", &self.authentication);
@@ -4139,7 +4228,9 @@ impl AgentUser {
         #[cfg(feature = "_action_state")] object.property("cloudPCs", &self.cloud_p_cs);
         #[cfg(feature = "_activities_container")]
         object.property("contactFolders", &self.contact_folders);
-        #[cfg(feature = "_attachment")] object.property("contacts", &self.contacts);
+        #[cfg(feature = "_activities_container")]
+        object.property("contacts", &self.contacts);
+        #[cfg(feature = "_directory_object")]
         object.property("createdObjects", &self.created_objects);
         #[cfg(feature = "_activities_container")]
         object.property("dataSecurityAndGovernance", &self.data_security_and_governance);
@@ -4149,32 +4240,33 @@ impl AgentUser {
                 "deviceManagementTroubleshootingEvents",
                 &self.device_management_troubleshooting_events,
             );
+        #[cfg(feature = "_directory_object")]
         object.property("directReports", &self.direct_reports);
-        #[cfg(feature = "_album")] object.property("drive", &self.drive);
-        #[cfg(feature = "_album")] object.property("drives", &self.drives);
+        #[cfg(feature = "_drive")] object.property("drive", &self.drive);
+        #[cfg(feature = "_drive")] object.property("drives", &self.drives);
         #[cfg(feature = "_activities_container")]
         object.property("employeeExperience", &self.employee_experience);
         #[cfg(feature = "_attachment")] object.property("events", &self.events);
         #[cfg(feature = "_extension")] object.property("extensions", &self.extensions);
-        #[cfg(feature = "_base_site_page")]
-        object.property("followedSites", &self.followed_sites);
+        #[cfg(feature = "_site")] object.property("followedSites", &self.followed_sites);
         #[cfg(feature = "_activities_container")]
         object.property("inferenceClassification", &self.inference_classification);
         #[cfg(feature = "_activities_container")]
         object.property("insights", &self.insights);
-        #[cfg(feature = "_clonable_team_parts")]
+        #[cfg(feature = "_giphy_rating_type")]
         object.property("joinedTeams", &self.joined_teams);
         #[cfg(feature = "_activities_container")]
         object.property("licenseDetails", &self.license_details);
         #[cfg(feature = "_activities_container")]
         object.property("mailFolders", &self.mail_folders);
-        #[cfg(feature = "_android_lob_app")]
+        #[cfg(feature = "_android_mobile_app_identifier")]
         object.property("managedAppRegistrations", &self.managed_app_registrations);
         #[cfg(feature = "_action_state")]
         object.property("managedDevices", &self.managed_devices);
-        object.property("manager", &self.manager);
+        #[cfg(feature = "_directory_object")] object.property("manager", &self.manager);
+        #[cfg(feature = "_directory_object")]
         object.property("memberOf", &self.member_of);
-        #[cfg(feature = "_attachment")] object.property("messages", &self.messages);
+        #[cfg(feature = "_attendee")] object.property("messages", &self.messages);
         #[cfg(feature = "_o_auth2_permission_grant")]
         object.property("oauth2PermissionGrants", &self.oauth2_permission_grants);
         #[cfg(feature = "_copy_notebook_model")]
@@ -4185,16 +4277,20 @@ impl AgentUser {
         object.property("onPremisesSyncBehavior", &self.on_premises_sync_behavior);
         #[cfg(feature = "_activities_container")]
         object.property("outlook", &self.outlook);
+        #[cfg(feature = "_directory_object")]
         object.property("ownedDevices", &self.owned_devices);
+        #[cfg(feature = "_directory_object")]
         object.property("ownedObjects", &self.owned_objects);
         #[cfg(feature = "_activities_container")]
         object.property("people", &self.people);
+        #[cfg(feature = "_resource_specific_permission_grant")]
         object.property("permissionGrants", &self.permission_grants);
-        #[cfg(feature = "_clonable_team_parts")] object.property("photo", &self.photo);
-        #[cfg(feature = "_clonable_team_parts")] object.property("photos", &self.photos);
+        #[cfg(feature = "_profile_photo")] object.property("photo", &self.photo);
+        #[cfg(feature = "_profile_photo")] object.property("photos", &self.photos);
         #[cfg(feature = "_activities_container")]
         object.property("planner", &self.planner);
         #[cfg(feature = "_adhoc_call")] object.property("presence", &self.presence);
+        #[cfg(feature = "_directory_object")]
         object.property("registeredDevices", &self.registered_devices);
         #[cfg(feature = "_scoped_role_membership")]
         object.property("scopedRoleMemberOf", &self.scoped_role_member_of);
@@ -4202,17 +4298,20 @@ impl AgentUser {
         object.property("settings", &self.settings);
         #[cfg(feature = "_activities_container")]
         object.property("solutions", &self.solutions);
+        #[cfg(feature = "_directory_object")]
         object.property("sponsorOf", &self.sponsor_of);
+        #[cfg(feature = "_directory_object")]
         object.property("sponsors", &self.sponsors);
         #[cfg(feature = "_activities_container")]
         object.property("teamwork", &self.teamwork);
         #[cfg(feature = "_activities_container")] object.property("todo", &self.todo);
+        #[cfg(feature = "_directory_object")]
         object.property("transitiveMemberOf", &self.transitive_member_of);
         object.end()
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_directory_objects")]
 impl<'de> serde::Deserialize<'de> for AgentUser {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -4221,7 +4320,7 @@ impl<'de> serde::Deserialize<'de> for AgentUser {
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_directory_objects")]
 #[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
 impl graph_odata_runtime::model::ODataObject for AgentUser {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
@@ -4418,6 +4517,7 @@ impl graph_odata_runtime::model::ODataObject for AgentUser {
             "agreementAcceptances" => {
                 read_nullable(map, key, &mut self.agreement_acceptances, extra)
             }
+            #[cfg(feature = "_app_role_assignment")]
             "appRoleAssignments" => {
                 read_nullable(map, key, &mut self.app_role_assignments, extra)
             }
@@ -4439,8 +4539,9 @@ impl graph_odata_runtime::model::ODataObject for AgentUser {
             "cloudPCs" => read_nullable(map, key, &mut self.cloud_p_cs, extra),
             #[cfg(feature = "_activities_container")]
             "contactFolders" => read_nullable(map, key, &mut self.contact_folders, extra),
-            #[cfg(feature = "_attachment")]
+            #[cfg(feature = "_activities_container")]
             "contacts" => read_nullable(map, key, &mut self.contacts, extra),
+            #[cfg(feature = "_directory_object")]
             "createdObjects" => read_nullable(map, key, &mut self.created_objects, extra),
             #[cfg(feature = "_activities_container")]
             "dataSecurityAndGovernance" => {
@@ -4455,10 +4556,11 @@ impl graph_odata_runtime::model::ODataObject for AgentUser {
                     extra,
                 )
             }
+            #[cfg(feature = "_directory_object")]
             "directReports" => read_nullable(map, key, &mut self.direct_reports, extra),
-            #[cfg(feature = "_album")]
+            #[cfg(feature = "_drive")]
             "drive" => read_nullable(map, key, &mut self.drive, extra),
-            #[cfg(feature = "_album")]
+            #[cfg(feature = "_drive")]
             "drives" => read_nullable(map, key, &mut self.drives, extra),
             #[cfg(feature = "_activities_container")]
             "employeeExperience" => {
@@ -4468,7 +4570,7 @@ impl graph_odata_runtime::model::ODataObject for AgentUser {
             "events" => read_nullable(map, key, &mut self.events, extra),
             #[cfg(feature = "_extension")]
             "extensions" => read_nullable(map, key, &mut self.extensions, extra),
-            #[cfg(feature = "_base_site_page")]
+            #[cfg(feature = "_site")]
             "followedSites" => read_nullable(map, key, &mut self.followed_sites, extra),
             #[cfg(feature = "_activities_container")]
             "inferenceClassification" => {
@@ -4476,21 +4578,23 @@ impl graph_odata_runtime::model::ODataObject for AgentUser {
             }
             #[cfg(feature = "_activities_container")]
             "insights" => read_nullable(map, key, &mut self.insights, extra),
-            #[cfg(feature = "_clonable_team_parts")]
+            #[cfg(feature = "_giphy_rating_type")]
             "joinedTeams" => read_nullable(map, key, &mut self.joined_teams, extra),
             #[cfg(feature = "_activities_container")]
             "licenseDetails" => read_nullable(map, key, &mut self.license_details, extra),
             #[cfg(feature = "_activities_container")]
             "mailFolders" => read_nullable(map, key, &mut self.mail_folders, extra),
-            #[cfg(feature = "_android_lob_app")]
+            #[cfg(feature = "_android_mobile_app_identifier")]
             "managedAppRegistrations" => {
                 read_nullable(map, key, &mut self.managed_app_registrations, extra)
             }
             #[cfg(feature = "_action_state")]
             "managedDevices" => read_nullable(map, key, &mut self.managed_devices, extra),
+            #[cfg(feature = "_directory_object")]
             "manager" => read_nullable(map, key, &mut self.manager, extra),
+            #[cfg(feature = "_directory_object")]
             "memberOf" => read_nullable(map, key, &mut self.member_of, extra),
-            #[cfg(feature = "_attachment")]
+            #[cfg(feature = "_attendee")]
             "messages" => read_nullable(map, key, &mut self.messages, extra),
             #[cfg(feature = "_o_auth2_permission_grant")]
             "oauth2PermissionGrants" => {
@@ -4506,21 +4610,25 @@ impl graph_odata_runtime::model::ODataObject for AgentUser {
             }
             #[cfg(feature = "_activities_container")]
             "outlook" => read_nullable(map, key, &mut self.outlook, extra),
+            #[cfg(feature = "_directory_object")]
             "ownedDevices" => read_nullable(map, key, &mut self.owned_devices, extra),
+            #[cfg(feature = "_directory_object")]
             "ownedObjects" => read_nullable(map, key, &mut self.owned_objects, extra),
             #[cfg(feature = "_activities_container")]
             "people" => read_nullable(map, key, &mut self.people, extra),
+            #[cfg(feature = "_resource_specific_permission_grant")]
             "permissionGrants" => {
                 read_nullable(map, key, &mut self.permission_grants, extra)
             }
-            #[cfg(feature = "_clonable_team_parts")]
+            #[cfg(feature = "_profile_photo")]
             "photo" => read_nullable(map, key, &mut self.photo, extra),
-            #[cfg(feature = "_clonable_team_parts")]
+            #[cfg(feature = "_profile_photo")]
             "photos" => read_nullable(map, key, &mut self.photos, extra),
             #[cfg(feature = "_activities_container")]
             "planner" => read_nullable(map, key, &mut self.planner, extra),
             #[cfg(feature = "_adhoc_call")]
             "presence" => read_nullable(map, key, &mut self.presence, extra),
+            #[cfg(feature = "_directory_object")]
             "registeredDevices" => {
                 read_nullable(map, key, &mut self.registered_devices, extra)
             }
@@ -4532,12 +4640,15 @@ impl graph_odata_runtime::model::ODataObject for AgentUser {
             "settings" => read_nullable(map, key, &mut self.settings, extra),
             #[cfg(feature = "_activities_container")]
             "solutions" => read_nullable(map, key, &mut self.solutions, extra),
+            #[cfg(feature = "_directory_object")]
             "sponsorOf" => read_nullable(map, key, &mut self.sponsor_of, extra),
+            #[cfg(feature = "_directory_object")]
             "sponsors" => read_nullable(map, key, &mut self.sponsors, extra),
             #[cfg(feature = "_activities_container")]
             "teamwork" => read_nullable(map, key, &mut self.teamwork, extra),
             #[cfg(feature = "_activities_container")]
             "todo" => read_nullable(map, key, &mut self.todo, extra),
+            #[cfg(feature = "_directory_object")]
             "transitiveMemberOf" => {
                 read_nullable(map, key, &mut self.transitive_member_of, extra)
             }
@@ -4551,7 +4662,7 @@ impl graph_odata_runtime::model::ODataObject for AgentUser {
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_directory_objects")]
 impl AgentUser {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -4562,11 +4673,11 @@ impl AgentUser {
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_directory_objects")]
 /// The properties of [`AgentUser`] by wire name, each a [`Field<AgentUser>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`AgentUser::set_null`].
 pub enum AgentUserField {}
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_directory_objects")]
 #[allow(non_upper_case_globals)]
 impl AgentUserField {
     /// `id`
@@ -5150,8 +5261,10 @@ pub struct Agreement {
     #[cfg(feature = "_agreement_acceptance")]
     pub acceptances: Option<Vec<AgreementAcceptance>>,
     /// Navigation property `file`: `microsoft.graph.agreementFile`, contained; present when expanded (`$expand`).
+    #[cfg(feature = "_agreements")]
     pub file: Option<AgreementFile>,
     /// Navigation property `files`: `Collection(microsoft.graph.agreementFileLocalization)`, contained; present when expanded (`$expand`).
+    #[cfg(feature = "_agreements")]
     pub files: Option<Vec<AgreementFileLocalization>>,
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
@@ -5203,8 +5316,8 @@ impl Agreement {
             );
         #[cfg(feature = "_agreement_acceptance")]
         object.property("acceptances", &self.acceptances);
-        object.property("file", &self.file);
-        object.property("files", &self.files);
+        #[cfg(feature = "_agreements")] object.property("file", &self.file);
+        #[cfg(feature = "_agreements")] object.property("files", &self.files);
         object.end()
     }
 }
@@ -5255,7 +5368,9 @@ impl graph_odata_runtime::model::ODataObject for Agreement {
             }
             #[cfg(feature = "_agreement_acceptance")]
             "acceptances" => read_nullable(map, key, &mut self.acceptances, extra),
+            #[cfg(feature = "_agreements")]
             "file" => read_nullable(map, key, &mut self.file, extra),
+            #[cfg(feature = "_agreements")]
             "files" => read_nullable(map, key, &mut self.files, extra),
             _ => Ok(false),
         }
@@ -5549,7 +5664,7 @@ impl AgreementAcceptanceField {
     ];
 }
 
-#[cfg(feature = "_agreement")]
+#[cfg(feature = "_agreements")]
 /// CSDL entity type `microsoft.graph.agreementFile`; base type `microsoft.graph.agreementFileProperties`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct AgreementFile {
@@ -5585,14 +5700,14 @@ pub struct AgreementFile {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_agreement")]
+#[cfg(feature = "_agreements")]
 impl serde::Serialize for AgreementFile {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_agreement")]
+#[cfg(feature = "_agreements")]
 impl AgreementFile {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.agreementFile";
@@ -5621,7 +5736,7 @@ impl AgreementFile {
     }
 }
 
-#[cfg(feature = "_agreement")]
+#[cfg(feature = "_agreements")]
 impl<'de> serde::Deserialize<'de> for AgreementFile {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -5630,7 +5745,7 @@ impl<'de> serde::Deserialize<'de> for AgreementFile {
     }
 }
 
-#[cfg(feature = "_agreement")]
+#[cfg(feature = "_agreements")]
 impl graph_odata_runtime::model::ODataObject for AgreementFile {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -5661,7 +5776,7 @@ impl graph_odata_runtime::model::ODataObject for AgreementFile {
     }
 }
 
-#[cfg(feature = "_agreement")]
+#[cfg(feature = "_agreements")]
 impl AgreementFile {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -5672,11 +5787,11 @@ impl AgreementFile {
     }
 }
 
-#[cfg(feature = "_agreement")]
+#[cfg(feature = "_agreements")]
 /// The properties of [`AgreementFile`] by wire name, each a [`Field<AgreementFile>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`AgreementFile::set_null`].
 pub enum AgreementFileField {}
 
-#[cfg(feature = "_agreement")]
+#[cfg(feature = "_agreements")]
 #[allow(non_upper_case_globals)]
 impl AgreementFileField {
     /// `id`
@@ -5719,7 +5834,7 @@ impl AgreementFileField {
     ];
 }
 
-#[cfg(feature = "_agreement")]
+#[cfg(feature = "_agreements")]
 /// CSDL entity type `microsoft.graph.agreementFileLocalization`; base type `microsoft.graph.agreementFileProperties`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct AgreementFileLocalization {
@@ -5755,14 +5870,14 @@ pub struct AgreementFileLocalization {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_agreement")]
+#[cfg(feature = "_agreements")]
 impl serde::Serialize for AgreementFileLocalization {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_agreement")]
+#[cfg(feature = "_agreements")]
 impl AgreementFileLocalization {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.agreementFileLocalization";
@@ -5791,7 +5906,7 @@ impl AgreementFileLocalization {
     }
 }
 
-#[cfg(feature = "_agreement")]
+#[cfg(feature = "_agreements")]
 impl<'de> serde::Deserialize<'de> for AgreementFileLocalization {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -5800,7 +5915,7 @@ impl<'de> serde::Deserialize<'de> for AgreementFileLocalization {
     }
 }
 
-#[cfg(feature = "_agreement")]
+#[cfg(feature = "_agreements")]
 impl graph_odata_runtime::model::ODataObject for AgreementFileLocalization {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -5831,7 +5946,7 @@ impl graph_odata_runtime::model::ODataObject for AgreementFileLocalization {
     }
 }
 
-#[cfg(feature = "_agreement")]
+#[cfg(feature = "_agreements")]
 impl AgreementFileLocalization {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -5842,11 +5957,11 @@ impl AgreementFileLocalization {
     }
 }
 
-#[cfg(feature = "_agreement")]
+#[cfg(feature = "_agreements")]
 /// The properties of [`AgreementFileLocalization`] by wire name, each a [`Field<AgreementFileLocalization>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`AgreementFileLocalization::set_null`].
 pub enum AgreementFileLocalizationField {}
 
-#[cfg(feature = "_agreement")]
+#[cfg(feature = "_agreements")]
 #[allow(non_upper_case_globals)]
 impl AgreementFileLocalizationField {
     /// `id`
@@ -5897,7 +6012,7 @@ impl AgreementFileLocalizationField {
     ];
 }
 
-#[cfg(feature = "_agreement")]
+#[cfg(feature = "_agreement_file_data")]
 /// CSDL entity type `microsoft.graph.agreementFileProperties`; base type `microsoft.graph.entity`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct AgreementFileProperties {
@@ -5924,14 +6039,14 @@ pub struct AgreementFileProperties {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_agreement")]
+#[cfg(feature = "_agreement_file_data")]
 impl serde::Serialize for AgreementFileProperties {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_agreement")]
+#[cfg(feature = "_agreement_file_data")]
 impl AgreementFileProperties {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.agreementFileProperties";
@@ -5959,7 +6074,7 @@ impl AgreementFileProperties {
     }
 }
 
-#[cfg(feature = "_agreement")]
+#[cfg(feature = "_agreement_file_data")]
 impl<'de> serde::Deserialize<'de> for AgreementFileProperties {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -5968,7 +6083,7 @@ impl<'de> serde::Deserialize<'de> for AgreementFileProperties {
     }
 }
 
-#[cfg(feature = "_agreement")]
+#[cfg(feature = "_agreement_file_data")]
 impl graph_odata_runtime::model::ODataObject for AgreementFileProperties {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -5998,7 +6113,7 @@ impl graph_odata_runtime::model::ODataObject for AgreementFileProperties {
     }
 }
 
-#[cfg(feature = "_agreement")]
+#[cfg(feature = "_agreement_file_data")]
 impl AgreementFileProperties {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -6009,11 +6124,11 @@ impl AgreementFileProperties {
     }
 }
 
-#[cfg(feature = "_agreement")]
+#[cfg(feature = "_agreement_file_data")]
 /// The properties of [`AgreementFileProperties`] by wire name, each a [`Field<AgreementFileProperties>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`AgreementFileProperties::set_null`].
 pub enum AgreementFilePropertiesField {}
 
-#[cfg(feature = "_agreement")]
+#[cfg(feature = "_agreement_file_data")]
 #[allow(non_upper_case_globals)]
 impl AgreementFilePropertiesField {
     /// `id`
@@ -6059,7 +6174,7 @@ impl AgreementFilePropertiesField {
     ];
 }
 
-#[cfg(feature = "_agreement")]
+#[cfg(feature = "_agreements")]
 /// CSDL entity type `microsoft.graph.agreementFileVersion`; base type `microsoft.graph.agreementFileProperties`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct AgreementFileVersion {
@@ -6093,14 +6208,14 @@ pub struct AgreementFileVersion {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_agreement")]
+#[cfg(feature = "_agreements")]
 impl serde::Serialize for AgreementFileVersion {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_agreement")]
+#[cfg(feature = "_agreements")]
 impl AgreementFileVersion {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.agreementFileVersion";
@@ -6128,7 +6243,7 @@ impl AgreementFileVersion {
     }
 }
 
-#[cfg(feature = "_agreement")]
+#[cfg(feature = "_agreements")]
 impl<'de> serde::Deserialize<'de> for AgreementFileVersion {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -6137,7 +6252,7 @@ impl<'de> serde::Deserialize<'de> for AgreementFileVersion {
     }
 }
 
-#[cfg(feature = "_agreement")]
+#[cfg(feature = "_agreements")]
 impl graph_odata_runtime::model::ODataObject for AgreementFileVersion {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -6167,7 +6282,7 @@ impl graph_odata_runtime::model::ODataObject for AgreementFileVersion {
     }
 }
 
-#[cfg(feature = "_agreement")]
+#[cfg(feature = "_agreements")]
 impl AgreementFileVersion {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -6178,11 +6293,11 @@ impl AgreementFileVersion {
     }
 }
 
-#[cfg(feature = "_agreement")]
+#[cfg(feature = "_agreements")]
 /// The properties of [`AgreementFileVersion`] by wire name, each a [`Field<AgreementFileVersion>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`AgreementFileVersion::set_null`].
 pub enum AgreementFileVersionField {}
 
-#[cfg(feature = "_agreement")]
+#[cfg(feature = "_agreements")]
 #[allow(non_upper_case_globals)]
 impl AgreementFileVersionField {
     /// `id`
@@ -6228,7 +6343,7 @@ impl AgreementFileVersionField {
     ];
 }
 
-#[cfg(feature = "_access_entity_type")]
+#[cfg(feature = "_copilot")]
 /// CSDL entity type `microsoft.graph.aiInteraction`; base type `microsoft.graph.entity`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct AiInteraction {
@@ -6269,14 +6384,14 @@ pub struct AiInteraction {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_access_entity_type")]
+#[cfg(feature = "_copilot")]
 impl serde::Serialize for AiInteraction {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_access_entity_type")]
+#[cfg(feature = "_copilot")]
 impl AiInteraction {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.aiInteraction";
@@ -6311,7 +6426,7 @@ impl AiInteraction {
     }
 }
 
-#[cfg(feature = "_access_entity_type")]
+#[cfg(feature = "_copilot")]
 impl<'de> serde::Deserialize<'de> for AiInteraction {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -6320,7 +6435,7 @@ impl<'de> serde::Deserialize<'de> for AiInteraction {
     }
 }
 
-#[cfg(feature = "_access_entity_type")]
+#[cfg(feature = "_copilot")]
 impl graph_odata_runtime::model::ODataObject for AiInteraction {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -6361,7 +6476,7 @@ impl graph_odata_runtime::model::ODataObject for AiInteraction {
     }
 }
 
-#[cfg(feature = "_access_entity_type")]
+#[cfg(feature = "_copilot")]
 impl AiInteraction {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -6372,11 +6487,11 @@ impl AiInteraction {
     }
 }
 
-#[cfg(feature = "_access_entity_type")]
+#[cfg(feature = "_copilot")]
 /// The properties of [`AiInteraction`] by wire name, each a [`Field<AiInteraction>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`AiInteraction::set_null`].
 pub enum AiInteractionField {}
 
-#[cfg(feature = "_access_entity_type")]
+#[cfg(feature = "_copilot")]
 #[allow(non_upper_case_globals)]
 impl AiInteractionField {
     /// `id`
@@ -6437,7 +6552,7 @@ impl AiInteractionField {
     ];
 }
 
-#[cfg(feature = "_access_entity_type")]
+#[cfg(feature = "_copilot")]
 /// CSDL entity type `microsoft.graph.aiInteractionHistory`; base type `microsoft.graph.entity`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct AiInteractionHistory {
@@ -6450,14 +6565,14 @@ pub struct AiInteractionHistory {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_access_entity_type")]
+#[cfg(feature = "_copilot")]
 impl serde::Serialize for AiInteractionHistory {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_access_entity_type")]
+#[cfg(feature = "_copilot")]
 impl AiInteractionHistory {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.aiInteractionHistory";
@@ -6478,7 +6593,7 @@ impl AiInteractionHistory {
     }
 }
 
-#[cfg(feature = "_access_entity_type")]
+#[cfg(feature = "_copilot")]
 impl<'de> serde::Deserialize<'de> for AiInteractionHistory {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -6487,7 +6602,7 @@ impl<'de> serde::Deserialize<'de> for AiInteractionHistory {
     }
 }
 
-#[cfg(feature = "_access_entity_type")]
+#[cfg(feature = "_copilot")]
 impl graph_odata_runtime::model::ODataObject for AiInteractionHistory {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -6508,7 +6623,7 @@ impl graph_odata_runtime::model::ODataObject for AiInteractionHistory {
     }
 }
 
-#[cfg(feature = "_access_entity_type")]
+#[cfg(feature = "_copilot")]
 impl AiInteractionHistory {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -6519,11 +6634,11 @@ impl AiInteractionHistory {
     }
 }
 
-#[cfg(feature = "_access_entity_type")]
+#[cfg(feature = "_copilot")]
 /// The properties of [`AiInteractionHistory`] by wire name, each a [`Field<AiInteractionHistory>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`AiInteractionHistory::set_null`].
 pub enum AiInteractionHistoryField {}
 
-#[cfg(feature = "_access_entity_type")]
+#[cfg(feature = "_copilot")]
 #[allow(non_upper_case_globals)]
 impl AiInteractionHistoryField {
     /// `id`
@@ -6532,7 +6647,7 @@ impl AiInteractionHistoryField {
     pub const ALL: &'static [model::Field<AiInteractionHistory>] = &[Self::Id];
 }
 
-#[cfg(feature = "_access_entity_type")]
+#[cfg(feature = "_copilot")]
 /// CSDL entity type `microsoft.graph.aiOnlineMeeting`; base type `microsoft.graph.entity`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct AiOnlineMeeting {
@@ -6547,14 +6662,14 @@ pub struct AiOnlineMeeting {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_access_entity_type")]
+#[cfg(feature = "_copilot")]
 impl serde::Serialize for AiOnlineMeeting {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_access_entity_type")]
+#[cfg(feature = "_copilot")]
 impl AiOnlineMeeting {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.aiOnlineMeeting";
@@ -6576,7 +6691,7 @@ impl AiOnlineMeeting {
     }
 }
 
-#[cfg(feature = "_access_entity_type")]
+#[cfg(feature = "_copilot")]
 impl<'de> serde::Deserialize<'de> for AiOnlineMeeting {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -6585,7 +6700,7 @@ impl<'de> serde::Deserialize<'de> for AiOnlineMeeting {
     }
 }
 
-#[cfg(feature = "_access_entity_type")]
+#[cfg(feature = "_copilot")]
 impl graph_odata_runtime::model::ODataObject for AiOnlineMeeting {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -6607,7 +6722,7 @@ impl graph_odata_runtime::model::ODataObject for AiOnlineMeeting {
     }
 }
 
-#[cfg(feature = "_access_entity_type")]
+#[cfg(feature = "_copilot")]
 impl AiOnlineMeeting {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -6618,11 +6733,11 @@ impl AiOnlineMeeting {
     }
 }
 
-#[cfg(feature = "_access_entity_type")]
+#[cfg(feature = "_copilot")]
 /// The properties of [`AiOnlineMeeting`] by wire name, each a [`Field<AiOnlineMeeting>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`AiOnlineMeeting::set_null`].
 pub enum AiOnlineMeetingField {}
 
-#[cfg(feature = "_access_entity_type")]
+#[cfg(feature = "_copilot")]
 #[allow(non_upper_case_globals)]
 impl AiOnlineMeetingField {
     /// `id`
@@ -6638,7 +6753,7 @@ impl AiOnlineMeetingField {
     ];
 }
 
-#[cfg(feature = "_access_entity_type")]
+#[cfg(feature = "_copilot")]
 /// CSDL entity type `microsoft.graph.aiUser`; base type `microsoft.graph.entity`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct AiUser {
@@ -6655,14 +6770,14 @@ pub struct AiUser {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_access_entity_type")]
+#[cfg(feature = "_copilot")]
 impl serde::Serialize for AiUser {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_access_entity_type")]
+#[cfg(feature = "_copilot")]
 impl AiUser {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.aiUser";
@@ -6685,7 +6800,7 @@ impl AiUser {
     }
 }
 
-#[cfg(feature = "_access_entity_type")]
+#[cfg(feature = "_copilot")]
 impl<'de> serde::Deserialize<'de> for AiUser {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -6694,7 +6809,7 @@ impl<'de> serde::Deserialize<'de> for AiUser {
     }
 }
 
-#[cfg(feature = "_access_entity_type")]
+#[cfg(feature = "_copilot")]
 impl graph_odata_runtime::model::ODataObject for AiUser {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -6719,7 +6834,7 @@ impl graph_odata_runtime::model::ODataObject for AiUser {
     }
 }
 
-#[cfg(feature = "_access_entity_type")]
+#[cfg(feature = "_copilot")]
 impl AiUser {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -6730,11 +6845,11 @@ impl AiUser {
     }
 }
 
-#[cfg(feature = "_access_entity_type")]
+#[cfg(feature = "_copilot")]
 /// The properties of [`AiUser`] by wire name, each a [`Field<AiUser>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`AiUser::set_null`].
 pub enum AiUserField {}
 
-#[cfg(feature = "_access_entity_type")]
+#[cfg(feature = "_copilot")]
 #[allow(non_upper_case_globals)]
 impl AiUserField {
     /// `id`
@@ -6753,7 +6868,7 @@ impl AiUserField {
     ];
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 /// CSDL entity type `microsoft.graph.akamaiWebApplicationFirewallProvider`; base type `microsoft.graph.webApplicationFirewallProvider`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct AkamaiWebApplicationFirewallProvider {
@@ -6777,14 +6892,14 @@ pub struct AkamaiWebApplicationFirewallProvider {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 impl serde::Serialize for AkamaiWebApplicationFirewallProvider {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 impl AkamaiWebApplicationFirewallProvider {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.akamaiWebApplicationFirewallProvider";
@@ -6810,7 +6925,7 @@ impl AkamaiWebApplicationFirewallProvider {
     }
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 impl<'de> serde::Deserialize<'de> for AkamaiWebApplicationFirewallProvider {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -6819,7 +6934,7 @@ impl<'de> serde::Deserialize<'de> for AkamaiWebApplicationFirewallProvider {
     }
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 impl graph_odata_runtime::model::ODataObject for AkamaiWebApplicationFirewallProvider {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -6845,7 +6960,7 @@ impl graph_odata_runtime::model::ODataObject for AkamaiWebApplicationFirewallPro
     }
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 impl AkamaiWebApplicationFirewallProvider {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -6856,11 +6971,11 @@ impl AkamaiWebApplicationFirewallProvider {
     }
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 /// The properties of [`AkamaiWebApplicationFirewallProvider`] by wire name, each a [`Field<AkamaiWebApplicationFirewallProvider>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`AkamaiWebApplicationFirewallProvider::set_null`].
 pub enum AkamaiWebApplicationFirewallProviderField {}
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 #[allow(non_upper_case_globals)]
 impl AkamaiWebApplicationFirewallProviderField {
     /// `id`
@@ -6898,7 +7013,7 @@ impl AkamaiWebApplicationFirewallProviderField {
     ];
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// **Deprecated**: deprecated on 2024-04-10, planned removal on 2026-04-10, revision 2024-01/Deprecation
 ///
 /// CSDL entity type `microsoft.graph.alert`; base type `microsoft.graph.entity`; open type: dynamic properties land in `additional_properties`; key `id`.
@@ -6994,14 +7109,14 @@ pub struct Alert {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for Alert {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl Alert {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.alert";
@@ -7065,7 +7180,7 @@ impl Alert {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for Alert {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -7074,7 +7189,7 @@ impl<'de> serde::Deserialize<'de> for Alert {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::model::ODataObject for Alert {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -7168,7 +7283,7 @@ impl graph_odata_runtime::model::ODataObject for Alert {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl Alert {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -7179,11 +7294,11 @@ impl Alert {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// The properties of [`Alert`] by wire name, each a [`Field<Alert>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`Alert::set_null`].
 pub enum AlertField {}
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 #[allow(non_upper_case_globals)]
 impl AlertField {
     /// `id`
@@ -7343,7 +7458,7 @@ impl AlertField {
     ];
 }
 
-#[cfg(feature = "_allowed_value")]
+#[cfg(feature = "_directory")]
 /// CSDL entity type `microsoft.graph.allowedValue`; base type `microsoft.graph.entity`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct AllowedValue {
@@ -7358,14 +7473,14 @@ pub struct AllowedValue {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_allowed_value")]
+#[cfg(feature = "_directory")]
 impl serde::Serialize for AllowedValue {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_allowed_value")]
+#[cfg(feature = "_directory")]
 impl AllowedValue {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.allowedValue";
@@ -7387,7 +7502,7 @@ impl AllowedValue {
     }
 }
 
-#[cfg(feature = "_allowed_value")]
+#[cfg(feature = "_directory")]
 impl<'de> serde::Deserialize<'de> for AllowedValue {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -7396,7 +7511,7 @@ impl<'de> serde::Deserialize<'de> for AllowedValue {
     }
 }
 
-#[cfg(feature = "_allowed_value")]
+#[cfg(feature = "_directory")]
 impl graph_odata_runtime::model::ODataObject for AllowedValue {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -7418,7 +7533,7 @@ impl graph_odata_runtime::model::ODataObject for AllowedValue {
     }
 }
 
-#[cfg(feature = "_allowed_value")]
+#[cfg(feature = "_directory")]
 impl AllowedValue {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -7429,11 +7544,11 @@ impl AllowedValue {
     }
 }
 
-#[cfg(feature = "_allowed_value")]
+#[cfg(feature = "_directory")]
 /// The properties of [`AllowedValue`] by wire name, each a [`Field<AllowedValue>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`AllowedValue::set_null`].
 pub enum AllowedValueField {}
 
-#[cfg(feature = "_allowed_value")]
+#[cfg(feature = "_directory")]
 #[allow(non_upper_case_globals)]
 impl AllowedValueField {
     /// `id`
@@ -7444,7 +7559,7 @@ impl AllowedValueField {
     pub const ALL: &'static [model::Field<AllowedValue>] = &[Self::Id, Self::IsActive];
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 /// CSDL entity type `microsoft.graph.androidCompliancePolicy`; base type `microsoft.graph.deviceCompliancePolicy`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct AndroidCompliancePolicy {
@@ -7537,14 +7652,14 @@ pub struct AndroidCompliancePolicy {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl serde::Serialize for AndroidCompliancePolicy {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl AndroidCompliancePolicy {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.androidCompliancePolicy";
@@ -7654,7 +7769,7 @@ impl AndroidCompliancePolicy {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl<'de> serde::Deserialize<'de> for AndroidCompliancePolicy {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -7663,7 +7778,7 @@ impl<'de> serde::Deserialize<'de> for AndroidCompliancePolicy {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl graph_odata_runtime::model::ODataObject for AndroidCompliancePolicy {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -7821,7 +7936,7 @@ impl graph_odata_runtime::model::ODataObject for AndroidCompliancePolicy {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl AndroidCompliancePolicy {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -7832,11 +7947,11 @@ impl AndroidCompliancePolicy {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 /// The properties of [`AndroidCompliancePolicy`] by wire name, each a [`Field<AndroidCompliancePolicy>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`AndroidCompliancePolicy::set_null`].
 pub enum AndroidCompliancePolicyField {}
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 #[allow(non_upper_case_globals)]
 impl AndroidCompliancePolicyField {
     /// `id`
@@ -8012,7 +8127,7 @@ impl AndroidCompliancePolicyField {
     ];
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 /// CSDL entity type `microsoft.graph.androidCustomConfiguration`; base type `microsoft.graph.deviceConfiguration`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct AndroidCustomConfiguration {
@@ -8060,14 +8175,14 @@ pub struct AndroidCustomConfiguration {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl serde::Serialize for AndroidCustomConfiguration {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl AndroidCustomConfiguration {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.androidCustomConfiguration";
@@ -8104,7 +8219,7 @@ impl AndroidCustomConfiguration {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl<'de> serde::Deserialize<'de> for AndroidCustomConfiguration {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -8113,7 +8228,7 @@ impl<'de> serde::Deserialize<'de> for AndroidCustomConfiguration {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl graph_odata_runtime::model::ODataObject for AndroidCustomConfiguration {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -8156,7 +8271,7 @@ impl graph_odata_runtime::model::ODataObject for AndroidCustomConfiguration {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl AndroidCustomConfiguration {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -8167,11 +8282,11 @@ impl AndroidCustomConfiguration {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 /// The properties of [`AndroidCustomConfiguration`] by wire name, each a [`Field<AndroidCustomConfiguration>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`AndroidCustomConfiguration::set_null`].
 pub enum AndroidCustomConfigurationField {}
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 #[allow(non_upper_case_globals)]
 impl AndroidCustomConfigurationField {
     /// `id`
@@ -8242,7 +8357,7 @@ impl AndroidCustomConfigurationField {
     ];
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 /// CSDL entity type `microsoft.graph.androidGeneralDeviceConfiguration`; base type `microsoft.graph.deviceConfiguration`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct AndroidGeneralDeviceConfiguration {
@@ -8384,14 +8499,14 @@ pub struct AndroidGeneralDeviceConfiguration {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl serde::Serialize for AndroidGeneralDeviceConfiguration {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl AndroidGeneralDeviceConfiguration {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.androidGeneralDeviceConfiguration";
@@ -8521,7 +8636,7 @@ impl AndroidGeneralDeviceConfiguration {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl<'de> serde::Deserialize<'de> for AndroidGeneralDeviceConfiguration {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -8530,7 +8645,7 @@ impl<'de> serde::Deserialize<'de> for AndroidGeneralDeviceConfiguration {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl graph_odata_runtime::model::ODataObject for AndroidGeneralDeviceConfiguration {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -8736,7 +8851,7 @@ impl graph_odata_runtime::model::ODataObject for AndroidGeneralDeviceConfigurati
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl AndroidGeneralDeviceConfiguration {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -8747,11 +8862,11 @@ impl AndroidGeneralDeviceConfiguration {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 /// The properties of [`AndroidGeneralDeviceConfiguration`] by wire name, each a [`Field<AndroidGeneralDeviceConfiguration>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`AndroidGeneralDeviceConfiguration::set_null`].
 pub enum AndroidGeneralDeviceConfigurationField {}
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 #[allow(non_upper_case_globals)]
 impl AndroidGeneralDeviceConfigurationField {
     /// `id`
@@ -9059,7 +9174,7 @@ impl AndroidGeneralDeviceConfigurationField {
     ];
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 /// CSDL entity type `microsoft.graph.androidLobApp`; base type `microsoft.graph.mobileLobApp`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct AndroidLobApp {
@@ -9137,14 +9252,14 @@ pub struct AndroidLobApp {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 impl serde::Serialize for AndroidLobApp {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 impl AndroidLobApp {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.androidLobApp";
@@ -9192,7 +9307,7 @@ impl AndroidLobApp {
     }
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 impl<'de> serde::Deserialize<'de> for AndroidLobApp {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -9201,7 +9316,7 @@ impl<'de> serde::Deserialize<'de> for AndroidLobApp {
     }
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 impl graph_odata_runtime::model::ODataObject for AndroidLobApp {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -9264,7 +9379,7 @@ impl graph_odata_runtime::model::ODataObject for AndroidLobApp {
     }
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 impl AndroidLobApp {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -9275,11 +9390,11 @@ impl AndroidLobApp {
     }
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 /// The properties of [`AndroidLobApp`] by wire name, each a [`Field<AndroidLobApp>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`AndroidLobApp::set_null`].
 pub enum AndroidLobAppField {}
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 #[allow(non_upper_case_globals)]
 impl AndroidLobAppField {
     /// `id`
@@ -9385,7 +9500,7 @@ impl AndroidLobAppField {
     ];
 }
 
-#[cfg(feature = "_android_managed_app_protection")]
+#[cfg(feature = "_device_app_management")]
 /// CSDL entity type `microsoft.graph.androidManagedAppProtection`; base type `microsoft.graph.targetedManagedAppProtection`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct AndroidManagedAppProtection {
@@ -9511,13 +9626,10 @@ pub struct AndroidManagedAppProtection {
     pub screen_capture_blocked: Option<bool>,
     /// Navigation property `assignments`: `Collection(microsoft.graph.targetedManagedAppPolicyAssignment)`, contained; present when expanded (`$expand`).
     /// Inherited from `microsoft.graph.targetedManagedAppProtection`.
-    #[cfg(feature = "_android_lob_app")]
     pub assignments: Option<Vec<TargetedManagedAppPolicyAssignment>>,
     /// Navigation property `apps`: `Collection(microsoft.graph.managedMobileApp)`, contained; present when expanded (`$expand`).
-    #[cfg(feature = "_android_lob_app")]
     pub apps: Option<Vec<ManagedMobileApp>>,
     /// Navigation property `deploymentSummary`: `microsoft.graph.managedAppPolicyDeploymentSummary`, contained; present when expanded (`$expand`).
-    #[cfg(feature = "_android_lob_app")]
     pub deployment_summary: Option<ManagedAppPolicyDeploymentSummary>,
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
@@ -9525,15 +9637,14 @@ pub struct AndroidManagedAppProtection {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_android_managed_app_protection")]
+#[cfg(feature = "_device_app_management")]
 impl serde::Serialize for AndroidManagedAppProtection {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_android_managed_app_protection")]
-#[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
+#[cfg(feature = "_device_app_management")]
 impl AndroidManagedAppProtection {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.androidManagedAppProtection";
@@ -9640,16 +9751,14 @@ impl AndroidManagedAppProtection {
         object
             .property("minimumWarningPatchVersion", &self.minimum_warning_patch_version);
         object.property("screenCaptureBlocked", &self.screen_capture_blocked);
-        #[cfg(feature = "_android_lob_app")]
         object.property("assignments", &self.assignments);
-        #[cfg(feature = "_android_lob_app")] object.property("apps", &self.apps);
-        #[cfg(feature = "_android_lob_app")]
+        object.property("apps", &self.apps);
         object.property("deploymentSummary", &self.deployment_summary);
         object.end()
     }
 }
 
-#[cfg(feature = "_android_managed_app_protection")]
+#[cfg(feature = "_device_app_management")]
 impl<'de> serde::Deserialize<'de> for AndroidManagedAppProtection {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -9658,8 +9767,7 @@ impl<'de> serde::Deserialize<'de> for AndroidManagedAppProtection {
     }
 }
 
-#[cfg(feature = "_android_managed_app_protection")]
-#[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
+#[cfg(feature = "_device_app_management")]
 impl graph_odata_runtime::model::ODataObject for AndroidManagedAppProtection {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -9825,11 +9933,8 @@ impl graph_odata_runtime::model::ODataObject for AndroidManagedAppProtection {
             "screenCaptureBlocked" => {
                 read_lenient(map, key, &mut self.screen_capture_blocked, extra)
             }
-            #[cfg(feature = "_android_lob_app")]
             "assignments" => read_nullable(map, key, &mut self.assignments, extra),
-            #[cfg(feature = "_android_lob_app")]
             "apps" => read_nullable(map, key, &mut self.apps, extra),
-            #[cfg(feature = "_android_lob_app")]
             "deploymentSummary" => {
                 read_nullable(map, key, &mut self.deployment_summary, extra)
             }
@@ -9843,7 +9948,7 @@ impl graph_odata_runtime::model::ODataObject for AndroidManagedAppProtection {
     }
 }
 
-#[cfg(feature = "_android_managed_app_protection")]
+#[cfg(feature = "_device_app_management")]
 impl AndroidManagedAppProtection {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -9854,11 +9959,11 @@ impl AndroidManagedAppProtection {
     }
 }
 
-#[cfg(feature = "_android_managed_app_protection")]
+#[cfg(feature = "_device_app_management")]
 /// The properties of [`AndroidManagedAppProtection`] by wire name, each a [`Field<AndroidManagedAppProtection>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`AndroidManagedAppProtection::set_null`].
 pub enum AndroidManagedAppProtectionField {}
 
-#[cfg(feature = "_android_managed_app_protection")]
+#[cfg(feature = "_device_app_management")]
 #[allow(non_upper_case_globals)]
 impl AndroidManagedAppProtectionField {
     /// `id`
@@ -10089,7 +10194,7 @@ impl AndroidManagedAppProtectionField {
     ];
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 /// CSDL entity type `microsoft.graph.androidManagedAppRegistration`; base type `microsoft.graph.managedAppRegistration`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct AndroidManagedAppRegistration {
@@ -10134,11 +10239,11 @@ pub struct AndroidManagedAppRegistration {
     pub version: Option<String>,
     /// Navigation property `appliedPolicies`: `Collection(microsoft.graph.managedAppPolicy)`, contained; present when expanded (`$expand`).
     /// Inherited from `microsoft.graph.managedAppRegistration`.
-    #[cfg(feature = "_android_managed_app_protection")]
+    #[cfg(feature = "_android_mobile_app_identifier")]
     pub applied_policies: Option<Vec<AnyManagedAppPolicy>>,
     /// Navigation property `intendedPolicies`: `Collection(microsoft.graph.managedAppPolicy)`, contained; present when expanded (`$expand`).
     /// Inherited from `microsoft.graph.managedAppRegistration`.
-    #[cfg(feature = "_android_managed_app_protection")]
+    #[cfg(feature = "_android_mobile_app_identifier")]
     pub intended_policies: Option<Vec<AnyManagedAppPolicy>>,
     /// Navigation property `operations`: `Collection(microsoft.graph.managedAppOperation)`, contained; present when expanded (`$expand`).
     /// Inherited from `microsoft.graph.managedAppRegistration`.
@@ -10149,14 +10254,14 @@ pub struct AndroidManagedAppRegistration {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 impl serde::Serialize for AndroidManagedAppRegistration {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 #[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
 impl AndroidManagedAppRegistration {
     /// The CSDL qualified name, as `@odata.type` spells it.
@@ -10186,16 +10291,16 @@ impl AndroidManagedAppRegistration {
         object.property("platformVersion", &self.platform_version);
         object.property("userId", &self.user_id);
         object.property("version", &self.version);
-        #[cfg(feature = "_android_managed_app_protection")]
+        #[cfg(feature = "_android_mobile_app_identifier")]
         object.property("appliedPolicies", &self.applied_policies);
-        #[cfg(feature = "_android_managed_app_protection")]
+        #[cfg(feature = "_android_mobile_app_identifier")]
         object.property("intendedPolicies", &self.intended_policies);
         object.property("operations", &self.operations);
         object.end()
     }
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 impl<'de> serde::Deserialize<'de> for AndroidManagedAppRegistration {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -10204,7 +10309,7 @@ impl<'de> serde::Deserialize<'de> for AndroidManagedAppRegistration {
     }
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 #[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
 impl graph_odata_runtime::model::ODataObject for AndroidManagedAppRegistration {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
@@ -10238,11 +10343,11 @@ impl graph_odata_runtime::model::ODataObject for AndroidManagedAppRegistration {
             }
             "userId" => read_lenient(map, key, &mut self.user_id, extra),
             "version" => read_lenient(map, key, &mut self.version, extra),
-            #[cfg(feature = "_android_managed_app_protection")]
+            #[cfg(feature = "_android_mobile_app_identifier")]
             "appliedPolicies" => {
                 read_nullable(map, key, &mut self.applied_policies, extra)
             }
-            #[cfg(feature = "_android_managed_app_protection")]
+            #[cfg(feature = "_android_mobile_app_identifier")]
             "intendedPolicies" => {
                 read_nullable(map, key, &mut self.intended_policies, extra)
             }
@@ -10257,7 +10362,7 @@ impl graph_odata_runtime::model::ODataObject for AndroidManagedAppRegistration {
     }
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 impl AndroidManagedAppRegistration {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -10268,11 +10373,11 @@ impl AndroidManagedAppRegistration {
     }
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 /// The properties of [`AndroidManagedAppRegistration`] by wire name, each a [`Field<AndroidManagedAppRegistration>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`AndroidManagedAppRegistration::set_null`].
 pub enum AndroidManagedAppRegistrationField {}
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 #[allow(non_upper_case_globals)]
 impl AndroidManagedAppRegistrationField {
     /// `id`
@@ -10358,7 +10463,7 @@ impl AndroidManagedAppRegistrationField {
     ];
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 /// CSDL entity type `microsoft.graph.androidStoreApp`; base type `microsoft.graph.mobileApp`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct AndroidStoreApp {
@@ -10422,14 +10527,14 @@ pub struct AndroidStoreApp {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 impl serde::Serialize for AndroidStoreApp {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 impl AndroidStoreApp {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.androidStoreApp";
@@ -10472,7 +10577,7 @@ impl AndroidStoreApp {
     }
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 impl<'de> serde::Deserialize<'de> for AndroidStoreApp {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -10481,7 +10586,7 @@ impl<'de> serde::Deserialize<'de> for AndroidStoreApp {
     }
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 impl graph_odata_runtime::model::ODataObject for AndroidStoreApp {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -10535,7 +10640,7 @@ impl graph_odata_runtime::model::ODataObject for AndroidStoreApp {
     }
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 impl AndroidStoreApp {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -10546,11 +10651,11 @@ impl AndroidStoreApp {
     }
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 /// The properties of [`AndroidStoreApp`] by wire name, each a [`Field<AndroidStoreApp>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`AndroidStoreApp::set_null`].
 pub enum AndroidStoreAppField {}
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 #[allow(non_upper_case_globals)]
 impl AndroidStoreAppField {
     /// `id`
@@ -10639,7 +10744,7 @@ impl AndroidStoreAppField {
     ];
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 /// CSDL entity type `microsoft.graph.androidWorkProfileCompliancePolicy`; base type `microsoft.graph.deviceCompliancePolicy`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct AndroidWorkProfileCompliancePolicy {
@@ -10732,14 +10837,14 @@ pub struct AndroidWorkProfileCompliancePolicy {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl serde::Serialize for AndroidWorkProfileCompliancePolicy {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl AndroidWorkProfileCompliancePolicy {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.androidWorkProfileCompliancePolicy";
@@ -10849,7 +10954,7 @@ impl AndroidWorkProfileCompliancePolicy {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl<'de> serde::Deserialize<'de> for AndroidWorkProfileCompliancePolicy {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -10858,7 +10963,7 @@ impl<'de> serde::Deserialize<'de> for AndroidWorkProfileCompliancePolicy {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl graph_odata_runtime::model::ODataObject for AndroidWorkProfileCompliancePolicy {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -11016,7 +11121,7 @@ impl graph_odata_runtime::model::ODataObject for AndroidWorkProfileCompliancePol
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl AndroidWorkProfileCompliancePolicy {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -11027,11 +11132,11 @@ impl AndroidWorkProfileCompliancePolicy {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 /// The properties of [`AndroidWorkProfileCompliancePolicy`] by wire name, each a [`Field<AndroidWorkProfileCompliancePolicy>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`AndroidWorkProfileCompliancePolicy::set_null`].
 pub enum AndroidWorkProfileCompliancePolicyField {}
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 #[allow(non_upper_case_globals)]
 impl AndroidWorkProfileCompliancePolicyField {
     /// `id`
@@ -11209,7 +11314,7 @@ impl AndroidWorkProfileCompliancePolicyField {
     ];
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 /// CSDL entity type `microsoft.graph.androidWorkProfileCustomConfiguration`; base type `microsoft.graph.deviceConfiguration`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct AndroidWorkProfileCustomConfiguration {
@@ -11257,14 +11362,14 @@ pub struct AndroidWorkProfileCustomConfiguration {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl serde::Serialize for AndroidWorkProfileCustomConfiguration {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl AndroidWorkProfileCustomConfiguration {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.androidWorkProfileCustomConfiguration";
@@ -11301,7 +11406,7 @@ impl AndroidWorkProfileCustomConfiguration {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl<'de> serde::Deserialize<'de> for AndroidWorkProfileCustomConfiguration {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -11310,7 +11415,7 @@ impl<'de> serde::Deserialize<'de> for AndroidWorkProfileCustomConfiguration {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl graph_odata_runtime::model::ODataObject for AndroidWorkProfileCustomConfiguration {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -11353,7 +11458,7 @@ impl graph_odata_runtime::model::ODataObject for AndroidWorkProfileCustomConfigu
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl AndroidWorkProfileCustomConfiguration {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -11364,11 +11469,11 @@ impl AndroidWorkProfileCustomConfiguration {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 /// The properties of [`AndroidWorkProfileCustomConfiguration`] by wire name, each a [`Field<AndroidWorkProfileCustomConfiguration>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`AndroidWorkProfileCustomConfiguration::set_null`].
 pub enum AndroidWorkProfileCustomConfigurationField {}
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 #[allow(non_upper_case_globals)]
 impl AndroidWorkProfileCustomConfigurationField {
     /// `id`
@@ -11441,7 +11546,7 @@ impl AndroidWorkProfileCustomConfigurationField {
     ];
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 /// CSDL entity type `microsoft.graph.androidWorkProfileGeneralDeviceConfiguration`; base type `microsoft.graph.deviceConfiguration`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct AndroidWorkProfileGeneralDeviceConfiguration {
@@ -11561,14 +11666,14 @@ pub struct AndroidWorkProfileGeneralDeviceConfiguration {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl serde::Serialize for AndroidWorkProfileGeneralDeviceConfiguration {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl AndroidWorkProfileGeneralDeviceConfiguration {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.androidWorkProfileGeneralDeviceConfiguration";
@@ -11747,7 +11852,7 @@ impl AndroidWorkProfileGeneralDeviceConfiguration {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl<'de> serde::Deserialize<'de> for AndroidWorkProfileGeneralDeviceConfiguration {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -11756,7 +11861,7 @@ impl<'de> serde::Deserialize<'de> for AndroidWorkProfileGeneralDeviceConfigurati
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl graph_odata_runtime::model::ODataObject
 for AndroidWorkProfileGeneralDeviceConfiguration {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
@@ -12033,7 +12138,7 @@ for AndroidWorkProfileGeneralDeviceConfiguration {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl AndroidWorkProfileGeneralDeviceConfiguration {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -12044,11 +12149,11 @@ impl AndroidWorkProfileGeneralDeviceConfiguration {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 /// The properties of [`AndroidWorkProfileGeneralDeviceConfiguration`] by wire name, each a [`Field<AndroidWorkProfileGeneralDeviceConfiguration>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`AndroidWorkProfileGeneralDeviceConfiguration::set_null`].
 pub enum AndroidWorkProfileGeneralDeviceConfigurationField {}
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 #[allow(non_upper_case_globals)]
 impl AndroidWorkProfileGeneralDeviceConfigurationField {
     /// `id`

@@ -14,7 +14,7 @@ use graph_odata_runtime::model;
 #[cfg(feature = "_entity")]
 impl AnyEntity {
     /// The value if it is a [`AnyEntity::SharePointMigrationFinishManifestFileUploadEvent`] variant.
-    #[cfg(feature = "_file_storage")]
+    #[cfg(feature = "_storage")]
     pub fn as_share_point_migration_finish_manifest_file_upload_event(
         &self,
     ) -> Option<&SharePointMigrationFinishManifestFileUploadEvent> {
@@ -24,7 +24,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::SharePointMigrationJob`] variant.
-    #[cfg(feature = "_file_storage")]
+    #[cfg(feature = "_storage")]
     pub fn as_share_point_migration_job(&self) -> Option<&SharePointMigrationJob> {
         match self {
             Self::SharePointMigrationJob(value) => Some(value),
@@ -32,7 +32,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::SharePointMigrationJobCancelledEvent`] variant.
-    #[cfg(feature = "_file_storage")]
+    #[cfg(feature = "_storage")]
     pub fn as_share_point_migration_job_cancelled_event(
         &self,
     ) -> Option<&SharePointMigrationJobCancelledEvent> {
@@ -42,7 +42,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::SharePointMigrationJobDeletedEvent`] variant.
-    #[cfg(feature = "_file_storage")]
+    #[cfg(feature = "_storage")]
     pub fn as_share_point_migration_job_deleted_event(
         &self,
     ) -> Option<&SharePointMigrationJobDeletedEvent> {
@@ -52,7 +52,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::SharePointMigrationJobErrorEvent`] variant.
-    #[cfg(feature = "_file_storage")]
+    #[cfg(feature = "_storage")]
     pub fn as_share_point_migration_job_error_event(
         &self,
     ) -> Option<&SharePointMigrationJobErrorEvent> {
@@ -62,7 +62,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::SharePointMigrationJobPostponedEvent`] variant.
-    #[cfg(feature = "_file_storage")]
+    #[cfg(feature = "_storage")]
     pub fn as_share_point_migration_job_postponed_event(
         &self,
     ) -> Option<&SharePointMigrationJobPostponedEvent> {
@@ -72,7 +72,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::SharePointMigrationJobProgressEvent`] variant.
-    #[cfg(feature = "_file_storage")]
+    #[cfg(feature = "_storage")]
     pub fn as_share_point_migration_job_progress_event(
         &self,
     ) -> Option<&SharePointMigrationJobProgressEvent> {
@@ -82,7 +82,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::SharePointMigrationJobQueuedEvent`] variant.
-    #[cfg(feature = "_file_storage")]
+    #[cfg(feature = "_storage")]
     pub fn as_share_point_migration_job_queued_event(
         &self,
     ) -> Option<&SharePointMigrationJobQueuedEvent> {
@@ -92,7 +92,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::SharePointMigrationJobStartEvent`] variant.
-    #[cfg(feature = "_file_storage")]
+    #[cfg(feature = "_storage")]
     pub fn as_share_point_migration_job_start_event(
         &self,
     ) -> Option<&SharePointMigrationJobStartEvent> {
@@ -102,7 +102,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::SharePointProtectionPolicy`] variant.
-    #[cfg(feature = "_answer_input_type")]
+    #[cfg(feature = "_solutions")]
     pub fn as_share_point_protection_policy(
         &self,
     ) -> Option<&SharePointProtectionPolicy> {
@@ -112,7 +112,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::SharePointRestoreSession`] variant.
-    #[cfg(feature = "_answer_input_type")]
+    #[cfg(feature = "_solutions")]
     pub fn as_share_point_restore_session(&self) -> Option<&SharePointRestoreSession> {
         match self {
             Self::SharePointRestoreSession(value) => Some(value),
@@ -120,7 +120,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::SharedDriveItem`] variant.
-    #[cfg(feature = "_shared_drive_item")]
+    #[cfg(feature = "_shares")]
     pub fn as_shared_drive_item(&self) -> Option<&SharedDriveItem> {
         match self {
             Self::SharedDriveItem(value) => Some(value),
@@ -136,7 +136,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::SharedPcConfiguration`] variant.
-    #[cfg(feature = "_android_compliance_policy")]
+    #[cfg(feature = "_device_management")]
     pub fn as_shared_pc_configuration(&self) -> Option<&SharedPcConfiguration> {
         match self {
             Self::SharedPcConfiguration(value) => Some(value),
@@ -144,7 +144,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::SharedWithChannelTeamInfo`] variant.
-    #[cfg(feature = "_change_tracked_entity")]
+    #[cfg(feature = "_channel")]
     pub fn as_shared_with_channel_team_info(
         &self,
     ) -> Option<&SharedWithChannelTeamInfo> {
@@ -154,7 +154,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::Sharepoint`] variant.
-    #[cfg(feature = "_admin_microsoft365_apps")]
+    #[cfg(feature = "_admin")]
     pub fn as_sharepoint(&self) -> Option<&Sharepoint> {
         match self {
             Self::Sharepoint(value) => Some(value),
@@ -162,7 +162,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::SharepointSettings`] variant.
-    #[cfg(feature = "_admin_microsoft365_apps")]
+    #[cfg(feature = "_admin")]
     pub fn as_sharepoint_settings(&self) -> Option<&SharepointSettings> {
         match self {
             Self::SharepointSettings(value) => Some(value),
@@ -170,7 +170,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::Shift`] variant.
-    #[cfg(feature = "_clonable_team_parts")]
+    #[cfg(feature = "_teams")]
     pub fn as_shift(&self) -> Option<&Shift> {
         match self {
             Self::Shift(value) => Some(value),
@@ -186,7 +186,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::SignIn`] variant.
-    #[cfg(feature = "_applied_conditional_access_policy")]
+    #[cfg(feature = "_audit_logs")]
     pub fn as_sign_in(&self) -> Option<&SignIn> {
         match self {
             Self::SignIn(value) => Some(value),
@@ -194,7 +194,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::Simulation`] variant.
-    #[cfg(feature = "_account_target_content")]
+    #[cfg(feature = "_security")]
     pub fn as_simulation(&self) -> Option<&Simulation> {
         match self {
             Self::Simulation(value) => Some(value),
@@ -202,7 +202,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::SimulationAutomation`] variant.
-    #[cfg(feature = "_account_target_content")]
+    #[cfg(feature = "_security")]
     pub fn as_simulation_automation(&self) -> Option<&SimulationAutomation> {
         match self {
             Self::SimulationAutomation(value) => Some(value),
@@ -210,7 +210,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::SimulationAutomationRun`] variant.
-    #[cfg(feature = "_account_target_content")]
+    #[cfg(feature = "_security")]
     pub fn as_simulation_automation_run(&self) -> Option<&SimulationAutomationRun> {
         match self {
             Self::SimulationAutomationRun(value) => Some(value),
@@ -218,7 +218,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::SingleValueLegacyExtendedProperty`] variant.
-    #[cfg(feature = "_mailbox_item")]
+    #[cfg(feature = "_multi_value_legacy_extended_property")]
     pub fn as_single_value_legacy_extended_property(
         &self,
     ) -> Option<&SingleValueLegacyExtendedProperty> {
@@ -228,7 +228,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::Site`] variant.
-    #[cfg(feature = "_base_site_page")]
+    #[cfg(feature = "_site")]
     pub fn as_site(&self) -> Option<&Site> {
         match self {
             Self::Site(value) => Some(value),
@@ -236,7 +236,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::SitePage`] variant.
-    #[cfg(feature = "_base_site_page")]
+    #[cfg(feature = "_sites")]
     pub fn as_site_page(&self) -> Option<&SitePage> {
         match self {
             Self::SitePage(value) => Some(value),
@@ -244,7 +244,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::SiteProtectionRule`] variant.
-    #[cfg(feature = "_answer_input_type")]
+    #[cfg(feature = "_solutions")]
     pub fn as_site_protection_rule(&self) -> Option<&SiteProtectionRule> {
         match self {
             Self::SiteProtectionRule(value) => Some(value),
@@ -252,7 +252,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::SiteProtectionUnit`] variant.
-    #[cfg(feature = "_answer_input_type")]
+    #[cfg(feature = "_solutions")]
     pub fn as_site_protection_unit(&self) -> Option<&SiteProtectionUnit> {
         match self {
             Self::SiteProtectionUnit(value) => Some(value),
@@ -260,7 +260,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::SiteProtectionUnitsBulkAdditionJob`] variant.
-    #[cfg(feature = "_answer_input_type")]
+    #[cfg(feature = "_solutions")]
     pub fn as_site_protection_units_bulk_addition_job(
         &self,
     ) -> Option<&SiteProtectionUnitsBulkAdditionJob> {
@@ -270,7 +270,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::SiteRestoreArtifact`] variant.
-    #[cfg(feature = "_answer_input_type")]
+    #[cfg(feature = "_solutions")]
     pub fn as_site_restore_artifact(&self) -> Option<&SiteRestoreArtifact> {
         match self {
             Self::SiteRestoreArtifact(value) => Some(value),
@@ -278,7 +278,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::SiteRestoreArtifactsBulkAdditionRequest`] variant.
-    #[cfg(feature = "_answer_input_type")]
+    #[cfg(feature = "_solutions")]
     pub fn as_site_restore_artifacts_bulk_addition_request(
         &self,
     ) -> Option<&SiteRestoreArtifactsBulkAdditionRequest> {
@@ -308,7 +308,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::SmsAuthenticationMethodConfiguration`] variant.
-    #[cfg(feature = "_advanced_config_state")]
+    #[cfg(feature = "_authentication_method_configurations")]
     pub fn as_sms_authentication_method_configuration(
         &self,
     ) -> Option<&SmsAuthenticationMethodConfiguration> {
@@ -318,7 +318,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::SmsAuthenticationMethodTarget`] variant.
-    #[cfg(feature = "_advanced_config_state")]
+    #[cfg(feature = "_authentication_method_configurations")]
     pub fn as_sms_authentication_method_target(
         &self,
     ) -> Option<&SmsAuthenticationMethodTarget> {
@@ -346,7 +346,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::SoftwareOathAuthenticationMethodConfiguration`] variant.
-    #[cfg(feature = "_advanced_config_state")]
+    #[cfg(feature = "_authentication_method_configurations")]
     pub fn as_software_oath_authentication_method_configuration(
         &self,
     ) -> Option<&SoftwareOathAuthenticationMethodConfiguration> {
@@ -356,7 +356,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::SoftwareUpdateStatusSummary`] variant.
-    #[cfg(feature = "_android_compliance_policy")]
+    #[cfg(feature = "_device_management")]
     pub fn as_software_update_status_summary(
         &self,
     ) -> Option<&SoftwareUpdateStatusSummary> {
@@ -366,7 +366,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::SpeakerAssignmentSubmission`] variant.
-    #[cfg(feature = "_challenging_word")]
+    #[cfg(feature = "_education")]
     pub fn as_speaker_assignment_submission(
         &self,
     ) -> Option<&SpeakerAssignmentSubmission> {
@@ -376,7 +376,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::StandardWebPart`] variant.
-    #[cfg(feature = "_base_site_page")]
+    #[cfg(feature = "_sites")]
     pub fn as_standard_web_part(&self) -> Option<&StandardWebPart> {
         match self {
             Self::StandardWebPart(value) => Some(value),
@@ -384,7 +384,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::StartHoldMusicOperation`] variant.
-    #[cfg(feature = "_add_large_gallery_view_operation")]
+    #[cfg(feature = "_communications")]
     pub fn as_start_hold_music_operation(&self) -> Option<&StartHoldMusicOperation> {
         match self {
             Self::StartHoldMusicOperation(value) => Some(value),
@@ -392,7 +392,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::StopHoldMusicOperation`] variant.
-    #[cfg(feature = "_add_large_gallery_view_operation")]
+    #[cfg(feature = "_communications")]
     pub fn as_stop_hold_music_operation(&self) -> Option<&StopHoldMusicOperation> {
         match self {
             Self::StopHoldMusicOperation(value) => Some(value),
@@ -408,7 +408,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::StorageSettings`] variant.
-    #[cfg(feature = "_file_storage")]
+    #[cfg(feature = "_storage")]
     pub fn as_storage_settings(&self) -> Option<&StorageSettings> {
         match self {
             Self::StorageSettings(value) => Some(value),
@@ -424,7 +424,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::SubscribeToToneOperation`] variant.
-    #[cfg(feature = "_add_large_gallery_view_operation")]
+    #[cfg(feature = "_communications")]
     pub fn as_subscribe_to_tone_operation(&self) -> Option<&SubscribeToToneOperation> {
         match self {
             Self::SubscribeToToneOperation(value) => Some(value),
@@ -432,7 +432,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::SubscribedSku`] variant.
-    #[cfg(feature = "_license_units_detail")]
+    #[cfg(feature = "_subscribed_skus")]
     pub fn as_subscribed_sku(&self) -> Option<&SubscribedSku> {
         match self {
             Self::SubscribedSku(value) => Some(value),
@@ -448,7 +448,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::SwapShiftsChangeRequest`] variant.
-    #[cfg(feature = "_clonable_team_parts")]
+    #[cfg(feature = "_teams")]
     pub fn as_swap_shifts_change_request(&self) -> Option<&SwapShiftsChangeRequest> {
         match self {
             Self::SwapShiftsChangeRequest(value) => Some(value),
@@ -456,7 +456,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::Synchronization`] variant.
-    #[cfg(feature = "_attribute_definition")]
+    #[cfg(feature = "_bulk_operation")]
     pub fn as_synchronization(&self) -> Option<&Synchronization> {
         match self {
             Self::Synchronization(value) => Some(value),
@@ -464,7 +464,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::SynchronizationJob`] variant.
-    #[cfg(feature = "_attribute_definition")]
+    #[cfg(feature = "_bulk_operation")]
     pub fn as_synchronization_job(&self) -> Option<&SynchronizationJob> {
         match self {
             Self::SynchronizationJob(value) => Some(value),
@@ -472,7 +472,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::SynchronizationSchema`] variant.
-    #[cfg(feature = "_attribute_definition")]
+    #[cfg(feature = "_bulk_operation")]
     pub fn as_synchronization_schema(&self) -> Option<&SynchronizationSchema> {
         match self {
             Self::SynchronizationSchema(value) => Some(value),
@@ -480,7 +480,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::SynchronizationTemplate`] variant.
-    #[cfg(feature = "_attribute_definition")]
+    #[cfg(feature = "_bulk_operation")]
     pub fn as_synchronization_template(&self) -> Option<&SynchronizationTemplate> {
         match self {
             Self::SynchronizationTemplate(value) => Some(value),
@@ -488,7 +488,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::TargetDeviceGroup`] variant.
-    #[cfg(feature = "_approved_client_app")]
+    #[cfg(feature = "_service_principals")]
     pub fn as_target_device_group(&self) -> Option<&TargetDeviceGroup> {
         match self {
             Self::TargetDeviceGroup(value) => Some(value),
@@ -496,7 +496,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::TargetedChatMessage`] variant.
-    #[cfg(feature = "_aad_user_conversation_member")]
+    #[cfg(feature = "_targeted_chat_message")]
     pub fn as_targeted_chat_message(&self) -> Option<&TargetedChatMessage> {
         match self {
             Self::TargetedChatMessage(value) => Some(value),
@@ -504,7 +504,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::TargetedManagedAppConfiguration`] variant.
-    #[cfg(feature = "_android_managed_app_protection")]
+    #[cfg(feature = "_device_app_management")]
     pub fn as_targeted_managed_app_configuration(
         &self,
     ) -> Option<&TargetedManagedAppConfiguration> {
@@ -514,7 +514,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::TargetedManagedAppPolicyAssignment`] variant.
-    #[cfg(feature = "_android_lob_app")]
+    #[cfg(feature = "_device_app_management")]
     pub fn as_targeted_managed_app_policy_assignment(
         &self,
     ) -> Option<&TargetedManagedAppPolicyAssignment> {
@@ -532,7 +532,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::Team`] variant.
-    #[cfg(feature = "_clonable_team_parts")]
+    #[cfg(feature = "_giphy_rating_type")]
     pub fn as_team(&self) -> Option<&Team> {
         match self {
             Self::Team(value) => Some(value),
@@ -548,7 +548,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::MicrosoftGraphTeamsAdministrationNumberAssignment`] variant.
-    #[cfg(feature = "_admin_microsoft365_apps")]
+    #[cfg(feature = "_admin")]
     pub fn as_microsoft_graph_teams_administration_number_assignment(
         &self,
     ) -> Option<&super::super::microsoft_graph_teams_administration::NumberAssignment> {
@@ -558,7 +558,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::MicrosoftGraphTeamsAdministrationPolicyIdentifierDetail`] variant.
-    #[cfg(feature = "_admin_microsoft365_apps")]
+    #[cfg(feature = "_admin")]
     pub fn as_microsoft_graph_teams_administration_policy_identifier_detail(
         &self,
     ) -> Option<
@@ -572,7 +572,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::MicrosoftGraphTeamsAdministrationTeamsAdminRoot`] variant.
-    #[cfg(feature = "_admin_microsoft365_apps")]
+    #[cfg(feature = "_admin")]
     pub fn as_microsoft_graph_teams_administration_teams_admin_root(
         &self,
     ) -> Option<&super::super::microsoft_graph_teams_administration::TeamsAdminRoot> {
@@ -582,7 +582,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::MicrosoftGraphTeamsAdministrationTeamsPolicyAssignment`] variant.
-    #[cfg(feature = "_admin_microsoft365_apps")]
+    #[cfg(feature = "_admin")]
     pub fn as_microsoft_graph_teams_administration_teams_policy_assignment(
         &self,
     ) -> Option<
@@ -596,7 +596,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::MicrosoftGraphTeamsAdministrationTeamsPolicyUserAssignment`] variant.
-    #[cfg(feature = "_admin_microsoft365_apps")]
+    #[cfg(feature = "_admin")]
     pub fn as_microsoft_graph_teams_administration_teams_policy_user_assignment(
         &self,
     ) -> Option<
@@ -610,7 +610,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::MicrosoftGraphTeamsAdministrationTeamsUserConfiguration`] variant.
-    #[cfg(feature = "_admin_microsoft365_apps")]
+    #[cfg(feature = "_admin")]
     pub fn as_microsoft_graph_teams_administration_teams_user_configuration(
         &self,
     ) -> Option<
@@ -624,7 +624,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::MicrosoftGraphTeamsAdministrationTelephoneNumberLongRunningOperation`] variant.
-    #[cfg(feature = "_admin_microsoft365_apps")]
+    #[cfg(feature = "_admin")]
     pub fn as_microsoft_graph_teams_administration_telephone_number_long_running_operation(
         &self,
     ) -> Option<
@@ -638,7 +638,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::MicrosoftGraphTeamsAdministrationTelephoneNumberManagementRoot`] variant.
-    #[cfg(feature = "_admin_microsoft365_apps")]
+    #[cfg(feature = "_admin")]
     pub fn as_microsoft_graph_teams_administration_telephone_number_management_root(
         &self,
     ) -> Option<
@@ -652,7 +652,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::TeamsApp`] variant.
-    #[cfg(feature = "_app_catalogs")]
+    #[cfg(feature = "_teams_app")]
     pub fn as_teams_app(&self) -> Option<&TeamsApp> {
         match self {
             Self::TeamsApp(value) => Some(value),
@@ -660,7 +660,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::TeamsAppDefinition`] variant.
-    #[cfg(feature = "_app_catalogs")]
+    #[cfg(feature = "_teams_app_authorization")]
     pub fn as_teams_app_definition(&self) -> Option<&TeamsAppDefinition> {
         match self {
             Self::TeamsAppDefinition(value) => Some(value),
@@ -676,7 +676,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::TeamsAppSettings`] variant.
-    #[cfg(feature = "_deleted_chat")]
+    #[cfg(feature = "_teamwork")]
     pub fn as_teams_app_settings(&self) -> Option<&TeamsAppSettings> {
         match self {
             Self::TeamsAppSettings(value) => Some(value),
@@ -684,7 +684,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::TeamsAsyncOperation`] variant.
-    #[cfg(feature = "_clonable_team_parts")]
+    #[cfg(feature = "_teams")]
     pub fn as_teams_async_operation(&self) -> Option<&TeamsAsyncOperation> {
         match self {
             Self::TeamsAsyncOperation(value) => Some(value),
@@ -708,7 +708,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::Teamwork`] variant.
-    #[cfg(feature = "_deleted_chat")]
+    #[cfg(feature = "_teamwork")]
     pub fn as_teamwork(&self) -> Option<&Teamwork> {
         match self {
             Self::Teamwork(value) => Some(value),
@@ -724,7 +724,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::TeamworkHostedContent`] variant.
-    #[cfg(feature = "_aad_user_conversation_member")]
+    #[cfg(feature = "_call_ended_event_message_detail")]
     pub fn as_teamwork_hosted_content(&self) -> Option<&TeamworkHostedContent> {
         match self {
             Self::TeamworkHostedContent(value) => Some(value),
@@ -732,7 +732,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::TeamworkTag`] variant.
-    #[cfg(feature = "_clonable_team_parts")]
+    #[cfg(feature = "_teams")]
     pub fn as_teamwork_tag(&self) -> Option<&TeamworkTag> {
         match self {
             Self::TeamworkTag(value) => Some(value),
@@ -740,7 +740,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::TeamworkTagMember`] variant.
-    #[cfg(feature = "_clonable_team_parts")]
+    #[cfg(feature = "_teams")]
     pub fn as_teamwork_tag_member(&self) -> Option<&TeamworkTagMember> {
         match self {
             Self::TeamworkTagMember(value) => Some(value),
@@ -758,7 +758,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::TemporaryAccessPassAuthenticationMethodConfiguration`] variant.
-    #[cfg(feature = "_advanced_config_state")]
+    #[cfg(feature = "_authentication_method_configurations")]
     pub fn as_temporary_access_pass_authentication_method_configuration(
         &self,
     ) -> Option<&TemporaryAccessPassAuthenticationMethodConfiguration> {
@@ -770,7 +770,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::TenantAppManagementPolicy`] variant.
-    #[cfg(feature = "_activity_based_timeout_policy")]
+    #[cfg(feature = "_policies")]
     pub fn as_tenant_app_management_policy(&self) -> Option<&TenantAppManagementPolicy> {
         match self {
             Self::TenantAppManagementPolicy(value) => Some(value),
@@ -778,7 +778,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::TenantDataSecurityAndGovernance`] variant.
-    #[cfg(feature = "_account_target_content")]
+    #[cfg(feature = "_security")]
     pub fn as_tenant_data_security_and_governance(
         &self,
     ) -> Option<&TenantDataSecurityAndGovernance> {
@@ -788,7 +788,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::TenantProtectionScopeContainer`] variant.
-    #[cfg(feature = "_account_target_content")]
+    #[cfg(feature = "_security")]
     pub fn as_tenant_protection_scope_container(
         &self,
     ) -> Option<&TenantProtectionScopeContainer> {
@@ -798,7 +798,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::MicrosoftGraphTermStoreGroup`] variant.
-    #[cfg(feature = "_base_site_page")]
+    #[cfg(feature = "_sites")]
     pub fn as_microsoft_graph_term_store_group(
         &self,
     ) -> Option<&super::super::microsoft_graph_term_store::Group> {
@@ -808,7 +808,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::MicrosoftGraphTermStoreRelation`] variant.
-    #[cfg(feature = "_base_site_page")]
+    #[cfg(feature = "_sites")]
     pub fn as_microsoft_graph_term_store_relation(
         &self,
     ) -> Option<&super::super::microsoft_graph_term_store::Relation> {
@@ -818,7 +818,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::MicrosoftGraphTermStoreSet`] variant.
-    #[cfg(feature = "_base_site_page")]
+    #[cfg(feature = "_sites")]
     pub fn as_microsoft_graph_term_store_set(
         &self,
     ) -> Option<&super::super::microsoft_graph_term_store::Set> {
@@ -828,7 +828,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::MicrosoftGraphTermStoreStore`] variant.
-    #[cfg(feature = "_base_site_page")]
+    #[cfg(feature = "_sites")]
     pub fn as_microsoft_graph_term_store_store(
         &self,
     ) -> Option<&super::super::microsoft_graph_term_store::Store> {
@@ -838,7 +838,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::MicrosoftGraphTermStoreTerm`] variant.
-    #[cfg(feature = "_base_site_page")]
+    #[cfg(feature = "_sites")]
     pub fn as_microsoft_graph_term_store_term(
         &self,
     ) -> Option<&super::super::microsoft_graph_term_store::Term> {
@@ -848,7 +848,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::TermsAndConditions`] variant.
-    #[cfg(feature = "_android_compliance_policy")]
+    #[cfg(feature = "_device_management")]
     pub fn as_terms_and_conditions(&self) -> Option<&TermsAndConditions> {
         match self {
             Self::TermsAndConditions(value) => Some(value),
@@ -856,7 +856,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::TermsAndConditionsAcceptanceStatus`] variant.
-    #[cfg(feature = "_android_compliance_policy")]
+    #[cfg(feature = "_device_management")]
     pub fn as_terms_and_conditions_acceptance_status(
         &self,
     ) -> Option<&TermsAndConditionsAcceptanceStatus> {
@@ -866,7 +866,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::TermsAndConditionsAssignment`] variant.
-    #[cfg(feature = "_android_compliance_policy")]
+    #[cfg(feature = "_device_management")]
     pub fn as_terms_and_conditions_assignment(
         &self,
     ) -> Option<&TermsAndConditionsAssignment> {
@@ -876,7 +876,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::TermsOfUseContainer`] variant.
-    #[cfg(feature = "_access_package")]
+    #[cfg(feature = "_identity_governance")]
     pub fn as_terms_of_use_container(&self) -> Option<&TermsOfUseContainer> {
         match self {
             Self::TermsOfUseContainer(value) => Some(value),
@@ -884,7 +884,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::TextWebPart`] variant.
-    #[cfg(feature = "_base_site_page")]
+    #[cfg(feature = "_sites")]
     pub fn as_text_web_part(&self) -> Option<&TextWebPart> {
         match self {
             Self::TextWebPart(value) => Some(value),
@@ -892,7 +892,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::ThreatAssessmentResult`] variant.
-    #[cfg(feature = "_bitlocker")]
+    #[cfg(feature = "_information_protection")]
     pub fn as_threat_assessment_result(&self) -> Option<&ThreatAssessmentResult> {
         match self {
             Self::ThreatAssessmentResult(value) => Some(value),
@@ -900,7 +900,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::ThumbnailSet`] variant.
-    #[cfg(feature = "_drive_item_version")]
+    #[cfg(feature = "_drives")]
     pub fn as_thumbnail_set(&self) -> Option<&ThumbnailSet> {
         match self {
             Self::ThumbnailSet(value) => Some(value),
@@ -908,7 +908,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::TimeCard`] variant.
-    #[cfg(feature = "_clonable_team_parts")]
+    #[cfg(feature = "_teams")]
     pub fn as_time_card(&self) -> Option<&TimeCard> {
         match self {
             Self::TimeCard(value) => Some(value),
@@ -916,7 +916,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::TimeOff`] variant.
-    #[cfg(feature = "_clonable_team_parts")]
+    #[cfg(feature = "_teams")]
     pub fn as_time_off(&self) -> Option<&TimeOff> {
         match self {
             Self::TimeOff(value) => Some(value),
@@ -924,7 +924,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::TimeOffReason`] variant.
-    #[cfg(feature = "_clonable_team_parts")]
+    #[cfg(feature = "_teams")]
     pub fn as_time_off_reason(&self) -> Option<&TimeOffReason> {
         match self {
             Self::TimeOffReason(value) => Some(value),
@@ -932,7 +932,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::TimeOffRequest`] variant.
-    #[cfg(feature = "_clonable_team_parts")]
+    #[cfg(feature = "_teams")]
     pub fn as_time_off_request(&self) -> Option<&TimeOffRequest> {
         match self {
             Self::TimeOffRequest(value) => Some(value),
@@ -964,7 +964,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::TokenIssuancePolicy`] variant.
-    #[cfg(feature = "_activity_based_timeout_policy")]
+    #[cfg(feature = "_app_credential_restriction_type")]
     pub fn as_token_issuance_policy(&self) -> Option<&TokenIssuancePolicy> {
         match self {
             Self::TokenIssuancePolicy(value) => Some(value),
@@ -972,7 +972,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::TokenLifetimePolicy`] variant.
-    #[cfg(feature = "_activity_based_timeout_policy")]
+    #[cfg(feature = "_app_credential_restriction_type")]
     pub fn as_token_lifetime_policy(&self) -> Option<&TokenLifetimePolicy> {
         match self {
             Self::TokenLifetimePolicy(value) => Some(value),
@@ -980,7 +980,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::Training`] variant.
-    #[cfg(feature = "_account_target_content")]
+    #[cfg(feature = "_security")]
     pub fn as_training(&self) -> Option<&Training> {
         match self {
             Self::Training(value) => Some(value),
@@ -988,7 +988,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::TrainingLanguageDetail`] variant.
-    #[cfg(feature = "_account_target_content")]
+    #[cfg(feature = "_security")]
     pub fn as_training_language_detail(&self) -> Option<&TrainingLanguageDetail> {
         match self {
             Self::TrainingLanguageDetail(value) => Some(value),
@@ -1004,7 +1004,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::UnifiedRbacResourceAction`] variant.
-    #[cfg(feature = "_app_scope")]
+    #[cfg(feature = "_role_management")]
     pub fn as_unified_rbac_resource_action(&self) -> Option<&UnifiedRbacResourceAction> {
         match self {
             Self::UnifiedRbacResourceAction(value) => Some(value),
@@ -1012,7 +1012,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::UnifiedRbacResourceNamespace`] variant.
-    #[cfg(feature = "_app_scope")]
+    #[cfg(feature = "_role_management")]
     pub fn as_unified_rbac_resource_namespace(
         &self,
     ) -> Option<&UnifiedRbacResourceNamespace> {
@@ -1022,7 +1022,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::UnifiedRoleAssignment`] variant.
-    #[cfg(feature = "_app_scope")]
+    #[cfg(feature = "_role_management")]
     pub fn as_unified_role_assignment(&self) -> Option<&UnifiedRoleAssignment> {
         match self {
             Self::UnifiedRoleAssignment(value) => Some(value),
@@ -1030,7 +1030,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::UnifiedRoleAssignmentSchedule`] variant.
-    #[cfg(feature = "_app_scope")]
+    #[cfg(feature = "_role_management")]
     pub fn as_unified_role_assignment_schedule(
         &self,
     ) -> Option<&UnifiedRoleAssignmentSchedule> {
@@ -1040,7 +1040,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::UnifiedRoleAssignmentScheduleInstance`] variant.
-    #[cfg(feature = "_app_scope")]
+    #[cfg(feature = "_role_management")]
     pub fn as_unified_role_assignment_schedule_instance(
         &self,
     ) -> Option<&UnifiedRoleAssignmentScheduleInstance> {
@@ -1050,7 +1050,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::UnifiedRoleAssignmentScheduleRequest`] variant.
-    #[cfg(feature = "_app_scope")]
+    #[cfg(feature = "_role_management")]
     pub fn as_unified_role_assignment_schedule_request(
         &self,
     ) -> Option<&UnifiedRoleAssignmentScheduleRequest> {
@@ -1060,7 +1060,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::UnifiedRoleDefinition`] variant.
-    #[cfg(feature = "_app_scope")]
+    #[cfg(feature = "_role_management")]
     pub fn as_unified_role_definition(&self) -> Option<&UnifiedRoleDefinition> {
         match self {
             Self::UnifiedRoleDefinition(value) => Some(value),
@@ -1068,7 +1068,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::UnifiedRoleEligibilitySchedule`] variant.
-    #[cfg(feature = "_app_scope")]
+    #[cfg(feature = "_role_management")]
     pub fn as_unified_role_eligibility_schedule(
         &self,
     ) -> Option<&UnifiedRoleEligibilitySchedule> {
@@ -1078,7 +1078,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::UnifiedRoleEligibilityScheduleInstance`] variant.
-    #[cfg(feature = "_app_scope")]
+    #[cfg(feature = "_role_management")]
     pub fn as_unified_role_eligibility_schedule_instance(
         &self,
     ) -> Option<&UnifiedRoleEligibilityScheduleInstance> {
@@ -1088,7 +1088,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::UnifiedRoleEligibilityScheduleRequest`] variant.
-    #[cfg(feature = "_app_scope")]
+    #[cfg(feature = "_role_management")]
     pub fn as_unified_role_eligibility_schedule_request(
         &self,
     ) -> Option<&UnifiedRoleEligibilityScheduleRequest> {
@@ -1098,7 +1098,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::UnifiedRoleManagementPolicy`] variant.
-    #[cfg(feature = "_admin_consent_request_policy")]
+    #[cfg(feature = "_policies")]
     pub fn as_unified_role_management_policy(
         &self,
     ) -> Option<&UnifiedRoleManagementPolicy> {
@@ -1108,7 +1108,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::UnifiedRoleManagementPolicyApprovalRule`] variant.
-    #[cfg(feature = "_admin_consent_request_policy")]
+    #[cfg(feature = "_policies")]
     pub fn as_unified_role_management_policy_approval_rule(
         &self,
     ) -> Option<&UnifiedRoleManagementPolicyApprovalRule> {
@@ -1118,7 +1118,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::UnifiedRoleManagementPolicyAssignment`] variant.
-    #[cfg(feature = "_admin_consent_request_policy")]
+    #[cfg(feature = "_policies")]
     pub fn as_unified_role_management_policy_assignment(
         &self,
     ) -> Option<&UnifiedRoleManagementPolicyAssignment> {
@@ -1128,7 +1128,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::UnifiedRoleManagementPolicyAuthenticationContextRule`] variant.
-    #[cfg(feature = "_admin_consent_request_policy")]
+    #[cfg(feature = "_policies")]
     pub fn as_unified_role_management_policy_authentication_context_rule(
         &self,
     ) -> Option<&UnifiedRoleManagementPolicyAuthenticationContextRule> {
@@ -1140,7 +1140,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::UnifiedRoleManagementPolicyEnablementRule`] variant.
-    #[cfg(feature = "_admin_consent_request_policy")]
+    #[cfg(feature = "_policies")]
     pub fn as_unified_role_management_policy_enablement_rule(
         &self,
     ) -> Option<&UnifiedRoleManagementPolicyEnablementRule> {
@@ -1150,7 +1150,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::UnifiedRoleManagementPolicyExpirationRule`] variant.
-    #[cfg(feature = "_admin_consent_request_policy")]
+    #[cfg(feature = "_policies")]
     pub fn as_unified_role_management_policy_expiration_rule(
         &self,
     ) -> Option<&UnifiedRoleManagementPolicyExpirationRule> {
@@ -1160,7 +1160,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::UnifiedRoleManagementPolicyNotificationRule`] variant.
-    #[cfg(feature = "_admin_consent_request_policy")]
+    #[cfg(feature = "_policies")]
     pub fn as_unified_role_management_policy_notification_rule(
         &self,
     ) -> Option<&UnifiedRoleManagementPolicyNotificationRule> {
@@ -1170,7 +1170,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::UnifiedRoleScheduleBase`] variant.
-    #[cfg(feature = "_app_scope")]
+    #[cfg(feature = "_unified_role_schedule_base")]
     pub fn as_unified_role_schedule_base(&self) -> Option<&UnifiedRoleScheduleBase> {
         match self {
             Self::UnifiedRoleScheduleBase(value) => Some(value),
@@ -1182,7 +1182,7 @@ impl AnyEntity {
 #[cfg(feature = "_entity")]
 impl AnyEntity {
     /// The value if it is a [`AnyEntity::UnifiedRoleScheduleInstanceBase`] variant.
-    #[cfg(feature = "_app_scope")]
+    #[cfg(feature = "_unified_role_schedule_base")]
     pub fn as_unified_role_schedule_instance_base(
         &self,
     ) -> Option<&UnifiedRoleScheduleInstanceBase> {
@@ -1200,7 +1200,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::UnitMap`] variant.
-    #[cfg(feature = "_assigned_place_mode")]
+    #[cfg(feature = "_places")]
     pub fn as_unit_map(&self) -> Option<&UnitMap> {
         match self {
             Self::UnitMap(value) => Some(value),
@@ -1208,7 +1208,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::UnmuteParticipantOperation`] variant.
-    #[cfg(feature = "_add_large_gallery_view_operation")]
+    #[cfg(feature = "_communications")]
     pub fn as_unmute_participant_operation(
         &self,
     ) -> Option<&UnmuteParticipantOperation> {
@@ -1218,7 +1218,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::UpdateRecordingStatusOperation`] variant.
-    #[cfg(feature = "_add_large_gallery_view_operation")]
+    #[cfg(feature = "_communications")]
     pub fn as_update_recording_status_operation(
         &self,
     ) -> Option<&UpdateRecordingStatusOperation> {
@@ -1228,7 +1228,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::UrlAssessmentRequest`] variant.
-    #[cfg(feature = "_bitlocker")]
+    #[cfg(feature = "_information_protection")]
     pub fn as_url_assessment_request(&self) -> Option<&UrlAssessmentRequest> {
         match self {
             Self::UrlAssessmentRequest(value) => Some(value),
@@ -1236,7 +1236,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::UsageRightsIncluded`] variant.
-    #[cfg(feature = "_me")]
+    #[cfg(feature = "_activity_metadata")]
     pub fn as_usage_rights_included(&self) -> Option<&UsageRightsIncluded> {
         match self {
             Self::UsageRightsIncluded(value) => Some(value),
@@ -1252,7 +1252,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::User`] variant.
-    #[cfg(feature = "_activity_based_timeout_policy")]
+    #[cfg(feature = "_authorization_info")]
     pub fn as_user(&self) -> Option<&User> {
         match self {
             Self::User(value) => Some(value),
@@ -1268,7 +1268,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::UserConsentRequest`] variant.
-    #[cfg(feature = "_access_package")]
+    #[cfg(feature = "_identity_governance")]
     pub fn as_user_consent_request(&self) -> Option<&UserConsentRequest> {
         match self {
             Self::UserConsentRequest(value) => Some(value),
@@ -1286,7 +1286,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::UserExperienceAnalyticsAppHealthAppPerformanceByAppVersionDetails`] variant.
-    #[cfg(feature = "_android_compliance_policy")]
+    #[cfg(feature = "_device_management")]
     pub fn as_user_experience_analytics_app_health_app_performance_by_app_version_details(
         &self,
     ) -> Option<&UserExperienceAnalyticsAppHealthAppPerformanceByAppVersionDetails> {
@@ -1298,7 +1298,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::UserExperienceAnalyticsAppHealthAppPerformanceByAppVersionDeviceId`] variant.
-    #[cfg(feature = "_android_compliance_policy")]
+    #[cfg(feature = "_device_management")]
     pub fn as_user_experience_analytics_app_health_app_performance_by_app_version_device_id(
         &self,
     ) -> Option<&UserExperienceAnalyticsAppHealthAppPerformanceByAppVersionDeviceId> {
@@ -1310,7 +1310,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::UserExperienceAnalyticsAppHealthAppPerformanceByOsVersion`] variant.
-    #[cfg(feature = "_android_compliance_policy")]
+    #[cfg(feature = "_device_management")]
     pub fn as_user_experience_analytics_app_health_app_performance_by_os_version(
         &self,
     ) -> Option<&UserExperienceAnalyticsAppHealthAppPerformanceByOsVersion> {
@@ -1322,7 +1322,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::UserExperienceAnalyticsAppHealthApplicationPerformance`] variant.
-    #[cfg(feature = "_android_compliance_policy")]
+    #[cfg(feature = "_device_management")]
     pub fn as_user_experience_analytics_app_health_application_performance(
         &self,
     ) -> Option<&UserExperienceAnalyticsAppHealthApplicationPerformance> {
@@ -1334,7 +1334,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::UserExperienceAnalyticsAppHealthDeviceModelPerformance`] variant.
-    #[cfg(feature = "_android_compliance_policy")]
+    #[cfg(feature = "_device_management")]
     pub fn as_user_experience_analytics_app_health_device_model_performance(
         &self,
     ) -> Option<&UserExperienceAnalyticsAppHealthDeviceModelPerformance> {
@@ -1346,7 +1346,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::UserExperienceAnalyticsAppHealthDevicePerformance`] variant.
-    #[cfg(feature = "_android_compliance_policy")]
+    #[cfg(feature = "_device_management")]
     pub fn as_user_experience_analytics_app_health_device_performance(
         &self,
     ) -> Option<&UserExperienceAnalyticsAppHealthDevicePerformance> {
@@ -1356,7 +1356,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::UserExperienceAnalyticsAppHealthDevicePerformanceDetails`] variant.
-    #[cfg(feature = "_android_compliance_policy")]
+    #[cfg(feature = "_device_management")]
     pub fn as_user_experience_analytics_app_health_device_performance_details(
         &self,
     ) -> Option<&UserExperienceAnalyticsAppHealthDevicePerformanceDetails> {
@@ -1368,7 +1368,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::UserExperienceAnalyticsAppHealthOsVersionPerformance`] variant.
-    #[cfg(feature = "_android_compliance_policy")]
+    #[cfg(feature = "_device_management")]
     pub fn as_user_experience_analytics_app_health_os_version_performance(
         &self,
     ) -> Option<&UserExperienceAnalyticsAppHealthOsVersionPerformance> {
@@ -1380,7 +1380,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::UserExperienceAnalyticsBaseline`] variant.
-    #[cfg(feature = "_android_compliance_policy")]
+    #[cfg(feature = "_device_management")]
     pub fn as_user_experience_analytics_baseline(
         &self,
     ) -> Option<&UserExperienceAnalyticsBaseline> {
@@ -1390,7 +1390,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::UserExperienceAnalyticsCategory`] variant.
-    #[cfg(feature = "_android_compliance_policy")]
+    #[cfg(feature = "_device_management")]
     pub fn as_user_experience_analytics_category(
         &self,
     ) -> Option<&UserExperienceAnalyticsCategory> {
@@ -1400,7 +1400,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::UserExperienceAnalyticsDevicePerformance`] variant.
-    #[cfg(feature = "_android_compliance_policy")]
+    #[cfg(feature = "_device_management")]
     pub fn as_user_experience_analytics_device_performance(
         &self,
     ) -> Option<&UserExperienceAnalyticsDevicePerformance> {
@@ -1410,7 +1410,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::UserExperienceAnalyticsDeviceScores`] variant.
-    #[cfg(feature = "_android_compliance_policy")]
+    #[cfg(feature = "_device_management")]
     pub fn as_user_experience_analytics_device_scores(
         &self,
     ) -> Option<&UserExperienceAnalyticsDeviceScores> {
@@ -1420,7 +1420,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::UserExperienceAnalyticsDeviceStartupHistory`] variant.
-    #[cfg(feature = "_android_compliance_policy")]
+    #[cfg(feature = "_device_management")]
     pub fn as_user_experience_analytics_device_startup_history(
         &self,
     ) -> Option<&UserExperienceAnalyticsDeviceStartupHistory> {
@@ -1430,7 +1430,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::UserExperienceAnalyticsDeviceStartupProcess`] variant.
-    #[cfg(feature = "_android_compliance_policy")]
+    #[cfg(feature = "_device_management")]
     pub fn as_user_experience_analytics_device_startup_process(
         &self,
     ) -> Option<&UserExperienceAnalyticsDeviceStartupProcess> {
@@ -1440,7 +1440,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::UserExperienceAnalyticsDeviceStartupProcessPerformance`] variant.
-    #[cfg(feature = "_android_compliance_policy")]
+    #[cfg(feature = "_device_management")]
     pub fn as_user_experience_analytics_device_startup_process_performance(
         &self,
     ) -> Option<&UserExperienceAnalyticsDeviceStartupProcessPerformance> {
@@ -1452,7 +1452,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::UserExperienceAnalyticsMetric`] variant.
-    #[cfg(feature = "_android_compliance_policy")]
+    #[cfg(feature = "_device_management")]
     pub fn as_user_experience_analytics_metric(
         &self,
     ) -> Option<&UserExperienceAnalyticsMetric> {
@@ -1462,7 +1462,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::UserExperienceAnalyticsMetricHistory`] variant.
-    #[cfg(feature = "_android_compliance_policy")]
+    #[cfg(feature = "_device_management")]
     pub fn as_user_experience_analytics_metric_history(
         &self,
     ) -> Option<&UserExperienceAnalyticsMetricHistory> {
@@ -1472,7 +1472,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::UserExperienceAnalyticsModelScores`] variant.
-    #[cfg(feature = "_android_compliance_policy")]
+    #[cfg(feature = "_device_management")]
     pub fn as_user_experience_analytics_model_scores(
         &self,
     ) -> Option<&UserExperienceAnalyticsModelScores> {
@@ -1482,7 +1482,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::UserExperienceAnalyticsOverview`] variant.
-    #[cfg(feature = "_android_compliance_policy")]
+    #[cfg(feature = "_device_management")]
     pub fn as_user_experience_analytics_overview(
         &self,
     ) -> Option<&UserExperienceAnalyticsOverview> {
@@ -1492,7 +1492,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::UserExperienceAnalyticsScoreHistory`] variant.
-    #[cfg(feature = "_android_compliance_policy")]
+    #[cfg(feature = "_device_management")]
     pub fn as_user_experience_analytics_score_history(
         &self,
     ) -> Option<&UserExperienceAnalyticsScoreHistory> {
@@ -1502,7 +1502,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::UserExperienceAnalyticsWorkFromAnywhereDevice`] variant.
-    #[cfg(feature = "_android_compliance_policy")]
+    #[cfg(feature = "_device_management")]
     pub fn as_user_experience_analytics_work_from_anywhere_device(
         &self,
     ) -> Option<&UserExperienceAnalyticsWorkFromAnywhereDevice> {
@@ -1512,7 +1512,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::UserExperienceAnalyticsWorkFromAnywhereHardwareReadinessMetric`] variant.
-    #[cfg(feature = "_android_compliance_policy")]
+    #[cfg(feature = "_device_management")]
     pub fn as_user_experience_analytics_work_from_anywhere_hardware_readiness_metric(
         &self,
     ) -> Option<&UserExperienceAnalyticsWorkFromAnywhereHardwareReadinessMetric> {
@@ -1524,7 +1524,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::UserExperienceAnalyticsWorkFromAnywhereMetric`] variant.
-    #[cfg(feature = "_android_compliance_policy")]
+    #[cfg(feature = "_device_management")]
     pub fn as_user_experience_analytics_work_from_anywhere_metric(
         &self,
     ) -> Option<&UserExperienceAnalyticsWorkFromAnywhereMetric> {
@@ -1534,7 +1534,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::UserExperienceAnalyticsWorkFromAnywhereModelPerformance`] variant.
-    #[cfg(feature = "_android_compliance_policy")]
+    #[cfg(feature = "_device_management")]
     pub fn as_user_experience_analytics_work_from_anywhere_model_performance(
         &self,
     ) -> Option<&UserExperienceAnalyticsWorkFromAnywhereModelPerformance> {
@@ -1546,7 +1546,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::UserFlowLanguageConfiguration`] variant.
-    #[cfg(feature = "_akamai_attack_group_action_model")]
+    #[cfg(feature = "_identity")]
     pub fn as_user_flow_language_configuration(
         &self,
     ) -> Option<&UserFlowLanguageConfiguration> {
@@ -1556,7 +1556,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::UserFlowLanguagePage`] variant.
-    #[cfg(feature = "_akamai_attack_group_action_model")]
+    #[cfg(feature = "_identity")]
     pub fn as_user_flow_language_page(&self) -> Option<&UserFlowLanguagePage> {
         match self {
             Self::UserFlowLanguagePage(value) => Some(value),
@@ -1572,7 +1572,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::UserInstallStateSummary`] variant.
-    #[cfg(feature = "_android_lob_app")]
+    #[cfg(feature = "_device_app_management")]
     pub fn as_user_install_state_summary(&self) -> Option<&UserInstallStateSummary> {
         match self {
             Self::UserInstallStateSummary(value) => Some(value),
@@ -1590,7 +1590,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::UserRegistrationDetails`] variant.
-    #[cfg(feature = "_authentication_methods_root")]
+    #[cfg(feature = "_reports")]
     pub fn as_user_registration_details(&self) -> Option<&UserRegistrationDetails> {
         match self {
             Self::UserRegistrationDetails(value) => Some(value),
@@ -1598,7 +1598,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::UserScopeTeamsAppInstallation`] variant.
-    #[cfg(feature = "_teams_app_installation")]
+    #[cfg(feature = "_activities_container")]
     pub fn as_user_scope_teams_app_installation(
         &self,
     ) -> Option<&UserScopeTeamsAppInstallation> {
@@ -1616,7 +1616,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::UserSignInInsight`] variant.
-    #[cfg(feature = "_access_package")]
+    #[cfg(feature = "_identity_governance")]
     pub fn as_user_sign_in_insight(&self) -> Option<&UserSignInInsight> {
         match self {
             Self::UserSignInInsight(value) => Some(value),
@@ -1648,7 +1648,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::VerifiableCredentialAuthenticationMethodTarget`] variant.
-    #[cfg(feature = "_advanced_config_state")]
+    #[cfg(feature = "_authentication_method_configurations")]
     pub fn as_verifiable_credential_authentication_method_target(
         &self,
     ) -> Option<&VerifiableCredentialAuthenticationMethodTarget> {
@@ -1658,7 +1658,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::VerifiableCredentialsAuthenticationMethodConfiguration`] variant.
-    #[cfg(feature = "_advanced_config_state")]
+    #[cfg(feature = "_authentication_method_configurations")]
     pub fn as_verifiable_credentials_authentication_method_configuration(
         &self,
     ) -> Option<&VerifiableCredentialsAuthenticationMethodConfiguration> {
@@ -1670,7 +1670,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::VerifiedIdProfile`] variant.
-    #[cfg(feature = "_akamai_attack_group_action_model")]
+    #[cfg(feature = "_identity")]
     pub fn as_verified_id_profile(&self) -> Option<&VerifiedIdProfile> {
         match self {
             Self::VerifiedIdProfile(value) => Some(value),
@@ -1678,7 +1678,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::VerticalSection`] variant.
-    #[cfg(feature = "_base_site_page")]
+    #[cfg(feature = "_sites")]
     pub fn as_vertical_section(&self) -> Option<&VerticalSection> {
         match self {
             Self::VerticalSection(value) => Some(value),
@@ -1686,7 +1686,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::VirtualEndpoint`] variant.
-    #[cfg(feature = "_android_compliance_policy")]
+    #[cfg(feature = "_device_management")]
     pub fn as_virtual_endpoint(&self) -> Option<&VirtualEndpoint> {
         match self {
             Self::VirtualEndpoint(value) => Some(value),
@@ -1694,7 +1694,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::VirtualEvent`] variant.
-    #[cfg(feature = "_answer_input_type")]
+    #[cfg(feature = "_solutions")]
     pub fn as_virtual_event(&self) -> Option<&VirtualEvent> {
         match self {
             Self::VirtualEvent(value) => Some(value),
@@ -1702,7 +1702,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::VirtualEventPresenter`] variant.
-    #[cfg(feature = "_answer_input_type")]
+    #[cfg(feature = "_solutions")]
     pub fn as_virtual_event_presenter(&self) -> Option<&VirtualEventPresenter> {
         match self {
             Self::VirtualEventPresenter(value) => Some(value),
@@ -1710,7 +1710,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::VirtualEventRegistration`] variant.
-    #[cfg(feature = "_answer_input_type")]
+    #[cfg(feature = "_solutions")]
     pub fn as_virtual_event_registration(&self) -> Option<&VirtualEventRegistration> {
         match self {
             Self::VirtualEventRegistration(value) => Some(value),
@@ -1718,7 +1718,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::VirtualEventRegistrationConfiguration`] variant.
-    #[cfg(feature = "_answer_input_type")]
+    #[cfg(feature = "_artifact_restore_status")]
     pub fn as_virtual_event_registration_configuration(
         &self,
     ) -> Option<&VirtualEventRegistrationConfiguration> {
@@ -1728,7 +1728,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::VirtualEventRegistrationCustomQuestion`] variant.
-    #[cfg(feature = "_answer_input_type")]
+    #[cfg(feature = "_solutions")]
     pub fn as_virtual_event_registration_custom_question(
         &self,
     ) -> Option<&VirtualEventRegistrationCustomQuestion> {
@@ -1738,7 +1738,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::VirtualEventRegistrationPredefinedQuestion`] variant.
-    #[cfg(feature = "_answer_input_type")]
+    #[cfg(feature = "_solutions")]
     pub fn as_virtual_event_registration_predefined_question(
         &self,
     ) -> Option<&VirtualEventRegistrationPredefinedQuestion> {
@@ -1748,7 +1748,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::VirtualEventSession`] variant.
-    #[cfg(feature = "_answer_input_type")]
+    #[cfg(feature = "_solutions")]
     pub fn as_virtual_event_session(&self) -> Option<&VirtualEventSession> {
         match self {
             Self::VirtualEventSession(value) => Some(value),
@@ -1756,7 +1756,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::VirtualEventTownhall`] variant.
-    #[cfg(feature = "_answer_input_type")]
+    #[cfg(feature = "_solutions")]
     pub fn as_virtual_event_townhall(&self) -> Option<&VirtualEventTownhall> {
         match self {
             Self::VirtualEventTownhall(value) => Some(value),
@@ -1764,7 +1764,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::VirtualEventTownhallRegistrationConfiguration`] variant.
-    #[cfg(feature = "_answer_input_type")]
+    #[cfg(feature = "_solutions")]
     pub fn as_virtual_event_townhall_registration_configuration(
         &self,
     ) -> Option<&VirtualEventTownhallRegistrationConfiguration> {
@@ -1774,7 +1774,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::VirtualEventWebinar`] variant.
-    #[cfg(feature = "_answer_input_type")]
+    #[cfg(feature = "_solutions")]
     pub fn as_virtual_event_webinar(&self) -> Option<&VirtualEventWebinar> {
         match self {
             Self::VirtualEventWebinar(value) => Some(value),
@@ -1782,7 +1782,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::VirtualEventWebinarRegistrationConfiguration`] variant.
-    #[cfg(feature = "_answer_input_type")]
+    #[cfg(feature = "_solutions")]
     pub fn as_virtual_event_webinar_registration_configuration(
         &self,
     ) -> Option<&VirtualEventWebinarRegistrationConfiguration> {
@@ -1792,7 +1792,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::VirtualEventsRoot`] variant.
-    #[cfg(feature = "_answer_input_type")]
+    #[cfg(feature = "_solutions")]
     pub fn as_virtual_events_root(&self) -> Option<&VirtualEventsRoot> {
         match self {
             Self::VirtualEventsRoot(value) => Some(value),
@@ -1800,7 +1800,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::VoiceAuthenticationMethodConfiguration`] variant.
-    #[cfg(feature = "_advanced_config_state")]
+    #[cfg(feature = "_authentication_method_configurations")]
     pub fn as_voice_authentication_method_configuration(
         &self,
     ) -> Option<&VoiceAuthenticationMethodConfiguration> {
@@ -1810,7 +1810,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::VppToken`] variant.
-    #[cfg(feature = "_android_lob_app")]
+    #[cfg(feature = "_device_app_management")]
     pub fn as_vpp_token(&self) -> Option<&VppToken> {
         match self {
             Self::VppToken(value) => Some(value),
@@ -1818,7 +1818,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::WebApp`] variant.
-    #[cfg(feature = "_android_lob_app")]
+    #[cfg(feature = "_device_app_management")]
     pub fn as_web_app(&self) -> Option<&WebApp> {
         match self {
             Self::WebApp(value) => Some(value),
@@ -1826,7 +1826,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::WebApplicationFirewallVerificationModel`] variant.
-    #[cfg(feature = "_akamai_attack_group_action_model")]
+    #[cfg(feature = "_identity")]
     pub fn as_web_application_firewall_verification_model(
         &self,
     ) -> Option<&WebApplicationFirewallVerificationModel> {
@@ -1836,7 +1836,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::Win32LobApp`] variant.
-    #[cfg(feature = "_android_lob_app")]
+    #[cfg(feature = "_device_app_management")]
     pub fn as_win32_lob_app(&self) -> Option<&Win32LobApp> {
         match self {
             Self::Win32LobApp(value) => Some(value),
@@ -1844,7 +1844,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::Windows10CompliancePolicy`] variant.
-    #[cfg(feature = "_android_compliance_policy")]
+    #[cfg(feature = "_device_management")]
     pub fn as_windows10_compliance_policy(&self) -> Option<&Windows10CompliancePolicy> {
         match self {
             Self::Windows10CompliancePolicy(value) => Some(value),
@@ -1852,7 +1852,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::Windows10CustomConfiguration`] variant.
-    #[cfg(feature = "_android_compliance_policy")]
+    #[cfg(feature = "_device_management")]
     pub fn as_windows10_custom_configuration(
         &self,
     ) -> Option<&Windows10CustomConfiguration> {
@@ -1862,7 +1862,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::Windows10EndpointProtectionConfiguration`] variant.
-    #[cfg(feature = "_android_compliance_policy")]
+    #[cfg(feature = "_device_management")]
     pub fn as_windows10_endpoint_protection_configuration(
         &self,
     ) -> Option<&Windows10EndpointProtectionConfiguration> {
@@ -1872,7 +1872,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::Windows10EnrollmentCompletionPageConfiguration`] variant.
-    #[cfg(feature = "_android_compliance_policy")]
+    #[cfg(feature = "_device_management")]
     pub fn as_windows10_enrollment_completion_page_configuration(
         &self,
     ) -> Option<&Windows10EnrollmentCompletionPageConfiguration> {
@@ -1882,7 +1882,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::Windows10EnterpriseModernAppManagementConfiguration`] variant.
-    #[cfg(feature = "_android_compliance_policy")]
+    #[cfg(feature = "_device_management")]
     pub fn as_windows10_enterprise_modern_app_management_configuration(
         &self,
     ) -> Option<&Windows10EnterpriseModernAppManagementConfiguration> {
@@ -1894,7 +1894,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::Windows10GeneralConfiguration`] variant.
-    #[cfg(feature = "_android_compliance_policy")]
+    #[cfg(feature = "_device_management")]
     pub fn as_windows10_general_configuration(
         &self,
     ) -> Option<&Windows10GeneralConfiguration> {
@@ -1904,7 +1904,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::Windows10MobileCompliancePolicy`] variant.
-    #[cfg(feature = "_android_compliance_policy")]
+    #[cfg(feature = "_device_management")]
     pub fn as_windows10_mobile_compliance_policy(
         &self,
     ) -> Option<&Windows10MobileCompliancePolicy> {
@@ -1914,7 +1914,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::Windows10SecureAssessmentConfiguration`] variant.
-    #[cfg(feature = "_android_compliance_policy")]
+    #[cfg(feature = "_device_management")]
     pub fn as_windows10_secure_assessment_configuration(
         &self,
     ) -> Option<&Windows10SecureAssessmentConfiguration> {
@@ -1924,7 +1924,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::Windows10TeamGeneralConfiguration`] variant.
-    #[cfg(feature = "_android_compliance_policy")]
+    #[cfg(feature = "_device_management")]
     pub fn as_windows10_team_general_configuration(
         &self,
     ) -> Option<&Windows10TeamGeneralConfiguration> {
@@ -1934,7 +1934,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::Windows81CompliancePolicy`] variant.
-    #[cfg(feature = "_android_compliance_policy")]
+    #[cfg(feature = "_device_management")]
     pub fn as_windows81_compliance_policy(&self) -> Option<&Windows81CompliancePolicy> {
         match self {
             Self::Windows81CompliancePolicy(value) => Some(value),
@@ -1942,7 +1942,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::Windows81GeneralConfiguration`] variant.
-    #[cfg(feature = "_android_compliance_policy")]
+    #[cfg(feature = "_device_management")]
     pub fn as_windows81_general_configuration(
         &self,
     ) -> Option<&Windows81GeneralConfiguration> {
@@ -1952,7 +1952,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::WindowsAppX`] variant.
-    #[cfg(feature = "_android_lob_app")]
+    #[cfg(feature = "_device_app_management")]
     pub fn as_windows_app_x(&self) -> Option<&WindowsAppX> {
         match self {
             Self::WindowsAppX(value) => Some(value),
@@ -1960,7 +1960,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::WindowsAutopilotDeploymentProfileAssignment`] variant.
-    #[cfg(feature = "_me")]
+    #[cfg(feature = "_activities_container")]
     pub fn as_windows_autopilot_deployment_profile_assignment(
         &self,
     ) -> Option<&WindowsAutopilotDeploymentProfileAssignment> {
@@ -1970,7 +1970,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::WindowsAutopilotDeviceIdentity`] variant.
-    #[cfg(feature = "_android_compliance_policy")]
+    #[cfg(feature = "_device_management")]
     pub fn as_windows_autopilot_device_identity(
         &self,
     ) -> Option<&WindowsAutopilotDeviceIdentity> {
@@ -1980,7 +1980,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::WindowsDefenderAdvancedThreatProtectionConfiguration`] variant.
-    #[cfg(feature = "_android_compliance_policy")]
+    #[cfg(feature = "_device_management")]
     pub fn as_windows_defender_advanced_threat_protection_configuration(
         &self,
     ) -> Option<&WindowsDefenderAdvancedThreatProtectionConfiguration> {
@@ -2010,7 +2010,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::WindowsInformationProtectionAppLearningSummary`] variant.
-    #[cfg(feature = "_android_compliance_policy")]
+    #[cfg(feature = "_device_management")]
     pub fn as_windows_information_protection_app_learning_summary(
         &self,
     ) -> Option<&WindowsInformationProtectionAppLearningSummary> {
@@ -2020,7 +2020,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::WindowsInformationProtectionAppLockerFile`] variant.
-    #[cfg(feature = "_android_lob_app")]
+    #[cfg(feature = "_device_app_management")]
     pub fn as_windows_information_protection_app_locker_file(
         &self,
     ) -> Option<&WindowsInformationProtectionAppLockerFile> {
@@ -2030,7 +2030,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::WindowsInformationProtectionNetworkLearningSummary`] variant.
-    #[cfg(feature = "_android_compliance_policy")]
+    #[cfg(feature = "_device_management")]
     pub fn as_windows_information_protection_network_learning_summary(
         &self,
     ) -> Option<&WindowsInformationProtectionNetworkLearningSummary> {
@@ -2042,7 +2042,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::WindowsInformationProtectionPolicy`] variant.
-    #[cfg(feature = "_android_managed_app_protection")]
+    #[cfg(feature = "_device_app_management")]
     pub fn as_windows_information_protection_policy(
         &self,
     ) -> Option<&WindowsInformationProtectionPolicy> {
@@ -2052,7 +2052,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::WindowsMalwareInformation`] variant.
-    #[cfg(feature = "_android_compliance_policy")]
+    #[cfg(feature = "_device_management")]
     pub fn as_windows_malware_information(&self) -> Option<&WindowsMalwareInformation> {
         match self {
             Self::WindowsMalwareInformation(value) => Some(value),
@@ -2060,7 +2060,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::WindowsMicrosoftEdgeApp`] variant.
-    #[cfg(feature = "_android_lob_app")]
+    #[cfg(feature = "_device_app_management")]
     pub fn as_windows_microsoft_edge_app(&self) -> Option<&WindowsMicrosoftEdgeApp> {
         match self {
             Self::WindowsMicrosoftEdgeApp(value) => Some(value),
@@ -2068,7 +2068,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::WindowsMobileMsi`] variant.
-    #[cfg(feature = "_android_lob_app")]
+    #[cfg(feature = "_device_app_management")]
     pub fn as_windows_mobile_msi(&self) -> Option<&WindowsMobileMsi> {
         match self {
             Self::WindowsMobileMsi(value) => Some(value),
@@ -2076,7 +2076,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::WindowsPhone81CompliancePolicy`] variant.
-    #[cfg(feature = "_android_compliance_policy")]
+    #[cfg(feature = "_device_management")]
     pub fn as_windows_phone81_compliance_policy(
         &self,
     ) -> Option<&WindowsPhone81CompliancePolicy> {
@@ -2086,7 +2086,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::WindowsPhone81CustomConfiguration`] variant.
-    #[cfg(feature = "_android_compliance_policy")]
+    #[cfg(feature = "_device_management")]
     pub fn as_windows_phone81_custom_configuration(
         &self,
     ) -> Option<&WindowsPhone81CustomConfiguration> {
@@ -2096,7 +2096,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::WindowsPhone81GeneralConfiguration`] variant.
-    #[cfg(feature = "_android_compliance_policy")]
+    #[cfg(feature = "_device_management")]
     pub fn as_windows_phone81_general_configuration(
         &self,
     ) -> Option<&WindowsPhone81GeneralConfiguration> {
@@ -2130,7 +2130,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::WindowsUniversalAppX`] variant.
-    #[cfg(feature = "_android_lob_app")]
+    #[cfg(feature = "_device_app_management")]
     pub fn as_windows_universal_app_x(&self) -> Option<&WindowsUniversalAppX> {
         match self {
             Self::WindowsUniversalAppX(value) => Some(value),
@@ -2138,7 +2138,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::WindowsUniversalAppXContainedApp`] variant.
-    #[cfg(feature = "_android_lob_app")]
+    #[cfg(feature = "_device_app_management")]
     pub fn as_windows_universal_app_x_contained_app(
         &self,
     ) -> Option<&WindowsUniversalAppXContainedApp> {
@@ -2148,7 +2148,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::WindowsUpdateForBusinessConfiguration`] variant.
-    #[cfg(feature = "_android_compliance_policy")]
+    #[cfg(feature = "_device_management")]
     pub fn as_windows_update_for_business_configuration(
         &self,
     ) -> Option<&WindowsUpdateForBusinessConfiguration> {
@@ -2158,7 +2158,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::WindowsWebApp`] variant.
-    #[cfg(feature = "_android_lob_app")]
+    #[cfg(feature = "_device_app_management")]
     pub fn as_windows_web_app(&self) -> Option<&WindowsWebApp> {
         match self {
             Self::WindowsWebApp(value) => Some(value),
@@ -2192,7 +2192,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::Workbook`] variant.
-    #[cfg(feature = "_drive_item_version")]
+    #[cfg(feature = "_drives")]
     pub fn as_workbook(&self) -> Option<&Workbook> {
         match self {
             Self::Workbook(value) => Some(value),
@@ -2200,7 +2200,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::WorkbookApplication`] variant.
-    #[cfg(feature = "_drive_item_version")]
+    #[cfg(feature = "_drives")]
     pub fn as_workbook_application(&self) -> Option<&WorkbookApplication> {
         match self {
             Self::WorkbookApplication(value) => Some(value),
@@ -2208,7 +2208,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::WorkbookChart`] variant.
-    #[cfg(feature = "_drive_item_version")]
+    #[cfg(feature = "_drives")]
     pub fn as_workbook_chart(&self) -> Option<&WorkbookChart> {
         match self {
             Self::WorkbookChart(value) => Some(value),
@@ -2216,7 +2216,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::WorkbookChartAreaFormat`] variant.
-    #[cfg(feature = "_drive_item_version")]
+    #[cfg(feature = "_drives")]
     pub fn as_workbook_chart_area_format(&self) -> Option<&WorkbookChartAreaFormat> {
         match self {
             Self::WorkbookChartAreaFormat(value) => Some(value),
@@ -2224,7 +2224,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::WorkbookChartAxes`] variant.
-    #[cfg(feature = "_drive_item_version")]
+    #[cfg(feature = "_drives")]
     pub fn as_workbook_chart_axes(&self) -> Option<&WorkbookChartAxes> {
         match self {
             Self::WorkbookChartAxes(value) => Some(value),
@@ -2232,7 +2232,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::WorkbookChartAxis`] variant.
-    #[cfg(feature = "_drive_item_version")]
+    #[cfg(feature = "_drives")]
     pub fn as_workbook_chart_axis(&self) -> Option<&WorkbookChartAxis> {
         match self {
             Self::WorkbookChartAxis(value) => Some(value),
@@ -2240,7 +2240,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::WorkbookChartAxisFormat`] variant.
-    #[cfg(feature = "_drive_item_version")]
+    #[cfg(feature = "_drives")]
     pub fn as_workbook_chart_axis_format(&self) -> Option<&WorkbookChartAxisFormat> {
         match self {
             Self::WorkbookChartAxisFormat(value) => Some(value),
@@ -2248,7 +2248,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::WorkbookChartAxisTitle`] variant.
-    #[cfg(feature = "_drive_item_version")]
+    #[cfg(feature = "_drives")]
     pub fn as_workbook_chart_axis_title(&self) -> Option<&WorkbookChartAxisTitle> {
         match self {
             Self::WorkbookChartAxisTitle(value) => Some(value),
@@ -2256,7 +2256,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::WorkbookChartAxisTitleFormat`] variant.
-    #[cfg(feature = "_drive_item_version")]
+    #[cfg(feature = "_drives")]
     pub fn as_workbook_chart_axis_title_format(
         &self,
     ) -> Option<&WorkbookChartAxisTitleFormat> {
@@ -2266,7 +2266,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::WorkbookChartDataLabelFormat`] variant.
-    #[cfg(feature = "_drive_item_version")]
+    #[cfg(feature = "_drives")]
     pub fn as_workbook_chart_data_label_format(
         &self,
     ) -> Option<&WorkbookChartDataLabelFormat> {
@@ -2276,7 +2276,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::WorkbookChartDataLabels`] variant.
-    #[cfg(feature = "_drive_item_version")]
+    #[cfg(feature = "_drives")]
     pub fn as_workbook_chart_data_labels(&self) -> Option<&WorkbookChartDataLabels> {
         match self {
             Self::WorkbookChartDataLabels(value) => Some(value),
@@ -2284,7 +2284,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::WorkbookChartFill`] variant.
-    #[cfg(feature = "_drive_item_version")]
+    #[cfg(feature = "_drives")]
     pub fn as_workbook_chart_fill(&self) -> Option<&WorkbookChartFill> {
         match self {
             Self::WorkbookChartFill(value) => Some(value),
@@ -2292,7 +2292,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::WorkbookChartFont`] variant.
-    #[cfg(feature = "_drive_item_version")]
+    #[cfg(feature = "_drives")]
     pub fn as_workbook_chart_font(&self) -> Option<&WorkbookChartFont> {
         match self {
             Self::WorkbookChartFont(value) => Some(value),
@@ -2300,7 +2300,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::WorkbookChartGridlines`] variant.
-    #[cfg(feature = "_drive_item_version")]
+    #[cfg(feature = "_drives")]
     pub fn as_workbook_chart_gridlines(&self) -> Option<&WorkbookChartGridlines> {
         match self {
             Self::WorkbookChartGridlines(value) => Some(value),
@@ -2308,7 +2308,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::WorkbookChartGridlinesFormat`] variant.
-    #[cfg(feature = "_drive_item_version")]
+    #[cfg(feature = "_drives")]
     pub fn as_workbook_chart_gridlines_format(
         &self,
     ) -> Option<&WorkbookChartGridlinesFormat> {
@@ -2318,7 +2318,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::WorkbookChartLegend`] variant.
-    #[cfg(feature = "_drive_item_version")]
+    #[cfg(feature = "_drives")]
     pub fn as_workbook_chart_legend(&self) -> Option<&WorkbookChartLegend> {
         match self {
             Self::WorkbookChartLegend(value) => Some(value),
@@ -2326,7 +2326,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::WorkbookChartLegendFormat`] variant.
-    #[cfg(feature = "_drive_item_version")]
+    #[cfg(feature = "_drives")]
     pub fn as_workbook_chart_legend_format(&self) -> Option<&WorkbookChartLegendFormat> {
         match self {
             Self::WorkbookChartLegendFormat(value) => Some(value),
@@ -2334,7 +2334,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::WorkbookChartLineFormat`] variant.
-    #[cfg(feature = "_drive_item_version")]
+    #[cfg(feature = "_drives")]
     pub fn as_workbook_chart_line_format(&self) -> Option<&WorkbookChartLineFormat> {
         match self {
             Self::WorkbookChartLineFormat(value) => Some(value),
@@ -2342,7 +2342,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::WorkbookChartPoint`] variant.
-    #[cfg(feature = "_drive_item_version")]
+    #[cfg(feature = "_drives")]
     pub fn as_workbook_chart_point(&self) -> Option<&WorkbookChartPoint> {
         match self {
             Self::WorkbookChartPoint(value) => Some(value),
@@ -2350,7 +2350,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::WorkbookChartPointFormat`] variant.
-    #[cfg(feature = "_drive_item_version")]
+    #[cfg(feature = "_drives")]
     pub fn as_workbook_chart_point_format(&self) -> Option<&WorkbookChartPointFormat> {
         match self {
             Self::WorkbookChartPointFormat(value) => Some(value),
@@ -2358,7 +2358,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::WorkbookChartSeries`] variant.
-    #[cfg(feature = "_drive_item_version")]
+    #[cfg(feature = "_drives")]
     pub fn as_workbook_chart_series(&self) -> Option<&WorkbookChartSeries> {
         match self {
             Self::WorkbookChartSeries(value) => Some(value),
@@ -2370,7 +2370,7 @@ impl AnyEntity {
 #[cfg(feature = "_entity")]
 impl AnyEntity {
     /// The value if it is a [`AnyEntity::WorkbookChartSeriesFormat`] variant.
-    #[cfg(feature = "_drive_item_version")]
+    #[cfg(feature = "_drives")]
     pub fn as_workbook_chart_series_format(&self) -> Option<&WorkbookChartSeriesFormat> {
         match self {
             Self::WorkbookChartSeriesFormat(value) => Some(value),
@@ -2378,7 +2378,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::WorkbookChartTitle`] variant.
-    #[cfg(feature = "_drive_item_version")]
+    #[cfg(feature = "_drives")]
     pub fn as_workbook_chart_title(&self) -> Option<&WorkbookChartTitle> {
         match self {
             Self::WorkbookChartTitle(value) => Some(value),
@@ -2386,7 +2386,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::WorkbookChartTitleFormat`] variant.
-    #[cfg(feature = "_drive_item_version")]
+    #[cfg(feature = "_drives")]
     pub fn as_workbook_chart_title_format(&self) -> Option<&WorkbookChartTitleFormat> {
         match self {
             Self::WorkbookChartTitleFormat(value) => Some(value),
@@ -2394,7 +2394,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::WorkbookComment`] variant.
-    #[cfg(feature = "_drive_item_version")]
+    #[cfg(feature = "_drives")]
     pub fn as_workbook_comment(&self) -> Option<&WorkbookComment> {
         match self {
             Self::WorkbookComment(value) => Some(value),
@@ -2402,7 +2402,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::WorkbookCommentReply`] variant.
-    #[cfg(feature = "_drive_item_version")]
+    #[cfg(feature = "_drives")]
     pub fn as_workbook_comment_reply(&self) -> Option<&WorkbookCommentReply> {
         match self {
             Self::WorkbookCommentReply(value) => Some(value),
@@ -2410,7 +2410,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::WorkbookFilter`] variant.
-    #[cfg(feature = "_drive_item_version")]
+    #[cfg(feature = "_drives")]
     pub fn as_workbook_filter(&self) -> Option<&WorkbookFilter> {
         match self {
             Self::WorkbookFilter(value) => Some(value),
@@ -2418,7 +2418,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::WorkbookFormatProtection`] variant.
-    #[cfg(feature = "_me")]
+    #[cfg(feature = "_activities_container")]
     pub fn as_workbook_format_protection(&self) -> Option<&WorkbookFormatProtection> {
         match self {
             Self::WorkbookFormatProtection(value) => Some(value),
@@ -2426,7 +2426,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::WorkbookFunctionResult`] variant.
-    #[cfg(feature = "_drive_item_version")]
+    #[cfg(feature = "_drives")]
     pub fn as_workbook_function_result(&self) -> Option<&WorkbookFunctionResult> {
         match self {
             Self::WorkbookFunctionResult(value) => Some(value),
@@ -2434,7 +2434,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::WorkbookFunctions`] variant.
-    #[cfg(feature = "_drive_item_version")]
+    #[cfg(feature = "_drives")]
     pub fn as_workbook_functions(&self) -> Option<&WorkbookFunctions> {
         match self {
             Self::WorkbookFunctions(value) => Some(value),
@@ -2442,7 +2442,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::WorkbookNamedItem`] variant.
-    #[cfg(feature = "_drive_item_version")]
+    #[cfg(feature = "_drives")]
     pub fn as_workbook_named_item(&self) -> Option<&WorkbookNamedItem> {
         match self {
             Self::WorkbookNamedItem(value) => Some(value),
@@ -2450,7 +2450,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::WorkbookOperation`] variant.
-    #[cfg(feature = "_drive_item_version")]
+    #[cfg(feature = "_drives")]
     pub fn as_workbook_operation(&self) -> Option<&WorkbookOperation> {
         match self {
             Self::WorkbookOperation(value) => Some(value),
@@ -2458,7 +2458,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::WorkbookPivotTable`] variant.
-    #[cfg(feature = "_drive_item_version")]
+    #[cfg(feature = "_drives")]
     pub fn as_workbook_pivot_table(&self) -> Option<&WorkbookPivotTable> {
         match self {
             Self::WorkbookPivotTable(value) => Some(value),
@@ -2466,7 +2466,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::WorkbookRange`] variant.
-    #[cfg(feature = "_drive_item_version")]
+    #[cfg(feature = "_workbook_icon")]
     pub fn as_workbook_range(&self) -> Option<&WorkbookRange> {
         match self {
             Self::WorkbookRange(value) => Some(value),
@@ -2474,7 +2474,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::WorkbookRangeBorder`] variant.
-    #[cfg(feature = "_me")]
+    #[cfg(feature = "_activities_container")]
     pub fn as_workbook_range_border(&self) -> Option<&WorkbookRangeBorder> {
         match self {
             Self::WorkbookRangeBorder(value) => Some(value),
@@ -2482,7 +2482,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::WorkbookRangeFill`] variant.
-    #[cfg(feature = "_me")]
+    #[cfg(feature = "_activities_container")]
     pub fn as_workbook_range_fill(&self) -> Option<&WorkbookRangeFill> {
         match self {
             Self::WorkbookRangeFill(value) => Some(value),
@@ -2490,7 +2490,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::WorkbookRangeFont`] variant.
-    #[cfg(feature = "_me")]
+    #[cfg(feature = "_activities_container")]
     pub fn as_workbook_range_font(&self) -> Option<&WorkbookRangeFont> {
         match self {
             Self::WorkbookRangeFont(value) => Some(value),
@@ -2498,7 +2498,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::WorkbookRangeFormat`] variant.
-    #[cfg(feature = "_me")]
+    #[cfg(feature = "_activities_container")]
     pub fn as_workbook_range_format(&self) -> Option<&WorkbookRangeFormat> {
         match self {
             Self::WorkbookRangeFormat(value) => Some(value),
@@ -2506,7 +2506,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::WorkbookRangeSort`] variant.
-    #[cfg(feature = "_me")]
+    #[cfg(feature = "_activities_container")]
     pub fn as_workbook_range_sort(&self) -> Option<&WorkbookRangeSort> {
         match self {
             Self::WorkbookRangeSort(value) => Some(value),
@@ -2514,7 +2514,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::WorkbookRangeView`] variant.
-    #[cfg(feature = "_me")]
+    #[cfg(feature = "_activities_container")]
     pub fn as_workbook_range_view(&self) -> Option<&WorkbookRangeView> {
         match self {
             Self::WorkbookRangeView(value) => Some(value),
@@ -2522,7 +2522,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::WorkbookTable`] variant.
-    #[cfg(feature = "_drive_item_version")]
+    #[cfg(feature = "_drives")]
     pub fn as_workbook_table(&self) -> Option<&WorkbookTable> {
         match self {
             Self::WorkbookTable(value) => Some(value),
@@ -2530,7 +2530,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::WorkbookTableColumn`] variant.
-    #[cfg(feature = "_drive_item_version")]
+    #[cfg(feature = "_drives")]
     pub fn as_workbook_table_column(&self) -> Option<&WorkbookTableColumn> {
         match self {
             Self::WorkbookTableColumn(value) => Some(value),
@@ -2538,7 +2538,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::WorkbookTableRow`] variant.
-    #[cfg(feature = "_drive_item_version")]
+    #[cfg(feature = "_drives")]
     pub fn as_workbook_table_row(&self) -> Option<&WorkbookTableRow> {
         match self {
             Self::WorkbookTableRow(value) => Some(value),
@@ -2546,7 +2546,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::WorkbookTableSort`] variant.
-    #[cfg(feature = "_drive_item_version")]
+    #[cfg(feature = "_drives")]
     pub fn as_workbook_table_sort(&self) -> Option<&WorkbookTableSort> {
         match self {
             Self::WorkbookTableSort(value) => Some(value),
@@ -2554,7 +2554,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::WorkbookWorksheet`] variant.
-    #[cfg(feature = "_drive_item_version")]
+    #[cfg(feature = "_drives")]
     pub fn as_workbook_worksheet(&self) -> Option<&WorkbookWorksheet> {
         match self {
             Self::WorkbookWorksheet(value) => Some(value),
@@ -2562,7 +2562,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::WorkbookWorksheetProtection`] variant.
-    #[cfg(feature = "_drive_item_version")]
+    #[cfg(feature = "_drives")]
     pub fn as_workbook_worksheet_protection(
         &self,
     ) -> Option<&WorkbookWorksheetProtection> {
@@ -2572,7 +2572,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::WorkforceIntegration`] variant.
-    #[cfg(feature = "_deleted_chat")]
+    #[cfg(feature = "_teamwork")]
     pub fn as_workforce_integration(&self) -> Option<&WorkforceIntegration> {
         match self {
             Self::WorkforceIntegration(value) => Some(value),
@@ -2588,7 +2588,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::Workspace`] variant.
-    #[cfg(feature = "_assigned_place_mode")]
+    #[cfg(feature = "_places")]
     pub fn as_workspace(&self) -> Option<&Workspace> {
         match self {
             Self::Workspace(value) => Some(value),
@@ -2596,7 +2596,7 @@ impl AnyEntity {
         }
     }
     /// The value if it is a [`AnyEntity::X509CertificateAuthenticationMethodConfiguration`] variant.
-    #[cfg(feature = "_advanced_config_state")]
+    #[cfg(feature = "_authentication_method_configurations")]
     pub fn as_x509_certificate_authentication_method_configuration(
         &self,
     ) -> Option<&X509CertificateAuthenticationMethodConfiguration> {
@@ -2626,7 +2626,7 @@ impl From<AadUserConversationMember> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl From<AccessPackage> for AnyEntity {
     fn from(value: AccessPackage) -> Self {
         Self::AccessPackage(Box::new(value))
@@ -2634,7 +2634,7 @@ impl From<AccessPackage> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl From<AccessPackageAssignment> for AnyEntity {
     fn from(value: AccessPackageAssignment) -> Self {
         Self::AccessPackageAssignment(Box::new(value))
@@ -2642,7 +2642,7 @@ impl From<AccessPackageAssignment> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl From<AccessPackageAssignmentPolicy> for AnyEntity {
     fn from(value: AccessPackageAssignmentPolicy) -> Self {
         Self::AccessPackageAssignmentPolicy(Box::new(value))
@@ -2650,7 +2650,7 @@ impl From<AccessPackageAssignmentPolicy> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl From<AccessPackageAssignmentRequest> for AnyEntity {
     fn from(value: AccessPackageAssignmentRequest) -> Self {
         Self::AccessPackageAssignmentRequest(Box::new(value))
@@ -2658,7 +2658,7 @@ impl From<AccessPackageAssignmentRequest> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl From<AccessPackageAssignmentRequestWorkflowExtension> for AnyEntity {
     fn from(value: AccessPackageAssignmentRequestWorkflowExtension) -> Self {
         Self::AccessPackageAssignmentRequestWorkflowExtension(Box::new(value))
@@ -2666,7 +2666,7 @@ impl From<AccessPackageAssignmentRequestWorkflowExtension> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl From<AccessPackageAssignmentWorkflowExtension> for AnyEntity {
     fn from(value: AccessPackageAssignmentWorkflowExtension) -> Self {
         Self::AccessPackageAssignmentWorkflowExtension(Box::new(value))
@@ -2674,7 +2674,7 @@ impl From<AccessPackageAssignmentWorkflowExtension> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl From<AccessPackageCatalog> for AnyEntity {
     fn from(value: AccessPackageCatalog) -> Self {
         Self::AccessPackageCatalog(Box::new(value))
@@ -2682,7 +2682,7 @@ impl From<AccessPackageCatalog> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl From<AccessPackageMultipleChoiceQuestion> for AnyEntity {
     fn from(value: AccessPackageMultipleChoiceQuestion) -> Self {
         Self::AccessPackageMultipleChoiceQuestion(Box::new(value))
@@ -2690,7 +2690,7 @@ impl From<AccessPackageMultipleChoiceQuestion> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl From<AccessPackageResource> for AnyEntity {
     fn from(value: AccessPackageResource) -> Self {
         Self::AccessPackageResource(Box::new(value))
@@ -2698,7 +2698,7 @@ impl From<AccessPackageResource> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl From<AccessPackageResourceEnvironment> for AnyEntity {
     fn from(value: AccessPackageResourceEnvironment) -> Self {
         Self::AccessPackageResourceEnvironment(Box::new(value))
@@ -2706,7 +2706,7 @@ impl From<AccessPackageResourceEnvironment> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl From<AccessPackageResourceRequest> for AnyEntity {
     fn from(value: AccessPackageResourceRequest) -> Self {
         Self::AccessPackageResourceRequest(Box::new(value))
@@ -2714,7 +2714,7 @@ impl From<AccessPackageResourceRequest> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl From<AccessPackageResourceRole> for AnyEntity {
     fn from(value: AccessPackageResourceRole) -> Self {
         Self::AccessPackageResourceRole(Box::new(value))
@@ -2722,7 +2722,7 @@ impl From<AccessPackageResourceRole> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl From<AccessPackageResourceRoleScope> for AnyEntity {
     fn from(value: AccessPackageResourceRoleScope) -> Self {
         Self::AccessPackageResourceRoleScope(Box::new(value))
@@ -2730,7 +2730,7 @@ impl From<AccessPackageResourceRoleScope> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl From<AccessPackageResourceScope> for AnyEntity {
     fn from(value: AccessPackageResourceScope) -> Self {
         Self::AccessPackageResourceScope(Box::new(value))
@@ -2738,7 +2738,7 @@ impl From<AccessPackageResourceScope> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl From<AccessPackageSubject> for AnyEntity {
     fn from(value: AccessPackageSubject) -> Self {
         Self::AccessPackageSubject(Box::new(value))
@@ -2746,7 +2746,7 @@ impl From<AccessPackageSubject> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl From<AccessPackageSuggestion> for AnyEntity {
     fn from(value: AccessPackageSuggestion) -> Self {
         Self::AccessPackageSuggestion(Box::new(value))
@@ -2754,7 +2754,7 @@ impl From<AccessPackageSuggestion> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl From<AccessPackageTextInputQuestion> for AnyEntity {
     fn from(value: AccessPackageTextInputQuestion) -> Self {
         Self::AccessPackageTextInputQuestion(Box::new(value))
@@ -2762,7 +2762,7 @@ impl From<AccessPackageTextInputQuestion> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl From<AccessReviewHistoryDefinition> for AnyEntity {
     fn from(value: AccessReviewHistoryDefinition) -> Self {
         Self::AccessReviewHistoryDefinition(Box::new(value))
@@ -2770,7 +2770,7 @@ impl From<AccessReviewHistoryDefinition> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl From<AccessReviewHistoryInstance> for AnyEntity {
     fn from(value: AccessReviewHistoryInstance) -> Self {
         Self::AccessReviewHistoryInstance(Box::new(value))
@@ -2778,7 +2778,7 @@ impl From<AccessReviewHistoryInstance> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl From<AccessReviewInstance> for AnyEntity {
     fn from(value: AccessReviewInstance) -> Self {
         Self::AccessReviewInstance(Box::new(value))
@@ -2786,7 +2786,7 @@ impl From<AccessReviewInstance> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl From<AccessReviewInstanceDecisionItem> for AnyEntity {
     fn from(value: AccessReviewInstanceDecisionItem) -> Self {
         Self::AccessReviewInstanceDecisionItem(Box::new(value))
@@ -2794,7 +2794,7 @@ impl From<AccessReviewInstanceDecisionItem> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl From<AccessReviewReviewer> for AnyEntity {
     fn from(value: AccessReviewReviewer) -> Self {
         Self::AccessReviewReviewer(Box::new(value))
@@ -2802,7 +2802,7 @@ impl From<AccessReviewReviewer> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl From<AccessReviewScheduleDefinition> for AnyEntity {
     fn from(value: AccessReviewScheduleDefinition) -> Self {
         Self::AccessReviewScheduleDefinition(Box::new(value))
@@ -2810,7 +2810,7 @@ impl From<AccessReviewScheduleDefinition> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl From<AccessReviewSet> for AnyEntity {
     fn from(value: AccessReviewSet) -> Self {
         Self::AccessReviewSet(Box::new(value))
@@ -2818,7 +2818,7 @@ impl From<AccessReviewSet> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl From<AccessReviewStage> for AnyEntity {
     fn from(value: AccessReviewStage) -> Self {
         Self::AccessReviewStage(Box::new(value))
@@ -2834,7 +2834,7 @@ impl From<ActivitiesContainer> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_policies")]
 impl From<ActivityBasedTimeoutPolicy> for AnyEntity {
     fn from(value: ActivityBasedTimeoutPolicy) -> Self {
         Self::ActivityBasedTimeoutPolicy(Box::new(value))
@@ -2850,7 +2850,7 @@ impl From<ActivityHistoryItem> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_communications")]
 impl From<AddLargeGalleryViewOperation> for AnyEntity {
     fn from(value: AddLargeGalleryViewOperation) -> Self {
         Self::AddLargeGalleryViewOperation(Box::new(value))
@@ -2866,7 +2866,7 @@ impl From<AdhocCall> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_admin_consent_request_policy")]
+#[cfg(feature = "_policies")]
 impl From<AdminConsentRequestPolicy> for AnyEntity {
     fn from(value: AdminConsentRequestPolicy) -> Self {
         Self::AdminConsentRequestPolicy(Box::new(value))
@@ -2874,7 +2874,7 @@ impl From<AdminConsentRequestPolicy> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_admin_microsoft365_apps")]
+#[cfg(feature = "_admin")]
 impl From<AdminMicrosoft365Apps> for AnyEntity {
     fn from(value: AdminMicrosoft365Apps) -> Self {
         Self::AdminMicrosoft365Apps(Box::new(value))
@@ -2882,7 +2882,7 @@ impl From<AdminMicrosoft365Apps> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_admin_microsoft365_apps")]
+#[cfg(feature = "_admin")]
 impl From<AdminReportSettings> for AnyEntity {
     fn from(value: AdminReportSettings) -> Self {
         Self::AdminReportSettings(Box::new(value))
@@ -2890,7 +2890,7 @@ impl From<AdminReportSettings> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_administrative_unit")]
 impl From<AdministrativeUnit> for AnyEntity {
     fn from(value: AdministrativeUnit) -> Self {
         Self::AdministrativeUnit(Box::new(value))
@@ -2898,7 +2898,7 @@ impl From<AdministrativeUnit> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_agent_identity")]
 impl From<AgentIdentity> for AnyEntity {
     fn from(value: AgentIdentity) -> Self {
         Self::AgentIdentity(Box::new(value))
@@ -2906,7 +2906,7 @@ impl From<AgentIdentity> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_agent_identity_blueprint")]
 impl From<AgentIdentityBlueprint> for AnyEntity {
     fn from(value: AgentIdentityBlueprint) -> Self {
         Self::AgentIdentityBlueprint(Box::new(value))
@@ -2914,7 +2914,7 @@ impl From<AgentIdentityBlueprint> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_agent_identity")]
 impl From<AgentIdentityBlueprintPrincipal> for AnyEntity {
     fn from(value: AgentIdentityBlueprintPrincipal) -> Self {
         Self::AgentIdentityBlueprintPrincipal(Box::new(value))
@@ -2922,7 +2922,7 @@ impl From<AgentIdentityBlueprintPrincipal> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_directory_objects")]
 impl From<AgentUser> for AnyEntity {
     fn from(value: AgentUser) -> Self {
         Self::AgentUser(Box::new(value))
@@ -2946,7 +2946,7 @@ impl From<AgreementAcceptance> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_agreement")]
+#[cfg(feature = "_agreements")]
 impl From<AgreementFile> for AnyEntity {
     fn from(value: AgreementFile) -> Self {
         Self::AgreementFile(Box::new(value))
@@ -2954,7 +2954,7 @@ impl From<AgreementFile> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_agreement")]
+#[cfg(feature = "_agreements")]
 impl From<AgreementFileLocalization> for AnyEntity {
     fn from(value: AgreementFileLocalization) -> Self {
         Self::AgreementFileLocalization(Box::new(value))
@@ -2962,7 +2962,7 @@ impl From<AgreementFileLocalization> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_agreement")]
+#[cfg(feature = "_agreement_file_data")]
 impl From<AgreementFileProperties> for AnyEntity {
     fn from(value: AgreementFileProperties) -> Self {
         Self::AgreementFileProperties(Box::new(value))
@@ -2970,7 +2970,7 @@ impl From<AgreementFileProperties> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_agreement")]
+#[cfg(feature = "_agreements")]
 impl From<AgreementFileVersion> for AnyEntity {
     fn from(value: AgreementFileVersion) -> Self {
         Self::AgreementFileVersion(Box::new(value))
@@ -2978,7 +2978,7 @@ impl From<AgreementFileVersion> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_access_entity_type")]
+#[cfg(feature = "_copilot")]
 impl From<AiInteraction> for AnyEntity {
     fn from(value: AiInteraction) -> Self {
         Self::AiInteraction(Box::new(value))
@@ -2986,7 +2986,7 @@ impl From<AiInteraction> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_access_entity_type")]
+#[cfg(feature = "_copilot")]
 impl From<AiInteractionHistory> for AnyEntity {
     fn from(value: AiInteractionHistory) -> Self {
         Self::AiInteractionHistory(Box::new(value))
@@ -2994,7 +2994,7 @@ impl From<AiInteractionHistory> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_access_entity_type")]
+#[cfg(feature = "_copilot")]
 impl From<AiOnlineMeeting> for AnyEntity {
     fn from(value: AiOnlineMeeting) -> Self {
         Self::AiOnlineMeeting(Box::new(value))
@@ -3002,7 +3002,7 @@ impl From<AiOnlineMeeting> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_access_entity_type")]
+#[cfg(feature = "_copilot")]
 impl From<AiUser> for AnyEntity {
     fn from(value: AiUser) -> Self {
         Self::AiUser(Box::new(value))
@@ -3010,7 +3010,7 @@ impl From<AiUser> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 impl From<AkamaiWebApplicationFirewallProvider> for AnyEntity {
     fn from(value: AkamaiWebApplicationFirewallProvider) -> Self {
         Self::AkamaiWebApplicationFirewallProvider(Box::new(value))
@@ -3018,7 +3018,7 @@ impl From<AkamaiWebApplicationFirewallProvider> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl From<Alert> for AnyEntity {
     fn from(value: Alert) -> Self {
         Self::Alert(Box::new(value))
@@ -3026,7 +3026,7 @@ impl From<Alert> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_allowed_value")]
+#[cfg(feature = "_directory")]
 impl From<AllowedValue> for AnyEntity {
     fn from(value: AllowedValue) -> Self {
         Self::AllowedValue(Box::new(value))
@@ -3034,7 +3034,7 @@ impl From<AllowedValue> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl From<AndroidCompliancePolicy> for AnyEntity {
     fn from(value: AndroidCompliancePolicy) -> Self {
         Self::AndroidCompliancePolicy(Box::new(value))
@@ -3042,7 +3042,7 @@ impl From<AndroidCompliancePolicy> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl From<AndroidCustomConfiguration> for AnyEntity {
     fn from(value: AndroidCustomConfiguration) -> Self {
         Self::AndroidCustomConfiguration(Box::new(value))
@@ -3050,7 +3050,7 @@ impl From<AndroidCustomConfiguration> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl From<AndroidGeneralDeviceConfiguration> for AnyEntity {
     fn from(value: AndroidGeneralDeviceConfiguration) -> Self {
         Self::AndroidGeneralDeviceConfiguration(Box::new(value))
@@ -3058,7 +3058,7 @@ impl From<AndroidGeneralDeviceConfiguration> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 impl From<AndroidLobApp> for AnyEntity {
     fn from(value: AndroidLobApp) -> Self {
         Self::AndroidLobApp(Box::new(value))
@@ -3066,7 +3066,7 @@ impl From<AndroidLobApp> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_android_managed_app_protection")]
+#[cfg(feature = "_device_app_management")]
 impl From<AndroidManagedAppProtection> for AnyEntity {
     fn from(value: AndroidManagedAppProtection) -> Self {
         Self::AndroidManagedAppProtection(Box::new(value))
@@ -3074,7 +3074,7 @@ impl From<AndroidManagedAppProtection> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 impl From<AndroidManagedAppRegistration> for AnyEntity {
     fn from(value: AndroidManagedAppRegistration) -> Self {
         Self::AndroidManagedAppRegistration(Box::new(value))
@@ -3082,7 +3082,7 @@ impl From<AndroidManagedAppRegistration> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 impl From<AndroidStoreApp> for AnyEntity {
     fn from(value: AndroidStoreApp) -> Self {
         Self::AndroidStoreApp(Box::new(value))
@@ -3090,7 +3090,7 @@ impl From<AndroidStoreApp> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl From<AndroidWorkProfileCompliancePolicy> for AnyEntity {
     fn from(value: AndroidWorkProfileCompliancePolicy) -> Self {
         Self::AndroidWorkProfileCompliancePolicy(Box::new(value))
@@ -3098,7 +3098,7 @@ impl From<AndroidWorkProfileCompliancePolicy> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl From<AndroidWorkProfileCustomConfiguration> for AnyEntity {
     fn from(value: AndroidWorkProfileCustomConfiguration) -> Self {
         Self::AndroidWorkProfileCustomConfiguration(Box::new(value))
@@ -3106,7 +3106,7 @@ impl From<AndroidWorkProfileCustomConfiguration> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl From<AndroidWorkProfileGeneralDeviceConfiguration> for AnyEntity {
     fn from(value: AndroidWorkProfileGeneralDeviceConfiguration) -> Self {
         Self::AndroidWorkProfileGeneralDeviceConfiguration(Box::new(value))
@@ -3130,7 +3130,7 @@ impl From<AppCatalogs> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl From<AppConsentApprovalRoute> for AnyEntity {
     fn from(value: AppConsentApprovalRoute) -> Self {
         Self::AppConsentApprovalRoute(Box::new(value))
@@ -3138,7 +3138,7 @@ impl From<AppConsentApprovalRoute> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl From<AppConsentRequest> for AnyEntity {
     fn from(value: AppConsentRequest) -> Self {
         Self::AppConsentRequest(Box::new(value))
@@ -3146,7 +3146,7 @@ impl From<AppConsentRequest> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl From<AppLogCollectionRequest> for AnyEntity {
     fn from(value: AppLogCollectionRequest) -> Self {
         Self::AppLogCollectionRequest(Box::new(value))
@@ -3154,7 +3154,7 @@ impl From<AppLogCollectionRequest> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_app_credential_restriction_type")]
 impl From<AppManagementPolicy> for AnyEntity {
     fn from(value: AppManagementPolicy) -> Self {
         Self::AppManagementPolicy(Box::new(value))
@@ -3162,7 +3162,7 @@ impl From<AppManagementPolicy> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_app_role_assignment")]
 impl From<AppRoleAssignment> for AnyEntity {
     fn from(value: AppRoleAssignment) -> Self {
         Self::AppRoleAssignment(Box::new(value))
@@ -3170,7 +3170,7 @@ impl From<AppRoleAssignment> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_app_scope")]
+#[cfg(feature = "_role_management")]
 impl From<AppScope> for AnyEntity {
     fn from(value: AppScope) -> Self {
         Self::AppScope(Box::new(value))
@@ -3186,7 +3186,7 @@ impl From<AppleManagedIdentityProvider> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl From<ApplePushNotificationCertificate> for AnyEntity {
     fn from(value: ApplePushNotificationCertificate) -> Self {
         Self::ApplePushNotificationCertificate(Box::new(value))
@@ -3194,7 +3194,7 @@ impl From<ApplePushNotificationCertificate> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_agent_identity_blueprint")]
 impl From<Application> for AnyEntity {
     fn from(value: Application) -> Self {
         Self::Application(Box::new(value))
@@ -3202,7 +3202,7 @@ impl From<Application> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_application_data_type")]
+#[cfg(feature = "_application_templates")]
 impl From<ApplicationTemplate> for AnyEntity {
     fn from(value: ApplicationTemplate) -> Self {
         Self::ApplicationTemplate(Box::new(value))
@@ -3210,7 +3210,7 @@ impl From<ApplicationTemplate> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl From<Approval> for AnyEntity {
     fn from(value: Approval) -> Self {
         Self::Approval(Box::new(value))
@@ -3218,7 +3218,7 @@ impl From<Approval> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl From<ApprovalStage> for AnyEntity {
     fn from(value: ApprovalStage) -> Self {
         Self::ApprovalStage(Box::new(value))
@@ -3226,7 +3226,7 @@ impl From<ApprovalStage> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_approved_client_app")]
+#[cfg(feature = "_service_principals")]
 impl From<ApprovedClientApp> for AnyEntity {
     fn from(value: ApprovedClientApp) -> Self {
         Self::ApprovedClientApp(Box::new(value))
@@ -3234,7 +3234,7 @@ impl From<ApprovedClientApp> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 impl From<ArkoseFraudProtectionProvider> for AnyEntity {
     fn from(value: ArkoseFraudProtectionProvider) -> Self {
         Self::ArkoseFraudProtectionProvider(Box::new(value))
@@ -3258,7 +3258,7 @@ impl From<AttachmentSession> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_activity_metadata")]
+#[cfg(feature = "_security")]
 impl From<AttackSimulationOperation> for AnyEntity {
     fn from(value: AttackSimulationOperation) -> Self {
         Self::AttackSimulationOperation(Box::new(value))
@@ -3282,7 +3282,7 @@ impl From<AttributeMappingFunctionSchema> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_allowed_value")]
+#[cfg(feature = "_directory")]
 impl From<AttributeSet> for AnyEntity {
     fn from(value: AttributeSet) -> Self {
         Self::AttributeSet(Box::new(value))
@@ -3290,7 +3290,7 @@ impl From<AttributeSet> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_communications")]
 impl From<AudioRoutingGroup> for AnyEntity {
     fn from(value: AudioRoutingGroup) -> Self {
         Self::AudioRoutingGroup(Box::new(value))
@@ -3298,7 +3298,7 @@ impl From<AudioRoutingGroup> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl From<AuditEvent> for AnyEntity {
     fn from(value: AuditEvent) -> Self {
         Self::AuditEvent(Box::new(value))
@@ -3314,7 +3314,7 @@ impl From<Authentication> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 impl From<AuthenticationContextClassReference> for AnyEntity {
     fn from(value: AuthenticationContextClassReference) -> Self {
         Self::AuthenticationContextClassReference(Box::new(value))
@@ -3322,7 +3322,7 @@ impl From<AuthenticationContextClassReference> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_admin_consent_request_policy")]
+#[cfg(feature = "_policies")]
 impl From<AuthenticationFlowsPolicy> for AnyEntity {
     fn from(value: AuthenticationFlowsPolicy) -> Self {
         Self::AuthenticationFlowsPolicy(Box::new(value))
@@ -3330,7 +3330,7 @@ impl From<AuthenticationFlowsPolicy> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 impl From<AuthenticationMethodModeDetail> for AnyEntity {
     fn from(value: AuthenticationMethodModeDetail) -> Self {
         Self::AuthenticationMethodModeDetail(Box::new(value))
@@ -3338,7 +3338,7 @@ impl From<AuthenticationMethodModeDetail> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_advanced_config_state")]
+#[cfg(feature = "_authentication_method_configurations")]
 impl From<AuthenticationMethodTarget> for AnyEntity {
     fn from(value: AuthenticationMethodTarget) -> Self {
         Self::AuthenticationMethodTarget(Box::new(value))
@@ -3354,7 +3354,7 @@ impl From<AuthenticationMethodsPolicy> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_authentication_methods_root")]
+#[cfg(feature = "_reports")]
 impl From<AuthenticationMethodsRoot> for AnyEntity {
     fn from(value: AuthenticationMethodsRoot) -> Self {
         Self::AuthenticationMethodsRoot(Box::new(value))
@@ -3370,7 +3370,7 @@ impl From<AuthenticationStrengthPolicy> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 impl From<AuthenticationStrengthRoot> for AnyEntity {
     fn from(value: AuthenticationStrengthRoot) -> Self {
         Self::AuthenticationStrengthRoot(Box::new(value))
@@ -3386,7 +3386,7 @@ impl From<AuthoredNote> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_policies")]
 impl From<AuthorizationPolicy> for AnyEntity {
     fn from(value: AuthorizationPolicy) -> Self {
         Self::AuthorizationPolicy(Box::new(value))
@@ -3394,7 +3394,7 @@ impl From<AuthorizationPolicy> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl From<AvailableAccessPackage> for AnyEntity {
     fn from(value: AvailableAccessPackage) -> Self {
         Self::AvailableAccessPackage(Box::new(value))
@@ -3410,7 +3410,7 @@ impl From<AzureCommunicationServicesUserConversationMember> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 impl From<B2xIdentityUserFlow> for AnyEntity {
     fn from(value: B2xIdentityUserFlow) -> Self {
         Self::B2xIdentityUserFlow(Box::new(value))
@@ -3418,7 +3418,7 @@ impl From<B2xIdentityUserFlow> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 impl From<BackupRestoreRoot> for AnyEntity {
     fn from(value: BackupRestoreRoot) -> Self {
         Self::BackupRestoreRoot(Box::new(value))
@@ -3426,7 +3426,7 @@ impl From<BackupRestoreRoot> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_base_site_page")]
+#[cfg(feature = "_sites")]
 impl From<BaseSitePage> for AnyEntity {
     fn from(value: BaseSitePage) -> Self {
         Self::BaseSitePage(Box::new(value))
@@ -3434,7 +3434,7 @@ impl From<BaseSitePage> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_bitlocker")]
+#[cfg(feature = "_information_protection")]
 impl From<Bitlocker> for AnyEntity {
     fn from(value: Bitlocker) -> Self {
         Self::Bitlocker(Box::new(value))
@@ -3442,7 +3442,7 @@ impl From<Bitlocker> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_bitlocker")]
+#[cfg(feature = "_information_protection")]
 impl From<BitlockerRecoveryKey> for AnyEntity {
     fn from(value: BitlockerRecoveryKey) -> Self {
         Self::BitlockerRecoveryKey(Box::new(value))
@@ -3450,7 +3450,7 @@ impl From<BitlockerRecoveryKey> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 impl From<BookingAppointment> for AnyEntity {
     fn from(value: BookingAppointment) -> Self {
         Self::BookingAppointment(Box::new(value))
@@ -3458,7 +3458,7 @@ impl From<BookingAppointment> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 impl From<BookingBusiness> for AnyEntity {
     fn from(value: BookingBusiness) -> Self {
         Self::BookingBusiness(Box::new(value))
@@ -3466,7 +3466,7 @@ impl From<BookingBusiness> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 impl From<BookingCurrency> for AnyEntity {
     fn from(value: BookingCurrency) -> Self {
         Self::BookingCurrency(Box::new(value))
@@ -3474,7 +3474,7 @@ impl From<BookingCurrency> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 impl From<BookingCustomQuestion> for AnyEntity {
     fn from(value: BookingCustomQuestion) -> Self {
         Self::BookingCustomQuestion(Box::new(value))
@@ -3482,7 +3482,7 @@ impl From<BookingCustomQuestion> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 impl From<BookingCustomer> for AnyEntity {
     fn from(value: BookingCustomer) -> Self {
         Self::BookingCustomer(Box::new(value))
@@ -3490,7 +3490,7 @@ impl From<BookingCustomer> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 impl From<BookingService> for AnyEntity {
     fn from(value: BookingService) -> Self {
         Self::BookingService(Box::new(value))
@@ -3498,7 +3498,7 @@ impl From<BookingService> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 impl From<BookingStaffMember> for AnyEntity {
     fn from(value: BookingStaffMember) -> Self {
         Self::BookingStaffMember(Box::new(value))
@@ -3506,7 +3506,7 @@ impl From<BookingStaffMember> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_admin_microsoft365_apps")]
+#[cfg(feature = "_admin")]
 impl From<BrowserSharedCookie> for AnyEntity {
     fn from(value: BrowserSharedCookie) -> Self {
         Self::BrowserSharedCookie(Box::new(value))
@@ -3514,7 +3514,7 @@ impl From<BrowserSharedCookie> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_admin_microsoft365_apps")]
+#[cfg(feature = "_admin")]
 impl From<BrowserSite> for AnyEntity {
     fn from(value: BrowserSite) -> Self {
         Self::BrowserSite(Box::new(value))
@@ -3522,7 +3522,7 @@ impl From<BrowserSite> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_admin_microsoft365_apps")]
+#[cfg(feature = "_admin")]
 impl From<BrowserSiteList> for AnyEntity {
     fn from(value: BrowserSiteList) -> Self {
         Self::BrowserSiteList(Box::new(value))
@@ -3530,7 +3530,7 @@ impl From<BrowserSiteList> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_assigned_place_mode")]
+#[cfg(feature = "_places")]
 impl From<Building> for AnyEntity {
     fn from(value: Building) -> Self {
         Self::Building(Box::new(value))
@@ -3538,7 +3538,7 @@ impl From<Building> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_assigned_place_mode")]
+#[cfg(feature = "_places")]
 impl From<BuildingMap> for AnyEntity {
     fn from(value: BuildingMap) -> Self {
         Self::BuildingMap(Box::new(value))
@@ -3554,7 +3554,7 @@ impl From<BuiltInIdentityProvider> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_attribute_definition")]
+#[cfg(feature = "_bulk_operation")]
 impl From<BulkUpload> for AnyEntity {
     fn from(value: BulkUpload) -> Self {
         Self::BulkUpload(Box::new(value))
@@ -3562,7 +3562,7 @@ impl From<BulkUpload> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 impl From<CaPoliciesDeletableRoot> for AnyEntity {
     fn from(value: CaPoliciesDeletableRoot) -> Self {
         Self::CaPoliciesDeletableRoot(Box::new(value))
@@ -3602,7 +3602,7 @@ impl From<CalendarSharingMessage> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_communications")]
 impl From<Call> for AnyEntity {
     fn from(value: Call) -> Self {
         Self::Call(Box::new(value))
@@ -3610,7 +3610,7 @@ impl From<Call> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_access_entity_type")]
+#[cfg(feature = "_copilot")]
 impl From<CallAiInsight> for AnyEntity {
     fn from(value: CallAiInsight) -> Self {
         Self::CallAiInsight(Box::new(value))
@@ -3618,7 +3618,7 @@ impl From<CallAiInsight> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_me")]
+#[cfg(feature = "_activities_container")]
 impl From<CallEvent> for AnyEntity {
     fn from(value: CallEvent) -> Self {
         Self::CallEvent(Box::new(value))
@@ -3634,7 +3634,7 @@ impl From<CallRecording> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_communications")]
 impl From<super::super::microsoft_graph_call_records::CallRecord> for AnyEntity {
     fn from(value: super::super::microsoft_graph_call_records::CallRecord) -> Self {
         Self::MicrosoftGraphCallRecordsCallRecord(Box::new(value))
@@ -3642,7 +3642,7 @@ impl From<super::super::microsoft_graph_call_records::CallRecord> for AnyEntity 
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_communications")]
 impl From<super::super::microsoft_graph_call_records::Organizer> for AnyEntity {
     fn from(value: super::super::microsoft_graph_call_records::Organizer) -> Self {
         Self::MicrosoftGraphCallRecordsOrganizer(Box::new(value))
@@ -3650,7 +3650,7 @@ impl From<super::super::microsoft_graph_call_records::Organizer> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_communications")]
 impl From<super::super::microsoft_graph_call_records::Participant> for AnyEntity {
     fn from(value: super::super::microsoft_graph_call_records::Participant) -> Self {
         Self::MicrosoftGraphCallRecordsParticipant(Box::new(value))
@@ -3658,7 +3658,7 @@ impl From<super::super::microsoft_graph_call_records::Participant> for AnyEntity
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_communications")]
 impl From<super::super::microsoft_graph_call_records::Segment> for AnyEntity {
     fn from(value: super::super::microsoft_graph_call_records::Segment) -> Self {
         Self::MicrosoftGraphCallRecordsSegment(Box::new(value))
@@ -3666,7 +3666,7 @@ impl From<super::super::microsoft_graph_call_records::Segment> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_communications")]
 impl From<super::super::microsoft_graph_call_records::Session> for AnyEntity {
     fn from(value: super::super::microsoft_graph_call_records::Session) -> Self {
         Self::MicrosoftGraphCallRecordsSession(Box::new(value))
@@ -3682,7 +3682,7 @@ impl From<CallTranscript> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_communications")]
 impl From<CancelMediaProcessingOperation> for AnyEntity {
     fn from(value: CancelMediaProcessingOperation) -> Self {
         Self::CancelMediaProcessingOperation(Box::new(value))
@@ -3690,7 +3690,7 @@ impl From<CancelMediaProcessingOperation> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_base_site_page")]
+#[cfg(feature = "_sites")]
 impl From<CanvasLayout> for AnyEntity {
     fn from(value: CanvasLayout) -> Self {
         Self::CanvasLayout(Box::new(value))
@@ -3698,7 +3698,7 @@ impl From<CanvasLayout> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_directory")]
 impl From<CertificateAuthorityDetail> for AnyEntity {
     fn from(value: CertificateAuthorityDetail) -> Self {
         Self::CertificateAuthorityDetail(Box::new(value))
@@ -3714,7 +3714,7 @@ impl From<CertificateBasedAuthConfiguration> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_directory")]
 impl From<CertificateBasedAuthPki> for AnyEntity {
     fn from(value: CertificateBasedAuthPki) -> Self {
         Self::CertificateBasedAuthPki(Box::new(value))
@@ -3722,7 +3722,7 @@ impl From<CertificateBasedAuthPki> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_change_tracked_entity")]
+#[cfg(feature = "_channel")]
 impl From<Channel> for AnyEntity {
     fn from(value: Channel) -> Self {
         Self::Channel(Box::new(value))
@@ -3738,7 +3738,7 @@ impl From<Chat> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_aad_user_conversation_member")]
+#[cfg(feature = "_call_ended_event_message_detail")]
 impl From<ChatMessage> for AnyEntity {
     fn from(value: ChatMessage) -> Self {
         Self::ChatMessage(Box::new(value))
@@ -3754,7 +3754,7 @@ impl From<ChatMessageHostedContent> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_chat")]
+#[cfg(feature = "_chats")]
 impl From<ChatMessageInfo> for AnyEntity {
     fn from(value: ChatMessageInfo) -> Self {
         Self::ChatMessageInfo(Box::new(value))
@@ -3770,7 +3770,7 @@ impl From<ChecklistItem> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_claims_mapping_policy")]
 impl From<ClaimsMappingPolicy> for AnyEntity {
     fn from(value: ClaimsMappingPolicy) -> Self {
         Self::ClaimsMappingPolicy(Box::new(value))
@@ -3794,7 +3794,7 @@ impl From<CloudClipboardRoot> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 impl From<CloudFlareWebApplicationFirewallProvider> for AnyEntity {
     fn from(value: CloudFlareWebApplicationFirewallProvider) -> Self {
         Self::CloudFlareWebApplicationFirewallProvider(Box::new(value))
@@ -3810,7 +3810,7 @@ impl From<CloudPc> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl From<CloudPcAuditEvent> for AnyEntity {
     fn from(value: CloudPcAuditEvent) -> Self {
         Self::CloudPcAuditEvent(Box::new(value))
@@ -3818,7 +3818,7 @@ impl From<CloudPcAuditEvent> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl From<CloudPcDeviceImage> for AnyEntity {
     fn from(value: CloudPcDeviceImage) -> Self {
         Self::CloudPcDeviceImage(Box::new(value))
@@ -3826,7 +3826,7 @@ impl From<CloudPcDeviceImage> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl From<CloudPcGalleryImage> for AnyEntity {
     fn from(value: CloudPcGalleryImage) -> Self {
         Self::CloudPcGalleryImage(Box::new(value))
@@ -3834,7 +3834,7 @@ impl From<CloudPcGalleryImage> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl From<CloudPcOnPremisesConnection> for AnyEntity {
     fn from(value: CloudPcOnPremisesConnection) -> Self {
         Self::CloudPcOnPremisesConnection(Box::new(value))
@@ -3842,7 +3842,7 @@ impl From<CloudPcOnPremisesConnection> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl From<CloudPcProvisioningPolicy> for AnyEntity {
     fn from(value: CloudPcProvisioningPolicy) -> Self {
         Self::CloudPcProvisioningPolicy(Box::new(value))
@@ -3850,7 +3850,7 @@ impl From<CloudPcProvisioningPolicy> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl From<CloudPcProvisioningPolicyAssignment> for AnyEntity {
     fn from(value: CloudPcProvisioningPolicyAssignment) -> Self {
         Self::CloudPcProvisioningPolicyAssignment(Box::new(value))
@@ -3858,7 +3858,7 @@ impl From<CloudPcProvisioningPolicyAssignment> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl From<CloudPcReport> for AnyEntity {
     fn from(value: CloudPcReport) -> Self {
         Self::CloudPcReport(Box::new(value))
@@ -3866,7 +3866,7 @@ impl From<CloudPcReport> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl From<CloudPcServicePlan> for AnyEntity {
     fn from(value: CloudPcServicePlan) -> Self {
         Self::CloudPcServicePlan(Box::new(value))
@@ -3874,7 +3874,7 @@ impl From<CloudPcServicePlan> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl From<CloudPcUserSetting> for AnyEntity {
     fn from(value: CloudPcUserSetting) -> Self {
         Self::CloudPcUserSetting(Box::new(value))
@@ -3882,7 +3882,7 @@ impl From<CloudPcUserSetting> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl From<CloudPcUserSettingAssignment> for AnyEntity {
     fn from(value: CloudPcUserSettingAssignment) -> Self {
         Self::CloudPcUserSettingAssignment(Box::new(value))
@@ -3890,7 +3890,7 @@ impl From<CloudPcUserSettingAssignment> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_base_item")]
+#[cfg(feature = "_boolean_column")]
 impl From<ColumnDefinition> for AnyEntity {
     fn from(value: ColumnDefinition) -> Self {
         Self::ColumnDefinition(Box::new(value))
@@ -3898,7 +3898,7 @@ impl From<ColumnDefinition> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_base_item_version")]
+#[cfg(feature = "_column_link")]
 impl From<ColumnLink> for AnyEntity {
     fn from(value: ColumnLink) -> Self {
         Self::ColumnLink(Box::new(value))
@@ -3906,7 +3906,7 @@ impl From<ColumnLink> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_communications")]
 impl From<CommsOperation> for AnyEntity {
     fn from(value: CommsOperation) -> Self {
         Self::CommsOperation(Box::new(value))
@@ -3914,7 +3914,7 @@ impl From<CommsOperation> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_assignment_type")]
+#[cfg(feature = "_employee_experience")]
 impl From<Community> for AnyEntity {
     fn from(value: Community) -> Self {
         Self::Community(Box::new(value))
@@ -3922,7 +3922,7 @@ impl From<Community> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_allowed_value")]
+#[cfg(feature = "_directory")]
 impl From<CompanySubscription> for AnyEntity {
     fn from(value: CompanySubscription) -> Self {
         Self::CompanySubscription(Box::new(value))
@@ -3930,7 +3930,7 @@ impl From<CompanySubscription> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl From<ComplianceManagementPartner> for AnyEntity {
     fn from(value: ComplianceManagementPartner) -> Self {
         Self::ComplianceManagementPartner(Box::new(value))
@@ -3938,7 +3938,7 @@ impl From<ComplianceManagementPartner> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 impl From<ConditionalAccessRoot> for AnyEntity {
     fn from(value: ConditionalAccessRoot) -> Self {
         Self::ConditionalAccessRoot(Box::new(value))
@@ -3946,7 +3946,7 @@ impl From<ConditionalAccessRoot> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 impl From<ConditionalAccessTemplate> for AnyEntity {
     fn from(value: ConditionalAccessTemplate) -> Self {
         Self::ConditionalAccessTemplate(Box::new(value))
@@ -3954,7 +3954,7 @@ impl From<ConditionalAccessTemplate> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_admin_microsoft365_apps")]
+#[cfg(feature = "_admin")]
 impl From<ConfigurationBaseline> for AnyEntity {
     fn from(value: ConfigurationBaseline) -> Self {
         Self::ConfigurationBaseline(Box::new(value))
@@ -3962,7 +3962,7 @@ impl From<ConfigurationBaseline> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_admin_microsoft365_apps")]
+#[cfg(feature = "_admin")]
 impl From<ConfigurationDrift> for AnyEntity {
     fn from(value: ConfigurationDrift) -> Self {
         Self::ConfigurationDrift(Box::new(value))
@@ -3970,7 +3970,7 @@ impl From<ConfigurationDrift> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_admin_microsoft365_apps")]
+#[cfg(feature = "_admin")]
 impl From<ConfigurationManagement> for AnyEntity {
     fn from(value: ConfigurationManagement) -> Self {
         Self::ConfigurationManagement(Box::new(value))
@@ -3978,7 +3978,7 @@ impl From<ConfigurationManagement> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_admin_microsoft365_apps")]
+#[cfg(feature = "_admin")]
 impl From<ConfigurationMonitor> for AnyEntity {
     fn from(value: ConfigurationMonitor) -> Self {
         Self::ConfigurationMonitor(Box::new(value))
@@ -3986,7 +3986,7 @@ impl From<ConfigurationMonitor> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_admin_microsoft365_apps")]
+#[cfg(feature = "_admin")]
 impl From<ConfigurationMonitoringResult> for AnyEntity {
     fn from(value: ConfigurationMonitoringResult) -> Self {
         Self::ConfigurationMonitoringResult(Box::new(value))
@@ -3994,7 +3994,7 @@ impl From<ConfigurationMonitoringResult> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_admin_microsoft365_apps")]
+#[cfg(feature = "_admin")]
 impl From<ConfigurationSnapshotJob> for AnyEntity {
     fn from(value: ConfigurationSnapshotJob) -> Self {
         Self::ConfigurationSnapshotJob(Box::new(value))
@@ -4002,7 +4002,7 @@ impl From<ConfigurationSnapshotJob> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl From<ConnectedOrganization> for AnyEntity {
     fn from(value: ConnectedOrganization) -> Self {
         Self::ConnectedOrganization(Box::new(value))
@@ -4010,7 +4010,7 @@ impl From<ConnectedOrganization> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_attachment")]
+#[cfg(feature = "_activities_container")]
 impl From<Contact> for AnyEntity {
     fn from(value: Contact) -> Self {
         Self::Contact(Box::new(value))
@@ -4034,7 +4034,7 @@ impl From<ContentActivity> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_communications")]
 impl From<ContentSharingSession> for AnyEntity {
     fn from(value: ContentSharingSession) -> Self {
         Self::ContentSharingSession(Box::new(value))
@@ -4042,7 +4042,7 @@ impl From<ContentSharingSession> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_base_item_version")]
+#[cfg(feature = "_column_link")]
 impl From<ContentType> for AnyEntity {
     fn from(value: ContentType) -> Self {
         Self::ContentType(Box::new(value))
@@ -4050,7 +4050,7 @@ impl From<ContentType> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_contracts")]
 impl From<Contract> for AnyEntity {
     fn from(value: Contract) -> Self {
         Self::Contract(Box::new(value))
@@ -4058,7 +4058,7 @@ impl From<Contract> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_conversation")]
+#[cfg(feature = "_groups")]
 impl From<Conversation> for AnyEntity {
     fn from(value: Conversation) -> Self {
         Self::Conversation(Box::new(value))
@@ -4066,7 +4066,7 @@ impl From<Conversation> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_conversation")]
+#[cfg(feature = "_groups")]
 impl From<ConversationThread> for AnyEntity {
     fn from(value: ConversationThread) -> Self {
         Self::ConversationThread(Box::new(value))
@@ -4074,7 +4074,7 @@ impl From<ConversationThread> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_access_entity_type")]
+#[cfg(feature = "_copilot")]
 impl From<CopilotAdmin> for AnyEntity {
     fn from(value: CopilotAdmin) -> Self {
         Self::CopilotAdmin(Box::new(value))
@@ -4082,7 +4082,7 @@ impl From<CopilotAdmin> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_access_entity_type")]
+#[cfg(feature = "_copilot")]
 impl From<CopilotAdminCatalog> for AnyEntity {
     fn from(value: CopilotAdminCatalog) -> Self {
         Self::CopilotAdminCatalog(Box::new(value))
@@ -4090,7 +4090,7 @@ impl From<CopilotAdminCatalog> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_access_entity_type")]
+#[cfg(feature = "_copilot")]
 impl From<CopilotAdminLimitedMode> for AnyEntity {
     fn from(value: CopilotAdminLimitedMode) -> Self {
         Self::CopilotAdminLimitedMode(Box::new(value))
@@ -4098,7 +4098,7 @@ impl From<CopilotAdminLimitedMode> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_access_entity_type")]
+#[cfg(feature = "_copilot")]
 impl From<CopilotAdminSetting> for AnyEntity {
     fn from(value: CopilotAdminSetting) -> Self {
         Self::CopilotAdminSetting(Box::new(value))
@@ -4106,7 +4106,7 @@ impl From<CopilotAdminSetting> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_access_entity_type")]
+#[cfg(feature = "_copilot_package")]
 impl From<CopilotPackage> for AnyEntity {
     fn from(value: CopilotPackage) -> Self {
         Self::CopilotPackage(Box::new(value))
@@ -4114,7 +4114,7 @@ impl From<CopilotPackage> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_access_entity_type")]
+#[cfg(feature = "_copilot")]
 impl From<CopilotPackageDetail> for AnyEntity {
     fn from(value: CopilotPackageDetail) -> Self {
         Self::CopilotPackageDetail(Box::new(value))
@@ -4122,7 +4122,7 @@ impl From<CopilotPackageDetail> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_access_entity_type")]
+#[cfg(feature = "_copilot")]
 impl From<CopilotReportRoot> for AnyEntity {
     fn from(value: CopilotReportRoot) -> Self {
         Self::CopilotReportRoot(Box::new(value))
@@ -4130,7 +4130,7 @@ impl From<CopilotReportRoot> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_cross_tenant_access_policy")]
 impl From<CrossTenantAccessPolicy> for AnyEntity {
     fn from(value: CrossTenantAccessPolicy) -> Self {
         Self::CrossTenantAccessPolicy(Box::new(value))
@@ -4138,7 +4138,7 @@ impl From<CrossTenantAccessPolicy> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_b2b_identity_providers_type")]
+#[cfg(feature = "_policies")]
 impl From<CrossTenantAccessPolicyConfigurationDefault> for AnyEntity {
     fn from(value: CrossTenantAccessPolicyConfigurationDefault) -> Self {
         Self::CrossTenantAccessPolicyConfigurationDefault(Box::new(value))
@@ -4146,7 +4146,7 @@ impl From<CrossTenantAccessPolicyConfigurationDefault> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl From<CustomDataProvidedResource> for AnyEntity {
     fn from(value: CustomDataProvidedResource) -> Self {
         Self::CustomDataProvidedResource(Box::new(value))
@@ -4154,7 +4154,7 @@ impl From<CustomDataProvidedResource> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl From<CustomDataProvidedResourceAccessReviewUploadSession> for AnyEntity {
     fn from(value: CustomDataProvidedResourceAccessReviewUploadSession) -> Self {
         Self::CustomDataProvidedResourceAccessReviewUploadSession(Box::new(value))
@@ -4162,7 +4162,7 @@ impl From<CustomDataProvidedResourceAccessReviewUploadSession> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl From<CustomDataProvidedResourceFile> for AnyEntity {
     fn from(value: CustomDataProvidedResourceFile) -> Self {
         Self::CustomDataProvidedResourceFile(Box::new(value))
@@ -4170,7 +4170,7 @@ impl From<CustomDataProvidedResourceFile> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl From<CustomExtensionStageSetting> for AnyEntity {
     fn from(value: CustomExtensionStageSetting) -> Self {
         Self::CustomExtensionStageSetting(Box::new(value))
@@ -4178,7 +4178,7 @@ impl From<CustomExtensionStageSetting> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_allowed_value")]
+#[cfg(feature = "_directory")]
 impl From<CustomSecurityAttributeDefinition> for AnyEntity {
     fn from(value: CustomSecurityAttributeDefinition) -> Self {
         Self::CustomSecurityAttributeDefinition(Box::new(value))
@@ -4186,7 +4186,7 @@ impl From<CustomSecurityAttributeDefinition> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_data_policy_operation")]
+#[cfg(feature = "_data_policy_operations")]
 impl From<DataPolicyOperation> for AnyEntity {
     fn from(value: DataPolicyOperation) -> Self {
         Self::DataPolicyOperation(Box::new(value))
@@ -4194,7 +4194,7 @@ impl From<DataPolicyOperation> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_clonable_team_parts")]
+#[cfg(feature = "_teams")]
 impl From<DayNote> for AnyEntity {
     fn from(value: DayNote) -> Self {
         Self::DayNote(Box::new(value))
@@ -4202,7 +4202,7 @@ impl From<DayNote> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_android_managed_app_protection")]
+#[cfg(feature = "_device_app_management")]
 impl From<DefaultManagedAppProtection> for AnyEntity {
     fn from(value: DefaultManagedAppProtection) -> Self {
         Self::DefaultManagedAppProtection(Box::new(value))
@@ -4210,7 +4210,7 @@ impl From<DefaultManagedAppProtection> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_delegated_admin_access_assignment")]
+#[cfg(feature = "_tenant_relationships")]
 impl From<DelegatedAdminAccessAssignment> for AnyEntity {
     fn from(value: DelegatedAdminAccessAssignment) -> Self {
         Self::DelegatedAdminAccessAssignment(Box::new(value))
@@ -4218,7 +4218,7 @@ impl From<DelegatedAdminAccessAssignment> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_delegated_admin_access_assignment")]
+#[cfg(feature = "_tenant_relationships")]
 impl From<DelegatedAdminCustomer> for AnyEntity {
     fn from(value: DelegatedAdminCustomer) -> Self {
         Self::DelegatedAdminCustomer(Box::new(value))
@@ -4226,7 +4226,7 @@ impl From<DelegatedAdminCustomer> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_delegated_admin_access_assignment")]
+#[cfg(feature = "_tenant_relationships")]
 impl From<DelegatedAdminRelationship> for AnyEntity {
     fn from(value: DelegatedAdminRelationship) -> Self {
         Self::DelegatedAdminRelationship(Box::new(value))
@@ -4234,7 +4234,7 @@ impl From<DelegatedAdminRelationship> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_delegated_admin_access_assignment")]
+#[cfg(feature = "_tenant_relationships")]
 impl From<DelegatedAdminRelationshipOperation> for AnyEntity {
     fn from(value: DelegatedAdminRelationshipOperation) -> Self {
         Self::DelegatedAdminRelationshipOperation(Box::new(value))
@@ -4242,7 +4242,7 @@ impl From<DelegatedAdminRelationshipOperation> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_delegated_admin_access_assignment")]
+#[cfg(feature = "_tenant_relationships")]
 impl From<DelegatedAdminRelationshipRequest> for AnyEntity {
     fn from(value: DelegatedAdminRelationshipRequest) -> Self {
         Self::DelegatedAdminRelationshipRequest(Box::new(value))
@@ -4250,7 +4250,7 @@ impl From<DelegatedAdminRelationshipRequest> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_delegated_admin_access_assignment")]
+#[cfg(feature = "_tenant_relationships")]
 impl From<DelegatedAdminServiceManagementDetail> for AnyEntity {
     fn from(value: DelegatedAdminServiceManagementDetail) -> Self {
         Self::DelegatedAdminServiceManagementDetail(Box::new(value))
@@ -4258,7 +4258,7 @@ impl From<DelegatedAdminServiceManagementDetail> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_b2b_identity_providers_type")]
+#[cfg(feature = "_policies")]
 impl From<DelegatedAdminServiceProviderConstraints> for AnyEntity {
     fn from(value: DelegatedAdminServiceProviderConstraints) -> Self {
         Self::DelegatedAdminServiceProviderConstraints(Box::new(value))
@@ -4266,7 +4266,7 @@ impl From<DelegatedAdminServiceProviderConstraints> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_approved_client_app")]
+#[cfg(feature = "_service_principals")]
 impl From<DelegatedPermissionClassification> for AnyEntity {
     fn from(value: DelegatedPermissionClassification) -> Self {
         Self::DelegatedPermissionClassification(Box::new(value))
@@ -4274,7 +4274,7 @@ impl From<DelegatedPermissionClassification> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_deleted_chat")]
+#[cfg(feature = "_teamwork")]
 impl From<DeletedChat> for AnyEntity {
     fn from(value: DeletedChat) -> Self {
         Self::DeletedChat(Box::new(value))
@@ -4282,7 +4282,7 @@ impl From<DeletedChat> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl From<DeletedItemContainer> for AnyEntity {
     fn from(value: DeletedItemContainer) -> Self {
         Self::DeletedItemContainer(Box::new(value))
@@ -4290,7 +4290,7 @@ impl From<DeletedItemContainer> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_deleted_chat")]
+#[cfg(feature = "_teamwork")]
 impl From<DeletedTeam> for AnyEntity {
     fn from(value: DeletedTeam) -> Self {
         Self::DeletedTeam(Box::new(value))
@@ -4298,7 +4298,7 @@ impl From<DeletedTeam> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_me")]
+#[cfg(feature = "_activities_container")]
 impl From<DeltaParticipants> for AnyEntity {
     fn from(value: DeltaParticipants) -> Self {
         Self::DeltaParticipants(Box::new(value))
@@ -4306,7 +4306,7 @@ impl From<DeltaParticipants> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_assigned_place_mode")]
+#[cfg(feature = "_places")]
 impl From<Desk> for AnyEntity {
     fn from(value: Desk) -> Self {
         Self::Desk(Box::new(value))
@@ -4314,7 +4314,7 @@ impl From<Desk> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl From<DetectedApp> for AnyEntity {
     fn from(value: DetectedApp) -> Self {
         Self::DetectedApp(Box::new(value))
@@ -4322,7 +4322,7 @@ impl From<DetectedApp> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_alternative_security_id")]
 impl From<Device> for AnyEntity {
     fn from(value: Device) -> Self {
         Self::Device(Box::new(value))
@@ -4330,7 +4330,7 @@ impl From<Device> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl From<DeviceAndAppManagementRoleAssignment> for AnyEntity {
     fn from(value: DeviceAndAppManagementRoleAssignment) -> Self {
         Self::DeviceAndAppManagementRoleAssignment(Box::new(value))
@@ -4338,7 +4338,7 @@ impl From<DeviceAndAppManagementRoleAssignment> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl From<DeviceAndAppManagementRoleDefinition> for AnyEntity {
     fn from(value: DeviceAndAppManagementRoleDefinition) -> Self {
         Self::DeviceAndAppManagementRoleDefinition(Box::new(value))
@@ -4346,7 +4346,7 @@ impl From<DeviceAndAppManagementRoleDefinition> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 impl From<DeviceAppManagement> for AnyEntity {
     fn from(value: DeviceAppManagement) -> Self {
         Self::DeviceAppManagement(Box::new(value))
@@ -4362,7 +4362,7 @@ impl From<DeviceCategory> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl From<DeviceComplianceActionItem> for AnyEntity {
     fn from(value: DeviceComplianceActionItem) -> Self {
         Self::DeviceComplianceActionItem(Box::new(value))
@@ -4370,7 +4370,7 @@ impl From<DeviceComplianceActionItem> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl From<DeviceComplianceDeviceOverview> for AnyEntity {
     fn from(value: DeviceComplianceDeviceOverview) -> Self {
         Self::DeviceComplianceDeviceOverview(Box::new(value))
@@ -4378,7 +4378,7 @@ impl From<DeviceComplianceDeviceOverview> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl From<DeviceComplianceDeviceStatus> for AnyEntity {
     fn from(value: DeviceComplianceDeviceStatus) -> Self {
         Self::DeviceComplianceDeviceStatus(Box::new(value))
@@ -4386,7 +4386,7 @@ impl From<DeviceComplianceDeviceStatus> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl From<DeviceCompliancePolicyAssignment> for AnyEntity {
     fn from(value: DeviceCompliancePolicyAssignment) -> Self {
         Self::DeviceCompliancePolicyAssignment(Box::new(value))
@@ -4394,7 +4394,7 @@ impl From<DeviceCompliancePolicyAssignment> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl From<DeviceCompliancePolicyDeviceStateSummary> for AnyEntity {
     fn from(value: DeviceCompliancePolicyDeviceStateSummary) -> Self {
         Self::DeviceCompliancePolicyDeviceStateSummary(Box::new(value))
@@ -4402,7 +4402,7 @@ impl From<DeviceCompliancePolicyDeviceStateSummary> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl From<DeviceCompliancePolicySettingStateSummary> for AnyEntity {
     fn from(value: DeviceCompliancePolicySettingStateSummary) -> Self {
         Self::DeviceCompliancePolicySettingStateSummary(Box::new(value))
@@ -4418,7 +4418,7 @@ impl From<DeviceCompliancePolicyState> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl From<DeviceComplianceScheduledActionForRule> for AnyEntity {
     fn from(value: DeviceComplianceScheduledActionForRule) -> Self {
         Self::DeviceComplianceScheduledActionForRule(Box::new(value))
@@ -4426,7 +4426,7 @@ impl From<DeviceComplianceScheduledActionForRule> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl From<DeviceComplianceSettingState> for AnyEntity {
     fn from(value: DeviceComplianceSettingState) -> Self {
         Self::DeviceComplianceSettingState(Box::new(value))
@@ -4434,7 +4434,7 @@ impl From<DeviceComplianceSettingState> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl From<DeviceComplianceUserOverview> for AnyEntity {
     fn from(value: DeviceComplianceUserOverview) -> Self {
         Self::DeviceComplianceUserOverview(Box::new(value))
@@ -4442,7 +4442,7 @@ impl From<DeviceComplianceUserOverview> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl From<DeviceComplianceUserStatus> for AnyEntity {
     fn from(value: DeviceComplianceUserStatus) -> Self {
         Self::DeviceComplianceUserStatus(Box::new(value))
@@ -4450,7 +4450,7 @@ impl From<DeviceComplianceUserStatus> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl From<DeviceConfigurationAssignment> for AnyEntity {
     fn from(value: DeviceConfigurationAssignment) -> Self {
         Self::DeviceConfigurationAssignment(Box::new(value))
@@ -4458,7 +4458,7 @@ impl From<DeviceConfigurationAssignment> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl From<DeviceConfigurationDeviceOverview> for AnyEntity {
     fn from(value: DeviceConfigurationDeviceOverview) -> Self {
         Self::DeviceConfigurationDeviceOverview(Box::new(value))
@@ -4466,7 +4466,7 @@ impl From<DeviceConfigurationDeviceOverview> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl From<DeviceConfigurationDeviceStateSummary> for AnyEntity {
     fn from(value: DeviceConfigurationDeviceStateSummary) -> Self {
         Self::DeviceConfigurationDeviceStateSummary(Box::new(value))
@@ -4474,7 +4474,7 @@ impl From<DeviceConfigurationDeviceStateSummary> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl From<DeviceConfigurationDeviceStatus> for AnyEntity {
     fn from(value: DeviceConfigurationDeviceStatus) -> Self {
         Self::DeviceConfigurationDeviceStatus(Box::new(value))
@@ -4490,7 +4490,7 @@ impl From<DeviceConfigurationState> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl From<DeviceConfigurationUserOverview> for AnyEntity {
     fn from(value: DeviceConfigurationUserOverview) -> Self {
         Self::DeviceConfigurationUserOverview(Box::new(value))
@@ -4498,7 +4498,7 @@ impl From<DeviceConfigurationUserOverview> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl From<DeviceConfigurationUserStatus> for AnyEntity {
     fn from(value: DeviceConfigurationUserStatus) -> Self {
         Self::DeviceConfigurationUserStatus(Box::new(value))
@@ -4506,7 +4506,7 @@ impl From<DeviceConfigurationUserStatus> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl From<DeviceEnrollmentLimitConfiguration> for AnyEntity {
     fn from(value: DeviceEnrollmentLimitConfiguration) -> Self {
         Self::DeviceEnrollmentLimitConfiguration(Box::new(value))
@@ -4514,7 +4514,7 @@ impl From<DeviceEnrollmentLimitConfiguration> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl From<DeviceEnrollmentPlatformRestrictionsConfiguration> for AnyEntity {
     fn from(value: DeviceEnrollmentPlatformRestrictionsConfiguration) -> Self {
         Self::DeviceEnrollmentPlatformRestrictionsConfiguration(Box::new(value))
@@ -4522,7 +4522,7 @@ impl From<DeviceEnrollmentPlatformRestrictionsConfiguration> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl From<DeviceEnrollmentWindowsHelloForBusinessConfiguration> for AnyEntity {
     fn from(value: DeviceEnrollmentWindowsHelloForBusinessConfiguration) -> Self {
         Self::DeviceEnrollmentWindowsHelloForBusinessConfiguration(Box::new(value))
@@ -4530,7 +4530,7 @@ impl From<DeviceEnrollmentWindowsHelloForBusinessConfiguration> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 impl From<DeviceInstallState> for AnyEntity {
     fn from(value: DeviceInstallState) -> Self {
         Self::DeviceInstallState(Box::new(value))
@@ -4538,7 +4538,7 @@ impl From<DeviceInstallState> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_allowed_value")]
+#[cfg(feature = "_directory")]
 impl From<DeviceLocalCredentialInfo> for AnyEntity {
     fn from(value: DeviceLocalCredentialInfo) -> Self {
         Self::DeviceLocalCredentialInfo(Box::new(value))
@@ -4554,7 +4554,7 @@ impl From<DeviceLogCollectionResponse> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl From<DeviceManagement> for AnyEntity {
     fn from(value: DeviceManagement) -> Self {
         Self::DeviceManagement(Box::new(value))
@@ -4562,7 +4562,7 @@ impl From<DeviceManagement> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_me")]
+#[cfg(feature = "_activities_container")]
 impl From<DeviceManagementCachedReportConfiguration> for AnyEntity {
     fn from(value: DeviceManagementCachedReportConfiguration) -> Self {
         Self::DeviceManagementCachedReportConfiguration(Box::new(value))
@@ -4570,7 +4570,7 @@ impl From<DeviceManagementCachedReportConfiguration> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl From<DeviceManagementExchangeConnector> for AnyEntity {
     fn from(value: DeviceManagementExchangeConnector) -> Self {
         Self::DeviceManagementExchangeConnector(Box::new(value))
@@ -4578,7 +4578,7 @@ impl From<DeviceManagementExchangeConnector> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl From<DeviceManagementExportJob> for AnyEntity {
     fn from(value: DeviceManagementExportJob) -> Self {
         Self::DeviceManagementExportJob(Box::new(value))
@@ -4586,7 +4586,7 @@ impl From<DeviceManagementExportJob> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl From<DeviceManagementPartner> for AnyEntity {
     fn from(value: DeviceManagementPartner) -> Self {
         Self::DeviceManagementPartner(Box::new(value))
@@ -4594,7 +4594,7 @@ impl From<DeviceManagementPartner> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl From<DeviceManagementReports> for AnyEntity {
     fn from(value: DeviceManagementReports) -> Self {
         Self::DeviceManagementReports(Box::new(value))
@@ -4610,7 +4610,7 @@ impl From<DeviceManagementTroubleshootingEvent> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_admin_consent_request_policy")]
+#[cfg(feature = "_policies")]
 impl From<DeviceRegistrationPolicy> for AnyEntity {
     fn from(value: DeviceRegistrationPolicy) -> Self {
         Self::DeviceRegistrationPolicy(Box::new(value))
@@ -4618,7 +4618,7 @@ impl From<DeviceRegistrationPolicy> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_allowed_value")]
+#[cfg(feature = "_directory")]
 impl From<Directory> for AnyEntity {
     fn from(value: Directory) -> Self {
         Self::Directory(Box::new(value))
@@ -4626,7 +4626,7 @@ impl From<Directory> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_applied_conditional_access_policy")]
+#[cfg(feature = "_audit_logs")]
 impl From<DirectoryAudit> for AnyEntity {
     fn from(value: DirectoryAudit) -> Self {
         Self::DirectoryAudit(Box::new(value))
@@ -4634,7 +4634,7 @@ impl From<DirectoryAudit> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_attribute_definition")]
+#[cfg(feature = "_bulk_operation")]
 impl From<DirectoryDefinition> for AnyEntity {
     fn from(value: DirectoryDefinition) -> Self {
         Self::DirectoryDefinition(Box::new(value))
@@ -4642,7 +4642,7 @@ impl From<DirectoryDefinition> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_directory_object")]
 impl From<DirectoryObject> for AnyEntity {
     fn from(value: DirectoryObject) -> Self {
         Self::DirectoryObject(Box::new(value))
@@ -4650,7 +4650,7 @@ impl From<DirectoryObject> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_directory_objects")]
 impl From<DirectoryObjectPartnerReference> for AnyEntity {
     fn from(value: DirectoryObjectPartnerReference) -> Self {
         Self::DirectoryObjectPartnerReference(Box::new(value))
@@ -4658,7 +4658,7 @@ impl From<DirectoryObjectPartnerReference> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_directory_roles")]
 impl From<DirectoryRole> for AnyEntity {
     fn from(value: DirectoryRole) -> Self {
         Self::DirectoryRole(Box::new(value))
@@ -4666,7 +4666,7 @@ impl From<DirectoryRole> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_directory_role_templates")]
 impl From<DirectoryRoleTemplate> for AnyEntity {
     fn from(value: DirectoryRoleTemplate) -> Self {
         Self::DirectoryRoleTemplate(Box::new(value))
@@ -4674,7 +4674,7 @@ impl From<DirectoryRoleTemplate> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_base_item_version")]
+#[cfg(feature = "_column_link")]
 impl From<DocumentSetVersion> for AnyEntity {
     fn from(value: DocumentSetVersion) -> Self {
         Self::DocumentSetVersion(Box::new(value))
@@ -4682,7 +4682,7 @@ impl From<DocumentSetVersion> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_domain")]
+#[cfg(feature = "_domains")]
 impl From<Domain> for AnyEntity {
     fn from(value: Domain) -> Self {
         Self::Domain(Box::new(value))
@@ -4738,7 +4738,7 @@ impl From<DomainDnsUnavailableRecord> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_album")]
+#[cfg(feature = "_drive")]
 impl From<Drive> for AnyEntity {
     fn from(value: Drive) -> Self {
         Self::Drive(Box::new(value))
@@ -4754,7 +4754,7 @@ impl From<DriveItem> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_drive_item_version")]
+#[cfg(feature = "_drives")]
 impl From<DriveItemVersion> for AnyEntity {
     fn from(value: DriveItemVersion) -> Self {
         Self::DriveItemVersion(Box::new(value))
@@ -4762,7 +4762,7 @@ impl From<DriveItemVersion> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 impl From<DriveProtectionRule> for AnyEntity {
     fn from(value: DriveProtectionRule) -> Self {
         Self::DriveProtectionRule(Box::new(value))
@@ -4770,7 +4770,7 @@ impl From<DriveProtectionRule> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 impl From<DriveProtectionUnit> for AnyEntity {
     fn from(value: DriveProtectionUnit) -> Self {
         Self::DriveProtectionUnit(Box::new(value))
@@ -4778,7 +4778,7 @@ impl From<DriveProtectionUnit> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 impl From<DriveProtectionUnitsBulkAdditionJob> for AnyEntity {
     fn from(value: DriveProtectionUnitsBulkAdditionJob) -> Self {
         Self::DriveProtectionUnitsBulkAdditionJob(Box::new(value))
@@ -4786,7 +4786,7 @@ impl From<DriveProtectionUnitsBulkAdditionJob> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 impl From<DriveRestoreArtifact> for AnyEntity {
     fn from(value: DriveRestoreArtifact) -> Self {
         Self::DriveRestoreArtifact(Box::new(value))
@@ -4794,7 +4794,7 @@ impl From<DriveRestoreArtifact> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 impl From<DriveRestoreArtifactsBulkAdditionRequest> for AnyEntity {
     fn from(value: DriveRestoreArtifactsBulkAdditionRequest) -> Self {
         Self::DriveRestoreArtifactsBulkAdditionRequest(Box::new(value))
@@ -4802,7 +4802,7 @@ impl From<DriveRestoreArtifactsBulkAdditionRequest> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 impl From<EBookInstallSummary> for AnyEntity {
     fn from(value: EBookInstallSummary) -> Self {
         Self::EBookInstallSummary(Box::new(value))
@@ -4810,7 +4810,7 @@ impl From<EBookInstallSummary> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_admin_microsoft365_apps")]
+#[cfg(feature = "_admin")]
 impl From<Edge> for AnyEntity {
     fn from(value: Edge) -> Self {
         Self::Edge(Box::new(value))
@@ -4818,7 +4818,7 @@ impl From<Edge> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl From<EditionUpgradeConfiguration> for AnyEntity {
     fn from(value: EditionUpgradeConfiguration) -> Self {
         Self::EditionUpgradeConfiguration(Box::new(value))
@@ -4826,7 +4826,7 @@ impl From<EditionUpgradeConfiguration> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_challenging_word")]
+#[cfg(feature = "_education")]
 impl From<EducationAssignment> for AnyEntity {
     fn from(value: EducationAssignment) -> Self {
         Self::EducationAssignment(Box::new(value))
@@ -4834,7 +4834,7 @@ impl From<EducationAssignment> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_challenging_word")]
+#[cfg(feature = "_education")]
 impl From<EducationAssignmentDefaults> for AnyEntity {
     fn from(value: EducationAssignmentDefaults) -> Self {
         Self::EducationAssignmentDefaults(Box::new(value))
@@ -4842,7 +4842,7 @@ impl From<EducationAssignmentDefaults> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_challenging_word")]
+#[cfg(feature = "_education")]
 impl From<EducationAssignmentResource> for AnyEntity {
     fn from(value: EducationAssignmentResource) -> Self {
         Self::EducationAssignmentResource(Box::new(value))
@@ -4850,7 +4850,7 @@ impl From<EducationAssignmentResource> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_challenging_word")]
+#[cfg(feature = "_education")]
 impl From<EducationAssignmentSettings> for AnyEntity {
     fn from(value: EducationAssignmentSettings) -> Self {
         Self::EducationAssignmentSettings(Box::new(value))
@@ -4858,7 +4858,7 @@ impl From<EducationAssignmentSettings> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_challenging_word")]
+#[cfg(feature = "_education")]
 impl From<EducationCategory> for AnyEntity {
     fn from(value: EducationCategory) -> Self {
         Self::EducationCategory(Box::new(value))
@@ -4866,7 +4866,7 @@ impl From<EducationCategory> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_challenging_word")]
+#[cfg(feature = "_education")]
 impl From<EducationClass> for AnyEntity {
     fn from(value: EducationClass) -> Self {
         Self::EducationClass(Box::new(value))
@@ -4874,7 +4874,7 @@ impl From<EducationClass> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_challenging_word")]
+#[cfg(feature = "_education")]
 impl From<EducationFeedbackOutcome> for AnyEntity {
     fn from(value: EducationFeedbackOutcome) -> Self {
         Self::EducationFeedbackOutcome(Box::new(value))
@@ -4882,7 +4882,7 @@ impl From<EducationFeedbackOutcome> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_challenging_word")]
+#[cfg(feature = "_education")]
 impl From<EducationFeedbackResourceOutcome> for AnyEntity {
     fn from(value: EducationFeedbackResourceOutcome) -> Self {
         Self::EducationFeedbackResourceOutcome(Box::new(value))
@@ -4890,7 +4890,7 @@ impl From<EducationFeedbackResourceOutcome> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_challenging_word")]
+#[cfg(feature = "_education")]
 impl From<EducationGradingCategory> for AnyEntity {
     fn from(value: EducationGradingCategory) -> Self {
         Self::EducationGradingCategory(Box::new(value))
@@ -4898,7 +4898,7 @@ impl From<EducationGradingCategory> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_challenging_word")]
+#[cfg(feature = "_education")]
 impl From<EducationGradingScheme> for AnyEntity {
     fn from(value: EducationGradingScheme) -> Self {
         Self::EducationGradingScheme(Box::new(value))
@@ -4906,7 +4906,7 @@ impl From<EducationGradingScheme> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_challenging_word")]
+#[cfg(feature = "_education")]
 impl From<EducationModule> for AnyEntity {
     fn from(value: EducationModule) -> Self {
         Self::EducationModule(Box::new(value))
@@ -4914,7 +4914,7 @@ impl From<EducationModule> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_challenging_word")]
+#[cfg(feature = "_education")]
 impl From<EducationModuleResource> for AnyEntity {
     fn from(value: EducationModuleResource) -> Self {
         Self::EducationModuleResource(Box::new(value))
@@ -4922,7 +4922,7 @@ impl From<EducationModuleResource> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_challenging_word")]
+#[cfg(feature = "_education")]
 impl From<EducationPointsOutcome> for AnyEntity {
     fn from(value: EducationPointsOutcome) -> Self {
         Self::EducationPointsOutcome(Box::new(value))
@@ -4930,7 +4930,7 @@ impl From<EducationPointsOutcome> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_challenging_word")]
+#[cfg(feature = "_education")]
 impl From<EducationRubric> for AnyEntity {
     fn from(value: EducationRubric) -> Self {
         Self::EducationRubric(Box::new(value))
@@ -4938,7 +4938,7 @@ impl From<EducationRubric> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_challenging_word")]
+#[cfg(feature = "_education")]
 impl From<EducationRubricOutcome> for AnyEntity {
     fn from(value: EducationRubricOutcome) -> Self {
         Self::EducationRubricOutcome(Box::new(value))
@@ -4946,7 +4946,7 @@ impl From<EducationRubricOutcome> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_challenging_word")]
+#[cfg(feature = "_education")]
 impl From<EducationSchool> for AnyEntity {
     fn from(value: EducationSchool) -> Self {
         Self::EducationSchool(Box::new(value))
@@ -4954,7 +4954,7 @@ impl From<EducationSchool> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_challenging_word")]
+#[cfg(feature = "_education")]
 impl From<EducationSubmission> for AnyEntity {
     fn from(value: EducationSubmission) -> Self {
         Self::EducationSubmission(Box::new(value))
@@ -4962,7 +4962,7 @@ impl From<EducationSubmission> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_challenging_word")]
+#[cfg(feature = "_education")]
 impl From<EducationSubmissionResource> for AnyEntity {
     fn from(value: EducationSubmissionResource) -> Self {
         Self::EducationSubmissionResource(Box::new(value))
@@ -4970,7 +4970,7 @@ impl From<EducationSubmissionResource> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_challenging_word")]
+#[cfg(feature = "_education")]
 impl From<EducationUser> for AnyEntity {
     fn from(value: EducationUser) -> Self {
         Self::EducationUser(Box::new(value))
@@ -4986,7 +4986,7 @@ impl From<EmailAuthenticationMethod> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_advanced_config_state")]
+#[cfg(feature = "_authentication_method_configurations")]
 impl From<EmailAuthenticationMethodConfiguration> for AnyEntity {
     fn from(value: EmailAuthenticationMethodConfiguration) -> Self {
         Self::EmailAuthenticationMethodConfiguration(Box::new(value))
@@ -4994,7 +4994,7 @@ impl From<EmailAuthenticationMethodConfiguration> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_bitlocker")]
+#[cfg(feature = "_information_protection")]
 impl From<EmailFileAssessmentRequest> for AnyEntity {
     fn from(value: EmailFileAssessmentRequest) -> Self {
         Self::EmailFileAssessmentRequest(Box::new(value))
@@ -5002,7 +5002,7 @@ impl From<EmailFileAssessmentRequest> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 impl From<EmailNotificationsSetting> for AnyEntity {
     fn from(value: EmailNotificationsSetting) -> Self {
         Self::EmailNotificationsSetting(Box::new(value))
@@ -5010,7 +5010,7 @@ impl From<EmailNotificationsSetting> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_me")]
+#[cfg(feature = "_activities_container")]
 impl From<EmergencyCallEvent> for AnyEntity {
     fn from(value: EmergencyCallEvent) -> Self {
         Self::EmergencyCallEvent(Box::new(value))
@@ -5026,7 +5026,7 @@ impl From<EmployeeExperienceUser> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl From<EndUserNotification> for AnyEntity {
     fn from(value: EndUserNotification) -> Self {
         Self::EndUserNotification(Box::new(value))
@@ -5034,7 +5034,7 @@ impl From<EndUserNotification> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl From<EndUserNotificationDetail> for AnyEntity {
     fn from(value: EndUserNotificationDetail) -> Self {
         Self::EndUserNotificationDetail(Box::new(value))
@@ -5042,7 +5042,7 @@ impl From<EndUserNotificationDetail> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl From<EndUserSettings> for AnyEntity {
     fn from(value: EndUserSettings) -> Self {
         Self::EndUserSettings(Box::new(value))
@@ -5050,7 +5050,7 @@ impl From<EndUserSettings> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_service_principals")]
 impl From<Endpoint> for AnyEntity {
     fn from(value: Endpoint) -> Self {
         Self::Endpoint(Box::new(value))
@@ -5058,7 +5058,7 @@ impl From<Endpoint> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_engagement_async_operation")]
+#[cfg(feature = "_employee_experience")]
 impl From<EngagementAsyncOperation> for AnyEntity {
     fn from(value: EngagementAsyncOperation) -> Self {
         Self::EngagementAsyncOperation(Box::new(value))
@@ -5066,7 +5066,7 @@ impl From<EngagementAsyncOperation> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_communications")]
 impl From<EngagementConversationDiscussionMessage> for AnyEntity {
     fn from(value: EngagementConversationDiscussionMessage) -> Self {
         Self::EngagementConversationDiscussionMessage(Box::new(value))
@@ -5074,7 +5074,7 @@ impl From<EngagementConversationDiscussionMessage> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_communications")]
 impl From<EngagementConversationMessage> for AnyEntity {
     fn from(value: EngagementConversationMessage) -> Self {
         Self::EngagementConversationMessage(Box::new(value))
@@ -5082,7 +5082,7 @@ impl From<EngagementConversationMessage> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_communications")]
 impl From<EngagementConversationMessageReaction> for AnyEntity {
     fn from(value: EngagementConversationMessageReaction) -> Self {
         Self::EngagementConversationMessageReaction(Box::new(value))
@@ -5090,7 +5090,7 @@ impl From<EngagementConversationMessageReaction> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_communications")]
 impl From<EngagementConversationQuestionMessage> for AnyEntity {
     fn from(value: EngagementConversationQuestionMessage) -> Self {
         Self::EngagementConversationQuestionMessage(Box::new(value))
@@ -5098,7 +5098,7 @@ impl From<EngagementConversationQuestionMessage> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_communications")]
 impl From<EngagementConversationSystemMessage> for AnyEntity {
     fn from(value: EngagementConversationSystemMessage) -> Self {
         Self::EngagementConversationSystemMessage(Box::new(value))
@@ -5106,7 +5106,7 @@ impl From<EngagementConversationSystemMessage> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_engagement_async_operation")]
+#[cfg(feature = "_assignment_type")]
 impl From<EngagementRole> for AnyEntity {
     fn from(value: EngagementRole) -> Self {
         Self::EngagementRole(Box::new(value))
@@ -5114,7 +5114,7 @@ impl From<EngagementRole> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_engagement_async_operation")]
+#[cfg(feature = "_assignment_type")]
 impl From<EngagementRoleMember> for AnyEntity {
     fn from(value: EngagementRoleMember) -> Self {
         Self::EngagementRoleMember(Box::new(value))
@@ -5122,7 +5122,7 @@ impl From<EngagementRoleMember> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl From<EnrollmentConfigurationAssignment> for AnyEntity {
     fn from(value: EnrollmentConfigurationAssignment) -> Self {
         Self::EnrollmentConfigurationAssignment(Box::new(value))
@@ -5138,7 +5138,7 @@ impl From<EnrollmentTroubleshootingEvent> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_me")]
+#[cfg(feature = "_activities_container")]
 impl From<EnterpriseCodeSigningCertificate> for AnyEntity {
     fn from(value: EnterpriseCodeSigningCertificate) -> Self {
         Self::EnterpriseCodeSigningCertificate(Box::new(value))
@@ -5146,7 +5146,7 @@ impl From<EnterpriseCodeSigningCertificate> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl From<EntitlementManagement> for AnyEntity {
     fn from(value: EntitlementManagement) -> Self {
         Self::EntitlementManagement(Box::new(value))
@@ -5154,7 +5154,7 @@ impl From<EntitlementManagement> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl From<EntitlementManagementSettings> for AnyEntity {
     fn from(value: EntitlementManagementSettings) -> Self {
         Self::EntitlementManagementSettings(Box::new(value))
@@ -5162,7 +5162,7 @@ impl From<EntitlementManagementSettings> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_allowed_value")]
+#[cfg(feature = "_directory")]
 impl From<super::super::microsoft_graph_entra_recovery_services::Recovery>
 for AnyEntity {
     fn from(
@@ -5173,7 +5173,7 @@ for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_allowed_value")]
+#[cfg(feature = "_directory")]
 impl From<
     super::super::microsoft_graph_entra_recovery_services::RecoveryChangeObjectBase,
 > for AnyEntity {
@@ -5187,7 +5187,7 @@ impl From<
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_allowed_value")]
+#[cfg(feature = "_directory")]
 impl From<super::super::microsoft_graph_entra_recovery_services::RecoveryJob>
 for AnyEntity {
     fn from(
@@ -5198,7 +5198,7 @@ for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_allowed_value")]
+#[cfg(feature = "_directory")]
 impl From<super::super::microsoft_graph_entra_recovery_services::RecoveryPreviewJob>
 for AnyEntity {
     fn from(
@@ -5209,7 +5209,7 @@ for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_allowed_value")]
+#[cfg(feature = "_directory")]
 impl From<super::super::microsoft_graph_entra_recovery_services::Snapshot>
 for AnyEntity {
     fn from(
@@ -5252,7 +5252,7 @@ impl From<EventMessageResponse> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_admin_microsoft365_apps")]
+#[cfg(feature = "_admin")]
 impl From<ExchangeAdmin> for AnyEntity {
     fn from(value: ExchangeAdmin) -> Self {
         Self::ExchangeAdmin(Box::new(value))
@@ -5260,7 +5260,7 @@ impl From<ExchangeAdmin> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_admin_microsoft365_apps")]
+#[cfg(feature = "_admin")]
 impl From<ExchangeMessageTrace> for AnyEntity {
     fn from(value: ExchangeMessageTrace) -> Self {
         Self::ExchangeMessageTrace(Box::new(value))
@@ -5268,7 +5268,7 @@ impl From<ExchangeMessageTrace> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_admin_microsoft365_apps")]
+#[cfg(feature = "_admin")]
 impl From<ExchangeMessageTraceDetail> for AnyEntity {
     fn from(value: ExchangeMessageTraceDetail) -> Self {
         Self::ExchangeMessageTraceDetail(Box::new(value))
@@ -5276,7 +5276,7 @@ impl From<ExchangeMessageTraceDetail> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 impl From<ExchangeProtectionPolicy> for AnyEntity {
     fn from(value: ExchangeProtectionPolicy) -> Self {
         Self::ExchangeProtectionPolicy(Box::new(value))
@@ -5284,7 +5284,7 @@ impl From<ExchangeProtectionPolicy> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 impl From<ExchangeRestoreSession> for AnyEntity {
     fn from(value: ExchangeRestoreSession) -> Self {
         Self::ExchangeRestoreSession(Box::new(value))
@@ -5300,7 +5300,7 @@ impl From<ExchangeSettings> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_extension_property")]
 impl From<ExtensionProperty> for AnyEntity {
     fn from(value: ExtensionProperty) -> Self {
         Self::ExtensionProperty(Box::new(value))
@@ -5316,7 +5316,7 @@ impl From<ExternalAuthenticationMethod> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_advanced_config_state")]
+#[cfg(feature = "_authentication_method_configurations")]
 impl From<ExternalAuthenticationMethodConfiguration> for AnyEntity {
     fn from(value: ExternalAuthenticationMethodConfiguration) -> Self {
         Self::ExternalAuthenticationMethodConfiguration(Box::new(value))
@@ -5324,7 +5324,7 @@ impl From<ExternalAuthenticationMethodConfiguration> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_binary_operator")]
+#[cfg(feature = "_connections")]
 impl From<super::super::microsoft_graph_external_connectors::ConnectionOperation>
 for AnyEntity {
     fn from(
@@ -5335,7 +5335,7 @@ for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_binary_operator")]
+#[cfg(feature = "_connections")]
 impl From<super::super::microsoft_graph_external_connectors::ExternalActivity>
 for AnyEntity {
     fn from(
@@ -5346,7 +5346,7 @@ for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_binary_operator")]
+#[cfg(feature = "_connections")]
 impl From<super::super::microsoft_graph_external_connectors::ExternalActivityResult>
 for AnyEntity {
     fn from(
@@ -5368,7 +5368,7 @@ for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_binary_operator")]
+#[cfg(feature = "_connections")]
 impl From<super::super::microsoft_graph_external_connectors::ExternalGroup>
 for AnyEntity {
     fn from(
@@ -5379,7 +5379,7 @@ for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_binary_operator")]
+#[cfg(feature = "_connections")]
 impl From<super::super::microsoft_graph_external_connectors::ExternalItem>
 for AnyEntity {
     fn from(
@@ -5390,7 +5390,7 @@ for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_binary_operator")]
+#[cfg(feature = "_connections")]
 impl From<super::super::microsoft_graph_external_connectors::Identity> for AnyEntity {
     fn from(value: super::super::microsoft_graph_external_connectors::Identity) -> Self {
         Self::MicrosoftGraphExternalConnectorsIdentity(Box::new(value))
@@ -5398,7 +5398,7 @@ impl From<super::super::microsoft_graph_external_connectors::Identity> for AnyEn
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_binary_operator")]
+#[cfg(feature = "_connections")]
 impl From<super::super::microsoft_graph_external_connectors::Schema> for AnyEntity {
     fn from(value: super::super::microsoft_graph_external_connectors::Schema) -> Self {
         Self::MicrosoftGraphExternalConnectorsSchema(Box::new(value))
@@ -5414,7 +5414,7 @@ impl From<ExternalDomainName> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 impl From<ExternalUsersSelfServiceSignUpEventsFlow> for AnyEntity {
     fn from(value: ExternalUsersSelfServiceSignUpEventsFlow) -> Self {
         Self::ExternalUsersSelfServiceSignUpEventsFlow(Box::new(value))
@@ -5422,7 +5422,7 @@ impl From<ExternalUsersSelfServiceSignUpEventsFlow> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_admin_consent_request_policy")]
+#[cfg(feature = "_policies")]
 impl From<FeatureRolloutPolicy> for AnyEntity {
     fn from(value: FeatureRolloutPolicy) -> Self {
         Self::FeatureRolloutPolicy(Box::new(value))
@@ -5430,7 +5430,7 @@ impl From<FeatureRolloutPolicy> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_attribute_definition")]
+#[cfg(feature = "_bulk_operation")]
 impl From<FederatedIdentityCredential> for AnyEntity {
     fn from(value: FederatedIdentityCredential) -> Self {
         Self::FederatedIdentityCredential(Box::new(value))
@@ -5438,7 +5438,7 @@ impl From<FederatedIdentityCredential> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_policies")]
 impl From<FederatedTokenValidationPolicy> for AnyEntity {
     fn from(value: FederatedTokenValidationPolicy) -> Self {
         Self::FederatedTokenValidationPolicy(Box::new(value))
@@ -5454,7 +5454,7 @@ impl From<Fido2AuthenticationMethod> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_advanced_config_state")]
+#[cfg(feature = "_authentication_method_configurations")]
 impl From<Fido2AuthenticationMethodConfiguration> for AnyEntity {
     fn from(value: Fido2AuthenticationMethodConfiguration) -> Self {
         Self::Fido2AuthenticationMethodConfiguration(Box::new(value))
@@ -5470,7 +5470,7 @@ impl From<Fido2CombinationConfiguration> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_base_item_version")]
+#[cfg(feature = "_column_link")]
 impl From<FieldValueSet> for AnyEntity {
     fn from(value: FieldValueSet) -> Self {
         Self::FieldValueSet(Box::new(value))
@@ -5478,7 +5478,7 @@ impl From<FieldValueSet> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_bitlocker")]
+#[cfg(feature = "_information_protection")]
 impl From<FileAssessmentRequest> for AnyEntity {
     fn from(value: FileAssessmentRequest) -> Self {
         Self::FileAssessmentRequest(Box::new(value))
@@ -5494,7 +5494,7 @@ impl From<FileAttachment> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_file_storage")]
+#[cfg(feature = "_storage")]
 impl From<FileStorage> for AnyEntity {
     fn from(value: FileStorage) -> Self {
         Self::FileStorage(Box::new(value))
@@ -5502,7 +5502,7 @@ impl From<FileStorage> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_file_storage")]
+#[cfg(feature = "_storage")]
 impl From<FileStorageContainer> for AnyEntity {
     fn from(value: FileStorageContainer) -> Self {
         Self::FileStorageContainer(Box::new(value))
@@ -5510,7 +5510,7 @@ impl From<FileStorageContainer> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_file_storage")]
+#[cfg(feature = "_storage")]
 impl From<FileStorageContainerType> for AnyEntity {
     fn from(value: FileStorageContainerType) -> Self {
         Self::FileStorageContainerType(Box::new(value))
@@ -5518,7 +5518,7 @@ impl From<FileStorageContainerType> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_file_storage")]
+#[cfg(feature = "_storage")]
 impl From<FileStorageContainerTypeRegistration> for AnyEntity {
     fn from(value: FileStorageContainerTypeRegistration) -> Self {
         Self::FileStorageContainerTypeRegistration(Box::new(value))
@@ -5534,7 +5534,7 @@ impl From<FilterOperatorSchema> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_assigned_place_mode")]
+#[cfg(feature = "_places")]
 impl From<FixtureMap> for AnyEntity {
     fn from(value: FixtureMap) -> Self {
         Self::FixtureMap(Box::new(value))
@@ -5542,7 +5542,7 @@ impl From<FixtureMap> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_assigned_place_mode")]
+#[cfg(feature = "_places")]
 impl From<Floor> for AnyEntity {
     fn from(value: Floor) -> Self {
         Self::Floor(Box::new(value))
@@ -5550,7 +5550,7 @@ impl From<Floor> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_assigned_place_mode")]
+#[cfg(feature = "_places")]
 impl From<FootprintMap> for AnyEntity {
     fn from(value: FootprintMap) -> Self {
         Self::FootprintMap(Box::new(value))
@@ -5558,7 +5558,7 @@ impl From<FootprintMap> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 impl From<GranularDriveRestoreArtifact> for AnyEntity {
     fn from(value: GranularDriveRestoreArtifact) -> Self {
         Self::GranularDriveRestoreArtifact(Box::new(value))
@@ -5566,7 +5566,7 @@ impl From<GranularDriveRestoreArtifact> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 impl From<GranularMailboxRestoreArtifact> for AnyEntity {
     fn from(value: GranularMailboxRestoreArtifact) -> Self {
         Self::GranularMailboxRestoreArtifact(Box::new(value))
@@ -5574,7 +5574,7 @@ impl From<GranularMailboxRestoreArtifact> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_artifact_restore_status")]
 impl From<GranularRestoreArtifactBase> for AnyEntity {
     fn from(value: GranularRestoreArtifactBase) -> Self {
         Self::GranularRestoreArtifactBase(Box::new(value))
@@ -5582,7 +5582,7 @@ impl From<GranularRestoreArtifactBase> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 impl From<GranularSiteRestoreArtifact> for AnyEntity {
     fn from(value: GranularSiteRestoreArtifact) -> Self {
         Self::GranularSiteRestoreArtifact(Box::new(value))
@@ -5590,7 +5590,7 @@ impl From<GranularSiteRestoreArtifact> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_group")]
 impl From<Group> for AnyEntity {
     fn from(value: Group) -> Self {
         Self::Group(Box::new(value))
@@ -5614,7 +5614,7 @@ impl From<GroupSetting> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_group_setting_templates")]
 impl From<GroupSettingTemplate> for AnyEntity {
     fn from(value: GroupSettingTemplate) -> Self {
         Self::GroupSettingTemplate(Box::new(value))
@@ -5622,7 +5622,7 @@ impl From<GroupSettingTemplate> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_app_credential_restriction_type")]
 impl From<HomeRealmDiscoveryPolicy> for AnyEntity {
     fn from(value: HomeRealmDiscoveryPolicy) -> Self {
         Self::HomeRealmDiscoveryPolicy(Box::new(value))
@@ -5630,7 +5630,7 @@ impl From<HomeRealmDiscoveryPolicy> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_base_site_page")]
+#[cfg(feature = "_sites")]
 impl From<HorizontalSection> for AnyEntity {
     fn from(value: HorizontalSection) -> Self {
         Self::HorizontalSection(Box::new(value))
@@ -5638,7 +5638,7 @@ impl From<HorizontalSection> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_base_site_page")]
+#[cfg(feature = "_sites")]
 impl From<HorizontalSectionColumn> for AnyEntity {
     fn from(value: HorizontalSectionColumn) -> Self {
         Self::HorizontalSectionColumn(Box::new(value))
@@ -5646,7 +5646,7 @@ impl From<HorizontalSectionColumn> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 impl From<HumanSecurityFraudProtectionProvider> for AnyEntity {
     fn from(value: HumanSecurityFraudProtectionProvider) -> Self {
         Self::HumanSecurityFraudProtectionProvider(Box::new(value))
@@ -5654,7 +5654,7 @@ impl From<HumanSecurityFraudProtectionProvider> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 impl From<IdentityApiConnector> for AnyEntity {
     fn from(value: IdentityApiConnector) -> Self {
         Self::IdentityApiConnector(Box::new(value))
@@ -5662,7 +5662,7 @@ impl From<IdentityApiConnector> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 impl From<IdentityBuiltInUserFlowAttribute> for AnyEntity {
     fn from(value: IdentityBuiltInUserFlowAttribute) -> Self {
         Self::IdentityBuiltInUserFlowAttribute(Box::new(value))
@@ -5670,7 +5670,7 @@ impl From<IdentityBuiltInUserFlowAttribute> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 impl From<IdentityContainer> for AnyEntity {
     fn from(value: IdentityContainer) -> Self {
         Self::IdentityContainer(Box::new(value))
@@ -5678,7 +5678,7 @@ impl From<IdentityContainer> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 impl From<IdentityCustomUserFlowAttribute> for AnyEntity {
     fn from(value: IdentityCustomUserFlowAttribute) -> Self {
         Self::IdentityCustomUserFlowAttribute(Box::new(value))
@@ -5686,7 +5686,7 @@ impl From<IdentityCustomUserFlowAttribute> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl From<super::super::microsoft_graph_identity_governance::CustomTaskExtension>
 for AnyEntity {
     fn from(
@@ -5697,7 +5697,7 @@ for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl From<super::super::microsoft_graph_identity_governance::Insights> for AnyEntity {
     fn from(value: super::super::microsoft_graph_identity_governance::Insights) -> Self {
         Self::MicrosoftGraphIdentityGovernanceInsights(Box::new(value))
@@ -5705,7 +5705,7 @@ impl From<super::super::microsoft_graph_identity_governance::Insights> for AnyEn
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl From<super::super::microsoft_graph_identity_governance::LifecycleManagementSettings>
 for AnyEntity {
     fn from(
@@ -5718,7 +5718,7 @@ for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl From<super::super::microsoft_graph_identity_governance::LifecycleWorkflowsContainer>
 for AnyEntity {
     fn from(
@@ -5731,7 +5731,7 @@ for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl From<super::super::microsoft_graph_identity_governance::Run> for AnyEntity {
     fn from(value: super::super::microsoft_graph_identity_governance::Run) -> Self {
         Self::MicrosoftGraphIdentityGovernanceRun(Box::new(value))

@@ -12,7 +12,7 @@ use graph_odata_runtime::edm;
 use graph_odata_runtime::model;
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl From<super::super::microsoft_graph_identity_governance::Task> for AnyEntity {
     fn from(value: super::super::microsoft_graph_identity_governance::Task) -> Self {
         Self::MicrosoftGraphIdentityGovernanceTask(Box::new(value))
@@ -20,7 +20,7 @@ impl From<super::super::microsoft_graph_identity_governance::Task> for AnyEntity
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl From<super::super::microsoft_graph_identity_governance::TaskDefinition>
 for AnyEntity {
     fn from(
@@ -31,7 +31,7 @@ for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl From<super::super::microsoft_graph_identity_governance::TaskProcessingResult>
 for AnyEntity {
     fn from(
@@ -42,7 +42,7 @@ for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl From<super::super::microsoft_graph_identity_governance::TaskReport> for AnyEntity {
     fn from(
         value: super::super::microsoft_graph_identity_governance::TaskReport,
@@ -52,7 +52,7 @@ impl From<super::super::microsoft_graph_identity_governance::TaskReport> for Any
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl From<super::super::microsoft_graph_identity_governance::UserProcessingResult>
 for AnyEntity {
     fn from(
@@ -63,7 +63,7 @@ for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl From<super::super::microsoft_graph_identity_governance::WorkflowTemplate>
 for AnyEntity {
     fn from(
@@ -82,7 +82,7 @@ impl From<IdentityProvider> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_policies")]
 impl From<IdentitySecurityDefaultsEnforcementPolicy> for AnyEntity {
     fn from(value: IdentitySecurityDefaultsEnforcementPolicy) -> Self {
         Self::IdentitySecurityDefaultsEnforcementPolicy(Box::new(value))
@@ -90,7 +90,7 @@ impl From<IdentitySecurityDefaultsEnforcementPolicy> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity_user_flow")]
 impl From<IdentityUserFlow> for AnyEntity {
     fn from(value: IdentityUserFlow) -> Self {
         Self::IdentityUserFlow(Box::new(value))
@@ -98,7 +98,7 @@ impl From<IdentityUserFlow> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 impl From<IdentityUserFlowAttribute> for AnyEntity {
     fn from(value: IdentityUserFlowAttribute) -> Self {
         Self::IdentityUserFlowAttribute(Box::new(value))
@@ -106,7 +106,7 @@ impl From<IdentityUserFlowAttribute> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 impl From<IdentityUserFlowAttributeAssignment> for AnyEntity {
     fn from(value: IdentityUserFlowAttributeAssignment) -> Self {
         Self::IdentityUserFlowAttributeAssignment(Box::new(value))
@@ -114,7 +114,7 @@ impl From<IdentityUserFlowAttributeAssignment> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 impl From<IdentityVerifiedIdRoot> for AnyEntity {
     fn from(value: IdentityVerifiedIdRoot) -> Self {
         Self::IdentityVerifiedIdRoot(Box::new(value))
@@ -122,7 +122,7 @@ impl From<IdentityVerifiedIdRoot> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl From<ImportedWindowsAutopilotDeviceIdentity> for AnyEntity {
     fn from(value: ImportedWindowsAutopilotDeviceIdentity) -> Self {
         Self::ImportedWindowsAutopilotDeviceIdentity(Box::new(value))
@@ -130,7 +130,7 @@ impl From<ImportedWindowsAutopilotDeviceIdentity> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_me")]
+#[cfg(feature = "_activities_container")]
 impl From<ImportedWindowsAutopilotDeviceIdentityUpload> for AnyEntity {
     fn from(value: ImportedWindowsAutopilotDeviceIdentityUpload) -> Self {
         Self::ImportedWindowsAutopilotDeviceIdentityUpload(Box::new(value))
@@ -154,7 +154,7 @@ impl From<InferenceClassificationOverride> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_admin_microsoft365_apps")]
+#[cfg(feature = "_admin")]
 impl From<InsightsSettings> for AnyEntity {
     fn from(value: InsightsSettings) -> Self {
         Self::InsightsSettings(Box::new(value))
@@ -162,7 +162,7 @@ impl From<InsightsSettings> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_authentication_protocol")]
+#[cfg(feature = "_domains")]
 impl From<InternalDomainFederation> for AnyEntity {
     fn from(value: InternalDomainFederation) -> Self {
         Self::InternalDomainFederation(Box::new(value))
@@ -170,7 +170,7 @@ impl From<InternalDomainFederation> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_admin_microsoft365_apps")]
+#[cfg(feature = "_admin")]
 impl From<InternetExplorerMode> for AnyEntity {
     fn from(value: InternetExplorerMode) -> Self {
         Self::InternetExplorerMode(Box::new(value))
@@ -178,7 +178,7 @@ impl From<InternetExplorerMode> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_invitation")]
+#[cfg(feature = "_invitations")]
 impl From<Invitation> for AnyEntity {
     fn from(value: Invitation) -> Self {
         Self::Invitation(Box::new(value))
@@ -186,7 +186,7 @@ impl From<Invitation> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_communications")]
 impl From<InviteParticipantsOperation> for AnyEntity {
     fn from(value: InviteParticipantsOperation) -> Self {
         Self::InviteParticipantsOperation(Box::new(value))
@@ -194,7 +194,7 @@ impl From<InviteParticipantsOperation> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl From<IosCompliancePolicy> for AnyEntity {
     fn from(value: IosCompliancePolicy) -> Self {
         Self::IosCompliancePolicy(Box::new(value))
@@ -202,7 +202,7 @@ impl From<IosCompliancePolicy> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl From<IosCustomConfiguration> for AnyEntity {
     fn from(value: IosCustomConfiguration) -> Self {
         Self::IosCustomConfiguration(Box::new(value))
@@ -210,7 +210,7 @@ impl From<IosCustomConfiguration> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl From<IosDeviceFeaturesConfiguration> for AnyEntity {
     fn from(value: IosDeviceFeaturesConfiguration) -> Self {
         Self::IosDeviceFeaturesConfiguration(Box::new(value))
@@ -218,7 +218,7 @@ impl From<IosDeviceFeaturesConfiguration> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl From<IosGeneralDeviceConfiguration> for AnyEntity {
     fn from(value: IosGeneralDeviceConfiguration) -> Self {
         Self::IosGeneralDeviceConfiguration(Box::new(value))
@@ -226,7 +226,7 @@ impl From<IosGeneralDeviceConfiguration> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 impl From<IosLobApp> for AnyEntity {
     fn from(value: IosLobApp) -> Self {
         Self::IosLobApp(Box::new(value))
@@ -234,7 +234,7 @@ impl From<IosLobApp> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_me")]
+#[cfg(feature = "_activities_container")]
 impl From<IosLobAppProvisioningConfigurationAssignment> for AnyEntity {
     fn from(value: IosLobAppProvisioningConfigurationAssignment) -> Self {
         Self::IosLobAppProvisioningConfigurationAssignment(Box::new(value))
@@ -242,7 +242,7 @@ impl From<IosLobAppProvisioningConfigurationAssignment> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_android_managed_app_protection")]
+#[cfg(feature = "_device_app_management")]
 impl From<IosManagedAppProtection> for AnyEntity {
     fn from(value: IosManagedAppProtection) -> Self {
         Self::IosManagedAppProtection(Box::new(value))
@@ -250,7 +250,7 @@ impl From<IosManagedAppProtection> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 impl From<IosManagedAppRegistration> for AnyEntity {
     fn from(value: IosManagedAppRegistration) -> Self {
         Self::IosManagedAppRegistration(Box::new(value))
@@ -258,7 +258,7 @@ impl From<IosManagedAppRegistration> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 impl From<IosMobileAppConfiguration> for AnyEntity {
     fn from(value: IosMobileAppConfiguration) -> Self {
         Self::IosMobileAppConfiguration(Box::new(value))
@@ -266,7 +266,7 @@ impl From<IosMobileAppConfiguration> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 impl From<IosStoreApp> for AnyEntity {
     fn from(value: IosStoreApp) -> Self {
         Self::IosStoreApp(Box::new(value))
@@ -274,7 +274,7 @@ impl From<IosStoreApp> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl From<IosUpdateConfiguration> for AnyEntity {
     fn from(value: IosUpdateConfiguration) -> Self {
         Self::IosUpdateConfiguration(Box::new(value))
@@ -282,7 +282,7 @@ impl From<IosUpdateConfiguration> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl From<IosUpdateDeviceStatus> for AnyEntity {
     fn from(value: IosUpdateDeviceStatus) -> Self {
         Self::IosUpdateDeviceStatus(Box::new(value))
@@ -290,7 +290,7 @@ impl From<IosUpdateDeviceStatus> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 impl From<IosVppApp> for AnyEntity {
     fn from(value: IosVppApp) -> Self {
         Self::IosVppApp(Box::new(value))
@@ -298,7 +298,7 @@ impl From<IosVppApp> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 impl From<IosVppEBook> for AnyEntity {
     fn from(value: IosVppEBook) -> Self {
         Self::IosVppEBook(Box::new(value))
@@ -306,7 +306,7 @@ impl From<IosVppEBook> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 impl From<IosVppEBookAssignment> for AnyEntity {
     fn from(value: IosVppEBookAssignment) -> Self {
         Self::IosVppEBookAssignment(Box::new(value))
@@ -314,7 +314,7 @@ impl From<IosVppEBookAssignment> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 impl From<IosiPadOsWebClip> for AnyEntity {
     fn from(value: IosiPadOsWebClip) -> Self {
         Self::IosiPadOsWebClip(Box::new(value))
@@ -330,7 +330,7 @@ impl From<ItemActivity> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_base_item_version")]
+#[cfg(feature = "_column_link")]
 impl From<ItemActivityStat> for AnyEntity {
     fn from(value: ItemActivityStat) -> Self {
         Self::ItemActivityStat(Box::new(value))
@@ -338,7 +338,7 @@ impl From<ItemActivityStat> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_access_action")]
+#[cfg(feature = "_column_link")]
 impl From<ItemAnalytics> for AnyEntity {
     fn from(value: ItemAnalytics) -> Self {
         Self::ItemAnalytics(Box::new(value))
@@ -362,7 +362,7 @@ impl From<ItemInsights> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_drive_item_version")]
+#[cfg(feature = "_drives")]
 impl From<ItemRetentionLabel> for AnyEntity {
     fn from(value: ItemRetentionLabel) -> Self {
         Self::ItemRetentionLabel(Box::new(value))
@@ -370,7 +370,7 @@ impl From<ItemRetentionLabel> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_me")]
+#[cfg(feature = "_activities_container")]
 impl From<LabelContentRight> for AnyEntity {
     fn from(value: LabelContentRight) -> Self {
         Self::LabelContentRight(Box::new(value))
@@ -378,7 +378,7 @@ impl From<LabelContentRight> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl From<LandingPage> for AnyEntity {
     fn from(value: LandingPage) -> Self {
         Self::LandingPage(Box::new(value))
@@ -386,7 +386,7 @@ impl From<LandingPage> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl From<LandingPageDetail> for AnyEntity {
     fn from(value: LandingPageDetail) -> Self {
         Self::LandingPageDetail(Box::new(value))
@@ -402,7 +402,7 @@ impl From<LearningAssignment> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_assignment_type")]
+#[cfg(feature = "_employee_experience")]
 impl From<LearningContent> for AnyEntity {
     fn from(value: LearningContent) -> Self {
         Self::LearningContent(Box::new(value))
@@ -418,7 +418,7 @@ impl From<LearningCourseActivity> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_assignment_type")]
+#[cfg(feature = "_employee_experience")]
 impl From<LearningProvider> for AnyEntity {
     fn from(value: LearningProvider) -> Self {
         Self::LearningProvider(Box::new(value))
@@ -434,7 +434,7 @@ impl From<LearningSelfInitiatedCourse> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_assigned_place_mode")]
+#[cfg(feature = "_places")]
 impl From<LevelMap> for AnyEntity {
     fn from(value: LevelMap) -> Self {
         Self::LevelMap(Box::new(value))
@@ -458,7 +458,7 @@ impl From<LinkedResource> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_base_item_version")]
+#[cfg(feature = "_column_link")]
 impl From<List> for AnyEntity {
     fn from(value: List) -> Self {
         Self::List(Box::new(value))
@@ -466,7 +466,7 @@ impl From<List> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_base_item_version")]
+#[cfg(feature = "_column_link")]
 impl From<ListItem> for AnyEntity {
     fn from(value: ListItem) -> Self {
         Self::ListItem(Box::new(value))
@@ -474,7 +474,7 @@ impl From<ListItem> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_base_item_version")]
+#[cfg(feature = "_column_link")]
 impl From<ListItemVersion> for AnyEntity {
     fn from(value: ListItemVersion) -> Self {
         Self::ListItemVersion(Box::new(value))
@@ -482,7 +482,7 @@ impl From<ListItemVersion> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl From<LocalizedNotificationMessage> for AnyEntity {
     fn from(value: LocalizedNotificationMessage) -> Self {
         Self::LocalizedNotificationMessage(Box::new(value))
@@ -490,7 +490,7 @@ impl From<LocalizedNotificationMessage> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl From<LoginPage> for AnyEntity {
     fn from(value: LoginPage) -> Self {
         Self::LoginPage(Box::new(value))
@@ -506,7 +506,7 @@ impl From<LongRunningOperation> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_admin_microsoft365_apps")]
+#[cfg(feature = "_admin")]
 impl From<M365AppsInstallationOptions> for AnyEntity {
     fn from(value: M365AppsInstallationOptions) -> Self {
         Self::M365AppsInstallationOptions(Box::new(value))
@@ -514,7 +514,7 @@ impl From<M365AppsInstallationOptions> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl From<MacOsCompliancePolicy> for AnyEntity {
     fn from(value: MacOsCompliancePolicy) -> Self {
         Self::MacOsCompliancePolicy(Box::new(value))
@@ -522,7 +522,7 @@ impl From<MacOsCompliancePolicy> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl From<MacOsCustomConfiguration> for AnyEntity {
     fn from(value: MacOsCustomConfiguration) -> Self {
         Self::MacOsCustomConfiguration(Box::new(value))
@@ -530,7 +530,7 @@ impl From<MacOsCustomConfiguration> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl From<MacOsDeviceFeaturesConfiguration> for AnyEntity {
     fn from(value: MacOsDeviceFeaturesConfiguration) -> Self {
         Self::MacOsDeviceFeaturesConfiguration(Box::new(value))
@@ -538,7 +538,7 @@ impl From<MacOsDeviceFeaturesConfiguration> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 impl From<MacOsDmgApp> for AnyEntity {
     fn from(value: MacOsDmgApp) -> Self {
         Self::MacOsDmgApp(Box::new(value))
@@ -546,7 +546,7 @@ impl From<MacOsDmgApp> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl From<MacOsGeneralDeviceConfiguration> for AnyEntity {
     fn from(value: MacOsGeneralDeviceConfiguration) -> Self {
         Self::MacOsGeneralDeviceConfiguration(Box::new(value))
@@ -554,7 +554,7 @@ impl From<MacOsGeneralDeviceConfiguration> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 impl From<MacOsLobApp> for AnyEntity {
     fn from(value: MacOsLobApp) -> Self {
         Self::MacOsLobApp(Box::new(value))
@@ -562,7 +562,7 @@ impl From<MacOsLobApp> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 impl From<MacOsMicrosoftDefenderApp> for AnyEntity {
     fn from(value: MacOsMicrosoftDefenderApp) -> Self {
         Self::MacOsMicrosoftDefenderApp(Box::new(value))
@@ -570,7 +570,7 @@ impl From<MacOsMicrosoftDefenderApp> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 impl From<MacOsMicrosoftEdgeApp> for AnyEntity {
     fn from(value: MacOsMicrosoftEdgeApp) -> Self {
         Self::MacOsMicrosoftEdgeApp(Box::new(value))
@@ -578,7 +578,7 @@ impl From<MacOsMicrosoftEdgeApp> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 impl From<MacOsOfficeSuiteApp> for AnyEntity {
     fn from(value: MacOsOfficeSuiteApp) -> Self {
         Self::MacOsOfficeSuiteApp(Box::new(value))
@@ -586,7 +586,7 @@ impl From<MacOsOfficeSuiteApp> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_bitlocker")]
+#[cfg(feature = "_information_protection")]
 impl From<MailAssessmentRequest> for AnyEntity {
     fn from(value: MailAssessmentRequest) -> Self {
         Self::MailAssessmentRequest(Box::new(value))
@@ -610,7 +610,7 @@ impl From<MailSearchFolder> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_admin")]
 impl From<Mailbox> for AnyEntity {
     fn from(value: Mailbox) -> Self {
         Self::Mailbox(Box::new(value))
@@ -618,7 +618,7 @@ impl From<Mailbox> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_mailbox_folder")]
+#[cfg(feature = "_admin")]
 impl From<MailboxFolder> for AnyEntity {
     fn from(value: MailboxFolder) -> Self {
         Self::MailboxFolder(Box::new(value))
@@ -626,7 +626,7 @@ impl From<MailboxFolder> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_mailbox_item")]
+#[cfg(feature = "_admin")]
 impl From<MailboxItem> for AnyEntity {
     fn from(value: MailboxItem) -> Self {
         Self::MailboxItem(Box::new(value))
@@ -634,7 +634,7 @@ impl From<MailboxItem> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 impl From<MailboxProtectionRule> for AnyEntity {
     fn from(value: MailboxProtectionRule) -> Self {
         Self::MailboxProtectionRule(Box::new(value))
@@ -642,7 +642,7 @@ impl From<MailboxProtectionRule> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 impl From<MailboxProtectionUnit> for AnyEntity {
     fn from(value: MailboxProtectionUnit) -> Self {
         Self::MailboxProtectionUnit(Box::new(value))
@@ -650,7 +650,7 @@ impl From<MailboxProtectionUnit> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 impl From<MailboxProtectionUnitsBulkAdditionJob> for AnyEntity {
     fn from(value: MailboxProtectionUnitsBulkAdditionJob) -> Self {
         Self::MailboxProtectionUnitsBulkAdditionJob(Box::new(value))
@@ -658,7 +658,7 @@ impl From<MailboxProtectionUnitsBulkAdditionJob> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 impl From<MailboxRestoreArtifact> for AnyEntity {
     fn from(value: MailboxRestoreArtifact) -> Self {
         Self::MailboxRestoreArtifact(Box::new(value))
@@ -666,7 +666,7 @@ impl From<MailboxRestoreArtifact> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 impl From<MailboxRestoreArtifactsBulkAdditionRequest> for AnyEntity {
     fn from(value: MailboxRestoreArtifactsBulkAdditionRequest) -> Self {
         Self::MailboxRestoreArtifactsBulkAdditionRequest(Box::new(value))
@@ -674,7 +674,7 @@ impl From<MailboxRestoreArtifactsBulkAdditionRequest> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl From<MalwareStateForWindowsDevice> for AnyEntity {
     fn from(value: MalwareStateForWindowsDevice) -> Self {
         Self::MalwareStateForWindowsDevice(Box::new(value))
@@ -682,7 +682,7 @@ impl From<MalwareStateForWindowsDevice> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 impl From<ManagedAndroidLobApp> for AnyEntity {
     fn from(value: ManagedAndroidLobApp) -> Self {
         Self::ManagedAndroidLobApp(Box::new(value))
@@ -690,7 +690,7 @@ impl From<ManagedAndroidLobApp> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 impl From<ManagedAndroidStoreApp> for AnyEntity {
     fn from(value: ManagedAndroidStoreApp) -> Self {
         Self::ManagedAndroidStoreApp(Box::new(value))
@@ -698,7 +698,7 @@ impl From<ManagedAndroidStoreApp> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 impl From<ManagedAppOperation> for AnyEntity {
     fn from(value: ManagedAppOperation) -> Self {
         Self::ManagedAppOperation(Box::new(value))
@@ -706,7 +706,7 @@ impl From<ManagedAppOperation> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 impl From<ManagedAppPolicyDeploymentSummary> for AnyEntity {
     fn from(value: ManagedAppPolicyDeploymentSummary) -> Self {
         Self::ManagedAppPolicyDeploymentSummary(Box::new(value))
@@ -714,7 +714,7 @@ impl From<ManagedAppPolicyDeploymentSummary> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 impl From<ManagedAppStatusRaw> for AnyEntity {
     fn from(value: ManagedAppStatusRaw) -> Self {
         Self::ManagedAppStatusRaw(Box::new(value))
@@ -730,7 +730,7 @@ impl From<ManagedDevice> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 impl From<ManagedDeviceMobileAppConfigurationAssignment> for AnyEntity {
     fn from(value: ManagedDeviceMobileAppConfigurationAssignment) -> Self {
         Self::ManagedDeviceMobileAppConfigurationAssignment(Box::new(value))
@@ -738,7 +738,7 @@ impl From<ManagedDeviceMobileAppConfigurationAssignment> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 impl From<ManagedDeviceMobileAppConfigurationDeviceStatus> for AnyEntity {
     fn from(value: ManagedDeviceMobileAppConfigurationDeviceStatus) -> Self {
         Self::ManagedDeviceMobileAppConfigurationDeviceStatus(Box::new(value))
@@ -746,7 +746,7 @@ impl From<ManagedDeviceMobileAppConfigurationDeviceStatus> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 impl From<ManagedDeviceMobileAppConfigurationDeviceSummary> for AnyEntity {
     fn from(value: ManagedDeviceMobileAppConfigurationDeviceSummary) -> Self {
         Self::ManagedDeviceMobileAppConfigurationDeviceSummary(Box::new(value))
@@ -754,7 +754,7 @@ impl From<ManagedDeviceMobileAppConfigurationDeviceSummary> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 impl From<ManagedDeviceMobileAppConfigurationUserStatus> for AnyEntity {
     fn from(value: ManagedDeviceMobileAppConfigurationUserStatus) -> Self {
         Self::ManagedDeviceMobileAppConfigurationUserStatus(Box::new(value))
@@ -762,7 +762,7 @@ impl From<ManagedDeviceMobileAppConfigurationUserStatus> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 impl From<ManagedDeviceMobileAppConfigurationUserSummary> for AnyEntity {
     fn from(value: ManagedDeviceMobileAppConfigurationUserSummary) -> Self {
         Self::ManagedDeviceMobileAppConfigurationUserSummary(Box::new(value))
@@ -770,7 +770,7 @@ impl From<ManagedDeviceMobileAppConfigurationUserSummary> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl From<ManagedDeviceOverview> for AnyEntity {
     fn from(value: ManagedDeviceOverview) -> Self {
         Self::ManagedDeviceOverview(Box::new(value))
@@ -778,7 +778,7 @@ impl From<ManagedDeviceOverview> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 impl From<ManagedEBookAssignment> for AnyEntity {
     fn from(value: ManagedEBookAssignment) -> Self {
         Self::ManagedEBookAssignment(Box::new(value))
@@ -786,7 +786,7 @@ impl From<ManagedEBookAssignment> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 impl From<ManagedIosLobApp> for AnyEntity {
     fn from(value: ManagedIosLobApp) -> Self {
         Self::ManagedIosLobApp(Box::new(value))
@@ -794,7 +794,7 @@ impl From<ManagedIosLobApp> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 impl From<ManagedIosStoreApp> for AnyEntity {
     fn from(value: ManagedIosStoreApp) -> Self {
         Self::ManagedIosStoreApp(Box::new(value))
@@ -802,7 +802,7 @@ impl From<ManagedIosStoreApp> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 impl From<ManagedMobileApp> for AnyEntity {
     fn from(value: ManagedMobileApp) -> Self {
         Self::ManagedMobileApp(Box::new(value))
@@ -810,7 +810,7 @@ impl From<ManagedMobileApp> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_android_managed_app_protection")]
+#[cfg(feature = "_device_app_management")]
 impl From<MdmWindowsInformationProtectionPolicy> for AnyEntity {
     fn from(value: MdmWindowsInformationProtectionPolicy) -> Self {
         Self::MdmWindowsInformationProtectionPolicy(Box::new(value))
@@ -826,7 +826,7 @@ impl From<MeetingAttendanceReport> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl From<MembershipOutlierInsight> for AnyEntity {
     fn from(value: MembershipOutlierInsight) -> Self {
         Self::MembershipOutlierInsight(Box::new(value))
@@ -834,7 +834,7 @@ impl From<MembershipOutlierInsight> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_attachment")]
+#[cfg(feature = "_attendee")]
 impl From<Message> for AnyEntity {
     fn from(value: Message) -> Self {
         Self::Message(Box::new(value))
@@ -850,7 +850,7 @@ impl From<MessageRule> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_admin_microsoft365_apps")]
+#[cfg(feature = "_admin")]
 impl From<MessageTracingRoot> for AnyEntity {
     fn from(value: MessageTracingRoot) -> Self {
         Self::MessageTracingRoot(Box::new(value))
@@ -874,7 +874,7 @@ impl From<MicrosoftAuthenticatorAuthenticationMethod> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_advanced_config_state")]
+#[cfg(feature = "_authentication_method_configurations")]
 impl From<MicrosoftAuthenticatorAuthenticationMethodConfiguration> for AnyEntity {
     fn from(value: MicrosoftAuthenticatorAuthenticationMethodConfiguration) -> Self {
         Self::MicrosoftAuthenticatorAuthenticationMethodConfiguration(Box::new(value))
@@ -882,7 +882,7 @@ impl From<MicrosoftAuthenticatorAuthenticationMethodConfiguration> for AnyEntity
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_advanced_config_state")]
+#[cfg(feature = "_authentication_method_configurations")]
 impl From<MicrosoftAuthenticatorAuthenticationMethodTarget> for AnyEntity {
     fn from(value: MicrosoftAuthenticatorAuthenticationMethodTarget) -> Self {
         Self::MicrosoftAuthenticatorAuthenticationMethodTarget(Box::new(value))
@@ -890,7 +890,7 @@ impl From<MicrosoftAuthenticatorAuthenticationMethodTarget> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 impl From<MicrosoftStoreForBusinessApp> for AnyEntity {
     fn from(value: MicrosoftStoreForBusinessApp) -> Self {
         Self::MicrosoftStoreForBusinessApp(Box::new(value))
@@ -898,7 +898,7 @@ impl From<MicrosoftStoreForBusinessApp> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 impl From<MobileAppAssignment> for AnyEntity {
     fn from(value: MobileAppAssignment) -> Self {
         Self::MobileAppAssignment(Box::new(value))
@@ -906,7 +906,7 @@ impl From<MobileAppAssignment> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 impl From<MobileAppCategory> for AnyEntity {
     fn from(value: MobileAppCategory) -> Self {
         Self::MobileAppCategory(Box::new(value))
@@ -914,7 +914,7 @@ impl From<MobileAppCategory> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 impl From<MobileAppContent> for AnyEntity {
     fn from(value: MobileAppContent) -> Self {
         Self::MobileAppContent(Box::new(value))
@@ -922,7 +922,7 @@ impl From<MobileAppContent> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 impl From<MobileAppContentFile> for AnyEntity {
     fn from(value: MobileAppContentFile) -> Self {
         Self::MobileAppContentFile(Box::new(value))
@@ -930,7 +930,7 @@ impl From<MobileAppContentFile> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl From<MobileAppTroubleshootingEvent> for AnyEntity {
     fn from(value: MobileAppTroubleshootingEvent) -> Self {
         Self::MobileAppTroubleshootingEvent(Box::new(value))
@@ -938,7 +938,7 @@ impl From<MobileAppTroubleshootingEvent> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl From<MobileThreatDefenseConnector> for AnyEntity {
     fn from(value: MobileThreatDefenseConnector) -> Self {
         Self::MobileThreatDefenseConnector(Box::new(value))
@@ -946,7 +946,7 @@ impl From<MobileThreatDefenseConnector> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_delegated_admin_access_assignment")]
+#[cfg(feature = "_tenant_relationships")]
 impl From<MultiTenantOrganization> for AnyEntity {
     fn from(value: MultiTenantOrganization) -> Self {
         Self::MultiTenantOrganization(Box::new(value))
@@ -954,7 +954,7 @@ impl From<MultiTenantOrganization> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_b2b_identity_providers_type")]
+#[cfg(feature = "_policies")]
 impl From<MultiTenantOrganizationIdentitySyncPolicyTemplate> for AnyEntity {
     fn from(value: MultiTenantOrganizationIdentitySyncPolicyTemplate) -> Self {
         Self::MultiTenantOrganizationIdentitySyncPolicyTemplate(Box::new(value))
@@ -962,7 +962,7 @@ impl From<MultiTenantOrganizationIdentitySyncPolicyTemplate> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_delegated_admin_access_assignment")]
+#[cfg(feature = "_tenant_relationships")]
 impl From<MultiTenantOrganizationJoinRequestRecord> for AnyEntity {
     fn from(value: MultiTenantOrganizationJoinRequestRecord) -> Self {
         Self::MultiTenantOrganizationJoinRequestRecord(Box::new(value))
@@ -970,7 +970,7 @@ impl From<MultiTenantOrganizationJoinRequestRecord> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_tenant_relationships")]
 impl From<MultiTenantOrganizationMember> for AnyEntity {
     fn from(value: MultiTenantOrganizationMember) -> Self {
         Self::MultiTenantOrganizationMember(Box::new(value))
@@ -978,7 +978,7 @@ impl From<MultiTenantOrganizationMember> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_b2b_identity_providers_type")]
+#[cfg(feature = "_policies")]
 impl From<MultiTenantOrganizationPartnerConfigurationTemplate> for AnyEntity {
     fn from(value: MultiTenantOrganizationPartnerConfigurationTemplate) -> Self {
         Self::MultiTenantOrganizationPartnerConfigurationTemplate(Box::new(value))
@@ -986,7 +986,7 @@ impl From<MultiTenantOrganizationPartnerConfigurationTemplate> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_mailbox_item")]
+#[cfg(feature = "_multi_value_legacy_extended_property")]
 impl From<MultiValueLegacyExtendedProperty> for AnyEntity {
     fn from(value: MultiValueLegacyExtendedProperty) -> Self {
         Self::MultiValueLegacyExtendedProperty(Box::new(value))
@@ -994,7 +994,7 @@ impl From<MultiValueLegacyExtendedProperty> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_communications")]
 impl From<MuteParticipantOperation> for AnyEntity {
     fn from(value: MuteParticipantOperation) -> Self {
         Self::MuteParticipantOperation(Box::new(value))
@@ -1010,7 +1010,7 @@ impl From<Notebook> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl From<NotificationMessageTemplate> for AnyEntity {
     fn from(value: NotificationMessageTemplate) -> Self {
         Self::NotificationMessageTemplate(Box::new(value))
@@ -1026,7 +1026,7 @@ impl From<OAuth2PermissionGrant> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_clonable_team_parts")]
+#[cfg(feature = "_teams")]
 impl From<OfferShiftRequest> for AnyEntity {
     fn from(value: OfferShiftRequest) -> Self {
         Self::OfferShiftRequest(Box::new(value))
@@ -1050,7 +1050,7 @@ impl From<OidcIdentityProvider> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 impl From<OnAttributeCollectionListener> for AnyEntity {
     fn from(value: OnAttributeCollectionListener) -> Self {
         Self::OnAttributeCollectionListener(Box::new(value))
@@ -1058,7 +1058,7 @@ impl From<OnAttributeCollectionListener> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_azure_ad_pop_token_authentication")]
+#[cfg(feature = "_identity_governance")]
 impl From<OnAttributeCollectionStartCustomExtension> for AnyEntity {
     fn from(value: OnAttributeCollectionStartCustomExtension) -> Self {
         Self::OnAttributeCollectionStartCustomExtension(Box::new(value))
@@ -1066,7 +1066,7 @@ impl From<OnAttributeCollectionStartCustomExtension> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 impl From<OnAttributeCollectionStartListener> for AnyEntity {
     fn from(value: OnAttributeCollectionStartListener) -> Self {
         Self::OnAttributeCollectionStartListener(Box::new(value))
@@ -1074,7 +1074,7 @@ impl From<OnAttributeCollectionStartListener> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_azure_ad_pop_token_authentication")]
+#[cfg(feature = "_identity_governance")]
 impl From<OnAttributeCollectionSubmitCustomExtension> for AnyEntity {
     fn from(value: OnAttributeCollectionSubmitCustomExtension) -> Self {
         Self::OnAttributeCollectionSubmitCustomExtension(Box::new(value))
@@ -1082,7 +1082,7 @@ impl From<OnAttributeCollectionSubmitCustomExtension> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 impl From<OnAttributeCollectionSubmitListener> for AnyEntity {
     fn from(value: OnAttributeCollectionSubmitListener) -> Self {
         Self::OnAttributeCollectionSubmitListener(Box::new(value))
@@ -1090,7 +1090,7 @@ impl From<OnAttributeCollectionSubmitListener> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 impl From<OnAuthenticationMethodLoadStartListener> for AnyEntity {
     fn from(value: OnAuthenticationMethodLoadStartListener) -> Self {
         Self::OnAuthenticationMethodLoadStartListener(Box::new(value))
@@ -1098,7 +1098,7 @@ impl From<OnAuthenticationMethodLoadStartListener> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 impl From<OnEmailOtpSendListener> for AnyEntity {
     fn from(value: OnEmailOtpSendListener) -> Self {
         Self::OnEmailOtpSendListener(Box::new(value))
@@ -1106,7 +1106,7 @@ impl From<OnEmailOtpSendListener> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 impl From<OnFraudProtectionLoadStartListener> for AnyEntity {
     fn from(value: OnFraudProtectionLoadStartListener) -> Self {
         Self::OnFraudProtectionLoadStartListener(Box::new(value))
@@ -1114,7 +1114,7 @@ impl From<OnFraudProtectionLoadStartListener> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 impl From<OnInteractiveAuthFlowStartListener> for AnyEntity {
     fn from(value: OnInteractiveAuthFlowStartListener) -> Self {
         Self::OnInteractiveAuthFlowStartListener(Box::new(value))
@@ -1122,7 +1122,7 @@ impl From<OnInteractiveAuthFlowStartListener> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_azure_ad_pop_token_authentication")]
+#[cfg(feature = "_identity_governance")]
 impl From<OnOtpSendCustomExtension> for AnyEntity {
     fn from(value: OnOtpSendCustomExtension) -> Self {
         Self::OnOtpSendCustomExtension(Box::new(value))
@@ -1130,7 +1130,7 @@ impl From<OnOtpSendCustomExtension> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_azure_ad_pop_token_authentication")]
+#[cfg(feature = "_identity_governance")]
 impl From<OnPasswordSubmitCustomExtension> for AnyEntity {
     fn from(value: OnPasswordSubmitCustomExtension) -> Self {
         Self::OnPasswordSubmitCustomExtension(Box::new(value))
@@ -1138,7 +1138,7 @@ impl From<OnPasswordSubmitCustomExtension> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 impl From<OnPasswordSubmitListener> for AnyEntity {
     fn from(value: OnPasswordSubmitListener) -> Self {
         Self::OnPasswordSubmitListener(Box::new(value))
@@ -1146,7 +1146,7 @@ impl From<OnPasswordSubmitListener> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl From<OnPremisesConditionalAccessSettings> for AnyEntity {
     fn from(value: OnPremisesConditionalAccessSettings) -> Self {
         Self::OnPremisesConditionalAccessSettings(Box::new(value))
@@ -1154,7 +1154,7 @@ impl From<OnPremisesConditionalAccessSettings> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_allowed_value")]
+#[cfg(feature = "_directory")]
 impl From<OnPremisesDirectorySynchronization> for AnyEntity {
     fn from(value: OnPremisesDirectorySynchronization) -> Self {
         Self::OnPremisesDirectorySynchronization(Box::new(value))
@@ -1170,7 +1170,7 @@ impl From<OnPremisesSyncBehavior> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_azure_ad_pop_token_authentication")]
+#[cfg(feature = "_identity_governance")]
 impl From<OnTokenIssuanceStartCustomExtension> for AnyEntity {
     fn from(value: OnTokenIssuanceStartCustomExtension) -> Self {
         Self::OnTokenIssuanceStartCustomExtension(Box::new(value))
@@ -1178,7 +1178,7 @@ impl From<OnTokenIssuanceStartCustomExtension> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 impl From<OnTokenIssuanceStartListener> for AnyEntity {
     fn from(value: OnTokenIssuanceStartListener) -> Self {
         Self::OnTokenIssuanceStartListener(Box::new(value))
@@ -1186,7 +1186,7 @@ impl From<OnTokenIssuanceStartListener> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 impl From<OnUserCreateStartListener> for AnyEntity {
     fn from(value: OnUserCreateStartListener) -> Self {
         Self::OnUserCreateStartListener(Box::new(value))
@@ -1194,7 +1194,7 @@ impl From<OnUserCreateStartListener> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_azure_ad_pop_token_authentication")]
+#[cfg(feature = "_identity_governance")]
 impl From<OnVerifiedIdClaimValidationCustomExtension> for AnyEntity {
     fn from(value: OnVerifiedIdClaimValidationCustomExtension) -> Self {
         Self::OnVerifiedIdClaimValidationCustomExtension(Box::new(value))
@@ -1202,7 +1202,7 @@ impl From<OnVerifiedIdClaimValidationCustomExtension> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 impl From<OnVerifiedIdClaimValidationListener> for AnyEntity {
     fn from(value: OnVerifiedIdClaimValidationListener) -> Self {
         Self::OnVerifiedIdClaimValidationListener(Box::new(value))
@@ -1210,7 +1210,7 @@ impl From<OnVerifiedIdClaimValidationListener> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 impl From<OneDriveForBusinessBrowseSession> for AnyEntity {
     fn from(value: OneDriveForBusinessBrowseSession) -> Self {
         Self::OneDriveForBusinessBrowseSession(Box::new(value))
@@ -1218,7 +1218,7 @@ impl From<OneDriveForBusinessBrowseSession> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 impl From<OneDriveForBusinessProtectionPolicy> for AnyEntity {
     fn from(value: OneDriveForBusinessProtectionPolicy) -> Self {
         Self::OneDriveForBusinessProtectionPolicy(Box::new(value))
@@ -1226,7 +1226,7 @@ impl From<OneDriveForBusinessProtectionPolicy> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 impl From<OneDriveForBusinessRestoreSession> for AnyEntity {
     fn from(value: OneDriveForBusinessRestoreSession) -> Self {
         Self::OneDriveForBusinessRestoreSession(Box::new(value))
@@ -1282,7 +1282,7 @@ impl From<OnlineMeeting> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_communications")]
 impl From<OnlineMeetingEngagementConversation> for AnyEntity {
     fn from(value: OnlineMeetingEngagementConversation) -> Self {
         Self::OnlineMeetingEngagementConversation(Box::new(value))
@@ -1290,7 +1290,7 @@ impl From<OnlineMeetingEngagementConversation> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_clonable_team_parts")]
+#[cfg(feature = "_teams")]
 impl From<OpenShift> for AnyEntity {
     fn from(value: OpenShift) -> Self {
         Self::OpenShift(Box::new(value))
@@ -1298,7 +1298,7 @@ impl From<OpenShift> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_clonable_team_parts")]
+#[cfg(feature = "_teams")]
 impl From<OpenShiftChangeRequest> for AnyEntity {
     fn from(value: OpenShiftChangeRequest) -> Self {
         Self::OpenShiftChangeRequest(Box::new(value))
@@ -1322,7 +1322,7 @@ impl From<Operation> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_contacts")]
 impl From<OrgContact> for AnyEntity {
     fn from(value: OrgContact) -> Self {
         Self::OrgContact(Box::new(value))
@@ -1330,7 +1330,7 @@ impl From<OrgContact> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_organization")]
 impl From<Organization> for AnyEntity {
     fn from(value: Organization) -> Self {
         Self::Organization(Box::new(value))
@@ -1338,7 +1338,7 @@ impl From<Organization> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_content_customization")]
+#[cfg(feature = "_organization")]
 impl From<OrganizationalBranding> for AnyEntity {
     fn from(value: OrganizationalBranding) -> Self {
         Self::OrganizationalBranding(Box::new(value))
@@ -1346,7 +1346,7 @@ impl From<OrganizationalBranding> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_content_customization")]
+#[cfg(feature = "_organization")]
 impl From<OrganizationalBrandingLocalization> for AnyEntity {
     fn from(value: OrganizationalBrandingLocalization) -> Self {
         Self::OrganizationalBrandingLocalization(Box::new(value))
@@ -1370,7 +1370,7 @@ impl From<OutlookUser> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_admin_consent_request_policy")]
+#[cfg(feature = "_policies")]
 impl From<OwnerlessGroupPolicy> for AnyEntity {
     fn from(value: OwnerlessGroupPolicy) -> Self {
         Self::OwnerlessGroupPolicy(Box::new(value))
@@ -1378,7 +1378,7 @@ impl From<OwnerlessGroupPolicy> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_communications")]
 impl From<Participant> for AnyEntity {
     fn from(value: Participant) -> Self {
         Self::Participant(Box::new(value))
@@ -1386,7 +1386,7 @@ impl From<Participant> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_me")]
+#[cfg(feature = "_activities_container")]
 impl From<ParticipantJoiningNotification> for AnyEntity {
     fn from(value: ParticipantJoiningNotification) -> Self {
         Self::ParticipantJoiningNotification(Box::new(value))
@@ -1394,7 +1394,7 @@ impl From<ParticipantJoiningNotification> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_me")]
+#[cfg(feature = "_activities_container")]
 impl From<ParticipantLeftNotification> for AnyEntity {
     fn from(value: ParticipantLeftNotification) -> Self {
         Self::ParticipantLeftNotification(Box::new(value))
@@ -1402,7 +1402,7 @@ impl From<ParticipantLeftNotification> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_authentication_methods_root")]
+#[cfg(feature = "_reports")]
 impl From<Partners> for AnyEntity {
     fn from(value: Partners) -> Self {
         Self::Partners(Box::new(value))
@@ -1410,7 +1410,7 @@ impl From<Partners> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_authentication_methods_root")]
+#[cfg(feature = "_reports")]
 impl From<super::super::microsoft_graph_partners_billing::AzureUsage> for AnyEntity {
     fn from(value: super::super::microsoft_graph_partners_billing::AzureUsage) -> Self {
         Self::MicrosoftGraphPartnersBillingAzureUsage(Box::new(value))
@@ -1418,7 +1418,7 @@ impl From<super::super::microsoft_graph_partners_billing::AzureUsage> for AnyEnt
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_authentication_methods_root")]
+#[cfg(feature = "_reports")]
 impl From<super::super::microsoft_graph_partners_billing::BilledReconciliation>
 for AnyEntity {
     fn from(
@@ -1429,7 +1429,7 @@ for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_authentication_methods_root")]
+#[cfg(feature = "_reports")]
 impl From<super::super::microsoft_graph_partners_billing::BilledUsage> for AnyEntity {
     fn from(value: super::super::microsoft_graph_partners_billing::BilledUsage) -> Self {
         Self::MicrosoftGraphPartnersBillingBilledUsage(Box::new(value))
@@ -1437,7 +1437,7 @@ impl From<super::super::microsoft_graph_partners_billing::BilledUsage> for AnyEn
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_authentication_methods_root")]
+#[cfg(feature = "_reports")]
 impl From<super::super::microsoft_graph_partners_billing::Billing> for AnyEntity {
     fn from(value: super::super::microsoft_graph_partners_billing::Billing) -> Self {
         Self::MicrosoftGraphPartnersBillingBilling(Box::new(value))
@@ -1445,7 +1445,7 @@ impl From<super::super::microsoft_graph_partners_billing::Billing> for AnyEntity
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_authentication_methods_root")]
+#[cfg(feature = "_reports")]
 impl From<super::super::microsoft_graph_partners_billing::BillingReconciliation>
 for AnyEntity {
     fn from(
@@ -1456,7 +1456,7 @@ for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_authentication_methods_root")]
+#[cfg(feature = "_reports")]
 impl From<super::super::microsoft_graph_partners_billing::ExportSuccessOperation>
 for AnyEntity {
     fn from(
@@ -1467,7 +1467,7 @@ for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_authentication_methods_root")]
+#[cfg(feature = "_reports")]
 impl From<super::super::microsoft_graph_partners_billing::FailedOperation>
 for AnyEntity {
     fn from(
@@ -1478,7 +1478,7 @@ for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_authentication_methods_root")]
+#[cfg(feature = "_reports")]
 impl From<super::super::microsoft_graph_partners_billing::Manifest> for AnyEntity {
     fn from(value: super::super::microsoft_graph_partners_billing::Manifest) -> Self {
         Self::MicrosoftGraphPartnersBillingManifest(Box::new(value))
@@ -1486,7 +1486,7 @@ impl From<super::super::microsoft_graph_partners_billing::Manifest> for AnyEntit
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_authentication_methods_root")]
+#[cfg(feature = "_reports")]
 impl From<super::super::microsoft_graph_partners_billing::Operation> for AnyEntity {
     fn from(value: super::super::microsoft_graph_partners_billing::Operation) -> Self {
         Self::MicrosoftGraphPartnersBillingOperation(Box::new(value))
@@ -1494,7 +1494,7 @@ impl From<super::super::microsoft_graph_partners_billing::Operation> for AnyEnti
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_authentication_methods_root")]
+#[cfg(feature = "_reports")]
 impl From<super::super::microsoft_graph_partners_billing::RunningOperation>
 for AnyEntity {
     fn from(
@@ -1505,7 +1505,7 @@ for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_authentication_methods_root")]
+#[cfg(feature = "_reports")]
 impl From<super::super::microsoft_graph_partners_billing::UnbilledReconciliation>
 for AnyEntity {
     fn from(
@@ -1516,7 +1516,7 @@ for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_authentication_methods_root")]
+#[cfg(feature = "_reports")]
 impl From<super::super::microsoft_graph_partners_billing::UnbilledUsage> for AnyEntity {
     fn from(
         value: super::super::microsoft_graph_partners_billing::UnbilledUsage,
@@ -1526,7 +1526,7 @@ impl From<super::super::microsoft_graph_partners_billing::UnbilledUsage> for Any
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_advanced_config_state")]
+#[cfg(feature = "_authentication_method_configurations")]
 impl From<PasskeyAuthenticationMethodTarget> for AnyEntity {
     fn from(value: PasskeyAuthenticationMethodTarget) -> Self {
         Self::PasskeyAuthenticationMethodTarget(Box::new(value))
@@ -1534,7 +1534,7 @@ impl From<PasskeyAuthenticationMethodTarget> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_attestation_enforcement")]
+#[cfg(feature = "_authentication_method_configurations")]
 impl From<PasskeyProfile> for AnyEntity {
     fn from(value: PasskeyProfile) -> Self {
         Self::PasskeyProfile(Box::new(value))
@@ -1550,7 +1550,7 @@ impl From<PasswordAuthenticationMethod> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl From<Payload> for AnyEntity {
     fn from(value: Payload) -> Self {
         Self::Payload(Box::new(value))
@@ -1558,7 +1558,7 @@ impl From<Payload> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_admin_microsoft365_apps")]
+#[cfg(feature = "_admin")]
 impl From<PeopleAdminSettings> for AnyEntity {
     fn from(value: PeopleAdminSettings) -> Self {
         Self::PeopleAdminSettings(Box::new(value))
@@ -1566,7 +1566,7 @@ impl From<PeopleAdminSettings> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_base_item")]
+#[cfg(feature = "_boolean_column")]
 impl From<Permission> for AnyEntity {
     fn from(value: Permission) -> Self {
         Self::Permission(Box::new(value))
@@ -1574,7 +1574,7 @@ impl From<Permission> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_b2b_identity_providers_type")]
+#[cfg(feature = "_policies")]
 impl From<PermissionGrantConditionSet> for AnyEntity {
     fn from(value: PermissionGrantConditionSet) -> Self {
         Self::PermissionGrantConditionSet(Box::new(value))
@@ -1582,7 +1582,7 @@ impl From<PermissionGrantConditionSet> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_policies")]
 impl From<PermissionGrantPolicy> for AnyEntity {
     fn from(value: PermissionGrantPolicy) -> Self {
         Self::PermissionGrantPolicy(Box::new(value))
@@ -1614,7 +1614,7 @@ impl From<PhoneUserConversationMember> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_chat")]
+#[cfg(feature = "_chats")]
 impl From<PinnedChatMessageInfo> for AnyEntity {
     fn from(value: PinnedChatMessageInfo) -> Self {
         Self::PinnedChatMessageInfo(Box::new(value))
@@ -1654,7 +1654,7 @@ impl From<PlannerBucketTaskBoardTaskFormat> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_conversation")]
+#[cfg(feature = "_groups")]
 impl From<PlannerGroup> for AnyEntity {
     fn from(value: PlannerGroup) -> Self {
         Self::PlannerGroup(Box::new(value))
@@ -1718,7 +1718,7 @@ impl From<PlatformCredentialAuthenticationMethod> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_communications")]
 impl From<PlayPromptOperation> for AnyEntity {
     fn from(value: PlayPromptOperation) -> Self {
         Self::PlayPromptOperation(Box::new(value))
@@ -1726,7 +1726,7 @@ impl From<PlayPromptOperation> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_admin_consent_request_policy")]
+#[cfg(feature = "_policies")]
 impl From<PolicyRoot> for AnyEntity {
     fn from(value: PolicyRoot) -> Self {
         Self::PolicyRoot(Box::new(value))
@@ -1734,7 +1734,7 @@ impl From<PolicyRoot> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_b2b_identity_providers_type")]
+#[cfg(feature = "_policies")]
 impl From<PolicyTemplate> for AnyEntity {
     fn from(value: PolicyTemplate) -> Self {
         Self::PolicyTemplate(Box::new(value))
@@ -1742,7 +1742,7 @@ impl From<PolicyTemplate> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_attachment")]
+#[cfg(feature = "_groups")]
 impl From<Post> for AnyEntity {
     fn from(value: Post) -> Self {
         Self::Post(Box::new(value))
@@ -1758,7 +1758,7 @@ impl From<Presence> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_integer_range")]
+#[cfg(feature = "_print")]
 impl From<PrintConnector> for AnyEntity {
     fn from(value: PrintConnector) -> Self {
         Self::PrintConnector(Box::new(value))
@@ -1766,7 +1766,7 @@ impl From<PrintConnector> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_integer_range")]
+#[cfg(feature = "_print")]
 impl From<PrintDocument> for AnyEntity {
     fn from(value: PrintDocument) -> Self {
         Self::PrintDocument(Box::new(value))
@@ -1774,7 +1774,7 @@ impl From<PrintDocument> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_integer_range")]
+#[cfg(feature = "_print")]
 impl From<PrintJob> for AnyEntity {
     fn from(value: PrintJob) -> Self {
         Self::PrintJob(Box::new(value))
@@ -1782,7 +1782,7 @@ impl From<PrintJob> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_integer_range")]
+#[cfg(feature = "_print")]
 impl From<PrintService> for AnyEntity {
     fn from(value: PrintService) -> Self {
         Self::PrintService(Box::new(value))
@@ -1790,7 +1790,7 @@ impl From<PrintService> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_integer_range")]
+#[cfg(feature = "_print")]
 impl From<PrintServiceEndpoint> for AnyEntity {
     fn from(value: PrintServiceEndpoint) -> Self {
         Self::PrintServiceEndpoint(Box::new(value))
@@ -1798,7 +1798,7 @@ impl From<PrintServiceEndpoint> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_integer_range")]
+#[cfg(feature = "_print")]
 impl From<PrintTask> for AnyEntity {
     fn from(value: PrintTask) -> Self {
         Self::PrintTask(Box::new(value))
@@ -1806,7 +1806,7 @@ impl From<PrintTask> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_integer_range")]
+#[cfg(feature = "_print")]
 impl From<PrintTaskDefinition> for AnyEntity {
     fn from(value: PrintTaskDefinition) -> Self {
         Self::PrintTaskDefinition(Box::new(value))
@@ -1814,7 +1814,7 @@ impl From<PrintTaskDefinition> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_integer_range")]
+#[cfg(feature = "_print")]
 impl From<PrintTaskTrigger> for AnyEntity {
     fn from(value: PrintTaskTrigger) -> Self {
         Self::PrintTaskTrigger(Box::new(value))
@@ -1822,7 +1822,7 @@ impl From<PrintTaskTrigger> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_authentication_methods_root")]
+#[cfg(feature = "_reports")]
 impl From<PrintUsageByPrinter> for AnyEntity {
     fn from(value: PrintUsageByPrinter) -> Self {
         Self::PrintUsageByPrinter(Box::new(value))
@@ -1830,7 +1830,7 @@ impl From<PrintUsageByPrinter> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_authentication_methods_root")]
+#[cfg(feature = "_reports")]
 impl From<PrintUsageByUser> for AnyEntity {
     fn from(value: PrintUsageByUser) -> Self {
         Self::PrintUsageByUser(Box::new(value))
@@ -1838,7 +1838,7 @@ impl From<PrintUsageByUser> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_integer_range")]
+#[cfg(feature = "_print")]
 impl From<Printer> for AnyEntity {
     fn from(value: Printer) -> Self {
         Self::Printer(Box::new(value))
@@ -1846,7 +1846,7 @@ impl From<Printer> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_integer_range")]
+#[cfg(feature = "_print")]
 impl From<PrinterCreateOperation> for AnyEntity {
     fn from(value: PrinterCreateOperation) -> Self {
         Self::PrinterCreateOperation(Box::new(value))
@@ -1854,7 +1854,7 @@ impl From<PrinterCreateOperation> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_integer_range")]
+#[cfg(feature = "_print")]
 impl From<PrinterShare> for AnyEntity {
     fn from(value: PrinterShare) -> Self {
         Self::PrinterShare(Box::new(value))
@@ -1862,7 +1862,7 @@ impl From<PrinterShare> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl From<PrivilegedAccessGroup> for AnyEntity {
     fn from(value: PrivilegedAccessGroup) -> Self {
         Self::PrivilegedAccessGroup(Box::new(value))
@@ -1870,7 +1870,7 @@ impl From<PrivilegedAccessGroup> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl From<PrivilegedAccessGroupAssignmentSchedule> for AnyEntity {
     fn from(value: PrivilegedAccessGroupAssignmentSchedule) -> Self {
         Self::PrivilegedAccessGroupAssignmentSchedule(Box::new(value))
@@ -1878,7 +1878,7 @@ impl From<PrivilegedAccessGroupAssignmentSchedule> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl From<PrivilegedAccessGroupAssignmentScheduleInstance> for AnyEntity {
     fn from(value: PrivilegedAccessGroupAssignmentScheduleInstance) -> Self {
         Self::PrivilegedAccessGroupAssignmentScheduleInstance(Box::new(value))
@@ -1886,7 +1886,7 @@ impl From<PrivilegedAccessGroupAssignmentScheduleInstance> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl From<PrivilegedAccessGroupAssignmentScheduleRequest> for AnyEntity {
     fn from(value: PrivilegedAccessGroupAssignmentScheduleRequest) -> Self {
         Self::PrivilegedAccessGroupAssignmentScheduleRequest(Box::new(value))
@@ -1894,7 +1894,7 @@ impl From<PrivilegedAccessGroupAssignmentScheduleRequest> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl From<PrivilegedAccessGroupEligibilitySchedule> for AnyEntity {
     fn from(value: PrivilegedAccessGroupEligibilitySchedule) -> Self {
         Self::PrivilegedAccessGroupEligibilitySchedule(Box::new(value))
@@ -1902,7 +1902,7 @@ impl From<PrivilegedAccessGroupEligibilitySchedule> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl From<PrivilegedAccessGroupEligibilityScheduleInstance> for AnyEntity {
     fn from(value: PrivilegedAccessGroupEligibilityScheduleInstance) -> Self {
         Self::PrivilegedAccessGroupEligibilityScheduleInstance(Box::new(value))
@@ -1910,7 +1910,7 @@ impl From<PrivilegedAccessGroupEligibilityScheduleInstance> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl From<PrivilegedAccessGroupEligibilityScheduleRequest> for AnyEntity {
     fn from(value: PrivilegedAccessGroupEligibilityScheduleRequest) -> Self {
         Self::PrivilegedAccessGroupEligibilityScheduleRequest(Box::new(value))
@@ -1918,7 +1918,7 @@ impl From<PrivilegedAccessGroupEligibilityScheduleRequest> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl From<PrivilegedAccessRoot> for AnyEntity {
     fn from(value: PrivilegedAccessRoot) -> Self {
         Self::PrivilegedAccessRoot(Box::new(value))
@@ -1926,7 +1926,7 @@ impl From<PrivilegedAccessRoot> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_admin_microsoft365_apps")]
+#[cfg(feature = "_admin")]
 impl From<ProfileCardProperty> for AnyEntity {
     fn from(value: ProfileCardProperty) -> Self {
         Self::ProfileCardProperty(Box::new(value))
@@ -1934,7 +1934,7 @@ impl From<ProfileCardProperty> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_clonable_team_parts")]
+#[cfg(feature = "_profile_photo")]
 impl From<ProfilePhoto> for AnyEntity {
     fn from(value: ProfilePhoto) -> Self {
         Self::ProfilePhoto(Box::new(value))
@@ -1942,7 +1942,7 @@ impl From<ProfilePhoto> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_admin_microsoft365_apps")]
+#[cfg(feature = "_admin")]
 impl From<ProfilePropertySetting> for AnyEntity {
     fn from(value: ProfilePropertySetting) -> Self {
         Self::ProfilePropertySetting(Box::new(value))
@@ -1950,7 +1950,7 @@ impl From<ProfilePropertySetting> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_admin_microsoft365_apps")]
+#[cfg(feature = "_admin")]
 impl From<ProfileSource> for AnyEntity {
     fn from(value: ProfileSource) -> Self {
         Self::ProfileSource(Box::new(value))
@@ -1958,7 +1958,7 @@ impl From<ProfileSource> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_admin_microsoft365_apps")]
+#[cfg(feature = "_admin")]
 impl From<PronounsSettings> for AnyEntity {
     fn from(value: PronounsSettings) -> Self {
         Self::PronounsSettings(Box::new(value))
@@ -1966,7 +1966,7 @@ impl From<PronounsSettings> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_applied_conditional_access_policy")]
+#[cfg(feature = "_audit_logs")]
 impl From<ProvisioningObjectSummary> for AnyEntity {
     fn from(value: ProvisioningObjectSummary) -> Self {
         Self::ProvisioningObjectSummary(Box::new(value))
@@ -1974,7 +1974,7 @@ impl From<ProvisioningObjectSummary> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_allowed_value")]
+#[cfg(feature = "_directory")]
 impl From<PublicKeyInfrastructureRoot> for AnyEntity {
     fn from(value: PublicKeyInfrastructureRoot) -> Self {
         Self::PublicKeyInfrastructureRoot(Box::new(value))
@@ -1998,7 +1998,7 @@ impl From<QrCodePinAuthenticationMethod> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_advanced_config_state")]
+#[cfg(feature = "_authentication_method_configurations")]
 impl From<QrCodePinAuthenticationMethodConfiguration> for AnyEntity {
     fn from(value: QrCodePinAuthenticationMethodConfiguration) -> Self {
         Self::QrCodePinAuthenticationMethodConfiguration(Box::new(value))
@@ -2014,7 +2014,7 @@ impl From<QrPin> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_app_scope")]
+#[cfg(feature = "_role_management")]
 impl From<RbacApplication> for AnyEntity {
     fn from(value: RbacApplication) -> Self {
         Self::RbacApplication(Box::new(value))
@@ -2022,7 +2022,7 @@ impl From<RbacApplication> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_challenging_word")]
+#[cfg(feature = "_education")]
 impl From<ReadingAssignmentSubmission> for AnyEntity {
     fn from(value: ReadingAssignmentSubmission) -> Self {
         Self::ReadingAssignmentSubmission(Box::new(value))
@@ -2030,7 +2030,7 @@ impl From<ReadingAssignmentSubmission> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_challenging_word")]
+#[cfg(feature = "_education")]
 impl From<ReadingCoachPassage> for AnyEntity {
     fn from(value: ReadingCoachPassage) -> Self {
         Self::ReadingCoachPassage(Box::new(value))
@@ -2038,7 +2038,7 @@ impl From<ReadingCoachPassage> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_communications")]
 impl From<RecordOperation> for AnyEntity {
     fn from(value: RecordOperation) -> Self {
         Self::RecordOperation(Box::new(value))
@@ -2054,7 +2054,7 @@ impl From<RecycleBin> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_recycle_bin")]
+#[cfg(feature = "_storage")]
 impl From<RecycleBinItem> for AnyEntity {
     fn from(value: RecycleBinItem) -> Self {
         Self::RecycleBinItem(Box::new(value))
@@ -2070,7 +2070,7 @@ impl From<ReferenceAttachment> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_challenging_word")]
+#[cfg(feature = "_education")]
 impl From<ReflectCheckInResponse> for AnyEntity {
     fn from(value: ReflectCheckInResponse) -> Self {
         Self::ReflectCheckInResponse(Box::new(value))
@@ -2078,7 +2078,7 @@ impl From<ReflectCheckInResponse> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_authentication_methods_root")]
+#[cfg(feature = "_reports")]
 impl From<RelyingPartyDetailedSummary> for AnyEntity {
     fn from(value: RelyingPartyDetailedSummary) -> Self {
         Self::RelyingPartyDetailedSummary(Box::new(value))
@@ -2086,7 +2086,7 @@ impl From<RelyingPartyDetailedSummary> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl From<RemoteAssistancePartner> for AnyEntity {
     fn from(value: RemoteAssistancePartner) -> Self {
         Self::RemoteAssistancePartner(Box::new(value))
@@ -2094,7 +2094,7 @@ impl From<RemoteAssistancePartner> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_approved_client_app")]
+#[cfg(feature = "_service_principals")]
 impl From<RemoteDesktopSecurityConfiguration> for AnyEntity {
     fn from(value: RemoteDesktopSecurityConfiguration) -> Self {
         Self::RemoteDesktopSecurityConfiguration(Box::new(value))
@@ -2102,7 +2102,7 @@ impl From<RemoteDesktopSecurityConfiguration> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_directory")]
 impl From<RemoteTenantGroup> for AnyEntity {
     fn from(value: RemoteTenantGroup) -> Self {
         Self::RemoteTenantGroup(Box::new(value))
@@ -2110,7 +2110,7 @@ impl From<RemoteTenantGroup> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_challenging_word")]
+#[cfg(feature = "_education")]
 impl From<ReportsRoot> for AnyEntity {
     fn from(value: ReportsRoot) -> Self {
         Self::ReportsRoot(Box::new(value))
@@ -2126,7 +2126,7 @@ impl From<Request> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_delegated_admin_access_assignment")]
+#[cfg(feature = "_tenant_relationships")]
 impl From<ResellerDelegatedAdminRelationship> for AnyEntity {
     fn from(value: ResellerDelegatedAdminRelationship) -> Self {
         Self::ResellerDelegatedAdminRelationship(Box::new(value))
@@ -2134,7 +2134,7 @@ impl From<ResellerDelegatedAdminRelationship> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl From<ResourceOperation> for AnyEntity {
     fn from(value: ResourceOperation) -> Self {
         Self::ResourceOperation(Box::new(value))
@@ -2142,7 +2142,7 @@ impl From<ResourceOperation> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_resource_specific_permission_grant")]
 impl From<ResourceSpecificPermissionGrant> for AnyEntity {
     fn from(value: ResourceSpecificPermissionGrant) -> Self {
         Self::ResourceSpecificPermissionGrant(Box::new(value))
@@ -2150,7 +2150,7 @@ impl From<ResourceSpecificPermissionGrant> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_artifact_restore_status")]
 impl From<RestoreArtifactBase> for AnyEntity {
     fn from(value: RestoreArtifactBase) -> Self {
         Self::RestoreArtifactBase(Box::new(value))
@@ -2158,7 +2158,7 @@ impl From<RestoreArtifactBase> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_artifact_restore_status")]
 impl From<RestoreArtifactsBulkRequestBase> for AnyEntity {
     fn from(value: RestoreArtifactsBulkRequestBase) -> Self {
         Self::RestoreArtifactsBulkRequestBase(Box::new(value))
@@ -2166,7 +2166,7 @@ impl From<RestoreArtifactsBulkRequestBase> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 impl From<RestorePoint> for AnyEntity {
     fn from(value: RestorePoint) -> Self {
         Self::RestorePoint(Box::new(value))
@@ -2174,7 +2174,7 @@ impl From<RestorePoint> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 impl From<RestoreSessionBase> for AnyEntity {
     fn from(value: RestoreSessionBase) -> Self {
         Self::RestoreSessionBase(Box::new(value))
@@ -2182,7 +2182,7 @@ impl From<RestoreSessionBase> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_rich_long_running_operation")]
+#[cfg(feature = "_column_link")]
 impl From<RichLongRunningOperation> for AnyEntity {
     fn from(value: RichLongRunningOperation) -> Self {
         Self::RichLongRunningOperation(Box::new(value))
@@ -2190,7 +2190,7 @@ impl From<RichLongRunningOperation> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_activity_type")]
+#[cfg(feature = "_identity_protection")]
 impl From<RiskDetection> for AnyEntity {
     fn from(value: RiskDetection) -> Self {
         Self::RiskDetection(Box::new(value))
@@ -2198,7 +2198,7 @@ impl From<RiskDetection> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_activity_type")]
+#[cfg(feature = "_identity_protection")]
 impl From<RiskyServicePrincipal> for AnyEntity {
     fn from(value: RiskyServicePrincipal) -> Self {
         Self::RiskyServicePrincipal(Box::new(value))
@@ -2206,7 +2206,7 @@ impl From<RiskyServicePrincipal> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_activity_type")]
+#[cfg(feature = "_identity_protection")]
 impl From<RiskyServicePrincipalHistoryItem> for AnyEntity {
     fn from(value: RiskyServicePrincipalHistoryItem) -> Self {
         Self::RiskyServicePrincipalHistoryItem(Box::new(value))
@@ -2214,7 +2214,7 @@ impl From<RiskyServicePrincipalHistoryItem> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_activity_type")]
+#[cfg(feature = "_identity_protection")]
 impl From<RiskyUser> for AnyEntity {
     fn from(value: RiskyUser) -> Self {
         Self::RiskyUser(Box::new(value))
@@ -2222,7 +2222,7 @@ impl From<RiskyUser> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_activity_type")]
+#[cfg(feature = "_identity_protection")]
 impl From<RiskyUserHistoryItem> for AnyEntity {
     fn from(value: RiskyUserHistoryItem) -> Self {
         Self::RiskyUserHistoryItem(Box::new(value))
@@ -2230,7 +2230,7 @@ impl From<RiskyUserHistoryItem> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl From<RoleAssignment> for AnyEntity {
     fn from(value: RoleAssignment) -> Self {
         Self::RoleAssignment(Box::new(value))
@@ -2238,7 +2238,7 @@ impl From<RoleAssignment> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl From<RoleDefinition> for AnyEntity {
     fn from(value: RoleDefinition) -> Self {
         Self::RoleDefinition(Box::new(value))
@@ -2246,7 +2246,7 @@ impl From<RoleDefinition> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_assigned_place_mode")]
+#[cfg(feature = "_places")]
 impl From<Room> for AnyEntity {
     fn from(value: Room) -> Self {
         Self::Room(Box::new(value))
@@ -2254,7 +2254,7 @@ impl From<Room> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_assigned_place_mode")]
+#[cfg(feature = "_places")]
 impl From<RoomList> for AnyEntity {
     fn from(value: RoomList) -> Self {
         Self::RoomList(Box::new(value))
@@ -2270,7 +2270,7 @@ impl From<SamlOrWsFedExternalDomainFederation> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_clonable_team_parts")]
+#[cfg(feature = "_teams")]
 impl From<Schedule> for AnyEntity {
     fn from(value: Schedule) -> Self {
         Self::Schedule(Box::new(value))
@@ -2278,7 +2278,7 @@ impl From<Schedule> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_clonable_team_parts")]
+#[cfg(feature = "_teams")]
 impl From<SchedulingGroup> for AnyEntity {
     fn from(value: SchedulingGroup) -> Self {
         Self::SchedulingGroup(Box::new(value))
@@ -2286,7 +2286,7 @@ impl From<SchedulingGroup> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_extension_schema_property")]
+#[cfg(feature = "_schema_extensions")]
 impl From<SchemaExtension> for AnyEntity {
     fn from(value: SchemaExtension) -> Self {
         Self::SchemaExtension(Box::new(value))
@@ -2302,7 +2302,7 @@ impl From<ScopedRoleMembership> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_device_platform_type")]
+#[cfg(feature = "_search")]
 impl From<super::super::microsoft_graph_search::Acronym> for AnyEntity {
     fn from(value: super::super::microsoft_graph_search::Acronym) -> Self {
         Self::MicrosoftGraphSearchAcronym(Box::new(value))
@@ -2310,7 +2310,7 @@ impl From<super::super::microsoft_graph_search::Acronym> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_device_platform_type")]
+#[cfg(feature = "_search")]
 impl From<super::super::microsoft_graph_search::Bookmark> for AnyEntity {
     fn from(value: super::super::microsoft_graph_search::Bookmark) -> Self {
         Self::MicrosoftGraphSearchBookmark(Box::new(value))
@@ -2318,7 +2318,7 @@ impl From<super::super::microsoft_graph_search::Bookmark> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_device_platform_type")]
+#[cfg(feature = "_search")]
 impl From<super::super::microsoft_graph_search::Qna> for AnyEntity {
     fn from(value: super::super::microsoft_graph_search::Qna) -> Self {
         Self::MicrosoftGraphSearchQna(Box::new(value))
@@ -2326,7 +2326,7 @@ impl From<super::super::microsoft_graph_search::Qna> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_device_platform_type")]
+#[cfg(feature = "_identity_2")]
 impl From<super::super::microsoft_graph_search::SearchAnswer> for AnyEntity {
     fn from(value: super::super::microsoft_graph_search::SearchAnswer) -> Self {
         Self::MicrosoftGraphSearchSearchAnswer(Box::new(value))
@@ -2334,7 +2334,7 @@ impl From<super::super::microsoft_graph_search::SearchAnswer> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_device_platform_type")]
+#[cfg(feature = "_search")]
 impl From<SearchEntity> for AnyEntity {
     fn from(value: SearchEntity) -> Self {
         Self::SearchEntity(Box::new(value))
@@ -2342,7 +2342,7 @@ impl From<SearchEntity> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_assigned_place_mode")]
+#[cfg(feature = "_places")]
 impl From<Section> for AnyEntity {
     fn from(value: Section) -> Self {
         Self::Section(Box::new(value))
@@ -2358,7 +2358,7 @@ impl From<SectionGroup> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_assigned_place_mode")]
+#[cfg(feature = "_places")]
 impl From<SectionMap> for AnyEntity {
     fn from(value: SectionMap) -> Self {
         Self::SectionMap(Box::new(value))
@@ -2366,7 +2366,7 @@ impl From<SectionMap> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl From<SecureScore> for AnyEntity {
     fn from(value: SecureScore) -> Self {
         Self::SecureScore(Box::new(value))
@@ -2374,7 +2374,7 @@ impl From<SecureScore> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl From<SecureScoreControlProfile> for AnyEntity {
     fn from(value: SecureScoreControlProfile) -> Self {
         Self::SecureScoreControlProfile(Box::new(value))
@@ -2382,7 +2382,7 @@ impl From<SecureScoreControlProfile> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl From<super::super::microsoft_graph_security::Alert> for AnyEntity {
     fn from(value: super::super::microsoft_graph_security::Alert) -> Self {
         Self::MicrosoftGraphSecurityAlert(Box::new(value))
@@ -2390,7 +2390,7 @@ impl From<super::super::microsoft_graph_security::Alert> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl From<super::super::microsoft_graph_security::AnalyzedEmail> for AnyEntity {
     fn from(value: super::super::microsoft_graph_security::AnalyzedEmail) -> Self {
         Self::MicrosoftGraphSecurityAnalyzedEmail(Box::new(value))
@@ -2398,7 +2398,7 @@ impl From<super::super::microsoft_graph_security::AnalyzedEmail> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl From<super::super::microsoft_graph_security::Article> for AnyEntity {
     fn from(value: super::super::microsoft_graph_security::Article) -> Self {
         Self::MicrosoftGraphSecurityArticle(Box::new(value))
@@ -2406,7 +2406,7 @@ impl From<super::super::microsoft_graph_security::Article> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl From<super::super::microsoft_graph_security::ArticleIndicator> for AnyEntity {
     fn from(value: super::super::microsoft_graph_security::ArticleIndicator) -> Self {
         Self::MicrosoftGraphSecurityArticleIndicator(Box::new(value))
@@ -2414,7 +2414,7 @@ impl From<super::super::microsoft_graph_security::ArticleIndicator> for AnyEntit
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl From<super::super::microsoft_graph_security::AuditCoreRoot> for AnyEntity {
     fn from(value: super::super::microsoft_graph_security::AuditCoreRoot) -> Self {
         Self::MicrosoftGraphSecurityAuditCoreRoot(Box::new(value))
@@ -2422,7 +2422,7 @@ impl From<super::super::microsoft_graph_security::AuditCoreRoot> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl From<super::super::microsoft_graph_security::AuditLogQuery> for AnyEntity {
     fn from(value: super::super::microsoft_graph_security::AuditLogQuery) -> Self {
         Self::MicrosoftGraphSecurityAuditLogQuery(Box::new(value))
@@ -2430,7 +2430,7 @@ impl From<super::super::microsoft_graph_security::AuditLogQuery> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl From<super::super::microsoft_graph_security::AuditLogRecord> for AnyEntity {
     fn from(value: super::super::microsoft_graph_security::AuditLogRecord) -> Self {
         Self::MicrosoftGraphSecurityAuditLogRecord(Box::new(value))
@@ -2438,7 +2438,7 @@ impl From<super::super::microsoft_graph_security::AuditLogRecord> for AnyEntity 
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl From<super::super::microsoft_graph_security::AuthorityTemplate> for AnyEntity {
     fn from(value: super::super::microsoft_graph_security::AuthorityTemplate) -> Self {
         Self::MicrosoftGraphSecurityAuthorityTemplate(Box::new(value))
@@ -2446,7 +2446,7 @@ impl From<super::super::microsoft_graph_security::AuthorityTemplate> for AnyEnti
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl From<super::super::microsoft_graph_security::AutoAuditingConfiguration>
 for AnyEntity {
     fn from(
@@ -2457,7 +2457,7 @@ for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl From<super::super::microsoft_graph_security::CaseOperation> for AnyEntity {
     fn from(value: super::super::microsoft_graph_security::CaseOperation) -> Self {
         Self::MicrosoftGraphSecurityCaseOperation(Box::new(value))
@@ -2465,7 +2465,7 @@ impl From<super::super::microsoft_graph_security::CaseOperation> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl From<super::super::microsoft_graph_security::CasesRoot> for AnyEntity {
     fn from(value: super::super::microsoft_graph_security::CasesRoot) -> Self {
         Self::MicrosoftGraphSecurityCasesRoot(Box::new(value))
@@ -2473,7 +2473,7 @@ impl From<super::super::microsoft_graph_security::CasesRoot> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl From<super::super::microsoft_graph_security::CategoryTemplate> for AnyEntity {
     fn from(value: super::super::microsoft_graph_security::CategoryTemplate) -> Self {
         Self::MicrosoftGraphSecurityCategoryTemplate(Box::new(value))
@@ -2481,7 +2481,7 @@ impl From<super::super::microsoft_graph_security::CategoryTemplate> for AnyEntit
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl From<super::super::microsoft_graph_security::CitationTemplate> for AnyEntity {
     fn from(value: super::super::microsoft_graph_security::CitationTemplate) -> Self {
         Self::MicrosoftGraphSecurityCitationTemplate(Box::new(value))
@@ -2489,7 +2489,7 @@ impl From<super::super::microsoft_graph_security::CitationTemplate> for AnyEntit
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl From<super::super::microsoft_graph_security::DepartmentTemplate> for AnyEntity {
     fn from(value: super::super::microsoft_graph_security::DepartmentTemplate) -> Self {
         Self::MicrosoftGraphSecurityDepartmentTemplate(Box::new(value))
@@ -2497,7 +2497,7 @@ impl From<super::super::microsoft_graph_security::DepartmentTemplate> for AnyEnt
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl From<super::super::microsoft_graph_security::EdiscoveryAddToReviewSetOperation>
 for AnyEntity {
     fn from(
@@ -2508,7 +2508,7 @@ for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl From<super::super::microsoft_graph_security::EdiscoveryCase> for AnyEntity {
     fn from(value: super::super::microsoft_graph_security::EdiscoveryCase) -> Self {
         Self::MicrosoftGraphSecurityEdiscoveryCase(Box::new(value))
@@ -2516,7 +2516,7 @@ impl From<super::super::microsoft_graph_security::EdiscoveryCase> for AnyEntity 
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl From<super::super::microsoft_graph_security::EdiscoveryCaseMember> for AnyEntity {
     fn from(
         value: super::super::microsoft_graph_security::EdiscoveryCaseMember,
@@ -2526,7 +2526,7 @@ impl From<super::super::microsoft_graph_security::EdiscoveryCaseMember> for AnyE
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl From<super::super::microsoft_graph_security::EdiscoveryCaseSettings> for AnyEntity {
     fn from(
         value: super::super::microsoft_graph_security::EdiscoveryCaseSettings,
@@ -2536,7 +2536,7 @@ impl From<super::super::microsoft_graph_security::EdiscoveryCaseSettings> for An
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl From<super::super::microsoft_graph_security::EdiscoveryCustodian> for AnyEntity {
     fn from(value: super::super::microsoft_graph_security::EdiscoveryCustodian) -> Self {
         Self::MicrosoftGraphSecurityEdiscoveryCustodian(Box::new(value))
@@ -2544,7 +2544,7 @@ impl From<super::super::microsoft_graph_security::EdiscoveryCustodian> for AnyEn
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl From<super::super::microsoft_graph_security::EdiscoveryEstimateOperation>
 for AnyEntity {
     fn from(
@@ -2555,7 +2555,7 @@ for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl From<super::super::microsoft_graph_security::EdiscoveryExportOperation>
 for AnyEntity {
     fn from(
@@ -2566,7 +2566,7 @@ for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl From<super::super::microsoft_graph_security::EdiscoveryHoldOperation>
 for AnyEntity {
     fn from(
@@ -2577,7 +2577,7 @@ for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl From<super::super::microsoft_graph_security::EdiscoveryHoldPolicySyncOperation>
 for AnyEntity {
     fn from(
@@ -2588,7 +2588,7 @@ for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl From<super::super::microsoft_graph_security::EdiscoveryIndexOperation>
 for AnyEntity {
     fn from(
@@ -2599,7 +2599,7 @@ for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl From<super::super::microsoft_graph_security::EdiscoveryNoncustodialDataSource>
 for AnyEntity {
     fn from(
@@ -2610,7 +2610,7 @@ for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl From<super::super::microsoft_graph_security::EdiscoveryPurgeDataOperation>
 for AnyEntity {
     fn from(
@@ -2621,7 +2621,7 @@ for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl From<super::super::microsoft_graph_security::EdiscoveryReviewSet> for AnyEntity {
     fn from(value: super::super::microsoft_graph_security::EdiscoveryReviewSet) -> Self {
         Self::MicrosoftGraphSecurityEdiscoveryReviewSet(Box::new(value))
@@ -2629,7 +2629,7 @@ impl From<super::super::microsoft_graph_security::EdiscoveryReviewSet> for AnyEn
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl From<super::super::microsoft_graph_security::EdiscoveryReviewSetQuery>
 for AnyEntity {
     fn from(
@@ -2640,7 +2640,7 @@ for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl From<super::super::microsoft_graph_security::EdiscoveryReviewTag> for AnyEntity {
     fn from(value: super::super::microsoft_graph_security::EdiscoveryReviewTag) -> Self {
         Self::MicrosoftGraphSecurityEdiscoveryReviewTag(Box::new(value))
@@ -2648,7 +2648,7 @@ impl From<super::super::microsoft_graph_security::EdiscoveryReviewTag> for AnyEn
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl From<super::super::microsoft_graph_security::EdiscoverySearch> for AnyEntity {
     fn from(value: super::super::microsoft_graph_security::EdiscoverySearch) -> Self {
         Self::MicrosoftGraphSecurityEdiscoverySearch(Box::new(value))
@@ -2656,7 +2656,7 @@ impl From<super::super::microsoft_graph_security::EdiscoverySearch> for AnyEntit
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl From<super::super::microsoft_graph_security::EdiscoverySearchExportOperation>
 for AnyEntity {
     fn from(
@@ -2667,7 +2667,7 @@ for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl From<super::super::microsoft_graph_security::EdiscoveryTagOperation> for AnyEntity {
     fn from(
         value: super::super::microsoft_graph_security::EdiscoveryTagOperation,
@@ -2677,7 +2677,7 @@ impl From<super::super::microsoft_graph_security::EdiscoveryTagOperation> for An
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl From<super::super::microsoft_graph_security::FilePlanDescriptor> for AnyEntity {
     fn from(value: super::super::microsoft_graph_security::FilePlanDescriptor) -> Self {
         Self::MicrosoftGraphSecurityFilePlanDescriptor(Box::new(value))
@@ -2685,7 +2685,7 @@ impl From<super::super::microsoft_graph_security::FilePlanDescriptor> for AnyEnt
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_activity_metadata")]
 impl From<super::super::microsoft_graph_security::FilePlanDescriptorTemplate>
 for AnyEntity {
     fn from(
@@ -2696,7 +2696,7 @@ for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl From<super::super::microsoft_graph_security::FilePlanReferenceTemplate>
 for AnyEntity {
     fn from(
@@ -2707,7 +2707,7 @@ for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl From<super::super::microsoft_graph_security::HealthIssue> for AnyEntity {
     fn from(value: super::super::microsoft_graph_security::HealthIssue) -> Self {
         Self::MicrosoftGraphSecurityHealthIssue(Box::new(value))
@@ -2715,7 +2715,7 @@ impl From<super::super::microsoft_graph_security::HealthIssue> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl From<super::super::microsoft_graph_security::HostComponent> for AnyEntity {
     fn from(value: super::super::microsoft_graph_security::HostComponent) -> Self {
         Self::MicrosoftGraphSecurityHostComponent(Box::new(value))
@@ -2723,7 +2723,7 @@ impl From<super::super::microsoft_graph_security::HostComponent> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl From<super::super::microsoft_graph_security::HostCookie> for AnyEntity {
     fn from(value: super::super::microsoft_graph_security::HostCookie) -> Self {
         Self::MicrosoftGraphSecurityHostCookie(Box::new(value))
@@ -2731,7 +2731,7 @@ impl From<super::super::microsoft_graph_security::HostCookie> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl From<super::super::microsoft_graph_security::HostPair> for AnyEntity {
     fn from(value: super::super::microsoft_graph_security::HostPair) -> Self {
         Self::MicrosoftGraphSecurityHostPair(Box::new(value))
@@ -2739,7 +2739,7 @@ impl From<super::super::microsoft_graph_security::HostPair> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl From<super::super::microsoft_graph_security::HostPort> for AnyEntity {
     fn from(value: super::super::microsoft_graph_security::HostPort) -> Self {
         Self::MicrosoftGraphSecurityHostPort(Box::new(value))
@@ -2747,7 +2747,7 @@ impl From<super::super::microsoft_graph_security::HostPort> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl From<super::super::microsoft_graph_security::HostReputation> for AnyEntity {
     fn from(value: super::super::microsoft_graph_security::HostReputation) -> Self {
         Self::MicrosoftGraphSecurityHostReputation(Box::new(value))
@@ -2755,7 +2755,7 @@ impl From<super::super::microsoft_graph_security::HostReputation> for AnyEntity 
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl From<super::super::microsoft_graph_security::HostSslCertificate> for AnyEntity {
     fn from(value: super::super::microsoft_graph_security::HostSslCertificate) -> Self {
         Self::MicrosoftGraphSecurityHostSslCertificate(Box::new(value))
@@ -2763,7 +2763,7 @@ impl From<super::super::microsoft_graph_security::HostSslCertificate> for AnyEnt
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl From<super::super::microsoft_graph_security::HostTracker> for AnyEntity {
     fn from(value: super::super::microsoft_graph_security::HostTracker) -> Self {
         Self::MicrosoftGraphSecurityHostTracker(Box::new(value))
@@ -2771,7 +2771,7 @@ impl From<super::super::microsoft_graph_security::HostTracker> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl From<super::super::microsoft_graph_security::Hostname> for AnyEntity {
     fn from(value: super::super::microsoft_graph_security::Hostname) -> Self {
         Self::MicrosoftGraphSecurityHostname(Box::new(value))
@@ -2779,7 +2779,7 @@ impl From<super::super::microsoft_graph_security::Hostname> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl From<super::super::microsoft_graph_security::IdentityContainer> for AnyEntity {
     fn from(value: super::super::microsoft_graph_security::IdentityContainer) -> Self {
         Self::MicrosoftGraphSecurityIdentityContainer(Box::new(value))
@@ -2787,7 +2787,7 @@ impl From<super::super::microsoft_graph_security::IdentityContainer> for AnyEnti
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl From<super::super::microsoft_graph_security::Incident> for AnyEntity {
     fn from(value: super::super::microsoft_graph_security::Incident) -> Self {
         Self::MicrosoftGraphSecurityIncident(Box::new(value))
@@ -2795,7 +2795,7 @@ impl From<super::super::microsoft_graph_security::Incident> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl From<super::super::microsoft_graph_security::IntelligenceProfile> for AnyEntity {
     fn from(value: super::super::microsoft_graph_security::IntelligenceProfile) -> Self {
         Self::MicrosoftGraphSecurityIntelligenceProfile(Box::new(value))
@@ -2803,7 +2803,7 @@ impl From<super::super::microsoft_graph_security::IntelligenceProfile> for AnyEn
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl From<super::super::microsoft_graph_security::IntelligenceProfileIndicator>
 for AnyEntity {
     fn from(
@@ -2814,7 +2814,7 @@ for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl From<super::super::microsoft_graph_security::IpAddress> for AnyEntity {
     fn from(value: super::super::microsoft_graph_security::IpAddress) -> Self {
         Self::MicrosoftGraphSecurityIpAddress(Box::new(value))
@@ -2822,7 +2822,7 @@ impl From<super::super::microsoft_graph_security::IpAddress> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl From<super::super::microsoft_graph_security::LabelsRoot> for AnyEntity {
     fn from(value: super::super::microsoft_graph_security::LabelsRoot) -> Self {
         Self::MicrosoftGraphSecurityLabelsRoot(Box::new(value))
@@ -2830,7 +2830,7 @@ impl From<super::super::microsoft_graph_security::LabelsRoot> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_me")]
+#[cfg(feature = "_activities_container")]
 impl From<super::super::microsoft_graph_security::NetworkAdapter> for AnyEntity {
     fn from(value: super::super::microsoft_graph_security::NetworkAdapter) -> Self {
         Self::MicrosoftGraphSecurityNetworkAdapter(Box::new(value))
@@ -2838,7 +2838,7 @@ impl From<super::super::microsoft_graph_security::NetworkAdapter> for AnyEntity 
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl From<super::super::microsoft_graph_security::PassiveDnsRecord> for AnyEntity {
     fn from(value: super::super::microsoft_graph_security::PassiveDnsRecord) -> Self {
         Self::MicrosoftGraphSecurityPassiveDnsRecord(Box::new(value))
@@ -2846,7 +2846,7 @@ impl From<super::super::microsoft_graph_security::PassiveDnsRecord> for AnyEntit
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl From<super::super::microsoft_graph_security::RetentionEvent> for AnyEntity {
     fn from(value: super::super::microsoft_graph_security::RetentionEvent) -> Self {
         Self::MicrosoftGraphSecurityRetentionEvent(Box::new(value))
@@ -2854,7 +2854,7 @@ impl From<super::super::microsoft_graph_security::RetentionEvent> for AnyEntity 
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl From<super::super::microsoft_graph_security::RetentionEventType> for AnyEntity {
     fn from(value: super::super::microsoft_graph_security::RetentionEventType) -> Self {
         Self::MicrosoftGraphSecurityRetentionEventType(Box::new(value))
@@ -2862,7 +2862,7 @@ impl From<super::super::microsoft_graph_security::RetentionEventType> for AnyEnt
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl From<super::super::microsoft_graph_security::RetentionLabel> for AnyEntity {
     fn from(value: super::super::microsoft_graph_security::RetentionLabel) -> Self {
         Self::MicrosoftGraphSecurityRetentionLabel(Box::new(value))
@@ -2870,7 +2870,7 @@ impl From<super::super::microsoft_graph_security::RetentionLabel> for AnyEntity 
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl From<super::super::microsoft_graph_security::Sensor> for AnyEntity {
     fn from(value: super::super::microsoft_graph_security::Sensor) -> Self {
         Self::MicrosoftGraphSecuritySensor(Box::new(value))
@@ -2878,7 +2878,7 @@ impl From<super::super::microsoft_graph_security::Sensor> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl From<super::super::microsoft_graph_security::SensorCandidate> for AnyEntity {
     fn from(value: super::super::microsoft_graph_security::SensorCandidate) -> Self {
         Self::MicrosoftGraphSecuritySensorCandidate(Box::new(value))
@@ -2886,7 +2886,7 @@ impl From<super::super::microsoft_graph_security::SensorCandidate> for AnyEntity
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl From<super::super::microsoft_graph_security::SensorCandidateActivationConfiguration>
 for AnyEntity {
     fn from(
@@ -2899,7 +2899,7 @@ for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl From<super::super::microsoft_graph_security::SettingsContainer> for AnyEntity {
     fn from(value: super::super::microsoft_graph_security::SettingsContainer) -> Self {
         Self::MicrosoftGraphSecuritySettingsContainer(Box::new(value))
@@ -2907,7 +2907,7 @@ impl From<super::super::microsoft_graph_security::SettingsContainer> for AnyEnti
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl From<super::super::microsoft_graph_security::SiteSource> for AnyEntity {
     fn from(value: super::super::microsoft_graph_security::SiteSource) -> Self {
         Self::MicrosoftGraphSecuritySiteSource(Box::new(value))
@@ -2915,7 +2915,7 @@ impl From<super::super::microsoft_graph_security::SiteSource> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl From<super::super::microsoft_graph_security::SslCertificate> for AnyEntity {
     fn from(value: super::super::microsoft_graph_security::SslCertificate) -> Self {
         Self::MicrosoftGraphSecuritySslCertificate(Box::new(value))
@@ -2923,7 +2923,7 @@ impl From<super::super::microsoft_graph_security::SslCertificate> for AnyEntity 
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl From<super::super::microsoft_graph_security::SubcategoryTemplate> for AnyEntity {
     fn from(value: super::super::microsoft_graph_security::SubcategoryTemplate) -> Self {
         Self::MicrosoftGraphSecuritySubcategoryTemplate(Box::new(value))
@@ -2931,7 +2931,7 @@ impl From<super::super::microsoft_graph_security::SubcategoryTemplate> for AnyEn
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl From<super::super::microsoft_graph_security::Subdomain> for AnyEntity {
     fn from(value: super::super::microsoft_graph_security::Subdomain) -> Self {
         Self::MicrosoftGraphSecuritySubdomain(Box::new(value))
@@ -2939,7 +2939,7 @@ impl From<super::super::microsoft_graph_security::Subdomain> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl From<super::super::microsoft_graph_security::ThreatIntelligence> for AnyEntity {
     fn from(value: super::super::microsoft_graph_security::ThreatIntelligence) -> Self {
         Self::MicrosoftGraphSecurityThreatIntelligence(Box::new(value))
@@ -2947,7 +2947,7 @@ impl From<super::super::microsoft_graph_security::ThreatIntelligence> for AnyEnt
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl From<super::super::microsoft_graph_security::TriggerTypesRoot> for AnyEntity {
     fn from(value: super::super::microsoft_graph_security::TriggerTypesRoot) -> Self {
         Self::MicrosoftGraphSecurityTriggerTypesRoot(Box::new(value))
@@ -2955,7 +2955,7 @@ impl From<super::super::microsoft_graph_security::TriggerTypesRoot> for AnyEntit
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl From<super::super::microsoft_graph_security::TriggersRoot> for AnyEntity {
     fn from(value: super::super::microsoft_graph_security::TriggersRoot) -> Self {
         Self::MicrosoftGraphSecurityTriggersRoot(Box::new(value))
@@ -2963,7 +2963,7 @@ impl From<super::super::microsoft_graph_security::TriggersRoot> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl From<super::super::microsoft_graph_security::UnclassifiedArtifact> for AnyEntity {
     fn from(
         value: super::super::microsoft_graph_security::UnclassifiedArtifact,
@@ -2973,7 +2973,7 @@ impl From<super::super::microsoft_graph_security::UnclassifiedArtifact> for AnyE
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl From<super::super::microsoft_graph_security::UnifiedGroupSource> for AnyEntity {
     fn from(value: super::super::microsoft_graph_security::UnifiedGroupSource) -> Self {
         Self::MicrosoftGraphSecurityUnifiedGroupSource(Box::new(value))
@@ -2981,7 +2981,7 @@ impl From<super::super::microsoft_graph_security::UnifiedGroupSource> for AnyEnt
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl From<super::super::microsoft_graph_security::User> for AnyEntity {
     fn from(value: super::super::microsoft_graph_security::User) -> Self {
         Self::MicrosoftGraphSecurityUser(Box::new(value))
@@ -2989,7 +2989,7 @@ impl From<super::super::microsoft_graph_security::User> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl From<super::super::microsoft_graph_security::UserSource> for AnyEntity {
     fn from(value: super::super::microsoft_graph_security::UserSource) -> Self {
         Self::MicrosoftGraphSecurityUserSource(Box::new(value))
@@ -2997,7 +2997,7 @@ impl From<super::super::microsoft_graph_security::UserSource> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl From<super::super::microsoft_graph_security::Vulnerability> for AnyEntity {
     fn from(value: super::super::microsoft_graph_security::Vulnerability) -> Self {
         Self::MicrosoftGraphSecurityVulnerability(Box::new(value))
@@ -3005,7 +3005,7 @@ impl From<super::super::microsoft_graph_security::Vulnerability> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl From<super::super::microsoft_graph_security::VulnerabilityComponent> for AnyEntity {
     fn from(
         value: super::super::microsoft_graph_security::VulnerabilityComponent,
@@ -3015,7 +3015,7 @@ impl From<super::super::microsoft_graph_security::VulnerabilityComponent> for An
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl From<super::super::microsoft_graph_security::WhoisHistoryRecord> for AnyEntity {
     fn from(value: super::super::microsoft_graph_security::WhoisHistoryRecord) -> Self {
         Self::MicrosoftGraphSecurityWhoisHistoryRecord(Box::new(value))
@@ -3023,7 +3023,7 @@ impl From<super::super::microsoft_graph_security::WhoisHistoryRecord> for AnyEnt
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl From<super::super::microsoft_graph_security::WhoisRecord> for AnyEntity {
     fn from(value: super::super::microsoft_graph_security::WhoisRecord) -> Self {
         Self::MicrosoftGraphSecurityWhoisRecord(Box::new(value))
@@ -3031,7 +3031,7 @@ impl From<super::super::microsoft_graph_security::WhoisRecord> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_authentication_methods_root")]
+#[cfg(feature = "_reports")]
 impl From<SecurityReportsRoot> for AnyEntity {
     fn from(value: SecurityReportsRoot) -> Self {
         Self::SecurityReportsRoot(Box::new(value))
@@ -3039,7 +3039,7 @@ impl From<SecurityReportsRoot> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_communications")]
 impl From<SendDtmfTonesOperation> for AnyEntity {
     fn from(value: SendDtmfTonesOperation) -> Self {
         Self::SendDtmfTonesOperation(Box::new(value))
@@ -3055,7 +3055,7 @@ impl From<SensitivityLabel> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_admin_microsoft365_apps")]
+#[cfg(feature = "_admin")]
 impl From<ServiceAnnouncement> for AnyEntity {
     fn from(value: ServiceAnnouncement) -> Self {
         Self::ServiceAnnouncement(Box::new(value))
@@ -3063,7 +3063,7 @@ impl From<ServiceAnnouncement> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_admin_microsoft365_apps")]
+#[cfg(feature = "_admin")]
 impl From<ServiceAnnouncementAttachment> for AnyEntity {
     fn from(value: ServiceAnnouncementAttachment) -> Self {
         Self::ServiceAnnouncementAttachment(Box::new(value))
@@ -3071,7 +3071,7 @@ impl From<ServiceAnnouncementAttachment> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 impl From<ServiceApp> for AnyEntity {
     fn from(value: ServiceApp) -> Self {
         Self::ServiceApp(Box::new(value))
@@ -3079,7 +3079,7 @@ impl From<ServiceApp> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_admin_microsoft365_apps")]
+#[cfg(feature = "_admin")]
 impl From<ServiceHealth> for AnyEntity {
     fn from(value: ServiceHealth) -> Self {
         Self::ServiceHealth(Box::new(value))
@@ -3087,7 +3087,7 @@ impl From<ServiceHealth> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_admin_microsoft365_apps")]
+#[cfg(feature = "_admin")]
 impl From<ServiceHealthIssue> for AnyEntity {
     fn from(value: ServiceHealthIssue) -> Self {
         Self::ServiceHealthIssue(Box::new(value))
@@ -3095,7 +3095,7 @@ impl From<ServiceHealthIssue> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_agent_identity")]
 impl From<ServicePrincipal> for AnyEntity {
     fn from(value: ServicePrincipal) -> Self {
         Self::ServicePrincipal(Box::new(value))
@@ -3103,7 +3103,7 @@ impl From<ServicePrincipal> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_activity_type")]
+#[cfg(feature = "_identity_protection")]
 impl From<ServicePrincipalRiskDetection> for AnyEntity {
     fn from(value: ServicePrincipalRiskDetection) -> Self {
         Self::ServicePrincipalRiskDetection(Box::new(value))
@@ -3111,7 +3111,7 @@ impl From<ServicePrincipalRiskDetection> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_b2b_identity_providers_type")]
+#[cfg(feature = "_policies")]
 impl From<ServiceProviderConstraints> for AnyEntity {
     fn from(value: ServiceProviderConstraints) -> Self {
         Self::ServiceProviderConstraints(Box::new(value))
@@ -3127,7 +3127,7 @@ impl From<ServiceStorageQuotaBreakdown> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_admin_microsoft365_apps")]
+#[cfg(feature = "_admin")]
 impl From<ServiceUpdateMessage> for AnyEntity {
     fn from(value: ServiceUpdateMessage) -> Self {
         Self::ServiceUpdateMessage(Box::new(value))
@@ -3135,7 +3135,7 @@ impl From<ServiceUpdateMessage> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl From<SettingStateDeviceSummary> for AnyEntity {
     fn from(value: SettingStateDeviceSummary) -> Self {
         Self::SettingStateDeviceSummary(Box::new(value))
@@ -3143,7 +3143,7 @@ impl From<SettingStateDeviceSummary> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 impl From<SharePointBrowseSession> for AnyEntity {
     fn from(value: SharePointBrowseSession) -> Self {
         Self::SharePointBrowseSession(Box::new(value))
@@ -3151,7 +3151,7 @@ impl From<SharePointBrowseSession> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_file_storage")]
+#[cfg(feature = "_storage")]
 impl From<SharePointGroup> for AnyEntity {
     fn from(value: SharePointGroup) -> Self {
         Self::SharePointGroup(Box::new(value))
@@ -3159,7 +3159,7 @@ impl From<SharePointGroup> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_file_storage")]
+#[cfg(feature = "_storage")]
 impl From<SharePointGroupMember> for AnyEntity {
     fn from(value: SharePointGroupMember) -> Self {
         Self::SharePointGroupMember(Box::new(value))
@@ -3167,7 +3167,7 @@ impl From<SharePointGroupMember> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_file_storage")]
+#[cfg(feature = "_storage")]
 impl From<SharePointMigrationEvent> for AnyEntity {
     fn from(value: SharePointMigrationEvent) -> Self {
         Self::SharePointMigrationEvent(Box::new(value))
@@ -3175,7 +3175,7 @@ impl From<SharePointMigrationEvent> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_file_storage")]
+#[cfg(feature = "_storage")]
 impl From<SharePointMigrationFinishManifestFileUploadEvent> for AnyEntity {
     fn from(value: SharePointMigrationFinishManifestFileUploadEvent) -> Self {
         Self::SharePointMigrationFinishManifestFileUploadEvent(Box::new(value))
@@ -3183,7 +3183,7 @@ impl From<SharePointMigrationFinishManifestFileUploadEvent> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_file_storage")]
+#[cfg(feature = "_storage")]
 impl From<SharePointMigrationJob> for AnyEntity {
     fn from(value: SharePointMigrationJob) -> Self {
         Self::SharePointMigrationJob(Box::new(value))
@@ -3191,7 +3191,7 @@ impl From<SharePointMigrationJob> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_file_storage")]
+#[cfg(feature = "_storage")]
 impl From<SharePointMigrationJobCancelledEvent> for AnyEntity {
     fn from(value: SharePointMigrationJobCancelledEvent) -> Self {
         Self::SharePointMigrationJobCancelledEvent(Box::new(value))
@@ -3199,7 +3199,7 @@ impl From<SharePointMigrationJobCancelledEvent> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_file_storage")]
+#[cfg(feature = "_storage")]
 impl From<SharePointMigrationJobDeletedEvent> for AnyEntity {
     fn from(value: SharePointMigrationJobDeletedEvent) -> Self {
         Self::SharePointMigrationJobDeletedEvent(Box::new(value))
@@ -3207,7 +3207,7 @@ impl From<SharePointMigrationJobDeletedEvent> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_file_storage")]
+#[cfg(feature = "_storage")]
 impl From<SharePointMigrationJobErrorEvent> for AnyEntity {
     fn from(value: SharePointMigrationJobErrorEvent) -> Self {
         Self::SharePointMigrationJobErrorEvent(Box::new(value))
@@ -3215,7 +3215,7 @@ impl From<SharePointMigrationJobErrorEvent> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_file_storage")]
+#[cfg(feature = "_storage")]
 impl From<SharePointMigrationJobPostponedEvent> for AnyEntity {
     fn from(value: SharePointMigrationJobPostponedEvent) -> Self {
         Self::SharePointMigrationJobPostponedEvent(Box::new(value))
@@ -3223,7 +3223,7 @@ impl From<SharePointMigrationJobPostponedEvent> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_file_storage")]
+#[cfg(feature = "_storage")]
 impl From<SharePointMigrationJobProgressEvent> for AnyEntity {
     fn from(value: SharePointMigrationJobProgressEvent) -> Self {
         Self::SharePointMigrationJobProgressEvent(Box::new(value))
@@ -3231,7 +3231,7 @@ impl From<SharePointMigrationJobProgressEvent> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_file_storage")]
+#[cfg(feature = "_storage")]
 impl From<SharePointMigrationJobQueuedEvent> for AnyEntity {
     fn from(value: SharePointMigrationJobQueuedEvent) -> Self {
         Self::SharePointMigrationJobQueuedEvent(Box::new(value))
@@ -3239,7 +3239,7 @@ impl From<SharePointMigrationJobQueuedEvent> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_file_storage")]
+#[cfg(feature = "_storage")]
 impl From<SharePointMigrationJobStartEvent> for AnyEntity {
     fn from(value: SharePointMigrationJobStartEvent) -> Self {
         Self::SharePointMigrationJobStartEvent(Box::new(value))
@@ -3247,7 +3247,7 @@ impl From<SharePointMigrationJobStartEvent> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 impl From<SharePointProtectionPolicy> for AnyEntity {
     fn from(value: SharePointProtectionPolicy) -> Self {
         Self::SharePointProtectionPolicy(Box::new(value))
@@ -3255,7 +3255,7 @@ impl From<SharePointProtectionPolicy> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 impl From<SharePointRestoreSession> for AnyEntity {
     fn from(value: SharePointRestoreSession) -> Self {
         Self::SharePointRestoreSession(Box::new(value))
@@ -3263,7 +3263,7 @@ impl From<SharePointRestoreSession> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_shared_drive_item")]
+#[cfg(feature = "_shares")]
 impl From<SharedDriveItem> for AnyEntity {
     fn from(value: SharedDriveItem) -> Self {
         Self::SharedDriveItem(Box::new(value))
@@ -3279,7 +3279,7 @@ impl From<SharedInsight> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl From<SharedPcConfiguration> for AnyEntity {
     fn from(value: SharedPcConfiguration) -> Self {
         Self::SharedPcConfiguration(Box::new(value))
@@ -3287,7 +3287,7 @@ impl From<SharedPcConfiguration> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_change_tracked_entity")]
+#[cfg(feature = "_channel")]
 impl From<SharedWithChannelTeamInfo> for AnyEntity {
     fn from(value: SharedWithChannelTeamInfo) -> Self {
         Self::SharedWithChannelTeamInfo(Box::new(value))
@@ -3295,7 +3295,7 @@ impl From<SharedWithChannelTeamInfo> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_admin_microsoft365_apps")]
+#[cfg(feature = "_admin")]
 impl From<Sharepoint> for AnyEntity {
     fn from(value: Sharepoint) -> Self {
         Self::Sharepoint(Box::new(value))
@@ -3303,7 +3303,7 @@ impl From<Sharepoint> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_admin_microsoft365_apps")]
+#[cfg(feature = "_admin")]
 impl From<SharepointSettings> for AnyEntity {
     fn from(value: SharepointSettings) -> Self {
         Self::SharepointSettings(Box::new(value))
@@ -3311,7 +3311,7 @@ impl From<SharepointSettings> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_clonable_team_parts")]
+#[cfg(feature = "_teams")]
 impl From<Shift> for AnyEntity {
     fn from(value: Shift) -> Self {
         Self::Shift(Box::new(value))
@@ -3327,7 +3327,7 @@ impl From<ShiftPreferences> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_applied_conditional_access_policy")]
+#[cfg(feature = "_audit_logs")]
 impl From<SignIn> for AnyEntity {
     fn from(value: SignIn) -> Self {
         Self::SignIn(Box::new(value))
@@ -3335,7 +3335,7 @@ impl From<SignIn> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl From<Simulation> for AnyEntity {
     fn from(value: Simulation) -> Self {
         Self::Simulation(Box::new(value))
@@ -3343,7 +3343,7 @@ impl From<Simulation> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl From<SimulationAutomation> for AnyEntity {
     fn from(value: SimulationAutomation) -> Self {
         Self::SimulationAutomation(Box::new(value))
@@ -3351,7 +3351,7 @@ impl From<SimulationAutomation> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl From<SimulationAutomationRun> for AnyEntity {
     fn from(value: SimulationAutomationRun) -> Self {
         Self::SimulationAutomationRun(Box::new(value))
@@ -3359,7 +3359,7 @@ impl From<SimulationAutomationRun> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_mailbox_item")]
+#[cfg(feature = "_multi_value_legacy_extended_property")]
 impl From<SingleValueLegacyExtendedProperty> for AnyEntity {
     fn from(value: SingleValueLegacyExtendedProperty) -> Self {
         Self::SingleValueLegacyExtendedProperty(Box::new(value))
@@ -3367,7 +3367,7 @@ impl From<SingleValueLegacyExtendedProperty> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_base_site_page")]
+#[cfg(feature = "_site")]
 impl From<Site> for AnyEntity {
     fn from(value: Site) -> Self {
         Self::Site(Box::new(value))
@@ -3375,7 +3375,7 @@ impl From<Site> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_base_site_page")]
+#[cfg(feature = "_sites")]
 impl From<SitePage> for AnyEntity {
     fn from(value: SitePage) -> Self {
         Self::SitePage(Box::new(value))
@@ -3383,7 +3383,7 @@ impl From<SitePage> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 impl From<SiteProtectionRule> for AnyEntity {
     fn from(value: SiteProtectionRule) -> Self {
         Self::SiteProtectionRule(Box::new(value))
@@ -3391,7 +3391,7 @@ impl From<SiteProtectionRule> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 impl From<SiteProtectionUnit> for AnyEntity {
     fn from(value: SiteProtectionUnit) -> Self {
         Self::SiteProtectionUnit(Box::new(value))
@@ -3399,7 +3399,7 @@ impl From<SiteProtectionUnit> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 impl From<SiteProtectionUnitsBulkAdditionJob> for AnyEntity {
     fn from(value: SiteProtectionUnitsBulkAdditionJob) -> Self {
         Self::SiteProtectionUnitsBulkAdditionJob(Box::new(value))
@@ -3407,7 +3407,7 @@ impl From<SiteProtectionUnitsBulkAdditionJob> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 impl From<SiteRestoreArtifact> for AnyEntity {
     fn from(value: SiteRestoreArtifact) -> Self {
         Self::SiteRestoreArtifact(Box::new(value))
@@ -3415,7 +3415,7 @@ impl From<SiteRestoreArtifact> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 impl From<SiteRestoreArtifactsBulkAdditionRequest> for AnyEntity {
     fn from(value: SiteRestoreArtifactsBulkAdditionRequest) -> Self {
         Self::SiteRestoreArtifactsBulkAdditionRequest(Box::new(value))
@@ -3439,7 +3439,7 @@ impl From<SkypeUserConversationMember> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_advanced_config_state")]
+#[cfg(feature = "_authentication_method_configurations")]
 impl From<SmsAuthenticationMethodConfiguration> for AnyEntity {
     fn from(value: SmsAuthenticationMethodConfiguration) -> Self {
         Self::SmsAuthenticationMethodConfiguration(Box::new(value))
@@ -3447,7 +3447,7 @@ impl From<SmsAuthenticationMethodConfiguration> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_advanced_config_state")]
+#[cfg(feature = "_authentication_method_configurations")]
 impl From<SmsAuthenticationMethodTarget> for AnyEntity {
     fn from(value: SmsAuthenticationMethodTarget) -> Self {
         Self::SmsAuthenticationMethodTarget(Box::new(value))
@@ -3471,7 +3471,7 @@ impl From<SoftwareOathAuthenticationMethod> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_advanced_config_state")]
+#[cfg(feature = "_authentication_method_configurations")]
 impl From<SoftwareOathAuthenticationMethodConfiguration> for AnyEntity {
     fn from(value: SoftwareOathAuthenticationMethodConfiguration) -> Self {
         Self::SoftwareOathAuthenticationMethodConfiguration(Box::new(value))
@@ -3479,7 +3479,7 @@ impl From<SoftwareOathAuthenticationMethodConfiguration> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl From<SoftwareUpdateStatusSummary> for AnyEntity {
     fn from(value: SoftwareUpdateStatusSummary) -> Self {
         Self::SoftwareUpdateStatusSummary(Box::new(value))
@@ -3487,7 +3487,7 @@ impl From<SoftwareUpdateStatusSummary> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_challenging_word")]
+#[cfg(feature = "_education")]
 impl From<SpeakerAssignmentSubmission> for AnyEntity {
     fn from(value: SpeakerAssignmentSubmission) -> Self {
         Self::SpeakerAssignmentSubmission(Box::new(value))
@@ -3495,7 +3495,7 @@ impl From<SpeakerAssignmentSubmission> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_base_site_page")]
+#[cfg(feature = "_sites")]
 impl From<StandardWebPart> for AnyEntity {
     fn from(value: StandardWebPart) -> Self {
         Self::StandardWebPart(Box::new(value))
@@ -3503,7 +3503,7 @@ impl From<StandardWebPart> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_communications")]
 impl From<StartHoldMusicOperation> for AnyEntity {
     fn from(value: StartHoldMusicOperation) -> Self {
         Self::StartHoldMusicOperation(Box::new(value))
@@ -3511,7 +3511,7 @@ impl From<StartHoldMusicOperation> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_communications")]
 impl From<StopHoldMusicOperation> for AnyEntity {
     fn from(value: StopHoldMusicOperation) -> Self {
         Self::StopHoldMusicOperation(Box::new(value))
@@ -3527,7 +3527,7 @@ impl From<StorageQuotaBreakdown> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_file_storage")]
+#[cfg(feature = "_storage")]
 impl From<StorageSettings> for AnyEntity {
     fn from(value: StorageSettings) -> Self {
         Self::StorageSettings(Box::new(value))
@@ -3543,7 +3543,7 @@ impl From<SubjectRightsRequest> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_communications")]
 impl From<SubscribeToToneOperation> for AnyEntity {
     fn from(value: SubscribeToToneOperation) -> Self {
         Self::SubscribeToToneOperation(Box::new(value))
@@ -3551,7 +3551,7 @@ impl From<SubscribeToToneOperation> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_license_units_detail")]
+#[cfg(feature = "_subscribed_skus")]
 impl From<SubscribedSku> for AnyEntity {
     fn from(value: SubscribedSku) -> Self {
         Self::SubscribedSku(Box::new(value))
@@ -3567,7 +3567,7 @@ impl From<Subscription> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_clonable_team_parts")]
+#[cfg(feature = "_teams")]
 impl From<SwapShiftsChangeRequest> for AnyEntity {
     fn from(value: SwapShiftsChangeRequest) -> Self {
         Self::SwapShiftsChangeRequest(Box::new(value))
@@ -3575,7 +3575,7 @@ impl From<SwapShiftsChangeRequest> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_attribute_definition")]
+#[cfg(feature = "_bulk_operation")]
 impl From<Synchronization> for AnyEntity {
     fn from(value: Synchronization) -> Self {
         Self::Synchronization(Box::new(value))
@@ -3583,7 +3583,7 @@ impl From<Synchronization> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_attribute_definition")]
+#[cfg(feature = "_bulk_operation")]
 impl From<SynchronizationJob> for AnyEntity {
     fn from(value: SynchronizationJob) -> Self {
         Self::SynchronizationJob(Box::new(value))
@@ -3591,7 +3591,7 @@ impl From<SynchronizationJob> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_attribute_definition")]
+#[cfg(feature = "_bulk_operation")]
 impl From<SynchronizationSchema> for AnyEntity {
     fn from(value: SynchronizationSchema) -> Self {
         Self::SynchronizationSchema(Box::new(value))
@@ -3599,7 +3599,7 @@ impl From<SynchronizationSchema> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_attribute_definition")]
+#[cfg(feature = "_bulk_operation")]
 impl From<SynchronizationTemplate> for AnyEntity {
     fn from(value: SynchronizationTemplate) -> Self {
         Self::SynchronizationTemplate(Box::new(value))
@@ -3607,7 +3607,7 @@ impl From<SynchronizationTemplate> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_approved_client_app")]
+#[cfg(feature = "_service_principals")]
 impl From<TargetDeviceGroup> for AnyEntity {
     fn from(value: TargetDeviceGroup) -> Self {
         Self::TargetDeviceGroup(Box::new(value))
@@ -3615,7 +3615,7 @@ impl From<TargetDeviceGroup> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_aad_user_conversation_member")]
+#[cfg(feature = "_targeted_chat_message")]
 impl From<TargetedChatMessage> for AnyEntity {
     fn from(value: TargetedChatMessage) -> Self {
         Self::TargetedChatMessage(Box::new(value))
@@ -3623,7 +3623,7 @@ impl From<TargetedChatMessage> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_android_managed_app_protection")]
+#[cfg(feature = "_device_app_management")]
 impl From<TargetedManagedAppConfiguration> for AnyEntity {
     fn from(value: TargetedManagedAppConfiguration) -> Self {
         Self::TargetedManagedAppConfiguration(Box::new(value))
@@ -3631,7 +3631,7 @@ impl From<TargetedManagedAppConfiguration> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 impl From<TargetedManagedAppPolicyAssignment> for AnyEntity {
     fn from(value: TargetedManagedAppPolicyAssignment) -> Self {
         Self::TargetedManagedAppPolicyAssignment(Box::new(value))
@@ -3647,7 +3647,7 @@ impl From<TaskFileAttachment> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_clonable_team_parts")]
+#[cfg(feature = "_giphy_rating_type")]
 impl From<Team> for AnyEntity {
     fn from(value: Team) -> Self {
         Self::Team(Box::new(value))
@@ -3663,7 +3663,7 @@ impl From<TeamInfo> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_admin_microsoft365_apps")]
+#[cfg(feature = "_admin")]
 impl From<super::super::microsoft_graph_teams_administration::NumberAssignment>
 for AnyEntity {
     fn from(
@@ -3674,7 +3674,7 @@ for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_admin_microsoft365_apps")]
+#[cfg(feature = "_admin")]
 impl From<super::super::microsoft_graph_teams_administration::PolicyIdentifierDetail>
 for AnyEntity {
     fn from(
@@ -3685,7 +3685,7 @@ for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_admin_microsoft365_apps")]
+#[cfg(feature = "_admin")]
 impl From<super::super::microsoft_graph_teams_administration::TeamsAdminRoot>
 for AnyEntity {
     fn from(
@@ -3696,7 +3696,7 @@ for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_admin_microsoft365_apps")]
+#[cfg(feature = "_admin")]
 impl From<super::super::microsoft_graph_teams_administration::TeamsPolicyAssignment>
 for AnyEntity {
     fn from(
@@ -3707,7 +3707,7 @@ for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_admin_microsoft365_apps")]
+#[cfg(feature = "_admin")]
 impl From<super::super::microsoft_graph_teams_administration::TeamsPolicyUserAssignment>
 for AnyEntity {
     fn from(
@@ -3718,7 +3718,7 @@ for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_admin_microsoft365_apps")]
+#[cfg(feature = "_admin")]
 impl From<super::super::microsoft_graph_teams_administration::TeamsUserConfiguration>
 for AnyEntity {
     fn from(
@@ -3729,7 +3729,7 @@ for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_admin_microsoft365_apps")]
+#[cfg(feature = "_admin")]
 impl From<
     super::super::microsoft_graph_teams_administration::TelephoneNumberLongRunningOperation,
 > for AnyEntity {
@@ -3743,7 +3743,7 @@ impl From<
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_admin_microsoft365_apps")]
+#[cfg(feature = "_admin")]
 impl From<
     super::super::microsoft_graph_teams_administration::TelephoneNumberManagementRoot,
 > for AnyEntity {
@@ -3757,7 +3757,7 @@ impl From<
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_app_catalogs")]
+#[cfg(feature = "_teams_app")]
 impl From<TeamsApp> for AnyEntity {
     fn from(value: TeamsApp) -> Self {
         Self::TeamsApp(Box::new(value))
@@ -3765,7 +3765,7 @@ impl From<TeamsApp> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_app_catalogs")]
+#[cfg(feature = "_teams_app_authorization")]
 impl From<TeamsAppDefinition> for AnyEntity {
     fn from(value: TeamsAppDefinition) -> Self {
         Self::TeamsAppDefinition(Box::new(value))
@@ -3781,7 +3781,7 @@ impl From<TeamsAppInstallation> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_deleted_chat")]
+#[cfg(feature = "_teamwork")]
 impl From<TeamsAppSettings> for AnyEntity {
     fn from(value: TeamsAppSettings) -> Self {
         Self::TeamsAppSettings(Box::new(value))
@@ -3789,7 +3789,7 @@ impl From<TeamsAppSettings> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_clonable_team_parts")]
+#[cfg(feature = "_teams")]
 impl From<TeamsAsyncOperation> for AnyEntity {
     fn from(value: TeamsAsyncOperation) -> Self {
         Self::TeamsAsyncOperation(Box::new(value))
@@ -3813,7 +3813,7 @@ impl From<TeamsTemplate> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_deleted_chat")]
+#[cfg(feature = "_teamwork")]
 impl From<Teamwork> for AnyEntity {
     fn from(value: Teamwork) -> Self {
         Self::Teamwork(Box::new(value))
@@ -3829,7 +3829,7 @@ impl From<TeamworkBot> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_aad_user_conversation_member")]
+#[cfg(feature = "_call_ended_event_message_detail")]
 impl From<TeamworkHostedContent> for AnyEntity {
     fn from(value: TeamworkHostedContent) -> Self {
         Self::TeamworkHostedContent(Box::new(value))
@@ -3837,7 +3837,7 @@ impl From<TeamworkHostedContent> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_clonable_team_parts")]
+#[cfg(feature = "_teams")]
 impl From<TeamworkTag> for AnyEntity {
     fn from(value: TeamworkTag) -> Self {
         Self::TeamworkTag(Box::new(value))
@@ -3845,7 +3845,7 @@ impl From<TeamworkTag> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_clonable_team_parts")]
+#[cfg(feature = "_teams")]
 impl From<TeamworkTagMember> for AnyEntity {
     fn from(value: TeamworkTagMember) -> Self {
         Self::TeamworkTagMember(Box::new(value))
@@ -3861,7 +3861,7 @@ impl From<TemporaryAccessPassAuthenticationMethod> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_advanced_config_state")]
+#[cfg(feature = "_authentication_method_configurations")]
 impl From<TemporaryAccessPassAuthenticationMethodConfiguration> for AnyEntity {
     fn from(value: TemporaryAccessPassAuthenticationMethodConfiguration) -> Self {
         Self::TemporaryAccessPassAuthenticationMethodConfiguration(Box::new(value))
@@ -3869,7 +3869,7 @@ impl From<TemporaryAccessPassAuthenticationMethodConfiguration> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_policies")]
 impl From<TenantAppManagementPolicy> for AnyEntity {
     fn from(value: TenantAppManagementPolicy) -> Self {
         Self::TenantAppManagementPolicy(Box::new(value))
@@ -3877,7 +3877,7 @@ impl From<TenantAppManagementPolicy> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl From<TenantDataSecurityAndGovernance> for AnyEntity {
     fn from(value: TenantDataSecurityAndGovernance) -> Self {
         Self::TenantDataSecurityAndGovernance(Box::new(value))
@@ -3885,7 +3885,7 @@ impl From<TenantDataSecurityAndGovernance> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl From<TenantProtectionScopeContainer> for AnyEntity {
     fn from(value: TenantProtectionScopeContainer) -> Self {
         Self::TenantProtectionScopeContainer(Box::new(value))
@@ -3893,7 +3893,7 @@ impl From<TenantProtectionScopeContainer> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_base_site_page")]
+#[cfg(feature = "_sites")]
 impl From<super::super::microsoft_graph_term_store::Group> for AnyEntity {
     fn from(value: super::super::microsoft_graph_term_store::Group) -> Self {
         Self::MicrosoftGraphTermStoreGroup(Box::new(value))
@@ -3901,7 +3901,7 @@ impl From<super::super::microsoft_graph_term_store::Group> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_base_site_page")]
+#[cfg(feature = "_sites")]
 impl From<super::super::microsoft_graph_term_store::Relation> for AnyEntity {
     fn from(value: super::super::microsoft_graph_term_store::Relation) -> Self {
         Self::MicrosoftGraphTermStoreRelation(Box::new(value))
@@ -3909,7 +3909,7 @@ impl From<super::super::microsoft_graph_term_store::Relation> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_base_site_page")]
+#[cfg(feature = "_sites")]
 impl From<super::super::microsoft_graph_term_store::Set> for AnyEntity {
     fn from(value: super::super::microsoft_graph_term_store::Set) -> Self {
         Self::MicrosoftGraphTermStoreSet(Box::new(value))
@@ -3917,7 +3917,7 @@ impl From<super::super::microsoft_graph_term_store::Set> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_base_site_page")]
+#[cfg(feature = "_sites")]
 impl From<super::super::microsoft_graph_term_store::Store> for AnyEntity {
     fn from(value: super::super::microsoft_graph_term_store::Store) -> Self {
         Self::MicrosoftGraphTermStoreStore(Box::new(value))
@@ -3925,7 +3925,7 @@ impl From<super::super::microsoft_graph_term_store::Store> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_base_site_page")]
+#[cfg(feature = "_sites")]
 impl From<super::super::microsoft_graph_term_store::Term> for AnyEntity {
     fn from(value: super::super::microsoft_graph_term_store::Term) -> Self {
         Self::MicrosoftGraphTermStoreTerm(Box::new(value))
@@ -3933,7 +3933,7 @@ impl From<super::super::microsoft_graph_term_store::Term> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl From<TermsAndConditions> for AnyEntity {
     fn from(value: TermsAndConditions) -> Self {
         Self::TermsAndConditions(Box::new(value))
@@ -3941,7 +3941,7 @@ impl From<TermsAndConditions> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl From<TermsAndConditionsAcceptanceStatus> for AnyEntity {
     fn from(value: TermsAndConditionsAcceptanceStatus) -> Self {
         Self::TermsAndConditionsAcceptanceStatus(Box::new(value))
@@ -3949,7 +3949,7 @@ impl From<TermsAndConditionsAcceptanceStatus> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl From<TermsAndConditionsAssignment> for AnyEntity {
     fn from(value: TermsAndConditionsAssignment) -> Self {
         Self::TermsAndConditionsAssignment(Box::new(value))
@@ -3957,7 +3957,7 @@ impl From<TermsAndConditionsAssignment> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl From<TermsOfUseContainer> for AnyEntity {
     fn from(value: TermsOfUseContainer) -> Self {
         Self::TermsOfUseContainer(Box::new(value))
@@ -3965,7 +3965,7 @@ impl From<TermsOfUseContainer> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_base_site_page")]
+#[cfg(feature = "_sites")]
 impl From<TextWebPart> for AnyEntity {
     fn from(value: TextWebPart) -> Self {
         Self::TextWebPart(Box::new(value))
@@ -3973,7 +3973,7 @@ impl From<TextWebPart> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_bitlocker")]
+#[cfg(feature = "_information_protection")]
 impl From<ThreatAssessmentResult> for AnyEntity {
     fn from(value: ThreatAssessmentResult) -> Self {
         Self::ThreatAssessmentResult(Box::new(value))
@@ -3981,7 +3981,7 @@ impl From<ThreatAssessmentResult> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_drive_item_version")]
+#[cfg(feature = "_drives")]
 impl From<ThumbnailSet> for AnyEntity {
     fn from(value: ThumbnailSet) -> Self {
         Self::ThumbnailSet(Box::new(value))
@@ -3989,7 +3989,7 @@ impl From<ThumbnailSet> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_clonable_team_parts")]
+#[cfg(feature = "_teams")]
 impl From<TimeCard> for AnyEntity {
     fn from(value: TimeCard) -> Self {
         Self::TimeCard(Box::new(value))
@@ -3997,7 +3997,7 @@ impl From<TimeCard> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_clonable_team_parts")]
+#[cfg(feature = "_teams")]
 impl From<TimeOff> for AnyEntity {
     fn from(value: TimeOff) -> Self {
         Self::TimeOff(Box::new(value))
@@ -4005,7 +4005,7 @@ impl From<TimeOff> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_clonable_team_parts")]
+#[cfg(feature = "_teams")]
 impl From<TimeOffReason> for AnyEntity {
     fn from(value: TimeOffReason) -> Self {
         Self::TimeOffReason(Box::new(value))
@@ -4013,7 +4013,7 @@ impl From<TimeOffReason> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_clonable_team_parts")]
+#[cfg(feature = "_teams")]
 impl From<TimeOffRequest> for AnyEntity {
     fn from(value: TimeOffRequest) -> Self {
         Self::TimeOffRequest(Box::new(value))
@@ -4045,7 +4045,7 @@ impl From<TodoTaskList> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_app_credential_restriction_type")]
 impl From<TokenIssuancePolicy> for AnyEntity {
     fn from(value: TokenIssuancePolicy) -> Self {
         Self::TokenIssuancePolicy(Box::new(value))
@@ -4053,7 +4053,7 @@ impl From<TokenIssuancePolicy> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_app_credential_restriction_type")]
 impl From<TokenLifetimePolicy> for AnyEntity {
     fn from(value: TokenLifetimePolicy) -> Self {
         Self::TokenLifetimePolicy(Box::new(value))
@@ -4061,7 +4061,7 @@ impl From<TokenLifetimePolicy> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl From<Training> for AnyEntity {
     fn from(value: Training) -> Self {
         Self::Training(Box::new(value))
@@ -4069,7 +4069,7 @@ impl From<Training> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl From<TrainingLanguageDetail> for AnyEntity {
     fn from(value: TrainingLanguageDetail) -> Self {
         Self::TrainingLanguageDetail(Box::new(value))
@@ -4085,7 +4085,7 @@ impl From<Trending> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_app_scope")]
+#[cfg(feature = "_role_management")]
 impl From<UnifiedRbacResourceAction> for AnyEntity {
     fn from(value: UnifiedRbacResourceAction) -> Self {
         Self::UnifiedRbacResourceAction(Box::new(value))
@@ -4093,7 +4093,7 @@ impl From<UnifiedRbacResourceAction> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_app_scope")]
+#[cfg(feature = "_role_management")]
 impl From<UnifiedRbacResourceNamespace> for AnyEntity {
     fn from(value: UnifiedRbacResourceNamespace) -> Self {
         Self::UnifiedRbacResourceNamespace(Box::new(value))
@@ -4101,7 +4101,7 @@ impl From<UnifiedRbacResourceNamespace> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_app_scope")]
+#[cfg(feature = "_role_management")]
 impl From<UnifiedRoleAssignment> for AnyEntity {
     fn from(value: UnifiedRoleAssignment) -> Self {
         Self::UnifiedRoleAssignment(Box::new(value))
@@ -4109,7 +4109,7 @@ impl From<UnifiedRoleAssignment> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_app_scope")]
+#[cfg(feature = "_role_management")]
 impl From<UnifiedRoleAssignmentSchedule> for AnyEntity {
     fn from(value: UnifiedRoleAssignmentSchedule) -> Self {
         Self::UnifiedRoleAssignmentSchedule(Box::new(value))
@@ -4117,7 +4117,7 @@ impl From<UnifiedRoleAssignmentSchedule> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_app_scope")]
+#[cfg(feature = "_role_management")]
 impl From<UnifiedRoleAssignmentScheduleInstance> for AnyEntity {
     fn from(value: UnifiedRoleAssignmentScheduleInstance) -> Self {
         Self::UnifiedRoleAssignmentScheduleInstance(Box::new(value))
@@ -4125,7 +4125,7 @@ impl From<UnifiedRoleAssignmentScheduleInstance> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_app_scope")]
+#[cfg(feature = "_role_management")]
 impl From<UnifiedRoleAssignmentScheduleRequest> for AnyEntity {
     fn from(value: UnifiedRoleAssignmentScheduleRequest) -> Self {
         Self::UnifiedRoleAssignmentScheduleRequest(Box::new(value))
@@ -4133,7 +4133,7 @@ impl From<UnifiedRoleAssignmentScheduleRequest> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_app_scope")]
+#[cfg(feature = "_role_management")]
 impl From<UnifiedRoleDefinition> for AnyEntity {
     fn from(value: UnifiedRoleDefinition) -> Self {
         Self::UnifiedRoleDefinition(Box::new(value))
@@ -4141,7 +4141,7 @@ impl From<UnifiedRoleDefinition> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_app_scope")]
+#[cfg(feature = "_role_management")]
 impl From<UnifiedRoleEligibilitySchedule> for AnyEntity {
     fn from(value: UnifiedRoleEligibilitySchedule) -> Self {
         Self::UnifiedRoleEligibilitySchedule(Box::new(value))
@@ -4149,7 +4149,7 @@ impl From<UnifiedRoleEligibilitySchedule> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_app_scope")]
+#[cfg(feature = "_role_management")]
 impl From<UnifiedRoleEligibilityScheduleInstance> for AnyEntity {
     fn from(value: UnifiedRoleEligibilityScheduleInstance) -> Self {
         Self::UnifiedRoleEligibilityScheduleInstance(Box::new(value))
@@ -4157,7 +4157,7 @@ impl From<UnifiedRoleEligibilityScheduleInstance> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_app_scope")]
+#[cfg(feature = "_role_management")]
 impl From<UnifiedRoleEligibilityScheduleRequest> for AnyEntity {
     fn from(value: UnifiedRoleEligibilityScheduleRequest) -> Self {
         Self::UnifiedRoleEligibilityScheduleRequest(Box::new(value))
@@ -4165,7 +4165,7 @@ impl From<UnifiedRoleEligibilityScheduleRequest> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_admin_consent_request_policy")]
+#[cfg(feature = "_policies")]
 impl From<UnifiedRoleManagementPolicy> for AnyEntity {
     fn from(value: UnifiedRoleManagementPolicy) -> Self {
         Self::UnifiedRoleManagementPolicy(Box::new(value))
@@ -4173,7 +4173,7 @@ impl From<UnifiedRoleManagementPolicy> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_admin_consent_request_policy")]
+#[cfg(feature = "_policies")]
 impl From<UnifiedRoleManagementPolicyApprovalRule> for AnyEntity {
     fn from(value: UnifiedRoleManagementPolicyApprovalRule) -> Self {
         Self::UnifiedRoleManagementPolicyApprovalRule(Box::new(value))
@@ -4181,7 +4181,7 @@ impl From<UnifiedRoleManagementPolicyApprovalRule> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_admin_consent_request_policy")]
+#[cfg(feature = "_policies")]
 impl From<UnifiedRoleManagementPolicyAssignment> for AnyEntity {
     fn from(value: UnifiedRoleManagementPolicyAssignment) -> Self {
         Self::UnifiedRoleManagementPolicyAssignment(Box::new(value))
@@ -4189,7 +4189,7 @@ impl From<UnifiedRoleManagementPolicyAssignment> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_admin_consent_request_policy")]
+#[cfg(feature = "_policies")]
 impl From<UnifiedRoleManagementPolicyAuthenticationContextRule> for AnyEntity {
     fn from(value: UnifiedRoleManagementPolicyAuthenticationContextRule) -> Self {
         Self::UnifiedRoleManagementPolicyAuthenticationContextRule(Box::new(value))
@@ -4197,7 +4197,7 @@ impl From<UnifiedRoleManagementPolicyAuthenticationContextRule> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_admin_consent_request_policy")]
+#[cfg(feature = "_policies")]
 impl From<UnifiedRoleManagementPolicyEnablementRule> for AnyEntity {
     fn from(value: UnifiedRoleManagementPolicyEnablementRule) -> Self {
         Self::UnifiedRoleManagementPolicyEnablementRule(Box::new(value))
@@ -4205,7 +4205,7 @@ impl From<UnifiedRoleManagementPolicyEnablementRule> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_admin_consent_request_policy")]
+#[cfg(feature = "_policies")]
 impl From<UnifiedRoleManagementPolicyExpirationRule> for AnyEntity {
     fn from(value: UnifiedRoleManagementPolicyExpirationRule) -> Self {
         Self::UnifiedRoleManagementPolicyExpirationRule(Box::new(value))
@@ -4213,7 +4213,7 @@ impl From<UnifiedRoleManagementPolicyExpirationRule> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_admin_consent_request_policy")]
+#[cfg(feature = "_policies")]
 impl From<UnifiedRoleManagementPolicyNotificationRule> for AnyEntity {
     fn from(value: UnifiedRoleManagementPolicyNotificationRule) -> Self {
         Self::UnifiedRoleManagementPolicyNotificationRule(Box::new(value))
@@ -4221,7 +4221,7 @@ impl From<UnifiedRoleManagementPolicyNotificationRule> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_app_scope")]
+#[cfg(feature = "_unified_role_schedule_base")]
 impl From<UnifiedRoleScheduleBase> for AnyEntity {
     fn from(value: UnifiedRoleScheduleBase) -> Self {
         Self::UnifiedRoleScheduleBase(Box::new(value))
@@ -4229,7 +4229,7 @@ impl From<UnifiedRoleScheduleBase> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_app_scope")]
+#[cfg(feature = "_unified_role_schedule_base")]
 impl From<UnifiedRoleScheduleInstanceBase> for AnyEntity {
     fn from(value: UnifiedRoleScheduleInstanceBase) -> Self {
         Self::UnifiedRoleScheduleInstanceBase(Box::new(value))
@@ -4245,7 +4245,7 @@ impl From<UnifiedStorageQuota> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_assigned_place_mode")]
+#[cfg(feature = "_places")]
 impl From<UnitMap> for AnyEntity {
     fn from(value: UnitMap) -> Self {
         Self::UnitMap(Box::new(value))
@@ -4253,7 +4253,7 @@ impl From<UnitMap> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_communications")]
 impl From<UnmuteParticipantOperation> for AnyEntity {
     fn from(value: UnmuteParticipantOperation) -> Self {
         Self::UnmuteParticipantOperation(Box::new(value))
@@ -4261,7 +4261,7 @@ impl From<UnmuteParticipantOperation> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_communications")]
 impl From<UpdateRecordingStatusOperation> for AnyEntity {
     fn from(value: UpdateRecordingStatusOperation) -> Self {
         Self::UpdateRecordingStatusOperation(Box::new(value))
@@ -4269,7 +4269,7 @@ impl From<UpdateRecordingStatusOperation> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_bitlocker")]
+#[cfg(feature = "_information_protection")]
 impl From<UrlAssessmentRequest> for AnyEntity {
     fn from(value: UrlAssessmentRequest) -> Self {
         Self::UrlAssessmentRequest(Box::new(value))
@@ -4277,7 +4277,7 @@ impl From<UrlAssessmentRequest> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_me")]
+#[cfg(feature = "_activity_metadata")]
 impl From<UsageRightsIncluded> for AnyEntity {
     fn from(value: UsageRightsIncluded) -> Self {
         Self::UsageRightsIncluded(Box::new(value))
@@ -4293,7 +4293,7 @@ impl From<UsedInsight> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_authorization_info")]
 impl From<User> for AnyEntity {
     fn from(value: User) -> Self {
         Self::User(Box::new(value))
@@ -4309,7 +4309,7 @@ impl From<UserActivity> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl From<UserConsentRequest> for AnyEntity {
     fn from(value: UserConsentRequest) -> Self {
         Self::UserConsentRequest(Box::new(value))
@@ -4325,7 +4325,7 @@ impl From<UserDataSecurityAndGovernance> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl From<UserExperienceAnalyticsAppHealthAppPerformanceByAppVersionDetails>
 for AnyEntity {
     fn from(
@@ -4338,7 +4338,7 @@ for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl From<UserExperienceAnalyticsAppHealthAppPerformanceByAppVersionDeviceId>
 for AnyEntity {
     fn from(
@@ -4351,7 +4351,7 @@ for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl From<UserExperienceAnalyticsAppHealthAppPerformanceByOsVersion> for AnyEntity {
     fn from(value: UserExperienceAnalyticsAppHealthAppPerformanceByOsVersion) -> Self {
         Self::UserExperienceAnalyticsAppHealthAppPerformanceByOsVersion(Box::new(value))
@@ -4359,7 +4359,7 @@ impl From<UserExperienceAnalyticsAppHealthAppPerformanceByOsVersion> for AnyEnti
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl From<UserExperienceAnalyticsAppHealthApplicationPerformance> for AnyEntity {
     fn from(value: UserExperienceAnalyticsAppHealthApplicationPerformance) -> Self {
         Self::UserExperienceAnalyticsAppHealthApplicationPerformance(Box::new(value))
@@ -4367,7 +4367,7 @@ impl From<UserExperienceAnalyticsAppHealthApplicationPerformance> for AnyEntity 
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl From<UserExperienceAnalyticsAppHealthDeviceModelPerformance> for AnyEntity {
     fn from(value: UserExperienceAnalyticsAppHealthDeviceModelPerformance) -> Self {
         Self::UserExperienceAnalyticsAppHealthDeviceModelPerformance(Box::new(value))
@@ -4375,7 +4375,7 @@ impl From<UserExperienceAnalyticsAppHealthDeviceModelPerformance> for AnyEntity 
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl From<UserExperienceAnalyticsAppHealthDevicePerformance> for AnyEntity {
     fn from(value: UserExperienceAnalyticsAppHealthDevicePerformance) -> Self {
         Self::UserExperienceAnalyticsAppHealthDevicePerformance(Box::new(value))
@@ -4383,7 +4383,7 @@ impl From<UserExperienceAnalyticsAppHealthDevicePerformance> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl From<UserExperienceAnalyticsAppHealthDevicePerformanceDetails> for AnyEntity {
     fn from(value: UserExperienceAnalyticsAppHealthDevicePerformanceDetails) -> Self {
         Self::UserExperienceAnalyticsAppHealthDevicePerformanceDetails(Box::new(value))
@@ -4391,7 +4391,7 @@ impl From<UserExperienceAnalyticsAppHealthDevicePerformanceDetails> for AnyEntit
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl From<UserExperienceAnalyticsAppHealthOsVersionPerformance> for AnyEntity {
     fn from(value: UserExperienceAnalyticsAppHealthOsVersionPerformance) -> Self {
         Self::UserExperienceAnalyticsAppHealthOsVersionPerformance(Box::new(value))
@@ -4399,7 +4399,7 @@ impl From<UserExperienceAnalyticsAppHealthOsVersionPerformance> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl From<UserExperienceAnalyticsBaseline> for AnyEntity {
     fn from(value: UserExperienceAnalyticsBaseline) -> Self {
         Self::UserExperienceAnalyticsBaseline(Box::new(value))
@@ -4407,7 +4407,7 @@ impl From<UserExperienceAnalyticsBaseline> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl From<UserExperienceAnalyticsCategory> for AnyEntity {
     fn from(value: UserExperienceAnalyticsCategory) -> Self {
         Self::UserExperienceAnalyticsCategory(Box::new(value))
@@ -4415,7 +4415,7 @@ impl From<UserExperienceAnalyticsCategory> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl From<UserExperienceAnalyticsDevicePerformance> for AnyEntity {
     fn from(value: UserExperienceAnalyticsDevicePerformance) -> Self {
         Self::UserExperienceAnalyticsDevicePerformance(Box::new(value))
@@ -4423,7 +4423,7 @@ impl From<UserExperienceAnalyticsDevicePerformance> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl From<UserExperienceAnalyticsDeviceScores> for AnyEntity {
     fn from(value: UserExperienceAnalyticsDeviceScores) -> Self {
         Self::UserExperienceAnalyticsDeviceScores(Box::new(value))
@@ -4431,7 +4431,7 @@ impl From<UserExperienceAnalyticsDeviceScores> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl From<UserExperienceAnalyticsDeviceStartupHistory> for AnyEntity {
     fn from(value: UserExperienceAnalyticsDeviceStartupHistory) -> Self {
         Self::UserExperienceAnalyticsDeviceStartupHistory(Box::new(value))
@@ -4439,7 +4439,7 @@ impl From<UserExperienceAnalyticsDeviceStartupHistory> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl From<UserExperienceAnalyticsDeviceStartupProcess> for AnyEntity {
     fn from(value: UserExperienceAnalyticsDeviceStartupProcess) -> Self {
         Self::UserExperienceAnalyticsDeviceStartupProcess(Box::new(value))
@@ -4447,7 +4447,7 @@ impl From<UserExperienceAnalyticsDeviceStartupProcess> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl From<UserExperienceAnalyticsDeviceStartupProcessPerformance> for AnyEntity {
     fn from(value: UserExperienceAnalyticsDeviceStartupProcessPerformance) -> Self {
         Self::UserExperienceAnalyticsDeviceStartupProcessPerformance(Box::new(value))
@@ -4455,7 +4455,7 @@ impl From<UserExperienceAnalyticsDeviceStartupProcessPerformance> for AnyEntity 
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl From<UserExperienceAnalyticsMetric> for AnyEntity {
     fn from(value: UserExperienceAnalyticsMetric) -> Self {
         Self::UserExperienceAnalyticsMetric(Box::new(value))
@@ -4463,7 +4463,7 @@ impl From<UserExperienceAnalyticsMetric> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl From<UserExperienceAnalyticsMetricHistory> for AnyEntity {
     fn from(value: UserExperienceAnalyticsMetricHistory) -> Self {
         Self::UserExperienceAnalyticsMetricHistory(Box::new(value))
@@ -4471,7 +4471,7 @@ impl From<UserExperienceAnalyticsMetricHistory> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl From<UserExperienceAnalyticsModelScores> for AnyEntity {
     fn from(value: UserExperienceAnalyticsModelScores) -> Self {
         Self::UserExperienceAnalyticsModelScores(Box::new(value))
@@ -4479,7 +4479,7 @@ impl From<UserExperienceAnalyticsModelScores> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl From<UserExperienceAnalyticsOverview> for AnyEntity {
     fn from(value: UserExperienceAnalyticsOverview) -> Self {
         Self::UserExperienceAnalyticsOverview(Box::new(value))
@@ -4487,7 +4487,7 @@ impl From<UserExperienceAnalyticsOverview> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl From<UserExperienceAnalyticsScoreHistory> for AnyEntity {
     fn from(value: UserExperienceAnalyticsScoreHistory) -> Self {
         Self::UserExperienceAnalyticsScoreHistory(Box::new(value))
@@ -4495,7 +4495,7 @@ impl From<UserExperienceAnalyticsScoreHistory> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl From<UserExperienceAnalyticsWorkFromAnywhereDevice> for AnyEntity {
     fn from(value: UserExperienceAnalyticsWorkFromAnywhereDevice) -> Self {
         Self::UserExperienceAnalyticsWorkFromAnywhereDevice(Box::new(value))
@@ -4503,7 +4503,7 @@ impl From<UserExperienceAnalyticsWorkFromAnywhereDevice> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl From<UserExperienceAnalyticsWorkFromAnywhereHardwareReadinessMetric> for AnyEntity {
     fn from(
         value: UserExperienceAnalyticsWorkFromAnywhereHardwareReadinessMetric,
@@ -4515,7 +4515,7 @@ impl From<UserExperienceAnalyticsWorkFromAnywhereHardwareReadinessMetric> for An
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl From<UserExperienceAnalyticsWorkFromAnywhereMetric> for AnyEntity {
     fn from(value: UserExperienceAnalyticsWorkFromAnywhereMetric) -> Self {
         Self::UserExperienceAnalyticsWorkFromAnywhereMetric(Box::new(value))
@@ -4523,7 +4523,7 @@ impl From<UserExperienceAnalyticsWorkFromAnywhereMetric> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl From<UserExperienceAnalyticsWorkFromAnywhereModelPerformance> for AnyEntity {
     fn from(value: UserExperienceAnalyticsWorkFromAnywhereModelPerformance) -> Self {
         Self::UserExperienceAnalyticsWorkFromAnywhereModelPerformance(Box::new(value))
@@ -4531,7 +4531,7 @@ impl From<UserExperienceAnalyticsWorkFromAnywhereModelPerformance> for AnyEntity
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 impl From<UserFlowLanguageConfiguration> for AnyEntity {
     fn from(value: UserFlowLanguageConfiguration) -> Self {
         Self::UserFlowLanguageConfiguration(Box::new(value))
@@ -4539,7 +4539,7 @@ impl From<UserFlowLanguageConfiguration> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 impl From<UserFlowLanguagePage> for AnyEntity {
     fn from(value: UserFlowLanguagePage) -> Self {
         Self::UserFlowLanguagePage(Box::new(value))
@@ -4555,7 +4555,7 @@ impl From<UserInsightsSettings> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 impl From<UserInstallStateSummary> for AnyEntity {
     fn from(value: UserInstallStateSummary) -> Self {
         Self::UserInstallStateSummary(Box::new(value))
@@ -4571,7 +4571,7 @@ impl From<UserProtectionScopeContainer> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_authentication_methods_root")]
+#[cfg(feature = "_reports")]
 impl From<UserRegistrationDetails> for AnyEntity {
     fn from(value: UserRegistrationDetails) -> Self {
         Self::UserRegistrationDetails(Box::new(value))
@@ -4579,7 +4579,7 @@ impl From<UserRegistrationDetails> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_teams_app_installation")]
+#[cfg(feature = "_activities_container")]
 impl From<UserScopeTeamsAppInstallation> for AnyEntity {
     fn from(value: UserScopeTeamsAppInstallation) -> Self {
         Self::UserScopeTeamsAppInstallation(Box::new(value))
@@ -4595,7 +4595,7 @@ impl From<UserSettings> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl From<UserSignInInsight> for AnyEntity {
     fn from(value: UserSignInInsight) -> Self {
         Self::UserSignInInsight(Box::new(value))
@@ -4627,7 +4627,7 @@ impl From<UserTeamwork> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_advanced_config_state")]
+#[cfg(feature = "_authentication_method_configurations")]
 impl From<VerifiableCredentialAuthenticationMethodTarget> for AnyEntity {
     fn from(value: VerifiableCredentialAuthenticationMethodTarget) -> Self {
         Self::VerifiableCredentialAuthenticationMethodTarget(Box::new(value))
@@ -4635,7 +4635,7 @@ impl From<VerifiableCredentialAuthenticationMethodTarget> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_advanced_config_state")]
+#[cfg(feature = "_authentication_method_configurations")]
 impl From<VerifiableCredentialsAuthenticationMethodConfiguration> for AnyEntity {
     fn from(value: VerifiableCredentialsAuthenticationMethodConfiguration) -> Self {
         Self::VerifiableCredentialsAuthenticationMethodConfiguration(Box::new(value))
@@ -4643,7 +4643,7 @@ impl From<VerifiableCredentialsAuthenticationMethodConfiguration> for AnyEntity 
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 impl From<VerifiedIdProfile> for AnyEntity {
     fn from(value: VerifiedIdProfile) -> Self {
         Self::VerifiedIdProfile(Box::new(value))
@@ -4651,7 +4651,7 @@ impl From<VerifiedIdProfile> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_base_site_page")]
+#[cfg(feature = "_sites")]
 impl From<VerticalSection> for AnyEntity {
     fn from(value: VerticalSection) -> Self {
         Self::VerticalSection(Box::new(value))
@@ -4659,7 +4659,7 @@ impl From<VerticalSection> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl From<VirtualEndpoint> for AnyEntity {
     fn from(value: VirtualEndpoint) -> Self {
         Self::VirtualEndpoint(Box::new(value))
@@ -4667,7 +4667,7 @@ impl From<VirtualEndpoint> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 impl From<VirtualEvent> for AnyEntity {
     fn from(value: VirtualEvent) -> Self {
         Self::VirtualEvent(Box::new(value))
@@ -4675,7 +4675,7 @@ impl From<VirtualEvent> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 impl From<VirtualEventPresenter> for AnyEntity {
     fn from(value: VirtualEventPresenter) -> Self {
         Self::VirtualEventPresenter(Box::new(value))
@@ -4683,7 +4683,7 @@ impl From<VirtualEventPresenter> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 impl From<VirtualEventRegistration> for AnyEntity {
     fn from(value: VirtualEventRegistration) -> Self {
         Self::VirtualEventRegistration(Box::new(value))
@@ -4691,7 +4691,7 @@ impl From<VirtualEventRegistration> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_artifact_restore_status")]
 impl From<VirtualEventRegistrationConfiguration> for AnyEntity {
     fn from(value: VirtualEventRegistrationConfiguration) -> Self {
         Self::VirtualEventRegistrationConfiguration(Box::new(value))
@@ -4699,7 +4699,7 @@ impl From<VirtualEventRegistrationConfiguration> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 impl From<VirtualEventRegistrationCustomQuestion> for AnyEntity {
     fn from(value: VirtualEventRegistrationCustomQuestion) -> Self {
         Self::VirtualEventRegistrationCustomQuestion(Box::new(value))
@@ -4707,7 +4707,7 @@ impl From<VirtualEventRegistrationCustomQuestion> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 impl From<VirtualEventRegistrationPredefinedQuestion> for AnyEntity {
     fn from(value: VirtualEventRegistrationPredefinedQuestion) -> Self {
         Self::VirtualEventRegistrationPredefinedQuestion(Box::new(value))
@@ -4715,7 +4715,7 @@ impl From<VirtualEventRegistrationPredefinedQuestion> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 impl From<VirtualEventSession> for AnyEntity {
     fn from(value: VirtualEventSession) -> Self {
         Self::VirtualEventSession(Box::new(value))
@@ -4723,7 +4723,7 @@ impl From<VirtualEventSession> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 impl From<VirtualEventTownhall> for AnyEntity {
     fn from(value: VirtualEventTownhall) -> Self {
         Self::VirtualEventTownhall(Box::new(value))
@@ -4731,7 +4731,7 @@ impl From<VirtualEventTownhall> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 impl From<VirtualEventTownhallRegistrationConfiguration> for AnyEntity {
     fn from(value: VirtualEventTownhallRegistrationConfiguration) -> Self {
         Self::VirtualEventTownhallRegistrationConfiguration(Box::new(value))
@@ -4739,7 +4739,7 @@ impl From<VirtualEventTownhallRegistrationConfiguration> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 impl From<VirtualEventWebinar> for AnyEntity {
     fn from(value: VirtualEventWebinar) -> Self {
         Self::VirtualEventWebinar(Box::new(value))
@@ -4747,7 +4747,7 @@ impl From<VirtualEventWebinar> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 impl From<VirtualEventWebinarRegistrationConfiguration> for AnyEntity {
     fn from(value: VirtualEventWebinarRegistrationConfiguration) -> Self {
         Self::VirtualEventWebinarRegistrationConfiguration(Box::new(value))
@@ -4755,7 +4755,7 @@ impl From<VirtualEventWebinarRegistrationConfiguration> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 impl From<VirtualEventsRoot> for AnyEntity {
     fn from(value: VirtualEventsRoot) -> Self {
         Self::VirtualEventsRoot(Box::new(value))
@@ -4763,7 +4763,7 @@ impl From<VirtualEventsRoot> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_advanced_config_state")]
+#[cfg(feature = "_authentication_method_configurations")]
 impl From<VoiceAuthenticationMethodConfiguration> for AnyEntity {
     fn from(value: VoiceAuthenticationMethodConfiguration) -> Self {
         Self::VoiceAuthenticationMethodConfiguration(Box::new(value))
@@ -4771,7 +4771,7 @@ impl From<VoiceAuthenticationMethodConfiguration> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 impl From<VppToken> for AnyEntity {
     fn from(value: VppToken) -> Self {
         Self::VppToken(Box::new(value))
@@ -4779,7 +4779,7 @@ impl From<VppToken> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 impl From<WebApp> for AnyEntity {
     fn from(value: WebApp) -> Self {
         Self::WebApp(Box::new(value))
@@ -4787,7 +4787,7 @@ impl From<WebApp> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 impl From<WebApplicationFirewallVerificationModel> for AnyEntity {
     fn from(value: WebApplicationFirewallVerificationModel) -> Self {
         Self::WebApplicationFirewallVerificationModel(Box::new(value))
@@ -4795,7 +4795,7 @@ impl From<WebApplicationFirewallVerificationModel> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 impl From<Win32LobApp> for AnyEntity {
     fn from(value: Win32LobApp) -> Self {
         Self::Win32LobApp(Box::new(value))
@@ -4803,7 +4803,7 @@ impl From<Win32LobApp> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl From<Windows10CompliancePolicy> for AnyEntity {
     fn from(value: Windows10CompliancePolicy) -> Self {
         Self::Windows10CompliancePolicy(Box::new(value))
@@ -4811,7 +4811,7 @@ impl From<Windows10CompliancePolicy> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl From<Windows10CustomConfiguration> for AnyEntity {
     fn from(value: Windows10CustomConfiguration) -> Self {
         Self::Windows10CustomConfiguration(Box::new(value))
@@ -4819,7 +4819,7 @@ impl From<Windows10CustomConfiguration> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl From<Windows10EndpointProtectionConfiguration> for AnyEntity {
     fn from(value: Windows10EndpointProtectionConfiguration) -> Self {
         Self::Windows10EndpointProtectionConfiguration(Box::new(value))
@@ -4827,7 +4827,7 @@ impl From<Windows10EndpointProtectionConfiguration> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl From<Windows10EnrollmentCompletionPageConfiguration> for AnyEntity {
     fn from(value: Windows10EnrollmentCompletionPageConfiguration) -> Self {
         Self::Windows10EnrollmentCompletionPageConfiguration(Box::new(value))
@@ -4835,7 +4835,7 @@ impl From<Windows10EnrollmentCompletionPageConfiguration> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl From<Windows10EnterpriseModernAppManagementConfiguration> for AnyEntity {
     fn from(value: Windows10EnterpriseModernAppManagementConfiguration) -> Self {
         Self::Windows10EnterpriseModernAppManagementConfiguration(Box::new(value))
@@ -4843,7 +4843,7 @@ impl From<Windows10EnterpriseModernAppManagementConfiguration> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl From<Windows10GeneralConfiguration> for AnyEntity {
     fn from(value: Windows10GeneralConfiguration) -> Self {
         Self::Windows10GeneralConfiguration(Box::new(value))
@@ -4851,7 +4851,7 @@ impl From<Windows10GeneralConfiguration> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl From<Windows10MobileCompliancePolicy> for AnyEntity {
     fn from(value: Windows10MobileCompliancePolicy) -> Self {
         Self::Windows10MobileCompliancePolicy(Box::new(value))
@@ -4859,7 +4859,7 @@ impl From<Windows10MobileCompliancePolicy> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl From<Windows10SecureAssessmentConfiguration> for AnyEntity {
     fn from(value: Windows10SecureAssessmentConfiguration) -> Self {
         Self::Windows10SecureAssessmentConfiguration(Box::new(value))
@@ -4867,7 +4867,7 @@ impl From<Windows10SecureAssessmentConfiguration> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl From<Windows10TeamGeneralConfiguration> for AnyEntity {
     fn from(value: Windows10TeamGeneralConfiguration) -> Self {
         Self::Windows10TeamGeneralConfiguration(Box::new(value))
@@ -4875,7 +4875,7 @@ impl From<Windows10TeamGeneralConfiguration> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl From<Windows81CompliancePolicy> for AnyEntity {
     fn from(value: Windows81CompliancePolicy) -> Self {
         Self::Windows81CompliancePolicy(Box::new(value))
@@ -4883,7 +4883,7 @@ impl From<Windows81CompliancePolicy> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl From<Windows81GeneralConfiguration> for AnyEntity {
     fn from(value: Windows81GeneralConfiguration) -> Self {
         Self::Windows81GeneralConfiguration(Box::new(value))
@@ -4891,7 +4891,7 @@ impl From<Windows81GeneralConfiguration> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 impl From<WindowsAppX> for AnyEntity {
     fn from(value: WindowsAppX) -> Self {
         Self::WindowsAppX(Box::new(value))
@@ -4899,7 +4899,7 @@ impl From<WindowsAppX> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_me")]
+#[cfg(feature = "_activities_container")]
 impl From<WindowsAutopilotDeploymentProfileAssignment> for AnyEntity {
     fn from(value: WindowsAutopilotDeploymentProfileAssignment) -> Self {
         Self::WindowsAutopilotDeploymentProfileAssignment(Box::new(value))
@@ -4907,7 +4907,7 @@ impl From<WindowsAutopilotDeploymentProfileAssignment> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl From<WindowsAutopilotDeviceIdentity> for AnyEntity {
     fn from(value: WindowsAutopilotDeviceIdentity) -> Self {
         Self::WindowsAutopilotDeviceIdentity(Box::new(value))
@@ -4915,7 +4915,7 @@ impl From<WindowsAutopilotDeviceIdentity> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl From<WindowsDefenderAdvancedThreatProtectionConfiguration> for AnyEntity {
     fn from(value: WindowsDefenderAdvancedThreatProtectionConfiguration) -> Self {
         Self::WindowsDefenderAdvancedThreatProtectionConfiguration(Box::new(value))
@@ -4939,7 +4939,7 @@ impl From<WindowsHelloForBusinessAuthenticationMethod> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl From<WindowsInformationProtectionAppLearningSummary> for AnyEntity {
     fn from(value: WindowsInformationProtectionAppLearningSummary) -> Self {
         Self::WindowsInformationProtectionAppLearningSummary(Box::new(value))
@@ -4947,7 +4947,7 @@ impl From<WindowsInformationProtectionAppLearningSummary> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 impl From<WindowsInformationProtectionAppLockerFile> for AnyEntity {
     fn from(value: WindowsInformationProtectionAppLockerFile) -> Self {
         Self::WindowsInformationProtectionAppLockerFile(Box::new(value))
@@ -4955,7 +4955,7 @@ impl From<WindowsInformationProtectionAppLockerFile> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl From<WindowsInformationProtectionNetworkLearningSummary> for AnyEntity {
     fn from(value: WindowsInformationProtectionNetworkLearningSummary) -> Self {
         Self::WindowsInformationProtectionNetworkLearningSummary(Box::new(value))
@@ -4963,7 +4963,7 @@ impl From<WindowsInformationProtectionNetworkLearningSummary> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_android_managed_app_protection")]
+#[cfg(feature = "_device_app_management")]
 impl From<WindowsInformationProtectionPolicy> for AnyEntity {
     fn from(value: WindowsInformationProtectionPolicy) -> Self {
         Self::WindowsInformationProtectionPolicy(Box::new(value))
@@ -4971,7 +4971,7 @@ impl From<WindowsInformationProtectionPolicy> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl From<WindowsMalwareInformation> for AnyEntity {
     fn from(value: WindowsMalwareInformation) -> Self {
         Self::WindowsMalwareInformation(Box::new(value))
@@ -4979,7 +4979,7 @@ impl From<WindowsMalwareInformation> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 impl From<WindowsMicrosoftEdgeApp> for AnyEntity {
     fn from(value: WindowsMicrosoftEdgeApp) -> Self {
         Self::WindowsMicrosoftEdgeApp(Box::new(value))
@@ -4987,7 +4987,7 @@ impl From<WindowsMicrosoftEdgeApp> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 impl From<WindowsMobileMsi> for AnyEntity {
     fn from(value: WindowsMobileMsi) -> Self {
         Self::WindowsMobileMsi(Box::new(value))
@@ -4995,7 +4995,7 @@ impl From<WindowsMobileMsi> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl From<WindowsPhone81CompliancePolicy> for AnyEntity {
     fn from(value: WindowsPhone81CompliancePolicy) -> Self {
         Self::WindowsPhone81CompliancePolicy(Box::new(value))
@@ -5003,7 +5003,7 @@ impl From<WindowsPhone81CompliancePolicy> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl From<WindowsPhone81CustomConfiguration> for AnyEntity {
     fn from(value: WindowsPhone81CustomConfiguration) -> Self {
         Self::WindowsPhone81CustomConfiguration(Box::new(value))
@@ -5011,7 +5011,7 @@ impl From<WindowsPhone81CustomConfiguration> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl From<WindowsPhone81GeneralConfiguration> for AnyEntity {
     fn from(value: WindowsPhone81GeneralConfiguration) -> Self {
         Self::WindowsPhone81GeneralConfiguration(Box::new(value))
@@ -5043,7 +5043,7 @@ impl From<WindowsSettingInstance> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 impl From<WindowsUniversalAppX> for AnyEntity {
     fn from(value: WindowsUniversalAppX) -> Self {
         Self::WindowsUniversalAppX(Box::new(value))
@@ -5051,7 +5051,7 @@ impl From<WindowsUniversalAppX> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 impl From<WindowsUniversalAppXContainedApp> for AnyEntity {
     fn from(value: WindowsUniversalAppXContainedApp) -> Self {
         Self::WindowsUniversalAppXContainedApp(Box::new(value))
@@ -5059,7 +5059,7 @@ impl From<WindowsUniversalAppXContainedApp> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl From<WindowsUpdateForBusinessConfiguration> for AnyEntity {
     fn from(value: WindowsUpdateForBusinessConfiguration) -> Self {
         Self::WindowsUpdateForBusinessConfiguration(Box::new(value))
@@ -5067,7 +5067,7 @@ impl From<WindowsUpdateForBusinessConfiguration> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 impl From<WindowsWebApp> for AnyEntity {
     fn from(value: WindowsWebApp) -> Self {
         Self::WindowsWebApp(Box::new(value))
@@ -5099,7 +5099,7 @@ impl From<WorkPlanRecurrence> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_drive_item_version")]
+#[cfg(feature = "_drives")]
 impl From<Workbook> for AnyEntity {
     fn from(value: Workbook) -> Self {
         Self::Workbook(Box::new(value))
@@ -5107,7 +5107,7 @@ impl From<Workbook> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_drive_item_version")]
+#[cfg(feature = "_drives")]
 impl From<WorkbookApplication> for AnyEntity {
     fn from(value: WorkbookApplication) -> Self {
         Self::WorkbookApplication(Box::new(value))
@@ -5115,7 +5115,7 @@ impl From<WorkbookApplication> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_drive_item_version")]
+#[cfg(feature = "_drives")]
 impl From<WorkbookChart> for AnyEntity {
     fn from(value: WorkbookChart) -> Self {
         Self::WorkbookChart(Box::new(value))
@@ -5123,7 +5123,7 @@ impl From<WorkbookChart> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_drive_item_version")]
+#[cfg(feature = "_drives")]
 impl From<WorkbookChartAreaFormat> for AnyEntity {
     fn from(value: WorkbookChartAreaFormat) -> Self {
         Self::WorkbookChartAreaFormat(Box::new(value))
@@ -5131,7 +5131,7 @@ impl From<WorkbookChartAreaFormat> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_drive_item_version")]
+#[cfg(feature = "_drives")]
 impl From<WorkbookChartAxes> for AnyEntity {
     fn from(value: WorkbookChartAxes) -> Self {
         Self::WorkbookChartAxes(Box::new(value))
@@ -5139,7 +5139,7 @@ impl From<WorkbookChartAxes> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_drive_item_version")]
+#[cfg(feature = "_drives")]
 impl From<WorkbookChartAxis> for AnyEntity {
     fn from(value: WorkbookChartAxis) -> Self {
         Self::WorkbookChartAxis(Box::new(value))
@@ -5147,7 +5147,7 @@ impl From<WorkbookChartAxis> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_drive_item_version")]
+#[cfg(feature = "_drives")]
 impl From<WorkbookChartAxisFormat> for AnyEntity {
     fn from(value: WorkbookChartAxisFormat) -> Self {
         Self::WorkbookChartAxisFormat(Box::new(value))
@@ -5155,7 +5155,7 @@ impl From<WorkbookChartAxisFormat> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_drive_item_version")]
+#[cfg(feature = "_drives")]
 impl From<WorkbookChartAxisTitle> for AnyEntity {
     fn from(value: WorkbookChartAxisTitle) -> Self {
         Self::WorkbookChartAxisTitle(Box::new(value))
@@ -5163,7 +5163,7 @@ impl From<WorkbookChartAxisTitle> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_drive_item_version")]
+#[cfg(feature = "_drives")]
 impl From<WorkbookChartAxisTitleFormat> for AnyEntity {
     fn from(value: WorkbookChartAxisTitleFormat) -> Self {
         Self::WorkbookChartAxisTitleFormat(Box::new(value))
@@ -5171,7 +5171,7 @@ impl From<WorkbookChartAxisTitleFormat> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_drive_item_version")]
+#[cfg(feature = "_drives")]
 impl From<WorkbookChartDataLabelFormat> for AnyEntity {
     fn from(value: WorkbookChartDataLabelFormat) -> Self {
         Self::WorkbookChartDataLabelFormat(Box::new(value))
@@ -5179,7 +5179,7 @@ impl From<WorkbookChartDataLabelFormat> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_drive_item_version")]
+#[cfg(feature = "_drives")]
 impl From<WorkbookChartDataLabels> for AnyEntity {
     fn from(value: WorkbookChartDataLabels) -> Self {
         Self::WorkbookChartDataLabels(Box::new(value))
@@ -5187,7 +5187,7 @@ impl From<WorkbookChartDataLabels> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_drive_item_version")]
+#[cfg(feature = "_drives")]
 impl From<WorkbookChartFill> for AnyEntity {
     fn from(value: WorkbookChartFill) -> Self {
         Self::WorkbookChartFill(Box::new(value))
@@ -5195,7 +5195,7 @@ impl From<WorkbookChartFill> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_drive_item_version")]
+#[cfg(feature = "_drives")]
 impl From<WorkbookChartFont> for AnyEntity {
     fn from(value: WorkbookChartFont) -> Self {
         Self::WorkbookChartFont(Box::new(value))
@@ -5203,7 +5203,7 @@ impl From<WorkbookChartFont> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_drive_item_version")]
+#[cfg(feature = "_drives")]
 impl From<WorkbookChartGridlines> for AnyEntity {
     fn from(value: WorkbookChartGridlines) -> Self {
         Self::WorkbookChartGridlines(Box::new(value))
@@ -5211,7 +5211,7 @@ impl From<WorkbookChartGridlines> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_drive_item_version")]
+#[cfg(feature = "_drives")]
 impl From<WorkbookChartGridlinesFormat> for AnyEntity {
     fn from(value: WorkbookChartGridlinesFormat) -> Self {
         Self::WorkbookChartGridlinesFormat(Box::new(value))
@@ -5219,7 +5219,7 @@ impl From<WorkbookChartGridlinesFormat> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_drive_item_version")]
+#[cfg(feature = "_drives")]
 impl From<WorkbookChartLegend> for AnyEntity {
     fn from(value: WorkbookChartLegend) -> Self {
         Self::WorkbookChartLegend(Box::new(value))
@@ -5227,7 +5227,7 @@ impl From<WorkbookChartLegend> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_drive_item_version")]
+#[cfg(feature = "_drives")]
 impl From<WorkbookChartLegendFormat> for AnyEntity {
     fn from(value: WorkbookChartLegendFormat) -> Self {
         Self::WorkbookChartLegendFormat(Box::new(value))
@@ -5235,7 +5235,7 @@ impl From<WorkbookChartLegendFormat> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_drive_item_version")]
+#[cfg(feature = "_drives")]
 impl From<WorkbookChartLineFormat> for AnyEntity {
     fn from(value: WorkbookChartLineFormat) -> Self {
         Self::WorkbookChartLineFormat(Box::new(value))
@@ -5243,7 +5243,7 @@ impl From<WorkbookChartLineFormat> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_drive_item_version")]
+#[cfg(feature = "_drives")]
 impl From<WorkbookChartPoint> for AnyEntity {
     fn from(value: WorkbookChartPoint) -> Self {
         Self::WorkbookChartPoint(Box::new(value))
@@ -5251,7 +5251,7 @@ impl From<WorkbookChartPoint> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_drive_item_version")]
+#[cfg(feature = "_drives")]
 impl From<WorkbookChartPointFormat> for AnyEntity {
     fn from(value: WorkbookChartPointFormat) -> Self {
         Self::WorkbookChartPointFormat(Box::new(value))
@@ -5259,7 +5259,7 @@ impl From<WorkbookChartPointFormat> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_drive_item_version")]
+#[cfg(feature = "_drives")]
 impl From<WorkbookChartSeries> for AnyEntity {
     fn from(value: WorkbookChartSeries) -> Self {
         Self::WorkbookChartSeries(Box::new(value))
@@ -5267,7 +5267,7 @@ impl From<WorkbookChartSeries> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_drive_item_version")]
+#[cfg(feature = "_drives")]
 impl From<WorkbookChartSeriesFormat> for AnyEntity {
     fn from(value: WorkbookChartSeriesFormat) -> Self {
         Self::WorkbookChartSeriesFormat(Box::new(value))
@@ -5275,7 +5275,7 @@ impl From<WorkbookChartSeriesFormat> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_drive_item_version")]
+#[cfg(feature = "_drives")]
 impl From<WorkbookChartTitle> for AnyEntity {
     fn from(value: WorkbookChartTitle) -> Self {
         Self::WorkbookChartTitle(Box::new(value))
@@ -5283,7 +5283,7 @@ impl From<WorkbookChartTitle> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_drive_item_version")]
+#[cfg(feature = "_drives")]
 impl From<WorkbookChartTitleFormat> for AnyEntity {
     fn from(value: WorkbookChartTitleFormat) -> Self {
         Self::WorkbookChartTitleFormat(Box::new(value))
@@ -5291,7 +5291,7 @@ impl From<WorkbookChartTitleFormat> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_drive_item_version")]
+#[cfg(feature = "_drives")]
 impl From<WorkbookComment> for AnyEntity {
     fn from(value: WorkbookComment) -> Self {
         Self::WorkbookComment(Box::new(value))
@@ -5299,7 +5299,7 @@ impl From<WorkbookComment> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_drive_item_version")]
+#[cfg(feature = "_drives")]
 impl From<WorkbookCommentReply> for AnyEntity {
     fn from(value: WorkbookCommentReply) -> Self {
         Self::WorkbookCommentReply(Box::new(value))
@@ -5307,7 +5307,7 @@ impl From<WorkbookCommentReply> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_drive_item_version")]
+#[cfg(feature = "_drives")]
 impl From<WorkbookFilter> for AnyEntity {
     fn from(value: WorkbookFilter) -> Self {
         Self::WorkbookFilter(Box::new(value))
@@ -5315,7 +5315,7 @@ impl From<WorkbookFilter> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_me")]
+#[cfg(feature = "_activities_container")]
 impl From<WorkbookFormatProtection> for AnyEntity {
     fn from(value: WorkbookFormatProtection) -> Self {
         Self::WorkbookFormatProtection(Box::new(value))
@@ -5323,7 +5323,7 @@ impl From<WorkbookFormatProtection> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_drive_item_version")]
+#[cfg(feature = "_drives")]
 impl From<WorkbookFunctionResult> for AnyEntity {
     fn from(value: WorkbookFunctionResult) -> Self {
         Self::WorkbookFunctionResult(Box::new(value))
@@ -5331,7 +5331,7 @@ impl From<WorkbookFunctionResult> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_drive_item_version")]
+#[cfg(feature = "_drives")]
 impl From<WorkbookFunctions> for AnyEntity {
     fn from(value: WorkbookFunctions) -> Self {
         Self::WorkbookFunctions(Box::new(value))
@@ -5339,7 +5339,7 @@ impl From<WorkbookFunctions> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_drive_item_version")]
+#[cfg(feature = "_drives")]
 impl From<WorkbookNamedItem> for AnyEntity {
     fn from(value: WorkbookNamedItem) -> Self {
         Self::WorkbookNamedItem(Box::new(value))
@@ -5347,7 +5347,7 @@ impl From<WorkbookNamedItem> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_drive_item_version")]
+#[cfg(feature = "_drives")]
 impl From<WorkbookOperation> for AnyEntity {
     fn from(value: WorkbookOperation) -> Self {
         Self::WorkbookOperation(Box::new(value))
@@ -5355,7 +5355,7 @@ impl From<WorkbookOperation> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_drive_item_version")]
+#[cfg(feature = "_drives")]
 impl From<WorkbookPivotTable> for AnyEntity {
     fn from(value: WorkbookPivotTable) -> Self {
         Self::WorkbookPivotTable(Box::new(value))
@@ -5363,7 +5363,7 @@ impl From<WorkbookPivotTable> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_drive_item_version")]
+#[cfg(feature = "_workbook_icon")]
 impl From<WorkbookRange> for AnyEntity {
     fn from(value: WorkbookRange) -> Self {
         Self::WorkbookRange(Box::new(value))
@@ -5371,7 +5371,7 @@ impl From<WorkbookRange> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_me")]
+#[cfg(feature = "_activities_container")]
 impl From<WorkbookRangeBorder> for AnyEntity {
     fn from(value: WorkbookRangeBorder) -> Self {
         Self::WorkbookRangeBorder(Box::new(value))
@@ -5379,7 +5379,7 @@ impl From<WorkbookRangeBorder> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_me")]
+#[cfg(feature = "_activities_container")]
 impl From<WorkbookRangeFill> for AnyEntity {
     fn from(value: WorkbookRangeFill) -> Self {
         Self::WorkbookRangeFill(Box::new(value))
@@ -5387,7 +5387,7 @@ impl From<WorkbookRangeFill> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_me")]
+#[cfg(feature = "_activities_container")]
 impl From<WorkbookRangeFont> for AnyEntity {
     fn from(value: WorkbookRangeFont) -> Self {
         Self::WorkbookRangeFont(Box::new(value))
@@ -5395,7 +5395,7 @@ impl From<WorkbookRangeFont> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_me")]
+#[cfg(feature = "_activities_container")]
 impl From<WorkbookRangeFormat> for AnyEntity {
     fn from(value: WorkbookRangeFormat) -> Self {
         Self::WorkbookRangeFormat(Box::new(value))
@@ -5403,7 +5403,7 @@ impl From<WorkbookRangeFormat> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_me")]
+#[cfg(feature = "_activities_container")]
 impl From<WorkbookRangeSort> for AnyEntity {
     fn from(value: WorkbookRangeSort) -> Self {
         Self::WorkbookRangeSort(Box::new(value))
@@ -5411,7 +5411,7 @@ impl From<WorkbookRangeSort> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_me")]
+#[cfg(feature = "_activities_container")]
 impl From<WorkbookRangeView> for AnyEntity {
     fn from(value: WorkbookRangeView) -> Self {
         Self::WorkbookRangeView(Box::new(value))
@@ -5419,7 +5419,7 @@ impl From<WorkbookRangeView> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_drive_item_version")]
+#[cfg(feature = "_drives")]
 impl From<WorkbookTable> for AnyEntity {
     fn from(value: WorkbookTable) -> Self {
         Self::WorkbookTable(Box::new(value))
@@ -5427,7 +5427,7 @@ impl From<WorkbookTable> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_drive_item_version")]
+#[cfg(feature = "_drives")]
 impl From<WorkbookTableColumn> for AnyEntity {
     fn from(value: WorkbookTableColumn) -> Self {
         Self::WorkbookTableColumn(Box::new(value))
@@ -5435,7 +5435,7 @@ impl From<WorkbookTableColumn> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_drive_item_version")]
+#[cfg(feature = "_drives")]
 impl From<WorkbookTableRow> for AnyEntity {
     fn from(value: WorkbookTableRow) -> Self {
         Self::WorkbookTableRow(Box::new(value))
@@ -5443,7 +5443,7 @@ impl From<WorkbookTableRow> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_drive_item_version")]
+#[cfg(feature = "_drives")]
 impl From<WorkbookTableSort> for AnyEntity {
     fn from(value: WorkbookTableSort) -> Self {
         Self::WorkbookTableSort(Box::new(value))
@@ -5451,7 +5451,7 @@ impl From<WorkbookTableSort> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_drive_item_version")]
+#[cfg(feature = "_drives")]
 impl From<WorkbookWorksheet> for AnyEntity {
     fn from(value: WorkbookWorksheet) -> Self {
         Self::WorkbookWorksheet(Box::new(value))
@@ -5459,7 +5459,7 @@ impl From<WorkbookWorksheet> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_drive_item_version")]
+#[cfg(feature = "_drives")]
 impl From<WorkbookWorksheetProtection> for AnyEntity {
     fn from(value: WorkbookWorksheetProtection) -> Self {
         Self::WorkbookWorksheetProtection(Box::new(value))
@@ -5467,7 +5467,7 @@ impl From<WorkbookWorksheetProtection> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_deleted_chat")]
+#[cfg(feature = "_teamwork")]
 impl From<WorkforceIntegration> for AnyEntity {
     fn from(value: WorkforceIntegration) -> Self {
         Self::WorkforceIntegration(Box::new(value))
@@ -5483,7 +5483,7 @@ impl From<WorkingTimeSchedule> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_assigned_place_mode")]
+#[cfg(feature = "_places")]
 impl From<Workspace> for AnyEntity {
     fn from(value: Workspace) -> Self {
         Self::Workspace(Box::new(value))
@@ -5491,7 +5491,7 @@ impl From<Workspace> for AnyEntity {
 }
 
 #[cfg(feature = "_entity")]
-#[cfg(feature = "_advanced_config_state")]
+#[cfg(feature = "_authentication_method_configurations")]
 impl From<X509CertificateAuthenticationMethodConfiguration> for AnyEntity {
     fn from(value: X509CertificateAuthenticationMethodConfiguration) -> Self {
         Self::X509CertificateAuthenticationMethodConfiguration(Box::new(value))

@@ -24,11 +24,11 @@ impl serde::Serialize for AnyEntity {
                         Some(AadUserConversationMember::ODATA_TYPE),
                     )
             }
-            #[cfg(feature = "_access_package")]
+            #[cfg(feature = "_identity_governance")]
             Self::AccessPackage(value) => {
                 value.serialize_with_type(serializer, Some(AccessPackage::ODATA_TYPE))
             }
-            #[cfg(feature = "_access_package")]
+            #[cfg(feature = "_identity_governance")]
             Self::AccessPackageAssignment(value) => {
                 value
                     .serialize_with_type(
@@ -36,7 +36,7 @@ impl serde::Serialize for AnyEntity {
                         Some(AccessPackageAssignment::ODATA_TYPE),
                     )
             }
-            #[cfg(feature = "_access_package")]
+            #[cfg(feature = "_identity_governance")]
             Self::AccessPackageAssignmentPolicy(value) => {
                 value
                     .serialize_with_type(
@@ -44,7 +44,7 @@ impl serde::Serialize for AnyEntity {
                         Some(AccessPackageAssignmentPolicy::ODATA_TYPE),
                     )
             }
-            #[cfg(feature = "_access_package")]
+            #[cfg(feature = "_identity_governance")]
             Self::AccessPackageAssignmentRequest(value) => {
                 value
                     .serialize_with_type(
@@ -52,7 +52,7 @@ impl serde::Serialize for AnyEntity {
                         Some(AccessPackageAssignmentRequest::ODATA_TYPE),
                     )
             }
-            #[cfg(feature = "_access_package")]
+            #[cfg(feature = "_identity_governance")]
             Self::AccessPackageAssignmentRequestWorkflowExtension(value) => {
                 value
                     .serialize_with_type(
@@ -60,7 +60,7 @@ impl serde::Serialize for AnyEntity {
                         Some(AccessPackageAssignmentRequestWorkflowExtension::ODATA_TYPE),
                     )
             }
-            #[cfg(feature = "_access_package")]
+            #[cfg(feature = "_identity_governance")]
             Self::AccessPackageAssignmentWorkflowExtension(value) => {
                 value
                     .serialize_with_type(
@@ -68,7 +68,7 @@ impl serde::Serialize for AnyEntity {
                         Some(AccessPackageAssignmentWorkflowExtension::ODATA_TYPE),
                     )
             }
-            #[cfg(feature = "_access_package")]
+            #[cfg(feature = "_identity_governance")]
             Self::AccessPackageCatalog(value) => {
                 value
                     .serialize_with_type(
@@ -76,7 +76,7 @@ impl serde::Serialize for AnyEntity {
                         Some(AccessPackageCatalog::ODATA_TYPE),
                     )
             }
-            #[cfg(feature = "_access_package")]
+            #[cfg(feature = "_identity_governance")]
             Self::AccessPackageMultipleChoiceQuestion(value) => {
                 value
                     .serialize_with_type(
@@ -84,7 +84,7 @@ impl serde::Serialize for AnyEntity {
                         Some(AccessPackageMultipleChoiceQuestion::ODATA_TYPE),
                     )
             }
-            #[cfg(feature = "_access_package")]
+            #[cfg(feature = "_identity_governance")]
             Self::AccessPackageResource(value) => {
                 value
                     .serialize_with_type(
@@ -92,7 +92,7 @@ impl serde::Serialize for AnyEntity {
                         Some(AccessPackageResource::ODATA_TYPE),
                     )
             }
-            #[cfg(feature = "_access_package")]
+            #[cfg(feature = "_identity_governance")]
             Self::AccessPackageResourceEnvironment(value) => {
                 value
                     .serialize_with_type(
@@ -100,7 +100,7 @@ impl serde::Serialize for AnyEntity {
                         Some(AccessPackageResourceEnvironment::ODATA_TYPE),
                     )
             }
-            #[cfg(feature = "_access_package")]
+            #[cfg(feature = "_identity_governance")]
             Self::AccessPackageResourceRequest(value) => {
                 value
                     .serialize_with_type(
@@ -108,7 +108,7 @@ impl serde::Serialize for AnyEntity {
                         Some(AccessPackageResourceRequest::ODATA_TYPE),
                     )
             }
-            #[cfg(feature = "_access_package")]
+            #[cfg(feature = "_identity_governance")]
             Self::AccessPackageResourceRole(value) => {
                 value
                     .serialize_with_type(
@@ -116,7 +116,7 @@ impl serde::Serialize for AnyEntity {
                         Some(AccessPackageResourceRole::ODATA_TYPE),
                     )
             }
-            #[cfg(feature = "_access_package")]
+            #[cfg(feature = "_identity_governance")]
             Self::AccessPackageResourceRoleScope(value) => {
                 value
                     .serialize_with_type(
@@ -124,7 +124,7 @@ impl serde::Serialize for AnyEntity {
                         Some(AccessPackageResourceRoleScope::ODATA_TYPE),
                     )
             }
-            #[cfg(feature = "_access_package")]
+            #[cfg(feature = "_identity_governance")]
             Self::AccessPackageResourceScope(value) => {
                 value
                     .serialize_with_type(
@@ -132,7 +132,7 @@ impl serde::Serialize for AnyEntity {
                         Some(AccessPackageResourceScope::ODATA_TYPE),
                     )
             }
-            #[cfg(feature = "_access_package")]
+            #[cfg(feature = "_identity_governance")]
             Self::AccessPackageSubject(value) => {
                 value
                     .serialize_with_type(
@@ -140,7 +140,7 @@ impl serde::Serialize for AnyEntity {
                         Some(AccessPackageSubject::ODATA_TYPE),
                     )
             }
-            #[cfg(feature = "_access_package")]
+            #[cfg(feature = "_identity_governance")]
             Self::AccessPackageSuggestion(value) => {
                 value
                     .serialize_with_type(
@@ -148,7 +148,7 @@ impl serde::Serialize for AnyEntity {
                         Some(AccessPackageSuggestion::ODATA_TYPE),
                     )
             }
-            #[cfg(feature = "_access_package")]
+            #[cfg(feature = "_identity_governance")]
             Self::AccessPackageTextInputQuestion(value) => {
                 value
                     .serialize_with_type(
@@ -156,7 +156,7 @@ impl serde::Serialize for AnyEntity {
                         Some(AccessPackageTextInputQuestion::ODATA_TYPE),
                     )
             }
-            #[cfg(feature = "_access_package")]
+            #[cfg(feature = "_identity_governance")]
             Self::AccessReviewHistoryDefinition(value) => {
                 value
                     .serialize_with_type(
@@ -164,7 +164,7 @@ impl serde::Serialize for AnyEntity {
                         Some(AccessReviewHistoryDefinition::ODATA_TYPE),
                     )
             }
-            #[cfg(feature = "_access_package")]
+            #[cfg(feature = "_identity_governance")]
             Self::AccessReviewHistoryInstance(value) => {
                 value
                     .serialize_with_type(
@@ -172,7 +172,7 @@ impl serde::Serialize for AnyEntity {
                         Some(AccessReviewHistoryInstance::ODATA_TYPE),
                     )
             }
-            #[cfg(feature = "_access_package")]
+            #[cfg(feature = "_identity_governance")]
             Self::AccessReviewInstance(value) => {
                 value
                     .serialize_with_type(
@@ -180,7 +180,7 @@ impl serde::Serialize for AnyEntity {
                         Some(AccessReviewInstance::ODATA_TYPE),
                     )
             }
-            #[cfg(feature = "_access_package")]
+            #[cfg(feature = "_identity_governance")]
             Self::AccessReviewInstanceDecisionItem(value) => {
                 value
                     .serialize_with_type(
@@ -188,7 +188,7 @@ impl serde::Serialize for AnyEntity {
                         Some(AccessReviewInstanceDecisionItem::ODATA_TYPE),
                     )
             }
-            #[cfg(feature = "_access_package")]
+            #[cfg(feature = "_identity_governance")]
             Self::AccessReviewReviewer(value) => {
                 value
                     .serialize_with_type(
@@ -196,7 +196,7 @@ impl serde::Serialize for AnyEntity {
                         Some(AccessReviewReviewer::ODATA_TYPE),
                     )
             }
-            #[cfg(feature = "_access_package")]
+            #[cfg(feature = "_identity_governance")]
             Self::AccessReviewScheduleDefinition(value) => {
                 value
                     .serialize_with_type(
@@ -204,11 +204,11 @@ impl serde::Serialize for AnyEntity {
                         Some(AccessReviewScheduleDefinition::ODATA_TYPE),
                     )
             }
-            #[cfg(feature = "_access_package")]
+            #[cfg(feature = "_identity_governance")]
             Self::AccessReviewSet(value) => {
                 value.serialize_with_type(serializer, Some(AccessReviewSet::ODATA_TYPE))
             }
-            #[cfg(feature = "_access_package")]
+            #[cfg(feature = "_identity_governance")]
             Self::AccessReviewStage(value) => {
                 value
                     .serialize_with_type(serializer, Some(AccessReviewStage::ODATA_TYPE))
@@ -221,7 +221,7 @@ impl serde::Serialize for AnyEntity {
                         Some(ActivitiesContainer::ODATA_TYPE),
                     )
             }
-            #[cfg(feature = "_activity_based_timeout_policy")]
+            #[cfg(feature = "_policies")]
             Self::ActivityBasedTimeoutPolicy(value) => {
                 value
                     .serialize_with_type(
@@ -237,7 +237,7 @@ impl serde::Serialize for AnyEntity {
                         Some(ActivityHistoryItem::ODATA_TYPE),
                     )
             }
-            #[cfg(feature = "_add_large_gallery_view_operation")]
+            #[cfg(feature = "_communications")]
             Self::AddLargeGalleryViewOperation(value) => {
                 value
                     .serialize_with_type(
@@ -249,7 +249,7 @@ impl serde::Serialize for AnyEntity {
             Self::AdhocCall(value) => {
                 value.serialize_with_type(serializer, Some(AdhocCall::ODATA_TYPE))
             }
-            #[cfg(feature = "_admin_consent_request_policy")]
+            #[cfg(feature = "_policies")]
             Self::AdminConsentRequestPolicy(value) => {
                 value
                     .serialize_with_type(
@@ -257,7 +257,7 @@ impl serde::Serialize for AnyEntity {
                         Some(AdminConsentRequestPolicy::ODATA_TYPE),
                     )
             }
-            #[cfg(feature = "_admin_microsoft365_apps")]
+            #[cfg(feature = "_admin")]
             Self::AdminMicrosoft365Apps(value) => {
                 value
                     .serialize_with_type(
@@ -265,7 +265,7 @@ impl serde::Serialize for AnyEntity {
                         Some(AdminMicrosoft365Apps::ODATA_TYPE),
                     )
             }
-            #[cfg(feature = "_admin_microsoft365_apps")]
+            #[cfg(feature = "_admin")]
             Self::AdminReportSettings(value) => {
                 value
                     .serialize_with_type(
@@ -273,7 +273,7 @@ impl serde::Serialize for AnyEntity {
                         Some(AdminReportSettings::ODATA_TYPE),
                     )
             }
-            #[cfg(feature = "_activity_based_timeout_policy")]
+            #[cfg(feature = "_administrative_unit")]
             Self::AdministrativeUnit(value) => {
                 value
                     .serialize_with_type(
@@ -281,11 +281,11 @@ impl serde::Serialize for AnyEntity {
                         Some(AdministrativeUnit::ODATA_TYPE),
                     )
             }
-            #[cfg(feature = "_activity_based_timeout_policy")]
+            #[cfg(feature = "_agent_identity")]
             Self::AgentIdentity(value) => {
                 value.serialize_with_type(serializer, Some(AgentIdentity::ODATA_TYPE))
             }
-            #[cfg(feature = "_activity_based_timeout_policy")]
+            #[cfg(feature = "_agent_identity_blueprint")]
             Self::AgentIdentityBlueprint(value) => {
                 value
                     .serialize_with_type(
@@ -293,7 +293,7 @@ impl serde::Serialize for AnyEntity {
                         Some(AgentIdentityBlueprint::ODATA_TYPE),
                     )
             }
-            #[cfg(feature = "_activity_based_timeout_policy")]
+            #[cfg(feature = "_agent_identity")]
             Self::AgentIdentityBlueprintPrincipal(value) => {
                 value
                     .serialize_with_type(
@@ -301,7 +301,7 @@ impl serde::Serialize for AnyEntity {
                         Some(AgentIdentityBlueprintPrincipal::ODATA_TYPE),
                     )
             }
-            #[cfg(feature = "_activity_based_timeout_policy")]
+            #[cfg(feature = "_directory_objects")]
             Self::AgentUser(value) => {
                 value.serialize_with_type(serializer, Some(AgentUser::ODATA_TYPE))
             }
@@ -317,11 +317,11 @@ impl serde::Serialize for AnyEntity {
                         Some(AgreementAcceptance::ODATA_TYPE),
                     )
             }
-            #[cfg(feature = "_agreement")]
+            #[cfg(feature = "_agreements")]
             Self::AgreementFile(value) => {
                 value.serialize_with_type(serializer, Some(AgreementFile::ODATA_TYPE))
             }
-            #[cfg(feature = "_agreement")]
+            #[cfg(feature = "_agreements")]
             Self::AgreementFileLocalization(value) => {
                 value
                     .serialize_with_type(
@@ -329,7 +329,7 @@ impl serde::Serialize for AnyEntity {
                         Some(AgreementFileLocalization::ODATA_TYPE),
                     )
             }
-            #[cfg(feature = "_agreement")]
+            #[cfg(feature = "_agreement_file_data")]
             Self::AgreementFileProperties(value) => {
                 value
                     .serialize_with_type(
@@ -337,7 +337,7 @@ impl serde::Serialize for AnyEntity {
                         Some(AgreementFileProperties::ODATA_TYPE),
                     )
             }
-            #[cfg(feature = "_agreement")]
+            #[cfg(feature = "_agreements")]
             Self::AgreementFileVersion(value) => {
                 value
                     .serialize_with_type(
@@ -345,11 +345,11 @@ impl serde::Serialize for AnyEntity {
                         Some(AgreementFileVersion::ODATA_TYPE),
                     )
             }
-            #[cfg(feature = "_access_entity_type")]
+            #[cfg(feature = "_copilot")]
             Self::AiInteraction(value) => {
                 value.serialize_with_type(serializer, Some(AiInteraction::ODATA_TYPE))
             }
-            #[cfg(feature = "_access_entity_type")]
+            #[cfg(feature = "_copilot")]
             Self::AiInteractionHistory(value) => {
                 value
                     .serialize_with_type(
@@ -357,15 +357,15 @@ impl serde::Serialize for AnyEntity {
                         Some(AiInteractionHistory::ODATA_TYPE),
                     )
             }
-            #[cfg(feature = "_access_entity_type")]
+            #[cfg(feature = "_copilot")]
             Self::AiOnlineMeeting(value) => {
                 value.serialize_with_type(serializer, Some(AiOnlineMeeting::ODATA_TYPE))
             }
-            #[cfg(feature = "_access_entity_type")]
+            #[cfg(feature = "_copilot")]
             Self::AiUser(value) => {
                 value.serialize_with_type(serializer, Some(AiUser::ODATA_TYPE))
             }
-            #[cfg(feature = "_akamai_attack_group_action_model")]
+            #[cfg(feature = "_identity")]
             Self::AkamaiWebApplicationFirewallProvider(value) => {
                 value
                     .serialize_with_type(
@@ -373,15 +373,15 @@ impl serde::Serialize for AnyEntity {
                         Some(AkamaiWebApplicationFirewallProvider::ODATA_TYPE),
                     )
             }
-            #[cfg(feature = "_account_target_content")]
+            #[cfg(feature = "_security")]
             Self::Alert(value) => {
                 value.serialize_with_type(serializer, Some(Alert::ODATA_TYPE))
             }
-            #[cfg(feature = "_allowed_value")]
+            #[cfg(feature = "_directory")]
             Self::AllowedValue(value) => {
                 value.serialize_with_type(serializer, Some(AllowedValue::ODATA_TYPE))
             }
-            #[cfg(feature = "_android_compliance_policy")]
+            #[cfg(feature = "_device_management")]
             Self::AndroidCompliancePolicy(value) => {
                 value
                     .serialize_with_type(
@@ -389,7 +389,7 @@ impl serde::Serialize for AnyEntity {
                         Some(AndroidCompliancePolicy::ODATA_TYPE),
                     )
             }
-            #[cfg(feature = "_android_compliance_policy")]
+            #[cfg(feature = "_device_management")]
             Self::AndroidCustomConfiguration(value) => {
                 value
                     .serialize_with_type(
@@ -397,7 +397,7 @@ impl serde::Serialize for AnyEntity {
                         Some(AndroidCustomConfiguration::ODATA_TYPE),
                     )
             }
-            #[cfg(feature = "_android_compliance_policy")]
+            #[cfg(feature = "_device_management")]
             Self::AndroidGeneralDeviceConfiguration(value) => {
                 value
                     .serialize_with_type(
@@ -405,11 +405,11 @@ impl serde::Serialize for AnyEntity {
                         Some(AndroidGeneralDeviceConfiguration::ODATA_TYPE),
                     )
             }
-            #[cfg(feature = "_android_lob_app")]
+            #[cfg(feature = "_device_app_management")]
             Self::AndroidLobApp(value) => {
                 value.serialize_with_type(serializer, Some(AndroidLobApp::ODATA_TYPE))
             }
-            #[cfg(feature = "_android_managed_app_protection")]
+            #[cfg(feature = "_device_app_management")]
             Self::AndroidManagedAppProtection(value) => {
                 value
                     .serialize_with_type(
@@ -417,7 +417,7 @@ impl serde::Serialize for AnyEntity {
                         Some(AndroidManagedAppProtection::ODATA_TYPE),
                     )
             }
-            #[cfg(feature = "_android_lob_app")]
+            #[cfg(feature = "_device_app_management")]
             Self::AndroidManagedAppRegistration(value) => {
                 value
                     .serialize_with_type(
@@ -425,11 +425,11 @@ impl serde::Serialize for AnyEntity {
                         Some(AndroidManagedAppRegistration::ODATA_TYPE),
                     )
             }
-            #[cfg(feature = "_android_lob_app")]
+            #[cfg(feature = "_device_app_management")]
             Self::AndroidStoreApp(value) => {
                 value.serialize_with_type(serializer, Some(AndroidStoreApp::ODATA_TYPE))
             }
-            #[cfg(feature = "_android_compliance_policy")]
+            #[cfg(feature = "_device_management")]
             Self::AndroidWorkProfileCompliancePolicy(value) => {
                 value
                     .serialize_with_type(
@@ -437,7 +437,7 @@ impl serde::Serialize for AnyEntity {
                         Some(AndroidWorkProfileCompliancePolicy::ODATA_TYPE),
                     )
             }
-            #[cfg(feature = "_android_compliance_policy")]
+            #[cfg(feature = "_device_management")]
             Self::AndroidWorkProfileCustomConfiguration(value) => {
                 value
                     .serialize_with_type(
@@ -445,7 +445,7 @@ impl serde::Serialize for AnyEntity {
                         Some(AndroidWorkProfileCustomConfiguration::ODATA_TYPE),
                     )
             }
-            #[cfg(feature = "_android_compliance_policy")]
+            #[cfg(feature = "_device_management")]
             Self::AndroidWorkProfileGeneralDeviceConfiguration(value) => {
                 value
                     .serialize_with_type(
@@ -465,7 +465,7 @@ impl serde::Serialize for AnyEntity {
             Self::AppCatalogs(value) => {
                 value.serialize_with_type(serializer, Some(AppCatalogs::ODATA_TYPE))
             }
-            #[cfg(feature = "_access_package")]
+            #[cfg(feature = "_identity_governance")]
             Self::AppConsentApprovalRoute(value) => {
                 value
                     .serialize_with_type(
@@ -473,12 +473,12 @@ impl serde::Serialize for AnyEntity {
                         Some(AppConsentApprovalRoute::ODATA_TYPE),
                     )
             }
-            #[cfg(feature = "_access_package")]
+            #[cfg(feature = "_identity_governance")]
             Self::AppConsentRequest(value) => {
                 value
                     .serialize_with_type(serializer, Some(AppConsentRequest::ODATA_TYPE))
             }
-            #[cfg(feature = "_android_compliance_policy")]
+            #[cfg(feature = "_device_management")]
             Self::AppLogCollectionRequest(value) => {
                 value
                     .serialize_with_type(
@@ -486,7 +486,7 @@ impl serde::Serialize for AnyEntity {
                         Some(AppLogCollectionRequest::ODATA_TYPE),
                     )
             }
-            #[cfg(feature = "_activity_based_timeout_policy")]
+            #[cfg(feature = "_app_credential_restriction_type")]
             Self::AppManagementPolicy(value) => {
                 value
                     .serialize_with_type(
@@ -494,12 +494,12 @@ impl serde::Serialize for AnyEntity {
                         Some(AppManagementPolicy::ODATA_TYPE),
                     )
             }
-            #[cfg(feature = "_activity_based_timeout_policy")]
+            #[cfg(feature = "_app_role_assignment")]
             Self::AppRoleAssignment(value) => {
                 value
                     .serialize_with_type(serializer, Some(AppRoleAssignment::ODATA_TYPE))
             }
-            #[cfg(feature = "_app_scope")]
+            #[cfg(feature = "_role_management")]
             Self::AppScope(value) => {
                 value.serialize_with_type(serializer, Some(AppScope::ODATA_TYPE))
             }
@@ -511,7 +511,7 @@ impl serde::Serialize for AnyEntity {
                         Some(AppleManagedIdentityProvider::ODATA_TYPE),
                     )
             }
-            #[cfg(feature = "_android_compliance_policy")]
+            #[cfg(feature = "_device_management")]
             Self::ApplePushNotificationCertificate(value) => {
                 value
                     .serialize_with_type(
@@ -519,11 +519,11 @@ impl serde::Serialize for AnyEntity {
                         Some(ApplePushNotificationCertificate::ODATA_TYPE),
                     )
             }
-            #[cfg(feature = "_activity_based_timeout_policy")]
+            #[cfg(feature = "_agent_identity_blueprint")]
             Self::Application(value) => {
                 value.serialize_with_type(serializer, Some(Application::ODATA_TYPE))
             }
-            #[cfg(feature = "_application_data_type")]
+            #[cfg(feature = "_application_templates")]
             Self::ApplicationTemplate(value) => {
                 value
                     .serialize_with_type(
@@ -531,20 +531,20 @@ impl serde::Serialize for AnyEntity {
                         Some(ApplicationTemplate::ODATA_TYPE),
                     )
             }
-            #[cfg(feature = "_access_package")]
+            #[cfg(feature = "_identity_governance")]
             Self::Approval(value) => {
                 value.serialize_with_type(serializer, Some(Approval::ODATA_TYPE))
             }
-            #[cfg(feature = "_access_package")]
+            #[cfg(feature = "_identity_governance")]
             Self::ApprovalStage(value) => {
                 value.serialize_with_type(serializer, Some(ApprovalStage::ODATA_TYPE))
             }
-            #[cfg(feature = "_approved_client_app")]
+            #[cfg(feature = "_service_principals")]
             Self::ApprovedClientApp(value) => {
                 value
                     .serialize_with_type(serializer, Some(ApprovedClientApp::ODATA_TYPE))
             }
-            #[cfg(feature = "_akamai_attack_group_action_model")]
+            #[cfg(feature = "_identity")]
             Self::ArkoseFraudProtectionProvider(value) => {
                 value
                     .serialize_with_type(
@@ -565,7 +565,7 @@ impl serde::Serialize for AnyEntity {
                 value
                     .serialize_with_type(serializer, Some(AttachmentSession::ODATA_TYPE))
             }
-            #[cfg(feature = "_activity_metadata")]
+            #[cfg(feature = "_security")]
             Self::AttackSimulationOperation(value) => {
                 value
                     .serialize_with_type(
@@ -585,16 +585,16 @@ impl serde::Serialize for AnyEntity {
                         Some(AttributeMappingFunctionSchema::ODATA_TYPE),
                     )
             }
-            #[cfg(feature = "_allowed_value")]
+            #[cfg(feature = "_directory")]
             Self::AttributeSet(value) => {
                 value.serialize_with_type(serializer, Some(AttributeSet::ODATA_TYPE))
             }
-            #[cfg(feature = "_add_large_gallery_view_operation")]
+            #[cfg(feature = "_communications")]
             Self::AudioRoutingGroup(value) => {
                 value
                     .serialize_with_type(serializer, Some(AudioRoutingGroup::ODATA_TYPE))
             }
-            #[cfg(feature = "_android_compliance_policy")]
+            #[cfg(feature = "_device_management")]
             Self::AuditEvent(value) => {
                 value.serialize_with_type(serializer, Some(AuditEvent::ODATA_TYPE))
             }
@@ -602,7 +602,7 @@ impl serde::Serialize for AnyEntity {
             Self::Authentication(value) => {
                 value.serialize_with_type(serializer, Some(Authentication::ODATA_TYPE))
             }
-            #[cfg(feature = "_akamai_attack_group_action_model")]
+            #[cfg(feature = "_identity")]
             Self::AuthenticationContextClassReference(value) => {
                 value
                     .serialize_with_type(
@@ -610,7 +610,7 @@ impl serde::Serialize for AnyEntity {
                         Some(AuthenticationContextClassReference::ODATA_TYPE),
                     )
             }
-            #[cfg(feature = "_admin_consent_request_policy")]
+            #[cfg(feature = "_policies")]
             Self::AuthenticationFlowsPolicy(value) => {
                 value
                     .serialize_with_type(
@@ -618,7 +618,7 @@ impl serde::Serialize for AnyEntity {
                         Some(AuthenticationFlowsPolicy::ODATA_TYPE),
                     )
             }
-            #[cfg(feature = "_akamai_attack_group_action_model")]
+            #[cfg(feature = "_identity")]
             Self::AuthenticationMethodModeDetail(value) => {
                 value
                     .serialize_with_type(
@@ -626,7 +626,7 @@ impl serde::Serialize for AnyEntity {
                         Some(AuthenticationMethodModeDetail::ODATA_TYPE),
                     )
             }
-            #[cfg(feature = "_advanced_config_state")]
+            #[cfg(feature = "_authentication_method_configurations")]
             Self::AuthenticationMethodTarget(value) => {
                 value
                     .serialize_with_type(
@@ -642,7 +642,7 @@ impl serde::Serialize for AnyEntity {
                         Some(AuthenticationMethodsPolicy::ODATA_TYPE),
                     )
             }
-            #[cfg(feature = "_authentication_methods_root")]
+            #[cfg(feature = "_reports")]
             Self::AuthenticationMethodsRoot(value) => {
                 value
                     .serialize_with_type(
@@ -658,7 +658,7 @@ impl serde::Serialize for AnyEntity {
                         Some(AuthenticationStrengthPolicy::ODATA_TYPE),
                     )
             }
-            #[cfg(feature = "_akamai_attack_group_action_model")]
+            #[cfg(feature = "_identity")]
             Self::AuthenticationStrengthRoot(value) => {
                 value
                     .serialize_with_type(
@@ -670,7 +670,7 @@ impl serde::Serialize for AnyEntity {
             Self::AuthoredNote(value) => {
                 value.serialize_with_type(serializer, Some(AuthoredNote::ODATA_TYPE))
             }
-            #[cfg(feature = "_activity_based_timeout_policy")]
+            #[cfg(feature = "_policies")]
             Self::AuthorizationPolicy(value) => {
                 value
                     .serialize_with_type(
@@ -678,7 +678,7 @@ impl serde::Serialize for AnyEntity {
                         Some(AuthorizationPolicy::ODATA_TYPE),
                     )
             }
-            #[cfg(feature = "_access_package")]
+            #[cfg(feature = "_identity_governance")]
             Self::AvailableAccessPackage(value) => {
                 value
                     .serialize_with_type(
@@ -696,7 +696,7 @@ impl serde::Serialize for AnyEntity {
                         ),
                     )
             }
-            #[cfg(feature = "_akamai_attack_group_action_model")]
+            #[cfg(feature = "_identity")]
             Self::B2xIdentityUserFlow(value) => {
                 value
                     .serialize_with_type(
@@ -704,20 +704,20 @@ impl serde::Serialize for AnyEntity {
                         Some(B2xIdentityUserFlow::ODATA_TYPE),
                     )
             }
-            #[cfg(feature = "_answer_input_type")]
+            #[cfg(feature = "_solutions")]
             Self::BackupRestoreRoot(value) => {
                 value
                     .serialize_with_type(serializer, Some(BackupRestoreRoot::ODATA_TYPE))
             }
-            #[cfg(feature = "_base_site_page")]
+            #[cfg(feature = "_sites")]
             Self::BaseSitePage(value) => {
                 value.serialize_with_type(serializer, Some(BaseSitePage::ODATA_TYPE))
             }
-            #[cfg(feature = "_bitlocker")]
+            #[cfg(feature = "_information_protection")]
             Self::Bitlocker(value) => {
                 value.serialize_with_type(serializer, Some(Bitlocker::ODATA_TYPE))
             }
-            #[cfg(feature = "_bitlocker")]
+            #[cfg(feature = "_information_protection")]
             Self::BitlockerRecoveryKey(value) => {
                 value
                     .serialize_with_type(
@@ -725,7 +725,7 @@ impl serde::Serialize for AnyEntity {
                         Some(BitlockerRecoveryKey::ODATA_TYPE),
                     )
             }
-            #[cfg(feature = "_answer_input_type")]
+            #[cfg(feature = "_solutions")]
             Self::BookingAppointment(value) => {
                 value
                     .serialize_with_type(
@@ -733,15 +733,15 @@ impl serde::Serialize for AnyEntity {
                         Some(BookingAppointment::ODATA_TYPE),
                     )
             }
-            #[cfg(feature = "_answer_input_type")]
+            #[cfg(feature = "_solutions")]
             Self::BookingBusiness(value) => {
                 value.serialize_with_type(serializer, Some(BookingBusiness::ODATA_TYPE))
             }
-            #[cfg(feature = "_answer_input_type")]
+            #[cfg(feature = "_solutions")]
             Self::BookingCurrency(value) => {
                 value.serialize_with_type(serializer, Some(BookingCurrency::ODATA_TYPE))
             }
-            #[cfg(feature = "_answer_input_type")]
+            #[cfg(feature = "_solutions")]
             Self::BookingCustomQuestion(value) => {
                 value
                     .serialize_with_type(
@@ -749,15 +749,15 @@ impl serde::Serialize for AnyEntity {
                         Some(BookingCustomQuestion::ODATA_TYPE),
                     )
             }
-            #[cfg(feature = "_answer_input_type")]
+            #[cfg(feature = "_solutions")]
             Self::BookingCustomer(value) => {
                 value.serialize_with_type(serializer, Some(BookingCustomer::ODATA_TYPE))
             }
-            #[cfg(feature = "_answer_input_type")]
+            #[cfg(feature = "_solutions")]
             Self::BookingService(value) => {
                 value.serialize_with_type(serializer, Some(BookingService::ODATA_TYPE))
             }
-            #[cfg(feature = "_answer_input_type")]
+            #[cfg(feature = "_solutions")]
             Self::BookingStaffMember(value) => {
                 value
                     .serialize_with_type(
@@ -765,7 +765,7 @@ impl serde::Serialize for AnyEntity {
                         Some(BookingStaffMember::ODATA_TYPE),
                     )
             }
-            #[cfg(feature = "_admin_microsoft365_apps")]
+            #[cfg(feature = "_admin")]
             Self::BrowserSharedCookie(value) => {
                 value
                     .serialize_with_type(
@@ -773,19 +773,19 @@ impl serde::Serialize for AnyEntity {
                         Some(BrowserSharedCookie::ODATA_TYPE),
                     )
             }
-            #[cfg(feature = "_admin_microsoft365_apps")]
+            #[cfg(feature = "_admin")]
             Self::BrowserSite(value) => {
                 value.serialize_with_type(serializer, Some(BrowserSite::ODATA_TYPE))
             }
-            #[cfg(feature = "_admin_microsoft365_apps")]
+            #[cfg(feature = "_admin")]
             Self::BrowserSiteList(value) => {
                 value.serialize_with_type(serializer, Some(BrowserSiteList::ODATA_TYPE))
             }
-            #[cfg(feature = "_assigned_place_mode")]
+            #[cfg(feature = "_places")]
             Self::Building(value) => {
                 value.serialize_with_type(serializer, Some(Building::ODATA_TYPE))
             }
-            #[cfg(feature = "_assigned_place_mode")]
+            #[cfg(feature = "_places")]
             Self::BuildingMap(value) => {
                 value.serialize_with_type(serializer, Some(BuildingMap::ODATA_TYPE))
             }
@@ -797,11 +797,11 @@ impl serde::Serialize for AnyEntity {
                         Some(BuiltInIdentityProvider::ODATA_TYPE),
                     )
             }
-            #[cfg(feature = "_attribute_definition")]
+            #[cfg(feature = "_bulk_operation")]
             Self::BulkUpload(value) => {
                 value.serialize_with_type(serializer, Some(BulkUpload::ODATA_TYPE))
             }
-            #[cfg(feature = "_akamai_attack_group_action_model")]
+            #[cfg(feature = "_identity")]
             Self::CaPoliciesDeletableRoot(value) => {
                 value
                     .serialize_with_type(
@@ -833,15 +833,15 @@ impl serde::Serialize for AnyEntity {
                         Some(CalendarSharingMessage::ODATA_TYPE),
                     )
             }
-            #[cfg(feature = "_add_large_gallery_view_operation")]
+            #[cfg(feature = "_communications")]
             Self::Call(value) => {
                 value.serialize_with_type(serializer, Some(Call::ODATA_TYPE))
             }
-            #[cfg(feature = "_access_entity_type")]
+            #[cfg(feature = "_copilot")]
             Self::CallAiInsight(value) => {
                 value.serialize_with_type(serializer, Some(CallAiInsight::ODATA_TYPE))
             }
-            #[cfg(feature = "_me")]
+            #[cfg(feature = "_activities_container")]
             Self::CallEvent(value) => {
                 value.serialize_with_type(serializer, Some(CallEvent::ODATA_TYPE))
             }
@@ -849,7 +849,7 @@ impl serde::Serialize for AnyEntity {
             Self::CallRecording(value) => {
                 value.serialize_with_type(serializer, Some(CallRecording::ODATA_TYPE))
             }
-            #[cfg(feature = "_add_large_gallery_view_operation")]
+            #[cfg(feature = "_communications")]
             Self::MicrosoftGraphCallRecordsCallRecord(value) => {
                 value
                     .serialize_with_type(
@@ -859,7 +859,7 @@ impl serde::Serialize for AnyEntity {
                         ),
                     )
             }
-            #[cfg(feature = "_add_large_gallery_view_operation")]
+            #[cfg(feature = "_communications")]
             Self::MicrosoftGraphCallRecordsOrganizer(value) => {
                 value
                     .serialize_with_type(
@@ -869,7 +869,7 @@ impl serde::Serialize for AnyEntity {
                         ),
                     )
             }
-            #[cfg(feature = "_add_large_gallery_view_operation")]
+            #[cfg(feature = "_communications")]
             Self::MicrosoftGraphCallRecordsParticipant(value) => {
                 value
                     .serialize_with_type(
@@ -879,7 +879,7 @@ impl serde::Serialize for AnyEntity {
                         ),
                     )
             }
-            #[cfg(feature = "_add_large_gallery_view_operation")]
+            #[cfg(feature = "_communications")]
             Self::MicrosoftGraphCallRecordsSegment(value) => {
                 value
                     .serialize_with_type(
@@ -889,7 +889,7 @@ impl serde::Serialize for AnyEntity {
                         ),
                     )
             }
-            #[cfg(feature = "_add_large_gallery_view_operation")]
+            #[cfg(feature = "_communications")]
             Self::MicrosoftGraphCallRecordsSession(value) => {
                 value
                     .serialize_with_type(
@@ -903,7 +903,7 @@ impl serde::Serialize for AnyEntity {
             Self::CallTranscript(value) => {
                 value.serialize_with_type(serializer, Some(CallTranscript::ODATA_TYPE))
             }
-            #[cfg(feature = "_add_large_gallery_view_operation")]
+            #[cfg(feature = "_communications")]
             Self::CancelMediaProcessingOperation(value) => {
                 value
                     .serialize_with_type(
@@ -911,11 +911,11 @@ impl serde::Serialize for AnyEntity {
                         Some(CancelMediaProcessingOperation::ODATA_TYPE),
                     )
             }
-            #[cfg(feature = "_base_site_page")]
+            #[cfg(feature = "_sites")]
             Self::CanvasLayout(value) => {
                 value.serialize_with_type(serializer, Some(CanvasLayout::ODATA_TYPE))
             }
-            #[cfg(feature = "_activity_based_timeout_policy")]
+            #[cfg(feature = "_directory")]
             Self::CertificateAuthorityDetail(value) => {
                 value
                     .serialize_with_type(
@@ -931,7 +931,7 @@ impl serde::Serialize for AnyEntity {
                         Some(CertificateBasedAuthConfiguration::ODATA_TYPE),
                     )
             }
-            #[cfg(feature = "_activity_based_timeout_policy")]
+            #[cfg(feature = "_directory")]
             Self::CertificateBasedAuthPki(value) => {
                 value
                     .serialize_with_type(
@@ -939,7 +939,7 @@ impl serde::Serialize for AnyEntity {
                         Some(CertificateBasedAuthPki::ODATA_TYPE),
                     )
             }
-            #[cfg(feature = "_change_tracked_entity")]
+            #[cfg(feature = "_channel")]
             Self::Channel(value) => {
                 value.serialize_with_type(serializer, Some(Channel::ODATA_TYPE))
             }
@@ -947,7 +947,7 @@ impl serde::Serialize for AnyEntity {
             Self::Chat(value) => {
                 value.serialize_with_type(serializer, Some(Chat::ODATA_TYPE))
             }
-            #[cfg(feature = "_aad_user_conversation_member")]
+            #[cfg(feature = "_call_ended_event_message_detail")]
             Self::ChatMessage(value) => {
                 value.serialize_with_type(serializer, Some(ChatMessage::ODATA_TYPE))
             }
@@ -959,7 +959,7 @@ impl serde::Serialize for AnyEntity {
                         Some(ChatMessageHostedContent::ODATA_TYPE),
                     )
             }
-            #[cfg(feature = "_chat")]
+            #[cfg(feature = "_chats")]
             Self::ChatMessageInfo(value) => {
                 value.serialize_with_type(serializer, Some(ChatMessageInfo::ODATA_TYPE))
             }
@@ -967,7 +967,7 @@ impl serde::Serialize for AnyEntity {
             Self::ChecklistItem(value) => {
                 value.serialize_with_type(serializer, Some(ChecklistItem::ODATA_TYPE))
             }
-            #[cfg(feature = "_activity_based_timeout_policy")]
+            #[cfg(feature = "_claims_mapping_policy")]
             Self::ClaimsMappingPolicy(value) => {
                 value
                     .serialize_with_type(
@@ -991,7 +991,7 @@ impl serde::Serialize for AnyEntity {
                         Some(CloudClipboardRoot::ODATA_TYPE),
                     )
             }
-            #[cfg(feature = "_akamai_attack_group_action_model")]
+            #[cfg(feature = "_identity")]
             Self::CloudFlareWebApplicationFirewallProvider(value) => {
                 value
                     .serialize_with_type(
@@ -1003,12 +1003,12 @@ impl serde::Serialize for AnyEntity {
             Self::CloudPc(value) => {
                 value.serialize_with_type(serializer, Some(CloudPc::ODATA_TYPE))
             }
-            #[cfg(feature = "_android_compliance_policy")]
+            #[cfg(feature = "_device_management")]
             Self::CloudPcAuditEvent(value) => {
                 value
                     .serialize_with_type(serializer, Some(CloudPcAuditEvent::ODATA_TYPE))
             }
-            #[cfg(feature = "_android_compliance_policy")]
+            #[cfg(feature = "_device_management")]
             Self::CloudPcDeviceImage(value) => {
                 value
                     .serialize_with_type(
@@ -1016,7 +1016,7 @@ impl serde::Serialize for AnyEntity {
                         Some(CloudPcDeviceImage::ODATA_TYPE),
                     )
             }
-            #[cfg(feature = "_android_compliance_policy")]
+            #[cfg(feature = "_device_management")]
             Self::CloudPcGalleryImage(value) => {
                 value
                     .serialize_with_type(
@@ -1024,7 +1024,7 @@ impl serde::Serialize for AnyEntity {
                         Some(CloudPcGalleryImage::ODATA_TYPE),
                     )
             }
-            #[cfg(feature = "_android_compliance_policy")]
+            #[cfg(feature = "_device_management")]
             Self::CloudPcOnPremisesConnection(value) => {
                 value
                     .serialize_with_type(
@@ -1032,7 +1032,7 @@ impl serde::Serialize for AnyEntity {
                         Some(CloudPcOnPremisesConnection::ODATA_TYPE),
                     )
             }
-            #[cfg(feature = "_android_compliance_policy")]
+            #[cfg(feature = "_device_management")]
             Self::CloudPcProvisioningPolicy(value) => {
                 value
                     .serialize_with_type(
@@ -1040,7 +1040,7 @@ impl serde::Serialize for AnyEntity {
                         Some(CloudPcProvisioningPolicy::ODATA_TYPE),
                     )
             }
-            #[cfg(feature = "_android_compliance_policy")]
+            #[cfg(feature = "_device_management")]
             Self::CloudPcProvisioningPolicyAssignment(value) => {
                 value
                     .serialize_with_type(
@@ -1048,11 +1048,11 @@ impl serde::Serialize for AnyEntity {
                         Some(CloudPcProvisioningPolicyAssignment::ODATA_TYPE),
                     )
             }
-            #[cfg(feature = "_android_compliance_policy")]
+            #[cfg(feature = "_device_management")]
             Self::CloudPcReport(value) => {
                 value.serialize_with_type(serializer, Some(CloudPcReport::ODATA_TYPE))
             }
-            #[cfg(feature = "_android_compliance_policy")]
+            #[cfg(feature = "_device_management")]
             Self::CloudPcServicePlan(value) => {
                 value
                     .serialize_with_type(
@@ -1060,7 +1060,7 @@ impl serde::Serialize for AnyEntity {
                         Some(CloudPcServicePlan::ODATA_TYPE),
                     )
             }
-            #[cfg(feature = "_android_compliance_policy")]
+            #[cfg(feature = "_device_management")]
             Self::CloudPcUserSetting(value) => {
                 value
                     .serialize_with_type(
@@ -1068,7 +1068,7 @@ impl serde::Serialize for AnyEntity {
                         Some(CloudPcUserSetting::ODATA_TYPE),
                     )
             }
-            #[cfg(feature = "_android_compliance_policy")]
+            #[cfg(feature = "_device_management")]
             Self::CloudPcUserSettingAssignment(value) => {
                 value
                     .serialize_with_type(
@@ -1076,23 +1076,23 @@ impl serde::Serialize for AnyEntity {
                         Some(CloudPcUserSettingAssignment::ODATA_TYPE),
                     )
             }
-            #[cfg(feature = "_base_item")]
+            #[cfg(feature = "_boolean_column")]
             Self::ColumnDefinition(value) => {
                 value.serialize_with_type(serializer, Some(ColumnDefinition::ODATA_TYPE))
             }
-            #[cfg(feature = "_base_item_version")]
+            #[cfg(feature = "_column_link")]
             Self::ColumnLink(value) => {
                 value.serialize_with_type(serializer, Some(ColumnLink::ODATA_TYPE))
             }
-            #[cfg(feature = "_add_large_gallery_view_operation")]
+            #[cfg(feature = "_communications")]
             Self::CommsOperation(value) => {
                 value.serialize_with_type(serializer, Some(CommsOperation::ODATA_TYPE))
             }
-            #[cfg(feature = "_assignment_type")]
+            #[cfg(feature = "_employee_experience")]
             Self::Community(value) => {
                 value.serialize_with_type(serializer, Some(Community::ODATA_TYPE))
             }
-            #[cfg(feature = "_allowed_value")]
+            #[cfg(feature = "_directory")]
             Self::CompanySubscription(value) => {
                 value
                     .serialize_with_type(
@@ -1100,7 +1100,7 @@ impl serde::Serialize for AnyEntity {
                         Some(CompanySubscription::ODATA_TYPE),
                     )
             }
-            #[cfg(feature = "_android_compliance_policy")]
+            #[cfg(feature = "_device_management")]
             Self::ComplianceManagementPartner(value) => {
                 value
                     .serialize_with_type(
@@ -1108,7 +1108,7 @@ impl serde::Serialize for AnyEntity {
                         Some(ComplianceManagementPartner::ODATA_TYPE),
                     )
             }
-            #[cfg(feature = "_akamai_attack_group_action_model")]
+            #[cfg(feature = "_identity")]
             Self::ConditionalAccessRoot(value) => {
                 value
                     .serialize_with_type(
@@ -1116,7 +1116,7 @@ impl serde::Serialize for AnyEntity {
                         Some(ConditionalAccessRoot::ODATA_TYPE),
                     )
             }
-            #[cfg(feature = "_akamai_attack_group_action_model")]
+            #[cfg(feature = "_identity")]
             Self::ConditionalAccessTemplate(value) => {
                 value
                     .serialize_with_type(
@@ -1124,7 +1124,7 @@ impl serde::Serialize for AnyEntity {
                         Some(ConditionalAccessTemplate::ODATA_TYPE),
                     )
             }
-            #[cfg(feature = "_admin_microsoft365_apps")]
+            #[cfg(feature = "_admin")]
             Self::ConfigurationBaseline(value) => {
                 value
                     .serialize_with_type(
@@ -1132,7 +1132,7 @@ impl serde::Serialize for AnyEntity {
                         Some(ConfigurationBaseline::ODATA_TYPE),
                     )
             }
-            #[cfg(feature = "_admin_microsoft365_apps")]
+            #[cfg(feature = "_admin")]
             Self::ConfigurationDrift(value) => {
                 value
                     .serialize_with_type(
@@ -1140,7 +1140,7 @@ impl serde::Serialize for AnyEntity {
                         Some(ConfigurationDrift::ODATA_TYPE),
                     )
             }
-            #[cfg(feature = "_admin_microsoft365_apps")]
+            #[cfg(feature = "_admin")]
             Self::ConfigurationManagement(value) => {
                 value
                     .serialize_with_type(
@@ -1148,7 +1148,7 @@ impl serde::Serialize for AnyEntity {
                         Some(ConfigurationManagement::ODATA_TYPE),
                     )
             }
-            #[cfg(feature = "_admin_microsoft365_apps")]
+            #[cfg(feature = "_admin")]
             Self::ConfigurationMonitor(value) => {
                 value
                     .serialize_with_type(
@@ -1156,7 +1156,7 @@ impl serde::Serialize for AnyEntity {
                         Some(ConfigurationMonitor::ODATA_TYPE),
                     )
             }
-            #[cfg(feature = "_admin_microsoft365_apps")]
+            #[cfg(feature = "_admin")]
             Self::ConfigurationMonitoringResult(value) => {
                 value
                     .serialize_with_type(
@@ -1164,7 +1164,7 @@ impl serde::Serialize for AnyEntity {
                         Some(ConfigurationMonitoringResult::ODATA_TYPE),
                     )
             }
-            #[cfg(feature = "_admin_microsoft365_apps")]
+            #[cfg(feature = "_admin")]
             Self::ConfigurationSnapshotJob(value) => {
                 value
                     .serialize_with_type(
@@ -1172,7 +1172,7 @@ impl serde::Serialize for AnyEntity {
                         Some(ConfigurationSnapshotJob::ODATA_TYPE),
                     )
             }
-            #[cfg(feature = "_access_package")]
+            #[cfg(feature = "_identity_governance")]
             Self::ConnectedOrganization(value) => {
                 value
                     .serialize_with_type(
@@ -1180,7 +1180,7 @@ impl serde::Serialize for AnyEntity {
                         Some(ConnectedOrganization::ODATA_TYPE),
                     )
             }
-            #[cfg(feature = "_attachment")]
+            #[cfg(feature = "_activities_container")]
             Self::Contact(value) => {
                 value.serialize_with_type(serializer, Some(Contact::ODATA_TYPE))
             }
@@ -1192,7 +1192,7 @@ impl serde::Serialize for AnyEntity {
             Self::ContentActivity(value) => {
                 value.serialize_with_type(serializer, Some(ContentActivity::ODATA_TYPE))
             }
-            #[cfg(feature = "_add_large_gallery_view_operation")]
+            #[cfg(feature = "_communications")]
             Self::ContentSharingSession(value) => {
                 value
                     .serialize_with_type(
@@ -1200,19 +1200,19 @@ impl serde::Serialize for AnyEntity {
                         Some(ContentSharingSession::ODATA_TYPE),
                     )
             }
-            #[cfg(feature = "_base_item_version")]
+            #[cfg(feature = "_column_link")]
             Self::ContentType(value) => {
                 value.serialize_with_type(serializer, Some(ContentType::ODATA_TYPE))
             }
-            #[cfg(feature = "_activity_based_timeout_policy")]
+            #[cfg(feature = "_contracts")]
             Self::Contract(value) => {
                 value.serialize_with_type(serializer, Some(Contract::ODATA_TYPE))
             }
-            #[cfg(feature = "_conversation")]
+            #[cfg(feature = "_groups")]
             Self::Conversation(value) => {
                 value.serialize_with_type(serializer, Some(Conversation::ODATA_TYPE))
             }
-            #[cfg(feature = "_conversation")]
+            #[cfg(feature = "_groups")]
             Self::ConversationThread(value) => {
                 value
                     .serialize_with_type(
@@ -1220,11 +1220,11 @@ impl serde::Serialize for AnyEntity {
                         Some(ConversationThread::ODATA_TYPE),
                     )
             }
-            #[cfg(feature = "_access_entity_type")]
+            #[cfg(feature = "_copilot")]
             Self::CopilotAdmin(value) => {
                 value.serialize_with_type(serializer, Some(CopilotAdmin::ODATA_TYPE))
             }
-            #[cfg(feature = "_access_entity_type")]
+            #[cfg(feature = "_copilot")]
             Self::CopilotAdminCatalog(value) => {
                 value
                     .serialize_with_type(
@@ -1232,7 +1232,7 @@ impl serde::Serialize for AnyEntity {
                         Some(CopilotAdminCatalog::ODATA_TYPE),
                     )
             }
-            #[cfg(feature = "_access_entity_type")]
+            #[cfg(feature = "_copilot")]
             Self::CopilotAdminLimitedMode(value) => {
                 value
                     .serialize_with_type(
@@ -1240,7 +1240,7 @@ impl serde::Serialize for AnyEntity {
                         Some(CopilotAdminLimitedMode::ODATA_TYPE),
                     )
             }
-            #[cfg(feature = "_access_entity_type")]
+            #[cfg(feature = "_copilot")]
             Self::CopilotAdminSetting(value) => {
                 value
                     .serialize_with_type(
@@ -1248,11 +1248,11 @@ impl serde::Serialize for AnyEntity {
                         Some(CopilotAdminSetting::ODATA_TYPE),
                     )
             }
-            #[cfg(feature = "_access_entity_type")]
+            #[cfg(feature = "_copilot_package")]
             Self::CopilotPackage(value) => {
                 value.serialize_with_type(serializer, Some(CopilotPackage::ODATA_TYPE))
             }
-            #[cfg(feature = "_access_entity_type")]
+            #[cfg(feature = "_copilot")]
             Self::CopilotPackageDetail(value) => {
                 value
                     .serialize_with_type(
@@ -1260,12 +1260,12 @@ impl serde::Serialize for AnyEntity {
                         Some(CopilotPackageDetail::ODATA_TYPE),
                     )
             }
-            #[cfg(feature = "_access_entity_type")]
+            #[cfg(feature = "_copilot")]
             Self::CopilotReportRoot(value) => {
                 value
                     .serialize_with_type(serializer, Some(CopilotReportRoot::ODATA_TYPE))
             }
-            #[cfg(feature = "_activity_based_timeout_policy")]
+            #[cfg(feature = "_cross_tenant_access_policy")]
             Self::CrossTenantAccessPolicy(value) => {
                 value
                     .serialize_with_type(
@@ -1273,7 +1273,7 @@ impl serde::Serialize for AnyEntity {
                         Some(CrossTenantAccessPolicy::ODATA_TYPE),
                     )
             }
-            #[cfg(feature = "_b2b_identity_providers_type")]
+            #[cfg(feature = "_policies")]
             Self::CrossTenantAccessPolicyConfigurationDefault(value) => {
                 value
                     .serialize_with_type(
@@ -1281,7 +1281,7 @@ impl serde::Serialize for AnyEntity {
                         Some(CrossTenantAccessPolicyConfigurationDefault::ODATA_TYPE),
                     )
             }
-            #[cfg(feature = "_access_package")]
+            #[cfg(feature = "_identity_governance")]
             Self::CustomDataProvidedResource(value) => {
                 value
                     .serialize_with_type(
@@ -1289,7 +1289,7 @@ impl serde::Serialize for AnyEntity {
                         Some(CustomDataProvidedResource::ODATA_TYPE),
                     )
             }
-            #[cfg(feature = "_access_package")]
+            #[cfg(feature = "_identity_governance")]
             Self::CustomDataProvidedResourceAccessReviewUploadSession(value) => {
                 value
                     .serialize_with_type(
@@ -1299,7 +1299,7 @@ impl serde::Serialize for AnyEntity {
                         ),
                     )
             }
-            #[cfg(feature = "_access_package")]
+            #[cfg(feature = "_identity_governance")]
             Self::CustomDataProvidedResourceFile(value) => {
                 value
                     .serialize_with_type(
@@ -1307,7 +1307,7 @@ impl serde::Serialize for AnyEntity {
                         Some(CustomDataProvidedResourceFile::ODATA_TYPE),
                     )
             }
-            #[cfg(feature = "_access_package")]
+            #[cfg(feature = "_identity_governance")]
             Self::CustomExtensionStageSetting(value) => {
                 value
                     .serialize_with_type(
@@ -1315,7 +1315,7 @@ impl serde::Serialize for AnyEntity {
                         Some(CustomExtensionStageSetting::ODATA_TYPE),
                     )
             }
-            #[cfg(feature = "_allowed_value")]
+            #[cfg(feature = "_directory")]
             Self::CustomSecurityAttributeDefinition(value) => {
                 value
                     .serialize_with_type(
@@ -1323,7 +1323,7 @@ impl serde::Serialize for AnyEntity {
                         Some(CustomSecurityAttributeDefinition::ODATA_TYPE),
                     )
             }
-            #[cfg(feature = "_data_policy_operation")]
+            #[cfg(feature = "_data_policy_operations")]
             Self::DataPolicyOperation(value) => {
                 value
                     .serialize_with_type(
@@ -1331,11 +1331,11 @@ impl serde::Serialize for AnyEntity {
                         Some(DataPolicyOperation::ODATA_TYPE),
                     )
             }
-            #[cfg(feature = "_clonable_team_parts")]
+            #[cfg(feature = "_teams")]
             Self::DayNote(value) => {
                 value.serialize_with_type(serializer, Some(DayNote::ODATA_TYPE))
             }
-            #[cfg(feature = "_android_managed_app_protection")]
+            #[cfg(feature = "_device_app_management")]
             Self::DefaultManagedAppProtection(value) => {
                 value
                     .serialize_with_type(
@@ -1343,7 +1343,7 @@ impl serde::Serialize for AnyEntity {
                         Some(DefaultManagedAppProtection::ODATA_TYPE),
                     )
             }
-            #[cfg(feature = "_delegated_admin_access_assignment")]
+            #[cfg(feature = "_tenant_relationships")]
             Self::DelegatedAdminAccessAssignment(value) => {
                 value
                     .serialize_with_type(
@@ -1351,7 +1351,7 @@ impl serde::Serialize for AnyEntity {
                         Some(DelegatedAdminAccessAssignment::ODATA_TYPE),
                     )
             }
-            #[cfg(feature = "_delegated_admin_access_assignment")]
+            #[cfg(feature = "_tenant_relationships")]
             Self::DelegatedAdminCustomer(value) => {
                 value
                     .serialize_with_type(
@@ -1359,7 +1359,7 @@ impl serde::Serialize for AnyEntity {
                         Some(DelegatedAdminCustomer::ODATA_TYPE),
                     )
             }
-            #[cfg(feature = "_delegated_admin_access_assignment")]
+            #[cfg(feature = "_tenant_relationships")]
             Self::DelegatedAdminRelationship(value) => {
                 value
                     .serialize_with_type(
@@ -1367,7 +1367,7 @@ impl serde::Serialize for AnyEntity {
                         Some(DelegatedAdminRelationship::ODATA_TYPE),
                     )
             }
-            #[cfg(feature = "_delegated_admin_access_assignment")]
+            #[cfg(feature = "_tenant_relationships")]
             Self::DelegatedAdminRelationshipOperation(value) => {
                 value
                     .serialize_with_type(
@@ -1375,7 +1375,7 @@ impl serde::Serialize for AnyEntity {
                         Some(DelegatedAdminRelationshipOperation::ODATA_TYPE),
                     )
             }
-            #[cfg(feature = "_delegated_admin_access_assignment")]
+            #[cfg(feature = "_tenant_relationships")]
             Self::DelegatedAdminRelationshipRequest(value) => {
                 value
                     .serialize_with_type(
@@ -1383,7 +1383,7 @@ impl serde::Serialize for AnyEntity {
                         Some(DelegatedAdminRelationshipRequest::ODATA_TYPE),
                     )
             }
-            #[cfg(feature = "_delegated_admin_access_assignment")]
+            #[cfg(feature = "_tenant_relationships")]
             Self::DelegatedAdminServiceManagementDetail(value) => {
                 value
                     .serialize_with_type(
@@ -1391,7 +1391,7 @@ impl serde::Serialize for AnyEntity {
                         Some(DelegatedAdminServiceManagementDetail::ODATA_TYPE),
                     )
             }
-            #[cfg(feature = "_b2b_identity_providers_type")]
+            #[cfg(feature = "_policies")]
             Self::DelegatedAdminServiceProviderConstraints(value) => {
                 value
                     .serialize_with_type(
@@ -1399,7 +1399,7 @@ impl serde::Serialize for AnyEntity {
                         Some(DelegatedAdminServiceProviderConstraints::ODATA_TYPE),
                     )
             }
-            #[cfg(feature = "_approved_client_app")]
+            #[cfg(feature = "_service_principals")]
             Self::DelegatedPermissionClassification(value) => {
                 value
                     .serialize_with_type(
@@ -1407,11 +1407,11 @@ impl serde::Serialize for AnyEntity {
                         Some(DelegatedPermissionClassification::ODATA_TYPE),
                     )
             }
-            #[cfg(feature = "_deleted_chat")]
+            #[cfg(feature = "_teamwork")]
             Self::DeletedChat(value) => {
                 value.serialize_with_type(serializer, Some(DeletedChat::ODATA_TYPE))
             }
-            #[cfg(feature = "_access_package")]
+            #[cfg(feature = "_identity_governance")]
             Self::DeletedItemContainer(value) => {
                 value
                     .serialize_with_type(
@@ -1419,28 +1419,28 @@ impl serde::Serialize for AnyEntity {
                         Some(DeletedItemContainer::ODATA_TYPE),
                     )
             }
-            #[cfg(feature = "_deleted_chat")]
+            #[cfg(feature = "_teamwork")]
             Self::DeletedTeam(value) => {
                 value.serialize_with_type(serializer, Some(DeletedTeam::ODATA_TYPE))
             }
-            #[cfg(feature = "_me")]
+            #[cfg(feature = "_activities_container")]
             Self::DeltaParticipants(value) => {
                 value
                     .serialize_with_type(serializer, Some(DeltaParticipants::ODATA_TYPE))
             }
-            #[cfg(feature = "_assigned_place_mode")]
+            #[cfg(feature = "_places")]
             Self::Desk(value) => {
                 value.serialize_with_type(serializer, Some(Desk::ODATA_TYPE))
             }
-            #[cfg(feature = "_android_compliance_policy")]
+            #[cfg(feature = "_device_management")]
             Self::DetectedApp(value) => {
                 value.serialize_with_type(serializer, Some(DetectedApp::ODATA_TYPE))
             }
-            #[cfg(feature = "_activity_based_timeout_policy")]
+            #[cfg(feature = "_alternative_security_id")]
             Self::Device(value) => {
                 value.serialize_with_type(serializer, Some(Device::ODATA_TYPE))
             }
-            #[cfg(feature = "_android_compliance_policy")]
+            #[cfg(feature = "_device_management")]
             Self::DeviceAndAppManagementRoleAssignment(value) => {
                 value
                     .serialize_with_type(
@@ -1448,7 +1448,7 @@ impl serde::Serialize for AnyEntity {
                         Some(DeviceAndAppManagementRoleAssignment::ODATA_TYPE),
                     )
             }
-            #[cfg(feature = "_android_compliance_policy")]
+            #[cfg(feature = "_device_management")]
             Self::DeviceAndAppManagementRoleDefinition(value) => {
                 value
                     .serialize_with_type(
@@ -1456,7 +1456,7 @@ impl serde::Serialize for AnyEntity {
                         Some(DeviceAndAppManagementRoleDefinition::ODATA_TYPE),
                     )
             }
-            #[cfg(feature = "_android_lob_app")]
+            #[cfg(feature = "_device_app_management")]
             Self::DeviceAppManagement(value) => {
                 value
                     .serialize_with_type(
@@ -1468,7 +1468,7 @@ impl serde::Serialize for AnyEntity {
             Self::DeviceCategory(value) => {
                 value.serialize_with_type(serializer, Some(DeviceCategory::ODATA_TYPE))
             }
-            #[cfg(feature = "_android_compliance_policy")]
+            #[cfg(feature = "_device_management")]
             Self::DeviceComplianceActionItem(value) => {
                 value
                     .serialize_with_type(
@@ -1476,7 +1476,7 @@ impl serde::Serialize for AnyEntity {
                         Some(DeviceComplianceActionItem::ODATA_TYPE),
                     )
             }
-            #[cfg(feature = "_android_compliance_policy")]
+            #[cfg(feature = "_device_management")]
             Self::DeviceComplianceDeviceOverview(value) => {
                 value
                     .serialize_with_type(
@@ -1484,7 +1484,7 @@ impl serde::Serialize for AnyEntity {
                         Some(DeviceComplianceDeviceOverview::ODATA_TYPE),
                     )
             }
-            #[cfg(feature = "_android_compliance_policy")]
+            #[cfg(feature = "_device_management")]
             Self::DeviceComplianceDeviceStatus(value) => {
                 value
                     .serialize_with_type(
@@ -1492,7 +1492,7 @@ impl serde::Serialize for AnyEntity {
                         Some(DeviceComplianceDeviceStatus::ODATA_TYPE),
                     )
             }
-            #[cfg(feature = "_android_compliance_policy")]
+            #[cfg(feature = "_device_management")]
             Self::DeviceCompliancePolicyAssignment(value) => {
                 value
                     .serialize_with_type(
@@ -1500,7 +1500,7 @@ impl serde::Serialize for AnyEntity {
                         Some(DeviceCompliancePolicyAssignment::ODATA_TYPE),
                     )
             }
-            #[cfg(feature = "_android_compliance_policy")]
+            #[cfg(feature = "_device_management")]
             Self::DeviceCompliancePolicyDeviceStateSummary(value) => {
                 value
                     .serialize_with_type(
@@ -1508,7 +1508,7 @@ impl serde::Serialize for AnyEntity {
                         Some(DeviceCompliancePolicyDeviceStateSummary::ODATA_TYPE),
                     )
             }
-            #[cfg(feature = "_android_compliance_policy")]
+            #[cfg(feature = "_device_management")]
             Self::DeviceCompliancePolicySettingStateSummary(value) => {
                 value
                     .serialize_with_type(
@@ -1524,7 +1524,7 @@ impl serde::Serialize for AnyEntity {
                         Some(DeviceCompliancePolicyState::ODATA_TYPE),
                     )
             }
-            #[cfg(feature = "_android_compliance_policy")]
+            #[cfg(feature = "_device_management")]
             Self::DeviceComplianceScheduledActionForRule(value) => {
                 value
                     .serialize_with_type(
@@ -1532,7 +1532,7 @@ impl serde::Serialize for AnyEntity {
                         Some(DeviceComplianceScheduledActionForRule::ODATA_TYPE),
                     )
             }
-            #[cfg(feature = "_android_compliance_policy")]
+            #[cfg(feature = "_device_management")]
             Self::DeviceComplianceSettingState(value) => {
                 value
                     .serialize_with_type(
@@ -1540,7 +1540,7 @@ impl serde::Serialize for AnyEntity {
                         Some(DeviceComplianceSettingState::ODATA_TYPE),
                     )
             }
-            #[cfg(feature = "_android_compliance_policy")]
+            #[cfg(feature = "_device_management")]
             Self::DeviceComplianceUserOverview(value) => {
                 value
                     .serialize_with_type(
@@ -1548,7 +1548,7 @@ impl serde::Serialize for AnyEntity {
                         Some(DeviceComplianceUserOverview::ODATA_TYPE),
                     )
             }
-            #[cfg(feature = "_android_compliance_policy")]
+            #[cfg(feature = "_device_management")]
             Self::DeviceComplianceUserStatus(value) => {
                 value
                     .serialize_with_type(
@@ -1556,7 +1556,7 @@ impl serde::Serialize for AnyEntity {
                         Some(DeviceComplianceUserStatus::ODATA_TYPE),
                     )
             }
-            #[cfg(feature = "_android_compliance_policy")]
+            #[cfg(feature = "_device_management")]
             Self::DeviceConfigurationAssignment(value) => {
                 value
                     .serialize_with_type(
@@ -1564,7 +1564,7 @@ impl serde::Serialize for AnyEntity {
                         Some(DeviceConfigurationAssignment::ODATA_TYPE),
                     )
             }
-            #[cfg(feature = "_android_compliance_policy")]
+            #[cfg(feature = "_device_management")]
             Self::DeviceConfigurationDeviceOverview(value) => {
                 value
                     .serialize_with_type(
@@ -1572,7 +1572,7 @@ impl serde::Serialize for AnyEntity {
                         Some(DeviceConfigurationDeviceOverview::ODATA_TYPE),
                     )
             }
-            #[cfg(feature = "_android_compliance_policy")]
+            #[cfg(feature = "_device_management")]
             Self::DeviceConfigurationDeviceStateSummary(value) => {
                 value
                     .serialize_with_type(
@@ -1580,7 +1580,7 @@ impl serde::Serialize for AnyEntity {
                         Some(DeviceConfigurationDeviceStateSummary::ODATA_TYPE),
                     )
             }
-            #[cfg(feature = "_android_compliance_policy")]
+            #[cfg(feature = "_device_management")]
             Self::DeviceConfigurationDeviceStatus(value) => {
                 value
                     .serialize_with_type(
@@ -1596,7 +1596,7 @@ impl serde::Serialize for AnyEntity {
                         Some(DeviceConfigurationState::ODATA_TYPE),
                     )
             }
-            #[cfg(feature = "_android_compliance_policy")]
+            #[cfg(feature = "_device_management")]
             Self::DeviceConfigurationUserOverview(value) => {
                 value
                     .serialize_with_type(
@@ -1604,7 +1604,7 @@ impl serde::Serialize for AnyEntity {
                         Some(DeviceConfigurationUserOverview::ODATA_TYPE),
                     )
             }
-            #[cfg(feature = "_android_compliance_policy")]
+            #[cfg(feature = "_device_management")]
             Self::DeviceConfigurationUserStatus(value) => {
                 value
                     .serialize_with_type(
@@ -1612,7 +1612,7 @@ impl serde::Serialize for AnyEntity {
                         Some(DeviceConfigurationUserStatus::ODATA_TYPE),
                     )
             }
-            #[cfg(feature = "_android_compliance_policy")]
+            #[cfg(feature = "_device_management")]
             Self::DeviceEnrollmentLimitConfiguration(value) => {
                 value
                     .serialize_with_type(
@@ -1620,7 +1620,7 @@ impl serde::Serialize for AnyEntity {
                         Some(DeviceEnrollmentLimitConfiguration::ODATA_TYPE),
                     )
             }
-            #[cfg(feature = "_android_compliance_policy")]
+            #[cfg(feature = "_device_management")]
             Self::DeviceEnrollmentPlatformRestrictionsConfiguration(value) => {
                 value
                     .serialize_with_type(
@@ -1630,7 +1630,7 @@ impl serde::Serialize for AnyEntity {
                         ),
                     )
             }
-            #[cfg(feature = "_android_compliance_policy")]
+            #[cfg(feature = "_device_management")]
             Self::DeviceEnrollmentWindowsHelloForBusinessConfiguration(value) => {
                 value
                     .serialize_with_type(
@@ -1640,7 +1640,7 @@ impl serde::Serialize for AnyEntity {
                         ),
                     )
             }
-            #[cfg(feature = "_android_lob_app")]
+            #[cfg(feature = "_device_app_management")]
             Self::DeviceInstallState(value) => {
                 value
                     .serialize_with_type(
@@ -1648,7 +1648,7 @@ impl serde::Serialize for AnyEntity {
                         Some(DeviceInstallState::ODATA_TYPE),
                     )
             }
-            #[cfg(feature = "_allowed_value")]
+            #[cfg(feature = "_directory")]
             Self::DeviceLocalCredentialInfo(value) => {
                 value
                     .serialize_with_type(
@@ -1664,11 +1664,11 @@ impl serde::Serialize for AnyEntity {
                         Some(DeviceLogCollectionResponse::ODATA_TYPE),
                     )
             }
-            #[cfg(feature = "_android_compliance_policy")]
+            #[cfg(feature = "_device_management")]
             Self::DeviceManagement(value) => {
                 value.serialize_with_type(serializer, Some(DeviceManagement::ODATA_TYPE))
             }
-            #[cfg(feature = "_me")]
+            #[cfg(feature = "_activities_container")]
             Self::DeviceManagementCachedReportConfiguration(value) => {
                 value
                     .serialize_with_type(
@@ -1676,7 +1676,7 @@ impl serde::Serialize for AnyEntity {
                         Some(DeviceManagementCachedReportConfiguration::ODATA_TYPE),
                     )
             }
-            #[cfg(feature = "_android_compliance_policy")]
+            #[cfg(feature = "_device_management")]
             Self::DeviceManagementExchangeConnector(value) => {
                 value
                     .serialize_with_type(
@@ -1684,7 +1684,7 @@ impl serde::Serialize for AnyEntity {
                         Some(DeviceManagementExchangeConnector::ODATA_TYPE),
                     )
             }
-            #[cfg(feature = "_android_compliance_policy")]
+            #[cfg(feature = "_device_management")]
             Self::DeviceManagementExportJob(value) => {
                 value
                     .serialize_with_type(
@@ -1692,7 +1692,7 @@ impl serde::Serialize for AnyEntity {
                         Some(DeviceManagementExportJob::ODATA_TYPE),
                     )
             }
-            #[cfg(feature = "_android_compliance_policy")]
+            #[cfg(feature = "_device_management")]
             Self::DeviceManagementPartner(value) => {
                 value
                     .serialize_with_type(
@@ -1700,7 +1700,7 @@ impl serde::Serialize for AnyEntity {
                         Some(DeviceManagementPartner::ODATA_TYPE),
                     )
             }
-            #[cfg(feature = "_android_compliance_policy")]
+            #[cfg(feature = "_device_management")]
             Self::DeviceManagementReports(value) => {
                 value
                     .serialize_with_type(
@@ -1716,7 +1716,7 @@ impl serde::Serialize for AnyEntity {
                         Some(DeviceManagementTroubleshootingEvent::ODATA_TYPE),
                     )
             }
-            #[cfg(feature = "_admin_consent_request_policy")]
+            #[cfg(feature = "_policies")]
             Self::DeviceRegistrationPolicy(value) => {
                 value
                     .serialize_with_type(
@@ -1724,15 +1724,15 @@ impl serde::Serialize for AnyEntity {
                         Some(DeviceRegistrationPolicy::ODATA_TYPE),
                     )
             }
-            #[cfg(feature = "_allowed_value")]
+            #[cfg(feature = "_directory")]
             Self::Directory(value) => {
                 value.serialize_with_type(serializer, Some(Directory::ODATA_TYPE))
             }
-            #[cfg(feature = "_applied_conditional_access_policy")]
+            #[cfg(feature = "_audit_logs")]
             Self::DirectoryAudit(value) => {
                 value.serialize_with_type(serializer, Some(DirectoryAudit::ODATA_TYPE))
             }
-            #[cfg(feature = "_attribute_definition")]
+            #[cfg(feature = "_bulk_operation")]
             Self::DirectoryDefinition(value) => {
                 value
                     .serialize_with_type(
@@ -1740,11 +1740,11 @@ impl serde::Serialize for AnyEntity {
                         Some(DirectoryDefinition::ODATA_TYPE),
                     )
             }
-            #[cfg(feature = "_activity_based_timeout_policy")]
+            #[cfg(feature = "_directory_object")]
             Self::DirectoryObject(value) => {
                 value.serialize_with_type(serializer, Some(DirectoryObject::ODATA_TYPE))
             }
-            #[cfg(feature = "_activity_based_timeout_policy")]
+            #[cfg(feature = "_directory_objects")]
             Self::DirectoryObjectPartnerReference(value) => {
                 value
                     .serialize_with_type(
@@ -1752,11 +1752,11 @@ impl serde::Serialize for AnyEntity {
                         Some(DirectoryObjectPartnerReference::ODATA_TYPE),
                     )
             }
-            #[cfg(feature = "_activity_based_timeout_policy")]
+            #[cfg(feature = "_directory_roles")]
             Self::DirectoryRole(value) => {
                 value.serialize_with_type(serializer, Some(DirectoryRole::ODATA_TYPE))
             }
-            #[cfg(feature = "_activity_based_timeout_policy")]
+            #[cfg(feature = "_directory_role_templates")]
             Self::DirectoryRoleTemplate(value) => {
                 value
                     .serialize_with_type(
@@ -1764,7 +1764,7 @@ impl serde::Serialize for AnyEntity {
                         Some(DirectoryRoleTemplate::ODATA_TYPE),
                     )
             }
-            #[cfg(feature = "_base_item_version")]
+            #[cfg(feature = "_column_link")]
             Self::DocumentSetVersion(value) => {
                 value
                     .serialize_with_type(
@@ -1772,7 +1772,7 @@ impl serde::Serialize for AnyEntity {
                         Some(DocumentSetVersion::ODATA_TYPE),
                     )
             }
-            #[cfg(feature = "_domain")]
+            #[cfg(feature = "_domains")]
             Self::Domain(value) => {
                 value.serialize_with_type(serializer, Some(Domain::ODATA_TYPE))
             }
@@ -1817,7 +1817,7 @@ impl serde::Serialize for AnyEntity {
                         Some(DomainDnsUnavailableRecord::ODATA_TYPE),
                     )
             }
-            #[cfg(feature = "_album")]
+            #[cfg(feature = "_drive")]
             Self::Drive(value) => {
                 value.serialize_with_type(serializer, Some(Drive::ODATA_TYPE))
             }
@@ -1825,11 +1825,11 @@ impl serde::Serialize for AnyEntity {
             Self::DriveItem(value) => {
                 value.serialize_with_type(serializer, Some(DriveItem::ODATA_TYPE))
             }
-            #[cfg(feature = "_drive_item_version")]
+            #[cfg(feature = "_drives")]
             Self::DriveItemVersion(value) => {
                 value.serialize_with_type(serializer, Some(DriveItemVersion::ODATA_TYPE))
             }
-            #[cfg(feature = "_answer_input_type")]
+            #[cfg(feature = "_solutions")]
             Self::DriveProtectionRule(value) => {
                 value
                     .serialize_with_type(
@@ -1837,7 +1837,7 @@ impl serde::Serialize for AnyEntity {
                         Some(DriveProtectionRule::ODATA_TYPE),
                     )
             }
-            #[cfg(feature = "_answer_input_type")]
+            #[cfg(feature = "_solutions")]
             Self::DriveProtectionUnit(value) => {
                 value
                     .serialize_with_type(
@@ -1845,7 +1845,7 @@ impl serde::Serialize for AnyEntity {
                         Some(DriveProtectionUnit::ODATA_TYPE),
                     )
             }
-            #[cfg(feature = "_answer_input_type")]
+            #[cfg(feature = "_solutions")]
             Self::DriveProtectionUnitsBulkAdditionJob(value) => {
                 value
                     .serialize_with_type(
@@ -1853,7 +1853,7 @@ impl serde::Serialize for AnyEntity {
                         Some(DriveProtectionUnitsBulkAdditionJob::ODATA_TYPE),
                     )
             }
-            #[cfg(feature = "_answer_input_type")]
+            #[cfg(feature = "_solutions")]
             Self::DriveRestoreArtifact(value) => {
                 value
                     .serialize_with_type(
@@ -1861,7 +1861,7 @@ impl serde::Serialize for AnyEntity {
                         Some(DriveRestoreArtifact::ODATA_TYPE),
                     )
             }
-            #[cfg(feature = "_answer_input_type")]
+            #[cfg(feature = "_solutions")]
             Self::DriveRestoreArtifactsBulkAdditionRequest(value) => {
                 value
                     .serialize_with_type(
@@ -1869,7 +1869,7 @@ impl serde::Serialize for AnyEntity {
                         Some(DriveRestoreArtifactsBulkAdditionRequest::ODATA_TYPE),
                     )
             }
-            #[cfg(feature = "_android_lob_app")]
+            #[cfg(feature = "_device_app_management")]
             Self::EBookInstallSummary(value) => {
                 value
                     .serialize_with_type(
@@ -1877,11 +1877,11 @@ impl serde::Serialize for AnyEntity {
                         Some(EBookInstallSummary::ODATA_TYPE),
                     )
             }
-            #[cfg(feature = "_admin_microsoft365_apps")]
+            #[cfg(feature = "_admin")]
             Self::Edge(value) => {
                 value.serialize_with_type(serializer, Some(Edge::ODATA_TYPE))
             }
-            #[cfg(feature = "_android_compliance_policy")]
+            #[cfg(feature = "_device_management")]
             Self::EditionUpgradeConfiguration(value) => {
                 value
                     .serialize_with_type(
@@ -1889,7 +1889,7 @@ impl serde::Serialize for AnyEntity {
                         Some(EditionUpgradeConfiguration::ODATA_TYPE),
                     )
             }
-            #[cfg(feature = "_challenging_word")]
+            #[cfg(feature = "_education")]
             Self::EducationAssignment(value) => {
                 value
                     .serialize_with_type(
@@ -1897,7 +1897,7 @@ impl serde::Serialize for AnyEntity {
                         Some(EducationAssignment::ODATA_TYPE),
                     )
             }
-            #[cfg(feature = "_challenging_word")]
+            #[cfg(feature = "_education")]
             Self::EducationAssignmentDefaults(value) => {
                 value
                     .serialize_with_type(
@@ -1905,7 +1905,7 @@ impl serde::Serialize for AnyEntity {
                         Some(EducationAssignmentDefaults::ODATA_TYPE),
                     )
             }
-            #[cfg(feature = "_challenging_word")]
+            #[cfg(feature = "_education")]
             Self::EducationAssignmentResource(value) => {
                 value
                     .serialize_with_type(
@@ -1913,7 +1913,7 @@ impl serde::Serialize for AnyEntity {
                         Some(EducationAssignmentResource::ODATA_TYPE),
                     )
             }
-            #[cfg(feature = "_challenging_word")]
+            #[cfg(feature = "_education")]
             Self::EducationAssignmentSettings(value) => {
                 value
                     .serialize_with_type(
@@ -1921,16 +1921,16 @@ impl serde::Serialize for AnyEntity {
                         Some(EducationAssignmentSettings::ODATA_TYPE),
                     )
             }
-            #[cfg(feature = "_challenging_word")]
+            #[cfg(feature = "_education")]
             Self::EducationCategory(value) => {
                 value
                     .serialize_with_type(serializer, Some(EducationCategory::ODATA_TYPE))
             }
-            #[cfg(feature = "_challenging_word")]
+            #[cfg(feature = "_education")]
             Self::EducationClass(value) => {
                 value.serialize_with_type(serializer, Some(EducationClass::ODATA_TYPE))
             }
-            #[cfg(feature = "_challenging_word")]
+            #[cfg(feature = "_education")]
             Self::EducationFeedbackOutcome(value) => {
                 value
                     .serialize_with_type(
@@ -1938,7 +1938,7 @@ impl serde::Serialize for AnyEntity {
                         Some(EducationFeedbackOutcome::ODATA_TYPE),
                     )
             }
-            #[cfg(feature = "_challenging_word")]
+            #[cfg(feature = "_education")]
             Self::EducationFeedbackResourceOutcome(value) => {
                 value
                     .serialize_with_type(
@@ -1946,7 +1946,7 @@ impl serde::Serialize for AnyEntity {
                         Some(EducationFeedbackResourceOutcome::ODATA_TYPE),
                     )
             }
-            #[cfg(feature = "_challenging_word")]
+            #[cfg(feature = "_education")]
             Self::EducationGradingCategory(value) => {
                 value
                     .serialize_with_type(
@@ -1954,7 +1954,7 @@ impl serde::Serialize for AnyEntity {
                         Some(EducationGradingCategory::ODATA_TYPE),
                     )
             }
-            #[cfg(feature = "_challenging_word")]
+            #[cfg(feature = "_education")]
             Self::EducationGradingScheme(value) => {
                 value
                     .serialize_with_type(
@@ -1962,11 +1962,11 @@ impl serde::Serialize for AnyEntity {
                         Some(EducationGradingScheme::ODATA_TYPE),
                     )
             }
-            #[cfg(feature = "_challenging_word")]
+            #[cfg(feature = "_education")]
             Self::EducationModule(value) => {
                 value.serialize_with_type(serializer, Some(EducationModule::ODATA_TYPE))
             }
-            #[cfg(feature = "_challenging_word")]
+            #[cfg(feature = "_education")]
             Self::EducationModuleResource(value) => {
                 value
                     .serialize_with_type(
@@ -1974,7 +1974,7 @@ impl serde::Serialize for AnyEntity {
                         Some(EducationModuleResource::ODATA_TYPE),
                     )
             }
-            #[cfg(feature = "_challenging_word")]
+            #[cfg(feature = "_education")]
             Self::EducationPointsOutcome(value) => {
                 value
                     .serialize_with_type(
@@ -1982,11 +1982,11 @@ impl serde::Serialize for AnyEntity {
                         Some(EducationPointsOutcome::ODATA_TYPE),
                     )
             }
-            #[cfg(feature = "_challenging_word")]
+            #[cfg(feature = "_education")]
             Self::EducationRubric(value) => {
                 value.serialize_with_type(serializer, Some(EducationRubric::ODATA_TYPE))
             }
-            #[cfg(feature = "_challenging_word")]
+            #[cfg(feature = "_education")]
             Self::EducationRubricOutcome(value) => {
                 value
                     .serialize_with_type(
@@ -1994,11 +1994,11 @@ impl serde::Serialize for AnyEntity {
                         Some(EducationRubricOutcome::ODATA_TYPE),
                     )
             }
-            #[cfg(feature = "_challenging_word")]
+            #[cfg(feature = "_education")]
             Self::EducationSchool(value) => {
                 value.serialize_with_type(serializer, Some(EducationSchool::ODATA_TYPE))
             }
-            #[cfg(feature = "_challenging_word")]
+            #[cfg(feature = "_education")]
             Self::EducationSubmission(value) => {
                 value
                     .serialize_with_type(
@@ -2006,7 +2006,7 @@ impl serde::Serialize for AnyEntity {
                         Some(EducationSubmission::ODATA_TYPE),
                     )
             }
-            #[cfg(feature = "_challenging_word")]
+            #[cfg(feature = "_education")]
             Self::EducationSubmissionResource(value) => {
                 value
                     .serialize_with_type(
@@ -2014,7 +2014,7 @@ impl serde::Serialize for AnyEntity {
                         Some(EducationSubmissionResource::ODATA_TYPE),
                     )
             }
-            #[cfg(feature = "_challenging_word")]
+            #[cfg(feature = "_education")]
             Self::EducationUser(value) => {
                 value.serialize_with_type(serializer, Some(EducationUser::ODATA_TYPE))
             }
@@ -2026,7 +2026,7 @@ impl serde::Serialize for AnyEntity {
                         Some(EmailAuthenticationMethod::ODATA_TYPE),
                     )
             }
-            #[cfg(feature = "_advanced_config_state")]
+            #[cfg(feature = "_authentication_method_configurations")]
             Self::EmailAuthenticationMethodConfiguration(value) => {
                 value
                     .serialize_with_type(
@@ -2034,7 +2034,7 @@ impl serde::Serialize for AnyEntity {
                         Some(EmailAuthenticationMethodConfiguration::ODATA_TYPE),
                     )
             }
-            #[cfg(feature = "_bitlocker")]
+            #[cfg(feature = "_information_protection")]
             Self::EmailFileAssessmentRequest(value) => {
                 value
                     .serialize_with_type(
@@ -2042,7 +2042,7 @@ impl serde::Serialize for AnyEntity {
                         Some(EmailFileAssessmentRequest::ODATA_TYPE),
                     )
             }
-            #[cfg(feature = "_answer_input_type")]
+            #[cfg(feature = "_solutions")]
             Self::EmailNotificationsSetting(value) => {
                 value
                     .serialize_with_type(
@@ -2050,7 +2050,7 @@ impl serde::Serialize for AnyEntity {
                         Some(EmailNotificationsSetting::ODATA_TYPE),
                     )
             }
-            #[cfg(feature = "_me")]
+            #[cfg(feature = "_activities_container")]
             Self::EmergencyCallEvent(value) => {
                 value
                     .serialize_with_type(
@@ -2066,7 +2066,7 @@ impl serde::Serialize for AnyEntity {
                         Some(EmployeeExperienceUser::ODATA_TYPE),
                     )
             }
-            #[cfg(feature = "_account_target_content")]
+            #[cfg(feature = "_security")]
             Self::EndUserNotification(value) => {
                 value
                     .serialize_with_type(
@@ -2074,7 +2074,7 @@ impl serde::Serialize for AnyEntity {
                         Some(EndUserNotification::ODATA_TYPE),
                     )
             }
-            #[cfg(feature = "_account_target_content")]
+            #[cfg(feature = "_security")]
             Self::EndUserNotificationDetail(value) => {
                 value
                     .serialize_with_type(
@@ -2082,15 +2082,15 @@ impl serde::Serialize for AnyEntity {
                         Some(EndUserNotificationDetail::ODATA_TYPE),
                     )
             }
-            #[cfg(feature = "_access_package")]
+            #[cfg(feature = "_identity_governance")]
             Self::EndUserSettings(value) => {
                 value.serialize_with_type(serializer, Some(EndUserSettings::ODATA_TYPE))
             }
-            #[cfg(feature = "_activity_based_timeout_policy")]
+            #[cfg(feature = "_service_principals")]
             Self::Endpoint(value) => {
                 value.serialize_with_type(serializer, Some(Endpoint::ODATA_TYPE))
             }
-            #[cfg(feature = "_engagement_async_operation")]
+            #[cfg(feature = "_employee_experience")]
             Self::EngagementAsyncOperation(value) => {
                 value
                     .serialize_with_type(
@@ -2098,7 +2098,7 @@ impl serde::Serialize for AnyEntity {
                         Some(EngagementAsyncOperation::ODATA_TYPE),
                     )
             }
-            #[cfg(feature = "_add_large_gallery_view_operation")]
+            #[cfg(feature = "_communications")]
             Self::EngagementConversationDiscussionMessage(value) => {
                 value
                     .serialize_with_type(
@@ -2106,7 +2106,7 @@ impl serde::Serialize for AnyEntity {
                         Some(EngagementConversationDiscussionMessage::ODATA_TYPE),
                     )
             }
-            #[cfg(feature = "_add_large_gallery_view_operation")]
+            #[cfg(feature = "_communications")]
             Self::EngagementConversationMessage(value) => {
                 value
                     .serialize_with_type(
@@ -2114,7 +2114,7 @@ impl serde::Serialize for AnyEntity {
                         Some(EngagementConversationMessage::ODATA_TYPE),
                     )
             }
-            #[cfg(feature = "_add_large_gallery_view_operation")]
+            #[cfg(feature = "_communications")]
             Self::EngagementConversationMessageReaction(value) => {
                 value
                     .serialize_with_type(
@@ -2122,7 +2122,7 @@ impl serde::Serialize for AnyEntity {
                         Some(EngagementConversationMessageReaction::ODATA_TYPE),
                     )
             }
-            #[cfg(feature = "_add_large_gallery_view_operation")]
+            #[cfg(feature = "_communications")]
             Self::EngagementConversationQuestionMessage(value) => {
                 value
                     .serialize_with_type(
@@ -2130,7 +2130,7 @@ impl serde::Serialize for AnyEntity {
                         Some(EngagementConversationQuestionMessage::ODATA_TYPE),
                     )
             }
-            #[cfg(feature = "_add_large_gallery_view_operation")]
+            #[cfg(feature = "_communications")]
             Self::EngagementConversationSystemMessage(value) => {
                 value
                     .serialize_with_type(
@@ -2138,11 +2138,11 @@ impl serde::Serialize for AnyEntity {
                         Some(EngagementConversationSystemMessage::ODATA_TYPE),
                     )
             }
-            #[cfg(feature = "_engagement_async_operation")]
+            #[cfg(feature = "_assignment_type")]
             Self::EngagementRole(value) => {
                 value.serialize_with_type(serializer, Some(EngagementRole::ODATA_TYPE))
             }
-            #[cfg(feature = "_engagement_async_operation")]
+            #[cfg(feature = "_assignment_type")]
             Self::EngagementRoleMember(value) => {
                 value
                     .serialize_with_type(
@@ -2150,7 +2150,7 @@ impl serde::Serialize for AnyEntity {
                         Some(EngagementRoleMember::ODATA_TYPE),
                     )
             }
-            #[cfg(feature = "_android_compliance_policy")]
+            #[cfg(feature = "_device_management")]
             Self::EnrollmentConfigurationAssignment(value) => {
                 value
                     .serialize_with_type(
@@ -2166,7 +2166,7 @@ impl serde::Serialize for AnyEntity {
                         Some(EnrollmentTroubleshootingEvent::ODATA_TYPE),
                     )
             }
-            #[cfg(feature = "_me")]
+            #[cfg(feature = "_activities_container")]
             Self::EnterpriseCodeSigningCertificate(value) => {
                 value
                     .serialize_with_type(
@@ -2174,7 +2174,7 @@ impl serde::Serialize for AnyEntity {
                         Some(EnterpriseCodeSigningCertificate::ODATA_TYPE),
                     )
             }
-            #[cfg(feature = "_access_package")]
+            #[cfg(feature = "_identity_governance")]
             Self::EntitlementManagement(value) => {
                 value
                     .serialize_with_type(
@@ -2182,7 +2182,7 @@ impl serde::Serialize for AnyEntity {
                         Some(EntitlementManagement::ODATA_TYPE),
                     )
             }
-            #[cfg(feature = "_access_package")]
+            #[cfg(feature = "_identity_governance")]
             Self::EntitlementManagementSettings(value) => {
                 value
                     .serialize_with_type(
@@ -2190,7 +2190,7 @@ impl serde::Serialize for AnyEntity {
                         Some(EntitlementManagementSettings::ODATA_TYPE),
                     )
             }
-            #[cfg(feature = "_allowed_value")]
+            #[cfg(feature = "_directory")]
             Self::MicrosoftGraphEntraRecoveryServicesRecovery(value) => {
                 value
                     .serialize_with_type(
@@ -2200,7 +2200,7 @@ impl serde::Serialize for AnyEntity {
                         ),
                     )
             }
-            #[cfg(feature = "_allowed_value")]
+            #[cfg(feature = "_directory")]
             Self::MicrosoftGraphEntraRecoveryServicesRecoveryChangeObjectBase(value) => {
                 value
                     .serialize_with_type(
@@ -2210,7 +2210,7 @@ impl serde::Serialize for AnyEntity {
                         ),
                     )
             }
-            #[cfg(feature = "_allowed_value")]
+            #[cfg(feature = "_directory")]
             Self::MicrosoftGraphEntraRecoveryServicesRecoveryJob(value) => {
                 value
                     .serialize_with_type(
@@ -2220,7 +2220,7 @@ impl serde::Serialize for AnyEntity {
                         ),
                     )
             }
-            #[cfg(feature = "_allowed_value")]
+            #[cfg(feature = "_directory")]
             Self::MicrosoftGraphEntraRecoveryServicesRecoveryPreviewJob(value) => {
                 value
                     .serialize_with_type(
@@ -2230,7 +2230,7 @@ impl serde::Serialize for AnyEntity {
                         ),
                     )
             }
-            #[cfg(feature = "_allowed_value")]
+            #[cfg(feature = "_directory")]
             Self::MicrosoftGraphEntraRecoveryServicesSnapshot(value) => {
                 value
                     .serialize_with_type(
@@ -2264,11 +2264,11 @@ impl serde::Serialize for AnyEntity {
                         Some(EventMessageResponse::ODATA_TYPE),
                     )
             }
-            #[cfg(feature = "_admin_microsoft365_apps")]
+            #[cfg(feature = "_admin")]
             Self::ExchangeAdmin(value) => {
                 value.serialize_with_type(serializer, Some(ExchangeAdmin::ODATA_TYPE))
             }
-            #[cfg(feature = "_admin_microsoft365_apps")]
+            #[cfg(feature = "_admin")]
             Self::ExchangeMessageTrace(value) => {
                 value
                     .serialize_with_type(
@@ -2276,7 +2276,7 @@ impl serde::Serialize for AnyEntity {
                         Some(ExchangeMessageTrace::ODATA_TYPE),
                     )
             }
-            #[cfg(feature = "_admin_microsoft365_apps")]
+            #[cfg(feature = "_admin")]
             Self::ExchangeMessageTraceDetail(value) => {
                 value
                     .serialize_with_type(
@@ -2284,7 +2284,7 @@ impl serde::Serialize for AnyEntity {
                         Some(ExchangeMessageTraceDetail::ODATA_TYPE),
                     )
             }
-            #[cfg(feature = "_answer_input_type")]
+            #[cfg(feature = "_solutions")]
             Self::ExchangeProtectionPolicy(value) => {
                 value
                     .serialize_with_type(
@@ -2292,7 +2292,7 @@ impl serde::Serialize for AnyEntity {
                         Some(ExchangeProtectionPolicy::ODATA_TYPE),
                     )
             }
-            #[cfg(feature = "_answer_input_type")]
+            #[cfg(feature = "_solutions")]
             Self::ExchangeRestoreSession(value) => {
                 value
                     .serialize_with_type(
@@ -2304,7 +2304,7 @@ impl serde::Serialize for AnyEntity {
             Self::ExchangeSettings(value) => {
                 value.serialize_with_type(serializer, Some(ExchangeSettings::ODATA_TYPE))
             }
-            #[cfg(feature = "_activity_based_timeout_policy")]
+            #[cfg(feature = "_extension_property")]
             Self::ExtensionProperty(value) => {
                 value
                     .serialize_with_type(serializer, Some(ExtensionProperty::ODATA_TYPE))
@@ -2317,7 +2317,7 @@ impl serde::Serialize for AnyEntity {
                         Some(ExternalAuthenticationMethod::ODATA_TYPE),
                     )
             }
-            #[cfg(feature = "_advanced_config_state")]
+            #[cfg(feature = "_authentication_method_configurations")]
             Self::ExternalAuthenticationMethodConfiguration(value) => {
                 value
                     .serialize_with_type(
@@ -2325,7 +2325,7 @@ impl serde::Serialize for AnyEntity {
                         Some(ExternalAuthenticationMethodConfiguration::ODATA_TYPE),
                     )
             }
-            #[cfg(feature = "_binary_operator")]
+            #[cfg(feature = "_connections")]
             Self::MicrosoftGraphExternalConnectorsConnectionOperation(value) => {
                 value
                     .serialize_with_type(
@@ -2335,7 +2335,7 @@ impl serde::Serialize for AnyEntity {
                         ),
                     )
             }
-            #[cfg(feature = "_binary_operator")]
+            #[cfg(feature = "_connections")]
             Self::MicrosoftGraphExternalConnectorsExternalActivity(value) => {
                 value
                     .serialize_with_type(
@@ -2345,7 +2345,7 @@ impl serde::Serialize for AnyEntity {
                         ),
                     )
             }
-            #[cfg(feature = "_binary_operator")]
+            #[cfg(feature = "_connections")]
             Self::MicrosoftGraphExternalConnectorsExternalActivityResult(value) => {
                 value
                     .serialize_with_type(
@@ -2365,7 +2365,7 @@ impl serde::Serialize for AnyEntity {
                         ),
                     )
             }
-            #[cfg(feature = "_binary_operator")]
+            #[cfg(feature = "_connections")]
             Self::MicrosoftGraphExternalConnectorsExternalGroup(value) => {
                 value
                     .serialize_with_type(
@@ -2375,7 +2375,7 @@ impl serde::Serialize for AnyEntity {
                         ),
                     )
             }
-            #[cfg(feature = "_binary_operator")]
+            #[cfg(feature = "_connections")]
             Self::MicrosoftGraphExternalConnectorsExternalItem(value) => {
                 value
                     .serialize_with_type(
@@ -2385,7 +2385,7 @@ impl serde::Serialize for AnyEntity {
                         ),
                     )
             }
-            #[cfg(feature = "_binary_operator")]
+            #[cfg(feature = "_connections")]
             Self::MicrosoftGraphExternalConnectorsIdentity(value) => {
                 value
                     .serialize_with_type(
@@ -2395,7 +2395,7 @@ impl serde::Serialize for AnyEntity {
                         ),
                     )
             }
-            #[cfg(feature = "_binary_operator")]
+            #[cfg(feature = "_connections")]
             Self::MicrosoftGraphExternalConnectorsSchema(value) => {
                 value
                     .serialize_with_type(
@@ -2413,7 +2413,7 @@ impl serde::Serialize for AnyEntity {
                         Some(ExternalDomainName::ODATA_TYPE),
                     )
             }
-            #[cfg(feature = "_akamai_attack_group_action_model")]
+            #[cfg(feature = "_identity")]
             Self::ExternalUsersSelfServiceSignUpEventsFlow(value) => {
                 value
                     .serialize_with_type(
@@ -2421,7 +2421,7 @@ impl serde::Serialize for AnyEntity {
                         Some(ExternalUsersSelfServiceSignUpEventsFlow::ODATA_TYPE),
                     )
             }
-            #[cfg(feature = "_admin_consent_request_policy")]
+            #[cfg(feature = "_policies")]
             Self::FeatureRolloutPolicy(value) => {
                 value
                     .serialize_with_type(
@@ -2429,7 +2429,7 @@ impl serde::Serialize for AnyEntity {
                         Some(FeatureRolloutPolicy::ODATA_TYPE),
                     )
             }
-            #[cfg(feature = "_attribute_definition")]
+            #[cfg(feature = "_bulk_operation")]
             Self::FederatedIdentityCredential(value) => {
                 value
                     .serialize_with_type(
@@ -2437,7 +2437,7 @@ impl serde::Serialize for AnyEntity {
                         Some(FederatedIdentityCredential::ODATA_TYPE),
                     )
             }
-            #[cfg(feature = "_activity_based_timeout_policy")]
+            #[cfg(feature = "_policies")]
             Self::FederatedTokenValidationPolicy(value) => {
                 value
                     .serialize_with_type(
@@ -2453,7 +2453,7 @@ impl serde::Serialize for AnyEntity {
                         Some(Fido2AuthenticationMethod::ODATA_TYPE),
                     )
             }
-            #[cfg(feature = "_advanced_config_state")]
+            #[cfg(feature = "_authentication_method_configurations")]
             Self::Fido2AuthenticationMethodConfiguration(value) => {
                 value
                     .serialize_with_type(
@@ -2469,11 +2469,11 @@ impl serde::Serialize for AnyEntity {
                         Some(Fido2CombinationConfiguration::ODATA_TYPE),
                     )
             }
-            #[cfg(feature = "_base_item_version")]
+            #[cfg(feature = "_column_link")]
             Self::FieldValueSet(value) => {
                 value.serialize_with_type(serializer, Some(FieldValueSet::ODATA_TYPE))
             }
-            #[cfg(feature = "_bitlocker")]
+            #[cfg(feature = "_information_protection")]
             Self::FileAssessmentRequest(value) => {
                 value
                     .serialize_with_type(
@@ -2485,11 +2485,11 @@ impl serde::Serialize for AnyEntity {
             Self::FileAttachment(value) => {
                 value.serialize_with_type(serializer, Some(FileAttachment::ODATA_TYPE))
             }
-            #[cfg(feature = "_file_storage")]
+            #[cfg(feature = "_storage")]
             Self::FileStorage(value) => {
                 value.serialize_with_type(serializer, Some(FileStorage::ODATA_TYPE))
             }
-            #[cfg(feature = "_file_storage")]
+            #[cfg(feature = "_storage")]
             Self::FileStorageContainer(value) => {
                 value
                     .serialize_with_type(
@@ -2497,7 +2497,7 @@ impl serde::Serialize for AnyEntity {
                         Some(FileStorageContainer::ODATA_TYPE),
                     )
             }
-            #[cfg(feature = "_file_storage")]
+            #[cfg(feature = "_storage")]
             Self::FileStorageContainerType(value) => {
                 value
                     .serialize_with_type(
@@ -2505,7 +2505,7 @@ impl serde::Serialize for AnyEntity {
                         Some(FileStorageContainerType::ODATA_TYPE),
                     )
             }
-            #[cfg(feature = "_file_storage")]
+            #[cfg(feature = "_storage")]
             Self::FileStorageContainerTypeRegistration(value) => {
                 value
                     .serialize_with_type(
@@ -2521,19 +2521,19 @@ impl serde::Serialize for AnyEntity {
                         Some(FilterOperatorSchema::ODATA_TYPE),
                     )
             }
-            #[cfg(feature = "_assigned_place_mode")]
+            #[cfg(feature = "_places")]
             Self::FixtureMap(value) => {
                 value.serialize_with_type(serializer, Some(FixtureMap::ODATA_TYPE))
             }
-            #[cfg(feature = "_assigned_place_mode")]
+            #[cfg(feature = "_places")]
             Self::Floor(value) => {
                 value.serialize_with_type(serializer, Some(Floor::ODATA_TYPE))
             }
-            #[cfg(feature = "_assigned_place_mode")]
+            #[cfg(feature = "_places")]
             Self::FootprintMap(value) => {
                 value.serialize_with_type(serializer, Some(FootprintMap::ODATA_TYPE))
             }
-            #[cfg(feature = "_answer_input_type")]
+            #[cfg(feature = "_solutions")]
             Self::GranularDriveRestoreArtifact(value) => {
                 value
                     .serialize_with_type(
@@ -2541,7 +2541,7 @@ impl serde::Serialize for AnyEntity {
                         Some(GranularDriveRestoreArtifact::ODATA_TYPE),
                     )
             }
-            #[cfg(feature = "_answer_input_type")]
+            #[cfg(feature = "_solutions")]
             Self::GranularMailboxRestoreArtifact(value) => {
                 value
                     .serialize_with_type(
@@ -2549,7 +2549,7 @@ impl serde::Serialize for AnyEntity {
                         Some(GranularMailboxRestoreArtifact::ODATA_TYPE),
                     )
             }
-            #[cfg(feature = "_answer_input_type")]
+            #[cfg(feature = "_artifact_restore_status")]
             Self::GranularRestoreArtifactBase(value) => {
                 value
                     .serialize_with_type(
@@ -2557,7 +2557,7 @@ impl serde::Serialize for AnyEntity {
                         Some(GranularRestoreArtifactBase::ODATA_TYPE),
                     )
             }
-            #[cfg(feature = "_answer_input_type")]
+            #[cfg(feature = "_solutions")]
             Self::GranularSiteRestoreArtifact(value) => {
                 value
                     .serialize_with_type(
@@ -2565,7 +2565,7 @@ impl serde::Serialize for AnyEntity {
                         Some(GranularSiteRestoreArtifact::ODATA_TYPE),
                     )
             }
-            #[cfg(feature = "_activity_based_timeout_policy")]
+            #[cfg(feature = "_group")]
             Self::Group(value) => {
                 value.serialize_with_type(serializer, Some(Group::ODATA_TYPE))
             }
@@ -2581,7 +2581,7 @@ impl serde::Serialize for AnyEntity {
             Self::GroupSetting(value) => {
                 value.serialize_with_type(serializer, Some(GroupSetting::ODATA_TYPE))
             }
-            #[cfg(feature = "_activity_based_timeout_policy")]
+            #[cfg(feature = "_group_setting_templates")]
             Self::GroupSettingTemplate(value) => {
                 value
                     .serialize_with_type(
@@ -2589,7 +2589,7 @@ impl serde::Serialize for AnyEntity {
                         Some(GroupSettingTemplate::ODATA_TYPE),
                     )
             }
-            #[cfg(feature = "_activity_based_timeout_policy")]
+            #[cfg(feature = "_app_credential_restriction_type")]
             Self::HomeRealmDiscoveryPolicy(value) => {
                 value
                     .serialize_with_type(
@@ -2597,12 +2597,12 @@ impl serde::Serialize for AnyEntity {
                         Some(HomeRealmDiscoveryPolicy::ODATA_TYPE),
                     )
             }
-            #[cfg(feature = "_base_site_page")]
+            #[cfg(feature = "_sites")]
             Self::HorizontalSection(value) => {
                 value
                     .serialize_with_type(serializer, Some(HorizontalSection::ODATA_TYPE))
             }
-            #[cfg(feature = "_base_site_page")]
+            #[cfg(feature = "_sites")]
             Self::HorizontalSectionColumn(value) => {
                 value
                     .serialize_with_type(
@@ -2610,7 +2610,7 @@ impl serde::Serialize for AnyEntity {
                         Some(HorizontalSectionColumn::ODATA_TYPE),
                     )
             }
-            #[cfg(feature = "_akamai_attack_group_action_model")]
+            #[cfg(feature = "_identity")]
             Self::HumanSecurityFraudProtectionProvider(value) => {
                 value
                     .serialize_with_type(
@@ -2618,7 +2618,7 @@ impl serde::Serialize for AnyEntity {
                         Some(HumanSecurityFraudProtectionProvider::ODATA_TYPE),
                     )
             }
-            #[cfg(feature = "_akamai_attack_group_action_model")]
+            #[cfg(feature = "_identity")]
             Self::IdentityApiConnector(value) => {
                 value
                     .serialize_with_type(
@@ -2626,7 +2626,7 @@ impl serde::Serialize for AnyEntity {
                         Some(IdentityApiConnector::ODATA_TYPE),
                     )
             }
-            #[cfg(feature = "_akamai_attack_group_action_model")]
+            #[cfg(feature = "_identity")]
             Self::IdentityBuiltInUserFlowAttribute(value) => {
                 value
                     .serialize_with_type(
@@ -2634,12 +2634,12 @@ impl serde::Serialize for AnyEntity {
                         Some(IdentityBuiltInUserFlowAttribute::ODATA_TYPE),
                     )
             }
-            #[cfg(feature = "_akamai_attack_group_action_model")]
+            #[cfg(feature = "_identity")]
             Self::IdentityContainer(value) => {
                 value
                     .serialize_with_type(serializer, Some(IdentityContainer::ODATA_TYPE))
             }
-            #[cfg(feature = "_akamai_attack_group_action_model")]
+            #[cfg(feature = "_identity")]
             Self::IdentityCustomUserFlowAttribute(value) => {
                 value
                     .serialize_with_type(
@@ -2647,7 +2647,7 @@ impl serde::Serialize for AnyEntity {
                         Some(IdentityCustomUserFlowAttribute::ODATA_TYPE),
                     )
             }
-            #[cfg(feature = "_access_package")]
+            #[cfg(feature = "_identity_governance")]
             Self::MicrosoftGraphIdentityGovernanceCustomTaskExtension(value) => {
                 value
                     .serialize_with_type(
@@ -2657,7 +2657,7 @@ impl serde::Serialize for AnyEntity {
                         ),
                     )
             }
-            #[cfg(feature = "_access_package")]
+            #[cfg(feature = "_identity_governance")]
             Self::MicrosoftGraphIdentityGovernanceInsights(value) => {
                 value
                     .serialize_with_type(
@@ -2667,7 +2667,7 @@ impl serde::Serialize for AnyEntity {
                         ),
                     )
             }
-            #[cfg(feature = "_access_package")]
+            #[cfg(feature = "_identity_governance")]
             Self::MicrosoftGraphIdentityGovernanceLifecycleManagementSettings(value) => {
                 value
                     .serialize_with_type(
@@ -2677,7 +2677,7 @@ impl serde::Serialize for AnyEntity {
                         ),
                     )
             }
-            #[cfg(feature = "_access_package")]
+            #[cfg(feature = "_identity_governance")]
             Self::MicrosoftGraphIdentityGovernanceLifecycleWorkflowsContainer(value) => {
                 value
                     .serialize_with_type(
@@ -2687,7 +2687,7 @@ impl serde::Serialize for AnyEntity {
                         ),
                     )
             }
-            #[cfg(feature = "_access_package")]
+            #[cfg(feature = "_identity_governance")]
             Self::MicrosoftGraphIdentityGovernanceRun(value) => {
                 value
                     .serialize_with_type(
@@ -2697,7 +2697,7 @@ impl serde::Serialize for AnyEntity {
                         ),
                     )
             }
-            #[cfg(feature = "_access_package")]
+            #[cfg(feature = "_identity_governance")]
             Self::MicrosoftGraphIdentityGovernanceTask(value) => {
                 value
                     .serialize_with_type(
@@ -2707,7 +2707,7 @@ impl serde::Serialize for AnyEntity {
                         ),
                     )
             }
-            #[cfg(feature = "_access_package")]
+            #[cfg(feature = "_identity_governance")]
             Self::MicrosoftGraphIdentityGovernanceTaskDefinition(value) => {
                 value
                     .serialize_with_type(
@@ -2717,7 +2717,7 @@ impl serde::Serialize for AnyEntity {
                         ),
                     )
             }
-            #[cfg(feature = "_access_package")]
+            #[cfg(feature = "_identity_governance")]
             Self::MicrosoftGraphIdentityGovernanceTaskProcessingResult(value) => {
                 value
                     .serialize_with_type(
@@ -2727,7 +2727,7 @@ impl serde::Serialize for AnyEntity {
                         ),
                     )
             }
-            #[cfg(feature = "_access_package")]
+            #[cfg(feature = "_identity_governance")]
             Self::MicrosoftGraphIdentityGovernanceTaskReport(value) => {
                 value
                     .serialize_with_type(
@@ -2737,7 +2737,7 @@ impl serde::Serialize for AnyEntity {
                         ),
                     )
             }
-            #[cfg(feature = "_access_package")]
+            #[cfg(feature = "_identity_governance")]
             Self::MicrosoftGraphIdentityGovernanceUserProcessingResult(value) => {
                 value
                     .serialize_with_type(
@@ -2747,7 +2747,7 @@ impl serde::Serialize for AnyEntity {
                         ),
                     )
             }
-            #[cfg(feature = "_access_package")]
+            #[cfg(feature = "_identity_governance")]
             Self::MicrosoftGraphIdentityGovernanceWorkflowTemplate(value) => {
                 value
                     .serialize_with_type(
@@ -2761,7 +2761,7 @@ impl serde::Serialize for AnyEntity {
             Self::IdentityProvider(value) => {
                 value.serialize_with_type(serializer, Some(IdentityProvider::ODATA_TYPE))
             }
-            #[cfg(feature = "_activity_based_timeout_policy")]
+            #[cfg(feature = "_policies")]
             Self::IdentitySecurityDefaultsEnforcementPolicy(value) => {
                 value
                     .serialize_with_type(
@@ -2769,11 +2769,11 @@ impl serde::Serialize for AnyEntity {
                         Some(IdentitySecurityDefaultsEnforcementPolicy::ODATA_TYPE),
                     )
             }
-            #[cfg(feature = "_akamai_attack_group_action_model")]
+            #[cfg(feature = "_identity_user_flow")]
             Self::IdentityUserFlow(value) => {
                 value.serialize_with_type(serializer, Some(IdentityUserFlow::ODATA_TYPE))
             }
-            #[cfg(feature = "_akamai_attack_group_action_model")]
+            #[cfg(feature = "_identity")]
             Self::IdentityUserFlowAttribute(value) => {
                 value
                     .serialize_with_type(
@@ -2781,7 +2781,7 @@ impl serde::Serialize for AnyEntity {
                         Some(IdentityUserFlowAttribute::ODATA_TYPE),
                     )
             }
-            #[cfg(feature = "_akamai_attack_group_action_model")]
+            #[cfg(feature = "_identity")]
             Self::IdentityUserFlowAttributeAssignment(value) => {
                 value
                     .serialize_with_type(
@@ -2789,7 +2789,7 @@ impl serde::Serialize for AnyEntity {
                         Some(IdentityUserFlowAttributeAssignment::ODATA_TYPE),
                     )
             }
-            #[cfg(feature = "_akamai_attack_group_action_model")]
+            #[cfg(feature = "_identity")]
             Self::IdentityVerifiedIdRoot(value) => {
                 value
                     .serialize_with_type(
@@ -2797,7 +2797,7 @@ impl serde::Serialize for AnyEntity {
                         Some(IdentityVerifiedIdRoot::ODATA_TYPE),
                     )
             }
-            #[cfg(feature = "_android_compliance_policy")]
+            #[cfg(feature = "_device_management")]
             Self::ImportedWindowsAutopilotDeviceIdentity(value) => {
                 value
                     .serialize_with_type(
@@ -2805,7 +2805,7 @@ impl serde::Serialize for AnyEntity {
                         Some(ImportedWindowsAutopilotDeviceIdentity::ODATA_TYPE),
                     )
             }
-            #[cfg(feature = "_me")]
+            #[cfg(feature = "_activities_container")]
             Self::ImportedWindowsAutopilotDeviceIdentityUpload(value) => {
                 value
                     .serialize_with_type(
@@ -2829,11 +2829,11 @@ impl serde::Serialize for AnyEntity {
                         Some(InferenceClassificationOverride::ODATA_TYPE),
                     )
             }
-            #[cfg(feature = "_admin_microsoft365_apps")]
+            #[cfg(feature = "_admin")]
             Self::InsightsSettings(value) => {
                 value.serialize_with_type(serializer, Some(InsightsSettings::ODATA_TYPE))
             }
-            #[cfg(feature = "_authentication_protocol")]
+            #[cfg(feature = "_domains")]
             Self::InternalDomainFederation(value) => {
                 value
                     .serialize_with_type(
@@ -2841,7 +2841,7 @@ impl serde::Serialize for AnyEntity {
                         Some(InternalDomainFederation::ODATA_TYPE),
                     )
             }
-            #[cfg(feature = "_admin_microsoft365_apps")]
+            #[cfg(feature = "_admin")]
             Self::InternetExplorerMode(value) => {
                 value
                     .serialize_with_type(
@@ -2849,11 +2849,11 @@ impl serde::Serialize for AnyEntity {
                         Some(InternetExplorerMode::ODATA_TYPE),
                     )
             }
-            #[cfg(feature = "_invitation")]
+            #[cfg(feature = "_invitations")]
             Self::Invitation(value) => {
                 value.serialize_with_type(serializer, Some(Invitation::ODATA_TYPE))
             }
-            #[cfg(feature = "_add_large_gallery_view_operation")]
+            #[cfg(feature = "_communications")]
             Self::InviteParticipantsOperation(value) => {
                 value
                     .serialize_with_type(
@@ -2861,7 +2861,7 @@ impl serde::Serialize for AnyEntity {
                         Some(InviteParticipantsOperation::ODATA_TYPE),
                     )
             }
-            #[cfg(feature = "_android_compliance_policy")]
+            #[cfg(feature = "_device_management")]
             Self::IosCompliancePolicy(value) => {
                 value
                     .serialize_with_type(
@@ -2869,7 +2869,7 @@ impl serde::Serialize for AnyEntity {
                         Some(IosCompliancePolicy::ODATA_TYPE),
                     )
             }
-            #[cfg(feature = "_android_compliance_policy")]
+            #[cfg(feature = "_device_management")]
             Self::IosCustomConfiguration(value) => {
                 value
                     .serialize_with_type(
@@ -2877,7 +2877,7 @@ impl serde::Serialize for AnyEntity {
                         Some(IosCustomConfiguration::ODATA_TYPE),
                     )
             }
-            #[cfg(feature = "_android_compliance_policy")]
+            #[cfg(feature = "_device_management")]
             Self::IosDeviceFeaturesConfiguration(value) => {
                 value
                     .serialize_with_type(
@@ -2885,7 +2885,7 @@ impl serde::Serialize for AnyEntity {
                         Some(IosDeviceFeaturesConfiguration::ODATA_TYPE),
                     )
             }
-            #[cfg(feature = "_android_compliance_policy")]
+            #[cfg(feature = "_device_management")]
             Self::IosGeneralDeviceConfiguration(value) => {
                 value
                     .serialize_with_type(
@@ -2893,11 +2893,11 @@ impl serde::Serialize for AnyEntity {
                         Some(IosGeneralDeviceConfiguration::ODATA_TYPE),
                     )
             }
-            #[cfg(feature = "_android_lob_app")]
+            #[cfg(feature = "_device_app_management")]
             Self::IosLobApp(value) => {
                 value.serialize_with_type(serializer, Some(IosLobApp::ODATA_TYPE))
             }
-            #[cfg(feature = "_me")]
+            #[cfg(feature = "_activities_container")]
             Self::IosLobAppProvisioningConfigurationAssignment(value) => {
                 value
                     .serialize_with_type(
@@ -2905,7 +2905,7 @@ impl serde::Serialize for AnyEntity {
                         Some(IosLobAppProvisioningConfigurationAssignment::ODATA_TYPE),
                     )
             }
-            #[cfg(feature = "_android_managed_app_protection")]
+            #[cfg(feature = "_device_app_management")]
             Self::IosManagedAppProtection(value) => {
                 value
                     .serialize_with_type(
@@ -2913,7 +2913,7 @@ impl serde::Serialize for AnyEntity {
                         Some(IosManagedAppProtection::ODATA_TYPE),
                     )
             }
-            #[cfg(feature = "_android_lob_app")]
+            #[cfg(feature = "_device_app_management")]
             Self::IosManagedAppRegistration(value) => {
                 value
                     .serialize_with_type(
@@ -2921,7 +2921,7 @@ impl serde::Serialize for AnyEntity {
                         Some(IosManagedAppRegistration::ODATA_TYPE),
                     )
             }
-            #[cfg(feature = "_android_lob_app")]
+            #[cfg(feature = "_device_app_management")]
             Self::IosMobileAppConfiguration(value) => {
                 value
                     .serialize_with_type(
@@ -2929,11 +2929,11 @@ impl serde::Serialize for AnyEntity {
                         Some(IosMobileAppConfiguration::ODATA_TYPE),
                     )
             }
-            #[cfg(feature = "_android_lob_app")]
+            #[cfg(feature = "_device_app_management")]
             Self::IosStoreApp(value) => {
                 value.serialize_with_type(serializer, Some(IosStoreApp::ODATA_TYPE))
             }
-            #[cfg(feature = "_android_compliance_policy")]
+            #[cfg(feature = "_device_management")]
             Self::IosUpdateConfiguration(value) => {
                 value
                     .serialize_with_type(
@@ -2941,7 +2941,7 @@ impl serde::Serialize for AnyEntity {
                         Some(IosUpdateConfiguration::ODATA_TYPE),
                     )
             }
-            #[cfg(feature = "_android_compliance_policy")]
+            #[cfg(feature = "_device_management")]
             Self::IosUpdateDeviceStatus(value) => {
                 value
                     .serialize_with_type(
@@ -2949,15 +2949,15 @@ impl serde::Serialize for AnyEntity {
                         Some(IosUpdateDeviceStatus::ODATA_TYPE),
                     )
             }
-            #[cfg(feature = "_android_lob_app")]
+            #[cfg(feature = "_device_app_management")]
             Self::IosVppApp(value) => {
                 value.serialize_with_type(serializer, Some(IosVppApp::ODATA_TYPE))
             }
-            #[cfg(feature = "_android_lob_app")]
+            #[cfg(feature = "_device_app_management")]
             Self::IosVppEBook(value) => {
                 value.serialize_with_type(serializer, Some(IosVppEBook::ODATA_TYPE))
             }
-            #[cfg(feature = "_android_lob_app")]
+            #[cfg(feature = "_device_app_management")]
             Self::IosVppEBookAssignment(value) => {
                 value
                     .serialize_with_type(
@@ -2965,7 +2965,7 @@ impl serde::Serialize for AnyEntity {
                         Some(IosVppEBookAssignment::ODATA_TYPE),
                     )
             }
-            #[cfg(feature = "_android_lob_app")]
+            #[cfg(feature = "_device_app_management")]
             Self::IosiPadOsWebClip(value) => {
                 value.serialize_with_type(serializer, Some(IosiPadOsWebClip::ODATA_TYPE))
             }
@@ -2973,11 +2973,11 @@ impl serde::Serialize for AnyEntity {
             Self::ItemActivity(value) => {
                 value.serialize_with_type(serializer, Some(ItemActivity::ODATA_TYPE))
             }
-            #[cfg(feature = "_base_item_version")]
+            #[cfg(feature = "_column_link")]
             Self::ItemActivityStat(value) => {
                 value.serialize_with_type(serializer, Some(ItemActivityStat::ODATA_TYPE))
             }
-            #[cfg(feature = "_access_action")]
+            #[cfg(feature = "_column_link")]
             Self::ItemAnalytics(value) => {
                 value.serialize_with_type(serializer, Some(ItemAnalytics::ODATA_TYPE))
             }
@@ -2989,7 +2989,7 @@ impl serde::Serialize for AnyEntity {
             Self::ItemInsights(value) => {
                 value.serialize_with_type(serializer, Some(ItemInsights::ODATA_TYPE))
             }
-            #[cfg(feature = "_drive_item_version")]
+            #[cfg(feature = "_drives")]
             Self::ItemRetentionLabel(value) => {
                 value
                     .serialize_with_type(
@@ -2997,16 +2997,16 @@ impl serde::Serialize for AnyEntity {
                         Some(ItemRetentionLabel::ODATA_TYPE),
                     )
             }
-            #[cfg(feature = "_me")]
+            #[cfg(feature = "_activities_container")]
             Self::LabelContentRight(value) => {
                 value
                     .serialize_with_type(serializer, Some(LabelContentRight::ODATA_TYPE))
             }
-            #[cfg(feature = "_account_target_content")]
+            #[cfg(feature = "_security")]
             Self::LandingPage(value) => {
                 value.serialize_with_type(serializer, Some(LandingPage::ODATA_TYPE))
             }
-            #[cfg(feature = "_account_target_content")]
+            #[cfg(feature = "_security")]
             Self::LandingPageDetail(value) => {
                 value
                     .serialize_with_type(serializer, Some(LandingPageDetail::ODATA_TYPE))
@@ -3019,7 +3019,7 @@ impl serde::Serialize for AnyEntity {
                         Some(LearningAssignment::ODATA_TYPE),
                     )
             }
-            #[cfg(feature = "_assignment_type")]
+            #[cfg(feature = "_employee_experience")]
             Self::LearningContent(value) => {
                 value.serialize_with_type(serializer, Some(LearningContent::ODATA_TYPE))
             }
@@ -3031,7 +3031,7 @@ impl serde::Serialize for AnyEntity {
                         Some(LearningCourseActivity::ODATA_TYPE),
                     )
             }
-            #[cfg(feature = "_assignment_type")]
+            #[cfg(feature = "_employee_experience")]
             Self::LearningProvider(value) => {
                 value.serialize_with_type(serializer, Some(LearningProvider::ODATA_TYPE))
             }
@@ -3043,7 +3043,7 @@ impl serde::Serialize for AnyEntity {
                         Some(LearningSelfInitiatedCourse::ODATA_TYPE),
                     )
             }
-            #[cfg(feature = "_assigned_place_mode")]
+            #[cfg(feature = "_places")]
             Self::LevelMap(value) => {
                 value.serialize_with_type(serializer, Some(LevelMap::ODATA_TYPE))
             }
@@ -3055,19 +3055,19 @@ impl serde::Serialize for AnyEntity {
             Self::LinkedResource(value) => {
                 value.serialize_with_type(serializer, Some(LinkedResource::ODATA_TYPE))
             }
-            #[cfg(feature = "_base_item_version")]
+            #[cfg(feature = "_column_link")]
             Self::List(value) => {
                 value.serialize_with_type(serializer, Some(List::ODATA_TYPE))
             }
-            #[cfg(feature = "_base_item_version")]
+            #[cfg(feature = "_column_link")]
             Self::ListItem(value) => {
                 value.serialize_with_type(serializer, Some(ListItem::ODATA_TYPE))
             }
-            #[cfg(feature = "_base_item_version")]
+            #[cfg(feature = "_column_link")]
             Self::ListItemVersion(value) => {
                 value.serialize_with_type(serializer, Some(ListItemVersion::ODATA_TYPE))
             }
-            #[cfg(feature = "_android_compliance_policy")]
+            #[cfg(feature = "_device_management")]
             Self::LocalizedNotificationMessage(value) => {
                 value
                     .serialize_with_type(
@@ -3075,7 +3075,7 @@ impl serde::Serialize for AnyEntity {
                         Some(LocalizedNotificationMessage::ODATA_TYPE),
                     )
             }
-            #[cfg(feature = "_account_target_content")]
+            #[cfg(feature = "_security")]
             Self::LoginPage(value) => {
                 value.serialize_with_type(serializer, Some(LoginPage::ODATA_TYPE))
             }
@@ -3087,7 +3087,7 @@ impl serde::Serialize for AnyEntity {
                         Some(LongRunningOperation::ODATA_TYPE),
                     )
             }
-            #[cfg(feature = "_admin_microsoft365_apps")]
+            #[cfg(feature = "_admin")]
             Self::M365AppsInstallationOptions(value) => {
                 value
                     .serialize_with_type(
@@ -3095,7 +3095,7 @@ impl serde::Serialize for AnyEntity {
                         Some(M365AppsInstallationOptions::ODATA_TYPE),
                     )
             }
-            #[cfg(feature = "_android_compliance_policy")]
+            #[cfg(feature = "_device_management")]
             Self::MacOsCompliancePolicy(value) => {
                 value
                     .serialize_with_type(
@@ -3103,7 +3103,7 @@ impl serde::Serialize for AnyEntity {
                         Some(MacOsCompliancePolicy::ODATA_TYPE),
                     )
             }
-            #[cfg(feature = "_android_compliance_policy")]
+            #[cfg(feature = "_device_management")]
             Self::MacOsCustomConfiguration(value) => {
                 value
                     .serialize_with_type(
@@ -3111,7 +3111,7 @@ impl serde::Serialize for AnyEntity {
                         Some(MacOsCustomConfiguration::ODATA_TYPE),
                     )
             }
-            #[cfg(feature = "_android_compliance_policy")]
+            #[cfg(feature = "_device_management")]
             Self::MacOsDeviceFeaturesConfiguration(value) => {
                 value
                     .serialize_with_type(
@@ -3119,11 +3119,11 @@ impl serde::Serialize for AnyEntity {
                         Some(MacOsDeviceFeaturesConfiguration::ODATA_TYPE),
                     )
             }
-            #[cfg(feature = "_android_lob_app")]
+            #[cfg(feature = "_device_app_management")]
             Self::MacOsDmgApp(value) => {
                 value.serialize_with_type(serializer, Some(MacOsDmgApp::ODATA_TYPE))
             }
-            #[cfg(feature = "_android_compliance_policy")]
+            #[cfg(feature = "_device_management")]
             Self::MacOsGeneralDeviceConfiguration(value) => {
                 value
                     .serialize_with_type(
@@ -3131,11 +3131,11 @@ impl serde::Serialize for AnyEntity {
                         Some(MacOsGeneralDeviceConfiguration::ODATA_TYPE),
                     )
             }
-            #[cfg(feature = "_android_lob_app")]
+            #[cfg(feature = "_device_app_management")]
             Self::MacOsLobApp(value) => {
                 value.serialize_with_type(serializer, Some(MacOsLobApp::ODATA_TYPE))
             }
-            #[cfg(feature = "_android_lob_app")]
+            #[cfg(feature = "_device_app_management")]
             Self::MacOsMicrosoftDefenderApp(value) => {
                 value
                     .serialize_with_type(
@@ -3143,7 +3143,7 @@ impl serde::Serialize for AnyEntity {
                         Some(MacOsMicrosoftDefenderApp::ODATA_TYPE),
                     )
             }
-            #[cfg(feature = "_android_lob_app")]
+            #[cfg(feature = "_device_app_management")]
             Self::MacOsMicrosoftEdgeApp(value) => {
                 value
                     .serialize_with_type(
@@ -3151,7 +3151,7 @@ impl serde::Serialize for AnyEntity {
                         Some(MacOsMicrosoftEdgeApp::ODATA_TYPE),
                     )
             }
-            #[cfg(feature = "_android_lob_app")]
+            #[cfg(feature = "_device_app_management")]
             Self::MacOsOfficeSuiteApp(value) => {
                 value
                     .serialize_with_type(
@@ -3159,7 +3159,7 @@ impl serde::Serialize for AnyEntity {
                         Some(MacOsOfficeSuiteApp::ODATA_TYPE),
                     )
             }
-            #[cfg(feature = "_bitlocker")]
+            #[cfg(feature = "_information_protection")]
             Self::MailAssessmentRequest(value) => {
                 value
                     .serialize_with_type(
@@ -3175,19 +3175,19 @@ impl serde::Serialize for AnyEntity {
             Self::MailSearchFolder(value) => {
                 value.serialize_with_type(serializer, Some(MailSearchFolder::ODATA_TYPE))
             }
-            #[cfg(feature = "_activity_based_timeout_policy")]
+            #[cfg(feature = "_admin")]
             Self::Mailbox(value) => {
                 value.serialize_with_type(serializer, Some(Mailbox::ODATA_TYPE))
             }
-            #[cfg(feature = "_mailbox_folder")]
+            #[cfg(feature = "_admin")]
             Self::MailboxFolder(value) => {
                 value.serialize_with_type(serializer, Some(MailboxFolder::ODATA_TYPE))
             }
-            #[cfg(feature = "_mailbox_item")]
+            #[cfg(feature = "_admin")]
             Self::MailboxItem(value) => {
                 value.serialize_with_type(serializer, Some(MailboxItem::ODATA_TYPE))
             }
-            #[cfg(feature = "_answer_input_type")]
+            #[cfg(feature = "_solutions")]
             Self::MailboxProtectionRule(value) => {
                 value
                     .serialize_with_type(
@@ -3195,7 +3195,7 @@ impl serde::Serialize for AnyEntity {
                         Some(MailboxProtectionRule::ODATA_TYPE),
                     )
             }
-            #[cfg(feature = "_answer_input_type")]
+            #[cfg(feature = "_solutions")]
             Self::MailboxProtectionUnit(value) => {
                 value
                     .serialize_with_type(
@@ -3203,7 +3203,7 @@ impl serde::Serialize for AnyEntity {
                         Some(MailboxProtectionUnit::ODATA_TYPE),
                     )
             }
-            #[cfg(feature = "_answer_input_type")]
+            #[cfg(feature = "_solutions")]
             Self::MailboxProtectionUnitsBulkAdditionJob(value) => {
                 value
                     .serialize_with_type(
@@ -3211,7 +3211,7 @@ impl serde::Serialize for AnyEntity {
                         Some(MailboxProtectionUnitsBulkAdditionJob::ODATA_TYPE),
                     )
             }
-            #[cfg(feature = "_answer_input_type")]
+            #[cfg(feature = "_solutions")]
             Self::MailboxRestoreArtifact(value) => {
                 value
                     .serialize_with_type(
@@ -3219,7 +3219,7 @@ impl serde::Serialize for AnyEntity {
                         Some(MailboxRestoreArtifact::ODATA_TYPE),
                     )
             }
-            #[cfg(feature = "_answer_input_type")]
+            #[cfg(feature = "_solutions")]
             Self::MailboxRestoreArtifactsBulkAdditionRequest(value) => {
                 value
                     .serialize_with_type(
@@ -3227,7 +3227,7 @@ impl serde::Serialize for AnyEntity {
                         Some(MailboxRestoreArtifactsBulkAdditionRequest::ODATA_TYPE),
                     )
             }
-            #[cfg(feature = "_android_compliance_policy")]
+            #[cfg(feature = "_device_management")]
             Self::MalwareStateForWindowsDevice(value) => {
                 value
                     .serialize_with_type(
@@ -3235,7 +3235,7 @@ impl serde::Serialize for AnyEntity {
                         Some(MalwareStateForWindowsDevice::ODATA_TYPE),
                     )
             }
-            #[cfg(feature = "_android_lob_app")]
+            #[cfg(feature = "_device_app_management")]
             Self::ManagedAndroidLobApp(value) => {
                 value
                     .serialize_with_type(
@@ -3243,7 +3243,7 @@ impl serde::Serialize for AnyEntity {
                         Some(ManagedAndroidLobApp::ODATA_TYPE),
                     )
             }
-            #[cfg(feature = "_android_lob_app")]
+            #[cfg(feature = "_device_app_management")]
             Self::ManagedAndroidStoreApp(value) => {
                 value
                     .serialize_with_type(
@@ -3251,7 +3251,7 @@ impl serde::Serialize for AnyEntity {
                         Some(ManagedAndroidStoreApp::ODATA_TYPE),
                     )
             }
-            #[cfg(feature = "_android_lob_app")]
+            #[cfg(feature = "_device_app_management")]
             Self::ManagedAppOperation(value) => {
                 value
                     .serialize_with_type(
@@ -3259,7 +3259,7 @@ impl serde::Serialize for AnyEntity {
                         Some(ManagedAppOperation::ODATA_TYPE),
                     )
             }
-            #[cfg(feature = "_android_lob_app")]
+            #[cfg(feature = "_device_app_management")]
             Self::ManagedAppPolicyDeploymentSummary(value) => {
                 value
                     .serialize_with_type(
@@ -3267,7 +3267,7 @@ impl serde::Serialize for AnyEntity {
                         Some(ManagedAppPolicyDeploymentSummary::ODATA_TYPE),
                     )
             }
-            #[cfg(feature = "_android_lob_app")]
+            #[cfg(feature = "_device_app_management")]
             Self::ManagedAppStatusRaw(value) => {
                 value
                     .serialize_with_type(
@@ -3279,7 +3279,7 @@ impl serde::Serialize for AnyEntity {
             Self::ManagedDevice(value) => {
                 value.serialize_with_type(serializer, Some(ManagedDevice::ODATA_TYPE))
             }
-            #[cfg(feature = "_android_lob_app")]
+            #[cfg(feature = "_device_app_management")]
             Self::ManagedDeviceMobileAppConfigurationAssignment(value) => {
                 value
                     .serialize_with_type(
@@ -3287,7 +3287,7 @@ impl serde::Serialize for AnyEntity {
                         Some(ManagedDeviceMobileAppConfigurationAssignment::ODATA_TYPE),
                     )
             }
-            #[cfg(feature = "_android_lob_app")]
+            #[cfg(feature = "_device_app_management")]
             Self::ManagedDeviceMobileAppConfigurationDeviceStatus(value) => {
                 value
                     .serialize_with_type(
@@ -3295,7 +3295,7 @@ impl serde::Serialize for AnyEntity {
                         Some(ManagedDeviceMobileAppConfigurationDeviceStatus::ODATA_TYPE),
                     )
             }
-            #[cfg(feature = "_android_lob_app")]
+            #[cfg(feature = "_device_app_management")]
             Self::ManagedDeviceMobileAppConfigurationDeviceSummary(value) => {
                 value
                     .serialize_with_type(
@@ -3305,7 +3305,7 @@ impl serde::Serialize for AnyEntity {
                         ),
                     )
             }
-            #[cfg(feature = "_android_lob_app")]
+            #[cfg(feature = "_device_app_management")]
             Self::ManagedDeviceMobileAppConfigurationUserStatus(value) => {
                 value
                     .serialize_with_type(
@@ -3313,7 +3313,7 @@ impl serde::Serialize for AnyEntity {
                         Some(ManagedDeviceMobileAppConfigurationUserStatus::ODATA_TYPE),
                     )
             }
-            #[cfg(feature = "_android_lob_app")]
+            #[cfg(feature = "_device_app_management")]
             Self::ManagedDeviceMobileAppConfigurationUserSummary(value) => {
                 value
                     .serialize_with_type(
@@ -3321,7 +3321,7 @@ impl serde::Serialize for AnyEntity {
                         Some(ManagedDeviceMobileAppConfigurationUserSummary::ODATA_TYPE),
                     )
             }
-            #[cfg(feature = "_android_compliance_policy")]
+            #[cfg(feature = "_device_management")]
             Self::ManagedDeviceOverview(value) => {
                 value
                     .serialize_with_type(
@@ -3329,7 +3329,7 @@ impl serde::Serialize for AnyEntity {
                         Some(ManagedDeviceOverview::ODATA_TYPE),
                     )
             }
-            #[cfg(feature = "_android_lob_app")]
+            #[cfg(feature = "_device_app_management")]
             Self::ManagedEBookAssignment(value) => {
                 value
                     .serialize_with_type(
@@ -3337,11 +3337,11 @@ impl serde::Serialize for AnyEntity {
                         Some(ManagedEBookAssignment::ODATA_TYPE),
                     )
             }
-            #[cfg(feature = "_android_lob_app")]
+            #[cfg(feature = "_device_app_management")]
             Self::ManagedIosLobApp(value) => {
                 value.serialize_with_type(serializer, Some(ManagedIosLobApp::ODATA_TYPE))
             }
-            #[cfg(feature = "_android_lob_app")]
+            #[cfg(feature = "_device_app_management")]
             Self::ManagedIosStoreApp(value) => {
                 value
                     .serialize_with_type(
@@ -3349,11 +3349,11 @@ impl serde::Serialize for AnyEntity {
                         Some(ManagedIosStoreApp::ODATA_TYPE),
                     )
             }
-            #[cfg(feature = "_android_lob_app")]
+            #[cfg(feature = "_device_app_management")]
             Self::ManagedMobileApp(value) => {
                 value.serialize_with_type(serializer, Some(ManagedMobileApp::ODATA_TYPE))
             }
-            #[cfg(feature = "_android_managed_app_protection")]
+            #[cfg(feature = "_device_app_management")]
             Self::MdmWindowsInformationProtectionPolicy(value) => {
                 value
                     .serialize_with_type(
@@ -3369,7 +3369,7 @@ impl serde::Serialize for AnyEntity {
                         Some(MeetingAttendanceReport::ODATA_TYPE),
                     )
             }
-            #[cfg(feature = "_access_package")]
+            #[cfg(feature = "_identity_governance")]
             Self::MembershipOutlierInsight(value) => {
                 value
                     .serialize_with_type(
@@ -3377,7 +3377,7 @@ impl serde::Serialize for AnyEntity {
                         Some(MembershipOutlierInsight::ODATA_TYPE),
                     )
             }
-            #[cfg(feature = "_attachment")]
+            #[cfg(feature = "_attendee")]
             Self::Message(value) => {
                 value.serialize_with_type(serializer, Some(Message::ODATA_TYPE))
             }
@@ -3385,7 +3385,7 @@ impl serde::Serialize for AnyEntity {
             Self::MessageRule(value) => {
                 value.serialize_with_type(serializer, Some(MessageRule::ODATA_TYPE))
             }
-            #[cfg(feature = "_admin_microsoft365_apps")]
+            #[cfg(feature = "_admin")]
             Self::MessageTracingRoot(value) => {
                 value
                     .serialize_with_type(
@@ -3409,7 +3409,7 @@ impl serde::Serialize for AnyEntity {
                         Some(MicrosoftAuthenticatorAuthenticationMethod::ODATA_TYPE),
                     )
             }
-            #[cfg(feature = "_advanced_config_state")]
+            #[cfg(feature = "_authentication_method_configurations")]
             Self::MicrosoftAuthenticatorAuthenticationMethodConfiguration(value) => {
                 value
                     .serialize_with_type(
@@ -3419,7 +3419,7 @@ impl serde::Serialize for AnyEntity {
                         ),
                     )
             }
-            #[cfg(feature = "_advanced_config_state")]
+            #[cfg(feature = "_authentication_method_configurations")]
             Self::MicrosoftAuthenticatorAuthenticationMethodTarget(value) => {
                 value
                     .serialize_with_type(
@@ -3429,7 +3429,7 @@ impl serde::Serialize for AnyEntity {
                         ),
                     )
             }
-            #[cfg(feature = "_android_lob_app")]
+            #[cfg(feature = "_device_app_management")]
             Self::MicrosoftStoreForBusinessApp(value) => {
                 value
                     .serialize_with_type(
@@ -3437,7 +3437,7 @@ impl serde::Serialize for AnyEntity {
                         Some(MicrosoftStoreForBusinessApp::ODATA_TYPE),
                     )
             }
-            #[cfg(feature = "_android_lob_app")]
+            #[cfg(feature = "_device_app_management")]
             Self::MobileAppAssignment(value) => {
                 value
                     .serialize_with_type(
@@ -3445,16 +3445,16 @@ impl serde::Serialize for AnyEntity {
                         Some(MobileAppAssignment::ODATA_TYPE),
                     )
             }
-            #[cfg(feature = "_android_lob_app")]
+            #[cfg(feature = "_device_app_management")]
             Self::MobileAppCategory(value) => {
                 value
                     .serialize_with_type(serializer, Some(MobileAppCategory::ODATA_TYPE))
             }
-            #[cfg(feature = "_android_lob_app")]
+            #[cfg(feature = "_device_app_management")]
             Self::MobileAppContent(value) => {
                 value.serialize_with_type(serializer, Some(MobileAppContent::ODATA_TYPE))
             }
-            #[cfg(feature = "_android_lob_app")]
+            #[cfg(feature = "_device_app_management")]
             Self::MobileAppContentFile(value) => {
                 value
                     .serialize_with_type(
@@ -3462,7 +3462,7 @@ impl serde::Serialize for AnyEntity {
                         Some(MobileAppContentFile::ODATA_TYPE),
                     )
             }
-            #[cfg(feature = "_android_compliance_policy")]
+            #[cfg(feature = "_device_management")]
             Self::MobileAppTroubleshootingEvent(value) => {
                 value
                     .serialize_with_type(
@@ -3470,7 +3470,7 @@ impl serde::Serialize for AnyEntity {
                         Some(MobileAppTroubleshootingEvent::ODATA_TYPE),
                     )
             }
-            #[cfg(feature = "_android_compliance_policy")]
+            #[cfg(feature = "_device_management")]
             Self::MobileThreatDefenseConnector(value) => {
                 value
                     .serialize_with_type(
@@ -3478,7 +3478,7 @@ impl serde::Serialize for AnyEntity {
                         Some(MobileThreatDefenseConnector::ODATA_TYPE),
                     )
             }
-            #[cfg(feature = "_delegated_admin_access_assignment")]
+            #[cfg(feature = "_tenant_relationships")]
             Self::MultiTenantOrganization(value) => {
                 value
                     .serialize_with_type(
@@ -3486,7 +3486,7 @@ impl serde::Serialize for AnyEntity {
                         Some(MultiTenantOrganization::ODATA_TYPE),
                     )
             }
-            #[cfg(feature = "_b2b_identity_providers_type")]
+            #[cfg(feature = "_policies")]
             Self::MultiTenantOrganizationIdentitySyncPolicyTemplate(value) => {
                 value
                     .serialize_with_type(
@@ -3496,7 +3496,7 @@ impl serde::Serialize for AnyEntity {
                         ),
                     )
             }
-            #[cfg(feature = "_delegated_admin_access_assignment")]
+            #[cfg(feature = "_tenant_relationships")]
             Self::MultiTenantOrganizationJoinRequestRecord(value) => {
                 value
                     .serialize_with_type(
@@ -3504,7 +3504,7 @@ impl serde::Serialize for AnyEntity {
                         Some(MultiTenantOrganizationJoinRequestRecord::ODATA_TYPE),
                     )
             }
-            #[cfg(feature = "_activity_based_timeout_policy")]
+            #[cfg(feature = "_tenant_relationships")]
             Self::MultiTenantOrganizationMember(value) => {
                 value
                     .serialize_with_type(
@@ -3512,7 +3512,7 @@ impl serde::Serialize for AnyEntity {
                         Some(MultiTenantOrganizationMember::ODATA_TYPE),
                     )
             }
-            #[cfg(feature = "_b2b_identity_providers_type")]
+            #[cfg(feature = "_policies")]
             Self::MultiTenantOrganizationPartnerConfigurationTemplate(value) => {
                 value
                     .serialize_with_type(
@@ -3522,7 +3522,7 @@ impl serde::Serialize for AnyEntity {
                         ),
                     )
             }
-            #[cfg(feature = "_mailbox_item")]
+            #[cfg(feature = "_multi_value_legacy_extended_property")]
             Self::MultiValueLegacyExtendedProperty(value) => {
                 value
                     .serialize_with_type(
@@ -3530,7 +3530,7 @@ impl serde::Serialize for AnyEntity {
                         Some(MultiValueLegacyExtendedProperty::ODATA_TYPE),
                     )
             }
-            #[cfg(feature = "_add_large_gallery_view_operation")]
+            #[cfg(feature = "_communications")]
             Self::MuteParticipantOperation(value) => {
                 value
                     .serialize_with_type(
@@ -3542,7 +3542,7 @@ impl serde::Serialize for AnyEntity {
             Self::Notebook(value) => {
                 value.serialize_with_type(serializer, Some(Notebook::ODATA_TYPE))
             }
-            #[cfg(feature = "_android_compliance_policy")]
+            #[cfg(feature = "_device_management")]
             Self::NotificationMessageTemplate(value) => {
                 value
                     .serialize_with_type(
@@ -3558,7 +3558,7 @@ impl serde::Serialize for AnyEntity {
                         Some(OAuth2PermissionGrant::ODATA_TYPE),
                     )
             }
-            #[cfg(feature = "_clonable_team_parts")]
+            #[cfg(feature = "_teams")]
             Self::OfferShiftRequest(value) => {
                 value
                     .serialize_with_type(serializer, Some(OfferShiftRequest::ODATA_TYPE))
@@ -3579,7 +3579,7 @@ impl serde::Serialize for AnyEntity {
                         Some(OidcIdentityProvider::ODATA_TYPE),
                     )
             }
-            #[cfg(feature = "_akamai_attack_group_action_model")]
+            #[cfg(feature = "_identity")]
             Self::OnAttributeCollectionListener(value) => {
                 value
                     .serialize_with_type(
@@ -3587,7 +3587,7 @@ impl serde::Serialize for AnyEntity {
                         Some(OnAttributeCollectionListener::ODATA_TYPE),
                     )
             }
-            #[cfg(feature = "_azure_ad_pop_token_authentication")]
+            #[cfg(feature = "_identity_governance")]
             Self::OnAttributeCollectionStartCustomExtension(value) => {
                 value
                     .serialize_with_type(
@@ -3595,7 +3595,7 @@ impl serde::Serialize for AnyEntity {
                         Some(OnAttributeCollectionStartCustomExtension::ODATA_TYPE),
                     )
             }
-            #[cfg(feature = "_akamai_attack_group_action_model")]
+            #[cfg(feature = "_identity")]
             Self::OnAttributeCollectionStartListener(value) => {
                 value
                     .serialize_with_type(
@@ -3603,7 +3603,7 @@ impl serde::Serialize for AnyEntity {
                         Some(OnAttributeCollectionStartListener::ODATA_TYPE),
                     )
             }
-            #[cfg(feature = "_azure_ad_pop_token_authentication")]
+            #[cfg(feature = "_identity_governance")]
             Self::OnAttributeCollectionSubmitCustomExtension(value) => {
                 value
                     .serialize_with_type(
@@ -3611,7 +3611,7 @@ impl serde::Serialize for AnyEntity {
                         Some(OnAttributeCollectionSubmitCustomExtension::ODATA_TYPE),
                     )
             }
-            #[cfg(feature = "_akamai_attack_group_action_model")]
+            #[cfg(feature = "_identity")]
             Self::OnAttributeCollectionSubmitListener(value) => {
                 value
                     .serialize_with_type(
@@ -3619,7 +3619,7 @@ impl serde::Serialize for AnyEntity {
                         Some(OnAttributeCollectionSubmitListener::ODATA_TYPE),
                     )
             }
-            #[cfg(feature = "_akamai_attack_group_action_model")]
+            #[cfg(feature = "_identity")]
             Self::OnAuthenticationMethodLoadStartListener(value) => {
                 value
                     .serialize_with_type(
@@ -3627,7 +3627,7 @@ impl serde::Serialize for AnyEntity {
                         Some(OnAuthenticationMethodLoadStartListener::ODATA_TYPE),
                     )
             }
-            #[cfg(feature = "_akamai_attack_group_action_model")]
+            #[cfg(feature = "_identity")]
             Self::OnEmailOtpSendListener(value) => {
                 value
                     .serialize_with_type(
@@ -3635,7 +3635,7 @@ impl serde::Serialize for AnyEntity {
                         Some(OnEmailOtpSendListener::ODATA_TYPE),
                     )
             }
-            #[cfg(feature = "_akamai_attack_group_action_model")]
+            #[cfg(feature = "_identity")]
             Self::OnFraudProtectionLoadStartListener(value) => {
                 value
                     .serialize_with_type(
@@ -3643,7 +3643,7 @@ impl serde::Serialize for AnyEntity {
                         Some(OnFraudProtectionLoadStartListener::ODATA_TYPE),
                     )
             }
-            #[cfg(feature = "_akamai_attack_group_action_model")]
+            #[cfg(feature = "_identity")]
             Self::OnInteractiveAuthFlowStartListener(value) => {
                 value
                     .serialize_with_type(
@@ -3651,7 +3651,7 @@ impl serde::Serialize for AnyEntity {
                         Some(OnInteractiveAuthFlowStartListener::ODATA_TYPE),
                     )
             }
-            #[cfg(feature = "_azure_ad_pop_token_authentication")]
+            #[cfg(feature = "_identity_governance")]
             Self::OnOtpSendCustomExtension(value) => {
                 value
                     .serialize_with_type(
@@ -3659,7 +3659,7 @@ impl serde::Serialize for AnyEntity {
                         Some(OnOtpSendCustomExtension::ODATA_TYPE),
                     )
             }
-            #[cfg(feature = "_azure_ad_pop_token_authentication")]
+            #[cfg(feature = "_identity_governance")]
             Self::OnPasswordSubmitCustomExtension(value) => {
                 value
                     .serialize_with_type(
@@ -3667,7 +3667,7 @@ impl serde::Serialize for AnyEntity {
                         Some(OnPasswordSubmitCustomExtension::ODATA_TYPE),
                     )
             }
-            #[cfg(feature = "_akamai_attack_group_action_model")]
+            #[cfg(feature = "_identity")]
             Self::OnPasswordSubmitListener(value) => {
                 value
                     .serialize_with_type(
@@ -3675,7 +3675,7 @@ impl serde::Serialize for AnyEntity {
                         Some(OnPasswordSubmitListener::ODATA_TYPE),
                     )
             }
-            #[cfg(feature = "_android_compliance_policy")]
+            #[cfg(feature = "_device_management")]
             Self::OnPremisesConditionalAccessSettings(value) => {
                 value
                     .serialize_with_type(
@@ -3683,7 +3683,7 @@ impl serde::Serialize for AnyEntity {
                         Some(OnPremisesConditionalAccessSettings::ODATA_TYPE),
                     )
             }
-            #[cfg(feature = "_allowed_value")]
+            #[cfg(feature = "_directory")]
             Self::OnPremisesDirectorySynchronization(value) => {
                 value
                     .serialize_with_type(
@@ -3699,7 +3699,7 @@ impl serde::Serialize for AnyEntity {
                         Some(OnPremisesSyncBehavior::ODATA_TYPE),
                     )
             }
-            #[cfg(feature = "_azure_ad_pop_token_authentication")]
+            #[cfg(feature = "_identity_governance")]
             Self::OnTokenIssuanceStartCustomExtension(value) => {
                 value
                     .serialize_with_type(
@@ -3707,7 +3707,7 @@ impl serde::Serialize for AnyEntity {
                         Some(OnTokenIssuanceStartCustomExtension::ODATA_TYPE),
                     )
             }
-            #[cfg(feature = "_akamai_attack_group_action_model")]
+            #[cfg(feature = "_identity")]
             Self::OnTokenIssuanceStartListener(value) => {
                 value
                     .serialize_with_type(
@@ -3715,7 +3715,7 @@ impl serde::Serialize for AnyEntity {
                         Some(OnTokenIssuanceStartListener::ODATA_TYPE),
                     )
             }
-            #[cfg(feature = "_akamai_attack_group_action_model")]
+            #[cfg(feature = "_identity")]
             Self::OnUserCreateStartListener(value) => {
                 value
                     .serialize_with_type(
@@ -3723,7 +3723,7 @@ impl serde::Serialize for AnyEntity {
                         Some(OnUserCreateStartListener::ODATA_TYPE),
                     )
             }
-            #[cfg(feature = "_azure_ad_pop_token_authentication")]
+            #[cfg(feature = "_identity_governance")]
             Self::OnVerifiedIdClaimValidationCustomExtension(value) => {
                 value
                     .serialize_with_type(
@@ -3731,7 +3731,7 @@ impl serde::Serialize for AnyEntity {
                         Some(OnVerifiedIdClaimValidationCustomExtension::ODATA_TYPE),
                     )
             }
-            #[cfg(feature = "_akamai_attack_group_action_model")]
+            #[cfg(feature = "_identity")]
             Self::OnVerifiedIdClaimValidationListener(value) => {
                 value
                     .serialize_with_type(
@@ -3739,7 +3739,7 @@ impl serde::Serialize for AnyEntity {
                         Some(OnVerifiedIdClaimValidationListener::ODATA_TYPE),
                     )
             }
-            #[cfg(feature = "_answer_input_type")]
+            #[cfg(feature = "_solutions")]
             Self::OneDriveForBusinessBrowseSession(value) => {
                 value
                     .serialize_with_type(
@@ -3747,7 +3747,7 @@ impl serde::Serialize for AnyEntity {
                         Some(OneDriveForBusinessBrowseSession::ODATA_TYPE),
                     )
             }
-            #[cfg(feature = "_answer_input_type")]
+            #[cfg(feature = "_solutions")]
             Self::OneDriveForBusinessProtectionPolicy(value) => {
                 value
                     .serialize_with_type(
@@ -3755,7 +3755,7 @@ impl serde::Serialize for AnyEntity {
                         Some(OneDriveForBusinessProtectionPolicy::ODATA_TYPE),
                     )
             }
-            #[cfg(feature = "_answer_input_type")]
+            #[cfg(feature = "_solutions")]
             Self::OneDriveForBusinessRestoreSession(value) => {
                 value
                     .serialize_with_type(
@@ -3787,7 +3787,7 @@ impl serde::Serialize for AnyEntity {
             Self::OnlineMeeting(value) => {
                 value.serialize_with_type(serializer, Some(OnlineMeeting::ODATA_TYPE))
             }
-            #[cfg(feature = "_add_large_gallery_view_operation")]
+            #[cfg(feature = "_communications")]
             Self::OnlineMeetingEngagementConversation(value) => {
                 value
                     .serialize_with_type(
@@ -3795,11 +3795,11 @@ impl serde::Serialize for AnyEntity {
                         Some(OnlineMeetingEngagementConversation::ODATA_TYPE),
                     )
             }
-            #[cfg(feature = "_clonable_team_parts")]
+            #[cfg(feature = "_teams")]
             Self::OpenShift(value) => {
                 value.serialize_with_type(serializer, Some(OpenShift::ODATA_TYPE))
             }
-            #[cfg(feature = "_clonable_team_parts")]
+            #[cfg(feature = "_teams")]
             Self::OpenShiftChangeRequest(value) => {
                 value
                     .serialize_with_type(
@@ -3816,15 +3816,15 @@ impl serde::Serialize for AnyEntity {
             Self::Operation(value) => {
                 value.serialize_with_type(serializer, Some(Operation::ODATA_TYPE))
             }
-            #[cfg(feature = "_activity_based_timeout_policy")]
+            #[cfg(feature = "_contacts")]
             Self::OrgContact(value) => {
                 value.serialize_with_type(serializer, Some(OrgContact::ODATA_TYPE))
             }
-            #[cfg(feature = "_activity_based_timeout_policy")]
+            #[cfg(feature = "_organization")]
             Self::Organization(value) => {
                 value.serialize_with_type(serializer, Some(Organization::ODATA_TYPE))
             }
-            #[cfg(feature = "_content_customization")]
+            #[cfg(feature = "_organization")]
             Self::OrganizationalBranding(value) => {
                 value
                     .serialize_with_type(
@@ -3832,7 +3832,7 @@ impl serde::Serialize for AnyEntity {
                         Some(OrganizationalBranding::ODATA_TYPE),
                     )
             }
-            #[cfg(feature = "_content_customization")]
+            #[cfg(feature = "_organization")]
             Self::OrganizationalBrandingLocalization(value) => {
                 value
                     .serialize_with_type(
@@ -3848,7 +3848,7 @@ impl serde::Serialize for AnyEntity {
             Self::OutlookUser(value) => {
                 value.serialize_with_type(serializer, Some(OutlookUser::ODATA_TYPE))
             }
-            #[cfg(feature = "_admin_consent_request_policy")]
+            #[cfg(feature = "_policies")]
             Self::OwnerlessGroupPolicy(value) => {
                 value
                     .serialize_with_type(
@@ -3856,11 +3856,11 @@ impl serde::Serialize for AnyEntity {
                         Some(OwnerlessGroupPolicy::ODATA_TYPE),
                     )
             }
-            #[cfg(feature = "_add_large_gallery_view_operation")]
+            #[cfg(feature = "_communications")]
             Self::Participant(value) => {
                 value.serialize_with_type(serializer, Some(Participant::ODATA_TYPE))
             }
-            #[cfg(feature = "_me")]
+            #[cfg(feature = "_activities_container")]
             Self::ParticipantJoiningNotification(value) => {
                 value
                     .serialize_with_type(
@@ -3868,7 +3868,7 @@ impl serde::Serialize for AnyEntity {
                         Some(ParticipantJoiningNotification::ODATA_TYPE),
                     )
             }
-            #[cfg(feature = "_me")]
+            #[cfg(feature = "_activities_container")]
             Self::ParticipantLeftNotification(value) => {
                 value
                     .serialize_with_type(
@@ -3876,11 +3876,11 @@ impl serde::Serialize for AnyEntity {
                         Some(ParticipantLeftNotification::ODATA_TYPE),
                     )
             }
-            #[cfg(feature = "_authentication_methods_root")]
+            #[cfg(feature = "_reports")]
             Self::Partners(value) => {
                 value.serialize_with_type(serializer, Some(Partners::ODATA_TYPE))
             }
-            #[cfg(feature = "_authentication_methods_root")]
+            #[cfg(feature = "_reports")]
             Self::MicrosoftGraphPartnersBillingAzureUsage(value) => {
                 value
                     .serialize_with_type(
@@ -3890,7 +3890,7 @@ impl serde::Serialize for AnyEntity {
                         ),
                     )
             }
-            #[cfg(feature = "_authentication_methods_root")]
+            #[cfg(feature = "_reports")]
             Self::MicrosoftGraphPartnersBillingBilledReconciliation(value) => {
                 value
                     .serialize_with_type(
@@ -3900,7 +3900,7 @@ impl serde::Serialize for AnyEntity {
                         ),
                     )
             }
-            #[cfg(feature = "_authentication_methods_root")]
+            #[cfg(feature = "_reports")]
             Self::MicrosoftGraphPartnersBillingBilledUsage(value) => {
                 value
                     .serialize_with_type(
@@ -3910,7 +3910,7 @@ impl serde::Serialize for AnyEntity {
                         ),
                     )
             }
-            #[cfg(feature = "_authentication_methods_root")]
+            #[cfg(feature = "_reports")]
             Self::MicrosoftGraphPartnersBillingBilling(value) => {
                 value
                     .serialize_with_type(
@@ -3920,7 +3920,7 @@ impl serde::Serialize for AnyEntity {
                         ),
                     )
             }
-            #[cfg(feature = "_authentication_methods_root")]
+            #[cfg(feature = "_reports")]
             Self::MicrosoftGraphPartnersBillingBillingReconciliation(value) => {
                 value
                     .serialize_with_type(
@@ -3930,7 +3930,7 @@ impl serde::Serialize for AnyEntity {
                         ),
                     )
             }
-            #[cfg(feature = "_authentication_methods_root")]
+            #[cfg(feature = "_reports")]
             Self::MicrosoftGraphPartnersBillingExportSuccessOperation(value) => {
                 value
                     .serialize_with_type(
@@ -3940,7 +3940,7 @@ impl serde::Serialize for AnyEntity {
                         ),
                     )
             }
-            #[cfg(feature = "_authentication_methods_root")]
+            #[cfg(feature = "_reports")]
             Self::MicrosoftGraphPartnersBillingFailedOperation(value) => {
                 value
                     .serialize_with_type(
@@ -3950,7 +3950,7 @@ impl serde::Serialize for AnyEntity {
                         ),
                     )
             }
-            #[cfg(feature = "_authentication_methods_root")]
+            #[cfg(feature = "_reports")]
             Self::MicrosoftGraphPartnersBillingManifest(value) => {
                 value
                     .serialize_with_type(
@@ -3960,7 +3960,7 @@ impl serde::Serialize for AnyEntity {
                         ),
                     )
             }
-            #[cfg(feature = "_authentication_methods_root")]
+            #[cfg(feature = "_reports")]
             Self::MicrosoftGraphPartnersBillingOperation(value) => {
                 value
                     .serialize_with_type(
@@ -3970,7 +3970,7 @@ impl serde::Serialize for AnyEntity {
                         ),
                     )
             }
-            #[cfg(feature = "_authentication_methods_root")]
+            #[cfg(feature = "_reports")]
             Self::MicrosoftGraphPartnersBillingRunningOperation(value) => {
                 value
                     .serialize_with_type(
@@ -3980,7 +3980,7 @@ impl serde::Serialize for AnyEntity {
                         ),
                     )
             }
-            #[cfg(feature = "_authentication_methods_root")]
+            #[cfg(feature = "_reports")]
             Self::MicrosoftGraphPartnersBillingUnbilledReconciliation(value) => {
                 value
                     .serialize_with_type(
@@ -3990,7 +3990,7 @@ impl serde::Serialize for AnyEntity {
                         ),
                     )
             }
-            #[cfg(feature = "_authentication_methods_root")]
+            #[cfg(feature = "_reports")]
             Self::MicrosoftGraphPartnersBillingUnbilledUsage(value) => {
                 value
                     .serialize_with_type(
@@ -4000,7 +4000,7 @@ impl serde::Serialize for AnyEntity {
                         ),
                     )
             }
-            #[cfg(feature = "_advanced_config_state")]
+            #[cfg(feature = "_authentication_method_configurations")]
             Self::PasskeyAuthenticationMethodTarget(value) => {
                 value
                     .serialize_with_type(
@@ -4008,7 +4008,7 @@ impl serde::Serialize for AnyEntity {
                         Some(PasskeyAuthenticationMethodTarget::ODATA_TYPE),
                     )
             }
-            #[cfg(feature = "_attestation_enforcement")]
+            #[cfg(feature = "_authentication_method_configurations")]
             Self::PasskeyProfile(value) => {
                 value.serialize_with_type(serializer, Some(PasskeyProfile::ODATA_TYPE))
             }
@@ -4020,11 +4020,11 @@ impl serde::Serialize for AnyEntity {
                         Some(PasswordAuthenticationMethod::ODATA_TYPE),
                     )
             }
-            #[cfg(feature = "_account_target_content")]
+            #[cfg(feature = "_security")]
             Self::Payload(value) => {
                 value.serialize_with_type(serializer, Some(Payload::ODATA_TYPE))
             }
-            #[cfg(feature = "_admin_microsoft365_apps")]
+            #[cfg(feature = "_admin")]
             Self::PeopleAdminSettings(value) => {
                 value
                     .serialize_with_type(
@@ -4032,11 +4032,11 @@ impl serde::Serialize for AnyEntity {
                         Some(PeopleAdminSettings::ODATA_TYPE),
                     )
             }
-            #[cfg(feature = "_base_item")]
+            #[cfg(feature = "_boolean_column")]
             Self::Permission(value) => {
                 value.serialize_with_type(serializer, Some(Permission::ODATA_TYPE))
             }
-            #[cfg(feature = "_b2b_identity_providers_type")]
+            #[cfg(feature = "_policies")]
             Self::PermissionGrantConditionSet(value) => {
                 value
                     .serialize_with_type(
@@ -4044,7 +4044,7 @@ impl serde::Serialize for AnyEntity {
                         Some(PermissionGrantConditionSet::ODATA_TYPE),
                     )
             }
-            #[cfg(feature = "_activity_based_timeout_policy")]
+            #[cfg(feature = "_policies")]
             Self::PermissionGrantPolicy(value) => {
                 value
                     .serialize_with_type(
@@ -4072,7 +4072,7 @@ impl serde::Serialize for AnyEntity {
                         Some(PhoneUserConversationMember::ODATA_TYPE),
                     )
             }
-            #[cfg(feature = "_chat")]
+            #[cfg(feature = "_chats")]
             Self::PinnedChatMessageInfo(value) => {
                 value
                     .serialize_with_type(
@@ -4104,7 +4104,7 @@ impl serde::Serialize for AnyEntity {
                         Some(PlannerBucketTaskBoardTaskFormat::ODATA_TYPE),
                     )
             }
-            #[cfg(feature = "_conversation")]
+            #[cfg(feature = "_groups")]
             Self::PlannerGroup(value) => {
                 value.serialize_with_type(serializer, Some(PlannerGroup::ODATA_TYPE))
             }
@@ -4152,7 +4152,7 @@ impl serde::Serialize for AnyEntity {
                         Some(PlatformCredentialAuthenticationMethod::ODATA_TYPE),
                     )
             }
-            #[cfg(feature = "_add_large_gallery_view_operation")]
+            #[cfg(feature = "_communications")]
             Self::PlayPromptOperation(value) => {
                 value
                     .serialize_with_type(
@@ -4160,15 +4160,15 @@ impl serde::Serialize for AnyEntity {
                         Some(PlayPromptOperation::ODATA_TYPE),
                     )
             }
-            #[cfg(feature = "_admin_consent_request_policy")]
+            #[cfg(feature = "_policies")]
             Self::PolicyRoot(value) => {
                 value.serialize_with_type(serializer, Some(PolicyRoot::ODATA_TYPE))
             }
-            #[cfg(feature = "_b2b_identity_providers_type")]
+            #[cfg(feature = "_policies")]
             Self::PolicyTemplate(value) => {
                 value.serialize_with_type(serializer, Some(PolicyTemplate::ODATA_TYPE))
             }
-            #[cfg(feature = "_attachment")]
+            #[cfg(feature = "_groups")]
             Self::Post(value) => {
                 value.serialize_with_type(serializer, Some(Post::ODATA_TYPE))
             }
@@ -4176,23 +4176,23 @@ impl serde::Serialize for AnyEntity {
             Self::Presence(value) => {
                 value.serialize_with_type(serializer, Some(Presence::ODATA_TYPE))
             }
-            #[cfg(feature = "_integer_range")]
+            #[cfg(feature = "_print")]
             Self::PrintConnector(value) => {
                 value.serialize_with_type(serializer, Some(PrintConnector::ODATA_TYPE))
             }
-            #[cfg(feature = "_integer_range")]
+            #[cfg(feature = "_print")]
             Self::PrintDocument(value) => {
                 value.serialize_with_type(serializer, Some(PrintDocument::ODATA_TYPE))
             }
-            #[cfg(feature = "_integer_range")]
+            #[cfg(feature = "_print")]
             Self::PrintJob(value) => {
                 value.serialize_with_type(serializer, Some(PrintJob::ODATA_TYPE))
             }
-            #[cfg(feature = "_integer_range")]
+            #[cfg(feature = "_print")]
             Self::PrintService(value) => {
                 value.serialize_with_type(serializer, Some(PrintService::ODATA_TYPE))
             }
-            #[cfg(feature = "_integer_range")]
+            #[cfg(feature = "_print")]
             Self::PrintServiceEndpoint(value) => {
                 value
                     .serialize_with_type(
@@ -4200,11 +4200,11 @@ impl serde::Serialize for AnyEntity {
                         Some(PrintServiceEndpoint::ODATA_TYPE),
                     )
             }
-            #[cfg(feature = "_integer_range")]
+            #[cfg(feature = "_print")]
             Self::PrintTask(value) => {
                 value.serialize_with_type(serializer, Some(PrintTask::ODATA_TYPE))
             }
-            #[cfg(feature = "_integer_range")]
+            #[cfg(feature = "_print")]
             Self::PrintTaskDefinition(value) => {
                 value
                     .serialize_with_type(
@@ -4212,11 +4212,11 @@ impl serde::Serialize for AnyEntity {
                         Some(PrintTaskDefinition::ODATA_TYPE),
                     )
             }
-            #[cfg(feature = "_integer_range")]
+            #[cfg(feature = "_print")]
             Self::PrintTaskTrigger(value) => {
                 value.serialize_with_type(serializer, Some(PrintTaskTrigger::ODATA_TYPE))
             }
-            #[cfg(feature = "_authentication_methods_root")]
+            #[cfg(feature = "_reports")]
             Self::PrintUsageByPrinter(value) => {
                 value
                     .serialize_with_type(
@@ -4224,15 +4224,15 @@ impl serde::Serialize for AnyEntity {
                         Some(PrintUsageByPrinter::ODATA_TYPE),
                     )
             }
-            #[cfg(feature = "_authentication_methods_root")]
+            #[cfg(feature = "_reports")]
             Self::PrintUsageByUser(value) => {
                 value.serialize_with_type(serializer, Some(PrintUsageByUser::ODATA_TYPE))
             }
-            #[cfg(feature = "_integer_range")]
+            #[cfg(feature = "_print")]
             Self::Printer(value) => {
                 value.serialize_with_type(serializer, Some(Printer::ODATA_TYPE))
             }
-            #[cfg(feature = "_integer_range")]
+            #[cfg(feature = "_print")]
             Self::PrinterCreateOperation(value) => {
                 value
                     .serialize_with_type(
@@ -4240,11 +4240,11 @@ impl serde::Serialize for AnyEntity {
                         Some(PrinterCreateOperation::ODATA_TYPE),
                     )
             }
-            #[cfg(feature = "_integer_range")]
+            #[cfg(feature = "_print")]
             Self::PrinterShare(value) => {
                 value.serialize_with_type(serializer, Some(PrinterShare::ODATA_TYPE))
             }
-            #[cfg(feature = "_access_package")]
+            #[cfg(feature = "_identity_governance")]
             Self::PrivilegedAccessGroup(value) => {
                 value
                     .serialize_with_type(
@@ -4252,7 +4252,7 @@ impl serde::Serialize for AnyEntity {
                         Some(PrivilegedAccessGroup::ODATA_TYPE),
                     )
             }
-            #[cfg(feature = "_access_package")]
+            #[cfg(feature = "_identity_governance")]
             Self::PrivilegedAccessGroupAssignmentSchedule(value) => {
                 value
                     .serialize_with_type(
@@ -4260,7 +4260,7 @@ impl serde::Serialize for AnyEntity {
                         Some(PrivilegedAccessGroupAssignmentSchedule::ODATA_TYPE),
                     )
             }
-            #[cfg(feature = "_access_package")]
+            #[cfg(feature = "_identity_governance")]
             Self::PrivilegedAccessGroupAssignmentScheduleInstance(value) => {
                 value
                     .serialize_with_type(
@@ -4268,7 +4268,7 @@ impl serde::Serialize for AnyEntity {
                         Some(PrivilegedAccessGroupAssignmentScheduleInstance::ODATA_TYPE),
                     )
             }
-            #[cfg(feature = "_access_package")]
+            #[cfg(feature = "_identity_governance")]
             Self::PrivilegedAccessGroupAssignmentScheduleRequest(value) => {
                 value
                     .serialize_with_type(
@@ -4276,7 +4276,7 @@ impl serde::Serialize for AnyEntity {
                         Some(PrivilegedAccessGroupAssignmentScheduleRequest::ODATA_TYPE),
                     )
             }
-            #[cfg(feature = "_access_package")]
+            #[cfg(feature = "_identity_governance")]
             Self::PrivilegedAccessGroupEligibilitySchedule(value) => {
                 value
                     .serialize_with_type(
@@ -4284,7 +4284,7 @@ impl serde::Serialize for AnyEntity {
                         Some(PrivilegedAccessGroupEligibilitySchedule::ODATA_TYPE),
                     )
             }
-            #[cfg(feature = "_access_package")]
+            #[cfg(feature = "_identity_governance")]
             Self::PrivilegedAccessGroupEligibilityScheduleInstance(value) => {
                 value
                     .serialize_with_type(
@@ -4294,7 +4294,7 @@ impl serde::Serialize for AnyEntity {
                         ),
                     )
             }
-            #[cfg(feature = "_access_package")]
+            #[cfg(feature = "_identity_governance")]
             Self::PrivilegedAccessGroupEligibilityScheduleRequest(value) => {
                 value
                     .serialize_with_type(
@@ -4302,7 +4302,7 @@ impl serde::Serialize for AnyEntity {
                         Some(PrivilegedAccessGroupEligibilityScheduleRequest::ODATA_TYPE),
                     )
             }
-            #[cfg(feature = "_access_package")]
+            #[cfg(feature = "_identity_governance")]
             Self::PrivilegedAccessRoot(value) => {
                 value
                     .serialize_with_type(
@@ -4310,7 +4310,7 @@ impl serde::Serialize for AnyEntity {
                         Some(PrivilegedAccessRoot::ODATA_TYPE),
                     )
             }
-            #[cfg(feature = "_admin_microsoft365_apps")]
+            #[cfg(feature = "_admin")]
             Self::ProfileCardProperty(value) => {
                 value
                     .serialize_with_type(
@@ -4318,11 +4318,11 @@ impl serde::Serialize for AnyEntity {
                         Some(ProfileCardProperty::ODATA_TYPE),
                     )
             }
-            #[cfg(feature = "_clonable_team_parts")]
+            #[cfg(feature = "_profile_photo")]
             Self::ProfilePhoto(value) => {
                 value.serialize_with_type(serializer, Some(ProfilePhoto::ODATA_TYPE))
             }
-            #[cfg(feature = "_admin_microsoft365_apps")]
+            #[cfg(feature = "_admin")]
             Self::ProfilePropertySetting(value) => {
                 value
                     .serialize_with_type(
@@ -4330,15 +4330,15 @@ impl serde::Serialize for AnyEntity {
                         Some(ProfilePropertySetting::ODATA_TYPE),
                     )
             }
-            #[cfg(feature = "_admin_microsoft365_apps")]
+            #[cfg(feature = "_admin")]
             Self::ProfileSource(value) => {
                 value.serialize_with_type(serializer, Some(ProfileSource::ODATA_TYPE))
             }
-            #[cfg(feature = "_admin_microsoft365_apps")]
+            #[cfg(feature = "_admin")]
             Self::PronounsSettings(value) => {
                 value.serialize_with_type(serializer, Some(PronounsSettings::ODATA_TYPE))
             }
-            #[cfg(feature = "_applied_conditional_access_policy")]
+            #[cfg(feature = "_audit_logs")]
             Self::ProvisioningObjectSummary(value) => {
                 value
                     .serialize_with_type(
@@ -4346,7 +4346,7 @@ impl serde::Serialize for AnyEntity {
                         Some(ProvisioningObjectSummary::ODATA_TYPE),
                     )
             }
-            #[cfg(feature = "_allowed_value")]
+            #[cfg(feature = "_directory")]
             Self::PublicKeyInfrastructureRoot(value) => {
                 value
                     .serialize_with_type(
@@ -4366,7 +4366,7 @@ impl serde::Serialize for AnyEntity {
                         Some(QrCodePinAuthenticationMethod::ODATA_TYPE),
                     )
             }
-            #[cfg(feature = "_advanced_config_state")]
+            #[cfg(feature = "_authentication_method_configurations")]
             Self::QrCodePinAuthenticationMethodConfiguration(value) => {
                 value
                     .serialize_with_type(
@@ -4378,11 +4378,11 @@ impl serde::Serialize for AnyEntity {
             Self::QrPin(value) => {
                 value.serialize_with_type(serializer, Some(QrPin::ODATA_TYPE))
             }
-            #[cfg(feature = "_app_scope")]
+            #[cfg(feature = "_role_management")]
             Self::RbacApplication(value) => {
                 value.serialize_with_type(serializer, Some(RbacApplication::ODATA_TYPE))
             }
-            #[cfg(feature = "_challenging_word")]
+            #[cfg(feature = "_education")]
             Self::ReadingAssignmentSubmission(value) => {
                 value
                     .serialize_with_type(
@@ -4390,7 +4390,7 @@ impl serde::Serialize for AnyEntity {
                         Some(ReadingAssignmentSubmission::ODATA_TYPE),
                     )
             }
-            #[cfg(feature = "_challenging_word")]
+            #[cfg(feature = "_education")]
             Self::ReadingCoachPassage(value) => {
                 value
                     .serialize_with_type(
@@ -4398,7 +4398,7 @@ impl serde::Serialize for AnyEntity {
                         Some(ReadingCoachPassage::ODATA_TYPE),
                     )
             }
-            #[cfg(feature = "_add_large_gallery_view_operation")]
+            #[cfg(feature = "_communications")]
             Self::RecordOperation(value) => {
                 value.serialize_with_type(serializer, Some(RecordOperation::ODATA_TYPE))
             }
@@ -4406,7 +4406,7 @@ impl serde::Serialize for AnyEntity {
             Self::RecycleBin(value) => {
                 value.serialize_with_type(serializer, Some(RecycleBin::ODATA_TYPE))
             }
-            #[cfg(feature = "_recycle_bin")]
+            #[cfg(feature = "_storage")]
             Self::RecycleBinItem(value) => {
                 value.serialize_with_type(serializer, Some(RecycleBinItem::ODATA_TYPE))
             }
@@ -4418,7 +4418,7 @@ impl serde::Serialize for AnyEntity {
                         Some(ReferenceAttachment::ODATA_TYPE),
                     )
             }
-            #[cfg(feature = "_challenging_word")]
+            #[cfg(feature = "_education")]
             Self::ReflectCheckInResponse(value) => {
                 value
                     .serialize_with_type(
@@ -4426,7 +4426,7 @@ impl serde::Serialize for AnyEntity {
                         Some(ReflectCheckInResponse::ODATA_TYPE),
                     )
             }
-            #[cfg(feature = "_authentication_methods_root")]
+            #[cfg(feature = "_reports")]
             Self::RelyingPartyDetailedSummary(value) => {
                 value
                     .serialize_with_type(
@@ -4434,7 +4434,7 @@ impl serde::Serialize for AnyEntity {
                         Some(RelyingPartyDetailedSummary::ODATA_TYPE),
                     )
             }
-            #[cfg(feature = "_android_compliance_policy")]
+            #[cfg(feature = "_device_management")]
             Self::RemoteAssistancePartner(value) => {
                 value
                     .serialize_with_type(
@@ -4442,7 +4442,7 @@ impl serde::Serialize for AnyEntity {
                         Some(RemoteAssistancePartner::ODATA_TYPE),
                     )
             }
-            #[cfg(feature = "_approved_client_app")]
+            #[cfg(feature = "_service_principals")]
             Self::RemoteDesktopSecurityConfiguration(value) => {
                 value
                     .serialize_with_type(
@@ -4450,12 +4450,12 @@ impl serde::Serialize for AnyEntity {
                         Some(RemoteDesktopSecurityConfiguration::ODATA_TYPE),
                     )
             }
-            #[cfg(feature = "_activity_based_timeout_policy")]
+            #[cfg(feature = "_directory")]
             Self::RemoteTenantGroup(value) => {
                 value
                     .serialize_with_type(serializer, Some(RemoteTenantGroup::ODATA_TYPE))
             }
-            #[cfg(feature = "_challenging_word")]
+            #[cfg(feature = "_education")]
             Self::ReportsRoot(value) => {
                 value.serialize_with_type(serializer, Some(ReportsRoot::ODATA_TYPE))
             }
@@ -4463,7 +4463,7 @@ impl serde::Serialize for AnyEntity {
             Self::Request(value) => {
                 value.serialize_with_type(serializer, Some(Request::ODATA_TYPE))
             }
-            #[cfg(feature = "_delegated_admin_access_assignment")]
+            #[cfg(feature = "_tenant_relationships")]
             Self::ResellerDelegatedAdminRelationship(value) => {
                 value
                     .serialize_with_type(
@@ -4471,12 +4471,12 @@ impl serde::Serialize for AnyEntity {
                         Some(ResellerDelegatedAdminRelationship::ODATA_TYPE),
                     )
             }
-            #[cfg(feature = "_android_compliance_policy")]
+            #[cfg(feature = "_device_management")]
             Self::ResourceOperation(value) => {
                 value
                     .serialize_with_type(serializer, Some(ResourceOperation::ODATA_TYPE))
             }
-            #[cfg(feature = "_activity_based_timeout_policy")]
+            #[cfg(feature = "_resource_specific_permission_grant")]
             Self::ResourceSpecificPermissionGrant(value) => {
                 value
                     .serialize_with_type(
@@ -4484,7 +4484,7 @@ impl serde::Serialize for AnyEntity {
                         Some(ResourceSpecificPermissionGrant::ODATA_TYPE),
                     )
             }
-            #[cfg(feature = "_answer_input_type")]
+            #[cfg(feature = "_artifact_restore_status")]
             Self::RestoreArtifactBase(value) => {
                 value
                     .serialize_with_type(
@@ -4492,7 +4492,7 @@ impl serde::Serialize for AnyEntity {
                         Some(RestoreArtifactBase::ODATA_TYPE),
                     )
             }
-            #[cfg(feature = "_answer_input_type")]
+            #[cfg(feature = "_artifact_restore_status")]
             Self::RestoreArtifactsBulkRequestBase(value) => {
                 value
                     .serialize_with_type(
@@ -4500,11 +4500,11 @@ impl serde::Serialize for AnyEntity {
                         Some(RestoreArtifactsBulkRequestBase::ODATA_TYPE),
                     )
             }
-            #[cfg(feature = "_answer_input_type")]
+            #[cfg(feature = "_solutions")]
             Self::RestorePoint(value) => {
                 value.serialize_with_type(serializer, Some(RestorePoint::ODATA_TYPE))
             }
-            #[cfg(feature = "_answer_input_type")]
+            #[cfg(feature = "_solutions")]
             Self::RestoreSessionBase(value) => {
                 value
                     .serialize_with_type(
@@ -4512,7 +4512,7 @@ impl serde::Serialize for AnyEntity {
                         Some(RestoreSessionBase::ODATA_TYPE),
                     )
             }
-            #[cfg(feature = "_rich_long_running_operation")]
+            #[cfg(feature = "_column_link")]
             Self::RichLongRunningOperation(value) => {
                 value
                     .serialize_with_type(
@@ -4520,11 +4520,11 @@ impl serde::Serialize for AnyEntity {
                         Some(RichLongRunningOperation::ODATA_TYPE),
                     )
             }
-            #[cfg(feature = "_activity_type")]
+            #[cfg(feature = "_identity_protection")]
             Self::RiskDetection(value) => {
                 value.serialize_with_type(serializer, Some(RiskDetection::ODATA_TYPE))
             }
-            #[cfg(feature = "_activity_type")]
+            #[cfg(feature = "_identity_protection")]
             Self::RiskyServicePrincipal(value) => {
                 value
                     .serialize_with_type(
@@ -4532,7 +4532,7 @@ impl serde::Serialize for AnyEntity {
                         Some(RiskyServicePrincipal::ODATA_TYPE),
                     )
             }
-            #[cfg(feature = "_activity_type")]
+            #[cfg(feature = "_identity_protection")]
             Self::RiskyServicePrincipalHistoryItem(value) => {
                 value
                     .serialize_with_type(
@@ -4540,11 +4540,11 @@ impl serde::Serialize for AnyEntity {
                         Some(RiskyServicePrincipalHistoryItem::ODATA_TYPE),
                     )
             }
-            #[cfg(feature = "_activity_type")]
+            #[cfg(feature = "_identity_protection")]
             Self::RiskyUser(value) => {
                 value.serialize_with_type(serializer, Some(RiskyUser::ODATA_TYPE))
             }
-            #[cfg(feature = "_activity_type")]
+            #[cfg(feature = "_identity_protection")]
             Self::RiskyUserHistoryItem(value) => {
                 value
                     .serialize_with_type(
@@ -4552,19 +4552,19 @@ impl serde::Serialize for AnyEntity {
                         Some(RiskyUserHistoryItem::ODATA_TYPE),
                     )
             }
-            #[cfg(feature = "_android_compliance_policy")]
+            #[cfg(feature = "_device_management")]
             Self::RoleAssignment(value) => {
                 value.serialize_with_type(serializer, Some(RoleAssignment::ODATA_TYPE))
             }
-            #[cfg(feature = "_android_compliance_policy")]
+            #[cfg(feature = "_device_management")]
             Self::RoleDefinition(value) => {
                 value.serialize_with_type(serializer, Some(RoleDefinition::ODATA_TYPE))
             }
-            #[cfg(feature = "_assigned_place_mode")]
+            #[cfg(feature = "_places")]
             Self::Room(value) => {
                 value.serialize_with_type(serializer, Some(Room::ODATA_TYPE))
             }
-            #[cfg(feature = "_assigned_place_mode")]
+            #[cfg(feature = "_places")]
             Self::RoomList(value) => {
                 value.serialize_with_type(serializer, Some(RoomList::ODATA_TYPE))
             }
@@ -4576,15 +4576,15 @@ impl serde::Serialize for AnyEntity {
                         Some(SamlOrWsFedExternalDomainFederation::ODATA_TYPE),
                     )
             }
-            #[cfg(feature = "_clonable_team_parts")]
+            #[cfg(feature = "_teams")]
             Self::Schedule(value) => {
                 value.serialize_with_type(serializer, Some(Schedule::ODATA_TYPE))
             }
-            #[cfg(feature = "_clonable_team_parts")]
+            #[cfg(feature = "_teams")]
             Self::SchedulingGroup(value) => {
                 value.serialize_with_type(serializer, Some(SchedulingGroup::ODATA_TYPE))
             }
-            #[cfg(feature = "_extension_schema_property")]
+            #[cfg(feature = "_schema_extensions")]
             Self::SchemaExtension(value) => {
                 value.serialize_with_type(serializer, Some(SchemaExtension::ODATA_TYPE))
             }
@@ -4596,7 +4596,7 @@ impl serde::Serialize for AnyEntity {
                         Some(ScopedRoleMembership::ODATA_TYPE),
                     )
             }
-            #[cfg(feature = "_device_platform_type")]
+            #[cfg(feature = "_search")]
             Self::MicrosoftGraphSearchAcronym(value) => {
                 value
                     .serialize_with_type(
@@ -4604,7 +4604,7 @@ impl serde::Serialize for AnyEntity {
                         Some(super::super::microsoft_graph_search::Acronym::ODATA_TYPE),
                     )
             }
-            #[cfg(feature = "_device_platform_type")]
+            #[cfg(feature = "_search")]
             Self::MicrosoftGraphSearchBookmark(value) => {
                 value
                     .serialize_with_type(
@@ -4612,7 +4612,7 @@ impl serde::Serialize for AnyEntity {
                         Some(super::super::microsoft_graph_search::Bookmark::ODATA_TYPE),
                     )
             }
-            #[cfg(feature = "_device_platform_type")]
+            #[cfg(feature = "_search")]
             Self::MicrosoftGraphSearchQna(value) => {
                 value
                     .serialize_with_type(
@@ -4620,7 +4620,7 @@ impl serde::Serialize for AnyEntity {
                         Some(super::super::microsoft_graph_search::Qna::ODATA_TYPE),
                     )
             }
-            #[cfg(feature = "_device_platform_type")]
+            #[cfg(feature = "_identity_2")]
             Self::MicrosoftGraphSearchSearchAnswer(value) => {
                 value
                     .serialize_with_type(
@@ -4630,11 +4630,11 @@ impl serde::Serialize for AnyEntity {
                         ),
                     )
             }
-            #[cfg(feature = "_device_platform_type")]
+            #[cfg(feature = "_search")]
             Self::SearchEntity(value) => {
                 value.serialize_with_type(serializer, Some(SearchEntity::ODATA_TYPE))
             }
-            #[cfg(feature = "_assigned_place_mode")]
+            #[cfg(feature = "_places")]
             Self::Section(value) => {
                 value.serialize_with_type(serializer, Some(Section::ODATA_TYPE))
             }
@@ -4642,15 +4642,15 @@ impl serde::Serialize for AnyEntity {
             Self::SectionGroup(value) => {
                 value.serialize_with_type(serializer, Some(SectionGroup::ODATA_TYPE))
             }
-            #[cfg(feature = "_assigned_place_mode")]
+            #[cfg(feature = "_places")]
             Self::SectionMap(value) => {
                 value.serialize_with_type(serializer, Some(SectionMap::ODATA_TYPE))
             }
-            #[cfg(feature = "_account_target_content")]
+            #[cfg(feature = "_security")]
             Self::SecureScore(value) => {
                 value.serialize_with_type(serializer, Some(SecureScore::ODATA_TYPE))
             }
-            #[cfg(feature = "_account_target_content")]
+            #[cfg(feature = "_security")]
             Self::SecureScoreControlProfile(value) => {
                 value
                     .serialize_with_type(
@@ -4658,7 +4658,7 @@ impl serde::Serialize for AnyEntity {
                         Some(SecureScoreControlProfile::ODATA_TYPE),
                     )
             }
-            #[cfg(feature = "_account_target_content")]
+            #[cfg(feature = "_security")]
             Self::MicrosoftGraphSecurityAlert(value) => {
                 value
                     .serialize_with_type(
@@ -4666,7 +4666,7 @@ impl serde::Serialize for AnyEntity {
                         Some(super::super::microsoft_graph_security::Alert::ODATA_TYPE),
                     )
             }
-            #[cfg(feature = "_account_target_content")]
+            #[cfg(feature = "_security")]
             Self::MicrosoftGraphSecurityAnalyzedEmail(value) => {
                 value
                     .serialize_with_type(
@@ -4676,7 +4676,7 @@ impl serde::Serialize for AnyEntity {
                         ),
                     )
             }
-            #[cfg(feature = "_account_target_content")]
+            #[cfg(feature = "_security")]
             Self::MicrosoftGraphSecurityArticle(value) => {
                 value
                     .serialize_with_type(
@@ -4684,7 +4684,7 @@ impl serde::Serialize for AnyEntity {
                         Some(super::super::microsoft_graph_security::Article::ODATA_TYPE),
                     )
             }
-            #[cfg(feature = "_account_target_content")]
+            #[cfg(feature = "_security")]
             Self::MicrosoftGraphSecurityArticleIndicator(value) => {
                 value
                     .serialize_with_type(
@@ -4694,7 +4694,7 @@ impl serde::Serialize for AnyEntity {
                         ),
                     )
             }
-            #[cfg(feature = "_account_target_content")]
+            #[cfg(feature = "_security")]
             Self::MicrosoftGraphSecurityAuditCoreRoot(value) => {
                 value
                     .serialize_with_type(
@@ -4704,7 +4704,7 @@ impl serde::Serialize for AnyEntity {
                         ),
                     )
             }
-            #[cfg(feature = "_account_target_content")]
+            #[cfg(feature = "_security")]
             Self::MicrosoftGraphSecurityAuditLogQuery(value) => {
                 value
                     .serialize_with_type(
@@ -4714,7 +4714,7 @@ impl serde::Serialize for AnyEntity {
                         ),
                     )
             }
-            #[cfg(feature = "_account_target_content")]
+            #[cfg(feature = "_security")]
             Self::MicrosoftGraphSecurityAuditLogRecord(value) => {
                 value
                     .serialize_with_type(
@@ -4724,7 +4724,7 @@ impl serde::Serialize for AnyEntity {
                         ),
                     )
             }
-            #[cfg(feature = "_account_target_content")]
+            #[cfg(feature = "_security")]
             Self::MicrosoftGraphSecurityAuthorityTemplate(value) => {
                 value
                     .serialize_with_type(
@@ -4734,7 +4734,7 @@ impl serde::Serialize for AnyEntity {
                         ),
                     )
             }
-            #[cfg(feature = "_account_target_content")]
+            #[cfg(feature = "_security")]
             Self::MicrosoftGraphSecurityAutoAuditingConfiguration(value) => {
                 value
                     .serialize_with_type(
@@ -4744,7 +4744,7 @@ impl serde::Serialize for AnyEntity {
                         ),
                     )
             }
-            #[cfg(feature = "_account_target_content")]
+            #[cfg(feature = "_security")]
             Self::MicrosoftGraphSecurityCaseOperation(value) => {
                 value
                     .serialize_with_type(
@@ -4754,7 +4754,7 @@ impl serde::Serialize for AnyEntity {
                         ),
                     )
             }
-            #[cfg(feature = "_account_target_content")]
+            #[cfg(feature = "_security")]
             Self::MicrosoftGraphSecurityCasesRoot(value) => {
                 value
                     .serialize_with_type(
@@ -4764,7 +4764,7 @@ impl serde::Serialize for AnyEntity {
                         ),
                     )
             }
-            #[cfg(feature = "_account_target_content")]
+            #[cfg(feature = "_security")]
             Self::MicrosoftGraphSecurityCategoryTemplate(value) => {
                 value
                     .serialize_with_type(
@@ -4774,7 +4774,7 @@ impl serde::Serialize for AnyEntity {
                         ),
                     )
             }
-            #[cfg(feature = "_account_target_content")]
+            #[cfg(feature = "_security")]
             Self::MicrosoftGraphSecurityCitationTemplate(value) => {
                 value
                     .serialize_with_type(
@@ -4784,7 +4784,7 @@ impl serde::Serialize for AnyEntity {
                         ),
                     )
             }
-            #[cfg(feature = "_account_target_content")]
+            #[cfg(feature = "_security")]
             Self::MicrosoftGraphSecurityDepartmentTemplate(value) => {
                 value
                     .serialize_with_type(
@@ -4794,7 +4794,7 @@ impl serde::Serialize for AnyEntity {
                         ),
                     )
             }
-            #[cfg(feature = "_account_target_content")]
+            #[cfg(feature = "_security")]
             Self::MicrosoftGraphSecurityEdiscoveryAddToReviewSetOperation(value) => {
                 value
                     .serialize_with_type(
@@ -4804,7 +4804,7 @@ impl serde::Serialize for AnyEntity {
                         ),
                     )
             }
-            #[cfg(feature = "_account_target_content")]
+            #[cfg(feature = "_security")]
             Self::MicrosoftGraphSecurityEdiscoveryCase(value) => {
                 value
                     .serialize_with_type(
@@ -4814,7 +4814,7 @@ impl serde::Serialize for AnyEntity {
                         ),
                     )
             }
-            #[cfg(feature = "_account_target_content")]
+            #[cfg(feature = "_security")]
             Self::MicrosoftGraphSecurityEdiscoveryCaseMember(value) => {
                 value
                     .serialize_with_type(
@@ -4824,7 +4824,7 @@ impl serde::Serialize for AnyEntity {
                         ),
                     )
             }
-            #[cfg(feature = "_account_target_content")]
+            #[cfg(feature = "_security")]
             Self::MicrosoftGraphSecurityEdiscoveryCaseSettings(value) => {
                 value
                     .serialize_with_type(
@@ -4834,7 +4834,7 @@ impl serde::Serialize for AnyEntity {
                         ),
                     )
             }
-            #[cfg(feature = "_account_target_content")]
+            #[cfg(feature = "_security")]
             Self::MicrosoftGraphSecurityEdiscoveryCustodian(value) => {
                 value
                     .serialize_with_type(
@@ -4844,7 +4844,7 @@ impl serde::Serialize for AnyEntity {
                         ),
                     )
             }
-            #[cfg(feature = "_account_target_content")]
+            #[cfg(feature = "_security")]
             Self::MicrosoftGraphSecurityEdiscoveryEstimateOperation(value) => {
                 value
                     .serialize_with_type(
@@ -4854,7 +4854,7 @@ impl serde::Serialize for AnyEntity {
                         ),
                     )
             }
-            #[cfg(feature = "_account_target_content")]
+            #[cfg(feature = "_security")]
             Self::MicrosoftGraphSecurityEdiscoveryExportOperation(value) => {
                 value
                     .serialize_with_type(
@@ -4864,7 +4864,7 @@ impl serde::Serialize for AnyEntity {
                         ),
                     )
             }
-            #[cfg(feature = "_account_target_content")]
+            #[cfg(feature = "_security")]
             Self::MicrosoftGraphSecurityEdiscoveryHoldOperation(value) => {
                 value
                     .serialize_with_type(
@@ -4874,7 +4874,7 @@ impl serde::Serialize for AnyEntity {
                         ),
                     )
             }
-            #[cfg(feature = "_account_target_content")]
+            #[cfg(feature = "_security")]
             Self::MicrosoftGraphSecurityEdiscoveryHoldPolicySyncOperation(value) => {
                 value
                     .serialize_with_type(
@@ -4884,7 +4884,7 @@ impl serde::Serialize for AnyEntity {
                         ),
                     )
             }
-            #[cfg(feature = "_account_target_content")]
+            #[cfg(feature = "_security")]
             Self::MicrosoftGraphSecurityEdiscoveryIndexOperation(value) => {
                 value
                     .serialize_with_type(
@@ -4894,7 +4894,7 @@ impl serde::Serialize for AnyEntity {
                         ),
                     )
             }
-            #[cfg(feature = "_account_target_content")]
+            #[cfg(feature = "_security")]
             Self::MicrosoftGraphSecurityEdiscoveryNoncustodialDataSource(value) => {
                 value
                     .serialize_with_type(
@@ -4904,7 +4904,7 @@ impl serde::Serialize for AnyEntity {
                         ),
                     )
             }
-            #[cfg(feature = "_account_target_content")]
+            #[cfg(feature = "_security")]
             Self::MicrosoftGraphSecurityEdiscoveryPurgeDataOperation(value) => {
                 value
                     .serialize_with_type(
@@ -4914,7 +4914,7 @@ impl serde::Serialize for AnyEntity {
                         ),
                     )
             }
-            #[cfg(feature = "_account_target_content")]
+            #[cfg(feature = "_security")]
             Self::MicrosoftGraphSecurityEdiscoveryReviewSet(value) => {
                 value
                     .serialize_with_type(
@@ -4924,7 +4924,7 @@ impl serde::Serialize for AnyEntity {
                         ),
                     )
             }
-            #[cfg(feature = "_account_target_content")]
+            #[cfg(feature = "_security")]
             Self::MicrosoftGraphSecurityEdiscoveryReviewSetQuery(value) => {
                 value
                     .serialize_with_type(
@@ -4934,7 +4934,7 @@ impl serde::Serialize for AnyEntity {
                         ),
                     )
             }
-            #[cfg(feature = "_account_target_content")]
+            #[cfg(feature = "_security")]
             Self::MicrosoftGraphSecurityEdiscoveryReviewTag(value) => {
                 value
                     .serialize_with_type(
@@ -4944,7 +4944,7 @@ impl serde::Serialize for AnyEntity {
                         ),
                     )
             }
-            #[cfg(feature = "_account_target_content")]
+            #[cfg(feature = "_security")]
             Self::MicrosoftGraphSecurityEdiscoverySearch(value) => {
                 value
                     .serialize_with_type(
@@ -4954,7 +4954,7 @@ impl serde::Serialize for AnyEntity {
                         ),
                     )
             }
-            #[cfg(feature = "_account_target_content")]
+            #[cfg(feature = "_security")]
             Self::MicrosoftGraphSecurityEdiscoverySearchExportOperation(value) => {
                 value
                     .serialize_with_type(
@@ -4964,7 +4964,7 @@ impl serde::Serialize for AnyEntity {
                         ),
                     )
             }
-            #[cfg(feature = "_account_target_content")]
+            #[cfg(feature = "_security")]
             Self::MicrosoftGraphSecurityEdiscoveryTagOperation(value) => {
                 value
                     .serialize_with_type(
@@ -4974,7 +4974,7 @@ impl serde::Serialize for AnyEntity {
                         ),
                     )
             }
-            #[cfg(feature = "_account_target_content")]
+            #[cfg(feature = "_security")]
             Self::MicrosoftGraphSecurityFilePlanDescriptor(value) => {
                 value
                     .serialize_with_type(
@@ -4984,7 +4984,7 @@ impl serde::Serialize for AnyEntity {
                         ),
                     )
             }
-            #[cfg(feature = "_account_target_content")]
+            #[cfg(feature = "_activity_metadata")]
             Self::MicrosoftGraphSecurityFilePlanDescriptorTemplate(value) => {
                 value
                     .serialize_with_type(
@@ -4994,7 +4994,7 @@ impl serde::Serialize for AnyEntity {
                         ),
                     )
             }
-            #[cfg(feature = "_account_target_content")]
+            #[cfg(feature = "_security")]
             Self::MicrosoftGraphSecurityFilePlanReferenceTemplate(value) => {
                 value
                     .serialize_with_type(
@@ -5004,7 +5004,7 @@ impl serde::Serialize for AnyEntity {
                         ),
                     )
             }
-            #[cfg(feature = "_account_target_content")]
+            #[cfg(feature = "_security")]
             Self::MicrosoftGraphSecurityHealthIssue(value) => {
                 value
                     .serialize_with_type(
@@ -5014,7 +5014,7 @@ impl serde::Serialize for AnyEntity {
                         ),
                     )
             }
-            #[cfg(feature = "_account_target_content")]
+            #[cfg(feature = "_security")]
             Self::MicrosoftGraphSecurityHostComponent(value) => {
                 value
                     .serialize_with_type(
@@ -5024,7 +5024,7 @@ impl serde::Serialize for AnyEntity {
                         ),
                     )
             }
-            #[cfg(feature = "_account_target_content")]
+            #[cfg(feature = "_security")]
             Self::MicrosoftGraphSecurityHostCookie(value) => {
                 value
                     .serialize_with_type(
@@ -5034,7 +5034,7 @@ impl serde::Serialize for AnyEntity {
                         ),
                     )
             }
-            #[cfg(feature = "_account_target_content")]
+            #[cfg(feature = "_security")]
             Self::MicrosoftGraphSecurityHostPair(value) => {
                 value
                     .serialize_with_type(
@@ -5044,7 +5044,7 @@ impl serde::Serialize for AnyEntity {
                         ),
                     )
             }
-            #[cfg(feature = "_account_target_content")]
+            #[cfg(feature = "_security")]
             Self::MicrosoftGraphSecurityHostPort(value) => {
                 value
                     .serialize_with_type(
@@ -5054,7 +5054,7 @@ impl serde::Serialize for AnyEntity {
                         ),
                     )
             }
-            #[cfg(feature = "_account_target_content")]
+            #[cfg(feature = "_security")]
             Self::MicrosoftGraphSecurityHostReputation(value) => {
                 value
                     .serialize_with_type(
@@ -5064,7 +5064,7 @@ impl serde::Serialize for AnyEntity {
                         ),
                     )
             }
-            #[cfg(feature = "_account_target_content")]
+            #[cfg(feature = "_security")]
             Self::MicrosoftGraphSecurityHostSslCertificate(value) => {
                 value
                     .serialize_with_type(
@@ -5074,7 +5074,7 @@ impl serde::Serialize for AnyEntity {
                         ),
                     )
             }
-            #[cfg(feature = "_account_target_content")]
+            #[cfg(feature = "_security")]
             Self::MicrosoftGraphSecurityHostTracker(value) => {
                 value
                     .serialize_with_type(
@@ -5084,7 +5084,7 @@ impl serde::Serialize for AnyEntity {
                         ),
                     )
             }
-            #[cfg(feature = "_account_target_content")]
+            #[cfg(feature = "_security")]
             Self::MicrosoftGraphSecurityHostname(value) => {
                 value
                     .serialize_with_type(
@@ -5094,7 +5094,7 @@ impl serde::Serialize for AnyEntity {
                         ),
                     )
             }
-            #[cfg(feature = "_account_target_content")]
+            #[cfg(feature = "_security")]
             Self::MicrosoftGraphSecurityIdentityContainer(value) => {
                 value
                     .serialize_with_type(
@@ -5104,7 +5104,7 @@ impl serde::Serialize for AnyEntity {
                         ),
                     )
             }
-            #[cfg(feature = "_account_target_content")]
+            #[cfg(feature = "_security")]
             Self::MicrosoftGraphSecurityIncident(value) => {
                 value
                     .serialize_with_type(
@@ -5114,7 +5114,7 @@ impl serde::Serialize for AnyEntity {
                         ),
                     )
             }
-            #[cfg(feature = "_account_target_content")]
+            #[cfg(feature = "_security")]
             Self::MicrosoftGraphSecurityIntelligenceProfile(value) => {
                 value
                     .serialize_with_type(
@@ -5124,7 +5124,7 @@ impl serde::Serialize for AnyEntity {
                         ),
                     )
             }
-            #[cfg(feature = "_account_target_content")]
+            #[cfg(feature = "_security")]
             Self::MicrosoftGraphSecurityIntelligenceProfileIndicator(value) => {
                 value
                     .serialize_with_type(
@@ -5134,7 +5134,7 @@ impl serde::Serialize for AnyEntity {
                         ),
                     )
             }
-            #[cfg(feature = "_account_target_content")]
+            #[cfg(feature = "_security")]
             Self::MicrosoftGraphSecurityIpAddress(value) => {
                 value
                     .serialize_with_type(
@@ -5144,7 +5144,7 @@ impl serde::Serialize for AnyEntity {
                         ),
                     )
             }
-            #[cfg(feature = "_account_target_content")]
+            #[cfg(feature = "_security")]
             Self::MicrosoftGraphSecurityLabelsRoot(value) => {
                 value
                     .serialize_with_type(
@@ -5154,7 +5154,7 @@ impl serde::Serialize for AnyEntity {
                         ),
                     )
             }
-            #[cfg(feature = "_me")]
+            #[cfg(feature = "_activities_container")]
             Self::MicrosoftGraphSecurityNetworkAdapter(value) => {
                 value
                     .serialize_with_type(
@@ -5164,7 +5164,7 @@ impl serde::Serialize for AnyEntity {
                         ),
                     )
             }
-            #[cfg(feature = "_account_target_content")]
+            #[cfg(feature = "_security")]
             Self::MicrosoftGraphSecurityPassiveDnsRecord(value) => {
                 value
                     .serialize_with_type(
@@ -5174,7 +5174,7 @@ impl serde::Serialize for AnyEntity {
                         ),
                     )
             }
-            #[cfg(feature = "_account_target_content")]
+            #[cfg(feature = "_security")]
             Self::MicrosoftGraphSecurityRetentionEvent(value) => {
                 value
                     .serialize_with_type(
@@ -5184,7 +5184,7 @@ impl serde::Serialize for AnyEntity {
                         ),
                     )
             }
-            #[cfg(feature = "_account_target_content")]
+            #[cfg(feature = "_security")]
             Self::MicrosoftGraphSecurityRetentionEventType(value) => {
                 value
                     .serialize_with_type(
@@ -5194,7 +5194,7 @@ impl serde::Serialize for AnyEntity {
                         ),
                     )
             }
-            #[cfg(feature = "_account_target_content")]
+            #[cfg(feature = "_security")]
             Self::MicrosoftGraphSecurityRetentionLabel(value) => {
                 value
                     .serialize_with_type(
@@ -5204,7 +5204,7 @@ impl serde::Serialize for AnyEntity {
                         ),
                     )
             }
-            #[cfg(feature = "_account_target_content")]
+            #[cfg(feature = "_security")]
             Self::MicrosoftGraphSecuritySensor(value) => {
                 value
                     .serialize_with_type(
@@ -5212,7 +5212,7 @@ impl serde::Serialize for AnyEntity {
                         Some(super::super::microsoft_graph_security::Sensor::ODATA_TYPE),
                     )
             }
-            #[cfg(feature = "_account_target_content")]
+            #[cfg(feature = "_security")]
             Self::MicrosoftGraphSecuritySensorCandidate(value) => {
                 value
                     .serialize_with_type(
@@ -5222,7 +5222,7 @@ impl serde::Serialize for AnyEntity {
                         ),
                     )
             }
-            #[cfg(feature = "_account_target_content")]
+            #[cfg(feature = "_security")]
             Self::MicrosoftGraphSecuritySensorCandidateActivationConfiguration(value) => {
                 value
                     .serialize_with_type(
@@ -5232,7 +5232,7 @@ impl serde::Serialize for AnyEntity {
                         ),
                     )
             }
-            #[cfg(feature = "_account_target_content")]
+            #[cfg(feature = "_security")]
             Self::MicrosoftGraphSecuritySettingsContainer(value) => {
                 value
                     .serialize_with_type(
@@ -5242,7 +5242,7 @@ impl serde::Serialize for AnyEntity {
                         ),
                     )
             }
-            #[cfg(feature = "_account_target_content")]
+            #[cfg(feature = "_security")]
             Self::MicrosoftGraphSecuritySiteSource(value) => {
                 value
                     .serialize_with_type(
@@ -5252,7 +5252,7 @@ impl serde::Serialize for AnyEntity {
                         ),
                     )
             }
-            #[cfg(feature = "_account_target_content")]
+            #[cfg(feature = "_security")]
             Self::MicrosoftGraphSecuritySslCertificate(value) => {
                 value
                     .serialize_with_type(
@@ -5262,7 +5262,7 @@ impl serde::Serialize for AnyEntity {
                         ),
                     )
             }
-            #[cfg(feature = "_account_target_content")]
+            #[cfg(feature = "_security")]
             Self::MicrosoftGraphSecuritySubcategoryTemplate(value) => {
                 value
                     .serialize_with_type(
@@ -5272,7 +5272,7 @@ impl serde::Serialize for AnyEntity {
                         ),
                     )
             }
-            #[cfg(feature = "_account_target_content")]
+            #[cfg(feature = "_security")]
             Self::MicrosoftGraphSecuritySubdomain(value) => {
                 value
                     .serialize_with_type(
@@ -5282,7 +5282,7 @@ impl serde::Serialize for AnyEntity {
                         ),
                     )
             }
-            #[cfg(feature = "_account_target_content")]
+            #[cfg(feature = "_security")]
             Self::MicrosoftGraphSecurityThreatIntelligence(value) => {
                 value
                     .serialize_with_type(
@@ -5292,7 +5292,7 @@ impl serde::Serialize for AnyEntity {
                         ),
                     )
             }
-            #[cfg(feature = "_account_target_content")]
+            #[cfg(feature = "_security")]
             Self::MicrosoftGraphSecurityTriggerTypesRoot(value) => {
                 value
                     .serialize_with_type(
@@ -5302,7 +5302,7 @@ impl serde::Serialize for AnyEntity {
                         ),
                     )
             }
-            #[cfg(feature = "_account_target_content")]
+            #[cfg(feature = "_security")]
             Self::MicrosoftGraphSecurityTriggersRoot(value) => {
                 value
                     .serialize_with_type(
@@ -5312,7 +5312,7 @@ impl serde::Serialize for AnyEntity {
                         ),
                     )
             }
-            #[cfg(feature = "_account_target_content")]
+            #[cfg(feature = "_security")]
             Self::MicrosoftGraphSecurityUnclassifiedArtifact(value) => {
                 value
                     .serialize_with_type(
@@ -5322,7 +5322,7 @@ impl serde::Serialize for AnyEntity {
                         ),
                     )
             }
-            #[cfg(feature = "_account_target_content")]
+            #[cfg(feature = "_security")]
             Self::MicrosoftGraphSecurityUnifiedGroupSource(value) => {
                 value
                     .serialize_with_type(
@@ -5332,7 +5332,7 @@ impl serde::Serialize for AnyEntity {
                         ),
                     )
             }
-            #[cfg(feature = "_account_target_content")]
+            #[cfg(feature = "_security")]
             Self::MicrosoftGraphSecurityUser(value) => {
                 value
                     .serialize_with_type(
@@ -5340,7 +5340,7 @@ impl serde::Serialize for AnyEntity {
                         Some(super::super::microsoft_graph_security::User::ODATA_TYPE),
                     )
             }
-            #[cfg(feature = "_account_target_content")]
+            #[cfg(feature = "_security")]
             Self::MicrosoftGraphSecurityUserSource(value) => {
                 value
                     .serialize_with_type(
@@ -5350,7 +5350,7 @@ impl serde::Serialize for AnyEntity {
                         ),
                     )
             }
-            #[cfg(feature = "_account_target_content")]
+            #[cfg(feature = "_security")]
             Self::MicrosoftGraphSecurityVulnerability(value) => {
                 value
                     .serialize_with_type(
@@ -5360,7 +5360,7 @@ impl serde::Serialize for AnyEntity {
                         ),
                     )
             }
-            #[cfg(feature = "_account_target_content")]
+            #[cfg(feature = "_security")]
             Self::MicrosoftGraphSecurityVulnerabilityComponent(value) => {
                 value
                     .serialize_with_type(
@@ -5370,7 +5370,7 @@ impl serde::Serialize for AnyEntity {
                         ),
                     )
             }
-            #[cfg(feature = "_account_target_content")]
+            #[cfg(feature = "_security")]
             Self::MicrosoftGraphSecurityWhoisHistoryRecord(value) => {
                 value
                     .serialize_with_type(
@@ -5380,7 +5380,7 @@ impl serde::Serialize for AnyEntity {
                         ),
                     )
             }
-            #[cfg(feature = "_account_target_content")]
+            #[cfg(feature = "_security")]
             Self::MicrosoftGraphSecurityWhoisRecord(value) => {
                 value
                     .serialize_with_type(
@@ -5390,7 +5390,7 @@ impl serde::Serialize for AnyEntity {
                         ),
                     )
             }
-            #[cfg(feature = "_authentication_methods_root")]
+            #[cfg(feature = "_reports")]
             Self::SecurityReportsRoot(value) => {
                 value
                     .serialize_with_type(
@@ -5398,7 +5398,7 @@ impl serde::Serialize for AnyEntity {
                         Some(SecurityReportsRoot::ODATA_TYPE),
                     )
             }
-            #[cfg(feature = "_add_large_gallery_view_operation")]
+            #[cfg(feature = "_communications")]
             Self::SendDtmfTonesOperation(value) => {
                 value
                     .serialize_with_type(
@@ -5410,7 +5410,7 @@ impl serde::Serialize for AnyEntity {
             Self::SensitivityLabel(value) => {
                 value.serialize_with_type(serializer, Some(SensitivityLabel::ODATA_TYPE))
             }
-            #[cfg(feature = "_admin_microsoft365_apps")]
+            #[cfg(feature = "_admin")]
             Self::ServiceAnnouncement(value) => {
                 value
                     .serialize_with_type(
@@ -5418,7 +5418,7 @@ impl serde::Serialize for AnyEntity {
                         Some(ServiceAnnouncement::ODATA_TYPE),
                     )
             }
-            #[cfg(feature = "_admin_microsoft365_apps")]
+            #[cfg(feature = "_admin")]
             Self::ServiceAnnouncementAttachment(value) => {
                 value
                     .serialize_with_type(
@@ -5426,15 +5426,15 @@ impl serde::Serialize for AnyEntity {
                         Some(ServiceAnnouncementAttachment::ODATA_TYPE),
                     )
             }
-            #[cfg(feature = "_answer_input_type")]
+            #[cfg(feature = "_solutions")]
             Self::ServiceApp(value) => {
                 value.serialize_with_type(serializer, Some(ServiceApp::ODATA_TYPE))
             }
-            #[cfg(feature = "_admin_microsoft365_apps")]
+            #[cfg(feature = "_admin")]
             Self::ServiceHealth(value) => {
                 value.serialize_with_type(serializer, Some(ServiceHealth::ODATA_TYPE))
             }
-            #[cfg(feature = "_admin_microsoft365_apps")]
+            #[cfg(feature = "_admin")]
             Self::ServiceHealthIssue(value) => {
                 value
                     .serialize_with_type(
@@ -5442,11 +5442,11 @@ impl serde::Serialize for AnyEntity {
                         Some(ServiceHealthIssue::ODATA_TYPE),
                     )
             }
-            #[cfg(feature = "_activity_based_timeout_policy")]
+            #[cfg(feature = "_agent_identity")]
             Self::ServicePrincipal(value) => {
                 value.serialize_with_type(serializer, Some(ServicePrincipal::ODATA_TYPE))
             }
-            #[cfg(feature = "_activity_type")]
+            #[cfg(feature = "_identity_protection")]
             Self::ServicePrincipalRiskDetection(value) => {
                 value
                     .serialize_with_type(
@@ -5454,7 +5454,7 @@ impl serde::Serialize for AnyEntity {
                         Some(ServicePrincipalRiskDetection::ODATA_TYPE),
                     )
             }
-            #[cfg(feature = "_b2b_identity_providers_type")]
+            #[cfg(feature = "_policies")]
             Self::ServiceProviderConstraints(value) => {
                 value
                     .serialize_with_type(
@@ -5470,7 +5470,7 @@ impl serde::Serialize for AnyEntity {
                         Some(ServiceStorageQuotaBreakdown::ODATA_TYPE),
                     )
             }
-            #[cfg(feature = "_admin_microsoft365_apps")]
+            #[cfg(feature = "_admin")]
             Self::ServiceUpdateMessage(value) => {
                 value
                     .serialize_with_type(
@@ -5478,7 +5478,7 @@ impl serde::Serialize for AnyEntity {
                         Some(ServiceUpdateMessage::ODATA_TYPE),
                     )
             }
-            #[cfg(feature = "_android_compliance_policy")]
+            #[cfg(feature = "_device_management")]
             Self::SettingStateDeviceSummary(value) => {
                 value
                     .serialize_with_type(
@@ -5486,7 +5486,7 @@ impl serde::Serialize for AnyEntity {
                         Some(SettingStateDeviceSummary::ODATA_TYPE),
                     )
             }
-            #[cfg(feature = "_answer_input_type")]
+            #[cfg(feature = "_solutions")]
             Self::SharePointBrowseSession(value) => {
                 value
                     .serialize_with_type(
@@ -5494,11 +5494,11 @@ impl serde::Serialize for AnyEntity {
                         Some(SharePointBrowseSession::ODATA_TYPE),
                     )
             }
-            #[cfg(feature = "_file_storage")]
+            #[cfg(feature = "_storage")]
             Self::SharePointGroup(value) => {
                 value.serialize_with_type(serializer, Some(SharePointGroup::ODATA_TYPE))
             }
-            #[cfg(feature = "_file_storage")]
+            #[cfg(feature = "_storage")]
             Self::SharePointGroupMember(value) => {
                 value
                     .serialize_with_type(
@@ -5506,7 +5506,7 @@ impl serde::Serialize for AnyEntity {
                         Some(SharePointGroupMember::ODATA_TYPE),
                     )
             }
-            #[cfg(feature = "_file_storage")]
+            #[cfg(feature = "_storage")]
             Self::SharePointMigrationEvent(value) => {
                 value
                     .serialize_with_type(
@@ -5514,7 +5514,7 @@ impl serde::Serialize for AnyEntity {
                         Some(SharePointMigrationEvent::ODATA_TYPE),
                     )
             }
-            #[cfg(feature = "_file_storage")]
+            #[cfg(feature = "_storage")]
             Self::SharePointMigrationFinishManifestFileUploadEvent(value) => {
                 value
                     .serialize_with_type(
@@ -5524,7 +5524,7 @@ impl serde::Serialize for AnyEntity {
                         ),
                     )
             }
-            #[cfg(feature = "_file_storage")]
+            #[cfg(feature = "_storage")]
             Self::SharePointMigrationJob(value) => {
                 value
                     .serialize_with_type(
@@ -5532,7 +5532,7 @@ impl serde::Serialize for AnyEntity {
                         Some(SharePointMigrationJob::ODATA_TYPE),
                     )
             }
-            #[cfg(feature = "_file_storage")]
+            #[cfg(feature = "_storage")]
             Self::SharePointMigrationJobCancelledEvent(value) => {
                 value
                     .serialize_with_type(
@@ -5540,7 +5540,7 @@ impl serde::Serialize for AnyEntity {
                         Some(SharePointMigrationJobCancelledEvent::ODATA_TYPE),
                     )
             }
-            #[cfg(feature = "_file_storage")]
+            #[cfg(feature = "_storage")]
             Self::SharePointMigrationJobDeletedEvent(value) => {
                 value
                     .serialize_with_type(
@@ -5548,7 +5548,7 @@ impl serde::Serialize for AnyEntity {
                         Some(SharePointMigrationJobDeletedEvent::ODATA_TYPE),
                     )
             }
-            #[cfg(feature = "_file_storage")]
+            #[cfg(feature = "_storage")]
             Self::SharePointMigrationJobErrorEvent(value) => {
                 value
                     .serialize_with_type(
@@ -5556,7 +5556,7 @@ impl serde::Serialize for AnyEntity {
                         Some(SharePointMigrationJobErrorEvent::ODATA_TYPE),
                     )
             }
-            #[cfg(feature = "_file_storage")]
+            #[cfg(feature = "_storage")]
             Self::SharePointMigrationJobPostponedEvent(value) => {
                 value
                     .serialize_with_type(
@@ -5564,7 +5564,7 @@ impl serde::Serialize for AnyEntity {
                         Some(SharePointMigrationJobPostponedEvent::ODATA_TYPE),
                     )
             }
-            #[cfg(feature = "_file_storage")]
+            #[cfg(feature = "_storage")]
             Self::SharePointMigrationJobProgressEvent(value) => {
                 value
                     .serialize_with_type(
@@ -5572,7 +5572,7 @@ impl serde::Serialize for AnyEntity {
                         Some(SharePointMigrationJobProgressEvent::ODATA_TYPE),
                     )
             }
-            #[cfg(feature = "_file_storage")]
+            #[cfg(feature = "_storage")]
             Self::SharePointMigrationJobQueuedEvent(value) => {
                 value
                     .serialize_with_type(
@@ -5580,7 +5580,7 @@ impl serde::Serialize for AnyEntity {
                         Some(SharePointMigrationJobQueuedEvent::ODATA_TYPE),
                     )
             }
-            #[cfg(feature = "_file_storage")]
+            #[cfg(feature = "_storage")]
             Self::SharePointMigrationJobStartEvent(value) => {
                 value
                     .serialize_with_type(
@@ -5588,7 +5588,7 @@ impl serde::Serialize for AnyEntity {
                         Some(SharePointMigrationJobStartEvent::ODATA_TYPE),
                     )
             }
-            #[cfg(feature = "_answer_input_type")]
+            #[cfg(feature = "_solutions")]
             Self::SharePointProtectionPolicy(value) => {
                 value
                     .serialize_with_type(
@@ -5596,7 +5596,7 @@ impl serde::Serialize for AnyEntity {
                         Some(SharePointProtectionPolicy::ODATA_TYPE),
                     )
             }
-            #[cfg(feature = "_answer_input_type")]
+            #[cfg(feature = "_solutions")]
             Self::SharePointRestoreSession(value) => {
                 value
                     .serialize_with_type(
@@ -5604,7 +5604,7 @@ impl serde::Serialize for AnyEntity {
                         Some(SharePointRestoreSession::ODATA_TYPE),
                     )
             }
-            #[cfg(feature = "_shared_drive_item")]
+            #[cfg(feature = "_shares")]
             Self::SharedDriveItem(value) => {
                 value.serialize_with_type(serializer, Some(SharedDriveItem::ODATA_TYPE))
             }
@@ -5612,7 +5612,7 @@ impl serde::Serialize for AnyEntity {
             Self::SharedInsight(value) => {
                 value.serialize_with_type(serializer, Some(SharedInsight::ODATA_TYPE))
             }
-            #[cfg(feature = "_android_compliance_policy")]
+            #[cfg(feature = "_device_management")]
             Self::SharedPcConfiguration(value) => {
                 value
                     .serialize_with_type(
@@ -5620,7 +5620,7 @@ impl serde::Serialize for AnyEntity {
                         Some(SharedPcConfiguration::ODATA_TYPE),
                     )
             }
-            #[cfg(feature = "_change_tracked_entity")]
+            #[cfg(feature = "_channel")]
             Self::SharedWithChannelTeamInfo(value) => {
                 value
                     .serialize_with_type(
@@ -5628,11 +5628,11 @@ impl serde::Serialize for AnyEntity {
                         Some(SharedWithChannelTeamInfo::ODATA_TYPE),
                     )
             }
-            #[cfg(feature = "_admin_microsoft365_apps")]
+            #[cfg(feature = "_admin")]
             Self::Sharepoint(value) => {
                 value.serialize_with_type(serializer, Some(Sharepoint::ODATA_TYPE))
             }
-            #[cfg(feature = "_admin_microsoft365_apps")]
+            #[cfg(feature = "_admin")]
             Self::SharepointSettings(value) => {
                 value
                     .serialize_with_type(
@@ -5640,7 +5640,7 @@ impl serde::Serialize for AnyEntity {
                         Some(SharepointSettings::ODATA_TYPE),
                     )
             }
-            #[cfg(feature = "_clonable_team_parts")]
+            #[cfg(feature = "_teams")]
             Self::Shift(value) => {
                 value.serialize_with_type(serializer, Some(Shift::ODATA_TYPE))
             }
@@ -5648,15 +5648,15 @@ impl serde::Serialize for AnyEntity {
             Self::ShiftPreferences(value) => {
                 value.serialize_with_type(serializer, Some(ShiftPreferences::ODATA_TYPE))
             }
-            #[cfg(feature = "_applied_conditional_access_policy")]
+            #[cfg(feature = "_audit_logs")]
             Self::SignIn(value) => {
                 value.serialize_with_type(serializer, Some(SignIn::ODATA_TYPE))
             }
-            #[cfg(feature = "_account_target_content")]
+            #[cfg(feature = "_security")]
             Self::Simulation(value) => {
                 value.serialize_with_type(serializer, Some(Simulation::ODATA_TYPE))
             }
-            #[cfg(feature = "_account_target_content")]
+            #[cfg(feature = "_security")]
             Self::SimulationAutomation(value) => {
                 value
                     .serialize_with_type(
@@ -5664,7 +5664,7 @@ impl serde::Serialize for AnyEntity {
                         Some(SimulationAutomation::ODATA_TYPE),
                     )
             }
-            #[cfg(feature = "_account_target_content")]
+            #[cfg(feature = "_security")]
             Self::SimulationAutomationRun(value) => {
                 value
                     .serialize_with_type(
@@ -5672,7 +5672,7 @@ impl serde::Serialize for AnyEntity {
                         Some(SimulationAutomationRun::ODATA_TYPE),
                     )
             }
-            #[cfg(feature = "_mailbox_item")]
+            #[cfg(feature = "_multi_value_legacy_extended_property")]
             Self::SingleValueLegacyExtendedProperty(value) => {
                 value
                     .serialize_with_type(
@@ -5680,15 +5680,15 @@ impl serde::Serialize for AnyEntity {
                         Some(SingleValueLegacyExtendedProperty::ODATA_TYPE),
                     )
             }
-            #[cfg(feature = "_base_site_page")]
+            #[cfg(feature = "_site")]
             Self::Site(value) => {
                 value.serialize_with_type(serializer, Some(Site::ODATA_TYPE))
             }
-            #[cfg(feature = "_base_site_page")]
+            #[cfg(feature = "_sites")]
             Self::SitePage(value) => {
                 value.serialize_with_type(serializer, Some(SitePage::ODATA_TYPE))
             }
-            #[cfg(feature = "_answer_input_type")]
+            #[cfg(feature = "_solutions")]
             Self::SiteProtectionRule(value) => {
                 value
                     .serialize_with_type(
@@ -5696,7 +5696,7 @@ impl serde::Serialize for AnyEntity {
                         Some(SiteProtectionRule::ODATA_TYPE),
                     )
             }
-            #[cfg(feature = "_answer_input_type")]
+            #[cfg(feature = "_solutions")]
             Self::SiteProtectionUnit(value) => {
                 value
                     .serialize_with_type(
@@ -5704,7 +5704,7 @@ impl serde::Serialize for AnyEntity {
                         Some(SiteProtectionUnit::ODATA_TYPE),
                     )
             }
-            #[cfg(feature = "_answer_input_type")]
+            #[cfg(feature = "_solutions")]
             Self::SiteProtectionUnitsBulkAdditionJob(value) => {
                 value
                     .serialize_with_type(
@@ -5712,7 +5712,7 @@ impl serde::Serialize for AnyEntity {
                         Some(SiteProtectionUnitsBulkAdditionJob::ODATA_TYPE),
                     )
             }
-            #[cfg(feature = "_answer_input_type")]
+            #[cfg(feature = "_solutions")]
             Self::SiteRestoreArtifact(value) => {
                 value
                     .serialize_with_type(
@@ -5720,7 +5720,7 @@ impl serde::Serialize for AnyEntity {
                         Some(SiteRestoreArtifact::ODATA_TYPE),
                     )
             }
-            #[cfg(feature = "_answer_input_type")]
+            #[cfg(feature = "_solutions")]
             Self::SiteRestoreArtifactsBulkAdditionRequest(value) => {
                 value
                     .serialize_with_type(
@@ -5744,7 +5744,7 @@ impl serde::Serialize for AnyEntity {
                         Some(SkypeUserConversationMember::ODATA_TYPE),
                     )
             }
-            #[cfg(feature = "_advanced_config_state")]
+            #[cfg(feature = "_authentication_method_configurations")]
             Self::SmsAuthenticationMethodConfiguration(value) => {
                 value
                     .serialize_with_type(
@@ -5752,7 +5752,7 @@ impl serde::Serialize for AnyEntity {
                         Some(SmsAuthenticationMethodConfiguration::ODATA_TYPE),
                     )
             }
-            #[cfg(feature = "_advanced_config_state")]
+            #[cfg(feature = "_authentication_method_configurations")]
             Self::SmsAuthenticationMethodTarget(value) => {
                 value
                     .serialize_with_type(
@@ -5776,7 +5776,7 @@ impl serde::Serialize for AnyEntity {
                         Some(SoftwareOathAuthenticationMethod::ODATA_TYPE),
                     )
             }
-            #[cfg(feature = "_advanced_config_state")]
+            #[cfg(feature = "_authentication_method_configurations")]
             Self::SoftwareOathAuthenticationMethodConfiguration(value) => {
                 value
                     .serialize_with_type(
@@ -5784,7 +5784,7 @@ impl serde::Serialize for AnyEntity {
                         Some(SoftwareOathAuthenticationMethodConfiguration::ODATA_TYPE),
                     )
             }
-            #[cfg(feature = "_android_compliance_policy")]
+            #[cfg(feature = "_device_management")]
             Self::SoftwareUpdateStatusSummary(value) => {
                 value
                     .serialize_with_type(
@@ -5792,7 +5792,7 @@ impl serde::Serialize for AnyEntity {
                         Some(SoftwareUpdateStatusSummary::ODATA_TYPE),
                     )
             }
-            #[cfg(feature = "_challenging_word")]
+            #[cfg(feature = "_education")]
             Self::SpeakerAssignmentSubmission(value) => {
                 value
                     .serialize_with_type(
@@ -5800,11 +5800,11 @@ impl serde::Serialize for AnyEntity {
                         Some(SpeakerAssignmentSubmission::ODATA_TYPE),
                     )
             }
-            #[cfg(feature = "_base_site_page")]
+            #[cfg(feature = "_sites")]
             Self::StandardWebPart(value) => {
                 value.serialize_with_type(serializer, Some(StandardWebPart::ODATA_TYPE))
             }
-            #[cfg(feature = "_add_large_gallery_view_operation")]
+            #[cfg(feature = "_communications")]
             Self::StartHoldMusicOperation(value) => {
                 value
                     .serialize_with_type(
@@ -5812,7 +5812,7 @@ impl serde::Serialize for AnyEntity {
                         Some(StartHoldMusicOperation::ODATA_TYPE),
                     )
             }
-            #[cfg(feature = "_add_large_gallery_view_operation")]
+            #[cfg(feature = "_communications")]
             Self::StopHoldMusicOperation(value) => {
                 value
                     .serialize_with_type(
@@ -5828,7 +5828,7 @@ impl serde::Serialize for AnyEntity {
                         Some(StorageQuotaBreakdown::ODATA_TYPE),
                     )
             }
-            #[cfg(feature = "_file_storage")]
+            #[cfg(feature = "_storage")]
             Self::StorageSettings(value) => {
                 value.serialize_with_type(serializer, Some(StorageSettings::ODATA_TYPE))
             }
@@ -5840,7 +5840,7 @@ impl serde::Serialize for AnyEntity {
                         Some(SubjectRightsRequest::ODATA_TYPE),
                     )
             }
-            #[cfg(feature = "_add_large_gallery_view_operation")]
+            #[cfg(feature = "_communications")]
             Self::SubscribeToToneOperation(value) => {
                 value
                     .serialize_with_type(
@@ -5848,7 +5848,7 @@ impl serde::Serialize for AnyEntity {
                         Some(SubscribeToToneOperation::ODATA_TYPE),
                     )
             }
-            #[cfg(feature = "_license_units_detail")]
+            #[cfg(feature = "_subscribed_skus")]
             Self::SubscribedSku(value) => {
                 value.serialize_with_type(serializer, Some(SubscribedSku::ODATA_TYPE))
             }
@@ -5856,7 +5856,7 @@ impl serde::Serialize for AnyEntity {
             Self::Subscription(value) => {
                 value.serialize_with_type(serializer, Some(Subscription::ODATA_TYPE))
             }
-            #[cfg(feature = "_clonable_team_parts")]
+            #[cfg(feature = "_teams")]
             Self::SwapShiftsChangeRequest(value) => {
                 value
                     .serialize_with_type(
@@ -5864,11 +5864,11 @@ impl serde::Serialize for AnyEntity {
                         Some(SwapShiftsChangeRequest::ODATA_TYPE),
                     )
             }
-            #[cfg(feature = "_attribute_definition")]
+            #[cfg(feature = "_bulk_operation")]
             Self::Synchronization(value) => {
                 value.serialize_with_type(serializer, Some(Synchronization::ODATA_TYPE))
             }
-            #[cfg(feature = "_attribute_definition")]
+            #[cfg(feature = "_bulk_operation")]
             Self::SynchronizationJob(value) => {
                 value
                     .serialize_with_type(
@@ -5876,7 +5876,7 @@ impl serde::Serialize for AnyEntity {
                         Some(SynchronizationJob::ODATA_TYPE),
                     )
             }
-            #[cfg(feature = "_attribute_definition")]
+            #[cfg(feature = "_bulk_operation")]
             Self::SynchronizationSchema(value) => {
                 value
                     .serialize_with_type(
@@ -5884,7 +5884,7 @@ impl serde::Serialize for AnyEntity {
                         Some(SynchronizationSchema::ODATA_TYPE),
                     )
             }
-            #[cfg(feature = "_attribute_definition")]
+            #[cfg(feature = "_bulk_operation")]
             Self::SynchronizationTemplate(value) => {
                 value
                     .serialize_with_type(
@@ -5892,12 +5892,12 @@ impl serde::Serialize for AnyEntity {
                         Some(SynchronizationTemplate::ODATA_TYPE),
                     )
             }
-            #[cfg(feature = "_approved_client_app")]
+            #[cfg(feature = "_service_principals")]
             Self::TargetDeviceGroup(value) => {
                 value
                     .serialize_with_type(serializer, Some(TargetDeviceGroup::ODATA_TYPE))
             }
-            #[cfg(feature = "_aad_user_conversation_member")]
+            #[cfg(feature = "_targeted_chat_message")]
             Self::TargetedChatMessage(value) => {
                 value
                     .serialize_with_type(
@@ -5905,7 +5905,7 @@ impl serde::Serialize for AnyEntity {
                         Some(TargetedChatMessage::ODATA_TYPE),
                     )
             }
-            #[cfg(feature = "_android_managed_app_protection")]
+            #[cfg(feature = "_device_app_management")]
             Self::TargetedManagedAppConfiguration(value) => {
                 value
                     .serialize_with_type(
@@ -5913,7 +5913,7 @@ impl serde::Serialize for AnyEntity {
                         Some(TargetedManagedAppConfiguration::ODATA_TYPE),
                     )
             }
-            #[cfg(feature = "_android_lob_app")]
+            #[cfg(feature = "_device_app_management")]
             Self::TargetedManagedAppPolicyAssignment(value) => {
                 value
                     .serialize_with_type(
@@ -5929,7 +5929,7 @@ impl serde::Serialize for AnyEntity {
                         Some(TaskFileAttachment::ODATA_TYPE),
                     )
             }
-            #[cfg(feature = "_clonable_team_parts")]
+            #[cfg(feature = "_giphy_rating_type")]
             Self::Team(value) => {
                 value.serialize_with_type(serializer, Some(Team::ODATA_TYPE))
             }
@@ -5937,7 +5937,7 @@ impl serde::Serialize for AnyEntity {
             Self::TeamInfo(value) => {
                 value.serialize_with_type(serializer, Some(TeamInfo::ODATA_TYPE))
             }
-            #[cfg(feature = "_admin_microsoft365_apps")]
+            #[cfg(feature = "_admin")]
             Self::MicrosoftGraphTeamsAdministrationNumberAssignment(value) => {
                 value
                     .serialize_with_type(
@@ -5947,7 +5947,7 @@ impl serde::Serialize for AnyEntity {
                         ),
                     )
             }
-            #[cfg(feature = "_admin_microsoft365_apps")]
+            #[cfg(feature = "_admin")]
             Self::MicrosoftGraphTeamsAdministrationPolicyIdentifierDetail(value) => {
                 value
                     .serialize_with_type(
@@ -5957,7 +5957,7 @@ impl serde::Serialize for AnyEntity {
                         ),
                     )
             }
-            #[cfg(feature = "_admin_microsoft365_apps")]
+            #[cfg(feature = "_admin")]
             Self::MicrosoftGraphTeamsAdministrationTeamsAdminRoot(value) => {
                 value
                     .serialize_with_type(
@@ -5967,7 +5967,7 @@ impl serde::Serialize for AnyEntity {
                         ),
                     )
             }
-            #[cfg(feature = "_admin_microsoft365_apps")]
+            #[cfg(feature = "_admin")]
             Self::MicrosoftGraphTeamsAdministrationTeamsPolicyAssignment(value) => {
                 value
                     .serialize_with_type(
@@ -5977,7 +5977,7 @@ impl serde::Serialize for AnyEntity {
                         ),
                     )
             }
-            #[cfg(feature = "_admin_microsoft365_apps")]
+            #[cfg(feature = "_admin")]
             Self::MicrosoftGraphTeamsAdministrationTeamsPolicyUserAssignment(value) => {
                 value
                     .serialize_with_type(
@@ -5987,7 +5987,7 @@ impl serde::Serialize for AnyEntity {
                         ),
                     )
             }
-            #[cfg(feature = "_admin_microsoft365_apps")]
+            #[cfg(feature = "_admin")]
             Self::MicrosoftGraphTeamsAdministrationTeamsUserConfiguration(value) => {
                 value
                     .serialize_with_type(
@@ -5997,7 +5997,7 @@ impl serde::Serialize for AnyEntity {
                         ),
                     )
             }
-            #[cfg(feature = "_admin_microsoft365_apps")]
+            #[cfg(feature = "_admin")]
             Self::MicrosoftGraphTeamsAdministrationTelephoneNumberLongRunningOperation(
                 value,
             ) => {
@@ -6009,7 +6009,7 @@ impl serde::Serialize for AnyEntity {
                         ),
                     )
             }
-            #[cfg(feature = "_admin_microsoft365_apps")]
+            #[cfg(feature = "_admin")]
             Self::MicrosoftGraphTeamsAdministrationTelephoneNumberManagementRoot(
                 value,
             ) => {
@@ -6021,11 +6021,11 @@ impl serde::Serialize for AnyEntity {
                         ),
                     )
             }
-            #[cfg(feature = "_app_catalogs")]
+            #[cfg(feature = "_teams_app")]
             Self::TeamsApp(value) => {
                 value.serialize_with_type(serializer, Some(TeamsApp::ODATA_TYPE))
             }
-            #[cfg(feature = "_app_catalogs")]
+            #[cfg(feature = "_teams_app_authorization")]
             Self::TeamsAppDefinition(value) => {
                 value
                     .serialize_with_type(
@@ -6041,11 +6041,11 @@ impl serde::Serialize for AnyEntity {
                         Some(TeamsAppInstallation::ODATA_TYPE),
                     )
             }
-            #[cfg(feature = "_deleted_chat")]
+            #[cfg(feature = "_teamwork")]
             Self::TeamsAppSettings(value) => {
                 value.serialize_with_type(serializer, Some(TeamsAppSettings::ODATA_TYPE))
             }
-            #[cfg(feature = "_clonable_team_parts")]
+            #[cfg(feature = "_teams")]
             Self::TeamsAsyncOperation(value) => {
                 value
                     .serialize_with_type(
@@ -6061,7 +6061,7 @@ impl serde::Serialize for AnyEntity {
             Self::TeamsTemplate(value) => {
                 value.serialize_with_type(serializer, Some(TeamsTemplate::ODATA_TYPE))
             }
-            #[cfg(feature = "_deleted_chat")]
+            #[cfg(feature = "_teamwork")]
             Self::Teamwork(value) => {
                 value.serialize_with_type(serializer, Some(Teamwork::ODATA_TYPE))
             }
@@ -6069,7 +6069,7 @@ impl serde::Serialize for AnyEntity {
             Self::TeamworkBot(value) => {
                 value.serialize_with_type(serializer, Some(TeamworkBot::ODATA_TYPE))
             }
-            #[cfg(feature = "_aad_user_conversation_member")]
+            #[cfg(feature = "_call_ended_event_message_detail")]
             Self::TeamworkHostedContent(value) => {
                 value
                     .serialize_with_type(
@@ -6077,11 +6077,11 @@ impl serde::Serialize for AnyEntity {
                         Some(TeamworkHostedContent::ODATA_TYPE),
                     )
             }
-            #[cfg(feature = "_clonable_team_parts")]
+            #[cfg(feature = "_teams")]
             Self::TeamworkTag(value) => {
                 value.serialize_with_type(serializer, Some(TeamworkTag::ODATA_TYPE))
             }
-            #[cfg(feature = "_clonable_team_parts")]
+            #[cfg(feature = "_teams")]
             Self::TeamworkTagMember(value) => {
                 value
                     .serialize_with_type(serializer, Some(TeamworkTagMember::ODATA_TYPE))
@@ -6094,7 +6094,7 @@ impl serde::Serialize for AnyEntity {
                         Some(TemporaryAccessPassAuthenticationMethod::ODATA_TYPE),
                     )
             }
-            #[cfg(feature = "_advanced_config_state")]
+            #[cfg(feature = "_authentication_method_configurations")]
             Self::TemporaryAccessPassAuthenticationMethodConfiguration(value) => {
                 value
                     .serialize_with_type(
@@ -6104,7 +6104,7 @@ impl serde::Serialize for AnyEntity {
                         ),
                     )
             }
-            #[cfg(feature = "_activity_based_timeout_policy")]
+            #[cfg(feature = "_policies")]
             Self::TenantAppManagementPolicy(value) => {
                 value
                     .serialize_with_type(
@@ -6112,7 +6112,7 @@ impl serde::Serialize for AnyEntity {
                         Some(TenantAppManagementPolicy::ODATA_TYPE),
                     )
             }
-            #[cfg(feature = "_account_target_content")]
+            #[cfg(feature = "_security")]
             Self::TenantDataSecurityAndGovernance(value) => {
                 value
                     .serialize_with_type(
@@ -6120,7 +6120,7 @@ impl serde::Serialize for AnyEntity {
                         Some(TenantDataSecurityAndGovernance::ODATA_TYPE),
                     )
             }
-            #[cfg(feature = "_account_target_content")]
+            #[cfg(feature = "_security")]
             Self::TenantProtectionScopeContainer(value) => {
                 value
                     .serialize_with_type(
@@ -6128,7 +6128,7 @@ impl serde::Serialize for AnyEntity {
                         Some(TenantProtectionScopeContainer::ODATA_TYPE),
                     )
             }
-            #[cfg(feature = "_base_site_page")]
+            #[cfg(feature = "_sites")]
             Self::MicrosoftGraphTermStoreGroup(value) => {
                 value
                     .serialize_with_type(
@@ -6136,7 +6136,7 @@ impl serde::Serialize for AnyEntity {
                         Some(super::super::microsoft_graph_term_store::Group::ODATA_TYPE),
                     )
             }
-            #[cfg(feature = "_base_site_page")]
+            #[cfg(feature = "_sites")]
             Self::MicrosoftGraphTermStoreRelation(value) => {
                 value
                     .serialize_with_type(
@@ -6146,7 +6146,7 @@ impl serde::Serialize for AnyEntity {
                         ),
                     )
             }
-            #[cfg(feature = "_base_site_page")]
+            #[cfg(feature = "_sites")]
             Self::MicrosoftGraphTermStoreSet(value) => {
                 value
                     .serialize_with_type(
@@ -6154,7 +6154,7 @@ impl serde::Serialize for AnyEntity {
                         Some(super::super::microsoft_graph_term_store::Set::ODATA_TYPE),
                     )
             }
-            #[cfg(feature = "_base_site_page")]
+            #[cfg(feature = "_sites")]
             Self::MicrosoftGraphTermStoreStore(value) => {
                 value
                     .serialize_with_type(
@@ -6162,7 +6162,7 @@ impl serde::Serialize for AnyEntity {
                         Some(super::super::microsoft_graph_term_store::Store::ODATA_TYPE),
                     )
             }
-            #[cfg(feature = "_base_site_page")]
+            #[cfg(feature = "_sites")]
             Self::MicrosoftGraphTermStoreTerm(value) => {
                 value
                     .serialize_with_type(
@@ -6170,7 +6170,7 @@ impl serde::Serialize for AnyEntity {
                         Some(super::super::microsoft_graph_term_store::Term::ODATA_TYPE),
                     )
             }
-            #[cfg(feature = "_android_compliance_policy")]
+            #[cfg(feature = "_device_management")]
             Self::TermsAndConditions(value) => {
                 value
                     .serialize_with_type(
@@ -6178,7 +6178,7 @@ impl serde::Serialize for AnyEntity {
                         Some(TermsAndConditions::ODATA_TYPE),
                     )
             }
-            #[cfg(feature = "_android_compliance_policy")]
+            #[cfg(feature = "_device_management")]
             Self::TermsAndConditionsAcceptanceStatus(value) => {
                 value
                     .serialize_with_type(
@@ -6186,7 +6186,7 @@ impl serde::Serialize for AnyEntity {
                         Some(TermsAndConditionsAcceptanceStatus::ODATA_TYPE),
                     )
             }
-            #[cfg(feature = "_android_compliance_policy")]
+            #[cfg(feature = "_device_management")]
             Self::TermsAndConditionsAssignment(value) => {
                 value
                     .serialize_with_type(
@@ -6194,7 +6194,7 @@ impl serde::Serialize for AnyEntity {
                         Some(TermsAndConditionsAssignment::ODATA_TYPE),
                     )
             }
-            #[cfg(feature = "_access_package")]
+            #[cfg(feature = "_identity_governance")]
             Self::TermsOfUseContainer(value) => {
                 value
                     .serialize_with_type(
@@ -6202,11 +6202,11 @@ impl serde::Serialize for AnyEntity {
                         Some(TermsOfUseContainer::ODATA_TYPE),
                     )
             }
-            #[cfg(feature = "_base_site_page")]
+            #[cfg(feature = "_sites")]
             Self::TextWebPart(value) => {
                 value.serialize_with_type(serializer, Some(TextWebPart::ODATA_TYPE))
             }
-            #[cfg(feature = "_bitlocker")]
+            #[cfg(feature = "_information_protection")]
             Self::ThreatAssessmentResult(value) => {
                 value
                     .serialize_with_type(
@@ -6214,23 +6214,23 @@ impl serde::Serialize for AnyEntity {
                         Some(ThreatAssessmentResult::ODATA_TYPE),
                     )
             }
-            #[cfg(feature = "_drive_item_version")]
+            #[cfg(feature = "_drives")]
             Self::ThumbnailSet(value) => {
                 value.serialize_with_type(serializer, Some(ThumbnailSet::ODATA_TYPE))
             }
-            #[cfg(feature = "_clonable_team_parts")]
+            #[cfg(feature = "_teams")]
             Self::TimeCard(value) => {
                 value.serialize_with_type(serializer, Some(TimeCard::ODATA_TYPE))
             }
-            #[cfg(feature = "_clonable_team_parts")]
+            #[cfg(feature = "_teams")]
             Self::TimeOff(value) => {
                 value.serialize_with_type(serializer, Some(TimeOff::ODATA_TYPE))
             }
-            #[cfg(feature = "_clonable_team_parts")]
+            #[cfg(feature = "_teams")]
             Self::TimeOffReason(value) => {
                 value.serialize_with_type(serializer, Some(TimeOffReason::ODATA_TYPE))
             }
-            #[cfg(feature = "_clonable_team_parts")]
+            #[cfg(feature = "_teams")]
             Self::TimeOffRequest(value) => {
                 value.serialize_with_type(serializer, Some(TimeOffRequest::ODATA_TYPE))
             }
@@ -6246,7 +6246,7 @@ impl serde::Serialize for AnyEntity {
             Self::TodoTaskList(value) => {
                 value.serialize_with_type(serializer, Some(TodoTaskList::ODATA_TYPE))
             }
-            #[cfg(feature = "_activity_based_timeout_policy")]
+            #[cfg(feature = "_app_credential_restriction_type")]
             Self::TokenIssuancePolicy(value) => {
                 value
                     .serialize_with_type(
@@ -6254,7 +6254,7 @@ impl serde::Serialize for AnyEntity {
                         Some(TokenIssuancePolicy::ODATA_TYPE),
                     )
             }
-            #[cfg(feature = "_activity_based_timeout_policy")]
+            #[cfg(feature = "_app_credential_restriction_type")]
             Self::TokenLifetimePolicy(value) => {
                 value
                     .serialize_with_type(
@@ -6262,11 +6262,11 @@ impl serde::Serialize for AnyEntity {
                         Some(TokenLifetimePolicy::ODATA_TYPE),
                     )
             }
-            #[cfg(feature = "_account_target_content")]
+            #[cfg(feature = "_security")]
             Self::Training(value) => {
                 value.serialize_with_type(serializer, Some(Training::ODATA_TYPE))
             }
-            #[cfg(feature = "_account_target_content")]
+            #[cfg(feature = "_security")]
             Self::TrainingLanguageDetail(value) => {
                 value
                     .serialize_with_type(
@@ -6278,7 +6278,7 @@ impl serde::Serialize for AnyEntity {
             Self::Trending(value) => {
                 value.serialize_with_type(serializer, Some(Trending::ODATA_TYPE))
             }
-            #[cfg(feature = "_app_scope")]
+            #[cfg(feature = "_role_management")]
             Self::UnifiedRbacResourceAction(value) => {
                 value
                     .serialize_with_type(
@@ -6286,7 +6286,7 @@ impl serde::Serialize for AnyEntity {
                         Some(UnifiedRbacResourceAction::ODATA_TYPE),
                     )
             }
-            #[cfg(feature = "_app_scope")]
+            #[cfg(feature = "_role_management")]
             Self::UnifiedRbacResourceNamespace(value) => {
                 value
                     .serialize_with_type(
@@ -6294,7 +6294,7 @@ impl serde::Serialize for AnyEntity {
                         Some(UnifiedRbacResourceNamespace::ODATA_TYPE),
                     )
             }
-            #[cfg(feature = "_app_scope")]
+            #[cfg(feature = "_role_management")]
             Self::UnifiedRoleAssignment(value) => {
                 value
                     .serialize_with_type(
@@ -6302,7 +6302,7 @@ impl serde::Serialize for AnyEntity {
                         Some(UnifiedRoleAssignment::ODATA_TYPE),
                     )
             }
-            #[cfg(feature = "_app_scope")]
+            #[cfg(feature = "_role_management")]
             Self::UnifiedRoleAssignmentSchedule(value) => {
                 value
                     .serialize_with_type(
@@ -6310,7 +6310,7 @@ impl serde::Serialize for AnyEntity {
                         Some(UnifiedRoleAssignmentSchedule::ODATA_TYPE),
                     )
             }
-            #[cfg(feature = "_app_scope")]
+            #[cfg(feature = "_role_management")]
             Self::UnifiedRoleAssignmentScheduleInstance(value) => {
                 value
                     .serialize_with_type(
@@ -6318,7 +6318,7 @@ impl serde::Serialize for AnyEntity {
                         Some(UnifiedRoleAssignmentScheduleInstance::ODATA_TYPE),
                     )
             }
-            #[cfg(feature = "_app_scope")]
+            #[cfg(feature = "_role_management")]
             Self::UnifiedRoleAssignmentScheduleRequest(value) => {
                 value
                     .serialize_with_type(
@@ -6326,7 +6326,7 @@ impl serde::Serialize for AnyEntity {
                         Some(UnifiedRoleAssignmentScheduleRequest::ODATA_TYPE),
                     )
             }
-            #[cfg(feature = "_app_scope")]
+            #[cfg(feature = "_role_management")]
             Self::UnifiedRoleDefinition(value) => {
                 value
                     .serialize_with_type(
@@ -6334,7 +6334,7 @@ impl serde::Serialize for AnyEntity {
                         Some(UnifiedRoleDefinition::ODATA_TYPE),
                     )
             }
-            #[cfg(feature = "_app_scope")]
+            #[cfg(feature = "_role_management")]
             Self::UnifiedRoleEligibilitySchedule(value) => {
                 value
                     .serialize_with_type(
@@ -6342,7 +6342,7 @@ impl serde::Serialize for AnyEntity {
                         Some(UnifiedRoleEligibilitySchedule::ODATA_TYPE),
                     )
             }
-            #[cfg(feature = "_app_scope")]
+            #[cfg(feature = "_role_management")]
             Self::UnifiedRoleEligibilityScheduleInstance(value) => {
                 value
                     .serialize_with_type(
@@ -6350,7 +6350,7 @@ impl serde::Serialize for AnyEntity {
                         Some(UnifiedRoleEligibilityScheduleInstance::ODATA_TYPE),
                     )
             }
-            #[cfg(feature = "_app_scope")]
+            #[cfg(feature = "_role_management")]
             Self::UnifiedRoleEligibilityScheduleRequest(value) => {
                 value
                     .serialize_with_type(
@@ -6358,7 +6358,7 @@ impl serde::Serialize for AnyEntity {
                         Some(UnifiedRoleEligibilityScheduleRequest::ODATA_TYPE),
                     )
             }
-            #[cfg(feature = "_admin_consent_request_policy")]
+            #[cfg(feature = "_policies")]
             Self::UnifiedRoleManagementPolicy(value) => {
                 value
                     .serialize_with_type(
@@ -6366,7 +6366,7 @@ impl serde::Serialize for AnyEntity {
                         Some(UnifiedRoleManagementPolicy::ODATA_TYPE),
                     )
             }
-            #[cfg(feature = "_admin_consent_request_policy")]
+            #[cfg(feature = "_policies")]
             Self::UnifiedRoleManagementPolicyApprovalRule(value) => {
                 value
                     .serialize_with_type(
@@ -6374,7 +6374,7 @@ impl serde::Serialize for AnyEntity {
                         Some(UnifiedRoleManagementPolicyApprovalRule::ODATA_TYPE),
                     )
             }
-            #[cfg(feature = "_admin_consent_request_policy")]
+            #[cfg(feature = "_policies")]
             Self::UnifiedRoleManagementPolicyAssignment(value) => {
                 value
                     .serialize_with_type(
@@ -6382,7 +6382,7 @@ impl serde::Serialize for AnyEntity {
                         Some(UnifiedRoleManagementPolicyAssignment::ODATA_TYPE),
                     )
             }
-            #[cfg(feature = "_admin_consent_request_policy")]
+            #[cfg(feature = "_policies")]
             Self::UnifiedRoleManagementPolicyAuthenticationContextRule(value) => {
                 value
                     .serialize_with_type(
@@ -6392,7 +6392,7 @@ impl serde::Serialize for AnyEntity {
                         ),
                     )
             }
-            #[cfg(feature = "_admin_consent_request_policy")]
+            #[cfg(feature = "_policies")]
             Self::UnifiedRoleManagementPolicyEnablementRule(value) => {
                 value
                     .serialize_with_type(
@@ -6400,7 +6400,7 @@ impl serde::Serialize for AnyEntity {
                         Some(UnifiedRoleManagementPolicyEnablementRule::ODATA_TYPE),
                     )
             }
-            #[cfg(feature = "_admin_consent_request_policy")]
+            #[cfg(feature = "_policies")]
             Self::UnifiedRoleManagementPolicyExpirationRule(value) => {
                 value
                     .serialize_with_type(
@@ -6408,7 +6408,7 @@ impl serde::Serialize for AnyEntity {
                         Some(UnifiedRoleManagementPolicyExpirationRule::ODATA_TYPE),
                     )
             }
-            #[cfg(feature = "_admin_consent_request_policy")]
+            #[cfg(feature = "_policies")]
             Self::UnifiedRoleManagementPolicyNotificationRule(value) => {
                 value
                     .serialize_with_type(
@@ -6416,7 +6416,7 @@ impl serde::Serialize for AnyEntity {
                         Some(UnifiedRoleManagementPolicyNotificationRule::ODATA_TYPE),
                     )
             }
-            #[cfg(feature = "_app_scope")]
+            #[cfg(feature = "_unified_role_schedule_base")]
             Self::UnifiedRoleScheduleBase(value) => {
                 value
                     .serialize_with_type(
@@ -6424,7 +6424,7 @@ impl serde::Serialize for AnyEntity {
                         Some(UnifiedRoleScheduleBase::ODATA_TYPE),
                     )
             }
-            #[cfg(feature = "_app_scope")]
+            #[cfg(feature = "_unified_role_schedule_base")]
             Self::UnifiedRoleScheduleInstanceBase(value) => {
                 value
                     .serialize_with_type(
@@ -6440,11 +6440,11 @@ impl serde::Serialize for AnyEntity {
                         Some(UnifiedStorageQuota::ODATA_TYPE),
                     )
             }
-            #[cfg(feature = "_assigned_place_mode")]
+            #[cfg(feature = "_places")]
             Self::UnitMap(value) => {
                 value.serialize_with_type(serializer, Some(UnitMap::ODATA_TYPE))
             }
-            #[cfg(feature = "_add_large_gallery_view_operation")]
+            #[cfg(feature = "_communications")]
             Self::UnmuteParticipantOperation(value) => {
                 value
                     .serialize_with_type(
@@ -6452,7 +6452,7 @@ impl serde::Serialize for AnyEntity {
                         Some(UnmuteParticipantOperation::ODATA_TYPE),
                     )
             }
-            #[cfg(feature = "_add_large_gallery_view_operation")]
+            #[cfg(feature = "_communications")]
             Self::UpdateRecordingStatusOperation(value) => {
                 value
                     .serialize_with_type(
@@ -6460,7 +6460,7 @@ impl serde::Serialize for AnyEntity {
                         Some(UpdateRecordingStatusOperation::ODATA_TYPE),
                     )
             }
-            #[cfg(feature = "_bitlocker")]
+            #[cfg(feature = "_information_protection")]
             Self::UrlAssessmentRequest(value) => {
                 value
                     .serialize_with_type(
@@ -6468,7 +6468,7 @@ impl serde::Serialize for AnyEntity {
                         Some(UrlAssessmentRequest::ODATA_TYPE),
                     )
             }
-            #[cfg(feature = "_me")]
+            #[cfg(feature = "_activity_metadata")]
             Self::UsageRightsIncluded(value) => {
                 value
                     .serialize_with_type(
@@ -6480,7 +6480,7 @@ impl serde::Serialize for AnyEntity {
             Self::UsedInsight(value) => {
                 value.serialize_with_type(serializer, Some(UsedInsight::ODATA_TYPE))
             }
-            #[cfg(feature = "_activity_based_timeout_policy")]
+            #[cfg(feature = "_authorization_info")]
             Self::User(value) => {
                 value.serialize_with_type(serializer, Some(User::ODATA_TYPE))
             }
@@ -6488,7 +6488,7 @@ impl serde::Serialize for AnyEntity {
             Self::UserActivity(value) => {
                 value.serialize_with_type(serializer, Some(UserActivity::ODATA_TYPE))
             }
-            #[cfg(feature = "_access_package")]
+            #[cfg(feature = "_identity_governance")]
             Self::UserConsentRequest(value) => {
                 value
                     .serialize_with_type(
@@ -6504,7 +6504,7 @@ impl serde::Serialize for AnyEntity {
                         Some(UserDataSecurityAndGovernance::ODATA_TYPE),
                     )
             }
-            #[cfg(feature = "_android_compliance_policy")]
+            #[cfg(feature = "_device_management")]
             Self::UserExperienceAnalyticsAppHealthAppPerformanceByAppVersionDetails(
                 value,
             ) => {
@@ -6516,7 +6516,7 @@ impl serde::Serialize for AnyEntity {
                         ),
                     )
             }
-            #[cfg(feature = "_android_compliance_policy")]
+            #[cfg(feature = "_device_management")]
             Self::UserExperienceAnalyticsAppHealthAppPerformanceByAppVersionDeviceId(
                 value,
             ) => {
@@ -6528,7 +6528,7 @@ impl serde::Serialize for AnyEntity {
                         ),
                     )
             }
-            #[cfg(feature = "_android_compliance_policy")]
+            #[cfg(feature = "_device_management")]
             Self::UserExperienceAnalyticsAppHealthAppPerformanceByOsVersion(value) => {
                 value
                     .serialize_with_type(
@@ -6538,7 +6538,7 @@ impl serde::Serialize for AnyEntity {
                         ),
                     )
             }
-            #[cfg(feature = "_android_compliance_policy")]
+            #[cfg(feature = "_device_management")]
             Self::UserExperienceAnalyticsAppHealthApplicationPerformance(value) => {
                 value
                     .serialize_with_type(
@@ -6548,7 +6548,7 @@ impl serde::Serialize for AnyEntity {
                         ),
                     )
             }
-            #[cfg(feature = "_android_compliance_policy")]
+            #[cfg(feature = "_device_management")]
             Self::UserExperienceAnalyticsAppHealthDeviceModelPerformance(value) => {
                 value
                     .serialize_with_type(
@@ -6558,7 +6558,7 @@ impl serde::Serialize for AnyEntity {
                         ),
                     )
             }
-            #[cfg(feature = "_android_compliance_policy")]
+            #[cfg(feature = "_device_management")]
             Self::UserExperienceAnalyticsAppHealthDevicePerformance(value) => {
                 value
                     .serialize_with_type(
@@ -6568,7 +6568,7 @@ impl serde::Serialize for AnyEntity {
                         ),
                     )
             }
-            #[cfg(feature = "_android_compliance_policy")]
+            #[cfg(feature = "_device_management")]
             Self::UserExperienceAnalyticsAppHealthDevicePerformanceDetails(value) => {
                 value
                     .serialize_with_type(
@@ -6578,7 +6578,7 @@ impl serde::Serialize for AnyEntity {
                         ),
                     )
             }
-            #[cfg(feature = "_android_compliance_policy")]
+            #[cfg(feature = "_device_management")]
             Self::UserExperienceAnalyticsAppHealthOsVersionPerformance(value) => {
                 value
                     .serialize_with_type(
@@ -6588,7 +6588,7 @@ impl serde::Serialize for AnyEntity {
                         ),
                     )
             }
-            #[cfg(feature = "_android_compliance_policy")]
+            #[cfg(feature = "_device_management")]
             Self::UserExperienceAnalyticsBaseline(value) => {
                 value
                     .serialize_with_type(
@@ -6596,7 +6596,7 @@ impl serde::Serialize for AnyEntity {
                         Some(UserExperienceAnalyticsBaseline::ODATA_TYPE),
                     )
             }
-            #[cfg(feature = "_android_compliance_policy")]
+            #[cfg(feature = "_device_management")]
             Self::UserExperienceAnalyticsCategory(value) => {
                 value
                     .serialize_with_type(
@@ -6604,7 +6604,7 @@ impl serde::Serialize for AnyEntity {
                         Some(UserExperienceAnalyticsCategory::ODATA_TYPE),
                     )
             }
-            #[cfg(feature = "_android_compliance_policy")]
+            #[cfg(feature = "_device_management")]
             Self::UserExperienceAnalyticsDevicePerformance(value) => {
                 value
                     .serialize_with_type(
@@ -6612,7 +6612,7 @@ impl serde::Serialize for AnyEntity {
                         Some(UserExperienceAnalyticsDevicePerformance::ODATA_TYPE),
                     )
             }
-            #[cfg(feature = "_android_compliance_policy")]
+            #[cfg(feature = "_device_management")]
             Self::UserExperienceAnalyticsDeviceScores(value) => {
                 value
                     .serialize_with_type(
@@ -6620,7 +6620,7 @@ impl serde::Serialize for AnyEntity {
                         Some(UserExperienceAnalyticsDeviceScores::ODATA_TYPE),
                     )
             }
-            #[cfg(feature = "_android_compliance_policy")]
+            #[cfg(feature = "_device_management")]
             Self::UserExperienceAnalyticsDeviceStartupHistory(value) => {
                 value
                     .serialize_with_type(
@@ -6628,7 +6628,7 @@ impl serde::Serialize for AnyEntity {
                         Some(UserExperienceAnalyticsDeviceStartupHistory::ODATA_TYPE),
                     )
             }
-            #[cfg(feature = "_android_compliance_policy")]
+            #[cfg(feature = "_device_management")]
             Self::UserExperienceAnalyticsDeviceStartupProcess(value) => {
                 value
                     .serialize_with_type(
@@ -6636,7 +6636,7 @@ impl serde::Serialize for AnyEntity {
                         Some(UserExperienceAnalyticsDeviceStartupProcess::ODATA_TYPE),
                     )
             }
-            #[cfg(feature = "_android_compliance_policy")]
+            #[cfg(feature = "_device_management")]
             Self::UserExperienceAnalyticsDeviceStartupProcessPerformance(value) => {
                 value
                     .serialize_with_type(
@@ -6646,7 +6646,7 @@ impl serde::Serialize for AnyEntity {
                         ),
                     )
             }
-            #[cfg(feature = "_android_compliance_policy")]
+            #[cfg(feature = "_device_management")]
             Self::UserExperienceAnalyticsMetric(value) => {
                 value
                     .serialize_with_type(
@@ -6654,7 +6654,7 @@ impl serde::Serialize for AnyEntity {
                         Some(UserExperienceAnalyticsMetric::ODATA_TYPE),
                     )
             }
-            #[cfg(feature = "_android_compliance_policy")]
+            #[cfg(feature = "_device_management")]
             Self::UserExperienceAnalyticsMetricHistory(value) => {
                 value
                     .serialize_with_type(
@@ -6662,7 +6662,7 @@ impl serde::Serialize for AnyEntity {
                         Some(UserExperienceAnalyticsMetricHistory::ODATA_TYPE),
                     )
             }
-            #[cfg(feature = "_android_compliance_policy")]
+            #[cfg(feature = "_device_management")]
             Self::UserExperienceAnalyticsModelScores(value) => {
                 value
                     .serialize_with_type(
@@ -6670,7 +6670,7 @@ impl serde::Serialize for AnyEntity {
                         Some(UserExperienceAnalyticsModelScores::ODATA_TYPE),
                     )
             }
-            #[cfg(feature = "_android_compliance_policy")]
+            #[cfg(feature = "_device_management")]
             Self::UserExperienceAnalyticsOverview(value) => {
                 value
                     .serialize_with_type(
@@ -6678,7 +6678,7 @@ impl serde::Serialize for AnyEntity {
                         Some(UserExperienceAnalyticsOverview::ODATA_TYPE),
                     )
             }
-            #[cfg(feature = "_android_compliance_policy")]
+            #[cfg(feature = "_device_management")]
             Self::UserExperienceAnalyticsScoreHistory(value) => {
                 value
                     .serialize_with_type(
@@ -6686,7 +6686,7 @@ impl serde::Serialize for AnyEntity {
                         Some(UserExperienceAnalyticsScoreHistory::ODATA_TYPE),
                     )
             }
-            #[cfg(feature = "_android_compliance_policy")]
+            #[cfg(feature = "_device_management")]
             Self::UserExperienceAnalyticsWorkFromAnywhereDevice(value) => {
                 value
                     .serialize_with_type(
@@ -6694,7 +6694,7 @@ impl serde::Serialize for AnyEntity {
                         Some(UserExperienceAnalyticsWorkFromAnywhereDevice::ODATA_TYPE),
                     )
             }
-            #[cfg(feature = "_android_compliance_policy")]
+            #[cfg(feature = "_device_management")]
             Self::UserExperienceAnalyticsWorkFromAnywhereHardwareReadinessMetric(
                 value,
             ) => {
@@ -6706,7 +6706,7 @@ impl serde::Serialize for AnyEntity {
                         ),
                     )
             }
-            #[cfg(feature = "_android_compliance_policy")]
+            #[cfg(feature = "_device_management")]
             Self::UserExperienceAnalyticsWorkFromAnywhereMetric(value) => {
                 value
                     .serialize_with_type(
@@ -6714,7 +6714,7 @@ impl serde::Serialize for AnyEntity {
                         Some(UserExperienceAnalyticsWorkFromAnywhereMetric::ODATA_TYPE),
                     )
             }
-            #[cfg(feature = "_android_compliance_policy")]
+            #[cfg(feature = "_device_management")]
             Self::UserExperienceAnalyticsWorkFromAnywhereModelPerformance(value) => {
                 value
                     .serialize_with_type(
@@ -6724,7 +6724,7 @@ impl serde::Serialize for AnyEntity {
                         ),
                     )
             }
-            #[cfg(feature = "_akamai_attack_group_action_model")]
+            #[cfg(feature = "_identity")]
             Self::UserFlowLanguageConfiguration(value) => {
                 value
                     .serialize_with_type(
@@ -6732,7 +6732,7 @@ impl serde::Serialize for AnyEntity {
                         Some(UserFlowLanguageConfiguration::ODATA_TYPE),
                     )
             }
-            #[cfg(feature = "_akamai_attack_group_action_model")]
+            #[cfg(feature = "_identity")]
             Self::UserFlowLanguagePage(value) => {
                 value
                     .serialize_with_type(
@@ -6748,7 +6748,7 @@ impl serde::Serialize for AnyEntity {
                         Some(UserInsightsSettings::ODATA_TYPE),
                     )
             }
-            #[cfg(feature = "_android_lob_app")]
+            #[cfg(feature = "_device_app_management")]
             Self::UserInstallStateSummary(value) => {
                 value
                     .serialize_with_type(
@@ -6764,7 +6764,7 @@ impl serde::Serialize for AnyEntity {
                         Some(UserProtectionScopeContainer::ODATA_TYPE),
                     )
             }
-            #[cfg(feature = "_authentication_methods_root")]
+            #[cfg(feature = "_reports")]
             Self::UserRegistrationDetails(value) => {
                 value
                     .serialize_with_type(
@@ -6772,7 +6772,7 @@ impl serde::Serialize for AnyEntity {
                         Some(UserRegistrationDetails::ODATA_TYPE),
                     )
             }
-            #[cfg(feature = "_teams_app_installation")]
+            #[cfg(feature = "_activities_container")]
             Self::UserScopeTeamsAppInstallation(value) => {
                 value
                     .serialize_with_type(
@@ -6784,7 +6784,7 @@ impl serde::Serialize for AnyEntity {
             Self::UserSettings(value) => {
                 value.serialize_with_type(serializer, Some(UserSettings::ODATA_TYPE))
             }
-            #[cfg(feature = "_access_package")]
+            #[cfg(feature = "_identity_governance")]
             Self::UserSignInInsight(value) => {
                 value
                     .serialize_with_type(serializer, Some(UserSignInInsight::ODATA_TYPE))
@@ -6801,7 +6801,7 @@ impl serde::Serialize for AnyEntity {
             Self::UserTeamwork(value) => {
                 value.serialize_with_type(serializer, Some(UserTeamwork::ODATA_TYPE))
             }
-            #[cfg(feature = "_advanced_config_state")]
+            #[cfg(feature = "_authentication_method_configurations")]
             Self::VerifiableCredentialAuthenticationMethodTarget(value) => {
                 value
                     .serialize_with_type(
@@ -6809,7 +6809,7 @@ impl serde::Serialize for AnyEntity {
                         Some(VerifiableCredentialAuthenticationMethodTarget::ODATA_TYPE),
                     )
             }
-            #[cfg(feature = "_advanced_config_state")]
+            #[cfg(feature = "_authentication_method_configurations")]
             Self::VerifiableCredentialsAuthenticationMethodConfiguration(value) => {
                 value
                     .serialize_with_type(
@@ -6819,24 +6819,24 @@ impl serde::Serialize for AnyEntity {
                         ),
                     )
             }
-            #[cfg(feature = "_akamai_attack_group_action_model")]
+            #[cfg(feature = "_identity")]
             Self::VerifiedIdProfile(value) => {
                 value
                     .serialize_with_type(serializer, Some(VerifiedIdProfile::ODATA_TYPE))
             }
-            #[cfg(feature = "_base_site_page")]
+            #[cfg(feature = "_sites")]
             Self::VerticalSection(value) => {
                 value.serialize_with_type(serializer, Some(VerticalSection::ODATA_TYPE))
             }
-            #[cfg(feature = "_android_compliance_policy")]
+            #[cfg(feature = "_device_management")]
             Self::VirtualEndpoint(value) => {
                 value.serialize_with_type(serializer, Some(VirtualEndpoint::ODATA_TYPE))
             }
-            #[cfg(feature = "_answer_input_type")]
+            #[cfg(feature = "_solutions")]
             Self::VirtualEvent(value) => {
                 value.serialize_with_type(serializer, Some(VirtualEvent::ODATA_TYPE))
             }
-            #[cfg(feature = "_answer_input_type")]
+            #[cfg(feature = "_solutions")]
             Self::VirtualEventPresenter(value) => {
                 value
                     .serialize_with_type(
@@ -6844,7 +6844,7 @@ impl serde::Serialize for AnyEntity {
                         Some(VirtualEventPresenter::ODATA_TYPE),
                     )
             }
-            #[cfg(feature = "_answer_input_type")]
+            #[cfg(feature = "_solutions")]
             Self::VirtualEventRegistration(value) => {
                 value
                     .serialize_with_type(
@@ -6852,7 +6852,7 @@ impl serde::Serialize for AnyEntity {
                         Some(VirtualEventRegistration::ODATA_TYPE),
                     )
             }
-            #[cfg(feature = "_answer_input_type")]
+            #[cfg(feature = "_artifact_restore_status")]
             Self::VirtualEventRegistrationConfiguration(value) => {
                 value
                     .serialize_with_type(
@@ -6860,7 +6860,7 @@ impl serde::Serialize for AnyEntity {
                         Some(VirtualEventRegistrationConfiguration::ODATA_TYPE),
                     )
             }
-            #[cfg(feature = "_answer_input_type")]
+            #[cfg(feature = "_solutions")]
             Self::VirtualEventRegistrationCustomQuestion(value) => {
                 value
                     .serialize_with_type(
@@ -6868,7 +6868,7 @@ impl serde::Serialize for AnyEntity {
                         Some(VirtualEventRegistrationCustomQuestion::ODATA_TYPE),
                     )
             }
-            #[cfg(feature = "_answer_input_type")]
+            #[cfg(feature = "_solutions")]
             Self::VirtualEventRegistrationPredefinedQuestion(value) => {
                 value
                     .serialize_with_type(
@@ -6876,7 +6876,7 @@ impl serde::Serialize for AnyEntity {
                         Some(VirtualEventRegistrationPredefinedQuestion::ODATA_TYPE),
                     )
             }
-            #[cfg(feature = "_answer_input_type")]
+            #[cfg(feature = "_solutions")]
             Self::VirtualEventSession(value) => {
                 value
                     .serialize_with_type(
@@ -6884,7 +6884,7 @@ impl serde::Serialize for AnyEntity {
                         Some(VirtualEventSession::ODATA_TYPE),
                     )
             }
-            #[cfg(feature = "_answer_input_type")]
+            #[cfg(feature = "_solutions")]
             Self::VirtualEventTownhall(value) => {
                 value
                     .serialize_with_type(
@@ -6892,7 +6892,7 @@ impl serde::Serialize for AnyEntity {
                         Some(VirtualEventTownhall::ODATA_TYPE),
                     )
             }
-            #[cfg(feature = "_answer_input_type")]
+            #[cfg(feature = "_solutions")]
             Self::VirtualEventTownhallRegistrationConfiguration(value) => {
                 value
                     .serialize_with_type(
@@ -6900,7 +6900,7 @@ impl serde::Serialize for AnyEntity {
                         Some(VirtualEventTownhallRegistrationConfiguration::ODATA_TYPE),
                     )
             }
-            #[cfg(feature = "_answer_input_type")]
+            #[cfg(feature = "_solutions")]
             Self::VirtualEventWebinar(value) => {
                 value
                     .serialize_with_type(
@@ -6908,7 +6908,7 @@ impl serde::Serialize for AnyEntity {
                         Some(VirtualEventWebinar::ODATA_TYPE),
                     )
             }
-            #[cfg(feature = "_answer_input_type")]
+            #[cfg(feature = "_solutions")]
             Self::VirtualEventWebinarRegistrationConfiguration(value) => {
                 value
                     .serialize_with_type(
@@ -6916,12 +6916,12 @@ impl serde::Serialize for AnyEntity {
                         Some(VirtualEventWebinarRegistrationConfiguration::ODATA_TYPE),
                     )
             }
-            #[cfg(feature = "_answer_input_type")]
+            #[cfg(feature = "_solutions")]
             Self::VirtualEventsRoot(value) => {
                 value
                     .serialize_with_type(serializer, Some(VirtualEventsRoot::ODATA_TYPE))
             }
-            #[cfg(feature = "_advanced_config_state")]
+            #[cfg(feature = "_authentication_method_configurations")]
             Self::VoiceAuthenticationMethodConfiguration(value) => {
                 value
                     .serialize_with_type(
@@ -6929,15 +6929,15 @@ impl serde::Serialize for AnyEntity {
                         Some(VoiceAuthenticationMethodConfiguration::ODATA_TYPE),
                     )
             }
-            #[cfg(feature = "_android_lob_app")]
+            #[cfg(feature = "_device_app_management")]
             Self::VppToken(value) => {
                 value.serialize_with_type(serializer, Some(VppToken::ODATA_TYPE))
             }
-            #[cfg(feature = "_android_lob_app")]
+            #[cfg(feature = "_device_app_management")]
             Self::WebApp(value) => {
                 value.serialize_with_type(serializer, Some(WebApp::ODATA_TYPE))
             }
-            #[cfg(feature = "_akamai_attack_group_action_model")]
+            #[cfg(feature = "_identity")]
             Self::WebApplicationFirewallVerificationModel(value) => {
                 value
                     .serialize_with_type(
@@ -6945,11 +6945,11 @@ impl serde::Serialize for AnyEntity {
                         Some(WebApplicationFirewallVerificationModel::ODATA_TYPE),
                     )
             }
-            #[cfg(feature = "_android_lob_app")]
+            #[cfg(feature = "_device_app_management")]
             Self::Win32LobApp(value) => {
                 value.serialize_with_type(serializer, Some(Win32LobApp::ODATA_TYPE))
             }
-            #[cfg(feature = "_android_compliance_policy")]
+            #[cfg(feature = "_device_management")]
             Self::Windows10CompliancePolicy(value) => {
                 value
                     .serialize_with_type(
@@ -6957,7 +6957,7 @@ impl serde::Serialize for AnyEntity {
                         Some(Windows10CompliancePolicy::ODATA_TYPE),
                     )
             }
-            #[cfg(feature = "_android_compliance_policy")]
+            #[cfg(feature = "_device_management")]
             Self::Windows10CustomConfiguration(value) => {
                 value
                     .serialize_with_type(
@@ -6965,7 +6965,7 @@ impl serde::Serialize for AnyEntity {
                         Some(Windows10CustomConfiguration::ODATA_TYPE),
                     )
             }
-            #[cfg(feature = "_android_compliance_policy")]
+            #[cfg(feature = "_device_management")]
             Self::Windows10EndpointProtectionConfiguration(value) => {
                 value
                     .serialize_with_type(
@@ -6973,7 +6973,7 @@ impl serde::Serialize for AnyEntity {
                         Some(Windows10EndpointProtectionConfiguration::ODATA_TYPE),
                     )
             }
-            #[cfg(feature = "_android_compliance_policy")]
+            #[cfg(feature = "_device_management")]
             Self::Windows10EnrollmentCompletionPageConfiguration(value) => {
                 value
                     .serialize_with_type(
@@ -6981,7 +6981,7 @@ impl serde::Serialize for AnyEntity {
                         Some(Windows10EnrollmentCompletionPageConfiguration::ODATA_TYPE),
                     )
             }
-            #[cfg(feature = "_android_compliance_policy")]
+            #[cfg(feature = "_device_management")]
             Self::Windows10EnterpriseModernAppManagementConfiguration(value) => {
                 value
                     .serialize_with_type(
@@ -6991,7 +6991,7 @@ impl serde::Serialize for AnyEntity {
                         ),
                     )
             }
-            #[cfg(feature = "_android_compliance_policy")]
+            #[cfg(feature = "_device_management")]
             Self::Windows10GeneralConfiguration(value) => {
                 value
                     .serialize_with_type(
@@ -6999,7 +6999,7 @@ impl serde::Serialize for AnyEntity {
                         Some(Windows10GeneralConfiguration::ODATA_TYPE),
                     )
             }
-            #[cfg(feature = "_android_compliance_policy")]
+            #[cfg(feature = "_device_management")]
             Self::Windows10MobileCompliancePolicy(value) => {
                 value
                     .serialize_with_type(
@@ -7007,7 +7007,7 @@ impl serde::Serialize for AnyEntity {
                         Some(Windows10MobileCompliancePolicy::ODATA_TYPE),
                     )
             }
-            #[cfg(feature = "_android_compliance_policy")]
+            #[cfg(feature = "_device_management")]
             Self::Windows10SecureAssessmentConfiguration(value) => {
                 value
                     .serialize_with_type(
@@ -7015,7 +7015,7 @@ impl serde::Serialize for AnyEntity {
                         Some(Windows10SecureAssessmentConfiguration::ODATA_TYPE),
                     )
             }
-            #[cfg(feature = "_android_compliance_policy")]
+            #[cfg(feature = "_device_management")]
             Self::Windows10TeamGeneralConfiguration(value) => {
                 value
                     .serialize_with_type(
@@ -7023,7 +7023,7 @@ impl serde::Serialize for AnyEntity {
                         Some(Windows10TeamGeneralConfiguration::ODATA_TYPE),
                     )
             }
-            #[cfg(feature = "_android_compliance_policy")]
+            #[cfg(feature = "_device_management")]
             Self::Windows81CompliancePolicy(value) => {
                 value
                     .serialize_with_type(
@@ -7031,7 +7031,7 @@ impl serde::Serialize for AnyEntity {
                         Some(Windows81CompliancePolicy::ODATA_TYPE),
                     )
             }
-            #[cfg(feature = "_android_compliance_policy")]
+            #[cfg(feature = "_device_management")]
             Self::Windows81GeneralConfiguration(value) => {
                 value
                     .serialize_with_type(
@@ -7039,11 +7039,11 @@ impl serde::Serialize for AnyEntity {
                         Some(Windows81GeneralConfiguration::ODATA_TYPE),
                     )
             }
-            #[cfg(feature = "_android_lob_app")]
+            #[cfg(feature = "_device_app_management")]
             Self::WindowsAppX(value) => {
                 value.serialize_with_type(serializer, Some(WindowsAppX::ODATA_TYPE))
             }
-            #[cfg(feature = "_me")]
+            #[cfg(feature = "_activities_container")]
             Self::WindowsAutopilotDeploymentProfileAssignment(value) => {
                 value
                     .serialize_with_type(
@@ -7051,7 +7051,7 @@ impl serde::Serialize for AnyEntity {
                         Some(WindowsAutopilotDeploymentProfileAssignment::ODATA_TYPE),
                     )
             }
-            #[cfg(feature = "_android_compliance_policy")]
+            #[cfg(feature = "_device_management")]
             Self::WindowsAutopilotDeviceIdentity(value) => {
                 value
                     .serialize_with_type(
@@ -7059,7 +7059,7 @@ impl serde::Serialize for AnyEntity {
                         Some(WindowsAutopilotDeviceIdentity::ODATA_TYPE),
                     )
             }
-            #[cfg(feature = "_android_compliance_policy")]
+            #[cfg(feature = "_device_management")]
             Self::WindowsDefenderAdvancedThreatProtectionConfiguration(value) => {
                 value
                     .serialize_with_type(
@@ -7085,7 +7085,7 @@ impl serde::Serialize for AnyEntity {
                         Some(WindowsHelloForBusinessAuthenticationMethod::ODATA_TYPE),
                     )
             }
-            #[cfg(feature = "_android_compliance_policy")]
+            #[cfg(feature = "_device_management")]
             Self::WindowsInformationProtectionAppLearningSummary(value) => {
                 value
                     .serialize_with_type(
@@ -7093,7 +7093,7 @@ impl serde::Serialize for AnyEntity {
                         Some(WindowsInformationProtectionAppLearningSummary::ODATA_TYPE),
                     )
             }
-            #[cfg(feature = "_android_lob_app")]
+            #[cfg(feature = "_device_app_management")]
             Self::WindowsInformationProtectionAppLockerFile(value) => {
                 value
                     .serialize_with_type(
@@ -7101,7 +7101,7 @@ impl serde::Serialize for AnyEntity {
                         Some(WindowsInformationProtectionAppLockerFile::ODATA_TYPE),
                     )
             }
-            #[cfg(feature = "_android_compliance_policy")]
+            #[cfg(feature = "_device_management")]
             Self::WindowsInformationProtectionNetworkLearningSummary(value) => {
                 value
                     .serialize_with_type(
@@ -7111,7 +7111,7 @@ impl serde::Serialize for AnyEntity {
                         ),
                     )
             }
-            #[cfg(feature = "_android_managed_app_protection")]
+            #[cfg(feature = "_device_app_management")]
             Self::WindowsInformationProtectionPolicy(value) => {
                 value
                     .serialize_with_type(
@@ -7119,7 +7119,7 @@ impl serde::Serialize for AnyEntity {
                         Some(WindowsInformationProtectionPolicy::ODATA_TYPE),
                     )
             }
-            #[cfg(feature = "_android_compliance_policy")]
+            #[cfg(feature = "_device_management")]
             Self::WindowsMalwareInformation(value) => {
                 value
                     .serialize_with_type(
@@ -7127,7 +7127,7 @@ impl serde::Serialize for AnyEntity {
                         Some(WindowsMalwareInformation::ODATA_TYPE),
                     )
             }
-            #[cfg(feature = "_android_lob_app")]
+            #[cfg(feature = "_device_app_management")]
             Self::WindowsMicrosoftEdgeApp(value) => {
                 value
                     .serialize_with_type(
@@ -7135,11 +7135,11 @@ impl serde::Serialize for AnyEntity {
                         Some(WindowsMicrosoftEdgeApp::ODATA_TYPE),
                     )
             }
-            #[cfg(feature = "_android_lob_app")]
+            #[cfg(feature = "_device_app_management")]
             Self::WindowsMobileMsi(value) => {
                 value.serialize_with_type(serializer, Some(WindowsMobileMsi::ODATA_TYPE))
             }
-            #[cfg(feature = "_android_compliance_policy")]
+            #[cfg(feature = "_device_management")]
             Self::WindowsPhone81CompliancePolicy(value) => {
                 value
                     .serialize_with_type(
@@ -7147,7 +7147,7 @@ impl serde::Serialize for AnyEntity {
                         Some(WindowsPhone81CompliancePolicy::ODATA_TYPE),
                     )
             }
-            #[cfg(feature = "_android_compliance_policy")]
+            #[cfg(feature = "_device_management")]
             Self::WindowsPhone81CustomConfiguration(value) => {
                 value
                     .serialize_with_type(
@@ -7155,7 +7155,7 @@ impl serde::Serialize for AnyEntity {
                         Some(WindowsPhone81CustomConfiguration::ODATA_TYPE),
                     )
             }
-            #[cfg(feature = "_android_compliance_policy")]
+            #[cfg(feature = "_device_management")]
             Self::WindowsPhone81GeneralConfiguration(value) => {
                 value
                     .serialize_with_type(
@@ -7183,7 +7183,7 @@ impl serde::Serialize for AnyEntity {
                         Some(WindowsSettingInstance::ODATA_TYPE),
                     )
             }
-            #[cfg(feature = "_android_lob_app")]
+            #[cfg(feature = "_device_app_management")]
             Self::WindowsUniversalAppX(value) => {
                 value
                     .serialize_with_type(
@@ -7191,7 +7191,7 @@ impl serde::Serialize for AnyEntity {
                         Some(WindowsUniversalAppX::ODATA_TYPE),
                     )
             }
-            #[cfg(feature = "_android_lob_app")]
+            #[cfg(feature = "_device_app_management")]
             Self::WindowsUniversalAppXContainedApp(value) => {
                 value
                     .serialize_with_type(
@@ -7199,7 +7199,7 @@ impl serde::Serialize for AnyEntity {
                         Some(WindowsUniversalAppXContainedApp::ODATA_TYPE),
                     )
             }
-            #[cfg(feature = "_android_compliance_policy")]
+            #[cfg(feature = "_device_management")]
             Self::WindowsUpdateForBusinessConfiguration(value) => {
                 value
                     .serialize_with_type(
@@ -7207,7 +7207,7 @@ impl serde::Serialize for AnyEntity {
                         Some(WindowsUpdateForBusinessConfiguration::ODATA_TYPE),
                     )
             }
-            #[cfg(feature = "_android_lob_app")]
+            #[cfg(feature = "_device_app_management")]
             Self::WindowsWebApp(value) => {
                 value.serialize_with_type(serializer, Some(WindowsWebApp::ODATA_TYPE))
             }
@@ -7235,11 +7235,11 @@ impl serde::Serialize for AnyEntity {
                         Some(WorkPlanRecurrence::ODATA_TYPE),
                     )
             }
-            #[cfg(feature = "_drive_item_version")]
+            #[cfg(feature = "_drives")]
             Self::Workbook(value) => {
                 value.serialize_with_type(serializer, Some(Workbook::ODATA_TYPE))
             }
-            #[cfg(feature = "_drive_item_version")]
+            #[cfg(feature = "_drives")]
             Self::WorkbookApplication(value) => {
                 value
                     .serialize_with_type(
@@ -7247,11 +7247,11 @@ impl serde::Serialize for AnyEntity {
                         Some(WorkbookApplication::ODATA_TYPE),
                     )
             }
-            #[cfg(feature = "_drive_item_version")]
+            #[cfg(feature = "_drives")]
             Self::WorkbookChart(value) => {
                 value.serialize_with_type(serializer, Some(WorkbookChart::ODATA_TYPE))
             }
-            #[cfg(feature = "_drive_item_version")]
+            #[cfg(feature = "_drives")]
             Self::WorkbookChartAreaFormat(value) => {
                 value
                     .serialize_with_type(
@@ -7259,17 +7259,17 @@ impl serde::Serialize for AnyEntity {
                         Some(WorkbookChartAreaFormat::ODATA_TYPE),
                     )
             }
-            #[cfg(feature = "_drive_item_version")]
+            #[cfg(feature = "_drives")]
             Self::WorkbookChartAxes(value) => {
                 value
                     .serialize_with_type(serializer, Some(WorkbookChartAxes::ODATA_TYPE))
             }
-            #[cfg(feature = "_drive_item_version")]
+            #[cfg(feature = "_drives")]
             Self::WorkbookChartAxis(value) => {
                 value
                     .serialize_with_type(serializer, Some(WorkbookChartAxis::ODATA_TYPE))
             }
-            #[cfg(feature = "_drive_item_version")]
+            #[cfg(feature = "_drives")]
             Self::WorkbookChartAxisFormat(value) => {
                 value
                     .serialize_with_type(
@@ -7277,7 +7277,7 @@ impl serde::Serialize for AnyEntity {
                         Some(WorkbookChartAxisFormat::ODATA_TYPE),
                     )
             }
-            #[cfg(feature = "_drive_item_version")]
+            #[cfg(feature = "_drives")]
             Self::WorkbookChartAxisTitle(value) => {
                 value
                     .serialize_with_type(
@@ -7285,7 +7285,7 @@ impl serde::Serialize for AnyEntity {
                         Some(WorkbookChartAxisTitle::ODATA_TYPE),
                     )
             }
-            #[cfg(feature = "_drive_item_version")]
+            #[cfg(feature = "_drives")]
             Self::WorkbookChartAxisTitleFormat(value) => {
                 value
                     .serialize_with_type(
@@ -7293,7 +7293,7 @@ impl serde::Serialize for AnyEntity {
                         Some(WorkbookChartAxisTitleFormat::ODATA_TYPE),
                     )
             }
-            #[cfg(feature = "_drive_item_version")]
+            #[cfg(feature = "_drives")]
             Self::WorkbookChartDataLabelFormat(value) => {
                 value
                     .serialize_with_type(
@@ -7301,7 +7301,7 @@ impl serde::Serialize for AnyEntity {
                         Some(WorkbookChartDataLabelFormat::ODATA_TYPE),
                     )
             }
-            #[cfg(feature = "_drive_item_version")]
+            #[cfg(feature = "_drives")]
             Self::WorkbookChartDataLabels(value) => {
                 value
                     .serialize_with_type(
@@ -7309,17 +7309,17 @@ impl serde::Serialize for AnyEntity {
                         Some(WorkbookChartDataLabels::ODATA_TYPE),
                     )
             }
-            #[cfg(feature = "_drive_item_version")]
+            #[cfg(feature = "_drives")]
             Self::WorkbookChartFill(value) => {
                 value
                     .serialize_with_type(serializer, Some(WorkbookChartFill::ODATA_TYPE))
             }
-            #[cfg(feature = "_drive_item_version")]
+            #[cfg(feature = "_drives")]
             Self::WorkbookChartFont(value) => {
                 value
                     .serialize_with_type(serializer, Some(WorkbookChartFont::ODATA_TYPE))
             }
-            #[cfg(feature = "_drive_item_version")]
+            #[cfg(feature = "_drives")]
             Self::WorkbookChartGridlines(value) => {
                 value
                     .serialize_with_type(
@@ -7327,7 +7327,7 @@ impl serde::Serialize for AnyEntity {
                         Some(WorkbookChartGridlines::ODATA_TYPE),
                     )
             }
-            #[cfg(feature = "_drive_item_version")]
+            #[cfg(feature = "_drives")]
             Self::WorkbookChartGridlinesFormat(value) => {
                 value
                     .serialize_with_type(
@@ -7335,7 +7335,7 @@ impl serde::Serialize for AnyEntity {
                         Some(WorkbookChartGridlinesFormat::ODATA_TYPE),
                     )
             }
-            #[cfg(feature = "_drive_item_version")]
+            #[cfg(feature = "_drives")]
             Self::WorkbookChartLegend(value) => {
                 value
                     .serialize_with_type(
@@ -7343,7 +7343,7 @@ impl serde::Serialize for AnyEntity {
                         Some(WorkbookChartLegend::ODATA_TYPE),
                     )
             }
-            #[cfg(feature = "_drive_item_version")]
+            #[cfg(feature = "_drives")]
             Self::WorkbookChartLegendFormat(value) => {
                 value
                     .serialize_with_type(
@@ -7351,7 +7351,7 @@ impl serde::Serialize for AnyEntity {
                         Some(WorkbookChartLegendFormat::ODATA_TYPE),
                     )
             }
-            #[cfg(feature = "_drive_item_version")]
+            #[cfg(feature = "_drives")]
             Self::WorkbookChartLineFormat(value) => {
                 value
                     .serialize_with_type(
@@ -7359,7 +7359,7 @@ impl serde::Serialize for AnyEntity {
                         Some(WorkbookChartLineFormat::ODATA_TYPE),
                     )
             }
-            #[cfg(feature = "_drive_item_version")]
+            #[cfg(feature = "_drives")]
             Self::WorkbookChartPoint(value) => {
                 value
                     .serialize_with_type(
@@ -7367,7 +7367,7 @@ impl serde::Serialize for AnyEntity {
                         Some(WorkbookChartPoint::ODATA_TYPE),
                     )
             }
-            #[cfg(feature = "_drive_item_version")]
+            #[cfg(feature = "_drives")]
             Self::WorkbookChartPointFormat(value) => {
                 value
                     .serialize_with_type(
@@ -7375,7 +7375,7 @@ impl serde::Serialize for AnyEntity {
                         Some(WorkbookChartPointFormat::ODATA_TYPE),
                     )
             }
-            #[cfg(feature = "_drive_item_version")]
+            #[cfg(feature = "_drives")]
             Self::WorkbookChartSeries(value) => {
                 value
                     .serialize_with_type(
@@ -7383,7 +7383,7 @@ impl serde::Serialize for AnyEntity {
                         Some(WorkbookChartSeries::ODATA_TYPE),
                     )
             }
-            #[cfg(feature = "_drive_item_version")]
+            #[cfg(feature = "_drives")]
             Self::WorkbookChartSeriesFormat(value) => {
                 value
                     .serialize_with_type(
@@ -7391,7 +7391,7 @@ impl serde::Serialize for AnyEntity {
                         Some(WorkbookChartSeriesFormat::ODATA_TYPE),
                     )
             }
-            #[cfg(feature = "_drive_item_version")]
+            #[cfg(feature = "_drives")]
             Self::WorkbookChartTitle(value) => {
                 value
                     .serialize_with_type(
@@ -7399,7 +7399,7 @@ impl serde::Serialize for AnyEntity {
                         Some(WorkbookChartTitle::ODATA_TYPE),
                     )
             }
-            #[cfg(feature = "_drive_item_version")]
+            #[cfg(feature = "_drives")]
             Self::WorkbookChartTitleFormat(value) => {
                 value
                     .serialize_with_type(
@@ -7407,11 +7407,11 @@ impl serde::Serialize for AnyEntity {
                         Some(WorkbookChartTitleFormat::ODATA_TYPE),
                     )
             }
-            #[cfg(feature = "_drive_item_version")]
+            #[cfg(feature = "_drives")]
             Self::WorkbookComment(value) => {
                 value.serialize_with_type(serializer, Some(WorkbookComment::ODATA_TYPE))
             }
-            #[cfg(feature = "_drive_item_version")]
+            #[cfg(feature = "_drives")]
             Self::WorkbookCommentReply(value) => {
                 value
                     .serialize_with_type(
@@ -7419,11 +7419,11 @@ impl serde::Serialize for AnyEntity {
                         Some(WorkbookCommentReply::ODATA_TYPE),
                     )
             }
-            #[cfg(feature = "_drive_item_version")]
+            #[cfg(feature = "_drives")]
             Self::WorkbookFilter(value) => {
                 value.serialize_with_type(serializer, Some(WorkbookFilter::ODATA_TYPE))
             }
-            #[cfg(feature = "_me")]
+            #[cfg(feature = "_activities_container")]
             Self::WorkbookFormatProtection(value) => {
                 value
                     .serialize_with_type(
@@ -7431,7 +7431,7 @@ impl serde::Serialize for AnyEntity {
                         Some(WorkbookFormatProtection::ODATA_TYPE),
                     )
             }
-            #[cfg(feature = "_drive_item_version")]
+            #[cfg(feature = "_drives")]
             Self::WorkbookFunctionResult(value) => {
                 value
                     .serialize_with_type(
@@ -7439,22 +7439,22 @@ impl serde::Serialize for AnyEntity {
                         Some(WorkbookFunctionResult::ODATA_TYPE),
                     )
             }
-            #[cfg(feature = "_drive_item_version")]
+            #[cfg(feature = "_drives")]
             Self::WorkbookFunctions(value) => {
                 value
                     .serialize_with_type(serializer, Some(WorkbookFunctions::ODATA_TYPE))
             }
-            #[cfg(feature = "_drive_item_version")]
+            #[cfg(feature = "_drives")]
             Self::WorkbookNamedItem(value) => {
                 value
                     .serialize_with_type(serializer, Some(WorkbookNamedItem::ODATA_TYPE))
             }
-            #[cfg(feature = "_drive_item_version")]
+            #[cfg(feature = "_drives")]
             Self::WorkbookOperation(value) => {
                 value
                     .serialize_with_type(serializer, Some(WorkbookOperation::ODATA_TYPE))
             }
-            #[cfg(feature = "_drive_item_version")]
+            #[cfg(feature = "_drives")]
             Self::WorkbookPivotTable(value) => {
                 value
                     .serialize_with_type(
@@ -7462,11 +7462,11 @@ impl serde::Serialize for AnyEntity {
                         Some(WorkbookPivotTable::ODATA_TYPE),
                     )
             }
-            #[cfg(feature = "_drive_item_version")]
+            #[cfg(feature = "_workbook_icon")]
             Self::WorkbookRange(value) => {
                 value.serialize_with_type(serializer, Some(WorkbookRange::ODATA_TYPE))
             }
-            #[cfg(feature = "_me")]
+            #[cfg(feature = "_activities_container")]
             Self::WorkbookRangeBorder(value) => {
                 value
                     .serialize_with_type(
@@ -7474,17 +7474,17 @@ impl serde::Serialize for AnyEntity {
                         Some(WorkbookRangeBorder::ODATA_TYPE),
                     )
             }
-            #[cfg(feature = "_me")]
+            #[cfg(feature = "_activities_container")]
             Self::WorkbookRangeFill(value) => {
                 value
                     .serialize_with_type(serializer, Some(WorkbookRangeFill::ODATA_TYPE))
             }
-            #[cfg(feature = "_me")]
+            #[cfg(feature = "_activities_container")]
             Self::WorkbookRangeFont(value) => {
                 value
                     .serialize_with_type(serializer, Some(WorkbookRangeFont::ODATA_TYPE))
             }
-            #[cfg(feature = "_me")]
+            #[cfg(feature = "_activities_container")]
             Self::WorkbookRangeFormat(value) => {
                 value
                     .serialize_with_type(
@@ -7492,21 +7492,21 @@ impl serde::Serialize for AnyEntity {
                         Some(WorkbookRangeFormat::ODATA_TYPE),
                     )
             }
-            #[cfg(feature = "_me")]
+            #[cfg(feature = "_activities_container")]
             Self::WorkbookRangeSort(value) => {
                 value
                     .serialize_with_type(serializer, Some(WorkbookRangeSort::ODATA_TYPE))
             }
-            #[cfg(feature = "_me")]
+            #[cfg(feature = "_activities_container")]
             Self::WorkbookRangeView(value) => {
                 value
                     .serialize_with_type(serializer, Some(WorkbookRangeView::ODATA_TYPE))
             }
-            #[cfg(feature = "_drive_item_version")]
+            #[cfg(feature = "_drives")]
             Self::WorkbookTable(value) => {
                 value.serialize_with_type(serializer, Some(WorkbookTable::ODATA_TYPE))
             }
-            #[cfg(feature = "_drive_item_version")]
+            #[cfg(feature = "_drives")]
             Self::WorkbookTableColumn(value) => {
                 value
                     .serialize_with_type(
@@ -7514,21 +7514,21 @@ impl serde::Serialize for AnyEntity {
                         Some(WorkbookTableColumn::ODATA_TYPE),
                     )
             }
-            #[cfg(feature = "_drive_item_version")]
+            #[cfg(feature = "_drives")]
             Self::WorkbookTableRow(value) => {
                 value.serialize_with_type(serializer, Some(WorkbookTableRow::ODATA_TYPE))
             }
-            #[cfg(feature = "_drive_item_version")]
+            #[cfg(feature = "_drives")]
             Self::WorkbookTableSort(value) => {
                 value
                     .serialize_with_type(serializer, Some(WorkbookTableSort::ODATA_TYPE))
             }
-            #[cfg(feature = "_drive_item_version")]
+            #[cfg(feature = "_drives")]
             Self::WorkbookWorksheet(value) => {
                 value
                     .serialize_with_type(serializer, Some(WorkbookWorksheet::ODATA_TYPE))
             }
-            #[cfg(feature = "_drive_item_version")]
+            #[cfg(feature = "_drives")]
             Self::WorkbookWorksheetProtection(value) => {
                 value
                     .serialize_with_type(
@@ -7536,7 +7536,7 @@ impl serde::Serialize for AnyEntity {
                         Some(WorkbookWorksheetProtection::ODATA_TYPE),
                     )
             }
-            #[cfg(feature = "_deleted_chat")]
+            #[cfg(feature = "_teamwork")]
             Self::WorkforceIntegration(value) => {
                 value
                     .serialize_with_type(
@@ -7552,11 +7552,11 @@ impl serde::Serialize for AnyEntity {
                         Some(WorkingTimeSchedule::ODATA_TYPE),
                     )
             }
-            #[cfg(feature = "_assigned_place_mode")]
+            #[cfg(feature = "_places")]
             Self::Workspace(value) => {
                 value.serialize_with_type(serializer, Some(Workspace::ODATA_TYPE))
             }
-            #[cfg(feature = "_advanced_config_state")]
+            #[cfg(feature = "_authentication_method_configurations")]
             Self::X509CertificateAuthenticationMethodConfiguration(value) => {
                 value
                     .serialize_with_type(

@@ -26,123 +26,123 @@ impl<'de> serde::Deserialize<'de> for AnyEntity {
             | "graph.aadUserConversationMember" => {
                 serde_json::from_value(value).map(Self::AadUserConversationMember)
             }
-            #[cfg(feature = "_access_package")]
+            #[cfg(feature = "_identity_governance")]
             "microsoft.graph.accessPackage" | "graph.accessPackage" => {
                 serde_json::from_value(value).map(Self::AccessPackage)
             }
-            #[cfg(feature = "_access_package")]
+            #[cfg(feature = "_identity_governance")]
             "microsoft.graph.accessPackageAssignment"
             | "graph.accessPackageAssignment" => {
                 serde_json::from_value(value).map(Self::AccessPackageAssignment)
             }
-            #[cfg(feature = "_access_package")]
+            #[cfg(feature = "_identity_governance")]
             "microsoft.graph.accessPackageAssignmentPolicy"
             | "graph.accessPackageAssignmentPolicy" => {
                 serde_json::from_value(value).map(Self::AccessPackageAssignmentPolicy)
             }
-            #[cfg(feature = "_access_package")]
+            #[cfg(feature = "_identity_governance")]
             "microsoft.graph.accessPackageAssignmentRequest"
             | "graph.accessPackageAssignmentRequest" => {
                 serde_json::from_value(value).map(Self::AccessPackageAssignmentRequest)
             }
-            #[cfg(feature = "_access_package")]
+            #[cfg(feature = "_identity_governance")]
             "microsoft.graph.accessPackageAssignmentRequestWorkflowExtension"
             | "graph.accessPackageAssignmentRequestWorkflowExtension" => {
                 serde_json::from_value(value)
                     .map(Self::AccessPackageAssignmentRequestWorkflowExtension)
             }
-            #[cfg(feature = "_access_package")]
+            #[cfg(feature = "_identity_governance")]
             "microsoft.graph.accessPackageAssignmentWorkflowExtension"
             | "graph.accessPackageAssignmentWorkflowExtension" => {
                 serde_json::from_value(value)
                     .map(Self::AccessPackageAssignmentWorkflowExtension)
             }
-            #[cfg(feature = "_access_package")]
+            #[cfg(feature = "_identity_governance")]
             "microsoft.graph.accessPackageCatalog" | "graph.accessPackageCatalog" => {
                 serde_json::from_value(value).map(Self::AccessPackageCatalog)
             }
-            #[cfg(feature = "_access_package")]
+            #[cfg(feature = "_identity_governance")]
             "microsoft.graph.accessPackageMultipleChoiceQuestion"
             | "graph.accessPackageMultipleChoiceQuestion" => {
                 serde_json::from_value(value)
                     .map(Self::AccessPackageMultipleChoiceQuestion)
             }
-            #[cfg(feature = "_access_package")]
+            #[cfg(feature = "_identity_governance")]
             "microsoft.graph.accessPackageResource" | "graph.accessPackageResource" => {
                 serde_json::from_value(value).map(Self::AccessPackageResource)
             }
-            #[cfg(feature = "_access_package")]
+            #[cfg(feature = "_identity_governance")]
             "microsoft.graph.accessPackageResourceEnvironment"
             | "graph.accessPackageResourceEnvironment" => {
                 serde_json::from_value(value).map(Self::AccessPackageResourceEnvironment)
             }
-            #[cfg(feature = "_access_package")]
+            #[cfg(feature = "_identity_governance")]
             "microsoft.graph.accessPackageResourceRequest"
             | "graph.accessPackageResourceRequest" => {
                 serde_json::from_value(value).map(Self::AccessPackageResourceRequest)
             }
-            #[cfg(feature = "_access_package")]
+            #[cfg(feature = "_identity_governance")]
             "microsoft.graph.accessPackageResourceRole"
             | "graph.accessPackageResourceRole" => {
                 serde_json::from_value(value).map(Self::AccessPackageResourceRole)
             }
-            #[cfg(feature = "_access_package")]
+            #[cfg(feature = "_identity_governance")]
             "microsoft.graph.accessPackageResourceRoleScope"
             | "graph.accessPackageResourceRoleScope" => {
                 serde_json::from_value(value).map(Self::AccessPackageResourceRoleScope)
             }
-            #[cfg(feature = "_access_package")]
+            #[cfg(feature = "_identity_governance")]
             "microsoft.graph.accessPackageResourceScope"
             | "graph.accessPackageResourceScope" => {
                 serde_json::from_value(value).map(Self::AccessPackageResourceScope)
             }
-            #[cfg(feature = "_access_package")]
+            #[cfg(feature = "_identity_governance")]
             "microsoft.graph.accessPackageSubject" | "graph.accessPackageSubject" => {
                 serde_json::from_value(value).map(Self::AccessPackageSubject)
             }
-            #[cfg(feature = "_access_package")]
+            #[cfg(feature = "_identity_governance")]
             "microsoft.graph.accessPackageSuggestion"
             | "graph.accessPackageSuggestion" => {
                 serde_json::from_value(value).map(Self::AccessPackageSuggestion)
             }
-            #[cfg(feature = "_access_package")]
+            #[cfg(feature = "_identity_governance")]
             "microsoft.graph.accessPackageTextInputQuestion"
             | "graph.accessPackageTextInputQuestion" => {
                 serde_json::from_value(value).map(Self::AccessPackageTextInputQuestion)
             }
-            #[cfg(feature = "_access_package")]
+            #[cfg(feature = "_identity_governance")]
             "microsoft.graph.accessReviewHistoryDefinition"
             | "graph.accessReviewHistoryDefinition" => {
                 serde_json::from_value(value).map(Self::AccessReviewHistoryDefinition)
             }
-            #[cfg(feature = "_access_package")]
+            #[cfg(feature = "_identity_governance")]
             "microsoft.graph.accessReviewHistoryInstance"
             | "graph.accessReviewHistoryInstance" => {
                 serde_json::from_value(value).map(Self::AccessReviewHistoryInstance)
             }
-            #[cfg(feature = "_access_package")]
+            #[cfg(feature = "_identity_governance")]
             "microsoft.graph.accessReviewInstance" | "graph.accessReviewInstance" => {
                 serde_json::from_value(value).map(Self::AccessReviewInstance)
             }
-            #[cfg(feature = "_access_package")]
+            #[cfg(feature = "_identity_governance")]
             "microsoft.graph.accessReviewInstanceDecisionItem"
             | "graph.accessReviewInstanceDecisionItem" => {
                 serde_json::from_value(value).map(Self::AccessReviewInstanceDecisionItem)
             }
-            #[cfg(feature = "_access_package")]
+            #[cfg(feature = "_identity_governance")]
             "microsoft.graph.accessReviewReviewer" | "graph.accessReviewReviewer" => {
                 serde_json::from_value(value).map(Self::AccessReviewReviewer)
             }
-            #[cfg(feature = "_access_package")]
+            #[cfg(feature = "_identity_governance")]
             "microsoft.graph.accessReviewScheduleDefinition"
             | "graph.accessReviewScheduleDefinition" => {
                 serde_json::from_value(value).map(Self::AccessReviewScheduleDefinition)
             }
-            #[cfg(feature = "_access_package")]
+            #[cfg(feature = "_identity_governance")]
             "microsoft.graph.accessReviewSet" | "graph.accessReviewSet" => {
                 serde_json::from_value(value).map(Self::AccessReviewSet)
             }
-            #[cfg(feature = "_access_package")]
+            #[cfg(feature = "_identity_governance")]
             "microsoft.graph.accessReviewStage" | "graph.accessReviewStage" => {
                 serde_json::from_value(value).map(Self::AccessReviewStage)
             }
@@ -150,7 +150,7 @@ impl<'de> serde::Deserialize<'de> for AnyEntity {
             "microsoft.graph.activitiesContainer" | "graph.activitiesContainer" => {
                 serde_json::from_value(value).map(Self::ActivitiesContainer)
             }
-            #[cfg(feature = "_activity_based_timeout_policy")]
+            #[cfg(feature = "_policies")]
             "microsoft.graph.activityBasedTimeoutPolicy"
             | "graph.activityBasedTimeoutPolicy" => {
                 serde_json::from_value(value).map(Self::ActivityBasedTimeoutPolicy)
@@ -159,7 +159,7 @@ impl<'de> serde::Deserialize<'de> for AnyEntity {
             "microsoft.graph.activityHistoryItem" | "graph.activityHistoryItem" => {
                 serde_json::from_value(value).map(Self::ActivityHistoryItem)
             }
-            #[cfg(feature = "_add_large_gallery_view_operation")]
+            #[cfg(feature = "_communications")]
             "microsoft.graph.addLargeGalleryViewOperation"
             | "graph.addLargeGalleryViewOperation" => {
                 serde_json::from_value(value).map(Self::AddLargeGalleryViewOperation)
@@ -168,37 +168,37 @@ impl<'de> serde::Deserialize<'de> for AnyEntity {
             "microsoft.graph.adhocCall" | "graph.adhocCall" => {
                 serde_json::from_value(value).map(Self::AdhocCall)
             }
-            #[cfg(feature = "_admin_consent_request_policy")]
+            #[cfg(feature = "_policies")]
             "microsoft.graph.adminConsentRequestPolicy"
             | "graph.adminConsentRequestPolicy" => {
                 serde_json::from_value(value).map(Self::AdminConsentRequestPolicy)
             }
-            #[cfg(feature = "_admin_microsoft365_apps")]
+            #[cfg(feature = "_admin")]
             "microsoft.graph.adminMicrosoft365Apps" | "graph.adminMicrosoft365Apps" => {
                 serde_json::from_value(value).map(Self::AdminMicrosoft365Apps)
             }
-            #[cfg(feature = "_admin_microsoft365_apps")]
+            #[cfg(feature = "_admin")]
             "microsoft.graph.adminReportSettings" | "graph.adminReportSettings" => {
                 serde_json::from_value(value).map(Self::AdminReportSettings)
             }
-            #[cfg(feature = "_activity_based_timeout_policy")]
+            #[cfg(feature = "_administrative_unit")]
             "microsoft.graph.administrativeUnit" | "graph.administrativeUnit" => {
                 serde_json::from_value(value).map(Self::AdministrativeUnit)
             }
-            #[cfg(feature = "_activity_based_timeout_policy")]
+            #[cfg(feature = "_agent_identity")]
             "microsoft.graph.agentIdentity" | "graph.agentIdentity" => {
                 serde_json::from_value(value).map(Self::AgentIdentity)
             }
-            #[cfg(feature = "_activity_based_timeout_policy")]
+            #[cfg(feature = "_agent_identity_blueprint")]
             "microsoft.graph.agentIdentityBlueprint" | "graph.agentIdentityBlueprint" => {
                 serde_json::from_value(value).map(Self::AgentIdentityBlueprint)
             }
-            #[cfg(feature = "_activity_based_timeout_policy")]
+            #[cfg(feature = "_agent_identity")]
             "microsoft.graph.agentIdentityBlueprintPrincipal"
             | "graph.agentIdentityBlueprintPrincipal" => {
                 serde_json::from_value(value).map(Self::AgentIdentityBlueprintPrincipal)
             }
-            #[cfg(feature = "_activity_based_timeout_policy")]
+            #[cfg(feature = "_directory_objects")]
             "microsoft.graph.agentUser" | "graph.agentUser" => {
                 serde_json::from_value(value).map(Self::AgentUser)
             }
@@ -210,101 +210,101 @@ impl<'de> serde::Deserialize<'de> for AnyEntity {
             "microsoft.graph.agreementAcceptance" | "graph.agreementAcceptance" => {
                 serde_json::from_value(value).map(Self::AgreementAcceptance)
             }
-            #[cfg(feature = "_agreement")]
+            #[cfg(feature = "_agreements")]
             "microsoft.graph.agreementFile" | "graph.agreementFile" => {
                 serde_json::from_value(value).map(Self::AgreementFile)
             }
-            #[cfg(feature = "_agreement")]
+            #[cfg(feature = "_agreements")]
             "microsoft.graph.agreementFileLocalization"
             | "graph.agreementFileLocalization" => {
                 serde_json::from_value(value).map(Self::AgreementFileLocalization)
             }
-            #[cfg(feature = "_agreement")]
+            #[cfg(feature = "_agreement_file_data")]
             "microsoft.graph.agreementFileProperties"
             | "graph.agreementFileProperties" => {
                 serde_json::from_value(value).map(Self::AgreementFileProperties)
             }
-            #[cfg(feature = "_agreement")]
+            #[cfg(feature = "_agreements")]
             "microsoft.graph.agreementFileVersion" | "graph.agreementFileVersion" => {
                 serde_json::from_value(value).map(Self::AgreementFileVersion)
             }
-            #[cfg(feature = "_access_entity_type")]
+            #[cfg(feature = "_copilot")]
             "microsoft.graph.aiInteraction" | "graph.aiInteraction" => {
                 serde_json::from_value(value).map(Self::AiInteraction)
             }
-            #[cfg(feature = "_access_entity_type")]
+            #[cfg(feature = "_copilot")]
             "microsoft.graph.aiInteractionHistory" | "graph.aiInteractionHistory" => {
                 serde_json::from_value(value).map(Self::AiInteractionHistory)
             }
-            #[cfg(feature = "_access_entity_type")]
+            #[cfg(feature = "_copilot")]
             "microsoft.graph.aiOnlineMeeting" | "graph.aiOnlineMeeting" => {
                 serde_json::from_value(value).map(Self::AiOnlineMeeting)
             }
-            #[cfg(feature = "_access_entity_type")]
+            #[cfg(feature = "_copilot")]
             "microsoft.graph.aiUser" | "graph.aiUser" => {
                 serde_json::from_value(value).map(Self::AiUser)
             }
-            #[cfg(feature = "_akamai_attack_group_action_model")]
+            #[cfg(feature = "_identity")]
             "microsoft.graph.akamaiWebApplicationFirewallProvider"
             | "graph.akamaiWebApplicationFirewallProvider" => {
                 serde_json::from_value(value)
                     .map(Self::AkamaiWebApplicationFirewallProvider)
             }
-            #[cfg(feature = "_account_target_content")]
+            #[cfg(feature = "_security")]
             "microsoft.graph.alert" | "graph.alert" => {
                 serde_json::from_value(value).map(Self::Alert)
             }
-            #[cfg(feature = "_allowed_value")]
+            #[cfg(feature = "_directory")]
             "microsoft.graph.allowedValue" | "graph.allowedValue" => {
                 serde_json::from_value(value).map(Self::AllowedValue)
             }
-            #[cfg(feature = "_android_compliance_policy")]
+            #[cfg(feature = "_device_management")]
             "microsoft.graph.androidCompliancePolicy"
             | "graph.androidCompliancePolicy" => {
                 serde_json::from_value(value).map(Self::AndroidCompliancePolicy)
             }
-            #[cfg(feature = "_android_compliance_policy")]
+            #[cfg(feature = "_device_management")]
             "microsoft.graph.androidCustomConfiguration"
             | "graph.androidCustomConfiguration" => {
                 serde_json::from_value(value).map(Self::AndroidCustomConfiguration)
             }
-            #[cfg(feature = "_android_compliance_policy")]
+            #[cfg(feature = "_device_management")]
             "microsoft.graph.androidGeneralDeviceConfiguration"
             | "graph.androidGeneralDeviceConfiguration" => {
                 serde_json::from_value(value)
                     .map(Self::AndroidGeneralDeviceConfiguration)
             }
-            #[cfg(feature = "_android_lob_app")]
+            #[cfg(feature = "_device_app_management")]
             "microsoft.graph.androidLobApp" | "graph.androidLobApp" => {
                 serde_json::from_value(value).map(Self::AndroidLobApp)
             }
-            #[cfg(feature = "_android_managed_app_protection")]
+            #[cfg(feature = "_device_app_management")]
             "microsoft.graph.androidManagedAppProtection"
             | "graph.androidManagedAppProtection" => {
                 serde_json::from_value(value).map(Self::AndroidManagedAppProtection)
             }
-            #[cfg(feature = "_android_lob_app")]
+            #[cfg(feature = "_device_app_management")]
             "microsoft.graph.androidManagedAppRegistration"
             | "graph.androidManagedAppRegistration" => {
                 serde_json::from_value(value).map(Self::AndroidManagedAppRegistration)
             }
-            #[cfg(feature = "_android_lob_app")]
+            #[cfg(feature = "_device_app_management")]
             "microsoft.graph.androidStoreApp" | "graph.androidStoreApp" => {
                 serde_json::from_value(value).map(Self::AndroidStoreApp)
             }
-            #[cfg(feature = "_android_compliance_policy")]
+            #[cfg(feature = "_device_management")]
             "microsoft.graph.androidWorkProfileCompliancePolicy"
             | "graph.androidWorkProfileCompliancePolicy" => {
                 serde_json::from_value(value)
                     .map(Self::AndroidWorkProfileCompliancePolicy)
             }
-            #[cfg(feature = "_android_compliance_policy")]
+            #[cfg(feature = "_device_management")]
             "microsoft.graph.androidWorkProfileCustomConfiguration"
             | "graph.androidWorkProfileCustomConfiguration" => {
                 serde_json::from_value(value)
                     .map(Self::AndroidWorkProfileCustomConfiguration)
             }
-            #[cfg(feature = "_android_compliance_policy")]
+            #[cfg(feature = "_device_management")]
             "microsoft.graph.androidWorkProfileGeneralDeviceConfiguration"
             | "graph.androidWorkProfileGeneralDeviceConfiguration" => {
                 serde_json::from_value(value)
@@ -319,29 +319,29 @@ impl<'de> serde::Deserialize<'de> for AnyEntity {
             "microsoft.graph.appCatalogs" | "graph.appCatalogs" => {
                 serde_json::from_value(value).map(Self::AppCatalogs)
             }
-            #[cfg(feature = "_access_package")]
+            #[cfg(feature = "_identity_governance")]
             "microsoft.graph.appConsentApprovalRoute"
             | "graph.appConsentApprovalRoute" => {
                 serde_json::from_value(value).map(Self::AppConsentApprovalRoute)
             }
-            #[cfg(feature = "_access_package")]
+            #[cfg(feature = "_identity_governance")]
             "microsoft.graph.appConsentRequest" | "graph.appConsentRequest" => {
                 serde_json::from_value(value).map(Self::AppConsentRequest)
             }
-            #[cfg(feature = "_android_compliance_policy")]
+            #[cfg(feature = "_device_management")]
             "microsoft.graph.appLogCollectionRequest"
             | "graph.appLogCollectionRequest" => {
                 serde_json::from_value(value).map(Self::AppLogCollectionRequest)
             }
-            #[cfg(feature = "_activity_based_timeout_policy")]
+            #[cfg(feature = "_app_credential_restriction_type")]
             "microsoft.graph.appManagementPolicy" | "graph.appManagementPolicy" => {
                 serde_json::from_value(value).map(Self::AppManagementPolicy)
             }
-            #[cfg(feature = "_activity_based_timeout_policy")]
+            #[cfg(feature = "_app_role_assignment")]
             "microsoft.graph.appRoleAssignment" | "graph.appRoleAssignment" => {
                 serde_json::from_value(value).map(Self::AppRoleAssignment)
             }
-            #[cfg(feature = "_app_scope")]
+            #[cfg(feature = "_role_management")]
             "microsoft.graph.appScope" | "graph.appScope" => {
                 serde_json::from_value(value).map(Self::AppScope)
             }
@@ -350,32 +350,32 @@ impl<'de> serde::Deserialize<'de> for AnyEntity {
             | "graph.appleManagedIdentityProvider" => {
                 serde_json::from_value(value).map(Self::AppleManagedIdentityProvider)
             }
-            #[cfg(feature = "_android_compliance_policy")]
+            #[cfg(feature = "_device_management")]
             "microsoft.graph.applePushNotificationCertificate"
             | "graph.applePushNotificationCertificate" => {
                 serde_json::from_value(value).map(Self::ApplePushNotificationCertificate)
             }
-            #[cfg(feature = "_activity_based_timeout_policy")]
+            #[cfg(feature = "_agent_identity_blueprint")]
             "microsoft.graph.application" | "graph.application" => {
                 serde_json::from_value(value).map(Self::Application)
             }
-            #[cfg(feature = "_application_data_type")]
+            #[cfg(feature = "_application_templates")]
             "microsoft.graph.applicationTemplate" | "graph.applicationTemplate" => {
                 serde_json::from_value(value).map(Self::ApplicationTemplate)
             }
-            #[cfg(feature = "_access_package")]
+            #[cfg(feature = "_identity_governance")]
             "microsoft.graph.approval" | "graph.approval" => {
                 serde_json::from_value(value).map(Self::Approval)
             }
-            #[cfg(feature = "_access_package")]
+            #[cfg(feature = "_identity_governance")]
             "microsoft.graph.approvalStage" | "graph.approvalStage" => {
                 serde_json::from_value(value).map(Self::ApprovalStage)
             }
-            #[cfg(feature = "_approved_client_app")]
+            #[cfg(feature = "_service_principals")]
             "microsoft.graph.approvedClientApp" | "graph.approvedClientApp" => {
                 serde_json::from_value(value).map(Self::ApprovedClientApp)
             }
-            #[cfg(feature = "_akamai_attack_group_action_model")]
+            #[cfg(feature = "_identity")]
             "microsoft.graph.arkoseFraudProtectionProvider"
             | "graph.arkoseFraudProtectionProvider" => {
                 serde_json::from_value(value).map(Self::ArkoseFraudProtectionProvider)
@@ -388,7 +388,7 @@ impl<'de> serde::Deserialize<'de> for AnyEntity {
             "microsoft.graph.attachmentSession" | "graph.attachmentSession" => {
                 serde_json::from_value(value).map(Self::AttachmentSession)
             }
-            #[cfg(feature = "_activity_metadata")]
+            #[cfg(feature = "_security")]
             "microsoft.graph.attackSimulationOperation"
             | "graph.attackSimulationOperation" => {
                 serde_json::from_value(value).map(Self::AttackSimulationOperation)
@@ -402,15 +402,15 @@ impl<'de> serde::Deserialize<'de> for AnyEntity {
             | "graph.attributeMappingFunctionSchema" => {
                 serde_json::from_value(value).map(Self::AttributeMappingFunctionSchema)
             }
-            #[cfg(feature = "_allowed_value")]
+            #[cfg(feature = "_directory")]
             "microsoft.graph.attributeSet" | "graph.attributeSet" => {
                 serde_json::from_value(value).map(Self::AttributeSet)
             }
-            #[cfg(feature = "_add_large_gallery_view_operation")]
+            #[cfg(feature = "_communications")]
             "microsoft.graph.audioRoutingGroup" | "graph.audioRoutingGroup" => {
                 serde_json::from_value(value).map(Self::AudioRoutingGroup)
             }
-            #[cfg(feature = "_android_compliance_policy")]
+            #[cfg(feature = "_device_management")]
             "microsoft.graph.auditEvent" | "graph.auditEvent" => {
                 serde_json::from_value(value).map(Self::AuditEvent)
             }
@@ -418,23 +418,23 @@ impl<'de> serde::Deserialize<'de> for AnyEntity {
             "microsoft.graph.authentication" | "graph.authentication" => {
                 serde_json::from_value(value).map(Self::Authentication)
             }
-            #[cfg(feature = "_akamai_attack_group_action_model")]
+            #[cfg(feature = "_identity")]
             "microsoft.graph.authenticationContextClassReference"
             | "graph.authenticationContextClassReference" => {
                 serde_json::from_value(value)
                     .map(Self::AuthenticationContextClassReference)
             }
-            #[cfg(feature = "_admin_consent_request_policy")]
+            #[cfg(feature = "_policies")]
             "microsoft.graph.authenticationFlowsPolicy"
             | "graph.authenticationFlowsPolicy" => {
                 serde_json::from_value(value).map(Self::AuthenticationFlowsPolicy)
             }
-            #[cfg(feature = "_akamai_attack_group_action_model")]
+            #[cfg(feature = "_identity")]
             "microsoft.graph.authenticationMethodModeDetail"
             | "graph.authenticationMethodModeDetail" => {
                 serde_json::from_value(value).map(Self::AuthenticationMethodModeDetail)
             }
-            #[cfg(feature = "_advanced_config_state")]
+            #[cfg(feature = "_authentication_method_configurations")]
             "microsoft.graph.authenticationMethodTarget"
             | "graph.authenticationMethodTarget" => {
                 serde_json::from_value(value).map(Self::AuthenticationMethodTarget)
@@ -444,7 +444,7 @@ impl<'de> serde::Deserialize<'de> for AnyEntity {
             | "graph.authenticationMethodsPolicy" => {
                 serde_json::from_value(value).map(Self::AuthenticationMethodsPolicy)
             }
-            #[cfg(feature = "_authentication_methods_root")]
+            #[cfg(feature = "_reports")]
             "microsoft.graph.authenticationMethodsRoot"
             | "graph.authenticationMethodsRoot" => {
                 serde_json::from_value(value).map(Self::AuthenticationMethodsRoot)
@@ -454,7 +454,7 @@ impl<'de> serde::Deserialize<'de> for AnyEntity {
             | "graph.authenticationStrengthPolicy" => {
                 serde_json::from_value(value).map(Self::AuthenticationStrengthPolicy)
             }
-            #[cfg(feature = "_akamai_attack_group_action_model")]
+            #[cfg(feature = "_identity")]
             "microsoft.graph.authenticationStrengthRoot"
             | "graph.authenticationStrengthRoot" => {
                 serde_json::from_value(value).map(Self::AuthenticationStrengthRoot)
@@ -463,11 +463,11 @@ impl<'de> serde::Deserialize<'de> for AnyEntity {
             "microsoft.graph.authoredNote" | "graph.authoredNote" => {
                 serde_json::from_value(value).map(Self::AuthoredNote)
             }
-            #[cfg(feature = "_activity_based_timeout_policy")]
+            #[cfg(feature = "_policies")]
             "microsoft.graph.authorizationPolicy" | "graph.authorizationPolicy" => {
                 serde_json::from_value(value).map(Self::AuthorizationPolicy)
             }
-            #[cfg(feature = "_access_package")]
+            #[cfg(feature = "_identity_governance")]
             "microsoft.graph.availableAccessPackage" | "graph.availableAccessPackage" => {
                 serde_json::from_value(value).map(Self::AvailableAccessPackage)
             }
@@ -477,71 +477,71 @@ impl<'de> serde::Deserialize<'de> for AnyEntity {
                 serde_json::from_value(value)
                     .map(Self::AzureCommunicationServicesUserConversationMember)
             }
-            #[cfg(feature = "_akamai_attack_group_action_model")]
+            #[cfg(feature = "_identity")]
             "microsoft.graph.b2xIdentityUserFlow" | "graph.b2xIdentityUserFlow" => {
                 serde_json::from_value(value).map(Self::B2xIdentityUserFlow)
             }
-            #[cfg(feature = "_answer_input_type")]
+            #[cfg(feature = "_solutions")]
             "microsoft.graph.backupRestoreRoot" | "graph.backupRestoreRoot" => {
                 serde_json::from_value(value).map(Self::BackupRestoreRoot)
             }
-            #[cfg(feature = "_base_site_page")]
+            #[cfg(feature = "_sites")]
             "microsoft.graph.baseSitePage" | "graph.baseSitePage" => {
                 serde_json::from_value(value).map(Self::BaseSitePage)
             }
-            #[cfg(feature = "_bitlocker")]
+            #[cfg(feature = "_information_protection")]
             "microsoft.graph.bitlocker" | "graph.bitlocker" => {
                 serde_json::from_value(value).map(Self::Bitlocker)
             }
-            #[cfg(feature = "_bitlocker")]
+            #[cfg(feature = "_information_protection")]
             "microsoft.graph.bitlockerRecoveryKey" | "graph.bitlockerRecoveryKey" => {
                 serde_json::from_value(value).map(Self::BitlockerRecoveryKey)
             }
-            #[cfg(feature = "_answer_input_type")]
+            #[cfg(feature = "_solutions")]
             "microsoft.graph.bookingAppointment" | "graph.bookingAppointment" => {
                 serde_json::from_value(value).map(Self::BookingAppointment)
             }
-            #[cfg(feature = "_answer_input_type")]
+            #[cfg(feature = "_solutions")]
             "microsoft.graph.bookingBusiness" | "graph.bookingBusiness" => {
                 serde_json::from_value(value).map(Self::BookingBusiness)
             }
-            #[cfg(feature = "_answer_input_type")]
+            #[cfg(feature = "_solutions")]
             "microsoft.graph.bookingCurrency" | "graph.bookingCurrency" => {
                 serde_json::from_value(value).map(Self::BookingCurrency)
             }
-            #[cfg(feature = "_answer_input_type")]
+            #[cfg(feature = "_solutions")]
             "microsoft.graph.bookingCustomQuestion" | "graph.bookingCustomQuestion" => {
                 serde_json::from_value(value).map(Self::BookingCustomQuestion)
             }
-            #[cfg(feature = "_answer_input_type")]
+            #[cfg(feature = "_solutions")]
             "microsoft.graph.bookingCustomer" | "graph.bookingCustomer" => {
                 serde_json::from_value(value).map(Self::BookingCustomer)
             }
-            #[cfg(feature = "_answer_input_type")]
+            #[cfg(feature = "_solutions")]
             "microsoft.graph.bookingService" | "graph.bookingService" => {
                 serde_json::from_value(value).map(Self::BookingService)
             }
-            #[cfg(feature = "_answer_input_type")]
+            #[cfg(feature = "_solutions")]
             "microsoft.graph.bookingStaffMember" | "graph.bookingStaffMember" => {
                 serde_json::from_value(value).map(Self::BookingStaffMember)
             }
-            #[cfg(feature = "_admin_microsoft365_apps")]
+            #[cfg(feature = "_admin")]
             "microsoft.graph.browserSharedCookie" | "graph.browserSharedCookie" => {
                 serde_json::from_value(value).map(Self::BrowserSharedCookie)
             }
-            #[cfg(feature = "_admin_microsoft365_apps")]
+            #[cfg(feature = "_admin")]
             "microsoft.graph.browserSite" | "graph.browserSite" => {
                 serde_json::from_value(value).map(Self::BrowserSite)
             }
-            #[cfg(feature = "_admin_microsoft365_apps")]
+            #[cfg(feature = "_admin")]
             "microsoft.graph.browserSiteList" | "graph.browserSiteList" => {
                 serde_json::from_value(value).map(Self::BrowserSiteList)
             }
-            #[cfg(feature = "_assigned_place_mode")]
+            #[cfg(feature = "_places")]
             "microsoft.graph.building" | "graph.building" => {
                 serde_json::from_value(value).map(Self::Building)
             }
-            #[cfg(feature = "_assigned_place_mode")]
+            #[cfg(feature = "_places")]
             "microsoft.graph.buildingMap" | "graph.buildingMap" => {
                 serde_json::from_value(value).map(Self::BuildingMap)
             }
@@ -550,11 +550,11 @@ impl<'de> serde::Deserialize<'de> for AnyEntity {
             | "graph.builtInIdentityProvider" => {
                 serde_json::from_value(value).map(Self::BuiltInIdentityProvider)
             }
-            #[cfg(feature = "_attribute_definition")]
+            #[cfg(feature = "_bulk_operation")]
             "microsoft.graph.bulkUpload" | "graph.bulkUpload" => {
                 serde_json::from_value(value).map(Self::BulkUpload)
             }
-            #[cfg(feature = "_akamai_attack_group_action_model")]
+            #[cfg(feature = "_identity")]
             "microsoft.graph.caPoliciesDeletableRoot"
             | "graph.caPoliciesDeletableRoot" => {
                 serde_json::from_value(value).map(Self::CaPoliciesDeletableRoot)
@@ -575,15 +575,15 @@ impl<'de> serde::Deserialize<'de> for AnyEntity {
             "microsoft.graph.calendarSharingMessage" | "graph.calendarSharingMessage" => {
                 serde_json::from_value(value).map(Self::CalendarSharingMessage)
             }
-            #[cfg(feature = "_add_large_gallery_view_operation")]
+            #[cfg(feature = "_communications")]
             "microsoft.graph.call" | "graph.call" => {
                 serde_json::from_value(value).map(Self::Call)
             }
-            #[cfg(feature = "_access_entity_type")]
+            #[cfg(feature = "_copilot")]
             "microsoft.graph.callAiInsight" | "graph.callAiInsight" => {
                 serde_json::from_value(value).map(Self::CallAiInsight)
             }
-            #[cfg(feature = "_me")]
+            #[cfg(feature = "_activities_container")]
             "microsoft.graph.callEvent" | "graph.callEvent" => {
                 serde_json::from_value(value).map(Self::CallEvent)
             }
@@ -591,26 +591,26 @@ impl<'de> serde::Deserialize<'de> for AnyEntity {
             "microsoft.graph.callRecording" | "graph.callRecording" => {
                 serde_json::from_value(value).map(Self::CallRecording)
             }
-            #[cfg(feature = "_add_large_gallery_view_operation")]
+            #[cfg(feature = "_communications")]
             "microsoft.graph.callRecords.callRecord" => {
                 serde_json::from_value(value)
                     .map(Self::MicrosoftGraphCallRecordsCallRecord)
             }
-            #[cfg(feature = "_add_large_gallery_view_operation")]
+            #[cfg(feature = "_communications")]
             "microsoft.graph.callRecords.organizer" => {
                 serde_json::from_value(value)
                     .map(Self::MicrosoftGraphCallRecordsOrganizer)
             }
-            #[cfg(feature = "_add_large_gallery_view_operation")]
+            #[cfg(feature = "_communications")]
             "microsoft.graph.callRecords.participant" => {
                 serde_json::from_value(value)
                     .map(Self::MicrosoftGraphCallRecordsParticipant)
             }
-            #[cfg(feature = "_add_large_gallery_view_operation")]
+            #[cfg(feature = "_communications")]
             "microsoft.graph.callRecords.segment" => {
                 serde_json::from_value(value).map(Self::MicrosoftGraphCallRecordsSegment)
             }
-            #[cfg(feature = "_add_large_gallery_view_operation")]
+            #[cfg(feature = "_communications")]
             "microsoft.graph.callRecords.session" => {
                 serde_json::from_value(value).map(Self::MicrosoftGraphCallRecordsSession)
             }
@@ -618,16 +618,16 @@ impl<'de> serde::Deserialize<'de> for AnyEntity {
             "microsoft.graph.callTranscript" | "graph.callTranscript" => {
                 serde_json::from_value(value).map(Self::CallTranscript)
             }
-            #[cfg(feature = "_add_large_gallery_view_operation")]
+            #[cfg(feature = "_communications")]
             "microsoft.graph.cancelMediaProcessingOperation"
             | "graph.cancelMediaProcessingOperation" => {
                 serde_json::from_value(value).map(Self::CancelMediaProcessingOperation)
             }
-            #[cfg(feature = "_base_site_page")]
+            #[cfg(feature = "_sites")]
             "microsoft.graph.canvasLayout" | "graph.canvasLayout" => {
                 serde_json::from_value(value).map(Self::CanvasLayout)
             }
-            #[cfg(feature = "_activity_based_timeout_policy")]
+            #[cfg(feature = "_directory")]
             "microsoft.graph.certificateAuthorityDetail"
             | "graph.certificateAuthorityDetail" => {
                 serde_json::from_value(value).map(Self::CertificateAuthorityDetail)
@@ -638,12 +638,12 @@ impl<'de> serde::Deserialize<'de> for AnyEntity {
                 serde_json::from_value(value)
                     .map(Self::CertificateBasedAuthConfiguration)
             }
-            #[cfg(feature = "_activity_based_timeout_policy")]
+            #[cfg(feature = "_directory")]
             "microsoft.graph.certificateBasedAuthPki"
             | "graph.certificateBasedAuthPki" => {
                 serde_json::from_value(value).map(Self::CertificateBasedAuthPki)
             }
-            #[cfg(feature = "_change_tracked_entity")]
+            #[cfg(feature = "_channel")]
             "microsoft.graph.channel" | "graph.channel" => {
                 serde_json::from_value(value).map(Self::Channel)
             }
@@ -651,7 +651,7 @@ impl<'de> serde::Deserialize<'de> for AnyEntity {
             "microsoft.graph.chat" | "graph.chat" => {
                 serde_json::from_value(value).map(Self::Chat)
             }
-            #[cfg(feature = "_aad_user_conversation_member")]
+            #[cfg(feature = "_call_ended_event_message_detail")]
             "microsoft.graph.chatMessage" | "graph.chatMessage" => {
                 serde_json::from_value(value).map(Self::ChatMessage)
             }
@@ -660,7 +660,7 @@ impl<'de> serde::Deserialize<'de> for AnyEntity {
             | "graph.chatMessageHostedContent" => {
                 serde_json::from_value(value).map(Self::ChatMessageHostedContent)
             }
-            #[cfg(feature = "_chat")]
+            #[cfg(feature = "_chats")]
             "microsoft.graph.chatMessageInfo" | "graph.chatMessageInfo" => {
                 serde_json::from_value(value).map(Self::ChatMessageInfo)
             }
@@ -668,7 +668,7 @@ impl<'de> serde::Deserialize<'de> for AnyEntity {
             "microsoft.graph.checklistItem" | "graph.checklistItem" => {
                 serde_json::from_value(value).map(Self::ChecklistItem)
             }
-            #[cfg(feature = "_activity_based_timeout_policy")]
+            #[cfg(feature = "_claims_mapping_policy")]
             "microsoft.graph.claimsMappingPolicy" | "graph.claimsMappingPolicy" => {
                 serde_json::from_value(value).map(Self::ClaimsMappingPolicy)
             }
@@ -680,7 +680,7 @@ impl<'de> serde::Deserialize<'de> for AnyEntity {
             "microsoft.graph.cloudClipboardRoot" | "graph.cloudClipboardRoot" => {
                 serde_json::from_value(value).map(Self::CloudClipboardRoot)
             }
-            #[cfg(feature = "_akamai_attack_group_action_model")]
+            #[cfg(feature = "_identity")]
             "microsoft.graph.cloudFlareWebApplicationFirewallProvider"
             | "graph.cloudFlareWebApplicationFirewallProvider" => {
                 serde_json::from_value(value)
@@ -690,117 +690,117 @@ impl<'de> serde::Deserialize<'de> for AnyEntity {
             "microsoft.graph.cloudPC" | "graph.cloudPC" => {
                 serde_json::from_value(value).map(Self::CloudPc)
             }
-            #[cfg(feature = "_android_compliance_policy")]
+            #[cfg(feature = "_device_management")]
             "microsoft.graph.cloudPcAuditEvent" | "graph.cloudPcAuditEvent" => {
                 serde_json::from_value(value).map(Self::CloudPcAuditEvent)
             }
-            #[cfg(feature = "_android_compliance_policy")]
+            #[cfg(feature = "_device_management")]
             "microsoft.graph.cloudPcDeviceImage" | "graph.cloudPcDeviceImage" => {
                 serde_json::from_value(value).map(Self::CloudPcDeviceImage)
             }
-            #[cfg(feature = "_android_compliance_policy")]
+            #[cfg(feature = "_device_management")]
             "microsoft.graph.cloudPcGalleryImage" | "graph.cloudPcGalleryImage" => {
                 serde_json::from_value(value).map(Self::CloudPcGalleryImage)
             }
-            #[cfg(feature = "_android_compliance_policy")]
+            #[cfg(feature = "_device_management")]
             "microsoft.graph.cloudPcOnPremisesConnection"
             | "graph.cloudPcOnPremisesConnection" => {
                 serde_json::from_value(value).map(Self::CloudPcOnPremisesConnection)
             }
-            #[cfg(feature = "_android_compliance_policy")]
+            #[cfg(feature = "_device_management")]
             "microsoft.graph.cloudPcProvisioningPolicy"
             | "graph.cloudPcProvisioningPolicy" => {
                 serde_json::from_value(value).map(Self::CloudPcProvisioningPolicy)
             }
-            #[cfg(feature = "_android_compliance_policy")]
+            #[cfg(feature = "_device_management")]
             "microsoft.graph.cloudPcProvisioningPolicyAssignment"
             | "graph.cloudPcProvisioningPolicyAssignment" => {
                 serde_json::from_value(value)
                     .map(Self::CloudPcProvisioningPolicyAssignment)
             }
-            #[cfg(feature = "_android_compliance_policy")]
+            #[cfg(feature = "_device_management")]
             "microsoft.graph.cloudPcReport" | "graph.cloudPcReport" => {
                 serde_json::from_value(value).map(Self::CloudPcReport)
             }
-            #[cfg(feature = "_android_compliance_policy")]
+            #[cfg(feature = "_device_management")]
             "microsoft.graph.cloudPcServicePlan" | "graph.cloudPcServicePlan" => {
                 serde_json::from_value(value).map(Self::CloudPcServicePlan)
             }
-            #[cfg(feature = "_android_compliance_policy")]
+            #[cfg(feature = "_device_management")]
             "microsoft.graph.cloudPcUserSetting" | "graph.cloudPcUserSetting" => {
                 serde_json::from_value(value).map(Self::CloudPcUserSetting)
             }
-            #[cfg(feature = "_android_compliance_policy")]
+            #[cfg(feature = "_device_management")]
             "microsoft.graph.cloudPcUserSettingAssignment"
             | "graph.cloudPcUserSettingAssignment" => {
                 serde_json::from_value(value).map(Self::CloudPcUserSettingAssignment)
             }
-            #[cfg(feature = "_base_item")]
+            #[cfg(feature = "_boolean_column")]
             "microsoft.graph.columnDefinition" | "graph.columnDefinition" => {
                 serde_json::from_value(value).map(Self::ColumnDefinition)
             }
-            #[cfg(feature = "_base_item_version")]
+            #[cfg(feature = "_column_link")]
             "microsoft.graph.columnLink" | "graph.columnLink" => {
                 serde_json::from_value(value).map(Self::ColumnLink)
             }
-            #[cfg(feature = "_add_large_gallery_view_operation")]
+            #[cfg(feature = "_communications")]
             "microsoft.graph.commsOperation" | "graph.commsOperation" => {
                 serde_json::from_value(value).map(Self::CommsOperation)
             }
-            #[cfg(feature = "_assignment_type")]
+            #[cfg(feature = "_employee_experience")]
             "microsoft.graph.community" | "graph.community" => {
                 serde_json::from_value(value).map(Self::Community)
             }
-            #[cfg(feature = "_allowed_value")]
+            #[cfg(feature = "_directory")]
             "microsoft.graph.companySubscription" | "graph.companySubscription" => {
                 serde_json::from_value(value).map(Self::CompanySubscription)
             }
-            #[cfg(feature = "_android_compliance_policy")]
+            #[cfg(feature = "_device_management")]
             "microsoft.graph.complianceManagementPartner"
             | "graph.complianceManagementPartner" => {
                 serde_json::from_value(value).map(Self::ComplianceManagementPartner)
             }
-            #[cfg(feature = "_akamai_attack_group_action_model")]
+            #[cfg(feature = "_identity")]
             "microsoft.graph.conditionalAccessRoot" | "graph.conditionalAccessRoot" => {
                 serde_json::from_value(value).map(Self::ConditionalAccessRoot)
             }
-            #[cfg(feature = "_akamai_attack_group_action_model")]
+            #[cfg(feature = "_identity")]
             "microsoft.graph.conditionalAccessTemplate"
             | "graph.conditionalAccessTemplate" => {
                 serde_json::from_value(value).map(Self::ConditionalAccessTemplate)
             }
-            #[cfg(feature = "_admin_microsoft365_apps")]
+            #[cfg(feature = "_admin")]
             "microsoft.graph.configurationBaseline" | "graph.configurationBaseline" => {
                 serde_json::from_value(value).map(Self::ConfigurationBaseline)
             }
-            #[cfg(feature = "_admin_microsoft365_apps")]
+            #[cfg(feature = "_admin")]
             "microsoft.graph.configurationDrift" | "graph.configurationDrift" => {
                 serde_json::from_value(value).map(Self::ConfigurationDrift)
             }
-            #[cfg(feature = "_admin_microsoft365_apps")]
+            #[cfg(feature = "_admin")]
             "microsoft.graph.configurationManagement"
             | "graph.configurationManagement" => {
                 serde_json::from_value(value).map(Self::ConfigurationManagement)
             }
-            #[cfg(feature = "_admin_microsoft365_apps")]
+            #[cfg(feature = "_admin")]
             "microsoft.graph.configurationMonitor" | "graph.configurationMonitor" => {
                 serde_json::from_value(value).map(Self::ConfigurationMonitor)
             }
-            #[cfg(feature = "_admin_microsoft365_apps")]
+            #[cfg(feature = "_admin")]
             "microsoft.graph.configurationMonitoringResult"
             | "graph.configurationMonitoringResult" => {
                 serde_json::from_value(value).map(Self::ConfigurationMonitoringResult)
             }
-            #[cfg(feature = "_admin_microsoft365_apps")]
+            #[cfg(feature = "_admin")]
             "microsoft.graph.configurationSnapshotJob"
             | "graph.configurationSnapshotJob" => {
                 serde_json::from_value(value).map(Self::ConfigurationSnapshotJob)
             }
-            #[cfg(feature = "_access_package")]
+            #[cfg(feature = "_identity_governance")]
             "microsoft.graph.connectedOrganization" | "graph.connectedOrganization" => {
                 serde_json::from_value(value).map(Self::ConnectedOrganization)
             }
-            #[cfg(feature = "_attachment")]
+            #[cfg(feature = "_activities_container")]
             "microsoft.graph.contact" | "graph.contact" => {
                 serde_json::from_value(value).map(Self::Contact)
             }
@@ -812,191 +812,191 @@ impl<'de> serde::Deserialize<'de> for AnyEntity {
             "microsoft.graph.contentActivity" | "graph.contentActivity" => {
                 serde_json::from_value(value).map(Self::ContentActivity)
             }
-            #[cfg(feature = "_add_large_gallery_view_operation")]
+            #[cfg(feature = "_communications")]
             "microsoft.graph.contentSharingSession" | "graph.contentSharingSession" => {
                 serde_json::from_value(value).map(Self::ContentSharingSession)
             }
-            #[cfg(feature = "_base_item_version")]
+            #[cfg(feature = "_column_link")]
             "microsoft.graph.contentType" | "graph.contentType" => {
                 serde_json::from_value(value).map(Self::ContentType)
             }
-            #[cfg(feature = "_activity_based_timeout_policy")]
+            #[cfg(feature = "_contracts")]
             "microsoft.graph.contract" | "graph.contract" => {
                 serde_json::from_value(value).map(Self::Contract)
             }
-            #[cfg(feature = "_conversation")]
+            #[cfg(feature = "_groups")]
             "microsoft.graph.conversation" | "graph.conversation" => {
                 serde_json::from_value(value).map(Self::Conversation)
             }
-            #[cfg(feature = "_conversation")]
+            #[cfg(feature = "_groups")]
             "microsoft.graph.conversationThread" | "graph.conversationThread" => {
                 serde_json::from_value(value).map(Self::ConversationThread)
             }
-            #[cfg(feature = "_access_entity_type")]
+            #[cfg(feature = "_copilot")]
             "microsoft.graph.copilotAdmin" | "graph.copilotAdmin" => {
                 serde_json::from_value(value).map(Self::CopilotAdmin)
             }
-            #[cfg(feature = "_access_entity_type")]
+            #[cfg(feature = "_copilot")]
             "microsoft.graph.copilotAdminCatalog" | "graph.copilotAdminCatalog" => {
                 serde_json::from_value(value).map(Self::CopilotAdminCatalog)
             }
-            #[cfg(feature = "_access_entity_type")]
+            #[cfg(feature = "_copilot")]
             "microsoft.graph.copilotAdminLimitedMode"
             | "graph.copilotAdminLimitedMode" => {
                 serde_json::from_value(value).map(Self::CopilotAdminLimitedMode)
             }
-            #[cfg(feature = "_access_entity_type")]
+            #[cfg(feature = "_copilot")]
             "microsoft.graph.copilotAdminSetting" | "graph.copilotAdminSetting" => {
                 serde_json::from_value(value).map(Self::CopilotAdminSetting)
             }
-            #[cfg(feature = "_access_entity_type")]
+            #[cfg(feature = "_copilot_package")]
             "microsoft.graph.copilotPackage" | "graph.copilotPackage" => {
                 serde_json::from_value(value).map(Self::CopilotPackage)
             }
-            #[cfg(feature = "_access_entity_type")]
+            #[cfg(feature = "_copilot")]
             "microsoft.graph.copilotPackageDetail" | "graph.copilotPackageDetail" => {
                 serde_json::from_value(value).map(Self::CopilotPackageDetail)
             }
-            #[cfg(feature = "_access_entity_type")]
+            #[cfg(feature = "_copilot")]
             "microsoft.graph.copilotReportRoot" | "graph.copilotReportRoot" => {
                 serde_json::from_value(value).map(Self::CopilotReportRoot)
             }
-            #[cfg(feature = "_activity_based_timeout_policy")]
+            #[cfg(feature = "_cross_tenant_access_policy")]
             "microsoft.graph.crossTenantAccessPolicy"
             | "graph.crossTenantAccessPolicy" => {
                 serde_json::from_value(value).map(Self::CrossTenantAccessPolicy)
             }
-            #[cfg(feature = "_b2b_identity_providers_type")]
+            #[cfg(feature = "_policies")]
             "microsoft.graph.crossTenantAccessPolicyConfigurationDefault"
             | "graph.crossTenantAccessPolicyConfigurationDefault" => {
                 serde_json::from_value(value)
                     .map(Self::CrossTenantAccessPolicyConfigurationDefault)
             }
-            #[cfg(feature = "_access_package")]
+            #[cfg(feature = "_identity_governance")]
             "microsoft.graph.customDataProvidedResource"
             | "graph.customDataProvidedResource" => {
                 serde_json::from_value(value).map(Self::CustomDataProvidedResource)
             }
-            #[cfg(feature = "_access_package")]
+            #[cfg(feature = "_identity_governance")]
             "microsoft.graph.customDataProvidedResourceAccessReviewUploadSession"
             | "graph.customDataProvidedResourceAccessReviewUploadSession" => {
                 serde_json::from_value(value)
                     .map(Self::CustomDataProvidedResourceAccessReviewUploadSession)
             }
-            #[cfg(feature = "_access_package")]
+            #[cfg(feature = "_identity_governance")]
             "microsoft.graph.customDataProvidedResourceFile"
             | "graph.customDataProvidedResourceFile" => {
                 serde_json::from_value(value).map(Self::CustomDataProvidedResourceFile)
             }
-            #[cfg(feature = "_access_package")]
+            #[cfg(feature = "_identity_governance")]
             "microsoft.graph.customExtensionStageSetting"
             | "graph.customExtensionStageSetting" => {
                 serde_json::from_value(value).map(Self::CustomExtensionStageSetting)
             }
-            #[cfg(feature = "_allowed_value")]
+            #[cfg(feature = "_directory")]
             "microsoft.graph.customSecurityAttributeDefinition"
             | "graph.customSecurityAttributeDefinition" => {
                 serde_json::from_value(value)
                     .map(Self::CustomSecurityAttributeDefinition)
             }
-            #[cfg(feature = "_data_policy_operation")]
+            #[cfg(feature = "_data_policy_operations")]
             "microsoft.graph.dataPolicyOperation" | "graph.dataPolicyOperation" => {
                 serde_json::from_value(value).map(Self::DataPolicyOperation)
             }
-            #[cfg(feature = "_clonable_team_parts")]
+            #[cfg(feature = "_teams")]
             "microsoft.graph.dayNote" | "graph.dayNote" => {
                 serde_json::from_value(value).map(Self::DayNote)
             }
-            #[cfg(feature = "_android_managed_app_protection")]
+            #[cfg(feature = "_device_app_management")]
             "microsoft.graph.defaultManagedAppProtection"
             | "graph.defaultManagedAppProtection" => {
                 serde_json::from_value(value).map(Self::DefaultManagedAppProtection)
             }
-            #[cfg(feature = "_delegated_admin_access_assignment")]
+            #[cfg(feature = "_tenant_relationships")]
             "microsoft.graph.delegatedAdminAccessAssignment"
             | "graph.delegatedAdminAccessAssignment" => {
                 serde_json::from_value(value).map(Self::DelegatedAdminAccessAssignment)
             }
-            #[cfg(feature = "_delegated_admin_access_assignment")]
+            #[cfg(feature = "_tenant_relationships")]
             "microsoft.graph.delegatedAdminCustomer" | "graph.delegatedAdminCustomer" => {
                 serde_json::from_value(value).map(Self::DelegatedAdminCustomer)
             }
-            #[cfg(feature = "_delegated_admin_access_assignment")]
+            #[cfg(feature = "_tenant_relationships")]
             "microsoft.graph.delegatedAdminRelationship"
             | "graph.delegatedAdminRelationship" => {
                 serde_json::from_value(value).map(Self::DelegatedAdminRelationship)
             }
-            #[cfg(feature = "_delegated_admin_access_assignment")]
+            #[cfg(feature = "_tenant_relationships")]
             "microsoft.graph.delegatedAdminRelationshipOperation"
             | "graph.delegatedAdminRelationshipOperation" => {
                 serde_json::from_value(value)
                     .map(Self::DelegatedAdminRelationshipOperation)
             }
-            #[cfg(feature = "_delegated_admin_access_assignment")]
+            #[cfg(feature = "_tenant_relationships")]
             "microsoft.graph.delegatedAdminRelationshipRequest"
             | "graph.delegatedAdminRelationshipRequest" => {
                 serde_json::from_value(value)
                     .map(Self::DelegatedAdminRelationshipRequest)
             }
-            #[cfg(feature = "_delegated_admin_access_assignment")]
+            #[cfg(feature = "_tenant_relationships")]
             "microsoft.graph.delegatedAdminServiceManagementDetail"
             | "graph.delegatedAdminServiceManagementDetail" => {
                 serde_json::from_value(value)
                     .map(Self::DelegatedAdminServiceManagementDetail)
             }
-            #[cfg(feature = "_b2b_identity_providers_type")]
+            #[cfg(feature = "_policies")]
             "microsoft.graph.delegatedAdminServiceProviderConstraints"
             | "graph.delegatedAdminServiceProviderConstraints" => {
                 serde_json::from_value(value)
                     .map(Self::DelegatedAdminServiceProviderConstraints)
             }
-            #[cfg(feature = "_approved_client_app")]
+            #[cfg(feature = "_service_principals")]
             "microsoft.graph.delegatedPermissionClassification"
             | "graph.delegatedPermissionClassification" => {
                 serde_json::from_value(value)
                     .map(Self::DelegatedPermissionClassification)
             }
-            #[cfg(feature = "_deleted_chat")]
+            #[cfg(feature = "_teamwork")]
             "microsoft.graph.deletedChat" | "graph.deletedChat" => {
                 serde_json::from_value(value).map(Self::DeletedChat)
             }
-            #[cfg(feature = "_access_package")]
+            #[cfg(feature = "_identity_governance")]
             "microsoft.graph.deletedItemContainer" | "graph.deletedItemContainer" => {
                 serde_json::from_value(value).map(Self::DeletedItemContainer)
             }
-            #[cfg(feature = "_deleted_chat")]
+            #[cfg(feature = "_teamwork")]
             "microsoft.graph.deletedTeam" | "graph.deletedTeam" => {
                 serde_json::from_value(value).map(Self::DeletedTeam)
             }
-            #[cfg(feature = "_me")]
+            #[cfg(feature = "_activities_container")]
             "microsoft.graph.deltaParticipants" | "graph.deltaParticipants" => {
                 serde_json::from_value(value).map(Self::DeltaParticipants)
             }
-            #[cfg(feature = "_assigned_place_mode")]
+            #[cfg(feature = "_places")]
             "microsoft.graph.desk" | "graph.desk" => {
                 serde_json::from_value(value).map(Self::Desk)
             }
-            #[cfg(feature = "_android_compliance_policy")]
+            #[cfg(feature = "_device_management")]
             "microsoft.graph.detectedApp" | "graph.detectedApp" => {
                 serde_json::from_value(value).map(Self::DetectedApp)
             }
-            #[cfg(feature = "_activity_based_timeout_policy")]
+            #[cfg(feature = "_alternative_security_id")]
             "microsoft.graph.device" | "graph.device" => {
                 serde_json::from_value(value).map(Self::Device)
             }
-            #[cfg(feature = "_android_compliance_policy")]
+            #[cfg(feature = "_device_management")]
             "microsoft.graph.deviceAndAppManagementRoleAssignment"
             | "graph.deviceAndAppManagementRoleAssignment" => {
                 serde_json::from_value(value)
                     .map(Self::DeviceAndAppManagementRoleAssignment)
             }
-            #[cfg(feature = "_android_compliance_policy")]
+            #[cfg(feature = "_device_management")]
             "microsoft.graph.deviceAndAppManagementRoleDefinition"
             | "graph.deviceAndAppManagementRoleDefinition" => {
                 serde_json::from_value(value)
                     .map(Self::DeviceAndAppManagementRoleDefinition)
             }
-            #[cfg(feature = "_android_lob_app")]
+            #[cfg(feature = "_device_app_management")]
             "microsoft.graph.deviceAppManagement" | "graph.deviceAppManagement" => {
                 serde_json::from_value(value).map(Self::DeviceAppManagement)
             }
@@ -1004,33 +1004,33 @@ impl<'de> serde::Deserialize<'de> for AnyEntity {
             "microsoft.graph.deviceCategory" | "graph.deviceCategory" => {
                 serde_json::from_value(value).map(Self::DeviceCategory)
             }
-            #[cfg(feature = "_android_compliance_policy")]
+            #[cfg(feature = "_device_management")]
             "microsoft.graph.deviceComplianceActionItem"
             | "graph.deviceComplianceActionItem" => {
                 serde_json::from_value(value).map(Self::DeviceComplianceActionItem)
             }
-            #[cfg(feature = "_android_compliance_policy")]
+            #[cfg(feature = "_device_management")]
             "microsoft.graph.deviceComplianceDeviceOverview"
             | "graph.deviceComplianceDeviceOverview" => {
                 serde_json::from_value(value).map(Self::DeviceComplianceDeviceOverview)
             }
-            #[cfg(feature = "_android_compliance_policy")]
+            #[cfg(feature = "_device_management")]
             "microsoft.graph.deviceComplianceDeviceStatus"
             | "graph.deviceComplianceDeviceStatus" => {
                 serde_json::from_value(value).map(Self::DeviceComplianceDeviceStatus)
             }
-            #[cfg(feature = "_android_compliance_policy")]
+            #[cfg(feature = "_device_management")]
             "microsoft.graph.deviceCompliancePolicyAssignment"
             | "graph.deviceCompliancePolicyAssignment" => {
                 serde_json::from_value(value).map(Self::DeviceCompliancePolicyAssignment)
             }
-            #[cfg(feature = "_android_compliance_policy")]
+            #[cfg(feature = "_device_management")]
             "microsoft.graph.deviceCompliancePolicyDeviceStateSummary"
             | "graph.deviceCompliancePolicyDeviceStateSummary" => {
                 serde_json::from_value(value)
                     .map(Self::DeviceCompliancePolicyDeviceStateSummary)
             }
-            #[cfg(feature = "_android_compliance_policy")]
+            #[cfg(feature = "_device_management")]
             "microsoft.graph.deviceCompliancePolicySettingStateSummary"
             | "graph.deviceCompliancePolicySettingStateSummary" => {
                 serde_json::from_value(value)
@@ -1041,45 +1041,45 @@ impl<'de> serde::Deserialize<'de> for AnyEntity {
             | "graph.deviceCompliancePolicyState" => {
                 serde_json::from_value(value).map(Self::DeviceCompliancePolicyState)
             }
-            #[cfg(feature = "_android_compliance_policy")]
+            #[cfg(feature = "_device_management")]
             "microsoft.graph.deviceComplianceScheduledActionForRule"
             | "graph.deviceComplianceScheduledActionForRule" => {
                 serde_json::from_value(value)
                     .map(Self::DeviceComplianceScheduledActionForRule)
             }
-            #[cfg(feature = "_android_compliance_policy")]
+            #[cfg(feature = "_device_management")]
             "microsoft.graph.deviceComplianceSettingState"
             | "graph.deviceComplianceSettingState" => {
                 serde_json::from_value(value).map(Self::DeviceComplianceSettingState)
             }
-            #[cfg(feature = "_android_compliance_policy")]
+            #[cfg(feature = "_device_management")]
             "microsoft.graph.deviceComplianceUserOverview"
             | "graph.deviceComplianceUserOverview" => {
                 serde_json::from_value(value).map(Self::DeviceComplianceUserOverview)
             }
-            #[cfg(feature = "_android_compliance_policy")]
+            #[cfg(feature = "_device_management")]
             "microsoft.graph.deviceComplianceUserStatus"
             | "graph.deviceComplianceUserStatus" => {
                 serde_json::from_value(value).map(Self::DeviceComplianceUserStatus)
             }
-            #[cfg(feature = "_android_compliance_policy")]
+            #[cfg(feature = "_device_management")]
             "microsoft.graph.deviceConfigurationAssignment"
             | "graph.deviceConfigurationAssignment" => {
                 serde_json::from_value(value).map(Self::DeviceConfigurationAssignment)
             }
-            #[cfg(feature = "_android_compliance_policy")]
+            #[cfg(feature = "_device_management")]
             "microsoft.graph.deviceConfigurationDeviceOverview"
             | "graph.deviceConfigurationDeviceOverview" => {
                 serde_json::from_value(value)
                     .map(Self::DeviceConfigurationDeviceOverview)
             }
-            #[cfg(feature = "_android_compliance_policy")]
+            #[cfg(feature = "_device_management")]
             "microsoft.graph.deviceConfigurationDeviceStateSummary"
             | "graph.deviceConfigurationDeviceStateSummary" => {
                 serde_json::from_value(value)
                     .map(Self::DeviceConfigurationDeviceStateSummary)
             }
-            #[cfg(feature = "_android_compliance_policy")]
+            #[cfg(feature = "_device_management")]
             "microsoft.graph.deviceConfigurationDeviceStatus"
             | "graph.deviceConfigurationDeviceStatus" => {
                 serde_json::from_value(value).map(Self::DeviceConfigurationDeviceStatus)
@@ -1089,39 +1089,39 @@ impl<'de> serde::Deserialize<'de> for AnyEntity {
             | "graph.deviceConfigurationState" => {
                 serde_json::from_value(value).map(Self::DeviceConfigurationState)
             }
-            #[cfg(feature = "_android_compliance_policy")]
+            #[cfg(feature = "_device_management")]
             "microsoft.graph.deviceConfigurationUserOverview"
             | "graph.deviceConfigurationUserOverview" => {
                 serde_json::from_value(value).map(Self::DeviceConfigurationUserOverview)
             }
-            #[cfg(feature = "_android_compliance_policy")]
+            #[cfg(feature = "_device_management")]
             "microsoft.graph.deviceConfigurationUserStatus"
             | "graph.deviceConfigurationUserStatus" => {
                 serde_json::from_value(value).map(Self::DeviceConfigurationUserStatus)
             }
-            #[cfg(feature = "_android_compliance_policy")]
+            #[cfg(feature = "_device_management")]
             "microsoft.graph.deviceEnrollmentLimitConfiguration"
             | "graph.deviceEnrollmentLimitConfiguration" => {
                 serde_json::from_value(value)
                     .map(Self::DeviceEnrollmentLimitConfiguration)
             }
-            #[cfg(feature = "_android_compliance_policy")]
+            #[cfg(feature = "_device_management")]
             "microsoft.graph.deviceEnrollmentPlatformRestrictionsConfiguration"
             | "graph.deviceEnrollmentPlatformRestrictionsConfiguration" => {
                 serde_json::from_value(value)
                     .map(Self::DeviceEnrollmentPlatformRestrictionsConfiguration)
             }
-            #[cfg(feature = "_android_compliance_policy")]
+            #[cfg(feature = "_device_management")]
             "microsoft.graph.deviceEnrollmentWindowsHelloForBusinessConfiguration"
             | "graph.deviceEnrollmentWindowsHelloForBusinessConfiguration" => {
                 serde_json::from_value(value)
                     .map(Self::DeviceEnrollmentWindowsHelloForBusinessConfiguration)
             }
-            #[cfg(feature = "_android_lob_app")]
+            #[cfg(feature = "_device_app_management")]
             "microsoft.graph.deviceInstallState" | "graph.deviceInstallState" => {
                 serde_json::from_value(value).map(Self::DeviceInstallState)
             }
-            #[cfg(feature = "_allowed_value")]
+            #[cfg(feature = "_directory")]
             "microsoft.graph.deviceLocalCredentialInfo"
             | "graph.deviceLocalCredentialInfo" => {
                 serde_json::from_value(value).map(Self::DeviceLocalCredentialInfo)
@@ -1131,33 +1131,33 @@ impl<'de> serde::Deserialize<'de> for AnyEntity {
             | "graph.deviceLogCollectionResponse" => {
                 serde_json::from_value(value).map(Self::DeviceLogCollectionResponse)
             }
-            #[cfg(feature = "_android_compliance_policy")]
+            #[cfg(feature = "_device_management")]
             "microsoft.graph.deviceManagement" | "graph.deviceManagement" => {
                 serde_json::from_value(value).map(Self::DeviceManagement)
             }
-            #[cfg(feature = "_me")]
+            #[cfg(feature = "_activities_container")]
             "microsoft.graph.deviceManagementCachedReportConfiguration"
             | "graph.deviceManagementCachedReportConfiguration" => {
                 serde_json::from_value(value)
                     .map(Self::DeviceManagementCachedReportConfiguration)
             }
-            #[cfg(feature = "_android_compliance_policy")]
+            #[cfg(feature = "_device_management")]
             "microsoft.graph.deviceManagementExchangeConnector"
             | "graph.deviceManagementExchangeConnector" => {
                 serde_json::from_value(value)
                     .map(Self::DeviceManagementExchangeConnector)
             }
-            #[cfg(feature = "_android_compliance_policy")]
+            #[cfg(feature = "_device_management")]
             "microsoft.graph.deviceManagementExportJob"
             | "graph.deviceManagementExportJob" => {
                 serde_json::from_value(value).map(Self::DeviceManagementExportJob)
             }
-            #[cfg(feature = "_android_compliance_policy")]
+            #[cfg(feature = "_device_management")]
             "microsoft.graph.deviceManagementPartner"
             | "graph.deviceManagementPartner" => {
                 serde_json::from_value(value).map(Self::DeviceManagementPartner)
             }
-            #[cfg(feature = "_android_compliance_policy")]
+            #[cfg(feature = "_device_management")]
             "microsoft.graph.deviceManagementReports"
             | "graph.deviceManagementReports" => {
                 serde_json::from_value(value).map(Self::DeviceManagementReports)
@@ -1168,45 +1168,45 @@ impl<'de> serde::Deserialize<'de> for AnyEntity {
                 serde_json::from_value(value)
                     .map(Self::DeviceManagementTroubleshootingEvent)
             }
-            #[cfg(feature = "_admin_consent_request_policy")]
+            #[cfg(feature = "_policies")]
             "microsoft.graph.deviceRegistrationPolicy"
             | "graph.deviceRegistrationPolicy" => {
                 serde_json::from_value(value).map(Self::DeviceRegistrationPolicy)
             }
-            #[cfg(feature = "_allowed_value")]
+            #[cfg(feature = "_directory")]
             "microsoft.graph.directory" | "graph.directory" => {
                 serde_json::from_value(value).map(Self::Directory)
             }
-            #[cfg(feature = "_applied_conditional_access_policy")]
+            #[cfg(feature = "_audit_logs")]
             "microsoft.graph.directoryAudit" | "graph.directoryAudit" => {
                 serde_json::from_value(value).map(Self::DirectoryAudit)
             }
-            #[cfg(feature = "_attribute_definition")]
+            #[cfg(feature = "_bulk_operation")]
             "microsoft.graph.directoryDefinition" | "graph.directoryDefinition" => {
                 serde_json::from_value(value).map(Self::DirectoryDefinition)
             }
-            #[cfg(feature = "_activity_based_timeout_policy")]
+            #[cfg(feature = "_directory_object")]
             "microsoft.graph.directoryObject" | "graph.directoryObject" => {
                 serde_json::from_value(value).map(Self::DirectoryObject)
             }
-            #[cfg(feature = "_activity_based_timeout_policy")]
+            #[cfg(feature = "_directory_objects")]
             "microsoft.graph.directoryObjectPartnerReference"
             | "graph.directoryObjectPartnerReference" => {
                 serde_json::from_value(value).map(Self::DirectoryObjectPartnerReference)
             }
-            #[cfg(feature = "_activity_based_timeout_policy")]
+            #[cfg(feature = "_directory_roles")]
             "microsoft.graph.directoryRole" | "graph.directoryRole" => {
                 serde_json::from_value(value).map(Self::DirectoryRole)
             }
-            #[cfg(feature = "_activity_based_timeout_policy")]
+            #[cfg(feature = "_directory_role_templates")]
             "microsoft.graph.directoryRoleTemplate" | "graph.directoryRoleTemplate" => {
                 serde_json::from_value(value).map(Self::DirectoryRoleTemplate)
             }
-            #[cfg(feature = "_base_item_version")]
+            #[cfg(feature = "_column_link")]
             "microsoft.graph.documentSetVersion" | "graph.documentSetVersion" => {
                 serde_json::from_value(value).map(Self::DocumentSetVersion)
             }
-            #[cfg(feature = "_domain")]
+            #[cfg(feature = "_domains")]
             "microsoft.graph.domain" | "graph.domain" => {
                 serde_json::from_value(value).map(Self::Domain)
             }
@@ -1235,7 +1235,7 @@ impl<'de> serde::Deserialize<'de> for AnyEntity {
             | "graph.domainDnsUnavailableRecord" => {
                 serde_json::from_value(value).map(Self::DomainDnsUnavailableRecord)
             }
-            #[cfg(feature = "_album")]
+            #[cfg(feature = "_drive")]
             "microsoft.graph.drive" | "graph.drive" => {
                 serde_json::from_value(value).map(Self::Drive)
             }
@@ -1243,128 +1243,128 @@ impl<'de> serde::Deserialize<'de> for AnyEntity {
             "microsoft.graph.driveItem" | "graph.driveItem" => {
                 serde_json::from_value(value).map(Self::DriveItem)
             }
-            #[cfg(feature = "_drive_item_version")]
+            #[cfg(feature = "_drives")]
             "microsoft.graph.driveItemVersion" | "graph.driveItemVersion" => {
                 serde_json::from_value(value).map(Self::DriveItemVersion)
             }
-            #[cfg(feature = "_answer_input_type")]
+            #[cfg(feature = "_solutions")]
             "microsoft.graph.driveProtectionRule" | "graph.driveProtectionRule" => {
                 serde_json::from_value(value).map(Self::DriveProtectionRule)
             }
-            #[cfg(feature = "_answer_input_type")]
+            #[cfg(feature = "_solutions")]
             "microsoft.graph.driveProtectionUnit" | "graph.driveProtectionUnit" => {
                 serde_json::from_value(value).map(Self::DriveProtectionUnit)
             }
-            #[cfg(feature = "_answer_input_type")]
+            #[cfg(feature = "_solutions")]
             "microsoft.graph.driveProtectionUnitsBulkAdditionJob"
             | "graph.driveProtectionUnitsBulkAdditionJob" => {
                 serde_json::from_value(value)
                     .map(Self::DriveProtectionUnitsBulkAdditionJob)
             }
-            #[cfg(feature = "_answer_input_type")]
+            #[cfg(feature = "_solutions")]
             "microsoft.graph.driveRestoreArtifact" | "graph.driveRestoreArtifact" => {
                 serde_json::from_value(value).map(Self::DriveRestoreArtifact)
             }
-            #[cfg(feature = "_answer_input_type")]
+            #[cfg(feature = "_solutions")]
             "microsoft.graph.driveRestoreArtifactsBulkAdditionRequest"
             | "graph.driveRestoreArtifactsBulkAdditionRequest" => {
                 serde_json::from_value(value)
                     .map(Self::DriveRestoreArtifactsBulkAdditionRequest)
             }
-            #[cfg(feature = "_android_lob_app")]
+            #[cfg(feature = "_device_app_management")]
             "microsoft.graph.eBookInstallSummary" | "graph.eBookInstallSummary" => {
                 serde_json::from_value(value).map(Self::EBookInstallSummary)
             }
-            #[cfg(feature = "_admin_microsoft365_apps")]
+            #[cfg(feature = "_admin")]
             "microsoft.graph.edge" | "graph.edge" => {
                 serde_json::from_value(value).map(Self::Edge)
             }
-            #[cfg(feature = "_android_compliance_policy")]
+            #[cfg(feature = "_device_management")]
             "microsoft.graph.editionUpgradeConfiguration"
             | "graph.editionUpgradeConfiguration" => {
                 serde_json::from_value(value).map(Self::EditionUpgradeConfiguration)
             }
-            #[cfg(feature = "_challenging_word")]
+            #[cfg(feature = "_education")]
             "microsoft.graph.educationAssignment" | "graph.educationAssignment" => {
                 serde_json::from_value(value).map(Self::EducationAssignment)
             }
-            #[cfg(feature = "_challenging_word")]
+            #[cfg(feature = "_education")]
             "microsoft.graph.educationAssignmentDefaults"
             | "graph.educationAssignmentDefaults" => {
                 serde_json::from_value(value).map(Self::EducationAssignmentDefaults)
             }
-            #[cfg(feature = "_challenging_word")]
+            #[cfg(feature = "_education")]
             "microsoft.graph.educationAssignmentResource"
             | "graph.educationAssignmentResource" => {
                 serde_json::from_value(value).map(Self::EducationAssignmentResource)
             }
-            #[cfg(feature = "_challenging_word")]
+            #[cfg(feature = "_education")]
             "microsoft.graph.educationAssignmentSettings"
             | "graph.educationAssignmentSettings" => {
                 serde_json::from_value(value).map(Self::EducationAssignmentSettings)
             }
-            #[cfg(feature = "_challenging_word")]
+            #[cfg(feature = "_education")]
             "microsoft.graph.educationCategory" | "graph.educationCategory" => {
                 serde_json::from_value(value).map(Self::EducationCategory)
             }
-            #[cfg(feature = "_challenging_word")]
+            #[cfg(feature = "_education")]
             "microsoft.graph.educationClass" | "graph.educationClass" => {
                 serde_json::from_value(value).map(Self::EducationClass)
             }
-            #[cfg(feature = "_challenging_word")]
+            #[cfg(feature = "_education")]
             "microsoft.graph.educationFeedbackOutcome"
             | "graph.educationFeedbackOutcome" => {
                 serde_json::from_value(value).map(Self::EducationFeedbackOutcome)
             }
-            #[cfg(feature = "_challenging_word")]
+            #[cfg(feature = "_education")]
             "microsoft.graph.educationFeedbackResourceOutcome"
             | "graph.educationFeedbackResourceOutcome" => {
                 serde_json::from_value(value).map(Self::EducationFeedbackResourceOutcome)
             }
-            #[cfg(feature = "_challenging_word")]
+            #[cfg(feature = "_education")]
             "microsoft.graph.educationGradingCategory"
             | "graph.educationGradingCategory" => {
                 serde_json::from_value(value).map(Self::EducationGradingCategory)
             }
-            #[cfg(feature = "_challenging_word")]
+            #[cfg(feature = "_education")]
             "microsoft.graph.educationGradingScheme" | "graph.educationGradingScheme" => {
                 serde_json::from_value(value).map(Self::EducationGradingScheme)
             }
-            #[cfg(feature = "_challenging_word")]
+            #[cfg(feature = "_education")]
             "microsoft.graph.educationModule" | "graph.educationModule" => {
                 serde_json::from_value(value).map(Self::EducationModule)
             }
-            #[cfg(feature = "_challenging_word")]
+            #[cfg(feature = "_education")]
             "microsoft.graph.educationModuleResource"
             | "graph.educationModuleResource" => {
                 serde_json::from_value(value).map(Self::EducationModuleResource)
             }
-            #[cfg(feature = "_challenging_word")]
+            #[cfg(feature = "_education")]
             "microsoft.graph.educationPointsOutcome" | "graph.educationPointsOutcome" => {
                 serde_json::from_value(value).map(Self::EducationPointsOutcome)
             }
-            #[cfg(feature = "_challenging_word")]
+            #[cfg(feature = "_education")]
             "microsoft.graph.educationRubric" | "graph.educationRubric" => {
                 serde_json::from_value(value).map(Self::EducationRubric)
             }
-            #[cfg(feature = "_challenging_word")]
+            #[cfg(feature = "_education")]
             "microsoft.graph.educationRubricOutcome" | "graph.educationRubricOutcome" => {
                 serde_json::from_value(value).map(Self::EducationRubricOutcome)
             }
-            #[cfg(feature = "_challenging_word")]
+            #[cfg(feature = "_education")]
             "microsoft.graph.educationSchool" | "graph.educationSchool" => {
                 serde_json::from_value(value).map(Self::EducationSchool)
             }
-            #[cfg(feature = "_challenging_word")]
+            #[cfg(feature = "_education")]
             "microsoft.graph.educationSubmission" | "graph.educationSubmission" => {
                 serde_json::from_value(value).map(Self::EducationSubmission)
             }
-            #[cfg(feature = "_challenging_word")]
+            #[cfg(feature = "_education")]
             "microsoft.graph.educationSubmissionResource"
             | "graph.educationSubmissionResource" => {
                 serde_json::from_value(value).map(Self::EducationSubmissionResource)
             }
-            #[cfg(feature = "_challenging_word")]
+            #[cfg(feature = "_education")]
             "microsoft.graph.educationUser" | "graph.educationUser" => {
                 serde_json::from_value(value).map(Self::EducationUser)
             }
@@ -1373,23 +1373,23 @@ impl<'de> serde::Deserialize<'de> for AnyEntity {
             | "graph.emailAuthenticationMethod" => {
                 serde_json::from_value(value).map(Self::EmailAuthenticationMethod)
             }
-            #[cfg(feature = "_advanced_config_state")]
+            #[cfg(feature = "_authentication_method_configurations")]
             "microsoft.graph.emailAuthenticationMethodConfiguration"
             | "graph.emailAuthenticationMethodConfiguration" => {
                 serde_json::from_value(value)
                     .map(Self::EmailAuthenticationMethodConfiguration)
             }
-            #[cfg(feature = "_bitlocker")]
+            #[cfg(feature = "_information_protection")]
             "microsoft.graph.emailFileAssessmentRequest"
             | "graph.emailFileAssessmentRequest" => {
                 serde_json::from_value(value).map(Self::EmailFileAssessmentRequest)
             }
-            #[cfg(feature = "_answer_input_type")]
+            #[cfg(feature = "_solutions")]
             "microsoft.graph.emailNotificationsSetting"
             | "graph.emailNotificationsSetting" => {
                 serde_json::from_value(value).map(Self::EmailNotificationsSetting)
             }
-            #[cfg(feature = "_me")]
+            #[cfg(feature = "_activities_container")]
             "microsoft.graph.emergencyCallEvent" | "graph.emergencyCallEvent" => {
                 serde_json::from_value(value).map(Self::EmergencyCallEvent)
             }
@@ -1397,66 +1397,66 @@ impl<'de> serde::Deserialize<'de> for AnyEntity {
             "microsoft.graph.employeeExperienceUser" | "graph.employeeExperienceUser" => {
                 serde_json::from_value(value).map(Self::EmployeeExperienceUser)
             }
-            #[cfg(feature = "_account_target_content")]
+            #[cfg(feature = "_security")]
             "microsoft.graph.endUserNotification" | "graph.endUserNotification" => {
                 serde_json::from_value(value).map(Self::EndUserNotification)
             }
-            #[cfg(feature = "_account_target_content")]
+            #[cfg(feature = "_security")]
             "microsoft.graph.endUserNotificationDetail"
             | "graph.endUserNotificationDetail" => {
                 serde_json::from_value(value).map(Self::EndUserNotificationDetail)
             }
-            #[cfg(feature = "_access_package")]
+            #[cfg(feature = "_identity_governance")]
             "microsoft.graph.endUserSettings" | "graph.endUserSettings" => {
                 serde_json::from_value(value).map(Self::EndUserSettings)
             }
-            #[cfg(feature = "_activity_based_timeout_policy")]
+            #[cfg(feature = "_service_principals")]
             "microsoft.graph.endpoint" | "graph.endpoint" => {
                 serde_json::from_value(value).map(Self::Endpoint)
             }
-            #[cfg(feature = "_engagement_async_operation")]
+            #[cfg(feature = "_employee_experience")]
             "microsoft.graph.engagementAsyncOperation"
             | "graph.engagementAsyncOperation" => {
                 serde_json::from_value(value).map(Self::EngagementAsyncOperation)
             }
-            #[cfg(feature = "_add_large_gallery_view_operation")]
+            #[cfg(feature = "_communications")]
             "microsoft.graph.engagementConversationDiscussionMessage"
             | "graph.engagementConversationDiscussionMessage" => {
                 serde_json::from_value(value)
                     .map(Self::EngagementConversationDiscussionMessage)
             }
-            #[cfg(feature = "_add_large_gallery_view_operation")]
+            #[cfg(feature = "_communications")]
             "microsoft.graph.engagementConversationMessage"
             | "graph.engagementConversationMessage" => {
                 serde_json::from_value(value).map(Self::EngagementConversationMessage)
             }
-            #[cfg(feature = "_add_large_gallery_view_operation")]
+            #[cfg(feature = "_communications")]
             "microsoft.graph.engagementConversationMessageReaction"
             | "graph.engagementConversationMessageReaction" => {
                 serde_json::from_value(value)
                     .map(Self::EngagementConversationMessageReaction)
             }
-            #[cfg(feature = "_add_large_gallery_view_operation")]
+            #[cfg(feature = "_communications")]
             "microsoft.graph.engagementConversationQuestionMessage"
             | "graph.engagementConversationQuestionMessage" => {
                 serde_json::from_value(value)
                     .map(Self::EngagementConversationQuestionMessage)
             }
-            #[cfg(feature = "_add_large_gallery_view_operation")]
+            #[cfg(feature = "_communications")]
             "microsoft.graph.engagementConversationSystemMessage"
             | "graph.engagementConversationSystemMessage" => {
                 serde_json::from_value(value)
                     .map(Self::EngagementConversationSystemMessage)
             }
-            #[cfg(feature = "_engagement_async_operation")]
+            #[cfg(feature = "_assignment_type")]
             "microsoft.graph.engagementRole" | "graph.engagementRole" => {
                 serde_json::from_value(value).map(Self::EngagementRole)
             }
-            #[cfg(feature = "_engagement_async_operation")]
+            #[cfg(feature = "_assignment_type")]
             "microsoft.graph.engagementRoleMember" | "graph.engagementRoleMember" => {
                 serde_json::from_value(value).map(Self::EngagementRoleMember)
             }
-            #[cfg(feature = "_android_compliance_policy")]
+            #[cfg(feature = "_device_management")]
             "microsoft.graph.enrollmentConfigurationAssignment"
             | "graph.enrollmentConfigurationAssignment" => {
                 serde_json::from_value(value)
@@ -1467,27 +1467,27 @@ impl<'de> serde::Deserialize<'de> for AnyEntity {
             | "graph.enrollmentTroubleshootingEvent" => {
                 serde_json::from_value(value).map(Self::EnrollmentTroubleshootingEvent)
             }
-            #[cfg(feature = "_me")]
+            #[cfg(feature = "_activities_container")]
             "microsoft.graph.enterpriseCodeSigningCertificate"
             | "graph.enterpriseCodeSigningCertificate" => {
                 serde_json::from_value(value).map(Self::EnterpriseCodeSigningCertificate)
             }
-            #[cfg(feature = "_access_package")]
+            #[cfg(feature = "_identity_governance")]
             "microsoft.graph.entitlementManagement" | "graph.entitlementManagement" => {
                 serde_json::from_value(value).map(Self::EntitlementManagement)
             }
-            #[cfg(feature = "_access_package")]
+            #[cfg(feature = "_identity_governance")]
             "microsoft.graph.entitlementManagementSettings"
             | "graph.entitlementManagementSettings" => {
                 serde_json::from_value(value).map(Self::EntitlementManagementSettings)
             }
-            #[cfg(feature = "_allowed_value")]
+            #[cfg(feature = "_directory")]
             "microsoft.graph.entraRecoveryServices.recovery"
             | "entraRecoveryServices.recovery" => {
                 serde_json::from_value(value)
                     .map(Self::MicrosoftGraphEntraRecoveryServicesRecovery)
             }
-            #[cfg(feature = "_allowed_value")]
+            #[cfg(feature = "_directory")]
             "microsoft.graph.entraRecoveryServices.recoveryChangeObjectBase"
             | "entraRecoveryServices.recoveryChangeObjectBase" => {
                 serde_json::from_value(value)
@@ -1495,19 +1495,19 @@ impl<'de> serde::Deserialize<'de> for AnyEntity {
                         Self::MicrosoftGraphEntraRecoveryServicesRecoveryChangeObjectBase,
                     )
             }
-            #[cfg(feature = "_allowed_value")]
+            #[cfg(feature = "_directory")]
             "microsoft.graph.entraRecoveryServices.recoveryJob"
             | "entraRecoveryServices.recoveryJob" => {
                 serde_json::from_value(value)
                     .map(Self::MicrosoftGraphEntraRecoveryServicesRecoveryJob)
             }
-            #[cfg(feature = "_allowed_value")]
+            #[cfg(feature = "_directory")]
             "microsoft.graph.entraRecoveryServices.recoveryPreviewJob"
             | "entraRecoveryServices.recoveryPreviewJob" => {
                 serde_json::from_value(value)
                     .map(Self::MicrosoftGraphEntraRecoveryServicesRecoveryPreviewJob)
             }
-            #[cfg(feature = "_allowed_value")]
+            #[cfg(feature = "_directory")]
             "microsoft.graph.entraRecoveryServices.snapshot"
             | "entraRecoveryServices.snapshot" => {
                 serde_json::from_value(value)
@@ -1529,25 +1529,25 @@ impl<'de> serde::Deserialize<'de> for AnyEntity {
             "microsoft.graph.eventMessageResponse" | "graph.eventMessageResponse" => {
                 serde_json::from_value(value).map(Self::EventMessageResponse)
             }
-            #[cfg(feature = "_admin_microsoft365_apps")]
+            #[cfg(feature = "_admin")]
             "microsoft.graph.exchangeAdmin" | "graph.exchangeAdmin" => {
                 serde_json::from_value(value).map(Self::ExchangeAdmin)
             }
-            #[cfg(feature = "_admin_microsoft365_apps")]
+            #[cfg(feature = "_admin")]
             "microsoft.graph.exchangeMessageTrace" | "graph.exchangeMessageTrace" => {
                 serde_json::from_value(value).map(Self::ExchangeMessageTrace)
             }
-            #[cfg(feature = "_admin_microsoft365_apps")]
+            #[cfg(feature = "_admin")]
             "microsoft.graph.exchangeMessageTraceDetail"
             | "graph.exchangeMessageTraceDetail" => {
                 serde_json::from_value(value).map(Self::ExchangeMessageTraceDetail)
             }
-            #[cfg(feature = "_answer_input_type")]
+            #[cfg(feature = "_solutions")]
             "microsoft.graph.exchangeProtectionPolicy"
             | "graph.exchangeProtectionPolicy" => {
                 serde_json::from_value(value).map(Self::ExchangeProtectionPolicy)
             }
-            #[cfg(feature = "_answer_input_type")]
+            #[cfg(feature = "_solutions")]
             "microsoft.graph.exchangeRestoreSession" | "graph.exchangeRestoreSession" => {
                 serde_json::from_value(value).map(Self::ExchangeRestoreSession)
             }
@@ -1555,7 +1555,7 @@ impl<'de> serde::Deserialize<'de> for AnyEntity {
             "microsoft.graph.exchangeSettings" | "graph.exchangeSettings" => {
                 serde_json::from_value(value).map(Self::ExchangeSettings)
             }
-            #[cfg(feature = "_activity_based_timeout_policy")]
+            #[cfg(feature = "_extension_property")]
             "microsoft.graph.extensionProperty" | "graph.extensionProperty" => {
                 serde_json::from_value(value).map(Self::ExtensionProperty)
             }
@@ -1564,23 +1564,23 @@ impl<'de> serde::Deserialize<'de> for AnyEntity {
             | "graph.externalAuthenticationMethod" => {
                 serde_json::from_value(value).map(Self::ExternalAuthenticationMethod)
             }
-            #[cfg(feature = "_advanced_config_state")]
+            #[cfg(feature = "_authentication_method_configurations")]
             "microsoft.graph.externalAuthenticationMethodConfiguration"
             | "graph.externalAuthenticationMethodConfiguration" => {
                 serde_json::from_value(value)
                     .map(Self::ExternalAuthenticationMethodConfiguration)
             }
-            #[cfg(feature = "_binary_operator")]
+            #[cfg(feature = "_connections")]
             "microsoft.graph.externalConnectors.connectionOperation" => {
                 serde_json::from_value(value)
                     .map(Self::MicrosoftGraphExternalConnectorsConnectionOperation)
             }
-            #[cfg(feature = "_binary_operator")]
+            #[cfg(feature = "_connections")]
             "microsoft.graph.externalConnectors.externalActivity" => {
                 serde_json::from_value(value)
                     .map(Self::MicrosoftGraphExternalConnectorsExternalActivity)
             }
-            #[cfg(feature = "_binary_operator")]
+            #[cfg(feature = "_connections")]
             "microsoft.graph.externalConnectors.externalActivityResult" => {
                 serde_json::from_value(value)
                     .map(Self::MicrosoftGraphExternalConnectorsExternalActivityResult)
@@ -1590,22 +1590,22 @@ impl<'de> serde::Deserialize<'de> for AnyEntity {
                 serde_json::from_value(value)
                     .map(Self::MicrosoftGraphExternalConnectorsExternalConnection)
             }
-            #[cfg(feature = "_binary_operator")]
+            #[cfg(feature = "_connections")]
             "microsoft.graph.externalConnectors.externalGroup" => {
                 serde_json::from_value(value)
                     .map(Self::MicrosoftGraphExternalConnectorsExternalGroup)
             }
-            #[cfg(feature = "_binary_operator")]
+            #[cfg(feature = "_connections")]
             "microsoft.graph.externalConnectors.externalItem" => {
                 serde_json::from_value(value)
                     .map(Self::MicrosoftGraphExternalConnectorsExternalItem)
             }
-            #[cfg(feature = "_binary_operator")]
+            #[cfg(feature = "_connections")]
             "microsoft.graph.externalConnectors.identity" => {
                 serde_json::from_value(value)
                     .map(Self::MicrosoftGraphExternalConnectorsIdentity)
             }
-            #[cfg(feature = "_binary_operator")]
+            #[cfg(feature = "_connections")]
             "microsoft.graph.externalConnectors.schema" => {
                 serde_json::from_value(value)
                     .map(Self::MicrosoftGraphExternalConnectorsSchema)
@@ -1614,22 +1614,22 @@ impl<'de> serde::Deserialize<'de> for AnyEntity {
             "microsoft.graph.externalDomainName" | "graph.externalDomainName" => {
                 serde_json::from_value(value).map(Self::ExternalDomainName)
             }
-            #[cfg(feature = "_akamai_attack_group_action_model")]
+            #[cfg(feature = "_identity")]
             "microsoft.graph.externalUsersSelfServiceSignUpEventsFlow"
             | "graph.externalUsersSelfServiceSignUpEventsFlow" => {
                 serde_json::from_value(value)
                     .map(Self::ExternalUsersSelfServiceSignUpEventsFlow)
             }
-            #[cfg(feature = "_admin_consent_request_policy")]
+            #[cfg(feature = "_policies")]
             "microsoft.graph.featureRolloutPolicy" | "graph.featureRolloutPolicy" => {
                 serde_json::from_value(value).map(Self::FeatureRolloutPolicy)
             }
-            #[cfg(feature = "_attribute_definition")]
+            #[cfg(feature = "_bulk_operation")]
             "microsoft.graph.federatedIdentityCredential"
             | "graph.federatedIdentityCredential" => {
                 serde_json::from_value(value).map(Self::FederatedIdentityCredential)
             }
-            #[cfg(feature = "_activity_based_timeout_policy")]
+            #[cfg(feature = "_policies")]
             "microsoft.graph.federatedTokenValidationPolicy"
             | "graph.federatedTokenValidationPolicy" => {
                 serde_json::from_value(value).map(Self::FederatedTokenValidationPolicy)
@@ -1639,7 +1639,7 @@ impl<'de> serde::Deserialize<'de> for AnyEntity {
             | "graph.fido2AuthenticationMethod" => {
                 serde_json::from_value(value).map(Self::Fido2AuthenticationMethod)
             }
-            #[cfg(feature = "_advanced_config_state")]
+            #[cfg(feature = "_authentication_method_configurations")]
             "microsoft.graph.fido2AuthenticationMethodConfiguration"
             | "graph.fido2AuthenticationMethodConfiguration" => {
                 serde_json::from_value(value)
@@ -1650,11 +1650,11 @@ impl<'de> serde::Deserialize<'de> for AnyEntity {
             | "graph.fido2CombinationConfiguration" => {
                 serde_json::from_value(value).map(Self::Fido2CombinationConfiguration)
             }
-            #[cfg(feature = "_base_item_version")]
+            #[cfg(feature = "_column_link")]
             "microsoft.graph.fieldValueSet" | "graph.fieldValueSet" => {
                 serde_json::from_value(value).map(Self::FieldValueSet)
             }
-            #[cfg(feature = "_bitlocker")]
+            #[cfg(feature = "_information_protection")]
             "microsoft.graph.fileAssessmentRequest" | "graph.fileAssessmentRequest" => {
                 serde_json::from_value(value).map(Self::FileAssessmentRequest)
             }
@@ -1662,20 +1662,20 @@ impl<'de> serde::Deserialize<'de> for AnyEntity {
             "microsoft.graph.fileAttachment" | "graph.fileAttachment" => {
                 serde_json::from_value(value).map(Self::FileAttachment)
             }
-            #[cfg(feature = "_file_storage")]
+            #[cfg(feature = "_storage")]
             "microsoft.graph.fileStorage" | "graph.fileStorage" => {
                 serde_json::from_value(value).map(Self::FileStorage)
             }
-            #[cfg(feature = "_file_storage")]
+            #[cfg(feature = "_storage")]
             "microsoft.graph.fileStorageContainer" | "graph.fileStorageContainer" => {
                 serde_json::from_value(value).map(Self::FileStorageContainer)
             }
-            #[cfg(feature = "_file_storage")]
+            #[cfg(feature = "_storage")]
             "microsoft.graph.fileStorageContainerType"
             | "graph.fileStorageContainerType" => {
                 serde_json::from_value(value).map(Self::FileStorageContainerType)
             }
-            #[cfg(feature = "_file_storage")]
+            #[cfg(feature = "_storage")]
             "microsoft.graph.fileStorageContainerTypeRegistration"
             | "graph.fileStorageContainerTypeRegistration" => {
                 serde_json::from_value(value)
@@ -1685,39 +1685,39 @@ impl<'de> serde::Deserialize<'de> for AnyEntity {
             "microsoft.graph.filterOperatorSchema" | "graph.filterOperatorSchema" => {
                 serde_json::from_value(value).map(Self::FilterOperatorSchema)
             }
-            #[cfg(feature = "_assigned_place_mode")]
+            #[cfg(feature = "_places")]
             "microsoft.graph.fixtureMap" | "graph.fixtureMap" => {
                 serde_json::from_value(value).map(Self::FixtureMap)
             }
-            #[cfg(feature = "_assigned_place_mode")]
+            #[cfg(feature = "_places")]
             "microsoft.graph.floor" | "graph.floor" => {
                 serde_json::from_value(value).map(Self::Floor)
             }
-            #[cfg(feature = "_assigned_place_mode")]
+            #[cfg(feature = "_places")]
             "microsoft.graph.footprintMap" | "graph.footprintMap" => {
                 serde_json::from_value(value).map(Self::FootprintMap)
             }
-            #[cfg(feature = "_answer_input_type")]
+            #[cfg(feature = "_solutions")]
             "microsoft.graph.granularDriveRestoreArtifact"
             | "graph.granularDriveRestoreArtifact" => {
                 serde_json::from_value(value).map(Self::GranularDriveRestoreArtifact)
             }
-            #[cfg(feature = "_answer_input_type")]
+            #[cfg(feature = "_solutions")]
             "microsoft.graph.granularMailboxRestoreArtifact"
             | "graph.granularMailboxRestoreArtifact" => {
                 serde_json::from_value(value).map(Self::GranularMailboxRestoreArtifact)
             }
-            #[cfg(feature = "_answer_input_type")]
+            #[cfg(feature = "_artifact_restore_status")]
             "microsoft.graph.granularRestoreArtifactBase"
             | "graph.granularRestoreArtifactBase" => {
                 serde_json::from_value(value).map(Self::GranularRestoreArtifactBase)
             }
-            #[cfg(feature = "_answer_input_type")]
+            #[cfg(feature = "_solutions")]
             "microsoft.graph.granularSiteRestoreArtifact"
             | "graph.granularSiteRestoreArtifact" => {
                 serde_json::from_value(value).map(Self::GranularSiteRestoreArtifact)
             }
-            #[cfg(feature = "_activity_based_timeout_policy")]
+            #[cfg(feature = "_group")]
             "microsoft.graph.group" | "graph.group" => {
                 serde_json::from_value(value).map(Self::Group)
             }
@@ -1729,103 +1729,103 @@ impl<'de> serde::Deserialize<'de> for AnyEntity {
             "microsoft.graph.groupSetting" | "graph.groupSetting" => {
                 serde_json::from_value(value).map(Self::GroupSetting)
             }
-            #[cfg(feature = "_activity_based_timeout_policy")]
+            #[cfg(feature = "_group_setting_templates")]
             "microsoft.graph.groupSettingTemplate" | "graph.groupSettingTemplate" => {
                 serde_json::from_value(value).map(Self::GroupSettingTemplate)
             }
-            #[cfg(feature = "_activity_based_timeout_policy")]
+            #[cfg(feature = "_app_credential_restriction_type")]
             "microsoft.graph.homeRealmDiscoveryPolicy"
             | "graph.homeRealmDiscoveryPolicy" => {
                 serde_json::from_value(value).map(Self::HomeRealmDiscoveryPolicy)
             }
-            #[cfg(feature = "_base_site_page")]
+            #[cfg(feature = "_sites")]
             "microsoft.graph.horizontalSection" | "graph.horizontalSection" => {
                 serde_json::from_value(value).map(Self::HorizontalSection)
             }
-            #[cfg(feature = "_base_site_page")]
+            #[cfg(feature = "_sites")]
             "microsoft.graph.horizontalSectionColumn"
             | "graph.horizontalSectionColumn" => {
                 serde_json::from_value(value).map(Self::HorizontalSectionColumn)
             }
-            #[cfg(feature = "_akamai_attack_group_action_model")]
+            #[cfg(feature = "_identity")]
             "microsoft.graph.humanSecurityFraudProtectionProvider"
             | "graph.humanSecurityFraudProtectionProvider" => {
                 serde_json::from_value(value)
                     .map(Self::HumanSecurityFraudProtectionProvider)
             }
-            #[cfg(feature = "_akamai_attack_group_action_model")]
+            #[cfg(feature = "_identity")]
             "microsoft.graph.identityApiConnector" | "graph.identityApiConnector" => {
                 serde_json::from_value(value).map(Self::IdentityApiConnector)
             }
-            #[cfg(feature = "_akamai_attack_group_action_model")]
+            #[cfg(feature = "_identity")]
             "microsoft.graph.identityBuiltInUserFlowAttribute"
             | "graph.identityBuiltInUserFlowAttribute" => {
                 serde_json::from_value(value).map(Self::IdentityBuiltInUserFlowAttribute)
             }
-            #[cfg(feature = "_akamai_attack_group_action_model")]
+            #[cfg(feature = "_identity")]
             "microsoft.graph.identityContainer" | "graph.identityContainer" => {
                 serde_json::from_value(value).map(Self::IdentityContainer)
             }
-            #[cfg(feature = "_akamai_attack_group_action_model")]
+            #[cfg(feature = "_identity")]
             "microsoft.graph.identityCustomUserFlowAttribute"
             | "graph.identityCustomUserFlowAttribute" => {
                 serde_json::from_value(value).map(Self::IdentityCustomUserFlowAttribute)
             }
-            #[cfg(feature = "_access_package")]
+            #[cfg(feature = "_identity_governance")]
             "microsoft.graph.identityGovernance.customTaskExtension" => {
                 serde_json::from_value(value)
                     .map(Self::MicrosoftGraphIdentityGovernanceCustomTaskExtension)
             }
-            #[cfg(feature = "_access_package")]
+            #[cfg(feature = "_identity_governance")]
             "microsoft.graph.identityGovernance.insights" => {
                 serde_json::from_value(value)
                     .map(Self::MicrosoftGraphIdentityGovernanceInsights)
             }
-            #[cfg(feature = "_access_package")]
+            #[cfg(feature = "_identity_governance")]
             "microsoft.graph.identityGovernance.lifecycleManagementSettings" => {
                 serde_json::from_value(value)
                     .map(
                         Self::MicrosoftGraphIdentityGovernanceLifecycleManagementSettings,
                     )
             }
-            #[cfg(feature = "_access_package")]
+            #[cfg(feature = "_identity_governance")]
             "microsoft.graph.identityGovernance.lifecycleWorkflowsContainer" => {
                 serde_json::from_value(value)
                     .map(
                         Self::MicrosoftGraphIdentityGovernanceLifecycleWorkflowsContainer,
                     )
             }
-            #[cfg(feature = "_access_package")]
+            #[cfg(feature = "_identity_governance")]
             "microsoft.graph.identityGovernance.run" => {
                 serde_json::from_value(value)
                     .map(Self::MicrosoftGraphIdentityGovernanceRun)
             }
-            #[cfg(feature = "_access_package")]
+            #[cfg(feature = "_identity_governance")]
             "microsoft.graph.identityGovernance.task" => {
                 serde_json::from_value(value)
                     .map(Self::MicrosoftGraphIdentityGovernanceTask)
             }
-            #[cfg(feature = "_access_package")]
+            #[cfg(feature = "_identity_governance")]
             "microsoft.graph.identityGovernance.taskDefinition" => {
                 serde_json::from_value(value)
                     .map(Self::MicrosoftGraphIdentityGovernanceTaskDefinition)
             }
-            #[cfg(feature = "_access_package")]
+            #[cfg(feature = "_identity_governance")]
             "microsoft.graph.identityGovernance.taskProcessingResult" => {
                 serde_json::from_value(value)
                     .map(Self::MicrosoftGraphIdentityGovernanceTaskProcessingResult)
             }
-            #[cfg(feature = "_access_package")]
+            #[cfg(feature = "_identity_governance")]
             "microsoft.graph.identityGovernance.taskReport" => {
                 serde_json::from_value(value)
                     .map(Self::MicrosoftGraphIdentityGovernanceTaskReport)
             }
-            #[cfg(feature = "_access_package")]
+            #[cfg(feature = "_identity_governance")]
             "microsoft.graph.identityGovernance.userProcessingResult" => {
                 serde_json::from_value(value)
                     .map(Self::MicrosoftGraphIdentityGovernanceUserProcessingResult)
             }
-            #[cfg(feature = "_access_package")]
+            #[cfg(feature = "_identity_governance")]
             "microsoft.graph.identityGovernance.workflowTemplate" => {
                 serde_json::from_value(value)
                     .map(Self::MicrosoftGraphIdentityGovernanceWorkflowTemplate)
@@ -1834,38 +1834,38 @@ impl<'de> serde::Deserialize<'de> for AnyEntity {
             "microsoft.graph.identityProvider" | "graph.identityProvider" => {
                 serde_json::from_value(value).map(Self::IdentityProvider)
             }
-            #[cfg(feature = "_activity_based_timeout_policy")]
+            #[cfg(feature = "_policies")]
             "microsoft.graph.identitySecurityDefaultsEnforcementPolicy"
             | "graph.identitySecurityDefaultsEnforcementPolicy" => {
                 serde_json::from_value(value)
                     .map(Self::IdentitySecurityDefaultsEnforcementPolicy)
             }
-            #[cfg(feature = "_akamai_attack_group_action_model")]
+            #[cfg(feature = "_identity_user_flow")]
             "microsoft.graph.identityUserFlow" | "graph.identityUserFlow" => {
                 serde_json::from_value(value).map(Self::IdentityUserFlow)
             }
-            #[cfg(feature = "_akamai_attack_group_action_model")]
+            #[cfg(feature = "_identity")]
             "microsoft.graph.identityUserFlowAttribute"
             | "graph.identityUserFlowAttribute" => {
                 serde_json::from_value(value).map(Self::IdentityUserFlowAttribute)
             }
-            #[cfg(feature = "_akamai_attack_group_action_model")]
+            #[cfg(feature = "_identity")]
             "microsoft.graph.identityUserFlowAttributeAssignment"
             | "graph.identityUserFlowAttributeAssignment" => {
                 serde_json::from_value(value)
                     .map(Self::IdentityUserFlowAttributeAssignment)
             }
-            #[cfg(feature = "_akamai_attack_group_action_model")]
+            #[cfg(feature = "_identity")]
             "microsoft.graph.identityVerifiedIdRoot" | "graph.identityVerifiedIdRoot" => {
                 serde_json::from_value(value).map(Self::IdentityVerifiedIdRoot)
             }
-            #[cfg(feature = "_android_compliance_policy")]
+            #[cfg(feature = "_device_management")]
             "microsoft.graph.importedWindowsAutopilotDeviceIdentity"
             | "graph.importedWindowsAutopilotDeviceIdentity" => {
                 serde_json::from_value(value)
                     .map(Self::ImportedWindowsAutopilotDeviceIdentity)
             }
-            #[cfg(feature = "_me")]
+            #[cfg(feature = "_activities_container")]
             "microsoft.graph.importedWindowsAutopilotDeviceIdentityUpload"
             | "graph.importedWindowsAutopilotDeviceIdentityUpload" => {
                 serde_json::from_value(value)
@@ -1881,96 +1881,96 @@ impl<'de> serde::Deserialize<'de> for AnyEntity {
             | "graph.inferenceClassificationOverride" => {
                 serde_json::from_value(value).map(Self::InferenceClassificationOverride)
             }
-            #[cfg(feature = "_admin_microsoft365_apps")]
+            #[cfg(feature = "_admin")]
             "microsoft.graph.insightsSettings" | "graph.insightsSettings" => {
                 serde_json::from_value(value).map(Self::InsightsSettings)
             }
-            #[cfg(feature = "_authentication_protocol")]
+            #[cfg(feature = "_domains")]
             "microsoft.graph.internalDomainFederation"
             | "graph.internalDomainFederation" => {
                 serde_json::from_value(value).map(Self::InternalDomainFederation)
             }
-            #[cfg(feature = "_admin_microsoft365_apps")]
+            #[cfg(feature = "_admin")]
             "microsoft.graph.internetExplorerMode" | "graph.internetExplorerMode" => {
                 serde_json::from_value(value).map(Self::InternetExplorerMode)
             }
-            #[cfg(feature = "_invitation")]
+            #[cfg(feature = "_invitations")]
             "microsoft.graph.invitation" | "graph.invitation" => {
                 serde_json::from_value(value).map(Self::Invitation)
             }
-            #[cfg(feature = "_add_large_gallery_view_operation")]
+            #[cfg(feature = "_communications")]
             "microsoft.graph.inviteParticipantsOperation"
             | "graph.inviteParticipantsOperation" => {
                 serde_json::from_value(value).map(Self::InviteParticipantsOperation)
             }
-            #[cfg(feature = "_android_compliance_policy")]
+            #[cfg(feature = "_device_management")]
             "microsoft.graph.iosCompliancePolicy" | "graph.iosCompliancePolicy" => {
                 serde_json::from_value(value).map(Self::IosCompliancePolicy)
             }
-            #[cfg(feature = "_android_compliance_policy")]
+            #[cfg(feature = "_device_management")]
             "microsoft.graph.iosCustomConfiguration" | "graph.iosCustomConfiguration" => {
                 serde_json::from_value(value).map(Self::IosCustomConfiguration)
             }
-            #[cfg(feature = "_android_compliance_policy")]
+            #[cfg(feature = "_device_management")]
             "microsoft.graph.iosDeviceFeaturesConfiguration"
             | "graph.iosDeviceFeaturesConfiguration" => {
                 serde_json::from_value(value).map(Self::IosDeviceFeaturesConfiguration)
             }
-            #[cfg(feature = "_android_compliance_policy")]
+            #[cfg(feature = "_device_management")]
             "microsoft.graph.iosGeneralDeviceConfiguration"
             | "graph.iosGeneralDeviceConfiguration" => {
                 serde_json::from_value(value).map(Self::IosGeneralDeviceConfiguration)
             }
-            #[cfg(feature = "_android_lob_app")]
+            #[cfg(feature = "_device_app_management")]
             "microsoft.graph.iosLobApp" | "graph.iosLobApp" => {
                 serde_json::from_value(value).map(Self::IosLobApp)
             }
-            #[cfg(feature = "_me")]
+            #[cfg(feature = "_activities_container")]
             "microsoft.graph.iosLobAppProvisioningConfigurationAssignment"
             | "graph.iosLobAppProvisioningConfigurationAssignment" => {
                 serde_json::from_value(value)
                     .map(Self::IosLobAppProvisioningConfigurationAssignment)
             }
-            #[cfg(feature = "_android_managed_app_protection")]
+            #[cfg(feature = "_device_app_management")]
             "microsoft.graph.iosManagedAppProtection"
             | "graph.iosManagedAppProtection" => {
                 serde_json::from_value(value).map(Self::IosManagedAppProtection)
             }
-            #[cfg(feature = "_android_lob_app")]
+            #[cfg(feature = "_device_app_management")]
             "microsoft.graph.iosManagedAppRegistration"
             | "graph.iosManagedAppRegistration" => {
                 serde_json::from_value(value).map(Self::IosManagedAppRegistration)
             }
-            #[cfg(feature = "_android_lob_app")]
+            #[cfg(feature = "_device_app_management")]
             "microsoft.graph.iosMobileAppConfiguration"
             | "graph.iosMobileAppConfiguration" => {
                 serde_json::from_value(value).map(Self::IosMobileAppConfiguration)
             }
-            #[cfg(feature = "_android_lob_app")]
+            #[cfg(feature = "_device_app_management")]
             "microsoft.graph.iosStoreApp" | "graph.iosStoreApp" => {
                 serde_json::from_value(value).map(Self::IosStoreApp)
             }
-            #[cfg(feature = "_android_compliance_policy")]
+            #[cfg(feature = "_device_management")]
             "microsoft.graph.iosUpdateConfiguration" | "graph.iosUpdateConfiguration" => {
                 serde_json::from_value(value).map(Self::IosUpdateConfiguration)
             }
-            #[cfg(feature = "_android_compliance_policy")]
+            #[cfg(feature = "_device_management")]
             "microsoft.graph.iosUpdateDeviceStatus" | "graph.iosUpdateDeviceStatus" => {
                 serde_json::from_value(value).map(Self::IosUpdateDeviceStatus)
             }
-            #[cfg(feature = "_android_lob_app")]
+            #[cfg(feature = "_device_app_management")]
             "microsoft.graph.iosVppApp" | "graph.iosVppApp" => {
                 serde_json::from_value(value).map(Self::IosVppApp)
             }
-            #[cfg(feature = "_android_lob_app")]
+            #[cfg(feature = "_device_app_management")]
             "microsoft.graph.iosVppEBook" | "graph.iosVppEBook" => {
                 serde_json::from_value(value).map(Self::IosVppEBook)
             }
-            #[cfg(feature = "_android_lob_app")]
+            #[cfg(feature = "_device_app_management")]
             "microsoft.graph.iosVppEBookAssignment" | "graph.iosVppEBookAssignment" => {
                 serde_json::from_value(value).map(Self::IosVppEBookAssignment)
             }
-            #[cfg(feature = "_android_lob_app")]
+            #[cfg(feature = "_device_app_management")]
             "microsoft.graph.iosiPadOSWebClip" | "graph.iosiPadOSWebClip" => {
                 serde_json::from_value(value).map(Self::IosiPadOsWebClip)
             }
@@ -1978,11 +1978,11 @@ impl<'de> serde::Deserialize<'de> for AnyEntity {
             "microsoft.graph.itemActivity" | "graph.itemActivity" => {
                 serde_json::from_value(value).map(Self::ItemActivity)
             }
-            #[cfg(feature = "_base_item_version")]
+            #[cfg(feature = "_column_link")]
             "microsoft.graph.itemActivityStat" | "graph.itemActivityStat" => {
                 serde_json::from_value(value).map(Self::ItemActivityStat)
             }
-            #[cfg(feature = "_access_action")]
+            #[cfg(feature = "_column_link")]
             "microsoft.graph.itemAnalytics" | "graph.itemAnalytics" => {
                 serde_json::from_value(value).map(Self::ItemAnalytics)
             }
@@ -1994,19 +1994,19 @@ impl<'de> serde::Deserialize<'de> for AnyEntity {
             "microsoft.graph.itemInsights" | "graph.itemInsights" => {
                 serde_json::from_value(value).map(Self::ItemInsights)
             }
-            #[cfg(feature = "_drive_item_version")]
+            #[cfg(feature = "_drives")]
             "microsoft.graph.itemRetentionLabel" | "graph.itemRetentionLabel" => {
                 serde_json::from_value(value).map(Self::ItemRetentionLabel)
             }
-            #[cfg(feature = "_me")]
+            #[cfg(feature = "_activities_container")]
             "microsoft.graph.labelContentRight" | "graph.labelContentRight" => {
                 serde_json::from_value(value).map(Self::LabelContentRight)
             }
-            #[cfg(feature = "_account_target_content")]
+            #[cfg(feature = "_security")]
             "microsoft.graph.landingPage" | "graph.landingPage" => {
                 serde_json::from_value(value).map(Self::LandingPage)
             }
-            #[cfg(feature = "_account_target_content")]
+            #[cfg(feature = "_security")]
             "microsoft.graph.landingPageDetail" | "graph.landingPageDetail" => {
                 serde_json::from_value(value).map(Self::LandingPageDetail)
             }
@@ -2014,7 +2014,7 @@ impl<'de> serde::Deserialize<'de> for AnyEntity {
             "microsoft.graph.learningAssignment" | "graph.learningAssignment" => {
                 serde_json::from_value(value).map(Self::LearningAssignment)
             }
-            #[cfg(feature = "_assignment_type")]
+            #[cfg(feature = "_employee_experience")]
             "microsoft.graph.learningContent" | "graph.learningContent" => {
                 serde_json::from_value(value).map(Self::LearningContent)
             }
@@ -2022,7 +2022,7 @@ impl<'de> serde::Deserialize<'de> for AnyEntity {
             "microsoft.graph.learningCourseActivity" | "graph.learningCourseActivity" => {
                 serde_json::from_value(value).map(Self::LearningCourseActivity)
             }
-            #[cfg(feature = "_assignment_type")]
+            #[cfg(feature = "_employee_experience")]
             "microsoft.graph.learningProvider" | "graph.learningProvider" => {
                 serde_json::from_value(value).map(Self::LearningProvider)
             }
@@ -2031,7 +2031,7 @@ impl<'de> serde::Deserialize<'de> for AnyEntity {
             | "graph.learningSelfInitiatedCourse" => {
                 serde_json::from_value(value).map(Self::LearningSelfInitiatedCourse)
             }
-            #[cfg(feature = "_assigned_place_mode")]
+            #[cfg(feature = "_places")]
             "microsoft.graph.levelMap" | "graph.levelMap" => {
                 serde_json::from_value(value).map(Self::LevelMap)
             }
@@ -2043,24 +2043,24 @@ impl<'de> serde::Deserialize<'de> for AnyEntity {
             "microsoft.graph.linkedResource" | "graph.linkedResource" => {
                 serde_json::from_value(value).map(Self::LinkedResource)
             }
-            #[cfg(feature = "_base_item_version")]
+            #[cfg(feature = "_column_link")]
             "microsoft.graph.list" | "graph.list" => {
                 serde_json::from_value(value).map(Self::List)
             }
-            #[cfg(feature = "_base_item_version")]
+            #[cfg(feature = "_column_link")]
             "microsoft.graph.listItem" | "graph.listItem" => {
                 serde_json::from_value(value).map(Self::ListItem)
             }
-            #[cfg(feature = "_base_item_version")]
+            #[cfg(feature = "_column_link")]
             "microsoft.graph.listItemVersion" | "graph.listItemVersion" => {
                 serde_json::from_value(value).map(Self::ListItemVersion)
             }
-            #[cfg(feature = "_android_compliance_policy")]
+            #[cfg(feature = "_device_management")]
             "microsoft.graph.localizedNotificationMessage"
             | "graph.localizedNotificationMessage" => {
                 serde_json::from_value(value).map(Self::LocalizedNotificationMessage)
             }
-            #[cfg(feature = "_account_target_content")]
+            #[cfg(feature = "_security")]
             "microsoft.graph.loginPage" | "graph.loginPage" => {
                 serde_json::from_value(value).map(Self::LoginPage)
             }
@@ -2068,52 +2068,52 @@ impl<'de> serde::Deserialize<'de> for AnyEntity {
             "microsoft.graph.longRunningOperation" | "graph.longRunningOperation" => {
                 serde_json::from_value(value).map(Self::LongRunningOperation)
             }
-            #[cfg(feature = "_admin_microsoft365_apps")]
+            #[cfg(feature = "_admin")]
             "microsoft.graph.m365AppsInstallationOptions"
             | "graph.m365AppsInstallationOptions" => {
                 serde_json::from_value(value).map(Self::M365AppsInstallationOptions)
             }
-            #[cfg(feature = "_android_compliance_policy")]
+            #[cfg(feature = "_device_management")]
             "microsoft.graph.macOSCompliancePolicy" | "graph.macOSCompliancePolicy" => {
                 serde_json::from_value(value).map(Self::MacOsCompliancePolicy)
             }
-            #[cfg(feature = "_android_compliance_policy")]
+            #[cfg(feature = "_device_management")]
             "microsoft.graph.macOSCustomConfiguration"
             | "graph.macOSCustomConfiguration" => {
                 serde_json::from_value(value).map(Self::MacOsCustomConfiguration)
             }
-            #[cfg(feature = "_android_compliance_policy")]
+            #[cfg(feature = "_device_management")]
             "microsoft.graph.macOSDeviceFeaturesConfiguration"
             | "graph.macOSDeviceFeaturesConfiguration" => {
                 serde_json::from_value(value).map(Self::MacOsDeviceFeaturesConfiguration)
             }
-            #[cfg(feature = "_android_lob_app")]
+            #[cfg(feature = "_device_app_management")]
             "microsoft.graph.macOSDmgApp" | "graph.macOSDmgApp" => {
                 serde_json::from_value(value).map(Self::MacOsDmgApp)
             }
-            #[cfg(feature = "_android_compliance_policy")]
+            #[cfg(feature = "_device_management")]
             "microsoft.graph.macOSGeneralDeviceConfiguration"
             | "graph.macOSGeneralDeviceConfiguration" => {
                 serde_json::from_value(value).map(Self::MacOsGeneralDeviceConfiguration)
             }
-            #[cfg(feature = "_android_lob_app")]
+            #[cfg(feature = "_device_app_management")]
             "microsoft.graph.macOSLobApp" | "graph.macOSLobApp" => {
                 serde_json::from_value(value).map(Self::MacOsLobApp)
             }
-            #[cfg(feature = "_android_lob_app")]
+            #[cfg(feature = "_device_app_management")]
             "microsoft.graph.macOSMicrosoftDefenderApp"
             | "graph.macOSMicrosoftDefenderApp" => {
                 serde_json::from_value(value).map(Self::MacOsMicrosoftDefenderApp)
             }
-            #[cfg(feature = "_android_lob_app")]
+            #[cfg(feature = "_device_app_management")]
             "microsoft.graph.macOSMicrosoftEdgeApp" | "graph.macOSMicrosoftEdgeApp" => {
                 serde_json::from_value(value).map(Self::MacOsMicrosoftEdgeApp)
             }
-            #[cfg(feature = "_android_lob_app")]
+            #[cfg(feature = "_device_app_management")]
             "microsoft.graph.macOSOfficeSuiteApp" | "graph.macOSOfficeSuiteApp" => {
                 serde_json::from_value(value).map(Self::MacOsOfficeSuiteApp)
             }
-            #[cfg(feature = "_bitlocker")]
+            #[cfg(feature = "_information_protection")]
             "microsoft.graph.mailAssessmentRequest" | "graph.mailAssessmentRequest" => {
                 serde_json::from_value(value).map(Self::MailAssessmentRequest)
             }
@@ -2125,66 +2125,66 @@ impl<'de> serde::Deserialize<'de> for AnyEntity {
             "microsoft.graph.mailSearchFolder" | "graph.mailSearchFolder" => {
                 serde_json::from_value(value).map(Self::MailSearchFolder)
             }
-            #[cfg(feature = "_activity_based_timeout_policy")]
+            #[cfg(feature = "_admin")]
             "microsoft.graph.mailbox" | "graph.mailbox" => {
                 serde_json::from_value(value).map(Self::Mailbox)
             }
-            #[cfg(feature = "_mailbox_folder")]
+            #[cfg(feature = "_admin")]
             "microsoft.graph.mailboxFolder" | "graph.mailboxFolder" => {
                 serde_json::from_value(value).map(Self::MailboxFolder)
             }
-            #[cfg(feature = "_mailbox_item")]
+            #[cfg(feature = "_admin")]
             "microsoft.graph.mailboxItem" | "graph.mailboxItem" => {
                 serde_json::from_value(value).map(Self::MailboxItem)
             }
-            #[cfg(feature = "_answer_input_type")]
+            #[cfg(feature = "_solutions")]
             "microsoft.graph.mailboxProtectionRule" | "graph.mailboxProtectionRule" => {
                 serde_json::from_value(value).map(Self::MailboxProtectionRule)
             }
-            #[cfg(feature = "_answer_input_type")]
+            #[cfg(feature = "_solutions")]
             "microsoft.graph.mailboxProtectionUnit" | "graph.mailboxProtectionUnit" => {
                 serde_json::from_value(value).map(Self::MailboxProtectionUnit)
             }
-            #[cfg(feature = "_answer_input_type")]
+            #[cfg(feature = "_solutions")]
             "microsoft.graph.mailboxProtectionUnitsBulkAdditionJob"
             | "graph.mailboxProtectionUnitsBulkAdditionJob" => {
                 serde_json::from_value(value)
                     .map(Self::MailboxProtectionUnitsBulkAdditionJob)
             }
-            #[cfg(feature = "_answer_input_type")]
+            #[cfg(feature = "_solutions")]
             "microsoft.graph.mailboxRestoreArtifact" | "graph.mailboxRestoreArtifact" => {
                 serde_json::from_value(value).map(Self::MailboxRestoreArtifact)
             }
-            #[cfg(feature = "_answer_input_type")]
+            #[cfg(feature = "_solutions")]
             "microsoft.graph.mailboxRestoreArtifactsBulkAdditionRequest"
             | "graph.mailboxRestoreArtifactsBulkAdditionRequest" => {
                 serde_json::from_value(value)
                     .map(Self::MailboxRestoreArtifactsBulkAdditionRequest)
             }
-            #[cfg(feature = "_android_compliance_policy")]
+            #[cfg(feature = "_device_management")]
             "microsoft.graph.malwareStateForWindowsDevice"
             | "graph.malwareStateForWindowsDevice" => {
                 serde_json::from_value(value).map(Self::MalwareStateForWindowsDevice)
             }
-            #[cfg(feature = "_android_lob_app")]
+            #[cfg(feature = "_device_app_management")]
             "microsoft.graph.managedAndroidLobApp" | "graph.managedAndroidLobApp" => {
                 serde_json::from_value(value).map(Self::ManagedAndroidLobApp)
             }
-            #[cfg(feature = "_android_lob_app")]
+            #[cfg(feature = "_device_app_management")]
             "microsoft.graph.managedAndroidStoreApp" | "graph.managedAndroidStoreApp" => {
                 serde_json::from_value(value).map(Self::ManagedAndroidStoreApp)
             }
-            #[cfg(feature = "_android_lob_app")]
+            #[cfg(feature = "_device_app_management")]
             "microsoft.graph.managedAppOperation" | "graph.managedAppOperation" => {
                 serde_json::from_value(value).map(Self::ManagedAppOperation)
             }
-            #[cfg(feature = "_android_lob_app")]
+            #[cfg(feature = "_device_app_management")]
             "microsoft.graph.managedAppPolicyDeploymentSummary"
             | "graph.managedAppPolicyDeploymentSummary" => {
                 serde_json::from_value(value)
                     .map(Self::ManagedAppPolicyDeploymentSummary)
             }
-            #[cfg(feature = "_android_lob_app")]
+            #[cfg(feature = "_device_app_management")]
             "microsoft.graph.managedAppStatusRaw" | "graph.managedAppStatusRaw" => {
                 serde_json::from_value(value).map(Self::ManagedAppStatusRaw)
             }
@@ -2192,57 +2192,57 @@ impl<'de> serde::Deserialize<'de> for AnyEntity {
             "microsoft.graph.managedDevice" | "graph.managedDevice" => {
                 serde_json::from_value(value).map(Self::ManagedDevice)
             }
-            #[cfg(feature = "_android_lob_app")]
+            #[cfg(feature = "_device_app_management")]
             "microsoft.graph.managedDeviceMobileAppConfigurationAssignment"
             | "graph.managedDeviceMobileAppConfigurationAssignment" => {
                 serde_json::from_value(value)
                     .map(Self::ManagedDeviceMobileAppConfigurationAssignment)
             }
-            #[cfg(feature = "_android_lob_app")]
+            #[cfg(feature = "_device_app_management")]
             "microsoft.graph.managedDeviceMobileAppConfigurationDeviceStatus"
             | "graph.managedDeviceMobileAppConfigurationDeviceStatus" => {
                 serde_json::from_value(value)
                     .map(Self::ManagedDeviceMobileAppConfigurationDeviceStatus)
             }
-            #[cfg(feature = "_android_lob_app")]
+            #[cfg(feature = "_device_app_management")]
             "microsoft.graph.managedDeviceMobileAppConfigurationDeviceSummary"
             | "graph.managedDeviceMobileAppConfigurationDeviceSummary" => {
                 serde_json::from_value(value)
                     .map(Self::ManagedDeviceMobileAppConfigurationDeviceSummary)
             }
-            #[cfg(feature = "_android_lob_app")]
+            #[cfg(feature = "_device_app_management")]
             "microsoft.graph.managedDeviceMobileAppConfigurationUserStatus"
             | "graph.managedDeviceMobileAppConfigurationUserStatus" => {
                 serde_json::from_value(value)
                     .map(Self::ManagedDeviceMobileAppConfigurationUserStatus)
             }
-            #[cfg(feature = "_android_lob_app")]
+            #[cfg(feature = "_device_app_management")]
             "microsoft.graph.managedDeviceMobileAppConfigurationUserSummary"
             | "graph.managedDeviceMobileAppConfigurationUserSummary" => {
                 serde_json::from_value(value)
                     .map(Self::ManagedDeviceMobileAppConfigurationUserSummary)
             }
-            #[cfg(feature = "_android_compliance_policy")]
+            #[cfg(feature = "_device_management")]
             "microsoft.graph.managedDeviceOverview" | "graph.managedDeviceOverview" => {
                 serde_json::from_value(value).map(Self::ManagedDeviceOverview)
             }
-            #[cfg(feature = "_android_lob_app")]
+            #[cfg(feature = "_device_app_management")]
             "microsoft.graph.managedEBookAssignment" | "graph.managedEBookAssignment" => {
                 serde_json::from_value(value).map(Self::ManagedEBookAssignment)
             }
-            #[cfg(feature = "_android_lob_app")]
+            #[cfg(feature = "_device_app_management")]
             "microsoft.graph.managedIOSLobApp" | "graph.managedIOSLobApp" => {
                 serde_json::from_value(value).map(Self::ManagedIosLobApp)
             }
-            #[cfg(feature = "_android_lob_app")]
+            #[cfg(feature = "_device_app_management")]
             "microsoft.graph.managedIOSStoreApp" | "graph.managedIOSStoreApp" => {
                 serde_json::from_value(value).map(Self::ManagedIosStoreApp)
             }
-            #[cfg(feature = "_android_lob_app")]
+            #[cfg(feature = "_device_app_management")]
             "microsoft.graph.managedMobileApp" | "graph.managedMobileApp" => {
                 serde_json::from_value(value).map(Self::ManagedMobileApp)
             }
-            #[cfg(feature = "_android_managed_app_protection")]
+            #[cfg(feature = "_device_app_management")]
             "microsoft.graph.mdmWindowsInformationProtectionPolicy"
             | "graph.mdmWindowsInformationProtectionPolicy" => {
                 serde_json::from_value(value)
@@ -2253,12 +2253,12 @@ impl<'de> serde::Deserialize<'de> for AnyEntity {
             | "graph.meetingAttendanceReport" => {
                 serde_json::from_value(value).map(Self::MeetingAttendanceReport)
             }
-            #[cfg(feature = "_access_package")]
+            #[cfg(feature = "_identity_governance")]
             "microsoft.graph.membershipOutlierInsight"
             | "graph.membershipOutlierInsight" => {
                 serde_json::from_value(value).map(Self::MembershipOutlierInsight)
             }
-            #[cfg(feature = "_attachment")]
+            #[cfg(feature = "_attendee")]
             "microsoft.graph.message" | "graph.message" => {
                 serde_json::from_value(value).map(Self::Message)
             }
@@ -2266,7 +2266,7 @@ impl<'de> serde::Deserialize<'de> for AnyEntity {
             "microsoft.graph.messageRule" | "graph.messageRule" => {
                 serde_json::from_value(value).map(Self::MessageRule)
             }
-            #[cfg(feature = "_admin_microsoft365_apps")]
+            #[cfg(feature = "_admin")]
             "microsoft.graph.messageTracingRoot" | "graph.messageTracingRoot" => {
                 serde_json::from_value(value).map(Self::MessageTracingRoot)
             }
@@ -2282,83 +2282,83 @@ impl<'de> serde::Deserialize<'de> for AnyEntity {
                 serde_json::from_value(value)
                     .map(Self::MicrosoftAuthenticatorAuthenticationMethod)
             }
-            #[cfg(feature = "_advanced_config_state")]
+            #[cfg(feature = "_authentication_method_configurations")]
             "microsoft.graph.microsoftAuthenticatorAuthenticationMethodConfiguration"
             | "graph.microsoftAuthenticatorAuthenticationMethodConfiguration" => {
                 serde_json::from_value(value)
                     .map(Self::MicrosoftAuthenticatorAuthenticationMethodConfiguration)
             }
-            #[cfg(feature = "_advanced_config_state")]
+            #[cfg(feature = "_authentication_method_configurations")]
             "microsoft.graph.microsoftAuthenticatorAuthenticationMethodTarget"
             | "graph.microsoftAuthenticatorAuthenticationMethodTarget" => {
                 serde_json::from_value(value)
                     .map(Self::MicrosoftAuthenticatorAuthenticationMethodTarget)
             }
-            #[cfg(feature = "_android_lob_app")]
+            #[cfg(feature = "_device_app_management")]
             "microsoft.graph.microsoftStoreForBusinessApp"
             | "graph.microsoftStoreForBusinessApp" => {
                 serde_json::from_value(value).map(Self::MicrosoftStoreForBusinessApp)
             }
-            #[cfg(feature = "_android_lob_app")]
+            #[cfg(feature = "_device_app_management")]
             "microsoft.graph.mobileAppAssignment" | "graph.mobileAppAssignment" => {
                 serde_json::from_value(value).map(Self::MobileAppAssignment)
             }
-            #[cfg(feature = "_android_lob_app")]
+            #[cfg(feature = "_device_app_management")]
             "microsoft.graph.mobileAppCategory" | "graph.mobileAppCategory" => {
                 serde_json::from_value(value).map(Self::MobileAppCategory)
             }
-            #[cfg(feature = "_android_lob_app")]
+            #[cfg(feature = "_device_app_management")]
             "microsoft.graph.mobileAppContent" | "graph.mobileAppContent" => {
                 serde_json::from_value(value).map(Self::MobileAppContent)
             }
-            #[cfg(feature = "_android_lob_app")]
+            #[cfg(feature = "_device_app_management")]
             "microsoft.graph.mobileAppContentFile" | "graph.mobileAppContentFile" => {
                 serde_json::from_value(value).map(Self::MobileAppContentFile)
             }
-            #[cfg(feature = "_android_compliance_policy")]
+            #[cfg(feature = "_device_management")]
             "microsoft.graph.mobileAppTroubleshootingEvent"
             | "graph.mobileAppTroubleshootingEvent" => {
                 serde_json::from_value(value).map(Self::MobileAppTroubleshootingEvent)
             }
-            #[cfg(feature = "_android_compliance_policy")]
+            #[cfg(feature = "_device_management")]
             "microsoft.graph.mobileThreatDefenseConnector"
             | "graph.mobileThreatDefenseConnector" => {
                 serde_json::from_value(value).map(Self::MobileThreatDefenseConnector)
             }
-            #[cfg(feature = "_delegated_admin_access_assignment")]
+            #[cfg(feature = "_tenant_relationships")]
             "microsoft.graph.multiTenantOrganization"
             | "graph.multiTenantOrganization" => {
                 serde_json::from_value(value).map(Self::MultiTenantOrganization)
             }
-            #[cfg(feature = "_b2b_identity_providers_type")]
+            #[cfg(feature = "_policies")]
             "microsoft.graph.multiTenantOrganizationIdentitySyncPolicyTemplate"
             | "graph.multiTenantOrganizationIdentitySyncPolicyTemplate" => {
                 serde_json::from_value(value)
                     .map(Self::MultiTenantOrganizationIdentitySyncPolicyTemplate)
             }
-            #[cfg(feature = "_delegated_admin_access_assignment")]
+            #[cfg(feature = "_tenant_relationships")]
             "microsoft.graph.multiTenantOrganizationJoinRequestRecord"
             | "graph.multiTenantOrganizationJoinRequestRecord" => {
                 serde_json::from_value(value)
                     .map(Self::MultiTenantOrganizationJoinRequestRecord)
             }
-            #[cfg(feature = "_activity_based_timeout_policy")]
+            #[cfg(feature = "_tenant_relationships")]
             "microsoft.graph.multiTenantOrganizationMember"
             | "graph.multiTenantOrganizationMember" => {
                 serde_json::from_value(value).map(Self::MultiTenantOrganizationMember)
             }
-            #[cfg(feature = "_b2b_identity_providers_type")]
+            #[cfg(feature = "_policies")]
             "microsoft.graph.multiTenantOrganizationPartnerConfigurationTemplate"
             | "graph.multiTenantOrganizationPartnerConfigurationTemplate" => {
                 serde_json::from_value(value)
                     .map(Self::MultiTenantOrganizationPartnerConfigurationTemplate)
             }
-            #[cfg(feature = "_mailbox_item")]
+            #[cfg(feature = "_multi_value_legacy_extended_property")]
             "microsoft.graph.multiValueLegacyExtendedProperty"
             | "graph.multiValueLegacyExtendedProperty" => {
                 serde_json::from_value(value).map(Self::MultiValueLegacyExtendedProperty)
             }
-            #[cfg(feature = "_add_large_gallery_view_operation")]
+            #[cfg(feature = "_communications")]
             "microsoft.graph.muteParticipantOperation"
             | "graph.muteParticipantOperation" => {
                 serde_json::from_value(value).map(Self::MuteParticipantOperation)
@@ -2367,7 +2367,7 @@ impl<'de> serde::Deserialize<'de> for AnyEntity {
             "microsoft.graph.notebook" | "graph.notebook" => {
                 serde_json::from_value(value).map(Self::Notebook)
             }
-            #[cfg(feature = "_android_compliance_policy")]
+            #[cfg(feature = "_device_management")]
             "microsoft.graph.notificationMessageTemplate"
             | "graph.notificationMessageTemplate" => {
                 serde_json::from_value(value).map(Self::NotificationMessageTemplate)
@@ -2376,7 +2376,7 @@ impl<'de> serde::Deserialize<'de> for AnyEntity {
             "microsoft.graph.oAuth2PermissionGrant" | "graph.oAuth2PermissionGrant" => {
                 serde_json::from_value(value).map(Self::OAuth2PermissionGrant)
             }
-            #[cfg(feature = "_clonable_team_parts")]
+            #[cfg(feature = "_teams")]
             "microsoft.graph.offerShiftRequest" | "graph.offerShiftRequest" => {
                 serde_json::from_value(value).map(Self::OfferShiftRequest)
             }
@@ -2388,79 +2388,79 @@ impl<'de> serde::Deserialize<'de> for AnyEntity {
             "microsoft.graph.oidcIdentityProvider" | "graph.oidcIdentityProvider" => {
                 serde_json::from_value(value).map(Self::OidcIdentityProvider)
             }
-            #[cfg(feature = "_akamai_attack_group_action_model")]
+            #[cfg(feature = "_identity")]
             "microsoft.graph.onAttributeCollectionListener"
             | "graph.onAttributeCollectionListener" => {
                 serde_json::from_value(value).map(Self::OnAttributeCollectionListener)
             }
-            #[cfg(feature = "_azure_ad_pop_token_authentication")]
+            #[cfg(feature = "_identity_governance")]
             "microsoft.graph.onAttributeCollectionStartCustomExtension"
             | "graph.onAttributeCollectionStartCustomExtension" => {
                 serde_json::from_value(value)
                     .map(Self::OnAttributeCollectionStartCustomExtension)
             }
-            #[cfg(feature = "_akamai_attack_group_action_model")]
+            #[cfg(feature = "_identity")]
             "microsoft.graph.onAttributeCollectionStartListener"
             | "graph.onAttributeCollectionStartListener" => {
                 serde_json::from_value(value)
                     .map(Self::OnAttributeCollectionStartListener)
             }
-            #[cfg(feature = "_azure_ad_pop_token_authentication")]
+            #[cfg(feature = "_identity_governance")]
             "microsoft.graph.onAttributeCollectionSubmitCustomExtension"
             | "graph.onAttributeCollectionSubmitCustomExtension" => {
                 serde_json::from_value(value)
                     .map(Self::OnAttributeCollectionSubmitCustomExtension)
             }
-            #[cfg(feature = "_akamai_attack_group_action_model")]
+            #[cfg(feature = "_identity")]
             "microsoft.graph.onAttributeCollectionSubmitListener"
             | "graph.onAttributeCollectionSubmitListener" => {
                 serde_json::from_value(value)
                     .map(Self::OnAttributeCollectionSubmitListener)
             }
-            #[cfg(feature = "_akamai_attack_group_action_model")]
+            #[cfg(feature = "_identity")]
             "microsoft.graph.onAuthenticationMethodLoadStartListener"
             | "graph.onAuthenticationMethodLoadStartListener" => {
                 serde_json::from_value(value)
                     .map(Self::OnAuthenticationMethodLoadStartListener)
             }
-            #[cfg(feature = "_akamai_attack_group_action_model")]
+            #[cfg(feature = "_identity")]
             "microsoft.graph.onEmailOtpSendListener" | "graph.onEmailOtpSendListener" => {
                 serde_json::from_value(value).map(Self::OnEmailOtpSendListener)
             }
-            #[cfg(feature = "_akamai_attack_group_action_model")]
+            #[cfg(feature = "_identity")]
             "microsoft.graph.onFraudProtectionLoadStartListener"
             | "graph.onFraudProtectionLoadStartListener" => {
                 serde_json::from_value(value)
                     .map(Self::OnFraudProtectionLoadStartListener)
             }
-            #[cfg(feature = "_akamai_attack_group_action_model")]
+            #[cfg(feature = "_identity")]
             "microsoft.graph.onInteractiveAuthFlowStartListener"
             | "graph.onInteractiveAuthFlowStartListener" => {
                 serde_json::from_value(value)
                     .map(Self::OnInteractiveAuthFlowStartListener)
             }
-            #[cfg(feature = "_azure_ad_pop_token_authentication")]
+            #[cfg(feature = "_identity_governance")]
             "microsoft.graph.onOtpSendCustomExtension"
             | "graph.onOtpSendCustomExtension" => {
                 serde_json::from_value(value).map(Self::OnOtpSendCustomExtension)
             }
-            #[cfg(feature = "_azure_ad_pop_token_authentication")]
+            #[cfg(feature = "_identity_governance")]
             "microsoft.graph.onPasswordSubmitCustomExtension"
             | "graph.onPasswordSubmitCustomExtension" => {
                 serde_json::from_value(value).map(Self::OnPasswordSubmitCustomExtension)
             }
-            #[cfg(feature = "_akamai_attack_group_action_model")]
+            #[cfg(feature = "_identity")]
             "microsoft.graph.onPasswordSubmitListener"
             | "graph.onPasswordSubmitListener" => {
                 serde_json::from_value(value).map(Self::OnPasswordSubmitListener)
             }
-            #[cfg(feature = "_android_compliance_policy")]
+            #[cfg(feature = "_device_management")]
             "microsoft.graph.onPremisesConditionalAccessSettings"
             | "graph.onPremisesConditionalAccessSettings" => {
                 serde_json::from_value(value)
                     .map(Self::OnPremisesConditionalAccessSettings)
             }
-            #[cfg(feature = "_allowed_value")]
+            #[cfg(feature = "_directory")]
             "microsoft.graph.onPremisesDirectorySynchronization"
             | "graph.onPremisesDirectorySynchronization" => {
                 serde_json::from_value(value)
@@ -2470,46 +2470,46 @@ impl<'de> serde::Deserialize<'de> for AnyEntity {
             "microsoft.graph.onPremisesSyncBehavior" | "graph.onPremisesSyncBehavior" => {
                 serde_json::from_value(value).map(Self::OnPremisesSyncBehavior)
             }
-            #[cfg(feature = "_azure_ad_pop_token_authentication")]
+            #[cfg(feature = "_identity_governance")]
             "microsoft.graph.onTokenIssuanceStartCustomExtension"
             | "graph.onTokenIssuanceStartCustomExtension" => {
                 serde_json::from_value(value)
                     .map(Self::OnTokenIssuanceStartCustomExtension)
             }
-            #[cfg(feature = "_akamai_attack_group_action_model")]
+            #[cfg(feature = "_identity")]
             "microsoft.graph.onTokenIssuanceStartListener"
             | "graph.onTokenIssuanceStartListener" => {
                 serde_json::from_value(value).map(Self::OnTokenIssuanceStartListener)
             }
-            #[cfg(feature = "_akamai_attack_group_action_model")]
+            #[cfg(feature = "_identity")]
             "microsoft.graph.onUserCreateStartListener"
             | "graph.onUserCreateStartListener" => {
                 serde_json::from_value(value).map(Self::OnUserCreateStartListener)
             }
-            #[cfg(feature = "_azure_ad_pop_token_authentication")]
+            #[cfg(feature = "_identity_governance")]
             "microsoft.graph.onVerifiedIdClaimValidationCustomExtension"
             | "graph.onVerifiedIdClaimValidationCustomExtension" => {
                 serde_json::from_value(value)
                     .map(Self::OnVerifiedIdClaimValidationCustomExtension)
             }
-            #[cfg(feature = "_akamai_attack_group_action_model")]
+            #[cfg(feature = "_identity")]
             "microsoft.graph.onVerifiedIdClaimValidationListener"
             | "graph.onVerifiedIdClaimValidationListener" => {
                 serde_json::from_value(value)
                     .map(Self::OnVerifiedIdClaimValidationListener)
             }
-            #[cfg(feature = "_answer_input_type")]
+            #[cfg(feature = "_solutions")]
             "microsoft.graph.oneDriveForBusinessBrowseSession"
             | "graph.oneDriveForBusinessBrowseSession" => {
                 serde_json::from_value(value).map(Self::OneDriveForBusinessBrowseSession)
             }
-            #[cfg(feature = "_answer_input_type")]
+            #[cfg(feature = "_solutions")]
             "microsoft.graph.oneDriveForBusinessProtectionPolicy"
             | "graph.oneDriveForBusinessProtectionPolicy" => {
                 serde_json::from_value(value)
                     .map(Self::OneDriveForBusinessProtectionPolicy)
             }
-            #[cfg(feature = "_answer_input_type")]
+            #[cfg(feature = "_solutions")]
             "microsoft.graph.oneDriveForBusinessRestoreSession"
             | "graph.oneDriveForBusinessRestoreSession" => {
                 serde_json::from_value(value)
@@ -2539,17 +2539,17 @@ impl<'de> serde::Deserialize<'de> for AnyEntity {
             "microsoft.graph.onlineMeeting" | "graph.onlineMeeting" => {
                 serde_json::from_value(value).map(Self::OnlineMeeting)
             }
-            #[cfg(feature = "_add_large_gallery_view_operation")]
+            #[cfg(feature = "_communications")]
             "microsoft.graph.onlineMeetingEngagementConversation"
             | "graph.onlineMeetingEngagementConversation" => {
                 serde_json::from_value(value)
                     .map(Self::OnlineMeetingEngagementConversation)
             }
-            #[cfg(feature = "_clonable_team_parts")]
+            #[cfg(feature = "_teams")]
             "microsoft.graph.openShift" | "graph.openShift" => {
                 serde_json::from_value(value).map(Self::OpenShift)
             }
-            #[cfg(feature = "_clonable_team_parts")]
+            #[cfg(feature = "_teams")]
             "microsoft.graph.openShiftChangeRequest" | "graph.openShiftChangeRequest" => {
                 serde_json::from_value(value).map(Self::OpenShiftChangeRequest)
             }
@@ -2561,19 +2561,19 @@ impl<'de> serde::Deserialize<'de> for AnyEntity {
             "microsoft.graph.operation" | "graph.operation" => {
                 serde_json::from_value(value).map(Self::Operation)
             }
-            #[cfg(feature = "_activity_based_timeout_policy")]
+            #[cfg(feature = "_contacts")]
             "microsoft.graph.orgContact" | "graph.orgContact" => {
                 serde_json::from_value(value).map(Self::OrgContact)
             }
-            #[cfg(feature = "_activity_based_timeout_policy")]
+            #[cfg(feature = "_organization")]
             "microsoft.graph.organization" | "graph.organization" => {
                 serde_json::from_value(value).map(Self::Organization)
             }
-            #[cfg(feature = "_content_customization")]
+            #[cfg(feature = "_organization")]
             "microsoft.graph.organizationalBranding" | "graph.organizationalBranding" => {
                 serde_json::from_value(value).map(Self::OrganizationalBranding)
             }
-            #[cfg(feature = "_content_customization")]
+            #[cfg(feature = "_organization")]
             "microsoft.graph.organizationalBrandingLocalization"
             | "graph.organizationalBrandingLocalization" => {
                 serde_json::from_value(value)
@@ -2587,95 +2587,95 @@ impl<'de> serde::Deserialize<'de> for AnyEntity {
             "microsoft.graph.outlookUser" | "graph.outlookUser" => {
                 serde_json::from_value(value).map(Self::OutlookUser)
             }
-            #[cfg(feature = "_admin_consent_request_policy")]
+            #[cfg(feature = "_policies")]
             "microsoft.graph.ownerlessGroupPolicy" | "graph.ownerlessGroupPolicy" => {
                 serde_json::from_value(value).map(Self::OwnerlessGroupPolicy)
             }
-            #[cfg(feature = "_add_large_gallery_view_operation")]
+            #[cfg(feature = "_communications")]
             "microsoft.graph.participant" | "graph.participant" => {
                 serde_json::from_value(value).map(Self::Participant)
             }
-            #[cfg(feature = "_me")]
+            #[cfg(feature = "_activities_container")]
             "microsoft.graph.participantJoiningNotification"
             | "graph.participantJoiningNotification" => {
                 serde_json::from_value(value).map(Self::ParticipantJoiningNotification)
             }
-            #[cfg(feature = "_me")]
+            #[cfg(feature = "_activities_container")]
             "microsoft.graph.participantLeftNotification"
             | "graph.participantLeftNotification" => {
                 serde_json::from_value(value).map(Self::ParticipantLeftNotification)
             }
-            #[cfg(feature = "_authentication_methods_root")]
+            #[cfg(feature = "_reports")]
             "microsoft.graph.partners" | "graph.partners" => {
                 serde_json::from_value(value).map(Self::Partners)
             }
-            #[cfg(feature = "_authentication_methods_root")]
+            #[cfg(feature = "_reports")]
             "microsoft.graph.partners.billing.azureUsage" => {
                 serde_json::from_value(value)
                     .map(Self::MicrosoftGraphPartnersBillingAzureUsage)
             }
-            #[cfg(feature = "_authentication_methods_root")]
+            #[cfg(feature = "_reports")]
             "microsoft.graph.partners.billing.billedReconciliation" => {
                 serde_json::from_value(value)
                     .map(Self::MicrosoftGraphPartnersBillingBilledReconciliation)
             }
-            #[cfg(feature = "_authentication_methods_root")]
+            #[cfg(feature = "_reports")]
             "microsoft.graph.partners.billing.billedUsage" => {
                 serde_json::from_value(value)
                     .map(Self::MicrosoftGraphPartnersBillingBilledUsage)
             }
-            #[cfg(feature = "_authentication_methods_root")]
+            #[cfg(feature = "_reports")]
             "microsoft.graph.partners.billing.billing" => {
                 serde_json::from_value(value)
                     .map(Self::MicrosoftGraphPartnersBillingBilling)
             }
-            #[cfg(feature = "_authentication_methods_root")]
+            #[cfg(feature = "_reports")]
             "microsoft.graph.partners.billing.billingReconciliation" => {
                 serde_json::from_value(value)
                     .map(Self::MicrosoftGraphPartnersBillingBillingReconciliation)
             }
-            #[cfg(feature = "_authentication_methods_root")]
+            #[cfg(feature = "_reports")]
             "microsoft.graph.partners.billing.exportSuccessOperation" => {
                 serde_json::from_value(value)
                     .map(Self::MicrosoftGraphPartnersBillingExportSuccessOperation)
             }
-            #[cfg(feature = "_authentication_methods_root")]
+            #[cfg(feature = "_reports")]
             "microsoft.graph.partners.billing.failedOperation" => {
                 serde_json::from_value(value)
                     .map(Self::MicrosoftGraphPartnersBillingFailedOperation)
             }
-            #[cfg(feature = "_authentication_methods_root")]
+            #[cfg(feature = "_reports")]
             "microsoft.graph.partners.billing.manifest" => {
                 serde_json::from_value(value)
                     .map(Self::MicrosoftGraphPartnersBillingManifest)
             }
-            #[cfg(feature = "_authentication_methods_root")]
+            #[cfg(feature = "_reports")]
             "microsoft.graph.partners.billing.operation" => {
                 serde_json::from_value(value)
                     .map(Self::MicrosoftGraphPartnersBillingOperation)
             }
-            #[cfg(feature = "_authentication_methods_root")]
+            #[cfg(feature = "_reports")]
             "microsoft.graph.partners.billing.runningOperation" => {
                 serde_json::from_value(value)
                     .map(Self::MicrosoftGraphPartnersBillingRunningOperation)
             }
-            #[cfg(feature = "_authentication_methods_root")]
+            #[cfg(feature = "_reports")]
             "microsoft.graph.partners.billing.unbilledReconciliation" => {
                 serde_json::from_value(value)
                     .map(Self::MicrosoftGraphPartnersBillingUnbilledReconciliation)
             }
-            #[cfg(feature = "_authentication_methods_root")]
+            #[cfg(feature = "_reports")]
             "microsoft.graph.partners.billing.unbilledUsage" => {
                 serde_json::from_value(value)
                     .map(Self::MicrosoftGraphPartnersBillingUnbilledUsage)
             }
-            #[cfg(feature = "_advanced_config_state")]
+            #[cfg(feature = "_authentication_method_configurations")]
             "microsoft.graph.passkeyAuthenticationMethodTarget"
             | "graph.passkeyAuthenticationMethodTarget" => {
                 serde_json::from_value(value)
                     .map(Self::PasskeyAuthenticationMethodTarget)
             }
-            #[cfg(feature = "_attestation_enforcement")]
+            #[cfg(feature = "_authentication_method_configurations")]
             "microsoft.graph.passkeyProfile" | "graph.passkeyProfile" => {
                 serde_json::from_value(value).map(Self::PasskeyProfile)
             }
@@ -2684,24 +2684,24 @@ impl<'de> serde::Deserialize<'de> for AnyEntity {
             | "graph.passwordAuthenticationMethod" => {
                 serde_json::from_value(value).map(Self::PasswordAuthenticationMethod)
             }
-            #[cfg(feature = "_account_target_content")]
+            #[cfg(feature = "_security")]
             "microsoft.graph.payload" | "graph.payload" => {
                 serde_json::from_value(value).map(Self::Payload)
             }
-            #[cfg(feature = "_admin_microsoft365_apps")]
+            #[cfg(feature = "_admin")]
             "microsoft.graph.peopleAdminSettings" | "graph.peopleAdminSettings" => {
                 serde_json::from_value(value).map(Self::PeopleAdminSettings)
             }
-            #[cfg(feature = "_base_item")]
+            #[cfg(feature = "_boolean_column")]
             "microsoft.graph.permission" | "graph.permission" => {
                 serde_json::from_value(value).map(Self::Permission)
             }
-            #[cfg(feature = "_b2b_identity_providers_type")]
+            #[cfg(feature = "_policies")]
             "microsoft.graph.permissionGrantConditionSet"
             | "graph.permissionGrantConditionSet" => {
                 serde_json::from_value(value).map(Self::PermissionGrantConditionSet)
             }
-            #[cfg(feature = "_activity_based_timeout_policy")]
+            #[cfg(feature = "_policies")]
             "microsoft.graph.permissionGrantPolicy" | "graph.permissionGrantPolicy" => {
                 serde_json::from_value(value).map(Self::PermissionGrantPolicy)
             }
@@ -2719,7 +2719,7 @@ impl<'de> serde::Deserialize<'de> for AnyEntity {
             | "graph.phoneUserConversationMember" => {
                 serde_json::from_value(value).map(Self::PhoneUserConversationMember)
             }
-            #[cfg(feature = "_chat")]
+            #[cfg(feature = "_chats")]
             "microsoft.graph.pinnedChatMessageInfo" | "graph.pinnedChatMessageInfo" => {
                 serde_json::from_value(value).map(Self::PinnedChatMessageInfo)
             }
@@ -2742,7 +2742,7 @@ impl<'de> serde::Deserialize<'de> for AnyEntity {
             | "graph.plannerBucketTaskBoardTaskFormat" => {
                 serde_json::from_value(value).map(Self::PlannerBucketTaskBoardTaskFormat)
             }
-            #[cfg(feature = "_conversation")]
+            #[cfg(feature = "_groups")]
             "microsoft.graph.plannerGroup" | "graph.plannerGroup" => {
                 serde_json::from_value(value).map(Self::PlannerGroup)
             }
@@ -2778,19 +2778,19 @@ impl<'de> serde::Deserialize<'de> for AnyEntity {
                 serde_json::from_value(value)
                     .map(Self::PlatformCredentialAuthenticationMethod)
             }
-            #[cfg(feature = "_add_large_gallery_view_operation")]
+            #[cfg(feature = "_communications")]
             "microsoft.graph.playPromptOperation" | "graph.playPromptOperation" => {
                 serde_json::from_value(value).map(Self::PlayPromptOperation)
             }
-            #[cfg(feature = "_admin_consent_request_policy")]
+            #[cfg(feature = "_policies")]
             "microsoft.graph.policyRoot" | "graph.policyRoot" => {
                 serde_json::from_value(value).map(Self::PolicyRoot)
             }
-            #[cfg(feature = "_b2b_identity_providers_type")]
+            #[cfg(feature = "_policies")]
             "microsoft.graph.policyTemplate" | "graph.policyTemplate" => {
                 serde_json::from_value(value).map(Self::PolicyTemplate)
             }
-            #[cfg(feature = "_attachment")]
+            #[cfg(feature = "_groups")]
             "microsoft.graph.post" | "graph.post" => {
                 serde_json::from_value(value).map(Self::Post)
             }
@@ -2798,128 +2798,128 @@ impl<'de> serde::Deserialize<'de> for AnyEntity {
             "microsoft.graph.presence" | "graph.presence" => {
                 serde_json::from_value(value).map(Self::Presence)
             }
-            #[cfg(feature = "_integer_range")]
+            #[cfg(feature = "_print")]
             "microsoft.graph.printConnector" | "graph.printConnector" => {
                 serde_json::from_value(value).map(Self::PrintConnector)
             }
-            #[cfg(feature = "_integer_range")]
+            #[cfg(feature = "_print")]
             "microsoft.graph.printDocument" | "graph.printDocument" => {
                 serde_json::from_value(value).map(Self::PrintDocument)
             }
-            #[cfg(feature = "_integer_range")]
+            #[cfg(feature = "_print")]
             "microsoft.graph.printJob" | "graph.printJob" => {
                 serde_json::from_value(value).map(Self::PrintJob)
             }
-            #[cfg(feature = "_integer_range")]
+            #[cfg(feature = "_print")]
             "microsoft.graph.printService" | "graph.printService" => {
                 serde_json::from_value(value).map(Self::PrintService)
             }
-            #[cfg(feature = "_integer_range")]
+            #[cfg(feature = "_print")]
             "microsoft.graph.printServiceEndpoint" | "graph.printServiceEndpoint" => {
                 serde_json::from_value(value).map(Self::PrintServiceEndpoint)
             }
-            #[cfg(feature = "_integer_range")]
+            #[cfg(feature = "_print")]
             "microsoft.graph.printTask" | "graph.printTask" => {
                 serde_json::from_value(value).map(Self::PrintTask)
             }
-            #[cfg(feature = "_integer_range")]
+            #[cfg(feature = "_print")]
             "microsoft.graph.printTaskDefinition" | "graph.printTaskDefinition" => {
                 serde_json::from_value(value).map(Self::PrintTaskDefinition)
             }
-            #[cfg(feature = "_integer_range")]
+            #[cfg(feature = "_print")]
             "microsoft.graph.printTaskTrigger" | "graph.printTaskTrigger" => {
                 serde_json::from_value(value).map(Self::PrintTaskTrigger)
             }
-            #[cfg(feature = "_authentication_methods_root")]
+            #[cfg(feature = "_reports")]
             "microsoft.graph.printUsageByPrinter" | "graph.printUsageByPrinter" => {
                 serde_json::from_value(value).map(Self::PrintUsageByPrinter)
             }
-            #[cfg(feature = "_authentication_methods_root")]
+            #[cfg(feature = "_reports")]
             "microsoft.graph.printUsageByUser" | "graph.printUsageByUser" => {
                 serde_json::from_value(value).map(Self::PrintUsageByUser)
             }
-            #[cfg(feature = "_integer_range")]
+            #[cfg(feature = "_print")]
             "microsoft.graph.printer" | "graph.printer" => {
                 serde_json::from_value(value).map(Self::Printer)
             }
-            #[cfg(feature = "_integer_range")]
+            #[cfg(feature = "_print")]
             "microsoft.graph.printerCreateOperation" | "graph.printerCreateOperation" => {
                 serde_json::from_value(value).map(Self::PrinterCreateOperation)
             }
-            #[cfg(feature = "_integer_range")]
+            #[cfg(feature = "_print")]
             "microsoft.graph.printerShare" | "graph.printerShare" => {
                 serde_json::from_value(value).map(Self::PrinterShare)
             }
-            #[cfg(feature = "_access_package")]
+            #[cfg(feature = "_identity_governance")]
             "microsoft.graph.privilegedAccessGroup" | "graph.privilegedAccessGroup" => {
                 serde_json::from_value(value).map(Self::PrivilegedAccessGroup)
             }
-            #[cfg(feature = "_access_package")]
+            #[cfg(feature = "_identity_governance")]
             "microsoft.graph.privilegedAccessGroupAssignmentSchedule"
             | "graph.privilegedAccessGroupAssignmentSchedule" => {
                 serde_json::from_value(value)
                     .map(Self::PrivilegedAccessGroupAssignmentSchedule)
             }
-            #[cfg(feature = "_access_package")]
+            #[cfg(feature = "_identity_governance")]
             "microsoft.graph.privilegedAccessGroupAssignmentScheduleInstance"
             | "graph.privilegedAccessGroupAssignmentScheduleInstance" => {
                 serde_json::from_value(value)
                     .map(Self::PrivilegedAccessGroupAssignmentScheduleInstance)
             }
-            #[cfg(feature = "_access_package")]
+            #[cfg(feature = "_identity_governance")]
             "microsoft.graph.privilegedAccessGroupAssignmentScheduleRequest"
             | "graph.privilegedAccessGroupAssignmentScheduleRequest" => {
                 serde_json::from_value(value)
                     .map(Self::PrivilegedAccessGroupAssignmentScheduleRequest)
             }
-            #[cfg(feature = "_access_package")]
+            #[cfg(feature = "_identity_governance")]
             "microsoft.graph.privilegedAccessGroupEligibilitySchedule"
             | "graph.privilegedAccessGroupEligibilitySchedule" => {
                 serde_json::from_value(value)
                     .map(Self::PrivilegedAccessGroupEligibilitySchedule)
             }
-            #[cfg(feature = "_access_package")]
+            #[cfg(feature = "_identity_governance")]
             "microsoft.graph.privilegedAccessGroupEligibilityScheduleInstance"
             | "graph.privilegedAccessGroupEligibilityScheduleInstance" => {
                 serde_json::from_value(value)
                     .map(Self::PrivilegedAccessGroupEligibilityScheduleInstance)
             }
-            #[cfg(feature = "_access_package")]
+            #[cfg(feature = "_identity_governance")]
             "microsoft.graph.privilegedAccessGroupEligibilityScheduleRequest"
             | "graph.privilegedAccessGroupEligibilityScheduleRequest" => {
                 serde_json::from_value(value)
                     .map(Self::PrivilegedAccessGroupEligibilityScheduleRequest)
             }
-            #[cfg(feature = "_access_package")]
+            #[cfg(feature = "_identity_governance")]
             "microsoft.graph.privilegedAccessRoot" | "graph.privilegedAccessRoot" => {
                 serde_json::from_value(value).map(Self::PrivilegedAccessRoot)
             }
-            #[cfg(feature = "_admin_microsoft365_apps")]
+            #[cfg(feature = "_admin")]
             "microsoft.graph.profileCardProperty" | "graph.profileCardProperty" => {
                 serde_json::from_value(value).map(Self::ProfileCardProperty)
             }
-            #[cfg(feature = "_clonable_team_parts")]
+            #[cfg(feature = "_profile_photo")]
             "microsoft.graph.profilePhoto" | "graph.profilePhoto" => {
                 serde_json::from_value(value).map(Self::ProfilePhoto)
             }
-            #[cfg(feature = "_admin_microsoft365_apps")]
+            #[cfg(feature = "_admin")]
             "microsoft.graph.profilePropertySetting" | "graph.profilePropertySetting" => {
                 serde_json::from_value(value).map(Self::ProfilePropertySetting)
             }
-            #[cfg(feature = "_admin_microsoft365_apps")]
+            #[cfg(feature = "_admin")]
             "microsoft.graph.profileSource" | "graph.profileSource" => {
                 serde_json::from_value(value).map(Self::ProfileSource)
             }
-            #[cfg(feature = "_admin_microsoft365_apps")]
+            #[cfg(feature = "_admin")]
             "microsoft.graph.pronounsSettings" | "graph.pronounsSettings" => {
                 serde_json::from_value(value).map(Self::PronounsSettings)
             }
-            #[cfg(feature = "_applied_conditional_access_policy")]
+            #[cfg(feature = "_audit_logs")]
             "microsoft.graph.provisioningObjectSummary"
             | "graph.provisioningObjectSummary" => {
                 serde_json::from_value(value).map(Self::ProvisioningObjectSummary)
             }
-            #[cfg(feature = "_allowed_value")]
+            #[cfg(feature = "_directory")]
             "microsoft.graph.publicKeyInfrastructureRoot"
             | "graph.publicKeyInfrastructureRoot" => {
                 serde_json::from_value(value).map(Self::PublicKeyInfrastructureRoot)
@@ -2933,7 +2933,7 @@ impl<'de> serde::Deserialize<'de> for AnyEntity {
             | "graph.qrCodePinAuthenticationMethod" => {
                 serde_json::from_value(value).map(Self::QrCodePinAuthenticationMethod)
             }
-            #[cfg(feature = "_advanced_config_state")]
+            #[cfg(feature = "_authentication_method_configurations")]
             "microsoft.graph.qrCodePinAuthenticationMethodConfiguration"
             | "graph.qrCodePinAuthenticationMethodConfiguration" => {
                 serde_json::from_value(value)
@@ -2943,20 +2943,20 @@ impl<'de> serde::Deserialize<'de> for AnyEntity {
             "microsoft.graph.qrPin" | "graph.qrPin" => {
                 serde_json::from_value(value).map(Self::QrPin)
             }
-            #[cfg(feature = "_app_scope")]
+            #[cfg(feature = "_role_management")]
             "microsoft.graph.rbacApplication" | "graph.rbacApplication" => {
                 serde_json::from_value(value).map(Self::RbacApplication)
             }
-            #[cfg(feature = "_challenging_word")]
+            #[cfg(feature = "_education")]
             "microsoft.graph.readingAssignmentSubmission"
             | "graph.readingAssignmentSubmission" => {
                 serde_json::from_value(value).map(Self::ReadingAssignmentSubmission)
             }
-            #[cfg(feature = "_challenging_word")]
+            #[cfg(feature = "_education")]
             "microsoft.graph.readingCoachPassage" | "graph.readingCoachPassage" => {
                 serde_json::from_value(value).map(Self::ReadingCoachPassage)
             }
-            #[cfg(feature = "_add_large_gallery_view_operation")]
+            #[cfg(feature = "_communications")]
             "microsoft.graph.recordOperation" | "graph.recordOperation" => {
                 serde_json::from_value(value).map(Self::RecordOperation)
             }
@@ -2964,7 +2964,7 @@ impl<'de> serde::Deserialize<'de> for AnyEntity {
             "microsoft.graph.recycleBin" | "graph.recycleBin" => {
                 serde_json::from_value(value).map(Self::RecycleBin)
             }
-            #[cfg(feature = "_recycle_bin")]
+            #[cfg(feature = "_storage")]
             "microsoft.graph.recycleBinItem" | "graph.recycleBinItem" => {
                 serde_json::from_value(value).map(Self::RecycleBinItem)
             }
@@ -2972,31 +2972,31 @@ impl<'de> serde::Deserialize<'de> for AnyEntity {
             "microsoft.graph.referenceAttachment" | "graph.referenceAttachment" => {
                 serde_json::from_value(value).map(Self::ReferenceAttachment)
             }
-            #[cfg(feature = "_challenging_word")]
+            #[cfg(feature = "_education")]
             "microsoft.graph.reflectCheckInResponse" | "graph.reflectCheckInResponse" => {
                 serde_json::from_value(value).map(Self::ReflectCheckInResponse)
             }
-            #[cfg(feature = "_authentication_methods_root")]
+            #[cfg(feature = "_reports")]
             "microsoft.graph.relyingPartyDetailedSummary"
             | "graph.relyingPartyDetailedSummary" => {
                 serde_json::from_value(value).map(Self::RelyingPartyDetailedSummary)
             }
-            #[cfg(feature = "_android_compliance_policy")]
+            #[cfg(feature = "_device_management")]
             "microsoft.graph.remoteAssistancePartner"
             | "graph.remoteAssistancePartner" => {
                 serde_json::from_value(value).map(Self::RemoteAssistancePartner)
             }
-            #[cfg(feature = "_approved_client_app")]
+            #[cfg(feature = "_service_principals")]
             "microsoft.graph.remoteDesktopSecurityConfiguration"
             | "graph.remoteDesktopSecurityConfiguration" => {
                 serde_json::from_value(value)
                     .map(Self::RemoteDesktopSecurityConfiguration)
             }
-            #[cfg(feature = "_activity_based_timeout_policy")]
+            #[cfg(feature = "_directory")]
             "microsoft.graph.remoteTenantGroup" | "graph.remoteTenantGroup" => {
                 serde_json::from_value(value).map(Self::RemoteTenantGroup)
             }
-            #[cfg(feature = "_challenging_word")]
+            #[cfg(feature = "_education")]
             "microsoft.graph.reportsRoot" | "graph.reportsRoot" => {
                 serde_json::from_value(value).map(Self::ReportsRoot)
             }
@@ -3004,77 +3004,77 @@ impl<'de> serde::Deserialize<'de> for AnyEntity {
             "microsoft.graph.request" | "graph.request" => {
                 serde_json::from_value(value).map(Self::Request)
             }
-            #[cfg(feature = "_delegated_admin_access_assignment")]
+            #[cfg(feature = "_tenant_relationships")]
             "microsoft.graph.resellerDelegatedAdminRelationship"
             | "graph.resellerDelegatedAdminRelationship" => {
                 serde_json::from_value(value)
                     .map(Self::ResellerDelegatedAdminRelationship)
             }
-            #[cfg(feature = "_android_compliance_policy")]
+            #[cfg(feature = "_device_management")]
             "microsoft.graph.resourceOperation" | "graph.resourceOperation" => {
                 serde_json::from_value(value).map(Self::ResourceOperation)
             }
-            #[cfg(feature = "_activity_based_timeout_policy")]
+            #[cfg(feature = "_resource_specific_permission_grant")]
             "microsoft.graph.resourceSpecificPermissionGrant"
             | "graph.resourceSpecificPermissionGrant" => {
                 serde_json::from_value(value).map(Self::ResourceSpecificPermissionGrant)
             }
-            #[cfg(feature = "_answer_input_type")]
+            #[cfg(feature = "_artifact_restore_status")]
             "microsoft.graph.restoreArtifactBase" | "graph.restoreArtifactBase" => {
                 serde_json::from_value(value).map(Self::RestoreArtifactBase)
             }
-            #[cfg(feature = "_answer_input_type")]
+            #[cfg(feature = "_artifact_restore_status")]
             "microsoft.graph.restoreArtifactsBulkRequestBase"
             | "graph.restoreArtifactsBulkRequestBase" => {
                 serde_json::from_value(value).map(Self::RestoreArtifactsBulkRequestBase)
             }
-            #[cfg(feature = "_answer_input_type")]
+            #[cfg(feature = "_solutions")]
             "microsoft.graph.restorePoint" | "graph.restorePoint" => {
                 serde_json::from_value(value).map(Self::RestorePoint)
             }
-            #[cfg(feature = "_answer_input_type")]
+            #[cfg(feature = "_solutions")]
             "microsoft.graph.restoreSessionBase" | "graph.restoreSessionBase" => {
                 serde_json::from_value(value).map(Self::RestoreSessionBase)
             }
-            #[cfg(feature = "_rich_long_running_operation")]
+            #[cfg(feature = "_column_link")]
             "microsoft.graph.richLongRunningOperation"
             | "graph.richLongRunningOperation" => {
                 serde_json::from_value(value).map(Self::RichLongRunningOperation)
             }
-            #[cfg(feature = "_activity_type")]
+            #[cfg(feature = "_identity_protection")]
             "microsoft.graph.riskDetection" | "graph.riskDetection" => {
                 serde_json::from_value(value).map(Self::RiskDetection)
             }
-            #[cfg(feature = "_activity_type")]
+            #[cfg(feature = "_identity_protection")]
             "microsoft.graph.riskyServicePrincipal" | "graph.riskyServicePrincipal" => {
                 serde_json::from_value(value).map(Self::RiskyServicePrincipal)
             }
-            #[cfg(feature = "_activity_type")]
+            #[cfg(feature = "_identity_protection")]
             "microsoft.graph.riskyServicePrincipalHistoryItem"
             | "graph.riskyServicePrincipalHistoryItem" => {
                 serde_json::from_value(value).map(Self::RiskyServicePrincipalHistoryItem)
             }
-            #[cfg(feature = "_activity_type")]
+            #[cfg(feature = "_identity_protection")]
             "microsoft.graph.riskyUser" | "graph.riskyUser" => {
                 serde_json::from_value(value).map(Self::RiskyUser)
             }
-            #[cfg(feature = "_activity_type")]
+            #[cfg(feature = "_identity_protection")]
             "microsoft.graph.riskyUserHistoryItem" | "graph.riskyUserHistoryItem" => {
                 serde_json::from_value(value).map(Self::RiskyUserHistoryItem)
             }
-            #[cfg(feature = "_android_compliance_policy")]
+            #[cfg(feature = "_device_management")]
             "microsoft.graph.roleAssignment" | "graph.roleAssignment" => {
                 serde_json::from_value(value).map(Self::RoleAssignment)
             }
-            #[cfg(feature = "_android_compliance_policy")]
+            #[cfg(feature = "_device_management")]
             "microsoft.graph.roleDefinition" | "graph.roleDefinition" => {
                 serde_json::from_value(value).map(Self::RoleDefinition)
             }
-            #[cfg(feature = "_assigned_place_mode")]
+            #[cfg(feature = "_places")]
             "microsoft.graph.room" | "graph.room" => {
                 serde_json::from_value(value).map(Self::Room)
             }
-            #[cfg(feature = "_assigned_place_mode")]
+            #[cfg(feature = "_places")]
             "microsoft.graph.roomList" | "graph.roomList" => {
                 serde_json::from_value(value).map(Self::RoomList)
             }
@@ -3084,15 +3084,15 @@ impl<'de> serde::Deserialize<'de> for AnyEntity {
                 serde_json::from_value(value)
                     .map(Self::SamlOrWsFedExternalDomainFederation)
             }
-            #[cfg(feature = "_clonable_team_parts")]
+            #[cfg(feature = "_teams")]
             "microsoft.graph.schedule" | "graph.schedule" => {
                 serde_json::from_value(value).map(Self::Schedule)
             }
-            #[cfg(feature = "_clonable_team_parts")]
+            #[cfg(feature = "_teams")]
             "microsoft.graph.schedulingGroup" | "graph.schedulingGroup" => {
                 serde_json::from_value(value).map(Self::SchedulingGroup)
             }
-            #[cfg(feature = "_extension_schema_property")]
+            #[cfg(feature = "_schema_extensions")]
             "microsoft.graph.schemaExtension" | "graph.schemaExtension" => {
                 serde_json::from_value(value).map(Self::SchemaExtension)
             }
@@ -3100,27 +3100,27 @@ impl<'de> serde::Deserialize<'de> for AnyEntity {
             "microsoft.graph.scopedRoleMembership" | "graph.scopedRoleMembership" => {
                 serde_json::from_value(value).map(Self::ScopedRoleMembership)
             }
-            #[cfg(feature = "_device_platform_type")]
+            #[cfg(feature = "_search")]
             "microsoft.graph.search.acronym" => {
                 serde_json::from_value(value).map(Self::MicrosoftGraphSearchAcronym)
             }
-            #[cfg(feature = "_device_platform_type")]
+            #[cfg(feature = "_search")]
             "microsoft.graph.search.bookmark" => {
                 serde_json::from_value(value).map(Self::MicrosoftGraphSearchBookmark)
             }
-            #[cfg(feature = "_device_platform_type")]
+            #[cfg(feature = "_search")]
             "microsoft.graph.search.qna" => {
                 serde_json::from_value(value).map(Self::MicrosoftGraphSearchQna)
             }
-            #[cfg(feature = "_device_platform_type")]
+            #[cfg(feature = "_identity_2")]
             "microsoft.graph.search.searchAnswer" => {
                 serde_json::from_value(value).map(Self::MicrosoftGraphSearchSearchAnswer)
             }
-            #[cfg(feature = "_device_platform_type")]
+            #[cfg(feature = "_search")]
             "microsoft.graph.searchEntity" | "graph.searchEntity" => {
                 serde_json::from_value(value).map(Self::SearchEntity)
             }
-            #[cfg(feature = "_assigned_place_mode")]
+            #[cfg(feature = "_places")]
             "microsoft.graph.section" | "graph.section" => {
                 serde_json::from_value(value).map(Self::Section)
             }
@@ -3128,315 +3128,315 @@ impl<'de> serde::Deserialize<'de> for AnyEntity {
             "microsoft.graph.sectionGroup" | "graph.sectionGroup" => {
                 serde_json::from_value(value).map(Self::SectionGroup)
             }
-            #[cfg(feature = "_assigned_place_mode")]
+            #[cfg(feature = "_places")]
             "microsoft.graph.sectionMap" | "graph.sectionMap" => {
                 serde_json::from_value(value).map(Self::SectionMap)
             }
-            #[cfg(feature = "_account_target_content")]
+            #[cfg(feature = "_security")]
             "microsoft.graph.secureScore" | "graph.secureScore" => {
                 serde_json::from_value(value).map(Self::SecureScore)
             }
-            #[cfg(feature = "_account_target_content")]
+            #[cfg(feature = "_security")]
             "microsoft.graph.secureScoreControlProfile"
             | "graph.secureScoreControlProfile" => {
                 serde_json::from_value(value).map(Self::SecureScoreControlProfile)
             }
-            #[cfg(feature = "_account_target_content")]
+            #[cfg(feature = "_security")]
             "microsoft.graph.security.alert" | "self.alert" => {
                 serde_json::from_value(value).map(Self::MicrosoftGraphSecurityAlert)
             }
-            #[cfg(feature = "_account_target_content")]
+            #[cfg(feature = "_security")]
             "microsoft.graph.security.analyzedEmail" | "self.analyzedEmail" => {
                 serde_json::from_value(value)
                     .map(Self::MicrosoftGraphSecurityAnalyzedEmail)
             }
-            #[cfg(feature = "_account_target_content")]
+            #[cfg(feature = "_security")]
             "microsoft.graph.security.article" | "self.article" => {
                 serde_json::from_value(value).map(Self::MicrosoftGraphSecurityArticle)
             }
-            #[cfg(feature = "_account_target_content")]
+            #[cfg(feature = "_security")]
             "microsoft.graph.security.articleIndicator" | "self.articleIndicator" => {
                 serde_json::from_value(value)
                     .map(Self::MicrosoftGraphSecurityArticleIndicator)
             }
-            #[cfg(feature = "_account_target_content")]
+            #[cfg(feature = "_security")]
             "microsoft.graph.security.auditCoreRoot" | "self.auditCoreRoot" => {
                 serde_json::from_value(value)
                     .map(Self::MicrosoftGraphSecurityAuditCoreRoot)
             }
-            #[cfg(feature = "_account_target_content")]
+            #[cfg(feature = "_security")]
             "microsoft.graph.security.auditLogQuery" | "self.auditLogQuery" => {
                 serde_json::from_value(value)
                     .map(Self::MicrosoftGraphSecurityAuditLogQuery)
             }
-            #[cfg(feature = "_account_target_content")]
+            #[cfg(feature = "_security")]
             "microsoft.graph.security.auditLogRecord" | "self.auditLogRecord" => {
                 serde_json::from_value(value)
                     .map(Self::MicrosoftGraphSecurityAuditLogRecord)
             }
-            #[cfg(feature = "_account_target_content")]
+            #[cfg(feature = "_security")]
             "microsoft.graph.security.authorityTemplate" | "self.authorityTemplate" => {
                 serde_json::from_value(value)
                     .map(Self::MicrosoftGraphSecurityAuthorityTemplate)
             }
-            #[cfg(feature = "_account_target_content")]
+            #[cfg(feature = "_security")]
             "microsoft.graph.security.autoAuditingConfiguration"
             | "self.autoAuditingConfiguration" => {
                 serde_json::from_value(value)
                     .map(Self::MicrosoftGraphSecurityAutoAuditingConfiguration)
             }
-            #[cfg(feature = "_account_target_content")]
+            #[cfg(feature = "_security")]
             "microsoft.graph.security.caseOperation" | "self.caseOperation" => {
                 serde_json::from_value(value)
                     .map(Self::MicrosoftGraphSecurityCaseOperation)
             }
-            #[cfg(feature = "_account_target_content")]
+            #[cfg(feature = "_security")]
             "microsoft.graph.security.casesRoot" | "self.casesRoot" => {
                 serde_json::from_value(value).map(Self::MicrosoftGraphSecurityCasesRoot)
             }
-            #[cfg(feature = "_account_target_content")]
+            #[cfg(feature = "_security")]
             "microsoft.graph.security.categoryTemplate" | "self.categoryTemplate" => {
                 serde_json::from_value(value)
                     .map(Self::MicrosoftGraphSecurityCategoryTemplate)
             }
-            #[cfg(feature = "_account_target_content")]
+            #[cfg(feature = "_security")]
             "microsoft.graph.security.citationTemplate" | "self.citationTemplate" => {
                 serde_json::from_value(value)
                     .map(Self::MicrosoftGraphSecurityCitationTemplate)
             }
-            #[cfg(feature = "_account_target_content")]
+            #[cfg(feature = "_security")]
             "microsoft.graph.security.departmentTemplate" | "self.departmentTemplate" => {
                 serde_json::from_value(value)
                     .map(Self::MicrosoftGraphSecurityDepartmentTemplate)
             }
-            #[cfg(feature = "_account_target_content")]
+            #[cfg(feature = "_security")]
             "microsoft.graph.security.ediscoveryAddToReviewSetOperation"
             | "self.ediscoveryAddToReviewSetOperation" => {
                 serde_json::from_value(value)
                     .map(Self::MicrosoftGraphSecurityEdiscoveryAddToReviewSetOperation)
             }
-            #[cfg(feature = "_account_target_content")]
+            #[cfg(feature = "_security")]
             "microsoft.graph.security.ediscoveryCase" | "self.ediscoveryCase" => {
                 serde_json::from_value(value)
                     .map(Self::MicrosoftGraphSecurityEdiscoveryCase)
             }
-            #[cfg(feature = "_account_target_content")]
+            #[cfg(feature = "_security")]
             "microsoft.graph.security.ediscoveryCaseMember"
             | "self.ediscoveryCaseMember" => {
                 serde_json::from_value(value)
                     .map(Self::MicrosoftGraphSecurityEdiscoveryCaseMember)
             }
-            #[cfg(feature = "_account_target_content")]
+            #[cfg(feature = "_security")]
             "microsoft.graph.security.ediscoveryCaseSettings"
             | "self.ediscoveryCaseSettings" => {
                 serde_json::from_value(value)
                     .map(Self::MicrosoftGraphSecurityEdiscoveryCaseSettings)
             }
-            #[cfg(feature = "_account_target_content")]
+            #[cfg(feature = "_security")]
             "microsoft.graph.security.ediscoveryCustodian"
             | "self.ediscoveryCustodian" => {
                 serde_json::from_value(value)
                     .map(Self::MicrosoftGraphSecurityEdiscoveryCustodian)
             }
-            #[cfg(feature = "_account_target_content")]
+            #[cfg(feature = "_security")]
             "microsoft.graph.security.ediscoveryEstimateOperation"
             | "self.ediscoveryEstimateOperation" => {
                 serde_json::from_value(value)
                     .map(Self::MicrosoftGraphSecurityEdiscoveryEstimateOperation)
             }
-            #[cfg(feature = "_account_target_content")]
+            #[cfg(feature = "_security")]
             "microsoft.graph.security.ediscoveryExportOperation"
             | "self.ediscoveryExportOperation" => {
                 serde_json::from_value(value)
                     .map(Self::MicrosoftGraphSecurityEdiscoveryExportOperation)
             }
-            #[cfg(feature = "_account_target_content")]
+            #[cfg(feature = "_security")]
             "microsoft.graph.security.ediscoveryHoldOperation"
             | "self.ediscoveryHoldOperation" => {
                 serde_json::from_value(value)
                     .map(Self::MicrosoftGraphSecurityEdiscoveryHoldOperation)
             }
-            #[cfg(feature = "_account_target_content")]
+            #[cfg(feature = "_security")]
             "microsoft.graph.security.ediscoveryHoldPolicySyncOperation"
             | "self.ediscoveryHoldPolicySyncOperation" => {
                 serde_json::from_value(value)
                     .map(Self::MicrosoftGraphSecurityEdiscoveryHoldPolicySyncOperation)
             }
-            #[cfg(feature = "_account_target_content")]
+            #[cfg(feature = "_security")]
             "microsoft.graph.security.ediscoveryIndexOperation"
             | "self.ediscoveryIndexOperation" => {
                 serde_json::from_value(value)
                     .map(Self::MicrosoftGraphSecurityEdiscoveryIndexOperation)
             }
-            #[cfg(feature = "_account_target_content")]
+            #[cfg(feature = "_security")]
             "microsoft.graph.security.ediscoveryNoncustodialDataSource"
             | "self.ediscoveryNoncustodialDataSource" => {
                 serde_json::from_value(value)
                     .map(Self::MicrosoftGraphSecurityEdiscoveryNoncustodialDataSource)
             }
-            #[cfg(feature = "_account_target_content")]
+            #[cfg(feature = "_security")]
             "microsoft.graph.security.ediscoveryPurgeDataOperation"
             | "self.ediscoveryPurgeDataOperation" => {
                 serde_json::from_value(value)
                     .map(Self::MicrosoftGraphSecurityEdiscoveryPurgeDataOperation)
             }
-            #[cfg(feature = "_account_target_content")]
+            #[cfg(feature = "_security")]
             "microsoft.graph.security.ediscoveryReviewSet"
             | "self.ediscoveryReviewSet" => {
                 serde_json::from_value(value)
                     .map(Self::MicrosoftGraphSecurityEdiscoveryReviewSet)
             }
-            #[cfg(feature = "_account_target_content")]
+            #[cfg(feature = "_security")]
             "microsoft.graph.security.ediscoveryReviewSetQuery"
             | "self.ediscoveryReviewSetQuery" => {
                 serde_json::from_value(value)
                     .map(Self::MicrosoftGraphSecurityEdiscoveryReviewSetQuery)
             }
-            #[cfg(feature = "_account_target_content")]
+            #[cfg(feature = "_security")]
             "microsoft.graph.security.ediscoveryReviewTag"
             | "self.ediscoveryReviewTag" => {
                 serde_json::from_value(value)
                     .map(Self::MicrosoftGraphSecurityEdiscoveryReviewTag)
             }
-            #[cfg(feature = "_account_target_content")]
+            #[cfg(feature = "_security")]
             "microsoft.graph.security.ediscoverySearch" | "self.ediscoverySearch" => {
                 serde_json::from_value(value)
                     .map(Self::MicrosoftGraphSecurityEdiscoverySearch)
             }
-            #[cfg(feature = "_account_target_content")]
+            #[cfg(feature = "_security")]
             "microsoft.graph.security.ediscoverySearchExportOperation"
             | "self.ediscoverySearchExportOperation" => {
                 serde_json::from_value(value)
                     .map(Self::MicrosoftGraphSecurityEdiscoverySearchExportOperation)
             }
-            #[cfg(feature = "_account_target_content")]
+            #[cfg(feature = "_security")]
             "microsoft.graph.security.ediscoveryTagOperation"
             | "self.ediscoveryTagOperation" => {
                 serde_json::from_value(value)
                     .map(Self::MicrosoftGraphSecurityEdiscoveryTagOperation)
             }
-            #[cfg(feature = "_account_target_content")]
+            #[cfg(feature = "_security")]
             "microsoft.graph.security.filePlanDescriptor" | "self.filePlanDescriptor" => {
                 serde_json::from_value(value)
                     .map(Self::MicrosoftGraphSecurityFilePlanDescriptor)
             }
-            #[cfg(feature = "_account_target_content")]
+            #[cfg(feature = "_activity_metadata")]
             "microsoft.graph.security.filePlanDescriptorTemplate"
             | "self.filePlanDescriptorTemplate" => {
                 serde_json::from_value(value)
                     .map(Self::MicrosoftGraphSecurityFilePlanDescriptorTemplate)
             }
-            #[cfg(feature = "_account_target_content")]
+            #[cfg(feature = "_security")]
             "microsoft.graph.security.filePlanReferenceTemplate"
             | "self.filePlanReferenceTemplate" => {
                 serde_json::from_value(value)
                     .map(Self::MicrosoftGraphSecurityFilePlanReferenceTemplate)
             }
-            #[cfg(feature = "_account_target_content")]
+            #[cfg(feature = "_security")]
             "microsoft.graph.security.healthIssue" | "self.healthIssue" => {
                 serde_json::from_value(value)
                     .map(Self::MicrosoftGraphSecurityHealthIssue)
             }
-            #[cfg(feature = "_account_target_content")]
+            #[cfg(feature = "_security")]
             "microsoft.graph.security.hostComponent" | "self.hostComponent" => {
                 serde_json::from_value(value)
                     .map(Self::MicrosoftGraphSecurityHostComponent)
             }
-            #[cfg(feature = "_account_target_content")]
+            #[cfg(feature = "_security")]
             "microsoft.graph.security.hostCookie" | "self.hostCookie" => {
                 serde_json::from_value(value).map(Self::MicrosoftGraphSecurityHostCookie)
             }
-            #[cfg(feature = "_account_target_content")]
+            #[cfg(feature = "_security")]
             "microsoft.graph.security.hostPair" | "self.hostPair" => {
                 serde_json::from_value(value).map(Self::MicrosoftGraphSecurityHostPair)
             }
-            #[cfg(feature = "_account_target_content")]
+            #[cfg(feature = "_security")]
             "microsoft.graph.security.hostPort" | "self.hostPort" => {
                 serde_json::from_value(value).map(Self::MicrosoftGraphSecurityHostPort)
             }
-            #[cfg(feature = "_account_target_content")]
+            #[cfg(feature = "_security")]
             "microsoft.graph.security.hostReputation" | "self.hostReputation" => {
                 serde_json::from_value(value)
                     .map(Self::MicrosoftGraphSecurityHostReputation)
             }
-            #[cfg(feature = "_account_target_content")]
+            #[cfg(feature = "_security")]
             "microsoft.graph.security.hostSslCertificate" | "self.hostSslCertificate" => {
                 serde_json::from_value(value)
                     .map(Self::MicrosoftGraphSecurityHostSslCertificate)
             }
-            #[cfg(feature = "_account_target_content")]
+            #[cfg(feature = "_security")]
             "microsoft.graph.security.hostTracker" | "self.hostTracker" => {
                 serde_json::from_value(value)
                     .map(Self::MicrosoftGraphSecurityHostTracker)
             }
-            #[cfg(feature = "_account_target_content")]
+            #[cfg(feature = "_security")]
             "microsoft.graph.security.hostname" | "self.hostname" => {
                 serde_json::from_value(value).map(Self::MicrosoftGraphSecurityHostname)
             }
-            #[cfg(feature = "_account_target_content")]
+            #[cfg(feature = "_security")]
             "microsoft.graph.security.identityContainer" | "self.identityContainer" => {
                 serde_json::from_value(value)
                     .map(Self::MicrosoftGraphSecurityIdentityContainer)
             }
-            #[cfg(feature = "_account_target_content")]
+            #[cfg(feature = "_security")]
             "microsoft.graph.security.incident" | "self.incident" => {
                 serde_json::from_value(value).map(Self::MicrosoftGraphSecurityIncident)
             }
-            #[cfg(feature = "_account_target_content")]
+            #[cfg(feature = "_security")]
             "microsoft.graph.security.intelligenceProfile"
             | "self.intelligenceProfile" => {
                 serde_json::from_value(value)
                     .map(Self::MicrosoftGraphSecurityIntelligenceProfile)
             }
-            #[cfg(feature = "_account_target_content")]
+            #[cfg(feature = "_security")]
             "microsoft.graph.security.intelligenceProfileIndicator"
             | "self.intelligenceProfileIndicator" => {
                 serde_json::from_value(value)
                     .map(Self::MicrosoftGraphSecurityIntelligenceProfileIndicator)
             }
-            #[cfg(feature = "_account_target_content")]
+            #[cfg(feature = "_security")]
             "microsoft.graph.security.ipAddress" | "self.ipAddress" => {
                 serde_json::from_value(value).map(Self::MicrosoftGraphSecurityIpAddress)
             }
-            #[cfg(feature = "_account_target_content")]
+            #[cfg(feature = "_security")]
             "microsoft.graph.security.labelsRoot" | "self.labelsRoot" => {
                 serde_json::from_value(value).map(Self::MicrosoftGraphSecurityLabelsRoot)
             }
-            #[cfg(feature = "_me")]
+            #[cfg(feature = "_activities_container")]
             "microsoft.graph.security.networkAdapter" | "self.networkAdapter" => {
                 serde_json::from_value(value)
                     .map(Self::MicrosoftGraphSecurityNetworkAdapter)
             }
-            #[cfg(feature = "_account_target_content")]
+            #[cfg(feature = "_security")]
             "microsoft.graph.security.passiveDnsRecord" | "self.passiveDnsRecord" => {
                 serde_json::from_value(value)
                     .map(Self::MicrosoftGraphSecurityPassiveDnsRecord)
             }
-            #[cfg(feature = "_account_target_content")]
+            #[cfg(feature = "_security")]
             "microsoft.graph.security.retentionEvent" | "self.retentionEvent" => {
                 serde_json::from_value(value)
                     .map(Self::MicrosoftGraphSecurityRetentionEvent)
             }
-            #[cfg(feature = "_account_target_content")]
+            #[cfg(feature = "_security")]
             "microsoft.graph.security.retentionEventType" | "self.retentionEventType" => {
                 serde_json::from_value(value)
                     .map(Self::MicrosoftGraphSecurityRetentionEventType)
             }
-            #[cfg(feature = "_account_target_content")]
+            #[cfg(feature = "_security")]
             "microsoft.graph.security.retentionLabel" | "self.retentionLabel" => {
                 serde_json::from_value(value)
                     .map(Self::MicrosoftGraphSecurityRetentionLabel)
             }
-            #[cfg(feature = "_account_target_content")]
+            #[cfg(feature = "_security")]
             "microsoft.graph.security.sensor" | "self.sensor" => {
                 serde_json::from_value(value).map(Self::MicrosoftGraphSecuritySensor)
             }
-            #[cfg(feature = "_account_target_content")]
+            #[cfg(feature = "_security")]
             "microsoft.graph.security.sensorCandidate" | "self.sensorCandidate" => {
                 serde_json::from_value(value)
                     .map(Self::MicrosoftGraphSecuritySensorCandidate)
             }
-            #[cfg(feature = "_account_target_content")]
+            #[cfg(feature = "_security")]
             "microsoft.graph.security.sensorCandidateActivationConfiguration"
             | "self.sensorCandidateActivationConfiguration" => {
                 serde_json::from_value(value)
@@ -3444,90 +3444,90 @@ impl<'de> serde::Deserialize<'de> for AnyEntity {
                         Self::MicrosoftGraphSecuritySensorCandidateActivationConfiguration,
                     )
             }
-            #[cfg(feature = "_account_target_content")]
+            #[cfg(feature = "_security")]
             "microsoft.graph.security.settingsContainer" | "self.settingsContainer" => {
                 serde_json::from_value(value)
                     .map(Self::MicrosoftGraphSecuritySettingsContainer)
             }
-            #[cfg(feature = "_account_target_content")]
+            #[cfg(feature = "_security")]
             "microsoft.graph.security.siteSource" | "self.siteSource" => {
                 serde_json::from_value(value).map(Self::MicrosoftGraphSecuritySiteSource)
             }
-            #[cfg(feature = "_account_target_content")]
+            #[cfg(feature = "_security")]
             "microsoft.graph.security.sslCertificate" | "self.sslCertificate" => {
                 serde_json::from_value(value)
                     .map(Self::MicrosoftGraphSecuritySslCertificate)
             }
-            #[cfg(feature = "_account_target_content")]
+            #[cfg(feature = "_security")]
             "microsoft.graph.security.subcategoryTemplate"
             | "self.subcategoryTemplate" => {
                 serde_json::from_value(value)
                     .map(Self::MicrosoftGraphSecuritySubcategoryTemplate)
             }
-            #[cfg(feature = "_account_target_content")]
+            #[cfg(feature = "_security")]
             "microsoft.graph.security.subdomain" | "self.subdomain" => {
                 serde_json::from_value(value).map(Self::MicrosoftGraphSecuritySubdomain)
             }
-            #[cfg(feature = "_account_target_content")]
+            #[cfg(feature = "_security")]
             "microsoft.graph.security.threatIntelligence" | "self.threatIntelligence" => {
                 serde_json::from_value(value)
                     .map(Self::MicrosoftGraphSecurityThreatIntelligence)
             }
-            #[cfg(feature = "_account_target_content")]
+            #[cfg(feature = "_security")]
             "microsoft.graph.security.triggerTypesRoot" | "self.triggerTypesRoot" => {
                 serde_json::from_value(value)
                     .map(Self::MicrosoftGraphSecurityTriggerTypesRoot)
             }
-            #[cfg(feature = "_account_target_content")]
+            #[cfg(feature = "_security")]
             "microsoft.graph.security.triggersRoot" | "self.triggersRoot" => {
                 serde_json::from_value(value)
                     .map(Self::MicrosoftGraphSecurityTriggersRoot)
             }
-            #[cfg(feature = "_account_target_content")]
+            #[cfg(feature = "_security")]
             "microsoft.graph.security.unclassifiedArtifact"
             | "self.unclassifiedArtifact" => {
                 serde_json::from_value(value)
                     .map(Self::MicrosoftGraphSecurityUnclassifiedArtifact)
             }
-            #[cfg(feature = "_account_target_content")]
+            #[cfg(feature = "_security")]
             "microsoft.graph.security.unifiedGroupSource" | "self.unifiedGroupSource" => {
                 serde_json::from_value(value)
                     .map(Self::MicrosoftGraphSecurityUnifiedGroupSource)
             }
-            #[cfg(feature = "_account_target_content")]
+            #[cfg(feature = "_security")]
             "microsoft.graph.security.user" | "self.user" => {
                 serde_json::from_value(value).map(Self::MicrosoftGraphSecurityUser)
             }
-            #[cfg(feature = "_account_target_content")]
+            #[cfg(feature = "_security")]
             "microsoft.graph.security.userSource" | "self.userSource" => {
                 serde_json::from_value(value).map(Self::MicrosoftGraphSecurityUserSource)
             }
-            #[cfg(feature = "_account_target_content")]
+            #[cfg(feature = "_security")]
             "microsoft.graph.security.vulnerability" | "self.vulnerability" => {
                 serde_json::from_value(value)
                     .map(Self::MicrosoftGraphSecurityVulnerability)
             }
-            #[cfg(feature = "_account_target_content")]
+            #[cfg(feature = "_security")]
             "microsoft.graph.security.vulnerabilityComponent"
             | "self.vulnerabilityComponent" => {
                 serde_json::from_value(value)
                     .map(Self::MicrosoftGraphSecurityVulnerabilityComponent)
             }
-            #[cfg(feature = "_account_target_content")]
+            #[cfg(feature = "_security")]
             "microsoft.graph.security.whoisHistoryRecord" | "self.whoisHistoryRecord" => {
                 serde_json::from_value(value)
                     .map(Self::MicrosoftGraphSecurityWhoisHistoryRecord)
             }
-            #[cfg(feature = "_account_target_content")]
+            #[cfg(feature = "_security")]
             "microsoft.graph.security.whoisRecord" | "self.whoisRecord" => {
                 serde_json::from_value(value)
                     .map(Self::MicrosoftGraphSecurityWhoisRecord)
             }
-            #[cfg(feature = "_authentication_methods_root")]
+            #[cfg(feature = "_reports")]
             "microsoft.graph.securityReportsRoot" | "graph.securityReportsRoot" => {
                 serde_json::from_value(value).map(Self::SecurityReportsRoot)
             }
-            #[cfg(feature = "_add_large_gallery_view_operation")]
+            #[cfg(feature = "_communications")]
             "microsoft.graph.sendDtmfTonesOperation" | "graph.sendDtmfTonesOperation" => {
                 serde_json::from_value(value).map(Self::SendDtmfTonesOperation)
             }
@@ -3535,37 +3535,37 @@ impl<'de> serde::Deserialize<'de> for AnyEntity {
             "microsoft.graph.sensitivityLabel" | "graph.sensitivityLabel" => {
                 serde_json::from_value(value).map(Self::SensitivityLabel)
             }
-            #[cfg(feature = "_admin_microsoft365_apps")]
+            #[cfg(feature = "_admin")]
             "microsoft.graph.serviceAnnouncement" | "graph.serviceAnnouncement" => {
                 serde_json::from_value(value).map(Self::ServiceAnnouncement)
             }
-            #[cfg(feature = "_admin_microsoft365_apps")]
+            #[cfg(feature = "_admin")]
             "microsoft.graph.serviceAnnouncementAttachment"
             | "graph.serviceAnnouncementAttachment" => {
                 serde_json::from_value(value).map(Self::ServiceAnnouncementAttachment)
             }
-            #[cfg(feature = "_answer_input_type")]
+            #[cfg(feature = "_solutions")]
             "microsoft.graph.serviceApp" | "graph.serviceApp" => {
                 serde_json::from_value(value).map(Self::ServiceApp)
             }
-            #[cfg(feature = "_admin_microsoft365_apps")]
+            #[cfg(feature = "_admin")]
             "microsoft.graph.serviceHealth" | "graph.serviceHealth" => {
                 serde_json::from_value(value).map(Self::ServiceHealth)
             }
-            #[cfg(feature = "_admin_microsoft365_apps")]
+            #[cfg(feature = "_admin")]
             "microsoft.graph.serviceHealthIssue" | "graph.serviceHealthIssue" => {
                 serde_json::from_value(value).map(Self::ServiceHealthIssue)
             }
-            #[cfg(feature = "_activity_based_timeout_policy")]
+            #[cfg(feature = "_agent_identity")]
             "microsoft.graph.servicePrincipal" | "graph.servicePrincipal" => {
                 serde_json::from_value(value).map(Self::ServicePrincipal)
             }
-            #[cfg(feature = "_activity_type")]
+            #[cfg(feature = "_identity_protection")]
             "microsoft.graph.servicePrincipalRiskDetection"
             | "graph.servicePrincipalRiskDetection" => {
                 serde_json::from_value(value).map(Self::ServicePrincipalRiskDetection)
             }
-            #[cfg(feature = "_b2b_identity_providers_type")]
+            #[cfg(feature = "_policies")]
             "microsoft.graph.serviceProviderConstraints"
             | "graph.serviceProviderConstraints" => {
                 serde_json::from_value(value).map(Self::ServiceProviderConstraints)
@@ -3575,94 +3575,94 @@ impl<'de> serde::Deserialize<'de> for AnyEntity {
             | "graph.serviceStorageQuotaBreakdown" => {
                 serde_json::from_value(value).map(Self::ServiceStorageQuotaBreakdown)
             }
-            #[cfg(feature = "_admin_microsoft365_apps")]
+            #[cfg(feature = "_admin")]
             "microsoft.graph.serviceUpdateMessage" | "graph.serviceUpdateMessage" => {
                 serde_json::from_value(value).map(Self::ServiceUpdateMessage)
             }
-            #[cfg(feature = "_android_compliance_policy")]
+            #[cfg(feature = "_device_management")]
             "microsoft.graph.settingStateDeviceSummary"
             | "graph.settingStateDeviceSummary" => {
                 serde_json::from_value(value).map(Self::SettingStateDeviceSummary)
             }
-            #[cfg(feature = "_answer_input_type")]
+            #[cfg(feature = "_solutions")]
             "microsoft.graph.sharePointBrowseSession"
             | "graph.sharePointBrowseSession" => {
                 serde_json::from_value(value).map(Self::SharePointBrowseSession)
             }
-            #[cfg(feature = "_file_storage")]
+            #[cfg(feature = "_storage")]
             "microsoft.graph.sharePointGroup" | "graph.sharePointGroup" => {
                 serde_json::from_value(value).map(Self::SharePointGroup)
             }
-            #[cfg(feature = "_file_storage")]
+            #[cfg(feature = "_storage")]
             "microsoft.graph.sharePointGroupMember" | "graph.sharePointGroupMember" => {
                 serde_json::from_value(value).map(Self::SharePointGroupMember)
             }
-            #[cfg(feature = "_file_storage")]
+            #[cfg(feature = "_storage")]
             "microsoft.graph.sharePointMigrationEvent"
             | "graph.sharePointMigrationEvent" => {
                 serde_json::from_value(value).map(Self::SharePointMigrationEvent)
             }
-            #[cfg(feature = "_file_storage")]
+            #[cfg(feature = "_storage")]
             "microsoft.graph.sharePointMigrationFinishManifestFileUploadEvent"
             | "graph.sharePointMigrationFinishManifestFileUploadEvent" => {
                 serde_json::from_value(value)
                     .map(Self::SharePointMigrationFinishManifestFileUploadEvent)
             }
-            #[cfg(feature = "_file_storage")]
+            #[cfg(feature = "_storage")]
             "microsoft.graph.sharePointMigrationJob" | "graph.sharePointMigrationJob" => {
                 serde_json::from_value(value).map(Self::SharePointMigrationJob)
             }
-            #[cfg(feature = "_file_storage")]
+            #[cfg(feature = "_storage")]
             "microsoft.graph.sharePointMigrationJobCancelledEvent"
             | "graph.sharePointMigrationJobCancelledEvent" => {
                 serde_json::from_value(value)
                     .map(Self::SharePointMigrationJobCancelledEvent)
             }
-            #[cfg(feature = "_file_storage")]
+            #[cfg(feature = "_storage")]
             "microsoft.graph.sharePointMigrationJobDeletedEvent"
             | "graph.sharePointMigrationJobDeletedEvent" => {
                 serde_json::from_value(value)
                     .map(Self::SharePointMigrationJobDeletedEvent)
             }
-            #[cfg(feature = "_file_storage")]
+            #[cfg(feature = "_storage")]
             "microsoft.graph.sharePointMigrationJobErrorEvent"
             | "graph.sharePointMigrationJobErrorEvent" => {
                 serde_json::from_value(value).map(Self::SharePointMigrationJobErrorEvent)
             }
-            #[cfg(feature = "_file_storage")]
+            #[cfg(feature = "_storage")]
             "microsoft.graph.sharePointMigrationJobPostponedEvent"
             | "graph.sharePointMigrationJobPostponedEvent" => {
                 serde_json::from_value(value)
                     .map(Self::SharePointMigrationJobPostponedEvent)
             }
-            #[cfg(feature = "_file_storage")]
+            #[cfg(feature = "_storage")]
             "microsoft.graph.sharePointMigrationJobProgressEvent"
             | "graph.sharePointMigrationJobProgressEvent" => {
                 serde_json::from_value(value)
                     .map(Self::SharePointMigrationJobProgressEvent)
             }
-            #[cfg(feature = "_file_storage")]
+            #[cfg(feature = "_storage")]
             "microsoft.graph.sharePointMigrationJobQueuedEvent"
             | "graph.sharePointMigrationJobQueuedEvent" => {
                 serde_json::from_value(value)
                     .map(Self::SharePointMigrationJobQueuedEvent)
             }
-            #[cfg(feature = "_file_storage")]
+            #[cfg(feature = "_storage")]
             "microsoft.graph.sharePointMigrationJobStartEvent"
             | "graph.sharePointMigrationJobStartEvent" => {
                 serde_json::from_value(value).map(Self::SharePointMigrationJobStartEvent)
             }
-            #[cfg(feature = "_answer_input_type")]
+            #[cfg(feature = "_solutions")]
             "microsoft.graph.sharePointProtectionPolicy"
             | "graph.sharePointProtectionPolicy" => {
                 serde_json::from_value(value).map(Self::SharePointProtectionPolicy)
             }
-            #[cfg(feature = "_answer_input_type")]
+            #[cfg(feature = "_solutions")]
             "microsoft.graph.sharePointRestoreSession"
             | "graph.sharePointRestoreSession" => {
                 serde_json::from_value(value).map(Self::SharePointRestoreSession)
             }
-            #[cfg(feature = "_shared_drive_item")]
+            #[cfg(feature = "_shares")]
             "microsoft.graph.sharedDriveItem" | "graph.sharedDriveItem" => {
                 serde_json::from_value(value).map(Self::SharedDriveItem)
             }
@@ -3670,24 +3670,24 @@ impl<'de> serde::Deserialize<'de> for AnyEntity {
             "microsoft.graph.sharedInsight" | "graph.sharedInsight" => {
                 serde_json::from_value(value).map(Self::SharedInsight)
             }
-            #[cfg(feature = "_android_compliance_policy")]
+            #[cfg(feature = "_device_management")]
             "microsoft.graph.sharedPCConfiguration" | "graph.sharedPCConfiguration" => {
                 serde_json::from_value(value).map(Self::SharedPcConfiguration)
             }
-            #[cfg(feature = "_change_tracked_entity")]
+            #[cfg(feature = "_channel")]
             "microsoft.graph.sharedWithChannelTeamInfo"
             | "graph.sharedWithChannelTeamInfo" => {
                 serde_json::from_value(value).map(Self::SharedWithChannelTeamInfo)
             }
-            #[cfg(feature = "_admin_microsoft365_apps")]
+            #[cfg(feature = "_admin")]
             "microsoft.graph.sharepoint" | "graph.sharepoint" => {
                 serde_json::from_value(value).map(Self::Sharepoint)
             }
-            #[cfg(feature = "_admin_microsoft365_apps")]
+            #[cfg(feature = "_admin")]
             "microsoft.graph.sharepointSettings" | "graph.sharepointSettings" => {
                 serde_json::from_value(value).map(Self::SharepointSettings)
             }
-            #[cfg(feature = "_clonable_team_parts")]
+            #[cfg(feature = "_teams")]
             "microsoft.graph.shift" | "graph.shift" => {
                 serde_json::from_value(value).map(Self::Shift)
             }
@@ -3695,56 +3695,56 @@ impl<'de> serde::Deserialize<'de> for AnyEntity {
             "microsoft.graph.shiftPreferences" | "graph.shiftPreferences" => {
                 serde_json::from_value(value).map(Self::ShiftPreferences)
             }
-            #[cfg(feature = "_applied_conditional_access_policy")]
+            #[cfg(feature = "_audit_logs")]
             "microsoft.graph.signIn" | "graph.signIn" => {
                 serde_json::from_value(value).map(Self::SignIn)
             }
-            #[cfg(feature = "_account_target_content")]
+            #[cfg(feature = "_security")]
             "microsoft.graph.simulation" | "graph.simulation" => {
                 serde_json::from_value(value).map(Self::Simulation)
             }
-            #[cfg(feature = "_account_target_content")]
+            #[cfg(feature = "_security")]
             "microsoft.graph.simulationAutomation" | "graph.simulationAutomation" => {
                 serde_json::from_value(value).map(Self::SimulationAutomation)
             }
-            #[cfg(feature = "_account_target_content")]
+            #[cfg(feature = "_security")]
             "microsoft.graph.simulationAutomationRun"
             | "graph.simulationAutomationRun" => {
                 serde_json::from_value(value).map(Self::SimulationAutomationRun)
             }
-            #[cfg(feature = "_mailbox_item")]
+            #[cfg(feature = "_multi_value_legacy_extended_property")]
             "microsoft.graph.singleValueLegacyExtendedProperty"
             | "graph.singleValueLegacyExtendedProperty" => {
                 serde_json::from_value(value)
                     .map(Self::SingleValueLegacyExtendedProperty)
             }
-            #[cfg(feature = "_base_site_page")]
+            #[cfg(feature = "_site")]
             "microsoft.graph.site" | "graph.site" => {
                 serde_json::from_value(value).map(Self::Site)
             }
-            #[cfg(feature = "_base_site_page")]
+            #[cfg(feature = "_sites")]
             "microsoft.graph.sitePage" | "graph.sitePage" => {
                 serde_json::from_value(value).map(Self::SitePage)
             }
-            #[cfg(feature = "_answer_input_type")]
+            #[cfg(feature = "_solutions")]
             "microsoft.graph.siteProtectionRule" | "graph.siteProtectionRule" => {
                 serde_json::from_value(value).map(Self::SiteProtectionRule)
             }
-            #[cfg(feature = "_answer_input_type")]
+            #[cfg(feature = "_solutions")]
             "microsoft.graph.siteProtectionUnit" | "graph.siteProtectionUnit" => {
                 serde_json::from_value(value).map(Self::SiteProtectionUnit)
             }
-            #[cfg(feature = "_answer_input_type")]
+            #[cfg(feature = "_solutions")]
             "microsoft.graph.siteProtectionUnitsBulkAdditionJob"
             | "graph.siteProtectionUnitsBulkAdditionJob" => {
                 serde_json::from_value(value)
                     .map(Self::SiteProtectionUnitsBulkAdditionJob)
             }
-            #[cfg(feature = "_answer_input_type")]
+            #[cfg(feature = "_solutions")]
             "microsoft.graph.siteRestoreArtifact" | "graph.siteRestoreArtifact" => {
                 serde_json::from_value(value).map(Self::SiteRestoreArtifact)
             }
-            #[cfg(feature = "_answer_input_type")]
+            #[cfg(feature = "_solutions")]
             "microsoft.graph.siteRestoreArtifactsBulkAdditionRequest"
             | "graph.siteRestoreArtifactsBulkAdditionRequest" => {
                 serde_json::from_value(value)
@@ -3761,13 +3761,13 @@ impl<'de> serde::Deserialize<'de> for AnyEntity {
             | "graph.skypeUserConversationMember" => {
                 serde_json::from_value(value).map(Self::SkypeUserConversationMember)
             }
-            #[cfg(feature = "_advanced_config_state")]
+            #[cfg(feature = "_authentication_method_configurations")]
             "microsoft.graph.smsAuthenticationMethodConfiguration"
             | "graph.smsAuthenticationMethodConfiguration" => {
                 serde_json::from_value(value)
                     .map(Self::SmsAuthenticationMethodConfiguration)
             }
-            #[cfg(feature = "_advanced_config_state")]
+            #[cfg(feature = "_authentication_method_configurations")]
             "microsoft.graph.smsAuthenticationMethodTarget"
             | "graph.smsAuthenticationMethodTarget" => {
                 serde_json::from_value(value).map(Self::SmsAuthenticationMethodTarget)
@@ -3781,32 +3781,32 @@ impl<'de> serde::Deserialize<'de> for AnyEntity {
             | "graph.softwareOathAuthenticationMethod" => {
                 serde_json::from_value(value).map(Self::SoftwareOathAuthenticationMethod)
             }
-            #[cfg(feature = "_advanced_config_state")]
+            #[cfg(feature = "_authentication_method_configurations")]
             "microsoft.graph.softwareOathAuthenticationMethodConfiguration"
             | "graph.softwareOathAuthenticationMethodConfiguration" => {
                 serde_json::from_value(value)
                     .map(Self::SoftwareOathAuthenticationMethodConfiguration)
             }
-            #[cfg(feature = "_android_compliance_policy")]
+            #[cfg(feature = "_device_management")]
             "microsoft.graph.softwareUpdateStatusSummary"
             | "graph.softwareUpdateStatusSummary" => {
                 serde_json::from_value(value).map(Self::SoftwareUpdateStatusSummary)
             }
-            #[cfg(feature = "_challenging_word")]
+            #[cfg(feature = "_education")]
             "microsoft.graph.speakerAssignmentSubmission"
             | "graph.speakerAssignmentSubmission" => {
                 serde_json::from_value(value).map(Self::SpeakerAssignmentSubmission)
             }
-            #[cfg(feature = "_base_site_page")]
+            #[cfg(feature = "_sites")]
             "microsoft.graph.standardWebPart" | "graph.standardWebPart" => {
                 serde_json::from_value(value).map(Self::StandardWebPart)
             }
-            #[cfg(feature = "_add_large_gallery_view_operation")]
+            #[cfg(feature = "_communications")]
             "microsoft.graph.startHoldMusicOperation"
             | "graph.startHoldMusicOperation" => {
                 serde_json::from_value(value).map(Self::StartHoldMusicOperation)
             }
-            #[cfg(feature = "_add_large_gallery_view_operation")]
+            #[cfg(feature = "_communications")]
             "microsoft.graph.stopHoldMusicOperation" | "graph.stopHoldMusicOperation" => {
                 serde_json::from_value(value).map(Self::StopHoldMusicOperation)
             }
@@ -3814,7 +3814,7 @@ impl<'de> serde::Deserialize<'de> for AnyEntity {
             "microsoft.graph.storageQuotaBreakdown" | "graph.storageQuotaBreakdown" => {
                 serde_json::from_value(value).map(Self::StorageQuotaBreakdown)
             }
-            #[cfg(feature = "_file_storage")]
+            #[cfg(feature = "_storage")]
             "microsoft.graph.storageSettings" | "graph.storageSettings" => {
                 serde_json::from_value(value).map(Self::StorageSettings)
             }
@@ -3822,12 +3822,12 @@ impl<'de> serde::Deserialize<'de> for AnyEntity {
             "microsoft.graph.subjectRightsRequest" | "graph.subjectRightsRequest" => {
                 serde_json::from_value(value).map(Self::SubjectRightsRequest)
             }
-            #[cfg(feature = "_add_large_gallery_view_operation")]
+            #[cfg(feature = "_communications")]
             "microsoft.graph.subscribeToToneOperation"
             | "graph.subscribeToToneOperation" => {
                 serde_json::from_value(value).map(Self::SubscribeToToneOperation)
             }
-            #[cfg(feature = "_license_units_detail")]
+            #[cfg(feature = "_subscribed_skus")]
             "microsoft.graph.subscribedSku" | "graph.subscribedSku" => {
                 serde_json::from_value(value).map(Self::SubscribedSku)
             }
@@ -3835,42 +3835,42 @@ impl<'de> serde::Deserialize<'de> for AnyEntity {
             "microsoft.graph.subscription" | "graph.subscription" => {
                 serde_json::from_value(value).map(Self::Subscription)
             }
-            #[cfg(feature = "_clonable_team_parts")]
+            #[cfg(feature = "_teams")]
             "microsoft.graph.swapShiftsChangeRequest"
             | "graph.swapShiftsChangeRequest" => {
                 serde_json::from_value(value).map(Self::SwapShiftsChangeRequest)
             }
-            #[cfg(feature = "_attribute_definition")]
+            #[cfg(feature = "_bulk_operation")]
             "microsoft.graph.synchronization" | "graph.synchronization" => {
                 serde_json::from_value(value).map(Self::Synchronization)
             }
-            #[cfg(feature = "_attribute_definition")]
+            #[cfg(feature = "_bulk_operation")]
             "microsoft.graph.synchronizationJob" | "graph.synchronizationJob" => {
                 serde_json::from_value(value).map(Self::SynchronizationJob)
             }
-            #[cfg(feature = "_attribute_definition")]
+            #[cfg(feature = "_bulk_operation")]
             "microsoft.graph.synchronizationSchema" | "graph.synchronizationSchema" => {
                 serde_json::from_value(value).map(Self::SynchronizationSchema)
             }
-            #[cfg(feature = "_attribute_definition")]
+            #[cfg(feature = "_bulk_operation")]
             "microsoft.graph.synchronizationTemplate"
             | "graph.synchronizationTemplate" => {
                 serde_json::from_value(value).map(Self::SynchronizationTemplate)
             }
-            #[cfg(feature = "_approved_client_app")]
+            #[cfg(feature = "_service_principals")]
             "microsoft.graph.targetDeviceGroup" | "graph.targetDeviceGroup" => {
                 serde_json::from_value(value).map(Self::TargetDeviceGroup)
             }
-            #[cfg(feature = "_aad_user_conversation_member")]
+            #[cfg(feature = "_targeted_chat_message")]
             "microsoft.graph.targetedChatMessage" | "graph.targetedChatMessage" => {
                 serde_json::from_value(value).map(Self::TargetedChatMessage)
             }
-            #[cfg(feature = "_android_managed_app_protection")]
+            #[cfg(feature = "_device_app_management")]
             "microsoft.graph.targetedManagedAppConfiguration"
             | "graph.targetedManagedAppConfiguration" => {
                 serde_json::from_value(value).map(Self::TargetedManagedAppConfiguration)
             }
-            #[cfg(feature = "_android_lob_app")]
+            #[cfg(feature = "_device_app_management")]
             "microsoft.graph.targetedManagedAppPolicyAssignment"
             | "graph.targetedManagedAppPolicyAssignment" => {
                 serde_json::from_value(value)
@@ -3880,7 +3880,7 @@ impl<'de> serde::Deserialize<'de> for AnyEntity {
             "microsoft.graph.taskFileAttachment" | "graph.taskFileAttachment" => {
                 serde_json::from_value(value).map(Self::TaskFileAttachment)
             }
-            #[cfg(feature = "_clonable_team_parts")]
+            #[cfg(feature = "_giphy_rating_type")]
             "microsoft.graph.team" | "graph.team" => {
                 serde_json::from_value(value).map(Self::Team)
             }
@@ -3888,31 +3888,31 @@ impl<'de> serde::Deserialize<'de> for AnyEntity {
             "microsoft.graph.teamInfo" | "graph.teamInfo" => {
                 serde_json::from_value(value).map(Self::TeamInfo)
             }
-            #[cfg(feature = "_admin_microsoft365_apps")]
+            #[cfg(feature = "_admin")]
             "microsoft.graph.teamsAdministration.numberAssignment"
             | "teamsAdministration.numberAssignment" => {
                 serde_json::from_value(value)
                     .map(Self::MicrosoftGraphTeamsAdministrationNumberAssignment)
             }
-            #[cfg(feature = "_admin_microsoft365_apps")]
+            #[cfg(feature = "_admin")]
             "microsoft.graph.teamsAdministration.policyIdentifierDetail"
             | "teamsAdministration.policyIdentifierDetail" => {
                 serde_json::from_value(value)
                     .map(Self::MicrosoftGraphTeamsAdministrationPolicyIdentifierDetail)
             }
-            #[cfg(feature = "_admin_microsoft365_apps")]
+            #[cfg(feature = "_admin")]
             "microsoft.graph.teamsAdministration.teamsAdminRoot"
             | "teamsAdministration.teamsAdminRoot" => {
                 serde_json::from_value(value)
                     .map(Self::MicrosoftGraphTeamsAdministrationTeamsAdminRoot)
             }
-            #[cfg(feature = "_admin_microsoft365_apps")]
+            #[cfg(feature = "_admin")]
             "microsoft.graph.teamsAdministration.teamsPolicyAssignment"
             | "teamsAdministration.teamsPolicyAssignment" => {
                 serde_json::from_value(value)
                     .map(Self::MicrosoftGraphTeamsAdministrationTeamsPolicyAssignment)
             }
-            #[cfg(feature = "_admin_microsoft365_apps")]
+            #[cfg(feature = "_admin")]
             "microsoft.graph.teamsAdministration.teamsPolicyUserAssignment"
             | "teamsAdministration.teamsPolicyUserAssignment" => {
                 serde_json::from_value(value)
@@ -3920,13 +3920,13 @@ impl<'de> serde::Deserialize<'de> for AnyEntity {
                         Self::MicrosoftGraphTeamsAdministrationTeamsPolicyUserAssignment,
                     )
             }
-            #[cfg(feature = "_admin_microsoft365_apps")]
+            #[cfg(feature = "_admin")]
             "microsoft.graph.teamsAdministration.teamsUserConfiguration"
             | "teamsAdministration.teamsUserConfiguration" => {
                 serde_json::from_value(value)
                     .map(Self::MicrosoftGraphTeamsAdministrationTeamsUserConfiguration)
             }
-            #[cfg(feature = "_admin_microsoft365_apps")]
+            #[cfg(feature = "_admin")]
             "microsoft.graph.teamsAdministration.telephoneNumberLongRunningOperation"
             | "teamsAdministration.telephoneNumberLongRunningOperation" => {
                 serde_json::from_value(value)
@@ -3934,7 +3934,7 @@ impl<'de> serde::Deserialize<'de> for AnyEntity {
                         Self::MicrosoftGraphTeamsAdministrationTelephoneNumberLongRunningOperation,
                     )
             }
-            #[cfg(feature = "_admin_microsoft365_apps")]
+            #[cfg(feature = "_admin")]
             "microsoft.graph.teamsAdministration.telephoneNumberManagementRoot"
             | "teamsAdministration.telephoneNumberManagementRoot" => {
                 serde_json::from_value(value)
@@ -3942,11 +3942,11 @@ impl<'de> serde::Deserialize<'de> for AnyEntity {
                         Self::MicrosoftGraphTeamsAdministrationTelephoneNumberManagementRoot,
                     )
             }
-            #[cfg(feature = "_app_catalogs")]
+            #[cfg(feature = "_teams_app")]
             "microsoft.graph.teamsApp" | "graph.teamsApp" => {
                 serde_json::from_value(value).map(Self::TeamsApp)
             }
-            #[cfg(feature = "_app_catalogs")]
+            #[cfg(feature = "_teams_app_authorization")]
             "microsoft.graph.teamsAppDefinition" | "graph.teamsAppDefinition" => {
                 serde_json::from_value(value).map(Self::TeamsAppDefinition)
             }
@@ -3954,11 +3954,11 @@ impl<'de> serde::Deserialize<'de> for AnyEntity {
             "microsoft.graph.teamsAppInstallation" | "graph.teamsAppInstallation" => {
                 serde_json::from_value(value).map(Self::TeamsAppInstallation)
             }
-            #[cfg(feature = "_deleted_chat")]
+            #[cfg(feature = "_teamwork")]
             "microsoft.graph.teamsAppSettings" | "graph.teamsAppSettings" => {
                 serde_json::from_value(value).map(Self::TeamsAppSettings)
             }
-            #[cfg(feature = "_clonable_team_parts")]
+            #[cfg(feature = "_teams")]
             "microsoft.graph.teamsAsyncOperation" | "graph.teamsAsyncOperation" => {
                 serde_json::from_value(value).map(Self::TeamsAsyncOperation)
             }
@@ -3970,7 +3970,7 @@ impl<'de> serde::Deserialize<'de> for AnyEntity {
             "microsoft.graph.teamsTemplate" | "graph.teamsTemplate" => {
                 serde_json::from_value(value).map(Self::TeamsTemplate)
             }
-            #[cfg(feature = "_deleted_chat")]
+            #[cfg(feature = "_teamwork")]
             "microsoft.graph.teamwork" | "graph.teamwork" => {
                 serde_json::from_value(value).map(Self::Teamwork)
             }
@@ -3978,15 +3978,15 @@ impl<'de> serde::Deserialize<'de> for AnyEntity {
             "microsoft.graph.teamworkBot" | "graph.teamworkBot" => {
                 serde_json::from_value(value).map(Self::TeamworkBot)
             }
-            #[cfg(feature = "_aad_user_conversation_member")]
+            #[cfg(feature = "_call_ended_event_message_detail")]
             "microsoft.graph.teamworkHostedContent" | "graph.teamworkHostedContent" => {
                 serde_json::from_value(value).map(Self::TeamworkHostedContent)
             }
-            #[cfg(feature = "_clonable_team_parts")]
+            #[cfg(feature = "_teams")]
             "microsoft.graph.teamworkTag" | "graph.teamworkTag" => {
                 serde_json::from_value(value).map(Self::TeamworkTag)
             }
-            #[cfg(feature = "_clonable_team_parts")]
+            #[cfg(feature = "_teams")]
             "microsoft.graph.teamworkTagMember" | "graph.teamworkTagMember" => {
                 serde_json::from_value(value).map(Self::TeamworkTagMember)
             }
@@ -3996,91 +3996,91 @@ impl<'de> serde::Deserialize<'de> for AnyEntity {
                 serde_json::from_value(value)
                     .map(Self::TemporaryAccessPassAuthenticationMethod)
             }
-            #[cfg(feature = "_advanced_config_state")]
+            #[cfg(feature = "_authentication_method_configurations")]
             "microsoft.graph.temporaryAccessPassAuthenticationMethodConfiguration"
             | "graph.temporaryAccessPassAuthenticationMethodConfiguration" => {
                 serde_json::from_value(value)
                     .map(Self::TemporaryAccessPassAuthenticationMethodConfiguration)
             }
-            #[cfg(feature = "_activity_based_timeout_policy")]
+            #[cfg(feature = "_policies")]
             "microsoft.graph.tenantAppManagementPolicy"
             | "graph.tenantAppManagementPolicy" => {
                 serde_json::from_value(value).map(Self::TenantAppManagementPolicy)
             }
-            #[cfg(feature = "_account_target_content")]
+            #[cfg(feature = "_security")]
             "microsoft.graph.tenantDataSecurityAndGovernance"
             | "graph.tenantDataSecurityAndGovernance" => {
                 serde_json::from_value(value).map(Self::TenantDataSecurityAndGovernance)
             }
-            #[cfg(feature = "_account_target_content")]
+            #[cfg(feature = "_security")]
             "microsoft.graph.tenantProtectionScopeContainer"
             | "graph.tenantProtectionScopeContainer" => {
                 serde_json::from_value(value).map(Self::TenantProtectionScopeContainer)
             }
-            #[cfg(feature = "_base_site_page")]
+            #[cfg(feature = "_sites")]
             "microsoft.graph.termStore.group" => {
                 serde_json::from_value(value).map(Self::MicrosoftGraphTermStoreGroup)
             }
-            #[cfg(feature = "_base_site_page")]
+            #[cfg(feature = "_sites")]
             "microsoft.graph.termStore.relation" => {
                 serde_json::from_value(value).map(Self::MicrosoftGraphTermStoreRelation)
             }
-            #[cfg(feature = "_base_site_page")]
+            #[cfg(feature = "_sites")]
             "microsoft.graph.termStore.set" => {
                 serde_json::from_value(value).map(Self::MicrosoftGraphTermStoreSet)
             }
-            #[cfg(feature = "_base_site_page")]
+            #[cfg(feature = "_sites")]
             "microsoft.graph.termStore.store" => {
                 serde_json::from_value(value).map(Self::MicrosoftGraphTermStoreStore)
             }
-            #[cfg(feature = "_base_site_page")]
+            #[cfg(feature = "_sites")]
             "microsoft.graph.termStore.term" => {
                 serde_json::from_value(value).map(Self::MicrosoftGraphTermStoreTerm)
             }
-            #[cfg(feature = "_android_compliance_policy")]
+            #[cfg(feature = "_device_management")]
             "microsoft.graph.termsAndConditions" | "graph.termsAndConditions" => {
                 serde_json::from_value(value).map(Self::TermsAndConditions)
             }
-            #[cfg(feature = "_android_compliance_policy")]
+            #[cfg(feature = "_device_management")]
             "microsoft.graph.termsAndConditionsAcceptanceStatus"
             | "graph.termsAndConditionsAcceptanceStatus" => {
                 serde_json::from_value(value)
                     .map(Self::TermsAndConditionsAcceptanceStatus)
             }
-            #[cfg(feature = "_android_compliance_policy")]
+            #[cfg(feature = "_device_management")]
             "microsoft.graph.termsAndConditionsAssignment"
             | "graph.termsAndConditionsAssignment" => {
                 serde_json::from_value(value).map(Self::TermsAndConditionsAssignment)
             }
-            #[cfg(feature = "_access_package")]
+            #[cfg(feature = "_identity_governance")]
             "microsoft.graph.termsOfUseContainer" | "graph.termsOfUseContainer" => {
                 serde_json::from_value(value).map(Self::TermsOfUseContainer)
             }
-            #[cfg(feature = "_base_site_page")]
+            #[cfg(feature = "_sites")]
             "microsoft.graph.textWebPart" | "graph.textWebPart" => {
                 serde_json::from_value(value).map(Self::TextWebPart)
             }
-            #[cfg(feature = "_bitlocker")]
+            #[cfg(feature = "_information_protection")]
             "microsoft.graph.threatAssessmentResult" | "graph.threatAssessmentResult" => {
                 serde_json::from_value(value).map(Self::ThreatAssessmentResult)
             }
-            #[cfg(feature = "_drive_item_version")]
+            #[cfg(feature = "_drives")]
             "microsoft.graph.thumbnailSet" | "graph.thumbnailSet" => {
                 serde_json::from_value(value).map(Self::ThumbnailSet)
             }
-            #[cfg(feature = "_clonable_team_parts")]
+            #[cfg(feature = "_teams")]
             "microsoft.graph.timeCard" | "graph.timeCard" => {
                 serde_json::from_value(value).map(Self::TimeCard)
             }
-            #[cfg(feature = "_clonable_team_parts")]
+            #[cfg(feature = "_teams")]
             "microsoft.graph.timeOff" | "graph.timeOff" => {
                 serde_json::from_value(value).map(Self::TimeOff)
             }
-            #[cfg(feature = "_clonable_team_parts")]
+            #[cfg(feature = "_teams")]
             "microsoft.graph.timeOffReason" | "graph.timeOffReason" => {
                 serde_json::from_value(value).map(Self::TimeOffReason)
             }
-            #[cfg(feature = "_clonable_team_parts")]
+            #[cfg(feature = "_teams")]
             "microsoft.graph.timeOffRequest" | "graph.timeOffRequest" => {
                 serde_json::from_value(value).map(Self::TimeOffRequest)
             }
@@ -4096,19 +4096,19 @@ impl<'de> serde::Deserialize<'de> for AnyEntity {
             "microsoft.graph.todoTaskList" | "graph.todoTaskList" => {
                 serde_json::from_value(value).map(Self::TodoTaskList)
             }
-            #[cfg(feature = "_activity_based_timeout_policy")]
+            #[cfg(feature = "_app_credential_restriction_type")]
             "microsoft.graph.tokenIssuancePolicy" | "graph.tokenIssuancePolicy" => {
                 serde_json::from_value(value).map(Self::TokenIssuancePolicy)
             }
-            #[cfg(feature = "_activity_based_timeout_policy")]
+            #[cfg(feature = "_app_credential_restriction_type")]
             "microsoft.graph.tokenLifetimePolicy" | "graph.tokenLifetimePolicy" => {
                 serde_json::from_value(value).map(Self::TokenLifetimePolicy)
             }
-            #[cfg(feature = "_account_target_content")]
+            #[cfg(feature = "_security")]
             "microsoft.graph.training" | "graph.training" => {
                 serde_json::from_value(value).map(Self::Training)
             }
-            #[cfg(feature = "_account_target_content")]
+            #[cfg(feature = "_security")]
             "microsoft.graph.trainingLanguageDetail" | "graph.trainingLanguageDetail" => {
                 serde_json::from_value(value).map(Self::TrainingLanguageDetail)
             }
@@ -4116,105 +4116,105 @@ impl<'de> serde::Deserialize<'de> for AnyEntity {
             "microsoft.graph.trending" | "graph.trending" => {
                 serde_json::from_value(value).map(Self::Trending)
             }
-            #[cfg(feature = "_app_scope")]
+            #[cfg(feature = "_role_management")]
             "microsoft.graph.unifiedRbacResourceAction"
             | "graph.unifiedRbacResourceAction" => {
                 serde_json::from_value(value).map(Self::UnifiedRbacResourceAction)
             }
-            #[cfg(feature = "_app_scope")]
+            #[cfg(feature = "_role_management")]
             "microsoft.graph.unifiedRbacResourceNamespace"
             | "graph.unifiedRbacResourceNamespace" => {
                 serde_json::from_value(value).map(Self::UnifiedRbacResourceNamespace)
             }
-            #[cfg(feature = "_app_scope")]
+            #[cfg(feature = "_role_management")]
             "microsoft.graph.unifiedRoleAssignment" | "graph.unifiedRoleAssignment" => {
                 serde_json::from_value(value).map(Self::UnifiedRoleAssignment)
             }
-            #[cfg(feature = "_app_scope")]
+            #[cfg(feature = "_role_management")]
             "microsoft.graph.unifiedRoleAssignmentSchedule"
             | "graph.unifiedRoleAssignmentSchedule" => {
                 serde_json::from_value(value).map(Self::UnifiedRoleAssignmentSchedule)
             }
-            #[cfg(feature = "_app_scope")]
+            #[cfg(feature = "_role_management")]
             "microsoft.graph.unifiedRoleAssignmentScheduleInstance"
             | "graph.unifiedRoleAssignmentScheduleInstance" => {
                 serde_json::from_value(value)
                     .map(Self::UnifiedRoleAssignmentScheduleInstance)
             }
-            #[cfg(feature = "_app_scope")]
+            #[cfg(feature = "_role_management")]
             "microsoft.graph.unifiedRoleAssignmentScheduleRequest"
             | "graph.unifiedRoleAssignmentScheduleRequest" => {
                 serde_json::from_value(value)
                     .map(Self::UnifiedRoleAssignmentScheduleRequest)
             }
-            #[cfg(feature = "_app_scope")]
+            #[cfg(feature = "_role_management")]
             "microsoft.graph.unifiedRoleDefinition" | "graph.unifiedRoleDefinition" => {
                 serde_json::from_value(value).map(Self::UnifiedRoleDefinition)
             }
-            #[cfg(feature = "_app_scope")]
+            #[cfg(feature = "_role_management")]
             "microsoft.graph.unifiedRoleEligibilitySchedule"
             | "graph.unifiedRoleEligibilitySchedule" => {
                 serde_json::from_value(value).map(Self::UnifiedRoleEligibilitySchedule)
             }
-            #[cfg(feature = "_app_scope")]
+            #[cfg(feature = "_role_management")]
             "microsoft.graph.unifiedRoleEligibilityScheduleInstance"
             | "graph.unifiedRoleEligibilityScheduleInstance" => {
                 serde_json::from_value(value)
                     .map(Self::UnifiedRoleEligibilityScheduleInstance)
             }
-            #[cfg(feature = "_app_scope")]
+            #[cfg(feature = "_role_management")]
             "microsoft.graph.unifiedRoleEligibilityScheduleRequest"
             | "graph.unifiedRoleEligibilityScheduleRequest" => {
                 serde_json::from_value(value)
                     .map(Self::UnifiedRoleEligibilityScheduleRequest)
             }
-            #[cfg(feature = "_admin_consent_request_policy")]
+            #[cfg(feature = "_policies")]
             "microsoft.graph.unifiedRoleManagementPolicy"
             | "graph.unifiedRoleManagementPolicy" => {
                 serde_json::from_value(value).map(Self::UnifiedRoleManagementPolicy)
             }
-            #[cfg(feature = "_admin_consent_request_policy")]
+            #[cfg(feature = "_policies")]
             "microsoft.graph.unifiedRoleManagementPolicyApprovalRule"
             | "graph.unifiedRoleManagementPolicyApprovalRule" => {
                 serde_json::from_value(value)
                     .map(Self::UnifiedRoleManagementPolicyApprovalRule)
             }
-            #[cfg(feature = "_admin_consent_request_policy")]
+            #[cfg(feature = "_policies")]
             "microsoft.graph.unifiedRoleManagementPolicyAssignment"
             | "graph.unifiedRoleManagementPolicyAssignment" => {
                 serde_json::from_value(value)
                     .map(Self::UnifiedRoleManagementPolicyAssignment)
             }
-            #[cfg(feature = "_admin_consent_request_policy")]
+            #[cfg(feature = "_policies")]
             "microsoft.graph.unifiedRoleManagementPolicyAuthenticationContextRule"
             | "graph.unifiedRoleManagementPolicyAuthenticationContextRule" => {
                 serde_json::from_value(value)
                     .map(Self::UnifiedRoleManagementPolicyAuthenticationContextRule)
             }
-            #[cfg(feature = "_admin_consent_request_policy")]
+            #[cfg(feature = "_policies")]
             "microsoft.graph.unifiedRoleManagementPolicyEnablementRule"
             | "graph.unifiedRoleManagementPolicyEnablementRule" => {
                 serde_json::from_value(value)
                     .map(Self::UnifiedRoleManagementPolicyEnablementRule)
             }
-            #[cfg(feature = "_admin_consent_request_policy")]
+            #[cfg(feature = "_policies")]
             "microsoft.graph.unifiedRoleManagementPolicyExpirationRule"
             | "graph.unifiedRoleManagementPolicyExpirationRule" => {
                 serde_json::from_value(value)
                     .map(Self::UnifiedRoleManagementPolicyExpirationRule)
             }
-            #[cfg(feature = "_admin_consent_request_policy")]
+            #[cfg(feature = "_policies")]
             "microsoft.graph.unifiedRoleManagementPolicyNotificationRule"
             | "graph.unifiedRoleManagementPolicyNotificationRule" => {
                 serde_json::from_value(value)
                     .map(Self::UnifiedRoleManagementPolicyNotificationRule)
             }
-            #[cfg(feature = "_app_scope")]
+            #[cfg(feature = "_unified_role_schedule_base")]
             "microsoft.graph.unifiedRoleScheduleBase"
             | "graph.unifiedRoleScheduleBase" => {
                 serde_json::from_value(value).map(Self::UnifiedRoleScheduleBase)
             }
-            #[cfg(feature = "_app_scope")]
+            #[cfg(feature = "_unified_role_schedule_base")]
             "microsoft.graph.unifiedRoleScheduleInstanceBase"
             | "graph.unifiedRoleScheduleInstanceBase" => {
                 serde_json::from_value(value).map(Self::UnifiedRoleScheduleInstanceBase)
@@ -4223,25 +4223,25 @@ impl<'de> serde::Deserialize<'de> for AnyEntity {
             "microsoft.graph.unifiedStorageQuota" | "graph.unifiedStorageQuota" => {
                 serde_json::from_value(value).map(Self::UnifiedStorageQuota)
             }
-            #[cfg(feature = "_assigned_place_mode")]
+            #[cfg(feature = "_places")]
             "microsoft.graph.unitMap" | "graph.unitMap" => {
                 serde_json::from_value(value).map(Self::UnitMap)
             }
-            #[cfg(feature = "_add_large_gallery_view_operation")]
+            #[cfg(feature = "_communications")]
             "microsoft.graph.unmuteParticipantOperation"
             | "graph.unmuteParticipantOperation" => {
                 serde_json::from_value(value).map(Self::UnmuteParticipantOperation)
             }
-            #[cfg(feature = "_add_large_gallery_view_operation")]
+            #[cfg(feature = "_communications")]
             "microsoft.graph.updateRecordingStatusOperation"
             | "graph.updateRecordingStatusOperation" => {
                 serde_json::from_value(value).map(Self::UpdateRecordingStatusOperation)
             }
-            #[cfg(feature = "_bitlocker")]
+            #[cfg(feature = "_information_protection")]
             "microsoft.graph.urlAssessmentRequest" | "graph.urlAssessmentRequest" => {
                 serde_json::from_value(value).map(Self::UrlAssessmentRequest)
             }
-            #[cfg(feature = "_me")]
+            #[cfg(feature = "_activity_metadata")]
             "microsoft.graph.usageRightsIncluded" | "graph.usageRightsIncluded" => {
                 serde_json::from_value(value).map(Self::UsageRightsIncluded)
             }
@@ -4249,7 +4249,7 @@ impl<'de> serde::Deserialize<'de> for AnyEntity {
             "microsoft.graph.usedInsight" | "graph.usedInsight" => {
                 serde_json::from_value(value).map(Self::UsedInsight)
             }
-            #[cfg(feature = "_activity_based_timeout_policy")]
+            #[cfg(feature = "_authorization_info")]
             "microsoft.graph.user" | "graph.user" => {
                 serde_json::from_value(value).map(Self::User)
             }
@@ -4257,7 +4257,7 @@ impl<'de> serde::Deserialize<'de> for AnyEntity {
             "microsoft.graph.userActivity" | "graph.userActivity" => {
                 serde_json::from_value(value).map(Self::UserActivity)
             }
-            #[cfg(feature = "_access_package")]
+            #[cfg(feature = "_identity_governance")]
             "microsoft.graph.userConsentRequest" | "graph.userConsentRequest" => {
                 serde_json::from_value(value).map(Self::UserConsentRequest)
             }
@@ -4266,7 +4266,7 @@ impl<'de> serde::Deserialize<'de> for AnyEntity {
             | "graph.userDataSecurityAndGovernance" => {
                 serde_json::from_value(value).map(Self::UserDataSecurityAndGovernance)
             }
-            #[cfg(feature = "_android_compliance_policy")]
+            #[cfg(feature = "_device_management")]
             "microsoft.graph.userExperienceAnalyticsAppHealthAppPerformanceByAppVersionDetails"
             | "graph.userExperienceAnalyticsAppHealthAppPerformanceByAppVersionDetails" => {
                 serde_json::from_value(value)
@@ -4274,7 +4274,7 @@ impl<'de> serde::Deserialize<'de> for AnyEntity {
                         Self::UserExperienceAnalyticsAppHealthAppPerformanceByAppVersionDetails,
                     )
             }
-            #[cfg(feature = "_android_compliance_policy")]
+            #[cfg(feature = "_device_management")]
             "microsoft.graph.userExperienceAnalyticsAppHealthAppPerformanceByAppVersionDeviceId"
             | "graph.userExperienceAnalyticsAppHealthAppPerformanceByAppVersionDeviceId" => {
                 serde_json::from_value(value)
@@ -4282,117 +4282,117 @@ impl<'de> serde::Deserialize<'de> for AnyEntity {
                         Self::UserExperienceAnalyticsAppHealthAppPerformanceByAppVersionDeviceId,
                     )
             }
-            #[cfg(feature = "_android_compliance_policy")]
+            #[cfg(feature = "_device_management")]
             "microsoft.graph.userExperienceAnalyticsAppHealthAppPerformanceByOSVersion"
             | "graph.userExperienceAnalyticsAppHealthAppPerformanceByOSVersion" => {
                 serde_json::from_value(value)
                     .map(Self::UserExperienceAnalyticsAppHealthAppPerformanceByOsVersion)
             }
-            #[cfg(feature = "_android_compliance_policy")]
+            #[cfg(feature = "_device_management")]
             "microsoft.graph.userExperienceAnalyticsAppHealthApplicationPerformance"
             | "graph.userExperienceAnalyticsAppHealthApplicationPerformance" => {
                 serde_json::from_value(value)
                     .map(Self::UserExperienceAnalyticsAppHealthApplicationPerformance)
             }
-            #[cfg(feature = "_android_compliance_policy")]
+            #[cfg(feature = "_device_management")]
             "microsoft.graph.userExperienceAnalyticsAppHealthDeviceModelPerformance"
             | "graph.userExperienceAnalyticsAppHealthDeviceModelPerformance" => {
                 serde_json::from_value(value)
                     .map(Self::UserExperienceAnalyticsAppHealthDeviceModelPerformance)
             }
-            #[cfg(feature = "_android_compliance_policy")]
+            #[cfg(feature = "_device_management")]
             "microsoft.graph.userExperienceAnalyticsAppHealthDevicePerformance"
             | "graph.userExperienceAnalyticsAppHealthDevicePerformance" => {
                 serde_json::from_value(value)
                     .map(Self::UserExperienceAnalyticsAppHealthDevicePerformance)
             }
-            #[cfg(feature = "_android_compliance_policy")]
+            #[cfg(feature = "_device_management")]
             "microsoft.graph.userExperienceAnalyticsAppHealthDevicePerformanceDetails"
             | "graph.userExperienceAnalyticsAppHealthDevicePerformanceDetails" => {
                 serde_json::from_value(value)
                     .map(Self::UserExperienceAnalyticsAppHealthDevicePerformanceDetails)
             }
-            #[cfg(feature = "_android_compliance_policy")]
+            #[cfg(feature = "_device_management")]
             "microsoft.graph.userExperienceAnalyticsAppHealthOSVersionPerformance"
             | "graph.userExperienceAnalyticsAppHealthOSVersionPerformance" => {
                 serde_json::from_value(value)
                     .map(Self::UserExperienceAnalyticsAppHealthOsVersionPerformance)
             }
-            #[cfg(feature = "_android_compliance_policy")]
+            #[cfg(feature = "_device_management")]
             "microsoft.graph.userExperienceAnalyticsBaseline"
             | "graph.userExperienceAnalyticsBaseline" => {
                 serde_json::from_value(value).map(Self::UserExperienceAnalyticsBaseline)
             }
-            #[cfg(feature = "_android_compliance_policy")]
+            #[cfg(feature = "_device_management")]
             "microsoft.graph.userExperienceAnalyticsCategory"
             | "graph.userExperienceAnalyticsCategory" => {
                 serde_json::from_value(value).map(Self::UserExperienceAnalyticsCategory)
             }
-            #[cfg(feature = "_android_compliance_policy")]
+            #[cfg(feature = "_device_management")]
             "microsoft.graph.userExperienceAnalyticsDevicePerformance"
             | "graph.userExperienceAnalyticsDevicePerformance" => {
                 serde_json::from_value(value)
                     .map(Self::UserExperienceAnalyticsDevicePerformance)
             }
-            #[cfg(feature = "_android_compliance_policy")]
+            #[cfg(feature = "_device_management")]
             "microsoft.graph.userExperienceAnalyticsDeviceScores"
             | "graph.userExperienceAnalyticsDeviceScores" => {
                 serde_json::from_value(value)
                     .map(Self::UserExperienceAnalyticsDeviceScores)
             }
-            #[cfg(feature = "_android_compliance_policy")]
+            #[cfg(feature = "_device_management")]
             "microsoft.graph.userExperienceAnalyticsDeviceStartupHistory"
             | "graph.userExperienceAnalyticsDeviceStartupHistory" => {
                 serde_json::from_value(value)
                     .map(Self::UserExperienceAnalyticsDeviceStartupHistory)
             }
-            #[cfg(feature = "_android_compliance_policy")]
+            #[cfg(feature = "_device_management")]
             "microsoft.graph.userExperienceAnalyticsDeviceStartupProcess"
             | "graph.userExperienceAnalyticsDeviceStartupProcess" => {
                 serde_json::from_value(value)
                     .map(Self::UserExperienceAnalyticsDeviceStartupProcess)
             }
-            #[cfg(feature = "_android_compliance_policy")]
+            #[cfg(feature = "_device_management")]
             "microsoft.graph.userExperienceAnalyticsDeviceStartupProcessPerformance"
             | "graph.userExperienceAnalyticsDeviceStartupProcessPerformance" => {
                 serde_json::from_value(value)
                     .map(Self::UserExperienceAnalyticsDeviceStartupProcessPerformance)
             }
-            #[cfg(feature = "_android_compliance_policy")]
+            #[cfg(feature = "_device_management")]
             "microsoft.graph.userExperienceAnalyticsMetric"
             | "graph.userExperienceAnalyticsMetric" => {
                 serde_json::from_value(value).map(Self::UserExperienceAnalyticsMetric)
             }
-            #[cfg(feature = "_android_compliance_policy")]
+            #[cfg(feature = "_device_management")]
             "microsoft.graph.userExperienceAnalyticsMetricHistory"
             | "graph.userExperienceAnalyticsMetricHistory" => {
                 serde_json::from_value(value)
                     .map(Self::UserExperienceAnalyticsMetricHistory)
             }
-            #[cfg(feature = "_android_compliance_policy")]
+            #[cfg(feature = "_device_management")]
             "microsoft.graph.userExperienceAnalyticsModelScores"
             | "graph.userExperienceAnalyticsModelScores" => {
                 serde_json::from_value(value)
                     .map(Self::UserExperienceAnalyticsModelScores)
             }
-            #[cfg(feature = "_android_compliance_policy")]
+            #[cfg(feature = "_device_management")]
             "microsoft.graph.userExperienceAnalyticsOverview"
             | "graph.userExperienceAnalyticsOverview" => {
                 serde_json::from_value(value).map(Self::UserExperienceAnalyticsOverview)
             }
-            #[cfg(feature = "_android_compliance_policy")]
+            #[cfg(feature = "_device_management")]
             "microsoft.graph.userExperienceAnalyticsScoreHistory"
             | "graph.userExperienceAnalyticsScoreHistory" => {
                 serde_json::from_value(value)
                     .map(Self::UserExperienceAnalyticsScoreHistory)
             }
-            #[cfg(feature = "_android_compliance_policy")]
+            #[cfg(feature = "_device_management")]
             "microsoft.graph.userExperienceAnalyticsWorkFromAnywhereDevice"
             | "graph.userExperienceAnalyticsWorkFromAnywhereDevice" => {
                 serde_json::from_value(value)
                     .map(Self::UserExperienceAnalyticsWorkFromAnywhereDevice)
             }
-            #[cfg(feature = "_android_compliance_policy")]
+            #[cfg(feature = "_device_management")]
             "microsoft.graph.userExperienceAnalyticsWorkFromAnywhereHardwareReadinessMetric"
             | "graph.userExperienceAnalyticsWorkFromAnywhereHardwareReadinessMetric" => {
                 serde_json::from_value(value)
@@ -4400,24 +4400,24 @@ impl<'de> serde::Deserialize<'de> for AnyEntity {
                         Self::UserExperienceAnalyticsWorkFromAnywhereHardwareReadinessMetric,
                     )
             }
-            #[cfg(feature = "_android_compliance_policy")]
+            #[cfg(feature = "_device_management")]
             "microsoft.graph.userExperienceAnalyticsWorkFromAnywhereMetric"
             | "graph.userExperienceAnalyticsWorkFromAnywhereMetric" => {
                 serde_json::from_value(value)
                     .map(Self::UserExperienceAnalyticsWorkFromAnywhereMetric)
             }
-            #[cfg(feature = "_android_compliance_policy")]
+            #[cfg(feature = "_device_management")]
             "microsoft.graph.userExperienceAnalyticsWorkFromAnywhereModelPerformance"
             | "graph.userExperienceAnalyticsWorkFromAnywhereModelPerformance" => {
                 serde_json::from_value(value)
                     .map(Self::UserExperienceAnalyticsWorkFromAnywhereModelPerformance)
             }
-            #[cfg(feature = "_akamai_attack_group_action_model")]
+            #[cfg(feature = "_identity")]
             "microsoft.graph.userFlowLanguageConfiguration"
             | "graph.userFlowLanguageConfiguration" => {
                 serde_json::from_value(value).map(Self::UserFlowLanguageConfiguration)
             }
-            #[cfg(feature = "_akamai_attack_group_action_model")]
+            #[cfg(feature = "_identity")]
             "microsoft.graph.userFlowLanguagePage" | "graph.userFlowLanguagePage" => {
                 serde_json::from_value(value).map(Self::UserFlowLanguagePage)
             }
@@ -4425,7 +4425,7 @@ impl<'de> serde::Deserialize<'de> for AnyEntity {
             "microsoft.graph.userInsightsSettings" | "graph.userInsightsSettings" => {
                 serde_json::from_value(value).map(Self::UserInsightsSettings)
             }
-            #[cfg(feature = "_android_lob_app")]
+            #[cfg(feature = "_device_app_management")]
             "microsoft.graph.userInstallStateSummary"
             | "graph.userInstallStateSummary" => {
                 serde_json::from_value(value).map(Self::UserInstallStateSummary)
@@ -4435,12 +4435,12 @@ impl<'de> serde::Deserialize<'de> for AnyEntity {
             | "graph.userProtectionScopeContainer" => {
                 serde_json::from_value(value).map(Self::UserProtectionScopeContainer)
             }
-            #[cfg(feature = "_authentication_methods_root")]
+            #[cfg(feature = "_reports")]
             "microsoft.graph.userRegistrationDetails"
             | "graph.userRegistrationDetails" => {
                 serde_json::from_value(value).map(Self::UserRegistrationDetails)
             }
-            #[cfg(feature = "_teams_app_installation")]
+            #[cfg(feature = "_activities_container")]
             "microsoft.graph.userScopeTeamsAppInstallation"
             | "graph.userScopeTeamsAppInstallation" => {
                 serde_json::from_value(value).map(Self::UserScopeTeamsAppInstallation)
@@ -4449,7 +4449,7 @@ impl<'de> serde::Deserialize<'de> for AnyEntity {
             "microsoft.graph.userSettings" | "graph.userSettings" => {
                 serde_json::from_value(value).map(Self::UserSettings)
             }
-            #[cfg(feature = "_access_package")]
+            #[cfg(feature = "_identity_governance")]
             "microsoft.graph.userSignInInsight" | "graph.userSignInInsight" => {
                 serde_json::from_value(value).map(Self::UserSignInInsight)
             }
@@ -4465,189 +4465,189 @@ impl<'de> serde::Deserialize<'de> for AnyEntity {
             "microsoft.graph.userTeamwork" | "graph.userTeamwork" => {
                 serde_json::from_value(value).map(Self::UserTeamwork)
             }
-            #[cfg(feature = "_advanced_config_state")]
+            #[cfg(feature = "_authentication_method_configurations")]
             "microsoft.graph.verifiableCredentialAuthenticationMethodTarget"
             | "graph.verifiableCredentialAuthenticationMethodTarget" => {
                 serde_json::from_value(value)
                     .map(Self::VerifiableCredentialAuthenticationMethodTarget)
             }
-            #[cfg(feature = "_advanced_config_state")]
+            #[cfg(feature = "_authentication_method_configurations")]
             "microsoft.graph.verifiableCredentialsAuthenticationMethodConfiguration"
             | "graph.verifiableCredentialsAuthenticationMethodConfiguration" => {
                 serde_json::from_value(value)
                     .map(Self::VerifiableCredentialsAuthenticationMethodConfiguration)
             }
-            #[cfg(feature = "_akamai_attack_group_action_model")]
+            #[cfg(feature = "_identity")]
             "microsoft.graph.verifiedIdProfile" | "graph.verifiedIdProfile" => {
                 serde_json::from_value(value).map(Self::VerifiedIdProfile)
             }
-            #[cfg(feature = "_base_site_page")]
+            #[cfg(feature = "_sites")]
             "microsoft.graph.verticalSection" | "graph.verticalSection" => {
                 serde_json::from_value(value).map(Self::VerticalSection)
             }
-            #[cfg(feature = "_android_compliance_policy")]
+            #[cfg(feature = "_device_management")]
             "microsoft.graph.virtualEndpoint" | "graph.virtualEndpoint" => {
                 serde_json::from_value(value).map(Self::VirtualEndpoint)
             }
-            #[cfg(feature = "_answer_input_type")]
+            #[cfg(feature = "_solutions")]
             "microsoft.graph.virtualEvent" | "graph.virtualEvent" => {
                 serde_json::from_value(value).map(Self::VirtualEvent)
             }
-            #[cfg(feature = "_answer_input_type")]
+            #[cfg(feature = "_solutions")]
             "microsoft.graph.virtualEventPresenter" | "graph.virtualEventPresenter" => {
                 serde_json::from_value(value).map(Self::VirtualEventPresenter)
             }
-            #[cfg(feature = "_answer_input_type")]
+            #[cfg(feature = "_solutions")]
             "microsoft.graph.virtualEventRegistration"
             | "graph.virtualEventRegistration" => {
                 serde_json::from_value(value).map(Self::VirtualEventRegistration)
             }
-            #[cfg(feature = "_answer_input_type")]
+            #[cfg(feature = "_artifact_restore_status")]
             "microsoft.graph.virtualEventRegistrationConfiguration"
             | "graph.virtualEventRegistrationConfiguration" => {
                 serde_json::from_value(value)
                     .map(Self::VirtualEventRegistrationConfiguration)
             }
-            #[cfg(feature = "_answer_input_type")]
+            #[cfg(feature = "_solutions")]
             "microsoft.graph.virtualEventRegistrationCustomQuestion"
             | "graph.virtualEventRegistrationCustomQuestion" => {
                 serde_json::from_value(value)
                     .map(Self::VirtualEventRegistrationCustomQuestion)
             }
-            #[cfg(feature = "_answer_input_type")]
+            #[cfg(feature = "_solutions")]
             "microsoft.graph.virtualEventRegistrationPredefinedQuestion"
             | "graph.virtualEventRegistrationPredefinedQuestion" => {
                 serde_json::from_value(value)
                     .map(Self::VirtualEventRegistrationPredefinedQuestion)
             }
-            #[cfg(feature = "_answer_input_type")]
+            #[cfg(feature = "_solutions")]
             "microsoft.graph.virtualEventSession" | "graph.virtualEventSession" => {
                 serde_json::from_value(value).map(Self::VirtualEventSession)
             }
-            #[cfg(feature = "_answer_input_type")]
+            #[cfg(feature = "_solutions")]
             "microsoft.graph.virtualEventTownhall" | "graph.virtualEventTownhall" => {
                 serde_json::from_value(value).map(Self::VirtualEventTownhall)
             }
-            #[cfg(feature = "_answer_input_type")]
+            #[cfg(feature = "_solutions")]
             "microsoft.graph.virtualEventTownhallRegistrationConfiguration"
             | "graph.virtualEventTownhallRegistrationConfiguration" => {
                 serde_json::from_value(value)
                     .map(Self::VirtualEventTownhallRegistrationConfiguration)
             }
-            #[cfg(feature = "_answer_input_type")]
+            #[cfg(feature = "_solutions")]
             "microsoft.graph.virtualEventWebinar" | "graph.virtualEventWebinar" => {
                 serde_json::from_value(value).map(Self::VirtualEventWebinar)
             }
-            #[cfg(feature = "_answer_input_type")]
+            #[cfg(feature = "_solutions")]
             "microsoft.graph.virtualEventWebinarRegistrationConfiguration"
             | "graph.virtualEventWebinarRegistrationConfiguration" => {
                 serde_json::from_value(value)
                     .map(Self::VirtualEventWebinarRegistrationConfiguration)
             }
-            #[cfg(feature = "_answer_input_type")]
+            #[cfg(feature = "_solutions")]
             "microsoft.graph.virtualEventsRoot" | "graph.virtualEventsRoot" => {
                 serde_json::from_value(value).map(Self::VirtualEventsRoot)
             }
-            #[cfg(feature = "_advanced_config_state")]
+            #[cfg(feature = "_authentication_method_configurations")]
             "microsoft.graph.voiceAuthenticationMethodConfiguration"
             | "graph.voiceAuthenticationMethodConfiguration" => {
                 serde_json::from_value(value)
                     .map(Self::VoiceAuthenticationMethodConfiguration)
             }
-            #[cfg(feature = "_android_lob_app")]
+            #[cfg(feature = "_device_app_management")]
             "microsoft.graph.vppToken" | "graph.vppToken" => {
                 serde_json::from_value(value).map(Self::VppToken)
             }
-            #[cfg(feature = "_android_lob_app")]
+            #[cfg(feature = "_device_app_management")]
             "microsoft.graph.webApp" | "graph.webApp" => {
                 serde_json::from_value(value).map(Self::WebApp)
             }
-            #[cfg(feature = "_akamai_attack_group_action_model")]
+            #[cfg(feature = "_identity")]
             "microsoft.graph.webApplicationFirewallVerificationModel"
             | "graph.webApplicationFirewallVerificationModel" => {
                 serde_json::from_value(value)
                     .map(Self::WebApplicationFirewallVerificationModel)
             }
-            #[cfg(feature = "_android_lob_app")]
+            #[cfg(feature = "_device_app_management")]
             "microsoft.graph.win32LobApp" | "graph.win32LobApp" => {
                 serde_json::from_value(value).map(Self::Win32LobApp)
             }
-            #[cfg(feature = "_android_compliance_policy")]
+            #[cfg(feature = "_device_management")]
             "microsoft.graph.windows10CompliancePolicy"
             | "graph.windows10CompliancePolicy" => {
                 serde_json::from_value(value).map(Self::Windows10CompliancePolicy)
             }
-            #[cfg(feature = "_android_compliance_policy")]
+            #[cfg(feature = "_device_management")]
             "microsoft.graph.windows10CustomConfiguration"
             | "graph.windows10CustomConfiguration" => {
                 serde_json::from_value(value).map(Self::Windows10CustomConfiguration)
             }
-            #[cfg(feature = "_android_compliance_policy")]
+            #[cfg(feature = "_device_management")]
             "microsoft.graph.windows10EndpointProtectionConfiguration"
             | "graph.windows10EndpointProtectionConfiguration" => {
                 serde_json::from_value(value)
                     .map(Self::Windows10EndpointProtectionConfiguration)
             }
-            #[cfg(feature = "_android_compliance_policy")]
+            #[cfg(feature = "_device_management")]
             "microsoft.graph.windows10EnrollmentCompletionPageConfiguration"
             | "graph.windows10EnrollmentCompletionPageConfiguration" => {
                 serde_json::from_value(value)
                     .map(Self::Windows10EnrollmentCompletionPageConfiguration)
             }
-            #[cfg(feature = "_android_compliance_policy")]
+            #[cfg(feature = "_device_management")]
             "microsoft.graph.windows10EnterpriseModernAppManagementConfiguration"
             | "graph.windows10EnterpriseModernAppManagementConfiguration" => {
                 serde_json::from_value(value)
                     .map(Self::Windows10EnterpriseModernAppManagementConfiguration)
             }
-            #[cfg(feature = "_android_compliance_policy")]
+            #[cfg(feature = "_device_management")]
             "microsoft.graph.windows10GeneralConfiguration"
             | "graph.windows10GeneralConfiguration" => {
                 serde_json::from_value(value).map(Self::Windows10GeneralConfiguration)
             }
-            #[cfg(feature = "_android_compliance_policy")]
+            #[cfg(feature = "_device_management")]
             "microsoft.graph.windows10MobileCompliancePolicy"
             | "graph.windows10MobileCompliancePolicy" => {
                 serde_json::from_value(value).map(Self::Windows10MobileCompliancePolicy)
             }
-            #[cfg(feature = "_android_compliance_policy")]
+            #[cfg(feature = "_device_management")]
             "microsoft.graph.windows10SecureAssessmentConfiguration"
             | "graph.windows10SecureAssessmentConfiguration" => {
                 serde_json::from_value(value)
                     .map(Self::Windows10SecureAssessmentConfiguration)
             }
-            #[cfg(feature = "_android_compliance_policy")]
+            #[cfg(feature = "_device_management")]
             "microsoft.graph.windows10TeamGeneralConfiguration"
             | "graph.windows10TeamGeneralConfiguration" => {
                 serde_json::from_value(value)
                     .map(Self::Windows10TeamGeneralConfiguration)
             }
-            #[cfg(feature = "_android_compliance_policy")]
+            #[cfg(feature = "_device_management")]
             "microsoft.graph.windows81CompliancePolicy"
             | "graph.windows81CompliancePolicy" => {
                 serde_json::from_value(value).map(Self::Windows81CompliancePolicy)
             }
-            #[cfg(feature = "_android_compliance_policy")]
+            #[cfg(feature = "_device_management")]
             "microsoft.graph.windows81GeneralConfiguration"
             | "graph.windows81GeneralConfiguration" => {
                 serde_json::from_value(value).map(Self::Windows81GeneralConfiguration)
             }
-            #[cfg(feature = "_android_lob_app")]
+            #[cfg(feature = "_device_app_management")]
             "microsoft.graph.windowsAppX" | "graph.windowsAppX" => {
                 serde_json::from_value(value).map(Self::WindowsAppX)
             }
-            #[cfg(feature = "_me")]
+            #[cfg(feature = "_activities_container")]
             "microsoft.graph.windowsAutopilotDeploymentProfileAssignment"
             | "graph.windowsAutopilotDeploymentProfileAssignment" => {
                 serde_json::from_value(value)
                     .map(Self::WindowsAutopilotDeploymentProfileAssignment)
             }
-            #[cfg(feature = "_android_compliance_policy")]
+            #[cfg(feature = "_device_management")]
             "microsoft.graph.windowsAutopilotDeviceIdentity"
             | "graph.windowsAutopilotDeviceIdentity" => {
                 serde_json::from_value(value).map(Self::WindowsAutopilotDeviceIdentity)
             }
-            #[cfg(feature = "_android_compliance_policy")]
+            #[cfg(feature = "_device_management")]
             "microsoft.graph.windowsDefenderAdvancedThreatProtectionConfiguration"
             | "graph.windowsDefenderAdvancedThreatProtectionConfiguration" => {
                 serde_json::from_value(value)
@@ -4664,56 +4664,56 @@ impl<'de> serde::Deserialize<'de> for AnyEntity {
                 serde_json::from_value(value)
                     .map(Self::WindowsHelloForBusinessAuthenticationMethod)
             }
-            #[cfg(feature = "_android_compliance_policy")]
+            #[cfg(feature = "_device_management")]
             "microsoft.graph.windowsInformationProtectionAppLearningSummary"
             | "graph.windowsInformationProtectionAppLearningSummary" => {
                 serde_json::from_value(value)
                     .map(Self::WindowsInformationProtectionAppLearningSummary)
             }
-            #[cfg(feature = "_android_lob_app")]
+            #[cfg(feature = "_device_app_management")]
             "microsoft.graph.windowsInformationProtectionAppLockerFile"
             | "graph.windowsInformationProtectionAppLockerFile" => {
                 serde_json::from_value(value)
                     .map(Self::WindowsInformationProtectionAppLockerFile)
             }
-            #[cfg(feature = "_android_compliance_policy")]
+            #[cfg(feature = "_device_management")]
             "microsoft.graph.windowsInformationProtectionNetworkLearningSummary"
             | "graph.windowsInformationProtectionNetworkLearningSummary" => {
                 serde_json::from_value(value)
                     .map(Self::WindowsInformationProtectionNetworkLearningSummary)
             }
-            #[cfg(feature = "_android_managed_app_protection")]
+            #[cfg(feature = "_device_app_management")]
             "microsoft.graph.windowsInformationProtectionPolicy"
             | "graph.windowsInformationProtectionPolicy" => {
                 serde_json::from_value(value)
                     .map(Self::WindowsInformationProtectionPolicy)
             }
-            #[cfg(feature = "_android_compliance_policy")]
+            #[cfg(feature = "_device_management")]
             "microsoft.graph.windowsMalwareInformation"
             | "graph.windowsMalwareInformation" => {
                 serde_json::from_value(value).map(Self::WindowsMalwareInformation)
             }
-            #[cfg(feature = "_android_lob_app")]
+            #[cfg(feature = "_device_app_management")]
             "microsoft.graph.windowsMicrosoftEdgeApp"
             | "graph.windowsMicrosoftEdgeApp" => {
                 serde_json::from_value(value).map(Self::WindowsMicrosoftEdgeApp)
             }
-            #[cfg(feature = "_android_lob_app")]
+            #[cfg(feature = "_device_app_management")]
             "microsoft.graph.windowsMobileMSI" | "graph.windowsMobileMSI" => {
                 serde_json::from_value(value).map(Self::WindowsMobileMsi)
             }
-            #[cfg(feature = "_android_compliance_policy")]
+            #[cfg(feature = "_device_management")]
             "microsoft.graph.windowsPhone81CompliancePolicy"
             | "graph.windowsPhone81CompliancePolicy" => {
                 serde_json::from_value(value).map(Self::WindowsPhone81CompliancePolicy)
             }
-            #[cfg(feature = "_android_compliance_policy")]
+            #[cfg(feature = "_device_management")]
             "microsoft.graph.windowsPhone81CustomConfiguration"
             | "graph.windowsPhone81CustomConfiguration" => {
                 serde_json::from_value(value)
                     .map(Self::WindowsPhone81CustomConfiguration)
             }
-            #[cfg(feature = "_android_compliance_policy")]
+            #[cfg(feature = "_device_management")]
             "microsoft.graph.windowsPhone81GeneralConfiguration"
             | "graph.windowsPhone81GeneralConfiguration" => {
                 serde_json::from_value(value)
@@ -4731,22 +4731,22 @@ impl<'de> serde::Deserialize<'de> for AnyEntity {
             "microsoft.graph.windowsSettingInstance" | "graph.windowsSettingInstance" => {
                 serde_json::from_value(value).map(Self::WindowsSettingInstance)
             }
-            #[cfg(feature = "_android_lob_app")]
+            #[cfg(feature = "_device_app_management")]
             "microsoft.graph.windowsUniversalAppX" | "graph.windowsUniversalAppX" => {
                 serde_json::from_value(value).map(Self::WindowsUniversalAppX)
             }
-            #[cfg(feature = "_android_lob_app")]
+            #[cfg(feature = "_device_app_management")]
             "microsoft.graph.windowsUniversalAppXContainedApp"
             | "graph.windowsUniversalAppXContainedApp" => {
                 serde_json::from_value(value).map(Self::WindowsUniversalAppXContainedApp)
             }
-            #[cfg(feature = "_android_compliance_policy")]
+            #[cfg(feature = "_device_management")]
             "microsoft.graph.windowsUpdateForBusinessConfiguration"
             | "graph.windowsUpdateForBusinessConfiguration" => {
                 serde_json::from_value(value)
                     .map(Self::WindowsUpdateForBusinessConfiguration)
             }
-            #[cfg(feature = "_android_lob_app")]
+            #[cfg(feature = "_device_app_management")]
             "microsoft.graph.windowsWebApp" | "graph.windowsWebApp" => {
                 serde_json::from_value(value).map(Self::WindowsWebApp)
             }
@@ -4763,204 +4763,204 @@ impl<'de> serde::Deserialize<'de> for AnyEntity {
             "microsoft.graph.workPlanRecurrence" | "graph.workPlanRecurrence" => {
                 serde_json::from_value(value).map(Self::WorkPlanRecurrence)
             }
-            #[cfg(feature = "_drive_item_version")]
+            #[cfg(feature = "_drives")]
             "microsoft.graph.workbook" | "graph.workbook" => {
                 serde_json::from_value(value).map(Self::Workbook)
             }
-            #[cfg(feature = "_drive_item_version")]
+            #[cfg(feature = "_drives")]
             "microsoft.graph.workbookApplication" | "graph.workbookApplication" => {
                 serde_json::from_value(value).map(Self::WorkbookApplication)
             }
-            #[cfg(feature = "_drive_item_version")]
+            #[cfg(feature = "_drives")]
             "microsoft.graph.workbookChart" | "graph.workbookChart" => {
                 serde_json::from_value(value).map(Self::WorkbookChart)
             }
-            #[cfg(feature = "_drive_item_version")]
+            #[cfg(feature = "_drives")]
             "microsoft.graph.workbookChartAreaFormat"
             | "graph.workbookChartAreaFormat" => {
                 serde_json::from_value(value).map(Self::WorkbookChartAreaFormat)
             }
-            #[cfg(feature = "_drive_item_version")]
+            #[cfg(feature = "_drives")]
             "microsoft.graph.workbookChartAxes" | "graph.workbookChartAxes" => {
                 serde_json::from_value(value).map(Self::WorkbookChartAxes)
             }
-            #[cfg(feature = "_drive_item_version")]
+            #[cfg(feature = "_drives")]
             "microsoft.graph.workbookChartAxis" | "graph.workbookChartAxis" => {
                 serde_json::from_value(value).map(Self::WorkbookChartAxis)
             }
-            #[cfg(feature = "_drive_item_version")]
+            #[cfg(feature = "_drives")]
             "microsoft.graph.workbookChartAxisFormat"
             | "graph.workbookChartAxisFormat" => {
                 serde_json::from_value(value).map(Self::WorkbookChartAxisFormat)
             }
-            #[cfg(feature = "_drive_item_version")]
+            #[cfg(feature = "_drives")]
             "microsoft.graph.workbookChartAxisTitle" | "graph.workbookChartAxisTitle" => {
                 serde_json::from_value(value).map(Self::WorkbookChartAxisTitle)
             }
-            #[cfg(feature = "_drive_item_version")]
+            #[cfg(feature = "_drives")]
             "microsoft.graph.workbookChartAxisTitleFormat"
             | "graph.workbookChartAxisTitleFormat" => {
                 serde_json::from_value(value).map(Self::WorkbookChartAxisTitleFormat)
             }
-            #[cfg(feature = "_drive_item_version")]
+            #[cfg(feature = "_drives")]
             "microsoft.graph.workbookChartDataLabelFormat"
             | "graph.workbookChartDataLabelFormat" => {
                 serde_json::from_value(value).map(Self::WorkbookChartDataLabelFormat)
             }
-            #[cfg(feature = "_drive_item_version")]
+            #[cfg(feature = "_drives")]
             "microsoft.graph.workbookChartDataLabels"
             | "graph.workbookChartDataLabels" => {
                 serde_json::from_value(value).map(Self::WorkbookChartDataLabels)
             }
-            #[cfg(feature = "_drive_item_version")]
+            #[cfg(feature = "_drives")]
             "microsoft.graph.workbookChartFill" | "graph.workbookChartFill" => {
                 serde_json::from_value(value).map(Self::WorkbookChartFill)
             }
-            #[cfg(feature = "_drive_item_version")]
+            #[cfg(feature = "_drives")]
             "microsoft.graph.workbookChartFont" | "graph.workbookChartFont" => {
                 serde_json::from_value(value).map(Self::WorkbookChartFont)
             }
-            #[cfg(feature = "_drive_item_version")]
+            #[cfg(feature = "_drives")]
             "microsoft.graph.workbookChartGridlines" | "graph.workbookChartGridlines" => {
                 serde_json::from_value(value).map(Self::WorkbookChartGridlines)
             }
-            #[cfg(feature = "_drive_item_version")]
+            #[cfg(feature = "_drives")]
             "microsoft.graph.workbookChartGridlinesFormat"
             | "graph.workbookChartGridlinesFormat" => {
                 serde_json::from_value(value).map(Self::WorkbookChartGridlinesFormat)
             }
-            #[cfg(feature = "_drive_item_version")]
+            #[cfg(feature = "_drives")]
             "microsoft.graph.workbookChartLegend" | "graph.workbookChartLegend" => {
                 serde_json::from_value(value).map(Self::WorkbookChartLegend)
             }
-            #[cfg(feature = "_drive_item_version")]
+            #[cfg(feature = "_drives")]
             "microsoft.graph.workbookChartLegendFormat"
             | "graph.workbookChartLegendFormat" => {
                 serde_json::from_value(value).map(Self::WorkbookChartLegendFormat)
             }
-            #[cfg(feature = "_drive_item_version")]
+            #[cfg(feature = "_drives")]
             "microsoft.graph.workbookChartLineFormat"
             | "graph.workbookChartLineFormat" => {
                 serde_json::from_value(value).map(Self::WorkbookChartLineFormat)
             }
-            #[cfg(feature = "_drive_item_version")]
+            #[cfg(feature = "_drives")]
             "microsoft.graph.workbookChartPoint" | "graph.workbookChartPoint" => {
                 serde_json::from_value(value).map(Self::WorkbookChartPoint)
             }
-            #[cfg(feature = "_drive_item_version")]
+            #[cfg(feature = "_drives")]
             "microsoft.graph.workbookChartPointFormat"
             | "graph.workbookChartPointFormat" => {
                 serde_json::from_value(value).map(Self::WorkbookChartPointFormat)
             }
-            #[cfg(feature = "_drive_item_version")]
+            #[cfg(feature = "_drives")]
             "microsoft.graph.workbookChartSeries" | "graph.workbookChartSeries" => {
                 serde_json::from_value(value).map(Self::WorkbookChartSeries)
             }
-            #[cfg(feature = "_drive_item_version")]
+            #[cfg(feature = "_drives")]
             "microsoft.graph.workbookChartSeriesFormat"
             | "graph.workbookChartSeriesFormat" => {
                 serde_json::from_value(value).map(Self::WorkbookChartSeriesFormat)
             }
-            #[cfg(feature = "_drive_item_version")]
+            #[cfg(feature = "_drives")]
             "microsoft.graph.workbookChartTitle" | "graph.workbookChartTitle" => {
                 serde_json::from_value(value).map(Self::WorkbookChartTitle)
             }
-            #[cfg(feature = "_drive_item_version")]
+            #[cfg(feature = "_drives")]
             "microsoft.graph.workbookChartTitleFormat"
             | "graph.workbookChartTitleFormat" => {
                 serde_json::from_value(value).map(Self::WorkbookChartTitleFormat)
             }
-            #[cfg(feature = "_drive_item_version")]
+            #[cfg(feature = "_drives")]
             "microsoft.graph.workbookComment" | "graph.workbookComment" => {
                 serde_json::from_value(value).map(Self::WorkbookComment)
             }
-            #[cfg(feature = "_drive_item_version")]
+            #[cfg(feature = "_drives")]
             "microsoft.graph.workbookCommentReply" | "graph.workbookCommentReply" => {
                 serde_json::from_value(value).map(Self::WorkbookCommentReply)
             }
-            #[cfg(feature = "_drive_item_version")]
+            #[cfg(feature = "_drives")]
             "microsoft.graph.workbookFilter" | "graph.workbookFilter" => {
                 serde_json::from_value(value).map(Self::WorkbookFilter)
             }
-            #[cfg(feature = "_me")]
+            #[cfg(feature = "_activities_container")]
             "microsoft.graph.workbookFormatProtection"
             | "graph.workbookFormatProtection" => {
                 serde_json::from_value(value).map(Self::WorkbookFormatProtection)
             }
-            #[cfg(feature = "_drive_item_version")]
+            #[cfg(feature = "_drives")]
             "microsoft.graph.workbookFunctionResult" | "graph.workbookFunctionResult" => {
                 serde_json::from_value(value).map(Self::WorkbookFunctionResult)
             }
-            #[cfg(feature = "_drive_item_version")]
+            #[cfg(feature = "_drives")]
             "microsoft.graph.workbookFunctions" | "graph.workbookFunctions" => {
                 serde_json::from_value(value).map(Self::WorkbookFunctions)
             }
-            #[cfg(feature = "_drive_item_version")]
+            #[cfg(feature = "_drives")]
             "microsoft.graph.workbookNamedItem" | "graph.workbookNamedItem" => {
                 serde_json::from_value(value).map(Self::WorkbookNamedItem)
             }
-            #[cfg(feature = "_drive_item_version")]
+            #[cfg(feature = "_drives")]
             "microsoft.graph.workbookOperation" | "graph.workbookOperation" => {
                 serde_json::from_value(value).map(Self::WorkbookOperation)
             }
-            #[cfg(feature = "_drive_item_version")]
+            #[cfg(feature = "_drives")]
             "microsoft.graph.workbookPivotTable" | "graph.workbookPivotTable" => {
                 serde_json::from_value(value).map(Self::WorkbookPivotTable)
             }
-            #[cfg(feature = "_drive_item_version")]
+            #[cfg(feature = "_workbook_icon")]
             "microsoft.graph.workbookRange" | "graph.workbookRange" => {
                 serde_json::from_value(value).map(Self::WorkbookRange)
             }
-            #[cfg(feature = "_me")]
+            #[cfg(feature = "_activities_container")]
             "microsoft.graph.workbookRangeBorder" | "graph.workbookRangeBorder" => {
                 serde_json::from_value(value).map(Self::WorkbookRangeBorder)
             }
-            #[cfg(feature = "_me")]
+            #[cfg(feature = "_activities_container")]
             "microsoft.graph.workbookRangeFill" | "graph.workbookRangeFill" => {
                 serde_json::from_value(value).map(Self::WorkbookRangeFill)
             }
-            #[cfg(feature = "_me")]
+            #[cfg(feature = "_activities_container")]
             "microsoft.graph.workbookRangeFont" | "graph.workbookRangeFont" => {
                 serde_json::from_value(value).map(Self::WorkbookRangeFont)
             }
-            #[cfg(feature = "_me")]
+            #[cfg(feature = "_activities_container")]
             "microsoft.graph.workbookRangeFormat" | "graph.workbookRangeFormat" => {
                 serde_json::from_value(value).map(Self::WorkbookRangeFormat)
             }
-            #[cfg(feature = "_me")]
+            #[cfg(feature = "_activities_container")]
             "microsoft.graph.workbookRangeSort" | "graph.workbookRangeSort" => {
                 serde_json::from_value(value).map(Self::WorkbookRangeSort)
             }
-            #[cfg(feature = "_me")]
+            #[cfg(feature = "_activities_container")]
             "microsoft.graph.workbookRangeView" | "graph.workbookRangeView" => {
                 serde_json::from_value(value).map(Self::WorkbookRangeView)
             }
-            #[cfg(feature = "_drive_item_version")]
+            #[cfg(feature = "_drives")]
             "microsoft.graph.workbookTable" | "graph.workbookTable" => {
                 serde_json::from_value(value).map(Self::WorkbookTable)
             }
-            #[cfg(feature = "_drive_item_version")]
+            #[cfg(feature = "_drives")]
             "microsoft.graph.workbookTableColumn" | "graph.workbookTableColumn" => {
                 serde_json::from_value(value).map(Self::WorkbookTableColumn)
             }
-            #[cfg(feature = "_drive_item_version")]
+            #[cfg(feature = "_drives")]
             "microsoft.graph.workbookTableRow" | "graph.workbookTableRow" => {
                 serde_json::from_value(value).map(Self::WorkbookTableRow)
             }
-            #[cfg(feature = "_drive_item_version")]
+            #[cfg(feature = "_drives")]
             "microsoft.graph.workbookTableSort" | "graph.workbookTableSort" => {
                 serde_json::from_value(value).map(Self::WorkbookTableSort)
             }
-            #[cfg(feature = "_drive_item_version")]
+            #[cfg(feature = "_drives")]
             "microsoft.graph.workbookWorksheet" | "graph.workbookWorksheet" => {
                 serde_json::from_value(value).map(Self::WorkbookWorksheet)
             }
-            #[cfg(feature = "_drive_item_version")]
+            #[cfg(feature = "_drives")]
             "microsoft.graph.workbookWorksheetProtection"
             | "graph.workbookWorksheetProtection" => {
                 serde_json::from_value(value).map(Self::WorkbookWorksheetProtection)
             }
-            #[cfg(feature = "_deleted_chat")]
+            #[cfg(feature = "_teamwork")]
             "microsoft.graph.workforceIntegration" | "graph.workforceIntegration" => {
                 serde_json::from_value(value).map(Self::WorkforceIntegration)
             }
@@ -4968,11 +4968,11 @@ impl<'de> serde::Deserialize<'de> for AnyEntity {
             "microsoft.graph.workingTimeSchedule" | "graph.workingTimeSchedule" => {
                 serde_json::from_value(value).map(Self::WorkingTimeSchedule)
             }
-            #[cfg(feature = "_assigned_place_mode")]
+            #[cfg(feature = "_places")]
             "microsoft.graph.workspace" | "graph.workspace" => {
                 serde_json::from_value(value).map(Self::Workspace)
             }
-            #[cfg(feature = "_advanced_config_state")]
+            #[cfg(feature = "_authentication_method_configurations")]
             "microsoft.graph.x509CertificateAuthenticationMethodConfiguration"
             | "graph.x509CertificateAuthenticationMethodConfiguration" => {
                 serde_json::from_value(value)

@@ -116,10 +116,10 @@ pub struct Event {
     /// Navigation property `instances`: `Collection(microsoft.graph.event)`, contained; present when expanded (`$expand`).
     pub instances: Option<Vec<Event>>,
     /// Navigation property `multiValueExtendedProperties`: `Collection(microsoft.graph.multiValueLegacyExtendedProperty)`, contained; present when expanded (`$expand`).
-    #[cfg(feature = "_mailbox_item")]
+    #[cfg(feature = "_multi_value_legacy_extended_property")]
     pub multi_value_extended_properties: Option<Vec<MultiValueLegacyExtendedProperty>>,
     /// Navigation property `singleValueExtendedProperties`: `Collection(microsoft.graph.singleValueLegacyExtendedProperty)`, contained; present when expanded (`$expand`).
-    #[cfg(feature = "_mailbox_item")]
+    #[cfg(feature = "_multi_value_legacy_extended_property")]
     pub single_value_extended_properties: Option<Vec<SingleValueLegacyExtendedProperty>>,
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
@@ -199,13 +199,13 @@ impl Event {
         object.property("exceptionOccurrences", &self.exception_occurrences);
         #[cfg(feature = "_extension")] object.property("extensions", &self.extensions);
         object.property("instances", &self.instances);
-        #[cfg(feature = "_mailbox_item")]
+        #[cfg(feature = "_multi_value_legacy_extended_property")]
         object
             .property(
                 "multiValueExtendedProperties",
                 &self.multi_value_extended_properties,
             );
-        #[cfg(feature = "_mailbox_item")]
+        #[cfg(feature = "_multi_value_legacy_extended_property")]
         object
             .property(
                 "singleValueExtendedProperties",
@@ -307,11 +307,11 @@ impl graph_odata_runtime::model::ODataObject for Event {
             #[cfg(feature = "_extension")]
             "extensions" => read_nullable(map, key, &mut self.extensions, extra),
             "instances" => read_nullable(map, key, &mut self.instances, extra),
-            #[cfg(feature = "_mailbox_item")]
+            #[cfg(feature = "_multi_value_legacy_extended_property")]
             "multiValueExtendedProperties" => {
                 read_nullable(map, key, &mut self.multi_value_extended_properties, extra)
             }
-            #[cfg(feature = "_mailbox_item")]
+            #[cfg(feature = "_multi_value_legacy_extended_property")]
             "singleValueExtendedProperties" => {
                 read_nullable(
                     map,
@@ -652,11 +652,11 @@ pub struct EventMessage {
     pub extensions: Option<Vec<AnyExtension>>,
     /// Navigation property `multiValueExtendedProperties`: `Collection(microsoft.graph.multiValueLegacyExtendedProperty)`, contained; present when expanded (`$expand`).
     /// Inherited from `microsoft.graph.message`.
-    #[cfg(feature = "_mailbox_item")]
+    #[cfg(feature = "_multi_value_legacy_extended_property")]
     pub multi_value_extended_properties: Option<Vec<MultiValueLegacyExtendedProperty>>,
     /// Navigation property `singleValueExtendedProperties`: `Collection(microsoft.graph.singleValueLegacyExtendedProperty)`, contained; present when expanded (`$expand`).
     /// Inherited from `microsoft.graph.message`.
-    #[cfg(feature = "_mailbox_item")]
+    #[cfg(feature = "_multi_value_legacy_extended_property")]
     pub single_value_extended_properties: Option<Vec<SingleValueLegacyExtendedProperty>>,
     /// Navigation property `event`: `microsoft.graph.event`, contained; present when expanded (`$expand`).
     pub event: Option<Event>,
@@ -733,13 +733,13 @@ impl EventMessage {
         object.property("type", &self.r#type);
         object.property("attachments", &self.attachments);
         #[cfg(feature = "_extension")] object.property("extensions", &self.extensions);
-        #[cfg(feature = "_mailbox_item")]
+        #[cfg(feature = "_multi_value_legacy_extended_property")]
         object
             .property(
                 "multiValueExtendedProperties",
                 &self.multi_value_extended_properties,
             );
-        #[cfg(feature = "_mailbox_item")]
+        #[cfg(feature = "_multi_value_legacy_extended_property")]
         object
             .property(
                 "singleValueExtendedProperties",
@@ -833,11 +833,11 @@ impl graph_odata_runtime::model::ODataObject for EventMessage {
             "attachments" => read_nullable(map, key, &mut self.attachments, extra),
             #[cfg(feature = "_extension")]
             "extensions" => read_nullable(map, key, &mut self.extensions, extra),
-            #[cfg(feature = "_mailbox_item")]
+            #[cfg(feature = "_multi_value_legacy_extended_property")]
             "multiValueExtendedProperties" => {
                 read_nullable(map, key, &mut self.multi_value_extended_properties, extra)
             }
-            #[cfg(feature = "_mailbox_item")]
+            #[cfg(feature = "_multi_value_legacy_extended_property")]
             "singleValueExtendedProperties" => {
                 read_nullable(
                     map,
@@ -1200,11 +1200,11 @@ pub struct EventMessageRequest {
     pub extensions: Option<Vec<AnyExtension>>,
     /// Navigation property `multiValueExtendedProperties`: `Collection(microsoft.graph.multiValueLegacyExtendedProperty)`, contained; present when expanded (`$expand`).
     /// Inherited from `microsoft.graph.message`.
-    #[cfg(feature = "_mailbox_item")]
+    #[cfg(feature = "_multi_value_legacy_extended_property")]
     pub multi_value_extended_properties: Option<Vec<MultiValueLegacyExtendedProperty>>,
     /// Navigation property `singleValueExtendedProperties`: `Collection(microsoft.graph.singleValueLegacyExtendedProperty)`, contained; present when expanded (`$expand`).
     /// Inherited from `microsoft.graph.message`.
-    #[cfg(feature = "_mailbox_item")]
+    #[cfg(feature = "_multi_value_legacy_extended_property")]
     pub single_value_extended_properties: Option<Vec<SingleValueLegacyExtendedProperty>>,
     /// Navigation property `event`: `microsoft.graph.event`, contained; present when expanded (`$expand`).
     /// Inherited from `microsoft.graph.eventMessage`.
@@ -1288,13 +1288,13 @@ impl EventMessageRequest {
         object.property("responseRequested", &self.response_requested);
         object.property("attachments", &self.attachments);
         #[cfg(feature = "_extension")] object.property("extensions", &self.extensions);
-        #[cfg(feature = "_mailbox_item")]
+        #[cfg(feature = "_multi_value_legacy_extended_property")]
         object
             .property(
                 "multiValueExtendedProperties",
                 &self.multi_value_extended_properties,
             );
-        #[cfg(feature = "_mailbox_item")]
+        #[cfg(feature = "_multi_value_legacy_extended_property")]
         object
             .property(
                 "singleValueExtendedProperties",
@@ -1406,11 +1406,11 @@ impl graph_odata_runtime::model::ODataObject for EventMessageRequest {
             "attachments" => read_nullable(map, key, &mut self.attachments, extra),
             #[cfg(feature = "_extension")]
             "extensions" => read_nullable(map, key, &mut self.extensions, extra),
-            #[cfg(feature = "_mailbox_item")]
+            #[cfg(feature = "_multi_value_legacy_extended_property")]
             "multiValueExtendedProperties" => {
                 read_nullable(map, key, &mut self.multi_value_extended_properties, extra)
             }
-            #[cfg(feature = "_mailbox_item")]
+            #[cfg(feature = "_multi_value_legacy_extended_property")]
             "singleValueExtendedProperties" => {
                 read_nullable(
                     map,
@@ -1821,11 +1821,11 @@ pub struct EventMessageResponse {
     pub extensions: Option<Vec<AnyExtension>>,
     /// Navigation property `multiValueExtendedProperties`: `Collection(microsoft.graph.multiValueLegacyExtendedProperty)`, contained; present when expanded (`$expand`).
     /// Inherited from `microsoft.graph.message`.
-    #[cfg(feature = "_mailbox_item")]
+    #[cfg(feature = "_multi_value_legacy_extended_property")]
     pub multi_value_extended_properties: Option<Vec<MultiValueLegacyExtendedProperty>>,
     /// Navigation property `singleValueExtendedProperties`: `Collection(microsoft.graph.singleValueLegacyExtendedProperty)`, contained; present when expanded (`$expand`).
     /// Inherited from `microsoft.graph.message`.
-    #[cfg(feature = "_mailbox_item")]
+    #[cfg(feature = "_multi_value_legacy_extended_property")]
     pub single_value_extended_properties: Option<Vec<SingleValueLegacyExtendedProperty>>,
     /// Navigation property `event`: `microsoft.graph.event`, contained; present when expanded (`$expand`).
     /// Inherited from `microsoft.graph.eventMessage`.
@@ -1905,13 +1905,13 @@ impl EventMessageResponse {
         object.property("responseType", &self.response_type);
         object.property("attachments", &self.attachments);
         #[cfg(feature = "_extension")] object.property("extensions", &self.extensions);
-        #[cfg(feature = "_mailbox_item")]
+        #[cfg(feature = "_multi_value_legacy_extended_property")]
         object
             .property(
                 "multiValueExtendedProperties",
                 &self.multi_value_extended_properties,
             );
-        #[cfg(feature = "_mailbox_item")]
+        #[cfg(feature = "_multi_value_legacy_extended_property")]
         object
             .property(
                 "singleValueExtendedProperties",
@@ -2009,11 +2009,11 @@ impl graph_odata_runtime::model::ODataObject for EventMessageResponse {
             "attachments" => read_nullable(map, key, &mut self.attachments, extra),
             #[cfg(feature = "_extension")]
             "extensions" => read_nullable(map, key, &mut self.extensions, extra),
-            #[cfg(feature = "_mailbox_item")]
+            #[cfg(feature = "_multi_value_legacy_extended_property")]
             "multiValueExtendedProperties" => {
                 read_nullable(map, key, &mut self.multi_value_extended_properties, extra)
             }
-            #[cfg(feature = "_mailbox_item")]
+            #[cfg(feature = "_multi_value_legacy_extended_property")]
             "singleValueExtendedProperties" => {
                 read_nullable(
                     map,
@@ -2267,7 +2267,7 @@ impl EventMessageResponseField {
     ];
 }
 
-#[cfg(feature = "_admin_microsoft365_apps")]
+#[cfg(feature = "_admin")]
 /// CSDL entity type `microsoft.graph.exchangeAdmin`; base type `microsoft.graph.entity`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ExchangeAdmin {
@@ -2275,7 +2275,6 @@ pub struct ExchangeAdmin {
     /// Inherited from `microsoft.graph.entity`.
     pub id: Option<String>,
     /// Navigation property `mailboxes`: `Collection(microsoft.graph.mailbox)`, contained; present when expanded (`$expand`).
-    #[cfg(feature = "_activity_based_timeout_policy")]
     pub mailboxes: Option<Vec<Mailbox>>,
     /// Navigation property `tracing`: `microsoft.graph.messageTracingRoot`, contained; present when expanded (`$expand`).
     pub tracing: Option<MessageTracingRoot>,
@@ -2285,15 +2284,14 @@ pub struct ExchangeAdmin {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_admin_microsoft365_apps")]
+#[cfg(feature = "_admin")]
 impl serde::Serialize for ExchangeAdmin {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_admin_microsoft365_apps")]
-#[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
+#[cfg(feature = "_admin")]
 impl ExchangeAdmin {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.exchangeAdmin";
@@ -2310,14 +2308,13 @@ impl ExchangeAdmin {
             odata_type,
         )?;
         object.property("id", &self.id);
-        #[cfg(feature = "_activity_based_timeout_policy")]
         object.property("mailboxes", &self.mailboxes);
         object.property("tracing", &self.tracing);
         object.end()
     }
 }
 
-#[cfg(feature = "_admin_microsoft365_apps")]
+#[cfg(feature = "_admin")]
 impl<'de> serde::Deserialize<'de> for ExchangeAdmin {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2326,8 +2323,7 @@ impl<'de> serde::Deserialize<'de> for ExchangeAdmin {
     }
 }
 
-#[cfg(feature = "_admin_microsoft365_apps")]
-#[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
+#[cfg(feature = "_admin")]
 impl graph_odata_runtime::model::ODataObject for ExchangeAdmin {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -2338,7 +2334,6 @@ impl graph_odata_runtime::model::ODataObject for ExchangeAdmin {
         let extra = &mut self.additional_properties;
         match key {
             "id" => read_lenient(map, key, &mut self.id, extra),
-            #[cfg(feature = "_activity_based_timeout_policy")]
             "mailboxes" => read_nullable(map, key, &mut self.mailboxes, extra),
             "tracing" => read_nullable(map, key, &mut self.tracing, extra),
             _ => Ok(false),
@@ -2351,7 +2346,7 @@ impl graph_odata_runtime::model::ODataObject for ExchangeAdmin {
     }
 }
 
-#[cfg(feature = "_admin_microsoft365_apps")]
+#[cfg(feature = "_admin")]
 impl ExchangeAdmin {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -2362,11 +2357,11 @@ impl ExchangeAdmin {
     }
 }
 
-#[cfg(feature = "_admin_microsoft365_apps")]
+#[cfg(feature = "_admin")]
 /// The properties of [`ExchangeAdmin`] by wire name, each a [`Field<ExchangeAdmin>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ExchangeAdmin::set_null`].
 pub enum ExchangeAdminField {}
 
-#[cfg(feature = "_admin_microsoft365_apps")]
+#[cfg(feature = "_admin")]
 #[allow(non_upper_case_globals)]
 impl ExchangeAdminField {
     /// `id`
@@ -2383,7 +2378,7 @@ impl ExchangeAdminField {
     ];
 }
 
-#[cfg(feature = "_admin_microsoft365_apps")]
+#[cfg(feature = "_admin")]
 /// CSDL entity type `microsoft.graph.exchangeMessageTrace`; base type `microsoft.graph.entity`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ExchangeMessageTrace {
@@ -2414,14 +2409,14 @@ pub struct ExchangeMessageTrace {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_admin_microsoft365_apps")]
+#[cfg(feature = "_admin")]
 impl serde::Serialize for ExchangeMessageTrace {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_admin_microsoft365_apps")]
+#[cfg(feature = "_admin")]
 impl ExchangeMessageTrace {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.exchangeMessageTrace";
@@ -2451,7 +2446,7 @@ impl ExchangeMessageTrace {
     }
 }
 
-#[cfg(feature = "_admin_microsoft365_apps")]
+#[cfg(feature = "_admin")]
 impl<'de> serde::Deserialize<'de> for ExchangeMessageTrace {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2460,7 +2455,7 @@ impl<'de> serde::Deserialize<'de> for ExchangeMessageTrace {
     }
 }
 
-#[cfg(feature = "_admin_microsoft365_apps")]
+#[cfg(feature = "_admin")]
 impl graph_odata_runtime::model::ODataObject for ExchangeMessageTrace {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -2494,7 +2489,7 @@ impl graph_odata_runtime::model::ODataObject for ExchangeMessageTrace {
     }
 }
 
-#[cfg(feature = "_admin_microsoft365_apps")]
+#[cfg(feature = "_admin")]
 impl ExchangeMessageTrace {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -2505,11 +2500,11 @@ impl ExchangeMessageTrace {
     }
 }
 
-#[cfg(feature = "_admin_microsoft365_apps")]
+#[cfg(feature = "_admin")]
 /// The properties of [`ExchangeMessageTrace`] by wire name, each a [`Field<ExchangeMessageTrace>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ExchangeMessageTrace::set_null`].
 pub enum ExchangeMessageTraceField {}
 
-#[cfg(feature = "_admin_microsoft365_apps")]
+#[cfg(feature = "_admin")]
 #[allow(non_upper_case_globals)]
 impl ExchangeMessageTraceField {
     /// `id`
@@ -2555,7 +2550,7 @@ impl ExchangeMessageTraceField {
     ];
 }
 
-#[cfg(feature = "_admin_microsoft365_apps")]
+#[cfg(feature = "_admin")]
 /// CSDL entity type `microsoft.graph.exchangeMessageTraceDetail`; base type `microsoft.graph.entity`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ExchangeMessageTraceDetail {
@@ -2580,14 +2575,14 @@ pub struct ExchangeMessageTraceDetail {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_admin_microsoft365_apps")]
+#[cfg(feature = "_admin")]
 impl serde::Serialize for ExchangeMessageTraceDetail {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_admin_microsoft365_apps")]
+#[cfg(feature = "_admin")]
 impl ExchangeMessageTraceDetail {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.exchangeMessageTraceDetail";
@@ -2614,7 +2609,7 @@ impl ExchangeMessageTraceDetail {
     }
 }
 
-#[cfg(feature = "_admin_microsoft365_apps")]
+#[cfg(feature = "_admin")]
 impl<'de> serde::Deserialize<'de> for ExchangeMessageTraceDetail {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2623,7 +2618,7 @@ impl<'de> serde::Deserialize<'de> for ExchangeMessageTraceDetail {
     }
 }
 
-#[cfg(feature = "_admin_microsoft365_apps")]
+#[cfg(feature = "_admin")]
 impl graph_odata_runtime::model::ODataObject for ExchangeMessageTraceDetail {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -2650,7 +2645,7 @@ impl graph_odata_runtime::model::ODataObject for ExchangeMessageTraceDetail {
     }
 }
 
-#[cfg(feature = "_admin_microsoft365_apps")]
+#[cfg(feature = "_admin")]
 impl ExchangeMessageTraceDetail {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -2661,11 +2656,11 @@ impl ExchangeMessageTraceDetail {
     }
 }
 
-#[cfg(feature = "_admin_microsoft365_apps")]
+#[cfg(feature = "_admin")]
 /// The properties of [`ExchangeMessageTraceDetail`] by wire name, each a [`Field<ExchangeMessageTraceDetail>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ExchangeMessageTraceDetail::set_null`].
 pub enum ExchangeMessageTraceDetailField {}
 
-#[cfg(feature = "_admin_microsoft365_apps")]
+#[cfg(feature = "_admin")]
 #[allow(non_upper_case_globals)]
 impl ExchangeMessageTraceDetailField {
     /// `id`
@@ -2704,7 +2699,7 @@ impl ExchangeMessageTraceDetailField {
     ];
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 /// CSDL entity type `microsoft.graph.exchangeProtectionPolicy`; base type `microsoft.graph.protectionPolicyBase`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ExchangeProtectionPolicy {
@@ -2752,14 +2747,14 @@ pub struct ExchangeProtectionPolicy {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 impl serde::Serialize for ExchangeProtectionPolicy {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 impl ExchangeProtectionPolicy {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.exchangeProtectionPolicy";
@@ -2800,7 +2795,7 @@ impl ExchangeProtectionPolicy {
     }
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 impl<'de> serde::Deserialize<'de> for ExchangeProtectionPolicy {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2809,7 +2804,7 @@ impl<'de> serde::Deserialize<'de> for ExchangeProtectionPolicy {
     }
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 impl graph_odata_runtime::model::ODataObject for ExchangeProtectionPolicy {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -2868,7 +2863,7 @@ impl graph_odata_runtime::model::ODataObject for ExchangeProtectionPolicy {
     }
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 impl ExchangeProtectionPolicy {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -2879,11 +2874,11 @@ impl ExchangeProtectionPolicy {
     }
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 /// The properties of [`ExchangeProtectionPolicy`] by wire name, each a [`Field<ExchangeProtectionPolicy>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ExchangeProtectionPolicy::set_null`].
 pub enum ExchangeProtectionPolicyField {}
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 #[allow(non_upper_case_globals)]
 impl ExchangeProtectionPolicyField {
     /// `id`
@@ -2954,7 +2949,7 @@ impl ExchangeProtectionPolicyField {
     ];
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 /// CSDL entity type `microsoft.graph.exchangeRestoreSession`; base type `microsoft.graph.restoreSessionBase`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ExchangeRestoreSession {
@@ -3002,14 +2997,14 @@ pub struct ExchangeRestoreSession {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 impl serde::Serialize for ExchangeRestoreSession {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 impl ExchangeRestoreSession {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.exchangeRestoreSession";
@@ -3054,7 +3049,7 @@ impl ExchangeRestoreSession {
     }
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 impl<'de> serde::Deserialize<'de> for ExchangeRestoreSession {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -3063,7 +3058,7 @@ impl<'de> serde::Deserialize<'de> for ExchangeRestoreSession {
     }
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 impl graph_odata_runtime::model::ODataObject for ExchangeRestoreSession {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -3124,7 +3119,7 @@ impl graph_odata_runtime::model::ODataObject for ExchangeRestoreSession {
     }
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 impl ExchangeRestoreSession {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -3135,11 +3130,11 @@ impl ExchangeRestoreSession {
     }
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 /// The properties of [`ExchangeRestoreSession`] by wire name, each a [`Field<ExchangeRestoreSession>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ExchangeRestoreSession::set_null`].
 pub enum ExchangeRestoreSessionField {}
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 #[allow(non_upper_case_globals)]
 impl ExchangeRestoreSessionField {
     /// `id`
@@ -3501,7 +3496,7 @@ impl<'de> serde::Deserialize<'de> for AnyExtension {
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_extension_property")]
 /// CSDL entity type `microsoft.graph.extensionProperty`; base type `microsoft.graph.directoryObject`; open type: dynamic properties land in `additional_properties`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ExtensionProperty {
@@ -3529,14 +3524,14 @@ pub struct ExtensionProperty {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_extension_property")]
 impl serde::Serialize for ExtensionProperty {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_extension_property")]
 impl ExtensionProperty {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.extensionProperty";
@@ -3564,7 +3559,7 @@ impl ExtensionProperty {
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_extension_property")]
 impl<'de> serde::Deserialize<'de> for ExtensionProperty {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -3573,7 +3568,7 @@ impl<'de> serde::Deserialize<'de> for ExtensionProperty {
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_extension_property")]
 impl graph_odata_runtime::model::ODataObject for ExtensionProperty {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -3605,7 +3600,7 @@ impl graph_odata_runtime::model::ODataObject for ExtensionProperty {
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_extension_property")]
 impl ExtensionProperty {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -3616,11 +3611,11 @@ impl ExtensionProperty {
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_extension_property")]
 /// The properties of [`ExtensionProperty`] by wire name, each a [`Field<ExtensionProperty>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ExtensionProperty::set_null`].
 pub enum ExtensionPropertyField {}
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_extension_property")]
 #[allow(non_upper_case_globals)]
 impl ExtensionPropertyField {
     /// `id`
@@ -3791,7 +3786,7 @@ impl ExternalAuthenticationMethodField {
     ];
 }
 
-#[cfg(feature = "_advanced_config_state")]
+#[cfg(feature = "_authentication_method_configurations")]
 /// CSDL entity type `microsoft.graph.externalAuthenticationMethodConfiguration`; base type `microsoft.graph.authenticationMethodConfiguration`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ExternalAuthenticationMethodConfiguration {
@@ -3818,14 +3813,14 @@ pub struct ExternalAuthenticationMethodConfiguration {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_advanced_config_state")]
+#[cfg(feature = "_authentication_method_configurations")]
 impl serde::Serialize for ExternalAuthenticationMethodConfiguration {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_advanced_config_state")]
+#[cfg(feature = "_authentication_method_configurations")]
 impl ExternalAuthenticationMethodConfiguration {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.externalAuthenticationMethodConfiguration";
@@ -3852,7 +3847,7 @@ impl ExternalAuthenticationMethodConfiguration {
     }
 }
 
-#[cfg(feature = "_advanced_config_state")]
+#[cfg(feature = "_authentication_method_configurations")]
 impl<'de> serde::Deserialize<'de> for ExternalAuthenticationMethodConfiguration {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -3861,7 +3856,7 @@ impl<'de> serde::Deserialize<'de> for ExternalAuthenticationMethodConfiguration 
     }
 }
 
-#[cfg(feature = "_advanced_config_state")]
+#[cfg(feature = "_authentication_method_configurations")]
 impl graph_odata_runtime::model::ODataObject
 for ExternalAuthenticationMethodConfiguration {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
@@ -3891,7 +3886,7 @@ for ExternalAuthenticationMethodConfiguration {
     }
 }
 
-#[cfg(feature = "_advanced_config_state")]
+#[cfg(feature = "_authentication_method_configurations")]
 impl ExternalAuthenticationMethodConfiguration {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -3902,11 +3897,11 @@ impl ExternalAuthenticationMethodConfiguration {
     }
 }
 
-#[cfg(feature = "_advanced_config_state")]
+#[cfg(feature = "_authentication_method_configurations")]
 /// The properties of [`ExternalAuthenticationMethodConfiguration`] by wire name, each a [`Field<ExternalAuthenticationMethodConfiguration>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ExternalAuthenticationMethodConfiguration::set_null`].
 pub enum ExternalAuthenticationMethodConfigurationField {}
 
-#[cfg(feature = "_advanced_config_state")]
+#[cfg(feature = "_authentication_method_configurations")]
 #[allow(non_upper_case_globals)]
 impl ExternalAuthenticationMethodConfigurationField {
     /// `id`
@@ -4044,7 +4039,7 @@ impl ExternalDomainNameField {
     pub const ALL: &'static [model::Field<ExternalDomainName>] = &[Self::Id];
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 /// CSDL entity type `microsoft.graph.externalUsersSelfServiceSignUpEventsFlow`; base type `microsoft.graph.authenticationEventsFlow`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ExternalUsersSelfServiceSignUpEventsFlow {
@@ -4080,14 +4075,14 @@ pub struct ExternalUsersSelfServiceSignUpEventsFlow {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 impl serde::Serialize for ExternalUsersSelfServiceSignUpEventsFlow {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 impl ExternalUsersSelfServiceSignUpEventsFlow {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.externalUsersSelfServiceSignUpEventsFlow";
@@ -4130,7 +4125,7 @@ impl ExternalUsersSelfServiceSignUpEventsFlow {
     }
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 impl<'de> serde::Deserialize<'de> for ExternalUsersSelfServiceSignUpEventsFlow {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -4139,7 +4134,7 @@ impl<'de> serde::Deserialize<'de> for ExternalUsersSelfServiceSignUpEventsFlow {
     }
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 impl graph_odata_runtime::model::ODataObject
 for ExternalUsersSelfServiceSignUpEventsFlow {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
@@ -4187,7 +4182,7 @@ for ExternalUsersSelfServiceSignUpEventsFlow {
     }
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 impl ExternalUsersSelfServiceSignUpEventsFlow {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -4198,11 +4193,11 @@ impl ExternalUsersSelfServiceSignUpEventsFlow {
     }
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 /// The properties of [`ExternalUsersSelfServiceSignUpEventsFlow`] by wire name, each a [`Field<ExternalUsersSelfServiceSignUpEventsFlow>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ExternalUsersSelfServiceSignUpEventsFlow::set_null`].
 pub enum ExternalUsersSelfServiceSignUpEventsFlowField {}
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 #[allow(non_upper_case_globals)]
 impl ExternalUsersSelfServiceSignUpEventsFlowField {
     /// `id`
@@ -4260,7 +4255,7 @@ impl ExternalUsersSelfServiceSignUpEventsFlowField {
     ];
 }
 
-#[cfg(feature = "_admin_consent_request_policy")]
+#[cfg(feature = "_policies")]
 /// CSDL entity type `microsoft.graph.featureRolloutPolicy`; base type `microsoft.graph.entity`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct FeatureRolloutPolicy {
@@ -4278,7 +4273,7 @@ pub struct FeatureRolloutPolicy {
     /// Property `isEnabled`: `Edm.Boolean`, not nullable.
     pub is_enabled: Option<bool>,
     /// Navigation property `appliesTo`: `Collection(microsoft.graph.directoryObject)`, contained; present when expanded (`$expand`).
-    #[cfg(feature = "_activity_based_timeout_policy")]
+    #[cfg(feature = "_directory_object")]
     pub applies_to: Option<Vec<AnyDirectoryObject>>,
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
@@ -4286,14 +4281,14 @@ pub struct FeatureRolloutPolicy {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_admin_consent_request_policy")]
+#[cfg(feature = "_policies")]
 impl serde::Serialize for FeatureRolloutPolicy {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_admin_consent_request_policy")]
+#[cfg(feature = "_policies")]
 #[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
 impl FeatureRolloutPolicy {
     /// The CSDL qualified name, as `@odata.type` spells it.
@@ -4316,13 +4311,13 @@ impl FeatureRolloutPolicy {
         object.property("feature", &self.feature);
         object.property("isAppliedToOrganization", &self.is_applied_to_organization);
         object.property("isEnabled", &self.is_enabled);
-        #[cfg(feature = "_activity_based_timeout_policy")]
+        #[cfg(feature = "_directory_object")]
         object.property("appliesTo", &self.applies_to);
         object.end()
     }
 }
 
-#[cfg(feature = "_admin_consent_request_policy")]
+#[cfg(feature = "_policies")]
 impl<'de> serde::Deserialize<'de> for FeatureRolloutPolicy {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -4331,7 +4326,7 @@ impl<'de> serde::Deserialize<'de> for FeatureRolloutPolicy {
     }
 }
 
-#[cfg(feature = "_admin_consent_request_policy")]
+#[cfg(feature = "_policies")]
 #[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
 impl graph_odata_runtime::model::ODataObject for FeatureRolloutPolicy {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
@@ -4350,7 +4345,7 @@ impl graph_odata_runtime::model::ODataObject for FeatureRolloutPolicy {
                 read_lenient(map, key, &mut self.is_applied_to_organization, extra)
             }
             "isEnabled" => read_lenient(map, key, &mut self.is_enabled, extra),
-            #[cfg(feature = "_activity_based_timeout_policy")]
+            #[cfg(feature = "_directory_object")]
             "appliesTo" => read_nullable(map, key, &mut self.applies_to, extra),
             _ => Ok(false),
         }
@@ -4362,7 +4357,7 @@ impl graph_odata_runtime::model::ODataObject for FeatureRolloutPolicy {
     }
 }
 
-#[cfg(feature = "_admin_consent_request_policy")]
+#[cfg(feature = "_policies")]
 impl FeatureRolloutPolicy {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -4373,11 +4368,11 @@ impl FeatureRolloutPolicy {
     }
 }
 
-#[cfg(feature = "_admin_consent_request_policy")]
+#[cfg(feature = "_policies")]
 /// The properties of [`FeatureRolloutPolicy`] by wire name, each a [`Field<FeatureRolloutPolicy>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`FeatureRolloutPolicy::set_null`].
 pub enum FeatureRolloutPolicyField {}
 
-#[cfg(feature = "_admin_consent_request_policy")]
+#[cfg(feature = "_policies")]
 #[allow(non_upper_case_globals)]
 impl FeatureRolloutPolicyField {
     /// `id`
@@ -4416,7 +4411,7 @@ impl FeatureRolloutPolicyField {
     ];
 }
 
-#[cfg(feature = "_attribute_definition")]
+#[cfg(feature = "_bulk_operation")]
 /// CSDL entity type `microsoft.graph.federatedIdentityCredential`; base type `microsoft.graph.entity`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct FederatedIdentityCredential {
@@ -4439,14 +4434,14 @@ pub struct FederatedIdentityCredential {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_attribute_definition")]
+#[cfg(feature = "_bulk_operation")]
 impl serde::Serialize for FederatedIdentityCredential {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_attribute_definition")]
+#[cfg(feature = "_bulk_operation")]
 impl FederatedIdentityCredential {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.federatedIdentityCredential";
@@ -4472,7 +4467,7 @@ impl FederatedIdentityCredential {
     }
 }
 
-#[cfg(feature = "_attribute_definition")]
+#[cfg(feature = "_bulk_operation")]
 impl<'de> serde::Deserialize<'de> for FederatedIdentityCredential {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -4481,7 +4476,7 @@ impl<'de> serde::Deserialize<'de> for FederatedIdentityCredential {
     }
 }
 
-#[cfg(feature = "_attribute_definition")]
+#[cfg(feature = "_bulk_operation")]
 impl graph_odata_runtime::model::ODataObject for FederatedIdentityCredential {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -4507,7 +4502,7 @@ impl graph_odata_runtime::model::ODataObject for FederatedIdentityCredential {
     }
 }
 
-#[cfg(feature = "_attribute_definition")]
+#[cfg(feature = "_bulk_operation")]
 impl FederatedIdentityCredential {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -4518,11 +4513,11 @@ impl FederatedIdentityCredential {
     }
 }
 
-#[cfg(feature = "_attribute_definition")]
+#[cfg(feature = "_bulk_operation")]
 /// The properties of [`FederatedIdentityCredential`] by wire name, each a [`Field<FederatedIdentityCredential>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`FederatedIdentityCredential::set_null`].
 pub enum FederatedIdentityCredentialField {}
 
-#[cfg(feature = "_attribute_definition")]
+#[cfg(feature = "_bulk_operation")]
 #[allow(non_upper_case_globals)]
 impl FederatedIdentityCredentialField {
     /// `id`
@@ -4558,7 +4553,7 @@ impl FederatedIdentityCredentialField {
     ];
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_policies")]
 /// CSDL entity type `microsoft.graph.federatedTokenValidationPolicy`; base type `microsoft.graph.directoryObject`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct FederatedTokenValidationPolicy {
@@ -4576,14 +4571,14 @@ pub struct FederatedTokenValidationPolicy {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_policies")]
 impl serde::Serialize for FederatedTokenValidationPolicy {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_policies")]
 impl FederatedTokenValidationPolicy {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.federatedTokenValidationPolicy";
@@ -4606,7 +4601,7 @@ impl FederatedTokenValidationPolicy {
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_policies")]
 impl<'de> serde::Deserialize<'de> for FederatedTokenValidationPolicy {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -4615,7 +4610,7 @@ impl<'de> serde::Deserialize<'de> for FederatedTokenValidationPolicy {
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_policies")]
 impl graph_odata_runtime::model::ODataObject for FederatedTokenValidationPolicy {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -4642,7 +4637,7 @@ impl graph_odata_runtime::model::ODataObject for FederatedTokenValidationPolicy 
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_policies")]
 impl FederatedTokenValidationPolicy {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -4653,11 +4648,11 @@ impl FederatedTokenValidationPolicy {
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_policies")]
 /// The properties of [`FederatedTokenValidationPolicy`] by wire name, each a [`Field<FederatedTokenValidationPolicy>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`FederatedTokenValidationPolicy::set_null`].
 pub enum FederatedTokenValidationPolicyField {}
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_policies")]
 #[allow(non_upper_case_globals)]
 impl FederatedTokenValidationPolicyField {
     /// `id`
@@ -4856,7 +4851,7 @@ impl Fido2AuthenticationMethodField {
     ];
 }
 
-#[cfg(feature = "_advanced_config_state")]
+#[cfg(feature = "_authentication_method_configurations")]
 /// CSDL entity type `microsoft.graph.fido2AuthenticationMethodConfiguration`; base type `microsoft.graph.authenticationMethodConfiguration`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Fido2AuthenticationMethodConfiguration {
@@ -4890,7 +4885,6 @@ pub struct Fido2AuthenticationMethodConfiguration {
     /// Navigation property `includeTargets`: `Collection(microsoft.graph.passkeyAuthenticationMethodTarget)`, contained; present when expanded (`$expand`).
     pub include_targets: Option<Vec<PasskeyAuthenticationMethodTarget>>,
     /// Navigation property `passkeyProfiles`: `Collection(microsoft.graph.passkeyProfile)`; present when expanded (`$expand`).
-    #[cfg(feature = "_attestation_enforcement")]
     pub passkey_profiles: Option<Vec<PasskeyProfile>>,
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
@@ -4898,15 +4892,14 @@ pub struct Fido2AuthenticationMethodConfiguration {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_advanced_config_state")]
+#[cfg(feature = "_authentication_method_configurations")]
 impl serde::Serialize for Fido2AuthenticationMethodConfiguration {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_advanced_config_state")]
-#[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
+#[cfg(feature = "_authentication_method_configurations")]
 impl Fido2AuthenticationMethodConfiguration {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.fido2AuthenticationMethodConfiguration";
@@ -4934,13 +4927,12 @@ impl Fido2AuthenticationMethodConfiguration {
             );
         object.property("keyRestrictions", &self.key_restrictions);
         object.property("includeTargets", &self.include_targets);
-        #[cfg(feature = "_attestation_enforcement")]
         object.property("passkeyProfiles", &self.passkey_profiles);
         object.end()
     }
 }
 
-#[cfg(feature = "_advanced_config_state")]
+#[cfg(feature = "_authentication_method_configurations")]
 impl<'de> serde::Deserialize<'de> for Fido2AuthenticationMethodConfiguration {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -4949,8 +4941,7 @@ impl<'de> serde::Deserialize<'de> for Fido2AuthenticationMethodConfiguration {
     }
 }
 
-#[cfg(feature = "_advanced_config_state")]
-#[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
+#[cfg(feature = "_authentication_method_configurations")]
 impl graph_odata_runtime::model::ODataObject for Fido2AuthenticationMethodConfiguration {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -4981,7 +4972,6 @@ impl graph_odata_runtime::model::ODataObject for Fido2AuthenticationMethodConfig
                 read_nullable(map, key, &mut self.key_restrictions, extra)
             }
             "includeTargets" => read_nullable(map, key, &mut self.include_targets, extra),
-            #[cfg(feature = "_attestation_enforcement")]
             "passkeyProfiles" => {
                 read_nullable(map, key, &mut self.passkey_profiles, extra)
             }
@@ -4995,7 +4985,7 @@ impl graph_odata_runtime::model::ODataObject for Fido2AuthenticationMethodConfig
     }
 }
 
-#[cfg(feature = "_advanced_config_state")]
+#[cfg(feature = "_authentication_method_configurations")]
 impl Fido2AuthenticationMethodConfiguration {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -5006,11 +4996,11 @@ impl Fido2AuthenticationMethodConfiguration {
     }
 }
 
-#[cfg(feature = "_advanced_config_state")]
+#[cfg(feature = "_authentication_method_configurations")]
 /// The properties of [`Fido2AuthenticationMethodConfiguration`] by wire name, each a [`Field<Fido2AuthenticationMethodConfiguration>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`Fido2AuthenticationMethodConfiguration::set_null`].
 pub enum Fido2AuthenticationMethodConfigurationField {}
 
-#[cfg(feature = "_advanced_config_state")]
+#[cfg(feature = "_authentication_method_configurations")]
 #[allow(non_upper_case_globals)]
 impl Fido2AuthenticationMethodConfigurationField {
     /// `id`
@@ -5181,7 +5171,7 @@ impl Fido2CombinationConfigurationField {
     ];
 }
 
-#[cfg(feature = "_base_item_version")]
+#[cfg(feature = "_column_link")]
 /// CSDL entity type `microsoft.graph.fieldValueSet`; base type `microsoft.graph.entity`; open type: dynamic properties land in `additional_properties`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct FieldValueSet {
@@ -5194,14 +5184,14 @@ pub struct FieldValueSet {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_base_item_version")]
+#[cfg(feature = "_column_link")]
 impl serde::Serialize for FieldValueSet {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_base_item_version")]
+#[cfg(feature = "_column_link")]
 impl FieldValueSet {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.fieldValueSet";
@@ -5222,7 +5212,7 @@ impl FieldValueSet {
     }
 }
 
-#[cfg(feature = "_base_item_version")]
+#[cfg(feature = "_column_link")]
 impl<'de> serde::Deserialize<'de> for FieldValueSet {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -5231,7 +5221,7 @@ impl<'de> serde::Deserialize<'de> for FieldValueSet {
     }
 }
 
-#[cfg(feature = "_base_item_version")]
+#[cfg(feature = "_column_link")]
 impl graph_odata_runtime::model::ODataObject for FieldValueSet {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -5252,7 +5242,7 @@ impl graph_odata_runtime::model::ODataObject for FieldValueSet {
     }
 }
 
-#[cfg(feature = "_base_item_version")]
+#[cfg(feature = "_column_link")]
 impl FieldValueSet {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -5263,11 +5253,11 @@ impl FieldValueSet {
     }
 }
 
-#[cfg(feature = "_base_item_version")]
+#[cfg(feature = "_column_link")]
 /// The properties of [`FieldValueSet`] by wire name, each a [`Field<FieldValueSet>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`FieldValueSet::set_null`].
 pub enum FieldValueSetField {}
 
-#[cfg(feature = "_base_item_version")]
+#[cfg(feature = "_column_link")]
 #[allow(non_upper_case_globals)]
 impl FieldValueSetField {
     /// `id`
@@ -5276,7 +5266,7 @@ impl FieldValueSetField {
     pub const ALL: &'static [model::Field<FieldValueSet>] = &[Self::Id];
 }
 
-#[cfg(feature = "_bitlocker")]
+#[cfg(feature = "_information_protection")]
 /// CSDL entity type `microsoft.graph.fileAssessmentRequest`; base type `microsoft.graph.threatAssessmentRequest`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct FileAssessmentRequest {
@@ -5317,14 +5307,14 @@ pub struct FileAssessmentRequest {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_bitlocker")]
+#[cfg(feature = "_information_protection")]
 impl serde::Serialize for FileAssessmentRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_bitlocker")]
+#[cfg(feature = "_information_protection")]
 impl FileAssessmentRequest {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.fileAssessmentRequest";
@@ -5355,7 +5345,7 @@ impl FileAssessmentRequest {
     }
 }
 
-#[cfg(feature = "_bitlocker")]
+#[cfg(feature = "_information_protection")]
 impl<'de> serde::Deserialize<'de> for FileAssessmentRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -5364,7 +5354,7 @@ impl<'de> serde::Deserialize<'de> for FileAssessmentRequest {
     }
 }
 
-#[cfg(feature = "_bitlocker")]
+#[cfg(feature = "_information_protection")]
 impl graph_odata_runtime::model::ODataObject for FileAssessmentRequest {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -5399,7 +5389,7 @@ impl graph_odata_runtime::model::ODataObject for FileAssessmentRequest {
     }
 }
 
-#[cfg(feature = "_bitlocker")]
+#[cfg(feature = "_information_protection")]
 impl FileAssessmentRequest {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -5410,11 +5400,11 @@ impl FileAssessmentRequest {
     }
 }
 
-#[cfg(feature = "_bitlocker")]
+#[cfg(feature = "_information_protection")]
 /// The properties of [`FileAssessmentRequest`] by wire name, each a [`Field<FileAssessmentRequest>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`FileAssessmentRequest::set_null`].
 pub enum FileAssessmentRequestField {}
 
-#[cfg(feature = "_bitlocker")]
+#[cfg(feature = "_information_protection")]
 #[allow(non_upper_case_globals)]
 impl FileAssessmentRequestField {
     /// `id`
@@ -5643,7 +5633,7 @@ impl FileAttachmentField {
     ];
 }
 
-#[cfg(feature = "_file_storage")]
+#[cfg(feature = "_storage")]
 /// CSDL entity type `microsoft.graph.fileStorage`; base type `microsoft.graph.entity`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct FileStorage {
@@ -5664,14 +5654,14 @@ pub struct FileStorage {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_file_storage")]
+#[cfg(feature = "_storage")]
 impl serde::Serialize for FileStorage {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_file_storage")]
+#[cfg(feature = "_storage")]
 impl FileStorage {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.fileStorage";
@@ -5697,7 +5687,7 @@ impl FileStorage {
     }
 }
 
-#[cfg(feature = "_file_storage")]
+#[cfg(feature = "_storage")]
 impl<'de> serde::Deserialize<'de> for FileStorage {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -5706,7 +5696,7 @@ impl<'de> serde::Deserialize<'de> for FileStorage {
     }
 }
 
-#[cfg(feature = "_file_storage")]
+#[cfg(feature = "_storage")]
 impl graph_odata_runtime::model::ODataObject for FileStorage {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -5735,7 +5725,7 @@ impl graph_odata_runtime::model::ODataObject for FileStorage {
     }
 }
 
-#[cfg(feature = "_file_storage")]
+#[cfg(feature = "_storage")]
 impl FileStorage {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -5746,11 +5736,11 @@ impl FileStorage {
     }
 }
 
-#[cfg(feature = "_file_storage")]
+#[cfg(feature = "_storage")]
 /// The properties of [`FileStorage`] by wire name, each a [`Field<FileStorage>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`FileStorage::set_null`].
 pub enum FileStorageField {}
 
-#[cfg(feature = "_file_storage")]
+#[cfg(feature = "_storage")]
 #[allow(non_upper_case_globals)]
 impl FileStorageField {
     /// `id`
@@ -5779,7 +5769,7 @@ impl FileStorageField {
     ];
 }
 
-#[cfg(feature = "_file_storage")]
+#[cfg(feature = "_storage")]
 /// CSDL entity type `microsoft.graph.fileStorageContainer`; base type `microsoft.graph.entity`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct FileStorageContainer {
@@ -5807,15 +5797,15 @@ pub struct FileStorageContainer {
     /// Property `viewpoint`: `microsoft.graph.fileStorageContainerViewpoint`.
     pub viewpoint: Option<FileStorageContainerViewpoint>,
     /// Navigation property `columns`: `Collection(microsoft.graph.columnDefinition)`, contained; present when expanded (`$expand`).
-    #[cfg(feature = "_base_item")]
+    #[cfg(feature = "_boolean_column")]
     pub columns: Option<Vec<ColumnDefinition>>,
     /// Navigation property `drive`: `microsoft.graph.drive`; present when expanded (`$expand`).
-    #[cfg(feature = "_album")]
+    #[cfg(feature = "_drive")]
     pub drive: Option<Drive>,
     /// Navigation property `migrationJobs`: `Collection(microsoft.graph.sharePointMigrationJob)`, contained; present when expanded (`$expand`).
     pub migration_jobs: Option<Vec<SharePointMigrationJob>>,
     /// Navigation property `permissions`: `Collection(microsoft.graph.permission)`, contained; present when expanded (`$expand`).
-    #[cfg(feature = "_base_item")]
+    #[cfg(feature = "_boolean_column")]
     pub permissions: Option<Vec<Permission>>,
     /// Navigation property `recycleBin`: `microsoft.graph.recycleBin`, contained; present when expanded (`$expand`).
     #[cfg(feature = "_recycle_bin")]
@@ -5828,14 +5818,14 @@ pub struct FileStorageContainer {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_file_storage")]
+#[cfg(feature = "_storage")]
 impl serde::Serialize for FileStorageContainer {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_file_storage")]
+#[cfg(feature = "_storage")]
 #[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
 impl FileStorageContainer {
     /// The CSDL qualified name, as `@odata.type` spells it.
@@ -5863,10 +5853,11 @@ impl FileStorageContainer {
         object.property("settings", &self.settings);
         object.property("status", &self.status);
         object.property("viewpoint", &self.viewpoint);
-        #[cfg(feature = "_base_item")] object.property("columns", &self.columns);
-        #[cfg(feature = "_album")] object.property("drive", &self.drive);
+        #[cfg(feature = "_boolean_column")] object.property("columns", &self.columns);
+        #[cfg(feature = "_drive")] object.property("drive", &self.drive);
         object.property("migrationJobs", &self.migration_jobs);
-        #[cfg(feature = "_base_item")] object.property("permissions", &self.permissions);
+        #[cfg(feature = "_boolean_column")]
+        object.property("permissions", &self.permissions);
         #[cfg(feature = "_recycle_bin")]
         object.property("recycleBin", &self.recycle_bin);
         object.property("sharePointGroups", &self.share_point_groups);
@@ -5874,7 +5865,7 @@ impl FileStorageContainer {
     }
 }
 
-#[cfg(feature = "_file_storage")]
+#[cfg(feature = "_storage")]
 impl<'de> serde::Deserialize<'de> for FileStorageContainer {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -5883,7 +5874,7 @@ impl<'de> serde::Deserialize<'de> for FileStorageContainer {
     }
 }
 
-#[cfg(feature = "_file_storage")]
+#[cfg(feature = "_storage")]
 #[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
 impl graph_odata_runtime::model::ODataObject for FileStorageContainer {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
@@ -5913,12 +5904,12 @@ impl graph_odata_runtime::model::ODataObject for FileStorageContainer {
             "settings" => read_nullable(map, key, &mut self.settings, extra),
             "status" => read_nullable(map, key, &mut self.status, extra),
             "viewpoint" => read_nullable(map, key, &mut self.viewpoint, extra),
-            #[cfg(feature = "_base_item")]
+            #[cfg(feature = "_boolean_column")]
             "columns" => read_nullable(map, key, &mut self.columns, extra),
-            #[cfg(feature = "_album")]
+            #[cfg(feature = "_drive")]
             "drive" => read_nullable(map, key, &mut self.drive, extra),
             "migrationJobs" => read_nullable(map, key, &mut self.migration_jobs, extra),
-            #[cfg(feature = "_base_item")]
+            #[cfg(feature = "_boolean_column")]
             "permissions" => read_nullable(map, key, &mut self.permissions, extra),
             #[cfg(feature = "_recycle_bin")]
             "recycleBin" => read_nullable(map, key, &mut self.recycle_bin, extra),
@@ -5935,7 +5926,7 @@ impl graph_odata_runtime::model::ODataObject for FileStorageContainer {
     }
 }
 
-#[cfg(feature = "_file_storage")]
+#[cfg(feature = "_storage")]
 impl FileStorageContainer {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -5946,11 +5937,11 @@ impl FileStorageContainer {
     }
 }
 
-#[cfg(feature = "_file_storage")]
+#[cfg(feature = "_storage")]
 /// The properties of [`FileStorageContainer`] by wire name, each a [`Field<FileStorageContainer>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`FileStorageContainer::set_null`].
 pub enum FileStorageContainerField {}
 
-#[cfg(feature = "_file_storage")]
+#[cfg(feature = "_storage")]
 #[allow(non_upper_case_globals)]
 impl FileStorageContainerField {
     /// `id`
@@ -6035,7 +6026,7 @@ impl FileStorageContainerField {
     ];
 }
 
-#[cfg(feature = "_file_storage")]
+#[cfg(feature = "_storage")]
 /// CSDL entity type `microsoft.graph.fileStorageContainerType`; base type `microsoft.graph.entity`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct FileStorageContainerType {
@@ -6064,14 +6055,14 @@ pub struct FileStorageContainerType {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_file_storage")]
+#[cfg(feature = "_storage")]
 impl serde::Serialize for FileStorageContainerType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_file_storage")]
+#[cfg(feature = "_storage")]
 impl FileStorageContainerType {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.fileStorageContainerType";
@@ -6100,7 +6091,7 @@ impl FileStorageContainerType {
     }
 }
 
-#[cfg(feature = "_file_storage")]
+#[cfg(feature = "_storage")]
 impl<'de> serde::Deserialize<'de> for FileStorageContainerType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -6109,7 +6100,7 @@ impl<'de> serde::Deserialize<'de> for FileStorageContainerType {
     }
 }
 
-#[cfg(feature = "_file_storage")]
+#[cfg(feature = "_storage")]
 impl graph_odata_runtime::model::ODataObject for FileStorageContainerType {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -6144,7 +6135,7 @@ impl graph_odata_runtime::model::ODataObject for FileStorageContainerType {
     }
 }
 
-#[cfg(feature = "_file_storage")]
+#[cfg(feature = "_storage")]
 impl FileStorageContainerType {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -6155,11 +6146,11 @@ impl FileStorageContainerType {
     }
 }
 
-#[cfg(feature = "_file_storage")]
+#[cfg(feature = "_storage")]
 /// The properties of [`FileStorageContainerType`] by wire name, each a [`Field<FileStorageContainerType>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`FileStorageContainerType::set_null`].
 pub enum FileStorageContainerTypeField {}
 
-#[cfg(feature = "_file_storage")]
+#[cfg(feature = "_storage")]
 #[allow(non_upper_case_globals)]
 impl FileStorageContainerTypeField {
     /// `id`
@@ -6327,7 +6318,7 @@ impl FileStorageContainerTypeAppPermissionGrantField {
     ];
 }
 
-#[cfg(feature = "_file_storage")]
+#[cfg(feature = "_storage")]
 /// CSDL entity type `microsoft.graph.fileStorageContainerTypeRegistration`; base type `microsoft.graph.entity`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct FileStorageContainerTypeRegistration {
@@ -6351,7 +6342,6 @@ pub struct FileStorageContainerTypeRegistration {
     /// Property `settings`: `microsoft.graph.fileStorageContainerTypeRegistrationSettings`, not nullable.
     pub settings: Option<FileStorageContainerTypeRegistrationSettings>,
     /// Navigation property `applicationPermissionGrants`: `Collection(microsoft.graph.fileStorageContainerTypeAppPermissionGrant)`, contained; present when expanded (`$expand`).
-    #[cfg(feature = "_storage")]
     pub application_permission_grants: Option<
         Vec<FileStorageContainerTypeAppPermissionGrant>,
     >,
@@ -6361,15 +6351,14 @@ pub struct FileStorageContainerTypeRegistration {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_file_storage")]
+#[cfg(feature = "_storage")]
 impl serde::Serialize for FileStorageContainerTypeRegistration {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_file_storage")]
-#[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
+#[cfg(feature = "_storage")]
 impl FileStorageContainerTypeRegistration {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.fileStorageContainerTypeRegistration";
@@ -6394,7 +6383,6 @@ impl FileStorageContainerTypeRegistration {
         object.property("owningAppId", &self.owning_app_id);
         object.property("registeredDateTime", &self.registered_date_time);
         object.property("settings", &self.settings);
-        #[cfg(feature = "_storage")]
         object
             .property(
                 "applicationPermissionGrants",
@@ -6404,7 +6392,7 @@ impl FileStorageContainerTypeRegistration {
     }
 }
 
-#[cfg(feature = "_file_storage")]
+#[cfg(feature = "_storage")]
 impl<'de> serde::Deserialize<'de> for FileStorageContainerTypeRegistration {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -6413,8 +6401,7 @@ impl<'de> serde::Deserialize<'de> for FileStorageContainerTypeRegistration {
     }
 }
 
-#[cfg(feature = "_file_storage")]
-#[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
+#[cfg(feature = "_storage")]
 impl graph_odata_runtime::model::ODataObject for FileStorageContainerTypeRegistration {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -6439,7 +6426,6 @@ impl graph_odata_runtime::model::ODataObject for FileStorageContainerTypeRegistr
                 read_lenient(map, key, &mut self.registered_date_time, extra)
             }
             "settings" => read_nullable(map, key, &mut self.settings, extra),
-            #[cfg(feature = "_storage")]
             "applicationPermissionGrants" => {
                 read_nullable(map, key, &mut self.application_permission_grants, extra)
             }
@@ -6453,7 +6439,7 @@ impl graph_odata_runtime::model::ODataObject for FileStorageContainerTypeRegistr
     }
 }
 
-#[cfg(feature = "_file_storage")]
+#[cfg(feature = "_storage")]
 impl FileStorageContainerTypeRegistration {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -6464,11 +6450,11 @@ impl FileStorageContainerTypeRegistration {
     }
 }
 
-#[cfg(feature = "_file_storage")]
+#[cfg(feature = "_storage")]
 /// The properties of [`FileStorageContainerTypeRegistration`] by wire name, each a [`Field<FileStorageContainerTypeRegistration>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`FileStorageContainerTypeRegistration::set_null`].
 pub enum FileStorageContainerTypeRegistrationField {}
 
-#[cfg(feature = "_file_storage")]
+#[cfg(feature = "_storage")]
 #[allow(non_upper_case_globals)]
 impl FileStorageContainerTypeRegistrationField {
     /// `id`
@@ -6652,7 +6638,7 @@ impl FilterOperatorSchemaField {
     ];
 }
 
-#[cfg(feature = "_assigned_place_mode")]
+#[cfg(feature = "_places")]
 /// CSDL entity type `microsoft.graph.fixtureMap`; base type `microsoft.graph.baseMapFeature`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct FixtureMap {
@@ -6670,14 +6656,14 @@ pub struct FixtureMap {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_assigned_place_mode")]
+#[cfg(feature = "_places")]
 impl serde::Serialize for FixtureMap {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_assigned_place_mode")]
+#[cfg(feature = "_places")]
 impl FixtureMap {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.fixtureMap";
@@ -6700,7 +6686,7 @@ impl FixtureMap {
     }
 }
 
-#[cfg(feature = "_assigned_place_mode")]
+#[cfg(feature = "_places")]
 impl<'de> serde::Deserialize<'de> for FixtureMap {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -6709,7 +6695,7 @@ impl<'de> serde::Deserialize<'de> for FixtureMap {
     }
 }
 
-#[cfg(feature = "_assigned_place_mode")]
+#[cfg(feature = "_places")]
 impl graph_odata_runtime::model::ODataObject for FixtureMap {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -6732,7 +6718,7 @@ impl graph_odata_runtime::model::ODataObject for FixtureMap {
     }
 }
 
-#[cfg(feature = "_assigned_place_mode")]
+#[cfg(feature = "_places")]
 impl FixtureMap {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -6743,11 +6729,11 @@ impl FixtureMap {
     }
 }
 
-#[cfg(feature = "_assigned_place_mode")]
+#[cfg(feature = "_places")]
 /// The properties of [`FixtureMap`] by wire name, each a [`Field<FixtureMap>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`FixtureMap::set_null`].
 pub enum FixtureMapField {}
 
-#[cfg(feature = "_assigned_place_mode")]
+#[cfg(feature = "_places")]
 #[allow(non_upper_case_globals)]
 impl FixtureMapField {
     /// `id`
@@ -6764,7 +6750,7 @@ impl FixtureMapField {
     ];
 }
 
-#[cfg(feature = "_assigned_place_mode")]
+#[cfg(feature = "_places")]
 /// CSDL entity type `microsoft.graph.floor`; base type `microsoft.graph.place`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Floor {
@@ -6802,7 +6788,6 @@ pub struct Floor {
     pub sort_order: Option<i32>,
     /// Navigation property `checkIns`: `Collection(microsoft.graph.checkInClaim)`, contained; present when expanded (`$expand`).
     /// Inherited from `microsoft.graph.place`.
-    #[cfg(feature = "_places")]
     pub check_ins: Option<Vec<CheckInClaim>>,
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
@@ -6810,15 +6795,14 @@ pub struct Floor {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_assigned_place_mode")]
+#[cfg(feature = "_places")]
 impl serde::Serialize for Floor {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_assigned_place_mode")]
-#[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
+#[cfg(feature = "_places")]
 impl Floor {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.floor";
@@ -6845,12 +6829,12 @@ impl Floor {
         object.property("placeId", &self.place_id);
         object.property("tags", &self.tags);
         object.property("sortOrder", &self.sort_order);
-        #[cfg(feature = "_places")] object.property("checkIns", &self.check_ins);
+        object.property("checkIns", &self.check_ins);
         object.end()
     }
 }
 
-#[cfg(feature = "_assigned_place_mode")]
+#[cfg(feature = "_places")]
 impl<'de> serde::Deserialize<'de> for Floor {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -6859,8 +6843,7 @@ impl<'de> serde::Deserialize<'de> for Floor {
     }
 }
 
-#[cfg(feature = "_assigned_place_mode")]
-#[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
+#[cfg(feature = "_places")]
 impl graph_odata_runtime::model::ODataObject for Floor {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -6883,7 +6866,6 @@ impl graph_odata_runtime::model::ODataObject for Floor {
             "placeId" => read_lenient(map, key, &mut self.place_id, extra),
             "tags" => read_lenient(map, key, &mut self.tags, extra),
             "sortOrder" => read_lenient(map, key, &mut self.sort_order, extra),
-            #[cfg(feature = "_places")]
             "checkIns" => read_nullable(map, key, &mut self.check_ins, extra),
             _ => Ok(false),
         }
@@ -6895,7 +6877,7 @@ impl graph_odata_runtime::model::ODataObject for Floor {
     }
 }
 
-#[cfg(feature = "_assigned_place_mode")]
+#[cfg(feature = "_places")]
 impl Floor {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -6906,11 +6888,11 @@ impl Floor {
     }
 }
 
-#[cfg(feature = "_assigned_place_mode")]
+#[cfg(feature = "_places")]
 /// The properties of [`Floor`] by wire name, each a [`Field<Floor>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`Floor::set_null`].
 pub enum FloorField {}
 
-#[cfg(feature = "_assigned_place_mode")]
+#[cfg(feature = "_places")]
 #[allow(non_upper_case_globals)]
 impl FloorField {
     /// `id`
@@ -6956,7 +6938,7 @@ impl FloorField {
     ];
 }
 
-#[cfg(feature = "_assigned_place_mode")]
+#[cfg(feature = "_places")]
 /// CSDL entity type `microsoft.graph.footprintMap`; base type `microsoft.graph.baseMapFeature`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct FootprintMap {
@@ -6972,14 +6954,14 @@ pub struct FootprintMap {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_assigned_place_mode")]
+#[cfg(feature = "_places")]
 impl serde::Serialize for FootprintMap {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_assigned_place_mode")]
+#[cfg(feature = "_places")]
 impl FootprintMap {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.footprintMap";
@@ -7001,7 +6983,7 @@ impl FootprintMap {
     }
 }
 
-#[cfg(feature = "_assigned_place_mode")]
+#[cfg(feature = "_places")]
 impl<'de> serde::Deserialize<'de> for FootprintMap {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -7010,7 +6992,7 @@ impl<'de> serde::Deserialize<'de> for FootprintMap {
     }
 }
 
-#[cfg(feature = "_assigned_place_mode")]
+#[cfg(feature = "_places")]
 impl graph_odata_runtime::model::ODataObject for FootprintMap {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -7032,7 +7014,7 @@ impl graph_odata_runtime::model::ODataObject for FootprintMap {
     }
 }
 
-#[cfg(feature = "_assigned_place_mode")]
+#[cfg(feature = "_places")]
 impl FootprintMap {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -7043,11 +7025,11 @@ impl FootprintMap {
     }
 }
 
-#[cfg(feature = "_assigned_place_mode")]
+#[cfg(feature = "_places")]
 /// The properties of [`FootprintMap`] by wire name, each a [`Field<FootprintMap>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`FootprintMap::set_null`].
 pub enum FootprintMapField {}
 
-#[cfg(feature = "_assigned_place_mode")]
+#[cfg(feature = "_places")]
 #[allow(non_upper_case_globals)]
 impl FootprintMapField {
     /// `id`
@@ -7058,7 +7040,7 @@ impl FootprintMapField {
     pub const ALL: &'static [model::Field<FootprintMap>] = &[Self::Id, Self::Properties];
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 /// CSDL entity type `microsoft.graph.fraudProtectionProvider`; base type `microsoft.graph.entity`; abstract; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct FraudProtectionProvider {
@@ -7073,14 +7055,14 @@ pub struct FraudProtectionProvider {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 impl serde::Serialize for FraudProtectionProvider {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 impl FraudProtectionProvider {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.fraudProtectionProvider";
@@ -7102,7 +7084,7 @@ impl FraudProtectionProvider {
     }
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 impl<'de> serde::Deserialize<'de> for FraudProtectionProvider {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -7111,7 +7093,7 @@ impl<'de> serde::Deserialize<'de> for FraudProtectionProvider {
     }
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 impl graph_odata_runtime::model::ODataObject for FraudProtectionProvider {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -7133,7 +7115,7 @@ impl graph_odata_runtime::model::ODataObject for FraudProtectionProvider {
     }
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 impl FraudProtectionProvider {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -7144,11 +7126,11 @@ impl FraudProtectionProvider {
     }
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 /// The properties of [`FraudProtectionProvider`] by wire name, each a [`Field<FraudProtectionProvider>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`FraudProtectionProvider::set_null`].
 pub enum FraudProtectionProviderField {}
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 #[allow(non_upper_case_globals)]
 impl FraudProtectionProviderField {
     /// `id`
@@ -7164,7 +7146,7 @@ impl FraudProtectionProviderField {
     ];
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 /// A `microsoft.graph.fraudProtectionProvider` value: the base type or one of its derived types, chosen by `@odata.type`. A derived type this crate does not know is read as [`FraudProtectionProvider`], which keeps its properties and `@odata.type` in `additional_properties`.
 #[derive(Debug, Clone, PartialEq)]
 pub enum AnyFraudProtectionProvider {
@@ -7176,7 +7158,7 @@ pub enum AnyFraudProtectionProvider {
     HumanSecurityFraudProtectionProvider(Box<HumanSecurityFraudProtectionProvider>),
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 impl AnyFraudProtectionProvider {
     /// The `@odata.type` of the variant (the base type's for unknown derived types).
     pub fn odata_type(&self) -> &'static str {
@@ -7199,14 +7181,14 @@ impl AnyFraudProtectionProvider {
     }
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 impl Default for AnyFraudProtectionProvider {
     fn default() -> Self {
         Self::FraudProtectionProvider(Box::default())
     }
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 impl From<FraudProtectionProvider> for AnyFraudProtectionProvider {
     fn from(value: FraudProtectionProvider) -> Self {
         Self::FraudProtectionProvider(Box::new(value))

@@ -11,7 +11,7 @@ use graph_odata_runtime::edm;
 #[allow(unused_imports)]
 use graph_odata_runtime::model;
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 impl AnyFraudProtectionProvider {
     /// The value if it is a [`AnyFraudProtectionProvider::ArkoseFraudProtectionProvider`] variant.
     pub fn as_arkose_fraud_protection_provider(
@@ -33,21 +33,21 @@ impl AnyFraudProtectionProvider {
     }
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 impl From<ArkoseFraudProtectionProvider> for AnyFraudProtectionProvider {
     fn from(value: ArkoseFraudProtectionProvider) -> Self {
         Self::ArkoseFraudProtectionProvider(Box::new(value))
     }
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 impl From<HumanSecurityFraudProtectionProvider> for AnyFraudProtectionProvider {
     fn from(value: HumanSecurityFraudProtectionProvider) -> Self {
         Self::HumanSecurityFraudProtectionProvider(Box::new(value))
     }
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 impl serde::Serialize for AnyFraudProtectionProvider {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match self {
@@ -72,7 +72,7 @@ impl serde::Serialize for AnyFraudProtectionProvider {
     }
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 impl<'de> serde::Deserialize<'de> for AnyFraudProtectionProvider {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -97,7 +97,7 @@ impl<'de> serde::Deserialize<'de> for AnyFraudProtectionProvider {
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 /// CSDL entity type `microsoft.graph.governanceInsight`; base type `microsoft.graph.entity`; abstract; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GovernanceInsight {
@@ -112,14 +112,14 @@ pub struct GovernanceInsight {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl serde::Serialize for GovernanceInsight {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl GovernanceInsight {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.governanceInsight";
@@ -141,7 +141,7 @@ impl GovernanceInsight {
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl<'de> serde::Deserialize<'de> for GovernanceInsight {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -150,7 +150,7 @@ impl<'de> serde::Deserialize<'de> for GovernanceInsight {
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl graph_odata_runtime::model::ODataObject for GovernanceInsight {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -174,7 +174,7 @@ impl graph_odata_runtime::model::ODataObject for GovernanceInsight {
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl GovernanceInsight {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -185,11 +185,11 @@ impl GovernanceInsight {
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 /// The properties of [`GovernanceInsight`] by wire name, each a [`Field<GovernanceInsight>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`GovernanceInsight::set_null`].
 pub enum GovernanceInsightField {}
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 #[allow(non_upper_case_globals)]
 impl GovernanceInsightField {
     /// `id`
@@ -205,7 +205,7 @@ impl GovernanceInsightField {
     ];
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 /// A `microsoft.graph.governanceInsight` value: the base type or one of its derived types, chosen by `@odata.type`. A derived type this crate does not know is read as [`GovernanceInsight`], which keeps its properties and `@odata.type` in `additional_properties`.
 #[derive(Debug, Clone, PartialEq)]
 pub enum AnyGovernanceInsight {
@@ -217,7 +217,7 @@ pub enum AnyGovernanceInsight {
     UserSignInInsight(Box<UserSignInInsight>),
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl AnyGovernanceInsight {
     /// The `@odata.type` of the variant (the base type's for unknown derived types).
     pub fn odata_type(&self) -> &'static str {
@@ -236,21 +236,21 @@ impl AnyGovernanceInsight {
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl Default for AnyGovernanceInsight {
     fn default() -> Self {
         Self::GovernanceInsight(Box::default())
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl From<GovernanceInsight> for AnyGovernanceInsight {
     fn from(value: GovernanceInsight) -> Self {
         Self::GovernanceInsight(Box::new(value))
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl AnyGovernanceInsight {
     /// The value if it is a [`AnyGovernanceInsight::MembershipOutlierInsight`] variant.
     pub fn as_membership_outlier_insight(&self) -> Option<&MembershipOutlierInsight> {
@@ -268,21 +268,21 @@ impl AnyGovernanceInsight {
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl From<MembershipOutlierInsight> for AnyGovernanceInsight {
     fn from(value: MembershipOutlierInsight) -> Self {
         Self::MembershipOutlierInsight(Box::new(value))
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl From<UserSignInInsight> for AnyGovernanceInsight {
     fn from(value: UserSignInInsight) -> Self {
         Self::UserSignInInsight(Box::new(value))
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl serde::Serialize for AnyGovernanceInsight {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match self {
@@ -302,7 +302,7 @@ impl serde::Serialize for AnyGovernanceInsight {
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl<'de> serde::Deserialize<'de> for AnyGovernanceInsight {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -325,7 +325,7 @@ impl<'de> serde::Deserialize<'de> for AnyGovernanceInsight {
     }
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 /// CSDL entity type `microsoft.graph.granularDriveRestoreArtifact`; base type `microsoft.graph.granularRestoreArtifactBase`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GranularDriveRestoreArtifact {
@@ -367,14 +367,14 @@ pub struct GranularDriveRestoreArtifact {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 impl serde::Serialize for GranularDriveRestoreArtifact {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 impl GranularDriveRestoreArtifact {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.granularDriveRestoreArtifact";
@@ -405,7 +405,7 @@ impl GranularDriveRestoreArtifact {
     }
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 impl<'de> serde::Deserialize<'de> for GranularDriveRestoreArtifact {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -414,7 +414,7 @@ impl<'de> serde::Deserialize<'de> for GranularDriveRestoreArtifact {
     }
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 impl graph_odata_runtime::model::ODataObject for GranularDriveRestoreArtifact {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -459,7 +459,7 @@ impl graph_odata_runtime::model::ODataObject for GranularDriveRestoreArtifact {
     }
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 impl GranularDriveRestoreArtifact {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -470,11 +470,11 @@ impl GranularDriveRestoreArtifact {
     }
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 /// The properties of [`GranularDriveRestoreArtifact`] by wire name, each a [`Field<GranularDriveRestoreArtifact>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`GranularDriveRestoreArtifact::set_null`].
 pub enum GranularDriveRestoreArtifactField {}
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 #[allow(non_upper_case_globals)]
 impl GranularDriveRestoreArtifactField {
     /// `id`
@@ -535,7 +535,7 @@ impl GranularDriveRestoreArtifactField {
     ];
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 /// CSDL entity type `microsoft.graph.granularMailboxRestoreArtifact`; base type `microsoft.graph.mailboxRestoreArtifact`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GranularMailboxRestoreArtifact {
@@ -579,14 +579,14 @@ pub struct GranularMailboxRestoreArtifact {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 impl serde::Serialize for GranularMailboxRestoreArtifact {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 impl GranularMailboxRestoreArtifact {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.granularMailboxRestoreArtifact";
@@ -618,7 +618,7 @@ impl GranularMailboxRestoreArtifact {
     }
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 impl<'de> serde::Deserialize<'de> for GranularMailboxRestoreArtifact {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -627,7 +627,7 @@ impl<'de> serde::Deserialize<'de> for GranularMailboxRestoreArtifact {
     }
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 impl graph_odata_runtime::model::ODataObject for GranularMailboxRestoreArtifact {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -671,7 +671,7 @@ impl graph_odata_runtime::model::ODataObject for GranularMailboxRestoreArtifact 
     }
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 impl GranularMailboxRestoreArtifact {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -682,11 +682,11 @@ impl GranularMailboxRestoreArtifact {
     }
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 /// The properties of [`GranularMailboxRestoreArtifact`] by wire name, each a [`Field<GranularMailboxRestoreArtifact>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`GranularMailboxRestoreArtifact::set_null`].
 pub enum GranularMailboxRestoreArtifactField {}
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 #[allow(non_upper_case_globals)]
 impl GranularMailboxRestoreArtifactField {
     /// `id`
@@ -752,7 +752,7 @@ impl GranularMailboxRestoreArtifactField {
     ];
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_artifact_restore_status")]
 /// CSDL entity type `microsoft.graph.granularRestoreArtifactBase`; base type `microsoft.graph.entity`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GranularRestoreArtifactBase {
@@ -783,14 +783,14 @@ pub struct GranularRestoreArtifactBase {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_artifact_restore_status")]
 impl serde::Serialize for GranularRestoreArtifactBase {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_artifact_restore_status")]
 impl GranularRestoreArtifactBase {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.granularRestoreArtifactBase";
@@ -820,7 +820,7 @@ impl GranularRestoreArtifactBase {
     }
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_artifact_restore_status")]
 impl<'de> serde::Deserialize<'de> for GranularRestoreArtifactBase {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -829,7 +829,7 @@ impl<'de> serde::Deserialize<'de> for GranularRestoreArtifactBase {
     }
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_artifact_restore_status")]
 impl graph_odata_runtime::model::ODataObject for GranularRestoreArtifactBase {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -871,7 +871,7 @@ impl graph_odata_runtime::model::ODataObject for GranularRestoreArtifactBase {
     }
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_artifact_restore_status")]
 impl GranularRestoreArtifactBase {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -882,11 +882,11 @@ impl GranularRestoreArtifactBase {
     }
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_artifact_restore_status")]
 /// The properties of [`GranularRestoreArtifactBase`] by wire name, each a [`Field<GranularRestoreArtifactBase>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`GranularRestoreArtifactBase::set_null`].
 pub enum GranularRestoreArtifactBaseField {}
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_artifact_restore_status")]
 #[allow(non_upper_case_globals)]
 impl GranularRestoreArtifactBaseField {
     /// `id`
@@ -942,7 +942,7 @@ impl GranularRestoreArtifactBaseField {
     ];
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 /// CSDL entity type `microsoft.graph.granularSiteRestoreArtifact`; base type `microsoft.graph.granularRestoreArtifactBase`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GranularSiteRestoreArtifact {
@@ -984,14 +984,14 @@ pub struct GranularSiteRestoreArtifact {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 impl serde::Serialize for GranularSiteRestoreArtifact {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 impl GranularSiteRestoreArtifact {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.granularSiteRestoreArtifact";
@@ -1022,7 +1022,7 @@ impl GranularSiteRestoreArtifact {
     }
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 impl<'de> serde::Deserialize<'de> for GranularSiteRestoreArtifact {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1031,7 +1031,7 @@ impl<'de> serde::Deserialize<'de> for GranularSiteRestoreArtifact {
     }
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 impl graph_odata_runtime::model::ODataObject for GranularSiteRestoreArtifact {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -1074,7 +1074,7 @@ impl graph_odata_runtime::model::ODataObject for GranularSiteRestoreArtifact {
     }
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 impl GranularSiteRestoreArtifact {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -1085,11 +1085,11 @@ impl GranularSiteRestoreArtifact {
     }
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 /// The properties of [`GranularSiteRestoreArtifact`] by wire name, each a [`Field<GranularSiteRestoreArtifact>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`GranularSiteRestoreArtifact::set_null`].
 pub enum GranularSiteRestoreArtifactField {}
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 #[allow(non_upper_case_globals)]
 impl GranularSiteRestoreArtifactField {
     /// `id`
@@ -1150,7 +1150,7 @@ impl GranularSiteRestoreArtifactField {
     ];
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_group")]
 /// CSDL entity type `microsoft.graph.group`; base type `microsoft.graph.directoryObject`; open type: dynamic properties land in `additional_properties`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Group {
@@ -1263,8 +1263,10 @@ pub struct Group {
     /// Property `welcomeMessageEnabled`: `Edm.Boolean`.
     pub welcome_message_enabled: Option<bool>,
     /// Navigation property `acceptedSenders`: `Collection(microsoft.graph.directoryObject)`; present when expanded (`$expand`).
+    #[cfg(feature = "_directory_object")]
     pub accepted_senders: Option<Vec<AnyDirectoryObject>>,
     /// Navigation property `appRoleAssignments`: `Collection(microsoft.graph.appRoleAssignment)`, contained; present when expanded (`$expand`).
+    #[cfg(feature = "_app_role_assignment")]
     pub app_role_assignments: Option<Vec<AppRoleAssignment>>,
     /// Navigation property `calendar`: `microsoft.graph.calendar`, contained; present when expanded (`$expand`).
     #[cfg(feature = "_attachment")]
@@ -1273,15 +1275,16 @@ pub struct Group {
     #[cfg(feature = "_attachment")]
     pub calendar_view: Option<Vec<Event>>,
     /// Navigation property `conversations`: `Collection(microsoft.graph.conversation)`, contained; present when expanded (`$expand`).
-    #[cfg(feature = "_conversation")]
+    #[cfg(feature = "_groups")]
     pub conversations: Option<Vec<Conversation>>,
     /// Navigation property `createdOnBehalfOf`: `microsoft.graph.directoryObject`; present when expanded (`$expand`).
+    #[cfg(feature = "_directory_object")]
     pub created_on_behalf_of: Option<AnyDirectoryObject>,
     /// Navigation property `drive`: `microsoft.graph.drive`; present when expanded (`$expand`).
-    #[cfg(feature = "_album")]
+    #[cfg(feature = "_drive")]
     pub drive: Option<Drive>,
     /// Navigation property `drives`: `Collection(microsoft.graph.drive)`; present when expanded (`$expand`).
-    #[cfg(feature = "_album")]
+    #[cfg(feature = "_drive")]
     pub drives: Option<Vec<Drive>>,
     /// Navigation property `events`: `Collection(microsoft.graph.event)`, contained; present when expanded (`$expand`).
     #[cfg(feature = "_attachment")]
@@ -1293,10 +1296,13 @@ pub struct Group {
     #[cfg(feature = "_group_lifecycle_policy")]
     pub group_lifecycle_policies: Option<Vec<GroupLifecyclePolicy>>,
     /// Navigation property `memberOf`: `Collection(microsoft.graph.directoryObject)`; present when expanded (`$expand`).
+    #[cfg(feature = "_directory_object")]
     pub member_of: Option<Vec<AnyDirectoryObject>>,
     /// Navigation property `members`: `Collection(microsoft.graph.directoryObject)`; present when expanded (`$expand`).
+    #[cfg(feature = "_directory_object")]
     pub members: Option<Vec<AnyDirectoryObject>>,
     /// Navigation property `membersWithLicenseErrors`: `Collection(microsoft.graph.directoryObject)`; present when expanded (`$expand`).
+    #[cfg(feature = "_directory_object")]
     pub members_with_license_errors: Option<Vec<AnyDirectoryObject>>,
     /// Navigation property `onenote`: `microsoft.graph.onenote`, contained; present when expanded (`$expand`).
     #[cfg(feature = "_copy_notebook_model")]
@@ -1305,35 +1311,40 @@ pub struct Group {
     #[cfg(feature = "_on_premises_sync_behavior")]
     pub on_premises_sync_behavior: Option<OnPremisesSyncBehavior>,
     /// Navigation property `owners`: `Collection(microsoft.graph.directoryObject)`; present when expanded (`$expand`).
+    #[cfg(feature = "_directory_object")]
     pub owners: Option<Vec<AnyDirectoryObject>>,
     /// Navigation property `permissionGrants`: `Collection(microsoft.graph.resourceSpecificPermissionGrant)`, contained; present when expanded (`$expand`).
+    #[cfg(feature = "_resource_specific_permission_grant")]
     pub permission_grants: Option<Vec<ResourceSpecificPermissionGrant>>,
     /// Navigation property `photo`: `microsoft.graph.profilePhoto`, contained; present when expanded (`$expand`).
-    #[cfg(feature = "_clonable_team_parts")]
+    #[cfg(feature = "_profile_photo")]
     pub photo: Option<ProfilePhoto>,
     /// Navigation property `photos`: `Collection(microsoft.graph.profilePhoto)`, contained; present when expanded (`$expand`).
-    #[cfg(feature = "_clonable_team_parts")]
+    #[cfg(feature = "_profile_photo")]
     pub photos: Option<Vec<ProfilePhoto>>,
     /// Navigation property `planner`: `microsoft.graph.plannerGroup`, contained; present when expanded (`$expand`).
-    #[cfg(feature = "_conversation")]
+    #[cfg(feature = "_groups")]
     pub planner: Option<PlannerGroup>,
     /// Navigation property `rejectedSenders`: `Collection(microsoft.graph.directoryObject)`; present when expanded (`$expand`).
+    #[cfg(feature = "_directory_object")]
     pub rejected_senders: Option<Vec<AnyDirectoryObject>>,
     /// Navigation property `settings`: `Collection(microsoft.graph.groupSetting)`, contained; present when expanded (`$expand`).
     #[cfg(feature = "_group_setting")]
     pub settings: Option<Vec<GroupSetting>>,
     /// Navigation property `sites`: `Collection(microsoft.graph.site)`, contained; present when expanded (`$expand`).
-    #[cfg(feature = "_base_site_page")]
+    #[cfg(feature = "_site")]
     pub sites: Option<Vec<Site>>,
     /// Navigation property `team`: `microsoft.graph.team`, contained; present when expanded (`$expand`).
-    #[cfg(feature = "_clonable_team_parts")]
+    #[cfg(feature = "_giphy_rating_type")]
     pub team: Option<Box<Team>>,
     /// Navigation property `threads`: `Collection(microsoft.graph.conversationThread)`, contained; present when expanded (`$expand`).
-    #[cfg(feature = "_conversation")]
+    #[cfg(feature = "_groups")]
     pub threads: Option<Vec<ConversationThread>>,
     /// Navigation property `transitiveMemberOf`: `Collection(microsoft.graph.directoryObject)`; present when expanded (`$expand`).
+    #[cfg(feature = "_directory_object")]
     pub transitive_member_of: Option<Vec<AnyDirectoryObject>>,
     /// Navigation property `transitiveMembers`: `Collection(microsoft.graph.directoryObject)`; present when expanded (`$expand`).
+    #[cfg(feature = "_directory_object")]
     pub transitive_members: Option<Vec<AnyDirectoryObject>>,
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
@@ -1341,14 +1352,14 @@ pub struct Group {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_group")]
 impl serde::Serialize for Group {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_group")]
 #[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
 impl Group {
     /// The CSDL qualified name, as `@odata.type` spells it.
@@ -1446,44 +1457,53 @@ impl Group {
         object.property("unseenMessagesCount", &self.unseen_messages_count);
         object.property("visibility", &self.visibility);
         object.property("welcomeMessageEnabled", &self.welcome_message_enabled);
+        #[cfg(feature = "_directory_object")]
         object.property("acceptedSenders", &self.accepted_senders);
+        #[cfg(feature = "_app_role_assignment")]
         object.property("appRoleAssignments", &self.app_role_assignments);
         #[cfg(feature = "_attachment")] object.property("calendar", &self.calendar);
         #[cfg(feature = "_attachment")]
         object.property("calendarView", &self.calendar_view);
-        #[cfg(feature = "_conversation")]
+        #[cfg(feature = "_groups")]
         object.property("conversations", &self.conversations);
+        #[cfg(feature = "_directory_object")]
         object.property("createdOnBehalfOf", &self.created_on_behalf_of);
-        #[cfg(feature = "_album")] object.property("drive", &self.drive);
-        #[cfg(feature = "_album")] object.property("drives", &self.drives);
+        #[cfg(feature = "_drive")] object.property("drive", &self.drive);
+        #[cfg(feature = "_drive")] object.property("drives", &self.drives);
         #[cfg(feature = "_attachment")] object.property("events", &self.events);
         #[cfg(feature = "_extension")] object.property("extensions", &self.extensions);
         #[cfg(feature = "_group_lifecycle_policy")]
         object.property("groupLifecyclePolicies", &self.group_lifecycle_policies);
+        #[cfg(feature = "_directory_object")]
         object.property("memberOf", &self.member_of);
-        object.property("members", &self.members);
+        #[cfg(feature = "_directory_object")] object.property("members", &self.members);
+        #[cfg(feature = "_directory_object")]
         object.property("membersWithLicenseErrors", &self.members_with_license_errors);
         #[cfg(feature = "_copy_notebook_model")]
         object.property("onenote", &self.onenote);
         #[cfg(feature = "_on_premises_sync_behavior")]
         object.property("onPremisesSyncBehavior", &self.on_premises_sync_behavior);
-        object.property("owners", &self.owners);
+        #[cfg(feature = "_directory_object")] object.property("owners", &self.owners);
+        #[cfg(feature = "_resource_specific_permission_grant")]
         object.property("permissionGrants", &self.permission_grants);
-        #[cfg(feature = "_clonable_team_parts")] object.property("photo", &self.photo);
-        #[cfg(feature = "_clonable_team_parts")] object.property("photos", &self.photos);
-        #[cfg(feature = "_conversation")] object.property("planner", &self.planner);
+        #[cfg(feature = "_profile_photo")] object.property("photo", &self.photo);
+        #[cfg(feature = "_profile_photo")] object.property("photos", &self.photos);
+        #[cfg(feature = "_groups")] object.property("planner", &self.planner);
+        #[cfg(feature = "_directory_object")]
         object.property("rejectedSenders", &self.rejected_senders);
         #[cfg(feature = "_group_setting")] object.property("settings", &self.settings);
-        #[cfg(feature = "_base_site_page")] object.property("sites", &self.sites);
-        #[cfg(feature = "_clonable_team_parts")] object.property("team", &self.team);
-        #[cfg(feature = "_conversation")] object.property("threads", &self.threads);
+        #[cfg(feature = "_site")] object.property("sites", &self.sites);
+        #[cfg(feature = "_giphy_rating_type")] object.property("team", &self.team);
+        #[cfg(feature = "_groups")] object.property("threads", &self.threads);
+        #[cfg(feature = "_directory_object")]
         object.property("transitiveMemberOf", &self.transitive_member_of);
+        #[cfg(feature = "_directory_object")]
         object.property("transitiveMembers", &self.transitive_members);
         object.end()
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_group")]
 impl<'de> serde::Deserialize<'de> for Group {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1492,7 +1512,7 @@ impl<'de> serde::Deserialize<'de> for Group {
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_group")]
 #[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
 impl graph_odata_runtime::model::ODataObject for Group {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
@@ -1627,9 +1647,11 @@ impl graph_odata_runtime::model::ODataObject for Group {
             "welcomeMessageEnabled" => {
                 read_lenient(map, key, &mut self.welcome_message_enabled, extra)
             }
+            #[cfg(feature = "_directory_object")]
             "acceptedSenders" => {
                 read_nullable(map, key, &mut self.accepted_senders, extra)
             }
+            #[cfg(feature = "_app_role_assignment")]
             "appRoleAssignments" => {
                 read_nullable(map, key, &mut self.app_role_assignments, extra)
             }
@@ -1637,14 +1659,15 @@ impl graph_odata_runtime::model::ODataObject for Group {
             "calendar" => read_nullable(map, key, &mut self.calendar, extra),
             #[cfg(feature = "_attachment")]
             "calendarView" => read_nullable(map, key, &mut self.calendar_view, extra),
-            #[cfg(feature = "_conversation")]
+            #[cfg(feature = "_groups")]
             "conversations" => read_nullable(map, key, &mut self.conversations, extra),
+            #[cfg(feature = "_directory_object")]
             "createdOnBehalfOf" => {
                 read_nullable(map, key, &mut self.created_on_behalf_of, extra)
             }
-            #[cfg(feature = "_album")]
+            #[cfg(feature = "_drive")]
             "drive" => read_nullable(map, key, &mut self.drive, extra),
-            #[cfg(feature = "_album")]
+            #[cfg(feature = "_drive")]
             "drives" => read_nullable(map, key, &mut self.drives, extra),
             #[cfg(feature = "_attachment")]
             "events" => read_nullable(map, key, &mut self.events, extra),
@@ -1654,8 +1677,11 @@ impl graph_odata_runtime::model::ODataObject for Group {
             "groupLifecyclePolicies" => {
                 read_nullable(map, key, &mut self.group_lifecycle_policies, extra)
             }
+            #[cfg(feature = "_directory_object")]
             "memberOf" => read_nullable(map, key, &mut self.member_of, extra),
+            #[cfg(feature = "_directory_object")]
             "members" => read_nullable(map, key, &mut self.members, extra),
+            #[cfg(feature = "_directory_object")]
             "membersWithLicenseErrors" => {
                 read_nullable(map, key, &mut self.members_with_license_errors, extra)
             }
@@ -1665,30 +1691,35 @@ impl graph_odata_runtime::model::ODataObject for Group {
             "onPremisesSyncBehavior" => {
                 read_nullable(map, key, &mut self.on_premises_sync_behavior, extra)
             }
+            #[cfg(feature = "_directory_object")]
             "owners" => read_nullable(map, key, &mut self.owners, extra),
+            #[cfg(feature = "_resource_specific_permission_grant")]
             "permissionGrants" => {
                 read_nullable(map, key, &mut self.permission_grants, extra)
             }
-            #[cfg(feature = "_clonable_team_parts")]
+            #[cfg(feature = "_profile_photo")]
             "photo" => read_nullable(map, key, &mut self.photo, extra),
-            #[cfg(feature = "_clonable_team_parts")]
+            #[cfg(feature = "_profile_photo")]
             "photos" => read_nullable(map, key, &mut self.photos, extra),
-            #[cfg(feature = "_conversation")]
+            #[cfg(feature = "_groups")]
             "planner" => read_nullable(map, key, &mut self.planner, extra),
+            #[cfg(feature = "_directory_object")]
             "rejectedSenders" => {
                 read_nullable(map, key, &mut self.rejected_senders, extra)
             }
             #[cfg(feature = "_group_setting")]
             "settings" => read_nullable(map, key, &mut self.settings, extra),
-            #[cfg(feature = "_base_site_page")]
+            #[cfg(feature = "_site")]
             "sites" => read_nullable(map, key, &mut self.sites, extra),
-            #[cfg(feature = "_clonable_team_parts")]
+            #[cfg(feature = "_giphy_rating_type")]
             "team" => read_nullable(map, key, &mut self.team, extra),
-            #[cfg(feature = "_conversation")]
+            #[cfg(feature = "_groups")]
             "threads" => read_nullable(map, key, &mut self.threads, extra),
+            #[cfg(feature = "_directory_object")]
             "transitiveMemberOf" => {
                 read_nullable(map, key, &mut self.transitive_member_of, extra)
             }
+            #[cfg(feature = "_directory_object")]
             "transitiveMembers" => {
                 read_nullable(map, key, &mut self.transitive_members, extra)
             }
@@ -1702,7 +1733,7 @@ impl graph_odata_runtime::model::ODataObject for Group {
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_group")]
 impl Group {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -1713,11 +1744,11 @@ impl Group {
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_group")]
 /// The properties of [`Group`] by wire name, each a [`Field<Group>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`Group::set_null`].
 pub enum GroupField {}
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_group")]
 #[allow(non_upper_case_globals)]
 impl GroupField {
     /// `id`
@@ -2306,7 +2337,7 @@ impl GroupSettingField {
     ];
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_group_setting_templates")]
 /// CSDL entity type `microsoft.graph.groupSettingTemplate`; base type `microsoft.graph.directoryObject`; open type: dynamic properties land in `additional_properties`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GroupSettingTemplate {
@@ -2328,14 +2359,14 @@ pub struct GroupSettingTemplate {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_group_setting_templates")]
 impl serde::Serialize for GroupSettingTemplate {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_group_setting_templates")]
 impl GroupSettingTemplate {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.groupSettingTemplate";
@@ -2360,7 +2391,7 @@ impl GroupSettingTemplate {
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_group_setting_templates")]
 impl<'de> serde::Deserialize<'de> for GroupSettingTemplate {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2369,7 +2400,7 @@ impl<'de> serde::Deserialize<'de> for GroupSettingTemplate {
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_group_setting_templates")]
 impl graph_odata_runtime::model::ODataObject for GroupSettingTemplate {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -2396,7 +2427,7 @@ impl graph_odata_runtime::model::ODataObject for GroupSettingTemplate {
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_group_setting_templates")]
 impl GroupSettingTemplate {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -2407,11 +2438,11 @@ impl GroupSettingTemplate {
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_group_setting_templates")]
 /// The properties of [`GroupSettingTemplate`] by wire name, each a [`Field<GroupSettingTemplate>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`GroupSettingTemplate::set_null`].
 pub enum GroupSettingTemplateField {}
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_group_setting_templates")]
 #[allow(non_upper_case_globals)]
 impl GroupSettingTemplateField {
     /// `id`
@@ -2440,7 +2471,7 @@ impl GroupSettingTemplateField {
     ];
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_app_credential_restriction_type")]
 /// CSDL entity type `microsoft.graph.homeRealmDiscoveryPolicy`; base type `microsoft.graph.stsPolicy`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct HomeRealmDiscoveryPolicy {
@@ -2464,6 +2495,7 @@ pub struct HomeRealmDiscoveryPolicy {
     pub is_organization_default: Option<bool>,
     /// Navigation property `appliesTo`: `Collection(microsoft.graph.directoryObject)`; present when expanded (`$expand`).
     /// Inherited from `microsoft.graph.stsPolicy`.
+    #[cfg(feature = "_directory_object")]
     pub applies_to: Option<Vec<AnyDirectoryObject>>,
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
@@ -2471,14 +2503,15 @@ pub struct HomeRealmDiscoveryPolicy {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_app_credential_restriction_type")]
 impl serde::Serialize for HomeRealmDiscoveryPolicy {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_app_credential_restriction_type")]
+#[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
 impl HomeRealmDiscoveryPolicy {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.homeRealmDiscoveryPolicy";
@@ -2500,12 +2533,13 @@ impl HomeRealmDiscoveryPolicy {
         object.property("displayName", &self.display_name);
         object.property("definition", &self.definition);
         object.property("isOrganizationDefault", &self.is_organization_default);
+        #[cfg(feature = "_directory_object")]
         object.property("appliesTo", &self.applies_to);
         object.end()
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_app_credential_restriction_type")]
 impl<'de> serde::Deserialize<'de> for HomeRealmDiscoveryPolicy {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2514,7 +2548,8 @@ impl<'de> serde::Deserialize<'de> for HomeRealmDiscoveryPolicy {
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_app_credential_restriction_type")]
+#[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
 impl graph_odata_runtime::model::ODataObject for HomeRealmDiscoveryPolicy {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -2534,6 +2569,7 @@ impl graph_odata_runtime::model::ODataObject for HomeRealmDiscoveryPolicy {
             "isOrganizationDefault" => {
                 read_lenient(map, key, &mut self.is_organization_default, extra)
             }
+            #[cfg(feature = "_directory_object")]
             "appliesTo" => read_nullable(map, key, &mut self.applies_to, extra),
             _ => Ok(false),
         }
@@ -2545,7 +2581,7 @@ impl graph_odata_runtime::model::ODataObject for HomeRealmDiscoveryPolicy {
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_app_credential_restriction_type")]
 impl HomeRealmDiscoveryPolicy {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -2556,11 +2592,11 @@ impl HomeRealmDiscoveryPolicy {
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_app_credential_restriction_type")]
 /// The properties of [`HomeRealmDiscoveryPolicy`] by wire name, each a [`Field<HomeRealmDiscoveryPolicy>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`HomeRealmDiscoveryPolicy::set_null`].
 pub enum HomeRealmDiscoveryPolicyField {}
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_app_credential_restriction_type")]
 #[allow(non_upper_case_globals)]
 impl HomeRealmDiscoveryPolicyField {
     /// `id`
@@ -2601,7 +2637,7 @@ impl HomeRealmDiscoveryPolicyField {
     ];
 }
 
-#[cfg(feature = "_base_site_page")]
+#[cfg(feature = "_sites")]
 /// CSDL entity type `microsoft.graph.horizontalSection`; base type `microsoft.graph.entity`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct HorizontalSection {
@@ -2620,14 +2656,14 @@ pub struct HorizontalSection {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_base_site_page")]
+#[cfg(feature = "_sites")]
 impl serde::Serialize for HorizontalSection {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_base_site_page")]
+#[cfg(feature = "_sites")]
 impl HorizontalSection {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.horizontalSection";
@@ -2651,7 +2687,7 @@ impl HorizontalSection {
     }
 }
 
-#[cfg(feature = "_base_site_page")]
+#[cfg(feature = "_sites")]
 impl<'de> serde::Deserialize<'de> for HorizontalSection {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2660,7 +2696,7 @@ impl<'de> serde::Deserialize<'de> for HorizontalSection {
     }
 }
 
-#[cfg(feature = "_base_site_page")]
+#[cfg(feature = "_sites")]
 impl graph_odata_runtime::model::ODataObject for HorizontalSection {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -2684,7 +2720,7 @@ impl graph_odata_runtime::model::ODataObject for HorizontalSection {
     }
 }
 
-#[cfg(feature = "_base_site_page")]
+#[cfg(feature = "_sites")]
 impl HorizontalSection {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -2695,11 +2731,11 @@ impl HorizontalSection {
     }
 }
 
-#[cfg(feature = "_base_site_page")]
+#[cfg(feature = "_sites")]
 /// The properties of [`HorizontalSection`] by wire name, each a [`Field<HorizontalSection>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`HorizontalSection::set_null`].
 pub enum HorizontalSectionField {}
 
-#[cfg(feature = "_base_site_page")]
+#[cfg(feature = "_sites")]
 #[allow(non_upper_case_globals)]
 impl HorizontalSectionField {
     /// `id`
@@ -2719,7 +2755,7 @@ impl HorizontalSectionField {
     ];
 }
 
-#[cfg(feature = "_base_site_page")]
+#[cfg(feature = "_sites")]
 /// CSDL entity type `microsoft.graph.horizontalSectionColumn`; base type `microsoft.graph.entity`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct HorizontalSectionColumn {
@@ -2736,14 +2772,14 @@ pub struct HorizontalSectionColumn {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_base_site_page")]
+#[cfg(feature = "_sites")]
 impl serde::Serialize for HorizontalSectionColumn {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_base_site_page")]
+#[cfg(feature = "_sites")]
 impl HorizontalSectionColumn {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.horizontalSectionColumn";
@@ -2766,7 +2802,7 @@ impl HorizontalSectionColumn {
     }
 }
 
-#[cfg(feature = "_base_site_page")]
+#[cfg(feature = "_sites")]
 impl<'de> serde::Deserialize<'de> for HorizontalSectionColumn {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2775,7 +2811,7 @@ impl<'de> serde::Deserialize<'de> for HorizontalSectionColumn {
     }
 }
 
-#[cfg(feature = "_base_site_page")]
+#[cfg(feature = "_sites")]
 impl graph_odata_runtime::model::ODataObject for HorizontalSectionColumn {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -2798,7 +2834,7 @@ impl graph_odata_runtime::model::ODataObject for HorizontalSectionColumn {
     }
 }
 
-#[cfg(feature = "_base_site_page")]
+#[cfg(feature = "_sites")]
 impl HorizontalSectionColumn {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -2809,11 +2845,11 @@ impl HorizontalSectionColumn {
     }
 }
 
-#[cfg(feature = "_base_site_page")]
+#[cfg(feature = "_sites")]
 /// The properties of [`HorizontalSectionColumn`] by wire name, each a [`Field<HorizontalSectionColumn>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`HorizontalSectionColumn::set_null`].
 pub enum HorizontalSectionColumnField {}
 
-#[cfg(feature = "_base_site_page")]
+#[cfg(feature = "_sites")]
 #[allow(non_upper_case_globals)]
 impl HorizontalSectionColumnField {
     /// `id`
@@ -2832,7 +2868,7 @@ impl HorizontalSectionColumnField {
     ];
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 /// CSDL entity type `microsoft.graph.humanSecurityFraudProtectionProvider`; base type `microsoft.graph.fraudProtectionProvider`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct HumanSecurityFraudProtectionProvider {
@@ -2852,14 +2888,14 @@ pub struct HumanSecurityFraudProtectionProvider {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 impl serde::Serialize for HumanSecurityFraudProtectionProvider {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 impl HumanSecurityFraudProtectionProvider {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.humanSecurityFraudProtectionProvider";
@@ -2883,7 +2919,7 @@ impl HumanSecurityFraudProtectionProvider {
     }
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 impl<'de> serde::Deserialize<'de> for HumanSecurityFraudProtectionProvider {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2892,7 +2928,7 @@ impl<'de> serde::Deserialize<'de> for HumanSecurityFraudProtectionProvider {
     }
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 impl graph_odata_runtime::model::ODataObject for HumanSecurityFraudProtectionProvider {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -2916,7 +2952,7 @@ impl graph_odata_runtime::model::ODataObject for HumanSecurityFraudProtectionPro
     }
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 impl HumanSecurityFraudProtectionProvider {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -2927,11 +2963,11 @@ impl HumanSecurityFraudProtectionProvider {
     }
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 /// The properties of [`HumanSecurityFraudProtectionProvider`] by wire name, each a [`Field<HumanSecurityFraudProtectionProvider>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`HumanSecurityFraudProtectionProvider::set_null`].
 pub enum HumanSecurityFraudProtectionProviderField {}
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 #[allow(non_upper_case_globals)]
 impl HumanSecurityFraudProtectionProviderField {
     /// `id`
@@ -2959,7 +2995,7 @@ impl HumanSecurityFraudProtectionProviderField {
     ];
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 /// CSDL entity type `microsoft.graph.identityApiConnector`; base type `microsoft.graph.entity`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct IdentityApiConnector {
@@ -2978,14 +3014,14 @@ pub struct IdentityApiConnector {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 impl serde::Serialize for IdentityApiConnector {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 impl IdentityApiConnector {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.identityApiConnector";
@@ -3010,7 +3046,7 @@ impl IdentityApiConnector {
     }
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 impl<'de> serde::Deserialize<'de> for IdentityApiConnector {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -3019,7 +3055,7 @@ impl<'de> serde::Deserialize<'de> for IdentityApiConnector {
     }
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 impl graph_odata_runtime::model::ODataObject for IdentityApiConnector {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -3045,7 +3081,7 @@ impl graph_odata_runtime::model::ODataObject for IdentityApiConnector {
     }
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 impl IdentityApiConnector {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -3056,11 +3092,11 @@ impl IdentityApiConnector {
     }
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 /// The properties of [`IdentityApiConnector`] by wire name, each a [`Field<IdentityApiConnector>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`IdentityApiConnector::set_null`].
 pub enum IdentityApiConnectorField {}
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 #[allow(non_upper_case_globals)]
 impl IdentityApiConnectorField {
     /// `id`
@@ -3086,7 +3122,7 @@ impl IdentityApiConnectorField {
     ];
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 /// CSDL entity type `microsoft.graph.identityBuiltInUserFlowAttribute`; base type `microsoft.graph.identityUserFlowAttribute`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct IdentityBuiltInUserFlowAttribute {
@@ -3111,14 +3147,14 @@ pub struct IdentityBuiltInUserFlowAttribute {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 impl serde::Serialize for IdentityBuiltInUserFlowAttribute {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 impl IdentityBuiltInUserFlowAttribute {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.identityBuiltInUserFlowAttribute";
@@ -3143,7 +3179,7 @@ impl IdentityBuiltInUserFlowAttribute {
     }
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 impl<'de> serde::Deserialize<'de> for IdentityBuiltInUserFlowAttribute {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -3152,7 +3188,7 @@ impl<'de> serde::Deserialize<'de> for IdentityBuiltInUserFlowAttribute {
     }
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 impl graph_odata_runtime::model::ODataObject for IdentityBuiltInUserFlowAttribute {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -3179,7 +3215,7 @@ impl graph_odata_runtime::model::ODataObject for IdentityBuiltInUserFlowAttribut
     }
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 impl IdentityBuiltInUserFlowAttribute {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -3190,11 +3226,11 @@ impl IdentityBuiltInUserFlowAttribute {
     }
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 /// The properties of [`IdentityBuiltInUserFlowAttribute`] by wire name, each a [`Field<IdentityBuiltInUserFlowAttribute>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`IdentityBuiltInUserFlowAttribute::set_null`].
 pub enum IdentityBuiltInUserFlowAttributeField {}
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 #[allow(non_upper_case_globals)]
 impl IdentityBuiltInUserFlowAttributeField {
     /// `id`
@@ -3227,7 +3263,7 @@ impl IdentityBuiltInUserFlowAttributeField {
     ];
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 /// CSDL entity type `microsoft.graph.identityContainer`; base type `microsoft.graph.entity`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct IdentityContainer {
@@ -3245,13 +3281,12 @@ pub struct IdentityContainer {
     /// Navigation property `conditionalAccess`: `microsoft.graph.conditionalAccessRoot`, contained; present when expanded (`$expand`).
     pub conditional_access: Option<ConditionalAccessRoot>,
     /// Navigation property `customAuthenticationExtensions`: `Collection(microsoft.graph.customAuthenticationExtension)`, contained; present when expanded (`$expand`).
-    #[cfg(feature = "_azure_ad_pop_token_authentication")]
+    #[cfg(feature = "_authentication_configuration_validation")]
     pub custom_authentication_extensions: Option<Vec<AnyCustomAuthenticationExtension>>,
     /// Navigation property `identityProviders`: `Collection(microsoft.graph.identityProviderBase)`, contained; present when expanded (`$expand`).
     #[cfg(feature = "_authentication_protocol")]
     pub identity_providers: Option<Vec<AnyIdentityProviderBase>>,
     /// Navigation property `riskPrevention`: `microsoft.graph.riskPreventionContainer`, contained; present when expanded (`$expand`).
-    #[cfg(feature = "_identity")]
     pub risk_prevention: Option<RiskPreventionContainer>,
     /// Navigation property `userFlowAttributes`: `Collection(microsoft.graph.identityUserFlowAttribute)`, contained; present when expanded (`$expand`).
     pub user_flow_attributes: Option<Vec<AnyIdentityUserFlowAttribute>>,
@@ -3263,14 +3298,14 @@ pub struct IdentityContainer {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 impl serde::Serialize for IdentityContainer {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 #[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
 impl IdentityContainer {
     /// The CSDL qualified name, as `@odata.type` spells it.
@@ -3297,7 +3332,7 @@ impl IdentityContainer {
         object.property("authenticationEventsFlows", &self.authentication_events_flows);
         object.property("b2xUserFlows", &self.b2x_user_flows);
         object.property("conditionalAccess", &self.conditional_access);
-        #[cfg(feature = "_azure_ad_pop_token_authentication")]
+        #[cfg(feature = "_authentication_configuration_validation")]
         object
             .property(
                 "customAuthenticationExtensions",
@@ -3305,7 +3340,6 @@ impl IdentityContainer {
             );
         #[cfg(feature = "_authentication_protocol")]
         object.property("identityProviders", &self.identity_providers);
-        #[cfg(feature = "_identity")]
         object.property("riskPrevention", &self.risk_prevention);
         object.property("userFlowAttributes", &self.user_flow_attributes);
         object.property("verifiedId", &self.verified_id);
@@ -3313,7 +3347,7 @@ impl IdentityContainer {
     }
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 impl<'de> serde::Deserialize<'de> for IdentityContainer {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -3322,7 +3356,7 @@ impl<'de> serde::Deserialize<'de> for IdentityContainer {
     }
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 #[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
 impl graph_odata_runtime::model::ODataObject for IdentityContainer {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
@@ -3345,7 +3379,7 @@ impl graph_odata_runtime::model::ODataObject for IdentityContainer {
             "conditionalAccess" => {
                 read_nullable(map, key, &mut self.conditional_access, extra)
             }
-            #[cfg(feature = "_azure_ad_pop_token_authentication")]
+            #[cfg(feature = "_authentication_configuration_validation")]
             "customAuthenticationExtensions" => {
                 read_nullable(
                     map,
@@ -3358,7 +3392,6 @@ impl graph_odata_runtime::model::ODataObject for IdentityContainer {
             "identityProviders" => {
                 read_nullable(map, key, &mut self.identity_providers, extra)
             }
-            #[cfg(feature = "_identity")]
             "riskPrevention" => read_nullable(map, key, &mut self.risk_prevention, extra),
             "userFlowAttributes" => {
                 read_nullable(map, key, &mut self.user_flow_attributes, extra)
@@ -3374,7 +3407,7 @@ impl graph_odata_runtime::model::ODataObject for IdentityContainer {
     }
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 impl IdentityContainer {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -3385,11 +3418,11 @@ impl IdentityContainer {
     }
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 /// The properties of [`IdentityContainer`] by wire name, each a [`Field<IdentityContainer>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`IdentityContainer::set_null`].
 pub enum IdentityContainerField {}
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 #[allow(non_upper_case_globals)]
 impl IdentityContainerField {
     /// `id`
@@ -3450,7 +3483,7 @@ impl IdentityContainerField {
     ];
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 /// CSDL entity type `microsoft.graph.identityCustomUserFlowAttribute`; base type `microsoft.graph.identityUserFlowAttribute`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct IdentityCustomUserFlowAttribute {
@@ -3475,14 +3508,14 @@ pub struct IdentityCustomUserFlowAttribute {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 impl serde::Serialize for IdentityCustomUserFlowAttribute {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 impl IdentityCustomUserFlowAttribute {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.identityCustomUserFlowAttribute";
@@ -3507,7 +3540,7 @@ impl IdentityCustomUserFlowAttribute {
     }
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 impl<'de> serde::Deserialize<'de> for IdentityCustomUserFlowAttribute {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -3516,7 +3549,7 @@ impl<'de> serde::Deserialize<'de> for IdentityCustomUserFlowAttribute {
     }
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 impl graph_odata_runtime::model::ODataObject for IdentityCustomUserFlowAttribute {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -3543,7 +3576,7 @@ impl graph_odata_runtime::model::ODataObject for IdentityCustomUserFlowAttribute
     }
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 impl IdentityCustomUserFlowAttribute {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -3554,11 +3587,11 @@ impl IdentityCustomUserFlowAttribute {
     }
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 /// The properties of [`IdentityCustomUserFlowAttribute`] by wire name, each a [`Field<IdentityCustomUserFlowAttribute>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`IdentityCustomUserFlowAttribute::set_null`].
 pub enum IdentityCustomUserFlowAttributeField {}
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 #[allow(non_upper_case_globals)]
 impl IdentityCustomUserFlowAttributeField {
     /// `id`
@@ -3596,27 +3629,20 @@ impl IdentityCustomUserFlowAttributeField {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct IdentityGovernance {
     /// Navigation property `accessReviews`: `microsoft.graph.accessReviewSet`, contained; present when expanded (`$expand`).
-    #[cfg(feature = "_access_package")]
     pub access_reviews: Option<AccessReviewSet>,
     /// Navigation property `appConsent`: `microsoft.graph.appConsentApprovalRoute`, contained; present when expanded (`$expand`).
-    #[cfg(feature = "_access_package")]
     pub app_consent: Option<AppConsentApprovalRoute>,
     /// Navigation property `catalogs`: `Collection(microsoft.graph.accessPackageCatalog)`, contained; present when expanded (`$expand`).
-    #[cfg(feature = "_access_package")]
     pub catalogs: Option<Vec<AccessPackageCatalog>>,
     /// Navigation property `entitlementManagement`: `microsoft.graph.entitlementManagement`, contained; present when expanded (`$expand`).
-    #[cfg(feature = "_access_package")]
     pub entitlement_management: Option<EntitlementManagement>,
     /// Navigation property `lifecycleWorkflows`: `microsoft.graph.identityGovernance.lifecycleWorkflowsContainer`, contained; present when expanded (`$expand`).
-    #[cfg(feature = "_access_package")]
     pub lifecycle_workflows: Option<
         super::super::microsoft_graph_identity_governance::LifecycleWorkflowsContainer,
     >,
     /// Navigation property `privilegedAccess`: `microsoft.graph.privilegedAccessRoot`, contained; present when expanded (`$expand`).
-    #[cfg(feature = "_access_package")]
     pub privileged_access: Option<PrivilegedAccessRoot>,
     /// Navigation property `termsOfUse`: `microsoft.graph.termsOfUseContainer`, contained; present when expanded (`$expand`).
-    #[cfg(feature = "_access_package")]
     pub terms_of_use: Option<TermsOfUseContainer>,
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
@@ -3632,7 +3658,6 @@ impl serde::Serialize for IdentityGovernance {
 }
 
 #[cfg(feature = "_identity_governance")]
-#[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
 impl IdentityGovernance {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.identityGovernance";
@@ -3648,18 +3673,12 @@ impl IdentityGovernance {
             &self.additional_properties,
             odata_type,
         )?;
-        #[cfg(feature = "_access_package")]
         object.property("accessReviews", &self.access_reviews);
-        #[cfg(feature = "_access_package")]
         object.property("appConsent", &self.app_consent);
-        #[cfg(feature = "_access_package")] object.property("catalogs", &self.catalogs);
-        #[cfg(feature = "_access_package")]
+        object.property("catalogs", &self.catalogs);
         object.property("entitlementManagement", &self.entitlement_management);
-        #[cfg(feature = "_access_package")]
         object.property("lifecycleWorkflows", &self.lifecycle_workflows);
-        #[cfg(feature = "_access_package")]
         object.property("privilegedAccess", &self.privileged_access);
-        #[cfg(feature = "_access_package")]
         object.property("termsOfUse", &self.terms_of_use);
         object.end()
     }
@@ -3675,7 +3694,6 @@ impl<'de> serde::Deserialize<'de> for IdentityGovernance {
 }
 
 #[cfg(feature = "_identity_governance")]
-#[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
 impl graph_odata_runtime::model::ODataObject for IdentityGovernance {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -3685,25 +3703,18 @@ impl graph_odata_runtime::model::ODataObject for IdentityGovernance {
         use graph_odata_runtime::model::read_nullable;
         let extra = &mut self.additional_properties;
         match key {
-            #[cfg(feature = "_access_package")]
             "accessReviews" => read_nullable(map, key, &mut self.access_reviews, extra),
-            #[cfg(feature = "_access_package")]
             "appConsent" => read_nullable(map, key, &mut self.app_consent, extra),
-            #[cfg(feature = "_access_package")]
             "catalogs" => read_nullable(map, key, &mut self.catalogs, extra),
-            #[cfg(feature = "_access_package")]
             "entitlementManagement" => {
                 read_nullable(map, key, &mut self.entitlement_management, extra)
             }
-            #[cfg(feature = "_access_package")]
             "lifecycleWorkflows" => {
                 read_nullable(map, key, &mut self.lifecycle_workflows, extra)
             }
-            #[cfg(feature = "_access_package")]
             "privilegedAccess" => {
                 read_nullable(map, key, &mut self.privileged_access, extra)
             }
-            #[cfg(feature = "_access_package")]
             "termsOfUse" => read_nullable(map, key, &mut self.terms_of_use, extra),
             _ => Ok(false),
         }
@@ -3776,16 +3787,12 @@ impl IdentityGovernanceField {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct IdentityProtectionRoot {
     /// Navigation property `riskDetections`: `Collection(microsoft.graph.riskDetection)`, contained; present when expanded (`$expand`).
-    #[cfg(feature = "_activity_type")]
     pub risk_detections: Option<Vec<RiskDetection>>,
     /// Navigation property `riskyServicePrincipals`: `Collection(microsoft.graph.riskyServicePrincipal)`, contained; present when expanded (`$expand`).
-    #[cfg(feature = "_activity_type")]
     pub risky_service_principals: Option<Vec<AnyRiskyServicePrincipal>>,
     /// Navigation property `riskyUsers`: `Collection(microsoft.graph.riskyUser)`, contained; present when expanded (`$expand`).
-    #[cfg(feature = "_activity_type")]
     pub risky_users: Option<Vec<AnyRiskyUser>>,
     /// Navigation property `servicePrincipalRiskDetections`: `Collection(microsoft.graph.servicePrincipalRiskDetection)`, contained; present when expanded (`$expand`).
-    #[cfg(feature = "_activity_type")]
     pub service_principal_risk_detections: Option<Vec<ServicePrincipalRiskDetection>>,
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
@@ -3801,7 +3808,6 @@ impl serde::Serialize for IdentityProtectionRoot {
 }
 
 #[cfg(feature = "_identity_protection")]
-#[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
 impl IdentityProtectionRoot {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.identityProtectionRoot";
@@ -3817,13 +3823,9 @@ impl IdentityProtectionRoot {
             &self.additional_properties,
             odata_type,
         )?;
-        #[cfg(feature = "_activity_type")]
         object.property("riskDetections", &self.risk_detections);
-        #[cfg(feature = "_activity_type")]
         object.property("riskyServicePrincipals", &self.risky_service_principals);
-        #[cfg(feature = "_activity_type")]
         object.property("riskyUsers", &self.risky_users);
-        #[cfg(feature = "_activity_type")]
         object
             .property(
                 "servicePrincipalRiskDetections",
@@ -3843,7 +3845,6 @@ impl<'de> serde::Deserialize<'de> for IdentityProtectionRoot {
 }
 
 #[cfg(feature = "_identity_protection")]
-#[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
 impl graph_odata_runtime::model::ODataObject for IdentityProtectionRoot {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -3853,15 +3854,11 @@ impl graph_odata_runtime::model::ODataObject for IdentityProtectionRoot {
         use graph_odata_runtime::model::read_nullable;
         let extra = &mut self.additional_properties;
         match key {
-            #[cfg(feature = "_activity_type")]
             "riskDetections" => read_nullable(map, key, &mut self.risk_detections, extra),
-            #[cfg(feature = "_activity_type")]
             "riskyServicePrincipals" => {
                 read_nullable(map, key, &mut self.risky_service_principals, extra)
             }
-            #[cfg(feature = "_activity_type")]
             "riskyUsers" => read_nullable(map, key, &mut self.risky_users, extra),
-            #[cfg(feature = "_activity_type")]
             "servicePrincipalRiskDetections" => {
                 read_nullable(
                     map,
@@ -4174,6 +4171,7 @@ pub enum AnyIdentityProviderBase {
     #[cfg(feature = "_apple_managed_identity_provider")]
     BuiltInIdentityProvider(Box<BuiltInIdentityProvider>),
     /// `microsoft.graph.internalDomainFederation`
+    #[cfg(feature = "_domains")]
     InternalDomainFederation(Box<InternalDomainFederation>),
     /// `microsoft.graph.oidcIdentityProvider`
     #[cfg(feature = "_apple_managed_identity_provider")]
@@ -4198,6 +4196,7 @@ impl AnyIdentityProviderBase {
             }
             #[cfg(feature = "_apple_managed_identity_provider")]
             Self::BuiltInIdentityProvider(_) => BuiltInIdentityProvider::ODATA_TYPE,
+            #[cfg(feature = "_domains")]
             Self::InternalDomainFederation(_) => InternalDomainFederation::ODATA_TYPE,
             #[cfg(feature = "_apple_managed_identity_provider")]
             Self::OidcIdentityProvider(_) => OidcIdentityProvider::ODATA_TYPE,

@@ -32,6 +32,7 @@ impl AnyIdentityProviderBase {
         }
     }
     /// The value if it is a [`AnyIdentityProviderBase::InternalDomainFederation`] variant.
+    #[cfg(feature = "_domains")]
     pub fn as_internal_domain_federation(&self) -> Option<&InternalDomainFederation> {
         match self {
             Self::InternalDomainFederation(value) => Some(value),
@@ -83,6 +84,7 @@ impl From<BuiltInIdentityProvider> for AnyIdentityProviderBase {
 }
 
 #[cfg(feature = "_authentication_protocol")]
+#[cfg(feature = "_domains")]
 impl From<InternalDomainFederation> for AnyIdentityProviderBase {
     fn from(value: InternalDomainFederation) -> Self {
         Self::InternalDomainFederation(Box::new(value))
@@ -136,6 +138,7 @@ impl serde::Serialize for AnyIdentityProviderBase {
                         Some(BuiltInIdentityProvider::ODATA_TYPE),
                     )
             }
+            #[cfg(feature = "_domains")]
             Self::InternalDomainFederation(value) => {
                 value
                     .serialize_with_type(
@@ -191,6 +194,7 @@ impl<'de> serde::Deserialize<'de> for AnyIdentityProviderBase {
             | "graph.builtInIdentityProvider" => {
                 serde_json::from_value(value).map(Self::BuiltInIdentityProvider)
             }
+            #[cfg(feature = "_domains")]
             "microsoft.graph.internalDomainFederation"
             | "graph.internalDomainFederation" => {
                 serde_json::from_value(value).map(Self::InternalDomainFederation)
@@ -215,7 +219,7 @@ impl<'de> serde::Deserialize<'de> for AnyIdentityProviderBase {
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_policies")]
 /// CSDL entity type `microsoft.graph.identitySecurityDefaultsEnforcementPolicy`; base type `microsoft.graph.policyBase`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct IdentitySecurityDefaultsEnforcementPolicy {
@@ -239,14 +243,14 @@ pub struct IdentitySecurityDefaultsEnforcementPolicy {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_policies")]
 impl serde::Serialize for IdentitySecurityDefaultsEnforcementPolicy {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_policies")]
 impl IdentitySecurityDefaultsEnforcementPolicy {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.identitySecurityDefaultsEnforcementPolicy";
@@ -271,7 +275,7 @@ impl IdentitySecurityDefaultsEnforcementPolicy {
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_policies")]
 impl<'de> serde::Deserialize<'de> for IdentitySecurityDefaultsEnforcementPolicy {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -280,7 +284,7 @@ impl<'de> serde::Deserialize<'de> for IdentitySecurityDefaultsEnforcementPolicy 
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_policies")]
 impl graph_odata_runtime::model::ODataObject
 for IdentitySecurityDefaultsEnforcementPolicy {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
@@ -308,7 +312,7 @@ for IdentitySecurityDefaultsEnforcementPolicy {
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_policies")]
 impl IdentitySecurityDefaultsEnforcementPolicy {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -319,11 +323,11 @@ impl IdentitySecurityDefaultsEnforcementPolicy {
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_policies")]
 /// The properties of [`IdentitySecurityDefaultsEnforcementPolicy`] by wire name, each a [`Field<IdentitySecurityDefaultsEnforcementPolicy>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`IdentitySecurityDefaultsEnforcementPolicy::set_null`].
 pub enum IdentitySecurityDefaultsEnforcementPolicyField {}
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_policies")]
 #[allow(non_upper_case_globals)]
 impl IdentitySecurityDefaultsEnforcementPolicyField {
     /// `id`
@@ -356,7 +360,7 @@ impl IdentitySecurityDefaultsEnforcementPolicyField {
     ];
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity_user_flow")]
 /// CSDL entity type `microsoft.graph.identityUserFlow`; base type `microsoft.graph.entity`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct IdentityUserFlow {
@@ -373,14 +377,14 @@ pub struct IdentityUserFlow {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity_user_flow")]
 impl serde::Serialize for IdentityUserFlow {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity_user_flow")]
 impl IdentityUserFlow {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.identityUserFlow";
@@ -403,7 +407,7 @@ impl IdentityUserFlow {
     }
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity_user_flow")]
 impl<'de> serde::Deserialize<'de> for IdentityUserFlow {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -412,7 +416,7 @@ impl<'de> serde::Deserialize<'de> for IdentityUserFlow {
     }
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity_user_flow")]
 impl graph_odata_runtime::model::ODataObject for IdentityUserFlow {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -437,7 +441,7 @@ impl graph_odata_runtime::model::ODataObject for IdentityUserFlow {
     }
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity_user_flow")]
 impl IdentityUserFlow {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -448,11 +452,11 @@ impl IdentityUserFlow {
     }
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity_user_flow")]
 /// The properties of [`IdentityUserFlow`] by wire name, each a [`Field<IdentityUserFlow>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`IdentityUserFlow::set_null`].
 pub enum IdentityUserFlowField {}
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity_user_flow")]
 #[allow(non_upper_case_globals)]
 impl IdentityUserFlowField {
     /// `id`
@@ -473,7 +477,7 @@ impl IdentityUserFlowField {
     ];
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 /// CSDL entity type `microsoft.graph.identityUserFlowAttribute`; base type `microsoft.graph.entity`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct IdentityUserFlowAttribute {
@@ -494,14 +498,14 @@ pub struct IdentityUserFlowAttribute {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 impl serde::Serialize for IdentityUserFlowAttribute {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 impl IdentityUserFlowAttribute {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.identityUserFlowAttribute";
@@ -526,7 +530,7 @@ impl IdentityUserFlowAttribute {
     }
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 impl<'de> serde::Deserialize<'de> for IdentityUserFlowAttribute {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -535,7 +539,7 @@ impl<'de> serde::Deserialize<'de> for IdentityUserFlowAttribute {
     }
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 impl graph_odata_runtime::model::ODataObject for IdentityUserFlowAttribute {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -562,7 +566,7 @@ impl graph_odata_runtime::model::ODataObject for IdentityUserFlowAttribute {
     }
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 impl IdentityUserFlowAttribute {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -573,11 +577,11 @@ impl IdentityUserFlowAttribute {
     }
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 /// The properties of [`IdentityUserFlowAttribute`] by wire name, each a [`Field<IdentityUserFlowAttribute>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`IdentityUserFlowAttribute::set_null`].
 pub enum IdentityUserFlowAttributeField {}
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 #[allow(non_upper_case_globals)]
 impl IdentityUserFlowAttributeField {
     /// `id`
@@ -608,7 +612,7 @@ impl IdentityUserFlowAttributeField {
     ];
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 /// A `microsoft.graph.identityUserFlowAttribute` value: the base type or one of its derived types, chosen by `@odata.type`. A derived type this crate does not know is read as [`IdentityUserFlowAttribute`], which keeps its properties and `@odata.type` in `additional_properties`.
 #[derive(Debug, Clone, PartialEq)]
 pub enum AnyIdentityUserFlowAttribute {
@@ -620,7 +624,7 @@ pub enum AnyIdentityUserFlowAttribute {
     IdentityCustomUserFlowAttribute(Box<IdentityCustomUserFlowAttribute>),
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 impl AnyIdentityUserFlowAttribute {
     /// The `@odata.type` of the variant (the base type's for unknown derived types).
     pub fn odata_type(&self) -> &'static str {
@@ -643,21 +647,21 @@ impl AnyIdentityUserFlowAttribute {
     }
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 impl Default for AnyIdentityUserFlowAttribute {
     fn default() -> Self {
         Self::IdentityUserFlowAttribute(Box::default())
     }
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 impl From<IdentityUserFlowAttribute> for AnyIdentityUserFlowAttribute {
     fn from(value: IdentityUserFlowAttribute) -> Self {
         Self::IdentityUserFlowAttribute(Box::new(value))
     }
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 impl AnyIdentityUserFlowAttribute {
     /// The value if it is a [`AnyIdentityUserFlowAttribute::IdentityBuiltInUserFlowAttribute`] variant.
     pub fn as_identity_built_in_user_flow_attribute(
@@ -679,21 +683,21 @@ impl AnyIdentityUserFlowAttribute {
     }
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 impl From<IdentityBuiltInUserFlowAttribute> for AnyIdentityUserFlowAttribute {
     fn from(value: IdentityBuiltInUserFlowAttribute) -> Self {
         Self::IdentityBuiltInUserFlowAttribute(Box::new(value))
     }
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 impl From<IdentityCustomUserFlowAttribute> for AnyIdentityUserFlowAttribute {
     fn from(value: IdentityCustomUserFlowAttribute) -> Self {
         Self::IdentityCustomUserFlowAttribute(Box::new(value))
     }
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 impl serde::Serialize for AnyIdentityUserFlowAttribute {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match self {
@@ -718,7 +722,7 @@ impl serde::Serialize for AnyIdentityUserFlowAttribute {
     }
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 impl<'de> serde::Deserialize<'de> for AnyIdentityUserFlowAttribute {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -742,7 +746,7 @@ impl<'de> serde::Deserialize<'de> for AnyIdentityUserFlowAttribute {
     }
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 /// CSDL entity type `microsoft.graph.identityUserFlowAttributeAssignment`; base type `microsoft.graph.entity`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct IdentityUserFlowAttributeAssignment {
@@ -767,14 +771,14 @@ pub struct IdentityUserFlowAttributeAssignment {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 impl serde::Serialize for IdentityUserFlowAttributeAssignment {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 impl IdentityUserFlowAttributeAssignment {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.identityUserFlowAttributeAssignment";
@@ -801,7 +805,7 @@ impl IdentityUserFlowAttributeAssignment {
     }
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 impl<'de> serde::Deserialize<'de> for IdentityUserFlowAttributeAssignment {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -810,7 +814,7 @@ impl<'de> serde::Deserialize<'de> for IdentityUserFlowAttributeAssignment {
     }
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 impl graph_odata_runtime::model::ODataObject for IdentityUserFlowAttributeAssignment {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -841,7 +845,7 @@ impl graph_odata_runtime::model::ODataObject for IdentityUserFlowAttributeAssign
     }
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 impl IdentityUserFlowAttributeAssignment {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -852,11 +856,11 @@ impl IdentityUserFlowAttributeAssignment {
     }
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 /// The properties of [`IdentityUserFlowAttributeAssignment`] by wire name, each a [`Field<IdentityUserFlowAttributeAssignment>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`IdentityUserFlowAttributeAssignment::set_null`].
 pub enum IdentityUserFlowAttributeAssignmentField {}
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 #[allow(non_upper_case_globals)]
 impl IdentityUserFlowAttributeAssignmentField {
     /// `id`
@@ -899,7 +903,7 @@ impl IdentityUserFlowAttributeAssignmentField {
     ];
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 /// CSDL entity type `microsoft.graph.identityVerifiedIdRoot`; base type `microsoft.graph.entity`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct IdentityVerifiedIdRoot {
@@ -914,14 +918,14 @@ pub struct IdentityVerifiedIdRoot {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 impl serde::Serialize for IdentityVerifiedIdRoot {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 impl IdentityVerifiedIdRoot {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.identityVerifiedIdRoot";
@@ -943,7 +947,7 @@ impl IdentityVerifiedIdRoot {
     }
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 impl<'de> serde::Deserialize<'de> for IdentityVerifiedIdRoot {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -952,7 +956,7 @@ impl<'de> serde::Deserialize<'de> for IdentityVerifiedIdRoot {
     }
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 impl graph_odata_runtime::model::ODataObject for IdentityVerifiedIdRoot {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -974,7 +978,7 @@ impl graph_odata_runtime::model::ODataObject for IdentityVerifiedIdRoot {
     }
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 impl IdentityVerifiedIdRoot {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -985,11 +989,11 @@ impl IdentityVerifiedIdRoot {
     }
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 /// The properties of [`IdentityVerifiedIdRoot`] by wire name, each a [`Field<IdentityVerifiedIdRoot>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`IdentityVerifiedIdRoot::set_null`].
 pub enum IdentityVerifiedIdRootField {}
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 #[allow(non_upper_case_globals)]
 impl IdentityVerifiedIdRootField {
     /// `id`
@@ -1005,7 +1009,7 @@ impl IdentityVerifiedIdRootField {
     ];
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 /// CSDL entity type `microsoft.graph.importedWindowsAutopilotDeviceIdentity`; base type `microsoft.graph.entity`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ImportedWindowsAutopilotDeviceIdentity {
@@ -1032,14 +1036,14 @@ pub struct ImportedWindowsAutopilotDeviceIdentity {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl serde::Serialize for ImportedWindowsAutopilotDeviceIdentity {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl ImportedWindowsAutopilotDeviceIdentity {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.importedWindowsAutopilotDeviceIdentity";
@@ -1067,7 +1071,7 @@ impl ImportedWindowsAutopilotDeviceIdentity {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl<'de> serde::Deserialize<'de> for ImportedWindowsAutopilotDeviceIdentity {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1076,7 +1080,7 @@ impl<'de> serde::Deserialize<'de> for ImportedWindowsAutopilotDeviceIdentity {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl graph_odata_runtime::model::ODataObject for ImportedWindowsAutopilotDeviceIdentity {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -1108,7 +1112,7 @@ impl graph_odata_runtime::model::ODataObject for ImportedWindowsAutopilotDeviceI
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl ImportedWindowsAutopilotDeviceIdentity {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -1119,11 +1123,11 @@ impl ImportedWindowsAutopilotDeviceIdentity {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 /// The properties of [`ImportedWindowsAutopilotDeviceIdentity`] by wire name, each a [`Field<ImportedWindowsAutopilotDeviceIdentity>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ImportedWindowsAutopilotDeviceIdentity::set_null`].
 pub enum ImportedWindowsAutopilotDeviceIdentityField {}
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 #[allow(non_upper_case_globals)]
 impl ImportedWindowsAutopilotDeviceIdentityField {
     /// `id`
@@ -1171,7 +1175,7 @@ impl ImportedWindowsAutopilotDeviceIdentityField {
     ];
 }
 
-#[cfg(feature = "_me")]
+#[cfg(feature = "_activities_container")]
 /// CSDL entity type `microsoft.graph.importedWindowsAutopilotDeviceIdentityUpload`; base type `microsoft.graph.entity`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ImportedWindowsAutopilotDeviceIdentityUpload {
@@ -1183,7 +1187,7 @@ pub struct ImportedWindowsAutopilotDeviceIdentityUpload {
     /// Property `status`: `microsoft.graph.importedWindowsAutopilotDeviceIdentityUploadStatus`, not nullable.
     pub status: Option<ImportedWindowsAutopilotDeviceIdentityUploadStatus>,
     /// Navigation property `deviceIdentities`: `Collection(microsoft.graph.importedWindowsAutopilotDeviceIdentity)`, contained; present when expanded (`$expand`).
-    #[cfg(feature = "_android_compliance_policy")]
+    #[cfg(feature = "_device_management")]
     pub device_identities: Option<Vec<ImportedWindowsAutopilotDeviceIdentity>>,
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
@@ -1191,14 +1195,14 @@ pub struct ImportedWindowsAutopilotDeviceIdentityUpload {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_me")]
+#[cfg(feature = "_activities_container")]
 impl serde::Serialize for ImportedWindowsAutopilotDeviceIdentityUpload {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_me")]
+#[cfg(feature = "_activities_container")]
 #[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
 impl ImportedWindowsAutopilotDeviceIdentityUpload {
     /// The CSDL qualified name, as `@odata.type` spells it.
@@ -1218,13 +1222,13 @@ impl ImportedWindowsAutopilotDeviceIdentityUpload {
         object.property("id", &self.id);
         object.property("createdDateTimeUtc", &self.created_date_time_utc);
         object.property("status", &self.status);
-        #[cfg(feature = "_android_compliance_policy")]
+        #[cfg(feature = "_device_management")]
         object.property("deviceIdentities", &self.device_identities);
         object.end()
     }
 }
 
-#[cfg(feature = "_me")]
+#[cfg(feature = "_activities_container")]
 impl<'de> serde::Deserialize<'de> for ImportedWindowsAutopilotDeviceIdentityUpload {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1233,7 +1237,7 @@ impl<'de> serde::Deserialize<'de> for ImportedWindowsAutopilotDeviceIdentityUplo
     }
 }
 
-#[cfg(feature = "_me")]
+#[cfg(feature = "_activities_container")]
 #[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
 impl graph_odata_runtime::model::ODataObject
 for ImportedWindowsAutopilotDeviceIdentityUpload {
@@ -1250,7 +1254,7 @@ for ImportedWindowsAutopilotDeviceIdentityUpload {
                 read_lenient(map, key, &mut self.created_date_time_utc, extra)
             }
             "status" => read_nullable(map, key, &mut self.status, extra),
-            #[cfg(feature = "_android_compliance_policy")]
+            #[cfg(feature = "_device_management")]
             "deviceIdentities" => {
                 read_nullable(map, key, &mut self.device_identities, extra)
             }
@@ -1264,7 +1268,7 @@ for ImportedWindowsAutopilotDeviceIdentityUpload {
     }
 }
 
-#[cfg(feature = "_me")]
+#[cfg(feature = "_activities_container")]
 impl ImportedWindowsAutopilotDeviceIdentityUpload {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -1275,11 +1279,11 @@ impl ImportedWindowsAutopilotDeviceIdentityUpload {
     }
 }
 
-#[cfg(feature = "_me")]
+#[cfg(feature = "_activities_container")]
 /// The properties of [`ImportedWindowsAutopilotDeviceIdentityUpload`] by wire name, each a [`Field<ImportedWindowsAutopilotDeviceIdentityUpload>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ImportedWindowsAutopilotDeviceIdentityUpload::set_null`].
 pub enum ImportedWindowsAutopilotDeviceIdentityUploadField {}
 
-#[cfg(feature = "_me")]
+#[cfg(feature = "_activities_container")]
 #[allow(non_upper_case_globals)]
 impl ImportedWindowsAutopilotDeviceIdentityUploadField {
     /// `id`
@@ -1534,10 +1538,8 @@ impl InferenceClassificationOverrideField {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct InformationProtection {
     /// Navigation property `bitlocker`: `microsoft.graph.bitlocker`, contained; present when expanded (`$expand`).
-    #[cfg(feature = "_bitlocker")]
     pub bitlocker: Option<Bitlocker>,
     /// Navigation property `threatAssessmentRequests`: `Collection(microsoft.graph.threatAssessmentRequest)`, contained; present when expanded (`$expand`).
-    #[cfg(feature = "_bitlocker")]
     pub threat_assessment_requests: Option<Vec<AnyThreatAssessmentRequest>>,
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
@@ -1553,7 +1555,6 @@ impl serde::Serialize for InformationProtection {
 }
 
 #[cfg(feature = "_information_protection")]
-#[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
 impl InformationProtection {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.informationProtection";
@@ -1569,8 +1570,7 @@ impl InformationProtection {
             &self.additional_properties,
             odata_type,
         )?;
-        #[cfg(feature = "_bitlocker")] object.property("bitlocker", &self.bitlocker);
-        #[cfg(feature = "_bitlocker")]
+        object.property("bitlocker", &self.bitlocker);
         object.property("threatAssessmentRequests", &self.threat_assessment_requests);
         object.end()
     }
@@ -1586,7 +1586,6 @@ impl<'de> serde::Deserialize<'de> for InformationProtection {
 }
 
 #[cfg(feature = "_information_protection")]
-#[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
 impl graph_odata_runtime::model::ODataObject for InformationProtection {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -1596,9 +1595,7 @@ impl graph_odata_runtime::model::ODataObject for InformationProtection {
         use graph_odata_runtime::model::read_nullable;
         let extra = &mut self.additional_properties;
         match key {
-            #[cfg(feature = "_bitlocker")]
             "bitlocker" => read_nullable(map, key, &mut self.bitlocker, extra),
-            #[cfg(feature = "_bitlocker")]
             "threatAssessmentRequests" => {
                 read_nullable(map, key, &mut self.threat_assessment_requests, extra)
             }
@@ -1645,7 +1642,7 @@ impl InformationProtectionField {
     ];
 }
 
-#[cfg(feature = "_all_allowed_scopes")]
+#[cfg(feature = "_agent_identity_blueprint")]
 /// CSDL entity type `microsoft.graph.inheritablePermission`; key `resourceAppId`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct InheritablePermission {
@@ -1659,14 +1656,14 @@ pub struct InheritablePermission {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_all_allowed_scopes")]
+#[cfg(feature = "_agent_identity_blueprint")]
 impl serde::Serialize for InheritablePermission {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_all_allowed_scopes")]
+#[cfg(feature = "_agent_identity_blueprint")]
 impl InheritablePermission {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.inheritablePermission";
@@ -1688,7 +1685,7 @@ impl InheritablePermission {
     }
 }
 
-#[cfg(feature = "_all_allowed_scopes")]
+#[cfg(feature = "_agent_identity_blueprint")]
 impl<'de> serde::Deserialize<'de> for InheritablePermission {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1697,7 +1694,7 @@ impl<'de> serde::Deserialize<'de> for InheritablePermission {
     }
 }
 
-#[cfg(feature = "_all_allowed_scopes")]
+#[cfg(feature = "_agent_identity_blueprint")]
 impl graph_odata_runtime::model::ODataObject for InheritablePermission {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -1721,7 +1718,7 @@ impl graph_odata_runtime::model::ODataObject for InheritablePermission {
     }
 }
 
-#[cfg(feature = "_all_allowed_scopes")]
+#[cfg(feature = "_agent_identity_blueprint")]
 impl InheritablePermission {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -1732,11 +1729,11 @@ impl InheritablePermission {
     }
 }
 
-#[cfg(feature = "_all_allowed_scopes")]
+#[cfg(feature = "_agent_identity_blueprint")]
 /// The properties of [`InheritablePermission`] by wire name, each a [`Field<InheritablePermission>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`InheritablePermission::set_null`].
 pub enum InheritablePermissionField {}
 
-#[cfg(feature = "_all_allowed_scopes")]
+#[cfg(feature = "_agent_identity_blueprint")]
 #[allow(non_upper_case_globals)]
 impl InheritablePermissionField {
     /// `inheritableScopes`
@@ -1754,7 +1751,7 @@ impl InheritablePermissionField {
     ];
 }
 
-#[cfg(feature = "_admin_microsoft365_apps")]
+#[cfg(feature = "_admin")]
 /// CSDL entity type `microsoft.graph.insightsSettings`; base type `microsoft.graph.entity`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct InsightsSettings {
@@ -1771,14 +1768,14 @@ pub struct InsightsSettings {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_admin_microsoft365_apps")]
+#[cfg(feature = "_admin")]
 impl serde::Serialize for InsightsSettings {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_admin_microsoft365_apps")]
+#[cfg(feature = "_admin")]
 impl InsightsSettings {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.insightsSettings";
@@ -1801,7 +1798,7 @@ impl InsightsSettings {
     }
 }
 
-#[cfg(feature = "_admin_microsoft365_apps")]
+#[cfg(feature = "_admin")]
 impl<'de> serde::Deserialize<'de> for InsightsSettings {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1810,7 +1807,7 @@ impl<'de> serde::Deserialize<'de> for InsightsSettings {
     }
 }
 
-#[cfg(feature = "_admin_microsoft365_apps")]
+#[cfg(feature = "_admin")]
 impl graph_odata_runtime::model::ODataObject for InsightsSettings {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -1837,7 +1834,7 @@ impl graph_odata_runtime::model::ODataObject for InsightsSettings {
     }
 }
 
-#[cfg(feature = "_admin_microsoft365_apps")]
+#[cfg(feature = "_admin")]
 impl InsightsSettings {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -1848,11 +1845,11 @@ impl InsightsSettings {
     }
 }
 
-#[cfg(feature = "_admin_microsoft365_apps")]
+#[cfg(feature = "_admin")]
 /// The properties of [`InsightsSettings`] by wire name, each a [`Field<InsightsSettings>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`InsightsSettings::set_null`].
 pub enum InsightsSettingsField {}
 
-#[cfg(feature = "_admin_microsoft365_apps")]
+#[cfg(feature = "_admin")]
 #[allow(non_upper_case_globals)]
 impl InsightsSettingsField {
     /// `id`
@@ -1873,7 +1870,7 @@ impl InsightsSettingsField {
     ];
 }
 
-#[cfg(feature = "_authentication_protocol")]
+#[cfg(feature = "_domains")]
 /// CSDL entity type `microsoft.graph.internalDomainFederation`; base type `microsoft.graph.samlOrWsFedProvider`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct InternalDomainFederation {
@@ -1920,14 +1917,14 @@ pub struct InternalDomainFederation {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_authentication_protocol")]
+#[cfg(feature = "_domains")]
 impl serde::Serialize for InternalDomainFederation {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_authentication_protocol")]
+#[cfg(feature = "_domains")]
 impl InternalDomainFederation {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.internalDomainFederation";
@@ -1974,7 +1971,7 @@ impl InternalDomainFederation {
     }
 }
 
-#[cfg(feature = "_authentication_protocol")]
+#[cfg(feature = "_domains")]
 impl<'de> serde::Deserialize<'de> for InternalDomainFederation {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1983,7 +1980,7 @@ impl<'de> serde::Deserialize<'de> for InternalDomainFederation {
     }
 }
 
-#[cfg(feature = "_authentication_protocol")]
+#[cfg(feature = "_domains")]
 impl graph_odata_runtime::model::ODataObject for InternalDomainFederation {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -2055,7 +2052,7 @@ impl graph_odata_runtime::model::ODataObject for InternalDomainFederation {
     }
 }
 
-#[cfg(feature = "_authentication_protocol")]
+#[cfg(feature = "_domains")]
 impl InternalDomainFederation {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -2066,11 +2063,11 @@ impl InternalDomainFederation {
     }
 }
 
-#[cfg(feature = "_authentication_protocol")]
+#[cfg(feature = "_domains")]
 /// The properties of [`InternalDomainFederation`] by wire name, each a [`Field<InternalDomainFederation>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`InternalDomainFederation::set_null`].
 pub enum InternalDomainFederationField {}
 
-#[cfg(feature = "_authentication_protocol")]
+#[cfg(feature = "_domains")]
 #[allow(non_upper_case_globals)]
 impl InternalDomainFederationField {
     /// `id`
@@ -2151,7 +2148,7 @@ impl InternalDomainFederationField {
     ];
 }
 
-#[cfg(feature = "_admin_microsoft365_apps")]
+#[cfg(feature = "_admin")]
 /// CSDL entity type `microsoft.graph.internetExplorerMode`; base type `microsoft.graph.entity`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct InternetExplorerMode {
@@ -2166,14 +2163,14 @@ pub struct InternetExplorerMode {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_admin_microsoft365_apps")]
+#[cfg(feature = "_admin")]
 impl serde::Serialize for InternetExplorerMode {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_admin_microsoft365_apps")]
+#[cfg(feature = "_admin")]
 impl InternetExplorerMode {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.internetExplorerMode";
@@ -2195,7 +2192,7 @@ impl InternetExplorerMode {
     }
 }
 
-#[cfg(feature = "_admin_microsoft365_apps")]
+#[cfg(feature = "_admin")]
 impl<'de> serde::Deserialize<'de> for InternetExplorerMode {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2204,7 +2201,7 @@ impl<'de> serde::Deserialize<'de> for InternetExplorerMode {
     }
 }
 
-#[cfg(feature = "_admin_microsoft365_apps")]
+#[cfg(feature = "_admin")]
 impl graph_odata_runtime::model::ODataObject for InternetExplorerMode {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -2226,7 +2223,7 @@ impl graph_odata_runtime::model::ODataObject for InternetExplorerMode {
     }
 }
 
-#[cfg(feature = "_admin_microsoft365_apps")]
+#[cfg(feature = "_admin")]
 impl InternetExplorerMode {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -2237,11 +2234,11 @@ impl InternetExplorerMode {
     }
 }
 
-#[cfg(feature = "_admin_microsoft365_apps")]
+#[cfg(feature = "_admin")]
 /// The properties of [`InternetExplorerMode`] by wire name, each a [`Field<InternetExplorerMode>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`InternetExplorerMode::set_null`].
 pub enum InternetExplorerModeField {}
 
-#[cfg(feature = "_admin_microsoft365_apps")]
+#[cfg(feature = "_admin")]
 #[allow(non_upper_case_globals)]
 impl InternetExplorerModeField {
     /// `id`
@@ -2257,7 +2254,7 @@ impl InternetExplorerModeField {
     ];
 }
 
-#[cfg(feature = "_invitation")]
+#[cfg(feature = "_invitations")]
 /// CSDL entity type `microsoft.graph.invitation`; base type `microsoft.graph.entity`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Invitation {
@@ -2283,10 +2280,10 @@ pub struct Invitation {
     /// Property `status`: `Edm.String`.
     pub status: Option<String>,
     /// Navigation property `invitedUser`: `microsoft.graph.user`; present when expanded (`$expand`).
-    #[cfg(feature = "_activity_based_timeout_policy")]
+    #[cfg(feature = "_authorization_info")]
     pub invited_user: Option<AnyUser>,
     /// Navigation property `invitedUserSponsors`: `Collection(microsoft.graph.directoryObject)`; present when expanded (`$expand`).
-    #[cfg(feature = "_activity_based_timeout_policy")]
+    #[cfg(feature = "_directory_object")]
     pub invited_user_sponsors: Option<Vec<AnyDirectoryObject>>,
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
@@ -2294,14 +2291,14 @@ pub struct Invitation {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_invitation")]
+#[cfg(feature = "_invitations")]
 impl serde::Serialize for Invitation {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_invitation")]
+#[cfg(feature = "_invitations")]
 #[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
 impl Invitation {
     /// The CSDL qualified name, as `@odata.type` spells it.
@@ -2328,15 +2325,15 @@ impl Invitation {
         object.property("resetRedemption", &self.reset_redemption);
         object.property("sendInvitationMessage", &self.send_invitation_message);
         object.property("status", &self.status);
-        #[cfg(feature = "_activity_based_timeout_policy")]
+        #[cfg(feature = "_authorization_info")]
         object.property("invitedUser", &self.invited_user);
-        #[cfg(feature = "_activity_based_timeout_policy")]
+        #[cfg(feature = "_directory_object")]
         object.property("invitedUserSponsors", &self.invited_user_sponsors);
         object.end()
     }
 }
 
-#[cfg(feature = "_invitation")]
+#[cfg(feature = "_invitations")]
 impl<'de> serde::Deserialize<'de> for Invitation {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2345,7 +2342,7 @@ impl<'de> serde::Deserialize<'de> for Invitation {
     }
 }
 
-#[cfg(feature = "_invitation")]
+#[cfg(feature = "_invitations")]
 #[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
 impl graph_odata_runtime::model::ODataObject for Invitation {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
@@ -2382,9 +2379,9 @@ impl graph_odata_runtime::model::ODataObject for Invitation {
                 read_lenient(map, key, &mut self.send_invitation_message, extra)
             }
             "status" => read_lenient(map, key, &mut self.status, extra),
-            #[cfg(feature = "_activity_based_timeout_policy")]
+            #[cfg(feature = "_authorization_info")]
             "invitedUser" => read_nullable(map, key, &mut self.invited_user, extra),
-            #[cfg(feature = "_activity_based_timeout_policy")]
+            #[cfg(feature = "_directory_object")]
             "invitedUserSponsors" => {
                 read_nullable(map, key, &mut self.invited_user_sponsors, extra)
             }
@@ -2398,7 +2395,7 @@ impl graph_odata_runtime::model::ODataObject for Invitation {
     }
 }
 
-#[cfg(feature = "_invitation")]
+#[cfg(feature = "_invitations")]
 impl Invitation {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -2409,11 +2406,11 @@ impl Invitation {
     }
 }
 
-#[cfg(feature = "_invitation")]
+#[cfg(feature = "_invitations")]
 /// The properties of [`Invitation`] by wire name, each a [`Field<Invitation>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`Invitation::set_null`].
 pub enum InvitationField {}
 
-#[cfg(feature = "_invitation")]
+#[cfg(feature = "_invitations")]
 #[allow(non_upper_case_globals)]
 impl InvitationField {
     /// `id`
@@ -2475,7 +2472,7 @@ impl InvitationField {
     ];
 }
 
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_communications")]
 /// CSDL entity type `microsoft.graph.inviteParticipantsOperation`; base type `microsoft.graph.commsOperation`; open type: dynamic properties land in `additional_properties`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct InviteParticipantsOperation {
@@ -2499,14 +2496,14 @@ pub struct InviteParticipantsOperation {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_communications")]
 impl serde::Serialize for InviteParticipantsOperation {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_communications")]
 impl InviteParticipantsOperation {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.inviteParticipantsOperation";
@@ -2531,7 +2528,7 @@ impl InviteParticipantsOperation {
     }
 }
 
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_communications")]
 impl<'de> serde::Deserialize<'de> for InviteParticipantsOperation {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2540,7 +2537,7 @@ impl<'de> serde::Deserialize<'de> for InviteParticipantsOperation {
     }
 }
 
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_communications")]
 impl graph_odata_runtime::model::ODataObject for InviteParticipantsOperation {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -2565,7 +2562,7 @@ impl graph_odata_runtime::model::ODataObject for InviteParticipantsOperation {
     }
 }
 
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_communications")]
 impl InviteParticipantsOperation {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -2576,11 +2573,11 @@ impl InviteParticipantsOperation {
     }
 }
 
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_communications")]
 /// The properties of [`InviteParticipantsOperation`] by wire name, each a [`Field<InviteParticipantsOperation>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`InviteParticipantsOperation::set_null`].
 pub enum InviteParticipantsOperationField {}
 
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_communications")]
 #[allow(non_upper_case_globals)]
 impl InviteParticipantsOperationField {
     /// `id`
@@ -2611,7 +2608,7 @@ impl InviteParticipantsOperationField {
     ];
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 /// CSDL entity type `microsoft.graph.iosCertificateProfile`; base type `microsoft.graph.deviceConfiguration`; abstract; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct IosCertificateProfile {
@@ -2657,14 +2654,14 @@ pub struct IosCertificateProfile {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl serde::Serialize for IosCertificateProfile {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl IosCertificateProfile {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.iosCertificateProfile";
@@ -2700,7 +2697,7 @@ impl IosCertificateProfile {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl<'de> serde::Deserialize<'de> for IosCertificateProfile {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2709,7 +2706,7 @@ impl<'de> serde::Deserialize<'de> for IosCertificateProfile {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl graph_odata_runtime::model::ODataObject for IosCertificateProfile {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -2751,7 +2748,7 @@ impl graph_odata_runtime::model::ODataObject for IosCertificateProfile {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl IosCertificateProfile {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -2762,11 +2759,11 @@ impl IosCertificateProfile {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 /// The properties of [`IosCertificateProfile`] by wire name, each a [`Field<IosCertificateProfile>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`IosCertificateProfile::set_null`].
 pub enum IosCertificateProfileField {}
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 #[allow(non_upper_case_globals)]
 impl IosCertificateProfileField {
     /// `id`
@@ -2832,7 +2829,7 @@ impl IosCertificateProfileField {
     ];
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 /// CSDL entity type `microsoft.graph.iosCompliancePolicy`; base type `microsoft.graph.deviceCompliancePolicy`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct IosCompliancePolicy {
@@ -2911,14 +2908,14 @@ pub struct IosCompliancePolicy {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl serde::Serialize for IosCompliancePolicy {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl IosCompliancePolicy {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.iosCompliancePolicy";
@@ -2997,7 +2994,7 @@ impl IosCompliancePolicy {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl<'de> serde::Deserialize<'de> for IosCompliancePolicy {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -3006,7 +3003,7 @@ impl<'de> serde::Deserialize<'de> for IosCompliancePolicy {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl graph_odata_runtime::model::ODataObject for IosCompliancePolicy {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -3118,7 +3115,7 @@ impl graph_odata_runtime::model::ODataObject for IosCompliancePolicy {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl IosCompliancePolicy {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -3129,11 +3126,11 @@ impl IosCompliancePolicy {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 /// The properties of [`IosCompliancePolicy`] by wire name, each a [`Field<IosCompliancePolicy>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`IosCompliancePolicy::set_null`].
 pub enum IosCompliancePolicyField {}
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 #[allow(non_upper_case_globals)]
 impl IosCompliancePolicyField {
     /// `id`
@@ -3272,7 +3269,7 @@ impl IosCompliancePolicyField {
     ];
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 /// CSDL entity type `microsoft.graph.iosCustomConfiguration`; base type `microsoft.graph.deviceConfiguration`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct IosCustomConfiguration {
@@ -3324,14 +3321,14 @@ pub struct IosCustomConfiguration {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl serde::Serialize for IosCustomConfiguration {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl IosCustomConfiguration {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.iosCustomConfiguration";
@@ -3370,7 +3367,7 @@ impl IosCustomConfiguration {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl<'de> serde::Deserialize<'de> for IosCustomConfiguration {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -3379,7 +3376,7 @@ impl<'de> serde::Deserialize<'de> for IosCustomConfiguration {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl graph_odata_runtime::model::ODataObject for IosCustomConfiguration {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -3426,7 +3423,7 @@ impl graph_odata_runtime::model::ODataObject for IosCustomConfiguration {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl IosCustomConfiguration {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -3437,11 +3434,11 @@ impl IosCustomConfiguration {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 /// The properties of [`IosCustomConfiguration`] by wire name, each a [`Field<IosCustomConfiguration>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`IosCustomConfiguration::set_null`].
 pub enum IosCustomConfigurationField {}
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 #[allow(non_upper_case_globals)]
 impl IosCustomConfigurationField {
     /// `id`
@@ -3522,7 +3519,7 @@ impl IosCustomConfigurationField {
     ];
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 /// CSDL entity type `microsoft.graph.iosDeviceFeaturesConfiguration`; base type `microsoft.graph.appleDeviceFeaturesConfigurationBase`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct IosDeviceFeaturesConfiguration {
@@ -3578,14 +3575,14 @@ pub struct IosDeviceFeaturesConfiguration {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl serde::Serialize for IosDeviceFeaturesConfiguration {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl IosDeviceFeaturesConfiguration {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.iosDeviceFeaturesConfiguration";
@@ -3626,7 +3623,7 @@ impl IosDeviceFeaturesConfiguration {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl<'de> serde::Deserialize<'de> for IosDeviceFeaturesConfiguration {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -3635,7 +3632,7 @@ impl<'de> serde::Deserialize<'de> for IosDeviceFeaturesConfiguration {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl graph_odata_runtime::model::ODataObject for IosDeviceFeaturesConfiguration {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -3692,7 +3689,7 @@ impl graph_odata_runtime::model::ODataObject for IosDeviceFeaturesConfiguration 
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl IosDeviceFeaturesConfiguration {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -3703,11 +3700,11 @@ impl IosDeviceFeaturesConfiguration {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 /// The properties of [`IosDeviceFeaturesConfiguration`] by wire name, each a [`Field<IosDeviceFeaturesConfiguration>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`IosDeviceFeaturesConfiguration::set_null`].
 pub enum IosDeviceFeaturesConfigurationField {}
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 #[allow(non_upper_case_globals)]
 impl IosDeviceFeaturesConfigurationField {
     /// `id`

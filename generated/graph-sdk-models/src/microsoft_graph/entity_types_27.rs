@@ -11,7 +11,7 @@ use graph_odata_runtime::edm;
 #[allow(unused_imports)]
 use graph_odata_runtime::model;
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 /// CSDL entity type `microsoft.graph.iosGeneralDeviceConfiguration`; base type `microsoft.graph.deviceConfiguration`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct IosGeneralDeviceConfiguration {
@@ -319,14 +319,14 @@ pub struct IosGeneralDeviceConfiguration {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl serde::Serialize for IosGeneralDeviceConfiguration {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl IosGeneralDeviceConfiguration {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.iosGeneralDeviceConfiguration";
@@ -727,7 +727,7 @@ impl IosGeneralDeviceConfiguration {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl<'de> serde::Deserialize<'de> for IosGeneralDeviceConfiguration {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -736,7 +736,7 @@ impl<'de> serde::Deserialize<'de> for IosGeneralDeviceConfiguration {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl graph_odata_runtime::model::ODataObject for IosGeneralDeviceConfiguration {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -1358,7 +1358,7 @@ impl graph_odata_runtime::model::ODataObject for IosGeneralDeviceConfiguration {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl IosGeneralDeviceConfiguration {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -1369,11 +1369,11 @@ impl IosGeneralDeviceConfiguration {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 /// The properties of [`IosGeneralDeviceConfiguration`] by wire name, each a [`Field<IosGeneralDeviceConfiguration>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`IosGeneralDeviceConfiguration::set_null`].
 pub enum IosGeneralDeviceConfigurationField {}
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 #[allow(non_upper_case_globals)]
 impl IosGeneralDeviceConfigurationField {
     /// `id`
@@ -2094,7 +2094,7 @@ impl IosGeneralDeviceConfigurationField {
     ];
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 /// CSDL entity type `microsoft.graph.iosLobApp`; base type `microsoft.graph.mobileLobApp`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct IosLobApp {
@@ -2176,14 +2176,14 @@ pub struct IosLobApp {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 impl serde::Serialize for IosLobApp {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 impl IosLobApp {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.iosLobApp";
@@ -2233,7 +2233,7 @@ impl IosLobApp {
     }
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 impl<'de> serde::Deserialize<'de> for IosLobApp {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2242,7 +2242,7 @@ impl<'de> serde::Deserialize<'de> for IosLobApp {
     }
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 impl graph_odata_runtime::model::ODataObject for IosLobApp {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -2311,7 +2311,7 @@ impl graph_odata_runtime::model::ODataObject for IosLobApp {
     }
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 impl IosLobApp {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -2322,11 +2322,11 @@ impl IosLobApp {
     }
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 /// The properties of [`IosLobApp`] by wire name, each a [`Field<IosLobApp>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`IosLobApp::set_null`].
 pub enum IosLobAppField {}
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 #[allow(non_upper_case_globals)]
 impl IosLobAppField {
     /// `id`
@@ -2434,7 +2434,7 @@ impl IosLobAppField {
     ];
 }
 
-#[cfg(feature = "_me")]
+#[cfg(feature = "_activities_container")]
 /// CSDL entity type `microsoft.graph.iosLobAppProvisioningConfigurationAssignment`; base type `microsoft.graph.entity`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct IosLobAppProvisioningConfigurationAssignment {
@@ -2449,14 +2449,14 @@ pub struct IosLobAppProvisioningConfigurationAssignment {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_me")]
+#[cfg(feature = "_activities_container")]
 impl serde::Serialize for IosLobAppProvisioningConfigurationAssignment {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_me")]
+#[cfg(feature = "_activities_container")]
 impl IosLobAppProvisioningConfigurationAssignment {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.iosLobAppProvisioningConfigurationAssignment";
@@ -2478,7 +2478,7 @@ impl IosLobAppProvisioningConfigurationAssignment {
     }
 }
 
-#[cfg(feature = "_me")]
+#[cfg(feature = "_activities_container")]
 impl<'de> serde::Deserialize<'de> for IosLobAppProvisioningConfigurationAssignment {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2487,7 +2487,7 @@ impl<'de> serde::Deserialize<'de> for IosLobAppProvisioningConfigurationAssignme
     }
 }
 
-#[cfg(feature = "_me")]
+#[cfg(feature = "_activities_container")]
 impl graph_odata_runtime::model::ODataObject
 for IosLobAppProvisioningConfigurationAssignment {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
@@ -2510,7 +2510,7 @@ for IosLobAppProvisioningConfigurationAssignment {
     }
 }
 
-#[cfg(feature = "_me")]
+#[cfg(feature = "_activities_container")]
 impl IosLobAppProvisioningConfigurationAssignment {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -2521,11 +2521,11 @@ impl IosLobAppProvisioningConfigurationAssignment {
     }
 }
 
-#[cfg(feature = "_me")]
+#[cfg(feature = "_activities_container")]
 /// The properties of [`IosLobAppProvisioningConfigurationAssignment`] by wire name, each a [`Field<IosLobAppProvisioningConfigurationAssignment>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`IosLobAppProvisioningConfigurationAssignment::set_null`].
 pub enum IosLobAppProvisioningConfigurationAssignmentField {}
 
-#[cfg(feature = "_me")]
+#[cfg(feature = "_activities_container")]
 #[allow(non_upper_case_globals)]
 impl IosLobAppProvisioningConfigurationAssignmentField {
     /// `id`
@@ -2542,7 +2542,7 @@ impl IosLobAppProvisioningConfigurationAssignmentField {
     >] = &[Self::Id, Self::Target];
 }
 
-#[cfg(feature = "_android_managed_app_protection")]
+#[cfg(feature = "_device_app_management")]
 /// CSDL entity type `microsoft.graph.iosManagedAppProtection`; base type `microsoft.graph.targetedManagedAppProtection`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct IosManagedAppProtection {
@@ -2662,13 +2662,10 @@ pub struct IosManagedAppProtection {
     pub minimum_required_sdk_version: Option<String>,
     /// Navigation property `assignments`: `Collection(microsoft.graph.targetedManagedAppPolicyAssignment)`, contained; present when expanded (`$expand`).
     /// Inherited from `microsoft.graph.targetedManagedAppProtection`.
-    #[cfg(feature = "_android_lob_app")]
     pub assignments: Option<Vec<TargetedManagedAppPolicyAssignment>>,
     /// Navigation property `apps`: `Collection(microsoft.graph.managedMobileApp)`, contained; present when expanded (`$expand`).
-    #[cfg(feature = "_android_lob_app")]
     pub apps: Option<Vec<ManagedMobileApp>>,
     /// Navigation property `deploymentSummary`: `microsoft.graph.managedAppPolicyDeploymentSummary`, contained; present when expanded (`$expand`).
-    #[cfg(feature = "_android_lob_app")]
     pub deployment_summary: Option<ManagedAppPolicyDeploymentSummary>,
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
@@ -2676,15 +2673,14 @@ pub struct IosManagedAppProtection {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_android_managed_app_protection")]
+#[cfg(feature = "_device_app_management")]
 impl serde::Serialize for IosManagedAppProtection {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_android_managed_app_protection")]
-#[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
+#[cfg(feature = "_device_app_management")]
 impl IosManagedAppProtection {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.iosManagedAppProtection";
@@ -2779,16 +2775,14 @@ impl IosManagedAppProtection {
         object.property("deployedAppCount", &self.deployed_app_count);
         object.property("faceIdBlocked", &self.face_id_blocked);
         object.property("minimumRequiredSdkVersion", &self.minimum_required_sdk_version);
-        #[cfg(feature = "_android_lob_app")]
         object.property("assignments", &self.assignments);
-        #[cfg(feature = "_android_lob_app")] object.property("apps", &self.apps);
-        #[cfg(feature = "_android_lob_app")]
+        object.property("apps", &self.apps);
         object.property("deploymentSummary", &self.deployment_summary);
         object.end()
     }
 }
 
-#[cfg(feature = "_android_managed_app_protection")]
+#[cfg(feature = "_device_app_management")]
 impl<'de> serde::Deserialize<'de> for IosManagedAppProtection {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2797,8 +2791,7 @@ impl<'de> serde::Deserialize<'de> for IosManagedAppProtection {
     }
 }
 
-#[cfg(feature = "_android_managed_app_protection")]
-#[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
+#[cfg(feature = "_device_app_management")]
 impl graph_odata_runtime::model::ODataObject for IosManagedAppProtection {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -2950,11 +2943,8 @@ impl graph_odata_runtime::model::ODataObject for IosManagedAppProtection {
             "minimumRequiredSdkVersion" => {
                 read_lenient(map, key, &mut self.minimum_required_sdk_version, extra)
             }
-            #[cfg(feature = "_android_lob_app")]
             "assignments" => read_nullable(map, key, &mut self.assignments, extra),
-            #[cfg(feature = "_android_lob_app")]
             "apps" => read_nullable(map, key, &mut self.apps, extra),
-            #[cfg(feature = "_android_lob_app")]
             "deploymentSummary" => {
                 read_nullable(map, key, &mut self.deployment_summary, extra)
             }
@@ -2968,7 +2958,7 @@ impl graph_odata_runtime::model::ODataObject for IosManagedAppProtection {
     }
 }
 
-#[cfg(feature = "_android_managed_app_protection")]
+#[cfg(feature = "_device_app_management")]
 impl IosManagedAppProtection {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -2979,11 +2969,11 @@ impl IosManagedAppProtection {
     }
 }
 
-#[cfg(feature = "_android_managed_app_protection")]
+#[cfg(feature = "_device_app_management")]
 /// The properties of [`IosManagedAppProtection`] by wire name, each a [`Field<IosManagedAppProtection>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`IosManagedAppProtection::set_null`].
 pub enum IosManagedAppProtectionField {}
 
-#[cfg(feature = "_android_managed_app_protection")]
+#[cfg(feature = "_device_app_management")]
 #[allow(non_upper_case_globals)]
 impl IosManagedAppProtectionField {
     /// `id`
@@ -3197,7 +3187,7 @@ impl IosManagedAppProtectionField {
     ];
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 /// CSDL entity type `microsoft.graph.iosManagedAppRegistration`; base type `microsoft.graph.managedAppRegistration`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct IosManagedAppRegistration {
@@ -3242,11 +3232,11 @@ pub struct IosManagedAppRegistration {
     pub version: Option<String>,
     /// Navigation property `appliedPolicies`: `Collection(microsoft.graph.managedAppPolicy)`, contained; present when expanded (`$expand`).
     /// Inherited from `microsoft.graph.managedAppRegistration`.
-    #[cfg(feature = "_android_managed_app_protection")]
+    #[cfg(feature = "_android_mobile_app_identifier")]
     pub applied_policies: Option<Vec<AnyManagedAppPolicy>>,
     /// Navigation property `intendedPolicies`: `Collection(microsoft.graph.managedAppPolicy)`, contained; present when expanded (`$expand`).
     /// Inherited from `microsoft.graph.managedAppRegistration`.
-    #[cfg(feature = "_android_managed_app_protection")]
+    #[cfg(feature = "_android_mobile_app_identifier")]
     pub intended_policies: Option<Vec<AnyManagedAppPolicy>>,
     /// Navigation property `operations`: `Collection(microsoft.graph.managedAppOperation)`, contained; present when expanded (`$expand`).
     /// Inherited from `microsoft.graph.managedAppRegistration`.
@@ -3257,14 +3247,14 @@ pub struct IosManagedAppRegistration {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 impl serde::Serialize for IosManagedAppRegistration {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 #[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
 impl IosManagedAppRegistration {
     /// The CSDL qualified name, as `@odata.type` spells it.
@@ -3294,16 +3284,16 @@ impl IosManagedAppRegistration {
         object.property("platformVersion", &self.platform_version);
         object.property("userId", &self.user_id);
         object.property("version", &self.version);
-        #[cfg(feature = "_android_managed_app_protection")]
+        #[cfg(feature = "_android_mobile_app_identifier")]
         object.property("appliedPolicies", &self.applied_policies);
-        #[cfg(feature = "_android_managed_app_protection")]
+        #[cfg(feature = "_android_mobile_app_identifier")]
         object.property("intendedPolicies", &self.intended_policies);
         object.property("operations", &self.operations);
         object.end()
     }
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 impl<'de> serde::Deserialize<'de> for IosManagedAppRegistration {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -3312,7 +3302,7 @@ impl<'de> serde::Deserialize<'de> for IosManagedAppRegistration {
     }
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 #[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
 impl graph_odata_runtime::model::ODataObject for IosManagedAppRegistration {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
@@ -3346,11 +3336,11 @@ impl graph_odata_runtime::model::ODataObject for IosManagedAppRegistration {
             }
             "userId" => read_lenient(map, key, &mut self.user_id, extra),
             "version" => read_lenient(map, key, &mut self.version, extra),
-            #[cfg(feature = "_android_managed_app_protection")]
+            #[cfg(feature = "_android_mobile_app_identifier")]
             "appliedPolicies" => {
                 read_nullable(map, key, &mut self.applied_policies, extra)
             }
-            #[cfg(feature = "_android_managed_app_protection")]
+            #[cfg(feature = "_android_mobile_app_identifier")]
             "intendedPolicies" => {
                 read_nullable(map, key, &mut self.intended_policies, extra)
             }
@@ -3365,7 +3355,7 @@ impl graph_odata_runtime::model::ODataObject for IosManagedAppRegistration {
     }
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 impl IosManagedAppRegistration {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -3376,11 +3366,11 @@ impl IosManagedAppRegistration {
     }
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 /// The properties of [`IosManagedAppRegistration`] by wire name, each a [`Field<IosManagedAppRegistration>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`IosManagedAppRegistration::set_null`].
 pub enum IosManagedAppRegistrationField {}
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 #[allow(non_upper_case_globals)]
 impl IosManagedAppRegistrationField {
     /// `id`
@@ -3466,7 +3456,7 @@ impl IosManagedAppRegistrationField {
     ];
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 /// CSDL entity type `microsoft.graph.iosMobileAppConfiguration`; base type `microsoft.graph.managedDeviceMobileAppConfiguration`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct IosMobileAppConfiguration {
@@ -3516,14 +3506,14 @@ pub struct IosMobileAppConfiguration {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 impl serde::Serialize for IosMobileAppConfiguration {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 impl IosMobileAppConfiguration {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.iosMobileAppConfiguration";
@@ -3557,7 +3547,7 @@ impl IosMobileAppConfiguration {
     }
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 impl<'de> serde::Deserialize<'de> for IosMobileAppConfiguration {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -3566,7 +3556,7 @@ impl<'de> serde::Deserialize<'de> for IosMobileAppConfiguration {
     }
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 impl graph_odata_runtime::model::ODataObject for IosMobileAppConfiguration {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -3612,7 +3602,7 @@ impl graph_odata_runtime::model::ODataObject for IosMobileAppConfiguration {
     }
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 impl IosMobileAppConfiguration {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -3623,11 +3613,11 @@ impl IosMobileAppConfiguration {
     }
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 /// The properties of [`IosMobileAppConfiguration`] by wire name, each a [`Field<IosMobileAppConfiguration>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`IosMobileAppConfiguration::set_null`].
 pub enum IosMobileAppConfigurationField {}
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 #[allow(non_upper_case_globals)]
 impl IosMobileAppConfigurationField {
     /// `id`
@@ -3703,7 +3693,7 @@ impl IosMobileAppConfigurationField {
     ];
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 /// CSDL entity type `microsoft.graph.iosStoreApp`; base type `microsoft.graph.mobileApp`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct IosStoreApp {
@@ -3769,14 +3759,14 @@ pub struct IosStoreApp {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 impl serde::Serialize for IosStoreApp {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 impl IosStoreApp {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.iosStoreApp";
@@ -3820,7 +3810,7 @@ impl IosStoreApp {
     }
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 impl<'de> serde::Deserialize<'de> for IosStoreApp {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -3829,7 +3819,7 @@ impl<'de> serde::Deserialize<'de> for IosStoreApp {
     }
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 impl graph_odata_runtime::model::ODataObject for IosStoreApp {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -3886,7 +3876,7 @@ impl graph_odata_runtime::model::ODataObject for IosStoreApp {
     }
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 impl IosStoreApp {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -3897,11 +3887,11 @@ impl IosStoreApp {
     }
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 /// The properties of [`IosStoreApp`] by wire name, each a [`Field<IosStoreApp>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`IosStoreApp::set_null`].
 pub enum IosStoreAppField {}
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 #[allow(non_upper_case_globals)]
 impl IosStoreAppField {
     /// `id`
@@ -3983,7 +3973,7 @@ impl IosStoreAppField {
     ];
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 /// CSDL entity type `microsoft.graph.iosUpdateConfiguration`; base type `microsoft.graph.deviceConfiguration`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct IosUpdateConfiguration {
@@ -4037,14 +4027,14 @@ pub struct IosUpdateConfiguration {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl serde::Serialize for IosUpdateConfiguration {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl IosUpdateConfiguration {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.iosUpdateConfiguration";
@@ -4084,7 +4074,7 @@ impl IosUpdateConfiguration {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl<'de> serde::Deserialize<'de> for IosUpdateConfiguration {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -4093,7 +4083,7 @@ impl<'de> serde::Deserialize<'de> for IosUpdateConfiguration {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl graph_odata_runtime::model::ODataObject for IosUpdateConfiguration {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -4145,7 +4135,7 @@ impl graph_odata_runtime::model::ODataObject for IosUpdateConfiguration {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl IosUpdateConfiguration {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -4156,11 +4146,11 @@ impl IosUpdateConfiguration {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 /// The properties of [`IosUpdateConfiguration`] by wire name, each a [`Field<IosUpdateConfiguration>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`IosUpdateConfiguration::set_null`].
 pub enum IosUpdateConfigurationField {}
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 #[allow(non_upper_case_globals)]
 impl IosUpdateConfigurationField {
     /// `id`
@@ -4246,7 +4236,7 @@ impl IosUpdateConfigurationField {
     ];
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 /// CSDL entity type `microsoft.graph.iosUpdateDeviceStatus`; base type `microsoft.graph.entity`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct IosUpdateDeviceStatus {
@@ -4281,14 +4271,14 @@ pub struct IosUpdateDeviceStatus {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl serde::Serialize for IosUpdateDeviceStatus {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl IosUpdateDeviceStatus {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.iosUpdateDeviceStatus";
@@ -4324,7 +4314,7 @@ impl IosUpdateDeviceStatus {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl<'de> serde::Deserialize<'de> for IosUpdateDeviceStatus {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -4333,7 +4323,7 @@ impl<'de> serde::Deserialize<'de> for IosUpdateDeviceStatus {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl graph_odata_runtime::model::ODataObject for IosUpdateDeviceStatus {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -4378,7 +4368,7 @@ impl graph_odata_runtime::model::ODataObject for IosUpdateDeviceStatus {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl IosUpdateDeviceStatus {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -4389,11 +4379,11 @@ impl IosUpdateDeviceStatus {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 /// The properties of [`IosUpdateDeviceStatus`] by wire name, each a [`Field<IosUpdateDeviceStatus>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`IosUpdateDeviceStatus::set_null`].
 pub enum IosUpdateDeviceStatusField {}
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 #[allow(non_upper_case_globals)]
 impl IosUpdateDeviceStatusField {
     /// `id`
@@ -4455,7 +4445,7 @@ impl IosUpdateDeviceStatusField {
     ];
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 /// CSDL entity type `microsoft.graph.iosVppApp`; base type `microsoft.graph.mobileApp`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct IosVppApp {
@@ -4533,14 +4523,14 @@ pub struct IosVppApp {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 impl serde::Serialize for IosVppApp {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 impl IosVppApp {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.iosVppApp";
@@ -4586,7 +4576,7 @@ impl IosVppApp {
     }
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 impl<'de> serde::Deserialize<'de> for IosVppApp {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -4595,7 +4585,7 @@ impl<'de> serde::Deserialize<'de> for IosVppApp {
     }
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 impl graph_odata_runtime::model::ODataObject for IosVppApp {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -4663,7 +4653,7 @@ impl graph_odata_runtime::model::ODataObject for IosVppApp {
     }
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 impl IosVppApp {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -4674,11 +4664,11 @@ impl IosVppApp {
     }
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 /// The properties of [`IosVppApp`] by wire name, each a [`Field<IosVppApp>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`IosVppApp::set_null`].
 pub enum IosVppAppField {}
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 #[allow(non_upper_case_globals)]
 impl IosVppAppField {
     /// `id`
@@ -4790,7 +4780,7 @@ impl IosVppAppField {
     ];
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 /// CSDL entity type `microsoft.graph.iosVppEBook`; base type `microsoft.graph.managedEBook`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct IosVppEBook {
@@ -4858,14 +4848,14 @@ pub struct IosVppEBook {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 impl serde::Serialize for IosVppEBook {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 impl IosVppEBook {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.iosVppEBook";
@@ -4907,7 +4897,7 @@ impl IosVppEBook {
     }
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 impl<'de> serde::Deserialize<'de> for IosVppEBook {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -4916,7 +4906,7 @@ impl<'de> serde::Deserialize<'de> for IosVppEBook {
     }
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 impl graph_odata_runtime::model::ODataObject for IosVppEBook {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -4974,7 +4964,7 @@ impl graph_odata_runtime::model::ODataObject for IosVppEBook {
     }
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 impl IosVppEBook {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -4985,11 +4975,11 @@ impl IosVppEBook {
     }
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 /// The properties of [`IosVppEBook`] by wire name, each a [`Field<IosVppEBook>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`IosVppEBook::set_null`].
 pub enum IosVppEBookField {}
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 #[allow(non_upper_case_globals)]
 impl IosVppEBookField {
     /// `id`
@@ -5085,7 +5075,7 @@ impl IosVppEBookField {
     ];
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 /// CSDL entity type `microsoft.graph.iosVppEBookAssignment`; base type `microsoft.graph.managedEBookAssignment`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct IosVppEBookAssignment {
@@ -5104,14 +5094,14 @@ pub struct IosVppEBookAssignment {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 impl serde::Serialize for IosVppEBookAssignment {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 impl IosVppEBookAssignment {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.iosVppEBookAssignment";
@@ -5134,7 +5124,7 @@ impl IosVppEBookAssignment {
     }
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 impl<'de> serde::Deserialize<'de> for IosVppEBookAssignment {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -5143,7 +5133,7 @@ impl<'de> serde::Deserialize<'de> for IosVppEBookAssignment {
     }
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 impl graph_odata_runtime::model::ODataObject for IosVppEBookAssignment {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -5166,7 +5156,7 @@ impl graph_odata_runtime::model::ODataObject for IosVppEBookAssignment {
     }
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 impl IosVppEBookAssignment {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -5177,11 +5167,11 @@ impl IosVppEBookAssignment {
     }
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 /// The properties of [`IosVppEBookAssignment`] by wire name, each a [`Field<IosVppEBookAssignment>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`IosVppEBookAssignment::set_null`].
 pub enum IosVppEBookAssignmentField {}
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 #[allow(non_upper_case_globals)]
 impl IosVppEBookAssignmentField {
     /// `id`
@@ -5200,7 +5190,7 @@ impl IosVppEBookAssignmentField {
     ];
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 /// CSDL entity type `microsoft.graph.iosiPadOSWebClip`; base type `microsoft.graph.mobileApp`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct IosiPadOsWebClip {
@@ -5262,14 +5252,14 @@ pub struct IosiPadOsWebClip {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 impl serde::Serialize for IosiPadOsWebClip {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 impl IosiPadOsWebClip {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.iosiPadOSWebClip";
@@ -5307,7 +5297,7 @@ impl IosiPadOsWebClip {
     }
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 impl<'de> serde::Deserialize<'de> for IosiPadOsWebClip {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -5316,7 +5306,7 @@ impl<'de> serde::Deserialize<'de> for IosiPadOsWebClip {
     }
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 impl graph_odata_runtime::model::ODataObject for IosiPadOsWebClip {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -5364,7 +5354,7 @@ impl graph_odata_runtime::model::ODataObject for IosiPadOsWebClip {
     }
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 impl IosiPadOsWebClip {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -5375,11 +5365,11 @@ impl IosiPadOsWebClip {
     }
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 /// The properties of [`IosiPadOsWebClip`] by wire name, each a [`Field<IosiPadOsWebClip>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`IosiPadOsWebClip::set_null`].
 pub enum IosiPadOsWebClipField {}
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 #[allow(non_upper_case_globals)]
 impl IosiPadOsWebClipField {
     /// `id`
@@ -5753,7 +5743,7 @@ impl ItemActivityField {
     ];
 }
 
-#[cfg(feature = "_base_item_version")]
+#[cfg(feature = "_column_link")]
 /// CSDL entity type `microsoft.graph.itemActivityStat`; base type `microsoft.graph.entity`; open type: dynamic properties land in `additional_properties`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ItemActivityStat {
@@ -5787,14 +5777,14 @@ pub struct ItemActivityStat {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_base_item_version")]
+#[cfg(feature = "_column_link")]
 impl serde::Serialize for ItemActivityStat {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_base_item_version")]
+#[cfg(feature = "_column_link")]
 #[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
 impl ItemActivityStat {
     /// The CSDL qualified name, as `@odata.type` spells it.
@@ -5827,7 +5817,7 @@ impl ItemActivityStat {
     }
 }
 
-#[cfg(feature = "_base_item_version")]
+#[cfg(feature = "_column_link")]
 impl<'de> serde::Deserialize<'de> for ItemActivityStat {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -5836,7 +5826,7 @@ impl<'de> serde::Deserialize<'de> for ItemActivityStat {
     }
 }
 
-#[cfg(feature = "_base_item_version")]
+#[cfg(feature = "_column_link")]
 #[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
 impl graph_odata_runtime::model::ODataObject for ItemActivityStat {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
@@ -5869,7 +5859,7 @@ impl graph_odata_runtime::model::ODataObject for ItemActivityStat {
     }
 }
 
-#[cfg(feature = "_base_item_version")]
+#[cfg(feature = "_column_link")]
 impl ItemActivityStat {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -5880,11 +5870,11 @@ impl ItemActivityStat {
     }
 }
 
-#[cfg(feature = "_base_item_version")]
+#[cfg(feature = "_column_link")]
 /// The properties of [`ItemActivityStat`] by wire name, each a [`Field<ItemActivityStat>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ItemActivityStat::set_null`].
 pub enum ItemActivityStatField {}
 
-#[cfg(feature = "_base_item_version")]
+#[cfg(feature = "_column_link")]
 #[allow(non_upper_case_globals)]
 impl ItemActivityStatField {
     /// `id`
@@ -5935,7 +5925,7 @@ impl ItemActivityStatField {
     ];
 }
 
-#[cfg(feature = "_access_action")]
+#[cfg(feature = "_column_link")]
 /// CSDL entity type `microsoft.graph.itemAnalytics`; base type `microsoft.graph.entity`; open type: dynamic properties land in `additional_properties`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ItemAnalytics {
@@ -5943,13 +5933,10 @@ pub struct ItemAnalytics {
     /// Inherited from `microsoft.graph.entity`.
     pub id: Option<String>,
     /// Navigation property `allTime`: `microsoft.graph.itemActivityStat`; present when expanded (`$expand`).
-    #[cfg(feature = "_base_item_version")]
     pub all_time: Option<ItemActivityStat>,
     /// Navigation property `itemActivityStats`: `Collection(microsoft.graph.itemActivityStat)`, contained; present when expanded (`$expand`).
-    #[cfg(feature = "_base_item_version")]
     pub item_activity_stats: Option<Vec<ItemActivityStat>>,
     /// Navigation property `lastSevenDays`: `microsoft.graph.itemActivityStat`; present when expanded (`$expand`).
-    #[cfg(feature = "_base_item_version")]
     pub last_seven_days: Option<ItemActivityStat>,
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
@@ -5957,15 +5944,14 @@ pub struct ItemAnalytics {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_access_action")]
+#[cfg(feature = "_column_link")]
 impl serde::Serialize for ItemAnalytics {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_access_action")]
-#[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
+#[cfg(feature = "_column_link")]
 impl ItemAnalytics {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.itemAnalytics";
@@ -5982,17 +5968,14 @@ impl ItemAnalytics {
             odata_type,
         )?;
         object.property("id", &self.id);
-        #[cfg(feature = "_base_item_version")]
         object.property("allTime", &self.all_time);
-        #[cfg(feature = "_base_item_version")]
         object.property("itemActivityStats", &self.item_activity_stats);
-        #[cfg(feature = "_base_item_version")]
         object.property("lastSevenDays", &self.last_seven_days);
         object.end()
     }
 }
 
-#[cfg(feature = "_access_action")]
+#[cfg(feature = "_column_link")]
 impl<'de> serde::Deserialize<'de> for ItemAnalytics {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -6001,8 +5984,7 @@ impl<'de> serde::Deserialize<'de> for ItemAnalytics {
     }
 }
 
-#[cfg(feature = "_access_action")]
-#[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
+#[cfg(feature = "_column_link")]
 impl graph_odata_runtime::model::ODataObject for ItemAnalytics {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -6013,13 +5995,10 @@ impl graph_odata_runtime::model::ODataObject for ItemAnalytics {
         let extra = &mut self.additional_properties;
         match key {
             "id" => read_lenient(map, key, &mut self.id, extra),
-            #[cfg(feature = "_base_item_version")]
             "allTime" => read_nullable(map, key, &mut self.all_time, extra),
-            #[cfg(feature = "_base_item_version")]
             "itemActivityStats" => {
                 read_nullable(map, key, &mut self.item_activity_stats, extra)
             }
-            #[cfg(feature = "_base_item_version")]
             "lastSevenDays" => read_nullable(map, key, &mut self.last_seven_days, extra),
             _ => Ok(false),
         }
@@ -6031,7 +6010,7 @@ impl graph_odata_runtime::model::ODataObject for ItemAnalytics {
     }
 }
 
-#[cfg(feature = "_access_action")]
+#[cfg(feature = "_column_link")]
 impl ItemAnalytics {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -6042,11 +6021,11 @@ impl ItemAnalytics {
     }
 }
 
-#[cfg(feature = "_access_action")]
+#[cfg(feature = "_column_link")]
 /// The properties of [`ItemAnalytics`] by wire name, each a [`Field<ItemAnalytics>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ItemAnalytics::set_null`].
 pub enum ItemAnalyticsField {}
 
-#[cfg(feature = "_access_action")]
+#[cfg(feature = "_column_link")]
 #[allow(non_upper_case_globals)]
 impl ItemAnalyticsField {
     /// `id`
@@ -6093,7 +6072,7 @@ pub struct ItemAttachment {
     /// Inherited from `microsoft.graph.attachment`.
     pub size: Option<i32>,
     /// Navigation property `item`: `microsoft.graph.outlookItem`, contained; present when expanded (`$expand`).
-    #[cfg(feature = "_mailbox_item")]
+    #[cfg(feature = "_outlook_item")]
     pub item: Option<AnyOutlookItem>,
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
@@ -6131,7 +6110,7 @@ impl ItemAttachment {
         object.property("lastModifiedDateTime", &self.last_modified_date_time);
         object.property("name", &self.name);
         object.property("size", &self.size);
-        #[cfg(feature = "_mailbox_item")] object.property("item", &self.item);
+        #[cfg(feature = "_outlook_item")] object.property("item", &self.item);
         object.end()
     }
 }
@@ -6164,7 +6143,7 @@ impl graph_odata_runtime::model::ODataObject for ItemAttachment {
             }
             "name" => read_lenient(map, key, &mut self.name, extra),
             "size" => read_lenient(map, key, &mut self.size, extra),
-            #[cfg(feature = "_mailbox_item")]
+            #[cfg(feature = "_outlook_item")]
             "item" => read_nullable(map, key, &mut self.item, extra),
             _ => Ok(false),
         }
@@ -6345,7 +6324,7 @@ impl ItemInsightsField {
     ];
 }
 
-#[cfg(feature = "_drive_item_version")]
+#[cfg(feature = "_drives")]
 /// CSDL entity type `microsoft.graph.itemRetentionLabel`; base type `microsoft.graph.entity`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ItemRetentionLabel {
@@ -6368,14 +6347,14 @@ pub struct ItemRetentionLabel {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_drive_item_version")]
+#[cfg(feature = "_drives")]
 impl serde::Serialize for ItemRetentionLabel {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_drive_item_version")]
+#[cfg(feature = "_drives")]
 impl ItemRetentionLabel {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.itemRetentionLabel";
@@ -6401,7 +6380,7 @@ impl ItemRetentionLabel {
     }
 }
 
-#[cfg(feature = "_drive_item_version")]
+#[cfg(feature = "_drives")]
 impl<'de> serde::Deserialize<'de> for ItemRetentionLabel {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -6410,7 +6389,7 @@ impl<'de> serde::Deserialize<'de> for ItemRetentionLabel {
     }
 }
 
-#[cfg(feature = "_drive_item_version")]
+#[cfg(feature = "_drives")]
 impl graph_odata_runtime::model::ODataObject for ItemRetentionLabel {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -6444,7 +6423,7 @@ impl graph_odata_runtime::model::ODataObject for ItemRetentionLabel {
     }
 }
 
-#[cfg(feature = "_drive_item_version")]
+#[cfg(feature = "_drives")]
 impl ItemRetentionLabel {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -6455,11 +6434,11 @@ impl ItemRetentionLabel {
     }
 }
 
-#[cfg(feature = "_drive_item_version")]
+#[cfg(feature = "_drives")]
 /// The properties of [`ItemRetentionLabel`] by wire name, each a [`Field<ItemRetentionLabel>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ItemRetentionLabel::set_null`].
 pub enum ItemRetentionLabelField {}
 
-#[cfg(feature = "_drive_item_version")]
+#[cfg(feature = "_drives")]
 #[allow(non_upper_case_globals)]
 impl ItemRetentionLabelField {
     /// `id`
@@ -6493,7 +6472,7 @@ impl ItemRetentionLabelField {
     ];
 }
 
-#[cfg(feature = "_me")]
+#[cfg(feature = "_activities_container")]
 /// CSDL entity type `microsoft.graph.labelContentRight`; base type `microsoft.graph.entity`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct LabelContentRight {
@@ -6515,14 +6494,14 @@ pub struct LabelContentRight {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_me")]
+#[cfg(feature = "_activities_container")]
 impl serde::Serialize for LabelContentRight {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_me")]
+#[cfg(feature = "_activities_container")]
 #[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
 impl LabelContentRight {
     /// The CSDL qualified name, as `@odata.type` spells it.
@@ -6548,7 +6527,7 @@ impl LabelContentRight {
     }
 }
 
-#[cfg(feature = "_me")]
+#[cfg(feature = "_activities_container")]
 impl<'de> serde::Deserialize<'de> for LabelContentRight {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -6557,7 +6536,7 @@ impl<'de> serde::Deserialize<'de> for LabelContentRight {
     }
 }
 
-#[cfg(feature = "_me")]
+#[cfg(feature = "_activities_container")]
 #[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
 impl graph_odata_runtime::model::ODataObject for LabelContentRight {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
@@ -6584,7 +6563,7 @@ impl graph_odata_runtime::model::ODataObject for LabelContentRight {
     }
 }
 
-#[cfg(feature = "_me")]
+#[cfg(feature = "_activities_container")]
 impl LabelContentRight {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -6595,11 +6574,11 @@ impl LabelContentRight {
     }
 }
 
-#[cfg(feature = "_me")]
+#[cfg(feature = "_activities_container")]
 /// The properties of [`LabelContentRight`] by wire name, each a [`Field<LabelContentRight>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`LabelContentRight::set_null`].
 pub enum LabelContentRightField {}
 
-#[cfg(feature = "_me")]
+#[cfg(feature = "_activities_container")]
 #[allow(non_upper_case_globals)]
 impl LabelContentRightField {
     /// `id`
@@ -6622,7 +6601,7 @@ impl LabelContentRightField {
     ];
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL entity type `microsoft.graph.landingPage`; base type `microsoft.graph.entity`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct LandingPage {
@@ -6657,14 +6636,14 @@ pub struct LandingPage {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for LandingPage {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl LandingPage {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.landingPage";
@@ -6696,7 +6675,7 @@ impl LandingPage {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for LandingPage {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -6705,7 +6684,7 @@ impl<'de> serde::Deserialize<'de> for LandingPage {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::model::ODataObject for LandingPage {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -6745,7 +6724,7 @@ impl graph_odata_runtime::model::ODataObject for LandingPage {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl LandingPage {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -6756,11 +6735,11 @@ impl LandingPage {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// The properties of [`LandingPage`] by wire name, each a [`Field<LandingPage>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`LandingPage::set_null`].
 pub enum LandingPageField {}
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 #[allow(non_upper_case_globals)]
 impl LandingPageField {
     /// `id`
@@ -6812,7 +6791,7 @@ impl LandingPageField {
     ];
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL entity type `microsoft.graph.landingPageDetail`; base type `microsoft.graph.entity`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct LandingPageDetail {
@@ -6831,14 +6810,14 @@ pub struct LandingPageDetail {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for LandingPageDetail {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl LandingPageDetail {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.landingPageDetail";
@@ -6862,7 +6841,7 @@ impl LandingPageDetail {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for LandingPageDetail {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -6871,7 +6850,7 @@ impl<'de> serde::Deserialize<'de> for LandingPageDetail {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::model::ODataObject for LandingPageDetail {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -6897,7 +6876,7 @@ impl graph_odata_runtime::model::ODataObject for LandingPageDetail {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl LandingPageDetail {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -6908,11 +6887,11 @@ impl LandingPageDetail {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// The properties of [`LandingPageDetail`] by wire name, each a [`Field<LandingPageDetail>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`LandingPageDetail::set_null`].
 pub enum LandingPageDetailField {}
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 #[allow(non_upper_case_globals)]
 impl LandingPageDetailField {
     /// `id`
@@ -7154,7 +7133,7 @@ impl LearningAssignmentField {
     ];
 }
 
-#[cfg(feature = "_assignment_type")]
+#[cfg(feature = "_employee_experience")]
 /// CSDL entity type `microsoft.graph.learningContent`; base type `microsoft.graph.entity`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct LearningContent {
@@ -7205,14 +7184,14 @@ pub struct LearningContent {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_assignment_type")]
+#[cfg(feature = "_employee_experience")]
 impl serde::Serialize for LearningContent {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_assignment_type")]
+#[cfg(feature = "_employee_experience")]
 impl LearningContent {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.learningContent";
@@ -7252,7 +7231,7 @@ impl LearningContent {
     }
 }
 
-#[cfg(feature = "_assignment_type")]
+#[cfg(feature = "_employee_experience")]
 impl<'de> serde::Deserialize<'de> for LearningContent {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -7261,7 +7240,7 @@ impl<'de> serde::Deserialize<'de> for LearningContent {
     }
 }
 
-#[cfg(feature = "_assignment_type")]
+#[cfg(feature = "_employee_experience")]
 impl graph_odata_runtime::model::ODataObject for LearningContent {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -7307,7 +7286,7 @@ impl graph_odata_runtime::model::ODataObject for LearningContent {
     }
 }
 
-#[cfg(feature = "_assignment_type")]
+#[cfg(feature = "_employee_experience")]
 impl LearningContent {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -7318,11 +7297,11 @@ impl LearningContent {
     }
 }
 
-#[cfg(feature = "_assignment_type")]
+#[cfg(feature = "_employee_experience")]
 /// The properties of [`LearningContent`] by wire name, each a [`Field<LearningContent>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`LearningContent::set_null`].
 pub enum LearningContentField {}
 
-#[cfg(feature = "_assignment_type")]
+#[cfg(feature = "_employee_experience")]
 #[allow(non_upper_case_globals)]
 impl LearningContentField {
     /// `id`
@@ -7711,7 +7690,7 @@ impl<'de> serde::Deserialize<'de> for AnyLearningCourseActivity {
     }
 }
 
-#[cfg(feature = "_assignment_type")]
+#[cfg(feature = "_employee_experience")]
 /// CSDL entity type `microsoft.graph.learningProvider`; base type `microsoft.graph.entity`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct LearningProvider {
@@ -7735,6 +7714,7 @@ pub struct LearningProvider {
     /// Navigation property `learningContents`: `Collection(microsoft.graph.learningContent)`, contained; present when expanded (`$expand`).
     pub learning_contents: Option<Vec<LearningContent>>,
     /// Navigation property `learningCourseActivities`: `Collection(microsoft.graph.learningCourseActivity)`, contained; present when expanded (`$expand`).
+    #[cfg(feature = "_assignment_type")]
     pub learning_course_activities: Option<Vec<AnyLearningCourseActivity>>,
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
@@ -7742,14 +7722,15 @@ pub struct LearningProvider {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_assignment_type")]
+#[cfg(feature = "_employee_experience")]
 impl serde::Serialize for LearningProvider {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_assignment_type")]
+#[cfg(feature = "_employee_experience")]
+#[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
 impl LearningProvider {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.learningProvider";
@@ -7794,12 +7775,13 @@ impl LearningProvider {
                 &self.square_logo_web_url_for_light_theme,
             );
         object.property("learningContents", &self.learning_contents);
+        #[cfg(feature = "_assignment_type")]
         object.property("learningCourseActivities", &self.learning_course_activities);
         object.end()
     }
 }
 
-#[cfg(feature = "_assignment_type")]
+#[cfg(feature = "_employee_experience")]
 impl<'de> serde::Deserialize<'de> for LearningProvider {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -7808,7 +7790,8 @@ impl<'de> serde::Deserialize<'de> for LearningProvider {
     }
 }
 
-#[cfg(feature = "_assignment_type")]
+#[cfg(feature = "_employee_experience")]
+#[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
 impl graph_odata_runtime::model::ODataObject for LearningProvider {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -7854,6 +7837,7 @@ impl graph_odata_runtime::model::ODataObject for LearningProvider {
             "learningContents" => {
                 read_nullable(map, key, &mut self.learning_contents, extra)
             }
+            #[cfg(feature = "_assignment_type")]
             "learningCourseActivities" => {
                 read_nullable(map, key, &mut self.learning_course_activities, extra)
             }
@@ -7867,7 +7851,7 @@ impl graph_odata_runtime::model::ODataObject for LearningProvider {
     }
 }
 
-#[cfg(feature = "_assignment_type")]
+#[cfg(feature = "_employee_experience")]
 impl LearningProvider {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -7878,11 +7862,11 @@ impl LearningProvider {
     }
 }
 
-#[cfg(feature = "_assignment_type")]
+#[cfg(feature = "_employee_experience")]
 /// The properties of [`LearningProvider`] by wire name, each a [`Field<LearningProvider>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`LearningProvider::set_null`].
 pub enum LearningProviderField {}
 
-#[cfg(feature = "_assignment_type")]
+#[cfg(feature = "_employee_experience")]
 #[allow(non_upper_case_globals)]
 impl LearningProviderField {
     /// `id`
@@ -8126,7 +8110,7 @@ impl LearningSelfInitiatedCourseField {
     ];
 }
 
-#[cfg(feature = "_assigned_place_mode")]
+#[cfg(feature = "_places")]
 /// CSDL entity type `microsoft.graph.levelMap`; base type `microsoft.graph.baseMapFeature`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct LevelMap {
@@ -8150,14 +8134,14 @@ pub struct LevelMap {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_assigned_place_mode")]
+#[cfg(feature = "_places")]
 impl serde::Serialize for LevelMap {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_assigned_place_mode")]
+#[cfg(feature = "_places")]
 impl LevelMap {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.levelMap";
@@ -8183,7 +8167,7 @@ impl LevelMap {
     }
 }
 
-#[cfg(feature = "_assigned_place_mode")]
+#[cfg(feature = "_places")]
 impl<'de> serde::Deserialize<'de> for LevelMap {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -8192,7 +8176,7 @@ impl<'de> serde::Deserialize<'de> for LevelMap {
     }
 }
 
-#[cfg(feature = "_assigned_place_mode")]
+#[cfg(feature = "_places")]
 impl graph_odata_runtime::model::ODataObject for LevelMap {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -8218,7 +8202,7 @@ impl graph_odata_runtime::model::ODataObject for LevelMap {
     }
 }
 
-#[cfg(feature = "_assigned_place_mode")]
+#[cfg(feature = "_places")]
 impl LevelMap {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -8229,11 +8213,11 @@ impl LevelMap {
     }
 }
 
-#[cfg(feature = "_assigned_place_mode")]
+#[cfg(feature = "_places")]
 /// The properties of [`LevelMap`] by wire name, each a [`Field<LevelMap>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`LevelMap::set_null`].
 pub enum LevelMapField {}
 
-#[cfg(feature = "_assigned_place_mode")]
+#[cfg(feature = "_places")]
 #[allow(non_upper_case_globals)]
 impl LevelMapField {
     /// `id`
@@ -8512,7 +8496,7 @@ impl LinkedResourceField {
     ];
 }
 
-#[cfg(feature = "_base_item_version")]
+#[cfg(feature = "_column_link")]
 /// CSDL entity type `microsoft.graph.list`; base type `microsoft.graph.baseItem`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct List {
@@ -8556,27 +8540,26 @@ pub struct List {
     pub system: Option<SystemFacet>,
     /// Navigation property `createdByUser`: `microsoft.graph.user`; present when expanded (`$expand`).
     /// Inherited from `microsoft.graph.baseItem`.
-    #[cfg(feature = "_activity_based_timeout_policy")]
+    #[cfg(feature = "_authorization_info")]
     pub created_by_user: Option<Box<AnyUser>>,
     /// Navigation property `lastModifiedByUser`: `microsoft.graph.user`; present when expanded (`$expand`).
     /// Inherited from `microsoft.graph.baseItem`.
-    #[cfg(feature = "_activity_based_timeout_policy")]
+    #[cfg(feature = "_authorization_info")]
     pub last_modified_by_user: Option<Box<AnyUser>>,
     /// Navigation property `columns`: `Collection(microsoft.graph.columnDefinition)`, contained; present when expanded (`$expand`).
-    #[cfg(feature = "_base_item")]
+    #[cfg(feature = "_boolean_column")]
     pub columns: Option<Vec<ColumnDefinition>>,
     /// Navigation property `contentTypes`: `Collection(microsoft.graph.contentType)`, contained; present when expanded (`$expand`).
     pub content_types: Option<Vec<ContentType>>,
     /// Navigation property `drive`: `microsoft.graph.drive`; present when expanded (`$expand`).
-    #[cfg(feature = "_album")]
+    #[cfg(feature = "_drive")]
     pub drive: Option<Box<Drive>>,
     /// Navigation property `items`: `Collection(microsoft.graph.listItem)`, contained; present when expanded (`$expand`).
     pub items: Option<Vec<ListItem>>,
     /// Navigation property `operations`: `Collection(microsoft.graph.richLongRunningOperation)`, contained; present when expanded (`$expand`).
-    #[cfg(feature = "_rich_long_running_operation")]
     pub operations: Option<Vec<RichLongRunningOperation>>,
     /// Navigation property `permissions`: `Collection(microsoft.graph.permission)`, contained; present when expanded (`$expand`).
-    #[cfg(feature = "_base_item")]
+    #[cfg(feature = "_boolean_column")]
     pub permissions: Option<Vec<Permission>>,
     /// Navigation property `subscriptions`: `Collection(microsoft.graph.subscription)`, contained; present when expanded (`$expand`).
     #[cfg(feature = "_subscription")]
@@ -8587,14 +8570,14 @@ pub struct List {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_base_item_version")]
+#[cfg(feature = "_column_link")]
 impl serde::Serialize for List {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_base_item_version")]
+#[cfg(feature = "_column_link")]
 #[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
 impl List {
     /// The CSDL qualified name, as `@odata.type` spells it.
@@ -8625,24 +8608,24 @@ impl List {
         object.property("list", &self.list);
         object.property("sharepointIds", &self.sharepoint_ids);
         object.property("system", &self.system);
-        #[cfg(feature = "_activity_based_timeout_policy")]
+        #[cfg(feature = "_authorization_info")]
         object.property("createdByUser", &self.created_by_user);
-        #[cfg(feature = "_activity_based_timeout_policy")]
+        #[cfg(feature = "_authorization_info")]
         object.property("lastModifiedByUser", &self.last_modified_by_user);
-        #[cfg(feature = "_base_item")] object.property("columns", &self.columns);
+        #[cfg(feature = "_boolean_column")] object.property("columns", &self.columns);
         object.property("contentTypes", &self.content_types);
-        #[cfg(feature = "_album")] object.property("drive", &self.drive);
+        #[cfg(feature = "_drive")] object.property("drive", &self.drive);
         object.property("items", &self.items);
-        #[cfg(feature = "_rich_long_running_operation")]
         object.property("operations", &self.operations);
-        #[cfg(feature = "_base_item")] object.property("permissions", &self.permissions);
+        #[cfg(feature = "_boolean_column")]
+        object.property("permissions", &self.permissions);
         #[cfg(feature = "_subscription")]
         object.property("subscriptions", &self.subscriptions);
         object.end()
     }
 }
 
-#[cfg(feature = "_base_item_version")]
+#[cfg(feature = "_column_link")]
 impl<'de> serde::Deserialize<'de> for List {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -8651,7 +8634,7 @@ impl<'de> serde::Deserialize<'de> for List {
     }
 }
 
-#[cfg(feature = "_base_item_version")]
+#[cfg(feature = "_column_link")]
 #[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
 impl graph_odata_runtime::model::ODataObject for List {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
@@ -8684,21 +8667,20 @@ impl graph_odata_runtime::model::ODataObject for List {
             "list" => read_nullable(map, key, &mut self.list, extra),
             "sharepointIds" => read_nullable(map, key, &mut self.sharepoint_ids, extra),
             "system" => read_nullable(map, key, &mut self.system, extra),
-            #[cfg(feature = "_activity_based_timeout_policy")]
+            #[cfg(feature = "_authorization_info")]
             "createdByUser" => read_nullable(map, key, &mut self.created_by_user, extra),
-            #[cfg(feature = "_activity_based_timeout_policy")]
+            #[cfg(feature = "_authorization_info")]
             "lastModifiedByUser" => {
                 read_nullable(map, key, &mut self.last_modified_by_user, extra)
             }
-            #[cfg(feature = "_base_item")]
+            #[cfg(feature = "_boolean_column")]
             "columns" => read_nullable(map, key, &mut self.columns, extra),
             "contentTypes" => read_nullable(map, key, &mut self.content_types, extra),
-            #[cfg(feature = "_album")]
+            #[cfg(feature = "_drive")]
             "drive" => read_nullable(map, key, &mut self.drive, extra),
             "items" => read_nullable(map, key, &mut self.items, extra),
-            #[cfg(feature = "_rich_long_running_operation")]
             "operations" => read_nullable(map, key, &mut self.operations, extra),
-            #[cfg(feature = "_base_item")]
+            #[cfg(feature = "_boolean_column")]
             "permissions" => read_nullable(map, key, &mut self.permissions, extra),
             #[cfg(feature = "_subscription")]
             "subscriptions" => read_nullable(map, key, &mut self.subscriptions, extra),
@@ -8712,7 +8694,7 @@ impl graph_odata_runtime::model::ODataObject for List {
     }
 }
 
-#[cfg(feature = "_base_item_version")]
+#[cfg(feature = "_column_link")]
 impl List {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -8723,11 +8705,11 @@ impl List {
     }
 }
 
-#[cfg(feature = "_base_item_version")]
+#[cfg(feature = "_column_link")]
 /// The properties of [`List`] by wire name, each a [`Field<List>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`List::set_null`].
 pub enum ListField {}
 
-#[cfg(feature = "_base_item_version")]
+#[cfg(feature = "_column_link")]
 #[allow(non_upper_case_globals)]
 impl ListField {
     /// `id`

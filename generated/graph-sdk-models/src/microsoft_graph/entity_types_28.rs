@@ -11,7 +11,7 @@ use graph_odata_runtime::edm;
 #[allow(unused_imports)]
 use graph_odata_runtime::model;
 
-#[cfg(feature = "_base_item_version")]
+#[cfg(feature = "_column_link")]
 /// CSDL entity type `microsoft.graph.listItem`; base type `microsoft.graph.baseItem`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListItem {
@@ -53,14 +53,13 @@ pub struct ListItem {
     pub sharepoint_ids: Option<SharepointIds>,
     /// Navigation property `createdByUser`: `microsoft.graph.user`; present when expanded (`$expand`).
     /// Inherited from `microsoft.graph.baseItem`.
-    #[cfg(feature = "_activity_based_timeout_policy")]
+    #[cfg(feature = "_authorization_info")]
     pub created_by_user: Option<Box<AnyUser>>,
     /// Navigation property `lastModifiedByUser`: `microsoft.graph.user`; present when expanded (`$expand`).
     /// Inherited from `microsoft.graph.baseItem`.
-    #[cfg(feature = "_activity_based_timeout_policy")]
+    #[cfg(feature = "_authorization_info")]
     pub last_modified_by_user: Option<Box<AnyUser>>,
     /// Navigation property `analytics`: `microsoft.graph.itemAnalytics`; present when expanded (`$expand`).
-    #[cfg(feature = "_access_action")]
     pub analytics: Option<ItemAnalytics>,
     /// Navigation property `documentSetVersions`: `Collection(microsoft.graph.documentSetVersion)`, contained; present when expanded (`$expand`).
     pub document_set_versions: Option<Vec<DocumentSetVersion>>,
@@ -70,7 +69,7 @@ pub struct ListItem {
     /// Navigation property `fields`: `microsoft.graph.fieldValueSet`, contained; present when expanded (`$expand`).
     pub fields: Option<FieldValueSet>,
     /// Navigation property `permissions`: `Collection(microsoft.graph.permission)`, contained; present when expanded (`$expand`).
-    #[cfg(feature = "_base_item")]
+    #[cfg(feature = "_boolean_column")]
     pub permissions: Option<Vec<Permission>>,
     /// Navigation property `versions`: `Collection(microsoft.graph.listItemVersion)`, contained; present when expanded (`$expand`).
     pub versions: Option<Vec<AnyListItemVersion>>,
@@ -80,14 +79,14 @@ pub struct ListItem {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_base_item_version")]
+#[cfg(feature = "_column_link")]
 impl serde::Serialize for ListItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_base_item_version")]
+#[cfg(feature = "_column_link")]
 #[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
 impl ListItem {
     /// The CSDL qualified name, as `@odata.type` spells it.
@@ -117,21 +116,22 @@ impl ListItem {
         object.property("contentType", &self.content_type);
         object.property("deleted", &self.deleted);
         object.property("sharepointIds", &self.sharepoint_ids);
-        #[cfg(feature = "_activity_based_timeout_policy")]
+        #[cfg(feature = "_authorization_info")]
         object.property("createdByUser", &self.created_by_user);
-        #[cfg(feature = "_activity_based_timeout_policy")]
+        #[cfg(feature = "_authorization_info")]
         object.property("lastModifiedByUser", &self.last_modified_by_user);
-        #[cfg(feature = "_access_action")] object.property("analytics", &self.analytics);
+        object.property("analytics", &self.analytics);
         object.property("documentSetVersions", &self.document_set_versions);
         #[cfg(feature = "_album")] object.property("driveItem", &self.drive_item);
         object.property("fields", &self.fields);
-        #[cfg(feature = "_base_item")] object.property("permissions", &self.permissions);
+        #[cfg(feature = "_boolean_column")]
+        object.property("permissions", &self.permissions);
         object.property("versions", &self.versions);
         object.end()
     }
 }
 
-#[cfg(feature = "_base_item_version")]
+#[cfg(feature = "_column_link")]
 impl<'de> serde::Deserialize<'de> for ListItem {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -140,7 +140,7 @@ impl<'de> serde::Deserialize<'de> for ListItem {
     }
 }
 
-#[cfg(feature = "_base_item_version")]
+#[cfg(feature = "_column_link")]
 #[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
 impl graph_odata_runtime::model::ODataObject for ListItem {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
@@ -172,13 +172,12 @@ impl graph_odata_runtime::model::ODataObject for ListItem {
             "contentType" => read_nullable(map, key, &mut self.content_type, extra),
             "deleted" => read_nullable(map, key, &mut self.deleted, extra),
             "sharepointIds" => read_nullable(map, key, &mut self.sharepoint_ids, extra),
-            #[cfg(feature = "_activity_based_timeout_policy")]
+            #[cfg(feature = "_authorization_info")]
             "createdByUser" => read_nullable(map, key, &mut self.created_by_user, extra),
-            #[cfg(feature = "_activity_based_timeout_policy")]
+            #[cfg(feature = "_authorization_info")]
             "lastModifiedByUser" => {
                 read_nullable(map, key, &mut self.last_modified_by_user, extra)
             }
-            #[cfg(feature = "_access_action")]
             "analytics" => read_nullable(map, key, &mut self.analytics, extra),
             "documentSetVersions" => {
                 read_nullable(map, key, &mut self.document_set_versions, extra)
@@ -186,7 +185,7 @@ impl graph_odata_runtime::model::ODataObject for ListItem {
             #[cfg(feature = "_album")]
             "driveItem" => read_nullable(map, key, &mut self.drive_item, extra),
             "fields" => read_nullable(map, key, &mut self.fields, extra),
-            #[cfg(feature = "_base_item")]
+            #[cfg(feature = "_boolean_column")]
             "permissions" => read_nullable(map, key, &mut self.permissions, extra),
             "versions" => read_nullable(map, key, &mut self.versions, extra),
             _ => Ok(false),
@@ -199,7 +198,7 @@ impl graph_odata_runtime::model::ODataObject for ListItem {
     }
 }
 
-#[cfg(feature = "_base_item_version")]
+#[cfg(feature = "_column_link")]
 impl ListItem {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -210,11 +209,11 @@ impl ListItem {
     }
 }
 
-#[cfg(feature = "_base_item_version")]
+#[cfg(feature = "_column_link")]
 /// The properties of [`ListItem`] by wire name, each a [`Field<ListItem>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ListItem::set_null`].
 pub enum ListItemField {}
 
-#[cfg(feature = "_base_item_version")]
+#[cfg(feature = "_column_link")]
 #[allow(non_upper_case_globals)]
 impl ListItemField {
     /// `id`
@@ -297,7 +296,7 @@ impl ListItemField {
     ];
 }
 
-#[cfg(feature = "_base_item_version")]
+#[cfg(feature = "_column_link")]
 /// CSDL entity type `microsoft.graph.listItemVersion`; base type `microsoft.graph.baseItemVersion`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListItemVersion {
@@ -321,14 +320,14 @@ pub struct ListItemVersion {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_base_item_version")]
+#[cfg(feature = "_column_link")]
 impl serde::Serialize for ListItemVersion {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_base_item_version")]
+#[cfg(feature = "_column_link")]
 impl ListItemVersion {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.listItemVersion";
@@ -353,7 +352,7 @@ impl ListItemVersion {
     }
 }
 
-#[cfg(feature = "_base_item_version")]
+#[cfg(feature = "_column_link")]
 impl<'de> serde::Deserialize<'de> for ListItemVersion {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -362,7 +361,7 @@ impl<'de> serde::Deserialize<'de> for ListItemVersion {
     }
 }
 
-#[cfg(feature = "_base_item_version")]
+#[cfg(feature = "_column_link")]
 impl graph_odata_runtime::model::ODataObject for ListItemVersion {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -391,7 +390,7 @@ impl graph_odata_runtime::model::ODataObject for ListItemVersion {
     }
 }
 
-#[cfg(feature = "_base_item_version")]
+#[cfg(feature = "_column_link")]
 impl ListItemVersion {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -402,11 +401,11 @@ impl ListItemVersion {
     }
 }
 
-#[cfg(feature = "_base_item_version")]
+#[cfg(feature = "_column_link")]
 /// The properties of [`ListItemVersion`] by wire name, each a [`Field<ListItemVersion>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ListItemVersion::set_null`].
 pub enum ListItemVersionField {}
 
-#[cfg(feature = "_base_item_version")]
+#[cfg(feature = "_column_link")]
 #[allow(non_upper_case_globals)]
 impl ListItemVersionField {
     /// `id`
@@ -435,7 +434,7 @@ impl ListItemVersionField {
     ];
 }
 
-#[cfg(feature = "_base_item_version")]
+#[cfg(feature = "_column_link")]
 /// A `microsoft.graph.listItemVersion` value: the base type or one of its derived types, chosen by `@odata.type`. A derived type this crate does not know is read as [`ListItemVersion`], which keeps its properties and `@odata.type` in `additional_properties`.
 #[derive(Debug, Clone, PartialEq)]
 pub enum AnyListItemVersion {
@@ -445,7 +444,7 @@ pub enum AnyListItemVersion {
     DocumentSetVersion(Box<DocumentSetVersion>),
 }
 
-#[cfg(feature = "_base_item_version")]
+#[cfg(feature = "_column_link")]
 impl AnyListItemVersion {
     /// The `@odata.type` of the variant (the base type's for unknown derived types).
     pub fn odata_type(&self) -> &'static str {
@@ -463,21 +462,21 @@ impl AnyListItemVersion {
     }
 }
 
-#[cfg(feature = "_base_item_version")]
+#[cfg(feature = "_column_link")]
 impl Default for AnyListItemVersion {
     fn default() -> Self {
         Self::ListItemVersion(Box::default())
     }
 }
 
-#[cfg(feature = "_base_item_version")]
+#[cfg(feature = "_column_link")]
 impl From<ListItemVersion> for AnyListItemVersion {
     fn from(value: ListItemVersion) -> Self {
         Self::ListItemVersion(Box::new(value))
     }
 }
 
-#[cfg(feature = "_base_item_version")]
+#[cfg(feature = "_column_link")]
 impl AnyListItemVersion {
     /// The value if it is a [`AnyListItemVersion::DocumentSetVersion`] variant.
     pub fn as_document_set_version(&self) -> Option<&DocumentSetVersion> {
@@ -488,14 +487,14 @@ impl AnyListItemVersion {
     }
 }
 
-#[cfg(feature = "_base_item_version")]
+#[cfg(feature = "_column_link")]
 impl From<DocumentSetVersion> for AnyListItemVersion {
     fn from(value: DocumentSetVersion) -> Self {
         Self::DocumentSetVersion(Box::new(value))
     }
 }
 
-#[cfg(feature = "_base_item_version")]
+#[cfg(feature = "_column_link")]
 impl serde::Serialize for AnyListItemVersion {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match self {
@@ -511,7 +510,7 @@ impl serde::Serialize for AnyListItemVersion {
     }
 }
 
-#[cfg(feature = "_base_item_version")]
+#[cfg(feature = "_column_link")]
 impl<'de> serde::Deserialize<'de> for AnyListItemVersion {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -530,7 +529,7 @@ impl<'de> serde::Deserialize<'de> for AnyListItemVersion {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 /// CSDL entity type `microsoft.graph.localizedNotificationMessage`; base type `microsoft.graph.entity`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct LocalizedNotificationMessage {
@@ -553,14 +552,14 @@ pub struct LocalizedNotificationMessage {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl serde::Serialize for LocalizedNotificationMessage {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl LocalizedNotificationMessage {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.localizedNotificationMessage";
@@ -586,7 +585,7 @@ impl LocalizedNotificationMessage {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl<'de> serde::Deserialize<'de> for LocalizedNotificationMessage {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -595,7 +594,7 @@ impl<'de> serde::Deserialize<'de> for LocalizedNotificationMessage {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl graph_odata_runtime::model::ODataObject for LocalizedNotificationMessage {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -625,7 +624,7 @@ impl graph_odata_runtime::model::ODataObject for LocalizedNotificationMessage {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl LocalizedNotificationMessage {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -636,11 +635,11 @@ impl LocalizedNotificationMessage {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 /// The properties of [`LocalizedNotificationMessage`] by wire name, each a [`Field<LocalizedNotificationMessage>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`LocalizedNotificationMessage::set_null`].
 pub enum LocalizedNotificationMessageField {}
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 #[allow(non_upper_case_globals)]
 impl LocalizedNotificationMessageField {
     /// `id`
@@ -676,7 +675,7 @@ impl LocalizedNotificationMessageField {
     ];
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL entity type `microsoft.graph.loginPage`; base type `microsoft.graph.entity`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct LoginPage {
@@ -709,14 +708,14 @@ pub struct LoginPage {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for LoginPage {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl LoginPage {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.loginPage";
@@ -747,7 +746,7 @@ impl LoginPage {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for LoginPage {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -756,7 +755,7 @@ impl<'de> serde::Deserialize<'de> for LoginPage {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::model::ODataObject for LoginPage {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -793,7 +792,7 @@ impl graph_odata_runtime::model::ODataObject for LoginPage {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl LoginPage {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -804,11 +803,11 @@ impl LoginPage {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// The properties of [`LoginPage`] by wire name, each a [`Field<LoginPage>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`LoginPage::set_null`].
 pub enum LoginPageField {}
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 #[allow(non_upper_case_globals)]
 impl LoginPageField {
     /// `id`
@@ -1008,13 +1007,13 @@ pub enum AnyLongRunningOperation {
     /// The base type itself, or a derived type unknown to this crate.
     LongRunningOperation(Box<LongRunningOperation>),
     /// `microsoft.graph.attackSimulationOperation`
-    #[cfg(feature = "_activity_metadata")]
+    #[cfg(feature = "_security")]
     AttackSimulationOperation(Box<AttackSimulationOperation>),
     /// `microsoft.graph.engagementAsyncOperation`
-    #[cfg(feature = "_engagement_async_operation")]
+    #[cfg(feature = "_employee_experience")]
     EngagementAsyncOperation(Box<EngagementAsyncOperation>),
     /// `microsoft.graph.richLongRunningOperation`
-    #[cfg(feature = "_rich_long_running_operation")]
+    #[cfg(feature = "_column_link")]
     RichLongRunningOperation(Box<RichLongRunningOperation>),
 }
 
@@ -1024,11 +1023,11 @@ impl AnyLongRunningOperation {
     pub fn odata_type(&self) -> &'static str {
         match self {
             Self::LongRunningOperation(_) => LongRunningOperation::ODATA_TYPE,
-            #[cfg(feature = "_activity_metadata")]
+            #[cfg(feature = "_security")]
             Self::AttackSimulationOperation(_) => AttackSimulationOperation::ODATA_TYPE,
-            #[cfg(feature = "_engagement_async_operation")]
+            #[cfg(feature = "_employee_experience")]
             Self::EngagementAsyncOperation(_) => EngagementAsyncOperation::ODATA_TYPE,
-            #[cfg(feature = "_rich_long_running_operation")]
+            #[cfg(feature = "_column_link")]
             Self::RichLongRunningOperation(_) => RichLongRunningOperation::ODATA_TYPE,
         }
     }
@@ -1059,7 +1058,7 @@ impl From<LongRunningOperation> for AnyLongRunningOperation {
 #[cfg(feature = "_long_running_operation")]
 impl AnyLongRunningOperation {
     /// The value if it is a [`AnyLongRunningOperation::AttackSimulationOperation`] variant.
-    #[cfg(feature = "_activity_metadata")]
+    #[cfg(feature = "_security")]
     pub fn as_attack_simulation_operation(&self) -> Option<&AttackSimulationOperation> {
         match self {
             Self::AttackSimulationOperation(value) => Some(value),
@@ -1067,7 +1066,7 @@ impl AnyLongRunningOperation {
         }
     }
     /// The value if it is a [`AnyLongRunningOperation::EngagementAsyncOperation`] variant.
-    #[cfg(feature = "_engagement_async_operation")]
+    #[cfg(feature = "_employee_experience")]
     pub fn as_engagement_async_operation(&self) -> Option<&EngagementAsyncOperation> {
         match self {
             Self::EngagementAsyncOperation(value) => Some(value),
@@ -1075,7 +1074,7 @@ impl AnyLongRunningOperation {
         }
     }
     /// The value if it is a [`AnyLongRunningOperation::RichLongRunningOperation`] variant.
-    #[cfg(feature = "_rich_long_running_operation")]
+    #[cfg(feature = "_column_link")]
     pub fn as_rich_long_running_operation(&self) -> Option<&RichLongRunningOperation> {
         match self {
             Self::RichLongRunningOperation(value) => Some(value),
@@ -1085,7 +1084,7 @@ impl AnyLongRunningOperation {
 }
 
 #[cfg(feature = "_long_running_operation")]
-#[cfg(feature = "_activity_metadata")]
+#[cfg(feature = "_security")]
 impl From<AttackSimulationOperation> for AnyLongRunningOperation {
     fn from(value: AttackSimulationOperation) -> Self {
         Self::AttackSimulationOperation(Box::new(value))
@@ -1093,7 +1092,7 @@ impl From<AttackSimulationOperation> for AnyLongRunningOperation {
 }
 
 #[cfg(feature = "_long_running_operation")]
-#[cfg(feature = "_engagement_async_operation")]
+#[cfg(feature = "_employee_experience")]
 impl From<EngagementAsyncOperation> for AnyLongRunningOperation {
     fn from(value: EngagementAsyncOperation) -> Self {
         Self::EngagementAsyncOperation(Box::new(value))
@@ -1101,7 +1100,7 @@ impl From<EngagementAsyncOperation> for AnyLongRunningOperation {
 }
 
 #[cfg(feature = "_long_running_operation")]
-#[cfg(feature = "_rich_long_running_operation")]
+#[cfg(feature = "_column_link")]
 impl From<RichLongRunningOperation> for AnyLongRunningOperation {
     fn from(value: RichLongRunningOperation) -> Self {
         Self::RichLongRunningOperation(Box::new(value))
@@ -1115,7 +1114,7 @@ impl serde::Serialize for AnyLongRunningOperation {
             Self::LongRunningOperation(value) => {
                 value.serialize_with_type(serializer, None)
             }
-            #[cfg(feature = "_activity_metadata")]
+            #[cfg(feature = "_security")]
             Self::AttackSimulationOperation(value) => {
                 value
                     .serialize_with_type(
@@ -1123,7 +1122,7 @@ impl serde::Serialize for AnyLongRunningOperation {
                         Some(AttackSimulationOperation::ODATA_TYPE),
                     )
             }
-            #[cfg(feature = "_engagement_async_operation")]
+            #[cfg(feature = "_employee_experience")]
             Self::EngagementAsyncOperation(value) => {
                 value
                     .serialize_with_type(
@@ -1131,7 +1130,7 @@ impl serde::Serialize for AnyLongRunningOperation {
                         Some(EngagementAsyncOperation::ODATA_TYPE),
                     )
             }
-            #[cfg(feature = "_rich_long_running_operation")]
+            #[cfg(feature = "_column_link")]
             Self::RichLongRunningOperation(value) => {
                 value
                     .serialize_with_type(
@@ -1153,17 +1152,17 @@ impl<'de> serde::Deserialize<'de> for AnyLongRunningOperation {
             deserializer,
         )?;
         let read = match graph_odata_runtime::model::odata_type_of(&value) {
-            #[cfg(feature = "_activity_metadata")]
+            #[cfg(feature = "_security")]
             "microsoft.graph.attackSimulationOperation"
             | "graph.attackSimulationOperation" => {
                 serde_json::from_value(value).map(Self::AttackSimulationOperation)
             }
-            #[cfg(feature = "_engagement_async_operation")]
+            #[cfg(feature = "_employee_experience")]
             "microsoft.graph.engagementAsyncOperation"
             | "graph.engagementAsyncOperation" => {
                 serde_json::from_value(value).map(Self::EngagementAsyncOperation)
             }
-            #[cfg(feature = "_rich_long_running_operation")]
+            #[cfg(feature = "_column_link")]
             "microsoft.graph.richLongRunningOperation"
             | "graph.richLongRunningOperation" => {
                 serde_json::from_value(value).map(Self::RichLongRunningOperation)
@@ -1174,7 +1173,7 @@ impl<'de> serde::Deserialize<'de> for AnyLongRunningOperation {
     }
 }
 
-#[cfg(feature = "_admin_microsoft365_apps")]
+#[cfg(feature = "_admin")]
 /// CSDL entity type `microsoft.graph.m365AppsInstallationOptions`; base type `microsoft.graph.entity`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct M365AppsInstallationOptions {
@@ -1193,14 +1192,14 @@ pub struct M365AppsInstallationOptions {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_admin_microsoft365_apps")]
+#[cfg(feature = "_admin")]
 impl serde::Serialize for M365AppsInstallationOptions {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_admin_microsoft365_apps")]
+#[cfg(feature = "_admin")]
 impl M365AppsInstallationOptions {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.m365AppsInstallationOptions";
@@ -1224,7 +1223,7 @@ impl M365AppsInstallationOptions {
     }
 }
 
-#[cfg(feature = "_admin_microsoft365_apps")]
+#[cfg(feature = "_admin")]
 impl<'de> serde::Deserialize<'de> for M365AppsInstallationOptions {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1233,7 +1232,7 @@ impl<'de> serde::Deserialize<'de> for M365AppsInstallationOptions {
     }
 }
 
-#[cfg(feature = "_admin_microsoft365_apps")]
+#[cfg(feature = "_admin")]
 impl graph_odata_runtime::model::ODataObject for M365AppsInstallationOptions {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -1259,7 +1258,7 @@ impl graph_odata_runtime::model::ODataObject for M365AppsInstallationOptions {
     }
 }
 
-#[cfg(feature = "_admin_microsoft365_apps")]
+#[cfg(feature = "_admin")]
 impl M365AppsInstallationOptions {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -1270,11 +1269,11 @@ impl M365AppsInstallationOptions {
     }
 }
 
-#[cfg(feature = "_admin_microsoft365_apps")]
+#[cfg(feature = "_admin")]
 /// The properties of [`M365AppsInstallationOptions`] by wire name, each a [`Field<M365AppsInstallationOptions>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`M365AppsInstallationOptions::set_null`].
 pub enum M365AppsInstallationOptionsField {}
 
-#[cfg(feature = "_admin_microsoft365_apps")]
+#[cfg(feature = "_admin")]
 #[allow(non_upper_case_globals)]
 impl M365AppsInstallationOptionsField {
     /// `id`
@@ -1300,7 +1299,7 @@ impl M365AppsInstallationOptionsField {
     ];
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 /// CSDL entity type `microsoft.graph.macOSCompliancePolicy`; base type `microsoft.graph.deviceCompliancePolicy`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct MacOsCompliancePolicy {
@@ -1385,14 +1384,14 @@ pub struct MacOsCompliancePolicy {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl serde::Serialize for MacOsCompliancePolicy {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl MacOsCompliancePolicy {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.macOSCompliancePolicy";
@@ -1470,7 +1469,7 @@ impl MacOsCompliancePolicy {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl<'de> serde::Deserialize<'de> for MacOsCompliancePolicy {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1479,7 +1478,7 @@ impl<'de> serde::Deserialize<'de> for MacOsCompliancePolicy {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl graph_odata_runtime::model::ODataObject for MacOsCompliancePolicy {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -1600,7 +1599,7 @@ impl graph_odata_runtime::model::ODataObject for MacOsCompliancePolicy {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl MacOsCompliancePolicy {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -1611,11 +1610,11 @@ impl MacOsCompliancePolicy {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 /// The properties of [`MacOsCompliancePolicy`] by wire name, each a [`Field<MacOsCompliancePolicy>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`MacOsCompliancePolicy::set_null`].
 pub enum MacOsCompliancePolicyField {}
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 #[allow(non_upper_case_globals)]
 impl MacOsCompliancePolicyField {
     /// `id`
@@ -1771,7 +1770,7 @@ impl MacOsCompliancePolicyField {
     ];
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 /// CSDL entity type `microsoft.graph.macOSCustomConfiguration`; base type `microsoft.graph.deviceConfiguration`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct MacOsCustomConfiguration {
@@ -1823,14 +1822,14 @@ pub struct MacOsCustomConfiguration {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl serde::Serialize for MacOsCustomConfiguration {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl MacOsCustomConfiguration {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.macOSCustomConfiguration";
@@ -1869,7 +1868,7 @@ impl MacOsCustomConfiguration {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl<'de> serde::Deserialize<'de> for MacOsCustomConfiguration {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1878,7 +1877,7 @@ impl<'de> serde::Deserialize<'de> for MacOsCustomConfiguration {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl graph_odata_runtime::model::ODataObject for MacOsCustomConfiguration {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -1925,7 +1924,7 @@ impl graph_odata_runtime::model::ODataObject for MacOsCustomConfiguration {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl MacOsCustomConfiguration {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -1936,11 +1935,11 @@ impl MacOsCustomConfiguration {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 /// The properties of [`MacOsCustomConfiguration`] by wire name, each a [`Field<MacOsCustomConfiguration>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`MacOsCustomConfiguration::set_null`].
 pub enum MacOsCustomConfigurationField {}
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 #[allow(non_upper_case_globals)]
 impl MacOsCustomConfigurationField {
     /// `id`
@@ -2021,7 +2020,7 @@ impl MacOsCustomConfigurationField {
     ];
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 /// CSDL entity type `microsoft.graph.macOSDeviceFeaturesConfiguration`; base type `microsoft.graph.appleDeviceFeaturesConfigurationBase`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct MacOsDeviceFeaturesConfiguration {
@@ -2067,14 +2066,14 @@ pub struct MacOsDeviceFeaturesConfiguration {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl serde::Serialize for MacOsDeviceFeaturesConfiguration {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl MacOsDeviceFeaturesConfiguration {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.macOSDeviceFeaturesConfiguration";
@@ -2110,7 +2109,7 @@ impl MacOsDeviceFeaturesConfiguration {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl<'de> serde::Deserialize<'de> for MacOsDeviceFeaturesConfiguration {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2119,7 +2118,7 @@ impl<'de> serde::Deserialize<'de> for MacOsDeviceFeaturesConfiguration {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl graph_odata_runtime::model::ODataObject for MacOsDeviceFeaturesConfiguration {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -2161,7 +2160,7 @@ impl graph_odata_runtime::model::ODataObject for MacOsDeviceFeaturesConfiguratio
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl MacOsDeviceFeaturesConfiguration {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -2172,11 +2171,11 @@ impl MacOsDeviceFeaturesConfiguration {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 /// The properties of [`MacOsDeviceFeaturesConfiguration`] by wire name, each a [`Field<MacOsDeviceFeaturesConfiguration>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`MacOsDeviceFeaturesConfiguration::set_null`].
 pub enum MacOsDeviceFeaturesConfigurationField {}
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 #[allow(non_upper_case_globals)]
 impl MacOsDeviceFeaturesConfigurationField {
     /// `id`
@@ -2244,7 +2243,7 @@ impl MacOsDeviceFeaturesConfigurationField {
     ];
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 /// CSDL entity type `microsoft.graph.macOSDmgApp`; base type `microsoft.graph.mobileLobApp`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct MacOsDmgApp {
@@ -2324,14 +2323,14 @@ pub struct MacOsDmgApp {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 impl serde::Serialize for MacOsDmgApp {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 impl MacOsDmgApp {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.macOSDmgApp";
@@ -2380,7 +2379,7 @@ impl MacOsDmgApp {
     }
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 impl<'de> serde::Deserialize<'de> for MacOsDmgApp {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2389,7 +2388,7 @@ impl<'de> serde::Deserialize<'de> for MacOsDmgApp {
     }
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 impl graph_odata_runtime::model::ODataObject for MacOsDmgApp {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -2459,7 +2458,7 @@ impl graph_odata_runtime::model::ODataObject for MacOsDmgApp {
     }
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 impl MacOsDmgApp {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -2470,11 +2469,11 @@ impl MacOsDmgApp {
     }
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 /// The properties of [`MacOsDmgApp`] by wire name, each a [`Field<MacOsDmgApp>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`MacOsDmgApp::set_null`].
 pub enum MacOsDmgAppField {}
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 #[allow(non_upper_case_globals)]
 impl MacOsDmgAppField {
     /// `id`
@@ -2581,7 +2580,7 @@ impl MacOsDmgAppField {
     ];
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 /// CSDL entity type `microsoft.graph.macOSGeneralDeviceConfiguration`; base type `microsoft.graph.deviceConfiguration`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct MacOsGeneralDeviceConfiguration {
@@ -2651,14 +2650,14 @@ pub struct MacOsGeneralDeviceConfiguration {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl serde::Serialize for MacOsGeneralDeviceConfiguration {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl MacOsGeneralDeviceConfiguration {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.macOSGeneralDeviceConfiguration";
@@ -2722,7 +2721,7 @@ impl MacOsGeneralDeviceConfiguration {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl<'de> serde::Deserialize<'de> for MacOsGeneralDeviceConfiguration {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2731,7 +2730,7 @@ impl<'de> serde::Deserialize<'de> for MacOsGeneralDeviceConfiguration {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl graph_odata_runtime::model::ODataObject for MacOsGeneralDeviceConfiguration {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -2829,7 +2828,7 @@ impl graph_odata_runtime::model::ODataObject for MacOsGeneralDeviceConfiguration
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl MacOsGeneralDeviceConfiguration {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -2840,11 +2839,11 @@ impl MacOsGeneralDeviceConfiguration {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 /// The properties of [`MacOsGeneralDeviceConfiguration`] by wire name, each a [`Field<MacOsGeneralDeviceConfiguration>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`MacOsGeneralDeviceConfiguration::set_null`].
 pub enum MacOsGeneralDeviceConfigurationField {}
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 #[allow(non_upper_case_globals)]
 impl MacOsGeneralDeviceConfigurationField {
     /// `id`
@@ -2972,7 +2971,7 @@ impl MacOsGeneralDeviceConfigurationField {
     ];
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 /// CSDL entity type `microsoft.graph.macOSLobApp`; base type `microsoft.graph.mobileLobApp`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct MacOsLobApp {
@@ -3060,14 +3059,14 @@ pub struct MacOsLobApp {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 impl serde::Serialize for MacOsLobApp {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 impl MacOsLobApp {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.macOSLobApp";
@@ -3120,7 +3119,7 @@ impl MacOsLobApp {
     }
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 impl<'de> serde::Deserialize<'de> for MacOsLobApp {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -3129,7 +3128,7 @@ impl<'de> serde::Deserialize<'de> for MacOsLobApp {
     }
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 impl graph_odata_runtime::model::ODataObject for MacOsLobApp {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -3203,7 +3202,7 @@ impl graph_odata_runtime::model::ODataObject for MacOsLobApp {
     }
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 impl MacOsLobApp {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -3214,11 +3213,11 @@ impl MacOsLobApp {
     }
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 /// The properties of [`MacOsLobApp`] by wire name, each a [`Field<MacOsLobApp>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`MacOsLobApp::set_null`].
 pub enum MacOsLobAppField {}
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 #[allow(non_upper_case_globals)]
 impl MacOsLobAppField {
     /// `id`
@@ -3337,7 +3336,7 @@ impl MacOsLobAppField {
     ];
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 /// CSDL entity type `microsoft.graph.macOSMicrosoftDefenderApp`; base type `microsoft.graph.mobileApp`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct MacOsMicrosoftDefenderApp {
@@ -3395,14 +3394,14 @@ pub struct MacOsMicrosoftDefenderApp {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 impl serde::Serialize for MacOsMicrosoftDefenderApp {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 impl MacOsMicrosoftDefenderApp {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.macOSMicrosoftDefenderApp";
@@ -3438,7 +3437,7 @@ impl MacOsMicrosoftDefenderApp {
     }
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 impl<'de> serde::Deserialize<'de> for MacOsMicrosoftDefenderApp {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -3447,7 +3446,7 @@ impl<'de> serde::Deserialize<'de> for MacOsMicrosoftDefenderApp {
     }
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 impl graph_odata_runtime::model::ODataObject for MacOsMicrosoftDefenderApp {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -3491,7 +3490,7 @@ impl graph_odata_runtime::model::ODataObject for MacOsMicrosoftDefenderApp {
     }
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 impl MacOsMicrosoftDefenderApp {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -3502,11 +3501,11 @@ impl MacOsMicrosoftDefenderApp {
     }
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 /// The properties of [`MacOsMicrosoftDefenderApp`] by wire name, each a [`Field<MacOsMicrosoftDefenderApp>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`MacOsMicrosoftDefenderApp::set_null`].
 pub enum MacOsMicrosoftDefenderAppField {}
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 #[allow(non_upper_case_globals)]
 impl MacOsMicrosoftDefenderAppField {
     /// `id`
@@ -3592,7 +3591,7 @@ impl MacOsMicrosoftDefenderAppField {
     ];
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 /// CSDL entity type `microsoft.graph.macOSMicrosoftEdgeApp`; base type `microsoft.graph.mobileApp`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct MacOsMicrosoftEdgeApp {
@@ -3652,14 +3651,14 @@ pub struct MacOsMicrosoftEdgeApp {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 impl serde::Serialize for MacOsMicrosoftEdgeApp {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 impl MacOsMicrosoftEdgeApp {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.macOSMicrosoftEdgeApp";
@@ -3696,7 +3695,7 @@ impl MacOsMicrosoftEdgeApp {
     }
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 impl<'de> serde::Deserialize<'de> for MacOsMicrosoftEdgeApp {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -3705,7 +3704,7 @@ impl<'de> serde::Deserialize<'de> for MacOsMicrosoftEdgeApp {
     }
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 impl graph_odata_runtime::model::ODataObject for MacOsMicrosoftEdgeApp {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -3750,7 +3749,7 @@ impl graph_odata_runtime::model::ODataObject for MacOsMicrosoftEdgeApp {
     }
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 impl MacOsMicrosoftEdgeApp {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -3761,11 +3760,11 @@ impl MacOsMicrosoftEdgeApp {
     }
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 /// The properties of [`MacOsMicrosoftEdgeApp`] by wire name, each a [`Field<MacOsMicrosoftEdgeApp>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`MacOsMicrosoftEdgeApp::set_null`].
 pub enum MacOsMicrosoftEdgeAppField {}
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 #[allow(non_upper_case_globals)]
 impl MacOsMicrosoftEdgeAppField {
     /// `id`
@@ -3852,7 +3851,7 @@ impl MacOsMicrosoftEdgeAppField {
     ];
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 /// CSDL entity type `microsoft.graph.macOSOfficeSuiteApp`; base type `microsoft.graph.mobileApp`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct MacOsOfficeSuiteApp {
@@ -3910,14 +3909,14 @@ pub struct MacOsOfficeSuiteApp {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 impl serde::Serialize for MacOsOfficeSuiteApp {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 impl MacOsOfficeSuiteApp {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.macOSOfficeSuiteApp";
@@ -3953,7 +3952,7 @@ impl MacOsOfficeSuiteApp {
     }
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 impl<'de> serde::Deserialize<'de> for MacOsOfficeSuiteApp {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -3962,7 +3961,7 @@ impl<'de> serde::Deserialize<'de> for MacOsOfficeSuiteApp {
     }
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 impl graph_odata_runtime::model::ODataObject for MacOsOfficeSuiteApp {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -4006,7 +4005,7 @@ impl graph_odata_runtime::model::ODataObject for MacOsOfficeSuiteApp {
     }
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 impl MacOsOfficeSuiteApp {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -4017,11 +4016,11 @@ impl MacOsOfficeSuiteApp {
     }
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 /// The properties of [`MacOsOfficeSuiteApp`] by wire name, each a [`Field<MacOsOfficeSuiteApp>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`MacOsOfficeSuiteApp::set_null`].
 pub enum MacOsOfficeSuiteAppField {}
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 #[allow(non_upper_case_globals)]
 impl MacOsOfficeSuiteAppField {
     /// `id`
@@ -4103,7 +4102,7 @@ impl MacOsOfficeSuiteAppField {
     ];
 }
 
-#[cfg(feature = "_bitlocker")]
+#[cfg(feature = "_information_protection")]
 /// CSDL entity type `microsoft.graph.mailAssessmentRequest`; base type `microsoft.graph.threatAssessmentRequest`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct MailAssessmentRequest {
@@ -4146,14 +4145,14 @@ pub struct MailAssessmentRequest {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_bitlocker")]
+#[cfg(feature = "_information_protection")]
 impl serde::Serialize for MailAssessmentRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_bitlocker")]
+#[cfg(feature = "_information_protection")]
 impl MailAssessmentRequest {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.mailAssessmentRequest";
@@ -4185,7 +4184,7 @@ impl MailAssessmentRequest {
     }
 }
 
-#[cfg(feature = "_bitlocker")]
+#[cfg(feature = "_information_protection")]
 impl<'de> serde::Deserialize<'de> for MailAssessmentRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -4194,7 +4193,7 @@ impl<'de> serde::Deserialize<'de> for MailAssessmentRequest {
     }
 }
 
-#[cfg(feature = "_bitlocker")]
+#[cfg(feature = "_information_protection")]
 impl graph_odata_runtime::model::ODataObject for MailAssessmentRequest {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -4232,7 +4231,7 @@ impl graph_odata_runtime::model::ODataObject for MailAssessmentRequest {
     }
 }
 
-#[cfg(feature = "_bitlocker")]
+#[cfg(feature = "_information_protection")]
 impl MailAssessmentRequest {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -4243,11 +4242,11 @@ impl MailAssessmentRequest {
     }
 }
 
-#[cfg(feature = "_bitlocker")]
+#[cfg(feature = "_information_protection")]
 /// The properties of [`MailAssessmentRequest`] by wire name, each a [`Field<MailAssessmentRequest>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`MailAssessmentRequest::set_null`].
 pub enum MailAssessmentRequestField {}
 
-#[cfg(feature = "_bitlocker")]
+#[cfg(feature = "_information_protection")]
 #[allow(non_upper_case_globals)]
 impl MailAssessmentRequestField {
     /// `id`
@@ -4335,13 +4334,13 @@ pub struct MailFolder {
     /// Navigation property `messageRules`: `Collection(microsoft.graph.messageRule)`, contained; present when expanded (`$expand`).
     pub message_rules: Option<Vec<MessageRule>>,
     /// Navigation property `messages`: `Collection(microsoft.graph.message)`, contained; present when expanded (`$expand`).
-    #[cfg(feature = "_attachment")]
+    #[cfg(feature = "_attendee")]
     pub messages: Option<Vec<AnyMessage>>,
     /// Navigation property `multiValueExtendedProperties`: `Collection(microsoft.graph.multiValueLegacyExtendedProperty)`, contained; present when expanded (`$expand`).
-    #[cfg(feature = "_mailbox_item")]
+    #[cfg(feature = "_multi_value_legacy_extended_property")]
     pub multi_value_extended_properties: Option<Vec<MultiValueLegacyExtendedProperty>>,
     /// Navigation property `singleValueExtendedProperties`: `Collection(microsoft.graph.singleValueLegacyExtendedProperty)`, contained; present when expanded (`$expand`).
-    #[cfg(feature = "_mailbox_item")]
+    #[cfg(feature = "_multi_value_legacy_extended_property")]
     pub single_value_extended_properties: Option<Vec<SingleValueLegacyExtendedProperty>>,
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
@@ -4382,14 +4381,14 @@ impl MailFolder {
         object.property("unreadItemCount", &self.unread_item_count);
         object.property("childFolders", &self.child_folders);
         object.property("messageRules", &self.message_rules);
-        #[cfg(feature = "_attachment")] object.property("messages", &self.messages);
-        #[cfg(feature = "_mailbox_item")]
+        #[cfg(feature = "_attendee")] object.property("messages", &self.messages);
+        #[cfg(feature = "_multi_value_legacy_extended_property")]
         object
             .property(
                 "multiValueExtendedProperties",
                 &self.multi_value_extended_properties,
             );
-        #[cfg(feature = "_mailbox_item")]
+        #[cfg(feature = "_multi_value_legacy_extended_property")]
         object
             .property(
                 "singleValueExtendedProperties",
@@ -4432,13 +4431,13 @@ impl graph_odata_runtime::model::ODataObject for MailFolder {
             }
             "childFolders" => read_nullable(map, key, &mut self.child_folders, extra),
             "messageRules" => read_nullable(map, key, &mut self.message_rules, extra),
-            #[cfg(feature = "_attachment")]
+            #[cfg(feature = "_attendee")]
             "messages" => read_nullable(map, key, &mut self.messages, extra),
-            #[cfg(feature = "_mailbox_item")]
+            #[cfg(feature = "_multi_value_legacy_extended_property")]
             "multiValueExtendedProperties" => {
                 read_nullable(map, key, &mut self.multi_value_extended_properties, extra)
             }
-            #[cfg(feature = "_mailbox_item")]
+            #[cfg(feature = "_multi_value_legacy_extended_property")]
             "singleValueExtendedProperties" => {
                 read_nullable(
                     map,

@@ -101,15 +101,15 @@ pub struct MailSearchFolder {
     pub message_rules: Option<Vec<MessageRule>>,
     /// Navigation property `messages`: `Collection(microsoft.graph.message)`, contained; present when expanded (`$expand`).
     /// Inherited from `microsoft.graph.mailFolder`.
-    #[cfg(feature = "_attachment")]
+    #[cfg(feature = "_attendee")]
     pub messages: Option<Vec<AnyMessage>>,
     /// Navigation property `multiValueExtendedProperties`: `Collection(microsoft.graph.multiValueLegacyExtendedProperty)`, contained; present when expanded (`$expand`).
     /// Inherited from `microsoft.graph.mailFolder`.
-    #[cfg(feature = "_mailbox_item")]
+    #[cfg(feature = "_multi_value_legacy_extended_property")]
     pub multi_value_extended_properties: Option<Vec<MultiValueLegacyExtendedProperty>>,
     /// Navigation property `singleValueExtendedProperties`: `Collection(microsoft.graph.singleValueLegacyExtendedProperty)`, contained; present when expanded (`$expand`).
     /// Inherited from `microsoft.graph.mailFolder`.
-    #[cfg(feature = "_mailbox_item")]
+    #[cfg(feature = "_multi_value_legacy_extended_property")]
     pub single_value_extended_properties: Option<Vec<SingleValueLegacyExtendedProperty>>,
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
@@ -154,14 +154,14 @@ impl MailSearchFolder {
         object.property("sourceFolderIds", &self.source_folder_ids);
         object.property("childFolders", &self.child_folders);
         object.property("messageRules", &self.message_rules);
-        #[cfg(feature = "_attachment")] object.property("messages", &self.messages);
-        #[cfg(feature = "_mailbox_item")]
+        #[cfg(feature = "_attendee")] object.property("messages", &self.messages);
+        #[cfg(feature = "_multi_value_legacy_extended_property")]
         object
             .property(
                 "multiValueExtendedProperties",
                 &self.multi_value_extended_properties,
             );
-        #[cfg(feature = "_mailbox_item")]
+        #[cfg(feature = "_multi_value_legacy_extended_property")]
         object
             .property(
                 "singleValueExtendedProperties",
@@ -212,13 +212,13 @@ impl graph_odata_runtime::model::ODataObject for MailSearchFolder {
             }
             "childFolders" => read_nullable(map, key, &mut self.child_folders, extra),
             "messageRules" => read_nullable(map, key, &mut self.message_rules, extra),
-            #[cfg(feature = "_attachment")]
+            #[cfg(feature = "_attendee")]
             "messages" => read_nullable(map, key, &mut self.messages, extra),
-            #[cfg(feature = "_mailbox_item")]
+            #[cfg(feature = "_multi_value_legacy_extended_property")]
             "multiValueExtendedProperties" => {
                 read_nullable(map, key, &mut self.multi_value_extended_properties, extra)
             }
-            #[cfg(feature = "_mailbox_item")]
+            #[cfg(feature = "_multi_value_legacy_extended_property")]
             "singleValueExtendedProperties" => {
                 read_nullable(
                     map,
@@ -334,7 +334,7 @@ impl MailSearchFolderField {
     ];
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_admin")]
 /// CSDL entity type `microsoft.graph.mailbox`; base type `microsoft.graph.directoryObject`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Mailbox {
@@ -345,7 +345,6 @@ pub struct Mailbox {
     /// Inherited from `microsoft.graph.directoryObject`.
     pub deleted_date_time: Option<edm::DateTimeOffset>,
     /// Navigation property `folders`: `Collection(microsoft.graph.mailboxFolder)`, contained; present when expanded (`$expand`).
-    #[cfg(feature = "_mailbox_folder")]
     pub folders: Option<Vec<MailboxFolder>>,
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
@@ -353,15 +352,14 @@ pub struct Mailbox {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_admin")]
 impl serde::Serialize for Mailbox {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
-#[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
+#[cfg(feature = "_admin")]
 impl Mailbox {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.mailbox";
@@ -379,12 +377,12 @@ impl Mailbox {
         )?;
         object.property("id", &self.id);
         object.property("deletedDateTime", &self.deleted_date_time);
-        #[cfg(feature = "_mailbox_folder")] object.property("folders", &self.folders);
+        object.property("folders", &self.folders);
         object.end()
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_admin")]
 impl<'de> serde::Deserialize<'de> for Mailbox {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -393,8 +391,7 @@ impl<'de> serde::Deserialize<'de> for Mailbox {
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
-#[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
+#[cfg(feature = "_admin")]
 impl graph_odata_runtime::model::ODataObject for Mailbox {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -408,7 +405,6 @@ impl graph_odata_runtime::model::ODataObject for Mailbox {
             "deletedDateTime" => {
                 read_lenient(map, key, &mut self.deleted_date_time, extra)
             }
-            #[cfg(feature = "_mailbox_folder")]
             "folders" => read_nullable(map, key, &mut self.folders, extra),
             _ => Ok(false),
         }
@@ -420,7 +416,7 @@ impl graph_odata_runtime::model::ODataObject for Mailbox {
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_admin")]
 impl Mailbox {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -431,11 +427,11 @@ impl Mailbox {
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_admin")]
 /// The properties of [`Mailbox`] by wire name, each a [`Field<Mailbox>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`Mailbox::set_null`].
 pub enum MailboxField {}
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_admin")]
 #[allow(non_upper_case_globals)]
 impl MailboxField {
     /// `id`
@@ -454,7 +450,7 @@ impl MailboxField {
     ];
 }
 
-#[cfg(feature = "_mailbox_folder")]
+#[cfg(feature = "_admin")]
 /// CSDL entity type `microsoft.graph.mailboxFolder`; base type `microsoft.graph.entity`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct MailboxFolder {
@@ -474,13 +470,12 @@ pub struct MailboxFolder {
     /// Navigation property `childFolders`: `Collection(microsoft.graph.mailboxFolder)`, contained; present when expanded (`$expand`).
     pub child_folders: Option<Vec<MailboxFolder>>,
     /// Navigation property `items`: `Collection(microsoft.graph.mailboxItem)`, contained; present when expanded (`$expand`).
-    #[cfg(feature = "_mailbox_item")]
     pub items: Option<Vec<MailboxItem>>,
     /// Navigation property `multiValueExtendedProperties`: `Collection(microsoft.graph.multiValueLegacyExtendedProperty)`, contained; present when expanded (`$expand`).
-    #[cfg(feature = "_mailbox_item")]
+    #[cfg(feature = "_multi_value_legacy_extended_property")]
     pub multi_value_extended_properties: Option<Vec<MultiValueLegacyExtendedProperty>>,
     /// Navigation property `singleValueExtendedProperties`: `Collection(microsoft.graph.singleValueLegacyExtendedProperty)`, contained; present when expanded (`$expand`).
-    #[cfg(feature = "_mailbox_item")]
+    #[cfg(feature = "_multi_value_legacy_extended_property")]
     pub single_value_extended_properties: Option<Vec<SingleValueLegacyExtendedProperty>>,
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
@@ -488,14 +483,14 @@ pub struct MailboxFolder {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_mailbox_folder")]
+#[cfg(feature = "_admin")]
 impl serde::Serialize for MailboxFolder {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_mailbox_folder")]
+#[cfg(feature = "_admin")]
 #[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
 impl MailboxFolder {
     /// The CSDL qualified name, as `@odata.type` spells it.
@@ -519,14 +514,14 @@ impl MailboxFolder {
         object.property("totalItemCount", &self.total_item_count);
         object.property("type", &self.r#type);
         object.property("childFolders", &self.child_folders);
-        #[cfg(feature = "_mailbox_item")] object.property("items", &self.items);
-        #[cfg(feature = "_mailbox_item")]
+        object.property("items", &self.items);
+        #[cfg(feature = "_multi_value_legacy_extended_property")]
         object
             .property(
                 "multiValueExtendedProperties",
                 &self.multi_value_extended_properties,
             );
-        #[cfg(feature = "_mailbox_item")]
+        #[cfg(feature = "_multi_value_legacy_extended_property")]
         object
             .property(
                 "singleValueExtendedProperties",
@@ -536,7 +531,7 @@ impl MailboxFolder {
     }
 }
 
-#[cfg(feature = "_mailbox_folder")]
+#[cfg(feature = "_admin")]
 impl<'de> serde::Deserialize<'de> for MailboxFolder {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -545,7 +540,7 @@ impl<'de> serde::Deserialize<'de> for MailboxFolder {
     }
 }
 
-#[cfg(feature = "_mailbox_folder")]
+#[cfg(feature = "_admin")]
 #[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
 impl graph_odata_runtime::model::ODataObject for MailboxFolder {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
@@ -565,13 +560,12 @@ impl graph_odata_runtime::model::ODataObject for MailboxFolder {
             "totalItemCount" => read_lenient(map, key, &mut self.total_item_count, extra),
             "type" => read_lenient(map, key, &mut self.r#type, extra),
             "childFolders" => read_nullable(map, key, &mut self.child_folders, extra),
-            #[cfg(feature = "_mailbox_item")]
             "items" => read_nullable(map, key, &mut self.items, extra),
-            #[cfg(feature = "_mailbox_item")]
+            #[cfg(feature = "_multi_value_legacy_extended_property")]
             "multiValueExtendedProperties" => {
                 read_nullable(map, key, &mut self.multi_value_extended_properties, extra)
             }
-            #[cfg(feature = "_mailbox_item")]
+            #[cfg(feature = "_multi_value_legacy_extended_property")]
             "singleValueExtendedProperties" => {
                 read_nullable(
                     map,
@@ -590,7 +584,7 @@ impl graph_odata_runtime::model::ODataObject for MailboxFolder {
     }
 }
 
-#[cfg(feature = "_mailbox_folder")]
+#[cfg(feature = "_admin")]
 impl MailboxFolder {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -601,11 +595,11 @@ impl MailboxFolder {
     }
 }
 
-#[cfg(feature = "_mailbox_folder")]
+#[cfg(feature = "_admin")]
 /// The properties of [`MailboxFolder`] by wire name, each a [`Field<MailboxFolder>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`MailboxFolder::set_null`].
 pub enum MailboxFolderField {}
 
-#[cfg(feature = "_mailbox_folder")]
+#[cfg(feature = "_admin")]
 #[allow(non_upper_case_globals)]
 impl MailboxFolderField {
     /// `id`
@@ -657,7 +651,7 @@ impl MailboxFolderField {
     ];
 }
 
-#[cfg(feature = "_mailbox_item")]
+#[cfg(feature = "_admin")]
 /// CSDL entity type `microsoft.graph.mailboxItem`; base type `microsoft.graph.outlookItem`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct MailboxItem {
@@ -681,8 +675,10 @@ pub struct MailboxItem {
     /// Property `type`: `Edm.String`.
     pub r#type: Option<String>,
     /// Navigation property `multiValueExtendedProperties`: `Collection(microsoft.graph.multiValueLegacyExtendedProperty)`, contained; present when expanded (`$expand`).
+    #[cfg(feature = "_multi_value_legacy_extended_property")]
     pub multi_value_extended_properties: Option<Vec<MultiValueLegacyExtendedProperty>>,
     /// Navigation property `singleValueExtendedProperties`: `Collection(microsoft.graph.singleValueLegacyExtendedProperty)`, contained; present when expanded (`$expand`).
+    #[cfg(feature = "_multi_value_legacy_extended_property")]
     pub single_value_extended_properties: Option<Vec<SingleValueLegacyExtendedProperty>>,
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
@@ -690,14 +686,15 @@ pub struct MailboxItem {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_mailbox_item")]
+#[cfg(feature = "_admin")]
 impl serde::Serialize for MailboxItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_mailbox_item")]
+#[cfg(feature = "_admin")]
+#[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
 impl MailboxItem {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.mailboxItem";
@@ -720,11 +717,13 @@ impl MailboxItem {
         object.property("lastModifiedDateTime", &self.last_modified_date_time);
         object.property("size", &self.size);
         object.property("type", &self.r#type);
+        #[cfg(feature = "_multi_value_legacy_extended_property")]
         object
             .property(
                 "multiValueExtendedProperties",
                 &self.multi_value_extended_properties,
             );
+        #[cfg(feature = "_multi_value_legacy_extended_property")]
         object
             .property(
                 "singleValueExtendedProperties",
@@ -734,7 +733,7 @@ impl MailboxItem {
     }
 }
 
-#[cfg(feature = "_mailbox_item")]
+#[cfg(feature = "_admin")]
 impl<'de> serde::Deserialize<'de> for MailboxItem {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -743,7 +742,8 @@ impl<'de> serde::Deserialize<'de> for MailboxItem {
     }
 }
 
-#[cfg(feature = "_mailbox_item")]
+#[cfg(feature = "_admin")]
+#[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
 impl graph_odata_runtime::model::ODataObject for MailboxItem {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -764,9 +764,11 @@ impl graph_odata_runtime::model::ODataObject for MailboxItem {
             }
             "size" => read_lenient(map, key, &mut self.size, extra),
             "type" => read_lenient(map, key, &mut self.r#type, extra),
+            #[cfg(feature = "_multi_value_legacy_extended_property")]
             "multiValueExtendedProperties" => {
                 read_nullable(map, key, &mut self.multi_value_extended_properties, extra)
             }
+            #[cfg(feature = "_multi_value_legacy_extended_property")]
             "singleValueExtendedProperties" => {
                 read_nullable(
                     map,
@@ -785,7 +787,7 @@ impl graph_odata_runtime::model::ODataObject for MailboxItem {
     }
 }
 
-#[cfg(feature = "_mailbox_item")]
+#[cfg(feature = "_admin")]
 impl MailboxItem {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -796,11 +798,11 @@ impl MailboxItem {
     }
 }
 
-#[cfg(feature = "_mailbox_item")]
+#[cfg(feature = "_admin")]
 /// The properties of [`MailboxItem`] by wire name, each a [`Field<MailboxItem>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`MailboxItem::set_null`].
 pub enum MailboxItemField {}
 
-#[cfg(feature = "_mailbox_item")]
+#[cfg(feature = "_admin")]
 #[allow(non_upper_case_globals)]
 impl MailboxItemField {
     /// `id`
@@ -843,7 +845,7 @@ impl MailboxItemField {
     ];
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 /// CSDL entity type `microsoft.graph.mailboxProtectionRule`; base type `microsoft.graph.protectionRuleBase`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct MailboxProtectionRule {
@@ -879,14 +881,14 @@ pub struct MailboxProtectionRule {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 impl serde::Serialize for MailboxProtectionRule {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 impl MailboxProtectionRule {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.mailboxProtectionRule";
@@ -915,7 +917,7 @@ impl MailboxProtectionRule {
     }
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 impl<'de> serde::Deserialize<'de> for MailboxProtectionRule {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -924,7 +926,7 @@ impl<'de> serde::Deserialize<'de> for MailboxProtectionRule {
     }
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 impl graph_odata_runtime::model::ODataObject for MailboxProtectionRule {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -963,7 +965,7 @@ impl graph_odata_runtime::model::ODataObject for MailboxProtectionRule {
     }
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 impl MailboxProtectionRule {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -974,11 +976,11 @@ impl MailboxProtectionRule {
     }
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 /// The properties of [`MailboxProtectionRule`] by wire name, each a [`Field<MailboxProtectionRule>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`MailboxProtectionRule::set_null`].
 pub enum MailboxProtectionRuleField {}
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 #[allow(non_upper_case_globals)]
 impl MailboxProtectionRuleField {
     /// `id`
@@ -1025,7 +1027,7 @@ impl MailboxProtectionRuleField {
     ];
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 /// CSDL entity type `microsoft.graph.mailboxProtectionUnit`; base type `microsoft.graph.protectionUnitBase`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct MailboxProtectionUnit {
@@ -1071,14 +1073,14 @@ pub struct MailboxProtectionUnit {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 impl serde::Serialize for MailboxProtectionUnit {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 impl MailboxProtectionUnit {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.mailboxProtectionUnit";
@@ -1111,7 +1113,7 @@ impl MailboxProtectionUnit {
     }
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 impl<'de> serde::Deserialize<'de> for MailboxProtectionUnit {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1120,7 +1122,7 @@ impl<'de> serde::Deserialize<'de> for MailboxProtectionUnit {
     }
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 impl graph_odata_runtime::model::ODataObject for MailboxProtectionUnit {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -1165,7 +1167,7 @@ impl graph_odata_runtime::model::ODataObject for MailboxProtectionUnit {
     }
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 impl MailboxProtectionUnit {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -1176,11 +1178,11 @@ impl MailboxProtectionUnit {
     }
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 /// The properties of [`MailboxProtectionUnit`] by wire name, each a [`Field<MailboxProtectionUnit>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`MailboxProtectionUnit::set_null`].
 pub enum MailboxProtectionUnitField {}
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 #[allow(non_upper_case_globals)]
 impl MailboxProtectionUnitField {
     /// `id`
@@ -1245,7 +1247,7 @@ impl MailboxProtectionUnitField {
     ];
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 /// CSDL entity type `microsoft.graph.mailboxProtectionUnitsBulkAdditionJob`; base type `microsoft.graph.protectionUnitsBulkJobBase`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct MailboxProtectionUnitsBulkAdditionJob {
@@ -1283,14 +1285,14 @@ pub struct MailboxProtectionUnitsBulkAdditionJob {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 impl serde::Serialize for MailboxProtectionUnitsBulkAdditionJob {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 impl MailboxProtectionUnitsBulkAdditionJob {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.mailboxProtectionUnitsBulkAdditionJob";
@@ -1320,7 +1322,7 @@ impl MailboxProtectionUnitsBulkAdditionJob {
     }
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 impl<'de> serde::Deserialize<'de> for MailboxProtectionUnitsBulkAdditionJob {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1329,7 +1331,7 @@ impl<'de> serde::Deserialize<'de> for MailboxProtectionUnitsBulkAdditionJob {
     }
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 impl graph_odata_runtime::model::ODataObject for MailboxProtectionUnitsBulkAdditionJob {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -1367,7 +1369,7 @@ impl graph_odata_runtime::model::ODataObject for MailboxProtectionUnitsBulkAddit
     }
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 impl MailboxProtectionUnitsBulkAdditionJob {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -1378,11 +1380,11 @@ impl MailboxProtectionUnitsBulkAdditionJob {
     }
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 /// The properties of [`MailboxProtectionUnitsBulkAdditionJob`] by wire name, each a [`Field<MailboxProtectionUnitsBulkAdditionJob>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`MailboxProtectionUnitsBulkAdditionJob::set_null`].
 pub enum MailboxProtectionUnitsBulkAdditionJobField {}
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 #[allow(non_upper_case_globals)]
 impl MailboxProtectionUnitsBulkAdditionJobField {
     /// `id`
@@ -1440,7 +1442,7 @@ impl MailboxProtectionUnitsBulkAdditionJobField {
     ];
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 /// CSDL entity type `microsoft.graph.mailboxRestoreArtifact`; base type `microsoft.graph.restoreArtifactBase`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct MailboxRestoreArtifact {
@@ -1477,14 +1479,14 @@ pub struct MailboxRestoreArtifact {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 impl serde::Serialize for MailboxRestoreArtifact {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 impl MailboxRestoreArtifact {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.mailboxRestoreArtifact";
@@ -1514,7 +1516,7 @@ impl MailboxRestoreArtifact {
     }
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 impl<'de> serde::Deserialize<'de> for MailboxRestoreArtifact {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1523,7 +1525,7 @@ impl<'de> serde::Deserialize<'de> for MailboxRestoreArtifact {
     }
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 impl graph_odata_runtime::model::ODataObject for MailboxRestoreArtifact {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -1563,7 +1565,7 @@ impl graph_odata_runtime::model::ODataObject for MailboxRestoreArtifact {
     }
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 impl MailboxRestoreArtifact {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -1574,11 +1576,11 @@ impl MailboxRestoreArtifact {
     }
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 /// The properties of [`MailboxRestoreArtifact`] by wire name, each a [`Field<MailboxRestoreArtifact>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`MailboxRestoreArtifact::set_null`].
 pub enum MailboxRestoreArtifactField {}
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 #[allow(non_upper_case_globals)]
 impl MailboxRestoreArtifactField {
     /// `id`
@@ -1630,7 +1632,7 @@ impl MailboxRestoreArtifactField {
     ];
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 /// A `microsoft.graph.mailboxRestoreArtifact` value: the base type or one of its derived types, chosen by `@odata.type`. A derived type this crate does not know is read as [`MailboxRestoreArtifact`], which keeps its properties and `@odata.type` in `additional_properties`.
 #[derive(Debug, Clone, PartialEq)]
 pub enum AnyMailboxRestoreArtifact {
@@ -1640,7 +1642,7 @@ pub enum AnyMailboxRestoreArtifact {
     GranularMailboxRestoreArtifact(Box<GranularMailboxRestoreArtifact>),
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 impl AnyMailboxRestoreArtifact {
     /// The `@odata.type` of the variant (the base type's for unknown derived types).
     pub fn odata_type(&self) -> &'static str {
@@ -1660,21 +1662,21 @@ impl AnyMailboxRestoreArtifact {
     }
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 impl Default for AnyMailboxRestoreArtifact {
     fn default() -> Self {
         Self::MailboxRestoreArtifact(Box::default())
     }
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 impl From<MailboxRestoreArtifact> for AnyMailboxRestoreArtifact {
     fn from(value: MailboxRestoreArtifact) -> Self {
         Self::MailboxRestoreArtifact(Box::new(value))
     }
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 impl AnyMailboxRestoreArtifact {
     /// The value if it is a [`AnyMailboxRestoreArtifact::GranularMailboxRestoreArtifact`] variant.
     pub fn as_granular_mailbox_restore_artifact(
@@ -1687,14 +1689,14 @@ impl AnyMailboxRestoreArtifact {
     }
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 impl From<GranularMailboxRestoreArtifact> for AnyMailboxRestoreArtifact {
     fn from(value: GranularMailboxRestoreArtifact) -> Self {
         Self::GranularMailboxRestoreArtifact(Box::new(value))
     }
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 impl serde::Serialize for AnyMailboxRestoreArtifact {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match self {
@@ -1712,7 +1714,7 @@ impl serde::Serialize for AnyMailboxRestoreArtifact {
     }
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 impl<'de> serde::Deserialize<'de> for AnyMailboxRestoreArtifact {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1732,7 +1734,7 @@ impl<'de> serde::Deserialize<'de> for AnyMailboxRestoreArtifact {
     }
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 /// CSDL entity type `microsoft.graph.mailboxRestoreArtifactsBulkAdditionRequest`; base type `microsoft.graph.restoreArtifactsBulkRequestBase`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct MailboxRestoreArtifactsBulkAdditionRequest {
@@ -1785,14 +1787,14 @@ pub struct MailboxRestoreArtifactsBulkAdditionRequest {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 impl serde::Serialize for MailboxRestoreArtifactsBulkAdditionRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 impl MailboxRestoreArtifactsBulkAdditionRequest {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.mailboxRestoreArtifactsBulkAdditionRequest";
@@ -1827,7 +1829,7 @@ impl MailboxRestoreArtifactsBulkAdditionRequest {
     }
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 impl<'de> serde::Deserialize<'de> for MailboxRestoreArtifactsBulkAdditionRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1836,7 +1838,7 @@ impl<'de> serde::Deserialize<'de> for MailboxRestoreArtifactsBulkAdditionRequest
     }
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 impl graph_odata_runtime::model::ODataObject
 for MailboxRestoreArtifactsBulkAdditionRequest {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
@@ -1888,7 +1890,7 @@ for MailboxRestoreArtifactsBulkAdditionRequest {
     }
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 impl MailboxRestoreArtifactsBulkAdditionRequest {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -1899,11 +1901,11 @@ impl MailboxRestoreArtifactsBulkAdditionRequest {
     }
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 /// The properties of [`MailboxRestoreArtifactsBulkAdditionRequest`] by wire name, each a [`Field<MailboxRestoreArtifactsBulkAdditionRequest>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`MailboxRestoreArtifactsBulkAdditionRequest::set_null`].
 pub enum MailboxRestoreArtifactsBulkAdditionRequestField {}
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 #[allow(non_upper_case_globals)]
 impl MailboxRestoreArtifactsBulkAdditionRequestField {
     /// `id`
@@ -1986,7 +1988,7 @@ impl MailboxRestoreArtifactsBulkAdditionRequestField {
     ];
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 /// CSDL entity type `microsoft.graph.malwareStateForWindowsDevice`; base type `microsoft.graph.entity`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct MalwareStateForWindowsDevice {
@@ -2011,14 +2013,14 @@ pub struct MalwareStateForWindowsDevice {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl serde::Serialize for MalwareStateForWindowsDevice {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl MalwareStateForWindowsDevice {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.malwareStateForWindowsDevice";
@@ -2045,7 +2047,7 @@ impl MalwareStateForWindowsDevice {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl<'de> serde::Deserialize<'de> for MalwareStateForWindowsDevice {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2054,7 +2056,7 @@ impl<'de> serde::Deserialize<'de> for MalwareStateForWindowsDevice {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl graph_odata_runtime::model::ODataObject for MalwareStateForWindowsDevice {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -2085,7 +2087,7 @@ impl graph_odata_runtime::model::ODataObject for MalwareStateForWindowsDevice {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl MalwareStateForWindowsDevice {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -2096,11 +2098,11 @@ impl MalwareStateForWindowsDevice {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 /// The properties of [`MalwareStateForWindowsDevice`] by wire name, each a [`Field<MalwareStateForWindowsDevice>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`MalwareStateForWindowsDevice::set_null`].
 pub enum MalwareStateForWindowsDeviceField {}
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 #[allow(non_upper_case_globals)]
 impl MalwareStateForWindowsDeviceField {
     /// `id`
@@ -2141,7 +2143,7 @@ impl MalwareStateForWindowsDeviceField {
     ];
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 /// CSDL entity type `microsoft.graph.managedAndroidLobApp`; base type `microsoft.graph.managedMobileLobApp`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ManagedAndroidLobApp {
@@ -2225,14 +2227,14 @@ pub struct ManagedAndroidLobApp {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 impl serde::Serialize for ManagedAndroidLobApp {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 impl ManagedAndroidLobApp {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.managedAndroidLobApp";
@@ -2282,7 +2284,7 @@ impl ManagedAndroidLobApp {
     }
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 impl<'de> serde::Deserialize<'de> for ManagedAndroidLobApp {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2291,7 +2293,7 @@ impl<'de> serde::Deserialize<'de> for ManagedAndroidLobApp {
     }
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 impl graph_odata_runtime::model::ODataObject for ManagedAndroidLobApp {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -2358,7 +2360,7 @@ impl graph_odata_runtime::model::ODataObject for ManagedAndroidLobApp {
     }
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 impl ManagedAndroidLobApp {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -2369,11 +2371,11 @@ impl ManagedAndroidLobApp {
     }
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 /// The properties of [`ManagedAndroidLobApp`] by wire name, each a [`Field<ManagedAndroidLobApp>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ManagedAndroidLobApp::set_null`].
 pub enum ManagedAndroidLobAppField {}
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 #[allow(non_upper_case_globals)]
 impl ManagedAndroidLobAppField {
     /// `id`
@@ -2501,7 +2503,7 @@ impl ManagedAndroidLobAppField {
     ];
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 /// CSDL entity type `microsoft.graph.managedAndroidStoreApp`; base type `microsoft.graph.managedApp`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ManagedAndroidStoreApp {
@@ -2571,14 +2573,14 @@ pub struct ManagedAndroidStoreApp {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 impl serde::Serialize for ManagedAndroidStoreApp {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 impl ManagedAndroidStoreApp {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.managedAndroidStoreApp";
@@ -2623,7 +2625,7 @@ impl ManagedAndroidStoreApp {
     }
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 impl<'de> serde::Deserialize<'de> for ManagedAndroidStoreApp {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2632,7 +2634,7 @@ impl<'de> serde::Deserialize<'de> for ManagedAndroidStoreApp {
     }
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 impl graph_odata_runtime::model::ODataObject for ManagedAndroidStoreApp {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -2690,7 +2692,7 @@ impl graph_odata_runtime::model::ODataObject for ManagedAndroidStoreApp {
     }
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 impl ManagedAndroidStoreApp {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -2701,11 +2703,11 @@ impl ManagedAndroidStoreApp {
     }
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 /// The properties of [`ManagedAndroidStoreApp`] by wire name, each a [`Field<ManagedAndroidStoreApp>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ManagedAndroidStoreApp::set_null`].
 pub enum ManagedAndroidStoreAppField {}
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 #[allow(non_upper_case_globals)]
 impl ManagedAndroidStoreAppField {
     /// `id`
@@ -2812,7 +2814,7 @@ impl ManagedAndroidStoreAppField {
     ];
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 /// CSDL entity type `microsoft.graph.managedApp`; base type `microsoft.graph.mobileApp`; abstract; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ManagedApp {
@@ -2874,14 +2876,14 @@ pub struct ManagedApp {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 impl serde::Serialize for ManagedApp {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 impl ManagedApp {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.managedApp";
@@ -2919,7 +2921,7 @@ impl ManagedApp {
     }
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 impl<'de> serde::Deserialize<'de> for ManagedApp {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2928,7 +2930,7 @@ impl<'de> serde::Deserialize<'de> for ManagedApp {
     }
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 impl graph_odata_runtime::model::ODataObject for ManagedApp {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -2976,7 +2978,7 @@ impl graph_odata_runtime::model::ODataObject for ManagedApp {
     }
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 impl ManagedApp {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -2987,11 +2989,11 @@ impl ManagedApp {
     }
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 /// The properties of [`ManagedApp`] by wire name, each a [`Field<ManagedApp>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ManagedApp::set_null`].
 pub enum ManagedAppField {}
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 #[allow(non_upper_case_globals)]
 impl ManagedAppField {
     /// `id`
@@ -3065,7 +3067,7 @@ impl ManagedAppField {
     ];
 }
 
-#[cfg(feature = "_android_managed_app_protection")]
+#[cfg(feature = "_device_app_management")]
 /// CSDL entity type `microsoft.graph.managedAppConfiguration`; base type `microsoft.graph.managedAppPolicy`; abstract; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ManagedAppConfiguration {
@@ -3095,14 +3097,14 @@ pub struct ManagedAppConfiguration {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_android_managed_app_protection")]
+#[cfg(feature = "_device_app_management")]
 impl serde::Serialize for ManagedAppConfiguration {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_android_managed_app_protection")]
+#[cfg(feature = "_device_app_management")]
 impl ManagedAppConfiguration {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.managedAppConfiguration";
@@ -3129,7 +3131,7 @@ impl ManagedAppConfiguration {
     }
 }
 
-#[cfg(feature = "_android_managed_app_protection")]
+#[cfg(feature = "_device_app_management")]
 impl<'de> serde::Deserialize<'de> for ManagedAppConfiguration {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -3138,7 +3140,7 @@ impl<'de> serde::Deserialize<'de> for ManagedAppConfiguration {
     }
 }
 
-#[cfg(feature = "_android_managed_app_protection")]
+#[cfg(feature = "_device_app_management")]
 impl graph_odata_runtime::model::ODataObject for ManagedAppConfiguration {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -3169,7 +3171,7 @@ impl graph_odata_runtime::model::ODataObject for ManagedAppConfiguration {
     }
 }
 
-#[cfg(feature = "_android_managed_app_protection")]
+#[cfg(feature = "_device_app_management")]
 impl ManagedAppConfiguration {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -3180,11 +3182,11 @@ impl ManagedAppConfiguration {
     }
 }
 
-#[cfg(feature = "_android_managed_app_protection")]
+#[cfg(feature = "_device_app_management")]
 /// The properties of [`ManagedAppConfiguration`] by wire name, each a [`Field<ManagedAppConfiguration>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ManagedAppConfiguration::set_null`].
 pub enum ManagedAppConfigurationField {}
 
-#[cfg(feature = "_android_managed_app_protection")]
+#[cfg(feature = "_device_app_management")]
 #[allow(non_upper_case_globals)]
 impl ManagedAppConfigurationField {
     /// `id`
@@ -3225,7 +3227,7 @@ impl ManagedAppConfigurationField {
     ];
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 /// CSDL entity type `microsoft.graph.managedAppOperation`; base type `microsoft.graph.entity`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ManagedAppOperation {
@@ -3246,14 +3248,14 @@ pub struct ManagedAppOperation {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 impl serde::Serialize for ManagedAppOperation {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 impl ManagedAppOperation {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.managedAppOperation";
@@ -3278,7 +3280,7 @@ impl ManagedAppOperation {
     }
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 impl<'de> serde::Deserialize<'de> for ManagedAppOperation {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -3287,7 +3289,7 @@ impl<'de> serde::Deserialize<'de> for ManagedAppOperation {
     }
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 impl graph_odata_runtime::model::ODataObject for ManagedAppOperation {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -3314,7 +3316,7 @@ impl graph_odata_runtime::model::ODataObject for ManagedAppOperation {
     }
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 impl ManagedAppOperation {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -3325,11 +3327,11 @@ impl ManagedAppOperation {
     }
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 /// The properties of [`ManagedAppOperation`] by wire name, each a [`Field<ManagedAppOperation>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ManagedAppOperation::set_null`].
 pub enum ManagedAppOperationField {}
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 #[allow(non_upper_case_globals)]
 impl ManagedAppOperationField {
     /// `id`
@@ -3356,7 +3358,7 @@ impl ManagedAppOperationField {
     ];
 }
 
-#[cfg(feature = "_android_managed_app_protection")]
+#[cfg(feature = "_android_mobile_app_identifier")]
 /// CSDL entity type `microsoft.graph.managedAppPolicy`; base type `microsoft.graph.entity`; abstract; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ManagedAppPolicy {
@@ -3379,14 +3381,14 @@ pub struct ManagedAppPolicy {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_android_managed_app_protection")]
+#[cfg(feature = "_android_mobile_app_identifier")]
 impl serde::Serialize for ManagedAppPolicy {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_android_managed_app_protection")]
+#[cfg(feature = "_android_mobile_app_identifier")]
 impl ManagedAppPolicy {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.managedAppPolicy";
@@ -3412,7 +3414,7 @@ impl ManagedAppPolicy {
     }
 }
 
-#[cfg(feature = "_android_managed_app_protection")]
+#[cfg(feature = "_android_mobile_app_identifier")]
 impl<'de> serde::Deserialize<'de> for ManagedAppPolicy {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -3421,7 +3423,7 @@ impl<'de> serde::Deserialize<'de> for ManagedAppPolicy {
     }
 }
 
-#[cfg(feature = "_android_managed_app_protection")]
+#[cfg(feature = "_android_mobile_app_identifier")]
 impl graph_odata_runtime::model::ODataObject for ManagedAppPolicy {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -3451,7 +3453,7 @@ impl graph_odata_runtime::model::ODataObject for ManagedAppPolicy {
     }
 }
 
-#[cfg(feature = "_android_managed_app_protection")]
+#[cfg(feature = "_android_mobile_app_identifier")]
 impl ManagedAppPolicy {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -3462,11 +3464,11 @@ impl ManagedAppPolicy {
     }
 }
 
-#[cfg(feature = "_android_managed_app_protection")]
+#[cfg(feature = "_android_mobile_app_identifier")]
 /// The properties of [`ManagedAppPolicy`] by wire name, each a [`Field<ManagedAppPolicy>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ManagedAppPolicy::set_null`].
 pub enum ManagedAppPolicyField {}
 
-#[cfg(feature = "_android_managed_app_protection")]
+#[cfg(feature = "_android_mobile_app_identifier")]
 #[allow(non_upper_case_globals)]
 impl ManagedAppPolicyField {
     /// `id`
@@ -3500,51 +3502,64 @@ impl ManagedAppPolicyField {
     ];
 }
 
-#[cfg(feature = "_android_managed_app_protection")]
+#[cfg(feature = "_android_mobile_app_identifier")]
 /// A `microsoft.graph.managedAppPolicy` value: the base type or one of its derived types, chosen by `@odata.type`. A derived type this crate does not know is read as [`ManagedAppPolicy`], which keeps its properties and `@odata.type` in `additional_properties`.
 #[derive(Debug, Clone, PartialEq)]
 pub enum AnyManagedAppPolicy {
     /// The base type itself, or a derived type unknown to this crate.
     ManagedAppPolicy(Box<ManagedAppPolicy>),
     /// `microsoft.graph.androidManagedAppProtection`
+    #[cfg(feature = "_device_app_management")]
     AndroidManagedAppProtection(Box<AndroidManagedAppProtection>),
     /// `microsoft.graph.defaultManagedAppProtection`
+    #[cfg(feature = "_device_app_management")]
     DefaultManagedAppProtection(Box<DefaultManagedAppProtection>),
     /// `microsoft.graph.iosManagedAppProtection`
+    #[cfg(feature = "_device_app_management")]
     IosManagedAppProtection(Box<IosManagedAppProtection>),
     /// `microsoft.graph.mdmWindowsInformationProtectionPolicy`
+    #[cfg(feature = "_device_app_management")]
     MdmWindowsInformationProtectionPolicy(Box<MdmWindowsInformationProtectionPolicy>),
     /// `microsoft.graph.targetedManagedAppConfiguration`
+    #[cfg(feature = "_device_app_management")]
     TargetedManagedAppConfiguration(Box<TargetedManagedAppConfiguration>),
     /// `microsoft.graph.windowsInformationProtectionPolicy`
+    #[cfg(feature = "_device_app_management")]
     WindowsInformationProtectionPolicy(Box<WindowsInformationProtectionPolicy>),
 }
 
-#[cfg(feature = "_android_managed_app_protection")]
+#[cfg(feature = "_android_mobile_app_identifier")]
 impl AnyManagedAppPolicy {
     /// The `@odata.type` of the variant (the base type's for unknown derived types).
     pub fn odata_type(&self) -> &'static str {
         match self {
             Self::ManagedAppPolicy(_) => ManagedAppPolicy::ODATA_TYPE,
+            #[cfg(feature = "_device_app_management")]
             Self::AndroidManagedAppProtection(_) => {
                 AndroidManagedAppProtection::ODATA_TYPE
             }
+            #[cfg(feature = "_device_app_management")]
             Self::DefaultManagedAppProtection(_) => {
                 DefaultManagedAppProtection::ODATA_TYPE
             }
+            #[cfg(feature = "_device_app_management")]
             Self::IosManagedAppProtection(_) => IosManagedAppProtection::ODATA_TYPE,
+            #[cfg(feature = "_device_app_management")]
             Self::MdmWindowsInformationProtectionPolicy(_) => {
                 MdmWindowsInformationProtectionPolicy::ODATA_TYPE
             }
+            #[cfg(feature = "_device_app_management")]
             Self::TargetedManagedAppConfiguration(_) => {
                 TargetedManagedAppConfiguration::ODATA_TYPE
             }
+            #[cfg(feature = "_device_app_management")]
             Self::WindowsInformationProtectionPolicy(_) => {
                 WindowsInformationProtectionPolicy::ODATA_TYPE
             }
         }
     }
     /// The value if it is a plain [`ManagedAppPolicy`] (or of an unknown derived type).
+    #[allow(unreachable_patterns)]
     pub fn as_managed_app_policy(&self) -> Option<&ManagedAppPolicy> {
         match self {
             Self::ManagedAppPolicy(value) => Some(value),
@@ -3553,14 +3568,14 @@ impl AnyManagedAppPolicy {
     }
 }
 
-#[cfg(feature = "_android_managed_app_protection")]
+#[cfg(feature = "_android_mobile_app_identifier")]
 impl Default for AnyManagedAppPolicy {
     fn default() -> Self {
         Self::ManagedAppPolicy(Box::default())
     }
 }
 
-#[cfg(feature = "_android_managed_app_protection")]
+#[cfg(feature = "_android_mobile_app_identifier")]
 impl From<ManagedAppPolicy> for AnyManagedAppPolicy {
     fn from(value: ManagedAppPolicy) -> Self {
         Self::ManagedAppPolicy(Box::new(value))

@@ -19,6 +19,7 @@ pub struct AppCatalogs {
     /// Inherited from `microsoft.graph.entity`.
     pub id: Option<String>,
     /// Navigation property `teamsApps`: `Collection(microsoft.graph.teamsApp)`, contained; present when expanded (`$expand`).
+    #[cfg(feature = "_teams_app")]
     pub teams_apps: Option<Vec<TeamsApp>>,
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
@@ -34,6 +35,7 @@ impl serde::Serialize for AppCatalogs {
 }
 
 #[cfg(feature = "_app_catalogs")]
+#[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
 impl AppCatalogs {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.appCatalogs";
@@ -50,7 +52,7 @@ impl AppCatalogs {
             odata_type,
         )?;
         object.property("id", &self.id);
-        object.property("teamsApps", &self.teams_apps);
+        #[cfg(feature = "_teams_app")] object.property("teamsApps", &self.teams_apps);
         object.end()
     }
 }
@@ -65,6 +67,7 @@ impl<'de> serde::Deserialize<'de> for AppCatalogs {
 }
 
 #[cfg(feature = "_app_catalogs")]
+#[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
 impl graph_odata_runtime::model::ODataObject for AppCatalogs {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -75,6 +78,7 @@ impl graph_odata_runtime::model::ODataObject for AppCatalogs {
         let extra = &mut self.additional_properties;
         match key {
             "id" => read_lenient(map, key, &mut self.id, extra),
+            #[cfg(feature = "_teams_app")]
             "teamsApps" => read_nullable(map, key, &mut self.teams_apps, extra),
             _ => Ok(false),
         }
@@ -112,7 +116,7 @@ impl AppCatalogsField {
     pub const ALL: &'static [model::Field<AppCatalogs>] = &[Self::Id, Self::TeamsApps];
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 /// CSDL entity type `microsoft.graph.appConsentApprovalRoute`; base type `microsoft.graph.entity`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct AppConsentApprovalRoute {
@@ -127,14 +131,14 @@ pub struct AppConsentApprovalRoute {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl serde::Serialize for AppConsentApprovalRoute {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl AppConsentApprovalRoute {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.appConsentApprovalRoute";
@@ -156,7 +160,7 @@ impl AppConsentApprovalRoute {
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl<'de> serde::Deserialize<'de> for AppConsentApprovalRoute {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -165,7 +169,7 @@ impl<'de> serde::Deserialize<'de> for AppConsentApprovalRoute {
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl graph_odata_runtime::model::ODataObject for AppConsentApprovalRoute {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -189,7 +193,7 @@ impl graph_odata_runtime::model::ODataObject for AppConsentApprovalRoute {
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl AppConsentApprovalRoute {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -200,11 +204,11 @@ impl AppConsentApprovalRoute {
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 /// The properties of [`AppConsentApprovalRoute`] by wire name, each a [`Field<AppConsentApprovalRoute>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`AppConsentApprovalRoute::set_null`].
 pub enum AppConsentApprovalRouteField {}
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 #[allow(non_upper_case_globals)]
 impl AppConsentApprovalRouteField {
     /// `id`
@@ -220,7 +224,7 @@ impl AppConsentApprovalRouteField {
     ];
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 /// CSDL entity type `microsoft.graph.appConsentRequest`; base type `microsoft.graph.entity`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct AppConsentRequest {
@@ -241,14 +245,14 @@ pub struct AppConsentRequest {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl serde::Serialize for AppConsentRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl AppConsentRequest {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.appConsentRequest";
@@ -273,7 +277,7 @@ impl AppConsentRequest {
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl<'de> serde::Deserialize<'de> for AppConsentRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -282,7 +286,7 @@ impl<'de> serde::Deserialize<'de> for AppConsentRequest {
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl graph_odata_runtime::model::ODataObject for AppConsentRequest {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -309,7 +313,7 @@ impl graph_odata_runtime::model::ODataObject for AppConsentRequest {
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl AppConsentRequest {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -320,11 +324,11 @@ impl AppConsentRequest {
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 /// The properties of [`AppConsentRequest`] by wire name, each a [`Field<AppConsentRequest>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`AppConsentRequest::set_null`].
 pub enum AppConsentRequestField {}
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 #[allow(non_upper_case_globals)]
 impl AppConsentRequestField {
     /// `id`
@@ -353,7 +357,7 @@ impl AppConsentRequestField {
     ];
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 /// CSDL entity type `microsoft.graph.appLogCollectionRequest`; base type `microsoft.graph.entity`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct AppLogCollectionRequest {
@@ -374,14 +378,14 @@ pub struct AppLogCollectionRequest {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl serde::Serialize for AppLogCollectionRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl AppLogCollectionRequest {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.appLogCollectionRequest";
@@ -406,7 +410,7 @@ impl AppLogCollectionRequest {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl<'de> serde::Deserialize<'de> for AppLogCollectionRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -415,7 +419,7 @@ impl<'de> serde::Deserialize<'de> for AppLogCollectionRequest {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl graph_odata_runtime::model::ODataObject for AppLogCollectionRequest {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -444,7 +448,7 @@ impl graph_odata_runtime::model::ODataObject for AppLogCollectionRequest {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl AppLogCollectionRequest {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -455,11 +459,11 @@ impl AppLogCollectionRequest {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 /// The properties of [`AppLogCollectionRequest`] by wire name, each a [`Field<AppLogCollectionRequest>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`AppLogCollectionRequest::set_null`].
 pub enum AppLogCollectionRequestField {}
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 #[allow(non_upper_case_globals)]
 impl AppLogCollectionRequestField {
     /// `id`
@@ -490,7 +494,7 @@ impl AppLogCollectionRequestField {
     ];
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_app_credential_restriction_type")]
 /// CSDL entity type `microsoft.graph.appManagementPolicy`; base type `microsoft.graph.policyBase`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct AppManagementPolicy {
@@ -511,6 +515,7 @@ pub struct AppManagementPolicy {
     /// Property `restrictions`: `microsoft.graph.customAppManagementConfiguration`.
     pub restrictions: Option<CustomAppManagementConfiguration>,
     /// Navigation property `appliesTo`: `Collection(microsoft.graph.directoryObject)`; present when expanded (`$expand`).
+    #[cfg(feature = "_directory_object")]
     pub applies_to: Option<Vec<AnyDirectoryObject>>,
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
@@ -518,14 +523,15 @@ pub struct AppManagementPolicy {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_app_credential_restriction_type")]
 impl serde::Serialize for AppManagementPolicy {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_app_credential_restriction_type")]
+#[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
 impl AppManagementPolicy {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.appManagementPolicy";
@@ -547,12 +553,13 @@ impl AppManagementPolicy {
         object.property("displayName", &self.display_name);
         object.property("isEnabled", &self.is_enabled);
         object.property("restrictions", &self.restrictions);
+        #[cfg(feature = "_directory_object")]
         object.property("appliesTo", &self.applies_to);
         object.end()
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_app_credential_restriction_type")]
 impl<'de> serde::Deserialize<'de> for AppManagementPolicy {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -561,7 +568,8 @@ impl<'de> serde::Deserialize<'de> for AppManagementPolicy {
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_app_credential_restriction_type")]
+#[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
 impl graph_odata_runtime::model::ODataObject for AppManagementPolicy {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -579,6 +587,7 @@ impl graph_odata_runtime::model::ODataObject for AppManagementPolicy {
             "displayName" => read_lenient(map, key, &mut self.display_name, extra),
             "isEnabled" => read_lenient(map, key, &mut self.is_enabled, extra),
             "restrictions" => read_nullable(map, key, &mut self.restrictions, extra),
+            #[cfg(feature = "_directory_object")]
             "appliesTo" => read_nullable(map, key, &mut self.applies_to, extra),
             _ => Ok(false),
         }
@@ -590,7 +599,7 @@ impl graph_odata_runtime::model::ODataObject for AppManagementPolicy {
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_app_credential_restriction_type")]
 impl AppManagementPolicy {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -601,11 +610,11 @@ impl AppManagementPolicy {
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_app_credential_restriction_type")]
 /// The properties of [`AppManagementPolicy`] by wire name, each a [`Field<AppManagementPolicy>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`AppManagementPolicy::set_null`].
 pub enum AppManagementPolicyField {}
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_app_credential_restriction_type")]
 #[allow(non_upper_case_globals)]
 impl AppManagementPolicyField {
     /// `id`
@@ -646,7 +655,7 @@ impl AppManagementPolicyField {
     ];
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_app_role_assignment")]
 /// CSDL entity type `microsoft.graph.appRoleAssignment`; base type `microsoft.graph.directoryObject`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct AppRoleAssignment {
@@ -676,14 +685,14 @@ pub struct AppRoleAssignment {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_app_role_assignment")]
 impl serde::Serialize for AppRoleAssignment {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_app_role_assignment")]
 impl AppRoleAssignment {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.appRoleAssignment";
@@ -712,7 +721,7 @@ impl AppRoleAssignment {
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_app_role_assignment")]
 impl<'de> serde::Deserialize<'de> for AppRoleAssignment {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -721,7 +730,7 @@ impl<'de> serde::Deserialize<'de> for AppRoleAssignment {
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_app_role_assignment")]
 impl graph_odata_runtime::model::ODataObject for AppRoleAssignment {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -758,7 +767,7 @@ impl graph_odata_runtime::model::ODataObject for AppRoleAssignment {
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_app_role_assignment")]
 impl AppRoleAssignment {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -769,11 +778,11 @@ impl AppRoleAssignment {
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_app_role_assignment")]
 /// The properties of [`AppRoleAssignment`] by wire name, each a [`Field<AppRoleAssignment>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`AppRoleAssignment::set_null`].
 pub enum AppRoleAssignmentField {}
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_app_role_assignment")]
 #[allow(non_upper_case_globals)]
 impl AppRoleAssignmentField {
     /// `id`
@@ -824,7 +833,7 @@ impl AppRoleAssignmentField {
     ];
 }
 
-#[cfg(feature = "_app_scope")]
+#[cfg(feature = "_role_management")]
 /// CSDL entity type `microsoft.graph.appScope`; base type `microsoft.graph.entity`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct AppScope {
@@ -841,14 +850,14 @@ pub struct AppScope {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_app_scope")]
+#[cfg(feature = "_role_management")]
 impl serde::Serialize for AppScope {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_app_scope")]
+#[cfg(feature = "_role_management")]
 impl AppScope {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.appScope";
@@ -871,7 +880,7 @@ impl AppScope {
     }
 }
 
-#[cfg(feature = "_app_scope")]
+#[cfg(feature = "_role_management")]
 impl<'de> serde::Deserialize<'de> for AppScope {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -880,7 +889,7 @@ impl<'de> serde::Deserialize<'de> for AppScope {
     }
 }
 
-#[cfg(feature = "_app_scope")]
+#[cfg(feature = "_role_management")]
 impl graph_odata_runtime::model::ODataObject for AppScope {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -903,7 +912,7 @@ impl graph_odata_runtime::model::ODataObject for AppScope {
     }
 }
 
-#[cfg(feature = "_app_scope")]
+#[cfg(feature = "_role_management")]
 impl AppScope {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -914,11 +923,11 @@ impl AppScope {
     }
 }
 
-#[cfg(feature = "_app_scope")]
+#[cfg(feature = "_role_management")]
 /// The properties of [`AppScope`] by wire name, each a [`Field<AppScope>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`AppScope::set_null`].
 pub enum AppScopeField {}
 
-#[cfg(feature = "_app_scope")]
+#[cfg(feature = "_role_management")]
 #[allow(non_upper_case_globals)]
 impl AppScopeField {
     /// `id`
@@ -935,7 +944,7 @@ impl AppScopeField {
     ];
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 /// CSDL entity type `microsoft.graph.appleDeviceFeaturesConfigurationBase`; base type `microsoft.graph.deviceConfiguration`; abstract; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct AppleDeviceFeaturesConfigurationBase {
@@ -981,14 +990,14 @@ pub struct AppleDeviceFeaturesConfigurationBase {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl serde::Serialize for AppleDeviceFeaturesConfigurationBase {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl AppleDeviceFeaturesConfigurationBase {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.appleDeviceFeaturesConfigurationBase";
@@ -1024,7 +1033,7 @@ impl AppleDeviceFeaturesConfigurationBase {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl<'de> serde::Deserialize<'de> for AppleDeviceFeaturesConfigurationBase {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1033,7 +1042,7 @@ impl<'de> serde::Deserialize<'de> for AppleDeviceFeaturesConfigurationBase {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl graph_odata_runtime::model::ODataObject for AppleDeviceFeaturesConfigurationBase {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -1075,7 +1084,7 @@ impl graph_odata_runtime::model::ODataObject for AppleDeviceFeaturesConfiguratio
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl AppleDeviceFeaturesConfigurationBase {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -1086,11 +1095,11 @@ impl AppleDeviceFeaturesConfigurationBase {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 /// The properties of [`AppleDeviceFeaturesConfigurationBase`] by wire name, each a [`Field<AppleDeviceFeaturesConfigurationBase>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`AppleDeviceFeaturesConfigurationBase::set_null`].
 pub enum AppleDeviceFeaturesConfigurationBaseField {}
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 #[allow(non_upper_case_globals)]
 impl AppleDeviceFeaturesConfigurationBaseField {
     /// `id`
@@ -1303,7 +1312,7 @@ impl AppleManagedIdentityProviderField {
     ];
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 /// CSDL entity type `microsoft.graph.applePushNotificationCertificate`; base type `microsoft.graph.entity`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ApplePushNotificationCertificate {
@@ -1332,14 +1341,14 @@ pub struct ApplePushNotificationCertificate {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl serde::Serialize for ApplePushNotificationCertificate {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl ApplePushNotificationCertificate {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.applePushNotificationCertificate";
@@ -1372,7 +1381,7 @@ impl ApplePushNotificationCertificate {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl<'de> serde::Deserialize<'de> for ApplePushNotificationCertificate {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1381,7 +1390,7 @@ impl<'de> serde::Deserialize<'de> for ApplePushNotificationCertificate {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl graph_odata_runtime::model::ODataObject for ApplePushNotificationCertificate {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -1429,7 +1438,7 @@ impl graph_odata_runtime::model::ODataObject for ApplePushNotificationCertificat
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl ApplePushNotificationCertificate {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -1440,11 +1449,11 @@ impl ApplePushNotificationCertificate {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 /// The properties of [`ApplePushNotificationCertificate`] by wire name, each a [`Field<ApplePushNotificationCertificate>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ApplePushNotificationCertificate::set_null`].
 pub enum ApplePushNotificationCertificateField {}
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 #[allow(non_upper_case_globals)]
 impl ApplePushNotificationCertificateField {
     /// `id`
@@ -1497,7 +1506,7 @@ impl ApplePushNotificationCertificateField {
     ];
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_agent_identity_blueprint")]
 /// CSDL entity type `microsoft.graph.application`; base type `microsoft.graph.directoryObject`; open type: dynamic properties land in `additional_properties`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Application {
@@ -1592,24 +1601,31 @@ pub struct Application {
     /// Property `web`: `microsoft.graph.webApplication`.
     pub web: Option<WebApplication>,
     /// Navigation property `appManagementPolicies`: `Collection(microsoft.graph.appManagementPolicy)`; present when expanded (`$expand`).
+    #[cfg(feature = "_app_credential_restriction_type")]
     pub app_management_policies: Option<Vec<AppManagementPolicy>>,
     /// Navigation property `createdOnBehalfOf`: `microsoft.graph.directoryObject`; present when expanded (`$expand`).
+    #[cfg(feature = "_directory_object")]
     pub created_on_behalf_of: Option<AnyDirectoryObject>,
     /// Navigation property `extensionProperties`: `Collection(microsoft.graph.extensionProperty)`, contained; present when expanded (`$expand`).
+    #[cfg(feature = "_extension_property")]
     pub extension_properties: Option<Vec<ExtensionProperty>>,
     /// Navigation property `federatedIdentityCredentials`: `Collection(microsoft.graph.federatedIdentityCredential)`, contained; present when expanded (`$expand`).
-    #[cfg(feature = "_attribute_definition")]
+    #[cfg(feature = "_bulk_operation")]
     pub federated_identity_credentials: Option<Vec<FederatedIdentityCredential>>,
     /// Navigation property `homeRealmDiscoveryPolicies`: `Collection(microsoft.graph.homeRealmDiscoveryPolicy)`; present when expanded (`$expand`).
+    #[cfg(feature = "_app_credential_restriction_type")]
     pub home_realm_discovery_policies: Option<Vec<HomeRealmDiscoveryPolicy>>,
     /// Navigation property `owners`: `Collection(microsoft.graph.directoryObject)`; present when expanded (`$expand`).
+    #[cfg(feature = "_directory_object")]
     pub owners: Option<Vec<AnyDirectoryObject>>,
     /// Navigation property `synchronization`: `microsoft.graph.synchronization`, contained; present when expanded (`$expand`).
-    #[cfg(feature = "_attribute_definition")]
+    #[cfg(feature = "_bulk_operation")]
     pub synchronization: Option<Synchronization>,
     /// Navigation property `tokenIssuancePolicies`: `Collection(microsoft.graph.tokenIssuancePolicy)`; present when expanded (`$expand`).
+    #[cfg(feature = "_app_credential_restriction_type")]
     pub token_issuance_policies: Option<Vec<TokenIssuancePolicy>>,
     /// Navigation property `tokenLifetimePolicies`: `Collection(microsoft.graph.tokenLifetimePolicy)`; present when expanded (`$expand`).
+    #[cfg(feature = "_app_credential_restriction_type")]
     pub token_lifetime_policies: Option<Vec<TokenLifetimePolicy>>,
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
@@ -1617,14 +1633,14 @@ pub struct Application {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_agent_identity_blueprint")]
 impl serde::Serialize for Application {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_agent_identity_blueprint")]
 #[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
 impl Application {
     /// The CSDL qualified name, as `@odata.type` spells it.
@@ -1699,27 +1715,33 @@ impl Application {
         object.property("uniqueName", &self.unique_name);
         object.property("verifiedPublisher", &self.verified_publisher);
         object.property("web", &self.web);
+        #[cfg(feature = "_app_credential_restriction_type")]
         object.property("appManagementPolicies", &self.app_management_policies);
+        #[cfg(feature = "_directory_object")]
         object.property("createdOnBehalfOf", &self.created_on_behalf_of);
+        #[cfg(feature = "_extension_property")]
         object.property("extensionProperties", &self.extension_properties);
-        #[cfg(feature = "_attribute_definition")]
+        #[cfg(feature = "_bulk_operation")]
         object
             .property(
                 "federatedIdentityCredentials",
                 &self.federated_identity_credentials,
             );
+        #[cfg(feature = "_app_credential_restriction_type")]
         object
             .property("homeRealmDiscoveryPolicies", &self.home_realm_discovery_policies);
-        object.property("owners", &self.owners);
-        #[cfg(feature = "_attribute_definition")]
+        #[cfg(feature = "_directory_object")] object.property("owners", &self.owners);
+        #[cfg(feature = "_bulk_operation")]
         object.property("synchronization", &self.synchronization);
+        #[cfg(feature = "_app_credential_restriction_type")]
         object.property("tokenIssuancePolicies", &self.token_issuance_policies);
+        #[cfg(feature = "_app_credential_restriction_type")]
         object.property("tokenLifetimePolicies", &self.token_lifetime_policies);
         object.end()
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_agent_identity_blueprint")]
 impl<'de> serde::Deserialize<'de> for Application {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1728,7 +1750,7 @@ impl<'de> serde::Deserialize<'de> for Application {
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_agent_identity_blueprint")]
 #[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
 impl graph_odata_runtime::model::ODataObject for Application {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
@@ -1839,30 +1861,37 @@ impl graph_odata_runtime::model::ODataObject for Application {
                 read_nullable(map, key, &mut self.verified_publisher, extra)
             }
             "web" => read_nullable(map, key, &mut self.web, extra),
+            #[cfg(feature = "_app_credential_restriction_type")]
             "appManagementPolicies" => {
                 read_nullable(map, key, &mut self.app_management_policies, extra)
             }
+            #[cfg(feature = "_directory_object")]
             "createdOnBehalfOf" => {
                 read_nullable(map, key, &mut self.created_on_behalf_of, extra)
             }
+            #[cfg(feature = "_extension_property")]
             "extensionProperties" => {
                 read_nullable(map, key, &mut self.extension_properties, extra)
             }
-            #[cfg(feature = "_attribute_definition")]
+            #[cfg(feature = "_bulk_operation")]
             "federatedIdentityCredentials" => {
                 read_nullable(map, key, &mut self.federated_identity_credentials, extra)
             }
+            #[cfg(feature = "_app_credential_restriction_type")]
             "homeRealmDiscoveryPolicies" => {
                 read_nullable(map, key, &mut self.home_realm_discovery_policies, extra)
             }
+            #[cfg(feature = "_directory_object")]
             "owners" => read_nullable(map, key, &mut self.owners, extra),
-            #[cfg(feature = "_attribute_definition")]
+            #[cfg(feature = "_bulk_operation")]
             "synchronization" => {
                 read_nullable(map, key, &mut self.synchronization, extra)
             }
+            #[cfg(feature = "_app_credential_restriction_type")]
             "tokenIssuancePolicies" => {
                 read_nullable(map, key, &mut self.token_issuance_policies, extra)
             }
+            #[cfg(feature = "_app_credential_restriction_type")]
             "tokenLifetimePolicies" => {
                 read_nullable(map, key, &mut self.token_lifetime_policies, extra)
             }
@@ -1876,7 +1905,7 @@ impl graph_odata_runtime::model::ODataObject for Application {
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_agent_identity_blueprint")]
 impl Application {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -1887,11 +1916,11 @@ impl Application {
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_agent_identity_blueprint")]
 /// The properties of [`Application`] by wire name, each a [`Field<Application>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`Application::set_null`].
 pub enum ApplicationField {}
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_agent_identity_blueprint")]
 #[allow(non_upper_case_globals)]
 impl ApplicationField {
     /// `id`
@@ -2132,7 +2161,7 @@ impl ApplicationField {
     ];
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_agent_identity_blueprint")]
 /// A `microsoft.graph.application` value: the base type or one of its derived types, chosen by `@odata.type`. A derived type this crate does not know is read as [`Application`], which keeps its properties and `@odata.type` in `additional_properties`.
 #[derive(Debug, Clone, PartialEq)]
 pub enum AnyApplication {
@@ -2142,7 +2171,7 @@ pub enum AnyApplication {
     AgentIdentityBlueprint(Box<AgentIdentityBlueprint>),
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_agent_identity_blueprint")]
 impl AnyApplication {
     /// The `@odata.type` of the variant (the base type's for unknown derived types).
     pub fn odata_type(&self) -> &'static str {
@@ -2160,21 +2189,21 @@ impl AnyApplication {
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_agent_identity_blueprint")]
 impl Default for AnyApplication {
     fn default() -> Self {
         Self::Application(Box::default())
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_agent_identity_blueprint")]
 impl From<Application> for AnyApplication {
     fn from(value: Application) -> Self {
         Self::Application(Box::new(value))
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_agent_identity_blueprint")]
 impl AnyApplication {
     /// The value if it is a [`AnyApplication::AgentIdentityBlueprint`] variant.
     pub fn as_agent_identity_blueprint(&self) -> Option<&AgentIdentityBlueprint> {
@@ -2185,14 +2214,14 @@ impl AnyApplication {
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_agent_identity_blueprint")]
 impl From<AgentIdentityBlueprint> for AnyApplication {
     fn from(value: AgentIdentityBlueprint) -> Self {
         Self::AgentIdentityBlueprint(Box::new(value))
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_agent_identity_blueprint")]
 impl serde::Serialize for AnyApplication {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match self {
@@ -2208,7 +2237,7 @@ impl serde::Serialize for AnyApplication {
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_agent_identity_blueprint")]
 impl<'de> serde::Deserialize<'de> for AnyApplication {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2227,7 +2256,7 @@ impl<'de> serde::Deserialize<'de> for AnyApplication {
     }
 }
 
-#[cfg(feature = "_application_data_type")]
+#[cfg(feature = "_application_templates")]
 /// CSDL entity type `microsoft.graph.applicationTemplate`; base type `microsoft.graph.entity`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ApplicationTemplate {
@@ -2268,14 +2297,14 @@ pub struct ApplicationTemplate {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_application_data_type")]
+#[cfg(feature = "_application_templates")]
 impl serde::Serialize for ApplicationTemplate {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_application_data_type")]
+#[cfg(feature = "_application_templates")]
 impl ApplicationTemplate {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.applicationTemplate";
@@ -2315,7 +2344,7 @@ impl ApplicationTemplate {
     }
 }
 
-#[cfg(feature = "_application_data_type")]
+#[cfg(feature = "_application_templates")]
 impl<'de> serde::Deserialize<'de> for ApplicationTemplate {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2324,7 +2353,7 @@ impl<'de> serde::Deserialize<'de> for ApplicationTemplate {
     }
 }
 
-#[cfg(feature = "_application_data_type")]
+#[cfg(feature = "_application_templates")]
 impl graph_odata_runtime::model::ODataObject for ApplicationTemplate {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -2369,7 +2398,7 @@ impl graph_odata_runtime::model::ODataObject for ApplicationTemplate {
     }
 }
 
-#[cfg(feature = "_application_data_type")]
+#[cfg(feature = "_application_templates")]
 impl ApplicationTemplate {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -2380,11 +2409,11 @@ impl ApplicationTemplate {
     }
 }
 
-#[cfg(feature = "_application_data_type")]
+#[cfg(feature = "_application_templates")]
 /// The properties of [`ApplicationTemplate`] by wire name, each a [`Field<ApplicationTemplate>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ApplicationTemplate::set_null`].
 pub enum ApplicationTemplateField {}
 
-#[cfg(feature = "_application_data_type")]
+#[cfg(feature = "_application_templates")]
 #[allow(non_upper_case_globals)]
 impl ApplicationTemplateField {
     /// `id`
@@ -2463,7 +2492,7 @@ impl ApplicationTemplateField {
     ];
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 /// CSDL entity type `microsoft.graph.approval`; base type `microsoft.graph.entity`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Approval {
@@ -2478,14 +2507,14 @@ pub struct Approval {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl serde::Serialize for Approval {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl Approval {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.approval";
@@ -2507,7 +2536,7 @@ impl Approval {
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl<'de> serde::Deserialize<'de> for Approval {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2516,7 +2545,7 @@ impl<'de> serde::Deserialize<'de> for Approval {
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl graph_odata_runtime::model::ODataObject for Approval {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -2538,7 +2567,7 @@ impl graph_odata_runtime::model::ODataObject for Approval {
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl Approval {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -2549,11 +2578,11 @@ impl Approval {
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 /// The properties of [`Approval`] by wire name, each a [`Field<Approval>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`Approval::set_null`].
 pub enum ApprovalField {}
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 #[allow(non_upper_case_globals)]
 impl ApprovalField {
     /// `id`
@@ -2564,7 +2593,7 @@ impl ApprovalField {
     pub const ALL: &'static [model::Field<Approval>] = &[Self::Id, Self::Stages];
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 /// CSDL entity type `microsoft.graph.approvalStage`; base type `microsoft.graph.entity`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ApprovalStage {
@@ -2591,14 +2620,14 @@ pub struct ApprovalStage {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl serde::Serialize for ApprovalStage {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl ApprovalStage {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.approvalStage";
@@ -2626,7 +2655,7 @@ impl ApprovalStage {
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl<'de> serde::Deserialize<'de> for ApprovalStage {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2635,7 +2664,7 @@ impl<'de> serde::Deserialize<'de> for ApprovalStage {
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl graph_odata_runtime::model::ODataObject for ApprovalStage {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -2665,7 +2694,7 @@ impl graph_odata_runtime::model::ODataObject for ApprovalStage {
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl ApprovalStage {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -2676,11 +2705,11 @@ impl ApprovalStage {
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 /// The properties of [`ApprovalStage`] by wire name, each a [`Field<ApprovalStage>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ApprovalStage::set_null`].
 pub enum ApprovalStageField {}
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 #[allow(non_upper_case_globals)]
 impl ApprovalStageField {
     /// `id`
@@ -2722,7 +2751,7 @@ impl ApprovalStageField {
     ];
 }
 
-#[cfg(feature = "_approved_client_app")]
+#[cfg(feature = "_service_principals")]
 /// CSDL entity type `microsoft.graph.approvedClientApp`; base type `microsoft.graph.entity`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ApprovedClientApp {
@@ -2737,14 +2766,14 @@ pub struct ApprovedClientApp {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_approved_client_app")]
+#[cfg(feature = "_service_principals")]
 impl serde::Serialize for ApprovedClientApp {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_approved_client_app")]
+#[cfg(feature = "_service_principals")]
 impl ApprovedClientApp {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.approvedClientApp";
@@ -2766,7 +2795,7 @@ impl ApprovedClientApp {
     }
 }
 
-#[cfg(feature = "_approved_client_app")]
+#[cfg(feature = "_service_principals")]
 impl<'de> serde::Deserialize<'de> for ApprovedClientApp {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2775,7 +2804,7 @@ impl<'de> serde::Deserialize<'de> for ApprovedClientApp {
     }
 }
 
-#[cfg(feature = "_approved_client_app")]
+#[cfg(feature = "_service_principals")]
 impl graph_odata_runtime::model::ODataObject for ApprovedClientApp {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -2797,7 +2826,7 @@ impl graph_odata_runtime::model::ODataObject for ApprovedClientApp {
     }
 }
 
-#[cfg(feature = "_approved_client_app")]
+#[cfg(feature = "_service_principals")]
 impl ApprovedClientApp {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -2808,11 +2837,11 @@ impl ApprovedClientApp {
     }
 }
 
-#[cfg(feature = "_approved_client_app")]
+#[cfg(feature = "_service_principals")]
 /// The properties of [`ApprovedClientApp`] by wire name, each a [`Field<ApprovedClientApp>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ApprovedClientApp::set_null`].
 pub enum ApprovedClientAppField {}
 
-#[cfg(feature = "_approved_client_app")]
+#[cfg(feature = "_service_principals")]
 #[allow(non_upper_case_globals)]
 impl ApprovedClientAppField {
     /// `id`
@@ -2828,7 +2857,7 @@ impl ApprovedClientAppField {
     ];
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 /// CSDL entity type `microsoft.graph.arkoseFraudProtectionProvider`; base type `microsoft.graph.fraudProtectionProvider`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ArkoseFraudProtectionProvider {
@@ -2852,14 +2881,14 @@ pub struct ArkoseFraudProtectionProvider {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 impl serde::Serialize for ArkoseFraudProtectionProvider {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 impl ArkoseFraudProtectionProvider {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.arkoseFraudProtectionProvider";
@@ -2885,7 +2914,7 @@ impl ArkoseFraudProtectionProvider {
     }
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 impl<'de> serde::Deserialize<'de> for ArkoseFraudProtectionProvider {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2894,7 +2923,7 @@ impl<'de> serde::Deserialize<'de> for ArkoseFraudProtectionProvider {
     }
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 impl graph_odata_runtime::model::ODataObject for ArkoseFraudProtectionProvider {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -2924,7 +2953,7 @@ impl graph_odata_runtime::model::ODataObject for ArkoseFraudProtectionProvider {
     }
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 impl ArkoseFraudProtectionProvider {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -2935,11 +2964,11 @@ impl ArkoseFraudProtectionProvider {
     }
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 /// The properties of [`ArkoseFraudProtectionProvider`] by wire name, each a [`Field<ArkoseFraudProtectionProvider>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ArkoseFraudProtectionProvider::set_null`].
 pub enum ArkoseFraudProtectionProviderField {}
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 #[allow(non_upper_case_globals)]
 impl ArkoseFraudProtectionProviderField {
     /// `id`
@@ -2990,7 +3019,7 @@ pub struct AssociatedTeamInfo {
     pub tenant_id: Option<String>,
     /// Navigation property `team`: `microsoft.graph.team`; present when expanded (`$expand`).
     /// Inherited from `microsoft.graph.teamInfo`.
-    #[cfg(feature = "_clonable_team_parts")]
+    #[cfg(feature = "_giphy_rating_type")]
     pub team: Option<Team>,
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
@@ -3025,7 +3054,7 @@ impl AssociatedTeamInfo {
         object.property("id", &self.id);
         object.property("displayName", &self.display_name);
         object.property("tenantId", &self.tenant_id);
-        #[cfg(feature = "_clonable_team_parts")] object.property("team", &self.team);
+        #[cfg(feature = "_giphy_rating_type")] object.property("team", &self.team);
         object.end()
     }
 }
@@ -3053,7 +3082,7 @@ impl graph_odata_runtime::model::ODataObject for AssociatedTeamInfo {
             "id" => read_lenient(map, key, &mut self.id, extra),
             "displayName" => read_lenient(map, key, &mut self.display_name, extra),
             "tenantId" => read_lenient(map, key, &mut self.tenant_id, extra),
-            #[cfg(feature = "_clonable_team_parts")]
+            #[cfg(feature = "_giphy_rating_type")]
             "team" => read_nullable(map, key, &mut self.team, extra),
             _ => Ok(false),
         }

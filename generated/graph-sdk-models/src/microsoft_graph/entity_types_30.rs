@@ -11,9 +11,10 @@ use graph_odata_runtime::edm;
 #[allow(unused_imports)]
 use graph_odata_runtime::model;
 
-#[cfg(feature = "_android_managed_app_protection")]
+#[cfg(feature = "_android_mobile_app_identifier")]
 impl AnyManagedAppPolicy {
     /// The value if it is a [`AnyManagedAppPolicy::AndroidManagedAppProtection`] variant.
+    #[cfg(feature = "_device_app_management")]
     pub fn as_android_managed_app_protection(
         &self,
     ) -> Option<&AndroidManagedAppProtection> {
@@ -23,6 +24,7 @@ impl AnyManagedAppPolicy {
         }
     }
     /// The value if it is a [`AnyManagedAppPolicy::DefaultManagedAppProtection`] variant.
+    #[cfg(feature = "_device_app_management")]
     pub fn as_default_managed_app_protection(
         &self,
     ) -> Option<&DefaultManagedAppProtection> {
@@ -32,6 +34,7 @@ impl AnyManagedAppPolicy {
         }
     }
     /// The value if it is a [`AnyManagedAppPolicy::IosManagedAppProtection`] variant.
+    #[cfg(feature = "_device_app_management")]
     pub fn as_ios_managed_app_protection(&self) -> Option<&IosManagedAppProtection> {
         match self {
             Self::IosManagedAppProtection(value) => Some(value),
@@ -39,6 +42,7 @@ impl AnyManagedAppPolicy {
         }
     }
     /// The value if it is a [`AnyManagedAppPolicy::MdmWindowsInformationProtectionPolicy`] variant.
+    #[cfg(feature = "_device_app_management")]
     pub fn as_mdm_windows_information_protection_policy(
         &self,
     ) -> Option<&MdmWindowsInformationProtectionPolicy> {
@@ -48,6 +52,7 @@ impl AnyManagedAppPolicy {
         }
     }
     /// The value if it is a [`AnyManagedAppPolicy::TargetedManagedAppConfiguration`] variant.
+    #[cfg(feature = "_device_app_management")]
     pub fn as_targeted_managed_app_configuration(
         &self,
     ) -> Option<&TargetedManagedAppConfiguration> {
@@ -57,6 +62,7 @@ impl AnyManagedAppPolicy {
         }
     }
     /// The value if it is a [`AnyManagedAppPolicy::WindowsInformationProtectionPolicy`] variant.
+    #[cfg(feature = "_device_app_management")]
     pub fn as_windows_information_protection_policy(
         &self,
     ) -> Option<&WindowsInformationProtectionPolicy> {
@@ -67,53 +73,60 @@ impl AnyManagedAppPolicy {
     }
 }
 
-#[cfg(feature = "_android_managed_app_protection")]
+#[cfg(feature = "_android_mobile_app_identifier")]
+#[cfg(feature = "_device_app_management")]
 impl From<AndroidManagedAppProtection> for AnyManagedAppPolicy {
     fn from(value: AndroidManagedAppProtection) -> Self {
         Self::AndroidManagedAppProtection(Box::new(value))
     }
 }
 
-#[cfg(feature = "_android_managed_app_protection")]
+#[cfg(feature = "_android_mobile_app_identifier")]
+#[cfg(feature = "_device_app_management")]
 impl From<DefaultManagedAppProtection> for AnyManagedAppPolicy {
     fn from(value: DefaultManagedAppProtection) -> Self {
         Self::DefaultManagedAppProtection(Box::new(value))
     }
 }
 
-#[cfg(feature = "_android_managed_app_protection")]
+#[cfg(feature = "_android_mobile_app_identifier")]
+#[cfg(feature = "_device_app_management")]
 impl From<IosManagedAppProtection> for AnyManagedAppPolicy {
     fn from(value: IosManagedAppProtection) -> Self {
         Self::IosManagedAppProtection(Box::new(value))
     }
 }
 
-#[cfg(feature = "_android_managed_app_protection")]
+#[cfg(feature = "_android_mobile_app_identifier")]
+#[cfg(feature = "_device_app_management")]
 impl From<MdmWindowsInformationProtectionPolicy> for AnyManagedAppPolicy {
     fn from(value: MdmWindowsInformationProtectionPolicy) -> Self {
         Self::MdmWindowsInformationProtectionPolicy(Box::new(value))
     }
 }
 
-#[cfg(feature = "_android_managed_app_protection")]
+#[cfg(feature = "_android_mobile_app_identifier")]
+#[cfg(feature = "_device_app_management")]
 impl From<TargetedManagedAppConfiguration> for AnyManagedAppPolicy {
     fn from(value: TargetedManagedAppConfiguration) -> Self {
         Self::TargetedManagedAppConfiguration(Box::new(value))
     }
 }
 
-#[cfg(feature = "_android_managed_app_protection")]
+#[cfg(feature = "_android_mobile_app_identifier")]
+#[cfg(feature = "_device_app_management")]
 impl From<WindowsInformationProtectionPolicy> for AnyManagedAppPolicy {
     fn from(value: WindowsInformationProtectionPolicy) -> Self {
         Self::WindowsInformationProtectionPolicy(Box::new(value))
     }
 }
 
-#[cfg(feature = "_android_managed_app_protection")]
+#[cfg(feature = "_android_mobile_app_identifier")]
 impl serde::Serialize for AnyManagedAppPolicy {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match self {
             Self::ManagedAppPolicy(value) => value.serialize_with_type(serializer, None),
+            #[cfg(feature = "_device_app_management")]
             Self::AndroidManagedAppProtection(value) => {
                 value
                     .serialize_with_type(
@@ -121,6 +134,7 @@ impl serde::Serialize for AnyManagedAppPolicy {
                         Some(AndroidManagedAppProtection::ODATA_TYPE),
                     )
             }
+            #[cfg(feature = "_device_app_management")]
             Self::DefaultManagedAppProtection(value) => {
                 value
                     .serialize_with_type(
@@ -128,6 +142,7 @@ impl serde::Serialize for AnyManagedAppPolicy {
                         Some(DefaultManagedAppProtection::ODATA_TYPE),
                     )
             }
+            #[cfg(feature = "_device_app_management")]
             Self::IosManagedAppProtection(value) => {
                 value
                     .serialize_with_type(
@@ -135,6 +150,7 @@ impl serde::Serialize for AnyManagedAppPolicy {
                         Some(IosManagedAppProtection::ODATA_TYPE),
                     )
             }
+            #[cfg(feature = "_device_app_management")]
             Self::MdmWindowsInformationProtectionPolicy(value) => {
                 value
                     .serialize_with_type(
@@ -142,6 +158,7 @@ impl serde::Serialize for AnyManagedAppPolicy {
                         Some(MdmWindowsInformationProtectionPolicy::ODATA_TYPE),
                     )
             }
+            #[cfg(feature = "_device_app_management")]
             Self::TargetedManagedAppConfiguration(value) => {
                 value
                     .serialize_with_type(
@@ -149,6 +166,7 @@ impl serde::Serialize for AnyManagedAppPolicy {
                         Some(TargetedManagedAppConfiguration::ODATA_TYPE),
                     )
             }
+            #[cfg(feature = "_device_app_management")]
             Self::WindowsInformationProtectionPolicy(value) => {
                 value
                     .serialize_with_type(
@@ -160,7 +178,7 @@ impl serde::Serialize for AnyManagedAppPolicy {
     }
 }
 
-#[cfg(feature = "_android_managed_app_protection")]
+#[cfg(feature = "_android_mobile_app_identifier")]
 impl<'de> serde::Deserialize<'de> for AnyManagedAppPolicy {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -170,27 +188,33 @@ impl<'de> serde::Deserialize<'de> for AnyManagedAppPolicy {
             deserializer,
         )?;
         let read = match graph_odata_runtime::model::odata_type_of(&value) {
+            #[cfg(feature = "_device_app_management")]
             "microsoft.graph.androidManagedAppProtection"
             | "graph.androidManagedAppProtection" => {
                 serde_json::from_value(value).map(Self::AndroidManagedAppProtection)
             }
+            #[cfg(feature = "_device_app_management")]
             "microsoft.graph.defaultManagedAppProtection"
             | "graph.defaultManagedAppProtection" => {
                 serde_json::from_value(value).map(Self::DefaultManagedAppProtection)
             }
+            #[cfg(feature = "_device_app_management")]
             "microsoft.graph.iosManagedAppProtection"
             | "graph.iosManagedAppProtection" => {
                 serde_json::from_value(value).map(Self::IosManagedAppProtection)
             }
+            #[cfg(feature = "_device_app_management")]
             "microsoft.graph.mdmWindowsInformationProtectionPolicy"
             | "graph.mdmWindowsInformationProtectionPolicy" => {
                 serde_json::from_value(value)
                     .map(Self::MdmWindowsInformationProtectionPolicy)
             }
+            #[cfg(feature = "_device_app_management")]
             "microsoft.graph.targetedManagedAppConfiguration"
             | "graph.targetedManagedAppConfiguration" => {
                 serde_json::from_value(value).map(Self::TargetedManagedAppConfiguration)
             }
+            #[cfg(feature = "_device_app_management")]
             "microsoft.graph.windowsInformationProtectionPolicy"
             | "graph.windowsInformationProtectionPolicy" => {
                 serde_json::from_value(value)
@@ -202,7 +226,7 @@ impl<'de> serde::Deserialize<'de> for AnyManagedAppPolicy {
     }
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 /// CSDL entity type `microsoft.graph.managedAppPolicyDeploymentSummary`; base type `microsoft.graph.entity`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ManagedAppPolicyDeploymentSummary {
@@ -227,14 +251,14 @@ pub struct ManagedAppPolicyDeploymentSummary {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 impl serde::Serialize for ManagedAppPolicyDeploymentSummary {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 impl ManagedAppPolicyDeploymentSummary {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.managedAppPolicyDeploymentSummary";
@@ -268,7 +292,7 @@ impl ManagedAppPolicyDeploymentSummary {
     }
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 impl<'de> serde::Deserialize<'de> for ManagedAppPolicyDeploymentSummary {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -277,7 +301,7 @@ impl<'de> serde::Deserialize<'de> for ManagedAppPolicyDeploymentSummary {
     }
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 impl graph_odata_runtime::model::ODataObject for ManagedAppPolicyDeploymentSummary {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -319,7 +343,7 @@ impl graph_odata_runtime::model::ODataObject for ManagedAppPolicyDeploymentSumma
     }
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 impl ManagedAppPolicyDeploymentSummary {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -330,11 +354,11 @@ impl ManagedAppPolicyDeploymentSummary {
     }
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 /// The properties of [`ManagedAppPolicyDeploymentSummary`] by wire name, each a [`Field<ManagedAppPolicyDeploymentSummary>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ManagedAppPolicyDeploymentSummary::set_null`].
 pub enum ManagedAppPolicyDeploymentSummaryField {}
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 #[allow(non_upper_case_globals)]
 impl ManagedAppPolicyDeploymentSummaryField {
     /// `id`
@@ -372,7 +396,7 @@ impl ManagedAppPolicyDeploymentSummaryField {
     ];
 }
 
-#[cfg(feature = "_android_managed_app_protection")]
+#[cfg(feature = "_device_app_management")]
 /// CSDL entity type `microsoft.graph.managedAppProtection`; base type `microsoft.graph.managedAppPolicy`; abstract; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ManagedAppProtection {
@@ -456,14 +480,14 @@ pub struct ManagedAppProtection {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_android_managed_app_protection")]
+#[cfg(feature = "_device_app_management")]
 impl serde::Serialize for ManagedAppProtection {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_android_managed_app_protection")]
+#[cfg(feature = "_device_app_management")]
 impl ManagedAppProtection {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.managedAppProtection";
@@ -556,7 +580,7 @@ impl ManagedAppProtection {
     }
 }
 
-#[cfg(feature = "_android_managed_app_protection")]
+#[cfg(feature = "_device_app_management")]
 impl<'de> serde::Deserialize<'de> for ManagedAppProtection {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -565,7 +589,7 @@ impl<'de> serde::Deserialize<'de> for ManagedAppProtection {
     }
 }
 
-#[cfg(feature = "_android_managed_app_protection")]
+#[cfg(feature = "_device_app_management")]
 impl graph_odata_runtime::model::ODataObject for ManagedAppProtection {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -713,7 +737,7 @@ impl graph_odata_runtime::model::ODataObject for ManagedAppProtection {
     }
 }
 
-#[cfg(feature = "_android_managed_app_protection")]
+#[cfg(feature = "_device_app_management")]
 impl ManagedAppProtection {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -724,11 +748,11 @@ impl ManagedAppProtection {
     }
 }
 
-#[cfg(feature = "_android_managed_app_protection")]
+#[cfg(feature = "_device_app_management")]
 /// The properties of [`ManagedAppProtection`] by wire name, each a [`Field<ManagedAppProtection>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ManagedAppProtection::set_null`].
 pub enum ManagedAppProtectionField {}
 
-#[cfg(feature = "_android_managed_app_protection")]
+#[cfg(feature = "_device_app_management")]
 #[allow(non_upper_case_globals)]
 impl ManagedAppProtectionField {
     /// `id`
@@ -897,7 +921,7 @@ impl ManagedAppProtectionField {
     ];
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_android_mobile_app_identifier")]
 /// CSDL entity type `microsoft.graph.managedAppRegistration`; base type `microsoft.graph.entity`; abstract; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ManagedAppRegistration {
@@ -929,12 +953,11 @@ pub struct ManagedAppRegistration {
     /// Property `version`: `Edm.String`.
     pub version: Option<String>,
     /// Navigation property `appliedPolicies`: `Collection(microsoft.graph.managedAppPolicy)`, contained; present when expanded (`$expand`).
-    #[cfg(feature = "_android_managed_app_protection")]
     pub applied_policies: Option<Vec<AnyManagedAppPolicy>>,
     /// Navigation property `intendedPolicies`: `Collection(microsoft.graph.managedAppPolicy)`, contained; present when expanded (`$expand`).
-    #[cfg(feature = "_android_managed_app_protection")]
     pub intended_policies: Option<Vec<AnyManagedAppPolicy>>,
     /// Navigation property `operations`: `Collection(microsoft.graph.managedAppOperation)`, contained; present when expanded (`$expand`).
+    #[cfg(feature = "_device_app_management")]
     pub operations: Option<Vec<ManagedAppOperation>>,
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
@@ -942,14 +965,14 @@ pub struct ManagedAppRegistration {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_android_mobile_app_identifier")]
 impl serde::Serialize for ManagedAppRegistration {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_android_mobile_app_identifier")]
 #[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
 impl ManagedAppRegistration {
     /// The CSDL qualified name, as `@odata.type` spells it.
@@ -979,16 +1002,15 @@ impl ManagedAppRegistration {
         object.property("platformVersion", &self.platform_version);
         object.property("userId", &self.user_id);
         object.property("version", &self.version);
-        #[cfg(feature = "_android_managed_app_protection")]
         object.property("appliedPolicies", &self.applied_policies);
-        #[cfg(feature = "_android_managed_app_protection")]
         object.property("intendedPolicies", &self.intended_policies);
+        #[cfg(feature = "_device_app_management")]
         object.property("operations", &self.operations);
         object.end()
     }
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_android_mobile_app_identifier")]
 impl<'de> serde::Deserialize<'de> for ManagedAppRegistration {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -997,7 +1019,7 @@ impl<'de> serde::Deserialize<'de> for ManagedAppRegistration {
     }
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_android_mobile_app_identifier")]
 #[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
 impl graph_odata_runtime::model::ODataObject for ManagedAppRegistration {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
@@ -1031,14 +1053,13 @@ impl graph_odata_runtime::model::ODataObject for ManagedAppRegistration {
             }
             "userId" => read_lenient(map, key, &mut self.user_id, extra),
             "version" => read_lenient(map, key, &mut self.version, extra),
-            #[cfg(feature = "_android_managed_app_protection")]
             "appliedPolicies" => {
                 read_nullable(map, key, &mut self.applied_policies, extra)
             }
-            #[cfg(feature = "_android_managed_app_protection")]
             "intendedPolicies" => {
                 read_nullable(map, key, &mut self.intended_policies, extra)
             }
+            #[cfg(feature = "_device_app_management")]
             "operations" => read_nullable(map, key, &mut self.operations, extra),
             _ => Ok(false),
         }
@@ -1050,7 +1071,7 @@ impl graph_odata_runtime::model::ODataObject for ManagedAppRegistration {
     }
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_android_mobile_app_identifier")]
 impl ManagedAppRegistration {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -1061,11 +1082,11 @@ impl ManagedAppRegistration {
     }
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_android_mobile_app_identifier")]
 /// The properties of [`ManagedAppRegistration`] by wire name, each a [`Field<ManagedAppRegistration>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ManagedAppRegistration::set_null`].
 pub enum ManagedAppRegistrationField {}
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_android_mobile_app_identifier")]
 #[allow(non_upper_case_globals)]
 impl ManagedAppRegistrationField {
     /// `id`
@@ -1149,31 +1170,36 @@ impl ManagedAppRegistrationField {
     ];
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_android_mobile_app_identifier")]
 /// A `microsoft.graph.managedAppRegistration` value: the base type or one of its derived types, chosen by `@odata.type`. A derived type this crate does not know is read as [`ManagedAppRegistration`], which keeps its properties and `@odata.type` in `additional_properties`.
 #[derive(Debug, Clone, PartialEq)]
 pub enum AnyManagedAppRegistration {
     /// The base type itself, or a derived type unknown to this crate.
     ManagedAppRegistration(Box<ManagedAppRegistration>),
     /// `microsoft.graph.androidManagedAppRegistration`
+    #[cfg(feature = "_device_app_management")]
     AndroidManagedAppRegistration(Box<AndroidManagedAppRegistration>),
     /// `microsoft.graph.iosManagedAppRegistration`
+    #[cfg(feature = "_device_app_management")]
     IosManagedAppRegistration(Box<IosManagedAppRegistration>),
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_android_mobile_app_identifier")]
 impl AnyManagedAppRegistration {
     /// The `@odata.type` of the variant (the base type's for unknown derived types).
     pub fn odata_type(&self) -> &'static str {
         match self {
             Self::ManagedAppRegistration(_) => ManagedAppRegistration::ODATA_TYPE,
+            #[cfg(feature = "_device_app_management")]
             Self::AndroidManagedAppRegistration(_) => {
                 AndroidManagedAppRegistration::ODATA_TYPE
             }
+            #[cfg(feature = "_device_app_management")]
             Self::IosManagedAppRegistration(_) => IosManagedAppRegistration::ODATA_TYPE,
         }
     }
     /// The value if it is a plain [`ManagedAppRegistration`] (or of an unknown derived type).
+    #[allow(unreachable_patterns)]
     pub fn as_managed_app_registration(&self) -> Option<&ManagedAppRegistration> {
         match self {
             Self::ManagedAppRegistration(value) => Some(value),
@@ -1182,23 +1208,24 @@ impl AnyManagedAppRegistration {
     }
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_android_mobile_app_identifier")]
 impl Default for AnyManagedAppRegistration {
     fn default() -> Self {
         Self::ManagedAppRegistration(Box::default())
     }
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_android_mobile_app_identifier")]
 impl From<ManagedAppRegistration> for AnyManagedAppRegistration {
     fn from(value: ManagedAppRegistration) -> Self {
         Self::ManagedAppRegistration(Box::new(value))
     }
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_android_mobile_app_identifier")]
 impl AnyManagedAppRegistration {
     /// The value if it is a [`AnyManagedAppRegistration::AndroidManagedAppRegistration`] variant.
+    #[cfg(feature = "_device_app_management")]
     pub fn as_android_managed_app_registration(
         &self,
     ) -> Option<&AndroidManagedAppRegistration> {
@@ -1208,6 +1235,7 @@ impl AnyManagedAppRegistration {
         }
     }
     /// The value if it is a [`AnyManagedAppRegistration::IosManagedAppRegistration`] variant.
+    #[cfg(feature = "_device_app_management")]
     pub fn as_ios_managed_app_registration(&self) -> Option<&IosManagedAppRegistration> {
         match self {
             Self::IosManagedAppRegistration(value) => Some(value),
@@ -1216,27 +1244,30 @@ impl AnyManagedAppRegistration {
     }
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_android_mobile_app_identifier")]
+#[cfg(feature = "_device_app_management")]
 impl From<AndroidManagedAppRegistration> for AnyManagedAppRegistration {
     fn from(value: AndroidManagedAppRegistration) -> Self {
         Self::AndroidManagedAppRegistration(Box::new(value))
     }
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_android_mobile_app_identifier")]
+#[cfg(feature = "_device_app_management")]
 impl From<IosManagedAppRegistration> for AnyManagedAppRegistration {
     fn from(value: IosManagedAppRegistration) -> Self {
         Self::IosManagedAppRegistration(Box::new(value))
     }
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_android_mobile_app_identifier")]
 impl serde::Serialize for AnyManagedAppRegistration {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match self {
             Self::ManagedAppRegistration(value) => {
                 value.serialize_with_type(serializer, None)
             }
+            #[cfg(feature = "_device_app_management")]
             Self::AndroidManagedAppRegistration(value) => {
                 value
                     .serialize_with_type(
@@ -1244,6 +1275,7 @@ impl serde::Serialize for AnyManagedAppRegistration {
                         Some(AndroidManagedAppRegistration::ODATA_TYPE),
                     )
             }
+            #[cfg(feature = "_device_app_management")]
             Self::IosManagedAppRegistration(value) => {
                 value
                     .serialize_with_type(
@@ -1255,7 +1287,7 @@ impl serde::Serialize for AnyManagedAppRegistration {
     }
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_android_mobile_app_identifier")]
 impl<'de> serde::Deserialize<'de> for AnyManagedAppRegistration {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1265,10 +1297,12 @@ impl<'de> serde::Deserialize<'de> for AnyManagedAppRegistration {
             deserializer,
         )?;
         let read = match graph_odata_runtime::model::odata_type_of(&value) {
+            #[cfg(feature = "_device_app_management")]
             "microsoft.graph.androidManagedAppRegistration"
             | "graph.androidManagedAppRegistration" => {
                 serde_json::from_value(value).map(Self::AndroidManagedAppRegistration)
             }
+            #[cfg(feature = "_device_app_management")]
             "microsoft.graph.iosManagedAppRegistration"
             | "graph.iosManagedAppRegistration" => {
                 serde_json::from_value(value).map(Self::IosManagedAppRegistration)
@@ -1279,7 +1313,7 @@ impl<'de> serde::Deserialize<'de> for AnyManagedAppRegistration {
     }
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 /// CSDL entity type `microsoft.graph.managedAppStatus`; base type `microsoft.graph.entity`; abstract; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ManagedAppStatus {
@@ -1296,14 +1330,14 @@ pub struct ManagedAppStatus {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 impl serde::Serialize for ManagedAppStatus {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 impl ManagedAppStatus {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.managedAppStatus";
@@ -1326,7 +1360,7 @@ impl ManagedAppStatus {
     }
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 impl<'de> serde::Deserialize<'de> for ManagedAppStatus {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1335,7 +1369,7 @@ impl<'de> serde::Deserialize<'de> for ManagedAppStatus {
     }
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 impl graph_odata_runtime::model::ODataObject for ManagedAppStatus {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -1358,7 +1392,7 @@ impl graph_odata_runtime::model::ODataObject for ManagedAppStatus {
     }
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 impl ManagedAppStatus {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -1369,11 +1403,11 @@ impl ManagedAppStatus {
     }
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 /// The properties of [`ManagedAppStatus`] by wire name, each a [`Field<ManagedAppStatus>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ManagedAppStatus::set_null`].
 pub enum ManagedAppStatusField {}
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 #[allow(non_upper_case_globals)]
 impl ManagedAppStatusField {
     /// `id`
@@ -1392,7 +1426,7 @@ impl ManagedAppStatusField {
     ];
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 /// A `microsoft.graph.managedAppStatus` value: the base type or one of its derived types, chosen by `@odata.type`. A derived type this crate does not know is read as [`ManagedAppStatus`], which keeps its properties and `@odata.type` in `additional_properties`.
 #[derive(Debug, Clone, PartialEq)]
 pub enum AnyManagedAppStatus {
@@ -1402,7 +1436,7 @@ pub enum AnyManagedAppStatus {
     ManagedAppStatusRaw(Box<ManagedAppStatusRaw>),
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 impl AnyManagedAppStatus {
     /// The `@odata.type` of the variant (the base type's for unknown derived types).
     pub fn odata_type(&self) -> &'static str {
@@ -1420,21 +1454,21 @@ impl AnyManagedAppStatus {
     }
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 impl Default for AnyManagedAppStatus {
     fn default() -> Self {
         Self::ManagedAppStatus(Box::default())
     }
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 impl From<ManagedAppStatus> for AnyManagedAppStatus {
     fn from(value: ManagedAppStatus) -> Self {
         Self::ManagedAppStatus(Box::new(value))
     }
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 impl AnyManagedAppStatus {
     /// The value if it is a [`AnyManagedAppStatus::ManagedAppStatusRaw`] variant.
     pub fn as_managed_app_status_raw(&self) -> Option<&ManagedAppStatusRaw> {
@@ -1445,14 +1479,14 @@ impl AnyManagedAppStatus {
     }
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 impl From<ManagedAppStatusRaw> for AnyManagedAppStatus {
     fn from(value: ManagedAppStatusRaw) -> Self {
         Self::ManagedAppStatusRaw(Box::new(value))
     }
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 impl serde::Serialize for AnyManagedAppStatus {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match self {

@@ -11,7 +11,7 @@ use graph_odata_runtime::edm;
 #[allow(unused_imports)]
 use graph_odata_runtime::model;
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 impl<'de> serde::Deserialize<'de> for AnyManagedAppStatus {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -30,7 +30,7 @@ impl<'de> serde::Deserialize<'de> for AnyManagedAppStatus {
     }
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 /// CSDL entity type `microsoft.graph.managedAppStatusRaw`; base type `microsoft.graph.managedAppStatus`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ManagedAppStatusRaw {
@@ -51,14 +51,14 @@ pub struct ManagedAppStatusRaw {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 impl serde::Serialize for ManagedAppStatusRaw {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 impl ManagedAppStatusRaw {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.managedAppStatusRaw";
@@ -82,7 +82,7 @@ impl ManagedAppStatusRaw {
     }
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 impl<'de> serde::Deserialize<'de> for ManagedAppStatusRaw {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -91,7 +91,7 @@ impl<'de> serde::Deserialize<'de> for ManagedAppStatusRaw {
     }
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 impl graph_odata_runtime::model::ODataObject for ManagedAppStatusRaw {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -115,7 +115,7 @@ impl graph_odata_runtime::model::ODataObject for ManagedAppStatusRaw {
     }
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 impl ManagedAppStatusRaw {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -126,11 +126,11 @@ impl ManagedAppStatusRaw {
     }
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 /// The properties of [`ManagedAppStatusRaw`] by wire name, each a [`Field<ManagedAppStatusRaw>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ManagedAppStatusRaw::set_null`].
 pub enum ManagedAppStatusRawField {}
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 #[allow(non_upper_case_globals)]
 impl ManagedAppStatusRawField {
     /// `id`
@@ -280,7 +280,7 @@ pub struct ManagedDevice {
     /// Navigation property `logCollectionRequests`: `Collection(microsoft.graph.deviceLogCollectionResponse)`, contained; present when expanded (`$expand`).
     pub log_collection_requests: Option<Vec<DeviceLogCollectionResponse>>,
     /// Navigation property `users`: `Collection(microsoft.graph.user)`; present when expanded (`$expand`).
-    #[cfg(feature = "_activity_based_timeout_policy")]
+    #[cfg(feature = "_authorization_info")]
     pub users: Option<Vec<AnyUser>>,
     /// Navigation property `windowsProtectionState`: `microsoft.graph.windowsProtectionState`, contained; present when expanded (`$expand`).
     pub windows_protection_state: Option<WindowsProtectionState>,
@@ -408,8 +408,7 @@ impl ManagedDevice {
             );
         object.property("deviceConfigurationStates", &self.device_configuration_states);
         object.property("logCollectionRequests", &self.log_collection_requests);
-        #[cfg(feature = "_activity_based_timeout_policy")]
-        object.property("users", &self.users);
+        #[cfg(feature = "_authorization_info")] object.property("users", &self.users);
         object.property("windowsProtectionState", &self.windows_protection_state);
         object.end()
     }
@@ -600,7 +599,7 @@ impl graph_odata_runtime::model::ODataObject for ManagedDevice {
             "logCollectionRequests" => {
                 read_nullable(map, key, &mut self.log_collection_requests, extra)
             }
-            #[cfg(feature = "_activity_based_timeout_policy")]
+            #[cfg(feature = "_authorization_info")]
             "users" => read_nullable(map, key, &mut self.users, extra),
             "windowsProtectionState" => {
                 read_nullable(map, key, &mut self.windows_protection_state, extra)
@@ -924,7 +923,7 @@ impl ManagedDeviceField {
     ];
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 /// CSDL entity type `microsoft.graph.managedDeviceMobileAppConfiguration`; base type `microsoft.graph.entity`; abstract; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ManagedDeviceMobileAppConfiguration {
@@ -959,14 +958,14 @@ pub struct ManagedDeviceMobileAppConfiguration {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 impl serde::Serialize for ManagedDeviceMobileAppConfiguration {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 impl ManagedDeviceMobileAppConfiguration {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.managedDeviceMobileAppConfiguration";
@@ -998,7 +997,7 @@ impl ManagedDeviceMobileAppConfiguration {
     }
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 impl<'de> serde::Deserialize<'de> for ManagedDeviceMobileAppConfiguration {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1007,7 +1006,7 @@ impl<'de> serde::Deserialize<'de> for ManagedDeviceMobileAppConfiguration {
     }
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 impl graph_odata_runtime::model::ODataObject for ManagedDeviceMobileAppConfiguration {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -1049,7 +1048,7 @@ impl graph_odata_runtime::model::ODataObject for ManagedDeviceMobileAppConfigura
     }
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 impl ManagedDeviceMobileAppConfiguration {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -1060,11 +1059,11 @@ impl ManagedDeviceMobileAppConfiguration {
     }
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 /// The properties of [`ManagedDeviceMobileAppConfiguration`] by wire name, each a [`Field<ManagedDeviceMobileAppConfiguration>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ManagedDeviceMobileAppConfiguration::set_null`].
 pub enum ManagedDeviceMobileAppConfigurationField {}
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 #[allow(non_upper_case_globals)]
 impl ManagedDeviceMobileAppConfigurationField {
     /// `id`
@@ -1132,7 +1131,7 @@ impl ManagedDeviceMobileAppConfigurationField {
     ];
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 /// A `microsoft.graph.managedDeviceMobileAppConfiguration` value: the base type or one of its derived types, chosen by `@odata.type`. A derived type this crate does not know is read as [`ManagedDeviceMobileAppConfiguration`], which keeps its properties and `@odata.type` in `additional_properties`.
 #[derive(Debug, Clone, PartialEq)]
 pub enum AnyManagedDeviceMobileAppConfiguration {
@@ -1142,7 +1141,7 @@ pub enum AnyManagedDeviceMobileAppConfiguration {
     IosMobileAppConfiguration(Box<IosMobileAppConfiguration>),
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 impl AnyManagedDeviceMobileAppConfiguration {
     /// The `@odata.type` of the variant (the base type's for unknown derived types).
     pub fn odata_type(&self) -> &'static str {
@@ -1164,14 +1163,14 @@ impl AnyManagedDeviceMobileAppConfiguration {
     }
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 impl Default for AnyManagedDeviceMobileAppConfiguration {
     fn default() -> Self {
         Self::ManagedDeviceMobileAppConfiguration(Box::default())
     }
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 impl From<ManagedDeviceMobileAppConfiguration>
 for AnyManagedDeviceMobileAppConfiguration {
     fn from(value: ManagedDeviceMobileAppConfiguration) -> Self {
@@ -1179,7 +1178,7 @@ for AnyManagedDeviceMobileAppConfiguration {
     }
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 impl AnyManagedDeviceMobileAppConfiguration {
     /// The value if it is a [`AnyManagedDeviceMobileAppConfiguration::IosMobileAppConfiguration`] variant.
     pub fn as_ios_mobile_app_configuration(&self) -> Option<&IosMobileAppConfiguration> {
@@ -1190,14 +1189,14 @@ impl AnyManagedDeviceMobileAppConfiguration {
     }
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 impl From<IosMobileAppConfiguration> for AnyManagedDeviceMobileAppConfiguration {
     fn from(value: IosMobileAppConfiguration) -> Self {
         Self::IosMobileAppConfiguration(Box::new(value))
     }
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 impl serde::Serialize for AnyManagedDeviceMobileAppConfiguration {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match self {
@@ -1215,7 +1214,7 @@ impl serde::Serialize for AnyManagedDeviceMobileAppConfiguration {
     }
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 impl<'de> serde::Deserialize<'de> for AnyManagedDeviceMobileAppConfiguration {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1238,7 +1237,7 @@ impl<'de> serde::Deserialize<'de> for AnyManagedDeviceMobileAppConfiguration {
     }
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 /// CSDL entity type `microsoft.graph.managedDeviceMobileAppConfigurationAssignment`; base type `microsoft.graph.entity`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ManagedDeviceMobileAppConfigurationAssignment {
@@ -1253,14 +1252,14 @@ pub struct ManagedDeviceMobileAppConfigurationAssignment {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 impl serde::Serialize for ManagedDeviceMobileAppConfigurationAssignment {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 impl ManagedDeviceMobileAppConfigurationAssignment {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.managedDeviceMobileAppConfigurationAssignment";
@@ -1282,7 +1281,7 @@ impl ManagedDeviceMobileAppConfigurationAssignment {
     }
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 impl<'de> serde::Deserialize<'de> for ManagedDeviceMobileAppConfigurationAssignment {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1291,7 +1290,7 @@ impl<'de> serde::Deserialize<'de> for ManagedDeviceMobileAppConfigurationAssignm
     }
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 impl graph_odata_runtime::model::ODataObject
 for ManagedDeviceMobileAppConfigurationAssignment {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
@@ -1314,7 +1313,7 @@ for ManagedDeviceMobileAppConfigurationAssignment {
     }
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 impl ManagedDeviceMobileAppConfigurationAssignment {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -1325,11 +1324,11 @@ impl ManagedDeviceMobileAppConfigurationAssignment {
     }
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 /// The properties of [`ManagedDeviceMobileAppConfigurationAssignment`] by wire name, each a [`Field<ManagedDeviceMobileAppConfigurationAssignment>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ManagedDeviceMobileAppConfigurationAssignment::set_null`].
 pub enum ManagedDeviceMobileAppConfigurationAssignmentField {}
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 #[allow(non_upper_case_globals)]
 impl ManagedDeviceMobileAppConfigurationAssignmentField {
     /// `id`
@@ -1346,7 +1345,7 @@ impl ManagedDeviceMobileAppConfigurationAssignmentField {
     >] = &[Self::Id, Self::Target];
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 /// CSDL entity type `microsoft.graph.managedDeviceMobileAppConfigurationDeviceStatus`; base type `microsoft.graph.entity`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ManagedDeviceMobileAppConfigurationDeviceStatus {
@@ -1373,14 +1372,14 @@ pub struct ManagedDeviceMobileAppConfigurationDeviceStatus {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 impl serde::Serialize for ManagedDeviceMobileAppConfigurationDeviceStatus {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 impl ManagedDeviceMobileAppConfigurationDeviceStatus {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.managedDeviceMobileAppConfigurationDeviceStatus";
@@ -1412,7 +1411,7 @@ impl ManagedDeviceMobileAppConfigurationDeviceStatus {
     }
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 impl<'de> serde::Deserialize<'de> for ManagedDeviceMobileAppConfigurationDeviceStatus {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1421,7 +1420,7 @@ impl<'de> serde::Deserialize<'de> for ManagedDeviceMobileAppConfigurationDeviceS
     }
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 impl graph_odata_runtime::model::ODataObject
 for ManagedDeviceMobileAppConfigurationDeviceStatus {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
@@ -1463,7 +1462,7 @@ for ManagedDeviceMobileAppConfigurationDeviceStatus {
     }
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 impl ManagedDeviceMobileAppConfigurationDeviceStatus {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -1474,11 +1473,11 @@ impl ManagedDeviceMobileAppConfigurationDeviceStatus {
     }
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 /// The properties of [`ManagedDeviceMobileAppConfigurationDeviceStatus`] by wire name, each a [`Field<ManagedDeviceMobileAppConfigurationDeviceStatus>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ManagedDeviceMobileAppConfigurationDeviceStatus::set_null`].
 pub enum ManagedDeviceMobileAppConfigurationDeviceStatusField {}
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 #[allow(non_upper_case_globals)]
 impl ManagedDeviceMobileAppConfigurationDeviceStatusField {
     /// `id`
@@ -1528,7 +1527,7 @@ impl ManagedDeviceMobileAppConfigurationDeviceStatusField {
     ];
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 /// CSDL entity type `microsoft.graph.managedDeviceMobileAppConfigurationDeviceSummary`; base type `microsoft.graph.entity`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ManagedDeviceMobileAppConfigurationDeviceSummary {
@@ -1555,14 +1554,14 @@ pub struct ManagedDeviceMobileAppConfigurationDeviceSummary {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 impl serde::Serialize for ManagedDeviceMobileAppConfigurationDeviceSummary {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 impl ManagedDeviceMobileAppConfigurationDeviceSummary {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.managedDeviceMobileAppConfigurationDeviceSummary";
@@ -1590,7 +1589,7 @@ impl ManagedDeviceMobileAppConfigurationDeviceSummary {
     }
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 impl<'de> serde::Deserialize<'de> for ManagedDeviceMobileAppConfigurationDeviceSummary {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1599,7 +1598,7 @@ impl<'de> serde::Deserialize<'de> for ManagedDeviceMobileAppConfigurationDeviceS
     }
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 impl graph_odata_runtime::model::ODataObject
 for ManagedDeviceMobileAppConfigurationDeviceSummary {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
@@ -1634,7 +1633,7 @@ for ManagedDeviceMobileAppConfigurationDeviceSummary {
     }
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 impl ManagedDeviceMobileAppConfigurationDeviceSummary {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -1645,11 +1644,11 @@ impl ManagedDeviceMobileAppConfigurationDeviceSummary {
     }
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 /// The properties of [`ManagedDeviceMobileAppConfigurationDeviceSummary`] by wire name, each a [`Field<ManagedDeviceMobileAppConfigurationDeviceSummary>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ManagedDeviceMobileAppConfigurationDeviceSummary::set_null`].
 pub enum ManagedDeviceMobileAppConfigurationDeviceSummaryField {}
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 #[allow(non_upper_case_globals)]
 impl ManagedDeviceMobileAppConfigurationDeviceSummaryField {
     /// `id`
@@ -1699,7 +1698,7 @@ impl ManagedDeviceMobileAppConfigurationDeviceSummaryField {
     ];
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 /// CSDL entity type `microsoft.graph.managedDeviceMobileAppConfigurationUserStatus`; base type `microsoft.graph.entity`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ManagedDeviceMobileAppConfigurationUserStatus {
@@ -1722,14 +1721,14 @@ pub struct ManagedDeviceMobileAppConfigurationUserStatus {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 impl serde::Serialize for ManagedDeviceMobileAppConfigurationUserStatus {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 impl ManagedDeviceMobileAppConfigurationUserStatus {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.managedDeviceMobileAppConfigurationUserStatus";
@@ -1755,7 +1754,7 @@ impl ManagedDeviceMobileAppConfigurationUserStatus {
     }
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 impl<'de> serde::Deserialize<'de> for ManagedDeviceMobileAppConfigurationUserStatus {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1764,7 +1763,7 @@ impl<'de> serde::Deserialize<'de> for ManagedDeviceMobileAppConfigurationUserSta
     }
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 impl graph_odata_runtime::model::ODataObject
 for ManagedDeviceMobileAppConfigurationUserStatus {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
@@ -1797,7 +1796,7 @@ for ManagedDeviceMobileAppConfigurationUserStatus {
     }
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 impl ManagedDeviceMobileAppConfigurationUserStatus {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -1808,11 +1807,11 @@ impl ManagedDeviceMobileAppConfigurationUserStatus {
     }
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 /// The properties of [`ManagedDeviceMobileAppConfigurationUserStatus`] by wire name, each a [`Field<ManagedDeviceMobileAppConfigurationUserStatus>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ManagedDeviceMobileAppConfigurationUserStatus::set_null`].
 pub enum ManagedDeviceMobileAppConfigurationUserStatusField {}
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 #[allow(non_upper_case_globals)]
 impl ManagedDeviceMobileAppConfigurationUserStatusField {
     /// `id`
@@ -1852,7 +1851,7 @@ impl ManagedDeviceMobileAppConfigurationUserStatusField {
     ];
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 /// CSDL entity type `microsoft.graph.managedDeviceMobileAppConfigurationUserSummary`; base type `microsoft.graph.entity`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ManagedDeviceMobileAppConfigurationUserSummary {
@@ -1879,14 +1878,14 @@ pub struct ManagedDeviceMobileAppConfigurationUserSummary {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 impl serde::Serialize for ManagedDeviceMobileAppConfigurationUserSummary {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 impl ManagedDeviceMobileAppConfigurationUserSummary {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.managedDeviceMobileAppConfigurationUserSummary";
@@ -1914,7 +1913,7 @@ impl ManagedDeviceMobileAppConfigurationUserSummary {
     }
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 impl<'de> serde::Deserialize<'de> for ManagedDeviceMobileAppConfigurationUserSummary {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1923,7 +1922,7 @@ impl<'de> serde::Deserialize<'de> for ManagedDeviceMobileAppConfigurationUserSum
     }
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 impl graph_odata_runtime::model::ODataObject
 for ManagedDeviceMobileAppConfigurationUserSummary {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
@@ -1958,7 +1957,7 @@ for ManagedDeviceMobileAppConfigurationUserSummary {
     }
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 impl ManagedDeviceMobileAppConfigurationUserSummary {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -1969,11 +1968,11 @@ impl ManagedDeviceMobileAppConfigurationUserSummary {
     }
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 /// The properties of [`ManagedDeviceMobileAppConfigurationUserSummary`] by wire name, each a [`Field<ManagedDeviceMobileAppConfigurationUserSummary>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ManagedDeviceMobileAppConfigurationUserSummary::set_null`].
 pub enum ManagedDeviceMobileAppConfigurationUserSummaryField {}
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 #[allow(non_upper_case_globals)]
 impl ManagedDeviceMobileAppConfigurationUserSummaryField {
     /// `id`
@@ -2023,7 +2022,7 @@ impl ManagedDeviceMobileAppConfigurationUserSummaryField {
     ];
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 /// CSDL entity type `microsoft.graph.managedDeviceOverview`; base type `microsoft.graph.entity`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ManagedDeviceOverview {
@@ -2046,14 +2045,14 @@ pub struct ManagedDeviceOverview {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl serde::Serialize for ManagedDeviceOverview {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl ManagedDeviceOverview {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.managedDeviceOverview";
@@ -2087,7 +2086,7 @@ impl ManagedDeviceOverview {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl<'de> serde::Deserialize<'de> for ManagedDeviceOverview {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2096,7 +2095,7 @@ impl<'de> serde::Deserialize<'de> for ManagedDeviceOverview {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl graph_odata_runtime::model::ODataObject for ManagedDeviceOverview {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -2137,7 +2136,7 @@ impl graph_odata_runtime::model::ODataObject for ManagedDeviceOverview {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl ManagedDeviceOverview {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -2148,11 +2147,11 @@ impl ManagedDeviceOverview {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 /// The properties of [`ManagedDeviceOverview`] by wire name, each a [`Field<ManagedDeviceOverview>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ManagedDeviceOverview::set_null`].
 pub enum ManagedDeviceOverviewField {}
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 #[allow(non_upper_case_globals)]
 impl ManagedDeviceOverviewField {
     /// `id`
@@ -2188,7 +2187,7 @@ impl ManagedDeviceOverviewField {
     ];
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 /// CSDL entity type `microsoft.graph.managedEBook`; base type `microsoft.graph.entity`; abstract; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ManagedEBook {
@@ -2227,14 +2226,14 @@ pub struct ManagedEBook {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 impl serde::Serialize for ManagedEBook {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 impl ManagedEBook {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.managedEBook";
@@ -2268,7 +2267,7 @@ impl ManagedEBook {
     }
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 impl<'de> serde::Deserialize<'de> for ManagedEBook {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2277,7 +2276,7 @@ impl<'de> serde::Deserialize<'de> for ManagedEBook {
     }
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 impl graph_odata_runtime::model::ODataObject for ManagedEBook {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -2321,7 +2320,7 @@ impl graph_odata_runtime::model::ODataObject for ManagedEBook {
     }
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 impl ManagedEBook {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -2332,11 +2331,11 @@ impl ManagedEBook {
     }
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 /// The properties of [`ManagedEBook`] by wire name, each a [`Field<ManagedEBook>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ManagedEBook::set_null`].
 pub enum ManagedEBookField {}
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 #[allow(non_upper_case_globals)]
 impl ManagedEBookField {
     /// `id`
@@ -2402,7 +2401,7 @@ impl ManagedEBookField {
     ];
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 /// A `microsoft.graph.managedEBook` value: the base type or one of its derived types, chosen by `@odata.type`. A derived type this crate does not know is read as [`ManagedEBook`], which keeps its properties and `@odata.type` in `additional_properties`.
 #[derive(Debug, Clone, PartialEq)]
 pub enum AnyManagedEBook {
@@ -2412,7 +2411,7 @@ pub enum AnyManagedEBook {
     IosVppEBook(Box<IosVppEBook>),
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 impl AnyManagedEBook {
     /// The `@odata.type` of the variant (the base type's for unknown derived types).
     pub fn odata_type(&self) -> &'static str {
@@ -2430,21 +2429,21 @@ impl AnyManagedEBook {
     }
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 impl Default for AnyManagedEBook {
     fn default() -> Self {
         Self::ManagedEBook(Box::default())
     }
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 impl From<ManagedEBook> for AnyManagedEBook {
     fn from(value: ManagedEBook) -> Self {
         Self::ManagedEBook(Box::new(value))
     }
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 impl AnyManagedEBook {
     /// The value if it is a [`AnyManagedEBook::IosVppEBook`] variant.
     pub fn as_ios_vpp_e_book(&self) -> Option<&IosVppEBook> {
@@ -2455,14 +2454,14 @@ impl AnyManagedEBook {
     }
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 impl From<IosVppEBook> for AnyManagedEBook {
     fn from(value: IosVppEBook) -> Self {
         Self::IosVppEBook(Box::new(value))
     }
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 impl serde::Serialize for AnyManagedEBook {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match self {
@@ -2474,7 +2473,7 @@ impl serde::Serialize for AnyManagedEBook {
     }
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 impl<'de> serde::Deserialize<'de> for AnyManagedEBook {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2493,7 +2492,7 @@ impl<'de> serde::Deserialize<'de> for AnyManagedEBook {
     }
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 /// CSDL entity type `microsoft.graph.managedEBookAssignment`; base type `microsoft.graph.entity`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ManagedEBookAssignment {
@@ -2510,14 +2509,14 @@ pub struct ManagedEBookAssignment {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 impl serde::Serialize for ManagedEBookAssignment {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 impl ManagedEBookAssignment {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.managedEBookAssignment";
@@ -2540,7 +2539,7 @@ impl ManagedEBookAssignment {
     }
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 impl<'de> serde::Deserialize<'de> for ManagedEBookAssignment {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2549,7 +2548,7 @@ impl<'de> serde::Deserialize<'de> for ManagedEBookAssignment {
     }
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 impl graph_odata_runtime::model::ODataObject for ManagedEBookAssignment {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -2572,7 +2571,7 @@ impl graph_odata_runtime::model::ODataObject for ManagedEBookAssignment {
     }
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 impl ManagedEBookAssignment {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -2583,11 +2582,11 @@ impl ManagedEBookAssignment {
     }
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 /// The properties of [`ManagedEBookAssignment`] by wire name, each a [`Field<ManagedEBookAssignment>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ManagedEBookAssignment::set_null`].
 pub enum ManagedEBookAssignmentField {}
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 #[allow(non_upper_case_globals)]
 impl ManagedEBookAssignmentField {
     /// `id`
@@ -2606,7 +2605,7 @@ impl ManagedEBookAssignmentField {
     ];
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 /// A `microsoft.graph.managedEBookAssignment` value: the base type or one of its derived types, chosen by `@odata.type`. A derived type this crate does not know is read as [`ManagedEBookAssignment`], which keeps its properties and `@odata.type` in `additional_properties`.
 #[derive(Debug, Clone, PartialEq)]
 pub enum AnyManagedEBookAssignment {
@@ -2616,7 +2615,7 @@ pub enum AnyManagedEBookAssignment {
     IosVppEBookAssignment(Box<IosVppEBookAssignment>),
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 impl AnyManagedEBookAssignment {
     /// The `@odata.type` of the variant (the base type's for unknown derived types).
     pub fn odata_type(&self) -> &'static str {
@@ -2634,21 +2633,21 @@ impl AnyManagedEBookAssignment {
     }
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 impl Default for AnyManagedEBookAssignment {
     fn default() -> Self {
         Self::ManagedEBookAssignment(Box::default())
     }
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 impl From<ManagedEBookAssignment> for AnyManagedEBookAssignment {
     fn from(value: ManagedEBookAssignment) -> Self {
         Self::ManagedEBookAssignment(Box::new(value))
     }
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 impl AnyManagedEBookAssignment {
     /// The value if it is a [`AnyManagedEBookAssignment::IosVppEBookAssignment`] variant.
     pub fn as_ios_vpp_e_book_assignment(&self) -> Option<&IosVppEBookAssignment> {

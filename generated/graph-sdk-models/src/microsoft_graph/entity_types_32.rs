@@ -11,14 +11,14 @@ use graph_odata_runtime::edm;
 #[allow(unused_imports)]
 use graph_odata_runtime::model;
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 impl From<IosVppEBookAssignment> for AnyManagedEBookAssignment {
     fn from(value: IosVppEBookAssignment) -> Self {
         Self::IosVppEBookAssignment(Box::new(value))
     }
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 impl serde::Serialize for AnyManagedEBookAssignment {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match self {
@@ -36,7 +36,7 @@ impl serde::Serialize for AnyManagedEBookAssignment {
     }
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 impl<'de> serde::Deserialize<'de> for AnyManagedEBookAssignment {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -55,7 +55,7 @@ impl<'de> serde::Deserialize<'de> for AnyManagedEBookAssignment {
     }
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 /// CSDL entity type `microsoft.graph.managedIOSLobApp`; base type `microsoft.graph.managedMobileLobApp`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ManagedIosLobApp {
@@ -143,14 +143,14 @@ pub struct ManagedIosLobApp {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 impl serde::Serialize for ManagedIosLobApp {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 impl ManagedIosLobApp {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.managedIOSLobApp";
@@ -202,7 +202,7 @@ impl ManagedIosLobApp {
     }
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 impl<'de> serde::Deserialize<'de> for ManagedIosLobApp {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -211,7 +211,7 @@ impl<'de> serde::Deserialize<'de> for ManagedIosLobApp {
     }
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 impl graph_odata_runtime::model::ODataObject for ManagedIosLobApp {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -284,7 +284,7 @@ impl graph_odata_runtime::model::ODataObject for ManagedIosLobApp {
     }
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 impl ManagedIosLobApp {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -295,11 +295,11 @@ impl ManagedIosLobApp {
     }
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 /// The properties of [`ManagedIosLobApp`] by wire name, each a [`Field<ManagedIosLobApp>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ManagedIosLobApp::set_null`].
 pub enum ManagedIosLobAppField {}
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 #[allow(non_upper_case_globals)]
 impl ManagedIosLobAppField {
     /// `id`
@@ -427,7 +427,7 @@ impl ManagedIosLobAppField {
     ];
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 /// CSDL entity type `microsoft.graph.managedIOSStoreApp`; base type `microsoft.graph.managedApp`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ManagedIosStoreApp {
@@ -499,14 +499,14 @@ pub struct ManagedIosStoreApp {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 impl serde::Serialize for ManagedIosStoreApp {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 impl ManagedIosStoreApp {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.managedIOSStoreApp";
@@ -552,7 +552,7 @@ impl ManagedIosStoreApp {
     }
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 impl<'de> serde::Deserialize<'de> for ManagedIosStoreApp {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -561,7 +561,7 @@ impl<'de> serde::Deserialize<'de> for ManagedIosStoreApp {
     }
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 impl graph_odata_runtime::model::ODataObject for ManagedIosStoreApp {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -622,7 +622,7 @@ impl graph_odata_runtime::model::ODataObject for ManagedIosStoreApp {
     }
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 impl ManagedIosStoreApp {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -633,11 +633,11 @@ impl ManagedIosStoreApp {
     }
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 /// The properties of [`ManagedIosStoreApp`] by wire name, each a [`Field<ManagedIosStoreApp>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ManagedIosStoreApp::set_null`].
 pub enum ManagedIosStoreAppField {}
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 #[allow(non_upper_case_globals)]
 impl ManagedIosStoreAppField {
     /// `id`
@@ -745,7 +745,7 @@ impl ManagedIosStoreAppField {
     ];
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 /// CSDL entity type `microsoft.graph.managedMobileApp`; base type `microsoft.graph.entity`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ManagedMobileApp {
@@ -762,14 +762,14 @@ pub struct ManagedMobileApp {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 impl serde::Serialize for ManagedMobileApp {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 impl ManagedMobileApp {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.managedMobileApp";
@@ -792,7 +792,7 @@ impl ManagedMobileApp {
     }
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 impl<'de> serde::Deserialize<'de> for ManagedMobileApp {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -801,7 +801,7 @@ impl<'de> serde::Deserialize<'de> for ManagedMobileApp {
     }
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 impl graph_odata_runtime::model::ODataObject for ManagedMobileApp {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -826,7 +826,7 @@ impl graph_odata_runtime::model::ODataObject for ManagedMobileApp {
     }
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 impl ManagedMobileApp {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -837,11 +837,11 @@ impl ManagedMobileApp {
     }
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 /// The properties of [`ManagedMobileApp`] by wire name, each a [`Field<ManagedMobileApp>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ManagedMobileApp::set_null`].
 pub enum ManagedMobileAppField {}
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 #[allow(non_upper_case_globals)]
 impl ManagedMobileAppField {
     /// `id`
@@ -860,7 +860,7 @@ impl ManagedMobileAppField {
     ];
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 /// CSDL entity type `microsoft.graph.managedMobileLobApp`; base type `microsoft.graph.managedApp`; abstract; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ManagedMobileLobApp {
@@ -932,14 +932,14 @@ pub struct ManagedMobileLobApp {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 impl serde::Serialize for ManagedMobileLobApp {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 impl ManagedMobileLobApp {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.managedMobileLobApp";
@@ -981,7 +981,7 @@ impl ManagedMobileLobApp {
     }
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 impl<'de> serde::Deserialize<'de> for ManagedMobileLobApp {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -990,7 +990,7 @@ impl<'de> serde::Deserialize<'de> for ManagedMobileLobApp {
     }
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 impl graph_odata_runtime::model::ODataObject for ManagedMobileLobApp {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -1046,7 +1046,7 @@ impl graph_odata_runtime::model::ODataObject for ManagedMobileLobApp {
     }
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 impl ManagedMobileLobApp {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -1057,11 +1057,11 @@ impl ManagedMobileLobApp {
     }
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 /// The properties of [`ManagedMobileLobApp`] by wire name, each a [`Field<ManagedMobileLobApp>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ManagedMobileLobApp::set_null`].
 pub enum ManagedMobileLobAppField {}
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 #[allow(non_upper_case_globals)]
 impl ManagedMobileLobAppField {
     /// `id`
@@ -1169,7 +1169,7 @@ impl ManagedMobileLobAppField {
     ];
 }
 
-#[cfg(feature = "_android_managed_app_protection")]
+#[cfg(feature = "_device_app_management")]
 /// CSDL entity type `microsoft.graph.mdmWindowsInformationProtectionPolicy`; base type `microsoft.graph.windowsInformationProtection`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct MdmWindowsInformationProtectionPolicy {
@@ -1275,15 +1275,12 @@ pub struct MdmWindowsInformationProtectionPolicy {
     >,
     /// Navigation property `assignments`: `Collection(microsoft.graph.targetedManagedAppPolicyAssignment)`, contained; present when expanded (`$expand`).
     /// Inherited from `microsoft.graph.windowsInformationProtection`.
-    #[cfg(feature = "_android_lob_app")]
     pub assignments: Option<Vec<TargetedManagedAppPolicyAssignment>>,
     /// Navigation property `exemptAppLockerFiles`: `Collection(microsoft.graph.windowsInformationProtectionAppLockerFile)`, contained; present when expanded (`$expand`).
     /// Inherited from `microsoft.graph.windowsInformationProtection`.
-    #[cfg(feature = "_android_lob_app")]
     pub exempt_app_locker_files: Option<Vec<WindowsInformationProtectionAppLockerFile>>,
     /// Navigation property `protectedAppLockerFiles`: `Collection(microsoft.graph.windowsInformationProtectionAppLockerFile)`, contained; present when expanded (`$expand`).
     /// Inherited from `microsoft.graph.windowsInformationProtection`.
-    #[cfg(feature = "_android_lob_app")]
     pub protected_app_locker_files: Option<
         Vec<WindowsInformationProtectionAppLockerFile>,
     >,
@@ -1293,15 +1290,14 @@ pub struct MdmWindowsInformationProtectionPolicy {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_android_managed_app_protection")]
+#[cfg(feature = "_device_app_management")]
 impl serde::Serialize for MdmWindowsInformationProtectionPolicy {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_android_managed_app_protection")]
-#[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
+#[cfg(feature = "_device_app_management")]
 impl MdmWindowsInformationProtectionPolicy {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.mdmWindowsInformationProtectionPolicy";
@@ -1385,17 +1381,14 @@ impl MdmWindowsInformationProtectionPolicy {
                 "smbAutoEncryptedFileExtensions",
                 &self.smb_auto_encrypted_file_extensions,
             );
-        #[cfg(feature = "_android_lob_app")]
         object.property("assignments", &self.assignments);
-        #[cfg(feature = "_android_lob_app")]
         object.property("exemptAppLockerFiles", &self.exempt_app_locker_files);
-        #[cfg(feature = "_android_lob_app")]
         object.property("protectedAppLockerFiles", &self.protected_app_locker_files);
         object.end()
     }
 }
 
-#[cfg(feature = "_android_managed_app_protection")]
+#[cfg(feature = "_device_app_management")]
 impl<'de> serde::Deserialize<'de> for MdmWindowsInformationProtectionPolicy {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1404,8 +1397,7 @@ impl<'de> serde::Deserialize<'de> for MdmWindowsInformationProtectionPolicy {
     }
 }
 
-#[cfg(feature = "_android_managed_app_protection")]
-#[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
+#[cfg(feature = "_device_app_management")]
 impl graph_odata_runtime::model::ODataObject for MdmWindowsInformationProtectionPolicy {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -1528,13 +1520,10 @@ impl graph_odata_runtime::model::ODataObject for MdmWindowsInformationProtection
                     extra,
                 )
             }
-            #[cfg(feature = "_android_lob_app")]
             "assignments" => read_nullable(map, key, &mut self.assignments, extra),
-            #[cfg(feature = "_android_lob_app")]
             "exemptAppLockerFiles" => {
                 read_nullable(map, key, &mut self.exempt_app_locker_files, extra)
             }
-            #[cfg(feature = "_android_lob_app")]
             "protectedAppLockerFiles" => {
                 read_nullable(map, key, &mut self.protected_app_locker_files, extra)
             }
@@ -1548,7 +1537,7 @@ impl graph_odata_runtime::model::ODataObject for MdmWindowsInformationProtection
     }
 }
 
-#[cfg(feature = "_android_managed_app_protection")]
+#[cfg(feature = "_device_app_management")]
 impl MdmWindowsInformationProtectionPolicy {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -1559,11 +1548,11 @@ impl MdmWindowsInformationProtectionPolicy {
     }
 }
 
-#[cfg(feature = "_android_managed_app_protection")]
+#[cfg(feature = "_device_app_management")]
 /// The properties of [`MdmWindowsInformationProtectionPolicy`] by wire name, each a [`Field<MdmWindowsInformationProtectionPolicy>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`MdmWindowsInformationProtectionPolicy::set_null`].
 pub enum MdmWindowsInformationProtectionPolicyField {}
 
-#[cfg(feature = "_android_managed_app_protection")]
+#[cfg(feature = "_device_app_management")]
 #[allow(non_upper_case_globals)]
 impl MdmWindowsInformationProtectionPolicyField {
     /// `id`
@@ -1878,7 +1867,7 @@ impl MeetingAttendanceReportField {
     ];
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 /// CSDL entity type `microsoft.graph.membershipOutlierInsight`; base type `microsoft.graph.governanceInsight`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct MembershipOutlierInsight {
@@ -1897,13 +1886,13 @@ pub struct MembershipOutlierInsight {
     /// Property `outlierMemberType`: `microsoft.graph.outlierMemberType`, not nullable.
     pub outlier_member_type: Option<OutlierMemberType>,
     /// Navigation property `container`: `microsoft.graph.directoryObject`; present when expanded (`$expand`).
-    #[cfg(feature = "_activity_based_timeout_policy")]
+    #[cfg(feature = "_directory_object")]
     pub container: Option<AnyDirectoryObject>,
     /// Navigation property `lastModifiedBy`: `microsoft.graph.user`; present when expanded (`$expand`).
-    #[cfg(feature = "_activity_based_timeout_policy")]
+    #[cfg(feature = "_authorization_info")]
     pub last_modified_by: Option<AnyUser>,
     /// Navigation property `member`: `microsoft.graph.directoryObject`; present when expanded (`$expand`).
-    #[cfg(feature = "_activity_based_timeout_policy")]
+    #[cfg(feature = "_directory_object")]
     pub member: Option<AnyDirectoryObject>,
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
@@ -1911,14 +1900,14 @@ pub struct MembershipOutlierInsight {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl serde::Serialize for MembershipOutlierInsight {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 #[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
 impl MembershipOutlierInsight {
     /// The CSDL qualified name, as `@odata.type` spells it.
@@ -1941,17 +1930,16 @@ impl MembershipOutlierInsight {
         object.property("memberId", &self.member_id);
         object.property("outlierContainerType", &self.outlier_container_type);
         object.property("outlierMemberType", &self.outlier_member_type);
-        #[cfg(feature = "_activity_based_timeout_policy")]
+        #[cfg(feature = "_directory_object")]
         object.property("container", &self.container);
-        #[cfg(feature = "_activity_based_timeout_policy")]
+        #[cfg(feature = "_authorization_info")]
         object.property("lastModifiedBy", &self.last_modified_by);
-        #[cfg(feature = "_activity_based_timeout_policy")]
-        object.property("member", &self.member);
+        #[cfg(feature = "_directory_object")] object.property("member", &self.member);
         object.end()
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl<'de> serde::Deserialize<'de> for MembershipOutlierInsight {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1960,7 +1948,7 @@ impl<'de> serde::Deserialize<'de> for MembershipOutlierInsight {
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 #[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
 impl graph_odata_runtime::model::ODataObject for MembershipOutlierInsight {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
@@ -1983,13 +1971,13 @@ impl graph_odata_runtime::model::ODataObject for MembershipOutlierInsight {
             "outlierMemberType" => {
                 read_nullable(map, key, &mut self.outlier_member_type, extra)
             }
-            #[cfg(feature = "_activity_based_timeout_policy")]
+            #[cfg(feature = "_directory_object")]
             "container" => read_nullable(map, key, &mut self.container, extra),
-            #[cfg(feature = "_activity_based_timeout_policy")]
+            #[cfg(feature = "_authorization_info")]
             "lastModifiedBy" => {
                 read_nullable(map, key, &mut self.last_modified_by, extra)
             }
-            #[cfg(feature = "_activity_based_timeout_policy")]
+            #[cfg(feature = "_directory_object")]
             "member" => read_nullable(map, key, &mut self.member, extra),
             _ => Ok(false),
         }
@@ -2001,7 +1989,7 @@ impl graph_odata_runtime::model::ODataObject for MembershipOutlierInsight {
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl MembershipOutlierInsight {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -2012,11 +2000,11 @@ impl MembershipOutlierInsight {
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 /// The properties of [`MembershipOutlierInsight`] by wire name, each a [`Field<MembershipOutlierInsight>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`MembershipOutlierInsight::set_null`].
 pub enum MembershipOutlierInsightField {}
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 #[allow(non_upper_case_globals)]
 impl MembershipOutlierInsightField {
     /// `id`
@@ -2067,7 +2055,7 @@ impl MembershipOutlierInsightField {
     ];
 }
 
-#[cfg(feature = "_attachment")]
+#[cfg(feature = "_attendee")]
 /// CSDL entity type `microsoft.graph.message`; base type `microsoft.graph.outlookItem`; open type: dynamic properties land in `additional_properties`; media entity (has a stream); key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Message {
@@ -2139,15 +2127,16 @@ pub struct Message {
     /// Property `webLink`: `Edm.String`.
     pub web_link: Option<String>,
     /// Navigation property `attachments`: `Collection(microsoft.graph.attachment)`, contained; present when expanded (`$expand`).
+    #[cfg(feature = "_attachment")]
     pub attachments: Option<Vec<AnyAttachment>>,
     /// Navigation property `extensions`: `Collection(microsoft.graph.extension)`, contained; present when expanded (`$expand`).
     #[cfg(feature = "_extension")]
     pub extensions: Option<Vec<AnyExtension>>,
     /// Navigation property `multiValueExtendedProperties`: `Collection(microsoft.graph.multiValueLegacyExtendedProperty)`, contained; present when expanded (`$expand`).
-    #[cfg(feature = "_mailbox_item")]
+    #[cfg(feature = "_multi_value_legacy_extended_property")]
     pub multi_value_extended_properties: Option<Vec<MultiValueLegacyExtendedProperty>>,
     /// Navigation property `singleValueExtendedProperties`: `Collection(microsoft.graph.singleValueLegacyExtendedProperty)`, contained; present when expanded (`$expand`).
-    #[cfg(feature = "_mailbox_item")]
+    #[cfg(feature = "_multi_value_legacy_extended_property")]
     pub single_value_extended_properties: Option<Vec<SingleValueLegacyExtendedProperty>>,
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
@@ -2155,14 +2144,14 @@ pub struct Message {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_attachment")]
+#[cfg(feature = "_attendee")]
 impl serde::Serialize for Message {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_attachment")]
+#[cfg(feature = "_attendee")]
 #[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
 impl Message {
     /// The CSDL qualified name, as `@odata.type` spells it.
@@ -2211,15 +2200,16 @@ impl Message {
         object.property("toRecipients", &self.to_recipients);
         object.property("uniqueBody", &self.unique_body);
         object.property("webLink", &self.web_link);
+        #[cfg(feature = "_attachment")]
         object.property("attachments", &self.attachments);
         #[cfg(feature = "_extension")] object.property("extensions", &self.extensions);
-        #[cfg(feature = "_mailbox_item")]
+        #[cfg(feature = "_multi_value_legacy_extended_property")]
         object
             .property(
                 "multiValueExtendedProperties",
                 &self.multi_value_extended_properties,
             );
-        #[cfg(feature = "_mailbox_item")]
+        #[cfg(feature = "_multi_value_legacy_extended_property")]
         object
             .property(
                 "singleValueExtendedProperties",
@@ -2229,7 +2219,7 @@ impl Message {
     }
 }
 
-#[cfg(feature = "_attachment")]
+#[cfg(feature = "_attendee")]
 impl<'de> serde::Deserialize<'de> for Message {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2238,7 +2228,7 @@ impl<'de> serde::Deserialize<'de> for Message {
     }
 }
 
-#[cfg(feature = "_attachment")]
+#[cfg(feature = "_attendee")]
 #[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
 impl graph_odata_runtime::model::ODataObject for Message {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
@@ -2298,14 +2288,15 @@ impl graph_odata_runtime::model::ODataObject for Message {
             "toRecipients" => read_nullable(map, key, &mut self.to_recipients, extra),
             "uniqueBody" => read_nullable(map, key, &mut self.unique_body, extra),
             "webLink" => read_lenient(map, key, &mut self.web_link, extra),
+            #[cfg(feature = "_attachment")]
             "attachments" => read_nullable(map, key, &mut self.attachments, extra),
             #[cfg(feature = "_extension")]
             "extensions" => read_nullable(map, key, &mut self.extensions, extra),
-            #[cfg(feature = "_mailbox_item")]
+            #[cfg(feature = "_multi_value_legacy_extended_property")]
             "multiValueExtendedProperties" => {
                 read_nullable(map, key, &mut self.multi_value_extended_properties, extra)
             }
-            #[cfg(feature = "_mailbox_item")]
+            #[cfg(feature = "_multi_value_legacy_extended_property")]
             "singleValueExtendedProperties" => {
                 read_nullable(
                     map,
@@ -2324,7 +2315,7 @@ impl graph_odata_runtime::model::ODataObject for Message {
     }
 }
 
-#[cfg(feature = "_attachment")]
+#[cfg(feature = "_attendee")]
 impl Message {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -2335,11 +2326,11 @@ impl Message {
     }
 }
 
-#[cfg(feature = "_attachment")]
+#[cfg(feature = "_attendee")]
 /// The properties of [`Message`] by wire name, each a [`Field<Message>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`Message::set_null`].
 pub enum MessageField {}
 
-#[cfg(feature = "_attachment")]
+#[cfg(feature = "_attendee")]
 #[allow(non_upper_case_globals)]
 impl MessageField {
     /// `id`
@@ -2480,35 +2471,44 @@ impl MessageField {
     ];
 }
 
-#[cfg(feature = "_attachment")]
+#[cfg(feature = "_attendee")]
 /// A `microsoft.graph.message` value: the base type or one of its derived types, chosen by `@odata.type`. A derived type this crate does not know is read as [`Message`], which keeps its properties and `@odata.type` in `additional_properties`.
 #[derive(Debug, Clone, PartialEq)]
 pub enum AnyMessage {
     /// The base type itself, or a derived type unknown to this crate.
     Message(Box<Message>),
     /// `microsoft.graph.calendarSharingMessage`
+    #[cfg(feature = "_attachment")]
     CalendarSharingMessage(Box<CalendarSharingMessage>),
     /// `microsoft.graph.eventMessage`
+    #[cfg(feature = "_attachment")]
     EventMessage(Box<EventMessage>),
     /// `microsoft.graph.eventMessageRequest`
+    #[cfg(feature = "_attachment")]
     EventMessageRequest(Box<EventMessageRequest>),
     /// `microsoft.graph.eventMessageResponse`
+    #[cfg(feature = "_attachment")]
     EventMessageResponse(Box<EventMessageResponse>),
 }
 
-#[cfg(feature = "_attachment")]
+#[cfg(feature = "_attendee")]
 impl AnyMessage {
     /// The `@odata.type` of the variant (the base type's for unknown derived types).
     pub fn odata_type(&self) -> &'static str {
         match self {
             Self::Message(_) => Message::ODATA_TYPE,
+            #[cfg(feature = "_attachment")]
             Self::CalendarSharingMessage(_) => CalendarSharingMessage::ODATA_TYPE,
+            #[cfg(feature = "_attachment")]
             Self::EventMessage(_) => EventMessage::ODATA_TYPE,
+            #[cfg(feature = "_attachment")]
             Self::EventMessageRequest(_) => EventMessageRequest::ODATA_TYPE,
+            #[cfg(feature = "_attachment")]
             Self::EventMessageResponse(_) => EventMessageResponse::ODATA_TYPE,
         }
     }
     /// The value if it is a plain [`Message`] (or of an unknown derived type).
+    #[allow(unreachable_patterns)]
     pub fn as_message(&self) -> Option<&Message> {
         match self {
             Self::Message(value) => Some(value),
@@ -2517,23 +2517,24 @@ impl AnyMessage {
     }
 }
 
-#[cfg(feature = "_attachment")]
+#[cfg(feature = "_attendee")]
 impl Default for AnyMessage {
     fn default() -> Self {
         Self::Message(Box::default())
     }
 }
 
-#[cfg(feature = "_attachment")]
+#[cfg(feature = "_attendee")]
 impl From<Message> for AnyMessage {
     fn from(value: Message) -> Self {
         Self::Message(Box::new(value))
     }
 }
 
-#[cfg(feature = "_attachment")]
+#[cfg(feature = "_attendee")]
 impl AnyMessage {
     /// The value if it is a [`AnyMessage::CalendarSharingMessage`] variant.
+    #[cfg(feature = "_attachment")]
     pub fn as_calendar_sharing_message(&self) -> Option<&CalendarSharingMessage> {
         match self {
             Self::CalendarSharingMessage(value) => Some(value),
@@ -2541,6 +2542,7 @@ impl AnyMessage {
         }
     }
     /// The value if it is a [`AnyMessage::EventMessage`] variant.
+    #[cfg(feature = "_attachment")]
     pub fn as_event_message(&self) -> Option<&EventMessage> {
         match self {
             Self::EventMessage(value) => Some(value),
@@ -2548,6 +2550,7 @@ impl AnyMessage {
         }
     }
     /// The value if it is a [`AnyMessage::EventMessageRequest`] variant.
+    #[cfg(feature = "_attachment")]
     pub fn as_event_message_request(&self) -> Option<&EventMessageRequest> {
         match self {
             Self::EventMessageRequest(value) => Some(value),
@@ -2555,6 +2558,7 @@ impl AnyMessage {
         }
     }
     /// The value if it is a [`AnyMessage::EventMessageResponse`] variant.
+    #[cfg(feature = "_attachment")]
     pub fn as_event_message_response(&self) -> Option<&EventMessageResponse> {
         match self {
             Self::EventMessageResponse(value) => Some(value),
@@ -2563,6 +2567,7 @@ impl AnyMessage {
     }
 }
 
+#[cfg(feature = "_attendee")]
 #[cfg(feature = "_attachment")]
 impl From<CalendarSharingMessage> for AnyMessage {
     fn from(value: CalendarSharingMessage) -> Self {
@@ -2570,6 +2575,7 @@ impl From<CalendarSharingMessage> for AnyMessage {
     }
 }
 
+#[cfg(feature = "_attendee")]
 #[cfg(feature = "_attachment")]
 impl From<EventMessage> for AnyMessage {
     fn from(value: EventMessage) -> Self {
@@ -2577,6 +2583,7 @@ impl From<EventMessage> for AnyMessage {
     }
 }
 
+#[cfg(feature = "_attendee")]
 #[cfg(feature = "_attachment")]
 impl From<EventMessageRequest> for AnyMessage {
     fn from(value: EventMessageRequest) -> Self {
@@ -2584,6 +2591,7 @@ impl From<EventMessageRequest> for AnyMessage {
     }
 }
 
+#[cfg(feature = "_attendee")]
 #[cfg(feature = "_attachment")]
 impl From<EventMessageResponse> for AnyMessage {
     fn from(value: EventMessageResponse) -> Self {
@@ -2591,11 +2599,12 @@ impl From<EventMessageResponse> for AnyMessage {
     }
 }
 
-#[cfg(feature = "_attachment")]
+#[cfg(feature = "_attendee")]
 impl serde::Serialize for AnyMessage {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match self {
             Self::Message(value) => value.serialize_with_type(serializer, None),
+            #[cfg(feature = "_attachment")]
             Self::CalendarSharingMessage(value) => {
                 value
                     .serialize_with_type(
@@ -2603,9 +2612,11 @@ impl serde::Serialize for AnyMessage {
                         Some(CalendarSharingMessage::ODATA_TYPE),
                     )
             }
+            #[cfg(feature = "_attachment")]
             Self::EventMessage(value) => {
                 value.serialize_with_type(serializer, Some(EventMessage::ODATA_TYPE))
             }
+            #[cfg(feature = "_attachment")]
             Self::EventMessageRequest(value) => {
                 value
                     .serialize_with_type(
@@ -2613,6 +2624,7 @@ impl serde::Serialize for AnyMessage {
                         Some(EventMessageRequest::ODATA_TYPE),
                     )
             }
+            #[cfg(feature = "_attachment")]
             Self::EventMessageResponse(value) => {
                 value
                     .serialize_with_type(
@@ -2624,7 +2636,7 @@ impl serde::Serialize for AnyMessage {
     }
 }
 
-#[cfg(feature = "_attachment")]
+#[cfg(feature = "_attendee")]
 impl<'de> serde::Deserialize<'de> for AnyMessage {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2634,15 +2646,19 @@ impl<'de> serde::Deserialize<'de> for AnyMessage {
             deserializer,
         )?;
         let read = match graph_odata_runtime::model::odata_type_of(&value) {
+            #[cfg(feature = "_attachment")]
             "microsoft.graph.calendarSharingMessage" | "graph.calendarSharingMessage" => {
                 serde_json::from_value(value).map(Self::CalendarSharingMessage)
             }
+            #[cfg(feature = "_attachment")]
             "microsoft.graph.eventMessage" | "graph.eventMessage" => {
                 serde_json::from_value(value).map(Self::EventMessage)
             }
+            #[cfg(feature = "_attachment")]
             "microsoft.graph.eventMessageRequest" | "graph.eventMessageRequest" => {
                 serde_json::from_value(value).map(Self::EventMessageRequest)
             }
+            #[cfg(feature = "_attachment")]
             "microsoft.graph.eventMessageResponse" | "graph.eventMessageResponse" => {
                 serde_json::from_value(value).map(Self::EventMessageResponse)
             }
@@ -2805,7 +2821,7 @@ impl MessageRuleField {
     ];
 }
 
-#[cfg(feature = "_admin_microsoft365_apps")]
+#[cfg(feature = "_admin")]
 /// CSDL entity type `microsoft.graph.messageTracingRoot`; base type `microsoft.graph.entity`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct MessageTracingRoot {
@@ -2820,14 +2836,14 @@ pub struct MessageTracingRoot {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_admin_microsoft365_apps")]
+#[cfg(feature = "_admin")]
 impl serde::Serialize for MessageTracingRoot {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_admin_microsoft365_apps")]
+#[cfg(feature = "_admin")]
 impl MessageTracingRoot {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.messageTracingRoot";
@@ -2849,7 +2865,7 @@ impl MessageTracingRoot {
     }
 }
 
-#[cfg(feature = "_admin_microsoft365_apps")]
+#[cfg(feature = "_admin")]
 impl<'de> serde::Deserialize<'de> for MessageTracingRoot {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2858,7 +2874,7 @@ impl<'de> serde::Deserialize<'de> for MessageTracingRoot {
     }
 }
 
-#[cfg(feature = "_admin_microsoft365_apps")]
+#[cfg(feature = "_admin")]
 impl graph_odata_runtime::model::ODataObject for MessageTracingRoot {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -2880,7 +2896,7 @@ impl graph_odata_runtime::model::ODataObject for MessageTracingRoot {
     }
 }
 
-#[cfg(feature = "_admin_microsoft365_apps")]
+#[cfg(feature = "_admin")]
 impl MessageTracingRoot {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -2891,11 +2907,11 @@ impl MessageTracingRoot {
     }
 }
 
-#[cfg(feature = "_admin_microsoft365_apps")]
+#[cfg(feature = "_admin")]
 /// The properties of [`MessageTracingRoot`] by wire name, each a [`Field<MessageTracingRoot>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`MessageTracingRoot::set_null`].
 pub enum MessageTracingRootField {}
 
-#[cfg(feature = "_admin_microsoft365_apps")]
+#[cfg(feature = "_admin")]
 #[allow(non_upper_case_globals)]
 impl MessageTracingRootField {
     /// `id`
@@ -3072,7 +3088,7 @@ pub struct MicrosoftAuthenticatorAuthenticationMethod {
     /// Property `phoneAppVersion`: `Edm.String`.
     pub phone_app_version: Option<String>,
     /// Navigation property `device`: `microsoft.graph.device`; present when expanded (`$expand`).
-    #[cfg(feature = "_activity_based_timeout_policy")]
+    #[cfg(feature = "_alternative_security_id")]
     pub device: Option<Device>,
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
@@ -3109,7 +3125,7 @@ impl MicrosoftAuthenticatorAuthenticationMethod {
         object.property("deviceTag", &self.device_tag);
         object.property("displayName", &self.display_name);
         object.property("phoneAppVersion", &self.phone_app_version);
-        #[cfg(feature = "_activity_based_timeout_policy")]
+        #[cfg(feature = "_alternative_security_id")]
         object.property("device", &self.device);
         object.end()
     }
@@ -3145,7 +3161,7 @@ for MicrosoftAuthenticatorAuthenticationMethod {
             "phoneAppVersion" => {
                 read_lenient(map, key, &mut self.phone_app_version, extra)
             }
-            #[cfg(feature = "_activity_based_timeout_policy")]
+            #[cfg(feature = "_alternative_security_id")]
             "device" => read_nullable(map, key, &mut self.device, extra),
             _ => Ok(false),
         }
@@ -3210,7 +3226,7 @@ impl MicrosoftAuthenticatorAuthenticationMethodField {
     ];
 }
 
-#[cfg(feature = "_advanced_config_state")]
+#[cfg(feature = "_authentication_method_configurations")]
 /// CSDL entity type `microsoft.graph.microsoftAuthenticatorAuthenticationMethodConfiguration`; base type `microsoft.graph.authenticationMethodConfiguration`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct MicrosoftAuthenticatorAuthenticationMethodConfiguration {
@@ -3235,14 +3251,14 @@ pub struct MicrosoftAuthenticatorAuthenticationMethodConfiguration {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_advanced_config_state")]
+#[cfg(feature = "_authentication_method_configurations")]
 impl serde::Serialize for MicrosoftAuthenticatorAuthenticationMethodConfiguration {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_advanced_config_state")]
+#[cfg(feature = "_authentication_method_configurations")]
 impl MicrosoftAuthenticatorAuthenticationMethodConfiguration {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.microsoftAuthenticatorAuthenticationMethodConfiguration";
@@ -3268,7 +3284,7 @@ impl MicrosoftAuthenticatorAuthenticationMethodConfiguration {
     }
 }
 
-#[cfg(feature = "_advanced_config_state")]
+#[cfg(feature = "_authentication_method_configurations")]
 impl<'de> serde::Deserialize<'de>
 for MicrosoftAuthenticatorAuthenticationMethodConfiguration {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -3278,7 +3294,7 @@ for MicrosoftAuthenticatorAuthenticationMethodConfiguration {
     }
 }
 
-#[cfg(feature = "_advanced_config_state")]
+#[cfg(feature = "_authentication_method_configurations")]
 impl graph_odata_runtime::model::ODataObject
 for MicrosoftAuthenticatorAuthenticationMethodConfiguration {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
@@ -3309,7 +3325,7 @@ for MicrosoftAuthenticatorAuthenticationMethodConfiguration {
     }
 }
 
-#[cfg(feature = "_advanced_config_state")]
+#[cfg(feature = "_authentication_method_configurations")]
 impl MicrosoftAuthenticatorAuthenticationMethodConfiguration {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -3320,11 +3336,11 @@ impl MicrosoftAuthenticatorAuthenticationMethodConfiguration {
     }
 }
 
-#[cfg(feature = "_advanced_config_state")]
+#[cfg(feature = "_authentication_method_configurations")]
 /// The properties of [`MicrosoftAuthenticatorAuthenticationMethodConfiguration`] by wire name, each a [`Field<MicrosoftAuthenticatorAuthenticationMethodConfiguration>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`MicrosoftAuthenticatorAuthenticationMethodConfiguration::set_null`].
 pub enum MicrosoftAuthenticatorAuthenticationMethodConfigurationField {}
 
-#[cfg(feature = "_advanced_config_state")]
+#[cfg(feature = "_authentication_method_configurations")]
 #[allow(non_upper_case_globals)]
 impl MicrosoftAuthenticatorAuthenticationMethodConfigurationField {
     /// `id`
@@ -3364,7 +3380,7 @@ impl MicrosoftAuthenticatorAuthenticationMethodConfigurationField {
     ];
 }
 
-#[cfg(feature = "_advanced_config_state")]
+#[cfg(feature = "_authentication_method_configurations")]
 /// CSDL entity type `microsoft.graph.microsoftAuthenticatorAuthenticationMethodTarget`; base type `microsoft.graph.authenticationMethodTarget`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct MicrosoftAuthenticatorAuthenticationMethodTarget {
@@ -3385,14 +3401,14 @@ pub struct MicrosoftAuthenticatorAuthenticationMethodTarget {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_advanced_config_state")]
+#[cfg(feature = "_authentication_method_configurations")]
 impl serde::Serialize for MicrosoftAuthenticatorAuthenticationMethodTarget {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_advanced_config_state")]
+#[cfg(feature = "_authentication_method_configurations")]
 impl MicrosoftAuthenticatorAuthenticationMethodTarget {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.microsoftAuthenticatorAuthenticationMethodTarget";
@@ -3416,7 +3432,7 @@ impl MicrosoftAuthenticatorAuthenticationMethodTarget {
     }
 }
 
-#[cfg(feature = "_advanced_config_state")]
+#[cfg(feature = "_authentication_method_configurations")]
 impl<'de> serde::Deserialize<'de> for MicrosoftAuthenticatorAuthenticationMethodTarget {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -3425,7 +3441,7 @@ impl<'de> serde::Deserialize<'de> for MicrosoftAuthenticatorAuthenticationMethod
     }
 }
 
-#[cfg(feature = "_advanced_config_state")]
+#[cfg(feature = "_authentication_method_configurations")]
 impl graph_odata_runtime::model::ODataObject
 for MicrosoftAuthenticatorAuthenticationMethodTarget {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
@@ -3454,7 +3470,7 @@ for MicrosoftAuthenticatorAuthenticationMethodTarget {
     }
 }
 
-#[cfg(feature = "_advanced_config_state")]
+#[cfg(feature = "_authentication_method_configurations")]
 impl MicrosoftAuthenticatorAuthenticationMethodTarget {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -3465,11 +3481,11 @@ impl MicrosoftAuthenticatorAuthenticationMethodTarget {
     }
 }
 
-#[cfg(feature = "_advanced_config_state")]
+#[cfg(feature = "_authentication_method_configurations")]
 /// The properties of [`MicrosoftAuthenticatorAuthenticationMethodTarget`] by wire name, each a [`Field<MicrosoftAuthenticatorAuthenticationMethodTarget>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`MicrosoftAuthenticatorAuthenticationMethodTarget::set_null`].
 pub enum MicrosoftAuthenticatorAuthenticationMethodTargetField {}
 
-#[cfg(feature = "_advanced_config_state")]
+#[cfg(feature = "_authentication_method_configurations")]
 #[allow(non_upper_case_globals)]
 impl MicrosoftAuthenticatorAuthenticationMethodTargetField {
     /// `id`
@@ -3499,7 +3515,7 @@ impl MicrosoftAuthenticatorAuthenticationMethodTargetField {
     ];
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 /// CSDL entity type `microsoft.graph.microsoftStoreForBusinessApp`; base type `microsoft.graph.mobileApp`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct MicrosoftStoreForBusinessApp {
@@ -3567,14 +3583,14 @@ pub struct MicrosoftStoreForBusinessApp {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 impl serde::Serialize for MicrosoftStoreForBusinessApp {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 impl MicrosoftStoreForBusinessApp {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.microsoftStoreForBusinessApp";
@@ -3615,7 +3631,7 @@ impl MicrosoftStoreForBusinessApp {
     }
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 impl<'de> serde::Deserialize<'de> for MicrosoftStoreForBusinessApp {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -3624,7 +3640,7 @@ impl<'de> serde::Deserialize<'de> for MicrosoftStoreForBusinessApp {
     }
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 impl graph_odata_runtime::model::ODataObject for MicrosoftStoreForBusinessApp {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -3679,7 +3695,7 @@ impl graph_odata_runtime::model::ODataObject for MicrosoftStoreForBusinessApp {
     }
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 impl MicrosoftStoreForBusinessApp {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -3690,11 +3706,11 @@ impl MicrosoftStoreForBusinessApp {
     }
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 /// The properties of [`MicrosoftStoreForBusinessApp`] by wire name, each a [`Field<MicrosoftStoreForBusinessApp>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`MicrosoftStoreForBusinessApp::set_null`].
 pub enum MicrosoftStoreForBusinessAppField {}
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 #[allow(non_upper_case_globals)]
 impl MicrosoftStoreForBusinessAppField {
     /// `id`
@@ -3805,7 +3821,7 @@ impl MicrosoftStoreForBusinessAppField {
     ];
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 /// CSDL entity type `microsoft.graph.mobileApp`; base type `microsoft.graph.entity`; abstract; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct MobileApp {
@@ -3848,14 +3864,14 @@ pub struct MobileApp {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 impl serde::Serialize for MobileApp {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 impl MobileApp {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.mobileApp";
@@ -3891,7 +3907,7 @@ impl MobileApp {
     }
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 impl<'de> serde::Deserialize<'de> for MobileApp {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -3900,7 +3916,7 @@ impl<'de> serde::Deserialize<'de> for MobileApp {
     }
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 impl graph_odata_runtime::model::ODataObject for MobileApp {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -3944,7 +3960,7 @@ impl graph_odata_runtime::model::ODataObject for MobileApp {
     }
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 impl MobileApp {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -3955,11 +3971,11 @@ impl MobileApp {
     }
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 /// The properties of [`MobileApp`] by wire name, each a [`Field<MobileApp>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`MobileApp::set_null`].
 pub enum MobileAppField {}
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 #[allow(non_upper_case_globals)]
 impl MobileAppField {
     /// `id`
@@ -4025,7 +4041,7 @@ impl MobileAppField {
     ];
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 /// A `microsoft.graph.mobileApp` value: the base type or one of its derived types, chosen by `@odata.type`. A derived type this crate does not know is read as [`MobileApp`], which keeps its properties and `@odata.type` in `additional_properties`.
 #[derive(Debug, Clone, PartialEq)]
 pub enum AnyMobileApp {
@@ -4079,7 +4095,7 @@ pub enum AnyMobileApp {
     WindowsWebApp(Box<WindowsWebApp>),
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 impl AnyMobileApp {
     /// The `@odata.type` of the variant (the base type's for unknown derived types).
     pub fn odata_type(&self) -> &'static str {
@@ -4121,21 +4137,21 @@ impl AnyMobileApp {
     }
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 impl Default for AnyMobileApp {
     fn default() -> Self {
         Self::MobileApp(Box::default())
     }
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 impl From<MobileApp> for AnyMobileApp {
     fn from(value: MobileApp) -> Self {
         Self::MobileApp(Box::new(value))
     }
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 impl AnyMobileApp {
     /// The value if it is a [`AnyMobileApp::AndroidLobApp`] variant.
     pub fn as_android_lob_app(&self) -> Option<&AndroidLobApp> {

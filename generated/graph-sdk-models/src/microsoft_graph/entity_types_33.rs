@@ -11,168 +11,168 @@ use graph_odata_runtime::edm;
 #[allow(unused_imports)]
 use graph_odata_runtime::model;
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 impl From<AndroidLobApp> for AnyMobileApp {
     fn from(value: AndroidLobApp) -> Self {
         Self::AndroidLobApp(Box::new(value))
     }
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 impl From<AndroidStoreApp> for AnyMobileApp {
     fn from(value: AndroidStoreApp) -> Self {
         Self::AndroidStoreApp(Box::new(value))
     }
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 impl From<IosLobApp> for AnyMobileApp {
     fn from(value: IosLobApp) -> Self {
         Self::IosLobApp(Box::new(value))
     }
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 impl From<IosStoreApp> for AnyMobileApp {
     fn from(value: IosStoreApp) -> Self {
         Self::IosStoreApp(Box::new(value))
     }
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 impl From<IosVppApp> for AnyMobileApp {
     fn from(value: IosVppApp) -> Self {
         Self::IosVppApp(Box::new(value))
     }
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 impl From<IosiPadOsWebClip> for AnyMobileApp {
     fn from(value: IosiPadOsWebClip) -> Self {
         Self::IosiPadOsWebClip(Box::new(value))
     }
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 impl From<MacOsDmgApp> for AnyMobileApp {
     fn from(value: MacOsDmgApp) -> Self {
         Self::MacOsDmgApp(Box::new(value))
     }
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 impl From<MacOsLobApp> for AnyMobileApp {
     fn from(value: MacOsLobApp) -> Self {
         Self::MacOsLobApp(Box::new(value))
     }
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 impl From<MacOsMicrosoftDefenderApp> for AnyMobileApp {
     fn from(value: MacOsMicrosoftDefenderApp) -> Self {
         Self::MacOsMicrosoftDefenderApp(Box::new(value))
     }
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 impl From<MacOsMicrosoftEdgeApp> for AnyMobileApp {
     fn from(value: MacOsMicrosoftEdgeApp) -> Self {
         Self::MacOsMicrosoftEdgeApp(Box::new(value))
     }
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 impl From<MacOsOfficeSuiteApp> for AnyMobileApp {
     fn from(value: MacOsOfficeSuiteApp) -> Self {
         Self::MacOsOfficeSuiteApp(Box::new(value))
     }
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 impl From<ManagedAndroidLobApp> for AnyMobileApp {
     fn from(value: ManagedAndroidLobApp) -> Self {
         Self::ManagedAndroidLobApp(Box::new(value))
     }
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 impl From<ManagedAndroidStoreApp> for AnyMobileApp {
     fn from(value: ManagedAndroidStoreApp) -> Self {
         Self::ManagedAndroidStoreApp(Box::new(value))
     }
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 impl From<ManagedIosLobApp> for AnyMobileApp {
     fn from(value: ManagedIosLobApp) -> Self {
         Self::ManagedIosLobApp(Box::new(value))
     }
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 impl From<ManagedIosStoreApp> for AnyMobileApp {
     fn from(value: ManagedIosStoreApp) -> Self {
         Self::ManagedIosStoreApp(Box::new(value))
     }
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 impl From<MicrosoftStoreForBusinessApp> for AnyMobileApp {
     fn from(value: MicrosoftStoreForBusinessApp) -> Self {
         Self::MicrosoftStoreForBusinessApp(Box::new(value))
     }
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 impl From<WebApp> for AnyMobileApp {
     fn from(value: WebApp) -> Self {
         Self::WebApp(Box::new(value))
     }
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 impl From<Win32LobApp> for AnyMobileApp {
     fn from(value: Win32LobApp) -> Self {
         Self::Win32LobApp(Box::new(value))
     }
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 impl From<WindowsAppX> for AnyMobileApp {
     fn from(value: WindowsAppX) -> Self {
         Self::WindowsAppX(Box::new(value))
     }
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 impl From<WindowsMicrosoftEdgeApp> for AnyMobileApp {
     fn from(value: WindowsMicrosoftEdgeApp) -> Self {
         Self::WindowsMicrosoftEdgeApp(Box::new(value))
     }
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 impl From<WindowsMobileMsi> for AnyMobileApp {
     fn from(value: WindowsMobileMsi) -> Self {
         Self::WindowsMobileMsi(Box::new(value))
     }
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 impl From<WindowsUniversalAppX> for AnyMobileApp {
     fn from(value: WindowsUniversalAppX) -> Self {
         Self::WindowsUniversalAppX(Box::new(value))
     }
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 impl From<WindowsWebApp> for AnyMobileApp {
     fn from(value: WindowsWebApp) -> Self {
         Self::WindowsWebApp(Box::new(value))
     }
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 impl serde::Serialize for AnyMobileApp {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match self {
@@ -286,7 +286,7 @@ impl serde::Serialize for AnyMobileApp {
     }
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 impl<'de> serde::Deserialize<'de> for AnyMobileApp {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -374,7 +374,7 @@ impl<'de> serde::Deserialize<'de> for AnyMobileApp {
     }
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 /// CSDL entity type `microsoft.graph.mobileAppAssignment`; base type `microsoft.graph.entity`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct MobileAppAssignment {
@@ -393,14 +393,14 @@ pub struct MobileAppAssignment {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 impl serde::Serialize for MobileAppAssignment {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 impl MobileAppAssignment {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.mobileAppAssignment";
@@ -424,7 +424,7 @@ impl MobileAppAssignment {
     }
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 impl<'de> serde::Deserialize<'de> for MobileAppAssignment {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -433,7 +433,7 @@ impl<'de> serde::Deserialize<'de> for MobileAppAssignment {
     }
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 impl graph_odata_runtime::model::ODataObject for MobileAppAssignment {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -457,7 +457,7 @@ impl graph_odata_runtime::model::ODataObject for MobileAppAssignment {
     }
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 impl MobileAppAssignment {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -468,11 +468,11 @@ impl MobileAppAssignment {
     }
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 /// The properties of [`MobileAppAssignment`] by wire name, each a [`Field<MobileAppAssignment>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`MobileAppAssignment::set_null`].
 pub enum MobileAppAssignmentField {}
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 #[allow(non_upper_case_globals)]
 impl MobileAppAssignmentField {
     /// `id`
@@ -494,7 +494,7 @@ impl MobileAppAssignmentField {
     ];
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 /// CSDL entity type `microsoft.graph.mobileAppCategory`; base type `microsoft.graph.entity`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct MobileAppCategory {
@@ -511,14 +511,14 @@ pub struct MobileAppCategory {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 impl serde::Serialize for MobileAppCategory {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 impl MobileAppCategory {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.mobileAppCategory";
@@ -541,7 +541,7 @@ impl MobileAppCategory {
     }
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 impl<'de> serde::Deserialize<'de> for MobileAppCategory {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -550,7 +550,7 @@ impl<'de> serde::Deserialize<'de> for MobileAppCategory {
     }
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 impl graph_odata_runtime::model::ODataObject for MobileAppCategory {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -575,7 +575,7 @@ impl graph_odata_runtime::model::ODataObject for MobileAppCategory {
     }
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 impl MobileAppCategory {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -586,11 +586,11 @@ impl MobileAppCategory {
     }
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 /// The properties of [`MobileAppCategory`] by wire name, each a [`Field<MobileAppCategory>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`MobileAppCategory::set_null`].
 pub enum MobileAppCategoryField {}
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 #[allow(non_upper_case_globals)]
 impl MobileAppCategoryField {
     /// `id`
@@ -611,7 +611,7 @@ impl MobileAppCategoryField {
     ];
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 /// CSDL entity type `microsoft.graph.mobileAppContent`; base type `microsoft.graph.entity`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct MobileAppContent {
@@ -628,14 +628,14 @@ pub struct MobileAppContent {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 impl serde::Serialize for MobileAppContent {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 impl MobileAppContent {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.mobileAppContent";
@@ -658,7 +658,7 @@ impl MobileAppContent {
     }
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 impl<'de> serde::Deserialize<'de> for MobileAppContent {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -667,7 +667,7 @@ impl<'de> serde::Deserialize<'de> for MobileAppContent {
     }
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 impl graph_odata_runtime::model::ODataObject for MobileAppContent {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -690,7 +690,7 @@ impl graph_odata_runtime::model::ODataObject for MobileAppContent {
     }
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 impl MobileAppContent {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -701,11 +701,11 @@ impl MobileAppContent {
     }
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 /// The properties of [`MobileAppContent`] by wire name, each a [`Field<MobileAppContent>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`MobileAppContent::set_null`].
 pub enum MobileAppContentField {}
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 #[allow(non_upper_case_globals)]
 impl MobileAppContentField {
     /// `id`
@@ -724,7 +724,7 @@ impl MobileAppContentField {
     ];
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 /// CSDL entity type `microsoft.graph.mobileAppContentFile`; base type `microsoft.graph.entity`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct MobileAppContentFile {
@@ -757,14 +757,14 @@ pub struct MobileAppContentFile {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 impl serde::Serialize for MobileAppContentFile {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 impl MobileAppContentFile {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.mobileAppContentFile";
@@ -799,7 +799,7 @@ impl MobileAppContentFile {
     }
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 impl<'de> serde::Deserialize<'de> for MobileAppContentFile {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -808,7 +808,7 @@ impl<'de> serde::Deserialize<'de> for MobileAppContentFile {
     }
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 impl graph_odata_runtime::model::ODataObject for MobileAppContentFile {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -850,7 +850,7 @@ impl graph_odata_runtime::model::ODataObject for MobileAppContentFile {
     }
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 impl MobileAppContentFile {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -861,11 +861,11 @@ impl MobileAppContentFile {
     }
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 /// The properties of [`MobileAppContentFile`] by wire name, each a [`Field<MobileAppContentFile>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`MobileAppContentFile::set_null`].
 pub enum MobileAppContentFileField {}
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 #[allow(non_upper_case_globals)]
 impl MobileAppContentFileField {
     /// `id`
@@ -922,7 +922,7 @@ impl MobileAppContentFileField {
     ];
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 /// CSDL entity type `microsoft.graph.mobileAppRelationship`; base type `microsoft.graph.entity`; abstract; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct MobileAppRelationship {
@@ -951,14 +951,14 @@ pub struct MobileAppRelationship {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 impl serde::Serialize for MobileAppRelationship {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 impl MobileAppRelationship {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.mobileAppRelationship";
@@ -989,7 +989,7 @@ impl MobileAppRelationship {
     }
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 impl<'de> serde::Deserialize<'de> for MobileAppRelationship {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -998,7 +998,7 @@ impl<'de> serde::Deserialize<'de> for MobileAppRelationship {
     }
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 impl graph_odata_runtime::model::ODataObject for MobileAppRelationship {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -1039,7 +1039,7 @@ impl graph_odata_runtime::model::ODataObject for MobileAppRelationship {
     }
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 impl MobileAppRelationship {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -1050,11 +1050,11 @@ impl MobileAppRelationship {
     }
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 /// The properties of [`MobileAppRelationship`] by wire name, each a [`Field<MobileAppRelationship>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`MobileAppRelationship::set_null`].
 pub enum MobileAppRelationshipField {}
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 #[allow(non_upper_case_globals)]
 impl MobileAppRelationshipField {
     /// `id`
@@ -1105,7 +1105,7 @@ impl MobileAppRelationshipField {
     ];
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 /// CSDL entity type `microsoft.graph.mobileAppTroubleshootingEvent`; base type `microsoft.graph.entity`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct MobileAppTroubleshootingEvent {
@@ -1120,14 +1120,14 @@ pub struct MobileAppTroubleshootingEvent {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl serde::Serialize for MobileAppTroubleshootingEvent {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl MobileAppTroubleshootingEvent {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.mobileAppTroubleshootingEvent";
@@ -1149,7 +1149,7 @@ impl MobileAppTroubleshootingEvent {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl<'de> serde::Deserialize<'de> for MobileAppTroubleshootingEvent {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1158,7 +1158,7 @@ impl<'de> serde::Deserialize<'de> for MobileAppTroubleshootingEvent {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl graph_odata_runtime::model::ODataObject for MobileAppTroubleshootingEvent {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -1182,7 +1182,7 @@ impl graph_odata_runtime::model::ODataObject for MobileAppTroubleshootingEvent {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl MobileAppTroubleshootingEvent {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -1193,11 +1193,11 @@ impl MobileAppTroubleshootingEvent {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 /// The properties of [`MobileAppTroubleshootingEvent`] by wire name, each a [`Field<MobileAppTroubleshootingEvent>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`MobileAppTroubleshootingEvent::set_null`].
 pub enum MobileAppTroubleshootingEventField {}
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 #[allow(non_upper_case_globals)]
 impl MobileAppTroubleshootingEventField {
     /// `id`
@@ -1213,7 +1213,7 @@ impl MobileAppTroubleshootingEventField {
     ];
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 /// CSDL entity type `microsoft.graph.mobileContainedApp`; base type `microsoft.graph.entity`; abstract; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct MobileContainedApp {
@@ -1226,14 +1226,14 @@ pub struct MobileContainedApp {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 impl serde::Serialize for MobileContainedApp {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 impl MobileContainedApp {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.mobileContainedApp";
@@ -1254,7 +1254,7 @@ impl MobileContainedApp {
     }
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 impl<'de> serde::Deserialize<'de> for MobileContainedApp {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1263,7 +1263,7 @@ impl<'de> serde::Deserialize<'de> for MobileContainedApp {
     }
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 impl graph_odata_runtime::model::ODataObject for MobileContainedApp {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -1284,7 +1284,7 @@ impl graph_odata_runtime::model::ODataObject for MobileContainedApp {
     }
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 impl MobileContainedApp {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -1295,11 +1295,11 @@ impl MobileContainedApp {
     }
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 /// The properties of [`MobileContainedApp`] by wire name, each a [`Field<MobileContainedApp>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`MobileContainedApp::set_null`].
 pub enum MobileContainedAppField {}
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 #[allow(non_upper_case_globals)]
 impl MobileContainedAppField {
     /// `id`
@@ -1308,7 +1308,7 @@ impl MobileContainedAppField {
     pub const ALL: &'static [model::Field<MobileContainedApp>] = &[Self::Id];
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 /// A `microsoft.graph.mobileContainedApp` value: the base type or one of its derived types, chosen by `@odata.type`. A derived type this crate does not know is read as [`MobileContainedApp`], which keeps its properties and `@odata.type` in `additional_properties`.
 #[derive(Debug, Clone, PartialEq)]
 pub enum AnyMobileContainedApp {
@@ -1318,7 +1318,7 @@ pub enum AnyMobileContainedApp {
     WindowsUniversalAppXContainedApp(Box<WindowsUniversalAppXContainedApp>),
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 impl AnyMobileContainedApp {
     /// The `@odata.type` of the variant (the base type's for unknown derived types).
     pub fn odata_type(&self) -> &'static str {
@@ -1338,21 +1338,21 @@ impl AnyMobileContainedApp {
     }
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 impl Default for AnyMobileContainedApp {
     fn default() -> Self {
         Self::MobileContainedApp(Box::default())
     }
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 impl From<MobileContainedApp> for AnyMobileContainedApp {
     fn from(value: MobileContainedApp) -> Self {
         Self::MobileContainedApp(Box::new(value))
     }
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 impl AnyMobileContainedApp {
     /// The value if it is a [`AnyMobileContainedApp::WindowsUniversalAppXContainedApp`] variant.
     pub fn as_windows_universal_app_x_contained_app(
@@ -1365,14 +1365,14 @@ impl AnyMobileContainedApp {
     }
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 impl From<WindowsUniversalAppXContainedApp> for AnyMobileContainedApp {
     fn from(value: WindowsUniversalAppXContainedApp) -> Self {
         Self::WindowsUniversalAppXContainedApp(Box::new(value))
     }
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 impl serde::Serialize for AnyMobileContainedApp {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match self {
@@ -1390,7 +1390,7 @@ impl serde::Serialize for AnyMobileContainedApp {
     }
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 impl<'de> serde::Deserialize<'de> for AnyMobileContainedApp {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1410,7 +1410,7 @@ impl<'de> serde::Deserialize<'de> for AnyMobileContainedApp {
     }
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 /// CSDL entity type `microsoft.graph.mobileLobApp`; base type `microsoft.graph.mobileApp`; abstract; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct MobileLobApp {
@@ -1476,14 +1476,14 @@ pub struct MobileLobApp {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 impl serde::Serialize for MobileLobApp {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 impl MobileLobApp {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.mobileLobApp";
@@ -1523,7 +1523,7 @@ impl MobileLobApp {
     }
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 impl<'de> serde::Deserialize<'de> for MobileLobApp {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1532,7 +1532,7 @@ impl<'de> serde::Deserialize<'de> for MobileLobApp {
     }
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 impl graph_odata_runtime::model::ODataObject for MobileLobApp {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -1584,7 +1584,7 @@ impl graph_odata_runtime::model::ODataObject for MobileLobApp {
     }
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 impl MobileLobApp {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -1595,11 +1595,11 @@ impl MobileLobApp {
     }
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 /// The properties of [`MobileLobApp`] by wire name, each a [`Field<MobileLobApp>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`MobileLobApp::set_null`].
 pub enum MobileLobAppField {}
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 #[allow(non_upper_case_globals)]
 impl MobileLobAppField {
     /// `id`
@@ -1681,7 +1681,7 @@ impl MobileLobAppField {
     ];
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 /// CSDL entity type `microsoft.graph.mobileThreatDefenseConnector`; base type `microsoft.graph.entity`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct MobileThreatDefenseConnector {
@@ -1724,14 +1724,14 @@ pub struct MobileThreatDefenseConnector {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl serde::Serialize for MobileThreatDefenseConnector {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl MobileThreatDefenseConnector {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.mobileThreatDefenseConnector";
@@ -1807,7 +1807,7 @@ impl MobileThreatDefenseConnector {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl<'de> serde::Deserialize<'de> for MobileThreatDefenseConnector {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1816,7 +1816,7 @@ impl<'de> serde::Deserialize<'de> for MobileThreatDefenseConnector {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl graph_odata_runtime::model::ODataObject for MobileThreatDefenseConnector {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -1924,7 +1924,7 @@ impl graph_odata_runtime::model::ODataObject for MobileThreatDefenseConnector {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl MobileThreatDefenseConnector {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -1935,11 +1935,11 @@ impl MobileThreatDefenseConnector {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 /// The properties of [`MobileThreatDefenseConnector`] by wire name, each a [`Field<MobileThreatDefenseConnector>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`MobileThreatDefenseConnector::set_null`].
 pub enum MobileThreatDefenseConnectorField {}
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 #[allow(non_upper_case_globals)]
 impl MobileThreatDefenseConnectorField {
     /// `id`
@@ -2025,7 +2025,7 @@ impl MobileThreatDefenseConnectorField {
     ];
 }
 
-#[cfg(feature = "_delegated_admin_access_assignment")]
+#[cfg(feature = "_tenant_relationships")]
 /// CSDL entity type `microsoft.graph.multiTenantOrganization`; base type `microsoft.graph.entity`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct MultiTenantOrganization {
@@ -2043,7 +2043,6 @@ pub struct MultiTenantOrganization {
     /// Navigation property `joinRequest`: `microsoft.graph.multiTenantOrganizationJoinRequestRecord`, contained; present when expanded (`$expand`).
     pub join_request: Option<MultiTenantOrganizationJoinRequestRecord>,
     /// Navigation property `tenants`: `Collection(microsoft.graph.multiTenantOrganizationMember)`, contained; present when expanded (`$expand`).
-    #[cfg(feature = "_activity_based_timeout_policy")]
     pub tenants: Option<Vec<MultiTenantOrganizationMember>>,
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
@@ -2051,15 +2050,14 @@ pub struct MultiTenantOrganization {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_delegated_admin_access_assignment")]
+#[cfg(feature = "_tenant_relationships")]
 impl serde::Serialize for MultiTenantOrganization {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_delegated_admin_access_assignment")]
-#[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
+#[cfg(feature = "_tenant_relationships")]
 impl MultiTenantOrganization {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.multiTenantOrganization";
@@ -2081,13 +2079,12 @@ impl MultiTenantOrganization {
         object.property("displayName", &self.display_name);
         object.property("state", &self.state);
         object.property("joinRequest", &self.join_request);
-        #[cfg(feature = "_activity_based_timeout_policy")]
         object.property("tenants", &self.tenants);
         object.end()
     }
 }
 
-#[cfg(feature = "_delegated_admin_access_assignment")]
+#[cfg(feature = "_tenant_relationships")]
 impl<'de> serde::Deserialize<'de> for MultiTenantOrganization {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2096,8 +2093,7 @@ impl<'de> serde::Deserialize<'de> for MultiTenantOrganization {
     }
 }
 
-#[cfg(feature = "_delegated_admin_access_assignment")]
-#[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
+#[cfg(feature = "_tenant_relationships")]
 impl graph_odata_runtime::model::ODataObject for MultiTenantOrganization {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -2115,7 +2111,6 @@ impl graph_odata_runtime::model::ODataObject for MultiTenantOrganization {
             "displayName" => read_lenient(map, key, &mut self.display_name, extra),
             "state" => read_nullable(map, key, &mut self.state, extra),
             "joinRequest" => read_nullable(map, key, &mut self.join_request, extra),
-            #[cfg(feature = "_activity_based_timeout_policy")]
             "tenants" => read_nullable(map, key, &mut self.tenants, extra),
             _ => Ok(false),
         }
@@ -2127,7 +2122,7 @@ impl graph_odata_runtime::model::ODataObject for MultiTenantOrganization {
     }
 }
 
-#[cfg(feature = "_delegated_admin_access_assignment")]
+#[cfg(feature = "_tenant_relationships")]
 impl MultiTenantOrganization {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -2138,11 +2133,11 @@ impl MultiTenantOrganization {
     }
 }
 
-#[cfg(feature = "_delegated_admin_access_assignment")]
+#[cfg(feature = "_tenant_relationships")]
 /// The properties of [`MultiTenantOrganization`] by wire name, each a [`Field<MultiTenantOrganization>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`MultiTenantOrganization::set_null`].
 pub enum MultiTenantOrganizationField {}
 
-#[cfg(feature = "_delegated_admin_access_assignment")]
+#[cfg(feature = "_tenant_relationships")]
 #[allow(non_upper_case_globals)]
 impl MultiTenantOrganizationField {
     /// `id`
@@ -2181,7 +2176,7 @@ impl MultiTenantOrganizationField {
     ];
 }
 
-#[cfg(feature = "_b2b_identity_providers_type")]
+#[cfg(feature = "_policies")]
 /// CSDL entity type `microsoft.graph.multiTenantOrganizationIdentitySyncPolicyTemplate`; base type `microsoft.graph.entity`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct MultiTenantOrganizationIdentitySyncPolicyTemplate {
@@ -2198,14 +2193,14 @@ pub struct MultiTenantOrganizationIdentitySyncPolicyTemplate {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_b2b_identity_providers_type")]
+#[cfg(feature = "_policies")]
 impl serde::Serialize for MultiTenantOrganizationIdentitySyncPolicyTemplate {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_b2b_identity_providers_type")]
+#[cfg(feature = "_policies")]
 impl MultiTenantOrganizationIdentitySyncPolicyTemplate {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.multiTenantOrganizationIdentitySyncPolicyTemplate";
@@ -2228,7 +2223,7 @@ impl MultiTenantOrganizationIdentitySyncPolicyTemplate {
     }
 }
 
-#[cfg(feature = "_b2b_identity_providers_type")]
+#[cfg(feature = "_policies")]
 impl<'de> serde::Deserialize<'de> for MultiTenantOrganizationIdentitySyncPolicyTemplate {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2237,7 +2232,7 @@ impl<'de> serde::Deserialize<'de> for MultiTenantOrganizationIdentitySyncPolicyT
     }
 }
 
-#[cfg(feature = "_b2b_identity_providers_type")]
+#[cfg(feature = "_policies")]
 impl graph_odata_runtime::model::ODataObject
 for MultiTenantOrganizationIdentitySyncPolicyTemplate {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
@@ -2265,7 +2260,7 @@ for MultiTenantOrganizationIdentitySyncPolicyTemplate {
     }
 }
 
-#[cfg(feature = "_b2b_identity_providers_type")]
+#[cfg(feature = "_policies")]
 impl MultiTenantOrganizationIdentitySyncPolicyTemplate {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -2276,11 +2271,11 @@ impl MultiTenantOrganizationIdentitySyncPolicyTemplate {
     }
 }
 
-#[cfg(feature = "_b2b_identity_providers_type")]
+#[cfg(feature = "_policies")]
 /// The properties of [`MultiTenantOrganizationIdentitySyncPolicyTemplate`] by wire name, each a [`Field<MultiTenantOrganizationIdentitySyncPolicyTemplate>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`MultiTenantOrganizationIdentitySyncPolicyTemplate::set_null`].
 pub enum MultiTenantOrganizationIdentitySyncPolicyTemplateField {}
 
-#[cfg(feature = "_b2b_identity_providers_type")]
+#[cfg(feature = "_policies")]
 #[allow(non_upper_case_globals)]
 impl MultiTenantOrganizationIdentitySyncPolicyTemplateField {
     /// `id`
@@ -2301,7 +2296,7 @@ impl MultiTenantOrganizationIdentitySyncPolicyTemplateField {
     >] = &[Self::Id, Self::TemplateApplicationLevel, Self::UserSyncInbound];
 }
 
-#[cfg(feature = "_delegated_admin_access_assignment")]
+#[cfg(feature = "_tenant_relationships")]
 /// CSDL entity type `microsoft.graph.multiTenantOrganizationJoinRequestRecord`; base type `microsoft.graph.entity`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct MultiTenantOrganizationJoinRequestRecord {
@@ -2322,14 +2317,14 @@ pub struct MultiTenantOrganizationJoinRequestRecord {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_delegated_admin_access_assignment")]
+#[cfg(feature = "_tenant_relationships")]
 impl serde::Serialize for MultiTenantOrganizationJoinRequestRecord {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_delegated_admin_access_assignment")]
+#[cfg(feature = "_tenant_relationships")]
 impl MultiTenantOrganizationJoinRequestRecord {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.multiTenantOrganizationJoinRequestRecord";
@@ -2354,7 +2349,7 @@ impl MultiTenantOrganizationJoinRequestRecord {
     }
 }
 
-#[cfg(feature = "_delegated_admin_access_assignment")]
+#[cfg(feature = "_tenant_relationships")]
 impl<'de> serde::Deserialize<'de> for MultiTenantOrganizationJoinRequestRecord {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2363,7 +2358,7 @@ impl<'de> serde::Deserialize<'de> for MultiTenantOrganizationJoinRequestRecord {
     }
 }
 
-#[cfg(feature = "_delegated_admin_access_assignment")]
+#[cfg(feature = "_tenant_relationships")]
 impl graph_odata_runtime::model::ODataObject
 for MultiTenantOrganizationJoinRequestRecord {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
@@ -2393,7 +2388,7 @@ for MultiTenantOrganizationJoinRequestRecord {
     }
 }
 
-#[cfg(feature = "_delegated_admin_access_assignment")]
+#[cfg(feature = "_tenant_relationships")]
 impl MultiTenantOrganizationJoinRequestRecord {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -2404,11 +2399,11 @@ impl MultiTenantOrganizationJoinRequestRecord {
     }
 }
 
-#[cfg(feature = "_delegated_admin_access_assignment")]
+#[cfg(feature = "_tenant_relationships")]
 /// The properties of [`MultiTenantOrganizationJoinRequestRecord`] by wire name, each a [`Field<MultiTenantOrganizationJoinRequestRecord>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`MultiTenantOrganizationJoinRequestRecord::set_null`].
 pub enum MultiTenantOrganizationJoinRequestRecordField {}
 
-#[cfg(feature = "_delegated_admin_access_assignment")]
+#[cfg(feature = "_tenant_relationships")]
 #[allow(non_upper_case_globals)]
 impl MultiTenantOrganizationJoinRequestRecordField {
     /// `id`
@@ -2441,7 +2436,7 @@ impl MultiTenantOrganizationJoinRequestRecordField {
     ];
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_tenant_relationships")]
 /// CSDL entity type `microsoft.graph.multiTenantOrganizationMember`; base type `microsoft.graph.directoryObject`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct MultiTenantOrganizationMember {
@@ -2473,14 +2468,14 @@ pub struct MultiTenantOrganizationMember {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_tenant_relationships")]
 impl serde::Serialize for MultiTenantOrganizationMember {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_tenant_relationships")]
 impl MultiTenantOrganizationMember {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.multiTenantOrganizationMember";
@@ -2510,7 +2505,7 @@ impl MultiTenantOrganizationMember {
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_tenant_relationships")]
 impl<'de> serde::Deserialize<'de> for MultiTenantOrganizationMember {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2519,7 +2514,7 @@ impl<'de> serde::Deserialize<'de> for MultiTenantOrganizationMember {
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_tenant_relationships")]
 impl graph_odata_runtime::model::ODataObject for MultiTenantOrganizationMember {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -2555,7 +2550,7 @@ impl graph_odata_runtime::model::ODataObject for MultiTenantOrganizationMember {
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_tenant_relationships")]
 impl MultiTenantOrganizationMember {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -2566,11 +2561,11 @@ impl MultiTenantOrganizationMember {
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_tenant_relationships")]
 /// The properties of [`MultiTenantOrganizationMember`] by wire name, each a [`Field<MultiTenantOrganizationMember>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`MultiTenantOrganizationMember::set_null`].
 pub enum MultiTenantOrganizationMemberField {}
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_tenant_relationships")]
 #[allow(non_upper_case_globals)]
 impl MultiTenantOrganizationMemberField {
     /// `id`
@@ -2626,7 +2621,7 @@ impl MultiTenantOrganizationMemberField {
     ];
 }
 
-#[cfg(feature = "_b2b_identity_providers_type")]
+#[cfg(feature = "_policies")]
 /// CSDL entity type `microsoft.graph.multiTenantOrganizationPartnerConfigurationTemplate`; base type `microsoft.graph.entity`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct MultiTenantOrganizationPartnerConfigurationTemplate {
@@ -2653,14 +2648,14 @@ pub struct MultiTenantOrganizationPartnerConfigurationTemplate {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_b2b_identity_providers_type")]
+#[cfg(feature = "_policies")]
 impl serde::Serialize for MultiTenantOrganizationPartnerConfigurationTemplate {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_b2b_identity_providers_type")]
+#[cfg(feature = "_policies")]
 impl MultiTenantOrganizationPartnerConfigurationTemplate {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.multiTenantOrganizationPartnerConfigurationTemplate";
@@ -2692,7 +2687,7 @@ impl MultiTenantOrganizationPartnerConfigurationTemplate {
     }
 }
 
-#[cfg(feature = "_b2b_identity_providers_type")]
+#[cfg(feature = "_policies")]
 impl<'de> serde::Deserialize<'de>
 for MultiTenantOrganizationPartnerConfigurationTemplate {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -2702,7 +2697,7 @@ for MultiTenantOrganizationPartnerConfigurationTemplate {
     }
 }
 
-#[cfg(feature = "_b2b_identity_providers_type")]
+#[cfg(feature = "_policies")]
 impl graph_odata_runtime::model::ODataObject
 for MultiTenantOrganizationPartnerConfigurationTemplate {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
@@ -2743,7 +2738,7 @@ for MultiTenantOrganizationPartnerConfigurationTemplate {
     }
 }
 
-#[cfg(feature = "_b2b_identity_providers_type")]
+#[cfg(feature = "_policies")]
 impl MultiTenantOrganizationPartnerConfigurationTemplate {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -2754,11 +2749,11 @@ impl MultiTenantOrganizationPartnerConfigurationTemplate {
     }
 }
 
-#[cfg(feature = "_b2b_identity_providers_type")]
+#[cfg(feature = "_policies")]
 /// The properties of [`MultiTenantOrganizationPartnerConfigurationTemplate`] by wire name, each a [`Field<MultiTenantOrganizationPartnerConfigurationTemplate>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`MultiTenantOrganizationPartnerConfigurationTemplate::set_null`].
 pub enum MultiTenantOrganizationPartnerConfigurationTemplateField {}
 
-#[cfg(feature = "_b2b_identity_providers_type")]
+#[cfg(feature = "_policies")]
 #[allow(non_upper_case_globals)]
 impl MultiTenantOrganizationPartnerConfigurationTemplateField {
     /// `id`
@@ -2808,7 +2803,7 @@ impl MultiTenantOrganizationPartnerConfigurationTemplateField {
     ];
 }
 
-#[cfg(feature = "_mailbox_item")]
+#[cfg(feature = "_multi_value_legacy_extended_property")]
 /// CSDL entity type `microsoft.graph.multiValueLegacyExtendedProperty`; base type `microsoft.graph.entity`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct MultiValueLegacyExtendedProperty {
@@ -2823,14 +2818,14 @@ pub struct MultiValueLegacyExtendedProperty {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_mailbox_item")]
+#[cfg(feature = "_multi_value_legacy_extended_property")]
 impl serde::Serialize for MultiValueLegacyExtendedProperty {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_mailbox_item")]
+#[cfg(feature = "_multi_value_legacy_extended_property")]
 impl MultiValueLegacyExtendedProperty {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.multiValueLegacyExtendedProperty";
@@ -2852,7 +2847,7 @@ impl MultiValueLegacyExtendedProperty {
     }
 }
 
-#[cfg(feature = "_mailbox_item")]
+#[cfg(feature = "_multi_value_legacy_extended_property")]
 impl<'de> serde::Deserialize<'de> for MultiValueLegacyExtendedProperty {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2861,7 +2856,7 @@ impl<'de> serde::Deserialize<'de> for MultiValueLegacyExtendedProperty {
     }
 }
 
-#[cfg(feature = "_mailbox_item")]
+#[cfg(feature = "_multi_value_legacy_extended_property")]
 impl graph_odata_runtime::model::ODataObject for MultiValueLegacyExtendedProperty {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -2883,7 +2878,7 @@ impl graph_odata_runtime::model::ODataObject for MultiValueLegacyExtendedPropert
     }
 }
 
-#[cfg(feature = "_mailbox_item")]
+#[cfg(feature = "_multi_value_legacy_extended_property")]
 impl MultiValueLegacyExtendedProperty {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -2894,11 +2889,11 @@ impl MultiValueLegacyExtendedProperty {
     }
 }
 
-#[cfg(feature = "_mailbox_item")]
+#[cfg(feature = "_multi_value_legacy_extended_property")]
 /// The properties of [`MultiValueLegacyExtendedProperty`] by wire name, each a [`Field<MultiValueLegacyExtendedProperty>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`MultiValueLegacyExtendedProperty::set_null`].
 pub enum MultiValueLegacyExtendedPropertyField {}
 
-#[cfg(feature = "_mailbox_item")]
+#[cfg(feature = "_multi_value_legacy_extended_property")]
 #[allow(non_upper_case_globals)]
 impl MultiValueLegacyExtendedPropertyField {
     /// `id`
@@ -2916,7 +2911,7 @@ impl MultiValueLegacyExtendedPropertyField {
     ];
 }
 
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_communications")]
 /// CSDL entity type `microsoft.graph.muteParticipantOperation`; base type `microsoft.graph.commsOperation`; open type: dynamic properties land in `additional_properties`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct MuteParticipantOperation {
@@ -2938,14 +2933,14 @@ pub struct MuteParticipantOperation {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_communications")]
 impl serde::Serialize for MuteParticipantOperation {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_communications")]
 impl MuteParticipantOperation {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.muteParticipantOperation";
@@ -2969,7 +2964,7 @@ impl MuteParticipantOperation {
     }
 }
 
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_communications")]
 impl<'de> serde::Deserialize<'de> for MuteParticipantOperation {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2978,7 +2973,7 @@ impl<'de> serde::Deserialize<'de> for MuteParticipantOperation {
     }
 }
 
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_communications")]
 impl graph_odata_runtime::model::ODataObject for MuteParticipantOperation {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -3002,7 +2997,7 @@ impl graph_odata_runtime::model::ODataObject for MuteParticipantOperation {
     }
 }
 
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_communications")]
 impl MuteParticipantOperation {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -3013,11 +3008,11 @@ impl MuteParticipantOperation {
     }
 }
 
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_communications")]
 /// The properties of [`MuteParticipantOperation`] by wire name, each a [`Field<MuteParticipantOperation>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`MuteParticipantOperation::set_null`].
 pub enum MuteParticipantOperationField {}
 
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_communications")]
 #[allow(non_upper_case_globals)]
 impl MuteParticipantOperationField {
     /// `id`

@@ -228,7 +228,7 @@ impl NotebookField {
     ];
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 /// CSDL entity type `microsoft.graph.notificationMessageTemplate`; base type `microsoft.graph.entity`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct NotificationMessageTemplate {
@@ -253,14 +253,14 @@ pub struct NotificationMessageTemplate {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl serde::Serialize for NotificationMessageTemplate {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl NotificationMessageTemplate {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.notificationMessageTemplate";
@@ -291,7 +291,7 @@ impl NotificationMessageTemplate {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl<'de> serde::Deserialize<'de> for NotificationMessageTemplate {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -300,7 +300,7 @@ impl<'de> serde::Deserialize<'de> for NotificationMessageTemplate {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl graph_odata_runtime::model::ODataObject for NotificationMessageTemplate {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -335,7 +335,7 @@ impl graph_odata_runtime::model::ODataObject for NotificationMessageTemplate {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl NotificationMessageTemplate {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -346,11 +346,11 @@ impl NotificationMessageTemplate {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 /// The properties of [`NotificationMessageTemplate`] by wire name, each a [`Field<NotificationMessageTemplate>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`NotificationMessageTemplate::set_null`].
 pub enum NotificationMessageTemplateField {}
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 #[allow(non_upper_case_globals)]
 impl NotificationMessageTemplateField {
     /// `id`
@@ -531,7 +531,7 @@ impl OAuth2PermissionGrantField {
     ];
 }
 
-#[cfg(feature = "_clonable_team_parts")]
+#[cfg(feature = "_teams")]
 /// CSDL entity type `microsoft.graph.offerShiftRequest`; base type `microsoft.graph.scheduleChangeRequest`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct OfferShiftRequest {
@@ -588,14 +588,14 @@ pub struct OfferShiftRequest {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_clonable_team_parts")]
+#[cfg(feature = "_teams")]
 impl serde::Serialize for OfferShiftRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_clonable_team_parts")]
+#[cfg(feature = "_teams")]
 impl OfferShiftRequest {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.offerShiftRequest";
@@ -632,7 +632,7 @@ impl OfferShiftRequest {
     }
 }
 
-#[cfg(feature = "_clonable_team_parts")]
+#[cfg(feature = "_teams")]
 impl<'de> serde::Deserialize<'de> for OfferShiftRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -641,7 +641,7 @@ impl<'de> serde::Deserialize<'de> for OfferShiftRequest {
     }
 }
 
-#[cfg(feature = "_clonable_team_parts")]
+#[cfg(feature = "_teams")]
 impl graph_odata_runtime::model::ODataObject for OfferShiftRequest {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -694,7 +694,7 @@ impl graph_odata_runtime::model::ODataObject for OfferShiftRequest {
     }
 }
 
-#[cfg(feature = "_clonable_team_parts")]
+#[cfg(feature = "_teams")]
 impl OfferShiftRequest {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -705,11 +705,11 @@ impl OfferShiftRequest {
     }
 }
 
-#[cfg(feature = "_clonable_team_parts")]
+#[cfg(feature = "_teams")]
 /// The properties of [`OfferShiftRequest`] by wire name, each a [`Field<OfferShiftRequest>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`OfferShiftRequest::set_null`].
 pub enum OfferShiftRequestField {}
 
-#[cfg(feature = "_clonable_team_parts")]
+#[cfg(feature = "_teams")]
 #[allow(non_upper_case_globals)]
 impl OfferShiftRequestField {
     /// `id`
@@ -798,7 +798,7 @@ impl OfferShiftRequestField {
     ];
 }
 
-#[cfg(feature = "_clonable_team_parts")]
+#[cfg(feature = "_teams")]
 /// A `microsoft.graph.offerShiftRequest` value: the base type or one of its derived types, chosen by `@odata.type`. A derived type this crate does not know is read as [`OfferShiftRequest`], which keeps its properties and `@odata.type` in `additional_properties`.
 #[derive(Debug, Clone, PartialEq)]
 pub enum AnyOfferShiftRequest {
@@ -808,7 +808,7 @@ pub enum AnyOfferShiftRequest {
     SwapShiftsChangeRequest(Box<SwapShiftsChangeRequest>),
 }
 
-#[cfg(feature = "_clonable_team_parts")]
+#[cfg(feature = "_teams")]
 impl AnyOfferShiftRequest {
     /// The `@odata.type` of the variant (the base type's for unknown derived types).
     pub fn odata_type(&self) -> &'static str {
@@ -826,21 +826,21 @@ impl AnyOfferShiftRequest {
     }
 }
 
-#[cfg(feature = "_clonable_team_parts")]
+#[cfg(feature = "_teams")]
 impl Default for AnyOfferShiftRequest {
     fn default() -> Self {
         Self::OfferShiftRequest(Box::default())
     }
 }
 
-#[cfg(feature = "_clonable_team_parts")]
+#[cfg(feature = "_teams")]
 impl From<OfferShiftRequest> for AnyOfferShiftRequest {
     fn from(value: OfferShiftRequest) -> Self {
         Self::OfferShiftRequest(Box::new(value))
     }
 }
 
-#[cfg(feature = "_clonable_team_parts")]
+#[cfg(feature = "_teams")]
 impl AnyOfferShiftRequest {
     /// The value if it is a [`AnyOfferShiftRequest::SwapShiftsChangeRequest`] variant.
     pub fn as_swap_shifts_change_request(&self) -> Option<&SwapShiftsChangeRequest> {
@@ -851,14 +851,14 @@ impl AnyOfferShiftRequest {
     }
 }
 
-#[cfg(feature = "_clonable_team_parts")]
+#[cfg(feature = "_teams")]
 impl From<SwapShiftsChangeRequest> for AnyOfferShiftRequest {
     fn from(value: SwapShiftsChangeRequest) -> Self {
         Self::SwapShiftsChangeRequest(Box::new(value))
     }
 }
 
-#[cfg(feature = "_clonable_team_parts")]
+#[cfg(feature = "_teams")]
 impl serde::Serialize for AnyOfferShiftRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match self {
@@ -874,7 +874,7 @@ impl serde::Serialize for AnyOfferShiftRequest {
     }
 }
 
-#[cfg(feature = "_clonable_team_parts")]
+#[cfg(feature = "_teams")]
 impl<'de> serde::Deserialize<'de> for AnyOfferShiftRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1186,7 +1186,7 @@ impl OidcIdentityProviderField {
     ];
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 /// CSDL entity type `microsoft.graph.onAttributeCollectionListener`; base type `microsoft.graph.authenticationEventListener`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct OnAttributeCollectionListener {
@@ -1210,14 +1210,14 @@ pub struct OnAttributeCollectionListener {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 impl serde::Serialize for OnAttributeCollectionListener {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 impl OnAttributeCollectionListener {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.onAttributeCollectionListener";
@@ -1243,7 +1243,7 @@ impl OnAttributeCollectionListener {
     }
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 impl<'de> serde::Deserialize<'de> for OnAttributeCollectionListener {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1252,7 +1252,7 @@ impl<'de> serde::Deserialize<'de> for OnAttributeCollectionListener {
     }
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 impl graph_odata_runtime::model::ODataObject for OnAttributeCollectionListener {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -1279,7 +1279,7 @@ impl graph_odata_runtime::model::ODataObject for OnAttributeCollectionListener {
     }
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 impl OnAttributeCollectionListener {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -1290,11 +1290,11 @@ impl OnAttributeCollectionListener {
     }
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 /// The properties of [`OnAttributeCollectionListener`] by wire name, each a [`Field<OnAttributeCollectionListener>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`OnAttributeCollectionListener::set_null`].
 pub enum OnAttributeCollectionListenerField {}
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 #[allow(non_upper_case_globals)]
 impl OnAttributeCollectionListenerField {
     /// `id`
@@ -1325,7 +1325,7 @@ impl OnAttributeCollectionListenerField {
     ];
 }
 
-#[cfg(feature = "_azure_ad_pop_token_authentication")]
+#[cfg(feature = "_identity_governance")]
 /// CSDL entity type `microsoft.graph.onAttributeCollectionStartCustomExtension`; base type `microsoft.graph.customAuthenticationExtension`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct OnAttributeCollectionStartCustomExtension {
@@ -1358,14 +1358,14 @@ pub struct OnAttributeCollectionStartCustomExtension {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_azure_ad_pop_token_authentication")]
+#[cfg(feature = "_identity_governance")]
 impl serde::Serialize for OnAttributeCollectionStartCustomExtension {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_azure_ad_pop_token_authentication")]
+#[cfg(feature = "_identity_governance")]
 impl OnAttributeCollectionStartCustomExtension {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.onAttributeCollectionStartCustomExtension";
@@ -1393,7 +1393,7 @@ impl OnAttributeCollectionStartCustomExtension {
     }
 }
 
-#[cfg(feature = "_azure_ad_pop_token_authentication")]
+#[cfg(feature = "_identity_governance")]
 impl<'de> serde::Deserialize<'de> for OnAttributeCollectionStartCustomExtension {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1402,7 +1402,7 @@ impl<'de> serde::Deserialize<'de> for OnAttributeCollectionStartCustomExtension 
     }
 }
 
-#[cfg(feature = "_azure_ad_pop_token_authentication")]
+#[cfg(feature = "_identity_governance")]
 impl graph_odata_runtime::model::ODataObject
 for OnAttributeCollectionStartCustomExtension {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
@@ -1438,7 +1438,7 @@ for OnAttributeCollectionStartCustomExtension {
     }
 }
 
-#[cfg(feature = "_azure_ad_pop_token_authentication")]
+#[cfg(feature = "_identity_governance")]
 impl OnAttributeCollectionStartCustomExtension {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -1449,11 +1449,11 @@ impl OnAttributeCollectionStartCustomExtension {
     }
 }
 
-#[cfg(feature = "_azure_ad_pop_token_authentication")]
+#[cfg(feature = "_identity_governance")]
 /// The properties of [`OnAttributeCollectionStartCustomExtension`] by wire name, each a [`Field<OnAttributeCollectionStartCustomExtension>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`OnAttributeCollectionStartCustomExtension::set_null`].
 pub enum OnAttributeCollectionStartCustomExtensionField {}
 
-#[cfg(feature = "_azure_ad_pop_token_authentication")]
+#[cfg(feature = "_identity_governance")]
 #[allow(non_upper_case_globals)]
 impl OnAttributeCollectionStartCustomExtensionField {
     /// `id`
@@ -1496,7 +1496,7 @@ impl OnAttributeCollectionStartCustomExtensionField {
     ];
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 /// CSDL entity type `microsoft.graph.onAttributeCollectionStartListener`; base type `microsoft.graph.authenticationEventListener`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct OnAttributeCollectionStartListener {
@@ -1520,14 +1520,14 @@ pub struct OnAttributeCollectionStartListener {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 impl serde::Serialize for OnAttributeCollectionStartListener {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 impl OnAttributeCollectionStartListener {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.onAttributeCollectionStartListener";
@@ -1553,7 +1553,7 @@ impl OnAttributeCollectionStartListener {
     }
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 impl<'de> serde::Deserialize<'de> for OnAttributeCollectionStartListener {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1562,7 +1562,7 @@ impl<'de> serde::Deserialize<'de> for OnAttributeCollectionStartListener {
     }
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 impl graph_odata_runtime::model::ODataObject for OnAttributeCollectionStartListener {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -1589,7 +1589,7 @@ impl graph_odata_runtime::model::ODataObject for OnAttributeCollectionStartListe
     }
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 impl OnAttributeCollectionStartListener {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -1600,11 +1600,11 @@ impl OnAttributeCollectionStartListener {
     }
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 /// The properties of [`OnAttributeCollectionStartListener`] by wire name, each a [`Field<OnAttributeCollectionStartListener>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`OnAttributeCollectionStartListener::set_null`].
 pub enum OnAttributeCollectionStartListenerField {}
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 #[allow(non_upper_case_globals)]
 impl OnAttributeCollectionStartListenerField {
     /// `id`
@@ -1637,7 +1637,7 @@ impl OnAttributeCollectionStartListenerField {
     ];
 }
 
-#[cfg(feature = "_azure_ad_pop_token_authentication")]
+#[cfg(feature = "_identity_governance")]
 /// CSDL entity type `microsoft.graph.onAttributeCollectionSubmitCustomExtension`; base type `microsoft.graph.customAuthenticationExtension`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct OnAttributeCollectionSubmitCustomExtension {
@@ -1670,14 +1670,14 @@ pub struct OnAttributeCollectionSubmitCustomExtension {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_azure_ad_pop_token_authentication")]
+#[cfg(feature = "_identity_governance")]
 impl serde::Serialize for OnAttributeCollectionSubmitCustomExtension {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_azure_ad_pop_token_authentication")]
+#[cfg(feature = "_identity_governance")]
 impl OnAttributeCollectionSubmitCustomExtension {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.onAttributeCollectionSubmitCustomExtension";
@@ -1705,7 +1705,7 @@ impl OnAttributeCollectionSubmitCustomExtension {
     }
 }
 
-#[cfg(feature = "_azure_ad_pop_token_authentication")]
+#[cfg(feature = "_identity_governance")]
 impl<'de> serde::Deserialize<'de> for OnAttributeCollectionSubmitCustomExtension {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1714,7 +1714,7 @@ impl<'de> serde::Deserialize<'de> for OnAttributeCollectionSubmitCustomExtension
     }
 }
 
-#[cfg(feature = "_azure_ad_pop_token_authentication")]
+#[cfg(feature = "_identity_governance")]
 impl graph_odata_runtime::model::ODataObject
 for OnAttributeCollectionSubmitCustomExtension {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
@@ -1750,7 +1750,7 @@ for OnAttributeCollectionSubmitCustomExtension {
     }
 }
 
-#[cfg(feature = "_azure_ad_pop_token_authentication")]
+#[cfg(feature = "_identity_governance")]
 impl OnAttributeCollectionSubmitCustomExtension {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -1761,11 +1761,11 @@ impl OnAttributeCollectionSubmitCustomExtension {
     }
 }
 
-#[cfg(feature = "_azure_ad_pop_token_authentication")]
+#[cfg(feature = "_identity_governance")]
 /// The properties of [`OnAttributeCollectionSubmitCustomExtension`] by wire name, each a [`Field<OnAttributeCollectionSubmitCustomExtension>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`OnAttributeCollectionSubmitCustomExtension::set_null`].
 pub enum OnAttributeCollectionSubmitCustomExtensionField {}
 
-#[cfg(feature = "_azure_ad_pop_token_authentication")]
+#[cfg(feature = "_identity_governance")]
 #[allow(non_upper_case_globals)]
 impl OnAttributeCollectionSubmitCustomExtensionField {
     /// `id`
@@ -1808,7 +1808,7 @@ impl OnAttributeCollectionSubmitCustomExtensionField {
     ];
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 /// CSDL entity type `microsoft.graph.onAttributeCollectionSubmitListener`; base type `microsoft.graph.authenticationEventListener`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct OnAttributeCollectionSubmitListener {
@@ -1832,14 +1832,14 @@ pub struct OnAttributeCollectionSubmitListener {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 impl serde::Serialize for OnAttributeCollectionSubmitListener {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 impl OnAttributeCollectionSubmitListener {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.onAttributeCollectionSubmitListener";
@@ -1865,7 +1865,7 @@ impl OnAttributeCollectionSubmitListener {
     }
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 impl<'de> serde::Deserialize<'de> for OnAttributeCollectionSubmitListener {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1874,7 +1874,7 @@ impl<'de> serde::Deserialize<'de> for OnAttributeCollectionSubmitListener {
     }
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 impl graph_odata_runtime::model::ODataObject for OnAttributeCollectionSubmitListener {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -1901,7 +1901,7 @@ impl graph_odata_runtime::model::ODataObject for OnAttributeCollectionSubmitList
     }
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 impl OnAttributeCollectionSubmitListener {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -1912,11 +1912,11 @@ impl OnAttributeCollectionSubmitListener {
     }
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 /// The properties of [`OnAttributeCollectionSubmitListener`] by wire name, each a [`Field<OnAttributeCollectionSubmitListener>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`OnAttributeCollectionSubmitListener::set_null`].
 pub enum OnAttributeCollectionSubmitListenerField {}
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 #[allow(non_upper_case_globals)]
 impl OnAttributeCollectionSubmitListenerField {
     /// `id`
@@ -1949,7 +1949,7 @@ impl OnAttributeCollectionSubmitListenerField {
     ];
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 /// CSDL entity type `microsoft.graph.onAuthenticationMethodLoadStartListener`; base type `microsoft.graph.authenticationEventListener`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct OnAuthenticationMethodLoadStartListener {
@@ -1973,14 +1973,14 @@ pub struct OnAuthenticationMethodLoadStartListener {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 impl serde::Serialize for OnAuthenticationMethodLoadStartListener {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 impl OnAuthenticationMethodLoadStartListener {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.onAuthenticationMethodLoadStartListener";
@@ -2006,7 +2006,7 @@ impl OnAuthenticationMethodLoadStartListener {
     }
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 impl<'de> serde::Deserialize<'de> for OnAuthenticationMethodLoadStartListener {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2015,7 +2015,7 @@ impl<'de> serde::Deserialize<'de> for OnAuthenticationMethodLoadStartListener {
     }
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 impl graph_odata_runtime::model::ODataObject
 for OnAuthenticationMethodLoadStartListener {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
@@ -2043,7 +2043,7 @@ for OnAuthenticationMethodLoadStartListener {
     }
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 impl OnAuthenticationMethodLoadStartListener {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -2054,11 +2054,11 @@ impl OnAuthenticationMethodLoadStartListener {
     }
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 /// The properties of [`OnAuthenticationMethodLoadStartListener`] by wire name, each a [`Field<OnAuthenticationMethodLoadStartListener>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`OnAuthenticationMethodLoadStartListener::set_null`].
 pub enum OnAuthenticationMethodLoadStartListenerField {}
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 #[allow(non_upper_case_globals)]
 impl OnAuthenticationMethodLoadStartListenerField {
     /// `id`
@@ -2091,7 +2091,7 @@ impl OnAuthenticationMethodLoadStartListenerField {
     ];
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 /// CSDL entity type `microsoft.graph.onEmailOtpSendListener`; base type `microsoft.graph.authenticationEventListener`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct OnEmailOtpSendListener {
@@ -2115,14 +2115,14 @@ pub struct OnEmailOtpSendListener {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 impl serde::Serialize for OnEmailOtpSendListener {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 impl OnEmailOtpSendListener {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.onEmailOtpSendListener";
@@ -2148,7 +2148,7 @@ impl OnEmailOtpSendListener {
     }
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 impl<'de> serde::Deserialize<'de> for OnEmailOtpSendListener {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2157,7 +2157,7 @@ impl<'de> serde::Deserialize<'de> for OnEmailOtpSendListener {
     }
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 impl graph_odata_runtime::model::ODataObject for OnEmailOtpSendListener {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -2184,7 +2184,7 @@ impl graph_odata_runtime::model::ODataObject for OnEmailOtpSendListener {
     }
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 impl OnEmailOtpSendListener {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -2195,11 +2195,11 @@ impl OnEmailOtpSendListener {
     }
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 /// The properties of [`OnEmailOtpSendListener`] by wire name, each a [`Field<OnEmailOtpSendListener>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`OnEmailOtpSendListener::set_null`].
 pub enum OnEmailOtpSendListenerField {}
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 #[allow(non_upper_case_globals)]
 impl OnEmailOtpSendListenerField {
     /// `id`
@@ -2230,7 +2230,7 @@ impl OnEmailOtpSendListenerField {
     ];
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 /// CSDL entity type `microsoft.graph.onFraudProtectionLoadStartListener`; base type `microsoft.graph.authenticationEventListener`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct OnFraudProtectionLoadStartListener {
@@ -2254,14 +2254,14 @@ pub struct OnFraudProtectionLoadStartListener {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 impl serde::Serialize for OnFraudProtectionLoadStartListener {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 impl OnFraudProtectionLoadStartListener {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.onFraudProtectionLoadStartListener";
@@ -2287,7 +2287,7 @@ impl OnFraudProtectionLoadStartListener {
     }
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 impl<'de> serde::Deserialize<'de> for OnFraudProtectionLoadStartListener {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2296,7 +2296,7 @@ impl<'de> serde::Deserialize<'de> for OnFraudProtectionLoadStartListener {
     }
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 impl graph_odata_runtime::model::ODataObject for OnFraudProtectionLoadStartListener {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -2323,7 +2323,7 @@ impl graph_odata_runtime::model::ODataObject for OnFraudProtectionLoadStartListe
     }
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 impl OnFraudProtectionLoadStartListener {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -2334,11 +2334,11 @@ impl OnFraudProtectionLoadStartListener {
     }
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 /// The properties of [`OnFraudProtectionLoadStartListener`] by wire name, each a [`Field<OnFraudProtectionLoadStartListener>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`OnFraudProtectionLoadStartListener::set_null`].
 pub enum OnFraudProtectionLoadStartListenerField {}
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 #[allow(non_upper_case_globals)]
 impl OnFraudProtectionLoadStartListenerField {
     /// `id`
@@ -2371,7 +2371,7 @@ impl OnFraudProtectionLoadStartListenerField {
     ];
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 /// CSDL entity type `microsoft.graph.onInteractiveAuthFlowStartListener`; base type `microsoft.graph.authenticationEventListener`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct OnInteractiveAuthFlowStartListener {
@@ -2395,14 +2395,14 @@ pub struct OnInteractiveAuthFlowStartListener {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 impl serde::Serialize for OnInteractiveAuthFlowStartListener {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 impl OnInteractiveAuthFlowStartListener {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.onInteractiveAuthFlowStartListener";
@@ -2428,7 +2428,7 @@ impl OnInteractiveAuthFlowStartListener {
     }
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 impl<'de> serde::Deserialize<'de> for OnInteractiveAuthFlowStartListener {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2437,7 +2437,7 @@ impl<'de> serde::Deserialize<'de> for OnInteractiveAuthFlowStartListener {
     }
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 impl graph_odata_runtime::model::ODataObject for OnInteractiveAuthFlowStartListener {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -2464,7 +2464,7 @@ impl graph_odata_runtime::model::ODataObject for OnInteractiveAuthFlowStartListe
     }
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 impl OnInteractiveAuthFlowStartListener {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -2475,11 +2475,11 @@ impl OnInteractiveAuthFlowStartListener {
     }
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 /// The properties of [`OnInteractiveAuthFlowStartListener`] by wire name, each a [`Field<OnInteractiveAuthFlowStartListener>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`OnInteractiveAuthFlowStartListener::set_null`].
 pub enum OnInteractiveAuthFlowStartListenerField {}
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 #[allow(non_upper_case_globals)]
 impl OnInteractiveAuthFlowStartListenerField {
     /// `id`
@@ -2512,7 +2512,7 @@ impl OnInteractiveAuthFlowStartListenerField {
     ];
 }
 
-#[cfg(feature = "_azure_ad_pop_token_authentication")]
+#[cfg(feature = "_identity_governance")]
 /// CSDL entity type `microsoft.graph.onOtpSendCustomExtension`; base type `microsoft.graph.customAuthenticationExtension`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct OnOtpSendCustomExtension {
@@ -2545,14 +2545,14 @@ pub struct OnOtpSendCustomExtension {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_azure_ad_pop_token_authentication")]
+#[cfg(feature = "_identity_governance")]
 impl serde::Serialize for OnOtpSendCustomExtension {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_azure_ad_pop_token_authentication")]
+#[cfg(feature = "_identity_governance")]
 impl OnOtpSendCustomExtension {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.onOtpSendCustomExtension";
@@ -2580,7 +2580,7 @@ impl OnOtpSendCustomExtension {
     }
 }
 
-#[cfg(feature = "_azure_ad_pop_token_authentication")]
+#[cfg(feature = "_identity_governance")]
 impl<'de> serde::Deserialize<'de> for OnOtpSendCustomExtension {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2589,7 +2589,7 @@ impl<'de> serde::Deserialize<'de> for OnOtpSendCustomExtension {
     }
 }
 
-#[cfg(feature = "_azure_ad_pop_token_authentication")]
+#[cfg(feature = "_identity_governance")]
 impl graph_odata_runtime::model::ODataObject for OnOtpSendCustomExtension {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -2624,7 +2624,7 @@ impl graph_odata_runtime::model::ODataObject for OnOtpSendCustomExtension {
     }
 }
 
-#[cfg(feature = "_azure_ad_pop_token_authentication")]
+#[cfg(feature = "_identity_governance")]
 impl OnOtpSendCustomExtension {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -2635,11 +2635,11 @@ impl OnOtpSendCustomExtension {
     }
 }
 
-#[cfg(feature = "_azure_ad_pop_token_authentication")]
+#[cfg(feature = "_identity_governance")]
 /// The properties of [`OnOtpSendCustomExtension`] by wire name, each a [`Field<OnOtpSendCustomExtension>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`OnOtpSendCustomExtension::set_null`].
 pub enum OnOtpSendCustomExtensionField {}
 
-#[cfg(feature = "_azure_ad_pop_token_authentication")]
+#[cfg(feature = "_identity_governance")]
 #[allow(non_upper_case_globals)]
 impl OnOtpSendCustomExtensionField {
     /// `id`
@@ -2680,7 +2680,7 @@ impl OnOtpSendCustomExtensionField {
     ];
 }
 
-#[cfg(feature = "_azure_ad_pop_token_authentication")]
+#[cfg(feature = "_identity_governance")]
 /// CSDL entity type `microsoft.graph.onPasswordSubmitCustomExtension`; base type `microsoft.graph.customAuthenticationExtension`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct OnPasswordSubmitCustomExtension {
@@ -2713,14 +2713,14 @@ pub struct OnPasswordSubmitCustomExtension {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_azure_ad_pop_token_authentication")]
+#[cfg(feature = "_identity_governance")]
 impl serde::Serialize for OnPasswordSubmitCustomExtension {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_azure_ad_pop_token_authentication")]
+#[cfg(feature = "_identity_governance")]
 impl OnPasswordSubmitCustomExtension {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.onPasswordSubmitCustomExtension";
@@ -2748,7 +2748,7 @@ impl OnPasswordSubmitCustomExtension {
     }
 }
 
-#[cfg(feature = "_azure_ad_pop_token_authentication")]
+#[cfg(feature = "_identity_governance")]
 impl<'de> serde::Deserialize<'de> for OnPasswordSubmitCustomExtension {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2757,7 +2757,7 @@ impl<'de> serde::Deserialize<'de> for OnPasswordSubmitCustomExtension {
     }
 }
 
-#[cfg(feature = "_azure_ad_pop_token_authentication")]
+#[cfg(feature = "_identity_governance")]
 impl graph_odata_runtime::model::ODataObject for OnPasswordSubmitCustomExtension {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -2792,7 +2792,7 @@ impl graph_odata_runtime::model::ODataObject for OnPasswordSubmitCustomExtension
     }
 }
 
-#[cfg(feature = "_azure_ad_pop_token_authentication")]
+#[cfg(feature = "_identity_governance")]
 impl OnPasswordSubmitCustomExtension {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -2803,11 +2803,11 @@ impl OnPasswordSubmitCustomExtension {
     }
 }
 
-#[cfg(feature = "_azure_ad_pop_token_authentication")]
+#[cfg(feature = "_identity_governance")]
 /// The properties of [`OnPasswordSubmitCustomExtension`] by wire name, each a [`Field<OnPasswordSubmitCustomExtension>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`OnPasswordSubmitCustomExtension::set_null`].
 pub enum OnPasswordSubmitCustomExtensionField {}
 
-#[cfg(feature = "_azure_ad_pop_token_authentication")]
+#[cfg(feature = "_identity_governance")]
 #[allow(non_upper_case_globals)]
 impl OnPasswordSubmitCustomExtensionField {
     /// `id`
@@ -2850,7 +2850,7 @@ impl OnPasswordSubmitCustomExtensionField {
     ];
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 /// CSDL entity type `microsoft.graph.onPasswordSubmitListener`; base type `microsoft.graph.authenticationEventListener`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct OnPasswordSubmitListener {
@@ -2874,14 +2874,14 @@ pub struct OnPasswordSubmitListener {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 impl serde::Serialize for OnPasswordSubmitListener {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 impl OnPasswordSubmitListener {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.onPasswordSubmitListener";
@@ -2907,7 +2907,7 @@ impl OnPasswordSubmitListener {
     }
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 impl<'de> serde::Deserialize<'de> for OnPasswordSubmitListener {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2916,7 +2916,7 @@ impl<'de> serde::Deserialize<'de> for OnPasswordSubmitListener {
     }
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 impl graph_odata_runtime::model::ODataObject for OnPasswordSubmitListener {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -2943,7 +2943,7 @@ impl graph_odata_runtime::model::ODataObject for OnPasswordSubmitListener {
     }
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 impl OnPasswordSubmitListener {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -2954,11 +2954,11 @@ impl OnPasswordSubmitListener {
     }
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 /// The properties of [`OnPasswordSubmitListener`] by wire name, each a [`Field<OnPasswordSubmitListener>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`OnPasswordSubmitListener::set_null`].
 pub enum OnPasswordSubmitListenerField {}
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 #[allow(non_upper_case_globals)]
 impl OnPasswordSubmitListenerField {
     /// `id`
@@ -2989,7 +2989,7 @@ impl OnPasswordSubmitListenerField {
     ];
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 /// CSDL entity type `microsoft.graph.onPremisesConditionalAccessSettings`; base type `microsoft.graph.entity`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct OnPremisesConditionalAccessSettings {
@@ -3010,14 +3010,14 @@ pub struct OnPremisesConditionalAccessSettings {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl serde::Serialize for OnPremisesConditionalAccessSettings {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl OnPremisesConditionalAccessSettings {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.onPremisesConditionalAccessSettings";
@@ -3042,7 +3042,7 @@ impl OnPremisesConditionalAccessSettings {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl<'de> serde::Deserialize<'de> for OnPremisesConditionalAccessSettings {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -3051,7 +3051,7 @@ impl<'de> serde::Deserialize<'de> for OnPremisesConditionalAccessSettings {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl graph_odata_runtime::model::ODataObject for OnPremisesConditionalAccessSettings {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -3078,7 +3078,7 @@ impl graph_odata_runtime::model::ODataObject for OnPremisesConditionalAccessSett
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl OnPremisesConditionalAccessSettings {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -3089,11 +3089,11 @@ impl OnPremisesConditionalAccessSettings {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 /// The properties of [`OnPremisesConditionalAccessSettings`] by wire name, each a [`Field<OnPremisesConditionalAccessSettings>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`OnPremisesConditionalAccessSettings::set_null`].
 pub enum OnPremisesConditionalAccessSettingsField {}
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 #[allow(non_upper_case_globals)]
 impl OnPremisesConditionalAccessSettingsField {
     /// `id`
@@ -3126,7 +3126,7 @@ impl OnPremisesConditionalAccessSettingsField {
     ];
 }
 
-#[cfg(feature = "_allowed_value")]
+#[cfg(feature = "_directory")]
 /// CSDL entity type `microsoft.graph.onPremisesDirectorySynchronization`; base type `microsoft.graph.entity`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct OnPremisesDirectorySynchronization {
@@ -3143,14 +3143,14 @@ pub struct OnPremisesDirectorySynchronization {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_allowed_value")]
+#[cfg(feature = "_directory")]
 impl serde::Serialize for OnPremisesDirectorySynchronization {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_allowed_value")]
+#[cfg(feature = "_directory")]
 impl OnPremisesDirectorySynchronization {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.onPremisesDirectorySynchronization";
@@ -3173,7 +3173,7 @@ impl OnPremisesDirectorySynchronization {
     }
 }
 
-#[cfg(feature = "_allowed_value")]
+#[cfg(feature = "_directory")]
 impl<'de> serde::Deserialize<'de> for OnPremisesDirectorySynchronization {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -3182,7 +3182,7 @@ impl<'de> serde::Deserialize<'de> for OnPremisesDirectorySynchronization {
     }
 }
 
-#[cfg(feature = "_allowed_value")]
+#[cfg(feature = "_directory")]
 impl graph_odata_runtime::model::ODataObject for OnPremisesDirectorySynchronization {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -3205,7 +3205,7 @@ impl graph_odata_runtime::model::ODataObject for OnPremisesDirectorySynchronizat
     }
 }
 
-#[cfg(feature = "_allowed_value")]
+#[cfg(feature = "_directory")]
 impl OnPremisesDirectorySynchronization {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -3216,11 +3216,11 @@ impl OnPremisesDirectorySynchronization {
     }
 }
 
-#[cfg(feature = "_allowed_value")]
+#[cfg(feature = "_directory")]
 /// The properties of [`OnPremisesDirectorySynchronization`] by wire name, each a [`Field<OnPremisesDirectorySynchronization>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`OnPremisesDirectorySynchronization::set_null`].
 pub enum OnPremisesDirectorySynchronizationField {}
 
-#[cfg(feature = "_allowed_value")]
+#[cfg(feature = "_directory")]
 #[allow(non_upper_case_globals)]
 impl OnPremisesDirectorySynchronizationField {
     /// `id`
@@ -3349,7 +3349,7 @@ impl OnPremisesSyncBehaviorField {
     ];
 }
 
-#[cfg(feature = "_azure_ad_pop_token_authentication")]
+#[cfg(feature = "_identity_governance")]
 /// CSDL entity type `microsoft.graph.onTokenIssuanceStartCustomExtension`; base type `microsoft.graph.customAuthenticationExtension`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct OnTokenIssuanceStartCustomExtension {
@@ -3384,14 +3384,14 @@ pub struct OnTokenIssuanceStartCustomExtension {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_azure_ad_pop_token_authentication")]
+#[cfg(feature = "_identity_governance")]
 impl serde::Serialize for OnTokenIssuanceStartCustomExtension {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_azure_ad_pop_token_authentication")]
+#[cfg(feature = "_identity_governance")]
 impl OnTokenIssuanceStartCustomExtension {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.onTokenIssuanceStartCustomExtension";
@@ -3424,7 +3424,7 @@ impl OnTokenIssuanceStartCustomExtension {
     }
 }
 
-#[cfg(feature = "_azure_ad_pop_token_authentication")]
+#[cfg(feature = "_identity_governance")]
 impl<'de> serde::Deserialize<'de> for OnTokenIssuanceStartCustomExtension {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -3433,7 +3433,7 @@ impl<'de> serde::Deserialize<'de> for OnTokenIssuanceStartCustomExtension {
     }
 }
 
-#[cfg(feature = "_azure_ad_pop_token_authentication")]
+#[cfg(feature = "_identity_governance")]
 impl graph_odata_runtime::model::ODataObject for OnTokenIssuanceStartCustomExtension {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -3471,7 +3471,7 @@ impl graph_odata_runtime::model::ODataObject for OnTokenIssuanceStartCustomExten
     }
 }
 
-#[cfg(feature = "_azure_ad_pop_token_authentication")]
+#[cfg(feature = "_identity_governance")]
 impl OnTokenIssuanceStartCustomExtension {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -3482,11 +3482,11 @@ impl OnTokenIssuanceStartCustomExtension {
     }
 }
 
-#[cfg(feature = "_azure_ad_pop_token_authentication")]
+#[cfg(feature = "_identity_governance")]
 /// The properties of [`OnTokenIssuanceStartCustomExtension`] by wire name, each a [`Field<OnTokenIssuanceStartCustomExtension>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`OnTokenIssuanceStartCustomExtension::set_null`].
 pub enum OnTokenIssuanceStartCustomExtensionField {}
 
-#[cfg(feature = "_azure_ad_pop_token_authentication")]
+#[cfg(feature = "_identity_governance")]
 #[allow(non_upper_case_globals)]
 impl OnTokenIssuanceStartCustomExtensionField {
     /// `id`
@@ -3534,7 +3534,7 @@ impl OnTokenIssuanceStartCustomExtensionField {
     ];
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 /// CSDL entity type `microsoft.graph.onTokenIssuanceStartListener`; base type `microsoft.graph.authenticationEventListener`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct OnTokenIssuanceStartListener {
@@ -3558,14 +3558,14 @@ pub struct OnTokenIssuanceStartListener {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 impl serde::Serialize for OnTokenIssuanceStartListener {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 impl OnTokenIssuanceStartListener {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.onTokenIssuanceStartListener";
@@ -3591,7 +3591,7 @@ impl OnTokenIssuanceStartListener {
     }
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 impl<'de> serde::Deserialize<'de> for OnTokenIssuanceStartListener {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -3600,7 +3600,7 @@ impl<'de> serde::Deserialize<'de> for OnTokenIssuanceStartListener {
     }
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 impl graph_odata_runtime::model::ODataObject for OnTokenIssuanceStartListener {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -3627,7 +3627,7 @@ impl graph_odata_runtime::model::ODataObject for OnTokenIssuanceStartListener {
     }
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 impl OnTokenIssuanceStartListener {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -3638,11 +3638,11 @@ impl OnTokenIssuanceStartListener {
     }
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 /// The properties of [`OnTokenIssuanceStartListener`] by wire name, each a [`Field<OnTokenIssuanceStartListener>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`OnTokenIssuanceStartListener::set_null`].
 pub enum OnTokenIssuanceStartListenerField {}
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 #[allow(non_upper_case_globals)]
 impl OnTokenIssuanceStartListenerField {
     /// `id`
@@ -3673,7 +3673,7 @@ impl OnTokenIssuanceStartListenerField {
     ];
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 /// CSDL entity type `microsoft.graph.onUserCreateStartListener`; base type `microsoft.graph.authenticationEventListener`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct OnUserCreateStartListener {
@@ -3697,14 +3697,14 @@ pub struct OnUserCreateStartListener {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 impl serde::Serialize for OnUserCreateStartListener {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 impl OnUserCreateStartListener {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.onUserCreateStartListener";
@@ -3730,7 +3730,7 @@ impl OnUserCreateStartListener {
     }
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 impl<'de> serde::Deserialize<'de> for OnUserCreateStartListener {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -3739,7 +3739,7 @@ impl<'de> serde::Deserialize<'de> for OnUserCreateStartListener {
     }
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 impl graph_odata_runtime::model::ODataObject for OnUserCreateStartListener {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -3766,7 +3766,7 @@ impl graph_odata_runtime::model::ODataObject for OnUserCreateStartListener {
     }
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 impl OnUserCreateStartListener {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -3777,11 +3777,11 @@ impl OnUserCreateStartListener {
     }
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 /// The properties of [`OnUserCreateStartListener`] by wire name, each a [`Field<OnUserCreateStartListener>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`OnUserCreateStartListener::set_null`].
 pub enum OnUserCreateStartListenerField {}
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 #[allow(non_upper_case_globals)]
 impl OnUserCreateStartListenerField {
     /// `id`
@@ -3812,7 +3812,7 @@ impl OnUserCreateStartListenerField {
     ];
 }
 
-#[cfg(feature = "_azure_ad_pop_token_authentication")]
+#[cfg(feature = "_identity_governance")]
 /// CSDL entity type `microsoft.graph.onVerifiedIdClaimValidationCustomExtension`; base type `microsoft.graph.customAuthenticationExtension`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct OnVerifiedIdClaimValidationCustomExtension {
@@ -3845,14 +3845,14 @@ pub struct OnVerifiedIdClaimValidationCustomExtension {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_azure_ad_pop_token_authentication")]
+#[cfg(feature = "_identity_governance")]
 impl serde::Serialize for OnVerifiedIdClaimValidationCustomExtension {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_azure_ad_pop_token_authentication")]
+#[cfg(feature = "_identity_governance")]
 impl OnVerifiedIdClaimValidationCustomExtension {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.onVerifiedIdClaimValidationCustomExtension";
@@ -3880,7 +3880,7 @@ impl OnVerifiedIdClaimValidationCustomExtension {
     }
 }
 
-#[cfg(feature = "_azure_ad_pop_token_authentication")]
+#[cfg(feature = "_identity_governance")]
 impl<'de> serde::Deserialize<'de> for OnVerifiedIdClaimValidationCustomExtension {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -3889,7 +3889,7 @@ impl<'de> serde::Deserialize<'de> for OnVerifiedIdClaimValidationCustomExtension
     }
 }
 
-#[cfg(feature = "_azure_ad_pop_token_authentication")]
+#[cfg(feature = "_identity_governance")]
 impl graph_odata_runtime::model::ODataObject
 for OnVerifiedIdClaimValidationCustomExtension {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
@@ -3925,7 +3925,7 @@ for OnVerifiedIdClaimValidationCustomExtension {
     }
 }
 
-#[cfg(feature = "_azure_ad_pop_token_authentication")]
+#[cfg(feature = "_identity_governance")]
 impl OnVerifiedIdClaimValidationCustomExtension {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -3936,11 +3936,11 @@ impl OnVerifiedIdClaimValidationCustomExtension {
     }
 }
 
-#[cfg(feature = "_azure_ad_pop_token_authentication")]
+#[cfg(feature = "_identity_governance")]
 /// The properties of [`OnVerifiedIdClaimValidationCustomExtension`] by wire name, each a [`Field<OnVerifiedIdClaimValidationCustomExtension>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`OnVerifiedIdClaimValidationCustomExtension::set_null`].
 pub enum OnVerifiedIdClaimValidationCustomExtensionField {}
 
-#[cfg(feature = "_azure_ad_pop_token_authentication")]
+#[cfg(feature = "_identity_governance")]
 #[allow(non_upper_case_globals)]
 impl OnVerifiedIdClaimValidationCustomExtensionField {
     /// `id`
@@ -3983,7 +3983,7 @@ impl OnVerifiedIdClaimValidationCustomExtensionField {
     ];
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 /// CSDL entity type `microsoft.graph.onVerifiedIdClaimValidationListener`; base type `microsoft.graph.authenticationEventListener`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct OnVerifiedIdClaimValidationListener {
@@ -4007,14 +4007,14 @@ pub struct OnVerifiedIdClaimValidationListener {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 impl serde::Serialize for OnVerifiedIdClaimValidationListener {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 impl OnVerifiedIdClaimValidationListener {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.onVerifiedIdClaimValidationListener";
@@ -4040,7 +4040,7 @@ impl OnVerifiedIdClaimValidationListener {
     }
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 impl<'de> serde::Deserialize<'de> for OnVerifiedIdClaimValidationListener {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -4049,7 +4049,7 @@ impl<'de> serde::Deserialize<'de> for OnVerifiedIdClaimValidationListener {
     }
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 impl graph_odata_runtime::model::ODataObject for OnVerifiedIdClaimValidationListener {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -4076,7 +4076,7 @@ impl graph_odata_runtime::model::ODataObject for OnVerifiedIdClaimValidationList
     }
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 impl OnVerifiedIdClaimValidationListener {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -4087,11 +4087,11 @@ impl OnVerifiedIdClaimValidationListener {
     }
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 /// The properties of [`OnVerifiedIdClaimValidationListener`] by wire name, each a [`Field<OnVerifiedIdClaimValidationListener>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`OnVerifiedIdClaimValidationListener::set_null`].
 pub enum OnVerifiedIdClaimValidationListenerField {}
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 #[allow(non_upper_case_globals)]
 impl OnVerifiedIdClaimValidationListenerField {
     /// `id`
@@ -4124,7 +4124,7 @@ impl OnVerifiedIdClaimValidationListenerField {
     ];
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 /// CSDL entity type `microsoft.graph.oneDriveForBusinessBrowseSession`; base type `microsoft.graph.browseSessionBase`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct OneDriveForBusinessBrowseSession {
@@ -4160,14 +4160,14 @@ pub struct OneDriveForBusinessBrowseSession {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 impl serde::Serialize for OneDriveForBusinessBrowseSession {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 impl OneDriveForBusinessBrowseSession {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.oneDriveForBusinessBrowseSession";
@@ -4196,7 +4196,7 @@ impl OneDriveForBusinessBrowseSession {
     }
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 impl<'de> serde::Deserialize<'de> for OneDriveForBusinessBrowseSession {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -4205,7 +4205,7 @@ impl<'de> serde::Deserialize<'de> for OneDriveForBusinessBrowseSession {
     }
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 impl graph_odata_runtime::model::ODataObject for OneDriveForBusinessBrowseSession {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -4244,7 +4244,7 @@ impl graph_odata_runtime::model::ODataObject for OneDriveForBusinessBrowseSessio
     }
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 impl OneDriveForBusinessBrowseSession {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -4255,11 +4255,11 @@ impl OneDriveForBusinessBrowseSession {
     }
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 /// The properties of [`OneDriveForBusinessBrowseSession`] by wire name, each a [`Field<OneDriveForBusinessBrowseSession>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`OneDriveForBusinessBrowseSession::set_null`].
 pub enum OneDriveForBusinessBrowseSessionField {}
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 #[allow(non_upper_case_globals)]
 impl OneDriveForBusinessBrowseSessionField {
     /// `id`
@@ -4312,7 +4312,7 @@ impl OneDriveForBusinessBrowseSessionField {
     ];
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 /// CSDL entity type `microsoft.graph.oneDriveForBusinessProtectionPolicy`; base type `microsoft.graph.protectionPolicyBase`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct OneDriveForBusinessProtectionPolicy {
@@ -4360,14 +4360,14 @@ pub struct OneDriveForBusinessProtectionPolicy {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 impl serde::Serialize for OneDriveForBusinessProtectionPolicy {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 impl OneDriveForBusinessProtectionPolicy {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.oneDriveForBusinessProtectionPolicy";
@@ -4408,7 +4408,7 @@ impl OneDriveForBusinessProtectionPolicy {
     }
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 impl<'de> serde::Deserialize<'de> for OneDriveForBusinessProtectionPolicy {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -4417,7 +4417,7 @@ impl<'de> serde::Deserialize<'de> for OneDriveForBusinessProtectionPolicy {
     }
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 impl graph_odata_runtime::model::ODataObject for OneDriveForBusinessProtectionPolicy {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -4476,7 +4476,7 @@ impl graph_odata_runtime::model::ODataObject for OneDriveForBusinessProtectionPo
     }
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 impl OneDriveForBusinessProtectionPolicy {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -4487,11 +4487,11 @@ impl OneDriveForBusinessProtectionPolicy {
     }
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 /// The properties of [`OneDriveForBusinessProtectionPolicy`] by wire name, each a [`Field<OneDriveForBusinessProtectionPolicy>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`OneDriveForBusinessProtectionPolicy::set_null`].
 pub enum OneDriveForBusinessProtectionPolicyField {}
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 #[allow(non_upper_case_globals)]
 impl OneDriveForBusinessProtectionPolicyField {
     /// `id`
@@ -4564,7 +4564,7 @@ impl OneDriveForBusinessProtectionPolicyField {
     ];
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 /// CSDL entity type `microsoft.graph.oneDriveForBusinessRestoreSession`; base type `microsoft.graph.restoreSessionBase`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct OneDriveForBusinessRestoreSession {
@@ -4612,14 +4612,14 @@ pub struct OneDriveForBusinessRestoreSession {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 impl serde::Serialize for OneDriveForBusinessRestoreSession {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 impl OneDriveForBusinessRestoreSession {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.oneDriveForBusinessRestoreSession";
@@ -4664,7 +4664,7 @@ impl OneDriveForBusinessRestoreSession {
     }
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 impl<'de> serde::Deserialize<'de> for OneDriveForBusinessRestoreSession {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -4673,7 +4673,7 @@ impl<'de> serde::Deserialize<'de> for OneDriveForBusinessRestoreSession {
     }
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 impl graph_odata_runtime::model::ODataObject for OneDriveForBusinessRestoreSession {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -4734,7 +4734,7 @@ impl graph_odata_runtime::model::ODataObject for OneDriveForBusinessRestoreSessi
     }
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 impl OneDriveForBusinessRestoreSession {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -4745,11 +4745,11 @@ impl OneDriveForBusinessRestoreSession {
     }
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 /// The properties of [`OneDriveForBusinessRestoreSession`] by wire name, each a [`Field<OneDriveForBusinessRestoreSession>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`OneDriveForBusinessRestoreSession::set_null`].
 pub enum OneDriveForBusinessRestoreSessionField {}
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 #[allow(non_upper_case_globals)]
 impl OneDriveForBusinessRestoreSessionField {
     /// `id`
@@ -7186,7 +7186,7 @@ impl OnlineMeetingBaseField {
     ];
 }
 
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_communications")]
 /// CSDL entity type `microsoft.graph.onlineMeetingEngagementConversation`; base type `microsoft.graph.engagementConversation`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct OnlineMeetingEngagementConversation {
@@ -7222,14 +7222,14 @@ pub struct OnlineMeetingEngagementConversation {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_communications")]
 impl serde::Serialize for OnlineMeetingEngagementConversation {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_communications")]
 #[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
 impl OnlineMeetingEngagementConversation {
     /// The CSDL qualified name, as `@odata.type` spells it.
@@ -7261,7 +7261,7 @@ impl OnlineMeetingEngagementConversation {
     }
 }
 
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_communications")]
 impl<'de> serde::Deserialize<'de> for OnlineMeetingEngagementConversation {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -7270,7 +7270,7 @@ impl<'de> serde::Deserialize<'de> for OnlineMeetingEngagementConversation {
     }
 }
 
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_communications")]
 #[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
 impl graph_odata_runtime::model::ODataObject for OnlineMeetingEngagementConversation {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
@@ -7306,7 +7306,7 @@ impl graph_odata_runtime::model::ODataObject for OnlineMeetingEngagementConversa
     }
 }
 
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_communications")]
 impl OnlineMeetingEngagementConversation {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -7317,11 +7317,11 @@ impl OnlineMeetingEngagementConversation {
     }
 }
 
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_communications")]
 /// The properties of [`OnlineMeetingEngagementConversation`] by wire name, each a [`Field<OnlineMeetingEngagementConversation>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`OnlineMeetingEngagementConversation::set_null`].
 pub enum OnlineMeetingEngagementConversationField {}
 
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_communications")]
 #[allow(non_upper_case_globals)]
 impl OnlineMeetingEngagementConversationField {
     /// `id`
@@ -7379,7 +7379,7 @@ impl OnlineMeetingEngagementConversationField {
     ];
 }
 
-#[cfg(feature = "_clonable_team_parts")]
+#[cfg(feature = "_teams")]
 /// CSDL entity type `microsoft.graph.openShift`; base type `microsoft.graph.changeTrackedEntity`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct OpenShift {
@@ -7412,14 +7412,14 @@ pub struct OpenShift {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_clonable_team_parts")]
+#[cfg(feature = "_teams")]
 impl serde::Serialize for OpenShift {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_clonable_team_parts")]
+#[cfg(feature = "_teams")]
 impl OpenShift {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.openShift";
@@ -7448,7 +7448,7 @@ impl OpenShift {
     }
 }
 
-#[cfg(feature = "_clonable_team_parts")]
+#[cfg(feature = "_teams")]
 impl<'de> serde::Deserialize<'de> for OpenShift {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -7457,7 +7457,7 @@ impl<'de> serde::Deserialize<'de> for OpenShift {
     }
 }
 
-#[cfg(feature = "_clonable_team_parts")]
+#[cfg(feature = "_teams")]
 impl graph_odata_runtime::model::ODataObject for OpenShift {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -7500,7 +7500,7 @@ impl graph_odata_runtime::model::ODataObject for OpenShift {
     }
 }
 
-#[cfg(feature = "_clonable_team_parts")]
+#[cfg(feature = "_teams")]
 impl OpenShift {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -7511,11 +7511,11 @@ impl OpenShift {
     }
 }
 
-#[cfg(feature = "_clonable_team_parts")]
+#[cfg(feature = "_teams")]
 /// The properties of [`OpenShift`] by wire name, each a [`Field<OpenShift>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`OpenShift::set_null`].
 pub enum OpenShiftField {}
 
-#[cfg(feature = "_clonable_team_parts")]
+#[cfg(feature = "_teams")]
 #[allow(non_upper_case_globals)]
 impl OpenShiftField {
     /// `id`
@@ -7564,7 +7564,7 @@ impl OpenShiftField {
     ];
 }
 
-#[cfg(feature = "_clonable_team_parts")]
+#[cfg(feature = "_teams")]
 /// CSDL entity type `microsoft.graph.openShiftChangeRequest`; base type `microsoft.graph.scheduleChangeRequest`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct OpenShiftChangeRequest {
@@ -7615,14 +7615,14 @@ pub struct OpenShiftChangeRequest {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_clonable_team_parts")]
+#[cfg(feature = "_teams")]
 impl serde::Serialize for OpenShiftChangeRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_clonable_team_parts")]
+#[cfg(feature = "_teams")]
 impl OpenShiftChangeRequest {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.openShiftChangeRequest";
@@ -7656,7 +7656,7 @@ impl OpenShiftChangeRequest {
     }
 }
 
-#[cfg(feature = "_clonable_team_parts")]
+#[cfg(feature = "_teams")]
 impl<'de> serde::Deserialize<'de> for OpenShiftChangeRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -7665,7 +7665,7 @@ impl<'de> serde::Deserialize<'de> for OpenShiftChangeRequest {
     }
 }
 
-#[cfg(feature = "_clonable_team_parts")]
+#[cfg(feature = "_teams")]
 impl graph_odata_runtime::model::ODataObject for OpenShiftChangeRequest {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -7709,7 +7709,7 @@ impl graph_odata_runtime::model::ODataObject for OpenShiftChangeRequest {
     }
 }
 
-#[cfg(feature = "_clonable_team_parts")]
+#[cfg(feature = "_teams")]
 impl OpenShiftChangeRequest {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -7720,11 +7720,11 @@ impl OpenShiftChangeRequest {
     }
 }
 
-#[cfg(feature = "_clonable_team_parts")]
+#[cfg(feature = "_teams")]
 /// The properties of [`OpenShiftChangeRequest`] by wire name, each a [`Field<OpenShiftChangeRequest>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`OpenShiftChangeRequest::set_null`].
 pub enum OpenShiftChangeRequestField {}
 
-#[cfg(feature = "_clonable_team_parts")]
+#[cfg(feature = "_teams")]
 #[allow(non_upper_case_globals)]
 impl OpenShiftChangeRequestField {
     /// `id`
@@ -8030,7 +8030,7 @@ impl OperationField {
     ];
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_contacts")]
 /// CSDL entity type `microsoft.graph.orgContact`; base type `microsoft.graph.directoryObject`; open type: dynamic properties land in `additional_properties`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct OrgContact {
@@ -8071,15 +8071,19 @@ pub struct OrgContact {
     /// Property `surname`: `Edm.String`.
     pub surname: Option<String>,
     /// Navigation property `directReports`: `Collection(microsoft.graph.directoryObject)`; present when expanded (`$expand`).
+    #[cfg(feature = "_directory_object")]
     pub direct_reports: Option<Vec<AnyDirectoryObject>>,
     /// Navigation property `manager`: `microsoft.graph.directoryObject`; present when expanded (`$expand`).
+    #[cfg(feature = "_directory_object")]
     pub manager: Option<AnyDirectoryObject>,
     /// Navigation property `memberOf`: `Collection(microsoft.graph.directoryObject)`; present when expanded (`$expand`).
+    #[cfg(feature = "_directory_object")]
     pub member_of: Option<Vec<AnyDirectoryObject>>,
     /// Navigation property `onPremisesSyncBehavior`: `microsoft.graph.onPremisesSyncBehavior`, contained; present when expanded (`$expand`).
     #[cfg(feature = "_on_premises_sync_behavior")]
     pub on_premises_sync_behavior: Option<OnPremisesSyncBehavior>,
     /// Navigation property `transitiveMemberOf`: `Collection(microsoft.graph.directoryObject)`; present when expanded (`$expand`).
+    #[cfg(feature = "_directory_object")]
     pub transitive_member_of: Option<Vec<AnyDirectoryObject>>,
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
@@ -8087,14 +8091,14 @@ pub struct OrgContact {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_contacts")]
 impl serde::Serialize for OrgContact {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_contacts")]
 #[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
 impl OrgContact {
     /// The CSDL qualified name, as `@odata.type` spells it.
@@ -8136,17 +8140,20 @@ impl OrgContact {
         object.property("proxyAddresses", &self.proxy_addresses);
         object.property("serviceProvisioningErrors", &self.service_provisioning_errors);
         object.property("surname", &self.surname);
+        #[cfg(feature = "_directory_object")]
         object.property("directReports", &self.direct_reports);
-        object.property("manager", &self.manager);
+        #[cfg(feature = "_directory_object")] object.property("manager", &self.manager);
+        #[cfg(feature = "_directory_object")]
         object.property("memberOf", &self.member_of);
         #[cfg(feature = "_on_premises_sync_behavior")]
         object.property("onPremisesSyncBehavior", &self.on_premises_sync_behavior);
+        #[cfg(feature = "_directory_object")]
         object.property("transitiveMemberOf", &self.transitive_member_of);
         object.end()
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_contacts")]
 impl<'de> serde::Deserialize<'de> for OrgContact {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -8155,7 +8162,7 @@ impl<'de> serde::Deserialize<'de> for OrgContact {
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_contacts")]
 #[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
 impl graph_odata_runtime::model::ODataObject for OrgContact {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
@@ -8193,13 +8200,17 @@ impl graph_odata_runtime::model::ODataObject for OrgContact {
                 read_nullable(map, key, &mut self.service_provisioning_errors, extra)
             }
             "surname" => read_lenient(map, key, &mut self.surname, extra),
+            #[cfg(feature = "_directory_object")]
             "directReports" => read_nullable(map, key, &mut self.direct_reports, extra),
+            #[cfg(feature = "_directory_object")]
             "manager" => read_nullable(map, key, &mut self.manager, extra),
+            #[cfg(feature = "_directory_object")]
             "memberOf" => read_nullable(map, key, &mut self.member_of, extra),
             #[cfg(feature = "_on_premises_sync_behavior")]
             "onPremisesSyncBehavior" => {
                 read_nullable(map, key, &mut self.on_premises_sync_behavior, extra)
             }
+            #[cfg(feature = "_directory_object")]
             "transitiveMemberOf" => {
                 read_nullable(map, key, &mut self.transitive_member_of, extra)
             }
@@ -8213,7 +8224,7 @@ impl graph_odata_runtime::model::ODataObject for OrgContact {
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_contacts")]
 impl OrgContact {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -8224,11 +8235,11 @@ impl OrgContact {
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_contacts")]
 /// The properties of [`OrgContact`] by wire name, each a [`Field<OrgContact>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`OrgContact::set_null`].
 pub enum OrgContactField {}
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_contacts")]
 #[allow(non_upper_case_globals)]
 impl OrgContactField {
     /// `id`
@@ -8320,7 +8331,7 @@ impl OrgContactField {
     ];
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_organization")]
 /// CSDL entity type `microsoft.graph.organization`; base type `microsoft.graph.directoryObject`; open type: dynamic properties land in `additional_properties`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Organization {
@@ -8379,7 +8390,6 @@ pub struct Organization {
     /// Property `verifiedDomains`: `Collection(microsoft.graph.verifiedDomain)`, not nullable.
     pub verified_domains: Option<Vec<VerifiedDomain>>,
     /// Navigation property `branding`: `microsoft.graph.organizationalBranding`, contained; present when expanded (`$expand`).
-    #[cfg(feature = "_content_customization")]
     pub branding: Option<OrganizationalBranding>,
     /// Navigation property `certificateBasedAuthConfiguration`: `Collection(microsoft.graph.certificateBasedAuthConfiguration)`, contained; present when expanded (`$expand`).
     #[cfg(feature = "_certificate_authority")]
@@ -8395,14 +8405,14 @@ pub struct Organization {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_organization")]
 impl serde::Serialize for Organization {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_organization")]
 #[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
 impl Organization {
     /// The CSDL qualified name, as `@odata.type` spells it.
@@ -8466,7 +8476,6 @@ impl Organization {
             .property("technicalNotificationMails", &self.technical_notification_mails);
         object.property("tenantType", &self.tenant_type);
         object.property("verifiedDomains", &self.verified_domains);
-        #[cfg(feature = "_content_customization")]
         object.property("branding", &self.branding);
         #[cfg(feature = "_certificate_authority")]
         object
@@ -8479,7 +8488,7 @@ impl Organization {
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_organization")]
 impl<'de> serde::Deserialize<'de> for Organization {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -8488,7 +8497,7 @@ impl<'de> serde::Deserialize<'de> for Organization {
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_organization")]
 #[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
 impl graph_odata_runtime::model::ODataObject for Organization {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
@@ -8570,7 +8579,6 @@ impl graph_odata_runtime::model::ODataObject for Organization {
             "verifiedDomains" => {
                 read_nullable(map, key, &mut self.verified_domains, extra)
             }
-            #[cfg(feature = "_content_customization")]
             "branding" => read_nullable(map, key, &mut self.branding, extra),
             #[cfg(feature = "_certificate_authority")]
             "certificateBasedAuthConfiguration" => {
@@ -8593,7 +8601,7 @@ impl graph_odata_runtime::model::ODataObject for Organization {
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_organization")]
 impl Organization {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -8604,11 +8612,11 @@ impl Organization {
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_organization")]
 /// The properties of [`Organization`] by wire name, each a [`Field<Organization>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`Organization::set_null`].
 pub enum OrganizationField {}
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_organization")]
 #[allow(non_upper_case_globals)]
 impl OrganizationField {
     /// `id`
@@ -8741,7 +8749,7 @@ impl OrganizationField {
     ];
 }
 
-#[cfg(feature = "_content_customization")]
+#[cfg(feature = "_organization")]
 /// CSDL entity type `microsoft.graph.organizationalBranding`; base type `microsoft.graph.organizationalBrandingProperties`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct OrganizationalBranding {
@@ -8849,14 +8857,14 @@ pub struct OrganizationalBranding {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_content_customization")]
+#[cfg(feature = "_organization")]
 impl serde::Serialize for OrganizationalBranding {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_content_customization")]
+#[cfg(feature = "_organization")]
 impl OrganizationalBranding {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.organizationalBranding";
@@ -8943,7 +8951,7 @@ impl OrganizationalBranding {
     }
 }
 
-#[cfg(feature = "_content_customization")]
+#[cfg(feature = "_organization")]
 impl<'de> serde::Deserialize<'de> for OrganizationalBranding {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -8952,7 +8960,7 @@ impl<'de> serde::Deserialize<'de> for OrganizationalBranding {
     }
 }
 
-#[cfg(feature = "_content_customization")]
+#[cfg(feature = "_organization")]
 impl graph_odata_runtime::model::ODataObject for OrganizationalBranding {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -9073,7 +9081,7 @@ impl graph_odata_runtime::model::ODataObject for OrganizationalBranding {
     }
 }
 
-#[cfg(feature = "_content_customization")]
+#[cfg(feature = "_organization")]
 impl OrganizationalBranding {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -9084,11 +9092,11 @@ impl OrganizationalBranding {
     }
 }
 
-#[cfg(feature = "_content_customization")]
+#[cfg(feature = "_organization")]
 /// The properties of [`OrganizationalBranding`] by wire name, each a [`Field<OrganizationalBranding>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`OrganizationalBranding::set_null`].
 pub enum OrganizationalBrandingField {}
 
-#[cfg(feature = "_content_customization")]
+#[cfg(feature = "_organization")]
 #[allow(non_upper_case_globals)]
 impl OrganizationalBrandingField {
     /// `id`

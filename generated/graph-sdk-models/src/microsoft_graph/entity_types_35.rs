@@ -11,7 +11,7 @@ use graph_odata_runtime::edm;
 #[allow(unused_imports)]
 use graph_odata_runtime::model;
 
-#[cfg(feature = "_content_customization")]
+#[cfg(feature = "_organization")]
 /// CSDL entity type `microsoft.graph.organizationalBrandingLocalization`; base type `microsoft.graph.organizationalBrandingProperties`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct OrganizationalBrandingLocalization {
@@ -117,14 +117,14 @@ pub struct OrganizationalBrandingLocalization {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_content_customization")]
+#[cfg(feature = "_organization")]
 impl serde::Serialize for OrganizationalBrandingLocalization {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_content_customization")]
+#[cfg(feature = "_organization")]
 impl OrganizationalBrandingLocalization {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.organizationalBrandingLocalization";
@@ -210,7 +210,7 @@ impl OrganizationalBrandingLocalization {
     }
 }
 
-#[cfg(feature = "_content_customization")]
+#[cfg(feature = "_organization")]
 impl<'de> serde::Deserialize<'de> for OrganizationalBrandingLocalization {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -219,7 +219,7 @@ impl<'de> serde::Deserialize<'de> for OrganizationalBrandingLocalization {
     }
 }
 
-#[cfg(feature = "_content_customization")]
+#[cfg(feature = "_organization")]
 impl graph_odata_runtime::model::ODataObject for OrganizationalBrandingLocalization {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -339,7 +339,7 @@ impl graph_odata_runtime::model::ODataObject for OrganizationalBrandingLocalizat
     }
 }
 
-#[cfg(feature = "_content_customization")]
+#[cfg(feature = "_organization")]
 impl OrganizationalBrandingLocalization {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -350,11 +350,11 @@ impl OrganizationalBrandingLocalization {
     }
 }
 
-#[cfg(feature = "_content_customization")]
+#[cfg(feature = "_organization")]
 /// The properties of [`OrganizationalBrandingLocalization`] by wire name, each a [`Field<OrganizationalBrandingLocalization>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`OrganizationalBrandingLocalization::set_null`].
 pub enum OrganizationalBrandingLocalizationField {}
 
-#[cfg(feature = "_content_customization")]
+#[cfg(feature = "_organization")]
 #[allow(non_upper_case_globals)]
 impl OrganizationalBrandingLocalizationField {
     /// `id`
@@ -1115,7 +1115,7 @@ impl OutlookCategoryField {
     ];
 }
 
-#[cfg(feature = "_mailbox_item")]
+#[cfg(feature = "_outlook_item")]
 /// CSDL entity type `microsoft.graph.outlookItem`; base type `microsoft.graph.entity`; abstract; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct OutlookItem {
@@ -1136,14 +1136,14 @@ pub struct OutlookItem {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_mailbox_item")]
+#[cfg(feature = "_outlook_item")]
 impl serde::Serialize for OutlookItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_mailbox_item")]
+#[cfg(feature = "_outlook_item")]
 impl OutlookItem {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.outlookItem";
@@ -1168,7 +1168,7 @@ impl OutlookItem {
     }
 }
 
-#[cfg(feature = "_mailbox_item")]
+#[cfg(feature = "_outlook_item")]
 impl<'de> serde::Deserialize<'de> for OutlookItem {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1177,7 +1177,7 @@ impl<'de> serde::Deserialize<'de> for OutlookItem {
     }
 }
 
-#[cfg(feature = "_mailbox_item")]
+#[cfg(feature = "_outlook_item")]
 impl graph_odata_runtime::model::ODataObject for OutlookItem {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -1206,7 +1206,7 @@ impl graph_odata_runtime::model::ODataObject for OutlookItem {
     }
 }
 
-#[cfg(feature = "_mailbox_item")]
+#[cfg(feature = "_outlook_item")]
 impl OutlookItem {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -1217,11 +1217,11 @@ impl OutlookItem {
     }
 }
 
-#[cfg(feature = "_mailbox_item")]
+#[cfg(feature = "_outlook_item")]
 /// The properties of [`OutlookItem`] by wire name, each a [`Field<OutlookItem>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`OutlookItem::set_null`].
 pub enum OutlookItemField {}
 
-#[cfg(feature = "_mailbox_item")]
+#[cfg(feature = "_outlook_item")]
 #[allow(non_upper_case_globals)]
 impl OutlookItemField {
     /// `id`
@@ -1248,7 +1248,7 @@ impl OutlookItemField {
     ];
 }
 
-#[cfg(feature = "_mailbox_item")]
+#[cfg(feature = "_outlook_item")]
 /// A `microsoft.graph.outlookItem` value: the base type or one of its derived types, chosen by `@odata.type`. A derived type this crate does not know is read as [`OutlookItem`], which keeps its properties and `@odata.type` in `additional_properties`.
 #[derive(Debug, Clone, PartialEq)]
 pub enum AnyOutlookItem {
@@ -1258,7 +1258,7 @@ pub enum AnyOutlookItem {
     #[cfg(feature = "_attachment")]
     CalendarSharingMessage(Box<CalendarSharingMessage>),
     /// `microsoft.graph.contact`
-    #[cfg(feature = "_attachment")]
+    #[cfg(feature = "_activities_container")]
     Contact(Box<Contact>),
     /// `microsoft.graph.event`
     #[cfg(feature = "_attachment")]
@@ -1273,16 +1273,17 @@ pub enum AnyOutlookItem {
     #[cfg(feature = "_attachment")]
     EventMessageResponse(Box<EventMessageResponse>),
     /// `microsoft.graph.mailboxItem`
+    #[cfg(feature = "_admin")]
     MailboxItem(Box<MailboxItem>),
     /// `microsoft.graph.message`
-    #[cfg(feature = "_attachment")]
+    #[cfg(feature = "_attendee")]
     Message(Box<Message>),
     /// `microsoft.graph.post`
-    #[cfg(feature = "_attachment")]
+    #[cfg(feature = "_groups")]
     Post(Box<Post>),
 }
 
-#[cfg(feature = "_mailbox_item")]
+#[cfg(feature = "_outlook_item")]
 impl AnyOutlookItem {
     /// The `@odata.type` of the variant (the base type's for unknown derived types).
     pub fn odata_type(&self) -> &'static str {
@@ -1290,7 +1291,7 @@ impl AnyOutlookItem {
             Self::OutlookItem(_) => OutlookItem::ODATA_TYPE,
             #[cfg(feature = "_attachment")]
             Self::CalendarSharingMessage(_) => CalendarSharingMessage::ODATA_TYPE,
-            #[cfg(feature = "_attachment")]
+            #[cfg(feature = "_activities_container")]
             Self::Contact(_) => Contact::ODATA_TYPE,
             #[cfg(feature = "_attachment")]
             Self::Event(_) => Event::ODATA_TYPE,
@@ -1300,10 +1301,11 @@ impl AnyOutlookItem {
             Self::EventMessageRequest(_) => EventMessageRequest::ODATA_TYPE,
             #[cfg(feature = "_attachment")]
             Self::EventMessageResponse(_) => EventMessageResponse::ODATA_TYPE,
+            #[cfg(feature = "_admin")]
             Self::MailboxItem(_) => MailboxItem::ODATA_TYPE,
-            #[cfg(feature = "_attachment")]
+            #[cfg(feature = "_attendee")]
             Self::Message(_) => Message::ODATA_TYPE,
-            #[cfg(feature = "_attachment")]
+            #[cfg(feature = "_groups")]
             Self::Post(_) => Post::ODATA_TYPE,
         }
     }
@@ -1317,21 +1319,21 @@ impl AnyOutlookItem {
     }
 }
 
-#[cfg(feature = "_mailbox_item")]
+#[cfg(feature = "_outlook_item")]
 impl Default for AnyOutlookItem {
     fn default() -> Self {
         Self::OutlookItem(Box::default())
     }
 }
 
-#[cfg(feature = "_mailbox_item")]
+#[cfg(feature = "_outlook_item")]
 impl From<OutlookItem> for AnyOutlookItem {
     fn from(value: OutlookItem) -> Self {
         Self::OutlookItem(Box::new(value))
     }
 }
 
-#[cfg(feature = "_mailbox_item")]
+#[cfg(feature = "_outlook_item")]
 impl AnyOutlookItem {
     /// The value if it is a [`AnyOutlookItem::CalendarSharingMessage`] variant.
     #[cfg(feature = "_attachment")]
@@ -1342,7 +1344,7 @@ impl AnyOutlookItem {
         }
     }
     /// The value if it is a [`AnyOutlookItem::Contact`] variant.
-    #[cfg(feature = "_attachment")]
+    #[cfg(feature = "_activities_container")]
     pub fn as_contact(&self) -> Option<&Contact> {
         match self {
             Self::Contact(value) => Some(value),
@@ -1382,6 +1384,7 @@ impl AnyOutlookItem {
         }
     }
     /// The value if it is a [`AnyOutlookItem::MailboxItem`] variant.
+    #[cfg(feature = "_admin")]
     pub fn as_mailbox_item(&self) -> Option<&MailboxItem> {
         match self {
             Self::MailboxItem(value) => Some(value),
@@ -1389,7 +1392,7 @@ impl AnyOutlookItem {
         }
     }
     /// The value if it is a [`AnyOutlookItem::Message`] variant.
-    #[cfg(feature = "_attachment")]
+    #[cfg(feature = "_attendee")]
     pub fn as_message(&self) -> Option<&Message> {
         match self {
             Self::Message(value) => Some(value),
@@ -1397,7 +1400,7 @@ impl AnyOutlookItem {
         }
     }
     /// The value if it is a [`AnyOutlookItem::Post`] variant.
-    #[cfg(feature = "_attachment")]
+    #[cfg(feature = "_groups")]
     pub fn as_post(&self) -> Option<&Post> {
         match self {
             Self::Post(value) => Some(value),
@@ -1406,7 +1409,7 @@ impl AnyOutlookItem {
     }
 }
 
-#[cfg(feature = "_mailbox_item")]
+#[cfg(feature = "_outlook_item")]
 #[cfg(feature = "_attachment")]
 impl From<CalendarSharingMessage> for AnyOutlookItem {
     fn from(value: CalendarSharingMessage) -> Self {
@@ -1414,15 +1417,15 @@ impl From<CalendarSharingMessage> for AnyOutlookItem {
     }
 }
 
-#[cfg(feature = "_mailbox_item")]
-#[cfg(feature = "_attachment")]
+#[cfg(feature = "_outlook_item")]
+#[cfg(feature = "_activities_container")]
 impl From<Contact> for AnyOutlookItem {
     fn from(value: Contact) -> Self {
         Self::Contact(Box::new(value))
     }
 }
 
-#[cfg(feature = "_mailbox_item")]
+#[cfg(feature = "_outlook_item")]
 #[cfg(feature = "_attachment")]
 impl From<Event> for AnyOutlookItem {
     fn from(value: Event) -> Self {
@@ -1430,7 +1433,7 @@ impl From<Event> for AnyOutlookItem {
     }
 }
 
-#[cfg(feature = "_mailbox_item")]
+#[cfg(feature = "_outlook_item")]
 #[cfg(feature = "_attachment")]
 impl From<EventMessage> for AnyOutlookItem {
     fn from(value: EventMessage) -> Self {
@@ -1438,7 +1441,7 @@ impl From<EventMessage> for AnyOutlookItem {
     }
 }
 
-#[cfg(feature = "_mailbox_item")]
+#[cfg(feature = "_outlook_item")]
 #[cfg(feature = "_attachment")]
 impl From<EventMessageRequest> for AnyOutlookItem {
     fn from(value: EventMessageRequest) -> Self {
@@ -1446,7 +1449,7 @@ impl From<EventMessageRequest> for AnyOutlookItem {
     }
 }
 
-#[cfg(feature = "_mailbox_item")]
+#[cfg(feature = "_outlook_item")]
 #[cfg(feature = "_attachment")]
 impl From<EventMessageResponse> for AnyOutlookItem {
     fn from(value: EventMessageResponse) -> Self {
@@ -1454,30 +1457,31 @@ impl From<EventMessageResponse> for AnyOutlookItem {
     }
 }
 
-#[cfg(feature = "_mailbox_item")]
+#[cfg(feature = "_outlook_item")]
+#[cfg(feature = "_admin")]
 impl From<MailboxItem> for AnyOutlookItem {
     fn from(value: MailboxItem) -> Self {
         Self::MailboxItem(Box::new(value))
     }
 }
 
-#[cfg(feature = "_mailbox_item")]
-#[cfg(feature = "_attachment")]
+#[cfg(feature = "_outlook_item")]
+#[cfg(feature = "_attendee")]
 impl From<Message> for AnyOutlookItem {
     fn from(value: Message) -> Self {
         Self::Message(Box::new(value))
     }
 }
 
-#[cfg(feature = "_mailbox_item")]
-#[cfg(feature = "_attachment")]
+#[cfg(feature = "_outlook_item")]
+#[cfg(feature = "_groups")]
 impl From<Post> for AnyOutlookItem {
     fn from(value: Post) -> Self {
         Self::Post(Box::new(value))
     }
 }
 
-#[cfg(feature = "_mailbox_item")]
+#[cfg(feature = "_outlook_item")]
 impl serde::Serialize for AnyOutlookItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match self {
@@ -1490,7 +1494,7 @@ impl serde::Serialize for AnyOutlookItem {
                         Some(CalendarSharingMessage::ODATA_TYPE),
                     )
             }
-            #[cfg(feature = "_attachment")]
+            #[cfg(feature = "_activities_container")]
             Self::Contact(value) => {
                 value.serialize_with_type(serializer, Some(Contact::ODATA_TYPE))
             }
@@ -1518,14 +1522,15 @@ impl serde::Serialize for AnyOutlookItem {
                         Some(EventMessageResponse::ODATA_TYPE),
                     )
             }
+            #[cfg(feature = "_admin")]
             Self::MailboxItem(value) => {
                 value.serialize_with_type(serializer, Some(MailboxItem::ODATA_TYPE))
             }
-            #[cfg(feature = "_attachment")]
+            #[cfg(feature = "_attendee")]
             Self::Message(value) => {
                 value.serialize_with_type(serializer, Some(Message::ODATA_TYPE))
             }
-            #[cfg(feature = "_attachment")]
+            #[cfg(feature = "_groups")]
             Self::Post(value) => {
                 value.serialize_with_type(serializer, Some(Post::ODATA_TYPE))
             }
@@ -1533,7 +1538,7 @@ impl serde::Serialize for AnyOutlookItem {
     }
 }
 
-#[cfg(feature = "_mailbox_item")]
+#[cfg(feature = "_outlook_item")]
 impl<'de> serde::Deserialize<'de> for AnyOutlookItem {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1547,7 +1552,7 @@ impl<'de> serde::Deserialize<'de> for AnyOutlookItem {
             "microsoft.graph.calendarSharingMessage" | "graph.calendarSharingMessage" => {
                 serde_json::from_value(value).map(Self::CalendarSharingMessage)
             }
-            #[cfg(feature = "_attachment")]
+            #[cfg(feature = "_activities_container")]
             "microsoft.graph.contact" | "graph.contact" => {
                 serde_json::from_value(value).map(Self::Contact)
             }
@@ -1567,14 +1572,15 @@ impl<'de> serde::Deserialize<'de> for AnyOutlookItem {
             "microsoft.graph.eventMessageResponse" | "graph.eventMessageResponse" => {
                 serde_json::from_value(value).map(Self::EventMessageResponse)
             }
+            #[cfg(feature = "_admin")]
             "microsoft.graph.mailboxItem" | "graph.mailboxItem" => {
                 serde_json::from_value(value).map(Self::MailboxItem)
             }
-            #[cfg(feature = "_attachment")]
+            #[cfg(feature = "_attendee")]
             "microsoft.graph.message" | "graph.message" => {
                 serde_json::from_value(value).map(Self::Message)
             }
-            #[cfg(feature = "_attachment")]
+            #[cfg(feature = "_groups")]
             "microsoft.graph.post" | "graph.post" => {
                 serde_json::from_value(value).map(Self::Post)
             }
@@ -1692,7 +1698,7 @@ impl OutlookUserField {
     ];
 }
 
-#[cfg(feature = "_admin_consent_request_policy")]
+#[cfg(feature = "_policies")]
 /// CSDL entity type `microsoft.graph.ownerlessGroupPolicy`; base type `microsoft.graph.entity`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct OwnerlessGroupPolicy {
@@ -1719,14 +1725,14 @@ pub struct OwnerlessGroupPolicy {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_admin_consent_request_policy")]
+#[cfg(feature = "_policies")]
 impl serde::Serialize for OwnerlessGroupPolicy {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_admin_consent_request_policy")]
+#[cfg(feature = "_policies")]
 impl OwnerlessGroupPolicy {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.ownerlessGroupPolicy";
@@ -1758,7 +1764,7 @@ impl OwnerlessGroupPolicy {
     }
 }
 
-#[cfg(feature = "_admin_consent_request_policy")]
+#[cfg(feature = "_policies")]
 impl<'de> serde::Deserialize<'de> for OwnerlessGroupPolicy {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1767,7 +1773,7 @@ impl<'de> serde::Deserialize<'de> for OwnerlessGroupPolicy {
     }
 }
 
-#[cfg(feature = "_admin_consent_request_policy")]
+#[cfg(feature = "_policies")]
 impl graph_odata_runtime::model::ODataObject for OwnerlessGroupPolicy {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -1801,7 +1807,7 @@ impl graph_odata_runtime::model::ODataObject for OwnerlessGroupPolicy {
     }
 }
 
-#[cfg(feature = "_admin_consent_request_policy")]
+#[cfg(feature = "_policies")]
 impl OwnerlessGroupPolicy {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -1812,11 +1818,11 @@ impl OwnerlessGroupPolicy {
     }
 }
 
-#[cfg(feature = "_admin_consent_request_policy")]
+#[cfg(feature = "_policies")]
 /// The properties of [`OwnerlessGroupPolicy`] by wire name, each a [`Field<OwnerlessGroupPolicy>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`OwnerlessGroupPolicy::set_null`].
 pub enum OwnerlessGroupPolicyField {}
 
-#[cfg(feature = "_admin_consent_request_policy")]
+#[cfg(feature = "_policies")]
 #[allow(non_upper_case_globals)]
 impl OwnerlessGroupPolicyField {
     /// `id`
@@ -1862,7 +1868,7 @@ impl OwnerlessGroupPolicyField {
     ];
 }
 
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_communications")]
 /// CSDL entity type `microsoft.graph.participant`; base type `microsoft.graph.entity`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Participant {
@@ -1893,14 +1899,14 @@ pub struct Participant {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_communications")]
 impl serde::Serialize for Participant {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_communications")]
 impl Participant {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.participant";
@@ -1930,7 +1936,7 @@ impl Participant {
     }
 }
 
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_communications")]
 impl<'de> serde::Deserialize<'de> for Participant {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1939,7 +1945,7 @@ impl<'de> serde::Deserialize<'de> for Participant {
     }
 }
 
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_communications")]
 impl graph_odata_runtime::model::ODataObject for Participant {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -1973,7 +1979,7 @@ impl graph_odata_runtime::model::ODataObject for Participant {
     }
 }
 
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_communications")]
 impl Participant {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -1984,11 +1990,11 @@ impl Participant {
     }
 }
 
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_communications")]
 /// The properties of [`Participant`] by wire name, each a [`Field<Participant>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`Participant::set_null`].
 pub enum ParticipantField {}
 
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_communications")]
 #[allow(non_upper_case_globals)]
 impl ParticipantField {
     /// `id`
@@ -2036,7 +2042,7 @@ impl ParticipantField {
     ];
 }
 
-#[cfg(feature = "_me")]
+#[cfg(feature = "_activities_container")]
 /// CSDL entity type `microsoft.graph.participantJoiningNotification`; base type `microsoft.graph.entity`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ParticipantJoiningNotification {
@@ -2044,7 +2050,7 @@ pub struct ParticipantJoiningNotification {
     /// Inherited from `microsoft.graph.entity`.
     pub id: Option<String>,
     /// Navigation property `call`: `microsoft.graph.call`, contained; present when expanded (`$expand`).
-    #[cfg(feature = "_add_large_gallery_view_operation")]
+    #[cfg(feature = "_communications")]
     pub call: Option<Call>,
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
@@ -2052,14 +2058,14 @@ pub struct ParticipantJoiningNotification {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_me")]
+#[cfg(feature = "_activities_container")]
 impl serde::Serialize for ParticipantJoiningNotification {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_me")]
+#[cfg(feature = "_activities_container")]
 #[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
 impl ParticipantJoiningNotification {
     /// The CSDL qualified name, as `@odata.type` spells it.
@@ -2077,13 +2083,12 @@ impl ParticipantJoiningNotification {
             odata_type,
         )?;
         object.property("id", &self.id);
-        #[cfg(feature = "_add_large_gallery_view_operation")]
-        object.property("call", &self.call);
+        #[cfg(feature = "_communications")] object.property("call", &self.call);
         object.end()
     }
 }
 
-#[cfg(feature = "_me")]
+#[cfg(feature = "_activities_container")]
 impl<'de> serde::Deserialize<'de> for ParticipantJoiningNotification {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2092,7 +2097,7 @@ impl<'de> serde::Deserialize<'de> for ParticipantJoiningNotification {
     }
 }
 
-#[cfg(feature = "_me")]
+#[cfg(feature = "_activities_container")]
 #[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
 impl graph_odata_runtime::model::ODataObject for ParticipantJoiningNotification {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
@@ -2104,7 +2109,7 @@ impl graph_odata_runtime::model::ODataObject for ParticipantJoiningNotification 
         let extra = &mut self.additional_properties;
         match key {
             "id" => read_lenient(map, key, &mut self.id, extra),
-            #[cfg(feature = "_add_large_gallery_view_operation")]
+            #[cfg(feature = "_communications")]
             "call" => read_nullable(map, key, &mut self.call, extra),
             _ => Ok(false),
         }
@@ -2116,7 +2121,7 @@ impl graph_odata_runtime::model::ODataObject for ParticipantJoiningNotification 
     }
 }
 
-#[cfg(feature = "_me")]
+#[cfg(feature = "_activities_container")]
 impl ParticipantJoiningNotification {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -2127,11 +2132,11 @@ impl ParticipantJoiningNotification {
     }
 }
 
-#[cfg(feature = "_me")]
+#[cfg(feature = "_activities_container")]
 /// The properties of [`ParticipantJoiningNotification`] by wire name, each a [`Field<ParticipantJoiningNotification>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ParticipantJoiningNotification::set_null`].
 pub enum ParticipantJoiningNotificationField {}
 
-#[cfg(feature = "_me")]
+#[cfg(feature = "_activities_container")]
 #[allow(non_upper_case_globals)]
 impl ParticipantJoiningNotificationField {
     /// `id`
@@ -2147,7 +2152,7 @@ impl ParticipantJoiningNotificationField {
     ];
 }
 
-#[cfg(feature = "_me")]
+#[cfg(feature = "_activities_container")]
 /// CSDL entity type `microsoft.graph.participantLeftNotification`; base type `microsoft.graph.entity`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ParticipantLeftNotification {
@@ -2157,7 +2162,7 @@ pub struct ParticipantLeftNotification {
     /// Property `participantId`: `Edm.String`, not nullable.
     pub participant_id: Option<String>,
     /// Navigation property `call`: `microsoft.graph.call`, contained; present when expanded (`$expand`).
-    #[cfg(feature = "_add_large_gallery_view_operation")]
+    #[cfg(feature = "_communications")]
     pub call: Option<Call>,
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
@@ -2165,14 +2170,14 @@ pub struct ParticipantLeftNotification {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_me")]
+#[cfg(feature = "_activities_container")]
 impl serde::Serialize for ParticipantLeftNotification {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_me")]
+#[cfg(feature = "_activities_container")]
 #[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
 impl ParticipantLeftNotification {
     /// The CSDL qualified name, as `@odata.type` spells it.
@@ -2191,13 +2196,12 @@ impl ParticipantLeftNotification {
         )?;
         object.property("id", &self.id);
         object.property("participantId", &self.participant_id);
-        #[cfg(feature = "_add_large_gallery_view_operation")]
-        object.property("call", &self.call);
+        #[cfg(feature = "_communications")] object.property("call", &self.call);
         object.end()
     }
 }
 
-#[cfg(feature = "_me")]
+#[cfg(feature = "_activities_container")]
 impl<'de> serde::Deserialize<'de> for ParticipantLeftNotification {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2206,7 +2210,7 @@ impl<'de> serde::Deserialize<'de> for ParticipantLeftNotification {
     }
 }
 
-#[cfg(feature = "_me")]
+#[cfg(feature = "_activities_container")]
 #[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
 impl graph_odata_runtime::model::ODataObject for ParticipantLeftNotification {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
@@ -2219,7 +2223,7 @@ impl graph_odata_runtime::model::ODataObject for ParticipantLeftNotification {
         match key {
             "id" => read_lenient(map, key, &mut self.id, extra),
             "participantId" => read_lenient(map, key, &mut self.participant_id, extra),
-            #[cfg(feature = "_add_large_gallery_view_operation")]
+            #[cfg(feature = "_communications")]
             "call" => read_nullable(map, key, &mut self.call, extra),
             _ => Ok(false),
         }
@@ -2231,7 +2235,7 @@ impl graph_odata_runtime::model::ODataObject for ParticipantLeftNotification {
     }
 }
 
-#[cfg(feature = "_me")]
+#[cfg(feature = "_activities_container")]
 impl ParticipantLeftNotification {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -2242,11 +2246,11 @@ impl ParticipantLeftNotification {
     }
 }
 
-#[cfg(feature = "_me")]
+#[cfg(feature = "_activities_container")]
 /// The properties of [`ParticipantLeftNotification`] by wire name, each a [`Field<ParticipantLeftNotification>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ParticipantLeftNotification::set_null`].
 pub enum ParticipantLeftNotificationField {}
 
-#[cfg(feature = "_me")]
+#[cfg(feature = "_activities_container")]
 #[allow(non_upper_case_globals)]
 impl ParticipantLeftNotificationField {
     /// `id`
@@ -2267,7 +2271,7 @@ impl ParticipantLeftNotificationField {
     ];
 }
 
-#[cfg(feature = "_authentication_methods_root")]
+#[cfg(feature = "_reports")]
 /// CSDL entity type `microsoft.graph.partners`; base type `microsoft.graph.entity`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Partners {
@@ -2282,14 +2286,14 @@ pub struct Partners {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_authentication_methods_root")]
+#[cfg(feature = "_reports")]
 impl serde::Serialize for Partners {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_authentication_methods_root")]
+#[cfg(feature = "_reports")]
 impl Partners {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.partners";
@@ -2311,7 +2315,7 @@ impl Partners {
     }
 }
 
-#[cfg(feature = "_authentication_methods_root")]
+#[cfg(feature = "_reports")]
 impl<'de> serde::Deserialize<'de> for Partners {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2320,7 +2324,7 @@ impl<'de> serde::Deserialize<'de> for Partners {
     }
 }
 
-#[cfg(feature = "_authentication_methods_root")]
+#[cfg(feature = "_reports")]
 impl graph_odata_runtime::model::ODataObject for Partners {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -2342,7 +2346,7 @@ impl graph_odata_runtime::model::ODataObject for Partners {
     }
 }
 
-#[cfg(feature = "_authentication_methods_root")]
+#[cfg(feature = "_reports")]
 impl Partners {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -2353,11 +2357,11 @@ impl Partners {
     }
 }
 
-#[cfg(feature = "_authentication_methods_root")]
+#[cfg(feature = "_reports")]
 /// The properties of [`Partners`] by wire name, each a [`Field<Partners>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`Partners::set_null`].
 pub enum PartnersField {}
 
-#[cfg(feature = "_authentication_methods_root")]
+#[cfg(feature = "_reports")]
 #[allow(non_upper_case_globals)]
 impl PartnersField {
     /// `id`
@@ -2368,7 +2372,7 @@ impl PartnersField {
     pub const ALL: &'static [model::Field<Partners>] = &[Self::Id, Self::Billing];
 }
 
-#[cfg(feature = "_advanced_config_state")]
+#[cfg(feature = "_authentication_method_configurations")]
 /// CSDL entity type `microsoft.graph.passkeyAuthenticationMethodTarget`; base type `microsoft.graph.authenticationMethodTarget`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct PasskeyAuthenticationMethodTarget {
@@ -2389,14 +2393,14 @@ pub struct PasskeyAuthenticationMethodTarget {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_advanced_config_state")]
+#[cfg(feature = "_authentication_method_configurations")]
 impl serde::Serialize for PasskeyAuthenticationMethodTarget {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_advanced_config_state")]
+#[cfg(feature = "_authentication_method_configurations")]
 impl PasskeyAuthenticationMethodTarget {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.passkeyAuthenticationMethodTarget";
@@ -2420,7 +2424,7 @@ impl PasskeyAuthenticationMethodTarget {
     }
 }
 
-#[cfg(feature = "_advanced_config_state")]
+#[cfg(feature = "_authentication_method_configurations")]
 impl<'de> serde::Deserialize<'de> for PasskeyAuthenticationMethodTarget {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2429,7 +2433,7 @@ impl<'de> serde::Deserialize<'de> for PasskeyAuthenticationMethodTarget {
     }
 }
 
-#[cfg(feature = "_advanced_config_state")]
+#[cfg(feature = "_authentication_method_configurations")]
 impl graph_odata_runtime::model::ODataObject for PasskeyAuthenticationMethodTarget {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -2457,7 +2461,7 @@ impl graph_odata_runtime::model::ODataObject for PasskeyAuthenticationMethodTarg
     }
 }
 
-#[cfg(feature = "_advanced_config_state")]
+#[cfg(feature = "_authentication_method_configurations")]
 impl PasskeyAuthenticationMethodTarget {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -2468,11 +2472,11 @@ impl PasskeyAuthenticationMethodTarget {
     }
 }
 
-#[cfg(feature = "_advanced_config_state")]
+#[cfg(feature = "_authentication_method_configurations")]
 /// The properties of [`PasskeyAuthenticationMethodTarget`] by wire name, each a [`Field<PasskeyAuthenticationMethodTarget>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`PasskeyAuthenticationMethodTarget::set_null`].
 pub enum PasskeyAuthenticationMethodTargetField {}
 
-#[cfg(feature = "_advanced_config_state")]
+#[cfg(feature = "_authentication_method_configurations")]
 #[allow(non_upper_case_globals)]
 impl PasskeyAuthenticationMethodTargetField {
     /// `id`
@@ -2500,7 +2504,7 @@ impl PasskeyAuthenticationMethodTargetField {
     ];
 }
 
-#[cfg(feature = "_attestation_enforcement")]
+#[cfg(feature = "_authentication_method_configurations")]
 /// CSDL entity type `microsoft.graph.passkeyProfile`; base type `microsoft.graph.entity`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct PasskeyProfile {
@@ -2521,14 +2525,14 @@ pub struct PasskeyProfile {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_attestation_enforcement")]
+#[cfg(feature = "_authentication_method_configurations")]
 impl serde::Serialize for PasskeyProfile {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_attestation_enforcement")]
+#[cfg(feature = "_authentication_method_configurations")]
 impl PasskeyProfile {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.passkeyProfile";
@@ -2553,7 +2557,7 @@ impl PasskeyProfile {
     }
 }
 
-#[cfg(feature = "_attestation_enforcement")]
+#[cfg(feature = "_authentication_method_configurations")]
 impl<'de> serde::Deserialize<'de> for PasskeyProfile {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2562,7 +2566,7 @@ impl<'de> serde::Deserialize<'de> for PasskeyProfile {
     }
 }
 
-#[cfg(feature = "_attestation_enforcement")]
+#[cfg(feature = "_authentication_method_configurations")]
 impl graph_odata_runtime::model::ODataObject for PasskeyProfile {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -2591,7 +2595,7 @@ impl graph_odata_runtime::model::ODataObject for PasskeyProfile {
     }
 }
 
-#[cfg(feature = "_attestation_enforcement")]
+#[cfg(feature = "_authentication_method_configurations")]
 impl PasskeyProfile {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -2602,11 +2606,11 @@ impl PasskeyProfile {
     }
 }
 
-#[cfg(feature = "_attestation_enforcement")]
+#[cfg(feature = "_authentication_method_configurations")]
 /// The properties of [`PasskeyProfile`] by wire name, each a [`Field<PasskeyProfile>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`PasskeyProfile::set_null`].
 pub enum PasskeyProfileField {}
 
-#[cfg(feature = "_attestation_enforcement")]
+#[cfg(feature = "_authentication_method_configurations")]
 #[allow(non_upper_case_globals)]
 impl PasskeyProfileField {
     /// `id`
@@ -2753,7 +2757,7 @@ impl PasswordAuthenticationMethodField {
     ];
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL entity type `microsoft.graph.payload`; base type `microsoft.graph.entity`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Payload {
@@ -2810,14 +2814,14 @@ pub struct Payload {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for Payload {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl Payload {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.payload";
@@ -2860,7 +2864,7 @@ impl Payload {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for Payload {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2869,7 +2873,7 @@ impl<'de> serde::Deserialize<'de> for Payload {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::model::ODataObject for Payload {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -2924,7 +2928,7 @@ impl graph_odata_runtime::model::ODataObject for Payload {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl Payload {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -2935,11 +2939,11 @@ impl Payload {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// The properties of [`Payload`] by wire name, each a [`Field<Payload>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`Payload::set_null`].
 pub enum PayloadField {}
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 #[allow(non_upper_case_globals)]
 impl PayloadField {
     /// `id`
@@ -3030,7 +3034,7 @@ impl PayloadField {
     ];
 }
 
-#[cfg(feature = "_admin_microsoft365_apps")]
+#[cfg(feature = "_admin")]
 /// CSDL entity type `microsoft.graph.peopleAdminSettings`; base type `microsoft.graph.entity`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct PeopleAdminSettings {
@@ -3053,14 +3057,14 @@ pub struct PeopleAdminSettings {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_admin_microsoft365_apps")]
+#[cfg(feature = "_admin")]
 impl serde::Serialize for PeopleAdminSettings {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_admin_microsoft365_apps")]
+#[cfg(feature = "_admin")]
 impl PeopleAdminSettings {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.peopleAdminSettings";
@@ -3086,7 +3090,7 @@ impl PeopleAdminSettings {
     }
 }
 
-#[cfg(feature = "_admin_microsoft365_apps")]
+#[cfg(feature = "_admin")]
 impl<'de> serde::Deserialize<'de> for PeopleAdminSettings {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -3095,7 +3099,7 @@ impl<'de> serde::Deserialize<'de> for PeopleAdminSettings {
     }
 }
 
-#[cfg(feature = "_admin_microsoft365_apps")]
+#[cfg(feature = "_admin")]
 impl graph_odata_runtime::model::ODataObject for PeopleAdminSettings {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -3125,7 +3129,7 @@ impl graph_odata_runtime::model::ODataObject for PeopleAdminSettings {
     }
 }
 
-#[cfg(feature = "_admin_microsoft365_apps")]
+#[cfg(feature = "_admin")]
 impl PeopleAdminSettings {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -3136,11 +3140,11 @@ impl PeopleAdminSettings {
     }
 }
 
-#[cfg(feature = "_admin_microsoft365_apps")]
+#[cfg(feature = "_admin")]
 /// The properties of [`PeopleAdminSettings`] by wire name, each a [`Field<PeopleAdminSettings>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`PeopleAdminSettings::set_null`].
 pub enum PeopleAdminSettingsField {}
 
-#[cfg(feature = "_admin_microsoft365_apps")]
+#[cfg(feature = "_admin")]
 #[allow(non_upper_case_globals)]
 impl PeopleAdminSettingsField {
     /// `id`
@@ -3176,7 +3180,7 @@ impl PeopleAdminSettingsField {
     ];
 }
 
-#[cfg(feature = "_base_item")]
+#[cfg(feature = "_boolean_column")]
 /// CSDL entity type `microsoft.graph.permission`; base type `microsoft.graph.entity`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Permission {
@@ -3221,14 +3225,14 @@ pub struct Permission {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_base_item")]
+#[cfg(feature = "_boolean_column")]
 impl serde::Serialize for Permission {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_base_item")]
+#[cfg(feature = "_boolean_column")]
 impl Permission {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.permission";
@@ -3260,7 +3264,7 @@ impl Permission {
     }
 }
 
-#[cfg(feature = "_base_item")]
+#[cfg(feature = "_boolean_column")]
 impl<'de> serde::Deserialize<'de> for Permission {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -3269,7 +3273,7 @@ impl<'de> serde::Deserialize<'de> for Permission {
     }
 }
 
-#[cfg(feature = "_base_item")]
+#[cfg(feature = "_boolean_column")]
 impl graph_odata_runtime::model::ODataObject for Permission {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -3307,7 +3311,7 @@ impl graph_odata_runtime::model::ODataObject for Permission {
     }
 }
 
-#[cfg(feature = "_base_item")]
+#[cfg(feature = "_boolean_column")]
 impl Permission {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -3318,11 +3322,11 @@ impl Permission {
     }
 }
 
-#[cfg(feature = "_base_item")]
+#[cfg(feature = "_boolean_column")]
 /// The properties of [`Permission`] by wire name, each a [`Field<Permission>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`Permission::set_null`].
 pub enum PermissionField {}
 
-#[cfg(feature = "_base_item")]
+#[cfg(feature = "_boolean_column")]
 #[allow(non_upper_case_globals)]
 impl PermissionField {
     /// `id`
@@ -3374,7 +3378,7 @@ impl PermissionField {
     ];
 }
 
-#[cfg(feature = "_b2b_identity_providers_type")]
+#[cfg(feature = "_policies")]
 /// CSDL entity type `microsoft.graph.permissionGrantConditionSet`; base type `microsoft.graph.entity`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct PermissionGrantConditionSet {
@@ -3403,14 +3407,14 @@ pub struct PermissionGrantConditionSet {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_b2b_identity_providers_type")]
+#[cfg(feature = "_policies")]
 impl serde::Serialize for PermissionGrantConditionSet {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_b2b_identity_providers_type")]
+#[cfg(feature = "_policies")]
 impl PermissionGrantConditionSet {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.permissionGrantConditionSet";
@@ -3448,7 +3452,7 @@ impl PermissionGrantConditionSet {
     }
 }
 
-#[cfg(feature = "_b2b_identity_providers_type")]
+#[cfg(feature = "_policies")]
 impl<'de> serde::Deserialize<'de> for PermissionGrantConditionSet {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -3457,7 +3461,7 @@ impl<'de> serde::Deserialize<'de> for PermissionGrantConditionSet {
     }
 }
 
-#[cfg(feature = "_b2b_identity_providers_type")]
+#[cfg(feature = "_policies")]
 impl graph_odata_runtime::model::ODataObject for PermissionGrantConditionSet {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -3503,7 +3507,7 @@ impl graph_odata_runtime::model::ODataObject for PermissionGrantConditionSet {
     }
 }
 
-#[cfg(feature = "_b2b_identity_providers_type")]
+#[cfg(feature = "_policies")]
 impl PermissionGrantConditionSet {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -3514,11 +3518,11 @@ impl PermissionGrantConditionSet {
     }
 }
 
-#[cfg(feature = "_b2b_identity_providers_type")]
+#[cfg(feature = "_policies")]
 /// The properties of [`PermissionGrantConditionSet`] by wire name, each a [`Field<PermissionGrantConditionSet>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`PermissionGrantConditionSet::set_null`].
 pub enum PermissionGrantConditionSetField {}
 
-#[cfg(feature = "_b2b_identity_providers_type")]
+#[cfg(feature = "_policies")]
 #[allow(non_upper_case_globals)]
 impl PermissionGrantConditionSetField {
     /// `id`
@@ -3569,7 +3573,7 @@ impl PermissionGrantConditionSetField {
     ];
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_policies")]
 /// CSDL entity type `microsoft.graph.permissionGrantPolicy`; base type `microsoft.graph.policyBase`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct PermissionGrantPolicy {
@@ -3586,10 +3590,8 @@ pub struct PermissionGrantPolicy {
     /// Inherited from `microsoft.graph.policyBase`.
     pub display_name: Option<String>,
     /// Navigation property `excludes`: `Collection(microsoft.graph.permissionGrantConditionSet)`, contained; present when expanded (`$expand`).
-    #[cfg(feature = "_b2b_identity_providers_type")]
     pub excludes: Option<Vec<PermissionGrantConditionSet>>,
     /// Navigation property `includes`: `Collection(microsoft.graph.permissionGrantConditionSet)`, contained; present when expanded (`$expand`).
-    #[cfg(feature = "_b2b_identity_providers_type")]
     pub includes: Option<Vec<PermissionGrantConditionSet>>,
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
@@ -3597,15 +3599,14 @@ pub struct PermissionGrantPolicy {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_policies")]
 impl serde::Serialize for PermissionGrantPolicy {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
-#[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
+#[cfg(feature = "_policies")]
 impl PermissionGrantPolicy {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.permissionGrantPolicy";
@@ -3625,15 +3626,13 @@ impl PermissionGrantPolicy {
         object.property("deletedDateTime", &self.deleted_date_time);
         object.property("description", &self.description);
         object.property("displayName", &self.display_name);
-        #[cfg(feature = "_b2b_identity_providers_type")]
         object.property("excludes", &self.excludes);
-        #[cfg(feature = "_b2b_identity_providers_type")]
         object.property("includes", &self.includes);
         object.end()
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_policies")]
 impl<'de> serde::Deserialize<'de> for PermissionGrantPolicy {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -3642,8 +3641,7 @@ impl<'de> serde::Deserialize<'de> for PermissionGrantPolicy {
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
-#[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
+#[cfg(feature = "_policies")]
 impl graph_odata_runtime::model::ODataObject for PermissionGrantPolicy {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -3659,9 +3657,7 @@ impl graph_odata_runtime::model::ODataObject for PermissionGrantPolicy {
             }
             "description" => read_lenient(map, key, &mut self.description, extra),
             "displayName" => read_lenient(map, key, &mut self.display_name, extra),
-            #[cfg(feature = "_b2b_identity_providers_type")]
             "excludes" => read_nullable(map, key, &mut self.excludes, extra),
-            #[cfg(feature = "_b2b_identity_providers_type")]
             "includes" => read_nullable(map, key, &mut self.includes, extra),
             _ => Ok(false),
         }
@@ -3673,7 +3669,7 @@ impl graph_odata_runtime::model::ODataObject for PermissionGrantPolicy {
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_policies")]
 impl PermissionGrantPolicy {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -3684,11 +3680,11 @@ impl PermissionGrantPolicy {
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_policies")]
 /// The properties of [`PermissionGrantPolicy`] by wire name, each a [`Field<PermissionGrantPolicy>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`PermissionGrantPolicy::set_null`].
 pub enum PermissionGrantPolicyField {}
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_policies")]
 #[allow(non_upper_case_globals)]
 impl PermissionGrantPolicyField {
     /// `id`
@@ -4246,7 +4242,7 @@ impl PhoneUserConversationMemberField {
     ];
 }
 
-#[cfg(feature = "_chat")]
+#[cfg(feature = "_chats")]
 /// CSDL entity type `microsoft.graph.pinnedChatMessageInfo`; base type `microsoft.graph.entity`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct PinnedChatMessageInfo {
@@ -4254,7 +4250,7 @@ pub struct PinnedChatMessageInfo {
     /// Inherited from `microsoft.graph.entity`.
     pub id: Option<String>,
     /// Navigation property `message`: `microsoft.graph.chatMessage`; present when expanded (`$expand`).
-    #[cfg(feature = "_aad_user_conversation_member")]
+    #[cfg(feature = "_call_ended_event_message_detail")]
     pub message: Option<AnyChatMessage>,
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
@@ -4262,14 +4258,14 @@ pub struct PinnedChatMessageInfo {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_chat")]
+#[cfg(feature = "_chats")]
 impl serde::Serialize for PinnedChatMessageInfo {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_chat")]
+#[cfg(feature = "_chats")]
 #[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
 impl PinnedChatMessageInfo {
     /// The CSDL qualified name, as `@odata.type` spells it.
@@ -4287,13 +4283,13 @@ impl PinnedChatMessageInfo {
             odata_type,
         )?;
         object.property("id", &self.id);
-        #[cfg(feature = "_aad_user_conversation_member")]
+        #[cfg(feature = "_call_ended_event_message_detail")]
         object.property("message", &self.message);
         object.end()
     }
 }
 
-#[cfg(feature = "_chat")]
+#[cfg(feature = "_chats")]
 impl<'de> serde::Deserialize<'de> for PinnedChatMessageInfo {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -4302,7 +4298,7 @@ impl<'de> serde::Deserialize<'de> for PinnedChatMessageInfo {
     }
 }
 
-#[cfg(feature = "_chat")]
+#[cfg(feature = "_chats")]
 #[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
 impl graph_odata_runtime::model::ODataObject for PinnedChatMessageInfo {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
@@ -4314,7 +4310,7 @@ impl graph_odata_runtime::model::ODataObject for PinnedChatMessageInfo {
         let extra = &mut self.additional_properties;
         match key {
             "id" => read_lenient(map, key, &mut self.id, extra),
-            #[cfg(feature = "_aad_user_conversation_member")]
+            #[cfg(feature = "_call_ended_event_message_detail")]
             "message" => read_nullable(map, key, &mut self.message, extra),
             _ => Ok(false),
         }
@@ -4326,7 +4322,7 @@ impl graph_odata_runtime::model::ODataObject for PinnedChatMessageInfo {
     }
 }
 
-#[cfg(feature = "_chat")]
+#[cfg(feature = "_chats")]
 impl PinnedChatMessageInfo {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -4337,11 +4333,11 @@ impl PinnedChatMessageInfo {
     }
 }
 
-#[cfg(feature = "_chat")]
+#[cfg(feature = "_chats")]
 /// The properties of [`PinnedChatMessageInfo`] by wire name, each a [`Field<PinnedChatMessageInfo>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`PinnedChatMessageInfo::set_null`].
 pub enum PinnedChatMessageInfoField {}
 
-#[cfg(feature = "_chat")]
+#[cfg(feature = "_chats")]
 #[allow(non_upper_case_globals)]
 impl PinnedChatMessageInfoField {
     /// `id`
@@ -4357,7 +4353,7 @@ impl PinnedChatMessageInfoField {
     ];
 }
 
-#[cfg(feature = "_assigned_place_mode")]
+#[cfg(feature = "_places")]
 /// CSDL entity type `microsoft.graph.place`; base type `microsoft.graph.entity`; abstract; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Place {
@@ -4383,7 +4379,6 @@ pub struct Place {
     /// Property `tags`: `Collection(Edm.String)`, not nullable.
     pub tags: Option<Vec<String>>,
     /// Navigation property `checkIns`: `Collection(microsoft.graph.checkInClaim)`, contained; present when expanded (`$expand`).
-    #[cfg(feature = "_places")]
     pub check_ins: Option<Vec<CheckInClaim>>,
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
@@ -4391,15 +4386,14 @@ pub struct Place {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_assigned_place_mode")]
+#[cfg(feature = "_places")]
 impl serde::Serialize for Place {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_assigned_place_mode")]
-#[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
+#[cfg(feature = "_places")]
 impl Place {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.place";
@@ -4425,12 +4419,12 @@ impl Place {
         object.property("phone", &self.phone);
         object.property("placeId", &self.place_id);
         object.property("tags", &self.tags);
-        #[cfg(feature = "_places")] object.property("checkIns", &self.check_ins);
+        object.property("checkIns", &self.check_ins);
         object.end()
     }
 }
 
-#[cfg(feature = "_assigned_place_mode")]
+#[cfg(feature = "_places")]
 impl<'de> serde::Deserialize<'de> for Place {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -4439,8 +4433,7 @@ impl<'de> serde::Deserialize<'de> for Place {
     }
 }
 
-#[cfg(feature = "_assigned_place_mode")]
-#[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
+#[cfg(feature = "_places")]
 impl graph_odata_runtime::model::ODataObject for Place {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -4462,7 +4455,6 @@ impl graph_odata_runtime::model::ODataObject for Place {
             "phone" => read_lenient(map, key, &mut self.phone, extra),
             "placeId" => read_lenient(map, key, &mut self.place_id, extra),
             "tags" => read_lenient(map, key, &mut self.tags, extra),
-            #[cfg(feature = "_places")]
             "checkIns" => read_nullable(map, key, &mut self.check_ins, extra),
             _ => Ok(false),
         }
@@ -4474,7 +4466,7 @@ impl graph_odata_runtime::model::ODataObject for Place {
     }
 }
 
-#[cfg(feature = "_assigned_place_mode")]
+#[cfg(feature = "_places")]
 impl Place {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -4485,11 +4477,11 @@ impl Place {
     }
 }
 
-#[cfg(feature = "_assigned_place_mode")]
+#[cfg(feature = "_places")]
 /// The properties of [`Place`] by wire name, each a [`Field<Place>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`Place::set_null`].
 pub enum PlaceField {}
 
-#[cfg(feature = "_assigned_place_mode")]
+#[cfg(feature = "_places")]
 #[allow(non_upper_case_globals)]
 impl PlaceField {
     /// `id`
@@ -4532,7 +4524,7 @@ impl PlaceField {
     ];
 }
 
-#[cfg(feature = "_assigned_place_mode")]
+#[cfg(feature = "_places")]
 /// A `microsoft.graph.place` value: the base type or one of its derived types, chosen by `@odata.type`. A derived type this crate does not know is read as [`Place`], which keeps its properties and `@odata.type` in `additional_properties`.
 #[derive(Debug, Clone, PartialEq)]
 pub enum AnyPlace {
@@ -4554,7 +4546,7 @@ pub enum AnyPlace {
     Workspace(Box<Workspace>),
 }
 
-#[cfg(feature = "_assigned_place_mode")]
+#[cfg(feature = "_places")]
 impl AnyPlace {
     /// The `@odata.type` of the variant (the base type's for unknown derived types).
     pub fn odata_type(&self) -> &'static str {
@@ -4578,21 +4570,21 @@ impl AnyPlace {
     }
 }
 
-#[cfg(feature = "_assigned_place_mode")]
+#[cfg(feature = "_places")]
 impl Default for AnyPlace {
     fn default() -> Self {
         Self::Place(Box::default())
     }
 }
 
-#[cfg(feature = "_assigned_place_mode")]
+#[cfg(feature = "_places")]
 impl From<Place> for AnyPlace {
     fn from(value: Place) -> Self {
         Self::Place(Box::new(value))
     }
 }
 
-#[cfg(feature = "_assigned_place_mode")]
+#[cfg(feature = "_places")]
 impl AnyPlace {
     /// The value if it is a [`AnyPlace::Building`] variant.
     pub fn as_building(&self) -> Option<&Building> {
@@ -4645,56 +4637,56 @@ impl AnyPlace {
     }
 }
 
-#[cfg(feature = "_assigned_place_mode")]
+#[cfg(feature = "_places")]
 impl From<Building> for AnyPlace {
     fn from(value: Building) -> Self {
         Self::Building(Box::new(value))
     }
 }
 
-#[cfg(feature = "_assigned_place_mode")]
+#[cfg(feature = "_places")]
 impl From<Desk> for AnyPlace {
     fn from(value: Desk) -> Self {
         Self::Desk(Box::new(value))
     }
 }
 
-#[cfg(feature = "_assigned_place_mode")]
+#[cfg(feature = "_places")]
 impl From<Floor> for AnyPlace {
     fn from(value: Floor) -> Self {
         Self::Floor(Box::new(value))
     }
 }
 
-#[cfg(feature = "_assigned_place_mode")]
+#[cfg(feature = "_places")]
 impl From<Room> for AnyPlace {
     fn from(value: Room) -> Self {
         Self::Room(Box::new(value))
     }
 }
 
-#[cfg(feature = "_assigned_place_mode")]
+#[cfg(feature = "_places")]
 impl From<RoomList> for AnyPlace {
     fn from(value: RoomList) -> Self {
         Self::RoomList(Box::new(value))
     }
 }
 
-#[cfg(feature = "_assigned_place_mode")]
+#[cfg(feature = "_places")]
 impl From<Section> for AnyPlace {
     fn from(value: Section) -> Self {
         Self::Section(Box::new(value))
     }
 }
 
-#[cfg(feature = "_assigned_place_mode")]
+#[cfg(feature = "_places")]
 impl From<Workspace> for AnyPlace {
     fn from(value: Workspace) -> Self {
         Self::Workspace(Box::new(value))
     }
 }
 
-#[cfg(feature = "_assigned_place_mode")]
+#[cfg(feature = "_places")]
 impl serde::Serialize for AnyPlace {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match self {
@@ -4724,7 +4716,7 @@ impl serde::Serialize for AnyPlace {
     }
 }
 
-#[cfg(feature = "_assigned_place_mode")]
+#[cfg(feature = "_places")]
 impl<'de> serde::Deserialize<'de> for AnyPlace {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -5244,7 +5236,7 @@ impl PlannerBucketTaskBoardTaskFormatField {
     ];
 }
 
-#[cfg(feature = "_conversation")]
+#[cfg(feature = "_groups")]
 /// CSDL entity type `microsoft.graph.plannerGroup`; base type `microsoft.graph.entity`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct PlannerGroup {
@@ -5260,14 +5252,14 @@ pub struct PlannerGroup {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_conversation")]
+#[cfg(feature = "_groups")]
 impl serde::Serialize for PlannerGroup {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_conversation")]
+#[cfg(feature = "_groups")]
 #[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
 impl PlannerGroup {
     /// The CSDL qualified name, as `@odata.type` spells it.
@@ -5291,7 +5283,7 @@ impl PlannerGroup {
     }
 }
 
-#[cfg(feature = "_conversation")]
+#[cfg(feature = "_groups")]
 impl<'de> serde::Deserialize<'de> for PlannerGroup {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -5300,7 +5292,7 @@ impl<'de> serde::Deserialize<'de> for PlannerGroup {
     }
 }
 
-#[cfg(feature = "_conversation")]
+#[cfg(feature = "_groups")]
 #[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
 impl graph_odata_runtime::model::ODataObject for PlannerGroup {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
@@ -5324,7 +5316,7 @@ impl graph_odata_runtime::model::ODataObject for PlannerGroup {
     }
 }
 
-#[cfg(feature = "_conversation")]
+#[cfg(feature = "_groups")]
 impl PlannerGroup {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -5335,11 +5327,11 @@ impl PlannerGroup {
     }
 }
 
-#[cfg(feature = "_conversation")]
+#[cfg(feature = "_groups")]
 /// The properties of [`PlannerGroup`] by wire name, each a [`Field<PlannerGroup>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`PlannerGroup::set_null`].
 pub enum PlannerGroupField {}
 
-#[cfg(feature = "_conversation")]
+#[cfg(feature = "_groups")]
 #[allow(non_upper_case_globals)]
 impl PlannerGroupField {
     /// `id`

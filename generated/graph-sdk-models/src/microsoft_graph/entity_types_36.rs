@@ -990,7 +990,7 @@ pub struct PlatformCredentialAuthenticationMethod {
     /// Property `platform`: `microsoft.graph.authenticationMethodPlatform`.
     pub platform: Option<AuthenticationMethodPlatform>,
     /// Navigation property `device`: `microsoft.graph.device`; present when expanded (`$expand`).
-    #[cfg(feature = "_activity_based_timeout_policy")]
+    #[cfg(feature = "_alternative_security_id")]
     pub device: Option<Device>,
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
@@ -1027,7 +1027,7 @@ impl PlatformCredentialAuthenticationMethod {
         object.property("displayName", &self.display_name);
         object.property("keyStrength", &self.key_strength);
         object.property("platform", &self.platform);
-        #[cfg(feature = "_activity_based_timeout_policy")]
+        #[cfg(feature = "_alternative_security_id")]
         object.property("device", &self.device);
         object.end()
     }
@@ -1060,7 +1060,7 @@ impl graph_odata_runtime::model::ODataObject for PlatformCredentialAuthenticatio
             "displayName" => read_lenient(map, key, &mut self.display_name, extra),
             "keyStrength" => read_nullable(map, key, &mut self.key_strength, extra),
             "platform" => read_nullable(map, key, &mut self.platform, extra),
-            #[cfg(feature = "_activity_based_timeout_policy")]
+            #[cfg(feature = "_alternative_security_id")]
             "device" => read_nullable(map, key, &mut self.device, extra),
             _ => Ok(false),
         }
@@ -1125,7 +1125,7 @@ impl PlatformCredentialAuthenticationMethodField {
     ];
 }
 
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_communications")]
 /// CSDL entity type `microsoft.graph.playPromptOperation`; base type `microsoft.graph.commsOperation`; open type: dynamic properties land in `additional_properties`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct PlayPromptOperation {
@@ -1147,14 +1147,14 @@ pub struct PlayPromptOperation {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_communications")]
 impl serde::Serialize for PlayPromptOperation {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_communications")]
 impl PlayPromptOperation {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.playPromptOperation";
@@ -1178,7 +1178,7 @@ impl PlayPromptOperation {
     }
 }
 
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_communications")]
 impl<'de> serde::Deserialize<'de> for PlayPromptOperation {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1187,7 +1187,7 @@ impl<'de> serde::Deserialize<'de> for PlayPromptOperation {
     }
 }
 
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_communications")]
 impl graph_odata_runtime::model::ODataObject for PlayPromptOperation {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -1211,7 +1211,7 @@ impl graph_odata_runtime::model::ODataObject for PlayPromptOperation {
     }
 }
 
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_communications")]
 impl PlayPromptOperation {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -1222,11 +1222,11 @@ impl PlayPromptOperation {
     }
 }
 
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_communications")]
 /// The properties of [`PlayPromptOperation`] by wire name, each a [`Field<PlayPromptOperation>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`PlayPromptOperation::set_null`].
 pub enum PlayPromptOperationField {}
 
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_communications")]
 #[allow(non_upper_case_globals)]
 impl PlayPromptOperationField {
     /// `id`
@@ -1250,7 +1250,7 @@ impl PlayPromptOperationField {
     ];
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_app_credential_restriction_type")]
 /// CSDL entity type `microsoft.graph.policyBase`; base type `microsoft.graph.directoryObject`; abstract; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct PolicyBase {
@@ -1270,14 +1270,14 @@ pub struct PolicyBase {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_app_credential_restriction_type")]
 impl serde::Serialize for PolicyBase {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_app_credential_restriction_type")]
 impl PolicyBase {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.policyBase";
@@ -1301,7 +1301,7 @@ impl PolicyBase {
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_app_credential_restriction_type")]
 impl<'de> serde::Deserialize<'de> for PolicyBase {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1310,7 +1310,7 @@ impl<'de> serde::Deserialize<'de> for PolicyBase {
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_app_credential_restriction_type")]
 impl graph_odata_runtime::model::ODataObject for PolicyBase {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -1336,7 +1336,7 @@ impl graph_odata_runtime::model::ODataObject for PolicyBase {
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_app_credential_restriction_type")]
 impl PolicyBase {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -1347,11 +1347,11 @@ impl PolicyBase {
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_app_credential_restriction_type")]
 /// The properties of [`PolicyBase`] by wire name, each a [`Field<PolicyBase>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`PolicyBase::set_null`].
 pub enum PolicyBaseField {}
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_app_credential_restriction_type")]
 #[allow(non_upper_case_globals)]
 impl PolicyBaseField {
     /// `id`
@@ -1373,7 +1373,7 @@ impl PolicyBaseField {
     ];
 }
 
-#[cfg(feature = "_authentication_strength_usage")]
+#[cfg(feature = "_application_enforced_restrictions_session_control")]
 /// CSDL entity type `microsoft.graph.policyDeletableItem`; abstract.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct PolicyDeletableItem {
@@ -1385,14 +1385,14 @@ pub struct PolicyDeletableItem {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_authentication_strength_usage")]
+#[cfg(feature = "_application_enforced_restrictions_session_control")]
 impl serde::Serialize for PolicyDeletableItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_authentication_strength_usage")]
+#[cfg(feature = "_application_enforced_restrictions_session_control")]
 impl PolicyDeletableItem {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.policyDeletableItem";
@@ -1413,7 +1413,7 @@ impl PolicyDeletableItem {
     }
 }
 
-#[cfg(feature = "_authentication_strength_usage")]
+#[cfg(feature = "_application_enforced_restrictions_session_control")]
 impl<'de> serde::Deserialize<'de> for PolicyDeletableItem {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1422,7 +1422,7 @@ impl<'de> serde::Deserialize<'de> for PolicyDeletableItem {
     }
 }
 
-#[cfg(feature = "_authentication_strength_usage")]
+#[cfg(feature = "_application_enforced_restrictions_session_control")]
 impl graph_odata_runtime::model::ODataObject for PolicyDeletableItem {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -1445,7 +1445,7 @@ impl graph_odata_runtime::model::ODataObject for PolicyDeletableItem {
     }
 }
 
-#[cfg(feature = "_authentication_strength_usage")]
+#[cfg(feature = "_application_enforced_restrictions_session_control")]
 impl PolicyDeletableItem {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -1456,11 +1456,11 @@ impl PolicyDeletableItem {
     }
 }
 
-#[cfg(feature = "_authentication_strength_usage")]
+#[cfg(feature = "_application_enforced_restrictions_session_control")]
 /// The properties of [`PolicyDeletableItem`] by wire name, each a [`Field<PolicyDeletableItem>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`PolicyDeletableItem::set_null`].
 pub enum PolicyDeletableItemField {}
 
-#[cfg(feature = "_authentication_strength_usage")]
+#[cfg(feature = "_application_enforced_restrictions_session_control")]
 #[allow(non_upper_case_globals)]
 impl PolicyDeletableItemField {
     /// `deletedDateTime`
@@ -1473,7 +1473,7 @@ impl PolicyDeletableItemField {
     ];
 }
 
-#[cfg(feature = "_admin_consent_request_policy")]
+#[cfg(feature = "_policies")]
 /// CSDL entity type `microsoft.graph.policyRoot`; base type `microsoft.graph.entity`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct PolicyRoot {
@@ -1481,12 +1481,11 @@ pub struct PolicyRoot {
     /// Inherited from `microsoft.graph.entity`.
     pub id: Option<String>,
     /// Navigation property `activityBasedTimeoutPolicies`: `Collection(microsoft.graph.activityBasedTimeoutPolicy)`, contained; present when expanded (`$expand`).
-    #[cfg(feature = "_activity_based_timeout_policy")]
     pub activity_based_timeout_policies: Option<Vec<ActivityBasedTimeoutPolicy>>,
     /// Navigation property `adminConsentRequestPolicy`: `microsoft.graph.adminConsentRequestPolicy`, contained; present when expanded (`$expand`).
     pub admin_consent_request_policy: Option<AdminConsentRequestPolicy>,
     /// Navigation property `appManagementPolicies`: `Collection(microsoft.graph.appManagementPolicy)`, contained; present when expanded (`$expand`).
-    #[cfg(feature = "_activity_based_timeout_policy")]
+    #[cfg(feature = "_app_credential_restriction_type")]
     pub app_management_policies: Option<Vec<AppManagementPolicy>>,
     /// Navigation property `authenticationFlowsPolicy`: `microsoft.graph.authenticationFlowsPolicy`, contained; present when expanded (`$expand`).
     pub authentication_flows_policy: Option<AuthenticationFlowsPolicy>,
@@ -1497,39 +1496,34 @@ pub struct PolicyRoot {
     #[cfg(feature = "_application_enforced_restrictions_session_control")]
     pub authentication_strength_policies: Option<Vec<AuthenticationStrengthPolicy>>,
     /// Navigation property `authorizationPolicy`: `microsoft.graph.authorizationPolicy`, contained; present when expanded (`$expand`).
-    #[cfg(feature = "_activity_based_timeout_policy")]
     pub authorization_policy: Option<AuthorizationPolicy>,
     /// Navigation property `claimsMappingPolicies`: `Collection(microsoft.graph.claimsMappingPolicy)`, contained; present when expanded (`$expand`).
-    #[cfg(feature = "_activity_based_timeout_policy")]
+    #[cfg(feature = "_claims_mapping_policy")]
     pub claims_mapping_policies: Option<Vec<ClaimsMappingPolicy>>,
     /// Navigation property `conditionalAccessPolicies`: `Collection(microsoft.graph.conditionalAccessPolicy)`, contained; present when expanded (`$expand`).
-    #[cfg(feature = "_authentication_strength_usage")]
+    #[cfg(feature = "_application_enforced_restrictions_session_control")]
     pub conditional_access_policies: Option<Vec<AnyConditionalAccessPolicy>>,
     /// Navigation property `crossTenantAccessPolicy`: `microsoft.graph.crossTenantAccessPolicy`, contained; present when expanded (`$expand`).
-    #[cfg(feature = "_activity_based_timeout_policy")]
+    #[cfg(feature = "_cross_tenant_access_policy")]
     pub cross_tenant_access_policy: Option<CrossTenantAccessPolicy>,
     /// Navigation property `defaultAppManagementPolicy`: `microsoft.graph.tenantAppManagementPolicy`, contained; present when expanded (`$expand`).
-    #[cfg(feature = "_activity_based_timeout_policy")]
     pub default_app_management_policy: Option<TenantAppManagementPolicy>,
     /// Navigation property `deviceRegistrationPolicy`: `microsoft.graph.deviceRegistrationPolicy`, contained; present when expanded (`$expand`).
     pub device_registration_policy: Option<DeviceRegistrationPolicy>,
     /// Navigation property `featureRolloutPolicies`: `Collection(microsoft.graph.featureRolloutPolicy)`, contained; present when expanded (`$expand`).
     pub feature_rollout_policies: Option<Vec<FeatureRolloutPolicy>>,
     /// Navigation property `federatedTokenValidationPolicy`: `microsoft.graph.federatedTokenValidationPolicy`, contained; present when expanded (`$expand`).
-    #[cfg(feature = "_activity_based_timeout_policy")]
     pub federated_token_validation_policy: Option<FederatedTokenValidationPolicy>,
     /// Navigation property `homeRealmDiscoveryPolicies`: `Collection(microsoft.graph.homeRealmDiscoveryPolicy)`, contained; present when expanded (`$expand`).
-    #[cfg(feature = "_activity_based_timeout_policy")]
+    #[cfg(feature = "_app_credential_restriction_type")]
     pub home_realm_discovery_policies: Option<Vec<HomeRealmDiscoveryPolicy>>,
     /// Navigation property `identitySecurityDefaultsEnforcementPolicy`: `microsoft.graph.identitySecurityDefaultsEnforcementPolicy`, contained; present when expanded (`$expand`).
-    #[cfg(feature = "_activity_based_timeout_policy")]
     pub identity_security_defaults_enforcement_policy: Option<
         IdentitySecurityDefaultsEnforcementPolicy,
     >,
     /// Navigation property `ownerlessGroupPolicy`: `microsoft.graph.ownerlessGroupPolicy`, contained; present when expanded (`$expand`).
     pub ownerless_group_policy: Option<OwnerlessGroupPolicy>,
     /// Navigation property `permissionGrantPolicies`: `Collection(microsoft.graph.permissionGrantPolicy)`, contained; present when expanded (`$expand`).
-    #[cfg(feature = "_activity_based_timeout_policy")]
     pub permission_grant_policies: Option<Vec<PermissionGrantPolicy>>,
     /// Navigation property `roleManagementPolicies`: `Collection(microsoft.graph.unifiedRoleManagementPolicy)`, contained; present when expanded (`$expand`).
     pub role_management_policies: Option<Vec<UnifiedRoleManagementPolicy>>,
@@ -1538,10 +1532,10 @@ pub struct PolicyRoot {
         Vec<UnifiedRoleManagementPolicyAssignment>,
     >,
     /// Navigation property `tokenIssuancePolicies`: `Collection(microsoft.graph.tokenIssuancePolicy)`, contained; present when expanded (`$expand`).
-    #[cfg(feature = "_activity_based_timeout_policy")]
+    #[cfg(feature = "_app_credential_restriction_type")]
     pub token_issuance_policies: Option<Vec<TokenIssuancePolicy>>,
     /// Navigation property `tokenLifetimePolicies`: `Collection(microsoft.graph.tokenLifetimePolicy)`, contained; present when expanded (`$expand`).
-    #[cfg(feature = "_activity_based_timeout_policy")]
+    #[cfg(feature = "_app_credential_restriction_type")]
     pub token_lifetime_policies: Option<Vec<TokenLifetimePolicy>>,
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
@@ -1549,14 +1543,14 @@ pub struct PolicyRoot {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_admin_consent_request_policy")]
+#[cfg(feature = "_policies")]
 impl serde::Serialize for PolicyRoot {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_admin_consent_request_policy")]
+#[cfg(feature = "_policies")]
 #[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
 impl PolicyRoot {
     /// The CSDL qualified name, as `@odata.type` spells it.
@@ -1574,14 +1568,13 @@ impl PolicyRoot {
             odata_type,
         )?;
         object.property("id", &self.id);
-        #[cfg(feature = "_activity_based_timeout_policy")]
         object
             .property(
                 "activityBasedTimeoutPolicies",
                 &self.activity_based_timeout_policies,
             );
         object.property("adminConsentRequestPolicy", &self.admin_consent_request_policy);
-        #[cfg(feature = "_activity_based_timeout_policy")]
+        #[cfg(feature = "_app_credential_restriction_type")]
         object.property("appManagementPolicies", &self.app_management_policies);
         object.property("authenticationFlowsPolicy", &self.authentication_flows_policy);
         #[cfg(feature = "_authentication_methods_policy")]
@@ -1596,36 +1589,31 @@ impl PolicyRoot {
                 "authenticationStrengthPolicies",
                 &self.authentication_strength_policies,
             );
-        #[cfg(feature = "_activity_based_timeout_policy")]
         object.property("authorizationPolicy", &self.authorization_policy);
-        #[cfg(feature = "_activity_based_timeout_policy")]
+        #[cfg(feature = "_claims_mapping_policy")]
         object.property("claimsMappingPolicies", &self.claims_mapping_policies);
-        #[cfg(feature = "_authentication_strength_usage")]
+        #[cfg(feature = "_application_enforced_restrictions_session_control")]
         object.property("conditionalAccessPolicies", &self.conditional_access_policies);
-        #[cfg(feature = "_activity_based_timeout_policy")]
+        #[cfg(feature = "_cross_tenant_access_policy")]
         object.property("crossTenantAccessPolicy", &self.cross_tenant_access_policy);
-        #[cfg(feature = "_activity_based_timeout_policy")]
         object
             .property("defaultAppManagementPolicy", &self.default_app_management_policy);
         object.property("deviceRegistrationPolicy", &self.device_registration_policy);
         object.property("featureRolloutPolicies", &self.feature_rollout_policies);
-        #[cfg(feature = "_activity_based_timeout_policy")]
         object
             .property(
                 "federatedTokenValidationPolicy",
                 &self.federated_token_validation_policy,
             );
-        #[cfg(feature = "_activity_based_timeout_policy")]
+        #[cfg(feature = "_app_credential_restriction_type")]
         object
             .property("homeRealmDiscoveryPolicies", &self.home_realm_discovery_policies);
-        #[cfg(feature = "_activity_based_timeout_policy")]
         object
             .property(
                 "identitySecurityDefaultsEnforcementPolicy",
                 &self.identity_security_defaults_enforcement_policy,
             );
         object.property("ownerlessGroupPolicy", &self.ownerless_group_policy);
-        #[cfg(feature = "_activity_based_timeout_policy")]
         object.property("permissionGrantPolicies", &self.permission_grant_policies);
         object.property("roleManagementPolicies", &self.role_management_policies);
         object
@@ -1633,15 +1621,15 @@ impl PolicyRoot {
                 "roleManagementPolicyAssignments",
                 &self.role_management_policy_assignments,
             );
-        #[cfg(feature = "_activity_based_timeout_policy")]
+        #[cfg(feature = "_app_credential_restriction_type")]
         object.property("tokenIssuancePolicies", &self.token_issuance_policies);
-        #[cfg(feature = "_activity_based_timeout_policy")]
+        #[cfg(feature = "_app_credential_restriction_type")]
         object.property("tokenLifetimePolicies", &self.token_lifetime_policies);
         object.end()
     }
 }
 
-#[cfg(feature = "_admin_consent_request_policy")]
+#[cfg(feature = "_policies")]
 impl<'de> serde::Deserialize<'de> for PolicyRoot {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1650,7 +1638,7 @@ impl<'de> serde::Deserialize<'de> for PolicyRoot {
     }
 }
 
-#[cfg(feature = "_admin_consent_request_policy")]
+#[cfg(feature = "_policies")]
 #[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
 impl graph_odata_runtime::model::ODataObject for PolicyRoot {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
@@ -1662,14 +1650,13 @@ impl graph_odata_runtime::model::ODataObject for PolicyRoot {
         let extra = &mut self.additional_properties;
         match key {
             "id" => read_lenient(map, key, &mut self.id, extra),
-            #[cfg(feature = "_activity_based_timeout_policy")]
             "activityBasedTimeoutPolicies" => {
                 read_nullable(map, key, &mut self.activity_based_timeout_policies, extra)
             }
             "adminConsentRequestPolicy" => {
                 read_nullable(map, key, &mut self.admin_consent_request_policy, extra)
             }
-            #[cfg(feature = "_activity_based_timeout_policy")]
+            #[cfg(feature = "_app_credential_restriction_type")]
             "appManagementPolicies" => {
                 read_nullable(map, key, &mut self.app_management_policies, extra)
             }
@@ -1689,23 +1676,21 @@ impl graph_odata_runtime::model::ODataObject for PolicyRoot {
                     extra,
                 )
             }
-            #[cfg(feature = "_activity_based_timeout_policy")]
             "authorizationPolicy" => {
                 read_nullable(map, key, &mut self.authorization_policy, extra)
             }
-            #[cfg(feature = "_activity_based_timeout_policy")]
+            #[cfg(feature = "_claims_mapping_policy")]
             "claimsMappingPolicies" => {
                 read_nullable(map, key, &mut self.claims_mapping_policies, extra)
             }
-            #[cfg(feature = "_authentication_strength_usage")]
+            #[cfg(feature = "_application_enforced_restrictions_session_control")]
             "conditionalAccessPolicies" => {
                 read_nullable(map, key, &mut self.conditional_access_policies, extra)
             }
-            #[cfg(feature = "_activity_based_timeout_policy")]
+            #[cfg(feature = "_cross_tenant_access_policy")]
             "crossTenantAccessPolicy" => {
                 read_nullable(map, key, &mut self.cross_tenant_access_policy, extra)
             }
-            #[cfg(feature = "_activity_based_timeout_policy")]
             "defaultAppManagementPolicy" => {
                 read_nullable(map, key, &mut self.default_app_management_policy, extra)
             }
@@ -1715,7 +1700,6 @@ impl graph_odata_runtime::model::ODataObject for PolicyRoot {
             "featureRolloutPolicies" => {
                 read_nullable(map, key, &mut self.feature_rollout_policies, extra)
             }
-            #[cfg(feature = "_activity_based_timeout_policy")]
             "federatedTokenValidationPolicy" => {
                 read_nullable(
                     map,
@@ -1724,11 +1708,10 @@ impl graph_odata_runtime::model::ODataObject for PolicyRoot {
                     extra,
                 )
             }
-            #[cfg(feature = "_activity_based_timeout_policy")]
+            #[cfg(feature = "_app_credential_restriction_type")]
             "homeRealmDiscoveryPolicies" => {
                 read_nullable(map, key, &mut self.home_realm_discovery_policies, extra)
             }
-            #[cfg(feature = "_activity_based_timeout_policy")]
             "identitySecurityDefaultsEnforcementPolicy" => {
                 read_nullable(
                     map,
@@ -1740,7 +1723,6 @@ impl graph_odata_runtime::model::ODataObject for PolicyRoot {
             "ownerlessGroupPolicy" => {
                 read_nullable(map, key, &mut self.ownerless_group_policy, extra)
             }
-            #[cfg(feature = "_activity_based_timeout_policy")]
             "permissionGrantPolicies" => {
                 read_nullable(map, key, &mut self.permission_grant_policies, extra)
             }
@@ -1755,11 +1737,11 @@ impl graph_odata_runtime::model::ODataObject for PolicyRoot {
                     extra,
                 )
             }
-            #[cfg(feature = "_activity_based_timeout_policy")]
+            #[cfg(feature = "_app_credential_restriction_type")]
             "tokenIssuancePolicies" => {
                 read_nullable(map, key, &mut self.token_issuance_policies, extra)
             }
-            #[cfg(feature = "_activity_based_timeout_policy")]
+            #[cfg(feature = "_app_credential_restriction_type")]
             "tokenLifetimePolicies" => {
                 read_nullable(map, key, &mut self.token_lifetime_policies, extra)
             }
@@ -1773,7 +1755,7 @@ impl graph_odata_runtime::model::ODataObject for PolicyRoot {
     }
 }
 
-#[cfg(feature = "_admin_consent_request_policy")]
+#[cfg(feature = "_policies")]
 impl PolicyRoot {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -1784,11 +1766,11 @@ impl PolicyRoot {
     }
 }
 
-#[cfg(feature = "_admin_consent_request_policy")]
+#[cfg(feature = "_policies")]
 /// The properties of [`PolicyRoot`] by wire name, each a [`Field<PolicyRoot>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`PolicyRoot::set_null`].
 pub enum PolicyRootField {}
 
-#[cfg(feature = "_admin_consent_request_policy")]
+#[cfg(feature = "_policies")]
 #[allow(non_upper_case_globals)]
 impl PolicyRootField {
     /// `id`
@@ -1909,7 +1891,7 @@ impl PolicyRootField {
     ];
 }
 
-#[cfg(feature = "_b2b_identity_providers_type")]
+#[cfg(feature = "_policies")]
 /// CSDL entity type `microsoft.graph.policyTemplate`; base type `microsoft.graph.entity`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct PolicyTemplate {
@@ -1930,14 +1912,14 @@ pub struct PolicyTemplate {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_b2b_identity_providers_type")]
+#[cfg(feature = "_policies")]
 impl serde::Serialize for PolicyTemplate {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_b2b_identity_providers_type")]
+#[cfg(feature = "_policies")]
 impl PolicyTemplate {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.policyTemplate";
@@ -1968,7 +1950,7 @@ impl PolicyTemplate {
     }
 }
 
-#[cfg(feature = "_b2b_identity_providers_type")]
+#[cfg(feature = "_policies")]
 impl<'de> serde::Deserialize<'de> for PolicyTemplate {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1977,7 +1959,7 @@ impl<'de> serde::Deserialize<'de> for PolicyTemplate {
     }
 }
 
-#[cfg(feature = "_b2b_identity_providers_type")]
+#[cfg(feature = "_policies")]
 impl graph_odata_runtime::model::ODataObject for PolicyTemplate {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -2014,7 +1996,7 @@ impl graph_odata_runtime::model::ODataObject for PolicyTemplate {
     }
 }
 
-#[cfg(feature = "_b2b_identity_providers_type")]
+#[cfg(feature = "_policies")]
 impl PolicyTemplate {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -2025,11 +2007,11 @@ impl PolicyTemplate {
     }
 }
 
-#[cfg(feature = "_b2b_identity_providers_type")]
+#[cfg(feature = "_policies")]
 /// The properties of [`PolicyTemplate`] by wire name, each a [`Field<PolicyTemplate>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`PolicyTemplate::set_null`].
 pub enum PolicyTemplateField {}
 
-#[cfg(feature = "_b2b_identity_providers_type")]
+#[cfg(feature = "_policies")]
 #[allow(non_upper_case_globals)]
 impl PolicyTemplateField {
     /// `id`
@@ -2050,7 +2032,7 @@ impl PolicyTemplateField {
     ];
 }
 
-#[cfg(feature = "_attachment")]
+#[cfg(feature = "_groups")]
 /// CSDL entity type `microsoft.graph.post`; base type `microsoft.graph.outlookItem`; open type: dynamic properties land in `additional_properties`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Post {
@@ -2086,6 +2068,7 @@ pub struct Post {
     /// Property `sender`: `microsoft.graph.recipient`.
     pub sender: Option<AnyRecipient>,
     /// Navigation property `attachments`: `Collection(microsoft.graph.attachment)`, contained; present when expanded (`$expand`).
+    #[cfg(feature = "_attachment")]
     pub attachments: Option<Vec<AnyAttachment>>,
     /// Navigation property `extensions`: `Collection(microsoft.graph.extension)`, contained; present when expanded (`$expand`).
     #[cfg(feature = "_extension")]
@@ -2093,10 +2076,10 @@ pub struct Post {
     /// Navigation property `inReplyTo`: `microsoft.graph.post`, contained; present when expanded (`$expand`).
     pub in_reply_to: Option<Box<Post>>,
     /// Navigation property `multiValueExtendedProperties`: `Collection(microsoft.graph.multiValueLegacyExtendedProperty)`, contained; present when expanded (`$expand`).
-    #[cfg(feature = "_mailbox_item")]
+    #[cfg(feature = "_multi_value_legacy_extended_property")]
     pub multi_value_extended_properties: Option<Vec<MultiValueLegacyExtendedProperty>>,
     /// Navigation property `singleValueExtendedProperties`: `Collection(microsoft.graph.singleValueLegacyExtendedProperty)`, contained; present when expanded (`$expand`).
-    #[cfg(feature = "_mailbox_item")]
+    #[cfg(feature = "_multi_value_legacy_extended_property")]
     pub single_value_extended_properties: Option<Vec<SingleValueLegacyExtendedProperty>>,
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
@@ -2104,14 +2087,14 @@ pub struct Post {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_attachment")]
+#[cfg(feature = "_groups")]
 impl serde::Serialize for Post {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_attachment")]
+#[cfg(feature = "_groups")]
 #[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
 impl Post {
     /// The CSDL qualified name, as `@odata.type` spells it.
@@ -2141,16 +2124,17 @@ impl Post {
         object.property("newParticipants", &self.new_participants);
         object.property("receivedDateTime", &self.received_date_time);
         object.property("sender", &self.sender);
+        #[cfg(feature = "_attachment")]
         object.property("attachments", &self.attachments);
         #[cfg(feature = "_extension")] object.property("extensions", &self.extensions);
         object.property("inReplyTo", &self.in_reply_to);
-        #[cfg(feature = "_mailbox_item")]
+        #[cfg(feature = "_multi_value_legacy_extended_property")]
         object
             .property(
                 "multiValueExtendedProperties",
                 &self.multi_value_extended_properties,
             );
-        #[cfg(feature = "_mailbox_item")]
+        #[cfg(feature = "_multi_value_legacy_extended_property")]
         object
             .property(
                 "singleValueExtendedProperties",
@@ -2160,7 +2144,7 @@ impl Post {
     }
 }
 
-#[cfg(feature = "_attachment")]
+#[cfg(feature = "_groups")]
 impl<'de> serde::Deserialize<'de> for Post {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2169,7 +2153,7 @@ impl<'de> serde::Deserialize<'de> for Post {
     }
 }
 
-#[cfg(feature = "_attachment")]
+#[cfg(feature = "_groups")]
 #[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
 impl graph_odata_runtime::model::ODataObject for Post {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
@@ -2203,15 +2187,16 @@ impl graph_odata_runtime::model::ODataObject for Post {
                 read_lenient(map, key, &mut self.received_date_time, extra)
             }
             "sender" => read_nullable(map, key, &mut self.sender, extra),
+            #[cfg(feature = "_attachment")]
             "attachments" => read_nullable(map, key, &mut self.attachments, extra),
             #[cfg(feature = "_extension")]
             "extensions" => read_nullable(map, key, &mut self.extensions, extra),
             "inReplyTo" => read_nullable(map, key, &mut self.in_reply_to, extra),
-            #[cfg(feature = "_mailbox_item")]
+            #[cfg(feature = "_multi_value_legacy_extended_property")]
             "multiValueExtendedProperties" => {
                 read_nullable(map, key, &mut self.multi_value_extended_properties, extra)
             }
-            #[cfg(feature = "_mailbox_item")]
+            #[cfg(feature = "_multi_value_legacy_extended_property")]
             "singleValueExtendedProperties" => {
                 read_nullable(
                     map,
@@ -2230,7 +2215,7 @@ impl graph_odata_runtime::model::ODataObject for Post {
     }
 }
 
-#[cfg(feature = "_attachment")]
+#[cfg(feature = "_groups")]
 impl Post {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -2241,11 +2226,11 @@ impl Post {
     }
 }
 
-#[cfg(feature = "_attachment")]
+#[cfg(feature = "_groups")]
 /// The properties of [`Post`] by wire name, each a [`Field<Post>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`Post::set_null`].
 pub enum PostField {}
 
-#[cfg(feature = "_attachment")]
+#[cfg(feature = "_groups")]
 #[allow(non_upper_case_globals)]
 impl PostField {
     /// `id`
@@ -2469,22 +2454,16 @@ pub struct Print {
     /// Property `settings`: `microsoft.graph.printSettings`.
     pub settings: Option<PrintSettings>,
     /// Navigation property `connectors`: `Collection(microsoft.graph.printConnector)`, contained; present when expanded (`$expand`).
-    #[cfg(feature = "_integer_range")]
     pub connectors: Option<Vec<PrintConnector>>,
     /// Navigation property `operations`: `Collection(microsoft.graph.printOperation)`, contained; present when expanded (`$expand`).
-    #[cfg(feature = "_integer_range")]
     pub operations: Option<Vec<AnyPrintOperation>>,
     /// Navigation property `printers`: `Collection(microsoft.graph.printer)`, contained; present when expanded (`$expand`).
-    #[cfg(feature = "_integer_range")]
     pub printers: Option<Vec<Printer>>,
     /// Navigation property `services`: `Collection(microsoft.graph.printService)`, contained; present when expanded (`$expand`).
-    #[cfg(feature = "_integer_range")]
     pub services: Option<Vec<PrintService>>,
     /// Navigation property `shares`: `Collection(microsoft.graph.printerShare)`, contained; present when expanded (`$expand`).
-    #[cfg(feature = "_integer_range")]
     pub shares: Option<Vec<PrinterShare>>,
     /// Navigation property `taskDefinitions`: `Collection(microsoft.graph.printTaskDefinition)`, contained; present when expanded (`$expand`).
-    #[cfg(feature = "_integer_range")]
     pub task_definitions: Option<Vec<PrintTaskDefinition>>,
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
@@ -2500,7 +2479,6 @@ impl serde::Serialize for Print {
 }
 
 #[cfg(feature = "_print")]
-#[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
 impl Print {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.print";
@@ -2517,14 +2495,11 @@ impl Print {
             odata_type,
         )?;
         object.property("settings", &self.settings);
-        #[cfg(feature = "_integer_range")]
         object.property("connectors", &self.connectors);
-        #[cfg(feature = "_integer_range")]
         object.property("operations", &self.operations);
-        #[cfg(feature = "_integer_range")] object.property("printers", &self.printers);
-        #[cfg(feature = "_integer_range")] object.property("services", &self.services);
-        #[cfg(feature = "_integer_range")] object.property("shares", &self.shares);
-        #[cfg(feature = "_integer_range")]
+        object.property("printers", &self.printers);
+        object.property("services", &self.services);
+        object.property("shares", &self.shares);
         object.property("taskDefinitions", &self.task_definitions);
         object.end()
     }
@@ -2540,7 +2515,6 @@ impl<'de> serde::Deserialize<'de> for Print {
 }
 
 #[cfg(feature = "_print")]
-#[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
 impl graph_odata_runtime::model::ODataObject for Print {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -2551,17 +2525,11 @@ impl graph_odata_runtime::model::ODataObject for Print {
         let extra = &mut self.additional_properties;
         match key {
             "settings" => read_nullable(map, key, &mut self.settings, extra),
-            #[cfg(feature = "_integer_range")]
             "connectors" => read_nullable(map, key, &mut self.connectors, extra),
-            #[cfg(feature = "_integer_range")]
             "operations" => read_nullable(map, key, &mut self.operations, extra),
-            #[cfg(feature = "_integer_range")]
             "printers" => read_nullable(map, key, &mut self.printers, extra),
-            #[cfg(feature = "_integer_range")]
             "services" => read_nullable(map, key, &mut self.services, extra),
-            #[cfg(feature = "_integer_range")]
             "shares" => read_nullable(map, key, &mut self.shares, extra),
-            #[cfg(feature = "_integer_range")]
             "taskDefinitions" => {
                 read_nullable(map, key, &mut self.task_definitions, extra)
             }
@@ -2621,7 +2589,7 @@ impl PrintField {
     ];
 }
 
-#[cfg(feature = "_integer_range")]
+#[cfg(feature = "_print")]
 /// CSDL entity type `microsoft.graph.printConnector`; base type `microsoft.graph.entity`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct PrintConnector {
@@ -2646,14 +2614,14 @@ pub struct PrintConnector {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_integer_range")]
+#[cfg(feature = "_print")]
 impl serde::Serialize for PrintConnector {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_integer_range")]
+#[cfg(feature = "_print")]
 impl PrintConnector {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.printConnector";
@@ -2680,7 +2648,7 @@ impl PrintConnector {
     }
 }
 
-#[cfg(feature = "_integer_range")]
+#[cfg(feature = "_print")]
 impl<'de> serde::Deserialize<'de> for PrintConnector {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2689,7 +2657,7 @@ impl<'de> serde::Deserialize<'de> for PrintConnector {
     }
 }
 
-#[cfg(feature = "_integer_range")]
+#[cfg(feature = "_print")]
 impl graph_odata_runtime::model::ODataObject for PrintConnector {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -2722,7 +2690,7 @@ impl graph_odata_runtime::model::ODataObject for PrintConnector {
     }
 }
 
-#[cfg(feature = "_integer_range")]
+#[cfg(feature = "_print")]
 impl PrintConnector {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -2733,11 +2701,11 @@ impl PrintConnector {
     }
 }
 
-#[cfg(feature = "_integer_range")]
+#[cfg(feature = "_print")]
 /// The properties of [`PrintConnector`] by wire name, each a [`Field<PrintConnector>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`PrintConnector::set_null`].
 pub enum PrintConnectorField {}
 
-#[cfg(feature = "_integer_range")]
+#[cfg(feature = "_print")]
 #[allow(non_upper_case_globals)]
 impl PrintConnectorField {
     /// `id`
@@ -2774,7 +2742,7 @@ impl PrintConnectorField {
     ];
 }
 
-#[cfg(feature = "_integer_range")]
+#[cfg(feature = "_print")]
 /// CSDL entity type `microsoft.graph.printDocument`; base type `microsoft.graph.entity`; media entity (has a stream); key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct PrintDocument {
@@ -2797,14 +2765,14 @@ pub struct PrintDocument {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_integer_range")]
+#[cfg(feature = "_print")]
 impl serde::Serialize for PrintDocument {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_integer_range")]
+#[cfg(feature = "_print")]
 impl PrintDocument {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.printDocument";
@@ -2830,7 +2798,7 @@ impl PrintDocument {
     }
 }
 
-#[cfg(feature = "_integer_range")]
+#[cfg(feature = "_print")]
 impl<'de> serde::Deserialize<'de> for PrintDocument {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2839,7 +2807,7 @@ impl<'de> serde::Deserialize<'de> for PrintDocument {
     }
 }
 
-#[cfg(feature = "_integer_range")]
+#[cfg(feature = "_print")]
 impl graph_odata_runtime::model::ODataObject for PrintDocument {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -2869,7 +2837,7 @@ impl graph_odata_runtime::model::ODataObject for PrintDocument {
     }
 }
 
-#[cfg(feature = "_integer_range")]
+#[cfg(feature = "_print")]
 impl PrintDocument {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -2880,11 +2848,11 @@ impl PrintDocument {
     }
 }
 
-#[cfg(feature = "_integer_range")]
+#[cfg(feature = "_print")]
 /// The properties of [`PrintDocument`] by wire name, each a [`Field<PrintDocument>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`PrintDocument::set_null`].
 pub enum PrintDocumentField {}
 
-#[cfg(feature = "_integer_range")]
+#[cfg(feature = "_print")]
 #[allow(non_upper_case_globals)]
 impl PrintDocumentField {
     /// `id`
@@ -2918,7 +2886,7 @@ impl PrintDocumentField {
     ];
 }
 
-#[cfg(feature = "_integer_range")]
+#[cfg(feature = "_print")]
 /// CSDL entity type `microsoft.graph.printJob`; base type `microsoft.graph.entity`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct PrintJob {
@@ -2953,14 +2921,14 @@ pub struct PrintJob {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_integer_range")]
+#[cfg(feature = "_print")]
 impl serde::Serialize for PrintJob {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_integer_range")]
+#[cfg(feature = "_print")]
 impl PrintJob {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.printJob";
@@ -2992,7 +2960,7 @@ impl PrintJob {
     }
 }
 
-#[cfg(feature = "_integer_range")]
+#[cfg(feature = "_print")]
 impl<'de> serde::Deserialize<'de> for PrintJob {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -3001,7 +2969,7 @@ impl<'de> serde::Deserialize<'de> for PrintJob {
     }
 }
 
-#[cfg(feature = "_integer_range")]
+#[cfg(feature = "_print")]
 impl graph_odata_runtime::model::ODataObject for PrintJob {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -3037,7 +3005,7 @@ impl graph_odata_runtime::model::ODataObject for PrintJob {
     }
 }
 
-#[cfg(feature = "_integer_range")]
+#[cfg(feature = "_print")]
 impl PrintJob {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -3048,11 +3016,11 @@ impl PrintJob {
     }
 }
 
-#[cfg(feature = "_integer_range")]
+#[cfg(feature = "_print")]
 /// The properties of [`PrintJob`] by wire name, each a [`Field<PrintJob>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`PrintJob::set_null`].
 pub enum PrintJobField {}
 
-#[cfg(feature = "_integer_range")]
+#[cfg(feature = "_print")]
 #[allow(non_upper_case_globals)]
 impl PrintJobField {
     /// `id`
@@ -3102,7 +3070,7 @@ impl PrintJobField {
     ];
 }
 
-#[cfg(feature = "_integer_range")]
+#[cfg(feature = "_print")]
 /// CSDL entity type `microsoft.graph.printOperation`; base type `microsoft.graph.entity`; abstract; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct PrintOperation {
@@ -3119,14 +3087,14 @@ pub struct PrintOperation {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_integer_range")]
+#[cfg(feature = "_print")]
 impl serde::Serialize for PrintOperation {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_integer_range")]
+#[cfg(feature = "_print")]
 impl PrintOperation {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.printOperation";
@@ -3149,7 +3117,7 @@ impl PrintOperation {
     }
 }
 
-#[cfg(feature = "_integer_range")]
+#[cfg(feature = "_print")]
 impl<'de> serde::Deserialize<'de> for PrintOperation {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -3158,7 +3126,7 @@ impl<'de> serde::Deserialize<'de> for PrintOperation {
     }
 }
 
-#[cfg(feature = "_integer_range")]
+#[cfg(feature = "_print")]
 impl graph_odata_runtime::model::ODataObject for PrintOperation {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -3183,7 +3151,7 @@ impl graph_odata_runtime::model::ODataObject for PrintOperation {
     }
 }
 
-#[cfg(feature = "_integer_range")]
+#[cfg(feature = "_print")]
 impl PrintOperation {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -3194,11 +3162,11 @@ impl PrintOperation {
     }
 }
 
-#[cfg(feature = "_integer_range")]
+#[cfg(feature = "_print")]
 /// The properties of [`PrintOperation`] by wire name, each a [`Field<PrintOperation>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`PrintOperation::set_null`].
 pub enum PrintOperationField {}
 
-#[cfg(feature = "_integer_range")]
+#[cfg(feature = "_print")]
 #[allow(non_upper_case_globals)]
 impl PrintOperationField {
     /// `id`
@@ -3217,7 +3185,7 @@ impl PrintOperationField {
     ];
 }
 
-#[cfg(feature = "_integer_range")]
+#[cfg(feature = "_print")]
 /// A `microsoft.graph.printOperation` value: the base type or one of its derived types, chosen by `@odata.type`. A derived type this crate does not know is read as [`PrintOperation`], which keeps its properties and `@odata.type` in `additional_properties`.
 #[derive(Debug, Clone, PartialEq)]
 pub enum AnyPrintOperation {
@@ -3227,7 +3195,7 @@ pub enum AnyPrintOperation {
     PrinterCreateOperation(Box<PrinterCreateOperation>),
 }
 
-#[cfg(feature = "_integer_range")]
+#[cfg(feature = "_print")]
 impl AnyPrintOperation {
     /// The `@odata.type` of the variant (the base type's for unknown derived types).
     pub fn odata_type(&self) -> &'static str {
@@ -3245,21 +3213,21 @@ impl AnyPrintOperation {
     }
 }
 
-#[cfg(feature = "_integer_range")]
+#[cfg(feature = "_print")]
 impl Default for AnyPrintOperation {
     fn default() -> Self {
         Self::PrintOperation(Box::default())
     }
 }
 
-#[cfg(feature = "_integer_range")]
+#[cfg(feature = "_print")]
 impl From<PrintOperation> for AnyPrintOperation {
     fn from(value: PrintOperation) -> Self {
         Self::PrintOperation(Box::new(value))
     }
 }
 
-#[cfg(feature = "_integer_range")]
+#[cfg(feature = "_print")]
 impl AnyPrintOperation {
     /// The value if it is a [`AnyPrintOperation::PrinterCreateOperation`] variant.
     pub fn as_printer_create_operation(&self) -> Option<&PrinterCreateOperation> {
@@ -3270,14 +3238,14 @@ impl AnyPrintOperation {
     }
 }
 
-#[cfg(feature = "_integer_range")]
+#[cfg(feature = "_print")]
 impl From<PrinterCreateOperation> for AnyPrintOperation {
     fn from(value: PrinterCreateOperation) -> Self {
         Self::PrinterCreateOperation(Box::new(value))
     }
 }
 
-#[cfg(feature = "_integer_range")]
+#[cfg(feature = "_print")]
 impl serde::Serialize for AnyPrintOperation {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match self {
@@ -3293,7 +3261,7 @@ impl serde::Serialize for AnyPrintOperation {
     }
 }
 
-#[cfg(feature = "_integer_range")]
+#[cfg(feature = "_print")]
 impl<'de> serde::Deserialize<'de> for AnyPrintOperation {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -3312,7 +3280,7 @@ impl<'de> serde::Deserialize<'de> for AnyPrintOperation {
     }
 }
 
-#[cfg(feature = "_integer_range")]
+#[cfg(feature = "_print")]
 /// CSDL entity type `microsoft.graph.printService`; base type `microsoft.graph.entity`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct PrintService {
@@ -3327,14 +3295,14 @@ pub struct PrintService {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_integer_range")]
+#[cfg(feature = "_print")]
 impl serde::Serialize for PrintService {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_integer_range")]
+#[cfg(feature = "_print")]
 impl PrintService {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.printService";
@@ -3356,7 +3324,7 @@ impl PrintService {
     }
 }
 
-#[cfg(feature = "_integer_range")]
+#[cfg(feature = "_print")]
 impl<'de> serde::Deserialize<'de> for PrintService {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -3365,7 +3333,7 @@ impl<'de> serde::Deserialize<'de> for PrintService {
     }
 }
 
-#[cfg(feature = "_integer_range")]
+#[cfg(feature = "_print")]
 impl graph_odata_runtime::model::ODataObject for PrintService {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -3387,7 +3355,7 @@ impl graph_odata_runtime::model::ODataObject for PrintService {
     }
 }
 
-#[cfg(feature = "_integer_range")]
+#[cfg(feature = "_print")]
 impl PrintService {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -3398,11 +3366,11 @@ impl PrintService {
     }
 }
 
-#[cfg(feature = "_integer_range")]
+#[cfg(feature = "_print")]
 /// The properties of [`PrintService`] by wire name, each a [`Field<PrintService>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`PrintService::set_null`].
 pub enum PrintServiceField {}
 
-#[cfg(feature = "_integer_range")]
+#[cfg(feature = "_print")]
 #[allow(non_upper_case_globals)]
 impl PrintServiceField {
     /// `id`
@@ -3413,7 +3381,7 @@ impl PrintServiceField {
     pub const ALL: &'static [model::Field<PrintService>] = &[Self::Id, Self::Endpoints];
 }
 
-#[cfg(feature = "_integer_range")]
+#[cfg(feature = "_print")]
 /// CSDL entity type `microsoft.graph.printServiceEndpoint`; base type `microsoft.graph.entity`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct PrintServiceEndpoint {
@@ -3430,14 +3398,14 @@ pub struct PrintServiceEndpoint {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_integer_range")]
+#[cfg(feature = "_print")]
 impl serde::Serialize for PrintServiceEndpoint {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_integer_range")]
+#[cfg(feature = "_print")]
 impl PrintServiceEndpoint {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.printServiceEndpoint";
@@ -3460,7 +3428,7 @@ impl PrintServiceEndpoint {
     }
 }
 
-#[cfg(feature = "_integer_range")]
+#[cfg(feature = "_print")]
 impl<'de> serde::Deserialize<'de> for PrintServiceEndpoint {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -3469,7 +3437,7 @@ impl<'de> serde::Deserialize<'de> for PrintServiceEndpoint {
     }
 }
 
-#[cfg(feature = "_integer_range")]
+#[cfg(feature = "_print")]
 impl graph_odata_runtime::model::ODataObject for PrintServiceEndpoint {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -3492,7 +3460,7 @@ impl graph_odata_runtime::model::ODataObject for PrintServiceEndpoint {
     }
 }
 
-#[cfg(feature = "_integer_range")]
+#[cfg(feature = "_print")]
 impl PrintServiceEndpoint {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -3503,11 +3471,11 @@ impl PrintServiceEndpoint {
     }
 }
 
-#[cfg(feature = "_integer_range")]
+#[cfg(feature = "_print")]
 /// The properties of [`PrintServiceEndpoint`] by wire name, each a [`Field<PrintServiceEndpoint>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`PrintServiceEndpoint::set_null`].
 pub enum PrintServiceEndpointField {}
 
-#[cfg(feature = "_integer_range")]
+#[cfg(feature = "_print")]
 #[allow(non_upper_case_globals)]
 impl PrintServiceEndpointField {
     /// `id`
@@ -3526,7 +3494,7 @@ impl PrintServiceEndpointField {
     ];
 }
 
-#[cfg(feature = "_integer_range")]
+#[cfg(feature = "_print")]
 /// CSDL entity type `microsoft.graph.printTask`; base type `microsoft.graph.entity`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct PrintTask {
@@ -3547,14 +3515,14 @@ pub struct PrintTask {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_integer_range")]
+#[cfg(feature = "_print")]
 impl serde::Serialize for PrintTask {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_integer_range")]
+#[cfg(feature = "_print")]
 impl PrintTask {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.printTask";
@@ -3579,7 +3547,7 @@ impl PrintTask {
     }
 }
 
-#[cfg(feature = "_integer_range")]
+#[cfg(feature = "_print")]
 impl<'de> serde::Deserialize<'de> for PrintTask {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -3588,7 +3556,7 @@ impl<'de> serde::Deserialize<'de> for PrintTask {
     }
 }
 
-#[cfg(feature = "_integer_range")]
+#[cfg(feature = "_print")]
 impl graph_odata_runtime::model::ODataObject for PrintTask {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -3613,7 +3581,7 @@ impl graph_odata_runtime::model::ODataObject for PrintTask {
     }
 }
 
-#[cfg(feature = "_integer_range")]
+#[cfg(feature = "_print")]
 impl PrintTask {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -3624,11 +3592,11 @@ impl PrintTask {
     }
 }
 
-#[cfg(feature = "_integer_range")]
+#[cfg(feature = "_print")]
 /// The properties of [`PrintTask`] by wire name, each a [`Field<PrintTask>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`PrintTask::set_null`].
 pub enum PrintTaskField {}
 
-#[cfg(feature = "_integer_range")]
+#[cfg(feature = "_print")]
 #[allow(non_upper_case_globals)]
 impl PrintTaskField {
     /// `id`
@@ -3651,7 +3619,7 @@ impl PrintTaskField {
     ];
 }
 
-#[cfg(feature = "_integer_range")]
+#[cfg(feature = "_print")]
 /// CSDL entity type `microsoft.graph.printTaskDefinition`; base type `microsoft.graph.entity`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct PrintTaskDefinition {
@@ -3670,14 +3638,14 @@ pub struct PrintTaskDefinition {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_integer_range")]
+#[cfg(feature = "_print")]
 impl serde::Serialize for PrintTaskDefinition {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_integer_range")]
+#[cfg(feature = "_print")]
 impl PrintTaskDefinition {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.printTaskDefinition";
@@ -3701,7 +3669,7 @@ impl PrintTaskDefinition {
     }
 }
 
-#[cfg(feature = "_integer_range")]
+#[cfg(feature = "_print")]
 impl<'de> serde::Deserialize<'de> for PrintTaskDefinition {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -3710,7 +3678,7 @@ impl<'de> serde::Deserialize<'de> for PrintTaskDefinition {
     }
 }
 
-#[cfg(feature = "_integer_range")]
+#[cfg(feature = "_print")]
 impl graph_odata_runtime::model::ODataObject for PrintTaskDefinition {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -3734,7 +3702,7 @@ impl graph_odata_runtime::model::ODataObject for PrintTaskDefinition {
     }
 }
 
-#[cfg(feature = "_integer_range")]
+#[cfg(feature = "_print")]
 impl PrintTaskDefinition {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -3745,11 +3713,11 @@ impl PrintTaskDefinition {
     }
 }
 
-#[cfg(feature = "_integer_range")]
+#[cfg(feature = "_print")]
 /// The properties of [`PrintTaskDefinition`] by wire name, each a [`Field<PrintTaskDefinition>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`PrintTaskDefinition::set_null`].
 pub enum PrintTaskDefinitionField {}
 
-#[cfg(feature = "_integer_range")]
+#[cfg(feature = "_print")]
 #[allow(non_upper_case_globals)]
 impl PrintTaskDefinitionField {
     /// `id`
@@ -3773,7 +3741,7 @@ impl PrintTaskDefinitionField {
     ];
 }
 
-#[cfg(feature = "_integer_range")]
+#[cfg(feature = "_print")]
 /// CSDL entity type `microsoft.graph.printTaskTrigger`; base type `microsoft.graph.entity`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct PrintTaskTrigger {
@@ -3790,14 +3758,14 @@ pub struct PrintTaskTrigger {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_integer_range")]
+#[cfg(feature = "_print")]
 impl serde::Serialize for PrintTaskTrigger {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_integer_range")]
+#[cfg(feature = "_print")]
 impl PrintTaskTrigger {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.printTaskTrigger";
@@ -3820,7 +3788,7 @@ impl PrintTaskTrigger {
     }
 }
 
-#[cfg(feature = "_integer_range")]
+#[cfg(feature = "_print")]
 impl<'de> serde::Deserialize<'de> for PrintTaskTrigger {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -3829,7 +3797,7 @@ impl<'de> serde::Deserialize<'de> for PrintTaskTrigger {
     }
 }
 
-#[cfg(feature = "_integer_range")]
+#[cfg(feature = "_print")]
 impl graph_odata_runtime::model::ODataObject for PrintTaskTrigger {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -3852,7 +3820,7 @@ impl graph_odata_runtime::model::ODataObject for PrintTaskTrigger {
     }
 }
 
-#[cfg(feature = "_integer_range")]
+#[cfg(feature = "_print")]
 impl PrintTaskTrigger {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -3863,11 +3831,11 @@ impl PrintTaskTrigger {
     }
 }
 
-#[cfg(feature = "_integer_range")]
+#[cfg(feature = "_print")]
 /// The properties of [`PrintTaskTrigger`] by wire name, each a [`Field<PrintTaskTrigger>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`PrintTaskTrigger::set_null`].
 pub enum PrintTaskTriggerField {}
 
-#[cfg(feature = "_integer_range")]
+#[cfg(feature = "_print")]
 #[allow(non_upper_case_globals)]
 impl PrintTaskTriggerField {
     /// `id`
@@ -3886,7 +3854,7 @@ impl PrintTaskTriggerField {
     ];
 }
 
-#[cfg(feature = "_authentication_methods_root")]
+#[cfg(feature = "_print_usage")]
 /// CSDL entity type `microsoft.graph.printUsage`; base type `microsoft.graph.entity`; abstract; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct PrintUsage {
@@ -3921,14 +3889,14 @@ pub struct PrintUsage {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_authentication_methods_root")]
+#[cfg(feature = "_print_usage")]
 impl serde::Serialize for PrintUsage {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_authentication_methods_root")]
+#[cfg(feature = "_print_usage")]
 impl PrintUsage {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.printUsage";
@@ -3964,7 +3932,7 @@ impl PrintUsage {
     }
 }
 
-#[cfg(feature = "_authentication_methods_root")]
+#[cfg(feature = "_print_usage")]
 impl<'de> serde::Deserialize<'de> for PrintUsage {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -3973,7 +3941,7 @@ impl<'de> serde::Deserialize<'de> for PrintUsage {
     }
 }
 
-#[cfg(feature = "_authentication_methods_root")]
+#[cfg(feature = "_print_usage")]
 impl graph_odata_runtime::model::ODataObject for PrintUsage {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -4026,7 +3994,7 @@ impl graph_odata_runtime::model::ODataObject for PrintUsage {
     }
 }
 
-#[cfg(feature = "_authentication_methods_root")]
+#[cfg(feature = "_print_usage")]
 impl PrintUsage {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -4037,11 +4005,11 @@ impl PrintUsage {
     }
 }
 
-#[cfg(feature = "_authentication_methods_root")]
+#[cfg(feature = "_print_usage")]
 /// The properties of [`PrintUsage`] by wire name, each a [`Field<PrintUsage>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`PrintUsage::set_null`].
 pub enum PrintUsageField {}
 
-#[cfg(feature = "_authentication_methods_root")]
+#[cfg(feature = "_print_usage")]
 #[allow(non_upper_case_globals)]
 impl PrintUsageField {
     /// `id`
@@ -4103,7 +4071,7 @@ impl PrintUsageField {
     ];
 }
 
-#[cfg(feature = "_authentication_methods_root")]
+#[cfg(feature = "_reports")]
 /// CSDL entity type `microsoft.graph.printUsageByPrinter`; base type `microsoft.graph.printUsage`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct PrintUsageByPrinter {
@@ -4153,14 +4121,14 @@ pub struct PrintUsageByPrinter {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_authentication_methods_root")]
+#[cfg(feature = "_reports")]
 impl serde::Serialize for PrintUsageByPrinter {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_authentication_methods_root")]
+#[cfg(feature = "_reports")]
 impl PrintUsageByPrinter {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.printUsageByPrinter";
@@ -4198,7 +4166,7 @@ impl PrintUsageByPrinter {
     }
 }
 
-#[cfg(feature = "_authentication_methods_root")]
+#[cfg(feature = "_reports")]
 impl<'de> serde::Deserialize<'de> for PrintUsageByPrinter {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -4207,7 +4175,7 @@ impl<'de> serde::Deserialize<'de> for PrintUsageByPrinter {
     }
 }
 
-#[cfg(feature = "_authentication_methods_root")]
+#[cfg(feature = "_reports")]
 impl graph_odata_runtime::model::ODataObject for PrintUsageByPrinter {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -4262,7 +4230,7 @@ impl graph_odata_runtime::model::ODataObject for PrintUsageByPrinter {
     }
 }
 
-#[cfg(feature = "_authentication_methods_root")]
+#[cfg(feature = "_reports")]
 impl PrintUsageByPrinter {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -4273,11 +4241,11 @@ impl PrintUsageByPrinter {
     }
 }
 
-#[cfg(feature = "_authentication_methods_root")]
+#[cfg(feature = "_reports")]
 /// The properties of [`PrintUsageByPrinter`] by wire name, each a [`Field<PrintUsageByPrinter>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`PrintUsageByPrinter::set_null`].
 pub enum PrintUsageByPrinterField {}
 
-#[cfg(feature = "_authentication_methods_root")]
+#[cfg(feature = "_reports")]
 #[allow(non_upper_case_globals)]
 impl PrintUsageByPrinterField {
     /// `id`
@@ -4353,7 +4321,7 @@ impl PrintUsageByPrinterField {
     ];
 }
 
-#[cfg(feature = "_authentication_methods_root")]
+#[cfg(feature = "_reports")]
 /// CSDL entity type `microsoft.graph.printUsageByUser`; base type `microsoft.graph.printUsage`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct PrintUsageByUser {
@@ -4401,14 +4369,14 @@ pub struct PrintUsageByUser {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_authentication_methods_root")]
+#[cfg(feature = "_reports")]
 impl serde::Serialize for PrintUsageByUser {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_authentication_methods_root")]
+#[cfg(feature = "_reports")]
 impl PrintUsageByUser {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.printUsageByUser";
@@ -4445,7 +4413,7 @@ impl PrintUsageByUser {
     }
 }
 
-#[cfg(feature = "_authentication_methods_root")]
+#[cfg(feature = "_reports")]
 impl<'de> serde::Deserialize<'de> for PrintUsageByUser {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -4454,7 +4422,7 @@ impl<'de> serde::Deserialize<'de> for PrintUsageByUser {
     }
 }
 
-#[cfg(feature = "_authentication_methods_root")]
+#[cfg(feature = "_reports")]
 impl graph_odata_runtime::model::ODataObject for PrintUsageByUser {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -4510,7 +4478,7 @@ impl graph_odata_runtime::model::ODataObject for PrintUsageByUser {
     }
 }
 
-#[cfg(feature = "_authentication_methods_root")]
+#[cfg(feature = "_reports")]
 impl PrintUsageByUser {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -4521,11 +4489,11 @@ impl PrintUsageByUser {
     }
 }
 
-#[cfg(feature = "_authentication_methods_root")]
+#[cfg(feature = "_reports")]
 /// The properties of [`PrintUsageByUser`] by wire name, each a [`Field<PrintUsageByUser>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`PrintUsageByUser::set_null`].
 pub enum PrintUsageByUserField {}
 
-#[cfg(feature = "_authentication_methods_root")]
+#[cfg(feature = "_reports")]
 #[allow(non_upper_case_globals)]
 impl PrintUsageByUserField {
     /// `id`
@@ -4592,7 +4560,7 @@ impl PrintUsageByUserField {
     ];
 }
 
-#[cfg(feature = "_integer_range")]
+#[cfg(feature = "_print")]
 /// CSDL entity type `microsoft.graph.printer`; base type `microsoft.graph.printerBase`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Printer {
@@ -4646,14 +4614,14 @@ pub struct Printer {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_integer_range")]
+#[cfg(feature = "_print")]
 impl serde::Serialize for Printer {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_integer_range")]
+#[cfg(feature = "_print")]
 impl Printer {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.printer";
@@ -4690,7 +4658,7 @@ impl Printer {
     }
 }
 
-#[cfg(feature = "_integer_range")]
+#[cfg(feature = "_print")]
 impl<'de> serde::Deserialize<'de> for Printer {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -4699,7 +4667,7 @@ impl<'de> serde::Deserialize<'de> for Printer {
     }
 }
 
-#[cfg(feature = "_integer_range")]
+#[cfg(feature = "_print")]
 impl graph_odata_runtime::model::ODataObject for Printer {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -4744,7 +4712,7 @@ impl graph_odata_runtime::model::ODataObject for Printer {
     }
 }
 
-#[cfg(feature = "_integer_range")]
+#[cfg(feature = "_print")]
 impl Printer {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -4755,11 +4723,11 @@ impl Printer {
     }
 }
 
-#[cfg(feature = "_integer_range")]
+#[cfg(feature = "_print")]
 /// The properties of [`Printer`] by wire name, each a [`Field<Printer>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`Printer::set_null`].
 pub enum PrinterField {}
 
-#[cfg(feature = "_integer_range")]
+#[cfg(feature = "_print")]
 #[allow(non_upper_case_globals)]
 impl PrinterField {
     /// `id`
@@ -4850,6 +4818,7 @@ pub struct PrinterBase {
     /// Property `status`: `microsoft.graph.printerStatus`, not nullable.
     pub status: Option<PrinterStatus>,
     /// Navigation property `jobs`: `Collection(microsoft.graph.printJob)`, contained; present when expanded (`$expand`).
+    #[cfg(feature = "_print")]
     pub jobs: Option<Vec<PrintJob>>,
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
@@ -4865,6 +4834,7 @@ impl serde::Serialize for PrinterBase {
 }
 
 #[cfg(feature = "_integer_range")]
+#[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
 impl PrinterBase {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.printerBase";
@@ -4889,7 +4859,7 @@ impl PrinterBase {
         object.property("manufacturer", &self.manufacturer);
         object.property("model", &self.model);
         object.property("status", &self.status);
-        object.property("jobs", &self.jobs);
+        #[cfg(feature = "_print")] object.property("jobs", &self.jobs);
         object.end()
     }
 }
@@ -4904,6 +4874,7 @@ impl<'de> serde::Deserialize<'de> for PrinterBase {
 }
 
 #[cfg(feature = "_integer_range")]
+#[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
 impl graph_odata_runtime::model::ODataObject for PrinterBase {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -4924,6 +4895,7 @@ impl graph_odata_runtime::model::ODataObject for PrinterBase {
             "manufacturer" => read_lenient(map, key, &mut self.manufacturer, extra),
             "model" => read_lenient(map, key, &mut self.model, extra),
             "status" => read_nullable(map, key, &mut self.status, extra),
+            #[cfg(feature = "_print")]
             "jobs" => read_nullable(map, key, &mut self.jobs, extra),
             _ => Ok(false),
         }
@@ -4994,7 +4966,7 @@ impl PrinterBaseField {
     ];
 }
 
-#[cfg(feature = "_integer_range")]
+#[cfg(feature = "_print")]
 /// CSDL entity type `microsoft.graph.printerCreateOperation`; base type `microsoft.graph.printOperation`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct PrinterCreateOperation {
@@ -5017,14 +4989,14 @@ pub struct PrinterCreateOperation {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_integer_range")]
+#[cfg(feature = "_print")]
 impl serde::Serialize for PrinterCreateOperation {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_integer_range")]
+#[cfg(feature = "_print")]
 impl PrinterCreateOperation {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.printerCreateOperation";
@@ -5049,7 +5021,7 @@ impl PrinterCreateOperation {
     }
 }
 
-#[cfg(feature = "_integer_range")]
+#[cfg(feature = "_print")]
 impl<'de> serde::Deserialize<'de> for PrinterCreateOperation {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -5058,7 +5030,7 @@ impl<'de> serde::Deserialize<'de> for PrinterCreateOperation {
     }
 }
 
-#[cfg(feature = "_integer_range")]
+#[cfg(feature = "_print")]
 impl graph_odata_runtime::model::ODataObject for PrinterCreateOperation {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -5085,7 +5057,7 @@ impl graph_odata_runtime::model::ODataObject for PrinterCreateOperation {
     }
 }
 
-#[cfg(feature = "_integer_range")]
+#[cfg(feature = "_print")]
 impl PrinterCreateOperation {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -5096,11 +5068,11 @@ impl PrinterCreateOperation {
     }
 }
 
-#[cfg(feature = "_integer_range")]
+#[cfg(feature = "_print")]
 /// The properties of [`PrinterCreateOperation`] by wire name, each a [`Field<PrinterCreateOperation>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`PrinterCreateOperation::set_null`].
 pub enum PrinterCreateOperationField {}
 
-#[cfg(feature = "_integer_range")]
+#[cfg(feature = "_print")]
 #[allow(non_upper_case_globals)]
 impl PrinterCreateOperationField {
     /// `id`
@@ -5129,7 +5101,7 @@ impl PrinterCreateOperationField {
     ];
 }
 
-#[cfg(feature = "_integer_range")]
+#[cfg(feature = "_print")]
 /// CSDL entity type `microsoft.graph.printerShare`; base type `microsoft.graph.printerBase`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct PrinterShare {
@@ -5170,10 +5142,10 @@ pub struct PrinterShare {
     /// Inherited from `microsoft.graph.printerBase`.
     pub jobs: Option<Vec<PrintJob>>,
     /// Navigation property `allowedGroups`: `Collection(microsoft.graph.group)`; present when expanded (`$expand`).
-    #[cfg(feature = "_activity_based_timeout_policy")]
+    #[cfg(feature = "_group")]
     pub allowed_groups: Option<Vec<Group>>,
     /// Navigation property `allowedUsers`: `Collection(microsoft.graph.user)`; present when expanded (`$expand`).
-    #[cfg(feature = "_activity_based_timeout_policy")]
+    #[cfg(feature = "_authorization_info")]
     pub allowed_users: Option<Vec<AnyUser>>,
     /// Navigation property `printer`: `microsoft.graph.printer`; present when expanded (`$expand`).
     pub printer: Option<Printer>,
@@ -5183,14 +5155,14 @@ pub struct PrinterShare {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_integer_range")]
+#[cfg(feature = "_print")]
 impl serde::Serialize for PrinterShare {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_integer_range")]
+#[cfg(feature = "_print")]
 #[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
 impl PrinterShare {
     /// The CSDL qualified name, as `@odata.type` spells it.
@@ -5220,16 +5192,16 @@ impl PrinterShare {
         object.property("createdDateTime", &self.created_date_time);
         object.property("viewPoint", &self.view_point);
         object.property("jobs", &self.jobs);
-        #[cfg(feature = "_activity_based_timeout_policy")]
+        #[cfg(feature = "_group")]
         object.property("allowedGroups", &self.allowed_groups);
-        #[cfg(feature = "_activity_based_timeout_policy")]
+        #[cfg(feature = "_authorization_info")]
         object.property("allowedUsers", &self.allowed_users);
         object.property("printer", &self.printer);
         object.end()
     }
 }
 
-#[cfg(feature = "_integer_range")]
+#[cfg(feature = "_print")]
 impl<'de> serde::Deserialize<'de> for PrinterShare {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -5238,7 +5210,7 @@ impl<'de> serde::Deserialize<'de> for PrinterShare {
     }
 }
 
-#[cfg(feature = "_integer_range")]
+#[cfg(feature = "_print")]
 #[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
 impl graph_odata_runtime::model::ODataObject for PrinterShare {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
@@ -5266,9 +5238,9 @@ impl graph_odata_runtime::model::ODataObject for PrinterShare {
             }
             "viewPoint" => read_nullable(map, key, &mut self.view_point, extra),
             "jobs" => read_nullable(map, key, &mut self.jobs, extra),
-            #[cfg(feature = "_activity_based_timeout_policy")]
+            #[cfg(feature = "_group")]
             "allowedGroups" => read_nullable(map, key, &mut self.allowed_groups, extra),
-            #[cfg(feature = "_activity_based_timeout_policy")]
+            #[cfg(feature = "_authorization_info")]
             "allowedUsers" => read_nullable(map, key, &mut self.allowed_users, extra),
             "printer" => read_nullable(map, key, &mut self.printer, extra),
             _ => Ok(false),
@@ -5281,7 +5253,7 @@ impl graph_odata_runtime::model::ODataObject for PrinterShare {
     }
 }
 
-#[cfg(feature = "_integer_range")]
+#[cfg(feature = "_print")]
 impl PrinterShare {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -5292,11 +5264,11 @@ impl PrinterShare {
     }
 }
 
-#[cfg(feature = "_integer_range")]
+#[cfg(feature = "_print")]
 /// The properties of [`PrinterShare`] by wire name, each a [`Field<PrinterShare>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`PrinterShare::set_null`].
 pub enum PrinterShareField {}
 
-#[cfg(feature = "_integer_range")]
+#[cfg(feature = "_print")]
 #[allow(non_upper_case_globals)]
 impl PrinterShareField {
     /// `id`
@@ -5474,7 +5446,7 @@ impl PrivacyField {
     pub const ALL: &'static [model::Field<Privacy>] = &[Self::SubjectRightsRequests];
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 /// CSDL entity type `microsoft.graph.privilegedAccessGroup`; base type `microsoft.graph.entity`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct PrivilegedAccessGroup {
@@ -5509,14 +5481,14 @@ pub struct PrivilegedAccessGroup {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl serde::Serialize for PrivilegedAccessGroup {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl PrivilegedAccessGroup {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.privilegedAccessGroup";
@@ -5557,7 +5529,7 @@ impl PrivilegedAccessGroup {
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl<'de> serde::Deserialize<'de> for PrivilegedAccessGroup {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -5566,7 +5538,7 @@ impl<'de> serde::Deserialize<'de> for PrivilegedAccessGroup {
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl graph_odata_runtime::model::ODataObject for PrivilegedAccessGroup {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -5608,7 +5580,7 @@ impl graph_odata_runtime::model::ODataObject for PrivilegedAccessGroup {
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl PrivilegedAccessGroup {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -5619,11 +5591,11 @@ impl PrivilegedAccessGroup {
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 /// The properties of [`PrivilegedAccessGroup`] by wire name, each a [`Field<PrivilegedAccessGroup>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`PrivilegedAccessGroup::set_null`].
 pub enum PrivilegedAccessGroupField {}
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 #[allow(non_upper_case_globals)]
 impl PrivilegedAccessGroupField {
     /// `id`
@@ -5669,7 +5641,7 @@ impl PrivilegedAccessGroupField {
     ];
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 /// CSDL entity type `microsoft.graph.privilegedAccessGroupAssignmentSchedule`; base type `microsoft.graph.privilegedAccessSchedule`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct PrivilegedAccessGroupAssignmentSchedule {
@@ -5704,10 +5676,10 @@ pub struct PrivilegedAccessGroupAssignmentSchedule {
     /// Navigation property `activatedUsing`: `microsoft.graph.privilegedAccessGroupEligibilitySchedule`; present when expanded (`$expand`).
     pub activated_using: Option<PrivilegedAccessGroupEligibilitySchedule>,
     /// Navigation property `group`: `microsoft.graph.group`; present when expanded (`$expand`).
-    #[cfg(feature = "_activity_based_timeout_policy")]
+    #[cfg(feature = "_group")]
     pub group: Option<Group>,
     /// Navigation property `principal`: `microsoft.graph.directoryObject`; present when expanded (`$expand`).
-    #[cfg(feature = "_activity_based_timeout_policy")]
+    #[cfg(feature = "_directory_object")]
     pub principal: Option<AnyDirectoryObject>,
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
@@ -5715,14 +5687,14 @@ pub struct PrivilegedAccessGroupAssignmentSchedule {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl serde::Serialize for PrivilegedAccessGroupAssignmentSchedule {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 #[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
 impl PrivilegedAccessGroupAssignmentSchedule {
     /// The CSDL qualified name, as `@odata.type` spells it.
@@ -5751,15 +5723,14 @@ impl PrivilegedAccessGroupAssignmentSchedule {
         object.property("memberType", &self.member_type);
         object.property("principalId", &self.principal_id);
         object.property("activatedUsing", &self.activated_using);
-        #[cfg(feature = "_activity_based_timeout_policy")]
-        object.property("group", &self.group);
-        #[cfg(feature = "_activity_based_timeout_policy")]
+        #[cfg(feature = "_group")] object.property("group", &self.group);
+        #[cfg(feature = "_directory_object")]
         object.property("principal", &self.principal);
         object.end()
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl<'de> serde::Deserialize<'de> for PrivilegedAccessGroupAssignmentSchedule {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -5768,7 +5739,7 @@ impl<'de> serde::Deserialize<'de> for PrivilegedAccessGroupAssignmentSchedule {
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 #[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
 impl graph_odata_runtime::model::ODataObject
 for PrivilegedAccessGroupAssignmentSchedule {
@@ -5796,9 +5767,9 @@ for PrivilegedAccessGroupAssignmentSchedule {
             "memberType" => read_nullable(map, key, &mut self.member_type, extra),
             "principalId" => read_lenient(map, key, &mut self.principal_id, extra),
             "activatedUsing" => read_nullable(map, key, &mut self.activated_using, extra),
-            #[cfg(feature = "_activity_based_timeout_policy")]
+            #[cfg(feature = "_group")]
             "group" => read_nullable(map, key, &mut self.group, extra),
-            #[cfg(feature = "_activity_based_timeout_policy")]
+            #[cfg(feature = "_directory_object")]
             "principal" => read_nullable(map, key, &mut self.principal, extra),
             _ => Ok(false),
         }
@@ -5810,7 +5781,7 @@ for PrivilegedAccessGroupAssignmentSchedule {
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl PrivilegedAccessGroupAssignmentSchedule {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -5821,11 +5792,11 @@ impl PrivilegedAccessGroupAssignmentSchedule {
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 /// The properties of [`PrivilegedAccessGroupAssignmentSchedule`] by wire name, each a [`Field<PrivilegedAccessGroupAssignmentSchedule>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`PrivilegedAccessGroupAssignmentSchedule::set_null`].
 pub enum PrivilegedAccessGroupAssignmentScheduleField {}
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 #[allow(non_upper_case_globals)]
 impl PrivilegedAccessGroupAssignmentScheduleField {
     /// `id`
@@ -5903,7 +5874,7 @@ impl PrivilegedAccessGroupAssignmentScheduleField {
     ];
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 /// CSDL entity type `microsoft.graph.privilegedAccessGroupAssignmentScheduleInstance`; base type `microsoft.graph.privilegedAccessScheduleInstance`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct PrivilegedAccessGroupAssignmentScheduleInstance {
@@ -5931,10 +5902,10 @@ pub struct PrivilegedAccessGroupAssignmentScheduleInstance {
     /// Navigation property `activatedUsing`: `microsoft.graph.privilegedAccessGroupEligibilityScheduleInstance`; present when expanded (`$expand`).
     pub activated_using: Option<PrivilegedAccessGroupEligibilityScheduleInstance>,
     /// Navigation property `group`: `microsoft.graph.group`; present when expanded (`$expand`).
-    #[cfg(feature = "_activity_based_timeout_policy")]
+    #[cfg(feature = "_group")]
     pub group: Option<Group>,
     /// Navigation property `principal`: `microsoft.graph.directoryObject`; present when expanded (`$expand`).
-    #[cfg(feature = "_activity_based_timeout_policy")]
+    #[cfg(feature = "_directory_object")]
     pub principal: Option<AnyDirectoryObject>,
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
@@ -5942,14 +5913,14 @@ pub struct PrivilegedAccessGroupAssignmentScheduleInstance {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl serde::Serialize for PrivilegedAccessGroupAssignmentScheduleInstance {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 #[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
 impl PrivilegedAccessGroupAssignmentScheduleInstance {
     /// The CSDL qualified name, as `@odata.type` spells it.
@@ -5976,15 +5947,14 @@ impl PrivilegedAccessGroupAssignmentScheduleInstance {
         object.property("memberType", &self.member_type);
         object.property("principalId", &self.principal_id);
         object.property("activatedUsing", &self.activated_using);
-        #[cfg(feature = "_activity_based_timeout_policy")]
-        object.property("group", &self.group);
-        #[cfg(feature = "_activity_based_timeout_policy")]
+        #[cfg(feature = "_group")] object.property("group", &self.group);
+        #[cfg(feature = "_directory_object")]
         object.property("principal", &self.principal);
         object.end()
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl<'de> serde::Deserialize<'de> for PrivilegedAccessGroupAssignmentScheduleInstance {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -5993,7 +5963,7 @@ impl<'de> serde::Deserialize<'de> for PrivilegedAccessGroupAssignmentScheduleIns
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 #[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
 impl graph_odata_runtime::model::ODataObject
 for PrivilegedAccessGroupAssignmentScheduleInstance {
@@ -6017,9 +5987,9 @@ for PrivilegedAccessGroupAssignmentScheduleInstance {
             "memberType" => read_nullable(map, key, &mut self.member_type, extra),
             "principalId" => read_lenient(map, key, &mut self.principal_id, extra),
             "activatedUsing" => read_nullable(map, key, &mut self.activated_using, extra),
-            #[cfg(feature = "_activity_based_timeout_policy")]
+            #[cfg(feature = "_group")]
             "group" => read_nullable(map, key, &mut self.group, extra),
-            #[cfg(feature = "_activity_based_timeout_policy")]
+            #[cfg(feature = "_directory_object")]
             "principal" => read_nullable(map, key, &mut self.principal, extra),
             _ => Ok(false),
         }
@@ -6031,7 +6001,7 @@ for PrivilegedAccessGroupAssignmentScheduleInstance {
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl PrivilegedAccessGroupAssignmentScheduleInstance {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -6042,11 +6012,11 @@ impl PrivilegedAccessGroupAssignmentScheduleInstance {
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 /// The properties of [`PrivilegedAccessGroupAssignmentScheduleInstance`] by wire name, each a [`Field<PrivilegedAccessGroupAssignmentScheduleInstance>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`PrivilegedAccessGroupAssignmentScheduleInstance::set_null`].
 pub enum PrivilegedAccessGroupAssignmentScheduleInstanceField {}
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 #[allow(non_upper_case_globals)]
 impl PrivilegedAccessGroupAssignmentScheduleInstanceField {
     /// `id`
@@ -6116,7 +6086,7 @@ impl PrivilegedAccessGroupAssignmentScheduleInstanceField {
     ];
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 /// CSDL entity type `microsoft.graph.privilegedAccessGroupAssignmentScheduleRequest`; base type `microsoft.graph.privilegedAccessScheduleRequest`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct PrivilegedAccessGroupAssignmentScheduleRequest {
@@ -6167,10 +6137,10 @@ pub struct PrivilegedAccessGroupAssignmentScheduleRequest {
     /// Navigation property `activatedUsing`: `microsoft.graph.privilegedAccessGroupEligibilitySchedule`; present when expanded (`$expand`).
     pub activated_using: Option<PrivilegedAccessGroupEligibilitySchedule>,
     /// Navigation property `group`: `microsoft.graph.group`; present when expanded (`$expand`).
-    #[cfg(feature = "_activity_based_timeout_policy")]
+    #[cfg(feature = "_group")]
     pub group: Option<Group>,
     /// Navigation property `principal`: `microsoft.graph.directoryObject`; present when expanded (`$expand`).
-    #[cfg(feature = "_activity_based_timeout_policy")]
+    #[cfg(feature = "_directory_object")]
     pub principal: Option<AnyDirectoryObject>,
     /// Navigation property `targetSchedule`: `microsoft.graph.privilegedAccessGroupEligibilitySchedule`; present when expanded (`$expand`).
     pub target_schedule: Option<PrivilegedAccessGroupEligibilitySchedule>,
@@ -6180,14 +6150,14 @@ pub struct PrivilegedAccessGroupAssignmentScheduleRequest {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl serde::Serialize for PrivilegedAccessGroupAssignmentScheduleRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 #[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
 impl PrivilegedAccessGroupAssignmentScheduleRequest {
     /// The CSDL qualified name, as `@odata.type` spells it.
@@ -6221,16 +6191,15 @@ impl PrivilegedAccessGroupAssignmentScheduleRequest {
         object.property("principalId", &self.principal_id);
         object.property("targetScheduleId", &self.target_schedule_id);
         object.property("activatedUsing", &self.activated_using);
-        #[cfg(feature = "_activity_based_timeout_policy")]
-        object.property("group", &self.group);
-        #[cfg(feature = "_activity_based_timeout_policy")]
+        #[cfg(feature = "_group")] object.property("group", &self.group);
+        #[cfg(feature = "_directory_object")]
         object.property("principal", &self.principal);
         object.property("targetSchedule", &self.target_schedule);
         object.end()
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl<'de> serde::Deserialize<'de> for PrivilegedAccessGroupAssignmentScheduleRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -6239,7 +6208,7 @@ impl<'de> serde::Deserialize<'de> for PrivilegedAccessGroupAssignmentScheduleReq
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 #[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
 impl graph_odata_runtime::model::ODataObject
 for PrivilegedAccessGroupAssignmentScheduleRequest {
@@ -6276,9 +6245,9 @@ for PrivilegedAccessGroupAssignmentScheduleRequest {
                 read_lenient(map, key, &mut self.target_schedule_id, extra)
             }
             "activatedUsing" => read_nullable(map, key, &mut self.activated_using, extra),
-            #[cfg(feature = "_activity_based_timeout_policy")]
+            #[cfg(feature = "_group")]
             "group" => read_nullable(map, key, &mut self.group, extra),
-            #[cfg(feature = "_activity_based_timeout_policy")]
+            #[cfg(feature = "_directory_object")]
             "principal" => read_nullable(map, key, &mut self.principal, extra),
             "targetSchedule" => read_nullable(map, key, &mut self.target_schedule, extra),
             _ => Ok(false),
@@ -6291,7 +6260,7 @@ for PrivilegedAccessGroupAssignmentScheduleRequest {
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl PrivilegedAccessGroupAssignmentScheduleRequest {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -6302,11 +6271,11 @@ impl PrivilegedAccessGroupAssignmentScheduleRequest {
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 /// The properties of [`PrivilegedAccessGroupAssignmentScheduleRequest`] by wire name, each a [`Field<PrivilegedAccessGroupAssignmentScheduleRequest>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`PrivilegedAccessGroupAssignmentScheduleRequest::set_null`].
 pub enum PrivilegedAccessGroupAssignmentScheduleRequestField {}
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 #[allow(non_upper_case_globals)]
 impl PrivilegedAccessGroupAssignmentScheduleRequestField {
     /// `id`
@@ -6416,7 +6385,7 @@ impl PrivilegedAccessGroupAssignmentScheduleRequestField {
     ];
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 /// CSDL entity type `microsoft.graph.privilegedAccessGroupEligibilitySchedule`; base type `microsoft.graph.privilegedAccessSchedule`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct PrivilegedAccessGroupEligibilitySchedule {
@@ -6447,10 +6416,10 @@ pub struct PrivilegedAccessGroupEligibilitySchedule {
     /// Property `principalId`: `Edm.String`.
     pub principal_id: Option<String>,
     /// Navigation property `group`: `microsoft.graph.group`; present when expanded (`$expand`).
-    #[cfg(feature = "_activity_based_timeout_policy")]
+    #[cfg(feature = "_group")]
     pub group: Option<Group>,
     /// Navigation property `principal`: `microsoft.graph.directoryObject`; present when expanded (`$expand`).
-    #[cfg(feature = "_activity_based_timeout_policy")]
+    #[cfg(feature = "_directory_object")]
     pub principal: Option<AnyDirectoryObject>,
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
@@ -6458,14 +6427,14 @@ pub struct PrivilegedAccessGroupEligibilitySchedule {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl serde::Serialize for PrivilegedAccessGroupEligibilitySchedule {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 #[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
 impl PrivilegedAccessGroupEligibilitySchedule {
     /// The CSDL qualified name, as `@odata.type` spells it.
@@ -6492,15 +6461,14 @@ impl PrivilegedAccessGroupEligibilitySchedule {
         object.property("groupId", &self.group_id);
         object.property("memberType", &self.member_type);
         object.property("principalId", &self.principal_id);
-        #[cfg(feature = "_activity_based_timeout_policy")]
-        object.property("group", &self.group);
-        #[cfg(feature = "_activity_based_timeout_policy")]
+        #[cfg(feature = "_group")] object.property("group", &self.group);
+        #[cfg(feature = "_directory_object")]
         object.property("principal", &self.principal);
         object.end()
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl<'de> serde::Deserialize<'de> for PrivilegedAccessGroupEligibilitySchedule {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -6509,7 +6477,7 @@ impl<'de> serde::Deserialize<'de> for PrivilegedAccessGroupEligibilitySchedule {
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 #[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
 impl graph_odata_runtime::model::ODataObject
 for PrivilegedAccessGroupEligibilitySchedule {
@@ -6535,9 +6503,9 @@ for PrivilegedAccessGroupEligibilitySchedule {
             "groupId" => read_lenient(map, key, &mut self.group_id, extra),
             "memberType" => read_nullable(map, key, &mut self.member_type, extra),
             "principalId" => read_lenient(map, key, &mut self.principal_id, extra),
-            #[cfg(feature = "_activity_based_timeout_policy")]
+            #[cfg(feature = "_group")]
             "group" => read_nullable(map, key, &mut self.group, extra),
-            #[cfg(feature = "_activity_based_timeout_policy")]
+            #[cfg(feature = "_directory_object")]
             "principal" => read_nullable(map, key, &mut self.principal, extra),
             _ => Ok(false),
         }
@@ -6549,7 +6517,7 @@ for PrivilegedAccessGroupEligibilitySchedule {
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl PrivilegedAccessGroupEligibilitySchedule {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -6560,11 +6528,11 @@ impl PrivilegedAccessGroupEligibilitySchedule {
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 /// The properties of [`PrivilegedAccessGroupEligibilitySchedule`] by wire name, each a [`Field<PrivilegedAccessGroupEligibilitySchedule>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`PrivilegedAccessGroupEligibilitySchedule::set_null`].
 pub enum PrivilegedAccessGroupEligibilityScheduleField {}
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 #[allow(non_upper_case_globals)]
 impl PrivilegedAccessGroupEligibilityScheduleField {
     /// `id`
@@ -6632,7 +6600,7 @@ impl PrivilegedAccessGroupEligibilityScheduleField {
     ];
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 /// CSDL entity type `microsoft.graph.privilegedAccessGroupEligibilityScheduleInstance`; base type `microsoft.graph.privilegedAccessScheduleInstance`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct PrivilegedAccessGroupEligibilityScheduleInstance {
@@ -6656,10 +6624,10 @@ pub struct PrivilegedAccessGroupEligibilityScheduleInstance {
     /// Property `principalId`: `Edm.String`.
     pub principal_id: Option<String>,
     /// Navigation property `group`: `microsoft.graph.group`; present when expanded (`$expand`).
-    #[cfg(feature = "_activity_based_timeout_policy")]
+    #[cfg(feature = "_group")]
     pub group: Option<Group>,
     /// Navigation property `principal`: `microsoft.graph.directoryObject`; present when expanded (`$expand`).
-    #[cfg(feature = "_activity_based_timeout_policy")]
+    #[cfg(feature = "_directory_object")]
     pub principal: Option<AnyDirectoryObject>,
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
@@ -6667,14 +6635,14 @@ pub struct PrivilegedAccessGroupEligibilityScheduleInstance {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl serde::Serialize for PrivilegedAccessGroupEligibilityScheduleInstance {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 #[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
 impl PrivilegedAccessGroupEligibilityScheduleInstance {
     /// The CSDL qualified name, as `@odata.type` spells it.
@@ -6699,15 +6667,14 @@ impl PrivilegedAccessGroupEligibilityScheduleInstance {
         object.property("groupId", &self.group_id);
         object.property("memberType", &self.member_type);
         object.property("principalId", &self.principal_id);
-        #[cfg(feature = "_activity_based_timeout_policy")]
-        object.property("group", &self.group);
-        #[cfg(feature = "_activity_based_timeout_policy")]
+        #[cfg(feature = "_group")] object.property("group", &self.group);
+        #[cfg(feature = "_directory_object")]
         object.property("principal", &self.principal);
         object.end()
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl<'de> serde::Deserialize<'de> for PrivilegedAccessGroupEligibilityScheduleInstance {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -6716,7 +6683,7 @@ impl<'de> serde::Deserialize<'de> for PrivilegedAccessGroupEligibilityScheduleIn
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 #[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
 impl graph_odata_runtime::model::ODataObject
 for PrivilegedAccessGroupEligibilityScheduleInstance {
@@ -6738,9 +6705,9 @@ for PrivilegedAccessGroupEligibilityScheduleInstance {
             "groupId" => read_lenient(map, key, &mut self.group_id, extra),
             "memberType" => read_nullable(map, key, &mut self.member_type, extra),
             "principalId" => read_lenient(map, key, &mut self.principal_id, extra),
-            #[cfg(feature = "_activity_based_timeout_policy")]
+            #[cfg(feature = "_group")]
             "group" => read_nullable(map, key, &mut self.group, extra),
-            #[cfg(feature = "_activity_based_timeout_policy")]
+            #[cfg(feature = "_directory_object")]
             "principal" => read_nullable(map, key, &mut self.principal, extra),
             _ => Ok(false),
         }
@@ -6752,7 +6719,7 @@ for PrivilegedAccessGroupEligibilityScheduleInstance {
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl PrivilegedAccessGroupEligibilityScheduleInstance {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -6763,11 +6730,11 @@ impl PrivilegedAccessGroupEligibilityScheduleInstance {
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 /// The properties of [`PrivilegedAccessGroupEligibilityScheduleInstance`] by wire name, each a [`Field<PrivilegedAccessGroupEligibilityScheduleInstance>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`PrivilegedAccessGroupEligibilityScheduleInstance::set_null`].
 pub enum PrivilegedAccessGroupEligibilityScheduleInstanceField {}
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 #[allow(non_upper_case_globals)]
 impl PrivilegedAccessGroupEligibilityScheduleInstanceField {
     /// `id`
@@ -6827,7 +6794,7 @@ impl PrivilegedAccessGroupEligibilityScheduleInstanceField {
     ];
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 /// CSDL entity type `microsoft.graph.privilegedAccessGroupEligibilityScheduleRequest`; base type `microsoft.graph.privilegedAccessScheduleRequest`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct PrivilegedAccessGroupEligibilityScheduleRequest {
@@ -6876,10 +6843,10 @@ pub struct PrivilegedAccessGroupEligibilityScheduleRequest {
     /// Property `targetScheduleId`: `Edm.String`.
     pub target_schedule_id: Option<String>,
     /// Navigation property `group`: `microsoft.graph.group`; present when expanded (`$expand`).
-    #[cfg(feature = "_activity_based_timeout_policy")]
+    #[cfg(feature = "_group")]
     pub group: Option<Group>,
     /// Navigation property `principal`: `microsoft.graph.directoryObject`; present when expanded (`$expand`).
-    #[cfg(feature = "_activity_based_timeout_policy")]
+    #[cfg(feature = "_directory_object")]
     pub principal: Option<AnyDirectoryObject>,
     /// Navigation property `targetSchedule`: `microsoft.graph.privilegedAccessGroupEligibilitySchedule`; present when expanded (`$expand`).
     pub target_schedule: Option<PrivilegedAccessGroupEligibilitySchedule>,
@@ -6889,14 +6856,14 @@ pub struct PrivilegedAccessGroupEligibilityScheduleRequest {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl serde::Serialize for PrivilegedAccessGroupEligibilityScheduleRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 #[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
 impl PrivilegedAccessGroupEligibilityScheduleRequest {
     /// The CSDL qualified name, as `@odata.type` spells it.
@@ -6929,16 +6896,15 @@ impl PrivilegedAccessGroupEligibilityScheduleRequest {
         object.property("groupId", &self.group_id);
         object.property("principalId", &self.principal_id);
         object.property("targetScheduleId", &self.target_schedule_id);
-        #[cfg(feature = "_activity_based_timeout_policy")]
-        object.property("group", &self.group);
-        #[cfg(feature = "_activity_based_timeout_policy")]
+        #[cfg(feature = "_group")] object.property("group", &self.group);
+        #[cfg(feature = "_directory_object")]
         object.property("principal", &self.principal);
         object.property("targetSchedule", &self.target_schedule);
         object.end()
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl<'de> serde::Deserialize<'de> for PrivilegedAccessGroupEligibilityScheduleRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -6947,7 +6913,7 @@ impl<'de> serde::Deserialize<'de> for PrivilegedAccessGroupEligibilityScheduleRe
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 #[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
 impl graph_odata_runtime::model::ODataObject
 for PrivilegedAccessGroupEligibilityScheduleRequest {
@@ -6983,9 +6949,9 @@ for PrivilegedAccessGroupEligibilityScheduleRequest {
             "targetScheduleId" => {
                 read_lenient(map, key, &mut self.target_schedule_id, extra)
             }
-            #[cfg(feature = "_activity_based_timeout_policy")]
+            #[cfg(feature = "_group")]
             "group" => read_nullable(map, key, &mut self.group, extra),
-            #[cfg(feature = "_activity_based_timeout_policy")]
+            #[cfg(feature = "_directory_object")]
             "principal" => read_nullable(map, key, &mut self.principal, extra),
             "targetSchedule" => read_nullable(map, key, &mut self.target_schedule, extra),
             _ => Ok(false),
@@ -6998,7 +6964,7 @@ for PrivilegedAccessGroupEligibilityScheduleRequest {
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl PrivilegedAccessGroupEligibilityScheduleRequest {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -7009,11 +6975,11 @@ impl PrivilegedAccessGroupEligibilityScheduleRequest {
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 /// The properties of [`PrivilegedAccessGroupEligibilityScheduleRequest`] by wire name, each a [`Field<PrivilegedAccessGroupEligibilityScheduleRequest>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`PrivilegedAccessGroupEligibilityScheduleRequest::set_null`].
 pub enum PrivilegedAccessGroupEligibilityScheduleRequestField {}
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 #[allow(non_upper_case_globals)]
 impl PrivilegedAccessGroupEligibilityScheduleRequestField {
     /// `id`
@@ -7118,7 +7084,7 @@ impl PrivilegedAccessGroupEligibilityScheduleRequestField {
     ];
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 /// CSDL entity type `microsoft.graph.privilegedAccessRoot`; base type `microsoft.graph.entity`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct PrivilegedAccessRoot {
@@ -7133,14 +7099,14 @@ pub struct PrivilegedAccessRoot {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl serde::Serialize for PrivilegedAccessRoot {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl PrivilegedAccessRoot {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.privilegedAccessRoot";
@@ -7162,7 +7128,7 @@ impl PrivilegedAccessRoot {
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl<'de> serde::Deserialize<'de> for PrivilegedAccessRoot {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -7171,7 +7137,7 @@ impl<'de> serde::Deserialize<'de> for PrivilegedAccessRoot {
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl graph_odata_runtime::model::ODataObject for PrivilegedAccessRoot {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -7193,7 +7159,7 @@ impl graph_odata_runtime::model::ODataObject for PrivilegedAccessRoot {
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl PrivilegedAccessRoot {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -7204,11 +7170,11 @@ impl PrivilegedAccessRoot {
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 /// The properties of [`PrivilegedAccessRoot`] by wire name, each a [`Field<PrivilegedAccessRoot>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`PrivilegedAccessRoot::set_null`].
 pub enum PrivilegedAccessRootField {}
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 #[allow(non_upper_case_globals)]
 impl PrivilegedAccessRootField {
     /// `id`
@@ -7222,7 +7188,7 @@ impl PrivilegedAccessRootField {
     ];
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_privileged_access_schedule")]
 /// CSDL entity type `microsoft.graph.privilegedAccessSchedule`; base type `microsoft.graph.entity`; abstract; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct PrivilegedAccessSchedule {
@@ -7245,14 +7211,14 @@ pub struct PrivilegedAccessSchedule {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_privileged_access_schedule")]
 impl serde::Serialize for PrivilegedAccessSchedule {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_privileged_access_schedule")]
 impl PrivilegedAccessSchedule {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.privilegedAccessSchedule";
@@ -7278,7 +7244,7 @@ impl PrivilegedAccessSchedule {
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_privileged_access_schedule")]
 impl<'de> serde::Deserialize<'de> for PrivilegedAccessSchedule {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -7287,7 +7253,7 @@ impl<'de> serde::Deserialize<'de> for PrivilegedAccessSchedule {
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_privileged_access_schedule")]
 impl graph_odata_runtime::model::ODataObject for PrivilegedAccessSchedule {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -7317,7 +7283,7 @@ impl graph_odata_runtime::model::ODataObject for PrivilegedAccessSchedule {
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_privileged_access_schedule")]
 impl PrivilegedAccessSchedule {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -7328,11 +7294,11 @@ impl PrivilegedAccessSchedule {
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_privileged_access_schedule")]
 /// The properties of [`PrivilegedAccessSchedule`] by wire name, each a [`Field<PrivilegedAccessSchedule>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`PrivilegedAccessSchedule::set_null`].
 pub enum PrivilegedAccessScheduleField {}
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_privileged_access_schedule")]
 #[allow(non_upper_case_globals)]
 impl PrivilegedAccessScheduleField {
     /// `id`
@@ -7368,7 +7334,7 @@ impl PrivilegedAccessScheduleField {
     ];
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_privileged_access_schedule")]
 /// CSDL entity type `microsoft.graph.privilegedAccessScheduleInstance`; base type `microsoft.graph.entity`; abstract; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct PrivilegedAccessScheduleInstance {
@@ -7385,14 +7351,14 @@ pub struct PrivilegedAccessScheduleInstance {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_privileged_access_schedule")]
 impl serde::Serialize for PrivilegedAccessScheduleInstance {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_privileged_access_schedule")]
 impl PrivilegedAccessScheduleInstance {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.privilegedAccessScheduleInstance";
@@ -7415,7 +7381,7 @@ impl PrivilegedAccessScheduleInstance {
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_privileged_access_schedule")]
 impl<'de> serde::Deserialize<'de> for PrivilegedAccessScheduleInstance {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -7424,7 +7390,7 @@ impl<'de> serde::Deserialize<'de> for PrivilegedAccessScheduleInstance {
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_privileged_access_schedule")]
 impl graph_odata_runtime::model::ODataObject for PrivilegedAccessScheduleInstance {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -7447,7 +7413,7 @@ impl graph_odata_runtime::model::ODataObject for PrivilegedAccessScheduleInstanc
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_privileged_access_schedule")]
 impl PrivilegedAccessScheduleInstance {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -7458,11 +7424,11 @@ impl PrivilegedAccessScheduleInstance {
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_privileged_access_schedule")]
 /// The properties of [`PrivilegedAccessScheduleInstance`] by wire name, each a [`Field<PrivilegedAccessScheduleInstance>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`PrivilegedAccessScheduleInstance::set_null`].
 pub enum PrivilegedAccessScheduleInstanceField {}
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_privileged_access_schedule")]
 #[allow(non_upper_case_globals)]
 impl PrivilegedAccessScheduleInstanceField {
     /// `id`
@@ -7485,7 +7451,7 @@ impl PrivilegedAccessScheduleInstanceField {
     ];
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_privileged_access_schedule")]
 /// CSDL entity type `microsoft.graph.privilegedAccessScheduleRequest`; base type `microsoft.graph.request`; abstract; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct PrivilegedAccessScheduleRequest {
@@ -7526,14 +7492,14 @@ pub struct PrivilegedAccessScheduleRequest {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_privileged_access_schedule")]
 impl serde::Serialize for PrivilegedAccessScheduleRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_privileged_access_schedule")]
 impl PrivilegedAccessScheduleRequest {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.privilegedAccessScheduleRequest";
@@ -7565,7 +7531,7 @@ impl PrivilegedAccessScheduleRequest {
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_privileged_access_schedule")]
 impl<'de> serde::Deserialize<'de> for PrivilegedAccessScheduleRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -7574,7 +7540,7 @@ impl<'de> serde::Deserialize<'de> for PrivilegedAccessScheduleRequest {
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_privileged_access_schedule")]
 impl graph_odata_runtime::model::ODataObject for PrivilegedAccessScheduleRequest {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -7612,7 +7578,7 @@ impl graph_odata_runtime::model::ODataObject for PrivilegedAccessScheduleRequest
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_privileged_access_schedule")]
 impl PrivilegedAccessScheduleRequest {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -7623,11 +7589,11 @@ impl PrivilegedAccessScheduleRequest {
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_privileged_access_schedule")]
 /// The properties of [`PrivilegedAccessScheduleRequest`] by wire name, each a [`Field<PrivilegedAccessScheduleRequest>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`PrivilegedAccessScheduleRequest::set_null`].
 pub enum PrivilegedAccessScheduleRequestField {}
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_privileged_access_schedule")]
 #[allow(non_upper_case_globals)]
 impl PrivilegedAccessScheduleRequestField {
     /// `id`
@@ -7695,7 +7661,7 @@ impl PrivilegedAccessScheduleRequestField {
     ];
 }
 
-#[cfg(feature = "_admin_microsoft365_apps")]
+#[cfg(feature = "_admin")]
 /// CSDL entity type `microsoft.graph.profileCardProperty`; base type `microsoft.graph.entity`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ProfileCardProperty {
@@ -7714,14 +7680,14 @@ pub struct ProfileCardProperty {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_admin_microsoft365_apps")]
+#[cfg(feature = "_admin")]
 impl serde::Serialize for ProfileCardProperty {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_admin_microsoft365_apps")]
+#[cfg(feature = "_admin")]
 impl ProfileCardProperty {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.profileCardProperty";
@@ -7745,7 +7711,7 @@ impl ProfileCardProperty {
     }
 }
 
-#[cfg(feature = "_admin_microsoft365_apps")]
+#[cfg(feature = "_admin")]
 impl<'de> serde::Deserialize<'de> for ProfileCardProperty {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -7754,7 +7720,7 @@ impl<'de> serde::Deserialize<'de> for ProfileCardProperty {
     }
 }
 
-#[cfg(feature = "_admin_microsoft365_apps")]
+#[cfg(feature = "_admin")]
 impl graph_odata_runtime::model::ODataObject for ProfileCardProperty {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -7780,7 +7746,7 @@ impl graph_odata_runtime::model::ODataObject for ProfileCardProperty {
     }
 }
 
-#[cfg(feature = "_admin_microsoft365_apps")]
+#[cfg(feature = "_admin")]
 impl ProfileCardProperty {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -7791,11 +7757,11 @@ impl ProfileCardProperty {
     }
 }
 
-#[cfg(feature = "_admin_microsoft365_apps")]
+#[cfg(feature = "_admin")]
 /// The properties of [`ProfileCardProperty`] by wire name, each a [`Field<ProfileCardProperty>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ProfileCardProperty::set_null`].
 pub enum ProfileCardPropertyField {}
 
-#[cfg(feature = "_admin_microsoft365_apps")]
+#[cfg(feature = "_admin")]
 #[allow(non_upper_case_globals)]
 impl ProfileCardPropertyField {
     /// `id`
@@ -7821,7 +7787,7 @@ impl ProfileCardPropertyField {
     ];
 }
 
-#[cfg(feature = "_clonable_team_parts")]
+#[cfg(feature = "_profile_photo")]
 /// CSDL entity type `microsoft.graph.profilePhoto`; base type `microsoft.graph.entity`; media entity (has a stream); key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ProfilePhoto {
@@ -7838,14 +7804,14 @@ pub struct ProfilePhoto {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_clonable_team_parts")]
+#[cfg(feature = "_profile_photo")]
 impl serde::Serialize for ProfilePhoto {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_clonable_team_parts")]
+#[cfg(feature = "_profile_photo")]
 impl ProfilePhoto {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.profilePhoto";
@@ -7868,7 +7834,7 @@ impl ProfilePhoto {
     }
 }
 
-#[cfg(feature = "_clonable_team_parts")]
+#[cfg(feature = "_profile_photo")]
 impl<'de> serde::Deserialize<'de> for ProfilePhoto {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -7877,7 +7843,7 @@ impl<'de> serde::Deserialize<'de> for ProfilePhoto {
     }
 }
 
-#[cfg(feature = "_clonable_team_parts")]
+#[cfg(feature = "_profile_photo")]
 impl graph_odata_runtime::model::ODataObject for ProfilePhoto {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -7900,7 +7866,7 @@ impl graph_odata_runtime::model::ODataObject for ProfilePhoto {
     }
 }
 
-#[cfg(feature = "_clonable_team_parts")]
+#[cfg(feature = "_profile_photo")]
 impl ProfilePhoto {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -7911,11 +7877,11 @@ impl ProfilePhoto {
     }
 }
 
-#[cfg(feature = "_clonable_team_parts")]
+#[cfg(feature = "_profile_photo")]
 /// The properties of [`ProfilePhoto`] by wire name, each a [`Field<ProfilePhoto>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ProfilePhoto::set_null`].
 pub enum ProfilePhotoField {}
 
-#[cfg(feature = "_clonable_team_parts")]
+#[cfg(feature = "_profile_photo")]
 #[allow(non_upper_case_globals)]
 impl ProfilePhotoField {
     /// `id`
@@ -7932,7 +7898,7 @@ impl ProfilePhotoField {
     ];
 }
 
-#[cfg(feature = "_admin_microsoft365_apps")]
+#[cfg(feature = "_admin")]
 /// CSDL entity type `microsoft.graph.profilePropertySetting`; base type `microsoft.graph.entity`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ProfilePropertySetting {
@@ -7951,14 +7917,14 @@ pub struct ProfilePropertySetting {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_admin_microsoft365_apps")]
+#[cfg(feature = "_admin")]
 impl serde::Serialize for ProfilePropertySetting {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_admin_microsoft365_apps")]
+#[cfg(feature = "_admin")]
 impl ProfilePropertySetting {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.profilePropertySetting";
@@ -7982,7 +7948,7 @@ impl ProfilePropertySetting {
     }
 }
 
-#[cfg(feature = "_admin_microsoft365_apps")]
+#[cfg(feature = "_admin")]
 impl<'de> serde::Deserialize<'de> for ProfilePropertySetting {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -7991,7 +7957,7 @@ impl<'de> serde::Deserialize<'de> for ProfilePropertySetting {
     }
 }
 
-#[cfg(feature = "_admin_microsoft365_apps")]
+#[cfg(feature = "_admin")]
 impl graph_odata_runtime::model::ODataObject for ProfilePropertySetting {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -8017,7 +7983,7 @@ impl graph_odata_runtime::model::ODataObject for ProfilePropertySetting {
     }
 }
 
-#[cfg(feature = "_admin_microsoft365_apps")]
+#[cfg(feature = "_admin")]
 impl ProfilePropertySetting {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -8028,11 +7994,11 @@ impl ProfilePropertySetting {
     }
 }
 
-#[cfg(feature = "_admin_microsoft365_apps")]
+#[cfg(feature = "_admin")]
 /// The properties of [`ProfilePropertySetting`] by wire name, each a [`Field<ProfilePropertySetting>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ProfilePropertySetting::set_null`].
 pub enum ProfilePropertySettingField {}
 
-#[cfg(feature = "_admin_microsoft365_apps")]
+#[cfg(feature = "_admin")]
 #[allow(non_upper_case_globals)]
 impl ProfilePropertySettingField {
     /// `id`
@@ -8056,7 +8022,7 @@ impl ProfilePropertySettingField {
     ];
 }
 
-#[cfg(feature = "_admin_microsoft365_apps")]
+#[cfg(feature = "_admin")]
 /// CSDL entity type `microsoft.graph.profileSource`; base type `microsoft.graph.entity`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ProfileSource {
@@ -8079,14 +8045,14 @@ pub struct ProfileSource {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_admin_microsoft365_apps")]
+#[cfg(feature = "_admin")]
 impl serde::Serialize for ProfileSource {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_admin_microsoft365_apps")]
+#[cfg(feature = "_admin")]
 impl ProfileSource {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.profileSource";
@@ -8112,7 +8078,7 @@ impl ProfileSource {
     }
 }
 
-#[cfg(feature = "_admin_microsoft365_apps")]
+#[cfg(feature = "_admin")]
 impl<'de> serde::Deserialize<'de> for ProfileSource {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -8121,7 +8087,7 @@ impl<'de> serde::Deserialize<'de> for ProfileSource {
     }
 }
 
-#[cfg(feature = "_admin_microsoft365_apps")]
+#[cfg(feature = "_admin")]
 impl graph_odata_runtime::model::ODataObject for ProfileSource {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -8147,7 +8113,7 @@ impl graph_odata_runtime::model::ODataObject for ProfileSource {
     }
 }
 
-#[cfg(feature = "_admin_microsoft365_apps")]
+#[cfg(feature = "_admin")]
 impl ProfileSource {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -8158,11 +8124,11 @@ impl ProfileSource {
     }
 }
 
-#[cfg(feature = "_admin_microsoft365_apps")]
+#[cfg(feature = "_admin")]
 /// The properties of [`ProfileSource`] by wire name, each a [`Field<ProfileSource>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ProfileSource::set_null`].
 pub enum ProfileSourceField {}
 
-#[cfg(feature = "_admin_microsoft365_apps")]
+#[cfg(feature = "_admin")]
 #[allow(non_upper_case_globals)]
 impl ProfileSourceField {
     /// `id`
@@ -8192,7 +8158,7 @@ impl ProfileSourceField {
     ];
 }
 
-#[cfg(feature = "_admin_microsoft365_apps")]
+#[cfg(feature = "_admin")]
 /// CSDL entity type `microsoft.graph.pronounsSettings`; base type `microsoft.graph.entity`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct PronounsSettings {
@@ -8207,14 +8173,14 @@ pub struct PronounsSettings {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_admin_microsoft365_apps")]
+#[cfg(feature = "_admin")]
 impl serde::Serialize for PronounsSettings {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_admin_microsoft365_apps")]
+#[cfg(feature = "_admin")]
 impl PronounsSettings {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.pronounsSettings";
@@ -8236,7 +8202,7 @@ impl PronounsSettings {
     }
 }
 
-#[cfg(feature = "_admin_microsoft365_apps")]
+#[cfg(feature = "_admin")]
 impl<'de> serde::Deserialize<'de> for PronounsSettings {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -8245,7 +8211,7 @@ impl<'de> serde::Deserialize<'de> for PronounsSettings {
     }
 }
 
-#[cfg(feature = "_admin_microsoft365_apps")]
+#[cfg(feature = "_admin")]
 impl graph_odata_runtime::model::ODataObject for PronounsSettings {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -8269,7 +8235,7 @@ impl graph_odata_runtime::model::ODataObject for PronounsSettings {
     }
 }
 
-#[cfg(feature = "_admin_microsoft365_apps")]
+#[cfg(feature = "_admin")]
 impl PronounsSettings {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -8280,11 +8246,11 @@ impl PronounsSettings {
     }
 }
 
-#[cfg(feature = "_admin_microsoft365_apps")]
+#[cfg(feature = "_admin")]
 /// The properties of [`PronounsSettings`] by wire name, each a [`Field<PronounsSettings>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`PronounsSettings::set_null`].
 pub enum PronounsSettingsField {}
 
-#[cfg(feature = "_admin_microsoft365_apps")]
+#[cfg(feature = "_admin")]
 #[allow(non_upper_case_globals)]
 impl PronounsSettingsField {
     /// `id`
@@ -8300,7 +8266,7 @@ impl PronounsSettingsField {
     ];
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 /// CSDL entity type `microsoft.graph.protectionPolicyBase`; base type `microsoft.graph.entity`; abstract; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ProtectionPolicyBase {
@@ -8331,14 +8297,14 @@ pub struct ProtectionPolicyBase {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 impl serde::Serialize for ProtectionPolicyBase {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 impl ProtectionPolicyBase {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.protectionPolicyBase";
@@ -8372,7 +8338,7 @@ impl ProtectionPolicyBase {
     }
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 impl<'de> serde::Deserialize<'de> for ProtectionPolicyBase {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -8381,7 +8347,7 @@ impl<'de> serde::Deserialize<'de> for ProtectionPolicyBase {
     }
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 impl graph_odata_runtime::model::ODataObject for ProtectionPolicyBase {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -8426,7 +8392,7 @@ impl graph_odata_runtime::model::ODataObject for ProtectionPolicyBase {
     }
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 impl ProtectionPolicyBase {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -8437,11 +8403,11 @@ impl ProtectionPolicyBase {
     }
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 /// The properties of [`ProtectionPolicyBase`] by wire name, each a [`Field<ProtectionPolicyBase>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ProtectionPolicyBase::set_null`].
 pub enum ProtectionPolicyBaseField {}
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 #[allow(non_upper_case_globals)]
 impl ProtectionPolicyBaseField {
     /// `id`
@@ -8495,7 +8461,7 @@ impl ProtectionPolicyBaseField {
     ];
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 /// A `microsoft.graph.protectionPolicyBase` value: the base type or one of its derived types, chosen by `@odata.type`. A derived type this crate does not know is read as [`ProtectionPolicyBase`], which keeps its properties and `@odata.type` in `additional_properties`.
 #[derive(Debug, Clone, PartialEq)]
 pub enum AnyProtectionPolicyBase {
@@ -8509,7 +8475,7 @@ pub enum AnyProtectionPolicyBase {
     SharePointProtectionPolicy(Box<SharePointProtectionPolicy>),
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 impl AnyProtectionPolicyBase {
     /// The `@odata.type` of the variant (the base type's for unknown derived types).
     pub fn odata_type(&self) -> &'static str {
@@ -8531,14 +8497,14 @@ impl AnyProtectionPolicyBase {
     }
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 impl Default for AnyProtectionPolicyBase {
     fn default() -> Self {
         Self::ProtectionPolicyBase(Box::default())
     }
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 impl From<ProtectionPolicyBase> for AnyProtectionPolicyBase {
     fn from(value: ProtectionPolicyBase) -> Self {
         Self::ProtectionPolicyBase(Box::new(value))

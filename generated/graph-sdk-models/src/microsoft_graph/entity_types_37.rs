@@ -11,7 +11,7 @@ use graph_odata_runtime::edm;
 #[allow(unused_imports)]
 use graph_odata_runtime::model;
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 impl AnyProtectionPolicyBase {
     /// The value if it is a [`AnyProtectionPolicyBase::ExchangeProtectionPolicy`] variant.
     pub fn as_exchange_protection_policy(&self) -> Option<&ExchangeProtectionPolicy> {
@@ -40,28 +40,28 @@ impl AnyProtectionPolicyBase {
     }
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 impl From<ExchangeProtectionPolicy> for AnyProtectionPolicyBase {
     fn from(value: ExchangeProtectionPolicy) -> Self {
         Self::ExchangeProtectionPolicy(Box::new(value))
     }
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 impl From<OneDriveForBusinessProtectionPolicy> for AnyProtectionPolicyBase {
     fn from(value: OneDriveForBusinessProtectionPolicy) -> Self {
         Self::OneDriveForBusinessProtectionPolicy(Box::new(value))
     }
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 impl From<SharePointProtectionPolicy> for AnyProtectionPolicyBase {
     fn from(value: SharePointProtectionPolicy) -> Self {
         Self::SharePointProtectionPolicy(Box::new(value))
     }
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 impl serde::Serialize for AnyProtectionPolicyBase {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match self {
@@ -93,7 +93,7 @@ impl serde::Serialize for AnyProtectionPolicyBase {
     }
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 impl<'de> serde::Deserialize<'de> for AnyProtectionPolicyBase {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -122,7 +122,7 @@ impl<'de> serde::Deserialize<'de> for AnyProtectionPolicyBase {
     }
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_artifact_restore_status")]
 /// CSDL entity type `microsoft.graph.protectionRuleBase`; base type `microsoft.graph.entity`; abstract; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ProtectionRuleBase {
@@ -149,14 +149,14 @@ pub struct ProtectionRuleBase {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_artifact_restore_status")]
 impl serde::Serialize for ProtectionRuleBase {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_artifact_restore_status")]
 impl ProtectionRuleBase {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.protectionRuleBase";
@@ -184,7 +184,7 @@ impl ProtectionRuleBase {
     }
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_artifact_restore_status")]
 impl<'de> serde::Deserialize<'de> for ProtectionRuleBase {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -193,7 +193,7 @@ impl<'de> serde::Deserialize<'de> for ProtectionRuleBase {
     }
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_artifact_restore_status")]
 impl graph_odata_runtime::model::ODataObject for ProtectionRuleBase {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -229,7 +229,7 @@ impl graph_odata_runtime::model::ODataObject for ProtectionRuleBase {
     }
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_artifact_restore_status")]
 impl ProtectionRuleBase {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -240,11 +240,11 @@ impl ProtectionRuleBase {
     }
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_artifact_restore_status")]
 /// The properties of [`ProtectionRuleBase`] by wire name, each a [`Field<ProtectionRuleBase>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ProtectionRuleBase::set_null`].
 pub enum ProtectionRuleBaseField {}
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_artifact_restore_status")]
 #[allow(non_upper_case_globals)]
 impl ProtectionRuleBaseField {
     /// `id`
@@ -286,32 +286,39 @@ impl ProtectionRuleBaseField {
     ];
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_artifact_restore_status")]
 /// A `microsoft.graph.protectionRuleBase` value: the base type or one of its derived types, chosen by `@odata.type`. A derived type this crate does not know is read as [`ProtectionRuleBase`], which keeps its properties and `@odata.type` in `additional_properties`.
 #[derive(Debug, Clone, PartialEq)]
 pub enum AnyProtectionRuleBase {
     /// The base type itself, or a derived type unknown to this crate.
     ProtectionRuleBase(Box<ProtectionRuleBase>),
     /// `microsoft.graph.driveProtectionRule`
+    #[cfg(feature = "_solutions")]
     DriveProtectionRule(Box<DriveProtectionRule>),
     /// `microsoft.graph.mailboxProtectionRule`
+    #[cfg(feature = "_solutions")]
     MailboxProtectionRule(Box<MailboxProtectionRule>),
     /// `microsoft.graph.siteProtectionRule`
+    #[cfg(feature = "_solutions")]
     SiteProtectionRule(Box<SiteProtectionRule>),
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_artifact_restore_status")]
 impl AnyProtectionRuleBase {
     /// The `@odata.type` of the variant (the base type's for unknown derived types).
     pub fn odata_type(&self) -> &'static str {
         match self {
             Self::ProtectionRuleBase(_) => ProtectionRuleBase::ODATA_TYPE,
+            #[cfg(feature = "_solutions")]
             Self::DriveProtectionRule(_) => DriveProtectionRule::ODATA_TYPE,
+            #[cfg(feature = "_solutions")]
             Self::MailboxProtectionRule(_) => MailboxProtectionRule::ODATA_TYPE,
+            #[cfg(feature = "_solutions")]
             Self::SiteProtectionRule(_) => SiteProtectionRule::ODATA_TYPE,
         }
     }
     /// The value if it is a plain [`ProtectionRuleBase`] (or of an unknown derived type).
+    #[allow(unreachable_patterns)]
     pub fn as_protection_rule_base(&self) -> Option<&ProtectionRuleBase> {
         match self {
             Self::ProtectionRuleBase(value) => Some(value),
@@ -320,23 +327,24 @@ impl AnyProtectionRuleBase {
     }
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_artifact_restore_status")]
 impl Default for AnyProtectionRuleBase {
     fn default() -> Self {
         Self::ProtectionRuleBase(Box::default())
     }
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_artifact_restore_status")]
 impl From<ProtectionRuleBase> for AnyProtectionRuleBase {
     fn from(value: ProtectionRuleBase) -> Self {
         Self::ProtectionRuleBase(Box::new(value))
     }
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_artifact_restore_status")]
 impl AnyProtectionRuleBase {
     /// The value if it is a [`AnyProtectionRuleBase::DriveProtectionRule`] variant.
+    #[cfg(feature = "_solutions")]
     pub fn as_drive_protection_rule(&self) -> Option<&DriveProtectionRule> {
         match self {
             Self::DriveProtectionRule(value) => Some(value),
@@ -344,6 +352,7 @@ impl AnyProtectionRuleBase {
         }
     }
     /// The value if it is a [`AnyProtectionRuleBase::MailboxProtectionRule`] variant.
+    #[cfg(feature = "_solutions")]
     pub fn as_mailbox_protection_rule(&self) -> Option<&MailboxProtectionRule> {
         match self {
             Self::MailboxProtectionRule(value) => Some(value),
@@ -351,6 +360,7 @@ impl AnyProtectionRuleBase {
         }
     }
     /// The value if it is a [`AnyProtectionRuleBase::SiteProtectionRule`] variant.
+    #[cfg(feature = "_solutions")]
     pub fn as_site_protection_rule(&self) -> Option<&SiteProtectionRule> {
         match self {
             Self::SiteProtectionRule(value) => Some(value),
@@ -359,34 +369,38 @@ impl AnyProtectionRuleBase {
     }
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_artifact_restore_status")]
+#[cfg(feature = "_solutions")]
 impl From<DriveProtectionRule> for AnyProtectionRuleBase {
     fn from(value: DriveProtectionRule) -> Self {
         Self::DriveProtectionRule(Box::new(value))
     }
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_artifact_restore_status")]
+#[cfg(feature = "_solutions")]
 impl From<MailboxProtectionRule> for AnyProtectionRuleBase {
     fn from(value: MailboxProtectionRule) -> Self {
         Self::MailboxProtectionRule(Box::new(value))
     }
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_artifact_restore_status")]
+#[cfg(feature = "_solutions")]
 impl From<SiteProtectionRule> for AnyProtectionRuleBase {
     fn from(value: SiteProtectionRule) -> Self {
         Self::SiteProtectionRule(Box::new(value))
     }
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_artifact_restore_status")]
 impl serde::Serialize for AnyProtectionRuleBase {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match self {
             Self::ProtectionRuleBase(value) => {
                 value.serialize_with_type(serializer, None)
             }
+            #[cfg(feature = "_solutions")]
             Self::DriveProtectionRule(value) => {
                 value
                     .serialize_with_type(
@@ -394,6 +408,7 @@ impl serde::Serialize for AnyProtectionRuleBase {
                         Some(DriveProtectionRule::ODATA_TYPE),
                     )
             }
+            #[cfg(feature = "_solutions")]
             Self::MailboxProtectionRule(value) => {
                 value
                     .serialize_with_type(
@@ -401,6 +416,7 @@ impl serde::Serialize for AnyProtectionRuleBase {
                         Some(MailboxProtectionRule::ODATA_TYPE),
                     )
             }
+            #[cfg(feature = "_solutions")]
             Self::SiteProtectionRule(value) => {
                 value
                     .serialize_with_type(
@@ -412,7 +428,7 @@ impl serde::Serialize for AnyProtectionRuleBase {
     }
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_artifact_restore_status")]
 impl<'de> serde::Deserialize<'de> for AnyProtectionRuleBase {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -422,12 +438,15 @@ impl<'de> serde::Deserialize<'de> for AnyProtectionRuleBase {
             deserializer,
         )?;
         let read = match graph_odata_runtime::model::odata_type_of(&value) {
+            #[cfg(feature = "_solutions")]
             "microsoft.graph.driveProtectionRule" | "graph.driveProtectionRule" => {
                 serde_json::from_value(value).map(Self::DriveProtectionRule)
             }
+            #[cfg(feature = "_solutions")]
             "microsoft.graph.mailboxProtectionRule" | "graph.mailboxProtectionRule" => {
                 serde_json::from_value(value).map(Self::MailboxProtectionRule)
             }
+            #[cfg(feature = "_solutions")]
             "microsoft.graph.siteProtectionRule" | "graph.siteProtectionRule" => {
                 serde_json::from_value(value).map(Self::SiteProtectionRule)
             }
@@ -437,7 +456,7 @@ impl<'de> serde::Deserialize<'de> for AnyProtectionRuleBase {
     }
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 /// CSDL entity type `microsoft.graph.protectionUnitBase`; base type `microsoft.graph.entity`; abstract; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ProtectionUnitBase {
@@ -468,14 +487,14 @@ pub struct ProtectionUnitBase {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 impl serde::Serialize for ProtectionUnitBase {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 impl ProtectionUnitBase {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.protectionUnitBase";
@@ -505,7 +524,7 @@ impl ProtectionUnitBase {
     }
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 impl<'de> serde::Deserialize<'de> for ProtectionUnitBase {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -514,7 +533,7 @@ impl<'de> serde::Deserialize<'de> for ProtectionUnitBase {
     }
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 impl graph_odata_runtime::model::ODataObject for ProtectionUnitBase {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -554,7 +573,7 @@ impl graph_odata_runtime::model::ODataObject for ProtectionUnitBase {
     }
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 impl ProtectionUnitBase {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -565,11 +584,11 @@ impl ProtectionUnitBase {
     }
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 /// The properties of [`ProtectionUnitBase`] by wire name, each a [`Field<ProtectionUnitBase>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ProtectionUnitBase::set_null`].
 pub enum ProtectionUnitBaseField {}
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 #[allow(non_upper_case_globals)]
 impl ProtectionUnitBaseField {
     /// `id`
@@ -619,7 +638,7 @@ impl ProtectionUnitBaseField {
     ];
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 /// A `microsoft.graph.protectionUnitBase` value: the base type or one of its derived types, chosen by `@odata.type`. A derived type this crate does not know is read as [`ProtectionUnitBase`], which keeps its properties and `@odata.type` in `additional_properties`.
 #[derive(Debug, Clone, PartialEq)]
 pub enum AnyProtectionUnitBase {
@@ -633,7 +652,7 @@ pub enum AnyProtectionUnitBase {
     SiteProtectionUnit(Box<SiteProtectionUnit>),
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 impl AnyProtectionUnitBase {
     /// The `@odata.type` of the variant (the base type's for unknown derived types).
     pub fn odata_type(&self) -> &'static str {
@@ -653,21 +672,21 @@ impl AnyProtectionUnitBase {
     }
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 impl Default for AnyProtectionUnitBase {
     fn default() -> Self {
         Self::ProtectionUnitBase(Box::default())
     }
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 impl From<ProtectionUnitBase> for AnyProtectionUnitBase {
     fn from(value: ProtectionUnitBase) -> Self {
         Self::ProtectionUnitBase(Box::new(value))
     }
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 impl AnyProtectionUnitBase {
     /// The value if it is a [`AnyProtectionUnitBase::DriveProtectionUnit`] variant.
     pub fn as_drive_protection_unit(&self) -> Option<&DriveProtectionUnit> {
@@ -692,28 +711,28 @@ impl AnyProtectionUnitBase {
     }
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 impl From<DriveProtectionUnit> for AnyProtectionUnitBase {
     fn from(value: DriveProtectionUnit) -> Self {
         Self::DriveProtectionUnit(Box::new(value))
     }
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 impl From<MailboxProtectionUnit> for AnyProtectionUnitBase {
     fn from(value: MailboxProtectionUnit) -> Self {
         Self::MailboxProtectionUnit(Box::new(value))
     }
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 impl From<SiteProtectionUnit> for AnyProtectionUnitBase {
     fn from(value: SiteProtectionUnit) -> Self {
         Self::SiteProtectionUnit(Box::new(value))
     }
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 impl serde::Serialize for AnyProtectionUnitBase {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match self {
@@ -745,7 +764,7 @@ impl serde::Serialize for AnyProtectionUnitBase {
     }
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 impl<'de> serde::Deserialize<'de> for AnyProtectionUnitBase {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -770,7 +789,7 @@ impl<'de> serde::Deserialize<'de> for AnyProtectionUnitBase {
     }
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_artifact_restore_status")]
 /// CSDL entity type `microsoft.graph.protectionUnitsBulkJobBase`; base type `microsoft.graph.entity`; abstract; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ProtectionUnitsBulkJobBase {
@@ -797,14 +816,14 @@ pub struct ProtectionUnitsBulkJobBase {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_artifact_restore_status")]
 impl serde::Serialize for ProtectionUnitsBulkJobBase {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_artifact_restore_status")]
 impl ProtectionUnitsBulkJobBase {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.protectionUnitsBulkJobBase";
@@ -832,7 +851,7 @@ impl ProtectionUnitsBulkJobBase {
     }
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_artifact_restore_status")]
 impl<'de> serde::Deserialize<'de> for ProtectionUnitsBulkJobBase {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -841,7 +860,7 @@ impl<'de> serde::Deserialize<'de> for ProtectionUnitsBulkJobBase {
     }
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_artifact_restore_status")]
 impl graph_odata_runtime::model::ODataObject for ProtectionUnitsBulkJobBase {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -875,7 +894,7 @@ impl graph_odata_runtime::model::ODataObject for ProtectionUnitsBulkJobBase {
     }
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_artifact_restore_status")]
 impl ProtectionUnitsBulkJobBase {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -886,11 +905,11 @@ impl ProtectionUnitsBulkJobBase {
     }
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_artifact_restore_status")]
 /// The properties of [`ProtectionUnitsBulkJobBase`] by wire name, each a [`Field<ProtectionUnitsBulkJobBase>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ProtectionUnitsBulkJobBase::set_null`].
 pub enum ProtectionUnitsBulkJobBaseField {}
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_artifact_restore_status")]
 #[allow(non_upper_case_globals)]
 impl ProtectionUnitsBulkJobBaseField {
     /// `id`
@@ -936,7 +955,7 @@ impl ProtectionUnitsBulkJobBaseField {
     ];
 }
 
-#[cfg(feature = "_applied_conditional_access_policy")]
+#[cfg(feature = "_audit_logs")]
 /// CSDL entity type `microsoft.graph.provisioningObjectSummary`; base type `microsoft.graph.entity`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ProvisioningObjectSummary {
@@ -981,14 +1000,14 @@ pub struct ProvisioningObjectSummary {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_applied_conditional_access_policy")]
+#[cfg(feature = "_audit_logs")]
 impl serde::Serialize for ProvisioningObjectSummary {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_applied_conditional_access_policy")]
+#[cfg(feature = "_audit_logs")]
 impl ProvisioningObjectSummary {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.provisioningObjectSummary";
@@ -1025,7 +1044,7 @@ impl ProvisioningObjectSummary {
     }
 }
 
-#[cfg(feature = "_applied_conditional_access_policy")]
+#[cfg(feature = "_audit_logs")]
 impl<'de> serde::Deserialize<'de> for ProvisioningObjectSummary {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1034,7 +1053,7 @@ impl<'de> serde::Deserialize<'de> for ProvisioningObjectSummary {
     }
 }
 
-#[cfg(feature = "_applied_conditional_access_policy")]
+#[cfg(feature = "_audit_logs")]
 impl graph_odata_runtime::model::ODataObject for ProvisioningObjectSummary {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -1085,7 +1104,7 @@ impl graph_odata_runtime::model::ODataObject for ProvisioningObjectSummary {
     }
 }
 
-#[cfg(feature = "_applied_conditional_access_policy")]
+#[cfg(feature = "_audit_logs")]
 impl ProvisioningObjectSummary {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -1096,11 +1115,11 @@ impl ProvisioningObjectSummary {
     }
 }
 
-#[cfg(feature = "_applied_conditional_access_policy")]
+#[cfg(feature = "_audit_logs")]
 /// The properties of [`ProvisioningObjectSummary`] by wire name, each a [`Field<ProvisioningObjectSummary>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ProvisioningObjectSummary::set_null`].
 pub enum ProvisioningObjectSummaryField {}
 
-#[cfg(feature = "_applied_conditional_access_policy")]
+#[cfg(feature = "_audit_logs")]
 #[allow(non_upper_case_globals)]
 impl ProvisioningObjectSummaryField {
     /// `id`
@@ -1191,7 +1210,7 @@ impl ProvisioningObjectSummaryField {
     ];
 }
 
-#[cfg(feature = "_allowed_value")]
+#[cfg(feature = "_directory")]
 /// CSDL entity type `microsoft.graph.publicKeyInfrastructureRoot`; base type `microsoft.graph.entity`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct PublicKeyInfrastructureRoot {
@@ -1199,7 +1218,6 @@ pub struct PublicKeyInfrastructureRoot {
     /// Inherited from `microsoft.graph.entity`.
     pub id: Option<String>,
     /// Navigation property `certificateBasedAuthConfigurations`: `Collection(microsoft.graph.certificateBasedAuthPki)`, contained; present when expanded (`$expand`).
-    #[cfg(feature = "_activity_based_timeout_policy")]
     pub certificate_based_auth_configurations: Option<Vec<CertificateBasedAuthPki>>,
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
@@ -1207,15 +1225,14 @@ pub struct PublicKeyInfrastructureRoot {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_allowed_value")]
+#[cfg(feature = "_directory")]
 impl serde::Serialize for PublicKeyInfrastructureRoot {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_allowed_value")]
-#[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
+#[cfg(feature = "_directory")]
 impl PublicKeyInfrastructureRoot {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.publicKeyInfrastructureRoot";
@@ -1232,7 +1249,6 @@ impl PublicKeyInfrastructureRoot {
             odata_type,
         )?;
         object.property("id", &self.id);
-        #[cfg(feature = "_activity_based_timeout_policy")]
         object
             .property(
                 "certificateBasedAuthConfigurations",
@@ -1242,7 +1258,7 @@ impl PublicKeyInfrastructureRoot {
     }
 }
 
-#[cfg(feature = "_allowed_value")]
+#[cfg(feature = "_directory")]
 impl<'de> serde::Deserialize<'de> for PublicKeyInfrastructureRoot {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1251,8 +1267,7 @@ impl<'de> serde::Deserialize<'de> for PublicKeyInfrastructureRoot {
     }
 }
 
-#[cfg(feature = "_allowed_value")]
-#[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
+#[cfg(feature = "_directory")]
 impl graph_odata_runtime::model::ODataObject for PublicKeyInfrastructureRoot {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -1263,7 +1278,6 @@ impl graph_odata_runtime::model::ODataObject for PublicKeyInfrastructureRoot {
         let extra = &mut self.additional_properties;
         match key {
             "id" => read_lenient(map, key, &mut self.id, extra),
-            #[cfg(feature = "_activity_based_timeout_policy")]
             "certificateBasedAuthConfigurations" => {
                 read_nullable(
                     map,
@@ -1282,7 +1296,7 @@ impl graph_odata_runtime::model::ODataObject for PublicKeyInfrastructureRoot {
     }
 }
 
-#[cfg(feature = "_allowed_value")]
+#[cfg(feature = "_directory")]
 impl PublicKeyInfrastructureRoot {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -1293,11 +1307,11 @@ impl PublicKeyInfrastructureRoot {
     }
 }
 
-#[cfg(feature = "_allowed_value")]
+#[cfg(feature = "_directory")]
 /// The properties of [`PublicKeyInfrastructureRoot`] by wire name, each a [`Field<PublicKeyInfrastructureRoot>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`PublicKeyInfrastructureRoot::set_null`].
 pub enum PublicKeyInfrastructureRootField {}
 
-#[cfg(feature = "_allowed_value")]
+#[cfg(feature = "_directory")]
 #[allow(non_upper_case_globals)]
 impl PublicKeyInfrastructureRootField {
     /// `id`

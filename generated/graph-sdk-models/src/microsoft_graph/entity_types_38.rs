@@ -291,7 +291,7 @@ impl QrCodePinAuthenticationMethodField {
     ];
 }
 
-#[cfg(feature = "_advanced_config_state")]
+#[cfg(feature = "_authentication_method_configurations")]
 /// CSDL entity type `microsoft.graph.qrCodePinAuthenticationMethodConfiguration`; base type `microsoft.graph.authenticationMethodConfiguration`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct QrCodePinAuthenticationMethodConfiguration {
@@ -316,14 +316,14 @@ pub struct QrCodePinAuthenticationMethodConfiguration {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_advanced_config_state")]
+#[cfg(feature = "_authentication_method_configurations")]
 impl serde::Serialize for QrCodePinAuthenticationMethodConfiguration {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_advanced_config_state")]
+#[cfg(feature = "_authentication_method_configurations")]
 impl QrCodePinAuthenticationMethodConfiguration {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.qrCodePinAuthenticationMethodConfiguration";
@@ -353,7 +353,7 @@ impl QrCodePinAuthenticationMethodConfiguration {
     }
 }
 
-#[cfg(feature = "_advanced_config_state")]
+#[cfg(feature = "_authentication_method_configurations")]
 impl<'de> serde::Deserialize<'de> for QrCodePinAuthenticationMethodConfiguration {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -362,7 +362,7 @@ impl<'de> serde::Deserialize<'de> for QrCodePinAuthenticationMethodConfiguration
     }
 }
 
-#[cfg(feature = "_advanced_config_state")]
+#[cfg(feature = "_authentication_method_configurations")]
 impl graph_odata_runtime::model::ODataObject
 for QrCodePinAuthenticationMethodConfiguration {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
@@ -396,7 +396,7 @@ for QrCodePinAuthenticationMethodConfiguration {
     }
 }
 
-#[cfg(feature = "_advanced_config_state")]
+#[cfg(feature = "_authentication_method_configurations")]
 impl QrCodePinAuthenticationMethodConfiguration {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -407,11 +407,11 @@ impl QrCodePinAuthenticationMethodConfiguration {
     }
 }
 
-#[cfg(feature = "_advanced_config_state")]
+#[cfg(feature = "_authentication_method_configurations")]
 /// The properties of [`QrCodePinAuthenticationMethodConfiguration`] by wire name, each a [`Field<QrCodePinAuthenticationMethodConfiguration>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`QrCodePinAuthenticationMethodConfiguration::set_null`].
 pub enum QrCodePinAuthenticationMethodConfigurationField {}
 
-#[cfg(feature = "_advanced_config_state")]
+#[cfg(feature = "_authentication_method_configurations")]
 #[allow(non_upper_case_globals)]
 impl QrCodePinAuthenticationMethodConfigurationField {
     /// `id`
@@ -586,7 +586,7 @@ impl QrPinField {
     ];
 }
 
-#[cfg(feature = "_app_scope")]
+#[cfg(feature = "_role_management")]
 /// CSDL entity type `microsoft.graph.rbacApplication`; base type `microsoft.graph.entity`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct RbacApplication {
@@ -625,14 +625,14 @@ pub struct RbacApplication {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_app_scope")]
+#[cfg(feature = "_role_management")]
 impl serde::Serialize for RbacApplication {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_app_scope")]
+#[cfg(feature = "_role_management")]
 impl RbacApplication {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.rbacApplication";
@@ -678,7 +678,7 @@ impl RbacApplication {
     }
 }
 
-#[cfg(feature = "_app_scope")]
+#[cfg(feature = "_role_management")]
 impl<'de> serde::Deserialize<'de> for RbacApplication {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -687,7 +687,7 @@ impl<'de> serde::Deserialize<'de> for RbacApplication {
     }
 }
 
-#[cfg(feature = "_app_scope")]
+#[cfg(feature = "_role_management")]
 impl graph_odata_runtime::model::ODataObject for RbacApplication {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -755,7 +755,7 @@ impl graph_odata_runtime::model::ODataObject for RbacApplication {
     }
 }
 
-#[cfg(feature = "_app_scope")]
+#[cfg(feature = "_role_management")]
 impl RbacApplication {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -766,11 +766,11 @@ impl RbacApplication {
     }
 }
 
-#[cfg(feature = "_app_scope")]
+#[cfg(feature = "_role_management")]
 /// The properties of [`RbacApplication`] by wire name, each a [`Field<RbacApplication>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`RbacApplication::set_null`].
 pub enum RbacApplicationField {}
 
-#[cfg(feature = "_app_scope")]
+#[cfg(feature = "_role_management")]
 #[allow(non_upper_case_globals)]
 impl RbacApplicationField {
     /// `id`
@@ -826,7 +826,7 @@ impl RbacApplicationField {
     ];
 }
 
-#[cfg(feature = "_challenging_word")]
+#[cfg(feature = "_education")]
 /// CSDL entity type `microsoft.graph.readingAssignmentSubmission`; base type `microsoft.graph.entity`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ReadingAssignmentSubmission {
@@ -881,14 +881,14 @@ pub struct ReadingAssignmentSubmission {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_challenging_word")]
+#[cfg(feature = "_education")]
 impl serde::Serialize for ReadingAssignmentSubmission {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_challenging_word")]
+#[cfg(feature = "_education")]
 impl ReadingAssignmentSubmission {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.readingAssignmentSubmission";
@@ -930,7 +930,7 @@ impl ReadingAssignmentSubmission {
     }
 }
 
-#[cfg(feature = "_challenging_word")]
+#[cfg(feature = "_education")]
 impl<'de> serde::Deserialize<'de> for ReadingAssignmentSubmission {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -939,7 +939,7 @@ impl<'de> serde::Deserialize<'de> for ReadingAssignmentSubmission {
     }
 }
 
-#[cfg(feature = "_challenging_word")]
+#[cfg(feature = "_education")]
 impl graph_odata_runtime::model::ODataObject for ReadingAssignmentSubmission {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -995,7 +995,7 @@ impl graph_odata_runtime::model::ODataObject for ReadingAssignmentSubmission {
     }
 }
 
-#[cfg(feature = "_challenging_word")]
+#[cfg(feature = "_education")]
 impl ReadingAssignmentSubmission {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -1006,11 +1006,11 @@ impl ReadingAssignmentSubmission {
     }
 }
 
-#[cfg(feature = "_challenging_word")]
+#[cfg(feature = "_education")]
 /// The properties of [`ReadingAssignmentSubmission`] by wire name, each a [`Field<ReadingAssignmentSubmission>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ReadingAssignmentSubmission::set_null`].
 pub enum ReadingAssignmentSubmissionField {}
 
-#[cfg(feature = "_challenging_word")]
+#[cfg(feature = "_education")]
 #[allow(non_upper_case_globals)]
 impl ReadingAssignmentSubmissionField {
     /// `id`
@@ -1126,7 +1126,7 @@ impl ReadingAssignmentSubmissionField {
     ];
 }
 
-#[cfg(feature = "_challenging_word")]
+#[cfg(feature = "_education")]
 /// CSDL entity type `microsoft.graph.readingCoachPassage`; base type `microsoft.graph.entity`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ReadingCoachPassage {
@@ -1157,14 +1157,14 @@ pub struct ReadingCoachPassage {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_challenging_word")]
+#[cfg(feature = "_education")]
 impl serde::Serialize for ReadingCoachPassage {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_challenging_word")]
+#[cfg(feature = "_education")]
 impl ReadingCoachPassage {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.readingCoachPassage";
@@ -1195,7 +1195,7 @@ impl ReadingCoachPassage {
     }
 }
 
-#[cfg(feature = "_challenging_word")]
+#[cfg(feature = "_education")]
 impl<'de> serde::Deserialize<'de> for ReadingCoachPassage {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1204,7 +1204,7 @@ impl<'de> serde::Deserialize<'de> for ReadingCoachPassage {
     }
 }
 
-#[cfg(feature = "_challenging_word")]
+#[cfg(feature = "_education")]
 impl graph_odata_runtime::model::ODataObject for ReadingCoachPassage {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -1242,7 +1242,7 @@ impl graph_odata_runtime::model::ODataObject for ReadingCoachPassage {
     }
 }
 
-#[cfg(feature = "_challenging_word")]
+#[cfg(feature = "_education")]
 impl ReadingCoachPassage {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -1253,11 +1253,11 @@ impl ReadingCoachPassage {
     }
 }
 
-#[cfg(feature = "_challenging_word")]
+#[cfg(feature = "_education")]
 /// The properties of [`ReadingCoachPassage`] by wire name, each a [`Field<ReadingCoachPassage>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ReadingCoachPassage::set_null`].
 pub enum ReadingCoachPassageField {}
 
-#[cfg(feature = "_challenging_word")]
+#[cfg(feature = "_education")]
 #[allow(non_upper_case_globals)]
 impl ReadingCoachPassageField {
     /// `id`
@@ -1313,7 +1313,7 @@ impl ReadingCoachPassageField {
     ];
 }
 
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_communications")]
 /// CSDL entity type `microsoft.graph.recordOperation`; base type `microsoft.graph.commsOperation`; open type: dynamic properties land in `additional_properties`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct RecordOperation {
@@ -1339,14 +1339,14 @@ pub struct RecordOperation {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_communications")]
 impl serde::Serialize for RecordOperation {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_communications")]
 impl RecordOperation {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.recordOperation";
@@ -1372,7 +1372,7 @@ impl RecordOperation {
     }
 }
 
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_communications")]
 impl<'de> serde::Deserialize<'de> for RecordOperation {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1381,7 +1381,7 @@ impl<'de> serde::Deserialize<'de> for RecordOperation {
     }
 }
 
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_communications")]
 impl graph_odata_runtime::model::ODataObject for RecordOperation {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -1411,7 +1411,7 @@ impl graph_odata_runtime::model::ODataObject for RecordOperation {
     }
 }
 
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_communications")]
 impl RecordOperation {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -1422,11 +1422,11 @@ impl RecordOperation {
     }
 }
 
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_communications")]
 /// The properties of [`RecordOperation`] by wire name, each a [`Field<RecordOperation>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`RecordOperation::set_null`].
 pub enum RecordOperationField {}
 
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_communications")]
 #[allow(non_upper_case_globals)]
 impl RecordOperationField {
     /// `id`
@@ -1498,13 +1498,14 @@ pub struct RecycleBin {
     pub settings: Option<RecycleBinSettings>,
     /// Navigation property `createdByUser`: `microsoft.graph.user`; present when expanded (`$expand`).
     /// Inherited from `microsoft.graph.baseItem`.
-    #[cfg(feature = "_activity_based_timeout_policy")]
+    #[cfg(feature = "_authorization_info")]
     pub created_by_user: Option<AnyUser>,
     /// Navigation property `lastModifiedByUser`: `microsoft.graph.user`; present when expanded (`$expand`).
     /// Inherited from `microsoft.graph.baseItem`.
-    #[cfg(feature = "_activity_based_timeout_policy")]
+    #[cfg(feature = "_authorization_info")]
     pub last_modified_by_user: Option<AnyUser>,
     /// Navigation property `items`: `Collection(microsoft.graph.recycleBinItem)`, contained; present when expanded (`$expand`).
+    #[cfg(feature = "_storage")]
     pub items: Option<Vec<RecycleBinItem>>,
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
@@ -1547,11 +1548,11 @@ impl RecycleBin {
         object.property("parentReference", &self.parent_reference);
         object.property("webUrl", &self.web_url);
         object.property("settings", &self.settings);
-        #[cfg(feature = "_activity_based_timeout_policy")]
+        #[cfg(feature = "_authorization_info")]
         object.property("createdByUser", &self.created_by_user);
-        #[cfg(feature = "_activity_based_timeout_policy")]
+        #[cfg(feature = "_authorization_info")]
         object.property("lastModifiedByUser", &self.last_modified_by_user);
-        object.property("items", &self.items);
+        #[cfg(feature = "_storage")] object.property("items", &self.items);
         object.end()
     }
 }
@@ -1595,12 +1596,13 @@ impl graph_odata_runtime::model::ODataObject for RecycleBin {
             }
             "webUrl" => read_lenient(map, key, &mut self.web_url, extra),
             "settings" => read_nullable(map, key, &mut self.settings, extra),
-            #[cfg(feature = "_activity_based_timeout_policy")]
+            #[cfg(feature = "_authorization_info")]
             "createdByUser" => read_nullable(map, key, &mut self.created_by_user, extra),
-            #[cfg(feature = "_activity_based_timeout_policy")]
+            #[cfg(feature = "_authorization_info")]
             "lastModifiedByUser" => {
                 read_nullable(map, key, &mut self.last_modified_by_user, extra)
             }
+            #[cfg(feature = "_storage")]
             "items" => read_nullable(map, key, &mut self.items, extra),
             _ => Ok(false),
         }
@@ -1689,7 +1691,7 @@ impl RecycleBinField {
     ];
 }
 
-#[cfg(feature = "_recycle_bin")]
+#[cfg(feature = "_storage")]
 /// CSDL entity type `microsoft.graph.recycleBinItem`; base type `microsoft.graph.baseItem`; open type: dynamic properties land in `additional_properties`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct RecycleBinItem {
@@ -1731,11 +1733,11 @@ pub struct RecycleBinItem {
     pub size: Option<i64>,
     /// Navigation property `createdByUser`: `microsoft.graph.user`; present when expanded (`$expand`).
     /// Inherited from `microsoft.graph.baseItem`.
-    #[cfg(feature = "_activity_based_timeout_policy")]
+    #[cfg(feature = "_authorization_info")]
     pub created_by_user: Option<AnyUser>,
     /// Navigation property `lastModifiedByUser`: `microsoft.graph.user`; present when expanded (`$expand`).
     /// Inherited from `microsoft.graph.baseItem`.
-    #[cfg(feature = "_activity_based_timeout_policy")]
+    #[cfg(feature = "_authorization_info")]
     pub last_modified_by_user: Option<AnyUser>,
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
@@ -1743,14 +1745,14 @@ pub struct RecycleBinItem {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_recycle_bin")]
+#[cfg(feature = "_storage")]
 impl serde::Serialize for RecycleBinItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_recycle_bin")]
+#[cfg(feature = "_storage")]
 #[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
 impl RecycleBinItem {
     /// The CSDL qualified name, as `@odata.type` spells it.
@@ -1780,15 +1782,15 @@ impl RecycleBinItem {
         object.property("deletedDateTime", &self.deleted_date_time);
         object.property("deletedFromLocation", &self.deleted_from_location);
         object.property("size", &self.size);
-        #[cfg(feature = "_activity_based_timeout_policy")]
+        #[cfg(feature = "_authorization_info")]
         object.property("createdByUser", &self.created_by_user);
-        #[cfg(feature = "_activity_based_timeout_policy")]
+        #[cfg(feature = "_authorization_info")]
         object.property("lastModifiedByUser", &self.last_modified_by_user);
         object.end()
     }
 }
 
-#[cfg(feature = "_recycle_bin")]
+#[cfg(feature = "_storage")]
 impl<'de> serde::Deserialize<'de> for RecycleBinItem {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1797,7 +1799,7 @@ impl<'de> serde::Deserialize<'de> for RecycleBinItem {
     }
 }
 
-#[cfg(feature = "_recycle_bin")]
+#[cfg(feature = "_storage")]
 #[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
 impl graph_odata_runtime::model::ODataObject for RecycleBinItem {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
@@ -1833,9 +1835,9 @@ impl graph_odata_runtime::model::ODataObject for RecycleBinItem {
                 read_lenient(map, key, &mut self.deleted_from_location, extra)
             }
             "size" => read_lenient(map, key, &mut self.size, extra),
-            #[cfg(feature = "_activity_based_timeout_policy")]
+            #[cfg(feature = "_authorization_info")]
             "createdByUser" => read_nullable(map, key, &mut self.created_by_user, extra),
-            #[cfg(feature = "_activity_based_timeout_policy")]
+            #[cfg(feature = "_authorization_info")]
             "lastModifiedByUser" => {
                 read_nullable(map, key, &mut self.last_modified_by_user, extra)
             }
@@ -1849,7 +1851,7 @@ impl graph_odata_runtime::model::ODataObject for RecycleBinItem {
     }
 }
 
-#[cfg(feature = "_recycle_bin")]
+#[cfg(feature = "_storage")]
 impl RecycleBinItem {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -1860,11 +1862,11 @@ impl RecycleBinItem {
     }
 }
 
-#[cfg(feature = "_recycle_bin")]
+#[cfg(feature = "_storage")]
 /// The properties of [`RecycleBinItem`] by wire name, each a [`Field<RecycleBinItem>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`RecycleBinItem::set_null`].
 pub enum RecycleBinItemField {}
 
-#[cfg(feature = "_recycle_bin")]
+#[cfg(feature = "_storage")]
 #[allow(non_upper_case_globals)]
 impl RecycleBinItemField {
     /// `id`
@@ -2080,7 +2082,7 @@ impl ReferenceAttachmentField {
     ];
 }
 
-#[cfg(feature = "_challenging_word")]
+#[cfg(feature = "_education")]
 /// CSDL entity type `microsoft.graph.reflectCheckInResponse`; base type `microsoft.graph.entity`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ReflectCheckInResponse {
@@ -2113,14 +2115,14 @@ pub struct ReflectCheckInResponse {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_challenging_word")]
+#[cfg(feature = "_education")]
 impl serde::Serialize for ReflectCheckInResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_challenging_word")]
+#[cfg(feature = "_education")]
 impl ReflectCheckInResponse {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.reflectCheckInResponse";
@@ -2151,7 +2153,7 @@ impl ReflectCheckInResponse {
     }
 }
 
-#[cfg(feature = "_challenging_word")]
+#[cfg(feature = "_education")]
 impl<'de> serde::Deserialize<'de> for ReflectCheckInResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2160,7 +2162,7 @@ impl<'de> serde::Deserialize<'de> for ReflectCheckInResponse {
     }
 }
 
-#[cfg(feature = "_challenging_word")]
+#[cfg(feature = "_education")]
 impl graph_odata_runtime::model::ODataObject for ReflectCheckInResponse {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -2197,7 +2199,7 @@ impl graph_odata_runtime::model::ODataObject for ReflectCheckInResponse {
     }
 }
 
-#[cfg(feature = "_challenging_word")]
+#[cfg(feature = "_education")]
 impl ReflectCheckInResponse {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -2208,11 +2210,11 @@ impl ReflectCheckInResponse {
     }
 }
 
-#[cfg(feature = "_challenging_word")]
+#[cfg(feature = "_education")]
 /// The properties of [`ReflectCheckInResponse`] by wire name, each a [`Field<ReflectCheckInResponse>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ReflectCheckInResponse::set_null`].
 pub enum ReflectCheckInResponseField {}
 
-#[cfg(feature = "_challenging_word")]
+#[cfg(feature = "_education")]
 #[allow(non_upper_case_globals)]
 impl ReflectCheckInResponseField {
     /// `id`
@@ -2273,7 +2275,7 @@ impl ReflectCheckInResponseField {
     ];
 }
 
-#[cfg(feature = "_authentication_methods_root")]
+#[cfg(feature = "_reports")]
 /// CSDL entity type `microsoft.graph.relyingPartyDetailedSummary`; base type `microsoft.graph.entity`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct RelyingPartyDetailedSummary {
@@ -2308,14 +2310,14 @@ pub struct RelyingPartyDetailedSummary {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_authentication_methods_root")]
+#[cfg(feature = "_reports")]
 impl serde::Serialize for RelyingPartyDetailedSummary {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_authentication_methods_root")]
+#[cfg(feature = "_reports")]
 impl RelyingPartyDetailedSummary {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.relyingPartyDetailedSummary";
@@ -2348,7 +2350,7 @@ impl RelyingPartyDetailedSummary {
     }
 }
 
-#[cfg(feature = "_authentication_methods_root")]
+#[cfg(feature = "_reports")]
 impl<'de> serde::Deserialize<'de> for RelyingPartyDetailedSummary {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2357,7 +2359,7 @@ impl<'de> serde::Deserialize<'de> for RelyingPartyDetailedSummary {
     }
 }
 
-#[cfg(feature = "_authentication_methods_root")]
+#[cfg(feature = "_reports")]
 impl graph_odata_runtime::model::ODataObject for RelyingPartyDetailedSummary {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -2405,7 +2407,7 @@ impl graph_odata_runtime::model::ODataObject for RelyingPartyDetailedSummary {
     }
 }
 
-#[cfg(feature = "_authentication_methods_root")]
+#[cfg(feature = "_reports")]
 impl RelyingPartyDetailedSummary {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -2416,11 +2418,11 @@ impl RelyingPartyDetailedSummary {
     }
 }
 
-#[cfg(feature = "_authentication_methods_root")]
+#[cfg(feature = "_reports")]
 /// The properties of [`RelyingPartyDetailedSummary`] by wire name, each a [`Field<RelyingPartyDetailedSummary>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`RelyingPartyDetailedSummary::set_null`].
 pub enum RelyingPartyDetailedSummaryField {}
 
-#[cfg(feature = "_authentication_methods_root")]
+#[cfg(feature = "_reports")]
 #[allow(non_upper_case_globals)]
 impl RelyingPartyDetailedSummaryField {
     /// `id`
@@ -2486,7 +2488,7 @@ impl RelyingPartyDetailedSummaryField {
     ];
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 /// CSDL entity type `microsoft.graph.remoteAssistancePartner`; base type `microsoft.graph.entity`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct RemoteAssistancePartner {
@@ -2507,14 +2509,14 @@ pub struct RemoteAssistancePartner {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl serde::Serialize for RemoteAssistancePartner {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl RemoteAssistancePartner {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.remoteAssistancePartner";
@@ -2539,7 +2541,7 @@ impl RemoteAssistancePartner {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl<'de> serde::Deserialize<'de> for RemoteAssistancePartner {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2548,7 +2550,7 @@ impl<'de> serde::Deserialize<'de> for RemoteAssistancePartner {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl graph_odata_runtime::model::ODataObject for RemoteAssistancePartner {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -2577,7 +2579,7 @@ impl graph_odata_runtime::model::ODataObject for RemoteAssistancePartner {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl RemoteAssistancePartner {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -2588,11 +2590,11 @@ impl RemoteAssistancePartner {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 /// The properties of [`RemoteAssistancePartner`] by wire name, each a [`Field<RemoteAssistancePartner>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`RemoteAssistancePartner::set_null`].
 pub enum RemoteAssistancePartnerField {}
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 #[allow(non_upper_case_globals)]
 impl RemoteAssistancePartnerField {
     /// `id`
@@ -2623,7 +2625,7 @@ impl RemoteAssistancePartnerField {
     ];
 }
 
-#[cfg(feature = "_approved_client_app")]
+#[cfg(feature = "_service_principals")]
 /// CSDL entity type `microsoft.graph.remoteDesktopSecurityConfiguration`; base type `microsoft.graph.entity`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct RemoteDesktopSecurityConfiguration {
@@ -2642,14 +2644,14 @@ pub struct RemoteDesktopSecurityConfiguration {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_approved_client_app")]
+#[cfg(feature = "_service_principals")]
 impl serde::Serialize for RemoteDesktopSecurityConfiguration {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_approved_client_app")]
+#[cfg(feature = "_service_principals")]
 impl RemoteDesktopSecurityConfiguration {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.remoteDesktopSecurityConfiguration";
@@ -2677,7 +2679,7 @@ impl RemoteDesktopSecurityConfiguration {
     }
 }
 
-#[cfg(feature = "_approved_client_app")]
+#[cfg(feature = "_service_principals")]
 impl<'de> serde::Deserialize<'de> for RemoteDesktopSecurityConfiguration {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2686,7 +2688,7 @@ impl<'de> serde::Deserialize<'de> for RemoteDesktopSecurityConfiguration {
     }
 }
 
-#[cfg(feature = "_approved_client_app")]
+#[cfg(feature = "_service_principals")]
 impl graph_odata_runtime::model::ODataObject for RemoteDesktopSecurityConfiguration {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -2721,7 +2723,7 @@ impl graph_odata_runtime::model::ODataObject for RemoteDesktopSecurityConfigurat
     }
 }
 
-#[cfg(feature = "_approved_client_app")]
+#[cfg(feature = "_service_principals")]
 impl RemoteDesktopSecurityConfiguration {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -2732,11 +2734,11 @@ impl RemoteDesktopSecurityConfiguration {
     }
 }
 
-#[cfg(feature = "_approved_client_app")]
+#[cfg(feature = "_service_principals")]
 /// The properties of [`RemoteDesktopSecurityConfiguration`] by wire name, each a [`Field<RemoteDesktopSecurityConfiguration>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`RemoteDesktopSecurityConfiguration::set_null`].
 pub enum RemoteDesktopSecurityConfigurationField {}
 
-#[cfg(feature = "_approved_client_app")]
+#[cfg(feature = "_service_principals")]
 #[allow(non_upper_case_globals)]
 impl RemoteDesktopSecurityConfigurationField {
     /// `id`
@@ -2764,7 +2766,7 @@ impl RemoteDesktopSecurityConfigurationField {
     ];
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_directory")]
 /// **Deprecated**: deprecated on 2025-12-02, planned removal on 2028-12-07, revision 2025-03/PrivatePreview:remoteTenantGroupsAPI
 ///
 /// CSDL entity type `microsoft.graph.remoteTenantGroup`; base type `microsoft.graph.directoryObject`; key `id`.
@@ -2795,14 +2797,14 @@ pub struct RemoteTenantGroup {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_directory")]
 impl serde::Serialize for RemoteTenantGroup {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_directory")]
 impl RemoteTenantGroup {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.remoteTenantGroup";
@@ -2829,7 +2831,7 @@ impl RemoteTenantGroup {
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_directory")]
 impl<'de> serde::Deserialize<'de> for RemoteTenantGroup {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2838,7 +2840,7 @@ impl<'de> serde::Deserialize<'de> for RemoteTenantGroup {
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_directory")]
 impl graph_odata_runtime::model::ODataObject for RemoteTenantGroup {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -2873,7 +2875,7 @@ impl graph_odata_runtime::model::ODataObject for RemoteTenantGroup {
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_directory")]
 impl RemoteTenantGroup {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -2884,11 +2886,11 @@ impl RemoteTenantGroup {
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_directory")]
 /// The properties of [`RemoteTenantGroup`] by wire name, each a [`Field<RemoteTenantGroup>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`RemoteTenantGroup::set_null`].
 pub enum RemoteTenantGroupField {}
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_directory")]
 #[allow(non_upper_case_globals)]
 impl RemoteTenantGroupField {
     /// `id`
@@ -2934,25 +2936,18 @@ impl RemoteTenantGroupField {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ReportRoot {
     /// Navigation property `authenticationMethods`: `microsoft.graph.authenticationMethodsRoot`, contained; present when expanded (`$expand`).
-    #[cfg(feature = "_authentication_methods_root")]
     pub authentication_methods: Option<AuthenticationMethodsRoot>,
     /// Navigation property `dailyPrintUsageByPrinter`: `Collection(microsoft.graph.printUsageByPrinter)`, contained; present when expanded (`$expand`).
-    #[cfg(feature = "_authentication_methods_root")]
     pub daily_print_usage_by_printer: Option<Vec<PrintUsageByPrinter>>,
     /// Navigation property `dailyPrintUsageByUser`: `Collection(microsoft.graph.printUsageByUser)`, contained; present when expanded (`$expand`).
-    #[cfg(feature = "_authentication_methods_root")]
     pub daily_print_usage_by_user: Option<Vec<PrintUsageByUser>>,
     /// Navigation property `monthlyPrintUsageByPrinter`: `Collection(microsoft.graph.printUsageByPrinter)`, contained; present when expanded (`$expand`).
-    #[cfg(feature = "_authentication_methods_root")]
     pub monthly_print_usage_by_printer: Option<Vec<PrintUsageByPrinter>>,
     /// Navigation property `monthlyPrintUsageByUser`: `Collection(microsoft.graph.printUsageByUser)`, contained; present when expanded (`$expand`).
-    #[cfg(feature = "_authentication_methods_root")]
     pub monthly_print_usage_by_user: Option<Vec<PrintUsageByUser>>,
     /// Navigation property `partners`: `microsoft.graph.partners`, contained; present when expanded (`$expand`).
-    #[cfg(feature = "_authentication_methods_root")]
     pub partners: Option<Partners>,
     /// Navigation property `security`: `microsoft.graph.securityReportsRoot`, contained; present when expanded (`$expand`).
-    #[cfg(feature = "_authentication_methods_root")]
     pub security: Option<SecurityReportsRoot>,
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
@@ -2968,7 +2963,6 @@ impl serde::Serialize for ReportRoot {
 }
 
 #[cfg(feature = "_reports")]
-#[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
 impl ReportRoot {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.reportRoot";
@@ -2984,23 +2978,16 @@ impl ReportRoot {
             &self.additional_properties,
             odata_type,
         )?;
-        #[cfg(feature = "_authentication_methods_root")]
         object.property("authenticationMethods", &self.authentication_methods);
-        #[cfg(feature = "_authentication_methods_root")]
         object.property("dailyPrintUsageByPrinter", &self.daily_print_usage_by_printer);
-        #[cfg(feature = "_authentication_methods_root")]
         object.property("dailyPrintUsageByUser", &self.daily_print_usage_by_user);
-        #[cfg(feature = "_authentication_methods_root")]
         object
             .property(
                 "monthlyPrintUsageByPrinter",
                 &self.monthly_print_usage_by_printer,
             );
-        #[cfg(feature = "_authentication_methods_root")]
         object.property("monthlyPrintUsageByUser", &self.monthly_print_usage_by_user);
-        #[cfg(feature = "_authentication_methods_root")]
         object.property("partners", &self.partners);
-        #[cfg(feature = "_authentication_methods_root")]
         object.property("security", &self.security);
         object.end()
     }
@@ -3016,7 +3003,6 @@ impl<'de> serde::Deserialize<'de> for ReportRoot {
 }
 
 #[cfg(feature = "_reports")]
-#[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
 impl graph_odata_runtime::model::ODataObject for ReportRoot {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -3026,29 +3012,22 @@ impl graph_odata_runtime::model::ODataObject for ReportRoot {
         use graph_odata_runtime::model::read_nullable;
         let extra = &mut self.additional_properties;
         match key {
-            #[cfg(feature = "_authentication_methods_root")]
             "authenticationMethods" => {
                 read_nullable(map, key, &mut self.authentication_methods, extra)
             }
-            #[cfg(feature = "_authentication_methods_root")]
             "dailyPrintUsageByPrinter" => {
                 read_nullable(map, key, &mut self.daily_print_usage_by_printer, extra)
             }
-            #[cfg(feature = "_authentication_methods_root")]
             "dailyPrintUsageByUser" => {
                 read_nullable(map, key, &mut self.daily_print_usage_by_user, extra)
             }
-            #[cfg(feature = "_authentication_methods_root")]
             "monthlyPrintUsageByPrinter" => {
                 read_nullable(map, key, &mut self.monthly_print_usage_by_printer, extra)
             }
-            #[cfg(feature = "_authentication_methods_root")]
             "monthlyPrintUsageByUser" => {
                 read_nullable(map, key, &mut self.monthly_print_usage_by_user, extra)
             }
-            #[cfg(feature = "_authentication_methods_root")]
             "partners" => read_nullable(map, key, &mut self.partners, extra),
-            #[cfg(feature = "_authentication_methods_root")]
             "security" => read_nullable(map, key, &mut self.security, extra),
             _ => Ok(false),
         }
@@ -3114,7 +3093,7 @@ impl ReportRootField {
     ];
 }
 
-#[cfg(feature = "_challenging_word")]
+#[cfg(feature = "_education")]
 /// CSDL entity type `microsoft.graph.reportsRoot`; base type `microsoft.graph.entity`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ReportsRoot {
@@ -3135,14 +3114,14 @@ pub struct ReportsRoot {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_challenging_word")]
+#[cfg(feature = "_education")]
 impl serde::Serialize for ReportsRoot {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_challenging_word")]
+#[cfg(feature = "_education")]
 impl ReportsRoot {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.reportsRoot";
@@ -3175,7 +3154,7 @@ impl ReportsRoot {
     }
 }
 
-#[cfg(feature = "_challenging_word")]
+#[cfg(feature = "_education")]
 impl<'de> serde::Deserialize<'de> for ReportsRoot {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -3184,7 +3163,7 @@ impl<'de> serde::Deserialize<'de> for ReportsRoot {
     }
 }
 
-#[cfg(feature = "_challenging_word")]
+#[cfg(feature = "_education")]
 impl graph_odata_runtime::model::ODataObject for ReportsRoot {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -3217,7 +3196,7 @@ impl graph_odata_runtime::model::ODataObject for ReportsRoot {
     }
 }
 
-#[cfg(feature = "_challenging_word")]
+#[cfg(feature = "_education")]
 impl ReportsRoot {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -3228,11 +3207,11 @@ impl ReportsRoot {
     }
 }
 
-#[cfg(feature = "_challenging_word")]
+#[cfg(feature = "_education")]
 /// The properties of [`ReportsRoot`] by wire name, each a [`Field<ReportsRoot>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ReportsRoot::set_null`].
 pub enum ReportsRootField {}
 
-#[cfg(feature = "_challenging_word")]
+#[cfg(feature = "_education")]
 #[allow(non_upper_case_globals)]
 impl ReportsRootField {
     /// `id`
@@ -3410,7 +3389,7 @@ impl RequestField {
     ];
 }
 
-#[cfg(feature = "_delegated_admin_access_assignment")]
+#[cfg(feature = "_tenant_relationships")]
 /// CSDL entity type `microsoft.graph.resellerDelegatedAdminRelationship`; base type `microsoft.graph.delegatedAdminRelationship`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ResellerDelegatedAdminRelationship {
@@ -3466,14 +3445,14 @@ pub struct ResellerDelegatedAdminRelationship {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_delegated_admin_access_assignment")]
+#[cfg(feature = "_tenant_relationships")]
 impl serde::Serialize for ResellerDelegatedAdminRelationship {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_delegated_admin_access_assignment")]
+#[cfg(feature = "_tenant_relationships")]
 impl ResellerDelegatedAdminRelationship {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.resellerDelegatedAdminRelationship";
@@ -3509,7 +3488,7 @@ impl ResellerDelegatedAdminRelationship {
     }
 }
 
-#[cfg(feature = "_delegated_admin_access_assignment")]
+#[cfg(feature = "_tenant_relationships")]
 impl<'de> serde::Deserialize<'de> for ResellerDelegatedAdminRelationship {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -3518,7 +3497,7 @@ impl<'de> serde::Deserialize<'de> for ResellerDelegatedAdminRelationship {
     }
 }
 
-#[cfg(feature = "_delegated_admin_access_assignment")]
+#[cfg(feature = "_tenant_relationships")]
 impl graph_odata_runtime::model::ODataObject for ResellerDelegatedAdminRelationship {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -3568,7 +3547,7 @@ impl graph_odata_runtime::model::ODataObject for ResellerDelegatedAdminRelations
     }
 }
 
-#[cfg(feature = "_delegated_admin_access_assignment")]
+#[cfg(feature = "_tenant_relationships")]
 impl ResellerDelegatedAdminRelationship {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -3579,11 +3558,11 @@ impl ResellerDelegatedAdminRelationship {
     }
 }
 
-#[cfg(feature = "_delegated_admin_access_assignment")]
+#[cfg(feature = "_tenant_relationships")]
 /// The properties of [`ResellerDelegatedAdminRelationship`] by wire name, each a [`Field<ResellerDelegatedAdminRelationship>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ResellerDelegatedAdminRelationship::set_null`].
 pub enum ResellerDelegatedAdminRelationshipField {}
 
-#[cfg(feature = "_delegated_admin_access_assignment")]
+#[cfg(feature = "_tenant_relationships")]
 #[allow(non_upper_case_globals)]
 impl ResellerDelegatedAdminRelationshipField {
     /// `id`
@@ -3671,7 +3650,7 @@ impl ResellerDelegatedAdminRelationshipField {
     ];
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 /// CSDL entity type `microsoft.graph.resourceOperation`; base type `microsoft.graph.entity`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ResourceOperation {
@@ -3690,14 +3669,14 @@ pub struct ResourceOperation {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl serde::Serialize for ResourceOperation {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl ResourceOperation {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.resourceOperation";
@@ -3721,7 +3700,7 @@ impl ResourceOperation {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl<'de> serde::Deserialize<'de> for ResourceOperation {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -3730,7 +3709,7 @@ impl<'de> serde::Deserialize<'de> for ResourceOperation {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl graph_odata_runtime::model::ODataObject for ResourceOperation {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -3754,7 +3733,7 @@ impl graph_odata_runtime::model::ODataObject for ResourceOperation {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl ResourceOperation {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -3765,11 +3744,11 @@ impl ResourceOperation {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 /// The properties of [`ResourceOperation`] by wire name, each a [`Field<ResourceOperation>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ResourceOperation::set_null`].
 pub enum ResourceOperationField {}
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 #[allow(non_upper_case_globals)]
 impl ResourceOperationField {
     /// `id`
@@ -3795,7 +3774,7 @@ impl ResourceOperationField {
     ];
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_resource_specific_permission_grant")]
 /// CSDL entity type `microsoft.graph.resourceSpecificPermissionGrant`; base type `microsoft.graph.directoryObject`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ResourceSpecificPermissionGrant {
@@ -3821,14 +3800,14 @@ pub struct ResourceSpecificPermissionGrant {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_resource_specific_permission_grant")]
 impl serde::Serialize for ResourceSpecificPermissionGrant {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_resource_specific_permission_grant")]
 impl ResourceSpecificPermissionGrant {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.resourceSpecificPermissionGrant";
@@ -3855,7 +3834,7 @@ impl ResourceSpecificPermissionGrant {
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_resource_specific_permission_grant")]
 impl<'de> serde::Deserialize<'de> for ResourceSpecificPermissionGrant {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -3864,7 +3843,7 @@ impl<'de> serde::Deserialize<'de> for ResourceSpecificPermissionGrant {
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_resource_specific_permission_grant")]
 impl graph_odata_runtime::model::ODataObject for ResourceSpecificPermissionGrant {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -3893,7 +3872,7 @@ impl graph_odata_runtime::model::ODataObject for ResourceSpecificPermissionGrant
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_resource_specific_permission_grant")]
 impl ResourceSpecificPermissionGrant {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -3904,11 +3883,11 @@ impl ResourceSpecificPermissionGrant {
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_resource_specific_permission_grant")]
 /// The properties of [`ResourceSpecificPermissionGrant`] by wire name, each a [`Field<ResourceSpecificPermissionGrant>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ResourceSpecificPermissionGrant::set_null`].
 pub enum ResourceSpecificPermissionGrantField {}
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_resource_specific_permission_grant")]
 #[allow(non_upper_case_globals)]
 impl ResourceSpecificPermissionGrantField {
     /// `id`
@@ -3951,7 +3930,7 @@ impl ResourceSpecificPermissionGrantField {
     ];
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_artifact_restore_status")]
 /// CSDL entity type `microsoft.graph.restoreArtifactBase`; base type `microsoft.graph.entity`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct RestoreArtifactBase {
@@ -3969,6 +3948,7 @@ pub struct RestoreArtifactBase {
     /// Property `status`: `microsoft.graph.artifactRestoreStatus`.
     pub status: Option<ArtifactRestoreStatus>,
     /// Navigation property `restorePoint`: `microsoft.graph.restorePoint`; present when expanded (`$expand`).
+    #[cfg(feature = "_solutions")]
     pub restore_point: Option<RestorePoint>,
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
@@ -3976,14 +3956,15 @@ pub struct RestoreArtifactBase {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_artifact_restore_status")]
 impl serde::Serialize for RestoreArtifactBase {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_artifact_restore_status")]
+#[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
 impl RestoreArtifactBase {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.restoreArtifactBase";
@@ -4005,12 +3986,13 @@ impl RestoreArtifactBase {
         object.property("error", &self.error);
         object.property("startDateTime", &self.start_date_time);
         object.property("status", &self.status);
+        #[cfg(feature = "_solutions")]
         object.property("restorePoint", &self.restore_point);
         object.end()
     }
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_artifact_restore_status")]
 impl<'de> serde::Deserialize<'de> for RestoreArtifactBase {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -4019,7 +4001,8 @@ impl<'de> serde::Deserialize<'de> for RestoreArtifactBase {
     }
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_artifact_restore_status")]
+#[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
 impl graph_odata_runtime::model::ODataObject for RestoreArtifactBase {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -4039,6 +4022,7 @@ impl graph_odata_runtime::model::ODataObject for RestoreArtifactBase {
             "error" => read_nullable(map, key, &mut self.error, extra),
             "startDateTime" => read_lenient(map, key, &mut self.start_date_time, extra),
             "status" => read_nullable(map, key, &mut self.status, extra),
+            #[cfg(feature = "_solutions")]
             "restorePoint" => read_nullable(map, key, &mut self.restore_point, extra),
             _ => Ok(false),
         }
@@ -4050,7 +4034,7 @@ impl graph_odata_runtime::model::ODataObject for RestoreArtifactBase {
     }
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_artifact_restore_status")]
 impl RestoreArtifactBase {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -4061,11 +4045,11 @@ impl RestoreArtifactBase {
     }
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_artifact_restore_status")]
 /// The properties of [`RestoreArtifactBase`] by wire name, each a [`Field<RestoreArtifactBase>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`RestoreArtifactBase::set_null`].
 pub enum RestoreArtifactBaseField {}
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_artifact_restore_status")]
 #[allow(non_upper_case_globals)]
 impl RestoreArtifactBaseField {
     /// `id`
@@ -4102,7 +4086,7 @@ impl RestoreArtifactBaseField {
     ];
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_artifact_restore_status")]
 /// CSDL entity type `microsoft.graph.restoreArtifactsBulkRequestBase`; base type `microsoft.graph.entity`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct RestoreArtifactsBulkRequestBase {
@@ -4139,14 +4123,14 @@ pub struct RestoreArtifactsBulkRequestBase {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_artifact_restore_status")]
 impl serde::Serialize for RestoreArtifactsBulkRequestBase {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_artifact_restore_status")]
 impl RestoreArtifactsBulkRequestBase {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.restoreArtifactsBulkRequestBase";
@@ -4179,7 +4163,7 @@ impl RestoreArtifactsBulkRequestBase {
     }
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_artifact_restore_status")]
 impl<'de> serde::Deserialize<'de> for RestoreArtifactsBulkRequestBase {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -4188,7 +4172,7 @@ impl<'de> serde::Deserialize<'de> for RestoreArtifactsBulkRequestBase {
     }
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_artifact_restore_status")]
 impl graph_odata_runtime::model::ODataObject for RestoreArtifactsBulkRequestBase {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -4235,7 +4219,7 @@ impl graph_odata_runtime::model::ODataObject for RestoreArtifactsBulkRequestBase
     }
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_artifact_restore_status")]
 impl RestoreArtifactsBulkRequestBase {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -4246,11 +4230,11 @@ impl RestoreArtifactsBulkRequestBase {
     }
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_artifact_restore_status")]
 /// The properties of [`RestoreArtifactsBulkRequestBase`] by wire name, each a [`Field<RestoreArtifactsBulkRequestBase>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`RestoreArtifactsBulkRequestBase::set_null`].
 pub enum RestoreArtifactsBulkRequestBaseField {}
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_artifact_restore_status")]
 #[allow(non_upper_case_globals)]
 impl RestoreArtifactsBulkRequestBaseField {
     /// `id`
@@ -4323,7 +4307,7 @@ impl RestoreArtifactsBulkRequestBaseField {
     ];
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 /// CSDL entity type `microsoft.graph.restorePoint`; base type `microsoft.graph.entity`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct RestorePoint {
@@ -4344,14 +4328,14 @@ pub struct RestorePoint {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 impl serde::Serialize for RestorePoint {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 impl RestorePoint {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.restorePoint";
@@ -4376,7 +4360,7 @@ impl RestorePoint {
     }
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 impl<'de> serde::Deserialize<'de> for RestorePoint {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -4385,7 +4369,7 @@ impl<'de> serde::Deserialize<'de> for RestorePoint {
     }
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 impl graph_odata_runtime::model::ODataObject for RestorePoint {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -4414,7 +4398,7 @@ impl graph_odata_runtime::model::ODataObject for RestorePoint {
     }
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 impl RestorePoint {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -4425,11 +4409,11 @@ impl RestorePoint {
     }
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 /// The properties of [`RestorePoint`] by wire name, each a [`Field<RestorePoint>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`RestorePoint::set_null`].
 pub enum RestorePointField {}
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 #[allow(non_upper_case_globals)]
 impl RestorePointField {
     /// `id`
@@ -4458,7 +4442,7 @@ impl RestorePointField {
     ];
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 /// CSDL entity type `microsoft.graph.restoreSessionBase`; base type `microsoft.graph.entity`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct RestoreSessionBase {
@@ -4489,14 +4473,14 @@ pub struct RestoreSessionBase {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 impl serde::Serialize for RestoreSessionBase {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 impl RestoreSessionBase {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.restoreSessionBase";
@@ -4530,7 +4514,7 @@ impl RestoreSessionBase {
     }
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 impl<'de> serde::Deserialize<'de> for RestoreSessionBase {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -4539,7 +4523,7 @@ impl<'de> serde::Deserialize<'de> for RestoreSessionBase {
     }
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 impl graph_odata_runtime::model::ODataObject for RestoreSessionBase {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -4581,7 +4565,7 @@ impl graph_odata_runtime::model::ODataObject for RestoreSessionBase {
     }
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 impl RestoreSessionBase {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -4592,11 +4576,11 @@ impl RestoreSessionBase {
     }
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 /// The properties of [`RestoreSessionBase`] by wire name, each a [`Field<RestoreSessionBase>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`RestoreSessionBase::set_null`].
 pub enum RestoreSessionBaseField {}
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 #[allow(non_upper_case_globals)]
 impl RestoreSessionBaseField {
     /// `id`
@@ -4648,7 +4632,7 @@ impl RestoreSessionBaseField {
     ];
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 /// A `microsoft.graph.restoreSessionBase` value: the base type or one of its derived types, chosen by `@odata.type`. A derived type this crate does not know is read as [`RestoreSessionBase`], which keeps its properties and `@odata.type` in `additional_properties`.
 #[derive(Debug, Clone, PartialEq)]
 pub enum AnyRestoreSessionBase {
@@ -4662,7 +4646,7 @@ pub enum AnyRestoreSessionBase {
     SharePointRestoreSession(Box<SharePointRestoreSession>),
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 impl AnyRestoreSessionBase {
     /// The `@odata.type` of the variant (the base type's for unknown derived types).
     pub fn odata_type(&self) -> &'static str {
@@ -4684,21 +4668,21 @@ impl AnyRestoreSessionBase {
     }
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 impl Default for AnyRestoreSessionBase {
     fn default() -> Self {
         Self::RestoreSessionBase(Box::default())
     }
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 impl From<RestoreSessionBase> for AnyRestoreSessionBase {
     fn from(value: RestoreSessionBase) -> Self {
         Self::RestoreSessionBase(Box::new(value))
     }
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 impl AnyRestoreSessionBase {
     /// The value if it is a [`AnyRestoreSessionBase::ExchangeRestoreSession`] variant.
     pub fn as_exchange_restore_session(&self) -> Option<&ExchangeRestoreSession> {
@@ -4725,28 +4709,28 @@ impl AnyRestoreSessionBase {
     }
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 impl From<ExchangeRestoreSession> for AnyRestoreSessionBase {
     fn from(value: ExchangeRestoreSession) -> Self {
         Self::ExchangeRestoreSession(Box::new(value))
     }
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 impl From<OneDriveForBusinessRestoreSession> for AnyRestoreSessionBase {
     fn from(value: OneDriveForBusinessRestoreSession) -> Self {
         Self::OneDriveForBusinessRestoreSession(Box::new(value))
     }
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 impl From<SharePointRestoreSession> for AnyRestoreSessionBase {
     fn from(value: SharePointRestoreSession) -> Self {
         Self::SharePointRestoreSession(Box::new(value))
     }
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 impl serde::Serialize for AnyRestoreSessionBase {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match self {
@@ -4778,7 +4762,7 @@ impl serde::Serialize for AnyRestoreSessionBase {
     }
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 impl<'de> serde::Deserialize<'de> for AnyRestoreSessionBase {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -4806,7 +4790,7 @@ impl<'de> serde::Deserialize<'de> for AnyRestoreSessionBase {
     }
 }
 
-#[cfg(feature = "_rich_long_running_operation")]
+#[cfg(feature = "_column_link")]
 /// CSDL entity type `microsoft.graph.richLongRunningOperation`; base type `microsoft.graph.longRunningOperation`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct RichLongRunningOperation {
@@ -4842,14 +4826,14 @@ pub struct RichLongRunningOperation {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_rich_long_running_operation")]
+#[cfg(feature = "_column_link")]
 impl serde::Serialize for RichLongRunningOperation {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_rich_long_running_operation")]
+#[cfg(feature = "_column_link")]
 impl RichLongRunningOperation {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.richLongRunningOperation";
@@ -4879,7 +4863,7 @@ impl RichLongRunningOperation {
     }
 }
 
-#[cfg(feature = "_rich_long_running_operation")]
+#[cfg(feature = "_column_link")]
 impl<'de> serde::Deserialize<'de> for RichLongRunningOperation {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -4888,7 +4872,7 @@ impl<'de> serde::Deserialize<'de> for RichLongRunningOperation {
     }
 }
 
-#[cfg(feature = "_rich_long_running_operation")]
+#[cfg(feature = "_column_link")]
 impl graph_odata_runtime::model::ODataObject for RichLongRunningOperation {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -4926,7 +4910,7 @@ impl graph_odata_runtime::model::ODataObject for RichLongRunningOperation {
     }
 }
 
-#[cfg(feature = "_rich_long_running_operation")]
+#[cfg(feature = "_column_link")]
 impl RichLongRunningOperation {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -4937,11 +4921,11 @@ impl RichLongRunningOperation {
     }
 }
 
-#[cfg(feature = "_rich_long_running_operation")]
+#[cfg(feature = "_column_link")]
 /// The properties of [`RichLongRunningOperation`] by wire name, each a [`Field<RichLongRunningOperation>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`RichLongRunningOperation::set_null`].
 pub enum RichLongRunningOperationField {}
 
-#[cfg(feature = "_rich_long_running_operation")]
+#[cfg(feature = "_column_link")]
 #[allow(non_upper_case_globals)]
 impl RichLongRunningOperationField {
     /// `id`
@@ -4993,7 +4977,7 @@ impl RichLongRunningOperationField {
     ];
 }
 
-#[cfg(feature = "_activity_type")]
+#[cfg(feature = "_identity_protection")]
 /// CSDL entity type `microsoft.graph.riskDetection`; base type `microsoft.graph.entity`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct RiskDetection {
@@ -5044,14 +5028,14 @@ pub struct RiskDetection {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_activity_type")]
+#[cfg(feature = "_identity_protection")]
 impl serde::Serialize for RiskDetection {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_activity_type")]
+#[cfg(feature = "_identity_protection")]
 impl RiskDetection {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.riskDetection";
@@ -5091,7 +5075,7 @@ impl RiskDetection {
     }
 }
 
-#[cfg(feature = "_activity_type")]
+#[cfg(feature = "_identity_protection")]
 impl<'de> serde::Deserialize<'de> for RiskDetection {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -5100,7 +5084,7 @@ impl<'de> serde::Deserialize<'de> for RiskDetection {
     }
 }
 
-#[cfg(feature = "_activity_type")]
+#[cfg(feature = "_identity_protection")]
 impl graph_odata_runtime::model::ODataObject for RiskDetection {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -5154,7 +5138,7 @@ impl graph_odata_runtime::model::ODataObject for RiskDetection {
     }
 }
 
-#[cfg(feature = "_activity_type")]
+#[cfg(feature = "_identity_protection")]
 impl RiskDetection {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -5165,11 +5149,11 @@ impl RiskDetection {
     }
 }
 
-#[cfg(feature = "_activity_type")]
+#[cfg(feature = "_identity_protection")]
 /// The properties of [`RiskDetection`] by wire name, each a [`Field<RiskDetection>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`RiskDetection::set_null`].
 pub enum RiskDetectionField {}
 
-#[cfg(feature = "_activity_type")]
+#[cfg(feature = "_identity_protection")]
 #[allow(non_upper_case_globals)]
 impl RiskDetectionField {
     /// `id`
@@ -5262,15 +5246,12 @@ impl RiskDetectionField {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct RiskPreventionContainer {
     /// Navigation property `fraudProtectionProviders`: `Collection(microsoft.graph.fraudProtectionProvider)`, contained; present when expanded (`$expand`).
-    #[cfg(feature = "_akamai_attack_group_action_model")]
     pub fraud_protection_providers: Option<Vec<AnyFraudProtectionProvider>>,
     /// Navigation property `webApplicationFirewallProviders`: `Collection(microsoft.graph.webApplicationFirewallProvider)`, contained; present when expanded (`$expand`).
-    #[cfg(feature = "_akamai_attack_group_action_model")]
     pub web_application_firewall_providers: Option<
         Vec<AnyWebApplicationFirewallProvider>,
     >,
     /// Navigation property `webApplicationFirewallVerifications`: `Collection(microsoft.graph.webApplicationFirewallVerificationModel)`, contained; present when expanded (`$expand`).
-    #[cfg(feature = "_akamai_attack_group_action_model")]
     pub web_application_firewall_verifications: Option<
         Vec<WebApplicationFirewallVerificationModel>,
     >,
@@ -5288,7 +5269,6 @@ impl serde::Serialize for RiskPreventionContainer {
 }
 
 #[cfg(feature = "_identity")]
-#[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
 impl RiskPreventionContainer {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.riskPreventionContainer";
@@ -5304,15 +5284,12 @@ impl RiskPreventionContainer {
             &self.additional_properties,
             odata_type,
         )?;
-        #[cfg(feature = "_akamai_attack_group_action_model")]
         object.property("fraudProtectionProviders", &self.fraud_protection_providers);
-        #[cfg(feature = "_akamai_attack_group_action_model")]
         object
             .property(
                 "webApplicationFirewallProviders",
                 &self.web_application_firewall_providers,
             );
-        #[cfg(feature = "_akamai_attack_group_action_model")]
         object
             .property(
                 "webApplicationFirewallVerifications",
@@ -5332,7 +5309,6 @@ impl<'de> serde::Deserialize<'de> for RiskPreventionContainer {
 }
 
 #[cfg(feature = "_identity")]
-#[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
 impl graph_odata_runtime::model::ODataObject for RiskPreventionContainer {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -5342,11 +5318,9 @@ impl graph_odata_runtime::model::ODataObject for RiskPreventionContainer {
         use graph_odata_runtime::model::read_nullable;
         let extra = &mut self.additional_properties;
         match key {
-            #[cfg(feature = "_akamai_attack_group_action_model")]
             "fraudProtectionProviders" => {
                 read_nullable(map, key, &mut self.fraud_protection_providers, extra)
             }
-            #[cfg(feature = "_akamai_attack_group_action_model")]
             "webApplicationFirewallProviders" => {
                 read_nullable(
                     map,
@@ -5355,7 +5329,6 @@ impl graph_odata_runtime::model::ODataObject for RiskPreventionContainer {
                     extra,
                 )
             }
-            #[cfg(feature = "_akamai_attack_group_action_model")]
             "webApplicationFirewallVerifications" => {
                 read_nullable(
                     map,
@@ -5412,7 +5385,7 @@ impl RiskPreventionContainerField {
     ];
 }
 
-#[cfg(feature = "_activity_type")]
+#[cfg(feature = "_identity_protection")]
 /// CSDL entity type `microsoft.graph.riskyServicePrincipal`; base type `microsoft.graph.entity`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct RiskyServicePrincipal {
@@ -5445,14 +5418,14 @@ pub struct RiskyServicePrincipal {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_activity_type")]
+#[cfg(feature = "_identity_protection")]
 impl serde::Serialize for RiskyServicePrincipal {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_activity_type")]
+#[cfg(feature = "_identity_protection")]
 impl RiskyServicePrincipal {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.riskyServicePrincipal";
@@ -5483,7 +5456,7 @@ impl RiskyServicePrincipal {
     }
 }
 
-#[cfg(feature = "_activity_type")]
+#[cfg(feature = "_identity_protection")]
 impl<'de> serde::Deserialize<'de> for RiskyServicePrincipal {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -5492,7 +5465,7 @@ impl<'de> serde::Deserialize<'de> for RiskyServicePrincipal {
     }
 }
 
-#[cfg(feature = "_activity_type")]
+#[cfg(feature = "_identity_protection")]
 impl graph_odata_runtime::model::ODataObject for RiskyServicePrincipal {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -5527,7 +5500,7 @@ impl graph_odata_runtime::model::ODataObject for RiskyServicePrincipal {
     }
 }
 
-#[cfg(feature = "_activity_type")]
+#[cfg(feature = "_identity_protection")]
 impl RiskyServicePrincipal {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -5538,11 +5511,11 @@ impl RiskyServicePrincipal {
     }
 }
 
-#[cfg(feature = "_activity_type")]
+#[cfg(feature = "_identity_protection")]
 /// The properties of [`RiskyServicePrincipal`] by wire name, each a [`Field<RiskyServicePrincipal>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`RiskyServicePrincipal::set_null`].
 pub enum RiskyServicePrincipalField {}
 
-#[cfg(feature = "_activity_type")]
+#[cfg(feature = "_identity_protection")]
 #[allow(non_upper_case_globals)]
 impl RiskyServicePrincipalField {
     /// `id`
@@ -5601,7 +5574,7 @@ impl RiskyServicePrincipalField {
     ];
 }
 
-#[cfg(feature = "_activity_type")]
+#[cfg(feature = "_identity_protection")]
 /// A `microsoft.graph.riskyServicePrincipal` value: the base type or one of its derived types, chosen by `@odata.type`. A derived type this crate does not know is read as [`RiskyServicePrincipal`], which keeps its properties and `@odata.type` in `additional_properties`.
 #[derive(Debug, Clone, PartialEq)]
 pub enum AnyRiskyServicePrincipal {
@@ -5611,7 +5584,7 @@ pub enum AnyRiskyServicePrincipal {
     RiskyServicePrincipalHistoryItem(Box<RiskyServicePrincipalHistoryItem>),
 }
 
-#[cfg(feature = "_activity_type")]
+#[cfg(feature = "_identity_protection")]
 impl AnyRiskyServicePrincipal {
     /// The `@odata.type` of the variant (the base type's for unknown derived types).
     pub fn odata_type(&self) -> &'static str {
@@ -5631,21 +5604,21 @@ impl AnyRiskyServicePrincipal {
     }
 }
 
-#[cfg(feature = "_activity_type")]
+#[cfg(feature = "_identity_protection")]
 impl Default for AnyRiskyServicePrincipal {
     fn default() -> Self {
         Self::RiskyServicePrincipal(Box::default())
     }
 }
 
-#[cfg(feature = "_activity_type")]
+#[cfg(feature = "_identity_protection")]
 impl From<RiskyServicePrincipal> for AnyRiskyServicePrincipal {
     fn from(value: RiskyServicePrincipal) -> Self {
         Self::RiskyServicePrincipal(Box::new(value))
     }
 }
 
-#[cfg(feature = "_activity_type")]
+#[cfg(feature = "_identity_protection")]
 impl AnyRiskyServicePrincipal {
     /// The value if it is a [`AnyRiskyServicePrincipal::RiskyServicePrincipalHistoryItem`] variant.
     pub fn as_risky_service_principal_history_item(

@@ -11,14 +11,14 @@ use graph_odata_runtime::edm;
 #[allow(unused_imports)]
 use graph_odata_runtime::model;
 
-#[cfg(feature = "_activity_type")]
+#[cfg(feature = "_identity_protection")]
 impl From<RiskyServicePrincipalHistoryItem> for AnyRiskyServicePrincipal {
     fn from(value: RiskyServicePrincipalHistoryItem) -> Self {
         Self::RiskyServicePrincipalHistoryItem(Box::new(value))
     }
 }
 
-#[cfg(feature = "_activity_type")]
+#[cfg(feature = "_identity_protection")]
 impl serde::Serialize for AnyRiskyServicePrincipal {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match self {
@@ -36,7 +36,7 @@ impl serde::Serialize for AnyRiskyServicePrincipal {
     }
 }
 
-#[cfg(feature = "_activity_type")]
+#[cfg(feature = "_identity_protection")]
 impl<'de> serde::Deserialize<'de> for AnyRiskyServicePrincipal {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -56,7 +56,7 @@ impl<'de> serde::Deserialize<'de> for AnyRiskyServicePrincipal {
     }
 }
 
-#[cfg(feature = "_activity_type")]
+#[cfg(feature = "_identity_protection")]
 /// CSDL entity type `microsoft.graph.riskyServicePrincipalHistoryItem`; base type `microsoft.graph.riskyServicePrincipal`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct RiskyServicePrincipalHistoryItem {
@@ -103,14 +103,14 @@ pub struct RiskyServicePrincipalHistoryItem {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_activity_type")]
+#[cfg(feature = "_identity_protection")]
 impl serde::Serialize for RiskyServicePrincipalHistoryItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_activity_type")]
+#[cfg(feature = "_identity_protection")]
 impl RiskyServicePrincipalHistoryItem {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.riskyServicePrincipalHistoryItem";
@@ -143,7 +143,7 @@ impl RiskyServicePrincipalHistoryItem {
     }
 }
 
-#[cfg(feature = "_activity_type")]
+#[cfg(feature = "_identity_protection")]
 impl<'de> serde::Deserialize<'de> for RiskyServicePrincipalHistoryItem {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -152,7 +152,7 @@ impl<'de> serde::Deserialize<'de> for RiskyServicePrincipalHistoryItem {
     }
 }
 
-#[cfg(feature = "_activity_type")]
+#[cfg(feature = "_identity_protection")]
 impl graph_odata_runtime::model::ODataObject for RiskyServicePrincipalHistoryItem {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -189,7 +189,7 @@ impl graph_odata_runtime::model::ODataObject for RiskyServicePrincipalHistoryIte
     }
 }
 
-#[cfg(feature = "_activity_type")]
+#[cfg(feature = "_identity_protection")]
 impl RiskyServicePrincipalHistoryItem {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -200,11 +200,11 @@ impl RiskyServicePrincipalHistoryItem {
     }
 }
 
-#[cfg(feature = "_activity_type")]
+#[cfg(feature = "_identity_protection")]
 /// The properties of [`RiskyServicePrincipalHistoryItem`] by wire name, each a [`Field<RiskyServicePrincipalHistoryItem>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`RiskyServicePrincipalHistoryItem::set_null`].
 pub enum RiskyServicePrincipalHistoryItemField {}
 
-#[cfg(feature = "_activity_type")]
+#[cfg(feature = "_identity_protection")]
 #[allow(non_upper_case_globals)]
 impl RiskyServicePrincipalHistoryItemField {
     /// `id`
@@ -277,7 +277,7 @@ impl RiskyServicePrincipalHistoryItemField {
     ];
 }
 
-#[cfg(feature = "_activity_type")]
+#[cfg(feature = "_identity_protection")]
 /// CSDL entity type `microsoft.graph.riskyUser`; base type `microsoft.graph.entity`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct RiskyUser {
@@ -308,14 +308,14 @@ pub struct RiskyUser {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_activity_type")]
+#[cfg(feature = "_identity_protection")]
 impl serde::Serialize for RiskyUser {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_activity_type")]
+#[cfg(feature = "_identity_protection")]
 impl RiskyUser {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.riskyUser";
@@ -345,7 +345,7 @@ impl RiskyUser {
     }
 }
 
-#[cfg(feature = "_activity_type")]
+#[cfg(feature = "_identity_protection")]
 impl<'de> serde::Deserialize<'de> for RiskyUser {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -354,7 +354,7 @@ impl<'de> serde::Deserialize<'de> for RiskyUser {
     }
 }
 
-#[cfg(feature = "_activity_type")]
+#[cfg(feature = "_identity_protection")]
 impl graph_odata_runtime::model::ODataObject for RiskyUser {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -390,7 +390,7 @@ impl graph_odata_runtime::model::ODataObject for RiskyUser {
     }
 }
 
-#[cfg(feature = "_activity_type")]
+#[cfg(feature = "_identity_protection")]
 impl RiskyUser {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -401,11 +401,11 @@ impl RiskyUser {
     }
 }
 
-#[cfg(feature = "_activity_type")]
+#[cfg(feature = "_identity_protection")]
 /// The properties of [`RiskyUser`] by wire name, each a [`Field<RiskyUser>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`RiskyUser::set_null`].
 pub enum RiskyUserField {}
 
-#[cfg(feature = "_activity_type")]
+#[cfg(feature = "_identity_protection")]
 #[allow(non_upper_case_globals)]
 impl RiskyUserField {
     /// `id`
@@ -449,7 +449,7 @@ impl RiskyUserField {
     ];
 }
 
-#[cfg(feature = "_activity_type")]
+#[cfg(feature = "_identity_protection")]
 /// A `microsoft.graph.riskyUser` value: the base type or one of its derived types, chosen by `@odata.type`. A derived type this crate does not know is read as [`RiskyUser`], which keeps its properties and `@odata.type` in `additional_properties`.
 #[derive(Debug, Clone, PartialEq)]
 pub enum AnyRiskyUser {
@@ -459,7 +459,7 @@ pub enum AnyRiskyUser {
     RiskyUserHistoryItem(Box<RiskyUserHistoryItem>),
 }
 
-#[cfg(feature = "_activity_type")]
+#[cfg(feature = "_identity_protection")]
 impl AnyRiskyUser {
     /// The `@odata.type` of the variant (the base type's for unknown derived types).
     pub fn odata_type(&self) -> &'static str {
@@ -477,21 +477,21 @@ impl AnyRiskyUser {
     }
 }
 
-#[cfg(feature = "_activity_type")]
+#[cfg(feature = "_identity_protection")]
 impl Default for AnyRiskyUser {
     fn default() -> Self {
         Self::RiskyUser(Box::default())
     }
 }
 
-#[cfg(feature = "_activity_type")]
+#[cfg(feature = "_identity_protection")]
 impl From<RiskyUser> for AnyRiskyUser {
     fn from(value: RiskyUser) -> Self {
         Self::RiskyUser(Box::new(value))
     }
 }
 
-#[cfg(feature = "_activity_type")]
+#[cfg(feature = "_identity_protection")]
 impl AnyRiskyUser {
     /// The value if it is a [`AnyRiskyUser::RiskyUserHistoryItem`] variant.
     pub fn as_risky_user_history_item(&self) -> Option<&RiskyUserHistoryItem> {
@@ -502,14 +502,14 @@ impl AnyRiskyUser {
     }
 }
 
-#[cfg(feature = "_activity_type")]
+#[cfg(feature = "_identity_protection")]
 impl From<RiskyUserHistoryItem> for AnyRiskyUser {
     fn from(value: RiskyUserHistoryItem) -> Self {
         Self::RiskyUserHistoryItem(Box::new(value))
     }
 }
 
-#[cfg(feature = "_activity_type")]
+#[cfg(feature = "_identity_protection")]
 impl serde::Serialize for AnyRiskyUser {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match self {
@@ -525,7 +525,7 @@ impl serde::Serialize for AnyRiskyUser {
     }
 }
 
-#[cfg(feature = "_activity_type")]
+#[cfg(feature = "_identity_protection")]
 impl<'de> serde::Deserialize<'de> for AnyRiskyUser {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -544,7 +544,7 @@ impl<'de> serde::Deserialize<'de> for AnyRiskyUser {
     }
 }
 
-#[cfg(feature = "_activity_type")]
+#[cfg(feature = "_identity_protection")]
 /// CSDL entity type `microsoft.graph.riskyUserHistoryItem`; base type `microsoft.graph.riskyUser`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct RiskyUserHistoryItem {
@@ -590,14 +590,14 @@ pub struct RiskyUserHistoryItem {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_activity_type")]
+#[cfg(feature = "_identity_protection")]
 impl serde::Serialize for RiskyUserHistoryItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_activity_type")]
+#[cfg(feature = "_identity_protection")]
 impl RiskyUserHistoryItem {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.riskyUserHistoryItem";
@@ -630,7 +630,7 @@ impl RiskyUserHistoryItem {
     }
 }
 
-#[cfg(feature = "_activity_type")]
+#[cfg(feature = "_identity_protection")]
 impl<'de> serde::Deserialize<'de> for RiskyUserHistoryItem {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -639,7 +639,7 @@ impl<'de> serde::Deserialize<'de> for RiskyUserHistoryItem {
     }
 }
 
-#[cfg(feature = "_activity_type")]
+#[cfg(feature = "_identity_protection")]
 impl graph_odata_runtime::model::ODataObject for RiskyUserHistoryItem {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -678,7 +678,7 @@ impl graph_odata_runtime::model::ODataObject for RiskyUserHistoryItem {
     }
 }
 
-#[cfg(feature = "_activity_type")]
+#[cfg(feature = "_identity_protection")]
 impl RiskyUserHistoryItem {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -689,11 +689,11 @@ impl RiskyUserHistoryItem {
     }
 }
 
-#[cfg(feature = "_activity_type")]
+#[cfg(feature = "_identity_protection")]
 /// The properties of [`RiskyUserHistoryItem`] by wire name, each a [`Field<RiskyUserHistoryItem>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`RiskyUserHistoryItem::set_null`].
 pub enum RiskyUserHistoryItemField {}
 
-#[cfg(feature = "_activity_type")]
+#[cfg(feature = "_identity_protection")]
 #[allow(non_upper_case_globals)]
 impl RiskyUserHistoryItemField {
     /// `id`
@@ -760,7 +760,7 @@ impl RiskyUserHistoryItemField {
     ];
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 /// CSDL entity type `microsoft.graph.roleAssignment`; base type `microsoft.graph.entity`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct RoleAssignment {
@@ -781,14 +781,14 @@ pub struct RoleAssignment {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl serde::Serialize for RoleAssignment {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl RoleAssignment {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.roleAssignment";
@@ -813,7 +813,7 @@ impl RoleAssignment {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl<'de> serde::Deserialize<'de> for RoleAssignment {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -822,7 +822,7 @@ impl<'de> serde::Deserialize<'de> for RoleAssignment {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl graph_odata_runtime::model::ODataObject for RoleAssignment {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -847,7 +847,7 @@ impl graph_odata_runtime::model::ODataObject for RoleAssignment {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl RoleAssignment {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -858,11 +858,11 @@ impl RoleAssignment {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 /// The properties of [`RoleAssignment`] by wire name, each a [`Field<RoleAssignment>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`RoleAssignment::set_null`].
 pub enum RoleAssignmentField {}
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 #[allow(non_upper_case_globals)]
 impl RoleAssignmentField {
     /// `id`
@@ -893,7 +893,7 @@ impl RoleAssignmentField {
     ];
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 /// A `microsoft.graph.roleAssignment` value: the base type or one of its derived types, chosen by `@odata.type`. A derived type this crate does not know is read as [`RoleAssignment`], which keeps its properties and `@odata.type` in `additional_properties`.
 #[derive(Debug, Clone, PartialEq)]
 pub enum AnyRoleAssignment {
@@ -903,7 +903,7 @@ pub enum AnyRoleAssignment {
     DeviceAndAppManagementRoleAssignment(Box<DeviceAndAppManagementRoleAssignment>),
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl AnyRoleAssignment {
     /// The `@odata.type` of the variant (the base type's for unknown derived types).
     pub fn odata_type(&self) -> &'static str {
@@ -923,21 +923,21 @@ impl AnyRoleAssignment {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl Default for AnyRoleAssignment {
     fn default() -> Self {
         Self::RoleAssignment(Box::default())
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl From<RoleAssignment> for AnyRoleAssignment {
     fn from(value: RoleAssignment) -> Self {
         Self::RoleAssignment(Box::new(value))
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl AnyRoleAssignment {
     /// The value if it is a [`AnyRoleAssignment::DeviceAndAppManagementRoleAssignment`] variant.
     pub fn as_device_and_app_management_role_assignment(
@@ -950,14 +950,14 @@ impl AnyRoleAssignment {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl From<DeviceAndAppManagementRoleAssignment> for AnyRoleAssignment {
     fn from(value: DeviceAndAppManagementRoleAssignment) -> Self {
         Self::DeviceAndAppManagementRoleAssignment(Box::new(value))
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl serde::Serialize for AnyRoleAssignment {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match self {
@@ -973,7 +973,7 @@ impl serde::Serialize for AnyRoleAssignment {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl<'de> serde::Deserialize<'de> for AnyRoleAssignment {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -994,7 +994,7 @@ impl<'de> serde::Deserialize<'de> for AnyRoleAssignment {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 /// CSDL entity type `microsoft.graph.roleDefinition`; base type `microsoft.graph.entity`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct RoleDefinition {
@@ -1017,14 +1017,14 @@ pub struct RoleDefinition {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl serde::Serialize for RoleDefinition {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl RoleDefinition {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.roleDefinition";
@@ -1050,7 +1050,7 @@ impl RoleDefinition {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl<'de> serde::Deserialize<'de> for RoleDefinition {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1059,7 +1059,7 @@ impl<'de> serde::Deserialize<'de> for RoleDefinition {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl graph_odata_runtime::model::ODataObject for RoleDefinition {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -1089,7 +1089,7 @@ impl graph_odata_runtime::model::ODataObject for RoleDefinition {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl RoleDefinition {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -1100,11 +1100,11 @@ impl RoleDefinition {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 /// The properties of [`RoleDefinition`] by wire name, each a [`Field<RoleDefinition>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`RoleDefinition::set_null`].
 pub enum RoleDefinitionField {}
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 #[allow(non_upper_case_globals)]
 impl RoleDefinitionField {
     /// `id`
@@ -1138,7 +1138,7 @@ impl RoleDefinitionField {
     ];
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 /// A `microsoft.graph.roleDefinition` value: the base type or one of its derived types, chosen by `@odata.type`. A derived type this crate does not know is read as [`RoleDefinition`], which keeps its properties and `@odata.type` in `additional_properties`.
 #[derive(Debug, Clone, PartialEq)]
 pub enum AnyRoleDefinition {
@@ -1148,7 +1148,7 @@ pub enum AnyRoleDefinition {
     DeviceAndAppManagementRoleDefinition(Box<DeviceAndAppManagementRoleDefinition>),
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl AnyRoleDefinition {
     /// The `@odata.type` of the variant (the base type's for unknown derived types).
     pub fn odata_type(&self) -> &'static str {
@@ -1168,21 +1168,21 @@ impl AnyRoleDefinition {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl Default for AnyRoleDefinition {
     fn default() -> Self {
         Self::RoleDefinition(Box::default())
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl From<RoleDefinition> for AnyRoleDefinition {
     fn from(value: RoleDefinition) -> Self {
         Self::RoleDefinition(Box::new(value))
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl AnyRoleDefinition {
     /// The value if it is a [`AnyRoleDefinition::DeviceAndAppManagementRoleDefinition`] variant.
     pub fn as_device_and_app_management_role_definition(

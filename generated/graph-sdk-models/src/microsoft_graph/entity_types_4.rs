@@ -190,7 +190,7 @@ impl AttachmentSessionField {
     ];
 }
 
-#[cfg(feature = "_activity_metadata")]
+#[cfg(feature = "_security")]
 /// CSDL entity type `microsoft.graph.attackSimulationOperation`; base type `microsoft.graph.longRunningOperation`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct AttackSimulationOperation {
@@ -224,14 +224,14 @@ pub struct AttackSimulationOperation {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_activity_metadata")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for AttackSimulationOperation {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_activity_metadata")]
+#[cfg(feature = "_security")]
 impl AttackSimulationOperation {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.attackSimulationOperation";
@@ -260,7 +260,7 @@ impl AttackSimulationOperation {
     }
 }
 
-#[cfg(feature = "_activity_metadata")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for AttackSimulationOperation {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -269,7 +269,7 @@ impl<'de> serde::Deserialize<'de> for AttackSimulationOperation {
     }
 }
 
-#[cfg(feature = "_activity_metadata")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::model::ODataObject for AttackSimulationOperation {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -306,7 +306,7 @@ impl graph_odata_runtime::model::ODataObject for AttackSimulationOperation {
     }
 }
 
-#[cfg(feature = "_activity_metadata")]
+#[cfg(feature = "_security")]
 impl AttackSimulationOperation {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -317,11 +317,11 @@ impl AttackSimulationOperation {
     }
 }
 
-#[cfg(feature = "_activity_metadata")]
+#[cfg(feature = "_security")]
 /// The properties of [`AttackSimulationOperation`] by wire name, each a [`Field<AttackSimulationOperation>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`AttackSimulationOperation::set_null`].
 pub enum AttackSimulationOperationField {}
 
-#[cfg(feature = "_activity_metadata")]
+#[cfg(feature = "_security")]
 #[allow(non_upper_case_globals)]
 impl AttackSimulationOperationField {
     /// `id`
@@ -370,7 +370,7 @@ impl AttackSimulationOperationField {
     ];
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL entity type `microsoft.graph.attackSimulationRoot`; base type `microsoft.graph.entity`; abstract; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct AttackSimulationRoot {
@@ -384,7 +384,6 @@ pub struct AttackSimulationRoot {
     /// Navigation property `loginPages`: `Collection(microsoft.graph.loginPage)`, contained; present when expanded (`$expand`).
     pub login_pages: Option<Vec<LoginPage>>,
     /// Navigation property `operations`: `Collection(microsoft.graph.attackSimulationOperation)`, contained; present when expanded (`$expand`).
-    #[cfg(feature = "_activity_metadata")]
     pub operations: Option<Vec<AttackSimulationOperation>>,
     /// Navigation property `payloads`: `Collection(microsoft.graph.payload)`, contained; present when expanded (`$expand`).
     pub payloads: Option<Vec<Payload>>,
@@ -400,15 +399,14 @@ pub struct AttackSimulationRoot {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for AttackSimulationRoot {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
-#[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
+#[cfg(feature = "_security")]
 impl AttackSimulationRoot {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.attackSimulationRoot";
@@ -428,7 +426,6 @@ impl AttackSimulationRoot {
         object.property("endUserNotifications", &self.end_user_notifications);
         object.property("landingPages", &self.landing_pages);
         object.property("loginPages", &self.login_pages);
-        #[cfg(feature = "_activity_metadata")]
         object.property("operations", &self.operations);
         object.property("payloads", &self.payloads);
         object.property("simulationAutomations", &self.simulation_automations);
@@ -438,7 +435,7 @@ impl AttackSimulationRoot {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for AttackSimulationRoot {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -447,8 +444,7 @@ impl<'de> serde::Deserialize<'de> for AttackSimulationRoot {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
-#[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::model::ODataObject for AttackSimulationRoot {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -464,7 +460,6 @@ impl graph_odata_runtime::model::ODataObject for AttackSimulationRoot {
             }
             "landingPages" => read_nullable(map, key, &mut self.landing_pages, extra),
             "loginPages" => read_nullable(map, key, &mut self.login_pages, extra),
-            #[cfg(feature = "_activity_metadata")]
             "operations" => read_nullable(map, key, &mut self.operations, extra),
             "payloads" => read_nullable(map, key, &mut self.payloads, extra),
             "simulationAutomations" => {
@@ -482,7 +477,7 @@ impl graph_odata_runtime::model::ODataObject for AttackSimulationRoot {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl AttackSimulationRoot {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -493,11 +488,11 @@ impl AttackSimulationRoot {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// The properties of [`AttackSimulationRoot`] by wire name, each a [`Field<AttackSimulationRoot>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`AttackSimulationRoot::set_null`].
 pub enum AttackSimulationRootField {}
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 #[allow(non_upper_case_globals)]
 impl AttackSimulationRootField {
     /// `id`
@@ -827,7 +822,7 @@ impl AttributeMappingFunctionSchemaField {
     ];
 }
 
-#[cfg(feature = "_allowed_value")]
+#[cfg(feature = "_directory")]
 /// CSDL entity type `microsoft.graph.attributeSet`; base type `microsoft.graph.entity`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct AttributeSet {
@@ -844,14 +839,14 @@ pub struct AttributeSet {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_allowed_value")]
+#[cfg(feature = "_directory")]
 impl serde::Serialize for AttributeSet {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_allowed_value")]
+#[cfg(feature = "_directory")]
 impl AttributeSet {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.attributeSet";
@@ -874,7 +869,7 @@ impl AttributeSet {
     }
 }
 
-#[cfg(feature = "_allowed_value")]
+#[cfg(feature = "_directory")]
 impl<'de> serde::Deserialize<'de> for AttributeSet {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -883,7 +878,7 @@ impl<'de> serde::Deserialize<'de> for AttributeSet {
     }
 }
 
-#[cfg(feature = "_allowed_value")]
+#[cfg(feature = "_directory")]
 impl graph_odata_runtime::model::ODataObject for AttributeSet {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -908,7 +903,7 @@ impl graph_odata_runtime::model::ODataObject for AttributeSet {
     }
 }
 
-#[cfg(feature = "_allowed_value")]
+#[cfg(feature = "_directory")]
 impl AttributeSet {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -919,11 +914,11 @@ impl AttributeSet {
     }
 }
 
-#[cfg(feature = "_allowed_value")]
+#[cfg(feature = "_directory")]
 /// The properties of [`AttributeSet`] by wire name, each a [`Field<AttributeSet>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`AttributeSet::set_null`].
 pub enum AttributeSetField {}
 
-#[cfg(feature = "_allowed_value")]
+#[cfg(feature = "_directory")]
 #[allow(non_upper_case_globals)]
 impl AttributeSetField {
     /// `id`
@@ -942,7 +937,7 @@ impl AttributeSetField {
     ];
 }
 
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_communications")]
 /// CSDL entity type `microsoft.graph.audioRoutingGroup`; base type `microsoft.graph.entity`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct AudioRoutingGroup {
@@ -961,14 +956,14 @@ pub struct AudioRoutingGroup {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_communications")]
 impl serde::Serialize for AudioRoutingGroup {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_communications")]
 impl AudioRoutingGroup {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.audioRoutingGroup";
@@ -992,7 +987,7 @@ impl AudioRoutingGroup {
     }
 }
 
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_communications")]
 impl<'de> serde::Deserialize<'de> for AudioRoutingGroup {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1001,7 +996,7 @@ impl<'de> serde::Deserialize<'de> for AudioRoutingGroup {
     }
 }
 
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_communications")]
 impl graph_odata_runtime::model::ODataObject for AudioRoutingGroup {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -1025,7 +1020,7 @@ impl graph_odata_runtime::model::ODataObject for AudioRoutingGroup {
     }
 }
 
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_communications")]
 impl AudioRoutingGroup {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -1036,11 +1031,11 @@ impl AudioRoutingGroup {
     }
 }
 
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_communications")]
 /// The properties of [`AudioRoutingGroup`] by wire name, each a [`Field<AudioRoutingGroup>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`AudioRoutingGroup::set_null`].
 pub enum AudioRoutingGroupField {}
 
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_communications")]
 #[allow(non_upper_case_globals)]
 impl AudioRoutingGroupField {
     /// `id`
@@ -1064,7 +1059,7 @@ impl AudioRoutingGroupField {
     ];
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 /// CSDL entity type `microsoft.graph.auditEvent`; base type `microsoft.graph.entity`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct AuditEvent {
@@ -1099,14 +1094,14 @@ pub struct AuditEvent {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl serde::Serialize for AuditEvent {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl AuditEvent {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.auditEvent";
@@ -1138,7 +1133,7 @@ impl AuditEvent {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl<'de> serde::Deserialize<'de> for AuditEvent {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1147,7 +1142,7 @@ impl<'de> serde::Deserialize<'de> for AuditEvent {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl graph_odata_runtime::model::ODataObject for AuditEvent {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -1183,7 +1178,7 @@ impl graph_odata_runtime::model::ODataObject for AuditEvent {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl AuditEvent {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -1194,11 +1189,11 @@ impl AuditEvent {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 /// The properties of [`AuditEvent`] by wire name, each a [`Field<AuditEvent>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`AuditEvent::set_null`].
 pub enum AuditEventField {}
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 #[allow(non_upper_case_globals)]
 impl AuditEventField {
     /// `id`
@@ -1257,13 +1252,10 @@ impl AuditEventField {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct AuditLogRoot {
     /// Navigation property `directoryAudits`: `Collection(microsoft.graph.directoryAudit)`, contained; present when expanded (`$expand`).
-    #[cfg(feature = "_applied_conditional_access_policy")]
     pub directory_audits: Option<Vec<DirectoryAudit>>,
     /// Navigation property `provisioning`: `Collection(microsoft.graph.provisioningObjectSummary)`, contained; present when expanded (`$expand`).
-    #[cfg(feature = "_applied_conditional_access_policy")]
     pub provisioning: Option<Vec<ProvisioningObjectSummary>>,
     /// Navigation property `signIns`: `Collection(microsoft.graph.signIn)`, contained; present when expanded (`$expand`).
-    #[cfg(feature = "_applied_conditional_access_policy")]
     pub sign_ins: Option<Vec<SignIn>>,
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
@@ -1279,7 +1271,6 @@ impl serde::Serialize for AuditLogRoot {
 }
 
 #[cfg(feature = "_audit_logs")]
-#[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
 impl AuditLogRoot {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.auditLogRoot";
@@ -1295,11 +1286,8 @@ impl AuditLogRoot {
             &self.additional_properties,
             odata_type,
         )?;
-        #[cfg(feature = "_applied_conditional_access_policy")]
         object.property("directoryAudits", &self.directory_audits);
-        #[cfg(feature = "_applied_conditional_access_policy")]
         object.property("provisioning", &self.provisioning);
-        #[cfg(feature = "_applied_conditional_access_policy")]
         object.property("signIns", &self.sign_ins);
         object.end()
     }
@@ -1315,7 +1303,6 @@ impl<'de> serde::Deserialize<'de> for AuditLogRoot {
 }
 
 #[cfg(feature = "_audit_logs")]
-#[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
 impl graph_odata_runtime::model::ODataObject for AuditLogRoot {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -1325,13 +1312,10 @@ impl graph_odata_runtime::model::ODataObject for AuditLogRoot {
         use graph_odata_runtime::model::read_nullable;
         let extra = &mut self.additional_properties;
         match key {
-            #[cfg(feature = "_applied_conditional_access_policy")]
             "directoryAudits" => {
                 read_nullable(map, key, &mut self.directory_audits, extra)
             }
-            #[cfg(feature = "_applied_conditional_access_policy")]
             "provisioning" => read_nullable(map, key, &mut self.provisioning, extra),
-            #[cfg(feature = "_applied_conditional_access_policy")]
             "signIns" => read_nullable(map, key, &mut self.sign_ins, extra),
             _ => Ok(false),
         }
@@ -1977,7 +1961,7 @@ impl AuthenticationConditionApplicationField {
     ];
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 /// CSDL entity type `microsoft.graph.authenticationContextClassReference`; base type `microsoft.graph.entity`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct AuthenticationContextClassReference {
@@ -1996,14 +1980,14 @@ pub struct AuthenticationContextClassReference {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 impl serde::Serialize for AuthenticationContextClassReference {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 impl AuthenticationContextClassReference {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.authenticationContextClassReference";
@@ -2027,7 +2011,7 @@ impl AuthenticationContextClassReference {
     }
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 impl<'de> serde::Deserialize<'de> for AuthenticationContextClassReference {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2036,7 +2020,7 @@ impl<'de> serde::Deserialize<'de> for AuthenticationContextClassReference {
     }
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 impl graph_odata_runtime::model::ODataObject for AuthenticationContextClassReference {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -2060,7 +2044,7 @@ impl graph_odata_runtime::model::ODataObject for AuthenticationContextClassRefer
     }
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 impl AuthenticationContextClassReference {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -2071,11 +2055,11 @@ impl AuthenticationContextClassReference {
     }
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 /// The properties of [`AuthenticationContextClassReference`] by wire name, each a [`Field<AuthenticationContextClassReference>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`AuthenticationContextClassReference::set_null`].
 pub enum AuthenticationContextClassReferenceField {}
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 #[allow(non_upper_case_globals)]
 impl AuthenticationContextClassReferenceField {
     /// `id`
@@ -2103,7 +2087,7 @@ impl AuthenticationContextClassReferenceField {
     ];
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 /// CSDL entity type `microsoft.graph.authenticationEventListener`; base type `microsoft.graph.entity`; abstract; open type: dynamic properties land in `additional_properties`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct AuthenticationEventListener {
@@ -2122,14 +2106,14 @@ pub struct AuthenticationEventListener {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 impl serde::Serialize for AuthenticationEventListener {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 impl AuthenticationEventListener {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.authenticationEventListener";
@@ -2154,7 +2138,7 @@ impl AuthenticationEventListener {
     }
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 impl<'de> serde::Deserialize<'de> for AuthenticationEventListener {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2163,7 +2147,7 @@ impl<'de> serde::Deserialize<'de> for AuthenticationEventListener {
     }
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 impl graph_odata_runtime::model::ODataObject for AuthenticationEventListener {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -2189,7 +2173,7 @@ impl graph_odata_runtime::model::ODataObject for AuthenticationEventListener {
     }
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 impl AuthenticationEventListener {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -2200,11 +2184,11 @@ impl AuthenticationEventListener {
     }
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 /// The properties of [`AuthenticationEventListener`] by wire name, each a [`Field<AuthenticationEventListener>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`AuthenticationEventListener::set_null`].
 pub enum AuthenticationEventListenerField {}
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 #[allow(non_upper_case_globals)]
 impl AuthenticationEventListenerField {
     /// `id`
@@ -2230,7 +2214,7 @@ impl AuthenticationEventListenerField {
     ];
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 /// A `microsoft.graph.authenticationEventListener` value: the base type or one of its derived types, chosen by `@odata.type`. A derived type this crate does not know is read as [`AuthenticationEventListener`], which keeps its properties and `@odata.type` in `additional_properties`.
 #[derive(Debug, Clone, PartialEq)]
 pub enum AnyAuthenticationEventListener {
@@ -2262,7 +2246,7 @@ pub enum AnyAuthenticationEventListener {
     OnVerifiedIdClaimValidationListener(Box<OnVerifiedIdClaimValidationListener>),
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 impl AnyAuthenticationEventListener {
     /// The `@odata.type` of the variant (the base type's for unknown derived types).
     pub fn odata_type(&self) -> &'static str {
@@ -2310,21 +2294,21 @@ impl AnyAuthenticationEventListener {
     }
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 impl Default for AnyAuthenticationEventListener {
     fn default() -> Self {
         Self::AuthenticationEventListener(Box::default())
     }
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 impl From<AuthenticationEventListener> for AnyAuthenticationEventListener {
     fn from(value: AuthenticationEventListener) -> Self {
         Self::AuthenticationEventListener(Box::new(value))
     }
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 impl AnyAuthenticationEventListener {
     /// The value if it is a [`AnyAuthenticationEventListener::OnAttributeCollectionListener`] variant.
     pub fn as_on_attribute_collection_listener(

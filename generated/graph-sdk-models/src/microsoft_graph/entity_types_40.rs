@@ -11,14 +11,14 @@ use graph_odata_runtime::edm;
 #[allow(unused_imports)]
 use graph_odata_runtime::model;
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl From<DeviceAndAppManagementRoleDefinition> for AnyRoleDefinition {
     fn from(value: DeviceAndAppManagementRoleDefinition) -> Self {
         Self::DeviceAndAppManagementRoleDefinition(Box::new(value))
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl serde::Serialize for AnyRoleDefinition {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match self {
@@ -34,7 +34,7 @@ impl serde::Serialize for AnyRoleDefinition {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl<'de> serde::Deserialize<'de> for AnyRoleDefinition {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -60,10 +60,8 @@ impl<'de> serde::Deserialize<'de> for AnyRoleDefinition {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct RoleManagement {
     /// Navigation property `directory`: `microsoft.graph.rbacApplication`, contained; present when expanded (`$expand`).
-    #[cfg(feature = "_app_scope")]
     pub directory: Option<RbacApplication>,
     /// Navigation property `entitlementManagement`: `microsoft.graph.rbacApplication`, contained; present when expanded (`$expand`).
-    #[cfg(feature = "_app_scope")]
     pub entitlement_management: Option<RbacApplication>,
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
@@ -79,7 +77,6 @@ impl serde::Serialize for RoleManagement {
 }
 
 #[cfg(feature = "_role_management")]
-#[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
 impl RoleManagement {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.roleManagement";
@@ -95,8 +92,7 @@ impl RoleManagement {
             &self.additional_properties,
             odata_type,
         )?;
-        #[cfg(feature = "_app_scope")] object.property("directory", &self.directory);
-        #[cfg(feature = "_app_scope")]
+        object.property("directory", &self.directory);
         object.property("entitlementManagement", &self.entitlement_management);
         object.end()
     }
@@ -112,7 +108,6 @@ impl<'de> serde::Deserialize<'de> for RoleManagement {
 }
 
 #[cfg(feature = "_role_management")]
-#[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
 impl graph_odata_runtime::model::ODataObject for RoleManagement {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -122,9 +117,7 @@ impl graph_odata_runtime::model::ODataObject for RoleManagement {
         use graph_odata_runtime::model::read_nullable;
         let extra = &mut self.additional_properties;
         match key {
-            #[cfg(feature = "_app_scope")]
             "directory" => read_nullable(map, key, &mut self.directory, extra),
-            #[cfg(feature = "_app_scope")]
             "entitlementManagement" => {
                 read_nullable(map, key, &mut self.entitlement_management, extra)
             }
@@ -169,7 +162,7 @@ impl RoleManagementField {
     ];
 }
 
-#[cfg(feature = "_assigned_place_mode")]
+#[cfg(feature = "_places")]
 /// CSDL entity type `microsoft.graph.room`; base type `microsoft.graph.place`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Room {
@@ -227,7 +220,6 @@ pub struct Room {
     pub video_device_name: Option<String>,
     /// Navigation property `checkIns`: `Collection(microsoft.graph.checkInClaim)`, contained; present when expanded (`$expand`).
     /// Inherited from `microsoft.graph.place`.
-    #[cfg(feature = "_places")]
     pub check_ins: Option<Vec<CheckInClaim>>,
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
@@ -235,15 +227,14 @@ pub struct Room {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_assigned_place_mode")]
+#[cfg(feature = "_places")]
 impl serde::Serialize for Room {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_assigned_place_mode")]
-#[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
+#[cfg(feature = "_places")]
 impl Room {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.room";
@@ -280,12 +271,12 @@ impl Room {
         object.property("nickname", &self.nickname);
         object.property("teamsEnabledState", &self.teams_enabled_state);
         object.property("videoDeviceName", &self.video_device_name);
-        #[cfg(feature = "_places")] object.property("checkIns", &self.check_ins);
+        object.property("checkIns", &self.check_ins);
         object.end()
     }
 }
 
-#[cfg(feature = "_assigned_place_mode")]
+#[cfg(feature = "_places")]
 impl<'de> serde::Deserialize<'de> for Room {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -294,8 +285,7 @@ impl<'de> serde::Deserialize<'de> for Room {
     }
 }
 
-#[cfg(feature = "_assigned_place_mode")]
-#[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
+#[cfg(feature = "_places")]
 impl graph_odata_runtime::model::ODataObject for Room {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -336,7 +326,6 @@ impl graph_odata_runtime::model::ODataObject for Room {
             "videoDeviceName" => {
                 read_lenient(map, key, &mut self.video_device_name, extra)
             }
-            #[cfg(feature = "_places")]
             "checkIns" => read_nullable(map, key, &mut self.check_ins, extra),
             _ => Ok(false),
         }
@@ -348,7 +337,7 @@ impl graph_odata_runtime::model::ODataObject for Room {
     }
 }
 
-#[cfg(feature = "_assigned_place_mode")]
+#[cfg(feature = "_places")]
 impl Room {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -359,11 +348,11 @@ impl Room {
     }
 }
 
-#[cfg(feature = "_assigned_place_mode")]
+#[cfg(feature = "_places")]
 /// The properties of [`Room`] by wire name, each a [`Field<Room>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`Room::set_null`].
 pub enum RoomField {}
 
-#[cfg(feature = "_assigned_place_mode")]
+#[cfg(feature = "_places")]
 #[allow(non_upper_case_globals)]
 impl RoomField {
     /// `id`
@@ -443,7 +432,7 @@ impl RoomField {
     ];
 }
 
-#[cfg(feature = "_assigned_place_mode")]
+#[cfg(feature = "_places")]
 /// CSDL entity type `microsoft.graph.roomList`; base type `microsoft.graph.place`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct RoomList {
@@ -481,7 +470,6 @@ pub struct RoomList {
     pub email_address: Option<String>,
     /// Navigation property `checkIns`: `Collection(microsoft.graph.checkInClaim)`, contained; present when expanded (`$expand`).
     /// Inherited from `microsoft.graph.place`.
-    #[cfg(feature = "_places")]
     pub check_ins: Option<Vec<CheckInClaim>>,
     /// Navigation property `rooms`: `Collection(microsoft.graph.room)`, contained; present when expanded (`$expand`).
     pub rooms: Option<Vec<Room>>,
@@ -493,15 +481,14 @@ pub struct RoomList {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_assigned_place_mode")]
+#[cfg(feature = "_places")]
 impl serde::Serialize for RoomList {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_assigned_place_mode")]
-#[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
+#[cfg(feature = "_places")]
 impl RoomList {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.roomList";
@@ -528,14 +515,14 @@ impl RoomList {
         object.property("placeId", &self.place_id);
         object.property("tags", &self.tags);
         object.property("emailAddress", &self.email_address);
-        #[cfg(feature = "_places")] object.property("checkIns", &self.check_ins);
+        object.property("checkIns", &self.check_ins);
         object.property("rooms", &self.rooms);
         object.property("workspaces", &self.workspaces);
         object.end()
     }
 }
 
-#[cfg(feature = "_assigned_place_mode")]
+#[cfg(feature = "_places")]
 impl<'de> serde::Deserialize<'de> for RoomList {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -544,8 +531,7 @@ impl<'de> serde::Deserialize<'de> for RoomList {
     }
 }
 
-#[cfg(feature = "_assigned_place_mode")]
-#[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
+#[cfg(feature = "_places")]
 impl graph_odata_runtime::model::ODataObject for RoomList {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -568,7 +554,6 @@ impl graph_odata_runtime::model::ODataObject for RoomList {
             "placeId" => read_lenient(map, key, &mut self.place_id, extra),
             "tags" => read_lenient(map, key, &mut self.tags, extra),
             "emailAddress" => read_lenient(map, key, &mut self.email_address, extra),
-            #[cfg(feature = "_places")]
             "checkIns" => read_nullable(map, key, &mut self.check_ins, extra),
             "rooms" => read_nullable(map, key, &mut self.rooms, extra),
             "workspaces" => read_nullable(map, key, &mut self.workspaces, extra),
@@ -582,7 +567,7 @@ impl graph_odata_runtime::model::ODataObject for RoomList {
     }
 }
 
-#[cfg(feature = "_assigned_place_mode")]
+#[cfg(feature = "_places")]
 impl RoomList {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -593,11 +578,11 @@ impl RoomList {
     }
 }
 
-#[cfg(feature = "_assigned_place_mode")]
+#[cfg(feature = "_places")]
 /// The properties of [`RoomList`] by wire name, each a [`Field<RoomList>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`RoomList::set_null`].
 pub enum RoomListField {}
 
-#[cfg(feature = "_assigned_place_mode")]
+#[cfg(feature = "_places")]
 #[allow(non_upper_case_globals)]
 impl RoomListField {
     /// `id`
@@ -1005,7 +990,7 @@ impl SamlOrWsFedProviderField {
     ];
 }
 
-#[cfg(feature = "_clonable_team_parts")]
+#[cfg(feature = "_teams")]
 /// CSDL entity type `microsoft.graph.schedule`; base type `microsoft.graph.entity`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Schedule {
@@ -1066,14 +1051,14 @@ pub struct Schedule {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_clonable_team_parts")]
+#[cfg(feature = "_teams")]
 impl serde::Serialize for Schedule {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_clonable_team_parts")]
+#[cfg(feature = "_teams")]
 impl Schedule {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.schedule";
@@ -1122,7 +1107,7 @@ impl Schedule {
     }
 }
 
-#[cfg(feature = "_clonable_team_parts")]
+#[cfg(feature = "_teams")]
 impl<'de> serde::Deserialize<'de> for Schedule {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1131,7 +1116,7 @@ impl<'de> serde::Deserialize<'de> for Schedule {
     }
 }
 
-#[cfg(feature = "_clonable_team_parts")]
+#[cfg(feature = "_teams")]
 impl graph_odata_runtime::model::ODataObject for Schedule {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -1215,7 +1200,7 @@ impl graph_odata_runtime::model::ODataObject for Schedule {
     }
 }
 
-#[cfg(feature = "_clonable_team_parts")]
+#[cfg(feature = "_teams")]
 impl Schedule {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -1226,11 +1211,11 @@ impl Schedule {
     }
 }
 
-#[cfg(feature = "_clonable_team_parts")]
+#[cfg(feature = "_teams")]
 /// The properties of [`Schedule`] by wire name, each a [`Field<Schedule>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`Schedule::set_null`].
 pub enum ScheduleField {}
 
-#[cfg(feature = "_clonable_team_parts")]
+#[cfg(feature = "_teams")]
 #[allow(non_upper_case_globals)]
 impl ScheduleField {
     /// `id`
@@ -1347,7 +1332,7 @@ impl ScheduleField {
     ];
 }
 
-#[cfg(feature = "_clonable_team_parts")]
+#[cfg(feature = "_schedule_change_request")]
 /// CSDL entity type `microsoft.graph.scheduleChangeRequest`; base type `microsoft.graph.changeTrackedEntity`; abstract; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ScheduleChangeRequest {
@@ -1388,14 +1373,14 @@ pub struct ScheduleChangeRequest {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_clonable_team_parts")]
+#[cfg(feature = "_schedule_change_request")]
 impl serde::Serialize for ScheduleChangeRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_clonable_team_parts")]
+#[cfg(feature = "_schedule_change_request")]
 impl ScheduleChangeRequest {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.scheduleChangeRequest";
@@ -1428,7 +1413,7 @@ impl ScheduleChangeRequest {
     }
 }
 
-#[cfg(feature = "_clonable_team_parts")]
+#[cfg(feature = "_schedule_change_request")]
 impl<'de> serde::Deserialize<'de> for ScheduleChangeRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1437,7 +1422,7 @@ impl<'de> serde::Deserialize<'de> for ScheduleChangeRequest {
     }
 }
 
-#[cfg(feature = "_clonable_team_parts")]
+#[cfg(feature = "_schedule_change_request")]
 impl graph_odata_runtime::model::ODataObject for ScheduleChangeRequest {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -1480,7 +1465,7 @@ impl graph_odata_runtime::model::ODataObject for ScheduleChangeRequest {
     }
 }
 
-#[cfg(feature = "_clonable_team_parts")]
+#[cfg(feature = "_schedule_change_request")]
 impl ScheduleChangeRequest {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -1491,11 +1476,11 @@ impl ScheduleChangeRequest {
     }
 }
 
-#[cfg(feature = "_clonable_team_parts")]
+#[cfg(feature = "_schedule_change_request")]
 /// The properties of [`ScheduleChangeRequest`] by wire name, each a [`Field<ScheduleChangeRequest>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ScheduleChangeRequest::set_null`].
 pub enum ScheduleChangeRequestField {}
 
-#[cfg(feature = "_clonable_team_parts")]
+#[cfg(feature = "_schedule_change_request")]
 #[allow(non_upper_case_globals)]
 impl ScheduleChangeRequestField {
     /// `id`
@@ -1564,7 +1549,7 @@ impl ScheduleChangeRequestField {
     ];
 }
 
-#[cfg(feature = "_clonable_team_parts")]
+#[cfg(feature = "_teams")]
 /// CSDL entity type `microsoft.graph.schedulingGroup`; base type `microsoft.graph.changeTrackedEntity`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct SchedulingGroup {
@@ -1597,14 +1582,14 @@ pub struct SchedulingGroup {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_clonable_team_parts")]
+#[cfg(feature = "_teams")]
 impl serde::Serialize for SchedulingGroup {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_clonable_team_parts")]
+#[cfg(feature = "_teams")]
 impl SchedulingGroup {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.schedulingGroup";
@@ -1633,7 +1618,7 @@ impl SchedulingGroup {
     }
 }
 
-#[cfg(feature = "_clonable_team_parts")]
+#[cfg(feature = "_teams")]
 impl<'de> serde::Deserialize<'de> for SchedulingGroup {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1642,7 +1627,7 @@ impl<'de> serde::Deserialize<'de> for SchedulingGroup {
     }
 }
 
-#[cfg(feature = "_clonable_team_parts")]
+#[cfg(feature = "_teams")]
 impl graph_odata_runtime::model::ODataObject for SchedulingGroup {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -1677,7 +1662,7 @@ impl graph_odata_runtime::model::ODataObject for SchedulingGroup {
     }
 }
 
-#[cfg(feature = "_clonable_team_parts")]
+#[cfg(feature = "_teams")]
 impl SchedulingGroup {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -1688,11 +1673,11 @@ impl SchedulingGroup {
     }
 }
 
-#[cfg(feature = "_clonable_team_parts")]
+#[cfg(feature = "_teams")]
 /// The properties of [`SchedulingGroup`] by wire name, each a [`Field<SchedulingGroup>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`SchedulingGroup::set_null`].
 pub enum SchedulingGroupField {}
 
-#[cfg(feature = "_clonable_team_parts")]
+#[cfg(feature = "_teams")]
 #[allow(non_upper_case_globals)]
 impl SchedulingGroupField {
     /// `id`
@@ -1735,7 +1720,7 @@ impl SchedulingGroupField {
     ];
 }
 
-#[cfg(feature = "_extension_schema_property")]
+#[cfg(feature = "_schema_extensions")]
 /// CSDL entity type `microsoft.graph.schemaExtension`; base type `microsoft.graph.entity`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct SchemaExtension {
@@ -1758,14 +1743,14 @@ pub struct SchemaExtension {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_extension_schema_property")]
+#[cfg(feature = "_schema_extensions")]
 impl serde::Serialize for SchemaExtension {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_extension_schema_property")]
+#[cfg(feature = "_schema_extensions")]
 impl SchemaExtension {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.schemaExtension";
@@ -1791,7 +1776,7 @@ impl SchemaExtension {
     }
 }
 
-#[cfg(feature = "_extension_schema_property")]
+#[cfg(feature = "_schema_extensions")]
 impl<'de> serde::Deserialize<'de> for SchemaExtension {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1800,7 +1785,7 @@ impl<'de> serde::Deserialize<'de> for SchemaExtension {
     }
 }
 
-#[cfg(feature = "_extension_schema_property")]
+#[cfg(feature = "_schema_extensions")]
 impl graph_odata_runtime::model::ODataObject for SchemaExtension {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -1826,7 +1811,7 @@ impl graph_odata_runtime::model::ODataObject for SchemaExtension {
     }
 }
 
-#[cfg(feature = "_extension_schema_property")]
+#[cfg(feature = "_schema_extensions")]
 impl SchemaExtension {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -1837,11 +1822,11 @@ impl SchemaExtension {
     }
 }
 
-#[cfg(feature = "_extension_schema_property")]
+#[cfg(feature = "_schema_extensions")]
 /// The properties of [`SchemaExtension`] by wire name, each a [`Field<SchemaExtension>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`SchemaExtension::set_null`].
 pub enum SchemaExtensionField {}
 
-#[cfg(feature = "_extension_schema_property")]
+#[cfg(feature = "_schema_extensions")]
 #[allow(non_upper_case_globals)]
 impl SchemaExtensionField {
     /// `id`
@@ -1999,7 +1984,7 @@ impl ScopedRoleMembershipField {
     ];
 }
 
-#[cfg(feature = "_device_platform_type")]
+#[cfg(feature = "_search")]
 /// CSDL entity type `microsoft.graph.searchEntity`; base type `microsoft.graph.entity`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct SearchEntity {
@@ -2018,14 +2003,14 @@ pub struct SearchEntity {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_device_platform_type")]
+#[cfg(feature = "_search")]
 impl serde::Serialize for SearchEntity {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_device_platform_type")]
+#[cfg(feature = "_search")]
 impl SearchEntity {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.searchEntity";
@@ -2049,7 +2034,7 @@ impl SearchEntity {
     }
 }
 
-#[cfg(feature = "_device_platform_type")]
+#[cfg(feature = "_search")]
 impl<'de> serde::Deserialize<'de> for SearchEntity {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2058,7 +2043,7 @@ impl<'de> serde::Deserialize<'de> for SearchEntity {
     }
 }
 
-#[cfg(feature = "_device_platform_type")]
+#[cfg(feature = "_search")]
 impl graph_odata_runtime::model::ODataObject for SearchEntity {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -2082,7 +2067,7 @@ impl graph_odata_runtime::model::ODataObject for SearchEntity {
     }
 }
 
-#[cfg(feature = "_device_platform_type")]
+#[cfg(feature = "_search")]
 impl SearchEntity {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -2093,11 +2078,11 @@ impl SearchEntity {
     }
 }
 
-#[cfg(feature = "_device_platform_type")]
+#[cfg(feature = "_search")]
 /// The properties of [`SearchEntity`] by wire name, each a [`Field<SearchEntity>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`SearchEntity::set_null`].
 pub enum SearchEntityField {}
 
-#[cfg(feature = "_device_platform_type")]
+#[cfg(feature = "_search")]
 #[allow(non_upper_case_globals)]
 impl SearchEntityField {
     /// `id`
@@ -2117,7 +2102,7 @@ impl SearchEntityField {
     ];
 }
 
-#[cfg(feature = "_assigned_place_mode")]
+#[cfg(feature = "_places")]
 /// CSDL entity type `microsoft.graph.section`; base type `microsoft.graph.place`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Section {
@@ -2153,7 +2138,6 @@ pub struct Section {
     pub tags: Option<Vec<String>>,
     /// Navigation property `checkIns`: `Collection(microsoft.graph.checkInClaim)`, contained; present when expanded (`$expand`).
     /// Inherited from `microsoft.graph.place`.
-    #[cfg(feature = "_places")]
     pub check_ins: Option<Vec<CheckInClaim>>,
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
@@ -2161,15 +2145,14 @@ pub struct Section {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_assigned_place_mode")]
+#[cfg(feature = "_places")]
 impl serde::Serialize for Section {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_assigned_place_mode")]
-#[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
+#[cfg(feature = "_places")]
 impl Section {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.section";
@@ -2195,12 +2178,12 @@ impl Section {
         object.property("phone", &self.phone);
         object.property("placeId", &self.place_id);
         object.property("tags", &self.tags);
-        #[cfg(feature = "_places")] object.property("checkIns", &self.check_ins);
+        object.property("checkIns", &self.check_ins);
         object.end()
     }
 }
 
-#[cfg(feature = "_assigned_place_mode")]
+#[cfg(feature = "_places")]
 impl<'de> serde::Deserialize<'de> for Section {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2209,8 +2192,7 @@ impl<'de> serde::Deserialize<'de> for Section {
     }
 }
 
-#[cfg(feature = "_assigned_place_mode")]
-#[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
+#[cfg(feature = "_places")]
 impl graph_odata_runtime::model::ODataObject for Section {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -2232,7 +2214,6 @@ impl graph_odata_runtime::model::ODataObject for Section {
             "phone" => read_lenient(map, key, &mut self.phone, extra),
             "placeId" => read_lenient(map, key, &mut self.place_id, extra),
             "tags" => read_lenient(map, key, &mut self.tags, extra),
-            #[cfg(feature = "_places")]
             "checkIns" => read_nullable(map, key, &mut self.check_ins, extra),
             _ => Ok(false),
         }
@@ -2244,7 +2225,7 @@ impl graph_odata_runtime::model::ODataObject for Section {
     }
 }
 
-#[cfg(feature = "_assigned_place_mode")]
+#[cfg(feature = "_places")]
 impl Section {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -2255,11 +2236,11 @@ impl Section {
     }
 }
 
-#[cfg(feature = "_assigned_place_mode")]
+#[cfg(feature = "_places")]
 /// The properties of [`Section`] by wire name, each a [`Field<Section>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`Section::set_null`].
 pub enum SectionField {}
 
-#[cfg(feature = "_assigned_place_mode")]
+#[cfg(feature = "_places")]
 #[allow(non_upper_case_globals)]
 impl SectionField {
     /// `id`
@@ -2515,7 +2496,7 @@ impl SectionGroupField {
     ];
 }
 
-#[cfg(feature = "_assigned_place_mode")]
+#[cfg(feature = "_places")]
 /// CSDL entity type `microsoft.graph.sectionMap`; base type `microsoft.graph.baseMapFeature`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct SectionMap {
@@ -2533,14 +2514,14 @@ pub struct SectionMap {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_assigned_place_mode")]
+#[cfg(feature = "_places")]
 impl serde::Serialize for SectionMap {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_assigned_place_mode")]
+#[cfg(feature = "_places")]
 impl SectionMap {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.sectionMap";
@@ -2563,7 +2544,7 @@ impl SectionMap {
     }
 }
 
-#[cfg(feature = "_assigned_place_mode")]
+#[cfg(feature = "_places")]
 impl<'de> serde::Deserialize<'de> for SectionMap {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2572,7 +2553,7 @@ impl<'de> serde::Deserialize<'de> for SectionMap {
     }
 }
 
-#[cfg(feature = "_assigned_place_mode")]
+#[cfg(feature = "_places")]
 impl graph_odata_runtime::model::ODataObject for SectionMap {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -2595,7 +2576,7 @@ impl graph_odata_runtime::model::ODataObject for SectionMap {
     }
 }
 
-#[cfg(feature = "_assigned_place_mode")]
+#[cfg(feature = "_places")]
 impl SectionMap {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -2606,11 +2587,11 @@ impl SectionMap {
     }
 }
 
-#[cfg(feature = "_assigned_place_mode")]
+#[cfg(feature = "_places")]
 /// The properties of [`SectionMap`] by wire name, each a [`Field<SectionMap>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`SectionMap::set_null`].
 pub enum SectionMapField {}
 
-#[cfg(feature = "_assigned_place_mode")]
+#[cfg(feature = "_places")]
 #[allow(non_upper_case_globals)]
 impl SectionMapField {
     /// `id`
@@ -2627,7 +2608,7 @@ impl SectionMapField {
     ];
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL entity type `microsoft.graph.secureScore`; base type `microsoft.graph.entity`; open type: dynamic properties land in `additional_properties`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct SecureScore {
@@ -2660,14 +2641,14 @@ pub struct SecureScore {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for SecureScore {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl SecureScore {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.secureScore";
@@ -2698,7 +2679,7 @@ impl SecureScore {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for SecureScore {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2707,7 +2688,7 @@ impl<'de> serde::Deserialize<'de> for SecureScore {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::model::ODataObject for SecureScore {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -2750,7 +2731,7 @@ impl graph_odata_runtime::model::ODataObject for SecureScore {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl SecureScore {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -2761,11 +2742,11 @@ impl SecureScore {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// The properties of [`SecureScore`] by wire name, each a [`Field<SecureScore>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`SecureScore::set_null`].
 pub enum SecureScoreField {}
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 #[allow(non_upper_case_globals)]
 impl SecureScoreField {
     /// `id`
@@ -2824,7 +2805,7 @@ impl SecureScoreField {
     ];
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL entity type `microsoft.graph.secureScoreControlProfile`; base type `microsoft.graph.entity`; open type: dynamic properties land in `additional_properties`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct SecureScoreControlProfile {
@@ -2875,14 +2856,14 @@ pub struct SecureScoreControlProfile {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for SecureScoreControlProfile {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl SecureScoreControlProfile {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.secureScoreControlProfile";
@@ -2922,7 +2903,7 @@ impl SecureScoreControlProfile {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for SecureScoreControlProfile {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2931,7 +2912,7 @@ impl<'de> serde::Deserialize<'de> for SecureScoreControlProfile {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::model::ODataObject for SecureScoreControlProfile {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -2985,7 +2966,7 @@ impl graph_odata_runtime::model::ODataObject for SecureScoreControlProfile {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl SecureScoreControlProfile {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -2996,11 +2977,11 @@ impl SecureScoreControlProfile {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// The properties of [`SecureScoreControlProfile`] by wire name, each a [`Field<SecureScoreControlProfile>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`SecureScoreControlProfile::set_null`].
 pub enum SecureScoreControlProfileField {}
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 #[allow(non_upper_case_globals)]
 impl SecureScoreControlProfileField {
     /// `id`
@@ -3107,54 +3088,39 @@ impl SecureScoreControlProfileField {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Security {
     /// Navigation property `alerts`: `Collection(microsoft.graph.alert)`, contained; present when expanded (`$expand`).
-    #[cfg(feature = "_account_target_content")]
     pub alerts: Option<Vec<Alert>>,
     /// Navigation property `alerts_v2`: `Collection(microsoft.graph.security.alert)`, contained; present when expanded (`$expand`).
-    #[cfg(feature = "_account_target_content")]
     pub alerts_v2: Option<Vec<super::super::microsoft_graph_security::Alert>>,
     /// Navigation property `attackSimulation`: `microsoft.graph.attackSimulationRoot`, contained; present when expanded (`$expand`).
-    #[cfg(feature = "_account_target_content")]
     pub attack_simulation: Option<AttackSimulationRoot>,
     /// Navigation property `auditLog`: `microsoft.graph.security.auditCoreRoot`, contained; present when expanded (`$expand`).
-    #[cfg(feature = "_account_target_content")]
     pub audit_log: Option<super::super::microsoft_graph_security::AuditCoreRoot>,
     /// Navigation property `cases`: `microsoft.graph.security.casesRoot`, contained; present when expanded (`$expand`).
-    #[cfg(feature = "_account_target_content")]
     pub cases: Option<super::super::microsoft_graph_security::CasesRoot>,
     /// Navigation property `collaboration`: `microsoft.graph.security.collaborationRoot`, contained; present when expanded (`$expand`).
-    #[cfg(feature = "_account_target_content")]
     pub collaboration: Option<super::super::microsoft_graph_security::CollaborationRoot>,
     /// Navigation property `dataSecurityAndGovernance`: `microsoft.graph.tenantDataSecurityAndGovernance`, contained; present when expanded (`$expand`).
-    #[cfg(feature = "_account_target_content")]
     pub data_security_and_governance: Option<TenantDataSecurityAndGovernance>,
     /// Navigation property `identities`: `microsoft.graph.security.identityContainer`, contained; present when expanded (`$expand`).
-    #[cfg(feature = "_account_target_content")]
     pub identities: Option<super::super::microsoft_graph_security::IdentityContainer>,
     /// Navigation property `incidents`: `Collection(microsoft.graph.security.incident)`, contained; present when expanded (`$expand`).
-    #[cfg(feature = "_account_target_content")]
     pub incidents: Option<Vec<super::super::microsoft_graph_security::Incident>>,
     /// Navigation property `labels`: `microsoft.graph.security.labelsRoot`, contained; present when expanded (`$expand`).
-    #[cfg(feature = "_account_target_content")]
     pub labels: Option<super::super::microsoft_graph_security::LabelsRoot>,
     /// Navigation property `secureScoreControlProfiles`: `Collection(microsoft.graph.secureScoreControlProfile)`, contained; present when expanded (`$expand`).
-    #[cfg(feature = "_account_target_content")]
     pub secure_score_control_profiles: Option<Vec<SecureScoreControlProfile>>,
     /// Navigation property `secureScores`: `Collection(microsoft.graph.secureScore)`, contained; present when expanded (`$expand`).
-    #[cfg(feature = "_account_target_content")]
     pub secure_scores: Option<Vec<SecureScore>>,
     /// Navigation property `subjectRightsRequests`: `Collection(microsoft.graph.subjectRightsRequest)`, contained; present when expanded (`$expand`).
     #[cfg(feature = "_authored_note")]
     pub subject_rights_requests: Option<Vec<SubjectRightsRequest>>,
     /// Navigation property `threatIntelligence`: `microsoft.graph.security.threatIntelligence`, contained; present when expanded (`$expand`).
-    #[cfg(feature = "_account_target_content")]
     pub threat_intelligence: Option<
         super::super::microsoft_graph_security::ThreatIntelligence,
     >,
     /// Navigation property `triggers`: `microsoft.graph.security.triggersRoot`, contained; present when expanded (`$expand`).
-    #[cfg(feature = "_account_target_content")]
     pub triggers: Option<super::super::microsoft_graph_security::TriggersRoot>,
     /// Navigation property `triggerTypes`: `microsoft.graph.security.triggerTypesRoot`, contained; present when expanded (`$expand`).
-    #[cfg(feature = "_account_target_content")]
     pub trigger_types: Option<super::super::microsoft_graph_security::TriggerTypesRoot>,
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
@@ -3186,38 +3152,23 @@ impl Security {
             &self.additional_properties,
             odata_type,
         )?;
-        #[cfg(feature = "_account_target_content")]
         object.property("alerts", &self.alerts);
-        #[cfg(feature = "_account_target_content")]
         object.property("alerts_v2", &self.alerts_v2);
-        #[cfg(feature = "_account_target_content")]
         object.property("attackSimulation", &self.attack_simulation);
-        #[cfg(feature = "_account_target_content")]
         object.property("auditLog", &self.audit_log);
-        #[cfg(feature = "_account_target_content")]
         object.property("cases", &self.cases);
-        #[cfg(feature = "_account_target_content")]
         object.property("collaboration", &self.collaboration);
-        #[cfg(feature = "_account_target_content")]
         object.property("dataSecurityAndGovernance", &self.data_security_and_governance);
-        #[cfg(feature = "_account_target_content")]
         object.property("identities", &self.identities);
-        #[cfg(feature = "_account_target_content")]
         object.property("incidents", &self.incidents);
-        #[cfg(feature = "_account_target_content")]
         object.property("labels", &self.labels);
-        #[cfg(feature = "_account_target_content")]
         object
             .property("secureScoreControlProfiles", &self.secure_score_control_profiles);
-        #[cfg(feature = "_account_target_content")]
         object.property("secureScores", &self.secure_scores);
         #[cfg(feature = "_authored_note")]
         object.property("subjectRightsRequests", &self.subject_rights_requests);
-        #[cfg(feature = "_account_target_content")]
         object.property("threatIntelligence", &self.threat_intelligence);
-        #[cfg(feature = "_account_target_content")]
         object.property("triggers", &self.triggers);
-        #[cfg(feature = "_account_target_content")]
         object.property("triggerTypes", &self.trigger_types);
         object.end()
     }
@@ -3243,47 +3194,32 @@ impl graph_odata_runtime::model::ODataObject for Security {
         use graph_odata_runtime::model::read_nullable;
         let extra = &mut self.additional_properties;
         match key {
-            #[cfg(feature = "_account_target_content")]
             "alerts" => read_nullable(map, key, &mut self.alerts, extra),
-            #[cfg(feature = "_account_target_content")]
             "alerts_v2" => read_nullable(map, key, &mut self.alerts_v2, extra),
-            #[cfg(feature = "_account_target_content")]
             "attackSimulation" => {
                 read_nullable(map, key, &mut self.attack_simulation, extra)
             }
-            #[cfg(feature = "_account_target_content")]
             "auditLog" => read_nullable(map, key, &mut self.audit_log, extra),
-            #[cfg(feature = "_account_target_content")]
             "cases" => read_nullable(map, key, &mut self.cases, extra),
-            #[cfg(feature = "_account_target_content")]
             "collaboration" => read_nullable(map, key, &mut self.collaboration, extra),
-            #[cfg(feature = "_account_target_content")]
             "dataSecurityAndGovernance" => {
                 read_nullable(map, key, &mut self.data_security_and_governance, extra)
             }
-            #[cfg(feature = "_account_target_content")]
             "identities" => read_nullable(map, key, &mut self.identities, extra),
-            #[cfg(feature = "_account_target_content")]
             "incidents" => read_nullable(map, key, &mut self.incidents, extra),
-            #[cfg(feature = "_account_target_content")]
             "labels" => read_nullable(map, key, &mut self.labels, extra),
-            #[cfg(feature = "_account_target_content")]
             "secureScoreControlProfiles" => {
                 read_nullable(map, key, &mut self.secure_score_control_profiles, extra)
             }
-            #[cfg(feature = "_account_target_content")]
             "secureScores" => read_nullable(map, key, &mut self.secure_scores, extra),
             #[cfg(feature = "_authored_note")]
             "subjectRightsRequests" => {
                 read_nullable(map, key, &mut self.subject_rights_requests, extra)
             }
-            #[cfg(feature = "_account_target_content")]
             "threatIntelligence" => {
                 read_nullable(map, key, &mut self.threat_intelligence, extra)
             }
-            #[cfg(feature = "_account_target_content")]
             "triggers" => read_nullable(map, key, &mut self.triggers, extra),
-            #[cfg(feature = "_account_target_content")]
             "triggerTypes" => read_nullable(map, key, &mut self.trigger_types, extra),
             _ => Ok(false),
         }
@@ -3376,7 +3312,7 @@ impl SecurityField {
     ];
 }
 
-#[cfg(feature = "_authentication_methods_root")]
+#[cfg(feature = "_reports")]
 /// CSDL entity type `microsoft.graph.securityReportsRoot`; base type `microsoft.graph.entity`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct SecurityReportsRoot {
@@ -3389,14 +3325,14 @@ pub struct SecurityReportsRoot {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_authentication_methods_root")]
+#[cfg(feature = "_reports")]
 impl serde::Serialize for SecurityReportsRoot {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_authentication_methods_root")]
+#[cfg(feature = "_reports")]
 impl SecurityReportsRoot {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.securityReportsRoot";
@@ -3417,7 +3353,7 @@ impl SecurityReportsRoot {
     }
 }
 
-#[cfg(feature = "_authentication_methods_root")]
+#[cfg(feature = "_reports")]
 impl<'de> serde::Deserialize<'de> for SecurityReportsRoot {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -3426,7 +3362,7 @@ impl<'de> serde::Deserialize<'de> for SecurityReportsRoot {
     }
 }
 
-#[cfg(feature = "_authentication_methods_root")]
+#[cfg(feature = "_reports")]
 impl graph_odata_runtime::model::ODataObject for SecurityReportsRoot {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -3447,7 +3383,7 @@ impl graph_odata_runtime::model::ODataObject for SecurityReportsRoot {
     }
 }
 
-#[cfg(feature = "_authentication_methods_root")]
+#[cfg(feature = "_reports")]
 impl SecurityReportsRoot {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -3458,11 +3394,11 @@ impl SecurityReportsRoot {
     }
 }
 
-#[cfg(feature = "_authentication_methods_root")]
+#[cfg(feature = "_reports")]
 /// The properties of [`SecurityReportsRoot`] by wire name, each a [`Field<SecurityReportsRoot>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`SecurityReportsRoot::set_null`].
 pub enum SecurityReportsRootField {}
 
-#[cfg(feature = "_authentication_methods_root")]
+#[cfg(feature = "_reports")]
 #[allow(non_upper_case_globals)]
 impl SecurityReportsRootField {
     /// `id`
@@ -3471,7 +3407,7 @@ impl SecurityReportsRootField {
     pub const ALL: &'static [model::Field<SecurityReportsRoot>] = &[Self::Id];
 }
 
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_communications")]
 /// CSDL entity type `microsoft.graph.sendDtmfTonesOperation`; base type `microsoft.graph.commsOperation`; open type: dynamic properties land in `additional_properties`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct SendDtmfTonesOperation {
@@ -3495,14 +3431,14 @@ pub struct SendDtmfTonesOperation {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_communications")]
 impl serde::Serialize for SendDtmfTonesOperation {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_communications")]
 impl SendDtmfTonesOperation {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.sendDtmfTonesOperation";
@@ -3527,7 +3463,7 @@ impl SendDtmfTonesOperation {
     }
 }
 
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_communications")]
 impl<'de> serde::Deserialize<'de> for SendDtmfTonesOperation {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -3536,7 +3472,7 @@ impl<'de> serde::Deserialize<'de> for SendDtmfTonesOperation {
     }
 }
 
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_communications")]
 impl graph_odata_runtime::model::ODataObject for SendDtmfTonesOperation {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -3563,7 +3499,7 @@ impl graph_odata_runtime::model::ODataObject for SendDtmfTonesOperation {
     }
 }
 
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_communications")]
 impl SendDtmfTonesOperation {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -3574,11 +3510,11 @@ impl SendDtmfTonesOperation {
     }
 }
 
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_communications")]
 /// The properties of [`SendDtmfTonesOperation`] by wire name, each a [`Field<SendDtmfTonesOperation>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`SendDtmfTonesOperation::set_null`].
 pub enum SendDtmfTonesOperationField {}
 
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_communications")]
 #[allow(non_upper_case_globals)]
 impl SendDtmfTonesOperationField {
     /// `id`
@@ -3639,7 +3575,6 @@ pub struct SensitivityLabel {
     /// Property `toolTip`: `Edm.String`.
     pub tool_tip: Option<String>,
     /// Navigation property `rights`: `microsoft.graph.usageRightsIncluded`; present when expanded (`$expand`).
-    #[cfg(feature = "_me")]
     pub rights: Option<UsageRightsIncluded>,
     /// Navigation property `sublabels`: `Collection(microsoft.graph.sensitivityLabel)`, contained; present when expanded (`$expand`).
     pub sublabels: Option<Vec<SensitivityLabel>>,
@@ -3657,7 +3592,6 @@ impl serde::Serialize for SensitivityLabel {
 }
 
 #[cfg(feature = "_activity_metadata")]
-#[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
 impl SensitivityLabel {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.sensitivityLabel";
@@ -3690,7 +3624,7 @@ impl SensitivityLabel {
         object.property("name", &self.name);
         object.property("priority", &self.priority);
         object.property("toolTip", &self.tool_tip);
-        #[cfg(feature = "_me")] object.property("rights", &self.rights);
+        object.property("rights", &self.rights);
         object.property("sublabels", &self.sublabels);
         object.end()
     }
@@ -3706,7 +3640,6 @@ impl<'de> serde::Deserialize<'de> for SensitivityLabel {
 }
 
 #[cfg(feature = "_activity_metadata")]
-#[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
 impl graph_odata_runtime::model::ODataObject for SensitivityLabel {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -3733,7 +3666,6 @@ impl graph_odata_runtime::model::ODataObject for SensitivityLabel {
             "name" => read_lenient(map, key, &mut self.name, extra),
             "priority" => read_lenient(map, key, &mut self.priority, extra),
             "toolTip" => read_lenient(map, key, &mut self.tool_tip, extra),
-            #[cfg(feature = "_me")]
             "rights" => read_nullable(map, key, &mut self.rights, extra),
             "sublabels" => read_nullable(map, key, &mut self.sublabels, extra),
             _ => Ok(false),
@@ -3828,7 +3760,7 @@ impl SensitivityLabelField {
     ];
 }
 
-#[cfg(feature = "_admin_microsoft365_apps")]
+#[cfg(feature = "_admin")]
 /// CSDL entity type `microsoft.graph.serviceAnnouncement`; base type `microsoft.graph.entity`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ServiceAnnouncement {
@@ -3847,14 +3779,14 @@ pub struct ServiceAnnouncement {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_admin_microsoft365_apps")]
+#[cfg(feature = "_admin")]
 impl serde::Serialize for ServiceAnnouncement {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_admin_microsoft365_apps")]
+#[cfg(feature = "_admin")]
 impl ServiceAnnouncement {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.serviceAnnouncement";
@@ -3878,7 +3810,7 @@ impl ServiceAnnouncement {
     }
 }
 
-#[cfg(feature = "_admin_microsoft365_apps")]
+#[cfg(feature = "_admin")]
 impl<'de> serde::Deserialize<'de> for ServiceAnnouncement {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -3887,7 +3819,7 @@ impl<'de> serde::Deserialize<'de> for ServiceAnnouncement {
     }
 }
 
-#[cfg(feature = "_admin_microsoft365_apps")]
+#[cfg(feature = "_admin")]
 impl graph_odata_runtime::model::ODataObject for ServiceAnnouncement {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -3913,7 +3845,7 @@ impl graph_odata_runtime::model::ODataObject for ServiceAnnouncement {
     }
 }
 
-#[cfg(feature = "_admin_microsoft365_apps")]
+#[cfg(feature = "_admin")]
 impl ServiceAnnouncement {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -3924,11 +3856,11 @@ impl ServiceAnnouncement {
     }
 }
 
-#[cfg(feature = "_admin_microsoft365_apps")]
+#[cfg(feature = "_admin")]
 /// The properties of [`ServiceAnnouncement`] by wire name, each a [`Field<ServiceAnnouncement>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ServiceAnnouncement::set_null`].
 pub enum ServiceAnnouncementField {}
 
-#[cfg(feature = "_admin_microsoft365_apps")]
+#[cfg(feature = "_admin")]
 #[allow(non_upper_case_globals)]
 impl ServiceAnnouncementField {
     /// `id`
@@ -3952,7 +3884,7 @@ impl ServiceAnnouncementField {
     ];
 }
 
-#[cfg(feature = "_admin_microsoft365_apps")]
+#[cfg(feature = "_admin")]
 /// CSDL entity type `microsoft.graph.serviceAnnouncementAttachment`; base type `microsoft.graph.entity`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ServiceAnnouncementAttachment {
@@ -3975,14 +3907,14 @@ pub struct ServiceAnnouncementAttachment {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_admin_microsoft365_apps")]
+#[cfg(feature = "_admin")]
 impl serde::Serialize for ServiceAnnouncementAttachment {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_admin_microsoft365_apps")]
+#[cfg(feature = "_admin")]
 impl ServiceAnnouncementAttachment {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.serviceAnnouncementAttachment";
@@ -4008,7 +3940,7 @@ impl ServiceAnnouncementAttachment {
     }
 }
 
-#[cfg(feature = "_admin_microsoft365_apps")]
+#[cfg(feature = "_admin")]
 impl<'de> serde::Deserialize<'de> for ServiceAnnouncementAttachment {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -4017,7 +3949,7 @@ impl<'de> serde::Deserialize<'de> for ServiceAnnouncementAttachment {
     }
 }
 
-#[cfg(feature = "_admin_microsoft365_apps")]
+#[cfg(feature = "_admin")]
 impl graph_odata_runtime::model::ODataObject for ServiceAnnouncementAttachment {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -4045,7 +3977,7 @@ impl graph_odata_runtime::model::ODataObject for ServiceAnnouncementAttachment {
     }
 }
 
-#[cfg(feature = "_admin_microsoft365_apps")]
+#[cfg(feature = "_admin")]
 impl ServiceAnnouncementAttachment {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -4056,11 +3988,11 @@ impl ServiceAnnouncementAttachment {
     }
 }
 
-#[cfg(feature = "_admin_microsoft365_apps")]
+#[cfg(feature = "_admin")]
 /// The properties of [`ServiceAnnouncementAttachment`] by wire name, each a [`Field<ServiceAnnouncementAttachment>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ServiceAnnouncementAttachment::set_null`].
 pub enum ServiceAnnouncementAttachmentField {}
 
-#[cfg(feature = "_admin_microsoft365_apps")]
+#[cfg(feature = "_admin")]
 #[allow(non_upper_case_globals)]
 impl ServiceAnnouncementAttachmentField {
     /// `id`
@@ -4096,7 +4028,7 @@ impl ServiceAnnouncementAttachmentField {
     ];
 }
 
-#[cfg(feature = "_admin_microsoft365_apps")]
+#[cfg(feature = "_service_announcement_base")]
 /// CSDL entity type `microsoft.graph.serviceAnnouncementBase`; base type `microsoft.graph.entity`; abstract; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ServiceAnnouncementBase {
@@ -4119,14 +4051,14 @@ pub struct ServiceAnnouncementBase {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_admin_microsoft365_apps")]
+#[cfg(feature = "_service_announcement_base")]
 impl serde::Serialize for ServiceAnnouncementBase {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_admin_microsoft365_apps")]
+#[cfg(feature = "_service_announcement_base")]
 impl ServiceAnnouncementBase {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.serviceAnnouncementBase";
@@ -4152,7 +4084,7 @@ impl ServiceAnnouncementBase {
     }
 }
 
-#[cfg(feature = "_admin_microsoft365_apps")]
+#[cfg(feature = "_service_announcement_base")]
 impl<'de> serde::Deserialize<'de> for ServiceAnnouncementBase {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -4161,7 +4093,7 @@ impl<'de> serde::Deserialize<'de> for ServiceAnnouncementBase {
     }
 }
 
-#[cfg(feature = "_admin_microsoft365_apps")]
+#[cfg(feature = "_service_announcement_base")]
 impl graph_odata_runtime::model::ODataObject for ServiceAnnouncementBase {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -4189,7 +4121,7 @@ impl graph_odata_runtime::model::ODataObject for ServiceAnnouncementBase {
     }
 }
 
-#[cfg(feature = "_admin_microsoft365_apps")]
+#[cfg(feature = "_service_announcement_base")]
 impl ServiceAnnouncementBase {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -4200,11 +4132,11 @@ impl ServiceAnnouncementBase {
     }
 }
 
-#[cfg(feature = "_admin_microsoft365_apps")]
+#[cfg(feature = "_service_announcement_base")]
 /// The properties of [`ServiceAnnouncementBase`] by wire name, each a [`Field<ServiceAnnouncementBase>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ServiceAnnouncementBase::set_null`].
 pub enum ServiceAnnouncementBaseField {}
 
-#[cfg(feature = "_admin_microsoft365_apps")]
+#[cfg(feature = "_service_announcement_base")]
 #[allow(non_upper_case_globals)]
 impl ServiceAnnouncementBaseField {
     /// `id`
@@ -4238,7 +4170,7 @@ impl ServiceAnnouncementBaseField {
     ];
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 /// CSDL entity type `microsoft.graph.serviceApp`; base type `microsoft.graph.entity`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ServiceApp {
@@ -4263,14 +4195,14 @@ pub struct ServiceApp {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 impl serde::Serialize for ServiceApp {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 impl ServiceApp {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.serviceApp";
@@ -4297,7 +4229,7 @@ impl ServiceApp {
     }
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 impl<'de> serde::Deserialize<'de> for ServiceApp {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -4306,7 +4238,7 @@ impl<'de> serde::Deserialize<'de> for ServiceApp {
     }
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 impl graph_odata_runtime::model::ODataObject for ServiceApp {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -4341,7 +4273,7 @@ impl graph_odata_runtime::model::ODataObject for ServiceApp {
     }
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 impl ServiceApp {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -4352,11 +4284,11 @@ impl ServiceApp {
     }
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 /// The properties of [`ServiceApp`] by wire name, each a [`Field<ServiceApp>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ServiceApp::set_null`].
 pub enum ServiceAppField {}
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 #[allow(non_upper_case_globals)]
 impl ServiceAppField {
     /// `id`
@@ -4393,7 +4325,7 @@ impl ServiceAppField {
     ];
 }
 
-#[cfg(feature = "_admin_microsoft365_apps")]
+#[cfg(feature = "_admin")]
 /// CSDL entity type `microsoft.graph.serviceHealth`; base type `microsoft.graph.entity`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ServiceHealth {
@@ -4412,14 +4344,14 @@ pub struct ServiceHealth {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_admin_microsoft365_apps")]
+#[cfg(feature = "_admin")]
 impl serde::Serialize for ServiceHealth {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_admin_microsoft365_apps")]
+#[cfg(feature = "_admin")]
 impl ServiceHealth {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.serviceHealth";
@@ -4443,7 +4375,7 @@ impl ServiceHealth {
     }
 }
 
-#[cfg(feature = "_admin_microsoft365_apps")]
+#[cfg(feature = "_admin")]
 impl<'de> serde::Deserialize<'de> for ServiceHealth {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -4452,7 +4384,7 @@ impl<'de> serde::Deserialize<'de> for ServiceHealth {
     }
 }
 
-#[cfg(feature = "_admin_microsoft365_apps")]
+#[cfg(feature = "_admin")]
 impl graph_odata_runtime::model::ODataObject for ServiceHealth {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -4476,7 +4408,7 @@ impl graph_odata_runtime::model::ODataObject for ServiceHealth {
     }
 }
 
-#[cfg(feature = "_admin_microsoft365_apps")]
+#[cfg(feature = "_admin")]
 impl ServiceHealth {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -4487,11 +4419,11 @@ impl ServiceHealth {
     }
 }
 
-#[cfg(feature = "_admin_microsoft365_apps")]
+#[cfg(feature = "_admin")]
 /// The properties of [`ServiceHealth`] by wire name, each a [`Field<ServiceHealth>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ServiceHealth::set_null`].
 pub enum ServiceHealthField {}
 
-#[cfg(feature = "_admin_microsoft365_apps")]
+#[cfg(feature = "_admin")]
 #[allow(non_upper_case_globals)]
 impl ServiceHealthField {
     /// `id`
@@ -4511,7 +4443,7 @@ impl ServiceHealthField {
     ];
 }
 
-#[cfg(feature = "_admin_microsoft365_apps")]
+#[cfg(feature = "_admin")]
 /// CSDL entity type `microsoft.graph.serviceHealthIssue`; base type `microsoft.graph.serviceAnnouncementBase`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ServiceHealthIssue {
@@ -4557,14 +4489,14 @@ pub struct ServiceHealthIssue {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_admin_microsoft365_apps")]
+#[cfg(feature = "_admin")]
 impl serde::Serialize for ServiceHealthIssue {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_admin_microsoft365_apps")]
+#[cfg(feature = "_admin")]
 impl ServiceHealthIssue {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.serviceHealthIssue";
@@ -4599,7 +4531,7 @@ impl ServiceHealthIssue {
     }
 }
 
-#[cfg(feature = "_admin_microsoft365_apps")]
+#[cfg(feature = "_admin")]
 impl<'de> serde::Deserialize<'de> for ServiceHealthIssue {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -4608,7 +4540,7 @@ impl<'de> serde::Deserialize<'de> for ServiceHealthIssue {
     }
 }
 
-#[cfg(feature = "_admin_microsoft365_apps")]
+#[cfg(feature = "_admin")]
 impl graph_odata_runtime::model::ODataObject for ServiceHealthIssue {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -4647,7 +4579,7 @@ impl graph_odata_runtime::model::ODataObject for ServiceHealthIssue {
     }
 }
 
-#[cfg(feature = "_admin_microsoft365_apps")]
+#[cfg(feature = "_admin")]
 impl ServiceHealthIssue {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -4658,11 +4590,11 @@ impl ServiceHealthIssue {
     }
 }
 
-#[cfg(feature = "_admin_microsoft365_apps")]
+#[cfg(feature = "_admin")]
 /// The properties of [`ServiceHealthIssue`] by wire name, each a [`Field<ServiceHealthIssue>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ServiceHealthIssue::set_null`].
 pub enum ServiceHealthIssueField {}
 
-#[cfg(feature = "_admin_microsoft365_apps")]
+#[cfg(feature = "_admin")]
 #[allow(non_upper_case_globals)]
 impl ServiceHealthIssueField {
     /// `id`
@@ -4729,7 +4661,7 @@ impl ServiceHealthIssueField {
     ];
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_agent_identity")]
 /// CSDL entity type `microsoft.graph.servicePrincipal`; base type `microsoft.graph.directoryObject`; open type: dynamic properties land in `additional_properties`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ServicePrincipal {
@@ -4814,49 +4746,62 @@ pub struct ServicePrincipal {
     /// Property `verifiedPublisher`: `microsoft.graph.verifiedPublisher`.
     pub verified_publisher: Option<VerifiedPublisher>,
     /// Navigation property `appManagementPolicies`: `Collection(microsoft.graph.appManagementPolicy)`; present when expanded (`$expand`).
+    #[cfg(feature = "_app_credential_restriction_type")]
     pub app_management_policies: Option<Vec<AppManagementPolicy>>,
     /// Navigation property `appRoleAssignedTo`: `Collection(microsoft.graph.appRoleAssignment)`, contained; present when expanded (`$expand`).
+    #[cfg(feature = "_app_role_assignment")]
     pub app_role_assigned_to: Option<Vec<AppRoleAssignment>>,
     /// Navigation property `appRoleAssignments`: `Collection(microsoft.graph.appRoleAssignment)`, contained; present when expanded (`$expand`).
+    #[cfg(feature = "_app_role_assignment")]
     pub app_role_assignments: Option<Vec<AppRoleAssignment>>,
     /// Navigation property `claimsMappingPolicies`: `Collection(microsoft.graph.claimsMappingPolicy)`; present when expanded (`$expand`).
+    #[cfg(feature = "_claims_mapping_policy")]
     pub claims_mapping_policies: Option<Vec<ClaimsMappingPolicy>>,
     /// Navigation property `createdObjects`: `Collection(microsoft.graph.directoryObject)`; present when expanded (`$expand`).
+    #[cfg(feature = "_directory_object")]
     pub created_objects: Option<Vec<AnyDirectoryObject>>,
     /// Navigation property `delegatedPermissionClassifications`: `Collection(microsoft.graph.delegatedPermissionClassification)`, contained; present when expanded (`$expand`).
-    #[cfg(feature = "_approved_client_app")]
+    #[cfg(feature = "_service_principals")]
     pub delegated_permission_classifications: Option<
         Vec<DelegatedPermissionClassification>,
     >,
     /// Navigation property `endpoints`: `Collection(microsoft.graph.endpoint)`, contained; present when expanded (`$expand`).
+    #[cfg(feature = "_service_principals")]
     pub endpoints: Option<Vec<Endpoint>>,
     /// Navigation property `federatedIdentityCredentials`: `Collection(microsoft.graph.federatedIdentityCredential)`, contained; present when expanded (`$expand`).
-    #[cfg(feature = "_attribute_definition")]
+    #[cfg(feature = "_bulk_operation")]
     pub federated_identity_credentials: Option<Vec<FederatedIdentityCredential>>,
     /// Navigation property `homeRealmDiscoveryPolicies`: `Collection(microsoft.graph.homeRealmDiscoveryPolicy)`; present when expanded (`$expand`).
+    #[cfg(feature = "_app_credential_restriction_type")]
     pub home_realm_discovery_policies: Option<Vec<HomeRealmDiscoveryPolicy>>,
     /// Navigation property `memberOf`: `Collection(microsoft.graph.directoryObject)`; present when expanded (`$expand`).
+    #[cfg(feature = "_directory_object")]
     pub member_of: Option<Vec<AnyDirectoryObject>>,
     /// Navigation property `oauth2PermissionGrants`: `Collection(microsoft.graph.oAuth2PermissionGrant)`; present when expanded (`$expand`).
     #[cfg(feature = "_o_auth2_permission_grant")]
     pub oauth2_permission_grants: Option<Vec<OAuth2PermissionGrant>>,
     /// Navigation property `ownedObjects`: `Collection(microsoft.graph.directoryObject)`; present when expanded (`$expand`).
+    #[cfg(feature = "_directory_object")]
     pub owned_objects: Option<Vec<AnyDirectoryObject>>,
     /// Navigation property `owners`: `Collection(microsoft.graph.directoryObject)`; present when expanded (`$expand`).
+    #[cfg(feature = "_directory_object")]
     pub owners: Option<Vec<AnyDirectoryObject>>,
     /// Navigation property `remoteDesktopSecurityConfiguration`: `microsoft.graph.remoteDesktopSecurityConfiguration`, contained; present when expanded (`$expand`).
-    #[cfg(feature = "_approved_client_app")]
+    #[cfg(feature = "_service_principals")]
     pub remote_desktop_security_configuration: Option<
         RemoteDesktopSecurityConfiguration,
     >,
     /// Navigation property `synchronization`: `microsoft.graph.synchronization`, contained; present when expanded (`$expand`).
-    #[cfg(feature = "_attribute_definition")]
+    #[cfg(feature = "_bulk_operation")]
     pub synchronization: Option<Synchronization>,
     /// Navigation property `tokenIssuancePolicies`: `Collection(microsoft.graph.tokenIssuancePolicy)`; present when expanded (`$expand`).
+    #[cfg(feature = "_app_credential_restriction_type")]
     pub token_issuance_policies: Option<Vec<TokenIssuancePolicy>>,
     /// Navigation property `tokenLifetimePolicies`: `Collection(microsoft.graph.tokenLifetimePolicy)`; present when expanded (`$expand`).
+    #[cfg(feature = "_app_credential_restriction_type")]
     pub token_lifetime_policies: Option<Vec<TokenLifetimePolicy>>,
     /// Navigation property `transitiveMemberOf`: `Collection(microsoft.graph.directoryObject)`; present when expanded (`$expand`).
+    #[cfg(feature = "_directory_object")]
     pub transitive_member_of: Option<Vec<AnyDirectoryObject>>,
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
@@ -4864,14 +4809,14 @@ pub struct ServicePrincipal {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_agent_identity")]
 impl serde::Serialize for ServicePrincipal {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_agent_identity")]
 #[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
 impl ServicePrincipal {
     /// The CSDL qualified name, as `@odata.type` spells it.
@@ -4936,47 +4881,59 @@ impl ServicePrincipal {
         object.property("tags", &self.tags);
         object.property("tokenEncryptionKeyId", &self.token_encryption_key_id);
         object.property("verifiedPublisher", &self.verified_publisher);
+        #[cfg(feature = "_app_credential_restriction_type")]
         object.property("appManagementPolicies", &self.app_management_policies);
+        #[cfg(feature = "_app_role_assignment")]
         object.property("appRoleAssignedTo", &self.app_role_assigned_to);
+        #[cfg(feature = "_app_role_assignment")]
         object.property("appRoleAssignments", &self.app_role_assignments);
+        #[cfg(feature = "_claims_mapping_policy")]
         object.property("claimsMappingPolicies", &self.claims_mapping_policies);
+        #[cfg(feature = "_directory_object")]
         object.property("createdObjects", &self.created_objects);
-        #[cfg(feature = "_approved_client_app")]
+        #[cfg(feature = "_service_principals")]
         object
             .property(
                 "delegatedPermissionClassifications",
                 &self.delegated_permission_classifications,
             );
+        #[cfg(feature = "_service_principals")]
         object.property("endpoints", &self.endpoints);
-        #[cfg(feature = "_attribute_definition")]
+        #[cfg(feature = "_bulk_operation")]
         object
             .property(
                 "federatedIdentityCredentials",
                 &self.federated_identity_credentials,
             );
+        #[cfg(feature = "_app_credential_restriction_type")]
         object
             .property("homeRealmDiscoveryPolicies", &self.home_realm_discovery_policies);
+        #[cfg(feature = "_directory_object")]
         object.property("memberOf", &self.member_of);
         #[cfg(feature = "_o_auth2_permission_grant")]
         object.property("oauth2PermissionGrants", &self.oauth2_permission_grants);
+        #[cfg(feature = "_directory_object")]
         object.property("ownedObjects", &self.owned_objects);
-        object.property("owners", &self.owners);
-        #[cfg(feature = "_approved_client_app")]
+        #[cfg(feature = "_directory_object")] object.property("owners", &self.owners);
+        #[cfg(feature = "_service_principals")]
         object
             .property(
                 "remoteDesktopSecurityConfiguration",
                 &self.remote_desktop_security_configuration,
             );
-        #[cfg(feature = "_attribute_definition")]
+        #[cfg(feature = "_bulk_operation")]
         object.property("synchronization", &self.synchronization);
+        #[cfg(feature = "_app_credential_restriction_type")]
         object.property("tokenIssuancePolicies", &self.token_issuance_policies);
+        #[cfg(feature = "_app_credential_restriction_type")]
         object.property("tokenLifetimePolicies", &self.token_lifetime_policies);
+        #[cfg(feature = "_directory_object")]
         object.property("transitiveMemberOf", &self.transitive_member_of);
         object.end()
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_agent_identity")]
 impl<'de> serde::Deserialize<'de> for ServicePrincipal {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -4985,7 +4942,7 @@ impl<'de> serde::Deserialize<'de> for ServicePrincipal {
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_agent_identity")]
 #[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
 impl graph_odata_runtime::model::ODataObject for ServicePrincipal {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
@@ -5082,20 +5039,25 @@ impl graph_odata_runtime::model::ODataObject for ServicePrincipal {
             "verifiedPublisher" => {
                 read_nullable(map, key, &mut self.verified_publisher, extra)
             }
+            #[cfg(feature = "_app_credential_restriction_type")]
             "appManagementPolicies" => {
                 read_nullable(map, key, &mut self.app_management_policies, extra)
             }
+            #[cfg(feature = "_app_role_assignment")]
             "appRoleAssignedTo" => {
                 read_nullable(map, key, &mut self.app_role_assigned_to, extra)
             }
+            #[cfg(feature = "_app_role_assignment")]
             "appRoleAssignments" => {
                 read_nullable(map, key, &mut self.app_role_assignments, extra)
             }
+            #[cfg(feature = "_claims_mapping_policy")]
             "claimsMappingPolicies" => {
                 read_nullable(map, key, &mut self.claims_mapping_policies, extra)
             }
+            #[cfg(feature = "_directory_object")]
             "createdObjects" => read_nullable(map, key, &mut self.created_objects, extra),
-            #[cfg(feature = "_approved_client_app")]
+            #[cfg(feature = "_service_principals")]
             "delegatedPermissionClassifications" => {
                 read_nullable(
                     map,
@@ -5104,22 +5066,27 @@ impl graph_odata_runtime::model::ODataObject for ServicePrincipal {
                     extra,
                 )
             }
+            #[cfg(feature = "_service_principals")]
             "endpoints" => read_nullable(map, key, &mut self.endpoints, extra),
-            #[cfg(feature = "_attribute_definition")]
+            #[cfg(feature = "_bulk_operation")]
             "federatedIdentityCredentials" => {
                 read_nullable(map, key, &mut self.federated_identity_credentials, extra)
             }
+            #[cfg(feature = "_app_credential_restriction_type")]
             "homeRealmDiscoveryPolicies" => {
                 read_nullable(map, key, &mut self.home_realm_discovery_policies, extra)
             }
+            #[cfg(feature = "_directory_object")]
             "memberOf" => read_nullable(map, key, &mut self.member_of, extra),
             #[cfg(feature = "_o_auth2_permission_grant")]
             "oauth2PermissionGrants" => {
                 read_nullable(map, key, &mut self.oauth2_permission_grants, extra)
             }
+            #[cfg(feature = "_directory_object")]
             "ownedObjects" => read_nullable(map, key, &mut self.owned_objects, extra),
+            #[cfg(feature = "_directory_object")]
             "owners" => read_nullable(map, key, &mut self.owners, extra),
-            #[cfg(feature = "_approved_client_app")]
+            #[cfg(feature = "_service_principals")]
             "remoteDesktopSecurityConfiguration" => {
                 read_nullable(
                     map,
@@ -5128,16 +5095,19 @@ impl graph_odata_runtime::model::ODataObject for ServicePrincipal {
                     extra,
                 )
             }
-            #[cfg(feature = "_attribute_definition")]
+            #[cfg(feature = "_bulk_operation")]
             "synchronization" => {
                 read_nullable(map, key, &mut self.synchronization, extra)
             }
+            #[cfg(feature = "_app_credential_restriction_type")]
             "tokenIssuancePolicies" => {
                 read_nullable(map, key, &mut self.token_issuance_policies, extra)
             }
+            #[cfg(feature = "_app_credential_restriction_type")]
             "tokenLifetimePolicies" => {
                 read_nullable(map, key, &mut self.token_lifetime_policies, extra)
             }
+            #[cfg(feature = "_directory_object")]
             "transitiveMemberOf" => {
                 read_nullable(map, key, &mut self.transitive_member_of, extra)
             }
@@ -5151,7 +5121,7 @@ impl graph_odata_runtime::model::ODataObject for ServicePrincipal {
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_agent_identity")]
 impl ServicePrincipal {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -5162,11 +5132,11 @@ impl ServicePrincipal {
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_agent_identity")]
 /// The properties of [`ServicePrincipal`] by wire name, each a [`Field<ServicePrincipal>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ServicePrincipal::set_null`].
 pub enum ServicePrincipalField {}
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_agent_identity")]
 #[allow(non_upper_case_globals)]
 impl ServicePrincipalField {
     /// `id`
@@ -5426,7 +5396,7 @@ impl ServicePrincipalField {
     ];
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_agent_identity")]
 /// A `microsoft.graph.servicePrincipal` value: the base type or one of its derived types, chosen by `@odata.type`. A derived type this crate does not know is read as [`ServicePrincipal`], which keeps its properties and `@odata.type` in `additional_properties`.
 #[derive(Debug, Clone, PartialEq)]
 pub enum AnyServicePrincipal {
@@ -5438,7 +5408,7 @@ pub enum AnyServicePrincipal {
     AgentIdentityBlueprintPrincipal(Box<AgentIdentityBlueprintPrincipal>),
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_agent_identity")]
 impl AnyServicePrincipal {
     /// The `@odata.type` of the variant (the base type's for unknown derived types).
     pub fn odata_type(&self) -> &'static str {
@@ -5459,21 +5429,21 @@ impl AnyServicePrincipal {
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_agent_identity")]
 impl Default for AnyServicePrincipal {
     fn default() -> Self {
         Self::ServicePrincipal(Box::default())
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_agent_identity")]
 impl From<ServicePrincipal> for AnyServicePrincipal {
     fn from(value: ServicePrincipal) -> Self {
         Self::ServicePrincipal(Box::new(value))
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_agent_identity")]
 impl AnyServicePrincipal {
     /// The value if it is a [`AnyServicePrincipal::AgentIdentity`] variant.
     pub fn as_agent_identity(&self) -> Option<&AgentIdentity> {
@@ -5493,21 +5463,21 @@ impl AnyServicePrincipal {
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_agent_identity")]
 impl From<AgentIdentity> for AnyServicePrincipal {
     fn from(value: AgentIdentity) -> Self {
         Self::AgentIdentity(Box::new(value))
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_agent_identity")]
 impl From<AgentIdentityBlueprintPrincipal> for AnyServicePrincipal {
     fn from(value: AgentIdentityBlueprintPrincipal) -> Self {
         Self::AgentIdentityBlueprintPrincipal(Box::new(value))
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_agent_identity")]
 impl serde::Serialize for AnyServicePrincipal {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match self {
@@ -5526,7 +5496,7 @@ impl serde::Serialize for AnyServicePrincipal {
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_agent_identity")]
 impl<'de> serde::Deserialize<'de> for AnyServicePrincipal {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -5549,7 +5519,7 @@ impl<'de> serde::Deserialize<'de> for AnyServicePrincipal {
     }
 }
 
-#[cfg(feature = "_activity_type")]
+#[cfg(feature = "_identity_protection")]
 /// CSDL entity type `microsoft.graph.servicePrincipalRiskDetection`; base type `microsoft.graph.entity`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ServicePrincipalRiskDetection {
@@ -5602,14 +5572,14 @@ pub struct ServicePrincipalRiskDetection {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_activity_type")]
+#[cfg(feature = "_identity_protection")]
 impl serde::Serialize for ServicePrincipalRiskDetection {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_activity_type")]
+#[cfg(feature = "_identity_protection")]
 impl ServicePrincipalRiskDetection {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.servicePrincipalRiskDetection";
@@ -5654,7 +5624,7 @@ impl ServicePrincipalRiskDetection {
     }
 }
 
-#[cfg(feature = "_activity_type")]
+#[cfg(feature = "_identity_protection")]
 impl<'de> serde::Deserialize<'de> for ServicePrincipalRiskDetection {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -5663,7 +5633,7 @@ impl<'de> serde::Deserialize<'de> for ServicePrincipalRiskDetection {
     }
 }
 
-#[cfg(feature = "_activity_type")]
+#[cfg(feature = "_identity_protection")]
 impl graph_odata_runtime::model::ODataObject for ServicePrincipalRiskDetection {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -5718,7 +5688,7 @@ impl graph_odata_runtime::model::ODataObject for ServicePrincipalRiskDetection {
     }
 }
 
-#[cfg(feature = "_activity_type")]
+#[cfg(feature = "_identity_protection")]
 impl ServicePrincipalRiskDetection {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -5729,11 +5699,11 @@ impl ServicePrincipalRiskDetection {
     }
 }
 
-#[cfg(feature = "_activity_type")]
+#[cfg(feature = "_identity_protection")]
 /// The properties of [`ServicePrincipalRiskDetection`] by wire name, each a [`Field<ServicePrincipalRiskDetection>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ServicePrincipalRiskDetection::set_null`].
 pub enum ServicePrincipalRiskDetectionField {}
 
-#[cfg(feature = "_activity_type")]
+#[cfg(feature = "_identity_protection")]
 #[allow(non_upper_case_globals)]
 impl ServicePrincipalRiskDetectionField {
     /// `id`
@@ -5844,7 +5814,7 @@ impl ServicePrincipalRiskDetectionField {
     ];
 }
 
-#[cfg(feature = "_b2b_identity_providers_type")]
+#[cfg(feature = "_policies")]
 /// CSDL entity type `microsoft.graph.serviceProviderConstraints`; base type `microsoft.graph.entity`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ServiceProviderConstraints {
@@ -5857,14 +5827,14 @@ pub struct ServiceProviderConstraints {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_b2b_identity_providers_type")]
+#[cfg(feature = "_policies")]
 impl serde::Serialize for ServiceProviderConstraints {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_b2b_identity_providers_type")]
+#[cfg(feature = "_policies")]
 impl ServiceProviderConstraints {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.serviceProviderConstraints";
@@ -5885,7 +5855,7 @@ impl ServiceProviderConstraints {
     }
 }
 
-#[cfg(feature = "_b2b_identity_providers_type")]
+#[cfg(feature = "_policies")]
 impl<'de> serde::Deserialize<'de> for ServiceProviderConstraints {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -5894,7 +5864,7 @@ impl<'de> serde::Deserialize<'de> for ServiceProviderConstraints {
     }
 }
 
-#[cfg(feature = "_b2b_identity_providers_type")]
+#[cfg(feature = "_policies")]
 impl graph_odata_runtime::model::ODataObject for ServiceProviderConstraints {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -5915,7 +5885,7 @@ impl graph_odata_runtime::model::ODataObject for ServiceProviderConstraints {
     }
 }
 
-#[cfg(feature = "_b2b_identity_providers_type")]
+#[cfg(feature = "_policies")]
 impl ServiceProviderConstraints {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -5926,11 +5896,11 @@ impl ServiceProviderConstraints {
     }
 }
 
-#[cfg(feature = "_b2b_identity_providers_type")]
+#[cfg(feature = "_policies")]
 /// The properties of [`ServiceProviderConstraints`] by wire name, each a [`Field<ServiceProviderConstraints>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ServiceProviderConstraints::set_null`].
 pub enum ServiceProviderConstraintsField {}
 
-#[cfg(feature = "_b2b_identity_providers_type")]
+#[cfg(feature = "_policies")]
 #[allow(non_upper_case_globals)]
 impl ServiceProviderConstraintsField {
     /// `id`
@@ -5939,7 +5909,7 @@ impl ServiceProviderConstraintsField {
     pub const ALL: &'static [model::Field<ServiceProviderConstraints>] = &[Self::Id];
 }
 
-#[cfg(feature = "_b2b_identity_providers_type")]
+#[cfg(feature = "_policies")]
 /// A `microsoft.graph.serviceProviderConstraints` value: the base type or one of its derived types, chosen by `@odata.type`. A derived type this crate does not know is read as [`ServiceProviderConstraints`], which keeps its properties and `@odata.type` in `additional_properties`.
 #[derive(Debug, Clone, PartialEq)]
 pub enum AnyServiceProviderConstraints {
@@ -5951,7 +5921,7 @@ pub enum AnyServiceProviderConstraints {
     ),
 }
 
-#[cfg(feature = "_b2b_identity_providers_type")]
+#[cfg(feature = "_policies")]
 impl AnyServiceProviderConstraints {
     /// The `@odata.type` of the variant (the base type's for unknown derived types).
     pub fn odata_type(&self) -> &'static str {
@@ -5973,14 +5943,14 @@ impl AnyServiceProviderConstraints {
     }
 }
 
-#[cfg(feature = "_b2b_identity_providers_type")]
+#[cfg(feature = "_policies")]
 impl Default for AnyServiceProviderConstraints {
     fn default() -> Self {
         Self::ServiceProviderConstraints(Box::default())
     }
 }
 
-#[cfg(feature = "_b2b_identity_providers_type")]
+#[cfg(feature = "_policies")]
 impl From<ServiceProviderConstraints> for AnyServiceProviderConstraints {
     fn from(value: ServiceProviderConstraints) -> Self {
         Self::ServiceProviderConstraints(Box::new(value))

@@ -11,7 +11,7 @@ use graph_odata_runtime::edm;
 #[allow(unused_imports)]
 use graph_odata_runtime::model;
 
-#[cfg(feature = "_b2b_identity_providers_type")]
+#[cfg(feature = "_policies")]
 impl AnyServiceProviderConstraints {
     /// The value if it is a [`AnyServiceProviderConstraints::DelegatedAdminServiceProviderConstraints`] variant.
     pub fn as_delegated_admin_service_provider_constraints(
@@ -24,14 +24,14 @@ impl AnyServiceProviderConstraints {
     }
 }
 
-#[cfg(feature = "_b2b_identity_providers_type")]
+#[cfg(feature = "_policies")]
 impl From<DelegatedAdminServiceProviderConstraints> for AnyServiceProviderConstraints {
     fn from(value: DelegatedAdminServiceProviderConstraints) -> Self {
         Self::DelegatedAdminServiceProviderConstraints(Box::new(value))
     }
 }
 
-#[cfg(feature = "_b2b_identity_providers_type")]
+#[cfg(feature = "_policies")]
 impl serde::Serialize for AnyServiceProviderConstraints {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match self {
@@ -49,7 +49,7 @@ impl serde::Serialize for AnyServiceProviderConstraints {
     }
 }
 
-#[cfg(feature = "_b2b_identity_providers_type")]
+#[cfg(feature = "_policies")]
 impl<'de> serde::Deserialize<'de> for AnyServiceProviderConstraints {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -197,7 +197,7 @@ impl ServiceStorageQuotaBreakdownField {
     ];
 }
 
-#[cfg(feature = "_admin_microsoft365_apps")]
+#[cfg(feature = "_admin")]
 /// CSDL entity type `microsoft.graph.serviceUpdateMessage`; base type `microsoft.graph.serviceAnnouncementBase`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ServiceUpdateMessage {
@@ -247,14 +247,14 @@ pub struct ServiceUpdateMessage {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_admin_microsoft365_apps")]
+#[cfg(feature = "_admin")]
 impl serde::Serialize for ServiceUpdateMessage {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_admin_microsoft365_apps")]
+#[cfg(feature = "_admin")]
 impl ServiceUpdateMessage {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.serviceUpdateMessage";
@@ -291,7 +291,7 @@ impl ServiceUpdateMessage {
     }
 }
 
-#[cfg(feature = "_admin_microsoft365_apps")]
+#[cfg(feature = "_admin")]
 impl<'de> serde::Deserialize<'de> for ServiceUpdateMessage {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -300,7 +300,7 @@ impl<'de> serde::Deserialize<'de> for ServiceUpdateMessage {
     }
 }
 
-#[cfg(feature = "_admin_microsoft365_apps")]
+#[cfg(feature = "_admin")]
 impl graph_odata_runtime::model::ODataObject for ServiceUpdateMessage {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -343,7 +343,7 @@ impl graph_odata_runtime::model::ODataObject for ServiceUpdateMessage {
     }
 }
 
-#[cfg(feature = "_admin_microsoft365_apps")]
+#[cfg(feature = "_admin")]
 impl ServiceUpdateMessage {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -354,11 +354,11 @@ impl ServiceUpdateMessage {
     }
 }
 
-#[cfg(feature = "_admin_microsoft365_apps")]
+#[cfg(feature = "_admin")]
 /// The properties of [`ServiceUpdateMessage`] by wire name, each a [`Field<ServiceUpdateMessage>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ServiceUpdateMessage::set_null`].
 pub enum ServiceUpdateMessageField {}
 
-#[cfg(feature = "_admin_microsoft365_apps")]
+#[cfg(feature = "_admin")]
 #[allow(non_upper_case_globals)]
 impl ServiceUpdateMessageField {
     /// `id`
@@ -441,7 +441,7 @@ impl ServiceUpdateMessageField {
     ];
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 /// CSDL entity type `microsoft.graph.settingStateDeviceSummary`; base type `microsoft.graph.entity`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct SettingStateDeviceSummary {
@@ -472,14 +472,14 @@ pub struct SettingStateDeviceSummary {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl serde::Serialize for SettingStateDeviceSummary {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl SettingStateDeviceSummary {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.settingStateDeviceSummary";
@@ -509,7 +509,7 @@ impl SettingStateDeviceSummary {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl<'de> serde::Deserialize<'de> for SettingStateDeviceSummary {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -518,7 +518,7 @@ impl<'de> serde::Deserialize<'de> for SettingStateDeviceSummary {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl graph_odata_runtime::model::ODataObject for SettingStateDeviceSummary {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -562,7 +562,7 @@ impl graph_odata_runtime::model::ODataObject for SettingStateDeviceSummary {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl SettingStateDeviceSummary {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -573,11 +573,11 @@ impl SettingStateDeviceSummary {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 /// The properties of [`SettingStateDeviceSummary`] by wire name, each a [`Field<SettingStateDeviceSummary>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`SettingStateDeviceSummary::set_null`].
 pub enum SettingStateDeviceSummaryField {}
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 #[allow(non_upper_case_globals)]
 impl SettingStateDeviceSummaryField {
     /// `id`
@@ -633,7 +633,7 @@ impl SettingStateDeviceSummaryField {
     ];
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 /// CSDL entity type `microsoft.graph.sharePointBrowseSession`; base type `microsoft.graph.browseSessionBase`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct SharePointBrowseSession {
@@ -669,14 +669,14 @@ pub struct SharePointBrowseSession {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 impl serde::Serialize for SharePointBrowseSession {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 impl SharePointBrowseSession {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.sharePointBrowseSession";
@@ -705,7 +705,7 @@ impl SharePointBrowseSession {
     }
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 impl<'de> serde::Deserialize<'de> for SharePointBrowseSession {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -714,7 +714,7 @@ impl<'de> serde::Deserialize<'de> for SharePointBrowseSession {
     }
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 impl graph_odata_runtime::model::ODataObject for SharePointBrowseSession {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -751,7 +751,7 @@ impl graph_odata_runtime::model::ODataObject for SharePointBrowseSession {
     }
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 impl SharePointBrowseSession {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -762,11 +762,11 @@ impl SharePointBrowseSession {
     }
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 /// The properties of [`SharePointBrowseSession`] by wire name, each a [`Field<SharePointBrowseSession>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`SharePointBrowseSession::set_null`].
 pub enum SharePointBrowseSessionField {}
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 #[allow(non_upper_case_globals)]
 impl SharePointBrowseSessionField {
     /// `id`
@@ -815,7 +815,7 @@ impl SharePointBrowseSessionField {
     ];
 }
 
-#[cfg(feature = "_file_storage")]
+#[cfg(feature = "_storage")]
 /// CSDL entity type `microsoft.graph.sharePointGroup`; base type `microsoft.graph.entity`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct SharePointGroup {
@@ -836,14 +836,14 @@ pub struct SharePointGroup {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_file_storage")]
+#[cfg(feature = "_storage")]
 impl serde::Serialize for SharePointGroup {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_file_storage")]
+#[cfg(feature = "_storage")]
 impl SharePointGroup {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.sharePointGroup";
@@ -868,7 +868,7 @@ impl SharePointGroup {
     }
 }
 
-#[cfg(feature = "_file_storage")]
+#[cfg(feature = "_storage")]
 impl<'de> serde::Deserialize<'de> for SharePointGroup {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -877,7 +877,7 @@ impl<'de> serde::Deserialize<'de> for SharePointGroup {
     }
 }
 
-#[cfg(feature = "_file_storage")]
+#[cfg(feature = "_storage")]
 impl graph_odata_runtime::model::ODataObject for SharePointGroup {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -902,7 +902,7 @@ impl graph_odata_runtime::model::ODataObject for SharePointGroup {
     }
 }
 
-#[cfg(feature = "_file_storage")]
+#[cfg(feature = "_storage")]
 impl SharePointGroup {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -913,11 +913,11 @@ impl SharePointGroup {
     }
 }
 
-#[cfg(feature = "_file_storage")]
+#[cfg(feature = "_storage")]
 /// The properties of [`SharePointGroup`] by wire name, each a [`Field<SharePointGroup>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`SharePointGroup::set_null`].
 pub enum SharePointGroupField {}
 
-#[cfg(feature = "_file_storage")]
+#[cfg(feature = "_storage")]
 #[allow(non_upper_case_globals)]
 impl SharePointGroupField {
     /// `id`
@@ -944,7 +944,7 @@ impl SharePointGroupField {
     ];
 }
 
-#[cfg(feature = "_file_storage")]
+#[cfg(feature = "_storage")]
 /// CSDL entity type `microsoft.graph.sharePointGroupMember`; base type `microsoft.graph.entity`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct SharePointGroupMember {
@@ -959,14 +959,14 @@ pub struct SharePointGroupMember {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_file_storage")]
+#[cfg(feature = "_storage")]
 impl serde::Serialize for SharePointGroupMember {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_file_storage")]
+#[cfg(feature = "_storage")]
 impl SharePointGroupMember {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.sharePointGroupMember";
@@ -988,7 +988,7 @@ impl SharePointGroupMember {
     }
 }
 
-#[cfg(feature = "_file_storage")]
+#[cfg(feature = "_storage")]
 impl<'de> serde::Deserialize<'de> for SharePointGroupMember {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -997,7 +997,7 @@ impl<'de> serde::Deserialize<'de> for SharePointGroupMember {
     }
 }
 
-#[cfg(feature = "_file_storage")]
+#[cfg(feature = "_storage")]
 impl graph_odata_runtime::model::ODataObject for SharePointGroupMember {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -1019,7 +1019,7 @@ impl graph_odata_runtime::model::ODataObject for SharePointGroupMember {
     }
 }
 
-#[cfg(feature = "_file_storage")]
+#[cfg(feature = "_storage")]
 impl SharePointGroupMember {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -1030,11 +1030,11 @@ impl SharePointGroupMember {
     }
 }
 
-#[cfg(feature = "_file_storage")]
+#[cfg(feature = "_storage")]
 /// The properties of [`SharePointGroupMember`] by wire name, each a [`Field<SharePointGroupMember>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`SharePointGroupMember::set_null`].
 pub enum SharePointGroupMemberField {}
 
-#[cfg(feature = "_file_storage")]
+#[cfg(feature = "_storage")]
 #[allow(non_upper_case_globals)]
 impl SharePointGroupMemberField {
     /// `id`
@@ -1050,7 +1050,7 @@ impl SharePointGroupMemberField {
     ];
 }
 
-#[cfg(feature = "_file_storage")]
+#[cfg(feature = "_storage")]
 /// CSDL entity type `microsoft.graph.sharePointMigrationEvent`; base type `microsoft.graph.entity`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct SharePointMigrationEvent {
@@ -1069,14 +1069,14 @@ pub struct SharePointMigrationEvent {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_file_storage")]
+#[cfg(feature = "_storage")]
 impl serde::Serialize for SharePointMigrationEvent {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_file_storage")]
+#[cfg(feature = "_storage")]
 impl SharePointMigrationEvent {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.sharePointMigrationEvent";
@@ -1100,7 +1100,7 @@ impl SharePointMigrationEvent {
     }
 }
 
-#[cfg(feature = "_file_storage")]
+#[cfg(feature = "_storage")]
 impl<'de> serde::Deserialize<'de> for SharePointMigrationEvent {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1109,7 +1109,7 @@ impl<'de> serde::Deserialize<'de> for SharePointMigrationEvent {
     }
 }
 
-#[cfg(feature = "_file_storage")]
+#[cfg(feature = "_storage")]
 impl graph_odata_runtime::model::ODataObject for SharePointMigrationEvent {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -1133,7 +1133,7 @@ impl graph_odata_runtime::model::ODataObject for SharePointMigrationEvent {
     }
 }
 
-#[cfg(feature = "_file_storage")]
+#[cfg(feature = "_storage")]
 impl SharePointMigrationEvent {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -1144,11 +1144,11 @@ impl SharePointMigrationEvent {
     }
 }
 
-#[cfg(feature = "_file_storage")]
+#[cfg(feature = "_storage")]
 /// The properties of [`SharePointMigrationEvent`] by wire name, each a [`Field<SharePointMigrationEvent>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`SharePointMigrationEvent::set_null`].
 pub enum SharePointMigrationEventField {}
 
-#[cfg(feature = "_file_storage")]
+#[cfg(feature = "_storage")]
 #[allow(non_upper_case_globals)]
 impl SharePointMigrationEventField {
     /// `id`
@@ -1172,7 +1172,7 @@ impl SharePointMigrationEventField {
     ];
 }
 
-#[cfg(feature = "_file_storage")]
+#[cfg(feature = "_storage")]
 /// A `microsoft.graph.sharePointMigrationEvent` value: the base type or one of its derived types, chosen by `@odata.type`. A derived type this crate does not know is read as [`SharePointMigrationEvent`], which keeps its properties and `@odata.type` in `additional_properties`.
 #[derive(Debug, Clone, PartialEq)]
 pub enum AnySharePointMigrationEvent {
@@ -1198,7 +1198,7 @@ pub enum AnySharePointMigrationEvent {
     SharePointMigrationJobStartEvent(Box<SharePointMigrationJobStartEvent>),
 }
 
-#[cfg(feature = "_file_storage")]
+#[cfg(feature = "_storage")]
 impl AnySharePointMigrationEvent {
     /// The `@odata.type` of the variant (the base type's for unknown derived types).
     pub fn odata_type(&self) -> &'static str {
@@ -1239,21 +1239,21 @@ impl AnySharePointMigrationEvent {
     }
 }
 
-#[cfg(feature = "_file_storage")]
+#[cfg(feature = "_storage")]
 impl Default for AnySharePointMigrationEvent {
     fn default() -> Self {
         Self::SharePointMigrationEvent(Box::default())
     }
 }
 
-#[cfg(feature = "_file_storage")]
+#[cfg(feature = "_storage")]
 impl From<SharePointMigrationEvent> for AnySharePointMigrationEvent {
     fn from(value: SharePointMigrationEvent) -> Self {
         Self::SharePointMigrationEvent(Box::new(value))
     }
 }
 
-#[cfg(feature = "_file_storage")]
+#[cfg(feature = "_storage")]
 impl AnySharePointMigrationEvent {
     /// The value if it is a [`AnySharePointMigrationEvent::SharePointMigrationFinishManifestFileUploadEvent`] variant.
     pub fn as_share_point_migration_finish_manifest_file_upload_event(
@@ -1329,7 +1329,7 @@ impl AnySharePointMigrationEvent {
     }
 }
 
-#[cfg(feature = "_file_storage")]
+#[cfg(feature = "_storage")]
 impl From<SharePointMigrationFinishManifestFileUploadEvent>
 for AnySharePointMigrationEvent {
     fn from(value: SharePointMigrationFinishManifestFileUploadEvent) -> Self {
@@ -1337,56 +1337,56 @@ for AnySharePointMigrationEvent {
     }
 }
 
-#[cfg(feature = "_file_storage")]
+#[cfg(feature = "_storage")]
 impl From<SharePointMigrationJobCancelledEvent> for AnySharePointMigrationEvent {
     fn from(value: SharePointMigrationJobCancelledEvent) -> Self {
         Self::SharePointMigrationJobCancelledEvent(Box::new(value))
     }
 }
 
-#[cfg(feature = "_file_storage")]
+#[cfg(feature = "_storage")]
 impl From<SharePointMigrationJobDeletedEvent> for AnySharePointMigrationEvent {
     fn from(value: SharePointMigrationJobDeletedEvent) -> Self {
         Self::SharePointMigrationJobDeletedEvent(Box::new(value))
     }
 }
 
-#[cfg(feature = "_file_storage")]
+#[cfg(feature = "_storage")]
 impl From<SharePointMigrationJobErrorEvent> for AnySharePointMigrationEvent {
     fn from(value: SharePointMigrationJobErrorEvent) -> Self {
         Self::SharePointMigrationJobErrorEvent(Box::new(value))
     }
 }
 
-#[cfg(feature = "_file_storage")]
+#[cfg(feature = "_storage")]
 impl From<SharePointMigrationJobPostponedEvent> for AnySharePointMigrationEvent {
     fn from(value: SharePointMigrationJobPostponedEvent) -> Self {
         Self::SharePointMigrationJobPostponedEvent(Box::new(value))
     }
 }
 
-#[cfg(feature = "_file_storage")]
+#[cfg(feature = "_storage")]
 impl From<SharePointMigrationJobProgressEvent> for AnySharePointMigrationEvent {
     fn from(value: SharePointMigrationJobProgressEvent) -> Self {
         Self::SharePointMigrationJobProgressEvent(Box::new(value))
     }
 }
 
-#[cfg(feature = "_file_storage")]
+#[cfg(feature = "_storage")]
 impl From<SharePointMigrationJobQueuedEvent> for AnySharePointMigrationEvent {
     fn from(value: SharePointMigrationJobQueuedEvent) -> Self {
         Self::SharePointMigrationJobQueuedEvent(Box::new(value))
     }
 }
 
-#[cfg(feature = "_file_storage")]
+#[cfg(feature = "_storage")]
 impl From<SharePointMigrationJobStartEvent> for AnySharePointMigrationEvent {
     fn from(value: SharePointMigrationJobStartEvent) -> Self {
         Self::SharePointMigrationJobStartEvent(Box::new(value))
     }
 }
 
-#[cfg(feature = "_file_storage")]
+#[cfg(feature = "_storage")]
 impl serde::Serialize for AnySharePointMigrationEvent {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match self {
@@ -1455,7 +1455,7 @@ impl serde::Serialize for AnySharePointMigrationEvent {
     }
 }
 
-#[cfg(feature = "_file_storage")]
+#[cfg(feature = "_storage")]
 impl<'de> serde::Deserialize<'de> for AnySharePointMigrationEvent {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1509,7 +1509,7 @@ impl<'de> serde::Deserialize<'de> for AnySharePointMigrationEvent {
     }
 }
 
-#[cfg(feature = "_file_storage")]
+#[cfg(feature = "_storage")]
 /// CSDL entity type `microsoft.graph.sharePointMigrationFinishManifestFileUploadEvent`; base type `microsoft.graph.sharePointMigrationEvent`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct SharePointMigrationFinishManifestFileUploadEvent {
@@ -1533,14 +1533,14 @@ pub struct SharePointMigrationFinishManifestFileUploadEvent {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_file_storage")]
+#[cfg(feature = "_storage")]
 impl serde::Serialize for SharePointMigrationFinishManifestFileUploadEvent {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_file_storage")]
+#[cfg(feature = "_storage")]
 impl SharePointMigrationFinishManifestFileUploadEvent {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.sharePointMigrationFinishManifestFileUploadEvent";
@@ -1565,7 +1565,7 @@ impl SharePointMigrationFinishManifestFileUploadEvent {
     }
 }
 
-#[cfg(feature = "_file_storage")]
+#[cfg(feature = "_storage")]
 impl<'de> serde::Deserialize<'de> for SharePointMigrationFinishManifestFileUploadEvent {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1574,7 +1574,7 @@ impl<'de> serde::Deserialize<'de> for SharePointMigrationFinishManifestFileUploa
     }
 }
 
-#[cfg(feature = "_file_storage")]
+#[cfg(feature = "_storage")]
 impl graph_odata_runtime::model::ODataObject
 for SharePointMigrationFinishManifestFileUploadEvent {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
@@ -1602,7 +1602,7 @@ for SharePointMigrationFinishManifestFileUploadEvent {
     }
 }
 
-#[cfg(feature = "_file_storage")]
+#[cfg(feature = "_storage")]
 impl SharePointMigrationFinishManifestFileUploadEvent {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -1613,11 +1613,11 @@ impl SharePointMigrationFinishManifestFileUploadEvent {
     }
 }
 
-#[cfg(feature = "_file_storage")]
+#[cfg(feature = "_storage")]
 /// The properties of [`SharePointMigrationFinishManifestFileUploadEvent`] by wire name, each a [`Field<SharePointMigrationFinishManifestFileUploadEvent>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`SharePointMigrationFinishManifestFileUploadEvent::set_null`].
 pub enum SharePointMigrationFinishManifestFileUploadEventField {}
 
-#[cfg(feature = "_file_storage")]
+#[cfg(feature = "_storage")]
 #[allow(non_upper_case_globals)]
 impl SharePointMigrationFinishManifestFileUploadEventField {
     /// `id`
@@ -1652,7 +1652,7 @@ impl SharePointMigrationFinishManifestFileUploadEventField {
     ];
 }
 
-#[cfg(feature = "_file_storage")]
+#[cfg(feature = "_storage")]
 /// CSDL entity type `microsoft.graph.sharePointMigrationJob`; base type `microsoft.graph.entity`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct SharePointMigrationJob {
@@ -1669,14 +1669,14 @@ pub struct SharePointMigrationJob {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_file_storage")]
+#[cfg(feature = "_storage")]
 impl serde::Serialize for SharePointMigrationJob {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_file_storage")]
+#[cfg(feature = "_storage")]
 impl SharePointMigrationJob {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.sharePointMigrationJob";
@@ -1699,7 +1699,7 @@ impl SharePointMigrationJob {
     }
 }
 
-#[cfg(feature = "_file_storage")]
+#[cfg(feature = "_storage")]
 impl<'de> serde::Deserialize<'de> for SharePointMigrationJob {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1708,7 +1708,7 @@ impl<'de> serde::Deserialize<'de> for SharePointMigrationJob {
     }
 }
 
-#[cfg(feature = "_file_storage")]
+#[cfg(feature = "_storage")]
 impl graph_odata_runtime::model::ODataObject for SharePointMigrationJob {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -1731,7 +1731,7 @@ impl graph_odata_runtime::model::ODataObject for SharePointMigrationJob {
     }
 }
 
-#[cfg(feature = "_file_storage")]
+#[cfg(feature = "_storage")]
 impl SharePointMigrationJob {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -1742,11 +1742,11 @@ impl SharePointMigrationJob {
     }
 }
 
-#[cfg(feature = "_file_storage")]
+#[cfg(feature = "_storage")]
 /// The properties of [`SharePointMigrationJob`] by wire name, each a [`Field<SharePointMigrationJob>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`SharePointMigrationJob::set_null`].
 pub enum SharePointMigrationJobField {}
 
-#[cfg(feature = "_file_storage")]
+#[cfg(feature = "_storage")]
 #[allow(non_upper_case_globals)]
 impl SharePointMigrationJobField {
     /// `id`
@@ -1767,7 +1767,7 @@ impl SharePointMigrationJobField {
     ];
 }
 
-#[cfg(feature = "_file_storage")]
+#[cfg(feature = "_storage")]
 /// CSDL entity type `microsoft.graph.sharePointMigrationJobCancelledEvent`; base type `microsoft.graph.sharePointMigrationEvent`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct SharePointMigrationJobCancelledEvent {
@@ -1793,14 +1793,14 @@ pub struct SharePointMigrationJobCancelledEvent {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_file_storage")]
+#[cfg(feature = "_storage")]
 impl serde::Serialize for SharePointMigrationJobCancelledEvent {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_file_storage")]
+#[cfg(feature = "_storage")]
 impl SharePointMigrationJobCancelledEvent {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.sharePointMigrationJobCancelledEvent";
@@ -1826,7 +1826,7 @@ impl SharePointMigrationJobCancelledEvent {
     }
 }
 
-#[cfg(feature = "_file_storage")]
+#[cfg(feature = "_storage")]
 impl<'de> serde::Deserialize<'de> for SharePointMigrationJobCancelledEvent {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1835,7 +1835,7 @@ impl<'de> serde::Deserialize<'de> for SharePointMigrationJobCancelledEvent {
     }
 }
 
-#[cfg(feature = "_file_storage")]
+#[cfg(feature = "_storage")]
 impl graph_odata_runtime::model::ODataObject for SharePointMigrationJobCancelledEvent {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -1865,7 +1865,7 @@ impl graph_odata_runtime::model::ODataObject for SharePointMigrationJobCancelled
     }
 }
 
-#[cfg(feature = "_file_storage")]
+#[cfg(feature = "_storage")]
 impl SharePointMigrationJobCancelledEvent {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -1876,11 +1876,11 @@ impl SharePointMigrationJobCancelledEvent {
     }
 }
 
-#[cfg(feature = "_file_storage")]
+#[cfg(feature = "_storage")]
 /// The properties of [`SharePointMigrationJobCancelledEvent`] by wire name, each a [`Field<SharePointMigrationJobCancelledEvent>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`SharePointMigrationJobCancelledEvent::set_null`].
 pub enum SharePointMigrationJobCancelledEventField {}
 
-#[cfg(feature = "_file_storage")]
+#[cfg(feature = "_storage")]
 #[allow(non_upper_case_globals)]
 impl SharePointMigrationJobCancelledEventField {
     /// `id`
@@ -1918,7 +1918,7 @@ impl SharePointMigrationJobCancelledEventField {
     ];
 }
 
-#[cfg(feature = "_file_storage")]
+#[cfg(feature = "_storage")]
 /// CSDL entity type `microsoft.graph.sharePointMigrationJobDeletedEvent`; base type `microsoft.graph.sharePointMigrationEvent`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct SharePointMigrationJobDeletedEvent {
@@ -1940,14 +1940,14 @@ pub struct SharePointMigrationJobDeletedEvent {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_file_storage")]
+#[cfg(feature = "_storage")]
 impl serde::Serialize for SharePointMigrationJobDeletedEvent {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_file_storage")]
+#[cfg(feature = "_storage")]
 impl SharePointMigrationJobDeletedEvent {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.sharePointMigrationJobDeletedEvent";
@@ -1971,7 +1971,7 @@ impl SharePointMigrationJobDeletedEvent {
     }
 }
 
-#[cfg(feature = "_file_storage")]
+#[cfg(feature = "_storage")]
 impl<'de> serde::Deserialize<'de> for SharePointMigrationJobDeletedEvent {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1980,7 +1980,7 @@ impl<'de> serde::Deserialize<'de> for SharePointMigrationJobDeletedEvent {
     }
 }
 
-#[cfg(feature = "_file_storage")]
+#[cfg(feature = "_storage")]
 impl graph_odata_runtime::model::ODataObject for SharePointMigrationJobDeletedEvent {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -2004,7 +2004,7 @@ impl graph_odata_runtime::model::ODataObject for SharePointMigrationJobDeletedEv
     }
 }
 
-#[cfg(feature = "_file_storage")]
+#[cfg(feature = "_storage")]
 impl SharePointMigrationJobDeletedEvent {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -2015,11 +2015,11 @@ impl SharePointMigrationJobDeletedEvent {
     }
 }
 
-#[cfg(feature = "_file_storage")]
+#[cfg(feature = "_storage")]
 /// The properties of [`SharePointMigrationJobDeletedEvent`] by wire name, each a [`Field<SharePointMigrationJobDeletedEvent>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`SharePointMigrationJobDeletedEvent::set_null`].
 pub enum SharePointMigrationJobDeletedEventField {}
 
-#[cfg(feature = "_file_storage")]
+#[cfg(feature = "_storage")]
 #[allow(non_upper_case_globals)]
 impl SharePointMigrationJobDeletedEventField {
     /// `id`
@@ -2047,7 +2047,7 @@ impl SharePointMigrationJobDeletedEventField {
     ];
 }
 
-#[cfg(feature = "_file_storage")]
+#[cfg(feature = "_storage")]
 /// CSDL entity type `microsoft.graph.sharePointMigrationJobErrorEvent`; base type `microsoft.graph.sharePointMigrationEvent`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct SharePointMigrationJobErrorEvent {
@@ -2081,14 +2081,14 @@ pub struct SharePointMigrationJobErrorEvent {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_file_storage")]
+#[cfg(feature = "_storage")]
 impl serde::Serialize for SharePointMigrationJobErrorEvent {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_file_storage")]
+#[cfg(feature = "_storage")]
 impl SharePointMigrationJobErrorEvent {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.sharePointMigrationJobErrorEvent";
@@ -2118,7 +2118,7 @@ impl SharePointMigrationJobErrorEvent {
     }
 }
 
-#[cfg(feature = "_file_storage")]
+#[cfg(feature = "_storage")]
 impl<'de> serde::Deserialize<'de> for SharePointMigrationJobErrorEvent {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2127,7 +2127,7 @@ impl<'de> serde::Deserialize<'de> for SharePointMigrationJobErrorEvent {
     }
 }
 
-#[cfg(feature = "_file_storage")]
+#[cfg(feature = "_storage")]
 impl graph_odata_runtime::model::ODataObject for SharePointMigrationJobErrorEvent {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -2159,7 +2159,7 @@ impl graph_odata_runtime::model::ODataObject for SharePointMigrationJobErrorEven
     }
 }
 
-#[cfg(feature = "_file_storage")]
+#[cfg(feature = "_storage")]
 impl SharePointMigrationJobErrorEvent {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -2170,11 +2170,11 @@ impl SharePointMigrationJobErrorEvent {
     }
 }
 
-#[cfg(feature = "_file_storage")]
+#[cfg(feature = "_storage")]
 /// The properties of [`SharePointMigrationJobErrorEvent`] by wire name, each a [`Field<SharePointMigrationJobErrorEvent>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`SharePointMigrationJobErrorEvent::set_null`].
 pub enum SharePointMigrationJobErrorEventField {}
 
-#[cfg(feature = "_file_storage")]
+#[cfg(feature = "_storage")]
 #[allow(non_upper_case_globals)]
 impl SharePointMigrationJobErrorEventField {
     /// `id`
@@ -2232,7 +2232,7 @@ impl SharePointMigrationJobErrorEventField {
     ];
 }
 
-#[cfg(feature = "_file_storage")]
+#[cfg(feature = "_storage")]
 /// CSDL entity type `microsoft.graph.sharePointMigrationJobPostponedEvent`; base type `microsoft.graph.sharePointMigrationEvent`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct SharePointMigrationJobPostponedEvent {
@@ -2262,14 +2262,14 @@ pub struct SharePointMigrationJobPostponedEvent {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_file_storage")]
+#[cfg(feature = "_storage")]
 impl serde::Serialize for SharePointMigrationJobPostponedEvent {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_file_storage")]
+#[cfg(feature = "_storage")]
 impl SharePointMigrationJobPostponedEvent {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.sharePointMigrationJobPostponedEvent";
@@ -2297,7 +2297,7 @@ impl SharePointMigrationJobPostponedEvent {
     }
 }
 
-#[cfg(feature = "_file_storage")]
+#[cfg(feature = "_storage")]
 impl<'de> serde::Deserialize<'de> for SharePointMigrationJobPostponedEvent {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2306,7 +2306,7 @@ impl<'de> serde::Deserialize<'de> for SharePointMigrationJobPostponedEvent {
     }
 }
 
-#[cfg(feature = "_file_storage")]
+#[cfg(feature = "_storage")]
 impl graph_odata_runtime::model::ODataObject for SharePointMigrationJobPostponedEvent {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -2338,7 +2338,7 @@ impl graph_odata_runtime::model::ODataObject for SharePointMigrationJobPostponed
     }
 }
 
-#[cfg(feature = "_file_storage")]
+#[cfg(feature = "_storage")]
 impl SharePointMigrationJobPostponedEvent {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -2349,11 +2349,11 @@ impl SharePointMigrationJobPostponedEvent {
     }
 }
 
-#[cfg(feature = "_file_storage")]
+#[cfg(feature = "_storage")]
 /// The properties of [`SharePointMigrationJobPostponedEvent`] by wire name, each a [`Field<SharePointMigrationJobPostponedEvent>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`SharePointMigrationJobPostponedEvent::set_null`].
 pub enum SharePointMigrationJobPostponedEventField {}
 
-#[cfg(feature = "_file_storage")]
+#[cfg(feature = "_storage")]
 #[allow(non_upper_case_globals)]
 impl SharePointMigrationJobPostponedEventField {
     /// `id`
@@ -2401,7 +2401,7 @@ impl SharePointMigrationJobPostponedEventField {
     ];
 }
 
-#[cfg(feature = "_file_storage")]
+#[cfg(feature = "_storage")]
 /// CSDL entity type `microsoft.graph.sharePointMigrationJobProgressEvent`; base type `microsoft.graph.sharePointMigrationEvent`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct SharePointMigrationJobProgressEvent {
@@ -2457,14 +2457,14 @@ pub struct SharePointMigrationJobProgressEvent {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_file_storage")]
+#[cfg(feature = "_storage")]
 impl serde::Serialize for SharePointMigrationJobProgressEvent {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_file_storage")]
+#[cfg(feature = "_storage")]
 impl SharePointMigrationJobProgressEvent {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.sharePointMigrationJobProgressEvent";
@@ -2514,7 +2514,7 @@ impl SharePointMigrationJobProgressEvent {
     }
 }
 
-#[cfg(feature = "_file_storage")]
+#[cfg(feature = "_storage")]
 impl<'de> serde::Deserialize<'de> for SharePointMigrationJobProgressEvent {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2523,7 +2523,7 @@ impl<'de> serde::Deserialize<'de> for SharePointMigrationJobProgressEvent {
     }
 }
 
-#[cfg(feature = "_file_storage")]
+#[cfg(feature = "_storage")]
 impl graph_odata_runtime::model::ODataObject for SharePointMigrationJobProgressEvent {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -2592,7 +2592,7 @@ impl graph_odata_runtime::model::ODataObject for SharePointMigrationJobProgressE
     }
 }
 
-#[cfg(feature = "_file_storage")]
+#[cfg(feature = "_storage")]
 impl SharePointMigrationJobProgressEvent {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -2603,11 +2603,11 @@ impl SharePointMigrationJobProgressEvent {
     }
 }
 
-#[cfg(feature = "_file_storage")]
+#[cfg(feature = "_storage")]
 /// The properties of [`SharePointMigrationJobProgressEvent`] by wire name, each a [`Field<SharePointMigrationJobProgressEvent>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`SharePointMigrationJobProgressEvent::set_null`].
 pub enum SharePointMigrationJobProgressEventField {}
 
-#[cfg(feature = "_file_storage")]
+#[cfg(feature = "_storage")]
 #[allow(non_upper_case_globals)]
 impl SharePointMigrationJobProgressEventField {
     /// `id`
@@ -2720,7 +2720,7 @@ impl SharePointMigrationJobProgressEventField {
     ];
 }
 
-#[cfg(feature = "_file_storage")]
+#[cfg(feature = "_storage")]
 /// CSDL entity type `microsoft.graph.sharePointMigrationJobQueuedEvent`; base type `microsoft.graph.sharePointMigrationEvent`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct SharePointMigrationJobQueuedEvent {
@@ -2742,14 +2742,14 @@ pub struct SharePointMigrationJobQueuedEvent {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_file_storage")]
+#[cfg(feature = "_storage")]
 impl serde::Serialize for SharePointMigrationJobQueuedEvent {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_file_storage")]
+#[cfg(feature = "_storage")]
 impl SharePointMigrationJobQueuedEvent {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.sharePointMigrationJobQueuedEvent";
@@ -2773,7 +2773,7 @@ impl SharePointMigrationJobQueuedEvent {
     }
 }
 
-#[cfg(feature = "_file_storage")]
+#[cfg(feature = "_storage")]
 impl<'de> serde::Deserialize<'de> for SharePointMigrationJobQueuedEvent {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2782,7 +2782,7 @@ impl<'de> serde::Deserialize<'de> for SharePointMigrationJobQueuedEvent {
     }
 }
 
-#[cfg(feature = "_file_storage")]
+#[cfg(feature = "_storage")]
 impl graph_odata_runtime::model::ODataObject for SharePointMigrationJobQueuedEvent {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -2806,7 +2806,7 @@ impl graph_odata_runtime::model::ODataObject for SharePointMigrationJobQueuedEve
     }
 }
 
-#[cfg(feature = "_file_storage")]
+#[cfg(feature = "_storage")]
 impl SharePointMigrationJobQueuedEvent {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -2817,11 +2817,11 @@ impl SharePointMigrationJobQueuedEvent {
     }
 }
 
-#[cfg(feature = "_file_storage")]
+#[cfg(feature = "_storage")]
 /// The properties of [`SharePointMigrationJobQueuedEvent`] by wire name, each a [`Field<SharePointMigrationJobQueuedEvent>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`SharePointMigrationJobQueuedEvent::set_null`].
 pub enum SharePointMigrationJobQueuedEventField {}
 
-#[cfg(feature = "_file_storage")]
+#[cfg(feature = "_storage")]
 #[allow(non_upper_case_globals)]
 impl SharePointMigrationJobQueuedEventField {
     /// `id`
@@ -2849,7 +2849,7 @@ impl SharePointMigrationJobQueuedEventField {
     ];
 }
 
-#[cfg(feature = "_file_storage")]
+#[cfg(feature = "_storage")]
 /// CSDL entity type `microsoft.graph.sharePointMigrationJobStartEvent`; base type `microsoft.graph.sharePointMigrationEvent`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct SharePointMigrationJobStartEvent {
@@ -2875,14 +2875,14 @@ pub struct SharePointMigrationJobStartEvent {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_file_storage")]
+#[cfg(feature = "_storage")]
 impl serde::Serialize for SharePointMigrationJobStartEvent {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_file_storage")]
+#[cfg(feature = "_storage")]
 impl SharePointMigrationJobStartEvent {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.sharePointMigrationJobStartEvent";
@@ -2908,7 +2908,7 @@ impl SharePointMigrationJobStartEvent {
     }
 }
 
-#[cfg(feature = "_file_storage")]
+#[cfg(feature = "_storage")]
 impl<'de> serde::Deserialize<'de> for SharePointMigrationJobStartEvent {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2917,7 +2917,7 @@ impl<'de> serde::Deserialize<'de> for SharePointMigrationJobStartEvent {
     }
 }
 
-#[cfg(feature = "_file_storage")]
+#[cfg(feature = "_storage")]
 impl graph_odata_runtime::model::ODataObject for SharePointMigrationJobStartEvent {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -2945,7 +2945,7 @@ impl graph_odata_runtime::model::ODataObject for SharePointMigrationJobStartEven
     }
 }
 
-#[cfg(feature = "_file_storage")]
+#[cfg(feature = "_storage")]
 impl SharePointMigrationJobStartEvent {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -2956,11 +2956,11 @@ impl SharePointMigrationJobStartEvent {
     }
 }
 
-#[cfg(feature = "_file_storage")]
+#[cfg(feature = "_storage")]
 /// The properties of [`SharePointMigrationJobStartEvent`] by wire name, each a [`Field<SharePointMigrationJobStartEvent>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`SharePointMigrationJobStartEvent::set_null`].
 pub enum SharePointMigrationJobStartEventField {}
 
-#[cfg(feature = "_file_storage")]
+#[cfg(feature = "_storage")]
 #[allow(non_upper_case_globals)]
 impl SharePointMigrationJobStartEventField {
     /// `id`
@@ -2998,7 +2998,7 @@ impl SharePointMigrationJobStartEventField {
     ];
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 /// CSDL entity type `microsoft.graph.sharePointProtectionPolicy`; base type `microsoft.graph.protectionPolicyBase`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct SharePointProtectionPolicy {
@@ -3046,14 +3046,14 @@ pub struct SharePointProtectionPolicy {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 impl serde::Serialize for SharePointProtectionPolicy {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 impl SharePointProtectionPolicy {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.sharePointProtectionPolicy";
@@ -3094,7 +3094,7 @@ impl SharePointProtectionPolicy {
     }
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 impl<'de> serde::Deserialize<'de> for SharePointProtectionPolicy {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -3103,7 +3103,7 @@ impl<'de> serde::Deserialize<'de> for SharePointProtectionPolicy {
     }
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 impl graph_odata_runtime::model::ODataObject for SharePointProtectionPolicy {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -3162,7 +3162,7 @@ impl graph_odata_runtime::model::ODataObject for SharePointProtectionPolicy {
     }
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 impl SharePointProtectionPolicy {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -3173,11 +3173,11 @@ impl SharePointProtectionPolicy {
     }
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 /// The properties of [`SharePointProtectionPolicy`] by wire name, each a [`Field<SharePointProtectionPolicy>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`SharePointProtectionPolicy::set_null`].
 pub enum SharePointProtectionPolicyField {}
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 #[allow(non_upper_case_globals)]
 impl SharePointProtectionPolicyField {
     /// `id`
@@ -3248,7 +3248,7 @@ impl SharePointProtectionPolicyField {
     ];
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 /// CSDL entity type `microsoft.graph.sharePointRestoreSession`; base type `microsoft.graph.restoreSessionBase`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct SharePointRestoreSession {
@@ -3296,14 +3296,14 @@ pub struct SharePointRestoreSession {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 impl serde::Serialize for SharePointRestoreSession {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 impl SharePointRestoreSession {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.sharePointRestoreSession";
@@ -3348,7 +3348,7 @@ impl SharePointRestoreSession {
     }
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 impl<'de> serde::Deserialize<'de> for SharePointRestoreSession {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -3357,7 +3357,7 @@ impl<'de> serde::Deserialize<'de> for SharePointRestoreSession {
     }
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 impl graph_odata_runtime::model::ODataObject for SharePointRestoreSession {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -3413,7 +3413,7 @@ impl graph_odata_runtime::model::ODataObject for SharePointRestoreSession {
     }
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 impl SharePointRestoreSession {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -3424,11 +3424,11 @@ impl SharePointRestoreSession {
     }
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 /// The properties of [`SharePointRestoreSession`] by wire name, each a [`Field<SharePointRestoreSession>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`SharePointRestoreSession::set_null`].
 pub enum SharePointRestoreSessionField {}
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 #[allow(non_upper_case_globals)]
 impl SharePointRestoreSessionField {
     /// `id`
@@ -3497,7 +3497,7 @@ impl SharePointRestoreSessionField {
     ];
 }
 
-#[cfg(feature = "_shared_drive_item")]
+#[cfg(feature = "_shares")]
 /// CSDL entity type `microsoft.graph.sharedDriveItem`; base type `microsoft.graph.baseItem`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct SharedDriveItem {
@@ -3535,11 +3535,11 @@ pub struct SharedDriveItem {
     pub owner: Option<AnyIdentitySet>,
     /// Navigation property `createdByUser`: `microsoft.graph.user`; present when expanded (`$expand`).
     /// Inherited from `microsoft.graph.baseItem`.
-    #[cfg(feature = "_activity_based_timeout_policy")]
+    #[cfg(feature = "_authorization_info")]
     pub created_by_user: Option<AnyUser>,
     /// Navigation property `lastModifiedByUser`: `microsoft.graph.user`; present when expanded (`$expand`).
     /// Inherited from `microsoft.graph.baseItem`.
-    #[cfg(feature = "_activity_based_timeout_policy")]
+    #[cfg(feature = "_authorization_info")]
     pub last_modified_by_user: Option<AnyUser>,
     /// Navigation property `driveItem`: `microsoft.graph.driveItem`; present when expanded (`$expand`).
     #[cfg(feature = "_album")]
@@ -3548,19 +3548,19 @@ pub struct SharedDriveItem {
     #[cfg(feature = "_album")]
     pub items: Option<Vec<DriveItem>>,
     /// Navigation property `list`: `microsoft.graph.list`, contained; present when expanded (`$expand`).
-    #[cfg(feature = "_base_item_version")]
+    #[cfg(feature = "_column_link")]
     pub list: Option<List>,
     /// Navigation property `listItem`: `microsoft.graph.listItem`; present when expanded (`$expand`).
-    #[cfg(feature = "_base_item_version")]
+    #[cfg(feature = "_column_link")]
     pub list_item: Option<ListItem>,
     /// Navigation property `permission`: `microsoft.graph.permission`, contained; present when expanded (`$expand`).
-    #[cfg(feature = "_base_item")]
+    #[cfg(feature = "_boolean_column")]
     pub permission: Option<Permission>,
     /// Navigation property `root`: `microsoft.graph.driveItem`; present when expanded (`$expand`).
     #[cfg(feature = "_album")]
     pub root: Option<DriveItem>,
     /// Navigation property `site`: `microsoft.graph.site`; present when expanded (`$expand`).
-    #[cfg(feature = "_base_site_page")]
+    #[cfg(feature = "_site")]
     pub site: Option<Site>,
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
@@ -3568,14 +3568,14 @@ pub struct SharedDriveItem {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_shared_drive_item")]
+#[cfg(feature = "_shares")]
 impl serde::Serialize for SharedDriveItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_shared_drive_item")]
+#[cfg(feature = "_shares")]
 #[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
 impl SharedDriveItem {
     /// The CSDL qualified name, as `@odata.type` spells it.
@@ -3603,23 +3603,23 @@ impl SharedDriveItem {
         object.property("parentReference", &self.parent_reference);
         object.property("webUrl", &self.web_url);
         object.property("owner", &self.owner);
-        #[cfg(feature = "_activity_based_timeout_policy")]
+        #[cfg(feature = "_authorization_info")]
         object.property("createdByUser", &self.created_by_user);
-        #[cfg(feature = "_activity_based_timeout_policy")]
+        #[cfg(feature = "_authorization_info")]
         object.property("lastModifiedByUser", &self.last_modified_by_user);
         #[cfg(feature = "_album")] object.property("driveItem", &self.drive_item);
         #[cfg(feature = "_album")] object.property("items", &self.items);
-        #[cfg(feature = "_base_item_version")] object.property("list", &self.list);
-        #[cfg(feature = "_base_item_version")]
-        object.property("listItem", &self.list_item);
-        #[cfg(feature = "_base_item")] object.property("permission", &self.permission);
+        #[cfg(feature = "_column_link")] object.property("list", &self.list);
+        #[cfg(feature = "_column_link")] object.property("listItem", &self.list_item);
+        #[cfg(feature = "_boolean_column")]
+        object.property("permission", &self.permission);
         #[cfg(feature = "_album")] object.property("root", &self.root);
-        #[cfg(feature = "_base_site_page")] object.property("site", &self.site);
+        #[cfg(feature = "_site")] object.property("site", &self.site);
         object.end()
     }
 }
 
-#[cfg(feature = "_shared_drive_item")]
+#[cfg(feature = "_shares")]
 impl<'de> serde::Deserialize<'de> for SharedDriveItem {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -3628,7 +3628,7 @@ impl<'de> serde::Deserialize<'de> for SharedDriveItem {
     }
 }
 
-#[cfg(feature = "_shared_drive_item")]
+#[cfg(feature = "_shares")]
 #[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
 impl graph_odata_runtime::model::ODataObject for SharedDriveItem {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
@@ -3658,9 +3658,9 @@ impl graph_odata_runtime::model::ODataObject for SharedDriveItem {
             }
             "webUrl" => read_lenient(map, key, &mut self.web_url, extra),
             "owner" => read_nullable(map, key, &mut self.owner, extra),
-            #[cfg(feature = "_activity_based_timeout_policy")]
+            #[cfg(feature = "_authorization_info")]
             "createdByUser" => read_nullable(map, key, &mut self.created_by_user, extra),
-            #[cfg(feature = "_activity_based_timeout_policy")]
+            #[cfg(feature = "_authorization_info")]
             "lastModifiedByUser" => {
                 read_nullable(map, key, &mut self.last_modified_by_user, extra)
             }
@@ -3668,15 +3668,15 @@ impl graph_odata_runtime::model::ODataObject for SharedDriveItem {
             "driveItem" => read_nullable(map, key, &mut self.drive_item, extra),
             #[cfg(feature = "_album")]
             "items" => read_nullable(map, key, &mut self.items, extra),
-            #[cfg(feature = "_base_item_version")]
+            #[cfg(feature = "_column_link")]
             "list" => read_nullable(map, key, &mut self.list, extra),
-            #[cfg(feature = "_base_item_version")]
+            #[cfg(feature = "_column_link")]
             "listItem" => read_nullable(map, key, &mut self.list_item, extra),
-            #[cfg(feature = "_base_item")]
+            #[cfg(feature = "_boolean_column")]
             "permission" => read_nullable(map, key, &mut self.permission, extra),
             #[cfg(feature = "_album")]
             "root" => read_nullable(map, key, &mut self.root, extra),
-            #[cfg(feature = "_base_site_page")]
+            #[cfg(feature = "_site")]
             "site" => read_nullable(map, key, &mut self.site, extra),
             _ => Ok(false),
         }
@@ -3688,7 +3688,7 @@ impl graph_odata_runtime::model::ODataObject for SharedDriveItem {
     }
 }
 
-#[cfg(feature = "_shared_drive_item")]
+#[cfg(feature = "_shares")]
 impl SharedDriveItem {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -3699,11 +3699,11 @@ impl SharedDriveItem {
     }
 }
 
-#[cfg(feature = "_shared_drive_item")]
+#[cfg(feature = "_shares")]
 /// The properties of [`SharedDriveItem`] by wire name, each a [`Field<SharedDriveItem>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`SharedDriveItem::set_null`].
 pub enum SharedDriveItemField {}
 
-#[cfg(feature = "_shared_drive_item")]
+#[cfg(feature = "_shares")]
 #[allow(non_upper_case_globals)]
 impl SharedDriveItemField {
     /// `id`
@@ -3952,7 +3952,7 @@ impl SharedInsightField {
     ];
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 /// CSDL entity type `microsoft.graph.sharedPCConfiguration`; base type `microsoft.graph.deviceConfiguration`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct SharedPcConfiguration {
@@ -4022,14 +4022,14 @@ pub struct SharedPcConfiguration {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl serde::Serialize for SharedPcConfiguration {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl SharedPcConfiguration {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.sharedPCConfiguration";
@@ -4081,7 +4081,7 @@ impl SharedPcConfiguration {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl<'de> serde::Deserialize<'de> for SharedPcConfiguration {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -4090,7 +4090,7 @@ impl<'de> serde::Deserialize<'de> for SharedPcConfiguration {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl graph_odata_runtime::model::ODataObject for SharedPcConfiguration {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -4171,7 +4171,7 @@ impl graph_odata_runtime::model::ODataObject for SharedPcConfiguration {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl SharedPcConfiguration {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -4182,11 +4182,11 @@ impl SharedPcConfiguration {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 /// The properties of [`SharedPcConfiguration`] by wire name, each a [`Field<SharedPcConfiguration>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`SharedPcConfiguration::set_null`].
 pub enum SharedPcConfigurationField {}
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 #[allow(non_upper_case_globals)]
 impl SharedPcConfigurationField {
     /// `id`
@@ -4312,7 +4312,7 @@ impl SharedPcConfigurationField {
     ];
 }
 
-#[cfg(feature = "_change_tracked_entity")]
+#[cfg(feature = "_channel")]
 /// CSDL entity type `microsoft.graph.sharedWithChannelTeamInfo`; base type `microsoft.graph.teamInfo`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct SharedWithChannelTeamInfo {
@@ -4329,7 +4329,7 @@ pub struct SharedWithChannelTeamInfo {
     pub is_host_team: Option<bool>,
     /// Navigation property `team`: `microsoft.graph.team`; present when expanded (`$expand`).
     /// Inherited from `microsoft.graph.teamInfo`.
-    #[cfg(feature = "_clonable_team_parts")]
+    #[cfg(feature = "_giphy_rating_type")]
     pub team: Option<Team>,
     /// Navigation property `allowedMembers`: `Collection(microsoft.graph.conversationMember)`; present when expanded (`$expand`).
     #[cfg(feature = "_aad_user_conversation_member")]
@@ -4340,14 +4340,14 @@ pub struct SharedWithChannelTeamInfo {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_change_tracked_entity")]
+#[cfg(feature = "_channel")]
 impl serde::Serialize for SharedWithChannelTeamInfo {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_change_tracked_entity")]
+#[cfg(feature = "_channel")]
 #[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
 impl SharedWithChannelTeamInfo {
     /// The CSDL qualified name, as `@odata.type` spells it.
@@ -4368,14 +4368,14 @@ impl SharedWithChannelTeamInfo {
         object.property("displayName", &self.display_name);
         object.property("tenantId", &self.tenant_id);
         object.property("isHostTeam", &self.is_host_team);
-        #[cfg(feature = "_clonable_team_parts")] object.property("team", &self.team);
+        #[cfg(feature = "_giphy_rating_type")] object.property("team", &self.team);
         #[cfg(feature = "_aad_user_conversation_member")]
         object.property("allowedMembers", &self.allowed_members);
         object.end()
     }
 }
 
-#[cfg(feature = "_change_tracked_entity")]
+#[cfg(feature = "_channel")]
 impl<'de> serde::Deserialize<'de> for SharedWithChannelTeamInfo {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -4384,7 +4384,7 @@ impl<'de> serde::Deserialize<'de> for SharedWithChannelTeamInfo {
     }
 }
 
-#[cfg(feature = "_change_tracked_entity")]
+#[cfg(feature = "_channel")]
 #[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
 impl graph_odata_runtime::model::ODataObject for SharedWithChannelTeamInfo {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
@@ -4399,7 +4399,7 @@ impl graph_odata_runtime::model::ODataObject for SharedWithChannelTeamInfo {
             "displayName" => read_lenient(map, key, &mut self.display_name, extra),
             "tenantId" => read_lenient(map, key, &mut self.tenant_id, extra),
             "isHostTeam" => read_lenient(map, key, &mut self.is_host_team, extra),
-            #[cfg(feature = "_clonable_team_parts")]
+            #[cfg(feature = "_giphy_rating_type")]
             "team" => read_nullable(map, key, &mut self.team, extra),
             #[cfg(feature = "_aad_user_conversation_member")]
             "allowedMembers" => read_nullable(map, key, &mut self.allowed_members, extra),
@@ -4413,7 +4413,7 @@ impl graph_odata_runtime::model::ODataObject for SharedWithChannelTeamInfo {
     }
 }
 
-#[cfg(feature = "_change_tracked_entity")]
+#[cfg(feature = "_channel")]
 impl SharedWithChannelTeamInfo {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -4424,11 +4424,11 @@ impl SharedWithChannelTeamInfo {
     }
 }
 
-#[cfg(feature = "_change_tracked_entity")]
+#[cfg(feature = "_channel")]
 /// The properties of [`SharedWithChannelTeamInfo`] by wire name, each a [`Field<SharedWithChannelTeamInfo>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`SharedWithChannelTeamInfo::set_null`].
 pub enum SharedWithChannelTeamInfoField {}
 
-#[cfg(feature = "_change_tracked_entity")]
+#[cfg(feature = "_channel")]
 #[allow(non_upper_case_globals)]
 impl SharedWithChannelTeamInfoField {
     /// `id`
@@ -4462,7 +4462,7 @@ impl SharedWithChannelTeamInfoField {
     ];
 }
 
-#[cfg(feature = "_admin_microsoft365_apps")]
+#[cfg(feature = "_admin")]
 /// CSDL entity type `microsoft.graph.sharepoint`; base type `microsoft.graph.entity`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Sharepoint {
@@ -4477,14 +4477,14 @@ pub struct Sharepoint {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_admin_microsoft365_apps")]
+#[cfg(feature = "_admin")]
 impl serde::Serialize for Sharepoint {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_admin_microsoft365_apps")]
+#[cfg(feature = "_admin")]
 impl Sharepoint {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.sharepoint";
@@ -4506,7 +4506,7 @@ impl Sharepoint {
     }
 }
 
-#[cfg(feature = "_admin_microsoft365_apps")]
+#[cfg(feature = "_admin")]
 impl<'de> serde::Deserialize<'de> for Sharepoint {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -4515,7 +4515,7 @@ impl<'de> serde::Deserialize<'de> for Sharepoint {
     }
 }
 
-#[cfg(feature = "_admin_microsoft365_apps")]
+#[cfg(feature = "_admin")]
 impl graph_odata_runtime::model::ODataObject for Sharepoint {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -4537,7 +4537,7 @@ impl graph_odata_runtime::model::ODataObject for Sharepoint {
     }
 }
 
-#[cfg(feature = "_admin_microsoft365_apps")]
+#[cfg(feature = "_admin")]
 impl Sharepoint {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -4548,11 +4548,11 @@ impl Sharepoint {
     }
 }
 
-#[cfg(feature = "_admin_microsoft365_apps")]
+#[cfg(feature = "_admin")]
 /// The properties of [`Sharepoint`] by wire name, each a [`Field<Sharepoint>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`Sharepoint::set_null`].
 pub enum SharepointField {}
 
-#[cfg(feature = "_admin_microsoft365_apps")]
+#[cfg(feature = "_admin")]
 #[allow(non_upper_case_globals)]
 impl SharepointField {
     /// `id`
@@ -4563,7 +4563,7 @@ impl SharepointField {
     pub const ALL: &'static [model::Field<Sharepoint>] = &[Self::Id, Self::Settings];
 }
 
-#[cfg(feature = "_admin_microsoft365_apps")]
+#[cfg(feature = "_admin")]
 /// CSDL entity type `microsoft.graph.sharepointSettings`; base type `microsoft.graph.entity`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct SharepointSettings {
@@ -4634,14 +4634,14 @@ pub struct SharepointSettings {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_admin_microsoft365_apps")]
+#[cfg(feature = "_admin")]
 impl serde::Serialize for SharepointSettings {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_admin_microsoft365_apps")]
+#[cfg(feature = "_admin")]
 impl SharepointSettings {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.sharepointSettings";
@@ -4767,7 +4767,7 @@ impl SharepointSettings {
     }
 }
 
-#[cfg(feature = "_admin_microsoft365_apps")]
+#[cfg(feature = "_admin")]
 impl<'de> serde::Deserialize<'de> for SharepointSettings {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -4776,7 +4776,7 @@ impl<'de> serde::Deserialize<'de> for SharepointSettings {
     }
 }
 
-#[cfg(feature = "_admin_microsoft365_apps")]
+#[cfg(feature = "_admin")]
 impl graph_odata_runtime::model::ODataObject for SharepointSettings {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -4952,7 +4952,7 @@ impl graph_odata_runtime::model::ODataObject for SharepointSettings {
     }
 }
 
-#[cfg(feature = "_admin_microsoft365_apps")]
+#[cfg(feature = "_admin")]
 impl SharepointSettings {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -4963,11 +4963,11 @@ impl SharepointSettings {
     }
 }
 
-#[cfg(feature = "_admin_microsoft365_apps")]
+#[cfg(feature = "_admin")]
 /// The properties of [`SharepointSettings`] by wire name, each a [`Field<SharepointSettings>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`SharepointSettings::set_null`].
 pub enum SharepointSettingsField {}
 
-#[cfg(feature = "_admin_microsoft365_apps")]
+#[cfg(feature = "_admin")]
 #[allow(non_upper_case_globals)]
 impl SharepointSettingsField {
     /// `id`
@@ -5123,7 +5123,7 @@ impl SharepointSettingsField {
     ];
 }
 
-#[cfg(feature = "_clonable_team_parts")]
+#[cfg(feature = "_teams")]
 /// CSDL entity type `microsoft.graph.shift`; base type `microsoft.graph.changeTrackedEntity`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Shift {
@@ -5158,14 +5158,14 @@ pub struct Shift {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_clonable_team_parts")]
+#[cfg(feature = "_teams")]
 impl serde::Serialize for Shift {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_clonable_team_parts")]
+#[cfg(feature = "_teams")]
 impl Shift {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.shift";
@@ -5195,7 +5195,7 @@ impl Shift {
     }
 }
 
-#[cfg(feature = "_clonable_team_parts")]
+#[cfg(feature = "_teams")]
 impl<'de> serde::Deserialize<'de> for Shift {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -5204,7 +5204,7 @@ impl<'de> serde::Deserialize<'de> for Shift {
     }
 }
 
-#[cfg(feature = "_clonable_team_parts")]
+#[cfg(feature = "_teams")]
 impl graph_odata_runtime::model::ODataObject for Shift {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -5244,7 +5244,7 @@ impl graph_odata_runtime::model::ODataObject for Shift {
     }
 }
 
-#[cfg(feature = "_clonable_team_parts")]
+#[cfg(feature = "_teams")]
 impl Shift {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -5255,11 +5255,11 @@ impl Shift {
     }
 }
 
-#[cfg(feature = "_clonable_team_parts")]
+#[cfg(feature = "_teams")]
 /// The properties of [`Shift`] by wire name, each a [`Field<Shift>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`Shift::set_null`].
 pub enum ShiftField {}
 
-#[cfg(feature = "_clonable_team_parts")]
+#[cfg(feature = "_teams")]
 #[allow(non_upper_case_globals)]
 impl ShiftField {
     /// `id`

@@ -11,7 +11,7 @@ use graph_odata_runtime::edm;
 #[allow(unused_imports)]
 use graph_odata_runtime::model;
 
-#[cfg(feature = "_applied_conditional_access_policy")]
+#[cfg(feature = "_audit_logs")]
 /// CSDL entity type `microsoft.graph.signIn`; base type `microsoft.graph.entity`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct SignIn {
@@ -82,14 +82,14 @@ pub struct SignIn {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_applied_conditional_access_policy")]
+#[cfg(feature = "_audit_logs")]
 impl serde::Serialize for SignIn {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_applied_conditional_access_policy")]
+#[cfg(feature = "_audit_logs")]
 impl SignIn {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.signIn";
@@ -147,7 +147,7 @@ impl SignIn {
     }
 }
 
-#[cfg(feature = "_applied_conditional_access_policy")]
+#[cfg(feature = "_audit_logs")]
 impl<'de> serde::Deserialize<'de> for SignIn {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -156,7 +156,7 @@ impl<'de> serde::Deserialize<'de> for SignIn {
     }
 }
 
-#[cfg(feature = "_applied_conditional_access_policy")]
+#[cfg(feature = "_audit_logs")]
 impl graph_odata_runtime::model::ODataObject for SignIn {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -244,7 +244,7 @@ impl graph_odata_runtime::model::ODataObject for SignIn {
     }
 }
 
-#[cfg(feature = "_applied_conditional_access_policy")]
+#[cfg(feature = "_audit_logs")]
 impl SignIn {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -255,11 +255,11 @@ impl SignIn {
     }
 }
 
-#[cfg(feature = "_applied_conditional_access_policy")]
+#[cfg(feature = "_audit_logs")]
 /// The properties of [`SignIn`] by wire name, each a [`Field<SignIn>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`SignIn::set_null`].
 pub enum SignInField {}
 
-#[cfg(feature = "_applied_conditional_access_policy")]
+#[cfg(feature = "_audit_logs")]
 #[allow(non_upper_case_globals)]
 impl SignInField {
     /// `id`
@@ -383,7 +383,7 @@ impl SignInField {
     ];
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL entity type `microsoft.graph.simulation`; base type `microsoft.graph.entity`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Simulation {
@@ -444,14 +444,14 @@ pub struct Simulation {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for Simulation {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl Simulation {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.simulation";
@@ -497,7 +497,7 @@ impl Simulation {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for Simulation {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -506,7 +506,7 @@ impl<'de> serde::Deserialize<'de> for Simulation {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::model::ODataObject for Simulation {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -573,7 +573,7 @@ impl graph_odata_runtime::model::ODataObject for Simulation {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl Simulation {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -584,11 +584,11 @@ impl Simulation {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// The properties of [`Simulation`] by wire name, each a [`Field<Simulation>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`Simulation::set_null`].
 pub enum SimulationField {}
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 #[allow(non_upper_case_globals)]
 impl SimulationField {
     /// `id`
@@ -697,7 +697,7 @@ impl SimulationField {
     ];
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL entity type `microsoft.graph.simulationAutomation`; base type `microsoft.graph.entity`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct SimulationAutomation {
@@ -730,14 +730,14 @@ pub struct SimulationAutomation {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for SimulationAutomation {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl SimulationAutomation {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.simulationAutomation";
@@ -768,7 +768,7 @@ impl SimulationAutomation {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for SimulationAutomation {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -777,7 +777,7 @@ impl<'de> serde::Deserialize<'de> for SimulationAutomation {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::model::ODataObject for SimulationAutomation {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -818,7 +818,7 @@ impl graph_odata_runtime::model::ODataObject for SimulationAutomation {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl SimulationAutomation {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -829,11 +829,11 @@ impl SimulationAutomation {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// The properties of [`SimulationAutomation`] by wire name, each a [`Field<SimulationAutomation>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`SimulationAutomation::set_null`].
 pub enum SimulationAutomationField {}
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 #[allow(non_upper_case_globals)]
 impl SimulationAutomationField {
     /// `id`
@@ -890,7 +890,7 @@ impl SimulationAutomationField {
     ];
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL entity type `microsoft.graph.simulationAutomationRun`; base type `microsoft.graph.entity`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct SimulationAutomationRun {
@@ -911,14 +911,14 @@ pub struct SimulationAutomationRun {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for SimulationAutomationRun {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl SimulationAutomationRun {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.simulationAutomationRun";
@@ -943,7 +943,7 @@ impl SimulationAutomationRun {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for SimulationAutomationRun {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -952,7 +952,7 @@ impl<'de> serde::Deserialize<'de> for SimulationAutomationRun {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::model::ODataObject for SimulationAutomationRun {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -977,7 +977,7 @@ impl graph_odata_runtime::model::ODataObject for SimulationAutomationRun {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl SimulationAutomationRun {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -988,11 +988,11 @@ impl SimulationAutomationRun {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// The properties of [`SimulationAutomationRun`] by wire name, each a [`Field<SimulationAutomationRun>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`SimulationAutomationRun::set_null`].
 pub enum SimulationAutomationRunField {}
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 #[allow(non_upper_case_globals)]
 impl SimulationAutomationRunField {
     /// `id`
@@ -1023,7 +1023,7 @@ impl SimulationAutomationRunField {
     ];
 }
 
-#[cfg(feature = "_mailbox_item")]
+#[cfg(feature = "_multi_value_legacy_extended_property")]
 /// CSDL entity type `microsoft.graph.singleValueLegacyExtendedProperty`; base type `microsoft.graph.entity`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct SingleValueLegacyExtendedProperty {
@@ -1038,14 +1038,14 @@ pub struct SingleValueLegacyExtendedProperty {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_mailbox_item")]
+#[cfg(feature = "_multi_value_legacy_extended_property")]
 impl serde::Serialize for SingleValueLegacyExtendedProperty {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_mailbox_item")]
+#[cfg(feature = "_multi_value_legacy_extended_property")]
 impl SingleValueLegacyExtendedProperty {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.singleValueLegacyExtendedProperty";
@@ -1067,7 +1067,7 @@ impl SingleValueLegacyExtendedProperty {
     }
 }
 
-#[cfg(feature = "_mailbox_item")]
+#[cfg(feature = "_multi_value_legacy_extended_property")]
 impl<'de> serde::Deserialize<'de> for SingleValueLegacyExtendedProperty {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1076,7 +1076,7 @@ impl<'de> serde::Deserialize<'de> for SingleValueLegacyExtendedProperty {
     }
 }
 
-#[cfg(feature = "_mailbox_item")]
+#[cfg(feature = "_multi_value_legacy_extended_property")]
 impl graph_odata_runtime::model::ODataObject for SingleValueLegacyExtendedProperty {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -1098,7 +1098,7 @@ impl graph_odata_runtime::model::ODataObject for SingleValueLegacyExtendedProper
     }
 }
 
-#[cfg(feature = "_mailbox_item")]
+#[cfg(feature = "_multi_value_legacy_extended_property")]
 impl SingleValueLegacyExtendedProperty {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -1109,11 +1109,11 @@ impl SingleValueLegacyExtendedProperty {
     }
 }
 
-#[cfg(feature = "_mailbox_item")]
+#[cfg(feature = "_multi_value_legacy_extended_property")]
 /// The properties of [`SingleValueLegacyExtendedProperty`] by wire name, each a [`Field<SingleValueLegacyExtendedProperty>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`SingleValueLegacyExtendedProperty::set_null`].
 pub enum SingleValueLegacyExtendedPropertyField {}
 
-#[cfg(feature = "_mailbox_item")]
+#[cfg(feature = "_multi_value_legacy_extended_property")]
 #[allow(non_upper_case_globals)]
 impl SingleValueLegacyExtendedPropertyField {
     /// `id`
@@ -1131,7 +1131,7 @@ impl SingleValueLegacyExtendedPropertyField {
     ];
 }
 
-#[cfg(feature = "_base_site_page")]
+#[cfg(feature = "_site")]
 /// CSDL entity type `microsoft.graph.site`; base type `microsoft.graph.baseItem`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Site {
@@ -1179,52 +1179,55 @@ pub struct Site {
     pub site_collection: Option<SiteCollection>,
     /// Navigation property `createdByUser`: `microsoft.graph.user`; present when expanded (`$expand`).
     /// Inherited from `microsoft.graph.baseItem`.
-    #[cfg(feature = "_activity_based_timeout_policy")]
+    #[cfg(feature = "_authorization_info")]
     pub created_by_user: Option<AnyUser>,
     /// Navigation property `lastModifiedByUser`: `microsoft.graph.user`; present when expanded (`$expand`).
     /// Inherited from `microsoft.graph.baseItem`.
-    #[cfg(feature = "_activity_based_timeout_policy")]
+    #[cfg(feature = "_authorization_info")]
     pub last_modified_by_user: Option<AnyUser>,
     /// Navigation property `analytics`: `microsoft.graph.itemAnalytics`, contained; present when expanded (`$expand`).
-    #[cfg(feature = "_access_action")]
+    #[cfg(feature = "_column_link")]
     pub analytics: Option<ItemAnalytics>,
     /// Navigation property `columns`: `Collection(microsoft.graph.columnDefinition)`, contained; present when expanded (`$expand`).
-    #[cfg(feature = "_base_item")]
+    #[cfg(feature = "_boolean_column")]
     pub columns: Option<Vec<ColumnDefinition>>,
     /// Navigation property `contentTypes`: `Collection(microsoft.graph.contentType)`, contained; present when expanded (`$expand`).
-    #[cfg(feature = "_base_item_version")]
+    #[cfg(feature = "_column_link")]
     pub content_types: Option<Vec<ContentType>>,
     /// Navigation property `drive`: `microsoft.graph.drive`; present when expanded (`$expand`).
-    #[cfg(feature = "_album")]
+    #[cfg(feature = "_drive")]
     pub drive: Option<Drive>,
     /// Navigation property `drives`: `Collection(microsoft.graph.drive)`; present when expanded (`$expand`).
-    #[cfg(feature = "_album")]
+    #[cfg(feature = "_drive")]
     pub drives: Option<Vec<Drive>>,
     /// Navigation property `externalColumns`: `Collection(microsoft.graph.columnDefinition)`; present when expanded (`$expand`).
-    #[cfg(feature = "_base_item")]
+    #[cfg(feature = "_boolean_column")]
     pub external_columns: Option<Vec<ColumnDefinition>>,
     /// Navigation property `items`: `Collection(microsoft.graph.baseItem)`; present when expanded (`$expand`).
     #[cfg(feature = "_base_item")]
     pub items: Option<Vec<AnyBaseItem>>,
     /// Navigation property `lists`: `Collection(microsoft.graph.list)`, contained; present when expanded (`$expand`).
-    #[cfg(feature = "_base_item_version")]
+    #[cfg(feature = "_column_link")]
     pub lists: Option<Vec<List>>,
     /// Navigation property `onenote`: `microsoft.graph.onenote`, contained; present when expanded (`$expand`).
     #[cfg(feature = "_copy_notebook_model")]
     pub onenote: Option<Onenote>,
     /// Navigation property `operations`: `Collection(microsoft.graph.richLongRunningOperation)`, contained; present when expanded (`$expand`).
-    #[cfg(feature = "_rich_long_running_operation")]
+    #[cfg(feature = "_column_link")]
     pub operations: Option<Vec<RichLongRunningOperation>>,
     /// Navigation property `pages`: `Collection(microsoft.graph.baseSitePage)`, contained; present when expanded (`$expand`).
+    #[cfg(feature = "_sites")]
     pub pages: Option<Vec<AnyBaseSitePage>>,
     /// Navigation property `permissions`: `Collection(microsoft.graph.permission)`, contained; present when expanded (`$expand`).
-    #[cfg(feature = "_base_item")]
+    #[cfg(feature = "_boolean_column")]
     pub permissions: Option<Vec<Permission>>,
     /// Navigation property `sites`: `Collection(microsoft.graph.site)`; present when expanded (`$expand`).
     pub sites: Option<Vec<Site>>,
     /// Navigation property `termStore`: `microsoft.graph.termStore.store`, contained; present when expanded (`$expand`).
+    #[cfg(feature = "_sites")]
     pub term_store: Option<super::super::microsoft_graph_term_store::Store>,
     /// Navigation property `termStores`: `Collection(microsoft.graph.termStore.store)`, contained; present when expanded (`$expand`).
+    #[cfg(feature = "_sites")]
     pub term_stores: Option<Vec<super::super::microsoft_graph_term_store::Store>>,
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
@@ -1232,14 +1235,14 @@ pub struct Site {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_base_site_page")]
+#[cfg(feature = "_site")]
 impl serde::Serialize for Site {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_base_site_page")]
+#[cfg(feature = "_site")]
 #[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
 impl Site {
     /// The CSDL qualified name, as `@odata.type` spells it.
@@ -1272,34 +1275,34 @@ impl Site {
         object.property("root", &self.root);
         object.property("sharepointIds", &self.sharepoint_ids);
         object.property("siteCollection", &self.site_collection);
-        #[cfg(feature = "_activity_based_timeout_policy")]
+        #[cfg(feature = "_authorization_info")]
         object.property("createdByUser", &self.created_by_user);
-        #[cfg(feature = "_activity_based_timeout_policy")]
+        #[cfg(feature = "_authorization_info")]
         object.property("lastModifiedByUser", &self.last_modified_by_user);
-        #[cfg(feature = "_access_action")] object.property("analytics", &self.analytics);
-        #[cfg(feature = "_base_item")] object.property("columns", &self.columns);
-        #[cfg(feature = "_base_item_version")]
+        #[cfg(feature = "_column_link")] object.property("analytics", &self.analytics);
+        #[cfg(feature = "_boolean_column")] object.property("columns", &self.columns);
+        #[cfg(feature = "_column_link")]
         object.property("contentTypes", &self.content_types);
-        #[cfg(feature = "_album")] object.property("drive", &self.drive);
-        #[cfg(feature = "_album")] object.property("drives", &self.drives);
-        #[cfg(feature = "_base_item")]
+        #[cfg(feature = "_drive")] object.property("drive", &self.drive);
+        #[cfg(feature = "_drive")] object.property("drives", &self.drives);
+        #[cfg(feature = "_boolean_column")]
         object.property("externalColumns", &self.external_columns);
         #[cfg(feature = "_base_item")] object.property("items", &self.items);
-        #[cfg(feature = "_base_item_version")] object.property("lists", &self.lists);
+        #[cfg(feature = "_column_link")] object.property("lists", &self.lists);
         #[cfg(feature = "_copy_notebook_model")]
         object.property("onenote", &self.onenote);
-        #[cfg(feature = "_rich_long_running_operation")]
-        object.property("operations", &self.operations);
-        object.property("pages", &self.pages);
-        #[cfg(feature = "_base_item")] object.property("permissions", &self.permissions);
+        #[cfg(feature = "_column_link")] object.property("operations", &self.operations);
+        #[cfg(feature = "_sites")] object.property("pages", &self.pages);
+        #[cfg(feature = "_boolean_column")]
+        object.property("permissions", &self.permissions);
         object.property("sites", &self.sites);
-        object.property("termStore", &self.term_store);
-        object.property("termStores", &self.term_stores);
+        #[cfg(feature = "_sites")] object.property("termStore", &self.term_store);
+        #[cfg(feature = "_sites")] object.property("termStores", &self.term_stores);
         object.end()
     }
 }
 
-#[cfg(feature = "_base_site_page")]
+#[cfg(feature = "_site")]
 impl<'de> serde::Deserialize<'de> for Site {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1308,7 +1311,7 @@ impl<'de> serde::Deserialize<'de> for Site {
     }
 }
 
-#[cfg(feature = "_base_site_page")]
+#[cfg(feature = "_site")]
 #[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
 impl graph_odata_runtime::model::ODataObject for Site {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
@@ -1343,39 +1346,42 @@ impl graph_odata_runtime::model::ODataObject for Site {
             "root" => read_nullable(map, key, &mut self.root, extra),
             "sharepointIds" => read_nullable(map, key, &mut self.sharepoint_ids, extra),
             "siteCollection" => read_nullable(map, key, &mut self.site_collection, extra),
-            #[cfg(feature = "_activity_based_timeout_policy")]
+            #[cfg(feature = "_authorization_info")]
             "createdByUser" => read_nullable(map, key, &mut self.created_by_user, extra),
-            #[cfg(feature = "_activity_based_timeout_policy")]
+            #[cfg(feature = "_authorization_info")]
             "lastModifiedByUser" => {
                 read_nullable(map, key, &mut self.last_modified_by_user, extra)
             }
-            #[cfg(feature = "_access_action")]
+            #[cfg(feature = "_column_link")]
             "analytics" => read_nullable(map, key, &mut self.analytics, extra),
-            #[cfg(feature = "_base_item")]
+            #[cfg(feature = "_boolean_column")]
             "columns" => read_nullable(map, key, &mut self.columns, extra),
-            #[cfg(feature = "_base_item_version")]
+            #[cfg(feature = "_column_link")]
             "contentTypes" => read_nullable(map, key, &mut self.content_types, extra),
-            #[cfg(feature = "_album")]
+            #[cfg(feature = "_drive")]
             "drive" => read_nullable(map, key, &mut self.drive, extra),
-            #[cfg(feature = "_album")]
+            #[cfg(feature = "_drive")]
             "drives" => read_nullable(map, key, &mut self.drives, extra),
-            #[cfg(feature = "_base_item")]
+            #[cfg(feature = "_boolean_column")]
             "externalColumns" => {
                 read_nullable(map, key, &mut self.external_columns, extra)
             }
             #[cfg(feature = "_base_item")]
             "items" => read_nullable(map, key, &mut self.items, extra),
-            #[cfg(feature = "_base_item_version")]
+            #[cfg(feature = "_column_link")]
             "lists" => read_nullable(map, key, &mut self.lists, extra),
             #[cfg(feature = "_copy_notebook_model")]
             "onenote" => read_nullable(map, key, &mut self.onenote, extra),
-            #[cfg(feature = "_rich_long_running_operation")]
+            #[cfg(feature = "_column_link")]
             "operations" => read_nullable(map, key, &mut self.operations, extra),
+            #[cfg(feature = "_sites")]
             "pages" => read_nullable(map, key, &mut self.pages, extra),
-            #[cfg(feature = "_base_item")]
+            #[cfg(feature = "_boolean_column")]
             "permissions" => read_nullable(map, key, &mut self.permissions, extra),
             "sites" => read_nullable(map, key, &mut self.sites, extra),
+            #[cfg(feature = "_sites")]
             "termStore" => read_nullable(map, key, &mut self.term_store, extra),
+            #[cfg(feature = "_sites")]
             "termStores" => read_nullable(map, key, &mut self.term_stores, extra),
             _ => Ok(false),
         }
@@ -1387,7 +1393,7 @@ impl graph_odata_runtime::model::ODataObject for Site {
     }
 }
 
-#[cfg(feature = "_base_site_page")]
+#[cfg(feature = "_site")]
 impl Site {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -1398,11 +1404,11 @@ impl Site {
     }
 }
 
-#[cfg(feature = "_base_site_page")]
+#[cfg(feature = "_site")]
 /// The properties of [`Site`] by wire name, each a [`Field<Site>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`Site::set_null`].
 pub enum SiteField {}
 
-#[cfg(feature = "_base_site_page")]
+#[cfg(feature = "_site")]
 #[allow(non_upper_case_globals)]
 impl SiteField {
     /// `id`
@@ -1513,7 +1519,7 @@ impl SiteField {
     ];
 }
 
-#[cfg(feature = "_base_site_page")]
+#[cfg(feature = "_sites")]
 /// CSDL entity type `microsoft.graph.sitePage`; base type `microsoft.graph.baseSitePage`; open type: dynamic properties land in `additional_properties`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct SitePage {
@@ -1570,11 +1576,11 @@ pub struct SitePage {
     pub title_area: Option<TitleArea>,
     /// Navigation property `createdByUser`: `microsoft.graph.user`; present when expanded (`$expand`).
     /// Inherited from `microsoft.graph.baseItem`.
-    #[cfg(feature = "_activity_based_timeout_policy")]
+    #[cfg(feature = "_authorization_info")]
     pub created_by_user: Option<AnyUser>,
     /// Navigation property `lastModifiedByUser`: `microsoft.graph.user`; present when expanded (`$expand`).
     /// Inherited from `microsoft.graph.baseItem`.
-    #[cfg(feature = "_activity_based_timeout_policy")]
+    #[cfg(feature = "_authorization_info")]
     pub last_modified_by_user: Option<AnyUser>,
     /// Navigation property `canvasLayout`: `microsoft.graph.canvasLayout`, contained; present when expanded (`$expand`).
     pub canvas_layout: Option<CanvasLayout>,
@@ -1586,14 +1592,14 @@ pub struct SitePage {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_base_site_page")]
+#[cfg(feature = "_sites")]
 impl serde::Serialize for SitePage {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_base_site_page")]
+#[cfg(feature = "_sites")]
 #[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
 impl SitePage {
     /// The CSDL qualified name, as `@odata.type` spells it.
@@ -1629,9 +1635,9 @@ impl SitePage {
         object.property("showRecommendedPages", &self.show_recommended_pages);
         object.property("thumbnailWebUrl", &self.thumbnail_web_url);
         object.property("titleArea", &self.title_area);
-        #[cfg(feature = "_activity_based_timeout_policy")]
+        #[cfg(feature = "_authorization_info")]
         object.property("createdByUser", &self.created_by_user);
-        #[cfg(feature = "_activity_based_timeout_policy")]
+        #[cfg(feature = "_authorization_info")]
         object.property("lastModifiedByUser", &self.last_modified_by_user);
         object.property("canvasLayout", &self.canvas_layout);
         object.property("webParts", &self.web_parts);
@@ -1639,7 +1645,7 @@ impl SitePage {
     }
 }
 
-#[cfg(feature = "_base_site_page")]
+#[cfg(feature = "_sites")]
 impl<'de> serde::Deserialize<'de> for SitePage {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1648,7 +1654,7 @@ impl<'de> serde::Deserialize<'de> for SitePage {
     }
 }
 
-#[cfg(feature = "_base_site_page")]
+#[cfg(feature = "_sites")]
 #[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
 impl graph_odata_runtime::model::ODataObject for SitePage {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
@@ -1692,9 +1698,9 @@ impl graph_odata_runtime::model::ODataObject for SitePage {
                 read_lenient(map, key, &mut self.thumbnail_web_url, extra)
             }
             "titleArea" => read_nullable(map, key, &mut self.title_area, extra),
-            #[cfg(feature = "_activity_based_timeout_policy")]
+            #[cfg(feature = "_authorization_info")]
             "createdByUser" => read_nullable(map, key, &mut self.created_by_user, extra),
-            #[cfg(feature = "_activity_based_timeout_policy")]
+            #[cfg(feature = "_authorization_info")]
             "lastModifiedByUser" => {
                 read_nullable(map, key, &mut self.last_modified_by_user, extra)
             }
@@ -1710,7 +1716,7 @@ impl graph_odata_runtime::model::ODataObject for SitePage {
     }
 }
 
-#[cfg(feature = "_base_site_page")]
+#[cfg(feature = "_sites")]
 impl SitePage {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -1721,11 +1727,11 @@ impl SitePage {
     }
 }
 
-#[cfg(feature = "_base_site_page")]
+#[cfg(feature = "_sites")]
 /// The properties of [`SitePage`] by wire name, each a [`Field<SitePage>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`SitePage::set_null`].
 pub enum SitePageField {}
 
-#[cfg(feature = "_base_site_page")]
+#[cfg(feature = "_sites")]
 #[allow(non_upper_case_globals)]
 impl SitePageField {
     /// `id`
@@ -1818,7 +1824,7 @@ impl SitePageField {
     ];
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 /// CSDL entity type `microsoft.graph.siteProtectionRule`; base type `microsoft.graph.protectionRuleBase`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct SiteProtectionRule {
@@ -1854,14 +1860,14 @@ pub struct SiteProtectionRule {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 impl serde::Serialize for SiteProtectionRule {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 impl SiteProtectionRule {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.siteProtectionRule";
@@ -1890,7 +1896,7 @@ impl SiteProtectionRule {
     }
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 impl<'de> serde::Deserialize<'de> for SiteProtectionRule {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1899,7 +1905,7 @@ impl<'de> serde::Deserialize<'de> for SiteProtectionRule {
     }
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 impl graph_odata_runtime::model::ODataObject for SiteProtectionRule {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -1936,7 +1942,7 @@ impl graph_odata_runtime::model::ODataObject for SiteProtectionRule {
     }
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 impl SiteProtectionRule {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -1947,11 +1953,11 @@ impl SiteProtectionRule {
     }
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 /// The properties of [`SiteProtectionRule`] by wire name, each a [`Field<SiteProtectionRule>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`SiteProtectionRule::set_null`].
 pub enum SiteProtectionRuleField {}
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 #[allow(non_upper_case_globals)]
 impl SiteProtectionRuleField {
     /// `id`
@@ -1998,7 +2004,7 @@ impl SiteProtectionRuleField {
     ];
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 /// CSDL entity type `microsoft.graph.siteProtectionUnit`; base type `microsoft.graph.protectionUnitBase`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct SiteProtectionUnit {
@@ -2044,14 +2050,14 @@ pub struct SiteProtectionUnit {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 impl serde::Serialize for SiteProtectionUnit {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 impl SiteProtectionUnit {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.siteProtectionUnit";
@@ -2084,7 +2090,7 @@ impl SiteProtectionUnit {
     }
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 impl<'de> serde::Deserialize<'de> for SiteProtectionUnit {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2093,7 +2099,7 @@ impl<'de> serde::Deserialize<'de> for SiteProtectionUnit {
     }
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 impl graph_odata_runtime::model::ODataObject for SiteProtectionUnit {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -2136,7 +2142,7 @@ impl graph_odata_runtime::model::ODataObject for SiteProtectionUnit {
     }
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 impl SiteProtectionUnit {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -2147,11 +2153,11 @@ impl SiteProtectionUnit {
     }
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 /// The properties of [`SiteProtectionUnit`] by wire name, each a [`Field<SiteProtectionUnit>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`SiteProtectionUnit::set_null`].
 pub enum SiteProtectionUnitField {}
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 #[allow(non_upper_case_globals)]
 impl SiteProtectionUnitField {
     /// `id`
@@ -2212,7 +2218,7 @@ impl SiteProtectionUnitField {
     ];
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 /// CSDL entity type `microsoft.graph.siteProtectionUnitsBulkAdditionJob`; base type `microsoft.graph.protectionUnitsBulkJobBase`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct SiteProtectionUnitsBulkAdditionJob {
@@ -2250,14 +2256,14 @@ pub struct SiteProtectionUnitsBulkAdditionJob {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 impl serde::Serialize for SiteProtectionUnitsBulkAdditionJob {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 impl SiteProtectionUnitsBulkAdditionJob {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.siteProtectionUnitsBulkAdditionJob";
@@ -2287,7 +2293,7 @@ impl SiteProtectionUnitsBulkAdditionJob {
     }
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 impl<'de> serde::Deserialize<'de> for SiteProtectionUnitsBulkAdditionJob {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2296,7 +2302,7 @@ impl<'de> serde::Deserialize<'de> for SiteProtectionUnitsBulkAdditionJob {
     }
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 impl graph_odata_runtime::model::ODataObject for SiteProtectionUnitsBulkAdditionJob {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -2332,7 +2338,7 @@ impl graph_odata_runtime::model::ODataObject for SiteProtectionUnitsBulkAddition
     }
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 impl SiteProtectionUnitsBulkAdditionJob {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -2343,11 +2349,11 @@ impl SiteProtectionUnitsBulkAdditionJob {
     }
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 /// The properties of [`SiteProtectionUnitsBulkAdditionJob`] by wire name, each a [`Field<SiteProtectionUnitsBulkAdditionJob>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`SiteProtectionUnitsBulkAdditionJob::set_null`].
 pub enum SiteProtectionUnitsBulkAdditionJobField {}
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 #[allow(non_upper_case_globals)]
 impl SiteProtectionUnitsBulkAdditionJobField {
     /// `id`
@@ -2405,7 +2411,7 @@ impl SiteProtectionUnitsBulkAdditionJobField {
     ];
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 /// CSDL entity type `microsoft.graph.siteRestoreArtifact`; base type `microsoft.graph.restoreArtifactBase`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct SiteRestoreArtifact {
@@ -2442,14 +2448,14 @@ pub struct SiteRestoreArtifact {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 impl serde::Serialize for SiteRestoreArtifact {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 impl SiteRestoreArtifact {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.siteRestoreArtifact";
@@ -2479,7 +2485,7 @@ impl SiteRestoreArtifact {
     }
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 impl<'de> serde::Deserialize<'de> for SiteRestoreArtifact {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2488,7 +2494,7 @@ impl<'de> serde::Deserialize<'de> for SiteRestoreArtifact {
     }
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 impl graph_odata_runtime::model::ODataObject for SiteRestoreArtifact {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -2526,7 +2532,7 @@ impl graph_odata_runtime::model::ODataObject for SiteRestoreArtifact {
     }
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 impl SiteRestoreArtifact {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -2537,11 +2543,11 @@ impl SiteRestoreArtifact {
     }
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 /// The properties of [`SiteRestoreArtifact`] by wire name, each a [`Field<SiteRestoreArtifact>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`SiteRestoreArtifact::set_null`].
 pub enum SiteRestoreArtifactField {}
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 #[allow(non_upper_case_globals)]
 impl SiteRestoreArtifactField {
     /// `id`
@@ -2593,7 +2599,7 @@ impl SiteRestoreArtifactField {
     ];
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 /// CSDL entity type `microsoft.graph.siteRestoreArtifactsBulkAdditionRequest`; base type `microsoft.graph.restoreArtifactsBulkRequestBase`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct SiteRestoreArtifactsBulkAdditionRequest {
@@ -2646,14 +2652,14 @@ pub struct SiteRestoreArtifactsBulkAdditionRequest {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 impl serde::Serialize for SiteRestoreArtifactsBulkAdditionRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 impl SiteRestoreArtifactsBulkAdditionRequest {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.siteRestoreArtifactsBulkAdditionRequest";
@@ -2688,7 +2694,7 @@ impl SiteRestoreArtifactsBulkAdditionRequest {
     }
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 impl<'de> serde::Deserialize<'de> for SiteRestoreArtifactsBulkAdditionRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2697,7 +2703,7 @@ impl<'de> serde::Deserialize<'de> for SiteRestoreArtifactsBulkAdditionRequest {
     }
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 impl graph_odata_runtime::model::ODataObject
 for SiteRestoreArtifactsBulkAdditionRequest {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
@@ -2747,7 +2753,7 @@ for SiteRestoreArtifactsBulkAdditionRequest {
     }
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 impl SiteRestoreArtifactsBulkAdditionRequest {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -2758,11 +2764,11 @@ impl SiteRestoreArtifactsBulkAdditionRequest {
     }
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 /// The properties of [`SiteRestoreArtifactsBulkAdditionRequest`] by wire name, each a [`Field<SiteRestoreArtifactsBulkAdditionRequest>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`SiteRestoreArtifactsBulkAdditionRequest::set_null`].
 pub enum SiteRestoreArtifactsBulkAdditionRequestField {}
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 #[allow(non_upper_case_globals)]
 impl SiteRestoreArtifactsBulkAdditionRequestField {
     /// `id`
@@ -3140,7 +3146,7 @@ impl SkypeUserConversationMemberField {
     ];
 }
 
-#[cfg(feature = "_advanced_config_state")]
+#[cfg(feature = "_authentication_method_configurations")]
 /// CSDL entity type `microsoft.graph.smsAuthenticationMethodConfiguration`; base type `microsoft.graph.authenticationMethodConfiguration`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct SmsAuthenticationMethodConfiguration {
@@ -3161,14 +3167,14 @@ pub struct SmsAuthenticationMethodConfiguration {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_advanced_config_state")]
+#[cfg(feature = "_authentication_method_configurations")]
 impl serde::Serialize for SmsAuthenticationMethodConfiguration {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_advanced_config_state")]
+#[cfg(feature = "_authentication_method_configurations")]
 impl SmsAuthenticationMethodConfiguration {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.smsAuthenticationMethodConfiguration";
@@ -3192,7 +3198,7 @@ impl SmsAuthenticationMethodConfiguration {
     }
 }
 
-#[cfg(feature = "_advanced_config_state")]
+#[cfg(feature = "_authentication_method_configurations")]
 impl<'de> serde::Deserialize<'de> for SmsAuthenticationMethodConfiguration {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -3201,7 +3207,7 @@ impl<'de> serde::Deserialize<'de> for SmsAuthenticationMethodConfiguration {
     }
 }
 
-#[cfg(feature = "_advanced_config_state")]
+#[cfg(feature = "_authentication_method_configurations")]
 impl graph_odata_runtime::model::ODataObject for SmsAuthenticationMethodConfiguration {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -3225,7 +3231,7 @@ impl graph_odata_runtime::model::ODataObject for SmsAuthenticationMethodConfigur
     }
 }
 
-#[cfg(feature = "_advanced_config_state")]
+#[cfg(feature = "_authentication_method_configurations")]
 impl SmsAuthenticationMethodConfiguration {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -3236,11 +3242,11 @@ impl SmsAuthenticationMethodConfiguration {
     }
 }
 
-#[cfg(feature = "_advanced_config_state")]
+#[cfg(feature = "_authentication_method_configurations")]
 /// The properties of [`SmsAuthenticationMethodConfiguration`] by wire name, each a [`Field<SmsAuthenticationMethodConfiguration>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`SmsAuthenticationMethodConfiguration::set_null`].
 pub enum SmsAuthenticationMethodConfigurationField {}
 
-#[cfg(feature = "_advanced_config_state")]
+#[cfg(feature = "_authentication_method_configurations")]
 #[allow(non_upper_case_globals)]
 impl SmsAuthenticationMethodConfigurationField {
     /// `id`
@@ -3268,7 +3274,7 @@ impl SmsAuthenticationMethodConfigurationField {
     ];
 }
 
-#[cfg(feature = "_advanced_config_state")]
+#[cfg(feature = "_authentication_method_configurations")]
 /// CSDL entity type `microsoft.graph.smsAuthenticationMethodTarget`; base type `microsoft.graph.authenticationMethodTarget`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct SmsAuthenticationMethodTarget {
@@ -3289,14 +3295,14 @@ pub struct SmsAuthenticationMethodTarget {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_advanced_config_state")]
+#[cfg(feature = "_authentication_method_configurations")]
 impl serde::Serialize for SmsAuthenticationMethodTarget {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_advanced_config_state")]
+#[cfg(feature = "_authentication_method_configurations")]
 impl SmsAuthenticationMethodTarget {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.smsAuthenticationMethodTarget";
@@ -3320,7 +3326,7 @@ impl SmsAuthenticationMethodTarget {
     }
 }
 
-#[cfg(feature = "_advanced_config_state")]
+#[cfg(feature = "_authentication_method_configurations")]
 impl<'de> serde::Deserialize<'de> for SmsAuthenticationMethodTarget {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -3329,7 +3335,7 @@ impl<'de> serde::Deserialize<'de> for SmsAuthenticationMethodTarget {
     }
 }
 
-#[cfg(feature = "_advanced_config_state")]
+#[cfg(feature = "_authentication_method_configurations")]
 impl graph_odata_runtime::model::ODataObject for SmsAuthenticationMethodTarget {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -3357,7 +3363,7 @@ impl graph_odata_runtime::model::ODataObject for SmsAuthenticationMethodTarget {
     }
 }
 
-#[cfg(feature = "_advanced_config_state")]
+#[cfg(feature = "_authentication_method_configurations")]
 impl SmsAuthenticationMethodTarget {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -3368,11 +3374,11 @@ impl SmsAuthenticationMethodTarget {
     }
 }
 
-#[cfg(feature = "_advanced_config_state")]
+#[cfg(feature = "_authentication_method_configurations")]
 /// The properties of [`SmsAuthenticationMethodTarget`] by wire name, each a [`Field<SmsAuthenticationMethodTarget>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`SmsAuthenticationMethodTarget::set_null`].
 pub enum SmsAuthenticationMethodTargetField {}
 
-#[cfg(feature = "_advanced_config_state")]
+#[cfg(feature = "_authentication_method_configurations")]
 #[allow(non_upper_case_globals)]
 impl SmsAuthenticationMethodTargetField {
     /// `id`
@@ -3654,7 +3660,7 @@ impl SoftwareOathAuthenticationMethodField {
     ];
 }
 
-#[cfg(feature = "_advanced_config_state")]
+#[cfg(feature = "_authentication_method_configurations")]
 /// CSDL entity type `microsoft.graph.softwareOathAuthenticationMethodConfiguration`; base type `microsoft.graph.authenticationMethodConfiguration`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct SoftwareOathAuthenticationMethodConfiguration {
@@ -3675,14 +3681,14 @@ pub struct SoftwareOathAuthenticationMethodConfiguration {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_advanced_config_state")]
+#[cfg(feature = "_authentication_method_configurations")]
 impl serde::Serialize for SoftwareOathAuthenticationMethodConfiguration {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_advanced_config_state")]
+#[cfg(feature = "_authentication_method_configurations")]
 impl SoftwareOathAuthenticationMethodConfiguration {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.softwareOathAuthenticationMethodConfiguration";
@@ -3706,7 +3712,7 @@ impl SoftwareOathAuthenticationMethodConfiguration {
     }
 }
 
-#[cfg(feature = "_advanced_config_state")]
+#[cfg(feature = "_authentication_method_configurations")]
 impl<'de> serde::Deserialize<'de> for SoftwareOathAuthenticationMethodConfiguration {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -3715,7 +3721,7 @@ impl<'de> serde::Deserialize<'de> for SoftwareOathAuthenticationMethodConfigurat
     }
 }
 
-#[cfg(feature = "_advanced_config_state")]
+#[cfg(feature = "_authentication_method_configurations")]
 impl graph_odata_runtime::model::ODataObject
 for SoftwareOathAuthenticationMethodConfiguration {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
@@ -3740,7 +3746,7 @@ for SoftwareOathAuthenticationMethodConfiguration {
     }
 }
 
-#[cfg(feature = "_advanced_config_state")]
+#[cfg(feature = "_authentication_method_configurations")]
 impl SoftwareOathAuthenticationMethodConfiguration {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -3751,11 +3757,11 @@ impl SoftwareOathAuthenticationMethodConfiguration {
     }
 }
 
-#[cfg(feature = "_advanced_config_state")]
+#[cfg(feature = "_authentication_method_configurations")]
 /// The properties of [`SoftwareOathAuthenticationMethodConfiguration`] by wire name, each a [`Field<SoftwareOathAuthenticationMethodConfiguration>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`SoftwareOathAuthenticationMethodConfiguration::set_null`].
 pub enum SoftwareOathAuthenticationMethodConfigurationField {}
 
-#[cfg(feature = "_advanced_config_state")]
+#[cfg(feature = "_authentication_method_configurations")]
 #[allow(non_upper_case_globals)]
 impl SoftwareOathAuthenticationMethodConfigurationField {
     /// `id`
@@ -3780,7 +3786,7 @@ impl SoftwareOathAuthenticationMethodConfigurationField {
     >] = &[Self::Id, Self::ExcludeTargets, Self::State, Self::IncludeTargets];
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 /// CSDL entity type `microsoft.graph.softwareUpdateStatusSummary`; base type `microsoft.graph.entity`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct SoftwareUpdateStatusSummary {
@@ -3823,14 +3829,14 @@ pub struct SoftwareUpdateStatusSummary {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl serde::Serialize for SoftwareUpdateStatusSummary {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl SoftwareUpdateStatusSummary {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.softwareUpdateStatusSummary";
@@ -3866,7 +3872,7 @@ impl SoftwareUpdateStatusSummary {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl<'de> serde::Deserialize<'de> for SoftwareUpdateStatusSummary {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -3875,7 +3881,7 @@ impl<'de> serde::Deserialize<'de> for SoftwareUpdateStatusSummary {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl graph_odata_runtime::model::ODataObject for SoftwareUpdateStatusSummary {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -3937,7 +3943,7 @@ impl graph_odata_runtime::model::ODataObject for SoftwareUpdateStatusSummary {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl SoftwareUpdateStatusSummary {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -3948,11 +3954,11 @@ impl SoftwareUpdateStatusSummary {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 /// The properties of [`SoftwareUpdateStatusSummary`] by wire name, each a [`Field<SoftwareUpdateStatusSummary>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`SoftwareUpdateStatusSummary::set_null`].
 pub enum SoftwareUpdateStatusSummaryField {}
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 #[allow(non_upper_case_globals)]
 impl SoftwareUpdateStatusSummaryField {
     /// `id`
@@ -4043,16 +4049,12 @@ impl SoftwareUpdateStatusSummaryField {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct SolutionsRoot {
     /// Navigation property `backupRestore`: `microsoft.graph.backupRestoreRoot`, contained; present when expanded (`$expand`).
-    #[cfg(feature = "_answer_input_type")]
     pub backup_restore: Option<BackupRestoreRoot>,
     /// Navigation property `bookingBusinesses`: `Collection(microsoft.graph.bookingBusiness)`, contained; present when expanded (`$expand`).
-    #[cfg(feature = "_answer_input_type")]
     pub booking_businesses: Option<Vec<BookingBusiness>>,
     /// Navigation property `bookingCurrencies`: `Collection(microsoft.graph.bookingCurrency)`, contained; present when expanded (`$expand`).
-    #[cfg(feature = "_answer_input_type")]
     pub booking_currencies: Option<Vec<BookingCurrency>>,
     /// Navigation property `virtualEvents`: `microsoft.graph.virtualEventsRoot`, contained; present when expanded (`$expand`).
-    #[cfg(feature = "_answer_input_type")]
     pub virtual_events: Option<VirtualEventsRoot>,
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
@@ -4068,7 +4070,6 @@ impl serde::Serialize for SolutionsRoot {
 }
 
 #[cfg(feature = "_solutions")]
-#[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
 impl SolutionsRoot {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.solutionsRoot";
@@ -4084,13 +4085,9 @@ impl SolutionsRoot {
             &self.additional_properties,
             odata_type,
         )?;
-        #[cfg(feature = "_answer_input_type")]
         object.property("backupRestore", &self.backup_restore);
-        #[cfg(feature = "_answer_input_type")]
         object.property("bookingBusinesses", &self.booking_businesses);
-        #[cfg(feature = "_answer_input_type")]
         object.property("bookingCurrencies", &self.booking_currencies);
-        #[cfg(feature = "_answer_input_type")]
         object.property("virtualEvents", &self.virtual_events);
         object.end()
     }
@@ -4106,7 +4103,6 @@ impl<'de> serde::Deserialize<'de> for SolutionsRoot {
 }
 
 #[cfg(feature = "_solutions")]
-#[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
 impl graph_odata_runtime::model::ODataObject for SolutionsRoot {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -4116,17 +4112,13 @@ impl graph_odata_runtime::model::ODataObject for SolutionsRoot {
         use graph_odata_runtime::model::read_nullable;
         let extra = &mut self.additional_properties;
         match key {
-            #[cfg(feature = "_answer_input_type")]
             "backupRestore" => read_nullable(map, key, &mut self.backup_restore, extra),
-            #[cfg(feature = "_answer_input_type")]
             "bookingBusinesses" => {
                 read_nullable(map, key, &mut self.booking_businesses, extra)
             }
-            #[cfg(feature = "_answer_input_type")]
             "bookingCurrencies" => {
                 read_nullable(map, key, &mut self.booking_currencies, extra)
             }
-            #[cfg(feature = "_answer_input_type")]
             "virtualEvents" => read_nullable(map, key, &mut self.virtual_events, extra),
             _ => Ok(false),
         }
@@ -4181,7 +4173,7 @@ impl SolutionsRootField {
     ];
 }
 
-#[cfg(feature = "_challenging_word")]
+#[cfg(feature = "_education")]
 /// CSDL entity type `microsoft.graph.speakerAssignmentSubmission`; base type `microsoft.graph.entity`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct SpeakerAssignmentSubmission {
@@ -4232,14 +4224,14 @@ pub struct SpeakerAssignmentSubmission {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_challenging_word")]
+#[cfg(feature = "_education")]
 impl serde::Serialize for SpeakerAssignmentSubmission {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_challenging_word")]
+#[cfg(feature = "_education")]
 impl SpeakerAssignmentSubmission {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.speakerAssignmentSubmission";
@@ -4316,7 +4308,7 @@ impl SpeakerAssignmentSubmission {
     }
 }
 
-#[cfg(feature = "_challenging_word")]
+#[cfg(feature = "_education")]
 impl<'de> serde::Deserialize<'de> for SpeakerAssignmentSubmission {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -4325,7 +4317,7 @@ impl<'de> serde::Deserialize<'de> for SpeakerAssignmentSubmission {
     }
 }
 
-#[cfg(feature = "_challenging_word")]
+#[cfg(feature = "_education")]
 impl graph_odata_runtime::model::ODataObject for SpeakerAssignmentSubmission {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -4423,7 +4415,7 @@ impl graph_odata_runtime::model::ODataObject for SpeakerAssignmentSubmission {
     }
 }
 
-#[cfg(feature = "_challenging_word")]
+#[cfg(feature = "_education")]
 impl SpeakerAssignmentSubmission {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -4434,11 +4426,11 @@ impl SpeakerAssignmentSubmission {
     }
 }
 
-#[cfg(feature = "_challenging_word")]
+#[cfg(feature = "_education")]
 /// The properties of [`SpeakerAssignmentSubmission`] by wire name, each a [`Field<SpeakerAssignmentSubmission>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`SpeakerAssignmentSubmission::set_null`].
 pub enum SpeakerAssignmentSubmissionField {}
 
-#[cfg(feature = "_challenging_word")]
+#[cfg(feature = "_education")]
 #[allow(non_upper_case_globals)]
 impl SpeakerAssignmentSubmissionField {
     /// `id`
@@ -4544,7 +4536,7 @@ impl SpeakerAssignmentSubmissionField {
     ];
 }
 
-#[cfg(feature = "_base_site_page")]
+#[cfg(feature = "_sites")]
 /// CSDL entity type `microsoft.graph.standardWebPart`; base type `microsoft.graph.webPart`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct StandardWebPart {
@@ -4563,14 +4555,14 @@ pub struct StandardWebPart {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_base_site_page")]
+#[cfg(feature = "_sites")]
 impl serde::Serialize for StandardWebPart {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_base_site_page")]
+#[cfg(feature = "_sites")]
 impl StandardWebPart {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.standardWebPart";
@@ -4594,7 +4586,7 @@ impl StandardWebPart {
     }
 }
 
-#[cfg(feature = "_base_site_page")]
+#[cfg(feature = "_sites")]
 impl<'de> serde::Deserialize<'de> for StandardWebPart {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -4603,7 +4595,7 @@ impl<'de> serde::Deserialize<'de> for StandardWebPart {
     }
 }
 
-#[cfg(feature = "_base_site_page")]
+#[cfg(feature = "_sites")]
 impl graph_odata_runtime::model::ODataObject for StandardWebPart {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -4629,7 +4621,7 @@ impl graph_odata_runtime::model::ODataObject for StandardWebPart {
     }
 }
 
-#[cfg(feature = "_base_site_page")]
+#[cfg(feature = "_sites")]
 impl StandardWebPart {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -4640,11 +4632,11 @@ impl StandardWebPart {
     }
 }
 
-#[cfg(feature = "_base_site_page")]
+#[cfg(feature = "_sites")]
 /// The properties of [`StandardWebPart`] by wire name, each a [`Field<StandardWebPart>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`StandardWebPart::set_null`].
 pub enum StandardWebPartField {}
 
-#[cfg(feature = "_base_site_page")]
+#[cfg(feature = "_sites")]
 #[allow(non_upper_case_globals)]
 impl StandardWebPartField {
     /// `id`
@@ -4668,7 +4660,7 @@ impl StandardWebPartField {
     ];
 }
 
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_communications")]
 /// CSDL entity type `microsoft.graph.startHoldMusicOperation`; base type `microsoft.graph.commsOperation`; open type: dynamic properties land in `additional_properties`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct StartHoldMusicOperation {
@@ -4690,14 +4682,14 @@ pub struct StartHoldMusicOperation {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_communications")]
 impl serde::Serialize for StartHoldMusicOperation {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_communications")]
 impl StartHoldMusicOperation {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.startHoldMusicOperation";
@@ -4721,7 +4713,7 @@ impl StartHoldMusicOperation {
     }
 }
 
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_communications")]
 impl<'de> serde::Deserialize<'de> for StartHoldMusicOperation {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -4730,7 +4722,7 @@ impl<'de> serde::Deserialize<'de> for StartHoldMusicOperation {
     }
 }
 
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_communications")]
 impl graph_odata_runtime::model::ODataObject for StartHoldMusicOperation {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -4754,7 +4746,7 @@ impl graph_odata_runtime::model::ODataObject for StartHoldMusicOperation {
     }
 }
 
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_communications")]
 impl StartHoldMusicOperation {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -4765,11 +4757,11 @@ impl StartHoldMusicOperation {
     }
 }
 
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_communications")]
 /// The properties of [`StartHoldMusicOperation`] by wire name, each a [`Field<StartHoldMusicOperation>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`StartHoldMusicOperation::set_null`].
 pub enum StartHoldMusicOperationField {}
 
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_communications")]
 #[allow(non_upper_case_globals)]
 impl StartHoldMusicOperationField {
     /// `id`
@@ -4795,7 +4787,7 @@ impl StartHoldMusicOperationField {
     ];
 }
 
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_communications")]
 /// CSDL entity type `microsoft.graph.stopHoldMusicOperation`; base type `microsoft.graph.commsOperation`; open type: dynamic properties land in `additional_properties`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct StopHoldMusicOperation {
@@ -4817,14 +4809,14 @@ pub struct StopHoldMusicOperation {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_communications")]
 impl serde::Serialize for StopHoldMusicOperation {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_communications")]
 impl StopHoldMusicOperation {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.stopHoldMusicOperation";
@@ -4848,7 +4840,7 @@ impl StopHoldMusicOperation {
     }
 }
 
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_communications")]
 impl<'de> serde::Deserialize<'de> for StopHoldMusicOperation {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -4857,7 +4849,7 @@ impl<'de> serde::Deserialize<'de> for StopHoldMusicOperation {
     }
 }
 
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_communications")]
 impl graph_odata_runtime::model::ODataObject for StopHoldMusicOperation {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -4881,7 +4873,7 @@ impl graph_odata_runtime::model::ODataObject for StopHoldMusicOperation {
     }
 }
 
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_communications")]
 impl StopHoldMusicOperation {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -4892,11 +4884,11 @@ impl StopHoldMusicOperation {
     }
 }
 
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_communications")]
 /// The properties of [`StopHoldMusicOperation`] by wire name, each a [`Field<StopHoldMusicOperation>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`StopHoldMusicOperation::set_null`].
 pub enum StopHoldMusicOperationField {}
 
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_communications")]
 #[allow(non_upper_case_globals)]
 impl StopHoldMusicOperationField {
     /// `id`
@@ -4925,10 +4917,8 @@ impl StopHoldMusicOperationField {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Storage {
     /// Navigation property `fileStorage`: `microsoft.graph.fileStorage`, contained; present when expanded (`$expand`).
-    #[cfg(feature = "_file_storage")]
     pub file_storage: Option<FileStorage>,
     /// Navigation property `settings`: `microsoft.graph.storageSettings`, contained; present when expanded (`$expand`).
-    #[cfg(feature = "_file_storage")]
     pub settings: Option<StorageSettings>,
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
@@ -4944,7 +4934,6 @@ impl serde::Serialize for Storage {
 }
 
 #[cfg(feature = "_storage")]
-#[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
 impl Storage {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.storage";
@@ -4960,9 +4949,8 @@ impl Storage {
             &self.additional_properties,
             odata_type,
         )?;
-        #[cfg(feature = "_file_storage")]
         object.property("fileStorage", &self.file_storage);
-        #[cfg(feature = "_file_storage")] object.property("settings", &self.settings);
+        object.property("settings", &self.settings);
         object.end()
     }
 }
@@ -4977,7 +4965,6 @@ impl<'de> serde::Deserialize<'de> for Storage {
 }
 
 #[cfg(feature = "_storage")]
-#[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
 impl graph_odata_runtime::model::ODataObject for Storage {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -4987,9 +4974,7 @@ impl graph_odata_runtime::model::ODataObject for Storage {
         use graph_odata_runtime::model::read_nullable;
         let extra = &mut self.additional_properties;
         match key {
-            #[cfg(feature = "_file_storage")]
             "fileStorage" => read_nullable(map, key, &mut self.file_storage, extra),
-            #[cfg(feature = "_file_storage")]
             "settings" => read_nullable(map, key, &mut self.settings, extra),
             _ => Ok(false),
         }
@@ -5152,7 +5137,7 @@ impl StorageQuotaBreakdownField {
     ];
 }
 
-#[cfg(feature = "_file_storage")]
+#[cfg(feature = "_storage")]
 /// CSDL entity type `microsoft.graph.storageSettings`; base type `microsoft.graph.entity`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct StorageSettings {
@@ -5168,14 +5153,14 @@ pub struct StorageSettings {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_file_storage")]
+#[cfg(feature = "_storage")]
 impl serde::Serialize for StorageSettings {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_file_storage")]
+#[cfg(feature = "_storage")]
 #[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
 impl StorageSettings {
     /// The CSDL qualified name, as `@odata.type` spells it.
@@ -5199,7 +5184,7 @@ impl StorageSettings {
     }
 }
 
-#[cfg(feature = "_file_storage")]
+#[cfg(feature = "_storage")]
 impl<'de> serde::Deserialize<'de> for StorageSettings {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -5208,7 +5193,7 @@ impl<'de> serde::Deserialize<'de> for StorageSettings {
     }
 }
 
-#[cfg(feature = "_file_storage")]
+#[cfg(feature = "_storage")]
 #[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
 impl graph_odata_runtime::model::ODataObject for StorageSettings {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
@@ -5232,7 +5217,7 @@ impl graph_odata_runtime::model::ODataObject for StorageSettings {
     }
 }
 
-#[cfg(feature = "_file_storage")]
+#[cfg(feature = "_storage")]
 impl StorageSettings {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -5243,11 +5228,11 @@ impl StorageSettings {
     }
 }
 
-#[cfg(feature = "_file_storage")]
+#[cfg(feature = "_storage")]
 /// The properties of [`StorageSettings`] by wire name, each a [`Field<StorageSettings>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`StorageSettings::set_null`].
 pub enum StorageSettingsField {}
 
-#[cfg(feature = "_file_storage")]
+#[cfg(feature = "_storage")]
 #[allow(non_upper_case_globals)]
 impl StorageSettingsField {
     /// `id`
@@ -5258,7 +5243,7 @@ impl StorageSettingsField {
     pub const ALL: &'static [model::Field<StorageSettings>] = &[Self::Id, Self::Quota];
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_app_credential_restriction_type")]
 /// CSDL entity type `microsoft.graph.stsPolicy`; base type `microsoft.graph.policyBase`; abstract; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct StsPolicy {
@@ -5279,6 +5264,7 @@ pub struct StsPolicy {
     /// Property `isOrganizationDefault`: `Edm.Boolean`.
     pub is_organization_default: Option<bool>,
     /// Navigation property `appliesTo`: `Collection(microsoft.graph.directoryObject)`; present when expanded (`$expand`).
+    #[cfg(feature = "_directory_object")]
     pub applies_to: Option<Vec<AnyDirectoryObject>>,
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
@@ -5286,14 +5272,15 @@ pub struct StsPolicy {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_app_credential_restriction_type")]
 impl serde::Serialize for StsPolicy {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_app_credential_restriction_type")]
+#[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
 impl StsPolicy {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.stsPolicy";
@@ -5315,12 +5302,13 @@ impl StsPolicy {
         object.property("displayName", &self.display_name);
         object.property("definition", &self.definition);
         object.property("isOrganizationDefault", &self.is_organization_default);
+        #[cfg(feature = "_directory_object")]
         object.property("appliesTo", &self.applies_to);
         object.end()
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_app_credential_restriction_type")]
 impl<'de> serde::Deserialize<'de> for StsPolicy {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -5329,7 +5317,8 @@ impl<'de> serde::Deserialize<'de> for StsPolicy {
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_app_credential_restriction_type")]
+#[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
 impl graph_odata_runtime::model::ODataObject for StsPolicy {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -5349,6 +5338,7 @@ impl graph_odata_runtime::model::ODataObject for StsPolicy {
             "isOrganizationDefault" => {
                 read_lenient(map, key, &mut self.is_organization_default, extra)
             }
+            #[cfg(feature = "_directory_object")]
             "appliesTo" => read_nullable(map, key, &mut self.applies_to, extra),
             _ => Ok(false),
         }
@@ -5360,7 +5350,7 @@ impl graph_odata_runtime::model::ODataObject for StsPolicy {
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_app_credential_restriction_type")]
 impl StsPolicy {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -5371,11 +5361,11 @@ impl StsPolicy {
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_app_credential_restriction_type")]
 /// The properties of [`StsPolicy`] by wire name, each a [`Field<StsPolicy>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`StsPolicy::set_null`].
 pub enum StsPolicyField {}
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_app_credential_restriction_type")]
 #[allow(non_upper_case_globals)]
 impl StsPolicyField {
     /// `id`
@@ -5464,15 +5454,15 @@ pub struct SubjectRightsRequest {
     /// Property `type`: `microsoft.graph.subjectRightsRequestType`.
     pub r#type: Option<SubjectRightsRequestType>,
     /// Navigation property `approvers`: `Collection(microsoft.graph.user)`; present when expanded (`$expand`).
-    #[cfg(feature = "_activity_based_timeout_policy")]
+    #[cfg(feature = "_authorization_info")]
     pub approvers: Option<Vec<AnyUser>>,
     /// Navigation property `collaborators`: `Collection(microsoft.graph.user)`; present when expanded (`$expand`).
-    #[cfg(feature = "_activity_based_timeout_policy")]
+    #[cfg(feature = "_authorization_info")]
     pub collaborators: Option<Vec<AnyUser>>,
     /// Navigation property `notes`: `Collection(microsoft.graph.authoredNote)`, contained; present when expanded (`$expand`).
     pub notes: Option<Vec<AuthoredNote>>,
     /// Navigation property `team`: `microsoft.graph.team`; present when expanded (`$expand`).
-    #[cfg(feature = "_clonable_team_parts")]
+    #[cfg(feature = "_giphy_rating_type")]
     pub team: Option<Team>,
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
@@ -5529,12 +5519,12 @@ impl SubjectRightsRequest {
         object.property("stages", &self.stages);
         object.property("status", &self.status);
         object.property("type", &self.r#type);
-        #[cfg(feature = "_activity_based_timeout_policy")]
+        #[cfg(feature = "_authorization_info")]
         object.property("approvers", &self.approvers);
-        #[cfg(feature = "_activity_based_timeout_policy")]
+        #[cfg(feature = "_authorization_info")]
         object.property("collaborators", &self.collaborators);
         object.property("notes", &self.notes);
-        #[cfg(feature = "_clonable_team_parts")] object.property("team", &self.team);
+        #[cfg(feature = "_giphy_rating_type")] object.property("team", &self.team);
         object.end()
     }
 }
@@ -5602,12 +5592,12 @@ impl graph_odata_runtime::model::ODataObject for SubjectRightsRequest {
             "stages" => read_nullable(map, key, &mut self.stages, extra),
             "status" => read_nullable(map, key, &mut self.status, extra),
             "type" => read_nullable(map, key, &mut self.r#type, extra),
-            #[cfg(feature = "_activity_based_timeout_policy")]
+            #[cfg(feature = "_authorization_info")]
             "approvers" => read_nullable(map, key, &mut self.approvers, extra),
-            #[cfg(feature = "_activity_based_timeout_policy")]
+            #[cfg(feature = "_authorization_info")]
             "collaborators" => read_nullable(map, key, &mut self.collaborators, extra),
             "notes" => read_nullable(map, key, &mut self.notes, extra),
-            #[cfg(feature = "_clonable_team_parts")]
+            #[cfg(feature = "_giphy_rating_type")]
             "team" => read_nullable(map, key, &mut self.team, extra),
             _ => Ok(false),
         }
@@ -5771,7 +5761,7 @@ impl SubjectRightsRequestField {
     ];
 }
 
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_communications")]
 /// CSDL entity type `microsoft.graph.subscribeToToneOperation`; base type `microsoft.graph.commsOperation`; open type: dynamic properties land in `additional_properties`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct SubscribeToToneOperation {
@@ -5793,14 +5783,14 @@ pub struct SubscribeToToneOperation {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_communications")]
 impl serde::Serialize for SubscribeToToneOperation {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_communications")]
 impl SubscribeToToneOperation {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.subscribeToToneOperation";
@@ -5824,7 +5814,7 @@ impl SubscribeToToneOperation {
     }
 }
 
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_communications")]
 impl<'de> serde::Deserialize<'de> for SubscribeToToneOperation {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -5833,7 +5823,7 @@ impl<'de> serde::Deserialize<'de> for SubscribeToToneOperation {
     }
 }
 
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_communications")]
 impl graph_odata_runtime::model::ODataObject for SubscribeToToneOperation {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -5857,7 +5847,7 @@ impl graph_odata_runtime::model::ODataObject for SubscribeToToneOperation {
     }
 }
 
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_communications")]
 impl SubscribeToToneOperation {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -5868,11 +5858,11 @@ impl SubscribeToToneOperation {
     }
 }
 
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_communications")]
 /// The properties of [`SubscribeToToneOperation`] by wire name, each a [`Field<SubscribeToToneOperation>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`SubscribeToToneOperation::set_null`].
 pub enum SubscribeToToneOperationField {}
 
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_communications")]
 #[allow(non_upper_case_globals)]
 impl SubscribeToToneOperationField {
     /// `id`
@@ -5898,7 +5888,7 @@ impl SubscribeToToneOperationField {
     ];
 }
 
-#[cfg(feature = "_license_units_detail")]
+#[cfg(feature = "_subscribed_skus")]
 /// CSDL entity type `microsoft.graph.subscribedSku`; base type `microsoft.graph.entity`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct SubscribedSku {
@@ -5931,14 +5921,14 @@ pub struct SubscribedSku {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_license_units_detail")]
+#[cfg(feature = "_subscribed_skus")]
 impl serde::Serialize for SubscribedSku {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_license_units_detail")]
+#[cfg(feature = "_subscribed_skus")]
 impl SubscribedSku {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.subscribedSku";
@@ -5969,7 +5959,7 @@ impl SubscribedSku {
     }
 }
 
-#[cfg(feature = "_license_units_detail")]
+#[cfg(feature = "_subscribed_skus")]
 impl<'de> serde::Deserialize<'de> for SubscribedSku {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -5978,7 +5968,7 @@ impl<'de> serde::Deserialize<'de> for SubscribedSku {
     }
 }
 
-#[cfg(feature = "_license_units_detail")]
+#[cfg(feature = "_subscribed_skus")]
 impl graph_odata_runtime::model::ODataObject for SubscribedSku {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -6013,7 +6003,7 @@ impl graph_odata_runtime::model::ODataObject for SubscribedSku {
     }
 }
 
-#[cfg(feature = "_license_units_detail")]
+#[cfg(feature = "_subscribed_skus")]
 impl SubscribedSku {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -6024,11 +6014,11 @@ impl SubscribedSku {
     }
 }
 
-#[cfg(feature = "_license_units_detail")]
+#[cfg(feature = "_subscribed_skus")]
 /// The properties of [`SubscribedSku`] by wire name, each a [`Field<SubscribedSku>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`SubscribedSku::set_null`].
 pub enum SubscribedSkuField {}
 
-#[cfg(feature = "_license_units_detail")]
+#[cfg(feature = "_subscribed_skus")]
 #[allow(non_upper_case_globals)]
 impl SubscribedSkuField {
     /// `id`
@@ -6316,7 +6306,7 @@ impl SubscriptionField {
     ];
 }
 
-#[cfg(feature = "_clonable_team_parts")]
+#[cfg(feature = "_teams")]
 /// CSDL entity type `microsoft.graph.swapShiftsChangeRequest`; base type `microsoft.graph.offerShiftRequest`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct SwapShiftsChangeRequest {
@@ -6379,14 +6369,14 @@ pub struct SwapShiftsChangeRequest {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_clonable_team_parts")]
+#[cfg(feature = "_teams")]
 impl serde::Serialize for SwapShiftsChangeRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_clonable_team_parts")]
+#[cfg(feature = "_teams")]
 impl SwapShiftsChangeRequest {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.swapShiftsChangeRequest";
@@ -6424,7 +6414,7 @@ impl SwapShiftsChangeRequest {
     }
 }
 
-#[cfg(feature = "_clonable_team_parts")]
+#[cfg(feature = "_teams")]
 impl<'de> serde::Deserialize<'de> for SwapShiftsChangeRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -6433,7 +6423,7 @@ impl<'de> serde::Deserialize<'de> for SwapShiftsChangeRequest {
     }
 }
 
-#[cfg(feature = "_clonable_team_parts")]
+#[cfg(feature = "_teams")]
 impl graph_odata_runtime::model::ODataObject for SwapShiftsChangeRequest {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -6489,7 +6479,7 @@ impl graph_odata_runtime::model::ODataObject for SwapShiftsChangeRequest {
     }
 }
 
-#[cfg(feature = "_clonable_team_parts")]
+#[cfg(feature = "_teams")]
 impl SwapShiftsChangeRequest {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -6500,11 +6490,11 @@ impl SwapShiftsChangeRequest {
     }
 }
 
-#[cfg(feature = "_clonable_team_parts")]
+#[cfg(feature = "_teams")]
 /// The properties of [`SwapShiftsChangeRequest`] by wire name, each a [`Field<SwapShiftsChangeRequest>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`SwapShiftsChangeRequest::set_null`].
 pub enum SwapShiftsChangeRequestField {}
 
-#[cfg(feature = "_clonable_team_parts")]
+#[cfg(feature = "_teams")]
 #[allow(non_upper_case_globals)]
 impl SwapShiftsChangeRequestField {
     /// `id`
@@ -6598,7 +6588,7 @@ impl SwapShiftsChangeRequestField {
     ];
 }
 
-#[cfg(feature = "_attribute_definition")]
+#[cfg(feature = "_bulk_operation")]
 /// CSDL entity type `microsoft.graph.synchronization`; base type `microsoft.graph.entity`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Synchronization {
@@ -6617,14 +6607,14 @@ pub struct Synchronization {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_attribute_definition")]
+#[cfg(feature = "_bulk_operation")]
 impl serde::Serialize for Synchronization {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_attribute_definition")]
+#[cfg(feature = "_bulk_operation")]
 impl Synchronization {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.synchronization";
@@ -6648,7 +6638,7 @@ impl Synchronization {
     }
 }
 
-#[cfg(feature = "_attribute_definition")]
+#[cfg(feature = "_bulk_operation")]
 impl<'de> serde::Deserialize<'de> for Synchronization {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -6657,7 +6647,7 @@ impl<'de> serde::Deserialize<'de> for Synchronization {
     }
 }
 
-#[cfg(feature = "_attribute_definition")]
+#[cfg(feature = "_bulk_operation")]
 impl graph_odata_runtime::model::ODataObject for Synchronization {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -6681,7 +6671,7 @@ impl graph_odata_runtime::model::ODataObject for Synchronization {
     }
 }
 
-#[cfg(feature = "_attribute_definition")]
+#[cfg(feature = "_bulk_operation")]
 impl Synchronization {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -6692,11 +6682,11 @@ impl Synchronization {
     }
 }
 
-#[cfg(feature = "_attribute_definition")]
+#[cfg(feature = "_bulk_operation")]
 /// The properties of [`Synchronization`] by wire name, each a [`Field<Synchronization>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`Synchronization::set_null`].
 pub enum SynchronizationField {}
 
-#[cfg(feature = "_attribute_definition")]
+#[cfg(feature = "_bulk_operation")]
 #[allow(non_upper_case_globals)]
 impl SynchronizationField {
     /// `id`
@@ -6716,7 +6706,7 @@ impl SynchronizationField {
     ];
 }
 
-#[cfg(feature = "_attribute_definition")]
+#[cfg(feature = "_bulk_operation")]
 /// CSDL entity type `microsoft.graph.synchronizationJob`; base type `microsoft.graph.entity`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct SynchronizationJob {
@@ -6741,14 +6731,14 @@ pub struct SynchronizationJob {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_attribute_definition")]
+#[cfg(feature = "_bulk_operation")]
 impl serde::Serialize for SynchronizationJob {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_attribute_definition")]
+#[cfg(feature = "_bulk_operation")]
 impl SynchronizationJob {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.synchronizationJob";
@@ -6776,7 +6766,7 @@ impl SynchronizationJob {
     }
 }
 
-#[cfg(feature = "_attribute_definition")]
+#[cfg(feature = "_bulk_operation")]
 impl<'de> serde::Deserialize<'de> for SynchronizationJob {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -6785,7 +6775,7 @@ impl<'de> serde::Deserialize<'de> for SynchronizationJob {
     }
 }
 
-#[cfg(feature = "_attribute_definition")]
+#[cfg(feature = "_bulk_operation")]
 impl graph_odata_runtime::model::ODataObject for SynchronizationJob {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -6814,7 +6804,7 @@ impl graph_odata_runtime::model::ODataObject for SynchronizationJob {
     }
 }
 
-#[cfg(feature = "_attribute_definition")]
+#[cfg(feature = "_bulk_operation")]
 impl SynchronizationJob {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -6825,11 +6815,11 @@ impl SynchronizationJob {
     }
 }
 
-#[cfg(feature = "_attribute_definition")]
+#[cfg(feature = "_bulk_operation")]
 /// The properties of [`SynchronizationJob`] by wire name, each a [`Field<SynchronizationJob>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`SynchronizationJob::set_null`].
 pub enum SynchronizationJobField {}
 
-#[cfg(feature = "_attribute_definition")]
+#[cfg(feature = "_bulk_operation")]
 #[allow(non_upper_case_globals)]
 impl SynchronizationJobField {
     /// `id`
@@ -6864,7 +6854,7 @@ impl SynchronizationJobField {
     ];
 }
 
-#[cfg(feature = "_attribute_definition")]
+#[cfg(feature = "_bulk_operation")]
 /// CSDL entity type `microsoft.graph.synchronizationSchema`; base type `microsoft.graph.entity`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct SynchronizationSchema {
@@ -6883,14 +6873,14 @@ pub struct SynchronizationSchema {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_attribute_definition")]
+#[cfg(feature = "_bulk_operation")]
 impl serde::Serialize for SynchronizationSchema {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_attribute_definition")]
+#[cfg(feature = "_bulk_operation")]
 impl SynchronizationSchema {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.synchronizationSchema";
@@ -6914,7 +6904,7 @@ impl SynchronizationSchema {
     }
 }
 
-#[cfg(feature = "_attribute_definition")]
+#[cfg(feature = "_bulk_operation")]
 impl<'de> serde::Deserialize<'de> for SynchronizationSchema {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -6923,7 +6913,7 @@ impl<'de> serde::Deserialize<'de> for SynchronizationSchema {
     }
 }
 
-#[cfg(feature = "_attribute_definition")]
+#[cfg(feature = "_bulk_operation")]
 impl graph_odata_runtime::model::ODataObject for SynchronizationSchema {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -6949,7 +6939,7 @@ impl graph_odata_runtime::model::ODataObject for SynchronizationSchema {
     }
 }
 
-#[cfg(feature = "_attribute_definition")]
+#[cfg(feature = "_bulk_operation")]
 impl SynchronizationSchema {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -6960,11 +6950,11 @@ impl SynchronizationSchema {
     }
 }
 
-#[cfg(feature = "_attribute_definition")]
+#[cfg(feature = "_bulk_operation")]
 /// The properties of [`SynchronizationSchema`] by wire name, each a [`Field<SynchronizationSchema>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`SynchronizationSchema::set_null`].
 pub enum SynchronizationSchemaField {}
 
-#[cfg(feature = "_attribute_definition")]
+#[cfg(feature = "_bulk_operation")]
 #[allow(non_upper_case_globals)]
 impl SynchronizationSchemaField {
     /// `id`
@@ -6990,7 +6980,7 @@ impl SynchronizationSchemaField {
     ];
 }
 
-#[cfg(feature = "_attribute_definition")]
+#[cfg(feature = "_bulk_operation")]
 /// CSDL entity type `microsoft.graph.synchronizationTemplate`; base type `microsoft.graph.entity`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct SynchronizationTemplate {
@@ -7017,14 +7007,14 @@ pub struct SynchronizationTemplate {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_attribute_definition")]
+#[cfg(feature = "_bulk_operation")]
 impl serde::Serialize for SynchronizationTemplate {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_attribute_definition")]
+#[cfg(feature = "_bulk_operation")]
 impl SynchronizationTemplate {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.synchronizationTemplate";
@@ -7052,7 +7042,7 @@ impl SynchronizationTemplate {
     }
 }
 
-#[cfg(feature = "_attribute_definition")]
+#[cfg(feature = "_bulk_operation")]
 impl<'de> serde::Deserialize<'de> for SynchronizationTemplate {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -7061,7 +7051,7 @@ impl<'de> serde::Deserialize<'de> for SynchronizationTemplate {
     }
 }
 
-#[cfg(feature = "_attribute_definition")]
+#[cfg(feature = "_bulk_operation")]
 impl graph_odata_runtime::model::ODataObject for SynchronizationTemplate {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -7089,7 +7079,7 @@ impl graph_odata_runtime::model::ODataObject for SynchronizationTemplate {
     }
 }
 
-#[cfg(feature = "_attribute_definition")]
+#[cfg(feature = "_bulk_operation")]
 impl SynchronizationTemplate {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -7100,11 +7090,11 @@ impl SynchronizationTemplate {
     }
 }
 
-#[cfg(feature = "_attribute_definition")]
+#[cfg(feature = "_bulk_operation")]
 /// The properties of [`SynchronizationTemplate`] by wire name, each a [`Field<SynchronizationTemplate>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`SynchronizationTemplate::set_null`].
 pub enum SynchronizationTemplateField {}
 
-#[cfg(feature = "_attribute_definition")]
+#[cfg(feature = "_bulk_operation")]
 #[allow(non_upper_case_globals)]
 impl SynchronizationTemplateField {
     /// `id`
@@ -7150,7 +7140,7 @@ impl SynchronizationTemplateField {
     ];
 }
 
-#[cfg(feature = "_approved_client_app")]
+#[cfg(feature = "_service_principals")]
 /// CSDL entity type `microsoft.graph.targetDeviceGroup`; base type `microsoft.graph.entity`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct TargetDeviceGroup {
@@ -7165,14 +7155,14 @@ pub struct TargetDeviceGroup {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_approved_client_app")]
+#[cfg(feature = "_service_principals")]
 impl serde::Serialize for TargetDeviceGroup {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_approved_client_app")]
+#[cfg(feature = "_service_principals")]
 impl TargetDeviceGroup {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.targetDeviceGroup";
@@ -7194,7 +7184,7 @@ impl TargetDeviceGroup {
     }
 }
 
-#[cfg(feature = "_approved_client_app")]
+#[cfg(feature = "_service_principals")]
 impl<'de> serde::Deserialize<'de> for TargetDeviceGroup {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -7203,7 +7193,7 @@ impl<'de> serde::Deserialize<'de> for TargetDeviceGroup {
     }
 }
 
-#[cfg(feature = "_approved_client_app")]
+#[cfg(feature = "_service_principals")]
 impl graph_odata_runtime::model::ODataObject for TargetDeviceGroup {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -7225,7 +7215,7 @@ impl graph_odata_runtime::model::ODataObject for TargetDeviceGroup {
     }
 }
 
-#[cfg(feature = "_approved_client_app")]
+#[cfg(feature = "_service_principals")]
 impl TargetDeviceGroup {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -7236,11 +7226,11 @@ impl TargetDeviceGroup {
     }
 }
 
-#[cfg(feature = "_approved_client_app")]
+#[cfg(feature = "_service_principals")]
 /// The properties of [`TargetDeviceGroup`] by wire name, each a [`Field<TargetDeviceGroup>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`TargetDeviceGroup::set_null`].
 pub enum TargetDeviceGroupField {}
 
-#[cfg(feature = "_approved_client_app")]
+#[cfg(feature = "_service_principals")]
 #[allow(non_upper_case_globals)]
 impl TargetDeviceGroupField {
     /// `id`
@@ -7256,7 +7246,7 @@ impl TargetDeviceGroupField {
     ];
 }
 
-#[cfg(feature = "_aad_user_conversation_member")]
+#[cfg(feature = "_targeted_chat_message")]
 /// CSDL entity type `microsoft.graph.targetedChatMessage`; base type `microsoft.graph.chatMessage`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct TargetedChatMessage {
@@ -7333,9 +7323,11 @@ pub struct TargetedChatMessage {
     pub recipient: Option<AnyIdentity>,
     /// Navigation property `hostedContents`: `Collection(microsoft.graph.chatMessageHostedContent)`, contained; present when expanded (`$expand`).
     /// Inherited from `microsoft.graph.chatMessage`.
+    #[cfg(feature = "_aad_user_conversation_member")]
     pub hosted_contents: Option<Vec<ChatMessageHostedContent>>,
     /// Navigation property `replies`: `Collection(microsoft.graph.chatMessage)`, contained; present when expanded (`$expand`).
     /// Inherited from `microsoft.graph.chatMessage`.
+    #[cfg(feature = "_call_ended_event_message_detail")]
     pub replies: Option<Vec<AnyChatMessage>>,
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
@@ -7343,14 +7335,15 @@ pub struct TargetedChatMessage {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_aad_user_conversation_member")]
+#[cfg(feature = "_targeted_chat_message")]
 impl serde::Serialize for TargetedChatMessage {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_aad_user_conversation_member")]
+#[cfg(feature = "_targeted_chat_message")]
+#[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
 impl TargetedChatMessage {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.targetedChatMessage";
@@ -7390,13 +7383,15 @@ impl TargetedChatMessage {
         object.property("summary", &self.summary);
         object.property("webUrl", &self.web_url);
         object.property("recipient", &self.recipient);
+        #[cfg(feature = "_aad_user_conversation_member")]
         object.property("hostedContents", &self.hosted_contents);
+        #[cfg(feature = "_call_ended_event_message_detail")]
         object.property("replies", &self.replies);
         object.end()
     }
 }
 
-#[cfg(feature = "_aad_user_conversation_member")]
+#[cfg(feature = "_targeted_chat_message")]
 impl<'de> serde::Deserialize<'de> for TargetedChatMessage {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -7405,7 +7400,8 @@ impl<'de> serde::Deserialize<'de> for TargetedChatMessage {
     }
 }
 
-#[cfg(feature = "_aad_user_conversation_member")]
+#[cfg(feature = "_targeted_chat_message")]
+#[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
 impl graph_odata_runtime::model::ODataObject for TargetedChatMessage {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -7451,7 +7447,9 @@ impl graph_odata_runtime::model::ODataObject for TargetedChatMessage {
             "summary" => read_lenient(map, key, &mut self.summary, extra),
             "webUrl" => read_lenient(map, key, &mut self.web_url, extra),
             "recipient" => read_nullable(map, key, &mut self.recipient, extra),
+            #[cfg(feature = "_aad_user_conversation_member")]
             "hostedContents" => read_nullable(map, key, &mut self.hosted_contents, extra),
+            #[cfg(feature = "_call_ended_event_message_detail")]
             "replies" => read_nullable(map, key, &mut self.replies, extra),
             _ => Ok(false),
         }
@@ -7463,7 +7461,7 @@ impl graph_odata_runtime::model::ODataObject for TargetedChatMessage {
     }
 }
 
-#[cfg(feature = "_aad_user_conversation_member")]
+#[cfg(feature = "_targeted_chat_message")]
 impl TargetedChatMessage {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -7474,11 +7472,11 @@ impl TargetedChatMessage {
     }
 }
 
-#[cfg(feature = "_aad_user_conversation_member")]
+#[cfg(feature = "_targeted_chat_message")]
 /// The properties of [`TargetedChatMessage`] by wire name, each a [`Field<TargetedChatMessage>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`TargetedChatMessage::set_null`].
 pub enum TargetedChatMessageField {}
 
-#[cfg(feature = "_aad_user_conversation_member")]
+#[cfg(feature = "_targeted_chat_message")]
 #[allow(non_upper_case_globals)]
 impl TargetedChatMessageField {
     /// `id`
@@ -7596,7 +7594,7 @@ impl TargetedChatMessageField {
     ];
 }
 
-#[cfg(feature = "_android_managed_app_protection")]
+#[cfg(feature = "_device_app_management")]
 /// CSDL entity type `microsoft.graph.targetedManagedAppConfiguration`; base type `microsoft.graph.managedAppConfiguration`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct TargetedManagedAppConfiguration {
@@ -7626,13 +7624,10 @@ pub struct TargetedManagedAppConfiguration {
     /// Property `isAssigned`: `Edm.Boolean`, not nullable.
     pub is_assigned: Option<bool>,
     /// Navigation property `apps`: `Collection(microsoft.graph.managedMobileApp)`, contained; present when expanded (`$expand`).
-    #[cfg(feature = "_android_lob_app")]
     pub apps: Option<Vec<ManagedMobileApp>>,
     /// Navigation property `assignments`: `Collection(microsoft.graph.targetedManagedAppPolicyAssignment)`, contained; present when expanded (`$expand`).
-    #[cfg(feature = "_android_lob_app")]
     pub assignments: Option<Vec<TargetedManagedAppPolicyAssignment>>,
     /// Navigation property `deploymentSummary`: `microsoft.graph.managedAppPolicyDeploymentSummary`, contained; present when expanded (`$expand`).
-    #[cfg(feature = "_android_lob_app")]
     pub deployment_summary: Option<ManagedAppPolicyDeploymentSummary>,
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
@@ -7640,15 +7635,14 @@ pub struct TargetedManagedAppConfiguration {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_android_managed_app_protection")]
+#[cfg(feature = "_device_app_management")]
 impl serde::Serialize for TargetedManagedAppConfiguration {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_android_managed_app_protection")]
-#[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
+#[cfg(feature = "_device_app_management")]
 impl TargetedManagedAppConfiguration {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.targetedManagedAppConfiguration";
@@ -7673,16 +7667,14 @@ impl TargetedManagedAppConfiguration {
         object.property("customSettings", &self.custom_settings);
         object.property("deployedAppCount", &self.deployed_app_count);
         object.property("isAssigned", &self.is_assigned);
-        #[cfg(feature = "_android_lob_app")] object.property("apps", &self.apps);
-        #[cfg(feature = "_android_lob_app")]
+        object.property("apps", &self.apps);
         object.property("assignments", &self.assignments);
-        #[cfg(feature = "_android_lob_app")]
         object.property("deploymentSummary", &self.deployment_summary);
         object.end()
     }
 }
 
-#[cfg(feature = "_android_managed_app_protection")]
+#[cfg(feature = "_device_app_management")]
 impl<'de> serde::Deserialize<'de> for TargetedManagedAppConfiguration {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -7691,8 +7683,7 @@ impl<'de> serde::Deserialize<'de> for TargetedManagedAppConfiguration {
     }
 }
 
-#[cfg(feature = "_android_managed_app_protection")]
-#[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
+#[cfg(feature = "_device_app_management")]
 impl graph_odata_runtime::model::ODataObject for TargetedManagedAppConfiguration {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -7717,11 +7708,8 @@ impl graph_odata_runtime::model::ODataObject for TargetedManagedAppConfiguration
                 read_lenient(map, key, &mut self.deployed_app_count, extra)
             }
             "isAssigned" => read_lenient(map, key, &mut self.is_assigned, extra),
-            #[cfg(feature = "_android_lob_app")]
             "apps" => read_nullable(map, key, &mut self.apps, extra),
-            #[cfg(feature = "_android_lob_app")]
             "assignments" => read_nullable(map, key, &mut self.assignments, extra),
-            #[cfg(feature = "_android_lob_app")]
             "deploymentSummary" => {
                 read_nullable(map, key, &mut self.deployment_summary, extra)
             }
@@ -7735,7 +7723,7 @@ impl graph_odata_runtime::model::ODataObject for TargetedManagedAppConfiguration
     }
 }
 
-#[cfg(feature = "_android_managed_app_protection")]
+#[cfg(feature = "_device_app_management")]
 impl TargetedManagedAppConfiguration {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -7746,11 +7734,11 @@ impl TargetedManagedAppConfiguration {
     }
 }
 
-#[cfg(feature = "_android_managed_app_protection")]
+#[cfg(feature = "_device_app_management")]
 /// The properties of [`TargetedManagedAppConfiguration`] by wire name, each a [`Field<TargetedManagedAppConfiguration>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`TargetedManagedAppConfiguration::set_null`].
 pub enum TargetedManagedAppConfigurationField {}
 
-#[cfg(feature = "_android_managed_app_protection")]
+#[cfg(feature = "_device_app_management")]
 #[allow(non_upper_case_globals)]
 impl TargetedManagedAppConfigurationField {
     /// `id`
@@ -7818,7 +7806,7 @@ impl TargetedManagedAppConfigurationField {
     ];
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 /// CSDL entity type `microsoft.graph.targetedManagedAppPolicyAssignment`; base type `microsoft.graph.entity`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct TargetedManagedAppPolicyAssignment {
@@ -7833,14 +7821,14 @@ pub struct TargetedManagedAppPolicyAssignment {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 impl serde::Serialize for TargetedManagedAppPolicyAssignment {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 impl TargetedManagedAppPolicyAssignment {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.targetedManagedAppPolicyAssignment";
@@ -7862,7 +7850,7 @@ impl TargetedManagedAppPolicyAssignment {
     }
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 impl<'de> serde::Deserialize<'de> for TargetedManagedAppPolicyAssignment {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -7871,7 +7859,7 @@ impl<'de> serde::Deserialize<'de> for TargetedManagedAppPolicyAssignment {
     }
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 impl graph_odata_runtime::model::ODataObject for TargetedManagedAppPolicyAssignment {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -7893,7 +7881,7 @@ impl graph_odata_runtime::model::ODataObject for TargetedManagedAppPolicyAssignm
     }
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 impl TargetedManagedAppPolicyAssignment {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -7904,11 +7892,11 @@ impl TargetedManagedAppPolicyAssignment {
     }
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 /// The properties of [`TargetedManagedAppPolicyAssignment`] by wire name, each a [`Field<TargetedManagedAppPolicyAssignment>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`TargetedManagedAppPolicyAssignment::set_null`].
 pub enum TargetedManagedAppPolicyAssignmentField {}
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 #[allow(non_upper_case_globals)]
 impl TargetedManagedAppPolicyAssignmentField {
     /// `id`
@@ -7926,7 +7914,7 @@ impl TargetedManagedAppPolicyAssignmentField {
     ];
 }
 
-#[cfg(feature = "_android_managed_app_protection")]
+#[cfg(feature = "_device_app_management")]
 /// CSDL entity type `microsoft.graph.targetedManagedAppProtection`; base type `microsoft.graph.managedAppProtection`; abstract; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct TargetedManagedAppProtection {
@@ -8034,7 +8022,6 @@ pub struct TargetedManagedAppProtection {
     /// Property `isAssigned`: `Edm.Boolean`, not nullable.
     pub is_assigned: Option<bool>,
     /// Navigation property `assignments`: `Collection(microsoft.graph.targetedManagedAppPolicyAssignment)`, contained; present when expanded (`$expand`).
-    #[cfg(feature = "_android_lob_app")]
     pub assignments: Option<Vec<TargetedManagedAppPolicyAssignment>>,
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
@@ -8042,15 +8029,14 @@ pub struct TargetedManagedAppProtection {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_android_managed_app_protection")]
+#[cfg(feature = "_device_app_management")]
 impl serde::Serialize for TargetedManagedAppProtection {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_android_managed_app_protection")]
-#[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
+#[cfg(feature = "_device_app_management")]
 impl TargetedManagedAppProtection {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.targetedManagedAppProtection";
@@ -8140,13 +8126,12 @@ impl TargetedManagedAppProtection {
         object.property("saveAsBlocked", &self.save_as_blocked);
         object.property("simplePinBlocked", &self.simple_pin_blocked);
         object.property("isAssigned", &self.is_assigned);
-        #[cfg(feature = "_android_lob_app")]
         object.property("assignments", &self.assignments);
         object.end()
     }
 }
 
-#[cfg(feature = "_android_managed_app_protection")]
+#[cfg(feature = "_device_app_management")]
 impl<'de> serde::Deserialize<'de> for TargetedManagedAppProtection {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -8155,8 +8140,7 @@ impl<'de> serde::Deserialize<'de> for TargetedManagedAppProtection {
     }
 }
 
-#[cfg(feature = "_android_managed_app_protection")]
-#[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
+#[cfg(feature = "_device_app_management")]
 impl graph_odata_runtime::model::ODataObject for TargetedManagedAppProtection {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -8295,7 +8279,6 @@ impl graph_odata_runtime::model::ODataObject for TargetedManagedAppProtection {
                 read_lenient(map, key, &mut self.simple_pin_blocked, extra)
             }
             "isAssigned" => read_lenient(map, key, &mut self.is_assigned, extra),
-            #[cfg(feature = "_android_lob_app")]
             "assignments" => read_nullable(map, key, &mut self.assignments, extra),
             _ => Ok(false),
         }
@@ -8307,7 +8290,7 @@ impl graph_odata_runtime::model::ODataObject for TargetedManagedAppProtection {
     }
 }
 
-#[cfg(feature = "_android_managed_app_protection")]
+#[cfg(feature = "_device_app_management")]
 impl TargetedManagedAppProtection {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -8318,11 +8301,11 @@ impl TargetedManagedAppProtection {
     }
 }
 
-#[cfg(feature = "_android_managed_app_protection")]
+#[cfg(feature = "_device_app_management")]
 /// The properties of [`TargetedManagedAppProtection`] by wire name, each a [`Field<TargetedManagedAppProtection>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`TargetedManagedAppProtection::set_null`].
 pub enum TargetedManagedAppProtectionField {}
 
-#[cfg(feature = "_android_managed_app_protection")]
+#[cfg(feature = "_device_app_management")]
 #[allow(non_upper_case_globals)]
 impl TargetedManagedAppProtectionField {
     /// `id`
@@ -8647,7 +8630,7 @@ impl TaskFileAttachmentField {
     ];
 }
 
-#[cfg(feature = "_clonable_team_parts")]
+#[cfg(feature = "_giphy_rating_type")]
 /// CSDL entity type `microsoft.graph.team`; base type `microsoft.graph.entity`; open type: dynamic properties land in `additional_properties`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Team {
@@ -8687,16 +8670,16 @@ pub struct Team {
     /// Property `webUrl`: `Edm.String`.
     pub web_url: Option<String>,
     /// Navigation property `allChannels`: `Collection(microsoft.graph.channel)`; present when expanded (`$expand`).
-    #[cfg(feature = "_change_tracked_entity")]
+    #[cfg(feature = "_channel")]
     pub all_channels: Option<Vec<Channel>>,
     /// Navigation property `channels`: `Collection(microsoft.graph.channel)`, contained; present when expanded (`$expand`).
-    #[cfg(feature = "_change_tracked_entity")]
+    #[cfg(feature = "_channel")]
     pub channels: Option<Vec<Channel>>,
     /// Navigation property `group`: `microsoft.graph.group`; present when expanded (`$expand`).
-    #[cfg(feature = "_activity_based_timeout_policy")]
+    #[cfg(feature = "_group")]
     pub group: Option<Box<Group>>,
     /// Navigation property `incomingChannels`: `Collection(microsoft.graph.channel)`; present when expanded (`$expand`).
-    #[cfg(feature = "_change_tracked_entity")]
+    #[cfg(feature = "_channel")]
     pub incoming_channels: Option<Vec<Channel>>,
     /// Navigation property `installedApps`: `Collection(microsoft.graph.teamsAppInstallation)`, contained; present when expanded (`$expand`).
     #[cfg(feature = "_teams_app_installation")]
@@ -8705,18 +8688,22 @@ pub struct Team {
     #[cfg(feature = "_aad_user_conversation_member")]
     pub members: Option<Vec<AnyConversationMember>>,
     /// Navigation property `operations`: `Collection(microsoft.graph.teamsAsyncOperation)`, contained; present when expanded (`$expand`).
+    #[cfg(feature = "_teams")]
     pub operations: Option<Vec<TeamsAsyncOperation>>,
     /// Navigation property `permissionGrants`: `Collection(microsoft.graph.resourceSpecificPermissionGrant)`, contained; present when expanded (`$expand`).
-    #[cfg(feature = "_activity_based_timeout_policy")]
+    #[cfg(feature = "_resource_specific_permission_grant")]
     pub permission_grants: Option<Vec<ResourceSpecificPermissionGrant>>,
     /// Navigation property `photo`: `microsoft.graph.profilePhoto`, contained; present when expanded (`$expand`).
+    #[cfg(feature = "_profile_photo")]
     pub photo: Option<ProfilePhoto>,
     /// Navigation property `primaryChannel`: `microsoft.graph.channel`, contained; present when expanded (`$expand`).
-    #[cfg(feature = "_change_tracked_entity")]
+    #[cfg(feature = "_channel")]
     pub primary_channel: Option<Channel>,
     /// Navigation property `schedule`: `microsoft.graph.schedule`, contained; present when expanded (`$expand`).
+    #[cfg(feature = "_teams")]
     pub schedule: Option<Schedule>,
     /// Navigation property `tags`: `Collection(microsoft.graph.teamworkTag)`, contained; present when expanded (`$expand`).
+    #[cfg(feature = "_teams")]
     pub tags: Option<Vec<TeamworkTag>>,
     /// Navigation property `template`: `microsoft.graph.teamsTemplate`; present when expanded (`$expand`).
     #[cfg(feature = "_teams_template")]
@@ -8727,14 +8714,14 @@ pub struct Team {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_clonable_team_parts")]
+#[cfg(feature = "_giphy_rating_type")]
 impl serde::Serialize for Team {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_clonable_team_parts")]
+#[cfg(feature = "_giphy_rating_type")]
 #[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
 impl Team {
     /// The CSDL qualified name, as `@odata.type` spells it.
@@ -8768,32 +8755,29 @@ impl Team {
         object.property("tenantId", &self.tenant_id);
         object.property("visibility", &self.visibility);
         object.property("webUrl", &self.web_url);
-        #[cfg(feature = "_change_tracked_entity")]
-        object.property("allChannels", &self.all_channels);
-        #[cfg(feature = "_change_tracked_entity")]
-        object.property("channels", &self.channels);
-        #[cfg(feature = "_activity_based_timeout_policy")]
-        object.property("group", &self.group);
-        #[cfg(feature = "_change_tracked_entity")]
+        #[cfg(feature = "_channel")] object.property("allChannels", &self.all_channels);
+        #[cfg(feature = "_channel")] object.property("channels", &self.channels);
+        #[cfg(feature = "_group")] object.property("group", &self.group);
+        #[cfg(feature = "_channel")]
         object.property("incomingChannels", &self.incoming_channels);
         #[cfg(feature = "_teams_app_installation")]
         object.property("installedApps", &self.installed_apps);
         #[cfg(feature = "_aad_user_conversation_member")]
         object.property("members", &self.members);
-        object.property("operations", &self.operations);
-        #[cfg(feature = "_activity_based_timeout_policy")]
+        #[cfg(feature = "_teams")] object.property("operations", &self.operations);
+        #[cfg(feature = "_resource_specific_permission_grant")]
         object.property("permissionGrants", &self.permission_grants);
-        object.property("photo", &self.photo);
-        #[cfg(feature = "_change_tracked_entity")]
+        #[cfg(feature = "_profile_photo")] object.property("photo", &self.photo);
+        #[cfg(feature = "_channel")]
         object.property("primaryChannel", &self.primary_channel);
-        object.property("schedule", &self.schedule);
-        object.property("tags", &self.tags);
+        #[cfg(feature = "_teams")] object.property("schedule", &self.schedule);
+        #[cfg(feature = "_teams")] object.property("tags", &self.tags);
         #[cfg(feature = "_teams_template")] object.property("template", &self.template);
         object.end()
     }
 }
 
-#[cfg(feature = "_clonable_team_parts")]
+#[cfg(feature = "_giphy_rating_type")]
 impl<'de> serde::Deserialize<'de> for Team {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -8802,7 +8786,7 @@ impl<'de> serde::Deserialize<'de> for Team {
     }
 }
 
-#[cfg(feature = "_clonable_team_parts")]
+#[cfg(feature = "_giphy_rating_type")]
 #[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
 impl graph_odata_runtime::model::ODataObject for Team {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
@@ -8836,13 +8820,13 @@ impl graph_odata_runtime::model::ODataObject for Team {
             "tenantId" => read_lenient(map, key, &mut self.tenant_id, extra),
             "visibility" => read_nullable(map, key, &mut self.visibility, extra),
             "webUrl" => read_lenient(map, key, &mut self.web_url, extra),
-            #[cfg(feature = "_change_tracked_entity")]
+            #[cfg(feature = "_channel")]
             "allChannels" => read_nullable(map, key, &mut self.all_channels, extra),
-            #[cfg(feature = "_change_tracked_entity")]
+            #[cfg(feature = "_channel")]
             "channels" => read_nullable(map, key, &mut self.channels, extra),
-            #[cfg(feature = "_activity_based_timeout_policy")]
+            #[cfg(feature = "_group")]
             "group" => read_nullable(map, key, &mut self.group, extra),
-            #[cfg(feature = "_change_tracked_entity")]
+            #[cfg(feature = "_channel")]
             "incomingChannels" => {
                 read_nullable(map, key, &mut self.incoming_channels, extra)
             }
@@ -8850,15 +8834,19 @@ impl graph_odata_runtime::model::ODataObject for Team {
             "installedApps" => read_nullable(map, key, &mut self.installed_apps, extra),
             #[cfg(feature = "_aad_user_conversation_member")]
             "members" => read_nullable(map, key, &mut self.members, extra),
+            #[cfg(feature = "_teams")]
             "operations" => read_nullable(map, key, &mut self.operations, extra),
-            #[cfg(feature = "_activity_based_timeout_policy")]
+            #[cfg(feature = "_resource_specific_permission_grant")]
             "permissionGrants" => {
                 read_nullable(map, key, &mut self.permission_grants, extra)
             }
+            #[cfg(feature = "_profile_photo")]
             "photo" => read_nullable(map, key, &mut self.photo, extra),
-            #[cfg(feature = "_change_tracked_entity")]
+            #[cfg(feature = "_channel")]
             "primaryChannel" => read_nullable(map, key, &mut self.primary_channel, extra),
+            #[cfg(feature = "_teams")]
             "schedule" => read_nullable(map, key, &mut self.schedule, extra),
+            #[cfg(feature = "_teams")]
             "tags" => read_nullable(map, key, &mut self.tags, extra),
             #[cfg(feature = "_teams_template")]
             "template" => read_nullable(map, key, &mut self.template, extra),
@@ -8872,7 +8860,7 @@ impl graph_odata_runtime::model::ODataObject for Team {
     }
 }
 
-#[cfg(feature = "_clonable_team_parts")]
+#[cfg(feature = "_giphy_rating_type")]
 impl Team {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -8883,11 +8871,11 @@ impl Team {
     }
 }
 
-#[cfg(feature = "_clonable_team_parts")]
+#[cfg(feature = "_giphy_rating_type")]
 /// The properties of [`Team`] by wire name, each a [`Field<Team>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`Team::set_null`].
 pub enum TeamField {}
 
-#[cfg(feature = "_clonable_team_parts")]
+#[cfg(feature = "_giphy_rating_type")]
 #[allow(non_upper_case_globals)]
 impl TeamField {
     /// `id`
@@ -9005,7 +8993,7 @@ pub struct TeamInfo {
     /// Property `tenantId`: `Edm.String`.
     pub tenant_id: Option<String>,
     /// Navigation property `team`: `microsoft.graph.team`; present when expanded (`$expand`).
-    #[cfg(feature = "_clonable_team_parts")]
+    #[cfg(feature = "_giphy_rating_type")]
     pub team: Option<Team>,
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
@@ -9040,7 +9028,7 @@ impl TeamInfo {
         object.property("id", &self.id);
         object.property("displayName", &self.display_name);
         object.property("tenantId", &self.tenant_id);
-        #[cfg(feature = "_clonable_team_parts")] object.property("team", &self.team);
+        #[cfg(feature = "_giphy_rating_type")] object.property("team", &self.team);
         object.end()
     }
 }
@@ -9068,7 +9056,7 @@ impl graph_odata_runtime::model::ODataObject for TeamInfo {
             "id" => read_lenient(map, key, &mut self.id, extra),
             "displayName" => read_lenient(map, key, &mut self.display_name, extra),
             "tenantId" => read_lenient(map, key, &mut self.tenant_id, extra),
-            #[cfg(feature = "_clonable_team_parts")]
+            #[cfg(feature = "_giphy_rating_type")]
             "team" => read_nullable(map, key, &mut self.team, extra),
             _ => Ok(false),
         }
@@ -9115,7 +9103,7 @@ impl TeamInfoField {
     ];
 }
 
-#[cfg(feature = "_app_catalogs")]
+#[cfg(feature = "_teams_app")]
 /// CSDL entity type `microsoft.graph.teamsApp`; base type `microsoft.graph.entity`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct TeamsApp {
@@ -9129,6 +9117,7 @@ pub struct TeamsApp {
     /// Property `externalId`: `Edm.String`.
     pub external_id: Option<String>,
     /// Navigation property `appDefinitions`: `Collection(microsoft.graph.teamsAppDefinition)`, contained; present when expanded (`$expand`).
+    #[cfg(feature = "_teams_app_authorization")]
     pub app_definitions: Option<Vec<TeamsAppDefinition>>,
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
@@ -9136,14 +9125,15 @@ pub struct TeamsApp {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_app_catalogs")]
+#[cfg(feature = "_teams_app")]
 impl serde::Serialize for TeamsApp {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_app_catalogs")]
+#[cfg(feature = "_teams_app")]
+#[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
 impl TeamsApp {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.teamsApp";
@@ -9163,12 +9153,13 @@ impl TeamsApp {
         object.property("displayName", &self.display_name);
         object.property("distributionMethod", &self.distribution_method);
         object.property("externalId", &self.external_id);
+        #[cfg(feature = "_teams_app_authorization")]
         object.property("appDefinitions", &self.app_definitions);
         object.end()
     }
 }
 
-#[cfg(feature = "_app_catalogs")]
+#[cfg(feature = "_teams_app")]
 impl<'de> serde::Deserialize<'de> for TeamsApp {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -9177,7 +9168,8 @@ impl<'de> serde::Deserialize<'de> for TeamsApp {
     }
 }
 
-#[cfg(feature = "_app_catalogs")]
+#[cfg(feature = "_teams_app")]
+#[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
 impl graph_odata_runtime::model::ODataObject for TeamsApp {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -9193,6 +9185,7 @@ impl graph_odata_runtime::model::ODataObject for TeamsApp {
                 read_nullable(map, key, &mut self.distribution_method, extra)
             }
             "externalId" => read_lenient(map, key, &mut self.external_id, extra),
+            #[cfg(feature = "_teams_app_authorization")]
             "appDefinitions" => read_nullable(map, key, &mut self.app_definitions, extra),
             _ => Ok(false),
         }
@@ -9204,7 +9197,7 @@ impl graph_odata_runtime::model::ODataObject for TeamsApp {
     }
 }
 
-#[cfg(feature = "_app_catalogs")]
+#[cfg(feature = "_teams_app")]
 impl TeamsApp {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -9215,11 +9208,11 @@ impl TeamsApp {
     }
 }
 
-#[cfg(feature = "_app_catalogs")]
+#[cfg(feature = "_teams_app")]
 /// The properties of [`TeamsApp`] by wire name, each a [`Field<TeamsApp>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`TeamsApp::set_null`].
 pub enum TeamsAppField {}
 
-#[cfg(feature = "_app_catalogs")]
+#[cfg(feature = "_teams_app")]
 #[allow(non_upper_case_globals)]
 impl TeamsAppField {
     /// `id`
@@ -9246,7 +9239,7 @@ impl TeamsAppField {
     ];
 }
 
-#[cfg(feature = "_app_catalogs")]
+#[cfg(feature = "_teams_app_authorization")]
 /// CSDL entity type `microsoft.graph.teamsAppDefinition`; base type `microsoft.graph.entity`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct TeamsAppDefinition {
@@ -9272,6 +9265,7 @@ pub struct TeamsAppDefinition {
     /// Property `version`: `Edm.String`.
     pub version: Option<String>,
     /// Navigation property `bot`: `microsoft.graph.teamworkBot`, contained; present when expanded (`$expand`).
+    #[cfg(feature = "_app_catalogs")]
     pub bot: Option<TeamworkBot>,
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
@@ -9279,14 +9273,15 @@ pub struct TeamsAppDefinition {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_app_catalogs")]
+#[cfg(feature = "_teams_app_authorization")]
 impl serde::Serialize for TeamsAppDefinition {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_app_catalogs")]
+#[cfg(feature = "_teams_app_authorization")]
+#[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
 impl TeamsAppDefinition {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.teamsAppDefinition";
@@ -9312,12 +9307,12 @@ impl TeamsAppDefinition {
         object.property("shortDescription", &self.short_description);
         object.property("teamsAppId", &self.teams_app_id);
         object.property("version", &self.version);
-        object.property("bot", &self.bot);
+        #[cfg(feature = "_app_catalogs")] object.property("bot", &self.bot);
         object.end()
     }
 }
 
-#[cfg(feature = "_app_catalogs")]
+#[cfg(feature = "_teams_app_authorization")]
 impl<'de> serde::Deserialize<'de> for TeamsAppDefinition {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -9326,7 +9321,8 @@ impl<'de> serde::Deserialize<'de> for TeamsAppDefinition {
     }
 }
 
-#[cfg(feature = "_app_catalogs")]
+#[cfg(feature = "_teams_app_authorization")]
+#[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
 impl graph_odata_runtime::model::ODataObject for TeamsAppDefinition {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -9352,6 +9348,7 @@ impl graph_odata_runtime::model::ODataObject for TeamsAppDefinition {
             }
             "teamsAppId" => read_lenient(map, key, &mut self.teams_app_id, extra),
             "version" => read_lenient(map, key, &mut self.version, extra),
+            #[cfg(feature = "_app_catalogs")]
             "bot" => read_nullable(map, key, &mut self.bot, extra),
             _ => Ok(false),
         }
@@ -9363,7 +9360,7 @@ impl graph_odata_runtime::model::ODataObject for TeamsAppDefinition {
     }
 }
 
-#[cfg(feature = "_app_catalogs")]
+#[cfg(feature = "_teams_app_authorization")]
 impl TeamsAppDefinition {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -9374,11 +9371,11 @@ impl TeamsAppDefinition {
     }
 }
 
-#[cfg(feature = "_app_catalogs")]
+#[cfg(feature = "_teams_app_authorization")]
 /// The properties of [`TeamsAppDefinition`] by wire name, each a [`Field<TeamsAppDefinition>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`TeamsAppDefinition::set_null`].
 pub enum TeamsAppDefinitionField {}
 
-#[cfg(feature = "_app_catalogs")]
+#[cfg(feature = "_teams_app_authorization")]
 #[allow(non_upper_case_globals)]
 impl TeamsAppDefinitionField {
     /// `id`
@@ -9445,10 +9442,10 @@ pub struct TeamsAppInstallation {
     /// Property `consentedPermissionSet`: `microsoft.graph.teamsAppPermissionSet`.
     pub consented_permission_set: Option<TeamsAppPermissionSet>,
     /// Navigation property `teamsApp`: `microsoft.graph.teamsApp`; present when expanded (`$expand`).
-    #[cfg(feature = "_app_catalogs")]
+    #[cfg(feature = "_teams_app")]
     pub teams_app: Option<TeamsApp>,
     /// Navigation property `teamsAppDefinition`: `microsoft.graph.teamsAppDefinition`; present when expanded (`$expand`).
-    #[cfg(feature = "_app_catalogs")]
+    #[cfg(feature = "_teams_app_authorization")]
     pub teams_app_definition: Option<TeamsAppDefinition>,
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
@@ -9482,8 +9479,8 @@ impl TeamsAppInstallation {
         )?;
         object.property("id", &self.id);
         object.property("consentedPermissionSet", &self.consented_permission_set);
-        #[cfg(feature = "_app_catalogs")] object.property("teamsApp", &self.teams_app);
-        #[cfg(feature = "_app_catalogs")]
+        #[cfg(feature = "_teams_app")] object.property("teamsApp", &self.teams_app);
+        #[cfg(feature = "_teams_app_authorization")]
         object.property("teamsAppDefinition", &self.teams_app_definition);
         object.end()
     }
@@ -9513,9 +9510,9 @@ impl graph_odata_runtime::model::ODataObject for TeamsAppInstallation {
             "consentedPermissionSet" => {
                 read_nullable(map, key, &mut self.consented_permission_set, extra)
             }
-            #[cfg(feature = "_app_catalogs")]
+            #[cfg(feature = "_teams_app")]
             "teamsApp" => read_nullable(map, key, &mut self.teams_app, extra),
-            #[cfg(feature = "_app_catalogs")]
+            #[cfg(feature = "_teams_app_authorization")]
             "teamsAppDefinition" => {
                 read_nullable(map, key, &mut self.teams_app_definition, extra)
             }
@@ -9577,6 +9574,7 @@ pub enum AnyTeamsAppInstallation {
     /// The base type itself, or a derived type unknown to this crate.
     TeamsAppInstallation(Box<TeamsAppInstallation>),
     /// `microsoft.graph.userScopeTeamsAppInstallation`
+    #[cfg(feature = "_activities_container")]
     UserScopeTeamsAppInstallation(Box<UserScopeTeamsAppInstallation>),
 }
 
@@ -9586,12 +9584,14 @@ impl AnyTeamsAppInstallation {
     pub fn odata_type(&self) -> &'static str {
         match self {
             Self::TeamsAppInstallation(_) => TeamsAppInstallation::ODATA_TYPE,
+            #[cfg(feature = "_activities_container")]
             Self::UserScopeTeamsAppInstallation(_) => {
                 UserScopeTeamsAppInstallation::ODATA_TYPE
             }
         }
     }
     /// The value if it is a plain [`TeamsAppInstallation`] (or of an unknown derived type).
+    #[allow(unreachable_patterns)]
     pub fn as_teams_app_installation(&self) -> Option<&TeamsAppInstallation> {
         match self {
             Self::TeamsAppInstallation(value) => Some(value),
@@ -9617,6 +9617,7 @@ impl From<TeamsAppInstallation> for AnyTeamsAppInstallation {
 #[cfg(feature = "_teams_app_installation")]
 impl AnyTeamsAppInstallation {
     /// The value if it is a [`AnyTeamsAppInstallation::UserScopeTeamsAppInstallation`] variant.
+    #[cfg(feature = "_activities_container")]
     pub fn as_user_scope_teams_app_installation(
         &self,
     ) -> Option<&UserScopeTeamsAppInstallation> {

@@ -12,6 +12,7 @@ use graph_odata_runtime::edm;
 use graph_odata_runtime::model;
 
 #[cfg(feature = "_teams_app_installation")]
+#[cfg(feature = "_activities_container")]
 impl From<UserScopeTeamsAppInstallation> for AnyTeamsAppInstallation {
     fn from(value: UserScopeTeamsAppInstallation) -> Self {
         Self::UserScopeTeamsAppInstallation(Box::new(value))
@@ -25,6 +26,7 @@ impl serde::Serialize for AnyTeamsAppInstallation {
             Self::TeamsAppInstallation(value) => {
                 value.serialize_with_type(serializer, None)
             }
+            #[cfg(feature = "_activities_container")]
             Self::UserScopeTeamsAppInstallation(value) => {
                 value
                     .serialize_with_type(
@@ -46,6 +48,7 @@ impl<'de> serde::Deserialize<'de> for AnyTeamsAppInstallation {
             deserializer,
         )?;
         let read = match graph_odata_runtime::model::odata_type_of(&value) {
+            #[cfg(feature = "_activities_container")]
             "microsoft.graph.userScopeTeamsAppInstallation"
             | "graph.userScopeTeamsAppInstallation" => {
                 serde_json::from_value(value).map(Self::UserScopeTeamsAppInstallation)
@@ -56,7 +59,7 @@ impl<'de> serde::Deserialize<'de> for AnyTeamsAppInstallation {
     }
 }
 
-#[cfg(feature = "_deleted_chat")]
+#[cfg(feature = "_teamwork")]
 /// CSDL entity type `microsoft.graph.teamsAppSettings`; base type `microsoft.graph.entity`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct TeamsAppSettings {
@@ -73,14 +76,14 @@ pub struct TeamsAppSettings {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_deleted_chat")]
+#[cfg(feature = "_teamwork")]
 impl serde::Serialize for TeamsAppSettings {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_deleted_chat")]
+#[cfg(feature = "_teamwork")]
 impl TeamsAppSettings {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.teamsAppSettings";
@@ -111,7 +114,7 @@ impl TeamsAppSettings {
     }
 }
 
-#[cfg(feature = "_deleted_chat")]
+#[cfg(feature = "_teamwork")]
 impl<'de> serde::Deserialize<'de> for TeamsAppSettings {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -120,7 +123,7 @@ impl<'de> serde::Deserialize<'de> for TeamsAppSettings {
     }
 }
 
-#[cfg(feature = "_deleted_chat")]
+#[cfg(feature = "_teamwork")]
 impl graph_odata_runtime::model::ODataObject for TeamsAppSettings {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -157,7 +160,7 @@ impl graph_odata_runtime::model::ODataObject for TeamsAppSettings {
     }
 }
 
-#[cfg(feature = "_deleted_chat")]
+#[cfg(feature = "_teamwork")]
 impl TeamsAppSettings {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -168,11 +171,11 @@ impl TeamsAppSettings {
     }
 }
 
-#[cfg(feature = "_deleted_chat")]
+#[cfg(feature = "_teamwork")]
 /// The properties of [`TeamsAppSettings`] by wire name, each a [`Field<TeamsAppSettings>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`TeamsAppSettings::set_null`].
 pub enum TeamsAppSettingsField {}
 
-#[cfg(feature = "_deleted_chat")]
+#[cfg(feature = "_teamwork")]
 #[allow(non_upper_case_globals)]
 impl TeamsAppSettingsField {
     /// `id`
@@ -193,7 +196,7 @@ impl TeamsAppSettingsField {
     ];
 }
 
-#[cfg(feature = "_clonable_team_parts")]
+#[cfg(feature = "_teams")]
 /// CSDL entity type `microsoft.graph.teamsAsyncOperation`; base type `microsoft.graph.entity`; open type: dynamic properties land in `additional_properties`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct TeamsAsyncOperation {
@@ -222,14 +225,14 @@ pub struct TeamsAsyncOperation {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_clonable_team_parts")]
+#[cfg(feature = "_teams")]
 impl serde::Serialize for TeamsAsyncOperation {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_clonable_team_parts")]
+#[cfg(feature = "_teams")]
 impl TeamsAsyncOperation {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.teamsAsyncOperation";
@@ -258,7 +261,7 @@ impl TeamsAsyncOperation {
     }
 }
 
-#[cfg(feature = "_clonable_team_parts")]
+#[cfg(feature = "_teams")]
 impl<'de> serde::Deserialize<'de> for TeamsAsyncOperation {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -267,7 +270,7 @@ impl<'de> serde::Deserialize<'de> for TeamsAsyncOperation {
     }
 }
 
-#[cfg(feature = "_clonable_team_parts")]
+#[cfg(feature = "_teams")]
 impl graph_odata_runtime::model::ODataObject for TeamsAsyncOperation {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -304,7 +307,7 @@ impl graph_odata_runtime::model::ODataObject for TeamsAsyncOperation {
     }
 }
 
-#[cfg(feature = "_clonable_team_parts")]
+#[cfg(feature = "_teams")]
 impl TeamsAsyncOperation {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -315,11 +318,11 @@ impl TeamsAsyncOperation {
     }
 }
 
-#[cfg(feature = "_clonable_team_parts")]
+#[cfg(feature = "_teams")]
 /// The properties of [`TeamsAsyncOperation`] by wire name, each a [`Field<TeamsAsyncOperation>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`TeamsAsyncOperation::set_null`].
 pub enum TeamsAsyncOperationField {}
 
-#[cfg(feature = "_clonable_team_parts")]
+#[cfg(feature = "_teams")]
 #[allow(non_upper_case_globals)]
 impl TeamsAsyncOperationField {
     /// `id`
@@ -380,7 +383,7 @@ pub struct TeamsTab {
     /// Property `webUrl`: `Edm.String`.
     pub web_url: Option<String>,
     /// Navigation property `teamsApp`: `microsoft.graph.teamsApp`; present when expanded (`$expand`).
-    #[cfg(feature = "_app_catalogs")]
+    #[cfg(feature = "_teams_app")]
     pub teams_app: Option<TeamsApp>,
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
@@ -416,7 +419,7 @@ impl TeamsTab {
         object.property("configuration", &self.configuration);
         object.property("displayName", &self.display_name);
         object.property("webUrl", &self.web_url);
-        #[cfg(feature = "_app_catalogs")] object.property("teamsApp", &self.teams_app);
+        #[cfg(feature = "_teams_app")] object.property("teamsApp", &self.teams_app);
         object.end()
     }
 }
@@ -445,7 +448,7 @@ impl graph_odata_runtime::model::ODataObject for TeamsTab {
             "configuration" => read_nullable(map, key, &mut self.configuration, extra),
             "displayName" => read_lenient(map, key, &mut self.display_name, extra),
             "webUrl" => read_lenient(map, key, &mut self.web_url, extra),
-            #[cfg(feature = "_app_catalogs")]
+            #[cfg(feature = "_teams_app")]
             "teamsApp" => read_nullable(map, key, &mut self.teams_app, extra),
             _ => Ok(false),
         }
@@ -590,7 +593,7 @@ impl TeamsTemplateField {
     pub const ALL: &'static [model::Field<TeamsTemplate>] = &[Self::Id];
 }
 
-#[cfg(feature = "_deleted_chat")]
+#[cfg(feature = "_teamwork")]
 /// CSDL entity type `microsoft.graph.teamwork`; base type `microsoft.graph.entity`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Teamwork {
@@ -615,14 +618,14 @@ pub struct Teamwork {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_deleted_chat")]
+#[cfg(feature = "_teamwork")]
 impl serde::Serialize for Teamwork {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_deleted_chat")]
+#[cfg(feature = "_teamwork")]
 impl Teamwork {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.teamwork";
@@ -649,7 +652,7 @@ impl Teamwork {
     }
 }
 
-#[cfg(feature = "_deleted_chat")]
+#[cfg(feature = "_teamwork")]
 impl<'de> serde::Deserialize<'de> for Teamwork {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -658,7 +661,7 @@ impl<'de> serde::Deserialize<'de> for Teamwork {
     }
 }
 
-#[cfg(feature = "_deleted_chat")]
+#[cfg(feature = "_teamwork")]
 impl graph_odata_runtime::model::ODataObject for Teamwork {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -689,7 +692,7 @@ impl graph_odata_runtime::model::ODataObject for Teamwork {
     }
 }
 
-#[cfg(feature = "_deleted_chat")]
+#[cfg(feature = "_teamwork")]
 impl Teamwork {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -700,11 +703,11 @@ impl Teamwork {
     }
 }
 
-#[cfg(feature = "_deleted_chat")]
+#[cfg(feature = "_teamwork")]
 /// The properties of [`Teamwork`] by wire name, each a [`Field<Teamwork>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`Teamwork::set_null`].
 pub enum TeamworkField {}
 
-#[cfg(feature = "_deleted_chat")]
+#[cfg(feature = "_teamwork")]
 #[allow(non_upper_case_globals)]
 impl TeamworkField {
     /// `id`
@@ -834,7 +837,7 @@ impl TeamworkBotField {
     pub const ALL: &'static [model::Field<TeamworkBot>] = &[Self::Id];
 }
 
-#[cfg(feature = "_aad_user_conversation_member")]
+#[cfg(feature = "_call_ended_event_message_detail")]
 /// CSDL entity type `microsoft.graph.teamworkHostedContent`; base type `microsoft.graph.entity`; media entity (has a stream); key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct TeamworkHostedContent {
@@ -851,14 +854,14 @@ pub struct TeamworkHostedContent {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_aad_user_conversation_member")]
+#[cfg(feature = "_call_ended_event_message_detail")]
 impl serde::Serialize for TeamworkHostedContent {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_aad_user_conversation_member")]
+#[cfg(feature = "_call_ended_event_message_detail")]
 impl TeamworkHostedContent {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.teamworkHostedContent";
@@ -881,7 +884,7 @@ impl TeamworkHostedContent {
     }
 }
 
-#[cfg(feature = "_aad_user_conversation_member")]
+#[cfg(feature = "_call_ended_event_message_detail")]
 impl<'de> serde::Deserialize<'de> for TeamworkHostedContent {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -890,7 +893,7 @@ impl<'de> serde::Deserialize<'de> for TeamworkHostedContent {
     }
 }
 
-#[cfg(feature = "_aad_user_conversation_member")]
+#[cfg(feature = "_call_ended_event_message_detail")]
 impl graph_odata_runtime::model::ODataObject for TeamworkHostedContent {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -913,7 +916,7 @@ impl graph_odata_runtime::model::ODataObject for TeamworkHostedContent {
     }
 }
 
-#[cfg(feature = "_aad_user_conversation_member")]
+#[cfg(feature = "_call_ended_event_message_detail")]
 impl TeamworkHostedContent {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -924,11 +927,11 @@ impl TeamworkHostedContent {
     }
 }
 
-#[cfg(feature = "_aad_user_conversation_member")]
+#[cfg(feature = "_call_ended_event_message_detail")]
 /// The properties of [`TeamworkHostedContent`] by wire name, each a [`Field<TeamworkHostedContent>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`TeamworkHostedContent::set_null`].
 pub enum TeamworkHostedContentField {}
 
-#[cfg(feature = "_aad_user_conversation_member")]
+#[cfg(feature = "_call_ended_event_message_detail")]
 #[allow(non_upper_case_globals)]
 impl TeamworkHostedContentField {
     /// `id`
@@ -949,7 +952,7 @@ impl TeamworkHostedContentField {
     ];
 }
 
-#[cfg(feature = "_clonable_team_parts")]
+#[cfg(feature = "_teams")]
 /// CSDL entity type `microsoft.graph.teamworkTag`; base type `microsoft.graph.entity`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct TeamworkTag {
@@ -974,14 +977,14 @@ pub struct TeamworkTag {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_clonable_team_parts")]
+#[cfg(feature = "_teams")]
 impl serde::Serialize for TeamworkTag {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_clonable_team_parts")]
+#[cfg(feature = "_teams")]
 impl TeamworkTag {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.teamworkTag";
@@ -1008,7 +1011,7 @@ impl TeamworkTag {
     }
 }
 
-#[cfg(feature = "_clonable_team_parts")]
+#[cfg(feature = "_teams")]
 impl<'de> serde::Deserialize<'de> for TeamworkTag {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1017,7 +1020,7 @@ impl<'de> serde::Deserialize<'de> for TeamworkTag {
     }
 }
 
-#[cfg(feature = "_clonable_team_parts")]
+#[cfg(feature = "_teams")]
 impl graph_odata_runtime::model::ODataObject for TeamworkTag {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -1044,7 +1047,7 @@ impl graph_odata_runtime::model::ODataObject for TeamworkTag {
     }
 }
 
-#[cfg(feature = "_clonable_team_parts")]
+#[cfg(feature = "_teams")]
 impl TeamworkTag {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -1055,11 +1058,11 @@ impl TeamworkTag {
     }
 }
 
-#[cfg(feature = "_clonable_team_parts")]
+#[cfg(feature = "_teams")]
 /// The properties of [`TeamworkTag`] by wire name, each a [`Field<TeamworkTag>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`TeamworkTag::set_null`].
 pub enum TeamworkTagField {}
 
-#[cfg(feature = "_clonable_team_parts")]
+#[cfg(feature = "_teams")]
 #[allow(non_upper_case_globals)]
 impl TeamworkTagField {
     /// `id`
@@ -1088,7 +1091,7 @@ impl TeamworkTagField {
     ];
 }
 
-#[cfg(feature = "_clonable_team_parts")]
+#[cfg(feature = "_teams")]
 /// CSDL entity type `microsoft.graph.teamworkTagMember`; base type `microsoft.graph.entity`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct TeamworkTagMember {
@@ -1107,14 +1110,14 @@ pub struct TeamworkTagMember {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_clonable_team_parts")]
+#[cfg(feature = "_teams")]
 impl serde::Serialize for TeamworkTagMember {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_clonable_team_parts")]
+#[cfg(feature = "_teams")]
 impl TeamworkTagMember {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.teamworkTagMember";
@@ -1138,7 +1141,7 @@ impl TeamworkTagMember {
     }
 }
 
-#[cfg(feature = "_clonable_team_parts")]
+#[cfg(feature = "_teams")]
 impl<'de> serde::Deserialize<'de> for TeamworkTagMember {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1147,7 +1150,7 @@ impl<'de> serde::Deserialize<'de> for TeamworkTagMember {
     }
 }
 
-#[cfg(feature = "_clonable_team_parts")]
+#[cfg(feature = "_teams")]
 impl graph_odata_runtime::model::ODataObject for TeamworkTagMember {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -1171,7 +1174,7 @@ impl graph_odata_runtime::model::ODataObject for TeamworkTagMember {
     }
 }
 
-#[cfg(feature = "_clonable_team_parts")]
+#[cfg(feature = "_teams")]
 impl TeamworkTagMember {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -1182,11 +1185,11 @@ impl TeamworkTagMember {
     }
 }
 
-#[cfg(feature = "_clonable_team_parts")]
+#[cfg(feature = "_teams")]
 /// The properties of [`TeamworkTagMember`] by wire name, each a [`Field<TeamworkTagMember>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`TeamworkTagMember::set_null`].
 pub enum TeamworkTagMemberField {}
 
-#[cfg(feature = "_clonable_team_parts")]
+#[cfg(feature = "_teams")]
 #[allow(non_upper_case_globals)]
 impl TeamworkTagMemberField {
     /// `id`
@@ -1380,7 +1383,7 @@ impl TemporaryAccessPassAuthenticationMethodField {
     ];
 }
 
-#[cfg(feature = "_advanced_config_state")]
+#[cfg(feature = "_authentication_method_configurations")]
 /// CSDL entity type `microsoft.graph.temporaryAccessPassAuthenticationMethodConfiguration`; base type `microsoft.graph.authenticationMethodConfiguration`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct TemporaryAccessPassAuthenticationMethodConfiguration {
@@ -1411,14 +1414,14 @@ pub struct TemporaryAccessPassAuthenticationMethodConfiguration {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_advanced_config_state")]
+#[cfg(feature = "_authentication_method_configurations")]
 impl serde::Serialize for TemporaryAccessPassAuthenticationMethodConfiguration {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_advanced_config_state")]
+#[cfg(feature = "_authentication_method_configurations")]
 impl TemporaryAccessPassAuthenticationMethodConfiguration {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.temporaryAccessPassAuthenticationMethodConfiguration";
@@ -1447,7 +1450,7 @@ impl TemporaryAccessPassAuthenticationMethodConfiguration {
     }
 }
 
-#[cfg(feature = "_advanced_config_state")]
+#[cfg(feature = "_authentication_method_configurations")]
 impl<'de> serde::Deserialize<'de>
 for TemporaryAccessPassAuthenticationMethodConfiguration {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -1457,7 +1460,7 @@ for TemporaryAccessPassAuthenticationMethodConfiguration {
     }
 }
 
-#[cfg(feature = "_advanced_config_state")]
+#[cfg(feature = "_authentication_method_configurations")]
 impl graph_odata_runtime::model::ODataObject
 for TemporaryAccessPassAuthenticationMethodConfiguration {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
@@ -1493,7 +1496,7 @@ for TemporaryAccessPassAuthenticationMethodConfiguration {
     }
 }
 
-#[cfg(feature = "_advanced_config_state")]
+#[cfg(feature = "_authentication_method_configurations")]
 impl TemporaryAccessPassAuthenticationMethodConfiguration {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -1504,11 +1507,11 @@ impl TemporaryAccessPassAuthenticationMethodConfiguration {
     }
 }
 
-#[cfg(feature = "_advanced_config_state")]
+#[cfg(feature = "_authentication_method_configurations")]
 /// The properties of [`TemporaryAccessPassAuthenticationMethodConfiguration`] by wire name, each a [`Field<TemporaryAccessPassAuthenticationMethodConfiguration>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`TemporaryAccessPassAuthenticationMethodConfiguration::set_null`].
 pub enum TemporaryAccessPassAuthenticationMethodConfigurationField {}
 
-#[cfg(feature = "_advanced_config_state")]
+#[cfg(feature = "_authentication_method_configurations")]
 #[allow(non_upper_case_globals)]
 impl TemporaryAccessPassAuthenticationMethodConfigurationField {
     /// `id`
@@ -1563,7 +1566,7 @@ impl TemporaryAccessPassAuthenticationMethodConfigurationField {
     ];
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_policies")]
 /// CSDL entity type `microsoft.graph.tenantAppManagementPolicy`; base type `microsoft.graph.policyBase`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct TenantAppManagementPolicy {
@@ -1593,14 +1596,14 @@ pub struct TenantAppManagementPolicy {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_policies")]
 impl serde::Serialize for TenantAppManagementPolicy {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_policies")]
 impl TenantAppManagementPolicy {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.tenantAppManagementPolicy";
@@ -1631,7 +1634,7 @@ impl TenantAppManagementPolicy {
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_policies")]
 impl<'de> serde::Deserialize<'de> for TenantAppManagementPolicy {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1640,7 +1643,7 @@ impl<'de> serde::Deserialize<'de> for TenantAppManagementPolicy {
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_policies")]
 impl graph_odata_runtime::model::ODataObject for TenantAppManagementPolicy {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -1673,7 +1676,7 @@ impl graph_odata_runtime::model::ODataObject for TenantAppManagementPolicy {
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_policies")]
 impl TenantAppManagementPolicy {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -1684,11 +1687,11 @@ impl TenantAppManagementPolicy {
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_policies")]
 /// The properties of [`TenantAppManagementPolicy`] by wire name, each a [`Field<TenantAppManagementPolicy>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`TenantAppManagementPolicy::set_null`].
 pub enum TenantAppManagementPolicyField {}
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_policies")]
 #[allow(non_upper_case_globals)]
 impl TenantAppManagementPolicyField {
     /// `id`
@@ -1729,7 +1732,7 @@ impl TenantAppManagementPolicyField {
     ];
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL entity type `microsoft.graph.tenantDataSecurityAndGovernance`; base type `microsoft.graph.dataSecurityAndGovernance`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct TenantDataSecurityAndGovernance {
@@ -1748,14 +1751,14 @@ pub struct TenantDataSecurityAndGovernance {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for TenantDataSecurityAndGovernance {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 #[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
 impl TenantDataSecurityAndGovernance {
     /// The CSDL qualified name, as `@odata.type` spells it.
@@ -1780,7 +1783,7 @@ impl TenantDataSecurityAndGovernance {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for TenantDataSecurityAndGovernance {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1789,7 +1792,7 @@ impl<'de> serde::Deserialize<'de> for TenantDataSecurityAndGovernance {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 #[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
 impl graph_odata_runtime::model::ODataObject for TenantDataSecurityAndGovernance {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
@@ -1818,7 +1821,7 @@ impl graph_odata_runtime::model::ODataObject for TenantDataSecurityAndGovernance
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl TenantDataSecurityAndGovernance {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -1829,11 +1832,11 @@ impl TenantDataSecurityAndGovernance {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// The properties of [`TenantDataSecurityAndGovernance`] by wire name, each a [`Field<TenantDataSecurityAndGovernance>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`TenantDataSecurityAndGovernance::set_null`].
 pub enum TenantDataSecurityAndGovernanceField {}
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 #[allow(non_upper_case_globals)]
 impl TenantDataSecurityAndGovernanceField {
     /// `id`
@@ -1856,7 +1859,7 @@ impl TenantDataSecurityAndGovernanceField {
     ];
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL entity type `microsoft.graph.tenantProtectionScopeContainer`; base type `microsoft.graph.entity`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct TenantProtectionScopeContainer {
@@ -1869,14 +1872,14 @@ pub struct TenantProtectionScopeContainer {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for TenantProtectionScopeContainer {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl TenantProtectionScopeContainer {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.tenantProtectionScopeContainer";
@@ -1897,7 +1900,7 @@ impl TenantProtectionScopeContainer {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for TenantProtectionScopeContainer {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1906,7 +1909,7 @@ impl<'de> serde::Deserialize<'de> for TenantProtectionScopeContainer {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::model::ODataObject for TenantProtectionScopeContainer {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -1927,7 +1930,7 @@ impl graph_odata_runtime::model::ODataObject for TenantProtectionScopeContainer 
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl TenantProtectionScopeContainer {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -1938,11 +1941,11 @@ impl TenantProtectionScopeContainer {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// The properties of [`TenantProtectionScopeContainer`] by wire name, each a [`Field<TenantProtectionScopeContainer>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`TenantProtectionScopeContainer::set_null`].
 pub enum TenantProtectionScopeContainerField {}
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 #[allow(non_upper_case_globals)]
 impl TenantProtectionScopeContainerField {
     /// `id`
@@ -1956,13 +1959,10 @@ impl TenantProtectionScopeContainerField {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct TenantRelationship {
     /// Navigation property `delegatedAdminCustomers`: `Collection(microsoft.graph.delegatedAdminCustomer)`, contained; present when expanded (`$expand`).
-    #[cfg(feature = "_delegated_admin_access_assignment")]
     pub delegated_admin_customers: Option<Vec<DelegatedAdminCustomer>>,
     /// Navigation property `delegatedAdminRelationships`: `Collection(microsoft.graph.delegatedAdminRelationship)`, contained; present when expanded (`$expand`).
-    #[cfg(feature = "_delegated_admin_access_assignment")]
     pub delegated_admin_relationships: Option<Vec<AnyDelegatedAdminRelationship>>,
     /// Navigation property `multiTenantOrganization`: `microsoft.graph.multiTenantOrganization`, contained; present when expanded (`$expand`).
-    #[cfg(feature = "_delegated_admin_access_assignment")]
     pub multi_tenant_organization: Option<MultiTenantOrganization>,
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
@@ -1978,7 +1978,6 @@ impl serde::Serialize for TenantRelationship {
 }
 
 #[cfg(feature = "_tenant_relationships")]
-#[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
 impl TenantRelationship {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.tenantRelationship";
@@ -1994,15 +1993,12 @@ impl TenantRelationship {
             &self.additional_properties,
             odata_type,
         )?;
-        #[cfg(feature = "_delegated_admin_access_assignment")]
         object.property("delegatedAdminCustomers", &self.delegated_admin_customers);
-        #[cfg(feature = "_delegated_admin_access_assignment")]
         object
             .property(
                 "delegatedAdminRelationships",
                 &self.delegated_admin_relationships,
             );
-        #[cfg(feature = "_delegated_admin_access_assignment")]
         object.property("multiTenantOrganization", &self.multi_tenant_organization);
         object.end()
     }
@@ -2018,7 +2014,6 @@ impl<'de> serde::Deserialize<'de> for TenantRelationship {
 }
 
 #[cfg(feature = "_tenant_relationships")]
-#[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
 impl graph_odata_runtime::model::ODataObject for TenantRelationship {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -2028,15 +2023,12 @@ impl graph_odata_runtime::model::ODataObject for TenantRelationship {
         use graph_odata_runtime::model::read_nullable;
         let extra = &mut self.additional_properties;
         match key {
-            #[cfg(feature = "_delegated_admin_access_assignment")]
             "delegatedAdminCustomers" => {
                 read_nullable(map, key, &mut self.delegated_admin_customers, extra)
             }
-            #[cfg(feature = "_delegated_admin_access_assignment")]
             "delegatedAdminRelationships" => {
                 read_nullable(map, key, &mut self.delegated_admin_relationships, extra)
             }
-            #[cfg(feature = "_delegated_admin_access_assignment")]
             "multiTenantOrganization" => {
                 read_nullable(map, key, &mut self.multi_tenant_organization, extra)
             }
@@ -2088,7 +2080,7 @@ impl TenantRelationshipField {
     ];
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 /// CSDL entity type `microsoft.graph.termsAndConditions`; base type `microsoft.graph.entity`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct TermsAndConditions {
@@ -2121,14 +2113,14 @@ pub struct TermsAndConditions {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl serde::Serialize for TermsAndConditions {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl TermsAndConditions {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.termsAndConditions";
@@ -2159,7 +2151,7 @@ impl TermsAndConditions {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl<'de> serde::Deserialize<'de> for TermsAndConditions {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2168,7 +2160,7 @@ impl<'de> serde::Deserialize<'de> for TermsAndConditions {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl graph_odata_runtime::model::ODataObject for TermsAndConditions {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -2207,7 +2199,7 @@ impl graph_odata_runtime::model::ODataObject for TermsAndConditions {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl TermsAndConditions {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -2218,11 +2210,11 @@ impl TermsAndConditions {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 /// The properties of [`TermsAndConditions`] by wire name, each a [`Field<TermsAndConditions>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`TermsAndConditions::set_null`].
 pub enum TermsAndConditionsField {}
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 #[allow(non_upper_case_globals)]
 impl TermsAndConditionsField {
     /// `id`
@@ -2277,7 +2269,7 @@ impl TermsAndConditionsField {
     ];
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 /// CSDL entity type `microsoft.graph.termsAndConditionsAcceptanceStatus`; base type `microsoft.graph.entity`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct TermsAndConditionsAcceptanceStatus {
@@ -2300,14 +2292,14 @@ pub struct TermsAndConditionsAcceptanceStatus {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl serde::Serialize for TermsAndConditionsAcceptanceStatus {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl TermsAndConditionsAcceptanceStatus {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.termsAndConditionsAcceptanceStatus";
@@ -2333,7 +2325,7 @@ impl TermsAndConditionsAcceptanceStatus {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl<'de> serde::Deserialize<'de> for TermsAndConditionsAcceptanceStatus {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2342,7 +2334,7 @@ impl<'de> serde::Deserialize<'de> for TermsAndConditionsAcceptanceStatus {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl graph_odata_runtime::model::ODataObject for TermsAndConditionsAcceptanceStatus {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -2378,7 +2370,7 @@ impl graph_odata_runtime::model::ODataObject for TermsAndConditionsAcceptanceSta
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl TermsAndConditionsAcceptanceStatus {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -2389,11 +2381,11 @@ impl TermsAndConditionsAcceptanceStatus {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 /// The properties of [`TermsAndConditionsAcceptanceStatus`] by wire name, each a [`Field<TermsAndConditionsAcceptanceStatus>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`TermsAndConditionsAcceptanceStatus::set_null`].
 pub enum TermsAndConditionsAcceptanceStatusField {}
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 #[allow(non_upper_case_globals)]
 impl TermsAndConditionsAcceptanceStatusField {
     /// `id`
@@ -2431,7 +2423,7 @@ impl TermsAndConditionsAcceptanceStatusField {
     ];
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 /// CSDL entity type `microsoft.graph.termsAndConditionsAssignment`; base type `microsoft.graph.entity`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct TermsAndConditionsAssignment {
@@ -2446,14 +2438,14 @@ pub struct TermsAndConditionsAssignment {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl serde::Serialize for TermsAndConditionsAssignment {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl TermsAndConditionsAssignment {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.termsAndConditionsAssignment";
@@ -2475,7 +2467,7 @@ impl TermsAndConditionsAssignment {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl<'de> serde::Deserialize<'de> for TermsAndConditionsAssignment {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2484,7 +2476,7 @@ impl<'de> serde::Deserialize<'de> for TermsAndConditionsAssignment {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl graph_odata_runtime::model::ODataObject for TermsAndConditionsAssignment {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -2506,7 +2498,7 @@ impl graph_odata_runtime::model::ODataObject for TermsAndConditionsAssignment {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl TermsAndConditionsAssignment {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -2517,11 +2509,11 @@ impl TermsAndConditionsAssignment {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 /// The properties of [`TermsAndConditionsAssignment`] by wire name, each a [`Field<TermsAndConditionsAssignment>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`TermsAndConditionsAssignment::set_null`].
 pub enum TermsAndConditionsAssignmentField {}
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 #[allow(non_upper_case_globals)]
 impl TermsAndConditionsAssignmentField {
     /// `id`
@@ -2537,7 +2529,7 @@ impl TermsAndConditionsAssignmentField {
     ];
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 /// CSDL entity type `microsoft.graph.termsOfUseContainer`; base type `microsoft.graph.entity`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct TermsOfUseContainer {
@@ -2556,14 +2548,14 @@ pub struct TermsOfUseContainer {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl serde::Serialize for TermsOfUseContainer {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 #[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
 impl TermsOfUseContainer {
     /// The CSDL qualified name, as `@odata.type` spells it.
@@ -2588,7 +2580,7 @@ impl TermsOfUseContainer {
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl<'de> serde::Deserialize<'de> for TermsOfUseContainer {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2597,7 +2589,7 @@ impl<'de> serde::Deserialize<'de> for TermsOfUseContainer {
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 #[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
 impl graph_odata_runtime::model::ODataObject for TermsOfUseContainer {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
@@ -2625,7 +2617,7 @@ impl graph_odata_runtime::model::ODataObject for TermsOfUseContainer {
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl TermsOfUseContainer {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -2636,11 +2628,11 @@ impl TermsOfUseContainer {
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 /// The properties of [`TermsOfUseContainer`] by wire name, each a [`Field<TermsOfUseContainer>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`TermsOfUseContainer::set_null`].
 pub enum TermsOfUseContainerField {}
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 #[allow(non_upper_case_globals)]
 impl TermsOfUseContainerField {
     /// `id`
@@ -2661,7 +2653,7 @@ impl TermsOfUseContainerField {
     ];
 }
 
-#[cfg(feature = "_base_site_page")]
+#[cfg(feature = "_sites")]
 /// CSDL entity type `microsoft.graph.textWebPart`; base type `microsoft.graph.webPart`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct TextWebPart {
@@ -2676,14 +2668,14 @@ pub struct TextWebPart {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_base_site_page")]
+#[cfg(feature = "_sites")]
 impl serde::Serialize for TextWebPart {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_base_site_page")]
+#[cfg(feature = "_sites")]
 impl TextWebPart {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.textWebPart";
@@ -2705,7 +2697,7 @@ impl TextWebPart {
     }
 }
 
-#[cfg(feature = "_base_site_page")]
+#[cfg(feature = "_sites")]
 impl<'de> serde::Deserialize<'de> for TextWebPart {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2714,7 +2706,7 @@ impl<'de> serde::Deserialize<'de> for TextWebPart {
     }
 }
 
-#[cfg(feature = "_base_site_page")]
+#[cfg(feature = "_sites")]
 impl graph_odata_runtime::model::ODataObject for TextWebPart {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -2736,7 +2728,7 @@ impl graph_odata_runtime::model::ODataObject for TextWebPart {
     }
 }
 
-#[cfg(feature = "_base_site_page")]
+#[cfg(feature = "_sites")]
 impl TextWebPart {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -2747,11 +2739,11 @@ impl TextWebPart {
     }
 }
 
-#[cfg(feature = "_base_site_page")]
+#[cfg(feature = "_sites")]
 /// The properties of [`TextWebPart`] by wire name, each a [`Field<TextWebPart>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`TextWebPart::set_null`].
 pub enum TextWebPartField {}
 
-#[cfg(feature = "_base_site_page")]
+#[cfg(feature = "_sites")]
 #[allow(non_upper_case_globals)]
 impl TextWebPartField {
     /// `id`
@@ -2762,7 +2754,7 @@ impl TextWebPartField {
     pub const ALL: &'static [model::Field<TextWebPart>] = &[Self::Id, Self::InnerHtml];
 }
 
-#[cfg(feature = "_bitlocker")]
+#[cfg(feature = "_information_protection")]
 /// CSDL entity type `microsoft.graph.threatAssessmentRequest`; base type `microsoft.graph.entity`; abstract; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ThreatAssessmentRequest {
@@ -2791,14 +2783,14 @@ pub struct ThreatAssessmentRequest {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_bitlocker")]
+#[cfg(feature = "_information_protection")]
 impl serde::Serialize for ThreatAssessmentRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_bitlocker")]
+#[cfg(feature = "_information_protection")]
 impl ThreatAssessmentRequest {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.threatAssessmentRequest";
@@ -2827,7 +2819,7 @@ impl ThreatAssessmentRequest {
     }
 }
 
-#[cfg(feature = "_bitlocker")]
+#[cfg(feature = "_information_protection")]
 impl<'de> serde::Deserialize<'de> for ThreatAssessmentRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2836,7 +2828,7 @@ impl<'de> serde::Deserialize<'de> for ThreatAssessmentRequest {
     }
 }
 
-#[cfg(feature = "_bitlocker")]
+#[cfg(feature = "_information_protection")]
 impl graph_odata_runtime::model::ODataObject for ThreatAssessmentRequest {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -2869,7 +2861,7 @@ impl graph_odata_runtime::model::ODataObject for ThreatAssessmentRequest {
     }
 }
 
-#[cfg(feature = "_bitlocker")]
+#[cfg(feature = "_information_protection")]
 impl ThreatAssessmentRequest {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -2880,11 +2872,11 @@ impl ThreatAssessmentRequest {
     }
 }
 
-#[cfg(feature = "_bitlocker")]
+#[cfg(feature = "_information_protection")]
 /// The properties of [`ThreatAssessmentRequest`] by wire name, each a [`Field<ThreatAssessmentRequest>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ThreatAssessmentRequest::set_null`].
 pub enum ThreatAssessmentRequestField {}
 
-#[cfg(feature = "_bitlocker")]
+#[cfg(feature = "_information_protection")]
 #[allow(non_upper_case_globals)]
 impl ThreatAssessmentRequestField {
     /// `id`
@@ -2935,7 +2927,7 @@ impl ThreatAssessmentRequestField {
     ];
 }
 
-#[cfg(feature = "_bitlocker")]
+#[cfg(feature = "_information_protection")]
 /// A `microsoft.graph.threatAssessmentRequest` value: the base type or one of its derived types, chosen by `@odata.type`. A derived type this crate does not know is read as [`ThreatAssessmentRequest`], which keeps its properties and `@odata.type` in `additional_properties`.
 #[derive(Debug, Clone, PartialEq)]
 pub enum AnyThreatAssessmentRequest {
@@ -2951,7 +2943,7 @@ pub enum AnyThreatAssessmentRequest {
     UrlAssessmentRequest(Box<UrlAssessmentRequest>),
 }
 
-#[cfg(feature = "_bitlocker")]
+#[cfg(feature = "_information_protection")]
 impl AnyThreatAssessmentRequest {
     /// The `@odata.type` of the variant (the base type's for unknown derived types).
     pub fn odata_type(&self) -> &'static str {
@@ -2972,21 +2964,21 @@ impl AnyThreatAssessmentRequest {
     }
 }
 
-#[cfg(feature = "_bitlocker")]
+#[cfg(feature = "_information_protection")]
 impl Default for AnyThreatAssessmentRequest {
     fn default() -> Self {
         Self::ThreatAssessmentRequest(Box::default())
     }
 }
 
-#[cfg(feature = "_bitlocker")]
+#[cfg(feature = "_information_protection")]
 impl From<ThreatAssessmentRequest> for AnyThreatAssessmentRequest {
     fn from(value: ThreatAssessmentRequest) -> Self {
         Self::ThreatAssessmentRequest(Box::new(value))
     }
 }
 
-#[cfg(feature = "_bitlocker")]
+#[cfg(feature = "_information_protection")]
 impl AnyThreatAssessmentRequest {
     /// The value if it is a [`AnyThreatAssessmentRequest::EmailFileAssessmentRequest`] variant.
     pub fn as_email_file_assessment_request(
@@ -3020,35 +3012,35 @@ impl AnyThreatAssessmentRequest {
     }
 }
 
-#[cfg(feature = "_bitlocker")]
+#[cfg(feature = "_information_protection")]
 impl From<EmailFileAssessmentRequest> for AnyThreatAssessmentRequest {
     fn from(value: EmailFileAssessmentRequest) -> Self {
         Self::EmailFileAssessmentRequest(Box::new(value))
     }
 }
 
-#[cfg(feature = "_bitlocker")]
+#[cfg(feature = "_information_protection")]
 impl From<FileAssessmentRequest> for AnyThreatAssessmentRequest {
     fn from(value: FileAssessmentRequest) -> Self {
         Self::FileAssessmentRequest(Box::new(value))
     }
 }
 
-#[cfg(feature = "_bitlocker")]
+#[cfg(feature = "_information_protection")]
 impl From<MailAssessmentRequest> for AnyThreatAssessmentRequest {
     fn from(value: MailAssessmentRequest) -> Self {
         Self::MailAssessmentRequest(Box::new(value))
     }
 }
 
-#[cfg(feature = "_bitlocker")]
+#[cfg(feature = "_information_protection")]
 impl From<UrlAssessmentRequest> for AnyThreatAssessmentRequest {
     fn from(value: UrlAssessmentRequest) -> Self {
         Self::UrlAssessmentRequest(Box::new(value))
     }
 }
 
-#[cfg(feature = "_bitlocker")]
+#[cfg(feature = "_information_protection")]
 impl serde::Serialize for AnyThreatAssessmentRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match self {
@@ -3087,7 +3079,7 @@ impl serde::Serialize for AnyThreatAssessmentRequest {
     }
 }
 
-#[cfg(feature = "_bitlocker")]
+#[cfg(feature = "_information_protection")]
 impl<'de> serde::Deserialize<'de> for AnyThreatAssessmentRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -3116,7 +3108,7 @@ impl<'de> serde::Deserialize<'de> for AnyThreatAssessmentRequest {
     }
 }
 
-#[cfg(feature = "_bitlocker")]
+#[cfg(feature = "_information_protection")]
 /// CSDL entity type `microsoft.graph.threatAssessmentResult`; base type `microsoft.graph.entity`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ThreatAssessmentResult {
@@ -3135,14 +3127,14 @@ pub struct ThreatAssessmentResult {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_bitlocker")]
+#[cfg(feature = "_information_protection")]
 impl serde::Serialize for ThreatAssessmentResult {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_bitlocker")]
+#[cfg(feature = "_information_protection")]
 impl ThreatAssessmentResult {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.threatAssessmentResult";
@@ -3166,7 +3158,7 @@ impl ThreatAssessmentResult {
     }
 }
 
-#[cfg(feature = "_bitlocker")]
+#[cfg(feature = "_information_protection")]
 impl<'de> serde::Deserialize<'de> for ThreatAssessmentResult {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -3175,7 +3167,7 @@ impl<'de> serde::Deserialize<'de> for ThreatAssessmentResult {
     }
 }
 
-#[cfg(feature = "_bitlocker")]
+#[cfg(feature = "_information_protection")]
 impl graph_odata_runtime::model::ODataObject for ThreatAssessmentResult {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -3201,7 +3193,7 @@ impl graph_odata_runtime::model::ODataObject for ThreatAssessmentResult {
     }
 }
 
-#[cfg(feature = "_bitlocker")]
+#[cfg(feature = "_information_protection")]
 impl ThreatAssessmentResult {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -3212,11 +3204,11 @@ impl ThreatAssessmentResult {
     }
 }
 
-#[cfg(feature = "_bitlocker")]
+#[cfg(feature = "_information_protection")]
 /// The properties of [`ThreatAssessmentResult`] by wire name, each a [`Field<ThreatAssessmentResult>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ThreatAssessmentResult::set_null`].
 pub enum ThreatAssessmentResultField {}
 
-#[cfg(feature = "_bitlocker")]
+#[cfg(feature = "_information_protection")]
 #[allow(non_upper_case_globals)]
 impl ThreatAssessmentResultField {
     /// `id`
@@ -3242,7 +3234,7 @@ impl ThreatAssessmentResultField {
     ];
 }
 
-#[cfg(feature = "_drive_item_version")]
+#[cfg(feature = "_drives")]
 /// CSDL entity type `microsoft.graph.thumbnailSet`; base type `microsoft.graph.entity`; open type: dynamic properties land in `additional_properties`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ThumbnailSet {
@@ -3263,14 +3255,14 @@ pub struct ThumbnailSet {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_drive_item_version")]
+#[cfg(feature = "_drives")]
 impl serde::Serialize for ThumbnailSet {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_drive_item_version")]
+#[cfg(feature = "_drives")]
 impl ThumbnailSet {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.thumbnailSet";
@@ -3295,7 +3287,7 @@ impl ThumbnailSet {
     }
 }
 
-#[cfg(feature = "_drive_item_version")]
+#[cfg(feature = "_drives")]
 impl<'de> serde::Deserialize<'de> for ThumbnailSet {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -3304,7 +3296,7 @@ impl<'de> serde::Deserialize<'de> for ThumbnailSet {
     }
 }
 
-#[cfg(feature = "_drive_item_version")]
+#[cfg(feature = "_drives")]
 impl graph_odata_runtime::model::ODataObject for ThumbnailSet {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -3329,7 +3321,7 @@ impl graph_odata_runtime::model::ODataObject for ThumbnailSet {
     }
 }
 
-#[cfg(feature = "_drive_item_version")]
+#[cfg(feature = "_drives")]
 impl ThumbnailSet {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -3340,11 +3332,11 @@ impl ThumbnailSet {
     }
 }
 
-#[cfg(feature = "_drive_item_version")]
+#[cfg(feature = "_drives")]
 /// The properties of [`ThumbnailSet`] by wire name, each a [`Field<ThumbnailSet>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ThumbnailSet::set_null`].
 pub enum ThumbnailSetField {}
 
-#[cfg(feature = "_drive_item_version")]
+#[cfg(feature = "_drives")]
 #[allow(non_upper_case_globals)]
 impl ThumbnailSetField {
     /// `id`
@@ -3367,7 +3359,7 @@ impl ThumbnailSetField {
     ];
 }
 
-#[cfg(feature = "_clonable_team_parts")]
+#[cfg(feature = "_teams")]
 /// CSDL entity type `microsoft.graph.timeCard`; base type `microsoft.graph.changeTrackedEntity`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct TimeCard {
@@ -3408,14 +3400,14 @@ pub struct TimeCard {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_clonable_team_parts")]
+#[cfg(feature = "_teams")]
 impl serde::Serialize for TimeCard {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_clonable_team_parts")]
+#[cfg(feature = "_teams")]
 impl TimeCard {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.timeCard";
@@ -3448,7 +3440,7 @@ impl TimeCard {
     }
 }
 
-#[cfg(feature = "_clonable_team_parts")]
+#[cfg(feature = "_teams")]
 impl<'de> serde::Deserialize<'de> for TimeCard {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -3457,7 +3449,7 @@ impl<'de> serde::Deserialize<'de> for TimeCard {
     }
 }
 
-#[cfg(feature = "_clonable_team_parts")]
+#[cfg(feature = "_teams")]
 impl graph_odata_runtime::model::ODataObject for TimeCard {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -3496,7 +3488,7 @@ impl graph_odata_runtime::model::ODataObject for TimeCard {
     }
 }
 
-#[cfg(feature = "_clonable_team_parts")]
+#[cfg(feature = "_teams")]
 impl TimeCard {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -3507,11 +3499,11 @@ impl TimeCard {
     }
 }
 
-#[cfg(feature = "_clonable_team_parts")]
+#[cfg(feature = "_teams")]
 /// The properties of [`TimeCard`] by wire name, each a [`Field<TimeCard>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`TimeCard::set_null`].
 pub enum TimeCardField {}
 
-#[cfg(feature = "_clonable_team_parts")]
+#[cfg(feature = "_teams")]
 #[allow(non_upper_case_globals)]
 impl TimeCardField {
     /// `id`
@@ -3564,7 +3556,7 @@ impl TimeCardField {
     ];
 }
 
-#[cfg(feature = "_clonable_team_parts")]
+#[cfg(feature = "_teams")]
 /// CSDL entity type `microsoft.graph.timeOff`; base type `microsoft.graph.changeTrackedEntity`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct TimeOff {
@@ -3597,14 +3589,14 @@ pub struct TimeOff {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_clonable_team_parts")]
+#[cfg(feature = "_teams")]
 impl serde::Serialize for TimeOff {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_clonable_team_parts")]
+#[cfg(feature = "_teams")]
 impl TimeOff {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.timeOff";
@@ -3633,7 +3625,7 @@ impl TimeOff {
     }
 }
 
-#[cfg(feature = "_clonable_team_parts")]
+#[cfg(feature = "_teams")]
 impl<'de> serde::Deserialize<'de> for TimeOff {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -3642,7 +3634,7 @@ impl<'de> serde::Deserialize<'de> for TimeOff {
     }
 }
 
-#[cfg(feature = "_clonable_team_parts")]
+#[cfg(feature = "_teams")]
 impl graph_odata_runtime::model::ODataObject for TimeOff {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -3679,7 +3671,7 @@ impl graph_odata_runtime::model::ODataObject for TimeOff {
     }
 }
 
-#[cfg(feature = "_clonable_team_parts")]
+#[cfg(feature = "_teams")]
 impl TimeOff {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -3690,11 +3682,11 @@ impl TimeOff {
     }
 }
 
-#[cfg(feature = "_clonable_team_parts")]
+#[cfg(feature = "_teams")]
 /// The properties of [`TimeOff`] by wire name, each a [`Field<TimeOff>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`TimeOff::set_null`].
 pub enum TimeOffField {}
 
-#[cfg(feature = "_clonable_team_parts")]
+#[cfg(feature = "_teams")]
 #[allow(non_upper_case_globals)]
 impl TimeOffField {
     /// `id`
@@ -3737,7 +3729,7 @@ impl TimeOffField {
     ];
 }
 
-#[cfg(feature = "_clonable_team_parts")]
+#[cfg(feature = "_teams")]
 /// CSDL entity type `microsoft.graph.timeOffReason`; base type `microsoft.graph.changeTrackedEntity`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct TimeOffReason {
@@ -3770,14 +3762,14 @@ pub struct TimeOffReason {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_clonable_team_parts")]
+#[cfg(feature = "_teams")]
 impl serde::Serialize for TimeOffReason {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_clonable_team_parts")]
+#[cfg(feature = "_teams")]
 impl TimeOffReason {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.timeOffReason";
@@ -3806,7 +3798,7 @@ impl TimeOffReason {
     }
 }
 
-#[cfg(feature = "_clonable_team_parts")]
+#[cfg(feature = "_teams")]
 impl<'de> serde::Deserialize<'de> for TimeOffReason {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -3815,7 +3807,7 @@ impl<'de> serde::Deserialize<'de> for TimeOffReason {
     }
 }
 
-#[cfg(feature = "_clonable_team_parts")]
+#[cfg(feature = "_teams")]
 impl graph_odata_runtime::model::ODataObject for TimeOffReason {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -3850,7 +3842,7 @@ impl graph_odata_runtime::model::ODataObject for TimeOffReason {
     }
 }
 
-#[cfg(feature = "_clonable_team_parts")]
+#[cfg(feature = "_teams")]
 impl TimeOffReason {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -3861,11 +3853,11 @@ impl TimeOffReason {
     }
 }
 
-#[cfg(feature = "_clonable_team_parts")]
+#[cfg(feature = "_teams")]
 /// The properties of [`TimeOffReason`] by wire name, each a [`Field<TimeOffReason>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`TimeOffReason::set_null`].
 pub enum TimeOffReasonField {}
 
-#[cfg(feature = "_clonable_team_parts")]
+#[cfg(feature = "_teams")]
 #[allow(non_upper_case_globals)]
 impl TimeOffReasonField {
     /// `id`
@@ -3908,7 +3900,7 @@ impl TimeOffReasonField {
     ];
 }
 
-#[cfg(feature = "_clonable_team_parts")]
+#[cfg(feature = "_teams")]
 /// CSDL entity type `microsoft.graph.timeOffRequest`; base type `microsoft.graph.scheduleChangeRequest`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct TimeOffRequest {
@@ -3963,14 +3955,14 @@ pub struct TimeOffRequest {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_clonable_team_parts")]
+#[cfg(feature = "_teams")]
 impl serde::Serialize for TimeOffRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_clonable_team_parts")]
+#[cfg(feature = "_teams")]
 impl TimeOffRequest {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.timeOffRequest";
@@ -4006,7 +3998,7 @@ impl TimeOffRequest {
     }
 }
 
-#[cfg(feature = "_clonable_team_parts")]
+#[cfg(feature = "_teams")]
 impl<'de> serde::Deserialize<'de> for TimeOffRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -4015,7 +4007,7 @@ impl<'de> serde::Deserialize<'de> for TimeOffRequest {
     }
 }
 
-#[cfg(feature = "_clonable_team_parts")]
+#[cfg(feature = "_teams")]
 impl graph_odata_runtime::model::ODataObject for TimeOffRequest {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -4063,7 +4055,7 @@ impl graph_odata_runtime::model::ODataObject for TimeOffRequest {
     }
 }
 
-#[cfg(feature = "_clonable_team_parts")]
+#[cfg(feature = "_teams")]
 impl TimeOffRequest {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -4074,11 +4066,11 @@ impl TimeOffRequest {
     }
 }
 
-#[cfg(feature = "_clonable_team_parts")]
+#[cfg(feature = "_teams")]
 /// The properties of [`TimeOffRequest`] by wire name, each a [`Field<TimeOffRequest>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`TimeOffRequest::set_null`].
 pub enum TimeOffRequestField {}
 
-#[cfg(feature = "_clonable_team_parts")]
+#[cfg(feature = "_teams")]
 #[allow(non_upper_case_globals)]
 impl TimeOffRequestField {
     /// `id`
@@ -4679,7 +4671,7 @@ impl TodoTaskListField {
     ];
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_app_credential_restriction_type")]
 /// CSDL entity type `microsoft.graph.tokenIssuancePolicy`; base type `microsoft.graph.stsPolicy`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct TokenIssuancePolicy {
@@ -4703,6 +4695,7 @@ pub struct TokenIssuancePolicy {
     pub is_organization_default: Option<bool>,
     /// Navigation property `appliesTo`: `Collection(microsoft.graph.directoryObject)`; present when expanded (`$expand`).
     /// Inherited from `microsoft.graph.stsPolicy`.
+    #[cfg(feature = "_directory_object")]
     pub applies_to: Option<Vec<AnyDirectoryObject>>,
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
@@ -4710,14 +4703,15 @@ pub struct TokenIssuancePolicy {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_app_credential_restriction_type")]
 impl serde::Serialize for TokenIssuancePolicy {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_app_credential_restriction_type")]
+#[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
 impl TokenIssuancePolicy {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.tokenIssuancePolicy";
@@ -4739,12 +4733,13 @@ impl TokenIssuancePolicy {
         object.property("displayName", &self.display_name);
         object.property("definition", &self.definition);
         object.property("isOrganizationDefault", &self.is_organization_default);
+        #[cfg(feature = "_directory_object")]
         object.property("appliesTo", &self.applies_to);
         object.end()
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_app_credential_restriction_type")]
 impl<'de> serde::Deserialize<'de> for TokenIssuancePolicy {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -4753,7 +4748,8 @@ impl<'de> serde::Deserialize<'de> for TokenIssuancePolicy {
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_app_credential_restriction_type")]
+#[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
 impl graph_odata_runtime::model::ODataObject for TokenIssuancePolicy {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -4773,6 +4769,7 @@ impl graph_odata_runtime::model::ODataObject for TokenIssuancePolicy {
             "isOrganizationDefault" => {
                 read_lenient(map, key, &mut self.is_organization_default, extra)
             }
+            #[cfg(feature = "_directory_object")]
             "appliesTo" => read_nullable(map, key, &mut self.applies_to, extra),
             _ => Ok(false),
         }
@@ -4784,7 +4781,7 @@ impl graph_odata_runtime::model::ODataObject for TokenIssuancePolicy {
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_app_credential_restriction_type")]
 impl TokenIssuancePolicy {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -4795,11 +4792,11 @@ impl TokenIssuancePolicy {
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_app_credential_restriction_type")]
 /// The properties of [`TokenIssuancePolicy`] by wire name, each a [`Field<TokenIssuancePolicy>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`TokenIssuancePolicy::set_null`].
 pub enum TokenIssuancePolicyField {}
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_app_credential_restriction_type")]
 #[allow(non_upper_case_globals)]
 impl TokenIssuancePolicyField {
     /// `id`
@@ -4840,7 +4837,7 @@ impl TokenIssuancePolicyField {
     ];
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_app_credential_restriction_type")]
 /// CSDL entity type `microsoft.graph.tokenLifetimePolicy`; base type `microsoft.graph.stsPolicy`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct TokenLifetimePolicy {
@@ -4864,6 +4861,7 @@ pub struct TokenLifetimePolicy {
     pub is_organization_default: Option<bool>,
     /// Navigation property `appliesTo`: `Collection(microsoft.graph.directoryObject)`; present when expanded (`$expand`).
     /// Inherited from `microsoft.graph.stsPolicy`.
+    #[cfg(feature = "_directory_object")]
     pub applies_to: Option<Vec<AnyDirectoryObject>>,
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
@@ -4871,14 +4869,15 @@ pub struct TokenLifetimePolicy {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_app_credential_restriction_type")]
 impl serde::Serialize for TokenLifetimePolicy {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_app_credential_restriction_type")]
+#[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
 impl TokenLifetimePolicy {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.tokenLifetimePolicy";
@@ -4900,12 +4899,13 @@ impl TokenLifetimePolicy {
         object.property("displayName", &self.display_name);
         object.property("definition", &self.definition);
         object.property("isOrganizationDefault", &self.is_organization_default);
+        #[cfg(feature = "_directory_object")]
         object.property("appliesTo", &self.applies_to);
         object.end()
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_app_credential_restriction_type")]
 impl<'de> serde::Deserialize<'de> for TokenLifetimePolicy {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -4914,7 +4914,8 @@ impl<'de> serde::Deserialize<'de> for TokenLifetimePolicy {
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_app_credential_restriction_type")]
+#[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
 impl graph_odata_runtime::model::ODataObject for TokenLifetimePolicy {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -4934,6 +4935,7 @@ impl graph_odata_runtime::model::ODataObject for TokenLifetimePolicy {
             "isOrganizationDefault" => {
                 read_lenient(map, key, &mut self.is_organization_default, extra)
             }
+            #[cfg(feature = "_directory_object")]
             "appliesTo" => read_nullable(map, key, &mut self.applies_to, extra),
             _ => Ok(false),
         }
@@ -4945,7 +4947,7 @@ impl graph_odata_runtime::model::ODataObject for TokenLifetimePolicy {
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_app_credential_restriction_type")]
 impl TokenLifetimePolicy {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -4956,11 +4958,11 @@ impl TokenLifetimePolicy {
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_app_credential_restriction_type")]
 /// The properties of [`TokenLifetimePolicy`] by wire name, each a [`Field<TokenLifetimePolicy>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`TokenLifetimePolicy::set_null`].
 pub enum TokenLifetimePolicyField {}
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_app_credential_restriction_type")]
 #[allow(non_upper_case_globals)]
 impl TokenLifetimePolicyField {
     /// `id`
@@ -5001,7 +5003,7 @@ impl TokenLifetimePolicyField {
     ];
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL entity type `microsoft.graph.training`; base type `microsoft.graph.entity`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Training {
@@ -5042,14 +5044,14 @@ pub struct Training {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for Training {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl Training {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.training";
@@ -5084,7 +5086,7 @@ impl Training {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for Training {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -5093,7 +5095,7 @@ impl<'de> serde::Deserialize<'de> for Training {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::model::ODataObject for Training {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -5142,7 +5144,7 @@ impl graph_odata_runtime::model::ODataObject for Training {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl Training {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -5153,11 +5155,11 @@ impl Training {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// The properties of [`Training`] by wire name, each a [`Field<Training>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`Training::set_null`].
 pub enum TrainingField {}
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 #[allow(non_upper_case_globals)]
 impl TrainingField {
     /// `id`
@@ -5224,7 +5226,7 @@ impl TrainingField {
     ];
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL entity type `microsoft.graph.trainingLanguageDetail`; base type `microsoft.graph.entity`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct TrainingLanguageDetail {
@@ -5255,14 +5257,14 @@ pub struct TrainingLanguageDetail {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for TrainingLanguageDetail {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl TrainingLanguageDetail {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.trainingLanguageDetail";
@@ -5292,7 +5294,7 @@ impl TrainingLanguageDetail {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for TrainingLanguageDetail {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -5301,7 +5303,7 @@ impl<'de> serde::Deserialize<'de> for TrainingLanguageDetail {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::model::ODataObject for TrainingLanguageDetail {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -5339,7 +5341,7 @@ impl graph_odata_runtime::model::ODataObject for TrainingLanguageDetail {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl TrainingLanguageDetail {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -5350,11 +5352,11 @@ impl TrainingLanguageDetail {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// The properties of [`TrainingLanguageDetail`] by wire name, each a [`Field<TrainingLanguageDetail>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`TrainingLanguageDetail::set_null`].
 pub enum TrainingLanguageDetailField {}
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 #[allow(non_upper_case_globals)]
 impl TrainingLanguageDetailField {
     /// `id`
@@ -5556,7 +5558,7 @@ impl TrendingField {
     ];
 }
 
-#[cfg(feature = "_app_scope")]
+#[cfg(feature = "_role_management")]
 /// CSDL entity type `microsoft.graph.unifiedRbacResourceAction`; base type `microsoft.graph.entity`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct UnifiedRbacResourceAction {
@@ -5581,14 +5583,14 @@ pub struct UnifiedRbacResourceAction {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_app_scope")]
+#[cfg(feature = "_role_management")]
 impl serde::Serialize for UnifiedRbacResourceAction {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_app_scope")]
+#[cfg(feature = "_role_management")]
 impl UnifiedRbacResourceAction {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.unifiedRbacResourceAction";
@@ -5619,7 +5621,7 @@ impl UnifiedRbacResourceAction {
     }
 }
 
-#[cfg(feature = "_app_scope")]
+#[cfg(feature = "_role_management")]
 impl<'de> serde::Deserialize<'de> for UnifiedRbacResourceAction {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -5628,7 +5630,7 @@ impl<'de> serde::Deserialize<'de> for UnifiedRbacResourceAction {
     }
 }
 
-#[cfg(feature = "_app_scope")]
+#[cfg(feature = "_role_management")]
 impl graph_odata_runtime::model::ODataObject for UnifiedRbacResourceAction {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -5666,7 +5668,7 @@ impl graph_odata_runtime::model::ODataObject for UnifiedRbacResourceAction {
     }
 }
 
-#[cfg(feature = "_app_scope")]
+#[cfg(feature = "_role_management")]
 impl UnifiedRbacResourceAction {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -5677,11 +5679,11 @@ impl UnifiedRbacResourceAction {
     }
 }
 
-#[cfg(feature = "_app_scope")]
+#[cfg(feature = "_role_management")]
 /// The properties of [`UnifiedRbacResourceAction`] by wire name, each a [`Field<UnifiedRbacResourceAction>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`UnifiedRbacResourceAction::set_null`].
 pub enum UnifiedRbacResourceActionField {}
 
-#[cfg(feature = "_app_scope")]
+#[cfg(feature = "_role_management")]
 #[allow(non_upper_case_globals)]
 impl UnifiedRbacResourceActionField {
     /// `id`
@@ -5720,7 +5722,7 @@ impl UnifiedRbacResourceActionField {
     ];
 }
 
-#[cfg(feature = "_app_scope")]
+#[cfg(feature = "_role_management")]
 /// CSDL entity type `microsoft.graph.unifiedRbacResourceNamespace`; base type `microsoft.graph.entity`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct UnifiedRbacResourceNamespace {
@@ -5737,14 +5739,14 @@ pub struct UnifiedRbacResourceNamespace {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_app_scope")]
+#[cfg(feature = "_role_management")]
 impl serde::Serialize for UnifiedRbacResourceNamespace {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_app_scope")]
+#[cfg(feature = "_role_management")]
 impl UnifiedRbacResourceNamespace {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.unifiedRbacResourceNamespace";
@@ -5767,7 +5769,7 @@ impl UnifiedRbacResourceNamespace {
     }
 }
 
-#[cfg(feature = "_app_scope")]
+#[cfg(feature = "_role_management")]
 impl<'de> serde::Deserialize<'de> for UnifiedRbacResourceNamespace {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -5776,7 +5778,7 @@ impl<'de> serde::Deserialize<'de> for UnifiedRbacResourceNamespace {
     }
 }
 
-#[cfg(feature = "_app_scope")]
+#[cfg(feature = "_role_management")]
 impl graph_odata_runtime::model::ODataObject for UnifiedRbacResourceNamespace {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -5801,7 +5803,7 @@ impl graph_odata_runtime::model::ODataObject for UnifiedRbacResourceNamespace {
     }
 }
 
-#[cfg(feature = "_app_scope")]
+#[cfg(feature = "_role_management")]
 impl UnifiedRbacResourceNamespace {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -5812,11 +5814,11 @@ impl UnifiedRbacResourceNamespace {
     }
 }
 
-#[cfg(feature = "_app_scope")]
+#[cfg(feature = "_role_management")]
 /// The properties of [`UnifiedRbacResourceNamespace`] by wire name, each a [`Field<UnifiedRbacResourceNamespace>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`UnifiedRbacResourceNamespace::set_null`].
 pub enum UnifiedRbacResourceNamespaceField {}
 
-#[cfg(feature = "_app_scope")]
+#[cfg(feature = "_role_management")]
 #[allow(non_upper_case_globals)]
 impl UnifiedRbacResourceNamespaceField {
     /// `id`
@@ -5837,7 +5839,7 @@ impl UnifiedRbacResourceNamespaceField {
     ];
 }
 
-#[cfg(feature = "_app_scope")]
+#[cfg(feature = "_role_management")]
 /// CSDL entity type `microsoft.graph.unifiedRoleAssignment`; base type `microsoft.graph.entity`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct UnifiedRoleAssignment {
@@ -5859,10 +5861,10 @@ pub struct UnifiedRoleAssignment {
     /// Navigation property `appScope`: `microsoft.graph.appScope`, contained; present when expanded (`$expand`).
     pub app_scope: Option<AppScope>,
     /// Navigation property `directoryScope`: `microsoft.graph.directoryObject`; present when expanded (`$expand`).
-    #[cfg(feature = "_activity_based_timeout_policy")]
+    #[cfg(feature = "_directory_object")]
     pub directory_scope: Option<AnyDirectoryObject>,
     /// Navigation property `principal`: `microsoft.graph.directoryObject`; present when expanded (`$expand`).
-    #[cfg(feature = "_activity_based_timeout_policy")]
+    #[cfg(feature = "_directory_object")]
     pub principal: Option<AnyDirectoryObject>,
     /// Navigation property `roleDefinition`: `microsoft.graph.unifiedRoleDefinition`; present when expanded (`$expand`).
     pub role_definition: Option<UnifiedRoleDefinition>,
@@ -5872,14 +5874,14 @@ pub struct UnifiedRoleAssignment {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_app_scope")]
+#[cfg(feature = "_role_management")]
 impl serde::Serialize for UnifiedRoleAssignment {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_app_scope")]
+#[cfg(feature = "_role_management")]
 #[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
 impl UnifiedRoleAssignment {
     /// The CSDL qualified name, as `@odata.type` spells it.
@@ -5904,16 +5906,16 @@ impl UnifiedRoleAssignment {
         object.property("principalOrganizationId", &self.principal_organization_id);
         object.property("roleDefinitionId", &self.role_definition_id);
         object.property("appScope", &self.app_scope);
-        #[cfg(feature = "_activity_based_timeout_policy")]
+        #[cfg(feature = "_directory_object")]
         object.property("directoryScope", &self.directory_scope);
-        #[cfg(feature = "_activity_based_timeout_policy")]
+        #[cfg(feature = "_directory_object")]
         object.property("principal", &self.principal);
         object.property("roleDefinition", &self.role_definition);
         object.end()
     }
 }
 
-#[cfg(feature = "_app_scope")]
+#[cfg(feature = "_role_management")]
 impl<'de> serde::Deserialize<'de> for UnifiedRoleAssignment {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -5922,7 +5924,7 @@ impl<'de> serde::Deserialize<'de> for UnifiedRoleAssignment {
     }
 }
 
-#[cfg(feature = "_app_scope")]
+#[cfg(feature = "_role_management")]
 #[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
 impl graph_odata_runtime::model::ODataObject for UnifiedRoleAssignment {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
@@ -5947,9 +5949,9 @@ impl graph_odata_runtime::model::ODataObject for UnifiedRoleAssignment {
                 read_lenient(map, key, &mut self.role_definition_id, extra)
             }
             "appScope" => read_nullable(map, key, &mut self.app_scope, extra),
-            #[cfg(feature = "_activity_based_timeout_policy")]
+            #[cfg(feature = "_directory_object")]
             "directoryScope" => read_nullable(map, key, &mut self.directory_scope, extra),
-            #[cfg(feature = "_activity_based_timeout_policy")]
+            #[cfg(feature = "_directory_object")]
             "principal" => read_nullable(map, key, &mut self.principal, extra),
             "roleDefinition" => read_nullable(map, key, &mut self.role_definition, extra),
             _ => Ok(false),
@@ -5962,7 +5964,7 @@ impl graph_odata_runtime::model::ODataObject for UnifiedRoleAssignment {
     }
 }
 
-#[cfg(feature = "_app_scope")]
+#[cfg(feature = "_role_management")]
 impl UnifiedRoleAssignment {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -5973,11 +5975,11 @@ impl UnifiedRoleAssignment {
     }
 }
 
-#[cfg(feature = "_app_scope")]
+#[cfg(feature = "_role_management")]
 /// The properties of [`UnifiedRoleAssignment`] by wire name, each a [`Field<UnifiedRoleAssignment>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`UnifiedRoleAssignment::set_null`].
 pub enum UnifiedRoleAssignmentField {}
 
-#[cfg(feature = "_app_scope")]
+#[cfg(feature = "_role_management")]
 #[allow(non_upper_case_globals)]
 impl UnifiedRoleAssignmentField {
     /// `id`
@@ -6038,7 +6040,7 @@ impl UnifiedRoleAssignmentField {
     ];
 }
 
-#[cfg(feature = "_app_scope")]
+#[cfg(feature = "_role_management")]
 /// CSDL entity type `microsoft.graph.unifiedRoleAssignmentSchedule`; base type `microsoft.graph.unifiedRoleScheduleBase`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct UnifiedRoleAssignmentSchedule {
@@ -6080,11 +6082,11 @@ pub struct UnifiedRoleAssignmentSchedule {
     pub app_scope: Option<AppScope>,
     /// Navigation property `directoryScope`: `microsoft.graph.directoryObject`; present when expanded (`$expand`).
     /// Inherited from `microsoft.graph.unifiedRoleScheduleBase`.
-    #[cfg(feature = "_activity_based_timeout_policy")]
+    #[cfg(feature = "_directory_object")]
     pub directory_scope: Option<AnyDirectoryObject>,
     /// Navigation property `principal`: `microsoft.graph.directoryObject`; present when expanded (`$expand`).
     /// Inherited from `microsoft.graph.unifiedRoleScheduleBase`.
-    #[cfg(feature = "_activity_based_timeout_policy")]
+    #[cfg(feature = "_directory_object")]
     pub principal: Option<AnyDirectoryObject>,
     /// Navigation property `roleDefinition`: `microsoft.graph.unifiedRoleDefinition`; present when expanded (`$expand`).
     /// Inherited from `microsoft.graph.unifiedRoleScheduleBase`.
@@ -6097,14 +6099,14 @@ pub struct UnifiedRoleAssignmentSchedule {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_app_scope")]
+#[cfg(feature = "_role_management")]
 impl serde::Serialize for UnifiedRoleAssignmentSchedule {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_app_scope")]
+#[cfg(feature = "_role_management")]
 #[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
 impl UnifiedRoleAssignmentSchedule {
     /// The CSDL qualified name, as `@odata.type` spells it.
@@ -6134,9 +6136,9 @@ impl UnifiedRoleAssignmentSchedule {
         object.property("memberType", &self.member_type);
         object.property("scheduleInfo", &self.schedule_info);
         object.property("appScope", &self.app_scope);
-        #[cfg(feature = "_activity_based_timeout_policy")]
+        #[cfg(feature = "_directory_object")]
         object.property("directoryScope", &self.directory_scope);
-        #[cfg(feature = "_activity_based_timeout_policy")]
+        #[cfg(feature = "_directory_object")]
         object.property("principal", &self.principal);
         object.property("roleDefinition", &self.role_definition);
         object.property("activatedUsing", &self.activated_using);
@@ -6144,7 +6146,7 @@ impl UnifiedRoleAssignmentSchedule {
     }
 }
 
-#[cfg(feature = "_app_scope")]
+#[cfg(feature = "_role_management")]
 impl<'de> serde::Deserialize<'de> for UnifiedRoleAssignmentSchedule {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -6153,7 +6155,7 @@ impl<'de> serde::Deserialize<'de> for UnifiedRoleAssignmentSchedule {
     }
 }
 
-#[cfg(feature = "_app_scope")]
+#[cfg(feature = "_role_management")]
 #[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
 impl graph_odata_runtime::model::ODataObject for UnifiedRoleAssignmentSchedule {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
@@ -6185,9 +6187,9 @@ impl graph_odata_runtime::model::ODataObject for UnifiedRoleAssignmentSchedule {
             "memberType" => read_lenient(map, key, &mut self.member_type, extra),
             "scheduleInfo" => read_nullable(map, key, &mut self.schedule_info, extra),
             "appScope" => read_nullable(map, key, &mut self.app_scope, extra),
-            #[cfg(feature = "_activity_based_timeout_policy")]
+            #[cfg(feature = "_directory_object")]
             "directoryScope" => read_nullable(map, key, &mut self.directory_scope, extra),
-            #[cfg(feature = "_activity_based_timeout_policy")]
+            #[cfg(feature = "_directory_object")]
             "principal" => read_nullable(map, key, &mut self.principal, extra),
             "roleDefinition" => read_nullable(map, key, &mut self.role_definition, extra),
             "activatedUsing" => read_nullable(map, key, &mut self.activated_using, extra),
@@ -6201,7 +6203,7 @@ impl graph_odata_runtime::model::ODataObject for UnifiedRoleAssignmentSchedule {
     }
 }
 
-#[cfg(feature = "_app_scope")]
+#[cfg(feature = "_role_management")]
 impl UnifiedRoleAssignmentSchedule {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -6212,11 +6214,11 @@ impl UnifiedRoleAssignmentSchedule {
     }
 }
 
-#[cfg(feature = "_app_scope")]
+#[cfg(feature = "_role_management")]
 /// The properties of [`UnifiedRoleAssignmentSchedule`] by wire name, each a [`Field<UnifiedRoleAssignmentSchedule>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`UnifiedRoleAssignmentSchedule::set_null`].
 pub enum UnifiedRoleAssignmentScheduleField {}
 
-#[cfg(feature = "_app_scope")]
+#[cfg(feature = "_role_management")]
 #[allow(non_upper_case_globals)]
 impl UnifiedRoleAssignmentScheduleField {
     /// `id`
@@ -6307,7 +6309,7 @@ impl UnifiedRoleAssignmentScheduleField {
     ];
 }
 
-#[cfg(feature = "_app_scope")]
+#[cfg(feature = "_role_management")]
 /// CSDL entity type `microsoft.graph.unifiedRoleAssignmentScheduleInstance`; base type `microsoft.graph.unifiedRoleScheduleInstanceBase`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct UnifiedRoleAssignmentScheduleInstance {
@@ -6343,11 +6345,11 @@ pub struct UnifiedRoleAssignmentScheduleInstance {
     pub app_scope: Option<AppScope>,
     /// Navigation property `directoryScope`: `microsoft.graph.directoryObject`; present when expanded (`$expand`).
     /// Inherited from `microsoft.graph.unifiedRoleScheduleInstanceBase`.
-    #[cfg(feature = "_activity_based_timeout_policy")]
+    #[cfg(feature = "_directory_object")]
     pub directory_scope: Option<AnyDirectoryObject>,
     /// Navigation property `principal`: `microsoft.graph.directoryObject`; present when expanded (`$expand`).
     /// Inherited from `microsoft.graph.unifiedRoleScheduleInstanceBase`.
-    #[cfg(feature = "_activity_based_timeout_policy")]
+    #[cfg(feature = "_directory_object")]
     pub principal: Option<AnyDirectoryObject>,
     /// Navigation property `roleDefinition`: `microsoft.graph.unifiedRoleDefinition`; present when expanded (`$expand`).
     /// Inherited from `microsoft.graph.unifiedRoleScheduleInstanceBase`.
@@ -6360,14 +6362,14 @@ pub struct UnifiedRoleAssignmentScheduleInstance {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_app_scope")]
+#[cfg(feature = "_role_management")]
 impl serde::Serialize for UnifiedRoleAssignmentScheduleInstance {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_app_scope")]
+#[cfg(feature = "_role_management")]
 #[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
 impl UnifiedRoleAssignmentScheduleInstance {
     /// The CSDL qualified name, as `@odata.type` spells it.
@@ -6396,9 +6398,9 @@ impl UnifiedRoleAssignmentScheduleInstance {
         object.property("roleAssignmentScheduleId", &self.role_assignment_schedule_id);
         object.property("startDateTime", &self.start_date_time);
         object.property("appScope", &self.app_scope);
-        #[cfg(feature = "_activity_based_timeout_policy")]
+        #[cfg(feature = "_directory_object")]
         object.property("directoryScope", &self.directory_scope);
-        #[cfg(feature = "_activity_based_timeout_policy")]
+        #[cfg(feature = "_directory_object")]
         object.property("principal", &self.principal);
         object.property("roleDefinition", &self.role_definition);
         object.property("activatedUsing", &self.activated_using);
@@ -6406,7 +6408,7 @@ impl UnifiedRoleAssignmentScheduleInstance {
     }
 }
 
-#[cfg(feature = "_app_scope")]
+#[cfg(feature = "_role_management")]
 impl<'de> serde::Deserialize<'de> for UnifiedRoleAssignmentScheduleInstance {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -6415,7 +6417,7 @@ impl<'de> serde::Deserialize<'de> for UnifiedRoleAssignmentScheduleInstance {
     }
 }
 
-#[cfg(feature = "_app_scope")]
+#[cfg(feature = "_role_management")]
 #[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
 impl graph_odata_runtime::model::ODataObject for UnifiedRoleAssignmentScheduleInstance {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
@@ -6446,9 +6448,9 @@ impl graph_odata_runtime::model::ODataObject for UnifiedRoleAssignmentScheduleIn
             }
             "startDateTime" => read_lenient(map, key, &mut self.start_date_time, extra),
             "appScope" => read_nullable(map, key, &mut self.app_scope, extra),
-            #[cfg(feature = "_activity_based_timeout_policy")]
+            #[cfg(feature = "_directory_object")]
             "directoryScope" => read_nullable(map, key, &mut self.directory_scope, extra),
-            #[cfg(feature = "_activity_based_timeout_policy")]
+            #[cfg(feature = "_directory_object")]
             "principal" => read_nullable(map, key, &mut self.principal, extra),
             "roleDefinition" => read_nullable(map, key, &mut self.role_definition, extra),
             "activatedUsing" => read_nullable(map, key, &mut self.activated_using, extra),
@@ -6462,7 +6464,7 @@ impl graph_odata_runtime::model::ODataObject for UnifiedRoleAssignmentScheduleIn
     }
 }
 
-#[cfg(feature = "_app_scope")]
+#[cfg(feature = "_role_management")]
 impl UnifiedRoleAssignmentScheduleInstance {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -6473,11 +6475,11 @@ impl UnifiedRoleAssignmentScheduleInstance {
     }
 }
 
-#[cfg(feature = "_app_scope")]
+#[cfg(feature = "_role_management")]
 /// The properties of [`UnifiedRoleAssignmentScheduleInstance`] by wire name, each a [`Field<UnifiedRoleAssignmentScheduleInstance>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`UnifiedRoleAssignmentScheduleInstance::set_null`].
 pub enum UnifiedRoleAssignmentScheduleInstanceField {}
 
-#[cfg(feature = "_app_scope")]
+#[cfg(feature = "_role_management")]
 #[allow(non_upper_case_globals)]
 impl UnifiedRoleAssignmentScheduleInstanceField {
     /// `id`
@@ -6565,7 +6567,7 @@ impl UnifiedRoleAssignmentScheduleInstanceField {
     ];
 }
 
-#[cfg(feature = "_app_scope")]
+#[cfg(feature = "_role_management")]
 /// CSDL entity type `microsoft.graph.unifiedRoleAssignmentScheduleRequest`; base type `microsoft.graph.request`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct UnifiedRoleAssignmentScheduleRequest {
@@ -6615,10 +6617,10 @@ pub struct UnifiedRoleAssignmentScheduleRequest {
     /// Navigation property `appScope`: `microsoft.graph.appScope`; present when expanded (`$expand`).
     pub app_scope: Option<AppScope>,
     /// Navigation property `directoryScope`: `microsoft.graph.directoryObject`; present when expanded (`$expand`).
-    #[cfg(feature = "_activity_based_timeout_policy")]
+    #[cfg(feature = "_directory_object")]
     pub directory_scope: Option<AnyDirectoryObject>,
     /// Navigation property `principal`: `microsoft.graph.directoryObject`; present when expanded (`$expand`).
-    #[cfg(feature = "_activity_based_timeout_policy")]
+    #[cfg(feature = "_directory_object")]
     pub principal: Option<AnyDirectoryObject>,
     /// Navigation property `roleDefinition`: `microsoft.graph.unifiedRoleDefinition`; present when expanded (`$expand`).
     pub role_definition: Option<UnifiedRoleDefinition>,
@@ -6630,14 +6632,14 @@ pub struct UnifiedRoleAssignmentScheduleRequest {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_app_scope")]
+#[cfg(feature = "_role_management")]
 impl serde::Serialize for UnifiedRoleAssignmentScheduleRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_app_scope")]
+#[cfg(feature = "_role_management")]
 #[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
 impl UnifiedRoleAssignmentScheduleRequest {
     /// The CSDL qualified name, as `@odata.type` spells it.
@@ -6673,9 +6675,9 @@ impl UnifiedRoleAssignmentScheduleRequest {
         object.property("ticketInfo", &self.ticket_info);
         object.property("activatedUsing", &self.activated_using);
         object.property("appScope", &self.app_scope);
-        #[cfg(feature = "_activity_based_timeout_policy")]
+        #[cfg(feature = "_directory_object")]
         object.property("directoryScope", &self.directory_scope);
-        #[cfg(feature = "_activity_based_timeout_policy")]
+        #[cfg(feature = "_directory_object")]
         object.property("principal", &self.principal);
         object.property("roleDefinition", &self.role_definition);
         object.property("targetSchedule", &self.target_schedule);
@@ -6683,7 +6685,7 @@ impl UnifiedRoleAssignmentScheduleRequest {
     }
 }
 
-#[cfg(feature = "_app_scope")]
+#[cfg(feature = "_role_management")]
 impl<'de> serde::Deserialize<'de> for UnifiedRoleAssignmentScheduleRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -6692,7 +6694,7 @@ impl<'de> serde::Deserialize<'de> for UnifiedRoleAssignmentScheduleRequest {
     }
 }
 
-#[cfg(feature = "_app_scope")]
+#[cfg(feature = "_role_management")]
 #[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
 impl graph_odata_runtime::model::ODataObject for UnifiedRoleAssignmentScheduleRequest {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
@@ -6734,9 +6736,9 @@ impl graph_odata_runtime::model::ODataObject for UnifiedRoleAssignmentScheduleRe
             "ticketInfo" => read_nullable(map, key, &mut self.ticket_info, extra),
             "activatedUsing" => read_nullable(map, key, &mut self.activated_using, extra),
             "appScope" => read_nullable(map, key, &mut self.app_scope, extra),
-            #[cfg(feature = "_activity_based_timeout_policy")]
+            #[cfg(feature = "_directory_object")]
             "directoryScope" => read_nullable(map, key, &mut self.directory_scope, extra),
-            #[cfg(feature = "_activity_based_timeout_policy")]
+            #[cfg(feature = "_directory_object")]
             "principal" => read_nullable(map, key, &mut self.principal, extra),
             "roleDefinition" => read_nullable(map, key, &mut self.role_definition, extra),
             "targetSchedule" => read_nullable(map, key, &mut self.target_schedule, extra),
@@ -6750,7 +6752,7 @@ impl graph_odata_runtime::model::ODataObject for UnifiedRoleAssignmentScheduleRe
     }
 }
 
-#[cfg(feature = "_app_scope")]
+#[cfg(feature = "_role_management")]
 impl UnifiedRoleAssignmentScheduleRequest {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -6761,11 +6763,11 @@ impl UnifiedRoleAssignmentScheduleRequest {
     }
 }
 
-#[cfg(feature = "_app_scope")]
+#[cfg(feature = "_role_management")]
 /// The properties of [`UnifiedRoleAssignmentScheduleRequest`] by wire name, each a [`Field<UnifiedRoleAssignmentScheduleRequest>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`UnifiedRoleAssignmentScheduleRequest::set_null`].
 pub enum UnifiedRoleAssignmentScheduleRequestField {}
 
-#[cfg(feature = "_app_scope")]
+#[cfg(feature = "_role_management")]
 #[allow(non_upper_case_globals)]
 impl UnifiedRoleAssignmentScheduleRequestField {
     /// `id`
@@ -6888,7 +6890,7 @@ impl UnifiedRoleAssignmentScheduleRequestField {
     ];
 }
 
-#[cfg(feature = "_app_scope")]
+#[cfg(feature = "_role_management")]
 /// CSDL entity type `microsoft.graph.unifiedRoleDefinition`; base type `microsoft.graph.entity`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct UnifiedRoleDefinition {
@@ -6919,14 +6921,14 @@ pub struct UnifiedRoleDefinition {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_app_scope")]
+#[cfg(feature = "_role_management")]
 impl serde::Serialize for UnifiedRoleDefinition {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_app_scope")]
+#[cfg(feature = "_role_management")]
 impl UnifiedRoleDefinition {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.unifiedRoleDefinition";
@@ -6956,7 +6958,7 @@ impl UnifiedRoleDefinition {
     }
 }
 
-#[cfg(feature = "_app_scope")]
+#[cfg(feature = "_role_management")]
 impl<'de> serde::Deserialize<'de> for UnifiedRoleDefinition {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -6965,7 +6967,7 @@ impl<'de> serde::Deserialize<'de> for UnifiedRoleDefinition {
     }
 }
 
-#[cfg(feature = "_app_scope")]
+#[cfg(feature = "_role_management")]
 impl graph_odata_runtime::model::ODataObject for UnifiedRoleDefinition {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -6999,7 +7001,7 @@ impl graph_odata_runtime::model::ODataObject for UnifiedRoleDefinition {
     }
 }
 
-#[cfg(feature = "_app_scope")]
+#[cfg(feature = "_role_management")]
 impl UnifiedRoleDefinition {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -7010,11 +7012,11 @@ impl UnifiedRoleDefinition {
     }
 }
 
-#[cfg(feature = "_app_scope")]
+#[cfg(feature = "_role_management")]
 /// The properties of [`UnifiedRoleDefinition`] by wire name, each a [`Field<UnifiedRoleDefinition>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`UnifiedRoleDefinition::set_null`].
 pub enum UnifiedRoleDefinitionField {}
 
-#[cfg(feature = "_app_scope")]
+#[cfg(feature = "_role_management")]
 #[allow(non_upper_case_globals)]
 impl UnifiedRoleDefinitionField {
     /// `id`
@@ -7070,7 +7072,7 @@ impl UnifiedRoleDefinitionField {
     ];
 }
 
-#[cfg(feature = "_app_scope")]
+#[cfg(feature = "_role_management")]
 /// CSDL entity type `microsoft.graph.unifiedRoleEligibilitySchedule`; base type `microsoft.graph.unifiedRoleScheduleBase`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct UnifiedRoleEligibilitySchedule {
@@ -7110,11 +7112,11 @@ pub struct UnifiedRoleEligibilitySchedule {
     pub app_scope: Option<AppScope>,
     /// Navigation property `directoryScope`: `microsoft.graph.directoryObject`; present when expanded (`$expand`).
     /// Inherited from `microsoft.graph.unifiedRoleScheduleBase`.
-    #[cfg(feature = "_activity_based_timeout_policy")]
+    #[cfg(feature = "_directory_object")]
     pub directory_scope: Option<AnyDirectoryObject>,
     /// Navigation property `principal`: `microsoft.graph.directoryObject`; present when expanded (`$expand`).
     /// Inherited from `microsoft.graph.unifiedRoleScheduleBase`.
-    #[cfg(feature = "_activity_based_timeout_policy")]
+    #[cfg(feature = "_directory_object")]
     pub principal: Option<AnyDirectoryObject>,
     /// Navigation property `roleDefinition`: `microsoft.graph.unifiedRoleDefinition`; present when expanded (`$expand`).
     /// Inherited from `microsoft.graph.unifiedRoleScheduleBase`.
@@ -7125,14 +7127,14 @@ pub struct UnifiedRoleEligibilitySchedule {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_app_scope")]
+#[cfg(feature = "_role_management")]
 impl serde::Serialize for UnifiedRoleEligibilitySchedule {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_app_scope")]
+#[cfg(feature = "_role_management")]
 #[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
 impl UnifiedRoleEligibilitySchedule {
     /// The CSDL qualified name, as `@odata.type` spells it.
@@ -7161,16 +7163,16 @@ impl UnifiedRoleEligibilitySchedule {
         object.property("memberType", &self.member_type);
         object.property("scheduleInfo", &self.schedule_info);
         object.property("appScope", &self.app_scope);
-        #[cfg(feature = "_activity_based_timeout_policy")]
+        #[cfg(feature = "_directory_object")]
         object.property("directoryScope", &self.directory_scope);
-        #[cfg(feature = "_activity_based_timeout_policy")]
+        #[cfg(feature = "_directory_object")]
         object.property("principal", &self.principal);
         object.property("roleDefinition", &self.role_definition);
         object.end()
     }
 }
 
-#[cfg(feature = "_app_scope")]
+#[cfg(feature = "_role_management")]
 impl<'de> serde::Deserialize<'de> for UnifiedRoleEligibilitySchedule {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -7179,7 +7181,7 @@ impl<'de> serde::Deserialize<'de> for UnifiedRoleEligibilitySchedule {
     }
 }
 
-#[cfg(feature = "_app_scope")]
+#[cfg(feature = "_role_management")]
 #[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
 impl graph_odata_runtime::model::ODataObject for UnifiedRoleEligibilitySchedule {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
@@ -7210,9 +7212,9 @@ impl graph_odata_runtime::model::ODataObject for UnifiedRoleEligibilitySchedule 
             "memberType" => read_lenient(map, key, &mut self.member_type, extra),
             "scheduleInfo" => read_nullable(map, key, &mut self.schedule_info, extra),
             "appScope" => read_nullable(map, key, &mut self.app_scope, extra),
-            #[cfg(feature = "_activity_based_timeout_policy")]
+            #[cfg(feature = "_directory_object")]
             "directoryScope" => read_nullable(map, key, &mut self.directory_scope, extra),
-            #[cfg(feature = "_activity_based_timeout_policy")]
+            #[cfg(feature = "_directory_object")]
             "principal" => read_nullable(map, key, &mut self.principal, extra),
             "roleDefinition" => read_nullable(map, key, &mut self.role_definition, extra),
             _ => Ok(false),
@@ -7225,7 +7227,7 @@ impl graph_odata_runtime::model::ODataObject for UnifiedRoleEligibilitySchedule 
     }
 }
 
-#[cfg(feature = "_app_scope")]
+#[cfg(feature = "_role_management")]
 impl UnifiedRoleEligibilitySchedule {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -7236,11 +7238,11 @@ impl UnifiedRoleEligibilitySchedule {
     }
 }
 
-#[cfg(feature = "_app_scope")]
+#[cfg(feature = "_role_management")]
 /// The properties of [`UnifiedRoleEligibilitySchedule`] by wire name, each a [`Field<UnifiedRoleEligibilitySchedule>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`UnifiedRoleEligibilitySchedule::set_null`].
 pub enum UnifiedRoleEligibilityScheduleField {}
 
-#[cfg(feature = "_app_scope")]
+#[cfg(feature = "_role_management")]
 #[allow(non_upper_case_globals)]
 impl UnifiedRoleEligibilityScheduleField {
     /// `id`

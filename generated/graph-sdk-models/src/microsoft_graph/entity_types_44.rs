@@ -11,7 +11,7 @@ use graph_odata_runtime::edm;
 #[allow(unused_imports)]
 use graph_odata_runtime::model;
 
-#[cfg(feature = "_app_scope")]
+#[cfg(feature = "_role_management")]
 /// CSDL entity type `microsoft.graph.unifiedRoleEligibilityScheduleInstance`; base type `microsoft.graph.unifiedRoleScheduleInstanceBase`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct UnifiedRoleEligibilityScheduleInstance {
@@ -43,11 +43,11 @@ pub struct UnifiedRoleEligibilityScheduleInstance {
     pub app_scope: Option<AppScope>,
     /// Navigation property `directoryScope`: `microsoft.graph.directoryObject`; present when expanded (`$expand`).
     /// Inherited from `microsoft.graph.unifiedRoleScheduleInstanceBase`.
-    #[cfg(feature = "_activity_based_timeout_policy")]
+    #[cfg(feature = "_directory_object")]
     pub directory_scope: Option<AnyDirectoryObject>,
     /// Navigation property `principal`: `microsoft.graph.directoryObject`; present when expanded (`$expand`).
     /// Inherited from `microsoft.graph.unifiedRoleScheduleInstanceBase`.
-    #[cfg(feature = "_activity_based_timeout_policy")]
+    #[cfg(feature = "_directory_object")]
     pub principal: Option<AnyDirectoryObject>,
     /// Navigation property `roleDefinition`: `microsoft.graph.unifiedRoleDefinition`; present when expanded (`$expand`).
     /// Inherited from `microsoft.graph.unifiedRoleScheduleInstanceBase`.
@@ -58,14 +58,14 @@ pub struct UnifiedRoleEligibilityScheduleInstance {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_app_scope")]
+#[cfg(feature = "_role_management")]
 impl serde::Serialize for UnifiedRoleEligibilityScheduleInstance {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_app_scope")]
+#[cfg(feature = "_role_management")]
 #[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
 impl UnifiedRoleEligibilityScheduleInstance {
     /// The CSDL qualified name, as `@odata.type` spells it.
@@ -92,16 +92,16 @@ impl UnifiedRoleEligibilityScheduleInstance {
         object.property("roleEligibilityScheduleId", &self.role_eligibility_schedule_id);
         object.property("startDateTime", &self.start_date_time);
         object.property("appScope", &self.app_scope);
-        #[cfg(feature = "_activity_based_timeout_policy")]
+        #[cfg(feature = "_directory_object")]
         object.property("directoryScope", &self.directory_scope);
-        #[cfg(feature = "_activity_based_timeout_policy")]
+        #[cfg(feature = "_directory_object")]
         object.property("principal", &self.principal);
         object.property("roleDefinition", &self.role_definition);
         object.end()
     }
 }
 
-#[cfg(feature = "_app_scope")]
+#[cfg(feature = "_role_management")]
 impl<'de> serde::Deserialize<'de> for UnifiedRoleEligibilityScheduleInstance {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -110,7 +110,7 @@ impl<'de> serde::Deserialize<'de> for UnifiedRoleEligibilityScheduleInstance {
     }
 }
 
-#[cfg(feature = "_app_scope")]
+#[cfg(feature = "_role_management")]
 #[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
 impl graph_odata_runtime::model::ODataObject for UnifiedRoleEligibilityScheduleInstance {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
@@ -137,9 +137,9 @@ impl graph_odata_runtime::model::ODataObject for UnifiedRoleEligibilityScheduleI
             }
             "startDateTime" => read_lenient(map, key, &mut self.start_date_time, extra),
             "appScope" => read_nullable(map, key, &mut self.app_scope, extra),
-            #[cfg(feature = "_activity_based_timeout_policy")]
+            #[cfg(feature = "_directory_object")]
             "directoryScope" => read_nullable(map, key, &mut self.directory_scope, extra),
-            #[cfg(feature = "_activity_based_timeout_policy")]
+            #[cfg(feature = "_directory_object")]
             "principal" => read_nullable(map, key, &mut self.principal, extra),
             "roleDefinition" => read_nullable(map, key, &mut self.role_definition, extra),
             _ => Ok(false),
@@ -152,7 +152,7 @@ impl graph_odata_runtime::model::ODataObject for UnifiedRoleEligibilityScheduleI
     }
 }
 
-#[cfg(feature = "_app_scope")]
+#[cfg(feature = "_role_management")]
 impl UnifiedRoleEligibilityScheduleInstance {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -163,11 +163,11 @@ impl UnifiedRoleEligibilityScheduleInstance {
     }
 }
 
-#[cfg(feature = "_app_scope")]
+#[cfg(feature = "_role_management")]
 /// The properties of [`UnifiedRoleEligibilityScheduleInstance`] by wire name, each a [`Field<UnifiedRoleEligibilityScheduleInstance>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`UnifiedRoleEligibilityScheduleInstance::set_null`].
 pub enum UnifiedRoleEligibilityScheduleInstanceField {}
 
-#[cfg(feature = "_app_scope")]
+#[cfg(feature = "_role_management")]
 #[allow(non_upper_case_globals)]
 impl UnifiedRoleEligibilityScheduleInstanceField {
     /// `id`
@@ -240,7 +240,7 @@ impl UnifiedRoleEligibilityScheduleInstanceField {
     ];
 }
 
-#[cfg(feature = "_app_scope")]
+#[cfg(feature = "_role_management")]
 /// CSDL entity type `microsoft.graph.unifiedRoleEligibilityScheduleRequest`; base type `microsoft.graph.request`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct UnifiedRoleEligibilityScheduleRequest {
@@ -288,10 +288,10 @@ pub struct UnifiedRoleEligibilityScheduleRequest {
     /// Navigation property `appScope`: `microsoft.graph.appScope`; present when expanded (`$expand`).
     pub app_scope: Option<AppScope>,
     /// Navigation property `directoryScope`: `microsoft.graph.directoryObject`; present when expanded (`$expand`).
-    #[cfg(feature = "_activity_based_timeout_policy")]
+    #[cfg(feature = "_directory_object")]
     pub directory_scope: Option<AnyDirectoryObject>,
     /// Navigation property `principal`: `microsoft.graph.directoryObject`; present when expanded (`$expand`).
-    #[cfg(feature = "_activity_based_timeout_policy")]
+    #[cfg(feature = "_directory_object")]
     pub principal: Option<AnyDirectoryObject>,
     /// Navigation property `roleDefinition`: `microsoft.graph.unifiedRoleDefinition`; present when expanded (`$expand`).
     pub role_definition: Option<UnifiedRoleDefinition>,
@@ -303,14 +303,14 @@ pub struct UnifiedRoleEligibilityScheduleRequest {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_app_scope")]
+#[cfg(feature = "_role_management")]
 impl serde::Serialize for UnifiedRoleEligibilityScheduleRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_app_scope")]
+#[cfg(feature = "_role_management")]
 #[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
 impl UnifiedRoleEligibilityScheduleRequest {
     /// The CSDL qualified name, as `@odata.type` spells it.
@@ -345,9 +345,9 @@ impl UnifiedRoleEligibilityScheduleRequest {
         object.property("targetScheduleId", &self.target_schedule_id);
         object.property("ticketInfo", &self.ticket_info);
         object.property("appScope", &self.app_scope);
-        #[cfg(feature = "_activity_based_timeout_policy")]
+        #[cfg(feature = "_directory_object")]
         object.property("directoryScope", &self.directory_scope);
-        #[cfg(feature = "_activity_based_timeout_policy")]
+        #[cfg(feature = "_directory_object")]
         object.property("principal", &self.principal);
         object.property("roleDefinition", &self.role_definition);
         object.property("targetSchedule", &self.target_schedule);
@@ -355,7 +355,7 @@ impl UnifiedRoleEligibilityScheduleRequest {
     }
 }
 
-#[cfg(feature = "_app_scope")]
+#[cfg(feature = "_role_management")]
 impl<'de> serde::Deserialize<'de> for UnifiedRoleEligibilityScheduleRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -364,7 +364,7 @@ impl<'de> serde::Deserialize<'de> for UnifiedRoleEligibilityScheduleRequest {
     }
 }
 
-#[cfg(feature = "_app_scope")]
+#[cfg(feature = "_role_management")]
 #[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
 impl graph_odata_runtime::model::ODataObject for UnifiedRoleEligibilityScheduleRequest {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
@@ -405,9 +405,9 @@ impl graph_odata_runtime::model::ODataObject for UnifiedRoleEligibilityScheduleR
             }
             "ticketInfo" => read_nullable(map, key, &mut self.ticket_info, extra),
             "appScope" => read_nullable(map, key, &mut self.app_scope, extra),
-            #[cfg(feature = "_activity_based_timeout_policy")]
+            #[cfg(feature = "_directory_object")]
             "directoryScope" => read_nullable(map, key, &mut self.directory_scope, extra),
-            #[cfg(feature = "_activity_based_timeout_policy")]
+            #[cfg(feature = "_directory_object")]
             "principal" => read_nullable(map, key, &mut self.principal, extra),
             "roleDefinition" => read_nullable(map, key, &mut self.role_definition, extra),
             "targetSchedule" => read_nullable(map, key, &mut self.target_schedule, extra),
@@ -421,7 +421,7 @@ impl graph_odata_runtime::model::ODataObject for UnifiedRoleEligibilityScheduleR
     }
 }
 
-#[cfg(feature = "_app_scope")]
+#[cfg(feature = "_role_management")]
 impl UnifiedRoleEligibilityScheduleRequest {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -432,11 +432,11 @@ impl UnifiedRoleEligibilityScheduleRequest {
     }
 }
 
-#[cfg(feature = "_app_scope")]
+#[cfg(feature = "_role_management")]
 /// The properties of [`UnifiedRoleEligibilityScheduleRequest`] by wire name, each a [`Field<UnifiedRoleEligibilityScheduleRequest>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`UnifiedRoleEligibilityScheduleRequest::set_null`].
 pub enum UnifiedRoleEligibilityScheduleRequestField {}
 
-#[cfg(feature = "_app_scope")]
+#[cfg(feature = "_role_management")]
 #[allow(non_upper_case_globals)]
 impl UnifiedRoleEligibilityScheduleRequestField {
     /// `id`
@@ -554,7 +554,7 @@ impl UnifiedRoleEligibilityScheduleRequestField {
     ];
 }
 
-#[cfg(feature = "_admin_consent_request_policy")]
+#[cfg(feature = "_policies")]
 /// CSDL entity type `microsoft.graph.unifiedRoleManagementPolicy`; base type `microsoft.graph.entity`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct UnifiedRoleManagementPolicy {
@@ -585,14 +585,14 @@ pub struct UnifiedRoleManagementPolicy {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_admin_consent_request_policy")]
+#[cfg(feature = "_policies")]
 impl serde::Serialize for UnifiedRoleManagementPolicy {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_admin_consent_request_policy")]
+#[cfg(feature = "_policies")]
 impl UnifiedRoleManagementPolicy {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.unifiedRoleManagementPolicy";
@@ -622,7 +622,7 @@ impl UnifiedRoleManagementPolicy {
     }
 }
 
-#[cfg(feature = "_admin_consent_request_policy")]
+#[cfg(feature = "_policies")]
 impl<'de> serde::Deserialize<'de> for UnifiedRoleManagementPolicy {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -631,7 +631,7 @@ impl<'de> serde::Deserialize<'de> for UnifiedRoleManagementPolicy {
     }
 }
 
-#[cfg(feature = "_admin_consent_request_policy")]
+#[cfg(feature = "_policies")]
 impl graph_odata_runtime::model::ODataObject for UnifiedRoleManagementPolicy {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -667,7 +667,7 @@ impl graph_odata_runtime::model::ODataObject for UnifiedRoleManagementPolicy {
     }
 }
 
-#[cfg(feature = "_admin_consent_request_policy")]
+#[cfg(feature = "_policies")]
 impl UnifiedRoleManagementPolicy {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -678,11 +678,11 @@ impl UnifiedRoleManagementPolicy {
     }
 }
 
-#[cfg(feature = "_admin_consent_request_policy")]
+#[cfg(feature = "_policies")]
 /// The properties of [`UnifiedRoleManagementPolicy`] by wire name, each a [`Field<UnifiedRoleManagementPolicy>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`UnifiedRoleManagementPolicy::set_null`].
 pub enum UnifiedRoleManagementPolicyField {}
 
-#[cfg(feature = "_admin_consent_request_policy")]
+#[cfg(feature = "_policies")]
 #[allow(non_upper_case_globals)]
 impl UnifiedRoleManagementPolicyField {
     /// `id`
@@ -738,7 +738,7 @@ impl UnifiedRoleManagementPolicyField {
     ];
 }
 
-#[cfg(feature = "_admin_consent_request_policy")]
+#[cfg(feature = "_policies")]
 /// CSDL entity type `microsoft.graph.unifiedRoleManagementPolicyApprovalRule`; base type `microsoft.graph.unifiedRoleManagementPolicyRule`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct UnifiedRoleManagementPolicyApprovalRule {
@@ -756,14 +756,14 @@ pub struct UnifiedRoleManagementPolicyApprovalRule {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_admin_consent_request_policy")]
+#[cfg(feature = "_policies")]
 impl serde::Serialize for UnifiedRoleManagementPolicyApprovalRule {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_admin_consent_request_policy")]
+#[cfg(feature = "_policies")]
 impl UnifiedRoleManagementPolicyApprovalRule {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.unifiedRoleManagementPolicyApprovalRule";
@@ -786,7 +786,7 @@ impl UnifiedRoleManagementPolicyApprovalRule {
     }
 }
 
-#[cfg(feature = "_admin_consent_request_policy")]
+#[cfg(feature = "_policies")]
 impl<'de> serde::Deserialize<'de> for UnifiedRoleManagementPolicyApprovalRule {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -795,7 +795,7 @@ impl<'de> serde::Deserialize<'de> for UnifiedRoleManagementPolicyApprovalRule {
     }
 }
 
-#[cfg(feature = "_admin_consent_request_policy")]
+#[cfg(feature = "_policies")]
 impl graph_odata_runtime::model::ODataObject
 for UnifiedRoleManagementPolicyApprovalRule {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
@@ -819,7 +819,7 @@ for UnifiedRoleManagementPolicyApprovalRule {
     }
 }
 
-#[cfg(feature = "_admin_consent_request_policy")]
+#[cfg(feature = "_policies")]
 impl UnifiedRoleManagementPolicyApprovalRule {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -830,11 +830,11 @@ impl UnifiedRoleManagementPolicyApprovalRule {
     }
 }
 
-#[cfg(feature = "_admin_consent_request_policy")]
+#[cfg(feature = "_policies")]
 /// The properties of [`UnifiedRoleManagementPolicyApprovalRule`] by wire name, each a [`Field<UnifiedRoleManagementPolicyApprovalRule>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`UnifiedRoleManagementPolicyApprovalRule::set_null`].
 pub enum UnifiedRoleManagementPolicyApprovalRuleField {}
 
-#[cfg(feature = "_admin_consent_request_policy")]
+#[cfg(feature = "_policies")]
 #[allow(non_upper_case_globals)]
 impl UnifiedRoleManagementPolicyApprovalRuleField {
     /// `id`
@@ -857,7 +857,7 @@ impl UnifiedRoleManagementPolicyApprovalRuleField {
     ];
 }
 
-#[cfg(feature = "_admin_consent_request_policy")]
+#[cfg(feature = "_policies")]
 /// CSDL entity type `microsoft.graph.unifiedRoleManagementPolicyAssignment`; base type `microsoft.graph.entity`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct UnifiedRoleManagementPolicyAssignment {
@@ -880,14 +880,14 @@ pub struct UnifiedRoleManagementPolicyAssignment {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_admin_consent_request_policy")]
+#[cfg(feature = "_policies")]
 impl serde::Serialize for UnifiedRoleManagementPolicyAssignment {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_admin_consent_request_policy")]
+#[cfg(feature = "_policies")]
 impl UnifiedRoleManagementPolicyAssignment {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.unifiedRoleManagementPolicyAssignment";
@@ -913,7 +913,7 @@ impl UnifiedRoleManagementPolicyAssignment {
     }
 }
 
-#[cfg(feature = "_admin_consent_request_policy")]
+#[cfg(feature = "_policies")]
 impl<'de> serde::Deserialize<'de> for UnifiedRoleManagementPolicyAssignment {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -922,7 +922,7 @@ impl<'de> serde::Deserialize<'de> for UnifiedRoleManagementPolicyAssignment {
     }
 }
 
-#[cfg(feature = "_admin_consent_request_policy")]
+#[cfg(feature = "_policies")]
 impl graph_odata_runtime::model::ODataObject for UnifiedRoleManagementPolicyAssignment {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -950,7 +950,7 @@ impl graph_odata_runtime::model::ODataObject for UnifiedRoleManagementPolicyAssi
     }
 }
 
-#[cfg(feature = "_admin_consent_request_policy")]
+#[cfg(feature = "_policies")]
 impl UnifiedRoleManagementPolicyAssignment {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -961,11 +961,11 @@ impl UnifiedRoleManagementPolicyAssignment {
     }
 }
 
-#[cfg(feature = "_admin_consent_request_policy")]
+#[cfg(feature = "_policies")]
 /// The properties of [`UnifiedRoleManagementPolicyAssignment`] by wire name, each a [`Field<UnifiedRoleManagementPolicyAssignment>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`UnifiedRoleManagementPolicyAssignment::set_null`].
 pub enum UnifiedRoleManagementPolicyAssignmentField {}
 
-#[cfg(feature = "_admin_consent_request_policy")]
+#[cfg(feature = "_policies")]
 #[allow(non_upper_case_globals)]
 impl UnifiedRoleManagementPolicyAssignmentField {
     /// `id`
@@ -1003,7 +1003,7 @@ impl UnifiedRoleManagementPolicyAssignmentField {
     ];
 }
 
-#[cfg(feature = "_admin_consent_request_policy")]
+#[cfg(feature = "_policies")]
 /// CSDL entity type `microsoft.graph.unifiedRoleManagementPolicyAuthenticationContextRule`; base type `microsoft.graph.unifiedRoleManagementPolicyRule`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct UnifiedRoleManagementPolicyAuthenticationContextRule {
@@ -1023,14 +1023,14 @@ pub struct UnifiedRoleManagementPolicyAuthenticationContextRule {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_admin_consent_request_policy")]
+#[cfg(feature = "_policies")]
 impl serde::Serialize for UnifiedRoleManagementPolicyAuthenticationContextRule {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_admin_consent_request_policy")]
+#[cfg(feature = "_policies")]
 impl UnifiedRoleManagementPolicyAuthenticationContextRule {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.unifiedRoleManagementPolicyAuthenticationContextRule";
@@ -1054,7 +1054,7 @@ impl UnifiedRoleManagementPolicyAuthenticationContextRule {
     }
 }
 
-#[cfg(feature = "_admin_consent_request_policy")]
+#[cfg(feature = "_policies")]
 impl<'de> serde::Deserialize<'de>
 for UnifiedRoleManagementPolicyAuthenticationContextRule {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -1064,7 +1064,7 @@ for UnifiedRoleManagementPolicyAuthenticationContextRule {
     }
 }
 
-#[cfg(feature = "_admin_consent_request_policy")]
+#[cfg(feature = "_policies")]
 impl graph_odata_runtime::model::ODataObject
 for UnifiedRoleManagementPolicyAuthenticationContextRule {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
@@ -1089,7 +1089,7 @@ for UnifiedRoleManagementPolicyAuthenticationContextRule {
     }
 }
 
-#[cfg(feature = "_admin_consent_request_policy")]
+#[cfg(feature = "_policies")]
 impl UnifiedRoleManagementPolicyAuthenticationContextRule {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -1100,11 +1100,11 @@ impl UnifiedRoleManagementPolicyAuthenticationContextRule {
     }
 }
 
-#[cfg(feature = "_admin_consent_request_policy")]
+#[cfg(feature = "_policies")]
 /// The properties of [`UnifiedRoleManagementPolicyAuthenticationContextRule`] by wire name, each a [`Field<UnifiedRoleManagementPolicyAuthenticationContextRule>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`UnifiedRoleManagementPolicyAuthenticationContextRule::set_null`].
 pub enum UnifiedRoleManagementPolicyAuthenticationContextRuleField {}
 
-#[cfg(feature = "_admin_consent_request_policy")]
+#[cfg(feature = "_policies")]
 #[allow(non_upper_case_globals)]
 impl UnifiedRoleManagementPolicyAuthenticationContextRuleField {
     /// `id`
@@ -1129,7 +1129,7 @@ impl UnifiedRoleManagementPolicyAuthenticationContextRuleField {
     >] = &[Self::Id, Self::Target, Self::ClaimValue, Self::IsEnabled];
 }
 
-#[cfg(feature = "_admin_consent_request_policy")]
+#[cfg(feature = "_policies")]
 /// CSDL entity type `microsoft.graph.unifiedRoleManagementPolicyEnablementRule`; base type `microsoft.graph.unifiedRoleManagementPolicyRule`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct UnifiedRoleManagementPolicyEnablementRule {
@@ -1147,14 +1147,14 @@ pub struct UnifiedRoleManagementPolicyEnablementRule {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_admin_consent_request_policy")]
+#[cfg(feature = "_policies")]
 impl serde::Serialize for UnifiedRoleManagementPolicyEnablementRule {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_admin_consent_request_policy")]
+#[cfg(feature = "_policies")]
 impl UnifiedRoleManagementPolicyEnablementRule {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.unifiedRoleManagementPolicyEnablementRule";
@@ -1177,7 +1177,7 @@ impl UnifiedRoleManagementPolicyEnablementRule {
     }
 }
 
-#[cfg(feature = "_admin_consent_request_policy")]
+#[cfg(feature = "_policies")]
 impl<'de> serde::Deserialize<'de> for UnifiedRoleManagementPolicyEnablementRule {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1186,7 +1186,7 @@ impl<'de> serde::Deserialize<'de> for UnifiedRoleManagementPolicyEnablementRule 
     }
 }
 
-#[cfg(feature = "_admin_consent_request_policy")]
+#[cfg(feature = "_policies")]
 impl graph_odata_runtime::model::ODataObject
 for UnifiedRoleManagementPolicyEnablementRule {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
@@ -1210,7 +1210,7 @@ for UnifiedRoleManagementPolicyEnablementRule {
     }
 }
 
-#[cfg(feature = "_admin_consent_request_policy")]
+#[cfg(feature = "_policies")]
 impl UnifiedRoleManagementPolicyEnablementRule {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -1221,11 +1221,11 @@ impl UnifiedRoleManagementPolicyEnablementRule {
     }
 }
 
-#[cfg(feature = "_admin_consent_request_policy")]
+#[cfg(feature = "_policies")]
 /// The properties of [`UnifiedRoleManagementPolicyEnablementRule`] by wire name, each a [`Field<UnifiedRoleManagementPolicyEnablementRule>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`UnifiedRoleManagementPolicyEnablementRule::set_null`].
 pub enum UnifiedRoleManagementPolicyEnablementRuleField {}
 
-#[cfg(feature = "_admin_consent_request_policy")]
+#[cfg(feature = "_policies")]
 #[allow(non_upper_case_globals)]
 impl UnifiedRoleManagementPolicyEnablementRuleField {
     /// `id`
@@ -1248,7 +1248,7 @@ impl UnifiedRoleManagementPolicyEnablementRuleField {
     ];
 }
 
-#[cfg(feature = "_admin_consent_request_policy")]
+#[cfg(feature = "_policies")]
 /// CSDL entity type `microsoft.graph.unifiedRoleManagementPolicyExpirationRule`; base type `microsoft.graph.unifiedRoleManagementPolicyRule`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct UnifiedRoleManagementPolicyExpirationRule {
@@ -1268,14 +1268,14 @@ pub struct UnifiedRoleManagementPolicyExpirationRule {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_admin_consent_request_policy")]
+#[cfg(feature = "_policies")]
 impl serde::Serialize for UnifiedRoleManagementPolicyExpirationRule {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_admin_consent_request_policy")]
+#[cfg(feature = "_policies")]
 impl UnifiedRoleManagementPolicyExpirationRule {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.unifiedRoleManagementPolicyExpirationRule";
@@ -1299,7 +1299,7 @@ impl UnifiedRoleManagementPolicyExpirationRule {
     }
 }
 
-#[cfg(feature = "_admin_consent_request_policy")]
+#[cfg(feature = "_policies")]
 impl<'de> serde::Deserialize<'de> for UnifiedRoleManagementPolicyExpirationRule {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1308,7 +1308,7 @@ impl<'de> serde::Deserialize<'de> for UnifiedRoleManagementPolicyExpirationRule 
     }
 }
 
-#[cfg(feature = "_admin_consent_request_policy")]
+#[cfg(feature = "_policies")]
 impl graph_odata_runtime::model::ODataObject
 for UnifiedRoleManagementPolicyExpirationRule {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
@@ -1337,7 +1337,7 @@ for UnifiedRoleManagementPolicyExpirationRule {
     }
 }
 
-#[cfg(feature = "_admin_consent_request_policy")]
+#[cfg(feature = "_policies")]
 impl UnifiedRoleManagementPolicyExpirationRule {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -1348,11 +1348,11 @@ impl UnifiedRoleManagementPolicyExpirationRule {
     }
 }
 
-#[cfg(feature = "_admin_consent_request_policy")]
+#[cfg(feature = "_policies")]
 /// The properties of [`UnifiedRoleManagementPolicyExpirationRule`] by wire name, each a [`Field<UnifiedRoleManagementPolicyExpirationRule>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`UnifiedRoleManagementPolicyExpirationRule::set_null`].
 pub enum UnifiedRoleManagementPolicyExpirationRuleField {}
 
-#[cfg(feature = "_admin_consent_request_policy")]
+#[cfg(feature = "_policies")]
 #[allow(non_upper_case_globals)]
 impl UnifiedRoleManagementPolicyExpirationRuleField {
     /// `id`
@@ -1380,7 +1380,7 @@ impl UnifiedRoleManagementPolicyExpirationRuleField {
     ];
 }
 
-#[cfg(feature = "_admin_consent_request_policy")]
+#[cfg(feature = "_policies")]
 /// CSDL entity type `microsoft.graph.unifiedRoleManagementPolicyNotificationRule`; base type `microsoft.graph.unifiedRoleManagementPolicyRule`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct UnifiedRoleManagementPolicyNotificationRule {
@@ -1406,14 +1406,14 @@ pub struct UnifiedRoleManagementPolicyNotificationRule {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_admin_consent_request_policy")]
+#[cfg(feature = "_policies")]
 impl serde::Serialize for UnifiedRoleManagementPolicyNotificationRule {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_admin_consent_request_policy")]
+#[cfg(feature = "_policies")]
 impl UnifiedRoleManagementPolicyNotificationRule {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.unifiedRoleManagementPolicyNotificationRule";
@@ -1441,7 +1441,7 @@ impl UnifiedRoleManagementPolicyNotificationRule {
     }
 }
 
-#[cfg(feature = "_admin_consent_request_policy")]
+#[cfg(feature = "_policies")]
 impl<'de> serde::Deserialize<'de> for UnifiedRoleManagementPolicyNotificationRule {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1450,7 +1450,7 @@ impl<'de> serde::Deserialize<'de> for UnifiedRoleManagementPolicyNotificationRul
     }
 }
 
-#[cfg(feature = "_admin_consent_request_policy")]
+#[cfg(feature = "_policies")]
 impl graph_odata_runtime::model::ODataObject
 for UnifiedRoleManagementPolicyNotificationRule {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
@@ -1486,7 +1486,7 @@ for UnifiedRoleManagementPolicyNotificationRule {
     }
 }
 
-#[cfg(feature = "_admin_consent_request_policy")]
+#[cfg(feature = "_policies")]
 impl UnifiedRoleManagementPolicyNotificationRule {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -1497,11 +1497,11 @@ impl UnifiedRoleManagementPolicyNotificationRule {
     }
 }
 
-#[cfg(feature = "_admin_consent_request_policy")]
+#[cfg(feature = "_policies")]
 /// The properties of [`UnifiedRoleManagementPolicyNotificationRule`] by wire name, each a [`Field<UnifiedRoleManagementPolicyNotificationRule>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`UnifiedRoleManagementPolicyNotificationRule::set_null`].
 pub enum UnifiedRoleManagementPolicyNotificationRuleField {}
 
-#[cfg(feature = "_admin_consent_request_policy")]
+#[cfg(feature = "_policies")]
 #[allow(non_upper_case_globals)]
 impl UnifiedRoleManagementPolicyNotificationRuleField {
     /// `id`
@@ -1546,7 +1546,7 @@ impl UnifiedRoleManagementPolicyNotificationRuleField {
     ];
 }
 
-#[cfg(feature = "_admin_consent_request_policy")]
+#[cfg(feature = "_policies")]
 /// CSDL entity type `microsoft.graph.unifiedRoleManagementPolicyRule`; base type `microsoft.graph.entity`; abstract; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct UnifiedRoleManagementPolicyRule {
@@ -1561,14 +1561,14 @@ pub struct UnifiedRoleManagementPolicyRule {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_admin_consent_request_policy")]
+#[cfg(feature = "_policies")]
 impl serde::Serialize for UnifiedRoleManagementPolicyRule {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_admin_consent_request_policy")]
+#[cfg(feature = "_policies")]
 impl UnifiedRoleManagementPolicyRule {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.unifiedRoleManagementPolicyRule";
@@ -1590,7 +1590,7 @@ impl UnifiedRoleManagementPolicyRule {
     }
 }
 
-#[cfg(feature = "_admin_consent_request_policy")]
+#[cfg(feature = "_policies")]
 impl<'de> serde::Deserialize<'de> for UnifiedRoleManagementPolicyRule {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1599,7 +1599,7 @@ impl<'de> serde::Deserialize<'de> for UnifiedRoleManagementPolicyRule {
     }
 }
 
-#[cfg(feature = "_admin_consent_request_policy")]
+#[cfg(feature = "_policies")]
 impl graph_odata_runtime::model::ODataObject for UnifiedRoleManagementPolicyRule {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -1621,7 +1621,7 @@ impl graph_odata_runtime::model::ODataObject for UnifiedRoleManagementPolicyRule
     }
 }
 
-#[cfg(feature = "_admin_consent_request_policy")]
+#[cfg(feature = "_policies")]
 impl UnifiedRoleManagementPolicyRule {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -1632,11 +1632,11 @@ impl UnifiedRoleManagementPolicyRule {
     }
 }
 
-#[cfg(feature = "_admin_consent_request_policy")]
+#[cfg(feature = "_policies")]
 /// The properties of [`UnifiedRoleManagementPolicyRule`] by wire name, each a [`Field<UnifiedRoleManagementPolicyRule>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`UnifiedRoleManagementPolicyRule::set_null`].
 pub enum UnifiedRoleManagementPolicyRuleField {}
 
-#[cfg(feature = "_admin_consent_request_policy")]
+#[cfg(feature = "_policies")]
 #[allow(non_upper_case_globals)]
 impl UnifiedRoleManagementPolicyRuleField {
     /// `id`
@@ -1654,7 +1654,7 @@ impl UnifiedRoleManagementPolicyRuleField {
     ];
 }
 
-#[cfg(feature = "_admin_consent_request_policy")]
+#[cfg(feature = "_policies")]
 /// A `microsoft.graph.unifiedRoleManagementPolicyRule` value: the base type or one of its derived types, chosen by `@odata.type`. A derived type this crate does not know is read as [`UnifiedRoleManagementPolicyRule`], which keeps its properties and `@odata.type` in `additional_properties`.
 #[derive(Debug, Clone, PartialEq)]
 pub enum AnyUnifiedRoleManagementPolicyRule {
@@ -1682,7 +1682,7 @@ pub enum AnyUnifiedRoleManagementPolicyRule {
     ),
 }
 
-#[cfg(feature = "_admin_consent_request_policy")]
+#[cfg(feature = "_policies")]
 impl AnyUnifiedRoleManagementPolicyRule {
     /// The `@odata.type` of the variant (the base type's for unknown derived types).
     pub fn odata_type(&self) -> &'static str {
@@ -1718,21 +1718,21 @@ impl AnyUnifiedRoleManagementPolicyRule {
     }
 }
 
-#[cfg(feature = "_admin_consent_request_policy")]
+#[cfg(feature = "_policies")]
 impl Default for AnyUnifiedRoleManagementPolicyRule {
     fn default() -> Self {
         Self::UnifiedRoleManagementPolicyRule(Box::default())
     }
 }
 
-#[cfg(feature = "_admin_consent_request_policy")]
+#[cfg(feature = "_policies")]
 impl From<UnifiedRoleManagementPolicyRule> for AnyUnifiedRoleManagementPolicyRule {
     fn from(value: UnifiedRoleManagementPolicyRule) -> Self {
         Self::UnifiedRoleManagementPolicyRule(Box::new(value))
     }
 }
 
-#[cfg(feature = "_admin_consent_request_policy")]
+#[cfg(feature = "_policies")]
 impl AnyUnifiedRoleManagementPolicyRule {
     /// The value if it is a [`AnyUnifiedRoleManagementPolicyRule::UnifiedRoleManagementPolicyApprovalRule`] variant.
     pub fn as_unified_role_management_policy_approval_rule(
@@ -1783,7 +1783,7 @@ impl AnyUnifiedRoleManagementPolicyRule {
     }
 }
 
-#[cfg(feature = "_admin_consent_request_policy")]
+#[cfg(feature = "_policies")]
 impl From<UnifiedRoleManagementPolicyApprovalRule>
 for AnyUnifiedRoleManagementPolicyRule {
     fn from(value: UnifiedRoleManagementPolicyApprovalRule) -> Self {
@@ -1791,7 +1791,7 @@ for AnyUnifiedRoleManagementPolicyRule {
     }
 }
 
-#[cfg(feature = "_admin_consent_request_policy")]
+#[cfg(feature = "_policies")]
 impl From<UnifiedRoleManagementPolicyAuthenticationContextRule>
 for AnyUnifiedRoleManagementPolicyRule {
     fn from(value: UnifiedRoleManagementPolicyAuthenticationContextRule) -> Self {
@@ -1799,7 +1799,7 @@ for AnyUnifiedRoleManagementPolicyRule {
     }
 }
 
-#[cfg(feature = "_admin_consent_request_policy")]
+#[cfg(feature = "_policies")]
 impl From<UnifiedRoleManagementPolicyEnablementRule>
 for AnyUnifiedRoleManagementPolicyRule {
     fn from(value: UnifiedRoleManagementPolicyEnablementRule) -> Self {
@@ -1807,7 +1807,7 @@ for AnyUnifiedRoleManagementPolicyRule {
     }
 }
 
-#[cfg(feature = "_admin_consent_request_policy")]
+#[cfg(feature = "_policies")]
 impl From<UnifiedRoleManagementPolicyExpirationRule>
 for AnyUnifiedRoleManagementPolicyRule {
     fn from(value: UnifiedRoleManagementPolicyExpirationRule) -> Self {
@@ -1815,7 +1815,7 @@ for AnyUnifiedRoleManagementPolicyRule {
     }
 }
 
-#[cfg(feature = "_admin_consent_request_policy")]
+#[cfg(feature = "_policies")]
 impl From<UnifiedRoleManagementPolicyNotificationRule>
 for AnyUnifiedRoleManagementPolicyRule {
     fn from(value: UnifiedRoleManagementPolicyNotificationRule) -> Self {
@@ -1823,7 +1823,7 @@ for AnyUnifiedRoleManagementPolicyRule {
     }
 }
 
-#[cfg(feature = "_admin_consent_request_policy")]
+#[cfg(feature = "_policies")]
 impl serde::Serialize for AnyUnifiedRoleManagementPolicyRule {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match self {
@@ -1871,7 +1871,7 @@ impl serde::Serialize for AnyUnifiedRoleManagementPolicyRule {
     }
 }
 
-#[cfg(feature = "_admin_consent_request_policy")]
+#[cfg(feature = "_policies")]
 impl<'de> serde::Deserialize<'de> for AnyUnifiedRoleManagementPolicyRule {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1912,7 +1912,7 @@ impl<'de> serde::Deserialize<'de> for AnyUnifiedRoleManagementPolicyRule {
     }
 }
 
-#[cfg(feature = "_app_scope")]
+#[cfg(feature = "_unified_role_schedule_base")]
 /// CSDL entity type `microsoft.graph.unifiedRoleScheduleBase`; base type `microsoft.graph.entity`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct UnifiedRoleScheduleBase {
@@ -1936,14 +1936,16 @@ pub struct UnifiedRoleScheduleBase {
     /// Property `status`: `Edm.String`.
     pub status: Option<String>,
     /// Navigation property `appScope`: `microsoft.graph.appScope`; present when expanded (`$expand`).
+    #[cfg(feature = "_role_management")]
     pub app_scope: Option<AppScope>,
     /// Navigation property `directoryScope`: `microsoft.graph.directoryObject`; present when expanded (`$expand`).
-    #[cfg(feature = "_activity_based_timeout_policy")]
+    #[cfg(feature = "_directory_object")]
     pub directory_scope: Option<AnyDirectoryObject>,
     /// Navigation property `principal`: `microsoft.graph.directoryObject`; present when expanded (`$expand`).
-    #[cfg(feature = "_activity_based_timeout_policy")]
+    #[cfg(feature = "_directory_object")]
     pub principal: Option<AnyDirectoryObject>,
     /// Navigation property `roleDefinition`: `microsoft.graph.unifiedRoleDefinition`; present when expanded (`$expand`).
+    #[cfg(feature = "_role_management")]
     pub role_definition: Option<UnifiedRoleDefinition>,
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
@@ -1951,14 +1953,14 @@ pub struct UnifiedRoleScheduleBase {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_app_scope")]
+#[cfg(feature = "_unified_role_schedule_base")]
 impl serde::Serialize for UnifiedRoleScheduleBase {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_app_scope")]
+#[cfg(feature = "_unified_role_schedule_base")]
 #[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
 impl UnifiedRoleScheduleBase {
     /// The CSDL qualified name, as `@odata.type` spells it.
@@ -1984,17 +1986,19 @@ impl UnifiedRoleScheduleBase {
         object.property("principalId", &self.principal_id);
         object.property("roleDefinitionId", &self.role_definition_id);
         object.property("status", &self.status);
+        #[cfg(feature = "_role_management")]
         object.property("appScope", &self.app_scope);
-        #[cfg(feature = "_activity_based_timeout_policy")]
+        #[cfg(feature = "_directory_object")]
         object.property("directoryScope", &self.directory_scope);
-        #[cfg(feature = "_activity_based_timeout_policy")]
+        #[cfg(feature = "_directory_object")]
         object.property("principal", &self.principal);
+        #[cfg(feature = "_role_management")]
         object.property("roleDefinition", &self.role_definition);
         object.end()
     }
 }
 
-#[cfg(feature = "_app_scope")]
+#[cfg(feature = "_unified_role_schedule_base")]
 impl<'de> serde::Deserialize<'de> for UnifiedRoleScheduleBase {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2003,7 +2007,7 @@ impl<'de> serde::Deserialize<'de> for UnifiedRoleScheduleBase {
     }
 }
 
-#[cfg(feature = "_app_scope")]
+#[cfg(feature = "_unified_role_schedule_base")]
 #[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
 impl graph_odata_runtime::model::ODataObject for UnifiedRoleScheduleBase {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
@@ -2031,11 +2035,13 @@ impl graph_odata_runtime::model::ODataObject for UnifiedRoleScheduleBase {
                 read_lenient(map, key, &mut self.role_definition_id, extra)
             }
             "status" => read_lenient(map, key, &mut self.status, extra),
+            #[cfg(feature = "_role_management")]
             "appScope" => read_nullable(map, key, &mut self.app_scope, extra),
-            #[cfg(feature = "_activity_based_timeout_policy")]
+            #[cfg(feature = "_directory_object")]
             "directoryScope" => read_nullable(map, key, &mut self.directory_scope, extra),
-            #[cfg(feature = "_activity_based_timeout_policy")]
+            #[cfg(feature = "_directory_object")]
             "principal" => read_nullable(map, key, &mut self.principal, extra),
+            #[cfg(feature = "_role_management")]
             "roleDefinition" => read_nullable(map, key, &mut self.role_definition, extra),
             _ => Ok(false),
         }
@@ -2047,7 +2053,7 @@ impl graph_odata_runtime::model::ODataObject for UnifiedRoleScheduleBase {
     }
 }
 
-#[cfg(feature = "_app_scope")]
+#[cfg(feature = "_unified_role_schedule_base")]
 impl UnifiedRoleScheduleBase {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -2058,11 +2064,11 @@ impl UnifiedRoleScheduleBase {
     }
 }
 
-#[cfg(feature = "_app_scope")]
+#[cfg(feature = "_unified_role_schedule_base")]
 /// The properties of [`UnifiedRoleScheduleBase`] by wire name, each a [`Field<UnifiedRoleScheduleBase>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`UnifiedRoleScheduleBase::set_null`].
 pub enum UnifiedRoleScheduleBaseField {}
 
-#[cfg(feature = "_app_scope")]
+#[cfg(feature = "_unified_role_schedule_base")]
 #[allow(non_upper_case_globals)]
 impl UnifiedRoleScheduleBaseField {
     /// `id`
@@ -2133,7 +2139,7 @@ impl UnifiedRoleScheduleBaseField {
     ];
 }
 
-#[cfg(feature = "_app_scope")]
+#[cfg(feature = "_unified_role_schedule_base")]
 /// CSDL entity type `microsoft.graph.unifiedRoleScheduleInstanceBase`; base type `microsoft.graph.entity`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct UnifiedRoleScheduleInstanceBase {
@@ -2149,14 +2155,16 @@ pub struct UnifiedRoleScheduleInstanceBase {
     /// Property `roleDefinitionId`: `Edm.String`.
     pub role_definition_id: Option<String>,
     /// Navigation property `appScope`: `microsoft.graph.appScope`; present when expanded (`$expand`).
+    #[cfg(feature = "_role_management")]
     pub app_scope: Option<AppScope>,
     /// Navigation property `directoryScope`: `microsoft.graph.directoryObject`; present when expanded (`$expand`).
-    #[cfg(feature = "_activity_based_timeout_policy")]
+    #[cfg(feature = "_directory_object")]
     pub directory_scope: Option<AnyDirectoryObject>,
     /// Navigation property `principal`: `microsoft.graph.directoryObject`; present when expanded (`$expand`).
-    #[cfg(feature = "_activity_based_timeout_policy")]
+    #[cfg(feature = "_directory_object")]
     pub principal: Option<AnyDirectoryObject>,
     /// Navigation property `roleDefinition`: `microsoft.graph.unifiedRoleDefinition`; present when expanded (`$expand`).
+    #[cfg(feature = "_role_management")]
     pub role_definition: Option<UnifiedRoleDefinition>,
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
@@ -2164,14 +2172,14 @@ pub struct UnifiedRoleScheduleInstanceBase {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_app_scope")]
+#[cfg(feature = "_unified_role_schedule_base")]
 impl serde::Serialize for UnifiedRoleScheduleInstanceBase {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_app_scope")]
+#[cfg(feature = "_unified_role_schedule_base")]
 #[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
 impl UnifiedRoleScheduleInstanceBase {
     /// The CSDL qualified name, as `@odata.type` spells it.
@@ -2193,17 +2201,19 @@ impl UnifiedRoleScheduleInstanceBase {
         object.property("directoryScopeId", &self.directory_scope_id);
         object.property("principalId", &self.principal_id);
         object.property("roleDefinitionId", &self.role_definition_id);
+        #[cfg(feature = "_role_management")]
         object.property("appScope", &self.app_scope);
-        #[cfg(feature = "_activity_based_timeout_policy")]
+        #[cfg(feature = "_directory_object")]
         object.property("directoryScope", &self.directory_scope);
-        #[cfg(feature = "_activity_based_timeout_policy")]
+        #[cfg(feature = "_directory_object")]
         object.property("principal", &self.principal);
+        #[cfg(feature = "_role_management")]
         object.property("roleDefinition", &self.role_definition);
         object.end()
     }
 }
 
-#[cfg(feature = "_app_scope")]
+#[cfg(feature = "_unified_role_schedule_base")]
 impl<'de> serde::Deserialize<'de> for UnifiedRoleScheduleInstanceBase {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2212,7 +2222,7 @@ impl<'de> serde::Deserialize<'de> for UnifiedRoleScheduleInstanceBase {
     }
 }
 
-#[cfg(feature = "_app_scope")]
+#[cfg(feature = "_unified_role_schedule_base")]
 #[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
 impl graph_odata_runtime::model::ODataObject for UnifiedRoleScheduleInstanceBase {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
@@ -2232,11 +2242,13 @@ impl graph_odata_runtime::model::ODataObject for UnifiedRoleScheduleInstanceBase
             "roleDefinitionId" => {
                 read_lenient(map, key, &mut self.role_definition_id, extra)
             }
+            #[cfg(feature = "_role_management")]
             "appScope" => read_nullable(map, key, &mut self.app_scope, extra),
-            #[cfg(feature = "_activity_based_timeout_policy")]
+            #[cfg(feature = "_directory_object")]
             "directoryScope" => read_nullable(map, key, &mut self.directory_scope, extra),
-            #[cfg(feature = "_activity_based_timeout_policy")]
+            #[cfg(feature = "_directory_object")]
             "principal" => read_nullable(map, key, &mut self.principal, extra),
+            #[cfg(feature = "_role_management")]
             "roleDefinition" => read_nullable(map, key, &mut self.role_definition, extra),
             _ => Ok(false),
         }
@@ -2248,7 +2260,7 @@ impl graph_odata_runtime::model::ODataObject for UnifiedRoleScheduleInstanceBase
     }
 }
 
-#[cfg(feature = "_app_scope")]
+#[cfg(feature = "_unified_role_schedule_base")]
 impl UnifiedRoleScheduleInstanceBase {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -2259,11 +2271,11 @@ impl UnifiedRoleScheduleInstanceBase {
     }
 }
 
-#[cfg(feature = "_app_scope")]
+#[cfg(feature = "_unified_role_schedule_base")]
 /// The properties of [`UnifiedRoleScheduleInstanceBase`] by wire name, each a [`Field<UnifiedRoleScheduleInstanceBase>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`UnifiedRoleScheduleInstanceBase::set_null`].
 pub enum UnifiedRoleScheduleInstanceBaseField {}
 
-#[cfg(feature = "_app_scope")]
+#[cfg(feature = "_unified_role_schedule_base")]
 #[allow(non_upper_case_globals)]
 impl UnifiedRoleScheduleInstanceBaseField {
     /// `id`
@@ -2468,7 +2480,7 @@ impl UnifiedStorageQuotaField {
     ];
 }
 
-#[cfg(feature = "_assigned_place_mode")]
+#[cfg(feature = "_places")]
 /// CSDL entity type `microsoft.graph.unitMap`; base type `microsoft.graph.baseMapFeature`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct UnitMap {
@@ -2486,14 +2498,14 @@ pub struct UnitMap {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_assigned_place_mode")]
+#[cfg(feature = "_places")]
 impl serde::Serialize for UnitMap {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_assigned_place_mode")]
+#[cfg(feature = "_places")]
 impl UnitMap {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.unitMap";
@@ -2516,7 +2528,7 @@ impl UnitMap {
     }
 }
 
-#[cfg(feature = "_assigned_place_mode")]
+#[cfg(feature = "_places")]
 impl<'de> serde::Deserialize<'de> for UnitMap {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2525,7 +2537,7 @@ impl<'de> serde::Deserialize<'de> for UnitMap {
     }
 }
 
-#[cfg(feature = "_assigned_place_mode")]
+#[cfg(feature = "_places")]
 impl graph_odata_runtime::model::ODataObject for UnitMap {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -2548,7 +2560,7 @@ impl graph_odata_runtime::model::ODataObject for UnitMap {
     }
 }
 
-#[cfg(feature = "_assigned_place_mode")]
+#[cfg(feature = "_places")]
 impl UnitMap {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -2559,11 +2571,11 @@ impl UnitMap {
     }
 }
 
-#[cfg(feature = "_assigned_place_mode")]
+#[cfg(feature = "_places")]
 /// The properties of [`UnitMap`] by wire name, each a [`Field<UnitMap>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`UnitMap::set_null`].
 pub enum UnitMapField {}
 
-#[cfg(feature = "_assigned_place_mode")]
+#[cfg(feature = "_places")]
 #[allow(non_upper_case_globals)]
 impl UnitMapField {
     /// `id`
@@ -2580,7 +2592,7 @@ impl UnitMapField {
     ];
 }
 
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_communications")]
 /// CSDL entity type `microsoft.graph.unmuteParticipantOperation`; base type `microsoft.graph.commsOperation`; open type: dynamic properties land in `additional_properties`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct UnmuteParticipantOperation {
@@ -2602,14 +2614,14 @@ pub struct UnmuteParticipantOperation {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_communications")]
 impl serde::Serialize for UnmuteParticipantOperation {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_communications")]
 impl UnmuteParticipantOperation {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.unmuteParticipantOperation";
@@ -2633,7 +2645,7 @@ impl UnmuteParticipantOperation {
     }
 }
 
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_communications")]
 impl<'de> serde::Deserialize<'de> for UnmuteParticipantOperation {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2642,7 +2654,7 @@ impl<'de> serde::Deserialize<'de> for UnmuteParticipantOperation {
     }
 }
 
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_communications")]
 impl graph_odata_runtime::model::ODataObject for UnmuteParticipantOperation {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -2666,7 +2678,7 @@ impl graph_odata_runtime::model::ODataObject for UnmuteParticipantOperation {
     }
 }
 
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_communications")]
 impl UnmuteParticipantOperation {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -2677,11 +2689,11 @@ impl UnmuteParticipantOperation {
     }
 }
 
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_communications")]
 /// The properties of [`UnmuteParticipantOperation`] by wire name, each a [`Field<UnmuteParticipantOperation>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`UnmuteParticipantOperation::set_null`].
 pub enum UnmuteParticipantOperationField {}
 
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_communications")]
 #[allow(non_upper_case_globals)]
 impl UnmuteParticipantOperationField {
     /// `id`
@@ -2707,7 +2719,7 @@ impl UnmuteParticipantOperationField {
     ];
 }
 
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_communications")]
 /// CSDL entity type `microsoft.graph.updateRecordingStatusOperation`; base type `microsoft.graph.commsOperation`; open type: dynamic properties land in `additional_properties`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct UpdateRecordingStatusOperation {
@@ -2729,14 +2741,14 @@ pub struct UpdateRecordingStatusOperation {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_communications")]
 impl serde::Serialize for UpdateRecordingStatusOperation {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_communications")]
 impl UpdateRecordingStatusOperation {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.updateRecordingStatusOperation";
@@ -2760,7 +2772,7 @@ impl UpdateRecordingStatusOperation {
     }
 }
 
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_communications")]
 impl<'de> serde::Deserialize<'de> for UpdateRecordingStatusOperation {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2769,7 +2781,7 @@ impl<'de> serde::Deserialize<'de> for UpdateRecordingStatusOperation {
     }
 }
 
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_communications")]
 impl graph_odata_runtime::model::ODataObject for UpdateRecordingStatusOperation {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -2793,7 +2805,7 @@ impl graph_odata_runtime::model::ODataObject for UpdateRecordingStatusOperation 
     }
 }
 
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_communications")]
 impl UpdateRecordingStatusOperation {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -2804,11 +2816,11 @@ impl UpdateRecordingStatusOperation {
     }
 }
 
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_communications")]
 /// The properties of [`UpdateRecordingStatusOperation`] by wire name, each a [`Field<UpdateRecordingStatusOperation>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`UpdateRecordingStatusOperation::set_null`].
 pub enum UpdateRecordingStatusOperationField {}
 
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_communications")]
 #[allow(non_upper_case_globals)]
 impl UpdateRecordingStatusOperationField {
     /// `id`
@@ -2834,7 +2846,7 @@ impl UpdateRecordingStatusOperationField {
     ];
 }
 
-#[cfg(feature = "_bitlocker")]
+#[cfg(feature = "_information_protection")]
 /// CSDL entity type `microsoft.graph.urlAssessmentRequest`; base type `microsoft.graph.threatAssessmentRequest`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct UrlAssessmentRequest {
@@ -2873,14 +2885,14 @@ pub struct UrlAssessmentRequest {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_bitlocker")]
+#[cfg(feature = "_information_protection")]
 impl serde::Serialize for UrlAssessmentRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_bitlocker")]
+#[cfg(feature = "_information_protection")]
 impl UrlAssessmentRequest {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.urlAssessmentRequest";
@@ -2910,7 +2922,7 @@ impl UrlAssessmentRequest {
     }
 }
 
-#[cfg(feature = "_bitlocker")]
+#[cfg(feature = "_information_protection")]
 impl<'de> serde::Deserialize<'de> for UrlAssessmentRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2919,7 +2931,7 @@ impl<'de> serde::Deserialize<'de> for UrlAssessmentRequest {
     }
 }
 
-#[cfg(feature = "_bitlocker")]
+#[cfg(feature = "_information_protection")]
 impl graph_odata_runtime::model::ODataObject for UrlAssessmentRequest {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -2953,7 +2965,7 @@ impl graph_odata_runtime::model::ODataObject for UrlAssessmentRequest {
     }
 }
 
-#[cfg(feature = "_bitlocker")]
+#[cfg(feature = "_information_protection")]
 impl UrlAssessmentRequest {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -2964,11 +2976,11 @@ impl UrlAssessmentRequest {
     }
 }
 
-#[cfg(feature = "_bitlocker")]
+#[cfg(feature = "_information_protection")]
 /// The properties of [`UrlAssessmentRequest`] by wire name, each a [`Field<UrlAssessmentRequest>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`UrlAssessmentRequest::set_null`].
 pub enum UrlAssessmentRequestField {}
 
-#[cfg(feature = "_bitlocker")]
+#[cfg(feature = "_information_protection")]
 #[allow(non_upper_case_globals)]
 impl UrlAssessmentRequestField {
     /// `id`
@@ -3018,7 +3030,7 @@ impl UrlAssessmentRequestField {
     ];
 }
 
-#[cfg(feature = "_me")]
+#[cfg(feature = "_activity_metadata")]
 /// CSDL entity type `microsoft.graph.usageRightsIncluded`; base type `microsoft.graph.entity`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct UsageRightsIncluded {
@@ -3037,14 +3049,14 @@ pub struct UsageRightsIncluded {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_me")]
+#[cfg(feature = "_activity_metadata")]
 impl serde::Serialize for UsageRightsIncluded {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_me")]
+#[cfg(feature = "_activity_metadata")]
 impl UsageRightsIncluded {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.usageRightsIncluded";
@@ -3068,7 +3080,7 @@ impl UsageRightsIncluded {
     }
 }
 
-#[cfg(feature = "_me")]
+#[cfg(feature = "_activity_metadata")]
 impl<'de> serde::Deserialize<'de> for UsageRightsIncluded {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -3077,7 +3089,7 @@ impl<'de> serde::Deserialize<'de> for UsageRightsIncluded {
     }
 }
 
-#[cfg(feature = "_me")]
+#[cfg(feature = "_activity_metadata")]
 impl graph_odata_runtime::model::ODataObject for UsageRightsIncluded {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -3101,7 +3113,7 @@ impl graph_odata_runtime::model::ODataObject for UsageRightsIncluded {
     }
 }
 
-#[cfg(feature = "_me")]
+#[cfg(feature = "_activity_metadata")]
 impl UsageRightsIncluded {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -3112,11 +3124,11 @@ impl UsageRightsIncluded {
     }
 }
 
-#[cfg(feature = "_me")]
+#[cfg(feature = "_activity_metadata")]
 /// The properties of [`UsageRightsIncluded`] by wire name, each a [`Field<UsageRightsIncluded>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`UsageRightsIncluded::set_null`].
 pub enum UsageRightsIncludedField {}
 
-#[cfg(feature = "_me")]
+#[cfg(feature = "_activity_metadata")]
 #[allow(non_upper_case_globals)]
 impl UsageRightsIncludedField {
     /// `id`
@@ -3282,7 +3294,7 @@ impl UsedInsightField {
     ];
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_authorization_info")]
 /// CSDL entity type `microsoft.graph.user`; base type `microsoft.graph.directoryObject`; open type: dynamic properties land in `additional_properties`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct User {
@@ -3460,6 +3472,7 @@ pub struct User {
     #[cfg(feature = "_agreement_acceptance")]
     pub agreement_acceptances: Option<Vec<AgreementAcceptance>>,
     /// Navigation property `appRoleAssignments`: `Collection(microsoft.graph.appRoleAssignment)`, contained; present when expanded (`$expand`).
+    #[cfg(feature = "_app_role_assignment")]
     pub app_role_assignments: Option<Vec<AppRoleAssignment>>,
     /// Navigation property `authentication`: `microsoft.graph.authentication`, contained; present when expanded (`$expand`).
     #[cfg(feature = "_activities_container")]
@@ -3489,9 +3502,10 @@ pub struct User {
     #[cfg(feature = "_activities_container")]
     pub contact_folders: Option<Vec<ContactFolder>>,
     /// Navigation property `contacts`: `Collection(microsoft.graph.contact)`, contained; present when expanded (`$expand`).
-    #[cfg(feature = "_attachment")]
+    #[cfg(feature = "_activities_container")]
     pub contacts: Option<Vec<Contact>>,
     /// Navigation property `createdObjects`: `Collection(microsoft.graph.directoryObject)`; present when expanded (`$expand`).
+    #[cfg(feature = "_directory_object")]
     pub created_objects: Option<Vec<AnyDirectoryObject>>,
     /// Navigation property `dataSecurityAndGovernance`: `microsoft.graph.userDataSecurityAndGovernance`, contained; present when expanded (`$expand`).
     #[cfg(feature = "_activities_container")]
@@ -3502,12 +3516,13 @@ pub struct User {
         Vec<AnyDeviceManagementTroubleshootingEvent>,
     >,
     /// Navigation property `directReports`: `Collection(microsoft.graph.directoryObject)`; present when expanded (`$expand`).
+    #[cfg(feature = "_directory_object")]
     pub direct_reports: Option<Vec<AnyDirectoryObject>>,
     /// Navigation property `drive`: `microsoft.graph.drive`; present when expanded (`$expand`).
-    #[cfg(feature = "_album")]
+    #[cfg(feature = "_drive")]
     pub drive: Option<Box<Drive>>,
     /// Navigation property `drives`: `Collection(microsoft.graph.drive)`; present when expanded (`$expand`).
-    #[cfg(feature = "_album")]
+    #[cfg(feature = "_drive")]
     pub drives: Option<Vec<Drive>>,
     /// Navigation property `employeeExperience`: `microsoft.graph.employeeExperienceUser`, contained; present when expanded (`$expand`).
     #[cfg(feature = "_activities_container")]
@@ -3519,7 +3534,7 @@ pub struct User {
     #[cfg(feature = "_extension")]
     pub extensions: Option<Vec<AnyExtension>>,
     /// Navigation property `followedSites`: `Collection(microsoft.graph.site)`; present when expanded (`$expand`).
-    #[cfg(feature = "_base_site_page")]
+    #[cfg(feature = "_site")]
     pub followed_sites: Option<Vec<Site>>,
     /// Navigation property `inferenceClassification`: `microsoft.graph.inferenceClassification`, contained; present when expanded (`$expand`).
     #[cfg(feature = "_activities_container")]
@@ -3528,7 +3543,7 @@ pub struct User {
     #[cfg(feature = "_activities_container")]
     pub insights: Option<ItemInsights>,
     /// Navigation property `joinedTeams`: `Collection(microsoft.graph.team)`, contained; present when expanded (`$expand`).
-    #[cfg(feature = "_clonable_team_parts")]
+    #[cfg(feature = "_giphy_rating_type")]
     pub joined_teams: Option<Vec<Team>>,
     /// Navigation property `licenseDetails`: `Collection(microsoft.graph.licenseDetails)`, contained; present when expanded (`$expand`).
     #[cfg(feature = "_activities_container")]
@@ -3537,17 +3552,19 @@ pub struct User {
     #[cfg(feature = "_activities_container")]
     pub mail_folders: Option<Vec<AnyMailFolder>>,
     /// Navigation property `managedAppRegistrations`: `Collection(microsoft.graph.managedAppRegistration)`; present when expanded (`$expand`).
-    #[cfg(feature = "_android_lob_app")]
+    #[cfg(feature = "_android_mobile_app_identifier")]
     pub managed_app_registrations: Option<Vec<AnyManagedAppRegistration>>,
     /// Navigation property `managedDevices`: `Collection(microsoft.graph.managedDevice)`, contained; present when expanded (`$expand`).
     #[cfg(feature = "_action_state")]
     pub managed_devices: Option<Vec<ManagedDevice>>,
     /// Navigation property `manager`: `microsoft.graph.directoryObject`; present when expanded (`$expand`).
+    #[cfg(feature = "_directory_object")]
     pub manager: Option<AnyDirectoryObject>,
     /// Navigation property `memberOf`: `Collection(microsoft.graph.directoryObject)`; present when expanded (`$expand`).
+    #[cfg(feature = "_directory_object")]
     pub member_of: Option<Vec<AnyDirectoryObject>>,
     /// Navigation property `messages`: `Collection(microsoft.graph.message)`, contained; present when expanded (`$expand`).
-    #[cfg(feature = "_attachment")]
+    #[cfg(feature = "_attendee")]
     pub messages: Option<Vec<AnyMessage>>,
     /// Navigation property `oauth2PermissionGrants`: `Collection(microsoft.graph.oAuth2PermissionGrant)`; present when expanded (`$expand`).
     #[cfg(feature = "_o_auth2_permission_grant")]
@@ -3565,19 +3582,22 @@ pub struct User {
     #[cfg(feature = "_activities_container")]
     pub outlook: Option<OutlookUser>,
     /// Navigation property `ownedDevices`: `Collection(microsoft.graph.directoryObject)`; present when expanded (`$expand`).
+    #[cfg(feature = "_directory_object")]
     pub owned_devices: Option<Vec<AnyDirectoryObject>>,
     /// Navigation property `ownedObjects`: `Collection(microsoft.graph.directoryObject)`; present when expanded (`$expand`).
+    #[cfg(feature = "_directory_object")]
     pub owned_objects: Option<Vec<AnyDirectoryObject>>,
     /// Navigation property `people`: `Collection(microsoft.graph.person)`, contained; present when expanded (`$expand`).
     #[cfg(feature = "_activities_container")]
     pub people: Option<Vec<Person>>,
     /// Navigation property `permissionGrants`: `Collection(microsoft.graph.resourceSpecificPermissionGrant)`, contained; present when expanded (`$expand`).
+    #[cfg(feature = "_resource_specific_permission_grant")]
     pub permission_grants: Option<Vec<ResourceSpecificPermissionGrant>>,
     /// Navigation property `photo`: `microsoft.graph.profilePhoto`, contained; present when expanded (`$expand`).
-    #[cfg(feature = "_clonable_team_parts")]
+    #[cfg(feature = "_profile_photo")]
     pub photo: Option<ProfilePhoto>,
     /// Navigation property `photos`: `Collection(microsoft.graph.profilePhoto)`, contained; present when expanded (`$expand`).
-    #[cfg(feature = "_clonable_team_parts")]
+    #[cfg(feature = "_profile_photo")]
     pub photos: Option<Vec<ProfilePhoto>>,
     /// Navigation property `planner`: `microsoft.graph.plannerUser`, contained; present when expanded (`$expand`).
     #[cfg(feature = "_activities_container")]
@@ -3586,6 +3606,7 @@ pub struct User {
     #[cfg(feature = "_adhoc_call")]
     pub presence: Option<Presence>,
     /// Navigation property `registeredDevices`: `Collection(microsoft.graph.directoryObject)`; present when expanded (`$expand`).
+    #[cfg(feature = "_directory_object")]
     pub registered_devices: Option<Vec<AnyDirectoryObject>>,
     /// Navigation property `scopedRoleMemberOf`: `Collection(microsoft.graph.scopedRoleMembership)`, contained; present when expanded (`$expand`).
     #[cfg(feature = "_scoped_role_membership")]
@@ -3597,8 +3618,10 @@ pub struct User {
     #[cfg(feature = "_activities_container")]
     pub solutions: Option<UserSolutionRoot>,
     /// Navigation property `sponsorOf`: `Collection(microsoft.graph.directoryObject)`; present when expanded (`$expand`).
+    #[cfg(feature = "_directory_object")]
     pub sponsor_of: Option<Vec<AnyDirectoryObject>>,
     /// Navigation property `sponsors`: `Collection(microsoft.graph.directoryObject)`; present when expanded (`$expand`).
+    #[cfg(feature = "_directory_object")]
     pub sponsors: Option<Vec<AnyDirectoryObject>>,
     /// Navigation property `teamwork`: `microsoft.graph.userTeamwork`, contained; present when expanded (`$expand`).
     #[cfg(feature = "_activities_container")]
@@ -3607,6 +3630,7 @@ pub struct User {
     #[cfg(feature = "_activities_container")]
     pub todo: Option<Todo>,
     /// Navigation property `transitiveMemberOf`: `Collection(microsoft.graph.directoryObject)`; present when expanded (`$expand`).
+    #[cfg(feature = "_directory_object")]
     pub transitive_member_of: Option<Vec<AnyDirectoryObject>>,
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
@@ -3614,14 +3638,14 @@ pub struct User {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_authorization_info")]
 impl serde::Serialize for User {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_authorization_info")]
 #[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
 impl User {
     /// The CSDL qualified name, as `@odata.type` spells it.
@@ -3764,6 +3788,7 @@ impl User {
         #[cfg(feature = "_adhoc_call")] object.property("adhocCalls", &self.adhoc_calls);
         #[cfg(feature = "_agreement_acceptance")]
         object.property("agreementAcceptances", &self.agreement_acceptances);
+        #[cfg(feature = "_app_role_assignment")]
         object.property("appRoleAssignments", &self.app_role_assignments);
         #[cfg(feature = "_activities_container")]
         object.property("authentication", &self.authentication);
@@ -3779,7 +3804,9 @@ impl User {
         #[cfg(feature = "_action_state")] object.property("cloudPCs", &self.cloud_p_cs);
         #[cfg(feature = "_activities_container")]
         object.property("contactFolders", &self.contact_folders);
-        #[cfg(feature = "_attachment")] object.property("contacts", &self.contacts);
+        #[cfg(feature = "_activities_container")]
+        object.property("contacts", &self.contacts);
+        #[cfg(feature = "_directory_object")]
         object.property("createdObjects", &self.created_objects);
         #[cfg(feature = "_activities_container")]
         object.property("dataSecurityAndGovernance", &self.data_security_and_governance);
@@ -3789,32 +3816,33 @@ impl User {
                 "deviceManagementTroubleshootingEvents",
                 &self.device_management_troubleshooting_events,
             );
+        #[cfg(feature = "_directory_object")]
         object.property("directReports", &self.direct_reports);
-        #[cfg(feature = "_album")] object.property("drive", &self.drive);
-        #[cfg(feature = "_album")] object.property("drives", &self.drives);
+        #[cfg(feature = "_drive")] object.property("drive", &self.drive);
+        #[cfg(feature = "_drive")] object.property("drives", &self.drives);
         #[cfg(feature = "_activities_container")]
         object.property("employeeExperience", &self.employee_experience);
         #[cfg(feature = "_attachment")] object.property("events", &self.events);
         #[cfg(feature = "_extension")] object.property("extensions", &self.extensions);
-        #[cfg(feature = "_base_site_page")]
-        object.property("followedSites", &self.followed_sites);
+        #[cfg(feature = "_site")] object.property("followedSites", &self.followed_sites);
         #[cfg(feature = "_activities_container")]
         object.property("inferenceClassification", &self.inference_classification);
         #[cfg(feature = "_activities_container")]
         object.property("insights", &self.insights);
-        #[cfg(feature = "_clonable_team_parts")]
+        #[cfg(feature = "_giphy_rating_type")]
         object.property("joinedTeams", &self.joined_teams);
         #[cfg(feature = "_activities_container")]
         object.property("licenseDetails", &self.license_details);
         #[cfg(feature = "_activities_container")]
         object.property("mailFolders", &self.mail_folders);
-        #[cfg(feature = "_android_lob_app")]
+        #[cfg(feature = "_android_mobile_app_identifier")]
         object.property("managedAppRegistrations", &self.managed_app_registrations);
         #[cfg(feature = "_action_state")]
         object.property("managedDevices", &self.managed_devices);
-        object.property("manager", &self.manager);
+        #[cfg(feature = "_directory_object")] object.property("manager", &self.manager);
+        #[cfg(feature = "_directory_object")]
         object.property("memberOf", &self.member_of);
-        #[cfg(feature = "_attachment")] object.property("messages", &self.messages);
+        #[cfg(feature = "_attendee")] object.property("messages", &self.messages);
         #[cfg(feature = "_o_auth2_permission_grant")]
         object.property("oauth2PermissionGrants", &self.oauth2_permission_grants);
         #[cfg(feature = "_copy_notebook_model")]
@@ -3825,16 +3853,20 @@ impl User {
         object.property("onPremisesSyncBehavior", &self.on_premises_sync_behavior);
         #[cfg(feature = "_activities_container")]
         object.property("outlook", &self.outlook);
+        #[cfg(feature = "_directory_object")]
         object.property("ownedDevices", &self.owned_devices);
+        #[cfg(feature = "_directory_object")]
         object.property("ownedObjects", &self.owned_objects);
         #[cfg(feature = "_activities_container")]
         object.property("people", &self.people);
+        #[cfg(feature = "_resource_specific_permission_grant")]
         object.property("permissionGrants", &self.permission_grants);
-        #[cfg(feature = "_clonable_team_parts")] object.property("photo", &self.photo);
-        #[cfg(feature = "_clonable_team_parts")] object.property("photos", &self.photos);
+        #[cfg(feature = "_profile_photo")] object.property("photo", &self.photo);
+        #[cfg(feature = "_profile_photo")] object.property("photos", &self.photos);
         #[cfg(feature = "_activities_container")]
         object.property("planner", &self.planner);
         #[cfg(feature = "_adhoc_call")] object.property("presence", &self.presence);
+        #[cfg(feature = "_directory_object")]
         object.property("registeredDevices", &self.registered_devices);
         #[cfg(feature = "_scoped_role_membership")]
         object.property("scopedRoleMemberOf", &self.scoped_role_member_of);
@@ -3842,17 +3874,20 @@ impl User {
         object.property("settings", &self.settings);
         #[cfg(feature = "_activities_container")]
         object.property("solutions", &self.solutions);
+        #[cfg(feature = "_directory_object")]
         object.property("sponsorOf", &self.sponsor_of);
+        #[cfg(feature = "_directory_object")]
         object.property("sponsors", &self.sponsors);
         #[cfg(feature = "_activities_container")]
         object.property("teamwork", &self.teamwork);
         #[cfg(feature = "_activities_container")] object.property("todo", &self.todo);
+        #[cfg(feature = "_directory_object")]
         object.property("transitiveMemberOf", &self.transitive_member_of);
         object.end()
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_authorization_info")]
 impl<'de> serde::Deserialize<'de> for User {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -3861,7 +3896,7 @@ impl<'de> serde::Deserialize<'de> for User {
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_authorization_info")]
 #[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
 impl graph_odata_runtime::model::ODataObject for User {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
@@ -4058,6 +4093,7 @@ impl graph_odata_runtime::model::ODataObject for User {
             "agreementAcceptances" => {
                 read_nullable(map, key, &mut self.agreement_acceptances, extra)
             }
+            #[cfg(feature = "_app_role_assignment")]
             "appRoleAssignments" => {
                 read_nullable(map, key, &mut self.app_role_assignments, extra)
             }
@@ -4079,8 +4115,9 @@ impl graph_odata_runtime::model::ODataObject for User {
             "cloudPCs" => read_nullable(map, key, &mut self.cloud_p_cs, extra),
             #[cfg(feature = "_activities_container")]
             "contactFolders" => read_nullable(map, key, &mut self.contact_folders, extra),
-            #[cfg(feature = "_attachment")]
+            #[cfg(feature = "_activities_container")]
             "contacts" => read_nullable(map, key, &mut self.contacts, extra),
+            #[cfg(feature = "_directory_object")]
             "createdObjects" => read_nullable(map, key, &mut self.created_objects, extra),
             #[cfg(feature = "_activities_container")]
             "dataSecurityAndGovernance" => {
@@ -4095,10 +4132,11 @@ impl graph_odata_runtime::model::ODataObject for User {
                     extra,
                 )
             }
+            #[cfg(feature = "_directory_object")]
             "directReports" => read_nullable(map, key, &mut self.direct_reports, extra),
-            #[cfg(feature = "_album")]
+            #[cfg(feature = "_drive")]
             "drive" => read_nullable(map, key, &mut self.drive, extra),
-            #[cfg(feature = "_album")]
+            #[cfg(feature = "_drive")]
             "drives" => read_nullable(map, key, &mut self.drives, extra),
             #[cfg(feature = "_activities_container")]
             "employeeExperience" => {
@@ -4108,7 +4146,7 @@ impl graph_odata_runtime::model::ODataObject for User {
             "events" => read_nullable(map, key, &mut self.events, extra),
             #[cfg(feature = "_extension")]
             "extensions" => read_nullable(map, key, &mut self.extensions, extra),
-            #[cfg(feature = "_base_site_page")]
+            #[cfg(feature = "_site")]
             "followedSites" => read_nullable(map, key, &mut self.followed_sites, extra),
             #[cfg(feature = "_activities_container")]
             "inferenceClassification" => {
@@ -4116,21 +4154,23 @@ impl graph_odata_runtime::model::ODataObject for User {
             }
             #[cfg(feature = "_activities_container")]
             "insights" => read_nullable(map, key, &mut self.insights, extra),
-            #[cfg(feature = "_clonable_team_parts")]
+            #[cfg(feature = "_giphy_rating_type")]
             "joinedTeams" => read_nullable(map, key, &mut self.joined_teams, extra),
             #[cfg(feature = "_activities_container")]
             "licenseDetails" => read_nullable(map, key, &mut self.license_details, extra),
             #[cfg(feature = "_activities_container")]
             "mailFolders" => read_nullable(map, key, &mut self.mail_folders, extra),
-            #[cfg(feature = "_android_lob_app")]
+            #[cfg(feature = "_android_mobile_app_identifier")]
             "managedAppRegistrations" => {
                 read_nullable(map, key, &mut self.managed_app_registrations, extra)
             }
             #[cfg(feature = "_action_state")]
             "managedDevices" => read_nullable(map, key, &mut self.managed_devices, extra),
+            #[cfg(feature = "_directory_object")]
             "manager" => read_nullable(map, key, &mut self.manager, extra),
+            #[cfg(feature = "_directory_object")]
             "memberOf" => read_nullable(map, key, &mut self.member_of, extra),
-            #[cfg(feature = "_attachment")]
+            #[cfg(feature = "_attendee")]
             "messages" => read_nullable(map, key, &mut self.messages, extra),
             #[cfg(feature = "_o_auth2_permission_grant")]
             "oauth2PermissionGrants" => {
@@ -4146,21 +4186,25 @@ impl graph_odata_runtime::model::ODataObject for User {
             }
             #[cfg(feature = "_activities_container")]
             "outlook" => read_nullable(map, key, &mut self.outlook, extra),
+            #[cfg(feature = "_directory_object")]
             "ownedDevices" => read_nullable(map, key, &mut self.owned_devices, extra),
+            #[cfg(feature = "_directory_object")]
             "ownedObjects" => read_nullable(map, key, &mut self.owned_objects, extra),
             #[cfg(feature = "_activities_container")]
             "people" => read_nullable(map, key, &mut self.people, extra),
+            #[cfg(feature = "_resource_specific_permission_grant")]
             "permissionGrants" => {
                 read_nullable(map, key, &mut self.permission_grants, extra)
             }
-            #[cfg(feature = "_clonable_team_parts")]
+            #[cfg(feature = "_profile_photo")]
             "photo" => read_nullable(map, key, &mut self.photo, extra),
-            #[cfg(feature = "_clonable_team_parts")]
+            #[cfg(feature = "_profile_photo")]
             "photos" => read_nullable(map, key, &mut self.photos, extra),
             #[cfg(feature = "_activities_container")]
             "planner" => read_nullable(map, key, &mut self.planner, extra),
             #[cfg(feature = "_adhoc_call")]
             "presence" => read_nullable(map, key, &mut self.presence, extra),
+            #[cfg(feature = "_directory_object")]
             "registeredDevices" => {
                 read_nullable(map, key, &mut self.registered_devices, extra)
             }
@@ -4172,12 +4216,15 @@ impl graph_odata_runtime::model::ODataObject for User {
             "settings" => read_nullable(map, key, &mut self.settings, extra),
             #[cfg(feature = "_activities_container")]
             "solutions" => read_nullable(map, key, &mut self.solutions, extra),
+            #[cfg(feature = "_directory_object")]
             "sponsorOf" => read_nullable(map, key, &mut self.sponsor_of, extra),
+            #[cfg(feature = "_directory_object")]
             "sponsors" => read_nullable(map, key, &mut self.sponsors, extra),
             #[cfg(feature = "_activities_container")]
             "teamwork" => read_nullable(map, key, &mut self.teamwork, extra),
             #[cfg(feature = "_activities_container")]
             "todo" => read_nullable(map, key, &mut self.todo, extra),
+            #[cfg(feature = "_directory_object")]
             "transitiveMemberOf" => {
                 read_nullable(map, key, &mut self.transitive_member_of, extra)
             }
@@ -4191,7 +4238,7 @@ impl graph_odata_runtime::model::ODataObject for User {
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_authorization_info")]
 impl User {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -4202,11 +4249,11 @@ impl User {
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_authorization_info")]
 /// The properties of [`User`] by wire name, each a [`Field<User>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`User::set_null`].
 pub enum UserField {}
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_authorization_info")]
 #[allow(non_upper_case_globals)]
 impl UserField {
     /// `id`
@@ -4721,26 +4768,29 @@ impl UserField {
     ];
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_authorization_info")]
 /// A `microsoft.graph.user` value: the base type or one of its derived types, chosen by `@odata.type`. A derived type this crate does not know is read as [`User`], which keeps its properties and `@odata.type` in `additional_properties`.
 #[derive(Debug, Clone, PartialEq)]
 pub enum AnyUser {
     /// The base type itself, or a derived type unknown to this crate.
     User(Box<User>),
     /// `microsoft.graph.agentUser`
+    #[cfg(feature = "_directory_objects")]
     AgentUser(Box<AgentUser>),
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_authorization_info")]
 impl AnyUser {
     /// The `@odata.type` of the variant (the base type's for unknown derived types).
     pub fn odata_type(&self) -> &'static str {
         match self {
             Self::User(_) => User::ODATA_TYPE,
+            #[cfg(feature = "_directory_objects")]
             Self::AgentUser(_) => AgentUser::ODATA_TYPE,
         }
     }
     /// The value if it is a plain [`User`] (or of an unknown derived type).
+    #[allow(unreachable_patterns)]
     pub fn as_user(&self) -> Option<&User> {
         match self {
             Self::User(value) => Some(value),
@@ -4749,23 +4799,24 @@ impl AnyUser {
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_authorization_info")]
 impl Default for AnyUser {
     fn default() -> Self {
         Self::User(Box::default())
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_authorization_info")]
 impl From<User> for AnyUser {
     fn from(value: User) -> Self {
         Self::User(Box::new(value))
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_authorization_info")]
 impl AnyUser {
     /// The value if it is a [`AnyUser::AgentUser`] variant.
+    #[cfg(feature = "_directory_objects")]
     pub fn as_agent_user(&self) -> Option<&AgentUser> {
         match self {
             Self::AgentUser(value) => Some(value),
@@ -4774,18 +4825,20 @@ impl AnyUser {
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_authorization_info")]
+#[cfg(feature = "_directory_objects")]
 impl From<AgentUser> for AnyUser {
     fn from(value: AgentUser) -> Self {
         Self::AgentUser(Box::new(value))
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_authorization_info")]
 impl serde::Serialize for AnyUser {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match self {
             Self::User(value) => value.serialize_with_type(serializer, None),
+            #[cfg(feature = "_directory_objects")]
             Self::AgentUser(value) => {
                 value.serialize_with_type(serializer, Some(AgentUser::ODATA_TYPE))
             }
@@ -4793,7 +4846,7 @@ impl serde::Serialize for AnyUser {
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_authorization_info")]
 impl<'de> serde::Deserialize<'de> for AnyUser {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -4803,6 +4856,7 @@ impl<'de> serde::Deserialize<'de> for AnyUser {
             deserializer,
         )?;
         let read = match graph_odata_runtime::model::odata_type_of(&value) {
+            #[cfg(feature = "_directory_objects")]
             "microsoft.graph.agentUser" | "graph.agentUser" => {
                 serde_json::from_value(value).map(Self::AgentUser)
             }

@@ -234,7 +234,7 @@ impl UserActivityField {
     ];
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 /// CSDL entity type `microsoft.graph.userConsentRequest`; base type `microsoft.graph.request`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct UserConsentRequest {
@@ -269,14 +269,14 @@ pub struct UserConsentRequest {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl serde::Serialize for UserConsentRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl UserConsentRequest {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.userConsentRequest";
@@ -305,7 +305,7 @@ impl UserConsentRequest {
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl<'de> serde::Deserialize<'de> for UserConsentRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -314,7 +314,7 @@ impl<'de> serde::Deserialize<'de> for UserConsentRequest {
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl graph_odata_runtime::model::ODataObject for UserConsentRequest {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -347,7 +347,7 @@ impl graph_odata_runtime::model::ODataObject for UserConsentRequest {
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl UserConsentRequest {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -358,11 +358,11 @@ impl UserConsentRequest {
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 /// The properties of [`UserConsentRequest`] by wire name, each a [`Field<UserConsentRequest>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`UserConsentRequest::set_null`].
 pub enum UserConsentRequestField {}
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 #[allow(non_upper_case_globals)]
 impl UserConsentRequestField {
     /// `id`
@@ -541,7 +541,7 @@ impl UserDataSecurityAndGovernanceField {
     ];
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 /// CSDL entity type `microsoft.graph.userExperienceAnalyticsAppHealthAppPerformanceByAppVersionDetails`; base type `microsoft.graph.entity`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct UserExperienceAnalyticsAppHealthAppPerformanceByAppVersionDetails {
@@ -570,7 +570,7 @@ pub struct UserExperienceAnalyticsAppHealthAppPerformanceByAppVersionDetails {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl serde::Serialize
 for UserExperienceAnalyticsAppHealthAppPerformanceByAppVersionDetails {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -578,7 +578,7 @@ for UserExperienceAnalyticsAppHealthAppPerformanceByAppVersionDetails {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl UserExperienceAnalyticsAppHealthAppPerformanceByAppVersionDetails {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.userExperienceAnalyticsAppHealthAppPerformanceByAppVersionDetails";
@@ -607,7 +607,7 @@ impl UserExperienceAnalyticsAppHealthAppPerformanceByAppVersionDetails {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl<'de> serde::Deserialize<'de>
 for UserExperienceAnalyticsAppHealthAppPerformanceByAppVersionDetails {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -617,7 +617,7 @@ for UserExperienceAnalyticsAppHealthAppPerformanceByAppVersionDetails {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl graph_odata_runtime::model::ODataObject
 for UserExperienceAnalyticsAppHealthAppPerformanceByAppVersionDetails {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
@@ -653,7 +653,7 @@ for UserExperienceAnalyticsAppHealthAppPerformanceByAppVersionDetails {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl UserExperienceAnalyticsAppHealthAppPerformanceByAppVersionDetails {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -664,11 +664,11 @@ impl UserExperienceAnalyticsAppHealthAppPerformanceByAppVersionDetails {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 /// The properties of [`UserExperienceAnalyticsAppHealthAppPerformanceByAppVersionDetails`] by wire name, each a [`Field<UserExperienceAnalyticsAppHealthAppPerformanceByAppVersionDetails>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`UserExperienceAnalyticsAppHealthAppPerformanceByAppVersionDetails::set_null`].
 pub enum UserExperienceAnalyticsAppHealthAppPerformanceByAppVersionDetailsField {}
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 #[allow(non_upper_case_globals)]
 impl UserExperienceAnalyticsAppHealthAppPerformanceByAppVersionDetailsField {
     /// `id`
@@ -723,7 +723,7 @@ impl UserExperienceAnalyticsAppHealthAppPerformanceByAppVersionDetailsField {
     ];
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 /// CSDL entity type `microsoft.graph.userExperienceAnalyticsAppHealthAppPerformanceByAppVersionDeviceId`; base type `microsoft.graph.entity`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct UserExperienceAnalyticsAppHealthAppPerformanceByAppVersionDeviceId {
@@ -752,7 +752,7 @@ pub struct UserExperienceAnalyticsAppHealthAppPerformanceByAppVersionDeviceId {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl serde::Serialize
 for UserExperienceAnalyticsAppHealthAppPerformanceByAppVersionDeviceId {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -760,7 +760,7 @@ for UserExperienceAnalyticsAppHealthAppPerformanceByAppVersionDeviceId {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl UserExperienceAnalyticsAppHealthAppPerformanceByAppVersionDeviceId {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.userExperienceAnalyticsAppHealthAppPerformanceByAppVersionDeviceId";
@@ -789,7 +789,7 @@ impl UserExperienceAnalyticsAppHealthAppPerformanceByAppVersionDeviceId {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl<'de> serde::Deserialize<'de>
 for UserExperienceAnalyticsAppHealthAppPerformanceByAppVersionDeviceId {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -799,7 +799,7 @@ for UserExperienceAnalyticsAppHealthAppPerformanceByAppVersionDeviceId {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl graph_odata_runtime::model::ODataObject
 for UserExperienceAnalyticsAppHealthAppPerformanceByAppVersionDeviceId {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
@@ -833,7 +833,7 @@ for UserExperienceAnalyticsAppHealthAppPerformanceByAppVersionDeviceId {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl UserExperienceAnalyticsAppHealthAppPerformanceByAppVersionDeviceId {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -844,11 +844,11 @@ impl UserExperienceAnalyticsAppHealthAppPerformanceByAppVersionDeviceId {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 /// The properties of [`UserExperienceAnalyticsAppHealthAppPerformanceByAppVersionDeviceId`] by wire name, each a [`Field<UserExperienceAnalyticsAppHealthAppPerformanceByAppVersionDeviceId>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`UserExperienceAnalyticsAppHealthAppPerformanceByAppVersionDeviceId::set_null`].
 pub enum UserExperienceAnalyticsAppHealthAppPerformanceByAppVersionDeviceIdField {}
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 #[allow(non_upper_case_globals)]
 impl UserExperienceAnalyticsAppHealthAppPerformanceByAppVersionDeviceIdField {
     /// `id`
@@ -903,7 +903,7 @@ impl UserExperienceAnalyticsAppHealthAppPerformanceByAppVersionDeviceIdField {
     ];
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 /// CSDL entity type `microsoft.graph.userExperienceAnalyticsAppHealthAppPerformanceByOSVersion`; base type `microsoft.graph.entity`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct UserExperienceAnalyticsAppHealthAppPerformanceByOsVersion {
@@ -934,14 +934,14 @@ pub struct UserExperienceAnalyticsAppHealthAppPerformanceByOsVersion {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl serde::Serialize for UserExperienceAnalyticsAppHealthAppPerformanceByOsVersion {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl UserExperienceAnalyticsAppHealthAppPerformanceByOsVersion {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.userExperienceAnalyticsAppHealthAppPerformanceByOSVersion";
@@ -975,7 +975,7 @@ impl UserExperienceAnalyticsAppHealthAppPerformanceByOsVersion {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl<'de> serde::Deserialize<'de>
 for UserExperienceAnalyticsAppHealthAppPerformanceByOsVersion {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -985,7 +985,7 @@ for UserExperienceAnalyticsAppHealthAppPerformanceByOsVersion {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl graph_odata_runtime::model::ODataObject
 for UserExperienceAnalyticsAppHealthAppPerformanceByOsVersion {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
@@ -1022,7 +1022,7 @@ for UserExperienceAnalyticsAppHealthAppPerformanceByOsVersion {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl UserExperienceAnalyticsAppHealthAppPerformanceByOsVersion {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -1033,11 +1033,11 @@ impl UserExperienceAnalyticsAppHealthAppPerformanceByOsVersion {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 /// The properties of [`UserExperienceAnalyticsAppHealthAppPerformanceByOsVersion`] by wire name, each a [`Field<UserExperienceAnalyticsAppHealthAppPerformanceByOsVersion>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`UserExperienceAnalyticsAppHealthAppPerformanceByOsVersion::set_null`].
 pub enum UserExperienceAnalyticsAppHealthAppPerformanceByOsVersionField {}
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 #[allow(non_upper_case_globals)]
 impl UserExperienceAnalyticsAppHealthAppPerformanceByOsVersionField {
     /// `id`
@@ -1097,7 +1097,7 @@ impl UserExperienceAnalyticsAppHealthAppPerformanceByOsVersionField {
     ];
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 /// CSDL entity type `microsoft.graph.userExperienceAnalyticsAppHealthApplicationPerformance`; base type `microsoft.graph.entity`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct UserExperienceAnalyticsAppHealthApplicationPerformance {
@@ -1128,14 +1128,14 @@ pub struct UserExperienceAnalyticsAppHealthApplicationPerformance {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl serde::Serialize for UserExperienceAnalyticsAppHealthApplicationPerformance {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl UserExperienceAnalyticsAppHealthApplicationPerformance {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.userExperienceAnalyticsAppHealthApplicationPerformance";
@@ -1169,7 +1169,7 @@ impl UserExperienceAnalyticsAppHealthApplicationPerformance {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl<'de> serde::Deserialize<'de>
 for UserExperienceAnalyticsAppHealthApplicationPerformance {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -1179,7 +1179,7 @@ for UserExperienceAnalyticsAppHealthApplicationPerformance {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl graph_odata_runtime::model::ODataObject
 for UserExperienceAnalyticsAppHealthApplicationPerformance {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
@@ -1216,7 +1216,7 @@ for UserExperienceAnalyticsAppHealthApplicationPerformance {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl UserExperienceAnalyticsAppHealthApplicationPerformance {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -1227,11 +1227,11 @@ impl UserExperienceAnalyticsAppHealthApplicationPerformance {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 /// The properties of [`UserExperienceAnalyticsAppHealthApplicationPerformance`] by wire name, each a [`Field<UserExperienceAnalyticsAppHealthApplicationPerformance>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`UserExperienceAnalyticsAppHealthApplicationPerformance::set_null`].
 pub enum UserExperienceAnalyticsAppHealthApplicationPerformanceField {}
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 #[allow(non_upper_case_globals)]
 impl UserExperienceAnalyticsAppHealthApplicationPerformanceField {
     /// `id`
@@ -1291,7 +1291,7 @@ impl UserExperienceAnalyticsAppHealthApplicationPerformanceField {
     ];
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 /// CSDL entity type `microsoft.graph.userExperienceAnalyticsAppHealthDeviceModelPerformance`; base type `microsoft.graph.entity`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct UserExperienceAnalyticsAppHealthDeviceModelPerformance {
@@ -1316,14 +1316,14 @@ pub struct UserExperienceAnalyticsAppHealthDeviceModelPerformance {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl serde::Serialize for UserExperienceAnalyticsAppHealthDeviceModelPerformance {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl UserExperienceAnalyticsAppHealthDeviceModelPerformance {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.userExperienceAnalyticsAppHealthDeviceModelPerformance";
@@ -1354,7 +1354,7 @@ impl UserExperienceAnalyticsAppHealthDeviceModelPerformance {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl<'de> serde::Deserialize<'de>
 for UserExperienceAnalyticsAppHealthDeviceModelPerformance {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -1364,7 +1364,7 @@ for UserExperienceAnalyticsAppHealthDeviceModelPerformance {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl graph_odata_runtime::model::ODataObject
 for UserExperienceAnalyticsAppHealthDeviceModelPerformance {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
@@ -1400,7 +1400,7 @@ for UserExperienceAnalyticsAppHealthDeviceModelPerformance {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl UserExperienceAnalyticsAppHealthDeviceModelPerformance {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -1411,11 +1411,11 @@ impl UserExperienceAnalyticsAppHealthDeviceModelPerformance {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 /// The properties of [`UserExperienceAnalyticsAppHealthDeviceModelPerformance`] by wire name, each a [`Field<UserExperienceAnalyticsAppHealthDeviceModelPerformance>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`UserExperienceAnalyticsAppHealthDeviceModelPerformance::set_null`].
 pub enum UserExperienceAnalyticsAppHealthDeviceModelPerformanceField {}
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 #[allow(non_upper_case_globals)]
 impl UserExperienceAnalyticsAppHealthDeviceModelPerformanceField {
     /// `id`
@@ -1460,7 +1460,7 @@ impl UserExperienceAnalyticsAppHealthDeviceModelPerformanceField {
     ];
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 /// CSDL entity type `microsoft.graph.userExperienceAnalyticsAppHealthDevicePerformance`; base type `microsoft.graph.entity`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct UserExperienceAnalyticsAppHealthDevicePerformance {
@@ -1495,14 +1495,14 @@ pub struct UserExperienceAnalyticsAppHealthDevicePerformance {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl serde::Serialize for UserExperienceAnalyticsAppHealthDevicePerformance {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl UserExperienceAnalyticsAppHealthDevicePerformance {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.userExperienceAnalyticsAppHealthDevicePerformance";
@@ -1538,7 +1538,7 @@ impl UserExperienceAnalyticsAppHealthDevicePerformance {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl<'de> serde::Deserialize<'de> for UserExperienceAnalyticsAppHealthDevicePerformance {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1547,7 +1547,7 @@ impl<'de> serde::Deserialize<'de> for UserExperienceAnalyticsAppHealthDevicePerf
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl graph_odata_runtime::model::ODataObject
 for UserExperienceAnalyticsAppHealthDevicePerformance {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
@@ -1592,7 +1592,7 @@ for UserExperienceAnalyticsAppHealthDevicePerformance {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl UserExperienceAnalyticsAppHealthDevicePerformance {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -1603,11 +1603,11 @@ impl UserExperienceAnalyticsAppHealthDevicePerformance {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 /// The properties of [`UserExperienceAnalyticsAppHealthDevicePerformance`] by wire name, each a [`Field<UserExperienceAnalyticsAppHealthDevicePerformance>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`UserExperienceAnalyticsAppHealthDevicePerformance::set_null`].
 pub enum UserExperienceAnalyticsAppHealthDevicePerformanceField {}
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 #[allow(non_upper_case_globals)]
 impl UserExperienceAnalyticsAppHealthDevicePerformanceField {
     /// `id`
@@ -1677,7 +1677,7 @@ impl UserExperienceAnalyticsAppHealthDevicePerformanceField {
     ];
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 /// CSDL entity type `microsoft.graph.userExperienceAnalyticsAppHealthDevicePerformanceDetails`; base type `microsoft.graph.entity`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct UserExperienceAnalyticsAppHealthDevicePerformanceDetails {
@@ -1704,14 +1704,14 @@ pub struct UserExperienceAnalyticsAppHealthDevicePerformanceDetails {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl serde::Serialize for UserExperienceAnalyticsAppHealthDevicePerformanceDetails {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl UserExperienceAnalyticsAppHealthDevicePerformanceDetails {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.userExperienceAnalyticsAppHealthDevicePerformanceDetails";
@@ -1739,7 +1739,7 @@ impl UserExperienceAnalyticsAppHealthDevicePerformanceDetails {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl<'de> serde::Deserialize<'de>
 for UserExperienceAnalyticsAppHealthDevicePerformanceDetails {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -1749,7 +1749,7 @@ for UserExperienceAnalyticsAppHealthDevicePerformanceDetails {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl graph_odata_runtime::model::ODataObject
 for UserExperienceAnalyticsAppHealthDevicePerformanceDetails {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
@@ -1780,7 +1780,7 @@ for UserExperienceAnalyticsAppHealthDevicePerformanceDetails {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl UserExperienceAnalyticsAppHealthDevicePerformanceDetails {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -1791,11 +1791,11 @@ impl UserExperienceAnalyticsAppHealthDevicePerformanceDetails {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 /// The properties of [`UserExperienceAnalyticsAppHealthDevicePerformanceDetails`] by wire name, each a [`Field<UserExperienceAnalyticsAppHealthDevicePerformanceDetails>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`UserExperienceAnalyticsAppHealthDevicePerformanceDetails::set_null`].
 pub enum UserExperienceAnalyticsAppHealthDevicePerformanceDetailsField {}
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 #[allow(non_upper_case_globals)]
 impl UserExperienceAnalyticsAppHealthDevicePerformanceDetailsField {
     /// `id`
@@ -1845,7 +1845,7 @@ impl UserExperienceAnalyticsAppHealthDevicePerformanceDetailsField {
     ];
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 /// CSDL entity type `microsoft.graph.userExperienceAnalyticsAppHealthOSVersionPerformance`; base type `microsoft.graph.entity`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct UserExperienceAnalyticsAppHealthOsVersionPerformance {
@@ -1868,14 +1868,14 @@ pub struct UserExperienceAnalyticsAppHealthOsVersionPerformance {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl serde::Serialize for UserExperienceAnalyticsAppHealthOsVersionPerformance {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl UserExperienceAnalyticsAppHealthOsVersionPerformance {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.userExperienceAnalyticsAppHealthOSVersionPerformance";
@@ -1905,7 +1905,7 @@ impl UserExperienceAnalyticsAppHealthOsVersionPerformance {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl<'de> serde::Deserialize<'de>
 for UserExperienceAnalyticsAppHealthOsVersionPerformance {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -1915,7 +1915,7 @@ for UserExperienceAnalyticsAppHealthOsVersionPerformance {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl graph_odata_runtime::model::ODataObject
 for UserExperienceAnalyticsAppHealthOsVersionPerformance {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
@@ -1948,7 +1948,7 @@ for UserExperienceAnalyticsAppHealthOsVersionPerformance {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl UserExperienceAnalyticsAppHealthOsVersionPerformance {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -1959,11 +1959,11 @@ impl UserExperienceAnalyticsAppHealthOsVersionPerformance {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 /// The properties of [`UserExperienceAnalyticsAppHealthOsVersionPerformance`] by wire name, each a [`Field<UserExperienceAnalyticsAppHealthOsVersionPerformance>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`UserExperienceAnalyticsAppHealthOsVersionPerformance::set_null`].
 pub enum UserExperienceAnalyticsAppHealthOsVersionPerformanceField {}
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 #[allow(non_upper_case_globals)]
 impl UserExperienceAnalyticsAppHealthOsVersionPerformanceField {
     /// `id`
@@ -2003,7 +2003,7 @@ impl UserExperienceAnalyticsAppHealthOsVersionPerformanceField {
     ];
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 /// CSDL entity type `microsoft.graph.userExperienceAnalyticsBaseline`; base type `microsoft.graph.entity`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct UserExperienceAnalyticsBaseline {
@@ -2036,14 +2036,14 @@ pub struct UserExperienceAnalyticsBaseline {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl serde::Serialize for UserExperienceAnalyticsBaseline {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl UserExperienceAnalyticsBaseline {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.userExperienceAnalyticsBaseline";
@@ -2079,7 +2079,7 @@ impl UserExperienceAnalyticsBaseline {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl<'de> serde::Deserialize<'de> for UserExperienceAnalyticsBaseline {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2088,7 +2088,7 @@ impl<'de> serde::Deserialize<'de> for UserExperienceAnalyticsBaseline {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl graph_odata_runtime::model::ODataObject for UserExperienceAnalyticsBaseline {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -2135,7 +2135,7 @@ impl graph_odata_runtime::model::ODataObject for UserExperienceAnalyticsBaseline
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl UserExperienceAnalyticsBaseline {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -2146,11 +2146,11 @@ impl UserExperienceAnalyticsBaseline {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 /// The properties of [`UserExperienceAnalyticsBaseline`] by wire name, each a [`Field<UserExperienceAnalyticsBaseline>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`UserExperienceAnalyticsBaseline::set_null`].
 pub enum UserExperienceAnalyticsBaselineField {}
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 #[allow(non_upper_case_globals)]
 impl UserExperienceAnalyticsBaselineField {
     /// `id`
@@ -2213,7 +2213,7 @@ impl UserExperienceAnalyticsBaselineField {
     ];
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 /// CSDL entity type `microsoft.graph.userExperienceAnalyticsCategory`; base type `microsoft.graph.entity`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct UserExperienceAnalyticsCategory {
@@ -2230,14 +2230,14 @@ pub struct UserExperienceAnalyticsCategory {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl serde::Serialize for UserExperienceAnalyticsCategory {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl UserExperienceAnalyticsCategory {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.userExperienceAnalyticsCategory";
@@ -2260,7 +2260,7 @@ impl UserExperienceAnalyticsCategory {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl<'de> serde::Deserialize<'de> for UserExperienceAnalyticsCategory {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2269,7 +2269,7 @@ impl<'de> serde::Deserialize<'de> for UserExperienceAnalyticsCategory {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl graph_odata_runtime::model::ODataObject for UserExperienceAnalyticsCategory {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -2292,7 +2292,7 @@ impl graph_odata_runtime::model::ODataObject for UserExperienceAnalyticsCategory
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl UserExperienceAnalyticsCategory {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -2303,11 +2303,11 @@ impl UserExperienceAnalyticsCategory {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 /// The properties of [`UserExperienceAnalyticsCategory`] by wire name, each a [`Field<UserExperienceAnalyticsCategory>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`UserExperienceAnalyticsCategory::set_null`].
 pub enum UserExperienceAnalyticsCategoryField {}
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 #[allow(non_upper_case_globals)]
 impl UserExperienceAnalyticsCategoryField {
     /// `id`
@@ -2330,7 +2330,7 @@ impl UserExperienceAnalyticsCategoryField {
     ];
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 /// CSDL entity type `microsoft.graph.userExperienceAnalyticsDevicePerformance`; base type `microsoft.graph.entity`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct UserExperienceAnalyticsDevicePerformance {
@@ -2383,14 +2383,14 @@ pub struct UserExperienceAnalyticsDevicePerformance {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl serde::Serialize for UserExperienceAnalyticsDevicePerformance {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl UserExperienceAnalyticsDevicePerformance {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.userExperienceAnalyticsDevicePerformance";
@@ -2436,7 +2436,7 @@ impl UserExperienceAnalyticsDevicePerformance {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl<'de> serde::Deserialize<'de> for UserExperienceAnalyticsDevicePerformance {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2445,7 +2445,7 @@ impl<'de> serde::Deserialize<'de> for UserExperienceAnalyticsDevicePerformance {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl graph_odata_runtime::model::ODataObject
 for UserExperienceAnalyticsDevicePerformance {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
@@ -2509,7 +2509,7 @@ for UserExperienceAnalyticsDevicePerformance {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl UserExperienceAnalyticsDevicePerformance {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -2520,11 +2520,11 @@ impl UserExperienceAnalyticsDevicePerformance {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 /// The properties of [`UserExperienceAnalyticsDevicePerformance`] by wire name, each a [`Field<UserExperienceAnalyticsDevicePerformance>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`UserExperienceAnalyticsDevicePerformance::set_null`].
 pub enum UserExperienceAnalyticsDevicePerformanceField {}
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 #[allow(non_upper_case_globals)]
 impl UserExperienceAnalyticsDevicePerformanceField {
     /// `id`
@@ -2637,7 +2637,7 @@ impl UserExperienceAnalyticsDevicePerformanceField {
     ];
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 /// CSDL entity type `microsoft.graph.userExperienceAnalyticsDeviceScores`; base type `microsoft.graph.entity`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct UserExperienceAnalyticsDeviceScores {
@@ -2668,14 +2668,14 @@ pub struct UserExperienceAnalyticsDeviceScores {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl serde::Serialize for UserExperienceAnalyticsDeviceScores {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl UserExperienceAnalyticsDeviceScores {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.userExperienceAnalyticsDeviceScores";
@@ -2705,7 +2705,7 @@ impl UserExperienceAnalyticsDeviceScores {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl<'de> serde::Deserialize<'de> for UserExperienceAnalyticsDeviceScores {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2714,7 +2714,7 @@ impl<'de> serde::Deserialize<'de> for UserExperienceAnalyticsDeviceScores {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl graph_odata_runtime::model::ODataObject for UserExperienceAnalyticsDeviceScores {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -2754,7 +2754,7 @@ impl graph_odata_runtime::model::ODataObject for UserExperienceAnalyticsDeviceSc
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl UserExperienceAnalyticsDeviceScores {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -2765,11 +2765,11 @@ impl UserExperienceAnalyticsDeviceScores {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 /// The properties of [`UserExperienceAnalyticsDeviceScores`] by wire name, each a [`Field<UserExperienceAnalyticsDeviceScores>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`UserExperienceAnalyticsDeviceScores::set_null`].
 pub enum UserExperienceAnalyticsDeviceScoresField {}
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 #[allow(non_upper_case_globals)]
 impl UserExperienceAnalyticsDeviceScoresField {
     /// `id`
@@ -2827,7 +2827,7 @@ impl UserExperienceAnalyticsDeviceScoresField {
     ];
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 /// CSDL entity type `microsoft.graph.userExperienceAnalyticsDeviceStartupHistory`; base type `microsoft.graph.entity`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct UserExperienceAnalyticsDeviceStartupHistory {
@@ -2872,14 +2872,14 @@ pub struct UserExperienceAnalyticsDeviceStartupHistory {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl serde::Serialize for UserExperienceAnalyticsDeviceStartupHistory {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl UserExperienceAnalyticsDeviceStartupHistory {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.userExperienceAnalyticsDeviceStartupHistory";
@@ -2918,7 +2918,7 @@ impl UserExperienceAnalyticsDeviceStartupHistory {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl<'de> serde::Deserialize<'de> for UserExperienceAnalyticsDeviceStartupHistory {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2927,7 +2927,7 @@ impl<'de> serde::Deserialize<'de> for UserExperienceAnalyticsDeviceStartupHistor
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl graph_odata_runtime::model::ODataObject
 for UserExperienceAnalyticsDeviceStartupHistory {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
@@ -2991,7 +2991,7 @@ for UserExperienceAnalyticsDeviceStartupHistory {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl UserExperienceAnalyticsDeviceStartupHistory {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -3002,11 +3002,11 @@ impl UserExperienceAnalyticsDeviceStartupHistory {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 /// The properties of [`UserExperienceAnalyticsDeviceStartupHistory`] by wire name, each a [`Field<UserExperienceAnalyticsDeviceStartupHistory>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`UserExperienceAnalyticsDeviceStartupHistory::set_null`].
 pub enum UserExperienceAnalyticsDeviceStartupHistoryField {}
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 #[allow(non_upper_case_globals)]
 impl UserExperienceAnalyticsDeviceStartupHistoryField {
     /// `id`
@@ -3101,7 +3101,7 @@ impl UserExperienceAnalyticsDeviceStartupHistoryField {
     ];
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 /// CSDL entity type `microsoft.graph.userExperienceAnalyticsDeviceStartupProcess`; base type `microsoft.graph.entity`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct UserExperienceAnalyticsDeviceStartupProcess {
@@ -3124,14 +3124,14 @@ pub struct UserExperienceAnalyticsDeviceStartupProcess {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl serde::Serialize for UserExperienceAnalyticsDeviceStartupProcess {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl UserExperienceAnalyticsDeviceStartupProcess {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.userExperienceAnalyticsDeviceStartupProcess";
@@ -3157,7 +3157,7 @@ impl UserExperienceAnalyticsDeviceStartupProcess {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl<'de> serde::Deserialize<'de> for UserExperienceAnalyticsDeviceStartupProcess {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -3166,7 +3166,7 @@ impl<'de> serde::Deserialize<'de> for UserExperienceAnalyticsDeviceStartupProces
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl graph_odata_runtime::model::ODataObject
 for UserExperienceAnalyticsDeviceStartupProcess {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
@@ -3197,7 +3197,7 @@ for UserExperienceAnalyticsDeviceStartupProcess {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl UserExperienceAnalyticsDeviceStartupProcess {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -3208,11 +3208,11 @@ impl UserExperienceAnalyticsDeviceStartupProcess {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 /// The properties of [`UserExperienceAnalyticsDeviceStartupProcess`] by wire name, each a [`Field<UserExperienceAnalyticsDeviceStartupProcess>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`UserExperienceAnalyticsDeviceStartupProcess::set_null`].
 pub enum UserExperienceAnalyticsDeviceStartupProcessField {}
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 #[allow(non_upper_case_globals)]
 impl UserExperienceAnalyticsDeviceStartupProcessField {
     /// `id`
@@ -3252,7 +3252,7 @@ impl UserExperienceAnalyticsDeviceStartupProcessField {
     ];
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 /// CSDL entity type `microsoft.graph.userExperienceAnalyticsDeviceStartupProcessPerformance`; base type `microsoft.graph.entity`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct UserExperienceAnalyticsDeviceStartupProcessPerformance {
@@ -3277,14 +3277,14 @@ pub struct UserExperienceAnalyticsDeviceStartupProcessPerformance {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl serde::Serialize for UserExperienceAnalyticsDeviceStartupProcessPerformance {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl UserExperienceAnalyticsDeviceStartupProcessPerformance {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.userExperienceAnalyticsDeviceStartupProcessPerformance";
@@ -3311,7 +3311,7 @@ impl UserExperienceAnalyticsDeviceStartupProcessPerformance {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl<'de> serde::Deserialize<'de>
 for UserExperienceAnalyticsDeviceStartupProcessPerformance {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -3321,7 +3321,7 @@ for UserExperienceAnalyticsDeviceStartupProcessPerformance {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl graph_odata_runtime::model::ODataObject
 for UserExperienceAnalyticsDeviceStartupProcessPerformance {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
@@ -3353,7 +3353,7 @@ for UserExperienceAnalyticsDeviceStartupProcessPerformance {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl UserExperienceAnalyticsDeviceStartupProcessPerformance {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -3364,11 +3364,11 @@ impl UserExperienceAnalyticsDeviceStartupProcessPerformance {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 /// The properties of [`UserExperienceAnalyticsDeviceStartupProcessPerformance`] by wire name, each a [`Field<UserExperienceAnalyticsDeviceStartupProcessPerformance>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`UserExperienceAnalyticsDeviceStartupProcessPerformance::set_null`].
 pub enum UserExperienceAnalyticsDeviceStartupProcessPerformanceField {}
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 #[allow(non_upper_case_globals)]
 impl UserExperienceAnalyticsDeviceStartupProcessPerformanceField {
     /// `id`
@@ -3413,7 +3413,7 @@ impl UserExperienceAnalyticsDeviceStartupProcessPerformanceField {
     ];
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 /// CSDL entity type `microsoft.graph.userExperienceAnalyticsMetric`; base type `microsoft.graph.entity`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct UserExperienceAnalyticsMetric {
@@ -3430,14 +3430,14 @@ pub struct UserExperienceAnalyticsMetric {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl serde::Serialize for UserExperienceAnalyticsMetric {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl UserExperienceAnalyticsMetric {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.userExperienceAnalyticsMetric";
@@ -3460,7 +3460,7 @@ impl UserExperienceAnalyticsMetric {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl<'de> serde::Deserialize<'de> for UserExperienceAnalyticsMetric {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -3469,7 +3469,7 @@ impl<'de> serde::Deserialize<'de> for UserExperienceAnalyticsMetric {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl graph_odata_runtime::model::ODataObject for UserExperienceAnalyticsMetric {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -3492,7 +3492,7 @@ impl graph_odata_runtime::model::ODataObject for UserExperienceAnalyticsMetric {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl UserExperienceAnalyticsMetric {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -3503,11 +3503,11 @@ impl UserExperienceAnalyticsMetric {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 /// The properties of [`UserExperienceAnalyticsMetric`] by wire name, each a [`Field<UserExperienceAnalyticsMetric>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`UserExperienceAnalyticsMetric::set_null`].
 pub enum UserExperienceAnalyticsMetricField {}
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 #[allow(non_upper_case_globals)]
 impl UserExperienceAnalyticsMetricField {
     /// `id`
@@ -3528,7 +3528,7 @@ impl UserExperienceAnalyticsMetricField {
     ];
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 /// CSDL entity type `microsoft.graph.userExperienceAnalyticsMetricHistory`; base type `microsoft.graph.entity`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct UserExperienceAnalyticsMetricHistory {
@@ -3547,14 +3547,14 @@ pub struct UserExperienceAnalyticsMetricHistory {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl serde::Serialize for UserExperienceAnalyticsMetricHistory {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl UserExperienceAnalyticsMetricHistory {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.userExperienceAnalyticsMetricHistory";
@@ -3578,7 +3578,7 @@ impl UserExperienceAnalyticsMetricHistory {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl<'de> serde::Deserialize<'de> for UserExperienceAnalyticsMetricHistory {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -3587,7 +3587,7 @@ impl<'de> serde::Deserialize<'de> for UserExperienceAnalyticsMetricHistory {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl graph_odata_runtime::model::ODataObject for UserExperienceAnalyticsMetricHistory {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -3611,7 +3611,7 @@ impl graph_odata_runtime::model::ODataObject for UserExperienceAnalyticsMetricHi
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl UserExperienceAnalyticsMetricHistory {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -3622,11 +3622,11 @@ impl UserExperienceAnalyticsMetricHistory {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 /// The properties of [`UserExperienceAnalyticsMetricHistory`] by wire name, each a [`Field<UserExperienceAnalyticsMetricHistory>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`UserExperienceAnalyticsMetricHistory::set_null`].
 pub enum UserExperienceAnalyticsMetricHistoryField {}
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 #[allow(non_upper_case_globals)]
 impl UserExperienceAnalyticsMetricHistoryField {
     /// `id`
@@ -3654,7 +3654,7 @@ impl UserExperienceAnalyticsMetricHistoryField {
     ];
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 /// CSDL entity type `microsoft.graph.userExperienceAnalyticsModelScores`; base type `microsoft.graph.entity`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct UserExperienceAnalyticsModelScores {
@@ -3685,14 +3685,14 @@ pub struct UserExperienceAnalyticsModelScores {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl serde::Serialize for UserExperienceAnalyticsModelScores {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl UserExperienceAnalyticsModelScores {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.userExperienceAnalyticsModelScores";
@@ -3722,7 +3722,7 @@ impl UserExperienceAnalyticsModelScores {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl<'de> serde::Deserialize<'de> for UserExperienceAnalyticsModelScores {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -3731,7 +3731,7 @@ impl<'de> serde::Deserialize<'de> for UserExperienceAnalyticsModelScores {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl graph_odata_runtime::model::ODataObject for UserExperienceAnalyticsModelScores {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -3773,7 +3773,7 @@ impl graph_odata_runtime::model::ODataObject for UserExperienceAnalyticsModelSco
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl UserExperienceAnalyticsModelScores {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -3784,11 +3784,11 @@ impl UserExperienceAnalyticsModelScores {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 /// The properties of [`UserExperienceAnalyticsModelScores`] by wire name, each a [`Field<UserExperienceAnalyticsModelScores>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`UserExperienceAnalyticsModelScores::set_null`].
 pub enum UserExperienceAnalyticsModelScoresField {}
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 #[allow(non_upper_case_globals)]
 impl UserExperienceAnalyticsModelScoresField {
     /// `id`
@@ -3846,7 +3846,7 @@ impl UserExperienceAnalyticsModelScoresField {
     ];
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 /// CSDL entity type `microsoft.graph.userExperienceAnalyticsOverview`; base type `microsoft.graph.entity`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct UserExperienceAnalyticsOverview {
@@ -3861,14 +3861,14 @@ pub struct UserExperienceAnalyticsOverview {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl serde::Serialize for UserExperienceAnalyticsOverview {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl UserExperienceAnalyticsOverview {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.userExperienceAnalyticsOverview";
@@ -3890,7 +3890,7 @@ impl UserExperienceAnalyticsOverview {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl<'de> serde::Deserialize<'de> for UserExperienceAnalyticsOverview {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -3899,7 +3899,7 @@ impl<'de> serde::Deserialize<'de> for UserExperienceAnalyticsOverview {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl graph_odata_runtime::model::ODataObject for UserExperienceAnalyticsOverview {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -3921,7 +3921,7 @@ impl graph_odata_runtime::model::ODataObject for UserExperienceAnalyticsOverview
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl UserExperienceAnalyticsOverview {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -3932,11 +3932,11 @@ impl UserExperienceAnalyticsOverview {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 /// The properties of [`UserExperienceAnalyticsOverview`] by wire name, each a [`Field<UserExperienceAnalyticsOverview>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`UserExperienceAnalyticsOverview::set_null`].
 pub enum UserExperienceAnalyticsOverviewField {}
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 #[allow(non_upper_case_globals)]
 impl UserExperienceAnalyticsOverviewField {
     /// `id`
@@ -3954,7 +3954,7 @@ impl UserExperienceAnalyticsOverviewField {
     ];
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 /// CSDL entity type `microsoft.graph.userExperienceAnalyticsScoreHistory`; base type `microsoft.graph.entity`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct UserExperienceAnalyticsScoreHistory {
@@ -3969,14 +3969,14 @@ pub struct UserExperienceAnalyticsScoreHistory {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl serde::Serialize for UserExperienceAnalyticsScoreHistory {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl UserExperienceAnalyticsScoreHistory {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.userExperienceAnalyticsScoreHistory";
@@ -3998,7 +3998,7 @@ impl UserExperienceAnalyticsScoreHistory {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl<'de> serde::Deserialize<'de> for UserExperienceAnalyticsScoreHistory {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -4007,7 +4007,7 @@ impl<'de> serde::Deserialize<'de> for UserExperienceAnalyticsScoreHistory {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl graph_odata_runtime::model::ODataObject for UserExperienceAnalyticsScoreHistory {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -4031,7 +4031,7 @@ impl graph_odata_runtime::model::ODataObject for UserExperienceAnalyticsScoreHis
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl UserExperienceAnalyticsScoreHistory {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -4042,11 +4042,11 @@ impl UserExperienceAnalyticsScoreHistory {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 /// The properties of [`UserExperienceAnalyticsScoreHistory`] by wire name, each a [`Field<UserExperienceAnalyticsScoreHistory>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`UserExperienceAnalyticsScoreHistory::set_null`].
 pub enum UserExperienceAnalyticsScoreHistoryField {}
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 #[allow(non_upper_case_globals)]
 impl UserExperienceAnalyticsScoreHistoryField {
     /// `id`
@@ -4064,7 +4064,7 @@ impl UserExperienceAnalyticsScoreHistoryField {
     ];
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 /// CSDL entity type `microsoft.graph.userExperienceAnalyticsWorkFromAnywhereDevice`; base type `microsoft.graph.entity`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct UserExperienceAnalyticsWorkFromAnywhereDevice {
@@ -4145,14 +4145,14 @@ pub struct UserExperienceAnalyticsWorkFromAnywhereDevice {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl serde::Serialize for UserExperienceAnalyticsWorkFromAnywhereDevice {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl UserExperienceAnalyticsWorkFromAnywhereDevice {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.userExperienceAnalyticsWorkFromAnywhereDevice";
@@ -4221,7 +4221,7 @@ impl UserExperienceAnalyticsWorkFromAnywhereDevice {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl<'de> serde::Deserialize<'de> for UserExperienceAnalyticsWorkFromAnywhereDevice {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -4230,7 +4230,7 @@ impl<'de> serde::Deserialize<'de> for UserExperienceAnalyticsWorkFromAnywhereDev
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl graph_odata_runtime::model::ODataObject
 for UserExperienceAnalyticsWorkFromAnywhereDevice {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
@@ -4329,7 +4329,7 @@ for UserExperienceAnalyticsWorkFromAnywhereDevice {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl UserExperienceAnalyticsWorkFromAnywhereDevice {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -4340,11 +4340,11 @@ impl UserExperienceAnalyticsWorkFromAnywhereDevice {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 /// The properties of [`UserExperienceAnalyticsWorkFromAnywhereDevice`] by wire name, each a [`Field<UserExperienceAnalyticsWorkFromAnywhereDevice>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`UserExperienceAnalyticsWorkFromAnywhereDevice::set_null`].
 pub enum UserExperienceAnalyticsWorkFromAnywhereDeviceField {}
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 #[allow(non_upper_case_globals)]
 impl UserExperienceAnalyticsWorkFromAnywhereDeviceField {
     /// `id`
@@ -4529,7 +4529,7 @@ impl UserExperienceAnalyticsWorkFromAnywhereDeviceField {
     ];
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 /// CSDL entity type `microsoft.graph.userExperienceAnalyticsWorkFromAnywhereHardwareReadinessMetric`; base type `microsoft.graph.entity`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct UserExperienceAnalyticsWorkFromAnywhereHardwareReadinessMetric {
@@ -4564,7 +4564,7 @@ pub struct UserExperienceAnalyticsWorkFromAnywhereHardwareReadinessMetric {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl serde::Serialize
 for UserExperienceAnalyticsWorkFromAnywhereHardwareReadinessMetric {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -4572,7 +4572,7 @@ for UserExperienceAnalyticsWorkFromAnywhereHardwareReadinessMetric {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl UserExperienceAnalyticsWorkFromAnywhereHardwareReadinessMetric {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.userExperienceAnalyticsWorkFromAnywhereHardwareReadinessMetric";
@@ -4629,7 +4629,7 @@ impl UserExperienceAnalyticsWorkFromAnywhereHardwareReadinessMetric {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl<'de> serde::Deserialize<'de>
 for UserExperienceAnalyticsWorkFromAnywhereHardwareReadinessMetric {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -4639,7 +4639,7 @@ for UserExperienceAnalyticsWorkFromAnywhereHardwareReadinessMetric {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl graph_odata_runtime::model::ODataObject
 for UserExperienceAnalyticsWorkFromAnywhereHardwareReadinessMetric {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
@@ -4719,7 +4719,7 @@ for UserExperienceAnalyticsWorkFromAnywhereHardwareReadinessMetric {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl UserExperienceAnalyticsWorkFromAnywhereHardwareReadinessMetric {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -4730,11 +4730,11 @@ impl UserExperienceAnalyticsWorkFromAnywhereHardwareReadinessMetric {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 /// The properties of [`UserExperienceAnalyticsWorkFromAnywhereHardwareReadinessMetric`] by wire name, each a [`Field<UserExperienceAnalyticsWorkFromAnywhereHardwareReadinessMetric>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`UserExperienceAnalyticsWorkFromAnywhereHardwareReadinessMetric::set_null`].
 pub enum UserExperienceAnalyticsWorkFromAnywhereHardwareReadinessMetricField {}
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 #[allow(non_upper_case_globals)]
 impl UserExperienceAnalyticsWorkFromAnywhereHardwareReadinessMetricField {
     /// `id`
@@ -4804,7 +4804,7 @@ impl UserExperienceAnalyticsWorkFromAnywhereHardwareReadinessMetricField {
     ];
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 /// CSDL entity type `microsoft.graph.userExperienceAnalyticsWorkFromAnywhereMetric`; base type `microsoft.graph.entity`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct UserExperienceAnalyticsWorkFromAnywhereMetric {
@@ -4819,14 +4819,14 @@ pub struct UserExperienceAnalyticsWorkFromAnywhereMetric {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl serde::Serialize for UserExperienceAnalyticsWorkFromAnywhereMetric {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl UserExperienceAnalyticsWorkFromAnywhereMetric {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.userExperienceAnalyticsWorkFromAnywhereMetric";
@@ -4848,7 +4848,7 @@ impl UserExperienceAnalyticsWorkFromAnywhereMetric {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl<'de> serde::Deserialize<'de> for UserExperienceAnalyticsWorkFromAnywhereMetric {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -4857,7 +4857,7 @@ impl<'de> serde::Deserialize<'de> for UserExperienceAnalyticsWorkFromAnywhereMet
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl graph_odata_runtime::model::ODataObject
 for UserExperienceAnalyticsWorkFromAnywhereMetric {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
@@ -4880,7 +4880,7 @@ for UserExperienceAnalyticsWorkFromAnywhereMetric {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl UserExperienceAnalyticsWorkFromAnywhereMetric {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -4891,11 +4891,11 @@ impl UserExperienceAnalyticsWorkFromAnywhereMetric {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 /// The properties of [`UserExperienceAnalyticsWorkFromAnywhereMetric`] by wire name, each a [`Field<UserExperienceAnalyticsWorkFromAnywhereMetric>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`UserExperienceAnalyticsWorkFromAnywhereMetric::set_null`].
 pub enum UserExperienceAnalyticsWorkFromAnywhereMetricField {}
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 #[allow(non_upper_case_globals)]
 impl UserExperienceAnalyticsWorkFromAnywhereMetricField {
     /// `id`
@@ -4912,7 +4912,7 @@ impl UserExperienceAnalyticsWorkFromAnywhereMetricField {
     >] = &[Self::Id, Self::MetricDevices];
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 /// CSDL entity type `microsoft.graph.userExperienceAnalyticsWorkFromAnywhereModelPerformance`; base type `microsoft.graph.entity`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct UserExperienceAnalyticsWorkFromAnywhereModelPerformance {
@@ -4943,14 +4943,14 @@ pub struct UserExperienceAnalyticsWorkFromAnywhereModelPerformance {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl serde::Serialize for UserExperienceAnalyticsWorkFromAnywhereModelPerformance {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl UserExperienceAnalyticsWorkFromAnywhereModelPerformance {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.userExperienceAnalyticsWorkFromAnywhereModelPerformance";
@@ -4980,7 +4980,7 @@ impl UserExperienceAnalyticsWorkFromAnywhereModelPerformance {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl<'de> serde::Deserialize<'de>
 for UserExperienceAnalyticsWorkFromAnywhereModelPerformance {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -4990,7 +4990,7 @@ for UserExperienceAnalyticsWorkFromAnywhereModelPerformance {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl graph_odata_runtime::model::ODataObject
 for UserExperienceAnalyticsWorkFromAnywhereModelPerformance {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
@@ -5031,7 +5031,7 @@ for UserExperienceAnalyticsWorkFromAnywhereModelPerformance {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl UserExperienceAnalyticsWorkFromAnywhereModelPerformance {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -5042,11 +5042,11 @@ impl UserExperienceAnalyticsWorkFromAnywhereModelPerformance {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 /// The properties of [`UserExperienceAnalyticsWorkFromAnywhereModelPerformance`] by wire name, each a [`Field<UserExperienceAnalyticsWorkFromAnywhereModelPerformance>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`UserExperienceAnalyticsWorkFromAnywhereModelPerformance::set_null`].
 pub enum UserExperienceAnalyticsWorkFromAnywhereModelPerformanceField {}
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 #[allow(non_upper_case_globals)]
 impl UserExperienceAnalyticsWorkFromAnywhereModelPerformanceField {
     /// `id`
@@ -5106,7 +5106,7 @@ impl UserExperienceAnalyticsWorkFromAnywhereModelPerformanceField {
     ];
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 /// CSDL entity type `microsoft.graph.userFlowLanguageConfiguration`; base type `microsoft.graph.entity`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct UserFlowLanguageConfiguration {
@@ -5127,14 +5127,14 @@ pub struct UserFlowLanguageConfiguration {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 impl serde::Serialize for UserFlowLanguageConfiguration {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 impl UserFlowLanguageConfiguration {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.userFlowLanguageConfiguration";
@@ -5159,7 +5159,7 @@ impl UserFlowLanguageConfiguration {
     }
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 impl<'de> serde::Deserialize<'de> for UserFlowLanguageConfiguration {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -5168,7 +5168,7 @@ impl<'de> serde::Deserialize<'de> for UserFlowLanguageConfiguration {
     }
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 impl graph_odata_runtime::model::ODataObject for UserFlowLanguageConfiguration {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -5193,7 +5193,7 @@ impl graph_odata_runtime::model::ODataObject for UserFlowLanguageConfiguration {
     }
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 impl UserFlowLanguageConfiguration {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -5204,11 +5204,11 @@ impl UserFlowLanguageConfiguration {
     }
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 /// The properties of [`UserFlowLanguageConfiguration`] by wire name, each a [`Field<UserFlowLanguageConfiguration>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`UserFlowLanguageConfiguration::set_null`].
 pub enum UserFlowLanguageConfigurationField {}
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 #[allow(non_upper_case_globals)]
 impl UserFlowLanguageConfigurationField {
     /// `id`
@@ -5239,7 +5239,7 @@ impl UserFlowLanguageConfigurationField {
     ];
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 /// CSDL entity type `microsoft.graph.userFlowLanguagePage`; base type `microsoft.graph.entity`; media entity (has a stream); key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct UserFlowLanguagePage {
@@ -5252,14 +5252,14 @@ pub struct UserFlowLanguagePage {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 impl serde::Serialize for UserFlowLanguagePage {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 impl UserFlowLanguagePage {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.userFlowLanguagePage";
@@ -5280,7 +5280,7 @@ impl UserFlowLanguagePage {
     }
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 impl<'de> serde::Deserialize<'de> for UserFlowLanguagePage {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -5289,7 +5289,7 @@ impl<'de> serde::Deserialize<'de> for UserFlowLanguagePage {
     }
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 impl graph_odata_runtime::model::ODataObject for UserFlowLanguagePage {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -5310,7 +5310,7 @@ impl graph_odata_runtime::model::ODataObject for UserFlowLanguagePage {
     }
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 impl UserFlowLanguagePage {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -5321,11 +5321,11 @@ impl UserFlowLanguagePage {
     }
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 /// The properties of [`UserFlowLanguagePage`] by wire name, each a [`Field<UserFlowLanguagePage>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`UserFlowLanguagePage::set_null`].
 pub enum UserFlowLanguagePageField {}
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 #[allow(non_upper_case_globals)]
 impl UserFlowLanguagePageField {
     /// `id`
@@ -5440,7 +5440,7 @@ impl UserInsightsSettingsField {
     ];
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 /// CSDL entity type `microsoft.graph.userInstallStateSummary`; base type `microsoft.graph.entity`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct UserInstallStateSummary {
@@ -5463,14 +5463,14 @@ pub struct UserInstallStateSummary {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 impl serde::Serialize for UserInstallStateSummary {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 impl UserInstallStateSummary {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.userInstallStateSummary";
@@ -5496,7 +5496,7 @@ impl UserInstallStateSummary {
     }
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 impl<'de> serde::Deserialize<'de> for UserInstallStateSummary {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -5505,7 +5505,7 @@ impl<'de> serde::Deserialize<'de> for UserInstallStateSummary {
     }
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 impl graph_odata_runtime::model::ODataObject for UserInstallStateSummary {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -5537,7 +5537,7 @@ impl graph_odata_runtime::model::ODataObject for UserInstallStateSummary {
     }
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 impl UserInstallStateSummary {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -5548,11 +5548,11 @@ impl UserInstallStateSummary {
     }
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 /// The properties of [`UserInstallStateSummary`] by wire name, each a [`Field<UserInstallStateSummary>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`UserInstallStateSummary::set_null`].
 pub enum UserInstallStateSummaryField {}
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 #[allow(non_upper_case_globals)]
 impl UserInstallStateSummaryField {
     /// `id`
@@ -5683,7 +5683,7 @@ impl UserProtectionScopeContainerField {
     pub const ALL: &'static [model::Field<UserProtectionScopeContainer>] = &[Self::Id];
 }
 
-#[cfg(feature = "_authentication_methods_root")]
+#[cfg(feature = "_reports")]
 /// CSDL entity type `microsoft.graph.userRegistrationDetails`; base type `microsoft.graph.entity`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct UserRegistrationDetails {
@@ -5728,14 +5728,14 @@ pub struct UserRegistrationDetails {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_authentication_methods_root")]
+#[cfg(feature = "_reports")]
 impl serde::Serialize for UserRegistrationDetails {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_authentication_methods_root")]
+#[cfg(feature = "_reports")]
 impl UserRegistrationDetails {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.userRegistrationDetails";
@@ -5783,7 +5783,7 @@ impl UserRegistrationDetails {
     }
 }
 
-#[cfg(feature = "_authentication_methods_root")]
+#[cfg(feature = "_reports")]
 impl<'de> serde::Deserialize<'de> for UserRegistrationDetails {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -5792,7 +5792,7 @@ impl<'de> serde::Deserialize<'de> for UserRegistrationDetails {
     }
 }
 
-#[cfg(feature = "_authentication_methods_root")]
+#[cfg(feature = "_reports")]
 impl graph_odata_runtime::model::ODataObject for UserRegistrationDetails {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -5863,7 +5863,7 @@ impl graph_odata_runtime::model::ODataObject for UserRegistrationDetails {
     }
 }
 
-#[cfg(feature = "_authentication_methods_root")]
+#[cfg(feature = "_reports")]
 impl UserRegistrationDetails {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -5874,11 +5874,11 @@ impl UserRegistrationDetails {
     }
 }
 
-#[cfg(feature = "_authentication_methods_root")]
+#[cfg(feature = "_reports")]
 /// The properties of [`UserRegistrationDetails`] by wire name, each a [`Field<UserRegistrationDetails>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`UserRegistrationDetails::set_null`].
 pub enum UserRegistrationDetailsField {}
 
-#[cfg(feature = "_authentication_methods_root")]
+#[cfg(feature = "_reports")]
 #[allow(non_upper_case_globals)]
 impl UserRegistrationDetailsField {
     /// `id`
@@ -5964,7 +5964,7 @@ impl UserRegistrationDetailsField {
     ];
 }
 
-#[cfg(feature = "_teams_app_installation")]
+#[cfg(feature = "_activities_container")]
 /// CSDL entity type `microsoft.graph.userScopeTeamsAppInstallation`; base type `microsoft.graph.teamsAppInstallation`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct UserScopeTeamsAppInstallation {
@@ -5976,11 +5976,11 @@ pub struct UserScopeTeamsAppInstallation {
     pub consented_permission_set: Option<TeamsAppPermissionSet>,
     /// Navigation property `teamsApp`: `microsoft.graph.teamsApp`; present when expanded (`$expand`).
     /// Inherited from `microsoft.graph.teamsAppInstallation`.
-    #[cfg(feature = "_app_catalogs")]
+    #[cfg(feature = "_teams_app")]
     pub teams_app: Option<TeamsApp>,
     /// Navigation property `teamsAppDefinition`: `microsoft.graph.teamsAppDefinition`; present when expanded (`$expand`).
     /// Inherited from `microsoft.graph.teamsAppInstallation`.
-    #[cfg(feature = "_app_catalogs")]
+    #[cfg(feature = "_teams_app_authorization")]
     pub teams_app_definition: Option<TeamsAppDefinition>,
     /// Navigation property `chat`: `microsoft.graph.chat`; present when expanded (`$expand`).
     #[cfg(feature = "_chat")]
@@ -5991,14 +5991,14 @@ pub struct UserScopeTeamsAppInstallation {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_teams_app_installation")]
+#[cfg(feature = "_activities_container")]
 impl serde::Serialize for UserScopeTeamsAppInstallation {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_teams_app_installation")]
+#[cfg(feature = "_activities_container")]
 #[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
 impl UserScopeTeamsAppInstallation {
     /// The CSDL qualified name, as `@odata.type` spells it.
@@ -6017,15 +6017,15 @@ impl UserScopeTeamsAppInstallation {
         )?;
         object.property("id", &self.id);
         object.property("consentedPermissionSet", &self.consented_permission_set);
-        #[cfg(feature = "_app_catalogs")] object.property("teamsApp", &self.teams_app);
-        #[cfg(feature = "_app_catalogs")]
+        #[cfg(feature = "_teams_app")] object.property("teamsApp", &self.teams_app);
+        #[cfg(feature = "_teams_app_authorization")]
         object.property("teamsAppDefinition", &self.teams_app_definition);
         #[cfg(feature = "_chat")] object.property("chat", &self.chat);
         object.end()
     }
 }
 
-#[cfg(feature = "_teams_app_installation")]
+#[cfg(feature = "_activities_container")]
 impl<'de> serde::Deserialize<'de> for UserScopeTeamsAppInstallation {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -6034,7 +6034,7 @@ impl<'de> serde::Deserialize<'de> for UserScopeTeamsAppInstallation {
     }
 }
 
-#[cfg(feature = "_teams_app_installation")]
+#[cfg(feature = "_activities_container")]
 #[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
 impl graph_odata_runtime::model::ODataObject for UserScopeTeamsAppInstallation {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
@@ -6049,9 +6049,9 @@ impl graph_odata_runtime::model::ODataObject for UserScopeTeamsAppInstallation {
             "consentedPermissionSet" => {
                 read_nullable(map, key, &mut self.consented_permission_set, extra)
             }
-            #[cfg(feature = "_app_catalogs")]
+            #[cfg(feature = "_teams_app")]
             "teamsApp" => read_nullable(map, key, &mut self.teams_app, extra),
-            #[cfg(feature = "_app_catalogs")]
+            #[cfg(feature = "_teams_app_authorization")]
             "teamsAppDefinition" => {
                 read_nullable(map, key, &mut self.teams_app_definition, extra)
             }
@@ -6067,7 +6067,7 @@ impl graph_odata_runtime::model::ODataObject for UserScopeTeamsAppInstallation {
     }
 }
 
-#[cfg(feature = "_teams_app_installation")]
+#[cfg(feature = "_activities_container")]
 impl UserScopeTeamsAppInstallation {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -6078,11 +6078,11 @@ impl UserScopeTeamsAppInstallation {
     }
 }
 
-#[cfg(feature = "_teams_app_installation")]
+#[cfg(feature = "_activities_container")]
 /// The properties of [`UserScopeTeamsAppInstallation`] by wire name, each a [`Field<UserScopeTeamsAppInstallation>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`UserScopeTeamsAppInstallation::set_null`].
 pub enum UserScopeTeamsAppInstallationField {}
 
-#[cfg(feature = "_teams_app_installation")]
+#[cfg(feature = "_activities_container")]
 #[allow(non_upper_case_globals)]
 impl UserScopeTeamsAppInstallationField {
     /// `id`
@@ -6302,7 +6302,7 @@ impl UserSettingsField {
     ];
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 /// CSDL entity type `microsoft.graph.userSignInInsight`; base type `microsoft.graph.governanceInsight`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct UserSignInInsight {
@@ -6320,14 +6320,14 @@ pub struct UserSignInInsight {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl serde::Serialize for UserSignInInsight {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl UserSignInInsight {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.userSignInInsight";
@@ -6350,7 +6350,7 @@ impl UserSignInInsight {
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl<'de> serde::Deserialize<'de> for UserSignInInsight {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -6359,7 +6359,7 @@ impl<'de> serde::Deserialize<'de> for UserSignInInsight {
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl graph_odata_runtime::model::ODataObject for UserSignInInsight {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -6386,7 +6386,7 @@ impl graph_odata_runtime::model::ODataObject for UserSignInInsight {
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl UserSignInInsight {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -6397,11 +6397,11 @@ impl UserSignInInsight {
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 /// The properties of [`UserSignInInsight`] by wire name, each a [`Field<UserSignInInsight>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`UserSignInInsight::set_null`].
 pub enum UserSignInInsightField {}
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 #[allow(non_upper_case_globals)]
 impl UserSignInInsightField {
     /// `id`
@@ -6650,7 +6650,6 @@ pub struct UserTeamwork {
     /// Navigation property `associatedTeams`: `Collection(microsoft.graph.associatedTeamInfo)`, contained; present when expanded (`$expand`).
     pub associated_teams: Option<Vec<AssociatedTeamInfo>>,
     /// Navigation property `installedApps`: `Collection(microsoft.graph.userScopeTeamsAppInstallation)`, contained; present when expanded (`$expand`).
-    #[cfg(feature = "_teams_app_installation")]
     pub installed_apps: Option<Vec<UserScopeTeamsAppInstallation>>,
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
@@ -6666,7 +6665,6 @@ impl serde::Serialize for UserTeamwork {
 }
 
 #[cfg(feature = "_activities_container")]
-#[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
 impl UserTeamwork {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.userTeamwork";
@@ -6686,7 +6684,6 @@ impl UserTeamwork {
         object.property("locale", &self.locale);
         object.property("region", &self.region);
         object.property("associatedTeams", &self.associated_teams);
-        #[cfg(feature = "_teams_app_installation")]
         object.property("installedApps", &self.installed_apps);
         object.end()
     }
@@ -6702,7 +6699,6 @@ impl<'de> serde::Deserialize<'de> for UserTeamwork {
 }
 
 #[cfg(feature = "_activities_container")]
-#[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
 impl graph_odata_runtime::model::ODataObject for UserTeamwork {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -6718,7 +6714,6 @@ impl graph_odata_runtime::model::ODataObject for UserTeamwork {
             "associatedTeams" => {
                 read_nullable(map, key, &mut self.associated_teams, extra)
             }
-            #[cfg(feature = "_teams_app_installation")]
             "installedApps" => read_nullable(map, key, &mut self.installed_apps, extra),
             _ => Ok(false),
         }
@@ -6772,7 +6767,7 @@ impl UserTeamworkField {
     ];
 }
 
-#[cfg(feature = "_advanced_config_state")]
+#[cfg(feature = "_authentication_method_configurations")]
 /// CSDL entity type `microsoft.graph.verifiableCredentialAuthenticationMethodTarget`; base type `microsoft.graph.authenticationMethodTarget`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct VerifiableCredentialAuthenticationMethodTarget {
@@ -6793,14 +6788,14 @@ pub struct VerifiableCredentialAuthenticationMethodTarget {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_advanced_config_state")]
+#[cfg(feature = "_authentication_method_configurations")]
 impl serde::Serialize for VerifiableCredentialAuthenticationMethodTarget {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_advanced_config_state")]
+#[cfg(feature = "_authentication_method_configurations")]
 impl VerifiableCredentialAuthenticationMethodTarget {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.verifiableCredentialAuthenticationMethodTarget";
@@ -6824,7 +6819,7 @@ impl VerifiableCredentialAuthenticationMethodTarget {
     }
 }
 
-#[cfg(feature = "_advanced_config_state")]
+#[cfg(feature = "_authentication_method_configurations")]
 impl<'de> serde::Deserialize<'de> for VerifiableCredentialAuthenticationMethodTarget {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -6833,7 +6828,7 @@ impl<'de> serde::Deserialize<'de> for VerifiableCredentialAuthenticationMethodTa
     }
 }
 
-#[cfg(feature = "_advanced_config_state")]
+#[cfg(feature = "_authentication_method_configurations")]
 impl graph_odata_runtime::model::ODataObject
 for VerifiableCredentialAuthenticationMethodTarget {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
@@ -6862,7 +6857,7 @@ for VerifiableCredentialAuthenticationMethodTarget {
     }
 }
 
-#[cfg(feature = "_advanced_config_state")]
+#[cfg(feature = "_authentication_method_configurations")]
 impl VerifiableCredentialAuthenticationMethodTarget {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -6873,11 +6868,11 @@ impl VerifiableCredentialAuthenticationMethodTarget {
     }
 }
 
-#[cfg(feature = "_advanced_config_state")]
+#[cfg(feature = "_authentication_method_configurations")]
 /// The properties of [`VerifiableCredentialAuthenticationMethodTarget`] by wire name, each a [`Field<VerifiableCredentialAuthenticationMethodTarget>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`VerifiableCredentialAuthenticationMethodTarget::set_null`].
 pub enum VerifiableCredentialAuthenticationMethodTargetField {}
 
-#[cfg(feature = "_advanced_config_state")]
+#[cfg(feature = "_authentication_method_configurations")]
 #[allow(non_upper_case_globals)]
 impl VerifiableCredentialAuthenticationMethodTargetField {
     /// `id`
@@ -6907,7 +6902,7 @@ impl VerifiableCredentialAuthenticationMethodTargetField {
     ];
 }
 
-#[cfg(feature = "_advanced_config_state")]
+#[cfg(feature = "_authentication_method_configurations")]
 /// CSDL entity type `microsoft.graph.verifiableCredentialsAuthenticationMethodConfiguration`; base type `microsoft.graph.authenticationMethodConfiguration`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct VerifiableCredentialsAuthenticationMethodConfiguration {
@@ -6928,14 +6923,14 @@ pub struct VerifiableCredentialsAuthenticationMethodConfiguration {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_advanced_config_state")]
+#[cfg(feature = "_authentication_method_configurations")]
 impl serde::Serialize for VerifiableCredentialsAuthenticationMethodConfiguration {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_advanced_config_state")]
+#[cfg(feature = "_authentication_method_configurations")]
 impl VerifiableCredentialsAuthenticationMethodConfiguration {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.verifiableCredentialsAuthenticationMethodConfiguration";
@@ -6959,7 +6954,7 @@ impl VerifiableCredentialsAuthenticationMethodConfiguration {
     }
 }
 
-#[cfg(feature = "_advanced_config_state")]
+#[cfg(feature = "_authentication_method_configurations")]
 impl<'de> serde::Deserialize<'de>
 for VerifiableCredentialsAuthenticationMethodConfiguration {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -6969,7 +6964,7 @@ for VerifiableCredentialsAuthenticationMethodConfiguration {
     }
 }
 
-#[cfg(feature = "_advanced_config_state")]
+#[cfg(feature = "_authentication_method_configurations")]
 impl graph_odata_runtime::model::ODataObject
 for VerifiableCredentialsAuthenticationMethodConfiguration {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
@@ -6994,7 +6989,7 @@ for VerifiableCredentialsAuthenticationMethodConfiguration {
     }
 }
 
-#[cfg(feature = "_advanced_config_state")]
+#[cfg(feature = "_authentication_method_configurations")]
 impl VerifiableCredentialsAuthenticationMethodConfiguration {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -7005,11 +7000,11 @@ impl VerifiableCredentialsAuthenticationMethodConfiguration {
     }
 }
 
-#[cfg(feature = "_advanced_config_state")]
+#[cfg(feature = "_authentication_method_configurations")]
 /// The properties of [`VerifiableCredentialsAuthenticationMethodConfiguration`] by wire name, each a [`Field<VerifiableCredentialsAuthenticationMethodConfiguration>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`VerifiableCredentialsAuthenticationMethodConfiguration::set_null`].
 pub enum VerifiableCredentialsAuthenticationMethodConfigurationField {}
 
-#[cfg(feature = "_advanced_config_state")]
+#[cfg(feature = "_authentication_method_configurations")]
 #[allow(non_upper_case_globals)]
 impl VerifiableCredentialsAuthenticationMethodConfigurationField {
     /// `id`
@@ -7034,7 +7029,7 @@ impl VerifiableCredentialsAuthenticationMethodConfigurationField {
     >] = &[Self::Id, Self::ExcludeTargets, Self::State, Self::IncludeTargets];
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 /// CSDL entity type `microsoft.graph.verifiedIdProfile`; base type `microsoft.graph.entity`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct VerifiedIdProfile {
@@ -7065,14 +7060,14 @@ pub struct VerifiedIdProfile {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 impl serde::Serialize for VerifiedIdProfile {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 impl VerifiedIdProfile {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.verifiedIdProfile";
@@ -7110,7 +7105,7 @@ impl VerifiedIdProfile {
     }
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 impl<'de> serde::Deserialize<'de> for VerifiedIdProfile {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -7119,7 +7114,7 @@ impl<'de> serde::Deserialize<'de> for VerifiedIdProfile {
     }
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 impl graph_odata_runtime::model::ODataObject for VerifiedIdProfile {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -7167,7 +7162,7 @@ impl graph_odata_runtime::model::ODataObject for VerifiedIdProfile {
     }
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 impl VerifiedIdProfile {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -7178,11 +7173,11 @@ impl VerifiedIdProfile {
     }
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 /// The properties of [`VerifiedIdProfile`] by wire name, each a [`Field<VerifiedIdProfile>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`VerifiedIdProfile::set_null`].
 pub enum VerifiedIdProfileField {}
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 #[allow(non_upper_case_globals)]
 impl VerifiedIdProfileField {
     /// `id`
@@ -7232,7 +7227,7 @@ impl VerifiedIdProfileField {
     ];
 }
 
-#[cfg(feature = "_base_site_page")]
+#[cfg(feature = "_sites")]
 /// CSDL entity type `microsoft.graph.verticalSection`; base type `microsoft.graph.entity`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct VerticalSection {
@@ -7249,14 +7244,14 @@ pub struct VerticalSection {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_base_site_page")]
+#[cfg(feature = "_sites")]
 impl serde::Serialize for VerticalSection {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_base_site_page")]
+#[cfg(feature = "_sites")]
 impl VerticalSection {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.verticalSection";
@@ -7279,7 +7274,7 @@ impl VerticalSection {
     }
 }
 
-#[cfg(feature = "_base_site_page")]
+#[cfg(feature = "_sites")]
 impl<'de> serde::Deserialize<'de> for VerticalSection {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -7288,7 +7283,7 @@ impl<'de> serde::Deserialize<'de> for VerticalSection {
     }
 }
 
-#[cfg(feature = "_base_site_page")]
+#[cfg(feature = "_sites")]
 impl graph_odata_runtime::model::ODataObject for VerticalSection {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -7311,7 +7306,7 @@ impl graph_odata_runtime::model::ODataObject for VerticalSection {
     }
 }
 
-#[cfg(feature = "_base_site_page")]
+#[cfg(feature = "_sites")]
 impl VerticalSection {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -7322,11 +7317,11 @@ impl VerticalSection {
     }
 }
 
-#[cfg(feature = "_base_site_page")]
+#[cfg(feature = "_sites")]
 /// The properties of [`VerticalSection`] by wire name, each a [`Field<VerticalSection>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`VerticalSection::set_null`].
 pub enum VerticalSectionField {}
 
-#[cfg(feature = "_base_site_page")]
+#[cfg(feature = "_sites")]
 #[allow(non_upper_case_globals)]
 impl VerticalSectionField {
     /// `id`
@@ -7343,7 +7338,7 @@ impl VerticalSectionField {
     ];
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 /// CSDL entity type `microsoft.graph.virtualEndpoint`; base type `microsoft.graph.entity`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct VirtualEndpoint {
@@ -7375,14 +7370,14 @@ pub struct VirtualEndpoint {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl serde::Serialize for VirtualEndpoint {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 #[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
 impl VirtualEndpoint {
     /// The CSDL qualified name, as `@odata.type` spells it.
@@ -7413,7 +7408,7 @@ impl VirtualEndpoint {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl<'de> serde::Deserialize<'de> for VirtualEndpoint {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -7422,7 +7417,7 @@ impl<'de> serde::Deserialize<'de> for VirtualEndpoint {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 #[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
 impl graph_odata_runtime::model::ODataObject for VirtualEndpoint {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
@@ -7458,7 +7453,7 @@ impl graph_odata_runtime::model::ODataObject for VirtualEndpoint {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl VirtualEndpoint {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -7469,11 +7464,11 @@ impl VirtualEndpoint {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 /// The properties of [`VirtualEndpoint`] by wire name, each a [`Field<VirtualEndpoint>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`VirtualEndpoint::set_null`].
 pub enum VirtualEndpointField {}
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 #[allow(non_upper_case_globals)]
 impl VirtualEndpointField {
     /// `id`
@@ -7525,7 +7520,7 @@ impl VirtualEndpointField {
     ];
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 /// CSDL entity type `microsoft.graph.virtualEvent`; base type `microsoft.graph.entity`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct VirtualEvent {
@@ -7560,14 +7555,14 @@ pub struct VirtualEvent {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 impl serde::Serialize for VirtualEvent {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 impl VirtualEvent {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.virtualEvent";
@@ -7599,7 +7594,7 @@ impl VirtualEvent {
     }
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 impl<'de> serde::Deserialize<'de> for VirtualEvent {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -7608,7 +7603,7 @@ impl<'de> serde::Deserialize<'de> for VirtualEvent {
     }
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 impl graph_odata_runtime::model::ODataObject for VirtualEvent {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -7644,7 +7639,7 @@ impl graph_odata_runtime::model::ODataObject for VirtualEvent {
     }
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 impl VirtualEvent {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -7655,11 +7650,11 @@ impl VirtualEvent {
     }
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 /// The properties of [`VirtualEvent`] by wire name, each a [`Field<VirtualEvent>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`VirtualEvent::set_null`].
 pub enum VirtualEventField {}
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 #[allow(non_upper_case_globals)]
 impl VirtualEventField {
     /// `id`
@@ -7709,7 +7704,7 @@ impl VirtualEventField {
     ];
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 /// A `microsoft.graph.virtualEvent` value: the base type or one of its derived types, chosen by `@odata.type`. A derived type this crate does not know is read as [`VirtualEvent`], which keeps its properties and `@odata.type` in `additional_properties`.
 #[derive(Debug, Clone, PartialEq)]
 pub enum AnyVirtualEvent {
@@ -7721,7 +7716,7 @@ pub enum AnyVirtualEvent {
     VirtualEventWebinar(Box<VirtualEventWebinar>),
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 impl AnyVirtualEvent {
     /// The `@odata.type` of the variant (the base type's for unknown derived types).
     pub fn odata_type(&self) -> &'static str {
@@ -7740,21 +7735,21 @@ impl AnyVirtualEvent {
     }
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 impl Default for AnyVirtualEvent {
     fn default() -> Self {
         Self::VirtualEvent(Box::default())
     }
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 impl From<VirtualEvent> for AnyVirtualEvent {
     fn from(value: VirtualEvent) -> Self {
         Self::VirtualEvent(Box::new(value))
     }
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 impl AnyVirtualEvent {
     /// The value if it is a [`AnyVirtualEvent::VirtualEventTownhall`] variant.
     pub fn as_virtual_event_townhall(&self) -> Option<&VirtualEventTownhall> {
@@ -7772,21 +7767,21 @@ impl AnyVirtualEvent {
     }
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 impl From<VirtualEventTownhall> for AnyVirtualEvent {
     fn from(value: VirtualEventTownhall) -> Self {
         Self::VirtualEventTownhall(Box::new(value))
     }
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 impl From<VirtualEventWebinar> for AnyVirtualEvent {
     fn from(value: VirtualEventWebinar) -> Self {
         Self::VirtualEventWebinar(Box::new(value))
     }
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 impl serde::Serialize for AnyVirtualEvent {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match self {
@@ -7809,7 +7804,7 @@ impl serde::Serialize for AnyVirtualEvent {
     }
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 impl<'de> serde::Deserialize<'de> for AnyVirtualEvent {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -7831,7 +7826,7 @@ impl<'de> serde::Deserialize<'de> for AnyVirtualEvent {
     }
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 /// CSDL entity type `microsoft.graph.virtualEventPresenter`; base type `microsoft.graph.entity`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct VirtualEventPresenter {
@@ -7850,14 +7845,14 @@ pub struct VirtualEventPresenter {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 impl serde::Serialize for VirtualEventPresenter {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 impl VirtualEventPresenter {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.virtualEventPresenter";
@@ -7881,7 +7876,7 @@ impl VirtualEventPresenter {
     }
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 impl<'de> serde::Deserialize<'de> for VirtualEventPresenter {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -7890,7 +7885,7 @@ impl<'de> serde::Deserialize<'de> for VirtualEventPresenter {
     }
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 impl graph_odata_runtime::model::ODataObject for VirtualEventPresenter {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -7916,7 +7911,7 @@ impl graph_odata_runtime::model::ODataObject for VirtualEventPresenter {
     }
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 impl VirtualEventPresenter {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -7927,11 +7922,11 @@ impl VirtualEventPresenter {
     }
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 /// The properties of [`VirtualEventPresenter`] by wire name, each a [`Field<VirtualEventPresenter>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`VirtualEventPresenter::set_null`].
 pub enum VirtualEventPresenterField {}
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 #[allow(non_upper_case_globals)]
 impl VirtualEventPresenterField {
     /// `id`
@@ -7955,7 +7950,7 @@ impl VirtualEventPresenterField {
     ];
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 /// CSDL entity type `microsoft.graph.virtualEventRegistration`; base type `microsoft.graph.entity`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct VirtualEventRegistration {
@@ -7996,14 +7991,14 @@ pub struct VirtualEventRegistration {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 impl serde::Serialize for VirtualEventRegistration {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 impl VirtualEventRegistration {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.virtualEventRegistration";
@@ -8044,7 +8039,7 @@ impl VirtualEventRegistration {
     }
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 impl<'de> serde::Deserialize<'de> for VirtualEventRegistration {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -8053,7 +8048,7 @@ impl<'de> serde::Deserialize<'de> for VirtualEventRegistration {
     }
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 impl graph_odata_runtime::model::ODataObject for VirtualEventRegistration {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -8103,7 +8098,7 @@ impl graph_odata_runtime::model::ODataObject for VirtualEventRegistration {
     }
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 impl VirtualEventRegistration {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -8114,11 +8109,11 @@ impl VirtualEventRegistration {
     }
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 /// The properties of [`VirtualEventRegistration`] by wire name, each a [`Field<VirtualEventRegistration>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`VirtualEventRegistration::set_null`].
 pub enum VirtualEventRegistrationField {}
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 #[allow(non_upper_case_globals)]
 impl VirtualEventRegistrationField {
     /// `id`
@@ -8187,7 +8182,7 @@ impl VirtualEventRegistrationField {
     ];
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_artifact_restore_status")]
 /// CSDL entity type `microsoft.graph.virtualEventRegistrationConfiguration`; base type `microsoft.graph.entity`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct VirtualEventRegistrationConfiguration {
@@ -8203,6 +8198,7 @@ pub struct VirtualEventRegistrationConfiguration {
     /// Property `registrationWebUrl`: `Edm.String`.
     pub registration_web_url: Option<String>,
     /// Navigation property `questions`: `Collection(microsoft.graph.virtualEventRegistrationQuestionBase)`, contained; present when expanded (`$expand`).
+    #[cfg(feature = "_solutions")]
     pub questions: Option<Vec<AnyVirtualEventRegistrationQuestionBase>>,
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
@@ -8210,14 +8206,15 @@ pub struct VirtualEventRegistrationConfiguration {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_artifact_restore_status")]
 impl serde::Serialize for VirtualEventRegistrationConfiguration {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_artifact_restore_status")]
+#[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
 impl VirtualEventRegistrationConfiguration {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.virtualEventRegistrationConfiguration";
@@ -8238,12 +8235,12 @@ impl VirtualEventRegistrationConfiguration {
         object.property("isManualApprovalEnabled", &self.is_manual_approval_enabled);
         object.property("isWaitlistEnabled", &self.is_waitlist_enabled);
         object.property("registrationWebUrl", &self.registration_web_url);
-        object.property("questions", &self.questions);
+        #[cfg(feature = "_solutions")] object.property("questions", &self.questions);
         object.end()
     }
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_artifact_restore_status")]
 impl<'de> serde::Deserialize<'de> for VirtualEventRegistrationConfiguration {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -8252,7 +8249,8 @@ impl<'de> serde::Deserialize<'de> for VirtualEventRegistrationConfiguration {
     }
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_artifact_restore_status")]
+#[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
 impl graph_odata_runtime::model::ODataObject for VirtualEventRegistrationConfiguration {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -8273,6 +8271,7 @@ impl graph_odata_runtime::model::ODataObject for VirtualEventRegistrationConfigu
             "registrationWebUrl" => {
                 read_lenient(map, key, &mut self.registration_web_url, extra)
             }
+            #[cfg(feature = "_solutions")]
             "questions" => read_nullable(map, key, &mut self.questions, extra),
             _ => Ok(false),
         }
@@ -8284,7 +8283,7 @@ impl graph_odata_runtime::model::ODataObject for VirtualEventRegistrationConfigu
     }
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_artifact_restore_status")]
 impl VirtualEventRegistrationConfiguration {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -8295,11 +8294,11 @@ impl VirtualEventRegistrationConfiguration {
     }
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_artifact_restore_status")]
 /// The properties of [`VirtualEventRegistrationConfiguration`] by wire name, each a [`Field<VirtualEventRegistrationConfiguration>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`VirtualEventRegistrationConfiguration::set_null`].
 pub enum VirtualEventRegistrationConfigurationField {}
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_artifact_restore_status")]
 #[allow(non_upper_case_globals)]
 impl VirtualEventRegistrationConfigurationField {
     /// `id`
@@ -8337,7 +8336,7 @@ impl VirtualEventRegistrationConfigurationField {
     ];
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 /// CSDL entity type `microsoft.graph.virtualEventRegistrationCustomQuestion`; base type `microsoft.graph.virtualEventRegistrationQuestionBase`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct VirtualEventRegistrationCustomQuestion {
@@ -8360,14 +8359,14 @@ pub struct VirtualEventRegistrationCustomQuestion {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 impl serde::Serialize for VirtualEventRegistrationCustomQuestion {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 impl VirtualEventRegistrationCustomQuestion {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.virtualEventRegistrationCustomQuestion";
@@ -8392,7 +8391,7 @@ impl VirtualEventRegistrationCustomQuestion {
     }
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 impl<'de> serde::Deserialize<'de> for VirtualEventRegistrationCustomQuestion {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -8401,7 +8400,7 @@ impl<'de> serde::Deserialize<'de> for VirtualEventRegistrationCustomQuestion {
     }
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 impl graph_odata_runtime::model::ODataObject for VirtualEventRegistrationCustomQuestion {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -8428,7 +8427,7 @@ impl graph_odata_runtime::model::ODataObject for VirtualEventRegistrationCustomQ
     }
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 impl VirtualEventRegistrationCustomQuestion {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -8439,11 +8438,11 @@ impl VirtualEventRegistrationCustomQuestion {
     }
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 /// The properties of [`VirtualEventRegistrationCustomQuestion`] by wire name, each a [`Field<VirtualEventRegistrationCustomQuestion>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`VirtualEventRegistrationCustomQuestion::set_null`].
 pub enum VirtualEventRegistrationCustomQuestionField {}
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 #[allow(non_upper_case_globals)]
 impl VirtualEventRegistrationCustomQuestionField {
     /// `id`
@@ -8476,7 +8475,7 @@ impl VirtualEventRegistrationCustomQuestionField {
     ];
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 /// CSDL entity type `microsoft.graph.virtualEventRegistrationPredefinedQuestion`; base type `microsoft.graph.virtualEventRegistrationQuestionBase`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct VirtualEventRegistrationPredefinedQuestion {
@@ -8497,14 +8496,14 @@ pub struct VirtualEventRegistrationPredefinedQuestion {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 impl serde::Serialize for VirtualEventRegistrationPredefinedQuestion {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 impl VirtualEventRegistrationPredefinedQuestion {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.virtualEventRegistrationPredefinedQuestion";
@@ -8528,7 +8527,7 @@ impl VirtualEventRegistrationPredefinedQuestion {
     }
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 impl<'de> serde::Deserialize<'de> for VirtualEventRegistrationPredefinedQuestion {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -8537,7 +8536,7 @@ impl<'de> serde::Deserialize<'de> for VirtualEventRegistrationPredefinedQuestion
     }
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 impl graph_odata_runtime::model::ODataObject
 for VirtualEventRegistrationPredefinedQuestion {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
@@ -8562,7 +8561,7 @@ for VirtualEventRegistrationPredefinedQuestion {
     }
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 impl VirtualEventRegistrationPredefinedQuestion {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -8573,11 +8572,11 @@ impl VirtualEventRegistrationPredefinedQuestion {
     }
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 /// The properties of [`VirtualEventRegistrationPredefinedQuestion`] by wire name, each a [`Field<VirtualEventRegistrationPredefinedQuestion>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`VirtualEventRegistrationPredefinedQuestion::set_null`].
 pub enum VirtualEventRegistrationPredefinedQuestionField {}
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 #[allow(non_upper_case_globals)]
 impl VirtualEventRegistrationPredefinedQuestionField {
     /// `id`
@@ -8605,7 +8604,7 @@ impl VirtualEventRegistrationPredefinedQuestionField {
     ];
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 /// CSDL entity type `microsoft.graph.virtualEventRegistrationQuestionBase`; base type `microsoft.graph.entity`; abstract; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct VirtualEventRegistrationQuestionBase {
@@ -8622,14 +8621,14 @@ pub struct VirtualEventRegistrationQuestionBase {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 impl serde::Serialize for VirtualEventRegistrationQuestionBase {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 impl VirtualEventRegistrationQuestionBase {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.virtualEventRegistrationQuestionBase";
@@ -8652,7 +8651,7 @@ impl VirtualEventRegistrationQuestionBase {
     }
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 impl<'de> serde::Deserialize<'de> for VirtualEventRegistrationQuestionBase {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -8661,7 +8660,7 @@ impl<'de> serde::Deserialize<'de> for VirtualEventRegistrationQuestionBase {
     }
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 impl graph_odata_runtime::model::ODataObject for VirtualEventRegistrationQuestionBase {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -8684,7 +8683,7 @@ impl graph_odata_runtime::model::ODataObject for VirtualEventRegistrationQuestio
     }
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 impl VirtualEventRegistrationQuestionBase {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -8695,11 +8694,11 @@ impl VirtualEventRegistrationQuestionBase {
     }
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 /// The properties of [`VirtualEventRegistrationQuestionBase`] by wire name, each a [`Field<VirtualEventRegistrationQuestionBase>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`VirtualEventRegistrationQuestionBase::set_null`].
 pub enum VirtualEventRegistrationQuestionBaseField {}
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 #[allow(non_upper_case_globals)]
 impl VirtualEventRegistrationQuestionBaseField {
     /// `id`
@@ -8722,7 +8721,7 @@ impl VirtualEventRegistrationQuestionBaseField {
     ];
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 /// A `microsoft.graph.virtualEventRegistrationQuestionBase` value: the base type or one of its derived types, chosen by `@odata.type`. A derived type this crate does not know is read as [`VirtualEventRegistrationQuestionBase`], which keeps its properties and `@odata.type` in `additional_properties`.
 #[derive(Debug, Clone, PartialEq)]
 pub enum AnyVirtualEventRegistrationQuestionBase {
@@ -8736,7 +8735,7 @@ pub enum AnyVirtualEventRegistrationQuestionBase {
     ),
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 impl AnyVirtualEventRegistrationQuestionBase {
     /// The `@odata.type` of the variant (the base type's for unknown derived types).
     pub fn odata_type(&self) -> &'static str {
@@ -8763,14 +8762,14 @@ impl AnyVirtualEventRegistrationQuestionBase {
     }
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 impl Default for AnyVirtualEventRegistrationQuestionBase {
     fn default() -> Self {
         Self::VirtualEventRegistrationQuestionBase(Box::default())
     }
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 impl From<VirtualEventRegistrationQuestionBase>
 for AnyVirtualEventRegistrationQuestionBase {
     fn from(value: VirtualEventRegistrationQuestionBase) -> Self {

@@ -11,7 +11,7 @@ use graph_odata_runtime::edm;
 #[allow(unused_imports)]
 use graph_odata_runtime::model;
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 impl AnyVirtualEventRegistrationQuestionBase {
     /// The value if it is a [`AnyVirtualEventRegistrationQuestionBase::VirtualEventRegistrationCustomQuestion`] variant.
     pub fn as_virtual_event_registration_custom_question(
@@ -33,7 +33,7 @@ impl AnyVirtualEventRegistrationQuestionBase {
     }
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 impl From<VirtualEventRegistrationCustomQuestion>
 for AnyVirtualEventRegistrationQuestionBase {
     fn from(value: VirtualEventRegistrationCustomQuestion) -> Self {
@@ -41,7 +41,7 @@ for AnyVirtualEventRegistrationQuestionBase {
     }
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 impl From<VirtualEventRegistrationPredefinedQuestion>
 for AnyVirtualEventRegistrationQuestionBase {
     fn from(value: VirtualEventRegistrationPredefinedQuestion) -> Self {
@@ -49,7 +49,7 @@ for AnyVirtualEventRegistrationQuestionBase {
     }
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 impl serde::Serialize for AnyVirtualEventRegistrationQuestionBase {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match self {
@@ -74,7 +74,7 @@ impl serde::Serialize for AnyVirtualEventRegistrationQuestionBase {
     }
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 impl<'de> serde::Deserialize<'de> for AnyVirtualEventRegistrationQuestionBase {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -103,7 +103,7 @@ impl<'de> serde::Deserialize<'de> for AnyVirtualEventRegistrationQuestionBase {
     }
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 /// CSDL entity type `microsoft.graph.virtualEventSession`; base type `microsoft.graph.onlineMeetingBase`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct VirtualEventSession {
@@ -230,14 +230,14 @@ pub struct VirtualEventSession {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 impl serde::Serialize for VirtualEventSession {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 #[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
 impl VirtualEventSession {
     /// The CSDL qualified name, as `@odata.type` spells it.
@@ -320,7 +320,7 @@ impl VirtualEventSession {
     }
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 impl<'de> serde::Deserialize<'de> for VirtualEventSession {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -329,7 +329,7 @@ impl<'de> serde::Deserialize<'de> for VirtualEventSession {
     }
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 #[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
 impl graph_odata_runtime::model::ODataObject for VirtualEventSession {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
@@ -466,7 +466,7 @@ impl graph_odata_runtime::model::ODataObject for VirtualEventSession {
     }
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 impl VirtualEventSession {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -477,11 +477,11 @@ impl VirtualEventSession {
     }
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 /// The properties of [`VirtualEventSession`] by wire name, each a [`Field<VirtualEventSession>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`VirtualEventSession::set_null`].
 pub enum VirtualEventSessionField {}
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 #[allow(non_upper_case_globals)]
 impl VirtualEventSessionField {
     /// `id`
@@ -685,7 +685,7 @@ impl VirtualEventSessionField {
     ];
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 /// CSDL entity type `microsoft.graph.virtualEventTownhall`; base type `microsoft.graph.virtualEvent`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct VirtualEventTownhall {
@@ -747,14 +747,14 @@ pub struct VirtualEventTownhall {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 impl serde::Serialize for VirtualEventTownhall {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 impl VirtualEventTownhall {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.virtualEventTownhall";
@@ -793,7 +793,7 @@ impl VirtualEventTownhall {
     }
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 impl<'de> serde::Deserialize<'de> for VirtualEventTownhall {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -802,7 +802,7 @@ impl<'de> serde::Deserialize<'de> for VirtualEventTownhall {
     }
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 impl graph_odata_runtime::model::ODataObject for VirtualEventTownhall {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -849,7 +849,7 @@ impl graph_odata_runtime::model::ODataObject for VirtualEventTownhall {
     }
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 impl VirtualEventTownhall {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -860,11 +860,11 @@ impl VirtualEventTownhall {
     }
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 /// The properties of [`VirtualEventTownhall`] by wire name, each a [`Field<VirtualEventTownhall>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`VirtualEventTownhall::set_null`].
 pub enum VirtualEventTownhallField {}
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 #[allow(non_upper_case_globals)]
 impl VirtualEventTownhallField {
     /// `id`
@@ -963,7 +963,7 @@ impl VirtualEventTownhallField {
     ];
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 /// CSDL entity type `microsoft.graph.virtualEventTownhallRegistrationConfiguration`; base type `microsoft.graph.virtualEventRegistrationConfiguration`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct VirtualEventTownhallRegistrationConfiguration {
@@ -991,14 +991,14 @@ pub struct VirtualEventTownhallRegistrationConfiguration {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 impl serde::Serialize for VirtualEventTownhallRegistrationConfiguration {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 impl VirtualEventTownhallRegistrationConfiguration {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.virtualEventTownhallRegistrationConfiguration";
@@ -1024,7 +1024,7 @@ impl VirtualEventTownhallRegistrationConfiguration {
     }
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 impl<'de> serde::Deserialize<'de> for VirtualEventTownhallRegistrationConfiguration {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1033,7 +1033,7 @@ impl<'de> serde::Deserialize<'de> for VirtualEventTownhallRegistrationConfigurat
     }
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 impl graph_odata_runtime::model::ODataObject
 for VirtualEventTownhallRegistrationConfiguration {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
@@ -1066,7 +1066,7 @@ for VirtualEventTownhallRegistrationConfiguration {
     }
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 impl VirtualEventTownhallRegistrationConfiguration {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -1077,11 +1077,11 @@ impl VirtualEventTownhallRegistrationConfiguration {
     }
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 /// The properties of [`VirtualEventTownhallRegistrationConfiguration`] by wire name, each a [`Field<VirtualEventTownhallRegistrationConfiguration>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`VirtualEventTownhallRegistrationConfiguration::set_null`].
 pub enum VirtualEventTownhallRegistrationConfigurationField {}
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 #[allow(non_upper_case_globals)]
 impl VirtualEventTownhallRegistrationConfigurationField {
     /// `id`
@@ -1121,7 +1121,7 @@ impl VirtualEventTownhallRegistrationConfigurationField {
     ];
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 /// CSDL entity type `microsoft.graph.virtualEventWebinar`; base type `microsoft.graph.virtualEvent`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct VirtualEventWebinar {
@@ -1175,14 +1175,14 @@ pub struct VirtualEventWebinar {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 impl serde::Serialize for VirtualEventWebinar {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 impl VirtualEventWebinar {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.virtualEventWebinar";
@@ -1218,7 +1218,7 @@ impl VirtualEventWebinar {
     }
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 impl<'de> serde::Deserialize<'de> for VirtualEventWebinar {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1227,7 +1227,7 @@ impl<'de> serde::Deserialize<'de> for VirtualEventWebinar {
     }
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 impl graph_odata_runtime::model::ODataObject for VirtualEventWebinar {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -1269,7 +1269,7 @@ impl graph_odata_runtime::model::ODataObject for VirtualEventWebinar {
     }
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 impl VirtualEventWebinar {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -1280,11 +1280,11 @@ impl VirtualEventWebinar {
     }
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 /// The properties of [`VirtualEventWebinar`] by wire name, each a [`Field<VirtualEventWebinar>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`VirtualEventWebinar::set_null`].
 pub enum VirtualEventWebinarField {}
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 #[allow(non_upper_case_globals)]
 impl VirtualEventWebinarField {
     /// `id`
@@ -1368,7 +1368,7 @@ impl VirtualEventWebinarField {
     ];
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 /// CSDL entity type `microsoft.graph.virtualEventWebinarRegistrationConfiguration`; base type `microsoft.graph.virtualEventRegistrationConfiguration`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct VirtualEventWebinarRegistrationConfiguration {
@@ -1396,14 +1396,14 @@ pub struct VirtualEventWebinarRegistrationConfiguration {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 impl serde::Serialize for VirtualEventWebinarRegistrationConfiguration {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 impl VirtualEventWebinarRegistrationConfiguration {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.virtualEventWebinarRegistrationConfiguration";
@@ -1429,7 +1429,7 @@ impl VirtualEventWebinarRegistrationConfiguration {
     }
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 impl<'de> serde::Deserialize<'de> for VirtualEventWebinarRegistrationConfiguration {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1438,7 +1438,7 @@ impl<'de> serde::Deserialize<'de> for VirtualEventWebinarRegistrationConfigurati
     }
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 impl graph_odata_runtime::model::ODataObject
 for VirtualEventWebinarRegistrationConfiguration {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
@@ -1471,7 +1471,7 @@ for VirtualEventWebinarRegistrationConfiguration {
     }
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 impl VirtualEventWebinarRegistrationConfiguration {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -1482,11 +1482,11 @@ impl VirtualEventWebinarRegistrationConfiguration {
     }
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 /// The properties of [`VirtualEventWebinarRegistrationConfiguration`] by wire name, each a [`Field<VirtualEventWebinarRegistrationConfiguration>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`VirtualEventWebinarRegistrationConfiguration::set_null`].
 pub enum VirtualEventWebinarRegistrationConfigurationField {}
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 #[allow(non_upper_case_globals)]
 impl VirtualEventWebinarRegistrationConfigurationField {
     /// `id`
@@ -1526,7 +1526,7 @@ impl VirtualEventWebinarRegistrationConfigurationField {
     ];
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 /// CSDL entity type `microsoft.graph.virtualEventsRoot`; base type `microsoft.graph.entity`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct VirtualEventsRoot {
@@ -1545,14 +1545,14 @@ pub struct VirtualEventsRoot {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 impl serde::Serialize for VirtualEventsRoot {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 impl VirtualEventsRoot {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.virtualEventsRoot";
@@ -1576,7 +1576,7 @@ impl VirtualEventsRoot {
     }
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 impl<'de> serde::Deserialize<'de> for VirtualEventsRoot {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1585,7 +1585,7 @@ impl<'de> serde::Deserialize<'de> for VirtualEventsRoot {
     }
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 impl graph_odata_runtime::model::ODataObject for VirtualEventsRoot {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -1609,7 +1609,7 @@ impl graph_odata_runtime::model::ODataObject for VirtualEventsRoot {
     }
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 impl VirtualEventsRoot {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -1620,11 +1620,11 @@ impl VirtualEventsRoot {
     }
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 /// The properties of [`VirtualEventsRoot`] by wire name, each a [`Field<VirtualEventsRoot>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`VirtualEventsRoot::set_null`].
 pub enum VirtualEventsRootField {}
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 #[allow(non_upper_case_globals)]
 impl VirtualEventsRootField {
     /// `id`
@@ -1646,7 +1646,7 @@ impl VirtualEventsRootField {
     ];
 }
 
-#[cfg(feature = "_advanced_config_state")]
+#[cfg(feature = "_authentication_method_configurations")]
 /// CSDL entity type `microsoft.graph.voiceAuthenticationMethodConfiguration`; base type `microsoft.graph.authenticationMethodConfiguration`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct VoiceAuthenticationMethodConfiguration {
@@ -1669,14 +1669,14 @@ pub struct VoiceAuthenticationMethodConfiguration {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_advanced_config_state")]
+#[cfg(feature = "_authentication_method_configurations")]
 impl serde::Serialize for VoiceAuthenticationMethodConfiguration {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_advanced_config_state")]
+#[cfg(feature = "_authentication_method_configurations")]
 impl VoiceAuthenticationMethodConfiguration {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.voiceAuthenticationMethodConfiguration";
@@ -1701,7 +1701,7 @@ impl VoiceAuthenticationMethodConfiguration {
     }
 }
 
-#[cfg(feature = "_advanced_config_state")]
+#[cfg(feature = "_authentication_method_configurations")]
 impl<'de> serde::Deserialize<'de> for VoiceAuthenticationMethodConfiguration {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1710,7 +1710,7 @@ impl<'de> serde::Deserialize<'de> for VoiceAuthenticationMethodConfiguration {
     }
 }
 
-#[cfg(feature = "_advanced_config_state")]
+#[cfg(feature = "_authentication_method_configurations")]
 impl graph_odata_runtime::model::ODataObject for VoiceAuthenticationMethodConfiguration {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -1737,7 +1737,7 @@ impl graph_odata_runtime::model::ODataObject for VoiceAuthenticationMethodConfig
     }
 }
 
-#[cfg(feature = "_advanced_config_state")]
+#[cfg(feature = "_authentication_method_configurations")]
 impl VoiceAuthenticationMethodConfiguration {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -1748,11 +1748,11 @@ impl VoiceAuthenticationMethodConfiguration {
     }
 }
 
-#[cfg(feature = "_advanced_config_state")]
+#[cfg(feature = "_authentication_method_configurations")]
 /// The properties of [`VoiceAuthenticationMethodConfiguration`] by wire name, each a [`Field<VoiceAuthenticationMethodConfiguration>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`VoiceAuthenticationMethodConfiguration::set_null`].
 pub enum VoiceAuthenticationMethodConfigurationField {}
 
-#[cfg(feature = "_advanced_config_state")]
+#[cfg(feature = "_authentication_method_configurations")]
 #[allow(non_upper_case_globals)]
 impl VoiceAuthenticationMethodConfigurationField {
     /// `id`
@@ -1785,7 +1785,7 @@ impl VoiceAuthenticationMethodConfigurationField {
     ];
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 /// CSDL entity type `microsoft.graph.vppToken`; base type `microsoft.graph.entity`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct VppToken {
@@ -1820,14 +1820,14 @@ pub struct VppToken {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 impl serde::Serialize for VppToken {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 impl VppToken {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.vppToken";
@@ -1859,7 +1859,7 @@ impl VppToken {
     }
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 impl<'de> serde::Deserialize<'de> for VppToken {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1868,7 +1868,7 @@ impl<'de> serde::Deserialize<'de> for VppToken {
     }
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 impl graph_odata_runtime::model::ODataObject for VppToken {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -1916,7 +1916,7 @@ impl graph_odata_runtime::model::ODataObject for VppToken {
     }
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 impl VppToken {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -1927,11 +1927,11 @@ impl VppToken {
     }
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 /// The properties of [`VppToken`] by wire name, each a [`Field<VppToken>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`VppToken::set_null`].
 pub enum VppTokenField {}
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 #[allow(non_upper_case_globals)]
 impl VppTokenField {
     /// `id`
@@ -1991,7 +1991,7 @@ impl VppTokenField {
     ];
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 /// CSDL entity type `microsoft.graph.webApp`; base type `microsoft.graph.mobileApp`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct WebApp {
@@ -2053,14 +2053,14 @@ pub struct WebApp {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 impl serde::Serialize for WebApp {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 impl WebApp {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.webApp";
@@ -2098,7 +2098,7 @@ impl WebApp {
     }
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 impl<'de> serde::Deserialize<'de> for WebApp {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2107,7 +2107,7 @@ impl<'de> serde::Deserialize<'de> for WebApp {
     }
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 impl graph_odata_runtime::model::ODataObject for WebApp {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -2155,7 +2155,7 @@ impl graph_odata_runtime::model::ODataObject for WebApp {
     }
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 impl WebApp {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -2166,11 +2166,11 @@ impl WebApp {
     }
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 /// The properties of [`WebApp`] by wire name, each a [`Field<WebApp>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`WebApp::set_null`].
 pub enum WebAppField {}
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 #[allow(non_upper_case_globals)]
 impl WebAppField {
     /// `id`
@@ -2242,7 +2242,7 @@ impl WebAppField {
     ];
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 /// CSDL entity type `microsoft.graph.webApplicationFirewallProvider`; base type `microsoft.graph.entity`; abstract; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct WebApplicationFirewallProvider {
@@ -2257,14 +2257,14 @@ pub struct WebApplicationFirewallProvider {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 impl serde::Serialize for WebApplicationFirewallProvider {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 impl WebApplicationFirewallProvider {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.webApplicationFirewallProvider";
@@ -2286,7 +2286,7 @@ impl WebApplicationFirewallProvider {
     }
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 impl<'de> serde::Deserialize<'de> for WebApplicationFirewallProvider {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2295,7 +2295,7 @@ impl<'de> serde::Deserialize<'de> for WebApplicationFirewallProvider {
     }
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 impl graph_odata_runtime::model::ODataObject for WebApplicationFirewallProvider {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -2317,7 +2317,7 @@ impl graph_odata_runtime::model::ODataObject for WebApplicationFirewallProvider 
     }
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 impl WebApplicationFirewallProvider {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -2328,11 +2328,11 @@ impl WebApplicationFirewallProvider {
     }
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 /// The properties of [`WebApplicationFirewallProvider`] by wire name, each a [`Field<WebApplicationFirewallProvider>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`WebApplicationFirewallProvider::set_null`].
 pub enum WebApplicationFirewallProviderField {}
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 #[allow(non_upper_case_globals)]
 impl WebApplicationFirewallProviderField {
     /// `id`
@@ -2348,7 +2348,7 @@ impl WebApplicationFirewallProviderField {
     ];
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 /// A `microsoft.graph.webApplicationFirewallProvider` value: the base type or one of its derived types, chosen by `@odata.type`. A derived type this crate does not know is read as [`WebApplicationFirewallProvider`], which keeps its properties and `@odata.type` in `additional_properties`.
 #[derive(Debug, Clone, PartialEq)]
 pub enum AnyWebApplicationFirewallProvider {
@@ -2362,7 +2362,7 @@ pub enum AnyWebApplicationFirewallProvider {
     ),
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 impl AnyWebApplicationFirewallProvider {
     /// The `@odata.type` of the variant (the base type's for unknown derived types).
     pub fn odata_type(&self) -> &'static str {
@@ -2389,21 +2389,21 @@ impl AnyWebApplicationFirewallProvider {
     }
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 impl Default for AnyWebApplicationFirewallProvider {
     fn default() -> Self {
         Self::WebApplicationFirewallProvider(Box::default())
     }
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 impl From<WebApplicationFirewallProvider> for AnyWebApplicationFirewallProvider {
     fn from(value: WebApplicationFirewallProvider) -> Self {
         Self::WebApplicationFirewallProvider(Box::new(value))
     }
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 impl AnyWebApplicationFirewallProvider {
     /// The value if it is a [`AnyWebApplicationFirewallProvider::AkamaiWebApplicationFirewallProvider`] variant.
     pub fn as_akamai_web_application_firewall_provider(
@@ -2425,14 +2425,14 @@ impl AnyWebApplicationFirewallProvider {
     }
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 impl From<AkamaiWebApplicationFirewallProvider> for AnyWebApplicationFirewallProvider {
     fn from(value: AkamaiWebApplicationFirewallProvider) -> Self {
         Self::AkamaiWebApplicationFirewallProvider(Box::new(value))
     }
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 impl From<CloudFlareWebApplicationFirewallProvider>
 for AnyWebApplicationFirewallProvider {
     fn from(value: CloudFlareWebApplicationFirewallProvider) -> Self {
@@ -2440,7 +2440,7 @@ for AnyWebApplicationFirewallProvider {
     }
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 impl serde::Serialize for AnyWebApplicationFirewallProvider {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match self {
@@ -2465,7 +2465,7 @@ impl serde::Serialize for AnyWebApplicationFirewallProvider {
     }
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 impl<'de> serde::Deserialize<'de> for AnyWebApplicationFirewallProvider {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2491,7 +2491,7 @@ impl<'de> serde::Deserialize<'de> for AnyWebApplicationFirewallProvider {
     }
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 /// CSDL entity type `microsoft.graph.webApplicationFirewallVerificationModel`; base type `microsoft.graph.entity`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct WebApplicationFirewallVerificationModel {
@@ -2514,14 +2514,14 @@ pub struct WebApplicationFirewallVerificationModel {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 impl serde::Serialize for WebApplicationFirewallVerificationModel {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 impl WebApplicationFirewallVerificationModel {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.webApplicationFirewallVerificationModel";
@@ -2547,7 +2547,7 @@ impl WebApplicationFirewallVerificationModel {
     }
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 impl<'de> serde::Deserialize<'de> for WebApplicationFirewallVerificationModel {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2556,7 +2556,7 @@ impl<'de> serde::Deserialize<'de> for WebApplicationFirewallVerificationModel {
     }
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 impl graph_odata_runtime::model::ODataObject
 for WebApplicationFirewallVerificationModel {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
@@ -2587,7 +2587,7 @@ for WebApplicationFirewallVerificationModel {
     }
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 impl WebApplicationFirewallVerificationModel {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -2598,11 +2598,11 @@ impl WebApplicationFirewallVerificationModel {
     }
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 /// The properties of [`WebApplicationFirewallVerificationModel`] by wire name, each a [`Field<WebApplicationFirewallVerificationModel>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`WebApplicationFirewallVerificationModel::set_null`].
 pub enum WebApplicationFirewallVerificationModelField {}
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 #[allow(non_upper_case_globals)]
 impl WebApplicationFirewallVerificationModelField {
     /// `id`
@@ -2640,7 +2640,7 @@ impl WebApplicationFirewallVerificationModelField {
     ];
 }
 
-#[cfg(feature = "_base_site_page")]
+#[cfg(feature = "_sites")]
 /// CSDL entity type `microsoft.graph.webPart`; base type `microsoft.graph.entity`; abstract; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct WebPart {
@@ -2653,14 +2653,14 @@ pub struct WebPart {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_base_site_page")]
+#[cfg(feature = "_sites")]
 impl serde::Serialize for WebPart {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_base_site_page")]
+#[cfg(feature = "_sites")]
 impl WebPart {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.webPart";
@@ -2681,7 +2681,7 @@ impl WebPart {
     }
 }
 
-#[cfg(feature = "_base_site_page")]
+#[cfg(feature = "_sites")]
 impl<'de> serde::Deserialize<'de> for WebPart {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2690,7 +2690,7 @@ impl<'de> serde::Deserialize<'de> for WebPart {
     }
 }
 
-#[cfg(feature = "_base_site_page")]
+#[cfg(feature = "_sites")]
 impl graph_odata_runtime::model::ODataObject for WebPart {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -2711,7 +2711,7 @@ impl graph_odata_runtime::model::ODataObject for WebPart {
     }
 }
 
-#[cfg(feature = "_base_site_page")]
+#[cfg(feature = "_sites")]
 impl WebPart {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -2722,11 +2722,11 @@ impl WebPart {
     }
 }
 
-#[cfg(feature = "_base_site_page")]
+#[cfg(feature = "_sites")]
 /// The properties of [`WebPart`] by wire name, each a [`Field<WebPart>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`WebPart::set_null`].
 pub enum WebPartField {}
 
-#[cfg(feature = "_base_site_page")]
+#[cfg(feature = "_sites")]
 #[allow(non_upper_case_globals)]
 impl WebPartField {
     /// `id`
@@ -2735,7 +2735,7 @@ impl WebPartField {
     pub const ALL: &'static [model::Field<WebPart>] = &[Self::Id];
 }
 
-#[cfg(feature = "_base_site_page")]
+#[cfg(feature = "_sites")]
 /// A `microsoft.graph.webPart` value: the base type or one of its derived types, chosen by `@odata.type`. A derived type this crate does not know is read as [`WebPart`], which keeps its properties and `@odata.type` in `additional_properties`.
 #[derive(Debug, Clone, PartialEq)]
 pub enum AnyWebPart {
@@ -2747,7 +2747,7 @@ pub enum AnyWebPart {
     TextWebPart(Box<TextWebPart>),
 }
 
-#[cfg(feature = "_base_site_page")]
+#[cfg(feature = "_sites")]
 impl AnyWebPart {
     /// The `@odata.type` of the variant (the base type's for unknown derived types).
     pub fn odata_type(&self) -> &'static str {
@@ -2766,21 +2766,21 @@ impl AnyWebPart {
     }
 }
 
-#[cfg(feature = "_base_site_page")]
+#[cfg(feature = "_sites")]
 impl Default for AnyWebPart {
     fn default() -> Self {
         Self::WebPart(Box::default())
     }
 }
 
-#[cfg(feature = "_base_site_page")]
+#[cfg(feature = "_sites")]
 impl From<WebPart> for AnyWebPart {
     fn from(value: WebPart) -> Self {
         Self::WebPart(Box::new(value))
     }
 }
 
-#[cfg(feature = "_base_site_page")]
+#[cfg(feature = "_sites")]
 impl AnyWebPart {
     /// The value if it is a [`AnyWebPart::StandardWebPart`] variant.
     pub fn as_standard_web_part(&self) -> Option<&StandardWebPart> {

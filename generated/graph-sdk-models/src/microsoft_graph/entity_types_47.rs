@@ -11,21 +11,21 @@ use graph_odata_runtime::edm;
 #[allow(unused_imports)]
 use graph_odata_runtime::model;
 
-#[cfg(feature = "_base_site_page")]
+#[cfg(feature = "_sites")]
 impl From<StandardWebPart> for AnyWebPart {
     fn from(value: StandardWebPart) -> Self {
         Self::StandardWebPart(Box::new(value))
     }
 }
 
-#[cfg(feature = "_base_site_page")]
+#[cfg(feature = "_sites")]
 impl From<TextWebPart> for AnyWebPart {
     fn from(value: TextWebPart) -> Self {
         Self::TextWebPart(Box::new(value))
     }
 }
 
-#[cfg(feature = "_base_site_page")]
+#[cfg(feature = "_sites")]
 impl serde::Serialize for AnyWebPart {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match self {
@@ -40,7 +40,7 @@ impl serde::Serialize for AnyWebPart {
     }
 }
 
-#[cfg(feature = "_base_site_page")]
+#[cfg(feature = "_sites")]
 impl<'de> serde::Deserialize<'de> for AnyWebPart {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -62,7 +62,7 @@ impl<'de> serde::Deserialize<'de> for AnyWebPart {
     }
 }
 
-#[cfg(feature = "_authentication_strength_usage")]
+#[cfg(feature = "_identity")]
 /// CSDL entity type `microsoft.graph.whatIfAnalysisResult`; base type `microsoft.graph.conditionalAccessPolicy`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct WhatIfAnalysisResult {
@@ -109,14 +109,14 @@ pub struct WhatIfAnalysisResult {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_authentication_strength_usage")]
+#[cfg(feature = "_identity")]
 impl serde::Serialize for WhatIfAnalysisResult {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_authentication_strength_usage")]
+#[cfg(feature = "_identity")]
 impl WhatIfAnalysisResult {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.whatIfAnalysisResult";
@@ -149,7 +149,7 @@ impl WhatIfAnalysisResult {
     }
 }
 
-#[cfg(feature = "_authentication_strength_usage")]
+#[cfg(feature = "_identity")]
 impl<'de> serde::Deserialize<'de> for WhatIfAnalysisResult {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -158,7 +158,7 @@ impl<'de> serde::Deserialize<'de> for WhatIfAnalysisResult {
     }
 }
 
-#[cfg(feature = "_authentication_strength_usage")]
+#[cfg(feature = "_identity")]
 impl graph_odata_runtime::model::ODataObject for WhatIfAnalysisResult {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -201,7 +201,7 @@ impl graph_odata_runtime::model::ODataObject for WhatIfAnalysisResult {
     }
 }
 
-#[cfg(feature = "_authentication_strength_usage")]
+#[cfg(feature = "_identity")]
 impl WhatIfAnalysisResult {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -212,11 +212,11 @@ impl WhatIfAnalysisResult {
     }
 }
 
-#[cfg(feature = "_authentication_strength_usage")]
+#[cfg(feature = "_identity")]
 /// The properties of [`WhatIfAnalysisResult`] by wire name, each a [`Field<WhatIfAnalysisResult>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`WhatIfAnalysisResult::set_null`].
 pub enum WhatIfAnalysisResultField {}
 
-#[cfg(feature = "_authentication_strength_usage")]
+#[cfg(feature = "_identity")]
 #[allow(non_upper_case_globals)]
 impl WhatIfAnalysisResultField {
     /// `deletedDateTime`
@@ -285,7 +285,7 @@ impl WhatIfAnalysisResultField {
     ];
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 /// CSDL entity type `microsoft.graph.win32LobApp`; base type `microsoft.graph.mobileLobApp`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Win32LobApp {
@@ -383,14 +383,14 @@ pub struct Win32LobApp {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 impl serde::Serialize for Win32LobApp {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 impl Win32LobApp {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.win32LobApp";
@@ -448,7 +448,7 @@ impl Win32LobApp {
     }
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 impl<'de> serde::Deserialize<'de> for Win32LobApp {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -457,7 +457,7 @@ impl<'de> serde::Deserialize<'de> for Win32LobApp {
     }
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 impl graph_odata_runtime::model::ODataObject for Win32LobApp {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -548,7 +548,7 @@ impl graph_odata_runtime::model::ODataObject for Win32LobApp {
     }
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 impl Win32LobApp {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -559,11 +559,11 @@ impl Win32LobApp {
     }
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 /// The properties of [`Win32LobApp`] by wire name, each a [`Field<Win32LobApp>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`Win32LobApp::set_null`].
 pub enum Win32LobAppField {}
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 #[allow(non_upper_case_globals)]
 impl Win32LobAppField {
     /// `id`
@@ -711,7 +711,7 @@ impl Win32LobAppField {
     ];
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 /// CSDL entity type `microsoft.graph.windows10CompliancePolicy`; base type `microsoft.graph.deviceCompliancePolicy`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Windows10CompliancePolicy {
@@ -798,14 +798,14 @@ pub struct Windows10CompliancePolicy {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl serde::Serialize for Windows10CompliancePolicy {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl Windows10CompliancePolicy {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.windows10CompliancePolicy";
@@ -882,7 +882,7 @@ impl Windows10CompliancePolicy {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl<'de> serde::Deserialize<'de> for Windows10CompliancePolicy {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -891,7 +891,7 @@ impl<'de> serde::Deserialize<'de> for Windows10CompliancePolicy {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl graph_odata_runtime::model::ODataObject for Windows10CompliancePolicy {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -1018,7 +1018,7 @@ impl graph_odata_runtime::model::ODataObject for Windows10CompliancePolicy {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl Windows10CompliancePolicy {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -1029,11 +1029,11 @@ impl Windows10CompliancePolicy {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 /// The properties of [`Windows10CompliancePolicy`] by wire name, each a [`Field<Windows10CompliancePolicy>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`Windows10CompliancePolicy::set_null`].
 pub enum Windows10CompliancePolicyField {}
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 #[allow(non_upper_case_globals)]
 impl Windows10CompliancePolicyField {
     /// `id`
@@ -1199,7 +1199,7 @@ impl Windows10CompliancePolicyField {
     ];
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 /// CSDL entity type `microsoft.graph.windows10CustomConfiguration`; base type `microsoft.graph.deviceConfiguration`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Windows10CustomConfiguration {
@@ -1247,14 +1247,14 @@ pub struct Windows10CustomConfiguration {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl serde::Serialize for Windows10CustomConfiguration {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl Windows10CustomConfiguration {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.windows10CustomConfiguration";
@@ -1291,7 +1291,7 @@ impl Windows10CustomConfiguration {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl<'de> serde::Deserialize<'de> for Windows10CustomConfiguration {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1300,7 +1300,7 @@ impl<'de> serde::Deserialize<'de> for Windows10CustomConfiguration {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl graph_odata_runtime::model::ODataObject for Windows10CustomConfiguration {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -1343,7 +1343,7 @@ impl graph_odata_runtime::model::ODataObject for Windows10CustomConfiguration {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl Windows10CustomConfiguration {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -1354,11 +1354,11 @@ impl Windows10CustomConfiguration {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 /// The properties of [`Windows10CustomConfiguration`] by wire name, each a [`Field<Windows10CustomConfiguration>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`Windows10CustomConfiguration::set_null`].
 pub enum Windows10CustomConfigurationField {}
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 #[allow(non_upper_case_globals)]
 impl Windows10CustomConfigurationField {
     /// `id`
@@ -1429,7 +1429,7 @@ impl Windows10CustomConfigurationField {
     ];
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 /// CSDL entity type `microsoft.graph.windows10EndpointProtectionConfiguration`; base type `microsoft.graph.deviceConfiguration`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Windows10EndpointProtectionConfiguration {
@@ -1555,14 +1555,14 @@ pub struct Windows10EndpointProtectionConfiguration {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl serde::Serialize for Windows10EndpointProtectionConfiguration {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl Windows10EndpointProtectionConfiguration {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.windows10EndpointProtectionConfiguration";
@@ -1750,7 +1750,7 @@ impl Windows10EndpointProtectionConfiguration {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl<'de> serde::Deserialize<'de> for Windows10EndpointProtectionConfiguration {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1759,7 +1759,7 @@ impl<'de> serde::Deserialize<'de> for Windows10EndpointProtectionConfiguration {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl graph_odata_runtime::model::ODataObject
 for Windows10EndpointProtectionConfiguration {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
@@ -2035,7 +2035,7 @@ for Windows10EndpointProtectionConfiguration {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl Windows10EndpointProtectionConfiguration {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -2046,11 +2046,11 @@ impl Windows10EndpointProtectionConfiguration {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 /// The properties of [`Windows10EndpointProtectionConfiguration`] by wire name, each a [`Field<Windows10EndpointProtectionConfiguration>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`Windows10EndpointProtectionConfiguration::set_null`].
 pub enum Windows10EndpointProtectionConfigurationField {}
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 #[allow(non_upper_case_globals)]
 impl Windows10EndpointProtectionConfigurationField {
     /// `id`
@@ -2298,7 +2298,7 @@ impl Windows10EndpointProtectionConfigurationField {
     ];
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 /// CSDL entity type `microsoft.graph.windows10EnrollmentCompletionPageConfiguration`; base type `microsoft.graph.deviceEnrollmentConfiguration`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Windows10EnrollmentCompletionPageConfiguration {
@@ -2334,14 +2334,14 @@ pub struct Windows10EnrollmentCompletionPageConfiguration {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl serde::Serialize for Windows10EnrollmentCompletionPageConfiguration {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl Windows10EnrollmentCompletionPageConfiguration {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.windows10EnrollmentCompletionPageConfiguration";
@@ -2374,7 +2374,7 @@ impl Windows10EnrollmentCompletionPageConfiguration {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl<'de> serde::Deserialize<'de> for Windows10EnrollmentCompletionPageConfiguration {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2383,7 +2383,7 @@ impl<'de> serde::Deserialize<'de> for Windows10EnrollmentCompletionPageConfigura
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl graph_odata_runtime::model::ODataObject
 for Windows10EnrollmentCompletionPageConfiguration {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
@@ -2424,7 +2424,7 @@ for Windows10EnrollmentCompletionPageConfiguration {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl Windows10EnrollmentCompletionPageConfiguration {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -2435,11 +2435,11 @@ impl Windows10EnrollmentCompletionPageConfiguration {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 /// The properties of [`Windows10EnrollmentCompletionPageConfiguration`] by wire name, each a [`Field<Windows10EnrollmentCompletionPageConfiguration>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`Windows10EnrollmentCompletionPageConfiguration::set_null`].
 pub enum Windows10EnrollmentCompletionPageConfigurationField {}
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 #[allow(non_upper_case_globals)]
 impl Windows10EnrollmentCompletionPageConfigurationField {
     /// `id`
@@ -2494,7 +2494,7 @@ impl Windows10EnrollmentCompletionPageConfigurationField {
     ];
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 /// CSDL entity type `microsoft.graph.windows10EnterpriseModernAppManagementConfiguration`; base type `microsoft.graph.deviceConfiguration`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Windows10EnterpriseModernAppManagementConfiguration {
@@ -2542,14 +2542,14 @@ pub struct Windows10EnterpriseModernAppManagementConfiguration {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl serde::Serialize for Windows10EnterpriseModernAppManagementConfiguration {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl Windows10EnterpriseModernAppManagementConfiguration {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.windows10EnterpriseModernAppManagementConfiguration";
@@ -2586,7 +2586,7 @@ impl Windows10EnterpriseModernAppManagementConfiguration {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl<'de> serde::Deserialize<'de>
 for Windows10EnterpriseModernAppManagementConfiguration {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -2596,7 +2596,7 @@ for Windows10EnterpriseModernAppManagementConfiguration {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl graph_odata_runtime::model::ODataObject
 for Windows10EnterpriseModernAppManagementConfiguration {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
@@ -2642,7 +2642,7 @@ for Windows10EnterpriseModernAppManagementConfiguration {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl Windows10EnterpriseModernAppManagementConfiguration {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -2653,11 +2653,11 @@ impl Windows10EnterpriseModernAppManagementConfiguration {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 /// The properties of [`Windows10EnterpriseModernAppManagementConfiguration`] by wire name, each a [`Field<Windows10EnterpriseModernAppManagementConfiguration>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`Windows10EnterpriseModernAppManagementConfiguration::set_null`].
 pub enum Windows10EnterpriseModernAppManagementConfigurationField {}
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 #[allow(non_upper_case_globals)]
 impl Windows10EnterpriseModernAppManagementConfigurationField {
     /// `id`
@@ -2732,7 +2732,7 @@ impl Windows10EnterpriseModernAppManagementConfigurationField {
     ];
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 /// CSDL entity type `microsoft.graph.windows10GeneralConfiguration`; base type `microsoft.graph.deviceConfiguration`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Windows10GeneralConfiguration {
@@ -3182,14 +3182,14 @@ pub struct Windows10GeneralConfiguration {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl serde::Serialize for Windows10GeneralConfiguration {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl Windows10GeneralConfiguration {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.windows10GeneralConfiguration";
@@ -3923,7 +3923,7 @@ impl Windows10GeneralConfiguration {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl<'de> serde::Deserialize<'de> for Windows10GeneralConfiguration {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -3932,7 +3932,7 @@ impl<'de> serde::Deserialize<'de> for Windows10GeneralConfiguration {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl graph_odata_runtime::model::ODataObject for Windows10GeneralConfiguration {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -5068,7 +5068,7 @@ impl graph_odata_runtime::model::ODataObject for Windows10GeneralConfiguration {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl Windows10GeneralConfiguration {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -5079,11 +5079,11 @@ impl Windows10GeneralConfiguration {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 /// The properties of [`Windows10GeneralConfiguration`] by wire name, each a [`Field<Windows10GeneralConfiguration>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`Windows10GeneralConfiguration::set_null`].
 pub enum Windows10GeneralConfigurationField {}
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 #[allow(non_upper_case_globals)]
 impl Windows10GeneralConfigurationField {
     /// `id`
@@ -6154,7 +6154,7 @@ impl Windows10GeneralConfigurationField {
     ];
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 /// CSDL entity type `microsoft.graph.windows10MobileCompliancePolicy`; base type `microsoft.graph.deviceCompliancePolicy`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Windows10MobileCompliancePolicy {
@@ -6235,14 +6235,14 @@ pub struct Windows10MobileCompliancePolicy {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl serde::Serialize for Windows10MobileCompliancePolicy {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl Windows10MobileCompliancePolicy {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.windows10MobileCompliancePolicy";
@@ -6315,7 +6315,7 @@ impl Windows10MobileCompliancePolicy {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl<'de> serde::Deserialize<'de> for Windows10MobileCompliancePolicy {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -6324,7 +6324,7 @@ impl<'de> serde::Deserialize<'de> for Windows10MobileCompliancePolicy {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl graph_odata_runtime::model::ODataObject for Windows10MobileCompliancePolicy {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -6442,7 +6442,7 @@ impl graph_odata_runtime::model::ODataObject for Windows10MobileCompliancePolicy
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl Windows10MobileCompliancePolicy {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -6453,11 +6453,11 @@ impl Windows10MobileCompliancePolicy {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 /// The properties of [`Windows10MobileCompliancePolicy`] by wire name, each a [`Field<Windows10MobileCompliancePolicy>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`Windows10MobileCompliancePolicy::set_null`].
 pub enum Windows10MobileCompliancePolicyField {}
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 #[allow(non_upper_case_globals)]
 impl Windows10MobileCompliancePolicyField {
     /// `id`
@@ -6610,7 +6610,7 @@ impl Windows10MobileCompliancePolicyField {
     ];
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 /// CSDL entity type `microsoft.graph.windows10SecureAssessmentConfiguration`; base type `microsoft.graph.deviceConfiguration`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Windows10SecureAssessmentConfiguration {
@@ -6666,14 +6666,14 @@ pub struct Windows10SecureAssessmentConfiguration {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl serde::Serialize for Windows10SecureAssessmentConfiguration {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl Windows10SecureAssessmentConfiguration {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.windows10SecureAssessmentConfiguration";
@@ -6714,7 +6714,7 @@ impl Windows10SecureAssessmentConfiguration {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl<'de> serde::Deserialize<'de> for Windows10SecureAssessmentConfiguration {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -6723,7 +6723,7 @@ impl<'de> serde::Deserialize<'de> for Windows10SecureAssessmentConfiguration {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl graph_odata_runtime::model::ODataObject for Windows10SecureAssessmentConfiguration {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -6776,7 +6776,7 @@ impl graph_odata_runtime::model::ODataObject for Windows10SecureAssessmentConfig
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl Windows10SecureAssessmentConfiguration {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -6787,11 +6787,11 @@ impl Windows10SecureAssessmentConfiguration {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 /// The properties of [`Windows10SecureAssessmentConfiguration`] by wire name, each a [`Field<Windows10SecureAssessmentConfiguration>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`Windows10SecureAssessmentConfiguration::set_null`].
 pub enum Windows10SecureAssessmentConfigurationField {}
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 #[allow(non_upper_case_globals)]
 impl Windows10SecureAssessmentConfigurationField {
     /// `id`
@@ -6884,7 +6884,7 @@ impl Windows10SecureAssessmentConfigurationField {
     ];
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 /// CSDL entity type `microsoft.graph.windows10TeamGeneralConfiguration`; base type `microsoft.graph.deviceConfiguration`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Windows10TeamGeneralConfiguration {
@@ -6970,14 +6970,14 @@ pub struct Windows10TeamGeneralConfiguration {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl serde::Serialize for Windows10TeamGeneralConfiguration {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl Windows10TeamGeneralConfiguration {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.windows10TeamGeneralConfiguration";
@@ -7084,7 +7084,7 @@ impl Windows10TeamGeneralConfiguration {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl<'de> serde::Deserialize<'de> for Windows10TeamGeneralConfiguration {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -7093,7 +7093,7 @@ impl<'de> serde::Deserialize<'de> for Windows10TeamGeneralConfiguration {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl graph_odata_runtime::model::ODataObject for Windows10TeamGeneralConfiguration {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -7255,7 +7255,7 @@ impl graph_odata_runtime::model::ODataObject for Windows10TeamGeneralConfigurati
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl Windows10TeamGeneralConfiguration {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -7266,11 +7266,11 @@ impl Windows10TeamGeneralConfiguration {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 /// The properties of [`Windows10TeamGeneralConfiguration`] by wire name, each a [`Field<Windows10TeamGeneralConfiguration>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`Windows10TeamGeneralConfiguration::set_null`].
 pub enum Windows10TeamGeneralConfigurationField {}
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 #[allow(non_upper_case_globals)]
 impl Windows10TeamGeneralConfigurationField {
     /// `id`
@@ -7438,7 +7438,7 @@ impl Windows10TeamGeneralConfigurationField {
     ];
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 /// CSDL entity type `microsoft.graph.windows81CompliancePolicy`; base type `microsoft.graph.deviceCompliancePolicy`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Windows81CompliancePolicy {
@@ -7509,14 +7509,14 @@ pub struct Windows81CompliancePolicy {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl serde::Serialize for Windows81CompliancePolicy {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl Windows81CompliancePolicy {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.windows81CompliancePolicy";
@@ -7576,7 +7576,7 @@ impl Windows81CompliancePolicy {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl<'de> serde::Deserialize<'de> for Windows81CompliancePolicy {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -7585,7 +7585,7 @@ impl<'de> serde::Deserialize<'de> for Windows81CompliancePolicy {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl graph_odata_runtime::model::ODataObject for Windows81CompliancePolicy {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -7678,7 +7678,7 @@ impl graph_odata_runtime::model::ODataObject for Windows81CompliancePolicy {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl Windows81CompliancePolicy {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -7689,11 +7689,11 @@ impl Windows81CompliancePolicy {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 /// The properties of [`Windows81CompliancePolicy`] by wire name, each a [`Field<Windows81CompliancePolicy>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`Windows81CompliancePolicy::set_null`].
 pub enum Windows81CompliancePolicyField {}
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 #[allow(non_upper_case_globals)]
 impl Windows81CompliancePolicyField {
     /// `id`
@@ -7819,7 +7819,7 @@ impl Windows81CompliancePolicyField {
     ];
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 /// CSDL entity type `microsoft.graph.windows81GeneralConfiguration`; base type `microsoft.graph.deviceConfiguration`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Windows81GeneralConfiguration {
@@ -7931,14 +7931,14 @@ pub struct Windows81GeneralConfiguration {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl serde::Serialize for Windows81GeneralConfiguration {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl Windows81GeneralConfiguration {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.windows81GeneralConfiguration";
@@ -8085,7 +8085,7 @@ impl Windows81GeneralConfiguration {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl<'de> serde::Deserialize<'de> for Windows81GeneralConfiguration {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -8094,7 +8094,7 @@ impl<'de> serde::Deserialize<'de> for Windows81GeneralConfiguration {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl graph_odata_runtime::model::ODataObject for Windows81GeneralConfiguration {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -8313,7 +8313,7 @@ impl graph_odata_runtime::model::ODataObject for Windows81GeneralConfiguration {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl Windows81GeneralConfiguration {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -8324,11 +8324,11 @@ impl Windows81GeneralConfiguration {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 /// The properties of [`Windows81GeneralConfiguration`] by wire name, each a [`Field<Windows81GeneralConfiguration>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`Windows81GeneralConfiguration::set_null`].
 pub enum Windows81GeneralConfigurationField {}
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 #[allow(non_upper_case_globals)]
 impl Windows81GeneralConfigurationField {
     /// `id`
@@ -8559,7 +8559,7 @@ impl Windows81GeneralConfigurationField {
     ];
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 /// CSDL entity type `microsoft.graph.windowsAppX`; base type `microsoft.graph.mobileLobApp`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct WindowsAppX {
@@ -8643,14 +8643,14 @@ pub struct WindowsAppX {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 impl serde::Serialize for WindowsAppX {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 impl WindowsAppX {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.windowsAppX";
@@ -8702,7 +8702,7 @@ impl WindowsAppX {
     }
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 impl<'de> serde::Deserialize<'de> for WindowsAppX {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -8711,7 +8711,7 @@ impl<'de> serde::Deserialize<'de> for WindowsAppX {
     }
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 impl graph_odata_runtime::model::ODataObject for WindowsAppX {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -8785,7 +8785,7 @@ impl graph_odata_runtime::model::ODataObject for WindowsAppX {
     }
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 impl WindowsAppX {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -8796,11 +8796,11 @@ impl WindowsAppX {
     }
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 /// The properties of [`WindowsAppX`] by wire name, each a [`Field<WindowsAppX>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`WindowsAppX::set_null`].
 pub enum WindowsAppXField {}
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 #[allow(non_upper_case_globals)]
 impl WindowsAppXField {
     /// `id`
@@ -8915,7 +8915,7 @@ impl WindowsAppXField {
     ];
 }
 
-#[cfg(feature = "_me")]
+#[cfg(feature = "_activities_container")]
 /// CSDL entity type `microsoft.graph.windowsAutopilotDeploymentProfile`; base type `microsoft.graph.entity`; abstract; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct WindowsAutopilotDeploymentProfile {
@@ -8947,7 +8947,7 @@ pub struct WindowsAutopilotDeploymentProfile {
     /// Property `roleScopeTagIds`: `Collection(Edm.String)`.
     pub role_scope_tag_ids: Option<Vec<String>>,
     /// Navigation property `assignedDevices`: `Collection(microsoft.graph.windowsAutopilotDeviceIdentity)`, contained; present when expanded (`$expand`).
-    #[cfg(feature = "_android_compliance_policy")]
+    #[cfg(feature = "_device_management")]
     pub assigned_devices: Option<Vec<WindowsAutopilotDeviceIdentity>>,
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
@@ -8955,14 +8955,14 @@ pub struct WindowsAutopilotDeploymentProfile {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_me")]
+#[cfg(feature = "_activities_container")]
 impl serde::Serialize for WindowsAutopilotDeploymentProfile {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_me")]
+#[cfg(feature = "_activities_container")]
 #[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
 impl WindowsAutopilotDeploymentProfile {
     /// The CSDL qualified name, as `@odata.type` spells it.
@@ -8997,13 +8997,13 @@ impl WindowsAutopilotDeploymentProfile {
             .property("outOfBoxExperienceSetting", &self.out_of_box_experience_setting);
         object.property("preprovisioningAllowed", &self.preprovisioning_allowed);
         object.property("roleScopeTagIds", &self.role_scope_tag_ids);
-        #[cfg(feature = "_android_compliance_policy")]
+        #[cfg(feature = "_device_management")]
         object.property("assignedDevices", &self.assigned_devices);
         object.end()
     }
 }
 
-#[cfg(feature = "_me")]
+#[cfg(feature = "_activities_container")]
 impl<'de> serde::Deserialize<'de> for WindowsAutopilotDeploymentProfile {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -9012,7 +9012,7 @@ impl<'de> serde::Deserialize<'de> for WindowsAutopilotDeploymentProfile {
     }
 }
 
-#[cfg(feature = "_me")]
+#[cfg(feature = "_activities_container")]
 #[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
 impl graph_odata_runtime::model::ODataObject for WindowsAutopilotDeploymentProfile {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
@@ -9052,7 +9052,7 @@ impl graph_odata_runtime::model::ODataObject for WindowsAutopilotDeploymentProfi
             "roleScopeTagIds" => {
                 read_lenient(map, key, &mut self.role_scope_tag_ids, extra)
             }
-            #[cfg(feature = "_android_compliance_policy")]
+            #[cfg(feature = "_device_management")]
             "assignedDevices" => {
                 read_nullable(map, key, &mut self.assigned_devices, extra)
             }
@@ -9066,7 +9066,7 @@ impl graph_odata_runtime::model::ODataObject for WindowsAutopilotDeploymentProfi
     }
 }
 
-#[cfg(feature = "_me")]
+#[cfg(feature = "_activities_container")]
 impl WindowsAutopilotDeploymentProfile {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -9077,11 +9077,11 @@ impl WindowsAutopilotDeploymentProfile {
     }
 }
 
-#[cfg(feature = "_me")]
+#[cfg(feature = "_activities_container")]
 /// The properties of [`WindowsAutopilotDeploymentProfile`] by wire name, each a [`Field<WindowsAutopilotDeploymentProfile>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`WindowsAutopilotDeploymentProfile::set_null`].
 pub enum WindowsAutopilotDeploymentProfileField {}
 
-#[cfg(feature = "_me")]
+#[cfg(feature = "_activities_container")]
 #[allow(non_upper_case_globals)]
 impl WindowsAutopilotDeploymentProfileField {
     /// `id`
@@ -9159,7 +9159,7 @@ impl WindowsAutopilotDeploymentProfileField {
     ];
 }
 
-#[cfg(feature = "_me")]
+#[cfg(feature = "_activities_container")]
 /// CSDL entity type `microsoft.graph.windowsAutopilotDeploymentProfileAssignment`; base type `microsoft.graph.entity`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct WindowsAutopilotDeploymentProfileAssignment {
@@ -9172,14 +9172,14 @@ pub struct WindowsAutopilotDeploymentProfileAssignment {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_me")]
+#[cfg(feature = "_activities_container")]
 impl serde::Serialize for WindowsAutopilotDeploymentProfileAssignment {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_me")]
+#[cfg(feature = "_activities_container")]
 impl WindowsAutopilotDeploymentProfileAssignment {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.windowsAutopilotDeploymentProfileAssignment";
@@ -9200,7 +9200,7 @@ impl WindowsAutopilotDeploymentProfileAssignment {
     }
 }
 
-#[cfg(feature = "_me")]
+#[cfg(feature = "_activities_container")]
 impl<'de> serde::Deserialize<'de> for WindowsAutopilotDeploymentProfileAssignment {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -9209,7 +9209,7 @@ impl<'de> serde::Deserialize<'de> for WindowsAutopilotDeploymentProfileAssignmen
     }
 }
 
-#[cfg(feature = "_me")]
+#[cfg(feature = "_activities_container")]
 impl graph_odata_runtime::model::ODataObject
 for WindowsAutopilotDeploymentProfileAssignment {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
@@ -9231,7 +9231,7 @@ for WindowsAutopilotDeploymentProfileAssignment {
     }
 }
 
-#[cfg(feature = "_me")]
+#[cfg(feature = "_activities_container")]
 impl WindowsAutopilotDeploymentProfileAssignment {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -9242,11 +9242,11 @@ impl WindowsAutopilotDeploymentProfileAssignment {
     }
 }
 
-#[cfg(feature = "_me")]
+#[cfg(feature = "_activities_container")]
 /// The properties of [`WindowsAutopilotDeploymentProfileAssignment`] by wire name, each a [`Field<WindowsAutopilotDeploymentProfileAssignment>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`WindowsAutopilotDeploymentProfileAssignment::set_null`].
 pub enum WindowsAutopilotDeploymentProfileAssignmentField {}
 
-#[cfg(feature = "_me")]
+#[cfg(feature = "_activities_container")]
 #[allow(non_upper_case_globals)]
 impl WindowsAutopilotDeploymentProfileAssignmentField {
     /// `id`
@@ -9259,7 +9259,7 @@ impl WindowsAutopilotDeploymentProfileAssignmentField {
     >] = &[Self::Id];
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 /// CSDL entity type `microsoft.graph.windowsAutopilotDeviceIdentity`; base type `microsoft.graph.entity`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct WindowsAutopilotDeviceIdentity {
@@ -9304,14 +9304,14 @@ pub struct WindowsAutopilotDeviceIdentity {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl serde::Serialize for WindowsAutopilotDeviceIdentity {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl WindowsAutopilotDeviceIdentity {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.windowsAutopilotDeviceIdentity";
@@ -9352,7 +9352,7 @@ impl WindowsAutopilotDeviceIdentity {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl<'de> serde::Deserialize<'de> for WindowsAutopilotDeviceIdentity {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -9361,7 +9361,7 @@ impl<'de> serde::Deserialize<'de> for WindowsAutopilotDeviceIdentity {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl graph_odata_runtime::model::ODataObject for WindowsAutopilotDeviceIdentity {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -9412,7 +9412,7 @@ impl graph_odata_runtime::model::ODataObject for WindowsAutopilotDeviceIdentity 
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl WindowsAutopilotDeviceIdentity {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -9423,11 +9423,11 @@ impl WindowsAutopilotDeviceIdentity {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 /// The properties of [`WindowsAutopilotDeviceIdentity`] by wire name, each a [`Field<WindowsAutopilotDeviceIdentity>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`WindowsAutopilotDeviceIdentity::set_null`].
 pub enum WindowsAutopilotDeviceIdentityField {}
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 #[allow(non_upper_case_globals)]
 impl WindowsAutopilotDeviceIdentityField {
     /// `id`
@@ -9518,7 +9518,7 @@ impl WindowsAutopilotDeviceIdentityField {
     ];
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 /// CSDL entity type `microsoft.graph.windowsDefenderAdvancedThreatProtectionConfiguration`; base type `microsoft.graph.deviceConfiguration`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct WindowsDefenderAdvancedThreatProtectionConfiguration {
@@ -9568,14 +9568,14 @@ pub struct WindowsDefenderAdvancedThreatProtectionConfiguration {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl serde::Serialize for WindowsDefenderAdvancedThreatProtectionConfiguration {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl WindowsDefenderAdvancedThreatProtectionConfiguration {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.windowsDefenderAdvancedThreatProtectionConfiguration";
@@ -9617,7 +9617,7 @@ impl WindowsDefenderAdvancedThreatProtectionConfiguration {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl<'de> serde::Deserialize<'de>
 for WindowsDefenderAdvancedThreatProtectionConfiguration {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -9627,7 +9627,7 @@ for WindowsDefenderAdvancedThreatProtectionConfiguration {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl graph_odata_runtime::model::ODataObject
 for WindowsDefenderAdvancedThreatProtectionConfiguration {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
@@ -9681,7 +9681,7 @@ for WindowsDefenderAdvancedThreatProtectionConfiguration {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl WindowsDefenderAdvancedThreatProtectionConfiguration {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -9692,11 +9692,11 @@ impl WindowsDefenderAdvancedThreatProtectionConfiguration {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 /// The properties of [`WindowsDefenderAdvancedThreatProtectionConfiguration`] by wire name, each a [`Field<WindowsDefenderAdvancedThreatProtectionConfiguration>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`WindowsDefenderAdvancedThreatProtectionConfiguration::set_null`].
 pub enum WindowsDefenderAdvancedThreatProtectionConfigurationField {}
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 #[allow(non_upper_case_globals)]
 impl WindowsDefenderAdvancedThreatProtectionConfigurationField {
     /// `id`
@@ -9984,7 +9984,7 @@ pub struct WindowsHelloForBusinessAuthenticationMethod {
     /// Property `keyStrength`: `microsoft.graph.authenticationMethodKeyStrength`.
     pub key_strength: Option<AuthenticationMethodKeyStrength>,
     /// Navigation property `device`: `microsoft.graph.device`; present when expanded (`$expand`).
-    #[cfg(feature = "_activity_based_timeout_policy")]
+    #[cfg(feature = "_alternative_security_id")]
     pub device: Option<Device>,
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
@@ -10020,7 +10020,7 @@ impl WindowsHelloForBusinessAuthenticationMethod {
         object.property("createdDateTime", &self.created_date_time);
         object.property("displayName", &self.display_name);
         object.property("keyStrength", &self.key_strength);
-        #[cfg(feature = "_activity_based_timeout_policy")]
+        #[cfg(feature = "_alternative_security_id")]
         object.property("device", &self.device);
         object.end()
     }
@@ -10053,7 +10053,7 @@ for WindowsHelloForBusinessAuthenticationMethod {
             }
             "displayName" => read_lenient(map, key, &mut self.display_name, extra),
             "keyStrength" => read_nullable(map, key, &mut self.key_strength, extra),
-            #[cfg(feature = "_activity_based_timeout_policy")]
+            #[cfg(feature = "_alternative_security_id")]
             "device" => read_nullable(map, key, &mut self.device, extra),
             _ => Ok(false),
         }
@@ -10115,7 +10115,7 @@ impl WindowsHelloForBusinessAuthenticationMethodField {
     ];
 }
 
-#[cfg(feature = "_android_managed_app_protection")]
+#[cfg(feature = "_device_app_management")]
 /// CSDL entity type `microsoft.graph.windowsInformationProtection`; base type `microsoft.graph.managedAppPolicy`; abstract; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct WindowsInformationProtection {
@@ -10198,13 +10198,10 @@ pub struct WindowsInformationProtection {
         Vec<WindowsInformationProtectionResourceCollection>,
     >,
     /// Navigation property `assignments`: `Collection(microsoft.graph.targetedManagedAppPolicyAssignment)`, contained; present when expanded (`$expand`).
-    #[cfg(feature = "_android_lob_app")]
     pub assignments: Option<Vec<TargetedManagedAppPolicyAssignment>>,
     /// Navigation property `exemptAppLockerFiles`: `Collection(microsoft.graph.windowsInformationProtectionAppLockerFile)`, contained; present when expanded (`$expand`).
-    #[cfg(feature = "_android_lob_app")]
     pub exempt_app_locker_files: Option<Vec<WindowsInformationProtectionAppLockerFile>>,
     /// Navigation property `protectedAppLockerFiles`: `Collection(microsoft.graph.windowsInformationProtectionAppLockerFile)`, contained; present when expanded (`$expand`).
-    #[cfg(feature = "_android_lob_app")]
     pub protected_app_locker_files: Option<
         Vec<WindowsInformationProtectionAppLockerFile>,
     >,
@@ -10214,15 +10211,14 @@ pub struct WindowsInformationProtection {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_android_managed_app_protection")]
+#[cfg(feature = "_device_app_management")]
 impl serde::Serialize for WindowsInformationProtection {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_android_managed_app_protection")]
-#[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
+#[cfg(feature = "_device_app_management")]
 impl WindowsInformationProtection {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.windowsInformationProtection";
@@ -10306,17 +10302,14 @@ impl WindowsInformationProtection {
                 "smbAutoEncryptedFileExtensions",
                 &self.smb_auto_encrypted_file_extensions,
             );
-        #[cfg(feature = "_android_lob_app")]
         object.property("assignments", &self.assignments);
-        #[cfg(feature = "_android_lob_app")]
         object.property("exemptAppLockerFiles", &self.exempt_app_locker_files);
-        #[cfg(feature = "_android_lob_app")]
         object.property("protectedAppLockerFiles", &self.protected_app_locker_files);
         object.end()
     }
 }
 
-#[cfg(feature = "_android_managed_app_protection")]
+#[cfg(feature = "_device_app_management")]
 impl<'de> serde::Deserialize<'de> for WindowsInformationProtection {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -10325,8 +10318,7 @@ impl<'de> serde::Deserialize<'de> for WindowsInformationProtection {
     }
 }
 
-#[cfg(feature = "_android_managed_app_protection")]
-#[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
+#[cfg(feature = "_device_app_management")]
 impl graph_odata_runtime::model::ODataObject for WindowsInformationProtection {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -10449,13 +10441,10 @@ impl graph_odata_runtime::model::ODataObject for WindowsInformationProtection {
                     extra,
                 )
             }
-            #[cfg(feature = "_android_lob_app")]
             "assignments" => read_nullable(map, key, &mut self.assignments, extra),
-            #[cfg(feature = "_android_lob_app")]
             "exemptAppLockerFiles" => {
                 read_nullable(map, key, &mut self.exempt_app_locker_files, extra)
             }
-            #[cfg(feature = "_android_lob_app")]
             "protectedAppLockerFiles" => {
                 read_nullable(map, key, &mut self.protected_app_locker_files, extra)
             }
@@ -10469,7 +10458,7 @@ impl graph_odata_runtime::model::ODataObject for WindowsInformationProtection {
     }
 }
 
-#[cfg(feature = "_android_managed_app_protection")]
+#[cfg(feature = "_device_app_management")]
 impl WindowsInformationProtection {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -10480,11 +10469,11 @@ impl WindowsInformationProtection {
     }
 }
 
-#[cfg(feature = "_android_managed_app_protection")]
+#[cfg(feature = "_device_app_management")]
 /// The properties of [`WindowsInformationProtection`] by wire name, each a [`Field<WindowsInformationProtection>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`WindowsInformationProtection::set_null`].
 pub enum WindowsInformationProtectionField {}
 
-#[cfg(feature = "_android_managed_app_protection")]
+#[cfg(feature = "_device_app_management")]
 #[allow(non_upper_case_globals)]
 impl WindowsInformationProtectionField {
     /// `id`
@@ -10645,7 +10634,7 @@ impl WindowsInformationProtectionField {
     ];
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 /// CSDL entity type `microsoft.graph.windowsInformationProtectionAppLearningSummary`; base type `microsoft.graph.entity`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct WindowsInformationProtectionAppLearningSummary {
@@ -10664,14 +10653,14 @@ pub struct WindowsInformationProtectionAppLearningSummary {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl serde::Serialize for WindowsInformationProtectionAppLearningSummary {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl WindowsInformationProtectionAppLearningSummary {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.windowsInformationProtectionAppLearningSummary";
@@ -10695,7 +10684,7 @@ impl WindowsInformationProtectionAppLearningSummary {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl<'de> serde::Deserialize<'de> for WindowsInformationProtectionAppLearningSummary {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -10704,7 +10693,7 @@ impl<'de> serde::Deserialize<'de> for WindowsInformationProtectionAppLearningSum
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl graph_odata_runtime::model::ODataObject
 for WindowsInformationProtectionAppLearningSummary {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
@@ -10733,7 +10722,7 @@ for WindowsInformationProtectionAppLearningSummary {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl WindowsInformationProtectionAppLearningSummary {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -10744,11 +10733,11 @@ impl WindowsInformationProtectionAppLearningSummary {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 /// The properties of [`WindowsInformationProtectionAppLearningSummary`] by wire name, each a [`Field<WindowsInformationProtectionAppLearningSummary>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`WindowsInformationProtectionAppLearningSummary::set_null`].
 pub enum WindowsInformationProtectionAppLearningSummaryField {}
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 #[allow(non_upper_case_globals)]
 impl WindowsInformationProtectionAppLearningSummaryField {
     /// `id`
@@ -10773,7 +10762,7 @@ impl WindowsInformationProtectionAppLearningSummaryField {
     >] = &[Self::Id, Self::ApplicationName, Self::ApplicationType, Self::DeviceCount];
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 /// CSDL entity type `microsoft.graph.windowsInformationProtectionAppLockerFile`; base type `microsoft.graph.entity`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct WindowsInformationProtectionAppLockerFile {
@@ -10794,14 +10783,14 @@ pub struct WindowsInformationProtectionAppLockerFile {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 impl serde::Serialize for WindowsInformationProtectionAppLockerFile {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 impl WindowsInformationProtectionAppLockerFile {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.windowsInformationProtectionAppLockerFile";
@@ -10826,7 +10815,7 @@ impl WindowsInformationProtectionAppLockerFile {
     }
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 impl<'de> serde::Deserialize<'de> for WindowsInformationProtectionAppLockerFile {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -10835,7 +10824,7 @@ impl<'de> serde::Deserialize<'de> for WindowsInformationProtectionAppLockerFile 
     }
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 impl graph_odata_runtime::model::ODataObject
 for WindowsInformationProtectionAppLockerFile {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
@@ -10861,7 +10850,7 @@ for WindowsInformationProtectionAppLockerFile {
     }
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 impl WindowsInformationProtectionAppLockerFile {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -10872,11 +10861,11 @@ impl WindowsInformationProtectionAppLockerFile {
     }
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 /// The properties of [`WindowsInformationProtectionAppLockerFile`] by wire name, each a [`Field<WindowsInformationProtectionAppLockerFile>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`WindowsInformationProtectionAppLockerFile::set_null`].
 pub enum WindowsInformationProtectionAppLockerFileField {}
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 #[allow(non_upper_case_globals)]
 impl WindowsInformationProtectionAppLockerFileField {
     /// `id`
@@ -10909,7 +10898,7 @@ impl WindowsInformationProtectionAppLockerFileField {
     ];
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 /// CSDL entity type `microsoft.graph.windowsInformationProtectionNetworkLearningSummary`; base type `microsoft.graph.entity`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct WindowsInformationProtectionNetworkLearningSummary {
@@ -10926,14 +10915,14 @@ pub struct WindowsInformationProtectionNetworkLearningSummary {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl serde::Serialize for WindowsInformationProtectionNetworkLearningSummary {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl WindowsInformationProtectionNetworkLearningSummary {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.windowsInformationProtectionNetworkLearningSummary";
@@ -10956,7 +10945,7 @@ impl WindowsInformationProtectionNetworkLearningSummary {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl<'de> serde::Deserialize<'de>
 for WindowsInformationProtectionNetworkLearningSummary {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -10966,7 +10955,7 @@ for WindowsInformationProtectionNetworkLearningSummary {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl graph_odata_runtime::model::ODataObject
 for WindowsInformationProtectionNetworkLearningSummary {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
@@ -10990,7 +10979,7 @@ for WindowsInformationProtectionNetworkLearningSummary {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl WindowsInformationProtectionNetworkLearningSummary {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -11001,11 +10990,11 @@ impl WindowsInformationProtectionNetworkLearningSummary {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 /// The properties of [`WindowsInformationProtectionNetworkLearningSummary`] by wire name, each a [`Field<WindowsInformationProtectionNetworkLearningSummary>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`WindowsInformationProtectionNetworkLearningSummary::set_null`].
 pub enum WindowsInformationProtectionNetworkLearningSummaryField {}
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 #[allow(non_upper_case_globals)]
 impl WindowsInformationProtectionNetworkLearningSummaryField {
     /// `id`

@@ -11,7 +11,7 @@ use graph_odata_runtime::edm;
 #[allow(unused_imports)]
 use graph_odata_runtime::model;
 
-#[cfg(feature = "_android_managed_app_protection")]
+#[cfg(feature = "_device_app_management")]
 /// CSDL entity type `microsoft.graph.windowsInformationProtectionPolicy`; base type `microsoft.graph.windowsInformationProtection`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct WindowsInformationProtectionPolicy {
@@ -147,15 +147,12 @@ pub struct WindowsInformationProtectionPolicy {
     pub windows_hello_for_business_blocked: Option<bool>,
     /// Navigation property `assignments`: `Collection(microsoft.graph.targetedManagedAppPolicyAssignment)`, contained; present when expanded (`$expand`).
     /// Inherited from `microsoft.graph.windowsInformationProtection`.
-    #[cfg(feature = "_android_lob_app")]
     pub assignments: Option<Vec<TargetedManagedAppPolicyAssignment>>,
     /// Navigation property `exemptAppLockerFiles`: `Collection(microsoft.graph.windowsInformationProtectionAppLockerFile)`, contained; present when expanded (`$expand`).
     /// Inherited from `microsoft.graph.windowsInformationProtection`.
-    #[cfg(feature = "_android_lob_app")]
     pub exempt_app_locker_files: Option<Vec<WindowsInformationProtectionAppLockerFile>>,
     /// Navigation property `protectedAppLockerFiles`: `Collection(microsoft.graph.windowsInformationProtectionAppLockerFile)`, contained; present when expanded (`$expand`).
     /// Inherited from `microsoft.graph.windowsInformationProtection`.
-    #[cfg(feature = "_android_lob_app")]
     pub protected_app_locker_files: Option<
         Vec<WindowsInformationProtectionAppLockerFile>,
     >,
@@ -165,15 +162,14 @@ pub struct WindowsInformationProtectionPolicy {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_android_managed_app_protection")]
+#[cfg(feature = "_device_app_management")]
 impl serde::Serialize for WindowsInformationProtectionPolicy {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_android_managed_app_protection")]
-#[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
+#[cfg(feature = "_device_app_management")]
 impl WindowsInformationProtectionPolicy {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.windowsInformationProtectionPolicy";
@@ -293,17 +289,14 @@ impl WindowsInformationProtectionPolicy {
                 "windowsHelloForBusinessBlocked",
                 &self.windows_hello_for_business_blocked,
             );
-        #[cfg(feature = "_android_lob_app")]
         object.property("assignments", &self.assignments);
-        #[cfg(feature = "_android_lob_app")]
         object.property("exemptAppLockerFiles", &self.exempt_app_locker_files);
-        #[cfg(feature = "_android_lob_app")]
         object.property("protectedAppLockerFiles", &self.protected_app_locker_files);
         object.end()
     }
 }
 
-#[cfg(feature = "_android_managed_app_protection")]
+#[cfg(feature = "_device_app_management")]
 impl<'de> serde::Deserialize<'de> for WindowsInformationProtectionPolicy {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -312,8 +305,7 @@ impl<'de> serde::Deserialize<'de> for WindowsInformationProtectionPolicy {
     }
 }
 
-#[cfg(feature = "_android_managed_app_protection")]
-#[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
+#[cfg(feature = "_device_app_management")]
 impl graph_odata_runtime::model::ODataObject for WindowsInformationProtectionPolicy {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -487,13 +479,10 @@ impl graph_odata_runtime::model::ODataObject for WindowsInformationProtectionPol
                     extra,
                 )
             }
-            #[cfg(feature = "_android_lob_app")]
             "assignments" => read_nullable(map, key, &mut self.assignments, extra),
-            #[cfg(feature = "_android_lob_app")]
             "exemptAppLockerFiles" => {
                 read_nullable(map, key, &mut self.exempt_app_locker_files, extra)
             }
-            #[cfg(feature = "_android_lob_app")]
             "protectedAppLockerFiles" => {
                 read_nullable(map, key, &mut self.protected_app_locker_files, extra)
             }
@@ -507,7 +496,7 @@ impl graph_odata_runtime::model::ODataObject for WindowsInformationProtectionPol
     }
 }
 
-#[cfg(feature = "_android_managed_app_protection")]
+#[cfg(feature = "_device_app_management")]
 impl WindowsInformationProtectionPolicy {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -518,11 +507,11 @@ impl WindowsInformationProtectionPolicy {
     }
 }
 
-#[cfg(feature = "_android_managed_app_protection")]
+#[cfg(feature = "_device_app_management")]
 /// The properties of [`WindowsInformationProtectionPolicy`] by wire name, each a [`Field<WindowsInformationProtectionPolicy>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`WindowsInformationProtectionPolicy::set_null`].
 pub enum WindowsInformationProtectionPolicyField {}
 
-#[cfg(feature = "_android_managed_app_protection")]
+#[cfg(feature = "_device_app_management")]
 #[allow(non_upper_case_globals)]
 impl WindowsInformationProtectionPolicyField {
     /// `id`
@@ -745,7 +734,7 @@ impl WindowsInformationProtectionPolicyField {
     ];
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 /// CSDL entity type `microsoft.graph.windowsMalwareInformation`; base type `microsoft.graph.entity`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct WindowsMalwareInformation {
@@ -770,14 +759,14 @@ pub struct WindowsMalwareInformation {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl serde::Serialize for WindowsMalwareInformation {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl WindowsMalwareInformation {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.windowsMalwareInformation";
@@ -804,7 +793,7 @@ impl WindowsMalwareInformation {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl<'de> serde::Deserialize<'de> for WindowsMalwareInformation {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -813,7 +802,7 @@ impl<'de> serde::Deserialize<'de> for WindowsMalwareInformation {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl graph_odata_runtime::model::ODataObject for WindowsMalwareInformation {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -846,7 +835,7 @@ impl graph_odata_runtime::model::ODataObject for WindowsMalwareInformation {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl WindowsMalwareInformation {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -857,11 +846,11 @@ impl WindowsMalwareInformation {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 /// The properties of [`WindowsMalwareInformation`] by wire name, each a [`Field<WindowsMalwareInformation>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`WindowsMalwareInformation::set_null`].
 pub enum WindowsMalwareInformationField {}
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 #[allow(non_upper_case_globals)]
 impl WindowsMalwareInformationField {
     /// `id`
@@ -902,7 +891,7 @@ impl WindowsMalwareInformationField {
     ];
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 /// CSDL entity type `microsoft.graph.windowsMicrosoftEdgeApp`; base type `microsoft.graph.mobileApp`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct WindowsMicrosoftEdgeApp {
@@ -964,14 +953,14 @@ pub struct WindowsMicrosoftEdgeApp {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 impl serde::Serialize for WindowsMicrosoftEdgeApp {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 impl WindowsMicrosoftEdgeApp {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.windowsMicrosoftEdgeApp";
@@ -1009,7 +998,7 @@ impl WindowsMicrosoftEdgeApp {
     }
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 impl<'de> serde::Deserialize<'de> for WindowsMicrosoftEdgeApp {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1018,7 +1007,7 @@ impl<'de> serde::Deserialize<'de> for WindowsMicrosoftEdgeApp {
     }
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 impl graph_odata_runtime::model::ODataObject for WindowsMicrosoftEdgeApp {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -1066,7 +1055,7 @@ impl graph_odata_runtime::model::ODataObject for WindowsMicrosoftEdgeApp {
     }
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 impl WindowsMicrosoftEdgeApp {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -1077,11 +1066,11 @@ impl WindowsMicrosoftEdgeApp {
     }
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 /// The properties of [`WindowsMicrosoftEdgeApp`] by wire name, each a [`Field<WindowsMicrosoftEdgeApp>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`WindowsMicrosoftEdgeApp::set_null`].
 pub enum WindowsMicrosoftEdgeAppField {}
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 #[allow(non_upper_case_globals)]
 impl WindowsMicrosoftEdgeAppField {
     /// `id`
@@ -1173,7 +1162,7 @@ impl WindowsMicrosoftEdgeAppField {
     ];
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 /// CSDL entity type `microsoft.graph.windowsMobileMSI`; base type `microsoft.graph.mobileLobApp`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct WindowsMobileMsi {
@@ -1251,14 +1240,14 @@ pub struct WindowsMobileMsi {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 impl serde::Serialize for WindowsMobileMsi {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 impl WindowsMobileMsi {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.windowsMobileMSI";
@@ -1302,7 +1291,7 @@ impl WindowsMobileMsi {
     }
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 impl<'de> serde::Deserialize<'de> for WindowsMobileMsi {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1311,7 +1300,7 @@ impl<'de> serde::Deserialize<'de> for WindowsMobileMsi {
     }
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 impl graph_odata_runtime::model::ODataObject for WindowsMobileMsi {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -1369,7 +1358,7 @@ impl graph_odata_runtime::model::ODataObject for WindowsMobileMsi {
     }
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 impl WindowsMobileMsi {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -1380,11 +1369,11 @@ impl WindowsMobileMsi {
     }
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 /// The properties of [`WindowsMobileMsi`] by wire name, each a [`Field<WindowsMobileMsi>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`WindowsMobileMsi::set_null`].
 pub enum WindowsMobileMsiField {}
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 #[allow(non_upper_case_globals)]
 impl WindowsMobileMsiField {
     /// `id`
@@ -1496,7 +1485,7 @@ impl WindowsMobileMsiField {
     ];
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 /// CSDL entity type `microsoft.graph.windowsPhone81CompliancePolicy`; base type `microsoft.graph.deviceCompliancePolicy`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct WindowsPhone81CompliancePolicy {
@@ -1567,14 +1556,14 @@ pub struct WindowsPhone81CompliancePolicy {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl serde::Serialize for WindowsPhone81CompliancePolicy {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl WindowsPhone81CompliancePolicy {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.windowsPhone81CompliancePolicy";
@@ -1634,7 +1623,7 @@ impl WindowsPhone81CompliancePolicy {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl<'de> serde::Deserialize<'de> for WindowsPhone81CompliancePolicy {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1643,7 +1632,7 @@ impl<'de> serde::Deserialize<'de> for WindowsPhone81CompliancePolicy {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl graph_odata_runtime::model::ODataObject for WindowsPhone81CompliancePolicy {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -1736,7 +1725,7 @@ impl graph_odata_runtime::model::ODataObject for WindowsPhone81CompliancePolicy 
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl WindowsPhone81CompliancePolicy {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -1747,11 +1736,11 @@ impl WindowsPhone81CompliancePolicy {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 /// The properties of [`WindowsPhone81CompliancePolicy`] by wire name, each a [`Field<WindowsPhone81CompliancePolicy>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`WindowsPhone81CompliancePolicy::set_null`].
 pub enum WindowsPhone81CompliancePolicyField {}
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 #[allow(non_upper_case_globals)]
 impl WindowsPhone81CompliancePolicyField {
     /// `id`
@@ -1877,7 +1866,7 @@ impl WindowsPhone81CompliancePolicyField {
     ];
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 /// CSDL entity type `microsoft.graph.windowsPhone81CustomConfiguration`; base type `microsoft.graph.deviceConfiguration`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct WindowsPhone81CustomConfiguration {
@@ -1925,14 +1914,14 @@ pub struct WindowsPhone81CustomConfiguration {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl serde::Serialize for WindowsPhone81CustomConfiguration {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl WindowsPhone81CustomConfiguration {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.windowsPhone81CustomConfiguration";
@@ -1969,7 +1958,7 @@ impl WindowsPhone81CustomConfiguration {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl<'de> serde::Deserialize<'de> for WindowsPhone81CustomConfiguration {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1978,7 +1967,7 @@ impl<'de> serde::Deserialize<'de> for WindowsPhone81CustomConfiguration {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl graph_odata_runtime::model::ODataObject for WindowsPhone81CustomConfiguration {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -2021,7 +2010,7 @@ impl graph_odata_runtime::model::ODataObject for WindowsPhone81CustomConfigurati
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl WindowsPhone81CustomConfiguration {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -2032,11 +2021,11 @@ impl WindowsPhone81CustomConfiguration {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 /// The properties of [`WindowsPhone81CustomConfiguration`] by wire name, each a [`Field<WindowsPhone81CustomConfiguration>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`WindowsPhone81CustomConfiguration::set_null`].
 pub enum WindowsPhone81CustomConfigurationField {}
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 #[allow(non_upper_case_globals)]
 impl WindowsPhone81CustomConfigurationField {
     /// `id`
@@ -2109,7 +2098,7 @@ impl WindowsPhone81CustomConfigurationField {
     ];
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 /// CSDL entity type `microsoft.graph.windowsPhone81GeneralConfiguration`; base type `microsoft.graph.deviceConfiguration`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct WindowsPhone81GeneralConfiguration {
@@ -2213,14 +2202,14 @@ pub struct WindowsPhone81GeneralConfiguration {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl serde::Serialize for WindowsPhone81GeneralConfiguration {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl WindowsPhone81GeneralConfiguration {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.windowsPhone81GeneralConfiguration";
@@ -2315,7 +2304,7 @@ impl WindowsPhone81GeneralConfiguration {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl<'de> serde::Deserialize<'de> for WindowsPhone81GeneralConfiguration {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2324,7 +2313,7 @@ impl<'de> serde::Deserialize<'de> for WindowsPhone81GeneralConfiguration {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl graph_odata_runtime::model::ODataObject for WindowsPhone81GeneralConfiguration {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -2472,7 +2461,7 @@ impl graph_odata_runtime::model::ODataObject for WindowsPhone81GeneralConfigurat
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl WindowsPhone81GeneralConfiguration {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -2483,11 +2472,11 @@ impl WindowsPhone81GeneralConfiguration {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 /// The properties of [`WindowsPhone81GeneralConfiguration`] by wire name, each a [`Field<WindowsPhone81GeneralConfiguration>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`WindowsPhone81GeneralConfiguration::set_null`].
 pub enum WindowsPhone81GeneralConfigurationField {}
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 #[allow(non_upper_case_globals)]
 impl WindowsPhone81GeneralConfigurationField {
     /// `id`
@@ -3329,7 +3318,7 @@ impl WindowsSettingInstanceField {
     ];
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 /// CSDL entity type `microsoft.graph.windowsUniversalAppX`; base type `microsoft.graph.mobileLobApp`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct WindowsUniversalAppX {
@@ -3417,14 +3406,14 @@ pub struct WindowsUniversalAppX {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 impl serde::Serialize for WindowsUniversalAppX {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 impl WindowsUniversalAppX {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.windowsUniversalAppX";
@@ -3478,7 +3467,7 @@ impl WindowsUniversalAppX {
     }
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 impl<'de> serde::Deserialize<'de> for WindowsUniversalAppX {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -3487,7 +3476,7 @@ impl<'de> serde::Deserialize<'de> for WindowsUniversalAppX {
     }
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 impl graph_odata_runtime::model::ODataObject for WindowsUniversalAppX {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -3567,7 +3556,7 @@ impl graph_odata_runtime::model::ODataObject for WindowsUniversalAppX {
     }
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 impl WindowsUniversalAppX {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -3578,11 +3567,11 @@ impl WindowsUniversalAppX {
     }
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 /// The properties of [`WindowsUniversalAppX`] by wire name, each a [`Field<WindowsUniversalAppX>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`WindowsUniversalAppX::set_null`].
 pub enum WindowsUniversalAppXField {}
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 #[allow(non_upper_case_globals)]
 impl WindowsUniversalAppXField {
     /// `id`
@@ -3727,7 +3716,7 @@ impl WindowsUniversalAppXField {
     ];
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 /// CSDL entity type `microsoft.graph.windowsUniversalAppXContainedApp`; base type `microsoft.graph.mobileContainedApp`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct WindowsUniversalAppXContainedApp {
@@ -3742,14 +3731,14 @@ pub struct WindowsUniversalAppXContainedApp {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 impl serde::Serialize for WindowsUniversalAppXContainedApp {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 impl WindowsUniversalAppXContainedApp {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.windowsUniversalAppXContainedApp";
@@ -3771,7 +3760,7 @@ impl WindowsUniversalAppXContainedApp {
     }
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 impl<'de> serde::Deserialize<'de> for WindowsUniversalAppXContainedApp {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -3780,7 +3769,7 @@ impl<'de> serde::Deserialize<'de> for WindowsUniversalAppXContainedApp {
     }
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 impl graph_odata_runtime::model::ODataObject for WindowsUniversalAppXContainedApp {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -3804,7 +3793,7 @@ impl graph_odata_runtime::model::ODataObject for WindowsUniversalAppXContainedAp
     }
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 impl WindowsUniversalAppXContainedApp {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -3815,11 +3804,11 @@ impl WindowsUniversalAppXContainedApp {
     }
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 /// The properties of [`WindowsUniversalAppXContainedApp`] by wire name, each a [`Field<WindowsUniversalAppXContainedApp>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`WindowsUniversalAppXContainedApp::set_null`].
 pub enum WindowsUniversalAppXContainedAppField {}
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 #[allow(non_upper_case_globals)]
 impl WindowsUniversalAppXContainedAppField {
     /// `id`
@@ -3837,7 +3826,7 @@ impl WindowsUniversalAppXContainedAppField {
     ];
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 /// CSDL entity type `microsoft.graph.windowsUpdateForBusinessConfiguration`; base type `microsoft.graph.deviceConfiguration`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct WindowsUpdateForBusinessConfiguration {
@@ -3957,14 +3946,14 @@ pub struct WindowsUpdateForBusinessConfiguration {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl serde::Serialize for WindowsUpdateForBusinessConfiguration {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl WindowsUpdateForBusinessConfiguration {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.windowsUpdateForBusinessConfiguration";
@@ -4125,7 +4114,7 @@ impl WindowsUpdateForBusinessConfiguration {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl<'de> serde::Deserialize<'de> for WindowsUpdateForBusinessConfiguration {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -4134,7 +4123,7 @@ impl<'de> serde::Deserialize<'de> for WindowsUpdateForBusinessConfiguration {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl graph_odata_runtime::model::ODataObject for WindowsUpdateForBusinessConfiguration {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -4367,7 +4356,7 @@ impl graph_odata_runtime::model::ODataObject for WindowsUpdateForBusinessConfigu
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl WindowsUpdateForBusinessConfiguration {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -4378,11 +4367,11 @@ impl WindowsUpdateForBusinessConfiguration {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 /// The properties of [`WindowsUpdateForBusinessConfiguration`] by wire name, each a [`Field<WindowsUpdateForBusinessConfiguration>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`WindowsUpdateForBusinessConfiguration::set_null`].
 pub enum WindowsUpdateForBusinessConfigurationField {}
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 #[allow(non_upper_case_globals)]
 impl WindowsUpdateForBusinessConfigurationField {
     /// `id`
@@ -4630,7 +4619,7 @@ impl WindowsUpdateForBusinessConfigurationField {
     ];
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 /// CSDL entity type `microsoft.graph.windowsWebApp`; base type `microsoft.graph.mobileApp`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct WindowsWebApp {
@@ -4690,14 +4679,14 @@ pub struct WindowsWebApp {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 impl serde::Serialize for WindowsWebApp {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 impl WindowsWebApp {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.windowsWebApp";
@@ -4734,7 +4723,7 @@ impl WindowsWebApp {
     }
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 impl<'de> serde::Deserialize<'de> for WindowsWebApp {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -4743,7 +4732,7 @@ impl<'de> serde::Deserialize<'de> for WindowsWebApp {
     }
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 impl graph_odata_runtime::model::ODataObject for WindowsWebApp {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -4788,7 +4777,7 @@ impl graph_odata_runtime::model::ODataObject for WindowsWebApp {
     }
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 impl WindowsWebApp {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -4799,11 +4788,11 @@ impl WindowsWebApp {
     }
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 /// The properties of [`WindowsWebApp`] by wire name, each a [`Field<WindowsWebApp>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`WindowsWebApp::set_null`].
 pub enum WindowsWebAppField {}
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 #[allow(non_upper_case_globals)]
 impl WindowsWebAppField {
     /// `id`
@@ -5300,7 +5289,7 @@ impl WorkPlanRecurrenceField {
     ];
 }
 
-#[cfg(feature = "_drive_item_version")]
+#[cfg(feature = "_drives")]
 /// CSDL entity type `microsoft.graph.workbook`; base type `microsoft.graph.entity`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Workbook {
@@ -5327,14 +5316,14 @@ pub struct Workbook {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_drive_item_version")]
+#[cfg(feature = "_drives")]
 impl serde::Serialize for Workbook {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_drive_item_version")]
+#[cfg(feature = "_drives")]
 impl Workbook {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.workbook";
@@ -5362,7 +5351,7 @@ impl Workbook {
     }
 }
 
-#[cfg(feature = "_drive_item_version")]
+#[cfg(feature = "_drives")]
 impl<'de> serde::Deserialize<'de> for Workbook {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -5371,7 +5360,7 @@ impl<'de> serde::Deserialize<'de> for Workbook {
     }
 }
 
-#[cfg(feature = "_drive_item_version")]
+#[cfg(feature = "_drives")]
 impl graph_odata_runtime::model::ODataObject for Workbook {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -5399,7 +5388,7 @@ impl graph_odata_runtime::model::ODataObject for Workbook {
     }
 }
 
-#[cfg(feature = "_drive_item_version")]
+#[cfg(feature = "_drives")]
 impl Workbook {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -5410,11 +5399,11 @@ impl Workbook {
     }
 }
 
-#[cfg(feature = "_drive_item_version")]
+#[cfg(feature = "_drives")]
 /// The properties of [`Workbook`] by wire name, each a [`Field<Workbook>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`Workbook::set_null`].
 pub enum WorkbookField {}
 
-#[cfg(feature = "_drive_item_version")]
+#[cfg(feature = "_drives")]
 #[allow(non_upper_case_globals)]
 impl WorkbookField {
     /// `id`
@@ -5446,7 +5435,7 @@ impl WorkbookField {
     ];
 }
 
-#[cfg(feature = "_drive_item_version")]
+#[cfg(feature = "_drives")]
 /// CSDL entity type `microsoft.graph.workbookApplication`; base type `microsoft.graph.entity`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct WorkbookApplication {
@@ -5461,14 +5450,14 @@ pub struct WorkbookApplication {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_drive_item_version")]
+#[cfg(feature = "_drives")]
 impl serde::Serialize for WorkbookApplication {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_drive_item_version")]
+#[cfg(feature = "_drives")]
 impl WorkbookApplication {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.workbookApplication";
@@ -5490,7 +5479,7 @@ impl WorkbookApplication {
     }
 }
 
-#[cfg(feature = "_drive_item_version")]
+#[cfg(feature = "_drives")]
 impl<'de> serde::Deserialize<'de> for WorkbookApplication {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -5499,7 +5488,7 @@ impl<'de> serde::Deserialize<'de> for WorkbookApplication {
     }
 }
 
-#[cfg(feature = "_drive_item_version")]
+#[cfg(feature = "_drives")]
 impl graph_odata_runtime::model::ODataObject for WorkbookApplication {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -5523,7 +5512,7 @@ impl graph_odata_runtime::model::ODataObject for WorkbookApplication {
     }
 }
 
-#[cfg(feature = "_drive_item_version")]
+#[cfg(feature = "_drives")]
 impl WorkbookApplication {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -5534,11 +5523,11 @@ impl WorkbookApplication {
     }
 }
 
-#[cfg(feature = "_drive_item_version")]
+#[cfg(feature = "_drives")]
 /// The properties of [`WorkbookApplication`] by wire name, each a [`Field<WorkbookApplication>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`WorkbookApplication::set_null`].
 pub enum WorkbookApplicationField {}
 
-#[cfg(feature = "_drive_item_version")]
+#[cfg(feature = "_drives")]
 #[allow(non_upper_case_globals)]
 impl WorkbookApplicationField {
     /// `id`
@@ -5554,7 +5543,7 @@ impl WorkbookApplicationField {
     ];
 }
 
-#[cfg(feature = "_drive_item_version")]
+#[cfg(feature = "_drives")]
 /// CSDL entity type `microsoft.graph.workbookChart`; base type `microsoft.graph.entity`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct WorkbookChart {
@@ -5591,14 +5580,14 @@ pub struct WorkbookChart {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_drive_item_version")]
+#[cfg(feature = "_drives")]
 impl serde::Serialize for WorkbookChart {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_drive_item_version")]
+#[cfg(feature = "_drives")]
 impl WorkbookChart {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.workbookChart";
@@ -5631,7 +5620,7 @@ impl WorkbookChart {
     }
 }
 
-#[cfg(feature = "_drive_item_version")]
+#[cfg(feature = "_drives")]
 impl<'de> serde::Deserialize<'de> for WorkbookChart {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -5640,7 +5629,7 @@ impl<'de> serde::Deserialize<'de> for WorkbookChart {
     }
 }
 
-#[cfg(feature = "_drive_item_version")]
+#[cfg(feature = "_drives")]
 impl graph_odata_runtime::model::ODataObject for WorkbookChart {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -5673,7 +5662,7 @@ impl graph_odata_runtime::model::ODataObject for WorkbookChart {
     }
 }
 
-#[cfg(feature = "_drive_item_version")]
+#[cfg(feature = "_drives")]
 impl WorkbookChart {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -5684,11 +5673,11 @@ impl WorkbookChart {
     }
 }
 
-#[cfg(feature = "_drive_item_version")]
+#[cfg(feature = "_drives")]
 /// The properties of [`WorkbookChart`] by wire name, each a [`Field<WorkbookChart>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`WorkbookChart::set_null`].
 pub enum WorkbookChartField {}
 
-#[cfg(feature = "_drive_item_version")]
+#[cfg(feature = "_drives")]
 #[allow(non_upper_case_globals)]
 impl WorkbookChartField {
     /// `id`
@@ -5735,7 +5724,7 @@ impl WorkbookChartField {
     ];
 }
 
-#[cfg(feature = "_drive_item_version")]
+#[cfg(feature = "_drives")]
 /// CSDL entity type `microsoft.graph.workbookChartAreaFormat`; base type `microsoft.graph.entity`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct WorkbookChartAreaFormat {
@@ -5752,14 +5741,14 @@ pub struct WorkbookChartAreaFormat {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_drive_item_version")]
+#[cfg(feature = "_drives")]
 impl serde::Serialize for WorkbookChartAreaFormat {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_drive_item_version")]
+#[cfg(feature = "_drives")]
 impl WorkbookChartAreaFormat {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.workbookChartAreaFormat";
@@ -5782,7 +5771,7 @@ impl WorkbookChartAreaFormat {
     }
 }
 
-#[cfg(feature = "_drive_item_version")]
+#[cfg(feature = "_drives")]
 impl<'de> serde::Deserialize<'de> for WorkbookChartAreaFormat {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -5791,7 +5780,7 @@ impl<'de> serde::Deserialize<'de> for WorkbookChartAreaFormat {
     }
 }
 
-#[cfg(feature = "_drive_item_version")]
+#[cfg(feature = "_drives")]
 impl graph_odata_runtime::model::ODataObject for WorkbookChartAreaFormat {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -5814,7 +5803,7 @@ impl graph_odata_runtime::model::ODataObject for WorkbookChartAreaFormat {
     }
 }
 
-#[cfg(feature = "_drive_item_version")]
+#[cfg(feature = "_drives")]
 impl WorkbookChartAreaFormat {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -5825,11 +5814,11 @@ impl WorkbookChartAreaFormat {
     }
 }
 
-#[cfg(feature = "_drive_item_version")]
+#[cfg(feature = "_drives")]
 /// The properties of [`WorkbookChartAreaFormat`] by wire name, each a [`Field<WorkbookChartAreaFormat>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`WorkbookChartAreaFormat::set_null`].
 pub enum WorkbookChartAreaFormatField {}
 
-#[cfg(feature = "_drive_item_version")]
+#[cfg(feature = "_drives")]
 #[allow(non_upper_case_globals)]
 impl WorkbookChartAreaFormatField {
     /// `id`
@@ -5846,7 +5835,7 @@ impl WorkbookChartAreaFormatField {
     ];
 }
 
-#[cfg(feature = "_drive_item_version")]
+#[cfg(feature = "_drives")]
 /// CSDL entity type `microsoft.graph.workbookChartAxes`; base type `microsoft.graph.entity`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct WorkbookChartAxes {
@@ -5865,14 +5854,14 @@ pub struct WorkbookChartAxes {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_drive_item_version")]
+#[cfg(feature = "_drives")]
 impl serde::Serialize for WorkbookChartAxes {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_drive_item_version")]
+#[cfg(feature = "_drives")]
 impl WorkbookChartAxes {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.workbookChartAxes";
@@ -5896,7 +5885,7 @@ impl WorkbookChartAxes {
     }
 }
 
-#[cfg(feature = "_drive_item_version")]
+#[cfg(feature = "_drives")]
 impl<'de> serde::Deserialize<'de> for WorkbookChartAxes {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -5905,7 +5894,7 @@ impl<'de> serde::Deserialize<'de> for WorkbookChartAxes {
     }
 }
 
-#[cfg(feature = "_drive_item_version")]
+#[cfg(feature = "_drives")]
 impl graph_odata_runtime::model::ODataObject for WorkbookChartAxes {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -5929,7 +5918,7 @@ impl graph_odata_runtime::model::ODataObject for WorkbookChartAxes {
     }
 }
 
-#[cfg(feature = "_drive_item_version")]
+#[cfg(feature = "_drives")]
 impl WorkbookChartAxes {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -5940,11 +5929,11 @@ impl WorkbookChartAxes {
     }
 }
 
-#[cfg(feature = "_drive_item_version")]
+#[cfg(feature = "_drives")]
 /// The properties of [`WorkbookChartAxes`] by wire name, each a [`Field<WorkbookChartAxes>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`WorkbookChartAxes::set_null`].
 pub enum WorkbookChartAxesField {}
 
-#[cfg(feature = "_drive_item_version")]
+#[cfg(feature = "_drives")]
 #[allow(non_upper_case_globals)]
 impl WorkbookChartAxesField {
     /// `id`
@@ -5970,7 +5959,7 @@ impl WorkbookChartAxesField {
     ];
 }
 
-#[cfg(feature = "_drive_item_version")]
+#[cfg(feature = "_drives")]
 /// CSDL entity type `microsoft.graph.workbookChartAxis`; base type `microsoft.graph.entity`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct WorkbookChartAxis {
@@ -5999,14 +5988,14 @@ pub struct WorkbookChartAxis {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_drive_item_version")]
+#[cfg(feature = "_drives")]
 impl serde::Serialize for WorkbookChartAxis {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_drive_item_version")]
+#[cfg(feature = "_drives")]
 impl WorkbookChartAxis {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.workbookChartAxis";
@@ -6035,7 +6024,7 @@ impl WorkbookChartAxis {
     }
 }
 
-#[cfg(feature = "_drive_item_version")]
+#[cfg(feature = "_drives")]
 impl<'de> serde::Deserialize<'de> for WorkbookChartAxis {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -6044,7 +6033,7 @@ impl<'de> serde::Deserialize<'de> for WorkbookChartAxis {
     }
 }
 
-#[cfg(feature = "_drive_item_version")]
+#[cfg(feature = "_drives")]
 impl graph_odata_runtime::model::ODataObject for WorkbookChartAxis {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -6073,7 +6062,7 @@ impl graph_odata_runtime::model::ODataObject for WorkbookChartAxis {
     }
 }
 
-#[cfg(feature = "_drive_item_version")]
+#[cfg(feature = "_drives")]
 impl WorkbookChartAxis {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -6084,11 +6073,11 @@ impl WorkbookChartAxis {
     }
 }
 
-#[cfg(feature = "_drive_item_version")]
+#[cfg(feature = "_drives")]
 /// The properties of [`WorkbookChartAxis`] by wire name, each a [`Field<WorkbookChartAxis>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`WorkbookChartAxis::set_null`].
 pub enum WorkbookChartAxisField {}
 
-#[cfg(feature = "_drive_item_version")]
+#[cfg(feature = "_drives")]
 #[allow(non_upper_case_globals)]
 impl WorkbookChartAxisField {
     /// `id`
@@ -6131,7 +6120,7 @@ impl WorkbookChartAxisField {
     ];
 }
 
-#[cfg(feature = "_drive_item_version")]
+#[cfg(feature = "_drives")]
 /// CSDL entity type `microsoft.graph.workbookChartAxisFormat`; base type `microsoft.graph.entity`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct WorkbookChartAxisFormat {
@@ -6148,14 +6137,14 @@ pub struct WorkbookChartAxisFormat {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_drive_item_version")]
+#[cfg(feature = "_drives")]
 impl serde::Serialize for WorkbookChartAxisFormat {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_drive_item_version")]
+#[cfg(feature = "_drives")]
 impl WorkbookChartAxisFormat {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.workbookChartAxisFormat";
@@ -6178,7 +6167,7 @@ impl WorkbookChartAxisFormat {
     }
 }
 
-#[cfg(feature = "_drive_item_version")]
+#[cfg(feature = "_drives")]
 impl<'de> serde::Deserialize<'de> for WorkbookChartAxisFormat {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -6187,7 +6176,7 @@ impl<'de> serde::Deserialize<'de> for WorkbookChartAxisFormat {
     }
 }
 
-#[cfg(feature = "_drive_item_version")]
+#[cfg(feature = "_drives")]
 impl graph_odata_runtime::model::ODataObject for WorkbookChartAxisFormat {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -6210,7 +6199,7 @@ impl graph_odata_runtime::model::ODataObject for WorkbookChartAxisFormat {
     }
 }
 
-#[cfg(feature = "_drive_item_version")]
+#[cfg(feature = "_drives")]
 impl WorkbookChartAxisFormat {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -6221,11 +6210,11 @@ impl WorkbookChartAxisFormat {
     }
 }
 
-#[cfg(feature = "_drive_item_version")]
+#[cfg(feature = "_drives")]
 /// The properties of [`WorkbookChartAxisFormat`] by wire name, each a [`Field<WorkbookChartAxisFormat>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`WorkbookChartAxisFormat::set_null`].
 pub enum WorkbookChartAxisFormatField {}
 
-#[cfg(feature = "_drive_item_version")]
+#[cfg(feature = "_drives")]
 #[allow(non_upper_case_globals)]
 impl WorkbookChartAxisFormatField {
     /// `id`
@@ -6242,7 +6231,7 @@ impl WorkbookChartAxisFormatField {
     ];
 }
 
-#[cfg(feature = "_drive_item_version")]
+#[cfg(feature = "_drives")]
 /// CSDL entity type `microsoft.graph.workbookChartAxisTitle`; base type `microsoft.graph.entity`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct WorkbookChartAxisTitle {
@@ -6261,14 +6250,14 @@ pub struct WorkbookChartAxisTitle {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_drive_item_version")]
+#[cfg(feature = "_drives")]
 impl serde::Serialize for WorkbookChartAxisTitle {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_drive_item_version")]
+#[cfg(feature = "_drives")]
 impl WorkbookChartAxisTitle {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.workbookChartAxisTitle";
@@ -6292,7 +6281,7 @@ impl WorkbookChartAxisTitle {
     }
 }
 
-#[cfg(feature = "_drive_item_version")]
+#[cfg(feature = "_drives")]
 impl<'de> serde::Deserialize<'de> for WorkbookChartAxisTitle {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -6301,7 +6290,7 @@ impl<'de> serde::Deserialize<'de> for WorkbookChartAxisTitle {
     }
 }
 
-#[cfg(feature = "_drive_item_version")]
+#[cfg(feature = "_drives")]
 impl graph_odata_runtime::model::ODataObject for WorkbookChartAxisTitle {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -6325,7 +6314,7 @@ impl graph_odata_runtime::model::ODataObject for WorkbookChartAxisTitle {
     }
 }
 
-#[cfg(feature = "_drive_item_version")]
+#[cfg(feature = "_drives")]
 impl WorkbookChartAxisTitle {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -6336,11 +6325,11 @@ impl WorkbookChartAxisTitle {
     }
 }
 
-#[cfg(feature = "_drive_item_version")]
+#[cfg(feature = "_drives")]
 /// The properties of [`WorkbookChartAxisTitle`] by wire name, each a [`Field<WorkbookChartAxisTitle>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`WorkbookChartAxisTitle::set_null`].
 pub enum WorkbookChartAxisTitleField {}
 
-#[cfg(feature = "_drive_item_version")]
+#[cfg(feature = "_drives")]
 #[allow(non_upper_case_globals)]
 impl WorkbookChartAxisTitleField {
     /// `id`
@@ -6362,7 +6351,7 @@ impl WorkbookChartAxisTitleField {
     ];
 }
 
-#[cfg(feature = "_drive_item_version")]
+#[cfg(feature = "_drives")]
 /// CSDL entity type `microsoft.graph.workbookChartAxisTitleFormat`; base type `microsoft.graph.entity`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct WorkbookChartAxisTitleFormat {
@@ -6377,14 +6366,14 @@ pub struct WorkbookChartAxisTitleFormat {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_drive_item_version")]
+#[cfg(feature = "_drives")]
 impl serde::Serialize for WorkbookChartAxisTitleFormat {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_drive_item_version")]
+#[cfg(feature = "_drives")]
 impl WorkbookChartAxisTitleFormat {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.workbookChartAxisTitleFormat";
@@ -6406,7 +6395,7 @@ impl WorkbookChartAxisTitleFormat {
     }
 }
 
-#[cfg(feature = "_drive_item_version")]
+#[cfg(feature = "_drives")]
 impl<'de> serde::Deserialize<'de> for WorkbookChartAxisTitleFormat {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -6415,7 +6404,7 @@ impl<'de> serde::Deserialize<'de> for WorkbookChartAxisTitleFormat {
     }
 }
 
-#[cfg(feature = "_drive_item_version")]
+#[cfg(feature = "_drives")]
 impl graph_odata_runtime::model::ODataObject for WorkbookChartAxisTitleFormat {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -6437,7 +6426,7 @@ impl graph_odata_runtime::model::ODataObject for WorkbookChartAxisTitleFormat {
     }
 }
 
-#[cfg(feature = "_drive_item_version")]
+#[cfg(feature = "_drives")]
 impl WorkbookChartAxisTitleFormat {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -6448,11 +6437,11 @@ impl WorkbookChartAxisTitleFormat {
     }
 }
 
-#[cfg(feature = "_drive_item_version")]
+#[cfg(feature = "_drives")]
 /// The properties of [`WorkbookChartAxisTitleFormat`] by wire name, each a [`Field<WorkbookChartAxisTitleFormat>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`WorkbookChartAxisTitleFormat::set_null`].
 pub enum WorkbookChartAxisTitleFormatField {}
 
-#[cfg(feature = "_drive_item_version")]
+#[cfg(feature = "_drives")]
 #[allow(non_upper_case_globals)]
 impl WorkbookChartAxisTitleFormatField {
     /// `id`
@@ -6468,7 +6457,7 @@ impl WorkbookChartAxisTitleFormatField {
     ];
 }
 
-#[cfg(feature = "_drive_item_version")]
+#[cfg(feature = "_drives")]
 /// CSDL entity type `microsoft.graph.workbookChartDataLabelFormat`; base type `microsoft.graph.entity`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct WorkbookChartDataLabelFormat {
@@ -6485,14 +6474,14 @@ pub struct WorkbookChartDataLabelFormat {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_drive_item_version")]
+#[cfg(feature = "_drives")]
 impl serde::Serialize for WorkbookChartDataLabelFormat {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_drive_item_version")]
+#[cfg(feature = "_drives")]
 impl WorkbookChartDataLabelFormat {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.workbookChartDataLabelFormat";
@@ -6515,7 +6504,7 @@ impl WorkbookChartDataLabelFormat {
     }
 }
 
-#[cfg(feature = "_drive_item_version")]
+#[cfg(feature = "_drives")]
 impl<'de> serde::Deserialize<'de> for WorkbookChartDataLabelFormat {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -6524,7 +6513,7 @@ impl<'de> serde::Deserialize<'de> for WorkbookChartDataLabelFormat {
     }
 }
 
-#[cfg(feature = "_drive_item_version")]
+#[cfg(feature = "_drives")]
 impl graph_odata_runtime::model::ODataObject for WorkbookChartDataLabelFormat {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -6547,7 +6536,7 @@ impl graph_odata_runtime::model::ODataObject for WorkbookChartDataLabelFormat {
     }
 }
 
-#[cfg(feature = "_drive_item_version")]
+#[cfg(feature = "_drives")]
 impl WorkbookChartDataLabelFormat {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -6558,11 +6547,11 @@ impl WorkbookChartDataLabelFormat {
     }
 }
 
-#[cfg(feature = "_drive_item_version")]
+#[cfg(feature = "_drives")]
 /// The properties of [`WorkbookChartDataLabelFormat`] by wire name, each a [`Field<WorkbookChartDataLabelFormat>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`WorkbookChartDataLabelFormat::set_null`].
 pub enum WorkbookChartDataLabelFormatField {}
 
-#[cfg(feature = "_drive_item_version")]
+#[cfg(feature = "_drives")]
 #[allow(non_upper_case_globals)]
 impl WorkbookChartDataLabelFormatField {
     /// `id`
@@ -6583,7 +6572,7 @@ impl WorkbookChartDataLabelFormatField {
     ];
 }
 
-#[cfg(feature = "_drive_item_version")]
+#[cfg(feature = "_drives")]
 /// CSDL entity type `microsoft.graph.workbookChartDataLabels`; base type `microsoft.graph.entity`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct WorkbookChartDataLabels {
@@ -6614,14 +6603,14 @@ pub struct WorkbookChartDataLabels {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_drive_item_version")]
+#[cfg(feature = "_drives")]
 impl serde::Serialize for WorkbookChartDataLabels {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_drive_item_version")]
+#[cfg(feature = "_drives")]
 impl WorkbookChartDataLabels {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.workbookChartDataLabels";
@@ -6651,7 +6640,7 @@ impl WorkbookChartDataLabels {
     }
 }
 
-#[cfg(feature = "_drive_item_version")]
+#[cfg(feature = "_drives")]
 impl<'de> serde::Deserialize<'de> for WorkbookChartDataLabels {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -6660,7 +6649,7 @@ impl<'de> serde::Deserialize<'de> for WorkbookChartDataLabels {
     }
 }
 
-#[cfg(feature = "_drive_item_version")]
+#[cfg(feature = "_drives")]
 impl graph_odata_runtime::model::ODataObject for WorkbookChartDataLabels {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -6692,7 +6681,7 @@ impl graph_odata_runtime::model::ODataObject for WorkbookChartDataLabels {
     }
 }
 
-#[cfg(feature = "_drive_item_version")]
+#[cfg(feature = "_drives")]
 impl WorkbookChartDataLabels {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -6703,11 +6692,11 @@ impl WorkbookChartDataLabels {
     }
 }
 
-#[cfg(feature = "_drive_item_version")]
+#[cfg(feature = "_drives")]
 /// The properties of [`WorkbookChartDataLabels`] by wire name, each a [`Field<WorkbookChartDataLabels>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`WorkbookChartDataLabels::set_null`].
 pub enum WorkbookChartDataLabelsField {}
 
-#[cfg(feature = "_drive_item_version")]
+#[cfg(feature = "_drives")]
 #[allow(non_upper_case_globals)]
 impl WorkbookChartDataLabelsField {
     /// `id`
@@ -6763,7 +6752,7 @@ impl WorkbookChartDataLabelsField {
     ];
 }
 
-#[cfg(feature = "_drive_item_version")]
+#[cfg(feature = "_drives")]
 /// CSDL entity type `microsoft.graph.workbookChartFill`; base type `microsoft.graph.entity`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct WorkbookChartFill {
@@ -6776,14 +6765,14 @@ pub struct WorkbookChartFill {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_drive_item_version")]
+#[cfg(feature = "_drives")]
 impl serde::Serialize for WorkbookChartFill {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_drive_item_version")]
+#[cfg(feature = "_drives")]
 impl WorkbookChartFill {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.workbookChartFill";
@@ -6804,7 +6793,7 @@ impl WorkbookChartFill {
     }
 }
 
-#[cfg(feature = "_drive_item_version")]
+#[cfg(feature = "_drives")]
 impl<'de> serde::Deserialize<'de> for WorkbookChartFill {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -6813,7 +6802,7 @@ impl<'de> serde::Deserialize<'de> for WorkbookChartFill {
     }
 }
 
-#[cfg(feature = "_drive_item_version")]
+#[cfg(feature = "_drives")]
 impl graph_odata_runtime::model::ODataObject for WorkbookChartFill {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -6834,7 +6823,7 @@ impl graph_odata_runtime::model::ODataObject for WorkbookChartFill {
     }
 }
 
-#[cfg(feature = "_drive_item_version")]
+#[cfg(feature = "_drives")]
 impl WorkbookChartFill {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -6845,11 +6834,11 @@ impl WorkbookChartFill {
     }
 }
 
-#[cfg(feature = "_drive_item_version")]
+#[cfg(feature = "_drives")]
 /// The properties of [`WorkbookChartFill`] by wire name, each a [`Field<WorkbookChartFill>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`WorkbookChartFill::set_null`].
 pub enum WorkbookChartFillField {}
 
-#[cfg(feature = "_drive_item_version")]
+#[cfg(feature = "_drives")]
 #[allow(non_upper_case_globals)]
 impl WorkbookChartFillField {
     /// `id`
@@ -6858,7 +6847,7 @@ impl WorkbookChartFillField {
     pub const ALL: &'static [model::Field<WorkbookChartFill>] = &[Self::Id];
 }
 
-#[cfg(feature = "_drive_item_version")]
+#[cfg(feature = "_drives")]
 /// CSDL entity type `microsoft.graph.workbookChartFont`; base type `microsoft.graph.entity`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct WorkbookChartFont {
@@ -6883,14 +6872,14 @@ pub struct WorkbookChartFont {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_drive_item_version")]
+#[cfg(feature = "_drives")]
 impl serde::Serialize for WorkbookChartFont {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_drive_item_version")]
+#[cfg(feature = "_drives")]
 impl WorkbookChartFont {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.workbookChartFont";
@@ -6917,7 +6906,7 @@ impl WorkbookChartFont {
     }
 }
 
-#[cfg(feature = "_drive_item_version")]
+#[cfg(feature = "_drives")]
 impl<'de> serde::Deserialize<'de> for WorkbookChartFont {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -6926,7 +6915,7 @@ impl<'de> serde::Deserialize<'de> for WorkbookChartFont {
     }
 }
 
-#[cfg(feature = "_drive_item_version")]
+#[cfg(feature = "_drives")]
 impl graph_odata_runtime::model::ODataObject for WorkbookChartFont {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -6953,7 +6942,7 @@ impl graph_odata_runtime::model::ODataObject for WorkbookChartFont {
     }
 }
 
-#[cfg(feature = "_drive_item_version")]
+#[cfg(feature = "_drives")]
 impl WorkbookChartFont {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -6964,11 +6953,11 @@ impl WorkbookChartFont {
     }
 }
 
-#[cfg(feature = "_drive_item_version")]
+#[cfg(feature = "_drives")]
 /// The properties of [`WorkbookChartFont`] by wire name, each a [`Field<WorkbookChartFont>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`WorkbookChartFont::set_null`].
 pub enum WorkbookChartFontField {}
 
-#[cfg(feature = "_drive_item_version")]
+#[cfg(feature = "_drives")]
 #[allow(non_upper_case_globals)]
 impl WorkbookChartFontField {
     /// `id`
@@ -6999,7 +6988,7 @@ impl WorkbookChartFontField {
     ];
 }
 
-#[cfg(feature = "_drive_item_version")]
+#[cfg(feature = "_drives")]
 /// CSDL entity type `microsoft.graph.workbookChartGridlines`; base type `microsoft.graph.entity`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct WorkbookChartGridlines {
@@ -7016,14 +7005,14 @@ pub struct WorkbookChartGridlines {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_drive_item_version")]
+#[cfg(feature = "_drives")]
 impl serde::Serialize for WorkbookChartGridlines {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_drive_item_version")]
+#[cfg(feature = "_drives")]
 impl WorkbookChartGridlines {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.workbookChartGridlines";
@@ -7046,7 +7035,7 @@ impl WorkbookChartGridlines {
     }
 }
 
-#[cfg(feature = "_drive_item_version")]
+#[cfg(feature = "_drives")]
 impl<'de> serde::Deserialize<'de> for WorkbookChartGridlines {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -7055,7 +7044,7 @@ impl<'de> serde::Deserialize<'de> for WorkbookChartGridlines {
     }
 }
 
-#[cfg(feature = "_drive_item_version")]
+#[cfg(feature = "_drives")]
 impl graph_odata_runtime::model::ODataObject for WorkbookChartGridlines {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -7078,7 +7067,7 @@ impl graph_odata_runtime::model::ODataObject for WorkbookChartGridlines {
     }
 }
 
-#[cfg(feature = "_drive_item_version")]
+#[cfg(feature = "_drives")]
 impl WorkbookChartGridlines {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -7089,11 +7078,11 @@ impl WorkbookChartGridlines {
     }
 }
 
-#[cfg(feature = "_drive_item_version")]
+#[cfg(feature = "_drives")]
 /// The properties of [`WorkbookChartGridlines`] by wire name, each a [`Field<WorkbookChartGridlines>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`WorkbookChartGridlines::set_null`].
 pub enum WorkbookChartGridlinesField {}
 
-#[cfg(feature = "_drive_item_version")]
+#[cfg(feature = "_drives")]
 #[allow(non_upper_case_globals)]
 impl WorkbookChartGridlinesField {
     /// `id`
@@ -7112,7 +7101,7 @@ impl WorkbookChartGridlinesField {
     ];
 }
 
-#[cfg(feature = "_drive_item_version")]
+#[cfg(feature = "_drives")]
 /// CSDL entity type `microsoft.graph.workbookChartGridlinesFormat`; base type `microsoft.graph.entity`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct WorkbookChartGridlinesFormat {
@@ -7127,14 +7116,14 @@ pub struct WorkbookChartGridlinesFormat {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_drive_item_version")]
+#[cfg(feature = "_drives")]
 impl serde::Serialize for WorkbookChartGridlinesFormat {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_drive_item_version")]
+#[cfg(feature = "_drives")]
 impl WorkbookChartGridlinesFormat {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.workbookChartGridlinesFormat";
@@ -7156,7 +7145,7 @@ impl WorkbookChartGridlinesFormat {
     }
 }
 
-#[cfg(feature = "_drive_item_version")]
+#[cfg(feature = "_drives")]
 impl<'de> serde::Deserialize<'de> for WorkbookChartGridlinesFormat {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -7165,7 +7154,7 @@ impl<'de> serde::Deserialize<'de> for WorkbookChartGridlinesFormat {
     }
 }
 
-#[cfg(feature = "_drive_item_version")]
+#[cfg(feature = "_drives")]
 impl graph_odata_runtime::model::ODataObject for WorkbookChartGridlinesFormat {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -7187,7 +7176,7 @@ impl graph_odata_runtime::model::ODataObject for WorkbookChartGridlinesFormat {
     }
 }
 
-#[cfg(feature = "_drive_item_version")]
+#[cfg(feature = "_drives")]
 impl WorkbookChartGridlinesFormat {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -7198,11 +7187,11 @@ impl WorkbookChartGridlinesFormat {
     }
 }
 
-#[cfg(feature = "_drive_item_version")]
+#[cfg(feature = "_drives")]
 /// The properties of [`WorkbookChartGridlinesFormat`] by wire name, each a [`Field<WorkbookChartGridlinesFormat>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`WorkbookChartGridlinesFormat::set_null`].
 pub enum WorkbookChartGridlinesFormatField {}
 
-#[cfg(feature = "_drive_item_version")]
+#[cfg(feature = "_drives")]
 #[allow(non_upper_case_globals)]
 impl WorkbookChartGridlinesFormatField {
     /// `id`
@@ -7218,7 +7207,7 @@ impl WorkbookChartGridlinesFormatField {
     ];
 }
 
-#[cfg(feature = "_drive_item_version")]
+#[cfg(feature = "_drives")]
 /// CSDL entity type `microsoft.graph.workbookChartLegend`; base type `microsoft.graph.entity`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct WorkbookChartLegend {
@@ -7239,14 +7228,14 @@ pub struct WorkbookChartLegend {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_drive_item_version")]
+#[cfg(feature = "_drives")]
 impl serde::Serialize for WorkbookChartLegend {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_drive_item_version")]
+#[cfg(feature = "_drives")]
 impl WorkbookChartLegend {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.workbookChartLegend";
@@ -7271,7 +7260,7 @@ impl WorkbookChartLegend {
     }
 }
 
-#[cfg(feature = "_drive_item_version")]
+#[cfg(feature = "_drives")]
 impl<'de> serde::Deserialize<'de> for WorkbookChartLegend {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -7280,7 +7269,7 @@ impl<'de> serde::Deserialize<'de> for WorkbookChartLegend {
     }
 }
 
-#[cfg(feature = "_drive_item_version")]
+#[cfg(feature = "_drives")]
 impl graph_odata_runtime::model::ODataObject for WorkbookChartLegend {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -7305,7 +7294,7 @@ impl graph_odata_runtime::model::ODataObject for WorkbookChartLegend {
     }
 }
 
-#[cfg(feature = "_drive_item_version")]
+#[cfg(feature = "_drives")]
 impl WorkbookChartLegend {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -7316,11 +7305,11 @@ impl WorkbookChartLegend {
     }
 }
 
-#[cfg(feature = "_drive_item_version")]
+#[cfg(feature = "_drives")]
 /// The properties of [`WorkbookChartLegend`] by wire name, each a [`Field<WorkbookChartLegend>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`WorkbookChartLegend::set_null`].
 pub enum WorkbookChartLegendField {}
 
-#[cfg(feature = "_drive_item_version")]
+#[cfg(feature = "_drives")]
 #[allow(non_upper_case_globals)]
 impl WorkbookChartLegendField {
     /// `id`
@@ -7345,7 +7334,7 @@ impl WorkbookChartLegendField {
     ];
 }
 
-#[cfg(feature = "_drive_item_version")]
+#[cfg(feature = "_drives")]
 /// CSDL entity type `microsoft.graph.workbookChartLegendFormat`; base type `microsoft.graph.entity`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct WorkbookChartLegendFormat {
@@ -7362,14 +7351,14 @@ pub struct WorkbookChartLegendFormat {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_drive_item_version")]
+#[cfg(feature = "_drives")]
 impl serde::Serialize for WorkbookChartLegendFormat {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_drive_item_version")]
+#[cfg(feature = "_drives")]
 impl WorkbookChartLegendFormat {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.workbookChartLegendFormat";
@@ -7392,7 +7381,7 @@ impl WorkbookChartLegendFormat {
     }
 }
 
-#[cfg(feature = "_drive_item_version")]
+#[cfg(feature = "_drives")]
 impl<'de> serde::Deserialize<'de> for WorkbookChartLegendFormat {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -7401,7 +7390,7 @@ impl<'de> serde::Deserialize<'de> for WorkbookChartLegendFormat {
     }
 }
 
-#[cfg(feature = "_drive_item_version")]
+#[cfg(feature = "_drives")]
 impl graph_odata_runtime::model::ODataObject for WorkbookChartLegendFormat {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -7424,7 +7413,7 @@ impl graph_odata_runtime::model::ODataObject for WorkbookChartLegendFormat {
     }
 }
 
-#[cfg(feature = "_drive_item_version")]
+#[cfg(feature = "_drives")]
 impl WorkbookChartLegendFormat {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -7435,11 +7424,11 @@ impl WorkbookChartLegendFormat {
     }
 }
 
-#[cfg(feature = "_drive_item_version")]
+#[cfg(feature = "_drives")]
 /// The properties of [`WorkbookChartLegendFormat`] by wire name, each a [`Field<WorkbookChartLegendFormat>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`WorkbookChartLegendFormat::set_null`].
 pub enum WorkbookChartLegendFormatField {}
 
-#[cfg(feature = "_drive_item_version")]
+#[cfg(feature = "_drives")]
 #[allow(non_upper_case_globals)]
 impl WorkbookChartLegendFormatField {
     /// `id`
@@ -7456,7 +7445,7 @@ impl WorkbookChartLegendFormatField {
     ];
 }
 
-#[cfg(feature = "_drive_item_version")]
+#[cfg(feature = "_drives")]
 /// CSDL entity type `microsoft.graph.workbookChartLineFormat`; base type `microsoft.graph.entity`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct WorkbookChartLineFormat {
@@ -7471,14 +7460,14 @@ pub struct WorkbookChartLineFormat {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_drive_item_version")]
+#[cfg(feature = "_drives")]
 impl serde::Serialize for WorkbookChartLineFormat {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_drive_item_version")]
+#[cfg(feature = "_drives")]
 impl WorkbookChartLineFormat {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.workbookChartLineFormat";
@@ -7500,7 +7489,7 @@ impl WorkbookChartLineFormat {
     }
 }
 
-#[cfg(feature = "_drive_item_version")]
+#[cfg(feature = "_drives")]
 impl<'de> serde::Deserialize<'de> for WorkbookChartLineFormat {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -7509,7 +7498,7 @@ impl<'de> serde::Deserialize<'de> for WorkbookChartLineFormat {
     }
 }
 
-#[cfg(feature = "_drive_item_version")]
+#[cfg(feature = "_drives")]
 impl graph_odata_runtime::model::ODataObject for WorkbookChartLineFormat {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -7531,7 +7520,7 @@ impl graph_odata_runtime::model::ODataObject for WorkbookChartLineFormat {
     }
 }
 
-#[cfg(feature = "_drive_item_version")]
+#[cfg(feature = "_drives")]
 impl WorkbookChartLineFormat {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -7542,11 +7531,11 @@ impl WorkbookChartLineFormat {
     }
 }
 
-#[cfg(feature = "_drive_item_version")]
+#[cfg(feature = "_drives")]
 /// The properties of [`WorkbookChartLineFormat`] by wire name, each a [`Field<WorkbookChartLineFormat>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`WorkbookChartLineFormat::set_null`].
 pub enum WorkbookChartLineFormatField {}
 
-#[cfg(feature = "_drive_item_version")]
+#[cfg(feature = "_drives")]
 #[allow(non_upper_case_globals)]
 impl WorkbookChartLineFormatField {
     /// `id`
@@ -7560,7 +7549,7 @@ impl WorkbookChartLineFormatField {
     ];
 }
 
-#[cfg(feature = "_drive_item_version")]
+#[cfg(feature = "_drives")]
 /// CSDL entity type `microsoft.graph.workbookChartPoint`; base type `microsoft.graph.entity`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct WorkbookChartPoint {
@@ -7577,14 +7566,14 @@ pub struct WorkbookChartPoint {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_drive_item_version")]
+#[cfg(feature = "_drives")]
 impl serde::Serialize for WorkbookChartPoint {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_drive_item_version")]
+#[cfg(feature = "_drives")]
 impl WorkbookChartPoint {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.workbookChartPoint";
@@ -7607,7 +7596,7 @@ impl WorkbookChartPoint {
     }
 }
 
-#[cfg(feature = "_drive_item_version")]
+#[cfg(feature = "_drives")]
 impl<'de> serde::Deserialize<'de> for WorkbookChartPoint {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -7616,7 +7605,7 @@ impl<'de> serde::Deserialize<'de> for WorkbookChartPoint {
     }
 }
 
-#[cfg(feature = "_drive_item_version")]
+#[cfg(feature = "_drives")]
 impl graph_odata_runtime::model::ODataObject for WorkbookChartPoint {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -7639,7 +7628,7 @@ impl graph_odata_runtime::model::ODataObject for WorkbookChartPoint {
     }
 }
 
-#[cfg(feature = "_drive_item_version")]
+#[cfg(feature = "_drives")]
 impl WorkbookChartPoint {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -7650,11 +7639,11 @@ impl WorkbookChartPoint {
     }
 }
 
-#[cfg(feature = "_drive_item_version")]
+#[cfg(feature = "_drives")]
 /// The properties of [`WorkbookChartPoint`] by wire name, each a [`Field<WorkbookChartPoint>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`WorkbookChartPoint::set_null`].
 pub enum WorkbookChartPointField {}
 
-#[cfg(feature = "_drive_item_version")]
+#[cfg(feature = "_drives")]
 #[allow(non_upper_case_globals)]
 impl WorkbookChartPointField {
     /// `id`
@@ -7671,7 +7660,7 @@ impl WorkbookChartPointField {
     ];
 }
 
-#[cfg(feature = "_drive_item_version")]
+#[cfg(feature = "_drives")]
 /// CSDL entity type `microsoft.graph.workbookChartPointFormat`; base type `microsoft.graph.entity`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct WorkbookChartPointFormat {
@@ -7686,14 +7675,14 @@ pub struct WorkbookChartPointFormat {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_drive_item_version")]
+#[cfg(feature = "_drives")]
 impl serde::Serialize for WorkbookChartPointFormat {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_drive_item_version")]
+#[cfg(feature = "_drives")]
 impl WorkbookChartPointFormat {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.workbookChartPointFormat";
@@ -7715,7 +7704,7 @@ impl WorkbookChartPointFormat {
     }
 }
 
-#[cfg(feature = "_drive_item_version")]
+#[cfg(feature = "_drives")]
 impl<'de> serde::Deserialize<'de> for WorkbookChartPointFormat {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -7724,7 +7713,7 @@ impl<'de> serde::Deserialize<'de> for WorkbookChartPointFormat {
     }
 }
 
-#[cfg(feature = "_drive_item_version")]
+#[cfg(feature = "_drives")]
 impl graph_odata_runtime::model::ODataObject for WorkbookChartPointFormat {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -7746,7 +7735,7 @@ impl graph_odata_runtime::model::ODataObject for WorkbookChartPointFormat {
     }
 }
 
-#[cfg(feature = "_drive_item_version")]
+#[cfg(feature = "_drives")]
 impl WorkbookChartPointFormat {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -7757,11 +7746,11 @@ impl WorkbookChartPointFormat {
     }
 }
 
-#[cfg(feature = "_drive_item_version")]
+#[cfg(feature = "_drives")]
 /// The properties of [`WorkbookChartPointFormat`] by wire name, each a [`Field<WorkbookChartPointFormat>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`WorkbookChartPointFormat::set_null`].
 pub enum WorkbookChartPointFormatField {}
 
-#[cfg(feature = "_drive_item_version")]
+#[cfg(feature = "_drives")]
 #[allow(non_upper_case_globals)]
 impl WorkbookChartPointFormatField {
     /// `id`
@@ -7775,7 +7764,7 @@ impl WorkbookChartPointFormatField {
     ];
 }
 
-#[cfg(feature = "_drive_item_version")]
+#[cfg(feature = "_drives")]
 /// CSDL entity type `microsoft.graph.workbookChartSeries`; base type `microsoft.graph.entity`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct WorkbookChartSeries {
@@ -7794,14 +7783,14 @@ pub struct WorkbookChartSeries {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_drive_item_version")]
+#[cfg(feature = "_drives")]
 impl serde::Serialize for WorkbookChartSeries {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_drive_item_version")]
+#[cfg(feature = "_drives")]
 impl WorkbookChartSeries {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.workbookChartSeries";
@@ -7825,7 +7814,7 @@ impl WorkbookChartSeries {
     }
 }
 
-#[cfg(feature = "_drive_item_version")]
+#[cfg(feature = "_drives")]
 impl<'de> serde::Deserialize<'de> for WorkbookChartSeries {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -7834,7 +7823,7 @@ impl<'de> serde::Deserialize<'de> for WorkbookChartSeries {
     }
 }
 
-#[cfg(feature = "_drive_item_version")]
+#[cfg(feature = "_drives")]
 impl graph_odata_runtime::model::ODataObject for WorkbookChartSeries {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -7858,7 +7847,7 @@ impl graph_odata_runtime::model::ODataObject for WorkbookChartSeries {
     }
 }
 
-#[cfg(feature = "_drive_item_version")]
+#[cfg(feature = "_drives")]
 impl WorkbookChartSeries {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -7869,11 +7858,11 @@ impl WorkbookChartSeries {
     }
 }
 
-#[cfg(feature = "_drive_item_version")]
+#[cfg(feature = "_drives")]
 /// The properties of [`WorkbookChartSeries`] by wire name, each a [`Field<WorkbookChartSeries>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`WorkbookChartSeries::set_null`].
 pub enum WorkbookChartSeriesField {}
 
-#[cfg(feature = "_drive_item_version")]
+#[cfg(feature = "_drives")]
 #[allow(non_upper_case_globals)]
 impl WorkbookChartSeriesField {
     /// `id`
@@ -7893,7 +7882,7 @@ impl WorkbookChartSeriesField {
     ];
 }
 
-#[cfg(feature = "_drive_item_version")]
+#[cfg(feature = "_drives")]
 /// CSDL entity type `microsoft.graph.workbookChartSeriesFormat`; base type `microsoft.graph.entity`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct WorkbookChartSeriesFormat {
@@ -7910,14 +7899,14 @@ pub struct WorkbookChartSeriesFormat {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_drive_item_version")]
+#[cfg(feature = "_drives")]
 impl serde::Serialize for WorkbookChartSeriesFormat {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_drive_item_version")]
+#[cfg(feature = "_drives")]
 impl WorkbookChartSeriesFormat {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.workbookChartSeriesFormat";
@@ -7940,7 +7929,7 @@ impl WorkbookChartSeriesFormat {
     }
 }
 
-#[cfg(feature = "_drive_item_version")]
+#[cfg(feature = "_drives")]
 impl<'de> serde::Deserialize<'de> for WorkbookChartSeriesFormat {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -7949,7 +7938,7 @@ impl<'de> serde::Deserialize<'de> for WorkbookChartSeriesFormat {
     }
 }
 
-#[cfg(feature = "_drive_item_version")]
+#[cfg(feature = "_drives")]
 impl graph_odata_runtime::model::ODataObject for WorkbookChartSeriesFormat {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -7972,7 +7961,7 @@ impl graph_odata_runtime::model::ODataObject for WorkbookChartSeriesFormat {
     }
 }
 
-#[cfg(feature = "_drive_item_version")]
+#[cfg(feature = "_drives")]
 impl WorkbookChartSeriesFormat {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -7983,11 +7972,11 @@ impl WorkbookChartSeriesFormat {
     }
 }
 
-#[cfg(feature = "_drive_item_version")]
+#[cfg(feature = "_drives")]
 /// The properties of [`WorkbookChartSeriesFormat`] by wire name, each a [`Field<WorkbookChartSeriesFormat>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`WorkbookChartSeriesFormat::set_null`].
 pub enum WorkbookChartSeriesFormatField {}
 
-#[cfg(feature = "_drive_item_version")]
+#[cfg(feature = "_drives")]
 #[allow(non_upper_case_globals)]
 impl WorkbookChartSeriesFormatField {
     /// `id`
@@ -8004,7 +7993,7 @@ impl WorkbookChartSeriesFormatField {
     ];
 }
 
-#[cfg(feature = "_drive_item_version")]
+#[cfg(feature = "_drives")]
 /// CSDL entity type `microsoft.graph.workbookChartTitle`; base type `microsoft.graph.entity`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct WorkbookChartTitle {
@@ -8025,14 +8014,14 @@ pub struct WorkbookChartTitle {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_drive_item_version")]
+#[cfg(feature = "_drives")]
 impl serde::Serialize for WorkbookChartTitle {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_drive_item_version")]
+#[cfg(feature = "_drives")]
 impl WorkbookChartTitle {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.workbookChartTitle";
@@ -8057,7 +8046,7 @@ impl WorkbookChartTitle {
     }
 }
 
-#[cfg(feature = "_drive_item_version")]
+#[cfg(feature = "_drives")]
 impl<'de> serde::Deserialize<'de> for WorkbookChartTitle {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -8066,7 +8055,7 @@ impl<'de> serde::Deserialize<'de> for WorkbookChartTitle {
     }
 }
 
-#[cfg(feature = "_drive_item_version")]
+#[cfg(feature = "_drives")]
 impl graph_odata_runtime::model::ODataObject for WorkbookChartTitle {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -8091,7 +8080,7 @@ impl graph_odata_runtime::model::ODataObject for WorkbookChartTitle {
     }
 }
 
-#[cfg(feature = "_drive_item_version")]
+#[cfg(feature = "_drives")]
 impl WorkbookChartTitle {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -8102,11 +8091,11 @@ impl WorkbookChartTitle {
     }
 }
 
-#[cfg(feature = "_drive_item_version")]
+#[cfg(feature = "_drives")]
 /// The properties of [`WorkbookChartTitle`] by wire name, each a [`Field<WorkbookChartTitle>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`WorkbookChartTitle::set_null`].
 pub enum WorkbookChartTitleField {}
 
-#[cfg(feature = "_drive_item_version")]
+#[cfg(feature = "_drives")]
 #[allow(non_upper_case_globals)]
 impl WorkbookChartTitleField {
     /// `id`
@@ -8129,7 +8118,7 @@ impl WorkbookChartTitleField {
     ];
 }
 
-#[cfg(feature = "_drive_item_version")]
+#[cfg(feature = "_drives")]
 /// CSDL entity type `microsoft.graph.workbookChartTitleFormat`; base type `microsoft.graph.entity`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct WorkbookChartTitleFormat {
@@ -8146,14 +8135,14 @@ pub struct WorkbookChartTitleFormat {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_drive_item_version")]
+#[cfg(feature = "_drives")]
 impl serde::Serialize for WorkbookChartTitleFormat {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_drive_item_version")]
+#[cfg(feature = "_drives")]
 impl WorkbookChartTitleFormat {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.workbookChartTitleFormat";
@@ -8176,7 +8165,7 @@ impl WorkbookChartTitleFormat {
     }
 }
 
-#[cfg(feature = "_drive_item_version")]
+#[cfg(feature = "_drives")]
 impl<'de> serde::Deserialize<'de> for WorkbookChartTitleFormat {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -8185,7 +8174,7 @@ impl<'de> serde::Deserialize<'de> for WorkbookChartTitleFormat {
     }
 }
 
-#[cfg(feature = "_drive_item_version")]
+#[cfg(feature = "_drives")]
 impl graph_odata_runtime::model::ODataObject for WorkbookChartTitleFormat {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -8208,7 +8197,7 @@ impl graph_odata_runtime::model::ODataObject for WorkbookChartTitleFormat {
     }
 }
 
-#[cfg(feature = "_drive_item_version")]
+#[cfg(feature = "_drives")]
 impl WorkbookChartTitleFormat {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -8219,11 +8208,11 @@ impl WorkbookChartTitleFormat {
     }
 }
 
-#[cfg(feature = "_drive_item_version")]
+#[cfg(feature = "_drives")]
 /// The properties of [`WorkbookChartTitleFormat`] by wire name, each a [`Field<WorkbookChartTitleFormat>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`WorkbookChartTitleFormat::set_null`].
 pub enum WorkbookChartTitleFormatField {}
 
-#[cfg(feature = "_drive_item_version")]
+#[cfg(feature = "_drives")]
 #[allow(non_upper_case_globals)]
 impl WorkbookChartTitleFormatField {
     /// `id`
@@ -8240,7 +8229,7 @@ impl WorkbookChartTitleFormatField {
     ];
 }
 
-#[cfg(feature = "_drive_item_version")]
+#[cfg(feature = "_drives")]
 /// CSDL entity type `microsoft.graph.workbookComment`; base type `microsoft.graph.entity`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct WorkbookComment {
@@ -8259,14 +8248,14 @@ pub struct WorkbookComment {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_drive_item_version")]
+#[cfg(feature = "_drives")]
 impl serde::Serialize for WorkbookComment {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_drive_item_version")]
+#[cfg(feature = "_drives")]
 impl WorkbookComment {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.workbookComment";
@@ -8290,7 +8279,7 @@ impl WorkbookComment {
     }
 }
 
-#[cfg(feature = "_drive_item_version")]
+#[cfg(feature = "_drives")]
 impl<'de> serde::Deserialize<'de> for WorkbookComment {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -8299,7 +8288,7 @@ impl<'de> serde::Deserialize<'de> for WorkbookComment {
     }
 }
 
-#[cfg(feature = "_drive_item_version")]
+#[cfg(feature = "_drives")]
 impl graph_odata_runtime::model::ODataObject for WorkbookComment {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -8323,7 +8312,7 @@ impl graph_odata_runtime::model::ODataObject for WorkbookComment {
     }
 }
 
-#[cfg(feature = "_drive_item_version")]
+#[cfg(feature = "_drives")]
 impl WorkbookComment {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -8334,11 +8323,11 @@ impl WorkbookComment {
     }
 }
 
-#[cfg(feature = "_drive_item_version")]
+#[cfg(feature = "_drives")]
 /// The properties of [`WorkbookComment`] by wire name, each a [`Field<WorkbookComment>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`WorkbookComment::set_null`].
 pub enum WorkbookCommentField {}
 
-#[cfg(feature = "_drive_item_version")]
+#[cfg(feature = "_drives")]
 #[allow(non_upper_case_globals)]
 impl WorkbookCommentField {
     /// `id`
@@ -8360,7 +8349,7 @@ impl WorkbookCommentField {
     ];
 }
 
-#[cfg(feature = "_drive_item_version")]
+#[cfg(feature = "_drives")]
 /// CSDL entity type `microsoft.graph.workbookCommentReply`; base type `microsoft.graph.entity`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct WorkbookCommentReply {
@@ -8377,14 +8366,14 @@ pub struct WorkbookCommentReply {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_drive_item_version")]
+#[cfg(feature = "_drives")]
 impl serde::Serialize for WorkbookCommentReply {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_drive_item_version")]
+#[cfg(feature = "_drives")]
 impl WorkbookCommentReply {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.workbookCommentReply";
@@ -8407,7 +8396,7 @@ impl WorkbookCommentReply {
     }
 }
 
-#[cfg(feature = "_drive_item_version")]
+#[cfg(feature = "_drives")]
 impl<'de> serde::Deserialize<'de> for WorkbookCommentReply {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -8416,7 +8405,7 @@ impl<'de> serde::Deserialize<'de> for WorkbookCommentReply {
     }
 }
 
-#[cfg(feature = "_drive_item_version")]
+#[cfg(feature = "_drives")]
 impl graph_odata_runtime::model::ODataObject for WorkbookCommentReply {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -8439,7 +8428,7 @@ impl graph_odata_runtime::model::ODataObject for WorkbookCommentReply {
     }
 }
 
-#[cfg(feature = "_drive_item_version")]
+#[cfg(feature = "_drives")]
 impl WorkbookCommentReply {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -8450,11 +8439,11 @@ impl WorkbookCommentReply {
     }
 }
 
-#[cfg(feature = "_drive_item_version")]
+#[cfg(feature = "_drives")]
 /// The properties of [`WorkbookCommentReply`] by wire name, each a [`Field<WorkbookCommentReply>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`WorkbookCommentReply::set_null`].
 pub enum WorkbookCommentReplyField {}
 
-#[cfg(feature = "_drive_item_version")]
+#[cfg(feature = "_drives")]
 #[allow(non_upper_case_globals)]
 impl WorkbookCommentReplyField {
     /// `id`
@@ -8473,7 +8462,7 @@ impl WorkbookCommentReplyField {
     ];
 }
 
-#[cfg(feature = "_drive_item_version")]
+#[cfg(feature = "_drives")]
 /// CSDL entity type `microsoft.graph.workbookFilter`; base type `microsoft.graph.entity`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct WorkbookFilter {
@@ -8488,14 +8477,14 @@ pub struct WorkbookFilter {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_drive_item_version")]
+#[cfg(feature = "_drives")]
 impl serde::Serialize for WorkbookFilter {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_drive_item_version")]
+#[cfg(feature = "_drives")]
 impl WorkbookFilter {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.workbookFilter";
@@ -8517,7 +8506,7 @@ impl WorkbookFilter {
     }
 }
 
-#[cfg(feature = "_drive_item_version")]
+#[cfg(feature = "_drives")]
 impl<'de> serde::Deserialize<'de> for WorkbookFilter {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -8526,7 +8515,7 @@ impl<'de> serde::Deserialize<'de> for WorkbookFilter {
     }
 }
 
-#[cfg(feature = "_drive_item_version")]
+#[cfg(feature = "_drives")]
 impl graph_odata_runtime::model::ODataObject for WorkbookFilter {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -8548,7 +8537,7 @@ impl graph_odata_runtime::model::ODataObject for WorkbookFilter {
     }
 }
 
-#[cfg(feature = "_drive_item_version")]
+#[cfg(feature = "_drives")]
 impl WorkbookFilter {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -8559,11 +8548,11 @@ impl WorkbookFilter {
     }
 }
 
-#[cfg(feature = "_drive_item_version")]
+#[cfg(feature = "_drives")]
 /// The properties of [`WorkbookFilter`] by wire name, each a [`Field<WorkbookFilter>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`WorkbookFilter::set_null`].
 pub enum WorkbookFilterField {}
 
-#[cfg(feature = "_drive_item_version")]
+#[cfg(feature = "_drives")]
 #[allow(non_upper_case_globals)]
 impl WorkbookFilterField {
     /// `id`
@@ -8574,7 +8563,7 @@ impl WorkbookFilterField {
     pub const ALL: &'static [model::Field<WorkbookFilter>] = &[Self::Id, Self::Criteria];
 }
 
-#[cfg(feature = "_me")]
+#[cfg(feature = "_activities_container")]
 /// CSDL entity type `microsoft.graph.workbookFormatProtection`; base type `microsoft.graph.entity`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct WorkbookFormatProtection {
@@ -8591,14 +8580,14 @@ pub struct WorkbookFormatProtection {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_me")]
+#[cfg(feature = "_activities_container")]
 impl serde::Serialize for WorkbookFormatProtection {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_me")]
+#[cfg(feature = "_activities_container")]
 impl WorkbookFormatProtection {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.workbookFormatProtection";
@@ -8621,7 +8610,7 @@ impl WorkbookFormatProtection {
     }
 }
 
-#[cfg(feature = "_me")]
+#[cfg(feature = "_activities_container")]
 impl<'de> serde::Deserialize<'de> for WorkbookFormatProtection {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -8630,7 +8619,7 @@ impl<'de> serde::Deserialize<'de> for WorkbookFormatProtection {
     }
 }
 
-#[cfg(feature = "_me")]
+#[cfg(feature = "_activities_container")]
 impl graph_odata_runtime::model::ODataObject for WorkbookFormatProtection {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -8653,7 +8642,7 @@ impl graph_odata_runtime::model::ODataObject for WorkbookFormatProtection {
     }
 }
 
-#[cfg(feature = "_me")]
+#[cfg(feature = "_activities_container")]
 impl WorkbookFormatProtection {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -8664,11 +8653,11 @@ impl WorkbookFormatProtection {
     }
 }
 
-#[cfg(feature = "_me")]
+#[cfg(feature = "_activities_container")]
 /// The properties of [`WorkbookFormatProtection`] by wire name, each a [`Field<WorkbookFormatProtection>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`WorkbookFormatProtection::set_null`].
 pub enum WorkbookFormatProtectionField {}
 
-#[cfg(feature = "_me")]
+#[cfg(feature = "_activities_container")]
 #[allow(non_upper_case_globals)]
 impl WorkbookFormatProtectionField {
     /// `id`
@@ -8689,7 +8678,7 @@ impl WorkbookFormatProtectionField {
     ];
 }
 
-#[cfg(feature = "_drive_item_version")]
+#[cfg(feature = "_drives")]
 /// CSDL entity type `microsoft.graph.workbookFunctionResult`; base type `microsoft.graph.entity`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct WorkbookFunctionResult {
@@ -8706,14 +8695,14 @@ pub struct WorkbookFunctionResult {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_drive_item_version")]
+#[cfg(feature = "_drives")]
 impl serde::Serialize for WorkbookFunctionResult {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_drive_item_version")]
+#[cfg(feature = "_drives")]
 impl WorkbookFunctionResult {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.workbookFunctionResult";
@@ -8736,7 +8725,7 @@ impl WorkbookFunctionResult {
     }
 }
 
-#[cfg(feature = "_drive_item_version")]
+#[cfg(feature = "_drives")]
 impl<'de> serde::Deserialize<'de> for WorkbookFunctionResult {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -8745,7 +8734,7 @@ impl<'de> serde::Deserialize<'de> for WorkbookFunctionResult {
     }
 }
 
-#[cfg(feature = "_drive_item_version")]
+#[cfg(feature = "_drives")]
 impl graph_odata_runtime::model::ODataObject for WorkbookFunctionResult {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -8768,7 +8757,7 @@ impl graph_odata_runtime::model::ODataObject for WorkbookFunctionResult {
     }
 }
 
-#[cfg(feature = "_drive_item_version")]
+#[cfg(feature = "_drives")]
 impl WorkbookFunctionResult {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -8779,11 +8768,11 @@ impl WorkbookFunctionResult {
     }
 }
 
-#[cfg(feature = "_drive_item_version")]
+#[cfg(feature = "_drives")]
 /// The properties of [`WorkbookFunctionResult`] by wire name, each a [`Field<WorkbookFunctionResult>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`WorkbookFunctionResult::set_null`].
 pub enum WorkbookFunctionResultField {}
 
-#[cfg(feature = "_drive_item_version")]
+#[cfg(feature = "_drives")]
 #[allow(non_upper_case_globals)]
 impl WorkbookFunctionResultField {
     /// `id`
@@ -8800,7 +8789,7 @@ impl WorkbookFunctionResultField {
     ];
 }
 
-#[cfg(feature = "_drive_item_version")]
+#[cfg(feature = "_drives")]
 /// CSDL entity type `microsoft.graph.workbookFunctions`; base type `microsoft.graph.entity`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct WorkbookFunctions {
@@ -8813,14 +8802,14 @@ pub struct WorkbookFunctions {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_drive_item_version")]
+#[cfg(feature = "_drives")]
 impl serde::Serialize for WorkbookFunctions {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_drive_item_version")]
+#[cfg(feature = "_drives")]
 impl WorkbookFunctions {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.workbookFunctions";
@@ -8841,7 +8830,7 @@ impl WorkbookFunctions {
     }
 }
 
-#[cfg(feature = "_drive_item_version")]
+#[cfg(feature = "_drives")]
 impl<'de> serde::Deserialize<'de> for WorkbookFunctions {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -8850,7 +8839,7 @@ impl<'de> serde::Deserialize<'de> for WorkbookFunctions {
     }
 }
 
-#[cfg(feature = "_drive_item_version")]
+#[cfg(feature = "_drives")]
 impl graph_odata_runtime::model::ODataObject for WorkbookFunctions {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -8871,7 +8860,7 @@ impl graph_odata_runtime::model::ODataObject for WorkbookFunctions {
     }
 }
 
-#[cfg(feature = "_drive_item_version")]
+#[cfg(feature = "_drives")]
 impl WorkbookFunctions {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -8882,11 +8871,11 @@ impl WorkbookFunctions {
     }
 }
 
-#[cfg(feature = "_drive_item_version")]
+#[cfg(feature = "_drives")]
 /// The properties of [`WorkbookFunctions`] by wire name, each a [`Field<WorkbookFunctions>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`WorkbookFunctions::set_null`].
 pub enum WorkbookFunctionsField {}
 
-#[cfg(feature = "_drive_item_version")]
+#[cfg(feature = "_drives")]
 #[allow(non_upper_case_globals)]
 impl WorkbookFunctionsField {
     /// `id`
@@ -8895,7 +8884,7 @@ impl WorkbookFunctionsField {
     pub const ALL: &'static [model::Field<WorkbookFunctions>] = &[Self::Id];
 }
 
-#[cfg(feature = "_drive_item_version")]
+#[cfg(feature = "_drives")]
 /// CSDL entity type `microsoft.graph.workbookNamedItem`; base type `microsoft.graph.entity`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct WorkbookNamedItem {
@@ -8922,14 +8911,14 @@ pub struct WorkbookNamedItem {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_drive_item_version")]
+#[cfg(feature = "_drives")]
 impl serde::Serialize for WorkbookNamedItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_drive_item_version")]
+#[cfg(feature = "_drives")]
 impl WorkbookNamedItem {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.workbookNamedItem";
@@ -8957,7 +8946,7 @@ impl WorkbookNamedItem {
     }
 }
 
-#[cfg(feature = "_drive_item_version")]
+#[cfg(feature = "_drives")]
 impl<'de> serde::Deserialize<'de> for WorkbookNamedItem {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -8966,7 +8955,7 @@ impl<'de> serde::Deserialize<'de> for WorkbookNamedItem {
     }
 }
 
-#[cfg(feature = "_drive_item_version")]
+#[cfg(feature = "_drives")]
 impl graph_odata_runtime::model::ODataObject for WorkbookNamedItem {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -8994,7 +8983,7 @@ impl graph_odata_runtime::model::ODataObject for WorkbookNamedItem {
     }
 }
 
-#[cfg(feature = "_drive_item_version")]
+#[cfg(feature = "_drives")]
 impl WorkbookNamedItem {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -9005,11 +8994,11 @@ impl WorkbookNamedItem {
     }
 }
 
-#[cfg(feature = "_drive_item_version")]
+#[cfg(feature = "_drives")]
 /// The properties of [`WorkbookNamedItem`] by wire name, each a [`Field<WorkbookNamedItem>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`WorkbookNamedItem::set_null`].
 pub enum WorkbookNamedItemField {}
 
-#[cfg(feature = "_drive_item_version")]
+#[cfg(feature = "_drives")]
 #[allow(non_upper_case_globals)]
 impl WorkbookNamedItemField {
     /// `id`
@@ -9043,7 +9032,7 @@ impl WorkbookNamedItemField {
     ];
 }
 
-#[cfg(feature = "_drive_item_version")]
+#[cfg(feature = "_drives")]
 /// CSDL entity type `microsoft.graph.workbookOperation`; base type `microsoft.graph.entity`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct WorkbookOperation {
@@ -9062,14 +9051,14 @@ pub struct WorkbookOperation {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_drive_item_version")]
+#[cfg(feature = "_drives")]
 impl serde::Serialize for WorkbookOperation {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_drive_item_version")]
+#[cfg(feature = "_drives")]
 impl WorkbookOperation {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.workbookOperation";
@@ -9093,7 +9082,7 @@ impl WorkbookOperation {
     }
 }
 
-#[cfg(feature = "_drive_item_version")]
+#[cfg(feature = "_drives")]
 impl<'de> serde::Deserialize<'de> for WorkbookOperation {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -9102,7 +9091,7 @@ impl<'de> serde::Deserialize<'de> for WorkbookOperation {
     }
 }
 
-#[cfg(feature = "_drive_item_version")]
+#[cfg(feature = "_drives")]
 impl graph_odata_runtime::model::ODataObject for WorkbookOperation {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -9128,7 +9117,7 @@ impl graph_odata_runtime::model::ODataObject for WorkbookOperation {
     }
 }
 
-#[cfg(feature = "_drive_item_version")]
+#[cfg(feature = "_drives")]
 impl WorkbookOperation {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -9139,11 +9128,11 @@ impl WorkbookOperation {
     }
 }
 
-#[cfg(feature = "_drive_item_version")]
+#[cfg(feature = "_drives")]
 /// The properties of [`WorkbookOperation`] by wire name, each a [`Field<WorkbookOperation>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`WorkbookOperation::set_null`].
 pub enum WorkbookOperationField {}
 
-#[cfg(feature = "_drive_item_version")]
+#[cfg(feature = "_drives")]
 #[allow(non_upper_case_globals)]
 impl WorkbookOperationField {
     /// `id`
@@ -9165,7 +9154,7 @@ impl WorkbookOperationField {
     ];
 }
 
-#[cfg(feature = "_drive_item_version")]
+#[cfg(feature = "_drives")]
 /// CSDL entity type `microsoft.graph.workbookPivotTable`; base type `microsoft.graph.entity`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct WorkbookPivotTable {
@@ -9182,14 +9171,14 @@ pub struct WorkbookPivotTable {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_drive_item_version")]
+#[cfg(feature = "_drives")]
 impl serde::Serialize for WorkbookPivotTable {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_drive_item_version")]
+#[cfg(feature = "_drives")]
 impl WorkbookPivotTable {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.workbookPivotTable";
@@ -9212,7 +9201,7 @@ impl WorkbookPivotTable {
     }
 }
 
-#[cfg(feature = "_drive_item_version")]
+#[cfg(feature = "_drives")]
 impl<'de> serde::Deserialize<'de> for WorkbookPivotTable {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -9221,7 +9210,7 @@ impl<'de> serde::Deserialize<'de> for WorkbookPivotTable {
     }
 }
 
-#[cfg(feature = "_drive_item_version")]
+#[cfg(feature = "_drives")]
 impl graph_odata_runtime::model::ODataObject for WorkbookPivotTable {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -9244,7 +9233,7 @@ impl graph_odata_runtime::model::ODataObject for WorkbookPivotTable {
     }
 }
 
-#[cfg(feature = "_drive_item_version")]
+#[cfg(feature = "_drives")]
 impl WorkbookPivotTable {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -9255,11 +9244,11 @@ impl WorkbookPivotTable {
     }
 }
 
-#[cfg(feature = "_drive_item_version")]
+#[cfg(feature = "_drives")]
 /// The properties of [`WorkbookPivotTable`] by wire name, each a [`Field<WorkbookPivotTable>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`WorkbookPivotTable::set_null`].
 pub enum WorkbookPivotTableField {}
 
-#[cfg(feature = "_drive_item_version")]
+#[cfg(feature = "_drives")]
 #[allow(non_upper_case_globals)]
 impl WorkbookPivotTableField {
     /// `id`
@@ -9278,7 +9267,7 @@ impl WorkbookPivotTableField {
     ];
 }
 
-#[cfg(feature = "_drive_item_version")]
+#[cfg(feature = "_workbook_icon")]
 /// CSDL entity type `microsoft.graph.workbookRange`; base type `microsoft.graph.entity`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct WorkbookRange {
@@ -9320,12 +9309,13 @@ pub struct WorkbookRange {
     /// Property `valueTypes`: `Edm.Untyped`.
     pub value_types: Option<edm::Untyped>,
     /// Navigation property `format`: `microsoft.graph.workbookRangeFormat`, contained; present when expanded (`$expand`).
-    #[cfg(feature = "_me")]
+    #[cfg(feature = "_activities_container")]
     pub format: Option<WorkbookRangeFormat>,
     /// Navigation property `sort`: `microsoft.graph.workbookRangeSort`, contained; present when expanded (`$expand`).
-    #[cfg(feature = "_me")]
+    #[cfg(feature = "_activities_container")]
     pub sort: Option<WorkbookRangeSort>,
     /// Navigation property `worksheet`: `microsoft.graph.workbookWorksheet`; present when expanded (`$expand`).
+    #[cfg(feature = "_drives")]
     pub worksheet: Option<WorkbookWorksheet>,
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
@@ -9333,14 +9323,14 @@ pub struct WorkbookRange {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_drive_item_version")]
+#[cfg(feature = "_workbook_icon")]
 impl serde::Serialize for WorkbookRange {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_drive_item_version")]
+#[cfg(feature = "_workbook_icon")]
 #[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
 impl WorkbookRange {
     /// The CSDL qualified name, as `@odata.type` spells it.
@@ -9375,14 +9365,15 @@ impl WorkbookRange {
         object.property("text", &self.text);
         object.property("values", &self.values);
         object.property("valueTypes", &self.value_types);
-        #[cfg(feature = "_me")] object.property("format", &self.format);
-        #[cfg(feature = "_me")] object.property("sort", &self.sort);
-        object.property("worksheet", &self.worksheet);
+        #[cfg(feature = "_activities_container")]
+        object.property("format", &self.format);
+        #[cfg(feature = "_activities_container")] object.property("sort", &self.sort);
+        #[cfg(feature = "_drives")] object.property("worksheet", &self.worksheet);
         object.end()
     }
 }
 
-#[cfg(feature = "_drive_item_version")]
+#[cfg(feature = "_workbook_icon")]
 impl<'de> serde::Deserialize<'de> for WorkbookRange {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -9391,7 +9382,7 @@ impl<'de> serde::Deserialize<'de> for WorkbookRange {
     }
 }
 
-#[cfg(feature = "_drive_item_version")]
+#[cfg(feature = "_workbook_icon")]
 #[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
 impl graph_odata_runtime::model::ODataObject for WorkbookRange {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
@@ -9420,10 +9411,11 @@ impl graph_odata_runtime::model::ODataObject for WorkbookRange {
             "text" => read_lenient(map, key, &mut self.text, extra),
             "values" => read_lenient(map, key, &mut self.values, extra),
             "valueTypes" => read_lenient(map, key, &mut self.value_types, extra),
-            #[cfg(feature = "_me")]
+            #[cfg(feature = "_activities_container")]
             "format" => read_nullable(map, key, &mut self.format, extra),
-            #[cfg(feature = "_me")]
+            #[cfg(feature = "_activities_container")]
             "sort" => read_nullable(map, key, &mut self.sort, extra),
+            #[cfg(feature = "_drives")]
             "worksheet" => read_nullable(map, key, &mut self.worksheet, extra),
             _ => Ok(false),
         }
@@ -9435,7 +9427,7 @@ impl graph_odata_runtime::model::ODataObject for WorkbookRange {
     }
 }
 
-#[cfg(feature = "_drive_item_version")]
+#[cfg(feature = "_workbook_icon")]
 impl WorkbookRange {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -9446,11 +9438,11 @@ impl WorkbookRange {
     }
 }
 
-#[cfg(feature = "_drive_item_version")]
+#[cfg(feature = "_workbook_icon")]
 /// The properties of [`WorkbookRange`] by wire name, each a [`Field<WorkbookRange>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`WorkbookRange::set_null`].
 pub enum WorkbookRangeField {}
 
-#[cfg(feature = "_drive_item_version")]
+#[cfg(feature = "_workbook_icon")]
 #[allow(non_upper_case_globals)]
 impl WorkbookRangeField {
     /// `id`
@@ -9535,7 +9527,7 @@ impl WorkbookRangeField {
     ];
 }
 
-#[cfg(feature = "_me")]
+#[cfg(feature = "_activities_container")]
 /// CSDL entity type `microsoft.graph.workbookRangeBorder`; base type `microsoft.graph.entity`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct WorkbookRangeBorder {
@@ -9556,14 +9548,14 @@ pub struct WorkbookRangeBorder {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_me")]
+#[cfg(feature = "_activities_container")]
 impl serde::Serialize for WorkbookRangeBorder {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_me")]
+#[cfg(feature = "_activities_container")]
 impl WorkbookRangeBorder {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.workbookRangeBorder";
@@ -9588,7 +9580,7 @@ impl WorkbookRangeBorder {
     }
 }
 
-#[cfg(feature = "_me")]
+#[cfg(feature = "_activities_container")]
 impl<'de> serde::Deserialize<'de> for WorkbookRangeBorder {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -9597,7 +9589,7 @@ impl<'de> serde::Deserialize<'de> for WorkbookRangeBorder {
     }
 }
 
-#[cfg(feature = "_me")]
+#[cfg(feature = "_activities_container")]
 impl graph_odata_runtime::model::ODataObject for WorkbookRangeBorder {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -9622,7 +9614,7 @@ impl graph_odata_runtime::model::ODataObject for WorkbookRangeBorder {
     }
 }
 
-#[cfg(feature = "_me")]
+#[cfg(feature = "_activities_container")]
 impl WorkbookRangeBorder {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -9633,11 +9625,11 @@ impl WorkbookRangeBorder {
     }
 }
 
-#[cfg(feature = "_me")]
+#[cfg(feature = "_activities_container")]
 /// The properties of [`WorkbookRangeBorder`] by wire name, each a [`Field<WorkbookRangeBorder>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`WorkbookRangeBorder::set_null`].
 pub enum WorkbookRangeBorderField {}
 
-#[cfg(feature = "_me")]
+#[cfg(feature = "_activities_container")]
 #[allow(non_upper_case_globals)]
 impl WorkbookRangeBorderField {
     /// `id`
@@ -9662,7 +9654,7 @@ impl WorkbookRangeBorderField {
     ];
 }
 
-#[cfg(feature = "_me")]
+#[cfg(feature = "_activities_container")]
 /// CSDL entity type `microsoft.graph.workbookRangeFill`; base type `microsoft.graph.entity`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct WorkbookRangeFill {
@@ -9677,14 +9669,14 @@ pub struct WorkbookRangeFill {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_me")]
+#[cfg(feature = "_activities_container")]
 impl serde::Serialize for WorkbookRangeFill {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_me")]
+#[cfg(feature = "_activities_container")]
 impl WorkbookRangeFill {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.workbookRangeFill";
@@ -9706,7 +9698,7 @@ impl WorkbookRangeFill {
     }
 }
 
-#[cfg(feature = "_me")]
+#[cfg(feature = "_activities_container")]
 impl<'de> serde::Deserialize<'de> for WorkbookRangeFill {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -9715,7 +9707,7 @@ impl<'de> serde::Deserialize<'de> for WorkbookRangeFill {
     }
 }
 
-#[cfg(feature = "_me")]
+#[cfg(feature = "_activities_container")]
 impl graph_odata_runtime::model::ODataObject for WorkbookRangeFill {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -9737,7 +9729,7 @@ impl graph_odata_runtime::model::ODataObject for WorkbookRangeFill {
     }
 }
 
-#[cfg(feature = "_me")]
+#[cfg(feature = "_activities_container")]
 impl WorkbookRangeFill {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -9748,11 +9740,11 @@ impl WorkbookRangeFill {
     }
 }
 
-#[cfg(feature = "_me")]
+#[cfg(feature = "_activities_container")]
 /// The properties of [`WorkbookRangeFill`] by wire name, each a [`Field<WorkbookRangeFill>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`WorkbookRangeFill::set_null`].
 pub enum WorkbookRangeFillField {}
 
-#[cfg(feature = "_me")]
+#[cfg(feature = "_activities_container")]
 #[allow(non_upper_case_globals)]
 impl WorkbookRangeFillField {
     /// `id`
@@ -9763,7 +9755,7 @@ impl WorkbookRangeFillField {
     pub const ALL: &'static [model::Field<WorkbookRangeFill>] = &[Self::Id, Self::Color];
 }
 
-#[cfg(feature = "_me")]
+#[cfg(feature = "_activities_container")]
 /// CSDL entity type `microsoft.graph.workbookRangeFont`; base type `microsoft.graph.entity`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct WorkbookRangeFont {
@@ -9788,14 +9780,14 @@ pub struct WorkbookRangeFont {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_me")]
+#[cfg(feature = "_activities_container")]
 impl serde::Serialize for WorkbookRangeFont {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_me")]
+#[cfg(feature = "_activities_container")]
 impl WorkbookRangeFont {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.workbookRangeFont";
@@ -9822,7 +9814,7 @@ impl WorkbookRangeFont {
     }
 }
 
-#[cfg(feature = "_me")]
+#[cfg(feature = "_activities_container")]
 impl<'de> serde::Deserialize<'de> for WorkbookRangeFont {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -9831,7 +9823,7 @@ impl<'de> serde::Deserialize<'de> for WorkbookRangeFont {
     }
 }
 
-#[cfg(feature = "_me")]
+#[cfg(feature = "_activities_container")]
 impl graph_odata_runtime::model::ODataObject for WorkbookRangeFont {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -9858,7 +9850,7 @@ impl graph_odata_runtime::model::ODataObject for WorkbookRangeFont {
     }
 }
 
-#[cfg(feature = "_me")]
+#[cfg(feature = "_activities_container")]
 impl WorkbookRangeFont {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -9869,11 +9861,11 @@ impl WorkbookRangeFont {
     }
 }
 
-#[cfg(feature = "_me")]
+#[cfg(feature = "_activities_container")]
 /// The properties of [`WorkbookRangeFont`] by wire name, each a [`Field<WorkbookRangeFont>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`WorkbookRangeFont::set_null`].
 pub enum WorkbookRangeFontField {}
 
-#[cfg(feature = "_me")]
+#[cfg(feature = "_activities_container")]
 #[allow(non_upper_case_globals)]
 impl WorkbookRangeFontField {
     /// `id`
@@ -9904,7 +9896,7 @@ impl WorkbookRangeFontField {
     ];
 }
 
-#[cfg(feature = "_me")]
+#[cfg(feature = "_activities_container")]
 /// CSDL entity type `microsoft.graph.workbookRangeFormat`; base type `microsoft.graph.entity`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct WorkbookRangeFormat {
@@ -9935,14 +9927,14 @@ pub struct WorkbookRangeFormat {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_me")]
+#[cfg(feature = "_activities_container")]
 impl serde::Serialize for WorkbookRangeFormat {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_me")]
+#[cfg(feature = "_activities_container")]
 impl WorkbookRangeFormat {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.workbookRangeFormat";
@@ -9972,7 +9964,7 @@ impl WorkbookRangeFormat {
     }
 }
 
-#[cfg(feature = "_me")]
+#[cfg(feature = "_activities_container")]
 impl<'de> serde::Deserialize<'de> for WorkbookRangeFormat {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -9981,7 +9973,7 @@ impl<'de> serde::Deserialize<'de> for WorkbookRangeFormat {
     }
 }
 
-#[cfg(feature = "_me")]
+#[cfg(feature = "_activities_container")]
 impl graph_odata_runtime::model::ODataObject for WorkbookRangeFormat {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -10015,7 +10007,7 @@ impl graph_odata_runtime::model::ODataObject for WorkbookRangeFormat {
     }
 }
 
-#[cfg(feature = "_me")]
+#[cfg(feature = "_activities_container")]
 impl WorkbookRangeFormat {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -10026,11 +10018,11 @@ impl WorkbookRangeFormat {
     }
 }
 
-#[cfg(feature = "_me")]
+#[cfg(feature = "_activities_container")]
 /// The properties of [`WorkbookRangeFormat`] by wire name, each a [`Field<WorkbookRangeFormat>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`WorkbookRangeFormat::set_null`].
 pub enum WorkbookRangeFormatField {}
 
-#[cfg(feature = "_me")]
+#[cfg(feature = "_activities_container")]
 #[allow(non_upper_case_globals)]
 impl WorkbookRangeFormatField {
     /// `id`
@@ -10080,7 +10072,7 @@ impl WorkbookRangeFormatField {
     ];
 }
 
-#[cfg(feature = "_me")]
+#[cfg(feature = "_activities_container")]
 /// CSDL entity type `microsoft.graph.workbookRangeSort`; base type `microsoft.graph.entity`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct WorkbookRangeSort {
@@ -10093,14 +10085,14 @@ pub struct WorkbookRangeSort {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_me")]
+#[cfg(feature = "_activities_container")]
 impl serde::Serialize for WorkbookRangeSort {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_me")]
+#[cfg(feature = "_activities_container")]
 impl WorkbookRangeSort {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.workbookRangeSort";
@@ -10121,7 +10113,7 @@ impl WorkbookRangeSort {
     }
 }
 
-#[cfg(feature = "_me")]
+#[cfg(feature = "_activities_container")]
 impl<'de> serde::Deserialize<'de> for WorkbookRangeSort {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -10130,7 +10122,7 @@ impl<'de> serde::Deserialize<'de> for WorkbookRangeSort {
     }
 }
 
-#[cfg(feature = "_me")]
+#[cfg(feature = "_activities_container")]
 impl graph_odata_runtime::model::ODataObject for WorkbookRangeSort {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -10151,7 +10143,7 @@ impl graph_odata_runtime::model::ODataObject for WorkbookRangeSort {
     }
 }
 
-#[cfg(feature = "_me")]
+#[cfg(feature = "_activities_container")]
 impl WorkbookRangeSort {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -10162,11 +10154,11 @@ impl WorkbookRangeSort {
     }
 }
 
-#[cfg(feature = "_me")]
+#[cfg(feature = "_activities_container")]
 /// The properties of [`WorkbookRangeSort`] by wire name, each a [`Field<WorkbookRangeSort>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`WorkbookRangeSort::set_null`].
 pub enum WorkbookRangeSortField {}
 
-#[cfg(feature = "_me")]
+#[cfg(feature = "_activities_container")]
 #[allow(non_upper_case_globals)]
 impl WorkbookRangeSortField {
     /// `id`
@@ -10175,7 +10167,7 @@ impl WorkbookRangeSortField {
     pub const ALL: &'static [model::Field<WorkbookRangeSort>] = &[Self::Id];
 }
 
-#[cfg(feature = "_me")]
+#[cfg(feature = "_activities_container")]
 /// CSDL entity type `microsoft.graph.workbookRangeView`; base type `microsoft.graph.entity`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct WorkbookRangeView {
@@ -10212,14 +10204,14 @@ pub struct WorkbookRangeView {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_me")]
+#[cfg(feature = "_activities_container")]
 impl serde::Serialize for WorkbookRangeView {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_me")]
+#[cfg(feature = "_activities_container")]
 impl WorkbookRangeView {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.workbookRangeView";
@@ -10252,7 +10244,7 @@ impl WorkbookRangeView {
     }
 }
 
-#[cfg(feature = "_me")]
+#[cfg(feature = "_activities_container")]
 impl<'de> serde::Deserialize<'de> for WorkbookRangeView {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -10261,7 +10253,7 @@ impl<'de> serde::Deserialize<'de> for WorkbookRangeView {
     }
 }
 
-#[cfg(feature = "_me")]
+#[cfg(feature = "_activities_container")]
 impl graph_odata_runtime::model::ODataObject for WorkbookRangeView {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -10294,7 +10286,7 @@ impl graph_odata_runtime::model::ODataObject for WorkbookRangeView {
     }
 }
 
-#[cfg(feature = "_me")]
+#[cfg(feature = "_activities_container")]
 impl WorkbookRangeView {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -10305,11 +10297,11 @@ impl WorkbookRangeView {
     }
 }
 
-#[cfg(feature = "_me")]
+#[cfg(feature = "_activities_container")]
 /// The properties of [`WorkbookRangeView`] by wire name, each a [`Field<WorkbookRangeView>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`WorkbookRangeView::set_null`].
 pub enum WorkbookRangeViewField {}
 
-#[cfg(feature = "_me")]
+#[cfg(feature = "_activities_container")]
 #[allow(non_upper_case_globals)]
 impl WorkbookRangeViewField {
     /// `id`
@@ -10368,7 +10360,7 @@ impl WorkbookRangeViewField {
     ];
 }
 
-#[cfg(feature = "_drive_item_version")]
+#[cfg(feature = "_drives")]
 /// CSDL entity type `microsoft.graph.workbookTable`; base type `microsoft.graph.entity`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct WorkbookTable {
@@ -10409,14 +10401,14 @@ pub struct WorkbookTable {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_drive_item_version")]
+#[cfg(feature = "_drives")]
 impl serde::Serialize for WorkbookTable {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_drive_item_version")]
+#[cfg(feature = "_drives")]
 impl WorkbookTable {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.workbookTable";
@@ -10451,7 +10443,7 @@ impl WorkbookTable {
     }
 }
 
-#[cfg(feature = "_drive_item_version")]
+#[cfg(feature = "_drives")]
 impl<'de> serde::Deserialize<'de> for WorkbookTable {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -10460,7 +10452,7 @@ impl<'de> serde::Deserialize<'de> for WorkbookTable {
     }
 }
 
-#[cfg(feature = "_drive_item_version")]
+#[cfg(feature = "_drives")]
 impl graph_odata_runtime::model::ODataObject for WorkbookTable {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -10503,7 +10495,7 @@ impl graph_odata_runtime::model::ODataObject for WorkbookTable {
     }
 }
 
-#[cfg(feature = "_drive_item_version")]
+#[cfg(feature = "_drives")]
 impl WorkbookTable {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -10514,11 +10506,11 @@ impl WorkbookTable {
     }
 }
 
-#[cfg(feature = "_drive_item_version")]
+#[cfg(feature = "_drives")]
 /// The properties of [`WorkbookTable`] by wire name, each a [`Field<WorkbookTable>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`WorkbookTable::set_null`].
 pub enum WorkbookTableField {}
 
-#[cfg(feature = "_drive_item_version")]
+#[cfg(feature = "_drives")]
 #[allow(non_upper_case_globals)]
 impl WorkbookTableField {
     /// `id`
@@ -10583,7 +10575,7 @@ impl WorkbookTableField {
     ];
 }
 
-#[cfg(feature = "_drive_item_version")]
+#[cfg(feature = "_drives")]
 /// CSDL entity type `microsoft.graph.workbookTableColumn`; base type `microsoft.graph.entity`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct WorkbookTableColumn {
@@ -10604,14 +10596,14 @@ pub struct WorkbookTableColumn {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_drive_item_version")]
+#[cfg(feature = "_drives")]
 impl serde::Serialize for WorkbookTableColumn {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_drive_item_version")]
+#[cfg(feature = "_drives")]
 impl WorkbookTableColumn {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.workbookTableColumn";
@@ -10636,7 +10628,7 @@ impl WorkbookTableColumn {
     }
 }
 
-#[cfg(feature = "_drive_item_version")]
+#[cfg(feature = "_drives")]
 impl<'de> serde::Deserialize<'de> for WorkbookTableColumn {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -10645,7 +10637,7 @@ impl<'de> serde::Deserialize<'de> for WorkbookTableColumn {
     }
 }
 
-#[cfg(feature = "_drive_item_version")]
+#[cfg(feature = "_drives")]
 impl graph_odata_runtime::model::ODataObject for WorkbookTableColumn {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -10670,7 +10662,7 @@ impl graph_odata_runtime::model::ODataObject for WorkbookTableColumn {
     }
 }
 
-#[cfg(feature = "_drive_item_version")]
+#[cfg(feature = "_drives")]
 impl WorkbookTableColumn {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -10681,11 +10673,11 @@ impl WorkbookTableColumn {
     }
 }
 
-#[cfg(feature = "_drive_item_version")]
+#[cfg(feature = "_drives")]
 /// The properties of [`WorkbookTableColumn`] by wire name, each a [`Field<WorkbookTableColumn>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`WorkbookTableColumn::set_null`].
 pub enum WorkbookTableColumnField {}
 
-#[cfg(feature = "_drive_item_version")]
+#[cfg(feature = "_drives")]
 #[allow(non_upper_case_globals)]
 impl WorkbookTableColumnField {
     /// `id`
@@ -10708,7 +10700,7 @@ impl WorkbookTableColumnField {
     ];
 }
 
-#[cfg(feature = "_drive_item_version")]
+#[cfg(feature = "_drives")]
 /// CSDL entity type `microsoft.graph.workbookTableRow`; base type `microsoft.graph.entity`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct WorkbookTableRow {
@@ -10725,14 +10717,14 @@ pub struct WorkbookTableRow {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_drive_item_version")]
+#[cfg(feature = "_drives")]
 impl serde::Serialize for WorkbookTableRow {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_drive_item_version")]
+#[cfg(feature = "_drives")]
 impl WorkbookTableRow {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.workbookTableRow";
@@ -10755,7 +10747,7 @@ impl WorkbookTableRow {
     }
 }
 
-#[cfg(feature = "_drive_item_version")]
+#[cfg(feature = "_drives")]
 impl<'de> serde::Deserialize<'de> for WorkbookTableRow {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -10764,7 +10756,7 @@ impl<'de> serde::Deserialize<'de> for WorkbookTableRow {
     }
 }
 
-#[cfg(feature = "_drive_item_version")]
+#[cfg(feature = "_drives")]
 impl graph_odata_runtime::model::ODataObject for WorkbookTableRow {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -10787,7 +10779,7 @@ impl graph_odata_runtime::model::ODataObject for WorkbookTableRow {
     }
 }
 
-#[cfg(feature = "_drive_item_version")]
+#[cfg(feature = "_drives")]
 impl WorkbookTableRow {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -10798,11 +10790,11 @@ impl WorkbookTableRow {
     }
 }
 
-#[cfg(feature = "_drive_item_version")]
+#[cfg(feature = "_drives")]
 /// The properties of [`WorkbookTableRow`] by wire name, each a [`Field<WorkbookTableRow>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`WorkbookTableRow::set_null`].
 pub enum WorkbookTableRowField {}
 
-#[cfg(feature = "_drive_item_version")]
+#[cfg(feature = "_drives")]
 #[allow(non_upper_case_globals)]
 impl WorkbookTableRowField {
     /// `id`
@@ -10819,7 +10811,7 @@ impl WorkbookTableRowField {
     ];
 }
 
-#[cfg(feature = "_drive_item_version")]
+#[cfg(feature = "_drives")]
 /// CSDL entity type `microsoft.graph.workbookTableSort`; base type `microsoft.graph.entity`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct WorkbookTableSort {
@@ -10838,14 +10830,14 @@ pub struct WorkbookTableSort {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_drive_item_version")]
+#[cfg(feature = "_drives")]
 impl serde::Serialize for WorkbookTableSort {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_drive_item_version")]
+#[cfg(feature = "_drives")]
 impl WorkbookTableSort {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.workbookTableSort";
@@ -10869,7 +10861,7 @@ impl WorkbookTableSort {
     }
 }
 
-#[cfg(feature = "_drive_item_version")]
+#[cfg(feature = "_drives")]
 impl<'de> serde::Deserialize<'de> for WorkbookTableSort {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -10878,7 +10870,7 @@ impl<'de> serde::Deserialize<'de> for WorkbookTableSort {
     }
 }
 
-#[cfg(feature = "_drive_item_version")]
+#[cfg(feature = "_drives")]
 impl graph_odata_runtime::model::ODataObject for WorkbookTableSort {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -10902,7 +10894,7 @@ impl graph_odata_runtime::model::ODataObject for WorkbookTableSort {
     }
 }
 
-#[cfg(feature = "_drive_item_version")]
+#[cfg(feature = "_drives")]
 impl WorkbookTableSort {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -10913,11 +10905,11 @@ impl WorkbookTableSort {
     }
 }
 
-#[cfg(feature = "_drive_item_version")]
+#[cfg(feature = "_drives")]
 /// The properties of [`WorkbookTableSort`] by wire name, each a [`Field<WorkbookTableSort>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`WorkbookTableSort::set_null`].
 pub enum WorkbookTableSortField {}
 
-#[cfg(feature = "_drive_item_version")]
+#[cfg(feature = "_drives")]
 #[allow(non_upper_case_globals)]
 impl WorkbookTableSortField {
     /// `id`
@@ -10939,7 +10931,7 @@ impl WorkbookTableSortField {
     ];
 }
 
-#[cfg(feature = "_drive_item_version")]
+#[cfg(feature = "_drives")]
 /// CSDL entity type `microsoft.graph.workbookWorksheet`; base type `microsoft.graph.entity`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct WorkbookWorksheet {
@@ -10968,14 +10960,14 @@ pub struct WorkbookWorksheet {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_drive_item_version")]
+#[cfg(feature = "_drives")]
 impl serde::Serialize for WorkbookWorksheet {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_drive_item_version")]
+#[cfg(feature = "_drives")]
 impl WorkbookWorksheet {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.workbookWorksheet";
@@ -11004,7 +10996,7 @@ impl WorkbookWorksheet {
     }
 }
 
-#[cfg(feature = "_drive_item_version")]
+#[cfg(feature = "_drives")]
 impl<'de> serde::Deserialize<'de> for WorkbookWorksheet {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -11013,7 +11005,7 @@ impl<'de> serde::Deserialize<'de> for WorkbookWorksheet {
     }
 }
 
-#[cfg(feature = "_drive_item_version")]
+#[cfg(feature = "_drives")]
 impl graph_odata_runtime::model::ODataObject for WorkbookWorksheet {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -11042,7 +11034,7 @@ impl graph_odata_runtime::model::ODataObject for WorkbookWorksheet {
     }
 }
 
-#[cfg(feature = "_drive_item_version")]
+#[cfg(feature = "_drives")]
 impl WorkbookWorksheet {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -11053,11 +11045,11 @@ impl WorkbookWorksheet {
     }
 }
 
-#[cfg(feature = "_drive_item_version")]
+#[cfg(feature = "_drives")]
 /// The properties of [`WorkbookWorksheet`] by wire name, each a [`Field<WorkbookWorksheet>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`WorkbookWorksheet::set_null`].
 pub enum WorkbookWorksheetField {}
 
-#[cfg(feature = "_drive_item_version")]
+#[cfg(feature = "_drives")]
 #[allow(non_upper_case_globals)]
 impl WorkbookWorksheetField {
     /// `id`
@@ -11098,7 +11090,7 @@ impl WorkbookWorksheetField {
     ];
 }
 
-#[cfg(feature = "_drive_item_version")]
+#[cfg(feature = "_drives")]
 /// CSDL entity type `microsoft.graph.workbookWorksheetProtection`; base type `microsoft.graph.entity`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct WorkbookWorksheetProtection {
@@ -11115,14 +11107,14 @@ pub struct WorkbookWorksheetProtection {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_drive_item_version")]
+#[cfg(feature = "_drives")]
 impl serde::Serialize for WorkbookWorksheetProtection {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_drive_item_version")]
+#[cfg(feature = "_drives")]
 impl WorkbookWorksheetProtection {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.workbookWorksheetProtection";
@@ -11145,7 +11137,7 @@ impl WorkbookWorksheetProtection {
     }
 }
 
-#[cfg(feature = "_drive_item_version")]
+#[cfg(feature = "_drives")]
 impl<'de> serde::Deserialize<'de> for WorkbookWorksheetProtection {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -11154,7 +11146,7 @@ impl<'de> serde::Deserialize<'de> for WorkbookWorksheetProtection {
     }
 }
 
-#[cfg(feature = "_drive_item_version")]
+#[cfg(feature = "_drives")]
 impl graph_odata_runtime::model::ODataObject for WorkbookWorksheetProtection {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -11177,7 +11169,7 @@ impl graph_odata_runtime::model::ODataObject for WorkbookWorksheetProtection {
     }
 }
 
-#[cfg(feature = "_drive_item_version")]
+#[cfg(feature = "_drives")]
 impl WorkbookWorksheetProtection {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -11188,11 +11180,11 @@ impl WorkbookWorksheetProtection {
     }
 }
 
-#[cfg(feature = "_drive_item_version")]
+#[cfg(feature = "_drives")]
 /// The properties of [`WorkbookWorksheetProtection`] by wire name, each a [`Field<WorkbookWorksheetProtection>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`WorkbookWorksheetProtection::set_null`].
 pub enum WorkbookWorksheetProtectionField {}
 
-#[cfg(feature = "_drive_item_version")]
+#[cfg(feature = "_drives")]
 #[allow(non_upper_case_globals)]
 impl WorkbookWorksheetProtectionField {
     /// `id`
@@ -11213,7 +11205,7 @@ impl WorkbookWorksheetProtectionField {
     ];
 }
 
-#[cfg(feature = "_deleted_chat")]
+#[cfg(feature = "_teamwork")]
 /// CSDL entity type `microsoft.graph.workforceIntegration`; base type `microsoft.graph.changeTrackedEntity`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct WorkforceIntegration {
@@ -11254,14 +11246,14 @@ pub struct WorkforceIntegration {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_deleted_chat")]
+#[cfg(feature = "_teamwork")]
 impl serde::Serialize for WorkforceIntegration {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_deleted_chat")]
+#[cfg(feature = "_teamwork")]
 impl WorkforceIntegration {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.workforceIntegration";
@@ -11297,7 +11289,7 @@ impl WorkforceIntegration {
     }
 }
 
-#[cfg(feature = "_deleted_chat")]
+#[cfg(feature = "_teamwork")]
 impl<'de> serde::Deserialize<'de> for WorkforceIntegration {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -11306,7 +11298,7 @@ impl<'de> serde::Deserialize<'de> for WorkforceIntegration {
     }
 }
 
-#[cfg(feature = "_deleted_chat")]
+#[cfg(feature = "_teamwork")]
 impl graph_odata_runtime::model::ODataObject for WorkforceIntegration {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -11353,7 +11345,7 @@ impl graph_odata_runtime::model::ODataObject for WorkforceIntegration {
     }
 }
 
-#[cfg(feature = "_deleted_chat")]
+#[cfg(feature = "_teamwork")]
 impl WorkforceIntegration {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -11364,11 +11356,11 @@ impl WorkforceIntegration {
     }
 }
 
-#[cfg(feature = "_deleted_chat")]
+#[cfg(feature = "_teamwork")]
 /// The properties of [`WorkforceIntegration`] by wire name, each a [`Field<WorkforceIntegration>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`WorkforceIntegration::set_null`].
 pub enum WorkforceIntegrationField {}
 
-#[cfg(feature = "_deleted_chat")]
+#[cfg(feature = "_teamwork")]
 #[allow(non_upper_case_globals)]
 impl WorkforceIntegrationField {
     /// `id`
@@ -11527,7 +11519,7 @@ impl WorkingTimeScheduleField {
     pub const ALL: &'static [model::Field<WorkingTimeSchedule>] = &[Self::Id];
 }
 
-#[cfg(feature = "_assigned_place_mode")]
+#[cfg(feature = "_places")]
 /// CSDL entity type `microsoft.graph.workspace`; base type `microsoft.graph.place`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Workspace {
@@ -11573,7 +11565,6 @@ pub struct Workspace {
     pub nickname: Option<String>,
     /// Navigation property `checkIns`: `Collection(microsoft.graph.checkInClaim)`, contained; present when expanded (`$expand`).
     /// Inherited from `microsoft.graph.place`.
-    #[cfg(feature = "_places")]
     pub check_ins: Option<Vec<CheckInClaim>>,
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
@@ -11581,15 +11572,14 @@ pub struct Workspace {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_assigned_place_mode")]
+#[cfg(feature = "_places")]
 impl serde::Serialize for Workspace {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_assigned_place_mode")]
-#[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
+#[cfg(feature = "_places")]
 impl Workspace {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.workspace";
@@ -11620,12 +11610,12 @@ impl Workspace {
         object.property("emailAddress", &self.email_address);
         object.property("mode", &self.mode);
         object.property("nickname", &self.nickname);
-        #[cfg(feature = "_places")] object.property("checkIns", &self.check_ins);
+        object.property("checkIns", &self.check_ins);
         object.end()
     }
 }
 
-#[cfg(feature = "_assigned_place_mode")]
+#[cfg(feature = "_places")]
 impl<'de> serde::Deserialize<'de> for Workspace {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -11634,8 +11624,7 @@ impl<'de> serde::Deserialize<'de> for Workspace {
     }
 }
 
-#[cfg(feature = "_assigned_place_mode")]
-#[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
+#[cfg(feature = "_places")]
 impl graph_odata_runtime::model::ODataObject for Workspace {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -11664,7 +11653,6 @@ impl graph_odata_runtime::model::ODataObject for Workspace {
             "emailAddress" => read_lenient(map, key, &mut self.email_address, extra),
             "mode" => read_nullable(map, key, &mut self.mode, extra),
             "nickname" => read_lenient(map, key, &mut self.nickname, extra),
-            #[cfg(feature = "_places")]
             "checkIns" => read_nullable(map, key, &mut self.check_ins, extra),
             _ => Ok(false),
         }
@@ -11676,7 +11664,7 @@ impl graph_odata_runtime::model::ODataObject for Workspace {
     }
 }
 
-#[cfg(feature = "_assigned_place_mode")]
+#[cfg(feature = "_places")]
 impl Workspace {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -11687,11 +11675,11 @@ impl Workspace {
     }
 }
 
-#[cfg(feature = "_assigned_place_mode")]
+#[cfg(feature = "_places")]
 /// The properties of [`Workspace`] by wire name, each a [`Field<Workspace>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`Workspace::set_null`].
 pub enum WorkspaceField {}
 
-#[cfg(feature = "_assigned_place_mode")]
+#[cfg(feature = "_places")]
 #[allow(non_upper_case_globals)]
 impl WorkspaceField {
     /// `id`
@@ -11753,7 +11741,7 @@ impl WorkspaceField {
     ];
 }
 
-#[cfg(feature = "_advanced_config_state")]
+#[cfg(feature = "_authentication_method_configurations")]
 /// CSDL entity type `microsoft.graph.x509CertificateAuthenticationMethodConfiguration`; base type `microsoft.graph.authenticationMethodConfiguration`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct X509CertificateAuthenticationMethodConfiguration {
@@ -11786,14 +11774,14 @@ pub struct X509CertificateAuthenticationMethodConfiguration {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_advanced_config_state")]
+#[cfg(feature = "_authentication_method_configurations")]
 impl serde::Serialize for X509CertificateAuthenticationMethodConfiguration {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_advanced_config_state")]
+#[cfg(feature = "_authentication_method_configurations")]
 impl X509CertificateAuthenticationMethodConfiguration {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.x509CertificateAuthenticationMethodConfiguration";
@@ -11828,7 +11816,7 @@ impl X509CertificateAuthenticationMethodConfiguration {
     }
 }
 
-#[cfg(feature = "_advanced_config_state")]
+#[cfg(feature = "_authentication_method_configurations")]
 impl<'de> serde::Deserialize<'de> for X509CertificateAuthenticationMethodConfiguration {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -11837,7 +11825,7 @@ impl<'de> serde::Deserialize<'de> for X509CertificateAuthenticationMethodConfigu
     }
 }
 
-#[cfg(feature = "_advanced_config_state")]
+#[cfg(feature = "_authentication_method_configurations")]
 impl graph_odata_runtime::model::ODataObject
 for X509CertificateAuthenticationMethodConfiguration {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
@@ -11882,7 +11870,7 @@ for X509CertificateAuthenticationMethodConfiguration {
     }
 }
 
-#[cfg(feature = "_advanced_config_state")]
+#[cfg(feature = "_authentication_method_configurations")]
 impl X509CertificateAuthenticationMethodConfiguration {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -11893,11 +11881,11 @@ impl X509CertificateAuthenticationMethodConfiguration {
     }
 }
 
-#[cfg(feature = "_advanced_config_state")]
+#[cfg(feature = "_authentication_method_configurations")]
 /// The properties of [`X509CertificateAuthenticationMethodConfiguration`] by wire name, each a [`Field<X509CertificateAuthenticationMethodConfiguration>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`X509CertificateAuthenticationMethodConfiguration::set_null`].
 pub enum X509CertificateAuthenticationMethodConfigurationField {}
 
-#[cfg(feature = "_advanced_config_state")]
+#[cfg(feature = "_authentication_method_configurations")]
 #[allow(non_upper_case_globals)]
 impl X509CertificateAuthenticationMethodConfigurationField {
     /// `id`

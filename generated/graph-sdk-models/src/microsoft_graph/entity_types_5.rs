@@ -11,84 +11,84 @@ use graph_odata_runtime::edm;
 #[allow(unused_imports)]
 use graph_odata_runtime::model;
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 impl From<OnAttributeCollectionListener> for AnyAuthenticationEventListener {
     fn from(value: OnAttributeCollectionListener) -> Self {
         Self::OnAttributeCollectionListener(Box::new(value))
     }
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 impl From<OnAttributeCollectionStartListener> for AnyAuthenticationEventListener {
     fn from(value: OnAttributeCollectionStartListener) -> Self {
         Self::OnAttributeCollectionStartListener(Box::new(value))
     }
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 impl From<OnAttributeCollectionSubmitListener> for AnyAuthenticationEventListener {
     fn from(value: OnAttributeCollectionSubmitListener) -> Self {
         Self::OnAttributeCollectionSubmitListener(Box::new(value))
     }
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 impl From<OnAuthenticationMethodLoadStartListener> for AnyAuthenticationEventListener {
     fn from(value: OnAuthenticationMethodLoadStartListener) -> Self {
         Self::OnAuthenticationMethodLoadStartListener(Box::new(value))
     }
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 impl From<OnEmailOtpSendListener> for AnyAuthenticationEventListener {
     fn from(value: OnEmailOtpSendListener) -> Self {
         Self::OnEmailOtpSendListener(Box::new(value))
     }
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 impl From<OnFraudProtectionLoadStartListener> for AnyAuthenticationEventListener {
     fn from(value: OnFraudProtectionLoadStartListener) -> Self {
         Self::OnFraudProtectionLoadStartListener(Box::new(value))
     }
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 impl From<OnInteractiveAuthFlowStartListener> for AnyAuthenticationEventListener {
     fn from(value: OnInteractiveAuthFlowStartListener) -> Self {
         Self::OnInteractiveAuthFlowStartListener(Box::new(value))
     }
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 impl From<OnPasswordSubmitListener> for AnyAuthenticationEventListener {
     fn from(value: OnPasswordSubmitListener) -> Self {
         Self::OnPasswordSubmitListener(Box::new(value))
     }
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 impl From<OnTokenIssuanceStartListener> for AnyAuthenticationEventListener {
     fn from(value: OnTokenIssuanceStartListener) -> Self {
         Self::OnTokenIssuanceStartListener(Box::new(value))
     }
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 impl From<OnUserCreateStartListener> for AnyAuthenticationEventListener {
     fn from(value: OnUserCreateStartListener) -> Self {
         Self::OnUserCreateStartListener(Box::new(value))
     }
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 impl From<OnVerifiedIdClaimValidationListener> for AnyAuthenticationEventListener {
     fn from(value: OnVerifiedIdClaimValidationListener) -> Self {
         Self::OnVerifiedIdClaimValidationListener(Box::new(value))
     }
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 impl serde::Serialize for AnyAuthenticationEventListener {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match self {
@@ -176,7 +176,7 @@ impl serde::Serialize for AnyAuthenticationEventListener {
     }
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 impl<'de> serde::Deserialize<'de> for AnyAuthenticationEventListener {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -241,7 +241,7 @@ impl<'de> serde::Deserialize<'de> for AnyAuthenticationEventListener {
     }
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 /// CSDL entity type `microsoft.graph.authenticationEventsFlow`; base type `microsoft.graph.entity`; abstract; open type: dynamic properties land in `additional_properties`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct AuthenticationEventsFlow {
@@ -260,14 +260,14 @@ pub struct AuthenticationEventsFlow {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 impl serde::Serialize for AuthenticationEventsFlow {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 impl AuthenticationEventsFlow {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.authenticationEventsFlow";
@@ -291,7 +291,7 @@ impl AuthenticationEventsFlow {
     }
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 impl<'de> serde::Deserialize<'de> for AuthenticationEventsFlow {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -300,7 +300,7 @@ impl<'de> serde::Deserialize<'de> for AuthenticationEventsFlow {
     }
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 impl graph_odata_runtime::model::ODataObject for AuthenticationEventsFlow {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -324,7 +324,7 @@ impl graph_odata_runtime::model::ODataObject for AuthenticationEventsFlow {
     }
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 impl AuthenticationEventsFlow {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -335,11 +335,11 @@ impl AuthenticationEventsFlow {
     }
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 /// The properties of [`AuthenticationEventsFlow`] by wire name, each a [`Field<AuthenticationEventsFlow>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`AuthenticationEventsFlow::set_null`].
 pub enum AuthenticationEventsFlowField {}
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 #[allow(non_upper_case_globals)]
 impl AuthenticationEventsFlowField {
     /// `id`
@@ -365,7 +365,7 @@ impl AuthenticationEventsFlowField {
     ];
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 /// A `microsoft.graph.authenticationEventsFlow` value: the base type or one of its derived types, chosen by `@odata.type`. A derived type this crate does not know is read as [`AuthenticationEventsFlow`], which keeps its properties and `@odata.type` in `additional_properties`.
 #[derive(Debug, Clone, PartialEq)]
 pub enum AnyAuthenticationEventsFlow {
@@ -377,7 +377,7 @@ pub enum AnyAuthenticationEventsFlow {
     ),
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 impl AnyAuthenticationEventsFlow {
     /// The `@odata.type` of the variant (the base type's for unknown derived types).
     pub fn odata_type(&self) -> &'static str {
@@ -397,21 +397,21 @@ impl AnyAuthenticationEventsFlow {
     }
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 impl Default for AnyAuthenticationEventsFlow {
     fn default() -> Self {
         Self::AuthenticationEventsFlow(Box::default())
     }
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 impl From<AuthenticationEventsFlow> for AnyAuthenticationEventsFlow {
     fn from(value: AuthenticationEventsFlow) -> Self {
         Self::AuthenticationEventsFlow(Box::new(value))
     }
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 impl AnyAuthenticationEventsFlow {
     /// The value if it is a [`AnyAuthenticationEventsFlow::ExternalUsersSelfServiceSignUpEventsFlow`] variant.
     pub fn as_external_users_self_service_sign_up_events_flow(
@@ -424,14 +424,14 @@ impl AnyAuthenticationEventsFlow {
     }
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 impl From<ExternalUsersSelfServiceSignUpEventsFlow> for AnyAuthenticationEventsFlow {
     fn from(value: ExternalUsersSelfServiceSignUpEventsFlow) -> Self {
         Self::ExternalUsersSelfServiceSignUpEventsFlow(Box::new(value))
     }
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 impl serde::Serialize for AnyAuthenticationEventsFlow {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match self {
@@ -449,7 +449,7 @@ impl serde::Serialize for AnyAuthenticationEventsFlow {
     }
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 impl<'de> serde::Deserialize<'de> for AnyAuthenticationEventsFlow {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -470,7 +470,7 @@ impl<'de> serde::Deserialize<'de> for AnyAuthenticationEventsFlow {
     }
 }
 
-#[cfg(feature = "_admin_consent_request_policy")]
+#[cfg(feature = "_policies")]
 /// CSDL entity type `microsoft.graph.authenticationFlowsPolicy`; base type `microsoft.graph.entity`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct AuthenticationFlowsPolicy {
@@ -489,14 +489,14 @@ pub struct AuthenticationFlowsPolicy {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_admin_consent_request_policy")]
+#[cfg(feature = "_policies")]
 impl serde::Serialize for AuthenticationFlowsPolicy {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_admin_consent_request_policy")]
+#[cfg(feature = "_policies")]
 impl AuthenticationFlowsPolicy {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.authenticationFlowsPolicy";
@@ -520,7 +520,7 @@ impl AuthenticationFlowsPolicy {
     }
 }
 
-#[cfg(feature = "_admin_consent_request_policy")]
+#[cfg(feature = "_policies")]
 impl<'de> serde::Deserialize<'de> for AuthenticationFlowsPolicy {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -529,7 +529,7 @@ impl<'de> serde::Deserialize<'de> for AuthenticationFlowsPolicy {
     }
 }
 
-#[cfg(feature = "_admin_consent_request_policy")]
+#[cfg(feature = "_policies")]
 impl graph_odata_runtime::model::ODataObject for AuthenticationFlowsPolicy {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -555,7 +555,7 @@ impl graph_odata_runtime::model::ODataObject for AuthenticationFlowsPolicy {
     }
 }
 
-#[cfg(feature = "_admin_consent_request_policy")]
+#[cfg(feature = "_policies")]
 impl AuthenticationFlowsPolicy {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -566,11 +566,11 @@ impl AuthenticationFlowsPolicy {
     }
 }
 
-#[cfg(feature = "_admin_consent_request_policy")]
+#[cfg(feature = "_policies")]
 /// The properties of [`AuthenticationFlowsPolicy`] by wire name, each a [`Field<AuthenticationFlowsPolicy>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`AuthenticationFlowsPolicy::set_null`].
 pub enum AuthenticationFlowsPolicyField {}
 
-#[cfg(feature = "_admin_consent_request_policy")]
+#[cfg(feature = "_policies")]
 #[allow(non_upper_case_globals)]
 impl AuthenticationFlowsPolicyField {
     /// `id`
@@ -1248,38 +1248,49 @@ pub enum AnyAuthenticationMethodConfiguration {
     /// The base type itself, or a derived type unknown to this crate.
     AuthenticationMethodConfiguration(Box<AuthenticationMethodConfiguration>),
     /// `microsoft.graph.emailAuthenticationMethodConfiguration`
+    #[cfg(feature = "_authentication_method_configurations")]
     EmailAuthenticationMethodConfiguration(Box<EmailAuthenticationMethodConfiguration>),
     /// `microsoft.graph.externalAuthenticationMethodConfiguration`
+    #[cfg(feature = "_authentication_method_configurations")]
     ExternalAuthenticationMethodConfiguration(
         Box<ExternalAuthenticationMethodConfiguration>,
     ),
     /// `microsoft.graph.fido2AuthenticationMethodConfiguration`
+    #[cfg(feature = "_authentication_method_configurations")]
     Fido2AuthenticationMethodConfiguration(Box<Fido2AuthenticationMethodConfiguration>),
     /// `microsoft.graph.microsoftAuthenticatorAuthenticationMethodConfiguration`
+    #[cfg(feature = "_authentication_method_configurations")]
     MicrosoftAuthenticatorAuthenticationMethodConfiguration(
         Box<MicrosoftAuthenticatorAuthenticationMethodConfiguration>,
     ),
     /// `microsoft.graph.qrCodePinAuthenticationMethodConfiguration`
+    #[cfg(feature = "_authentication_method_configurations")]
     QrCodePinAuthenticationMethodConfiguration(
         Box<QrCodePinAuthenticationMethodConfiguration>,
     ),
     /// `microsoft.graph.smsAuthenticationMethodConfiguration`
+    #[cfg(feature = "_authentication_method_configurations")]
     SmsAuthenticationMethodConfiguration(Box<SmsAuthenticationMethodConfiguration>),
     /// `microsoft.graph.softwareOathAuthenticationMethodConfiguration`
+    #[cfg(feature = "_authentication_method_configurations")]
     SoftwareOathAuthenticationMethodConfiguration(
         Box<SoftwareOathAuthenticationMethodConfiguration>,
     ),
     /// `microsoft.graph.temporaryAccessPassAuthenticationMethodConfiguration`
+    #[cfg(feature = "_authentication_method_configurations")]
     TemporaryAccessPassAuthenticationMethodConfiguration(
         Box<TemporaryAccessPassAuthenticationMethodConfiguration>,
     ),
     /// `microsoft.graph.verifiableCredentialsAuthenticationMethodConfiguration`
+    #[cfg(feature = "_authentication_method_configurations")]
     VerifiableCredentialsAuthenticationMethodConfiguration(
         Box<VerifiableCredentialsAuthenticationMethodConfiguration>,
     ),
     /// `microsoft.graph.voiceAuthenticationMethodConfiguration`
+    #[cfg(feature = "_authentication_method_configurations")]
     VoiceAuthenticationMethodConfiguration(Box<VoiceAuthenticationMethodConfiguration>),
     /// `microsoft.graph.x509CertificateAuthenticationMethodConfiguration`
+    #[cfg(feature = "_authentication_method_configurations")]
     X509CertificateAuthenticationMethodConfiguration(
         Box<X509CertificateAuthenticationMethodConfiguration>,
     ),
@@ -1293,42 +1304,54 @@ impl AnyAuthenticationMethodConfiguration {
             Self::AuthenticationMethodConfiguration(_) => {
                 AuthenticationMethodConfiguration::ODATA_TYPE
             }
+            #[cfg(feature = "_authentication_method_configurations")]
             Self::EmailAuthenticationMethodConfiguration(_) => {
                 EmailAuthenticationMethodConfiguration::ODATA_TYPE
             }
+            #[cfg(feature = "_authentication_method_configurations")]
             Self::ExternalAuthenticationMethodConfiguration(_) => {
                 ExternalAuthenticationMethodConfiguration::ODATA_TYPE
             }
+            #[cfg(feature = "_authentication_method_configurations")]
             Self::Fido2AuthenticationMethodConfiguration(_) => {
                 Fido2AuthenticationMethodConfiguration::ODATA_TYPE
             }
+            #[cfg(feature = "_authentication_method_configurations")]
             Self::MicrosoftAuthenticatorAuthenticationMethodConfiguration(_) => {
                 MicrosoftAuthenticatorAuthenticationMethodConfiguration::ODATA_TYPE
             }
+            #[cfg(feature = "_authentication_method_configurations")]
             Self::QrCodePinAuthenticationMethodConfiguration(_) => {
                 QrCodePinAuthenticationMethodConfiguration::ODATA_TYPE
             }
+            #[cfg(feature = "_authentication_method_configurations")]
             Self::SmsAuthenticationMethodConfiguration(_) => {
                 SmsAuthenticationMethodConfiguration::ODATA_TYPE
             }
+            #[cfg(feature = "_authentication_method_configurations")]
             Self::SoftwareOathAuthenticationMethodConfiguration(_) => {
                 SoftwareOathAuthenticationMethodConfiguration::ODATA_TYPE
             }
+            #[cfg(feature = "_authentication_method_configurations")]
             Self::TemporaryAccessPassAuthenticationMethodConfiguration(_) => {
                 TemporaryAccessPassAuthenticationMethodConfiguration::ODATA_TYPE
             }
+            #[cfg(feature = "_authentication_method_configurations")]
             Self::VerifiableCredentialsAuthenticationMethodConfiguration(_) => {
                 VerifiableCredentialsAuthenticationMethodConfiguration::ODATA_TYPE
             }
+            #[cfg(feature = "_authentication_method_configurations")]
             Self::VoiceAuthenticationMethodConfiguration(_) => {
                 VoiceAuthenticationMethodConfiguration::ODATA_TYPE
             }
+            #[cfg(feature = "_authentication_method_configurations")]
             Self::X509CertificateAuthenticationMethodConfiguration(_) => {
                 X509CertificateAuthenticationMethodConfiguration::ODATA_TYPE
             }
         }
     }
     /// The value if it is a plain [`AuthenticationMethodConfiguration`] (or of an unknown derived type).
+    #[allow(unreachable_patterns)]
     pub fn as_authentication_method_configuration(
         &self,
     ) -> Option<&AuthenticationMethodConfiguration> {

@@ -14,6 +14,7 @@ use graph_odata_runtime::model;
 #[cfg(feature = "_advanced_config_state")]
 impl AnyAuthenticationMethodConfiguration {
     /// The value if it is a [`AnyAuthenticationMethodConfiguration::EmailAuthenticationMethodConfiguration`] variant.
+    #[cfg(feature = "_authentication_method_configurations")]
     pub fn as_email_authentication_method_configuration(
         &self,
     ) -> Option<&EmailAuthenticationMethodConfiguration> {
@@ -23,6 +24,7 @@ impl AnyAuthenticationMethodConfiguration {
         }
     }
     /// The value if it is a [`AnyAuthenticationMethodConfiguration::ExternalAuthenticationMethodConfiguration`] variant.
+    #[cfg(feature = "_authentication_method_configurations")]
     pub fn as_external_authentication_method_configuration(
         &self,
     ) -> Option<&ExternalAuthenticationMethodConfiguration> {
@@ -32,6 +34,7 @@ impl AnyAuthenticationMethodConfiguration {
         }
     }
     /// The value if it is a [`AnyAuthenticationMethodConfiguration::Fido2AuthenticationMethodConfiguration`] variant.
+    #[cfg(feature = "_authentication_method_configurations")]
     pub fn as_fido2_authentication_method_configuration(
         &self,
     ) -> Option<&Fido2AuthenticationMethodConfiguration> {
@@ -41,6 +44,7 @@ impl AnyAuthenticationMethodConfiguration {
         }
     }
     /// The value if it is a [`AnyAuthenticationMethodConfiguration::MicrosoftAuthenticatorAuthenticationMethodConfiguration`] variant.
+    #[cfg(feature = "_authentication_method_configurations")]
     pub fn as_microsoft_authenticator_authentication_method_configuration(
         &self,
     ) -> Option<&MicrosoftAuthenticatorAuthenticationMethodConfiguration> {
@@ -52,6 +56,7 @@ impl AnyAuthenticationMethodConfiguration {
         }
     }
     /// The value if it is a [`AnyAuthenticationMethodConfiguration::QrCodePinAuthenticationMethodConfiguration`] variant.
+    #[cfg(feature = "_authentication_method_configurations")]
     pub fn as_qr_code_pin_authentication_method_configuration(
         &self,
     ) -> Option<&QrCodePinAuthenticationMethodConfiguration> {
@@ -61,6 +66,7 @@ impl AnyAuthenticationMethodConfiguration {
         }
     }
     /// The value if it is a [`AnyAuthenticationMethodConfiguration::SmsAuthenticationMethodConfiguration`] variant.
+    #[cfg(feature = "_authentication_method_configurations")]
     pub fn as_sms_authentication_method_configuration(
         &self,
     ) -> Option<&SmsAuthenticationMethodConfiguration> {
@@ -70,6 +76,7 @@ impl AnyAuthenticationMethodConfiguration {
         }
     }
     /// The value if it is a [`AnyAuthenticationMethodConfiguration::SoftwareOathAuthenticationMethodConfiguration`] variant.
+    #[cfg(feature = "_authentication_method_configurations")]
     pub fn as_software_oath_authentication_method_configuration(
         &self,
     ) -> Option<&SoftwareOathAuthenticationMethodConfiguration> {
@@ -79,6 +86,7 @@ impl AnyAuthenticationMethodConfiguration {
         }
     }
     /// The value if it is a [`AnyAuthenticationMethodConfiguration::TemporaryAccessPassAuthenticationMethodConfiguration`] variant.
+    #[cfg(feature = "_authentication_method_configurations")]
     pub fn as_temporary_access_pass_authentication_method_configuration(
         &self,
     ) -> Option<&TemporaryAccessPassAuthenticationMethodConfiguration> {
@@ -90,6 +98,7 @@ impl AnyAuthenticationMethodConfiguration {
         }
     }
     /// The value if it is a [`AnyAuthenticationMethodConfiguration::VerifiableCredentialsAuthenticationMethodConfiguration`] variant.
+    #[cfg(feature = "_authentication_method_configurations")]
     pub fn as_verifiable_credentials_authentication_method_configuration(
         &self,
     ) -> Option<&VerifiableCredentialsAuthenticationMethodConfiguration> {
@@ -101,6 +110,7 @@ impl AnyAuthenticationMethodConfiguration {
         }
     }
     /// The value if it is a [`AnyAuthenticationMethodConfiguration::VoiceAuthenticationMethodConfiguration`] variant.
+    #[cfg(feature = "_authentication_method_configurations")]
     pub fn as_voice_authentication_method_configuration(
         &self,
     ) -> Option<&VoiceAuthenticationMethodConfiguration> {
@@ -110,6 +120,7 @@ impl AnyAuthenticationMethodConfiguration {
         }
     }
     /// The value if it is a [`AnyAuthenticationMethodConfiguration::X509CertificateAuthenticationMethodConfiguration`] variant.
+    #[cfg(feature = "_authentication_method_configurations")]
     pub fn as_x509_certificate_authentication_method_configuration(
         &self,
     ) -> Option<&X509CertificateAuthenticationMethodConfiguration> {
@@ -121,6 +132,7 @@ impl AnyAuthenticationMethodConfiguration {
 }
 
 #[cfg(feature = "_advanced_config_state")]
+#[cfg(feature = "_authentication_method_configurations")]
 impl From<EmailAuthenticationMethodConfiguration>
 for AnyAuthenticationMethodConfiguration {
     fn from(value: EmailAuthenticationMethodConfiguration) -> Self {
@@ -129,6 +141,7 @@ for AnyAuthenticationMethodConfiguration {
 }
 
 #[cfg(feature = "_advanced_config_state")]
+#[cfg(feature = "_authentication_method_configurations")]
 impl From<ExternalAuthenticationMethodConfiguration>
 for AnyAuthenticationMethodConfiguration {
     fn from(value: ExternalAuthenticationMethodConfiguration) -> Self {
@@ -137,6 +150,7 @@ for AnyAuthenticationMethodConfiguration {
 }
 
 #[cfg(feature = "_advanced_config_state")]
+#[cfg(feature = "_authentication_method_configurations")]
 impl From<Fido2AuthenticationMethodConfiguration>
 for AnyAuthenticationMethodConfiguration {
     fn from(value: Fido2AuthenticationMethodConfiguration) -> Self {
@@ -145,6 +159,7 @@ for AnyAuthenticationMethodConfiguration {
 }
 
 #[cfg(feature = "_advanced_config_state")]
+#[cfg(feature = "_authentication_method_configurations")]
 impl From<MicrosoftAuthenticatorAuthenticationMethodConfiguration>
 for AnyAuthenticationMethodConfiguration {
     fn from(value: MicrosoftAuthenticatorAuthenticationMethodConfiguration) -> Self {
@@ -153,6 +168,7 @@ for AnyAuthenticationMethodConfiguration {
 }
 
 #[cfg(feature = "_advanced_config_state")]
+#[cfg(feature = "_authentication_method_configurations")]
 impl From<QrCodePinAuthenticationMethodConfiguration>
 for AnyAuthenticationMethodConfiguration {
     fn from(value: QrCodePinAuthenticationMethodConfiguration) -> Self {
@@ -161,6 +177,7 @@ for AnyAuthenticationMethodConfiguration {
 }
 
 #[cfg(feature = "_advanced_config_state")]
+#[cfg(feature = "_authentication_method_configurations")]
 impl From<SmsAuthenticationMethodConfiguration>
 for AnyAuthenticationMethodConfiguration {
     fn from(value: SmsAuthenticationMethodConfiguration) -> Self {
@@ -169,6 +186,7 @@ for AnyAuthenticationMethodConfiguration {
 }
 
 #[cfg(feature = "_advanced_config_state")]
+#[cfg(feature = "_authentication_method_configurations")]
 impl From<SoftwareOathAuthenticationMethodConfiguration>
 for AnyAuthenticationMethodConfiguration {
     fn from(value: SoftwareOathAuthenticationMethodConfiguration) -> Self {
@@ -177,6 +195,7 @@ for AnyAuthenticationMethodConfiguration {
 }
 
 #[cfg(feature = "_advanced_config_state")]
+#[cfg(feature = "_authentication_method_configurations")]
 impl From<TemporaryAccessPassAuthenticationMethodConfiguration>
 for AnyAuthenticationMethodConfiguration {
     fn from(value: TemporaryAccessPassAuthenticationMethodConfiguration) -> Self {
@@ -185,6 +204,7 @@ for AnyAuthenticationMethodConfiguration {
 }
 
 #[cfg(feature = "_advanced_config_state")]
+#[cfg(feature = "_authentication_method_configurations")]
 impl From<VerifiableCredentialsAuthenticationMethodConfiguration>
 for AnyAuthenticationMethodConfiguration {
     fn from(value: VerifiableCredentialsAuthenticationMethodConfiguration) -> Self {
@@ -193,6 +213,7 @@ for AnyAuthenticationMethodConfiguration {
 }
 
 #[cfg(feature = "_advanced_config_state")]
+#[cfg(feature = "_authentication_method_configurations")]
 impl From<VoiceAuthenticationMethodConfiguration>
 for AnyAuthenticationMethodConfiguration {
     fn from(value: VoiceAuthenticationMethodConfiguration) -> Self {
@@ -201,6 +222,7 @@ for AnyAuthenticationMethodConfiguration {
 }
 
 #[cfg(feature = "_advanced_config_state")]
+#[cfg(feature = "_authentication_method_configurations")]
 impl From<X509CertificateAuthenticationMethodConfiguration>
 for AnyAuthenticationMethodConfiguration {
     fn from(value: X509CertificateAuthenticationMethodConfiguration) -> Self {
@@ -215,6 +237,7 @@ impl serde::Serialize for AnyAuthenticationMethodConfiguration {
             Self::AuthenticationMethodConfiguration(value) => {
                 value.serialize_with_type(serializer, None)
             }
+            #[cfg(feature = "_authentication_method_configurations")]
             Self::EmailAuthenticationMethodConfiguration(value) => {
                 value
                     .serialize_with_type(
@@ -222,6 +245,7 @@ impl serde::Serialize for AnyAuthenticationMethodConfiguration {
                         Some(EmailAuthenticationMethodConfiguration::ODATA_TYPE),
                     )
             }
+            #[cfg(feature = "_authentication_method_configurations")]
             Self::ExternalAuthenticationMethodConfiguration(value) => {
                 value
                     .serialize_with_type(
@@ -229,6 +253,7 @@ impl serde::Serialize for AnyAuthenticationMethodConfiguration {
                         Some(ExternalAuthenticationMethodConfiguration::ODATA_TYPE),
                     )
             }
+            #[cfg(feature = "_authentication_method_configurations")]
             Self::Fido2AuthenticationMethodConfiguration(value) => {
                 value
                     .serialize_with_type(
@@ -236,6 +261,7 @@ impl serde::Serialize for AnyAuthenticationMethodConfiguration {
                         Some(Fido2AuthenticationMethodConfiguration::ODATA_TYPE),
                     )
             }
+            #[cfg(feature = "_authentication_method_configurations")]
             Self::MicrosoftAuthenticatorAuthenticationMethodConfiguration(value) => {
                 value
                     .serialize_with_type(
@@ -245,6 +271,7 @@ impl serde::Serialize for AnyAuthenticationMethodConfiguration {
                         ),
                     )
             }
+            #[cfg(feature = "_authentication_method_configurations")]
             Self::QrCodePinAuthenticationMethodConfiguration(value) => {
                 value
                     .serialize_with_type(
@@ -252,6 +279,7 @@ impl serde::Serialize for AnyAuthenticationMethodConfiguration {
                         Some(QrCodePinAuthenticationMethodConfiguration::ODATA_TYPE),
                     )
             }
+            #[cfg(feature = "_authentication_method_configurations")]
             Self::SmsAuthenticationMethodConfiguration(value) => {
                 value
                     .serialize_with_type(
@@ -259,6 +287,7 @@ impl serde::Serialize for AnyAuthenticationMethodConfiguration {
                         Some(SmsAuthenticationMethodConfiguration::ODATA_TYPE),
                     )
             }
+            #[cfg(feature = "_authentication_method_configurations")]
             Self::SoftwareOathAuthenticationMethodConfiguration(value) => {
                 value
                     .serialize_with_type(
@@ -266,6 +295,7 @@ impl serde::Serialize for AnyAuthenticationMethodConfiguration {
                         Some(SoftwareOathAuthenticationMethodConfiguration::ODATA_TYPE),
                     )
             }
+            #[cfg(feature = "_authentication_method_configurations")]
             Self::TemporaryAccessPassAuthenticationMethodConfiguration(value) => {
                 value
                     .serialize_with_type(
@@ -275,6 +305,7 @@ impl serde::Serialize for AnyAuthenticationMethodConfiguration {
                         ),
                     )
             }
+            #[cfg(feature = "_authentication_method_configurations")]
             Self::VerifiableCredentialsAuthenticationMethodConfiguration(value) => {
                 value
                     .serialize_with_type(
@@ -284,6 +315,7 @@ impl serde::Serialize for AnyAuthenticationMethodConfiguration {
                         ),
                     )
             }
+            #[cfg(feature = "_authentication_method_configurations")]
             Self::VoiceAuthenticationMethodConfiguration(value) => {
                 value
                     .serialize_with_type(
@@ -291,6 +323,7 @@ impl serde::Serialize for AnyAuthenticationMethodConfiguration {
                         Some(VoiceAuthenticationMethodConfiguration::ODATA_TYPE),
                     )
             }
+            #[cfg(feature = "_authentication_method_configurations")]
             Self::X509CertificateAuthenticationMethodConfiguration(value) => {
                 value
                     .serialize_with_type(
@@ -314,56 +347,67 @@ impl<'de> serde::Deserialize<'de> for AnyAuthenticationMethodConfiguration {
             deserializer,
         )?;
         let read = match graph_odata_runtime::model::odata_type_of(&value) {
+            #[cfg(feature = "_authentication_method_configurations")]
             "microsoft.graph.emailAuthenticationMethodConfiguration"
             | "graph.emailAuthenticationMethodConfiguration" => {
                 serde_json::from_value(value)
                     .map(Self::EmailAuthenticationMethodConfiguration)
             }
+            #[cfg(feature = "_authentication_method_configurations")]
             "microsoft.graph.externalAuthenticationMethodConfiguration"
             | "graph.externalAuthenticationMethodConfiguration" => {
                 serde_json::from_value(value)
                     .map(Self::ExternalAuthenticationMethodConfiguration)
             }
+            #[cfg(feature = "_authentication_method_configurations")]
             "microsoft.graph.fido2AuthenticationMethodConfiguration"
             | "graph.fido2AuthenticationMethodConfiguration" => {
                 serde_json::from_value(value)
                     .map(Self::Fido2AuthenticationMethodConfiguration)
             }
+            #[cfg(feature = "_authentication_method_configurations")]
             "microsoft.graph.microsoftAuthenticatorAuthenticationMethodConfiguration"
             | "graph.microsoftAuthenticatorAuthenticationMethodConfiguration" => {
                 serde_json::from_value(value)
                     .map(Self::MicrosoftAuthenticatorAuthenticationMethodConfiguration)
             }
+            #[cfg(feature = "_authentication_method_configurations")]
             "microsoft.graph.qrCodePinAuthenticationMethodConfiguration"
             | "graph.qrCodePinAuthenticationMethodConfiguration" => {
                 serde_json::from_value(value)
                     .map(Self::QrCodePinAuthenticationMethodConfiguration)
             }
+            #[cfg(feature = "_authentication_method_configurations")]
             "microsoft.graph.smsAuthenticationMethodConfiguration"
             | "graph.smsAuthenticationMethodConfiguration" => {
                 serde_json::from_value(value)
                     .map(Self::SmsAuthenticationMethodConfiguration)
             }
+            #[cfg(feature = "_authentication_method_configurations")]
             "microsoft.graph.softwareOathAuthenticationMethodConfiguration"
             | "graph.softwareOathAuthenticationMethodConfiguration" => {
                 serde_json::from_value(value)
                     .map(Self::SoftwareOathAuthenticationMethodConfiguration)
             }
+            #[cfg(feature = "_authentication_method_configurations")]
             "microsoft.graph.temporaryAccessPassAuthenticationMethodConfiguration"
             | "graph.temporaryAccessPassAuthenticationMethodConfiguration" => {
                 serde_json::from_value(value)
                     .map(Self::TemporaryAccessPassAuthenticationMethodConfiguration)
             }
+            #[cfg(feature = "_authentication_method_configurations")]
             "microsoft.graph.verifiableCredentialsAuthenticationMethodConfiguration"
             | "graph.verifiableCredentialsAuthenticationMethodConfiguration" => {
                 serde_json::from_value(value)
                     .map(Self::VerifiableCredentialsAuthenticationMethodConfiguration)
             }
+            #[cfg(feature = "_authentication_method_configurations")]
             "microsoft.graph.voiceAuthenticationMethodConfiguration"
             | "graph.voiceAuthenticationMethodConfiguration" => {
                 serde_json::from_value(value)
                     .map(Self::VoiceAuthenticationMethodConfiguration)
             }
+            #[cfg(feature = "_authentication_method_configurations")]
             "microsoft.graph.x509CertificateAuthenticationMethodConfiguration"
             | "graph.x509CertificateAuthenticationMethodConfiguration" => {
                 serde_json::from_value(value)
@@ -378,7 +422,7 @@ impl<'de> serde::Deserialize<'de> for AnyAuthenticationMethodConfiguration {
     }
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 /// CSDL entity type `microsoft.graph.authenticationMethodModeDetail`; base type `microsoft.graph.entity`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct AuthenticationMethodModeDetail {
@@ -395,14 +439,14 @@ pub struct AuthenticationMethodModeDetail {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 impl serde::Serialize for AuthenticationMethodModeDetail {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 impl AuthenticationMethodModeDetail {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.authenticationMethodModeDetail";
@@ -425,7 +469,7 @@ impl AuthenticationMethodModeDetail {
     }
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 impl<'de> serde::Deserialize<'de> for AuthenticationMethodModeDetail {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -434,7 +478,7 @@ impl<'de> serde::Deserialize<'de> for AuthenticationMethodModeDetail {
     }
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 impl graph_odata_runtime::model::ODataObject for AuthenticationMethodModeDetail {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -459,7 +503,7 @@ impl graph_odata_runtime::model::ODataObject for AuthenticationMethodModeDetail 
     }
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 impl AuthenticationMethodModeDetail {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -470,11 +514,11 @@ impl AuthenticationMethodModeDetail {
     }
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 /// The properties of [`AuthenticationMethodModeDetail`] by wire name, each a [`Field<AuthenticationMethodModeDetail>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`AuthenticationMethodModeDetail::set_null`].
 pub enum AuthenticationMethodModeDetailField {}
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 #[allow(non_upper_case_globals)]
 impl AuthenticationMethodModeDetailField {
     /// `id`
@@ -495,7 +539,7 @@ impl AuthenticationMethodModeDetailField {
     ];
 }
 
-#[cfg(feature = "_advanced_config_state")]
+#[cfg(feature = "_authentication_method_configurations")]
 /// CSDL entity type `microsoft.graph.authenticationMethodTarget`; base type `microsoft.graph.entity`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct AuthenticationMethodTarget {
@@ -512,14 +556,14 @@ pub struct AuthenticationMethodTarget {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_advanced_config_state")]
+#[cfg(feature = "_authentication_method_configurations")]
 impl serde::Serialize for AuthenticationMethodTarget {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_advanced_config_state")]
+#[cfg(feature = "_authentication_method_configurations")]
 impl AuthenticationMethodTarget {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.authenticationMethodTarget";
@@ -542,7 +586,7 @@ impl AuthenticationMethodTarget {
     }
 }
 
-#[cfg(feature = "_advanced_config_state")]
+#[cfg(feature = "_authentication_method_configurations")]
 impl<'de> serde::Deserialize<'de> for AuthenticationMethodTarget {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -551,7 +595,7 @@ impl<'de> serde::Deserialize<'de> for AuthenticationMethodTarget {
     }
 }
 
-#[cfg(feature = "_advanced_config_state")]
+#[cfg(feature = "_authentication_method_configurations")]
 impl graph_odata_runtime::model::ODataObject for AuthenticationMethodTarget {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -576,7 +620,7 @@ impl graph_odata_runtime::model::ODataObject for AuthenticationMethodTarget {
     }
 }
 
-#[cfg(feature = "_advanced_config_state")]
+#[cfg(feature = "_authentication_method_configurations")]
 impl AuthenticationMethodTarget {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -587,11 +631,11 @@ impl AuthenticationMethodTarget {
     }
 }
 
-#[cfg(feature = "_advanced_config_state")]
+#[cfg(feature = "_authentication_method_configurations")]
 /// The properties of [`AuthenticationMethodTarget`] by wire name, each a [`Field<AuthenticationMethodTarget>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`AuthenticationMethodTarget::set_null`].
 pub enum AuthenticationMethodTargetField {}
 
-#[cfg(feature = "_advanced_config_state")]
+#[cfg(feature = "_authentication_method_configurations")]
 #[allow(non_upper_case_globals)]
 impl AuthenticationMethodTargetField {
     /// `id`
@@ -612,7 +656,7 @@ impl AuthenticationMethodTargetField {
     ];
 }
 
-#[cfg(feature = "_advanced_config_state")]
+#[cfg(feature = "_authentication_method_configurations")]
 /// A `microsoft.graph.authenticationMethodTarget` value: the base type or one of its derived types, chosen by `@odata.type`. A derived type this crate does not know is read as [`AuthenticationMethodTarget`], which keeps its properties and `@odata.type` in `additional_properties`.
 #[derive(Debug, Clone, PartialEq)]
 pub enum AnyAuthenticationMethodTarget {
@@ -632,7 +676,7 @@ pub enum AnyAuthenticationMethodTarget {
     ),
 }
 
-#[cfg(feature = "_advanced_config_state")]
+#[cfg(feature = "_authentication_method_configurations")]
 impl AnyAuthenticationMethodTarget {
     /// The `@odata.type` of the variant (the base type's for unknown derived types).
     pub fn odata_type(&self) -> &'static str {
@@ -663,21 +707,21 @@ impl AnyAuthenticationMethodTarget {
     }
 }
 
-#[cfg(feature = "_advanced_config_state")]
+#[cfg(feature = "_authentication_method_configurations")]
 impl Default for AnyAuthenticationMethodTarget {
     fn default() -> Self {
         Self::AuthenticationMethodTarget(Box::default())
     }
 }
 
-#[cfg(feature = "_advanced_config_state")]
+#[cfg(feature = "_authentication_method_configurations")]
 impl From<AuthenticationMethodTarget> for AnyAuthenticationMethodTarget {
     fn from(value: AuthenticationMethodTarget) -> Self {
         Self::AuthenticationMethodTarget(Box::new(value))
     }
 }
 
-#[cfg(feature = "_advanced_config_state")]
+#[cfg(feature = "_authentication_method_configurations")]
 impl AnyAuthenticationMethodTarget {
     /// The value if it is a [`AnyAuthenticationMethodTarget::MicrosoftAuthenticatorAuthenticationMethodTarget`] variant.
     pub fn as_microsoft_authenticator_authentication_method_target(
@@ -717,7 +761,7 @@ impl AnyAuthenticationMethodTarget {
     }
 }
 
-#[cfg(feature = "_advanced_config_state")]
+#[cfg(feature = "_authentication_method_configurations")]
 impl From<MicrosoftAuthenticatorAuthenticationMethodTarget>
 for AnyAuthenticationMethodTarget {
     fn from(value: MicrosoftAuthenticatorAuthenticationMethodTarget) -> Self {
@@ -725,21 +769,21 @@ for AnyAuthenticationMethodTarget {
     }
 }
 
-#[cfg(feature = "_advanced_config_state")]
+#[cfg(feature = "_authentication_method_configurations")]
 impl From<PasskeyAuthenticationMethodTarget> for AnyAuthenticationMethodTarget {
     fn from(value: PasskeyAuthenticationMethodTarget) -> Self {
         Self::PasskeyAuthenticationMethodTarget(Box::new(value))
     }
 }
 
-#[cfg(feature = "_advanced_config_state")]
+#[cfg(feature = "_authentication_method_configurations")]
 impl From<SmsAuthenticationMethodTarget> for AnyAuthenticationMethodTarget {
     fn from(value: SmsAuthenticationMethodTarget) -> Self {
         Self::SmsAuthenticationMethodTarget(Box::new(value))
     }
 }
 
-#[cfg(feature = "_advanced_config_state")]
+#[cfg(feature = "_authentication_method_configurations")]
 impl From<VerifiableCredentialAuthenticationMethodTarget>
 for AnyAuthenticationMethodTarget {
     fn from(value: VerifiableCredentialAuthenticationMethodTarget) -> Self {
@@ -747,7 +791,7 @@ for AnyAuthenticationMethodTarget {
     }
 }
 
-#[cfg(feature = "_advanced_config_state")]
+#[cfg(feature = "_authentication_method_configurations")]
 impl serde::Serialize for AnyAuthenticationMethodTarget {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match self {
@@ -788,7 +832,7 @@ impl serde::Serialize for AnyAuthenticationMethodTarget {
     }
 }
 
-#[cfg(feature = "_advanced_config_state")]
+#[cfg(feature = "_authentication_method_configurations")]
 impl<'de> serde::Deserialize<'de> for AnyAuthenticationMethodTarget {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1018,7 +1062,7 @@ impl AuthenticationMethodsPolicyField {
     ];
 }
 
-#[cfg(feature = "_authentication_methods_root")]
+#[cfg(feature = "_reports")]
 /// CSDL entity type `microsoft.graph.authenticationMethodsRoot`; base type `microsoft.graph.entity`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct AuthenticationMethodsRoot {
@@ -1033,14 +1077,14 @@ pub struct AuthenticationMethodsRoot {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_authentication_methods_root")]
+#[cfg(feature = "_reports")]
 impl serde::Serialize for AuthenticationMethodsRoot {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_authentication_methods_root")]
+#[cfg(feature = "_reports")]
 impl AuthenticationMethodsRoot {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.authenticationMethodsRoot";
@@ -1062,7 +1106,7 @@ impl AuthenticationMethodsRoot {
     }
 }
 
-#[cfg(feature = "_authentication_methods_root")]
+#[cfg(feature = "_reports")]
 impl<'de> serde::Deserialize<'de> for AuthenticationMethodsRoot {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1071,7 +1115,7 @@ impl<'de> serde::Deserialize<'de> for AuthenticationMethodsRoot {
     }
 }
 
-#[cfg(feature = "_authentication_methods_root")]
+#[cfg(feature = "_reports")]
 impl graph_odata_runtime::model::ODataObject for AuthenticationMethodsRoot {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -1095,7 +1139,7 @@ impl graph_odata_runtime::model::ODataObject for AuthenticationMethodsRoot {
     }
 }
 
-#[cfg(feature = "_authentication_methods_root")]
+#[cfg(feature = "_reports")]
 impl AuthenticationMethodsRoot {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -1106,11 +1150,11 @@ impl AuthenticationMethodsRoot {
     }
 }
 
-#[cfg(feature = "_authentication_methods_root")]
+#[cfg(feature = "_reports")]
 /// The properties of [`AuthenticationMethodsRoot`] by wire name, each a [`Field<AuthenticationMethodsRoot>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`AuthenticationMethodsRoot::set_null`].
 pub enum AuthenticationMethodsRootField {}
 
-#[cfg(feature = "_authentication_methods_root")]
+#[cfg(feature = "_reports")]
 #[allow(non_upper_case_globals)]
 impl AuthenticationMethodsRootField {
     /// `id`
@@ -1307,7 +1351,7 @@ impl AuthenticationStrengthPolicyField {
     ];
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 /// CSDL entity type `microsoft.graph.authenticationStrengthRoot`; base type `microsoft.graph.entity`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct AuthenticationStrengthRoot {
@@ -1327,14 +1371,14 @@ pub struct AuthenticationStrengthRoot {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 impl serde::Serialize for AuthenticationStrengthRoot {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 #[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
 impl AuthenticationStrengthRoot {
     /// The CSDL qualified name, as `@odata.type` spells it.
@@ -1360,7 +1404,7 @@ impl AuthenticationStrengthRoot {
     }
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 impl<'de> serde::Deserialize<'de> for AuthenticationStrengthRoot {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1369,7 +1413,7 @@ impl<'de> serde::Deserialize<'de> for AuthenticationStrengthRoot {
     }
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 #[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
 impl graph_odata_runtime::model::ODataObject for AuthenticationStrengthRoot {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
@@ -1397,7 +1441,7 @@ impl graph_odata_runtime::model::ODataObject for AuthenticationStrengthRoot {
     }
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 impl AuthenticationStrengthRoot {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -1408,11 +1452,11 @@ impl AuthenticationStrengthRoot {
     }
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 /// The properties of [`AuthenticationStrengthRoot`] by wire name, each a [`Field<AuthenticationStrengthRoot>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`AuthenticationStrengthRoot::set_null`].
 pub enum AuthenticationStrengthRootField {}
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 #[allow(non_upper_case_globals)]
 impl AuthenticationStrengthRootField {
     /// `id`
@@ -1560,7 +1604,7 @@ impl AuthoredNoteField {
     ];
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_policies")]
 /// CSDL entity type `microsoft.graph.authorizationPolicy`; base type `microsoft.graph.policyBase`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct AuthorizationPolicy {
@@ -1598,14 +1642,14 @@ pub struct AuthorizationPolicy {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_policies")]
 impl serde::Serialize for AuthorizationPolicy {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_policies")]
 impl AuthorizationPolicy {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.authorizationPolicy";
@@ -1650,7 +1694,7 @@ impl AuthorizationPolicy {
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_policies")]
 impl<'de> serde::Deserialize<'de> for AuthorizationPolicy {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1659,7 +1703,7 @@ impl<'de> serde::Deserialize<'de> for AuthorizationPolicy {
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_policies")]
 impl graph_odata_runtime::model::ODataObject for AuthorizationPolicy {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -1724,7 +1768,7 @@ impl graph_odata_runtime::model::ODataObject for AuthorizationPolicy {
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_policies")]
 impl AuthorizationPolicy {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -1735,11 +1779,11 @@ impl AuthorizationPolicy {
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_policies")]
 /// The properties of [`AuthorizationPolicy`] by wire name, each a [`Field<AuthorizationPolicy>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`AuthorizationPolicy::set_null`].
 pub enum AuthorizationPolicyField {}
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_policies")]
 #[allow(non_upper_case_globals)]
 impl AuthorizationPolicyField {
     /// `id`
@@ -1805,7 +1849,7 @@ impl AuthorizationPolicyField {
     ];
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 /// CSDL entity type `microsoft.graph.availableAccessPackage`; base type `microsoft.graph.entity`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct AvailableAccessPackage {
@@ -1824,14 +1868,14 @@ pub struct AvailableAccessPackage {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl serde::Serialize for AvailableAccessPackage {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl AvailableAccessPackage {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.availableAccessPackage";
@@ -1855,7 +1899,7 @@ impl AvailableAccessPackage {
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl<'de> serde::Deserialize<'de> for AvailableAccessPackage {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1864,7 +1908,7 @@ impl<'de> serde::Deserialize<'de> for AvailableAccessPackage {
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl graph_odata_runtime::model::ODataObject for AvailableAccessPackage {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -1890,7 +1934,7 @@ impl graph_odata_runtime::model::ODataObject for AvailableAccessPackage {
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl AvailableAccessPackage {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -1901,11 +1945,11 @@ impl AvailableAccessPackage {
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 /// The properties of [`AvailableAccessPackage`] by wire name, each a [`Field<AvailableAccessPackage>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`AvailableAccessPackage::set_null`].
 pub enum AvailableAccessPackageField {}
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 #[allow(non_upper_case_globals)]
 impl AvailableAccessPackageField {
     /// `id`
@@ -2084,7 +2128,7 @@ impl AzureCommunicationServicesUserConversationMemberField {
     ];
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 /// CSDL entity type `microsoft.graph.b2xIdentityUserFlow`; base type `microsoft.graph.identityUserFlow`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct B2xIdentityUserFlow {
@@ -2120,14 +2164,14 @@ pub struct B2xIdentityUserFlow {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 impl serde::Serialize for B2xIdentityUserFlow {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 #[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
 impl B2xIdentityUserFlow {
     /// The CSDL qualified name, as `@odata.type` spells it.
@@ -2158,7 +2202,7 @@ impl B2xIdentityUserFlow {
     }
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 impl<'de> serde::Deserialize<'de> for B2xIdentityUserFlow {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2167,7 +2211,7 @@ impl<'de> serde::Deserialize<'de> for B2xIdentityUserFlow {
     }
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 #[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
 impl graph_odata_runtime::model::ODataObject for B2xIdentityUserFlow {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
@@ -2208,7 +2252,7 @@ impl graph_odata_runtime::model::ODataObject for B2xIdentityUserFlow {
     }
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 impl B2xIdentityUserFlow {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -2219,11 +2263,11 @@ impl B2xIdentityUserFlow {
     }
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 /// The properties of [`B2xIdentityUserFlow`] by wire name, each a [`Field<B2xIdentityUserFlow>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`B2xIdentityUserFlow::set_null`].
 pub enum B2xIdentityUserFlowField {}
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 #[allow(non_upper_case_globals)]
 impl B2xIdentityUserFlowField {
     /// `id`
@@ -2269,7 +2313,7 @@ impl B2xIdentityUserFlowField {
     ];
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 /// CSDL entity type `microsoft.graph.backupRestoreRoot`; base type `microsoft.graph.entity`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct BackupRestoreRoot {
@@ -2344,14 +2388,14 @@ pub struct BackupRestoreRoot {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 impl serde::Serialize for BackupRestoreRoot {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 impl BackupRestoreRoot {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.backupRestoreRoot";
@@ -2426,7 +2470,7 @@ impl BackupRestoreRoot {
     }
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 impl<'de> serde::Deserialize<'de> for BackupRestoreRoot {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2435,7 +2479,7 @@ impl<'de> serde::Deserialize<'de> for BackupRestoreRoot {
     }
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 impl graph_odata_runtime::model::ODataObject for BackupRestoreRoot {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -2553,7 +2597,7 @@ impl graph_odata_runtime::model::ODataObject for BackupRestoreRoot {
     }
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 impl BackupRestoreRoot {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -2564,11 +2608,11 @@ impl BackupRestoreRoot {
     }
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 /// The properties of [`BackupRestoreRoot`] by wire name, each a [`Field<BackupRestoreRoot>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`BackupRestoreRoot::set_null`].
 pub enum BackupRestoreRootField {}
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 #[allow(non_upper_case_globals)]
 impl BackupRestoreRootField {
     /// `id`
@@ -2730,10 +2774,10 @@ pub struct BaseItem {
     /// Property `webUrl`: `Edm.String`.
     pub web_url: Option<String>,
     /// Navigation property `createdByUser`: `microsoft.graph.user`; present when expanded (`$expand`).
-    #[cfg(feature = "_activity_based_timeout_policy")]
+    #[cfg(feature = "_authorization_info")]
     pub created_by_user: Option<AnyUser>,
     /// Navigation property `lastModifiedByUser`: `microsoft.graph.user`; present when expanded (`$expand`).
-    #[cfg(feature = "_activity_based_timeout_policy")]
+    #[cfg(feature = "_authorization_info")]
     pub last_modified_by_user: Option<AnyUser>,
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
@@ -2775,9 +2819,9 @@ impl BaseItem {
         object.property("name", &self.name);
         object.property("parentReference", &self.parent_reference);
         object.property("webUrl", &self.web_url);
-        #[cfg(feature = "_activity_based_timeout_policy")]
+        #[cfg(feature = "_authorization_info")]
         object.property("createdByUser", &self.created_by_user);
-        #[cfg(feature = "_activity_based_timeout_policy")]
+        #[cfg(feature = "_authorization_info")]
         object.property("lastModifiedByUser", &self.last_modified_by_user);
         object.end()
     }
@@ -2821,9 +2865,9 @@ impl graph_odata_runtime::model::ODataObject for BaseItem {
                 read_nullable(map, key, &mut self.parent_reference, extra)
             }
             "webUrl" => read_lenient(map, key, &mut self.web_url, extra),
-            #[cfg(feature = "_activity_based_timeout_policy")]
+            #[cfg(feature = "_authorization_info")]
             "createdByUser" => read_nullable(map, key, &mut self.created_by_user, extra),
-            #[cfg(feature = "_activity_based_timeout_policy")]
+            #[cfg(feature = "_authorization_info")]
             "lastModifiedByUser" => {
                 read_nullable(map, key, &mut self.last_modified_by_user, extra)
             }
@@ -2913,34 +2957,34 @@ pub enum AnyBaseItem {
     /// The base type itself, or a derived type unknown to this crate.
     BaseItem(Box<BaseItem>),
     /// `microsoft.graph.baseSitePage`
-    #[cfg(feature = "_base_site_page")]
+    #[cfg(feature = "_sites")]
     BaseSitePage(Box<BaseSitePage>),
     /// `microsoft.graph.drive`
-    #[cfg(feature = "_album")]
+    #[cfg(feature = "_drive")]
     Drive(Box<Drive>),
     /// `microsoft.graph.driveItem`
     #[cfg(feature = "_album")]
     DriveItem(Box<DriveItem>),
     /// `microsoft.graph.list`
-    #[cfg(feature = "_base_item_version")]
+    #[cfg(feature = "_column_link")]
     List(Box<List>),
     /// `microsoft.graph.listItem`
-    #[cfg(feature = "_base_item_version")]
+    #[cfg(feature = "_column_link")]
     ListItem(Box<ListItem>),
     /// `microsoft.graph.recycleBin`
     #[cfg(feature = "_recycle_bin")]
     RecycleBin(Box<RecycleBin>),
     /// `microsoft.graph.recycleBinItem`
-    #[cfg(feature = "_recycle_bin")]
+    #[cfg(feature = "_storage")]
     RecycleBinItem(Box<RecycleBinItem>),
     /// `microsoft.graph.sharedDriveItem`
-    #[cfg(feature = "_shared_drive_item")]
+    #[cfg(feature = "_shares")]
     SharedDriveItem(Box<SharedDriveItem>),
     /// `microsoft.graph.site`
-    #[cfg(feature = "_base_site_page")]
+    #[cfg(feature = "_site")]
     Site(Box<Site>),
     /// `microsoft.graph.sitePage`
-    #[cfg(feature = "_base_site_page")]
+    #[cfg(feature = "_sites")]
     SitePage(Box<SitePage>),
 }
 
@@ -2950,25 +2994,25 @@ impl AnyBaseItem {
     pub fn odata_type(&self) -> &'static str {
         match self {
             Self::BaseItem(_) => BaseItem::ODATA_TYPE,
-            #[cfg(feature = "_base_site_page")]
+            #[cfg(feature = "_sites")]
             Self::BaseSitePage(_) => BaseSitePage::ODATA_TYPE,
-            #[cfg(feature = "_album")]
+            #[cfg(feature = "_drive")]
             Self::Drive(_) => Drive::ODATA_TYPE,
             #[cfg(feature = "_album")]
             Self::DriveItem(_) => DriveItem::ODATA_TYPE,
-            #[cfg(feature = "_base_item_version")]
+            #[cfg(feature = "_column_link")]
             Self::List(_) => List::ODATA_TYPE,
-            #[cfg(feature = "_base_item_version")]
+            #[cfg(feature = "_column_link")]
             Self::ListItem(_) => ListItem::ODATA_TYPE,
             #[cfg(feature = "_recycle_bin")]
             Self::RecycleBin(_) => RecycleBin::ODATA_TYPE,
-            #[cfg(feature = "_recycle_bin")]
+            #[cfg(feature = "_storage")]
             Self::RecycleBinItem(_) => RecycleBinItem::ODATA_TYPE,
-            #[cfg(feature = "_shared_drive_item")]
+            #[cfg(feature = "_shares")]
             Self::SharedDriveItem(_) => SharedDriveItem::ODATA_TYPE,
-            #[cfg(feature = "_base_site_page")]
+            #[cfg(feature = "_site")]
             Self::Site(_) => Site::ODATA_TYPE,
-            #[cfg(feature = "_base_site_page")]
+            #[cfg(feature = "_sites")]
             Self::SitePage(_) => SitePage::ODATA_TYPE,
         }
     }
@@ -2999,7 +3043,7 @@ impl From<BaseItem> for AnyBaseItem {
 #[cfg(feature = "_base_item")]
 impl AnyBaseItem {
     /// The value if it is a [`AnyBaseItem::BaseSitePage`] variant.
-    #[cfg(feature = "_base_site_page")]
+    #[cfg(feature = "_sites")]
     pub fn as_base_site_page(&self) -> Option<&BaseSitePage> {
         match self {
             Self::BaseSitePage(value) => Some(value),
@@ -3007,7 +3051,7 @@ impl AnyBaseItem {
         }
     }
     /// The value if it is a [`AnyBaseItem::Drive`] variant.
-    #[cfg(feature = "_album")]
+    #[cfg(feature = "_drive")]
     pub fn as_drive(&self) -> Option<&Drive> {
         match self {
             Self::Drive(value) => Some(value),
@@ -3023,7 +3067,7 @@ impl AnyBaseItem {
         }
     }
     /// The value if it is a [`AnyBaseItem::List`] variant.
-    #[cfg(feature = "_base_item_version")]
+    #[cfg(feature = "_column_link")]
     pub fn as_list(&self) -> Option<&List> {
         match self {
             Self::List(value) => Some(value),
@@ -3031,7 +3075,7 @@ impl AnyBaseItem {
         }
     }
     /// The value if it is a [`AnyBaseItem::ListItem`] variant.
-    #[cfg(feature = "_base_item_version")]
+    #[cfg(feature = "_column_link")]
     pub fn as_list_item(&self) -> Option<&ListItem> {
         match self {
             Self::ListItem(value) => Some(value),
@@ -3047,7 +3091,7 @@ impl AnyBaseItem {
         }
     }
     /// The value if it is a [`AnyBaseItem::RecycleBinItem`] variant.
-    #[cfg(feature = "_recycle_bin")]
+    #[cfg(feature = "_storage")]
     pub fn as_recycle_bin_item(&self) -> Option<&RecycleBinItem> {
         match self {
             Self::RecycleBinItem(value) => Some(value),
@@ -3055,7 +3099,7 @@ impl AnyBaseItem {
         }
     }
     /// The value if it is a [`AnyBaseItem::SharedDriveItem`] variant.
-    #[cfg(feature = "_shared_drive_item")]
+    #[cfg(feature = "_shares")]
     pub fn as_shared_drive_item(&self) -> Option<&SharedDriveItem> {
         match self {
             Self::SharedDriveItem(value) => Some(value),
@@ -3063,7 +3107,7 @@ impl AnyBaseItem {
         }
     }
     /// The value if it is a [`AnyBaseItem::Site`] variant.
-    #[cfg(feature = "_base_site_page")]
+    #[cfg(feature = "_site")]
     pub fn as_site(&self) -> Option<&Site> {
         match self {
             Self::Site(value) => Some(value),
@@ -3071,7 +3115,7 @@ impl AnyBaseItem {
         }
     }
     /// The value if it is a [`AnyBaseItem::SitePage`] variant.
-    #[cfg(feature = "_base_site_page")]
+    #[cfg(feature = "_sites")]
     pub fn as_site_page(&self) -> Option<&SitePage> {
         match self {
             Self::SitePage(value) => Some(value),

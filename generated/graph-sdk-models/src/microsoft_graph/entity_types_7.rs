@@ -12,7 +12,7 @@ use graph_odata_runtime::edm;
 use graph_odata_runtime::model;
 
 #[cfg(feature = "_base_item")]
-#[cfg(feature = "_base_site_page")]
+#[cfg(feature = "_sites")]
 impl From<BaseSitePage> for AnyBaseItem {
     fn from(value: BaseSitePage) -> Self {
         Self::BaseSitePage(Box::new(value))
@@ -20,7 +20,7 @@ impl From<BaseSitePage> for AnyBaseItem {
 }
 
 #[cfg(feature = "_base_item")]
-#[cfg(feature = "_album")]
+#[cfg(feature = "_drive")]
 impl From<Drive> for AnyBaseItem {
     fn from(value: Drive) -> Self {
         Self::Drive(Box::new(value))
@@ -36,7 +36,7 @@ impl From<DriveItem> for AnyBaseItem {
 }
 
 #[cfg(feature = "_base_item")]
-#[cfg(feature = "_base_item_version")]
+#[cfg(feature = "_column_link")]
 impl From<List> for AnyBaseItem {
     fn from(value: List) -> Self {
         Self::List(Box::new(value))
@@ -44,7 +44,7 @@ impl From<List> for AnyBaseItem {
 }
 
 #[cfg(feature = "_base_item")]
-#[cfg(feature = "_base_item_version")]
+#[cfg(feature = "_column_link")]
 impl From<ListItem> for AnyBaseItem {
     fn from(value: ListItem) -> Self {
         Self::ListItem(Box::new(value))
@@ -60,7 +60,7 @@ impl From<RecycleBin> for AnyBaseItem {
 }
 
 #[cfg(feature = "_base_item")]
-#[cfg(feature = "_recycle_bin")]
+#[cfg(feature = "_storage")]
 impl From<RecycleBinItem> for AnyBaseItem {
     fn from(value: RecycleBinItem) -> Self {
         Self::RecycleBinItem(Box::new(value))
@@ -68,7 +68,7 @@ impl From<RecycleBinItem> for AnyBaseItem {
 }
 
 #[cfg(feature = "_base_item")]
-#[cfg(feature = "_shared_drive_item")]
+#[cfg(feature = "_shares")]
 impl From<SharedDriveItem> for AnyBaseItem {
     fn from(value: SharedDriveItem) -> Self {
         Self::SharedDriveItem(Box::new(value))
@@ -76,7 +76,7 @@ impl From<SharedDriveItem> for AnyBaseItem {
 }
 
 #[cfg(feature = "_base_item")]
-#[cfg(feature = "_base_site_page")]
+#[cfg(feature = "_site")]
 impl From<Site> for AnyBaseItem {
     fn from(value: Site) -> Self {
         Self::Site(Box::new(value))
@@ -84,7 +84,7 @@ impl From<Site> for AnyBaseItem {
 }
 
 #[cfg(feature = "_base_item")]
-#[cfg(feature = "_base_site_page")]
+#[cfg(feature = "_sites")]
 impl From<SitePage> for AnyBaseItem {
     fn from(value: SitePage) -> Self {
         Self::SitePage(Box::new(value))
@@ -96,11 +96,11 @@ impl serde::Serialize for AnyBaseItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match self {
             Self::BaseItem(value) => value.serialize_with_type(serializer, None),
-            #[cfg(feature = "_base_site_page")]
+            #[cfg(feature = "_sites")]
             Self::BaseSitePage(value) => {
                 value.serialize_with_type(serializer, Some(BaseSitePage::ODATA_TYPE))
             }
-            #[cfg(feature = "_album")]
+            #[cfg(feature = "_drive")]
             Self::Drive(value) => {
                 value.serialize_with_type(serializer, Some(Drive::ODATA_TYPE))
             }
@@ -108,11 +108,11 @@ impl serde::Serialize for AnyBaseItem {
             Self::DriveItem(value) => {
                 value.serialize_with_type(serializer, Some(DriveItem::ODATA_TYPE))
             }
-            #[cfg(feature = "_base_item_version")]
+            #[cfg(feature = "_column_link")]
             Self::List(value) => {
                 value.serialize_with_type(serializer, Some(List::ODATA_TYPE))
             }
-            #[cfg(feature = "_base_item_version")]
+            #[cfg(feature = "_column_link")]
             Self::ListItem(value) => {
                 value.serialize_with_type(serializer, Some(ListItem::ODATA_TYPE))
             }
@@ -120,19 +120,19 @@ impl serde::Serialize for AnyBaseItem {
             Self::RecycleBin(value) => {
                 value.serialize_with_type(serializer, Some(RecycleBin::ODATA_TYPE))
             }
-            #[cfg(feature = "_recycle_bin")]
+            #[cfg(feature = "_storage")]
             Self::RecycleBinItem(value) => {
                 value.serialize_with_type(serializer, Some(RecycleBinItem::ODATA_TYPE))
             }
-            #[cfg(feature = "_shared_drive_item")]
+            #[cfg(feature = "_shares")]
             Self::SharedDriveItem(value) => {
                 value.serialize_with_type(serializer, Some(SharedDriveItem::ODATA_TYPE))
             }
-            #[cfg(feature = "_base_site_page")]
+            #[cfg(feature = "_site")]
             Self::Site(value) => {
                 value.serialize_with_type(serializer, Some(Site::ODATA_TYPE))
             }
-            #[cfg(feature = "_base_site_page")]
+            #[cfg(feature = "_sites")]
             Self::SitePage(value) => {
                 value.serialize_with_type(serializer, Some(SitePage::ODATA_TYPE))
             }
@@ -150,11 +150,11 @@ impl<'de> serde::Deserialize<'de> for AnyBaseItem {
             deserializer,
         )?;
         let read = match graph_odata_runtime::model::odata_type_of(&value) {
-            #[cfg(feature = "_base_site_page")]
+            #[cfg(feature = "_sites")]
             "microsoft.graph.baseSitePage" | "graph.baseSitePage" => {
                 serde_json::from_value(value).map(Self::BaseSitePage)
             }
-            #[cfg(feature = "_album")]
+            #[cfg(feature = "_drive")]
             "microsoft.graph.drive" | "graph.drive" => {
                 serde_json::from_value(value).map(Self::Drive)
             }
@@ -162,11 +162,11 @@ impl<'de> serde::Deserialize<'de> for AnyBaseItem {
             "microsoft.graph.driveItem" | "graph.driveItem" => {
                 serde_json::from_value(value).map(Self::DriveItem)
             }
-            #[cfg(feature = "_base_item_version")]
+            #[cfg(feature = "_column_link")]
             "microsoft.graph.list" | "graph.list" => {
                 serde_json::from_value(value).map(Self::List)
             }
-            #[cfg(feature = "_base_item_version")]
+            #[cfg(feature = "_column_link")]
             "microsoft.graph.listItem" | "graph.listItem" => {
                 serde_json::from_value(value).map(Self::ListItem)
             }
@@ -174,19 +174,19 @@ impl<'de> serde::Deserialize<'de> for AnyBaseItem {
             "microsoft.graph.recycleBin" | "graph.recycleBin" => {
                 serde_json::from_value(value).map(Self::RecycleBin)
             }
-            #[cfg(feature = "_recycle_bin")]
+            #[cfg(feature = "_storage")]
             "microsoft.graph.recycleBinItem" | "graph.recycleBinItem" => {
                 serde_json::from_value(value).map(Self::RecycleBinItem)
             }
-            #[cfg(feature = "_shared_drive_item")]
+            #[cfg(feature = "_shares")]
             "microsoft.graph.sharedDriveItem" | "graph.sharedDriveItem" => {
                 serde_json::from_value(value).map(Self::SharedDriveItem)
             }
-            #[cfg(feature = "_base_site_page")]
+            #[cfg(feature = "_site")]
             "microsoft.graph.site" | "graph.site" => {
                 serde_json::from_value(value).map(Self::Site)
             }
-            #[cfg(feature = "_base_site_page")]
+            #[cfg(feature = "_sites")]
             "microsoft.graph.sitePage" | "graph.sitePage" => {
                 serde_json::from_value(value).map(Self::SitePage)
             }
@@ -324,7 +324,7 @@ impl BaseItemVersionField {
     ];
 }
 
-#[cfg(feature = "_assigned_place_mode")]
+#[cfg(feature = "_base_map_feature")]
 /// CSDL entity type `microsoft.graph.baseMapFeature`; base type `microsoft.graph.entity`; abstract; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct BaseMapFeature {
@@ -339,14 +339,14 @@ pub struct BaseMapFeature {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_assigned_place_mode")]
+#[cfg(feature = "_base_map_feature")]
 impl serde::Serialize for BaseMapFeature {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_assigned_place_mode")]
+#[cfg(feature = "_base_map_feature")]
 impl BaseMapFeature {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.baseMapFeature";
@@ -368,7 +368,7 @@ impl BaseMapFeature {
     }
 }
 
-#[cfg(feature = "_assigned_place_mode")]
+#[cfg(feature = "_base_map_feature")]
 impl<'de> serde::Deserialize<'de> for BaseMapFeature {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -377,7 +377,7 @@ impl<'de> serde::Deserialize<'de> for BaseMapFeature {
     }
 }
 
-#[cfg(feature = "_assigned_place_mode")]
+#[cfg(feature = "_base_map_feature")]
 impl graph_odata_runtime::model::ODataObject for BaseMapFeature {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -399,7 +399,7 @@ impl graph_odata_runtime::model::ODataObject for BaseMapFeature {
     }
 }
 
-#[cfg(feature = "_assigned_place_mode")]
+#[cfg(feature = "_base_map_feature")]
 impl BaseMapFeature {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -410,11 +410,11 @@ impl BaseMapFeature {
     }
 }
 
-#[cfg(feature = "_assigned_place_mode")]
+#[cfg(feature = "_base_map_feature")]
 /// The properties of [`BaseMapFeature`] by wire name, each a [`Field<BaseMapFeature>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`BaseMapFeature::set_null`].
 pub enum BaseMapFeatureField {}
 
-#[cfg(feature = "_assigned_place_mode")]
+#[cfg(feature = "_base_map_feature")]
 #[allow(non_upper_case_globals)]
 impl BaseMapFeatureField {
     /// `id`
@@ -428,7 +428,7 @@ impl BaseMapFeatureField {
     ];
 }
 
-#[cfg(feature = "_base_site_page")]
+#[cfg(feature = "_sites")]
 /// CSDL entity type `microsoft.graph.baseSitePage`; base type `microsoft.graph.baseItem`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct BaseSitePage {
@@ -470,11 +470,11 @@ pub struct BaseSitePage {
     pub title: Option<String>,
     /// Navigation property `createdByUser`: `microsoft.graph.user`; present when expanded (`$expand`).
     /// Inherited from `microsoft.graph.baseItem`.
-    #[cfg(feature = "_activity_based_timeout_policy")]
+    #[cfg(feature = "_authorization_info")]
     pub created_by_user: Option<AnyUser>,
     /// Navigation property `lastModifiedByUser`: `microsoft.graph.user`; present when expanded (`$expand`).
     /// Inherited from `microsoft.graph.baseItem`.
-    #[cfg(feature = "_activity_based_timeout_policy")]
+    #[cfg(feature = "_authorization_info")]
     pub last_modified_by_user: Option<AnyUser>,
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
@@ -482,14 +482,14 @@ pub struct BaseSitePage {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_base_site_page")]
+#[cfg(feature = "_sites")]
 impl serde::Serialize for BaseSitePage {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_base_site_page")]
+#[cfg(feature = "_sites")]
 #[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
 impl BaseSitePage {
     /// The CSDL qualified name, as `@odata.type` spells it.
@@ -519,15 +519,15 @@ impl BaseSitePage {
         object.property("pageLayout", &self.page_layout);
         object.property("publishingState", &self.publishing_state);
         object.property("title", &self.title);
-        #[cfg(feature = "_activity_based_timeout_policy")]
+        #[cfg(feature = "_authorization_info")]
         object.property("createdByUser", &self.created_by_user);
-        #[cfg(feature = "_activity_based_timeout_policy")]
+        #[cfg(feature = "_authorization_info")]
         object.property("lastModifiedByUser", &self.last_modified_by_user);
         object.end()
     }
 }
 
-#[cfg(feature = "_base_site_page")]
+#[cfg(feature = "_sites")]
 impl<'de> serde::Deserialize<'de> for BaseSitePage {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -536,7 +536,7 @@ impl<'de> serde::Deserialize<'de> for BaseSitePage {
     }
 }
 
-#[cfg(feature = "_base_site_page")]
+#[cfg(feature = "_sites")]
 #[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
 impl graph_odata_runtime::model::ODataObject for BaseSitePage {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
@@ -570,9 +570,9 @@ impl graph_odata_runtime::model::ODataObject for BaseSitePage {
                 read_nullable(map, key, &mut self.publishing_state, extra)
             }
             "title" => read_lenient(map, key, &mut self.title, extra),
-            #[cfg(feature = "_activity_based_timeout_policy")]
+            #[cfg(feature = "_authorization_info")]
             "createdByUser" => read_nullable(map, key, &mut self.created_by_user, extra),
-            #[cfg(feature = "_activity_based_timeout_policy")]
+            #[cfg(feature = "_authorization_info")]
             "lastModifiedByUser" => {
                 read_nullable(map, key, &mut self.last_modified_by_user, extra)
             }
@@ -586,7 +586,7 @@ impl graph_odata_runtime::model::ODataObject for BaseSitePage {
     }
 }
 
-#[cfg(feature = "_base_site_page")]
+#[cfg(feature = "_sites")]
 impl BaseSitePage {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -597,11 +597,11 @@ impl BaseSitePage {
     }
 }
 
-#[cfg(feature = "_base_site_page")]
+#[cfg(feature = "_sites")]
 /// The properties of [`BaseSitePage`] by wire name, each a [`Field<BaseSitePage>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`BaseSitePage::set_null`].
 pub enum BaseSitePageField {}
 
-#[cfg(feature = "_base_site_page")]
+#[cfg(feature = "_sites")]
 #[allow(non_upper_case_globals)]
 impl BaseSitePageField {
     /// `id`
@@ -668,7 +668,7 @@ impl BaseSitePageField {
     ];
 }
 
-#[cfg(feature = "_base_site_page")]
+#[cfg(feature = "_sites")]
 /// A `microsoft.graph.baseSitePage` value: the base type or one of its derived types, chosen by `@odata.type`. A derived type this crate does not know is read as [`BaseSitePage`], which keeps its properties and `@odata.type` in `additional_properties`.
 #[derive(Debug, Clone, PartialEq)]
 pub enum AnyBaseSitePage {
@@ -678,7 +678,7 @@ pub enum AnyBaseSitePage {
     SitePage(Box<SitePage>),
 }
 
-#[cfg(feature = "_base_site_page")]
+#[cfg(feature = "_sites")]
 impl AnyBaseSitePage {
     /// The `@odata.type` of the variant (the base type's for unknown derived types).
     pub fn odata_type(&self) -> &'static str {
@@ -696,21 +696,21 @@ impl AnyBaseSitePage {
     }
 }
 
-#[cfg(feature = "_base_site_page")]
+#[cfg(feature = "_sites")]
 impl Default for AnyBaseSitePage {
     fn default() -> Self {
         Self::BaseSitePage(Box::default())
     }
 }
 
-#[cfg(feature = "_base_site_page")]
+#[cfg(feature = "_sites")]
 impl From<BaseSitePage> for AnyBaseSitePage {
     fn from(value: BaseSitePage) -> Self {
         Self::BaseSitePage(Box::new(value))
     }
 }
 
-#[cfg(feature = "_base_site_page")]
+#[cfg(feature = "_sites")]
 impl AnyBaseSitePage {
     /// The value if it is a [`AnyBaseSitePage::SitePage`] variant.
     pub fn as_site_page(&self) -> Option<&SitePage> {
@@ -721,14 +721,14 @@ impl AnyBaseSitePage {
     }
 }
 
-#[cfg(feature = "_base_site_page")]
+#[cfg(feature = "_sites")]
 impl From<SitePage> for AnyBaseSitePage {
     fn from(value: SitePage) -> Self {
         Self::SitePage(Box::new(value))
     }
 }
 
-#[cfg(feature = "_base_site_page")]
+#[cfg(feature = "_sites")]
 impl serde::Serialize for AnyBaseSitePage {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match self {
@@ -740,7 +740,7 @@ impl serde::Serialize for AnyBaseSitePage {
     }
 }
 
-#[cfg(feature = "_base_site_page")]
+#[cfg(feature = "_sites")]
 impl<'de> serde::Deserialize<'de> for AnyBaseSitePage {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -759,7 +759,7 @@ impl<'de> serde::Deserialize<'de> for AnyBaseSitePage {
     }
 }
 
-#[cfg(feature = "_bitlocker")]
+#[cfg(feature = "_information_protection")]
 /// CSDL entity type `microsoft.graph.bitlocker`; base type `microsoft.graph.entity`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Bitlocker {
@@ -774,14 +774,14 @@ pub struct Bitlocker {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_bitlocker")]
+#[cfg(feature = "_information_protection")]
 impl serde::Serialize for Bitlocker {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_bitlocker")]
+#[cfg(feature = "_information_protection")]
 impl Bitlocker {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.bitlocker";
@@ -803,7 +803,7 @@ impl Bitlocker {
     }
 }
 
-#[cfg(feature = "_bitlocker")]
+#[cfg(feature = "_information_protection")]
 impl<'de> serde::Deserialize<'de> for Bitlocker {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -812,7 +812,7 @@ impl<'de> serde::Deserialize<'de> for Bitlocker {
     }
 }
 
-#[cfg(feature = "_bitlocker")]
+#[cfg(feature = "_information_protection")]
 impl graph_odata_runtime::model::ODataObject for Bitlocker {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -834,7 +834,7 @@ impl graph_odata_runtime::model::ODataObject for Bitlocker {
     }
 }
 
-#[cfg(feature = "_bitlocker")]
+#[cfg(feature = "_information_protection")]
 impl Bitlocker {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -845,11 +845,11 @@ impl Bitlocker {
     }
 }
 
-#[cfg(feature = "_bitlocker")]
+#[cfg(feature = "_information_protection")]
 /// The properties of [`Bitlocker`] by wire name, each a [`Field<Bitlocker>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`Bitlocker::set_null`].
 pub enum BitlockerField {}
 
-#[cfg(feature = "_bitlocker")]
+#[cfg(feature = "_information_protection")]
 #[allow(non_upper_case_globals)]
 impl BitlockerField {
     /// `id`
@@ -860,7 +860,7 @@ impl BitlockerField {
     pub const ALL: &'static [model::Field<Bitlocker>] = &[Self::Id, Self::RecoveryKeys];
 }
 
-#[cfg(feature = "_bitlocker")]
+#[cfg(feature = "_information_protection")]
 /// CSDL entity type `microsoft.graph.bitlockerRecoveryKey`; base type `microsoft.graph.entity`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct BitlockerRecoveryKey {
@@ -881,14 +881,14 @@ pub struct BitlockerRecoveryKey {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_bitlocker")]
+#[cfg(feature = "_information_protection")]
 impl serde::Serialize for BitlockerRecoveryKey {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_bitlocker")]
+#[cfg(feature = "_information_protection")]
 impl BitlockerRecoveryKey {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.bitlockerRecoveryKey";
@@ -913,7 +913,7 @@ impl BitlockerRecoveryKey {
     }
 }
 
-#[cfg(feature = "_bitlocker")]
+#[cfg(feature = "_information_protection")]
 impl<'de> serde::Deserialize<'de> for BitlockerRecoveryKey {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -922,7 +922,7 @@ impl<'de> serde::Deserialize<'de> for BitlockerRecoveryKey {
     }
 }
 
-#[cfg(feature = "_bitlocker")]
+#[cfg(feature = "_information_protection")]
 impl graph_odata_runtime::model::ODataObject for BitlockerRecoveryKey {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -949,7 +949,7 @@ impl graph_odata_runtime::model::ODataObject for BitlockerRecoveryKey {
     }
 }
 
-#[cfg(feature = "_bitlocker")]
+#[cfg(feature = "_information_protection")]
 impl BitlockerRecoveryKey {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -960,11 +960,11 @@ impl BitlockerRecoveryKey {
     }
 }
 
-#[cfg(feature = "_bitlocker")]
+#[cfg(feature = "_information_protection")]
 /// The properties of [`BitlockerRecoveryKey`] by wire name, each a [`Field<BitlockerRecoveryKey>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`BitlockerRecoveryKey::set_null`].
 pub enum BitlockerRecoveryKeyField {}
 
-#[cfg(feature = "_bitlocker")]
+#[cfg(feature = "_information_protection")]
 #[allow(non_upper_case_globals)]
 impl BitlockerRecoveryKeyField {
     /// `id`
@@ -993,7 +993,7 @@ impl BitlockerRecoveryKeyField {
     ];
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 /// CSDL entity type `microsoft.graph.bookingAppointment`; base type `microsoft.graph.entity`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct BookingAppointment {
@@ -1070,14 +1070,14 @@ pub struct BookingAppointment {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 impl serde::Serialize for BookingAppointment {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 impl BookingAppointment {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.bookingAppointment";
@@ -1134,7 +1134,7 @@ impl BookingAppointment {
     }
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 impl<'de> serde::Deserialize<'de> for BookingAppointment {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1143,7 +1143,7 @@ impl<'de> serde::Deserialize<'de> for BookingAppointment {
     }
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 impl graph_odata_runtime::model::ODataObject for BookingAppointment {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -1231,7 +1231,7 @@ impl graph_odata_runtime::model::ODataObject for BookingAppointment {
     }
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 impl BookingAppointment {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -1242,11 +1242,11 @@ impl BookingAppointment {
     }
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 /// The properties of [`BookingAppointment`] by wire name, each a [`Field<BookingAppointment>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`BookingAppointment::set_null`].
 pub enum BookingAppointmentField {}
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 #[allow(non_upper_case_globals)]
 impl BookingAppointmentField {
     /// `id`
@@ -1413,7 +1413,7 @@ impl BookingAppointmentField {
     ];
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 /// CSDL entity type `microsoft.graph.bookingBusiness`; base type `microsoft.graph.entity`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct BookingBusiness {
@@ -1468,14 +1468,14 @@ pub struct BookingBusiness {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 impl serde::Serialize for BookingBusiness {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 impl BookingBusiness {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.bookingBusiness";
@@ -1517,7 +1517,7 @@ impl BookingBusiness {
     }
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 impl<'de> serde::Deserialize<'de> for BookingBusiness {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1526,7 +1526,7 @@ impl<'de> serde::Deserialize<'de> for BookingBusiness {
     }
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 impl graph_odata_runtime::model::ODataObject for BookingBusiness {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -1580,7 +1580,7 @@ impl graph_odata_runtime::model::ODataObject for BookingBusiness {
     }
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 impl BookingBusiness {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -1591,11 +1591,11 @@ impl BookingBusiness {
     }
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 /// The properties of [`BookingBusiness`] by wire name, each a [`Field<BookingBusiness>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`BookingBusiness::set_null`].
 pub enum BookingBusinessField {}
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 #[allow(non_upper_case_globals)]
 impl BookingBusinessField {
     /// `id`
@@ -1699,7 +1699,7 @@ impl BookingBusinessField {
     ];
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 /// CSDL entity type `microsoft.graph.bookingCurrency`; base type `microsoft.graph.entity`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct BookingCurrency {
@@ -1714,14 +1714,14 @@ pub struct BookingCurrency {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 impl serde::Serialize for BookingCurrency {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 impl BookingCurrency {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.bookingCurrency";
@@ -1743,7 +1743,7 @@ impl BookingCurrency {
     }
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 impl<'de> serde::Deserialize<'de> for BookingCurrency {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1752,7 +1752,7 @@ impl<'de> serde::Deserialize<'de> for BookingCurrency {
     }
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 impl graph_odata_runtime::model::ODataObject for BookingCurrency {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -1774,7 +1774,7 @@ impl graph_odata_runtime::model::ODataObject for BookingCurrency {
     }
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 impl BookingCurrency {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -1785,11 +1785,11 @@ impl BookingCurrency {
     }
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 /// The properties of [`BookingCurrency`] by wire name, each a [`Field<BookingCurrency>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`BookingCurrency::set_null`].
 pub enum BookingCurrencyField {}
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 #[allow(non_upper_case_globals)]
 impl BookingCurrencyField {
     /// `id`
@@ -1800,7 +1800,7 @@ impl BookingCurrencyField {
     pub const ALL: &'static [model::Field<BookingCurrency>] = &[Self::Id, Self::Symbol];
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 /// CSDL entity type `microsoft.graph.bookingCustomQuestion`; base type `microsoft.graph.entity`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct BookingCustomQuestion {
@@ -1823,14 +1823,14 @@ pub struct BookingCustomQuestion {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 impl serde::Serialize for BookingCustomQuestion {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 impl BookingCustomQuestion {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.bookingCustomQuestion";
@@ -1856,7 +1856,7 @@ impl BookingCustomQuestion {
     }
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 impl<'de> serde::Deserialize<'de> for BookingCustomQuestion {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1865,7 +1865,7 @@ impl<'de> serde::Deserialize<'de> for BookingCustomQuestion {
     }
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 impl graph_odata_runtime::model::ODataObject for BookingCustomQuestion {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -1897,7 +1897,7 @@ impl graph_odata_runtime::model::ODataObject for BookingCustomQuestion {
     }
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 impl BookingCustomQuestion {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -1908,11 +1908,11 @@ impl BookingCustomQuestion {
     }
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 /// The properties of [`BookingCustomQuestion`] by wire name, each a [`Field<BookingCustomQuestion>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`BookingCustomQuestion::set_null`].
 pub enum BookingCustomQuestionField {}
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 #[allow(non_upper_case_globals)]
 impl BookingCustomQuestionField {
     /// `id`
@@ -1948,7 +1948,7 @@ impl BookingCustomQuestionField {
     ];
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 /// CSDL entity type `microsoft.graph.bookingCustomer`; base type `microsoft.graph.bookingCustomerBase`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct BookingCustomer {
@@ -1973,14 +1973,14 @@ pub struct BookingCustomer {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 impl serde::Serialize for BookingCustomer {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 impl BookingCustomer {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.bookingCustomer";
@@ -2007,7 +2007,7 @@ impl BookingCustomer {
     }
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 impl<'de> serde::Deserialize<'de> for BookingCustomer {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2016,7 +2016,7 @@ impl<'de> serde::Deserialize<'de> for BookingCustomer {
     }
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 impl graph_odata_runtime::model::ODataObject for BookingCustomer {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -2047,7 +2047,7 @@ impl graph_odata_runtime::model::ODataObject for BookingCustomer {
     }
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 impl BookingCustomer {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -2058,11 +2058,11 @@ impl BookingCustomer {
     }
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 /// The properties of [`BookingCustomer`] by wire name, each a [`Field<BookingCustomer>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`BookingCustomer::set_null`].
 pub enum BookingCustomerField {}
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 #[allow(non_upper_case_globals)]
 impl BookingCustomerField {
     /// `id`
@@ -2099,7 +2099,7 @@ impl BookingCustomerField {
     ];
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 /// CSDL entity type `microsoft.graph.bookingCustomerBase`; base type `microsoft.graph.entity`; abstract; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct BookingCustomerBase {
@@ -2112,14 +2112,14 @@ pub struct BookingCustomerBase {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 impl serde::Serialize for BookingCustomerBase {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 impl BookingCustomerBase {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.bookingCustomerBase";
@@ -2140,7 +2140,7 @@ impl BookingCustomerBase {
     }
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 impl<'de> serde::Deserialize<'de> for BookingCustomerBase {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2149,7 +2149,7 @@ impl<'de> serde::Deserialize<'de> for BookingCustomerBase {
     }
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 impl graph_odata_runtime::model::ODataObject for BookingCustomerBase {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -2170,7 +2170,7 @@ impl graph_odata_runtime::model::ODataObject for BookingCustomerBase {
     }
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 impl BookingCustomerBase {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -2181,11 +2181,11 @@ impl BookingCustomerBase {
     }
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 /// The properties of [`BookingCustomerBase`] by wire name, each a [`Field<BookingCustomerBase>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`BookingCustomerBase::set_null`].
 pub enum BookingCustomerBaseField {}
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 #[allow(non_upper_case_globals)]
 impl BookingCustomerBaseField {
     /// `id`
@@ -2194,7 +2194,7 @@ impl BookingCustomerBaseField {
     pub const ALL: &'static [model::Field<BookingCustomerBase>] = &[Self::Id];
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 /// A `microsoft.graph.bookingCustomerBase` value: the base type or one of its derived types, chosen by `@odata.type`. A derived type this crate does not know is read as [`BookingCustomerBase`], which keeps its properties and `@odata.type` in `additional_properties`.
 #[derive(Debug, Clone, PartialEq)]
 pub enum AnyBookingCustomerBase {
@@ -2204,7 +2204,7 @@ pub enum AnyBookingCustomerBase {
     BookingCustomer(Box<BookingCustomer>),
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 impl AnyBookingCustomerBase {
     /// The `@odata.type` of the variant (the base type's for unknown derived types).
     pub fn odata_type(&self) -> &'static str {
@@ -2222,21 +2222,21 @@ impl AnyBookingCustomerBase {
     }
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 impl Default for AnyBookingCustomerBase {
     fn default() -> Self {
         Self::BookingCustomerBase(Box::default())
     }
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 impl From<BookingCustomerBase> for AnyBookingCustomerBase {
     fn from(value: BookingCustomerBase) -> Self {
         Self::BookingCustomerBase(Box::new(value))
     }
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 impl AnyBookingCustomerBase {
     /// The value if it is a [`AnyBookingCustomerBase::BookingCustomer`] variant.
     pub fn as_booking_customer(&self) -> Option<&BookingCustomer> {
@@ -2247,14 +2247,14 @@ impl AnyBookingCustomerBase {
     }
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 impl From<BookingCustomer> for AnyBookingCustomerBase {
     fn from(value: BookingCustomer) -> Self {
         Self::BookingCustomer(Box::new(value))
     }
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 impl serde::Serialize for AnyBookingCustomerBase {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match self {
@@ -2268,7 +2268,7 @@ impl serde::Serialize for AnyBookingCustomerBase {
     }
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 impl<'de> serde::Deserialize<'de> for AnyBookingCustomerBase {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2287,7 +2287,7 @@ impl<'de> serde::Deserialize<'de> for AnyBookingCustomerBase {
     }
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 /// CSDL entity type `microsoft.graph.bookingService`; base type `microsoft.graph.entity`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct BookingService {
@@ -2348,14 +2348,14 @@ pub struct BookingService {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 impl serde::Serialize for BookingService {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 impl BookingService {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.bookingService";
@@ -2404,7 +2404,7 @@ impl BookingService {
     }
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 impl<'de> serde::Deserialize<'de> for BookingService {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2413,7 +2413,7 @@ impl<'de> serde::Deserialize<'de> for BookingService {
     }
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 impl graph_odata_runtime::model::ODataObject for BookingService {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -2493,7 +2493,7 @@ impl graph_odata_runtime::model::ODataObject for BookingService {
     }
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 impl BookingService {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -2504,11 +2504,11 @@ impl BookingService {
     }
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 /// The properties of [`BookingService`] by wire name, each a [`Field<BookingService>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`BookingService::set_null`].
 pub enum BookingServiceField {}
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 #[allow(non_upper_case_globals)]
 impl BookingServiceField {
     /// `id`
@@ -2631,7 +2631,7 @@ impl BookingServiceField {
     ];
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 /// CSDL entity type `microsoft.graph.bookingStaffMember`; base type `microsoft.graph.bookingStaffMemberBase`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct BookingStaffMember {
@@ -2666,14 +2666,14 @@ pub struct BookingStaffMember {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 impl serde::Serialize for BookingStaffMember {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 impl BookingStaffMember {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.bookingStaffMember";
@@ -2710,7 +2710,7 @@ impl BookingStaffMember {
     }
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 impl<'de> serde::Deserialize<'de> for BookingStaffMember {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2719,7 +2719,7 @@ impl<'de> serde::Deserialize<'de> for BookingStaffMember {
     }
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 impl graph_odata_runtime::model::ODataObject for BookingStaffMember {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -2768,7 +2768,7 @@ impl graph_odata_runtime::model::ODataObject for BookingStaffMember {
     }
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 impl BookingStaffMember {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -2779,11 +2779,11 @@ impl BookingStaffMember {
     }
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 /// The properties of [`BookingStaffMember`] by wire name, each a [`Field<BookingStaffMember>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`BookingStaffMember::set_null`].
 pub enum BookingStaffMemberField {}
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 #[allow(non_upper_case_globals)]
 impl BookingStaffMemberField {
     /// `id`
@@ -2845,7 +2845,7 @@ impl BookingStaffMemberField {
     ];
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 /// CSDL entity type `microsoft.graph.bookingStaffMemberBase`; base type `microsoft.graph.entity`; abstract; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct BookingStaffMemberBase {
@@ -2858,14 +2858,14 @@ pub struct BookingStaffMemberBase {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 impl serde::Serialize for BookingStaffMemberBase {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 impl BookingStaffMemberBase {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.bookingStaffMemberBase";
@@ -2886,7 +2886,7 @@ impl BookingStaffMemberBase {
     }
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 impl<'de> serde::Deserialize<'de> for BookingStaffMemberBase {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2895,7 +2895,7 @@ impl<'de> serde::Deserialize<'de> for BookingStaffMemberBase {
     }
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 impl graph_odata_runtime::model::ODataObject for BookingStaffMemberBase {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -2916,7 +2916,7 @@ impl graph_odata_runtime::model::ODataObject for BookingStaffMemberBase {
     }
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 impl BookingStaffMemberBase {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -2927,11 +2927,11 @@ impl BookingStaffMemberBase {
     }
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 /// The properties of [`BookingStaffMemberBase`] by wire name, each a [`Field<BookingStaffMemberBase>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`BookingStaffMemberBase::set_null`].
 pub enum BookingStaffMemberBaseField {}
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 #[allow(non_upper_case_globals)]
 impl BookingStaffMemberBaseField {
     /// `id`
@@ -2940,7 +2940,7 @@ impl BookingStaffMemberBaseField {
     pub const ALL: &'static [model::Field<BookingStaffMemberBase>] = &[Self::Id];
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 /// A `microsoft.graph.bookingStaffMemberBase` value: the base type or one of its derived types, chosen by `@odata.type`. A derived type this crate does not know is read as [`BookingStaffMemberBase`], which keeps its properties and `@odata.type` in `additional_properties`.
 #[derive(Debug, Clone, PartialEq)]
 pub enum AnyBookingStaffMemberBase {
@@ -2950,7 +2950,7 @@ pub enum AnyBookingStaffMemberBase {
     BookingStaffMember(Box<BookingStaffMember>),
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 impl AnyBookingStaffMemberBase {
     /// The `@odata.type` of the variant (the base type's for unknown derived types).
     pub fn odata_type(&self) -> &'static str {
@@ -2968,14 +2968,14 @@ impl AnyBookingStaffMemberBase {
     }
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 impl Default for AnyBookingStaffMemberBase {
     fn default() -> Self {
         Self::BookingStaffMemberBase(Box::default())
     }
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 impl From<BookingStaffMemberBase> for AnyBookingStaffMemberBase {
     fn from(value: BookingStaffMemberBase) -> Self {
         Self::BookingStaffMemberBase(Box::new(value))

@@ -11,7 +11,7 @@ use graph_odata_runtime::edm;
 #[allow(unused_imports)]
 use graph_odata_runtime::model;
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 impl AnyBookingStaffMemberBase {
     /// The value if it is a [`AnyBookingStaffMemberBase::BookingStaffMember`] variant.
     pub fn as_booking_staff_member(&self) -> Option<&BookingStaffMember> {
@@ -22,14 +22,14 @@ impl AnyBookingStaffMemberBase {
     }
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 impl From<BookingStaffMember> for AnyBookingStaffMemberBase {
     fn from(value: BookingStaffMember) -> Self {
         Self::BookingStaffMember(Box::new(value))
     }
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 impl serde::Serialize for AnyBookingStaffMemberBase {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match self {
@@ -47,7 +47,7 @@ impl serde::Serialize for AnyBookingStaffMemberBase {
     }
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 impl<'de> serde::Deserialize<'de> for AnyBookingStaffMemberBase {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -66,7 +66,7 @@ impl<'de> serde::Deserialize<'de> for AnyBookingStaffMemberBase {
     }
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 /// CSDL entity type `microsoft.graph.browseSessionBase`; base type `microsoft.graph.entity`; abstract; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct BrowseSessionBase {
@@ -93,14 +93,14 @@ pub struct BrowseSessionBase {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 impl serde::Serialize for BrowseSessionBase {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 impl BrowseSessionBase {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.browseSessionBase";
@@ -128,7 +128,7 @@ impl BrowseSessionBase {
     }
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 impl<'de> serde::Deserialize<'de> for BrowseSessionBase {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -137,7 +137,7 @@ impl<'de> serde::Deserialize<'de> for BrowseSessionBase {
     }
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 impl graph_odata_runtime::model::ODataObject for BrowseSessionBase {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -173,7 +173,7 @@ impl graph_odata_runtime::model::ODataObject for BrowseSessionBase {
     }
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 impl BrowseSessionBase {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -184,11 +184,11 @@ impl BrowseSessionBase {
     }
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 /// The properties of [`BrowseSessionBase`] by wire name, each a [`Field<BrowseSessionBase>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`BrowseSessionBase::set_null`].
 pub enum BrowseSessionBaseField {}
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 #[allow(non_upper_case_globals)]
 impl BrowseSessionBaseField {
     /// `id`
@@ -230,7 +230,7 @@ impl BrowseSessionBaseField {
     ];
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 /// A `microsoft.graph.browseSessionBase` value: the base type or one of its derived types, chosen by `@odata.type`. A derived type this crate does not know is read as [`BrowseSessionBase`], which keeps its properties and `@odata.type` in `additional_properties`.
 #[derive(Debug, Clone, PartialEq)]
 pub enum AnyBrowseSessionBase {
@@ -242,7 +242,7 @@ pub enum AnyBrowseSessionBase {
     SharePointBrowseSession(Box<SharePointBrowseSession>),
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 impl AnyBrowseSessionBase {
     /// The `@odata.type` of the variant (the base type's for unknown derived types).
     pub fn odata_type(&self) -> &'static str {
@@ -263,21 +263,21 @@ impl AnyBrowseSessionBase {
     }
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 impl Default for AnyBrowseSessionBase {
     fn default() -> Self {
         Self::BrowseSessionBase(Box::default())
     }
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 impl From<BrowseSessionBase> for AnyBrowseSessionBase {
     fn from(value: BrowseSessionBase) -> Self {
         Self::BrowseSessionBase(Box::new(value))
     }
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 impl AnyBrowseSessionBase {
     /// The value if it is a [`AnyBrowseSessionBase::OneDriveForBusinessBrowseSession`] variant.
     pub fn as_one_drive_for_business_browse_session(
@@ -297,21 +297,21 @@ impl AnyBrowseSessionBase {
     }
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 impl From<OneDriveForBusinessBrowseSession> for AnyBrowseSessionBase {
     fn from(value: OneDriveForBusinessBrowseSession) -> Self {
         Self::OneDriveForBusinessBrowseSession(Box::new(value))
     }
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 impl From<SharePointBrowseSession> for AnyBrowseSessionBase {
     fn from(value: SharePointBrowseSession) -> Self {
         Self::SharePointBrowseSession(Box::new(value))
     }
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 impl serde::Serialize for AnyBrowseSessionBase {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match self {
@@ -334,7 +334,7 @@ impl serde::Serialize for AnyBrowseSessionBase {
     }
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 impl<'de> serde::Deserialize<'de> for AnyBrowseSessionBase {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -358,7 +358,7 @@ impl<'de> serde::Deserialize<'de> for AnyBrowseSessionBase {
     }
 }
 
-#[cfg(feature = "_admin_microsoft365_apps")]
+#[cfg(feature = "_admin")]
 /// CSDL entity type `microsoft.graph.browserSharedCookie`; base type `microsoft.graph.entity`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct BrowserSharedCookie {
@@ -395,14 +395,14 @@ pub struct BrowserSharedCookie {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_admin_microsoft365_apps")]
+#[cfg(feature = "_admin")]
 impl serde::Serialize for BrowserSharedCookie {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_admin_microsoft365_apps")]
+#[cfg(feature = "_admin")]
 impl BrowserSharedCookie {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.browserSharedCookie";
@@ -435,7 +435,7 @@ impl BrowserSharedCookie {
     }
 }
 
-#[cfg(feature = "_admin_microsoft365_apps")]
+#[cfg(feature = "_admin")]
 impl<'de> serde::Deserialize<'de> for BrowserSharedCookie {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -444,7 +444,7 @@ impl<'de> serde::Deserialize<'de> for BrowserSharedCookie {
     }
 }
 
-#[cfg(feature = "_admin_microsoft365_apps")]
+#[cfg(feature = "_admin")]
 impl graph_odata_runtime::model::ODataObject for BrowserSharedCookie {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -487,7 +487,7 @@ impl graph_odata_runtime::model::ODataObject for BrowserSharedCookie {
     }
 }
 
-#[cfg(feature = "_admin_microsoft365_apps")]
+#[cfg(feature = "_admin")]
 impl BrowserSharedCookie {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -498,11 +498,11 @@ impl BrowserSharedCookie {
     }
 }
 
-#[cfg(feature = "_admin_microsoft365_apps")]
+#[cfg(feature = "_admin")]
 /// The properties of [`BrowserSharedCookie`] by wire name, each a [`Field<BrowserSharedCookie>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`BrowserSharedCookie::set_null`].
 pub enum BrowserSharedCookieField {}
 
-#[cfg(feature = "_admin_microsoft365_apps")]
+#[cfg(feature = "_admin")]
 #[allow(non_upper_case_globals)]
 impl BrowserSharedCookieField {
     /// `id`
@@ -565,7 +565,7 @@ impl BrowserSharedCookieField {
     ];
 }
 
-#[cfg(feature = "_admin_microsoft365_apps")]
+#[cfg(feature = "_admin")]
 /// CSDL entity type `microsoft.graph.browserSite`; base type `microsoft.graph.entity`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct BrowserSite {
@@ -602,14 +602,14 @@ pub struct BrowserSite {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_admin_microsoft365_apps")]
+#[cfg(feature = "_admin")]
 impl serde::Serialize for BrowserSite {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_admin_microsoft365_apps")]
+#[cfg(feature = "_admin")]
 impl BrowserSite {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.browserSite";
@@ -642,7 +642,7 @@ impl BrowserSite {
     }
 }
 
-#[cfg(feature = "_admin_microsoft365_apps")]
+#[cfg(feature = "_admin")]
 impl<'de> serde::Deserialize<'de> for BrowserSite {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -651,7 +651,7 @@ impl<'de> serde::Deserialize<'de> for BrowserSite {
     }
 }
 
-#[cfg(feature = "_admin_microsoft365_apps")]
+#[cfg(feature = "_admin")]
 impl graph_odata_runtime::model::ODataObject for BrowserSite {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -696,7 +696,7 @@ impl graph_odata_runtime::model::ODataObject for BrowserSite {
     }
 }
 
-#[cfg(feature = "_admin_microsoft365_apps")]
+#[cfg(feature = "_admin")]
 impl BrowserSite {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -707,11 +707,11 @@ impl BrowserSite {
     }
 }
 
-#[cfg(feature = "_admin_microsoft365_apps")]
+#[cfg(feature = "_admin")]
 /// The properties of [`BrowserSite`] by wire name, each a [`Field<BrowserSite>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`BrowserSite::set_null`].
 pub enum BrowserSiteField {}
 
-#[cfg(feature = "_admin_microsoft365_apps")]
+#[cfg(feature = "_admin")]
 #[allow(non_upper_case_globals)]
 impl BrowserSiteField {
     /// `id`
@@ -772,7 +772,7 @@ impl BrowserSiteField {
     ];
 }
 
-#[cfg(feature = "_admin_microsoft365_apps")]
+#[cfg(feature = "_admin")]
 /// CSDL entity type `microsoft.graph.browserSiteList`; base type `microsoft.graph.entity`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct BrowserSiteList {
@@ -805,14 +805,14 @@ pub struct BrowserSiteList {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_admin_microsoft365_apps")]
+#[cfg(feature = "_admin")]
 impl serde::Serialize for BrowserSiteList {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_admin_microsoft365_apps")]
+#[cfg(feature = "_admin")]
 impl BrowserSiteList {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.browserSiteList";
@@ -843,7 +843,7 @@ impl BrowserSiteList {
     }
 }
 
-#[cfg(feature = "_admin_microsoft365_apps")]
+#[cfg(feature = "_admin")]
 impl<'de> serde::Deserialize<'de> for BrowserSiteList {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -852,7 +852,7 @@ impl<'de> serde::Deserialize<'de> for BrowserSiteList {
     }
 }
 
-#[cfg(feature = "_admin_microsoft365_apps")]
+#[cfg(feature = "_admin")]
 impl graph_odata_runtime::model::ODataObject for BrowserSiteList {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -889,7 +889,7 @@ impl graph_odata_runtime::model::ODataObject for BrowserSiteList {
     }
 }
 
-#[cfg(feature = "_admin_microsoft365_apps")]
+#[cfg(feature = "_admin")]
 impl BrowserSiteList {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -900,11 +900,11 @@ impl BrowserSiteList {
     }
 }
 
-#[cfg(feature = "_admin_microsoft365_apps")]
+#[cfg(feature = "_admin")]
 /// The properties of [`BrowserSiteList`] by wire name, each a [`Field<BrowserSiteList>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`BrowserSiteList::set_null`].
 pub enum BrowserSiteListField {}
 
-#[cfg(feature = "_admin_microsoft365_apps")]
+#[cfg(feature = "_admin")]
 #[allow(non_upper_case_globals)]
 impl BrowserSiteListField {
     /// `id`
@@ -959,7 +959,7 @@ impl BrowserSiteListField {
     ];
 }
 
-#[cfg(feature = "_assigned_place_mode")]
+#[cfg(feature = "_places")]
 /// CSDL entity type `microsoft.graph.building`; base type `microsoft.graph.place`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Building {
@@ -999,7 +999,6 @@ pub struct Building {
     pub wifi_state: Option<PlaceFeatureEnablement>,
     /// Navigation property `checkIns`: `Collection(microsoft.graph.checkInClaim)`, contained; present when expanded (`$expand`).
     /// Inherited from `microsoft.graph.place`.
-    #[cfg(feature = "_places")]
     pub check_ins: Option<Vec<CheckInClaim>>,
     /// Navigation property `map`: `microsoft.graph.buildingMap`, contained; present when expanded (`$expand`).
     pub map: Option<BuildingMap>,
@@ -1009,15 +1008,14 @@ pub struct Building {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_assigned_place_mode")]
+#[cfg(feature = "_places")]
 impl serde::Serialize for Building {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_assigned_place_mode")]
-#[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
+#[cfg(feature = "_places")]
 impl Building {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.building";
@@ -1045,13 +1043,13 @@ impl Building {
         object.property("tags", &self.tags);
         object.property("resourceLinks", &self.resource_links);
         object.property("wifiState", &self.wifi_state);
-        #[cfg(feature = "_places")] object.property("checkIns", &self.check_ins);
+        object.property("checkIns", &self.check_ins);
         object.property("map", &self.map);
         object.end()
     }
 }
 
-#[cfg(feature = "_assigned_place_mode")]
+#[cfg(feature = "_places")]
 impl<'de> serde::Deserialize<'de> for Building {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1060,8 +1058,7 @@ impl<'de> serde::Deserialize<'de> for Building {
     }
 }
 
-#[cfg(feature = "_assigned_place_mode")]
-#[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
+#[cfg(feature = "_places")]
 impl graph_odata_runtime::model::ODataObject for Building {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -1085,7 +1082,6 @@ impl graph_odata_runtime::model::ODataObject for Building {
             "tags" => read_lenient(map, key, &mut self.tags, extra),
             "resourceLinks" => read_nullable(map, key, &mut self.resource_links, extra),
             "wifiState" => read_nullable(map, key, &mut self.wifi_state, extra),
-            #[cfg(feature = "_places")]
             "checkIns" => read_nullable(map, key, &mut self.check_ins, extra),
             "map" => read_nullable(map, key, &mut self.map, extra),
             _ => Ok(false),
@@ -1098,7 +1094,7 @@ impl graph_odata_runtime::model::ODataObject for Building {
     }
 }
 
-#[cfg(feature = "_assigned_place_mode")]
+#[cfg(feature = "_places")]
 impl Building {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -1109,11 +1105,11 @@ impl Building {
     }
 }
 
-#[cfg(feature = "_assigned_place_mode")]
+#[cfg(feature = "_places")]
 /// The properties of [`Building`] by wire name, each a [`Field<Building>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`Building::set_null`].
 pub enum BuildingField {}
 
-#[cfg(feature = "_assigned_place_mode")]
+#[cfg(feature = "_places")]
 #[allow(non_upper_case_globals)]
 impl BuildingField {
     /// `id`
@@ -1167,7 +1163,7 @@ impl BuildingField {
     ];
 }
 
-#[cfg(feature = "_assigned_place_mode")]
+#[cfg(feature = "_places")]
 /// CSDL entity type `microsoft.graph.buildingMap`; base type `microsoft.graph.baseMapFeature`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct BuildingMap {
@@ -1189,14 +1185,14 @@ pub struct BuildingMap {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_assigned_place_mode")]
+#[cfg(feature = "_places")]
 impl serde::Serialize for BuildingMap {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_assigned_place_mode")]
+#[cfg(feature = "_places")]
 impl BuildingMap {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.buildingMap";
@@ -1221,7 +1217,7 @@ impl BuildingMap {
     }
 }
 
-#[cfg(feature = "_assigned_place_mode")]
+#[cfg(feature = "_places")]
 impl<'de> serde::Deserialize<'de> for BuildingMap {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1230,7 +1226,7 @@ impl<'de> serde::Deserialize<'de> for BuildingMap {
     }
 }
 
-#[cfg(feature = "_assigned_place_mode")]
+#[cfg(feature = "_places")]
 impl graph_odata_runtime::model::ODataObject for BuildingMap {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -1255,7 +1251,7 @@ impl graph_odata_runtime::model::ODataObject for BuildingMap {
     }
 }
 
-#[cfg(feature = "_assigned_place_mode")]
+#[cfg(feature = "_places")]
 impl BuildingMap {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -1266,11 +1262,11 @@ impl BuildingMap {
     }
 }
 
-#[cfg(feature = "_assigned_place_mode")]
+#[cfg(feature = "_places")]
 /// The properties of [`BuildingMap`] by wire name, each a [`Field<BuildingMap>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`BuildingMap::set_null`].
 pub enum BuildingMapField {}
 
-#[cfg(feature = "_assigned_place_mode")]
+#[cfg(feature = "_places")]
 #[allow(non_upper_case_globals)]
 impl BuildingMapField {
     /// `id`
@@ -1411,7 +1407,7 @@ impl BuiltInIdentityProviderField {
     ];
 }
 
-#[cfg(feature = "_attribute_definition")]
+#[cfg(feature = "_bulk_operation")]
 /// CSDL entity type `microsoft.graph.bulkUpload`; base type `microsoft.graph.entity`; media entity (has a stream); key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct BulkUpload {
@@ -1424,14 +1420,14 @@ pub struct BulkUpload {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_attribute_definition")]
+#[cfg(feature = "_bulk_operation")]
 impl serde::Serialize for BulkUpload {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_attribute_definition")]
+#[cfg(feature = "_bulk_operation")]
 impl BulkUpload {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.bulkUpload";
@@ -1452,7 +1448,7 @@ impl BulkUpload {
     }
 }
 
-#[cfg(feature = "_attribute_definition")]
+#[cfg(feature = "_bulk_operation")]
 impl<'de> serde::Deserialize<'de> for BulkUpload {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1461,7 +1457,7 @@ impl<'de> serde::Deserialize<'de> for BulkUpload {
     }
 }
 
-#[cfg(feature = "_attribute_definition")]
+#[cfg(feature = "_bulk_operation")]
 impl graph_odata_runtime::model::ODataObject for BulkUpload {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -1482,7 +1478,7 @@ impl graph_odata_runtime::model::ODataObject for BulkUpload {
     }
 }
 
-#[cfg(feature = "_attribute_definition")]
+#[cfg(feature = "_bulk_operation")]
 impl BulkUpload {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -1493,11 +1489,11 @@ impl BulkUpload {
     }
 }
 
-#[cfg(feature = "_attribute_definition")]
+#[cfg(feature = "_bulk_operation")]
 /// The properties of [`BulkUpload`] by wire name, each a [`Field<BulkUpload>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`BulkUpload::set_null`].
 pub enum BulkUploadField {}
 
-#[cfg(feature = "_attribute_definition")]
+#[cfg(feature = "_bulk_operation")]
 #[allow(non_upper_case_globals)]
 impl BulkUploadField {
     /// `id`
@@ -1506,7 +1502,7 @@ impl BulkUploadField {
     pub const ALL: &'static [model::Field<BulkUpload>] = &[Self::Id];
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 /// CSDL entity type `microsoft.graph.caPoliciesDeletableRoot`; base type `microsoft.graph.entity`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct CaPoliciesDeletableRoot {
@@ -1514,10 +1510,9 @@ pub struct CaPoliciesDeletableRoot {
     /// Inherited from `microsoft.graph.entity`.
     pub id: Option<String>,
     /// Navigation property `namedLocations`: `Collection(microsoft.graph.namedLocation)`, contained; present when expanded (`$expand`).
-    #[cfg(feature = "_identity")]
     pub named_locations: Option<Vec<AnyNamedLocation>>,
     /// Navigation property `policies`: `Collection(microsoft.graph.conditionalAccessPolicy)`, contained; present when expanded (`$expand`).
-    #[cfg(feature = "_authentication_strength_usage")]
+    #[cfg(feature = "_application_enforced_restrictions_session_control")]
     pub policies: Option<Vec<AnyConditionalAccessPolicy>>,
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
@@ -1525,14 +1520,14 @@ pub struct CaPoliciesDeletableRoot {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 impl serde::Serialize for CaPoliciesDeletableRoot {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 #[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
 impl CaPoliciesDeletableRoot {
     /// The CSDL qualified name, as `@odata.type` spells it.
@@ -1550,15 +1545,14 @@ impl CaPoliciesDeletableRoot {
             odata_type,
         )?;
         object.property("id", &self.id);
-        #[cfg(feature = "_identity")]
         object.property("namedLocations", &self.named_locations);
-        #[cfg(feature = "_authentication_strength_usage")]
+        #[cfg(feature = "_application_enforced_restrictions_session_control")]
         object.property("policies", &self.policies);
         object.end()
     }
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 impl<'de> serde::Deserialize<'de> for CaPoliciesDeletableRoot {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1567,7 +1561,7 @@ impl<'de> serde::Deserialize<'de> for CaPoliciesDeletableRoot {
     }
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 #[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
 impl graph_odata_runtime::model::ODataObject for CaPoliciesDeletableRoot {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
@@ -1579,9 +1573,8 @@ impl graph_odata_runtime::model::ODataObject for CaPoliciesDeletableRoot {
         let extra = &mut self.additional_properties;
         match key {
             "id" => read_lenient(map, key, &mut self.id, extra),
-            #[cfg(feature = "_identity")]
             "namedLocations" => read_nullable(map, key, &mut self.named_locations, extra),
-            #[cfg(feature = "_authentication_strength_usage")]
+            #[cfg(feature = "_application_enforced_restrictions_session_control")]
             "policies" => read_nullable(map, key, &mut self.policies, extra),
             _ => Ok(false),
         }
@@ -1593,7 +1586,7 @@ impl graph_odata_runtime::model::ODataObject for CaPoliciesDeletableRoot {
     }
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 impl CaPoliciesDeletableRoot {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -1604,11 +1597,11 @@ impl CaPoliciesDeletableRoot {
     }
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 /// The properties of [`CaPoliciesDeletableRoot`] by wire name, each a [`Field<CaPoliciesDeletableRoot>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`CaPoliciesDeletableRoot::set_null`].
 pub enum CaPoliciesDeletableRootField {}
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 #[allow(non_upper_case_globals)]
 impl CaPoliciesDeletableRootField {
     /// `id`
@@ -1669,10 +1662,10 @@ pub struct Calendar {
     /// Navigation property `events`: `Collection(microsoft.graph.event)`, contained; present when expanded (`$expand`).
     pub events: Option<Vec<Event>>,
     /// Navigation property `multiValueExtendedProperties`: `Collection(microsoft.graph.multiValueLegacyExtendedProperty)`, contained; present when expanded (`$expand`).
-    #[cfg(feature = "_mailbox_item")]
+    #[cfg(feature = "_multi_value_legacy_extended_property")]
     pub multi_value_extended_properties: Option<Vec<MultiValueLegacyExtendedProperty>>,
     /// Navigation property `singleValueExtendedProperties`: `Collection(microsoft.graph.singleValueLegacyExtendedProperty)`, contained; present when expanded (`$expand`).
-    #[cfg(feature = "_mailbox_item")]
+    #[cfg(feature = "_multi_value_legacy_extended_property")]
     pub single_value_extended_properties: Option<Vec<SingleValueLegacyExtendedProperty>>,
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
@@ -1729,13 +1722,13 @@ impl Calendar {
         object.property("calendarPermissions", &self.calendar_permissions);
         object.property("calendarView", &self.calendar_view);
         object.property("events", &self.events);
-        #[cfg(feature = "_mailbox_item")]
+        #[cfg(feature = "_multi_value_legacy_extended_property")]
         object
             .property(
                 "multiValueExtendedProperties",
                 &self.multi_value_extended_properties,
             );
-        #[cfg(feature = "_mailbox_item")]
+        #[cfg(feature = "_multi_value_legacy_extended_property")]
         object
             .property(
                 "singleValueExtendedProperties",
@@ -1799,11 +1792,11 @@ impl graph_odata_runtime::model::ODataObject for Calendar {
             }
             "calendarView" => read_nullable(map, key, &mut self.calendar_view, extra),
             "events" => read_nullable(map, key, &mut self.events, extra),
-            #[cfg(feature = "_mailbox_item")]
+            #[cfg(feature = "_multi_value_legacy_extended_property")]
             "multiValueExtendedProperties" => {
                 read_nullable(map, key, &mut self.multi_value_extended_properties, extra)
             }
-            #[cfg(feature = "_mailbox_item")]
+            #[cfg(feature = "_multi_value_legacy_extended_property")]
             "singleValueExtendedProperties" => {
                 read_nullable(
                     map,
@@ -2303,11 +2296,11 @@ pub struct CalendarSharingMessage {
     pub extensions: Option<Vec<AnyExtension>>,
     /// Navigation property `multiValueExtendedProperties`: `Collection(microsoft.graph.multiValueLegacyExtendedProperty)`, contained; present when expanded (`$expand`).
     /// Inherited from `microsoft.graph.message`.
-    #[cfg(feature = "_mailbox_item")]
+    #[cfg(feature = "_multi_value_legacy_extended_property")]
     pub multi_value_extended_properties: Option<Vec<MultiValueLegacyExtendedProperty>>,
     /// Navigation property `singleValueExtendedProperties`: `Collection(microsoft.graph.singleValueLegacyExtendedProperty)`, contained; present when expanded (`$expand`).
     /// Inherited from `microsoft.graph.message`.
-    #[cfg(feature = "_mailbox_item")]
+    #[cfg(feature = "_multi_value_legacy_extended_property")]
     pub single_value_extended_properties: Option<Vec<SingleValueLegacyExtendedProperty>>,
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
@@ -2377,13 +2370,13 @@ impl CalendarSharingMessage {
         object.property("suggestedCalendarName", &self.suggested_calendar_name);
         object.property("attachments", &self.attachments);
         #[cfg(feature = "_extension")] object.property("extensions", &self.extensions);
-        #[cfg(feature = "_mailbox_item")]
+        #[cfg(feature = "_multi_value_legacy_extended_property")]
         object
             .property(
                 "multiValueExtendedProperties",
                 &self.multi_value_extended_properties,
             );
-        #[cfg(feature = "_mailbox_item")]
+        #[cfg(feature = "_multi_value_legacy_extended_property")]
         object
             .property(
                 "singleValueExtendedProperties",
@@ -2475,11 +2468,11 @@ impl graph_odata_runtime::model::ODataObject for CalendarSharingMessage {
             "attachments" => read_nullable(map, key, &mut self.attachments, extra),
             #[cfg(feature = "_extension")]
             "extensions" => read_nullable(map, key, &mut self.extensions, extra),
-            #[cfg(feature = "_mailbox_item")]
+            #[cfg(feature = "_multi_value_legacy_extended_property")]
             "multiValueExtendedProperties" => {
                 read_nullable(map, key, &mut self.multi_value_extended_properties, extra)
             }
-            #[cfg(feature = "_mailbox_item")]
+            #[cfg(feature = "_multi_value_legacy_extended_property")]
             "singleValueExtendedProperties" => {
                 read_nullable(
                     map,
@@ -2704,7 +2697,7 @@ impl CalendarSharingMessageField {
     ];
 }
 
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_communications")]
 /// CSDL entity type `microsoft.graph.call`; base type `microsoft.graph.entity`; open type: dynamic properties land in `additional_properties`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Call {
@@ -2765,14 +2758,14 @@ pub struct Call {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_communications")]
 impl serde::Serialize for Call {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_communications")]
 impl Call {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.call";
@@ -2817,7 +2810,7 @@ impl Call {
     }
 }
 
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_communications")]
 impl<'de> serde::Deserialize<'de> for Call {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2826,7 +2819,7 @@ impl<'de> serde::Deserialize<'de> for Call {
     }
 }
 
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_communications")]
 impl graph_odata_runtime::model::ODataObject for Call {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -2881,7 +2874,7 @@ impl graph_odata_runtime::model::ODataObject for Call {
     }
 }
 
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_communications")]
 impl Call {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -2892,11 +2885,11 @@ impl Call {
     }
 }
 
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_communications")]
 /// The properties of [`Call`] by wire name, each a [`Field<Call>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`Call::set_null`].
 pub enum CallField {}
 
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_communications")]
 #[allow(non_upper_case_globals)]
 impl CallField {
     /// `id`
@@ -2985,7 +2978,7 @@ impl CallField {
     ];
 }
 
-#[cfg(feature = "_access_entity_type")]
+#[cfg(feature = "_copilot")]
 /// CSDL entity type `microsoft.graph.callAiInsight`; base type `microsoft.graph.entity`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct CallAiInsight {
@@ -3012,14 +3005,14 @@ pub struct CallAiInsight {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_access_entity_type")]
+#[cfg(feature = "_copilot")]
 impl serde::Serialize for CallAiInsight {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_access_entity_type")]
+#[cfg(feature = "_copilot")]
 impl CallAiInsight {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.callAiInsight";
@@ -3047,7 +3040,7 @@ impl CallAiInsight {
     }
 }
 
-#[cfg(feature = "_access_entity_type")]
+#[cfg(feature = "_copilot")]
 impl<'de> serde::Deserialize<'de> for CallAiInsight {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -3056,7 +3049,7 @@ impl<'de> serde::Deserialize<'de> for CallAiInsight {
     }
 }
 
-#[cfg(feature = "_access_entity_type")]
+#[cfg(feature = "_copilot")]
 impl graph_odata_runtime::model::ODataObject for CallAiInsight {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -3088,7 +3081,7 @@ impl graph_odata_runtime::model::ODataObject for CallAiInsight {
     }
 }
 
-#[cfg(feature = "_access_entity_type")]
+#[cfg(feature = "_copilot")]
 impl CallAiInsight {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -3099,11 +3092,11 @@ impl CallAiInsight {
     }
 }
 
-#[cfg(feature = "_access_entity_type")]
+#[cfg(feature = "_copilot")]
 /// The properties of [`CallAiInsight`] by wire name, each a [`Field<CallAiInsight>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`CallAiInsight::set_null`].
 pub enum CallAiInsightField {}
 
-#[cfg(feature = "_access_entity_type")]
+#[cfg(feature = "_copilot")]
 #[allow(non_upper_case_globals)]
 impl CallAiInsightField {
     /// `id`
@@ -3145,7 +3138,7 @@ impl CallAiInsightField {
     ];
 }
 
-#[cfg(feature = "_me")]
+#[cfg(feature = "_activities_container")]
 /// CSDL entity type `microsoft.graph.callEvent`; base type `microsoft.graph.entity`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct CallEvent {
@@ -3157,7 +3150,7 @@ pub struct CallEvent {
     /// Property `eventDateTime`: `Edm.DateTimeOffset`.
     pub event_date_time: Option<edm::DateTimeOffset>,
     /// Navigation property `participants`: `Collection(microsoft.graph.participant)`; present when expanded (`$expand`).
-    #[cfg(feature = "_add_large_gallery_view_operation")]
+    #[cfg(feature = "_communications")]
     pub participants: Option<Vec<Participant>>,
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
@@ -3165,14 +3158,14 @@ pub struct CallEvent {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_me")]
+#[cfg(feature = "_activities_container")]
 impl serde::Serialize for CallEvent {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_me")]
+#[cfg(feature = "_activities_container")]
 #[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
 impl CallEvent {
     /// The CSDL qualified name, as `@odata.type` spells it.
@@ -3192,13 +3185,13 @@ impl CallEvent {
         object.property("id", &self.id);
         object.property("callEventType", &self.call_event_type);
         object.property("eventDateTime", &self.event_date_time);
-        #[cfg(feature = "_add_large_gallery_view_operation")]
+        #[cfg(feature = "_communications")]
         object.property("participants", &self.participants);
         object.end()
     }
 }
 
-#[cfg(feature = "_me")]
+#[cfg(feature = "_activities_container")]
 impl<'de> serde::Deserialize<'de> for CallEvent {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -3207,7 +3200,7 @@ impl<'de> serde::Deserialize<'de> for CallEvent {
     }
 }
 
-#[cfg(feature = "_me")]
+#[cfg(feature = "_activities_container")]
 #[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
 impl graph_odata_runtime::model::ODataObject for CallEvent {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
@@ -3221,7 +3214,7 @@ impl graph_odata_runtime::model::ODataObject for CallEvent {
             "id" => read_lenient(map, key, &mut self.id, extra),
             "callEventType" => read_nullable(map, key, &mut self.call_event_type, extra),
             "eventDateTime" => read_lenient(map, key, &mut self.event_date_time, extra),
-            #[cfg(feature = "_add_large_gallery_view_operation")]
+            #[cfg(feature = "_communications")]
             "participants" => read_nullable(map, key, &mut self.participants, extra),
             _ => Ok(false),
         }
@@ -3233,7 +3226,7 @@ impl graph_odata_runtime::model::ODataObject for CallEvent {
     }
 }
 
-#[cfg(feature = "_me")]
+#[cfg(feature = "_activities_container")]
 impl CallEvent {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -3244,11 +3237,11 @@ impl CallEvent {
     }
 }
 
-#[cfg(feature = "_me")]
+#[cfg(feature = "_activities_container")]
 /// The properties of [`CallEvent`] by wire name, each a [`Field<CallEvent>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`CallEvent::set_null`].
 pub enum CallEventField {}
 
-#[cfg(feature = "_me")]
+#[cfg(feature = "_activities_container")]
 #[allow(non_upper_case_globals)]
 impl CallEventField {
     /// `id`
@@ -3625,7 +3618,7 @@ impl CallTranscriptField {
     ];
 }
 
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_communications")]
 /// CSDL entity type `microsoft.graph.cancelMediaProcessingOperation`; base type `microsoft.graph.commsOperation`; open type: dynamic properties land in `additional_properties`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct CancelMediaProcessingOperation {
@@ -3647,14 +3640,14 @@ pub struct CancelMediaProcessingOperation {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_communications")]
 impl serde::Serialize for CancelMediaProcessingOperation {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_communications")]
 impl CancelMediaProcessingOperation {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.cancelMediaProcessingOperation";
@@ -3678,7 +3671,7 @@ impl CancelMediaProcessingOperation {
     }
 }
 
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_communications")]
 impl<'de> serde::Deserialize<'de> for CancelMediaProcessingOperation {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -3687,7 +3680,7 @@ impl<'de> serde::Deserialize<'de> for CancelMediaProcessingOperation {
     }
 }
 
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_communications")]
 impl graph_odata_runtime::model::ODataObject for CancelMediaProcessingOperation {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -3711,7 +3704,7 @@ impl graph_odata_runtime::model::ODataObject for CancelMediaProcessingOperation 
     }
 }
 
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_communications")]
 impl CancelMediaProcessingOperation {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -3722,11 +3715,11 @@ impl CancelMediaProcessingOperation {
     }
 }
 
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_communications")]
 /// The properties of [`CancelMediaProcessingOperation`] by wire name, each a [`Field<CancelMediaProcessingOperation>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`CancelMediaProcessingOperation::set_null`].
 pub enum CancelMediaProcessingOperationField {}
 
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_communications")]
 #[allow(non_upper_case_globals)]
 impl CancelMediaProcessingOperationField {
     /// `id`
@@ -3752,7 +3745,7 @@ impl CancelMediaProcessingOperationField {
     ];
 }
 
-#[cfg(feature = "_base_site_page")]
+#[cfg(feature = "_sites")]
 /// CSDL entity type `microsoft.graph.canvasLayout`; base type `microsoft.graph.entity`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct CanvasLayout {
@@ -3769,14 +3762,14 @@ pub struct CanvasLayout {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_base_site_page")]
+#[cfg(feature = "_sites")]
 impl serde::Serialize for CanvasLayout {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_base_site_page")]
+#[cfg(feature = "_sites")]
 impl CanvasLayout {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.canvasLayout";
@@ -3799,7 +3792,7 @@ impl CanvasLayout {
     }
 }
 
-#[cfg(feature = "_base_site_page")]
+#[cfg(feature = "_sites")]
 impl<'de> serde::Deserialize<'de> for CanvasLayout {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -3808,7 +3801,7 @@ impl<'de> serde::Deserialize<'de> for CanvasLayout {
     }
 }
 
-#[cfg(feature = "_base_site_page")]
+#[cfg(feature = "_sites")]
 impl graph_odata_runtime::model::ODataObject for CanvasLayout {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -3835,7 +3828,7 @@ impl graph_odata_runtime::model::ODataObject for CanvasLayout {
     }
 }
 
-#[cfg(feature = "_base_site_page")]
+#[cfg(feature = "_sites")]
 impl CanvasLayout {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -3846,11 +3839,11 @@ impl CanvasLayout {
     }
 }
 
-#[cfg(feature = "_base_site_page")]
+#[cfg(feature = "_sites")]
 /// The properties of [`CanvasLayout`] by wire name, each a [`Field<CanvasLayout>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`CanvasLayout::set_null`].
 pub enum CanvasLayoutField {}
 
-#[cfg(feature = "_base_site_page")]
+#[cfg(feature = "_sites")]
 #[allow(non_upper_case_globals)]
 impl CanvasLayoutField {
     /// `id`
@@ -3871,7 +3864,7 @@ impl CanvasLayoutField {
     ];
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_directory")]
 /// CSDL entity type `microsoft.graph.certificateAuthorityDetail`; base type `microsoft.graph.directoryObject`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct CertificateAuthorityDetail {
@@ -3909,14 +3902,14 @@ pub struct CertificateAuthorityDetail {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_directory")]
 impl serde::Serialize for CertificateAuthorityDetail {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_directory")]
 impl CertificateAuthorityDetail {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.certificateAuthorityDetail";
@@ -3958,7 +3951,7 @@ impl CertificateAuthorityDetail {
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_directory")]
 impl<'de> serde::Deserialize<'de> for CertificateAuthorityDetail {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -3967,7 +3960,7 @@ impl<'de> serde::Deserialize<'de> for CertificateAuthorityDetail {
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_directory")]
 impl graph_odata_runtime::model::ODataObject for CertificateAuthorityDetail {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -4021,7 +4014,7 @@ impl graph_odata_runtime::model::ODataObject for CertificateAuthorityDetail {
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_directory")]
 impl CertificateAuthorityDetail {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -4032,11 +4025,11 @@ impl CertificateAuthorityDetail {
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_directory")]
 /// The properties of [`CertificateAuthorityDetail`] by wire name, each a [`Field<CertificateAuthorityDetail>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`CertificateAuthorityDetail::set_null`].
 pub enum CertificateAuthorityDetailField {}
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_directory")]
 #[allow(non_upper_case_globals)]
 impl CertificateAuthorityDetailField {
     /// `id`
@@ -4217,7 +4210,7 @@ impl CertificateBasedAuthConfigurationField {
     ];
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_directory")]
 /// CSDL entity type `microsoft.graph.certificateBasedAuthPki`; base type `microsoft.graph.directoryObject`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct CertificateBasedAuthPki {
@@ -4243,14 +4236,14 @@ pub struct CertificateBasedAuthPki {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_directory")]
 impl serde::Serialize for CertificateBasedAuthPki {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_directory")]
 impl CertificateBasedAuthPki {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.certificateBasedAuthPki";
@@ -4277,7 +4270,7 @@ impl CertificateBasedAuthPki {
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_directory")]
 impl<'de> serde::Deserialize<'de> for CertificateBasedAuthPki {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -4286,7 +4279,7 @@ impl<'de> serde::Deserialize<'de> for CertificateBasedAuthPki {
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_directory")]
 impl graph_odata_runtime::model::ODataObject for CertificateBasedAuthPki {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -4319,7 +4312,7 @@ impl graph_odata_runtime::model::ODataObject for CertificateBasedAuthPki {
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_directory")]
 impl CertificateBasedAuthPki {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -4330,11 +4323,11 @@ impl CertificateBasedAuthPki {
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_directory")]
 /// The properties of [`CertificateBasedAuthPki`] by wire name, each a [`Field<CertificateBasedAuthPki>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`CertificateBasedAuthPki::set_null`].
 pub enum CertificateBasedAuthPkiField {}
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_directory")]
 #[allow(non_upper_case_globals)]
 impl CertificateBasedAuthPkiField {
     /// `id`
@@ -4514,7 +4507,7 @@ impl ChangeTrackedEntityField {
     ];
 }
 
-#[cfg(feature = "_change_tracked_entity")]
+#[cfg(feature = "_channel")]
 /// CSDL entity type `microsoft.graph.channel`; base type `microsoft.graph.entity`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Channel {
@@ -4551,7 +4544,7 @@ pub struct Channel {
     #[cfg(feature = "_aad_user_conversation_member")]
     pub all_members: Option<Vec<AnyConversationMember>>,
     /// Navigation property `enabledApps`: `Collection(microsoft.graph.teamsApp)`; present when expanded (`$expand`).
-    #[cfg(feature = "_app_catalogs")]
+    #[cfg(feature = "_teams_app")]
     pub enabled_apps: Option<Vec<TeamsApp>>,
     /// Navigation property `filesFolder`: `microsoft.graph.driveItem`; present when expanded (`$expand`).
     #[cfg(feature = "_album")]
@@ -4560,7 +4553,7 @@ pub struct Channel {
     #[cfg(feature = "_aad_user_conversation_member")]
     pub members: Option<Vec<AnyConversationMember>>,
     /// Navigation property `messages`: `Collection(microsoft.graph.chatMessage)`, contained; present when expanded (`$expand`).
-    #[cfg(feature = "_aad_user_conversation_member")]
+    #[cfg(feature = "_call_ended_event_message_detail")]
     pub messages: Option<Vec<AnyChatMessage>>,
     /// Navigation property `sharedWithTeams`: `Collection(microsoft.graph.sharedWithChannelTeamInfo)`, contained; present when expanded (`$expand`).
     pub shared_with_teams: Option<Vec<SharedWithChannelTeamInfo>>,
@@ -4573,14 +4566,14 @@ pub struct Channel {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_change_tracked_entity")]
+#[cfg(feature = "_channel")]
 impl serde::Serialize for Channel {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_change_tracked_entity")]
+#[cfg(feature = "_channel")]
 #[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
 impl Channel {
     /// The CSDL qualified name, as `@odata.type` spells it.
@@ -4613,12 +4606,12 @@ impl Channel {
         object.property("webUrl", &self.web_url);
         #[cfg(feature = "_aad_user_conversation_member")]
         object.property("allMembers", &self.all_members);
-        #[cfg(feature = "_app_catalogs")]
+        #[cfg(feature = "_teams_app")]
         object.property("enabledApps", &self.enabled_apps);
         #[cfg(feature = "_album")] object.property("filesFolder", &self.files_folder);
         #[cfg(feature = "_aad_user_conversation_member")]
         object.property("members", &self.members);
-        #[cfg(feature = "_aad_user_conversation_member")]
+        #[cfg(feature = "_call_ended_event_message_detail")]
         object.property("messages", &self.messages);
         object.property("sharedWithTeams", &self.shared_with_teams);
         #[cfg(feature = "_aad_user_conversation_member")]
@@ -4627,7 +4620,7 @@ impl Channel {
     }
 }
 
-#[cfg(feature = "_change_tracked_entity")]
+#[cfg(feature = "_channel")]
 impl<'de> serde::Deserialize<'de> for Channel {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -4636,7 +4629,7 @@ impl<'de> serde::Deserialize<'de> for Channel {
     }
 }
 
-#[cfg(feature = "_change_tracked_entity")]
+#[cfg(feature = "_channel")]
 #[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
 impl graph_odata_runtime::model::ODataObject for Channel {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
@@ -4669,13 +4662,13 @@ impl graph_odata_runtime::model::ODataObject for Channel {
             "webUrl" => read_lenient(map, key, &mut self.web_url, extra),
             #[cfg(feature = "_aad_user_conversation_member")]
             "allMembers" => read_nullable(map, key, &mut self.all_members, extra),
-            #[cfg(feature = "_app_catalogs")]
+            #[cfg(feature = "_teams_app")]
             "enabledApps" => read_nullable(map, key, &mut self.enabled_apps, extra),
             #[cfg(feature = "_album")]
             "filesFolder" => read_nullable(map, key, &mut self.files_folder, extra),
             #[cfg(feature = "_aad_user_conversation_member")]
             "members" => read_nullable(map, key, &mut self.members, extra),
-            #[cfg(feature = "_aad_user_conversation_member")]
+            #[cfg(feature = "_call_ended_event_message_detail")]
             "messages" => read_nullable(map, key, &mut self.messages, extra),
             "sharedWithTeams" => {
                 read_nullable(map, key, &mut self.shared_with_teams, extra)
@@ -4692,7 +4685,7 @@ impl graph_odata_runtime::model::ODataObject for Channel {
     }
 }
 
-#[cfg(feature = "_change_tracked_entity")]
+#[cfg(feature = "_channel")]
 impl Channel {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -4703,11 +4696,11 @@ impl Channel {
     }
 }
 
-#[cfg(feature = "_change_tracked_entity")]
+#[cfg(feature = "_channel")]
 /// The properties of [`Channel`] by wire name, each a [`Field<Channel>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`Channel::set_null`].
 pub enum ChannelField {}
 
-#[cfg(feature = "_change_tracked_entity")]
+#[cfg(feature = "_channel")]
 #[allow(non_upper_case_globals)]
 impl ChannelField {
     /// `id`
@@ -4821,23 +4814,25 @@ pub struct Chat {
     #[cfg(feature = "_teams_app_installation")]
     pub installed_apps: Option<Vec<AnyTeamsAppInstallation>>,
     /// Navigation property `lastMessagePreview`: `microsoft.graph.chatMessageInfo`, contained; present when expanded (`$expand`).
+    #[cfg(feature = "_chats")]
     pub last_message_preview: Option<ChatMessageInfo>,
     /// Navigation property `members`: `Collection(microsoft.graph.conversationMember)`, contained; present when expanded (`$expand`).
     #[cfg(feature = "_aad_user_conversation_member")]
     pub members: Option<Vec<AnyConversationMember>>,
     /// Navigation property `messages`: `Collection(microsoft.graph.chatMessage)`, contained; present when expanded (`$expand`).
-    #[cfg(feature = "_aad_user_conversation_member")]
+    #[cfg(feature = "_call_ended_event_message_detail")]
     pub messages: Option<Vec<AnyChatMessage>>,
     /// Navigation property `permissionGrants`: `Collection(microsoft.graph.resourceSpecificPermissionGrant)`, contained; present when expanded (`$expand`).
-    #[cfg(feature = "_activity_based_timeout_policy")]
+    #[cfg(feature = "_resource_specific_permission_grant")]
     pub permission_grants: Option<Vec<ResourceSpecificPermissionGrant>>,
     /// Navigation property `pinnedMessages`: `Collection(microsoft.graph.pinnedChatMessageInfo)`, contained; present when expanded (`$expand`).
+    #[cfg(feature = "_chats")]
     pub pinned_messages: Option<Vec<PinnedChatMessageInfo>>,
     /// Navigation property `tabs`: `Collection(microsoft.graph.teamsTab)`, contained; present when expanded (`$expand`).
     #[cfg(feature = "_aad_user_conversation_member")]
     pub tabs: Option<Vec<TeamsTab>>,
     /// Navigation property `targetedMessages`: `Collection(microsoft.graph.targetedChatMessage)`, contained; present when expanded (`$expand`).
-    #[cfg(feature = "_aad_user_conversation_member")]
+    #[cfg(feature = "_targeted_chat_message")]
     pub targeted_messages: Option<Vec<TargetedChatMessage>>,
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
@@ -4883,17 +4878,19 @@ impl Chat {
         object.property("webUrl", &self.web_url);
         #[cfg(feature = "_teams_app_installation")]
         object.property("installedApps", &self.installed_apps);
+        #[cfg(feature = "_chats")]
         object.property("lastMessagePreview", &self.last_message_preview);
         #[cfg(feature = "_aad_user_conversation_member")]
         object.property("members", &self.members);
-        #[cfg(feature = "_aad_user_conversation_member")]
+        #[cfg(feature = "_call_ended_event_message_detail")]
         object.property("messages", &self.messages);
-        #[cfg(feature = "_activity_based_timeout_policy")]
+        #[cfg(feature = "_resource_specific_permission_grant")]
         object.property("permissionGrants", &self.permission_grants);
+        #[cfg(feature = "_chats")]
         object.property("pinnedMessages", &self.pinned_messages);
         #[cfg(feature = "_aad_user_conversation_member")]
         object.property("tabs", &self.tabs);
-        #[cfg(feature = "_aad_user_conversation_member")]
+        #[cfg(feature = "_targeted_chat_message")]
         object.property("targetedMessages", &self.targeted_messages);
         object.end()
     }
@@ -4943,21 +4940,23 @@ impl graph_odata_runtime::model::ODataObject for Chat {
             "webUrl" => read_lenient(map, key, &mut self.web_url, extra),
             #[cfg(feature = "_teams_app_installation")]
             "installedApps" => read_nullable(map, key, &mut self.installed_apps, extra),
+            #[cfg(feature = "_chats")]
             "lastMessagePreview" => {
                 read_nullable(map, key, &mut self.last_message_preview, extra)
             }
             #[cfg(feature = "_aad_user_conversation_member")]
             "members" => read_nullable(map, key, &mut self.members, extra),
-            #[cfg(feature = "_aad_user_conversation_member")]
+            #[cfg(feature = "_call_ended_event_message_detail")]
             "messages" => read_nullable(map, key, &mut self.messages, extra),
-            #[cfg(feature = "_activity_based_timeout_policy")]
+            #[cfg(feature = "_resource_specific_permission_grant")]
             "permissionGrants" => {
                 read_nullable(map, key, &mut self.permission_grants, extra)
             }
+            #[cfg(feature = "_chats")]
             "pinnedMessages" => read_nullable(map, key, &mut self.pinned_messages, extra),
             #[cfg(feature = "_aad_user_conversation_member")]
             "tabs" => read_nullable(map, key, &mut self.tabs, extra),
-            #[cfg(feature = "_aad_user_conversation_member")]
+            #[cfg(feature = "_targeted_chat_message")]
             "targetedMessages" => {
                 read_nullable(map, key, &mut self.targeted_messages, extra)
             }

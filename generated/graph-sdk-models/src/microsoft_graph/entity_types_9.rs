@@ -11,7 +11,7 @@ use graph_odata_runtime::edm;
 #[allow(unused_imports)]
 use graph_odata_runtime::model;
 
-#[cfg(feature = "_aad_user_conversation_member")]
+#[cfg(feature = "_call_ended_event_message_detail")]
 /// CSDL entity type `microsoft.graph.chatMessage`; base type `microsoft.graph.entity`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ChatMessage {
@@ -63,6 +63,7 @@ pub struct ChatMessage {
     /// Property `webUrl`: `Edm.String`.
     pub web_url: Option<String>,
     /// Navigation property `hostedContents`: `Collection(microsoft.graph.chatMessageHostedContent)`, contained; present when expanded (`$expand`).
+    #[cfg(feature = "_aad_user_conversation_member")]
     pub hosted_contents: Option<Vec<ChatMessageHostedContent>>,
     /// Navigation property `replies`: `Collection(microsoft.graph.chatMessage)`, contained; present when expanded (`$expand`).
     pub replies: Option<Vec<AnyChatMessage>>,
@@ -72,14 +73,15 @@ pub struct ChatMessage {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_aad_user_conversation_member")]
+#[cfg(feature = "_call_ended_event_message_detail")]
 impl serde::Serialize for ChatMessage {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_aad_user_conversation_member")]
+#[cfg(feature = "_call_ended_event_message_detail")]
+#[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
 impl ChatMessage {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.chatMessage";
@@ -118,13 +120,14 @@ impl ChatMessage {
         object.property("subject", &self.subject);
         object.property("summary", &self.summary);
         object.property("webUrl", &self.web_url);
+        #[cfg(feature = "_aad_user_conversation_member")]
         object.property("hostedContents", &self.hosted_contents);
         object.property("replies", &self.replies);
         object.end()
     }
 }
 
-#[cfg(feature = "_aad_user_conversation_member")]
+#[cfg(feature = "_call_ended_event_message_detail")]
 impl<'de> serde::Deserialize<'de> for ChatMessage {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -133,7 +136,8 @@ impl<'de> serde::Deserialize<'de> for ChatMessage {
     }
 }
 
-#[cfg(feature = "_aad_user_conversation_member")]
+#[cfg(feature = "_call_ended_event_message_detail")]
+#[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
 impl graph_odata_runtime::model::ODataObject for ChatMessage {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -178,6 +182,7 @@ impl graph_odata_runtime::model::ODataObject for ChatMessage {
             "subject" => read_lenient(map, key, &mut self.subject, extra),
             "summary" => read_lenient(map, key, &mut self.summary, extra),
             "webUrl" => read_lenient(map, key, &mut self.web_url, extra),
+            #[cfg(feature = "_aad_user_conversation_member")]
             "hostedContents" => read_nullable(map, key, &mut self.hosted_contents, extra),
             "replies" => read_nullable(map, key, &mut self.replies, extra),
             _ => Ok(false),
@@ -190,7 +195,7 @@ impl graph_odata_runtime::model::ODataObject for ChatMessage {
     }
 }
 
-#[cfg(feature = "_aad_user_conversation_member")]
+#[cfg(feature = "_call_ended_event_message_detail")]
 impl ChatMessage {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -201,11 +206,11 @@ impl ChatMessage {
     }
 }
 
-#[cfg(feature = "_aad_user_conversation_member")]
+#[cfg(feature = "_call_ended_event_message_detail")]
 /// The properties of [`ChatMessage`] by wire name, each a [`Field<ChatMessage>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ChatMessage::set_null`].
 pub enum ChatMessageField {}
 
-#[cfg(feature = "_aad_user_conversation_member")]
+#[cfg(feature = "_call_ended_event_message_detail")]
 #[allow(non_upper_case_globals)]
 impl ChatMessageField {
     /// `id`
@@ -304,26 +309,29 @@ impl ChatMessageField {
     ];
 }
 
-#[cfg(feature = "_aad_user_conversation_member")]
+#[cfg(feature = "_call_ended_event_message_detail")]
 /// A `microsoft.graph.chatMessage` value: the base type or one of its derived types, chosen by `@odata.type`. A derived type this crate does not know is read as [`ChatMessage`], which keeps its properties and `@odata.type` in `additional_properties`.
 #[derive(Debug, Clone, PartialEq)]
 pub enum AnyChatMessage {
     /// The base type itself, or a derived type unknown to this crate.
     ChatMessage(Box<ChatMessage>),
     /// `microsoft.graph.targetedChatMessage`
+    #[cfg(feature = "_targeted_chat_message")]
     TargetedChatMessage(Box<TargetedChatMessage>),
 }
 
-#[cfg(feature = "_aad_user_conversation_member")]
+#[cfg(feature = "_call_ended_event_message_detail")]
 impl AnyChatMessage {
     /// The `@odata.type` of the variant (the base type's for unknown derived types).
     pub fn odata_type(&self) -> &'static str {
         match self {
             Self::ChatMessage(_) => ChatMessage::ODATA_TYPE,
+            #[cfg(feature = "_targeted_chat_message")]
             Self::TargetedChatMessage(_) => TargetedChatMessage::ODATA_TYPE,
         }
     }
     /// The value if it is a plain [`ChatMessage`] (or of an unknown derived type).
+    #[allow(unreachable_patterns)]
     pub fn as_chat_message(&self) -> Option<&ChatMessage> {
         match self {
             Self::ChatMessage(value) => Some(value),
@@ -332,23 +340,24 @@ impl AnyChatMessage {
     }
 }
 
-#[cfg(feature = "_aad_user_conversation_member")]
+#[cfg(feature = "_call_ended_event_message_detail")]
 impl Default for AnyChatMessage {
     fn default() -> Self {
         Self::ChatMessage(Box::default())
     }
 }
 
-#[cfg(feature = "_aad_user_conversation_member")]
+#[cfg(feature = "_call_ended_event_message_detail")]
 impl From<ChatMessage> for AnyChatMessage {
     fn from(value: ChatMessage) -> Self {
         Self::ChatMessage(Box::new(value))
     }
 }
 
-#[cfg(feature = "_aad_user_conversation_member")]
+#[cfg(feature = "_call_ended_event_message_detail")]
 impl AnyChatMessage {
     /// The value if it is a [`AnyChatMessage::TargetedChatMessage`] variant.
+    #[cfg(feature = "_targeted_chat_message")]
     pub fn as_targeted_chat_message(&self) -> Option<&TargetedChatMessage> {
         match self {
             Self::TargetedChatMessage(value) => Some(value),
@@ -357,18 +366,20 @@ impl AnyChatMessage {
     }
 }
 
-#[cfg(feature = "_aad_user_conversation_member")]
+#[cfg(feature = "_call_ended_event_message_detail")]
+#[cfg(feature = "_targeted_chat_message")]
 impl From<TargetedChatMessage> for AnyChatMessage {
     fn from(value: TargetedChatMessage) -> Self {
         Self::TargetedChatMessage(Box::new(value))
     }
 }
 
-#[cfg(feature = "_aad_user_conversation_member")]
+#[cfg(feature = "_call_ended_event_message_detail")]
 impl serde::Serialize for AnyChatMessage {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match self {
             Self::ChatMessage(value) => value.serialize_with_type(serializer, None),
+            #[cfg(feature = "_targeted_chat_message")]
             Self::TargetedChatMessage(value) => {
                 value
                     .serialize_with_type(
@@ -380,7 +391,7 @@ impl serde::Serialize for AnyChatMessage {
     }
 }
 
-#[cfg(feature = "_aad_user_conversation_member")]
+#[cfg(feature = "_call_ended_event_message_detail")]
 impl<'de> serde::Deserialize<'de> for AnyChatMessage {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -390,6 +401,7 @@ impl<'de> serde::Deserialize<'de> for AnyChatMessage {
             deserializer,
         )?;
         let read = match graph_odata_runtime::model::odata_type_of(&value) {
+            #[cfg(feature = "_targeted_chat_message")]
             "microsoft.graph.targetedChatMessage" | "graph.targetedChatMessage" => {
                 serde_json::from_value(value).map(Self::TargetedChatMessage)
             }
@@ -516,7 +528,7 @@ impl ChatMessageHostedContentField {
     ];
 }
 
-#[cfg(feature = "_chat")]
+#[cfg(feature = "_chats")]
 /// CSDL entity type `microsoft.graph.chatMessageInfo`; base type `microsoft.graph.entity`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ChatMessageInfo {
@@ -541,14 +553,14 @@ pub struct ChatMessageInfo {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_chat")]
+#[cfg(feature = "_chats")]
 impl serde::Serialize for ChatMessageInfo {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_chat")]
+#[cfg(feature = "_chats")]
 impl ChatMessageInfo {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.chatMessageInfo";
@@ -575,7 +587,7 @@ impl ChatMessageInfo {
     }
 }
 
-#[cfg(feature = "_chat")]
+#[cfg(feature = "_chats")]
 impl<'de> serde::Deserialize<'de> for ChatMessageInfo {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -584,7 +596,7 @@ impl<'de> serde::Deserialize<'de> for ChatMessageInfo {
     }
 }
 
-#[cfg(feature = "_chat")]
+#[cfg(feature = "_chats")]
 impl graph_odata_runtime::model::ODataObject for ChatMessageInfo {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -613,7 +625,7 @@ impl graph_odata_runtime::model::ODataObject for ChatMessageInfo {
     }
 }
 
-#[cfg(feature = "_chat")]
+#[cfg(feature = "_chats")]
 impl ChatMessageInfo {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -624,11 +636,11 @@ impl ChatMessageInfo {
     }
 }
 
-#[cfg(feature = "_chat")]
+#[cfg(feature = "_chats")]
 /// The properties of [`ChatMessageInfo`] by wire name, each a [`Field<ChatMessageInfo>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ChatMessageInfo::set_null`].
 pub enum ChatMessageInfoField {}
 
-#[cfg(feature = "_chat")]
+#[cfg(feature = "_chats")]
 #[allow(non_upper_case_globals)]
 impl ChatMessageInfoField {
     /// `id`
@@ -918,7 +930,7 @@ impl ChecklistItemField {
     ];
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_claims_mapping_policy")]
 /// CSDL entity type `microsoft.graph.claimsMappingPolicy`; base type `microsoft.graph.stsPolicy`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ClaimsMappingPolicy {
@@ -942,6 +954,7 @@ pub struct ClaimsMappingPolicy {
     pub is_organization_default: Option<bool>,
     /// Navigation property `appliesTo`: `Collection(microsoft.graph.directoryObject)`; present when expanded (`$expand`).
     /// Inherited from `microsoft.graph.stsPolicy`.
+    #[cfg(feature = "_directory_object")]
     pub applies_to: Option<Vec<AnyDirectoryObject>>,
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
@@ -949,14 +962,15 @@ pub struct ClaimsMappingPolicy {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_claims_mapping_policy")]
 impl serde::Serialize for ClaimsMappingPolicy {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_claims_mapping_policy")]
+#[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
 impl ClaimsMappingPolicy {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.claimsMappingPolicy";
@@ -978,12 +992,13 @@ impl ClaimsMappingPolicy {
         object.property("displayName", &self.display_name);
         object.property("definition", &self.definition);
         object.property("isOrganizationDefault", &self.is_organization_default);
+        #[cfg(feature = "_directory_object")]
         object.property("appliesTo", &self.applies_to);
         object.end()
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_claims_mapping_policy")]
 impl<'de> serde::Deserialize<'de> for ClaimsMappingPolicy {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -992,7 +1007,8 @@ impl<'de> serde::Deserialize<'de> for ClaimsMappingPolicy {
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_claims_mapping_policy")]
+#[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
 impl graph_odata_runtime::model::ODataObject for ClaimsMappingPolicy {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -1012,6 +1028,7 @@ impl graph_odata_runtime::model::ODataObject for ClaimsMappingPolicy {
             "isOrganizationDefault" => {
                 read_lenient(map, key, &mut self.is_organization_default, extra)
             }
+            #[cfg(feature = "_directory_object")]
             "appliesTo" => read_nullable(map, key, &mut self.applies_to, extra),
             _ => Ok(false),
         }
@@ -1023,7 +1040,7 @@ impl graph_odata_runtime::model::ODataObject for ClaimsMappingPolicy {
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_claims_mapping_policy")]
 impl ClaimsMappingPolicy {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -1034,11 +1051,11 @@ impl ClaimsMappingPolicy {
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_claims_mapping_policy")]
 /// The properties of [`ClaimsMappingPolicy`] by wire name, each a [`Field<ClaimsMappingPolicy>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ClaimsMappingPolicy::set_null`].
 pub enum ClaimsMappingPolicyField {}
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_claims_mapping_policy")]
 #[allow(non_upper_case_globals)]
 impl ClaimsMappingPolicyField {
     /// `id`
@@ -1328,15 +1345,12 @@ pub struct CloudCommunications {
     #[cfg(feature = "_adhoc_call")]
     pub adhoc_calls: Option<Vec<AdhocCall>>,
     /// Navigation property `callRecords`: `Collection(microsoft.graph.callRecords.callRecord)`, contained; present when expanded (`$expand`).
-    #[cfg(feature = "_add_large_gallery_view_operation")]
     pub call_records: Option<
         Vec<super::super::microsoft_graph_call_records::CallRecord>,
     >,
     /// Navigation property `calls`: `Collection(microsoft.graph.call)`, contained; present when expanded (`$expand`).
-    #[cfg(feature = "_add_large_gallery_view_operation")]
     pub calls: Option<Vec<Call>>,
     /// Navigation property `onlineMeetingConversations`: `Collection(microsoft.graph.onlineMeetingEngagementConversation)`, contained; present when expanded (`$expand`).
-    #[cfg(feature = "_add_large_gallery_view_operation")]
     pub online_meeting_conversations: Option<Vec<OnlineMeetingEngagementConversation>>,
     /// Navigation property `onlineMeetings`: `Collection(microsoft.graph.onlineMeeting)`, contained; present when expanded (`$expand`).
     #[cfg(feature = "_adhoc_call")]
@@ -1375,11 +1389,8 @@ impl CloudCommunications {
             odata_type,
         )?;
         #[cfg(feature = "_adhoc_call")] object.property("adhocCalls", &self.adhoc_calls);
-        #[cfg(feature = "_add_large_gallery_view_operation")]
         object.property("callRecords", &self.call_records);
-        #[cfg(feature = "_add_large_gallery_view_operation")]
         object.property("calls", &self.calls);
-        #[cfg(feature = "_add_large_gallery_view_operation")]
         object
             .property("onlineMeetingConversations", &self.online_meeting_conversations);
         #[cfg(feature = "_adhoc_call")]
@@ -1411,11 +1422,8 @@ impl graph_odata_runtime::model::ODataObject for CloudCommunications {
         match key {
             #[cfg(feature = "_adhoc_call")]
             "adhocCalls" => read_nullable(map, key, &mut self.adhoc_calls, extra),
-            #[cfg(feature = "_add_large_gallery_view_operation")]
             "callRecords" => read_nullable(map, key, &mut self.call_records, extra),
-            #[cfg(feature = "_add_large_gallery_view_operation")]
             "calls" => read_nullable(map, key, &mut self.calls, extra),
-            #[cfg(feature = "_add_large_gallery_view_operation")]
             "onlineMeetingConversations" => {
                 read_nullable(map, key, &mut self.online_meeting_conversations, extra)
             }
@@ -1484,7 +1492,7 @@ impl CloudCommunicationsField {
     ];
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 /// CSDL entity type `microsoft.graph.cloudFlareWebApplicationFirewallProvider`; base type `microsoft.graph.webApplicationFirewallProvider`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct CloudFlareWebApplicationFirewallProvider {
@@ -1504,14 +1512,14 @@ pub struct CloudFlareWebApplicationFirewallProvider {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 impl serde::Serialize for CloudFlareWebApplicationFirewallProvider {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 impl CloudFlareWebApplicationFirewallProvider {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.cloudFlareWebApplicationFirewallProvider";
@@ -1535,7 +1543,7 @@ impl CloudFlareWebApplicationFirewallProvider {
     }
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 impl<'de> serde::Deserialize<'de> for CloudFlareWebApplicationFirewallProvider {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1544,7 +1552,7 @@ impl<'de> serde::Deserialize<'de> for CloudFlareWebApplicationFirewallProvider {
     }
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 impl graph_odata_runtime::model::ODataObject
 for CloudFlareWebApplicationFirewallProvider {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
@@ -1569,7 +1577,7 @@ for CloudFlareWebApplicationFirewallProvider {
     }
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 impl CloudFlareWebApplicationFirewallProvider {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -1580,11 +1588,11 @@ impl CloudFlareWebApplicationFirewallProvider {
     }
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 /// The properties of [`CloudFlareWebApplicationFirewallProvider`] by wire name, each a [`Field<CloudFlareWebApplicationFirewallProvider>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`CloudFlareWebApplicationFirewallProvider::set_null`].
 pub enum CloudFlareWebApplicationFirewallProviderField {}
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 #[allow(non_upper_case_globals)]
 impl CloudFlareWebApplicationFirewallProviderField {
     /// `id`
@@ -1851,7 +1859,7 @@ impl CloudPcField {
     ];
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 /// CSDL entity type `microsoft.graph.cloudPcAuditEvent`; base type `microsoft.graph.entity`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct CloudPcAuditEvent {
@@ -1886,14 +1894,14 @@ pub struct CloudPcAuditEvent {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl serde::Serialize for CloudPcAuditEvent {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl CloudPcAuditEvent {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.cloudPcAuditEvent";
@@ -1925,7 +1933,7 @@ impl CloudPcAuditEvent {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl<'de> serde::Deserialize<'de> for CloudPcAuditEvent {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1934,7 +1942,7 @@ impl<'de> serde::Deserialize<'de> for CloudPcAuditEvent {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl graph_odata_runtime::model::ODataObject for CloudPcAuditEvent {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -1970,7 +1978,7 @@ impl graph_odata_runtime::model::ODataObject for CloudPcAuditEvent {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl CloudPcAuditEvent {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -1981,11 +1989,11 @@ impl CloudPcAuditEvent {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 /// The properties of [`CloudPcAuditEvent`] by wire name, each a [`Field<CloudPcAuditEvent>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`CloudPcAuditEvent::set_null`].
 pub enum CloudPcAuditEventField {}
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 #[allow(non_upper_case_globals)]
 impl CloudPcAuditEventField {
     /// `id`
@@ -2045,7 +2053,7 @@ impl CloudPcAuditEventField {
     ];
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 /// CSDL entity type `microsoft.graph.cloudPcDeviceImage`; base type `microsoft.graph.entity`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct CloudPcDeviceImage {
@@ -2082,14 +2090,14 @@ pub struct CloudPcDeviceImage {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl serde::Serialize for CloudPcDeviceImage {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl CloudPcDeviceImage {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.cloudPcDeviceImage";
@@ -2122,7 +2130,7 @@ impl CloudPcDeviceImage {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl<'de> serde::Deserialize<'de> for CloudPcDeviceImage {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2131,7 +2139,7 @@ impl<'de> serde::Deserialize<'de> for CloudPcDeviceImage {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl graph_odata_runtime::model::ODataObject for CloudPcDeviceImage {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -2172,7 +2180,7 @@ impl graph_odata_runtime::model::ODataObject for CloudPcDeviceImage {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl CloudPcDeviceImage {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -2183,11 +2191,11 @@ impl CloudPcDeviceImage {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 /// The properties of [`CloudPcDeviceImage`] by wire name, each a [`Field<CloudPcDeviceImage>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`CloudPcDeviceImage::set_null`].
 pub enum CloudPcDeviceImageField {}
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 #[allow(non_upper_case_globals)]
 impl CloudPcDeviceImageField {
     /// `id`
@@ -2250,7 +2258,7 @@ impl CloudPcDeviceImageField {
     ];
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 /// CSDL entity type `microsoft.graph.cloudPcGalleryImage`; base type `microsoft.graph.entity`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct CloudPcGalleryImage {
@@ -2283,14 +2291,14 @@ pub struct CloudPcGalleryImage {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl serde::Serialize for CloudPcGalleryImage {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl CloudPcGalleryImage {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.cloudPcGalleryImage";
@@ -2321,7 +2329,7 @@ impl CloudPcGalleryImage {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl<'de> serde::Deserialize<'de> for CloudPcGalleryImage {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2330,7 +2338,7 @@ impl<'de> serde::Deserialize<'de> for CloudPcGalleryImage {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl graph_odata_runtime::model::ODataObject for CloudPcGalleryImage {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -2363,7 +2371,7 @@ impl graph_odata_runtime::model::ODataObject for CloudPcGalleryImage {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl CloudPcGalleryImage {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -2374,11 +2382,11 @@ impl CloudPcGalleryImage {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 /// The properties of [`CloudPcGalleryImage`] by wire name, each a [`Field<CloudPcGalleryImage>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`CloudPcGalleryImage::set_null`].
 pub enum CloudPcGalleryImageField {}
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 #[allow(non_upper_case_globals)]
 impl CloudPcGalleryImageField {
     /// `id`
@@ -2433,7 +2441,7 @@ impl CloudPcGalleryImageField {
     ];
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 /// CSDL entity type `microsoft.graph.cloudPcOnPremisesConnection`; base type `microsoft.graph.entity`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct CloudPcOnPremisesConnection {
@@ -2484,14 +2492,14 @@ pub struct CloudPcOnPremisesConnection {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl serde::Serialize for CloudPcOnPremisesConnection {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl CloudPcOnPremisesConnection {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.cloudPcOnPremisesConnection";
@@ -2531,7 +2539,7 @@ impl CloudPcOnPremisesConnection {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl<'de> serde::Deserialize<'de> for CloudPcOnPremisesConnection {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2540,7 +2548,7 @@ impl<'de> serde::Deserialize<'de> for CloudPcOnPremisesConnection {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl graph_odata_runtime::model::ODataObject for CloudPcOnPremisesConnection {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -2604,7 +2612,7 @@ impl graph_odata_runtime::model::ODataObject for CloudPcOnPremisesConnection {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl CloudPcOnPremisesConnection {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -2615,11 +2623,11 @@ impl CloudPcOnPremisesConnection {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 /// The properties of [`CloudPcOnPremisesConnection`] by wire name, each a [`Field<CloudPcOnPremisesConnection>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`CloudPcOnPremisesConnection::set_null`].
 pub enum CloudPcOnPremisesConnectionField {}
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 #[allow(non_upper_case_globals)]
 impl CloudPcOnPremisesConnectionField {
     /// `id`
@@ -2725,7 +2733,7 @@ impl CloudPcOnPremisesConnectionField {
     ];
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 /// CSDL entity type `microsoft.graph.cloudPcProvisioningPolicy`; base type `microsoft.graph.entity`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct CloudPcProvisioningPolicy {
@@ -2772,14 +2780,14 @@ pub struct CloudPcProvisioningPolicy {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl serde::Serialize for CloudPcProvisioningPolicy {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl CloudPcProvisioningPolicy {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.cloudPcProvisioningPolicy";
@@ -2817,7 +2825,7 @@ impl CloudPcProvisioningPolicy {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl<'de> serde::Deserialize<'de> for CloudPcProvisioningPolicy {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2826,7 +2834,7 @@ impl<'de> serde::Deserialize<'de> for CloudPcProvisioningPolicy {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl graph_odata_runtime::model::ODataObject for CloudPcProvisioningPolicy {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -2884,7 +2892,7 @@ impl graph_odata_runtime::model::ODataObject for CloudPcProvisioningPolicy {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl CloudPcProvisioningPolicy {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -2895,11 +2903,11 @@ impl CloudPcProvisioningPolicy {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 /// The properties of [`CloudPcProvisioningPolicy`] by wire name, each a [`Field<CloudPcProvisioningPolicy>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`CloudPcProvisioningPolicy::set_null`].
 pub enum CloudPcProvisioningPolicyField {}
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 #[allow(non_upper_case_globals)]
 impl CloudPcProvisioningPolicyField {
     /// `id`
@@ -2995,7 +3003,7 @@ impl CloudPcProvisioningPolicyField {
     ];
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 /// CSDL entity type `microsoft.graph.cloudPcProvisioningPolicyAssignment`; base type `microsoft.graph.entity`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct CloudPcProvisioningPolicyAssignment {
@@ -3005,7 +3013,7 @@ pub struct CloudPcProvisioningPolicyAssignment {
     /// Property `target`: `microsoft.graph.cloudPcManagementAssignmentTarget`.
     pub target: Option<AnyCloudPcManagementAssignmentTarget>,
     /// Navigation property `assignedUsers`: `Collection(microsoft.graph.user)`; present when expanded (`$expand`).
-    #[cfg(feature = "_activity_based_timeout_policy")]
+    #[cfg(feature = "_authorization_info")]
     pub assigned_users: Option<Vec<AnyUser>>,
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
@@ -3013,14 +3021,14 @@ pub struct CloudPcProvisioningPolicyAssignment {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl serde::Serialize for CloudPcProvisioningPolicyAssignment {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 #[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
 impl CloudPcProvisioningPolicyAssignment {
     /// The CSDL qualified name, as `@odata.type` spells it.
@@ -3039,13 +3047,13 @@ impl CloudPcProvisioningPolicyAssignment {
         )?;
         object.property("id", &self.id);
         object.property("target", &self.target);
-        #[cfg(feature = "_activity_based_timeout_policy")]
+        #[cfg(feature = "_authorization_info")]
         object.property("assignedUsers", &self.assigned_users);
         object.end()
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl<'de> serde::Deserialize<'de> for CloudPcProvisioningPolicyAssignment {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -3054,7 +3062,7 @@ impl<'de> serde::Deserialize<'de> for CloudPcProvisioningPolicyAssignment {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 #[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
 impl graph_odata_runtime::model::ODataObject for CloudPcProvisioningPolicyAssignment {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
@@ -3067,7 +3075,7 @@ impl graph_odata_runtime::model::ODataObject for CloudPcProvisioningPolicyAssign
         match key {
             "id" => read_lenient(map, key, &mut self.id, extra),
             "target" => read_nullable(map, key, &mut self.target, extra),
-            #[cfg(feature = "_activity_based_timeout_policy")]
+            #[cfg(feature = "_authorization_info")]
             "assignedUsers" => read_nullable(map, key, &mut self.assigned_users, extra),
             _ => Ok(false),
         }
@@ -3079,7 +3087,7 @@ impl graph_odata_runtime::model::ODataObject for CloudPcProvisioningPolicyAssign
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl CloudPcProvisioningPolicyAssignment {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -3090,11 +3098,11 @@ impl CloudPcProvisioningPolicyAssignment {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 /// The properties of [`CloudPcProvisioningPolicyAssignment`] by wire name, each a [`Field<CloudPcProvisioningPolicyAssignment>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`CloudPcProvisioningPolicyAssignment::set_null`].
 pub enum CloudPcProvisioningPolicyAssignmentField {}
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 #[allow(non_upper_case_globals)]
 impl CloudPcProvisioningPolicyAssignmentField {
     /// `id`
@@ -3117,7 +3125,7 @@ impl CloudPcProvisioningPolicyAssignmentField {
     ];
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 /// CSDL entity type `microsoft.graph.cloudPcReport`; base type `microsoft.graph.entity`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct CloudPcReport {
@@ -3130,14 +3138,14 @@ pub struct CloudPcReport {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl serde::Serialize for CloudPcReport {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl CloudPcReport {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.cloudPcReport";
@@ -3158,7 +3166,7 @@ impl CloudPcReport {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl<'de> serde::Deserialize<'de> for CloudPcReport {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -3167,7 +3175,7 @@ impl<'de> serde::Deserialize<'de> for CloudPcReport {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl graph_odata_runtime::model::ODataObject for CloudPcReport {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -3188,7 +3196,7 @@ impl graph_odata_runtime::model::ODataObject for CloudPcReport {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl CloudPcReport {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -3199,11 +3207,11 @@ impl CloudPcReport {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 /// The properties of [`CloudPcReport`] by wire name, each a [`Field<CloudPcReport>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`CloudPcReport::set_null`].
 pub enum CloudPcReportField {}
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 #[allow(non_upper_case_globals)]
 impl CloudPcReportField {
     /// `id`
@@ -3212,7 +3220,7 @@ impl CloudPcReportField {
     pub const ALL: &'static [model::Field<CloudPcReport>] = &[Self::Id];
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 /// CSDL entity type `microsoft.graph.cloudPcServicePlan`; base type `microsoft.graph.entity`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct CloudPcServicePlan {
@@ -3233,14 +3241,14 @@ pub struct CloudPcServicePlan {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl serde::Serialize for CloudPcServicePlan {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl CloudPcServicePlan {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.cloudPcServicePlan";
@@ -3265,7 +3273,7 @@ impl CloudPcServicePlan {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl<'de> serde::Deserialize<'de> for CloudPcServicePlan {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -3274,7 +3282,7 @@ impl<'de> serde::Deserialize<'de> for CloudPcServicePlan {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl graph_odata_runtime::model::ODataObject for CloudPcServicePlan {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -3299,7 +3307,7 @@ impl graph_odata_runtime::model::ODataObject for CloudPcServicePlan {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl CloudPcServicePlan {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -3310,11 +3318,11 @@ impl CloudPcServicePlan {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 /// The properties of [`CloudPcServicePlan`] by wire name, each a [`Field<CloudPcServicePlan>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`CloudPcServicePlan::set_null`].
 pub enum CloudPcServicePlanField {}
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 #[allow(non_upper_case_globals)]
 impl CloudPcServicePlanField {
     /// `id`
@@ -3343,7 +3351,7 @@ impl CloudPcServicePlanField {
     ];
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 /// CSDL entity type `microsoft.graph.cloudPcUserSetting`; base type `microsoft.graph.entity`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct CloudPcUserSetting {
@@ -3370,14 +3378,14 @@ pub struct CloudPcUserSetting {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl serde::Serialize for CloudPcUserSetting {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl CloudPcUserSetting {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.cloudPcUserSetting";
@@ -3405,7 +3413,7 @@ impl CloudPcUserSetting {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl<'de> serde::Deserialize<'de> for CloudPcUserSetting {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -3414,7 +3422,7 @@ impl<'de> serde::Deserialize<'de> for CloudPcUserSetting {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl graph_odata_runtime::model::ODataObject for CloudPcUserSetting {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -3450,7 +3458,7 @@ impl graph_odata_runtime::model::ODataObject for CloudPcUserSetting {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl CloudPcUserSetting {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -3461,11 +3469,11 @@ impl CloudPcUserSetting {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 /// The properties of [`CloudPcUserSetting`] by wire name, each a [`Field<CloudPcUserSetting>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`CloudPcUserSetting::set_null`].
 pub enum CloudPcUserSettingField {}
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 #[allow(non_upper_case_globals)]
 impl CloudPcUserSettingField {
     /// `id`
@@ -3511,7 +3519,7 @@ impl CloudPcUserSettingField {
     ];
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 /// CSDL entity type `microsoft.graph.cloudPcUserSettingAssignment`; base type `microsoft.graph.entity`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct CloudPcUserSettingAssignment {
@@ -3528,14 +3536,14 @@ pub struct CloudPcUserSettingAssignment {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl serde::Serialize for CloudPcUserSettingAssignment {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl CloudPcUserSettingAssignment {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.cloudPcUserSettingAssignment";
@@ -3558,7 +3566,7 @@ impl CloudPcUserSettingAssignment {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl<'de> serde::Deserialize<'de> for CloudPcUserSettingAssignment {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -3567,7 +3575,7 @@ impl<'de> serde::Deserialize<'de> for CloudPcUserSettingAssignment {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl graph_odata_runtime::model::ODataObject for CloudPcUserSettingAssignment {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -3592,7 +3600,7 @@ impl graph_odata_runtime::model::ODataObject for CloudPcUserSettingAssignment {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl CloudPcUserSettingAssignment {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -3603,11 +3611,11 @@ impl CloudPcUserSettingAssignment {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 /// The properties of [`CloudPcUserSettingAssignment`] by wire name, each a [`Field<CloudPcUserSettingAssignment>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`CloudPcUserSettingAssignment::set_null`].
 pub enum CloudPcUserSettingAssignmentField {}
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 #[allow(non_upper_case_globals)]
 impl CloudPcUserSettingAssignmentField {
     /// `id`
@@ -3628,7 +3636,7 @@ impl CloudPcUserSettingAssignmentField {
     ];
 }
 
-#[cfg(feature = "_base_item")]
+#[cfg(feature = "_boolean_column")]
 /// CSDL entity type `microsoft.graph.columnDefinition`; base type `microsoft.graph.entity`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ColumnDefinition {
@@ -3705,14 +3713,14 @@ pub struct ColumnDefinition {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_base_item")]
+#[cfg(feature = "_boolean_column")]
 impl serde::Serialize for ColumnDefinition {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_base_item")]
+#[cfg(feature = "_boolean_column")]
 impl ColumnDefinition {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.columnDefinition";
@@ -3765,7 +3773,7 @@ impl ColumnDefinition {
     }
 }
 
-#[cfg(feature = "_base_item")]
+#[cfg(feature = "_boolean_column")]
 impl<'de> serde::Deserialize<'de> for ColumnDefinition {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -3774,7 +3782,7 @@ impl<'de> serde::Deserialize<'de> for ColumnDefinition {
     }
 }
 
-#[cfg(feature = "_base_item")]
+#[cfg(feature = "_boolean_column")]
 impl graph_odata_runtime::model::ODataObject for ColumnDefinition {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -3837,7 +3845,7 @@ impl graph_odata_runtime::model::ODataObject for ColumnDefinition {
     }
 }
 
-#[cfg(feature = "_base_item")]
+#[cfg(feature = "_boolean_column")]
 impl ColumnDefinition {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -3848,11 +3856,11 @@ impl ColumnDefinition {
     }
 }
 
-#[cfg(feature = "_base_item")]
+#[cfg(feature = "_boolean_column")]
 /// The properties of [`ColumnDefinition`] by wire name, each a [`Field<ColumnDefinition>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ColumnDefinition::set_null`].
 pub enum ColumnDefinitionField {}
 
-#[cfg(feature = "_base_item")]
+#[cfg(feature = "_boolean_column")]
 #[allow(non_upper_case_globals)]
 impl ColumnDefinitionField {
     /// `id`
@@ -3991,7 +3999,7 @@ impl ColumnDefinitionField {
     ];
 }
 
-#[cfg(feature = "_base_item_version")]
+#[cfg(feature = "_column_link")]
 /// CSDL entity type `microsoft.graph.columnLink`; base type `microsoft.graph.entity`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ColumnLink {
@@ -4006,14 +4014,14 @@ pub struct ColumnLink {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_base_item_version")]
+#[cfg(feature = "_column_link")]
 impl serde::Serialize for ColumnLink {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_base_item_version")]
+#[cfg(feature = "_column_link")]
 impl ColumnLink {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.columnLink";
@@ -4035,7 +4043,7 @@ impl ColumnLink {
     }
 }
 
-#[cfg(feature = "_base_item_version")]
+#[cfg(feature = "_column_link")]
 impl<'de> serde::Deserialize<'de> for ColumnLink {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -4044,7 +4052,7 @@ impl<'de> serde::Deserialize<'de> for ColumnLink {
     }
 }
 
-#[cfg(feature = "_base_item_version")]
+#[cfg(feature = "_column_link")]
 impl graph_odata_runtime::model::ODataObject for ColumnLink {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -4066,7 +4074,7 @@ impl graph_odata_runtime::model::ODataObject for ColumnLink {
     }
 }
 
-#[cfg(feature = "_base_item_version")]
+#[cfg(feature = "_column_link")]
 impl ColumnLink {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -4077,11 +4085,11 @@ impl ColumnLink {
     }
 }
 
-#[cfg(feature = "_base_item_version")]
+#[cfg(feature = "_column_link")]
 /// The properties of [`ColumnLink`] by wire name, each a [`Field<ColumnLink>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ColumnLink::set_null`].
 pub enum ColumnLinkField {}
 
-#[cfg(feature = "_base_item_version")]
+#[cfg(feature = "_column_link")]
 #[allow(non_upper_case_globals)]
 impl ColumnLinkField {
     /// `id`
@@ -4092,7 +4100,7 @@ impl ColumnLinkField {
     pub const ALL: &'static [model::Field<ColumnLink>] = &[Self::Id, Self::Name];
 }
 
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_communications")]
 /// CSDL entity type `microsoft.graph.commsOperation`; base type `microsoft.graph.entity`; open type: dynamic properties land in `additional_properties`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct CommsOperation {
@@ -4111,14 +4119,14 @@ pub struct CommsOperation {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_communications")]
 impl serde::Serialize for CommsOperation {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_communications")]
 impl CommsOperation {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.commsOperation";
@@ -4142,7 +4150,7 @@ impl CommsOperation {
     }
 }
 
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_communications")]
 impl<'de> serde::Deserialize<'de> for CommsOperation {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -4151,7 +4159,7 @@ impl<'de> serde::Deserialize<'de> for CommsOperation {
     }
 }
 
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_communications")]
 impl graph_odata_runtime::model::ODataObject for CommsOperation {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -4175,7 +4183,7 @@ impl graph_odata_runtime::model::ODataObject for CommsOperation {
     }
 }
 
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_communications")]
 impl CommsOperation {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -4186,11 +4194,11 @@ impl CommsOperation {
     }
 }
 
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_communications")]
 /// The properties of [`CommsOperation`] by wire name, each a [`Field<CommsOperation>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`CommsOperation::set_null`].
 pub enum CommsOperationField {}
 
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_communications")]
 #[allow(non_upper_case_globals)]
 impl CommsOperationField {
     /// `id`
@@ -4212,7 +4220,7 @@ impl CommsOperationField {
     ];
 }
 
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_communications")]
 /// A `microsoft.graph.commsOperation` value: the base type or one of its derived types, chosen by `@odata.type`. A derived type this crate does not know is read as [`CommsOperation`], which keeps its properties and `@odata.type` in `additional_properties`.
 #[derive(Debug, Clone, PartialEq)]
 pub enum AnyCommsOperation {
@@ -4244,7 +4252,7 @@ pub enum AnyCommsOperation {
     UpdateRecordingStatusOperation(Box<UpdateRecordingStatusOperation>),
 }
 
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_communications")]
 impl AnyCommsOperation {
     /// The `@odata.type` of the variant (the base type's for unknown derived types).
     pub fn odata_type(&self) -> &'static str {
@@ -4281,21 +4289,21 @@ impl AnyCommsOperation {
     }
 }
 
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_communications")]
 impl Default for AnyCommsOperation {
     fn default() -> Self {
         Self::CommsOperation(Box::default())
     }
 }
 
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_communications")]
 impl From<CommsOperation> for AnyCommsOperation {
     fn from(value: CommsOperation) -> Self {
         Self::CommsOperation(Box::new(value))
     }
 }
 
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_communications")]
 impl AnyCommsOperation {
     /// The value if it is a [`AnyCommsOperation::AddLargeGalleryViewOperation`] variant.
     pub fn as_add_large_gallery_view_operation(
@@ -4393,91 +4401,91 @@ impl AnyCommsOperation {
     }
 }
 
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_communications")]
 impl From<AddLargeGalleryViewOperation> for AnyCommsOperation {
     fn from(value: AddLargeGalleryViewOperation) -> Self {
         Self::AddLargeGalleryViewOperation(Box::new(value))
     }
 }
 
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_communications")]
 impl From<CancelMediaProcessingOperation> for AnyCommsOperation {
     fn from(value: CancelMediaProcessingOperation) -> Self {
         Self::CancelMediaProcessingOperation(Box::new(value))
     }
 }
 
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_communications")]
 impl From<InviteParticipantsOperation> for AnyCommsOperation {
     fn from(value: InviteParticipantsOperation) -> Self {
         Self::InviteParticipantsOperation(Box::new(value))
     }
 }
 
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_communications")]
 impl From<MuteParticipantOperation> for AnyCommsOperation {
     fn from(value: MuteParticipantOperation) -> Self {
         Self::MuteParticipantOperation(Box::new(value))
     }
 }
 
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_communications")]
 impl From<PlayPromptOperation> for AnyCommsOperation {
     fn from(value: PlayPromptOperation) -> Self {
         Self::PlayPromptOperation(Box::new(value))
     }
 }
 
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_communications")]
 impl From<RecordOperation> for AnyCommsOperation {
     fn from(value: RecordOperation) -> Self {
         Self::RecordOperation(Box::new(value))
     }
 }
 
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_communications")]
 impl From<SendDtmfTonesOperation> for AnyCommsOperation {
     fn from(value: SendDtmfTonesOperation) -> Self {
         Self::SendDtmfTonesOperation(Box::new(value))
     }
 }
 
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_communications")]
 impl From<StartHoldMusicOperation> for AnyCommsOperation {
     fn from(value: StartHoldMusicOperation) -> Self {
         Self::StartHoldMusicOperation(Box::new(value))
     }
 }
 
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_communications")]
 impl From<StopHoldMusicOperation> for AnyCommsOperation {
     fn from(value: StopHoldMusicOperation) -> Self {
         Self::StopHoldMusicOperation(Box::new(value))
     }
 }
 
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_communications")]
 impl From<SubscribeToToneOperation> for AnyCommsOperation {
     fn from(value: SubscribeToToneOperation) -> Self {
         Self::SubscribeToToneOperation(Box::new(value))
     }
 }
 
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_communications")]
 impl From<UnmuteParticipantOperation> for AnyCommsOperation {
     fn from(value: UnmuteParticipantOperation) -> Self {
         Self::UnmuteParticipantOperation(Box::new(value))
     }
 }
 
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_communications")]
 impl From<UpdateRecordingStatusOperation> for AnyCommsOperation {
     fn from(value: UpdateRecordingStatusOperation) -> Self {
         Self::UpdateRecordingStatusOperation(Box::new(value))
     }
 }
 
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_communications")]
 impl serde::Serialize for AnyCommsOperation {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match self {
@@ -4566,7 +4574,7 @@ impl serde::Serialize for AnyCommsOperation {
     }
 }
 
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_communications")]
 impl<'de> serde::Deserialize<'de> for AnyCommsOperation {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -4626,7 +4634,7 @@ impl<'de> serde::Deserialize<'de> for AnyCommsOperation {
     }
 }
 
-#[cfg(feature = "_assignment_type")]
+#[cfg(feature = "_employee_experience")]
 /// CSDL entity type `microsoft.graph.community`; base type `microsoft.graph.entity`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Community {
@@ -4642,10 +4650,10 @@ pub struct Community {
     /// Property `privacy`: `microsoft.graph.communityPrivacy`, not nullable.
     pub privacy: Option<CommunityPrivacy>,
     /// Navigation property `group`: `microsoft.graph.group`; present when expanded (`$expand`).
-    #[cfg(feature = "_activity_based_timeout_policy")]
+    #[cfg(feature = "_group")]
     pub group: Option<Group>,
     /// Navigation property `owners`: `Collection(microsoft.graph.user)`; present when expanded (`$expand`).
-    #[cfg(feature = "_activity_based_timeout_policy")]
+    #[cfg(feature = "_authorization_info")]
     pub owners: Option<Vec<AnyUser>>,
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
@@ -4653,14 +4661,14 @@ pub struct Community {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_assignment_type")]
+#[cfg(feature = "_employee_experience")]
 impl serde::Serialize for Community {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_assignment_type")]
+#[cfg(feature = "_employee_experience")]
 #[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
 impl Community {
     /// The CSDL qualified name, as `@odata.type` spells it.
@@ -4682,15 +4690,13 @@ impl Community {
         object.property("displayName", &self.display_name);
         object.property("groupId", &self.group_id);
         object.property("privacy", &self.privacy);
-        #[cfg(feature = "_activity_based_timeout_policy")]
-        object.property("group", &self.group);
-        #[cfg(feature = "_activity_based_timeout_policy")]
-        object.property("owners", &self.owners);
+        #[cfg(feature = "_group")] object.property("group", &self.group);
+        #[cfg(feature = "_authorization_info")] object.property("owners", &self.owners);
         object.end()
     }
 }
 
-#[cfg(feature = "_assignment_type")]
+#[cfg(feature = "_employee_experience")]
 impl<'de> serde::Deserialize<'de> for Community {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -4699,7 +4705,7 @@ impl<'de> serde::Deserialize<'de> for Community {
     }
 }
 
-#[cfg(feature = "_assignment_type")]
+#[cfg(feature = "_employee_experience")]
 #[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
 impl graph_odata_runtime::model::ODataObject for Community {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
@@ -4715,9 +4721,9 @@ impl graph_odata_runtime::model::ODataObject for Community {
             "displayName" => read_lenient(map, key, &mut self.display_name, extra),
             "groupId" => read_lenient(map, key, &mut self.group_id, extra),
             "privacy" => read_nullable(map, key, &mut self.privacy, extra),
-            #[cfg(feature = "_activity_based_timeout_policy")]
+            #[cfg(feature = "_group")]
             "group" => read_nullable(map, key, &mut self.group, extra),
-            #[cfg(feature = "_activity_based_timeout_policy")]
+            #[cfg(feature = "_authorization_info")]
             "owners" => read_nullable(map, key, &mut self.owners, extra),
             _ => Ok(false),
         }
@@ -4729,7 +4735,7 @@ impl graph_odata_runtime::model::ODataObject for Community {
     }
 }
 
-#[cfg(feature = "_assignment_type")]
+#[cfg(feature = "_employee_experience")]
 impl Community {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -4740,11 +4746,11 @@ impl Community {
     }
 }
 
-#[cfg(feature = "_assignment_type")]
+#[cfg(feature = "_employee_experience")]
 /// The properties of [`Community`] by wire name, each a [`Field<Community>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`Community::set_null`].
 pub enum CommunityField {}
 
-#[cfg(feature = "_assignment_type")]
+#[cfg(feature = "_employee_experience")]
 #[allow(non_upper_case_globals)]
 impl CommunityField {
     /// `id`
@@ -4773,7 +4779,7 @@ impl CommunityField {
     ];
 }
 
-#[cfg(feature = "_allowed_value")]
+#[cfg(feature = "_directory")]
 /// CSDL entity type `microsoft.graph.companySubscription`; base type `microsoft.graph.entity`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct CompanySubscription {
@@ -4810,14 +4816,14 @@ pub struct CompanySubscription {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_allowed_value")]
+#[cfg(feature = "_directory")]
 impl serde::Serialize for CompanySubscription {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_allowed_value")]
+#[cfg(feature = "_directory")]
 impl CompanySubscription {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.companySubscription";
@@ -4850,7 +4856,7 @@ impl CompanySubscription {
     }
 }
 
-#[cfg(feature = "_allowed_value")]
+#[cfg(feature = "_directory")]
 impl<'de> serde::Deserialize<'de> for CompanySubscription {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -4859,7 +4865,7 @@ impl<'de> serde::Deserialize<'de> for CompanySubscription {
     }
 }
 
-#[cfg(feature = "_allowed_value")]
+#[cfg(feature = "_directory")]
 impl graph_odata_runtime::model::ODataObject for CompanySubscription {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -4898,7 +4904,7 @@ impl graph_odata_runtime::model::ODataObject for CompanySubscription {
     }
 }
 
-#[cfg(feature = "_allowed_value")]
+#[cfg(feature = "_directory")]
 impl CompanySubscription {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -4909,11 +4915,11 @@ impl CompanySubscription {
     }
 }
 
-#[cfg(feature = "_allowed_value")]
+#[cfg(feature = "_directory")]
 /// The properties of [`CompanySubscription`] by wire name, each a [`Field<CompanySubscription>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`CompanySubscription::set_null`].
 pub enum CompanySubscriptionField {}
 
-#[cfg(feature = "_allowed_value")]
+#[cfg(feature = "_directory")]
 #[allow(non_upper_case_globals)]
 impl CompanySubscriptionField {
     /// `id`

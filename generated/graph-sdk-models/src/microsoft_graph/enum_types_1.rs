@@ -11,7 +11,7 @@ use graph_odata_runtime::edm;
 #[allow(unused_imports)]
 use graph_odata_runtime::model;
 
-#[cfg(feature = "_access_entity_type")]
+#[cfg(feature = "_copilot")]
 /// CSDL enum type `microsoft.graph.accessEntityType`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum AccessEntityType {
@@ -25,7 +25,7 @@ pub enum AccessEntityType {
     UnknownValue(String),
 }
 
-#[cfg(feature = "_access_entity_type")]
+#[cfg(feature = "_copilot")]
 impl graph_odata_runtime::enums::EvolvableEnum for AccessEntityType {
     const MEMBERS: &'static [(&'static str, i64)] = &[
         ("user", 0),
@@ -50,14 +50,14 @@ impl graph_odata_runtime::enums::EvolvableEnum for AccessEntityType {
     }
 }
 
-#[cfg(feature = "_access_entity_type")]
+#[cfg(feature = "_copilot")]
 impl serde::Serialize for AccessEntityType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_access_entity_type")]
+#[cfg(feature = "_copilot")]
 impl<'de> serde::Deserialize<'de> for AccessEntityType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -66,14 +66,14 @@ impl<'de> serde::Deserialize<'de> for AccessEntityType {
     }
 }
 
-#[cfg(feature = "_access_entity_type")]
+#[cfg(feature = "_copilot")]
 impl std::fmt::Display for AccessEntityType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_access_entity_type")]
+#[cfg(feature = "_copilot")]
 impl From<&str> for AccessEntityType {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
@@ -264,7 +264,7 @@ impl From<&str> for AccessPackageAssignmentRequestFilterByCurrentUserOptions {
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 /// CSDL enum type `microsoft.graph.accessPackageAssignmentState`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum AccessPackageAssignmentState {
@@ -284,7 +284,7 @@ pub enum AccessPackageAssignmentState {
     UnknownValue(String),
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl graph_odata_runtime::enums::EvolvableEnum for AccessPackageAssignmentState {
     const MEMBERS: &'static [(&'static str, i64)] = &[
         ("delivering", 0),
@@ -318,14 +318,14 @@ impl graph_odata_runtime::enums::EvolvableEnum for AccessPackageAssignmentState 
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl serde::Serialize for AccessPackageAssignmentState {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl<'de> serde::Deserialize<'de> for AccessPackageAssignmentState {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -334,21 +334,21 @@ impl<'de> serde::Deserialize<'de> for AccessPackageAssignmentState {
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl std::fmt::Display for AccessPackageAssignmentState {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl From<&str> for AccessPackageAssignmentState {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 /// CSDL enum type `microsoft.graph.accessPackageCatalogState`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum AccessPackageCatalogState {
@@ -362,7 +362,7 @@ pub enum AccessPackageCatalogState {
     UnknownValue(String),
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl graph_odata_runtime::enums::EvolvableEnum for AccessPackageCatalogState {
     const MEMBERS: &'static [(&'static str, i64)] = &[
         ("unpublished", 1),
@@ -387,14 +387,14 @@ impl graph_odata_runtime::enums::EvolvableEnum for AccessPackageCatalogState {
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl serde::Serialize for AccessPackageCatalogState {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl<'de> serde::Deserialize<'de> for AccessPackageCatalogState {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -403,21 +403,21 @@ impl<'de> serde::Deserialize<'de> for AccessPackageCatalogState {
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl std::fmt::Display for AccessPackageCatalogState {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl From<&str> for AccessPackageCatalogState {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 /// CSDL enum type `microsoft.graph.accessPackageCatalogType`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum AccessPackageCatalogType {
@@ -433,7 +433,7 @@ pub enum AccessPackageCatalogType {
     UnknownValue(String),
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl graph_odata_runtime::enums::EvolvableEnum for AccessPackageCatalogType {
     const MEMBERS: &'static [(&'static str, i64)] = &[
         ("userManaged", 1),
@@ -461,14 +461,14 @@ impl graph_odata_runtime::enums::EvolvableEnum for AccessPackageCatalogType {
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl serde::Serialize for AccessPackageCatalogType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl<'de> serde::Deserialize<'de> for AccessPackageCatalogType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -477,21 +477,21 @@ impl<'de> serde::Deserialize<'de> for AccessPackageCatalogType {
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl std::fmt::Display for AccessPackageCatalogType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl From<&str> for AccessPackageCatalogType {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 /// CSDL enum type `microsoft.graph.accessPackageCustomExtensionStage`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum AccessPackageCustomExtensionStage {
@@ -513,7 +513,7 @@ pub enum AccessPackageCustomExtensionStage {
     UnknownValue(String),
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl graph_odata_runtime::enums::EvolvableEnum for AccessPackageCustomExtensionStage {
     const MEMBERS: &'static [(&'static str, i64)] = &[
         ("assignmentRequestCreated", 1),
@@ -554,14 +554,14 @@ impl graph_odata_runtime::enums::EvolvableEnum for AccessPackageCustomExtensionS
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl serde::Serialize for AccessPackageCustomExtensionStage {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl<'de> serde::Deserialize<'de> for AccessPackageCustomExtensionStage {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -570,21 +570,21 @@ impl<'de> serde::Deserialize<'de> for AccessPackageCustomExtensionStage {
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl std::fmt::Display for AccessPackageCustomExtensionStage {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl From<&str> for AccessPackageCustomExtensionStage {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 /// CSDL enum type `microsoft.graph.accessPackageExternalUserLifecycleAction`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum AccessPackageExternalUserLifecycleAction {
@@ -600,7 +600,7 @@ pub enum AccessPackageExternalUserLifecycleAction {
     UnknownValue(String),
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl graph_odata_runtime::enums::EvolvableEnum
 for AccessPackageExternalUserLifecycleAction {
     const MEMBERS: &'static [(&'static str, i64)] = &[
@@ -629,14 +629,14 @@ for AccessPackageExternalUserLifecycleAction {
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl serde::Serialize for AccessPackageExternalUserLifecycleAction {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl<'de> serde::Deserialize<'de> for AccessPackageExternalUserLifecycleAction {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -645,14 +645,14 @@ impl<'de> serde::Deserialize<'de> for AccessPackageExternalUserLifecycleAction {
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl std::fmt::Display for AccessPackageExternalUserLifecycleAction {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl From<&str> for AccessPackageExternalUserLifecycleAction {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
@@ -724,7 +724,7 @@ impl From<&str> for AccessPackageFilterByCurrentUserOptions {
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 /// CSDL enum type `microsoft.graph.accessPackageRequestState`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum AccessPackageRequestState {
@@ -752,7 +752,7 @@ pub enum AccessPackageRequestState {
     UnknownValue(String),
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl graph_odata_runtime::enums::EvolvableEnum for AccessPackageRequestState {
     const MEMBERS: &'static [(&'static str, i64)] = &[
         ("submitted", 0),
@@ -798,14 +798,14 @@ impl graph_odata_runtime::enums::EvolvableEnum for AccessPackageRequestState {
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl serde::Serialize for AccessPackageRequestState {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl<'de> serde::Deserialize<'de> for AccessPackageRequestState {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -814,21 +814,21 @@ impl<'de> serde::Deserialize<'de> for AccessPackageRequestState {
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl std::fmt::Display for AccessPackageRequestState {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl From<&str> for AccessPackageRequestState {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 /// CSDL enum type `microsoft.graph.accessPackageRequestType`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum AccessPackageRequestType {
@@ -862,7 +862,7 @@ pub enum AccessPackageRequestType {
     UnknownValue(String),
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl graph_odata_runtime::enums::EvolvableEnum for AccessPackageRequestType {
     const MEMBERS: &'static [(&'static str, i64)] = &[
         ("notSpecified", 0),
@@ -917,14 +917,14 @@ impl graph_odata_runtime::enums::EvolvableEnum for AccessPackageRequestType {
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl serde::Serialize for AccessPackageRequestType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl<'de> serde::Deserialize<'de> for AccessPackageRequestType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -933,21 +933,21 @@ impl<'de> serde::Deserialize<'de> for AccessPackageRequestType {
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl std::fmt::Display for AccessPackageRequestType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl From<&str> for AccessPackageRequestType {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 /// CSDL enum type `microsoft.graph.accessPackageSubjectLifecycle`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum AccessPackageSubjectLifecycle {
@@ -963,7 +963,7 @@ pub enum AccessPackageSubjectLifecycle {
     UnknownValue(String),
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl graph_odata_runtime::enums::EvolvableEnum for AccessPackageSubjectLifecycle {
     const MEMBERS: &'static [(&'static str, i64)] = &[
         ("notDefined", 0),
@@ -991,14 +991,14 @@ impl graph_odata_runtime::enums::EvolvableEnum for AccessPackageSubjectLifecycle
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl serde::Serialize for AccessPackageSubjectLifecycle {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl<'de> serde::Deserialize<'de> for AccessPackageSubjectLifecycle {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1007,21 +1007,21 @@ impl<'de> serde::Deserialize<'de> for AccessPackageSubjectLifecycle {
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl std::fmt::Display for AccessPackageSubjectLifecycle {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl From<&str> for AccessPackageSubjectLifecycle {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 /// CSDL enum type `microsoft.graph.accessPackageSubjectType`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum AccessPackageSubjectType {
@@ -1037,7 +1037,7 @@ pub enum AccessPackageSubjectType {
     UnknownValue(String),
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl graph_odata_runtime::enums::EvolvableEnum for AccessPackageSubjectType {
     const MEMBERS: &'static [(&'static str, i64)] = &[
         ("notSpecified", 0),
@@ -1065,14 +1065,14 @@ impl graph_odata_runtime::enums::EvolvableEnum for AccessPackageSubjectType {
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl serde::Serialize for AccessPackageSubjectType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl<'de> serde::Deserialize<'de> for AccessPackageSubjectType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1081,14 +1081,14 @@ impl<'de> serde::Deserialize<'de> for AccessPackageSubjectType {
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl std::fmt::Display for AccessPackageSubjectType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl From<&str> for AccessPackageSubjectType {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
@@ -1190,7 +1190,7 @@ impl<'de> serde::Deserialize<'de> for AccessPackageSuggestionFilterByCurrentUser
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 /// CSDL enum type `microsoft.graph.accessPackageSuggestionRelatedPeopleInsightLevel`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum AccessPackageSuggestionRelatedPeopleInsightLevel {
@@ -1206,7 +1206,7 @@ pub enum AccessPackageSuggestionRelatedPeopleInsightLevel {
     UnknownValue(String),
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl graph_odata_runtime::enums::EvolvableEnum
 for AccessPackageSuggestionRelatedPeopleInsightLevel {
     const MEMBERS: &'static [(&'static str, i64)] = &[
@@ -1235,14 +1235,14 @@ for AccessPackageSuggestionRelatedPeopleInsightLevel {
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl serde::Serialize for AccessPackageSuggestionRelatedPeopleInsightLevel {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl<'de> serde::Deserialize<'de> for AccessPackageSuggestionRelatedPeopleInsightLevel {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1251,21 +1251,21 @@ impl<'de> serde::Deserialize<'de> for AccessPackageSuggestionRelatedPeopleInsigh
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl std::fmt::Display for AccessPackageSuggestionRelatedPeopleInsightLevel {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl From<&str> for AccessPackageSuggestionRelatedPeopleInsightLevel {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 /// CSDL enum type `microsoft.graph.accessReviewExpirationBehavior`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum AccessReviewExpirationBehavior {
@@ -1281,7 +1281,7 @@ pub enum AccessReviewExpirationBehavior {
     UnknownValue(String),
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl graph_odata_runtime::enums::EvolvableEnum for AccessReviewExpirationBehavior {
     const MEMBERS: &'static [(&'static str, i64)] = &[
         ("keepAccess", 0),
@@ -1309,14 +1309,14 @@ impl graph_odata_runtime::enums::EvolvableEnum for AccessReviewExpirationBehavio
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl serde::Serialize for AccessReviewExpirationBehavior {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl<'de> serde::Deserialize<'de> for AccessReviewExpirationBehavior {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1325,21 +1325,21 @@ impl<'de> serde::Deserialize<'de> for AccessReviewExpirationBehavior {
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl std::fmt::Display for AccessReviewExpirationBehavior {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl From<&str> for AccessReviewExpirationBehavior {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 /// CSDL enum type `microsoft.graph.accessReviewHistoryDecisionFilter`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum AccessReviewHistoryDecisionFilter {
@@ -1359,7 +1359,7 @@ pub enum AccessReviewHistoryDecisionFilter {
     UnknownValue(String),
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl graph_odata_runtime::enums::EvolvableEnum for AccessReviewHistoryDecisionFilter {
     const MEMBERS: &'static [(&'static str, i64)] = &[
         ("approve", 0),
@@ -1393,14 +1393,14 @@ impl graph_odata_runtime::enums::EvolvableEnum for AccessReviewHistoryDecisionFi
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl serde::Serialize for AccessReviewHistoryDecisionFilter {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl<'de> serde::Deserialize<'de> for AccessReviewHistoryDecisionFilter {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1409,21 +1409,21 @@ impl<'de> serde::Deserialize<'de> for AccessReviewHistoryDecisionFilter {
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl std::fmt::Display for AccessReviewHistoryDecisionFilter {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl From<&str> for AccessReviewHistoryDecisionFilter {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 /// CSDL enum type `microsoft.graph.accessReviewHistoryStatus`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum AccessReviewHistoryStatus {
@@ -1441,7 +1441,7 @@ pub enum AccessReviewHistoryStatus {
     UnknownValue(String),
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl graph_odata_runtime::enums::EvolvableEnum for AccessReviewHistoryStatus {
     const MEMBERS: &'static [(&'static str, i64)] = &[
         ("done", 0),
@@ -1472,14 +1472,14 @@ impl graph_odata_runtime::enums::EvolvableEnum for AccessReviewHistoryStatus {
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl serde::Serialize for AccessReviewHistoryStatus {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl<'de> serde::Deserialize<'de> for AccessReviewHistoryStatus {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1488,14 +1488,14 @@ impl<'de> serde::Deserialize<'de> for AccessReviewHistoryStatus {
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl std::fmt::Display for AccessReviewHistoryStatus {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl From<&str> for AccessReviewHistoryStatus {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
@@ -1764,7 +1764,7 @@ impl From<&str> for AccessReviewStageFilterByCurrentUserOptions {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL enum type `microsoft.graph.accountTargetContentType`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum AccountTargetContentType {
@@ -1780,7 +1780,7 @@ pub enum AccountTargetContentType {
     UnknownValue(String),
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::enums::EvolvableEnum for AccountTargetContentType {
     const MEMBERS: &'static [(&'static str, i64)] = &[
         ("unknown", 0),
@@ -1808,14 +1808,14 @@ impl graph_odata_runtime::enums::EvolvableEnum for AccountTargetContentType {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for AccountTargetContentType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for AccountTargetContentType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1824,14 +1824,14 @@ impl<'de> serde::Deserialize<'de> for AccountTargetContentType {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl std::fmt::Display for AccountTargetContentType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl From<&str> for AccountTargetContentType {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
@@ -1927,7 +1927,7 @@ impl From<&str> for ActionState {
     }
 }
 
-#[cfg(feature = "_activities_container")]
+#[cfg(feature = "_activity_domain")]
 /// CSDL enum type `microsoft.graph.activityDomain`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ActivityDomain {
@@ -1943,7 +1943,7 @@ pub enum ActivityDomain {
     UnknownValue(String),
 }
 
-#[cfg(feature = "_activities_container")]
+#[cfg(feature = "_activity_domain")]
 impl graph_odata_runtime::enums::EvolvableEnum for ActivityDomain {
     const MEMBERS: &'static [(&'static str, i64)] = &[
         ("unknown", 0),
@@ -1971,14 +1971,14 @@ impl graph_odata_runtime::enums::EvolvableEnum for ActivityDomain {
     }
 }
 
-#[cfg(feature = "_activities_container")]
+#[cfg(feature = "_activity_domain")]
 impl serde::Serialize for ActivityDomain {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_activities_container")]
+#[cfg(feature = "_activity_domain")]
 impl<'de> serde::Deserialize<'de> for ActivityDomain {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1987,21 +1987,21 @@ impl<'de> serde::Deserialize<'de> for ActivityDomain {
     }
 }
 
-#[cfg(feature = "_activities_container")]
+#[cfg(feature = "_activity_domain")]
 impl std::fmt::Display for ActivityDomain {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_activities_container")]
+#[cfg(feature = "_activity_domain")]
 impl From<&str> for ActivityDomain {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
 }
 
-#[cfg(feature = "_activity_type")]
+#[cfg(feature = "_identity_protection")]
 /// CSDL enum type `microsoft.graph.activityType`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ActivityType {
@@ -2017,7 +2017,7 @@ pub enum ActivityType {
     UnknownValue(String),
 }
 
-#[cfg(feature = "_activity_type")]
+#[cfg(feature = "_identity_protection")]
 impl graph_odata_runtime::enums::EvolvableEnum for ActivityType {
     const MEMBERS: &'static [(&'static str, i64)] = &[
         ("signin", 0),
@@ -2045,14 +2045,14 @@ impl graph_odata_runtime::enums::EvolvableEnum for ActivityType {
     }
 }
 
-#[cfg(feature = "_activity_type")]
+#[cfg(feature = "_identity_protection")]
 impl serde::Serialize for ActivityType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_activity_type")]
+#[cfg(feature = "_identity_protection")]
 impl<'de> serde::Deserialize<'de> for ActivityType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2061,14 +2061,14 @@ impl<'de> serde::Deserialize<'de> for ActivityType {
     }
 }
 
-#[cfg(feature = "_activity_type")]
+#[cfg(feature = "_identity_protection")]
 impl std::fmt::Display for ActivityType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_activity_type")]
+#[cfg(feature = "_identity_protection")]
 impl From<&str> for ActivityType {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
@@ -2218,7 +2218,7 @@ impl From<&str> for AgreementAcceptanceState {
     }
 }
 
-#[cfg(feature = "_access_entity_type")]
+#[cfg(feature = "_copilot")]
 /// CSDL enum type `microsoft.graph.aiInteractionType`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum AiInteractionType {
@@ -2232,7 +2232,7 @@ pub enum AiInteractionType {
     UnknownValue(String),
 }
 
-#[cfg(feature = "_access_entity_type")]
+#[cfg(feature = "_copilot")]
 impl graph_odata_runtime::enums::EvolvableEnum for AiInteractionType {
     const MEMBERS: &'static [(&'static str, i64)] = &[
         ("userPrompt", 0),
@@ -2257,14 +2257,14 @@ impl graph_odata_runtime::enums::EvolvableEnum for AiInteractionType {
     }
 }
 
-#[cfg(feature = "_access_entity_type")]
+#[cfg(feature = "_copilot")]
 impl serde::Serialize for AiInteractionType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_access_entity_type")]
+#[cfg(feature = "_copilot")]
 impl<'de> serde::Deserialize<'de> for AiInteractionType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2273,21 +2273,21 @@ impl<'de> serde::Deserialize<'de> for AiInteractionType {
     }
 }
 
-#[cfg(feature = "_access_entity_type")]
+#[cfg(feature = "_copilot")]
 impl std::fmt::Display for AiInteractionType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_access_entity_type")]
+#[cfg(feature = "_copilot")]
 impl From<&str> for AiInteractionType {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// **Deprecated**: deprecated on 2024-04-10, planned removal on 2026-04-10, revision 2024-01/Deprecation
 ///
 /// CSDL enum type `microsoft.graph.alertFeedback`; evolvable: unknown members are kept in `UnknownValue`.
@@ -2310,7 +2310,7 @@ pub enum AlertFeedback {
     UnknownValue(String),
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::enums::EvolvableEnum for AlertFeedback {
     const MEMBERS: &'static [(&'static str, i64)] = &[
         ("unknown", 0),
@@ -2341,14 +2341,14 @@ impl graph_odata_runtime::enums::EvolvableEnum for AlertFeedback {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for AlertFeedback {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for AlertFeedback {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2357,21 +2357,21 @@ impl<'de> serde::Deserialize<'de> for AlertFeedback {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl std::fmt::Display for AlertFeedback {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl From<&str> for AlertFeedback {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// **Deprecated**: deprecated on 2024-04-10, planned removal on 2026-04-10, revision 2024-01/Deprecation
 ///
 /// CSDL enum type `microsoft.graph.alertSeverity`; evolvable: unknown members are kept in `UnknownValue`.
@@ -2396,7 +2396,7 @@ pub enum AlertSeverity {
     UnknownValue(String),
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::enums::EvolvableEnum for AlertSeverity {
     const MEMBERS: &'static [(&'static str, i64)] = &[
         ("unknown", 0),
@@ -2430,14 +2430,14 @@ impl graph_odata_runtime::enums::EvolvableEnum for AlertSeverity {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for AlertSeverity {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for AlertSeverity {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2446,21 +2446,21 @@ impl<'de> serde::Deserialize<'de> for AlertSeverity {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl std::fmt::Display for AlertSeverity {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl From<&str> for AlertSeverity {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// **Deprecated**: deprecated on 2024-04-10, planned removal on 2026-04-10, revision 2024-01/Deprecation
 ///
 /// CSDL enum type `microsoft.graph.alertStatus`; evolvable: unknown members are kept in `UnknownValue`.
@@ -2485,7 +2485,7 @@ pub enum AlertStatus {
     UnknownValue(String),
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::enums::EvolvableEnum for AlertStatus {
     const MEMBERS: &'static [(&'static str, i64)] = &[
         ("unknown", 0),
@@ -2519,14 +2519,14 @@ impl graph_odata_runtime::enums::EvolvableEnum for AlertStatus {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for AlertStatus {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for AlertStatus {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2535,21 +2535,21 @@ impl<'de> serde::Deserialize<'de> for AlertStatus {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl std::fmt::Display for AlertStatus {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl From<&str> for AlertStatus {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_policies")]
 /// CSDL enum type `microsoft.graph.allowInvitesFrom`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum AllowInvitesFrom {
@@ -2567,7 +2567,7 @@ pub enum AllowInvitesFrom {
     UnknownValue(String),
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_policies")]
 impl graph_odata_runtime::enums::EvolvableEnum for AllowInvitesFrom {
     const MEMBERS: &'static [(&'static str, i64)] = &[
         ("none", 0),
@@ -2598,14 +2598,14 @@ impl graph_odata_runtime::enums::EvolvableEnum for AllowInvitesFrom {
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_policies")]
 impl serde::Serialize for AllowInvitesFrom {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_policies")]
 impl<'de> serde::Deserialize<'de> for AllowInvitesFrom {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2614,14 +2614,14 @@ impl<'de> serde::Deserialize<'de> for AllowInvitesFrom {
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_policies")]
 impl std::fmt::Display for AllowInvitesFrom {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_policies")]
 impl From<&str> for AllowInvitesFrom {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
@@ -2701,7 +2701,7 @@ impl From<&str> for AllowedLobbyAdmitterRoles {
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 /// CSDL enum type `microsoft.graph.allowedTargetScope`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum AllowedTargetScope {
@@ -2731,7 +2731,7 @@ pub enum AllowedTargetScope {
     UnknownValue(String),
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl graph_odata_runtime::enums::EvolvableEnum for AllowedTargetScope {
     const MEMBERS: &'static [(&'static str, i64)] = &[
         ("notSpecified", 0),
@@ -2792,14 +2792,14 @@ impl graph_odata_runtime::enums::EvolvableEnum for AllowedTargetScope {
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl serde::Serialize for AllowedTargetScope {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl<'de> serde::Deserialize<'de> for AllowedTargetScope {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2808,21 +2808,21 @@ impl<'de> serde::Deserialize<'de> for AllowedTargetScope {
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl std::fmt::Display for AllowedTargetScope {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl From<&str> for AllowedTargetScope {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 /// CSDL enum type `microsoft.graph.androidRequiredPasswordType`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum AndroidRequiredPasswordType {
@@ -2846,7 +2846,7 @@ pub enum AndroidRequiredPasswordType {
     UnknownValue(String),
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl graph_odata_runtime::enums::EvolvableEnum for AndroidRequiredPasswordType {
     const MEMBERS: &'static [(&'static str, i64)] = &[
         ("deviceDefault", 0),
@@ -2886,14 +2886,14 @@ impl graph_odata_runtime::enums::EvolvableEnum for AndroidRequiredPasswordType {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl serde::Serialize for AndroidRequiredPasswordType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl<'de> serde::Deserialize<'de> for AndroidRequiredPasswordType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2902,21 +2902,21 @@ impl<'de> serde::Deserialize<'de> for AndroidRequiredPasswordType {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl std::fmt::Display for AndroidRequiredPasswordType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl From<&str> for AndroidRequiredPasswordType {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 /// CSDL enum type `microsoft.graph.androidWorkProfileCrossProfileDataSharingType`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum AndroidWorkProfileCrossProfileDataSharingType {
@@ -2932,7 +2932,7 @@ pub enum AndroidWorkProfileCrossProfileDataSharingType {
     UnknownValue(String),
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl graph_odata_runtime::enums::EvolvableEnum
 for AndroidWorkProfileCrossProfileDataSharingType {
     const MEMBERS: &'static [(&'static str, i64)] = &[
@@ -2961,14 +2961,14 @@ for AndroidWorkProfileCrossProfileDataSharingType {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl serde::Serialize for AndroidWorkProfileCrossProfileDataSharingType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl<'de> serde::Deserialize<'de> for AndroidWorkProfileCrossProfileDataSharingType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2977,21 +2977,21 @@ impl<'de> serde::Deserialize<'de> for AndroidWorkProfileCrossProfileDataSharingT
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl std::fmt::Display for AndroidWorkProfileCrossProfileDataSharingType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl From<&str> for AndroidWorkProfileCrossProfileDataSharingType {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 /// CSDL enum type `microsoft.graph.androidWorkProfileDefaultAppPermissionPolicyType`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum AndroidWorkProfileDefaultAppPermissionPolicyType {
@@ -3007,7 +3007,7 @@ pub enum AndroidWorkProfileDefaultAppPermissionPolicyType {
     UnknownValue(String),
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl graph_odata_runtime::enums::EvolvableEnum
 for AndroidWorkProfileDefaultAppPermissionPolicyType {
     const MEMBERS: &'static [(&'static str, i64)] = &[
@@ -3036,14 +3036,14 @@ for AndroidWorkProfileDefaultAppPermissionPolicyType {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl serde::Serialize for AndroidWorkProfileDefaultAppPermissionPolicyType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl<'de> serde::Deserialize<'de> for AndroidWorkProfileDefaultAppPermissionPolicyType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -3052,21 +3052,21 @@ impl<'de> serde::Deserialize<'de> for AndroidWorkProfileDefaultAppPermissionPoli
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl std::fmt::Display for AndroidWorkProfileDefaultAppPermissionPolicyType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl From<&str> for AndroidWorkProfileDefaultAppPermissionPolicyType {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 /// CSDL enum type `microsoft.graph.androidWorkProfileRequiredPasswordType`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum AndroidWorkProfileRequiredPasswordType {
@@ -3090,7 +3090,7 @@ pub enum AndroidWorkProfileRequiredPasswordType {
     UnknownValue(String),
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl graph_odata_runtime::enums::EvolvableEnum
 for AndroidWorkProfileRequiredPasswordType {
     const MEMBERS: &'static [(&'static str, i64)] = &[
@@ -3131,14 +3131,14 @@ for AndroidWorkProfileRequiredPasswordType {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl serde::Serialize for AndroidWorkProfileRequiredPasswordType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl<'de> serde::Deserialize<'de> for AndroidWorkProfileRequiredPasswordType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -3147,21 +3147,21 @@ impl<'de> serde::Deserialize<'de> for AndroidWorkProfileRequiredPasswordType {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl std::fmt::Display for AndroidWorkProfileRequiredPasswordType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl From<&str> for AndroidWorkProfileRequiredPasswordType {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 /// CSDL enum type `microsoft.graph.answerInputType`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum AnswerInputType {
@@ -3175,7 +3175,7 @@ pub enum AnswerInputType {
     UnknownValue(String),
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 impl graph_odata_runtime::enums::EvolvableEnum for AnswerInputType {
     const MEMBERS: &'static [(&'static str, i64)] = &[
         ("text", 0),
@@ -3200,14 +3200,14 @@ impl graph_odata_runtime::enums::EvolvableEnum for AnswerInputType {
     }
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 impl serde::Serialize for AnswerInputType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 impl<'de> serde::Deserialize<'de> for AnswerInputType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -3216,21 +3216,21 @@ impl<'de> serde::Deserialize<'de> for AnswerInputType {
     }
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 impl std::fmt::Display for AnswerInputType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 impl From<&str> for AnswerInputType {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_app_credential_restriction_type")]
 /// CSDL enum type `microsoft.graph.appCredentialRestrictionType`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum AppCredentialRestrictionType {
@@ -3250,7 +3250,7 @@ pub enum AppCredentialRestrictionType {
     UnknownValue(String),
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_app_credential_restriction_type")]
 impl graph_odata_runtime::enums::EvolvableEnum for AppCredentialRestrictionType {
     const MEMBERS: &'static [(&'static str, i64)] = &[
         ("passwordAddition", 0),
@@ -3284,14 +3284,14 @@ impl graph_odata_runtime::enums::EvolvableEnum for AppCredentialRestrictionType 
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_app_credential_restriction_type")]
 impl serde::Serialize for AppCredentialRestrictionType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_app_credential_restriction_type")]
 impl<'de> serde::Deserialize<'de> for AppCredentialRestrictionType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -3300,21 +3300,21 @@ impl<'de> serde::Deserialize<'de> for AppCredentialRestrictionType {
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_app_credential_restriction_type")]
 impl std::fmt::Display for AppCredentialRestrictionType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_app_credential_restriction_type")]
 impl From<&str> for AppCredentialRestrictionType {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_app_credential_restriction_type")]
 /// CSDL enum type `microsoft.graph.appKeyCredentialRestrictionType`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum AppKeyCredentialRestrictionType {
@@ -3326,7 +3326,7 @@ pub enum AppKeyCredentialRestrictionType {
     UnknownValue(String),
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_app_credential_restriction_type")]
 impl graph_odata_runtime::enums::EvolvableEnum for AppKeyCredentialRestrictionType {
     const MEMBERS: &'static [(&'static str, i64)] = &[
         ("asymmetricKeyLifetime", 0),
@@ -3348,14 +3348,14 @@ impl graph_odata_runtime::enums::EvolvableEnum for AppKeyCredentialRestrictionTy
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_app_credential_restriction_type")]
 impl serde::Serialize for AppKeyCredentialRestrictionType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_app_credential_restriction_type")]
 impl<'de> serde::Deserialize<'de> for AppKeyCredentialRestrictionType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -3364,21 +3364,21 @@ impl<'de> serde::Deserialize<'de> for AppKeyCredentialRestrictionType {
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_app_credential_restriction_type")]
 impl std::fmt::Display for AppKeyCredentialRestrictionType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_app_credential_restriction_type")]
 impl From<&str> for AppKeyCredentialRestrictionType {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 /// CSDL enum type `microsoft.graph.appListType`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum AppListType {
@@ -3392,7 +3392,7 @@ pub enum AppListType {
     UnknownValue(String),
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl graph_odata_runtime::enums::EvolvableEnum for AppListType {
     const MEMBERS: &'static [(&'static str, i64)] = &[
         ("none", 0),
@@ -3417,14 +3417,14 @@ impl graph_odata_runtime::enums::EvolvableEnum for AppListType {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl serde::Serialize for AppListType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl<'de> serde::Deserialize<'de> for AppListType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -3433,21 +3433,21 @@ impl<'de> serde::Deserialize<'de> for AppListType {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl std::fmt::Display for AppListType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl From<&str> for AppListType {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 /// CSDL enum type `microsoft.graph.appLockerApplicationControlType`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum AppLockerApplicationControlType {
@@ -3465,7 +3465,7 @@ pub enum AppLockerApplicationControlType {
     UnknownValue(String),
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl graph_odata_runtime::enums::EvolvableEnum for AppLockerApplicationControlType {
     const MEMBERS: &'static [(&'static str, i64)] = &[
         ("notConfigured", 0),
@@ -3504,14 +3504,14 @@ impl graph_odata_runtime::enums::EvolvableEnum for AppLockerApplicationControlTy
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl serde::Serialize for AppLockerApplicationControlType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl<'de> serde::Deserialize<'de> for AppLockerApplicationControlType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -3520,14 +3520,14 @@ impl<'de> serde::Deserialize<'de> for AppLockerApplicationControlType {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl std::fmt::Display for AppLockerApplicationControlType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl From<&str> for AppLockerApplicationControlType {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
@@ -3672,7 +3672,7 @@ impl From<&str> for AppLogUploadState {
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_app_credential_restriction_type")]
 /// CSDL enum type `microsoft.graph.appManagementRestrictionState`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum AppManagementRestrictionState {
@@ -3686,7 +3686,7 @@ pub enum AppManagementRestrictionState {
     UnknownValue(String),
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_app_credential_restriction_type")]
 impl graph_odata_runtime::enums::EvolvableEnum for AppManagementRestrictionState {
     const MEMBERS: &'static [(&'static str, i64)] = &[
         ("enabled", 1),
@@ -3711,14 +3711,14 @@ impl graph_odata_runtime::enums::EvolvableEnum for AppManagementRestrictionState
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_app_credential_restriction_type")]
 impl serde::Serialize for AppManagementRestrictionState {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_app_credential_restriction_type")]
 impl<'de> serde::Deserialize<'de> for AppManagementRestrictionState {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -3727,26 +3727,26 @@ impl<'de> serde::Deserialize<'de> for AppManagementRestrictionState {
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_app_credential_restriction_type")]
 impl std::fmt::Display for AppManagementRestrictionState {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_app_credential_restriction_type")]
 impl From<&str> for AppManagementRestrictionState {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
 }
 
-#[cfg(feature = "_application_data_type")]
+#[cfg(feature = "_application_templates")]
 /// CSDL enum type `microsoft.graph.applicationDataType`; flags (`IsFlags`): comma-separated member names on the wire, unknown names are kept.
 #[derive(Clone, PartialEq, Eq, Hash, Default)]
 pub struct ApplicationDataType(graph_odata_runtime::enums::FlagSet);
 
-#[cfg(feature = "_application_data_type")]
+#[cfg(feature = "_application_templates")]
 impl ApplicationDataType {
     /// `none` = 0
     pub const NONE: Self = Self(graph_odata_runtime::enums::FlagSet::from_bits(0));
@@ -3774,7 +3774,7 @@ impl ApplicationDataType {
     );
 }
 
-#[cfg(feature = "_application_data_type")]
+#[cfg(feature = "_application_templates")]
 impl graph_odata_runtime::enums::FlagsEnum for ApplicationDataType {
     const MEMBERS: &'static [(&'static str, i64)] = &[
         ("none", 0),
@@ -3793,21 +3793,21 @@ impl graph_odata_runtime::enums::FlagsEnum for ApplicationDataType {
     }
 }
 
-#[cfg(feature = "_application_data_type")]
+#[cfg(feature = "_application_templates")]
 impl std::fmt::Debug for ApplicationDataType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         graph_odata_runtime::enums::debug_flags(self, f)
     }
 }
 
-#[cfg(feature = "_application_data_type")]
+#[cfg(feature = "_application_templates")]
 impl std::fmt::Display for ApplicationDataType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         graph_odata_runtime::enums::fmt_flags(self, f)
     }
 }
 
-#[cfg(feature = "_application_data_type")]
+#[cfg(feature = "_application_templates")]
 impl std::str::FromStr for ApplicationDataType {
     type Err = std::convert::Infallible;
     fn from_str(s: &str) -> Result<Self, Self::Err> {
@@ -3815,7 +3815,7 @@ impl std::str::FromStr for ApplicationDataType {
     }
 }
 
-#[cfg(feature = "_application_data_type")]
+#[cfg(feature = "_application_templates")]
 impl std::ops::BitOr for ApplicationDataType {
     type Output = Self;
     fn bitor(self, rhs: Self) -> Self {
@@ -3823,21 +3823,21 @@ impl std::ops::BitOr for ApplicationDataType {
     }
 }
 
-#[cfg(feature = "_application_data_type")]
+#[cfg(feature = "_application_templates")]
 impl std::ops::BitOrAssign for ApplicationDataType {
     fn bitor_assign(&mut self, rhs: Self) {
         *self = graph_odata_runtime::enums::FlagsEnum::union(self, &rhs);
     }
 }
 
-#[cfg(feature = "_application_data_type")]
+#[cfg(feature = "_application_templates")]
 impl serde::Serialize for ApplicationDataType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_flags(self, serializer)
     }
 }
 
-#[cfg(feature = "_application_data_type")]
+#[cfg(feature = "_application_templates")]
 impl<'de> serde::Deserialize<'de> for ApplicationDataType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -3846,7 +3846,7 @@ impl<'de> serde::Deserialize<'de> for ApplicationDataType {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 /// CSDL enum type `microsoft.graph.applicationGuardBlockClipboardSharingType`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ApplicationGuardBlockClipboardSharingType {
@@ -3864,7 +3864,7 @@ pub enum ApplicationGuardBlockClipboardSharingType {
     UnknownValue(String),
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl graph_odata_runtime::enums::EvolvableEnum
 for ApplicationGuardBlockClipboardSharingType {
     const MEMBERS: &'static [(&'static str, i64)] = &[
@@ -3896,14 +3896,14 @@ for ApplicationGuardBlockClipboardSharingType {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl serde::Serialize for ApplicationGuardBlockClipboardSharingType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl<'de> serde::Deserialize<'de> for ApplicationGuardBlockClipboardSharingType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -3912,21 +3912,21 @@ impl<'de> serde::Deserialize<'de> for ApplicationGuardBlockClipboardSharingType 
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl std::fmt::Display for ApplicationGuardBlockClipboardSharingType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl From<&str> for ApplicationGuardBlockClipboardSharingType {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 /// CSDL enum type `microsoft.graph.applicationGuardBlockFileTransferType`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ApplicationGuardBlockFileTransferType {
@@ -3944,7 +3944,7 @@ pub enum ApplicationGuardBlockFileTransferType {
     UnknownValue(String),
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl graph_odata_runtime::enums::EvolvableEnum
 for ApplicationGuardBlockFileTransferType {
     const MEMBERS: &'static [(&'static str, i64)] = &[
@@ -3976,14 +3976,14 @@ for ApplicationGuardBlockFileTransferType {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl serde::Serialize for ApplicationGuardBlockFileTransferType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl<'de> serde::Deserialize<'de> for ApplicationGuardBlockFileTransferType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -3992,21 +3992,21 @@ impl<'de> serde::Deserialize<'de> for ApplicationGuardBlockFileTransferType {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl std::fmt::Display for ApplicationGuardBlockFileTransferType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl From<&str> for ApplicationGuardBlockFileTransferType {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 /// CSDL enum type `microsoft.graph.applicationType`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ApplicationType {
@@ -4018,7 +4018,7 @@ pub enum ApplicationType {
     UnknownValue(String),
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl graph_odata_runtime::enums::EvolvableEnum for ApplicationType {
     const MEMBERS: &'static [(&'static str, i64)] = &[("universal", 1), ("desktop", 2)];
     fn from_wire(value: &str) -> Self {
@@ -4037,14 +4037,14 @@ impl graph_odata_runtime::enums::EvolvableEnum for ApplicationType {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl serde::Serialize for ApplicationType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl<'de> serde::Deserialize<'de> for ApplicationType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -4053,21 +4053,21 @@ impl<'de> serde::Deserialize<'de> for ApplicationType {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl std::fmt::Display for ApplicationType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl From<&str> for ApplicationType {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
 }
 
-#[cfg(feature = "_applied_conditional_access_policy")]
+#[cfg(feature = "_audit_logs")]
 /// CSDL enum type `microsoft.graph.appliedConditionalAccessPolicyResult`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum AppliedConditionalAccessPolicyResult {
@@ -4095,7 +4095,7 @@ pub enum AppliedConditionalAccessPolicyResult {
     UnknownValue(String),
 }
 
-#[cfg(feature = "_applied_conditional_access_policy")]
+#[cfg(feature = "_audit_logs")]
 impl graph_odata_runtime::enums::EvolvableEnum for AppliedConditionalAccessPolicyResult {
     const MEMBERS: &'static [(&'static str, i64)] = &[
         ("success", 0),
@@ -4141,14 +4141,14 @@ impl graph_odata_runtime::enums::EvolvableEnum for AppliedConditionalAccessPolic
     }
 }
 
-#[cfg(feature = "_applied_conditional_access_policy")]
+#[cfg(feature = "_audit_logs")]
 impl serde::Serialize for AppliedConditionalAccessPolicyResult {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_applied_conditional_access_policy")]
+#[cfg(feature = "_audit_logs")]
 impl<'de> serde::Deserialize<'de> for AppliedConditionalAccessPolicyResult {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -4157,14 +4157,14 @@ impl<'de> serde::Deserialize<'de> for AppliedConditionalAccessPolicyResult {
     }
 }
 
-#[cfg(feature = "_applied_conditional_access_policy")]
+#[cfg(feature = "_audit_logs")]
 impl std::fmt::Display for AppliedConditionalAccessPolicyResult {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_applied_conditional_access_policy")]
+#[cfg(feature = "_audit_logs")]
 impl From<&str> for AppliedConditionalAccessPolicyResult {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
@@ -4245,7 +4245,7 @@ impl From<&str> for ApprovalFilterByCurrentUserOptions {
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 /// CSDL enum type `microsoft.graph.approverInformationVisibility`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ApproverInformationVisibility {
@@ -4261,7 +4261,7 @@ pub enum ApproverInformationVisibility {
     UnknownValue(String),
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl graph_odata_runtime::enums::EvolvableEnum for ApproverInformationVisibility {
     const MEMBERS: &'static [(&'static str, i64)] = &[
         ("default", 0),
@@ -4289,14 +4289,14 @@ impl graph_odata_runtime::enums::EvolvableEnum for ApproverInformationVisibility
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl serde::Serialize for ApproverInformationVisibility {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl<'de> serde::Deserialize<'de> for ApproverInformationVisibility {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -4305,21 +4305,21 @@ impl<'de> serde::Deserialize<'de> for ApproverInformationVisibility {
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl std::fmt::Display for ApproverInformationVisibility {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl From<&str> for ApproverInformationVisibility {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
 }
 
-#[cfg(feature = "_admin_microsoft365_apps")]
+#[cfg(feature = "_admin")]
 /// CSDL enum type `microsoft.graph.appsUpdateChannelType`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum AppsUpdateChannelType {
@@ -4335,7 +4335,7 @@ pub enum AppsUpdateChannelType {
     UnknownValue(String),
 }
 
-#[cfg(feature = "_admin_microsoft365_apps")]
+#[cfg(feature = "_admin")]
 impl graph_odata_runtime::enums::EvolvableEnum for AppsUpdateChannelType {
     const MEMBERS: &'static [(&'static str, i64)] = &[
         ("current", 0),
@@ -4363,14 +4363,14 @@ impl graph_odata_runtime::enums::EvolvableEnum for AppsUpdateChannelType {
     }
 }
 
-#[cfg(feature = "_admin_microsoft365_apps")]
+#[cfg(feature = "_admin")]
 impl serde::Serialize for AppsUpdateChannelType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_admin_microsoft365_apps")]
+#[cfg(feature = "_admin")]
 impl<'de> serde::Deserialize<'de> for AppsUpdateChannelType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -4379,21 +4379,21 @@ impl<'de> serde::Deserialize<'de> for AppsUpdateChannelType {
     }
 }
 
-#[cfg(feature = "_admin_microsoft365_apps")]
+#[cfg(feature = "_admin")]
 impl std::fmt::Display for AppsUpdateChannelType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_admin_microsoft365_apps")]
+#[cfg(feature = "_admin")]
 impl From<&str> for AppsUpdateChannelType {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_artifact_restore_status")]
 /// CSDL enum type `microsoft.graph.artifactRestoreStatus`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ArtifactRestoreStatus {
@@ -4415,7 +4415,7 @@ pub enum ArtifactRestoreStatus {
     UnknownValue(String),
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_artifact_restore_status")]
 impl graph_odata_runtime::enums::EvolvableEnum for ArtifactRestoreStatus {
     const MEMBERS: &'static [(&'static str, i64)] = &[
         ("added", 0),
@@ -4452,14 +4452,14 @@ impl graph_odata_runtime::enums::EvolvableEnum for ArtifactRestoreStatus {
     }
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_artifact_restore_status")]
 impl serde::Serialize for ArtifactRestoreStatus {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_artifact_restore_status")]
 impl<'de> serde::Deserialize<'de> for ArtifactRestoreStatus {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -4468,14 +4468,14 @@ impl<'de> serde::Deserialize<'de> for ArtifactRestoreStatus {
     }
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_artifact_restore_status")]
 impl std::fmt::Display for ArtifactRestoreStatus {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_artifact_restore_status")]
 impl From<&str> for ArtifactRestoreStatus {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
@@ -4832,7 +4832,7 @@ impl From<&str> for AttachmentType {
     }
 }
 
-#[cfg(feature = "_activity_metadata")]
+#[cfg(feature = "_security")]
 /// CSDL enum type `microsoft.graph.attackSimulationOperationType`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum AttackSimulationOperationType {
@@ -4846,7 +4846,7 @@ pub enum AttackSimulationOperationType {
     UnknownValue(String),
 }
 
-#[cfg(feature = "_activity_metadata")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::enums::EvolvableEnum for AttackSimulationOperationType {
     const MEMBERS: &'static [(&'static str, i64)] = &[
         ("createSimualation", 0),
@@ -4871,14 +4871,14 @@ impl graph_odata_runtime::enums::EvolvableEnum for AttackSimulationOperationType
     }
 }
 
-#[cfg(feature = "_activity_metadata")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for AttackSimulationOperationType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_activity_metadata")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for AttackSimulationOperationType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -4887,14 +4887,14 @@ impl<'de> serde::Deserialize<'de> for AttackSimulationOperationType {
     }
 }
 
-#[cfg(feature = "_activity_metadata")]
+#[cfg(feature = "_security")]
 impl std::fmt::Display for AttackSimulationOperationType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_activity_metadata")]
+#[cfg(feature = "_security")]
 impl From<&str> for AttackSimulationOperationType {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
@@ -4970,7 +4970,7 @@ impl From<&str> for AttendeeType {
     }
 }
 
-#[cfg(feature = "_attestation_enforcement")]
+#[cfg(feature = "_authentication_method_configurations")]
 /// CSDL enum type `microsoft.graph.attestationEnforcement`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum AttestationEnforcement {
@@ -4984,7 +4984,7 @@ pub enum AttestationEnforcement {
     UnknownValue(String),
 }
 
-#[cfg(feature = "_attestation_enforcement")]
+#[cfg(feature = "_authentication_method_configurations")]
 impl graph_odata_runtime::enums::EvolvableEnum for AttestationEnforcement {
     const MEMBERS: &'static [(&'static str, i64)] = &[
         ("disabled", 0),
@@ -5009,14 +5009,14 @@ impl graph_odata_runtime::enums::EvolvableEnum for AttestationEnforcement {
     }
 }
 
-#[cfg(feature = "_attestation_enforcement")]
+#[cfg(feature = "_authentication_method_configurations")]
 impl serde::Serialize for AttestationEnforcement {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_attestation_enforcement")]
+#[cfg(feature = "_authentication_method_configurations")]
 impl<'de> serde::Deserialize<'de> for AttestationEnforcement {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -5025,14 +5025,14 @@ impl<'de> serde::Deserialize<'de> for AttestationEnforcement {
     }
 }
 
-#[cfg(feature = "_attestation_enforcement")]
+#[cfg(feature = "_authentication_method_configurations")]
 impl std::fmt::Display for AttestationEnforcement {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_attestation_enforcement")]
+#[cfg(feature = "_authentication_method_configurations")]
 impl From<&str> for AttestationEnforcement {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
@@ -5108,7 +5108,7 @@ impl From<&str> for AttestationLevel {
     }
 }
 
-#[cfg(feature = "_attribute_definition")]
+#[cfg(feature = "_bulk_operation")]
 /// CSDL enum type `microsoft.graph.attributeDefinitionMetadata`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum AttributeDefinitionMetadata {
@@ -5134,7 +5134,7 @@ pub enum AttributeDefinitionMetadata {
     UnknownValue(String),
 }
 
-#[cfg(feature = "_attribute_definition")]
+#[cfg(feature = "_bulk_operation")]
 impl graph_odata_runtime::enums::EvolvableEnum for AttributeDefinitionMetadata {
     const MEMBERS: &'static [(&'static str, i64)] = &[
         ("BaseAttributeName", 0),
@@ -5177,14 +5177,14 @@ impl graph_odata_runtime::enums::EvolvableEnum for AttributeDefinitionMetadata {
     }
 }
 
-#[cfg(feature = "_attribute_definition")]
+#[cfg(feature = "_bulk_operation")]
 impl serde::Serialize for AttributeDefinitionMetadata {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_attribute_definition")]
+#[cfg(feature = "_bulk_operation")]
 impl<'de> serde::Deserialize<'de> for AttributeDefinitionMetadata {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -5193,21 +5193,21 @@ impl<'de> serde::Deserialize<'de> for AttributeDefinitionMetadata {
     }
 }
 
-#[cfg(feature = "_attribute_definition")]
+#[cfg(feature = "_bulk_operation")]
 impl std::fmt::Display for AttributeDefinitionMetadata {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_attribute_definition")]
+#[cfg(feature = "_bulk_operation")]
 impl From<&str> for AttributeDefinitionMetadata {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
 }
 
-#[cfg(feature = "_attribute_definition")]
+#[cfg(feature = "_bulk_operation")]
 /// CSDL enum type `microsoft.graph.attributeFlowBehavior`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum AttributeFlowBehavior {
@@ -5219,7 +5219,7 @@ pub enum AttributeFlowBehavior {
     UnknownValue(String),
 }
 
-#[cfg(feature = "_attribute_definition")]
+#[cfg(feature = "_bulk_operation")]
 impl graph_odata_runtime::enums::EvolvableEnum for AttributeFlowBehavior {
     const MEMBERS: &'static [(&'static str, i64)] = &[
         ("FlowWhenChanged", 0),
@@ -5241,14 +5241,14 @@ impl graph_odata_runtime::enums::EvolvableEnum for AttributeFlowBehavior {
     }
 }
 
-#[cfg(feature = "_attribute_definition")]
+#[cfg(feature = "_bulk_operation")]
 impl serde::Serialize for AttributeFlowBehavior {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_attribute_definition")]
+#[cfg(feature = "_bulk_operation")]
 impl<'de> serde::Deserialize<'de> for AttributeFlowBehavior {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -5257,21 +5257,21 @@ impl<'de> serde::Deserialize<'de> for AttributeFlowBehavior {
     }
 }
 
-#[cfg(feature = "_attribute_definition")]
+#[cfg(feature = "_bulk_operation")]
 impl std::fmt::Display for AttributeFlowBehavior {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_attribute_definition")]
+#[cfg(feature = "_bulk_operation")]
 impl From<&str> for AttributeFlowBehavior {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
 }
 
-#[cfg(feature = "_attribute_definition")]
+#[cfg(feature = "_bulk_operation")]
 /// CSDL enum type `microsoft.graph.attributeFlowType`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum AttributeFlowType {
@@ -5289,7 +5289,7 @@ pub enum AttributeFlowType {
     UnknownValue(String),
 }
 
-#[cfg(feature = "_attribute_definition")]
+#[cfg(feature = "_bulk_operation")]
 impl graph_odata_runtime::enums::EvolvableEnum for AttributeFlowType {
     const MEMBERS: &'static [(&'static str, i64)] = &[
         ("Always", 0),
@@ -5320,14 +5320,14 @@ impl graph_odata_runtime::enums::EvolvableEnum for AttributeFlowType {
     }
 }
 
-#[cfg(feature = "_attribute_definition")]
+#[cfg(feature = "_bulk_operation")]
 impl serde::Serialize for AttributeFlowType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_attribute_definition")]
+#[cfg(feature = "_bulk_operation")]
 impl<'de> serde::Deserialize<'de> for AttributeFlowType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -5336,21 +5336,21 @@ impl<'de> serde::Deserialize<'de> for AttributeFlowType {
     }
 }
 
-#[cfg(feature = "_attribute_definition")]
+#[cfg(feature = "_bulk_operation")]
 impl std::fmt::Display for AttributeFlowType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_attribute_definition")]
+#[cfg(feature = "_bulk_operation")]
 impl From<&str> for AttributeFlowType {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
 }
 
-#[cfg(feature = "_attribute_definition")]
+#[cfg(feature = "_bulk_operation")]
 /// CSDL enum type `microsoft.graph.attributeMappingSourceType`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum AttributeMappingSourceType {
@@ -5364,7 +5364,7 @@ pub enum AttributeMappingSourceType {
     UnknownValue(String),
 }
 
-#[cfg(feature = "_attribute_definition")]
+#[cfg(feature = "_bulk_operation")]
 impl graph_odata_runtime::enums::EvolvableEnum for AttributeMappingSourceType {
     const MEMBERS: &'static [(&'static str, i64)] = &[
         ("Attribute", 0),
@@ -5389,14 +5389,14 @@ impl graph_odata_runtime::enums::EvolvableEnum for AttributeMappingSourceType {
     }
 }
 
-#[cfg(feature = "_attribute_definition")]
+#[cfg(feature = "_bulk_operation")]
 impl serde::Serialize for AttributeMappingSourceType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_attribute_definition")]
+#[cfg(feature = "_bulk_operation")]
 impl<'de> serde::Deserialize<'de> for AttributeMappingSourceType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -5405,14 +5405,14 @@ impl<'de> serde::Deserialize<'de> for AttributeMappingSourceType {
     }
 }
 
-#[cfg(feature = "_attribute_definition")]
+#[cfg(feature = "_bulk_operation")]
 impl std::fmt::Display for AttributeMappingSourceType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_attribute_definition")]
+#[cfg(feature = "_bulk_operation")]
 impl From<&str> for AttributeMappingSourceType {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
@@ -5605,7 +5605,7 @@ impl From<&str> for AuditLogUserType {
     }
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 /// CSDL enum type `microsoft.graph.authenticationAttributeCollectionInputType`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum AuthenticationAttributeCollectionInputType {
@@ -5623,7 +5623,7 @@ pub enum AuthenticationAttributeCollectionInputType {
     UnknownValue(String),
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 impl graph_odata_runtime::enums::EvolvableEnum
 for AuthenticationAttributeCollectionInputType {
     const MEMBERS: &'static [(&'static str, i64)] = &[
@@ -5655,14 +5655,14 @@ for AuthenticationAttributeCollectionInputType {
     }
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 impl serde::Serialize for AuthenticationAttributeCollectionInputType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 impl<'de> serde::Deserialize<'de> for AuthenticationAttributeCollectionInputType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -5671,14 +5671,14 @@ impl<'de> serde::Deserialize<'de> for AuthenticationAttributeCollectionInputType
     }
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 impl std::fmt::Display for AuthenticationAttributeCollectionInputType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 impl From<&str> for AuthenticationAttributeCollectionInputType {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
@@ -6672,7 +6672,7 @@ impl<'de> serde::Deserialize<'de> for AuthenticationStrengthRequirements {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 /// CSDL enum type `microsoft.graph.autoRestartNotificationDismissalMethod`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum AutoRestartNotificationDismissalMethod {
@@ -6688,7 +6688,7 @@ pub enum AutoRestartNotificationDismissalMethod {
     UnknownValue(String),
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl graph_odata_runtime::enums::EvolvableEnum
 for AutoRestartNotificationDismissalMethod {
     const MEMBERS: &'static [(&'static str, i64)] = &[
@@ -6717,14 +6717,14 @@ for AutoRestartNotificationDismissalMethod {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl serde::Serialize for AutoRestartNotificationDismissalMethod {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl<'de> serde::Deserialize<'de> for AutoRestartNotificationDismissalMethod {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -6733,21 +6733,21 @@ impl<'de> serde::Deserialize<'de> for AutoRestartNotificationDismissalMethod {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl std::fmt::Display for AutoRestartNotificationDismissalMethod {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl From<&str> for AutoRestartNotificationDismissalMethod {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_authorization_info")]
 /// CSDL enum type `microsoft.graph.automaticRepliesStatus`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum AutomaticRepliesStatus {
@@ -6761,7 +6761,7 @@ pub enum AutomaticRepliesStatus {
     UnknownValue(String),
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_authorization_info")]
 impl graph_odata_runtime::enums::EvolvableEnum for AutomaticRepliesStatus {
     const MEMBERS: &'static [(&'static str, i64)] = &[
         ("disabled", 0),
@@ -6786,14 +6786,14 @@ impl graph_odata_runtime::enums::EvolvableEnum for AutomaticRepliesStatus {
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_authorization_info")]
 impl serde::Serialize for AutomaticRepliesStatus {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_authorization_info")]
 impl<'de> serde::Deserialize<'de> for AutomaticRepliesStatus {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -6802,21 +6802,21 @@ impl<'de> serde::Deserialize<'de> for AutomaticRepliesStatus {
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_authorization_info")]
 impl std::fmt::Display for AutomaticRepliesStatus {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_authorization_info")]
 impl From<&str> for AutomaticRepliesStatus {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 /// CSDL enum type `microsoft.graph.automaticUpdateMode`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum AutomaticUpdateMode {
@@ -6836,7 +6836,7 @@ pub enum AutomaticUpdateMode {
     UnknownValue(String),
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl graph_odata_runtime::enums::EvolvableEnum for AutomaticUpdateMode {
     const MEMBERS: &'static [(&'static str, i64)] = &[
         ("userDefined", 0),
@@ -6882,14 +6882,14 @@ impl graph_odata_runtime::enums::EvolvableEnum for AutomaticUpdateMode {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl serde::Serialize for AutomaticUpdateMode {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl<'de> serde::Deserialize<'de> for AutomaticUpdateMode {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -6898,21 +6898,21 @@ impl<'de> serde::Deserialize<'de> for AutomaticUpdateMode {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl std::fmt::Display for AutomaticUpdateMode {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl From<&str> for AutomaticUpdateMode {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
 }
 
-#[cfg(feature = "_b2b_identity_providers_type")]
+#[cfg(feature = "_policies")]
 /// CSDL enum type `microsoft.graph.b2bIdentityProvidersType`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum B2bIdentityProvidersType {
@@ -6934,7 +6934,7 @@ pub enum B2bIdentityProvidersType {
     UnknownValue(String),
 }
 
-#[cfg(feature = "_b2b_identity_providers_type")]
+#[cfg(feature = "_policies")]
 impl graph_odata_runtime::enums::EvolvableEnum for B2bIdentityProvidersType {
     const MEMBERS: &'static [(&'static str, i64)] = &[
         ("azureActiveDirectory", 1),
@@ -6971,14 +6971,14 @@ impl graph_odata_runtime::enums::EvolvableEnum for B2bIdentityProvidersType {
     }
 }
 
-#[cfg(feature = "_b2b_identity_providers_type")]
+#[cfg(feature = "_policies")]
 impl serde::Serialize for B2bIdentityProvidersType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_b2b_identity_providers_type")]
+#[cfg(feature = "_policies")]
 impl<'de> serde::Deserialize<'de> for B2bIdentityProvidersType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -6987,21 +6987,21 @@ impl<'de> serde::Deserialize<'de> for B2bIdentityProvidersType {
     }
 }
 
-#[cfg(feature = "_b2b_identity_providers_type")]
+#[cfg(feature = "_policies")]
 impl std::fmt::Display for B2bIdentityProvidersType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_b2b_identity_providers_type")]
+#[cfg(feature = "_policies")]
 impl From<&str> for B2bIdentityProvidersType {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 /// CSDL enum type `microsoft.graph.backupServiceConsumer`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum BackupServiceConsumer {
@@ -7017,7 +7017,7 @@ pub enum BackupServiceConsumer {
     UnknownValue(String),
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 impl graph_odata_runtime::enums::EvolvableEnum for BackupServiceConsumer {
     const MEMBERS: &'static [(&'static str, i64)] = &[
         ("unknown", 0),
@@ -7045,14 +7045,14 @@ impl graph_odata_runtime::enums::EvolvableEnum for BackupServiceConsumer {
     }
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 impl serde::Serialize for BackupServiceConsumer {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 impl<'de> serde::Deserialize<'de> for BackupServiceConsumer {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -7061,21 +7061,21 @@ impl<'de> serde::Deserialize<'de> for BackupServiceConsumer {
     }
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 impl std::fmt::Display for BackupServiceConsumer {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 impl From<&str> for BackupServiceConsumer {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 /// CSDL enum type `microsoft.graph.backupServiceStatus`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum BackupServiceStatus {
@@ -7093,7 +7093,7 @@ pub enum BackupServiceStatus {
     UnknownValue(String),
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 impl graph_odata_runtime::enums::EvolvableEnum for BackupServiceStatus {
     const MEMBERS: &'static [(&'static str, i64)] = &[
         ("disabled", 0),
@@ -7124,14 +7124,14 @@ impl graph_odata_runtime::enums::EvolvableEnum for BackupServiceStatus {
     }
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 impl serde::Serialize for BackupServiceStatus {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 impl<'de> serde::Deserialize<'de> for BackupServiceStatus {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -7140,21 +7140,21 @@ impl<'de> serde::Deserialize<'de> for BackupServiceStatus {
     }
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 impl std::fmt::Display for BackupServiceStatus {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 impl From<&str> for BackupServiceStatus {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 /// CSDL enum type `microsoft.graph.baseAuthenticationMethod`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum BaseAuthenticationMethod {
@@ -7190,7 +7190,7 @@ pub enum BaseAuthenticationMethod {
     UnknownValue(String),
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 impl graph_odata_runtime::enums::EvolvableEnum for BaseAuthenticationMethod {
     const MEMBERS: &'static [(&'static str, i64)] = &[
         ("password", 1),
@@ -7248,14 +7248,14 @@ impl graph_odata_runtime::enums::EvolvableEnum for BaseAuthenticationMethod {
     }
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 impl serde::Serialize for BaseAuthenticationMethod {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 impl<'de> serde::Deserialize<'de> for BaseAuthenticationMethod {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -7264,21 +7264,21 @@ impl<'de> serde::Deserialize<'de> for BaseAuthenticationMethod {
     }
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 impl std::fmt::Display for BaseAuthenticationMethod {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 impl From<&str> for BaseAuthenticationMethod {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
 }
 
-#[cfg(feature = "_admin_microsoft365_apps")]
+#[cfg(feature = "_admin")]
 /// CSDL enum type `microsoft.graph.baselineParameterType`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum BaselineParameterType {
@@ -7294,7 +7294,7 @@ pub enum BaselineParameterType {
     UnknownValue(String),
 }
 
-#[cfg(feature = "_admin_microsoft365_apps")]
+#[cfg(feature = "_admin")]
 impl graph_odata_runtime::enums::EvolvableEnum for BaselineParameterType {
     const MEMBERS: &'static [(&'static str, i64)] = &[
         ("string", 0),
@@ -7322,14 +7322,14 @@ impl graph_odata_runtime::enums::EvolvableEnum for BaselineParameterType {
     }
 }
 
-#[cfg(feature = "_admin_microsoft365_apps")]
+#[cfg(feature = "_admin")]
 impl serde::Serialize for BaselineParameterType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_admin_microsoft365_apps")]
+#[cfg(feature = "_admin")]
 impl<'de> serde::Deserialize<'de> for BaselineParameterType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -7338,14 +7338,14 @@ impl<'de> serde::Deserialize<'de> for BaselineParameterType {
     }
 }
 
-#[cfg(feature = "_admin_microsoft365_apps")]
+#[cfg(feature = "_admin")]
 impl std::fmt::Display for BaselineParameterType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_admin_microsoft365_apps")]
+#[cfg(feature = "_admin")]
 impl From<&str> for BaselineParameterType {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
@@ -7413,7 +7413,7 @@ impl From<&str> for BinaryOperator {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 /// CSDL enum type `microsoft.graph.bitLockerEncryptionMethod`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum BitLockerEncryptionMethod {
@@ -7429,7 +7429,7 @@ pub enum BitLockerEncryptionMethod {
     UnknownValue(String),
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl graph_odata_runtime::enums::EvolvableEnum for BitLockerEncryptionMethod {
     const MEMBERS: &'static [(&'static str, i64)] = &[
         ("aesCbc128", 3),
@@ -7457,14 +7457,14 @@ impl graph_odata_runtime::enums::EvolvableEnum for BitLockerEncryptionMethod {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl serde::Serialize for BitLockerEncryptionMethod {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl<'de> serde::Deserialize<'de> for BitLockerEncryptionMethod {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -7473,14 +7473,14 @@ impl<'de> serde::Deserialize<'de> for BitLockerEncryptionMethod {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl std::fmt::Display for BitLockerEncryptionMethod {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl From<&str> for BitLockerEncryptionMethod {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
@@ -7548,7 +7548,7 @@ impl From<&str> for BodyType {
     }
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 /// CSDL enum type `microsoft.graph.bookingPageAccessControl`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum BookingPageAccessControl {
@@ -7562,7 +7562,7 @@ pub enum BookingPageAccessControl {
     UnknownValue(String),
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 impl graph_odata_runtime::enums::EvolvableEnum for BookingPageAccessControl {
     const MEMBERS: &'static [(&'static str, i64)] = &[
         ("unrestricted", 0),
@@ -7587,14 +7587,14 @@ impl graph_odata_runtime::enums::EvolvableEnum for BookingPageAccessControl {
     }
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 impl serde::Serialize for BookingPageAccessControl {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 impl<'de> serde::Deserialize<'de> for BookingPageAccessControl {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -7603,21 +7603,21 @@ impl<'de> serde::Deserialize<'de> for BookingPageAccessControl {
     }
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 impl std::fmt::Display for BookingPageAccessControl {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 impl From<&str> for BookingPageAccessControl {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 /// CSDL enum type `microsoft.graph.bookingPriceType`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum BookingPriceType {
@@ -7643,7 +7643,7 @@ pub enum BookingPriceType {
     UnknownValue(String),
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 impl graph_odata_runtime::enums::EvolvableEnum for BookingPriceType {
     const MEMBERS: &'static [(&'static str, i64)] = &[
         ("undefined", 0),
@@ -7686,14 +7686,14 @@ impl graph_odata_runtime::enums::EvolvableEnum for BookingPriceType {
     }
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 impl serde::Serialize for BookingPriceType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 impl<'de> serde::Deserialize<'de> for BookingPriceType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -7702,21 +7702,21 @@ impl<'de> serde::Deserialize<'de> for BookingPriceType {
     }
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 impl std::fmt::Display for BookingPriceType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 impl From<&str> for BookingPriceType {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 /// CSDL enum type `microsoft.graph.bookingReminderRecipients`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum BookingReminderRecipients {
@@ -7732,7 +7732,7 @@ pub enum BookingReminderRecipients {
     UnknownValue(String),
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 impl graph_odata_runtime::enums::EvolvableEnum for BookingReminderRecipients {
     const MEMBERS: &'static [(&'static str, i64)] = &[
         ("allAttendees", 0),
@@ -7760,14 +7760,14 @@ impl graph_odata_runtime::enums::EvolvableEnum for BookingReminderRecipients {
     }
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 impl serde::Serialize for BookingReminderRecipients {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 impl<'de> serde::Deserialize<'de> for BookingReminderRecipients {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -7776,21 +7776,21 @@ impl<'de> serde::Deserialize<'de> for BookingReminderRecipients {
     }
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 impl std::fmt::Display for BookingReminderRecipients {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 impl From<&str> for BookingReminderRecipients {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 /// CSDL enum type `microsoft.graph.bookingStaffMembershipStatus`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum BookingStaffMembershipStatus {
@@ -7806,7 +7806,7 @@ pub enum BookingStaffMembershipStatus {
     UnknownValue(String),
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 impl graph_odata_runtime::enums::EvolvableEnum for BookingStaffMembershipStatus {
     const MEMBERS: &'static [(&'static str, i64)] = &[
         ("active", 0),
@@ -7834,14 +7834,14 @@ impl graph_odata_runtime::enums::EvolvableEnum for BookingStaffMembershipStatus 
     }
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 impl serde::Serialize for BookingStaffMembershipStatus {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 impl<'de> serde::Deserialize<'de> for BookingStaffMembershipStatus {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -7850,21 +7850,21 @@ impl<'de> serde::Deserialize<'de> for BookingStaffMembershipStatus {
     }
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 impl std::fmt::Display for BookingStaffMembershipStatus {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 impl From<&str> for BookingStaffMembershipStatus {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 /// CSDL enum type `microsoft.graph.bookingStaffRole`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum BookingStaffRole {
@@ -7886,7 +7886,7 @@ pub enum BookingStaffRole {
     UnknownValue(String),
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 impl graph_odata_runtime::enums::EvolvableEnum for BookingStaffRole {
     const MEMBERS: &'static [(&'static str, i64)] = &[
         ("guest", 0),
@@ -7923,14 +7923,14 @@ impl graph_odata_runtime::enums::EvolvableEnum for BookingStaffRole {
     }
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 impl serde::Serialize for BookingStaffRole {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 impl<'de> serde::Deserialize<'de> for BookingStaffRole {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -7939,21 +7939,21 @@ impl<'de> serde::Deserialize<'de> for BookingStaffRole {
     }
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 impl std::fmt::Display for BookingStaffRole {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 impl From<&str> for BookingStaffRole {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
 }
 
-#[cfg(feature = "_assigned_place_mode")]
+#[cfg(feature = "_places")]
 /// CSDL enum type `microsoft.graph.bookingType`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum BookingType {
@@ -7967,7 +7967,7 @@ pub enum BookingType {
     UnknownValue(String),
 }
 
-#[cfg(feature = "_assigned_place_mode")]
+#[cfg(feature = "_places")]
 impl graph_odata_runtime::enums::EvolvableEnum for BookingType {
     const MEMBERS: &'static [(&'static str, i64)] = &[
         ("unknown", 0),
@@ -7992,14 +7992,14 @@ impl graph_odata_runtime::enums::EvolvableEnum for BookingType {
     }
 }
 
-#[cfg(feature = "_assigned_place_mode")]
+#[cfg(feature = "_places")]
 impl serde::Serialize for BookingType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_assigned_place_mode")]
+#[cfg(feature = "_places")]
 impl<'de> serde::Deserialize<'de> for BookingType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -8008,14 +8008,14 @@ impl<'de> serde::Deserialize<'de> for BookingType {
     }
 }
 
-#[cfg(feature = "_assigned_place_mode")]
+#[cfg(feature = "_places")]
 impl std::fmt::Display for BookingType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_assigned_place_mode")]
+#[cfg(feature = "_places")]
 impl From<&str> for BookingType {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
@@ -8101,7 +8101,7 @@ impl From<&str> for BookingsAvailabilityStatus {
     }
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 /// CSDL enum type `microsoft.graph.bookingsServiceAvailabilityType`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum BookingsServiceAvailabilityType {
@@ -8117,7 +8117,7 @@ pub enum BookingsServiceAvailabilityType {
     UnknownValue(String),
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 impl graph_odata_runtime::enums::EvolvableEnum for BookingsServiceAvailabilityType {
     const MEMBERS: &'static [(&'static str, i64)] = &[
         ("bookWhenStaffAreFree", 0),
@@ -8145,14 +8145,14 @@ impl graph_odata_runtime::enums::EvolvableEnum for BookingsServiceAvailabilityTy
     }
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 impl serde::Serialize for BookingsServiceAvailabilityType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 impl<'de> serde::Deserialize<'de> for BookingsServiceAvailabilityType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -8161,14 +8161,14 @@ impl<'de> serde::Deserialize<'de> for BookingsServiceAvailabilityType {
     }
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 impl std::fmt::Display for BookingsServiceAvailabilityType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 impl From<&str> for BookingsServiceAvailabilityType {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
@@ -8491,7 +8491,7 @@ impl From<&str> for BrowseQueryResponseItemType {
     }
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 /// CSDL enum type `microsoft.graph.browseSessionStatus`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum BrowseSessionStatus {
@@ -8507,7 +8507,7 @@ pub enum BrowseSessionStatus {
     UnknownValue(String),
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 impl graph_odata_runtime::enums::EvolvableEnum for BrowseSessionStatus {
     const MEMBERS: &'static [(&'static str, i64)] = &[
         ("creating", 0),
@@ -8535,14 +8535,14 @@ impl graph_odata_runtime::enums::EvolvableEnum for BrowseSessionStatus {
     }
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 impl serde::Serialize for BrowseSessionStatus {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 impl<'de> serde::Deserialize<'de> for BrowseSessionStatus {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -8551,21 +8551,21 @@ impl<'de> serde::Deserialize<'de> for BrowseSessionStatus {
     }
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 impl std::fmt::Display for BrowseSessionStatus {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 impl From<&str> for BrowseSessionStatus {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
 }
 
-#[cfg(feature = "_admin_microsoft365_apps")]
+#[cfg(feature = "_admin")]
 /// CSDL enum type `microsoft.graph.browserSharedCookieSourceEnvironment`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum BrowserSharedCookieSourceEnvironment {
@@ -8581,7 +8581,7 @@ pub enum BrowserSharedCookieSourceEnvironment {
     UnknownValue(String),
 }
 
-#[cfg(feature = "_admin_microsoft365_apps")]
+#[cfg(feature = "_admin")]
 impl graph_odata_runtime::enums::EvolvableEnum for BrowserSharedCookieSourceEnvironment {
     const MEMBERS: &'static [(&'static str, i64)] = &[
         ("microsoftEdge", 0),
@@ -8609,14 +8609,14 @@ impl graph_odata_runtime::enums::EvolvableEnum for BrowserSharedCookieSourceEnvi
     }
 }
 
-#[cfg(feature = "_admin_microsoft365_apps")]
+#[cfg(feature = "_admin")]
 impl serde::Serialize for BrowserSharedCookieSourceEnvironment {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_admin_microsoft365_apps")]
+#[cfg(feature = "_admin")]
 impl<'de> serde::Deserialize<'de> for BrowserSharedCookieSourceEnvironment {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -8625,21 +8625,21 @@ impl<'de> serde::Deserialize<'de> for BrowserSharedCookieSourceEnvironment {
     }
 }
 
-#[cfg(feature = "_admin_microsoft365_apps")]
+#[cfg(feature = "_admin")]
 impl std::fmt::Display for BrowserSharedCookieSourceEnvironment {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_admin_microsoft365_apps")]
+#[cfg(feature = "_admin")]
 impl From<&str> for BrowserSharedCookieSourceEnvironment {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
 }
 
-#[cfg(feature = "_admin_microsoft365_apps")]
+#[cfg(feature = "_admin")]
 /// CSDL enum type `microsoft.graph.browserSharedCookieStatus`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum BrowserSharedCookieStatus {
@@ -8657,7 +8657,7 @@ pub enum BrowserSharedCookieStatus {
     UnknownValue(String),
 }
 
-#[cfg(feature = "_admin_microsoft365_apps")]
+#[cfg(feature = "_admin")]
 impl graph_odata_runtime::enums::EvolvableEnum for BrowserSharedCookieStatus {
     const MEMBERS: &'static [(&'static str, i64)] = &[
         ("published", 0),
@@ -8688,14 +8688,14 @@ impl graph_odata_runtime::enums::EvolvableEnum for BrowserSharedCookieStatus {
     }
 }
 
-#[cfg(feature = "_admin_microsoft365_apps")]
+#[cfg(feature = "_admin")]
 impl serde::Serialize for BrowserSharedCookieStatus {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_admin_microsoft365_apps")]
+#[cfg(feature = "_admin")]
 impl<'de> serde::Deserialize<'de> for BrowserSharedCookieStatus {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -8704,21 +8704,21 @@ impl<'de> serde::Deserialize<'de> for BrowserSharedCookieStatus {
     }
 }
 
-#[cfg(feature = "_admin_microsoft365_apps")]
+#[cfg(feature = "_admin")]
 impl std::fmt::Display for BrowserSharedCookieStatus {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_admin_microsoft365_apps")]
+#[cfg(feature = "_admin")]
 impl From<&str> for BrowserSharedCookieStatus {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
 }
 
-#[cfg(feature = "_admin_microsoft365_apps")]
+#[cfg(feature = "_admin")]
 /// CSDL enum type `microsoft.graph.browserSiteCompatibilityMode`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum BrowserSiteCompatibilityMode {
@@ -8746,7 +8746,7 @@ pub enum BrowserSiteCompatibilityMode {
     UnknownValue(String),
 }
 
-#[cfg(feature = "_admin_microsoft365_apps")]
+#[cfg(feature = "_admin")]
 impl graph_odata_runtime::enums::EvolvableEnum for BrowserSiteCompatibilityMode {
     const MEMBERS: &'static [(&'static str, i64)] = &[
         ("default", 0),
@@ -8792,14 +8792,14 @@ impl graph_odata_runtime::enums::EvolvableEnum for BrowserSiteCompatibilityMode 
     }
 }
 
-#[cfg(feature = "_admin_microsoft365_apps")]
+#[cfg(feature = "_admin")]
 impl serde::Serialize for BrowserSiteCompatibilityMode {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_admin_microsoft365_apps")]
+#[cfg(feature = "_admin")]
 impl<'de> serde::Deserialize<'de> for BrowserSiteCompatibilityMode {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -8808,21 +8808,21 @@ impl<'de> serde::Deserialize<'de> for BrowserSiteCompatibilityMode {
     }
 }
 
-#[cfg(feature = "_admin_microsoft365_apps")]
+#[cfg(feature = "_admin")]
 impl std::fmt::Display for BrowserSiteCompatibilityMode {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_admin_microsoft365_apps")]
+#[cfg(feature = "_admin")]
 impl From<&str> for BrowserSiteCompatibilityMode {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
 }
 
-#[cfg(feature = "_admin_microsoft365_apps")]
+#[cfg(feature = "_admin")]
 /// CSDL enum type `microsoft.graph.browserSiteListStatus`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum BrowserSiteListStatus {
@@ -8838,7 +8838,7 @@ pub enum BrowserSiteListStatus {
     UnknownValue(String),
 }
 
-#[cfg(feature = "_admin_microsoft365_apps")]
+#[cfg(feature = "_admin")]
 impl graph_odata_runtime::enums::EvolvableEnum for BrowserSiteListStatus {
     const MEMBERS: &'static [(&'static str, i64)] = &[
         ("draft", 0),
@@ -8866,14 +8866,14 @@ impl graph_odata_runtime::enums::EvolvableEnum for BrowserSiteListStatus {
     }
 }
 
-#[cfg(feature = "_admin_microsoft365_apps")]
+#[cfg(feature = "_admin")]
 impl serde::Serialize for BrowserSiteListStatus {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_admin_microsoft365_apps")]
+#[cfg(feature = "_admin")]
 impl<'de> serde::Deserialize<'de> for BrowserSiteListStatus {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -8882,21 +8882,21 @@ impl<'de> serde::Deserialize<'de> for BrowserSiteListStatus {
     }
 }
 
-#[cfg(feature = "_admin_microsoft365_apps")]
+#[cfg(feature = "_admin")]
 impl std::fmt::Display for BrowserSiteListStatus {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_admin_microsoft365_apps")]
+#[cfg(feature = "_admin")]
 impl From<&str> for BrowserSiteListStatus {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
 }
 
-#[cfg(feature = "_admin_microsoft365_apps")]
+#[cfg(feature = "_admin")]
 /// CSDL enum type `microsoft.graph.browserSiteMergeType`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum BrowserSiteMergeType {
@@ -8910,7 +8910,7 @@ pub enum BrowserSiteMergeType {
     UnknownValue(String),
 }
 
-#[cfg(feature = "_admin_microsoft365_apps")]
+#[cfg(feature = "_admin")]
 impl graph_odata_runtime::enums::EvolvableEnum for BrowserSiteMergeType {
     const MEMBERS: &'static [(&'static str, i64)] = &[
         ("noMerge", 0),
@@ -8935,14 +8935,14 @@ impl graph_odata_runtime::enums::EvolvableEnum for BrowserSiteMergeType {
     }
 }
 
-#[cfg(feature = "_admin_microsoft365_apps")]
+#[cfg(feature = "_admin")]
 impl serde::Serialize for BrowserSiteMergeType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_admin_microsoft365_apps")]
+#[cfg(feature = "_admin")]
 impl<'de> serde::Deserialize<'de> for BrowserSiteMergeType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -8951,21 +8951,21 @@ impl<'de> serde::Deserialize<'de> for BrowserSiteMergeType {
     }
 }
 
-#[cfg(feature = "_admin_microsoft365_apps")]
+#[cfg(feature = "_admin")]
 impl std::fmt::Display for BrowserSiteMergeType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_admin_microsoft365_apps")]
+#[cfg(feature = "_admin")]
 impl From<&str> for BrowserSiteMergeType {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
 }
 
-#[cfg(feature = "_admin_microsoft365_apps")]
+#[cfg(feature = "_admin")]
 /// CSDL enum type `microsoft.graph.browserSiteStatus`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum BrowserSiteStatus {
@@ -8983,7 +8983,7 @@ pub enum BrowserSiteStatus {
     UnknownValue(String),
 }
 
-#[cfg(feature = "_admin_microsoft365_apps")]
+#[cfg(feature = "_admin")]
 impl graph_odata_runtime::enums::EvolvableEnum for BrowserSiteStatus {
     const MEMBERS: &'static [(&'static str, i64)] = &[
         ("published", 0),
@@ -9014,14 +9014,14 @@ impl graph_odata_runtime::enums::EvolvableEnum for BrowserSiteStatus {
     }
 }
 
-#[cfg(feature = "_admin_microsoft365_apps")]
+#[cfg(feature = "_admin")]
 impl serde::Serialize for BrowserSiteStatus {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_admin_microsoft365_apps")]
+#[cfg(feature = "_admin")]
 impl<'de> serde::Deserialize<'de> for BrowserSiteStatus {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -9030,21 +9030,21 @@ impl<'de> serde::Deserialize<'de> for BrowserSiteStatus {
     }
 }
 
-#[cfg(feature = "_admin_microsoft365_apps")]
+#[cfg(feature = "_admin")]
 impl std::fmt::Display for BrowserSiteStatus {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_admin_microsoft365_apps")]
+#[cfg(feature = "_admin")]
 impl From<&str> for BrowserSiteStatus {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
 }
 
-#[cfg(feature = "_admin_microsoft365_apps")]
+#[cfg(feature = "_admin")]
 /// CSDL enum type `microsoft.graph.browserSiteTargetEnvironment`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum BrowserSiteTargetEnvironment {
@@ -9064,7 +9064,7 @@ pub enum BrowserSiteTargetEnvironment {
     UnknownValue(String),
 }
 
-#[cfg(feature = "_admin_microsoft365_apps")]
+#[cfg(feature = "_admin")]
 impl graph_odata_runtime::enums::EvolvableEnum for BrowserSiteTargetEnvironment {
     const MEMBERS: &'static [(&'static str, i64)] = &[
         ("internetExplorerMode", 0),
@@ -9098,14 +9098,14 @@ impl graph_odata_runtime::enums::EvolvableEnum for BrowserSiteTargetEnvironment 
     }
 }
 
-#[cfg(feature = "_admin_microsoft365_apps")]
+#[cfg(feature = "_admin")]
 impl serde::Serialize for BrowserSiteTargetEnvironment {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_admin_microsoft365_apps")]
+#[cfg(feature = "_admin")]
 impl<'de> serde::Deserialize<'de> for BrowserSiteTargetEnvironment {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -9114,14 +9114,14 @@ impl<'de> serde::Deserialize<'de> for BrowserSiteTargetEnvironment {
     }
 }
 
-#[cfg(feature = "_admin_microsoft365_apps")]
+#[cfg(feature = "_admin")]
 impl std::fmt::Display for BrowserSiteTargetEnvironment {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_admin_microsoft365_apps")]
+#[cfg(feature = "_admin")]
 impl From<&str> for BrowserSiteTargetEnvironment {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)

@@ -410,7 +410,7 @@ impl From<&str> for CalendarSharingActionType {
     }
 }
 
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_communications")]
 /// CSDL enum type `microsoft.graph.callDirection`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum CallDirection {
@@ -422,7 +422,7 @@ pub enum CallDirection {
     UnknownValue(String),
 }
 
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_communications")]
 impl graph_odata_runtime::enums::EvolvableEnum for CallDirection {
     const MEMBERS: &'static [(&'static str, i64)] = &[("incoming", 0), ("outgoing", 1)];
     fn from_wire(value: &str) -> Self {
@@ -441,14 +441,14 @@ impl graph_odata_runtime::enums::EvolvableEnum for CallDirection {
     }
 }
 
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_communications")]
 impl serde::Serialize for CallDirection {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_communications")]
 impl<'de> serde::Deserialize<'de> for CallDirection {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -457,21 +457,21 @@ impl<'de> serde::Deserialize<'de> for CallDirection {
     }
 }
 
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_communications")]
 impl std::fmt::Display for CallDirection {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_communications")]
 impl From<&str> for CallDirection {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
 }
 
-#[cfg(feature = "_me")]
+#[cfg(feature = "_activities_container")]
 /// CSDL enum type `microsoft.graph.callEventType`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum CallEventType {
@@ -487,7 +487,7 @@ pub enum CallEventType {
     UnknownValue(String),
 }
 
-#[cfg(feature = "_me")]
+#[cfg(feature = "_activities_container")]
 impl graph_odata_runtime::enums::EvolvableEnum for CallEventType {
     const MEMBERS: &'static [(&'static str, i64)] = &[
         ("callStarted", 0),
@@ -515,14 +515,14 @@ impl graph_odata_runtime::enums::EvolvableEnum for CallEventType {
     }
 }
 
-#[cfg(feature = "_me")]
+#[cfg(feature = "_activities_container")]
 impl serde::Serialize for CallEventType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_me")]
+#[cfg(feature = "_activities_container")]
 impl<'de> serde::Deserialize<'de> for CallEventType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -531,21 +531,21 @@ impl<'de> serde::Deserialize<'de> for CallEventType {
     }
 }
 
-#[cfg(feature = "_me")]
+#[cfg(feature = "_activities_container")]
 impl std::fmt::Display for CallEventType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_me")]
+#[cfg(feature = "_activities_container")]
 impl From<&str> for CallEventType {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
 }
 
-#[cfg(feature = "_aad_user_conversation_member")]
+#[cfg(feature = "_call_ended_event_message_detail")]
 /// CSDL enum type `microsoft.graph.callRecordingStatus`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum CallRecordingStatus {
@@ -563,7 +563,7 @@ pub enum CallRecordingStatus {
     UnknownValue(String),
 }
 
-#[cfg(feature = "_aad_user_conversation_member")]
+#[cfg(feature = "_call_ended_event_message_detail")]
 impl graph_odata_runtime::enums::EvolvableEnum for CallRecordingStatus {
     const MEMBERS: &'static [(&'static str, i64)] = &[
         ("success", 0),
@@ -594,14 +594,14 @@ impl graph_odata_runtime::enums::EvolvableEnum for CallRecordingStatus {
     }
 }
 
-#[cfg(feature = "_aad_user_conversation_member")]
+#[cfg(feature = "_call_ended_event_message_detail")]
 impl serde::Serialize for CallRecordingStatus {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_aad_user_conversation_member")]
+#[cfg(feature = "_call_ended_event_message_detail")]
 impl<'de> serde::Deserialize<'de> for CallRecordingStatus {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -610,21 +610,21 @@ impl<'de> serde::Deserialize<'de> for CallRecordingStatus {
     }
 }
 
-#[cfg(feature = "_aad_user_conversation_member")]
+#[cfg(feature = "_call_ended_event_message_detail")]
 impl std::fmt::Display for CallRecordingStatus {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_aad_user_conversation_member")]
+#[cfg(feature = "_call_ended_event_message_detail")]
 impl From<&str> for CallRecordingStatus {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
 }
 
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_communications")]
 /// CSDL enum type `microsoft.graph.callState`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum CallState {
@@ -652,7 +652,7 @@ pub enum CallState {
     UnknownValue(String),
 }
 
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_communications")]
 impl graph_odata_runtime::enums::EvolvableEnum for CallState {
     const MEMBERS: &'static [(&'static str, i64)] = &[
         ("incoming", 0),
@@ -698,14 +698,14 @@ impl graph_odata_runtime::enums::EvolvableEnum for CallState {
     }
 }
 
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_communications")]
 impl serde::Serialize for CallState {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_communications")]
 impl<'de> serde::Deserialize<'de> for CallState {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -714,21 +714,21 @@ impl<'de> serde::Deserialize<'de> for CallState {
     }
 }
 
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_communications")]
 impl std::fmt::Display for CallState {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_communications")]
 impl From<&str> for CallState {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
 }
 
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_communications")]
 /// CSDL enum type `microsoft.graph.callTranscriptionState`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum CallTranscriptionState {
@@ -744,7 +744,7 @@ pub enum CallTranscriptionState {
     UnknownValue(String),
 }
 
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_communications")]
 impl graph_odata_runtime::enums::EvolvableEnum for CallTranscriptionState {
     const MEMBERS: &'static [(&'static str, i64)] = &[
         ("notStarted", 0),
@@ -772,14 +772,14 @@ impl graph_odata_runtime::enums::EvolvableEnum for CallTranscriptionState {
     }
 }
 
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_communications")]
 impl serde::Serialize for CallTranscriptionState {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_communications")]
 impl<'de> serde::Deserialize<'de> for CallTranscriptionState {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -788,14 +788,14 @@ impl<'de> serde::Deserialize<'de> for CallTranscriptionState {
     }
 }
 
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_communications")]
 impl std::fmt::Display for CallTranscriptionState {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_communications")]
 impl From<&str> for CallTranscriptionState {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
@@ -986,7 +986,7 @@ impl From<&str> for CategoryColor {
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_directory")]
 /// CSDL enum type `microsoft.graph.certificateAuthorityType`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum CertificateAuthorityType {
@@ -1000,7 +1000,7 @@ pub enum CertificateAuthorityType {
     UnknownValue(String),
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_directory")]
 impl graph_odata_runtime::enums::EvolvableEnum for CertificateAuthorityType {
     const MEMBERS: &'static [(&'static str, i64)] = &[
         ("root", 0),
@@ -1025,14 +1025,14 @@ impl graph_odata_runtime::enums::EvolvableEnum for CertificateAuthorityType {
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_directory")]
 impl serde::Serialize for CertificateAuthorityType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_directory")]
 impl<'de> serde::Deserialize<'de> for CertificateAuthorityType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1041,21 +1041,21 @@ impl<'de> serde::Deserialize<'de> for CertificateAuthorityType {
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_directory")]
 impl std::fmt::Display for CertificateAuthorityType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_directory")]
 impl From<&str> for CertificateAuthorityType {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
 }
 
-#[cfg(feature = "_me")]
+#[cfg(feature = "_activities_container")]
 /// CSDL enum type `microsoft.graph.certificateStatus`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum CertificateStatus {
@@ -1067,7 +1067,7 @@ pub enum CertificateStatus {
     UnknownValue(String),
 }
 
-#[cfg(feature = "_me")]
+#[cfg(feature = "_activities_container")]
 impl graph_odata_runtime::enums::EvolvableEnum for CertificateStatus {
     const MEMBERS: &'static [(&'static str, i64)] = &[
         ("notProvisioned", 0),
@@ -1089,14 +1089,14 @@ impl graph_odata_runtime::enums::EvolvableEnum for CertificateStatus {
     }
 }
 
-#[cfg(feature = "_me")]
+#[cfg(feature = "_activities_container")]
 impl serde::Serialize for CertificateStatus {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_me")]
+#[cfg(feature = "_activities_container")]
 impl<'de> serde::Deserialize<'de> for CertificateStatus {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1105,14 +1105,14 @@ impl<'de> serde::Deserialize<'de> for CertificateStatus {
     }
 }
 
-#[cfg(feature = "_me")]
+#[cfg(feature = "_activities_container")]
 impl std::fmt::Display for CertificateStatus {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_me")]
+#[cfg(feature = "_activities_container")]
 impl From<&str> for CertificateStatus {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
@@ -1188,7 +1188,7 @@ impl From<&str> for ChangeType {
     }
 }
 
-#[cfg(feature = "_change_tracked_entity")]
+#[cfg(feature = "_channel")]
 /// CSDL enum type `microsoft.graph.channelLayoutType`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ChannelLayoutType {
@@ -1202,7 +1202,7 @@ pub enum ChannelLayoutType {
     UnknownValue(String),
 }
 
-#[cfg(feature = "_change_tracked_entity")]
+#[cfg(feature = "_channel")]
 impl graph_odata_runtime::enums::EvolvableEnum for ChannelLayoutType {
     const MEMBERS: &'static [(&'static str, i64)] = &[
         ("post", 0),
@@ -1227,14 +1227,14 @@ impl graph_odata_runtime::enums::EvolvableEnum for ChannelLayoutType {
     }
 }
 
-#[cfg(feature = "_change_tracked_entity")]
+#[cfg(feature = "_channel")]
 impl serde::Serialize for ChannelLayoutType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_change_tracked_entity")]
+#[cfg(feature = "_channel")]
 impl<'de> serde::Deserialize<'de> for ChannelLayoutType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1243,21 +1243,21 @@ impl<'de> serde::Deserialize<'de> for ChannelLayoutType {
     }
 }
 
-#[cfg(feature = "_change_tracked_entity")]
+#[cfg(feature = "_channel")]
 impl std::fmt::Display for ChannelLayoutType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_change_tracked_entity")]
+#[cfg(feature = "_channel")]
 impl From<&str> for ChannelLayoutType {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
 }
 
-#[cfg(feature = "_change_tracked_entity")]
+#[cfg(feature = "_channel")]
 /// CSDL enum type `microsoft.graph.channelMembershipType`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ChannelMembershipType {
@@ -1273,7 +1273,7 @@ pub enum ChannelMembershipType {
     UnknownValue(String),
 }
 
-#[cfg(feature = "_change_tracked_entity")]
+#[cfg(feature = "_channel")]
 impl graph_odata_runtime::enums::EvolvableEnum for ChannelMembershipType {
     const MEMBERS: &'static [(&'static str, i64)] = &[
         ("standard", 0),
@@ -1301,14 +1301,14 @@ impl graph_odata_runtime::enums::EvolvableEnum for ChannelMembershipType {
     }
 }
 
-#[cfg(feature = "_change_tracked_entity")]
+#[cfg(feature = "_channel")]
 impl serde::Serialize for ChannelMembershipType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_change_tracked_entity")]
+#[cfg(feature = "_channel")]
 impl<'de> serde::Deserialize<'de> for ChannelMembershipType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1317,26 +1317,26 @@ impl<'de> serde::Deserialize<'de> for ChannelMembershipType {
     }
 }
 
-#[cfg(feature = "_change_tracked_entity")]
+#[cfg(feature = "_channel")]
 impl std::fmt::Display for ChannelMembershipType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_change_tracked_entity")]
+#[cfg(feature = "_channel")]
 impl From<&str> for ChannelMembershipType {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
 }
 
-#[cfg(feature = "_aad_user_conversation_member")]
+#[cfg(feature = "_call_ended_event_message_detail")]
 /// CSDL enum type `microsoft.graph.chatMessageActions`; flags (`IsFlags`): comma-separated member names on the wire, unknown names are kept.
 #[derive(Clone, PartialEq, Eq, Hash, Default)]
 pub struct ChatMessageActions(graph_odata_runtime::enums::FlagSet);
 
-#[cfg(feature = "_aad_user_conversation_member")]
+#[cfg(feature = "_call_ended_event_message_detail")]
 impl ChatMessageActions {
     /// `reactionAdded` = 1
     pub const REACTION_ADDED: Self = Self(
@@ -1356,7 +1356,7 @@ impl ChatMessageActions {
     );
 }
 
-#[cfg(feature = "_aad_user_conversation_member")]
+#[cfg(feature = "_call_ended_event_message_detail")]
 impl graph_odata_runtime::enums::FlagsEnum for ChatMessageActions {
     const MEMBERS: &'static [(&'static str, i64)] = &[
         ("reactionAdded", 1),
@@ -1372,21 +1372,21 @@ impl graph_odata_runtime::enums::FlagsEnum for ChatMessageActions {
     }
 }
 
-#[cfg(feature = "_aad_user_conversation_member")]
+#[cfg(feature = "_call_ended_event_message_detail")]
 impl std::fmt::Debug for ChatMessageActions {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         graph_odata_runtime::enums::debug_flags(self, f)
     }
 }
 
-#[cfg(feature = "_aad_user_conversation_member")]
+#[cfg(feature = "_call_ended_event_message_detail")]
 impl std::fmt::Display for ChatMessageActions {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         graph_odata_runtime::enums::fmt_flags(self, f)
     }
 }
 
-#[cfg(feature = "_aad_user_conversation_member")]
+#[cfg(feature = "_call_ended_event_message_detail")]
 impl std::str::FromStr for ChatMessageActions {
     type Err = std::convert::Infallible;
     fn from_str(s: &str) -> Result<Self, Self::Err> {
@@ -1394,7 +1394,7 @@ impl std::str::FromStr for ChatMessageActions {
     }
 }
 
-#[cfg(feature = "_aad_user_conversation_member")]
+#[cfg(feature = "_call_ended_event_message_detail")]
 impl std::ops::BitOr for ChatMessageActions {
     type Output = Self;
     fn bitor(self, rhs: Self) -> Self {
@@ -1402,21 +1402,21 @@ impl std::ops::BitOr for ChatMessageActions {
     }
 }
 
-#[cfg(feature = "_aad_user_conversation_member")]
+#[cfg(feature = "_call_ended_event_message_detail")]
 impl std::ops::BitOrAssign for ChatMessageActions {
     fn bitor_assign(&mut self, rhs: Self) {
         *self = graph_odata_runtime::enums::FlagsEnum::union(self, &rhs);
     }
 }
 
-#[cfg(feature = "_aad_user_conversation_member")]
+#[cfg(feature = "_call_ended_event_message_detail")]
 impl serde::Serialize for ChatMessageActions {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_flags(self, serializer)
     }
 }
 
-#[cfg(feature = "_aad_user_conversation_member")]
+#[cfg(feature = "_call_ended_event_message_detail")]
 impl<'de> serde::Deserialize<'de> for ChatMessageActions {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1425,7 +1425,7 @@ impl<'de> serde::Deserialize<'de> for ChatMessageActions {
     }
 }
 
-#[cfg(feature = "_aad_user_conversation_member")]
+#[cfg(feature = "_call_ended_event_message_detail")]
 /// CSDL enum type `microsoft.graph.chatMessageImportance`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ChatMessageImportance {
@@ -1441,7 +1441,7 @@ pub enum ChatMessageImportance {
     UnknownValue(String),
 }
 
-#[cfg(feature = "_aad_user_conversation_member")]
+#[cfg(feature = "_call_ended_event_message_detail")]
 impl graph_odata_runtime::enums::EvolvableEnum for ChatMessageImportance {
     const MEMBERS: &'static [(&'static str, i64)] = &[
         ("normal", 0),
@@ -1469,14 +1469,14 @@ impl graph_odata_runtime::enums::EvolvableEnum for ChatMessageImportance {
     }
 }
 
-#[cfg(feature = "_aad_user_conversation_member")]
+#[cfg(feature = "_call_ended_event_message_detail")]
 impl serde::Serialize for ChatMessageImportance {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_aad_user_conversation_member")]
+#[cfg(feature = "_call_ended_event_message_detail")]
 impl<'de> serde::Deserialize<'de> for ChatMessageImportance {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1485,26 +1485,26 @@ impl<'de> serde::Deserialize<'de> for ChatMessageImportance {
     }
 }
 
-#[cfg(feature = "_aad_user_conversation_member")]
+#[cfg(feature = "_call_ended_event_message_detail")]
 impl std::fmt::Display for ChatMessageImportance {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_aad_user_conversation_member")]
+#[cfg(feature = "_call_ended_event_message_detail")]
 impl From<&str> for ChatMessageImportance {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
 }
 
-#[cfg(feature = "_aad_user_conversation_member")]
+#[cfg(feature = "_call_ended_event_message_detail")]
 /// CSDL enum type `microsoft.graph.chatMessagePolicyViolationDlpActionTypes`; flags (`IsFlags`): comma-separated member names on the wire, unknown names are kept.
 #[derive(Clone, PartialEq, Eq, Hash, Default)]
 pub struct ChatMessagePolicyViolationDlpActionTypes(graph_odata_runtime::enums::FlagSet);
 
-#[cfg(feature = "_aad_user_conversation_member")]
+#[cfg(feature = "_call_ended_event_message_detail")]
 impl ChatMessagePolicyViolationDlpActionTypes {
     /// `none` = 0
     pub const NONE: Self = Self(graph_odata_runtime::enums::FlagSet::from_bits(0));
@@ -1522,7 +1522,7 @@ impl ChatMessagePolicyViolationDlpActionTypes {
     );
 }
 
-#[cfg(feature = "_aad_user_conversation_member")]
+#[cfg(feature = "_call_ended_event_message_detail")]
 impl graph_odata_runtime::enums::FlagsEnum for ChatMessagePolicyViolationDlpActionTypes {
     const MEMBERS: &'static [(&'static str, i64)] = &[
         ("none", 0),
@@ -1538,21 +1538,21 @@ impl graph_odata_runtime::enums::FlagsEnum for ChatMessagePolicyViolationDlpActi
     }
 }
 
-#[cfg(feature = "_aad_user_conversation_member")]
+#[cfg(feature = "_call_ended_event_message_detail")]
 impl std::fmt::Debug for ChatMessagePolicyViolationDlpActionTypes {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         graph_odata_runtime::enums::debug_flags(self, f)
     }
 }
 
-#[cfg(feature = "_aad_user_conversation_member")]
+#[cfg(feature = "_call_ended_event_message_detail")]
 impl std::fmt::Display for ChatMessagePolicyViolationDlpActionTypes {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         graph_odata_runtime::enums::fmt_flags(self, f)
     }
 }
 
-#[cfg(feature = "_aad_user_conversation_member")]
+#[cfg(feature = "_call_ended_event_message_detail")]
 impl std::str::FromStr for ChatMessagePolicyViolationDlpActionTypes {
     type Err = std::convert::Infallible;
     fn from_str(s: &str) -> Result<Self, Self::Err> {
@@ -1560,7 +1560,7 @@ impl std::str::FromStr for ChatMessagePolicyViolationDlpActionTypes {
     }
 }
 
-#[cfg(feature = "_aad_user_conversation_member")]
+#[cfg(feature = "_call_ended_event_message_detail")]
 impl std::ops::BitOr for ChatMessagePolicyViolationDlpActionTypes {
     type Output = Self;
     fn bitor(self, rhs: Self) -> Self {
@@ -1568,21 +1568,21 @@ impl std::ops::BitOr for ChatMessagePolicyViolationDlpActionTypes {
     }
 }
 
-#[cfg(feature = "_aad_user_conversation_member")]
+#[cfg(feature = "_call_ended_event_message_detail")]
 impl std::ops::BitOrAssign for ChatMessagePolicyViolationDlpActionTypes {
     fn bitor_assign(&mut self, rhs: Self) {
         *self = graph_odata_runtime::enums::FlagsEnum::union(self, &rhs);
     }
 }
 
-#[cfg(feature = "_aad_user_conversation_member")]
+#[cfg(feature = "_call_ended_event_message_detail")]
 impl serde::Serialize for ChatMessagePolicyViolationDlpActionTypes {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_flags(self, serializer)
     }
 }
 
-#[cfg(feature = "_aad_user_conversation_member")]
+#[cfg(feature = "_call_ended_event_message_detail")]
 impl<'de> serde::Deserialize<'de> for ChatMessagePolicyViolationDlpActionTypes {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1591,14 +1591,14 @@ impl<'de> serde::Deserialize<'de> for ChatMessagePolicyViolationDlpActionTypes {
     }
 }
 
-#[cfg(feature = "_aad_user_conversation_member")]
+#[cfg(feature = "_call_ended_event_message_detail")]
 /// CSDL enum type `microsoft.graph.chatMessagePolicyViolationUserActionTypes`; flags (`IsFlags`): comma-separated member names on the wire, unknown names are kept.
 #[derive(Clone, PartialEq, Eq, Hash, Default)]
 pub struct ChatMessagePolicyViolationUserActionTypes(
     graph_odata_runtime::enums::FlagSet,
 );
 
-#[cfg(feature = "_aad_user_conversation_member")]
+#[cfg(feature = "_call_ended_event_message_detail")]
 impl ChatMessagePolicyViolationUserActionTypes {
     /// `none` = 0
     pub const NONE: Self = Self(graph_odata_runtime::enums::FlagSet::from_bits(0));
@@ -1610,7 +1610,7 @@ impl ChatMessagePolicyViolationUserActionTypes {
     );
 }
 
-#[cfg(feature = "_aad_user_conversation_member")]
+#[cfg(feature = "_call_ended_event_message_detail")]
 impl graph_odata_runtime::enums::FlagsEnum
 for ChatMessagePolicyViolationUserActionTypes {
     const MEMBERS: &'static [(&'static str, i64)] = &[
@@ -1626,21 +1626,21 @@ for ChatMessagePolicyViolationUserActionTypes {
     }
 }
 
-#[cfg(feature = "_aad_user_conversation_member")]
+#[cfg(feature = "_call_ended_event_message_detail")]
 impl std::fmt::Debug for ChatMessagePolicyViolationUserActionTypes {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         graph_odata_runtime::enums::debug_flags(self, f)
     }
 }
 
-#[cfg(feature = "_aad_user_conversation_member")]
+#[cfg(feature = "_call_ended_event_message_detail")]
 impl std::fmt::Display for ChatMessagePolicyViolationUserActionTypes {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         graph_odata_runtime::enums::fmt_flags(self, f)
     }
 }
 
-#[cfg(feature = "_aad_user_conversation_member")]
+#[cfg(feature = "_call_ended_event_message_detail")]
 impl std::str::FromStr for ChatMessagePolicyViolationUserActionTypes {
     type Err = std::convert::Infallible;
     fn from_str(s: &str) -> Result<Self, Self::Err> {
@@ -1648,7 +1648,7 @@ impl std::str::FromStr for ChatMessagePolicyViolationUserActionTypes {
     }
 }
 
-#[cfg(feature = "_aad_user_conversation_member")]
+#[cfg(feature = "_call_ended_event_message_detail")]
 impl std::ops::BitOr for ChatMessagePolicyViolationUserActionTypes {
     type Output = Self;
     fn bitor(self, rhs: Self) -> Self {
@@ -1656,21 +1656,21 @@ impl std::ops::BitOr for ChatMessagePolicyViolationUserActionTypes {
     }
 }
 
-#[cfg(feature = "_aad_user_conversation_member")]
+#[cfg(feature = "_call_ended_event_message_detail")]
 impl std::ops::BitOrAssign for ChatMessagePolicyViolationUserActionTypes {
     fn bitor_assign(&mut self, rhs: Self) {
         *self = graph_odata_runtime::enums::FlagsEnum::union(self, &rhs);
     }
 }
 
-#[cfg(feature = "_aad_user_conversation_member")]
+#[cfg(feature = "_call_ended_event_message_detail")]
 impl serde::Serialize for ChatMessagePolicyViolationUserActionTypes {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_flags(self, serializer)
     }
 }
 
-#[cfg(feature = "_aad_user_conversation_member")]
+#[cfg(feature = "_call_ended_event_message_detail")]
 impl<'de> serde::Deserialize<'de> for ChatMessagePolicyViolationUserActionTypes {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1679,14 +1679,14 @@ impl<'de> serde::Deserialize<'de> for ChatMessagePolicyViolationUserActionTypes 
     }
 }
 
-#[cfg(feature = "_aad_user_conversation_member")]
+#[cfg(feature = "_call_ended_event_message_detail")]
 /// CSDL enum type `microsoft.graph.chatMessagePolicyViolationVerdictDetailsTypes`; flags (`IsFlags`): comma-separated member names on the wire, unknown names are kept.
 #[derive(Clone, PartialEq, Eq, Hash, Default)]
 pub struct ChatMessagePolicyViolationVerdictDetailsTypes(
     graph_odata_runtime::enums::FlagSet,
 );
 
-#[cfg(feature = "_aad_user_conversation_member")]
+#[cfg(feature = "_call_ended_event_message_detail")]
 impl ChatMessagePolicyViolationVerdictDetailsTypes {
     /// `none` = 0
     pub const NONE: Self = Self(graph_odata_runtime::enums::FlagSet::from_bits(0));
@@ -1704,7 +1704,7 @@ impl ChatMessagePolicyViolationVerdictDetailsTypes {
     );
 }
 
-#[cfg(feature = "_aad_user_conversation_member")]
+#[cfg(feature = "_call_ended_event_message_detail")]
 impl graph_odata_runtime::enums::FlagsEnum
 for ChatMessagePolicyViolationVerdictDetailsTypes {
     const MEMBERS: &'static [(&'static str, i64)] = &[
@@ -1721,21 +1721,21 @@ for ChatMessagePolicyViolationVerdictDetailsTypes {
     }
 }
 
-#[cfg(feature = "_aad_user_conversation_member")]
+#[cfg(feature = "_call_ended_event_message_detail")]
 impl std::fmt::Debug for ChatMessagePolicyViolationVerdictDetailsTypes {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         graph_odata_runtime::enums::debug_flags(self, f)
     }
 }
 
-#[cfg(feature = "_aad_user_conversation_member")]
+#[cfg(feature = "_call_ended_event_message_detail")]
 impl std::fmt::Display for ChatMessagePolicyViolationVerdictDetailsTypes {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         graph_odata_runtime::enums::fmt_flags(self, f)
     }
 }
 
-#[cfg(feature = "_aad_user_conversation_member")]
+#[cfg(feature = "_call_ended_event_message_detail")]
 impl std::str::FromStr for ChatMessagePolicyViolationVerdictDetailsTypes {
     type Err = std::convert::Infallible;
     fn from_str(s: &str) -> Result<Self, Self::Err> {
@@ -1743,7 +1743,7 @@ impl std::str::FromStr for ChatMessagePolicyViolationVerdictDetailsTypes {
     }
 }
 
-#[cfg(feature = "_aad_user_conversation_member")]
+#[cfg(feature = "_call_ended_event_message_detail")]
 impl std::ops::BitOr for ChatMessagePolicyViolationVerdictDetailsTypes {
     type Output = Self;
     fn bitor(self, rhs: Self) -> Self {
@@ -1751,21 +1751,21 @@ impl std::ops::BitOr for ChatMessagePolicyViolationVerdictDetailsTypes {
     }
 }
 
-#[cfg(feature = "_aad_user_conversation_member")]
+#[cfg(feature = "_call_ended_event_message_detail")]
 impl std::ops::BitOrAssign for ChatMessagePolicyViolationVerdictDetailsTypes {
     fn bitor_assign(&mut self, rhs: Self) {
         *self = graph_odata_runtime::enums::FlagsEnum::union(self, &rhs);
     }
 }
 
-#[cfg(feature = "_aad_user_conversation_member")]
+#[cfg(feature = "_call_ended_event_message_detail")]
 impl serde::Serialize for ChatMessagePolicyViolationVerdictDetailsTypes {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_flags(self, serializer)
     }
 }
 
-#[cfg(feature = "_aad_user_conversation_member")]
+#[cfg(feature = "_call_ended_event_message_detail")]
 impl<'de> serde::Deserialize<'de> for ChatMessagePolicyViolationVerdictDetailsTypes {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1774,7 +1774,7 @@ impl<'de> serde::Deserialize<'de> for ChatMessagePolicyViolationVerdictDetailsTy
     }
 }
 
-#[cfg(feature = "_aad_user_conversation_member")]
+#[cfg(feature = "_call_ended_event_message_detail")]
 /// CSDL enum type `microsoft.graph.chatMessageType`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ChatMessageType {
@@ -1792,7 +1792,7 @@ pub enum ChatMessageType {
     UnknownValue(String),
 }
 
-#[cfg(feature = "_aad_user_conversation_member")]
+#[cfg(feature = "_call_ended_event_message_detail")]
 impl graph_odata_runtime::enums::EvolvableEnum for ChatMessageType {
     const MEMBERS: &'static [(&'static str, i64)] = &[
         ("message", 0),
@@ -1823,14 +1823,14 @@ impl graph_odata_runtime::enums::EvolvableEnum for ChatMessageType {
     }
 }
 
-#[cfg(feature = "_aad_user_conversation_member")]
+#[cfg(feature = "_call_ended_event_message_detail")]
 impl serde::Serialize for ChatMessageType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_aad_user_conversation_member")]
+#[cfg(feature = "_call_ended_event_message_detail")]
 impl<'de> serde::Deserialize<'de> for ChatMessageType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1839,14 +1839,14 @@ impl<'de> serde::Deserialize<'de> for ChatMessageType {
     }
 }
 
-#[cfg(feature = "_aad_user_conversation_member")]
+#[cfg(feature = "_call_ended_event_message_detail")]
 impl std::fmt::Display for ChatMessageType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_aad_user_conversation_member")]
+#[cfg(feature = "_call_ended_event_message_detail")]
 impl From<&str> for ChatMessageType {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
@@ -2006,7 +2006,7 @@ impl From<&str> for CheckInMethod {
     }
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 /// CSDL enum type `microsoft.graph.claimBindingSource`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ClaimBindingSource {
@@ -2018,7 +2018,7 @@ pub enum ClaimBindingSource {
     UnknownValue(String),
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 impl graph_odata_runtime::enums::EvolvableEnum for ClaimBindingSource {
     const MEMBERS: &'static [(&'static str, i64)] = &[
         ("directory", 0),
@@ -2040,14 +2040,14 @@ impl graph_odata_runtime::enums::EvolvableEnum for ClaimBindingSource {
     }
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 impl serde::Serialize for ClaimBindingSource {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 impl<'de> serde::Deserialize<'de> for ClaimBindingSource {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2056,21 +2056,21 @@ impl<'de> serde::Deserialize<'de> for ClaimBindingSource {
     }
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 impl std::fmt::Display for ClaimBindingSource {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 impl From<&str> for ClaimBindingSource {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL enum type `microsoft.graph.clickSource`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ClickSource {
@@ -2086,7 +2086,7 @@ pub enum ClickSource {
     UnknownValue(String),
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::enums::EvolvableEnum for ClickSource {
     const MEMBERS: &'static [(&'static str, i64)] = &[
         ("unknown", 0),
@@ -2114,14 +2114,14 @@ impl graph_odata_runtime::enums::EvolvableEnum for ClickSource {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for ClickSource {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for ClickSource {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2130,26 +2130,26 @@ impl<'de> serde::Deserialize<'de> for ClickSource {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl std::fmt::Display for ClickSource {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl From<&str> for ClickSource {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
 }
 
-#[cfg(feature = "_clonable_team_parts")]
+#[cfg(feature = "_teams")]
 /// CSDL enum type `microsoft.graph.clonableTeamParts`; flags (`IsFlags`): comma-separated member names on the wire, unknown names are kept.
 #[derive(Clone, PartialEq, Eq, Hash, Default)]
 pub struct ClonableTeamParts(graph_odata_runtime::enums::FlagSet);
 
-#[cfg(feature = "_clonable_team_parts")]
+#[cfg(feature = "_teams")]
 impl ClonableTeamParts {
     /// `apps` = 1
     pub const APPS: Self = Self(graph_odata_runtime::enums::FlagSet::from_bits(1));
@@ -2163,7 +2163,7 @@ impl ClonableTeamParts {
     pub const MEMBERS: Self = Self(graph_odata_runtime::enums::FlagSet::from_bits(16));
 }
 
-#[cfg(feature = "_clonable_team_parts")]
+#[cfg(feature = "_teams")]
 impl graph_odata_runtime::enums::FlagsEnum for ClonableTeamParts {
     const MEMBERS: &'static [(&'static str, i64)] = &[
         ("apps", 1),
@@ -2180,21 +2180,21 @@ impl graph_odata_runtime::enums::FlagsEnum for ClonableTeamParts {
     }
 }
 
-#[cfg(feature = "_clonable_team_parts")]
+#[cfg(feature = "_teams")]
 impl std::fmt::Debug for ClonableTeamParts {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         graph_odata_runtime::enums::debug_flags(self, f)
     }
 }
 
-#[cfg(feature = "_clonable_team_parts")]
+#[cfg(feature = "_teams")]
 impl std::fmt::Display for ClonableTeamParts {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         graph_odata_runtime::enums::fmt_flags(self, f)
     }
 }
 
-#[cfg(feature = "_clonable_team_parts")]
+#[cfg(feature = "_teams")]
 impl std::str::FromStr for ClonableTeamParts {
     type Err = std::convert::Infallible;
     fn from_str(s: &str) -> Result<Self, Self::Err> {
@@ -2202,7 +2202,7 @@ impl std::str::FromStr for ClonableTeamParts {
     }
 }
 
-#[cfg(feature = "_clonable_team_parts")]
+#[cfg(feature = "_teams")]
 impl std::ops::BitOr for ClonableTeamParts {
     type Output = Self;
     fn bitor(self, rhs: Self) -> Self {
@@ -2210,21 +2210,21 @@ impl std::ops::BitOr for ClonableTeamParts {
     }
 }
 
-#[cfg(feature = "_clonable_team_parts")]
+#[cfg(feature = "_teams")]
 impl std::ops::BitOrAssign for ClonableTeamParts {
     fn bitor_assign(&mut self, rhs: Self) {
         *self = graph_odata_runtime::enums::FlagsEnum::union(self, &rhs);
     }
 }
 
-#[cfg(feature = "_clonable_team_parts")]
+#[cfg(feature = "_teams")]
 impl serde::Serialize for ClonableTeamParts {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_flags(self, serializer)
     }
 }
 
-#[cfg(feature = "_clonable_team_parts")]
+#[cfg(feature = "_teams")]
 impl<'de> serde::Deserialize<'de> for ClonableTeamParts {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2307,7 +2307,7 @@ impl From<&str> for CloudAppSecuritySessionControlType {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 /// CSDL enum type `microsoft.graph.cloudPcAuditActivityOperationType`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum CloudPcAuditActivityOperationType {
@@ -2323,7 +2323,7 @@ pub enum CloudPcAuditActivityOperationType {
     UnknownValue(String),
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl graph_odata_runtime::enums::EvolvableEnum for CloudPcAuditActivityOperationType {
     const MEMBERS: &'static [(&'static str, i64)] = &[
         ("create", 0),
@@ -2351,14 +2351,14 @@ impl graph_odata_runtime::enums::EvolvableEnum for CloudPcAuditActivityOperation
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl serde::Serialize for CloudPcAuditActivityOperationType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl<'de> serde::Deserialize<'de> for CloudPcAuditActivityOperationType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2367,21 +2367,21 @@ impl<'de> serde::Deserialize<'de> for CloudPcAuditActivityOperationType {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl std::fmt::Display for CloudPcAuditActivityOperationType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl From<&str> for CloudPcAuditActivityOperationType {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 /// CSDL enum type `microsoft.graph.cloudPcAuditActivityResult`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum CloudPcAuditActivityResult {
@@ -2399,7 +2399,7 @@ pub enum CloudPcAuditActivityResult {
     UnknownValue(String),
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl graph_odata_runtime::enums::EvolvableEnum for CloudPcAuditActivityResult {
     const MEMBERS: &'static [(&'static str, i64)] = &[
         ("success", 0),
@@ -2430,14 +2430,14 @@ impl graph_odata_runtime::enums::EvolvableEnum for CloudPcAuditActivityResult {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl serde::Serialize for CloudPcAuditActivityResult {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl<'de> serde::Deserialize<'de> for CloudPcAuditActivityResult {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2446,21 +2446,21 @@ impl<'de> serde::Deserialize<'de> for CloudPcAuditActivityResult {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl std::fmt::Display for CloudPcAuditActivityResult {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl From<&str> for CloudPcAuditActivityResult {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 /// CSDL enum type `microsoft.graph.cloudPcAuditCategory`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum CloudPcAuditCategory {
@@ -2472,7 +2472,7 @@ pub enum CloudPcAuditCategory {
     UnknownValue(String),
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl graph_odata_runtime::enums::EvolvableEnum for CloudPcAuditCategory {
     const MEMBERS: &'static [(&'static str, i64)] = &[
         ("cloudPC", 0),
@@ -2494,14 +2494,14 @@ impl graph_odata_runtime::enums::EvolvableEnum for CloudPcAuditCategory {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl serde::Serialize for CloudPcAuditCategory {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl<'de> serde::Deserialize<'de> for CloudPcAuditCategory {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2510,21 +2510,21 @@ impl<'de> serde::Deserialize<'de> for CloudPcAuditCategory {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl std::fmt::Display for CloudPcAuditCategory {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl From<&str> for CloudPcAuditCategory {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 /// CSDL enum type `microsoft.graph.cloudPcDeviceImageErrorCode`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum CloudPcDeviceImageErrorCode {
@@ -2552,7 +2552,7 @@ pub enum CloudPcDeviceImageErrorCode {
     UnknownValue(String),
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl graph_odata_runtime::enums::EvolvableEnum for CloudPcDeviceImageErrorCode {
     const MEMBERS: &'static [(&'static str, i64)] = &[
         ("internalServerError", 0),
@@ -2602,14 +2602,14 @@ impl graph_odata_runtime::enums::EvolvableEnum for CloudPcDeviceImageErrorCode {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl serde::Serialize for CloudPcDeviceImageErrorCode {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl<'de> serde::Deserialize<'de> for CloudPcDeviceImageErrorCode {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2618,21 +2618,21 @@ impl<'de> serde::Deserialize<'de> for CloudPcDeviceImageErrorCode {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl std::fmt::Display for CloudPcDeviceImageErrorCode {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl From<&str> for CloudPcDeviceImageErrorCode {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 /// CSDL enum type `microsoft.graph.cloudPcDeviceImageOsStatus`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum CloudPcDeviceImageOsStatus {
@@ -2648,7 +2648,7 @@ pub enum CloudPcDeviceImageOsStatus {
     UnknownValue(String),
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl graph_odata_runtime::enums::EvolvableEnum for CloudPcDeviceImageOsStatus {
     const MEMBERS: &'static [(&'static str, i64)] = &[
         ("supported", 0),
@@ -2676,14 +2676,14 @@ impl graph_odata_runtime::enums::EvolvableEnum for CloudPcDeviceImageOsStatus {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl serde::Serialize for CloudPcDeviceImageOsStatus {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl<'de> serde::Deserialize<'de> for CloudPcDeviceImageOsStatus {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2692,21 +2692,21 @@ impl<'de> serde::Deserialize<'de> for CloudPcDeviceImageOsStatus {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl std::fmt::Display for CloudPcDeviceImageOsStatus {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl From<&str> for CloudPcDeviceImageOsStatus {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 /// CSDL enum type `microsoft.graph.cloudPcDeviceImageStatus`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum CloudPcDeviceImageStatus {
@@ -2722,7 +2722,7 @@ pub enum CloudPcDeviceImageStatus {
     UnknownValue(String),
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl graph_odata_runtime::enums::EvolvableEnum for CloudPcDeviceImageStatus {
     const MEMBERS: &'static [(&'static str, i64)] = &[
         ("pending", 0),
@@ -2750,14 +2750,14 @@ impl graph_odata_runtime::enums::EvolvableEnum for CloudPcDeviceImageStatus {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl serde::Serialize for CloudPcDeviceImageStatus {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl<'de> serde::Deserialize<'de> for CloudPcDeviceImageStatus {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2766,21 +2766,21 @@ impl<'de> serde::Deserialize<'de> for CloudPcDeviceImageStatus {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl std::fmt::Display for CloudPcDeviceImageStatus {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl From<&str> for CloudPcDeviceImageStatus {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 /// CSDL enum type `microsoft.graph.cloudPcDomainJoinType`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum CloudPcDomainJoinType {
@@ -2794,7 +2794,7 @@ pub enum CloudPcDomainJoinType {
     UnknownValue(String),
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl graph_odata_runtime::enums::EvolvableEnum for CloudPcDomainJoinType {
     const MEMBERS: &'static [(&'static str, i64)] = &[
         ("azureADJoin", 0),
@@ -2819,14 +2819,14 @@ impl graph_odata_runtime::enums::EvolvableEnum for CloudPcDomainJoinType {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl serde::Serialize for CloudPcDomainJoinType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl<'de> serde::Deserialize<'de> for CloudPcDomainJoinType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2835,21 +2835,21 @@ impl<'de> serde::Deserialize<'de> for CloudPcDomainJoinType {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl std::fmt::Display for CloudPcDomainJoinType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl From<&str> for CloudPcDomainJoinType {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 /// CSDL enum type `microsoft.graph.cloudPcGalleryImageStatus`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum CloudPcGalleryImageStatus {
@@ -2865,7 +2865,7 @@ pub enum CloudPcGalleryImageStatus {
     UnknownValue(String),
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl graph_odata_runtime::enums::EvolvableEnum for CloudPcGalleryImageStatus {
     const MEMBERS: &'static [(&'static str, i64)] = &[
         ("supported", 0),
@@ -2893,14 +2893,14 @@ impl graph_odata_runtime::enums::EvolvableEnum for CloudPcGalleryImageStatus {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl serde::Serialize for CloudPcGalleryImageStatus {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl<'de> serde::Deserialize<'de> for CloudPcGalleryImageStatus {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2909,21 +2909,21 @@ impl<'de> serde::Deserialize<'de> for CloudPcGalleryImageStatus {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl std::fmt::Display for CloudPcGalleryImageStatus {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl From<&str> for CloudPcGalleryImageStatus {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 /// CSDL enum type `microsoft.graph.cloudPcOnPremisesConnectionHealthCheckErrorType`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum CloudPcOnPremisesConnectionHealthCheckErrorType {
@@ -3067,7 +3067,7 @@ pub enum CloudPcOnPremisesConnectionHealthCheckErrorType {
     UnknownValue(String),
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl graph_odata_runtime::enums::EvolvableEnum
 for CloudPcOnPremisesConnectionHealthCheckErrorType {
     const MEMBERS: &'static [(&'static str, i64)] = &[
@@ -3504,14 +3504,14 @@ for CloudPcOnPremisesConnectionHealthCheckErrorType {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl serde::Serialize for CloudPcOnPremisesConnectionHealthCheckErrorType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl<'de> serde::Deserialize<'de> for CloudPcOnPremisesConnectionHealthCheckErrorType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -3520,21 +3520,21 @@ impl<'de> serde::Deserialize<'de> for CloudPcOnPremisesConnectionHealthCheckErro
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl std::fmt::Display for CloudPcOnPremisesConnectionHealthCheckErrorType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl From<&str> for CloudPcOnPremisesConnectionHealthCheckErrorType {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 /// CSDL enum type `microsoft.graph.cloudPcOnPremisesConnectionStatus`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum CloudPcOnPremisesConnectionStatus {
@@ -3556,7 +3556,7 @@ pub enum CloudPcOnPremisesConnectionStatus {
     UnknownValue(String),
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl graph_odata_runtime::enums::EvolvableEnum for CloudPcOnPremisesConnectionStatus {
     const MEMBERS: &'static [(&'static str, i64)] = &[
         ("pending", 0),
@@ -3593,14 +3593,14 @@ impl graph_odata_runtime::enums::EvolvableEnum for CloudPcOnPremisesConnectionSt
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl serde::Serialize for CloudPcOnPremisesConnectionStatus {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl<'de> serde::Deserialize<'de> for CloudPcOnPremisesConnectionStatus {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -3609,21 +3609,21 @@ impl<'de> serde::Deserialize<'de> for CloudPcOnPremisesConnectionStatus {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl std::fmt::Display for CloudPcOnPremisesConnectionStatus {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl From<&str> for CloudPcOnPremisesConnectionStatus {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 /// CSDL enum type `microsoft.graph.cloudPcOnPremisesConnectionType`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum CloudPcOnPremisesConnectionType {
@@ -3637,7 +3637,7 @@ pub enum CloudPcOnPremisesConnectionType {
     UnknownValue(String),
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl graph_odata_runtime::enums::EvolvableEnum for CloudPcOnPremisesConnectionType {
     const MEMBERS: &'static [(&'static str, i64)] = &[
         ("hybridAzureADJoin", 0),
@@ -3662,14 +3662,14 @@ impl graph_odata_runtime::enums::EvolvableEnum for CloudPcOnPremisesConnectionTy
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl serde::Serialize for CloudPcOnPremisesConnectionType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl<'de> serde::Deserialize<'de> for CloudPcOnPremisesConnectionType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -3678,14 +3678,14 @@ impl<'de> serde::Deserialize<'de> for CloudPcOnPremisesConnectionType {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl std::fmt::Display for CloudPcOnPremisesConnectionType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl From<&str> for CloudPcOnPremisesConnectionType {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
@@ -3761,7 +3761,7 @@ impl From<&str> for CloudPcOperatingSystem {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 /// CSDL enum type `microsoft.graph.cloudPcProvisioningPolicyImageType`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum CloudPcProvisioningPolicyImageType {
@@ -3775,7 +3775,7 @@ pub enum CloudPcProvisioningPolicyImageType {
     UnknownValue(String),
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl graph_odata_runtime::enums::EvolvableEnum for CloudPcProvisioningPolicyImageType {
     const MEMBERS: &'static [(&'static str, i64)] = &[
         ("gallery", 0),
@@ -3800,14 +3800,14 @@ impl graph_odata_runtime::enums::EvolvableEnum for CloudPcProvisioningPolicyImag
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl serde::Serialize for CloudPcProvisioningPolicyImageType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl<'de> serde::Deserialize<'de> for CloudPcProvisioningPolicyImageType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -3816,14 +3816,14 @@ impl<'de> serde::Deserialize<'de> for CloudPcProvisioningPolicyImageType {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl std::fmt::Display for CloudPcProvisioningPolicyImageType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl From<&str> for CloudPcProvisioningPolicyImageType {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
@@ -3963,7 +3963,7 @@ impl From<&str> for CloudPcRecommendationReportType {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 /// CSDL enum type `microsoft.graph.cloudPcRegionGroup`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum CloudPcRegionGroup {
@@ -4013,7 +4013,7 @@ pub enum CloudPcRegionGroup {
     UnknownValue(String),
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl graph_odata_runtime::enums::EvolvableEnum for CloudPcRegionGroup {
     const MEMBERS: &'static [(&'static str, i64)] = &[
         ("default", 0),
@@ -4092,14 +4092,14 @@ impl graph_odata_runtime::enums::EvolvableEnum for CloudPcRegionGroup {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl serde::Serialize for CloudPcRegionGroup {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl<'de> serde::Deserialize<'de> for CloudPcRegionGroup {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -4108,21 +4108,21 @@ impl<'de> serde::Deserialize<'de> for CloudPcRegionGroup {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl std::fmt::Display for CloudPcRegionGroup {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl From<&str> for CloudPcRegionGroup {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 /// CSDL enum type `microsoft.graph.cloudPcRestorePointFrequencyType`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum CloudPcRestorePointFrequencyType {
@@ -4144,7 +4144,7 @@ pub enum CloudPcRestorePointFrequencyType {
     UnknownValue(String),
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl graph_odata_runtime::enums::EvolvableEnum for CloudPcRestorePointFrequencyType {
     const MEMBERS: &'static [(&'static str, i64)] = &[
         ("default", 0),
@@ -4181,14 +4181,14 @@ impl graph_odata_runtime::enums::EvolvableEnum for CloudPcRestorePointFrequencyT
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl serde::Serialize for CloudPcRestorePointFrequencyType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl<'de> serde::Deserialize<'de> for CloudPcRestorePointFrequencyType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -4197,14 +4197,14 @@ impl<'de> serde::Deserialize<'de> for CloudPcRestorePointFrequencyType {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl std::fmt::Display for CloudPcRestorePointFrequencyType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl From<&str> for CloudPcRestorePointFrequencyType {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
@@ -4280,7 +4280,7 @@ impl From<&str> for CloudPcUserAccountType {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL enum type `microsoft.graph.coachmarkLocationType`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum CoachmarkLocationType {
@@ -4302,7 +4302,7 @@ pub enum CoachmarkLocationType {
     UnknownValue(String),
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::enums::EvolvableEnum for CoachmarkLocationType {
     const MEMBERS: &'static [(&'static str, i64)] = &[
         ("unknown", 0),
@@ -4339,14 +4339,14 @@ impl graph_odata_runtime::enums::EvolvableEnum for CoachmarkLocationType {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for CoachmarkLocationType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for CoachmarkLocationType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -4355,21 +4355,21 @@ impl<'de> serde::Deserialize<'de> for CoachmarkLocationType {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl std::fmt::Display for CoachmarkLocationType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl From<&str> for CoachmarkLocationType {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
 }
 
-#[cfg(feature = "_base_item")]
+#[cfg(feature = "_boolean_column")]
 /// CSDL enum type `microsoft.graph.columnTypes`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ColumnTypes {
@@ -4415,7 +4415,7 @@ pub enum ColumnTypes {
     UnknownValue(String),
 }
 
-#[cfg(feature = "_base_item")]
+#[cfg(feature = "_boolean_column")]
 impl graph_odata_runtime::enums::EvolvableEnum for ColumnTypes {
     const MEMBERS: &'static [(&'static str, i64)] = &[
         ("note", 0),
@@ -4488,14 +4488,14 @@ impl graph_odata_runtime::enums::EvolvableEnum for ColumnTypes {
     }
 }
 
-#[cfg(feature = "_base_item")]
+#[cfg(feature = "_boolean_column")]
 impl serde::Serialize for ColumnTypes {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_base_item")]
+#[cfg(feature = "_boolean_column")]
 impl<'de> serde::Deserialize<'de> for ColumnTypes {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -4504,21 +4504,21 @@ impl<'de> serde::Deserialize<'de> for ColumnTypes {
     }
 }
 
-#[cfg(feature = "_base_item")]
+#[cfg(feature = "_boolean_column")]
 impl std::fmt::Display for ColumnTypes {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_base_item")]
+#[cfg(feature = "_boolean_column")]
 impl From<&str> for ColumnTypes {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
 }
 
-#[cfg(feature = "_assignment_type")]
+#[cfg(feature = "_employee_experience")]
 /// CSDL enum type `microsoft.graph.communityPrivacy`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum CommunityPrivacy {
@@ -4532,7 +4532,7 @@ pub enum CommunityPrivacy {
     UnknownValue(String),
 }
 
-#[cfg(feature = "_assignment_type")]
+#[cfg(feature = "_employee_experience")]
 impl graph_odata_runtime::enums::EvolvableEnum for CommunityPrivacy {
     const MEMBERS: &'static [(&'static str, i64)] = &[
         ("public", 0),
@@ -4557,14 +4557,14 @@ impl graph_odata_runtime::enums::EvolvableEnum for CommunityPrivacy {
     }
 }
 
-#[cfg(feature = "_assignment_type")]
+#[cfg(feature = "_employee_experience")]
 impl serde::Serialize for CommunityPrivacy {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_assignment_type")]
+#[cfg(feature = "_employee_experience")]
 impl<'de> serde::Deserialize<'de> for CommunityPrivacy {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -4573,14 +4573,14 @@ impl<'de> serde::Deserialize<'de> for CommunityPrivacy {
     }
 }
 
-#[cfg(feature = "_assignment_type")]
+#[cfg(feature = "_employee_experience")]
 impl std::fmt::Display for CommunityPrivacy {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_assignment_type")]
+#[cfg(feature = "_employee_experience")]
 impl From<&str> for CommunityPrivacy {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
@@ -4676,7 +4676,7 @@ impl From<&str> for ComplianceState {
     }
 }
 
-#[cfg(feature = "_compliance_status")]
+#[cfg(feature = "_all_devices_assignment_target")]
 /// CSDL enum type `microsoft.graph.complianceStatus`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ComplianceStatus {
@@ -4700,7 +4700,7 @@ pub enum ComplianceStatus {
     UnknownValue(String),
 }
 
-#[cfg(feature = "_compliance_status")]
+#[cfg(feature = "_all_devices_assignment_target")]
 impl graph_odata_runtime::enums::EvolvableEnum for ComplianceStatus {
     const MEMBERS: &'static [(&'static str, i64)] = &[
         ("unknown", 0),
@@ -4740,14 +4740,14 @@ impl graph_odata_runtime::enums::EvolvableEnum for ComplianceStatus {
     }
 }
 
-#[cfg(feature = "_compliance_status")]
+#[cfg(feature = "_all_devices_assignment_target")]
 impl serde::Serialize for ComplianceStatus {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_compliance_status")]
+#[cfg(feature = "_all_devices_assignment_target")]
 impl<'de> serde::Deserialize<'de> for ComplianceStatus {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -4756,14 +4756,14 @@ impl<'de> serde::Deserialize<'de> for ComplianceStatus {
     }
 }
 
-#[cfg(feature = "_compliance_status")]
+#[cfg(feature = "_all_devices_assignment_target")]
 impl std::fmt::Display for ComplianceStatus {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_compliance_status")]
+#[cfg(feature = "_all_devices_assignment_target")]
 impl From<&str> for ComplianceStatus {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
@@ -5325,7 +5325,7 @@ impl<'de> serde::Deserialize<'de> for ConditionalAccessInsiderRiskLevels {
     }
 }
 
-#[cfg(feature = "_authentication_strength_usage")]
+#[cfg(feature = "_application_enforced_restrictions_session_control")]
 /// CSDL enum type `microsoft.graph.conditionalAccessPolicyState`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ConditionalAccessPolicyState {
@@ -5339,7 +5339,7 @@ pub enum ConditionalAccessPolicyState {
     UnknownValue(String),
 }
 
-#[cfg(feature = "_authentication_strength_usage")]
+#[cfg(feature = "_application_enforced_restrictions_session_control")]
 impl graph_odata_runtime::enums::EvolvableEnum for ConditionalAccessPolicyState {
     const MEMBERS: &'static [(&'static str, i64)] = &[
         ("enabled", 0),
@@ -5368,14 +5368,14 @@ impl graph_odata_runtime::enums::EvolvableEnum for ConditionalAccessPolicyState 
     }
 }
 
-#[cfg(feature = "_authentication_strength_usage")]
+#[cfg(feature = "_application_enforced_restrictions_session_control")]
 impl serde::Serialize for ConditionalAccessPolicyState {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_authentication_strength_usage")]
+#[cfg(feature = "_application_enforced_restrictions_session_control")]
 impl<'de> serde::Deserialize<'de> for ConditionalAccessPolicyState {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -5384,21 +5384,21 @@ impl<'de> serde::Deserialize<'de> for ConditionalAccessPolicyState {
     }
 }
 
-#[cfg(feature = "_authentication_strength_usage")]
+#[cfg(feature = "_application_enforced_restrictions_session_control")]
 impl std::fmt::Display for ConditionalAccessPolicyState {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_authentication_strength_usage")]
+#[cfg(feature = "_application_enforced_restrictions_session_control")]
 impl From<&str> for ConditionalAccessPolicyState {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
 }
 
-#[cfg(feature = "_applied_conditional_access_policy")]
+#[cfg(feature = "_audit_logs")]
 /// CSDL enum type `microsoft.graph.conditionalAccessStatus`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ConditionalAccessStatus {
@@ -5414,7 +5414,7 @@ pub enum ConditionalAccessStatus {
     UnknownValue(String),
 }
 
-#[cfg(feature = "_applied_conditional_access_policy")]
+#[cfg(feature = "_audit_logs")]
 impl graph_odata_runtime::enums::EvolvableEnum for ConditionalAccessStatus {
     const MEMBERS: &'static [(&'static str, i64)] = &[
         ("success", 0),
@@ -5442,14 +5442,14 @@ impl graph_odata_runtime::enums::EvolvableEnum for ConditionalAccessStatus {
     }
 }
 
-#[cfg(feature = "_applied_conditional_access_policy")]
+#[cfg(feature = "_audit_logs")]
 impl serde::Serialize for ConditionalAccessStatus {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_applied_conditional_access_policy")]
+#[cfg(feature = "_audit_logs")]
 impl<'de> serde::Deserialize<'de> for ConditionalAccessStatus {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -5458,14 +5458,14 @@ impl<'de> serde::Deserialize<'de> for ConditionalAccessStatus {
     }
 }
 
-#[cfg(feature = "_applied_conditional_access_policy")]
+#[cfg(feature = "_audit_logs")]
 impl std::fmt::Display for ConditionalAccessStatus {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_applied_conditional_access_policy")]
+#[cfg(feature = "_audit_logs")]
 impl From<&str> for ConditionalAccessStatus {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
@@ -5564,12 +5564,12 @@ impl<'de> serde::Deserialize<'de> for ConditionalAccessTransferMethods {
     }
 }
 
-#[cfg(feature = "_clonable_team_parts")]
+#[cfg(feature = "_teams")]
 /// CSDL enum type `microsoft.graph.confirmedBy`; flags (`IsFlags`): comma-separated member names on the wire, unknown names are kept.
 #[derive(Clone, PartialEq, Eq, Hash, Default)]
 pub struct ConfirmedBy(graph_odata_runtime::enums::FlagSet);
 
-#[cfg(feature = "_clonable_team_parts")]
+#[cfg(feature = "_teams")]
 impl ConfirmedBy {
     /// `none` = 0
     pub const NONE: Self = Self(graph_odata_runtime::enums::FlagSet::from_bits(0));
@@ -5583,7 +5583,7 @@ impl ConfirmedBy {
     );
 }
 
-#[cfg(feature = "_clonable_team_parts")]
+#[cfg(feature = "_teams")]
 impl graph_odata_runtime::enums::FlagsEnum for ConfirmedBy {
     const MEMBERS: &'static [(&'static str, i64)] = &[
         ("none", 0),
@@ -5599,21 +5599,21 @@ impl graph_odata_runtime::enums::FlagsEnum for ConfirmedBy {
     }
 }
 
-#[cfg(feature = "_clonable_team_parts")]
+#[cfg(feature = "_teams")]
 impl std::fmt::Debug for ConfirmedBy {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         graph_odata_runtime::enums::debug_flags(self, f)
     }
 }
 
-#[cfg(feature = "_clonable_team_parts")]
+#[cfg(feature = "_teams")]
 impl std::fmt::Display for ConfirmedBy {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         graph_odata_runtime::enums::fmt_flags(self, f)
     }
 }
 
-#[cfg(feature = "_clonable_team_parts")]
+#[cfg(feature = "_teams")]
 impl std::str::FromStr for ConfirmedBy {
     type Err = std::convert::Infallible;
     fn from_str(s: &str) -> Result<Self, Self::Err> {
@@ -5621,7 +5621,7 @@ impl std::str::FromStr for ConfirmedBy {
     }
 }
 
-#[cfg(feature = "_clonable_team_parts")]
+#[cfg(feature = "_teams")]
 impl std::ops::BitOr for ConfirmedBy {
     type Output = Self;
     fn bitor(self, rhs: Self) -> Self {
@@ -5629,21 +5629,21 @@ impl std::ops::BitOr for ConfirmedBy {
     }
 }
 
-#[cfg(feature = "_clonable_team_parts")]
+#[cfg(feature = "_teams")]
 impl std::ops::BitOrAssign for ConfirmedBy {
     fn bitor_assign(&mut self, rhs: Self) {
         *self = graph_odata_runtime::enums::FlagsEnum::union(self, &rhs);
     }
 }
 
-#[cfg(feature = "_clonable_team_parts")]
+#[cfg(feature = "_teams")]
 impl serde::Serialize for ConfirmedBy {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_flags(self, serializer)
     }
 }
 
-#[cfg(feature = "_clonable_team_parts")]
+#[cfg(feature = "_teams")]
 impl<'de> serde::Deserialize<'de> for ConfirmedBy {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -5652,7 +5652,7 @@ impl<'de> serde::Deserialize<'de> for ConfirmedBy {
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 /// CSDL enum type `microsoft.graph.connectedOrganizationState`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ConnectedOrganizationState {
@@ -5666,7 +5666,7 @@ pub enum ConnectedOrganizationState {
     UnknownValue(String),
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl graph_odata_runtime::enums::EvolvableEnum for ConnectedOrganizationState {
     const MEMBERS: &'static [(&'static str, i64)] = &[
         ("configured", 0),
@@ -5691,14 +5691,14 @@ impl graph_odata_runtime::enums::EvolvableEnum for ConnectedOrganizationState {
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl serde::Serialize for ConnectedOrganizationState {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl<'de> serde::Deserialize<'de> for ConnectedOrganizationState {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -5707,21 +5707,21 @@ impl<'de> serde::Deserialize<'de> for ConnectedOrganizationState {
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl std::fmt::Display for ConnectedOrganizationState {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl From<&str> for ConnectedOrganizationState {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// **Deprecated**: deprecated on 2024-04-10, planned removal on 2026-04-10, revision 2024-01/Deprecation
 ///
 /// CSDL enum type `microsoft.graph.connectionDirection`; evolvable: unknown members are kept in `UnknownValue`.
@@ -5742,7 +5742,7 @@ pub enum ConnectionDirection {
     UnknownValue(String),
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::enums::EvolvableEnum for ConnectionDirection {
     const MEMBERS: &'static [(&'static str, i64)] = &[
         ("unknown", 0),
@@ -5770,14 +5770,14 @@ impl graph_odata_runtime::enums::EvolvableEnum for ConnectionDirection {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for ConnectionDirection {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for ConnectionDirection {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -5786,21 +5786,21 @@ impl<'de> serde::Deserialize<'de> for ConnectionDirection {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl std::fmt::Display for ConnectionDirection {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl From<&str> for ConnectionDirection {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// **Deprecated**: deprecated on 2024-04-10, planned removal on 2026-04-10, revision 2024-01/Deprecation
 ///
 /// CSDL enum type `microsoft.graph.connectionStatus`; evolvable: unknown members are kept in `UnknownValue`.
@@ -5825,7 +5825,7 @@ pub enum ConnectionStatus {
     UnknownValue(String),
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::enums::EvolvableEnum for ConnectionStatus {
     const MEMBERS: &'static [(&'static str, i64)] = &[
         ("unknown", 0),
@@ -5859,14 +5859,14 @@ impl graph_odata_runtime::enums::EvolvableEnum for ConnectionStatus {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for ConnectionStatus {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for ConnectionStatus {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -5875,14 +5875,14 @@ impl<'de> serde::Deserialize<'de> for ConnectionStatus {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl std::fmt::Display for ConnectionStatus {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl From<&str> for ConnectionStatus {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
@@ -5954,7 +5954,7 @@ impl From<&str> for ConsentRequestFilterByCurrentUserOptions {
     }
 }
 
-#[cfg(feature = "_challenging_word")]
+#[cfg(feature = "_education")]
 /// CSDL enum type `microsoft.graph.contactRelationship`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ContactRelationship {
@@ -5978,7 +5978,7 @@ pub enum ContactRelationship {
     UnknownValue(String),
 }
 
-#[cfg(feature = "_challenging_word")]
+#[cfg(feature = "_education")]
 impl graph_odata_runtime::enums::EvolvableEnum for ContactRelationship {
     const MEMBERS: &'static [(&'static str, i64)] = &[
         ("parent", 0),
@@ -6018,14 +6018,14 @@ impl graph_odata_runtime::enums::EvolvableEnum for ContactRelationship {
     }
 }
 
-#[cfg(feature = "_challenging_word")]
+#[cfg(feature = "_education")]
 impl serde::Serialize for ContactRelationship {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_challenging_word")]
+#[cfg(feature = "_education")]
 impl<'de> serde::Deserialize<'de> for ContactRelationship {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -6034,14 +6034,14 @@ impl<'de> serde::Deserialize<'de> for ContactRelationship {
     }
 }
 
-#[cfg(feature = "_challenging_word")]
+#[cfg(feature = "_education")]
 impl std::fmt::Display for ContactRelationship {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_challenging_word")]
+#[cfg(feature = "_education")]
 impl From<&str> for ContactRelationship {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
@@ -6329,7 +6329,7 @@ impl From<&str> for CourseStatus {
     }
 }
 
-#[cfg(feature = "_b2b_identity_providers_type")]
+#[cfg(feature = "_policies")]
 /// CSDL enum type `microsoft.graph.crossTenantAccessPolicyTargetConfigurationAccessType`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum CrossTenantAccessPolicyTargetConfigurationAccessType {
@@ -6343,7 +6343,7 @@ pub enum CrossTenantAccessPolicyTargetConfigurationAccessType {
     UnknownValue(String),
 }
 
-#[cfg(feature = "_b2b_identity_providers_type")]
+#[cfg(feature = "_policies")]
 impl graph_odata_runtime::enums::EvolvableEnum
 for CrossTenantAccessPolicyTargetConfigurationAccessType {
     const MEMBERS: &'static [(&'static str, i64)] = &[
@@ -6369,14 +6369,14 @@ for CrossTenantAccessPolicyTargetConfigurationAccessType {
     }
 }
 
-#[cfg(feature = "_b2b_identity_providers_type")]
+#[cfg(feature = "_policies")]
 impl serde::Serialize for CrossTenantAccessPolicyTargetConfigurationAccessType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_b2b_identity_providers_type")]
+#[cfg(feature = "_policies")]
 impl<'de> serde::Deserialize<'de>
 for CrossTenantAccessPolicyTargetConfigurationAccessType {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -6386,21 +6386,21 @@ for CrossTenantAccessPolicyTargetConfigurationAccessType {
     }
 }
 
-#[cfg(feature = "_b2b_identity_providers_type")]
+#[cfg(feature = "_policies")]
 impl std::fmt::Display for CrossTenantAccessPolicyTargetConfigurationAccessType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_b2b_identity_providers_type")]
+#[cfg(feature = "_policies")]
 impl From<&str> for CrossTenantAccessPolicyTargetConfigurationAccessType {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
 }
 
-#[cfg(feature = "_b2b_identity_providers_type")]
+#[cfg(feature = "_policies")]
 /// CSDL enum type `microsoft.graph.crossTenantAccessPolicyTargetType`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum CrossTenantAccessPolicyTargetType {
@@ -6416,7 +6416,7 @@ pub enum CrossTenantAccessPolicyTargetType {
     UnknownValue(String),
 }
 
-#[cfg(feature = "_b2b_identity_providers_type")]
+#[cfg(feature = "_policies")]
 impl graph_odata_runtime::enums::EvolvableEnum for CrossTenantAccessPolicyTargetType {
     const MEMBERS: &'static [(&'static str, i64)] = &[
         ("user", 1),
@@ -6444,14 +6444,14 @@ impl graph_odata_runtime::enums::EvolvableEnum for CrossTenantAccessPolicyTarget
     }
 }
 
-#[cfg(feature = "_b2b_identity_providers_type")]
+#[cfg(feature = "_policies")]
 impl serde::Serialize for CrossTenantAccessPolicyTargetType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_b2b_identity_providers_type")]
+#[cfg(feature = "_policies")]
 impl<'de> serde::Deserialize<'de> for CrossTenantAccessPolicyTargetType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -6460,21 +6460,21 @@ impl<'de> serde::Deserialize<'de> for CrossTenantAccessPolicyTargetType {
     }
 }
 
-#[cfg(feature = "_b2b_identity_providers_type")]
+#[cfg(feature = "_policies")]
 impl std::fmt::Display for CrossTenantAccessPolicyTargetType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_b2b_identity_providers_type")]
+#[cfg(feature = "_policies")]
 impl From<&str> for CrossTenantAccessPolicyTargetType {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
 }
 
-#[cfg(feature = "_application_data_type")]
+#[cfg(feature = "_application_templates")]
 /// CSDL enum type `microsoft.graph.csaStarLevel`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum CsaStarLevel {
@@ -6498,7 +6498,7 @@ pub enum CsaStarLevel {
     UnknownValue(String),
 }
 
-#[cfg(feature = "_application_data_type")]
+#[cfg(feature = "_application_templates")]
 impl graph_odata_runtime::enums::EvolvableEnum for CsaStarLevel {
     const MEMBERS: &'static [(&'static str, i64)] = &[
         ("none", 0),
@@ -6538,14 +6538,14 @@ impl graph_odata_runtime::enums::EvolvableEnum for CsaStarLevel {
     }
 }
 
-#[cfg(feature = "_application_data_type")]
+#[cfg(feature = "_application_templates")]
 impl serde::Serialize for CsaStarLevel {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_application_data_type")]
+#[cfg(feature = "_application_templates")]
 impl<'de> serde::Deserialize<'de> for CsaStarLevel {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -6554,21 +6554,21 @@ impl<'de> serde::Deserialize<'de> for CsaStarLevel {
     }
 }
 
-#[cfg(feature = "_application_data_type")]
+#[cfg(feature = "_application_templates")]
 impl std::fmt::Display for CsaStarLevel {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_application_data_type")]
+#[cfg(feature = "_application_templates")]
 impl From<&str> for CsaStarLevel {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 /// CSDL enum type `microsoft.graph.customDataProvidedResourceUploadStatus`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum CustomDataProvidedResourceUploadStatus {
@@ -6584,7 +6584,7 @@ pub enum CustomDataProvidedResourceUploadStatus {
     UnknownValue(String),
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl graph_odata_runtime::enums::EvolvableEnum
 for CustomDataProvidedResourceUploadStatus {
     const MEMBERS: &'static [(&'static str, i64)] = &[
@@ -6613,14 +6613,14 @@ for CustomDataProvidedResourceUploadStatus {
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl serde::Serialize for CustomDataProvidedResourceUploadStatus {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl<'de> serde::Deserialize<'de> for CustomDataProvidedResourceUploadStatus {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -6629,21 +6629,21 @@ impl<'de> serde::Deserialize<'de> for CustomDataProvidedResourceUploadStatus {
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl std::fmt::Display for CustomDataProvidedResourceUploadStatus {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl From<&str> for CustomDataProvidedResourceUploadStatus {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 /// CSDL enum type `microsoft.graph.customExtensionCalloutInstanceStatus`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum CustomExtensionCalloutInstanceStatus {
@@ -6663,7 +6663,7 @@ pub enum CustomExtensionCalloutInstanceStatus {
     UnknownValue(String),
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl graph_odata_runtime::enums::EvolvableEnum for CustomExtensionCalloutInstanceStatus {
     const MEMBERS: &'static [(&'static str, i64)] = &[
         ("calloutSent", 1),
@@ -6697,14 +6697,14 @@ impl graph_odata_runtime::enums::EvolvableEnum for CustomExtensionCalloutInstanc
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl serde::Serialize for CustomExtensionCalloutInstanceStatus {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl<'de> serde::Deserialize<'de> for CustomExtensionCalloutInstanceStatus {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -6713,21 +6713,21 @@ impl<'de> serde::Deserialize<'de> for CustomExtensionCalloutInstanceStatus {
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl std::fmt::Display for CustomExtensionCalloutInstanceStatus {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl From<&str> for CustomExtensionCalloutInstanceStatus {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_app_credential_restriction_type")]
 /// CSDL enum type `microsoft.graph.customSecurityAttributeComparisonOperator`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum CustomSecurityAttributeComparisonOperator {
@@ -6739,7 +6739,7 @@ pub enum CustomSecurityAttributeComparisonOperator {
     UnknownValue(String),
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_app_credential_restriction_type")]
 impl graph_odata_runtime::enums::EvolvableEnum
 for CustomSecurityAttributeComparisonOperator {
     const MEMBERS: &'static [(&'static str, i64)] = &[
@@ -6762,14 +6762,14 @@ for CustomSecurityAttributeComparisonOperator {
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_app_credential_restriction_type")]
 impl serde::Serialize for CustomSecurityAttributeComparisonOperator {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_app_credential_restriction_type")]
 impl<'de> serde::Deserialize<'de> for CustomSecurityAttributeComparisonOperator {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -6778,21 +6778,21 @@ impl<'de> serde::Deserialize<'de> for CustomSecurityAttributeComparisonOperator 
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_app_credential_restriction_type")]
 impl std::fmt::Display for CustomSecurityAttributeComparisonOperator {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_app_credential_restriction_type")]
 impl From<&str> for CustomSecurityAttributeComparisonOperator {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
 }
 
-#[cfg(feature = "_data_policy_operation")]
+#[cfg(feature = "_data_policy_operations")]
 /// CSDL enum type `microsoft.graph.dataPolicyOperationStatus`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum DataPolicyOperationStatus {
@@ -6810,7 +6810,7 @@ pub enum DataPolicyOperationStatus {
     UnknownValue(String),
 }
 
-#[cfg(feature = "_data_policy_operation")]
+#[cfg(feature = "_data_policy_operations")]
 impl graph_odata_runtime::enums::EvolvableEnum for DataPolicyOperationStatus {
     const MEMBERS: &'static [(&'static str, i64)] = &[
         ("notStarted", 0),
@@ -6841,14 +6841,14 @@ impl graph_odata_runtime::enums::EvolvableEnum for DataPolicyOperationStatus {
     }
 }
 
-#[cfg(feature = "_data_policy_operation")]
+#[cfg(feature = "_data_policy_operations")]
 impl serde::Serialize for DataPolicyOperationStatus {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_data_policy_operation")]
+#[cfg(feature = "_data_policy_operations")]
 impl<'de> serde::Deserialize<'de> for DataPolicyOperationStatus {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -6857,26 +6857,26 @@ impl<'de> serde::Deserialize<'de> for DataPolicyOperationStatus {
     }
 }
 
-#[cfg(feature = "_data_policy_operation")]
+#[cfg(feature = "_data_policy_operations")]
 impl std::fmt::Display for DataPolicyOperationStatus {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_data_policy_operation")]
+#[cfg(feature = "_data_policy_operations")]
 impl From<&str> for DataPolicyOperationStatus {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
 }
 
-#[cfg(feature = "_application_data_type")]
+#[cfg(feature = "_application_templates")]
 /// CSDL enum type `microsoft.graph.dataProtection`; flags (`IsFlags`): comma-separated member names on the wire, unknown names are kept.
 #[derive(Clone, PartialEq, Eq, Hash, Default)]
 pub struct DataProtection(graph_odata_runtime::enums::FlagSet);
 
-#[cfg(feature = "_application_data_type")]
+#[cfg(feature = "_application_templates")]
 impl DataProtection {
     /// `none` = 0
     pub const NONE: Self = Self(graph_odata_runtime::enums::FlagSet::from_bits(0));
@@ -6896,7 +6896,7 @@ impl DataProtection {
     );
 }
 
-#[cfg(feature = "_application_data_type")]
+#[cfg(feature = "_application_templates")]
 impl graph_odata_runtime::enums::FlagsEnum for DataProtection {
     const MEMBERS: &'static [(&'static str, i64)] = &[
         ("none", 0),
@@ -6913,21 +6913,21 @@ impl graph_odata_runtime::enums::FlagsEnum for DataProtection {
     }
 }
 
-#[cfg(feature = "_application_data_type")]
+#[cfg(feature = "_application_templates")]
 impl std::fmt::Debug for DataProtection {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         graph_odata_runtime::enums::debug_flags(self, f)
     }
 }
 
-#[cfg(feature = "_application_data_type")]
+#[cfg(feature = "_application_templates")]
 impl std::fmt::Display for DataProtection {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         graph_odata_runtime::enums::fmt_flags(self, f)
     }
 }
 
-#[cfg(feature = "_application_data_type")]
+#[cfg(feature = "_application_templates")]
 impl std::str::FromStr for DataProtection {
     type Err = std::convert::Infallible;
     fn from_str(s: &str) -> Result<Self, Self::Err> {
@@ -6935,7 +6935,7 @@ impl std::str::FromStr for DataProtection {
     }
 }
 
-#[cfg(feature = "_application_data_type")]
+#[cfg(feature = "_application_templates")]
 impl std::ops::BitOr for DataProtection {
     type Output = Self;
     fn bitor(self, rhs: Self) -> Self {
@@ -6943,21 +6943,21 @@ impl std::ops::BitOr for DataProtection {
     }
 }
 
-#[cfg(feature = "_application_data_type")]
+#[cfg(feature = "_application_templates")]
 impl std::ops::BitOrAssign for DataProtection {
     fn bitor_assign(&mut self, rhs: Self) {
         *self = graph_odata_runtime::enums::FlagsEnum::union(self, &rhs);
     }
 }
 
-#[cfg(feature = "_application_data_type")]
+#[cfg(feature = "_application_templates")]
 impl serde::Serialize for DataProtection {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_flags(self, serializer)
     }
 }
 
-#[cfg(feature = "_application_data_type")]
+#[cfg(feature = "_application_templates")]
 impl<'de> serde::Deserialize<'de> for DataProtection {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -6966,7 +6966,7 @@ impl<'de> serde::Deserialize<'de> for DataProtection {
     }
 }
 
-#[cfg(feature = "_application_data_type")]
+#[cfg(feature = "_application_templates")]
 /// CSDL enum type `microsoft.graph.dataRetentionLevel`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum DataRetentionLevel {
@@ -6990,7 +6990,7 @@ pub enum DataRetentionLevel {
     UnknownValue(String),
 }
 
-#[cfg(feature = "_application_data_type")]
+#[cfg(feature = "_application_templates")]
 impl graph_odata_runtime::enums::EvolvableEnum for DataRetentionLevel {
     const MEMBERS: &'static [(&'static str, i64)] = &[
         ("none", 0),
@@ -7030,14 +7030,14 @@ impl graph_odata_runtime::enums::EvolvableEnum for DataRetentionLevel {
     }
 }
 
-#[cfg(feature = "_application_data_type")]
+#[cfg(feature = "_application_templates")]
 impl serde::Serialize for DataRetentionLevel {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_application_data_type")]
+#[cfg(feature = "_application_templates")]
 impl<'de> serde::Deserialize<'de> for DataRetentionLevel {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -7046,14 +7046,14 @@ impl<'de> serde::Deserialize<'de> for DataRetentionLevel {
     }
 }
 
-#[cfg(feature = "_application_data_type")]
+#[cfg(feature = "_application_templates")]
 impl std::fmt::Display for DataRetentionLevel {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_application_data_type")]
+#[cfg(feature = "_application_templates")]
 impl From<&str> for DataRetentionLevel {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
@@ -7248,7 +7248,7 @@ impl From<&str> for DayOfWeek {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 /// CSDL enum type `microsoft.graph.defenderCloudBlockLevelType`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum DefenderCloudBlockLevelType {
@@ -7264,7 +7264,7 @@ pub enum DefenderCloudBlockLevelType {
     UnknownValue(String),
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl graph_odata_runtime::enums::EvolvableEnum for DefenderCloudBlockLevelType {
     const MEMBERS: &'static [(&'static str, i64)] = &[
         ("notConfigured", 0),
@@ -7292,14 +7292,14 @@ impl graph_odata_runtime::enums::EvolvableEnum for DefenderCloudBlockLevelType {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl serde::Serialize for DefenderCloudBlockLevelType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl<'de> serde::Deserialize<'de> for DefenderCloudBlockLevelType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -7308,21 +7308,21 @@ impl<'de> serde::Deserialize<'de> for DefenderCloudBlockLevelType {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl std::fmt::Display for DefenderCloudBlockLevelType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl From<&str> for DefenderCloudBlockLevelType {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 /// CSDL enum type `microsoft.graph.defenderMonitorFileActivity`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum DefenderMonitorFileActivity {
@@ -7340,7 +7340,7 @@ pub enum DefenderMonitorFileActivity {
     UnknownValue(String),
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl graph_odata_runtime::enums::EvolvableEnum for DefenderMonitorFileActivity {
     const MEMBERS: &'static [(&'static str, i64)] = &[
         ("userDefined", 0),
@@ -7371,14 +7371,14 @@ impl graph_odata_runtime::enums::EvolvableEnum for DefenderMonitorFileActivity {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl serde::Serialize for DefenderMonitorFileActivity {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl<'de> serde::Deserialize<'de> for DefenderMonitorFileActivity {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -7387,21 +7387,21 @@ impl<'de> serde::Deserialize<'de> for DefenderMonitorFileActivity {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl std::fmt::Display for DefenderMonitorFileActivity {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl From<&str> for DefenderMonitorFileActivity {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 /// CSDL enum type `microsoft.graph.defenderPromptForSampleSubmission`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum DefenderPromptForSampleSubmission {
@@ -7419,7 +7419,7 @@ pub enum DefenderPromptForSampleSubmission {
     UnknownValue(String),
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl graph_odata_runtime::enums::EvolvableEnum for DefenderPromptForSampleSubmission {
     const MEMBERS: &'static [(&'static str, i64)] = &[
         ("userDefined", 0),
@@ -7450,14 +7450,14 @@ impl graph_odata_runtime::enums::EvolvableEnum for DefenderPromptForSampleSubmis
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl serde::Serialize for DefenderPromptForSampleSubmission {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl<'de> serde::Deserialize<'de> for DefenderPromptForSampleSubmission {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -7466,21 +7466,21 @@ impl<'de> serde::Deserialize<'de> for DefenderPromptForSampleSubmission {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl std::fmt::Display for DefenderPromptForSampleSubmission {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl From<&str> for DefenderPromptForSampleSubmission {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 /// CSDL enum type `microsoft.graph.defenderScanType`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum DefenderScanType {
@@ -7496,7 +7496,7 @@ pub enum DefenderScanType {
     UnknownValue(String),
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl graph_odata_runtime::enums::EvolvableEnum for DefenderScanType {
     const MEMBERS: &'static [(&'static str, i64)] = &[
         ("userDefined", 0),
@@ -7524,14 +7524,14 @@ impl graph_odata_runtime::enums::EvolvableEnum for DefenderScanType {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl serde::Serialize for DefenderScanType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl<'de> serde::Deserialize<'de> for DefenderScanType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -7540,21 +7540,21 @@ impl<'de> serde::Deserialize<'de> for DefenderScanType {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl std::fmt::Display for DefenderScanType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl From<&str> for DefenderScanType {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 /// CSDL enum type `microsoft.graph.defenderThreatAction`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum DefenderThreatAction {
@@ -7576,7 +7576,7 @@ pub enum DefenderThreatAction {
     UnknownValue(String),
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl graph_odata_runtime::enums::EvolvableEnum for DefenderThreatAction {
     const MEMBERS: &'static [(&'static str, i64)] = &[
         ("deviceDefault", 0),
@@ -7613,14 +7613,14 @@ impl graph_odata_runtime::enums::EvolvableEnum for DefenderThreatAction {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl serde::Serialize for DefenderThreatAction {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl<'de> serde::Deserialize<'de> for DefenderThreatAction {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -7629,21 +7629,21 @@ impl<'de> serde::Deserialize<'de> for DefenderThreatAction {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl std::fmt::Display for DefenderThreatAction {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl From<&str> for DefenderThreatAction {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_authorization_info")]
 /// CSDL enum type `microsoft.graph.delegateMeetingMessageDeliveryOptions`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum DelegateMeetingMessageDeliveryOptions {
@@ -7657,7 +7657,7 @@ pub enum DelegateMeetingMessageDeliveryOptions {
     UnknownValue(String),
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_authorization_info")]
 impl graph_odata_runtime::enums::EvolvableEnum
 for DelegateMeetingMessageDeliveryOptions {
     const MEMBERS: &'static [(&'static str, i64)] = &[
@@ -7687,14 +7687,14 @@ for DelegateMeetingMessageDeliveryOptions {
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_authorization_info")]
 impl serde::Serialize for DelegateMeetingMessageDeliveryOptions {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_authorization_info")]
 impl<'de> serde::Deserialize<'de> for DelegateMeetingMessageDeliveryOptions {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -7703,21 +7703,21 @@ impl<'de> serde::Deserialize<'de> for DelegateMeetingMessageDeliveryOptions {
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_authorization_info")]
 impl std::fmt::Display for DelegateMeetingMessageDeliveryOptions {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_authorization_info")]
 impl From<&str> for DelegateMeetingMessageDeliveryOptions {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
 }
 
-#[cfg(feature = "_delegated_admin_access_assignment")]
+#[cfg(feature = "_tenant_relationships")]
 /// CSDL enum type `microsoft.graph.delegatedAdminAccessAssignmentStatus`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum DelegatedAdminAccessAssignmentStatus {
@@ -7737,7 +7737,7 @@ pub enum DelegatedAdminAccessAssignmentStatus {
     UnknownValue(String),
 }
 
-#[cfg(feature = "_delegated_admin_access_assignment")]
+#[cfg(feature = "_tenant_relationships")]
 impl graph_odata_runtime::enums::EvolvableEnum for DelegatedAdminAccessAssignmentStatus {
     const MEMBERS: &'static [(&'static str, i64)] = &[
         ("pending", 0),
@@ -7771,14 +7771,14 @@ impl graph_odata_runtime::enums::EvolvableEnum for DelegatedAdminAccessAssignmen
     }
 }
 
-#[cfg(feature = "_delegated_admin_access_assignment")]
+#[cfg(feature = "_tenant_relationships")]
 impl serde::Serialize for DelegatedAdminAccessAssignmentStatus {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_delegated_admin_access_assignment")]
+#[cfg(feature = "_tenant_relationships")]
 impl<'de> serde::Deserialize<'de> for DelegatedAdminAccessAssignmentStatus {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -7787,21 +7787,21 @@ impl<'de> serde::Deserialize<'de> for DelegatedAdminAccessAssignmentStatus {
     }
 }
 
-#[cfg(feature = "_delegated_admin_access_assignment")]
+#[cfg(feature = "_tenant_relationships")]
 impl std::fmt::Display for DelegatedAdminAccessAssignmentStatus {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_delegated_admin_access_assignment")]
+#[cfg(feature = "_tenant_relationships")]
 impl From<&str> for DelegatedAdminAccessAssignmentStatus {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
 }
 
-#[cfg(feature = "_delegated_admin_access_assignment")]
+#[cfg(feature = "_tenant_relationships")]
 /// CSDL enum type `microsoft.graph.delegatedAdminAccessContainerType`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum DelegatedAdminAccessContainerType {
@@ -7813,7 +7813,7 @@ pub enum DelegatedAdminAccessContainerType {
     UnknownValue(String),
 }
 
-#[cfg(feature = "_delegated_admin_access_assignment")]
+#[cfg(feature = "_tenant_relationships")]
 impl graph_odata_runtime::enums::EvolvableEnum for DelegatedAdminAccessContainerType {
     const MEMBERS: &'static [(&'static str, i64)] = &[
         ("securityGroup", 0),
@@ -7835,14 +7835,14 @@ impl graph_odata_runtime::enums::EvolvableEnum for DelegatedAdminAccessContainer
     }
 }
 
-#[cfg(feature = "_delegated_admin_access_assignment")]
+#[cfg(feature = "_tenant_relationships")]
 impl serde::Serialize for DelegatedAdminAccessContainerType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_delegated_admin_access_assignment")]
+#[cfg(feature = "_tenant_relationships")]
 impl<'de> serde::Deserialize<'de> for DelegatedAdminAccessContainerType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -7851,21 +7851,21 @@ impl<'de> serde::Deserialize<'de> for DelegatedAdminAccessContainerType {
     }
 }
 
-#[cfg(feature = "_delegated_admin_access_assignment")]
+#[cfg(feature = "_tenant_relationships")]
 impl std::fmt::Display for DelegatedAdminAccessContainerType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_delegated_admin_access_assignment")]
+#[cfg(feature = "_tenant_relationships")]
 impl From<&str> for DelegatedAdminAccessContainerType {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
 }
 
-#[cfg(feature = "_delegated_admin_access_assignment")]
+#[cfg(feature = "_tenant_relationships")]
 /// CSDL enum type `microsoft.graph.delegatedAdminRelationshipOperationType`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum DelegatedAdminRelationshipOperationType {
@@ -7879,7 +7879,7 @@ pub enum DelegatedAdminRelationshipOperationType {
     UnknownValue(String),
 }
 
-#[cfg(feature = "_delegated_admin_access_assignment")]
+#[cfg(feature = "_tenant_relationships")]
 impl graph_odata_runtime::enums::EvolvableEnum
 for DelegatedAdminRelationshipOperationType {
     const MEMBERS: &'static [(&'static str, i64)] = &[
@@ -7909,14 +7909,14 @@ for DelegatedAdminRelationshipOperationType {
     }
 }
 
-#[cfg(feature = "_delegated_admin_access_assignment")]
+#[cfg(feature = "_tenant_relationships")]
 impl serde::Serialize for DelegatedAdminRelationshipOperationType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_delegated_admin_access_assignment")]
+#[cfg(feature = "_tenant_relationships")]
 impl<'de> serde::Deserialize<'de> for DelegatedAdminRelationshipOperationType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -7925,21 +7925,21 @@ impl<'de> serde::Deserialize<'de> for DelegatedAdminRelationshipOperationType {
     }
 }
 
-#[cfg(feature = "_delegated_admin_access_assignment")]
+#[cfg(feature = "_tenant_relationships")]
 impl std::fmt::Display for DelegatedAdminRelationshipOperationType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_delegated_admin_access_assignment")]
+#[cfg(feature = "_tenant_relationships")]
 impl From<&str> for DelegatedAdminRelationshipOperationType {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
 }
 
-#[cfg(feature = "_delegated_admin_access_assignment")]
+#[cfg(feature = "_tenant_relationships")]
 /// CSDL enum type `microsoft.graph.delegatedAdminRelationshipRequestAction`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum DelegatedAdminRelationshipRequestAction {
@@ -7957,7 +7957,7 @@ pub enum DelegatedAdminRelationshipRequestAction {
     UnknownValue(String),
 }
 
-#[cfg(feature = "_delegated_admin_access_assignment")]
+#[cfg(feature = "_tenant_relationships")]
 impl graph_odata_runtime::enums::EvolvableEnum
 for DelegatedAdminRelationshipRequestAction {
     const MEMBERS: &'static [(&'static str, i64)] = &[
@@ -7989,14 +7989,14 @@ for DelegatedAdminRelationshipRequestAction {
     }
 }
 
-#[cfg(feature = "_delegated_admin_access_assignment")]
+#[cfg(feature = "_tenant_relationships")]
 impl serde::Serialize for DelegatedAdminRelationshipRequestAction {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_delegated_admin_access_assignment")]
+#[cfg(feature = "_tenant_relationships")]
 impl<'de> serde::Deserialize<'de> for DelegatedAdminRelationshipRequestAction {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -8005,21 +8005,21 @@ impl<'de> serde::Deserialize<'de> for DelegatedAdminRelationshipRequestAction {
     }
 }
 
-#[cfg(feature = "_delegated_admin_access_assignment")]
+#[cfg(feature = "_tenant_relationships")]
 impl std::fmt::Display for DelegatedAdminRelationshipRequestAction {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_delegated_admin_access_assignment")]
+#[cfg(feature = "_tenant_relationships")]
 impl From<&str> for DelegatedAdminRelationshipRequestAction {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
 }
 
-#[cfg(feature = "_delegated_admin_access_assignment")]
+#[cfg(feature = "_tenant_relationships")]
 /// CSDL enum type `microsoft.graph.delegatedAdminRelationshipRequestStatus`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum DelegatedAdminRelationshipRequestStatus {
@@ -8037,7 +8037,7 @@ pub enum DelegatedAdminRelationshipRequestStatus {
     UnknownValue(String),
 }
 
-#[cfg(feature = "_delegated_admin_access_assignment")]
+#[cfg(feature = "_tenant_relationships")]
 impl graph_odata_runtime::enums::EvolvableEnum
 for DelegatedAdminRelationshipRequestStatus {
     const MEMBERS: &'static [(&'static str, i64)] = &[
@@ -8069,14 +8069,14 @@ for DelegatedAdminRelationshipRequestStatus {
     }
 }
 
-#[cfg(feature = "_delegated_admin_access_assignment")]
+#[cfg(feature = "_tenant_relationships")]
 impl serde::Serialize for DelegatedAdminRelationshipRequestStatus {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_delegated_admin_access_assignment")]
+#[cfg(feature = "_tenant_relationships")]
 impl<'de> serde::Deserialize<'de> for DelegatedAdminRelationshipRequestStatus {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -8085,21 +8085,21 @@ impl<'de> serde::Deserialize<'de> for DelegatedAdminRelationshipRequestStatus {
     }
 }
 
-#[cfg(feature = "_delegated_admin_access_assignment")]
+#[cfg(feature = "_tenant_relationships")]
 impl std::fmt::Display for DelegatedAdminRelationshipRequestStatus {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_delegated_admin_access_assignment")]
+#[cfg(feature = "_tenant_relationships")]
 impl From<&str> for DelegatedAdminRelationshipRequestStatus {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
 }
 
-#[cfg(feature = "_delegated_admin_access_assignment")]
+#[cfg(feature = "_tenant_relationships")]
 /// CSDL enum type `microsoft.graph.delegatedAdminRelationshipStatus`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum DelegatedAdminRelationshipStatus {
@@ -8129,7 +8129,7 @@ pub enum DelegatedAdminRelationshipStatus {
     UnknownValue(String),
 }
 
-#[cfg(feature = "_delegated_admin_access_assignment")]
+#[cfg(feature = "_tenant_relationships")]
 impl graph_odata_runtime::enums::EvolvableEnum for DelegatedAdminRelationshipStatus {
     const MEMBERS: &'static [(&'static str, i64)] = &[
         ("activating", 0),
@@ -8178,14 +8178,14 @@ impl graph_odata_runtime::enums::EvolvableEnum for DelegatedAdminRelationshipSta
     }
 }
 
-#[cfg(feature = "_delegated_admin_access_assignment")]
+#[cfg(feature = "_tenant_relationships")]
 impl serde::Serialize for DelegatedAdminRelationshipStatus {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_delegated_admin_access_assignment")]
+#[cfg(feature = "_tenant_relationships")]
 impl<'de> serde::Deserialize<'de> for DelegatedAdminRelationshipStatus {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -8194,21 +8194,21 @@ impl<'de> serde::Deserialize<'de> for DelegatedAdminRelationshipStatus {
     }
 }
 
-#[cfg(feature = "_delegated_admin_access_assignment")]
+#[cfg(feature = "_tenant_relationships")]
 impl std::fmt::Display for DelegatedAdminRelationshipStatus {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_delegated_admin_access_assignment")]
+#[cfg(feature = "_tenant_relationships")]
 impl From<&str> for DelegatedAdminRelationshipStatus {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_artifact_restore_status")]
 /// CSDL enum type `microsoft.graph.destinationType`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum DestinationType {
@@ -8222,7 +8222,7 @@ pub enum DestinationType {
     UnknownValue(String),
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_artifact_restore_status")]
 impl graph_odata_runtime::enums::EvolvableEnum for DestinationType {
     const MEMBERS: &'static [(&'static str, i64)] = &[
         ("new", 0),
@@ -8247,14 +8247,14 @@ impl graph_odata_runtime::enums::EvolvableEnum for DestinationType {
     }
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_artifact_restore_status")]
 impl serde::Serialize for DestinationType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_artifact_restore_status")]
 impl<'de> serde::Deserialize<'de> for DestinationType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -8263,21 +8263,21 @@ impl<'de> serde::Deserialize<'de> for DestinationType {
     }
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_artifact_restore_status")]
 impl std::fmt::Display for DestinationType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_artifact_restore_status")]
 impl From<&str> for DestinationType {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 /// CSDL enum type `microsoft.graph.detectedAppPlatformType`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum DetectedAppPlatformType {
@@ -8309,7 +8309,7 @@ pub enum DetectedAppPlatformType {
     UnknownValue(String),
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl graph_odata_runtime::enums::EvolvableEnum for DetectedAppPlatformType {
     const MEMBERS: &'static [(&'static str, i64)] = &[
         ("unknown", 0),
@@ -8361,14 +8361,14 @@ impl graph_odata_runtime::enums::EvolvableEnum for DetectedAppPlatformType {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl serde::Serialize for DetectedAppPlatformType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl<'de> serde::Deserialize<'de> for DetectedAppPlatformType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -8377,21 +8377,21 @@ impl<'de> serde::Deserialize<'de> for DetectedAppPlatformType {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl std::fmt::Display for DetectedAppPlatformType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl From<&str> for DetectedAppPlatformType {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 /// CSDL enum type `microsoft.graph.deviceComplianceActionType`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum DeviceComplianceActionType {
@@ -8413,7 +8413,7 @@ pub enum DeviceComplianceActionType {
     UnknownValue(String),
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl graph_odata_runtime::enums::EvolvableEnum for DeviceComplianceActionType {
     const MEMBERS: &'static [(&'static str, i64)] = &[
         ("noAction", 0),
@@ -8450,14 +8450,14 @@ impl graph_odata_runtime::enums::EvolvableEnum for DeviceComplianceActionType {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl serde::Serialize for DeviceComplianceActionType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl<'de> serde::Deserialize<'de> for DeviceComplianceActionType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -8466,14 +8466,14 @@ impl<'de> serde::Deserialize<'de> for DeviceComplianceActionType {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl std::fmt::Display for DeviceComplianceActionType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl From<&str> for DeviceComplianceActionType {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)

@@ -225,7 +225,7 @@ impl From<&str> for DeviceManagementExchangeAccessStateReason {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 /// CSDL enum type `microsoft.graph.deviceManagementExchangeConnectorStatus`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum DeviceManagementExchangeConnectorStatus {
@@ -243,7 +243,7 @@ pub enum DeviceManagementExchangeConnectorStatus {
     UnknownValue(String),
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl graph_odata_runtime::enums::EvolvableEnum
 for DeviceManagementExchangeConnectorStatus {
     const MEMBERS: &'static [(&'static str, i64)] = &[
@@ -275,14 +275,14 @@ for DeviceManagementExchangeConnectorStatus {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl serde::Serialize for DeviceManagementExchangeConnectorStatus {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl<'de> serde::Deserialize<'de> for DeviceManagementExchangeConnectorStatus {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -291,14 +291,14 @@ impl<'de> serde::Deserialize<'de> for DeviceManagementExchangeConnectorStatus {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl std::fmt::Display for DeviceManagementExchangeConnectorStatus {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl From<&str> for DeviceManagementExchangeConnectorStatus {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
@@ -367,7 +367,7 @@ impl From<&str> for DeviceManagementExchangeConnectorSyncType {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 /// CSDL enum type `microsoft.graph.deviceManagementExchangeConnectorType`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum DeviceManagementExchangeConnectorType {
@@ -385,7 +385,7 @@ pub enum DeviceManagementExchangeConnectorType {
     UnknownValue(String),
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl graph_odata_runtime::enums::EvolvableEnum
 for DeviceManagementExchangeConnectorType {
     const MEMBERS: &'static [(&'static str, i64)] = &[
@@ -417,14 +417,14 @@ for DeviceManagementExchangeConnectorType {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl serde::Serialize for DeviceManagementExchangeConnectorType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl<'de> serde::Deserialize<'de> for DeviceManagementExchangeConnectorType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -433,21 +433,21 @@ impl<'de> serde::Deserialize<'de> for DeviceManagementExchangeConnectorType {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl std::fmt::Display for DeviceManagementExchangeConnectorType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl From<&str> for DeviceManagementExchangeConnectorType {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 /// CSDL enum type `microsoft.graph.deviceManagementExportJobLocalizationType`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum DeviceManagementExportJobLocalizationType {
@@ -459,7 +459,7 @@ pub enum DeviceManagementExportJobLocalizationType {
     UnknownValue(String),
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl graph_odata_runtime::enums::EvolvableEnum
 for DeviceManagementExportJobLocalizationType {
     const MEMBERS: &'static [(&'static str, i64)] = &[
@@ -486,14 +486,14 @@ for DeviceManagementExportJobLocalizationType {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl serde::Serialize for DeviceManagementExportJobLocalizationType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl<'de> serde::Deserialize<'de> for DeviceManagementExportJobLocalizationType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -502,21 +502,21 @@ impl<'de> serde::Deserialize<'de> for DeviceManagementExportJobLocalizationType 
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl std::fmt::Display for DeviceManagementExportJobLocalizationType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl From<&str> for DeviceManagementExportJobLocalizationType {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 /// CSDL enum type `microsoft.graph.deviceManagementPartnerAppType`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum DeviceManagementPartnerAppType {
@@ -530,7 +530,7 @@ pub enum DeviceManagementPartnerAppType {
     UnknownValue(String),
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl graph_odata_runtime::enums::EvolvableEnum for DeviceManagementPartnerAppType {
     const MEMBERS: &'static [(&'static str, i64)] = &[
         ("unknown", 0),
@@ -555,14 +555,14 @@ impl graph_odata_runtime::enums::EvolvableEnum for DeviceManagementPartnerAppTyp
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl serde::Serialize for DeviceManagementPartnerAppType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl<'de> serde::Deserialize<'de> for DeviceManagementPartnerAppType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -571,21 +571,21 @@ impl<'de> serde::Deserialize<'de> for DeviceManagementPartnerAppType {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl std::fmt::Display for DeviceManagementPartnerAppType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl From<&str> for DeviceManagementPartnerAppType {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 /// CSDL enum type `microsoft.graph.deviceManagementPartnerTenantState`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum DeviceManagementPartnerTenantState {
@@ -605,7 +605,7 @@ pub enum DeviceManagementPartnerTenantState {
     UnknownValue(String),
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl graph_odata_runtime::enums::EvolvableEnum for DeviceManagementPartnerTenantState {
     const MEMBERS: &'static [(&'static str, i64)] = &[
         ("unknown", 0),
@@ -639,14 +639,14 @@ impl graph_odata_runtime::enums::EvolvableEnum for DeviceManagementPartnerTenant
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl serde::Serialize for DeviceManagementPartnerTenantState {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl<'de> serde::Deserialize<'de> for DeviceManagementPartnerTenantState {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -655,21 +655,21 @@ impl<'de> serde::Deserialize<'de> for DeviceManagementPartnerTenantState {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl std::fmt::Display for DeviceManagementPartnerTenantState {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl From<&str> for DeviceManagementPartnerTenantState {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 /// CSDL enum type `microsoft.graph.deviceManagementReportFileFormat`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum DeviceManagementReportFileFormat {
@@ -685,7 +685,7 @@ pub enum DeviceManagementReportFileFormat {
     UnknownValue(String),
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl graph_odata_runtime::enums::EvolvableEnum for DeviceManagementReportFileFormat {
     const MEMBERS: &'static [(&'static str, i64)] = &[
         ("csv", 0),
@@ -713,14 +713,14 @@ impl graph_odata_runtime::enums::EvolvableEnum for DeviceManagementReportFileFor
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl serde::Serialize for DeviceManagementReportFileFormat {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl<'de> serde::Deserialize<'de> for DeviceManagementReportFileFormat {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -729,21 +729,21 @@ impl<'de> serde::Deserialize<'de> for DeviceManagementReportFileFormat {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl std::fmt::Display for DeviceManagementReportFileFormat {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl From<&str> for DeviceManagementReportFileFormat {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 /// CSDL enum type `microsoft.graph.deviceManagementReportStatus`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum DeviceManagementReportStatus {
@@ -761,7 +761,7 @@ pub enum DeviceManagementReportStatus {
     UnknownValue(String),
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl graph_odata_runtime::enums::EvolvableEnum for DeviceManagementReportStatus {
     const MEMBERS: &'static [(&'static str, i64)] = &[
         ("unknown", 0),
@@ -792,14 +792,14 @@ impl graph_odata_runtime::enums::EvolvableEnum for DeviceManagementReportStatus 
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl serde::Serialize for DeviceManagementReportStatus {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl<'de> serde::Deserialize<'de> for DeviceManagementReportStatus {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -808,21 +808,21 @@ impl<'de> serde::Deserialize<'de> for DeviceManagementReportStatus {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl std::fmt::Display for DeviceManagementReportStatus {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl From<&str> for DeviceManagementReportStatus {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 /// CSDL enum type `microsoft.graph.deviceManagementSubscriptionState`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum DeviceManagementSubscriptionState {
@@ -844,7 +844,7 @@ pub enum DeviceManagementSubscriptionState {
     UnknownValue(String),
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl graph_odata_runtime::enums::EvolvableEnum for DeviceManagementSubscriptionState {
     const MEMBERS: &'static [(&'static str, i64)] = &[
         ("pending", 0),
@@ -881,14 +881,14 @@ impl graph_odata_runtime::enums::EvolvableEnum for DeviceManagementSubscriptionS
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl serde::Serialize for DeviceManagementSubscriptionState {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl<'de> serde::Deserialize<'de> for DeviceManagementSubscriptionState {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -897,21 +897,21 @@ impl<'de> serde::Deserialize<'de> for DeviceManagementSubscriptionState {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl std::fmt::Display for DeviceManagementSubscriptionState {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl From<&str> for DeviceManagementSubscriptionState {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
 }
 
-#[cfg(feature = "_device_platform_type")]
+#[cfg(feature = "_search")]
 /// CSDL enum type `microsoft.graph.devicePlatformType`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum DevicePlatformType {
@@ -945,7 +945,7 @@ pub enum DevicePlatformType {
     UnknownValue(String),
 }
 
-#[cfg(feature = "_device_platform_type")]
+#[cfg(feature = "_search")]
 impl graph_odata_runtime::enums::EvolvableEnum for DevicePlatformType {
     const MEMBERS: &'static [(&'static str, i64)] = &[
         ("android", 0),
@@ -1004,14 +1004,14 @@ impl graph_odata_runtime::enums::EvolvableEnum for DevicePlatformType {
     }
 }
 
-#[cfg(feature = "_device_platform_type")]
+#[cfg(feature = "_search")]
 impl serde::Serialize for DevicePlatformType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_device_platform_type")]
+#[cfg(feature = "_search")]
 impl<'de> serde::Deserialize<'de> for DevicePlatformType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1020,14 +1020,14 @@ impl<'de> serde::Deserialize<'de> for DevicePlatformType {
     }
 }
 
-#[cfg(feature = "_device_platform_type")]
+#[cfg(feature = "_search")]
 impl std::fmt::Display for DevicePlatformType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_device_platform_type")]
+#[cfg(feature = "_search")]
 impl From<&str> for DevicePlatformType {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
@@ -1128,7 +1128,7 @@ impl From<&str> for DeviceRegistrationState {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 /// CSDL enum type `microsoft.graph.deviceThreatProtectionLevel`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum DeviceThreatProtectionLevel {
@@ -1148,7 +1148,7 @@ pub enum DeviceThreatProtectionLevel {
     UnknownValue(String),
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl graph_odata_runtime::enums::EvolvableEnum for DeviceThreatProtectionLevel {
     const MEMBERS: &'static [(&'static str, i64)] = &[
         ("unavailable", 0),
@@ -1182,14 +1182,14 @@ impl graph_odata_runtime::enums::EvolvableEnum for DeviceThreatProtectionLevel {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl serde::Serialize for DeviceThreatProtectionLevel {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl<'de> serde::Deserialize<'de> for DeviceThreatProtectionLevel {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1198,21 +1198,21 @@ impl<'de> serde::Deserialize<'de> for DeviceThreatProtectionLevel {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl std::fmt::Display for DeviceThreatProtectionLevel {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl From<&str> for DeviceThreatProtectionLevel {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 /// CSDL enum type `microsoft.graph.diagnosticDataSubmissionMode`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum DiagnosticDataSubmissionMode {
@@ -1230,7 +1230,7 @@ pub enum DiagnosticDataSubmissionMode {
     UnknownValue(String),
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl graph_odata_runtime::enums::EvolvableEnum for DiagnosticDataSubmissionMode {
     const MEMBERS: &'static [(&'static str, i64)] = &[
         ("userDefined", 0),
@@ -1261,14 +1261,14 @@ impl graph_odata_runtime::enums::EvolvableEnum for DiagnosticDataSubmissionMode 
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl serde::Serialize for DiagnosticDataSubmissionMode {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl<'de> serde::Deserialize<'de> for DiagnosticDataSubmissionMode {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1277,26 +1277,26 @@ impl<'de> serde::Deserialize<'de> for DiagnosticDataSubmissionMode {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl std::fmt::Display for DiagnosticDataSubmissionMode {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl From<&str> for DiagnosticDataSubmissionMode {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
 }
 
-#[cfg(feature = "_attribute_definition")]
+#[cfg(feature = "_bulk_operation")]
 /// CSDL enum type `microsoft.graph.directoryDefinitionDiscoverabilities`; flags (`IsFlags`): comma-separated member names on the wire, unknown names are kept.
 #[derive(Clone, PartialEq, Eq, Hash, Default)]
 pub struct DirectoryDefinitionDiscoverabilities(graph_odata_runtime::enums::FlagSet);
 
-#[cfg(feature = "_attribute_definition")]
+#[cfg(feature = "_bulk_operation")]
 impl DirectoryDefinitionDiscoverabilities {
     /// `None` = 0
     pub const NONE: Self = Self(graph_odata_runtime::enums::FlagSet::from_bits(0));
@@ -1322,7 +1322,7 @@ impl DirectoryDefinitionDiscoverabilities {
     );
 }
 
-#[cfg(feature = "_attribute_definition")]
+#[cfg(feature = "_bulk_operation")]
 impl graph_odata_runtime::enums::FlagsEnum for DirectoryDefinitionDiscoverabilities {
     const MEMBERS: &'static [(&'static str, i64)] = &[
         ("None", 0),
@@ -1340,21 +1340,21 @@ impl graph_odata_runtime::enums::FlagsEnum for DirectoryDefinitionDiscoverabilit
     }
 }
 
-#[cfg(feature = "_attribute_definition")]
+#[cfg(feature = "_bulk_operation")]
 impl std::fmt::Debug for DirectoryDefinitionDiscoverabilities {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         graph_odata_runtime::enums::debug_flags(self, f)
     }
 }
 
-#[cfg(feature = "_attribute_definition")]
+#[cfg(feature = "_bulk_operation")]
 impl std::fmt::Display for DirectoryDefinitionDiscoverabilities {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         graph_odata_runtime::enums::fmt_flags(self, f)
     }
 }
 
-#[cfg(feature = "_attribute_definition")]
+#[cfg(feature = "_bulk_operation")]
 impl std::str::FromStr for DirectoryDefinitionDiscoverabilities {
     type Err = std::convert::Infallible;
     fn from_str(s: &str) -> Result<Self, Self::Err> {
@@ -1362,7 +1362,7 @@ impl std::str::FromStr for DirectoryDefinitionDiscoverabilities {
     }
 }
 
-#[cfg(feature = "_attribute_definition")]
+#[cfg(feature = "_bulk_operation")]
 impl std::ops::BitOr for DirectoryDefinitionDiscoverabilities {
     type Output = Self;
     fn bitor(self, rhs: Self) -> Self {
@@ -1370,21 +1370,21 @@ impl std::ops::BitOr for DirectoryDefinitionDiscoverabilities {
     }
 }
 
-#[cfg(feature = "_attribute_definition")]
+#[cfg(feature = "_bulk_operation")]
 impl std::ops::BitOrAssign for DirectoryDefinitionDiscoverabilities {
     fn bitor_assign(&mut self, rhs: Self) {
         *self = graph_odata_runtime::enums::FlagsEnum::union(self, &rhs);
     }
 }
 
-#[cfg(feature = "_attribute_definition")]
+#[cfg(feature = "_bulk_operation")]
 impl serde::Serialize for DirectoryDefinitionDiscoverabilities {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_flags(self, serializer)
     }
 }
 
-#[cfg(feature = "_attribute_definition")]
+#[cfg(feature = "_bulk_operation")]
 impl<'de> serde::Deserialize<'de> for DirectoryDefinitionDiscoverabilities {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1393,7 +1393,7 @@ impl<'de> serde::Deserialize<'de> for DirectoryDefinitionDiscoverabilities {
     }
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 /// CSDL enum type `microsoft.graph.disableReason`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum DisableReason {
@@ -1409,7 +1409,7 @@ pub enum DisableReason {
     UnknownValue(String),
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 impl graph_odata_runtime::enums::EvolvableEnum for DisableReason {
     const MEMBERS: &'static [(&'static str, i64)] = &[
         ("none", 0),
@@ -1437,14 +1437,14 @@ impl graph_odata_runtime::enums::EvolvableEnum for DisableReason {
     }
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 impl serde::Serialize for DisableReason {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 impl<'de> serde::Deserialize<'de> for DisableReason {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1453,21 +1453,21 @@ impl<'de> serde::Deserialize<'de> for DisableReason {
     }
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 impl std::fmt::Display for DisableReason {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 impl From<&str> for DisableReason {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 /// CSDL enum type `microsoft.graph.diskType`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum DiskType {
@@ -1483,7 +1483,7 @@ pub enum DiskType {
     UnknownValue(String),
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl graph_odata_runtime::enums::EvolvableEnum for DiskType {
     const MEMBERS: &'static [(&'static str, i64)] = &[
         ("unknown", 0),
@@ -1511,14 +1511,14 @@ impl graph_odata_runtime::enums::EvolvableEnum for DiskType {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl serde::Serialize for DiskType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl<'de> serde::Deserialize<'de> for DiskType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1527,14 +1527,14 @@ impl<'de> serde::Deserialize<'de> for DiskType {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl std::fmt::Display for DiskType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl From<&str> for DiskType {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
@@ -1660,7 +1660,7 @@ impl From<&str> for DlpAction {
     }
 }
 
-#[cfg(feature = "_admin_microsoft365_apps")]
+#[cfg(feature = "_admin")]
 /// CSDL enum type `microsoft.graph.driftStatus`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum DriftStatus {
@@ -1674,7 +1674,7 @@ pub enum DriftStatus {
     UnknownValue(String),
 }
 
-#[cfg(feature = "_admin_microsoft365_apps")]
+#[cfg(feature = "_admin")]
 impl graph_odata_runtime::enums::EvolvableEnum for DriftStatus {
     const MEMBERS: &'static [(&'static str, i64)] = &[
         ("active", 0),
@@ -1699,14 +1699,14 @@ impl graph_odata_runtime::enums::EvolvableEnum for DriftStatus {
     }
 }
 
-#[cfg(feature = "_admin_microsoft365_apps")]
+#[cfg(feature = "_admin")]
 impl serde::Serialize for DriftStatus {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_admin_microsoft365_apps")]
+#[cfg(feature = "_admin")]
 impl<'de> serde::Deserialize<'de> for DriftStatus {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1715,14 +1715,14 @@ impl<'de> serde::Deserialize<'de> for DriftStatus {
     }
 }
 
-#[cfg(feature = "_admin_microsoft365_apps")]
+#[cfg(feature = "_admin")]
 impl std::fmt::Display for DriftStatus {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_admin_microsoft365_apps")]
+#[cfg(feature = "_admin")]
 impl From<&str> for DriftStatus {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
@@ -1838,7 +1838,7 @@ impl From<&str> for DriveItemSourceApplication {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 /// CSDL enum type `microsoft.graph.edgeCookiePolicy`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum EdgeCookiePolicy {
@@ -1854,7 +1854,7 @@ pub enum EdgeCookiePolicy {
     UnknownValue(String),
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl graph_odata_runtime::enums::EvolvableEnum for EdgeCookiePolicy {
     const MEMBERS: &'static [(&'static str, i64)] = &[
         ("userDefined", 0),
@@ -1882,14 +1882,14 @@ impl graph_odata_runtime::enums::EvolvableEnum for EdgeCookiePolicy {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl serde::Serialize for EdgeCookiePolicy {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl<'de> serde::Deserialize<'de> for EdgeCookiePolicy {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1898,21 +1898,21 @@ impl<'de> serde::Deserialize<'de> for EdgeCookiePolicy {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl std::fmt::Display for EdgeCookiePolicy {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl From<&str> for EdgeCookiePolicy {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 /// CSDL enum type `microsoft.graph.edgeSearchEngineType`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum EdgeSearchEngineType {
@@ -1924,7 +1924,7 @@ pub enum EdgeSearchEngineType {
     UnknownValue(String),
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl graph_odata_runtime::enums::EvolvableEnum for EdgeSearchEngineType {
     const MEMBERS: &'static [(&'static str, i64)] = &[("default", 0), ("bing", 1)];
     fn from_wire(value: &str) -> Self {
@@ -1943,14 +1943,14 @@ impl graph_odata_runtime::enums::EvolvableEnum for EdgeSearchEngineType {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl serde::Serialize for EdgeSearchEngineType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl<'de> serde::Deserialize<'de> for EdgeSearchEngineType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1959,21 +1959,21 @@ impl<'de> serde::Deserialize<'de> for EdgeSearchEngineType {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl std::fmt::Display for EdgeSearchEngineType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl From<&str> for EdgeSearchEngineType {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 /// CSDL enum type `microsoft.graph.editionUpgradeLicenseType`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum EditionUpgradeLicenseType {
@@ -1985,7 +1985,7 @@ pub enum EditionUpgradeLicenseType {
     UnknownValue(String),
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl graph_odata_runtime::enums::EvolvableEnum for EditionUpgradeLicenseType {
     const MEMBERS: &'static [(&'static str, i64)] = &[
         ("productKey", 0),
@@ -2007,14 +2007,14 @@ impl graph_odata_runtime::enums::EvolvableEnum for EditionUpgradeLicenseType {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl serde::Serialize for EditionUpgradeLicenseType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl<'de> serde::Deserialize<'de> for EditionUpgradeLicenseType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2023,21 +2023,21 @@ impl<'de> serde::Deserialize<'de> for EditionUpgradeLicenseType {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl std::fmt::Display for EditionUpgradeLicenseType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl From<&str> for EditionUpgradeLicenseType {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
 }
 
-#[cfg(feature = "_challenging_word")]
+#[cfg(feature = "_education")]
 /// CSDL enum type `microsoft.graph.educationAddToCalendarOptions`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum EducationAddToCalendarOptions {
@@ -2055,7 +2055,7 @@ pub enum EducationAddToCalendarOptions {
     UnknownValue(String),
 }
 
-#[cfg(feature = "_challenging_word")]
+#[cfg(feature = "_education")]
 impl graph_odata_runtime::enums::EvolvableEnum for EducationAddToCalendarOptions {
     const MEMBERS: &'static [(&'static str, i64)] = &[
         ("none", 0),
@@ -2086,14 +2086,14 @@ impl graph_odata_runtime::enums::EvolvableEnum for EducationAddToCalendarOptions
     }
 }
 
-#[cfg(feature = "_challenging_word")]
+#[cfg(feature = "_education")]
 impl serde::Serialize for EducationAddToCalendarOptions {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_challenging_word")]
+#[cfg(feature = "_education")]
 impl<'de> serde::Deserialize<'de> for EducationAddToCalendarOptions {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2102,21 +2102,21 @@ impl<'de> serde::Deserialize<'de> for EducationAddToCalendarOptions {
     }
 }
 
-#[cfg(feature = "_challenging_word")]
+#[cfg(feature = "_education")]
 impl std::fmt::Display for EducationAddToCalendarOptions {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_challenging_word")]
+#[cfg(feature = "_education")]
 impl From<&str> for EducationAddToCalendarOptions {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
 }
 
-#[cfg(feature = "_challenging_word")]
+#[cfg(feature = "_education")]
 /// CSDL enum type `microsoft.graph.educationAddedStudentAction`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum EducationAddedStudentAction {
@@ -2130,7 +2130,7 @@ pub enum EducationAddedStudentAction {
     UnknownValue(String),
 }
 
-#[cfg(feature = "_challenging_word")]
+#[cfg(feature = "_education")]
 impl graph_odata_runtime::enums::EvolvableEnum for EducationAddedStudentAction {
     const MEMBERS: &'static [(&'static str, i64)] = &[
         ("none", 0),
@@ -2155,14 +2155,14 @@ impl graph_odata_runtime::enums::EvolvableEnum for EducationAddedStudentAction {
     }
 }
 
-#[cfg(feature = "_challenging_word")]
+#[cfg(feature = "_education")]
 impl serde::Serialize for EducationAddedStudentAction {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_challenging_word")]
+#[cfg(feature = "_education")]
 impl<'de> serde::Deserialize<'de> for EducationAddedStudentAction {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2171,21 +2171,21 @@ impl<'de> serde::Deserialize<'de> for EducationAddedStudentAction {
     }
 }
 
-#[cfg(feature = "_challenging_word")]
+#[cfg(feature = "_education")]
 impl std::fmt::Display for EducationAddedStudentAction {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_challenging_word")]
+#[cfg(feature = "_education")]
 impl From<&str> for EducationAddedStudentAction {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
 }
 
-#[cfg(feature = "_challenging_word")]
+#[cfg(feature = "_education")]
 /// CSDL enum type `microsoft.graph.educationAssignmentStatus`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum EducationAssignmentStatus {
@@ -2203,7 +2203,7 @@ pub enum EducationAssignmentStatus {
     UnknownValue(String),
 }
 
-#[cfg(feature = "_challenging_word")]
+#[cfg(feature = "_education")]
 impl graph_odata_runtime::enums::EvolvableEnum for EducationAssignmentStatus {
     const MEMBERS: &'static [(&'static str, i64)] = &[
         ("draft", 0),
@@ -2234,14 +2234,14 @@ impl graph_odata_runtime::enums::EvolvableEnum for EducationAssignmentStatus {
     }
 }
 
-#[cfg(feature = "_challenging_word")]
+#[cfg(feature = "_education")]
 impl serde::Serialize for EducationAssignmentStatus {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_challenging_word")]
+#[cfg(feature = "_education")]
 impl<'de> serde::Deserialize<'de> for EducationAssignmentStatus {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2250,21 +2250,21 @@ impl<'de> serde::Deserialize<'de> for EducationAssignmentStatus {
     }
 }
 
-#[cfg(feature = "_challenging_word")]
+#[cfg(feature = "_education")]
 impl std::fmt::Display for EducationAssignmentStatus {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_challenging_word")]
+#[cfg(feature = "_education")]
 impl From<&str> for EducationAssignmentStatus {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
 }
 
-#[cfg(feature = "_challenging_word")]
+#[cfg(feature = "_education_external_source")]
 /// CSDL enum type `microsoft.graph.educationExternalSource`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum EducationExternalSource {
@@ -2278,7 +2278,7 @@ pub enum EducationExternalSource {
     UnknownValue(String),
 }
 
-#[cfg(feature = "_challenging_word")]
+#[cfg(feature = "_education_external_source")]
 impl graph_odata_runtime::enums::EvolvableEnum for EducationExternalSource {
     const MEMBERS: &'static [(&'static str, i64)] = &[
         ("sis", 0),
@@ -2303,14 +2303,14 @@ impl graph_odata_runtime::enums::EvolvableEnum for EducationExternalSource {
     }
 }
 
-#[cfg(feature = "_challenging_word")]
+#[cfg(feature = "_education_external_source")]
 impl serde::Serialize for EducationExternalSource {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_challenging_word")]
+#[cfg(feature = "_education_external_source")]
 impl<'de> serde::Deserialize<'de> for EducationExternalSource {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2319,21 +2319,21 @@ impl<'de> serde::Deserialize<'de> for EducationExternalSource {
     }
 }
 
-#[cfg(feature = "_challenging_word")]
+#[cfg(feature = "_education_external_source")]
 impl std::fmt::Display for EducationExternalSource {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_challenging_word")]
+#[cfg(feature = "_education_external_source")]
 impl From<&str> for EducationExternalSource {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
 }
 
-#[cfg(feature = "_challenging_word")]
+#[cfg(feature = "_education")]
 /// CSDL enum type `microsoft.graph.educationFeedbackResourceOutcomeStatus`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum EducationFeedbackResourceOutcomeStatus {
@@ -2351,7 +2351,7 @@ pub enum EducationFeedbackResourceOutcomeStatus {
     UnknownValue(String),
 }
 
-#[cfg(feature = "_challenging_word")]
+#[cfg(feature = "_education")]
 impl graph_odata_runtime::enums::EvolvableEnum
 for EducationFeedbackResourceOutcomeStatus {
     const MEMBERS: &'static [(&'static str, i64)] = &[
@@ -2383,14 +2383,14 @@ for EducationFeedbackResourceOutcomeStatus {
     }
 }
 
-#[cfg(feature = "_challenging_word")]
+#[cfg(feature = "_education")]
 impl serde::Serialize for EducationFeedbackResourceOutcomeStatus {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_challenging_word")]
+#[cfg(feature = "_education")]
 impl<'de> serde::Deserialize<'de> for EducationFeedbackResourceOutcomeStatus {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2399,21 +2399,21 @@ impl<'de> serde::Deserialize<'de> for EducationFeedbackResourceOutcomeStatus {
     }
 }
 
-#[cfg(feature = "_challenging_word")]
+#[cfg(feature = "_education")]
 impl std::fmt::Display for EducationFeedbackResourceOutcomeStatus {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_challenging_word")]
+#[cfg(feature = "_education")]
 impl From<&str> for EducationFeedbackResourceOutcomeStatus {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
 }
 
-#[cfg(feature = "_challenging_word")]
+#[cfg(feature = "_education")]
 /// CSDL enum type `microsoft.graph.educationGender`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum EducationGender {
@@ -2429,7 +2429,7 @@ pub enum EducationGender {
     UnknownValue(String),
 }
 
-#[cfg(feature = "_challenging_word")]
+#[cfg(feature = "_education")]
 impl graph_odata_runtime::enums::EvolvableEnum for EducationGender {
     const MEMBERS: &'static [(&'static str, i64)] = &[
         ("female", 0),
@@ -2457,14 +2457,14 @@ impl graph_odata_runtime::enums::EvolvableEnum for EducationGender {
     }
 }
 
-#[cfg(feature = "_challenging_word")]
+#[cfg(feature = "_education")]
 impl serde::Serialize for EducationGender {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_challenging_word")]
+#[cfg(feature = "_education")]
 impl<'de> serde::Deserialize<'de> for EducationGender {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2473,21 +2473,21 @@ impl<'de> serde::Deserialize<'de> for EducationGender {
     }
 }
 
-#[cfg(feature = "_challenging_word")]
+#[cfg(feature = "_education")]
 impl std::fmt::Display for EducationGender {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_challenging_word")]
+#[cfg(feature = "_education")]
 impl From<&str> for EducationGender {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
 }
 
-#[cfg(feature = "_challenging_word")]
+#[cfg(feature = "_education")]
 /// CSDL enum type `microsoft.graph.educationModuleStatus`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum EducationModuleStatus {
@@ -2501,7 +2501,7 @@ pub enum EducationModuleStatus {
     UnknownValue(String),
 }
 
-#[cfg(feature = "_challenging_word")]
+#[cfg(feature = "_education")]
 impl graph_odata_runtime::enums::EvolvableEnum for EducationModuleStatus {
     const MEMBERS: &'static [(&'static str, i64)] = &[
         ("draft", 0),
@@ -2526,14 +2526,14 @@ impl graph_odata_runtime::enums::EvolvableEnum for EducationModuleStatus {
     }
 }
 
-#[cfg(feature = "_challenging_word")]
+#[cfg(feature = "_education")]
 impl serde::Serialize for EducationModuleStatus {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_challenging_word")]
+#[cfg(feature = "_education")]
 impl<'de> serde::Deserialize<'de> for EducationModuleStatus {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2542,21 +2542,21 @@ impl<'de> serde::Deserialize<'de> for EducationModuleStatus {
     }
 }
 
-#[cfg(feature = "_challenging_word")]
+#[cfg(feature = "_education")]
 impl std::fmt::Display for EducationModuleStatus {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_challenging_word")]
+#[cfg(feature = "_education")]
 impl From<&str> for EducationModuleStatus {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
 }
 
-#[cfg(feature = "_challenging_word")]
+#[cfg(feature = "_education")]
 /// CSDL enum type `microsoft.graph.educationSpeechType`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum EducationSpeechType {
@@ -2572,7 +2572,7 @@ pub enum EducationSpeechType {
     UnknownValue(String),
 }
 
-#[cfg(feature = "_challenging_word")]
+#[cfg(feature = "_education")]
 impl graph_odata_runtime::enums::EvolvableEnum for EducationSpeechType {
     const MEMBERS: &'static [(&'static str, i64)] = &[
         ("informative", 0),
@@ -2600,14 +2600,14 @@ impl graph_odata_runtime::enums::EvolvableEnum for EducationSpeechType {
     }
 }
 
-#[cfg(feature = "_challenging_word")]
+#[cfg(feature = "_education")]
 impl serde::Serialize for EducationSpeechType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_challenging_word")]
+#[cfg(feature = "_education")]
 impl<'de> serde::Deserialize<'de> for EducationSpeechType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2616,21 +2616,21 @@ impl<'de> serde::Deserialize<'de> for EducationSpeechType {
     }
 }
 
-#[cfg(feature = "_challenging_word")]
+#[cfg(feature = "_education")]
 impl std::fmt::Display for EducationSpeechType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_challenging_word")]
+#[cfg(feature = "_education")]
 impl From<&str> for EducationSpeechType {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
 }
 
-#[cfg(feature = "_challenging_word")]
+#[cfg(feature = "_education")]
 /// CSDL enum type `microsoft.graph.educationSubmissionStatus`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum EducationSubmissionStatus {
@@ -2652,7 +2652,7 @@ pub enum EducationSubmissionStatus {
     UnknownValue(String),
 }
 
-#[cfg(feature = "_challenging_word")]
+#[cfg(feature = "_education")]
 impl graph_odata_runtime::enums::EvolvableEnum for EducationSubmissionStatus {
     const MEMBERS: &'static [(&'static str, i64)] = &[
         ("working", 0),
@@ -2689,14 +2689,14 @@ impl graph_odata_runtime::enums::EvolvableEnum for EducationSubmissionStatus {
     }
 }
 
-#[cfg(feature = "_challenging_word")]
+#[cfg(feature = "_education")]
 impl serde::Serialize for EducationSubmissionStatus {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_challenging_word")]
+#[cfg(feature = "_education")]
 impl<'de> serde::Deserialize<'de> for EducationSubmissionStatus {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2705,21 +2705,21 @@ impl<'de> serde::Deserialize<'de> for EducationSubmissionStatus {
     }
 }
 
-#[cfg(feature = "_challenging_word")]
+#[cfg(feature = "_education")]
 impl std::fmt::Display for EducationSubmissionStatus {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_challenging_word")]
+#[cfg(feature = "_education")]
 impl From<&str> for EducationSubmissionStatus {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
 }
 
-#[cfg(feature = "_challenging_word")]
+#[cfg(feature = "_education")]
 /// CSDL enum type `microsoft.graph.educationUserRole`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum EducationUserRole {
@@ -2735,7 +2735,7 @@ pub enum EducationUserRole {
     UnknownValue(String),
 }
 
-#[cfg(feature = "_challenging_word")]
+#[cfg(feature = "_education")]
 impl graph_odata_runtime::enums::EvolvableEnum for EducationUserRole {
     const MEMBERS: &'static [(&'static str, i64)] = &[
         ("student", 0),
@@ -2763,14 +2763,14 @@ impl graph_odata_runtime::enums::EvolvableEnum for EducationUserRole {
     }
 }
 
-#[cfg(feature = "_challenging_word")]
+#[cfg(feature = "_education")]
 impl serde::Serialize for EducationUserRole {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_challenging_word")]
+#[cfg(feature = "_education")]
 impl<'de> serde::Deserialize<'de> for EducationUserRole {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2779,26 +2779,26 @@ impl<'de> serde::Deserialize<'de> for EducationUserRole {
     }
 }
 
-#[cfg(feature = "_challenging_word")]
+#[cfg(feature = "_education")]
 impl std::fmt::Display for EducationUserRole {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_challenging_word")]
+#[cfg(feature = "_education")]
 impl From<&str> for EducationUserRole {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
 }
 
-#[cfg(feature = "_deleted_chat")]
+#[cfg(feature = "_teamwork")]
 /// CSDL enum type `microsoft.graph.eligibilityFilteringEnabledEntities`; flags (`IsFlags`): comma-separated member names on the wire, unknown names are kept.
 #[derive(Clone, PartialEq, Eq, Hash, Default)]
 pub struct EligibilityFilteringEnabledEntities(graph_odata_runtime::enums::FlagSet);
 
-#[cfg(feature = "_deleted_chat")]
+#[cfg(feature = "_teamwork")]
 impl EligibilityFilteringEnabledEntities {
     /// `none` = 0
     pub const NONE: Self = Self(graph_odata_runtime::enums::FlagSet::from_bits(0));
@@ -2820,7 +2820,7 @@ impl EligibilityFilteringEnabledEntities {
     );
 }
 
-#[cfg(feature = "_deleted_chat")]
+#[cfg(feature = "_teamwork")]
 impl graph_odata_runtime::enums::FlagsEnum for EligibilityFilteringEnabledEntities {
     const MEMBERS: &'static [(&'static str, i64)] = &[
         ("none", 0),
@@ -2837,21 +2837,21 @@ impl graph_odata_runtime::enums::FlagsEnum for EligibilityFilteringEnabledEntiti
     }
 }
 
-#[cfg(feature = "_deleted_chat")]
+#[cfg(feature = "_teamwork")]
 impl std::fmt::Debug for EligibilityFilteringEnabledEntities {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         graph_odata_runtime::enums::debug_flags(self, f)
     }
 }
 
-#[cfg(feature = "_deleted_chat")]
+#[cfg(feature = "_teamwork")]
 impl std::fmt::Display for EligibilityFilteringEnabledEntities {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         graph_odata_runtime::enums::fmt_flags(self, f)
     }
 }
 
-#[cfg(feature = "_deleted_chat")]
+#[cfg(feature = "_teamwork")]
 impl std::str::FromStr for EligibilityFilteringEnabledEntities {
     type Err = std::convert::Infallible;
     fn from_str(s: &str) -> Result<Self, Self::Err> {
@@ -2859,7 +2859,7 @@ impl std::str::FromStr for EligibilityFilteringEnabledEntities {
     }
 }
 
-#[cfg(feature = "_deleted_chat")]
+#[cfg(feature = "_teamwork")]
 impl std::ops::BitOr for EligibilityFilteringEnabledEntities {
     type Output = Self;
     fn bitor(self, rhs: Self) -> Self {
@@ -2867,21 +2867,21 @@ impl std::ops::BitOr for EligibilityFilteringEnabledEntities {
     }
 }
 
-#[cfg(feature = "_deleted_chat")]
+#[cfg(feature = "_teamwork")]
 impl std::ops::BitOrAssign for EligibilityFilteringEnabledEntities {
     fn bitor_assign(&mut self, rhs: Self) {
         *self = graph_odata_runtime::enums::FlagsEnum::union(self, &rhs);
     }
 }
 
-#[cfg(feature = "_deleted_chat")]
+#[cfg(feature = "_teamwork")]
 impl serde::Serialize for EligibilityFilteringEnabledEntities {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_flags(self, serializer)
     }
 }
 
-#[cfg(feature = "_deleted_chat")]
+#[cfg(feature = "_teamwork")]
 impl<'de> serde::Deserialize<'de> for EligibilityFilteringEnabledEntities {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -3097,7 +3097,7 @@ impl From<&str> for EligibilityScheduleRequestFilterByCurrentUserOptions {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// **Deprecated**: deprecated on 2024-04-10, planned removal on 2026-04-10, revision 2024-01/Deprecation
 ///
 /// CSDL enum type `microsoft.graph.emailRole`; evolvable: unknown members are kept in `UnknownValue`.
@@ -3118,7 +3118,7 @@ pub enum EmailRole {
     UnknownValue(String),
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::enums::EvolvableEnum for EmailRole {
     const MEMBERS: &'static [(&'static str, i64)] = &[
         ("unknown", 0),
@@ -3146,14 +3146,14 @@ impl graph_odata_runtime::enums::EvolvableEnum for EmailRole {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for EmailRole {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for EmailRole {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -3162,21 +3162,21 @@ impl<'de> serde::Deserialize<'de> for EmailRole {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl std::fmt::Display for EmailRole {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl From<&str> for EmailRole {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 /// CSDL enum type `microsoft.graph.enablement`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Enablement {
@@ -3190,7 +3190,7 @@ pub enum Enablement {
     UnknownValue(String),
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl graph_odata_runtime::enums::EvolvableEnum for Enablement {
     const MEMBERS: &'static [(&'static str, i64)] = &[
         ("notConfigured", 0),
@@ -3215,14 +3215,14 @@ impl graph_odata_runtime::enums::EvolvableEnum for Enablement {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl serde::Serialize for Enablement {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl<'de> serde::Deserialize<'de> for Enablement {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -3231,21 +3231,21 @@ impl<'de> serde::Deserialize<'de> for Enablement {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl std::fmt::Display for Enablement {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl From<&str> for Enablement {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL enum type `microsoft.graph.endUserNotificationPreference`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum EndUserNotificationPreference {
@@ -3261,7 +3261,7 @@ pub enum EndUserNotificationPreference {
     UnknownValue(String),
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::enums::EvolvableEnum for EndUserNotificationPreference {
     const MEMBERS: &'static [(&'static str, i64)] = &[
         ("unknown", 0),
@@ -3289,14 +3289,14 @@ impl graph_odata_runtime::enums::EvolvableEnum for EndUserNotificationPreference
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for EndUserNotificationPreference {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for EndUserNotificationPreference {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -3305,21 +3305,21 @@ impl<'de> serde::Deserialize<'de> for EndUserNotificationPreference {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl std::fmt::Display for EndUserNotificationPreference {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl From<&str> for EndUserNotificationPreference {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL enum type `microsoft.graph.endUserNotificationSettingType`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum EndUserNotificationSettingType {
@@ -3337,7 +3337,7 @@ pub enum EndUserNotificationSettingType {
     UnknownValue(String),
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::enums::EvolvableEnum for EndUserNotificationSettingType {
     const MEMBERS: &'static [(&'static str, i64)] = &[
         ("unknown", 0),
@@ -3368,14 +3368,14 @@ impl graph_odata_runtime::enums::EvolvableEnum for EndUserNotificationSettingTyp
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for EndUserNotificationSettingType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for EndUserNotificationSettingType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -3384,21 +3384,21 @@ impl<'de> serde::Deserialize<'de> for EndUserNotificationSettingType {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl std::fmt::Display for EndUserNotificationSettingType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl From<&str> for EndUserNotificationSettingType {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL enum type `microsoft.graph.endUserNotificationType`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum EndUserNotificationType {
@@ -3418,7 +3418,7 @@ pub enum EndUserNotificationType {
     UnknownValue(String),
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::enums::EvolvableEnum for EndUserNotificationType {
     const MEMBERS: &'static [(&'static str, i64)] = &[
         ("unknown", 0),
@@ -3452,14 +3452,14 @@ impl graph_odata_runtime::enums::EvolvableEnum for EndUserNotificationType {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for EndUserNotificationType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for EndUserNotificationType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -3468,14 +3468,14 @@ impl<'de> serde::Deserialize<'de> for EndUserNotificationType {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl std::fmt::Display for EndUserNotificationType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl From<&str> for EndUserNotificationType {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
@@ -3561,7 +3561,7 @@ impl From<&str> for EndpointType {
     }
 }
 
-#[cfg(feature = "_engagement_async_operation")]
+#[cfg(feature = "_employee_experience")]
 /// CSDL enum type `microsoft.graph.engagementAsyncOperationType`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum EngagementAsyncOperationType {
@@ -3573,7 +3573,7 @@ pub enum EngagementAsyncOperationType {
     UnknownValue(String),
 }
 
-#[cfg(feature = "_engagement_async_operation")]
+#[cfg(feature = "_employee_experience")]
 impl graph_odata_runtime::enums::EvolvableEnum for EngagementAsyncOperationType {
     const MEMBERS: &'static [(&'static str, i64)] = &[
         ("createCommunity", 0),
@@ -3595,14 +3595,14 @@ impl graph_odata_runtime::enums::EvolvableEnum for EngagementAsyncOperationType 
     }
 }
 
-#[cfg(feature = "_engagement_async_operation")]
+#[cfg(feature = "_employee_experience")]
 impl serde::Serialize for EngagementAsyncOperationType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_engagement_async_operation")]
+#[cfg(feature = "_employee_experience")]
 impl<'de> serde::Deserialize<'de> for EngagementAsyncOperationType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -3611,21 +3611,21 @@ impl<'de> serde::Deserialize<'de> for EngagementAsyncOperationType {
     }
 }
 
-#[cfg(feature = "_engagement_async_operation")]
+#[cfg(feature = "_employee_experience")]
 impl std::fmt::Display for EngagementAsyncOperationType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_engagement_async_operation")]
+#[cfg(feature = "_employee_experience")]
 impl From<&str> for EngagementAsyncOperationType {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
 }
 
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_communications")]
 /// CSDL enum type `microsoft.graph.engagementConversationMessageReactionType`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum EngagementConversationMessageReactionType {
@@ -3695,7 +3695,7 @@ pub enum EngagementConversationMessageReactionType {
     UnknownValue(String),
 }
 
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_communications")]
 impl graph_odata_runtime::enums::EvolvableEnum
 for EngagementConversationMessageReactionType {
     const MEMBERS: &'static [(&'static str, i64)] = &[
@@ -3805,14 +3805,14 @@ for EngagementConversationMessageReactionType {
     }
 }
 
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_communications")]
 impl serde::Serialize for EngagementConversationMessageReactionType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_communications")]
 impl<'de> serde::Deserialize<'de> for EngagementConversationMessageReactionType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -3821,21 +3821,21 @@ impl<'de> serde::Deserialize<'de> for EngagementConversationMessageReactionType 
     }
 }
 
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_communications")]
 impl std::fmt::Display for EngagementConversationMessageReactionType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_communications")]
 impl From<&str> for EngagementConversationMessageReactionType {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
 }
 
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_communications")]
 /// CSDL enum type `microsoft.graph.engagementConversationModerationState`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum EngagementConversationModerationState {
@@ -3851,7 +3851,7 @@ pub enum EngagementConversationModerationState {
     UnknownValue(String),
 }
 
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_communications")]
 impl graph_odata_runtime::enums::EvolvableEnum
 for EngagementConversationModerationState {
     const MEMBERS: &'static [(&'static str, i64)] = &[
@@ -3880,14 +3880,14 @@ for EngagementConversationModerationState {
     }
 }
 
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_communications")]
 impl serde::Serialize for EngagementConversationModerationState {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_communications")]
 impl<'de> serde::Deserialize<'de> for EngagementConversationModerationState {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -3896,21 +3896,21 @@ impl<'de> serde::Deserialize<'de> for EngagementConversationModerationState {
     }
 }
 
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_communications")]
 impl std::fmt::Display for EngagementConversationModerationState {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_communications")]
 impl From<&str> for EngagementConversationModerationState {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
 }
 
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_communications")]
 /// CSDL enum type `microsoft.graph.engagementCreationMode`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum EngagementCreationMode {
@@ -3924,7 +3924,7 @@ pub enum EngagementCreationMode {
     UnknownValue(String),
 }
 
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_communications")]
 impl graph_odata_runtime::enums::EvolvableEnum for EngagementCreationMode {
     const MEMBERS: &'static [(&'static str, i64)] = &[
         ("none", 0),
@@ -3949,14 +3949,14 @@ impl graph_odata_runtime::enums::EvolvableEnum for EngagementCreationMode {
     }
 }
 
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_communications")]
 impl serde::Serialize for EngagementCreationMode {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_communications")]
 impl<'de> serde::Deserialize<'de> for EngagementCreationMode {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -3965,21 +3965,21 @@ impl<'de> serde::Deserialize<'de> for EngagementCreationMode {
     }
 }
 
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_communications")]
 impl std::fmt::Display for EngagementCreationMode {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_communications")]
 impl From<&str> for EngagementCreationMode {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 /// CSDL enum type `microsoft.graph.enrollmentState`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum EnrollmentState {
@@ -3997,7 +3997,7 @@ pub enum EnrollmentState {
     UnknownValue(String),
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl graph_odata_runtime::enums::EvolvableEnum for EnrollmentState {
     const MEMBERS: &'static [(&'static str, i64)] = &[
         ("unknown", 0),
@@ -4028,14 +4028,14 @@ impl graph_odata_runtime::enums::EvolvableEnum for EnrollmentState {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl serde::Serialize for EnrollmentState {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl<'de> serde::Deserialize<'de> for EnrollmentState {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -4044,14 +4044,14 @@ impl<'de> serde::Deserialize<'de> for EnrollmentState {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl std::fmt::Display for EnrollmentState {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl From<&str> for EnrollmentState {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
@@ -4551,7 +4551,7 @@ impl From<&str> for EventType {
     }
 }
 
-#[cfg(feature = "_activities_container")]
+#[cfg(feature = "_activity_domain")]
 /// CSDL enum type `microsoft.graph.exchangeIdFormat`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ExchangeIdFormat {
@@ -4569,7 +4569,7 @@ pub enum ExchangeIdFormat {
     UnknownValue(String),
 }
 
-#[cfg(feature = "_activities_container")]
+#[cfg(feature = "_activity_domain")]
 impl graph_odata_runtime::enums::EvolvableEnum for ExchangeIdFormat {
     const MEMBERS: &'static [(&'static str, i64)] = &[
         ("entryId", 0),
@@ -4600,14 +4600,14 @@ impl graph_odata_runtime::enums::EvolvableEnum for ExchangeIdFormat {
     }
 }
 
-#[cfg(feature = "_activities_container")]
+#[cfg(feature = "_activity_domain")]
 impl serde::Serialize for ExchangeIdFormat {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_activities_container")]
+#[cfg(feature = "_activity_domain")]
 impl<'de> serde::Deserialize<'de> for ExchangeIdFormat {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -4616,21 +4616,21 @@ impl<'de> serde::Deserialize<'de> for ExchangeIdFormat {
     }
 }
 
-#[cfg(feature = "_activities_container")]
+#[cfg(feature = "_activity_domain")]
 impl std::fmt::Display for ExchangeIdFormat {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_activities_container")]
+#[cfg(feature = "_activity_domain")]
 impl From<&str> for ExchangeIdFormat {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
 }
 
-#[cfg(feature = "_admin_microsoft365_apps")]
+#[cfg(feature = "_admin")]
 /// CSDL enum type `microsoft.graph.exchangeMessageTraceStatus`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ExchangeMessageTraceStatus {
@@ -4654,7 +4654,7 @@ pub enum ExchangeMessageTraceStatus {
     UnknownValue(String),
 }
 
-#[cfg(feature = "_admin_microsoft365_apps")]
+#[cfg(feature = "_admin")]
 impl graph_odata_runtime::enums::EvolvableEnum for ExchangeMessageTraceStatus {
     const MEMBERS: &'static [(&'static str, i64)] = &[
         ("gettingStatus", 1),
@@ -4694,14 +4694,14 @@ impl graph_odata_runtime::enums::EvolvableEnum for ExchangeMessageTraceStatus {
     }
 }
 
-#[cfg(feature = "_admin_microsoft365_apps")]
+#[cfg(feature = "_admin")]
 impl serde::Serialize for ExchangeMessageTraceStatus {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_admin_microsoft365_apps")]
+#[cfg(feature = "_admin")]
 impl<'de> serde::Deserialize<'de> for ExchangeMessageTraceStatus {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -4710,14 +4710,14 @@ impl<'de> serde::Deserialize<'de> for ExchangeMessageTraceStatus {
     }
 }
 
-#[cfg(feature = "_admin_microsoft365_apps")]
+#[cfg(feature = "_admin")]
 impl std::fmt::Display for ExchangeMessageTraceStatus {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_admin_microsoft365_apps")]
+#[cfg(feature = "_admin")]
 impl From<&str> for ExchangeMessageTraceStatus {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
@@ -4867,7 +4867,7 @@ impl From<&str> for ExpirationPatternType {
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_authorization_info")]
 /// CSDL enum type `microsoft.graph.externalAudienceScope`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ExternalAudienceScope {
@@ -4881,7 +4881,7 @@ pub enum ExternalAudienceScope {
     UnknownValue(String),
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_authorization_info")]
 impl graph_odata_runtime::enums::EvolvableEnum for ExternalAudienceScope {
     const MEMBERS: &'static [(&'static str, i64)] = &[
         ("none", 0),
@@ -4906,14 +4906,14 @@ impl graph_odata_runtime::enums::EvolvableEnum for ExternalAudienceScope {
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_authorization_info")]
 impl serde::Serialize for ExternalAudienceScope {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_authorization_info")]
 impl<'de> serde::Deserialize<'de> for ExternalAudienceScope {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -4922,21 +4922,21 @@ impl<'de> serde::Deserialize<'de> for ExternalAudienceScope {
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_authorization_info")]
 impl std::fmt::Display for ExternalAudienceScope {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_authorization_info")]
 impl From<&str> for ExternalAudienceScope {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
 }
 
-#[cfg(feature = "_advanced_config_state")]
+#[cfg(feature = "_authentication_method_configurations")]
 /// CSDL enum type `microsoft.graph.externalEmailOtpState`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ExternalEmailOtpState {
@@ -4952,7 +4952,7 @@ pub enum ExternalEmailOtpState {
     UnknownValue(String),
 }
 
-#[cfg(feature = "_advanced_config_state")]
+#[cfg(feature = "_authentication_method_configurations")]
 impl graph_odata_runtime::enums::EvolvableEnum for ExternalEmailOtpState {
     const MEMBERS: &'static [(&'static str, i64)] = &[
         ("default", 0),
@@ -4980,14 +4980,14 @@ impl graph_odata_runtime::enums::EvolvableEnum for ExternalEmailOtpState {
     }
 }
 
-#[cfg(feature = "_advanced_config_state")]
+#[cfg(feature = "_authentication_method_configurations")]
 impl serde::Serialize for ExternalEmailOtpState {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_advanced_config_state")]
+#[cfg(feature = "_authentication_method_configurations")]
 impl<'de> serde::Deserialize<'de> for ExternalEmailOtpState {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -4996,21 +4996,21 @@ impl<'de> serde::Deserialize<'de> for ExternalEmailOtpState {
     }
 }
 
-#[cfg(feature = "_advanced_config_state")]
+#[cfg(feature = "_authentication_method_configurations")]
 impl std::fmt::Display for ExternalEmailOtpState {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_advanced_config_state")]
+#[cfg(feature = "_authentication_method_configurations")]
 impl From<&str> for ExternalEmailOtpState {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
 }
 
-#[cfg(feature = "_advanced_config_state")]
+#[cfg(feature = "_authentication_method_configurations")]
 /// CSDL enum type `microsoft.graph.featureTargetType`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum FeatureTargetType {
@@ -5026,7 +5026,7 @@ pub enum FeatureTargetType {
     UnknownValue(String),
 }
 
-#[cfg(feature = "_advanced_config_state")]
+#[cfg(feature = "_authentication_method_configurations")]
 impl graph_odata_runtime::enums::EvolvableEnum for FeatureTargetType {
     const MEMBERS: &'static [(&'static str, i64)] = &[
         ("group", 0),
@@ -5054,14 +5054,14 @@ impl graph_odata_runtime::enums::EvolvableEnum for FeatureTargetType {
     }
 }
 
-#[cfg(feature = "_advanced_config_state")]
+#[cfg(feature = "_authentication_method_configurations")]
 impl serde::Serialize for FeatureTargetType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_advanced_config_state")]
+#[cfg(feature = "_authentication_method_configurations")]
 impl<'de> serde::Deserialize<'de> for FeatureTargetType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -5070,14 +5070,14 @@ impl<'de> serde::Deserialize<'de> for FeatureTargetType {
     }
 }
 
-#[cfg(feature = "_advanced_config_state")]
+#[cfg(feature = "_authentication_method_configurations")]
 impl std::fmt::Display for FeatureTargetType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_advanced_config_state")]
+#[cfg(feature = "_authentication_method_configurations")]
 impl From<&str> for FeatureTargetType {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
@@ -5153,7 +5153,7 @@ impl From<&str> for FeatureType {
     }
 }
 
-#[cfg(feature = "_application_data_type")]
+#[cfg(feature = "_application_templates")]
 /// CSDL enum type `microsoft.graph.fedRampLevel`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum FedRampLevel {
@@ -5175,7 +5175,7 @@ pub enum FedRampLevel {
     UnknownValue(String),
 }
 
-#[cfg(feature = "_application_data_type")]
+#[cfg(feature = "_application_templates")]
 impl graph_odata_runtime::enums::EvolvableEnum for FedRampLevel {
     const MEMBERS: &'static [(&'static str, i64)] = &[
         ("none", 0),
@@ -5212,14 +5212,14 @@ impl graph_odata_runtime::enums::EvolvableEnum for FedRampLevel {
     }
 }
 
-#[cfg(feature = "_application_data_type")]
+#[cfg(feature = "_application_templates")]
 impl serde::Serialize for FedRampLevel {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_application_data_type")]
+#[cfg(feature = "_application_templates")]
 impl<'de> serde::Deserialize<'de> for FedRampLevel {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -5228,21 +5228,21 @@ impl<'de> serde::Deserialize<'de> for FedRampLevel {
     }
 }
 
-#[cfg(feature = "_application_data_type")]
+#[cfg(feature = "_application_templates")]
 impl std::fmt::Display for FedRampLevel {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_application_data_type")]
+#[cfg(feature = "_application_templates")]
 impl From<&str> for FedRampLevel {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
 }
 
-#[cfg(feature = "_authentication_protocol")]
+#[cfg(feature = "_domains")]
 /// CSDL enum type `microsoft.graph.federatedIdpMfaBehavior`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum FederatedIdpMfaBehavior {
@@ -5258,7 +5258,7 @@ pub enum FederatedIdpMfaBehavior {
     UnknownValue(String),
 }
 
-#[cfg(feature = "_authentication_protocol")]
+#[cfg(feature = "_domains")]
 impl graph_odata_runtime::enums::EvolvableEnum for FederatedIdpMfaBehavior {
     const MEMBERS: &'static [(&'static str, i64)] = &[
         ("acceptIfMfaDoneByFederatedIdp", 0),
@@ -5286,14 +5286,14 @@ impl graph_odata_runtime::enums::EvolvableEnum for FederatedIdpMfaBehavior {
     }
 }
 
-#[cfg(feature = "_authentication_protocol")]
+#[cfg(feature = "_domains")]
 impl serde::Serialize for FederatedIdpMfaBehavior {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_authentication_protocol")]
+#[cfg(feature = "_domains")]
 impl<'de> serde::Deserialize<'de> for FederatedIdpMfaBehavior {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -5302,21 +5302,21 @@ impl<'de> serde::Deserialize<'de> for FederatedIdpMfaBehavior {
     }
 }
 
-#[cfg(feature = "_authentication_protocol")]
+#[cfg(feature = "_domains")]
 impl std::fmt::Display for FederatedIdpMfaBehavior {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_authentication_protocol")]
+#[cfg(feature = "_domains")]
 impl From<&str> for FederatedIdpMfaBehavior {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
 }
 
-#[cfg(feature = "_advanced_config_state")]
+#[cfg(feature = "_authentication_method_configurations")]
 /// CSDL enum type `microsoft.graph.fido2RestrictionEnforcementType`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Fido2RestrictionEnforcementType {
@@ -5330,7 +5330,7 @@ pub enum Fido2RestrictionEnforcementType {
     UnknownValue(String),
 }
 
-#[cfg(feature = "_advanced_config_state")]
+#[cfg(feature = "_authentication_method_configurations")]
 impl graph_odata_runtime::enums::EvolvableEnum for Fido2RestrictionEnforcementType {
     const MEMBERS: &'static [(&'static str, i64)] = &[
         ("allow", 0),
@@ -5355,14 +5355,14 @@ impl graph_odata_runtime::enums::EvolvableEnum for Fido2RestrictionEnforcementTy
     }
 }
 
-#[cfg(feature = "_advanced_config_state")]
+#[cfg(feature = "_authentication_method_configurations")]
 impl serde::Serialize for Fido2RestrictionEnforcementType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_advanced_config_state")]
+#[cfg(feature = "_authentication_method_configurations")]
 impl<'de> serde::Deserialize<'de> for Fido2RestrictionEnforcementType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -5371,21 +5371,21 @@ impl<'de> serde::Deserialize<'de> for Fido2RestrictionEnforcementType {
     }
 }
 
-#[cfg(feature = "_advanced_config_state")]
+#[cfg(feature = "_authentication_method_configurations")]
 impl std::fmt::Display for Fido2RestrictionEnforcementType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_advanced_config_state")]
+#[cfg(feature = "_authentication_method_configurations")]
 impl From<&str> for Fido2RestrictionEnforcementType {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// **Deprecated**: deprecated on 2024-04-10, planned removal on 2026-04-10, revision 2024-01/Deprecation
 ///
 /// CSDL enum type `microsoft.graph.fileHashType`; evolvable: unknown members are kept in `UnknownValue`.
@@ -5414,7 +5414,7 @@ pub enum FileHashType {
     UnknownValue(String),
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::enums::EvolvableEnum for FileHashType {
     const MEMBERS: &'static [(&'static str, i64)] = &[
         ("unknown", 0),
@@ -5454,14 +5454,14 @@ impl graph_odata_runtime::enums::EvolvableEnum for FileHashType {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for FileHashType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for FileHashType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -5470,21 +5470,21 @@ impl<'de> serde::Deserialize<'de> for FileHashType {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl std::fmt::Display for FileHashType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl From<&str> for FileHashType {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
 }
 
-#[cfg(feature = "_file_storage")]
+#[cfg(feature = "_storage")]
 /// CSDL enum type `microsoft.graph.fileStorageContainerBillingClassification`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum FileStorageContainerBillingClassification {
@@ -5500,7 +5500,7 @@ pub enum FileStorageContainerBillingClassification {
     UnknownValue(String),
 }
 
-#[cfg(feature = "_file_storage")]
+#[cfg(feature = "_storage")]
 impl graph_odata_runtime::enums::EvolvableEnum
 for FileStorageContainerBillingClassification {
     const MEMBERS: &'static [(&'static str, i64)] = &[
@@ -5529,14 +5529,14 @@ for FileStorageContainerBillingClassification {
     }
 }
 
-#[cfg(feature = "_file_storage")]
+#[cfg(feature = "_storage")]
 impl serde::Serialize for FileStorageContainerBillingClassification {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_file_storage")]
+#[cfg(feature = "_storage")]
 impl<'de> serde::Deserialize<'de> for FileStorageContainerBillingClassification {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -5545,21 +5545,21 @@ impl<'de> serde::Deserialize<'de> for FileStorageContainerBillingClassification 
     }
 }
 
-#[cfg(feature = "_file_storage")]
+#[cfg(feature = "_storage")]
 impl std::fmt::Display for FileStorageContainerBillingClassification {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_file_storage")]
+#[cfg(feature = "_storage")]
 impl From<&str> for FileStorageContainerBillingClassification {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
 }
 
-#[cfg(feature = "_file_storage")]
+#[cfg(feature = "_storage")]
 /// CSDL enum type `microsoft.graph.fileStorageContainerBillingStatus`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum FileStorageContainerBillingStatus {
@@ -5573,7 +5573,7 @@ pub enum FileStorageContainerBillingStatus {
     UnknownValue(String),
 }
 
-#[cfg(feature = "_file_storage")]
+#[cfg(feature = "_storage")]
 impl graph_odata_runtime::enums::EvolvableEnum for FileStorageContainerBillingStatus {
     const MEMBERS: &'static [(&'static str, i64)] = &[
         ("invalid", 0),
@@ -5598,14 +5598,14 @@ impl graph_odata_runtime::enums::EvolvableEnum for FileStorageContainerBillingSt
     }
 }
 
-#[cfg(feature = "_file_storage")]
+#[cfg(feature = "_storage")]
 impl serde::Serialize for FileStorageContainerBillingStatus {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_file_storage")]
+#[cfg(feature = "_storage")]
 impl<'de> serde::Deserialize<'de> for FileStorageContainerBillingStatus {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -5614,21 +5614,21 @@ impl<'de> serde::Deserialize<'de> for FileStorageContainerBillingStatus {
     }
 }
 
-#[cfg(feature = "_file_storage")]
+#[cfg(feature = "_storage")]
 impl std::fmt::Display for FileStorageContainerBillingStatus {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_file_storage")]
+#[cfg(feature = "_storage")]
 impl From<&str> for FileStorageContainerBillingStatus {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
 }
 
-#[cfg(feature = "_file_storage")]
+#[cfg(feature = "_storage")]
 /// CSDL enum type `microsoft.graph.fileStorageContainerStatus`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum FileStorageContainerStatus {
@@ -5642,7 +5642,7 @@ pub enum FileStorageContainerStatus {
     UnknownValue(String),
 }
 
-#[cfg(feature = "_file_storage")]
+#[cfg(feature = "_storage")]
 impl graph_odata_runtime::enums::EvolvableEnum for FileStorageContainerStatus {
     const MEMBERS: &'static [(&'static str, i64)] = &[
         ("inactive", 0),
@@ -5667,14 +5667,14 @@ impl graph_odata_runtime::enums::EvolvableEnum for FileStorageContainerStatus {
     }
 }
 
-#[cfg(feature = "_file_storage")]
+#[cfg(feature = "_storage")]
 impl serde::Serialize for FileStorageContainerStatus {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_file_storage")]
+#[cfg(feature = "_storage")]
 impl<'de> serde::Deserialize<'de> for FileStorageContainerStatus {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -5683,14 +5683,14 @@ impl<'de> serde::Deserialize<'de> for FileStorageContainerStatus {
     }
 }
 
-#[cfg(feature = "_file_storage")]
+#[cfg(feature = "_storage")]
 impl std::fmt::Display for FileStorageContainerStatus {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_file_storage")]
+#[cfg(feature = "_storage")]
 impl From<&str> for FileStorageContainerStatus {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
@@ -5832,12 +5832,12 @@ impl From<&str> for FileStorageContainerTypeAppPermission {
     }
 }
 
-#[cfg(feature = "_file_storage")]
+#[cfg(feature = "_storage")]
 /// CSDL enum type `microsoft.graph.fileStorageContainerTypeSettingsOverride`; flags (`IsFlags`): comma-separated member names on the wire, unknown names are kept.
 #[derive(Clone, PartialEq, Eq, Hash, Default)]
 pub struct FileStorageContainerTypeSettingsOverride(graph_odata_runtime::enums::FlagSet);
 
-#[cfg(feature = "_file_storage")]
+#[cfg(feature = "_storage")]
 impl FileStorageContainerTypeSettingsOverride {
     /// `urlTemplate` = 0
     pub const URL_TEMPLATE: Self = Self(
@@ -5869,7 +5869,7 @@ impl FileStorageContainerTypeSettingsOverride {
     );
 }
 
-#[cfg(feature = "_file_storage")]
+#[cfg(feature = "_storage")]
 impl graph_odata_runtime::enums::FlagsEnum for FileStorageContainerTypeSettingsOverride {
     const MEMBERS: &'static [(&'static str, i64)] = &[
         ("urlTemplate", 0),
@@ -5888,21 +5888,21 @@ impl graph_odata_runtime::enums::FlagsEnum for FileStorageContainerTypeSettingsO
     }
 }
 
-#[cfg(feature = "_file_storage")]
+#[cfg(feature = "_storage")]
 impl std::fmt::Debug for FileStorageContainerTypeSettingsOverride {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         graph_odata_runtime::enums::debug_flags(self, f)
     }
 }
 
-#[cfg(feature = "_file_storage")]
+#[cfg(feature = "_storage")]
 impl std::fmt::Display for FileStorageContainerTypeSettingsOverride {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         graph_odata_runtime::enums::fmt_flags(self, f)
     }
 }
 
-#[cfg(feature = "_file_storage")]
+#[cfg(feature = "_storage")]
 impl std::str::FromStr for FileStorageContainerTypeSettingsOverride {
     type Err = std::convert::Infallible;
     fn from_str(s: &str) -> Result<Self, Self::Err> {
@@ -5910,7 +5910,7 @@ impl std::str::FromStr for FileStorageContainerTypeSettingsOverride {
     }
 }
 
-#[cfg(feature = "_file_storage")]
+#[cfg(feature = "_storage")]
 impl std::ops::BitOr for FileStorageContainerTypeSettingsOverride {
     type Output = Self;
     fn bitor(self, rhs: Self) -> Self {
@@ -5918,21 +5918,21 @@ impl std::ops::BitOr for FileStorageContainerTypeSettingsOverride {
     }
 }
 
-#[cfg(feature = "_file_storage")]
+#[cfg(feature = "_storage")]
 impl std::ops::BitOrAssign for FileStorageContainerTypeSettingsOverride {
     fn bitor_assign(&mut self, rhs: Self) {
         *self = graph_odata_runtime::enums::FlagsEnum::union(self, &rhs);
     }
 }
 
-#[cfg(feature = "_file_storage")]
+#[cfg(feature = "_storage")]
 impl serde::Serialize for FileStorageContainerTypeSettingsOverride {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_flags(self, serializer)
     }
 }
 
-#[cfg(feature = "_file_storage")]
+#[cfg(feature = "_storage")]
 impl<'de> serde::Deserialize<'de> for FileStorageContainerTypeSettingsOverride {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -6002,7 +6002,7 @@ impl From<&str> for FilterMode {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 /// CSDL enum type `microsoft.graph.firewallCertificateRevocationListCheckMethodType`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum FirewallCertificateRevocationListCheckMethodType {
@@ -6018,7 +6018,7 @@ pub enum FirewallCertificateRevocationListCheckMethodType {
     UnknownValue(String),
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl graph_odata_runtime::enums::EvolvableEnum
 for FirewallCertificateRevocationListCheckMethodType {
     const MEMBERS: &'static [(&'static str, i64)] = &[
@@ -6047,14 +6047,14 @@ for FirewallCertificateRevocationListCheckMethodType {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl serde::Serialize for FirewallCertificateRevocationListCheckMethodType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl<'de> serde::Deserialize<'de> for FirewallCertificateRevocationListCheckMethodType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -6063,21 +6063,21 @@ impl<'de> serde::Deserialize<'de> for FirewallCertificateRevocationListCheckMeth
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl std::fmt::Display for FirewallCertificateRevocationListCheckMethodType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl From<&str> for FirewallCertificateRevocationListCheckMethodType {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 /// CSDL enum type `microsoft.graph.firewallPacketQueueingMethodType`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum FirewallPacketQueueingMethodType {
@@ -6095,7 +6095,7 @@ pub enum FirewallPacketQueueingMethodType {
     UnknownValue(String),
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl graph_odata_runtime::enums::EvolvableEnum for FirewallPacketQueueingMethodType {
     const MEMBERS: &'static [(&'static str, i64)] = &[
         ("deviceDefault", 0),
@@ -6126,14 +6126,14 @@ impl graph_odata_runtime::enums::EvolvableEnum for FirewallPacketQueueingMethodT
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl serde::Serialize for FirewallPacketQueueingMethodType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl<'de> serde::Deserialize<'de> for FirewallPacketQueueingMethodType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -6142,21 +6142,21 @@ impl<'de> serde::Deserialize<'de> for FirewallPacketQueueingMethodType {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl std::fmt::Display for FirewallPacketQueueingMethodType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl From<&str> for FirewallPacketQueueingMethodType {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 /// CSDL enum type `microsoft.graph.firewallPreSharedKeyEncodingMethodType`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum FirewallPreSharedKeyEncodingMethodType {
@@ -6170,7 +6170,7 @@ pub enum FirewallPreSharedKeyEncodingMethodType {
     UnknownValue(String),
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl graph_odata_runtime::enums::EvolvableEnum
 for FirewallPreSharedKeyEncodingMethodType {
     const MEMBERS: &'static [(&'static str, i64)] = &[
@@ -6196,14 +6196,14 @@ for FirewallPreSharedKeyEncodingMethodType {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl serde::Serialize for FirewallPreSharedKeyEncodingMethodType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl<'de> serde::Deserialize<'de> for FirewallPreSharedKeyEncodingMethodType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -6212,21 +6212,21 @@ impl<'de> serde::Deserialize<'de> for FirewallPreSharedKeyEncodingMethodType {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl std::fmt::Display for FirewallPreSharedKeyEncodingMethodType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl From<&str> for FirewallPreSharedKeyEncodingMethodType {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
 }
 
-#[cfg(feature = "_attachment")]
+#[cfg(feature = "_attendee")]
 /// CSDL enum type `microsoft.graph.followupFlagStatus`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum FollowupFlagStatus {
@@ -6240,7 +6240,7 @@ pub enum FollowupFlagStatus {
     UnknownValue(String),
 }
 
-#[cfg(feature = "_attachment")]
+#[cfg(feature = "_attendee")]
 impl graph_odata_runtime::enums::EvolvableEnum for FollowupFlagStatus {
     const MEMBERS: &'static [(&'static str, i64)] = &[
         ("notFlagged", 0),
@@ -6265,14 +6265,14 @@ impl graph_odata_runtime::enums::EvolvableEnum for FollowupFlagStatus {
     }
 }
 
-#[cfg(feature = "_attachment")]
+#[cfg(feature = "_attendee")]
 impl serde::Serialize for FollowupFlagStatus {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_attachment")]
+#[cfg(feature = "_attendee")]
 impl<'de> serde::Deserialize<'de> for FollowupFlagStatus {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -6281,21 +6281,21 @@ impl<'de> serde::Deserialize<'de> for FollowupFlagStatus {
     }
 }
 
-#[cfg(feature = "_attachment")]
+#[cfg(feature = "_attendee")]
 impl std::fmt::Display for FollowupFlagStatus {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_attachment")]
+#[cfg(feature = "_attendee")]
 impl From<&str> for FollowupFlagStatus {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
 }
 
-#[cfg(feature = "_attachment")]
+#[cfg(feature = "_attendee")]
 /// CSDL enum type `microsoft.graph.freeBusyStatus`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum FreeBusyStatus {
@@ -6315,7 +6315,7 @@ pub enum FreeBusyStatus {
     UnknownValue(String),
 }
 
-#[cfg(feature = "_attachment")]
+#[cfg(feature = "_attendee")]
 impl graph_odata_runtime::enums::EvolvableEnum for FreeBusyStatus {
     const MEMBERS: &'static [(&'static str, i64)] = &[
         ("unknown", -1),
@@ -6349,14 +6349,14 @@ impl graph_odata_runtime::enums::EvolvableEnum for FreeBusyStatus {
     }
 }
 
-#[cfg(feature = "_attachment")]
+#[cfg(feature = "_attendee")]
 impl serde::Serialize for FreeBusyStatus {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_attachment")]
+#[cfg(feature = "_attendee")]
 impl<'de> serde::Deserialize<'de> for FreeBusyStatus {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -6365,21 +6365,21 @@ impl<'de> serde::Deserialize<'de> for FreeBusyStatus {
     }
 }
 
-#[cfg(feature = "_attachment")]
+#[cfg(feature = "_attendee")]
 impl std::fmt::Display for FreeBusyStatus {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_attachment")]
+#[cfg(feature = "_attendee")]
 impl From<&str> for FreeBusyStatus {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
 }
 
-#[cfg(feature = "_clonable_team_parts")]
+#[cfg(feature = "_giphy_rating_type")]
 /// CSDL enum type `microsoft.graph.giphyRatingType`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum GiphyRatingType {
@@ -6393,7 +6393,7 @@ pub enum GiphyRatingType {
     UnknownValue(String),
 }
 
-#[cfg(feature = "_clonable_team_parts")]
+#[cfg(feature = "_giphy_rating_type")]
 impl graph_odata_runtime::enums::EvolvableEnum for GiphyRatingType {
     const MEMBERS: &'static [(&'static str, i64)] = &[
         ("strict", 0),
@@ -6418,14 +6418,14 @@ impl graph_odata_runtime::enums::EvolvableEnum for GiphyRatingType {
     }
 }
 
-#[cfg(feature = "_clonable_team_parts")]
+#[cfg(feature = "_giphy_rating_type")]
 impl serde::Serialize for GiphyRatingType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_clonable_team_parts")]
+#[cfg(feature = "_giphy_rating_type")]
 impl<'de> serde::Deserialize<'de> for GiphyRatingType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -6434,21 +6434,21 @@ impl<'de> serde::Deserialize<'de> for GiphyRatingType {
     }
 }
 
-#[cfg(feature = "_clonable_team_parts")]
+#[cfg(feature = "_giphy_rating_type")]
 impl std::fmt::Display for GiphyRatingType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_clonable_team_parts")]
+#[cfg(feature = "_giphy_rating_type")]
 impl From<&str> for GiphyRatingType {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_group")]
 /// CSDL enum type `microsoft.graph.groupAccessType`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum GroupAccessType {
@@ -6466,7 +6466,7 @@ pub enum GroupAccessType {
     UnknownValue(String),
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_group")]
 impl graph_odata_runtime::enums::EvolvableEnum for GroupAccessType {
     const MEMBERS: &'static [(&'static str, i64)] = &[
         ("none", 0),
@@ -6497,14 +6497,14 @@ impl graph_odata_runtime::enums::EvolvableEnum for GroupAccessType {
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_group")]
 impl serde::Serialize for GroupAccessType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_group")]
 impl<'de> serde::Deserialize<'de> for GroupAccessType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -6513,21 +6513,21 @@ impl<'de> serde::Deserialize<'de> for GroupAccessType {
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_group")]
 impl std::fmt::Display for GroupAccessType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_group")]
 impl From<&str> for GroupAccessType {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
 }
 
-#[cfg(feature = "_applied_conditional_access_policy")]
+#[cfg(feature = "_audit_logs")]
 /// CSDL enum type `microsoft.graph.groupType`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum GroupType {
@@ -6541,7 +6541,7 @@ pub enum GroupType {
     UnknownValue(String),
 }
 
-#[cfg(feature = "_applied_conditional_access_policy")]
+#[cfg(feature = "_audit_logs")]
 impl graph_odata_runtime::enums::EvolvableEnum for GroupType {
     const MEMBERS: &'static [(&'static str, i64)] = &[
         ("unifiedGroups", 0),
@@ -6566,14 +6566,14 @@ impl graph_odata_runtime::enums::EvolvableEnum for GroupType {
     }
 }
 
-#[cfg(feature = "_applied_conditional_access_policy")]
+#[cfg(feature = "_audit_logs")]
 impl serde::Serialize for GroupType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_applied_conditional_access_policy")]
+#[cfg(feature = "_audit_logs")]
 impl<'de> serde::Deserialize<'de> for GroupType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -6582,21 +6582,21 @@ impl<'de> serde::Deserialize<'de> for GroupType {
     }
 }
 
-#[cfg(feature = "_applied_conditional_access_policy")]
+#[cfg(feature = "_audit_logs")]
 impl std::fmt::Display for GroupType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_applied_conditional_access_policy")]
+#[cfg(feature = "_audit_logs")]
 impl From<&str> for GroupType {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
 }
 
-#[cfg(feature = "_application_data_type")]
+#[cfg(feature = "_application_templates")]
 /// CSDL enum type `microsoft.graph.holdType`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum HoldType {
@@ -6612,7 +6612,7 @@ pub enum HoldType {
     UnknownValue(String),
 }
 
-#[cfg(feature = "_application_data_type")]
+#[cfg(feature = "_application_templates")]
 impl graph_odata_runtime::enums::EvolvableEnum for HoldType {
     const MEMBERS: &'static [(&'static str, i64)] = &[
         ("none", 0),
@@ -6640,14 +6640,14 @@ impl graph_odata_runtime::enums::EvolvableEnum for HoldType {
     }
 }
 
-#[cfg(feature = "_application_data_type")]
+#[cfg(feature = "_application_templates")]
 impl serde::Serialize for HoldType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_application_data_type")]
+#[cfg(feature = "_application_templates")]
 impl<'de> serde::Deserialize<'de> for HoldType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -6656,21 +6656,21 @@ impl<'de> serde::Deserialize<'de> for HoldType {
     }
 }
 
-#[cfg(feature = "_application_data_type")]
+#[cfg(feature = "_application_templates")]
 impl std::fmt::Display for HoldType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_application_data_type")]
+#[cfg(feature = "_application_templates")]
 impl From<&str> for HoldType {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
 }
 
-#[cfg(feature = "_base_site_page")]
+#[cfg(feature = "_sites")]
 /// CSDL enum type `microsoft.graph.horizontalSectionLayoutType`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum HorizontalSectionLayoutType {
@@ -6694,7 +6694,7 @@ pub enum HorizontalSectionLayoutType {
     UnknownValue(String),
 }
 
-#[cfg(feature = "_base_site_page")]
+#[cfg(feature = "_sites")]
 impl graph_odata_runtime::enums::EvolvableEnum for HorizontalSectionLayoutType {
     const MEMBERS: &'static [(&'static str, i64)] = &[
         ("none", 0),
@@ -6734,14 +6734,14 @@ impl graph_odata_runtime::enums::EvolvableEnum for HorizontalSectionLayoutType {
     }
 }
 
-#[cfg(feature = "_base_site_page")]
+#[cfg(feature = "_sites")]
 impl serde::Serialize for HorizontalSectionLayoutType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_base_site_page")]
+#[cfg(feature = "_sites")]
 impl<'de> serde::Deserialize<'de> for HorizontalSectionLayoutType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -6750,21 +6750,21 @@ impl<'de> serde::Deserialize<'de> for HorizontalSectionLayoutType {
     }
 }
 
-#[cfg(feature = "_base_site_page")]
+#[cfg(feature = "_sites")]
 impl std::fmt::Display for HorizontalSectionLayoutType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_base_site_page")]
+#[cfg(feature = "_sites")]
 impl From<&str> for HorizontalSectionLayoutType {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 /// CSDL enum type `microsoft.graph.identityUserFlowAttributeDataType`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum IdentityUserFlowAttributeDataType {
@@ -6784,7 +6784,7 @@ pub enum IdentityUserFlowAttributeDataType {
     UnknownValue(String),
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 impl graph_odata_runtime::enums::EvolvableEnum for IdentityUserFlowAttributeDataType {
     const MEMBERS: &'static [(&'static str, i64)] = &[
         ("string", 1),
@@ -6818,14 +6818,14 @@ impl graph_odata_runtime::enums::EvolvableEnum for IdentityUserFlowAttributeData
     }
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 impl serde::Serialize for IdentityUserFlowAttributeDataType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 impl<'de> serde::Deserialize<'de> for IdentityUserFlowAttributeDataType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -6834,21 +6834,21 @@ impl<'de> serde::Deserialize<'de> for IdentityUserFlowAttributeDataType {
     }
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 impl std::fmt::Display for IdentityUserFlowAttributeDataType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 impl From<&str> for IdentityUserFlowAttributeDataType {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 /// CSDL enum type `microsoft.graph.identityUserFlowAttributeInputType`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum IdentityUserFlowAttributeInputType {
@@ -6868,7 +6868,7 @@ pub enum IdentityUserFlowAttributeInputType {
     UnknownValue(String),
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 impl graph_odata_runtime::enums::EvolvableEnum for IdentityUserFlowAttributeInputType {
     const MEMBERS: &'static [(&'static str, i64)] = &[
         ("textBox", 1),
@@ -6902,14 +6902,14 @@ impl graph_odata_runtime::enums::EvolvableEnum for IdentityUserFlowAttributeInpu
     }
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 impl serde::Serialize for IdentityUserFlowAttributeInputType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 impl<'de> serde::Deserialize<'de> for IdentityUserFlowAttributeInputType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -6918,21 +6918,21 @@ impl<'de> serde::Deserialize<'de> for IdentityUserFlowAttributeInputType {
     }
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 impl std::fmt::Display for IdentityUserFlowAttributeInputType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 impl From<&str> for IdentityUserFlowAttributeInputType {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 /// CSDL enum type `microsoft.graph.identityUserFlowAttributeType`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum IdentityUserFlowAttributeType {
@@ -6948,7 +6948,7 @@ pub enum IdentityUserFlowAttributeType {
     UnknownValue(String),
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 impl graph_odata_runtime::enums::EvolvableEnum for IdentityUserFlowAttributeType {
     const MEMBERS: &'static [(&'static str, i64)] = &[
         ("builtIn", 1),
@@ -6976,14 +6976,14 @@ impl graph_odata_runtime::enums::EvolvableEnum for IdentityUserFlowAttributeType
     }
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 impl serde::Serialize for IdentityUserFlowAttributeType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 impl<'de> serde::Deserialize<'de> for IdentityUserFlowAttributeType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -6992,21 +6992,21 @@ impl<'de> serde::Deserialize<'de> for IdentityUserFlowAttributeType {
     }
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 impl std::fmt::Display for IdentityUserFlowAttributeType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 impl From<&str> for IdentityUserFlowAttributeType {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
 }
 
-#[cfg(feature = "_admin_microsoft365_apps")]
+#[cfg(feature = "_admin")]
 /// CSDL enum type `microsoft.graph.imageTaggingChoice`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ImageTaggingChoice {
@@ -7022,7 +7022,7 @@ pub enum ImageTaggingChoice {
     UnknownValue(String),
 }
 
-#[cfg(feature = "_admin_microsoft365_apps")]
+#[cfg(feature = "_admin")]
 impl graph_odata_runtime::enums::EvolvableEnum for ImageTaggingChoice {
     const MEMBERS: &'static [(&'static str, i64)] = &[
         ("disabled", 0),
@@ -7050,14 +7050,14 @@ impl graph_odata_runtime::enums::EvolvableEnum for ImageTaggingChoice {
     }
 }
 
-#[cfg(feature = "_admin_microsoft365_apps")]
+#[cfg(feature = "_admin")]
 impl serde::Serialize for ImageTaggingChoice {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_admin_microsoft365_apps")]
+#[cfg(feature = "_admin")]
 impl<'de> serde::Deserialize<'de> for ImageTaggingChoice {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -7066,21 +7066,21 @@ impl<'de> serde::Deserialize<'de> for ImageTaggingChoice {
     }
 }
 
-#[cfg(feature = "_admin_microsoft365_apps")]
+#[cfg(feature = "_admin")]
 impl std::fmt::Display for ImageTaggingChoice {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_admin_microsoft365_apps")]
+#[cfg(feature = "_admin")]
 impl From<&str> for ImageTaggingChoice {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
 }
 
-#[cfg(feature = "_attachment")]
+#[cfg(feature = "_attendee")]
 /// CSDL enum type `microsoft.graph.importance`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Importance {
@@ -7094,7 +7094,7 @@ pub enum Importance {
     UnknownValue(String),
 }
 
-#[cfg(feature = "_attachment")]
+#[cfg(feature = "_attendee")]
 impl graph_odata_runtime::enums::EvolvableEnum for Importance {
     const MEMBERS: &'static [(&'static str, i64)] = &[
         ("low", 0),
@@ -7119,14 +7119,14 @@ impl graph_odata_runtime::enums::EvolvableEnum for Importance {
     }
 }
 
-#[cfg(feature = "_attachment")]
+#[cfg(feature = "_attendee")]
 impl serde::Serialize for Importance {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_attachment")]
+#[cfg(feature = "_attendee")]
 impl<'de> serde::Deserialize<'de> for Importance {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -7135,21 +7135,21 @@ impl<'de> serde::Deserialize<'de> for Importance {
     }
 }
 
-#[cfg(feature = "_attachment")]
+#[cfg(feature = "_attendee")]
 impl std::fmt::Display for Importance {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_attachment")]
+#[cfg(feature = "_attendee")]
 impl From<&str> for Importance {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 /// CSDL enum type `microsoft.graph.importedWindowsAutopilotDeviceIdentityImportStatus`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ImportedWindowsAutopilotDeviceIdentityImportStatus {
@@ -7167,7 +7167,7 @@ pub enum ImportedWindowsAutopilotDeviceIdentityImportStatus {
     UnknownValue(String),
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl graph_odata_runtime::enums::EvolvableEnum
 for ImportedWindowsAutopilotDeviceIdentityImportStatus {
     const MEMBERS: &'static [(&'static str, i64)] = &[
@@ -7199,14 +7199,14 @@ for ImportedWindowsAutopilotDeviceIdentityImportStatus {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl serde::Serialize for ImportedWindowsAutopilotDeviceIdentityImportStatus {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl<'de> serde::Deserialize<'de>
 for ImportedWindowsAutopilotDeviceIdentityImportStatus {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -7216,21 +7216,21 @@ for ImportedWindowsAutopilotDeviceIdentityImportStatus {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl std::fmt::Display for ImportedWindowsAutopilotDeviceIdentityImportStatus {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl From<&str> for ImportedWindowsAutopilotDeviceIdentityImportStatus {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
 }
 
-#[cfg(feature = "_me")]
+#[cfg(feature = "_activities_container")]
 /// CSDL enum type `microsoft.graph.importedWindowsAutopilotDeviceIdentityUploadStatus`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ImportedWindowsAutopilotDeviceIdentityUploadStatus {
@@ -7246,7 +7246,7 @@ pub enum ImportedWindowsAutopilotDeviceIdentityUploadStatus {
     UnknownValue(String),
 }
 
-#[cfg(feature = "_me")]
+#[cfg(feature = "_activities_container")]
 impl graph_odata_runtime::enums::EvolvableEnum
 for ImportedWindowsAutopilotDeviceIdentityUploadStatus {
     const MEMBERS: &'static [(&'static str, i64)] = &[
@@ -7275,14 +7275,14 @@ for ImportedWindowsAutopilotDeviceIdentityUploadStatus {
     }
 }
 
-#[cfg(feature = "_me")]
+#[cfg(feature = "_activities_container")]
 impl serde::Serialize for ImportedWindowsAutopilotDeviceIdentityUploadStatus {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_me")]
+#[cfg(feature = "_activities_container")]
 impl<'de> serde::Deserialize<'de>
 for ImportedWindowsAutopilotDeviceIdentityUploadStatus {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -7292,14 +7292,14 @@ for ImportedWindowsAutopilotDeviceIdentityUploadStatus {
     }
 }
 
-#[cfg(feature = "_me")]
+#[cfg(feature = "_activities_container")]
 impl std::fmt::Display for ImportedWindowsAutopilotDeviceIdentityUploadStatus {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_me")]
+#[cfg(feature = "_activities_container")]
 impl From<&str> for ImportedWindowsAutopilotDeviceIdentityUploadStatus {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
@@ -7528,7 +7528,7 @@ impl From<&str> for IncompatiblePrinterSettings {
     }
 }
 
-#[cfg(feature = "_attachment")]
+#[cfg(feature = "_attendee")]
 /// CSDL enum type `microsoft.graph.inferenceClassificationType`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum InferenceClassificationType {
@@ -7540,7 +7540,7 @@ pub enum InferenceClassificationType {
     UnknownValue(String),
 }
 
-#[cfg(feature = "_attachment")]
+#[cfg(feature = "_attendee")]
 impl graph_odata_runtime::enums::EvolvableEnum for InferenceClassificationType {
     const MEMBERS: &'static [(&'static str, i64)] = &[("focused", 0), ("other", 1)];
     fn from_wire(value: &str) -> Self {
@@ -7559,14 +7559,14 @@ impl graph_odata_runtime::enums::EvolvableEnum for InferenceClassificationType {
     }
 }
 
-#[cfg(feature = "_attachment")]
+#[cfg(feature = "_attendee")]
 impl serde::Serialize for InferenceClassificationType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_attachment")]
+#[cfg(feature = "_attendee")]
 impl<'de> serde::Deserialize<'de> for InferenceClassificationType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -7575,14 +7575,14 @@ impl<'de> serde::Deserialize<'de> for InferenceClassificationType {
     }
 }
 
-#[cfg(feature = "_attachment")]
+#[cfg(feature = "_attendee")]
 impl std::fmt::Display for InferenceClassificationType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_attachment")]
+#[cfg(feature = "_attendee")]
 impl From<&str> for InferenceClassificationType {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
@@ -7742,7 +7742,7 @@ impl From<&str> for InsiderRiskLevel {
     }
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 /// CSDL enum type `microsoft.graph.installIntent`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum InstallIntent {
@@ -7758,7 +7758,7 @@ pub enum InstallIntent {
     UnknownValue(String),
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 impl graph_odata_runtime::enums::EvolvableEnum for InstallIntent {
     const MEMBERS: &'static [(&'static str, i64)] = &[
         ("available", 0),
@@ -7786,14 +7786,14 @@ impl graph_odata_runtime::enums::EvolvableEnum for InstallIntent {
     }
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 impl serde::Serialize for InstallIntent {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 impl<'de> serde::Deserialize<'de> for InstallIntent {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -7802,21 +7802,21 @@ impl<'de> serde::Deserialize<'de> for InstallIntent {
     }
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 impl std::fmt::Display for InstallIntent {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 impl From<&str> for InstallIntent {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 /// CSDL enum type `microsoft.graph.installState`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum InstallState {
@@ -7836,7 +7836,7 @@ pub enum InstallState {
     UnknownValue(String),
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 impl graph_odata_runtime::enums::EvolvableEnum for InstallState {
     const MEMBERS: &'static [(&'static str, i64)] = &[
         ("notApplicable", 0),
@@ -7870,14 +7870,14 @@ impl graph_odata_runtime::enums::EvolvableEnum for InstallState {
     }
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 impl serde::Serialize for InstallState {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 impl<'de> serde::Deserialize<'de> for InstallState {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -7886,21 +7886,21 @@ impl<'de> serde::Deserialize<'de> for InstallState {
     }
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 impl std::fmt::Display for InstallState {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 impl From<&str> for InstallState {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 /// CSDL enum type `microsoft.graph.internetSiteSecurityLevel`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum InternetSiteSecurityLevel {
@@ -7916,7 +7916,7 @@ pub enum InternetSiteSecurityLevel {
     UnknownValue(String),
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl graph_odata_runtime::enums::EvolvableEnum for InternetSiteSecurityLevel {
     const MEMBERS: &'static [(&'static str, i64)] = &[
         ("userDefined", 0),
@@ -7944,14 +7944,14 @@ impl graph_odata_runtime::enums::EvolvableEnum for InternetSiteSecurityLevel {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl serde::Serialize for InternetSiteSecurityLevel {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl<'de> serde::Deserialize<'de> for InternetSiteSecurityLevel {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -7960,21 +7960,21 @@ impl<'de> serde::Deserialize<'de> for InternetSiteSecurityLevel {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl std::fmt::Display for InternetSiteSecurityLevel {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl From<&str> for InternetSiteSecurityLevel {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 /// CSDL enum type `microsoft.graph.iosNotificationAlertType`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum IosNotificationAlertType {
@@ -7990,7 +7990,7 @@ pub enum IosNotificationAlertType {
     UnknownValue(String),
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl graph_odata_runtime::enums::EvolvableEnum for IosNotificationAlertType {
     const MEMBERS: &'static [(&'static str, i64)] = &[
         ("deviceDefault", 0),
@@ -8018,14 +8018,14 @@ impl graph_odata_runtime::enums::EvolvableEnum for IosNotificationAlertType {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl serde::Serialize for IosNotificationAlertType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl<'de> serde::Deserialize<'de> for IosNotificationAlertType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -8034,21 +8034,21 @@ impl<'de> serde::Deserialize<'de> for IosNotificationAlertType {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl std::fmt::Display for IosNotificationAlertType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl From<&str> for IosNotificationAlertType {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 /// CSDL enum type `microsoft.graph.iosUpdatesInstallStatus`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum IosUpdatesInstallStatus {
@@ -8092,7 +8092,7 @@ pub enum IosUpdatesInstallStatus {
     UnknownValue(String),
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl graph_odata_runtime::enums::EvolvableEnum for IosUpdatesInstallStatus {
     const MEMBERS: &'static [(&'static str, i64)] = &[
         ("deviceOsHigherThanDesiredOsVersion", -2016330696),
@@ -8166,14 +8166,14 @@ impl graph_odata_runtime::enums::EvolvableEnum for IosUpdatesInstallStatus {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl serde::Serialize for IosUpdatesInstallStatus {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl<'de> serde::Deserialize<'de> for IosUpdatesInstallStatus {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -8182,14 +8182,14 @@ impl<'de> serde::Deserialize<'de> for IosUpdatesInstallStatus {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl std::fmt::Display for IosUpdatesInstallStatus {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl From<&str> for IosUpdatesInstallStatus {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
@@ -8344,7 +8344,7 @@ impl From<&str> for LayoutTemplateType {
     }
 }
 
-#[cfg(feature = "_assignment_type")]
+#[cfg(feature = "_employee_experience")]
 /// CSDL enum type `microsoft.graph.level`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Level {
@@ -8360,7 +8360,7 @@ pub enum Level {
     UnknownValue(String),
 }
 
-#[cfg(feature = "_assignment_type")]
+#[cfg(feature = "_employee_experience")]
 impl graph_odata_runtime::enums::EvolvableEnum for Level {
     const MEMBERS: &'static [(&'static str, i64)] = &[
         ("beginner", 0),
@@ -8388,14 +8388,14 @@ impl graph_odata_runtime::enums::EvolvableEnum for Level {
     }
 }
 
-#[cfg(feature = "_assignment_type")]
+#[cfg(feature = "_employee_experience")]
 impl serde::Serialize for Level {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_assignment_type")]
+#[cfg(feature = "_employee_experience")]
 impl<'de> serde::Deserialize<'de> for Level {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -8404,14 +8404,14 @@ impl<'de> serde::Deserialize<'de> for Level {
     }
 }
 
-#[cfg(feature = "_assignment_type")]
+#[cfg(feature = "_employee_experience")]
 impl std::fmt::Display for Level {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_assignment_type")]
+#[cfg(feature = "_employee_experience")]
 impl From<&str> for Level {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
@@ -8759,7 +8759,7 @@ impl From<&str> for LocationUniqueIdType {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// **Deprecated**: deprecated on 2024-04-10, planned removal on 2026-04-10, revision 2024-01/Deprecation
 ///
 /// CSDL enum type `microsoft.graph.logonType`; evolvable: unknown members are kept in `UnknownValue`.
@@ -8786,7 +8786,7 @@ pub enum LogonType {
     UnknownValue(String),
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::enums::EvolvableEnum for LogonType {
     const MEMBERS: &'static [(&'static str, i64)] = &[
         ("unknown", 0),
@@ -8823,14 +8823,14 @@ impl graph_odata_runtime::enums::EvolvableEnum for LogonType {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for LogonType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for LogonType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -8839,14 +8839,14 @@ impl<'de> serde::Deserialize<'de> for LogonType {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl std::fmt::Display for LogonType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl From<&str> for LogonType {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)

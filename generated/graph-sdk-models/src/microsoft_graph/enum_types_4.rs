@@ -90,7 +90,7 @@ impl From<&str> for LongRunningOperationStatus {
     }
 }
 
-#[cfg(feature = "_bitlocker")]
+#[cfg(feature = "_information_protection")]
 /// CSDL enum type `microsoft.graph.mailDestinationRoutingReason`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum MailDestinationRoutingReason {
@@ -130,7 +130,7 @@ pub enum MailDestinationRoutingReason {
     UnknownValue(String),
 }
 
-#[cfg(feature = "_bitlocker")]
+#[cfg(feature = "_information_protection")]
 impl graph_odata_runtime::enums::EvolvableEnum for MailDestinationRoutingReason {
     const MEMBERS: &'static [(&'static str, i64)] = &[
         ("none", 0),
@@ -194,14 +194,14 @@ impl graph_odata_runtime::enums::EvolvableEnum for MailDestinationRoutingReason 
     }
 }
 
-#[cfg(feature = "_bitlocker")]
+#[cfg(feature = "_information_protection")]
 impl serde::Serialize for MailDestinationRoutingReason {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_bitlocker")]
+#[cfg(feature = "_information_protection")]
 impl<'de> serde::Deserialize<'de> for MailDestinationRoutingReason {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -210,26 +210,26 @@ impl<'de> serde::Deserialize<'de> for MailDestinationRoutingReason {
     }
 }
 
-#[cfg(feature = "_bitlocker")]
+#[cfg(feature = "_information_protection")]
 impl std::fmt::Display for MailDestinationRoutingReason {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_bitlocker")]
+#[cfg(feature = "_information_protection")]
 impl From<&str> for MailDestinationRoutingReason {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
 }
 
-#[cfg(feature = "_activities_container")]
+#[cfg(feature = "_activity_domain")]
 /// CSDL enum type `microsoft.graph.mailTipsType`; flags (`IsFlags`): comma-separated member names on the wire, unknown names are kept.
 #[derive(Clone, PartialEq, Eq, Hash, Default)]
 pub struct MailTipsType(graph_odata_runtime::enums::FlagSet);
 
-#[cfg(feature = "_activities_container")]
+#[cfg(feature = "_activity_domain")]
 impl MailTipsType {
     /// `automaticReplies` = 1
     pub const AUTOMATIC_REPLIES: Self = Self(
@@ -273,7 +273,7 @@ impl MailTipsType {
     );
 }
 
-#[cfg(feature = "_activities_container")]
+#[cfg(feature = "_activity_domain")]
 impl graph_odata_runtime::enums::FlagsEnum for MailTipsType {
     const MEMBERS: &'static [(&'static str, i64)] = &[
         ("automaticReplies", 1),
@@ -295,21 +295,21 @@ impl graph_odata_runtime::enums::FlagsEnum for MailTipsType {
     }
 }
 
-#[cfg(feature = "_activities_container")]
+#[cfg(feature = "_activity_domain")]
 impl std::fmt::Debug for MailTipsType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         graph_odata_runtime::enums::debug_flags(self, f)
     }
 }
 
-#[cfg(feature = "_activities_container")]
+#[cfg(feature = "_activity_domain")]
 impl std::fmt::Display for MailTipsType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         graph_odata_runtime::enums::fmt_flags(self, f)
     }
 }
 
-#[cfg(feature = "_activities_container")]
+#[cfg(feature = "_activity_domain")]
 impl std::str::FromStr for MailTipsType {
     type Err = std::convert::Infallible;
     fn from_str(s: &str) -> Result<Self, Self::Err> {
@@ -317,7 +317,7 @@ impl std::str::FromStr for MailTipsType {
     }
 }
 
-#[cfg(feature = "_activities_container")]
+#[cfg(feature = "_activity_domain")]
 impl std::ops::BitOr for MailTipsType {
     type Output = Self;
     fn bitor(self, rhs: Self) -> Self {
@@ -325,21 +325,21 @@ impl std::ops::BitOr for MailTipsType {
     }
 }
 
-#[cfg(feature = "_activities_container")]
+#[cfg(feature = "_activity_domain")]
 impl std::ops::BitOrAssign for MailTipsType {
     fn bitor_assign(&mut self, rhs: Self) {
         *self = graph_odata_runtime::enums::FlagsEnum::union(self, &rhs);
     }
 }
 
-#[cfg(feature = "_activities_container")]
+#[cfg(feature = "_activity_domain")]
 impl serde::Serialize for MailTipsType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_flags(self, serializer)
     }
 }
 
-#[cfg(feature = "_activities_container")]
+#[cfg(feature = "_activity_domain")]
 impl<'de> serde::Deserialize<'de> for MailTipsType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -348,7 +348,7 @@ impl<'de> serde::Deserialize<'de> for MailTipsType {
     }
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 /// CSDL enum type `microsoft.graph.managedAppAvailability`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ManagedAppAvailability {
@@ -360,7 +360,7 @@ pub enum ManagedAppAvailability {
     UnknownValue(String),
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 impl graph_odata_runtime::enums::EvolvableEnum for ManagedAppAvailability {
     const MEMBERS: &'static [(&'static str, i64)] = &[
         ("global", 0),
@@ -382,14 +382,14 @@ impl graph_odata_runtime::enums::EvolvableEnum for ManagedAppAvailability {
     }
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 impl serde::Serialize for ManagedAppAvailability {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 impl<'de> serde::Deserialize<'de> for ManagedAppAvailability {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -398,21 +398,21 @@ impl<'de> serde::Deserialize<'de> for ManagedAppAvailability {
     }
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 impl std::fmt::Display for ManagedAppAvailability {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 impl From<&str> for ManagedAppAvailability {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
 }
 
-#[cfg(feature = "_android_managed_app_protection")]
+#[cfg(feature = "_device_app_management")]
 /// CSDL enum type `microsoft.graph.managedAppClipboardSharingLevel`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ManagedAppClipboardSharingLevel {
@@ -428,7 +428,7 @@ pub enum ManagedAppClipboardSharingLevel {
     UnknownValue(String),
 }
 
-#[cfg(feature = "_android_managed_app_protection")]
+#[cfg(feature = "_device_app_management")]
 impl graph_odata_runtime::enums::EvolvableEnum for ManagedAppClipboardSharingLevel {
     const MEMBERS: &'static [(&'static str, i64)] = &[
         ("allApps", 0),
@@ -456,14 +456,14 @@ impl graph_odata_runtime::enums::EvolvableEnum for ManagedAppClipboardSharingLev
     }
 }
 
-#[cfg(feature = "_android_managed_app_protection")]
+#[cfg(feature = "_device_app_management")]
 impl serde::Serialize for ManagedAppClipboardSharingLevel {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_android_managed_app_protection")]
+#[cfg(feature = "_device_app_management")]
 impl<'de> serde::Deserialize<'de> for ManagedAppClipboardSharingLevel {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -472,21 +472,21 @@ impl<'de> serde::Deserialize<'de> for ManagedAppClipboardSharingLevel {
     }
 }
 
-#[cfg(feature = "_android_managed_app_protection")]
+#[cfg(feature = "_device_app_management")]
 impl std::fmt::Display for ManagedAppClipboardSharingLevel {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_android_managed_app_protection")]
+#[cfg(feature = "_device_app_management")]
 impl From<&str> for ManagedAppClipboardSharingLevel {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
 }
 
-#[cfg(feature = "_android_managed_app_protection")]
+#[cfg(feature = "_device_app_management")]
 /// CSDL enum type `microsoft.graph.managedAppDataEncryptionType`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ManagedAppDataEncryptionType {
@@ -502,7 +502,7 @@ pub enum ManagedAppDataEncryptionType {
     UnknownValue(String),
 }
 
-#[cfg(feature = "_android_managed_app_protection")]
+#[cfg(feature = "_device_app_management")]
 impl graph_odata_runtime::enums::EvolvableEnum for ManagedAppDataEncryptionType {
     const MEMBERS: &'static [(&'static str, i64)] = &[
         ("useDeviceSettings", 0),
@@ -530,14 +530,14 @@ impl graph_odata_runtime::enums::EvolvableEnum for ManagedAppDataEncryptionType 
     }
 }
 
-#[cfg(feature = "_android_managed_app_protection")]
+#[cfg(feature = "_device_app_management")]
 impl serde::Serialize for ManagedAppDataEncryptionType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_android_managed_app_protection")]
+#[cfg(feature = "_device_app_management")]
 impl<'de> serde::Deserialize<'de> for ManagedAppDataEncryptionType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -546,21 +546,21 @@ impl<'de> serde::Deserialize<'de> for ManagedAppDataEncryptionType {
     }
 }
 
-#[cfg(feature = "_android_managed_app_protection")]
+#[cfg(feature = "_device_app_management")]
 impl std::fmt::Display for ManagedAppDataEncryptionType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_android_managed_app_protection")]
+#[cfg(feature = "_device_app_management")]
 impl From<&str> for ManagedAppDataEncryptionType {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
 }
 
-#[cfg(feature = "_android_managed_app_protection")]
+#[cfg(feature = "_device_app_management")]
 /// CSDL enum type `microsoft.graph.managedAppDataStorageLocation`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ManagedAppDataStorageLocation {
@@ -576,7 +576,7 @@ pub enum ManagedAppDataStorageLocation {
     UnknownValue(String),
 }
 
-#[cfg(feature = "_android_managed_app_protection")]
+#[cfg(feature = "_device_app_management")]
 impl graph_odata_runtime::enums::EvolvableEnum for ManagedAppDataStorageLocation {
     const MEMBERS: &'static [(&'static str, i64)] = &[
         ("oneDriveForBusiness", 1),
@@ -604,14 +604,14 @@ impl graph_odata_runtime::enums::EvolvableEnum for ManagedAppDataStorageLocation
     }
 }
 
-#[cfg(feature = "_android_managed_app_protection")]
+#[cfg(feature = "_device_app_management")]
 impl serde::Serialize for ManagedAppDataStorageLocation {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_android_managed_app_protection")]
+#[cfg(feature = "_device_app_management")]
 impl<'de> serde::Deserialize<'de> for ManagedAppDataStorageLocation {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -620,21 +620,21 @@ impl<'de> serde::Deserialize<'de> for ManagedAppDataStorageLocation {
     }
 }
 
-#[cfg(feature = "_android_managed_app_protection")]
+#[cfg(feature = "_device_app_management")]
 impl std::fmt::Display for ManagedAppDataStorageLocation {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_android_managed_app_protection")]
+#[cfg(feature = "_device_app_management")]
 impl From<&str> for ManagedAppDataStorageLocation {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
 }
 
-#[cfg(feature = "_android_managed_app_protection")]
+#[cfg(feature = "_device_app_management")]
 /// CSDL enum type `microsoft.graph.managedAppDataTransferLevel`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ManagedAppDataTransferLevel {
@@ -648,7 +648,7 @@ pub enum ManagedAppDataTransferLevel {
     UnknownValue(String),
 }
 
-#[cfg(feature = "_android_managed_app_protection")]
+#[cfg(feature = "_device_app_management")]
 impl graph_odata_runtime::enums::EvolvableEnum for ManagedAppDataTransferLevel {
     const MEMBERS: &'static [(&'static str, i64)] = &[
         ("allApps", 0),
@@ -673,14 +673,14 @@ impl graph_odata_runtime::enums::EvolvableEnum for ManagedAppDataTransferLevel {
     }
 }
 
-#[cfg(feature = "_android_managed_app_protection")]
+#[cfg(feature = "_device_app_management")]
 impl serde::Serialize for ManagedAppDataTransferLevel {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_android_managed_app_protection")]
+#[cfg(feature = "_device_app_management")]
 impl<'de> serde::Deserialize<'de> for ManagedAppDataTransferLevel {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -689,21 +689,21 @@ impl<'de> serde::Deserialize<'de> for ManagedAppDataTransferLevel {
     }
 }
 
-#[cfg(feature = "_android_managed_app_protection")]
+#[cfg(feature = "_device_app_management")]
 impl std::fmt::Display for ManagedAppDataTransferLevel {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_android_managed_app_protection")]
+#[cfg(feature = "_device_app_management")]
 impl From<&str> for ManagedAppDataTransferLevel {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_android_mobile_app_identifier")]
 /// CSDL enum type `microsoft.graph.managedAppFlaggedReason`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ManagedAppFlaggedReason {
@@ -715,7 +715,7 @@ pub enum ManagedAppFlaggedReason {
     UnknownValue(String),
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_android_mobile_app_identifier")]
 impl graph_odata_runtime::enums::EvolvableEnum for ManagedAppFlaggedReason {
     const MEMBERS: &'static [(&'static str, i64)] = &[("none", 0), ("rootedDevice", 1)];
     fn from_wire(value: &str) -> Self {
@@ -734,14 +734,14 @@ impl graph_odata_runtime::enums::EvolvableEnum for ManagedAppFlaggedReason {
     }
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_android_mobile_app_identifier")]
 impl serde::Serialize for ManagedAppFlaggedReason {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_android_mobile_app_identifier")]
 impl<'de> serde::Deserialize<'de> for ManagedAppFlaggedReason {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -750,21 +750,21 @@ impl<'de> serde::Deserialize<'de> for ManagedAppFlaggedReason {
     }
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_android_mobile_app_identifier")]
 impl std::fmt::Display for ManagedAppFlaggedReason {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_android_mobile_app_identifier")]
 impl From<&str> for ManagedAppFlaggedReason {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
 }
 
-#[cfg(feature = "_android_managed_app_protection")]
+#[cfg(feature = "_device_app_management")]
 /// CSDL enum type `microsoft.graph.managedAppPinCharacterSet`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ManagedAppPinCharacterSet {
@@ -776,7 +776,7 @@ pub enum ManagedAppPinCharacterSet {
     UnknownValue(String),
 }
 
-#[cfg(feature = "_android_managed_app_protection")]
+#[cfg(feature = "_device_app_management")]
 impl graph_odata_runtime::enums::EvolvableEnum for ManagedAppPinCharacterSet {
     const MEMBERS: &'static [(&'static str, i64)] = &[
         ("numeric", 0),
@@ -798,14 +798,14 @@ impl graph_odata_runtime::enums::EvolvableEnum for ManagedAppPinCharacterSet {
     }
 }
 
-#[cfg(feature = "_android_managed_app_protection")]
+#[cfg(feature = "_device_app_management")]
 impl serde::Serialize for ManagedAppPinCharacterSet {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_android_managed_app_protection")]
+#[cfg(feature = "_device_app_management")]
 impl<'de> serde::Deserialize<'de> for ManagedAppPinCharacterSet {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -814,26 +814,26 @@ impl<'de> serde::Deserialize<'de> for ManagedAppPinCharacterSet {
     }
 }
 
-#[cfg(feature = "_android_managed_app_protection")]
+#[cfg(feature = "_device_app_management")]
 impl std::fmt::Display for ManagedAppPinCharacterSet {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_android_managed_app_protection")]
+#[cfg(feature = "_device_app_management")]
 impl From<&str> for ManagedAppPinCharacterSet {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
 }
 
-#[cfg(feature = "_android_managed_app_protection")]
+#[cfg(feature = "_device_app_management")]
 /// CSDL enum type `microsoft.graph.managedBrowserType`; flags (`IsFlags`): comma-separated member names on the wire, unknown names are kept.
 #[derive(Clone, PartialEq, Eq, Hash, Default)]
 pub struct ManagedBrowserType(graph_odata_runtime::enums::FlagSet);
 
-#[cfg(feature = "_android_managed_app_protection")]
+#[cfg(feature = "_device_app_management")]
 impl ManagedBrowserType {
     /// `notConfigured` = 0
     pub const NOT_CONFIGURED: Self = Self(
@@ -845,7 +845,7 @@ impl ManagedBrowserType {
     );
 }
 
-#[cfg(feature = "_android_managed_app_protection")]
+#[cfg(feature = "_device_app_management")]
 impl graph_odata_runtime::enums::FlagsEnum for ManagedBrowserType {
     const MEMBERS: &'static [(&'static str, i64)] = &[
         ("notConfigured", 0),
@@ -859,21 +859,21 @@ impl graph_odata_runtime::enums::FlagsEnum for ManagedBrowserType {
     }
 }
 
-#[cfg(feature = "_android_managed_app_protection")]
+#[cfg(feature = "_device_app_management")]
 impl std::fmt::Debug for ManagedBrowserType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         graph_odata_runtime::enums::debug_flags(self, f)
     }
 }
 
-#[cfg(feature = "_android_managed_app_protection")]
+#[cfg(feature = "_device_app_management")]
 impl std::fmt::Display for ManagedBrowserType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         graph_odata_runtime::enums::fmt_flags(self, f)
     }
 }
 
-#[cfg(feature = "_android_managed_app_protection")]
+#[cfg(feature = "_device_app_management")]
 impl std::str::FromStr for ManagedBrowserType {
     type Err = std::convert::Infallible;
     fn from_str(s: &str) -> Result<Self, Self::Err> {
@@ -881,7 +881,7 @@ impl std::str::FromStr for ManagedBrowserType {
     }
 }
 
-#[cfg(feature = "_android_managed_app_protection")]
+#[cfg(feature = "_device_app_management")]
 impl std::ops::BitOr for ManagedBrowserType {
     type Output = Self;
     fn bitor(self, rhs: Self) -> Self {
@@ -889,21 +889,21 @@ impl std::ops::BitOr for ManagedBrowserType {
     }
 }
 
-#[cfg(feature = "_android_managed_app_protection")]
+#[cfg(feature = "_device_app_management")]
 impl std::ops::BitOrAssign for ManagedBrowserType {
     fn bitor_assign(&mut self, rhs: Self) {
         *self = graph_odata_runtime::enums::FlagsEnum::union(self, &rhs);
     }
 }
 
-#[cfg(feature = "_android_managed_app_protection")]
+#[cfg(feature = "_device_app_management")]
 impl serde::Serialize for ManagedBrowserType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_flags(self, serializer)
     }
 }
 
-#[cfg(feature = "_android_managed_app_protection")]
+#[cfg(feature = "_device_app_management")]
 impl<'de> serde::Deserialize<'de> for ManagedBrowserType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1333,7 +1333,7 @@ impl From<&str> for ManagementState {
     }
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 /// CSDL enum type `microsoft.graph.matchConfidenceLevel`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum MatchConfidenceLevel {
@@ -1347,7 +1347,7 @@ pub enum MatchConfidenceLevel {
     UnknownValue(String),
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 impl graph_odata_runtime::enums::EvolvableEnum for MatchConfidenceLevel {
     const MEMBERS: &'static [(&'static str, i64)] = &[
         ("exact", 0),
@@ -1372,14 +1372,14 @@ impl graph_odata_runtime::enums::EvolvableEnum for MatchConfidenceLevel {
     }
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 impl serde::Serialize for MatchConfidenceLevel {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 impl<'de> serde::Deserialize<'de> for MatchConfidenceLevel {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1388,14 +1388,14 @@ impl<'de> serde::Deserialize<'de> for MatchConfidenceLevel {
     }
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 impl std::fmt::Display for MatchConfidenceLevel {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 impl From<&str> for MatchConfidenceLevel {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
@@ -1481,7 +1481,7 @@ impl From<&str> for MaxWorkLocationDetails {
     }
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 /// CSDL enum type `microsoft.graph.mdmAppConfigKeyType`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum MdmAppConfigKeyType {
@@ -1499,7 +1499,7 @@ pub enum MdmAppConfigKeyType {
     UnknownValue(String),
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 impl graph_odata_runtime::enums::EvolvableEnum for MdmAppConfigKeyType {
     const MEMBERS: &'static [(&'static str, i64)] = &[
         ("stringType", 0),
@@ -1530,14 +1530,14 @@ impl graph_odata_runtime::enums::EvolvableEnum for MdmAppConfigKeyType {
     }
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 impl serde::Serialize for MdmAppConfigKeyType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 impl<'de> serde::Deserialize<'de> for MdmAppConfigKeyType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1546,21 +1546,21 @@ impl<'de> serde::Deserialize<'de> for MdmAppConfigKeyType {
     }
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 impl std::fmt::Display for MdmAppConfigKeyType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 impl From<&str> for MdmAppConfigKeyType {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_organization")]
 /// CSDL enum type `microsoft.graph.mdmAuthority`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum MdmAuthority {
@@ -1576,7 +1576,7 @@ pub enum MdmAuthority {
     UnknownValue(String),
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_organization")]
 impl graph_odata_runtime::enums::EvolvableEnum for MdmAuthority {
     const MEMBERS: &'static [(&'static str, i64)] = &[
         ("unknown", 0),
@@ -1604,14 +1604,14 @@ impl graph_odata_runtime::enums::EvolvableEnum for MdmAuthority {
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_organization")]
 impl serde::Serialize for MdmAuthority {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_organization")]
 impl<'de> serde::Deserialize<'de> for MdmAuthority {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1620,21 +1620,21 @@ impl<'de> serde::Deserialize<'de> for MdmAuthority {
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_organization")]
 impl std::fmt::Display for MdmAuthority {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_organization")]
 impl From<&str> for MdmAuthority {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
 }
 
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_communications")]
 /// CSDL enum type `microsoft.graph.mediaDirection`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum MediaDirection {
@@ -1650,7 +1650,7 @@ pub enum MediaDirection {
     UnknownValue(String),
 }
 
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_communications")]
 impl graph_odata_runtime::enums::EvolvableEnum for MediaDirection {
     const MEMBERS: &'static [(&'static str, i64)] = &[
         ("inactive", 0),
@@ -1678,14 +1678,14 @@ impl graph_odata_runtime::enums::EvolvableEnum for MediaDirection {
     }
 }
 
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_communications")]
 impl serde::Serialize for MediaDirection {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_communications")]
 impl<'de> serde::Deserialize<'de> for MediaDirection {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1694,14 +1694,14 @@ impl<'de> serde::Deserialize<'de> for MediaDirection {
     }
 }
 
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_communications")]
 impl std::fmt::Display for MediaDirection {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_communications")]
 impl From<&str> for MediaDirection {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
@@ -1812,7 +1812,7 @@ impl From<&str> for MediaSourceContentCategory {
     }
 }
 
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_communications")]
 /// CSDL enum type `microsoft.graph.mediaState`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum MediaState {
@@ -1826,7 +1826,7 @@ pub enum MediaState {
     UnknownValue(String),
 }
 
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_communications")]
 impl graph_odata_runtime::enums::EvolvableEnum for MediaState {
     const MEMBERS: &'static [(&'static str, i64)] = &[
         ("active", 0),
@@ -1851,14 +1851,14 @@ impl graph_odata_runtime::enums::EvolvableEnum for MediaState {
     }
 }
 
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_communications")]
 impl serde::Serialize for MediaState {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_communications")]
 impl<'de> serde::Deserialize<'de> for MediaState {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1867,21 +1867,21 @@ impl<'de> serde::Deserialize<'de> for MediaState {
     }
 }
 
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_communications")]
 impl std::fmt::Display for MediaState {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_communications")]
 impl From<&str> for MediaState {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 /// CSDL enum type `microsoft.graph.meetingAudience`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum MeetingAudience {
@@ -1895,7 +1895,7 @@ pub enum MeetingAudience {
     UnknownValue(String),
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 impl graph_odata_runtime::enums::EvolvableEnum for MeetingAudience {
     const MEMBERS: &'static [(&'static str, i64)] = &[
         ("everyone", 0),
@@ -1920,14 +1920,14 @@ impl graph_odata_runtime::enums::EvolvableEnum for MeetingAudience {
     }
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 impl serde::Serialize for MeetingAudience {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 impl<'de> serde::Deserialize<'de> for MeetingAudience {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1936,14 +1936,14 @@ impl<'de> serde::Deserialize<'de> for MeetingAudience {
     }
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 impl std::fmt::Display for MeetingAudience {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 impl From<&str> for MeetingAudience {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
@@ -2444,7 +2444,7 @@ impl From<&str> for MessageActionFlag {
     }
 }
 
-#[cfg(feature = "_advanced_config_state")]
+#[cfg(feature = "_authentication_method_configurations")]
 /// CSDL enum type `microsoft.graph.microsoftAuthenticatorAuthenticationMode`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum MicrosoftAuthenticatorAuthenticationMode {
@@ -2458,7 +2458,7 @@ pub enum MicrosoftAuthenticatorAuthenticationMode {
     UnknownValue(String),
 }
 
-#[cfg(feature = "_advanced_config_state")]
+#[cfg(feature = "_authentication_method_configurations")]
 impl graph_odata_runtime::enums::EvolvableEnum
 for MicrosoftAuthenticatorAuthenticationMode {
     const MEMBERS: &'static [(&'static str, i64)] = &[
@@ -2484,14 +2484,14 @@ for MicrosoftAuthenticatorAuthenticationMode {
     }
 }
 
-#[cfg(feature = "_advanced_config_state")]
+#[cfg(feature = "_authentication_method_configurations")]
 impl serde::Serialize for MicrosoftAuthenticatorAuthenticationMode {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_advanced_config_state")]
+#[cfg(feature = "_authentication_method_configurations")]
 impl<'de> serde::Deserialize<'de> for MicrosoftAuthenticatorAuthenticationMode {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2500,21 +2500,21 @@ impl<'de> serde::Deserialize<'de> for MicrosoftAuthenticatorAuthenticationMode {
     }
 }
 
-#[cfg(feature = "_advanced_config_state")]
+#[cfg(feature = "_authentication_method_configurations")]
 impl std::fmt::Display for MicrosoftAuthenticatorAuthenticationMode {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_advanced_config_state")]
+#[cfg(feature = "_authentication_method_configurations")]
 impl From<&str> for MicrosoftAuthenticatorAuthenticationMode {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 /// CSDL enum type `microsoft.graph.microsoftEdgeChannel`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum MicrosoftEdgeChannel {
@@ -2530,7 +2530,7 @@ pub enum MicrosoftEdgeChannel {
     UnknownValue(String),
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 impl graph_odata_runtime::enums::EvolvableEnum for MicrosoftEdgeChannel {
     const MEMBERS: &'static [(&'static str, i64)] = &[
         ("dev", 0),
@@ -2558,14 +2558,14 @@ impl graph_odata_runtime::enums::EvolvableEnum for MicrosoftEdgeChannel {
     }
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 impl serde::Serialize for MicrosoftEdgeChannel {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 impl<'de> serde::Deserialize<'de> for MicrosoftEdgeChannel {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2574,21 +2574,21 @@ impl<'de> serde::Deserialize<'de> for MicrosoftEdgeChannel {
     }
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 impl std::fmt::Display for MicrosoftEdgeChannel {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 impl From<&str> for MicrosoftEdgeChannel {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 /// CSDL enum type `microsoft.graph.microsoftManagedDesktopType`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum MicrosoftManagedDesktopType {
@@ -2606,7 +2606,7 @@ pub enum MicrosoftManagedDesktopType {
     UnknownValue(String),
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl graph_odata_runtime::enums::EvolvableEnum for MicrosoftManagedDesktopType {
     const MEMBERS: &'static [(&'static str, i64)] = &[
         ("notManaged", 0),
@@ -2637,14 +2637,14 @@ impl graph_odata_runtime::enums::EvolvableEnum for MicrosoftManagedDesktopType {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl serde::Serialize for MicrosoftManagedDesktopType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl<'de> serde::Deserialize<'de> for MicrosoftManagedDesktopType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2653,21 +2653,21 @@ impl<'de> serde::Deserialize<'de> for MicrosoftManagedDesktopType {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl std::fmt::Display for MicrosoftManagedDesktopType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl From<&str> for MicrosoftManagedDesktopType {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 /// CSDL enum type `microsoft.graph.microsoftStoreForBusinessLicenseType`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum MicrosoftStoreForBusinessLicenseType {
@@ -2679,7 +2679,7 @@ pub enum MicrosoftStoreForBusinessLicenseType {
     UnknownValue(String),
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 impl graph_odata_runtime::enums::EvolvableEnum for MicrosoftStoreForBusinessLicenseType {
     const MEMBERS: &'static [(&'static str, i64)] = &[("offline", 0), ("online", 1)];
     fn from_wire(value: &str) -> Self {
@@ -2698,14 +2698,14 @@ impl graph_odata_runtime::enums::EvolvableEnum for MicrosoftStoreForBusinessLice
     }
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 impl serde::Serialize for MicrosoftStoreForBusinessLicenseType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 impl<'de> serde::Deserialize<'de> for MicrosoftStoreForBusinessLicenseType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2714,21 +2714,21 @@ impl<'de> serde::Deserialize<'de> for MicrosoftStoreForBusinessLicenseType {
     }
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 impl std::fmt::Display for MicrosoftStoreForBusinessLicenseType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 impl From<&str> for MicrosoftStoreForBusinessLicenseType {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
 }
 
-#[cfg(feature = "_aad_user_conversation_member")]
+#[cfg(feature = "_migration_mode")]
 /// CSDL enum type `microsoft.graph.migrationMode`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum MigrationMode {
@@ -2742,7 +2742,7 @@ pub enum MigrationMode {
     UnknownValue(String),
 }
 
-#[cfg(feature = "_aad_user_conversation_member")]
+#[cfg(feature = "_migration_mode")]
 impl graph_odata_runtime::enums::EvolvableEnum for MigrationMode {
     const MEMBERS: &'static [(&'static str, i64)] = &[
         ("inProgress", 0),
@@ -2767,14 +2767,14 @@ impl graph_odata_runtime::enums::EvolvableEnum for MigrationMode {
     }
 }
 
-#[cfg(feature = "_aad_user_conversation_member")]
+#[cfg(feature = "_migration_mode")]
 impl serde::Serialize for MigrationMode {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_aad_user_conversation_member")]
+#[cfg(feature = "_migration_mode")]
 impl<'de> serde::Deserialize<'de> for MigrationMode {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2783,21 +2783,21 @@ impl<'de> serde::Deserialize<'de> for MigrationMode {
     }
 }
 
-#[cfg(feature = "_aad_user_conversation_member")]
+#[cfg(feature = "_migration_mode")]
 impl std::fmt::Display for MigrationMode {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_aad_user_conversation_member")]
+#[cfg(feature = "_migration_mode")]
 impl From<&str> for MigrationMode {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
 }
 
-#[cfg(feature = "_authentication_methods_root")]
+#[cfg(feature = "_reports")]
 /// CSDL enum type `microsoft.graph.migrationStatus`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum MigrationStatus {
@@ -2813,7 +2813,7 @@ pub enum MigrationStatus {
     UnknownValue(String),
 }
 
-#[cfg(feature = "_authentication_methods_root")]
+#[cfg(feature = "_reports")]
 impl graph_odata_runtime::enums::EvolvableEnum for MigrationStatus {
     const MEMBERS: &'static [(&'static str, i64)] = &[
         ("ready", 0),
@@ -2841,14 +2841,14 @@ impl graph_odata_runtime::enums::EvolvableEnum for MigrationStatus {
     }
 }
 
-#[cfg(feature = "_authentication_methods_root")]
+#[cfg(feature = "_reports")]
 impl serde::Serialize for MigrationStatus {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_authentication_methods_root")]
+#[cfg(feature = "_reports")]
 impl<'de> serde::Deserialize<'de> for MigrationStatus {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2857,21 +2857,21 @@ impl<'de> serde::Deserialize<'de> for MigrationStatus {
     }
 }
 
-#[cfg(feature = "_authentication_methods_root")]
+#[cfg(feature = "_reports")]
 impl std::fmt::Display for MigrationStatus {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_authentication_methods_root")]
+#[cfg(feature = "_reports")]
 impl From<&str> for MigrationStatus {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 /// CSDL enum type `microsoft.graph.miracastChannel`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum MiracastChannel {
@@ -2921,7 +2921,7 @@ pub enum MiracastChannel {
     UnknownValue(String),
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl graph_odata_runtime::enums::EvolvableEnum for MiracastChannel {
     const MEMBERS: &'static [(&'static str, i64)] = &[
         ("userDefined", 0),
@@ -3000,14 +3000,14 @@ impl graph_odata_runtime::enums::EvolvableEnum for MiracastChannel {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl serde::Serialize for MiracastChannel {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl<'de> serde::Deserialize<'de> for MiracastChannel {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -3016,21 +3016,21 @@ impl<'de> serde::Deserialize<'de> for MiracastChannel {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl std::fmt::Display for MiracastChannel {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl From<&str> for MiracastChannel {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 /// CSDL enum type `microsoft.graph.mobileAppContentFileUploadState`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum MobileAppContentFileUploadState {
@@ -3070,7 +3070,7 @@ pub enum MobileAppContentFileUploadState {
     UnknownValue(String),
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 impl graph_odata_runtime::enums::EvolvableEnum for MobileAppContentFileUploadState {
     const MEMBERS: &'static [(&'static str, i64)] = &[
         ("success", 0),
@@ -3134,14 +3134,14 @@ impl graph_odata_runtime::enums::EvolvableEnum for MobileAppContentFileUploadSta
     }
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 impl serde::Serialize for MobileAppContentFileUploadState {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 impl<'de> serde::Deserialize<'de> for MobileAppContentFileUploadState {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -3150,21 +3150,21 @@ impl<'de> serde::Deserialize<'de> for MobileAppContentFileUploadState {
     }
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 impl std::fmt::Display for MobileAppContentFileUploadState {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 impl From<&str> for MobileAppContentFileUploadState {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 /// CSDL enum type `microsoft.graph.mobileAppPublishingState`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum MobileAppPublishingState {
@@ -3178,7 +3178,7 @@ pub enum MobileAppPublishingState {
     UnknownValue(String),
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 impl graph_odata_runtime::enums::EvolvableEnum for MobileAppPublishingState {
     const MEMBERS: &'static [(&'static str, i64)] = &[
         ("notPublished", 0),
@@ -3203,14 +3203,14 @@ impl graph_odata_runtime::enums::EvolvableEnum for MobileAppPublishingState {
     }
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 impl serde::Serialize for MobileAppPublishingState {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 impl<'de> serde::Deserialize<'de> for MobileAppPublishingState {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -3219,21 +3219,21 @@ impl<'de> serde::Deserialize<'de> for MobileAppPublishingState {
     }
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 impl std::fmt::Display for MobileAppPublishingState {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 impl From<&str> for MobileAppPublishingState {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 /// CSDL enum type `microsoft.graph.mobileThreatPartnerTenantState`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum MobileThreatPartnerTenantState {
@@ -3251,7 +3251,7 @@ pub enum MobileThreatPartnerTenantState {
     UnknownValue(String),
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl graph_odata_runtime::enums::EvolvableEnum for MobileThreatPartnerTenantState {
     const MEMBERS: &'static [(&'static str, i64)] = &[
         ("unavailable", 0),
@@ -3282,14 +3282,14 @@ impl graph_odata_runtime::enums::EvolvableEnum for MobileThreatPartnerTenantStat
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl serde::Serialize for MobileThreatPartnerTenantState {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl<'de> serde::Deserialize<'de> for MobileThreatPartnerTenantState {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -3298,21 +3298,21 @@ impl<'de> serde::Deserialize<'de> for MobileThreatPartnerTenantState {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl std::fmt::Display for MobileThreatPartnerTenantState {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl From<&str> for MobileThreatPartnerTenantState {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
 }
 
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_communications")]
 /// CSDL enum type `microsoft.graph.modality`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Modality {
@@ -3330,7 +3330,7 @@ pub enum Modality {
     UnknownValue(String),
 }
 
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_communications")]
 impl graph_odata_runtime::enums::EvolvableEnum for Modality {
     const MEMBERS: &'static [(&'static str, i64)] = &[
         ("audio", 1),
@@ -3361,14 +3361,14 @@ impl graph_odata_runtime::enums::EvolvableEnum for Modality {
     }
 }
 
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_communications")]
 impl serde::Serialize for Modality {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_communications")]
 impl<'de> serde::Deserialize<'de> for Modality {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -3377,21 +3377,21 @@ impl<'de> serde::Deserialize<'de> for Modality {
     }
 }
 
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_communications")]
 impl std::fmt::Display for Modality {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_communications")]
 impl From<&str> for Modality {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
 }
 
-#[cfg(feature = "_admin_microsoft365_apps")]
+#[cfg(feature = "_admin")]
 /// CSDL enum type `microsoft.graph.monitorMode`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum MonitorMode {
@@ -3403,7 +3403,7 @@ pub enum MonitorMode {
     UnknownValue(String),
 }
 
-#[cfg(feature = "_admin_microsoft365_apps")]
+#[cfg(feature = "_admin")]
 impl graph_odata_runtime::enums::EvolvableEnum for MonitorMode {
     const MEMBERS: &'static [(&'static str, i64)] = &[
         ("monitorOnly", 0),
@@ -3425,14 +3425,14 @@ impl graph_odata_runtime::enums::EvolvableEnum for MonitorMode {
     }
 }
 
-#[cfg(feature = "_admin_microsoft365_apps")]
+#[cfg(feature = "_admin")]
 impl serde::Serialize for MonitorMode {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_admin_microsoft365_apps")]
+#[cfg(feature = "_admin")]
 impl<'de> serde::Deserialize<'de> for MonitorMode {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -3441,21 +3441,21 @@ impl<'de> serde::Deserialize<'de> for MonitorMode {
     }
 }
 
-#[cfg(feature = "_admin_microsoft365_apps")]
+#[cfg(feature = "_admin")]
 impl std::fmt::Display for MonitorMode {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_admin_microsoft365_apps")]
+#[cfg(feature = "_admin")]
 impl From<&str> for MonitorMode {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
 }
 
-#[cfg(feature = "_admin_microsoft365_apps")]
+#[cfg(feature = "_admin")]
 /// CSDL enum type `microsoft.graph.monitorRunStatus`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum MonitorRunStatus {
@@ -3471,7 +3471,7 @@ pub enum MonitorRunStatus {
     UnknownValue(String),
 }
 
-#[cfg(feature = "_admin_microsoft365_apps")]
+#[cfg(feature = "_admin")]
 impl graph_odata_runtime::enums::EvolvableEnum for MonitorRunStatus {
     const MEMBERS: &'static [(&'static str, i64)] = &[
         ("successful", 0),
@@ -3499,14 +3499,14 @@ impl graph_odata_runtime::enums::EvolvableEnum for MonitorRunStatus {
     }
 }
 
-#[cfg(feature = "_admin_microsoft365_apps")]
+#[cfg(feature = "_admin")]
 impl serde::Serialize for MonitorRunStatus {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_admin_microsoft365_apps")]
+#[cfg(feature = "_admin")]
 impl<'de> serde::Deserialize<'de> for MonitorRunStatus {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -3515,21 +3515,21 @@ impl<'de> serde::Deserialize<'de> for MonitorRunStatus {
     }
 }
 
-#[cfg(feature = "_admin_microsoft365_apps")]
+#[cfg(feature = "_admin")]
 impl std::fmt::Display for MonitorRunStatus {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_admin_microsoft365_apps")]
+#[cfg(feature = "_admin")]
 impl From<&str> for MonitorRunStatus {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
 }
 
-#[cfg(feature = "_admin_microsoft365_apps")]
+#[cfg(feature = "_admin")]
 /// CSDL enum type `microsoft.graph.monitorStatus`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum MonitorStatus {
@@ -3543,7 +3543,7 @@ pub enum MonitorStatus {
     UnknownValue(String),
 }
 
-#[cfg(feature = "_admin_microsoft365_apps")]
+#[cfg(feature = "_admin")]
 impl graph_odata_runtime::enums::EvolvableEnum for MonitorStatus {
     const MEMBERS: &'static [(&'static str, i64)] = &[
         ("active", 0),
@@ -3568,14 +3568,14 @@ impl graph_odata_runtime::enums::EvolvableEnum for MonitorStatus {
     }
 }
 
-#[cfg(feature = "_admin_microsoft365_apps")]
+#[cfg(feature = "_admin")]
 impl serde::Serialize for MonitorStatus {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_admin_microsoft365_apps")]
+#[cfg(feature = "_admin")]
 impl<'de> serde::Deserialize<'de> for MonitorStatus {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -3584,21 +3584,21 @@ impl<'de> serde::Deserialize<'de> for MonitorStatus {
     }
 }
 
-#[cfg(feature = "_admin_microsoft365_apps")]
+#[cfg(feature = "_admin")]
 impl std::fmt::Display for MonitorStatus {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_admin_microsoft365_apps")]
+#[cfg(feature = "_admin")]
 impl From<&str> for MonitorStatus {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
 }
 
-#[cfg(feature = "_admin_consent_request_policy")]
+#[cfg(feature = "_policies")]
 /// CSDL enum type `microsoft.graph.multiFactorAuthConfiguration`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum MultiFactorAuthConfiguration {
@@ -3612,7 +3612,7 @@ pub enum MultiFactorAuthConfiguration {
     UnknownValue(String),
 }
 
-#[cfg(feature = "_admin_consent_request_policy")]
+#[cfg(feature = "_policies")]
 impl graph_odata_runtime::enums::EvolvableEnum for MultiFactorAuthConfiguration {
     const MEMBERS: &'static [(&'static str, i64)] = &[
         ("notRequired", 0),
@@ -3637,14 +3637,14 @@ impl graph_odata_runtime::enums::EvolvableEnum for MultiFactorAuthConfiguration 
     }
 }
 
-#[cfg(feature = "_admin_consent_request_policy")]
+#[cfg(feature = "_policies")]
 impl serde::Serialize for MultiFactorAuthConfiguration {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_admin_consent_request_policy")]
+#[cfg(feature = "_policies")]
 impl<'de> serde::Deserialize<'de> for MultiFactorAuthConfiguration {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -3653,21 +3653,21 @@ impl<'de> serde::Deserialize<'de> for MultiFactorAuthConfiguration {
     }
 }
 
-#[cfg(feature = "_admin_consent_request_policy")]
+#[cfg(feature = "_policies")]
 impl std::fmt::Display for MultiFactorAuthConfiguration {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_admin_consent_request_policy")]
+#[cfg(feature = "_policies")]
 impl From<&str> for MultiFactorAuthConfiguration {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_tenant_relationships")]
 /// CSDL enum type `microsoft.graph.multiTenantOrganizationMemberProcessingStatus`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum MultiTenantOrganizationMemberProcessingStatus {
@@ -3685,7 +3685,7 @@ pub enum MultiTenantOrganizationMemberProcessingStatus {
     UnknownValue(String),
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_tenant_relationships")]
 impl graph_odata_runtime::enums::EvolvableEnum
 for MultiTenantOrganizationMemberProcessingStatus {
     const MEMBERS: &'static [(&'static str, i64)] = &[
@@ -3717,14 +3717,14 @@ for MultiTenantOrganizationMemberProcessingStatus {
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_tenant_relationships")]
 impl serde::Serialize for MultiTenantOrganizationMemberProcessingStatus {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_tenant_relationships")]
 impl<'de> serde::Deserialize<'de> for MultiTenantOrganizationMemberProcessingStatus {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -3733,21 +3733,21 @@ impl<'de> serde::Deserialize<'de> for MultiTenantOrganizationMemberProcessingSta
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_tenant_relationships")]
 impl std::fmt::Display for MultiTenantOrganizationMemberProcessingStatus {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_tenant_relationships")]
 impl From<&str> for MultiTenantOrganizationMemberProcessingStatus {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_tenant_relationships")]
 /// CSDL enum type `microsoft.graph.multiTenantOrganizationMemberRole`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum MultiTenantOrganizationMemberRole {
@@ -3761,7 +3761,7 @@ pub enum MultiTenantOrganizationMemberRole {
     UnknownValue(String),
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_tenant_relationships")]
 impl graph_odata_runtime::enums::EvolvableEnum for MultiTenantOrganizationMemberRole {
     const MEMBERS: &'static [(&'static str, i64)] = &[
         ("owner", 0),
@@ -3786,14 +3786,14 @@ impl graph_odata_runtime::enums::EvolvableEnum for MultiTenantOrganizationMember
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_tenant_relationships")]
 impl serde::Serialize for MultiTenantOrganizationMemberRole {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_tenant_relationships")]
 impl<'de> serde::Deserialize<'de> for MultiTenantOrganizationMemberRole {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -3802,21 +3802,21 @@ impl<'de> serde::Deserialize<'de> for MultiTenantOrganizationMemberRole {
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_tenant_relationships")]
 impl std::fmt::Display for MultiTenantOrganizationMemberRole {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_tenant_relationships")]
 impl From<&str> for MultiTenantOrganizationMemberRole {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_tenant_relationships")]
 /// CSDL enum type `microsoft.graph.multiTenantOrganizationMemberState`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum MultiTenantOrganizationMemberState {
@@ -3832,7 +3832,7 @@ pub enum MultiTenantOrganizationMemberState {
     UnknownValue(String),
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_tenant_relationships")]
 impl graph_odata_runtime::enums::EvolvableEnum for MultiTenantOrganizationMemberState {
     const MEMBERS: &'static [(&'static str, i64)] = &[
         ("pending", 0),
@@ -3860,14 +3860,14 @@ impl graph_odata_runtime::enums::EvolvableEnum for MultiTenantOrganizationMember
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_tenant_relationships")]
 impl serde::Serialize for MultiTenantOrganizationMemberState {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_tenant_relationships")]
 impl<'de> serde::Deserialize<'de> for MultiTenantOrganizationMemberState {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -3876,21 +3876,21 @@ impl<'de> serde::Deserialize<'de> for MultiTenantOrganizationMemberState {
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_tenant_relationships")]
 impl std::fmt::Display for MultiTenantOrganizationMemberState {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_tenant_relationships")]
 impl From<&str> for MultiTenantOrganizationMemberState {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
 }
 
-#[cfg(feature = "_delegated_admin_access_assignment")]
+#[cfg(feature = "_tenant_relationships")]
 /// CSDL enum type `microsoft.graph.multiTenantOrganizationState`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum MultiTenantOrganizationState {
@@ -3904,7 +3904,7 @@ pub enum MultiTenantOrganizationState {
     UnknownValue(String),
 }
 
-#[cfg(feature = "_delegated_admin_access_assignment")]
+#[cfg(feature = "_tenant_relationships")]
 impl graph_odata_runtime::enums::EvolvableEnum for MultiTenantOrganizationState {
     const MEMBERS: &'static [(&'static str, i64)] = &[
         ("active", 0),
@@ -3929,14 +3929,14 @@ impl graph_odata_runtime::enums::EvolvableEnum for MultiTenantOrganizationState 
     }
 }
 
-#[cfg(feature = "_delegated_admin_access_assignment")]
+#[cfg(feature = "_tenant_relationships")]
 impl serde::Serialize for MultiTenantOrganizationState {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_delegated_admin_access_assignment")]
+#[cfg(feature = "_tenant_relationships")]
 impl<'de> serde::Deserialize<'de> for MultiTenantOrganizationState {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -3945,21 +3945,21 @@ impl<'de> serde::Deserialize<'de> for MultiTenantOrganizationState {
     }
 }
 
-#[cfg(feature = "_delegated_admin_access_assignment")]
+#[cfg(feature = "_tenant_relationships")]
 impl std::fmt::Display for MultiTenantOrganizationState {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_delegated_admin_access_assignment")]
+#[cfg(feature = "_tenant_relationships")]
 impl From<&str> for MultiTenantOrganizationState {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
 }
 
-#[cfg(feature = "_attribute_definition")]
+#[cfg(feature = "_bulk_operation")]
 /// CSDL enum type `microsoft.graph.mutability`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Mutability {
@@ -3975,7 +3975,7 @@ pub enum Mutability {
     UnknownValue(String),
 }
 
-#[cfg(feature = "_attribute_definition")]
+#[cfg(feature = "_bulk_operation")]
 impl graph_odata_runtime::enums::EvolvableEnum for Mutability {
     const MEMBERS: &'static [(&'static str, i64)] = &[
         ("ReadWrite", 0),
@@ -4003,14 +4003,14 @@ impl graph_odata_runtime::enums::EvolvableEnum for Mutability {
     }
 }
 
-#[cfg(feature = "_attribute_definition")]
+#[cfg(feature = "_bulk_operation")]
 impl serde::Serialize for Mutability {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_attribute_definition")]
+#[cfg(feature = "_bulk_operation")]
 impl<'de> serde::Deserialize<'de> for Mutability {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -4019,26 +4019,26 @@ impl<'de> serde::Deserialize<'de> for Mutability {
     }
 }
 
-#[cfg(feature = "_attribute_definition")]
+#[cfg(feature = "_bulk_operation")]
 impl std::fmt::Display for Mutability {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_attribute_definition")]
+#[cfg(feature = "_bulk_operation")]
 impl From<&str> for Mutability {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_agent_identity_blueprint")]
 /// CSDL enum type `microsoft.graph.nativeAuthenticationApisEnabled`; flags (`IsFlags`): comma-separated member names on the wire, unknown names are kept.
 #[derive(Clone, PartialEq, Eq, Hash, Default)]
 pub struct NativeAuthenticationApisEnabled(graph_odata_runtime::enums::FlagSet);
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_agent_identity_blueprint")]
 impl NativeAuthenticationApisEnabled {
     /// `none` = 0
     pub const NONE: Self = Self(graph_odata_runtime::enums::FlagSet::from_bits(0));
@@ -4050,7 +4050,7 @@ impl NativeAuthenticationApisEnabled {
     );
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_agent_identity_blueprint")]
 impl graph_odata_runtime::enums::FlagsEnum for NativeAuthenticationApisEnabled {
     const MEMBERS: &'static [(&'static str, i64)] = &[
         ("none", 0),
@@ -4065,21 +4065,21 @@ impl graph_odata_runtime::enums::FlagsEnum for NativeAuthenticationApisEnabled {
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_agent_identity_blueprint")]
 impl std::fmt::Debug for NativeAuthenticationApisEnabled {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         graph_odata_runtime::enums::debug_flags(self, f)
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_agent_identity_blueprint")]
 impl std::fmt::Display for NativeAuthenticationApisEnabled {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         graph_odata_runtime::enums::fmt_flags(self, f)
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_agent_identity_blueprint")]
 impl std::str::FromStr for NativeAuthenticationApisEnabled {
     type Err = std::convert::Infallible;
     fn from_str(s: &str) -> Result<Self, Self::Err> {
@@ -4087,7 +4087,7 @@ impl std::str::FromStr for NativeAuthenticationApisEnabled {
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_agent_identity_blueprint")]
 impl std::ops::BitOr for NativeAuthenticationApisEnabled {
     type Output = Self;
     fn bitor(self, rhs: Self) -> Self {
@@ -4095,21 +4095,21 @@ impl std::ops::BitOr for NativeAuthenticationApisEnabled {
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_agent_identity_blueprint")]
 impl std::ops::BitOrAssign for NativeAuthenticationApisEnabled {
     fn bitor_assign(&mut self, rhs: Self) {
         *self = graph_odata_runtime::enums::FlagsEnum::union(self, &rhs);
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_agent_identity_blueprint")]
 impl serde::Serialize for NativeAuthenticationApisEnabled {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_flags(self, serializer)
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_agent_identity_blueprint")]
 impl<'de> serde::Deserialize<'de> for NativeAuthenticationApisEnabled {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -4118,7 +4118,7 @@ impl<'de> serde::Deserialize<'de> for NativeAuthenticationApisEnabled {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL enum type `microsoft.graph.notificationDeliveryFrequency`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum NotificationDeliveryFrequency {
@@ -4134,7 +4134,7 @@ pub enum NotificationDeliveryFrequency {
     UnknownValue(String),
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::enums::EvolvableEnum for NotificationDeliveryFrequency {
     const MEMBERS: &'static [(&'static str, i64)] = &[
         ("unknown", 0),
@@ -4162,14 +4162,14 @@ impl graph_odata_runtime::enums::EvolvableEnum for NotificationDeliveryFrequency
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for NotificationDeliveryFrequency {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for NotificationDeliveryFrequency {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -4178,21 +4178,21 @@ impl<'de> serde::Deserialize<'de> for NotificationDeliveryFrequency {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl std::fmt::Display for NotificationDeliveryFrequency {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl From<&str> for NotificationDeliveryFrequency {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL enum type `microsoft.graph.notificationDeliveryPreference`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum NotificationDeliveryPreference {
@@ -4208,7 +4208,7 @@ pub enum NotificationDeliveryPreference {
     UnknownValue(String),
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::enums::EvolvableEnum for NotificationDeliveryPreference {
     const MEMBERS: &'static [(&'static str, i64)] = &[
         ("unknown", 0),
@@ -4236,14 +4236,14 @@ impl graph_odata_runtime::enums::EvolvableEnum for NotificationDeliveryPreferenc
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for NotificationDeliveryPreference {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for NotificationDeliveryPreference {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -4252,26 +4252,26 @@ impl<'de> serde::Deserialize<'de> for NotificationDeliveryPreference {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl std::fmt::Display for NotificationDeliveryPreference {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl From<&str> for NotificationDeliveryPreference {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 /// CSDL enum type `microsoft.graph.notificationEventsType`; flags (`IsFlags`): comma-separated member names on the wire, unknown names are kept.
 #[derive(Clone, PartialEq, Eq, Hash, Default)]
 pub struct NotificationEventsType(graph_odata_runtime::enums::FlagSet);
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 impl NotificationEventsType {
     /// `none` = 1
     pub const NONE: Self = Self(graph_odata_runtime::enums::FlagSet::from_bits(1));
@@ -4285,7 +4285,7 @@ impl NotificationEventsType {
     );
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 impl graph_odata_runtime::enums::FlagsEnum for NotificationEventsType {
     const MEMBERS: &'static [(&'static str, i64)] = &[
         ("none", 1),
@@ -4300,21 +4300,21 @@ impl graph_odata_runtime::enums::FlagsEnum for NotificationEventsType {
     }
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 impl std::fmt::Debug for NotificationEventsType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         graph_odata_runtime::enums::debug_flags(self, f)
     }
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 impl std::fmt::Display for NotificationEventsType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         graph_odata_runtime::enums::fmt_flags(self, f)
     }
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 impl std::str::FromStr for NotificationEventsType {
     type Err = std::convert::Infallible;
     fn from_str(s: &str) -> Result<Self, Self::Err> {
@@ -4322,7 +4322,7 @@ impl std::str::FromStr for NotificationEventsType {
     }
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 impl std::ops::BitOr for NotificationEventsType {
     type Output = Self;
     fn bitor(self, rhs: Self) -> Self {
@@ -4330,21 +4330,21 @@ impl std::ops::BitOr for NotificationEventsType {
     }
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 impl std::ops::BitOrAssign for NotificationEventsType {
     fn bitor_assign(&mut self, rhs: Self) {
         *self = graph_odata_runtime::enums::FlagsEnum::union(self, &rhs);
     }
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 impl serde::Serialize for NotificationEventsType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_flags(self, serializer)
     }
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 impl<'de> serde::Deserialize<'de> for NotificationEventsType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -4353,12 +4353,12 @@ impl<'de> serde::Deserialize<'de> for NotificationEventsType {
     }
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 /// CSDL enum type `microsoft.graph.notificationRecipientsType`; flags (`IsFlags`): comma-separated member names on the wire, unknown names are kept.
 #[derive(Clone, PartialEq, Eq, Hash, Default)]
 pub struct NotificationRecipientsType(graph_odata_runtime::enums::FlagSet);
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 impl NotificationRecipientsType {
     /// `none` = 0
     pub const NONE: Self = Self(graph_odata_runtime::enums::FlagSet::from_bits(0));
@@ -4380,7 +4380,7 @@ impl NotificationRecipientsType {
     );
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 impl graph_odata_runtime::enums::FlagsEnum for NotificationRecipientsType {
     const MEMBERS: &'static [(&'static str, i64)] = &[
         ("none", 0),
@@ -4398,21 +4398,21 @@ impl graph_odata_runtime::enums::FlagsEnum for NotificationRecipientsType {
     }
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 impl std::fmt::Debug for NotificationRecipientsType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         graph_odata_runtime::enums::debug_flags(self, f)
     }
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 impl std::fmt::Display for NotificationRecipientsType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         graph_odata_runtime::enums::fmt_flags(self, f)
     }
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 impl std::str::FromStr for NotificationRecipientsType {
     type Err = std::convert::Infallible;
     fn from_str(s: &str) -> Result<Self, Self::Err> {
@@ -4420,7 +4420,7 @@ impl std::str::FromStr for NotificationRecipientsType {
     }
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 impl std::ops::BitOr for NotificationRecipientsType {
     type Output = Self;
     fn bitor(self, rhs: Self) -> Self {
@@ -4428,21 +4428,21 @@ impl std::ops::BitOr for NotificationRecipientsType {
     }
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 impl std::ops::BitOrAssign for NotificationRecipientsType {
     fn bitor_assign(&mut self, rhs: Self) {
         *self = graph_odata_runtime::enums::FlagsEnum::union(self, &rhs);
     }
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 impl serde::Serialize for NotificationRecipientsType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_flags(self, serializer)
     }
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 impl<'de> serde::Deserialize<'de> for NotificationRecipientsType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -4451,12 +4451,12 @@ impl<'de> serde::Deserialize<'de> for NotificationRecipientsType {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 /// CSDL enum type `microsoft.graph.notificationTemplateBrandingOptions`; flags (`IsFlags`): comma-separated member names on the wire, unknown names are kept.
 #[derive(Clone, PartialEq, Eq, Hash, Default)]
 pub struct NotificationTemplateBrandingOptions(graph_odata_runtime::enums::FlagSet);
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl NotificationTemplateBrandingOptions {
     /// `none` = 0
     pub const NONE: Self = Self(graph_odata_runtime::enums::FlagSet::from_bits(0));
@@ -4486,7 +4486,7 @@ impl NotificationTemplateBrandingOptions {
     );
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl graph_odata_runtime::enums::FlagsEnum for NotificationTemplateBrandingOptions {
     const MEMBERS: &'static [(&'static str, i64)] = &[
         ("none", 0),
@@ -4505,21 +4505,21 @@ impl graph_odata_runtime::enums::FlagsEnum for NotificationTemplateBrandingOptio
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl std::fmt::Debug for NotificationTemplateBrandingOptions {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         graph_odata_runtime::enums::debug_flags(self, f)
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl std::fmt::Display for NotificationTemplateBrandingOptions {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         graph_odata_runtime::enums::fmt_flags(self, f)
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl std::str::FromStr for NotificationTemplateBrandingOptions {
     type Err = std::convert::Infallible;
     fn from_str(s: &str) -> Result<Self, Self::Err> {
@@ -4527,7 +4527,7 @@ impl std::str::FromStr for NotificationTemplateBrandingOptions {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl std::ops::BitOr for NotificationTemplateBrandingOptions {
     type Output = Self;
     fn bitor(self, rhs: Self) -> Self {
@@ -4535,21 +4535,21 @@ impl std::ops::BitOr for NotificationTemplateBrandingOptions {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl std::ops::BitOrAssign for NotificationTemplateBrandingOptions {
     fn bitor_assign(&mut self, rhs: Self) {
         *self = graph_odata_runtime::enums::FlagsEnum::union(self, &rhs);
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl serde::Serialize for NotificationTemplateBrandingOptions {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_flags(self, serializer)
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl<'de> serde::Deserialize<'de> for NotificationTemplateBrandingOptions {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -4558,7 +4558,7 @@ impl<'de> serde::Deserialize<'de> for NotificationTemplateBrandingOptions {
     }
 }
 
-#[cfg(feature = "_admin_consent_request_policy")]
+#[cfg(feature = "_policies")]
 /// CSDL enum type `microsoft.graph.notifyMembers`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum NotifyMembers {
@@ -4574,7 +4574,7 @@ pub enum NotifyMembers {
     UnknownValue(String),
 }
 
-#[cfg(feature = "_admin_consent_request_policy")]
+#[cfg(feature = "_policies")]
 impl graph_odata_runtime::enums::EvolvableEnum for NotifyMembers {
     const MEMBERS: &'static [(&'static str, i64)] = &[
         ("all", 0),
@@ -4602,14 +4602,14 @@ impl graph_odata_runtime::enums::EvolvableEnum for NotifyMembers {
     }
 }
 
-#[cfg(feature = "_admin_consent_request_policy")]
+#[cfg(feature = "_policies")]
 impl serde::Serialize for NotifyMembers {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_admin_consent_request_policy")]
+#[cfg(feature = "_policies")]
 impl<'de> serde::Deserialize<'de> for NotifyMembers {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -4618,21 +4618,21 @@ impl<'de> serde::Deserialize<'de> for NotifyMembers {
     }
 }
 
-#[cfg(feature = "_admin_consent_request_policy")]
+#[cfg(feature = "_policies")]
 impl std::fmt::Display for NotifyMembers {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_admin_consent_request_policy")]
+#[cfg(feature = "_policies")]
 impl From<&str> for NotifyMembers {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL enum type `microsoft.graph.oAuthAppScope`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum OAuthAppScope {
@@ -4658,7 +4658,7 @@ pub enum OAuthAppScope {
     UnknownValue(String),
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::enums::EvolvableEnum for OAuthAppScope {
     const MEMBERS: &'static [(&'static str, i64)] = &[
         ("unknown", 0),
@@ -4701,14 +4701,14 @@ impl graph_odata_runtime::enums::EvolvableEnum for OAuthAppScope {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for OAuthAppScope {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for OAuthAppScope {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -4717,21 +4717,21 @@ impl<'de> serde::Deserialize<'de> for OAuthAppScope {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl std::fmt::Display for OAuthAppScope {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl From<&str> for OAuthAppScope {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
 }
 
-#[cfg(feature = "_attribute_definition")]
+#[cfg(feature = "_bulk_operation")]
 /// CSDL enum type `microsoft.graph.objectDefinitionMetadata`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ObjectDefinitionMetadata {
@@ -4753,7 +4753,7 @@ pub enum ObjectDefinitionMetadata {
     UnknownValue(String),
 }
 
-#[cfg(feature = "_attribute_definition")]
+#[cfg(feature = "_bulk_operation")]
 impl graph_odata_runtime::enums::EvolvableEnum for ObjectDefinitionMetadata {
     const MEMBERS: &'static [(&'static str, i64)] = &[
         ("PropertyNameAccountEnabled", 0),
@@ -4790,14 +4790,14 @@ impl graph_odata_runtime::enums::EvolvableEnum for ObjectDefinitionMetadata {
     }
 }
 
-#[cfg(feature = "_attribute_definition")]
+#[cfg(feature = "_bulk_operation")]
 impl serde::Serialize for ObjectDefinitionMetadata {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_attribute_definition")]
+#[cfg(feature = "_bulk_operation")]
 impl<'de> serde::Deserialize<'de> for ObjectDefinitionMetadata {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -4806,26 +4806,26 @@ impl<'de> serde::Deserialize<'de> for ObjectDefinitionMetadata {
     }
 }
 
-#[cfg(feature = "_attribute_definition")]
+#[cfg(feature = "_bulk_operation")]
 impl std::fmt::Display for ObjectDefinitionMetadata {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_attribute_definition")]
+#[cfg(feature = "_bulk_operation")]
 impl From<&str> for ObjectDefinitionMetadata {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
 }
 
-#[cfg(feature = "_attribute_definition")]
+#[cfg(feature = "_bulk_operation")]
 /// CSDL enum type `microsoft.graph.objectFlowTypes`; flags (`IsFlags`): comma-separated member names on the wire, unknown names are kept.
 #[derive(Clone, PartialEq, Eq, Hash, Default)]
 pub struct ObjectFlowTypes(graph_odata_runtime::enums::FlagSet);
 
-#[cfg(feature = "_attribute_definition")]
+#[cfg(feature = "_bulk_operation")]
 impl ObjectFlowTypes {
     /// `None` = 0
     pub const NONE: Self = Self(graph_odata_runtime::enums::FlagSet::from_bits(0));
@@ -4837,7 +4837,7 @@ impl ObjectFlowTypes {
     pub const DELETE: Self = Self(graph_odata_runtime::enums::FlagSet::from_bits(4));
 }
 
-#[cfg(feature = "_attribute_definition")]
+#[cfg(feature = "_bulk_operation")]
 impl graph_odata_runtime::enums::FlagsEnum for ObjectFlowTypes {
     const MEMBERS: &'static [(&'static str, i64)] = &[
         ("None", 0),
@@ -4853,21 +4853,21 @@ impl graph_odata_runtime::enums::FlagsEnum for ObjectFlowTypes {
     }
 }
 
-#[cfg(feature = "_attribute_definition")]
+#[cfg(feature = "_bulk_operation")]
 impl std::fmt::Debug for ObjectFlowTypes {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         graph_odata_runtime::enums::debug_flags(self, f)
     }
 }
 
-#[cfg(feature = "_attribute_definition")]
+#[cfg(feature = "_bulk_operation")]
 impl std::fmt::Display for ObjectFlowTypes {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         graph_odata_runtime::enums::fmt_flags(self, f)
     }
 }
 
-#[cfg(feature = "_attribute_definition")]
+#[cfg(feature = "_bulk_operation")]
 impl std::str::FromStr for ObjectFlowTypes {
     type Err = std::convert::Infallible;
     fn from_str(s: &str) -> Result<Self, Self::Err> {
@@ -4875,7 +4875,7 @@ impl std::str::FromStr for ObjectFlowTypes {
     }
 }
 
-#[cfg(feature = "_attribute_definition")]
+#[cfg(feature = "_bulk_operation")]
 impl std::ops::BitOr for ObjectFlowTypes {
     type Output = Self;
     fn bitor(self, rhs: Self) -> Self {
@@ -4883,21 +4883,21 @@ impl std::ops::BitOr for ObjectFlowTypes {
     }
 }
 
-#[cfg(feature = "_attribute_definition")]
+#[cfg(feature = "_bulk_operation")]
 impl std::ops::BitOrAssign for ObjectFlowTypes {
     fn bitor_assign(&mut self, rhs: Self) {
         *self = graph_odata_runtime::enums::FlagsEnum::union(self, &rhs);
     }
 }
 
-#[cfg(feature = "_attribute_definition")]
+#[cfg(feature = "_bulk_operation")]
 impl serde::Serialize for ObjectFlowTypes {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_flags(self, serializer)
     }
 }
 
-#[cfg(feature = "_attribute_definition")]
+#[cfg(feature = "_bulk_operation")]
 impl<'de> serde::Deserialize<'de> for ObjectFlowTypes {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -4906,7 +4906,7 @@ impl<'de> serde::Deserialize<'de> for ObjectFlowTypes {
     }
 }
 
-#[cfg(feature = "_attribute_definition")]
+#[cfg(feature = "_bulk_operation")]
 /// CSDL enum type `microsoft.graph.objectMappingMetadata`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ObjectMappingMetadata {
@@ -4928,7 +4928,7 @@ pub enum ObjectMappingMetadata {
     UnknownValue(String),
 }
 
-#[cfg(feature = "_attribute_definition")]
+#[cfg(feature = "_bulk_operation")]
 impl graph_odata_runtime::enums::EvolvableEnum for ObjectMappingMetadata {
     const MEMBERS: &'static [(&'static str, i64)] = &[
         ("EscrowBehavior", 0),
@@ -4965,14 +4965,14 @@ impl graph_odata_runtime::enums::EvolvableEnum for ObjectMappingMetadata {
     }
 }
 
-#[cfg(feature = "_attribute_definition")]
+#[cfg(feature = "_bulk_operation")]
 impl serde::Serialize for ObjectMappingMetadata {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_attribute_definition")]
+#[cfg(feature = "_bulk_operation")]
 impl<'de> serde::Deserialize<'de> for ObjectMappingMetadata {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -4981,14 +4981,14 @@ impl<'de> serde::Deserialize<'de> for ObjectMappingMetadata {
     }
 }
 
-#[cfg(feature = "_attribute_definition")]
+#[cfg(feature = "_bulk_operation")]
 impl std::fmt::Display for ObjectMappingMetadata {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_attribute_definition")]
+#[cfg(feature = "_bulk_operation")]
 impl From<&str> for ObjectMappingMetadata {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
@@ -5162,7 +5162,7 @@ impl<'de> serde::Deserialize<'de> for OidcResponseType {
     }
 }
 
-#[cfg(feature = "_allowed_value")]
+#[cfg(feature = "_directory")]
 /// CSDL enum type `microsoft.graph.onPremisesDirectorySynchronizationDeletionPreventionType`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum OnPremisesDirectorySynchronizationDeletionPreventionType {
@@ -5178,7 +5178,7 @@ pub enum OnPremisesDirectorySynchronizationDeletionPreventionType {
     UnknownValue(String),
 }
 
-#[cfg(feature = "_allowed_value")]
+#[cfg(feature = "_directory")]
 impl graph_odata_runtime::enums::EvolvableEnum
 for OnPremisesDirectorySynchronizationDeletionPreventionType {
     const MEMBERS: &'static [(&'static str, i64)] = &[
@@ -5207,14 +5207,14 @@ for OnPremisesDirectorySynchronizationDeletionPreventionType {
     }
 }
 
-#[cfg(feature = "_allowed_value")]
+#[cfg(feature = "_directory")]
 impl serde::Serialize for OnPremisesDirectorySynchronizationDeletionPreventionType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_allowed_value")]
+#[cfg(feature = "_directory")]
 impl<'de> serde::Deserialize<'de>
 for OnPremisesDirectorySynchronizationDeletionPreventionType {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -5224,14 +5224,14 @@ for OnPremisesDirectorySynchronizationDeletionPreventionType {
     }
 }
 
-#[cfg(feature = "_allowed_value")]
+#[cfg(feature = "_directory")]
 impl std::fmt::Display for OnPremisesDirectorySynchronizationDeletionPreventionType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_allowed_value")]
+#[cfg(feature = "_directory")]
 impl From<&str> for OnPremisesDirectorySynchronizationDeletionPreventionType {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
@@ -5526,14 +5526,14 @@ impl From<&str> for OnenoteUserRole {
     }
 }
 
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_communications")]
 /// CSDL enum type `microsoft.graph.onlineMeetingContentSharingDisabledReason`; flags (`IsFlags`): comma-separated member names on the wire, unknown names are kept.
 #[derive(Clone, PartialEq, Eq, Hash, Default)]
 pub struct OnlineMeetingContentSharingDisabledReason(
     graph_odata_runtime::enums::FlagSet,
 );
 
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_communications")]
 impl OnlineMeetingContentSharingDisabledReason {
     /// `watermarkProtection` = 1
     pub const WATERMARK_PROTECTION: Self = Self(
@@ -5545,7 +5545,7 @@ impl OnlineMeetingContentSharingDisabledReason {
     );
 }
 
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_communications")]
 impl graph_odata_runtime::enums::FlagsEnum
 for OnlineMeetingContentSharingDisabledReason {
     const MEMBERS: &'static [(&'static str, i64)] = &[
@@ -5560,21 +5560,21 @@ for OnlineMeetingContentSharingDisabledReason {
     }
 }
 
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_communications")]
 impl std::fmt::Debug for OnlineMeetingContentSharingDisabledReason {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         graph_odata_runtime::enums::debug_flags(self, f)
     }
 }
 
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_communications")]
 impl std::fmt::Display for OnlineMeetingContentSharingDisabledReason {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         graph_odata_runtime::enums::fmt_flags(self, f)
     }
 }
 
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_communications")]
 impl std::str::FromStr for OnlineMeetingContentSharingDisabledReason {
     type Err = std::convert::Infallible;
     fn from_str(s: &str) -> Result<Self, Self::Err> {
@@ -5582,7 +5582,7 @@ impl std::str::FromStr for OnlineMeetingContentSharingDisabledReason {
     }
 }
 
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_communications")]
 impl std::ops::BitOr for OnlineMeetingContentSharingDisabledReason {
     type Output = Self;
     fn bitor(self, rhs: Self) -> Self {
@@ -5590,21 +5590,21 @@ impl std::ops::BitOr for OnlineMeetingContentSharingDisabledReason {
     }
 }
 
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_communications")]
 impl std::ops::BitOrAssign for OnlineMeetingContentSharingDisabledReason {
     fn bitor_assign(&mut self, rhs: Self) {
         *self = graph_odata_runtime::enums::FlagsEnum::union(self, &rhs);
     }
 }
 
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_communications")]
 impl serde::Serialize for OnlineMeetingContentSharingDisabledReason {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_flags(self, serializer)
     }
 }
 
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_communications")]
 impl<'de> serde::Deserialize<'de> for OnlineMeetingContentSharingDisabledReason {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -5929,12 +5929,12 @@ impl From<&str> for OnlineMeetingType {
     }
 }
 
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_communications")]
 /// CSDL enum type `microsoft.graph.onlineMeetingVideoDisabledReason`; flags (`IsFlags`): comma-separated member names on the wire, unknown names are kept.
 #[derive(Clone, PartialEq, Eq, Hash, Default)]
 pub struct OnlineMeetingVideoDisabledReason(graph_odata_runtime::enums::FlagSet);
 
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_communications")]
 impl OnlineMeetingVideoDisabledReason {
     /// `watermarkProtection` = 1
     pub const WATERMARK_PROTECTION: Self = Self(
@@ -5946,7 +5946,7 @@ impl OnlineMeetingVideoDisabledReason {
     );
 }
 
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_communications")]
 impl graph_odata_runtime::enums::FlagsEnum for OnlineMeetingVideoDisabledReason {
     const MEMBERS: &'static [(&'static str, i64)] = &[
         ("watermarkProtection", 1),
@@ -5960,21 +5960,21 @@ impl graph_odata_runtime::enums::FlagsEnum for OnlineMeetingVideoDisabledReason 
     }
 }
 
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_communications")]
 impl std::fmt::Debug for OnlineMeetingVideoDisabledReason {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         graph_odata_runtime::enums::debug_flags(self, f)
     }
 }
 
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_communications")]
 impl std::fmt::Display for OnlineMeetingVideoDisabledReason {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         graph_odata_runtime::enums::fmt_flags(self, f)
     }
 }
 
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_communications")]
 impl std::str::FromStr for OnlineMeetingVideoDisabledReason {
     type Err = std::convert::Infallible;
     fn from_str(s: &str) -> Result<Self, Self::Err> {
@@ -5982,7 +5982,7 @@ impl std::str::FromStr for OnlineMeetingVideoDisabledReason {
     }
 }
 
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_communications")]
 impl std::ops::BitOr for OnlineMeetingVideoDisabledReason {
     type Output = Self;
     fn bitor(self, rhs: Self) -> Self {
@@ -5990,21 +5990,21 @@ impl std::ops::BitOr for OnlineMeetingVideoDisabledReason {
     }
 }
 
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_communications")]
 impl std::ops::BitOrAssign for OnlineMeetingVideoDisabledReason {
     fn bitor_assign(&mut self, rhs: Self) {
         *self = graph_odata_runtime::enums::FlagsEnum::union(self, &rhs);
     }
 }
 
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_communications")]
 impl serde::Serialize for OnlineMeetingVideoDisabledReason {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_flags(self, serializer)
     }
 }
 
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_communications")]
 impl<'de> serde::Deserialize<'de> for OnlineMeetingVideoDisabledReason {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -6013,7 +6013,7 @@ impl<'de> serde::Deserialize<'de> for OnlineMeetingVideoDisabledReason {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 /// CSDL enum type `microsoft.graph.operatingSystemUpgradeEligibility`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum OperatingSystemUpgradeEligibility {
@@ -6031,7 +6031,7 @@ pub enum OperatingSystemUpgradeEligibility {
     UnknownValue(String),
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl graph_odata_runtime::enums::EvolvableEnum for OperatingSystemUpgradeEligibility {
     const MEMBERS: &'static [(&'static str, i64)] = &[
         ("upgraded", 0),
@@ -6062,14 +6062,14 @@ impl graph_odata_runtime::enums::EvolvableEnum for OperatingSystemUpgradeEligibi
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl serde::Serialize for OperatingSystemUpgradeEligibility {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl<'de> serde::Deserialize<'de> for OperatingSystemUpgradeEligibility {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -6078,21 +6078,21 @@ impl<'de> serde::Deserialize<'de> for OperatingSystemUpgradeEligibility {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl std::fmt::Display for OperatingSystemUpgradeEligibility {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl From<&str> for OperatingSystemUpgradeEligibility {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
 }
 
-#[cfg(feature = "_applied_conditional_access_policy")]
+#[cfg(feature = "_audit_logs")]
 /// CSDL enum type `microsoft.graph.operationResult`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum OperationResult {
@@ -6108,7 +6108,7 @@ pub enum OperationResult {
     UnknownValue(String),
 }
 
-#[cfg(feature = "_applied_conditional_access_policy")]
+#[cfg(feature = "_audit_logs")]
 impl graph_odata_runtime::enums::EvolvableEnum for OperationResult {
     const MEMBERS: &'static [(&'static str, i64)] = &[
         ("success", 0),
@@ -6136,14 +6136,14 @@ impl graph_odata_runtime::enums::EvolvableEnum for OperationResult {
     }
 }
 
-#[cfg(feature = "_applied_conditional_access_policy")]
+#[cfg(feature = "_audit_logs")]
 impl serde::Serialize for OperationResult {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_applied_conditional_access_policy")]
+#[cfg(feature = "_audit_logs")]
 impl<'de> serde::Deserialize<'de> for OperationResult {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -6152,14 +6152,14 @@ impl<'de> serde::Deserialize<'de> for OperationResult {
     }
 }
 
-#[cfg(feature = "_applied_conditional_access_policy")]
+#[cfg(feature = "_audit_logs")]
 impl std::fmt::Display for OperationResult {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_applied_conditional_access_policy")]
+#[cfg(feature = "_audit_logs")]
 impl From<&str> for OperationResult {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
@@ -6240,7 +6240,7 @@ impl From<&str> for OperationStatus {
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 /// CSDL enum type `microsoft.graph.outlierContainerType`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum OutlierContainerType {
@@ -6252,7 +6252,7 @@ pub enum OutlierContainerType {
     UnknownValue(String),
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl graph_odata_runtime::enums::EvolvableEnum for OutlierContainerType {
     const MEMBERS: &'static [(&'static str, i64)] = &[
         ("group", 0),
@@ -6274,14 +6274,14 @@ impl graph_odata_runtime::enums::EvolvableEnum for OutlierContainerType {
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl serde::Serialize for OutlierContainerType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl<'de> serde::Deserialize<'de> for OutlierContainerType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -6290,21 +6290,21 @@ impl<'de> serde::Deserialize<'de> for OutlierContainerType {
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl std::fmt::Display for OutlierContainerType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl From<&str> for OutlierContainerType {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 /// CSDL enum type `microsoft.graph.outlierMemberType`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum OutlierMemberType {
@@ -6316,7 +6316,7 @@ pub enum OutlierMemberType {
     UnknownValue(String),
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl graph_odata_runtime::enums::EvolvableEnum for OutlierMemberType {
     const MEMBERS: &'static [(&'static str, i64)] = &[
         ("user", 0),
@@ -6338,14 +6338,14 @@ impl graph_odata_runtime::enums::EvolvableEnum for OutlierMemberType {
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl serde::Serialize for OutlierMemberType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl<'de> serde::Deserialize<'de> for OutlierMemberType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -6354,21 +6354,21 @@ impl<'de> serde::Deserialize<'de> for OutlierMemberType {
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl std::fmt::Display for OutlierMemberType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl From<&str> for OutlierMemberType {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
 }
 
-#[cfg(feature = "_access_entity_type")]
+#[cfg(feature = "_copilot_package")]
 /// CSDL enum type `microsoft.graph.packageStatus`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum PackageStatus {
@@ -6384,7 +6384,7 @@ pub enum PackageStatus {
     UnknownValue(String),
 }
 
-#[cfg(feature = "_access_entity_type")]
+#[cfg(feature = "_copilot_package")]
 impl graph_odata_runtime::enums::EvolvableEnum for PackageStatus {
     const MEMBERS: &'static [(&'static str, i64)] = &[
         ("none", 0),
@@ -6412,14 +6412,14 @@ impl graph_odata_runtime::enums::EvolvableEnum for PackageStatus {
     }
 }
 
-#[cfg(feature = "_access_entity_type")]
+#[cfg(feature = "_copilot_package")]
 impl serde::Serialize for PackageStatus {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_access_entity_type")]
+#[cfg(feature = "_copilot_package")]
 impl<'de> serde::Deserialize<'de> for PackageStatus {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -6428,21 +6428,21 @@ impl<'de> serde::Deserialize<'de> for PackageStatus {
     }
 }
 
-#[cfg(feature = "_access_entity_type")]
+#[cfg(feature = "_copilot_package")]
 impl std::fmt::Display for PackageStatus {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_access_entity_type")]
+#[cfg(feature = "_copilot_package")]
 impl From<&str> for PackageStatus {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
 }
 
-#[cfg(feature = "_access_entity_type")]
+#[cfg(feature = "_copilot_package")]
 /// CSDL enum type `microsoft.graph.packageType`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum PackageType {
@@ -6460,7 +6460,7 @@ pub enum PackageType {
     UnknownValue(String),
 }
 
-#[cfg(feature = "_access_entity_type")]
+#[cfg(feature = "_copilot_package")]
 impl graph_odata_runtime::enums::EvolvableEnum for PackageType {
     const MEMBERS: &'static [(&'static str, i64)] = &[
         ("microsoft", 0),
@@ -6491,14 +6491,14 @@ impl graph_odata_runtime::enums::EvolvableEnum for PackageType {
     }
 }
 
-#[cfg(feature = "_access_entity_type")]
+#[cfg(feature = "_copilot_package")]
 impl serde::Serialize for PackageType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_access_entity_type")]
+#[cfg(feature = "_copilot_package")]
 impl<'de> serde::Deserialize<'de> for PackageType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -6507,21 +6507,21 @@ impl<'de> serde::Deserialize<'de> for PackageType {
     }
 }
 
-#[cfg(feature = "_access_entity_type")]
+#[cfg(feature = "_copilot_package")]
 impl std::fmt::Display for PackageType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_access_entity_type")]
+#[cfg(feature = "_copilot_package")]
 impl From<&str> for PackageType {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
 }
 
-#[cfg(feature = "_base_site_page")]
+#[cfg(feature = "_sites")]
 /// CSDL enum type `microsoft.graph.pageLayoutType`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum PageLayoutType {
@@ -6537,7 +6537,7 @@ pub enum PageLayoutType {
     UnknownValue(String),
 }
 
-#[cfg(feature = "_base_site_page")]
+#[cfg(feature = "_sites")]
 impl graph_odata_runtime::enums::EvolvableEnum for PageLayoutType {
     const MEMBERS: &'static [(&'static str, i64)] = &[
         ("microsoftReserved", 0),
@@ -6565,14 +6565,14 @@ impl graph_odata_runtime::enums::EvolvableEnum for PageLayoutType {
     }
 }
 
-#[cfg(feature = "_base_site_page")]
+#[cfg(feature = "_sites")]
 impl serde::Serialize for PageLayoutType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_base_site_page")]
+#[cfg(feature = "_sites")]
 impl<'de> serde::Deserialize<'de> for PageLayoutType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -6581,21 +6581,21 @@ impl<'de> serde::Deserialize<'de> for PageLayoutType {
     }
 }
 
-#[cfg(feature = "_base_site_page")]
+#[cfg(feature = "_sites")]
 impl std::fmt::Display for PageLayoutType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_base_site_page")]
+#[cfg(feature = "_sites")]
 impl From<&str> for PageLayoutType {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
 }
 
-#[cfg(feature = "_base_site_page")]
+#[cfg(feature = "_sites")]
 /// CSDL enum type `microsoft.graph.pagePromotionType`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum PagePromotionType {
@@ -6611,7 +6611,7 @@ pub enum PagePromotionType {
     UnknownValue(String),
 }
 
-#[cfg(feature = "_base_site_page")]
+#[cfg(feature = "_sites")]
 impl graph_odata_runtime::enums::EvolvableEnum for PagePromotionType {
     const MEMBERS: &'static [(&'static str, i64)] = &[
         ("microsoftReserved", 0),
@@ -6639,14 +6639,14 @@ impl graph_odata_runtime::enums::EvolvableEnum for PagePromotionType {
     }
 }
 
-#[cfg(feature = "_base_site_page")]
+#[cfg(feature = "_sites")]
 impl serde::Serialize for PagePromotionType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_base_site_page")]
+#[cfg(feature = "_sites")]
 impl<'de> serde::Deserialize<'de> for PagePromotionType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -6655,21 +6655,21 @@ impl<'de> serde::Deserialize<'de> for PagePromotionType {
     }
 }
 
-#[cfg(feature = "_base_site_page")]
+#[cfg(feature = "_sites")]
 impl std::fmt::Display for PagePromotionType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_base_site_page")]
+#[cfg(feature = "_sites")]
 impl From<&str> for PagePromotionType {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_organization")]
 /// CSDL enum type `microsoft.graph.partnerTenantType`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum PartnerTenantType {
@@ -6691,7 +6691,7 @@ pub enum PartnerTenantType {
     UnknownValue(String),
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_organization")]
 impl graph_odata_runtime::enums::EvolvableEnum for PartnerTenantType {
     const MEMBERS: &'static [(&'static str, i64)] = &[
         ("microsoftSupport", 1),
@@ -6732,14 +6732,14 @@ impl graph_odata_runtime::enums::EvolvableEnum for PartnerTenantType {
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_organization")]
 impl serde::Serialize for PartnerTenantType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_organization")]
 impl<'de> serde::Deserialize<'de> for PartnerTenantType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -6748,14 +6748,14 @@ impl<'de> serde::Deserialize<'de> for PartnerTenantType {
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_organization")]
 impl std::fmt::Display for PartnerTenantType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_organization")]
 impl From<&str> for PartnerTenantType {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
@@ -6831,12 +6831,12 @@ impl From<&str> for PasskeyType {
     }
 }
 
-#[cfg(feature = "_attestation_enforcement")]
+#[cfg(feature = "_authentication_method_configurations")]
 /// CSDL enum type `microsoft.graph.passkeyTypes`; flags (`IsFlags`): comma-separated member names on the wire, unknown names are kept.
 #[derive(Clone, PartialEq, Eq, Hash, Default)]
 pub struct PasskeyTypes(graph_odata_runtime::enums::FlagSet);
 
-#[cfg(feature = "_attestation_enforcement")]
+#[cfg(feature = "_authentication_method_configurations")]
 impl PasskeyTypes {
     /// `deviceBound` = 1
     pub const DEVICE_BOUND: Self = Self(
@@ -6850,7 +6850,7 @@ impl PasskeyTypes {
     );
 }
 
-#[cfg(feature = "_attestation_enforcement")]
+#[cfg(feature = "_authentication_method_configurations")]
 impl graph_odata_runtime::enums::FlagsEnum for PasskeyTypes {
     const MEMBERS: &'static [(&'static str, i64)] = &[
         ("deviceBound", 1),
@@ -6865,21 +6865,21 @@ impl graph_odata_runtime::enums::FlagsEnum for PasskeyTypes {
     }
 }
 
-#[cfg(feature = "_attestation_enforcement")]
+#[cfg(feature = "_authentication_method_configurations")]
 impl std::fmt::Debug for PasskeyTypes {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         graph_odata_runtime::enums::debug_flags(self, f)
     }
 }
 
-#[cfg(feature = "_attestation_enforcement")]
+#[cfg(feature = "_authentication_method_configurations")]
 impl std::fmt::Display for PasskeyTypes {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         graph_odata_runtime::enums::fmt_flags(self, f)
     }
 }
 
-#[cfg(feature = "_attestation_enforcement")]
+#[cfg(feature = "_authentication_method_configurations")]
 impl std::str::FromStr for PasskeyTypes {
     type Err = std::convert::Infallible;
     fn from_str(s: &str) -> Result<Self, Self::Err> {
@@ -6887,7 +6887,7 @@ impl std::str::FromStr for PasskeyTypes {
     }
 }
 
-#[cfg(feature = "_attestation_enforcement")]
+#[cfg(feature = "_authentication_method_configurations")]
 impl std::ops::BitOr for PasskeyTypes {
     type Output = Self;
     fn bitor(self, rhs: Self) -> Self {
@@ -6895,21 +6895,21 @@ impl std::ops::BitOr for PasskeyTypes {
     }
 }
 
-#[cfg(feature = "_attestation_enforcement")]
+#[cfg(feature = "_authentication_method_configurations")]
 impl std::ops::BitOrAssign for PasskeyTypes {
     fn bitor_assign(&mut self, rhs: Self) {
         *self = graph_odata_runtime::enums::FlagsEnum::union(self, &rhs);
     }
 }
 
-#[cfg(feature = "_attestation_enforcement")]
+#[cfg(feature = "_authentication_method_configurations")]
 impl serde::Serialize for PasskeyTypes {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_flags(self, serializer)
     }
 }
 
-#[cfg(feature = "_attestation_enforcement")]
+#[cfg(feature = "_authentication_method_configurations")]
 impl<'de> serde::Deserialize<'de> for PasskeyTypes {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -6918,12 +6918,12 @@ impl<'de> serde::Deserialize<'de> for PasskeyTypes {
     }
 }
 
-#[cfg(feature = "_application_data_type")]
+#[cfg(feature = "_application_templates")]
 /// CSDL enum type `microsoft.graph.passwordPolicy`; flags (`IsFlags`): comma-separated member names on the wire, unknown names are kept.
 #[derive(Clone, PartialEq, Eq, Hash, Default)]
 pub struct PasswordPolicy(graph_odata_runtime::enums::FlagSet);
 
-#[cfg(feature = "_application_data_type")]
+#[cfg(feature = "_application_templates")]
 impl PasswordPolicy {
     /// `none` = 0
     pub const NONE: Self = Self(graph_odata_runtime::enums::FlagSet::from_bits(0));
@@ -6953,7 +6953,7 @@ impl PasswordPolicy {
     );
 }
 
-#[cfg(feature = "_application_data_type")]
+#[cfg(feature = "_application_templates")]
 impl graph_odata_runtime::enums::FlagsEnum for PasswordPolicy {
     const MEMBERS: &'static [(&'static str, i64)] = &[
         ("none", 0),
@@ -6972,21 +6972,21 @@ impl graph_odata_runtime::enums::FlagsEnum for PasswordPolicy {
     }
 }
 
-#[cfg(feature = "_application_data_type")]
+#[cfg(feature = "_application_templates")]
 impl std::fmt::Debug for PasswordPolicy {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         graph_odata_runtime::enums::debug_flags(self, f)
     }
 }
 
-#[cfg(feature = "_application_data_type")]
+#[cfg(feature = "_application_templates")]
 impl std::fmt::Display for PasswordPolicy {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         graph_odata_runtime::enums::fmt_flags(self, f)
     }
 }
 
-#[cfg(feature = "_application_data_type")]
+#[cfg(feature = "_application_templates")]
 impl std::str::FromStr for PasswordPolicy {
     type Err = std::convert::Infallible;
     fn from_str(s: &str) -> Result<Self, Self::Err> {
@@ -6994,7 +6994,7 @@ impl std::str::FromStr for PasswordPolicy {
     }
 }
 
-#[cfg(feature = "_application_data_type")]
+#[cfg(feature = "_application_templates")]
 impl std::ops::BitOr for PasswordPolicy {
     type Output = Self;
     fn bitor(self, rhs: Self) -> Self {
@@ -7002,21 +7002,21 @@ impl std::ops::BitOr for PasswordPolicy {
     }
 }
 
-#[cfg(feature = "_application_data_type")]
+#[cfg(feature = "_application_templates")]
 impl std::ops::BitOrAssign for PasswordPolicy {
     fn bitor_assign(&mut self, rhs: Self) {
         *self = graph_odata_runtime::enums::FlagsEnum::union(self, &rhs);
     }
 }
 
-#[cfg(feature = "_application_data_type")]
+#[cfg(feature = "_application_templates")]
 impl serde::Serialize for PasswordPolicy {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_flags(self, serializer)
     }
 }
 
-#[cfg(feature = "_application_data_type")]
+#[cfg(feature = "_application_templates")]
 impl<'de> serde::Deserialize<'de> for PasswordPolicy {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -7025,7 +7025,7 @@ impl<'de> serde::Deserialize<'de> for PasswordPolicy {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL enum type `microsoft.graph.payloadBrand`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum PayloadBrand {
@@ -7075,7 +7075,7 @@ pub enum PayloadBrand {
     UnknownValue(String),
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::enums::EvolvableEnum for PayloadBrand {
     const MEMBERS: &'static [(&'static str, i64)] = &[
         ("unknown", 0),
@@ -7154,14 +7154,14 @@ impl graph_odata_runtime::enums::EvolvableEnum for PayloadBrand {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for PayloadBrand {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for PayloadBrand {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -7170,21 +7170,21 @@ impl<'de> serde::Deserialize<'de> for PayloadBrand {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl std::fmt::Display for PayloadBrand {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl From<&str> for PayloadBrand {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL enum type `microsoft.graph.payloadComplexity`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum PayloadComplexity {
@@ -7202,7 +7202,7 @@ pub enum PayloadComplexity {
     UnknownValue(String),
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::enums::EvolvableEnum for PayloadComplexity {
     const MEMBERS: &'static [(&'static str, i64)] = &[
         ("unknown", 0),
@@ -7233,14 +7233,14 @@ impl graph_odata_runtime::enums::EvolvableEnum for PayloadComplexity {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for PayloadComplexity {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for PayloadComplexity {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -7249,21 +7249,21 @@ impl<'de> serde::Deserialize<'de> for PayloadComplexity {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl std::fmt::Display for PayloadComplexity {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl From<&str> for PayloadComplexity {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL enum type `microsoft.graph.payloadDeliveryPlatform`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum PayloadDeliveryPlatform {
@@ -7281,7 +7281,7 @@ pub enum PayloadDeliveryPlatform {
     UnknownValue(String),
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::enums::EvolvableEnum for PayloadDeliveryPlatform {
     const MEMBERS: &'static [(&'static str, i64)] = &[
         ("unknown", 0),
@@ -7312,14 +7312,14 @@ impl graph_odata_runtime::enums::EvolvableEnum for PayloadDeliveryPlatform {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for PayloadDeliveryPlatform {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for PayloadDeliveryPlatform {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -7328,21 +7328,21 @@ impl<'de> serde::Deserialize<'de> for PayloadDeliveryPlatform {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl std::fmt::Display for PayloadDeliveryPlatform {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl From<&str> for PayloadDeliveryPlatform {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL enum type `microsoft.graph.payloadIndustry`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum PayloadIndustry {
@@ -7394,7 +7394,7 @@ pub enum PayloadIndustry {
     UnknownValue(String),
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::enums::EvolvableEnum for PayloadIndustry {
     const MEMBERS: &'static [(&'static str, i64)] = &[
         ("unknown", 0),
@@ -7476,14 +7476,14 @@ impl graph_odata_runtime::enums::EvolvableEnum for PayloadIndustry {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for PayloadIndustry {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for PayloadIndustry {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -7492,21 +7492,21 @@ impl<'de> serde::Deserialize<'de> for PayloadIndustry {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl std::fmt::Display for PayloadIndustry {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl From<&str> for PayloadIndustry {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL enum type `microsoft.graph.payloadTheme`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum PayloadTheme {
@@ -7578,7 +7578,7 @@ pub enum PayloadTheme {
     UnknownValue(String),
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::enums::EvolvableEnum for PayloadTheme {
     const MEMBERS: &'static [(&'static str, i64)] = &[
         ("unknown", 0),
@@ -7690,14 +7690,14 @@ impl graph_odata_runtime::enums::EvolvableEnum for PayloadTheme {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for PayloadTheme {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for PayloadTheme {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -7706,21 +7706,21 @@ impl<'de> serde::Deserialize<'de> for PayloadTheme {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl std::fmt::Display for PayloadTheme {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl From<&str> for PayloadTheme {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
 }
 
-#[cfg(feature = "_application_data_type")]
+#[cfg(feature = "_application_templates")]
 /// CSDL enum type `microsoft.graph.pciVersion`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum PciVersion {
@@ -7738,7 +7738,7 @@ pub enum PciVersion {
     UnknownValue(String),
 }
 
-#[cfg(feature = "_application_data_type")]
+#[cfg(feature = "_application_templates")]
 impl graph_odata_runtime::enums::EvolvableEnum for PciVersion {
     const MEMBERS: &'static [(&'static str, i64)] = &[
         ("none", 0),
@@ -7769,14 +7769,14 @@ impl graph_odata_runtime::enums::EvolvableEnum for PciVersion {
     }
 }
 
-#[cfg(feature = "_application_data_type")]
+#[cfg(feature = "_application_templates")]
 impl serde::Serialize for PciVersion {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_application_data_type")]
+#[cfg(feature = "_application_templates")]
 impl<'de> serde::Deserialize<'de> for PciVersion {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -7785,21 +7785,21 @@ impl<'de> serde::Deserialize<'de> for PciVersion {
     }
 }
 
-#[cfg(feature = "_application_data_type")]
+#[cfg(feature = "_application_templates")]
 impl std::fmt::Display for PciVersion {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_application_data_type")]
+#[cfg(feature = "_application_templates")]
 impl From<&str> for PciVersion {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
 }
 
-#[cfg(feature = "_approved_client_app")]
+#[cfg(feature = "_service_principals")]
 /// CSDL enum type `microsoft.graph.permissionClassificationType`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum PermissionClassificationType {
@@ -7815,7 +7815,7 @@ pub enum PermissionClassificationType {
     UnknownValue(String),
 }
 
-#[cfg(feature = "_approved_client_app")]
+#[cfg(feature = "_service_principals")]
 impl graph_odata_runtime::enums::EvolvableEnum for PermissionClassificationType {
     const MEMBERS: &'static [(&'static str, i64)] = &[
         ("low", 1),
@@ -7843,14 +7843,14 @@ impl graph_odata_runtime::enums::EvolvableEnum for PermissionClassificationType 
     }
 }
 
-#[cfg(feature = "_approved_client_app")]
+#[cfg(feature = "_service_principals")]
 impl serde::Serialize for PermissionClassificationType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_approved_client_app")]
+#[cfg(feature = "_service_principals")]
 impl<'de> serde::Deserialize<'de> for PermissionClassificationType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -7859,21 +7859,21 @@ impl<'de> serde::Deserialize<'de> for PermissionClassificationType {
     }
 }
 
-#[cfg(feature = "_approved_client_app")]
+#[cfg(feature = "_service_principals")]
 impl std::fmt::Display for PermissionClassificationType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_approved_client_app")]
+#[cfg(feature = "_service_principals")]
 impl From<&str> for PermissionClassificationType {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
 }
 
-#[cfg(feature = "_b2b_identity_providers_type")]
+#[cfg(feature = "_policies")]
 /// CSDL enum type `microsoft.graph.permissionType`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum PermissionType {
@@ -7887,7 +7887,7 @@ pub enum PermissionType {
     UnknownValue(String),
 }
 
-#[cfg(feature = "_b2b_identity_providers_type")]
+#[cfg(feature = "_policies")]
 impl graph_odata_runtime::enums::EvolvableEnum for PermissionType {
     const MEMBERS: &'static [(&'static str, i64)] = &[
         ("delegatedUserConsentable", 1),
@@ -7912,14 +7912,14 @@ impl graph_odata_runtime::enums::EvolvableEnum for PermissionType {
     }
 }
 
-#[cfg(feature = "_b2b_identity_providers_type")]
+#[cfg(feature = "_policies")]
 impl serde::Serialize for PermissionType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_b2b_identity_providers_type")]
+#[cfg(feature = "_policies")]
 impl<'de> serde::Deserialize<'de> for PermissionType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -7928,14 +7928,14 @@ impl<'de> serde::Deserialize<'de> for PermissionType {
     }
 }
 
-#[cfg(feature = "_b2b_identity_providers_type")]
+#[cfg(feature = "_policies")]
 impl std::fmt::Display for PermissionType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_b2b_identity_providers_type")]
+#[cfg(feature = "_policies")]
 impl From<&str> for PermissionType {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
@@ -8181,7 +8181,7 @@ impl From<&str> for PhysicalAddressType {
     }
 }
 
-#[cfg(feature = "_assigned_place_mode")]
+#[cfg(feature = "_places")]
 /// CSDL enum type `microsoft.graph.placeFeatureEnablement`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum PlaceFeatureEnablement {
@@ -8197,7 +8197,7 @@ pub enum PlaceFeatureEnablement {
     UnknownValue(String),
 }
 
-#[cfg(feature = "_assigned_place_mode")]
+#[cfg(feature = "_places")]
 impl graph_odata_runtime::enums::EvolvableEnum for PlaceFeatureEnablement {
     const MEMBERS: &'static [(&'static str, i64)] = &[
         ("unknown", 0),
@@ -8225,14 +8225,14 @@ impl graph_odata_runtime::enums::EvolvableEnum for PlaceFeatureEnablement {
     }
 }
 
-#[cfg(feature = "_assigned_place_mode")]
+#[cfg(feature = "_places")]
 impl serde::Serialize for PlaceFeatureEnablement {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_assigned_place_mode")]
+#[cfg(feature = "_places")]
 impl<'de> serde::Deserialize<'de> for PlaceFeatureEnablement {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -8241,14 +8241,14 @@ impl<'de> serde::Deserialize<'de> for PlaceFeatureEnablement {
     }
 }
 
-#[cfg(feature = "_assigned_place_mode")]
+#[cfg(feature = "_places")]
 impl std::fmt::Display for PlaceFeatureEnablement {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_assigned_place_mode")]
+#[cfg(feature = "_places")]
 impl From<&str> for PlaceFeatureEnablement {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
@@ -8571,7 +8571,7 @@ impl From<&str> for PolicyPlatformType {
     }
 }
 
-#[cfg(feature = "_admin_microsoft365_apps")]
+#[cfg(feature = "_admin")]
 /// CSDL enum type `microsoft.graph.postType`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum PostType {
@@ -8587,7 +8587,7 @@ pub enum PostType {
     UnknownValue(String),
 }
 
-#[cfg(feature = "_admin_microsoft365_apps")]
+#[cfg(feature = "_admin")]
 impl graph_odata_runtime::enums::EvolvableEnum for PostType {
     const MEMBERS: &'static [(&'static str, i64)] = &[
         ("regular", 0),
@@ -8615,14 +8615,14 @@ impl graph_odata_runtime::enums::EvolvableEnum for PostType {
     }
 }
 
-#[cfg(feature = "_admin_microsoft365_apps")]
+#[cfg(feature = "_admin")]
 impl serde::Serialize for PostType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_admin_microsoft365_apps")]
+#[cfg(feature = "_admin")]
 impl<'de> serde::Deserialize<'de> for PostType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -8631,21 +8631,21 @@ impl<'de> serde::Deserialize<'de> for PostType {
     }
 }
 
-#[cfg(feature = "_admin_microsoft365_apps")]
+#[cfg(feature = "_admin")]
 impl std::fmt::Display for PostType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_admin_microsoft365_apps")]
+#[cfg(feature = "_admin")]
 impl From<&str> for PostType {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 /// CSDL enum type `microsoft.graph.prereleaseFeatures`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum PrereleaseFeatures {
@@ -8661,7 +8661,7 @@ pub enum PrereleaseFeatures {
     UnknownValue(String),
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl graph_odata_runtime::enums::EvolvableEnum for PrereleaseFeatures {
     const MEMBERS: &'static [(&'static str, i64)] = &[
         ("userDefined", 0),
@@ -8689,14 +8689,14 @@ impl graph_odata_runtime::enums::EvolvableEnum for PrereleaseFeatures {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl serde::Serialize for PrereleaseFeatures {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl<'de> serde::Deserialize<'de> for PrereleaseFeatures {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -8705,14 +8705,14 @@ impl<'de> serde::Deserialize<'de> for PrereleaseFeatures {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl std::fmt::Display for PrereleaseFeatures {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl From<&str> for PrereleaseFeatures {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)

@@ -85,7 +85,7 @@ impl From<&str> for PrintDuplexMode {
     }
 }
 
-#[cfg(feature = "_integer_range")]
+#[cfg(feature = "_print")]
 /// CSDL enum type `microsoft.graph.printEvent`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum PrintEvent {
@@ -97,7 +97,7 @@ pub enum PrintEvent {
     UnknownValue(String),
 }
 
-#[cfg(feature = "_integer_range")]
+#[cfg(feature = "_print")]
 impl graph_odata_runtime::enums::EvolvableEnum for PrintEvent {
     const MEMBERS: &'static [(&'static str, i64)] = &[
         ("jobStarted", 0),
@@ -119,14 +119,14 @@ impl graph_odata_runtime::enums::EvolvableEnum for PrintEvent {
     }
 }
 
-#[cfg(feature = "_integer_range")]
+#[cfg(feature = "_print")]
 impl serde::Serialize for PrintEvent {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_integer_range")]
+#[cfg(feature = "_print")]
 impl<'de> serde::Deserialize<'de> for PrintEvent {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -135,14 +135,14 @@ impl<'de> serde::Deserialize<'de> for PrintEvent {
     }
 }
 
-#[cfg(feature = "_integer_range")]
+#[cfg(feature = "_print")]
 impl std::fmt::Display for PrintEvent {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_integer_range")]
+#[cfg(feature = "_print")]
 impl From<&str> for PrintEvent {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
@@ -632,7 +632,7 @@ impl From<&str> for PrintJobProcessingState {
     }
 }
 
-#[cfg(feature = "_integer_range")]
+#[cfg(feature = "_print")]
 /// CSDL enum type `microsoft.graph.printJobStateDetail`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum PrintJobStateDetail {
@@ -656,7 +656,7 @@ pub enum PrintJobStateDetail {
     UnknownValue(String),
 }
 
-#[cfg(feature = "_integer_range")]
+#[cfg(feature = "_print")]
 impl graph_odata_runtime::enums::EvolvableEnum for PrintJobStateDetail {
     const MEMBERS: &'static [(&'static str, i64)] = &[
         ("uploadPending", 0),
@@ -696,14 +696,14 @@ impl graph_odata_runtime::enums::EvolvableEnum for PrintJobStateDetail {
     }
 }
 
-#[cfg(feature = "_integer_range")]
+#[cfg(feature = "_print")]
 impl serde::Serialize for PrintJobStateDetail {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_integer_range")]
+#[cfg(feature = "_print")]
 impl<'de> serde::Deserialize<'de> for PrintJobStateDetail {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -712,14 +712,14 @@ impl<'de> serde::Deserialize<'de> for PrintJobStateDetail {
     }
 }
 
-#[cfg(feature = "_integer_range")]
+#[cfg(feature = "_print")]
 impl std::fmt::Display for PrintJobStateDetail {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_integer_range")]
+#[cfg(feature = "_print")]
 impl From<&str> for PrintJobStateDetail {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
@@ -825,7 +825,7 @@ impl From<&str> for PrintMultipageLayout {
     }
 }
 
-#[cfg(feature = "_integer_range")]
+#[cfg(feature = "_print")]
 /// CSDL enum type `microsoft.graph.printOperationProcessingState`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum PrintOperationProcessingState {
@@ -843,7 +843,7 @@ pub enum PrintOperationProcessingState {
     UnknownValue(String),
 }
 
-#[cfg(feature = "_integer_range")]
+#[cfg(feature = "_print")]
 impl graph_odata_runtime::enums::EvolvableEnum for PrintOperationProcessingState {
     const MEMBERS: &'static [(&'static str, i64)] = &[
         ("notStarted", 0),
@@ -874,14 +874,14 @@ impl graph_odata_runtime::enums::EvolvableEnum for PrintOperationProcessingState
     }
 }
 
-#[cfg(feature = "_integer_range")]
+#[cfg(feature = "_print")]
 impl serde::Serialize for PrintOperationProcessingState {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_integer_range")]
+#[cfg(feature = "_print")]
 impl<'de> serde::Deserialize<'de> for PrintOperationProcessingState {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -890,14 +890,14 @@ impl<'de> serde::Deserialize<'de> for PrintOperationProcessingState {
     }
 }
 
-#[cfg(feature = "_integer_range")]
+#[cfg(feature = "_print")]
 impl std::fmt::Display for PrintOperationProcessingState {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_integer_range")]
+#[cfg(feature = "_print")]
 impl From<&str> for PrintOperationProcessingState {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
@@ -1141,7 +1141,7 @@ impl From<&str> for PrintScaling {
     }
 }
 
-#[cfg(feature = "_integer_range")]
+#[cfg(feature = "_print")]
 /// CSDL enum type `microsoft.graph.printTaskProcessingState`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum PrintTaskProcessingState {
@@ -1159,7 +1159,7 @@ pub enum PrintTaskProcessingState {
     UnknownValue(String),
 }
 
-#[cfg(feature = "_integer_range")]
+#[cfg(feature = "_print")]
 impl graph_odata_runtime::enums::EvolvableEnum for PrintTaskProcessingState {
     const MEMBERS: &'static [(&'static str, i64)] = &[
         ("pending", 0),
@@ -1190,14 +1190,14 @@ impl graph_odata_runtime::enums::EvolvableEnum for PrintTaskProcessingState {
     }
 }
 
-#[cfg(feature = "_integer_range")]
+#[cfg(feature = "_print")]
 impl serde::Serialize for PrintTaskProcessingState {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_integer_range")]
+#[cfg(feature = "_print")]
 impl<'de> serde::Deserialize<'de> for PrintTaskProcessingState {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1206,14 +1206,14 @@ impl<'de> serde::Deserialize<'de> for PrintTaskProcessingState {
     }
 }
 
-#[cfg(feature = "_integer_range")]
+#[cfg(feature = "_print")]
 impl std::fmt::Display for PrintTaskProcessingState {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_integer_range")]
+#[cfg(feature = "_print")]
 impl From<&str> for PrintTaskProcessingState {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)

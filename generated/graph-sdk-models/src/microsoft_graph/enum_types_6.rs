@@ -4271,7 +4271,7 @@ impl From<&str> for PrinterProcessingStateDetail {
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 /// CSDL enum type `microsoft.graph.privilegedAccessGroupAssignmentType`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum PrivilegedAccessGroupAssignmentType {
@@ -4285,7 +4285,7 @@ pub enum PrivilegedAccessGroupAssignmentType {
     UnknownValue(String),
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl graph_odata_runtime::enums::EvolvableEnum for PrivilegedAccessGroupAssignmentType {
     const MEMBERS: &'static [(&'static str, i64)] = &[
         ("assigned", 1),
@@ -4310,14 +4310,14 @@ impl graph_odata_runtime::enums::EvolvableEnum for PrivilegedAccessGroupAssignme
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl serde::Serialize for PrivilegedAccessGroupAssignmentType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl<'de> serde::Deserialize<'de> for PrivilegedAccessGroupAssignmentType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -4326,21 +4326,21 @@ impl<'de> serde::Deserialize<'de> for PrivilegedAccessGroupAssignmentType {
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl std::fmt::Display for PrivilegedAccessGroupAssignmentType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl From<&str> for PrivilegedAccessGroupAssignmentType {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 /// CSDL enum type `microsoft.graph.privilegedAccessGroupMemberType`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum PrivilegedAccessGroupMemberType {
@@ -4354,7 +4354,7 @@ pub enum PrivilegedAccessGroupMemberType {
     UnknownValue(String),
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl graph_odata_runtime::enums::EvolvableEnum for PrivilegedAccessGroupMemberType {
     const MEMBERS: &'static [(&'static str, i64)] = &[
         ("direct", 1),
@@ -4379,14 +4379,14 @@ impl graph_odata_runtime::enums::EvolvableEnum for PrivilegedAccessGroupMemberTy
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl serde::Serialize for PrivilegedAccessGroupMemberType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl<'de> serde::Deserialize<'de> for PrivilegedAccessGroupMemberType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -4395,21 +4395,21 @@ impl<'de> serde::Deserialize<'de> for PrivilegedAccessGroupMemberType {
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl std::fmt::Display for PrivilegedAccessGroupMemberType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl From<&str> for PrivilegedAccessGroupMemberType {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 /// CSDL enum type `microsoft.graph.privilegedAccessGroupRelationships`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum PrivilegedAccessGroupRelationships {
@@ -4423,7 +4423,7 @@ pub enum PrivilegedAccessGroupRelationships {
     UnknownValue(String),
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl graph_odata_runtime::enums::EvolvableEnum for PrivilegedAccessGroupRelationships {
     const MEMBERS: &'static [(&'static str, i64)] = &[
         ("owner", 1),
@@ -4448,14 +4448,14 @@ impl graph_odata_runtime::enums::EvolvableEnum for PrivilegedAccessGroupRelation
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl serde::Serialize for PrivilegedAccessGroupRelationships {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl<'de> serde::Deserialize<'de> for PrivilegedAccessGroupRelationships {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -4464,21 +4464,21 @@ impl<'de> serde::Deserialize<'de> for PrivilegedAccessGroupRelationships {
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl std::fmt::Display for PrivilegedAccessGroupRelationships {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl From<&str> for PrivilegedAccessGroupRelationships {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// **Deprecated**: deprecated on 2024-04-10, planned removal on 2026-04-10, revision 2024-01/Deprecation
 ///
 /// CSDL enum type `microsoft.graph.processIntegrityLevel`; evolvable: unknown members are kept in `UnknownValue`.
@@ -4505,7 +4505,7 @@ pub enum ProcessIntegrityLevel {
     UnknownValue(String),
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::enums::EvolvableEnum for ProcessIntegrityLevel {
     const MEMBERS: &'static [(&'static str, i64)] = &[
         ("unknown", 0),
@@ -4542,14 +4542,14 @@ impl graph_odata_runtime::enums::EvolvableEnum for ProcessIntegrityLevel {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for ProcessIntegrityLevel {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for ProcessIntegrityLevel {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -4558,21 +4558,21 @@ impl<'de> serde::Deserialize<'de> for ProcessIntegrityLevel {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl std::fmt::Display for ProcessIntegrityLevel {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl From<&str> for ProcessIntegrityLevel {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
 }
 
-#[cfg(feature = "_authentication_protocol")]
+#[cfg(feature = "_domains")]
 /// CSDL enum type `microsoft.graph.promptLoginBehavior`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum PromptLoginBehavior {
@@ -4588,7 +4588,7 @@ pub enum PromptLoginBehavior {
     UnknownValue(String),
 }
 
-#[cfg(feature = "_authentication_protocol")]
+#[cfg(feature = "_domains")]
 impl graph_odata_runtime::enums::EvolvableEnum for PromptLoginBehavior {
     const MEMBERS: &'static [(&'static str, i64)] = &[
         ("translateToFreshPasswordAuthentication", 0),
@@ -4620,14 +4620,14 @@ impl graph_odata_runtime::enums::EvolvableEnum for PromptLoginBehavior {
     }
 }
 
-#[cfg(feature = "_authentication_protocol")]
+#[cfg(feature = "_domains")]
 impl serde::Serialize for PromptLoginBehavior {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_authentication_protocol")]
+#[cfg(feature = "_domains")]
 impl<'de> serde::Deserialize<'de> for PromptLoginBehavior {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -4636,21 +4636,21 @@ impl<'de> serde::Deserialize<'de> for PromptLoginBehavior {
     }
 }
 
-#[cfg(feature = "_authentication_protocol")]
+#[cfg(feature = "_domains")]
 impl std::fmt::Display for PromptLoginBehavior {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_authentication_protocol")]
+#[cfg(feature = "_domains")]
 impl From<&str> for PromptLoginBehavior {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 /// CSDL enum type `microsoft.graph.protectionPolicyStatus`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ProtectionPolicyStatus {
@@ -4668,7 +4668,7 @@ pub enum ProtectionPolicyStatus {
     UnknownValue(String),
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 impl graph_odata_runtime::enums::EvolvableEnum for ProtectionPolicyStatus {
     const MEMBERS: &'static [(&'static str, i64)] = &[
         ("inactive", 0),
@@ -4699,14 +4699,14 @@ impl graph_odata_runtime::enums::EvolvableEnum for ProtectionPolicyStatus {
     }
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 impl serde::Serialize for ProtectionPolicyStatus {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 impl<'de> serde::Deserialize<'de> for ProtectionPolicyStatus {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -4715,21 +4715,21 @@ impl<'de> serde::Deserialize<'de> for ProtectionPolicyStatus {
     }
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 impl std::fmt::Display for ProtectionPolicyStatus {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 impl From<&str> for ProtectionPolicyStatus {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_artifact_restore_status")]
 /// CSDL enum type `microsoft.graph.protectionRuleStatus`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ProtectionRuleStatus {
@@ -4751,7 +4751,7 @@ pub enum ProtectionRuleStatus {
     UnknownValue(String),
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_artifact_restore_status")]
 impl graph_odata_runtime::enums::EvolvableEnum for ProtectionRuleStatus {
     const MEMBERS: &'static [(&'static str, i64)] = &[
         ("draft", 0),
@@ -4788,14 +4788,14 @@ impl graph_odata_runtime::enums::EvolvableEnum for ProtectionRuleStatus {
     }
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_artifact_restore_status")]
 impl serde::Serialize for ProtectionRuleStatus {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_artifact_restore_status")]
 impl<'de> serde::Deserialize<'de> for ProtectionRuleStatus {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -4804,14 +4804,14 @@ impl<'de> serde::Deserialize<'de> for ProtectionRuleStatus {
     }
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_artifact_restore_status")]
 impl std::fmt::Display for ProtectionRuleStatus {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_artifact_restore_status")]
 impl From<&str> for ProtectionRuleStatus {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
@@ -4887,12 +4887,12 @@ impl From<&str> for ProtectionScopeState {
     }
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 /// CSDL enum type `microsoft.graph.protectionSource`; flags (`IsFlags`): comma-separated member names on the wire, unknown names are kept.
 #[derive(Clone, PartialEq, Eq, Hash, Default)]
 pub struct ProtectionSource(graph_odata_runtime::enums::FlagSet);
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 impl ProtectionSource {
     /// `none` = 0
     pub const NONE: Self = Self(graph_odata_runtime::enums::FlagSet::from_bits(0));
@@ -4908,7 +4908,7 @@ impl ProtectionSource {
     );
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 impl graph_odata_runtime::enums::FlagsEnum for ProtectionSource {
     const MEMBERS: &'static [(&'static str, i64)] = &[
         ("none", 0),
@@ -4924,21 +4924,21 @@ impl graph_odata_runtime::enums::FlagsEnum for ProtectionSource {
     }
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 impl std::fmt::Debug for ProtectionSource {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         graph_odata_runtime::enums::debug_flags(self, f)
     }
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 impl std::fmt::Display for ProtectionSource {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         graph_odata_runtime::enums::fmt_flags(self, f)
     }
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 impl std::str::FromStr for ProtectionSource {
     type Err = std::convert::Infallible;
     fn from_str(s: &str) -> Result<Self, Self::Err> {
@@ -4946,7 +4946,7 @@ impl std::str::FromStr for ProtectionSource {
     }
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 impl std::ops::BitOr for ProtectionSource {
     type Output = Self;
     fn bitor(self, rhs: Self) -> Self {
@@ -4954,21 +4954,21 @@ impl std::ops::BitOr for ProtectionSource {
     }
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 impl std::ops::BitOrAssign for ProtectionSource {
     fn bitor_assign(&mut self, rhs: Self) {
         *self = graph_odata_runtime::enums::FlagsEnum::union(self, &rhs);
     }
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 impl serde::Serialize for ProtectionSource {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_flags(self, serializer)
     }
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 impl<'de> serde::Deserialize<'de> for ProtectionSource {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,

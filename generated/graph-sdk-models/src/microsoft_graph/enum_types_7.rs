@@ -11,7 +11,7 @@ use graph_odata_runtime::edm;
 #[allow(unused_imports)]
 use graph_odata_runtime::model;
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 /// CSDL enum type `microsoft.graph.protectionUnitStatus`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ProtectionUnitStatus {
@@ -37,7 +37,7 @@ pub enum ProtectionUnitStatus {
     UnknownValue(String),
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 impl graph_odata_runtime::enums::EvolvableEnum for ProtectionUnitStatus {
     const MEMBERS: &'static [(&'static str, i64)] = &[
         ("protectRequested", 0),
@@ -80,14 +80,14 @@ impl graph_odata_runtime::enums::EvolvableEnum for ProtectionUnitStatus {
     }
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 impl serde::Serialize for ProtectionUnitStatus {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 impl<'de> serde::Deserialize<'de> for ProtectionUnitStatus {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -96,21 +96,21 @@ impl<'de> serde::Deserialize<'de> for ProtectionUnitStatus {
     }
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 impl std::fmt::Display for ProtectionUnitStatus {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 impl From<&str> for ProtectionUnitStatus {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_artifact_restore_status")]
 /// CSDL enum type `microsoft.graph.protectionUnitsBulkJobStatus`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ProtectionUnitsBulkJobStatus {
@@ -128,7 +128,7 @@ pub enum ProtectionUnitsBulkJobStatus {
     UnknownValue(String),
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_artifact_restore_status")]
 impl graph_odata_runtime::enums::EvolvableEnum for ProtectionUnitsBulkJobStatus {
     const MEMBERS: &'static [(&'static str, i64)] = &[
         ("unknown", 0),
@@ -159,14 +159,14 @@ impl graph_odata_runtime::enums::EvolvableEnum for ProtectionUnitsBulkJobStatus 
     }
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_artifact_restore_status")]
 impl serde::Serialize for ProtectionUnitsBulkJobStatus {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_artifact_restore_status")]
 impl<'de> serde::Deserialize<'de> for ProtectionUnitsBulkJobStatus {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -175,21 +175,21 @@ impl<'de> serde::Deserialize<'de> for ProtectionUnitsBulkJobStatus {
     }
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_artifact_restore_status")]
 impl std::fmt::Display for ProtectionUnitsBulkJobStatus {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_artifact_restore_status")]
 impl From<&str> for ProtectionUnitsBulkJobStatus {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
 }
 
-#[cfg(feature = "_applied_conditional_access_policy")]
+#[cfg(feature = "_audit_logs")]
 /// CSDL enum type `microsoft.graph.provisioningAction`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ProvisioningAction {
@@ -211,7 +211,7 @@ pub enum ProvisioningAction {
     UnknownValue(String),
 }
 
-#[cfg(feature = "_applied_conditional_access_policy")]
+#[cfg(feature = "_audit_logs")]
 impl graph_odata_runtime::enums::EvolvableEnum for ProvisioningAction {
     const MEMBERS: &'static [(&'static str, i64)] = &[
         ("other", 0),
@@ -248,14 +248,14 @@ impl graph_odata_runtime::enums::EvolvableEnum for ProvisioningAction {
     }
 }
 
-#[cfg(feature = "_applied_conditional_access_policy")]
+#[cfg(feature = "_audit_logs")]
 impl serde::Serialize for ProvisioningAction {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_applied_conditional_access_policy")]
+#[cfg(feature = "_audit_logs")]
 impl<'de> serde::Deserialize<'de> for ProvisioningAction {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -264,21 +264,21 @@ impl<'de> serde::Deserialize<'de> for ProvisioningAction {
     }
 }
 
-#[cfg(feature = "_applied_conditional_access_policy")]
+#[cfg(feature = "_audit_logs")]
 impl std::fmt::Display for ProvisioningAction {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_applied_conditional_access_policy")]
+#[cfg(feature = "_audit_logs")]
 impl From<&str> for ProvisioningAction {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
 }
 
-#[cfg(feature = "_applied_conditional_access_policy")]
+#[cfg(feature = "_audit_logs")]
 /// CSDL enum type `microsoft.graph.provisioningResult`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ProvisioningResult {
@@ -296,7 +296,7 @@ pub enum ProvisioningResult {
     UnknownValue(String),
 }
 
-#[cfg(feature = "_applied_conditional_access_policy")]
+#[cfg(feature = "_audit_logs")]
 impl graph_odata_runtime::enums::EvolvableEnum for ProvisioningResult {
     const MEMBERS: &'static [(&'static str, i64)] = &[
         ("success", 0),
@@ -327,14 +327,14 @@ impl graph_odata_runtime::enums::EvolvableEnum for ProvisioningResult {
     }
 }
 
-#[cfg(feature = "_applied_conditional_access_policy")]
+#[cfg(feature = "_audit_logs")]
 impl serde::Serialize for ProvisioningResult {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_applied_conditional_access_policy")]
+#[cfg(feature = "_audit_logs")]
 impl<'de> serde::Deserialize<'de> for ProvisioningResult {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -343,21 +343,21 @@ impl<'de> serde::Deserialize<'de> for ProvisioningResult {
     }
 }
 
-#[cfg(feature = "_applied_conditional_access_policy")]
+#[cfg(feature = "_audit_logs")]
 impl std::fmt::Display for ProvisioningResult {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_applied_conditional_access_policy")]
+#[cfg(feature = "_audit_logs")]
 impl From<&str> for ProvisioningResult {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
 }
 
-#[cfg(feature = "_applied_conditional_access_policy")]
+#[cfg(feature = "_audit_logs")]
 /// CSDL enum type `microsoft.graph.provisioningStatusErrorCategory`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ProvisioningStatusErrorCategory {
@@ -373,7 +373,7 @@ pub enum ProvisioningStatusErrorCategory {
     UnknownValue(String),
 }
 
-#[cfg(feature = "_applied_conditional_access_policy")]
+#[cfg(feature = "_audit_logs")]
 impl graph_odata_runtime::enums::EvolvableEnum for ProvisioningStatusErrorCategory {
     const MEMBERS: &'static [(&'static str, i64)] = &[
         ("failure", 0),
@@ -401,14 +401,14 @@ impl graph_odata_runtime::enums::EvolvableEnum for ProvisioningStatusErrorCatego
     }
 }
 
-#[cfg(feature = "_applied_conditional_access_policy")]
+#[cfg(feature = "_audit_logs")]
 impl serde::Serialize for ProvisioningStatusErrorCategory {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_applied_conditional_access_policy")]
+#[cfg(feature = "_audit_logs")]
 impl<'de> serde::Deserialize<'de> for ProvisioningStatusErrorCategory {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -417,21 +417,21 @@ impl<'de> serde::Deserialize<'de> for ProvisioningStatusErrorCategory {
     }
 }
 
-#[cfg(feature = "_applied_conditional_access_policy")]
+#[cfg(feature = "_audit_logs")]
 impl std::fmt::Display for ProvisioningStatusErrorCategory {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_applied_conditional_access_policy")]
+#[cfg(feature = "_audit_logs")]
 impl From<&str> for ProvisioningStatusErrorCategory {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
 }
 
-#[cfg(feature = "_applied_conditional_access_policy")]
+#[cfg(feature = "_audit_logs")]
 /// CSDL enum type `microsoft.graph.provisioningStepType`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ProvisioningStepType {
@@ -453,7 +453,7 @@ pub enum ProvisioningStepType {
     UnknownValue(String),
 }
 
-#[cfg(feature = "_applied_conditional_access_policy")]
+#[cfg(feature = "_audit_logs")]
 impl graph_odata_runtime::enums::EvolvableEnum for ProvisioningStepType {
     const MEMBERS: &'static [(&'static str, i64)] = &[
         ("import", 0),
@@ -490,14 +490,14 @@ impl graph_odata_runtime::enums::EvolvableEnum for ProvisioningStepType {
     }
 }
 
-#[cfg(feature = "_applied_conditional_access_policy")]
+#[cfg(feature = "_audit_logs")]
 impl serde::Serialize for ProvisioningStepType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_applied_conditional_access_policy")]
+#[cfg(feature = "_audit_logs")]
 impl<'de> serde::Deserialize<'de> for ProvisioningStepType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -506,21 +506,21 @@ impl<'de> serde::Deserialize<'de> for ProvisioningStepType {
     }
 }
 
-#[cfg(feature = "_applied_conditional_access_policy")]
+#[cfg(feature = "_audit_logs")]
 impl std::fmt::Display for ProvisioningStepType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_applied_conditional_access_policy")]
+#[cfg(feature = "_audit_logs")]
 impl From<&str> for ProvisioningStepType {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
 }
 
-#[cfg(feature = "_attribute_definition")]
+#[cfg(feature = "_bulk_operation")]
 /// CSDL enum type `microsoft.graph.quarantineReason`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum QuarantineReason {
@@ -544,7 +544,7 @@ pub enum QuarantineReason {
     UnknownValue(String),
 }
 
-#[cfg(feature = "_attribute_definition")]
+#[cfg(feature = "_bulk_operation")]
 impl graph_odata_runtime::enums::EvolvableEnum for QuarantineReason {
     const MEMBERS: &'static [(&'static str, i64)] = &[
         ("EncounteredBaseEscrowThreshold", 0),
@@ -588,14 +588,14 @@ impl graph_odata_runtime::enums::EvolvableEnum for QuarantineReason {
     }
 }
 
-#[cfg(feature = "_attribute_definition")]
+#[cfg(feature = "_bulk_operation")]
 impl serde::Serialize for QuarantineReason {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_attribute_definition")]
+#[cfg(feature = "_bulk_operation")]
 impl<'de> serde::Deserialize<'de> for QuarantineReason {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -604,21 +604,21 @@ impl<'de> serde::Deserialize<'de> for QuarantineReason {
     }
 }
 
-#[cfg(feature = "_attribute_definition")]
+#[cfg(feature = "_bulk_operation")]
 impl std::fmt::Display for QuarantineReason {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_attribute_definition")]
+#[cfg(feature = "_bulk_operation")]
 impl From<&str> for QuarantineReason {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 /// CSDL enum type `microsoft.graph.ratingAppsType`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum RatingAppsType {
@@ -638,7 +638,7 @@ pub enum RatingAppsType {
     UnknownValue(String),
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl graph_odata_runtime::enums::EvolvableEnum for RatingAppsType {
     const MEMBERS: &'static [(&'static str, i64)] = &[
         ("allAllowed", 0),
@@ -672,14 +672,14 @@ impl graph_odata_runtime::enums::EvolvableEnum for RatingAppsType {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl serde::Serialize for RatingAppsType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl<'de> serde::Deserialize<'de> for RatingAppsType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -688,21 +688,21 @@ impl<'de> serde::Deserialize<'de> for RatingAppsType {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl std::fmt::Display for RatingAppsType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl From<&str> for RatingAppsType {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 /// CSDL enum type `microsoft.graph.ratingAustraliaMoviesType`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum RatingAustraliaMoviesType {
@@ -724,7 +724,7 @@ pub enum RatingAustraliaMoviesType {
     UnknownValue(String),
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl graph_odata_runtime::enums::EvolvableEnum for RatingAustraliaMoviesType {
     const MEMBERS: &'static [(&'static str, i64)] = &[
         ("allAllowed", 0),
@@ -761,14 +761,14 @@ impl graph_odata_runtime::enums::EvolvableEnum for RatingAustraliaMoviesType {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl serde::Serialize for RatingAustraliaMoviesType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl<'de> serde::Deserialize<'de> for RatingAustraliaMoviesType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -777,21 +777,21 @@ impl<'de> serde::Deserialize<'de> for RatingAustraliaMoviesType {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl std::fmt::Display for RatingAustraliaMoviesType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl From<&str> for RatingAustraliaMoviesType {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 /// CSDL enum type `microsoft.graph.ratingAustraliaTelevisionType`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum RatingAustraliaTelevisionType {
@@ -817,7 +817,7 @@ pub enum RatingAustraliaTelevisionType {
     UnknownValue(String),
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl graph_odata_runtime::enums::EvolvableEnum for RatingAustraliaTelevisionType {
     const MEMBERS: &'static [(&'static str, i64)] = &[
         ("allAllowed", 0),
@@ -860,14 +860,14 @@ impl graph_odata_runtime::enums::EvolvableEnum for RatingAustraliaTelevisionType
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl serde::Serialize for RatingAustraliaTelevisionType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl<'de> serde::Deserialize<'de> for RatingAustraliaTelevisionType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -876,21 +876,21 @@ impl<'de> serde::Deserialize<'de> for RatingAustraliaTelevisionType {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl std::fmt::Display for RatingAustraliaTelevisionType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl From<&str> for RatingAustraliaTelevisionType {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 /// CSDL enum type `microsoft.graph.ratingCanadaMoviesType`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum RatingCanadaMoviesType {
@@ -912,7 +912,7 @@ pub enum RatingCanadaMoviesType {
     UnknownValue(String),
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl graph_odata_runtime::enums::EvolvableEnum for RatingCanadaMoviesType {
     const MEMBERS: &'static [(&'static str, i64)] = &[
         ("allAllowed", 0),
@@ -949,14 +949,14 @@ impl graph_odata_runtime::enums::EvolvableEnum for RatingCanadaMoviesType {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl serde::Serialize for RatingCanadaMoviesType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl<'de> serde::Deserialize<'de> for RatingCanadaMoviesType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -965,21 +965,21 @@ impl<'de> serde::Deserialize<'de> for RatingCanadaMoviesType {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl std::fmt::Display for RatingCanadaMoviesType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl From<&str> for RatingCanadaMoviesType {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 /// CSDL enum type `microsoft.graph.ratingCanadaTelevisionType`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum RatingCanadaTelevisionType {
@@ -1003,7 +1003,7 @@ pub enum RatingCanadaTelevisionType {
     UnknownValue(String),
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl graph_odata_runtime::enums::EvolvableEnum for RatingCanadaTelevisionType {
     const MEMBERS: &'static [(&'static str, i64)] = &[
         ("allAllowed", 0),
@@ -1043,14 +1043,14 @@ impl graph_odata_runtime::enums::EvolvableEnum for RatingCanadaTelevisionType {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl serde::Serialize for RatingCanadaTelevisionType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl<'de> serde::Deserialize<'de> for RatingCanadaTelevisionType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1059,21 +1059,21 @@ impl<'de> serde::Deserialize<'de> for RatingCanadaTelevisionType {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl std::fmt::Display for RatingCanadaTelevisionType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl From<&str> for RatingCanadaTelevisionType {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 /// CSDL enum type `microsoft.graph.ratingFranceMoviesType`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum RatingFranceMoviesType {
@@ -1093,7 +1093,7 @@ pub enum RatingFranceMoviesType {
     UnknownValue(String),
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl graph_odata_runtime::enums::EvolvableEnum for RatingFranceMoviesType {
     const MEMBERS: &'static [(&'static str, i64)] = &[
         ("allAllowed", 0),
@@ -1127,14 +1127,14 @@ impl graph_odata_runtime::enums::EvolvableEnum for RatingFranceMoviesType {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl serde::Serialize for RatingFranceMoviesType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl<'de> serde::Deserialize<'de> for RatingFranceMoviesType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1143,21 +1143,21 @@ impl<'de> serde::Deserialize<'de> for RatingFranceMoviesType {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl std::fmt::Display for RatingFranceMoviesType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl From<&str> for RatingFranceMoviesType {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 /// CSDL enum type `microsoft.graph.ratingFranceTelevisionType`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum RatingFranceTelevisionType {
@@ -1177,7 +1177,7 @@ pub enum RatingFranceTelevisionType {
     UnknownValue(String),
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl graph_odata_runtime::enums::EvolvableEnum for RatingFranceTelevisionType {
     const MEMBERS: &'static [(&'static str, i64)] = &[
         ("allAllowed", 0),
@@ -1211,14 +1211,14 @@ impl graph_odata_runtime::enums::EvolvableEnum for RatingFranceTelevisionType {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl serde::Serialize for RatingFranceTelevisionType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl<'de> serde::Deserialize<'de> for RatingFranceTelevisionType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1227,21 +1227,21 @@ impl<'de> serde::Deserialize<'de> for RatingFranceTelevisionType {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl std::fmt::Display for RatingFranceTelevisionType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl From<&str> for RatingFranceTelevisionType {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 /// CSDL enum type `microsoft.graph.ratingGermanyMoviesType`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum RatingGermanyMoviesType {
@@ -1263,7 +1263,7 @@ pub enum RatingGermanyMoviesType {
     UnknownValue(String),
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl graph_odata_runtime::enums::EvolvableEnum for RatingGermanyMoviesType {
     const MEMBERS: &'static [(&'static str, i64)] = &[
         ("allAllowed", 0),
@@ -1300,14 +1300,14 @@ impl graph_odata_runtime::enums::EvolvableEnum for RatingGermanyMoviesType {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl serde::Serialize for RatingGermanyMoviesType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl<'de> serde::Deserialize<'de> for RatingGermanyMoviesType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1316,21 +1316,21 @@ impl<'de> serde::Deserialize<'de> for RatingGermanyMoviesType {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl std::fmt::Display for RatingGermanyMoviesType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl From<&str> for RatingGermanyMoviesType {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 /// CSDL enum type `microsoft.graph.ratingGermanyTelevisionType`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum RatingGermanyTelevisionType {
@@ -1352,7 +1352,7 @@ pub enum RatingGermanyTelevisionType {
     UnknownValue(String),
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl graph_odata_runtime::enums::EvolvableEnum for RatingGermanyTelevisionType {
     const MEMBERS: &'static [(&'static str, i64)] = &[
         ("allAllowed", 0),
@@ -1389,14 +1389,14 @@ impl graph_odata_runtime::enums::EvolvableEnum for RatingGermanyTelevisionType {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl serde::Serialize for RatingGermanyTelevisionType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl<'de> serde::Deserialize<'de> for RatingGermanyTelevisionType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1405,21 +1405,21 @@ impl<'de> serde::Deserialize<'de> for RatingGermanyTelevisionType {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl std::fmt::Display for RatingGermanyTelevisionType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl From<&str> for RatingGermanyTelevisionType {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 /// CSDL enum type `microsoft.graph.ratingIrelandMoviesType`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum RatingIrelandMoviesType {
@@ -1443,7 +1443,7 @@ pub enum RatingIrelandMoviesType {
     UnknownValue(String),
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl graph_odata_runtime::enums::EvolvableEnum for RatingIrelandMoviesType {
     const MEMBERS: &'static [(&'static str, i64)] = &[
         ("allAllowed", 0),
@@ -1483,14 +1483,14 @@ impl graph_odata_runtime::enums::EvolvableEnum for RatingIrelandMoviesType {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl serde::Serialize for RatingIrelandMoviesType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl<'de> serde::Deserialize<'de> for RatingIrelandMoviesType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1499,21 +1499,21 @@ impl<'de> serde::Deserialize<'de> for RatingIrelandMoviesType {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl std::fmt::Display for RatingIrelandMoviesType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl From<&str> for RatingIrelandMoviesType {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 /// CSDL enum type `microsoft.graph.ratingIrelandTelevisionType`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum RatingIrelandTelevisionType {
@@ -1535,7 +1535,7 @@ pub enum RatingIrelandTelevisionType {
     UnknownValue(String),
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl graph_odata_runtime::enums::EvolvableEnum for RatingIrelandTelevisionType {
     const MEMBERS: &'static [(&'static str, i64)] = &[
         ("allAllowed", 0),
@@ -1572,14 +1572,14 @@ impl graph_odata_runtime::enums::EvolvableEnum for RatingIrelandTelevisionType {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl serde::Serialize for RatingIrelandTelevisionType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl<'de> serde::Deserialize<'de> for RatingIrelandTelevisionType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1588,21 +1588,21 @@ impl<'de> serde::Deserialize<'de> for RatingIrelandTelevisionType {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl std::fmt::Display for RatingIrelandTelevisionType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl From<&str> for RatingIrelandTelevisionType {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 /// CSDL enum type `microsoft.graph.ratingJapanMoviesType`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum RatingJapanMoviesType {
@@ -1622,7 +1622,7 @@ pub enum RatingJapanMoviesType {
     UnknownValue(String),
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl graph_odata_runtime::enums::EvolvableEnum for RatingJapanMoviesType {
     const MEMBERS: &'static [(&'static str, i64)] = &[
         ("allAllowed", 0),
@@ -1656,14 +1656,14 @@ impl graph_odata_runtime::enums::EvolvableEnum for RatingJapanMoviesType {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl serde::Serialize for RatingJapanMoviesType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl<'de> serde::Deserialize<'de> for RatingJapanMoviesType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1672,21 +1672,21 @@ impl<'de> serde::Deserialize<'de> for RatingJapanMoviesType {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl std::fmt::Display for RatingJapanMoviesType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl From<&str> for RatingJapanMoviesType {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 /// CSDL enum type `microsoft.graph.ratingJapanTelevisionType`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum RatingJapanTelevisionType {
@@ -1700,7 +1700,7 @@ pub enum RatingJapanTelevisionType {
     UnknownValue(String),
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl graph_odata_runtime::enums::EvolvableEnum for RatingJapanTelevisionType {
     const MEMBERS: &'static [(&'static str, i64)] = &[
         ("allAllowed", 0),
@@ -1725,14 +1725,14 @@ impl graph_odata_runtime::enums::EvolvableEnum for RatingJapanTelevisionType {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl serde::Serialize for RatingJapanTelevisionType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl<'de> serde::Deserialize<'de> for RatingJapanTelevisionType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1741,21 +1741,21 @@ impl<'de> serde::Deserialize<'de> for RatingJapanTelevisionType {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl std::fmt::Display for RatingJapanTelevisionType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl From<&str> for RatingJapanTelevisionType {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 /// CSDL enum type `microsoft.graph.ratingNewZealandMoviesType`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum RatingNewZealandMoviesType {
@@ -1785,7 +1785,7 @@ pub enum RatingNewZealandMoviesType {
     UnknownValue(String),
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl graph_odata_runtime::enums::EvolvableEnum for RatingNewZealandMoviesType {
     const MEMBERS: &'static [(&'static str, i64)] = &[
         ("allAllowed", 0),
@@ -1834,14 +1834,14 @@ impl graph_odata_runtime::enums::EvolvableEnum for RatingNewZealandMoviesType {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl serde::Serialize for RatingNewZealandMoviesType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl<'de> serde::Deserialize<'de> for RatingNewZealandMoviesType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1850,21 +1850,21 @@ impl<'de> serde::Deserialize<'de> for RatingNewZealandMoviesType {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl std::fmt::Display for RatingNewZealandMoviesType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl From<&str> for RatingNewZealandMoviesType {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 /// CSDL enum type `microsoft.graph.ratingNewZealandTelevisionType`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum RatingNewZealandTelevisionType {
@@ -1882,7 +1882,7 @@ pub enum RatingNewZealandTelevisionType {
     UnknownValue(String),
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl graph_odata_runtime::enums::EvolvableEnum for RatingNewZealandTelevisionType {
     const MEMBERS: &'static [(&'static str, i64)] = &[
         ("allAllowed", 0),
@@ -1913,14 +1913,14 @@ impl graph_odata_runtime::enums::EvolvableEnum for RatingNewZealandTelevisionTyp
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl serde::Serialize for RatingNewZealandTelevisionType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl<'de> serde::Deserialize<'de> for RatingNewZealandTelevisionType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1929,21 +1929,21 @@ impl<'de> serde::Deserialize<'de> for RatingNewZealandTelevisionType {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl std::fmt::Display for RatingNewZealandTelevisionType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl From<&str> for RatingNewZealandTelevisionType {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 /// CSDL enum type `microsoft.graph.ratingUnitedKingdomMoviesType`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum RatingUnitedKingdomMoviesType {
@@ -1969,7 +1969,7 @@ pub enum RatingUnitedKingdomMoviesType {
     UnknownValue(String),
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl graph_odata_runtime::enums::EvolvableEnum for RatingUnitedKingdomMoviesType {
     const MEMBERS: &'static [(&'static str, i64)] = &[
         ("allAllowed", 0),
@@ -2012,14 +2012,14 @@ impl graph_odata_runtime::enums::EvolvableEnum for RatingUnitedKingdomMoviesType
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl serde::Serialize for RatingUnitedKingdomMoviesType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl<'de> serde::Deserialize<'de> for RatingUnitedKingdomMoviesType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2028,21 +2028,21 @@ impl<'de> serde::Deserialize<'de> for RatingUnitedKingdomMoviesType {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl std::fmt::Display for RatingUnitedKingdomMoviesType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl From<&str> for RatingUnitedKingdomMoviesType {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 /// CSDL enum type `microsoft.graph.ratingUnitedKingdomTelevisionType`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum RatingUnitedKingdomTelevisionType {
@@ -2056,7 +2056,7 @@ pub enum RatingUnitedKingdomTelevisionType {
     UnknownValue(String),
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl graph_odata_runtime::enums::EvolvableEnum for RatingUnitedKingdomTelevisionType {
     const MEMBERS: &'static [(&'static str, i64)] = &[
         ("allAllowed", 0),
@@ -2081,14 +2081,14 @@ impl graph_odata_runtime::enums::EvolvableEnum for RatingUnitedKingdomTelevision
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl serde::Serialize for RatingUnitedKingdomTelevisionType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl<'de> serde::Deserialize<'de> for RatingUnitedKingdomTelevisionType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2097,21 +2097,21 @@ impl<'de> serde::Deserialize<'de> for RatingUnitedKingdomTelevisionType {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl std::fmt::Display for RatingUnitedKingdomTelevisionType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl From<&str> for RatingUnitedKingdomTelevisionType {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 /// CSDL enum type `microsoft.graph.ratingUnitedStatesMoviesType`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum RatingUnitedStatesMoviesType {
@@ -2133,7 +2133,7 @@ pub enum RatingUnitedStatesMoviesType {
     UnknownValue(String),
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl graph_odata_runtime::enums::EvolvableEnum for RatingUnitedStatesMoviesType {
     const MEMBERS: &'static [(&'static str, i64)] = &[
         ("allAllowed", 0),
@@ -2170,14 +2170,14 @@ impl graph_odata_runtime::enums::EvolvableEnum for RatingUnitedStatesMoviesType 
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl serde::Serialize for RatingUnitedStatesMoviesType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl<'de> serde::Deserialize<'de> for RatingUnitedStatesMoviesType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2186,21 +2186,21 @@ impl<'de> serde::Deserialize<'de> for RatingUnitedStatesMoviesType {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl std::fmt::Display for RatingUnitedStatesMoviesType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl From<&str> for RatingUnitedStatesMoviesType {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 /// CSDL enum type `microsoft.graph.ratingUnitedStatesTelevisionType`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum RatingUnitedStatesTelevisionType {
@@ -2224,7 +2224,7 @@ pub enum RatingUnitedStatesTelevisionType {
     UnknownValue(String),
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl graph_odata_runtime::enums::EvolvableEnum for RatingUnitedStatesTelevisionType {
     const MEMBERS: &'static [(&'static str, i64)] = &[
         ("allAllowed", 0),
@@ -2264,14 +2264,14 @@ impl graph_odata_runtime::enums::EvolvableEnum for RatingUnitedStatesTelevisionT
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl serde::Serialize for RatingUnitedStatesTelevisionType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl<'de> serde::Deserialize<'de> for RatingUnitedStatesTelevisionType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2280,21 +2280,21 @@ impl<'de> serde::Deserialize<'de> for RatingUnitedStatesTelevisionType {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl std::fmt::Display for RatingUnitedStatesTelevisionType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl From<&str> for RatingUnitedStatesTelevisionType {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
 }
 
-#[cfg(feature = "_challenging_word")]
+#[cfg(feature = "_education")]
 /// CSDL enum type `microsoft.graph.readingCoachStoryType`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ReadingCoachStoryType {
@@ -2310,7 +2310,7 @@ pub enum ReadingCoachStoryType {
     UnknownValue(String),
 }
 
-#[cfg(feature = "_challenging_word")]
+#[cfg(feature = "_education")]
 impl graph_odata_runtime::enums::EvolvableEnum for ReadingCoachStoryType {
     const MEMBERS: &'static [(&'static str, i64)] = &[
         ("aiGenerated", 0),
@@ -2338,14 +2338,14 @@ impl graph_odata_runtime::enums::EvolvableEnum for ReadingCoachStoryType {
     }
 }
 
-#[cfg(feature = "_challenging_word")]
+#[cfg(feature = "_education")]
 impl serde::Serialize for ReadingCoachStoryType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_challenging_word")]
+#[cfg(feature = "_education")]
 impl<'de> serde::Deserialize<'de> for ReadingCoachStoryType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2354,26 +2354,26 @@ impl<'de> serde::Deserialize<'de> for ReadingCoachStoryType {
     }
 }
 
-#[cfg(feature = "_challenging_word")]
+#[cfg(feature = "_education")]
 impl std::fmt::Display for ReadingCoachStoryType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_challenging_word")]
+#[cfg(feature = "_education")]
 impl From<&str> for ReadingCoachStoryType {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
 }
 
-#[cfg(feature = "_activities_container")]
+#[cfg(feature = "_activity_domain")]
 /// CSDL enum type `microsoft.graph.recipientScopeType`; flags (`IsFlags`): comma-separated member names on the wire, unknown names are kept.
 #[derive(Clone, PartialEq, Eq, Hash, Default)]
 pub struct RecipientScopeType(graph_odata_runtime::enums::FlagSet);
 
-#[cfg(feature = "_activities_container")]
+#[cfg(feature = "_activity_domain")]
 impl RecipientScopeType {
     /// `none` = 0
     pub const NONE: Self = Self(graph_odata_runtime::enums::FlagSet::from_bits(0));
@@ -2391,7 +2391,7 @@ impl RecipientScopeType {
     );
 }
 
-#[cfg(feature = "_activities_container")]
+#[cfg(feature = "_activity_domain")]
 impl graph_odata_runtime::enums::FlagsEnum for RecipientScopeType {
     const MEMBERS: &'static [(&'static str, i64)] = &[
         ("none", 0),
@@ -2408,21 +2408,21 @@ impl graph_odata_runtime::enums::FlagsEnum for RecipientScopeType {
     }
 }
 
-#[cfg(feature = "_activities_container")]
+#[cfg(feature = "_activity_domain")]
 impl std::fmt::Debug for RecipientScopeType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         graph_odata_runtime::enums::debug_flags(self, f)
     }
 }
 
-#[cfg(feature = "_activities_container")]
+#[cfg(feature = "_activity_domain")]
 impl std::fmt::Display for RecipientScopeType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         graph_odata_runtime::enums::fmt_flags(self, f)
     }
 }
 
-#[cfg(feature = "_activities_container")]
+#[cfg(feature = "_activity_domain")]
 impl std::str::FromStr for RecipientScopeType {
     type Err = std::convert::Infallible;
     fn from_str(s: &str) -> Result<Self, Self::Err> {
@@ -2430,7 +2430,7 @@ impl std::str::FromStr for RecipientScopeType {
     }
 }
 
-#[cfg(feature = "_activities_container")]
+#[cfg(feature = "_activity_domain")]
 impl std::ops::BitOr for RecipientScopeType {
     type Output = Self;
     fn bitor(self, rhs: Self) -> Self {
@@ -2438,21 +2438,21 @@ impl std::ops::BitOr for RecipientScopeType {
     }
 }
 
-#[cfg(feature = "_activities_container")]
+#[cfg(feature = "_activity_domain")]
 impl std::ops::BitOrAssign for RecipientScopeType {
     fn bitor_assign(&mut self, rhs: Self) {
         *self = graph_odata_runtime::enums::FlagsEnum::union(self, &rhs);
     }
 }
 
-#[cfg(feature = "_activities_container")]
+#[cfg(feature = "_activity_domain")]
 impl serde::Serialize for RecipientScopeType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_flags(self, serializer)
     }
 }
 
-#[cfg(feature = "_activities_container")]
+#[cfg(feature = "_activity_domain")]
 impl<'de> serde::Deserialize<'de> for RecipientScopeType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2461,7 +2461,7 @@ impl<'de> serde::Deserialize<'de> for RecipientScopeType {
     }
 }
 
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_communications")]
 /// CSDL enum type `microsoft.graph.recordingStatus`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum RecordingStatus {
@@ -2479,7 +2479,7 @@ pub enum RecordingStatus {
     UnknownValue(String),
 }
 
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_communications")]
 impl graph_odata_runtime::enums::EvolvableEnum for RecordingStatus {
     const MEMBERS: &'static [(&'static str, i64)] = &[
         ("unknown", 0),
@@ -2510,14 +2510,14 @@ impl graph_odata_runtime::enums::EvolvableEnum for RecordingStatus {
     }
 }
 
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_communications")]
 impl serde::Serialize for RecordingStatus {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_communications")]
 impl<'de> serde::Deserialize<'de> for RecordingStatus {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2526,14 +2526,14 @@ impl<'de> serde::Deserialize<'de> for RecordingStatus {
     }
 }
 
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_communications")]
 impl std::fmt::Display for RecordingStatus {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_communications")]
 impl From<&str> for RecordingStatus {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
@@ -2693,7 +2693,7 @@ impl From<&str> for RecurrenceRangeType {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// **Deprecated**: deprecated on 2024-04-10, planned removal on 2026-04-10, revision 2024-01/Deprecation
 ///
 /// CSDL enum type `microsoft.graph.registryHive`; evolvable: unknown members are kept in `UnknownValue`.
@@ -2724,7 +2724,7 @@ pub enum RegistryHive {
     UnknownValue(String),
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::enums::EvolvableEnum for RegistryHive {
     const MEMBERS: &'static [(&'static str, i64)] = &[
         ("unknown", 0),
@@ -2767,14 +2767,14 @@ impl graph_odata_runtime::enums::EvolvableEnum for RegistryHive {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for RegistryHive {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for RegistryHive {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2783,21 +2783,21 @@ impl<'de> serde::Deserialize<'de> for RegistryHive {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl std::fmt::Display for RegistryHive {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl From<&str> for RegistryHive {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// **Deprecated**: deprecated on 2024-04-10, planned removal on 2026-04-10, revision 2024-01/Deprecation
 ///
 /// CSDL enum type `microsoft.graph.registryOperation`; evolvable: unknown members are kept in `UnknownValue`.
@@ -2820,7 +2820,7 @@ pub enum RegistryOperation {
     UnknownValue(String),
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::enums::EvolvableEnum for RegistryOperation {
     const MEMBERS: &'static [(&'static str, i64)] = &[
         ("unknown", 0),
@@ -2851,14 +2851,14 @@ impl graph_odata_runtime::enums::EvolvableEnum for RegistryOperation {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for RegistryOperation {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for RegistryOperation {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2867,21 +2867,21 @@ impl<'de> serde::Deserialize<'de> for RegistryOperation {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl std::fmt::Display for RegistryOperation {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl From<&str> for RegistryOperation {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// **Deprecated**: deprecated on 2024-04-10, planned removal on 2026-04-10, revision 2024-01/Deprecation
 ///
 /// CSDL enum type `microsoft.graph.registryValueType`; evolvable: unknown members are kept in `UnknownValue`.
@@ -2920,7 +2920,7 @@ pub enum RegistryValueType {
     UnknownValue(String),
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::enums::EvolvableEnum for RegistryValueType {
     const MEMBERS: &'static [(&'static str, i64)] = &[
         ("unknown", 0),
@@ -2975,14 +2975,14 @@ impl graph_odata_runtime::enums::EvolvableEnum for RegistryValueType {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for RegistryValueType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for RegistryValueType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2991,14 +2991,14 @@ impl<'de> serde::Deserialize<'de> for RegistryValueType {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl std::fmt::Display for RegistryValueType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl From<&str> for RegistryValueType {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
@@ -3143,7 +3143,7 @@ impl From<&str> for RemindBeforeTimeInMinutesType {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 /// CSDL enum type `microsoft.graph.remoteAssistanceOnboardingStatus`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum RemoteAssistanceOnboardingStatus {
@@ -3157,7 +3157,7 @@ pub enum RemoteAssistanceOnboardingStatus {
     UnknownValue(String),
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl graph_odata_runtime::enums::EvolvableEnum for RemoteAssistanceOnboardingStatus {
     const MEMBERS: &'static [(&'static str, i64)] = &[
         ("notOnboarded", 0),
@@ -3182,14 +3182,14 @@ impl graph_odata_runtime::enums::EvolvableEnum for RemoteAssistanceOnboardingSta
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl serde::Serialize for RemoteAssistanceOnboardingStatus {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl<'de> serde::Deserialize<'de> for RemoteAssistanceOnboardingStatus {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -3198,21 +3198,21 @@ impl<'de> serde::Deserialize<'de> for RemoteAssistanceOnboardingStatus {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl std::fmt::Display for RemoteAssistanceOnboardingStatus {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl From<&str> for RemoteAssistanceOnboardingStatus {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 /// CSDL enum type `microsoft.graph.requiredPasswordType`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum RequiredPasswordType {
@@ -3226,7 +3226,7 @@ pub enum RequiredPasswordType {
     UnknownValue(String),
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl graph_odata_runtime::enums::EvolvableEnum for RequiredPasswordType {
     const MEMBERS: &'static [(&'static str, i64)] = &[
         ("deviceDefault", 0),
@@ -3251,14 +3251,14 @@ impl graph_odata_runtime::enums::EvolvableEnum for RequiredPasswordType {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl serde::Serialize for RequiredPasswordType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl<'de> serde::Deserialize<'de> for RequiredPasswordType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -3267,14 +3267,14 @@ impl<'de> serde::Deserialize<'de> for RequiredPasswordType {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl std::fmt::Display for RequiredPasswordType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl From<&str> for RequiredPasswordType {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
@@ -3446,7 +3446,7 @@ impl<'de> serde::Deserialize<'de> for ResourceAccessType {
     }
 }
 
-#[cfg(feature = "_assigned_place_mode")]
+#[cfg(feature = "_places")]
 /// CSDL enum type `microsoft.graph.resourceLinkType`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ResourceLinkType {
@@ -3458,7 +3458,7 @@ pub enum ResourceLinkType {
     UnknownValue(String),
 }
 
-#[cfg(feature = "_assigned_place_mode")]
+#[cfg(feature = "_places")]
 impl graph_odata_runtime::enums::EvolvableEnum for ResourceLinkType {
     const MEMBERS: &'static [(&'static str, i64)] = &[
         ("url", 0),
@@ -3480,14 +3480,14 @@ impl graph_odata_runtime::enums::EvolvableEnum for ResourceLinkType {
     }
 }
 
-#[cfg(feature = "_assigned_place_mode")]
+#[cfg(feature = "_places")]
 impl serde::Serialize for ResourceLinkType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_assigned_place_mode")]
+#[cfg(feature = "_places")]
 impl<'de> serde::Deserialize<'de> for ResourceLinkType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -3496,21 +3496,21 @@ impl<'de> serde::Deserialize<'de> for ResourceLinkType {
     }
 }
 
-#[cfg(feature = "_assigned_place_mode")]
+#[cfg(feature = "_places")]
 impl std::fmt::Display for ResourceLinkType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_assigned_place_mode")]
+#[cfg(feature = "_places")]
 impl From<&str> for ResourceLinkType {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
 }
 
-#[cfg(feature = "_challenging_word")]
+#[cfg(feature = "_education")]
 /// CSDL enum type `microsoft.graph.responseEmotionType`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ResponseEmotionType {
@@ -3634,7 +3634,7 @@ pub enum ResponseEmotionType {
     UnknownValue(String),
 }
 
-#[cfg(feature = "_challenging_word")]
+#[cfg(feature = "_education")]
 impl graph_odata_runtime::enums::EvolvableEnum for ResponseEmotionType {
     const MEMBERS: &'static [(&'static str, i64)] = &[
         ("none", 0),
@@ -3824,14 +3824,14 @@ impl graph_odata_runtime::enums::EvolvableEnum for ResponseEmotionType {
     }
 }
 
-#[cfg(feature = "_challenging_word")]
+#[cfg(feature = "_education")]
 impl serde::Serialize for ResponseEmotionType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_challenging_word")]
+#[cfg(feature = "_education")]
 impl<'de> serde::Deserialize<'de> for ResponseEmotionType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -3840,21 +3840,21 @@ impl<'de> serde::Deserialize<'de> for ResponseEmotionType {
     }
 }
 
-#[cfg(feature = "_challenging_word")]
+#[cfg(feature = "_education")]
 impl std::fmt::Display for ResponseEmotionType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_challenging_word")]
+#[cfg(feature = "_education")]
 impl From<&str> for ResponseEmotionType {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
 }
 
-#[cfg(feature = "_challenging_word")]
+#[cfg(feature = "_education")]
 /// CSDL enum type `microsoft.graph.responseFeedbackType`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ResponseFeedbackType {
@@ -3878,7 +3878,7 @@ pub enum ResponseFeedbackType {
     UnknownValue(String),
 }
 
-#[cfg(feature = "_challenging_word")]
+#[cfg(feature = "_education")]
 impl graph_odata_runtime::enums::EvolvableEnum for ResponseFeedbackType {
     const MEMBERS: &'static [(&'static str, i64)] = &[
         ("none", 0),
@@ -3918,14 +3918,14 @@ impl graph_odata_runtime::enums::EvolvableEnum for ResponseFeedbackType {
     }
 }
 
-#[cfg(feature = "_challenging_word")]
+#[cfg(feature = "_education")]
 impl serde::Serialize for ResponseFeedbackType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_challenging_word")]
+#[cfg(feature = "_education")]
 impl<'de> serde::Deserialize<'de> for ResponseFeedbackType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -3934,14 +3934,14 @@ impl<'de> serde::Deserialize<'de> for ResponseFeedbackType {
     }
 }
 
-#[cfg(feature = "_challenging_word")]
+#[cfg(feature = "_education")]
 impl std::fmt::Display for ResponseFeedbackType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_challenging_word")]
+#[cfg(feature = "_education")]
 impl From<&str> for ResponseFeedbackType {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
@@ -4032,7 +4032,7 @@ impl From<&str> for ResponseType {
     }
 }
 
-#[cfg(feature = "_application_data_type")]
+#[cfg(feature = "_application_templates")]
 /// CSDL enum type `microsoft.graph.restEncryptionType`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum RestEncryptionType {
@@ -4058,7 +4058,7 @@ pub enum RestEncryptionType {
     UnknownValue(String),
 }
 
-#[cfg(feature = "_application_data_type")]
+#[cfg(feature = "_application_templates")]
 impl graph_odata_runtime::enums::EvolvableEnum for RestEncryptionType {
     const MEMBERS: &'static [(&'static str, i64)] = &[
         ("none", 0),
@@ -4101,14 +4101,14 @@ impl graph_odata_runtime::enums::EvolvableEnum for RestEncryptionType {
     }
 }
 
-#[cfg(feature = "_application_data_type")]
+#[cfg(feature = "_application_templates")]
 impl serde::Serialize for RestEncryptionType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_application_data_type")]
+#[cfg(feature = "_application_templates")]
 impl<'de> serde::Deserialize<'de> for RestEncryptionType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -4117,14 +4117,14 @@ impl<'de> serde::Deserialize<'de> for RestEncryptionType {
     }
 }
 
-#[cfg(feature = "_application_data_type")]
+#[cfg(feature = "_application_templates")]
 impl std::fmt::Display for RestEncryptionType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_application_data_type")]
+#[cfg(feature = "_application_templates")]
 impl From<&str> for RestEncryptionType {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
@@ -4195,7 +4195,7 @@ impl From<&str> for RestorableArtifact {
     }
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_artifact_restore_status")]
 /// CSDL enum type `microsoft.graph.restoreArtifactsBulkRequestStatus`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum RestoreArtifactsBulkRequestStatus {
@@ -4213,7 +4213,7 @@ pub enum RestoreArtifactsBulkRequestStatus {
     UnknownValue(String),
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_artifact_restore_status")]
 impl graph_odata_runtime::enums::EvolvableEnum for RestoreArtifactsBulkRequestStatus {
     const MEMBERS: &'static [(&'static str, i64)] = &[
         ("unknown", 0),
@@ -4244,14 +4244,14 @@ impl graph_odata_runtime::enums::EvolvableEnum for RestoreArtifactsBulkRequestSt
     }
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_artifact_restore_status")]
 impl serde::Serialize for RestoreArtifactsBulkRequestStatus {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_artifact_restore_status")]
 impl<'de> serde::Deserialize<'de> for RestoreArtifactsBulkRequestStatus {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -4260,21 +4260,21 @@ impl<'de> serde::Deserialize<'de> for RestoreArtifactsBulkRequestStatus {
     }
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_artifact_restore_status")]
 impl std::fmt::Display for RestoreArtifactsBulkRequestStatus {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_artifact_restore_status")]
 impl From<&str> for RestoreArtifactsBulkRequestStatus {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 /// CSDL enum type `microsoft.graph.restoreJobType`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum RestoreJobType {
@@ -4290,7 +4290,7 @@ pub enum RestoreJobType {
     UnknownValue(String),
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 impl graph_odata_runtime::enums::EvolvableEnum for RestoreJobType {
     const MEMBERS: &'static [(&'static str, i64)] = &[
         ("standard", 0),
@@ -4318,14 +4318,14 @@ impl graph_odata_runtime::enums::EvolvableEnum for RestoreJobType {
     }
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 impl serde::Serialize for RestoreJobType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 impl<'de> serde::Deserialize<'de> for RestoreJobType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -4334,21 +4334,21 @@ impl<'de> serde::Deserialize<'de> for RestoreJobType {
     }
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 impl std::fmt::Display for RestoreJobType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 impl From<&str> for RestoreJobType {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_artifact_restore_status")]
 /// CSDL enum type `microsoft.graph.restorePointPreference`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum RestorePointPreference {
@@ -4362,7 +4362,7 @@ pub enum RestorePointPreference {
     UnknownValue(String),
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_artifact_restore_status")]
 impl graph_odata_runtime::enums::EvolvableEnum for RestorePointPreference {
     const MEMBERS: &'static [(&'static str, i64)] = &[
         ("latest", 0),
@@ -4387,14 +4387,14 @@ impl graph_odata_runtime::enums::EvolvableEnum for RestorePointPreference {
     }
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_artifact_restore_status")]
 impl serde::Serialize for RestorePointPreference {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_artifact_restore_status")]
 impl<'de> serde::Deserialize<'de> for RestorePointPreference {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -4403,26 +4403,26 @@ impl<'de> serde::Deserialize<'de> for RestorePointPreference {
     }
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_artifact_restore_status")]
 impl std::fmt::Display for RestorePointPreference {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_artifact_restore_status")]
 impl From<&str> for RestorePointPreference {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_artifact_restore_status")]
 /// CSDL enum type `microsoft.graph.restorePointTags`; flags (`IsFlags`): comma-separated member names on the wire, unknown names are kept.
 #[derive(Clone, PartialEq, Eq, Hash, Default)]
 pub struct RestorePointTags(graph_odata_runtime::enums::FlagSet);
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_artifact_restore_status")]
 impl RestorePointTags {
     /// `none` = 0
     pub const NONE: Self = Self(graph_odata_runtime::enums::FlagSet::from_bits(0));
@@ -4436,7 +4436,7 @@ impl RestorePointTags {
     );
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_artifact_restore_status")]
 impl graph_odata_runtime::enums::FlagsEnum for RestorePointTags {
     const MEMBERS: &'static [(&'static str, i64)] = &[
         ("none", 0),
@@ -4451,21 +4451,21 @@ impl graph_odata_runtime::enums::FlagsEnum for RestorePointTags {
     }
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_artifact_restore_status")]
 impl std::fmt::Debug for RestorePointTags {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         graph_odata_runtime::enums::debug_flags(self, f)
     }
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_artifact_restore_status")]
 impl std::fmt::Display for RestorePointTags {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         graph_odata_runtime::enums::fmt_flags(self, f)
     }
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_artifact_restore_status")]
 impl std::str::FromStr for RestorePointTags {
     type Err = std::convert::Infallible;
     fn from_str(s: &str) -> Result<Self, Self::Err> {
@@ -4473,7 +4473,7 @@ impl std::str::FromStr for RestorePointTags {
     }
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_artifact_restore_status")]
 impl std::ops::BitOr for RestorePointTags {
     type Output = Self;
     fn bitor(self, rhs: Self) -> Self {
@@ -4481,21 +4481,21 @@ impl std::ops::BitOr for RestorePointTags {
     }
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_artifact_restore_status")]
 impl std::ops::BitOrAssign for RestorePointTags {
     fn bitor_assign(&mut self, rhs: Self) {
         *self = graph_odata_runtime::enums::FlagsEnum::union(self, &rhs);
     }
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_artifact_restore_status")]
 impl serde::Serialize for RestorePointTags {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_flags(self, serializer)
     }
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_artifact_restore_status")]
 impl<'de> serde::Deserialize<'de> for RestorePointTags {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -4504,7 +4504,7 @@ impl<'de> serde::Deserialize<'de> for RestorePointTags {
     }
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 /// CSDL enum type `microsoft.graph.restoreSessionStatus`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum RestoreSessionStatus {
@@ -4526,7 +4526,7 @@ pub enum RestoreSessionStatus {
     UnknownValue(String),
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 impl graph_odata_runtime::enums::EvolvableEnum for RestoreSessionStatus {
     const MEMBERS: &'static [(&'static str, i64)] = &[
         ("draft", 0),
@@ -4563,14 +4563,14 @@ impl graph_odata_runtime::enums::EvolvableEnum for RestoreSessionStatus {
     }
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 impl serde::Serialize for RestoreSessionStatus {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 impl<'de> serde::Deserialize<'de> for RestoreSessionStatus {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -4579,14 +4579,14 @@ impl<'de> serde::Deserialize<'de> for RestoreSessionStatus {
     }
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 impl std::fmt::Display for RestoreSessionStatus {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 impl From<&str> for RestoreSessionStatus {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
@@ -4994,7 +4994,7 @@ impl From<&str> for RiskDetail {
     }
 }
 
-#[cfg(feature = "_activity_type")]
+#[cfg(feature = "_identity_protection")]
 /// CSDL enum type `microsoft.graph.riskDetectionTimingType`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum RiskDetectionTimingType {
@@ -5012,7 +5012,7 @@ pub enum RiskDetectionTimingType {
     UnknownValue(String),
 }
 
-#[cfg(feature = "_activity_type")]
+#[cfg(feature = "_identity_protection")]
 impl graph_odata_runtime::enums::EvolvableEnum for RiskDetectionTimingType {
     const MEMBERS: &'static [(&'static str, i64)] = &[
         ("notDefined", 0),
@@ -5043,14 +5043,14 @@ impl graph_odata_runtime::enums::EvolvableEnum for RiskDetectionTimingType {
     }
 }
 
-#[cfg(feature = "_activity_type")]
+#[cfg(feature = "_identity_protection")]
 impl serde::Serialize for RiskDetectionTimingType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_activity_type")]
+#[cfg(feature = "_identity_protection")]
 impl<'de> serde::Deserialize<'de> for RiskDetectionTimingType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -5059,21 +5059,21 @@ impl<'de> serde::Deserialize<'de> for RiskDetectionTimingType {
     }
 }
 
-#[cfg(feature = "_activity_type")]
+#[cfg(feature = "_identity_protection")]
 impl std::fmt::Display for RiskDetectionTimingType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_activity_type")]
+#[cfg(feature = "_identity_protection")]
 impl From<&str> for RiskDetectionTimingType {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
 }
 
-#[cfg(feature = "_applied_conditional_access_policy")]
+#[cfg(feature = "_audit_logs")]
 /// CSDL enum type `microsoft.graph.riskEventType`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum RiskEventType {
@@ -5111,7 +5111,7 @@ pub enum RiskEventType {
     UnknownValue(String),
 }
 
-#[cfg(feature = "_applied_conditional_access_policy")]
+#[cfg(feature = "_audit_logs")]
 impl graph_odata_runtime::enums::EvolvableEnum for RiskEventType {
     const MEMBERS: &'static [(&'static str, i64)] = &[
         ("unlikelyTravel", 0),
@@ -5184,14 +5184,14 @@ impl graph_odata_runtime::enums::EvolvableEnum for RiskEventType {
     }
 }
 
-#[cfg(feature = "_applied_conditional_access_policy")]
+#[cfg(feature = "_audit_logs")]
 impl serde::Serialize for RiskEventType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_applied_conditional_access_policy")]
+#[cfg(feature = "_audit_logs")]
 impl<'de> serde::Deserialize<'de> for RiskEventType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -5200,14 +5200,14 @@ impl<'de> serde::Deserialize<'de> for RiskEventType {
     }
 }
 
-#[cfg(feature = "_applied_conditional_access_policy")]
+#[cfg(feature = "_audit_logs")]
 impl std::fmt::Display for RiskEventType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_applied_conditional_access_policy")]
+#[cfg(feature = "_audit_logs")]
 impl From<&str> for RiskEventType {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
@@ -5801,7 +5801,7 @@ impl From<&str> for RoleEligibilityScheduleRequestFilterByCurrentUserOptions {
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 /// CSDL enum type `microsoft.graph.roleType`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum RoleType {
@@ -5819,7 +5819,7 @@ pub enum RoleType {
     UnknownValue(String),
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl graph_odata_runtime::enums::EvolvableEnum for RoleType {
     const MEMBERS: &'static [(&'static str, i64)] = &[
         ("active", 0),
@@ -5850,14 +5850,14 @@ impl graph_odata_runtime::enums::EvolvableEnum for RoleType {
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl serde::Serialize for RoleType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl<'de> serde::Deserialize<'de> for RoleType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -5866,21 +5866,21 @@ impl<'de> serde::Deserialize<'de> for RoleType {
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl std::fmt::Display for RoleType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl From<&str> for RoleType {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_policies")]
 /// CSDL enum type `microsoft.graph.rootDomains`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum RootDomains {
@@ -5902,7 +5902,7 @@ pub enum RootDomains {
     UnknownValue(String),
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_policies")]
 impl graph_odata_runtime::enums::EvolvableEnum for RootDomains {
     const MEMBERS: &'static [(&'static str, i64)] = &[
         ("none", 0),
@@ -5939,14 +5939,14 @@ impl graph_odata_runtime::enums::EvolvableEnum for RootDomains {
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_policies")]
 impl serde::Serialize for RootDomains {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_policies")]
 impl<'de> serde::Deserialize<'de> for RootDomains {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -5955,21 +5955,21 @@ impl<'de> serde::Deserialize<'de> for RootDomains {
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_policies")]
 impl std::fmt::Display for RootDomains {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_policies")]
 impl From<&str> for RootDomains {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
 }
 
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_communications")]
 /// CSDL enum type `microsoft.graph.routingMode`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum RoutingMode {
@@ -5983,7 +5983,7 @@ pub enum RoutingMode {
     UnknownValue(String),
 }
 
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_communications")]
 impl graph_odata_runtime::enums::EvolvableEnum for RoutingMode {
     const MEMBERS: &'static [(&'static str, i64)] = &[
         ("oneToOne", 0),
@@ -6008,14 +6008,14 @@ impl graph_odata_runtime::enums::EvolvableEnum for RoutingMode {
     }
 }
 
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_communications")]
 impl serde::Serialize for RoutingMode {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_communications")]
 impl<'de> serde::Deserialize<'de> for RoutingMode {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -6024,21 +6024,21 @@ impl<'de> serde::Deserialize<'de> for RoutingMode {
     }
 }
 
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_communications")]
 impl std::fmt::Display for RoutingMode {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_communications")]
 impl From<&str> for RoutingMode {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
 }
 
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_communications")]
 /// CSDL enum type `microsoft.graph.routingType`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum RoutingType {
@@ -6054,7 +6054,7 @@ pub enum RoutingType {
     UnknownValue(String),
 }
 
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_communications")]
 impl graph_odata_runtime::enums::EvolvableEnum for RoutingType {
     const MEMBERS: &'static [(&'static str, i64)] = &[
         ("forwarded", 0),
@@ -6082,14 +6082,14 @@ impl graph_odata_runtime::enums::EvolvableEnum for RoutingType {
     }
 }
 
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_communications")]
 impl serde::Serialize for RoutingType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_communications")]
 impl<'de> serde::Deserialize<'de> for RoutingType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -6098,21 +6098,21 @@ impl<'de> serde::Deserialize<'de> for RoutingType {
     }
 }
 
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_communications")]
 impl std::fmt::Display for RoutingType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_communications")]
 impl From<&str> for RoutingType {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 /// CSDL enum type `microsoft.graph.runAsAccountType`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum RunAsAccountType {
@@ -6124,7 +6124,7 @@ pub enum RunAsAccountType {
     UnknownValue(String),
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 impl graph_odata_runtime::enums::EvolvableEnum for RunAsAccountType {
     const MEMBERS: &'static [(&'static str, i64)] = &[("system", 0), ("user", 1)];
     fn from_wire(value: &str) -> Self {
@@ -6143,14 +6143,14 @@ impl graph_odata_runtime::enums::EvolvableEnum for RunAsAccountType {
     }
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 impl serde::Serialize for RunAsAccountType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 impl<'de> serde::Deserialize<'de> for RunAsAccountType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -6159,21 +6159,21 @@ impl<'de> serde::Deserialize<'de> for RunAsAccountType {
     }
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 impl std::fmt::Display for RunAsAccountType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 impl From<&str> for RunAsAccountType {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 /// CSDL enum type `microsoft.graph.safeSearchFilterType`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum SafeSearchFilterType {
@@ -6187,7 +6187,7 @@ pub enum SafeSearchFilterType {
     UnknownValue(String),
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl graph_odata_runtime::enums::EvolvableEnum for SafeSearchFilterType {
     const MEMBERS: &'static [(&'static str, i64)] = &[
         ("userDefined", 0),
@@ -6212,14 +6212,14 @@ impl graph_odata_runtime::enums::EvolvableEnum for SafeSearchFilterType {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl serde::Serialize for SafeSearchFilterType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl<'de> serde::Deserialize<'de> for SafeSearchFilterType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -6228,21 +6228,21 @@ impl<'de> serde::Deserialize<'de> for SafeSearchFilterType {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl std::fmt::Display for SafeSearchFilterType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl From<&str> for SafeSearchFilterType {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
 }
 
-#[cfg(feature = "_clonable_team_parts")]
+#[cfg(feature = "_schedule_change_request")]
 /// CSDL enum type `microsoft.graph.scheduleChangeRequestActor`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ScheduleChangeRequestActor {
@@ -6260,7 +6260,7 @@ pub enum ScheduleChangeRequestActor {
     UnknownValue(String),
 }
 
-#[cfg(feature = "_clonable_team_parts")]
+#[cfg(feature = "_schedule_change_request")]
 impl graph_odata_runtime::enums::EvolvableEnum for ScheduleChangeRequestActor {
     const MEMBERS: &'static [(&'static str, i64)] = &[
         ("sender", 0),
@@ -6291,14 +6291,14 @@ impl graph_odata_runtime::enums::EvolvableEnum for ScheduleChangeRequestActor {
     }
 }
 
-#[cfg(feature = "_clonable_team_parts")]
+#[cfg(feature = "_schedule_change_request")]
 impl serde::Serialize for ScheduleChangeRequestActor {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_clonable_team_parts")]
+#[cfg(feature = "_schedule_change_request")]
 impl<'de> serde::Deserialize<'de> for ScheduleChangeRequestActor {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -6307,21 +6307,21 @@ impl<'de> serde::Deserialize<'de> for ScheduleChangeRequestActor {
     }
 }
 
-#[cfg(feature = "_clonable_team_parts")]
+#[cfg(feature = "_schedule_change_request")]
 impl std::fmt::Display for ScheduleChangeRequestActor {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_clonable_team_parts")]
+#[cfg(feature = "_schedule_change_request")]
 impl From<&str> for ScheduleChangeRequestActor {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
 }
 
-#[cfg(feature = "_clonable_team_parts")]
+#[cfg(feature = "_schedule_change_request")]
 /// CSDL enum type `microsoft.graph.scheduleChangeState`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ScheduleChangeState {
@@ -6337,7 +6337,7 @@ pub enum ScheduleChangeState {
     UnknownValue(String),
 }
 
-#[cfg(feature = "_clonable_team_parts")]
+#[cfg(feature = "_schedule_change_request")]
 impl graph_odata_runtime::enums::EvolvableEnum for ScheduleChangeState {
     const MEMBERS: &'static [(&'static str, i64)] = &[
         ("pending", 0),
@@ -6365,14 +6365,14 @@ impl graph_odata_runtime::enums::EvolvableEnum for ScheduleChangeState {
     }
 }
 
-#[cfg(feature = "_clonable_team_parts")]
+#[cfg(feature = "_schedule_change_request")]
 impl serde::Serialize for ScheduleChangeState {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_clonable_team_parts")]
+#[cfg(feature = "_schedule_change_request")]
 impl<'de> serde::Deserialize<'de> for ScheduleChangeState {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -6381,21 +6381,21 @@ impl<'de> serde::Deserialize<'de> for ScheduleChangeState {
     }
 }
 
-#[cfg(feature = "_clonable_team_parts")]
+#[cfg(feature = "_schedule_change_request")]
 impl std::fmt::Display for ScheduleChangeState {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_clonable_team_parts")]
+#[cfg(feature = "_schedule_change_request")]
 impl From<&str> for ScheduleChangeState {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
 }
 
-#[cfg(feature = "_clonable_team_parts")]
+#[cfg(feature = "_teams")]
 /// CSDL enum type `microsoft.graph.scheduleEntityTheme`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ScheduleEntityTheme {
@@ -6475,7 +6475,7 @@ pub enum ScheduleEntityTheme {
     UnknownValue(String),
 }
 
-#[cfg(feature = "_clonable_team_parts")]
+#[cfg(feature = "_teams")]
 impl graph_odata_runtime::enums::EvolvableEnum for ScheduleEntityTheme {
     const MEMBERS: &'static [(&'static str, i64)] = &[
         ("white", 0),
@@ -6599,14 +6599,14 @@ impl graph_odata_runtime::enums::EvolvableEnum for ScheduleEntityTheme {
     }
 }
 
-#[cfg(feature = "_clonable_team_parts")]
+#[cfg(feature = "_teams")]
 impl serde::Serialize for ScheduleEntityTheme {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_clonable_team_parts")]
+#[cfg(feature = "_teams")]
 impl<'de> serde::Deserialize<'de> for ScheduleEntityTheme {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -6615,21 +6615,21 @@ impl<'de> serde::Deserialize<'de> for ScheduleEntityTheme {
     }
 }
 
-#[cfg(feature = "_clonable_team_parts")]
+#[cfg(feature = "_teams")]
 impl std::fmt::Display for ScheduleEntityTheme {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_clonable_team_parts")]
+#[cfg(feature = "_teams")]
 impl From<&str> for ScheduleEntityTheme {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_privileged_access_schedule")]
 /// CSDL enum type `microsoft.graph.scheduleRequestActions`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ScheduleRequestActions {
@@ -6657,7 +6657,7 @@ pub enum ScheduleRequestActions {
     UnknownValue(String),
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_privileged_access_schedule")]
 impl graph_odata_runtime::enums::EvolvableEnum for ScheduleRequestActions {
     const MEMBERS: &'static [(&'static str, i64)] = &[
         ("adminAssign", 1),
@@ -6703,14 +6703,14 @@ impl graph_odata_runtime::enums::EvolvableEnum for ScheduleRequestActions {
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_privileged_access_schedule")]
 impl serde::Serialize for ScheduleRequestActions {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_privileged_access_schedule")]
 impl<'de> serde::Deserialize<'de> for ScheduleRequestActions {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -6719,21 +6719,21 @@ impl<'de> serde::Deserialize<'de> for ScheduleRequestActions {
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_privileged_access_schedule")]
 impl std::fmt::Display for ScheduleRequestActions {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_privileged_access_schedule")]
 impl From<&str> for ScheduleRequestActions {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
 }
 
-#[cfg(feature = "_all_allowed_scopes")]
+#[cfg(feature = "_agent_identity_blueprint")]
 /// CSDL enum type `microsoft.graph.scopeCollectionKind`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ScopeCollectionKind {
@@ -6751,7 +6751,7 @@ pub enum ScopeCollectionKind {
     UnknownValue(String),
 }
 
-#[cfg(feature = "_all_allowed_scopes")]
+#[cfg(feature = "_agent_identity_blueprint")]
 impl graph_odata_runtime::enums::EvolvableEnum for ScopeCollectionKind {
     const MEMBERS: &'static [(&'static str, i64)] = &[
         ("allAllowed", 0),
@@ -6782,14 +6782,14 @@ impl graph_odata_runtime::enums::EvolvableEnum for ScopeCollectionKind {
     }
 }
 
-#[cfg(feature = "_all_allowed_scopes")]
+#[cfg(feature = "_agent_identity_blueprint")]
 impl serde::Serialize for ScopeCollectionKind {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_all_allowed_scopes")]
+#[cfg(feature = "_agent_identity_blueprint")]
 impl<'de> serde::Deserialize<'de> for ScopeCollectionKind {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -6798,14 +6798,14 @@ impl<'de> serde::Deserialize<'de> for ScopeCollectionKind {
     }
 }
 
-#[cfg(feature = "_all_allowed_scopes")]
+#[cfg(feature = "_agent_identity_blueprint")]
 impl std::fmt::Display for ScopeCollectionKind {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_all_allowed_scopes")]
+#[cfg(feature = "_agent_identity_blueprint")]
 impl From<&str> for ScopeCollectionKind {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
@@ -7154,7 +7154,7 @@ impl<'de> serde::Deserialize<'de> for SearchContent {
     }
 }
 
-#[cfg(feature = "_base_site_page")]
+#[cfg(feature = "_sites")]
 /// CSDL enum type `microsoft.graph.sectionEmphasisType`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum SectionEmphasisType {
@@ -7172,7 +7172,7 @@ pub enum SectionEmphasisType {
     UnknownValue(String),
 }
 
-#[cfg(feature = "_base_site_page")]
+#[cfg(feature = "_sites")]
 impl graph_odata_runtime::enums::EvolvableEnum for SectionEmphasisType {
     const MEMBERS: &'static [(&'static str, i64)] = &[
         ("none", 0),
@@ -7203,14 +7203,14 @@ impl graph_odata_runtime::enums::EvolvableEnum for SectionEmphasisType {
     }
 }
 
-#[cfg(feature = "_base_site_page")]
+#[cfg(feature = "_sites")]
 impl serde::Serialize for SectionEmphasisType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_base_site_page")]
+#[cfg(feature = "_sites")]
 impl<'de> serde::Deserialize<'de> for SectionEmphasisType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -7219,21 +7219,21 @@ impl<'de> serde::Deserialize<'de> for SectionEmphasisType {
     }
 }
 
-#[cfg(feature = "_base_site_page")]
+#[cfg(feature = "_sites")]
 impl std::fmt::Display for SectionEmphasisType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_base_site_page")]
+#[cfg(feature = "_sites")]
 impl From<&str> for SectionEmphasisType {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// **Deprecated**: deprecated on 2024-04-10, planned removal on 2026-04-10, revision 2024-01/Deprecation
 ///
 /// CSDL enum type `microsoft.graph.securityNetworkProtocol`; evolvable: unknown members are kept in `UnknownValue`.
@@ -7294,7 +7294,7 @@ pub enum SecurityNetworkProtocol {
     UnknownValue(String),
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::enums::EvolvableEnum for SecurityNetworkProtocol {
     const MEMBERS: &'static [(&'static str, i64)] = &[
         ("unknown", -1),
@@ -7386,14 +7386,14 @@ impl graph_odata_runtime::enums::EvolvableEnum for SecurityNetworkProtocol {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for SecurityNetworkProtocol {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for SecurityNetworkProtocol {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -7402,21 +7402,21 @@ impl<'de> serde::Deserialize<'de> for SecurityNetworkProtocol {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl std::fmt::Display for SecurityNetworkProtocol {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl From<&str> for SecurityNetworkProtocol {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// **Deprecated**: deprecated on 2024-04-10, planned removal on 2026-04-10, revision 2024-01/Deprecation
 ///
 /// CSDL enum type `microsoft.graph.securityResourceType`; evolvable: unknown members are kept in `UnknownValue`.
@@ -7437,7 +7437,7 @@ pub enum SecurityResourceType {
     UnknownValue(String),
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::enums::EvolvableEnum for SecurityResourceType {
     const MEMBERS: &'static [(&'static str, i64)] = &[
         ("unknown", 0),
@@ -7465,14 +7465,14 @@ impl graph_odata_runtime::enums::EvolvableEnum for SecurityResourceType {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for SecurityResourceType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for SecurityResourceType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -7481,14 +7481,14 @@ impl<'de> serde::Deserialize<'de> for SecurityResourceType {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl std::fmt::Display for SecurityResourceType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl From<&str> for SecurityResourceType {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
@@ -7556,7 +7556,7 @@ impl From<&str> for SelectionLikelihoodInfo {
     }
 }
 
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_communications")]
 /// CSDL enum type `microsoft.graph.sendDtmfCompletionReason`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum SendDtmfCompletionReason {
@@ -7572,7 +7572,7 @@ pub enum SendDtmfCompletionReason {
     UnknownValue(String),
 }
 
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_communications")]
 impl graph_odata_runtime::enums::EvolvableEnum for SendDtmfCompletionReason {
     const MEMBERS: &'static [(&'static str, i64)] = &[
         ("unknown", 0),
@@ -7600,14 +7600,14 @@ impl graph_odata_runtime::enums::EvolvableEnum for SendDtmfCompletionReason {
     }
 }
 
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_communications")]
 impl serde::Serialize for SendDtmfCompletionReason {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_communications")]
 impl<'de> serde::Deserialize<'de> for SendDtmfCompletionReason {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -7616,14 +7616,14 @@ impl<'de> serde::Deserialize<'de> for SendDtmfCompletionReason {
     }
 }
 
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_communications")]
 impl std::fmt::Display for SendDtmfCompletionReason {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_communications")]
 impl From<&str> for SendDtmfCompletionReason {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
@@ -7778,7 +7778,7 @@ impl From<&str> for SensitivityLabelAssignmentMethod {
     }
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 /// CSDL enum type `microsoft.graph.serviceAppStatus`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ServiceAppStatus {
@@ -7796,7 +7796,7 @@ pub enum ServiceAppStatus {
     UnknownValue(String),
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 impl graph_odata_runtime::enums::EvolvableEnum for ServiceAppStatus {
     const MEMBERS: &'static [(&'static str, i64)] = &[
         ("inactive", 0),
@@ -7827,14 +7827,14 @@ impl graph_odata_runtime::enums::EvolvableEnum for ServiceAppStatus {
     }
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 impl serde::Serialize for ServiceAppStatus {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 impl<'de> serde::Deserialize<'de> for ServiceAppStatus {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -7843,21 +7843,21 @@ impl<'de> serde::Deserialize<'de> for ServiceAppStatus {
     }
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 impl std::fmt::Display for ServiceAppStatus {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 impl From<&str> for ServiceAppStatus {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
 }
 
-#[cfg(feature = "_admin_microsoft365_apps")]
+#[cfg(feature = "_admin")]
 /// CSDL enum type `microsoft.graph.serviceHealthClassificationType`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ServiceHealthClassificationType {
@@ -7871,7 +7871,7 @@ pub enum ServiceHealthClassificationType {
     UnknownValue(String),
 }
 
-#[cfg(feature = "_admin_microsoft365_apps")]
+#[cfg(feature = "_admin")]
 impl graph_odata_runtime::enums::EvolvableEnum for ServiceHealthClassificationType {
     const MEMBERS: &'static [(&'static str, i64)] = &[
         ("advisory", 1),
@@ -7896,14 +7896,14 @@ impl graph_odata_runtime::enums::EvolvableEnum for ServiceHealthClassificationTy
     }
 }
 
-#[cfg(feature = "_admin_microsoft365_apps")]
+#[cfg(feature = "_admin")]
 impl serde::Serialize for ServiceHealthClassificationType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_admin_microsoft365_apps")]
+#[cfg(feature = "_admin")]
 impl<'de> serde::Deserialize<'de> for ServiceHealthClassificationType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -7912,21 +7912,21 @@ impl<'de> serde::Deserialize<'de> for ServiceHealthClassificationType {
     }
 }
 
-#[cfg(feature = "_admin_microsoft365_apps")]
+#[cfg(feature = "_admin")]
 impl std::fmt::Display for ServiceHealthClassificationType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_admin_microsoft365_apps")]
+#[cfg(feature = "_admin")]
 impl From<&str> for ServiceHealthClassificationType {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
 }
 
-#[cfg(feature = "_admin_microsoft365_apps")]
+#[cfg(feature = "_admin")]
 /// CSDL enum type `microsoft.graph.serviceHealthOrigin`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ServiceHealthOrigin {
@@ -7942,7 +7942,7 @@ pub enum ServiceHealthOrigin {
     UnknownValue(String),
 }
 
-#[cfg(feature = "_admin_microsoft365_apps")]
+#[cfg(feature = "_admin")]
 impl graph_odata_runtime::enums::EvolvableEnum for ServiceHealthOrigin {
     const MEMBERS: &'static [(&'static str, i64)] = &[
         ("microsoft", 1),
@@ -7970,14 +7970,14 @@ impl graph_odata_runtime::enums::EvolvableEnum for ServiceHealthOrigin {
     }
 }
 
-#[cfg(feature = "_admin_microsoft365_apps")]
+#[cfg(feature = "_admin")]
 impl serde::Serialize for ServiceHealthOrigin {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_admin_microsoft365_apps")]
+#[cfg(feature = "_admin")]
 impl<'de> serde::Deserialize<'de> for ServiceHealthOrigin {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -7986,21 +7986,21 @@ impl<'de> serde::Deserialize<'de> for ServiceHealthOrigin {
     }
 }
 
-#[cfg(feature = "_admin_microsoft365_apps")]
+#[cfg(feature = "_admin")]
 impl std::fmt::Display for ServiceHealthOrigin {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_admin_microsoft365_apps")]
+#[cfg(feature = "_admin")]
 impl From<&str> for ServiceHealthOrigin {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
 }
 
-#[cfg(feature = "_admin_microsoft365_apps")]
+#[cfg(feature = "_admin")]
 /// CSDL enum type `microsoft.graph.serviceHealthStatus`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ServiceHealthStatus {
@@ -8044,7 +8044,7 @@ pub enum ServiceHealthStatus {
     UnknownValue(String),
 }
 
-#[cfg(feature = "_admin_microsoft365_apps")]
+#[cfg(feature = "_admin")]
 impl graph_odata_runtime::enums::EvolvableEnum for ServiceHealthStatus {
     const MEMBERS: &'static [(&'static str, i64)] = &[
         ("serviceOperational", 0),
@@ -8114,14 +8114,14 @@ impl graph_odata_runtime::enums::EvolvableEnum for ServiceHealthStatus {
     }
 }
 
-#[cfg(feature = "_admin_microsoft365_apps")]
+#[cfg(feature = "_admin")]
 impl serde::Serialize for ServiceHealthStatus {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_admin_microsoft365_apps")]
+#[cfg(feature = "_admin")]
 impl<'de> serde::Deserialize<'de> for ServiceHealthStatus {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -8130,21 +8130,21 @@ impl<'de> serde::Deserialize<'de> for ServiceHealthStatus {
     }
 }
 
-#[cfg(feature = "_admin_microsoft365_apps")]
+#[cfg(feature = "_admin")]
 impl std::fmt::Display for ServiceHealthStatus {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_admin_microsoft365_apps")]
+#[cfg(feature = "_admin")]
 impl From<&str> for ServiceHealthStatus {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
 }
 
-#[cfg(feature = "_admin_microsoft365_apps")]
+#[cfg(feature = "_admin")]
 /// CSDL enum type `microsoft.graph.serviceUpdateCategory`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ServiceUpdateCategory {
@@ -8160,7 +8160,7 @@ pub enum ServiceUpdateCategory {
     UnknownValue(String),
 }
 
-#[cfg(feature = "_admin_microsoft365_apps")]
+#[cfg(feature = "_admin")]
 impl graph_odata_runtime::enums::EvolvableEnum for ServiceUpdateCategory {
     const MEMBERS: &'static [(&'static str, i64)] = &[
         ("preventOrFixIssue", 1),
@@ -8188,14 +8188,14 @@ impl graph_odata_runtime::enums::EvolvableEnum for ServiceUpdateCategory {
     }
 }
 
-#[cfg(feature = "_admin_microsoft365_apps")]
+#[cfg(feature = "_admin")]
 impl serde::Serialize for ServiceUpdateCategory {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_admin_microsoft365_apps")]
+#[cfg(feature = "_admin")]
 impl<'de> serde::Deserialize<'de> for ServiceUpdateCategory {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -8204,21 +8204,21 @@ impl<'de> serde::Deserialize<'de> for ServiceUpdateCategory {
     }
 }
 
-#[cfg(feature = "_admin_microsoft365_apps")]
+#[cfg(feature = "_admin")]
 impl std::fmt::Display for ServiceUpdateCategory {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_admin_microsoft365_apps")]
+#[cfg(feature = "_admin")]
 impl From<&str> for ServiceUpdateCategory {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
 }
 
-#[cfg(feature = "_admin_microsoft365_apps")]
+#[cfg(feature = "_admin")]
 /// CSDL enum type `microsoft.graph.serviceUpdateSeverity`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ServiceUpdateSeverity {
@@ -8234,7 +8234,7 @@ pub enum ServiceUpdateSeverity {
     UnknownValue(String),
 }
 
-#[cfg(feature = "_admin_microsoft365_apps")]
+#[cfg(feature = "_admin")]
 impl graph_odata_runtime::enums::EvolvableEnum for ServiceUpdateSeverity {
     const MEMBERS: &'static [(&'static str, i64)] = &[
         ("normal", 1),
@@ -8262,14 +8262,14 @@ impl graph_odata_runtime::enums::EvolvableEnum for ServiceUpdateSeverity {
     }
 }
 
-#[cfg(feature = "_admin_microsoft365_apps")]
+#[cfg(feature = "_admin")]
 impl serde::Serialize for ServiceUpdateSeverity {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_admin_microsoft365_apps")]
+#[cfg(feature = "_admin")]
 impl<'de> serde::Deserialize<'de> for ServiceUpdateSeverity {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -8278,14 +8278,14 @@ impl<'de> serde::Deserialize<'de> for ServiceUpdateSeverity {
     }
 }
 
-#[cfg(feature = "_admin_microsoft365_apps")]
+#[cfg(feature = "_admin")]
 impl std::fmt::Display for ServiceUpdateSeverity {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_admin_microsoft365_apps")]
+#[cfg(feature = "_admin")]
 impl From<&str> for ServiceUpdateSeverity {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)

@@ -75,7 +75,7 @@ impl From<&str> for SettingSourceType {
     }
 }
 
-#[cfg(feature = "_file_storage")]
+#[cfg(feature = "_storage")]
 /// CSDL enum type `microsoft.graph.sharePointMigrationJobErrorLevel`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum SharePointMigrationJobErrorLevel {
@@ -93,7 +93,7 @@ pub enum SharePointMigrationJobErrorLevel {
     UnknownValue(String),
 }
 
-#[cfg(feature = "_file_storage")]
+#[cfg(feature = "_storage")]
 impl graph_odata_runtime::enums::EvolvableEnum for SharePointMigrationJobErrorLevel {
     const MEMBERS: &'static [(&'static str, i64)] = &[
         ("important", 0),
@@ -124,14 +124,14 @@ impl graph_odata_runtime::enums::EvolvableEnum for SharePointMigrationJobErrorLe
     }
 }
 
-#[cfg(feature = "_file_storage")]
+#[cfg(feature = "_storage")]
 impl serde::Serialize for SharePointMigrationJobErrorLevel {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_file_storage")]
+#[cfg(feature = "_storage")]
 impl<'de> serde::Deserialize<'de> for SharePointMigrationJobErrorLevel {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -140,21 +140,21 @@ impl<'de> serde::Deserialize<'de> for SharePointMigrationJobErrorLevel {
     }
 }
 
-#[cfg(feature = "_file_storage")]
+#[cfg(feature = "_storage")]
 impl std::fmt::Display for SharePointMigrationJobErrorLevel {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_file_storage")]
+#[cfg(feature = "_storage")]
 impl From<&str> for SharePointMigrationJobErrorLevel {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
 }
 
-#[cfg(feature = "_file_storage")]
+#[cfg(feature = "_storage")]
 /// CSDL enum type `microsoft.graph.sharePointMigrationObjectType`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum SharePointMigrationObjectType {
@@ -182,7 +182,7 @@ pub enum SharePointMigrationObjectType {
     UnknownValue(String),
 }
 
-#[cfg(feature = "_file_storage")]
+#[cfg(feature = "_storage")]
 impl graph_odata_runtime::enums::EvolvableEnum for SharePointMigrationObjectType {
     const MEMBERS: &'static [(&'static str, i64)] = &[
         ("site", 0),
@@ -228,14 +228,14 @@ impl graph_odata_runtime::enums::EvolvableEnum for SharePointMigrationObjectType
     }
 }
 
-#[cfg(feature = "_file_storage")]
+#[cfg(feature = "_storage")]
 impl serde::Serialize for SharePointMigrationObjectType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_file_storage")]
+#[cfg(feature = "_storage")]
 impl<'de> serde::Deserialize<'de> for SharePointMigrationObjectType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -244,21 +244,21 @@ impl<'de> serde::Deserialize<'de> for SharePointMigrationObjectType {
     }
 }
 
-#[cfg(feature = "_file_storage")]
+#[cfg(feature = "_storage")]
 impl std::fmt::Display for SharePointMigrationObjectType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_file_storage")]
+#[cfg(feature = "_storage")]
 impl From<&str> for SharePointMigrationObjectType {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 /// CSDL enum type `microsoft.graph.sharedPCAccountDeletionPolicyType`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum SharedPcAccountDeletionPolicyType {
@@ -272,7 +272,7 @@ pub enum SharedPcAccountDeletionPolicyType {
     UnknownValue(String),
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl graph_odata_runtime::enums::EvolvableEnum for SharedPcAccountDeletionPolicyType {
     const MEMBERS: &'static [(&'static str, i64)] = &[
         ("immediate", 0),
@@ -301,14 +301,14 @@ impl graph_odata_runtime::enums::EvolvableEnum for SharedPcAccountDeletionPolicy
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl serde::Serialize for SharedPcAccountDeletionPolicyType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl<'de> serde::Deserialize<'de> for SharedPcAccountDeletionPolicyType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -317,26 +317,26 @@ impl<'de> serde::Deserialize<'de> for SharedPcAccountDeletionPolicyType {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl std::fmt::Display for SharedPcAccountDeletionPolicyType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl From<&str> for SharedPcAccountDeletionPolicyType {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 /// CSDL enum type `microsoft.graph.sharedPCAllowedAccountType`; flags (`IsFlags`): comma-separated member names on the wire, unknown names are kept.
 #[derive(Clone, PartialEq, Eq, Hash, Default)]
 pub struct SharedPcAllowedAccountType(graph_odata_runtime::enums::FlagSet);
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl SharedPcAllowedAccountType {
     /// `guest` = 1
     pub const GUEST: Self = Self(graph_odata_runtime::enums::FlagSet::from_bits(1));
@@ -344,7 +344,7 @@ impl SharedPcAllowedAccountType {
     pub const DOMAIN: Self = Self(graph_odata_runtime::enums::FlagSet::from_bits(2));
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl graph_odata_runtime::enums::FlagsEnum for SharedPcAllowedAccountType {
     const MEMBERS: &'static [(&'static str, i64)] = &[("guest", 1), ("domain", 2)];
     fn from_set(set: graph_odata_runtime::enums::FlagSet) -> Self {
@@ -355,21 +355,21 @@ impl graph_odata_runtime::enums::FlagsEnum for SharedPcAllowedAccountType {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl std::fmt::Debug for SharedPcAllowedAccountType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         graph_odata_runtime::enums::debug_flags(self, f)
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl std::fmt::Display for SharedPcAllowedAccountType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         graph_odata_runtime::enums::fmt_flags(self, f)
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl std::str::FromStr for SharedPcAllowedAccountType {
     type Err = std::convert::Infallible;
     fn from_str(s: &str) -> Result<Self, Self::Err> {
@@ -377,7 +377,7 @@ impl std::str::FromStr for SharedPcAllowedAccountType {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl std::ops::BitOr for SharedPcAllowedAccountType {
     type Output = Self;
     fn bitor(self, rhs: Self) -> Self {
@@ -385,21 +385,21 @@ impl std::ops::BitOr for SharedPcAllowedAccountType {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl std::ops::BitOrAssign for SharedPcAllowedAccountType {
     fn bitor_assign(&mut self, rhs: Self) {
         *self = graph_odata_runtime::enums::FlagsEnum::union(self, &rhs);
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl serde::Serialize for SharedPcAllowedAccountType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_flags(self, serializer)
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl<'de> serde::Deserialize<'de> for SharedPcAllowedAccountType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -487,7 +487,7 @@ impl From<&str> for SharingCapabilities {
     }
 }
 
-#[cfg(feature = "_admin_microsoft365_apps")]
+#[cfg(feature = "_admin")]
 /// CSDL enum type `microsoft.graph.sharingDomainRestrictionMode`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum SharingDomainRestrictionMode {
@@ -503,7 +503,7 @@ pub enum SharingDomainRestrictionMode {
     UnknownValue(String),
 }
 
-#[cfg(feature = "_admin_microsoft365_apps")]
+#[cfg(feature = "_admin")]
 impl graph_odata_runtime::enums::EvolvableEnum for SharingDomainRestrictionMode {
     const MEMBERS: &'static [(&'static str, i64)] = &[
         ("none", 0),
@@ -531,14 +531,14 @@ impl graph_odata_runtime::enums::EvolvableEnum for SharingDomainRestrictionMode 
     }
 }
 
-#[cfg(feature = "_admin_microsoft365_apps")]
+#[cfg(feature = "_admin")]
 impl serde::Serialize for SharingDomainRestrictionMode {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_admin_microsoft365_apps")]
+#[cfg(feature = "_admin")]
 impl<'de> serde::Deserialize<'de> for SharingDomainRestrictionMode {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -547,14 +547,14 @@ impl<'de> serde::Deserialize<'de> for SharingDomainRestrictionMode {
     }
 }
 
-#[cfg(feature = "_admin_microsoft365_apps")]
+#[cfg(feature = "_admin")]
 impl std::fmt::Display for SharingDomainRestrictionMode {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_admin_microsoft365_apps")]
+#[cfg(feature = "_admin")]
 impl From<&str> for SharingDomainRestrictionMode {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
@@ -703,7 +703,7 @@ impl From<&str> for SignInFrequencyInterval {
     }
 }
 
-#[cfg(feature = "_authentication_methods_root")]
+#[cfg(feature = "_reports")]
 /// CSDL enum type `microsoft.graph.signInUserType`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum SignInUserType {
@@ -717,7 +717,7 @@ pub enum SignInUserType {
     UnknownValue(String),
 }
 
-#[cfg(feature = "_authentication_methods_root")]
+#[cfg(feature = "_reports")]
 impl graph_odata_runtime::enums::EvolvableEnum for SignInUserType {
     const MEMBERS: &'static [(&'static str, i64)] = &[
         ("member", 0),
@@ -742,14 +742,14 @@ impl graph_odata_runtime::enums::EvolvableEnum for SignInUserType {
     }
 }
 
-#[cfg(feature = "_authentication_methods_root")]
+#[cfg(feature = "_reports")]
 impl serde::Serialize for SignInUserType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_authentication_methods_root")]
+#[cfg(feature = "_reports")]
 impl<'de> serde::Deserialize<'de> for SignInUserType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -758,14 +758,14 @@ impl<'de> serde::Deserialize<'de> for SignInUserType {
     }
 }
 
-#[cfg(feature = "_authentication_methods_root")]
+#[cfg(feature = "_reports")]
 impl std::fmt::Display for SignInUserType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_authentication_methods_root")]
+#[cfg(feature = "_reports")]
 impl From<&str> for SignInUserType {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
@@ -833,7 +833,7 @@ impl From<&str> for SigninFrequencyType {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL enum type `microsoft.graph.simulationAttackTechnique`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum SimulationAttackTechnique {
@@ -855,7 +855,7 @@ pub enum SimulationAttackTechnique {
     UnknownValue(String),
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::enums::EvolvableEnum for SimulationAttackTechnique {
     const MEMBERS: &'static [(&'static str, i64)] = &[
         ("unknown", 0),
@@ -892,14 +892,14 @@ impl graph_odata_runtime::enums::EvolvableEnum for SimulationAttackTechnique {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for SimulationAttackTechnique {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for SimulationAttackTechnique {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -908,21 +908,21 @@ impl<'de> serde::Deserialize<'de> for SimulationAttackTechnique {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl std::fmt::Display for SimulationAttackTechnique {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl From<&str> for SimulationAttackTechnique {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL enum type `microsoft.graph.simulationAttackType`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum SimulationAttackType {
@@ -940,7 +940,7 @@ pub enum SimulationAttackType {
     UnknownValue(String),
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::enums::EvolvableEnum for SimulationAttackType {
     const MEMBERS: &'static [(&'static str, i64)] = &[
         ("unknown", 0),
@@ -971,14 +971,14 @@ impl graph_odata_runtime::enums::EvolvableEnum for SimulationAttackType {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for SimulationAttackType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for SimulationAttackType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -987,21 +987,21 @@ impl<'de> serde::Deserialize<'de> for SimulationAttackType {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl std::fmt::Display for SimulationAttackType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl From<&str> for SimulationAttackType {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL enum type `microsoft.graph.simulationAutomationRunStatus`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum SimulationAutomationRunStatus {
@@ -1021,7 +1021,7 @@ pub enum SimulationAutomationRunStatus {
     UnknownValue(String),
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::enums::EvolvableEnum for SimulationAutomationRunStatus {
     const MEMBERS: &'static [(&'static str, i64)] = &[
         ("unknown", 0),
@@ -1055,14 +1055,14 @@ impl graph_odata_runtime::enums::EvolvableEnum for SimulationAutomationRunStatus
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for SimulationAutomationRunStatus {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for SimulationAutomationRunStatus {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1071,21 +1071,21 @@ impl<'de> serde::Deserialize<'de> for SimulationAutomationRunStatus {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl std::fmt::Display for SimulationAutomationRunStatus {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl From<&str> for SimulationAutomationRunStatus {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL enum type `microsoft.graph.simulationAutomationStatus`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum SimulationAutomationStatus {
@@ -1105,7 +1105,7 @@ pub enum SimulationAutomationStatus {
     UnknownValue(String),
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::enums::EvolvableEnum for SimulationAutomationStatus {
     const MEMBERS: &'static [(&'static str, i64)] = &[
         ("unknown", 0),
@@ -1139,14 +1139,14 @@ impl graph_odata_runtime::enums::EvolvableEnum for SimulationAutomationStatus {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for SimulationAutomationStatus {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for SimulationAutomationStatus {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1155,21 +1155,21 @@ impl<'de> serde::Deserialize<'de> for SimulationAutomationStatus {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl std::fmt::Display for SimulationAutomationStatus {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl From<&str> for SimulationAutomationStatus {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL enum type `microsoft.graph.simulationContentSource`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum SimulationContentSource {
@@ -1185,7 +1185,7 @@ pub enum SimulationContentSource {
     UnknownValue(String),
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::enums::EvolvableEnum for SimulationContentSource {
     const MEMBERS: &'static [(&'static str, i64)] = &[
         ("unknown", 0),
@@ -1213,14 +1213,14 @@ impl graph_odata_runtime::enums::EvolvableEnum for SimulationContentSource {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for SimulationContentSource {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for SimulationContentSource {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1229,21 +1229,21 @@ impl<'de> serde::Deserialize<'de> for SimulationContentSource {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl std::fmt::Display for SimulationContentSource {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl From<&str> for SimulationContentSource {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL enum type `microsoft.graph.simulationContentStatus`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum SimulationContentStatus {
@@ -1263,7 +1263,7 @@ pub enum SimulationContentStatus {
     UnknownValue(String),
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::enums::EvolvableEnum for SimulationContentStatus {
     const MEMBERS: &'static [(&'static str, i64)] = &[
         ("unknown", 0),
@@ -1297,14 +1297,14 @@ impl graph_odata_runtime::enums::EvolvableEnum for SimulationContentStatus {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for SimulationContentStatus {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for SimulationContentStatus {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1313,21 +1313,21 @@ impl<'de> serde::Deserialize<'de> for SimulationContentStatus {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl std::fmt::Display for SimulationContentStatus {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl From<&str> for SimulationContentStatus {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL enum type `microsoft.graph.simulationStatus`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum SimulationStatus {
@@ -1353,7 +1353,7 @@ pub enum SimulationStatus {
     UnknownValue(String),
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::enums::EvolvableEnum for SimulationStatus {
     const MEMBERS: &'static [(&'static str, i64)] = &[
         ("unknown", 0),
@@ -1396,14 +1396,14 @@ impl graph_odata_runtime::enums::EvolvableEnum for SimulationStatus {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for SimulationStatus {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for SimulationStatus {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1412,21 +1412,21 @@ impl<'de> serde::Deserialize<'de> for SimulationStatus {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl std::fmt::Display for SimulationStatus {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl From<&str> for SimulationStatus {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
 }
 
-#[cfg(feature = "_base_site_page")]
+#[cfg(feature = "_site")]
 /// CSDL enum type `microsoft.graph.siteArchiveStatus`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum SiteArchiveStatus {
@@ -1442,7 +1442,7 @@ pub enum SiteArchiveStatus {
     UnknownValue(String),
 }
 
-#[cfg(feature = "_base_site_page")]
+#[cfg(feature = "_site")]
 impl graph_odata_runtime::enums::EvolvableEnum for SiteArchiveStatus {
     const MEMBERS: &'static [(&'static str, i64)] = &[
         ("recentlyArchived", 0),
@@ -1470,14 +1470,14 @@ impl graph_odata_runtime::enums::EvolvableEnum for SiteArchiveStatus {
     }
 }
 
-#[cfg(feature = "_base_site_page")]
+#[cfg(feature = "_site")]
 impl serde::Serialize for SiteArchiveStatus {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_base_site_page")]
+#[cfg(feature = "_site")]
 impl<'de> serde::Deserialize<'de> for SiteArchiveStatus {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1486,21 +1486,21 @@ impl<'de> serde::Deserialize<'de> for SiteArchiveStatus {
     }
 }
 
-#[cfg(feature = "_base_site_page")]
+#[cfg(feature = "_site")]
 impl std::fmt::Display for SiteArchiveStatus {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_base_site_page")]
+#[cfg(feature = "_site")]
 impl From<&str> for SiteArchiveStatus {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
 }
 
-#[cfg(feature = "_file_storage")]
+#[cfg(feature = "_storage")]
 /// CSDL enum type `microsoft.graph.siteLockState`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum SiteLockState {
@@ -1518,7 +1518,7 @@ pub enum SiteLockState {
     UnknownValue(String),
 }
 
-#[cfg(feature = "_file_storage")]
+#[cfg(feature = "_storage")]
 impl graph_odata_runtime::enums::EvolvableEnum for SiteLockState {
     const MEMBERS: &'static [(&'static str, i64)] = &[
         ("unlocked", 0),
@@ -1549,14 +1549,14 @@ impl graph_odata_runtime::enums::EvolvableEnum for SiteLockState {
     }
 }
 
-#[cfg(feature = "_file_storage")]
+#[cfg(feature = "_storage")]
 impl serde::Serialize for SiteLockState {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_file_storage")]
+#[cfg(feature = "_storage")]
 impl<'de> serde::Deserialize<'de> for SiteLockState {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1565,21 +1565,21 @@ impl<'de> serde::Deserialize<'de> for SiteLockState {
     }
 }
 
-#[cfg(feature = "_file_storage")]
+#[cfg(feature = "_storage")]
 impl std::fmt::Display for SiteLockState {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_file_storage")]
+#[cfg(feature = "_storage")]
 impl From<&str> for SiteLockState {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 /// CSDL enum type `microsoft.graph.siteSecurityLevel`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum SiteSecurityLevel {
@@ -1599,7 +1599,7 @@ pub enum SiteSecurityLevel {
     UnknownValue(String),
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl graph_odata_runtime::enums::EvolvableEnum for SiteSecurityLevel {
     const MEMBERS: &'static [(&'static str, i64)] = &[
         ("userDefined", 0),
@@ -1633,14 +1633,14 @@ impl graph_odata_runtime::enums::EvolvableEnum for SiteSecurityLevel {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl serde::Serialize for SiteSecurityLevel {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl<'de> serde::Deserialize<'de> for SiteSecurityLevel {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1649,21 +1649,21 @@ impl<'de> serde::Deserialize<'de> for SiteSecurityLevel {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl std::fmt::Display for SiteSecurityLevel {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl From<&str> for SiteSecurityLevel {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
 }
 
-#[cfg(feature = "_admin_microsoft365_apps")]
+#[cfg(feature = "_admin")]
 /// CSDL enum type `microsoft.graph.snapshotJobStatus`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum SnapshotJobStatus {
@@ -1683,7 +1683,7 @@ pub enum SnapshotJobStatus {
     UnknownValue(String),
 }
 
-#[cfg(feature = "_admin_microsoft365_apps")]
+#[cfg(feature = "_admin")]
 impl graph_odata_runtime::enums::EvolvableEnum for SnapshotJobStatus {
     const MEMBERS: &'static [(&'static str, i64)] = &[
         ("notStarted", 0),
@@ -1717,14 +1717,14 @@ impl graph_odata_runtime::enums::EvolvableEnum for SnapshotJobStatus {
     }
 }
 
-#[cfg(feature = "_admin_microsoft365_apps")]
+#[cfg(feature = "_admin")]
 impl serde::Serialize for SnapshotJobStatus {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_admin_microsoft365_apps")]
+#[cfg(feature = "_admin")]
 impl<'de> serde::Deserialize<'de> for SnapshotJobStatus {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1733,21 +1733,21 @@ impl<'de> serde::Deserialize<'de> for SnapshotJobStatus {
     }
 }
 
-#[cfg(feature = "_admin_microsoft365_apps")]
+#[cfg(feature = "_admin")]
 impl std::fmt::Display for SnapshotJobStatus {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_admin_microsoft365_apps")]
+#[cfg(feature = "_admin")]
 impl From<&str> for SnapshotJobStatus {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 /// CSDL enum type `microsoft.graph.socialIdentitySourceType`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum SocialIdentitySourceType {
@@ -1759,7 +1759,7 @@ pub enum SocialIdentitySourceType {
     UnknownValue(String),
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl graph_odata_runtime::enums::EvolvableEnum for SocialIdentitySourceType {
     const MEMBERS: &'static [(&'static str, i64)] = &[
         ("facebook", 1),
@@ -1781,14 +1781,14 @@ impl graph_odata_runtime::enums::EvolvableEnum for SocialIdentitySourceType {
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl serde::Serialize for SocialIdentitySourceType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl<'de> serde::Deserialize<'de> for SocialIdentitySourceType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1797,21 +1797,21 @@ impl<'de> serde::Deserialize<'de> for SocialIdentitySourceType {
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl std::fmt::Display for SocialIdentitySourceType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl From<&str> for SocialIdentitySourceType {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
 }
 
-#[cfg(feature = "_application_data_type")]
+#[cfg(feature = "_application_templates")]
 /// CSDL enum type `microsoft.graph.sslVersion`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum SslVersion {
@@ -1835,7 +1835,7 @@ pub enum SslVersion {
     UnknownValue(String),
 }
 
-#[cfg(feature = "_application_data_type")]
+#[cfg(feature = "_application_templates")]
 impl graph_odata_runtime::enums::EvolvableEnum for SslVersion {
     const MEMBERS: &'static [(&'static str, i64)] = &[
         ("none", 0),
@@ -1875,14 +1875,14 @@ impl graph_odata_runtime::enums::EvolvableEnum for SslVersion {
     }
 }
 
-#[cfg(feature = "_application_data_type")]
+#[cfg(feature = "_application_templates")]
 impl serde::Serialize for SslVersion {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_application_data_type")]
+#[cfg(feature = "_application_templates")]
 impl<'de> serde::Deserialize<'de> for SslVersion {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1891,21 +1891,21 @@ impl<'de> serde::Deserialize<'de> for SslVersion {
     }
 }
 
-#[cfg(feature = "_application_data_type")]
+#[cfg(feature = "_application_templates")]
 impl std::fmt::Display for SslVersion {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_application_data_type")]
+#[cfg(feature = "_application_templates")]
 impl From<&str> for SslVersion {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
 }
 
-#[cfg(feature = "_admin_consent_request_policy")]
+#[cfg(feature = "_policies")]
 /// CSDL enum type `microsoft.graph.stagedFeatureName`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum StagedFeatureName {
@@ -1927,7 +1927,7 @@ pub enum StagedFeatureName {
     UnknownValue(String),
 }
 
-#[cfg(feature = "_admin_consent_request_policy")]
+#[cfg(feature = "_policies")]
 impl graph_odata_runtime::enums::EvolvableEnum for StagedFeatureName {
     const MEMBERS: &'static [(&'static str, i64)] = &[
         ("passthroughAuthentication", 0),
@@ -1964,14 +1964,14 @@ impl graph_odata_runtime::enums::EvolvableEnum for StagedFeatureName {
     }
 }
 
-#[cfg(feature = "_admin_consent_request_policy")]
+#[cfg(feature = "_policies")]
 impl serde::Serialize for StagedFeatureName {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_admin_consent_request_policy")]
+#[cfg(feature = "_policies")]
 impl<'de> serde::Deserialize<'de> for StagedFeatureName {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1980,21 +1980,21 @@ impl<'de> serde::Deserialize<'de> for StagedFeatureName {
     }
 }
 
-#[cfg(feature = "_admin_consent_request_policy")]
+#[cfg(feature = "_policies")]
 impl std::fmt::Display for StagedFeatureName {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_admin_consent_request_policy")]
+#[cfg(feature = "_policies")]
 impl From<&str> for StagedFeatureName {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 /// CSDL enum type `microsoft.graph.stateManagementSetting`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum StateManagementSetting {
@@ -2008,7 +2008,7 @@ pub enum StateManagementSetting {
     UnknownValue(String),
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl graph_odata_runtime::enums::EvolvableEnum for StateManagementSetting {
     const MEMBERS: &'static [(&'static str, i64)] = &[
         ("notConfigured", 0),
@@ -2033,14 +2033,14 @@ impl graph_odata_runtime::enums::EvolvableEnum for StateManagementSetting {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl serde::Serialize for StateManagementSetting {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl<'de> serde::Deserialize<'de> for StateManagementSetting {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2049,14 +2049,14 @@ impl<'de> serde::Deserialize<'de> for StateManagementSetting {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl std::fmt::Display for StateManagementSetting {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl From<&str> for StateManagementSetting {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
@@ -2633,7 +2633,7 @@ impl<'de> serde::Deserialize<'de> for SynchronizationJobRestartScope {
     }
 }
 
-#[cfg(feature = "_attribute_definition")]
+#[cfg(feature = "_bulk_operation")]
 /// CSDL enum type `microsoft.graph.synchronizationMetadata`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum SynchronizationMetadata {
@@ -2659,7 +2659,7 @@ pub enum SynchronizationMetadata {
     UnknownValue(String),
 }
 
-#[cfg(feature = "_attribute_definition")]
+#[cfg(feature = "_bulk_operation")]
 impl graph_odata_runtime::enums::EvolvableEnum for SynchronizationMetadata {
     const MEMBERS: &'static [(&'static str, i64)] = &[
         ("GalleryApplicationIdentifier", 0),
@@ -2710,14 +2710,14 @@ impl graph_odata_runtime::enums::EvolvableEnum for SynchronizationMetadata {
     }
 }
 
-#[cfg(feature = "_attribute_definition")]
+#[cfg(feature = "_bulk_operation")]
 impl serde::Serialize for SynchronizationMetadata {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_attribute_definition")]
+#[cfg(feature = "_bulk_operation")]
 impl<'de> serde::Deserialize<'de> for SynchronizationMetadata {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2726,21 +2726,21 @@ impl<'de> serde::Deserialize<'de> for SynchronizationMetadata {
     }
 }
 
-#[cfg(feature = "_attribute_definition")]
+#[cfg(feature = "_bulk_operation")]
 impl std::fmt::Display for SynchronizationMetadata {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_attribute_definition")]
+#[cfg(feature = "_bulk_operation")]
 impl From<&str> for SynchronizationMetadata {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
 }
 
-#[cfg(feature = "_attribute_definition")]
+#[cfg(feature = "_bulk_operation")]
 /// CSDL enum type `microsoft.graph.synchronizationScheduleState`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum SynchronizationScheduleState {
@@ -2754,7 +2754,7 @@ pub enum SynchronizationScheduleState {
     UnknownValue(String),
 }
 
-#[cfg(feature = "_attribute_definition")]
+#[cfg(feature = "_bulk_operation")]
 impl graph_odata_runtime::enums::EvolvableEnum for SynchronizationScheduleState {
     const MEMBERS: &'static [(&'static str, i64)] = &[
         ("Active", 0),
@@ -2779,14 +2779,14 @@ impl graph_odata_runtime::enums::EvolvableEnum for SynchronizationScheduleState 
     }
 }
 
-#[cfg(feature = "_attribute_definition")]
+#[cfg(feature = "_bulk_operation")]
 impl serde::Serialize for SynchronizationScheduleState {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_attribute_definition")]
+#[cfg(feature = "_bulk_operation")]
 impl<'de> serde::Deserialize<'de> for SynchronizationScheduleState {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2795,21 +2795,21 @@ impl<'de> serde::Deserialize<'de> for SynchronizationScheduleState {
     }
 }
 
-#[cfg(feature = "_attribute_definition")]
+#[cfg(feature = "_bulk_operation")]
 impl std::fmt::Display for SynchronizationScheduleState {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_attribute_definition")]
+#[cfg(feature = "_bulk_operation")]
 impl From<&str> for SynchronizationScheduleState {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
 }
 
-#[cfg(feature = "_attribute_definition")]
+#[cfg(feature = "_bulk_operation")]
 /// CSDL enum type `microsoft.graph.synchronizationSecret`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum SynchronizationSecret {
@@ -2907,7 +2907,7 @@ pub enum SynchronizationSecret {
     UnknownValue(String),
 }
 
-#[cfg(feature = "_attribute_definition")]
+#[cfg(feature = "_bulk_operation")]
 impl graph_odata_runtime::enums::EvolvableEnum for SynchronizationSecret {
     const MEMBERS: &'static [(&'static str, i64)] = &[
         ("None", 0),
@@ -3058,14 +3058,14 @@ impl graph_odata_runtime::enums::EvolvableEnum for SynchronizationSecret {
     }
 }
 
-#[cfg(feature = "_attribute_definition")]
+#[cfg(feature = "_bulk_operation")]
 impl serde::Serialize for SynchronizationSecret {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_attribute_definition")]
+#[cfg(feature = "_bulk_operation")]
 impl<'de> serde::Deserialize<'de> for SynchronizationSecret {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -3074,21 +3074,21 @@ impl<'de> serde::Deserialize<'de> for SynchronizationSecret {
     }
 }
 
-#[cfg(feature = "_attribute_definition")]
+#[cfg(feature = "_bulk_operation")]
 impl std::fmt::Display for SynchronizationSecret {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_attribute_definition")]
+#[cfg(feature = "_bulk_operation")]
 impl From<&str> for SynchronizationSecret {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
 }
 
-#[cfg(feature = "_attribute_definition")]
+#[cfg(feature = "_bulk_operation")]
 /// CSDL enum type `microsoft.graph.synchronizationStatusCode`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum SynchronizationStatusCode {
@@ -3106,7 +3106,7 @@ pub enum SynchronizationStatusCode {
     UnknownValue(String),
 }
 
-#[cfg(feature = "_attribute_definition")]
+#[cfg(feature = "_bulk_operation")]
 impl graph_odata_runtime::enums::EvolvableEnum for SynchronizationStatusCode {
     const MEMBERS: &'static [(&'static str, i64)] = &[
         ("NotConfigured", 0),
@@ -3137,14 +3137,14 @@ impl graph_odata_runtime::enums::EvolvableEnum for SynchronizationStatusCode {
     }
 }
 
-#[cfg(feature = "_attribute_definition")]
+#[cfg(feature = "_bulk_operation")]
 impl serde::Serialize for SynchronizationStatusCode {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_attribute_definition")]
+#[cfg(feature = "_bulk_operation")]
 impl<'de> serde::Deserialize<'de> for SynchronizationStatusCode {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -3153,21 +3153,21 @@ impl<'de> serde::Deserialize<'de> for SynchronizationStatusCode {
     }
 }
 
-#[cfg(feature = "_attribute_definition")]
+#[cfg(feature = "_bulk_operation")]
 impl std::fmt::Display for SynchronizationStatusCode {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_attribute_definition")]
+#[cfg(feature = "_bulk_operation")]
 impl From<&str> for SynchronizationStatusCode {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
 }
 
-#[cfg(feature = "_attribute_definition")]
+#[cfg(feature = "_bulk_operation")]
 /// CSDL enum type `microsoft.graph.synchronizationTaskExecutionResult`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum SynchronizationTaskExecutionResult {
@@ -3181,7 +3181,7 @@ pub enum SynchronizationTaskExecutionResult {
     UnknownValue(String),
 }
 
-#[cfg(feature = "_attribute_definition")]
+#[cfg(feature = "_bulk_operation")]
 impl graph_odata_runtime::enums::EvolvableEnum for SynchronizationTaskExecutionResult {
     const MEMBERS: &'static [(&'static str, i64)] = &[
         ("Succeeded", 0),
@@ -3206,14 +3206,14 @@ impl graph_odata_runtime::enums::EvolvableEnum for SynchronizationTaskExecutionR
     }
 }
 
-#[cfg(feature = "_attribute_definition")]
+#[cfg(feature = "_bulk_operation")]
 impl serde::Serialize for SynchronizationTaskExecutionResult {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_attribute_definition")]
+#[cfg(feature = "_bulk_operation")]
 impl<'de> serde::Deserialize<'de> for SynchronizationTaskExecutionResult {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -3222,14 +3222,14 @@ impl<'de> serde::Deserialize<'de> for SynchronizationTaskExecutionResult {
     }
 }
 
-#[cfg(feature = "_attribute_definition")]
+#[cfg(feature = "_bulk_operation")]
 impl std::fmt::Display for SynchronizationTaskExecutionResult {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_attribute_definition")]
+#[cfg(feature = "_bulk_operation")]
 impl From<&str> for SynchronizationTaskExecutionResult {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
@@ -3310,7 +3310,7 @@ impl From<&str> for TargetedManagedAppGroupType {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL enum type `microsoft.graph.targettedUserType`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum TargettedUserType {
@@ -3328,7 +3328,7 @@ pub enum TargettedUserType {
     UnknownValue(String),
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::enums::EvolvableEnum for TargettedUserType {
     const MEMBERS: &'static [(&'static str, i64)] = &[
         ("unknown", 0),
@@ -3359,14 +3359,14 @@ impl graph_odata_runtime::enums::EvolvableEnum for TargettedUserType {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for TargettedUserType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for TargettedUserType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -3375,14 +3375,14 @@ impl<'de> serde::Deserialize<'de> for TargettedUserType {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl std::fmt::Display for TargettedUserType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl From<&str> for TargettedUserType {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
@@ -3468,7 +3468,7 @@ impl From<&str> for TaskStatus {
     }
 }
 
-#[cfg(feature = "_clonable_team_parts")]
+#[cfg(feature = "_giphy_rating_type")]
 /// CSDL enum type `microsoft.graph.teamSpecialization`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum TeamSpecialization {
@@ -3492,7 +3492,7 @@ pub enum TeamSpecialization {
     UnknownValue(String),
 }
 
-#[cfg(feature = "_clonable_team_parts")]
+#[cfg(feature = "_giphy_rating_type")]
 impl graph_odata_runtime::enums::EvolvableEnum for TeamSpecialization {
     const MEMBERS: &'static [(&'static str, i64)] = &[
         ("none", 0),
@@ -3536,14 +3536,14 @@ impl graph_odata_runtime::enums::EvolvableEnum for TeamSpecialization {
     }
 }
 
-#[cfg(feature = "_clonable_team_parts")]
+#[cfg(feature = "_giphy_rating_type")]
 impl serde::Serialize for TeamSpecialization {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_clonable_team_parts")]
+#[cfg(feature = "_giphy_rating_type")]
 impl<'de> serde::Deserialize<'de> for TeamSpecialization {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -3552,21 +3552,21 @@ impl<'de> serde::Deserialize<'de> for TeamSpecialization {
     }
 }
 
-#[cfg(feature = "_clonable_team_parts")]
+#[cfg(feature = "_giphy_rating_type")]
 impl std::fmt::Display for TeamSpecialization {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_clonable_team_parts")]
+#[cfg(feature = "_giphy_rating_type")]
 impl From<&str> for TeamSpecialization {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
 }
 
-#[cfg(feature = "_clonable_team_parts")]
+#[cfg(feature = "_giphy_rating_type")]
 /// CSDL enum type `microsoft.graph.teamVisibilityType`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum TeamVisibilityType {
@@ -3582,7 +3582,7 @@ pub enum TeamVisibilityType {
     UnknownValue(String),
 }
 
-#[cfg(feature = "_clonable_team_parts")]
+#[cfg(feature = "_giphy_rating_type")]
 impl graph_odata_runtime::enums::EvolvableEnum for TeamVisibilityType {
     const MEMBERS: &'static [(&'static str, i64)] = &[
         ("private", 0),
@@ -3610,14 +3610,14 @@ impl graph_odata_runtime::enums::EvolvableEnum for TeamVisibilityType {
     }
 }
 
-#[cfg(feature = "_clonable_team_parts")]
+#[cfg(feature = "_giphy_rating_type")]
 impl serde::Serialize for TeamVisibilityType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_clonable_team_parts")]
+#[cfg(feature = "_giphy_rating_type")]
 impl<'de> serde::Deserialize<'de> for TeamVisibilityType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -3626,21 +3626,21 @@ impl<'de> serde::Deserialize<'de> for TeamVisibilityType {
     }
 }
 
-#[cfg(feature = "_clonable_team_parts")]
+#[cfg(feature = "_giphy_rating_type")]
 impl std::fmt::Display for TeamVisibilityType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_clonable_team_parts")]
+#[cfg(feature = "_giphy_rating_type")]
 impl From<&str> for TeamVisibilityType {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
 }
 
-#[cfg(feature = "_app_catalogs")]
+#[cfg(feature = "_teams_app")]
 /// CSDL enum type `microsoft.graph.teamsAppDistributionMethod`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum TeamsAppDistributionMethod {
@@ -3656,7 +3656,7 @@ pub enum TeamsAppDistributionMethod {
     UnknownValue(String),
 }
 
-#[cfg(feature = "_app_catalogs")]
+#[cfg(feature = "_teams_app")]
 impl graph_odata_runtime::enums::EvolvableEnum for TeamsAppDistributionMethod {
     const MEMBERS: &'static [(&'static str, i64)] = &[
         ("store", 0),
@@ -3684,14 +3684,14 @@ impl graph_odata_runtime::enums::EvolvableEnum for TeamsAppDistributionMethod {
     }
 }
 
-#[cfg(feature = "_app_catalogs")]
+#[cfg(feature = "_teams_app")]
 impl serde::Serialize for TeamsAppDistributionMethod {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_app_catalogs")]
+#[cfg(feature = "_teams_app")]
 impl<'de> serde::Deserialize<'de> for TeamsAppDistributionMethod {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -3700,21 +3700,21 @@ impl<'de> serde::Deserialize<'de> for TeamsAppDistributionMethod {
     }
 }
 
-#[cfg(feature = "_app_catalogs")]
+#[cfg(feature = "_teams_app")]
 impl std::fmt::Display for TeamsAppDistributionMethod {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_app_catalogs")]
+#[cfg(feature = "_teams_app")]
 impl From<&str> for TeamsAppDistributionMethod {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
 }
 
-#[cfg(feature = "_app_catalogs")]
+#[cfg(feature = "_teams_app_authorization")]
 /// CSDL enum type `microsoft.graph.teamsAppPublishingState`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum TeamsAppPublishingState {
@@ -3730,7 +3730,7 @@ pub enum TeamsAppPublishingState {
     UnknownValue(String),
 }
 
-#[cfg(feature = "_app_catalogs")]
+#[cfg(feature = "_teams_app_authorization")]
 impl graph_odata_runtime::enums::EvolvableEnum for TeamsAppPublishingState {
     const MEMBERS: &'static [(&'static str, i64)] = &[
         ("submitted", 0),
@@ -3758,14 +3758,14 @@ impl graph_odata_runtime::enums::EvolvableEnum for TeamsAppPublishingState {
     }
 }
 
-#[cfg(feature = "_app_catalogs")]
+#[cfg(feature = "_teams_app_authorization")]
 impl serde::Serialize for TeamsAppPublishingState {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_app_catalogs")]
+#[cfg(feature = "_teams_app_authorization")]
 impl<'de> serde::Deserialize<'de> for TeamsAppPublishingState {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -3774,21 +3774,21 @@ impl<'de> serde::Deserialize<'de> for TeamsAppPublishingState {
     }
 }
 
-#[cfg(feature = "_app_catalogs")]
+#[cfg(feature = "_teams_app_authorization")]
 impl std::fmt::Display for TeamsAppPublishingState {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_app_catalogs")]
+#[cfg(feature = "_teams_app_authorization")]
 impl From<&str> for TeamsAppPublishingState {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
 }
 
-#[cfg(feature = "_teams_app_permission_set")]
+#[cfg(feature = "_teams_app_authorization")]
 /// CSDL enum type `microsoft.graph.teamsAppResourceSpecificPermissionType`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum TeamsAppResourceSpecificPermissionType {
@@ -3802,7 +3802,7 @@ pub enum TeamsAppResourceSpecificPermissionType {
     UnknownValue(String),
 }
 
-#[cfg(feature = "_teams_app_permission_set")]
+#[cfg(feature = "_teams_app_authorization")]
 impl graph_odata_runtime::enums::EvolvableEnum
 for TeamsAppResourceSpecificPermissionType {
     const MEMBERS: &'static [(&'static str, i64)] = &[
@@ -3828,14 +3828,14 @@ for TeamsAppResourceSpecificPermissionType {
     }
 }
 
-#[cfg(feature = "_teams_app_permission_set")]
+#[cfg(feature = "_teams_app_authorization")]
 impl serde::Serialize for TeamsAppResourceSpecificPermissionType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_teams_app_permission_set")]
+#[cfg(feature = "_teams_app_authorization")]
 impl<'de> serde::Deserialize<'de> for TeamsAppResourceSpecificPermissionType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -3844,21 +3844,21 @@ impl<'de> serde::Deserialize<'de> for TeamsAppResourceSpecificPermissionType {
     }
 }
 
-#[cfg(feature = "_teams_app_permission_set")]
+#[cfg(feature = "_teams_app_authorization")]
 impl std::fmt::Display for TeamsAppResourceSpecificPermissionType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_teams_app_permission_set")]
+#[cfg(feature = "_teams_app_authorization")]
 impl From<&str> for TeamsAppResourceSpecificPermissionType {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
 }
 
-#[cfg(feature = "_clonable_team_parts")]
+#[cfg(feature = "_teams")]
 /// CSDL enum type `microsoft.graph.teamsAsyncOperationStatus`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum TeamsAsyncOperationStatus {
@@ -3878,7 +3878,7 @@ pub enum TeamsAsyncOperationStatus {
     UnknownValue(String),
 }
 
-#[cfg(feature = "_clonable_team_parts")]
+#[cfg(feature = "_teams")]
 impl graph_odata_runtime::enums::EvolvableEnum for TeamsAsyncOperationStatus {
     const MEMBERS: &'static [(&'static str, i64)] = &[
         ("invalid", 0),
@@ -3912,14 +3912,14 @@ impl graph_odata_runtime::enums::EvolvableEnum for TeamsAsyncOperationStatus {
     }
 }
 
-#[cfg(feature = "_clonable_team_parts")]
+#[cfg(feature = "_teams")]
 impl serde::Serialize for TeamsAsyncOperationStatus {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_clonable_team_parts")]
+#[cfg(feature = "_teams")]
 impl<'de> serde::Deserialize<'de> for TeamsAsyncOperationStatus {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -3928,21 +3928,21 @@ impl<'de> serde::Deserialize<'de> for TeamsAsyncOperationStatus {
     }
 }
 
-#[cfg(feature = "_clonable_team_parts")]
+#[cfg(feature = "_teams")]
 impl std::fmt::Display for TeamsAsyncOperationStatus {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_clonable_team_parts")]
+#[cfg(feature = "_teams")]
 impl From<&str> for TeamsAsyncOperationStatus {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
 }
 
-#[cfg(feature = "_clonable_team_parts")]
+#[cfg(feature = "_teams")]
 /// CSDL enum type `microsoft.graph.teamsAsyncOperationType`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum TeamsAsyncOperationType {
@@ -3970,7 +3970,7 @@ pub enum TeamsAsyncOperationType {
     UnknownValue(String),
 }
 
-#[cfg(feature = "_clonable_team_parts")]
+#[cfg(feature = "_teams")]
 impl graph_odata_runtime::enums::EvolvableEnum for TeamsAsyncOperationType {
     const MEMBERS: &'static [(&'static str, i64)] = &[
         ("invalid", 0),
@@ -4016,14 +4016,14 @@ impl graph_odata_runtime::enums::EvolvableEnum for TeamsAsyncOperationType {
     }
 }
 
-#[cfg(feature = "_clonable_team_parts")]
+#[cfg(feature = "_teams")]
 impl serde::Serialize for TeamsAsyncOperationType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_clonable_team_parts")]
+#[cfg(feature = "_teams")]
 impl<'de> serde::Deserialize<'de> for TeamsAsyncOperationType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -4032,21 +4032,21 @@ impl<'de> serde::Deserialize<'de> for TeamsAsyncOperationType {
     }
 }
 
-#[cfg(feature = "_clonable_team_parts")]
+#[cfg(feature = "_teams")]
 impl std::fmt::Display for TeamsAsyncOperationType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_clonable_team_parts")]
+#[cfg(feature = "_teams")]
 impl From<&str> for TeamsAsyncOperationType {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
 }
 
-#[cfg(feature = "_aad_user_conversation_member")]
+#[cfg(feature = "_call_ended_event_message_detail")]
 /// CSDL enum type `microsoft.graph.teamworkActivityTopicSource`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum TeamworkActivityTopicSource {
@@ -4058,7 +4058,7 @@ pub enum TeamworkActivityTopicSource {
     UnknownValue(String),
 }
 
-#[cfg(feature = "_aad_user_conversation_member")]
+#[cfg(feature = "_call_ended_event_message_detail")]
 impl graph_odata_runtime::enums::EvolvableEnum for TeamworkActivityTopicSource {
     const MEMBERS: &'static [(&'static str, i64)] = &[("entityUrl", 0), ("text", 1)];
     fn from_wire(value: &str) -> Self {
@@ -4077,14 +4077,14 @@ impl graph_odata_runtime::enums::EvolvableEnum for TeamworkActivityTopicSource {
     }
 }
 
-#[cfg(feature = "_aad_user_conversation_member")]
+#[cfg(feature = "_call_ended_event_message_detail")]
 impl serde::Serialize for TeamworkActivityTopicSource {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_aad_user_conversation_member")]
+#[cfg(feature = "_call_ended_event_message_detail")]
 impl<'de> serde::Deserialize<'de> for TeamworkActivityTopicSource {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -4093,14 +4093,14 @@ impl<'de> serde::Deserialize<'de> for TeamworkActivityTopicSource {
     }
 }
 
-#[cfg(feature = "_aad_user_conversation_member")]
+#[cfg(feature = "_call_ended_event_message_detail")]
 impl std::fmt::Display for TeamworkActivityTopicSource {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_aad_user_conversation_member")]
+#[cfg(feature = "_call_ended_event_message_detail")]
 impl From<&str> for TeamworkActivityTopicSource {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
@@ -4191,7 +4191,7 @@ impl From<&str> for TeamworkApplicationIdentityType {
     }
 }
 
-#[cfg(feature = "_aad_user_conversation_member")]
+#[cfg(feature = "_call_ended_event_message_detail")]
 /// CSDL enum type `microsoft.graph.teamworkCallEventType`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum TeamworkCallEventType {
@@ -4207,7 +4207,7 @@ pub enum TeamworkCallEventType {
     UnknownValue(String),
 }
 
-#[cfg(feature = "_aad_user_conversation_member")]
+#[cfg(feature = "_call_ended_event_message_detail")]
 impl graph_odata_runtime::enums::EvolvableEnum for TeamworkCallEventType {
     const MEMBERS: &'static [(&'static str, i64)] = &[
         ("call", 0),
@@ -4235,14 +4235,14 @@ impl graph_odata_runtime::enums::EvolvableEnum for TeamworkCallEventType {
     }
 }
 
-#[cfg(feature = "_aad_user_conversation_member")]
+#[cfg(feature = "_call_ended_event_message_detail")]
 impl serde::Serialize for TeamworkCallEventType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_aad_user_conversation_member")]
+#[cfg(feature = "_call_ended_event_message_detail")]
 impl<'de> serde::Deserialize<'de> for TeamworkCallEventType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -4251,14 +4251,14 @@ impl<'de> serde::Deserialize<'de> for TeamworkCallEventType {
     }
 }
 
-#[cfg(feature = "_aad_user_conversation_member")]
+#[cfg(feature = "_call_ended_event_message_detail")]
 impl std::fmt::Display for TeamworkCallEventType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_aad_user_conversation_member")]
+#[cfg(feature = "_call_ended_event_message_detail")]
 impl From<&str> for TeamworkCallEventType {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
@@ -4339,7 +4339,7 @@ impl From<&str> for TeamworkConversationIdentityType {
     }
 }
 
-#[cfg(feature = "_clonable_team_parts")]
+#[cfg(feature = "_teams")]
 /// CSDL enum type `microsoft.graph.teamworkTagType`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum TeamworkTagType {
@@ -4351,7 +4351,7 @@ pub enum TeamworkTagType {
     UnknownValue(String),
 }
 
-#[cfg(feature = "_clonable_team_parts")]
+#[cfg(feature = "_teams")]
 impl graph_odata_runtime::enums::EvolvableEnum for TeamworkTagType {
     const MEMBERS: &'static [(&'static str, i64)] = &[
         ("standard", 0),
@@ -4373,14 +4373,14 @@ impl graph_odata_runtime::enums::EvolvableEnum for TeamworkTagType {
     }
 }
 
-#[cfg(feature = "_clonable_team_parts")]
+#[cfg(feature = "_teams")]
 impl serde::Serialize for TeamworkTagType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_clonable_team_parts")]
+#[cfg(feature = "_teams")]
 impl<'de> serde::Deserialize<'de> for TeamworkTagType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -4389,21 +4389,21 @@ impl<'de> serde::Deserialize<'de> for TeamworkTagType {
     }
 }
 
-#[cfg(feature = "_clonable_team_parts")]
+#[cfg(feature = "_teams")]
 impl std::fmt::Display for TeamworkTagType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_clonable_team_parts")]
+#[cfg(feature = "_teams")]
 impl From<&str> for TeamworkTagType {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
 }
 
-#[cfg(feature = "_azure_communication_services_user_identity")]
+#[cfg(feature = "_migration_mode")]
 /// CSDL enum type `microsoft.graph.teamworkUserIdentityType`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum TeamworkUserIdentityType {
@@ -4429,7 +4429,7 @@ pub enum TeamworkUserIdentityType {
     UnknownValue(String),
 }
 
-#[cfg(feature = "_azure_communication_services_user_identity")]
+#[cfg(feature = "_migration_mode")]
 impl graph_odata_runtime::enums::EvolvableEnum for TeamworkUserIdentityType {
     const MEMBERS: &'static [(&'static str, i64)] = &[
         ("aadUser", 0),
@@ -4472,14 +4472,14 @@ impl graph_odata_runtime::enums::EvolvableEnum for TeamworkUserIdentityType {
     }
 }
 
-#[cfg(feature = "_azure_communication_services_user_identity")]
+#[cfg(feature = "_migration_mode")]
 impl serde::Serialize for TeamworkUserIdentityType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_azure_communication_services_user_identity")]
+#[cfg(feature = "_migration_mode")]
 impl<'de> serde::Deserialize<'de> for TeamworkUserIdentityType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -4488,26 +4488,26 @@ impl<'de> serde::Deserialize<'de> for TeamworkUserIdentityType {
     }
 }
 
-#[cfg(feature = "_azure_communication_services_user_identity")]
+#[cfg(feature = "_migration_mode")]
 impl std::fmt::Display for TeamworkUserIdentityType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_azure_communication_services_user_identity")]
+#[cfg(feature = "_migration_mode")]
 impl From<&str> for TeamworkUserIdentityType {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
 }
 
-#[cfg(feature = "_b2b_identity_providers_type")]
+#[cfg(feature = "_policies")]
 /// CSDL enum type `microsoft.graph.templateApplicationLevel`; flags (`IsFlags`): comma-separated member names on the wire, unknown names are kept.
 #[derive(Clone, PartialEq, Eq, Hash, Default)]
 pub struct TemplateApplicationLevel(graph_odata_runtime::enums::FlagSet);
 
-#[cfg(feature = "_b2b_identity_providers_type")]
+#[cfg(feature = "_policies")]
 impl TemplateApplicationLevel {
     /// `none` = 0
     pub const NONE: Self = Self(graph_odata_runtime::enums::FlagSet::from_bits(0));
@@ -4525,7 +4525,7 @@ impl TemplateApplicationLevel {
     );
 }
 
-#[cfg(feature = "_b2b_identity_providers_type")]
+#[cfg(feature = "_policies")]
 impl graph_odata_runtime::enums::FlagsEnum for TemplateApplicationLevel {
     const MEMBERS: &'static [(&'static str, i64)] = &[
         ("none", 0),
@@ -4541,21 +4541,21 @@ impl graph_odata_runtime::enums::FlagsEnum for TemplateApplicationLevel {
     }
 }
 
-#[cfg(feature = "_b2b_identity_providers_type")]
+#[cfg(feature = "_policies")]
 impl std::fmt::Debug for TemplateApplicationLevel {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         graph_odata_runtime::enums::debug_flags(self, f)
     }
 }
 
-#[cfg(feature = "_b2b_identity_providers_type")]
+#[cfg(feature = "_policies")]
 impl std::fmt::Display for TemplateApplicationLevel {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         graph_odata_runtime::enums::fmt_flags(self, f)
     }
 }
 
-#[cfg(feature = "_b2b_identity_providers_type")]
+#[cfg(feature = "_policies")]
 impl std::str::FromStr for TemplateApplicationLevel {
     type Err = std::convert::Infallible;
     fn from_str(s: &str) -> Result<Self, Self::Err> {
@@ -4563,7 +4563,7 @@ impl std::str::FromStr for TemplateApplicationLevel {
     }
 }
 
-#[cfg(feature = "_b2b_identity_providers_type")]
+#[cfg(feature = "_policies")]
 impl std::ops::BitOr for TemplateApplicationLevel {
     type Output = Self;
     fn bitor(self, rhs: Self) -> Self {
@@ -4571,21 +4571,21 @@ impl std::ops::BitOr for TemplateApplicationLevel {
     }
 }
 
-#[cfg(feature = "_b2b_identity_providers_type")]
+#[cfg(feature = "_policies")]
 impl std::ops::BitOrAssign for TemplateApplicationLevel {
     fn bitor_assign(&mut self, rhs: Self) {
         *self = graph_odata_runtime::enums::FlagsEnum::union(self, &rhs);
     }
 }
 
-#[cfg(feature = "_b2b_identity_providers_type")]
+#[cfg(feature = "_policies")]
 impl serde::Serialize for TemplateApplicationLevel {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_flags(self, serializer)
     }
 }
 
-#[cfg(feature = "_b2b_identity_providers_type")]
+#[cfg(feature = "_policies")]
 impl<'de> serde::Deserialize<'de> for TemplateApplicationLevel {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -4594,12 +4594,12 @@ impl<'de> serde::Deserialize<'de> for TemplateApplicationLevel {
     }
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 /// CSDL enum type `microsoft.graph.templateScenarios`; flags (`IsFlags`): comma-separated member names on the wire, unknown names are kept.
 #[derive(Clone, PartialEq, Eq, Hash, Default)]
 pub struct TemplateScenarios(graph_odata_runtime::enums::FlagSet);
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 impl TemplateScenarios {
     /// `new` = 0
     pub const NEW: Self = Self(graph_odata_runtime::enums::FlagSet::from_bits(0));
@@ -4627,7 +4627,7 @@ impl TemplateScenarios {
     );
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 impl graph_odata_runtime::enums::FlagsEnum for TemplateScenarios {
     const MEMBERS: &'static [(&'static str, i64)] = &[
         ("new", 0),
@@ -4646,21 +4646,21 @@ impl graph_odata_runtime::enums::FlagsEnum for TemplateScenarios {
     }
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 impl std::fmt::Debug for TemplateScenarios {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         graph_odata_runtime::enums::debug_flags(self, f)
     }
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 impl std::fmt::Display for TemplateScenarios {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         graph_odata_runtime::enums::fmt_flags(self, f)
     }
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 impl std::str::FromStr for TemplateScenarios {
     type Err = std::convert::Infallible;
     fn from_str(s: &str) -> Result<Self, Self::Err> {
@@ -4668,7 +4668,7 @@ impl std::str::FromStr for TemplateScenarios {
     }
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 impl std::ops::BitOr for TemplateScenarios {
     type Output = Self;
     fn bitor(self, rhs: Self) -> Self {
@@ -4676,21 +4676,21 @@ impl std::ops::BitOr for TemplateScenarios {
     }
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 impl std::ops::BitOrAssign for TemplateScenarios {
     fn bitor_assign(&mut self, rhs: Self) {
         *self = graph_odata_runtime::enums::FlagsEnum::union(self, &rhs);
     }
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 impl serde::Serialize for TemplateScenarios {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_flags(self, serializer)
     }
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 impl<'de> serde::Deserialize<'de> for TemplateScenarios {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -4699,7 +4699,7 @@ impl<'de> serde::Deserialize<'de> for TemplateScenarios {
     }
 }
 
-#[cfg(feature = "_bitlocker")]
+#[cfg(feature = "_information_protection")]
 /// CSDL enum type `microsoft.graph.threatAssessmentContentType`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ThreatAssessmentContentType {
@@ -4713,7 +4713,7 @@ pub enum ThreatAssessmentContentType {
     UnknownValue(String),
 }
 
-#[cfg(feature = "_bitlocker")]
+#[cfg(feature = "_information_protection")]
 impl graph_odata_runtime::enums::EvolvableEnum for ThreatAssessmentContentType {
     const MEMBERS: &'static [(&'static str, i64)] = &[
         ("mail", 1),
@@ -4738,14 +4738,14 @@ impl graph_odata_runtime::enums::EvolvableEnum for ThreatAssessmentContentType {
     }
 }
 
-#[cfg(feature = "_bitlocker")]
+#[cfg(feature = "_information_protection")]
 impl serde::Serialize for ThreatAssessmentContentType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_bitlocker")]
+#[cfg(feature = "_information_protection")]
 impl<'de> serde::Deserialize<'de> for ThreatAssessmentContentType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -4754,21 +4754,21 @@ impl<'de> serde::Deserialize<'de> for ThreatAssessmentContentType {
     }
 }
 
-#[cfg(feature = "_bitlocker")]
+#[cfg(feature = "_information_protection")]
 impl std::fmt::Display for ThreatAssessmentContentType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_bitlocker")]
+#[cfg(feature = "_information_protection")]
 impl From<&str> for ThreatAssessmentContentType {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
 }
 
-#[cfg(feature = "_bitlocker")]
+#[cfg(feature = "_information_protection")]
 /// CSDL enum type `microsoft.graph.threatAssessmentRequestSource`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ThreatAssessmentRequestSource {
@@ -4782,7 +4782,7 @@ pub enum ThreatAssessmentRequestSource {
     UnknownValue(String),
 }
 
-#[cfg(feature = "_bitlocker")]
+#[cfg(feature = "_information_protection")]
 impl graph_odata_runtime::enums::EvolvableEnum for ThreatAssessmentRequestSource {
     const MEMBERS: &'static [(&'static str, i64)] = &[
         ("undefined", 0),
@@ -4807,14 +4807,14 @@ impl graph_odata_runtime::enums::EvolvableEnum for ThreatAssessmentRequestSource
     }
 }
 
-#[cfg(feature = "_bitlocker")]
+#[cfg(feature = "_information_protection")]
 impl serde::Serialize for ThreatAssessmentRequestSource {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_bitlocker")]
+#[cfg(feature = "_information_protection")]
 impl<'de> serde::Deserialize<'de> for ThreatAssessmentRequestSource {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -4823,21 +4823,21 @@ impl<'de> serde::Deserialize<'de> for ThreatAssessmentRequestSource {
     }
 }
 
-#[cfg(feature = "_bitlocker")]
+#[cfg(feature = "_information_protection")]
 impl std::fmt::Display for ThreatAssessmentRequestSource {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_bitlocker")]
+#[cfg(feature = "_information_protection")]
 impl From<&str> for ThreatAssessmentRequestSource {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
 }
 
-#[cfg(feature = "_bitlocker")]
+#[cfg(feature = "_information_protection")]
 /// CSDL enum type `microsoft.graph.threatAssessmentResultType`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ThreatAssessmentResultType {
@@ -4851,7 +4851,7 @@ pub enum ThreatAssessmentResultType {
     UnknownValue(String),
 }
 
-#[cfg(feature = "_bitlocker")]
+#[cfg(feature = "_information_protection")]
 impl graph_odata_runtime::enums::EvolvableEnum for ThreatAssessmentResultType {
     const MEMBERS: &'static [(&'static str, i64)] = &[
         ("checkPolicy", 1),
@@ -4876,14 +4876,14 @@ impl graph_odata_runtime::enums::EvolvableEnum for ThreatAssessmentResultType {
     }
 }
 
-#[cfg(feature = "_bitlocker")]
+#[cfg(feature = "_information_protection")]
 impl serde::Serialize for ThreatAssessmentResultType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_bitlocker")]
+#[cfg(feature = "_information_protection")]
 impl<'de> serde::Deserialize<'de> for ThreatAssessmentResultType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -4892,21 +4892,21 @@ impl<'de> serde::Deserialize<'de> for ThreatAssessmentResultType {
     }
 }
 
-#[cfg(feature = "_bitlocker")]
+#[cfg(feature = "_information_protection")]
 impl std::fmt::Display for ThreatAssessmentResultType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_bitlocker")]
+#[cfg(feature = "_information_protection")]
 impl From<&str> for ThreatAssessmentResultType {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
 }
 
-#[cfg(feature = "_bitlocker")]
+#[cfg(feature = "_information_protection")]
 /// CSDL enum type `microsoft.graph.threatAssessmentStatus`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ThreatAssessmentStatus {
@@ -4918,7 +4918,7 @@ pub enum ThreatAssessmentStatus {
     UnknownValue(String),
 }
 
-#[cfg(feature = "_bitlocker")]
+#[cfg(feature = "_information_protection")]
 impl graph_odata_runtime::enums::EvolvableEnum for ThreatAssessmentStatus {
     const MEMBERS: &'static [(&'static str, i64)] = &[("pending", 1), ("completed", 2)];
     fn from_wire(value: &str) -> Self {
@@ -4937,14 +4937,14 @@ impl graph_odata_runtime::enums::EvolvableEnum for ThreatAssessmentStatus {
     }
 }
 
-#[cfg(feature = "_bitlocker")]
+#[cfg(feature = "_information_protection")]
 impl serde::Serialize for ThreatAssessmentStatus {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_bitlocker")]
+#[cfg(feature = "_information_protection")]
 impl<'de> serde::Deserialize<'de> for ThreatAssessmentStatus {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -4953,21 +4953,21 @@ impl<'de> serde::Deserialize<'de> for ThreatAssessmentStatus {
     }
 }
 
-#[cfg(feature = "_bitlocker")]
+#[cfg(feature = "_information_protection")]
 impl std::fmt::Display for ThreatAssessmentStatus {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_bitlocker")]
+#[cfg(feature = "_information_protection")]
 impl From<&str> for ThreatAssessmentStatus {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
 }
 
-#[cfg(feature = "_bitlocker")]
+#[cfg(feature = "_information_protection")]
 /// CSDL enum type `microsoft.graph.threatCategory`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ThreatCategory {
@@ -4985,7 +4985,7 @@ pub enum ThreatCategory {
     UnknownValue(String),
 }
 
-#[cfg(feature = "_bitlocker")]
+#[cfg(feature = "_information_protection")]
 impl graph_odata_runtime::enums::EvolvableEnum for ThreatCategory {
     const MEMBERS: &'static [(&'static str, i64)] = &[
         ("undefined", 0),
@@ -5016,14 +5016,14 @@ impl graph_odata_runtime::enums::EvolvableEnum for ThreatCategory {
     }
 }
 
-#[cfg(feature = "_bitlocker")]
+#[cfg(feature = "_information_protection")]
 impl serde::Serialize for ThreatCategory {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_bitlocker")]
+#[cfg(feature = "_information_protection")]
 impl<'de> serde::Deserialize<'de> for ThreatCategory {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -5032,21 +5032,21 @@ impl<'de> serde::Deserialize<'de> for ThreatCategory {
     }
 }
 
-#[cfg(feature = "_bitlocker")]
+#[cfg(feature = "_information_protection")]
 impl std::fmt::Display for ThreatCategory {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_bitlocker")]
+#[cfg(feature = "_information_protection")]
 impl From<&str> for ThreatCategory {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
 }
 
-#[cfg(feature = "_bitlocker")]
+#[cfg(feature = "_information_protection")]
 /// CSDL enum type `microsoft.graph.threatExpectedAssessment`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ThreatExpectedAssessment {
@@ -5058,7 +5058,7 @@ pub enum ThreatExpectedAssessment {
     UnknownValue(String),
 }
 
-#[cfg(feature = "_bitlocker")]
+#[cfg(feature = "_information_protection")]
 impl graph_odata_runtime::enums::EvolvableEnum for ThreatExpectedAssessment {
     const MEMBERS: &'static [(&'static str, i64)] = &[("block", 1), ("unblock", 2)];
     fn from_wire(value: &str) -> Self {
@@ -5077,14 +5077,14 @@ impl graph_odata_runtime::enums::EvolvableEnum for ThreatExpectedAssessment {
     }
 }
 
-#[cfg(feature = "_bitlocker")]
+#[cfg(feature = "_information_protection")]
 impl serde::Serialize for ThreatExpectedAssessment {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_bitlocker")]
+#[cfg(feature = "_information_protection")]
 impl<'de> serde::Deserialize<'de> for ThreatExpectedAssessment {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -5093,21 +5093,21 @@ impl<'de> serde::Deserialize<'de> for ThreatExpectedAssessment {
     }
 }
 
-#[cfg(feature = "_bitlocker")]
+#[cfg(feature = "_information_protection")]
 impl std::fmt::Display for ThreatExpectedAssessment {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_bitlocker")]
+#[cfg(feature = "_information_protection")]
 impl From<&str> for ThreatExpectedAssessment {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
 }
 
-#[cfg(feature = "_clonable_team_parts")]
+#[cfg(feature = "_teams")]
 /// CSDL enum type `microsoft.graph.timeCardState`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum TimeCardState {
@@ -5123,7 +5123,7 @@ pub enum TimeCardState {
     UnknownValue(String),
 }
 
-#[cfg(feature = "_clonable_team_parts")]
+#[cfg(feature = "_teams")]
 impl graph_odata_runtime::enums::EvolvableEnum for TimeCardState {
     const MEMBERS: &'static [(&'static str, i64)] = &[
         ("clockedIn", 0),
@@ -5151,14 +5151,14 @@ impl graph_odata_runtime::enums::EvolvableEnum for TimeCardState {
     }
 }
 
-#[cfg(feature = "_clonable_team_parts")]
+#[cfg(feature = "_teams")]
 impl serde::Serialize for TimeCardState {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_clonable_team_parts")]
+#[cfg(feature = "_teams")]
 impl<'de> serde::Deserialize<'de> for TimeCardState {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -5167,21 +5167,21 @@ impl<'de> serde::Deserialize<'de> for TimeCardState {
     }
 }
 
-#[cfg(feature = "_clonable_team_parts")]
+#[cfg(feature = "_teams")]
 impl std::fmt::Display for TimeCardState {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_clonable_team_parts")]
+#[cfg(feature = "_teams")]
 impl From<&str> for TimeCardState {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
 }
 
-#[cfg(feature = "_clonable_team_parts")]
+#[cfg(feature = "_teams")]
 /// CSDL enum type `microsoft.graph.timeOffReasonIconType`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum TimeOffReasonIconType {
@@ -5233,7 +5233,7 @@ pub enum TimeOffReasonIconType {
     UnknownValue(String),
 }
 
-#[cfg(feature = "_clonable_team_parts")]
+#[cfg(feature = "_teams")]
 impl graph_odata_runtime::enums::EvolvableEnum for TimeOffReasonIconType {
     const MEMBERS: &'static [(&'static str, i64)] = &[
         ("none", 0),
@@ -5315,14 +5315,14 @@ impl graph_odata_runtime::enums::EvolvableEnum for TimeOffReasonIconType {
     }
 }
 
-#[cfg(feature = "_clonable_team_parts")]
+#[cfg(feature = "_teams")]
 impl serde::Serialize for TimeOffReasonIconType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_clonable_team_parts")]
+#[cfg(feature = "_teams")]
 impl<'de> serde::Deserialize<'de> for TimeOffReasonIconType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -5331,14 +5331,14 @@ impl<'de> serde::Deserialize<'de> for TimeOffReasonIconType {
     }
 }
 
-#[cfg(feature = "_clonable_team_parts")]
+#[cfg(feature = "_teams")]
 impl std::fmt::Display for TimeOffReasonIconType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_clonable_team_parts")]
+#[cfg(feature = "_teams")]
 impl From<&str> for TimeOffReasonIconType {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
@@ -5406,7 +5406,7 @@ impl From<&str> for TimeZoneStandard {
     }
 }
 
-#[cfg(feature = "_base_site_page")]
+#[cfg(feature = "_sites")]
 /// CSDL enum type `microsoft.graph.titleAreaLayoutType`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum TitleAreaLayoutType {
@@ -5424,7 +5424,7 @@ pub enum TitleAreaLayoutType {
     UnknownValue(String),
 }
 
-#[cfg(feature = "_base_site_page")]
+#[cfg(feature = "_sites")]
 impl graph_odata_runtime::enums::EvolvableEnum for TitleAreaLayoutType {
     const MEMBERS: &'static [(&'static str, i64)] = &[
         ("imageAndTitle", 0),
@@ -5455,14 +5455,14 @@ impl graph_odata_runtime::enums::EvolvableEnum for TitleAreaLayoutType {
     }
 }
 
-#[cfg(feature = "_base_site_page")]
+#[cfg(feature = "_sites")]
 impl serde::Serialize for TitleAreaLayoutType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_base_site_page")]
+#[cfg(feature = "_sites")]
 impl<'de> serde::Deserialize<'de> for TitleAreaLayoutType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -5471,21 +5471,21 @@ impl<'de> serde::Deserialize<'de> for TitleAreaLayoutType {
     }
 }
 
-#[cfg(feature = "_base_site_page")]
+#[cfg(feature = "_sites")]
 impl std::fmt::Display for TitleAreaLayoutType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_base_site_page")]
+#[cfg(feature = "_sites")]
 impl From<&str> for TitleAreaLayoutType {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
 }
 
-#[cfg(feature = "_base_site_page")]
+#[cfg(feature = "_sites")]
 /// CSDL enum type `microsoft.graph.titleAreaTextAlignmentType`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum TitleAreaTextAlignmentType {
@@ -5499,7 +5499,7 @@ pub enum TitleAreaTextAlignmentType {
     UnknownValue(String),
 }
 
-#[cfg(feature = "_base_site_page")]
+#[cfg(feature = "_sites")]
 impl graph_odata_runtime::enums::EvolvableEnum for TitleAreaTextAlignmentType {
     const MEMBERS: &'static [(&'static str, i64)] = &[
         ("left", 0),
@@ -5524,14 +5524,14 @@ impl graph_odata_runtime::enums::EvolvableEnum for TitleAreaTextAlignmentType {
     }
 }
 
-#[cfg(feature = "_base_site_page")]
+#[cfg(feature = "_sites")]
 impl serde::Serialize for TitleAreaTextAlignmentType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_base_site_page")]
+#[cfg(feature = "_sites")]
 impl<'de> serde::Deserialize<'de> for TitleAreaTextAlignmentType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -5540,21 +5540,21 @@ impl<'de> serde::Deserialize<'de> for TitleAreaTextAlignmentType {
     }
 }
 
-#[cfg(feature = "_base_site_page")]
+#[cfg(feature = "_sites")]
 impl std::fmt::Display for TitleAreaTextAlignmentType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_base_site_page")]
+#[cfg(feature = "_sites")]
 impl From<&str> for TitleAreaTextAlignmentType {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
 }
 
-#[cfg(feature = "_activity_type")]
+#[cfg(feature = "_identity_protection")]
 /// CSDL enum type `microsoft.graph.tokenIssuerType`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum TokenIssuerType {
@@ -5574,7 +5574,7 @@ pub enum TokenIssuerType {
     UnknownValue(String),
 }
 
-#[cfg(feature = "_activity_type")]
+#[cfg(feature = "_identity_protection")]
 impl graph_odata_runtime::enums::EvolvableEnum for TokenIssuerType {
     const MEMBERS: &'static [(&'static str, i64)] = &[
         ("AzureAD", 0),
@@ -5608,14 +5608,14 @@ impl graph_odata_runtime::enums::EvolvableEnum for TokenIssuerType {
     }
 }
 
-#[cfg(feature = "_activity_type")]
+#[cfg(feature = "_identity_protection")]
 impl serde::Serialize for TokenIssuerType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_activity_type")]
+#[cfg(feature = "_identity_protection")]
 impl<'de> serde::Deserialize<'de> for TokenIssuerType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -5624,21 +5624,21 @@ impl<'de> serde::Deserialize<'de> for TokenIssuerType {
     }
 }
 
-#[cfg(feature = "_activity_type")]
+#[cfg(feature = "_identity_protection")]
 impl std::fmt::Display for TokenIssuerType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_activity_type")]
+#[cfg(feature = "_identity_protection")]
 impl From<&str> for TokenIssuerType {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
 }
 
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_communications")]
 /// CSDL enum type `microsoft.graph.tone`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Tone {
@@ -5680,7 +5680,7 @@ pub enum Tone {
     UnknownValue(String),
 }
 
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_communications")]
 impl graph_odata_runtime::enums::EvolvableEnum for Tone {
     const MEMBERS: &'static [(&'static str, i64)] = &[
         ("tone0", 0),
@@ -5747,14 +5747,14 @@ impl graph_odata_runtime::enums::EvolvableEnum for Tone {
     }
 }
 
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_communications")]
 impl serde::Serialize for Tone {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_communications")]
 impl<'de> serde::Deserialize<'de> for Tone {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -5763,21 +5763,21 @@ impl<'de> serde::Deserialize<'de> for Tone {
     }
 }
 
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_communications")]
 impl std::fmt::Display for Tone {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_communications")]
 impl From<&str> for Tone {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL enum type `microsoft.graph.trainingAssignedTo`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum TrainingAssignedTo {
@@ -5801,7 +5801,7 @@ pub enum TrainingAssignedTo {
     UnknownValue(String),
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::enums::EvolvableEnum for TrainingAssignedTo {
     const MEMBERS: &'static [(&'static str, i64)] = &[
         ("none", 0),
@@ -5841,14 +5841,14 @@ impl graph_odata_runtime::enums::EvolvableEnum for TrainingAssignedTo {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for TrainingAssignedTo {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for TrainingAssignedTo {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -5857,21 +5857,21 @@ impl<'de> serde::Deserialize<'de> for TrainingAssignedTo {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl std::fmt::Display for TrainingAssignedTo {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl From<&str> for TrainingAssignedTo {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL enum type `microsoft.graph.trainingAvailabilityStatus`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum TrainingAvailabilityStatus {
@@ -5891,7 +5891,7 @@ pub enum TrainingAvailabilityStatus {
     UnknownValue(String),
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::enums::EvolvableEnum for TrainingAvailabilityStatus {
     const MEMBERS: &'static [(&'static str, i64)] = &[
         ("unknown", 0),
@@ -5925,14 +5925,14 @@ impl graph_odata_runtime::enums::EvolvableEnum for TrainingAvailabilityStatus {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for TrainingAvailabilityStatus {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for TrainingAvailabilityStatus {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -5941,21 +5941,21 @@ impl<'de> serde::Deserialize<'de> for TrainingAvailabilityStatus {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl std::fmt::Display for TrainingAvailabilityStatus {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl From<&str> for TrainingAvailabilityStatus {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL enum type `microsoft.graph.trainingCompletionDuration`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum TrainingCompletionDuration {
@@ -5971,7 +5971,7 @@ pub enum TrainingCompletionDuration {
     UnknownValue(String),
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::enums::EvolvableEnum for TrainingCompletionDuration {
     const MEMBERS: &'static [(&'static str, i64)] = &[
         ("week", 7),
@@ -5999,14 +5999,14 @@ impl graph_odata_runtime::enums::EvolvableEnum for TrainingCompletionDuration {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for TrainingCompletionDuration {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for TrainingCompletionDuration {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -6015,21 +6015,21 @@ impl<'de> serde::Deserialize<'de> for TrainingCompletionDuration {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl std::fmt::Display for TrainingCompletionDuration {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl From<&str> for TrainingCompletionDuration {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL enum type `microsoft.graph.trainingSettingType`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum TrainingSettingType {
@@ -6047,7 +6047,7 @@ pub enum TrainingSettingType {
     UnknownValue(String),
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::enums::EvolvableEnum for TrainingSettingType {
     const MEMBERS: &'static [(&'static str, i64)] = &[
         ("microsoftCustom", 0),
@@ -6078,14 +6078,14 @@ impl graph_odata_runtime::enums::EvolvableEnum for TrainingSettingType {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for TrainingSettingType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for TrainingSettingType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -6094,14 +6094,14 @@ impl<'de> serde::Deserialize<'de> for TrainingSettingType {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl std::fmt::Display for TrainingSettingType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl From<&str> for TrainingSettingType {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
@@ -6192,7 +6192,7 @@ impl From<&str> for TrainingStatus {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL enum type `microsoft.graph.trainingType`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum TrainingType {
@@ -6206,7 +6206,7 @@ pub enum TrainingType {
     UnknownValue(String),
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::enums::EvolvableEnum for TrainingType {
     const MEMBERS: &'static [(&'static str, i64)] = &[
         ("unknown", 0),
@@ -6231,14 +6231,14 @@ impl graph_odata_runtime::enums::EvolvableEnum for TrainingType {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for TrainingType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for TrainingType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -6247,21 +6247,21 @@ impl<'de> serde::Deserialize<'de> for TrainingType {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl std::fmt::Display for TrainingType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl From<&str> for TrainingType {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
 }
 
-#[cfg(feature = "_admin_consent_request_policy")]
+#[cfg(feature = "_policies")]
 /// CSDL enum type `microsoft.graph.unifiedRoleManagementPolicyRuleTargetOperations`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum UnifiedRoleManagementPolicyRuleTargetOperations {
@@ -6287,7 +6287,7 @@ pub enum UnifiedRoleManagementPolicyRuleTargetOperations {
     UnknownValue(String),
 }
 
-#[cfg(feature = "_admin_consent_request_policy")]
+#[cfg(feature = "_policies")]
 impl graph_odata_runtime::enums::EvolvableEnum
 for UnifiedRoleManagementPolicyRuleTargetOperations {
     const MEMBERS: &'static [(&'static str, i64)] = &[
@@ -6331,14 +6331,14 @@ for UnifiedRoleManagementPolicyRuleTargetOperations {
     }
 }
 
-#[cfg(feature = "_admin_consent_request_policy")]
+#[cfg(feature = "_policies")]
 impl serde::Serialize for UnifiedRoleManagementPolicyRuleTargetOperations {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_admin_consent_request_policy")]
+#[cfg(feature = "_policies")]
 impl<'de> serde::Deserialize<'de> for UnifiedRoleManagementPolicyRuleTargetOperations {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -6347,21 +6347,21 @@ impl<'de> serde::Deserialize<'de> for UnifiedRoleManagementPolicyRuleTargetOpera
     }
 }
 
-#[cfg(feature = "_admin_consent_request_policy")]
+#[cfg(feature = "_policies")]
 impl std::fmt::Display for UnifiedRoleManagementPolicyRuleTargetOperations {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_admin_consent_request_policy")]
+#[cfg(feature = "_policies")]
 impl From<&str> for UnifiedRoleManagementPolicyRuleTargetOperations {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
 }
 
-#[cfg(feature = "_app_scope")]
+#[cfg(feature = "_role_management")]
 /// CSDL enum type `microsoft.graph.unifiedRoleScheduleRequestActions`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum UnifiedRoleScheduleRequestActions {
@@ -6389,7 +6389,7 @@ pub enum UnifiedRoleScheduleRequestActions {
     UnknownValue(String),
 }
 
-#[cfg(feature = "_app_scope")]
+#[cfg(feature = "_role_management")]
 impl graph_odata_runtime::enums::EvolvableEnum for UnifiedRoleScheduleRequestActions {
     const MEMBERS: &'static [(&'static str, i64)] = &[
         ("adminAssign", 1),
@@ -6435,14 +6435,14 @@ impl graph_odata_runtime::enums::EvolvableEnum for UnifiedRoleScheduleRequestAct
     }
 }
 
-#[cfg(feature = "_app_scope")]
+#[cfg(feature = "_role_management")]
 impl serde::Serialize for UnifiedRoleScheduleRequestActions {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_app_scope")]
+#[cfg(feature = "_role_management")]
 impl<'de> serde::Deserialize<'de> for UnifiedRoleScheduleRequestActions {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -6451,26 +6451,26 @@ impl<'de> serde::Deserialize<'de> for UnifiedRoleScheduleRequestActions {
     }
 }
 
-#[cfg(feature = "_app_scope")]
+#[cfg(feature = "_role_management")]
 impl std::fmt::Display for UnifiedRoleScheduleRequestActions {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_app_scope")]
+#[cfg(feature = "_role_management")]
 impl From<&str> for UnifiedRoleScheduleRequestActions {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
 }
 
-#[cfg(feature = "_me")]
+#[cfg(feature = "_activity_metadata")]
 /// CSDL enum type `microsoft.graph.usageRights`; flags (`IsFlags`): comma-separated member names on the wire, unknown names are kept.
 #[derive(Clone, PartialEq, Eq, Hash, Default)]
 pub struct UsageRights(graph_odata_runtime::enums::FlagSet);
 
-#[cfg(feature = "_me")]
+#[cfg(feature = "_activity_metadata")]
 impl UsageRights {
     /// `unknown` = 1
     pub const UNKNOWN: Self = Self(graph_odata_runtime::enums::FlagSet::from_bits(1));
@@ -6540,7 +6540,7 @@ impl UsageRights {
     );
 }
 
-#[cfg(feature = "_me")]
+#[cfg(feature = "_activity_metadata")]
 impl graph_odata_runtime::enums::FlagsEnum for UsageRights {
     const MEMBERS: &'static [(&'static str, i64)] = &[
         ("unknown", 1),
@@ -6574,21 +6574,21 @@ impl graph_odata_runtime::enums::FlagsEnum for UsageRights {
     }
 }
 
-#[cfg(feature = "_me")]
+#[cfg(feature = "_activity_metadata")]
 impl std::fmt::Debug for UsageRights {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         graph_odata_runtime::enums::debug_flags(self, f)
     }
 }
 
-#[cfg(feature = "_me")]
+#[cfg(feature = "_activity_metadata")]
 impl std::fmt::Display for UsageRights {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         graph_odata_runtime::enums::fmt_flags(self, f)
     }
 }
 
-#[cfg(feature = "_me")]
+#[cfg(feature = "_activity_metadata")]
 impl std::str::FromStr for UsageRights {
     type Err = std::convert::Infallible;
     fn from_str(s: &str) -> Result<Self, Self::Err> {
@@ -6596,7 +6596,7 @@ impl std::str::FromStr for UsageRights {
     }
 }
 
-#[cfg(feature = "_me")]
+#[cfg(feature = "_activity_metadata")]
 impl std::ops::BitOr for UsageRights {
     type Output = Self;
     fn bitor(self, rhs: Self) -> Self {
@@ -6604,21 +6604,21 @@ impl std::ops::BitOr for UsageRights {
     }
 }
 
-#[cfg(feature = "_me")]
+#[cfg(feature = "_activity_metadata")]
 impl std::ops::BitOrAssign for UsageRights {
     fn bitor_assign(&mut self, rhs: Self) {
         *self = graph_odata_runtime::enums::FlagsEnum::union(self, &rhs);
     }
 }
 
-#[cfg(feature = "_me")]
+#[cfg(feature = "_activity_metadata")]
 impl serde::Serialize for UsageRights {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_flags(self, serializer)
     }
 }
 
-#[cfg(feature = "_me")]
+#[cfg(feature = "_activity_metadata")]
 impl<'de> serde::Deserialize<'de> for UsageRights {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -6627,7 +6627,7 @@ impl<'de> serde::Deserialize<'de> for UsageRights {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// **Deprecated**: deprecated on 2024-04-10, planned removal on 2026-04-10, revision 2024-01/Deprecation
 ///
 /// CSDL enum type `microsoft.graph.userAccountSecurityType`; evolvable: unknown members are kept in `UnknownValue`.
@@ -6650,7 +6650,7 @@ pub enum UserAccountSecurityType {
     UnknownValue(String),
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::enums::EvolvableEnum for UserAccountSecurityType {
     const MEMBERS: &'static [(&'static str, i64)] = &[
         ("unknown", 0),
@@ -6681,14 +6681,14 @@ impl graph_odata_runtime::enums::EvolvableEnum for UserAccountSecurityType {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for UserAccountSecurityType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for UserAccountSecurityType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -6697,14 +6697,14 @@ impl<'de> serde::Deserialize<'de> for UserAccountSecurityType {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl std::fmt::Display for UserAccountSecurityType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl From<&str> for UserAccountSecurityType {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
@@ -6999,7 +6999,7 @@ impl<'de> serde::Deserialize<'de> for UserActivityTypes {
     }
 }
 
-#[cfg(feature = "_authentication_methods_root")]
+#[cfg(feature = "_reports")]
 /// CSDL enum type `microsoft.graph.userDefaultAuthenticationMethod`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum UserDefaultAuthenticationMethod {
@@ -7023,7 +7023,7 @@ pub enum UserDefaultAuthenticationMethod {
     UnknownValue(String),
 }
 
-#[cfg(feature = "_authentication_methods_root")]
+#[cfg(feature = "_reports")]
 impl graph_odata_runtime::enums::EvolvableEnum for UserDefaultAuthenticationMethod {
     const MEMBERS: &'static [(&'static str, i64)] = &[
         ("push", 0),
@@ -7063,14 +7063,14 @@ impl graph_odata_runtime::enums::EvolvableEnum for UserDefaultAuthenticationMeth
     }
 }
 
-#[cfg(feature = "_authentication_methods_root")]
+#[cfg(feature = "_reports")]
 impl serde::Serialize for UserDefaultAuthenticationMethod {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_authentication_methods_root")]
+#[cfg(feature = "_reports")]
 impl<'de> serde::Deserialize<'de> for UserDefaultAuthenticationMethod {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -7079,21 +7079,21 @@ impl<'de> serde::Deserialize<'de> for UserDefaultAuthenticationMethod {
     }
 }
 
-#[cfg(feature = "_authentication_methods_root")]
+#[cfg(feature = "_reports")]
 impl std::fmt::Display for UserDefaultAuthenticationMethod {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_authentication_methods_root")]
+#[cfg(feature = "_reports")]
 impl From<&str> for UserDefaultAuthenticationMethod {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 /// CSDL enum type `microsoft.graph.userExperienceAnalyticsHealthState`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum UserExperienceAnalyticsHealthState {
@@ -7111,7 +7111,7 @@ pub enum UserExperienceAnalyticsHealthState {
     UnknownValue(String),
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl graph_odata_runtime::enums::EvolvableEnum for UserExperienceAnalyticsHealthState {
     const MEMBERS: &'static [(&'static str, i64)] = &[
         ("unknown", 0),
@@ -7142,14 +7142,14 @@ impl graph_odata_runtime::enums::EvolvableEnum for UserExperienceAnalyticsHealth
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl serde::Serialize for UserExperienceAnalyticsHealthState {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl<'de> serde::Deserialize<'de> for UserExperienceAnalyticsHealthState {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -7158,21 +7158,21 @@ impl<'de> serde::Deserialize<'de> for UserExperienceAnalyticsHealthState {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl std::fmt::Display for UserExperienceAnalyticsHealthState {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl From<&str> for UserExperienceAnalyticsHealthState {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 /// CSDL enum type `microsoft.graph.userExperienceAnalyticsInsightSeverity`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum UserExperienceAnalyticsInsightSeverity {
@@ -7190,7 +7190,7 @@ pub enum UserExperienceAnalyticsInsightSeverity {
     UnknownValue(String),
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl graph_odata_runtime::enums::EvolvableEnum
 for UserExperienceAnalyticsInsightSeverity {
     const MEMBERS: &'static [(&'static str, i64)] = &[
@@ -7222,14 +7222,14 @@ for UserExperienceAnalyticsInsightSeverity {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl serde::Serialize for UserExperienceAnalyticsInsightSeverity {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl<'de> serde::Deserialize<'de> for UserExperienceAnalyticsInsightSeverity {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -7238,21 +7238,21 @@ impl<'de> serde::Deserialize<'de> for UserExperienceAnalyticsInsightSeverity {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl std::fmt::Display for UserExperienceAnalyticsInsightSeverity {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl From<&str> for UserExperienceAnalyticsInsightSeverity {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 /// CSDL enum type `microsoft.graph.userExperienceAnalyticsOperatingSystemRestartCategory`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum UserExperienceAnalyticsOperatingSystemRestartCategory {
@@ -7280,7 +7280,7 @@ pub enum UserExperienceAnalyticsOperatingSystemRestartCategory {
     UnknownValue(String),
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl graph_odata_runtime::enums::EvolvableEnum
 for UserExperienceAnalyticsOperatingSystemRestartCategory {
     const MEMBERS: &'static [(&'static str, i64)] = &[
@@ -7327,14 +7327,14 @@ for UserExperienceAnalyticsOperatingSystemRestartCategory {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl serde::Serialize for UserExperienceAnalyticsOperatingSystemRestartCategory {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl<'de> serde::Deserialize<'de>
 for UserExperienceAnalyticsOperatingSystemRestartCategory {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -7344,14 +7344,14 @@ for UserExperienceAnalyticsOperatingSystemRestartCategory {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl std::fmt::Display for UserExperienceAnalyticsOperatingSystemRestartCategory {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl From<&str> for UserExperienceAnalyticsOperatingSystemRestartCategory {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
@@ -7447,7 +7447,7 @@ impl From<&str> for UserExperienceAnalyticsSummarizedBy {
     }
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity_user_flow")]
 /// CSDL enum type `microsoft.graph.userFlowType`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum UserFlowType {
@@ -7469,7 +7469,7 @@ pub enum UserFlowType {
     UnknownValue(String),
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity_user_flow")]
 impl graph_odata_runtime::enums::EvolvableEnum for UserFlowType {
     const MEMBERS: &'static [(&'static str, i64)] = &[
         ("signUp", 1),
@@ -7506,14 +7506,14 @@ impl graph_odata_runtime::enums::EvolvableEnum for UserFlowType {
     }
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity_user_flow")]
 impl serde::Serialize for UserFlowType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity_user_flow")]
 impl<'de> serde::Deserialize<'de> for UserFlowType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -7522,26 +7522,26 @@ impl<'de> serde::Deserialize<'de> for UserFlowType {
     }
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity_user_flow")]
 impl std::fmt::Display for UserFlowType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity_user_flow")]
 impl From<&str> for UserFlowType {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
 }
 
-#[cfg(feature = "_application_data_type")]
+#[cfg(feature = "_application_templates")]
 /// CSDL enum type `microsoft.graph.userOwnership`; flags (`IsFlags`): comma-separated member names on the wire, unknown names are kept.
 #[derive(Clone, PartialEq, Eq, Hash, Default)]
 pub struct UserOwnership(graph_odata_runtime::enums::FlagSet);
 
-#[cfg(feature = "_application_data_type")]
+#[cfg(feature = "_application_templates")]
 impl UserOwnership {
     /// `none` = 0
     pub const NONE: Self = Self(graph_odata_runtime::enums::FlagSet::from_bits(0));
@@ -7583,7 +7583,7 @@ impl UserOwnership {
     );
 }
 
-#[cfg(feature = "_application_data_type")]
+#[cfg(feature = "_application_templates")]
 impl graph_odata_runtime::enums::FlagsEnum for UserOwnership {
     const MEMBERS: &'static [(&'static str, i64)] = &[
         ("none", 0),
@@ -7605,21 +7605,21 @@ impl graph_odata_runtime::enums::FlagsEnum for UserOwnership {
     }
 }
 
-#[cfg(feature = "_application_data_type")]
+#[cfg(feature = "_application_templates")]
 impl std::fmt::Debug for UserOwnership {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         graph_odata_runtime::enums::debug_flags(self, f)
     }
 }
 
-#[cfg(feature = "_application_data_type")]
+#[cfg(feature = "_application_templates")]
 impl std::fmt::Display for UserOwnership {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         graph_odata_runtime::enums::fmt_flags(self, f)
     }
 }
 
-#[cfg(feature = "_application_data_type")]
+#[cfg(feature = "_application_templates")]
 impl std::str::FromStr for UserOwnership {
     type Err = std::convert::Infallible;
     fn from_str(s: &str) -> Result<Self, Self::Err> {
@@ -7627,7 +7627,7 @@ impl std::str::FromStr for UserOwnership {
     }
 }
 
-#[cfg(feature = "_application_data_type")]
+#[cfg(feature = "_application_templates")]
 impl std::ops::BitOr for UserOwnership {
     type Output = Self;
     fn bitor(self, rhs: Self) -> Self {
@@ -7635,21 +7635,21 @@ impl std::ops::BitOr for UserOwnership {
     }
 }
 
-#[cfg(feature = "_application_data_type")]
+#[cfg(feature = "_application_templates")]
 impl std::ops::BitOrAssign for UserOwnership {
     fn bitor_assign(&mut self, rhs: Self) {
         *self = graph_odata_runtime::enums::FlagsEnum::union(self, &rhs);
     }
 }
 
-#[cfg(feature = "_application_data_type")]
+#[cfg(feature = "_application_templates")]
 impl serde::Serialize for UserOwnership {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_flags(self, serializer)
     }
 }
 
-#[cfg(feature = "_application_data_type")]
+#[cfg(feature = "_application_templates")]
 impl<'de> serde::Deserialize<'de> for UserOwnership {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -7658,7 +7658,7 @@ impl<'de> serde::Deserialize<'de> for UserOwnership {
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_authorization_info")]
 /// CSDL enum type `microsoft.graph.userPurpose`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum UserPurpose {
@@ -7680,7 +7680,7 @@ pub enum UserPurpose {
     UnknownValue(String),
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_authorization_info")]
 impl graph_odata_runtime::enums::EvolvableEnum for UserPurpose {
     const MEMBERS: &'static [(&'static str, i64)] = &[
         ("user", 1),
@@ -7717,14 +7717,14 @@ impl graph_odata_runtime::enums::EvolvableEnum for UserPurpose {
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_authorization_info")]
 impl serde::Serialize for UserPurpose {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_authorization_info")]
 impl<'de> serde::Deserialize<'de> for UserPurpose {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -7733,14 +7733,14 @@ impl<'de> serde::Deserialize<'de> for UserPurpose {
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_authorization_info")]
 impl std::fmt::Display for UserPurpose {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_authorization_info")]
 impl From<&str> for UserPurpose {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
@@ -7821,7 +7821,7 @@ impl From<&str> for UserScopeType {
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 /// CSDL enum type `microsoft.graph.userSignInRecommendationScope`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum UserSignInRecommendationScope {
@@ -7835,7 +7835,7 @@ pub enum UserSignInRecommendationScope {
     UnknownValue(String),
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl graph_odata_runtime::enums::EvolvableEnum for UserSignInRecommendationScope {
     const MEMBERS: &'static [(&'static str, i64)] = &[
         ("tenant", 0),
@@ -7860,14 +7860,14 @@ impl graph_odata_runtime::enums::EvolvableEnum for UserSignInRecommendationScope
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl serde::Serialize for UserSignInRecommendationScope {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl<'de> serde::Deserialize<'de> for UserSignInRecommendationScope {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -7876,21 +7876,21 @@ impl<'de> serde::Deserialize<'de> for UserSignInRecommendationScope {
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl std::fmt::Display for UserSignInRecommendationScope {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl From<&str> for UserSignInRecommendationScope {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 /// CSDL enum type `microsoft.graph.userType`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum UserType {
@@ -7904,7 +7904,7 @@ pub enum UserType {
     UnknownValue(String),
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 impl graph_odata_runtime::enums::EvolvableEnum for UserType {
     const MEMBERS: &'static [(&'static str, i64)] = &[
         ("member", 0),
@@ -7929,14 +7929,14 @@ impl graph_odata_runtime::enums::EvolvableEnum for UserType {
     }
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 impl serde::Serialize for UserType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 impl<'de> serde::Deserialize<'de> for UserType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -7945,21 +7945,21 @@ impl<'de> serde::Deserialize<'de> for UserType {
     }
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 impl std::fmt::Display for UserType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 impl From<&str> for UserType {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 /// CSDL enum type `microsoft.graph.verifiedIdProfileState`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum VerifiedIdProfileState {
@@ -7973,7 +7973,7 @@ pub enum VerifiedIdProfileState {
     UnknownValue(String),
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 impl graph_odata_runtime::enums::EvolvableEnum for VerifiedIdProfileState {
     const MEMBERS: &'static [(&'static str, i64)] = &[
         ("enabled", 0),
@@ -7998,14 +7998,14 @@ impl graph_odata_runtime::enums::EvolvableEnum for VerifiedIdProfileState {
     }
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 impl serde::Serialize for VerifiedIdProfileState {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 impl<'de> serde::Deserialize<'de> for VerifiedIdProfileState {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -8014,21 +8014,21 @@ impl<'de> serde::Deserialize<'de> for VerifiedIdProfileState {
     }
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 impl std::fmt::Display for VerifiedIdProfileState {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 impl From<&str> for VerifiedIdProfileState {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 /// CSDL enum type `microsoft.graph.verifiedIdUsageConfigurationPurpose`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum VerifiedIdUsageConfigurationPurpose {
@@ -8044,7 +8044,7 @@ pub enum VerifiedIdUsageConfigurationPurpose {
     UnknownValue(String),
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 impl graph_odata_runtime::enums::EvolvableEnum for VerifiedIdUsageConfigurationPurpose {
     const MEMBERS: &'static [(&'static str, i64)] = &[
         ("recovery", 0),
@@ -8072,14 +8072,14 @@ impl graph_odata_runtime::enums::EvolvableEnum for VerifiedIdUsageConfigurationP
     }
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 impl serde::Serialize for VerifiedIdUsageConfigurationPurpose {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 impl<'de> serde::Deserialize<'de> for VerifiedIdUsageConfigurationPurpose {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -8088,14 +8088,14 @@ impl<'de> serde::Deserialize<'de> for VerifiedIdUsageConfigurationPurpose {
     }
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 impl std::fmt::Display for VerifiedIdUsageConfigurationPurpose {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 impl From<&str> for VerifiedIdUsageConfigurationPurpose {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
@@ -8176,7 +8176,7 @@ impl From<&str> for VirtualAppointmentMessageType {
     }
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 /// CSDL enum type `microsoft.graph.virtualEventAttendeeRegistrationStatus`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum VirtualEventAttendeeRegistrationStatus {
@@ -8196,7 +8196,7 @@ pub enum VirtualEventAttendeeRegistrationStatus {
     UnknownValue(String),
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 impl graph_odata_runtime::enums::EvolvableEnum
 for VirtualEventAttendeeRegistrationStatus {
     const MEMBERS: &'static [(&'static str, i64)] = &[
@@ -8231,14 +8231,14 @@ for VirtualEventAttendeeRegistrationStatus {
     }
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 impl serde::Serialize for VirtualEventAttendeeRegistrationStatus {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 impl<'de> serde::Deserialize<'de> for VirtualEventAttendeeRegistrationStatus {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -8247,21 +8247,21 @@ impl<'de> serde::Deserialize<'de> for VirtualEventAttendeeRegistrationStatus {
     }
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 impl std::fmt::Display for VirtualEventAttendeeRegistrationStatus {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 impl From<&str> for VirtualEventAttendeeRegistrationStatus {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 /// CSDL enum type `microsoft.graph.virtualEventRegistrationPredefinedQuestionLabel`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum VirtualEventRegistrationPredefinedQuestionLabel {
@@ -8287,7 +8287,7 @@ pub enum VirtualEventRegistrationPredefinedQuestionLabel {
     UnknownValue(String),
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 impl graph_odata_runtime::enums::EvolvableEnum
 for VirtualEventRegistrationPredefinedQuestionLabel {
     const MEMBERS: &'static [(&'static str, i64)] = &[
@@ -8331,14 +8331,14 @@ for VirtualEventRegistrationPredefinedQuestionLabel {
     }
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 impl serde::Serialize for VirtualEventRegistrationPredefinedQuestionLabel {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 impl<'de> serde::Deserialize<'de> for VirtualEventRegistrationPredefinedQuestionLabel {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -8347,21 +8347,21 @@ impl<'de> serde::Deserialize<'de> for VirtualEventRegistrationPredefinedQuestion
     }
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 impl std::fmt::Display for VirtualEventRegistrationPredefinedQuestionLabel {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 impl From<&str> for VirtualEventRegistrationPredefinedQuestionLabel {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 /// CSDL enum type `microsoft.graph.virtualEventRegistrationQuestionAnswerInputType`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum VirtualEventRegistrationQuestionAnswerInputType {
@@ -8381,7 +8381,7 @@ pub enum VirtualEventRegistrationQuestionAnswerInputType {
     UnknownValue(String),
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 impl graph_odata_runtime::enums::EvolvableEnum
 for VirtualEventRegistrationQuestionAnswerInputType {
     const MEMBERS: &'static [(&'static str, i64)] = &[
@@ -8416,14 +8416,14 @@ for VirtualEventRegistrationQuestionAnswerInputType {
     }
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 impl serde::Serialize for VirtualEventRegistrationQuestionAnswerInputType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 impl<'de> serde::Deserialize<'de> for VirtualEventRegistrationQuestionAnswerInputType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -8432,21 +8432,21 @@ impl<'de> serde::Deserialize<'de> for VirtualEventRegistrationQuestionAnswerInpu
     }
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 impl std::fmt::Display for VirtualEventRegistrationQuestionAnswerInputType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 impl From<&str> for VirtualEventRegistrationQuestionAnswerInputType {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 /// CSDL enum type `microsoft.graph.virtualEventStatus`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum VirtualEventStatus {
@@ -8462,7 +8462,7 @@ pub enum VirtualEventStatus {
     UnknownValue(String),
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 impl graph_odata_runtime::enums::EvolvableEnum for VirtualEventStatus {
     const MEMBERS: &'static [(&'static str, i64)] = &[
         ("draft", 0),
@@ -8490,14 +8490,14 @@ impl graph_odata_runtime::enums::EvolvableEnum for VirtualEventStatus {
     }
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 impl serde::Serialize for VirtualEventStatus {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 impl<'de> serde::Deserialize<'de> for VirtualEventStatus {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -8506,14 +8506,14 @@ impl<'de> serde::Deserialize<'de> for VirtualEventStatus {
     }
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 impl std::fmt::Display for VirtualEventStatus {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_answer_input_type")]
+#[cfg(feature = "_solutions")]
 impl From<&str> for VirtualEventStatus {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)

@@ -11,7 +11,7 @@ use graph_odata_runtime::edm;
 #[allow(unused_imports)]
 use graph_odata_runtime::model;
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 /// CSDL enum type `microsoft.graph.visibilitySetting`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum VisibilitySetting {
@@ -25,7 +25,7 @@ pub enum VisibilitySetting {
     UnknownValue(String),
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl graph_odata_runtime::enums::EvolvableEnum for VisibilitySetting {
     const MEMBERS: &'static [(&'static str, i64)] = &[
         ("notConfigured", 0),
@@ -50,14 +50,14 @@ impl graph_odata_runtime::enums::EvolvableEnum for VisibilitySetting {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl serde::Serialize for VisibilitySetting {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl<'de> serde::Deserialize<'de> for VisibilitySetting {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -66,21 +66,21 @@ impl<'de> serde::Deserialize<'de> for VisibilitySetting {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl std::fmt::Display for VisibilitySetting {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl From<&str> for VisibilitySetting {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
 }
 
-#[cfg(feature = "_bitlocker")]
+#[cfg(feature = "_information_protection")]
 /// CSDL enum type `microsoft.graph.volumeType`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum VolumeType {
@@ -96,7 +96,7 @@ pub enum VolumeType {
     UnknownValue(String),
 }
 
-#[cfg(feature = "_bitlocker")]
+#[cfg(feature = "_information_protection")]
 impl graph_odata_runtime::enums::EvolvableEnum for VolumeType {
     const MEMBERS: &'static [(&'static str, i64)] = &[
         ("operatingSystemVolume", 1),
@@ -124,14 +124,14 @@ impl graph_odata_runtime::enums::EvolvableEnum for VolumeType {
     }
 }
 
-#[cfg(feature = "_bitlocker")]
+#[cfg(feature = "_information_protection")]
 impl serde::Serialize for VolumeType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_bitlocker")]
+#[cfg(feature = "_information_protection")]
 impl<'de> serde::Deserialize<'de> for VolumeType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -140,21 +140,21 @@ impl<'de> serde::Deserialize<'de> for VolumeType {
     }
 }
 
-#[cfg(feature = "_bitlocker")]
+#[cfg(feature = "_information_protection")]
 impl std::fmt::Display for VolumeType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_bitlocker")]
+#[cfg(feature = "_information_protection")]
 impl From<&str> for VolumeType {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 /// CSDL enum type `microsoft.graph.vppTokenAccountType`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum VppTokenAccountType {
@@ -166,7 +166,7 @@ pub enum VppTokenAccountType {
     UnknownValue(String),
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 impl graph_odata_runtime::enums::EvolvableEnum for VppTokenAccountType {
     const MEMBERS: &'static [(&'static str, i64)] = &[("business", 0), ("education", 1)];
     fn from_wire(value: &str) -> Self {
@@ -185,14 +185,14 @@ impl graph_odata_runtime::enums::EvolvableEnum for VppTokenAccountType {
     }
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 impl serde::Serialize for VppTokenAccountType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 impl<'de> serde::Deserialize<'de> for VppTokenAccountType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -201,21 +201,21 @@ impl<'de> serde::Deserialize<'de> for VppTokenAccountType {
     }
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 impl std::fmt::Display for VppTokenAccountType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 impl From<&str> for VppTokenAccountType {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 /// CSDL enum type `microsoft.graph.vppTokenState`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum VppTokenState {
@@ -233,7 +233,7 @@ pub enum VppTokenState {
     UnknownValue(String),
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 impl graph_odata_runtime::enums::EvolvableEnum for VppTokenState {
     const MEMBERS: &'static [(&'static str, i64)] = &[
         ("unknown", 0),
@@ -264,14 +264,14 @@ impl graph_odata_runtime::enums::EvolvableEnum for VppTokenState {
     }
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 impl serde::Serialize for VppTokenState {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 impl<'de> serde::Deserialize<'de> for VppTokenState {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -280,21 +280,21 @@ impl<'de> serde::Deserialize<'de> for VppTokenState {
     }
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 impl std::fmt::Display for VppTokenState {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 impl From<&str> for VppTokenState {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 /// CSDL enum type `microsoft.graph.vppTokenSyncStatus`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum VppTokenSyncStatus {
@@ -310,7 +310,7 @@ pub enum VppTokenSyncStatus {
     UnknownValue(String),
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 impl graph_odata_runtime::enums::EvolvableEnum for VppTokenSyncStatus {
     const MEMBERS: &'static [(&'static str, i64)] = &[
         ("none", 0),
@@ -338,14 +338,14 @@ impl graph_odata_runtime::enums::EvolvableEnum for VppTokenSyncStatus {
     }
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 impl serde::Serialize for VppTokenSyncStatus {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 impl<'de> serde::Deserialize<'de> for VppTokenSyncStatus {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -354,26 +354,26 @@ impl<'de> serde::Deserialize<'de> for VppTokenSyncStatus {
     }
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 impl std::fmt::Display for VppTokenSyncStatus {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 impl From<&str> for VppTokenSyncStatus {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_agent_identity_blueprint")]
 /// CSDL enum type `microsoft.graph.weakAlgorithms`; flags (`IsFlags`): comma-separated member names on the wire, unknown names are kept.
 #[derive(Clone, PartialEq, Eq, Hash, Default)]
 pub struct WeakAlgorithms(graph_odata_runtime::enums::FlagSet);
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_agent_identity_blueprint")]
 impl WeakAlgorithms {
     /// `rsaSha1` = 1
     pub const RSA_SHA1: Self = Self(graph_odata_runtime::enums::FlagSet::from_bits(1));
@@ -383,7 +383,7 @@ impl WeakAlgorithms {
     );
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_agent_identity_blueprint")]
 impl graph_odata_runtime::enums::FlagsEnum for WeakAlgorithms {
     const MEMBERS: &'static [(&'static str, i64)] = &[
         ("rsaSha1", 1),
@@ -397,21 +397,21 @@ impl graph_odata_runtime::enums::FlagsEnum for WeakAlgorithms {
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_agent_identity_blueprint")]
 impl std::fmt::Debug for WeakAlgorithms {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         graph_odata_runtime::enums::debug_flags(self, f)
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_agent_identity_blueprint")]
 impl std::fmt::Display for WeakAlgorithms {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         graph_odata_runtime::enums::fmt_flags(self, f)
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_agent_identity_blueprint")]
 impl std::str::FromStr for WeakAlgorithms {
     type Err = std::convert::Infallible;
     fn from_str(s: &str) -> Result<Self, Self::Err> {
@@ -419,7 +419,7 @@ impl std::str::FromStr for WeakAlgorithms {
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_agent_identity_blueprint")]
 impl std::ops::BitOr for WeakAlgorithms {
     type Output = Self;
     fn bitor(self, rhs: Self) -> Self {
@@ -427,21 +427,21 @@ impl std::ops::BitOr for WeakAlgorithms {
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_agent_identity_blueprint")]
 impl std::ops::BitOrAssign for WeakAlgorithms {
     fn bitor_assign(&mut self, rhs: Self) {
         *self = graph_odata_runtime::enums::FlagsEnum::union(self, &rhs);
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_agent_identity_blueprint")]
 impl serde::Serialize for WeakAlgorithms {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_flags(self, serializer)
     }
 }
 
-#[cfg(feature = "_activity_based_timeout_policy")]
+#[cfg(feature = "_agent_identity_blueprint")]
 impl<'de> serde::Deserialize<'de> for WeakAlgorithms {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -450,7 +450,7 @@ impl<'de> serde::Deserialize<'de> for WeakAlgorithms {
     }
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 /// CSDL enum type `microsoft.graph.webApplicationFirewallDnsRecordType`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum WebApplicationFirewallDnsRecordType {
@@ -462,7 +462,7 @@ pub enum WebApplicationFirewallDnsRecordType {
     UnknownValue(String),
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 impl graph_odata_runtime::enums::EvolvableEnum for WebApplicationFirewallDnsRecordType {
     const MEMBERS: &'static [(&'static str, i64)] = &[
         ("cname", 0),
@@ -484,14 +484,14 @@ impl graph_odata_runtime::enums::EvolvableEnum for WebApplicationFirewallDnsReco
     }
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 impl serde::Serialize for WebApplicationFirewallDnsRecordType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 impl<'de> serde::Deserialize<'de> for WebApplicationFirewallDnsRecordType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -500,21 +500,21 @@ impl<'de> serde::Deserialize<'de> for WebApplicationFirewallDnsRecordType {
     }
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 impl std::fmt::Display for WebApplicationFirewallDnsRecordType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 impl From<&str> for WebApplicationFirewallDnsRecordType {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 /// CSDL enum type `microsoft.graph.webApplicationFirewallProviderType`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum WebApplicationFirewallProviderType {
@@ -528,7 +528,7 @@ pub enum WebApplicationFirewallProviderType {
     UnknownValue(String),
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 impl graph_odata_runtime::enums::EvolvableEnum for WebApplicationFirewallProviderType {
     const MEMBERS: &'static [(&'static str, i64)] = &[
         ("akamai", 0),
@@ -553,14 +553,14 @@ impl graph_odata_runtime::enums::EvolvableEnum for WebApplicationFirewallProvide
     }
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 impl serde::Serialize for WebApplicationFirewallProviderType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 impl<'de> serde::Deserialize<'de> for WebApplicationFirewallProviderType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -569,21 +569,21 @@ impl<'de> serde::Deserialize<'de> for WebApplicationFirewallProviderType {
     }
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 impl std::fmt::Display for WebApplicationFirewallProviderType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 impl From<&str> for WebApplicationFirewallProviderType {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 /// CSDL enum type `microsoft.graph.webApplicationFirewallVerificationStatus`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum WebApplicationFirewallVerificationStatus {
@@ -599,7 +599,7 @@ pub enum WebApplicationFirewallVerificationStatus {
     UnknownValue(String),
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 impl graph_odata_runtime::enums::EvolvableEnum
 for WebApplicationFirewallVerificationStatus {
     const MEMBERS: &'static [(&'static str, i64)] = &[
@@ -628,14 +628,14 @@ for WebApplicationFirewallVerificationStatus {
     }
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 impl serde::Serialize for WebApplicationFirewallVerificationStatus {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 impl<'de> serde::Deserialize<'de> for WebApplicationFirewallVerificationStatus {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -644,21 +644,21 @@ impl<'de> serde::Deserialize<'de> for WebApplicationFirewallVerificationStatus {
     }
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 impl std::fmt::Display for WebApplicationFirewallVerificationStatus {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_akamai_attack_group_action_model")]
+#[cfg(feature = "_identity")]
 impl From<&str> for WebApplicationFirewallVerificationStatus {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 /// CSDL enum type `microsoft.graph.webBrowserCookieSettings`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum WebBrowserCookieSettings {
@@ -676,7 +676,7 @@ pub enum WebBrowserCookieSettings {
     UnknownValue(String),
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl graph_odata_runtime::enums::EvolvableEnum for WebBrowserCookieSettings {
     const MEMBERS: &'static [(&'static str, i64)] = &[
         ("browserDefault", 0),
@@ -707,14 +707,14 @@ impl graph_odata_runtime::enums::EvolvableEnum for WebBrowserCookieSettings {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl serde::Serialize for WebBrowserCookieSettings {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl<'de> serde::Deserialize<'de> for WebBrowserCookieSettings {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -723,14 +723,14 @@ impl<'de> serde::Deserialize<'de> for WebBrowserCookieSettings {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl std::fmt::Display for WebBrowserCookieSettings {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl From<&str> for WebBrowserCookieSettings {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
@@ -895,7 +895,7 @@ impl From<&str> for WeekIndex {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 /// CSDL enum type `microsoft.graph.weeklySchedule`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum WeeklySchedule {
@@ -921,7 +921,7 @@ pub enum WeeklySchedule {
     UnknownValue(String),
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl graph_odata_runtime::enums::EvolvableEnum for WeeklySchedule {
     const MEMBERS: &'static [(&'static str, i64)] = &[
         ("userDefined", 0),
@@ -964,14 +964,14 @@ impl graph_odata_runtime::enums::EvolvableEnum for WeeklySchedule {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl serde::Serialize for WeeklySchedule {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl<'de> serde::Deserialize<'de> for WeeklySchedule {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -980,21 +980,21 @@ impl<'de> serde::Deserialize<'de> for WeeklySchedule {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl std::fmt::Display for WeeklySchedule {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl From<&str> for WeeklySchedule {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 /// CSDL enum type `microsoft.graph.welcomeScreenMeetingInformation`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum WelcomeScreenMeetingInformation {
@@ -1008,7 +1008,7 @@ pub enum WelcomeScreenMeetingInformation {
     UnknownValue(String),
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl graph_odata_runtime::enums::EvolvableEnum for WelcomeScreenMeetingInformation {
     const MEMBERS: &'static [(&'static str, i64)] = &[
         ("userDefined", 0),
@@ -1033,14 +1033,14 @@ impl graph_odata_runtime::enums::EvolvableEnum for WelcomeScreenMeetingInformati
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl serde::Serialize for WelcomeScreenMeetingInformation {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl<'de> serde::Deserialize<'de> for WelcomeScreenMeetingInformation {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1049,14 +1049,14 @@ impl<'de> serde::Deserialize<'de> for WelcomeScreenMeetingInformation {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl std::fmt::Display for WelcomeScreenMeetingInformation {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl From<&str> for WelcomeScreenMeetingInformation {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
@@ -1137,12 +1137,12 @@ impl From<&str> for WellknownListName {
     }
 }
 
-#[cfg(feature = "_authentication_strength_usage")]
+#[cfg(feature = "_identity")]
 /// CSDL enum type `microsoft.graph.whatIfAnalysisReasons`; flags (`IsFlags`): comma-separated member names on the wire, unknown names are kept.
 #[derive(Clone, PartialEq, Eq, Hash, Default)]
 pub struct WhatIfAnalysisReasons(graph_odata_runtime::enums::FlagSet);
 
-#[cfg(feature = "_authentication_strength_usage")]
+#[cfg(feature = "_identity")]
 impl WhatIfAnalysisReasons {
     /// `notSet` = 0
     pub const NOT_SET: Self = Self(graph_odata_runtime::enums::FlagSet::from_bits(0));
@@ -1222,7 +1222,7 @@ impl WhatIfAnalysisReasons {
     );
 }
 
-#[cfg(feature = "_authentication_strength_usage")]
+#[cfg(feature = "_identity")]
 impl graph_odata_runtime::enums::FlagsEnum for WhatIfAnalysisReasons {
     const MEMBERS: &'static [(&'static str, i64)] = &[
         ("notSet", 0),
@@ -1255,21 +1255,21 @@ impl graph_odata_runtime::enums::FlagsEnum for WhatIfAnalysisReasons {
     }
 }
 
-#[cfg(feature = "_authentication_strength_usage")]
+#[cfg(feature = "_identity")]
 impl std::fmt::Debug for WhatIfAnalysisReasons {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         graph_odata_runtime::enums::debug_flags(self, f)
     }
 }
 
-#[cfg(feature = "_authentication_strength_usage")]
+#[cfg(feature = "_identity")]
 impl std::fmt::Display for WhatIfAnalysisReasons {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         graph_odata_runtime::enums::fmt_flags(self, f)
     }
 }
 
-#[cfg(feature = "_authentication_strength_usage")]
+#[cfg(feature = "_identity")]
 impl std::str::FromStr for WhatIfAnalysisReasons {
     type Err = std::convert::Infallible;
     fn from_str(s: &str) -> Result<Self, Self::Err> {
@@ -1277,7 +1277,7 @@ impl std::str::FromStr for WhatIfAnalysisReasons {
     }
 }
 
-#[cfg(feature = "_authentication_strength_usage")]
+#[cfg(feature = "_identity")]
 impl std::ops::BitOr for WhatIfAnalysisReasons {
     type Output = Self;
     fn bitor(self, rhs: Self) -> Self {
@@ -1285,21 +1285,21 @@ impl std::ops::BitOr for WhatIfAnalysisReasons {
     }
 }
 
-#[cfg(feature = "_authentication_strength_usage")]
+#[cfg(feature = "_identity")]
 impl std::ops::BitOrAssign for WhatIfAnalysisReasons {
     fn bitor_assign(&mut self, rhs: Self) {
         *self = graph_odata_runtime::enums::FlagsEnum::union(self, &rhs);
     }
 }
 
-#[cfg(feature = "_authentication_strength_usage")]
+#[cfg(feature = "_identity")]
 impl serde::Serialize for WhatIfAnalysisReasons {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_flags(self, serializer)
     }
 }
 
-#[cfg(feature = "_authentication_strength_usage")]
+#[cfg(feature = "_identity")]
 impl<'de> serde::Deserialize<'de> for WhatIfAnalysisReasons {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1308,7 +1308,7 @@ impl<'de> serde::Deserialize<'de> for WhatIfAnalysisReasons {
     }
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 /// CSDL enum type `microsoft.graph.win32LobAppDeliveryOptimizationPriority`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Win32LobAppDeliveryOptimizationPriority {
@@ -1320,7 +1320,7 @@ pub enum Win32LobAppDeliveryOptimizationPriority {
     UnknownValue(String),
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 impl graph_odata_runtime::enums::EvolvableEnum
 for Win32LobAppDeliveryOptimizationPriority {
     const MEMBERS: &'static [(&'static str, i64)] = &[
@@ -1343,14 +1343,14 @@ for Win32LobAppDeliveryOptimizationPriority {
     }
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 impl serde::Serialize for Win32LobAppDeliveryOptimizationPriority {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 impl<'de> serde::Deserialize<'de> for Win32LobAppDeliveryOptimizationPriority {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1359,21 +1359,21 @@ impl<'de> serde::Deserialize<'de> for Win32LobAppDeliveryOptimizationPriority {
     }
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 impl std::fmt::Display for Win32LobAppDeliveryOptimizationPriority {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 impl From<&str> for Win32LobAppDeliveryOptimizationPriority {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 /// CSDL enum type `microsoft.graph.win32LobAppFileSystemOperationType`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Win32LobAppFileSystemOperationType {
@@ -1393,7 +1393,7 @@ pub enum Win32LobAppFileSystemOperationType {
     UnknownValue(String),
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 impl graph_odata_runtime::enums::EvolvableEnum for Win32LobAppFileSystemOperationType {
     const MEMBERS: &'static [(&'static str, i64)] = &[
         ("notConfigured", 0),
@@ -1427,14 +1427,14 @@ impl graph_odata_runtime::enums::EvolvableEnum for Win32LobAppFileSystemOperatio
     }
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 impl serde::Serialize for Win32LobAppFileSystemOperationType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 impl<'de> serde::Deserialize<'de> for Win32LobAppFileSystemOperationType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1443,21 +1443,21 @@ impl<'de> serde::Deserialize<'de> for Win32LobAppFileSystemOperationType {
     }
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 impl std::fmt::Display for Win32LobAppFileSystemOperationType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 impl From<&str> for Win32LobAppFileSystemOperationType {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 /// CSDL enum type `microsoft.graph.win32LobAppMsiPackageType`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Win32LobAppMsiPackageType {
@@ -1471,7 +1471,7 @@ pub enum Win32LobAppMsiPackageType {
     UnknownValue(String),
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 impl graph_odata_runtime::enums::EvolvableEnum for Win32LobAppMsiPackageType {
     const MEMBERS: &'static [(&'static str, i64)] = &[
         ("perMachine", 0),
@@ -1496,14 +1496,14 @@ impl graph_odata_runtime::enums::EvolvableEnum for Win32LobAppMsiPackageType {
     }
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 impl serde::Serialize for Win32LobAppMsiPackageType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 impl<'de> serde::Deserialize<'de> for Win32LobAppMsiPackageType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1512,21 +1512,21 @@ impl<'de> serde::Deserialize<'de> for Win32LobAppMsiPackageType {
     }
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 impl std::fmt::Display for Win32LobAppMsiPackageType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 impl From<&str> for Win32LobAppMsiPackageType {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 /// CSDL enum type `microsoft.graph.win32LobAppNotification`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Win32LobAppNotification {
@@ -1540,7 +1540,7 @@ pub enum Win32LobAppNotification {
     UnknownValue(String),
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 impl graph_odata_runtime::enums::EvolvableEnum for Win32LobAppNotification {
     const MEMBERS: &'static [(&'static str, i64)] = &[
         ("showAll", 0),
@@ -1565,14 +1565,14 @@ impl graph_odata_runtime::enums::EvolvableEnum for Win32LobAppNotification {
     }
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 impl serde::Serialize for Win32LobAppNotification {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 impl<'de> serde::Deserialize<'de> for Win32LobAppNotification {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1581,21 +1581,21 @@ impl<'de> serde::Deserialize<'de> for Win32LobAppNotification {
     }
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 impl std::fmt::Display for Win32LobAppNotification {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 impl From<&str> for Win32LobAppNotification {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 /// CSDL enum type `microsoft.graph.win32LobAppPowerShellScriptRuleOperationType`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Win32LobAppPowerShellScriptRuleOperationType {
@@ -1617,7 +1617,7 @@ pub enum Win32LobAppPowerShellScriptRuleOperationType {
     UnknownValue(String),
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 impl graph_odata_runtime::enums::EvolvableEnum
 for Win32LobAppPowerShellScriptRuleOperationType {
     const MEMBERS: &'static [(&'static str, i64)] = &[
@@ -1655,14 +1655,14 @@ for Win32LobAppPowerShellScriptRuleOperationType {
     }
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 impl serde::Serialize for Win32LobAppPowerShellScriptRuleOperationType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 impl<'de> serde::Deserialize<'de> for Win32LobAppPowerShellScriptRuleOperationType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1671,21 +1671,21 @@ impl<'de> serde::Deserialize<'de> for Win32LobAppPowerShellScriptRuleOperationTy
     }
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 impl std::fmt::Display for Win32LobAppPowerShellScriptRuleOperationType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 impl From<&str> for Win32LobAppPowerShellScriptRuleOperationType {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 /// CSDL enum type `microsoft.graph.win32LobAppRegistryRuleOperationType`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Win32LobAppRegistryRuleOperationType {
@@ -1705,7 +1705,7 @@ pub enum Win32LobAppRegistryRuleOperationType {
     UnknownValue(String),
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 impl graph_odata_runtime::enums::EvolvableEnum for Win32LobAppRegistryRuleOperationType {
     const MEMBERS: &'static [(&'static str, i64)] = &[
         ("notConfigured", 0),
@@ -1739,14 +1739,14 @@ impl graph_odata_runtime::enums::EvolvableEnum for Win32LobAppRegistryRuleOperat
     }
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 impl serde::Serialize for Win32LobAppRegistryRuleOperationType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 impl<'de> serde::Deserialize<'de> for Win32LobAppRegistryRuleOperationType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1755,21 +1755,21 @@ impl<'de> serde::Deserialize<'de> for Win32LobAppRegistryRuleOperationType {
     }
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 impl std::fmt::Display for Win32LobAppRegistryRuleOperationType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 impl From<&str> for Win32LobAppRegistryRuleOperationType {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 /// CSDL enum type `microsoft.graph.win32LobAppRestartBehavior`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Win32LobAppRestartBehavior {
@@ -1785,7 +1785,7 @@ pub enum Win32LobAppRestartBehavior {
     UnknownValue(String),
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 impl graph_odata_runtime::enums::EvolvableEnum for Win32LobAppRestartBehavior {
     const MEMBERS: &'static [(&'static str, i64)] = &[
         ("basedOnReturnCode", 0),
@@ -1813,14 +1813,14 @@ impl graph_odata_runtime::enums::EvolvableEnum for Win32LobAppRestartBehavior {
     }
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 impl serde::Serialize for Win32LobAppRestartBehavior {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 impl<'de> serde::Deserialize<'de> for Win32LobAppRestartBehavior {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1829,21 +1829,21 @@ impl<'de> serde::Deserialize<'de> for Win32LobAppRestartBehavior {
     }
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 impl std::fmt::Display for Win32LobAppRestartBehavior {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 impl From<&str> for Win32LobAppRestartBehavior {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 /// CSDL enum type `microsoft.graph.win32LobAppReturnCodeType`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Win32LobAppReturnCodeType {
@@ -1861,7 +1861,7 @@ pub enum Win32LobAppReturnCodeType {
     UnknownValue(String),
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 impl graph_odata_runtime::enums::EvolvableEnum for Win32LobAppReturnCodeType {
     const MEMBERS: &'static [(&'static str, i64)] = &[
         ("failed", 0),
@@ -1892,14 +1892,14 @@ impl graph_odata_runtime::enums::EvolvableEnum for Win32LobAppReturnCodeType {
     }
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 impl serde::Serialize for Win32LobAppReturnCodeType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 impl<'de> serde::Deserialize<'de> for Win32LobAppReturnCodeType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1908,21 +1908,21 @@ impl<'de> serde::Deserialize<'de> for Win32LobAppReturnCodeType {
     }
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 impl std::fmt::Display for Win32LobAppReturnCodeType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 impl From<&str> for Win32LobAppReturnCodeType {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 /// CSDL enum type `microsoft.graph.win32LobAppRuleOperator`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Win32LobAppRuleOperator {
@@ -1944,7 +1944,7 @@ pub enum Win32LobAppRuleOperator {
     UnknownValue(String),
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 impl graph_odata_runtime::enums::EvolvableEnum for Win32LobAppRuleOperator {
     const MEMBERS: &'static [(&'static str, i64)] = &[
         ("notConfigured", 0),
@@ -1981,14 +1981,14 @@ impl graph_odata_runtime::enums::EvolvableEnum for Win32LobAppRuleOperator {
     }
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 impl serde::Serialize for Win32LobAppRuleOperator {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 impl<'de> serde::Deserialize<'de> for Win32LobAppRuleOperator {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1997,21 +1997,21 @@ impl<'de> serde::Deserialize<'de> for Win32LobAppRuleOperator {
     }
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 impl std::fmt::Display for Win32LobAppRuleOperator {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 impl From<&str> for Win32LobAppRuleOperator {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 /// CSDL enum type `microsoft.graph.win32LobAppRuleType`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Win32LobAppRuleType {
@@ -2023,7 +2023,7 @@ pub enum Win32LobAppRuleType {
     UnknownValue(String),
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 impl graph_odata_runtime::enums::EvolvableEnum for Win32LobAppRuleType {
     const MEMBERS: &'static [(&'static str, i64)] = &[
         ("detection", 0),
@@ -2045,14 +2045,14 @@ impl graph_odata_runtime::enums::EvolvableEnum for Win32LobAppRuleType {
     }
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 impl serde::Serialize for Win32LobAppRuleType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 impl<'de> serde::Deserialize<'de> for Win32LobAppRuleType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2061,21 +2061,21 @@ impl<'de> serde::Deserialize<'de> for Win32LobAppRuleType {
     }
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 impl std::fmt::Display for Win32LobAppRuleType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 impl From<&str> for Win32LobAppRuleType {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 /// CSDL enum type `microsoft.graph.win32LobAutoUpdateSupersededAppsState`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Win32LobAutoUpdateSupersededAppsState {
@@ -2089,7 +2089,7 @@ pub enum Win32LobAutoUpdateSupersededAppsState {
     UnknownValue(String),
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 impl graph_odata_runtime::enums::EvolvableEnum
 for Win32LobAutoUpdateSupersededAppsState {
     const MEMBERS: &'static [(&'static str, i64)] = &[
@@ -2115,14 +2115,14 @@ for Win32LobAutoUpdateSupersededAppsState {
     }
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 impl serde::Serialize for Win32LobAutoUpdateSupersededAppsState {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 impl<'de> serde::Deserialize<'de> for Win32LobAutoUpdateSupersededAppsState {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2131,21 +2131,21 @@ impl<'de> serde::Deserialize<'de> for Win32LobAutoUpdateSupersededAppsState {
     }
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 impl std::fmt::Display for Win32LobAutoUpdateSupersededAppsState {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 impl From<&str> for Win32LobAutoUpdateSupersededAppsState {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 /// CSDL enum type `microsoft.graph.windows10EditionType`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Windows10EditionType {
@@ -2177,7 +2177,7 @@ pub enum Windows10EditionType {
     UnknownValue(String),
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl graph_odata_runtime::enums::EvolvableEnum for Windows10EditionType {
     const MEMBERS: &'static [(&'static str, i64)] = &[
         ("windows10Enterprise", 0),
@@ -2233,14 +2233,14 @@ impl graph_odata_runtime::enums::EvolvableEnum for Windows10EditionType {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl serde::Serialize for Windows10EditionType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl<'de> serde::Deserialize<'de> for Windows10EditionType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2249,14 +2249,14 @@ impl<'de> serde::Deserialize<'de> for Windows10EditionType {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl std::fmt::Display for Windows10EditionType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl From<&str> for Windows10EditionType {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
@@ -2333,12 +2333,12 @@ impl From<&str> for Windows365SwitchCompatibilityFailureReasonType {
     }
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 /// CSDL enum type `microsoft.graph.windowsArchitecture`; flags (`IsFlags`): comma-separated member names on the wire, unknown names are kept.
 #[derive(Clone, PartialEq, Eq, Hash, Default)]
 pub struct WindowsArchitecture(graph_odata_runtime::enums::FlagSet);
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 impl WindowsArchitecture {
     /// `none` = 0
     pub const NONE: Self = Self(graph_odata_runtime::enums::FlagSet::from_bits(0));
@@ -2352,7 +2352,7 @@ impl WindowsArchitecture {
     pub const NEUTRAL: Self = Self(graph_odata_runtime::enums::FlagSet::from_bits(8));
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 impl graph_odata_runtime::enums::FlagsEnum for WindowsArchitecture {
     const MEMBERS: &'static [(&'static str, i64)] = &[
         ("none", 0),
@@ -2369,21 +2369,21 @@ impl graph_odata_runtime::enums::FlagsEnum for WindowsArchitecture {
     }
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 impl std::fmt::Debug for WindowsArchitecture {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         graph_odata_runtime::enums::debug_flags(self, f)
     }
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 impl std::fmt::Display for WindowsArchitecture {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         graph_odata_runtime::enums::fmt_flags(self, f)
     }
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 impl std::str::FromStr for WindowsArchitecture {
     type Err = std::convert::Infallible;
     fn from_str(s: &str) -> Result<Self, Self::Err> {
@@ -2391,7 +2391,7 @@ impl std::str::FromStr for WindowsArchitecture {
     }
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 impl std::ops::BitOr for WindowsArchitecture {
     type Output = Self;
     fn bitor(self, rhs: Self) -> Self {
@@ -2399,21 +2399,21 @@ impl std::ops::BitOr for WindowsArchitecture {
     }
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 impl std::ops::BitOrAssign for WindowsArchitecture {
     fn bitor_assign(&mut self, rhs: Self) {
         *self = graph_odata_runtime::enums::FlagsEnum::union(self, &rhs);
     }
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 impl serde::Serialize for WindowsArchitecture {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_flags(self, serializer)
     }
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 impl<'de> serde::Deserialize<'de> for WindowsArchitecture {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2422,7 +2422,7 @@ impl<'de> serde::Deserialize<'de> for WindowsArchitecture {
     }
 }
 
-#[cfg(feature = "_me")]
+#[cfg(feature = "_activities_container")]
 /// CSDL enum type `microsoft.graph.windowsAutopilotDeviceType`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum WindowsAutopilotDeviceType {
@@ -2436,7 +2436,7 @@ pub enum WindowsAutopilotDeviceType {
     UnknownValue(String),
 }
 
-#[cfg(feature = "_me")]
+#[cfg(feature = "_activities_container")]
 impl graph_odata_runtime::enums::EvolvableEnum for WindowsAutopilotDeviceType {
     const MEMBERS: &'static [(&'static str, i64)] = &[
         ("windowsPc", 0),
@@ -2461,14 +2461,14 @@ impl graph_odata_runtime::enums::EvolvableEnum for WindowsAutopilotDeviceType {
     }
 }
 
-#[cfg(feature = "_me")]
+#[cfg(feature = "_activities_container")]
 impl serde::Serialize for WindowsAutopilotDeviceType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_me")]
+#[cfg(feature = "_activities_container")]
 impl<'de> serde::Deserialize<'de> for WindowsAutopilotDeviceType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2477,14 +2477,14 @@ impl<'de> serde::Deserialize<'de> for WindowsAutopilotDeviceType {
     }
 }
 
-#[cfg(feature = "_me")]
+#[cfg(feature = "_activities_container")]
 impl std::fmt::Display for WindowsAutopilotDeviceType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_me")]
+#[cfg(feature = "_activities_container")]
 impl From<&str> for WindowsAutopilotDeviceType {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
@@ -2693,7 +2693,7 @@ impl<'de> serde::Deserialize<'de> for WindowsDefenderProductStatus {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 /// CSDL enum type `microsoft.graph.windowsDeliveryOptimizationMode`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum WindowsDeliveryOptimizationMode {
@@ -2715,7 +2715,7 @@ pub enum WindowsDeliveryOptimizationMode {
     UnknownValue(String),
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl graph_odata_runtime::enums::EvolvableEnum for WindowsDeliveryOptimizationMode {
     const MEMBERS: &'static [(&'static str, i64)] = &[
         ("userDefined", 0),
@@ -2752,14 +2752,14 @@ impl graph_odata_runtime::enums::EvolvableEnum for WindowsDeliveryOptimizationMo
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl serde::Serialize for WindowsDeliveryOptimizationMode {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl<'de> serde::Deserialize<'de> for WindowsDeliveryOptimizationMode {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2768,14 +2768,14 @@ impl<'de> serde::Deserialize<'de> for WindowsDeliveryOptimizationMode {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl std::fmt::Display for WindowsDeliveryOptimizationMode {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl From<&str> for WindowsDeliveryOptimizationMode {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
@@ -2882,12 +2882,12 @@ impl<'de> serde::Deserialize<'de> for WindowsDeviceHealthState {
     }
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 /// CSDL enum type `microsoft.graph.windowsDeviceType`; flags (`IsFlags`): comma-separated member names on the wire, unknown names are kept.
 #[derive(Clone, PartialEq, Eq, Hash, Default)]
 pub struct WindowsDeviceType(graph_odata_runtime::enums::FlagSet);
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 impl WindowsDeviceType {
     /// `none` = 0
     pub const NONE: Self = Self(graph_odata_runtime::enums::FlagSet::from_bits(0));
@@ -2907,7 +2907,7 @@ impl WindowsDeviceType {
     );
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 impl graph_odata_runtime::enums::FlagsEnum for WindowsDeviceType {
     const MEMBERS: &'static [(&'static str, i64)] = &[
         ("none", 0),
@@ -2925,21 +2925,21 @@ impl graph_odata_runtime::enums::FlagsEnum for WindowsDeviceType {
     }
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 impl std::fmt::Debug for WindowsDeviceType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         graph_odata_runtime::enums::debug_flags(self, f)
     }
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 impl std::fmt::Display for WindowsDeviceType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         graph_odata_runtime::enums::fmt_flags(self, f)
     }
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 impl std::str::FromStr for WindowsDeviceType {
     type Err = std::convert::Infallible;
     fn from_str(s: &str) -> Result<Self, Self::Err> {
@@ -2947,7 +2947,7 @@ impl std::str::FromStr for WindowsDeviceType {
     }
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 impl std::ops::BitOr for WindowsDeviceType {
     type Output = Self;
     fn bitor(self, rhs: Self) -> Self {
@@ -2955,21 +2955,21 @@ impl std::ops::BitOr for WindowsDeviceType {
     }
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 impl std::ops::BitOrAssign for WindowsDeviceType {
     fn bitor_assign(&mut self, rhs: Self) {
         *self = graph_odata_runtime::enums::FlagsEnum::union(self, &rhs);
     }
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 impl serde::Serialize for WindowsDeviceType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_flags(self, serializer)
     }
 }
 
-#[cfg(feature = "_android_lob_app")]
+#[cfg(feature = "_device_app_management")]
 impl<'de> serde::Deserialize<'de> for WindowsDeviceType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2978,7 +2978,7 @@ impl<'de> serde::Deserialize<'de> for WindowsDeviceType {
     }
 }
 
-#[cfg(feature = "_me")]
+#[cfg(feature = "_activities_container")]
 /// CSDL enum type `microsoft.graph.windowsDeviceUsageType`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum WindowsDeviceUsageType {
@@ -2992,7 +2992,7 @@ pub enum WindowsDeviceUsageType {
     UnknownValue(String),
 }
 
-#[cfg(feature = "_me")]
+#[cfg(feature = "_activities_container")]
 impl graph_odata_runtime::enums::EvolvableEnum for WindowsDeviceUsageType {
     const MEMBERS: &'static [(&'static str, i64)] = &[
         ("singleUser", 0),
@@ -3017,14 +3017,14 @@ impl graph_odata_runtime::enums::EvolvableEnum for WindowsDeviceUsageType {
     }
 }
 
-#[cfg(feature = "_me")]
+#[cfg(feature = "_activities_container")]
 impl serde::Serialize for WindowsDeviceUsageType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_me")]
+#[cfg(feature = "_activities_container")]
 impl<'de> serde::Deserialize<'de> for WindowsDeviceUsageType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -3033,21 +3033,21 @@ impl<'de> serde::Deserialize<'de> for WindowsDeviceUsageType {
     }
 }
 
-#[cfg(feature = "_me")]
+#[cfg(feature = "_activities_container")]
 impl std::fmt::Display for WindowsDeviceUsageType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_me")]
+#[cfg(feature = "_activities_container")]
 impl From<&str> for WindowsDeviceUsageType {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 /// CSDL enum type `microsoft.graph.windowsHelloForBusinessPinUsage`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum WindowsHelloForBusinessPinUsage {
@@ -3061,7 +3061,7 @@ pub enum WindowsHelloForBusinessPinUsage {
     UnknownValue(String),
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl graph_odata_runtime::enums::EvolvableEnum for WindowsHelloForBusinessPinUsage {
     const MEMBERS: &'static [(&'static str, i64)] = &[
         ("allowed", 0),
@@ -3086,14 +3086,14 @@ impl graph_odata_runtime::enums::EvolvableEnum for WindowsHelloForBusinessPinUsa
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl serde::Serialize for WindowsHelloForBusinessPinUsage {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl<'de> serde::Deserialize<'de> for WindowsHelloForBusinessPinUsage {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -3102,21 +3102,21 @@ impl<'de> serde::Deserialize<'de> for WindowsHelloForBusinessPinUsage {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl std::fmt::Display for WindowsHelloForBusinessPinUsage {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl From<&str> for WindowsHelloForBusinessPinUsage {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
 }
 
-#[cfg(feature = "_android_managed_app_protection")]
+#[cfg(feature = "_device_app_management")]
 /// CSDL enum type `microsoft.graph.windowsInformationProtectionEnforcementLevel`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum WindowsInformationProtectionEnforcementLevel {
@@ -3132,7 +3132,7 @@ pub enum WindowsInformationProtectionEnforcementLevel {
     UnknownValue(String),
 }
 
-#[cfg(feature = "_android_managed_app_protection")]
+#[cfg(feature = "_device_app_management")]
 impl graph_odata_runtime::enums::EvolvableEnum
 for WindowsInformationProtectionEnforcementLevel {
     const MEMBERS: &'static [(&'static str, i64)] = &[
@@ -3161,14 +3161,14 @@ for WindowsInformationProtectionEnforcementLevel {
     }
 }
 
-#[cfg(feature = "_android_managed_app_protection")]
+#[cfg(feature = "_device_app_management")]
 impl serde::Serialize for WindowsInformationProtectionEnforcementLevel {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_android_managed_app_protection")]
+#[cfg(feature = "_device_app_management")]
 impl<'de> serde::Deserialize<'de> for WindowsInformationProtectionEnforcementLevel {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -3177,21 +3177,21 @@ impl<'de> serde::Deserialize<'de> for WindowsInformationProtectionEnforcementLev
     }
 }
 
-#[cfg(feature = "_android_managed_app_protection")]
+#[cfg(feature = "_device_app_management")]
 impl std::fmt::Display for WindowsInformationProtectionEnforcementLevel {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_android_managed_app_protection")]
+#[cfg(feature = "_device_app_management")]
 impl From<&str> for WindowsInformationProtectionEnforcementLevel {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
 }
 
-#[cfg(feature = "_android_managed_app_protection")]
+#[cfg(feature = "_device_app_management")]
 /// CSDL enum type `microsoft.graph.windowsInformationProtectionPinCharacterRequirements`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum WindowsInformationProtectionPinCharacterRequirements {
@@ -3205,7 +3205,7 @@ pub enum WindowsInformationProtectionPinCharacterRequirements {
     UnknownValue(String),
 }
 
-#[cfg(feature = "_android_managed_app_protection")]
+#[cfg(feature = "_device_app_management")]
 impl graph_odata_runtime::enums::EvolvableEnum
 for WindowsInformationProtectionPinCharacterRequirements {
     const MEMBERS: &'static [(&'static str, i64)] = &[
@@ -3231,14 +3231,14 @@ for WindowsInformationProtectionPinCharacterRequirements {
     }
 }
 
-#[cfg(feature = "_android_managed_app_protection")]
+#[cfg(feature = "_device_app_management")]
 impl serde::Serialize for WindowsInformationProtectionPinCharacterRequirements {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_android_managed_app_protection")]
+#[cfg(feature = "_device_app_management")]
 impl<'de> serde::Deserialize<'de>
 for WindowsInformationProtectionPinCharacterRequirements {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -3248,14 +3248,14 @@ for WindowsInformationProtectionPinCharacterRequirements {
     }
 }
 
-#[cfg(feature = "_android_managed_app_protection")]
+#[cfg(feature = "_device_app_management")]
 impl std::fmt::Display for WindowsInformationProtectionPinCharacterRequirements {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_android_managed_app_protection")]
+#[cfg(feature = "_device_app_management")]
 impl From<&str> for WindowsInformationProtectionPinCharacterRequirements {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
@@ -4026,7 +4026,7 @@ impl From<&str> for WindowsSettingType {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 /// CSDL enum type `microsoft.graph.windowsSpotlightEnablementSettings`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum WindowsSpotlightEnablementSettings {
@@ -4040,7 +4040,7 @@ pub enum WindowsSpotlightEnablementSettings {
     UnknownValue(String),
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl graph_odata_runtime::enums::EvolvableEnum for WindowsSpotlightEnablementSettings {
     const MEMBERS: &'static [(&'static str, i64)] = &[
         ("notConfigured", 0),
@@ -4065,14 +4065,14 @@ impl graph_odata_runtime::enums::EvolvableEnum for WindowsSpotlightEnablementSet
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl serde::Serialize for WindowsSpotlightEnablementSettings {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl<'de> serde::Deserialize<'de> for WindowsSpotlightEnablementSettings {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -4081,26 +4081,26 @@ impl<'de> serde::Deserialize<'de> for WindowsSpotlightEnablementSettings {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl std::fmt::Display for WindowsSpotlightEnablementSettings {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl From<&str> for WindowsSpotlightEnablementSettings {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 /// CSDL enum type `microsoft.graph.windowsStartMenuAppListVisibilityType`; flags (`IsFlags`): comma-separated member names on the wire, unknown names are kept.
 #[derive(Clone, PartialEq, Eq, Hash, Default)]
 pub struct WindowsStartMenuAppListVisibilityType(graph_odata_runtime::enums::FlagSet);
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl WindowsStartMenuAppListVisibilityType {
     /// `userDefined` = 0
     pub const USER_DEFINED: Self = Self(
@@ -4116,7 +4116,7 @@ impl WindowsStartMenuAppListVisibilityType {
     );
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl graph_odata_runtime::enums::FlagsEnum for WindowsStartMenuAppListVisibilityType {
     const MEMBERS: &'static [(&'static str, i64)] = &[
         ("userDefined", 0),
@@ -4132,21 +4132,21 @@ impl graph_odata_runtime::enums::FlagsEnum for WindowsStartMenuAppListVisibility
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl std::fmt::Debug for WindowsStartMenuAppListVisibilityType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         graph_odata_runtime::enums::debug_flags(self, f)
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl std::fmt::Display for WindowsStartMenuAppListVisibilityType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         graph_odata_runtime::enums::fmt_flags(self, f)
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl std::str::FromStr for WindowsStartMenuAppListVisibilityType {
     type Err = std::convert::Infallible;
     fn from_str(s: &str) -> Result<Self, Self::Err> {
@@ -4154,7 +4154,7 @@ impl std::str::FromStr for WindowsStartMenuAppListVisibilityType {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl std::ops::BitOr for WindowsStartMenuAppListVisibilityType {
     type Output = Self;
     fn bitor(self, rhs: Self) -> Self {
@@ -4162,21 +4162,21 @@ impl std::ops::BitOr for WindowsStartMenuAppListVisibilityType {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl std::ops::BitOrAssign for WindowsStartMenuAppListVisibilityType {
     fn bitor_assign(&mut self, rhs: Self) {
         *self = graph_odata_runtime::enums::FlagsEnum::union(self, &rhs);
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl serde::Serialize for WindowsStartMenuAppListVisibilityType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_flags(self, serializer)
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl<'de> serde::Deserialize<'de> for WindowsStartMenuAppListVisibilityType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -4185,7 +4185,7 @@ impl<'de> serde::Deserialize<'de> for WindowsStartMenuAppListVisibilityType {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 /// CSDL enum type `microsoft.graph.windowsStartMenuModeType`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum WindowsStartMenuModeType {
@@ -4199,7 +4199,7 @@ pub enum WindowsStartMenuModeType {
     UnknownValue(String),
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl graph_odata_runtime::enums::EvolvableEnum for WindowsStartMenuModeType {
     const MEMBERS: &'static [(&'static str, i64)] = &[
         ("userDefined", 0),
@@ -4224,14 +4224,14 @@ impl graph_odata_runtime::enums::EvolvableEnum for WindowsStartMenuModeType {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl serde::Serialize for WindowsStartMenuModeType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl<'de> serde::Deserialize<'de> for WindowsStartMenuModeType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -4240,26 +4240,26 @@ impl<'de> serde::Deserialize<'de> for WindowsStartMenuModeType {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl std::fmt::Display for WindowsStartMenuModeType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl From<&str> for WindowsStartMenuModeType {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 /// CSDL enum type `microsoft.graph.windowsUpdateForBusinessUpdateWeeks`; flags (`IsFlags`): comma-separated member names on the wire, unknown names are kept.
 #[derive(Clone, PartialEq, Eq, Hash, Default)]
 pub struct WindowsUpdateForBusinessUpdateWeeks(graph_odata_runtime::enums::FlagSet);
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl WindowsUpdateForBusinessUpdateWeeks {
     /// `userDefined` = 0
     pub const USER_DEFINED: Self = Self(
@@ -4287,7 +4287,7 @@ impl WindowsUpdateForBusinessUpdateWeeks {
     );
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl graph_odata_runtime::enums::FlagsEnum for WindowsUpdateForBusinessUpdateWeeks {
     const MEMBERS: &'static [(&'static str, i64)] = &[
         ("userDefined", 0),
@@ -4306,21 +4306,21 @@ impl graph_odata_runtime::enums::FlagsEnum for WindowsUpdateForBusinessUpdateWee
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl std::fmt::Debug for WindowsUpdateForBusinessUpdateWeeks {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         graph_odata_runtime::enums::debug_flags(self, f)
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl std::fmt::Display for WindowsUpdateForBusinessUpdateWeeks {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         graph_odata_runtime::enums::fmt_flags(self, f)
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl std::str::FromStr for WindowsUpdateForBusinessUpdateWeeks {
     type Err = std::convert::Infallible;
     fn from_str(s: &str) -> Result<Self, Self::Err> {
@@ -4328,7 +4328,7 @@ impl std::str::FromStr for WindowsUpdateForBusinessUpdateWeeks {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl std::ops::BitOr for WindowsUpdateForBusinessUpdateWeeks {
     type Output = Self;
     fn bitor(self, rhs: Self) -> Self {
@@ -4336,21 +4336,21 @@ impl std::ops::BitOr for WindowsUpdateForBusinessUpdateWeeks {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl std::ops::BitOrAssign for WindowsUpdateForBusinessUpdateWeeks {
     fn bitor_assign(&mut self, rhs: Self) {
         *self = graph_odata_runtime::enums::FlagsEnum::union(self, &rhs);
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl serde::Serialize for WindowsUpdateForBusinessUpdateWeeks {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_flags(self, serializer)
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl<'de> serde::Deserialize<'de> for WindowsUpdateForBusinessUpdateWeeks {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -4359,7 +4359,7 @@ impl<'de> serde::Deserialize<'de> for WindowsUpdateForBusinessUpdateWeeks {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 /// CSDL enum type `microsoft.graph.windowsUpdateNotificationDisplayOption`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum WindowsUpdateNotificationDisplayOption {
@@ -4377,7 +4377,7 @@ pub enum WindowsUpdateNotificationDisplayOption {
     UnknownValue(String),
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl graph_odata_runtime::enums::EvolvableEnum
 for WindowsUpdateNotificationDisplayOption {
     const MEMBERS: &'static [(&'static str, i64)] = &[
@@ -4409,14 +4409,14 @@ for WindowsUpdateNotificationDisplayOption {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl serde::Serialize for WindowsUpdateNotificationDisplayOption {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl<'de> serde::Deserialize<'de> for WindowsUpdateNotificationDisplayOption {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -4425,21 +4425,21 @@ impl<'de> serde::Deserialize<'de> for WindowsUpdateNotificationDisplayOption {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl std::fmt::Display for WindowsUpdateNotificationDisplayOption {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl From<&str> for WindowsUpdateNotificationDisplayOption {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 /// CSDL enum type `microsoft.graph.windowsUpdateType`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum WindowsUpdateType {
@@ -4459,7 +4459,7 @@ pub enum WindowsUpdateType {
     UnknownValue(String),
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl graph_odata_runtime::enums::EvolvableEnum for WindowsUpdateType {
     const MEMBERS: &'static [(&'static str, i64)] = &[
         ("userDefined", 0),
@@ -4493,14 +4493,14 @@ impl graph_odata_runtime::enums::EvolvableEnum for WindowsUpdateType {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl serde::Serialize for WindowsUpdateType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl<'de> serde::Deserialize<'de> for WindowsUpdateType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -4509,21 +4509,21 @@ impl<'de> serde::Deserialize<'de> for WindowsUpdateType {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl std::fmt::Display for WindowsUpdateType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl From<&str> for WindowsUpdateType {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 /// CSDL enum type `microsoft.graph.windowsUserAccountControlSettings`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum WindowsUserAccountControlSettings {
@@ -4541,7 +4541,7 @@ pub enum WindowsUserAccountControlSettings {
     UnknownValue(String),
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl graph_odata_runtime::enums::EvolvableEnum for WindowsUserAccountControlSettings {
     const MEMBERS: &'static [(&'static str, i64)] = &[
         ("userDefined", 0),
@@ -4572,14 +4572,14 @@ impl graph_odata_runtime::enums::EvolvableEnum for WindowsUserAccountControlSett
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl serde::Serialize for WindowsUserAccountControlSettings {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl<'de> serde::Deserialize<'de> for WindowsUserAccountControlSettings {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -4588,21 +4588,21 @@ impl<'de> serde::Deserialize<'de> for WindowsUserAccountControlSettings {
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl std::fmt::Display for WindowsUserAccountControlSettings {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_android_compliance_policy")]
+#[cfg(feature = "_device_management")]
 impl From<&str> for WindowsUserAccountControlSettings {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
 }
 
-#[cfg(feature = "_me")]
+#[cfg(feature = "_activities_container")]
 /// CSDL enum type `microsoft.graph.windowsUserType`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum WindowsUserType {
@@ -4616,7 +4616,7 @@ pub enum WindowsUserType {
     UnknownValue(String),
 }
 
-#[cfg(feature = "_me")]
+#[cfg(feature = "_activities_container")]
 impl graph_odata_runtime::enums::EvolvableEnum for WindowsUserType {
     const MEMBERS: &'static [(&'static str, i64)] = &[
         ("administrator", 0),
@@ -4641,14 +4641,14 @@ impl graph_odata_runtime::enums::EvolvableEnum for WindowsUserType {
     }
 }
 
-#[cfg(feature = "_me")]
+#[cfg(feature = "_activities_container")]
 impl serde::Serialize for WindowsUserType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_me")]
+#[cfg(feature = "_activities_container")]
 impl<'de> serde::Deserialize<'de> for WindowsUserType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -4657,14 +4657,14 @@ impl<'de> serde::Deserialize<'de> for WindowsUserType {
     }
 }
 
-#[cfg(feature = "_me")]
+#[cfg(feature = "_activities_container")]
 impl std::fmt::Display for WindowsUserType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_me")]
+#[cfg(feature = "_activities_container")]
 impl From<&str> for WindowsUserType {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
@@ -4898,7 +4898,7 @@ impl From<&str> for WorkLocationUpdateScope {
     }
 }
 
-#[cfg(feature = "_drive_item_version")]
+#[cfg(feature = "_drives")]
 /// CSDL enum type `microsoft.graph.workbookOperationStatus`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum WorkbookOperationStatus {
@@ -4914,7 +4914,7 @@ pub enum WorkbookOperationStatus {
     UnknownValue(String),
 }
 
-#[cfg(feature = "_drive_item_version")]
+#[cfg(feature = "_drives")]
 impl graph_odata_runtime::enums::EvolvableEnum for WorkbookOperationStatus {
     const MEMBERS: &'static [(&'static str, i64)] = &[
         ("notStarted", 0),
@@ -4942,14 +4942,14 @@ impl graph_odata_runtime::enums::EvolvableEnum for WorkbookOperationStatus {
     }
 }
 
-#[cfg(feature = "_drive_item_version")]
+#[cfg(feature = "_drives")]
 impl serde::Serialize for WorkbookOperationStatus {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_drive_item_version")]
+#[cfg(feature = "_drives")]
 impl<'de> serde::Deserialize<'de> for WorkbookOperationStatus {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -4958,21 +4958,21 @@ impl<'de> serde::Deserialize<'de> for WorkbookOperationStatus {
     }
 }
 
-#[cfg(feature = "_drive_item_version")]
+#[cfg(feature = "_drives")]
 impl std::fmt::Display for WorkbookOperationStatus {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_drive_item_version")]
+#[cfg(feature = "_drives")]
 impl From<&str> for WorkbookOperationStatus {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
 }
 
-#[cfg(feature = "_deleted_chat")]
+#[cfg(feature = "_teamwork")]
 /// CSDL enum type `microsoft.graph.workforceIntegrationEncryptionProtocol`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum WorkforceIntegrationEncryptionProtocol {
@@ -4984,7 +4984,7 @@ pub enum WorkforceIntegrationEncryptionProtocol {
     UnknownValue(String),
 }
 
-#[cfg(feature = "_deleted_chat")]
+#[cfg(feature = "_teamwork")]
 impl graph_odata_runtime::enums::EvolvableEnum
 for WorkforceIntegrationEncryptionProtocol {
     const MEMBERS: &'static [(&'static str, i64)] = &[
@@ -5007,14 +5007,14 @@ for WorkforceIntegrationEncryptionProtocol {
     }
 }
 
-#[cfg(feature = "_deleted_chat")]
+#[cfg(feature = "_teamwork")]
 impl serde::Serialize for WorkforceIntegrationEncryptionProtocol {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_deleted_chat")]
+#[cfg(feature = "_teamwork")]
 impl<'de> serde::Deserialize<'de> for WorkforceIntegrationEncryptionProtocol {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -5023,26 +5023,26 @@ impl<'de> serde::Deserialize<'de> for WorkforceIntegrationEncryptionProtocol {
     }
 }
 
-#[cfg(feature = "_deleted_chat")]
+#[cfg(feature = "_teamwork")]
 impl std::fmt::Display for WorkforceIntegrationEncryptionProtocol {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_deleted_chat")]
+#[cfg(feature = "_teamwork")]
 impl From<&str> for WorkforceIntegrationEncryptionProtocol {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
 }
 
-#[cfg(feature = "_deleted_chat")]
+#[cfg(feature = "_teamwork")]
 /// CSDL enum type `microsoft.graph.workforceIntegrationSupportedEntities`; flags (`IsFlags`): comma-separated member names on the wire, unknown names are kept.
 #[derive(Clone, PartialEq, Eq, Hash, Default)]
 pub struct WorkforceIntegrationSupportedEntities(graph_odata_runtime::enums::FlagSet);
 
-#[cfg(feature = "_deleted_chat")]
+#[cfg(feature = "_teamwork")]
 impl WorkforceIntegrationSupportedEntities {
     /// `none` = 0
     pub const NONE: Self = Self(graph_odata_runtime::enums::FlagSet::from_bits(0));
@@ -5090,7 +5090,7 @@ impl WorkforceIntegrationSupportedEntities {
     );
 }
 
-#[cfg(feature = "_deleted_chat")]
+#[cfg(feature = "_teamwork")]
 impl graph_odata_runtime::enums::FlagsEnum for WorkforceIntegrationSupportedEntities {
     const MEMBERS: &'static [(&'static str, i64)] = &[
         ("none", 0),
@@ -5114,21 +5114,21 @@ impl graph_odata_runtime::enums::FlagsEnum for WorkforceIntegrationSupportedEnti
     }
 }
 
-#[cfg(feature = "_deleted_chat")]
+#[cfg(feature = "_teamwork")]
 impl std::fmt::Debug for WorkforceIntegrationSupportedEntities {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         graph_odata_runtime::enums::debug_flags(self, f)
     }
 }
 
-#[cfg(feature = "_deleted_chat")]
+#[cfg(feature = "_teamwork")]
 impl std::fmt::Display for WorkforceIntegrationSupportedEntities {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         graph_odata_runtime::enums::fmt_flags(self, f)
     }
 }
 
-#[cfg(feature = "_deleted_chat")]
+#[cfg(feature = "_teamwork")]
 impl std::str::FromStr for WorkforceIntegrationSupportedEntities {
     type Err = std::convert::Infallible;
     fn from_str(s: &str) -> Result<Self, Self::Err> {
@@ -5136,7 +5136,7 @@ impl std::str::FromStr for WorkforceIntegrationSupportedEntities {
     }
 }
 
-#[cfg(feature = "_deleted_chat")]
+#[cfg(feature = "_teamwork")]
 impl std::ops::BitOr for WorkforceIntegrationSupportedEntities {
     type Output = Self;
     fn bitor(self, rhs: Self) -> Self {
@@ -5144,21 +5144,21 @@ impl std::ops::BitOr for WorkforceIntegrationSupportedEntities {
     }
 }
 
-#[cfg(feature = "_deleted_chat")]
+#[cfg(feature = "_teamwork")]
 impl std::ops::BitOrAssign for WorkforceIntegrationSupportedEntities {
     fn bitor_assign(&mut self, rhs: Self) {
         *self = graph_odata_runtime::enums::FlagsEnum::union(self, &rhs);
     }
 }
 
-#[cfg(feature = "_deleted_chat")]
+#[cfg(feature = "_teamwork")]
 impl serde::Serialize for WorkforceIntegrationSupportedEntities {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_flags(self, serializer)
     }
 }
 
-#[cfg(feature = "_deleted_chat")]
+#[cfg(feature = "_teamwork")]
 impl<'de> serde::Deserialize<'de> for WorkforceIntegrationSupportedEntities {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -5167,7 +5167,7 @@ impl<'de> serde::Deserialize<'de> for WorkforceIntegrationSupportedEntities {
     }
 }
 
-#[cfg(feature = "_advanced_config_state")]
+#[cfg(feature = "_authentication_method_configurations")]
 /// CSDL enum type `microsoft.graph.x509CertificateAffinityLevel`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum X509CertificateAffinityLevel {
@@ -5181,7 +5181,7 @@ pub enum X509CertificateAffinityLevel {
     UnknownValue(String),
 }
 
-#[cfg(feature = "_advanced_config_state")]
+#[cfg(feature = "_authentication_method_configurations")]
 impl graph_odata_runtime::enums::EvolvableEnum for X509CertificateAffinityLevel {
     const MEMBERS: &'static [(&'static str, i64)] = &[
         ("low", 0),
@@ -5206,14 +5206,14 @@ impl graph_odata_runtime::enums::EvolvableEnum for X509CertificateAffinityLevel 
     }
 }
 
-#[cfg(feature = "_advanced_config_state")]
+#[cfg(feature = "_authentication_method_configurations")]
 impl serde::Serialize for X509CertificateAffinityLevel {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_advanced_config_state")]
+#[cfg(feature = "_authentication_method_configurations")]
 impl<'de> serde::Deserialize<'de> for X509CertificateAffinityLevel {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -5222,21 +5222,21 @@ impl<'de> serde::Deserialize<'de> for X509CertificateAffinityLevel {
     }
 }
 
-#[cfg(feature = "_advanced_config_state")]
+#[cfg(feature = "_authentication_method_configurations")]
 impl std::fmt::Display for X509CertificateAffinityLevel {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_advanced_config_state")]
+#[cfg(feature = "_authentication_method_configurations")]
 impl From<&str> for X509CertificateAffinityLevel {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
 }
 
-#[cfg(feature = "_advanced_config_state")]
+#[cfg(feature = "_authentication_method_configurations")]
 /// CSDL enum type `microsoft.graph.x509CertificateAuthenticationMode`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum X509CertificateAuthenticationMode {
@@ -5250,7 +5250,7 @@ pub enum X509CertificateAuthenticationMode {
     UnknownValue(String),
 }
 
-#[cfg(feature = "_advanced_config_state")]
+#[cfg(feature = "_authentication_method_configurations")]
 impl graph_odata_runtime::enums::EvolvableEnum for X509CertificateAuthenticationMode {
     const MEMBERS: &'static [(&'static str, i64)] = &[
         ("x509CertificateSingleFactor", 0),
@@ -5275,14 +5275,14 @@ impl graph_odata_runtime::enums::EvolvableEnum for X509CertificateAuthentication
     }
 }
 
-#[cfg(feature = "_advanced_config_state")]
+#[cfg(feature = "_authentication_method_configurations")]
 impl serde::Serialize for X509CertificateAuthenticationMode {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_advanced_config_state")]
+#[cfg(feature = "_authentication_method_configurations")]
 impl<'de> serde::Deserialize<'de> for X509CertificateAuthenticationMode {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -5291,21 +5291,21 @@ impl<'de> serde::Deserialize<'de> for X509CertificateAuthenticationMode {
     }
 }
 
-#[cfg(feature = "_advanced_config_state")]
+#[cfg(feature = "_authentication_method_configurations")]
 impl std::fmt::Display for X509CertificateAuthenticationMode {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_advanced_config_state")]
+#[cfg(feature = "_authentication_method_configurations")]
 impl From<&str> for X509CertificateAuthenticationMode {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
 }
 
-#[cfg(feature = "_advanced_config_state")]
+#[cfg(feature = "_authentication_method_configurations")]
 /// CSDL enum type `microsoft.graph.x509CertificateCRLValidationConfigurationState`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum X509CertificateCrlValidationConfigurationState {
@@ -5319,7 +5319,7 @@ pub enum X509CertificateCrlValidationConfigurationState {
     UnknownValue(String),
 }
 
-#[cfg(feature = "_advanced_config_state")]
+#[cfg(feature = "_authentication_method_configurations")]
 impl graph_odata_runtime::enums::EvolvableEnum
 for X509CertificateCrlValidationConfigurationState {
     const MEMBERS: &'static [(&'static str, i64)] = &[
@@ -5345,14 +5345,14 @@ for X509CertificateCrlValidationConfigurationState {
     }
 }
 
-#[cfg(feature = "_advanced_config_state")]
+#[cfg(feature = "_authentication_method_configurations")]
 impl serde::Serialize for X509CertificateCrlValidationConfigurationState {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_advanced_config_state")]
+#[cfg(feature = "_authentication_method_configurations")]
 impl<'de> serde::Deserialize<'de> for X509CertificateCrlValidationConfigurationState {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -5361,21 +5361,21 @@ impl<'de> serde::Deserialize<'de> for X509CertificateCrlValidationConfigurationS
     }
 }
 
-#[cfg(feature = "_advanced_config_state")]
+#[cfg(feature = "_authentication_method_configurations")]
 impl std::fmt::Display for X509CertificateCrlValidationConfigurationState {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_advanced_config_state")]
+#[cfg(feature = "_authentication_method_configurations")]
 impl From<&str> for X509CertificateCrlValidationConfigurationState {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
 }
 
-#[cfg(feature = "_advanced_config_state")]
+#[cfg(feature = "_authentication_method_configurations")]
 /// CSDL enum type `microsoft.graph.x509CertificateIssuerHintsState`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum X509CertificateIssuerHintsState {
@@ -5389,7 +5389,7 @@ pub enum X509CertificateIssuerHintsState {
     UnknownValue(String),
 }
 
-#[cfg(feature = "_advanced_config_state")]
+#[cfg(feature = "_authentication_method_configurations")]
 impl graph_odata_runtime::enums::EvolvableEnum for X509CertificateIssuerHintsState {
     const MEMBERS: &'static [(&'static str, i64)] = &[
         ("disabled", 0),
@@ -5414,14 +5414,14 @@ impl graph_odata_runtime::enums::EvolvableEnum for X509CertificateIssuerHintsSta
     }
 }
 
-#[cfg(feature = "_advanced_config_state")]
+#[cfg(feature = "_authentication_method_configurations")]
 impl serde::Serialize for X509CertificateIssuerHintsState {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_advanced_config_state")]
+#[cfg(feature = "_authentication_method_configurations")]
 impl<'de> serde::Deserialize<'de> for X509CertificateIssuerHintsState {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -5430,21 +5430,21 @@ impl<'de> serde::Deserialize<'de> for X509CertificateIssuerHintsState {
     }
 }
 
-#[cfg(feature = "_advanced_config_state")]
+#[cfg(feature = "_authentication_method_configurations")]
 impl std::fmt::Display for X509CertificateIssuerHintsState {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_advanced_config_state")]
+#[cfg(feature = "_authentication_method_configurations")]
 impl From<&str> for X509CertificateIssuerHintsState {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
 }
 
-#[cfg(feature = "_advanced_config_state")]
+#[cfg(feature = "_authentication_method_configurations")]
 /// CSDL enum type `microsoft.graph.x509CertificateRuleType`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum X509CertificateRuleType {
@@ -5460,7 +5460,7 @@ pub enum X509CertificateRuleType {
     UnknownValue(String),
 }
 
-#[cfg(feature = "_advanced_config_state")]
+#[cfg(feature = "_authentication_method_configurations")]
 impl graph_odata_runtime::enums::EvolvableEnum for X509CertificateRuleType {
     const MEMBERS: &'static [(&'static str, i64)] = &[
         ("issuerSubject", 0),
@@ -5488,14 +5488,14 @@ impl graph_odata_runtime::enums::EvolvableEnum for X509CertificateRuleType {
     }
 }
 
-#[cfg(feature = "_advanced_config_state")]
+#[cfg(feature = "_authentication_method_configurations")]
 impl serde::Serialize for X509CertificateRuleType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_advanced_config_state")]
+#[cfg(feature = "_authentication_method_configurations")]
 impl<'de> serde::Deserialize<'de> for X509CertificateRuleType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -5504,14 +5504,14 @@ impl<'de> serde::Deserialize<'de> for X509CertificateRuleType {
     }
 }
 
-#[cfg(feature = "_advanced_config_state")]
+#[cfg(feature = "_authentication_method_configurations")]
 impl std::fmt::Display for X509CertificateRuleType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_advanced_config_state")]
+#[cfg(feature = "_authentication_method_configurations")]
 impl From<&str> for X509CertificateRuleType {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)

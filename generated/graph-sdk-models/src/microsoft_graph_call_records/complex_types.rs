@@ -11,7 +11,7 @@ use graph_odata_runtime::edm;
 #[allow(unused_imports)]
 use graph_odata_runtime::model;
 
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_adhoc_call")]
 /// CSDL complex type `microsoft.graph.callRecords.administrativeUnitInfo`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct AdministrativeUnitInfo {
@@ -23,14 +23,14 @@ pub struct AdministrativeUnitInfo {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_adhoc_call")]
 impl serde::Serialize for AdministrativeUnitInfo {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_adhoc_call")]
 impl AdministrativeUnitInfo {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.callRecords.administrativeUnitInfo";
@@ -51,7 +51,7 @@ impl AdministrativeUnitInfo {
     }
 }
 
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_adhoc_call")]
 impl<'de> serde::Deserialize<'de> for AdministrativeUnitInfo {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -60,7 +60,7 @@ impl<'de> serde::Deserialize<'de> for AdministrativeUnitInfo {
     }
 }
 
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_adhoc_call")]
 impl graph_odata_runtime::model::ODataObject for AdministrativeUnitInfo {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -81,7 +81,7 @@ impl graph_odata_runtime::model::ODataObject for AdministrativeUnitInfo {
     }
 }
 
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_adhoc_call")]
 impl AdministrativeUnitInfo {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -92,11 +92,11 @@ impl AdministrativeUnitInfo {
     }
 }
 
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_adhoc_call")]
 /// The properties of [`AdministrativeUnitInfo`] by wire name, each a [`Field<AdministrativeUnitInfo>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`AdministrativeUnitInfo::set_null`].
 pub enum AdministrativeUnitInfoField {}
 
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_adhoc_call")]
 #[allow(non_upper_case_globals)]
 impl AdministrativeUnitInfoField {
     /// `id`
@@ -105,7 +105,7 @@ impl AdministrativeUnitInfoField {
     pub const ALL: &'static [model::Field<AdministrativeUnitInfo>] = &[Self::Id];
 }
 
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_communications")]
 /// CSDL complex type `microsoft.graph.callRecords.clientUserAgent`; base type `microsoft.graph.callRecords.userAgent`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ClientUserAgent {
@@ -129,14 +129,14 @@ pub struct ClientUserAgent {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_communications")]
 impl serde::Serialize for ClientUserAgent {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_communications")]
 impl ClientUserAgent {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.callRecords.clientUserAgent";
@@ -162,7 +162,7 @@ impl ClientUserAgent {
     }
 }
 
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_communications")]
 impl<'de> serde::Deserialize<'de> for ClientUserAgent {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -171,7 +171,7 @@ impl<'de> serde::Deserialize<'de> for ClientUserAgent {
     }
 }
 
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_communications")]
 impl graph_odata_runtime::model::ODataObject for ClientUserAgent {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -201,7 +201,7 @@ impl graph_odata_runtime::model::ODataObject for ClientUserAgent {
     }
 }
 
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_communications")]
 impl ClientUserAgent {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -212,11 +212,11 @@ impl ClientUserAgent {
     }
 }
 
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_communications")]
 /// The properties of [`ClientUserAgent`] by wire name, each a [`Field<ClientUserAgent>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ClientUserAgent::set_null`].
 pub enum ClientUserAgentField {}
 
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_communications")]
 #[allow(non_upper_case_globals)]
 impl ClientUserAgentField {
     /// `applicationVersion`
@@ -252,7 +252,7 @@ impl ClientUserAgentField {
     ];
 }
 
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_communications")]
 /// CSDL complex type `microsoft.graph.callRecords.deviceInfo`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct DeviceInfo {
@@ -304,14 +304,14 @@ pub struct DeviceInfo {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_communications")]
 impl serde::Serialize for DeviceInfo {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_communications")]
 impl DeviceInfo {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.callRecords.deviceInfo";
@@ -372,7 +372,7 @@ impl DeviceInfo {
     }
 }
 
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_communications")]
 impl<'de> serde::Deserialize<'de> for DeviceInfo {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -381,7 +381,7 @@ impl<'de> serde::Deserialize<'de> for DeviceInfo {
     }
 }
 
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_communications")]
 impl graph_odata_runtime::model::ODataObject for DeviceInfo {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -475,7 +475,7 @@ impl graph_odata_runtime::model::ODataObject for DeviceInfo {
     }
 }
 
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_communications")]
 impl DeviceInfo {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -486,11 +486,11 @@ impl DeviceInfo {
     }
 }
 
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_communications")]
 /// The properties of [`DeviceInfo`] by wire name, each a [`Field<DeviceInfo>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`DeviceInfo::set_null`].
 pub enum DeviceInfoField {}
 
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_communications")]
 #[allow(non_upper_case_globals)]
 impl DeviceInfoField {
     /// `captureDeviceDriver`
@@ -904,7 +904,7 @@ impl DirectRoutingLogRowField {
     ];
 }
 
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_communications")]
 /// CSDL complex type `microsoft.graph.callRecords.endpoint`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Endpoint {
@@ -916,14 +916,14 @@ pub struct Endpoint {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_communications")]
 impl serde::Serialize for Endpoint {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_communications")]
 impl Endpoint {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.callRecords.endpoint";
@@ -944,7 +944,7 @@ impl Endpoint {
     }
 }
 
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_communications")]
 impl<'de> serde::Deserialize<'de> for Endpoint {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -953,7 +953,7 @@ impl<'de> serde::Deserialize<'de> for Endpoint {
     }
 }
 
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_communications")]
 impl graph_odata_runtime::model::ODataObject for Endpoint {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -974,7 +974,7 @@ impl graph_odata_runtime::model::ODataObject for Endpoint {
     }
 }
 
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_communications")]
 impl Endpoint {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -985,11 +985,11 @@ impl Endpoint {
     }
 }
 
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_communications")]
 /// The properties of [`Endpoint`] by wire name, each a [`Field<Endpoint>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`Endpoint::set_null`].
 pub enum EndpointField {}
 
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_communications")]
 #[allow(non_upper_case_globals)]
 impl EndpointField {
     /// `userAgent`
@@ -998,7 +998,7 @@ impl EndpointField {
     pub const ALL: &'static [model::Field<Endpoint>] = &[Self::UserAgent];
 }
 
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_communications")]
 /// A `microsoft.graph.callRecords.endpoint` value: the base type or one of its derived types, chosen by `@odata.type`. A derived type this crate does not know is read as [`Endpoint`], which keeps its properties and `@odata.type` in `additional_properties`.
 #[derive(Debug, Clone, PartialEq)]
 pub enum AnyEndpoint {
@@ -1010,7 +1010,7 @@ pub enum AnyEndpoint {
     ServiceEndpoint(Box<ServiceEndpoint>),
 }
 
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_communications")]
 impl AnyEndpoint {
     /// The `@odata.type` of the variant (the base type's for unknown derived types).
     pub fn odata_type(&self) -> &'static str {
@@ -1029,21 +1029,21 @@ impl AnyEndpoint {
     }
 }
 
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_communications")]
 impl Default for AnyEndpoint {
     fn default() -> Self {
         Self::Endpoint(Box::default())
     }
 }
 
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_communications")]
 impl From<Endpoint> for AnyEndpoint {
     fn from(value: Endpoint) -> Self {
         Self::Endpoint(Box::new(value))
     }
 }
 
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_communications")]
 impl AnyEndpoint {
     /// The value if it is a [`AnyEndpoint::ParticipantEndpoint`] variant.
     pub fn as_participant_endpoint(&self) -> Option<&ParticipantEndpoint> {
@@ -1061,21 +1061,21 @@ impl AnyEndpoint {
     }
 }
 
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_communications")]
 impl From<ParticipantEndpoint> for AnyEndpoint {
     fn from(value: ParticipantEndpoint) -> Self {
         Self::ParticipantEndpoint(Box::new(value))
     }
 }
 
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_communications")]
 impl From<ServiceEndpoint> for AnyEndpoint {
     fn from(value: ServiceEndpoint) -> Self {
         Self::ServiceEndpoint(Box::new(value))
     }
 }
 
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_communications")]
 impl serde::Serialize for AnyEndpoint {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match self {
@@ -1094,7 +1094,7 @@ impl serde::Serialize for AnyEndpoint {
     }
 }
 
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_communications")]
 impl<'de> serde::Deserialize<'de> for AnyEndpoint {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1116,7 +1116,7 @@ impl<'de> serde::Deserialize<'de> for AnyEndpoint {
     }
 }
 
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_communications")]
 /// CSDL complex type `microsoft.graph.callRecords.failureInfo`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct FailureInfo {
@@ -1130,14 +1130,14 @@ pub struct FailureInfo {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_communications")]
 impl serde::Serialize for FailureInfo {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_communications")]
 impl FailureInfo {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.callRecords.failureInfo";
@@ -1159,7 +1159,7 @@ impl FailureInfo {
     }
 }
 
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_communications")]
 impl<'de> serde::Deserialize<'de> for FailureInfo {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1168,7 +1168,7 @@ impl<'de> serde::Deserialize<'de> for FailureInfo {
     }
 }
 
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_communications")]
 impl graph_odata_runtime::model::ODataObject for FailureInfo {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -1190,7 +1190,7 @@ impl graph_odata_runtime::model::ODataObject for FailureInfo {
     }
 }
 
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_communications")]
 impl FailureInfo {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -1201,11 +1201,11 @@ impl FailureInfo {
     }
 }
 
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_communications")]
 /// The properties of [`FailureInfo`] by wire name, each a [`Field<FailureInfo>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`FailureInfo::set_null`].
 pub enum FailureInfoField {}
 
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_communications")]
 #[allow(non_upper_case_globals)]
 impl FailureInfoField {
     /// `reason`
@@ -1216,7 +1216,7 @@ impl FailureInfoField {
     pub const ALL: &'static [model::Field<FailureInfo>] = &[Self::Reason, Self::Stage];
 }
 
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_communications")]
 /// CSDL complex type `microsoft.graph.callRecords.feedbackTokenSet`; open type: dynamic properties land in `additional_properties`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct FeedbackTokenSet {
@@ -1226,14 +1226,14 @@ pub struct FeedbackTokenSet {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_communications")]
 impl serde::Serialize for FeedbackTokenSet {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_communications")]
 impl FeedbackTokenSet {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.callRecords.feedbackTokenSet";
@@ -1253,7 +1253,7 @@ impl FeedbackTokenSet {
     }
 }
 
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_communications")]
 impl<'de> serde::Deserialize<'de> for FeedbackTokenSet {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1262,7 +1262,7 @@ impl<'de> serde::Deserialize<'de> for FeedbackTokenSet {
     }
 }
 
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_communications")]
 impl graph_odata_runtime::model::ODataObject for FeedbackTokenSet {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -1278,7 +1278,7 @@ impl graph_odata_runtime::model::ODataObject for FeedbackTokenSet {
     }
 }
 
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_communications")]
 /// CSDL complex type `microsoft.graph.callRecords.media`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Media {
@@ -1300,14 +1300,14 @@ pub struct Media {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_communications")]
 impl serde::Serialize for Media {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_communications")]
 impl Media {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.callRecords.media";
@@ -1333,7 +1333,7 @@ impl Media {
     }
 }
 
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_communications")]
 impl<'de> serde::Deserialize<'de> for Media {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1342,7 +1342,7 @@ impl<'de> serde::Deserialize<'de> for Media {
     }
 }
 
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_communications")]
 impl graph_odata_runtime::model::ODataObject for Media {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -1368,7 +1368,7 @@ impl graph_odata_runtime::model::ODataObject for Media {
     }
 }
 
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_communications")]
 impl Media {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -1379,11 +1379,11 @@ impl Media {
     }
 }
 
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_communications")]
 /// The properties of [`Media`] by wire name, each a [`Field<Media>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`Media::set_null`].
 pub enum MediaField {}
 
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_communications")]
 #[allow(non_upper_case_globals)]
 impl MediaField {
     /// `calleeDevice`
@@ -1409,7 +1409,7 @@ impl MediaField {
     ];
 }
 
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_communications")]
 /// CSDL complex type `microsoft.graph.callRecords.mediaStream`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct MediaStream {
@@ -1479,14 +1479,14 @@ pub struct MediaStream {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_communications")]
 impl serde::Serialize for MediaStream {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_communications")]
 impl MediaStream {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.callRecords.mediaStream";
@@ -1564,7 +1564,7 @@ impl MediaStream {
     }
 }
 
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_communications")]
 impl<'de> serde::Deserialize<'de> for MediaStream {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1573,7 +1573,7 @@ impl<'de> serde::Deserialize<'de> for MediaStream {
     }
 }
 
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_communications")]
 impl graph_odata_runtime::model::ODataObject for MediaStream {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -1694,7 +1694,7 @@ impl graph_odata_runtime::model::ODataObject for MediaStream {
     }
 }
 
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_communications")]
 impl MediaStream {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -1705,11 +1705,11 @@ impl MediaStream {
     }
 }
 
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_communications")]
 /// The properties of [`MediaStream`] by wire name, each a [`Field<MediaStream>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`MediaStream::set_null`].
 pub enum MediaStreamField {}
 
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_communications")]
 #[allow(non_upper_case_globals)]
 impl MediaStreamField {
     /// `audioCodec`
@@ -1857,7 +1857,7 @@ impl MediaStreamField {
     ];
 }
 
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_communications")]
 /// CSDL complex type `microsoft.graph.callRecords.networkInfo`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct NetworkInfo {
@@ -1919,14 +1919,14 @@ pub struct NetworkInfo {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_communications")]
 impl serde::Serialize for NetworkInfo {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_communications")]
 impl NetworkInfo {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.callRecords.networkInfo";
@@ -1973,7 +1973,7 @@ impl NetworkInfo {
     }
 }
 
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_communications")]
 impl<'de> serde::Deserialize<'de> for NetworkInfo {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1982,7 +1982,7 @@ impl<'de> serde::Deserialize<'de> for NetworkInfo {
     }
 }
 
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_communications")]
 impl graph_odata_runtime::model::ODataObject for NetworkInfo {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -2056,7 +2056,7 @@ impl graph_odata_runtime::model::ODataObject for NetworkInfo {
     }
 }
 
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_communications")]
 impl NetworkInfo {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -2067,11 +2067,11 @@ impl NetworkInfo {
     }
 }
 
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_communications")]
 /// The properties of [`NetworkInfo`] by wire name, each a [`Field<NetworkInfo>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`NetworkInfo::set_null`].
 pub enum NetworkInfoField {}
 
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_communications")]
 #[allow(non_upper_case_globals)]
 impl NetworkInfoField {
     /// `bandwidthLowEventRatio`
@@ -2191,7 +2191,7 @@ impl NetworkInfoField {
     ];
 }
 
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_communications")]
 /// CSDL complex type `microsoft.graph.callRecords.participantEndpoint`; base type `microsoft.graph.callRecords.endpoint`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ParticipantEndpoint {
@@ -2223,14 +2223,14 @@ pub struct ParticipantEndpoint {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_communications")]
 impl serde::Serialize for ParticipantEndpoint {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_communications")]
 impl ParticipantEndpoint {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.callRecords.participantEndpoint";
@@ -2258,7 +2258,7 @@ impl ParticipantEndpoint {
     }
 }
 
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_communications")]
 impl<'de> serde::Deserialize<'de> for ParticipantEndpoint {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2267,7 +2267,7 @@ impl<'de> serde::Deserialize<'de> for ParticipantEndpoint {
     }
 }
 
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_communications")]
 impl graph_odata_runtime::model::ODataObject for ParticipantEndpoint {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -2299,7 +2299,7 @@ impl graph_odata_runtime::model::ODataObject for ParticipantEndpoint {
     }
 }
 
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_communications")]
 impl ParticipantEndpoint {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -2310,11 +2310,11 @@ impl ParticipantEndpoint {
     }
 }
 
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_communications")]
 /// The properties of [`ParticipantEndpoint`] by wire name, each a [`Field<ParticipantEndpoint>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ParticipantEndpoint::set_null`].
 pub enum ParticipantEndpointField {}
 
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_communications")]
 #[allow(non_upper_case_globals)]
 impl ParticipantEndpointField {
     /// `userAgent`
@@ -2656,7 +2656,7 @@ impl PstnCallLogRowField {
     ];
 }
 
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_communications")]
 /// CSDL complex type `microsoft.graph.callRecords.serviceEndpoint`; base type `microsoft.graph.callRecords.endpoint`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ServiceEndpoint {
@@ -2669,14 +2669,14 @@ pub struct ServiceEndpoint {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_communications")]
 impl serde::Serialize for ServiceEndpoint {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_communications")]
 impl ServiceEndpoint {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.callRecords.serviceEndpoint";
@@ -2697,7 +2697,7 @@ impl ServiceEndpoint {
     }
 }
 
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_communications")]
 impl<'de> serde::Deserialize<'de> for ServiceEndpoint {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2706,7 +2706,7 @@ impl<'de> serde::Deserialize<'de> for ServiceEndpoint {
     }
 }
 
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_communications")]
 impl graph_odata_runtime::model::ODataObject for ServiceEndpoint {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -2727,7 +2727,7 @@ impl graph_odata_runtime::model::ODataObject for ServiceEndpoint {
     }
 }
 
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_communications")]
 impl ServiceEndpoint {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -2738,11 +2738,11 @@ impl ServiceEndpoint {
     }
 }
 
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_communications")]
 /// The properties of [`ServiceEndpoint`] by wire name, each a [`Field<ServiceEndpoint>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ServiceEndpoint::set_null`].
 pub enum ServiceEndpointField {}
 
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_communications")]
 #[allow(non_upper_case_globals)]
 impl ServiceEndpointField {
     /// `userAgent`
@@ -2751,7 +2751,7 @@ impl ServiceEndpointField {
     pub const ALL: &'static [model::Field<ServiceEndpoint>] = &[Self::UserAgent];
 }
 
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_communications")]
 /// CSDL complex type `microsoft.graph.callRecords.serviceUserAgent`; base type `microsoft.graph.callRecords.userAgent`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ServiceUserAgent {
@@ -2769,14 +2769,14 @@ pub struct ServiceUserAgent {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_communications")]
 impl serde::Serialize for ServiceUserAgent {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_communications")]
 impl ServiceUserAgent {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.callRecords.serviceUserAgent";
@@ -2799,7 +2799,7 @@ impl ServiceUserAgent {
     }
 }
 
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_communications")]
 impl<'de> serde::Deserialize<'de> for ServiceUserAgent {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2808,7 +2808,7 @@ impl<'de> serde::Deserialize<'de> for ServiceUserAgent {
     }
 }
 
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_communications")]
 impl graph_odata_runtime::model::ODataObject for ServiceUserAgent {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -2833,7 +2833,7 @@ impl graph_odata_runtime::model::ODataObject for ServiceUserAgent {
     }
 }
 
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_communications")]
 impl ServiceUserAgent {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -2844,11 +2844,11 @@ impl ServiceUserAgent {
     }
 }
 
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_communications")]
 /// The properties of [`ServiceUserAgent`] by wire name, each a [`Field<ServiceUserAgent>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ServiceUserAgent::set_null`].
 pub enum ServiceUserAgentField {}
 
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_communications")]
 #[allow(non_upper_case_globals)]
 impl ServiceUserAgentField {
     /// `applicationVersion`
@@ -2869,7 +2869,7 @@ impl ServiceUserAgentField {
     ];
 }
 
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_communications")]
 /// CSDL complex type `microsoft.graph.callRecords.traceRouteHop`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct TraceRouteHop {
@@ -2885,14 +2885,14 @@ pub struct TraceRouteHop {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_communications")]
 impl serde::Serialize for TraceRouteHop {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_communications")]
 impl TraceRouteHop {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.callRecords.traceRouteHop";
@@ -2915,7 +2915,7 @@ impl TraceRouteHop {
     }
 }
 
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_communications")]
 impl<'de> serde::Deserialize<'de> for TraceRouteHop {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2924,7 +2924,7 @@ impl<'de> serde::Deserialize<'de> for TraceRouteHop {
     }
 }
 
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_communications")]
 impl graph_odata_runtime::model::ODataObject for TraceRouteHop {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -2947,7 +2947,7 @@ impl graph_odata_runtime::model::ODataObject for TraceRouteHop {
     }
 }
 
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_communications")]
 impl TraceRouteHop {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -2958,11 +2958,11 @@ impl TraceRouteHop {
     }
 }
 
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_communications")]
 /// The properties of [`TraceRouteHop`] by wire name, each a [`Field<TraceRouteHop>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`TraceRouteHop::set_null`].
 pub enum TraceRouteHopField {}
 
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_communications")]
 #[allow(non_upper_case_globals)]
 impl TraceRouteHopField {
     /// `hopCount`
@@ -2981,7 +2981,7 @@ impl TraceRouteHopField {
     ];
 }
 
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_communications")]
 /// CSDL complex type `microsoft.graph.callRecords.userAgent`; abstract.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct UserAgent {
@@ -2995,14 +2995,14 @@ pub struct UserAgent {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_communications")]
 impl serde::Serialize for UserAgent {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_communications")]
 impl UserAgent {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.callRecords.userAgent";
@@ -3024,7 +3024,7 @@ impl UserAgent {
     }
 }
 
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_communications")]
 impl<'de> serde::Deserialize<'de> for UserAgent {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -3033,7 +3033,7 @@ impl<'de> serde::Deserialize<'de> for UserAgent {
     }
 }
 
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_communications")]
 impl graph_odata_runtime::model::ODataObject for UserAgent {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -3057,7 +3057,7 @@ impl graph_odata_runtime::model::ODataObject for UserAgent {
     }
 }
 
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_communications")]
 impl UserAgent {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -3068,11 +3068,11 @@ impl UserAgent {
     }
 }
 
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_communications")]
 /// The properties of [`UserAgent`] by wire name, each a [`Field<UserAgent>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`UserAgent::set_null`].
 pub enum UserAgentField {}
 
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_communications")]
 #[allow(non_upper_case_globals)]
 impl UserAgentField {
     /// `applicationVersion`
@@ -3088,7 +3088,7 @@ impl UserAgentField {
     ];
 }
 
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_communications")]
 /// A `microsoft.graph.callRecords.userAgent` value: the base type or one of its derived types, chosen by `@odata.type`. A derived type this crate does not know is read as [`UserAgent`], which keeps its properties and `@odata.type` in `additional_properties`.
 #[derive(Debug, Clone, PartialEq)]
 pub enum AnyUserAgent {
@@ -3100,7 +3100,7 @@ pub enum AnyUserAgent {
     ServiceUserAgent(Box<ServiceUserAgent>),
 }
 
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_communications")]
 impl AnyUserAgent {
     /// The `@odata.type` of the variant (the base type's for unknown derived types).
     pub fn odata_type(&self) -> &'static str {
@@ -3119,21 +3119,21 @@ impl AnyUserAgent {
     }
 }
 
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_communications")]
 impl Default for AnyUserAgent {
     fn default() -> Self {
         Self::UserAgent(Box::default())
     }
 }
 
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_communications")]
 impl From<UserAgent> for AnyUserAgent {
     fn from(value: UserAgent) -> Self {
         Self::UserAgent(Box::new(value))
     }
 }
 
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_communications")]
 impl AnyUserAgent {
     /// The value if it is a [`AnyUserAgent::ClientUserAgent`] variant.
     pub fn as_client_user_agent(&self) -> Option<&ClientUserAgent> {
@@ -3151,21 +3151,21 @@ impl AnyUserAgent {
     }
 }
 
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_communications")]
 impl From<ClientUserAgent> for AnyUserAgent {
     fn from(value: ClientUserAgent) -> Self {
         Self::ClientUserAgent(Box::new(value))
     }
 }
 
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_communications")]
 impl From<ServiceUserAgent> for AnyUserAgent {
     fn from(value: ServiceUserAgent) -> Self {
         Self::ServiceUserAgent(Box::new(value))
     }
 }
 
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_communications")]
 impl serde::Serialize for AnyUserAgent {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match self {
@@ -3180,7 +3180,7 @@ impl serde::Serialize for AnyUserAgent {
     }
 }
 
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_communications")]
 impl<'de> serde::Deserialize<'de> for AnyUserAgent {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -3202,7 +3202,7 @@ impl<'de> serde::Deserialize<'de> for AnyUserAgent {
     }
 }
 
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_communications")]
 /// CSDL complex type `microsoft.graph.callRecords.userFeedback`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct UserFeedback {
@@ -3218,14 +3218,14 @@ pub struct UserFeedback {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_communications")]
 impl serde::Serialize for UserFeedback {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_communications")]
 impl UserFeedback {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.callRecords.userFeedback";
@@ -3248,7 +3248,7 @@ impl UserFeedback {
     }
 }
 
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_communications")]
 impl<'de> serde::Deserialize<'de> for UserFeedback {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -3257,7 +3257,7 @@ impl<'de> serde::Deserialize<'de> for UserFeedback {
     }
 }
 
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_communications")]
 impl graph_odata_runtime::model::ODataObject for UserFeedback {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -3280,7 +3280,7 @@ impl graph_odata_runtime::model::ODataObject for UserFeedback {
     }
 }
 
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_communications")]
 impl UserFeedback {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -3291,11 +3291,11 @@ impl UserFeedback {
     }
 }
 
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_communications")]
 /// The properties of [`UserFeedback`] by wire name, each a [`Field<UserFeedback>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`UserFeedback::set_null`].
 pub enum UserFeedbackField {}
 
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_communications")]
 #[allow(non_upper_case_globals)]
 impl UserFeedbackField {
     /// `rating`

@@ -11,7 +11,7 @@ use graph_odata_runtime::edm;
 #[allow(unused_imports)]
 use graph_odata_runtime::model;
 
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_communications")]
 /// CSDL entity type `microsoft.graph.callRecords.callRecord`; base type `microsoft.graph.entity`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct CallRecord {
@@ -58,14 +58,14 @@ pub struct CallRecord {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_communications")]
 impl serde::Serialize for CallRecord {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_communications")]
 impl CallRecord {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.callRecords.callRecord";
@@ -98,7 +98,7 @@ impl CallRecord {
     }
 }
 
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_communications")]
 impl<'de> serde::Deserialize<'de> for CallRecord {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -107,7 +107,7 @@ impl<'de> serde::Deserialize<'de> for CallRecord {
     }
 }
 
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_communications")]
 impl graph_odata_runtime::model::ODataObject for CallRecord {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -144,7 +144,7 @@ impl graph_odata_runtime::model::ODataObject for CallRecord {
     }
 }
 
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_communications")]
 impl CallRecord {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -155,11 +155,11 @@ impl CallRecord {
     }
 }
 
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_communications")]
 /// The properties of [`CallRecord`] by wire name, each a [`Field<CallRecord>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`CallRecord::set_null`].
 pub enum CallRecordField {}
 
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_communications")]
 #[allow(non_upper_case_globals)]
 impl CallRecordField {
     /// `id`
@@ -212,7 +212,7 @@ impl CallRecordField {
     ];
 }
 
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_communications")]
 /// CSDL entity type `microsoft.graph.callRecords.organizer`; base type `microsoft.graph.callRecords.participantBase`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Organizer {
@@ -231,14 +231,14 @@ pub struct Organizer {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_communications")]
 impl serde::Serialize for Organizer {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_communications")]
 impl Organizer {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.callRecords.organizer";
@@ -261,7 +261,7 @@ impl Organizer {
     }
 }
 
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_communications")]
 impl<'de> serde::Deserialize<'de> for Organizer {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -270,7 +270,7 @@ impl<'de> serde::Deserialize<'de> for Organizer {
     }
 }
 
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_communications")]
 impl graph_odata_runtime::model::ODataObject for Organizer {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -295,7 +295,7 @@ impl graph_odata_runtime::model::ODataObject for Organizer {
     }
 }
 
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_communications")]
 impl Organizer {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -306,11 +306,11 @@ impl Organizer {
     }
 }
 
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_communications")]
 /// The properties of [`Organizer`] by wire name, each a [`Field<Organizer>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`Organizer::set_null`].
 pub enum OrganizerField {}
 
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_communications")]
 #[allow(non_upper_case_globals)]
 impl OrganizerField {
     /// `id`
@@ -329,7 +329,7 @@ impl OrganizerField {
     ];
 }
 
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_communications")]
 /// CSDL entity type `microsoft.graph.callRecords.participant`; base type `microsoft.graph.callRecords.participantBase`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Participant {
@@ -348,14 +348,14 @@ pub struct Participant {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_communications")]
 impl serde::Serialize for Participant {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_communications")]
 impl Participant {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.callRecords.participant";
@@ -378,7 +378,7 @@ impl Participant {
     }
 }
 
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_communications")]
 impl<'de> serde::Deserialize<'de> for Participant {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -387,7 +387,7 @@ impl<'de> serde::Deserialize<'de> for Participant {
     }
 }
 
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_communications")]
 impl graph_odata_runtime::model::ODataObject for Participant {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -412,7 +412,7 @@ impl graph_odata_runtime::model::ODataObject for Participant {
     }
 }
 
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_communications")]
 impl Participant {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -423,11 +423,11 @@ impl Participant {
     }
 }
 
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_communications")]
 /// The properties of [`Participant`] by wire name, each a [`Field<Participant>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`Participant::set_null`].
 pub enum ParticipantField {}
 
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_communications")]
 #[allow(non_upper_case_globals)]
 impl ParticipantField {
     /// `id`
@@ -446,7 +446,7 @@ impl ParticipantField {
     ];
 }
 
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_adhoc_call")]
 /// CSDL entity type `microsoft.graph.callRecords.participantBase`; base type `microsoft.graph.entity`; abstract; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ParticipantBase {
@@ -463,14 +463,14 @@ pub struct ParticipantBase {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_adhoc_call")]
 impl serde::Serialize for ParticipantBase {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_adhoc_call")]
 impl ParticipantBase {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.callRecords.participantBase";
@@ -493,7 +493,7 @@ impl ParticipantBase {
     }
 }
 
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_adhoc_call")]
 impl<'de> serde::Deserialize<'de> for ParticipantBase {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -502,7 +502,7 @@ impl<'de> serde::Deserialize<'de> for ParticipantBase {
     }
 }
 
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_adhoc_call")]
 impl graph_odata_runtime::model::ODataObject for ParticipantBase {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -527,7 +527,7 @@ impl graph_odata_runtime::model::ODataObject for ParticipantBase {
     }
 }
 
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_adhoc_call")]
 impl ParticipantBase {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -538,11 +538,11 @@ impl ParticipantBase {
     }
 }
 
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_adhoc_call")]
 /// The properties of [`ParticipantBase`] by wire name, each a [`Field<ParticipantBase>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ParticipantBase::set_null`].
 pub enum ParticipantBaseField {}
 
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_adhoc_call")]
 #[allow(non_upper_case_globals)]
 impl ParticipantBaseField {
     /// `id`
@@ -561,7 +561,7 @@ impl ParticipantBaseField {
     ];
 }
 
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_communications")]
 /// CSDL entity type `microsoft.graph.callRecords.segment`; base type `microsoft.graph.entity`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Segment {
@@ -586,14 +586,14 @@ pub struct Segment {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_communications")]
 impl serde::Serialize for Segment {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_communications")]
 impl Segment {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.callRecords.segment";
@@ -620,7 +620,7 @@ impl Segment {
     }
 }
 
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_communications")]
 impl<'de> serde::Deserialize<'de> for Segment {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -629,7 +629,7 @@ impl<'de> serde::Deserialize<'de> for Segment {
     }
 }
 
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_communications")]
 impl graph_odata_runtime::model::ODataObject for Segment {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -656,7 +656,7 @@ impl graph_odata_runtime::model::ODataObject for Segment {
     }
 }
 
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_communications")]
 impl Segment {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -667,11 +667,11 @@ impl Segment {
     }
 }
 
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_communications")]
 /// The properties of [`Segment`] by wire name, each a [`Field<Segment>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`Segment::set_null`].
 pub enum SegmentField {}
 
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_communications")]
 #[allow(non_upper_case_globals)]
 impl SegmentField {
     /// `id`
@@ -700,7 +700,7 @@ impl SegmentField {
     ];
 }
 
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_communications")]
 /// CSDL entity type `microsoft.graph.callRecords.session`; base type `microsoft.graph.entity`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Session {
@@ -729,14 +729,14 @@ pub struct Session {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_communications")]
 impl serde::Serialize for Session {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_communications")]
 impl Session {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.callRecords.session";
@@ -765,7 +765,7 @@ impl Session {
     }
 }
 
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_communications")]
 impl<'de> serde::Deserialize<'de> for Session {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -774,7 +774,7 @@ impl<'de> serde::Deserialize<'de> for Session {
     }
 }
 
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_communications")]
 impl graph_odata_runtime::model::ODataObject for Session {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -803,7 +803,7 @@ impl graph_odata_runtime::model::ODataObject for Session {
     }
 }
 
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_communications")]
 impl Session {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -814,11 +814,11 @@ impl Session {
     }
 }
 
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_communications")]
 /// The properties of [`Session`] by wire name, each a [`Field<Session>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`Session::set_null`].
 pub enum SessionField {}
 
-#[cfg(feature = "_add_large_gallery_view_operation")]
+#[cfg(feature = "_communications")]
 #[allow(non_upper_case_globals)]
 impl SessionField {
     /// `id`

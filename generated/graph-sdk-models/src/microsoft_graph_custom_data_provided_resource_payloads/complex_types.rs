@@ -11,7 +11,7 @@ use graph_odata_runtime::edm;
 #[allow(unused_imports)]
 use graph_odata_runtime::model;
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 /// CSDL complex type `microsoft.graph.customDataProvidedResourcePayloads.accessReviewContextData`; base type `microsoft.graph.customDataProvidedResourcePayloads.accessReviewContextDataBase`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct AccessReviewContextData {
@@ -27,14 +27,14 @@ pub struct AccessReviewContextData {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl serde::Serialize for AccessReviewContextData {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl AccessReviewContextData {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.customDataProvidedResourcePayloads.accessReviewContextData";
@@ -56,7 +56,7 @@ impl AccessReviewContextData {
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl<'de> serde::Deserialize<'de> for AccessReviewContextData {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -65,7 +65,7 @@ impl<'de> serde::Deserialize<'de> for AccessReviewContextData {
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl graph_odata_runtime::model::ODataObject for AccessReviewContextData {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -91,7 +91,7 @@ impl graph_odata_runtime::model::ODataObject for AccessReviewContextData {
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl AccessReviewContextData {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -102,11 +102,11 @@ impl AccessReviewContextData {
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 /// The properties of [`AccessReviewContextData`] by wire name, each a [`Field<AccessReviewContextData>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`AccessReviewContextData::set_null`].
 pub enum AccessReviewContextDataField {}
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 #[allow(non_upper_case_globals)]
 impl AccessReviewContextDataField {
     /// `reviewDefinitionId`
@@ -124,7 +124,7 @@ impl AccessReviewContextDataField {
     ];
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 /// CSDL complex type `microsoft.graph.customDataProvidedResourcePayloads.accessReviewContextDataBase`; base type `microsoft.graph.customDataProvidedResourcePayloads.data`; abstract.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct AccessReviewContextDataBase {
@@ -138,14 +138,14 @@ pub struct AccessReviewContextDataBase {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl serde::Serialize for AccessReviewContextDataBase {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl AccessReviewContextDataBase {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.customDataProvidedResourcePayloads.accessReviewContextDataBase";
@@ -167,7 +167,7 @@ impl AccessReviewContextDataBase {
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl<'de> serde::Deserialize<'de> for AccessReviewContextDataBase {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -176,7 +176,7 @@ impl<'de> serde::Deserialize<'de> for AccessReviewContextDataBase {
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl graph_odata_runtime::model::ODataObject for AccessReviewContextDataBase {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -202,7 +202,7 @@ impl graph_odata_runtime::model::ODataObject for AccessReviewContextDataBase {
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl AccessReviewContextDataBase {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -213,11 +213,11 @@ impl AccessReviewContextDataBase {
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 /// The properties of [`AccessReviewContextDataBase`] by wire name, each a [`Field<AccessReviewContextDataBase>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`AccessReviewContextDataBase::set_null`].
 pub enum AccessReviewContextDataBaseField {}
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 #[allow(non_upper_case_globals)]
 impl AccessReviewContextDataBaseField {
     /// `reviewDefinitionId`
@@ -235,7 +235,7 @@ impl AccessReviewContextDataBaseField {
     ];
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 /// CSDL complex type `microsoft.graph.customDataProvidedResourcePayloads.applyDecisionContextData`; base type `microsoft.graph.customDataProvidedResourcePayloads.accessReviewContextDataBase`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ApplyDecisionContextData {
@@ -251,14 +251,14 @@ pub struct ApplyDecisionContextData {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl serde::Serialize for ApplyDecisionContextData {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl ApplyDecisionContextData {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.customDataProvidedResourcePayloads.applyDecisionContextData";
@@ -280,7 +280,7 @@ impl ApplyDecisionContextData {
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl<'de> serde::Deserialize<'de> for ApplyDecisionContextData {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -289,7 +289,7 @@ impl<'de> serde::Deserialize<'de> for ApplyDecisionContextData {
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl graph_odata_runtime::model::ODataObject for ApplyDecisionContextData {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -315,7 +315,7 @@ impl graph_odata_runtime::model::ODataObject for ApplyDecisionContextData {
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl ApplyDecisionContextData {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -326,11 +326,11 @@ impl ApplyDecisionContextData {
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 /// The properties of [`ApplyDecisionContextData`] by wire name, each a [`Field<ApplyDecisionContextData>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ApplyDecisionContextData::set_null`].
 pub enum ApplyDecisionContextDataField {}
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 #[allow(non_upper_case_globals)]
 impl ApplyDecisionContextDataField {
     /// `reviewDefinitionId`
@@ -348,7 +348,7 @@ impl ApplyDecisionContextDataField {
     ];
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 /// CSDL complex type `microsoft.graph.customDataProvidedResourcePayloads.data`; abstract.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Data {
@@ -358,14 +358,14 @@ pub struct Data {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl serde::Serialize for Data {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl Data {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.customDataProvidedResourcePayloads.data";
@@ -385,7 +385,7 @@ impl Data {
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl<'de> serde::Deserialize<'de> for Data {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -394,7 +394,7 @@ impl<'de> serde::Deserialize<'de> for Data {
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl graph_odata_runtime::model::ODataObject for Data {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -410,7 +410,7 @@ impl graph_odata_runtime::model::ODataObject for Data {
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 /// A `microsoft.graph.customDataProvidedResourcePayloads.data` value: the base type or one of its derived types, chosen by `@odata.type`. A derived type this crate does not know is read as [`Data`], which keeps its properties and `@odata.type` in `additional_properties`.
 #[derive(Debug, Clone, PartialEq)]
 pub enum AnyData {
@@ -422,7 +422,7 @@ pub enum AnyData {
     ApplyDecisionContextData(Box<ApplyDecisionContextData>),
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl AnyData {
     /// The `@odata.type` of the variant (the base type's for unknown derived types).
     pub fn odata_type(&self) -> &'static str {
@@ -441,21 +441,21 @@ impl AnyData {
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl Default for AnyData {
     fn default() -> Self {
         Self::Data(Box::default())
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl From<Data> for AnyData {
     fn from(value: Data) -> Self {
         Self::Data(Box::new(value))
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl AnyData {
     /// The value if it is a [`AnyData::AccessReviewContextData`] variant.
     pub fn as_access_review_context_data(&self) -> Option<&AccessReviewContextData> {
@@ -473,21 +473,21 @@ impl AnyData {
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl From<AccessReviewContextData> for AnyData {
     fn from(value: AccessReviewContextData) -> Self {
         Self::AccessReviewContextData(Box::new(value))
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl From<ApplyDecisionContextData> for AnyData {
     fn from(value: ApplyDecisionContextData) -> Self {
         Self::ApplyDecisionContextData(Box::new(value))
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl serde::Serialize for AnyData {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match self {
@@ -510,7 +510,7 @@ impl serde::Serialize for AnyData {
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl<'de> serde::Deserialize<'de> for AnyData {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,

@@ -11,7 +11,7 @@ use graph_odata_runtime::edm;
 #[allow(unused_imports)]
 use graph_odata_runtime::model;
 
-#[cfg(feature = "_allowed_value")]
+#[cfg(feature = "_directory")]
 /// CSDL complex type `microsoft.graph.entraRecoveryServices.entityTypeAndIds`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct EntityTypeAndIds {
@@ -25,14 +25,14 @@ pub struct EntityTypeAndIds {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_allowed_value")]
+#[cfg(feature = "_directory")]
 impl serde::Serialize for EntityTypeAndIds {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_allowed_value")]
+#[cfg(feature = "_directory")]
 impl EntityTypeAndIds {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.entraRecoveryServices.entityTypeAndIds";
@@ -54,7 +54,7 @@ impl EntityTypeAndIds {
     }
 }
 
-#[cfg(feature = "_allowed_value")]
+#[cfg(feature = "_directory")]
 impl<'de> serde::Deserialize<'de> for EntityTypeAndIds {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -63,7 +63,7 @@ impl<'de> serde::Deserialize<'de> for EntityTypeAndIds {
     }
 }
 
-#[cfg(feature = "_allowed_value")]
+#[cfg(feature = "_directory")]
 impl graph_odata_runtime::model::ODataObject for EntityTypeAndIds {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -85,7 +85,7 @@ impl graph_odata_runtime::model::ODataObject for EntityTypeAndIds {
     }
 }
 
-#[cfg(feature = "_allowed_value")]
+#[cfg(feature = "_directory")]
 impl EntityTypeAndIds {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -96,11 +96,11 @@ impl EntityTypeAndIds {
     }
 }
 
-#[cfg(feature = "_allowed_value")]
+#[cfg(feature = "_directory")]
 /// The properties of [`EntityTypeAndIds`] by wire name, each a [`Field<EntityTypeAndIds>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`EntityTypeAndIds::set_null`].
 pub enum EntityTypeAndIdsField {}
 
-#[cfg(feature = "_allowed_value")]
+#[cfg(feature = "_directory")]
 #[allow(non_upper_case_globals)]
 impl EntityTypeAndIdsField {
     /// `entityIds`
@@ -116,7 +116,7 @@ impl EntityTypeAndIdsField {
     ];
 }
 
-#[cfg(feature = "_allowed_value")]
+#[cfg(feature = "_directory")]
 /// CSDL complex type `microsoft.graph.entraRecoveryServices.recoveryJobEntityNameAndIdsFilter`; base type `microsoft.graph.entraRecoveryServices.recoveryJobFilteringCriteriaBase`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct RecoveryJobEntityNameAndIdsFilter {
@@ -128,14 +128,14 @@ pub struct RecoveryJobEntityNameAndIdsFilter {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_allowed_value")]
+#[cfg(feature = "_directory")]
 impl serde::Serialize for RecoveryJobEntityNameAndIdsFilter {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_allowed_value")]
+#[cfg(feature = "_directory")]
 impl RecoveryJobEntityNameAndIdsFilter {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.entraRecoveryServices.recoveryJobEntityNameAndIdsFilter";
@@ -156,7 +156,7 @@ impl RecoveryJobEntityNameAndIdsFilter {
     }
 }
 
-#[cfg(feature = "_allowed_value")]
+#[cfg(feature = "_directory")]
 impl<'de> serde::Deserialize<'de> for RecoveryJobEntityNameAndIdsFilter {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -165,7 +165,7 @@ impl<'de> serde::Deserialize<'de> for RecoveryJobEntityNameAndIdsFilter {
     }
 }
 
-#[cfg(feature = "_allowed_value")]
+#[cfg(feature = "_directory")]
 impl graph_odata_runtime::model::ODataObject for RecoveryJobEntityNameAndIdsFilter {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -186,7 +186,7 @@ impl graph_odata_runtime::model::ODataObject for RecoveryJobEntityNameAndIdsFilt
     }
 }
 
-#[cfg(feature = "_allowed_value")]
+#[cfg(feature = "_directory")]
 impl RecoveryJobEntityNameAndIdsFilter {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -197,11 +197,11 @@ impl RecoveryJobEntityNameAndIdsFilter {
     }
 }
 
-#[cfg(feature = "_allowed_value")]
+#[cfg(feature = "_directory")]
 /// The properties of [`RecoveryJobEntityNameAndIdsFilter`] by wire name, each a [`Field<RecoveryJobEntityNameAndIdsFilter>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`RecoveryJobEntityNameAndIdsFilter::set_null`].
 pub enum RecoveryJobEntityNameAndIdsFilterField {}
 
-#[cfg(feature = "_allowed_value")]
+#[cfg(feature = "_directory")]
 #[allow(non_upper_case_globals)]
 impl RecoveryJobEntityNameAndIdsFilterField {
     /// `filterValues`
@@ -214,7 +214,7 @@ impl RecoveryJobEntityNameAndIdsFilterField {
     ];
 }
 
-#[cfg(feature = "_allowed_value")]
+#[cfg(feature = "_directory")]
 /// CSDL complex type `microsoft.graph.entraRecoveryServices.recoveryJobEntityNamesFilter`; base type `microsoft.graph.entraRecoveryServices.recoveryJobFilteringCriteriaBase`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct RecoveryJobEntityNamesFilter {
@@ -226,14 +226,14 @@ pub struct RecoveryJobEntityNamesFilter {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_allowed_value")]
+#[cfg(feature = "_directory")]
 impl serde::Serialize for RecoveryJobEntityNamesFilter {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_allowed_value")]
+#[cfg(feature = "_directory")]
 impl RecoveryJobEntityNamesFilter {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.entraRecoveryServices.recoveryJobEntityNamesFilter";
@@ -254,7 +254,7 @@ impl RecoveryJobEntityNamesFilter {
     }
 }
 
-#[cfg(feature = "_allowed_value")]
+#[cfg(feature = "_directory")]
 impl<'de> serde::Deserialize<'de> for RecoveryJobEntityNamesFilter {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -263,7 +263,7 @@ impl<'de> serde::Deserialize<'de> for RecoveryJobEntityNamesFilter {
     }
 }
 
-#[cfg(feature = "_allowed_value")]
+#[cfg(feature = "_directory")]
 impl graph_odata_runtime::model::ODataObject for RecoveryJobEntityNamesFilter {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -284,7 +284,7 @@ impl graph_odata_runtime::model::ODataObject for RecoveryJobEntityNamesFilter {
     }
 }
 
-#[cfg(feature = "_allowed_value")]
+#[cfg(feature = "_directory")]
 impl RecoveryJobEntityNamesFilter {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -295,11 +295,11 @@ impl RecoveryJobEntityNamesFilter {
     }
 }
 
-#[cfg(feature = "_allowed_value")]
+#[cfg(feature = "_directory")]
 /// The properties of [`RecoveryJobEntityNamesFilter`] by wire name, each a [`Field<RecoveryJobEntityNamesFilter>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`RecoveryJobEntityNamesFilter::set_null`].
 pub enum RecoveryJobEntityNamesFilterField {}
 
-#[cfg(feature = "_allowed_value")]
+#[cfg(feature = "_directory")]
 #[allow(non_upper_case_globals)]
 impl RecoveryJobEntityNamesFilterField {
     /// `entityTypes`
@@ -312,7 +312,7 @@ impl RecoveryJobEntityNamesFilterField {
     ];
 }
 
-#[cfg(feature = "_allowed_value")]
+#[cfg(feature = "_directory")]
 /// CSDL complex type `microsoft.graph.entraRecoveryServices.recoveryJobFilteringCriteriaBase`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct RecoveryJobFilteringCriteriaBase {
@@ -322,14 +322,14 @@ pub struct RecoveryJobFilteringCriteriaBase {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_allowed_value")]
+#[cfg(feature = "_directory")]
 impl serde::Serialize for RecoveryJobFilteringCriteriaBase {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_allowed_value")]
+#[cfg(feature = "_directory")]
 impl RecoveryJobFilteringCriteriaBase {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.entraRecoveryServices.recoveryJobFilteringCriteriaBase";
@@ -349,7 +349,7 @@ impl RecoveryJobFilteringCriteriaBase {
     }
 }
 
-#[cfg(feature = "_allowed_value")]
+#[cfg(feature = "_directory")]
 impl<'de> serde::Deserialize<'de> for RecoveryJobFilteringCriteriaBase {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -358,7 +358,7 @@ impl<'de> serde::Deserialize<'de> for RecoveryJobFilteringCriteriaBase {
     }
 }
 
-#[cfg(feature = "_allowed_value")]
+#[cfg(feature = "_directory")]
 impl graph_odata_runtime::model::ODataObject for RecoveryJobFilteringCriteriaBase {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -374,7 +374,7 @@ impl graph_odata_runtime::model::ODataObject for RecoveryJobFilteringCriteriaBas
     }
 }
 
-#[cfg(feature = "_allowed_value")]
+#[cfg(feature = "_directory")]
 /// A `microsoft.graph.entraRecoveryServices.recoveryJobFilteringCriteriaBase` value: the base type or one of its derived types, chosen by `@odata.type`. A derived type this crate does not know is read as [`RecoveryJobFilteringCriteriaBase`], which keeps its properties and `@odata.type` in `additional_properties`.
 #[derive(Debug, Clone, PartialEq)]
 pub enum AnyRecoveryJobFilteringCriteriaBase {
@@ -386,7 +386,7 @@ pub enum AnyRecoveryJobFilteringCriteriaBase {
     RecoveryJobEntityNamesFilter(Box<RecoveryJobEntityNamesFilter>),
 }
 
-#[cfg(feature = "_allowed_value")]
+#[cfg(feature = "_directory")]
 impl AnyRecoveryJobFilteringCriteriaBase {
     /// The `@odata.type` of the variant (the base type's for unknown derived types).
     pub fn odata_type(&self) -> &'static str {
@@ -413,21 +413,21 @@ impl AnyRecoveryJobFilteringCriteriaBase {
     }
 }
 
-#[cfg(feature = "_allowed_value")]
+#[cfg(feature = "_directory")]
 impl Default for AnyRecoveryJobFilteringCriteriaBase {
     fn default() -> Self {
         Self::RecoveryJobFilteringCriteriaBase(Box::default())
     }
 }
 
-#[cfg(feature = "_allowed_value")]
+#[cfg(feature = "_directory")]
 impl From<RecoveryJobFilteringCriteriaBase> for AnyRecoveryJobFilteringCriteriaBase {
     fn from(value: RecoveryJobFilteringCriteriaBase) -> Self {
         Self::RecoveryJobFilteringCriteriaBase(Box::new(value))
     }
 }
 
-#[cfg(feature = "_allowed_value")]
+#[cfg(feature = "_directory")]
 impl AnyRecoveryJobFilteringCriteriaBase {
     /// The value if it is a [`AnyRecoveryJobFilteringCriteriaBase::RecoveryJobEntityNameAndIdsFilter`] variant.
     pub fn as_recovery_job_entity_name_and_ids_filter(
@@ -449,21 +449,21 @@ impl AnyRecoveryJobFilteringCriteriaBase {
     }
 }
 
-#[cfg(feature = "_allowed_value")]
+#[cfg(feature = "_directory")]
 impl From<RecoveryJobEntityNameAndIdsFilter> for AnyRecoveryJobFilteringCriteriaBase {
     fn from(value: RecoveryJobEntityNameAndIdsFilter) -> Self {
         Self::RecoveryJobEntityNameAndIdsFilter(Box::new(value))
     }
 }
 
-#[cfg(feature = "_allowed_value")]
+#[cfg(feature = "_directory")]
 impl From<RecoveryJobEntityNamesFilter> for AnyRecoveryJobFilteringCriteriaBase {
     fn from(value: RecoveryJobEntityNamesFilter) -> Self {
         Self::RecoveryJobEntityNamesFilter(Box::new(value))
     }
 }
 
-#[cfg(feature = "_allowed_value")]
+#[cfg(feature = "_directory")]
 impl serde::Serialize for AnyRecoveryJobFilteringCriteriaBase {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match self {
@@ -488,7 +488,7 @@ impl serde::Serialize for AnyRecoveryJobFilteringCriteriaBase {
     }
 }
 
-#[cfg(feature = "_allowed_value")]
+#[cfg(feature = "_directory")]
 impl<'de> serde::Deserialize<'de> for AnyRecoveryJobFilteringCriteriaBase {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,

@@ -11,7 +11,7 @@ use graph_odata_runtime::edm;
 #[allow(unused_imports)]
 use graph_odata_runtime::model;
 
-#[cfg(feature = "_allowed_value")]
+#[cfg(feature = "_directory")]
 /// CSDL entity type `microsoft.graph.entraRecoveryServices.recovery`; base type `microsoft.graph.entity`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Recovery {
@@ -28,14 +28,14 @@ pub struct Recovery {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_allowed_value")]
+#[cfg(feature = "_directory")]
 impl serde::Serialize for Recovery {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_allowed_value")]
+#[cfg(feature = "_directory")]
 impl Recovery {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.entraRecoveryServices.recovery";
@@ -58,7 +58,7 @@ impl Recovery {
     }
 }
 
-#[cfg(feature = "_allowed_value")]
+#[cfg(feature = "_directory")]
 impl<'de> serde::Deserialize<'de> for Recovery {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -67,7 +67,7 @@ impl<'de> serde::Deserialize<'de> for Recovery {
     }
 }
 
-#[cfg(feature = "_allowed_value")]
+#[cfg(feature = "_directory")]
 impl graph_odata_runtime::model::ODataObject for Recovery {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -90,7 +90,7 @@ impl graph_odata_runtime::model::ODataObject for Recovery {
     }
 }
 
-#[cfg(feature = "_allowed_value")]
+#[cfg(feature = "_directory")]
 impl Recovery {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -101,11 +101,11 @@ impl Recovery {
     }
 }
 
-#[cfg(feature = "_allowed_value")]
+#[cfg(feature = "_directory")]
 /// The properties of [`Recovery`] by wire name, each a [`Field<Recovery>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`Recovery::set_null`].
 pub enum RecoveryField {}
 
-#[cfg(feature = "_allowed_value")]
+#[cfg(feature = "_directory")]
 #[allow(non_upper_case_globals)]
 impl RecoveryField {
     /// `id`
@@ -122,7 +122,7 @@ impl RecoveryField {
     ];
 }
 
-#[cfg(feature = "_allowed_value")]
+#[cfg(feature = "_directory")]
 /// CSDL entity type `microsoft.graph.entraRecoveryServices.recoveryChangeObjectBase`; base type `microsoft.graph.entity`; open type: dynamic properties land in `additional_properties`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct RecoveryChangeObjectBase {
@@ -143,14 +143,14 @@ pub struct RecoveryChangeObjectBase {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_allowed_value")]
+#[cfg(feature = "_directory")]
 impl serde::Serialize for RecoveryChangeObjectBase {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_allowed_value")]
+#[cfg(feature = "_directory")]
 impl RecoveryChangeObjectBase {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.entraRecoveryServices.recoveryChangeObjectBase";
@@ -175,7 +175,7 @@ impl RecoveryChangeObjectBase {
     }
 }
 
-#[cfg(feature = "_allowed_value")]
+#[cfg(feature = "_directory")]
 impl<'de> serde::Deserialize<'de> for RecoveryChangeObjectBase {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -184,7 +184,7 @@ impl<'de> serde::Deserialize<'de> for RecoveryChangeObjectBase {
     }
 }
 
-#[cfg(feature = "_allowed_value")]
+#[cfg(feature = "_directory")]
 impl graph_odata_runtime::model::ODataObject for RecoveryChangeObjectBase {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -211,7 +211,7 @@ impl graph_odata_runtime::model::ODataObject for RecoveryChangeObjectBase {
     }
 }
 
-#[cfg(feature = "_allowed_value")]
+#[cfg(feature = "_directory")]
 impl RecoveryChangeObjectBase {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -222,11 +222,11 @@ impl RecoveryChangeObjectBase {
     }
 }
 
-#[cfg(feature = "_allowed_value")]
+#[cfg(feature = "_directory")]
 /// The properties of [`RecoveryChangeObjectBase`] by wire name, each a [`Field<RecoveryChangeObjectBase>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`RecoveryChangeObjectBase::set_null`].
 pub enum RecoveryChangeObjectBaseField {}
 
-#[cfg(feature = "_allowed_value")]
+#[cfg(feature = "_directory")]
 #[allow(non_upper_case_globals)]
 impl RecoveryChangeObjectBaseField {
     /// `id`
@@ -257,7 +257,7 @@ impl RecoveryChangeObjectBaseField {
     ];
 }
 
-#[cfg(feature = "_allowed_value")]
+#[cfg(feature = "_directory")]
 /// CSDL entity type `microsoft.graph.entraRecoveryServices.recoveryJob`; base type `microsoft.graph.entraRecoveryServices.recoveryJobBase`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct RecoveryJob {
@@ -297,14 +297,14 @@ pub struct RecoveryJob {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_allowed_value")]
+#[cfg(feature = "_directory")]
 impl serde::Serialize for RecoveryJob {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_allowed_value")]
+#[cfg(feature = "_directory")]
 impl RecoveryJob {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.entraRecoveryServices.recoveryJob";
@@ -343,7 +343,7 @@ impl RecoveryJob {
     }
 }
 
-#[cfg(feature = "_allowed_value")]
+#[cfg(feature = "_directory")]
 impl<'de> serde::Deserialize<'de> for RecoveryJob {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -352,7 +352,7 @@ impl<'de> serde::Deserialize<'de> for RecoveryJob {
     }
 }
 
-#[cfg(feature = "_allowed_value")]
+#[cfg(feature = "_directory")]
 impl graph_odata_runtime::model::ODataObject for RecoveryJob {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -401,7 +401,7 @@ impl graph_odata_runtime::model::ODataObject for RecoveryJob {
     }
 }
 
-#[cfg(feature = "_allowed_value")]
+#[cfg(feature = "_directory")]
 impl RecoveryJob {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -412,11 +412,11 @@ impl RecoveryJob {
     }
 }
 
-#[cfg(feature = "_allowed_value")]
+#[cfg(feature = "_directory")]
 /// The properties of [`RecoveryJob`] by wire name, each a [`Field<RecoveryJob>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`RecoveryJob::set_null`].
 pub enum RecoveryJobField {}
 
-#[cfg(feature = "_allowed_value")]
+#[cfg(feature = "_directory")]
 #[allow(non_upper_case_globals)]
 impl RecoveryJobField {
     /// `id`
@@ -475,7 +475,7 @@ impl RecoveryJobField {
     ];
 }
 
-#[cfg(feature = "_allowed_value")]
+#[cfg(feature = "_directory")]
 /// CSDL entity type `microsoft.graph.entraRecoveryServices.recoveryJobBase`; base type `microsoft.graph.entity`; abstract; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct RecoveryJobBase {
@@ -502,14 +502,14 @@ pub struct RecoveryJobBase {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_allowed_value")]
+#[cfg(feature = "_directory")]
 impl serde::Serialize for RecoveryJobBase {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_allowed_value")]
+#[cfg(feature = "_directory")]
 impl RecoveryJobBase {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.entraRecoveryServices.recoveryJobBase";
@@ -545,7 +545,7 @@ impl RecoveryJobBase {
     }
 }
 
-#[cfg(feature = "_allowed_value")]
+#[cfg(feature = "_directory")]
 impl<'de> serde::Deserialize<'de> for RecoveryJobBase {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -554,7 +554,7 @@ impl<'de> serde::Deserialize<'de> for RecoveryJobBase {
     }
 }
 
-#[cfg(feature = "_allowed_value")]
+#[cfg(feature = "_directory")]
 impl graph_odata_runtime::model::ODataObject for RecoveryJobBase {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -594,7 +594,7 @@ impl graph_odata_runtime::model::ODataObject for RecoveryJobBase {
     }
 }
 
-#[cfg(feature = "_allowed_value")]
+#[cfg(feature = "_directory")]
 impl RecoveryJobBase {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -605,11 +605,11 @@ impl RecoveryJobBase {
     }
 }
 
-#[cfg(feature = "_allowed_value")]
+#[cfg(feature = "_directory")]
 /// The properties of [`RecoveryJobBase`] by wire name, each a [`Field<RecoveryJobBase>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`RecoveryJobBase::set_null`].
 pub enum RecoveryJobBaseField {}
 
-#[cfg(feature = "_allowed_value")]
+#[cfg(feature = "_directory")]
 #[allow(non_upper_case_globals)]
 impl RecoveryJobBaseField {
     /// `id`
@@ -653,7 +653,7 @@ impl RecoveryJobBaseField {
     ];
 }
 
-#[cfg(feature = "_allowed_value")]
+#[cfg(feature = "_directory")]
 /// A `microsoft.graph.entraRecoveryServices.recoveryJobBase` value: the base type or one of its derived types, chosen by `@odata.type`. A derived type this crate does not know is read as [`RecoveryJobBase`], which keeps its properties and `@odata.type` in `additional_properties`.
 #[derive(Debug, Clone, PartialEq)]
 pub enum AnyRecoveryJobBase {
@@ -665,7 +665,7 @@ pub enum AnyRecoveryJobBase {
     RecoveryPreviewJob(Box<RecoveryPreviewJob>),
 }
 
-#[cfg(feature = "_allowed_value")]
+#[cfg(feature = "_directory")]
 impl AnyRecoveryJobBase {
     /// The `@odata.type` of the variant (the base type's for unknown derived types).
     pub fn odata_type(&self) -> &'static str {
@@ -684,21 +684,21 @@ impl AnyRecoveryJobBase {
     }
 }
 
-#[cfg(feature = "_allowed_value")]
+#[cfg(feature = "_directory")]
 impl Default for AnyRecoveryJobBase {
     fn default() -> Self {
         Self::RecoveryJobBase(Box::default())
     }
 }
 
-#[cfg(feature = "_allowed_value")]
+#[cfg(feature = "_directory")]
 impl From<RecoveryJobBase> for AnyRecoveryJobBase {
     fn from(value: RecoveryJobBase) -> Self {
         Self::RecoveryJobBase(Box::new(value))
     }
 }
 
-#[cfg(feature = "_allowed_value")]
+#[cfg(feature = "_directory")]
 impl AnyRecoveryJobBase {
     /// The value if it is a [`AnyRecoveryJobBase::RecoveryJob`] variant.
     pub fn as_recovery_job(&self) -> Option<&RecoveryJob> {
@@ -716,21 +716,21 @@ impl AnyRecoveryJobBase {
     }
 }
 
-#[cfg(feature = "_allowed_value")]
+#[cfg(feature = "_directory")]
 impl From<RecoveryJob> for AnyRecoveryJobBase {
     fn from(value: RecoveryJob) -> Self {
         Self::RecoveryJob(Box::new(value))
     }
 }
 
-#[cfg(feature = "_allowed_value")]
+#[cfg(feature = "_directory")]
 impl From<RecoveryPreviewJob> for AnyRecoveryJobBase {
     fn from(value: RecoveryPreviewJob) -> Self {
         Self::RecoveryPreviewJob(Box::new(value))
     }
 }
 
-#[cfg(feature = "_allowed_value")]
+#[cfg(feature = "_directory")]
 impl serde::Serialize for AnyRecoveryJobBase {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match self {
@@ -749,7 +749,7 @@ impl serde::Serialize for AnyRecoveryJobBase {
     }
 }
 
-#[cfg(feature = "_allowed_value")]
+#[cfg(feature = "_directory")]
 impl<'de> serde::Deserialize<'de> for AnyRecoveryJobBase {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -773,7 +773,7 @@ impl<'de> serde::Deserialize<'de> for AnyRecoveryJobBase {
     }
 }
 
-#[cfg(feature = "_allowed_value")]
+#[cfg(feature = "_directory")]
 /// CSDL entity type `microsoft.graph.entraRecoveryServices.recoveryPreviewJob`; base type `microsoft.graph.entraRecoveryServices.recoveryJobBase`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct RecoveryPreviewJob {
@@ -807,14 +807,14 @@ pub struct RecoveryPreviewJob {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_allowed_value")]
+#[cfg(feature = "_directory")]
 impl serde::Serialize for RecoveryPreviewJob {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_allowed_value")]
+#[cfg(feature = "_directory")]
 impl RecoveryPreviewJob {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.entraRecoveryServices.recoveryPreviewJob";
@@ -850,7 +850,7 @@ impl RecoveryPreviewJob {
     }
 }
 
-#[cfg(feature = "_allowed_value")]
+#[cfg(feature = "_directory")]
 impl<'de> serde::Deserialize<'de> for RecoveryPreviewJob {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -859,7 +859,7 @@ impl<'de> serde::Deserialize<'de> for RecoveryPreviewJob {
     }
 }
 
-#[cfg(feature = "_allowed_value")]
+#[cfg(feature = "_directory")]
 impl graph_odata_runtime::model::ODataObject for RecoveryPreviewJob {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -899,7 +899,7 @@ impl graph_odata_runtime::model::ODataObject for RecoveryPreviewJob {
     }
 }
 
-#[cfg(feature = "_allowed_value")]
+#[cfg(feature = "_directory")]
 impl RecoveryPreviewJob {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -910,11 +910,11 @@ impl RecoveryPreviewJob {
     }
 }
 
-#[cfg(feature = "_allowed_value")]
+#[cfg(feature = "_directory")]
 /// The properties of [`RecoveryPreviewJob`] by wire name, each a [`Field<RecoveryPreviewJob>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`RecoveryPreviewJob::set_null`].
 pub enum RecoveryPreviewJobField {}
 
-#[cfg(feature = "_allowed_value")]
+#[cfg(feature = "_directory")]
 #[allow(non_upper_case_globals)]
 impl RecoveryPreviewJobField {
     /// `id`
@@ -958,7 +958,7 @@ impl RecoveryPreviewJobField {
     ];
 }
 
-#[cfg(feature = "_allowed_value")]
+#[cfg(feature = "_directory")]
 /// CSDL entity type `microsoft.graph.entraRecoveryServices.snapshot`; base type `microsoft.graph.entity`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Snapshot {
@@ -979,14 +979,14 @@ pub struct Snapshot {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_allowed_value")]
+#[cfg(feature = "_directory")]
 impl serde::Serialize for Snapshot {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_allowed_value")]
+#[cfg(feature = "_directory")]
 impl Snapshot {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.entraRecoveryServices.snapshot";
@@ -1011,7 +1011,7 @@ impl Snapshot {
     }
 }
 
-#[cfg(feature = "_allowed_value")]
+#[cfg(feature = "_directory")]
 impl<'de> serde::Deserialize<'de> for Snapshot {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1020,7 +1020,7 @@ impl<'de> serde::Deserialize<'de> for Snapshot {
     }
 }
 
-#[cfg(feature = "_allowed_value")]
+#[cfg(feature = "_directory")]
 impl graph_odata_runtime::model::ODataObject for Snapshot {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -1051,7 +1051,7 @@ impl graph_odata_runtime::model::ODataObject for Snapshot {
     }
 }
 
-#[cfg(feature = "_allowed_value")]
+#[cfg(feature = "_directory")]
 impl Snapshot {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -1062,11 +1062,11 @@ impl Snapshot {
     }
 }
 
-#[cfg(feature = "_allowed_value")]
+#[cfg(feature = "_directory")]
 /// The properties of [`Snapshot`] by wire name, each a [`Field<Snapshot>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`Snapshot::set_null`].
 pub enum SnapshotField {}
 
-#[cfg(feature = "_allowed_value")]
+#[cfg(feature = "_directory")]
 #[allow(non_upper_case_globals)]
 impl SnapshotField {
     /// `id`

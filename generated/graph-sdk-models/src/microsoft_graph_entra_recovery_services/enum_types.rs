@@ -11,7 +11,7 @@ use graph_odata_runtime::edm;
 #[allow(unused_imports)]
 use graph_odata_runtime::model;
 
-#[cfg(feature = "_allowed_value")]
+#[cfg(feature = "_directory")]
 /// CSDL enum type `microsoft.graph.entraRecoveryServices.recoveryAction`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum RecoveryAction {
@@ -27,7 +27,7 @@ pub enum RecoveryAction {
     UnknownValue(String),
 }
 
-#[cfg(feature = "_allowed_value")]
+#[cfg(feature = "_directory")]
 impl graph_odata_runtime::enums::EvolvableEnum for RecoveryAction {
     const MEMBERS: &'static [(&'static str, i64)] = &[
         ("softDelete", 0),
@@ -55,14 +55,14 @@ impl graph_odata_runtime::enums::EvolvableEnum for RecoveryAction {
     }
 }
 
-#[cfg(feature = "_allowed_value")]
+#[cfg(feature = "_directory")]
 impl serde::Serialize for RecoveryAction {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_allowed_value")]
+#[cfg(feature = "_directory")]
 impl<'de> serde::Deserialize<'de> for RecoveryAction {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -71,21 +71,21 @@ impl<'de> serde::Deserialize<'de> for RecoveryAction {
     }
 }
 
-#[cfg(feature = "_allowed_value")]
+#[cfg(feature = "_directory")]
 impl std::fmt::Display for RecoveryAction {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_allowed_value")]
+#[cfg(feature = "_directory")]
 impl From<&str> for RecoveryAction {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
 }
 
-#[cfg(feature = "_allowed_value")]
+#[cfg(feature = "_directory")]
 /// CSDL enum type `microsoft.graph.entraRecoveryServices.recoveryStatus`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum RecoveryStatus {
@@ -109,7 +109,7 @@ pub enum RecoveryStatus {
     UnknownValue(String),
 }
 
-#[cfg(feature = "_allowed_value")]
+#[cfg(feature = "_directory")]
 impl graph_odata_runtime::enums::EvolvableEnum for RecoveryStatus {
     const MEMBERS: &'static [(&'static str, i64)] = &[
         ("initialized", 0),
@@ -149,14 +149,14 @@ impl graph_odata_runtime::enums::EvolvableEnum for RecoveryStatus {
     }
 }
 
-#[cfg(feature = "_allowed_value")]
+#[cfg(feature = "_directory")]
 impl serde::Serialize for RecoveryStatus {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_allowed_value")]
+#[cfg(feature = "_directory")]
 impl<'de> serde::Deserialize<'de> for RecoveryStatus {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -165,21 +165,21 @@ impl<'de> serde::Deserialize<'de> for RecoveryStatus {
     }
 }
 
-#[cfg(feature = "_allowed_value")]
+#[cfg(feature = "_directory")]
 impl std::fmt::Display for RecoveryStatus {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_allowed_value")]
+#[cfg(feature = "_directory")]
 impl From<&str> for RecoveryStatus {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
 }
 
-#[cfg(feature = "_allowed_value")]
+#[cfg(feature = "_directory")]
 /// CSDL enum type `microsoft.graph.entraRecoveryServices.resourceTypeName`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ResourceTypeName {
@@ -213,7 +213,7 @@ pub enum ResourceTypeName {
     UnknownValue(String),
 }
 
-#[cfg(feature = "_allowed_value")]
+#[cfg(feature = "_directory")]
 impl graph_odata_runtime::enums::EvolvableEnum for ResourceTypeName {
     const MEMBERS: &'static [(&'static str, i64)] = &[
         ("user", 0),
@@ -268,14 +268,14 @@ impl graph_odata_runtime::enums::EvolvableEnum for ResourceTypeName {
     }
 }
 
-#[cfg(feature = "_allowed_value")]
+#[cfg(feature = "_directory")]
 impl serde::Serialize for ResourceTypeName {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_allowed_value")]
+#[cfg(feature = "_directory")]
 impl<'de> serde::Deserialize<'de> for ResourceTypeName {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -284,14 +284,14 @@ impl<'de> serde::Deserialize<'de> for ResourceTypeName {
     }
 }
 
-#[cfg(feature = "_allowed_value")]
+#[cfg(feature = "_directory")]
 impl std::fmt::Display for ResourceTypeName {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_allowed_value")]
+#[cfg(feature = "_directory")]
 impl From<&str> for ResourceTypeName {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)

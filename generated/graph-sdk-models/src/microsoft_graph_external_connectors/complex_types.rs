@@ -11,7 +11,7 @@ use graph_odata_runtime::edm;
 #[allow(unused_imports)]
 use graph_odata_runtime::model;
 
-#[cfg(feature = "_binary_operator")]
+#[cfg(feature = "_connections")]
 /// CSDL complex type `microsoft.graph.externalConnectors.acl`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Acl {
@@ -27,14 +27,14 @@ pub struct Acl {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_binary_operator")]
+#[cfg(feature = "_connections")]
 impl serde::Serialize for Acl {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_binary_operator")]
+#[cfg(feature = "_connections")]
 impl Acl {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.externalConnectors.acl";
@@ -57,7 +57,7 @@ impl Acl {
     }
 }
 
-#[cfg(feature = "_binary_operator")]
+#[cfg(feature = "_connections")]
 impl<'de> serde::Deserialize<'de> for Acl {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -66,7 +66,7 @@ impl<'de> serde::Deserialize<'de> for Acl {
     }
 }
 
-#[cfg(feature = "_binary_operator")]
+#[cfg(feature = "_connections")]
 impl graph_odata_runtime::model::ODataObject for Acl {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -89,7 +89,7 @@ impl graph_odata_runtime::model::ODataObject for Acl {
     }
 }
 
-#[cfg(feature = "_binary_operator")]
+#[cfg(feature = "_connections")]
 impl Acl {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -100,11 +100,11 @@ impl Acl {
     }
 }
 
-#[cfg(feature = "_binary_operator")]
+#[cfg(feature = "_connections")]
 /// The properties of [`Acl`] by wire name, each a [`Field<Acl>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`Acl::set_null`].
 pub enum AclField {}
 
-#[cfg(feature = "_binary_operator")]
+#[cfg(feature = "_connections")]
 #[allow(non_upper_case_globals)]
 impl AclField {
     /// `accessType`
@@ -436,7 +436,7 @@ impl DisplayTemplateField {
     ];
 }
 
-#[cfg(feature = "_binary_operator")]
+#[cfg(feature = "_connections")]
 /// CSDL complex type `microsoft.graph.externalConnectors.externalItemContent`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ExternalItemContent {
@@ -450,14 +450,14 @@ pub struct ExternalItemContent {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_binary_operator")]
+#[cfg(feature = "_connections")]
 impl serde::Serialize for ExternalItemContent {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_binary_operator")]
+#[cfg(feature = "_connections")]
 impl ExternalItemContent {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.externalConnectors.externalItemContent";
@@ -479,7 +479,7 @@ impl ExternalItemContent {
     }
 }
 
-#[cfg(feature = "_binary_operator")]
+#[cfg(feature = "_connections")]
 impl<'de> serde::Deserialize<'de> for ExternalItemContent {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -488,7 +488,7 @@ impl<'de> serde::Deserialize<'de> for ExternalItemContent {
     }
 }
 
-#[cfg(feature = "_binary_operator")]
+#[cfg(feature = "_connections")]
 impl graph_odata_runtime::model::ODataObject for ExternalItemContent {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -510,7 +510,7 @@ impl graph_odata_runtime::model::ODataObject for ExternalItemContent {
     }
 }
 
-#[cfg(feature = "_binary_operator")]
+#[cfg(feature = "_connections")]
 impl ExternalItemContent {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -521,11 +521,11 @@ impl ExternalItemContent {
     }
 }
 
-#[cfg(feature = "_binary_operator")]
+#[cfg(feature = "_connections")]
 /// The properties of [`ExternalItemContent`] by wire name, each a [`Field<ExternalItemContent>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ExternalItemContent::set_null`].
 pub enum ExternalItemContentField {}
 
-#[cfg(feature = "_binary_operator")]
+#[cfg(feature = "_connections")]
 #[allow(non_upper_case_globals)]
 impl ExternalItemContentField {
     /// `type`
@@ -539,7 +539,7 @@ impl ExternalItemContentField {
     ];
 }
 
-#[cfg(feature = "_binary_operator")]
+#[cfg(feature = "_connections")]
 /// CSDL complex type `microsoft.graph.externalConnectors.externalItemInformationProtectionLabel`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ExternalItemInformationProtectionLabel {
@@ -551,14 +551,14 @@ pub struct ExternalItemInformationProtectionLabel {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_binary_operator")]
+#[cfg(feature = "_connections")]
 impl serde::Serialize for ExternalItemInformationProtectionLabel {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_binary_operator")]
+#[cfg(feature = "_connections")]
 impl ExternalItemInformationProtectionLabel {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.externalConnectors.externalItemInformationProtectionLabel";
@@ -579,7 +579,7 @@ impl ExternalItemInformationProtectionLabel {
     }
 }
 
-#[cfg(feature = "_binary_operator")]
+#[cfg(feature = "_connections")]
 impl<'de> serde::Deserialize<'de> for ExternalItemInformationProtectionLabel {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -588,7 +588,7 @@ impl<'de> serde::Deserialize<'de> for ExternalItemInformationProtectionLabel {
     }
 }
 
-#[cfg(feature = "_binary_operator")]
+#[cfg(feature = "_connections")]
 impl graph_odata_runtime::model::ODataObject for ExternalItemInformationProtectionLabel {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -611,7 +611,7 @@ impl graph_odata_runtime::model::ODataObject for ExternalItemInformationProtecti
     }
 }
 
-#[cfg(feature = "_binary_operator")]
+#[cfg(feature = "_connections")]
 impl ExternalItemInformationProtectionLabel {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -622,11 +622,11 @@ impl ExternalItemInformationProtectionLabel {
     }
 }
 
-#[cfg(feature = "_binary_operator")]
+#[cfg(feature = "_connections")]
 /// The properties of [`ExternalItemInformationProtectionLabel`] by wire name, each a [`Field<ExternalItemInformationProtectionLabel>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ExternalItemInformationProtectionLabel::set_null`].
 pub enum ExternalItemInformationProtectionLabelField {}
 
-#[cfg(feature = "_binary_operator")]
+#[cfg(feature = "_connections")]
 #[allow(non_upper_case_globals)]
 impl ExternalItemInformationProtectionLabelField {
     /// `sensitivityLabelId`
@@ -894,7 +894,7 @@ impl PrincipalField {
     ];
 }
 
-#[cfg(feature = "_binary_operator")]
+#[cfg(feature = "_connections")]
 /// CSDL complex type `microsoft.graph.externalConnectors.properties`; open type: dynamic properties land in `additional_properties`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Properties {
@@ -904,14 +904,14 @@ pub struct Properties {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_binary_operator")]
+#[cfg(feature = "_connections")]
 impl serde::Serialize for Properties {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_binary_operator")]
+#[cfg(feature = "_connections")]
 impl Properties {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.externalConnectors.properties";
@@ -931,7 +931,7 @@ impl Properties {
     }
 }
 
-#[cfg(feature = "_binary_operator")]
+#[cfg(feature = "_connections")]
 impl<'de> serde::Deserialize<'de> for Properties {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -940,7 +940,7 @@ impl<'de> serde::Deserialize<'de> for Properties {
     }
 }
 
-#[cfg(feature = "_binary_operator")]
+#[cfg(feature = "_connections")]
 impl graph_odata_runtime::model::ODataObject for Properties {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -956,7 +956,7 @@ impl graph_odata_runtime::model::ODataObject for Properties {
     }
 }
 
-#[cfg(feature = "_binary_operator")]
+#[cfg(feature = "_connections")]
 /// CSDL complex type `microsoft.graph.externalConnectors.property`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Property {
@@ -984,14 +984,14 @@ pub struct Property {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_binary_operator")]
+#[cfg(feature = "_connections")]
 impl serde::Serialize for Property {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_binary_operator")]
+#[cfg(feature = "_connections")]
 impl Property {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.externalConnectors.property";
@@ -1020,7 +1020,7 @@ impl Property {
     }
 }
 
-#[cfg(feature = "_binary_operator")]
+#[cfg(feature = "_connections")]
 impl<'de> serde::Deserialize<'de> for Property {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1029,7 +1029,7 @@ impl<'de> serde::Deserialize<'de> for Property {
     }
 }
 
-#[cfg(feature = "_binary_operator")]
+#[cfg(feature = "_connections")]
 impl graph_odata_runtime::model::ODataObject for Property {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -1058,7 +1058,7 @@ impl graph_odata_runtime::model::ODataObject for Property {
     }
 }
 
-#[cfg(feature = "_binary_operator")]
+#[cfg(feature = "_connections")]
 impl Property {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -1069,11 +1069,11 @@ impl Property {
     }
 }
 
-#[cfg(feature = "_binary_operator")]
+#[cfg(feature = "_connections")]
 /// The properties of [`Property`] by wire name, each a [`Field<Property>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`Property::set_null`].
 pub enum PropertyField {}
 
-#[cfg(feature = "_binary_operator")]
+#[cfg(feature = "_connections")]
 #[allow(non_upper_case_globals)]
 impl PropertyField {
     /// `aliases`

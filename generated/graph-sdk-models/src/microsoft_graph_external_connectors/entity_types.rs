@@ -11,7 +11,7 @@ use graph_odata_runtime::edm;
 #[allow(unused_imports)]
 use graph_odata_runtime::model;
 
-#[cfg(feature = "_binary_operator")]
+#[cfg(feature = "_connections")]
 /// CSDL entity type `microsoft.graph.externalConnectors.connectionOperation`; base type `microsoft.graph.entity`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ConnectionOperation {
@@ -28,14 +28,14 @@ pub struct ConnectionOperation {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_binary_operator")]
+#[cfg(feature = "_connections")]
 impl serde::Serialize for ConnectionOperation {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_binary_operator")]
+#[cfg(feature = "_connections")]
 impl ConnectionOperation {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.externalConnectors.connectionOperation";
@@ -58,7 +58,7 @@ impl ConnectionOperation {
     }
 }
 
-#[cfg(feature = "_binary_operator")]
+#[cfg(feature = "_connections")]
 impl<'de> serde::Deserialize<'de> for ConnectionOperation {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -67,7 +67,7 @@ impl<'de> serde::Deserialize<'de> for ConnectionOperation {
     }
 }
 
-#[cfg(feature = "_binary_operator")]
+#[cfg(feature = "_connections")]
 impl graph_odata_runtime::model::ODataObject for ConnectionOperation {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -90,7 +90,7 @@ impl graph_odata_runtime::model::ODataObject for ConnectionOperation {
     }
 }
 
-#[cfg(feature = "_binary_operator")]
+#[cfg(feature = "_connections")]
 impl ConnectionOperation {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -101,11 +101,11 @@ impl ConnectionOperation {
     }
 }
 
-#[cfg(feature = "_binary_operator")]
+#[cfg(feature = "_connections")]
 /// The properties of [`ConnectionOperation`] by wire name, each a [`Field<ConnectionOperation>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ConnectionOperation::set_null`].
 pub enum ConnectionOperationField {}
 
-#[cfg(feature = "_binary_operator")]
+#[cfg(feature = "_connections")]
 #[allow(non_upper_case_globals)]
 impl ConnectionOperationField {
     /// `id`
@@ -221,7 +221,7 @@ impl ExternalField {
     pub const ALL: &'static [model::Field<External>] = &[Self::Connections];
 }
 
-#[cfg(feature = "_binary_operator")]
+#[cfg(feature = "_connections")]
 /// CSDL entity type `microsoft.graph.externalConnectors.externalActivity`; base type `microsoft.graph.entity`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ExternalActivity {
@@ -240,14 +240,14 @@ pub struct ExternalActivity {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_binary_operator")]
+#[cfg(feature = "_connections")]
 impl serde::Serialize for ExternalActivity {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_binary_operator")]
+#[cfg(feature = "_connections")]
 impl ExternalActivity {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.externalConnectors.externalActivity";
@@ -271,7 +271,7 @@ impl ExternalActivity {
     }
 }
 
-#[cfg(feature = "_binary_operator")]
+#[cfg(feature = "_connections")]
 impl<'de> serde::Deserialize<'de> for ExternalActivity {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -280,7 +280,7 @@ impl<'de> serde::Deserialize<'de> for ExternalActivity {
     }
 }
 
-#[cfg(feature = "_binary_operator")]
+#[cfg(feature = "_connections")]
 impl graph_odata_runtime::model::ODataObject for ExternalActivity {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -304,7 +304,7 @@ impl graph_odata_runtime::model::ODataObject for ExternalActivity {
     }
 }
 
-#[cfg(feature = "_binary_operator")]
+#[cfg(feature = "_connections")]
 impl ExternalActivity {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -315,11 +315,11 @@ impl ExternalActivity {
     }
 }
 
-#[cfg(feature = "_binary_operator")]
+#[cfg(feature = "_connections")]
 /// The properties of [`ExternalActivity`] by wire name, each a [`Field<ExternalActivity>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ExternalActivity::set_null`].
 pub enum ExternalActivityField {}
 
-#[cfg(feature = "_binary_operator")]
+#[cfg(feature = "_connections")]
 #[allow(non_upper_case_globals)]
 impl ExternalActivityField {
     /// `id`
@@ -343,7 +343,7 @@ impl ExternalActivityField {
     ];
 }
 
-#[cfg(feature = "_binary_operator")]
+#[cfg(feature = "_connections")]
 /// A `microsoft.graph.externalConnectors.externalActivity` value: the base type or one of its derived types, chosen by `@odata.type`. A derived type this crate does not know is read as [`ExternalActivity`], which keeps its properties and `@odata.type` in `additional_properties`.
 #[derive(Debug, Clone, PartialEq)]
 pub enum AnyExternalActivity {
@@ -353,7 +353,7 @@ pub enum AnyExternalActivity {
     ExternalActivityResult(Box<ExternalActivityResult>),
 }
 
-#[cfg(feature = "_binary_operator")]
+#[cfg(feature = "_connections")]
 impl AnyExternalActivity {
     /// The `@odata.type` of the variant (the base type's for unknown derived types).
     pub fn odata_type(&self) -> &'static str {
@@ -371,21 +371,21 @@ impl AnyExternalActivity {
     }
 }
 
-#[cfg(feature = "_binary_operator")]
+#[cfg(feature = "_connections")]
 impl Default for AnyExternalActivity {
     fn default() -> Self {
         Self::ExternalActivity(Box::default())
     }
 }
 
-#[cfg(feature = "_binary_operator")]
+#[cfg(feature = "_connections")]
 impl From<ExternalActivity> for AnyExternalActivity {
     fn from(value: ExternalActivity) -> Self {
         Self::ExternalActivity(Box::new(value))
     }
 }
 
-#[cfg(feature = "_binary_operator")]
+#[cfg(feature = "_connections")]
 impl AnyExternalActivity {
     /// The value if it is a [`AnyExternalActivity::ExternalActivityResult`] variant.
     pub fn as_external_activity_result(&self) -> Option<&ExternalActivityResult> {
@@ -396,14 +396,14 @@ impl AnyExternalActivity {
     }
 }
 
-#[cfg(feature = "_binary_operator")]
+#[cfg(feature = "_connections")]
 impl From<ExternalActivityResult> for AnyExternalActivity {
     fn from(value: ExternalActivityResult) -> Self {
         Self::ExternalActivityResult(Box::new(value))
     }
 }
 
-#[cfg(feature = "_binary_operator")]
+#[cfg(feature = "_connections")]
 impl serde::Serialize for AnyExternalActivity {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match self {
@@ -419,7 +419,7 @@ impl serde::Serialize for AnyExternalActivity {
     }
 }
 
-#[cfg(feature = "_binary_operator")]
+#[cfg(feature = "_connections")]
 impl<'de> serde::Deserialize<'de> for AnyExternalActivity {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -438,7 +438,7 @@ impl<'de> serde::Deserialize<'de> for AnyExternalActivity {
     }
 }
 
-#[cfg(feature = "_binary_operator")]
+#[cfg(feature = "_connections")]
 /// CSDL entity type `microsoft.graph.externalConnectors.externalActivityResult`; base type `microsoft.graph.externalConnectors.externalActivity`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ExternalActivityResult {
@@ -462,14 +462,14 @@ pub struct ExternalActivityResult {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_binary_operator")]
+#[cfg(feature = "_connections")]
 impl serde::Serialize for ExternalActivityResult {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_binary_operator")]
+#[cfg(feature = "_connections")]
 impl ExternalActivityResult {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.externalConnectors.externalActivityResult";
@@ -494,7 +494,7 @@ impl ExternalActivityResult {
     }
 }
 
-#[cfg(feature = "_binary_operator")]
+#[cfg(feature = "_connections")]
 impl<'de> serde::Deserialize<'de> for ExternalActivityResult {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -503,7 +503,7 @@ impl<'de> serde::Deserialize<'de> for ExternalActivityResult {
     }
 }
 
-#[cfg(feature = "_binary_operator")]
+#[cfg(feature = "_connections")]
 impl graph_odata_runtime::model::ODataObject for ExternalActivityResult {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -528,7 +528,7 @@ impl graph_odata_runtime::model::ODataObject for ExternalActivityResult {
     }
 }
 
-#[cfg(feature = "_binary_operator")]
+#[cfg(feature = "_connections")]
 impl ExternalActivityResult {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -539,11 +539,11 @@ impl ExternalActivityResult {
     }
 }
 
-#[cfg(feature = "_binary_operator")]
+#[cfg(feature = "_connections")]
 /// The properties of [`ExternalActivityResult`] by wire name, each a [`Field<ExternalActivityResult>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ExternalActivityResult::set_null`].
 pub enum ExternalActivityResultField {}
 
-#[cfg(feature = "_binary_operator")]
+#[cfg(feature = "_connections")]
 #[allow(non_upper_case_globals)]
 impl ExternalActivityResultField {
     /// `id`
@@ -594,12 +594,16 @@ pub struct ExternalConnection {
     /// Property `state`: `microsoft.graph.externalConnectors.connectionState`, computed by the service (read-only).
     pub state: Option<ConnectionState>,
     /// Navigation property `groups`: `Collection(microsoft.graph.externalConnectors.externalGroup)`, contained; present when expanded (`$expand`).
+    #[cfg(feature = "_connections")]
     pub groups: Option<Vec<ExternalGroup>>,
     /// Navigation property `items`: `Collection(microsoft.graph.externalConnectors.externalItem)`, contained; present when expanded (`$expand`).
+    #[cfg(feature = "_connections")]
     pub items: Option<Vec<ExternalItem>>,
     /// Navigation property `operations`: `Collection(microsoft.graph.externalConnectors.connectionOperation)`, contained; present when expanded (`$expand`).
+    #[cfg(feature = "_connections")]
     pub operations: Option<Vec<ConnectionOperation>>,
     /// Navigation property `schema`: `microsoft.graph.externalConnectors.schema`, contained; present when expanded (`$expand`).
+    #[cfg(feature = "_connections")]
     pub schema: Option<Schema>,
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
@@ -615,6 +619,7 @@ impl serde::Serialize for ExternalConnection {
 }
 
 #[cfg(feature = "_binary_operator")]
+#[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
 impl ExternalConnection {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.externalConnectors.externalConnection";
@@ -639,10 +644,10 @@ impl ExternalConnection {
         object.property("name", &self.name);
         object.property("searchSettings", &self.search_settings);
         object.property("state", &self.state);
-        object.property("groups", &self.groups);
-        object.property("items", &self.items);
-        object.property("operations", &self.operations);
-        object.property("schema", &self.schema);
+        #[cfg(feature = "_connections")] object.property("groups", &self.groups);
+        #[cfg(feature = "_connections")] object.property("items", &self.items);
+        #[cfg(feature = "_connections")] object.property("operations", &self.operations);
+        #[cfg(feature = "_connections")] object.property("schema", &self.schema);
         object.end()
     }
 }
@@ -657,6 +662,7 @@ impl<'de> serde::Deserialize<'de> for ExternalConnection {
 }
 
 #[cfg(feature = "_binary_operator")]
+#[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
 impl graph_odata_runtime::model::ODataObject for ExternalConnection {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -679,9 +685,13 @@ impl graph_odata_runtime::model::ODataObject for ExternalConnection {
             "name" => read_lenient(map, key, &mut self.name, extra),
             "searchSettings" => read_nullable(map, key, &mut self.search_settings, extra),
             "state" => read_nullable(map, key, &mut self.state, extra),
+            #[cfg(feature = "_connections")]
             "groups" => read_nullable(map, key, &mut self.groups, extra),
+            #[cfg(feature = "_connections")]
             "items" => read_nullable(map, key, &mut self.items, extra),
+            #[cfg(feature = "_connections")]
             "operations" => read_nullable(map, key, &mut self.operations, extra),
+            #[cfg(feature = "_connections")]
             "schema" => read_nullable(map, key, &mut self.schema, extra),
             _ => Ok(false),
         }
@@ -769,7 +779,7 @@ impl ExternalConnectionField {
     ];
 }
 
-#[cfg(feature = "_binary_operator")]
+#[cfg(feature = "_connections")]
 /// CSDL entity type `microsoft.graph.externalConnectors.externalGroup`; base type `microsoft.graph.entity`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ExternalGroup {
@@ -788,14 +798,14 @@ pub struct ExternalGroup {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_binary_operator")]
+#[cfg(feature = "_connections")]
 impl serde::Serialize for ExternalGroup {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_binary_operator")]
+#[cfg(feature = "_connections")]
 impl ExternalGroup {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.externalConnectors.externalGroup";
@@ -819,7 +829,7 @@ impl ExternalGroup {
     }
 }
 
-#[cfg(feature = "_binary_operator")]
+#[cfg(feature = "_connections")]
 impl<'de> serde::Deserialize<'de> for ExternalGroup {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -828,7 +838,7 @@ impl<'de> serde::Deserialize<'de> for ExternalGroup {
     }
 }
 
-#[cfg(feature = "_binary_operator")]
+#[cfg(feature = "_connections")]
 impl graph_odata_runtime::model::ODataObject for ExternalGroup {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -852,7 +862,7 @@ impl graph_odata_runtime::model::ODataObject for ExternalGroup {
     }
 }
 
-#[cfg(feature = "_binary_operator")]
+#[cfg(feature = "_connections")]
 impl ExternalGroup {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -863,11 +873,11 @@ impl ExternalGroup {
     }
 }
 
-#[cfg(feature = "_binary_operator")]
+#[cfg(feature = "_connections")]
 /// The properties of [`ExternalGroup`] by wire name, each a [`Field<ExternalGroup>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ExternalGroup::set_null`].
 pub enum ExternalGroupField {}
 
-#[cfg(feature = "_binary_operator")]
+#[cfg(feature = "_connections")]
 #[allow(non_upper_case_globals)]
 impl ExternalGroupField {
     /// `id`
@@ -891,7 +901,7 @@ impl ExternalGroupField {
     ];
 }
 
-#[cfg(feature = "_binary_operator")]
+#[cfg(feature = "_connections")]
 /// CSDL entity type `microsoft.graph.externalConnectors.externalItem`; base type `microsoft.graph.entity`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ExternalItem {
@@ -914,14 +924,14 @@ pub struct ExternalItem {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_binary_operator")]
+#[cfg(feature = "_connections")]
 impl serde::Serialize for ExternalItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_binary_operator")]
+#[cfg(feature = "_connections")]
 impl ExternalItem {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.externalConnectors.externalItem";
@@ -948,7 +958,7 @@ impl ExternalItem {
     }
 }
 
-#[cfg(feature = "_binary_operator")]
+#[cfg(feature = "_connections")]
 impl<'de> serde::Deserialize<'de> for ExternalItem {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -957,7 +967,7 @@ impl<'de> serde::Deserialize<'de> for ExternalItem {
     }
 }
 
-#[cfg(feature = "_binary_operator")]
+#[cfg(feature = "_connections")]
 impl graph_odata_runtime::model::ODataObject for ExternalItem {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -985,7 +995,7 @@ impl graph_odata_runtime::model::ODataObject for ExternalItem {
     }
 }
 
-#[cfg(feature = "_binary_operator")]
+#[cfg(feature = "_connections")]
 impl ExternalItem {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -996,11 +1006,11 @@ impl ExternalItem {
     }
 }
 
-#[cfg(feature = "_binary_operator")]
+#[cfg(feature = "_connections")]
 /// The properties of [`ExternalItem`] by wire name, each a [`Field<ExternalItem>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ExternalItem::set_null`].
 pub enum ExternalItemField {}
 
-#[cfg(feature = "_binary_operator")]
+#[cfg(feature = "_connections")]
 #[allow(non_upper_case_globals)]
 impl ExternalItemField {
     /// `id`
@@ -1028,7 +1038,7 @@ impl ExternalItemField {
     ];
 }
 
-#[cfg(feature = "_binary_operator")]
+#[cfg(feature = "_connections")]
 /// CSDL entity type `microsoft.graph.externalConnectors.identity`; base type `microsoft.graph.entity`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Identity {
@@ -1043,14 +1053,14 @@ pub struct Identity {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_binary_operator")]
+#[cfg(feature = "_connections")]
 impl serde::Serialize for Identity {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_binary_operator")]
+#[cfg(feature = "_connections")]
 impl Identity {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.externalConnectors.identity";
@@ -1072,7 +1082,7 @@ impl Identity {
     }
 }
 
-#[cfg(feature = "_binary_operator")]
+#[cfg(feature = "_connections")]
 impl<'de> serde::Deserialize<'de> for Identity {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1081,7 +1091,7 @@ impl<'de> serde::Deserialize<'de> for Identity {
     }
 }
 
-#[cfg(feature = "_binary_operator")]
+#[cfg(feature = "_connections")]
 impl graph_odata_runtime::model::ODataObject for Identity {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -1103,7 +1113,7 @@ impl graph_odata_runtime::model::ODataObject for Identity {
     }
 }
 
-#[cfg(feature = "_binary_operator")]
+#[cfg(feature = "_connections")]
 impl Identity {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -1114,11 +1124,11 @@ impl Identity {
     }
 }
 
-#[cfg(feature = "_binary_operator")]
+#[cfg(feature = "_connections")]
 /// The properties of [`Identity`] by wire name, each a [`Field<Identity>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`Identity::set_null`].
 pub enum IdentityField {}
 
-#[cfg(feature = "_binary_operator")]
+#[cfg(feature = "_connections")]
 #[allow(non_upper_case_globals)]
 impl IdentityField {
     /// `id`
@@ -1129,7 +1139,7 @@ impl IdentityField {
     pub const ALL: &'static [model::Field<Identity>] = &[Self::Id, Self::Type];
 }
 
-#[cfg(feature = "_binary_operator")]
+#[cfg(feature = "_connections")]
 /// CSDL entity type `microsoft.graph.externalConnectors.schema`; base type `microsoft.graph.entity`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Schema {
@@ -1146,14 +1156,14 @@ pub struct Schema {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_binary_operator")]
+#[cfg(feature = "_connections")]
 impl serde::Serialize for Schema {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_binary_operator")]
+#[cfg(feature = "_connections")]
 impl Schema {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.externalConnectors.schema";
@@ -1176,7 +1186,7 @@ impl Schema {
     }
 }
 
-#[cfg(feature = "_binary_operator")]
+#[cfg(feature = "_connections")]
 impl<'de> serde::Deserialize<'de> for Schema {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1185,7 +1195,7 @@ impl<'de> serde::Deserialize<'de> for Schema {
     }
 }
 
-#[cfg(feature = "_binary_operator")]
+#[cfg(feature = "_connections")]
 impl graph_odata_runtime::model::ODataObject for Schema {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -1208,7 +1218,7 @@ impl graph_odata_runtime::model::ODataObject for Schema {
     }
 }
 
-#[cfg(feature = "_binary_operator")]
+#[cfg(feature = "_connections")]
 impl Schema {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -1219,11 +1229,11 @@ impl Schema {
     }
 }
 
-#[cfg(feature = "_binary_operator")]
+#[cfg(feature = "_connections")]
 /// The properties of [`Schema`] by wire name, each a [`Field<Schema>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`Schema::set_null`].
 pub enum SchemaField {}
 
-#[cfg(feature = "_binary_operator")]
+#[cfg(feature = "_connections")]
 #[allow(non_upper_case_globals)]
 impl SchemaField {
     /// `id`

@@ -11,7 +11,7 @@ use graph_odata_runtime::edm;
 #[allow(unused_imports)]
 use graph_odata_runtime::model;
 
-#[cfg(feature = "_binary_operator")]
+#[cfg(feature = "_connections")]
 /// CSDL enum type `microsoft.graph.externalConnectors.accessType`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum AccessType {
@@ -25,7 +25,7 @@ pub enum AccessType {
     UnknownValue(String),
 }
 
-#[cfg(feature = "_binary_operator")]
+#[cfg(feature = "_connections")]
 impl graph_odata_runtime::enums::EvolvableEnum for AccessType {
     const MEMBERS: &'static [(&'static str, i64)] = &[
         ("grant", 1),
@@ -50,14 +50,14 @@ impl graph_odata_runtime::enums::EvolvableEnum for AccessType {
     }
 }
 
-#[cfg(feature = "_binary_operator")]
+#[cfg(feature = "_connections")]
 impl serde::Serialize for AccessType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_binary_operator")]
+#[cfg(feature = "_connections")]
 impl<'de> serde::Deserialize<'de> for AccessType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -66,21 +66,21 @@ impl<'de> serde::Deserialize<'de> for AccessType {
     }
 }
 
-#[cfg(feature = "_binary_operator")]
+#[cfg(feature = "_connections")]
 impl std::fmt::Display for AccessType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_binary_operator")]
+#[cfg(feature = "_connections")]
 impl From<&str> for AccessType {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
 }
 
-#[cfg(feature = "_binary_operator")]
+#[cfg(feature = "_connections")]
 /// CSDL enum type `microsoft.graph.externalConnectors.aclType`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum AclType {
@@ -100,7 +100,7 @@ pub enum AclType {
     UnknownValue(String),
 }
 
-#[cfg(feature = "_binary_operator")]
+#[cfg(feature = "_connections")]
 impl graph_odata_runtime::enums::EvolvableEnum for AclType {
     const MEMBERS: &'static [(&'static str, i64)] = &[
         ("user", 1),
@@ -134,14 +134,14 @@ impl graph_odata_runtime::enums::EvolvableEnum for AclType {
     }
 }
 
-#[cfg(feature = "_binary_operator")]
+#[cfg(feature = "_connections")]
 impl serde::Serialize for AclType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_binary_operator")]
+#[cfg(feature = "_connections")]
 impl<'de> serde::Deserialize<'de> for AclType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -150,21 +150,21 @@ impl<'de> serde::Deserialize<'de> for AclType {
     }
 }
 
-#[cfg(feature = "_binary_operator")]
+#[cfg(feature = "_connections")]
 impl std::fmt::Display for AclType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_binary_operator")]
+#[cfg(feature = "_connections")]
 impl From<&str> for AclType {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
 }
 
-#[cfg(feature = "_binary_operator")]
+#[cfg(feature = "_connections")]
 /// CSDL enum type `microsoft.graph.externalConnectors.connectionOperationStatus`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ConnectionOperationStatus {
@@ -182,7 +182,7 @@ pub enum ConnectionOperationStatus {
     UnknownValue(String),
 }
 
-#[cfg(feature = "_binary_operator")]
+#[cfg(feature = "_connections")]
 impl graph_odata_runtime::enums::EvolvableEnum for ConnectionOperationStatus {
     const MEMBERS: &'static [(&'static str, i64)] = &[
         ("unspecified", 0),
@@ -213,14 +213,14 @@ impl graph_odata_runtime::enums::EvolvableEnum for ConnectionOperationStatus {
     }
 }
 
-#[cfg(feature = "_binary_operator")]
+#[cfg(feature = "_connections")]
 impl serde::Serialize for ConnectionOperationStatus {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_binary_operator")]
+#[cfg(feature = "_connections")]
 impl<'de> serde::Deserialize<'de> for ConnectionOperationStatus {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -229,14 +229,14 @@ impl<'de> serde::Deserialize<'de> for ConnectionOperationStatus {
     }
 }
 
-#[cfg(feature = "_binary_operator")]
+#[cfg(feature = "_connections")]
 impl std::fmt::Display for ConnectionOperationStatus {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_binary_operator")]
+#[cfg(feature = "_connections")]
 impl From<&str> for ConnectionOperationStatus {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
@@ -451,7 +451,7 @@ impl From<&str> for ContentCategory {
     }
 }
 
-#[cfg(feature = "_binary_operator")]
+#[cfg(feature = "_connections")]
 /// CSDL enum type `microsoft.graph.externalConnectors.externalActivityType`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ExternalActivityType {
@@ -469,7 +469,7 @@ pub enum ExternalActivityType {
     UnknownValue(String),
 }
 
-#[cfg(feature = "_binary_operator")]
+#[cfg(feature = "_connections")]
 impl graph_odata_runtime::enums::EvolvableEnum for ExternalActivityType {
     const MEMBERS: &'static [(&'static str, i64)] = &[
         ("viewed", 1),
@@ -500,14 +500,14 @@ impl graph_odata_runtime::enums::EvolvableEnum for ExternalActivityType {
     }
 }
 
-#[cfg(feature = "_binary_operator")]
+#[cfg(feature = "_connections")]
 impl serde::Serialize for ExternalActivityType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_binary_operator")]
+#[cfg(feature = "_connections")]
 impl<'de> serde::Deserialize<'de> for ExternalActivityType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -516,21 +516,21 @@ impl<'de> serde::Deserialize<'de> for ExternalActivityType {
     }
 }
 
-#[cfg(feature = "_binary_operator")]
+#[cfg(feature = "_connections")]
 impl std::fmt::Display for ExternalActivityType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_binary_operator")]
+#[cfg(feature = "_connections")]
 impl From<&str> for ExternalActivityType {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
 }
 
-#[cfg(feature = "_binary_operator")]
+#[cfg(feature = "_connections")]
 /// CSDL enum type `microsoft.graph.externalConnectors.externalItemContentType`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ExternalItemContentType {
@@ -544,7 +544,7 @@ pub enum ExternalItemContentType {
     UnknownValue(String),
 }
 
-#[cfg(feature = "_binary_operator")]
+#[cfg(feature = "_connections")]
 impl graph_odata_runtime::enums::EvolvableEnum for ExternalItemContentType {
     const MEMBERS: &'static [(&'static str, i64)] = &[
         ("text", 1),
@@ -569,14 +569,14 @@ impl graph_odata_runtime::enums::EvolvableEnum for ExternalItemContentType {
     }
 }
 
-#[cfg(feature = "_binary_operator")]
+#[cfg(feature = "_connections")]
 impl serde::Serialize for ExternalItemContentType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_binary_operator")]
+#[cfg(feature = "_connections")]
 impl<'de> serde::Deserialize<'de> for ExternalItemContentType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -585,21 +585,21 @@ impl<'de> serde::Deserialize<'de> for ExternalItemContentType {
     }
 }
 
-#[cfg(feature = "_binary_operator")]
+#[cfg(feature = "_connections")]
 impl std::fmt::Display for ExternalItemContentType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_binary_operator")]
+#[cfg(feature = "_connections")]
 impl From<&str> for ExternalItemContentType {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
 }
 
-#[cfg(feature = "_binary_operator")]
+#[cfg(feature = "_connections")]
 /// CSDL enum type `microsoft.graph.externalConnectors.identityType`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum IdentityType {
@@ -615,7 +615,7 @@ pub enum IdentityType {
     UnknownValue(String),
 }
 
-#[cfg(feature = "_binary_operator")]
+#[cfg(feature = "_connections")]
 impl graph_odata_runtime::enums::EvolvableEnum for IdentityType {
     const MEMBERS: &'static [(&'static str, i64)] = &[
         ("user", 1),
@@ -643,14 +643,14 @@ impl graph_odata_runtime::enums::EvolvableEnum for IdentityType {
     }
 }
 
-#[cfg(feature = "_binary_operator")]
+#[cfg(feature = "_connections")]
 impl serde::Serialize for IdentityType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_binary_operator")]
+#[cfg(feature = "_connections")]
 impl<'de> serde::Deserialize<'de> for IdentityType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -659,21 +659,21 @@ impl<'de> serde::Deserialize<'de> for IdentityType {
     }
 }
 
-#[cfg(feature = "_binary_operator")]
+#[cfg(feature = "_connections")]
 impl std::fmt::Display for IdentityType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_binary_operator")]
+#[cfg(feature = "_connections")]
 impl From<&str> for IdentityType {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
 }
 
-#[cfg(feature = "_binary_operator")]
+#[cfg(feature = "_connections")]
 /// CSDL enum type `microsoft.graph.externalConnectors.label`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Label {
@@ -791,7 +791,7 @@ pub enum Label {
     UnknownValue(String),
 }
 
-#[cfg(feature = "_binary_operator")]
+#[cfg(feature = "_connections")]
 impl graph_odata_runtime::enums::EvolvableEnum for Label {
     const MEMBERS: &'static [(&'static str, i64)] = &[
         ("title", 0),
@@ -972,14 +972,14 @@ impl graph_odata_runtime::enums::EvolvableEnum for Label {
     }
 }
 
-#[cfg(feature = "_binary_operator")]
+#[cfg(feature = "_connections")]
 impl serde::Serialize for Label {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_binary_operator")]
+#[cfg(feature = "_connections")]
 impl<'de> serde::Deserialize<'de> for Label {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -988,21 +988,21 @@ impl<'de> serde::Deserialize<'de> for Label {
     }
 }
 
-#[cfg(feature = "_binary_operator")]
+#[cfg(feature = "_connections")]
 impl std::fmt::Display for Label {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_binary_operator")]
+#[cfg(feature = "_connections")]
 impl From<&str> for Label {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
 }
 
-#[cfg(feature = "_binary_operator")]
+#[cfg(feature = "_connections")]
 /// CSDL enum type `microsoft.graph.externalConnectors.propertyType`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum PropertyType {
@@ -1034,7 +1034,7 @@ pub enum PropertyType {
     UnknownValue(String),
 }
 
-#[cfg(feature = "_binary_operator")]
+#[cfg(feature = "_connections")]
 impl graph_odata_runtime::enums::EvolvableEnum for PropertyType {
     const MEMBERS: &'static [(&'static str, i64)] = &[
         ("string", 0),
@@ -1086,14 +1086,14 @@ impl graph_odata_runtime::enums::EvolvableEnum for PropertyType {
     }
 }
 
-#[cfg(feature = "_binary_operator")]
+#[cfg(feature = "_connections")]
 impl serde::Serialize for PropertyType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_binary_operator")]
+#[cfg(feature = "_connections")]
 impl<'de> serde::Deserialize<'de> for PropertyType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1102,14 +1102,14 @@ impl<'de> serde::Deserialize<'de> for PropertyType {
     }
 }
 
-#[cfg(feature = "_binary_operator")]
+#[cfg(feature = "_connections")]
 impl std::fmt::Display for PropertyType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_binary_operator")]
+#[cfg(feature = "_connections")]
 impl From<&str> for PropertyType {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)

@@ -11,12 +11,12 @@ use graph_odata_runtime::edm;
 #[allow(unused_imports)]
 use graph_odata_runtime::model;
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 /// CSDL complex type `microsoft.graph.identityGovernance.activateGroupScope`; base type `microsoft.graph.identityGovernance.activationScope`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ActivateGroupScope {
     /// Navigation property `group`: `microsoft.graph.group`; present when expanded (`$expand`).
-    #[cfg(feature = "_activity_based_timeout_policy")]
+    #[cfg(feature = "_group")]
     pub group: Option<super::super::microsoft_graph::Group>,
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
@@ -24,14 +24,14 @@ pub struct ActivateGroupScope {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl serde::Serialize for ActivateGroupScope {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 #[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
 impl ActivateGroupScope {
     /// The CSDL qualified name, as `@odata.type` spells it.
@@ -48,13 +48,12 @@ impl ActivateGroupScope {
             &self.additional_properties,
             odata_type,
         )?;
-        #[cfg(feature = "_activity_based_timeout_policy")]
-        object.property("group", &self.group);
+        #[cfg(feature = "_group")] object.property("group", &self.group);
         object.end()
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl<'de> serde::Deserialize<'de> for ActivateGroupScope {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -63,7 +62,7 @@ impl<'de> serde::Deserialize<'de> for ActivateGroupScope {
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 #[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
 impl graph_odata_runtime::model::ODataObject for ActivateGroupScope {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
@@ -74,7 +73,7 @@ impl graph_odata_runtime::model::ODataObject for ActivateGroupScope {
         use graph_odata_runtime::model::read_nullable;
         let extra = &mut self.additional_properties;
         match key {
-            #[cfg(feature = "_activity_based_timeout_policy")]
+            #[cfg(feature = "_group")]
             "group" => read_nullable(map, key, &mut self.group, extra),
             _ => Ok(false),
         }
@@ -86,7 +85,7 @@ impl graph_odata_runtime::model::ODataObject for ActivateGroupScope {
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl ActivateGroupScope {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -97,11 +96,11 @@ impl ActivateGroupScope {
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 /// The properties of [`ActivateGroupScope`] by wire name, each a [`Field<ActivateGroupScope>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ActivateGroupScope::set_null`].
 pub enum ActivateGroupScopeField {}
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 #[allow(non_upper_case_globals)]
 impl ActivateGroupScopeField {
     /// `group`
@@ -110,7 +109,7 @@ impl ActivateGroupScopeField {
     pub const ALL: &'static [model::Field<ActivateGroupScope>] = &[Self::Group];
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 /// CSDL complex type `microsoft.graph.identityGovernance.activateProcessingResultScope`; base type `microsoft.graph.identityGovernance.activationScope`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ActivateProcessingResultScope {
@@ -124,14 +123,14 @@ pub struct ActivateProcessingResultScope {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl serde::Serialize for ActivateProcessingResultScope {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl ActivateProcessingResultScope {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.identityGovernance.activateProcessingResultScope";
@@ -153,7 +152,7 @@ impl ActivateProcessingResultScope {
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl<'de> serde::Deserialize<'de> for ActivateProcessingResultScope {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -162,7 +161,7 @@ impl<'de> serde::Deserialize<'de> for ActivateProcessingResultScope {
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl graph_odata_runtime::model::ODataObject for ActivateProcessingResultScope {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -186,7 +185,7 @@ impl graph_odata_runtime::model::ODataObject for ActivateProcessingResultScope {
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl ActivateProcessingResultScope {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -197,11 +196,11 @@ impl ActivateProcessingResultScope {
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 /// The properties of [`ActivateProcessingResultScope`] by wire name, each a [`Field<ActivateProcessingResultScope>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ActivateProcessingResultScope::set_null`].
 pub enum ActivateProcessingResultScopeField {}
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 #[allow(non_upper_case_globals)]
 impl ActivateProcessingResultScopeField {
     /// `taskScope`
@@ -219,7 +218,7 @@ impl ActivateProcessingResultScopeField {
     ];
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 /// CSDL complex type `microsoft.graph.identityGovernance.activateRunScope`; base type `microsoft.graph.identityGovernance.activationScope`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ActivateRunScope {
@@ -235,14 +234,14 @@ pub struct ActivateRunScope {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl serde::Serialize for ActivateRunScope {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl ActivateRunScope {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.identityGovernance.activateRunScope";
@@ -265,7 +264,7 @@ impl ActivateRunScope {
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl<'de> serde::Deserialize<'de> for ActivateRunScope {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -274,7 +273,7 @@ impl<'de> serde::Deserialize<'de> for ActivateRunScope {
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl graph_odata_runtime::model::ODataObject for ActivateRunScope {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -297,7 +296,7 @@ impl graph_odata_runtime::model::ODataObject for ActivateRunScope {
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl ActivateRunScope {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -308,11 +307,11 @@ impl ActivateRunScope {
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 /// The properties of [`ActivateRunScope`] by wire name, each a [`Field<ActivateRunScope>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ActivateRunScope::set_null`].
 pub enum ActivateRunScopeField {}
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 #[allow(non_upper_case_globals)]
 impl ActivateRunScopeField {
     /// `taskScope`
@@ -329,12 +328,12 @@ impl ActivateRunScopeField {
     ];
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 /// CSDL complex type `microsoft.graph.identityGovernance.activateUserScope`; base type `microsoft.graph.identityGovernance.activationScope`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ActivateUserScope {
     /// Navigation property `users`: `Collection(microsoft.graph.user)`; present when expanded (`$expand`).
-    #[cfg(feature = "_activity_based_timeout_policy")]
+    #[cfg(feature = "_authorization_info")]
     pub users: Option<Vec<super::super::microsoft_graph::AnyUser>>,
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
@@ -342,14 +341,14 @@ pub struct ActivateUserScope {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl serde::Serialize for ActivateUserScope {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 #[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
 impl ActivateUserScope {
     /// The CSDL qualified name, as `@odata.type` spells it.
@@ -366,13 +365,12 @@ impl ActivateUserScope {
             &self.additional_properties,
             odata_type,
         )?;
-        #[cfg(feature = "_activity_based_timeout_policy")]
-        object.property("users", &self.users);
+        #[cfg(feature = "_authorization_info")] object.property("users", &self.users);
         object.end()
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl<'de> serde::Deserialize<'de> for ActivateUserScope {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -381,7 +379,7 @@ impl<'de> serde::Deserialize<'de> for ActivateUserScope {
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 #[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
 impl graph_odata_runtime::model::ODataObject for ActivateUserScope {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
@@ -392,7 +390,7 @@ impl graph_odata_runtime::model::ODataObject for ActivateUserScope {
         use graph_odata_runtime::model::read_nullable;
         let extra = &mut self.additional_properties;
         match key {
-            #[cfg(feature = "_activity_based_timeout_policy")]
+            #[cfg(feature = "_authorization_info")]
             "users" => read_nullable(map, key, &mut self.users, extra),
             _ => Ok(false),
         }
@@ -404,7 +402,7 @@ impl graph_odata_runtime::model::ODataObject for ActivateUserScope {
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl ActivateUserScope {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -415,11 +413,11 @@ impl ActivateUserScope {
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 /// The properties of [`ActivateUserScope`] by wire name, each a [`Field<ActivateUserScope>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ActivateUserScope::set_null`].
 pub enum ActivateUserScopeField {}
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 #[allow(non_upper_case_globals)]
 impl ActivateUserScopeField {
     /// `users`
@@ -428,7 +426,7 @@ impl ActivateUserScopeField {
     pub const ALL: &'static [model::Field<ActivateUserScope>] = &[Self::Users];
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 /// CSDL complex type `microsoft.graph.identityGovernance.activationScope`; abstract.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ActivationScope {
@@ -438,14 +436,14 @@ pub struct ActivationScope {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl serde::Serialize for ActivationScope {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl ActivationScope {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.identityGovernance.activationScope";
@@ -465,7 +463,7 @@ impl ActivationScope {
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl<'de> serde::Deserialize<'de> for ActivationScope {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -474,7 +472,7 @@ impl<'de> serde::Deserialize<'de> for ActivationScope {
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl graph_odata_runtime::model::ODataObject for ActivationScope {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -490,7 +488,7 @@ impl graph_odata_runtime::model::ODataObject for ActivationScope {
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 /// A `microsoft.graph.identityGovernance.activationScope` value: the base type or one of its derived types, chosen by `@odata.type`. A derived type this crate does not know is read as [`ActivationScope`], which keeps its properties and `@odata.type` in `additional_properties`.
 #[derive(Debug, Clone, PartialEq)]
 pub enum AnyActivationScope {
@@ -506,7 +504,7 @@ pub enum AnyActivationScope {
     ActivateUserScope(Box<ActivateUserScope>),
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl AnyActivationScope {
     /// The `@odata.type` of the variant (the base type's for unknown derived types).
     pub fn odata_type(&self) -> &'static str {
@@ -529,21 +527,21 @@ impl AnyActivationScope {
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl Default for AnyActivationScope {
     fn default() -> Self {
         Self::ActivationScope(Box::default())
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl From<ActivationScope> for AnyActivationScope {
     fn from(value: ActivationScope) -> Self {
         Self::ActivationScope(Box::new(value))
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl AnyActivationScope {
     /// The value if it is a [`AnyActivationScope::ActivateGroupScope`] variant.
     pub fn as_activate_group_scope(&self) -> Option<&ActivateGroupScope> {
@@ -577,35 +575,35 @@ impl AnyActivationScope {
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl From<ActivateGroupScope> for AnyActivationScope {
     fn from(value: ActivateGroupScope) -> Self {
         Self::ActivateGroupScope(Box::new(value))
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl From<ActivateProcessingResultScope> for AnyActivationScope {
     fn from(value: ActivateProcessingResultScope) -> Self {
         Self::ActivateProcessingResultScope(Box::new(value))
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl From<ActivateRunScope> for AnyActivationScope {
     fn from(value: ActivateRunScope) -> Self {
         Self::ActivateRunScope(Box::new(value))
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl From<ActivateUserScope> for AnyActivationScope {
     fn from(value: ActivateUserScope) -> Self {
         Self::ActivateUserScope(Box::new(value))
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl serde::Serialize for AnyActivationScope {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match self {
@@ -635,7 +633,7 @@ impl serde::Serialize for AnyActivationScope {
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl<'de> serde::Deserialize<'de> for AnyActivationScope {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -663,7 +661,7 @@ impl<'de> serde::Deserialize<'de> for AnyActivationScope {
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 /// CSDL complex type `microsoft.graph.identityGovernance.attributeChangeTrigger`; base type `microsoft.graph.identityGovernance.workflowExecutionTrigger`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct AttributeChangeTrigger {
@@ -675,14 +673,14 @@ pub struct AttributeChangeTrigger {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl serde::Serialize for AttributeChangeTrigger {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl AttributeChangeTrigger {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.identityGovernance.attributeChangeTrigger";
@@ -703,7 +701,7 @@ impl AttributeChangeTrigger {
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl<'de> serde::Deserialize<'de> for AttributeChangeTrigger {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -712,7 +710,7 @@ impl<'de> serde::Deserialize<'de> for AttributeChangeTrigger {
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl graph_odata_runtime::model::ODataObject for AttributeChangeTrigger {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -735,7 +733,7 @@ impl graph_odata_runtime::model::ODataObject for AttributeChangeTrigger {
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl AttributeChangeTrigger {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -746,11 +744,11 @@ impl AttributeChangeTrigger {
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 /// The properties of [`AttributeChangeTrigger`] by wire name, each a [`Field<AttributeChangeTrigger>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`AttributeChangeTrigger::set_null`].
 pub enum AttributeChangeTriggerField {}
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 #[allow(non_upper_case_globals)]
 impl AttributeChangeTriggerField {
     /// `triggerAttributes`
@@ -768,7 +766,6 @@ impl AttributeChangeTriggerField {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct CancelRunsScope {
     /// Navigation property `runs`: `Collection(microsoft.graph.identityGovernance.run)`; present when expanded (`$expand`).
-    #[cfg(feature = "_access_package")]
     pub runs: Option<Vec<Run>>,
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
@@ -784,7 +781,6 @@ impl serde::Serialize for CancelRunsScope {
 }
 
 #[cfg(feature = "_identity_governance")]
-#[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
 impl CancelRunsScope {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.identityGovernance.cancelRunsScope";
@@ -800,7 +796,7 @@ impl CancelRunsScope {
             &self.additional_properties,
             odata_type,
         )?;
-        #[cfg(feature = "_access_package")] object.property("runs", &self.runs);
+        object.property("runs", &self.runs);
         object.end()
     }
 }
@@ -815,7 +811,6 @@ impl<'de> serde::Deserialize<'de> for CancelRunsScope {
 }
 
 #[cfg(feature = "_identity_governance")]
-#[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
 impl graph_odata_runtime::model::ODataObject for CancelRunsScope {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -825,7 +820,6 @@ impl graph_odata_runtime::model::ODataObject for CancelRunsScope {
         use graph_odata_runtime::model::read_nullable;
         let extra = &mut self.additional_properties;
         match key {
-            #[cfg(feature = "_access_package")]
             "runs" => read_nullable(map, key, &mut self.runs, extra),
             _ => Ok(false),
         }
@@ -1014,7 +1008,7 @@ impl<'de> serde::Deserialize<'de> for AnyCancelScope {
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 /// CSDL complex type `microsoft.graph.identityGovernance.countBasedQuarantineCondition`; base type `microsoft.graph.identityGovernance.quarantineCondition`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct CountBasedQuarantineCondition {
@@ -1026,14 +1020,14 @@ pub struct CountBasedQuarantineCondition {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl serde::Serialize for CountBasedQuarantineCondition {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl CountBasedQuarantineCondition {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.identityGovernance.countBasedQuarantineCondition";
@@ -1054,7 +1048,7 @@ impl CountBasedQuarantineCondition {
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl<'de> serde::Deserialize<'de> for CountBasedQuarantineCondition {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1063,7 +1057,7 @@ impl<'de> serde::Deserialize<'de> for CountBasedQuarantineCondition {
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl graph_odata_runtime::model::ODataObject for CountBasedQuarantineCondition {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -1084,7 +1078,7 @@ impl graph_odata_runtime::model::ODataObject for CountBasedQuarantineCondition {
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl CountBasedQuarantineCondition {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -1095,11 +1089,11 @@ impl CountBasedQuarantineCondition {
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 /// The properties of [`CountBasedQuarantineCondition`] by wire name, each a [`Field<CountBasedQuarantineCondition>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`CountBasedQuarantineCondition::set_null`].
 pub enum CountBasedQuarantineConditionField {}
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 #[allow(non_upper_case_globals)]
 impl CountBasedQuarantineConditionField {
     /// `threshold`
@@ -1112,7 +1106,7 @@ impl CountBasedQuarantineConditionField {
     ];
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 /// CSDL complex type `microsoft.graph.identityGovernance.customTaskExtensionCallbackConfiguration`; base type `microsoft.graph.customExtensionCallbackConfiguration`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct CustomTaskExtensionCallbackConfiguration {
@@ -1120,7 +1114,7 @@ pub struct CustomTaskExtensionCallbackConfiguration {
     /// Inherited from `microsoft.graph.customExtensionCallbackConfiguration`.
     pub timeout_duration: Option<edm::Duration>,
     /// Navigation property `authorizedApps`: `Collection(microsoft.graph.application)`; present when expanded (`$expand`).
-    #[cfg(feature = "_activity_based_timeout_policy")]
+    #[cfg(feature = "_agent_identity_blueprint")]
     pub authorized_apps: Option<Vec<super::super::microsoft_graph::AnyApplication>>,
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
@@ -1128,14 +1122,14 @@ pub struct CustomTaskExtensionCallbackConfiguration {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl serde::Serialize for CustomTaskExtensionCallbackConfiguration {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 #[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
 impl CustomTaskExtensionCallbackConfiguration {
     /// The CSDL qualified name, as `@odata.type` spells it.
@@ -1153,13 +1147,13 @@ impl CustomTaskExtensionCallbackConfiguration {
             odata_type,
         )?;
         object.property("timeoutDuration", &self.timeout_duration);
-        #[cfg(feature = "_activity_based_timeout_policy")]
+        #[cfg(feature = "_agent_identity_blueprint")]
         object.property("authorizedApps", &self.authorized_apps);
         object.end()
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl<'de> serde::Deserialize<'de> for CustomTaskExtensionCallbackConfiguration {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1168,7 +1162,7 @@ impl<'de> serde::Deserialize<'de> for CustomTaskExtensionCallbackConfiguration {
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 #[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
 impl graph_odata_runtime::model::ODataObject
 for CustomTaskExtensionCallbackConfiguration {
@@ -1183,7 +1177,7 @@ for CustomTaskExtensionCallbackConfiguration {
             "timeoutDuration" => {
                 read_lenient(map, key, &mut self.timeout_duration, extra)
             }
-            #[cfg(feature = "_activity_based_timeout_policy")]
+            #[cfg(feature = "_agent_identity_blueprint")]
             "authorizedApps" => read_nullable(map, key, &mut self.authorized_apps, extra),
             _ => Ok(false),
         }
@@ -1195,7 +1189,7 @@ for CustomTaskExtensionCallbackConfiguration {
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl CustomTaskExtensionCallbackConfiguration {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -1206,11 +1200,11 @@ impl CustomTaskExtensionCallbackConfiguration {
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 /// The properties of [`CustomTaskExtensionCallbackConfiguration`] by wire name, each a [`Field<CustomTaskExtensionCallbackConfiguration>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`CustomTaskExtensionCallbackConfiguration::set_null`].
 pub enum CustomTaskExtensionCallbackConfigurationField {}
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 #[allow(non_upper_case_globals)]
 impl CustomTaskExtensionCallbackConfigurationField {
     /// `timeoutDuration`
@@ -1333,13 +1327,11 @@ impl CustomTaskExtensionCallbackDataField {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct CustomTaskExtensionCalloutData {
     /// Navigation property `subject`: `microsoft.graph.user`; present when expanded (`$expand`).
-    #[cfg(feature = "_activity_based_timeout_policy")]
+    #[cfg(feature = "_authorization_info")]
     pub subject: Option<super::super::microsoft_graph::AnyUser>,
     /// Navigation property `task`: `microsoft.graph.identityGovernance.task`; present when expanded (`$expand`).
-    #[cfg(feature = "_access_package")]
     pub task: Option<Task>,
     /// Navigation property `taskProcessingresult`: `microsoft.graph.identityGovernance.taskProcessingResult`; present when expanded (`$expand`).
-    #[cfg(feature = "_access_package")]
     pub task_processingresult: Option<TaskProcessingResult>,
     /// Navigation property `workflow`: `microsoft.graph.identityGovernance.workflow`; present when expanded (`$expand`).
     pub workflow: Option<Workflow>,
@@ -1373,10 +1365,9 @@ impl CustomTaskExtensionCalloutData {
             &self.additional_properties,
             odata_type,
         )?;
-        #[cfg(feature = "_activity_based_timeout_policy")]
+        #[cfg(feature = "_authorization_info")]
         object.property("subject", &self.subject);
-        #[cfg(feature = "_access_package")] object.property("task", &self.task);
-        #[cfg(feature = "_access_package")]
+        object.property("task", &self.task);
         object.property("taskProcessingresult", &self.task_processingresult);
         object.property("workflow", &self.workflow);
         object.end()
@@ -1403,11 +1394,9 @@ impl graph_odata_runtime::model::ODataObject for CustomTaskExtensionCalloutData 
         use graph_odata_runtime::model::read_nullable;
         let extra = &mut self.additional_properties;
         match key {
-            #[cfg(feature = "_activity_based_timeout_policy")]
+            #[cfg(feature = "_authorization_info")]
             "subject" => read_nullable(map, key, &mut self.subject, extra),
-            #[cfg(feature = "_access_package")]
             "task" => read_nullable(map, key, &mut self.task, extra),
-            #[cfg(feature = "_access_package")]
             "taskProcessingresult" => {
                 read_nullable(map, key, &mut self.task_processingresult, extra)
             }
@@ -1470,7 +1459,7 @@ impl CustomTaskExtensionCalloutDataField {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GroupBasedSubjectSet {
     /// Navigation property `groups`: `Collection(microsoft.graph.group)`; present when expanded (`$expand`).
-    #[cfg(feature = "_activity_based_timeout_policy")]
+    #[cfg(feature = "_group")]
     pub groups: Option<Vec<super::super::microsoft_graph::Group>>,
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
@@ -1502,8 +1491,7 @@ impl GroupBasedSubjectSet {
             &self.additional_properties,
             odata_type,
         )?;
-        #[cfg(feature = "_activity_based_timeout_policy")]
-        object.property("groups", &self.groups);
+        #[cfg(feature = "_group")] object.property("groups", &self.groups);
         object.end()
     }
 }
@@ -1528,7 +1516,7 @@ impl graph_odata_runtime::model::ODataObject for GroupBasedSubjectSet {
         use graph_odata_runtime::model::read_nullable;
         let extra = &mut self.additional_properties;
         match key {
-            #[cfg(feature = "_activity_based_timeout_policy")]
+            #[cfg(feature = "_group")]
             "groups" => read_nullable(map, key, &mut self.groups, extra),
             _ => Ok(false),
         }
@@ -1564,7 +1552,7 @@ impl GroupBasedSubjectSetField {
     pub const ALL: &'static [model::Field<GroupBasedSubjectSet>] = &[Self::Groups];
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 /// CSDL complex type `microsoft.graph.identityGovernance.membershipChangeTrigger`; base type `microsoft.graph.identityGovernance.workflowExecutionTrigger`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct MembershipChangeTrigger {
@@ -1576,14 +1564,14 @@ pub struct MembershipChangeTrigger {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl serde::Serialize for MembershipChangeTrigger {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl MembershipChangeTrigger {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.identityGovernance.membershipChangeTrigger";
@@ -1604,7 +1592,7 @@ impl MembershipChangeTrigger {
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl<'de> serde::Deserialize<'de> for MembershipChangeTrigger {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1613,7 +1601,7 @@ impl<'de> serde::Deserialize<'de> for MembershipChangeTrigger {
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl graph_odata_runtime::model::ODataObject for MembershipChangeTrigger {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -1634,7 +1622,7 @@ impl graph_odata_runtime::model::ODataObject for MembershipChangeTrigger {
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl MembershipChangeTrigger {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -1645,11 +1633,11 @@ impl MembershipChangeTrigger {
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 /// The properties of [`MembershipChangeTrigger`] by wire name, each a [`Field<MembershipChangeTrigger>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`MembershipChangeTrigger::set_null`].
 pub enum MembershipChangeTriggerField {}
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 #[allow(non_upper_case_globals)]
 impl MembershipChangeTriggerField {
     /// `changeType`
@@ -1662,7 +1650,7 @@ impl MembershipChangeTriggerField {
     ];
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 /// CSDL complex type `microsoft.graph.identityGovernance.onDemandExecutionOnly`; base type `microsoft.graph.identityGovernance.workflowExecutionConditions`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct OnDemandExecutionOnly {
@@ -1672,14 +1660,14 @@ pub struct OnDemandExecutionOnly {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl serde::Serialize for OnDemandExecutionOnly {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl OnDemandExecutionOnly {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.identityGovernance.onDemandExecutionOnly";
@@ -1699,7 +1687,7 @@ impl OnDemandExecutionOnly {
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl<'de> serde::Deserialize<'de> for OnDemandExecutionOnly {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1708,7 +1696,7 @@ impl<'de> serde::Deserialize<'de> for OnDemandExecutionOnly {
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl graph_odata_runtime::model::ODataObject for OnDemandExecutionOnly {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -1724,7 +1712,7 @@ impl graph_odata_runtime::model::ODataObject for OnDemandExecutionOnly {
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 /// CSDL complex type `microsoft.graph.identityGovernance.parameter`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Parameter {
@@ -1740,14 +1728,14 @@ pub struct Parameter {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl serde::Serialize for Parameter {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl Parameter {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.identityGovernance.parameter";
@@ -1770,7 +1758,7 @@ impl Parameter {
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl<'de> serde::Deserialize<'de> for Parameter {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1779,7 +1767,7 @@ impl<'de> serde::Deserialize<'de> for Parameter {
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl graph_odata_runtime::model::ODataObject for Parameter {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -1802,7 +1790,7 @@ impl graph_odata_runtime::model::ODataObject for Parameter {
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl Parameter {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -1813,11 +1801,11 @@ impl Parameter {
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 /// The properties of [`Parameter`] by wire name, each a [`Field<Parameter>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`Parameter::set_null`].
 pub enum ParameterField {}
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 #[allow(non_upper_case_globals)]
 impl ParameterField {
     /// `name`
@@ -1834,7 +1822,7 @@ impl ParameterField {
     ];
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 /// CSDL complex type `microsoft.graph.identityGovernance.percentageBasedQuarantineCondition`; base type `microsoft.graph.identityGovernance.quarantineCondition`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct PercentageBasedQuarantineCondition {
@@ -1846,14 +1834,14 @@ pub struct PercentageBasedQuarantineCondition {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl serde::Serialize for PercentageBasedQuarantineCondition {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl PercentageBasedQuarantineCondition {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.identityGovernance.percentageBasedQuarantineCondition";
@@ -1874,7 +1862,7 @@ impl PercentageBasedQuarantineCondition {
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl<'de> serde::Deserialize<'de> for PercentageBasedQuarantineCondition {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1883,7 +1871,7 @@ impl<'de> serde::Deserialize<'de> for PercentageBasedQuarantineCondition {
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl graph_odata_runtime::model::ODataObject for PercentageBasedQuarantineCondition {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -1904,7 +1892,7 @@ impl graph_odata_runtime::model::ODataObject for PercentageBasedQuarantineCondit
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl PercentageBasedQuarantineCondition {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -1915,11 +1903,11 @@ impl PercentageBasedQuarantineCondition {
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 /// The properties of [`PercentageBasedQuarantineCondition`] by wire name, each a [`Field<PercentageBasedQuarantineCondition>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`PercentageBasedQuarantineCondition::set_null`].
 pub enum PercentageBasedQuarantineConditionField {}
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 #[allow(non_upper_case_globals)]
 impl PercentageBasedQuarantineConditionField {
     /// `percentage`
@@ -2053,7 +2041,7 @@ impl PreviewFailedTaskField {
     ];
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 /// CSDL complex type `microsoft.graph.identityGovernance.quarantineCondition`; abstract.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct QuarantineCondition {
@@ -2063,14 +2051,14 @@ pub struct QuarantineCondition {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl serde::Serialize for QuarantineCondition {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl QuarantineCondition {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.identityGovernance.quarantineCondition";
@@ -2090,7 +2078,7 @@ impl QuarantineCondition {
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl<'de> serde::Deserialize<'de> for QuarantineCondition {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2099,7 +2087,7 @@ impl<'de> serde::Deserialize<'de> for QuarantineCondition {
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl graph_odata_runtime::model::ODataObject for QuarantineCondition {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -2115,7 +2103,7 @@ impl graph_odata_runtime::model::ODataObject for QuarantineCondition {
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 /// A `microsoft.graph.identityGovernance.quarantineCondition` value: the base type or one of its derived types, chosen by `@odata.type`. A derived type this crate does not know is read as [`QuarantineCondition`], which keeps its properties and `@odata.type` in `additional_properties`.
 #[derive(Debug, Clone, PartialEq)]
 pub enum AnyQuarantineCondition {
@@ -2127,7 +2115,7 @@ pub enum AnyQuarantineCondition {
     PercentageBasedQuarantineCondition(Box<PercentageBasedQuarantineCondition>),
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl AnyQuarantineCondition {
     /// The `@odata.type` of the variant (the base type's for unknown derived types).
     pub fn odata_type(&self) -> &'static str {
@@ -2150,21 +2138,21 @@ impl AnyQuarantineCondition {
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl Default for AnyQuarantineCondition {
     fn default() -> Self {
         Self::QuarantineCondition(Box::default())
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl From<QuarantineCondition> for AnyQuarantineCondition {
     fn from(value: QuarantineCondition) -> Self {
         Self::QuarantineCondition(Box::new(value))
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl AnyQuarantineCondition {
     /// The value if it is a [`AnyQuarantineCondition::CountBasedQuarantineCondition`] variant.
     pub fn as_count_based_quarantine_condition(

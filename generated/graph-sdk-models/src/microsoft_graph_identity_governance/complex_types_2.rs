@@ -11,21 +11,21 @@ use graph_odata_runtime::edm;
 #[allow(unused_imports)]
 use graph_odata_runtime::model;
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl From<CountBasedQuarantineCondition> for AnyQuarantineCondition {
     fn from(value: CountBasedQuarantineCondition) -> Self {
         Self::CountBasedQuarantineCondition(Box::new(value))
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl From<PercentageBasedQuarantineCondition> for AnyQuarantineCondition {
     fn from(value: PercentageBasedQuarantineCondition) -> Self {
         Self::PercentageBasedQuarantineCondition(Box::new(value))
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl serde::Serialize for AnyQuarantineCondition {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match self {
@@ -50,7 +50,7 @@ impl serde::Serialize for AnyQuarantineCondition {
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl<'de> serde::Deserialize<'de> for AnyQuarantineCondition {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -73,7 +73,7 @@ impl<'de> serde::Deserialize<'de> for AnyQuarantineCondition {
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 /// CSDL complex type `microsoft.graph.identityGovernance.quarantineConfiguration`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct QuarantineConfiguration {
@@ -87,14 +87,14 @@ pub struct QuarantineConfiguration {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl serde::Serialize for QuarantineConfiguration {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl QuarantineConfiguration {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.identityGovernance.quarantineConfiguration";
@@ -116,7 +116,7 @@ impl QuarantineConfiguration {
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl<'de> serde::Deserialize<'de> for QuarantineConfiguration {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -125,7 +125,7 @@ impl<'de> serde::Deserialize<'de> for QuarantineConfiguration {
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl graph_odata_runtime::model::ODataObject for QuarantineConfiguration {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -147,7 +147,7 @@ impl graph_odata_runtime::model::ODataObject for QuarantineConfiguration {
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl QuarantineConfiguration {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -158,11 +158,11 @@ impl QuarantineConfiguration {
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 /// The properties of [`QuarantineConfiguration`] by wire name, each a [`Field<QuarantineConfiguration>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`QuarantineConfiguration::set_null`].
 pub enum QuarantineConfigurationField {}
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 #[allow(non_upper_case_globals)]
 impl QuarantineConfigurationField {
     /// `conditions`
@@ -656,7 +656,7 @@ impl TaskReportSummaryField {
     ];
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 /// CSDL complex type `microsoft.graph.identityGovernance.timeBasedAttributeTrigger`; base type `microsoft.graph.identityGovernance.workflowExecutionTrigger`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct TimeBasedAttributeTrigger {
@@ -670,14 +670,14 @@ pub struct TimeBasedAttributeTrigger {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl serde::Serialize for TimeBasedAttributeTrigger {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl TimeBasedAttributeTrigger {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.identityGovernance.timeBasedAttributeTrigger";
@@ -699,7 +699,7 @@ impl TimeBasedAttributeTrigger {
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl<'de> serde::Deserialize<'de> for TimeBasedAttributeTrigger {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -708,7 +708,7 @@ impl<'de> serde::Deserialize<'de> for TimeBasedAttributeTrigger {
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl graph_odata_runtime::model::ODataObject for TimeBasedAttributeTrigger {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -732,7 +732,7 @@ impl graph_odata_runtime::model::ODataObject for TimeBasedAttributeTrigger {
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl TimeBasedAttributeTrigger {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -743,11 +743,11 @@ impl TimeBasedAttributeTrigger {
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 /// The properties of [`TimeBasedAttributeTrigger`] by wire name, each a [`Field<TimeBasedAttributeTrigger>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`TimeBasedAttributeTrigger::set_null`].
 pub enum TimeBasedAttributeTriggerField {}
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 #[allow(non_upper_case_globals)]
 impl TimeBasedAttributeTriggerField {
     /// `offsetInDays`
@@ -1121,7 +1121,7 @@ impl TopWorkflowsInsightsSummaryField {
     ];
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 /// CSDL complex type `microsoft.graph.identityGovernance.triggerAndScopeBasedConditions`; base type `microsoft.graph.identityGovernance.workflowExecutionConditions`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct TriggerAndScopeBasedConditions {
@@ -1135,14 +1135,14 @@ pub struct TriggerAndScopeBasedConditions {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl serde::Serialize for TriggerAndScopeBasedConditions {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl TriggerAndScopeBasedConditions {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.identityGovernance.triggerAndScopeBasedConditions";
@@ -1164,7 +1164,7 @@ impl TriggerAndScopeBasedConditions {
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl<'de> serde::Deserialize<'de> for TriggerAndScopeBasedConditions {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1173,7 +1173,7 @@ impl<'de> serde::Deserialize<'de> for TriggerAndScopeBasedConditions {
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl graph_odata_runtime::model::ODataObject for TriggerAndScopeBasedConditions {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -1195,7 +1195,7 @@ impl graph_odata_runtime::model::ODataObject for TriggerAndScopeBasedConditions 
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl TriggerAndScopeBasedConditions {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -1206,11 +1206,11 @@ impl TriggerAndScopeBasedConditions {
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 /// The properties of [`TriggerAndScopeBasedConditions`] by wire name, each a [`Field<TriggerAndScopeBasedConditions>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`TriggerAndScopeBasedConditions::set_null`].
 pub enum TriggerAndScopeBasedConditionsField {}
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 #[allow(non_upper_case_globals)]
 impl TriggerAndScopeBasedConditionsField {
     /// `scope`
@@ -1228,7 +1228,7 @@ impl TriggerAndScopeBasedConditionsField {
     ];
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 /// CSDL complex type `microsoft.graph.identityGovernance.triggerAttribute`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct TriggerAttribute {
@@ -1240,14 +1240,14 @@ pub struct TriggerAttribute {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl serde::Serialize for TriggerAttribute {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl TriggerAttribute {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.identityGovernance.triggerAttribute";
@@ -1268,7 +1268,7 @@ impl TriggerAttribute {
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl<'de> serde::Deserialize<'de> for TriggerAttribute {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1277,7 +1277,7 @@ impl<'de> serde::Deserialize<'de> for TriggerAttribute {
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl graph_odata_runtime::model::ODataObject for TriggerAttribute {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -1298,7 +1298,7 @@ impl graph_odata_runtime::model::ODataObject for TriggerAttribute {
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl TriggerAttribute {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -1309,11 +1309,11 @@ impl TriggerAttribute {
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 /// The properties of [`TriggerAttribute`] by wire name, each a [`Field<TriggerAttribute>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`TriggerAttribute::set_null`].
 pub enum TriggerAttributeField {}
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 #[allow(non_upper_case_globals)]
 impl TriggerAttributeField {
     /// `name`
@@ -1322,7 +1322,7 @@ impl TriggerAttributeField {
     pub const ALL: &'static [model::Field<TriggerAttribute>] = &[Self::Name];
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 /// CSDL complex type `microsoft.graph.identityGovernance.userInactivityTrigger`; base type `microsoft.graph.identityGovernance.workflowExecutionTrigger`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct UserInactivityTrigger {
@@ -1334,14 +1334,14 @@ pub struct UserInactivityTrigger {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl serde::Serialize for UserInactivityTrigger {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl UserInactivityTrigger {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.identityGovernance.userInactivityTrigger";
@@ -1362,7 +1362,7 @@ impl UserInactivityTrigger {
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl<'de> serde::Deserialize<'de> for UserInactivityTrigger {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1371,7 +1371,7 @@ impl<'de> serde::Deserialize<'de> for UserInactivityTrigger {
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl graph_odata_runtime::model::ODataObject for UserInactivityTrigger {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -1394,7 +1394,7 @@ impl graph_odata_runtime::model::ODataObject for UserInactivityTrigger {
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl UserInactivityTrigger {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -1405,11 +1405,11 @@ impl UserInactivityTrigger {
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 /// The properties of [`UserInactivityTrigger`] by wire name, each a [`Field<UserInactivityTrigger>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`UserInactivityTrigger::set_null`].
 pub enum UserInactivityTriggerField {}
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 #[allow(non_upper_case_globals)]
 impl UserInactivityTriggerField {
     /// `inactivityPeriodInDays`
@@ -1686,7 +1686,7 @@ impl UsersProcessingSummaryField {
     ];
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 /// CSDL complex type `microsoft.graph.identityGovernance.workflowExecutionConditions`; abstract.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct WorkflowExecutionConditions {
@@ -1696,14 +1696,14 @@ pub struct WorkflowExecutionConditions {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl serde::Serialize for WorkflowExecutionConditions {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl WorkflowExecutionConditions {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.identityGovernance.workflowExecutionConditions";
@@ -1723,7 +1723,7 @@ impl WorkflowExecutionConditions {
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl<'de> serde::Deserialize<'de> for WorkflowExecutionConditions {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1732,7 +1732,7 @@ impl<'de> serde::Deserialize<'de> for WorkflowExecutionConditions {
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl graph_odata_runtime::model::ODataObject for WorkflowExecutionConditions {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -1748,7 +1748,7 @@ impl graph_odata_runtime::model::ODataObject for WorkflowExecutionConditions {
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 /// A `microsoft.graph.identityGovernance.workflowExecutionConditions` value: the base type or one of its derived types, chosen by `@odata.type`. A derived type this crate does not know is read as [`WorkflowExecutionConditions`], which keeps its properties and `@odata.type` in `additional_properties`.
 #[derive(Debug, Clone, PartialEq)]
 pub enum AnyWorkflowExecutionConditions {
@@ -1760,7 +1760,7 @@ pub enum AnyWorkflowExecutionConditions {
     TriggerAndScopeBasedConditions(Box<TriggerAndScopeBasedConditions>),
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl AnyWorkflowExecutionConditions {
     /// The `@odata.type` of the variant (the base type's for unknown derived types).
     pub fn odata_type(&self) -> &'static str {
@@ -1785,21 +1785,21 @@ impl AnyWorkflowExecutionConditions {
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl Default for AnyWorkflowExecutionConditions {
     fn default() -> Self {
         Self::WorkflowExecutionConditions(Box::default())
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl From<WorkflowExecutionConditions> for AnyWorkflowExecutionConditions {
     fn from(value: WorkflowExecutionConditions) -> Self {
         Self::WorkflowExecutionConditions(Box::new(value))
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl AnyWorkflowExecutionConditions {
     /// The value if it is a [`AnyWorkflowExecutionConditions::OnDemandExecutionOnly`] variant.
     pub fn as_on_demand_execution_only(&self) -> Option<&OnDemandExecutionOnly> {
@@ -1819,21 +1819,21 @@ impl AnyWorkflowExecutionConditions {
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl From<OnDemandExecutionOnly> for AnyWorkflowExecutionConditions {
     fn from(value: OnDemandExecutionOnly) -> Self {
         Self::OnDemandExecutionOnly(Box::new(value))
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl From<TriggerAndScopeBasedConditions> for AnyWorkflowExecutionConditions {
     fn from(value: TriggerAndScopeBasedConditions) -> Self {
         Self::TriggerAndScopeBasedConditions(Box::new(value))
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl serde::Serialize for AnyWorkflowExecutionConditions {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match self {
@@ -1858,7 +1858,7 @@ impl serde::Serialize for AnyWorkflowExecutionConditions {
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl<'de> serde::Deserialize<'de> for AnyWorkflowExecutionConditions {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1880,7 +1880,7 @@ impl<'de> serde::Deserialize<'de> for AnyWorkflowExecutionConditions {
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 /// CSDL complex type `microsoft.graph.identityGovernance.workflowExecutionTrigger`; abstract.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct WorkflowExecutionTrigger {
@@ -1890,14 +1890,14 @@ pub struct WorkflowExecutionTrigger {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl serde::Serialize for WorkflowExecutionTrigger {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl WorkflowExecutionTrigger {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.identityGovernance.workflowExecutionTrigger";
@@ -1917,7 +1917,7 @@ impl WorkflowExecutionTrigger {
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl<'de> serde::Deserialize<'de> for WorkflowExecutionTrigger {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1926,7 +1926,7 @@ impl<'de> serde::Deserialize<'de> for WorkflowExecutionTrigger {
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl graph_odata_runtime::model::ODataObject for WorkflowExecutionTrigger {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -1942,7 +1942,7 @@ impl graph_odata_runtime::model::ODataObject for WorkflowExecutionTrigger {
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 /// A `microsoft.graph.identityGovernance.workflowExecutionTrigger` value: the base type or one of its derived types, chosen by `@odata.type`. A derived type this crate does not know is read as [`WorkflowExecutionTrigger`], which keeps its properties and `@odata.type` in `additional_properties`.
 #[derive(Debug, Clone, PartialEq)]
 pub enum AnyWorkflowExecutionTrigger {
@@ -1958,7 +1958,7 @@ pub enum AnyWorkflowExecutionTrigger {
     UserInactivityTrigger(Box<UserInactivityTrigger>),
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl AnyWorkflowExecutionTrigger {
     /// The `@odata.type` of the variant (the base type's for unknown derived types).
     pub fn odata_type(&self) -> &'static str {
@@ -1979,21 +1979,21 @@ impl AnyWorkflowExecutionTrigger {
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl Default for AnyWorkflowExecutionTrigger {
     fn default() -> Self {
         Self::WorkflowExecutionTrigger(Box::default())
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl From<WorkflowExecutionTrigger> for AnyWorkflowExecutionTrigger {
     fn from(value: WorkflowExecutionTrigger) -> Self {
         Self::WorkflowExecutionTrigger(Box::new(value))
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl AnyWorkflowExecutionTrigger {
     /// The value if it is a [`AnyWorkflowExecutionTrigger::AttributeChangeTrigger`] variant.
     pub fn as_attribute_change_trigger(&self) -> Option<&AttributeChangeTrigger> {
@@ -2025,35 +2025,35 @@ impl AnyWorkflowExecutionTrigger {
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl From<AttributeChangeTrigger> for AnyWorkflowExecutionTrigger {
     fn from(value: AttributeChangeTrigger) -> Self {
         Self::AttributeChangeTrigger(Box::new(value))
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl From<MembershipChangeTrigger> for AnyWorkflowExecutionTrigger {
     fn from(value: MembershipChangeTrigger) -> Self {
         Self::MembershipChangeTrigger(Box::new(value))
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl From<TimeBasedAttributeTrigger> for AnyWorkflowExecutionTrigger {
     fn from(value: TimeBasedAttributeTrigger) -> Self {
         Self::TimeBasedAttributeTrigger(Box::new(value))
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl From<UserInactivityTrigger> for AnyWorkflowExecutionTrigger {
     fn from(value: UserInactivityTrigger) -> Self {
         Self::UserInactivityTrigger(Box::new(value))
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl serde::Serialize for AnyWorkflowExecutionTrigger {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match self {
@@ -2092,7 +2092,7 @@ impl serde::Serialize for AnyWorkflowExecutionTrigger {
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl<'de> serde::Deserialize<'de> for AnyWorkflowExecutionTrigger {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,

@@ -11,7 +11,7 @@ use graph_odata_runtime::edm;
 #[allow(unused_imports)]
 use graph_odata_runtime::model;
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 /// CSDL entity type `microsoft.graph.identityGovernance.customTaskExtension`; base type `microsoft.graph.customCalloutExtension`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct CustomTaskExtension {
@@ -48,10 +48,10 @@ pub struct CustomTaskExtension {
     /// Property `lastModifiedDateTime`: `Edm.DateTimeOffset`.
     pub last_modified_date_time: Option<edm::DateTimeOffset>,
     /// Navigation property `createdBy`: `microsoft.graph.user`; present when expanded (`$expand`).
-    #[cfg(feature = "_activity_based_timeout_policy")]
+    #[cfg(feature = "_authorization_info")]
     pub created_by: Option<super::super::microsoft_graph::AnyUser>,
     /// Navigation property `lastModifiedBy`: `microsoft.graph.user`; present when expanded (`$expand`).
-    #[cfg(feature = "_activity_based_timeout_policy")]
+    #[cfg(feature = "_authorization_info")]
     pub last_modified_by: Option<super::super::microsoft_graph::AnyUser>,
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
@@ -59,14 +59,14 @@ pub struct CustomTaskExtension {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl serde::Serialize for CustomTaskExtension {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 #[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
 impl CustomTaskExtension {
     /// The CSDL qualified name, as `@odata.type` spells it.
@@ -93,15 +93,15 @@ impl CustomTaskExtension {
         object.property("callbackConfiguration", &self.callback_configuration);
         object.property("createdDateTime", &self.created_date_time);
         object.property("lastModifiedDateTime", &self.last_modified_date_time);
-        #[cfg(feature = "_activity_based_timeout_policy")]
+        #[cfg(feature = "_authorization_info")]
         object.property("createdBy", &self.created_by);
-        #[cfg(feature = "_activity_based_timeout_policy")]
+        #[cfg(feature = "_authorization_info")]
         object.property("lastModifiedBy", &self.last_modified_by);
         object.end()
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl<'de> serde::Deserialize<'de> for CustomTaskExtension {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -110,7 +110,7 @@ impl<'de> serde::Deserialize<'de> for CustomTaskExtension {
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 #[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
 impl graph_odata_runtime::model::ODataObject for CustomTaskExtension {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
@@ -142,9 +142,9 @@ impl graph_odata_runtime::model::ODataObject for CustomTaskExtension {
             "lastModifiedDateTime" => {
                 read_lenient(map, key, &mut self.last_modified_date_time, extra)
             }
-            #[cfg(feature = "_activity_based_timeout_policy")]
+            #[cfg(feature = "_authorization_info")]
             "createdBy" => read_nullable(map, key, &mut self.created_by, extra),
-            #[cfg(feature = "_activity_based_timeout_policy")]
+            #[cfg(feature = "_authorization_info")]
             "lastModifiedBy" => {
                 read_nullable(map, key, &mut self.last_modified_by, extra)
             }
@@ -158,7 +158,7 @@ impl graph_odata_runtime::model::ODataObject for CustomTaskExtension {
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl CustomTaskExtension {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -169,11 +169,11 @@ impl CustomTaskExtension {
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 /// The properties of [`CustomTaskExtension`] by wire name, each a [`Field<CustomTaskExtension>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`CustomTaskExtension::set_null`].
 pub enum CustomTaskExtensionField {}
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 #[allow(non_upper_case_globals)]
 impl CustomTaskExtensionField {
     /// `id`
@@ -234,7 +234,7 @@ impl CustomTaskExtensionField {
     ];
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 /// CSDL entity type `microsoft.graph.identityGovernance.insights`; base type `microsoft.graph.entity`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Insights {
@@ -247,14 +247,14 @@ pub struct Insights {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl serde::Serialize for Insights {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl Insights {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.identityGovernance.insights";
@@ -275,7 +275,7 @@ impl Insights {
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl<'de> serde::Deserialize<'de> for Insights {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -284,7 +284,7 @@ impl<'de> serde::Deserialize<'de> for Insights {
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl graph_odata_runtime::model::ODataObject for Insights {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -305,7 +305,7 @@ impl graph_odata_runtime::model::ODataObject for Insights {
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl Insights {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -316,11 +316,11 @@ impl Insights {
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 /// The properties of [`Insights`] by wire name, each a [`Field<Insights>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`Insights::set_null`].
 pub enum InsightsField {}
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 #[allow(non_upper_case_globals)]
 impl InsightsField {
     /// `id`
@@ -329,7 +329,7 @@ impl InsightsField {
     pub const ALL: &'static [model::Field<Insights>] = &[Self::Id];
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 /// CSDL entity type `microsoft.graph.identityGovernance.lifecycleManagementSettings`; base type `microsoft.graph.entity`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct LifecycleManagementSettings {
@@ -348,14 +348,14 @@ pub struct LifecycleManagementSettings {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl serde::Serialize for LifecycleManagementSettings {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl LifecycleManagementSettings {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.identityGovernance.lifecycleManagementSettings";
@@ -383,7 +383,7 @@ impl LifecycleManagementSettings {
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl<'de> serde::Deserialize<'de> for LifecycleManagementSettings {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -392,7 +392,7 @@ impl<'de> serde::Deserialize<'de> for LifecycleManagementSettings {
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl graph_odata_runtime::model::ODataObject for LifecycleManagementSettings {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -425,7 +425,7 @@ impl graph_odata_runtime::model::ODataObject for LifecycleManagementSettings {
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl LifecycleManagementSettings {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -436,11 +436,11 @@ impl LifecycleManagementSettings {
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 /// The properties of [`LifecycleManagementSettings`] by wire name, each a [`Field<LifecycleManagementSettings>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`LifecycleManagementSettings::set_null`].
 pub enum LifecycleManagementSettingsField {}
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 #[allow(non_upper_case_globals)]
 impl LifecycleManagementSettingsField {
     /// `id`
@@ -466,7 +466,7 @@ impl LifecycleManagementSettingsField {
     ];
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 /// CSDL entity type `microsoft.graph.identityGovernance.lifecycleWorkflowsContainer`; base type `microsoft.graph.entity`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct LifecycleWorkflowsContainer {
@@ -484,7 +484,6 @@ pub struct LifecycleWorkflowsContainer {
     /// Navigation property `taskDefinitions`: `Collection(microsoft.graph.identityGovernance.taskDefinition)`, contained; present when expanded (`$expand`).
     pub task_definitions: Option<Vec<TaskDefinition>>,
     /// Navigation property `workflows`: `Collection(microsoft.graph.identityGovernance.workflow)`, contained; present when expanded (`$expand`).
-    #[cfg(feature = "_identity_governance")]
     pub workflows: Option<Vec<Workflow>>,
     /// Navigation property `workflowTemplates`: `Collection(microsoft.graph.identityGovernance.workflowTemplate)`, contained; present when expanded (`$expand`).
     pub workflow_templates: Option<Vec<WorkflowTemplate>>,
@@ -494,15 +493,14 @@ pub struct LifecycleWorkflowsContainer {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl serde::Serialize for LifecycleWorkflowsContainer {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_access_package")]
-#[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
+#[cfg(feature = "_identity_governance")]
 impl LifecycleWorkflowsContainer {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.identityGovernance.lifecycleWorkflowsContainer";
@@ -524,14 +522,13 @@ impl LifecycleWorkflowsContainer {
         object.property("insights", &self.insights);
         object.property("settings", &self.settings);
         object.property("taskDefinitions", &self.task_definitions);
-        #[cfg(feature = "_identity_governance")]
         object.property("workflows", &self.workflows);
         object.property("workflowTemplates", &self.workflow_templates);
         object.end()
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl<'de> serde::Deserialize<'de> for LifecycleWorkflowsContainer {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -540,8 +537,7 @@ impl<'de> serde::Deserialize<'de> for LifecycleWorkflowsContainer {
     }
 }
 
-#[cfg(feature = "_access_package")]
-#[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
+#[cfg(feature = "_identity_governance")]
 impl graph_odata_runtime::model::ODataObject for LifecycleWorkflowsContainer {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -561,7 +557,6 @@ impl graph_odata_runtime::model::ODataObject for LifecycleWorkflowsContainer {
             "taskDefinitions" => {
                 read_nullable(map, key, &mut self.task_definitions, extra)
             }
-            #[cfg(feature = "_identity_governance")]
             "workflows" => read_nullable(map, key, &mut self.workflows, extra),
             "workflowTemplates" => {
                 read_nullable(map, key, &mut self.workflow_templates, extra)
@@ -576,7 +571,7 @@ impl graph_odata_runtime::model::ODataObject for LifecycleWorkflowsContainer {
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl LifecycleWorkflowsContainer {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -587,11 +582,11 @@ impl LifecycleWorkflowsContainer {
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 /// The properties of [`LifecycleWorkflowsContainer`] by wire name, each a [`Field<LifecycleWorkflowsContainer>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`LifecycleWorkflowsContainer::set_null`].
 pub enum LifecycleWorkflowsContainerField {}
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 #[allow(non_upper_case_globals)]
 impl LifecycleWorkflowsContainerField {
     /// `id`
@@ -637,7 +632,7 @@ impl LifecycleWorkflowsContainerField {
     ];
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 /// CSDL entity type `microsoft.graph.identityGovernance.run`; base type `microsoft.graph.entity`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Run {
@@ -682,14 +677,14 @@ pub struct Run {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl serde::Serialize for Run {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl Run {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.identityGovernance.run";
@@ -727,7 +722,7 @@ impl Run {
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl<'de> serde::Deserialize<'de> for Run {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -736,7 +731,7 @@ impl<'de> serde::Deserialize<'de> for Run {
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl graph_odata_runtime::model::ODataObject for Run {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -805,7 +800,7 @@ impl graph_odata_runtime::model::ODataObject for Run {
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl Run {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -816,11 +811,11 @@ impl Run {
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 /// The properties of [`Run`] by wire name, each a [`Field<Run>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`Run::set_null`].
 pub enum RunField {}
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 #[allow(non_upper_case_globals)]
 impl RunField {
     /// `id`
@@ -903,7 +898,7 @@ impl RunField {
     ];
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 /// CSDL entity type `microsoft.graph.identityGovernance.task`; base type `microsoft.graph.entity`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Task {
@@ -934,14 +929,14 @@ pub struct Task {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl serde::Serialize for Task {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl Task {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.identityGovernance.task";
@@ -971,7 +966,7 @@ impl Task {
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl<'de> serde::Deserialize<'de> for Task {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -980,7 +975,7 @@ impl<'de> serde::Deserialize<'de> for Task {
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl graph_odata_runtime::model::ODataObject for Task {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -1018,7 +1013,7 @@ impl graph_odata_runtime::model::ODataObject for Task {
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl Task {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -1029,11 +1024,11 @@ impl Task {
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 /// The properties of [`Task`] by wire name, each a [`Field<Task>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`Task::set_null`].
 pub enum TaskField {}
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 #[allow(non_upper_case_globals)]
 impl TaskField {
     /// `id`
@@ -1077,7 +1072,7 @@ impl TaskField {
     ];
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 /// CSDL entity type `microsoft.graph.identityGovernance.taskDefinition`; base type `microsoft.graph.entity`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct TaskDefinition {
@@ -1102,14 +1097,14 @@ pub struct TaskDefinition {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl serde::Serialize for TaskDefinition {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl TaskDefinition {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.identityGovernance.taskDefinition";
@@ -1136,7 +1131,7 @@ impl TaskDefinition {
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl<'de> serde::Deserialize<'de> for TaskDefinition {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1145,7 +1140,7 @@ impl<'de> serde::Deserialize<'de> for TaskDefinition {
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl graph_odata_runtime::model::ODataObject for TaskDefinition {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -1174,7 +1169,7 @@ impl graph_odata_runtime::model::ODataObject for TaskDefinition {
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl TaskDefinition {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -1185,11 +1180,11 @@ impl TaskDefinition {
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 /// The properties of [`TaskDefinition`] by wire name, each a [`Field<TaskDefinition>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`TaskDefinition::set_null`].
 pub enum TaskDefinitionField {}
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 #[allow(non_upper_case_globals)]
 impl TaskDefinitionField {
     /// `id`
@@ -1224,7 +1219,7 @@ impl TaskDefinitionField {
     ];
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 /// CSDL entity type `microsoft.graph.identityGovernance.taskProcessingResult`; base type `microsoft.graph.entity`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct TaskProcessingResult {
@@ -1244,7 +1239,7 @@ pub struct TaskProcessingResult {
     /// Property `startedDateTime`: `Edm.DateTimeOffset`.
     pub started_date_time: Option<edm::DateTimeOffset>,
     /// Navigation property `subject`: `microsoft.graph.user`; present when expanded (`$expand`).
-    #[cfg(feature = "_activity_based_timeout_policy")]
+    #[cfg(feature = "_authorization_info")]
     pub subject: Option<super::super::microsoft_graph::AnyUser>,
     /// Navigation property `task`: `microsoft.graph.identityGovernance.task`; present when expanded (`$expand`).
     pub task: Option<Task>,
@@ -1254,14 +1249,14 @@ pub struct TaskProcessingResult {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl serde::Serialize for TaskProcessingResult {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 #[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
 impl TaskProcessingResult {
     /// The CSDL qualified name, as `@odata.type` spells it.
@@ -1285,14 +1280,14 @@ impl TaskProcessingResult {
         object.property("processingInfo", &self.processing_info);
         object.property("processingStatus", &self.processing_status);
         object.property("startedDateTime", &self.started_date_time);
-        #[cfg(feature = "_activity_based_timeout_policy")]
+        #[cfg(feature = "_authorization_info")]
         object.property("subject", &self.subject);
         object.property("task", &self.task);
         object.end()
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl<'de> serde::Deserialize<'de> for TaskProcessingResult {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1301,7 +1296,7 @@ impl<'de> serde::Deserialize<'de> for TaskProcessingResult {
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 #[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
 impl graph_odata_runtime::model::ODataObject for TaskProcessingResult {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
@@ -1327,7 +1322,7 @@ impl graph_odata_runtime::model::ODataObject for TaskProcessingResult {
             "startedDateTime" => {
                 read_lenient(map, key, &mut self.started_date_time, extra)
             }
-            #[cfg(feature = "_activity_based_timeout_policy")]
+            #[cfg(feature = "_authorization_info")]
             "subject" => read_nullable(map, key, &mut self.subject, extra),
             "task" => read_nullable(map, key, &mut self.task, extra),
             _ => Ok(false),
@@ -1340,7 +1335,7 @@ impl graph_odata_runtime::model::ODataObject for TaskProcessingResult {
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl TaskProcessingResult {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -1351,11 +1346,11 @@ impl TaskProcessingResult {
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 /// The properties of [`TaskProcessingResult`] by wire name, each a [`Field<TaskProcessingResult>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`TaskProcessingResult::set_null`].
 pub enum TaskProcessingResultField {}
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 #[allow(non_upper_case_globals)]
 impl TaskProcessingResultField {
     /// `id`
@@ -1402,7 +1397,7 @@ impl TaskProcessingResultField {
     ];
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 /// CSDL entity type `microsoft.graph.identityGovernance.taskReport`; base type `microsoft.graph.entity`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct TaskReport {
@@ -1439,14 +1434,14 @@ pub struct TaskReport {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl serde::Serialize for TaskReport {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl TaskReport {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.identityGovernance.taskReport";
@@ -1479,7 +1474,7 @@ impl TaskReport {
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl<'de> serde::Deserialize<'de> for TaskReport {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1488,7 +1483,7 @@ impl<'de> serde::Deserialize<'de> for TaskReport {
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl graph_odata_runtime::model::ODataObject for TaskReport {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -1539,7 +1534,7 @@ impl graph_odata_runtime::model::ODataObject for TaskReport {
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl TaskReport {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -1550,11 +1545,11 @@ impl TaskReport {
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 /// The properties of [`TaskReport`] by wire name, each a [`Field<TaskReport>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`TaskReport::set_null`].
 pub enum TaskReportField {}
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 #[allow(non_upper_case_globals)]
 impl TaskReportField {
     /// `id`
@@ -1621,7 +1616,7 @@ impl TaskReportField {
     ];
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 /// CSDL entity type `microsoft.graph.identityGovernance.userProcessingResult`; base type `microsoft.graph.entity`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct UserProcessingResult {
@@ -1649,7 +1644,7 @@ pub struct UserProcessingResult {
     /// Navigation property `reprocessedRuns`: `Collection(microsoft.graph.identityGovernance.run)`; present when expanded (`$expand`).
     pub reprocessed_runs: Option<Vec<Run>>,
     /// Navigation property `subject`: `microsoft.graph.user`; present when expanded (`$expand`).
-    #[cfg(feature = "_activity_based_timeout_policy")]
+    #[cfg(feature = "_authorization_info")]
     pub subject: Option<super::super::microsoft_graph::AnyUser>,
     /// Navigation property `taskProcessingResults`: `Collection(microsoft.graph.identityGovernance.taskProcessingResult)`, contained; present when expanded (`$expand`).
     pub task_processing_results: Option<Vec<TaskProcessingResult>>,
@@ -1659,14 +1654,14 @@ pub struct UserProcessingResult {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl serde::Serialize for UserProcessingResult {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 #[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
 impl UserProcessingResult {
     /// The CSDL qualified name, as `@odata.type` spells it.
@@ -1695,14 +1690,14 @@ impl UserProcessingResult {
         object.property("workflowExecutionType", &self.workflow_execution_type);
         object.property("workflowVersion", &self.workflow_version);
         object.property("reprocessedRuns", &self.reprocessed_runs);
-        #[cfg(feature = "_activity_based_timeout_policy")]
+        #[cfg(feature = "_authorization_info")]
         object.property("subject", &self.subject);
         object.property("taskProcessingResults", &self.task_processing_results);
         object.end()
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl<'de> serde::Deserialize<'de> for UserProcessingResult {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1711,7 +1706,7 @@ impl<'de> serde::Deserialize<'de> for UserProcessingResult {
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 #[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
 impl graph_odata_runtime::model::ODataObject for UserProcessingResult {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
@@ -1753,7 +1748,7 @@ impl graph_odata_runtime::model::ODataObject for UserProcessingResult {
             "reprocessedRuns" => {
                 read_nullable(map, key, &mut self.reprocessed_runs, extra)
             }
-            #[cfg(feature = "_activity_based_timeout_policy")]
+            #[cfg(feature = "_authorization_info")]
             "subject" => read_nullable(map, key, &mut self.subject, extra),
             "taskProcessingResults" => {
                 read_nullable(map, key, &mut self.task_processing_results, extra)
@@ -1768,7 +1763,7 @@ impl graph_odata_runtime::model::ODataObject for UserProcessingResult {
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl UserProcessingResult {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -1779,11 +1774,11 @@ impl UserProcessingResult {
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 /// The properties of [`UserProcessingResult`] by wire name, each a [`Field<UserProcessingResult>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`UserProcessingResult::set_null`].
 pub enum UserProcessingResultField {}
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 #[allow(non_upper_case_globals)]
 impl UserProcessingResultField {
     /// `id`
@@ -1894,36 +1889,31 @@ pub struct Workflow {
     pub version: Option<i32>,
     /// Navigation property `administrationScopeTargets`: `Collection(microsoft.graph.directoryObject)`; present when expanded (`$expand`).
     /// Inherited from `microsoft.graph.identityGovernance.workflowBase`.
-    #[cfg(feature = "_activity_based_timeout_policy")]
+    #[cfg(feature = "_directory_object")]
     pub administration_scope_targets: Option<
         Vec<super::super::microsoft_graph::AnyDirectoryObject>,
     >,
     /// Navigation property `createdBy`: `microsoft.graph.user`; present when expanded (`$expand`).
     /// Inherited from `microsoft.graph.identityGovernance.workflowBase`.
-    #[cfg(feature = "_activity_based_timeout_policy")]
+    #[cfg(feature = "_authorization_info")]
     pub created_by: Option<super::super::microsoft_graph::AnyUser>,
     /// Navigation property `lastModifiedBy`: `microsoft.graph.user`; present when expanded (`$expand`).
     /// Inherited from `microsoft.graph.identityGovernance.workflowBase`.
-    #[cfg(feature = "_activity_based_timeout_policy")]
+    #[cfg(feature = "_authorization_info")]
     pub last_modified_by: Option<super::super::microsoft_graph::AnyUser>,
     /// Navigation property `tasks`: `Collection(microsoft.graph.identityGovernance.task)`, contained; present when expanded (`$expand`).
     /// Inherited from `microsoft.graph.identityGovernance.workflowBase`.
-    #[cfg(feature = "_access_package")]
     pub tasks: Option<Vec<Task>>,
     /// Navigation property `executionScope`: `Collection(microsoft.graph.identityGovernance.userProcessingResult)`; present when expanded (`$expand`).
-    #[cfg(feature = "_access_package")]
     pub execution_scope: Option<Vec<UserProcessingResult>>,
     /// Navigation property `previewScope`: `Collection(microsoft.graph.directoryObject)`; present when expanded (`$expand`).
-    #[cfg(feature = "_activity_based_timeout_policy")]
+    #[cfg(feature = "_directory_object")]
     pub preview_scope: Option<Vec<super::super::microsoft_graph::AnyDirectoryObject>>,
     /// Navigation property `runs`: `Collection(microsoft.graph.identityGovernance.run)`, contained; present when expanded (`$expand`).
-    #[cfg(feature = "_access_package")]
     pub runs: Option<Vec<Run>>,
     /// Navigation property `taskReports`: `Collection(microsoft.graph.identityGovernance.taskReport)`, contained; present when expanded (`$expand`).
-    #[cfg(feature = "_access_package")]
     pub task_reports: Option<Vec<TaskReport>>,
     /// Navigation property `userProcessingResults`: `Collection(microsoft.graph.identityGovernance.userProcessingResult)`, contained; present when expanded (`$expand`).
-    #[cfg(feature = "_access_package")]
     pub user_processing_results: Option<Vec<UserProcessingResult>>,
     /// Navigation property `versions`: `Collection(microsoft.graph.identityGovernance.workflowVersion)`, contained; present when expanded (`$expand`).
     pub versions: Option<Vec<WorkflowVersion>>,
@@ -1971,22 +1961,19 @@ impl Workflow {
         object.property("quarantineDetails", &self.quarantine_details);
         object.property("settings", &self.settings);
         object.property("version", &self.version);
-        #[cfg(feature = "_activity_based_timeout_policy")]
+        #[cfg(feature = "_directory_object")]
         object
             .property("administrationScopeTargets", &self.administration_scope_targets);
-        #[cfg(feature = "_activity_based_timeout_policy")]
+        #[cfg(feature = "_authorization_info")]
         object.property("createdBy", &self.created_by);
-        #[cfg(feature = "_activity_based_timeout_policy")]
+        #[cfg(feature = "_authorization_info")]
         object.property("lastModifiedBy", &self.last_modified_by);
-        #[cfg(feature = "_access_package")] object.property("tasks", &self.tasks);
-        #[cfg(feature = "_access_package")]
+        object.property("tasks", &self.tasks);
         object.property("executionScope", &self.execution_scope);
-        #[cfg(feature = "_activity_based_timeout_policy")]
+        #[cfg(feature = "_directory_object")]
         object.property("previewScope", &self.preview_scope);
-        #[cfg(feature = "_access_package")] object.property("runs", &self.runs);
-        #[cfg(feature = "_access_package")]
+        object.property("runs", &self.runs);
         object.property("taskReports", &self.task_reports);
-        #[cfg(feature = "_access_package")]
         object.property("userProcessingResults", &self.user_processing_results);
         object.property("versions", &self.versions);
         object.end()
@@ -2041,27 +2028,22 @@ impl graph_odata_runtime::model::ODataObject for Workflow {
             }
             "settings" => read_nullable(map, key, &mut self.settings, extra),
             "version" => read_lenient(map, key, &mut self.version, extra),
-            #[cfg(feature = "_activity_based_timeout_policy")]
+            #[cfg(feature = "_directory_object")]
             "administrationScopeTargets" => {
                 read_nullable(map, key, &mut self.administration_scope_targets, extra)
             }
-            #[cfg(feature = "_activity_based_timeout_policy")]
+            #[cfg(feature = "_authorization_info")]
             "createdBy" => read_nullable(map, key, &mut self.created_by, extra),
-            #[cfg(feature = "_activity_based_timeout_policy")]
+            #[cfg(feature = "_authorization_info")]
             "lastModifiedBy" => {
                 read_nullable(map, key, &mut self.last_modified_by, extra)
             }
-            #[cfg(feature = "_access_package")]
             "tasks" => read_nullable(map, key, &mut self.tasks, extra),
-            #[cfg(feature = "_access_package")]
             "executionScope" => read_nullable(map, key, &mut self.execution_scope, extra),
-            #[cfg(feature = "_activity_based_timeout_policy")]
+            #[cfg(feature = "_directory_object")]
             "previewScope" => read_nullable(map, key, &mut self.preview_scope, extra),
-            #[cfg(feature = "_access_package")]
             "runs" => read_nullable(map, key, &mut self.runs, extra),
-            #[cfg(feature = "_access_package")]
             "taskReports" => read_nullable(map, key, &mut self.task_reports, extra),
-            #[cfg(feature = "_access_package")]
             "userProcessingResults" => {
                 read_nullable(map, key, &mut self.user_processing_results, extra)
             }
@@ -2214,18 +2196,17 @@ pub struct WorkflowBase {
     /// Property `lastModifiedDateTime`: `Edm.DateTimeOffset`.
     pub last_modified_date_time: Option<edm::DateTimeOffset>,
     /// Navigation property `administrationScopeTargets`: `Collection(microsoft.graph.directoryObject)`; present when expanded (`$expand`).
-    #[cfg(feature = "_activity_based_timeout_policy")]
+    #[cfg(feature = "_directory_object")]
     pub administration_scope_targets: Option<
         Vec<super::super::microsoft_graph::AnyDirectoryObject>,
     >,
     /// Navigation property `createdBy`: `microsoft.graph.user`; present when expanded (`$expand`).
-    #[cfg(feature = "_activity_based_timeout_policy")]
+    #[cfg(feature = "_authorization_info")]
     pub created_by: Option<super::super::microsoft_graph::AnyUser>,
     /// Navigation property `lastModifiedBy`: `microsoft.graph.user`; present when expanded (`$expand`).
-    #[cfg(feature = "_activity_based_timeout_policy")]
+    #[cfg(feature = "_authorization_info")]
     pub last_modified_by: Option<super::super::microsoft_graph::AnyUser>,
     /// Navigation property `tasks`: `Collection(microsoft.graph.identityGovernance.task)`, contained; present when expanded (`$expand`).
-    #[cfg(feature = "_access_package")]
     pub tasks: Option<Vec<Task>>,
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
@@ -2265,14 +2246,14 @@ impl WorkflowBase {
         object.property("isEnabled", &self.is_enabled);
         object.property("isSchedulingEnabled", &self.is_scheduling_enabled);
         object.property("lastModifiedDateTime", &self.last_modified_date_time);
-        #[cfg(feature = "_activity_based_timeout_policy")]
+        #[cfg(feature = "_directory_object")]
         object
             .property("administrationScopeTargets", &self.administration_scope_targets);
-        #[cfg(feature = "_activity_based_timeout_policy")]
+        #[cfg(feature = "_authorization_info")]
         object.property("createdBy", &self.created_by);
-        #[cfg(feature = "_activity_based_timeout_policy")]
+        #[cfg(feature = "_authorization_info")]
         object.property("lastModifiedBy", &self.last_modified_by);
-        #[cfg(feature = "_access_package")] object.property("tasks", &self.tasks);
+        object.property("tasks", &self.tasks);
         object.end()
     }
 }
@@ -2313,17 +2294,16 @@ impl graph_odata_runtime::model::ODataObject for WorkflowBase {
             "lastModifiedDateTime" => {
                 read_lenient(map, key, &mut self.last_modified_date_time, extra)
             }
-            #[cfg(feature = "_activity_based_timeout_policy")]
+            #[cfg(feature = "_directory_object")]
             "administrationScopeTargets" => {
                 read_nullable(map, key, &mut self.administration_scope_targets, extra)
             }
-            #[cfg(feature = "_activity_based_timeout_policy")]
+            #[cfg(feature = "_authorization_info")]
             "createdBy" => read_nullable(map, key, &mut self.created_by, extra),
-            #[cfg(feature = "_activity_based_timeout_policy")]
+            #[cfg(feature = "_authorization_info")]
             "lastModifiedBy" => {
                 read_nullable(map, key, &mut self.last_modified_by, extra)
             }
-            #[cfg(feature = "_access_package")]
             "tasks" => read_nullable(map, key, &mut self.tasks, extra),
             _ => Ok(false),
         }
@@ -2406,7 +2386,7 @@ impl WorkflowBaseField {
     ];
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 /// CSDL entity type `microsoft.graph.identityGovernance.workflowTemplate`; base type `microsoft.graph.entity`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct WorkflowTemplate {
@@ -2429,14 +2409,14 @@ pub struct WorkflowTemplate {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl serde::Serialize for WorkflowTemplate {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl WorkflowTemplate {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.identityGovernance.workflowTemplate";
@@ -2462,7 +2442,7 @@ impl WorkflowTemplate {
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl<'de> serde::Deserialize<'de> for WorkflowTemplate {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2471,7 +2451,7 @@ impl<'de> serde::Deserialize<'de> for WorkflowTemplate {
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl graph_odata_runtime::model::ODataObject for WorkflowTemplate {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -2499,7 +2479,7 @@ impl graph_odata_runtime::model::ODataObject for WorkflowTemplate {
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl WorkflowTemplate {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -2510,11 +2490,11 @@ impl WorkflowTemplate {
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 /// The properties of [`WorkflowTemplate`] by wire name, each a [`Field<WorkflowTemplate>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`WorkflowTemplate::set_null`].
 pub enum WorkflowTemplateField {}
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 #[allow(non_upper_case_globals)]
 impl WorkflowTemplateField {
     /// `id`
@@ -2580,21 +2560,20 @@ pub struct WorkflowVersion {
     pub version_number: Option<i32>,
     /// Navigation property `administrationScopeTargets`: `Collection(microsoft.graph.directoryObject)`; present when expanded (`$expand`).
     /// Inherited from `microsoft.graph.identityGovernance.workflowBase`.
-    #[cfg(feature = "_activity_based_timeout_policy")]
+    #[cfg(feature = "_directory_object")]
     pub administration_scope_targets: Option<
         Vec<super::super::microsoft_graph::AnyDirectoryObject>,
     >,
     /// Navigation property `createdBy`: `microsoft.graph.user`; present when expanded (`$expand`).
     /// Inherited from `microsoft.graph.identityGovernance.workflowBase`.
-    #[cfg(feature = "_activity_based_timeout_policy")]
+    #[cfg(feature = "_authorization_info")]
     pub created_by: Option<super::super::microsoft_graph::AnyUser>,
     /// Navigation property `lastModifiedBy`: `microsoft.graph.user`; present when expanded (`$expand`).
     /// Inherited from `microsoft.graph.identityGovernance.workflowBase`.
-    #[cfg(feature = "_activity_based_timeout_policy")]
+    #[cfg(feature = "_authorization_info")]
     pub last_modified_by: Option<super::super::microsoft_graph::AnyUser>,
     /// Navigation property `tasks`: `Collection(microsoft.graph.identityGovernance.task)`, contained; present when expanded (`$expand`).
     /// Inherited from `microsoft.graph.identityGovernance.workflowBase`.
-    #[cfg(feature = "_access_package")]
     pub tasks: Option<Vec<Task>>,
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
@@ -2636,14 +2615,14 @@ impl WorkflowVersion {
         object.property("lastModifiedDateTime", &self.last_modified_date_time);
         object.property("settings", &self.settings);
         object.property("versionNumber", &self.version_number);
-        #[cfg(feature = "_activity_based_timeout_policy")]
+        #[cfg(feature = "_directory_object")]
         object
             .property("administrationScopeTargets", &self.administration_scope_targets);
-        #[cfg(feature = "_activity_based_timeout_policy")]
+        #[cfg(feature = "_authorization_info")]
         object.property("createdBy", &self.created_by);
-        #[cfg(feature = "_activity_based_timeout_policy")]
+        #[cfg(feature = "_authorization_info")]
         object.property("lastModifiedBy", &self.last_modified_by);
-        #[cfg(feature = "_access_package")] object.property("tasks", &self.tasks);
+        object.property("tasks", &self.tasks);
         object.end()
     }
 }
@@ -2686,17 +2665,16 @@ impl graph_odata_runtime::model::ODataObject for WorkflowVersion {
             }
             "settings" => read_nullable(map, key, &mut self.settings, extra),
             "versionNumber" => read_lenient(map, key, &mut self.version_number, extra),
-            #[cfg(feature = "_activity_based_timeout_policy")]
+            #[cfg(feature = "_directory_object")]
             "administrationScopeTargets" => {
                 read_nullable(map, key, &mut self.administration_scope_targets, extra)
             }
-            #[cfg(feature = "_activity_based_timeout_policy")]
+            #[cfg(feature = "_authorization_info")]
             "createdBy" => read_nullable(map, key, &mut self.created_by, extra),
-            #[cfg(feature = "_activity_based_timeout_policy")]
+            #[cfg(feature = "_authorization_info")]
             "lastModifiedBy" => {
                 read_nullable(map, key, &mut self.last_modified_by, extra)
             }
-            #[cfg(feature = "_access_package")]
             "tasks" => read_nullable(map, key, &mut self.tasks, extra),
             _ => Ok(false),
         }

@@ -11,7 +11,7 @@ use graph_odata_runtime::edm;
 #[allow(unused_imports)]
 use graph_odata_runtime::model;
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 /// CSDL enum type `microsoft.graph.identityGovernance.activationTaskScopeType`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ActivationTaskScopeType {
@@ -25,7 +25,7 @@ pub enum ActivationTaskScopeType {
     UnknownValue(String),
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl graph_odata_runtime::enums::EvolvableEnum for ActivationTaskScopeType {
     const MEMBERS: &'static [(&'static str, i64)] = &[
         ("allTasks", 0),
@@ -50,14 +50,14 @@ impl graph_odata_runtime::enums::EvolvableEnum for ActivationTaskScopeType {
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl serde::Serialize for ActivationTaskScopeType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl<'de> serde::Deserialize<'de> for ActivationTaskScopeType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -66,21 +66,21 @@ impl<'de> serde::Deserialize<'de> for ActivationTaskScopeType {
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl std::fmt::Display for ActivationTaskScopeType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl From<&str> for ActivationTaskScopeType {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 /// CSDL enum type `microsoft.graph.identityGovernance.activationUserScopeType`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ActivationUserScopeType {
@@ -94,7 +94,7 @@ pub enum ActivationUserScopeType {
     UnknownValue(String),
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl graph_odata_runtime::enums::EvolvableEnum for ActivationUserScopeType {
     const MEMBERS: &'static [(&'static str, i64)] = &[
         ("allUsers", 0),
@@ -119,14 +119,14 @@ impl graph_odata_runtime::enums::EvolvableEnum for ActivationUserScopeType {
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl serde::Serialize for ActivationUserScopeType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl<'de> serde::Deserialize<'de> for ActivationUserScopeType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -135,14 +135,14 @@ impl<'de> serde::Deserialize<'de> for ActivationUserScopeType {
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl std::fmt::Display for ActivationUserScopeType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl From<&str> for ActivationUserScopeType {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
@@ -218,12 +218,12 @@ impl From<&str> for CustomTaskExtensionOperationStatus {
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 /// CSDL enum type `microsoft.graph.identityGovernance.lifecycleTaskCategory`; flags (`IsFlags`): comma-separated member names on the wire, unknown names are kept.
 #[derive(Clone, PartialEq, Eq, Hash, Default)]
 pub struct LifecycleTaskCategory(graph_odata_runtime::enums::FlagSet);
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl LifecycleTaskCategory {
     /// `joiner` = 1
     pub const JOINER: Self = Self(graph_odata_runtime::enums::FlagSet::from_bits(1));
@@ -237,7 +237,7 @@ impl LifecycleTaskCategory {
     pub const MOVER: Self = Self(graph_odata_runtime::enums::FlagSet::from_bits(8));
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl graph_odata_runtime::enums::FlagsEnum for LifecycleTaskCategory {
     const MEMBERS: &'static [(&'static str, i64)] = &[
         ("joiner", 1),
@@ -253,21 +253,21 @@ impl graph_odata_runtime::enums::FlagsEnum for LifecycleTaskCategory {
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl std::fmt::Debug for LifecycleTaskCategory {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         graph_odata_runtime::enums::debug_flags(self, f)
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl std::fmt::Display for LifecycleTaskCategory {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         graph_odata_runtime::enums::fmt_flags(self, f)
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl std::str::FromStr for LifecycleTaskCategory {
     type Err = std::convert::Infallible;
     fn from_str(s: &str) -> Result<Self, Self::Err> {
@@ -275,7 +275,7 @@ impl std::str::FromStr for LifecycleTaskCategory {
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl std::ops::BitOr for LifecycleTaskCategory {
     type Output = Self;
     fn bitor(self, rhs: Self) -> Self {
@@ -283,21 +283,21 @@ impl std::ops::BitOr for LifecycleTaskCategory {
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl std::ops::BitOrAssign for LifecycleTaskCategory {
     fn bitor_assign(&mut self, rhs: Self) {
         *self = graph_odata_runtime::enums::FlagsEnum::union(self, &rhs);
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl serde::Serialize for LifecycleTaskCategory {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_flags(self, serializer)
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl<'de> serde::Deserialize<'de> for LifecycleTaskCategory {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -306,7 +306,7 @@ impl<'de> serde::Deserialize<'de> for LifecycleTaskCategory {
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 /// CSDL enum type `microsoft.graph.identityGovernance.lifecycleWorkflowCategory`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum LifecycleWorkflowCategory {
@@ -322,7 +322,7 @@ pub enum LifecycleWorkflowCategory {
     UnknownValue(String),
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl graph_odata_runtime::enums::EvolvableEnum for LifecycleWorkflowCategory {
     const MEMBERS: &'static [(&'static str, i64)] = &[
         ("joiner", 0),
@@ -350,14 +350,14 @@ impl graph_odata_runtime::enums::EvolvableEnum for LifecycleWorkflowCategory {
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl serde::Serialize for LifecycleWorkflowCategory {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl<'de> serde::Deserialize<'de> for LifecycleWorkflowCategory {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -366,21 +366,21 @@ impl<'de> serde::Deserialize<'de> for LifecycleWorkflowCategory {
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl std::fmt::Display for LifecycleWorkflowCategory {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl From<&str> for LifecycleWorkflowCategory {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 /// CSDL enum type `microsoft.graph.identityGovernance.lifecycleWorkflowProcessingStatus`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum LifecycleWorkflowProcessingStatus {
@@ -406,7 +406,7 @@ pub enum LifecycleWorkflowProcessingStatus {
     UnknownValue(String),
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl graph_odata_runtime::enums::EvolvableEnum for LifecycleWorkflowProcessingStatus {
     const MEMBERS: &'static [(&'static str, i64)] = &[
         ("queued", 0),
@@ -449,14 +449,14 @@ impl graph_odata_runtime::enums::EvolvableEnum for LifecycleWorkflowProcessingSt
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl serde::Serialize for LifecycleWorkflowProcessingStatus {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl<'de> serde::Deserialize<'de> for LifecycleWorkflowProcessingStatus {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -465,21 +465,21 @@ impl<'de> serde::Deserialize<'de> for LifecycleWorkflowProcessingStatus {
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl std::fmt::Display for LifecycleWorkflowProcessingStatus {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl From<&str> for LifecycleWorkflowProcessingStatus {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 /// CSDL enum type `microsoft.graph.identityGovernance.matchMode`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum MatchMode {
@@ -493,7 +493,7 @@ pub enum MatchMode {
     UnknownValue(String),
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl graph_odata_runtime::enums::EvolvableEnum for MatchMode {
     const MEMBERS: &'static [(&'static str, i64)] = &[
         ("any", 0),
@@ -518,14 +518,14 @@ impl graph_odata_runtime::enums::EvolvableEnum for MatchMode {
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl serde::Serialize for MatchMode {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl<'de> serde::Deserialize<'de> for MatchMode {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -534,21 +534,21 @@ impl<'de> serde::Deserialize<'de> for MatchMode {
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl std::fmt::Display for MatchMode {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl From<&str> for MatchMode {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 /// CSDL enum type `microsoft.graph.identityGovernance.membershipChangeType`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum MembershipChangeType {
@@ -562,7 +562,7 @@ pub enum MembershipChangeType {
     UnknownValue(String),
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl graph_odata_runtime::enums::EvolvableEnum for MembershipChangeType {
     const MEMBERS: &'static [(&'static str, i64)] = &[
         ("add", 1),
@@ -587,14 +587,14 @@ impl graph_odata_runtime::enums::EvolvableEnum for MembershipChangeType {
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl serde::Serialize for MembershipChangeType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl<'de> serde::Deserialize<'de> for MembershipChangeType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -603,14 +603,14 @@ impl<'de> serde::Deserialize<'de> for MembershipChangeType {
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl std::fmt::Display for MembershipChangeType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl From<&str> for MembershipChangeType {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
@@ -696,7 +696,7 @@ impl From<&str> for QuarantineType {
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 /// CSDL enum type `microsoft.graph.identityGovernance.valueType`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ValueType {
@@ -714,7 +714,7 @@ pub enum ValueType {
     UnknownValue(String),
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl graph_odata_runtime::enums::EvolvableEnum for ValueType {
     const MEMBERS: &'static [(&'static str, i64)] = &[
         ("enum", 0),
@@ -745,14 +745,14 @@ impl graph_odata_runtime::enums::EvolvableEnum for ValueType {
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl serde::Serialize for ValueType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl<'de> serde::Deserialize<'de> for ValueType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -761,21 +761,21 @@ impl<'de> serde::Deserialize<'de> for ValueType {
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl std::fmt::Display for ValueType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl From<&str> for ValueType {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 /// CSDL enum type `microsoft.graph.identityGovernance.workflowExecutionType`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum WorkflowExecutionType {
@@ -793,7 +793,7 @@ pub enum WorkflowExecutionType {
     UnknownValue(String),
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl graph_odata_runtime::enums::EvolvableEnum for WorkflowExecutionType {
     const MEMBERS: &'static [(&'static str, i64)] = &[
         ("scheduled", 0),
@@ -824,14 +824,14 @@ impl graph_odata_runtime::enums::EvolvableEnum for WorkflowExecutionType {
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl serde::Serialize for WorkflowExecutionType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl<'de> serde::Deserialize<'de> for WorkflowExecutionType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -840,21 +840,21 @@ impl<'de> serde::Deserialize<'de> for WorkflowExecutionType {
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl std::fmt::Display for WorkflowExecutionType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl From<&str> for WorkflowExecutionType {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 /// CSDL enum type `microsoft.graph.identityGovernance.workflowTriggerTimeBasedAttribute`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum WorkflowTriggerTimeBasedAttribute {
@@ -870,7 +870,7 @@ pub enum WorkflowTriggerTimeBasedAttribute {
     UnknownValue(String),
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl graph_odata_runtime::enums::EvolvableEnum for WorkflowTriggerTimeBasedAttribute {
     const MEMBERS: &'static [(&'static str, i64)] = &[
         ("employeeHireDate", 0),
@@ -898,14 +898,14 @@ impl graph_odata_runtime::enums::EvolvableEnum for WorkflowTriggerTimeBasedAttri
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl serde::Serialize for WorkflowTriggerTimeBasedAttribute {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl<'de> serde::Deserialize<'de> for WorkflowTriggerTimeBasedAttribute {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -914,14 +914,14 @@ impl<'de> serde::Deserialize<'de> for WorkflowTriggerTimeBasedAttribute {
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl std::fmt::Display for WorkflowTriggerTimeBasedAttribute {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_access_package")]
+#[cfg(feature = "_identity_governance")]
 impl From<&str> for WorkflowTriggerTimeBasedAttribute {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)

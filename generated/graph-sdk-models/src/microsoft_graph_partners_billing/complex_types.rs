@@ -11,7 +11,7 @@ use graph_odata_runtime::edm;
 #[allow(unused_imports)]
 use graph_odata_runtime::model;
 
-#[cfg(feature = "_authentication_methods_root")]
+#[cfg(feature = "_reports")]
 /// CSDL complex type `microsoft.graph.partners.billing.blob`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Blob {
@@ -25,14 +25,14 @@ pub struct Blob {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_authentication_methods_root")]
+#[cfg(feature = "_reports")]
 impl serde::Serialize for Blob {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_authentication_methods_root")]
+#[cfg(feature = "_reports")]
 impl Blob {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.partners.billing.blob";
@@ -54,7 +54,7 @@ impl Blob {
     }
 }
 
-#[cfg(feature = "_authentication_methods_root")]
+#[cfg(feature = "_reports")]
 impl<'de> serde::Deserialize<'de> for Blob {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -63,7 +63,7 @@ impl<'de> serde::Deserialize<'de> for Blob {
     }
 }
 
-#[cfg(feature = "_authentication_methods_root")]
+#[cfg(feature = "_reports")]
 impl graph_odata_runtime::model::ODataObject for Blob {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -85,7 +85,7 @@ impl graph_odata_runtime::model::ODataObject for Blob {
     }
 }
 
-#[cfg(feature = "_authentication_methods_root")]
+#[cfg(feature = "_reports")]
 impl Blob {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -96,11 +96,11 @@ impl Blob {
     }
 }
 
-#[cfg(feature = "_authentication_methods_root")]
+#[cfg(feature = "_reports")]
 /// The properties of [`Blob`] by wire name, each a [`Field<Blob>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`Blob::set_null`].
 pub enum BlobField {}
 
-#[cfg(feature = "_authentication_methods_root")]
+#[cfg(feature = "_reports")]
 #[allow(non_upper_case_globals)]
 impl BlobField {
     /// `name`

@@ -11,7 +11,7 @@ use graph_odata_runtime::edm;
 #[allow(unused_imports)]
 use graph_odata_runtime::model;
 
-#[cfg(feature = "_authentication_methods_root")]
+#[cfg(feature = "_reports")]
 /// CSDL entity type `microsoft.graph.partners.billing.azureUsage`; base type `microsoft.graph.entity`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct AzureUsage {
@@ -28,14 +28,14 @@ pub struct AzureUsage {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_authentication_methods_root")]
+#[cfg(feature = "_reports")]
 impl serde::Serialize for AzureUsage {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_authentication_methods_root")]
+#[cfg(feature = "_reports")]
 impl AzureUsage {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.partners.billing.azureUsage";
@@ -58,7 +58,7 @@ impl AzureUsage {
     }
 }
 
-#[cfg(feature = "_authentication_methods_root")]
+#[cfg(feature = "_reports")]
 impl<'de> serde::Deserialize<'de> for AzureUsage {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -67,7 +67,7 @@ impl<'de> serde::Deserialize<'de> for AzureUsage {
     }
 }
 
-#[cfg(feature = "_authentication_methods_root")]
+#[cfg(feature = "_reports")]
 impl graph_odata_runtime::model::ODataObject for AzureUsage {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -90,7 +90,7 @@ impl graph_odata_runtime::model::ODataObject for AzureUsage {
     }
 }
 
-#[cfg(feature = "_authentication_methods_root")]
+#[cfg(feature = "_reports")]
 impl AzureUsage {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -101,11 +101,11 @@ impl AzureUsage {
     }
 }
 
-#[cfg(feature = "_authentication_methods_root")]
+#[cfg(feature = "_reports")]
 /// The properties of [`AzureUsage`] by wire name, each a [`Field<AzureUsage>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`AzureUsage::set_null`].
 pub enum AzureUsageField {}
 
-#[cfg(feature = "_authentication_methods_root")]
+#[cfg(feature = "_reports")]
 #[allow(non_upper_case_globals)]
 impl AzureUsageField {
     /// `id`
@@ -122,7 +122,7 @@ impl AzureUsageField {
     ];
 }
 
-#[cfg(feature = "_authentication_methods_root")]
+#[cfg(feature = "_reports")]
 /// CSDL entity type `microsoft.graph.partners.billing.billedReconciliation`; base type `microsoft.graph.entity`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct BilledReconciliation {
@@ -135,14 +135,14 @@ pub struct BilledReconciliation {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_authentication_methods_root")]
+#[cfg(feature = "_reports")]
 impl serde::Serialize for BilledReconciliation {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_authentication_methods_root")]
+#[cfg(feature = "_reports")]
 impl BilledReconciliation {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.partners.billing.billedReconciliation";
@@ -163,7 +163,7 @@ impl BilledReconciliation {
     }
 }
 
-#[cfg(feature = "_authentication_methods_root")]
+#[cfg(feature = "_reports")]
 impl<'de> serde::Deserialize<'de> for BilledReconciliation {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -172,7 +172,7 @@ impl<'de> serde::Deserialize<'de> for BilledReconciliation {
     }
 }
 
-#[cfg(feature = "_authentication_methods_root")]
+#[cfg(feature = "_reports")]
 impl graph_odata_runtime::model::ODataObject for BilledReconciliation {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -193,7 +193,7 @@ impl graph_odata_runtime::model::ODataObject for BilledReconciliation {
     }
 }
 
-#[cfg(feature = "_authentication_methods_root")]
+#[cfg(feature = "_reports")]
 impl BilledReconciliation {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -204,11 +204,11 @@ impl BilledReconciliation {
     }
 }
 
-#[cfg(feature = "_authentication_methods_root")]
+#[cfg(feature = "_reports")]
 /// The properties of [`BilledReconciliation`] by wire name, each a [`Field<BilledReconciliation>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`BilledReconciliation::set_null`].
 pub enum BilledReconciliationField {}
 
-#[cfg(feature = "_authentication_methods_root")]
+#[cfg(feature = "_reports")]
 #[allow(non_upper_case_globals)]
 impl BilledReconciliationField {
     /// `id`
@@ -217,7 +217,7 @@ impl BilledReconciliationField {
     pub const ALL: &'static [model::Field<BilledReconciliation>] = &[Self::Id];
 }
 
-#[cfg(feature = "_authentication_methods_root")]
+#[cfg(feature = "_reports")]
 /// CSDL entity type `microsoft.graph.partners.billing.billedUsage`; base type `microsoft.graph.entity`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct BilledUsage {
@@ -230,14 +230,14 @@ pub struct BilledUsage {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_authentication_methods_root")]
+#[cfg(feature = "_reports")]
 impl serde::Serialize for BilledUsage {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_authentication_methods_root")]
+#[cfg(feature = "_reports")]
 impl BilledUsage {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.partners.billing.billedUsage";
@@ -258,7 +258,7 @@ impl BilledUsage {
     }
 }
 
-#[cfg(feature = "_authentication_methods_root")]
+#[cfg(feature = "_reports")]
 impl<'de> serde::Deserialize<'de> for BilledUsage {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -267,7 +267,7 @@ impl<'de> serde::Deserialize<'de> for BilledUsage {
     }
 }
 
-#[cfg(feature = "_authentication_methods_root")]
+#[cfg(feature = "_reports")]
 impl graph_odata_runtime::model::ODataObject for BilledUsage {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -288,7 +288,7 @@ impl graph_odata_runtime::model::ODataObject for BilledUsage {
     }
 }
 
-#[cfg(feature = "_authentication_methods_root")]
+#[cfg(feature = "_reports")]
 impl BilledUsage {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -299,11 +299,11 @@ impl BilledUsage {
     }
 }
 
-#[cfg(feature = "_authentication_methods_root")]
+#[cfg(feature = "_reports")]
 /// The properties of [`BilledUsage`] by wire name, each a [`Field<BilledUsage>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`BilledUsage::set_null`].
 pub enum BilledUsageField {}
 
-#[cfg(feature = "_authentication_methods_root")]
+#[cfg(feature = "_reports")]
 #[allow(non_upper_case_globals)]
 impl BilledUsageField {
     /// `id`
@@ -312,7 +312,7 @@ impl BilledUsageField {
     pub const ALL: &'static [model::Field<BilledUsage>] = &[Self::Id];
 }
 
-#[cfg(feature = "_authentication_methods_root")]
+#[cfg(feature = "_reports")]
 /// CSDL entity type `microsoft.graph.partners.billing.billing`; base type `microsoft.graph.entity`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Billing {
@@ -333,14 +333,14 @@ pub struct Billing {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_authentication_methods_root")]
+#[cfg(feature = "_reports")]
 impl serde::Serialize for Billing {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_authentication_methods_root")]
+#[cfg(feature = "_reports")]
 impl Billing {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.partners.billing.billing";
@@ -365,7 +365,7 @@ impl Billing {
     }
 }
 
-#[cfg(feature = "_authentication_methods_root")]
+#[cfg(feature = "_reports")]
 impl<'de> serde::Deserialize<'de> for Billing {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -374,7 +374,7 @@ impl<'de> serde::Deserialize<'de> for Billing {
     }
 }
 
-#[cfg(feature = "_authentication_methods_root")]
+#[cfg(feature = "_reports")]
 impl graph_odata_runtime::model::ODataObject for Billing {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -399,7 +399,7 @@ impl graph_odata_runtime::model::ODataObject for Billing {
     }
 }
 
-#[cfg(feature = "_authentication_methods_root")]
+#[cfg(feature = "_reports")]
 impl Billing {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -410,11 +410,11 @@ impl Billing {
     }
 }
 
-#[cfg(feature = "_authentication_methods_root")]
+#[cfg(feature = "_reports")]
 /// The properties of [`Billing`] by wire name, each a [`Field<Billing>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`Billing::set_null`].
 pub enum BillingField {}
 
-#[cfg(feature = "_authentication_methods_root")]
+#[cfg(feature = "_reports")]
 #[allow(non_upper_case_globals)]
 impl BillingField {
     /// `id`
@@ -439,7 +439,7 @@ impl BillingField {
     ];
 }
 
-#[cfg(feature = "_authentication_methods_root")]
+#[cfg(feature = "_reports")]
 /// CSDL entity type `microsoft.graph.partners.billing.billingReconciliation`; base type `microsoft.graph.entity`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct BillingReconciliation {
@@ -456,14 +456,14 @@ pub struct BillingReconciliation {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_authentication_methods_root")]
+#[cfg(feature = "_reports")]
 impl serde::Serialize for BillingReconciliation {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_authentication_methods_root")]
+#[cfg(feature = "_reports")]
 impl BillingReconciliation {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.partners.billing.billingReconciliation";
@@ -486,7 +486,7 @@ impl BillingReconciliation {
     }
 }
 
-#[cfg(feature = "_authentication_methods_root")]
+#[cfg(feature = "_reports")]
 impl<'de> serde::Deserialize<'de> for BillingReconciliation {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -495,7 +495,7 @@ impl<'de> serde::Deserialize<'de> for BillingReconciliation {
     }
 }
 
-#[cfg(feature = "_authentication_methods_root")]
+#[cfg(feature = "_reports")]
 impl graph_odata_runtime::model::ODataObject for BillingReconciliation {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -518,7 +518,7 @@ impl graph_odata_runtime::model::ODataObject for BillingReconciliation {
     }
 }
 
-#[cfg(feature = "_authentication_methods_root")]
+#[cfg(feature = "_reports")]
 impl BillingReconciliation {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -529,11 +529,11 @@ impl BillingReconciliation {
     }
 }
 
-#[cfg(feature = "_authentication_methods_root")]
+#[cfg(feature = "_reports")]
 /// The properties of [`BillingReconciliation`] by wire name, each a [`Field<BillingReconciliation>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`BillingReconciliation::set_null`].
 pub enum BillingReconciliationField {}
 
-#[cfg(feature = "_authentication_methods_root")]
+#[cfg(feature = "_reports")]
 #[allow(non_upper_case_globals)]
 impl BillingReconciliationField {
     /// `id`
@@ -552,7 +552,7 @@ impl BillingReconciliationField {
     ];
 }
 
-#[cfg(feature = "_authentication_methods_root")]
+#[cfg(feature = "_reports")]
 /// CSDL entity type `microsoft.graph.partners.billing.exportSuccessOperation`; base type `microsoft.graph.partners.billing.operation`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ExportSuccessOperation {
@@ -576,14 +576,14 @@ pub struct ExportSuccessOperation {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_authentication_methods_root")]
+#[cfg(feature = "_reports")]
 impl serde::Serialize for ExportSuccessOperation {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_authentication_methods_root")]
+#[cfg(feature = "_reports")]
 impl ExportSuccessOperation {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.partners.billing.exportSuccessOperation";
@@ -608,7 +608,7 @@ impl ExportSuccessOperation {
     }
 }
 
-#[cfg(feature = "_authentication_methods_root")]
+#[cfg(feature = "_reports")]
 impl<'de> serde::Deserialize<'de> for ExportSuccessOperation {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -617,7 +617,7 @@ impl<'de> serde::Deserialize<'de> for ExportSuccessOperation {
     }
 }
 
-#[cfg(feature = "_authentication_methods_root")]
+#[cfg(feature = "_reports")]
 impl graph_odata_runtime::model::ODataObject for ExportSuccessOperation {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -648,7 +648,7 @@ impl graph_odata_runtime::model::ODataObject for ExportSuccessOperation {
     }
 }
 
-#[cfg(feature = "_authentication_methods_root")]
+#[cfg(feature = "_reports")]
 impl ExportSuccessOperation {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -659,11 +659,11 @@ impl ExportSuccessOperation {
     }
 }
 
-#[cfg(feature = "_authentication_methods_root")]
+#[cfg(feature = "_reports")]
 /// The properties of [`ExportSuccessOperation`] by wire name, each a [`Field<ExportSuccessOperation>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ExportSuccessOperation::set_null`].
 pub enum ExportSuccessOperationField {}
 
-#[cfg(feature = "_authentication_methods_root")]
+#[cfg(feature = "_reports")]
 #[allow(non_upper_case_globals)]
 impl ExportSuccessOperationField {
     /// `id`
@@ -692,7 +692,7 @@ impl ExportSuccessOperationField {
     ];
 }
 
-#[cfg(feature = "_authentication_methods_root")]
+#[cfg(feature = "_reports")]
 /// CSDL entity type `microsoft.graph.partners.billing.failedOperation`; base type `microsoft.graph.partners.billing.operation`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct FailedOperation {
@@ -716,14 +716,14 @@ pub struct FailedOperation {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_authentication_methods_root")]
+#[cfg(feature = "_reports")]
 impl serde::Serialize for FailedOperation {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_authentication_methods_root")]
+#[cfg(feature = "_reports")]
 impl FailedOperation {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.partners.billing.failedOperation";
@@ -748,7 +748,7 @@ impl FailedOperation {
     }
 }
 
-#[cfg(feature = "_authentication_methods_root")]
+#[cfg(feature = "_reports")]
 impl<'de> serde::Deserialize<'de> for FailedOperation {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -757,7 +757,7 @@ impl<'de> serde::Deserialize<'de> for FailedOperation {
     }
 }
 
-#[cfg(feature = "_authentication_methods_root")]
+#[cfg(feature = "_reports")]
 impl graph_odata_runtime::model::ODataObject for FailedOperation {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -786,7 +786,7 @@ impl graph_odata_runtime::model::ODataObject for FailedOperation {
     }
 }
 
-#[cfg(feature = "_authentication_methods_root")]
+#[cfg(feature = "_reports")]
 impl FailedOperation {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -797,11 +797,11 @@ impl FailedOperation {
     }
 }
 
-#[cfg(feature = "_authentication_methods_root")]
+#[cfg(feature = "_reports")]
 /// The properties of [`FailedOperation`] by wire name, each a [`Field<FailedOperation>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`FailedOperation::set_null`].
 pub enum FailedOperationField {}
 
-#[cfg(feature = "_authentication_methods_root")]
+#[cfg(feature = "_reports")]
 #[allow(non_upper_case_globals)]
 impl FailedOperationField {
     /// `id`
@@ -828,7 +828,7 @@ impl FailedOperationField {
     ];
 }
 
-#[cfg(feature = "_authentication_methods_root")]
+#[cfg(feature = "_reports")]
 /// CSDL entity type `microsoft.graph.partners.billing.manifest`; base type `microsoft.graph.entity`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Manifest {
@@ -861,14 +861,14 @@ pub struct Manifest {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_authentication_methods_root")]
+#[cfg(feature = "_reports")]
 impl serde::Serialize for Manifest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_authentication_methods_root")]
+#[cfg(feature = "_reports")]
 impl Manifest {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.partners.billing.manifest";
@@ -899,7 +899,7 @@ impl Manifest {
     }
 }
 
-#[cfg(feature = "_authentication_methods_root")]
+#[cfg(feature = "_reports")]
 impl<'de> serde::Deserialize<'de> for Manifest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -908,7 +908,7 @@ impl<'de> serde::Deserialize<'de> for Manifest {
     }
 }
 
-#[cfg(feature = "_authentication_methods_root")]
+#[cfg(feature = "_reports")]
 impl graph_odata_runtime::model::ODataObject for Manifest {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -943,7 +943,7 @@ impl graph_odata_runtime::model::ODataObject for Manifest {
     }
 }
 
-#[cfg(feature = "_authentication_methods_root")]
+#[cfg(feature = "_reports")]
 impl Manifest {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -954,11 +954,11 @@ impl Manifest {
     }
 }
 
-#[cfg(feature = "_authentication_methods_root")]
+#[cfg(feature = "_reports")]
 /// The properties of [`Manifest`] by wire name, each a [`Field<Manifest>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`Manifest::set_null`].
 pub enum ManifestField {}
 
-#[cfg(feature = "_authentication_methods_root")]
+#[cfg(feature = "_reports")]
 #[allow(non_upper_case_globals)]
 impl ManifestField {
     /// `id`
@@ -1003,7 +1003,7 @@ impl ManifestField {
     ];
 }
 
-#[cfg(feature = "_authentication_methods_root")]
+#[cfg(feature = "_reports")]
 /// CSDL entity type `microsoft.graph.partners.billing.operation`; base type `microsoft.graph.entity`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Operation {
@@ -1022,14 +1022,14 @@ pub struct Operation {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_authentication_methods_root")]
+#[cfg(feature = "_reports")]
 impl serde::Serialize for Operation {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_authentication_methods_root")]
+#[cfg(feature = "_reports")]
 impl Operation {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.partners.billing.operation";
@@ -1053,7 +1053,7 @@ impl Operation {
     }
 }
 
-#[cfg(feature = "_authentication_methods_root")]
+#[cfg(feature = "_reports")]
 impl<'de> serde::Deserialize<'de> for Operation {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1062,7 +1062,7 @@ impl<'de> serde::Deserialize<'de> for Operation {
     }
 }
 
-#[cfg(feature = "_authentication_methods_root")]
+#[cfg(feature = "_reports")]
 impl graph_odata_runtime::model::ODataObject for Operation {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -1090,7 +1090,7 @@ impl graph_odata_runtime::model::ODataObject for Operation {
     }
 }
 
-#[cfg(feature = "_authentication_methods_root")]
+#[cfg(feature = "_reports")]
 impl Operation {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -1101,11 +1101,11 @@ impl Operation {
     }
 }
 
-#[cfg(feature = "_authentication_methods_root")]
+#[cfg(feature = "_reports")]
 /// The properties of [`Operation`] by wire name, each a [`Field<Operation>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`Operation::set_null`].
 pub enum OperationField {}
 
-#[cfg(feature = "_authentication_methods_root")]
+#[cfg(feature = "_reports")]
 #[allow(non_upper_case_globals)]
 impl OperationField {
     /// `id`
@@ -1129,7 +1129,7 @@ impl OperationField {
     ];
 }
 
-#[cfg(feature = "_authentication_methods_root")]
+#[cfg(feature = "_reports")]
 /// A `microsoft.graph.partners.billing.operation` value: the base type or one of its derived types, chosen by `@odata.type`. A derived type this crate does not know is read as [`Operation`], which keeps its properties and `@odata.type` in `additional_properties`.
 #[derive(Debug, Clone, PartialEq)]
 pub enum AnyOperation {
@@ -1143,7 +1143,7 @@ pub enum AnyOperation {
     RunningOperation(Box<RunningOperation>),
 }
 
-#[cfg(feature = "_authentication_methods_root")]
+#[cfg(feature = "_reports")]
 impl AnyOperation {
     /// The `@odata.type` of the variant (the base type's for unknown derived types).
     pub fn odata_type(&self) -> &'static str {
@@ -1163,21 +1163,21 @@ impl AnyOperation {
     }
 }
 
-#[cfg(feature = "_authentication_methods_root")]
+#[cfg(feature = "_reports")]
 impl Default for AnyOperation {
     fn default() -> Self {
         Self::Operation(Box::default())
     }
 }
 
-#[cfg(feature = "_authentication_methods_root")]
+#[cfg(feature = "_reports")]
 impl From<Operation> for AnyOperation {
     fn from(value: Operation) -> Self {
         Self::Operation(Box::new(value))
     }
 }
 
-#[cfg(feature = "_authentication_methods_root")]
+#[cfg(feature = "_reports")]
 impl AnyOperation {
     /// The value if it is a [`AnyOperation::ExportSuccessOperation`] variant.
     pub fn as_export_success_operation(&self) -> Option<&ExportSuccessOperation> {
@@ -1202,28 +1202,28 @@ impl AnyOperation {
     }
 }
 
-#[cfg(feature = "_authentication_methods_root")]
+#[cfg(feature = "_reports")]
 impl From<ExportSuccessOperation> for AnyOperation {
     fn from(value: ExportSuccessOperation) -> Self {
         Self::ExportSuccessOperation(Box::new(value))
     }
 }
 
-#[cfg(feature = "_authentication_methods_root")]
+#[cfg(feature = "_reports")]
 impl From<FailedOperation> for AnyOperation {
     fn from(value: FailedOperation) -> Self {
         Self::FailedOperation(Box::new(value))
     }
 }
 
-#[cfg(feature = "_authentication_methods_root")]
+#[cfg(feature = "_reports")]
 impl From<RunningOperation> for AnyOperation {
     fn from(value: RunningOperation) -> Self {
         Self::RunningOperation(Box::new(value))
     }
 }
 
-#[cfg(feature = "_authentication_methods_root")]
+#[cfg(feature = "_reports")]
 impl serde::Serialize for AnyOperation {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match self {
@@ -1245,7 +1245,7 @@ impl serde::Serialize for AnyOperation {
     }
 }
 
-#[cfg(feature = "_authentication_methods_root")]
+#[cfg(feature = "_reports")]
 impl<'de> serde::Deserialize<'de> for AnyOperation {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1270,7 +1270,7 @@ impl<'de> serde::Deserialize<'de> for AnyOperation {
     }
 }
 
-#[cfg(feature = "_authentication_methods_root")]
+#[cfg(feature = "_reports")]
 /// CSDL entity type `microsoft.graph.partners.billing.runningOperation`; base type `microsoft.graph.partners.billing.operation`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct RunningOperation {
@@ -1292,14 +1292,14 @@ pub struct RunningOperation {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_authentication_methods_root")]
+#[cfg(feature = "_reports")]
 impl serde::Serialize for RunningOperation {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_authentication_methods_root")]
+#[cfg(feature = "_reports")]
 impl RunningOperation {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.partners.billing.runningOperation";
@@ -1323,7 +1323,7 @@ impl RunningOperation {
     }
 }
 
-#[cfg(feature = "_authentication_methods_root")]
+#[cfg(feature = "_reports")]
 impl<'de> serde::Deserialize<'de> for RunningOperation {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1332,7 +1332,7 @@ impl<'de> serde::Deserialize<'de> for RunningOperation {
     }
 }
 
-#[cfg(feature = "_authentication_methods_root")]
+#[cfg(feature = "_reports")]
 impl graph_odata_runtime::model::ODataObject for RunningOperation {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -1360,7 +1360,7 @@ impl graph_odata_runtime::model::ODataObject for RunningOperation {
     }
 }
 
-#[cfg(feature = "_authentication_methods_root")]
+#[cfg(feature = "_reports")]
 impl RunningOperation {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -1371,11 +1371,11 @@ impl RunningOperation {
     }
 }
 
-#[cfg(feature = "_authentication_methods_root")]
+#[cfg(feature = "_reports")]
 /// The properties of [`RunningOperation`] by wire name, each a [`Field<RunningOperation>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`RunningOperation::set_null`].
 pub enum RunningOperationField {}
 
-#[cfg(feature = "_authentication_methods_root")]
+#[cfg(feature = "_reports")]
 #[allow(non_upper_case_globals)]
 impl RunningOperationField {
     /// `id`
@@ -1399,7 +1399,7 @@ impl RunningOperationField {
     ];
 }
 
-#[cfg(feature = "_authentication_methods_root")]
+#[cfg(feature = "_reports")]
 /// CSDL entity type `microsoft.graph.partners.billing.unbilledReconciliation`; base type `microsoft.graph.entity`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct UnbilledReconciliation {
@@ -1412,14 +1412,14 @@ pub struct UnbilledReconciliation {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_authentication_methods_root")]
+#[cfg(feature = "_reports")]
 impl serde::Serialize for UnbilledReconciliation {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_authentication_methods_root")]
+#[cfg(feature = "_reports")]
 impl UnbilledReconciliation {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.partners.billing.unbilledReconciliation";
@@ -1440,7 +1440,7 @@ impl UnbilledReconciliation {
     }
 }
 
-#[cfg(feature = "_authentication_methods_root")]
+#[cfg(feature = "_reports")]
 impl<'de> serde::Deserialize<'de> for UnbilledReconciliation {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1449,7 +1449,7 @@ impl<'de> serde::Deserialize<'de> for UnbilledReconciliation {
     }
 }
 
-#[cfg(feature = "_authentication_methods_root")]
+#[cfg(feature = "_reports")]
 impl graph_odata_runtime::model::ODataObject for UnbilledReconciliation {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -1470,7 +1470,7 @@ impl graph_odata_runtime::model::ODataObject for UnbilledReconciliation {
     }
 }
 
-#[cfg(feature = "_authentication_methods_root")]
+#[cfg(feature = "_reports")]
 impl UnbilledReconciliation {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -1481,11 +1481,11 @@ impl UnbilledReconciliation {
     }
 }
 
-#[cfg(feature = "_authentication_methods_root")]
+#[cfg(feature = "_reports")]
 /// The properties of [`UnbilledReconciliation`] by wire name, each a [`Field<UnbilledReconciliation>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`UnbilledReconciliation::set_null`].
 pub enum UnbilledReconciliationField {}
 
-#[cfg(feature = "_authentication_methods_root")]
+#[cfg(feature = "_reports")]
 #[allow(non_upper_case_globals)]
 impl UnbilledReconciliationField {
     /// `id`
@@ -1494,7 +1494,7 @@ impl UnbilledReconciliationField {
     pub const ALL: &'static [model::Field<UnbilledReconciliation>] = &[Self::Id];
 }
 
-#[cfg(feature = "_authentication_methods_root")]
+#[cfg(feature = "_reports")]
 /// CSDL entity type `microsoft.graph.partners.billing.unbilledUsage`; base type `microsoft.graph.entity`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct UnbilledUsage {
@@ -1507,14 +1507,14 @@ pub struct UnbilledUsage {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_authentication_methods_root")]
+#[cfg(feature = "_reports")]
 impl serde::Serialize for UnbilledUsage {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_authentication_methods_root")]
+#[cfg(feature = "_reports")]
 impl UnbilledUsage {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.partners.billing.unbilledUsage";
@@ -1535,7 +1535,7 @@ impl UnbilledUsage {
     }
 }
 
-#[cfg(feature = "_authentication_methods_root")]
+#[cfg(feature = "_reports")]
 impl<'de> serde::Deserialize<'de> for UnbilledUsage {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1544,7 +1544,7 @@ impl<'de> serde::Deserialize<'de> for UnbilledUsage {
     }
 }
 
-#[cfg(feature = "_authentication_methods_root")]
+#[cfg(feature = "_reports")]
 impl graph_odata_runtime::model::ODataObject for UnbilledUsage {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -1565,7 +1565,7 @@ impl graph_odata_runtime::model::ODataObject for UnbilledUsage {
     }
 }
 
-#[cfg(feature = "_authentication_methods_root")]
+#[cfg(feature = "_reports")]
 impl UnbilledUsage {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -1576,11 +1576,11 @@ impl UnbilledUsage {
     }
 }
 
-#[cfg(feature = "_authentication_methods_root")]
+#[cfg(feature = "_reports")]
 /// The properties of [`UnbilledUsage`] by wire name, each a [`Field<UnbilledUsage>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`UnbilledUsage::set_null`].
 pub enum UnbilledUsageField {}
 
-#[cfg(feature = "_authentication_methods_root")]
+#[cfg(feature = "_reports")]
 #[allow(non_upper_case_globals)]
 impl UnbilledUsageField {
     /// `id`

@@ -11,7 +11,7 @@ use graph_odata_runtime::edm;
 #[allow(unused_imports)]
 use graph_odata_runtime::model;
 
-#[cfg(feature = "_device_platform_type")]
+#[cfg(feature = "_search")]
 /// CSDL complex type `microsoft.graph.search.answerKeyword`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct AnswerKeyword {
@@ -27,14 +27,14 @@ pub struct AnswerKeyword {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_device_platform_type")]
+#[cfg(feature = "_search")]
 impl serde::Serialize for AnswerKeyword {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_device_platform_type")]
+#[cfg(feature = "_search")]
 impl AnswerKeyword {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.search.answerKeyword";
@@ -57,7 +57,7 @@ impl AnswerKeyword {
     }
 }
 
-#[cfg(feature = "_device_platform_type")]
+#[cfg(feature = "_search")]
 impl<'de> serde::Deserialize<'de> for AnswerKeyword {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -66,7 +66,7 @@ impl<'de> serde::Deserialize<'de> for AnswerKeyword {
     }
 }
 
-#[cfg(feature = "_device_platform_type")]
+#[cfg(feature = "_search")]
 impl graph_odata_runtime::model::ODataObject for AnswerKeyword {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -93,7 +93,7 @@ impl graph_odata_runtime::model::ODataObject for AnswerKeyword {
     }
 }
 
-#[cfg(feature = "_device_platform_type")]
+#[cfg(feature = "_search")]
 impl AnswerKeyword {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -104,11 +104,11 @@ impl AnswerKeyword {
     }
 }
 
-#[cfg(feature = "_device_platform_type")]
+#[cfg(feature = "_search")]
 /// The properties of [`AnswerKeyword`] by wire name, each a [`Field<AnswerKeyword>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`AnswerKeyword::set_null`].
 pub enum AnswerKeywordField {}
 
-#[cfg(feature = "_device_platform_type")]
+#[cfg(feature = "_search")]
 #[allow(non_upper_case_globals)]
 impl AnswerKeywordField {
     /// `keywords`
@@ -129,7 +129,7 @@ impl AnswerKeywordField {
     ];
 }
 
-#[cfg(feature = "_device_platform_type")]
+#[cfg(feature = "_search")]
 /// CSDL complex type `microsoft.graph.search.answerVariant`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct AnswerVariant {
@@ -149,14 +149,14 @@ pub struct AnswerVariant {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_device_platform_type")]
+#[cfg(feature = "_search")]
 impl serde::Serialize for AnswerVariant {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_device_platform_type")]
+#[cfg(feature = "_search")]
 impl AnswerVariant {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.search.answerVariant";
@@ -181,7 +181,7 @@ impl AnswerVariant {
     }
 }
 
-#[cfg(feature = "_device_platform_type")]
+#[cfg(feature = "_search")]
 impl<'de> serde::Deserialize<'de> for AnswerVariant {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -190,7 +190,7 @@ impl<'de> serde::Deserialize<'de> for AnswerVariant {
     }
 }
 
-#[cfg(feature = "_device_platform_type")]
+#[cfg(feature = "_search")]
 impl graph_odata_runtime::model::ODataObject for AnswerVariant {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -215,7 +215,7 @@ impl graph_odata_runtime::model::ODataObject for AnswerVariant {
     }
 }
 
-#[cfg(feature = "_device_platform_type")]
+#[cfg(feature = "_search")]
 impl AnswerVariant {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -226,11 +226,11 @@ impl AnswerVariant {
     }
 }
 
-#[cfg(feature = "_device_platform_type")]
+#[cfg(feature = "_search")]
 /// The properties of [`AnswerVariant`] by wire name, each a [`Field<AnswerVariant>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`AnswerVariant::set_null`].
 pub enum AnswerVariantField {}
 
-#[cfg(feature = "_device_platform_type")]
+#[cfg(feature = "_search")]
 #[allow(non_upper_case_globals)]
 impl AnswerVariantField {
     /// `description`
@@ -259,7 +259,7 @@ impl AnswerVariantField {
     ];
 }
 
-#[cfg(feature = "_device_platform_type")]
+#[cfg(feature = "_identity_2")]
 /// CSDL complex type `microsoft.graph.search.identity`; open type: dynamic properties land in `additional_properties`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Identity {
@@ -273,14 +273,14 @@ pub struct Identity {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_device_platform_type")]
+#[cfg(feature = "_identity_2")]
 impl serde::Serialize for Identity {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_device_platform_type")]
+#[cfg(feature = "_identity_2")]
 impl Identity {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.search.identity";
@@ -302,7 +302,7 @@ impl Identity {
     }
 }
 
-#[cfg(feature = "_device_platform_type")]
+#[cfg(feature = "_identity_2")]
 impl<'de> serde::Deserialize<'de> for Identity {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -311,7 +311,7 @@ impl<'de> serde::Deserialize<'de> for Identity {
     }
 }
 
-#[cfg(feature = "_device_platform_type")]
+#[cfg(feature = "_identity_2")]
 impl graph_odata_runtime::model::ODataObject for Identity {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -333,7 +333,7 @@ impl graph_odata_runtime::model::ODataObject for Identity {
     }
 }
 
-#[cfg(feature = "_device_platform_type")]
+#[cfg(feature = "_identity_2")]
 impl Identity {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -344,11 +344,11 @@ impl Identity {
     }
 }
 
-#[cfg(feature = "_device_platform_type")]
+#[cfg(feature = "_identity_2")]
 /// The properties of [`Identity`] by wire name, each a [`Field<Identity>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`Identity::set_null`].
 pub enum IdentityField {}
 
-#[cfg(feature = "_device_platform_type")]
+#[cfg(feature = "_identity_2")]
 #[allow(non_upper_case_globals)]
 impl IdentityField {
     /// `displayName`
@@ -359,7 +359,7 @@ impl IdentityField {
     pub const ALL: &'static [model::Field<Identity>] = &[Self::DisplayName, Self::Id];
 }
 
-#[cfg(feature = "_device_platform_type")]
+#[cfg(feature = "_identity_2")]
 /// CSDL complex type `microsoft.graph.search.identitySet`; open type: dynamic properties land in `additional_properties`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct IdentitySet {
@@ -375,14 +375,14 @@ pub struct IdentitySet {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_device_platform_type")]
+#[cfg(feature = "_identity_2")]
 impl serde::Serialize for IdentitySet {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_device_platform_type")]
+#[cfg(feature = "_identity_2")]
 impl IdentitySet {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.search.identitySet";
@@ -405,7 +405,7 @@ impl IdentitySet {
     }
 }
 
-#[cfg(feature = "_device_platform_type")]
+#[cfg(feature = "_identity_2")]
 impl<'de> serde::Deserialize<'de> for IdentitySet {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -414,7 +414,7 @@ impl<'de> serde::Deserialize<'de> for IdentitySet {
     }
 }
 
-#[cfg(feature = "_device_platform_type")]
+#[cfg(feature = "_identity_2")]
 impl graph_odata_runtime::model::ODataObject for IdentitySet {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -437,7 +437,7 @@ impl graph_odata_runtime::model::ODataObject for IdentitySet {
     }
 }
 
-#[cfg(feature = "_device_platform_type")]
+#[cfg(feature = "_identity_2")]
 impl IdentitySet {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -448,11 +448,11 @@ impl IdentitySet {
     }
 }
 
-#[cfg(feature = "_device_platform_type")]
+#[cfg(feature = "_identity_2")]
 /// The properties of [`IdentitySet`] by wire name, each a [`Field<IdentitySet>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`IdentitySet::set_null`].
 pub enum IdentitySetField {}
 
-#[cfg(feature = "_device_platform_type")]
+#[cfg(feature = "_identity_2")]
 #[allow(non_upper_case_globals)]
 impl IdentitySetField {
     /// `application`

@@ -11,7 +11,7 @@ use graph_odata_runtime::edm;
 #[allow(unused_imports)]
 use graph_odata_runtime::model;
 
-#[cfg(feature = "_device_platform_type")]
+#[cfg(feature = "_search")]
 /// CSDL entity type `microsoft.graph.search.acronym`; base type `microsoft.graph.search.searchAnswer`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Acronym {
@@ -43,14 +43,14 @@ pub struct Acronym {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_device_platform_type")]
+#[cfg(feature = "_search")]
 impl serde::Serialize for Acronym {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_device_platform_type")]
+#[cfg(feature = "_search")]
 impl Acronym {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.search.acronym";
@@ -78,7 +78,7 @@ impl Acronym {
     }
 }
 
-#[cfg(feature = "_device_platform_type")]
+#[cfg(feature = "_search")]
 impl<'de> serde::Deserialize<'de> for Acronym {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -87,7 +87,7 @@ impl<'de> serde::Deserialize<'de> for Acronym {
     }
 }
 
-#[cfg(feature = "_device_platform_type")]
+#[cfg(feature = "_search")]
 impl graph_odata_runtime::model::ODataObject for Acronym {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -119,7 +119,7 @@ impl graph_odata_runtime::model::ODataObject for Acronym {
     }
 }
 
-#[cfg(feature = "_device_platform_type")]
+#[cfg(feature = "_search")]
 impl Acronym {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -130,11 +130,11 @@ impl Acronym {
     }
 }
 
-#[cfg(feature = "_device_platform_type")]
+#[cfg(feature = "_search")]
 /// The properties of [`Acronym`] by wire name, each a [`Field<Acronym>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`Acronym::set_null`].
 pub enum AcronymField {}
 
-#[cfg(feature = "_device_platform_type")]
+#[cfg(feature = "_search")]
 #[allow(non_upper_case_globals)]
 impl AcronymField {
     /// `id`
@@ -170,7 +170,7 @@ impl AcronymField {
     ];
 }
 
-#[cfg(feature = "_device_platform_type")]
+#[cfg(feature = "_search")]
 /// CSDL entity type `microsoft.graph.search.bookmark`; base type `microsoft.graph.search.searchAnswer`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Bookmark {
@@ -220,14 +220,14 @@ pub struct Bookmark {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_device_platform_type")]
+#[cfg(feature = "_search")]
 impl serde::Serialize for Bookmark {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_device_platform_type")]
+#[cfg(feature = "_search")]
 impl Bookmark {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.search.bookmark";
@@ -264,7 +264,7 @@ impl Bookmark {
     }
 }
 
-#[cfg(feature = "_device_platform_type")]
+#[cfg(feature = "_search")]
 impl<'de> serde::Deserialize<'de> for Bookmark {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -273,7 +273,7 @@ impl<'de> serde::Deserialize<'de> for Bookmark {
     }
 }
 
-#[cfg(feature = "_device_platform_type")]
+#[cfg(feature = "_search")]
 impl graph_odata_runtime::model::ODataObject for Bookmark {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -320,7 +320,7 @@ impl graph_odata_runtime::model::ODataObject for Bookmark {
     }
 }
 
-#[cfg(feature = "_device_platform_type")]
+#[cfg(feature = "_search")]
 impl Bookmark {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -331,11 +331,11 @@ impl Bookmark {
     }
 }
 
-#[cfg(feature = "_device_platform_type")]
+#[cfg(feature = "_search")]
 /// The properties of [`Bookmark`] by wire name, each a [`Field<Bookmark>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`Bookmark::set_null`].
 pub enum BookmarkField {}
 
-#[cfg(feature = "_device_platform_type")]
+#[cfg(feature = "_search")]
 #[allow(non_upper_case_globals)]
 impl BookmarkField {
     /// `id`
@@ -404,7 +404,7 @@ impl BookmarkField {
     ];
 }
 
-#[cfg(feature = "_device_platform_type")]
+#[cfg(feature = "_search")]
 /// CSDL entity type `microsoft.graph.search.qna`; base type `microsoft.graph.search.searchAnswer`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Qna {
@@ -450,14 +450,14 @@ pub struct Qna {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_device_platform_type")]
+#[cfg(feature = "_search")]
 impl serde::Serialize for Qna {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_device_platform_type")]
+#[cfg(feature = "_search")]
 impl Qna {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.search.qna";
@@ -492,7 +492,7 @@ impl Qna {
     }
 }
 
-#[cfg(feature = "_device_platform_type")]
+#[cfg(feature = "_search")]
 impl<'de> serde::Deserialize<'de> for Qna {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -501,7 +501,7 @@ impl<'de> serde::Deserialize<'de> for Qna {
     }
 }
 
-#[cfg(feature = "_device_platform_type")]
+#[cfg(feature = "_search")]
 impl graph_odata_runtime::model::ODataObject for Qna {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -546,7 +546,7 @@ impl graph_odata_runtime::model::ODataObject for Qna {
     }
 }
 
-#[cfg(feature = "_device_platform_type")]
+#[cfg(feature = "_search")]
 impl Qna {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -557,11 +557,11 @@ impl Qna {
     }
 }
 
-#[cfg(feature = "_device_platform_type")]
+#[cfg(feature = "_search")]
 /// The properties of [`Qna`] by wire name, each a [`Field<Qna>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`Qna::set_null`].
 pub enum QnaField {}
 
-#[cfg(feature = "_device_platform_type")]
+#[cfg(feature = "_search")]
 #[allow(non_upper_case_globals)]
 impl QnaField {
     /// `id`
@@ -622,7 +622,7 @@ impl QnaField {
     ];
 }
 
-#[cfg(feature = "_device_platform_type")]
+#[cfg(feature = "_identity_2")]
 /// CSDL entity type `microsoft.graph.search.searchAnswer`; base type `microsoft.graph.entity`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct SearchAnswer {
@@ -645,14 +645,14 @@ pub struct SearchAnswer {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_device_platform_type")]
+#[cfg(feature = "_identity_2")]
 impl serde::Serialize for SearchAnswer {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_device_platform_type")]
+#[cfg(feature = "_identity_2")]
 impl SearchAnswer {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.search.searchAnswer";
@@ -678,7 +678,7 @@ impl SearchAnswer {
     }
 }
 
-#[cfg(feature = "_device_platform_type")]
+#[cfg(feature = "_identity_2")]
 impl<'de> serde::Deserialize<'de> for SearchAnswer {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -687,7 +687,7 @@ impl<'de> serde::Deserialize<'de> for SearchAnswer {
     }
 }
 
-#[cfg(feature = "_device_platform_type")]
+#[cfg(feature = "_identity_2")]
 impl graph_odata_runtime::model::ODataObject for SearchAnswer {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -717,7 +717,7 @@ impl graph_odata_runtime::model::ODataObject for SearchAnswer {
     }
 }
 
-#[cfg(feature = "_device_platform_type")]
+#[cfg(feature = "_identity_2")]
 impl SearchAnswer {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -728,11 +728,11 @@ impl SearchAnswer {
     }
 }
 
-#[cfg(feature = "_device_platform_type")]
+#[cfg(feature = "_identity_2")]
 /// The properties of [`SearchAnswer`] by wire name, each a [`Field<SearchAnswer>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`SearchAnswer::set_null`].
 pub enum SearchAnswerField {}
 
-#[cfg(feature = "_device_platform_type")]
+#[cfg(feature = "_identity_2")]
 #[allow(non_upper_case_globals)]
 impl SearchAnswerField {
     /// `id`

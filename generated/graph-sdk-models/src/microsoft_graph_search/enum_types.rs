@@ -11,7 +11,7 @@ use graph_odata_runtime::edm;
 #[allow(unused_imports)]
 use graph_odata_runtime::model;
 
-#[cfg(feature = "_device_platform_type")]
+#[cfg(feature = "_search")]
 /// CSDL enum type `microsoft.graph.search.answerState`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum AnswerState {
@@ -27,7 +27,7 @@ pub enum AnswerState {
     UnknownValue(String),
 }
 
-#[cfg(feature = "_device_platform_type")]
+#[cfg(feature = "_search")]
 impl graph_odata_runtime::enums::EvolvableEnum for AnswerState {
     const MEMBERS: &'static [(&'static str, i64)] = &[
         ("published", 0),
@@ -55,14 +55,14 @@ impl graph_odata_runtime::enums::EvolvableEnum for AnswerState {
     }
 }
 
-#[cfg(feature = "_device_platform_type")]
+#[cfg(feature = "_search")]
 impl serde::Serialize for AnswerState {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_device_platform_type")]
+#[cfg(feature = "_search")]
 impl<'de> serde::Deserialize<'de> for AnswerState {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -71,14 +71,14 @@ impl<'de> serde::Deserialize<'de> for AnswerState {
     }
 }
 
-#[cfg(feature = "_device_platform_type")]
+#[cfg(feature = "_search")]
 impl std::fmt::Display for AnswerState {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_device_platform_type")]
+#[cfg(feature = "_search")]
 impl From<&str> for AnswerState {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)

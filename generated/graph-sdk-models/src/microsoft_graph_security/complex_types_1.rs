@@ -11,7 +11,7 @@ use graph_odata_runtime::edm;
 #[allow(unused_imports)]
 use graph_odata_runtime::model;
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL complex type `microsoft.graph.security.a365AiExecuteTool`; base type `microsoft.graph.security.auditData`; open type: dynamic properties land in `additional_properties`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct A365AiExecuteTool {
@@ -24,14 +24,14 @@ pub struct A365AiExecuteTool {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for A365AiExecuteTool {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl A365AiExecuteTool {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.a365AiExecuteTool";
@@ -52,7 +52,7 @@ impl A365AiExecuteTool {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for A365AiExecuteTool {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -61,7 +61,7 @@ impl<'de> serde::Deserialize<'de> for A365AiExecuteTool {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::model::ODataObject for A365AiExecuteTool {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -84,7 +84,7 @@ impl graph_odata_runtime::model::ODataObject for A365AiExecuteTool {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl A365AiExecuteTool {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -95,11 +95,11 @@ impl A365AiExecuteTool {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// The properties of [`A365AiExecuteTool`] by wire name, each a [`Field<A365AiExecuteTool>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`A365AiExecuteTool::set_null`].
 pub enum A365AiExecuteToolField {}
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 #[allow(non_upper_case_globals)]
 impl A365AiExecuteToolField {
     /// `dynamicProperties`
@@ -112,7 +112,7 @@ impl A365AiExecuteToolField {
     ];
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL complex type `microsoft.graph.security.a365AiInferenceCall`; base type `microsoft.graph.security.auditData`; open type: dynamic properties land in `additional_properties`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct A365AiInferenceCall {
@@ -125,14 +125,14 @@ pub struct A365AiInferenceCall {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for A365AiInferenceCall {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl A365AiInferenceCall {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.a365AiInferenceCall";
@@ -153,7 +153,7 @@ impl A365AiInferenceCall {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for A365AiInferenceCall {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -162,7 +162,7 @@ impl<'de> serde::Deserialize<'de> for A365AiInferenceCall {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::model::ODataObject for A365AiInferenceCall {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -185,7 +185,7 @@ impl graph_odata_runtime::model::ODataObject for A365AiInferenceCall {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl A365AiInferenceCall {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -196,11 +196,11 @@ impl A365AiInferenceCall {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// The properties of [`A365AiInferenceCall`] by wire name, each a [`Field<A365AiInferenceCall>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`A365AiInferenceCall::set_null`].
 pub enum A365AiInferenceCallField {}
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 #[allow(non_upper_case_globals)]
 impl A365AiInferenceCallField {
     /// `dynamicProperties`
@@ -213,7 +213,7 @@ impl A365AiInferenceCallField {
     ];
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL complex type `microsoft.graph.security.a365AiInvokeAgent`; base type `microsoft.graph.security.auditData`; open type: dynamic properties land in `additional_properties`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct A365AiInvokeAgent {
@@ -226,14 +226,14 @@ pub struct A365AiInvokeAgent {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for A365AiInvokeAgent {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl A365AiInvokeAgent {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.a365AiInvokeAgent";
@@ -254,7 +254,7 @@ impl A365AiInvokeAgent {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for A365AiInvokeAgent {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -263,7 +263,7 @@ impl<'de> serde::Deserialize<'de> for A365AiInvokeAgent {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::model::ODataObject for A365AiInvokeAgent {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -286,7 +286,7 @@ impl graph_odata_runtime::model::ODataObject for A365AiInvokeAgent {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl A365AiInvokeAgent {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -297,11 +297,11 @@ impl A365AiInvokeAgent {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// The properties of [`A365AiInvokeAgent`] by wire name, each a [`Field<A365AiInvokeAgent>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`A365AiInvokeAgent::set_null`].
 pub enum A365AiInvokeAgentField {}
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 #[allow(non_upper_case_globals)]
 impl A365AiInvokeAgentField {
     /// `dynamicProperties`
@@ -314,7 +314,7 @@ impl A365AiInvokeAgentField {
     ];
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL complex type `microsoft.graph.security.a365AiRunSummary`; base type `microsoft.graph.security.auditData`; open type: dynamic properties land in `additional_properties`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct A365AiRunSummary {
@@ -327,14 +327,14 @@ pub struct A365AiRunSummary {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for A365AiRunSummary {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl A365AiRunSummary {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.a365AiRunSummary";
@@ -355,7 +355,7 @@ impl A365AiRunSummary {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for A365AiRunSummary {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -364,7 +364,7 @@ impl<'de> serde::Deserialize<'de> for A365AiRunSummary {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::model::ODataObject for A365AiRunSummary {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -387,7 +387,7 @@ impl graph_odata_runtime::model::ODataObject for A365AiRunSummary {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl A365AiRunSummary {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -398,11 +398,11 @@ impl A365AiRunSummary {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// The properties of [`A365AiRunSummary`] by wire name, each a [`Field<A365AiRunSummary>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`A365AiRunSummary::set_null`].
 pub enum A365AiRunSummaryField {}
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 #[allow(non_upper_case_globals)]
 impl A365AiRunSummaryField {
     /// `dynamicProperties`
@@ -415,7 +415,7 @@ impl A365AiRunSummaryField {
     ];
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL complex type `microsoft.graph.security.a365SpanOutputs`; base type `microsoft.graph.security.auditData`; open type: dynamic properties land in `additional_properties`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct A365SpanOutputs {
@@ -428,14 +428,14 @@ pub struct A365SpanOutputs {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for A365SpanOutputs {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl A365SpanOutputs {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.a365SpanOutputs";
@@ -456,7 +456,7 @@ impl A365SpanOutputs {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for A365SpanOutputs {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -465,7 +465,7 @@ impl<'de> serde::Deserialize<'de> for A365SpanOutputs {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::model::ODataObject for A365SpanOutputs {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -488,7 +488,7 @@ impl graph_odata_runtime::model::ODataObject for A365SpanOutputs {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl A365SpanOutputs {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -499,11 +499,11 @@ impl A365SpanOutputs {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// The properties of [`A365SpanOutputs`] by wire name, each a [`Field<A365SpanOutputs>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`A365SpanOutputs::set_null`].
 pub enum A365SpanOutputsField {}
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 #[allow(non_upper_case_globals)]
 impl A365SpanOutputsField {
     /// `dynamicProperties`
@@ -514,7 +514,7 @@ impl A365SpanOutputsField {
     pub const ALL: &'static [model::Field<A365SpanOutputs>] = &[Self::DynamicProperties];
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL complex type `microsoft.graph.security.aISpanOutputsAuditRecord`; base type `microsoft.graph.security.auditData`; open type: dynamic properties land in `additional_properties`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct AISpanOutputsAuditRecord {
@@ -527,14 +527,14 @@ pub struct AISpanOutputsAuditRecord {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for AISpanOutputsAuditRecord {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl AISpanOutputsAuditRecord {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.aISpanOutputsAuditRecord";
@@ -555,7 +555,7 @@ impl AISpanOutputsAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for AISpanOutputsAuditRecord {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -564,7 +564,7 @@ impl<'de> serde::Deserialize<'de> for AISpanOutputsAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::model::ODataObject for AISpanOutputsAuditRecord {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -587,7 +587,7 @@ impl graph_odata_runtime::model::ODataObject for AISpanOutputsAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl AISpanOutputsAuditRecord {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -598,11 +598,11 @@ impl AISpanOutputsAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// The properties of [`AISpanOutputsAuditRecord`] by wire name, each a [`Field<AISpanOutputsAuditRecord>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`AISpanOutputsAuditRecord::set_null`].
 pub enum AISpanOutputsAuditRecordField {}
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 #[allow(non_upper_case_globals)]
 impl AISpanOutputsAuditRecordField {
     /// `dynamicProperties`
@@ -615,7 +615,7 @@ impl AISpanOutputsAuditRecordField {
     ];
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL complex type `microsoft.graph.security.aadRiskDetectionAuditRecord`; base type `microsoft.graph.security.auditData`; open type: dynamic properties land in `additional_properties`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct AadRiskDetectionAuditRecord {
@@ -628,14 +628,14 @@ pub struct AadRiskDetectionAuditRecord {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for AadRiskDetectionAuditRecord {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl AadRiskDetectionAuditRecord {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.aadRiskDetectionAuditRecord";
@@ -656,7 +656,7 @@ impl AadRiskDetectionAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for AadRiskDetectionAuditRecord {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -665,7 +665,7 @@ impl<'de> serde::Deserialize<'de> for AadRiskDetectionAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::model::ODataObject for AadRiskDetectionAuditRecord {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -688,7 +688,7 @@ impl graph_odata_runtime::model::ODataObject for AadRiskDetectionAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl AadRiskDetectionAuditRecord {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -699,11 +699,11 @@ impl AadRiskDetectionAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// The properties of [`AadRiskDetectionAuditRecord`] by wire name, each a [`Field<AadRiskDetectionAuditRecord>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`AadRiskDetectionAuditRecord::set_null`].
 pub enum AadRiskDetectionAuditRecordField {}
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 #[allow(non_upper_case_globals)]
 impl AadRiskDetectionAuditRecordField {
     /// `dynamicProperties`
@@ -716,7 +716,7 @@ impl AadRiskDetectionAuditRecordField {
     ];
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL complex type `microsoft.graph.security.account`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Account {
@@ -732,14 +732,14 @@ pub struct Account {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for Account {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl Account {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.account";
@@ -762,7 +762,7 @@ impl Account {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for Account {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -771,7 +771,7 @@ impl<'de> serde::Deserialize<'de> for Account {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::model::ODataObject for Account {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -796,7 +796,7 @@ impl graph_odata_runtime::model::ODataObject for Account {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl Account {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -807,11 +807,11 @@ impl Account {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// The properties of [`Account`] by wire name, each a [`Field<Account>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`Account::set_null`].
 pub enum AccountField {}
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 #[allow(non_upper_case_globals)]
 impl AccountField {
     /// `actions`
@@ -830,7 +830,7 @@ impl AccountField {
     ];
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL complex type `microsoft.graph.security.activeDirectoryDomainEvidence`; base type `microsoft.graph.security.alertEvidence`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ActiveDirectoryDomainEvidence {
@@ -865,14 +865,14 @@ pub struct ActiveDirectoryDomainEvidence {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for ActiveDirectoryDomainEvidence {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl ActiveDirectoryDomainEvidence {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.activeDirectoryDomainEvidence";
@@ -901,7 +901,7 @@ impl ActiveDirectoryDomainEvidence {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for ActiveDirectoryDomainEvidence {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -910,7 +910,7 @@ impl<'de> serde::Deserialize<'de> for ActiveDirectoryDomainEvidence {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::model::ODataObject for ActiveDirectoryDomainEvidence {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -947,7 +947,7 @@ impl graph_odata_runtime::model::ODataObject for ActiveDirectoryDomainEvidence {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl ActiveDirectoryDomainEvidence {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -958,11 +958,11 @@ impl ActiveDirectoryDomainEvidence {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// The properties of [`ActiveDirectoryDomainEvidence`] by wire name, each a [`Field<ActiveDirectoryDomainEvidence>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ActiveDirectoryDomainEvidence::set_null`].
 pub enum ActiveDirectoryDomainEvidenceField {}
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 #[allow(non_upper_case_globals)]
 impl ActiveDirectoryDomainEvidenceField {
     /// `createdDateTime`
@@ -1015,7 +1015,7 @@ impl ActiveDirectoryDomainEvidenceField {
     ];
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL complex type `microsoft.graph.security.aedAuditRecord`; base type `microsoft.graph.security.auditData`; open type: dynamic properties land in `additional_properties`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct AedAuditRecord {
@@ -1028,14 +1028,14 @@ pub struct AedAuditRecord {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for AedAuditRecord {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl AedAuditRecord {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.aedAuditRecord";
@@ -1056,7 +1056,7 @@ impl AedAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for AedAuditRecord {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1065,7 +1065,7 @@ impl<'de> serde::Deserialize<'de> for AedAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::model::ODataObject for AedAuditRecord {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -1088,7 +1088,7 @@ impl graph_odata_runtime::model::ODataObject for AedAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl AedAuditRecord {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -1099,11 +1099,11 @@ impl AedAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// The properties of [`AedAuditRecord`] by wire name, each a [`Field<AedAuditRecord>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`AedAuditRecord::set_null`].
 pub enum AedAuditRecordField {}
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 #[allow(non_upper_case_globals)]
 impl AedAuditRecordField {
     /// `dynamicProperties`
@@ -1114,7 +1114,7 @@ impl AedAuditRecordField {
     pub const ALL: &'static [model::Field<AedAuditRecord>] = &[Self::DynamicProperties];
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL complex type `microsoft.graph.security.agentAdminActivityRecord`; base type `microsoft.graph.security.auditData`; open type: dynamic properties land in `additional_properties`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct AgentAdminActivityRecord {
@@ -1127,14 +1127,14 @@ pub struct AgentAdminActivityRecord {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for AgentAdminActivityRecord {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl AgentAdminActivityRecord {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.agentAdminActivityRecord";
@@ -1155,7 +1155,7 @@ impl AgentAdminActivityRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for AgentAdminActivityRecord {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1164,7 +1164,7 @@ impl<'de> serde::Deserialize<'de> for AgentAdminActivityRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::model::ODataObject for AgentAdminActivityRecord {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -1187,7 +1187,7 @@ impl graph_odata_runtime::model::ODataObject for AgentAdminActivityRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl AgentAdminActivityRecord {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -1198,11 +1198,11 @@ impl AgentAdminActivityRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// The properties of [`AgentAdminActivityRecord`] by wire name, each a [`Field<AgentAdminActivityRecord>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`AgentAdminActivityRecord::set_null`].
 pub enum AgentAdminActivityRecordField {}
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 #[allow(non_upper_case_globals)]
 impl AgentAdminActivityRecordField {
     /// `dynamicProperties`
@@ -1215,7 +1215,7 @@ impl AgentAdminActivityRecordField {
     ];
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL complex type `microsoft.graph.security.agentSettingAdminActivity`; base type `microsoft.graph.security.auditData`; open type: dynamic properties land in `additional_properties`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct AgentSettingAdminActivity {
@@ -1228,14 +1228,14 @@ pub struct AgentSettingAdminActivity {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for AgentSettingAdminActivity {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl AgentSettingAdminActivity {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.agentSettingAdminActivity";
@@ -1256,7 +1256,7 @@ impl AgentSettingAdminActivity {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for AgentSettingAdminActivity {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1265,7 +1265,7 @@ impl<'de> serde::Deserialize<'de> for AgentSettingAdminActivity {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::model::ODataObject for AgentSettingAdminActivity {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -1288,7 +1288,7 @@ impl graph_odata_runtime::model::ODataObject for AgentSettingAdminActivity {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl AgentSettingAdminActivity {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -1299,11 +1299,11 @@ impl AgentSettingAdminActivity {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// The properties of [`AgentSettingAdminActivity`] by wire name, each a [`Field<AgentSettingAdminActivity>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`AgentSettingAdminActivity::set_null`].
 pub enum AgentSettingAdminActivityField {}
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 #[allow(non_upper_case_globals)]
 impl AgentSettingAdminActivityField {
     /// `dynamicProperties`
@@ -1316,7 +1316,7 @@ impl AgentSettingAdminActivityField {
     ];
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL complex type `microsoft.graph.security.aiAgentEvidence`; base type `microsoft.graph.security.alertEvidence`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct AiAgentEvidence {
@@ -1355,14 +1355,14 @@ pub struct AiAgentEvidence {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for AiAgentEvidence {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl AiAgentEvidence {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.aiAgentEvidence";
@@ -1393,7 +1393,7 @@ impl AiAgentEvidence {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for AiAgentEvidence {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1402,7 +1402,7 @@ impl<'de> serde::Deserialize<'de> for AiAgentEvidence {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::model::ODataObject for AiAgentEvidence {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -1441,7 +1441,7 @@ impl graph_odata_runtime::model::ODataObject for AiAgentEvidence {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl AiAgentEvidence {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -1452,11 +1452,11 @@ impl AiAgentEvidence {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// The properties of [`AiAgentEvidence`] by wire name, each a [`Field<AiAgentEvidence>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`AiAgentEvidence::set_null`].
 pub enum AiAgentEvidenceField {}
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 #[allow(non_upper_case_globals)]
 impl AiAgentEvidenceField {
     /// `createdDateTime`
@@ -1509,7 +1509,7 @@ impl AiAgentEvidenceField {
     ];
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL complex type `microsoft.graph.security.aiAppInteractionAuditRecord`; base type `microsoft.graph.security.auditData`; open type: dynamic properties land in `additional_properties`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct AiAppInteractionAuditRecord {
@@ -1522,14 +1522,14 @@ pub struct AiAppInteractionAuditRecord {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for AiAppInteractionAuditRecord {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl AiAppInteractionAuditRecord {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.aiAppInteractionAuditRecord";
@@ -1550,7 +1550,7 @@ impl AiAppInteractionAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for AiAppInteractionAuditRecord {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1559,7 +1559,7 @@ impl<'de> serde::Deserialize<'de> for AiAppInteractionAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::model::ODataObject for AiAppInteractionAuditRecord {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -1582,7 +1582,7 @@ impl graph_odata_runtime::model::ODataObject for AiAppInteractionAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl AiAppInteractionAuditRecord {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -1593,11 +1593,11 @@ impl AiAppInteractionAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// The properties of [`AiAppInteractionAuditRecord`] by wire name, each a [`Field<AiAppInteractionAuditRecord>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`AiAppInteractionAuditRecord::set_null`].
 pub enum AiAppInteractionAuditRecordField {}
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 #[allow(non_upper_case_globals)]
 impl AiAppInteractionAuditRecordField {
     /// `dynamicProperties`
@@ -1610,7 +1610,7 @@ impl AiAppInteractionAuditRecordField {
     ];
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL complex type `microsoft.graph.security.aiExecuteToolAuditRecord`; base type `microsoft.graph.security.auditData`; open type: dynamic properties land in `additional_properties`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct AiExecuteToolAuditRecord {
@@ -1623,14 +1623,14 @@ pub struct AiExecuteToolAuditRecord {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for AiExecuteToolAuditRecord {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl AiExecuteToolAuditRecord {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.aiExecuteToolAuditRecord";
@@ -1651,7 +1651,7 @@ impl AiExecuteToolAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for AiExecuteToolAuditRecord {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1660,7 +1660,7 @@ impl<'de> serde::Deserialize<'de> for AiExecuteToolAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::model::ODataObject for AiExecuteToolAuditRecord {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -1683,7 +1683,7 @@ impl graph_odata_runtime::model::ODataObject for AiExecuteToolAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl AiExecuteToolAuditRecord {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -1694,11 +1694,11 @@ impl AiExecuteToolAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// The properties of [`AiExecuteToolAuditRecord`] by wire name, each a [`Field<AiExecuteToolAuditRecord>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`AiExecuteToolAuditRecord::set_null`].
 pub enum AiExecuteToolAuditRecordField {}
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 #[allow(non_upper_case_globals)]
 impl AiExecuteToolAuditRecordField {
     /// `dynamicProperties`
@@ -1711,7 +1711,7 @@ impl AiExecuteToolAuditRecordField {
     ];
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL complex type `microsoft.graph.security.aiInteractionsChangeNotificationAuditRecord`; base type `microsoft.graph.security.auditData`; open type: dynamic properties land in `additional_properties`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct AiInteractionsChangeNotificationAuditRecord {
@@ -1724,14 +1724,14 @@ pub struct AiInteractionsChangeNotificationAuditRecord {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for AiInteractionsChangeNotificationAuditRecord {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl AiInteractionsChangeNotificationAuditRecord {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.aiInteractionsChangeNotificationAuditRecord";
@@ -1752,7 +1752,7 @@ impl AiInteractionsChangeNotificationAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for AiInteractionsChangeNotificationAuditRecord {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1761,7 +1761,7 @@ impl<'de> serde::Deserialize<'de> for AiInteractionsChangeNotificationAuditRecor
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::model::ODataObject
 for AiInteractionsChangeNotificationAuditRecord {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
@@ -1785,7 +1785,7 @@ for AiInteractionsChangeNotificationAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl AiInteractionsChangeNotificationAuditRecord {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -1796,11 +1796,11 @@ impl AiInteractionsChangeNotificationAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// The properties of [`AiInteractionsChangeNotificationAuditRecord`] by wire name, each a [`Field<AiInteractionsChangeNotificationAuditRecord>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`AiInteractionsChangeNotificationAuditRecord::set_null`].
 pub enum AiInteractionsChangeNotificationAuditRecordField {}
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 #[allow(non_upper_case_globals)]
 impl AiInteractionsChangeNotificationAuditRecordField {
     /// `dynamicProperties`
@@ -1813,7 +1813,7 @@ impl AiInteractionsChangeNotificationAuditRecordField {
     >] = &[Self::DynamicProperties];
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL complex type `microsoft.graph.security.aiInteractionsExportAuditRecord`; base type `microsoft.graph.security.auditData`; open type: dynamic properties land in `additional_properties`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct AiInteractionsExportAuditRecord {
@@ -1826,14 +1826,14 @@ pub struct AiInteractionsExportAuditRecord {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for AiInteractionsExportAuditRecord {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl AiInteractionsExportAuditRecord {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.aiInteractionsExportAuditRecord";
@@ -1854,7 +1854,7 @@ impl AiInteractionsExportAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for AiInteractionsExportAuditRecord {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1863,7 +1863,7 @@ impl<'de> serde::Deserialize<'de> for AiInteractionsExportAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::model::ODataObject for AiInteractionsExportAuditRecord {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -1886,7 +1886,7 @@ impl graph_odata_runtime::model::ODataObject for AiInteractionsExportAuditRecord
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl AiInteractionsExportAuditRecord {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -1897,11 +1897,11 @@ impl AiInteractionsExportAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// The properties of [`AiInteractionsExportAuditRecord`] by wire name, each a [`Field<AiInteractionsExportAuditRecord>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`AiInteractionsExportAuditRecord::set_null`].
 pub enum AiInteractionsExportAuditRecordField {}
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 #[allow(non_upper_case_globals)]
 impl AiInteractionsExportAuditRecordField {
     /// `dynamicProperties`
@@ -1914,7 +1914,7 @@ impl AiInteractionsExportAuditRecordField {
     ];
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL complex type `microsoft.graph.security.aiInteractionsSubscriptionAuditRecord`; base type `microsoft.graph.security.auditData`; open type: dynamic properties land in `additional_properties`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct AiInteractionsSubscriptionAuditRecord {
@@ -1927,14 +1927,14 @@ pub struct AiInteractionsSubscriptionAuditRecord {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for AiInteractionsSubscriptionAuditRecord {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl AiInteractionsSubscriptionAuditRecord {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.aiInteractionsSubscriptionAuditRecord";
@@ -1955,7 +1955,7 @@ impl AiInteractionsSubscriptionAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for AiInteractionsSubscriptionAuditRecord {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1964,7 +1964,7 @@ impl<'de> serde::Deserialize<'de> for AiInteractionsSubscriptionAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::model::ODataObject for AiInteractionsSubscriptionAuditRecord {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -1987,7 +1987,7 @@ impl graph_odata_runtime::model::ODataObject for AiInteractionsSubscriptionAudit
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl AiInteractionsSubscriptionAuditRecord {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -1998,11 +1998,11 @@ impl AiInteractionsSubscriptionAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// The properties of [`AiInteractionsSubscriptionAuditRecord`] by wire name, each a [`Field<AiInteractionsSubscriptionAuditRecord>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`AiInteractionsSubscriptionAuditRecord::set_null`].
 pub enum AiInteractionsSubscriptionAuditRecordField {}
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 #[allow(non_upper_case_globals)]
 impl AiInteractionsSubscriptionAuditRecordField {
     /// `dynamicProperties`
@@ -2015,7 +2015,7 @@ impl AiInteractionsSubscriptionAuditRecordField {
     ];
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL complex type `microsoft.graph.security.aiInvokeAgentAuditRecord`; base type `microsoft.graph.security.auditData`; open type: dynamic properties land in `additional_properties`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct AiInvokeAgentAuditRecord {
@@ -2028,14 +2028,14 @@ pub struct AiInvokeAgentAuditRecord {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for AiInvokeAgentAuditRecord {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl AiInvokeAgentAuditRecord {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.aiInvokeAgentAuditRecord";
@@ -2056,7 +2056,7 @@ impl AiInvokeAgentAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for AiInvokeAgentAuditRecord {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2065,7 +2065,7 @@ impl<'de> serde::Deserialize<'de> for AiInvokeAgentAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::model::ODataObject for AiInvokeAgentAuditRecord {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -2088,7 +2088,7 @@ impl graph_odata_runtime::model::ODataObject for AiInvokeAgentAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl AiInvokeAgentAuditRecord {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -2099,11 +2099,11 @@ impl AiInvokeAgentAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// The properties of [`AiInvokeAgentAuditRecord`] by wire name, each a [`Field<AiInvokeAgentAuditRecord>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`AiInvokeAgentAuditRecord::set_null`].
 pub enum AiInvokeAgentAuditRecordField {}
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 #[allow(non_upper_case_globals)]
 impl AiInvokeAgentAuditRecordField {
     /// `dynamicProperties`
@@ -2116,7 +2116,7 @@ impl AiInvokeAgentAuditRecordField {
     ];
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL complex type `microsoft.graph.security.aipDiscover`; base type `microsoft.graph.security.auditData`; open type: dynamic properties land in `additional_properties`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct AipDiscover {
@@ -2129,14 +2129,14 @@ pub struct AipDiscover {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for AipDiscover {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl AipDiscover {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.aipDiscover";
@@ -2157,7 +2157,7 @@ impl AipDiscover {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for AipDiscover {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2166,7 +2166,7 @@ impl<'de> serde::Deserialize<'de> for AipDiscover {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::model::ODataObject for AipDiscover {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -2189,7 +2189,7 @@ impl graph_odata_runtime::model::ODataObject for AipDiscover {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl AipDiscover {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -2200,11 +2200,11 @@ impl AipDiscover {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// The properties of [`AipDiscover`] by wire name, each a [`Field<AipDiscover>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`AipDiscover::set_null`].
 pub enum AipDiscoverField {}
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 #[allow(non_upper_case_globals)]
 impl AipDiscoverField {
     /// `dynamicProperties`
@@ -2215,7 +2215,7 @@ impl AipDiscoverField {
     pub const ALL: &'static [model::Field<AipDiscover>] = &[Self::DynamicProperties];
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL complex type `microsoft.graph.security.aipFileDeleted`; base type `microsoft.graph.security.auditData`; open type: dynamic properties land in `additional_properties`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct AipFileDeleted {
@@ -2228,14 +2228,14 @@ pub struct AipFileDeleted {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for AipFileDeleted {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl AipFileDeleted {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.aipFileDeleted";
@@ -2256,7 +2256,7 @@ impl AipFileDeleted {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for AipFileDeleted {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2265,7 +2265,7 @@ impl<'de> serde::Deserialize<'de> for AipFileDeleted {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::model::ODataObject for AipFileDeleted {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -2288,7 +2288,7 @@ impl graph_odata_runtime::model::ODataObject for AipFileDeleted {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl AipFileDeleted {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -2299,11 +2299,11 @@ impl AipFileDeleted {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// The properties of [`AipFileDeleted`] by wire name, each a [`Field<AipFileDeleted>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`AipFileDeleted::set_null`].
 pub enum AipFileDeletedField {}
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 #[allow(non_upper_case_globals)]
 impl AipFileDeletedField {
     /// `dynamicProperties`
@@ -2314,7 +2314,7 @@ impl AipFileDeletedField {
     pub const ALL: &'static [model::Field<AipFileDeleted>] = &[Self::DynamicProperties];
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL complex type `microsoft.graph.security.aipHeartBeat`; base type `microsoft.graph.security.auditData`; open type: dynamic properties land in `additional_properties`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct AipHeartBeat {
@@ -2327,14 +2327,14 @@ pub struct AipHeartBeat {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for AipHeartBeat {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl AipHeartBeat {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.aipHeartBeat";
@@ -2355,7 +2355,7 @@ impl AipHeartBeat {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for AipHeartBeat {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2364,7 +2364,7 @@ impl<'de> serde::Deserialize<'de> for AipHeartBeat {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::model::ODataObject for AipHeartBeat {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -2387,7 +2387,7 @@ impl graph_odata_runtime::model::ODataObject for AipHeartBeat {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl AipHeartBeat {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -2398,11 +2398,11 @@ impl AipHeartBeat {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// The properties of [`AipHeartBeat`] by wire name, each a [`Field<AipHeartBeat>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`AipHeartBeat::set_null`].
 pub enum AipHeartBeatField {}
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 #[allow(non_upper_case_globals)]
 impl AipHeartBeatField {
     /// `dynamicProperties`
@@ -2413,7 +2413,7 @@ impl AipHeartBeatField {
     pub const ALL: &'static [model::Field<AipHeartBeat>] = &[Self::DynamicProperties];
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL complex type `microsoft.graph.security.aipProtectionActionLogRequest`; base type `microsoft.graph.security.auditData`; open type: dynamic properties land in `additional_properties`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct AipProtectionActionLogRequest {
@@ -2426,14 +2426,14 @@ pub struct AipProtectionActionLogRequest {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for AipProtectionActionLogRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl AipProtectionActionLogRequest {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.aipProtectionActionLogRequest";
@@ -2454,7 +2454,7 @@ impl AipProtectionActionLogRequest {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for AipProtectionActionLogRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2463,7 +2463,7 @@ impl<'de> serde::Deserialize<'de> for AipProtectionActionLogRequest {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::model::ODataObject for AipProtectionActionLogRequest {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -2486,7 +2486,7 @@ impl graph_odata_runtime::model::ODataObject for AipProtectionActionLogRequest {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl AipProtectionActionLogRequest {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -2497,11 +2497,11 @@ impl AipProtectionActionLogRequest {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// The properties of [`AipProtectionActionLogRequest`] by wire name, each a [`Field<AipProtectionActionLogRequest>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`AipProtectionActionLogRequest::set_null`].
 pub enum AipProtectionActionLogRequestField {}
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 #[allow(non_upper_case_globals)]
 impl AipProtectionActionLogRequestField {
     /// `dynamicProperties`
@@ -2514,7 +2514,7 @@ impl AipProtectionActionLogRequestField {
     ];
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL complex type `microsoft.graph.security.aipScannerDiscoverEvent`; base type `microsoft.graph.security.auditData`; open type: dynamic properties land in `additional_properties`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct AipScannerDiscoverEvent {
@@ -2527,14 +2527,14 @@ pub struct AipScannerDiscoverEvent {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for AipScannerDiscoverEvent {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl AipScannerDiscoverEvent {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.aipScannerDiscoverEvent";
@@ -2555,7 +2555,7 @@ impl AipScannerDiscoverEvent {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for AipScannerDiscoverEvent {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2564,7 +2564,7 @@ impl<'de> serde::Deserialize<'de> for AipScannerDiscoverEvent {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::model::ODataObject for AipScannerDiscoverEvent {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -2587,7 +2587,7 @@ impl graph_odata_runtime::model::ODataObject for AipScannerDiscoverEvent {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl AipScannerDiscoverEvent {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -2598,11 +2598,11 @@ impl AipScannerDiscoverEvent {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// The properties of [`AipScannerDiscoverEvent`] by wire name, each a [`Field<AipScannerDiscoverEvent>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`AipScannerDiscoverEvent::set_null`].
 pub enum AipScannerDiscoverEventField {}
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 #[allow(non_upper_case_globals)]
 impl AipScannerDiscoverEventField {
     /// `dynamicProperties`
@@ -2615,7 +2615,7 @@ impl AipScannerDiscoverEventField {
     ];
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL complex type `microsoft.graph.security.aipSensitivityLabelActionLogRequest`; base type `microsoft.graph.security.auditData`; open type: dynamic properties land in `additional_properties`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct AipSensitivityLabelActionLogRequest {
@@ -2628,14 +2628,14 @@ pub struct AipSensitivityLabelActionLogRequest {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for AipSensitivityLabelActionLogRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl AipSensitivityLabelActionLogRequest {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.aipSensitivityLabelActionLogRequest";
@@ -2656,7 +2656,7 @@ impl AipSensitivityLabelActionLogRequest {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for AipSensitivityLabelActionLogRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2665,7 +2665,7 @@ impl<'de> serde::Deserialize<'de> for AipSensitivityLabelActionLogRequest {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::model::ODataObject for AipSensitivityLabelActionLogRequest {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -2688,7 +2688,7 @@ impl graph_odata_runtime::model::ODataObject for AipSensitivityLabelActionLogReq
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl AipSensitivityLabelActionLogRequest {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -2699,11 +2699,11 @@ impl AipSensitivityLabelActionLogRequest {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// The properties of [`AipSensitivityLabelActionLogRequest`] by wire name, each a [`Field<AipSensitivityLabelActionLogRequest>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`AipSensitivityLabelActionLogRequest::set_null`].
 pub enum AipSensitivityLabelActionLogRequestField {}
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 #[allow(non_upper_case_globals)]
 impl AipSensitivityLabelActionLogRequestField {
     /// `dynamicProperties`
@@ -2716,7 +2716,7 @@ impl AipSensitivityLabelActionLogRequestField {
     ];
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL complex type `microsoft.graph.security.airAdminActionInvestigationData`; base type `microsoft.graph.security.auditData`; open type: dynamic properties land in `additional_properties`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct AirAdminActionInvestigationData {
@@ -2729,14 +2729,14 @@ pub struct AirAdminActionInvestigationData {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for AirAdminActionInvestigationData {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl AirAdminActionInvestigationData {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.airAdminActionInvestigationData";
@@ -2757,7 +2757,7 @@ impl AirAdminActionInvestigationData {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for AirAdminActionInvestigationData {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2766,7 +2766,7 @@ impl<'de> serde::Deserialize<'de> for AirAdminActionInvestigationData {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::model::ODataObject for AirAdminActionInvestigationData {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -2789,7 +2789,7 @@ impl graph_odata_runtime::model::ODataObject for AirAdminActionInvestigationData
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl AirAdminActionInvestigationData {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -2800,11 +2800,11 @@ impl AirAdminActionInvestigationData {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// The properties of [`AirAdminActionInvestigationData`] by wire name, each a [`Field<AirAdminActionInvestigationData>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`AirAdminActionInvestigationData::set_null`].
 pub enum AirAdminActionInvestigationDataField {}
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 #[allow(non_upper_case_globals)]
 impl AirAdminActionInvestigationDataField {
     /// `dynamicProperties`
@@ -2817,7 +2817,7 @@ impl AirAdminActionInvestigationDataField {
     ];
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL complex type `microsoft.graph.security.airInvestigationData`; base type `microsoft.graph.security.auditData`; open type: dynamic properties land in `additional_properties`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct AirInvestigationData {
@@ -2830,14 +2830,14 @@ pub struct AirInvestigationData {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for AirInvestigationData {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl AirInvestigationData {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.airInvestigationData";
@@ -2858,7 +2858,7 @@ impl AirInvestigationData {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for AirInvestigationData {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2867,7 +2867,7 @@ impl<'de> serde::Deserialize<'de> for AirInvestigationData {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::model::ODataObject for AirInvestigationData {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -2890,7 +2890,7 @@ impl graph_odata_runtime::model::ODataObject for AirInvestigationData {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl AirInvestigationData {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -2901,11 +2901,11 @@ impl AirInvestigationData {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// The properties of [`AirInvestigationData`] by wire name, each a [`Field<AirInvestigationData>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`AirInvestigationData::set_null`].
 pub enum AirInvestigationDataField {}
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 #[allow(non_upper_case_globals)]
 impl AirInvestigationDataField {
     /// `dynamicProperties`
@@ -2918,7 +2918,7 @@ impl AirInvestigationDataField {
     ];
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL complex type `microsoft.graph.security.airManualInvestigationData`; base type `microsoft.graph.security.auditData`; open type: dynamic properties land in `additional_properties`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct AirManualInvestigationData {
@@ -2931,14 +2931,14 @@ pub struct AirManualInvestigationData {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for AirManualInvestigationData {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl AirManualInvestigationData {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.airManualInvestigationData";
@@ -2959,7 +2959,7 @@ impl AirManualInvestigationData {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for AirManualInvestigationData {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2968,7 +2968,7 @@ impl<'de> serde::Deserialize<'de> for AirManualInvestigationData {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::model::ODataObject for AirManualInvestigationData {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -2991,7 +2991,7 @@ impl graph_odata_runtime::model::ODataObject for AirManualInvestigationData {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl AirManualInvestigationData {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -3002,11 +3002,11 @@ impl AirManualInvestigationData {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// The properties of [`AirManualInvestigationData`] by wire name, each a [`Field<AirManualInvestigationData>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`AirManualInvestigationData::set_null`].
 pub enum AirManualInvestigationDataField {}
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 #[allow(non_upper_case_globals)]
 impl AirManualInvestigationDataField {
     /// `dynamicProperties`
@@ -3019,7 +3019,7 @@ impl AirManualInvestigationDataField {
     ];
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL complex type `microsoft.graph.security.alertComment`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct AlertComment {
@@ -3035,14 +3035,14 @@ pub struct AlertComment {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for AlertComment {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl AlertComment {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.alertComment";
@@ -3065,7 +3065,7 @@ impl AlertComment {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for AlertComment {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -3074,7 +3074,7 @@ impl<'de> serde::Deserialize<'de> for AlertComment {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::model::ODataObject for AlertComment {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -3101,7 +3101,7 @@ impl graph_odata_runtime::model::ODataObject for AlertComment {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl AlertComment {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -3112,11 +3112,11 @@ impl AlertComment {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// The properties of [`AlertComment`] by wire name, each a [`Field<AlertComment>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`AlertComment::set_null`].
 pub enum AlertCommentField {}
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 #[allow(non_upper_case_globals)]
 impl AlertCommentField {
     /// `comment`
@@ -3137,7 +3137,7 @@ impl AlertCommentField {
     ];
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL complex type `microsoft.graph.security.alertEvidence`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct AlertEvidence {
@@ -3161,14 +3161,14 @@ pub struct AlertEvidence {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for AlertEvidence {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl AlertEvidence {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.alertEvidence";
@@ -3195,7 +3195,7 @@ impl AlertEvidence {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for AlertEvidence {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -3204,7 +3204,7 @@ impl<'de> serde::Deserialize<'de> for AlertEvidence {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::model::ODataObject for AlertEvidence {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -3237,7 +3237,7 @@ impl graph_odata_runtime::model::ODataObject for AlertEvidence {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl AlertEvidence {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -3248,11 +3248,11 @@ impl AlertEvidence {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// The properties of [`AlertEvidence`] by wire name, each a [`Field<AlertEvidence>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`AlertEvidence::set_null`].
 pub enum AlertEvidenceField {}
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 #[allow(non_upper_case_globals)]
 impl AlertEvidenceField {
     /// `createdDateTime`
@@ -3289,7 +3289,7 @@ impl AlertEvidenceField {
     ];
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// A `microsoft.graph.security.alertEvidence` value: the base type or one of its derived types, chosen by `@odata.type`. A derived type this crate does not know is read as [`AlertEvidence`], which keeps its properties and `@odata.type` in `additional_properties`.
 #[derive(Debug, Clone, PartialEq)]
 pub enum AnyAlertEvidence {
@@ -3393,7 +3393,7 @@ pub enum AnyAlertEvidence {
     UserEvidence(Box<UserEvidence>),
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl AnyAlertEvidence {
     /// The `@odata.type` of the variant (the base type's for unknown derived types).
     pub fn odata_type(&self) -> &'static str {
@@ -3470,21 +3470,21 @@ impl AnyAlertEvidence {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl Default for AnyAlertEvidence {
     fn default() -> Self {
         Self::AlertEvidence(Box::default())
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl From<AlertEvidence> for AnyAlertEvidence {
     fn from(value: AlertEvidence) -> Self {
         Self::AlertEvidence(Box::new(value))
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl AnyAlertEvidence {
     /// The value if it is a [`AnyAlertEvidence::ActiveDirectoryDomainEvidence`] variant.
     pub fn as_active_directory_domain_evidence(
@@ -3838,343 +3838,343 @@ impl AnyAlertEvidence {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl From<ActiveDirectoryDomainEvidence> for AnyAlertEvidence {
     fn from(value: ActiveDirectoryDomainEvidence) -> Self {
         Self::ActiveDirectoryDomainEvidence(Box::new(value))
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl From<AiAgentEvidence> for AnyAlertEvidence {
     fn from(value: AiAgentEvidence) -> Self {
         Self::AiAgentEvidence(Box::new(value))
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl From<AmazonResourceEvidence> for AnyAlertEvidence {
     fn from(value: AmazonResourceEvidence) -> Self {
         Self::AmazonResourceEvidence(Box::new(value))
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl From<AnalyzedMessageEvidence> for AnyAlertEvidence {
     fn from(value: AnalyzedMessageEvidence) -> Self {
         Self::AnalyzedMessageEvidence(Box::new(value))
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl From<AzureResourceEvidence> for AnyAlertEvidence {
     fn from(value: AzureResourceEvidence) -> Self {
         Self::AzureResourceEvidence(Box::new(value))
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl From<BlobContainerEvidence> for AnyAlertEvidence {
     fn from(value: BlobContainerEvidence) -> Self {
         Self::BlobContainerEvidence(Box::new(value))
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl From<BlobEvidence> for AnyAlertEvidence {
     fn from(value: BlobEvidence) -> Self {
         Self::BlobEvidence(Box::new(value))
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl From<CloudApplicationEvidence> for AnyAlertEvidence {
     fn from(value: CloudApplicationEvidence) -> Self {
         Self::CloudApplicationEvidence(Box::new(value))
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl From<CloudLogonRequestEvidence> for AnyAlertEvidence {
     fn from(value: CloudLogonRequestEvidence) -> Self {
         Self::CloudLogonRequestEvidence(Box::new(value))
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl From<CloudLogonSessionEvidence> for AnyAlertEvidence {
     fn from(value: CloudLogonSessionEvidence) -> Self {
         Self::CloudLogonSessionEvidence(Box::new(value))
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl From<ContainerEvidence> for AnyAlertEvidence {
     fn from(value: ContainerEvidence) -> Self {
         Self::ContainerEvidence(Box::new(value))
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl From<ContainerImageEvidence> for AnyAlertEvidence {
     fn from(value: ContainerImageEvidence) -> Self {
         Self::ContainerImageEvidence(Box::new(value))
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl From<ContainerRegistryEvidence> for AnyAlertEvidence {
     fn from(value: ContainerRegistryEvidence) -> Self {
         Self::ContainerRegistryEvidence(Box::new(value))
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl From<DeviceEvidence> for AnyAlertEvidence {
     fn from(value: DeviceEvidence) -> Self {
         Self::DeviceEvidence(Box::new(value))
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl From<DnsEvidence> for AnyAlertEvidence {
     fn from(value: DnsEvidence) -> Self {
         Self::DnsEvidence(Box::new(value))
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl From<FileEvidence> for AnyAlertEvidence {
     fn from(value: FileEvidence) -> Self {
         Self::FileEvidence(Box::new(value))
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl From<FileHashEvidence> for AnyAlertEvidence {
     fn from(value: FileHashEvidence) -> Self {
         Self::FileHashEvidence(Box::new(value))
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl From<GitHubOrganizationEvidence> for AnyAlertEvidence {
     fn from(value: GitHubOrganizationEvidence) -> Self {
         Self::GitHubOrganizationEvidence(Box::new(value))
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl From<GitHubRepoEvidence> for AnyAlertEvidence {
     fn from(value: GitHubRepoEvidence) -> Self {
         Self::GitHubRepoEvidence(Box::new(value))
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl From<GitHubUserEvidence> for AnyAlertEvidence {
     fn from(value: GitHubUserEvidence) -> Self {
         Self::GitHubUserEvidence(Box::new(value))
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl From<GoogleCloudResourceEvidence> for AnyAlertEvidence {
     fn from(value: GoogleCloudResourceEvidence) -> Self {
         Self::GoogleCloudResourceEvidence(Box::new(value))
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl From<HostLogonSessionEvidence> for AnyAlertEvidence {
     fn from(value: HostLogonSessionEvidence) -> Self {
         Self::HostLogonSessionEvidence(Box::new(value))
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl From<IoTDeviceEvidence> for AnyAlertEvidence {
     fn from(value: IoTDeviceEvidence) -> Self {
         Self::IoTDeviceEvidence(Box::new(value))
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl From<IpEvidence> for AnyAlertEvidence {
     fn from(value: IpEvidence) -> Self {
         Self::IpEvidence(Box::new(value))
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl From<KubernetesClusterEvidence> for AnyAlertEvidence {
     fn from(value: KubernetesClusterEvidence) -> Self {
         Self::KubernetesClusterEvidence(Box::new(value))
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl From<KubernetesControllerEvidence> for AnyAlertEvidence {
     fn from(value: KubernetesControllerEvidence) -> Self {
         Self::KubernetesControllerEvidence(Box::new(value))
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl From<KubernetesNamespaceEvidence> for AnyAlertEvidence {
     fn from(value: KubernetesNamespaceEvidence) -> Self {
         Self::KubernetesNamespaceEvidence(Box::new(value))
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl From<KubernetesPodEvidence> for AnyAlertEvidence {
     fn from(value: KubernetesPodEvidence) -> Self {
         Self::KubernetesPodEvidence(Box::new(value))
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl From<KubernetesSecretEvidence> for AnyAlertEvidence {
     fn from(value: KubernetesSecretEvidence) -> Self {
         Self::KubernetesSecretEvidence(Box::new(value))
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl From<KubernetesServiceAccountEvidence> for AnyAlertEvidence {
     fn from(value: KubernetesServiceAccountEvidence) -> Self {
         Self::KubernetesServiceAccountEvidence(Box::new(value))
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl From<KubernetesServiceEvidence> for AnyAlertEvidence {
     fn from(value: KubernetesServiceEvidence) -> Self {
         Self::KubernetesServiceEvidence(Box::new(value))
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl From<MailClusterEvidence> for AnyAlertEvidence {
     fn from(value: MailClusterEvidence) -> Self {
         Self::MailClusterEvidence(Box::new(value))
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl From<MailboxConfigurationEvidence> for AnyAlertEvidence {
     fn from(value: MailboxConfigurationEvidence) -> Self {
         Self::MailboxConfigurationEvidence(Box::new(value))
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl From<MailboxEvidence> for AnyAlertEvidence {
     fn from(value: MailboxEvidence) -> Self {
         Self::MailboxEvidence(Box::new(value))
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl From<MalwareEvidence> for AnyAlertEvidence {
     fn from(value: MalwareEvidence) -> Self {
         Self::MalwareEvidence(Box::new(value))
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl From<NetworkConnectionEvidence> for AnyAlertEvidence {
     fn from(value: NetworkConnectionEvidence) -> Self {
         Self::NetworkConnectionEvidence(Box::new(value))
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl From<NicEvidence> for AnyAlertEvidence {
     fn from(value: NicEvidence) -> Self {
         Self::NicEvidence(Box::new(value))
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl From<OauthApplicationEvidence> for AnyAlertEvidence {
     fn from(value: OauthApplicationEvidence) -> Self {
         Self::OauthApplicationEvidence(Box::new(value))
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl From<ProcessEvidence> for AnyAlertEvidence {
     fn from(value: ProcessEvidence) -> Self {
         Self::ProcessEvidence(Box::new(value))
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl From<RegistryKeyEvidence> for AnyAlertEvidence {
     fn from(value: RegistryKeyEvidence) -> Self {
         Self::RegistryKeyEvidence(Box::new(value))
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl From<RegistryValueEvidence> for AnyAlertEvidence {
     fn from(value: RegistryValueEvidence) -> Self {
         Self::RegistryValueEvidence(Box::new(value))
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl From<SasTokenEvidence> for AnyAlertEvidence {
     fn from(value: SasTokenEvidence) -> Self {
         Self::SasTokenEvidence(Box::new(value))
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl From<SecurityGroupEvidence> for AnyAlertEvidence {
     fn from(value: SecurityGroupEvidence) -> Self {
         Self::SecurityGroupEvidence(Box::new(value))
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl From<ServicePrincipalEvidence> for AnyAlertEvidence {
     fn from(value: ServicePrincipalEvidence) -> Self {
         Self::ServicePrincipalEvidence(Box::new(value))
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl From<SubmissionMailEvidence> for AnyAlertEvidence {
     fn from(value: SubmissionMailEvidence) -> Self {
         Self::SubmissionMailEvidence(Box::new(value))
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl From<TeamsMessageEvidence> for AnyAlertEvidence {
     fn from(value: TeamsMessageEvidence) -> Self {
         Self::TeamsMessageEvidence(Box::new(value))
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl From<UrlEvidence> for AnyAlertEvidence {
     fn from(value: UrlEvidence) -> Self {
         Self::UrlEvidence(Box::new(value))
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl From<UserEvidence> for AnyAlertEvidence {
     fn from(value: UserEvidence) -> Self {
         Self::UserEvidence(Box::new(value))
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for AnyAlertEvidence {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match self {
@@ -4457,7 +4457,7 @@ impl serde::Serialize for AnyAlertEvidence {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for AnyAlertEvidence {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -4647,7 +4647,7 @@ impl<'de> serde::Deserialize<'de> for AnyAlertEvidence {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL complex type `microsoft.graph.security.alertSubmissionAuditRecord`; base type `microsoft.graph.security.auditData`; open type: dynamic properties land in `additional_properties`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct AlertSubmissionAuditRecord {
@@ -4660,14 +4660,14 @@ pub struct AlertSubmissionAuditRecord {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for AlertSubmissionAuditRecord {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl AlertSubmissionAuditRecord {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.alertSubmissionAuditRecord";
@@ -4688,7 +4688,7 @@ impl AlertSubmissionAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for AlertSubmissionAuditRecord {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -4697,7 +4697,7 @@ impl<'de> serde::Deserialize<'de> for AlertSubmissionAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::model::ODataObject for AlertSubmissionAuditRecord {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -4720,7 +4720,7 @@ impl graph_odata_runtime::model::ODataObject for AlertSubmissionAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl AlertSubmissionAuditRecord {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -4731,11 +4731,11 @@ impl AlertSubmissionAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// The properties of [`AlertSubmissionAuditRecord`] by wire name, each a [`Field<AlertSubmissionAuditRecord>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`AlertSubmissionAuditRecord::set_null`].
 pub enum AlertSubmissionAuditRecordField {}
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 #[allow(non_upper_case_globals)]
 impl AlertSubmissionAuditRecordField {
     /// `dynamicProperties`
@@ -4748,7 +4748,7 @@ impl AlertSubmissionAuditRecordField {
     ];
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL complex type `microsoft.graph.security.alertSubmissionResultDetailAuditRecord`; base type `microsoft.graph.security.auditData`; open type: dynamic properties land in `additional_properties`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct AlertSubmissionResultDetailAuditRecord {
@@ -4761,14 +4761,14 @@ pub struct AlertSubmissionResultDetailAuditRecord {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for AlertSubmissionResultDetailAuditRecord {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl AlertSubmissionResultDetailAuditRecord {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.alertSubmissionResultDetailAuditRecord";
@@ -4789,7 +4789,7 @@ impl AlertSubmissionResultDetailAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for AlertSubmissionResultDetailAuditRecord {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -4798,7 +4798,7 @@ impl<'de> serde::Deserialize<'de> for AlertSubmissionResultDetailAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::model::ODataObject for AlertSubmissionResultDetailAuditRecord {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -4821,7 +4821,7 @@ impl graph_odata_runtime::model::ODataObject for AlertSubmissionResultDetailAudi
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl AlertSubmissionResultDetailAuditRecord {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -4832,11 +4832,11 @@ impl AlertSubmissionResultDetailAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// The properties of [`AlertSubmissionResultDetailAuditRecord`] by wire name, each a [`Field<AlertSubmissionResultDetailAuditRecord>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`AlertSubmissionResultDetailAuditRecord::set_null`].
 pub enum AlertSubmissionResultDetailAuditRecordField {}
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 #[allow(non_upper_case_globals)]
 impl AlertSubmissionResultDetailAuditRecordField {
     /// `dynamicProperties`
@@ -4849,7 +4849,7 @@ impl AlertSubmissionResultDetailAuditRecordField {
     ];
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL complex type `microsoft.graph.security.amazonResourceEvidence`; base type `microsoft.graph.security.alertEvidence`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct AmazonResourceEvidence {
@@ -4888,14 +4888,14 @@ pub struct AmazonResourceEvidence {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for AmazonResourceEvidence {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl AmazonResourceEvidence {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.amazonResourceEvidence";
@@ -4926,7 +4926,7 @@ impl AmazonResourceEvidence {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for AmazonResourceEvidence {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -4935,7 +4935,7 @@ impl<'de> serde::Deserialize<'de> for AmazonResourceEvidence {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::model::ODataObject for AmazonResourceEvidence {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -4976,7 +4976,7 @@ impl graph_odata_runtime::model::ODataObject for AmazonResourceEvidence {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl AmazonResourceEvidence {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -4987,11 +4987,11 @@ impl AmazonResourceEvidence {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// The properties of [`AmazonResourceEvidence`] by wire name, each a [`Field<AmazonResourceEvidence>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`AmazonResourceEvidence::set_null`].
 pub enum AmazonResourceEvidenceField {}
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 #[allow(non_upper_case_globals)]
 impl AmazonResourceEvidenceField {
     /// `createdDateTime`
@@ -5050,7 +5050,7 @@ impl AmazonResourceEvidenceField {
     ];
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL complex type `microsoft.graph.security.analyzedEmailAttachment`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct AnalyzedEmailAttachment {
@@ -5078,14 +5078,14 @@ pub struct AnalyzedEmailAttachment {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for AnalyzedEmailAttachment {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl AnalyzedEmailAttachment {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.analyzedEmailAttachment";
@@ -5118,7 +5118,7 @@ impl AnalyzedEmailAttachment {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for AnalyzedEmailAttachment {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -5127,7 +5127,7 @@ impl<'de> serde::Deserialize<'de> for AnalyzedEmailAttachment {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::model::ODataObject for AnalyzedEmailAttachment {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -5165,7 +5165,7 @@ impl graph_odata_runtime::model::ODataObject for AnalyzedEmailAttachment {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl AnalyzedEmailAttachment {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -5176,11 +5176,11 @@ impl AnalyzedEmailAttachment {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// The properties of [`AnalyzedEmailAttachment`] by wire name, each a [`Field<AnalyzedEmailAttachment>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`AnalyzedEmailAttachment::set_null`].
 pub enum AnalyzedEmailAttachmentField {}
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 #[allow(non_upper_case_globals)]
 impl AnalyzedEmailAttachmentField {
     /// `detonationDetails`
@@ -5233,7 +5233,7 @@ impl AnalyzedEmailAttachmentField {
     ];
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL complex type `microsoft.graph.security.analyzedEmailAuthenticationDetail`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct AnalyzedEmailAuthenticationDetail {
@@ -5251,14 +5251,14 @@ pub struct AnalyzedEmailAuthenticationDetail {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for AnalyzedEmailAuthenticationDetail {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl AnalyzedEmailAuthenticationDetail {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.analyzedEmailAuthenticationDetail";
@@ -5282,7 +5282,7 @@ impl AnalyzedEmailAuthenticationDetail {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for AnalyzedEmailAuthenticationDetail {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -5291,7 +5291,7 @@ impl<'de> serde::Deserialize<'de> for AnalyzedEmailAuthenticationDetail {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::model::ODataObject for AnalyzedEmailAuthenticationDetail {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -5319,7 +5319,7 @@ impl graph_odata_runtime::model::ODataObject for AnalyzedEmailAuthenticationDeta
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl AnalyzedEmailAuthenticationDetail {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -5330,11 +5330,11 @@ impl AnalyzedEmailAuthenticationDetail {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// The properties of [`AnalyzedEmailAuthenticationDetail`] by wire name, each a [`Field<AnalyzedEmailAuthenticationDetail>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`AnalyzedEmailAuthenticationDetail::set_null`].
 pub enum AnalyzedEmailAuthenticationDetailField {}
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 #[allow(non_upper_case_globals)]
 impl AnalyzedEmailAuthenticationDetailField {
     /// `compositeAuthentication`
@@ -5362,7 +5362,7 @@ impl AnalyzedEmailAuthenticationDetailField {
     ];
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL complex type `microsoft.graph.security.analyzedEmailDeliveryDetail`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct AnalyzedEmailDeliveryDetail {
@@ -5380,14 +5380,14 @@ pub struct AnalyzedEmailDeliveryDetail {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for AnalyzedEmailDeliveryDetail {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl AnalyzedEmailDeliveryDetail {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.analyzedEmailDeliveryDetail";
@@ -5411,7 +5411,7 @@ impl AnalyzedEmailDeliveryDetail {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for AnalyzedEmailDeliveryDetail {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -5420,7 +5420,7 @@ impl<'de> serde::Deserialize<'de> for AnalyzedEmailDeliveryDetail {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::model::ODataObject for AnalyzedEmailDeliveryDetail {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -5446,7 +5446,7 @@ impl graph_odata_runtime::model::ODataObject for AnalyzedEmailDeliveryDetail {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl AnalyzedEmailDeliveryDetail {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -5457,11 +5457,11 @@ impl AnalyzedEmailDeliveryDetail {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// The properties of [`AnalyzedEmailDeliveryDetail`] by wire name, each a [`Field<AnalyzedEmailDeliveryDetail>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`AnalyzedEmailDeliveryDetail::set_null`].
 pub enum AnalyzedEmailDeliveryDetailField {}
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 #[allow(non_upper_case_globals)]
 impl AnalyzedEmailDeliveryDetailField {
     /// `action`
@@ -5489,7 +5489,7 @@ impl AnalyzedEmailDeliveryDetailField {
     ];
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL complex type `microsoft.graph.security.analyzedEmailDlpRuleInfo`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct AnalyzedEmailDlpRuleInfo {
@@ -5503,14 +5503,14 @@ pub struct AnalyzedEmailDlpRuleInfo {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for AnalyzedEmailDlpRuleInfo {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl AnalyzedEmailDlpRuleInfo {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.analyzedEmailDlpRuleInfo";
@@ -5532,7 +5532,7 @@ impl AnalyzedEmailDlpRuleInfo {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for AnalyzedEmailDlpRuleInfo {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -5541,7 +5541,7 @@ impl<'de> serde::Deserialize<'de> for AnalyzedEmailDlpRuleInfo {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::model::ODataObject for AnalyzedEmailDlpRuleInfo {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -5563,7 +5563,7 @@ impl graph_odata_runtime::model::ODataObject for AnalyzedEmailDlpRuleInfo {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl AnalyzedEmailDlpRuleInfo {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -5574,11 +5574,11 @@ impl AnalyzedEmailDlpRuleInfo {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// The properties of [`AnalyzedEmailDlpRuleInfo`] by wire name, each a [`Field<AnalyzedEmailDlpRuleInfo>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`AnalyzedEmailDlpRuleInfo::set_null`].
 pub enum AnalyzedEmailDlpRuleInfoField {}
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 #[allow(non_upper_case_globals)]
 impl AnalyzedEmailDlpRuleInfoField {
     /// `name`
@@ -5594,7 +5594,7 @@ impl AnalyzedEmailDlpRuleInfoField {
     ];
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL complex type `microsoft.graph.security.analyzedEmailExchangeTransportRuleInfo`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct AnalyzedEmailExchangeTransportRuleInfo {
@@ -5608,14 +5608,14 @@ pub struct AnalyzedEmailExchangeTransportRuleInfo {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for AnalyzedEmailExchangeTransportRuleInfo {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl AnalyzedEmailExchangeTransportRuleInfo {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.analyzedEmailExchangeTransportRuleInfo";
@@ -5637,7 +5637,7 @@ impl AnalyzedEmailExchangeTransportRuleInfo {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for AnalyzedEmailExchangeTransportRuleInfo {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -5646,7 +5646,7 @@ impl<'de> serde::Deserialize<'de> for AnalyzedEmailExchangeTransportRuleInfo {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::model::ODataObject for AnalyzedEmailExchangeTransportRuleInfo {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -5668,7 +5668,7 @@ impl graph_odata_runtime::model::ODataObject for AnalyzedEmailExchangeTransportR
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl AnalyzedEmailExchangeTransportRuleInfo {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -5679,11 +5679,11 @@ impl AnalyzedEmailExchangeTransportRuleInfo {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// The properties of [`AnalyzedEmailExchangeTransportRuleInfo`] by wire name, each a [`Field<AnalyzedEmailExchangeTransportRuleInfo>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`AnalyzedEmailExchangeTransportRuleInfo::set_null`].
 pub enum AnalyzedEmailExchangeTransportRuleInfoField {}
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 #[allow(non_upper_case_globals)]
 impl AnalyzedEmailExchangeTransportRuleInfoField {
     /// `name`
@@ -5701,7 +5701,7 @@ impl AnalyzedEmailExchangeTransportRuleInfoField {
     ];
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL complex type `microsoft.graph.security.analyzedEmailRecipientDetail`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct AnalyzedEmailRecipientDetail {
@@ -5715,14 +5715,14 @@ pub struct AnalyzedEmailRecipientDetail {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for AnalyzedEmailRecipientDetail {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl AnalyzedEmailRecipientDetail {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.analyzedEmailRecipientDetail";
@@ -5744,7 +5744,7 @@ impl AnalyzedEmailRecipientDetail {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for AnalyzedEmailRecipientDetail {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -5753,7 +5753,7 @@ impl<'de> serde::Deserialize<'de> for AnalyzedEmailRecipientDetail {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::model::ODataObject for AnalyzedEmailRecipientDetail {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -5775,7 +5775,7 @@ impl graph_odata_runtime::model::ODataObject for AnalyzedEmailRecipientDetail {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl AnalyzedEmailRecipientDetail {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -5786,11 +5786,11 @@ impl AnalyzedEmailRecipientDetail {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// The properties of [`AnalyzedEmailRecipientDetail`] by wire name, each a [`Field<AnalyzedEmailRecipientDetail>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`AnalyzedEmailRecipientDetail::set_null`].
 pub enum AnalyzedEmailRecipientDetailField {}
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 #[allow(non_upper_case_globals)]
 impl AnalyzedEmailRecipientDetailField {
     /// `ccRecipients`
@@ -5808,7 +5808,7 @@ impl AnalyzedEmailRecipientDetailField {
     ];
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL complex type `microsoft.graph.security.analyzedEmailSenderDetail`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct AnalyzedEmailSenderDetail {
@@ -5836,14 +5836,14 @@ pub struct AnalyzedEmailSenderDetail {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for AnalyzedEmailSenderDetail {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl AnalyzedEmailSenderDetail {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.analyzedEmailSenderDetail";
@@ -5872,7 +5872,7 @@ impl AnalyzedEmailSenderDetail {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for AnalyzedEmailSenderDetail {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -5881,7 +5881,7 @@ impl<'de> serde::Deserialize<'de> for AnalyzedEmailSenderDetail {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::model::ODataObject for AnalyzedEmailSenderDetail {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -5916,7 +5916,7 @@ impl graph_odata_runtime::model::ODataObject for AnalyzedEmailSenderDetail {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl AnalyzedEmailSenderDetail {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -5927,11 +5927,11 @@ impl AnalyzedEmailSenderDetail {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// The properties of [`AnalyzedEmailSenderDetail`] by wire name, each a [`Field<AnalyzedEmailSenderDetail>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`AnalyzedEmailSenderDetail::set_null`].
 pub enum AnalyzedEmailSenderDetailField {}
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 #[allow(non_upper_case_globals)]
 impl AnalyzedEmailSenderDetailField {
     /// `displayName`
@@ -5982,7 +5982,7 @@ impl AnalyzedEmailSenderDetailField {
     ];
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL complex type `microsoft.graph.security.analyzedEmailUrl`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct AnalyzedEmailUrl {
@@ -6002,14 +6002,14 @@ pub struct AnalyzedEmailUrl {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for AnalyzedEmailUrl {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl AnalyzedEmailUrl {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.analyzedEmailUrl";
@@ -6038,7 +6038,7 @@ impl AnalyzedEmailUrl {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for AnalyzedEmailUrl {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -6047,7 +6047,7 @@ impl<'de> serde::Deserialize<'de> for AnalyzedEmailUrl {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::model::ODataObject for AnalyzedEmailUrl {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -6083,7 +6083,7 @@ impl graph_odata_runtime::model::ODataObject for AnalyzedEmailUrl {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl AnalyzedEmailUrl {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -6094,11 +6094,11 @@ impl AnalyzedEmailUrl {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// The properties of [`AnalyzedEmailUrl`] by wire name, each a [`Field<AnalyzedEmailUrl>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`AnalyzedEmailUrl::set_null`].
 pub enum AnalyzedEmailUrlField {}
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 #[allow(non_upper_case_globals)]
 impl AnalyzedEmailUrlField {
     /// `detectionMethod`
@@ -6129,7 +6129,7 @@ impl AnalyzedEmailUrlField {
     ];
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL complex type `microsoft.graph.security.analyzedMessageEvidence`; base type `microsoft.graph.security.alertEvidence`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct AnalyzedMessageEvidence {
@@ -6196,14 +6196,14 @@ pub struct AnalyzedMessageEvidence {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for AnalyzedMessageEvidence {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl AnalyzedMessageEvidence {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.analyzedMessageEvidence";
@@ -6248,7 +6248,7 @@ impl AnalyzedMessageEvidence {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for AnalyzedMessageEvidence {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -6257,7 +6257,7 @@ impl<'de> serde::Deserialize<'de> for AnalyzedMessageEvidence {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::model::ODataObject for AnalyzedMessageEvidence {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -6324,7 +6324,7 @@ impl graph_odata_runtime::model::ODataObject for AnalyzedMessageEvidence {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl AnalyzedMessageEvidence {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -6335,11 +6335,11 @@ impl AnalyzedMessageEvidence {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// The properties of [`AnalyzedMessageEvidence`] by wire name, each a [`Field<AnalyzedMessageEvidence>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`AnalyzedMessageEvidence::set_null`].
 pub enum AnalyzedMessageEvidenceField {}
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 #[allow(non_upper_case_globals)]
 impl AnalyzedMessageEvidenceField {
     /// `createdDateTime`
@@ -6464,7 +6464,7 @@ impl AnalyzedMessageEvidenceField {
     ];
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL complex type `microsoft.graph.security.attackSimAdminAuditRecord`; base type `microsoft.graph.security.auditData`; open type: dynamic properties land in `additional_properties`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct AttackSimAdminAuditRecord {
@@ -6477,14 +6477,14 @@ pub struct AttackSimAdminAuditRecord {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for AttackSimAdminAuditRecord {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl AttackSimAdminAuditRecord {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.attackSimAdminAuditRecord";
@@ -6505,7 +6505,7 @@ impl AttackSimAdminAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for AttackSimAdminAuditRecord {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -6514,7 +6514,7 @@ impl<'de> serde::Deserialize<'de> for AttackSimAdminAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::model::ODataObject for AttackSimAdminAuditRecord {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -6537,7 +6537,7 @@ impl graph_odata_runtime::model::ODataObject for AttackSimAdminAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl AttackSimAdminAuditRecord {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -6548,11 +6548,11 @@ impl AttackSimAdminAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// The properties of [`AttackSimAdminAuditRecord`] by wire name, each a [`Field<AttackSimAdminAuditRecord>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`AttackSimAdminAuditRecord::set_null`].
 pub enum AttackSimAdminAuditRecordField {}
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 #[allow(non_upper_case_globals)]
 impl AttackSimAdminAuditRecordField {
     /// `dynamicProperties`
@@ -6565,7 +6565,7 @@ impl AttackSimAdminAuditRecordField {
     ];
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL complex type `microsoft.graph.security.attackSimAuditRecord`; base type `microsoft.graph.security.auditData`; open type: dynamic properties land in `additional_properties`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct AttackSimAuditRecord {
@@ -6578,14 +6578,14 @@ pub struct AttackSimAuditRecord {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for AttackSimAuditRecord {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl AttackSimAuditRecord {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.attackSimAuditRecord";
@@ -6606,7 +6606,7 @@ impl AttackSimAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for AttackSimAuditRecord {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -6615,7 +6615,7 @@ impl<'de> serde::Deserialize<'de> for AttackSimAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::model::ODataObject for AttackSimAuditRecord {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -6638,7 +6638,7 @@ impl graph_odata_runtime::model::ODataObject for AttackSimAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl AttackSimAuditRecord {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -6649,11 +6649,11 @@ impl AttackSimAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// The properties of [`AttackSimAuditRecord`] by wire name, each a [`Field<AttackSimAuditRecord>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`AttackSimAuditRecord::set_null`].
 pub enum AttackSimAuditRecordField {}
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 #[allow(non_upper_case_globals)]
 impl AttackSimAuditRecordField {
     /// `dynamicProperties`
@@ -6666,7 +6666,7 @@ impl AttackSimAuditRecordField {
     ];
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL complex type `microsoft.graph.security.auditConfigAuditRecord`; base type `microsoft.graph.security.auditData`; open type: dynamic properties land in `additional_properties`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct AuditConfigAuditRecord {
@@ -6679,14 +6679,14 @@ pub struct AuditConfigAuditRecord {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for AuditConfigAuditRecord {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl AuditConfigAuditRecord {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.auditConfigAuditRecord";
@@ -6707,7 +6707,7 @@ impl AuditConfigAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for AuditConfigAuditRecord {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -6716,7 +6716,7 @@ impl<'de> serde::Deserialize<'de> for AuditConfigAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::model::ODataObject for AuditConfigAuditRecord {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -6739,7 +6739,7 @@ impl graph_odata_runtime::model::ODataObject for AuditConfigAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl AuditConfigAuditRecord {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -6750,11 +6750,11 @@ impl AuditConfigAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// The properties of [`AuditConfigAuditRecord`] by wire name, each a [`Field<AuditConfigAuditRecord>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`AuditConfigAuditRecord::set_null`].
 pub enum AuditConfigAuditRecordField {}
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 #[allow(non_upper_case_globals)]
 impl AuditConfigAuditRecordField {
     /// `dynamicProperties`
@@ -6767,7 +6767,7 @@ impl AuditConfigAuditRecordField {
     ];
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL complex type `microsoft.graph.security.auditData`; abstract.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct AuditData {
@@ -6779,14 +6779,14 @@ pub struct AuditData {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for AuditData {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl AuditData {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.auditData";
@@ -6807,7 +6807,7 @@ impl AuditData {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for AuditData {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -6816,7 +6816,7 @@ impl<'de> serde::Deserialize<'de> for AuditData {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::model::ODataObject for AuditData {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -6839,7 +6839,7 @@ impl graph_odata_runtime::model::ODataObject for AuditData {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl AuditData {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -6850,11 +6850,11 @@ impl AuditData {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// The properties of [`AuditData`] by wire name, each a [`Field<AuditData>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`AuditData::set_null`].
 pub enum AuditDataField {}
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 #[allow(non_upper_case_globals)]
 impl AuditDataField {
     /// `dynamicProperties`

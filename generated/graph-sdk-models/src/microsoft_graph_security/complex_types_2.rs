@@ -11,7 +11,7 @@ use graph_odata_runtime::edm;
 #[allow(unused_imports)]
 use graph_odata_runtime::model;
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// A `microsoft.graph.security.auditData` value: the base type or one of its derived types, chosen by `@odata.type`. A derived type this crate does not know is read as [`AuditData`], which keeps its properties and `@odata.type` in `additional_properties`.
 #[derive(Debug, Clone, PartialEq)]
 pub enum AnyAuditData {
@@ -941,7 +941,7 @@ pub enum AnyAuditData {
     YammerUserHidingAuditRecord(Box<YammerUserHidingAuditRecord>),
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl AnyAuditData {
     /// The `@odata.type` of the variant (the base type's for unknown derived types).
     pub fn odata_type(&self) -> &'static str {
@@ -1868,21 +1868,21 @@ impl AnyAuditData {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl Default for AnyAuditData {
     fn default() -> Self {
         Self::AuditData(Box::default())
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl From<AuditData> for AnyAuditData {
     fn from(value: AuditData) -> Self {
         Self::AuditData(Box::new(value))
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl AnyAuditData {
     /// The value if it is a [`AnyAuditData::A365AiExecuteTool`] variant.
     pub fn as_a365_ai_execute_tool(&self) -> Option<&A365AiExecuteTool> {
@@ -2964,7 +2964,7 @@ impl AnyAuditData {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl AnyAuditData {
     /// The value if it is a [`AnyAuditData::InformationBarrierPolicyApplicationAuditRecord`] variant.
     pub fn as_information_barrier_policy_application_audit_record(
@@ -4052,7 +4052,7 @@ impl AnyAuditData {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl AnyAuditData {
     /// The value if it is a [`AnyAuditData::PrivacyDataMatchAuditRecord`] variant.
     pub fn as_privacy_data_match_audit_record(

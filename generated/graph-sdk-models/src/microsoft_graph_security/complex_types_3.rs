@@ -11,7 +11,7 @@ use graph_odata_runtime::edm;
 #[allow(unused_imports)]
 use graph_odata_runtime::model;
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl AnyAuditData {
     /// The value if it is a [`AnyAuditData::VivaPulseReportAuditRecord`] variant.
     pub fn as_viva_pulse_report_audit_record(
@@ -83,2744 +83,2744 @@ impl AnyAuditData {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl From<A365AiExecuteTool> for AnyAuditData {
     fn from(value: A365AiExecuteTool) -> Self {
         Self::A365AiExecuteTool(Box::new(value))
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl From<A365AiInferenceCall> for AnyAuditData {
     fn from(value: A365AiInferenceCall) -> Self {
         Self::A365AiInferenceCall(Box::new(value))
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl From<A365AiInvokeAgent> for AnyAuditData {
     fn from(value: A365AiInvokeAgent) -> Self {
         Self::A365AiInvokeAgent(Box::new(value))
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl From<A365AiRunSummary> for AnyAuditData {
     fn from(value: A365AiRunSummary) -> Self {
         Self::A365AiRunSummary(Box::new(value))
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl From<A365SpanOutputs> for AnyAuditData {
     fn from(value: A365SpanOutputs) -> Self {
         Self::A365SpanOutputs(Box::new(value))
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl From<AISpanOutputsAuditRecord> for AnyAuditData {
     fn from(value: AISpanOutputsAuditRecord) -> Self {
         Self::AISpanOutputsAuditRecord(Box::new(value))
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl From<AadRiskDetectionAuditRecord> for AnyAuditData {
     fn from(value: AadRiskDetectionAuditRecord) -> Self {
         Self::AadRiskDetectionAuditRecord(Box::new(value))
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl From<AedAuditRecord> for AnyAuditData {
     fn from(value: AedAuditRecord) -> Self {
         Self::AedAuditRecord(Box::new(value))
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl From<AgentAdminActivityRecord> for AnyAuditData {
     fn from(value: AgentAdminActivityRecord) -> Self {
         Self::AgentAdminActivityRecord(Box::new(value))
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl From<AgentSettingAdminActivity> for AnyAuditData {
     fn from(value: AgentSettingAdminActivity) -> Self {
         Self::AgentSettingAdminActivity(Box::new(value))
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl From<AiAppInteractionAuditRecord> for AnyAuditData {
     fn from(value: AiAppInteractionAuditRecord) -> Self {
         Self::AiAppInteractionAuditRecord(Box::new(value))
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl From<AiExecuteToolAuditRecord> for AnyAuditData {
     fn from(value: AiExecuteToolAuditRecord) -> Self {
         Self::AiExecuteToolAuditRecord(Box::new(value))
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl From<AiInteractionsChangeNotificationAuditRecord> for AnyAuditData {
     fn from(value: AiInteractionsChangeNotificationAuditRecord) -> Self {
         Self::AiInteractionsChangeNotificationAuditRecord(Box::new(value))
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl From<AiInteractionsExportAuditRecord> for AnyAuditData {
     fn from(value: AiInteractionsExportAuditRecord) -> Self {
         Self::AiInteractionsExportAuditRecord(Box::new(value))
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl From<AiInteractionsSubscriptionAuditRecord> for AnyAuditData {
     fn from(value: AiInteractionsSubscriptionAuditRecord) -> Self {
         Self::AiInteractionsSubscriptionAuditRecord(Box::new(value))
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl From<AiInvokeAgentAuditRecord> for AnyAuditData {
     fn from(value: AiInvokeAgentAuditRecord) -> Self {
         Self::AiInvokeAgentAuditRecord(Box::new(value))
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl From<AipDiscover> for AnyAuditData {
     fn from(value: AipDiscover) -> Self {
         Self::AipDiscover(Box::new(value))
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl From<AipFileDeleted> for AnyAuditData {
     fn from(value: AipFileDeleted) -> Self {
         Self::AipFileDeleted(Box::new(value))
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl From<AipHeartBeat> for AnyAuditData {
     fn from(value: AipHeartBeat) -> Self {
         Self::AipHeartBeat(Box::new(value))
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl From<AipProtectionActionLogRequest> for AnyAuditData {
     fn from(value: AipProtectionActionLogRequest) -> Self {
         Self::AipProtectionActionLogRequest(Box::new(value))
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl From<AipScannerDiscoverEvent> for AnyAuditData {
     fn from(value: AipScannerDiscoverEvent) -> Self {
         Self::AipScannerDiscoverEvent(Box::new(value))
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl From<AipSensitivityLabelActionLogRequest> for AnyAuditData {
     fn from(value: AipSensitivityLabelActionLogRequest) -> Self {
         Self::AipSensitivityLabelActionLogRequest(Box::new(value))
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl From<AirAdminActionInvestigationData> for AnyAuditData {
     fn from(value: AirAdminActionInvestigationData) -> Self {
         Self::AirAdminActionInvestigationData(Box::new(value))
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl From<AirInvestigationData> for AnyAuditData {
     fn from(value: AirInvestigationData) -> Self {
         Self::AirInvestigationData(Box::new(value))
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl From<AirManualInvestigationData> for AnyAuditData {
     fn from(value: AirManualInvestigationData) -> Self {
         Self::AirManualInvestigationData(Box::new(value))
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl From<AlertSubmissionAuditRecord> for AnyAuditData {
     fn from(value: AlertSubmissionAuditRecord) -> Self {
         Self::AlertSubmissionAuditRecord(Box::new(value))
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl From<AlertSubmissionResultDetailAuditRecord> for AnyAuditData {
     fn from(value: AlertSubmissionResultDetailAuditRecord) -> Self {
         Self::AlertSubmissionResultDetailAuditRecord(Box::new(value))
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl From<AttackSimAdminAuditRecord> for AnyAuditData {
     fn from(value: AttackSimAdminAuditRecord) -> Self {
         Self::AttackSimAdminAuditRecord(Box::new(value))
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl From<AttackSimAuditRecord> for AnyAuditData {
     fn from(value: AttackSimAuditRecord) -> Self {
         Self::AttackSimAuditRecord(Box::new(value))
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl From<AuditConfigAuditRecord> for AnyAuditData {
     fn from(value: AuditConfigAuditRecord) -> Self {
         Self::AuditConfigAuditRecord(Box::new(value))
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl From<AuditSearchAuditRecord> for AnyAuditData {
     fn from(value: AuditSearchAuditRecord) -> Self {
         Self::AuditSearchAuditRecord(Box::new(value))
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl From<AzfwApplicationRuleAggregationEventRecord> for AnyAuditData {
     fn from(value: AzfwApplicationRuleAggregationEventRecord) -> Self {
         Self::AzfwApplicationRuleAggregationEventRecord(Box::new(value))
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl From<AzfwDnsQueryEventRecord> for AnyAuditData {
     fn from(value: AzfwDnsQueryEventRecord) -> Self {
         Self::AzfwDnsQueryEventRecord(Box::new(value))
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl From<AzfwNetworkRuleEventRecord> for AnyAuditData {
     fn from(value: AzfwNetworkRuleEventRecord) -> Self {
         Self::AzfwNetworkRuleEventRecord(Box::new(value))
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl From<AzureAiSearchAuditRecord> for AnyAuditData {
     fn from(value: AzureAiSearchAuditRecord) -> Self {
         Self::AzureAiSearchAuditRecord(Box::new(value))
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl From<AzureActiveDirectoryAccountLogonAuditRecord> for AnyAuditData {
     fn from(value: AzureActiveDirectoryAccountLogonAuditRecord) -> Self {
         Self::AzureActiveDirectoryAccountLogonAuditRecord(Box::new(value))
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl From<AzureActiveDirectoryAuditRecord> for AnyAuditData {
     fn from(value: AzureActiveDirectoryAuditRecord) -> Self {
         Self::AzureActiveDirectoryAuditRecord(Box::new(value))
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl From<AzureActiveDirectoryStsLogonAuditRecord> for AnyAuditData {
     fn from(value: AzureActiveDirectoryStsLogonAuditRecord) -> Self {
         Self::AzureActiveDirectoryStsLogonAuditRecord(Box::new(value))
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl From<CampaignAuditRecord> for AnyAuditData {
     fn from(value: CampaignAuditRecord) -> Self {
         Self::CampaignAuditRecord(Box::new(value))
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl From<CcraiPolicyViolationRecord> for AnyAuditData {
     fn from(value: CcraiPolicyViolationRecord) -> Self {
         Self::CcraiPolicyViolationRecord(Box::new(value))
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl From<CdpClassifierHealthRecord> for AnyAuditData {
     fn from(value: CdpClassifierHealthRecord) -> Self {
         Self::CdpClassifierHealthRecord(Box::new(value))
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl From<CdpColdCrawlStatusRecord> for AnyAuditData {
     fn from(value: CdpColdCrawlStatusRecord) -> Self {
         Self::CdpColdCrawlStatusRecord(Box::new(value))
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl From<CdpConsumptionResourceRecord> for AnyAuditData {
     fn from(value: CdpConsumptionResourceRecord) -> Self {
         Self::CdpConsumptionResourceRecord(Box::new(value))
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl From<CdpContentExplorerAggregateRecord> for AnyAuditData {
     fn from(value: CdpContentExplorerAggregateRecord) -> Self {
         Self::CdpContentExplorerAggregateRecord(Box::new(value))
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl From<CdpDlpSensitiveEndpointAuditRecord> for AnyAuditData {
     fn from(value: CdpDlpSensitiveEndpointAuditRecord) -> Self {
         Self::CdpDlpSensitiveEndpointAuditRecord(Box::new(value))
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl From<CdpLogRecord> for AnyAuditData {
     fn from(value: CdpLogRecord) -> Self {
         Self::CdpLogRecord(Box::new(value))
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl From<CdpOcrBillingRecord> for AnyAuditData {
     fn from(value: CdpOcrBillingRecord) -> Self {
         Self::CdpOcrBillingRecord(Box::new(value))
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl From<CdpResourceScopeChangeEventRecord> for AnyAuditData {
     fn from(value: CdpResourceScopeChangeEventRecord) -> Self {
         Self::CdpResourceScopeChangeEventRecord(Box::new(value))
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl From<CdpdlmaiInteractionInsightsRecord> for AnyAuditData {
     fn from(value: CdpdlmaiInteractionInsightsRecord) -> Self {
         Self::CdpdlmaiInteractionInsightsRecord(Box::new(value))
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl From<CloudUpdateDeviceConfigAuditRecord> for AnyAuditData {
     fn from(value: CloudUpdateDeviceConfigAuditRecord) -> Self {
         Self::CloudUpdateDeviceConfigAuditRecord(Box::new(value))
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl From<CloudUpdateProfileConfigAuditRecord> for AnyAuditData {
     fn from(value: CloudUpdateProfileConfigAuditRecord) -> Self {
         Self::CloudUpdateProfileConfigAuditRecord(Box::new(value))
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl From<CloudUpdateTenantConfigAuditRecord> for AnyAuditData {
     fn from(value: CloudUpdateTenantConfigAuditRecord) -> Self {
         Self::CloudUpdateTenantConfigAuditRecord(Box::new(value))
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl From<ComplianceConnectorAuditRecord> for AnyAuditData {
     fn from(value: ComplianceConnectorAuditRecord) -> Self {
         Self::ComplianceConnectorAuditRecord(Box::new(value))
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl From<ComplianceDlmExchangeAuditRecord> for AnyAuditData {
     fn from(value: ComplianceDlmExchangeAuditRecord) -> Self {
         Self::ComplianceDlmExchangeAuditRecord(Box::new(value))
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl From<ComplianceDlmSharePointAuditRecord> for AnyAuditData {
     fn from(value: ComplianceDlmSharePointAuditRecord) -> Self {
         Self::ComplianceDlmSharePointAuditRecord(Box::new(value))
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl From<ComplianceDlpApplicationsAuditRecord> for AnyAuditData {
     fn from(value: ComplianceDlpApplicationsAuditRecord) -> Self {
         Self::ComplianceDlpApplicationsAuditRecord(Box::new(value))
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl From<ComplianceDlpApplicationsClassificationAuditRecord> for AnyAuditData {
     fn from(value: ComplianceDlpApplicationsClassificationAuditRecord) -> Self {
         Self::ComplianceDlpApplicationsClassificationAuditRecord(Box::new(value))
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl From<ComplianceDlpEndpointAuditRecord> for AnyAuditData {
     fn from(value: ComplianceDlpEndpointAuditRecord) -> Self {
         Self::ComplianceDlpEndpointAuditRecord(Box::new(value))
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl From<ComplianceDlpEndpointDiscoveryAuditRecord> for AnyAuditData {
     fn from(value: ComplianceDlpEndpointDiscoveryAuditRecord) -> Self {
         Self::ComplianceDlpEndpointDiscoveryAuditRecord(Box::new(value))
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl From<ComplianceDlpEnforcementAuditRecord> for AnyAuditData {
     fn from(value: ComplianceDlpEnforcementAuditRecord) -> Self {
         Self::ComplianceDlpEnforcementAuditRecord(Box::new(value))
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl From<ComplianceDlpExchangeAuditRecord> for AnyAuditData {
     fn from(value: ComplianceDlpExchangeAuditRecord) -> Self {
         Self::ComplianceDlpExchangeAuditRecord(Box::new(value))
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl From<ComplianceDlpExchangeClassificationAuditRecord> for AnyAuditData {
     fn from(value: ComplianceDlpExchangeClassificationAuditRecord) -> Self {
         Self::ComplianceDlpExchangeClassificationAuditRecord(Box::new(value))
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl From<ComplianceDlpExchangeClassificationCdpRecord> for AnyAuditData {
     fn from(value: ComplianceDlpExchangeClassificationCdpRecord) -> Self {
         Self::ComplianceDlpExchangeClassificationCdpRecord(Box::new(value))
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl From<ComplianceDlpExchangeDiscoveryAuditRecord> for AnyAuditData {
     fn from(value: ComplianceDlpExchangeDiscoveryAuditRecord) -> Self {
         Self::ComplianceDlpExchangeDiscoveryAuditRecord(Box::new(value))
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl From<ComplianceDlpSharePointAuditRecord> for AnyAuditData {
     fn from(value: ComplianceDlpSharePointAuditRecord) -> Self {
         Self::ComplianceDlpSharePointAuditRecord(Box::new(value))
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl From<ComplianceDlpSharePointClassificationAuditRecord> for AnyAuditData {
     fn from(value: ComplianceDlpSharePointClassificationAuditRecord) -> Self {
         Self::ComplianceDlpSharePointClassificationAuditRecord(Box::new(value))
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl From<ComplianceDlpSharePointClassificationCdpRecord> for AnyAuditData {
     fn from(value: ComplianceDlpSharePointClassificationCdpRecord) -> Self {
         Self::ComplianceDlpSharePointClassificationCdpRecord(Box::new(value))
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl From<ComplianceDlpSharePointClassificationExtendedAuditRecord> for AnyAuditData {
     fn from(value: ComplianceDlpSharePointClassificationExtendedAuditRecord) -> Self {
         Self::ComplianceDlpSharePointClassificationExtendedAuditRecord(Box::new(value))
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl From<ComplianceExchangeOcrAuditRecord> for AnyAuditData {
     fn from(value: ComplianceExchangeOcrAuditRecord) -> Self {
         Self::ComplianceExchangeOcrAuditRecord(Box::new(value))
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl From<ComplianceManagerActionRecord> for AnyAuditData {
     fn from(value: ComplianceManagerActionRecord) -> Self {
         Self::ComplianceManagerActionRecord(Box::new(value))
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl From<CompliancePolicyGradingSharePointAuditRecord> for AnyAuditData {
     fn from(value: CompliancePolicyGradingSharePointAuditRecord) -> Self {
         Self::CompliancePolicyGradingSharePointAuditRecord(Box::new(value))
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl From<ComplianceSettingsChangeAuditRecord> for AnyAuditData {
     fn from(value: ComplianceSettingsChangeAuditRecord) -> Self {
         Self::ComplianceSettingsChangeAuditRecord(Box::new(value))
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl From<ComplianceSitGradingSharePointAuditRecord> for AnyAuditData {
     fn from(value: ComplianceSitGradingSharePointAuditRecord) -> Self {
         Self::ComplianceSitGradingSharePointAuditRecord(Box::new(value))
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl From<ComplianceSupervisionExchangeAuditRecord> for AnyAuditData {
     fn from(value: ComplianceSupervisionExchangeAuditRecord) -> Self {
         Self::ComplianceSupervisionExchangeAuditRecord(Box::new(value))
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl From<ConnectedAiAppInteractionAuditRecord> for AnyAuditData {
     fn from(value: ConnectedAiAppInteractionAuditRecord) -> Self {
         Self::ConnectedAiAppInteractionAuditRecord(Box::new(value))
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl From<ConsumptionResourceAuditRecord> for AnyAuditData {
     fn from(value: ConsumptionResourceAuditRecord) -> Self {
         Self::ConsumptionResourceAuditRecord(Box::new(value))
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl From<ContentStoreMetadataRecord> for AnyAuditData {
     fn from(value: ContentStoreMetadataRecord) -> Self {
         Self::ContentStoreMetadataRecord(Box::new(value))
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl From<CopilotAgentManagementAuditRecord> for AnyAuditData {
     fn from(value: CopilotAgentManagementAuditRecord) -> Self {
         Self::CopilotAgentManagementAuditRecord(Box::new(value))
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl From<CopilotForSecurityLoggingAuditRecord> for AnyAuditData {
     fn from(value: CopilotForSecurityLoggingAuditRecord) -> Self {
         Self::CopilotForSecurityLoggingAuditRecord(Box::new(value))
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl From<CopilotForSecurityTriggerAuditRecord> for AnyAuditData {
     fn from(value: CopilotForSecurityTriggerAuditRecord) -> Self {
         Self::CopilotForSecurityTriggerAuditRecord(Box::new(value))
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl From<CopilotInteractionAuditRecord> for AnyAuditData {
     fn from(value: CopilotInteractionAuditRecord) -> Self {
         Self::CopilotInteractionAuditRecord(Box::new(value))
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl From<CopilotPluginSettingAuditRecord> for AnyAuditData {
     fn from(value: CopilotPluginSettingAuditRecord) -> Self {
         Self::CopilotPluginSettingAuditRecord(Box::new(value))
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl From<CopilotPromptBookSettingAuditRecord> for AnyAuditData {
     fn from(value: CopilotPromptBookSettingAuditRecord) -> Self {
         Self::CopilotPromptBookSettingAuditRecord(Box::new(value))
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl From<CopilotSessionSharingAuditRecord> for AnyAuditData {
     fn from(value: CopilotSessionSharingAuditRecord) -> Self {
         Self::CopilotSessionSharingAuditRecord(Box::new(value))
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl From<CopilotSettingAuditRecord> for AnyAuditData {
     fn from(value: CopilotSettingAuditRecord) -> Self {
         Self::CopilotSettingAuditRecord(Box::new(value))
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl From<CopilotWorkspaceSettingAuditRecord> for AnyAuditData {
     fn from(value: CopilotWorkspaceSettingAuditRecord) -> Self {
         Self::CopilotWorkspaceSettingAuditRecord(Box::new(value))
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl From<CoreReportingSettingsAuditRecord> for AnyAuditData {
     fn from(value: CoreReportingSettingsAuditRecord) -> Self {
         Self::CoreReportingSettingsAuditRecord(Box::new(value))
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl From<CortanaBriefingAuditRecord> for AnyAuditData {
     fn from(value: CortanaBriefingAuditRecord) -> Self {
         Self::CortanaBriefingAuditRecord(Box::new(value))
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl From<CriticalAssetManagementClassificationRecord> for AnyAuditData {
     fn from(value: CriticalAssetManagementClassificationRecord) -> Self {
         Self::CriticalAssetManagementClassificationRecord(Box::new(value))
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl From<CrmEntityOperationAuditRecord> for AnyAuditData {
     fn from(value: CrmEntityOperationAuditRecord) -> Self {
         Self::CrmEntityOperationAuditRecord(Box::new(value))
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl From<CrossTenantAccessPolicyAuditRecord> for AnyAuditData {
     fn from(value: CrossTenantAccessPolicyAuditRecord) -> Self {
         Self::CrossTenantAccessPolicyAuditRecord(Box::new(value))
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl From<CustomerKeyServiceEncryptionAuditRecord> for AnyAuditData {
     fn from(value: CustomerKeyServiceEncryptionAuditRecord) -> Self {
         Self::CustomerKeyServiceEncryptionAuditRecord(Box::new(value))
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl From<DataCenterSecurityCmdletAuditRecord> for AnyAuditData {
     fn from(value: DataCenterSecurityCmdletAuditRecord) -> Self {
         Self::DataCenterSecurityCmdletAuditRecord(Box::new(value))
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl From<DataGovernanceAuditRecord> for AnyAuditData {
     fn from(value: DataGovernanceAuditRecord) -> Self {
         Self::DataGovernanceAuditRecord(Box::new(value))
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl From<DataInsightsRestApiAuditRecord> for AnyAuditData {
     fn from(value: DataInsightsRestApiAuditRecord) -> Self {
         Self::DataInsightsRestApiAuditRecord(Box::new(value))
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl From<DataLakeExportOperationAuditRecord> for AnyAuditData {
     fn from(value: DataLakeExportOperationAuditRecord) -> Self {
         Self::DataLakeExportOperationAuditRecord(Box::new(value))
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl From<DataSecurityInvestigationAuditRecord> for AnyAuditData {
     fn from(value: DataSecurityInvestigationAuditRecord) -> Self {
         Self::DataSecurityInvestigationAuditRecord(Box::new(value))
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl From<DataShareOperationAuditRecord> for AnyAuditData {
     fn from(value: DataShareOperationAuditRecord) -> Self {
         Self::DataShareOperationAuditRecord(Box::new(value))
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl From<DefaultAuditData> for AnyAuditData {
     fn from(value: DefaultAuditData) -> Self {
         Self::DefaultAuditData(Box::new(value))
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl From<DefenderCaseManagementAuditRecord> for AnyAuditData {
     fn from(value: DefenderCaseManagementAuditRecord) -> Self {
         Self::DefenderCaseManagementAuditRecord(Box::new(value))
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl From<DefenderPreviewFeaturesRecord> for AnyAuditData {
     fn from(value: DefenderPreviewFeaturesRecord) -> Self {
         Self::DefenderPreviewFeaturesRecord(Box::new(value))
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl From<DefenderSecurityForAiConfigurationAuditRecord> for AnyAuditData {
     fn from(value: DefenderSecurityForAiConfigurationAuditRecord) -> Self {
         Self::DefenderSecurityForAiConfigurationAuditRecord(Box::new(value))
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl From<DeployFeatureActivityRecord> for AnyAuditData {
     fn from(value: DeployFeatureActivityRecord) -> Self {
         Self::DeployFeatureActivityRecord(Box::new(value))
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl From<DeviceDiscoverySettingsAuthenticatedScansRecord> for AnyAuditData {
     fn from(value: DeviceDiscoverySettingsAuthenticatedScansRecord) -> Self {
         Self::DeviceDiscoverySettingsAuthenticatedScansRecord(Box::new(value))
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl From<DeviceDiscoverySettingsExclusionRecord> for AnyAuditData {
     fn from(value: DeviceDiscoverySettingsExclusionRecord) -> Self {
         Self::DeviceDiscoverySettingsExclusionRecord(Box::new(value))
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl From<DeviceDiscoverySettingsRecord> for AnyAuditData {
     fn from(value: DeviceDiscoverySettingsRecord) -> Self {
         Self::DeviceDiscoverySettingsRecord(Box::new(value))
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl From<DiscoveryAuditRecord> for AnyAuditData {
     fn from(value: DiscoveryAuditRecord) -> Self {
         Self::DiscoveryAuditRecord(Box::new(value))
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl From<DlpEndpointAuditRecord> for AnyAuditData {
     fn from(value: DlpEndpointAuditRecord) -> Self {
         Self::DlpEndpointAuditRecord(Box::new(value))
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl From<DlpImportResultAuditRecord> for AnyAuditData {
     fn from(value: DlpImportResultAuditRecord) -> Self {
         Self::DlpImportResultAuditRecord(Box::new(value))
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl From<DlpSensitiveInformationTypeRulePackageCmdletRecord> for AnyAuditData {
     fn from(value: DlpSensitiveInformationTypeRulePackageCmdletRecord) -> Self {
         Self::DlpSensitiveInformationTypeRulePackageCmdletRecord(Box::new(value))
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl From<DragonCopilotAccessRecord> for AnyAuditData {
     fn from(value: DragonCopilotAccessRecord) -> Self {
         Self::DragonCopilotAccessRecord(Box::new(value))
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl From<DragonCopilotAdminRecord> for AnyAuditData {
     fn from(value: DragonCopilotAdminRecord) -> Self {
         Self::DragonCopilotAdminRecord(Box::new(value))
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl From<DragonCopilotClinicalDataRecord> for AnyAuditData {
     fn from(value: DragonCopilotClinicalDataRecord) -> Self {
         Self::DragonCopilotClinicalDataRecord(Box::new(value))
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl From<DragonCopilotSessionRecord> for AnyAuditData {
     fn from(value: DragonCopilotSessionRecord) -> Self {
         Self::DragonCopilotSessionRecord(Box::new(value))
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl From<Dynamics365BusinessCentralAuditRecord> for AnyAuditData {
     fn from(value: Dynamics365BusinessCentralAuditRecord) -> Self {
         Self::Dynamics365BusinessCentralAuditRecord(Box::new(value))
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl From<EhrConnectorAuditBaseRecord> for AnyAuditData {
     fn from(value: EhrConnectorAuditBaseRecord) -> Self {
         Self::EhrConnectorAuditBaseRecord(Box::new(value))
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl From<EopSubmissionFeedEntityAuditRecord> for AnyAuditData {
     fn from(value: EopSubmissionFeedEntityAuditRecord) -> Self {
         Self::EopSubmissionFeedEntityAuditRecord(Box::new(value))
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl From<ExchangeAdminAuditRecord> for AnyAuditData {
     fn from(value: ExchangeAdminAuditRecord) -> Self {
         Self::ExchangeAdminAuditRecord(Box::new(value))
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl From<ExchangeAggregatedMailboxAuditRecord> for AnyAuditData {
     fn from(value: ExchangeAggregatedMailboxAuditRecord) -> Self {
         Self::ExchangeAggregatedMailboxAuditRecord(Box::new(value))
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl From<ExchangeAggregatedOperationRecord> for AnyAuditData {
     fn from(value: ExchangeAggregatedOperationRecord) -> Self {
         Self::ExchangeAggregatedOperationRecord(Box::new(value))
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl From<ExchangeMailboxAuditGroupRecord> for AnyAuditData {
     fn from(value: ExchangeMailboxAuditGroupRecord) -> Self {
         Self::ExchangeMailboxAuditGroupRecord(Box::new(value))
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl From<ExchangeMailboxAuditRecord> for AnyAuditData {
     fn from(value: ExchangeMailboxAuditRecord) -> Self {
         Self::ExchangeMailboxAuditRecord(Box::new(value))
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl From<FabricAuditRecord> for AnyAuditData {
     fn from(value: FabricAuditRecord) -> Self {
         Self::FabricAuditRecord(Box::new(value))
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl From<FabricPolicyRecord> for AnyAuditData {
     fn from(value: FabricPolicyRecord) -> Self {
         Self::FabricPolicyRecord(Box::new(value))
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl From<HealthcareSignalRecord> for AnyAuditData {
     fn from(value: HealthcareSignalRecord) -> Self {
         Self::HealthcareSignalRecord(Box::new(value))
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl From<HostedRpaAuditRecord> for AnyAuditData {
     fn from(value: HostedRpaAuditRecord) -> Self {
         Self::HostedRpaAuditRecord(Box::new(value))
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl From<HrSignalAuditRecord> for AnyAuditData {
     fn from(value: HrSignalAuditRecord) -> Self {
         Self::HrSignalAuditRecord(Box::new(value))
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl From<HygieneEventRecord> for AnyAuditData {
     fn from(value: HygieneEventRecord) -> Self {
         Self::HygieneEventRecord(Box::new(value))
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl From<InformationBarrierPolicyApplicationAuditRecord> for AnyAuditData {
     fn from(value: InformationBarrierPolicyApplicationAuditRecord) -> Self {
         Self::InformationBarrierPolicyApplicationAuditRecord(Box::new(value))
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl From<InformationWorkerProtectionAuditRecord> for AnyAuditData {
     fn from(value: InformationWorkerProtectionAuditRecord) -> Self {
         Self::InformationWorkerProtectionAuditRecord(Box::new(value))
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl From<InsiderRiskScopedUserInsightsRecord> for AnyAuditData {
     fn from(value: InsiderRiskScopedUserInsightsRecord) -> Self {
         Self::InsiderRiskScopedUserInsightsRecord(Box::new(value))
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl From<InsiderRiskScopedUsersRecord> for AnyAuditData {
     fn from(value: InsiderRiskScopedUsersRecord) -> Self {
         Self::InsiderRiskScopedUsersRecord(Box::new(value))
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl From<IntegratedAppsAppAdminActivityAuditRecord> for AnyAuditData {
     fn from(value: IntegratedAppsAppAdminActivityAuditRecord) -> Self {
         Self::IntegratedAppsAppAdminActivityAuditRecord(Box::new(value))
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl From<IntegratedAppsAppSettingsAdminActivityAuditRecord> for AnyAuditData {
     fn from(value: IntegratedAppsAppSettingsAdminActivityAuditRecord) -> Self {
         Self::IntegratedAppsAppSettingsAdminActivityAuditRecord(Box::new(value))
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl From<IrmActivityAuditTrailRecord> for AnyAuditData {
     fn from(value: IrmActivityAuditTrailRecord) -> Self {
         Self::IrmActivityAuditTrailRecord(Box::new(value))
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl From<IrmUserDefinedDetectionRecord> for AnyAuditData {
     fn from(value: IrmUserDefinedDetectionRecord) -> Self {
         Self::IrmUserDefinedDetectionRecord(Box::new(value))
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl From<KaizalaAuditRecord> for AnyAuditData {
     fn from(value: KaizalaAuditRecord) -> Self {
         Self::KaizalaAuditRecord(Box::new(value))
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl From<LabelAnalyticsAggregateAuditRecord> for AnyAuditData {
     fn from(value: LabelAnalyticsAggregateAuditRecord) -> Self {
         Self::LabelAnalyticsAggregateAuditRecord(Box::new(value))
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl From<LabelContentExplorerAuditRecord> for AnyAuditData {
     fn from(value: LabelContentExplorerAuditRecord) -> Self {
         Self::LabelContentExplorerAuditRecord(Box::new(value))
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl From<LargeContentMetadataAuditRecord> for AnyAuditData {
     fn from(value: LargeContentMetadataAuditRecord) -> Self {
         Self::LargeContentMetadataAuditRecord(Box::new(value))
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl From<M365ComplianceConnectorAuditRecord> for AnyAuditData {
     fn from(value: M365ComplianceConnectorAuditRecord) -> Self {
         Self::M365ComplianceConnectorAuditRecord(Box::new(value))
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl From<M365SearchSectionsRecord> for AnyAuditData {
     fn from(value: M365SearchSectionsRecord) -> Self {
         Self::M365SearchSectionsRecord(Box::new(value))
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl From<M365daadAuditRecord> for AnyAuditData {
     fn from(value: M365daadAuditRecord) -> Self {
         Self::M365daadAuditRecord(Box::new(value))
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl From<M365odspAssetMetadataRecord> for AnyAuditData {
     fn from(value: M365odspAssetMetadataRecord) -> Self {
         Self::M365odspAssetMetadataRecord(Box::new(value))
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl From<MDashAuditRecord> for AnyAuditData {
     fn from(value: MDashAuditRecord) -> Self {
         Self::MDashAuditRecord(Box::new(value))
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl From<MailSubmissionData> for AnyAuditData {
     fn from(value: MailSubmissionData) -> Self {
         Self::MailSubmissionData(Box::new(value))
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl From<ManagedServicesAuditRecord> for AnyAuditData {
     fn from(value: ManagedServicesAuditRecord) -> Self {
         Self::ManagedServicesAuditRecord(Box::new(value))
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl From<ManagedTenantsAuditRecord> for AnyAuditData {
     fn from(value: ManagedTenantsAuditRecord) -> Self {
         Self::ManagedTenantsAuditRecord(Box::new(value))
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl From<MapgAlertsAuditRecord> for AnyAuditData {
     fn from(value: MapgAlertsAuditRecord) -> Self {
         Self::MapgAlertsAuditRecord(Box::new(value))
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl From<MapgOnboardAuditRecord> for AnyAuditData {
     fn from(value: MapgOnboardAuditRecord) -> Self {
         Self::MapgOnboardAuditRecord(Box::new(value))
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl From<MapgPolicyAuditRecord> for AnyAuditData {
     fn from(value: MapgPolicyAuditRecord) -> Self {
         Self::MapgPolicyAuditRecord(Box::new(value))
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl From<MapgRemediationAuditRecord> for AnyAuditData {
     fn from(value: MapgRemediationAuditRecord) -> Self {
         Self::MapgRemediationAuditRecord(Box::new(value))
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl From<McasAlertsAuditRecord> for AnyAuditData {
     fn from(value: McasAlertsAuditRecord) -> Self {
         Self::McasAlertsAuditRecord(Box::new(value))
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl From<MdaAuditRecord> for AnyAuditData {
     fn from(value: MdaAuditRecord) -> Self {
         Self::MdaAuditRecord(Box::new(value))
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl From<MdaDataSecuritySignalRecord> for AnyAuditData {
     fn from(value: MdaDataSecuritySignalRecord) -> Self {
         Self::MdaDataSecuritySignalRecord(Box::new(value))
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl From<MdatpAuditRecord> for AnyAuditData {
     fn from(value: MdatpAuditRecord) -> Self {
         Self::MdatpAuditRecord(Box::new(value))
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl From<MdcEventsRecord> for AnyAuditData {
     fn from(value: MdcEventsRecord) -> Self {
         Self::MdcEventsRecord(Box::new(value))
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl From<MdiAuditRecord> for AnyAuditData {
     fn from(value: MdiAuditRecord) -> Self {
         Self::MdiAuditRecord(Box::new(value))
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl From<MeshWorldsAuditRecord> for AnyAuditData {
     fn from(value: MeshWorldsAuditRecord) -> Self {
         Self::MeshWorldsAuditRecord(Box::new(value))
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl From<Microsoft365BackupBackupItemAuditRecord> for AnyAuditData {
     fn from(value: Microsoft365BackupBackupItemAuditRecord) -> Self {
         Self::Microsoft365BackupBackupItemAuditRecord(Box::new(value))
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl From<Microsoft365BackupBackupPolicyAuditRecord> for AnyAuditData {
     fn from(value: Microsoft365BackupBackupPolicyAuditRecord) -> Self {
         Self::Microsoft365BackupBackupPolicyAuditRecord(Box::new(value))
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl From<Microsoft365BackupGranularBrowseTaskAuditRecord> for AnyAuditData {
     fn from(value: Microsoft365BackupGranularBrowseTaskAuditRecord) -> Self {
         Self::Microsoft365BackupGranularBrowseTaskAuditRecord(Box::new(value))
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl From<Microsoft365BackupRestoreItemAuditRecord> for AnyAuditData {
     fn from(value: Microsoft365BackupRestoreItemAuditRecord) -> Self {
         Self::Microsoft365BackupRestoreItemAuditRecord(Box::new(value))
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl From<Microsoft365BackupRestoreTaskAuditRecord> for AnyAuditData {
     fn from(value: Microsoft365BackupRestoreTaskAuditRecord) -> Self {
         Self::Microsoft365BackupRestoreTaskAuditRecord(Box::new(value))
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl From<Microsoft365CopilotScheduledPromptAuditRecord> for AnyAuditData {
     fn from(value: Microsoft365CopilotScheduledPromptAuditRecord) -> Self {
         Self::Microsoft365CopilotScheduledPromptAuditRecord(Box::new(value))
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl From<MicrosoftDefenderExpertsXdrAuditRecord> for AnyAuditData {
     fn from(value: MicrosoftDefenderExpertsXdrAuditRecord) -> Self {
         Self::MicrosoftDefenderExpertsXdrAuditRecord(Box::new(value))
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl From<MicrosoftFlowAuditRecord> for AnyAuditData {
     fn from(value: MicrosoftFlowAuditRecord) -> Self {
         Self::MicrosoftFlowAuditRecord(Box::new(value))
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl From<MicrosoftFormsAuditRecord> for AnyAuditData {
     fn from(value: MicrosoftFormsAuditRecord) -> Self {
         Self::MicrosoftFormsAuditRecord(Box::new(value))
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl From<MicrosoftGraphDataConnectConsent> for AnyAuditData {
     fn from(value: MicrosoftGraphDataConnectConsent) -> Self {
         Self::MicrosoftGraphDataConnectConsent(Box::new(value))
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl From<MicrosoftGraphDataConnectOperation> for AnyAuditData {
     fn from(value: MicrosoftGraphDataConnectOperation) -> Self {
         Self::MicrosoftGraphDataConnectOperation(Box::new(value))
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl From<MicrosoftPurviewDataCatalogOperationRecord> for AnyAuditData {
     fn from(value: MicrosoftPurviewDataCatalogOperationRecord) -> Self {
         Self::MicrosoftPurviewDataCatalogOperationRecord(Box::new(value))
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl From<MicrosoftPurviewDataMapOperationRecord> for AnyAuditData {
     fn from(value: MicrosoftPurviewDataMapOperationRecord) -> Self {
         Self::MicrosoftPurviewDataMapOperationRecord(Box::new(value))
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl From<MicrosoftPurviewMetadataPolicyOperationRecord> for AnyAuditData {
     fn from(value: MicrosoftPurviewMetadataPolicyOperationRecord) -> Self {
         Self::MicrosoftPurviewMetadataPolicyOperationRecord(Box::new(value))
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl From<MicrosoftPurviewPolicyOperationRecord> for AnyAuditData {
     fn from(value: MicrosoftPurviewPolicyOperationRecord) -> Self {
         Self::MicrosoftPurviewPolicyOperationRecord(Box::new(value))
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl From<MicrosoftPurviewPrivacyAuditEvent> for AnyAuditData {
     fn from(value: MicrosoftPurviewPrivacyAuditEvent) -> Self {
         Self::MicrosoftPurviewPrivacyAuditEvent(Box::new(value))
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl From<MicrosoftPurviewUnifiedCatalogOperationRecord> for AnyAuditData {
     fn from(value: MicrosoftPurviewUnifiedCatalogOperationRecord) -> Self {
         Self::MicrosoftPurviewUnifiedCatalogOperationRecord(Box::new(value))
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl From<MicrosoftStreamAuditRecord> for AnyAuditData {
     fn from(value: MicrosoftStreamAuditRecord) -> Self {
         Self::MicrosoftStreamAuditRecord(Box::new(value))
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl From<MicrosoftTeamsAdminAuditRecord> for AnyAuditData {
     fn from(value: MicrosoftTeamsAdminAuditRecord) -> Self {
         Self::MicrosoftTeamsAdminAuditRecord(Box::new(value))
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl From<MicrosoftTeamsAnalyticsAuditRecord> for AnyAuditData {
     fn from(value: MicrosoftTeamsAnalyticsAuditRecord) -> Self {
         Self::MicrosoftTeamsAnalyticsAuditRecord(Box::new(value))
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl From<MicrosoftTeamsAuditRecord> for AnyAuditData {
     fn from(value: MicrosoftTeamsAuditRecord) -> Self {
         Self::MicrosoftTeamsAuditRecord(Box::new(value))
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl From<MicrosoftTeamsDeviceAuditRecord> for AnyAuditData {
     fn from(value: MicrosoftTeamsDeviceAuditRecord) -> Self {
         Self::MicrosoftTeamsDeviceAuditRecord(Box::new(value))
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl From<MicrosoftTeamsRetentionLabelActionAuditRecord> for AnyAuditData {
     fn from(value: MicrosoftTeamsRetentionLabelActionAuditRecord) -> Self {
         Self::MicrosoftTeamsRetentionLabelActionAuditRecord(Box::new(value))
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl From<MicrosoftTeamsSensitivityLabelActionAuditRecord> for AnyAuditData {
     fn from(value: MicrosoftTeamsSensitivityLabelActionAuditRecord) -> Self {
         Self::MicrosoftTeamsSensitivityLabelActionAuditRecord(Box::new(value))
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl From<MicrosoftTeamsShiftsAuditRecord> for AnyAuditData {
     fn from(value: MicrosoftTeamsShiftsAuditRecord) -> Self {
         Self::MicrosoftTeamsShiftsAuditRecord(Box::new(value))
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl From<MicrosoftTeamsUserConcernAuditRecord> for AnyAuditData {
     fn from(value: MicrosoftTeamsUserConcernAuditRecord) -> Self {
         Self::MicrosoftTeamsUserConcernAuditRecord(Box::new(value))
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl From<MipAutoLabelExchangeItemAuditRecord> for AnyAuditData {
     fn from(value: MipAutoLabelExchangeItemAuditRecord) -> Self {
         Self::MipAutoLabelExchangeItemAuditRecord(Box::new(value))
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl From<MipAutoLabelProgressFeedbackAuditRecord> for AnyAuditData {
     fn from(value: MipAutoLabelProgressFeedbackAuditRecord) -> Self {
         Self::MipAutoLabelProgressFeedbackAuditRecord(Box::new(value))
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl From<MipAutoLabelSharePointItemAuditRecord> for AnyAuditData {
     fn from(value: MipAutoLabelSharePointItemAuditRecord) -> Self {
         Self::MipAutoLabelSharePointItemAuditRecord(Box::new(value))
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl From<MipAutoLabelSharePointPolicyLocationAuditRecord> for AnyAuditData {
     fn from(value: MipAutoLabelSharePointPolicyLocationAuditRecord) -> Self {
         Self::MipAutoLabelSharePointPolicyLocationAuditRecord(Box::new(value))
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl From<MipAutoLabelSimulationSharePointCompletionRecord> for AnyAuditData {
     fn from(value: MipAutoLabelSimulationSharePointCompletionRecord) -> Self {
         Self::MipAutoLabelSimulationSharePointCompletionRecord(Box::new(value))
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl From<MipAutoLabelSimulationSharePointProgressRecord> for AnyAuditData {
     fn from(value: MipAutoLabelSimulationSharePointProgressRecord) -> Self {
         Self::MipAutoLabelSimulationSharePointProgressRecord(Box::new(value))
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl From<MipAutoLabelSimulationStatisticsRecord> for AnyAuditData {
     fn from(value: MipAutoLabelSimulationStatisticsRecord) -> Self {
         Self::MipAutoLabelSimulationStatisticsRecord(Box::new(value))
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl From<MipExactDataMatchAuditRecord> for AnyAuditData {
     fn from(value: MipExactDataMatchAuditRecord) -> Self {
         Self::MipExactDataMatchAuditRecord(Box::new(value))
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl From<MipLabelAnalyticsAuditRecord> for AnyAuditData {
     fn from(value: MipLabelAnalyticsAuditRecord) -> Self {
         Self::MipLabelAnalyticsAuditRecord(Box::new(value))
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl From<MipLabelAuditRecord> for AnyAuditData {
     fn from(value: MipLabelAuditRecord) -> Self {
         Self::MipLabelAuditRecord(Box::new(value))
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl From<MosAgentInfoRecord> for AnyAuditData {
     fn from(value: MosAgentInfoRecord) -> Self {
         Self::MosAgentInfoRecord(Box::new(value))
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl From<MosAgentInfoRecordV2> for AnyAuditData {
     fn from(value: MosAgentInfoRecordV2) -> Self {
         Self::MosAgentInfoRecordV2(Box::new(value))
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl From<Ms365dCustomDetectionAuditRecord> for AnyAuditData {
     fn from(value: Ms365dCustomDetectionAuditRecord) -> Self {
         Self::Ms365dCustomDetectionAuditRecord(Box::new(value))
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl From<Ms365dIncidentAuditRecord> for AnyAuditData {
     fn from(value: Ms365dIncidentAuditRecord) -> Self {
         Self::Ms365dIncidentAuditRecord(Box::new(value))
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl From<Ms365dSuppressionRuleAuditRecord> for AnyAuditData {
     fn from(value: Ms365dSuppressionRuleAuditRecord) -> Self {
         Self::Ms365dSuppressionRuleAuditRecord(Box::new(value))
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl From<MsdeCustomCollectionAuditRecord> for AnyAuditData {
     fn from(value: MsdeCustomCollectionAuditRecord) -> Self {
         Self::MsdeCustomCollectionAuditRecord(Box::new(value))
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl From<MsdeGeneralSettingsAuditRecord> for AnyAuditData {
     fn from(value: MsdeGeneralSettingsAuditRecord) -> Self {
         Self::MsdeGeneralSettingsAuditRecord(Box::new(value))
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl From<MsdeIndicatorsSettingsAuditRecord> for AnyAuditData {
     fn from(value: MsdeIndicatorsSettingsAuditRecord) -> Self {
         Self::MsdeIndicatorsSettingsAuditRecord(Box::new(value))
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl From<MsdeResponseActionsAuditRecord> for AnyAuditData {
     fn from(value: MsdeResponseActionsAuditRecord) -> Self {
         Self::MsdeResponseActionsAuditRecord(Box::new(value))
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl From<MsdeRolesSettingsAuditRecord> for AnyAuditData {
     fn from(value: MsdeRolesSettingsAuditRecord) -> Self {
         Self::MsdeRolesSettingsAuditRecord(Box::new(value))
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl From<MspVectorSearchContentMetadataAuditRecord> for AnyAuditData {
     fn from(value: MspVectorSearchContentMetadataAuditRecord) -> Self {
         Self::MspVectorSearchContentMetadataAuditRecord(Box::new(value))
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl From<MsticNationStateNotificationRecord> for AnyAuditData {
     fn from(value: MsticNationStateNotificationRecord) -> Self {
         Self::MsticNationStateNotificationRecord(Box::new(value))
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl From<MultiStageDispositionAuditRecord> for AnyAuditData {
     fn from(value: MultiStageDispositionAuditRecord) -> Self {
         Self::MultiStageDispositionAuditRecord(Box::new(value))
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl From<MyAnalyticsSettingsAuditRecord> for AnyAuditData {
     fn from(value: MyAnalyticsSettingsAuditRecord) -> Self {
         Self::MyAnalyticsSettingsAuditRecord(Box::new(value))
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl From<NoisyAlertPolicyAuditRecord> for AnyAuditData {
     fn from(value: NoisyAlertPolicyAuditRecord) -> Self {
         Self::NoisyAlertPolicyAuditRecord(Box::new(value))
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl From<OfficeNativeAuditRecord> for AnyAuditData {
     fn from(value: OfficeNativeAuditRecord) -> Self {
         Self::OfficeNativeAuditRecord(Box::new(value))
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl From<OmePortalAuditRecord> for AnyAuditData {
     fn from(value: OmePortalAuditRecord) -> Self {
         Self::OmePortalAuditRecord(Box::new(value))
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl From<OnDemandSharePointClassificationAuditRecord> for AnyAuditData {
     fn from(value: OnDemandSharePointClassificationAuditRecord) -> Self {
         Self::OnDemandSharePointClassificationAuditRecord(Box::new(value))
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl From<OnPremisesFileShareScannerDlpAuditRecord> for AnyAuditData {
     fn from(value: OnPremisesFileShareScannerDlpAuditRecord) -> Self {
         Self::OnPremisesFileShareScannerDlpAuditRecord(Box::new(value))
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl From<OnPremisesSharePointScannerDlpAuditRecord> for AnyAuditData {
     fn from(value: OnPremisesSharePointScannerDlpAuditRecord) -> Self {
         Self::OnPremisesSharePointScannerDlpAuditRecord(Box::new(value))
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl From<OneDriveAuditRecord> for AnyAuditData {
     fn from(value: OneDriveAuditRecord) -> Self {
         Self::OneDriveAuditRecord(Box::new(value))
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl From<OrganizationalDataInM365AuditRecord> for AnyAuditData {
     fn from(value: OrganizationalDataInM365AuditRecord) -> Self {
         Self::OrganizationalDataInM365AuditRecord(Box::new(value))
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl From<OutlookCopilotAutomationAuditRecord> for AnyAuditData {
     fn from(value: OutlookCopilotAutomationAuditRecord) -> Self {
         Self::OutlookCopilotAutomationAuditRecord(Box::new(value))
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl From<OwaGetAccessTokenForResourceAuditRecord> for AnyAuditData {
     fn from(value: OwaGetAccessTokenForResourceAuditRecord) -> Self {
         Self::OwaGetAccessTokenForResourceAuditRecord(Box::new(value))
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl From<P4AiRiskScoreRecord> for AnyAuditData {
     fn from(value: P4AiRiskScoreRecord) -> Self {
         Self::P4AiRiskScoreRecord(Box::new(value))
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl From<P4aiAssessmentCategoryRecord> for AnyAuditData {
     fn from(value: P4aiAssessmentCategoryRecord) -> Self {
         Self::P4aiAssessmentCategoryRecord(Box::new(value))
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl From<P4aiAssessmentFabricScannerRecord> for AnyAuditData {
     fn from(value: P4aiAssessmentFabricScannerRecord) -> Self {
         Self::P4aiAssessmentFabricScannerRecord(Box::new(value))
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl From<P4aiAssessmentLocationResultRecord> for AnyAuditData {
     fn from(value: P4aiAssessmentLocationResultRecord) -> Self {
         Self::P4aiAssessmentLocationResultRecord(Box::new(value))
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl From<P4aiAssessmentRecord> for AnyAuditData {
     fn from(value: P4aiAssessmentRecord) -> Self {
         Self::P4aiAssessmentRecord(Box::new(value))
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl From<PeopleAdminSettingsAuditRecord> for AnyAuditData {
     fn from(value: PeopleAdminSettingsAuditRecord) -> Self {
         Self::PeopleAdminSettingsAuditRecord(Box::new(value))
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl From<PhysicalBadgingSignalAuditRecord> for AnyAuditData {
     fn from(value: PhysicalBadgingSignalAuditRecord) -> Self {
         Self::PhysicalBadgingSignalAuditRecord(Box::new(value))
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl From<PlacesDirectoryAuditRecord> for AnyAuditData {
     fn from(value: PlacesDirectoryAuditRecord) -> Self {
         Self::PlacesDirectoryAuditRecord(Box::new(value))
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl From<PlannerChatMessageAuditRecord> for AnyAuditData {
     fn from(value: PlannerChatMessageAuditRecord) -> Self {
         Self::PlannerChatMessageAuditRecord(Box::new(value))
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl From<PlannerChatMessageListAuditRecord> for AnyAuditData {
     fn from(value: PlannerChatMessageListAuditRecord) -> Self {
         Self::PlannerChatMessageListAuditRecord(Box::new(value))
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl From<PlannerCopyPlanAuditRecord> for AnyAuditData {
     fn from(value: PlannerCopyPlanAuditRecord) -> Self {
         Self::PlannerCopyPlanAuditRecord(Box::new(value))
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl From<PlannerGoalAuditRecord> for AnyAuditData {
     fn from(value: PlannerGoalAuditRecord) -> Self {
         Self::PlannerGoalAuditRecord(Box::new(value))
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl From<PlannerGoalListAuditRecord> for AnyAuditData {
     fn from(value: PlannerGoalListAuditRecord) -> Self {
         Self::PlannerGoalListAuditRecord(Box::new(value))
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl From<PlannerPlanAuditRecord> for AnyAuditData {
     fn from(value: PlannerPlanAuditRecord) -> Self {
         Self::PlannerPlanAuditRecord(Box::new(value))
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl From<PlannerPlanListAuditRecord> for AnyAuditData {
     fn from(value: PlannerPlanListAuditRecord) -> Self {
         Self::PlannerPlanListAuditRecord(Box::new(value))
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl From<PlannerPlanSensitivityLabelAuditRecord> for AnyAuditData {
     fn from(value: PlannerPlanSensitivityLabelAuditRecord) -> Self {
         Self::PlannerPlanSensitivityLabelAuditRecord(Box::new(value))
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl From<PlannerRosterAuditRecord> for AnyAuditData {
     fn from(value: PlannerRosterAuditRecord) -> Self {
         Self::PlannerRosterAuditRecord(Box::new(value))
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl From<PlannerRosterSensitivityLabelAuditRecord> for AnyAuditData {
     fn from(value: PlannerRosterSensitivityLabelAuditRecord) -> Self {
         Self::PlannerRosterSensitivityLabelAuditRecord(Box::new(value))
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl From<PlannerTaskAuditRecord> for AnyAuditData {
     fn from(value: PlannerTaskAuditRecord) -> Self {
         Self::PlannerTaskAuditRecord(Box::new(value))
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl From<PlannerTaskListAuditRecord> for AnyAuditData {
     fn from(value: PlannerTaskListAuditRecord) -> Self {
         Self::PlannerTaskListAuditRecord(Box::new(value))
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl From<PlannerTenantSettingsAuditRecord> for AnyAuditData {
     fn from(value: PlannerTenantSettingsAuditRecord) -> Self {
         Self::PlannerTenantSettingsAuditRecord(Box::new(value))
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl From<PolicyConfigChangeAuditRecord> for AnyAuditData {
     fn from(value: PolicyConfigChangeAuditRecord) -> Self {
         Self::PolicyConfigChangeAuditRecord(Box::new(value))
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl From<PowerAppsAuditAppRecord> for AnyAuditData {
     fn from(value: PowerAppsAuditAppRecord) -> Self {
         Self::PowerAppsAuditAppRecord(Box::new(value))
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl From<PowerAppsAuditPlanRecord> for AnyAuditData {
     fn from(value: PowerAppsAuditPlanRecord) -> Self {
         Self::PowerAppsAuditPlanRecord(Box::new(value))
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl From<PowerAppsAuditResourceRecord> for AnyAuditData {
     fn from(value: PowerAppsAuditResourceRecord) -> Self {
         Self::PowerAppsAuditResourceRecord(Box::new(value))
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl From<PowerBiAuditRecord> for AnyAuditData {
     fn from(value: PowerBiAuditRecord) -> Self {
         Self::PowerBiAuditRecord(Box::new(value))
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl From<PowerBiDlpAuditRecord> for AnyAuditData {
     fn from(value: PowerBiDlpAuditRecord) -> Self {
         Self::PowerBiDlpAuditRecord(Box::new(value))
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl From<PowerPagesSiteAuditRecord> for AnyAuditData {
     fn from(value: PowerPagesSiteAuditRecord) -> Self {
         Self::PowerPagesSiteAuditRecord(Box::new(value))
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl From<PowerPlatformAdminDlpAuditRecord> for AnyAuditData {
     fn from(value: PowerPlatformAdminDlpAuditRecord) -> Self {
         Self::PowerPlatformAdminDlpAuditRecord(Box::new(value))
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl From<PowerPlatformAdminEnvironmentAuditRecord> for AnyAuditData {
     fn from(value: PowerPlatformAdminEnvironmentAuditRecord) -> Self {
         Self::PowerPlatformAdminEnvironmentAuditRecord(Box::new(value))
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl From<PowerPlatformAdministratorActivityRecord> for AnyAuditData {
     fn from(value: PowerPlatformAdministratorActivityRecord) -> Self {
         Self::PowerPlatformAdministratorActivityRecord(Box::new(value))
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl From<PowerPlatformLockboxResourceAccessRequestAuditRecord> for AnyAuditData {
     fn from(value: PowerPlatformLockboxResourceAccessRequestAuditRecord) -> Self {
         Self::PowerPlatformLockboxResourceAccessRequestAuditRecord(Box::new(value))
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl From<PowerPlatformLockboxResourceCommandAuditRecord> for AnyAuditData {
     fn from(value: PowerPlatformLockboxResourceCommandAuditRecord) -> Self {
         Self::PowerPlatformLockboxResourceCommandAuditRecord(Box::new(value))
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl From<PowerPlatformServiceActivityAuditRecord> for AnyAuditData {
     fn from(value: PowerPlatformServiceActivityAuditRecord) -> Self {
         Self::PowerPlatformServiceActivityAuditRecord(Box::new(value))
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl From<PowerPlatformTenantIsolationRecord> for AnyAuditData {
     fn from(value: PowerPlatformTenantIsolationRecord) -> Self {
         Self::PowerPlatformTenantIsolationRecord(Box::new(value))
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl From<PrivaPrivacyAssessmentOperationRecord> for AnyAuditData {
     fn from(value: PrivaPrivacyAssessmentOperationRecord) -> Self {
         Self::PrivaPrivacyAssessmentOperationRecord(Box::new(value))
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl From<PrivaPrivacyConsentOperationRecord> for AnyAuditData {
     fn from(value: PrivaPrivacyConsentOperationRecord) -> Self {
         Self::PrivaPrivacyConsentOperationRecord(Box::new(value))
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl From<PrivacyDataMatchAuditRecord> for AnyAuditData {
     fn from(value: PrivacyDataMatchAuditRecord) -> Self {
         Self::PrivacyDataMatchAuditRecord(Box::new(value))
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl From<PrivacyDataMinimizationRecord> for AnyAuditData {
     fn from(value: PrivacyDataMinimizationRecord) -> Self {
         Self::PrivacyDataMinimizationRecord(Box::new(value))
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl From<PrivacyDigestEmailRecord> for AnyAuditData {
     fn from(value: PrivacyDigestEmailRecord) -> Self {
         Self::PrivacyDigestEmailRecord(Box::new(value))
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl From<PrivacyOpenAccessAuditRecord> for AnyAuditData {
     fn from(value: PrivacyOpenAccessAuditRecord) -> Self {
         Self::PrivacyOpenAccessAuditRecord(Box::new(value))
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl From<PrivacyPortalAuditRecord> for AnyAuditData {
     fn from(value: PrivacyPortalAuditRecord) -> Self {
         Self::PrivacyPortalAuditRecord(Box::new(value))
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl From<PrivacyRemediationActionRecord> for AnyAuditData {
     fn from(value: PrivacyRemediationActionRecord) -> Self {
         Self::PrivacyRemediationActionRecord(Box::new(value))
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl From<PrivacyRemediationRecord> for AnyAuditData {
     fn from(value: PrivacyRemediationRecord) -> Self {
         Self::PrivacyRemediationRecord(Box::new(value))
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl From<ProjectAuditRecord> for AnyAuditData {
     fn from(value: ProjectAuditRecord) -> Self {
         Self::ProjectAuditRecord(Box::new(value))
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl From<ProjectForTheWebAssignedToMeSettingsAuditRecord> for AnyAuditData {
     fn from(value: ProjectForTheWebAssignedToMeSettingsAuditRecord) -> Self {
         Self::ProjectForTheWebAssignedToMeSettingsAuditRecord(Box::new(value))
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl From<ProjectForTheWebProjectAuditRecord> for AnyAuditData {
     fn from(value: ProjectForTheWebProjectAuditRecord) -> Self {
         Self::ProjectForTheWebProjectAuditRecord(Box::new(value))
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl From<ProjectForTheWebProjectSettingsAuditRecord> for AnyAuditData {
     fn from(value: ProjectForTheWebProjectSettingsAuditRecord) -> Self {
         Self::ProjectForTheWebProjectSettingsAuditRecord(Box::new(value))
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl From<ProjectForTheWebRoadmapAuditRecord> for AnyAuditData {
     fn from(value: ProjectForTheWebRoadmapAuditRecord) -> Self {
         Self::ProjectForTheWebRoadmapAuditRecord(Box::new(value))
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl From<ProjectForTheWebRoadmapItemAuditRecord> for AnyAuditData {
     fn from(value: ProjectForTheWebRoadmapItemAuditRecord) -> Self {
         Self::ProjectForTheWebRoadmapItemAuditRecord(Box::new(value))
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl From<ProjectForTheWebRoadmapSettingsAuditRecord> for AnyAuditData {
     fn from(value: ProjectForTheWebRoadmapSettingsAuditRecord) -> Self {
         Self::ProjectForTheWebRoadmapSettingsAuditRecord(Box::new(value))
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl From<ProjectForTheWebTaskAuditRecord> for AnyAuditData {
     fn from(value: ProjectForTheWebTaskAuditRecord) -> Self {
         Self::ProjectForTheWebTaskAuditRecord(Box::new(value))
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl From<PublicFolderAuditRecord> for AnyAuditData {
     fn from(value: PublicFolderAuditRecord) -> Self {
         Self::PublicFolderAuditRecord(Box::new(value))
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl From<PurviewInsiderRiskAlertsRecord> for AnyAuditData {
     fn from(value: PurviewInsiderRiskAlertsRecord) -> Self {
         Self::PurviewInsiderRiskAlertsRecord(Box::new(value))
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl From<PurviewInsiderRiskCasesRecord> for AnyAuditData {
     fn from(value: PurviewInsiderRiskCasesRecord) -> Self {
         Self::PurviewInsiderRiskCasesRecord(Box::new(value))
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl From<PurviewMcRecommendationRecord> for AnyAuditData {
     fn from(value: PurviewMcRecommendationRecord) -> Self {
         Self::PurviewMcRecommendationRecord(Box::new(value))
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl From<PurviewPostureAgentAuditRecord> for AnyAuditData {
     fn from(value: PurviewPostureAgentAuditRecord) -> Self {
         Self::PurviewPostureAgentAuditRecord(Box::new(value))
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl From<QuarantineAuditRecord> for AnyAuditData {
     fn from(value: QuarantineAuditRecord) -> Self {
         Self::QuarantineAuditRecord(Box::new(value))
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl From<RecordsManagementAuditRecord> for AnyAuditData {
     fn from(value: RecordsManagementAuditRecord) -> Self {
         Self::RecordsManagementAuditRecord(Box::new(value))
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl From<ReportSubmission> for AnyAuditData {
     fn from(value: ReportSubmission) -> Self {
         Self::ReportSubmission(Box::new(value))
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl From<ReportSubmissionResultDetail> for AnyAuditData {
     fn from(value: ReportSubmissionResultDetail) -> Self {
         Self::ReportSubmissionResultDetail(Box::new(value))
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl From<RestrictedModeAuditRecord> for AnyAuditData {
     fn from(value: RestrictedModeAuditRecord) -> Self {
         Self::RestrictedModeAuditRecord(Box::new(value))
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl From<RetentionPolicyAuditRecord> for AnyAuditData {
     fn from(value: RetentionPolicyAuditRecord) -> Self {
         Self::RetentionPolicyAuditRecord(Box::new(value))
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl From<RtiOperationsAgentAuditRecord> for AnyAuditData {
     fn from(value: RtiOperationsAgentAuditRecord) -> Self {
         Self::RtiOperationsAgentAuditRecord(Box::new(value))
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl From<SbpConfigurationEventRecord> for AnyAuditData {
     fn from(value: SbpConfigurationEventRecord) -> Self {
         Self::SbpConfigurationEventRecord(Box::new(value))
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl From<SbpUsageEventRecord> for AnyAuditData {
     fn from(value: SbpUsageEventRecord) -> Self {
         Self::SbpUsageEventRecord(Box::new(value))
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl From<ScoreEvidence> for AnyAuditData {
     fn from(value: ScoreEvidence) -> Self {
         Self::ScoreEvidence(Box::new(value))
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl From<ScorePlatformGenericAuditRecord> for AnyAuditData {
     fn from(value: ScorePlatformGenericAuditRecord) -> Self {
         Self::ScorePlatformGenericAuditRecord(Box::new(value))
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl From<ScriptRunAuditRecord> for AnyAuditData {
     fn from(value: ScriptRunAuditRecord) -> Self {
         Self::ScriptRunAuditRecord(Box::new(value))
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl From<SearchAuditRecord> for AnyAuditData {
     fn from(value: SearchAuditRecord) -> Self {
         Self::SearchAuditRecord(Box::new(value))
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl From<SecurityComplianceAlertRecord> for AnyAuditData {
     fn from(value: SecurityComplianceAlertRecord) -> Self {
         Self::SecurityComplianceAlertRecord(Box::new(value))
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl From<SecurityComplianceCenterEopCmdletAuditRecord> for AnyAuditData {
     fn from(value: SecurityComplianceCenterEopCmdletAuditRecord) -> Self {
         Self::SecurityComplianceCenterEopCmdletAuditRecord(Box::new(value))
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl From<SecurityComplianceInsightsAuditRecord> for AnyAuditData {
     fn from(value: SecurityComplianceInsightsAuditRecord) -> Self {
         Self::SecurityComplianceInsightsAuditRecord(Box::new(value))
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl From<SecurityComplianceRbacAuditRecord> for AnyAuditData {
     fn from(value: SecurityComplianceRbacAuditRecord) -> Self {
         Self::SecurityComplianceRbacAuditRecord(Box::new(value))
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl From<SecurityComplianceUserChangeAuditRecord> for AnyAuditData {
     fn from(value: SecurityComplianceUserChangeAuditRecord) -> Self {
         Self::SecurityComplianceUserChangeAuditRecord(Box::new(value))
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl From<SecurityCopilotIdentityManagementAuditRecord> for AnyAuditData {
     fn from(value: SecurityCopilotIdentityManagementAuditRecord) -> Self {
         Self::SecurityCopilotIdentityManagementAuditRecord(Box::new(value))
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl From<SecurityDevelopmentLifecycleAiLogAuditRecord> for AnyAuditData {
     fn from(value: SecurityDevelopmentLifecycleAiLogAuditRecord) -> Self {
         Self::SecurityDevelopmentLifecycleAiLogAuditRecord(Box::new(value))
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl From<SensitiveInfoRemediationAgentDataRecord> for AnyAuditData {
     fn from(value: SensitiveInfoRemediationAgentDataRecord) -> Self {
         Self::SensitiveInfoRemediationAgentDataRecord(Box::new(value))
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl From<SensitivityLabelActionAuditRecord> for AnyAuditData {
     fn from(value: SensitivityLabelActionAuditRecord) -> Self {
         Self::SensitivityLabelActionAuditRecord(Box::new(value))
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl From<SensitivityLabelPolicyMatchAuditRecord> for AnyAuditData {
     fn from(value: SensitivityLabelPolicyMatchAuditRecord) -> Self {
         Self::SensitivityLabelPolicyMatchAuditRecord(Box::new(value))
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl From<SensitivityLabeledFileActionAuditRecord> for AnyAuditData {
     fn from(value: SensitivityLabeledFileActionAuditRecord) -> Self {
         Self::SensitivityLabeledFileActionAuditRecord(Box::new(value))
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl From<SentinelAiToolAuditRecord> for AnyAuditData {
     fn from(value: SentinelAiToolAuditRecord) -> Self {
         Self::SentinelAiToolAuditRecord(Box::new(value))
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl From<SentinelGraphAuditRecord> for AnyAuditData {
     fn from(value: SentinelGraphAuditRecord) -> Self {
         Self::SentinelGraphAuditRecord(Box::new(value))
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl From<SentinelJobAuditRecord> for AnyAuditData {
     fn from(value: SentinelJobAuditRecord) -> Self {
         Self::SentinelJobAuditRecord(Box::new(value))
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl From<SentinelKqlOnLakeAuditRecord> for AnyAuditData {
     fn from(value: SentinelKqlOnLakeAuditRecord) -> Self {
         Self::SentinelKqlOnLakeAuditRecord(Box::new(value))
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl From<SentinelLakeDataOnboardingAuditRecord> for AnyAuditData {
     fn from(value: SentinelLakeDataOnboardingAuditRecord) -> Self {
         Self::SentinelLakeDataOnboardingAuditRecord(Box::new(value))
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl From<SentinelLakeEncryptionAuditRecord> for AnyAuditData {
     fn from(value: SentinelLakeEncryptionAuditRecord) -> Self {
         Self::SentinelLakeEncryptionAuditRecord(Box::new(value))
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl From<SentinelLakeOnboardingAuditRecord> for AnyAuditData {
     fn from(value: SentinelLakeOnboardingAuditRecord) -> Self {
         Self::SentinelLakeOnboardingAuditRecord(Box::new(value))
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl From<SentinelNotebookOnLakeAuditRecord> for AnyAuditData {
     fn from(value: SentinelNotebookOnLakeAuditRecord) -> Self {
         Self::SentinelNotebookOnLakeAuditRecord(Box::new(value))
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl From<SentinelPackageAuditRecord> for AnyAuditData {
     fn from(value: SentinelPackageAuditRecord) -> Self {
         Self::SentinelPackageAuditRecord(Box::new(value))
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl From<SharePointAppPermissionOperationAuditRecord> for AnyAuditData {
     fn from(value: SharePointAppPermissionOperationAuditRecord) -> Self {
         Self::SharePointAppPermissionOperationAuditRecord(Box::new(value))
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl From<SharePointAuditRecord> for AnyAuditData {
     fn from(value: SharePointAuditRecord) -> Self {
         Self::SharePointAuditRecord(Box::new(value))
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl From<SharePointCommentOperationAuditRecord> for AnyAuditData {
     fn from(value: SharePointCommentOperationAuditRecord) -> Self {
         Self::SharePointCommentOperationAuditRecord(Box::new(value))
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl From<SharePointContentSecurityPolicyAuditRecord> for AnyAuditData {
     fn from(value: SharePointContentSecurityPolicyAuditRecord) -> Self {
         Self::SharePointContentSecurityPolicyAuditRecord(Box::new(value))
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl From<SharePointContentTypeOperationAuditRecord> for AnyAuditData {
     fn from(value: SharePointContentTypeOperationAuditRecord) -> Self {
         Self::SharePointContentTypeOperationAuditRecord(Box::new(value))
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl From<SharePointESignatureAuditRecord> for AnyAuditData {
     fn from(value: SharePointESignatureAuditRecord) -> Self {
         Self::SharePointESignatureAuditRecord(Box::new(value))
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl From<SharePointFieldOperationAuditRecord> for AnyAuditData {
     fn from(value: SharePointFieldOperationAuditRecord) -> Self {
         Self::SharePointFieldOperationAuditRecord(Box::new(value))
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl From<SharePointFileOperationAuditRecord> for AnyAuditData {
     fn from(value: SharePointFileOperationAuditRecord) -> Self {
         Self::SharePointFileOperationAuditRecord(Box::new(value))
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl From<SharePointListItemOperationAuditRecord> for AnyAuditData {
     fn from(value: SharePointListItemOperationAuditRecord) -> Self {
         Self::SharePointListItemOperationAuditRecord(Box::new(value))
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl From<SharePointListOperationAuditRecord> for AnyAuditData {
     fn from(value: SharePointListOperationAuditRecord) -> Self {
         Self::SharePointListOperationAuditRecord(Box::new(value))
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl From<SharePointSharingOperationAuditRecord> for AnyAuditData {
     fn from(value: SharePointSharingOperationAuditRecord) -> Self {
         Self::SharePointSharingOperationAuditRecord(Box::new(value))
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl From<SkypeForBusinessCmdletsAuditRecord> for AnyAuditData {
     fn from(value: SkypeForBusinessCmdletsAuditRecord) -> Self {
         Self::SkypeForBusinessCmdletsAuditRecord(Box::new(value))
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl From<SkypeForBusinessPstnUsageAuditRecord> for AnyAuditData {
     fn from(value: SkypeForBusinessPstnUsageAuditRecord) -> Self {
         Self::SkypeForBusinessPstnUsageAuditRecord(Box::new(value))
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl From<SkypeForBusinessUsersBlockedAuditRecord> for AnyAuditData {
     fn from(value: SkypeForBusinessUsersBlockedAuditRecord) -> Self {
         Self::SkypeForBusinessUsersBlockedAuditRecord(Box::new(value))
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl From<SonarDetonationContentMetadata> for AnyAuditData {
     fn from(value: SonarDetonationContentMetadata) -> Self {
         Self::SonarDetonationContentMetadata(Box::new(value))
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl From<SonarDetonationEntityAuditRecord> for AnyAuditData {
     fn from(value: SonarDetonationEntityAuditRecord) -> Self {
         Self::SonarDetonationEntityAuditRecord(Box::new(value))
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl From<SonarFileDetonationEntityAuditRecord> for AnyAuditData {
     fn from(value: SonarFileDetonationEntityAuditRecord) -> Self {
         Self::SonarFileDetonationEntityAuditRecord(Box::new(value))
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl From<SonarSubmissionEntityAuditRecord> for AnyAuditData {
     fn from(value: SonarSubmissionEntityAuditRecord) -> Self {
         Self::SonarSubmissionEntityAuditRecord(Box::new(value))
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl From<SonarUrlDetonationEntityAuditRecord> for AnyAuditData {
     fn from(value: SonarUrlDetonationEntityAuditRecord) -> Self {
         Self::SonarUrlDetonationEntityAuditRecord(Box::new(value))
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl From<SparkCoreCustomLivePoolRecord> for AnyAuditData {
     fn from(value: SparkCoreCustomLivePoolRecord) -> Self {
         Self::SparkCoreCustomLivePoolRecord(Box::new(value))
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl From<SubmissionEntityAuditRecord> for AnyAuditData {
     fn from(value: SubmissionEntityAuditRecord) -> Self {
         Self::SubmissionEntityAuditRecord(Box::new(value))
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl From<SupervisoryReviewDayXInsightsAuditRecord> for AnyAuditData {
     fn from(value: SupervisoryReviewDayXInsightsAuditRecord) -> Self {
         Self::SupervisoryReviewDayXInsightsAuditRecord(Box::new(value))
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl From<SyntheticProbeAuditRecord> for AnyAuditData {
     fn from(value: SyntheticProbeAuditRecord) -> Self {
         Self::SyntheticProbeAuditRecord(Box::new(value))
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl From<TeamCopilotInteractionAuditRecord> for AnyAuditData {
     fn from(value: TeamCopilotInteractionAuditRecord) -> Self {
         Self::TeamCopilotInteractionAuditRecord(Box::new(value))
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl From<TeamsEasyApprovalsAuditRecord> for AnyAuditData {
     fn from(value: TeamsEasyApprovalsAuditRecord) -> Self {
         Self::TeamsEasyApprovalsAuditRecord(Box::new(value))
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl From<TeamsEvalDataHubAdminOperationAuditRecord> for AnyAuditData {
     fn from(value: TeamsEvalDataHubAdminOperationAuditRecord) -> Self {
         Self::TeamsEvalDataHubAdminOperationAuditRecord(Box::new(value))
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl From<TeamsEvalDataHubDataAccessAuditRecord> for AnyAuditData {
     fn from(value: TeamsEvalDataHubDataAccessAuditRecord) -> Self {
         Self::TeamsEvalDataHubDataAccessAuditRecord(Box::new(value))
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl From<TeamsEvalDataHubPermissionChangeAuditRecord> for AnyAuditData {
     fn from(value: TeamsEvalDataHubPermissionChangeAuditRecord) -> Self {
         Self::TeamsEvalDataHubPermissionChangeAuditRecord(Box::new(value))
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl From<TeamsHealthcareAuditRecord> for AnyAuditData {
     fn from(value: TeamsHealthcareAuditRecord) -> Self {
         Self::TeamsHealthcareAuditRecord(Box::new(value))
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl From<TeamsUpdatesAuditRecord> for AnyAuditData {
     fn from(value: TeamsUpdatesAuditRecord) -> Self {
         Self::TeamsUpdatesAuditRecord(Box::new(value))
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl From<TenantAllowBlockListAuditRecord> for AnyAuditData {
     fn from(value: TenantAllowBlockListAuditRecord) -> Self {
         Self::TenantAllowBlockListAuditRecord(Box::new(value))
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl From<ThreatFinderAuditRecord> for AnyAuditData {
     fn from(value: ThreatFinderAuditRecord) -> Self {
         Self::ThreatFinderAuditRecord(Box::new(value))
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl From<ThreatIntelligenceAtpContentData> for AnyAuditData {
     fn from(value: ThreatIntelligenceAtpContentData) -> Self {
         Self::ThreatIntelligenceAtpContentData(Box::new(value))
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl From<ThreatIntelligenceExportAuditRecord> for AnyAuditData {
     fn from(value: ThreatIntelligenceExportAuditRecord) -> Self {
         Self::ThreatIntelligenceExportAuditRecord(Box::new(value))
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl From<ThreatIntelligenceMailData> for AnyAuditData {
     fn from(value: ThreatIntelligenceMailData) -> Self {
         Self::ThreatIntelligenceMailData(Box::new(value))
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl From<ThreatIntelligenceObjectAuditRecord> for AnyAuditData {
     fn from(value: ThreatIntelligenceObjectAuditRecord) -> Self {
         Self::ThreatIntelligenceObjectAuditRecord(Box::new(value))
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl From<ThreatIntelligenceUrlClickData> for AnyAuditData {
     fn from(value: ThreatIntelligenceUrlClickData) -> Self {
         Self::ThreatIntelligenceUrlClickData(Box::new(value))
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl From<TodoAuditRecord> for AnyAuditData {
     fn from(value: TodoAuditRecord) -> Self {
         Self::TodoAuditRecord(Box::new(value))
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl From<TrainableClassifierAuditRecord> for AnyAuditData {
     fn from(value: TrainableClassifierAuditRecord) -> Self {
         Self::TrainableClassifierAuditRecord(Box::new(value))
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl From<UamOperationAuditRecord> for AnyAuditData {
     fn from(value: UamOperationAuditRecord) -> Self {
         Self::UamOperationAuditRecord(Box::new(value))
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl From<UnifiedGroupAuditRecord> for AnyAuditData {
     fn from(value: UnifiedGroupAuditRecord) -> Self {
         Self::UnifiedGroupAuditRecord(Box::new(value))
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl From<UnifiedSimulationMatchedItemAuditRecord> for AnyAuditData {
     fn from(value: UnifiedSimulationMatchedItemAuditRecord) -> Self {
         Self::UnifiedSimulationMatchedItemAuditRecord(Box::new(value))
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl From<UnifiedSimulationSummaryAuditRecord> for AnyAuditData {
     fn from(value: UnifiedSimulationSummaryAuditRecord) -> Self {
         Self::UnifiedSimulationSummaryAuditRecord(Box::new(value))
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl From<UniversalPrintManagementAuditRecord> for AnyAuditData {
     fn from(value: UniversalPrintManagementAuditRecord) -> Self {
         Self::UniversalPrintManagementAuditRecord(Box::new(value))
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl From<UniversalPrintPrintJobAuditRecord> for AnyAuditData {
     fn from(value: UniversalPrintPrintJobAuditRecord) -> Self {
         Self::UniversalPrintPrintJobAuditRecord(Box::new(value))
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl From<UrbacAssignmentAuditRecord> for AnyAuditData {
     fn from(value: UrbacAssignmentAuditRecord) -> Self {
         Self::UrbacAssignmentAuditRecord(Box::new(value))
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl From<UrbacEnableStateAuditRecord> for AnyAuditData {
     fn from(value: UrbacEnableStateAuditRecord) -> Self {
         Self::UrbacEnableStateAuditRecord(Box::new(value))
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl From<UrbacRoleAuditRecord> for AnyAuditData {
     fn from(value: UrbacRoleAuditRecord) -> Self {
         Self::UrbacRoleAuditRecord(Box::new(value))
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl From<UserTrainingAuditRecord> for AnyAuditData {
     fn from(value: UserTrainingAuditRecord) -> Self {
         Self::UserTrainingAuditRecord(Box::new(value))
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl From<UsxWorkspaceOnboardingAuditRecord> for AnyAuditData {
     fn from(value: UsxWorkspaceOnboardingAuditRecord) -> Self {
         Self::UsxWorkspaceOnboardingAuditRecord(Box::new(value))
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl From<VfamCreatePolicyAuditRecord> for AnyAuditData {
     fn from(value: VfamCreatePolicyAuditRecord) -> Self {
         Self::VfamCreatePolicyAuditRecord(Box::new(value))
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl From<VfamDeletePolicyAuditRecord> for AnyAuditData {
     fn from(value: VfamDeletePolicyAuditRecord) -> Self {
         Self::VfamDeletePolicyAuditRecord(Box::new(value))
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl From<VfamUpdatePolicyAuditRecord> for AnyAuditData {
     fn from(value: VfamUpdatePolicyAuditRecord) -> Self {
         Self::VfamUpdatePolicyAuditRecord(Box::new(value))
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl From<VivaAmplifyAuditRecord> for AnyAuditData {
     fn from(value: VivaAmplifyAuditRecord) -> Self {
         Self::VivaAmplifyAuditRecord(Box::new(value))
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl From<VivaEngageEventsAuditRecord> for AnyAuditData {
     fn from(value: VivaEngageEventsAuditRecord) -> Self {
         Self::VivaEngageEventsAuditRecord(Box::new(value))
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl From<VivaEngageNetworkAssociationAuditRecord> for AnyAuditData {
     fn from(value: VivaEngageNetworkAssociationAuditRecord) -> Self {
         Self::VivaEngageNetworkAssociationAuditRecord(Box::new(value))
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl From<VivaEngageSegmentAuditRecord> for AnyAuditData {
     fn from(value: VivaEngageSegmentAuditRecord) -> Self {
         Self::VivaEngageSegmentAuditRecord(Box::new(value))
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl From<VivaGlintAdvancedConfigurationAuditRecord> for AnyAuditData {
     fn from(value: VivaGlintAdvancedConfigurationAuditRecord) -> Self {
         Self::VivaGlintAdvancedConfigurationAuditRecord(Box::new(value))
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl From<VivaGlintAgenticCampaignAuditRecord> for AnyAuditData {
     fn from(value: VivaGlintAgenticCampaignAuditRecord) -> Self {
         Self::VivaGlintAgenticCampaignAuditRecord(Box::new(value))
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl From<VivaGlintFeedbackProgramAuditRecord> for AnyAuditData {
     fn from(value: VivaGlintFeedbackProgramAuditRecord) -> Self {
         Self::VivaGlintFeedbackProgramAuditRecord(Box::new(value))
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl From<VivaGlintOrganizationalDataAuditRecord> for AnyAuditData {
     fn from(value: VivaGlintOrganizationalDataAuditRecord) -> Self {
         Self::VivaGlintOrganizationalDataAuditRecord(Box::new(value))
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl From<VivaGlintPulseProgramAuditRecord> for AnyAuditData {
     fn from(value: VivaGlintPulseProgramAuditRecord) -> Self {
         Self::VivaGlintPulseProgramAuditRecord(Box::new(value))
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl From<VivaGlintPulseProgramRespondentRateAuditRecord> for AnyAuditData {
     fn from(value: VivaGlintPulseProgramRespondentRateAuditRecord) -> Self {
         Self::VivaGlintPulseProgramRespondentRateAuditRecord(Box::new(value))
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl From<VivaGlintQuestionAuditRecord> for AnyAuditData {
     fn from(value: VivaGlintQuestionAuditRecord) -> Self {
         Self::VivaGlintQuestionAuditRecord(Box::new(value))
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl From<VivaGlintRoleAuditRecord> for AnyAuditData {
     fn from(value: VivaGlintRoleAuditRecord) -> Self {
         Self::VivaGlintRoleAuditRecord(Box::new(value))
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl From<VivaGlintRubiconAuditRecord> for AnyAuditData {
     fn from(value: VivaGlintRubiconAuditRecord) -> Self {
         Self::VivaGlintRubiconAuditRecord(Box::new(value))
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl From<VivaGlintSupportAccessAuditRecord> for AnyAuditData {
     fn from(value: VivaGlintSupportAccessAuditRecord) -> Self {
         Self::VivaGlintSupportAccessAuditRecord(Box::new(value))
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl From<VivaGlintSystemAuditRecord> for AnyAuditData {
     fn from(value: VivaGlintSystemAuditRecord) -> Self {
         Self::VivaGlintSystemAuditRecord(Box::new(value))
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl From<VivaGlintUserAuditRecord> for AnyAuditData {
     fn from(value: VivaGlintUserAuditRecord) -> Self {
         Self::VivaGlintUserAuditRecord(Box::new(value))
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl From<VivaGlintUserGroupAuditRecord> for AnyAuditData {
     fn from(value: VivaGlintUserGroupAuditRecord) -> Self {
         Self::VivaGlintUserGroupAuditRecord(Box::new(value))
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl From<VivaGoalsAuditRecord> for AnyAuditData {
     fn from(value: VivaGoalsAuditRecord) -> Self {
         Self::VivaGoalsAuditRecord(Box::new(value))
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl From<VivaLearningAdminAuditRecord> for AnyAuditData {
     fn from(value: VivaLearningAdminAuditRecord) -> Self {
         Self::VivaLearningAdminAuditRecord(Box::new(value))
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl From<VivaLearningAuditRecord> for AnyAuditData {
     fn from(value: VivaLearningAuditRecord) -> Self {
         Self::VivaLearningAuditRecord(Box::new(value))
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl From<VivaPulseAdminAuditRecord> for AnyAuditData {
     fn from(value: VivaPulseAdminAuditRecord) -> Self {
         Self::VivaPulseAdminAuditRecord(Box::new(value))
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl From<VivaPulseOrganizerAuditRecord> for AnyAuditData {
     fn from(value: VivaPulseOrganizerAuditRecord) -> Self {
         Self::VivaPulseOrganizerAuditRecord(Box::new(value))
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl From<VivaPulseReportAuditRecord> for AnyAuditData {
     fn from(value: VivaPulseReportAuditRecord) -> Self {
         Self::VivaPulseReportAuditRecord(Box::new(value))
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl From<VivaPulseResponseAuditRecord> for AnyAuditData {
     fn from(value: VivaPulseResponseAuditRecord) -> Self {
         Self::VivaPulseResponseAuditRecord(Box::new(value))
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl From<WdatpAlertsAuditRecord> for AnyAuditData {
     fn from(value: WdatpAlertsAuditRecord) -> Self {
         Self::WdatpAlertsAuditRecord(Box::new(value))
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl From<WebContentFilteringAuditRecord> for AnyAuditData {
     fn from(value: WebContentFilteringAuditRecord) -> Self {
         Self::WebContentFilteringAuditRecord(Box::new(value))
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl From<Windows365CustomerLockboxAuditRecord> for AnyAuditData {
     fn from(value: Windows365CustomerLockboxAuditRecord) -> Self {
         Self::Windows365CustomerLockboxAuditRecord(Box::new(value))
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl From<WorkplaceAnalyticsAuditRecord> for AnyAuditData {
     fn from(value: WorkplaceAnalyticsAuditRecord) -> Self {
         Self::WorkplaceAnalyticsAuditRecord(Box::new(value))
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl From<YammerAuditRecord> for AnyAuditData {
     fn from(value: YammerAuditRecord) -> Self {
         Self::YammerAuditRecord(Box::new(value))
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl From<YammerUserHidingAuditRecord> for AnyAuditData {
     fn from(value: YammerUserHidingAuditRecord) -> Self {
         Self::YammerUserHidingAuditRecord(Box::new(value))

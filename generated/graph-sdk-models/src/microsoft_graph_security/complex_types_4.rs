@@ -11,7 +11,7 @@ use graph_odata_runtime::edm;
 #[allow(unused_imports)]
 use graph_odata_runtime::model;
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for AnyAuditData {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match self {
@@ -2699,7 +2699,7 @@ impl serde::Serialize for AnyAuditData {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for AnyAuditData {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -4414,7 +4414,7 @@ impl<'de> serde::Deserialize<'de> for AnyAuditData {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL complex type `microsoft.graph.security.auditRecordTypeDictionary`; open type: dynamic properties land in `additional_properties`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct AuditRecordTypeDictionary {
@@ -4424,14 +4424,14 @@ pub struct AuditRecordTypeDictionary {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for AuditRecordTypeDictionary {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl AuditRecordTypeDictionary {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.auditRecordTypeDictionary";
@@ -4451,7 +4451,7 @@ impl AuditRecordTypeDictionary {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for AuditRecordTypeDictionary {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -4460,7 +4460,7 @@ impl<'de> serde::Deserialize<'de> for AuditRecordTypeDictionary {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::model::ODataObject for AuditRecordTypeDictionary {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -4476,7 +4476,7 @@ impl graph_odata_runtime::model::ODataObject for AuditRecordTypeDictionary {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL complex type `microsoft.graph.security.auditSearchAuditRecord`; base type `microsoft.graph.security.auditData`; open type: dynamic properties land in `additional_properties`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct AuditSearchAuditRecord {
@@ -4489,14 +4489,14 @@ pub struct AuditSearchAuditRecord {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for AuditSearchAuditRecord {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl AuditSearchAuditRecord {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.auditSearchAuditRecord";
@@ -4517,7 +4517,7 @@ impl AuditSearchAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for AuditSearchAuditRecord {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -4526,7 +4526,7 @@ impl<'de> serde::Deserialize<'de> for AuditSearchAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::model::ODataObject for AuditSearchAuditRecord {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -4549,7 +4549,7 @@ impl graph_odata_runtime::model::ODataObject for AuditSearchAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl AuditSearchAuditRecord {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -4560,11 +4560,11 @@ impl AuditSearchAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// The properties of [`AuditSearchAuditRecord`] by wire name, each a [`Field<AuditSearchAuditRecord>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`AuditSearchAuditRecord::set_null`].
 pub enum AuditSearchAuditRecordField {}
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 #[allow(non_upper_case_globals)]
 impl AuditSearchAuditRecordField {
     /// `dynamicProperties`
@@ -4577,7 +4577,7 @@ impl AuditSearchAuditRecordField {
     ];
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL complex type `microsoft.graph.security.autonomousSystem`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct AutonomousSystem {
@@ -4595,14 +4595,14 @@ pub struct AutonomousSystem {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for AutonomousSystem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl AutonomousSystem {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.autonomousSystem";
@@ -4626,7 +4626,7 @@ impl AutonomousSystem {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for AutonomousSystem {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -4635,7 +4635,7 @@ impl<'de> serde::Deserialize<'de> for AutonomousSystem {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::model::ODataObject for AutonomousSystem {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -4659,7 +4659,7 @@ impl graph_odata_runtime::model::ODataObject for AutonomousSystem {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl AutonomousSystem {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -4670,11 +4670,11 @@ impl AutonomousSystem {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// The properties of [`AutonomousSystem`] by wire name, each a [`Field<AutonomousSystem>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`AutonomousSystem::set_null`].
 pub enum AutonomousSystemField {}
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 #[allow(non_upper_case_globals)]
 impl AutonomousSystemField {
     /// `name`
@@ -4696,7 +4696,7 @@ impl AutonomousSystemField {
     ];
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL complex type `microsoft.graph.security.azfwApplicationRuleAggregationEventRecord`; base type `microsoft.graph.security.auditData`; open type: dynamic properties land in `additional_properties`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct AzfwApplicationRuleAggregationEventRecord {
@@ -4709,14 +4709,14 @@ pub struct AzfwApplicationRuleAggregationEventRecord {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for AzfwApplicationRuleAggregationEventRecord {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl AzfwApplicationRuleAggregationEventRecord {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.azfwApplicationRuleAggregationEventRecord";
@@ -4737,7 +4737,7 @@ impl AzfwApplicationRuleAggregationEventRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for AzfwApplicationRuleAggregationEventRecord {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -4746,7 +4746,7 @@ impl<'de> serde::Deserialize<'de> for AzfwApplicationRuleAggregationEventRecord 
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::model::ODataObject
 for AzfwApplicationRuleAggregationEventRecord {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
@@ -4770,7 +4770,7 @@ for AzfwApplicationRuleAggregationEventRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl AzfwApplicationRuleAggregationEventRecord {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -4781,11 +4781,11 @@ impl AzfwApplicationRuleAggregationEventRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// The properties of [`AzfwApplicationRuleAggregationEventRecord`] by wire name, each a [`Field<AzfwApplicationRuleAggregationEventRecord>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`AzfwApplicationRuleAggregationEventRecord::set_null`].
 pub enum AzfwApplicationRuleAggregationEventRecordField {}
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 #[allow(non_upper_case_globals)]
 impl AzfwApplicationRuleAggregationEventRecordField {
     /// `dynamicProperties`
@@ -4798,7 +4798,7 @@ impl AzfwApplicationRuleAggregationEventRecordField {
     ];
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL complex type `microsoft.graph.security.azfwDnsQueryEventRecord`; base type `microsoft.graph.security.auditData`; open type: dynamic properties land in `additional_properties`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct AzfwDnsQueryEventRecord {
@@ -4811,14 +4811,14 @@ pub struct AzfwDnsQueryEventRecord {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for AzfwDnsQueryEventRecord {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl AzfwDnsQueryEventRecord {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.azfwDnsQueryEventRecord";
@@ -4839,7 +4839,7 @@ impl AzfwDnsQueryEventRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for AzfwDnsQueryEventRecord {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -4848,7 +4848,7 @@ impl<'de> serde::Deserialize<'de> for AzfwDnsQueryEventRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::model::ODataObject for AzfwDnsQueryEventRecord {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -4871,7 +4871,7 @@ impl graph_odata_runtime::model::ODataObject for AzfwDnsQueryEventRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl AzfwDnsQueryEventRecord {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -4882,11 +4882,11 @@ impl AzfwDnsQueryEventRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// The properties of [`AzfwDnsQueryEventRecord`] by wire name, each a [`Field<AzfwDnsQueryEventRecord>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`AzfwDnsQueryEventRecord::set_null`].
 pub enum AzfwDnsQueryEventRecordField {}
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 #[allow(non_upper_case_globals)]
 impl AzfwDnsQueryEventRecordField {
     /// `dynamicProperties`
@@ -4899,7 +4899,7 @@ impl AzfwDnsQueryEventRecordField {
     ];
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL complex type `microsoft.graph.security.azfwNetworkRuleEventRecord`; base type `microsoft.graph.security.auditData`; open type: dynamic properties land in `additional_properties`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct AzfwNetworkRuleEventRecord {
@@ -4912,14 +4912,14 @@ pub struct AzfwNetworkRuleEventRecord {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for AzfwNetworkRuleEventRecord {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl AzfwNetworkRuleEventRecord {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.azfwNetworkRuleEventRecord";
@@ -4940,7 +4940,7 @@ impl AzfwNetworkRuleEventRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for AzfwNetworkRuleEventRecord {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -4949,7 +4949,7 @@ impl<'de> serde::Deserialize<'de> for AzfwNetworkRuleEventRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::model::ODataObject for AzfwNetworkRuleEventRecord {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -4972,7 +4972,7 @@ impl graph_odata_runtime::model::ODataObject for AzfwNetworkRuleEventRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl AzfwNetworkRuleEventRecord {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -4983,11 +4983,11 @@ impl AzfwNetworkRuleEventRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// The properties of [`AzfwNetworkRuleEventRecord`] by wire name, each a [`Field<AzfwNetworkRuleEventRecord>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`AzfwNetworkRuleEventRecord::set_null`].
 pub enum AzfwNetworkRuleEventRecordField {}
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 #[allow(non_upper_case_globals)]
 impl AzfwNetworkRuleEventRecordField {
     /// `dynamicProperties`
@@ -5000,7 +5000,7 @@ impl AzfwNetworkRuleEventRecordField {
     ];
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL complex type `microsoft.graph.security.azureAISearchAuditRecord`; base type `microsoft.graph.security.auditData`; open type: dynamic properties land in `additional_properties`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct AzureAiSearchAuditRecord {
@@ -5013,14 +5013,14 @@ pub struct AzureAiSearchAuditRecord {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for AzureAiSearchAuditRecord {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl AzureAiSearchAuditRecord {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.azureAISearchAuditRecord";
@@ -5041,7 +5041,7 @@ impl AzureAiSearchAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for AzureAiSearchAuditRecord {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -5050,7 +5050,7 @@ impl<'de> serde::Deserialize<'de> for AzureAiSearchAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::model::ODataObject for AzureAiSearchAuditRecord {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -5073,7 +5073,7 @@ impl graph_odata_runtime::model::ODataObject for AzureAiSearchAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl AzureAiSearchAuditRecord {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -5084,11 +5084,11 @@ impl AzureAiSearchAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// The properties of [`AzureAiSearchAuditRecord`] by wire name, each a [`Field<AzureAiSearchAuditRecord>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`AzureAiSearchAuditRecord::set_null`].
 pub enum AzureAiSearchAuditRecordField {}
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 #[allow(non_upper_case_globals)]
 impl AzureAiSearchAuditRecordField {
     /// `dynamicProperties`
@@ -5101,7 +5101,7 @@ impl AzureAiSearchAuditRecordField {
     ];
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL complex type `microsoft.graph.security.azureActiveDirectoryAccountLogonAuditRecord`; base type `microsoft.graph.security.auditData`; open type: dynamic properties land in `additional_properties`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct AzureActiveDirectoryAccountLogonAuditRecord {
@@ -5114,14 +5114,14 @@ pub struct AzureActiveDirectoryAccountLogonAuditRecord {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for AzureActiveDirectoryAccountLogonAuditRecord {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl AzureActiveDirectoryAccountLogonAuditRecord {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.azureActiveDirectoryAccountLogonAuditRecord";
@@ -5142,7 +5142,7 @@ impl AzureActiveDirectoryAccountLogonAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for AzureActiveDirectoryAccountLogonAuditRecord {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -5151,7 +5151,7 @@ impl<'de> serde::Deserialize<'de> for AzureActiveDirectoryAccountLogonAuditRecor
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::model::ODataObject
 for AzureActiveDirectoryAccountLogonAuditRecord {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
@@ -5175,7 +5175,7 @@ for AzureActiveDirectoryAccountLogonAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl AzureActiveDirectoryAccountLogonAuditRecord {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -5186,11 +5186,11 @@ impl AzureActiveDirectoryAccountLogonAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// The properties of [`AzureActiveDirectoryAccountLogonAuditRecord`] by wire name, each a [`Field<AzureActiveDirectoryAccountLogonAuditRecord>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`AzureActiveDirectoryAccountLogonAuditRecord::set_null`].
 pub enum AzureActiveDirectoryAccountLogonAuditRecordField {}
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 #[allow(non_upper_case_globals)]
 impl AzureActiveDirectoryAccountLogonAuditRecordField {
     /// `dynamicProperties`
@@ -5203,7 +5203,7 @@ impl AzureActiveDirectoryAccountLogonAuditRecordField {
     >] = &[Self::DynamicProperties];
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL complex type `microsoft.graph.security.azureActiveDirectoryAuditRecord`; base type `microsoft.graph.security.auditData`; open type: dynamic properties land in `additional_properties`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct AzureActiveDirectoryAuditRecord {
@@ -5216,14 +5216,14 @@ pub struct AzureActiveDirectoryAuditRecord {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for AzureActiveDirectoryAuditRecord {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl AzureActiveDirectoryAuditRecord {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.azureActiveDirectoryAuditRecord";
@@ -5244,7 +5244,7 @@ impl AzureActiveDirectoryAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for AzureActiveDirectoryAuditRecord {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -5253,7 +5253,7 @@ impl<'de> serde::Deserialize<'de> for AzureActiveDirectoryAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::model::ODataObject for AzureActiveDirectoryAuditRecord {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -5276,7 +5276,7 @@ impl graph_odata_runtime::model::ODataObject for AzureActiveDirectoryAuditRecord
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl AzureActiveDirectoryAuditRecord {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -5287,11 +5287,11 @@ impl AzureActiveDirectoryAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// The properties of [`AzureActiveDirectoryAuditRecord`] by wire name, each a [`Field<AzureActiveDirectoryAuditRecord>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`AzureActiveDirectoryAuditRecord::set_null`].
 pub enum AzureActiveDirectoryAuditRecordField {}
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 #[allow(non_upper_case_globals)]
 impl AzureActiveDirectoryAuditRecordField {
     /// `dynamicProperties`
@@ -5304,7 +5304,7 @@ impl AzureActiveDirectoryAuditRecordField {
     ];
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL complex type `microsoft.graph.security.azureActiveDirectoryStsLogonAuditRecord`; base type `microsoft.graph.security.auditData`; open type: dynamic properties land in `additional_properties`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct AzureActiveDirectoryStsLogonAuditRecord {
@@ -5317,14 +5317,14 @@ pub struct AzureActiveDirectoryStsLogonAuditRecord {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for AzureActiveDirectoryStsLogonAuditRecord {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl AzureActiveDirectoryStsLogonAuditRecord {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.azureActiveDirectoryStsLogonAuditRecord";
@@ -5345,7 +5345,7 @@ impl AzureActiveDirectoryStsLogonAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for AzureActiveDirectoryStsLogonAuditRecord {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -5354,7 +5354,7 @@ impl<'de> serde::Deserialize<'de> for AzureActiveDirectoryStsLogonAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::model::ODataObject
 for AzureActiveDirectoryStsLogonAuditRecord {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
@@ -5378,7 +5378,7 @@ for AzureActiveDirectoryStsLogonAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl AzureActiveDirectoryStsLogonAuditRecord {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -5389,11 +5389,11 @@ impl AzureActiveDirectoryStsLogonAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// The properties of [`AzureActiveDirectoryStsLogonAuditRecord`] by wire name, each a [`Field<AzureActiveDirectoryStsLogonAuditRecord>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`AzureActiveDirectoryStsLogonAuditRecord::set_null`].
 pub enum AzureActiveDirectoryStsLogonAuditRecordField {}
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 #[allow(non_upper_case_globals)]
 impl AzureActiveDirectoryStsLogonAuditRecordField {
     /// `dynamicProperties`
@@ -5406,7 +5406,7 @@ impl AzureActiveDirectoryStsLogonAuditRecordField {
     ];
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL complex type `microsoft.graph.security.azureResourceEvidence`; base type `microsoft.graph.security.alertEvidence`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct AzureResourceEvidence {
@@ -5443,14 +5443,14 @@ pub struct AzureResourceEvidence {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for AzureResourceEvidence {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl AzureResourceEvidence {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.azureResourceEvidence";
@@ -5480,7 +5480,7 @@ impl AzureResourceEvidence {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for AzureResourceEvidence {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -5489,7 +5489,7 @@ impl<'de> serde::Deserialize<'de> for AzureResourceEvidence {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::model::ODataObject for AzureResourceEvidence {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -5525,7 +5525,7 @@ impl graph_odata_runtime::model::ODataObject for AzureResourceEvidence {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl AzureResourceEvidence {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -5536,11 +5536,11 @@ impl AzureResourceEvidence {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// The properties of [`AzureResourceEvidence`] by wire name, each a [`Field<AzureResourceEvidence>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`AzureResourceEvidence::set_null`].
 pub enum AzureResourceEvidenceField {}
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 #[allow(non_upper_case_globals)]
 impl AzureResourceEvidenceField {
     /// `createdDateTime`
@@ -5594,7 +5594,7 @@ impl AzureResourceEvidenceField {
     ];
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL complex type `microsoft.graph.security.blobContainerEvidence`; base type `microsoft.graph.security.alertEvidence`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct BlobContainerEvidence {
@@ -5631,14 +5631,14 @@ pub struct BlobContainerEvidence {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for BlobContainerEvidence {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl BlobContainerEvidence {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.blobContainerEvidence";
@@ -5668,7 +5668,7 @@ impl BlobContainerEvidence {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for BlobContainerEvidence {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -5677,7 +5677,7 @@ impl<'de> serde::Deserialize<'de> for BlobContainerEvidence {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::model::ODataObject for BlobContainerEvidence {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -5715,7 +5715,7 @@ impl graph_odata_runtime::model::ODataObject for BlobContainerEvidence {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl BlobContainerEvidence {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -5726,11 +5726,11 @@ impl BlobContainerEvidence {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// The properties of [`BlobContainerEvidence`] by wire name, each a [`Field<BlobContainerEvidence>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`BlobContainerEvidence::set_null`].
 pub enum BlobContainerEvidenceField {}
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 #[allow(non_upper_case_globals)]
 impl BlobContainerEvidenceField {
     /// `createdDateTime`
@@ -5780,7 +5780,7 @@ impl BlobContainerEvidenceField {
     ];
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL complex type `microsoft.graph.security.blobEvidence`; base type `microsoft.graph.security.alertEvidence`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct BlobEvidence {
@@ -5821,14 +5821,14 @@ pub struct BlobEvidence {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for BlobEvidence {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl BlobEvidence {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.blobEvidence";
@@ -5860,7 +5860,7 @@ impl BlobEvidence {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for BlobEvidence {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -5869,7 +5869,7 @@ impl<'de> serde::Deserialize<'de> for BlobEvidence {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::model::ODataObject for BlobEvidence {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -5907,7 +5907,7 @@ impl graph_odata_runtime::model::ODataObject for BlobEvidence {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl BlobEvidence {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -5918,11 +5918,11 @@ impl BlobEvidence {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// The properties of [`BlobEvidence`] by wire name, each a [`Field<BlobEvidence>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`BlobEvidence::set_null`].
 pub enum BlobEvidenceField {}
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 #[allow(non_upper_case_globals)]
 impl BlobEvidenceField {
     /// `createdDateTime`
@@ -5976,7 +5976,7 @@ impl BlobEvidenceField {
     ];
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL complex type `microsoft.graph.security.campaignAuditRecord`; base type `microsoft.graph.security.auditData`; open type: dynamic properties land in `additional_properties`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct CampaignAuditRecord {
@@ -5989,14 +5989,14 @@ pub struct CampaignAuditRecord {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for CampaignAuditRecord {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl CampaignAuditRecord {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.campaignAuditRecord";
@@ -6017,7 +6017,7 @@ impl CampaignAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for CampaignAuditRecord {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -6026,7 +6026,7 @@ impl<'de> serde::Deserialize<'de> for CampaignAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::model::ODataObject for CampaignAuditRecord {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -6049,7 +6049,7 @@ impl graph_odata_runtime::model::ODataObject for CampaignAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl CampaignAuditRecord {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -6060,11 +6060,11 @@ impl CampaignAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// The properties of [`CampaignAuditRecord`] by wire name, each a [`Field<CampaignAuditRecord>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`CampaignAuditRecord::set_null`].
 pub enum CampaignAuditRecordField {}
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 #[allow(non_upper_case_globals)]
 impl CampaignAuditRecordField {
     /// `dynamicProperties`
@@ -6077,7 +6077,7 @@ impl CampaignAuditRecordField {
     ];
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL complex type `microsoft.graph.security.ccraiPolicyViolationRecord`; base type `microsoft.graph.security.auditData`; open type: dynamic properties land in `additional_properties`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct CcraiPolicyViolationRecord {
@@ -6090,14 +6090,14 @@ pub struct CcraiPolicyViolationRecord {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for CcraiPolicyViolationRecord {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl CcraiPolicyViolationRecord {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.ccraiPolicyViolationRecord";
@@ -6118,7 +6118,7 @@ impl CcraiPolicyViolationRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for CcraiPolicyViolationRecord {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -6127,7 +6127,7 @@ impl<'de> serde::Deserialize<'de> for CcraiPolicyViolationRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::model::ODataObject for CcraiPolicyViolationRecord {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -6150,7 +6150,7 @@ impl graph_odata_runtime::model::ODataObject for CcraiPolicyViolationRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl CcraiPolicyViolationRecord {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -6161,11 +6161,11 @@ impl CcraiPolicyViolationRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// The properties of [`CcraiPolicyViolationRecord`] by wire name, each a [`Field<CcraiPolicyViolationRecord>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`CcraiPolicyViolationRecord::set_null`].
 pub enum CcraiPolicyViolationRecordField {}
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 #[allow(non_upper_case_globals)]
 impl CcraiPolicyViolationRecordField {
     /// `dynamicProperties`
@@ -6178,7 +6178,7 @@ impl CcraiPolicyViolationRecordField {
     ];
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL complex type `microsoft.graph.security.cdpClassifierHealthRecord`; base type `microsoft.graph.security.auditData`; open type: dynamic properties land in `additional_properties`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct CdpClassifierHealthRecord {
@@ -6191,14 +6191,14 @@ pub struct CdpClassifierHealthRecord {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for CdpClassifierHealthRecord {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl CdpClassifierHealthRecord {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.cdpClassifierHealthRecord";
@@ -6219,7 +6219,7 @@ impl CdpClassifierHealthRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for CdpClassifierHealthRecord {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -6228,7 +6228,7 @@ impl<'de> serde::Deserialize<'de> for CdpClassifierHealthRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::model::ODataObject for CdpClassifierHealthRecord {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -6251,7 +6251,7 @@ impl graph_odata_runtime::model::ODataObject for CdpClassifierHealthRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl CdpClassifierHealthRecord {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -6262,11 +6262,11 @@ impl CdpClassifierHealthRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// The properties of [`CdpClassifierHealthRecord`] by wire name, each a [`Field<CdpClassifierHealthRecord>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`CdpClassifierHealthRecord::set_null`].
 pub enum CdpClassifierHealthRecordField {}
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 #[allow(non_upper_case_globals)]
 impl CdpClassifierHealthRecordField {
     /// `dynamicProperties`
@@ -6279,7 +6279,7 @@ impl CdpClassifierHealthRecordField {
     ];
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL complex type `microsoft.graph.security.cdpColdCrawlStatusRecord`; base type `microsoft.graph.security.auditData`; open type: dynamic properties land in `additional_properties`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct CdpColdCrawlStatusRecord {
@@ -6292,14 +6292,14 @@ pub struct CdpColdCrawlStatusRecord {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for CdpColdCrawlStatusRecord {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl CdpColdCrawlStatusRecord {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.cdpColdCrawlStatusRecord";
@@ -6320,7 +6320,7 @@ impl CdpColdCrawlStatusRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for CdpColdCrawlStatusRecord {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -6329,7 +6329,7 @@ impl<'de> serde::Deserialize<'de> for CdpColdCrawlStatusRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::model::ODataObject for CdpColdCrawlStatusRecord {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -6352,7 +6352,7 @@ impl graph_odata_runtime::model::ODataObject for CdpColdCrawlStatusRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl CdpColdCrawlStatusRecord {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -6363,11 +6363,11 @@ impl CdpColdCrawlStatusRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// The properties of [`CdpColdCrawlStatusRecord`] by wire name, each a [`Field<CdpColdCrawlStatusRecord>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`CdpColdCrawlStatusRecord::set_null`].
 pub enum CdpColdCrawlStatusRecordField {}
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 #[allow(non_upper_case_globals)]
 impl CdpColdCrawlStatusRecordField {
     /// `dynamicProperties`
@@ -6380,7 +6380,7 @@ impl CdpColdCrawlStatusRecordField {
     ];
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL complex type `microsoft.graph.security.cdpConsumptionResourceRecord`; base type `microsoft.graph.security.auditData`; open type: dynamic properties land in `additional_properties`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct CdpConsumptionResourceRecord {
@@ -6393,14 +6393,14 @@ pub struct CdpConsumptionResourceRecord {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for CdpConsumptionResourceRecord {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl CdpConsumptionResourceRecord {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.cdpConsumptionResourceRecord";
@@ -6421,7 +6421,7 @@ impl CdpConsumptionResourceRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for CdpConsumptionResourceRecord {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -6430,7 +6430,7 @@ impl<'de> serde::Deserialize<'de> for CdpConsumptionResourceRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::model::ODataObject for CdpConsumptionResourceRecord {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -6453,7 +6453,7 @@ impl graph_odata_runtime::model::ODataObject for CdpConsumptionResourceRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl CdpConsumptionResourceRecord {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -6464,11 +6464,11 @@ impl CdpConsumptionResourceRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// The properties of [`CdpConsumptionResourceRecord`] by wire name, each a [`Field<CdpConsumptionResourceRecord>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`CdpConsumptionResourceRecord::set_null`].
 pub enum CdpConsumptionResourceRecordField {}
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 #[allow(non_upper_case_globals)]
 impl CdpConsumptionResourceRecordField {
     /// `dynamicProperties`
@@ -6481,7 +6481,7 @@ impl CdpConsumptionResourceRecordField {
     ];
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL complex type `microsoft.graph.security.cdpContentExplorerAggregateRecord`; base type `microsoft.graph.security.auditData`; open type: dynamic properties land in `additional_properties`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct CdpContentExplorerAggregateRecord {
@@ -6494,14 +6494,14 @@ pub struct CdpContentExplorerAggregateRecord {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for CdpContentExplorerAggregateRecord {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl CdpContentExplorerAggregateRecord {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.cdpContentExplorerAggregateRecord";
@@ -6522,7 +6522,7 @@ impl CdpContentExplorerAggregateRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for CdpContentExplorerAggregateRecord {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -6531,7 +6531,7 @@ impl<'de> serde::Deserialize<'de> for CdpContentExplorerAggregateRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::model::ODataObject for CdpContentExplorerAggregateRecord {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -6554,7 +6554,7 @@ impl graph_odata_runtime::model::ODataObject for CdpContentExplorerAggregateReco
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl CdpContentExplorerAggregateRecord {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -6565,11 +6565,11 @@ impl CdpContentExplorerAggregateRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// The properties of [`CdpContentExplorerAggregateRecord`] by wire name, each a [`Field<CdpContentExplorerAggregateRecord>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`CdpContentExplorerAggregateRecord::set_null`].
 pub enum CdpContentExplorerAggregateRecordField {}
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 #[allow(non_upper_case_globals)]
 impl CdpContentExplorerAggregateRecordField {
     /// `dynamicProperties`

@@ -11,7 +11,7 @@ use graph_odata_runtime::edm;
 #[allow(unused_imports)]
 use graph_odata_runtime::model;
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL complex type `microsoft.graph.security.cdpDlpSensitiveEndpointAuditRecord`; base type `microsoft.graph.security.auditData`; open type: dynamic properties land in `additional_properties`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct CdpDlpSensitiveEndpointAuditRecord {
@@ -24,14 +24,14 @@ pub struct CdpDlpSensitiveEndpointAuditRecord {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for CdpDlpSensitiveEndpointAuditRecord {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl CdpDlpSensitiveEndpointAuditRecord {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.cdpDlpSensitiveEndpointAuditRecord";
@@ -52,7 +52,7 @@ impl CdpDlpSensitiveEndpointAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for CdpDlpSensitiveEndpointAuditRecord {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -61,7 +61,7 @@ impl<'de> serde::Deserialize<'de> for CdpDlpSensitiveEndpointAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::model::ODataObject for CdpDlpSensitiveEndpointAuditRecord {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -84,7 +84,7 @@ impl graph_odata_runtime::model::ODataObject for CdpDlpSensitiveEndpointAuditRec
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl CdpDlpSensitiveEndpointAuditRecord {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -95,11 +95,11 @@ impl CdpDlpSensitiveEndpointAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// The properties of [`CdpDlpSensitiveEndpointAuditRecord`] by wire name, each a [`Field<CdpDlpSensitiveEndpointAuditRecord>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`CdpDlpSensitiveEndpointAuditRecord::set_null`].
 pub enum CdpDlpSensitiveEndpointAuditRecordField {}
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 #[allow(non_upper_case_globals)]
 impl CdpDlpSensitiveEndpointAuditRecordField {
     /// `dynamicProperties`
@@ -112,7 +112,7 @@ impl CdpDlpSensitiveEndpointAuditRecordField {
     ];
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL complex type `microsoft.graph.security.cdpLogRecord`; base type `microsoft.graph.security.auditData`; open type: dynamic properties land in `additional_properties`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct CdpLogRecord {
@@ -125,14 +125,14 @@ pub struct CdpLogRecord {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for CdpLogRecord {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl CdpLogRecord {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.cdpLogRecord";
@@ -153,7 +153,7 @@ impl CdpLogRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for CdpLogRecord {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -162,7 +162,7 @@ impl<'de> serde::Deserialize<'de> for CdpLogRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::model::ODataObject for CdpLogRecord {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -185,7 +185,7 @@ impl graph_odata_runtime::model::ODataObject for CdpLogRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl CdpLogRecord {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -196,11 +196,11 @@ impl CdpLogRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// The properties of [`CdpLogRecord`] by wire name, each a [`Field<CdpLogRecord>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`CdpLogRecord::set_null`].
 pub enum CdpLogRecordField {}
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 #[allow(non_upper_case_globals)]
 impl CdpLogRecordField {
     /// `dynamicProperties`
@@ -211,7 +211,7 @@ impl CdpLogRecordField {
     pub const ALL: &'static [model::Field<CdpLogRecord>] = &[Self::DynamicProperties];
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL complex type `microsoft.graph.security.cdpOcrBillingRecord`; base type `microsoft.graph.security.auditData`; open type: dynamic properties land in `additional_properties`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct CdpOcrBillingRecord {
@@ -224,14 +224,14 @@ pub struct CdpOcrBillingRecord {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for CdpOcrBillingRecord {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl CdpOcrBillingRecord {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.cdpOcrBillingRecord";
@@ -252,7 +252,7 @@ impl CdpOcrBillingRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for CdpOcrBillingRecord {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -261,7 +261,7 @@ impl<'de> serde::Deserialize<'de> for CdpOcrBillingRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::model::ODataObject for CdpOcrBillingRecord {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -284,7 +284,7 @@ impl graph_odata_runtime::model::ODataObject for CdpOcrBillingRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl CdpOcrBillingRecord {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -295,11 +295,11 @@ impl CdpOcrBillingRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// The properties of [`CdpOcrBillingRecord`] by wire name, each a [`Field<CdpOcrBillingRecord>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`CdpOcrBillingRecord::set_null`].
 pub enum CdpOcrBillingRecordField {}
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 #[allow(non_upper_case_globals)]
 impl CdpOcrBillingRecordField {
     /// `dynamicProperties`
@@ -312,7 +312,7 @@ impl CdpOcrBillingRecordField {
     ];
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL complex type `microsoft.graph.security.cdpResourceScopeChangeEventRecord`; base type `microsoft.graph.security.auditData`; open type: dynamic properties land in `additional_properties`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct CdpResourceScopeChangeEventRecord {
@@ -325,14 +325,14 @@ pub struct CdpResourceScopeChangeEventRecord {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for CdpResourceScopeChangeEventRecord {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl CdpResourceScopeChangeEventRecord {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.cdpResourceScopeChangeEventRecord";
@@ -353,7 +353,7 @@ impl CdpResourceScopeChangeEventRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for CdpResourceScopeChangeEventRecord {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -362,7 +362,7 @@ impl<'de> serde::Deserialize<'de> for CdpResourceScopeChangeEventRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::model::ODataObject for CdpResourceScopeChangeEventRecord {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -385,7 +385,7 @@ impl graph_odata_runtime::model::ODataObject for CdpResourceScopeChangeEventReco
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl CdpResourceScopeChangeEventRecord {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -396,11 +396,11 @@ impl CdpResourceScopeChangeEventRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// The properties of [`CdpResourceScopeChangeEventRecord`] by wire name, each a [`Field<CdpResourceScopeChangeEventRecord>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`CdpResourceScopeChangeEventRecord::set_null`].
 pub enum CdpResourceScopeChangeEventRecordField {}
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 #[allow(non_upper_case_globals)]
 impl CdpResourceScopeChangeEventRecordField {
     /// `dynamicProperties`
@@ -413,7 +413,7 @@ impl CdpResourceScopeChangeEventRecordField {
     ];
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL complex type `microsoft.graph.security.cdpdlmaiInteractionInsightsRecord`; base type `microsoft.graph.security.auditData`; open type: dynamic properties land in `additional_properties`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct CdpdlmaiInteractionInsightsRecord {
@@ -426,14 +426,14 @@ pub struct CdpdlmaiInteractionInsightsRecord {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for CdpdlmaiInteractionInsightsRecord {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl CdpdlmaiInteractionInsightsRecord {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.cdpdlmaiInteractionInsightsRecord";
@@ -454,7 +454,7 @@ impl CdpdlmaiInteractionInsightsRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for CdpdlmaiInteractionInsightsRecord {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -463,7 +463,7 @@ impl<'de> serde::Deserialize<'de> for CdpdlmaiInteractionInsightsRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::model::ODataObject for CdpdlmaiInteractionInsightsRecord {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -486,7 +486,7 @@ impl graph_odata_runtime::model::ODataObject for CdpdlmaiInteractionInsightsReco
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl CdpdlmaiInteractionInsightsRecord {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -497,11 +497,11 @@ impl CdpdlmaiInteractionInsightsRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// The properties of [`CdpdlmaiInteractionInsightsRecord`] by wire name, each a [`Field<CdpdlmaiInteractionInsightsRecord>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`CdpdlmaiInteractionInsightsRecord::set_null`].
 pub enum CdpdlmaiInteractionInsightsRecordField {}
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 #[allow(non_upper_case_globals)]
 impl CdpdlmaiInteractionInsightsRecordField {
     /// `dynamicProperties`
@@ -514,7 +514,7 @@ impl CdpdlmaiInteractionInsightsRecordField {
     ];
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL complex type `microsoft.graph.security.cloudApplicationEvidence`; base type `microsoft.graph.security.alertEvidence`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct CloudApplicationEvidence {
@@ -557,14 +557,14 @@ pub struct CloudApplicationEvidence {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for CloudApplicationEvidence {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl CloudApplicationEvidence {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.cloudApplicationEvidence";
@@ -597,7 +597,7 @@ impl CloudApplicationEvidence {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for CloudApplicationEvidence {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -606,7 +606,7 @@ impl<'de> serde::Deserialize<'de> for CloudApplicationEvidence {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::model::ODataObject for CloudApplicationEvidence {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -645,7 +645,7 @@ impl graph_odata_runtime::model::ODataObject for CloudApplicationEvidence {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl CloudApplicationEvidence {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -656,11 +656,11 @@ impl CloudApplicationEvidence {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// The properties of [`CloudApplicationEvidence`] by wire name, each a [`Field<CloudApplicationEvidence>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`CloudApplicationEvidence::set_null`].
 pub enum CloudApplicationEvidenceField {}
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 #[allow(non_upper_case_globals)]
 impl CloudApplicationEvidenceField {
     /// `createdDateTime`
@@ -727,7 +727,7 @@ impl CloudApplicationEvidenceField {
     ];
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL complex type `microsoft.graph.security.cloudLogonRequestEvidence`; base type `microsoft.graph.security.alertEvidence`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct CloudLogonRequestEvidence {
@@ -760,14 +760,14 @@ pub struct CloudLogonRequestEvidence {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for CloudLogonRequestEvidence {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl CloudLogonRequestEvidence {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.cloudLogonRequestEvidence";
@@ -795,7 +795,7 @@ impl CloudLogonRequestEvidence {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for CloudLogonRequestEvidence {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -804,7 +804,7 @@ impl<'de> serde::Deserialize<'de> for CloudLogonRequestEvidence {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::model::ODataObject for CloudLogonRequestEvidence {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -838,7 +838,7 @@ impl graph_odata_runtime::model::ODataObject for CloudLogonRequestEvidence {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl CloudLogonRequestEvidence {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -849,11 +849,11 @@ impl CloudLogonRequestEvidence {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// The properties of [`CloudLogonRequestEvidence`] by wire name, each a [`Field<CloudLogonRequestEvidence>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`CloudLogonRequestEvidence::set_null`].
 pub enum CloudLogonRequestEvidenceField {}
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 #[allow(non_upper_case_globals)]
 impl CloudLogonRequestEvidenceField {
     /// `createdDateTime`
@@ -899,7 +899,7 @@ impl CloudLogonRequestEvidenceField {
     ];
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL complex type `microsoft.graph.security.cloudLogonSessionEvidence`; base type `microsoft.graph.security.alertEvidence`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct CloudLogonSessionEvidence {
@@ -948,14 +948,14 @@ pub struct CloudLogonSessionEvidence {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for CloudLogonSessionEvidence {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl CloudLogonSessionEvidence {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.cloudLogonSessionEvidence";
@@ -991,7 +991,7 @@ impl CloudLogonSessionEvidence {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for CloudLogonSessionEvidence {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1000,7 +1000,7 @@ impl<'de> serde::Deserialize<'de> for CloudLogonSessionEvidence {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::model::ODataObject for CloudLogonSessionEvidence {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -1048,7 +1048,7 @@ impl graph_odata_runtime::model::ODataObject for CloudLogonSessionEvidence {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl CloudLogonSessionEvidence {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -1059,11 +1059,11 @@ impl CloudLogonSessionEvidence {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// The properties of [`CloudLogonSessionEvidence`] by wire name, each a [`Field<CloudLogonSessionEvidence>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`CloudLogonSessionEvidence::set_null`].
 pub enum CloudLogonSessionEvidenceField {}
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 #[allow(non_upper_case_globals)]
 impl CloudLogonSessionEvidenceField {
     /// `createdDateTime`
@@ -1149,7 +1149,7 @@ impl CloudLogonSessionEvidenceField {
     ];
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL complex type `microsoft.graph.security.cloudUpdateDeviceConfigAuditRecord`; base type `microsoft.graph.security.auditData`; open type: dynamic properties land in `additional_properties`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct CloudUpdateDeviceConfigAuditRecord {
@@ -1162,14 +1162,14 @@ pub struct CloudUpdateDeviceConfigAuditRecord {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for CloudUpdateDeviceConfigAuditRecord {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl CloudUpdateDeviceConfigAuditRecord {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.cloudUpdateDeviceConfigAuditRecord";
@@ -1190,7 +1190,7 @@ impl CloudUpdateDeviceConfigAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for CloudUpdateDeviceConfigAuditRecord {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1199,7 +1199,7 @@ impl<'de> serde::Deserialize<'de> for CloudUpdateDeviceConfigAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::model::ODataObject for CloudUpdateDeviceConfigAuditRecord {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -1222,7 +1222,7 @@ impl graph_odata_runtime::model::ODataObject for CloudUpdateDeviceConfigAuditRec
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl CloudUpdateDeviceConfigAuditRecord {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -1233,11 +1233,11 @@ impl CloudUpdateDeviceConfigAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// The properties of [`CloudUpdateDeviceConfigAuditRecord`] by wire name, each a [`Field<CloudUpdateDeviceConfigAuditRecord>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`CloudUpdateDeviceConfigAuditRecord::set_null`].
 pub enum CloudUpdateDeviceConfigAuditRecordField {}
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 #[allow(non_upper_case_globals)]
 impl CloudUpdateDeviceConfigAuditRecordField {
     /// `dynamicProperties`
@@ -1250,7 +1250,7 @@ impl CloudUpdateDeviceConfigAuditRecordField {
     ];
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL complex type `microsoft.graph.security.cloudUpdateProfileConfigAuditRecord`; base type `microsoft.graph.security.auditData`; open type: dynamic properties land in `additional_properties`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct CloudUpdateProfileConfigAuditRecord {
@@ -1263,14 +1263,14 @@ pub struct CloudUpdateProfileConfigAuditRecord {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for CloudUpdateProfileConfigAuditRecord {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl CloudUpdateProfileConfigAuditRecord {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.cloudUpdateProfileConfigAuditRecord";
@@ -1291,7 +1291,7 @@ impl CloudUpdateProfileConfigAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for CloudUpdateProfileConfigAuditRecord {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1300,7 +1300,7 @@ impl<'de> serde::Deserialize<'de> for CloudUpdateProfileConfigAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::model::ODataObject for CloudUpdateProfileConfigAuditRecord {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -1323,7 +1323,7 @@ impl graph_odata_runtime::model::ODataObject for CloudUpdateProfileConfigAuditRe
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl CloudUpdateProfileConfigAuditRecord {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -1334,11 +1334,11 @@ impl CloudUpdateProfileConfigAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// The properties of [`CloudUpdateProfileConfigAuditRecord`] by wire name, each a [`Field<CloudUpdateProfileConfigAuditRecord>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`CloudUpdateProfileConfigAuditRecord::set_null`].
 pub enum CloudUpdateProfileConfigAuditRecordField {}
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 #[allow(non_upper_case_globals)]
 impl CloudUpdateProfileConfigAuditRecordField {
     /// `dynamicProperties`
@@ -1351,7 +1351,7 @@ impl CloudUpdateProfileConfigAuditRecordField {
     ];
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL complex type `microsoft.graph.security.cloudUpdateTenantConfigAuditRecord`; base type `microsoft.graph.security.auditData`; open type: dynamic properties land in `additional_properties`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct CloudUpdateTenantConfigAuditRecord {
@@ -1364,14 +1364,14 @@ pub struct CloudUpdateTenantConfigAuditRecord {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for CloudUpdateTenantConfigAuditRecord {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl CloudUpdateTenantConfigAuditRecord {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.cloudUpdateTenantConfigAuditRecord";
@@ -1392,7 +1392,7 @@ impl CloudUpdateTenantConfigAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for CloudUpdateTenantConfigAuditRecord {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1401,7 +1401,7 @@ impl<'de> serde::Deserialize<'de> for CloudUpdateTenantConfigAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::model::ODataObject for CloudUpdateTenantConfigAuditRecord {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -1424,7 +1424,7 @@ impl graph_odata_runtime::model::ODataObject for CloudUpdateTenantConfigAuditRec
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl CloudUpdateTenantConfigAuditRecord {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -1435,11 +1435,11 @@ impl CloudUpdateTenantConfigAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// The properties of [`CloudUpdateTenantConfigAuditRecord`] by wire name, each a [`Field<CloudUpdateTenantConfigAuditRecord>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`CloudUpdateTenantConfigAuditRecord::set_null`].
 pub enum CloudUpdateTenantConfigAuditRecordField {}
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 #[allow(non_upper_case_globals)]
 impl CloudUpdateTenantConfigAuditRecordField {
     /// `dynamicProperties`
@@ -1452,7 +1452,7 @@ impl CloudUpdateTenantConfigAuditRecordField {
     ];
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL complex type `microsoft.graph.security.complianceConnectorAuditRecord`; base type `microsoft.graph.security.auditData`; open type: dynamic properties land in `additional_properties`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ComplianceConnectorAuditRecord {
@@ -1465,14 +1465,14 @@ pub struct ComplianceConnectorAuditRecord {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for ComplianceConnectorAuditRecord {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl ComplianceConnectorAuditRecord {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.complianceConnectorAuditRecord";
@@ -1493,7 +1493,7 @@ impl ComplianceConnectorAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for ComplianceConnectorAuditRecord {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1502,7 +1502,7 @@ impl<'de> serde::Deserialize<'de> for ComplianceConnectorAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::model::ODataObject for ComplianceConnectorAuditRecord {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -1525,7 +1525,7 @@ impl graph_odata_runtime::model::ODataObject for ComplianceConnectorAuditRecord 
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl ComplianceConnectorAuditRecord {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -1536,11 +1536,11 @@ impl ComplianceConnectorAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// The properties of [`ComplianceConnectorAuditRecord`] by wire name, each a [`Field<ComplianceConnectorAuditRecord>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ComplianceConnectorAuditRecord::set_null`].
 pub enum ComplianceConnectorAuditRecordField {}
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 #[allow(non_upper_case_globals)]
 impl ComplianceConnectorAuditRecordField {
     /// `dynamicProperties`
@@ -1553,7 +1553,7 @@ impl ComplianceConnectorAuditRecordField {
     ];
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL complex type `microsoft.graph.security.complianceDLMExchangeAuditRecord`; base type `microsoft.graph.security.auditData`; open type: dynamic properties land in `additional_properties`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ComplianceDlmExchangeAuditRecord {
@@ -1566,14 +1566,14 @@ pub struct ComplianceDlmExchangeAuditRecord {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for ComplianceDlmExchangeAuditRecord {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl ComplianceDlmExchangeAuditRecord {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.complianceDLMExchangeAuditRecord";
@@ -1594,7 +1594,7 @@ impl ComplianceDlmExchangeAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for ComplianceDlmExchangeAuditRecord {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1603,7 +1603,7 @@ impl<'de> serde::Deserialize<'de> for ComplianceDlmExchangeAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::model::ODataObject for ComplianceDlmExchangeAuditRecord {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -1626,7 +1626,7 @@ impl graph_odata_runtime::model::ODataObject for ComplianceDlmExchangeAuditRecor
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl ComplianceDlmExchangeAuditRecord {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -1637,11 +1637,11 @@ impl ComplianceDlmExchangeAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// The properties of [`ComplianceDlmExchangeAuditRecord`] by wire name, each a [`Field<ComplianceDlmExchangeAuditRecord>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ComplianceDlmExchangeAuditRecord::set_null`].
 pub enum ComplianceDlmExchangeAuditRecordField {}
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 #[allow(non_upper_case_globals)]
 impl ComplianceDlmExchangeAuditRecordField {
     /// `dynamicProperties`
@@ -1654,7 +1654,7 @@ impl ComplianceDlmExchangeAuditRecordField {
     ];
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL complex type `microsoft.graph.security.complianceDLMSharePointAuditRecord`; base type `microsoft.graph.security.auditData`; open type: dynamic properties land in `additional_properties`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ComplianceDlmSharePointAuditRecord {
@@ -1667,14 +1667,14 @@ pub struct ComplianceDlmSharePointAuditRecord {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for ComplianceDlmSharePointAuditRecord {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl ComplianceDlmSharePointAuditRecord {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.complianceDLMSharePointAuditRecord";
@@ -1695,7 +1695,7 @@ impl ComplianceDlmSharePointAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for ComplianceDlmSharePointAuditRecord {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1704,7 +1704,7 @@ impl<'de> serde::Deserialize<'de> for ComplianceDlmSharePointAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::model::ODataObject for ComplianceDlmSharePointAuditRecord {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -1727,7 +1727,7 @@ impl graph_odata_runtime::model::ODataObject for ComplianceDlmSharePointAuditRec
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl ComplianceDlmSharePointAuditRecord {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -1738,11 +1738,11 @@ impl ComplianceDlmSharePointAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// The properties of [`ComplianceDlmSharePointAuditRecord`] by wire name, each a [`Field<ComplianceDlmSharePointAuditRecord>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ComplianceDlmSharePointAuditRecord::set_null`].
 pub enum ComplianceDlmSharePointAuditRecordField {}
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 #[allow(non_upper_case_globals)]
 impl ComplianceDlmSharePointAuditRecordField {
     /// `dynamicProperties`
@@ -1755,7 +1755,7 @@ impl ComplianceDlmSharePointAuditRecordField {
     ];
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL complex type `microsoft.graph.security.complianceDLPApplicationsAuditRecord`; base type `microsoft.graph.security.auditData`; open type: dynamic properties land in `additional_properties`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ComplianceDlpApplicationsAuditRecord {
@@ -1768,14 +1768,14 @@ pub struct ComplianceDlpApplicationsAuditRecord {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for ComplianceDlpApplicationsAuditRecord {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl ComplianceDlpApplicationsAuditRecord {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.complianceDLPApplicationsAuditRecord";
@@ -1796,7 +1796,7 @@ impl ComplianceDlpApplicationsAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for ComplianceDlpApplicationsAuditRecord {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1805,7 +1805,7 @@ impl<'de> serde::Deserialize<'de> for ComplianceDlpApplicationsAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::model::ODataObject for ComplianceDlpApplicationsAuditRecord {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -1828,7 +1828,7 @@ impl graph_odata_runtime::model::ODataObject for ComplianceDlpApplicationsAuditR
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl ComplianceDlpApplicationsAuditRecord {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -1839,11 +1839,11 @@ impl ComplianceDlpApplicationsAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// The properties of [`ComplianceDlpApplicationsAuditRecord`] by wire name, each a [`Field<ComplianceDlpApplicationsAuditRecord>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ComplianceDlpApplicationsAuditRecord::set_null`].
 pub enum ComplianceDlpApplicationsAuditRecordField {}
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 #[allow(non_upper_case_globals)]
 impl ComplianceDlpApplicationsAuditRecordField {
     /// `dynamicProperties`
@@ -1856,7 +1856,7 @@ impl ComplianceDlpApplicationsAuditRecordField {
     ];
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL complex type `microsoft.graph.security.complianceDLPApplicationsClassificationAuditRecord`; base type `microsoft.graph.security.auditData`; open type: dynamic properties land in `additional_properties`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ComplianceDlpApplicationsClassificationAuditRecord {
@@ -1869,14 +1869,14 @@ pub struct ComplianceDlpApplicationsClassificationAuditRecord {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for ComplianceDlpApplicationsClassificationAuditRecord {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl ComplianceDlpApplicationsClassificationAuditRecord {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.complianceDLPApplicationsClassificationAuditRecord";
@@ -1897,7 +1897,7 @@ impl ComplianceDlpApplicationsClassificationAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de>
 for ComplianceDlpApplicationsClassificationAuditRecord {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -1907,7 +1907,7 @@ for ComplianceDlpApplicationsClassificationAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::model::ODataObject
 for ComplianceDlpApplicationsClassificationAuditRecord {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
@@ -1931,7 +1931,7 @@ for ComplianceDlpApplicationsClassificationAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl ComplianceDlpApplicationsClassificationAuditRecord {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -1942,11 +1942,11 @@ impl ComplianceDlpApplicationsClassificationAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// The properties of [`ComplianceDlpApplicationsClassificationAuditRecord`] by wire name, each a [`Field<ComplianceDlpApplicationsClassificationAuditRecord>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ComplianceDlpApplicationsClassificationAuditRecord::set_null`].
 pub enum ComplianceDlpApplicationsClassificationAuditRecordField {}
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 #[allow(non_upper_case_globals)]
 impl ComplianceDlpApplicationsClassificationAuditRecordField {
     /// `dynamicProperties`
@@ -1959,7 +1959,7 @@ impl ComplianceDlpApplicationsClassificationAuditRecordField {
     >] = &[Self::DynamicProperties];
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL complex type `microsoft.graph.security.complianceDLPEndpointAuditRecord`; base type `microsoft.graph.security.auditData`; open type: dynamic properties land in `additional_properties`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ComplianceDlpEndpointAuditRecord {
@@ -1972,14 +1972,14 @@ pub struct ComplianceDlpEndpointAuditRecord {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for ComplianceDlpEndpointAuditRecord {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl ComplianceDlpEndpointAuditRecord {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.complianceDLPEndpointAuditRecord";
@@ -2000,7 +2000,7 @@ impl ComplianceDlpEndpointAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for ComplianceDlpEndpointAuditRecord {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2009,7 +2009,7 @@ impl<'de> serde::Deserialize<'de> for ComplianceDlpEndpointAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::model::ODataObject for ComplianceDlpEndpointAuditRecord {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -2032,7 +2032,7 @@ impl graph_odata_runtime::model::ODataObject for ComplianceDlpEndpointAuditRecor
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl ComplianceDlpEndpointAuditRecord {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -2043,11 +2043,11 @@ impl ComplianceDlpEndpointAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// The properties of [`ComplianceDlpEndpointAuditRecord`] by wire name, each a [`Field<ComplianceDlpEndpointAuditRecord>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ComplianceDlpEndpointAuditRecord::set_null`].
 pub enum ComplianceDlpEndpointAuditRecordField {}
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 #[allow(non_upper_case_globals)]
 impl ComplianceDlpEndpointAuditRecordField {
     /// `dynamicProperties`
@@ -2060,7 +2060,7 @@ impl ComplianceDlpEndpointAuditRecordField {
     ];
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL complex type `microsoft.graph.security.complianceDLPEndpointDiscoveryAuditRecord`; base type `microsoft.graph.security.auditData`; open type: dynamic properties land in `additional_properties`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ComplianceDlpEndpointDiscoveryAuditRecord {
@@ -2073,14 +2073,14 @@ pub struct ComplianceDlpEndpointDiscoveryAuditRecord {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for ComplianceDlpEndpointDiscoveryAuditRecord {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl ComplianceDlpEndpointDiscoveryAuditRecord {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.complianceDLPEndpointDiscoveryAuditRecord";
@@ -2101,7 +2101,7 @@ impl ComplianceDlpEndpointDiscoveryAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for ComplianceDlpEndpointDiscoveryAuditRecord {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2110,7 +2110,7 @@ impl<'de> serde::Deserialize<'de> for ComplianceDlpEndpointDiscoveryAuditRecord 
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::model::ODataObject
 for ComplianceDlpEndpointDiscoveryAuditRecord {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
@@ -2134,7 +2134,7 @@ for ComplianceDlpEndpointDiscoveryAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl ComplianceDlpEndpointDiscoveryAuditRecord {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -2145,11 +2145,11 @@ impl ComplianceDlpEndpointDiscoveryAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// The properties of [`ComplianceDlpEndpointDiscoveryAuditRecord`] by wire name, each a [`Field<ComplianceDlpEndpointDiscoveryAuditRecord>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ComplianceDlpEndpointDiscoveryAuditRecord::set_null`].
 pub enum ComplianceDlpEndpointDiscoveryAuditRecordField {}
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 #[allow(non_upper_case_globals)]
 impl ComplianceDlpEndpointDiscoveryAuditRecordField {
     /// `dynamicProperties`
@@ -2162,7 +2162,7 @@ impl ComplianceDlpEndpointDiscoveryAuditRecordField {
     ];
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL complex type `microsoft.graph.security.complianceDLPEnforcementAuditRecord`; base type `microsoft.graph.security.auditData`; open type: dynamic properties land in `additional_properties`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ComplianceDlpEnforcementAuditRecord {
@@ -2175,14 +2175,14 @@ pub struct ComplianceDlpEnforcementAuditRecord {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for ComplianceDlpEnforcementAuditRecord {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl ComplianceDlpEnforcementAuditRecord {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.complianceDLPEnforcementAuditRecord";
@@ -2203,7 +2203,7 @@ impl ComplianceDlpEnforcementAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for ComplianceDlpEnforcementAuditRecord {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2212,7 +2212,7 @@ impl<'de> serde::Deserialize<'de> for ComplianceDlpEnforcementAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::model::ODataObject for ComplianceDlpEnforcementAuditRecord {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -2235,7 +2235,7 @@ impl graph_odata_runtime::model::ODataObject for ComplianceDlpEnforcementAuditRe
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl ComplianceDlpEnforcementAuditRecord {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -2246,11 +2246,11 @@ impl ComplianceDlpEnforcementAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// The properties of [`ComplianceDlpEnforcementAuditRecord`] by wire name, each a [`Field<ComplianceDlpEnforcementAuditRecord>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ComplianceDlpEnforcementAuditRecord::set_null`].
 pub enum ComplianceDlpEnforcementAuditRecordField {}
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 #[allow(non_upper_case_globals)]
 impl ComplianceDlpEnforcementAuditRecordField {
     /// `dynamicProperties`
@@ -2263,7 +2263,7 @@ impl ComplianceDlpEnforcementAuditRecordField {
     ];
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL complex type `microsoft.graph.security.complianceDLPExchangeAuditRecord`; base type `microsoft.graph.security.auditData`; open type: dynamic properties land in `additional_properties`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ComplianceDlpExchangeAuditRecord {
@@ -2276,14 +2276,14 @@ pub struct ComplianceDlpExchangeAuditRecord {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for ComplianceDlpExchangeAuditRecord {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl ComplianceDlpExchangeAuditRecord {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.complianceDLPExchangeAuditRecord";
@@ -2304,7 +2304,7 @@ impl ComplianceDlpExchangeAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for ComplianceDlpExchangeAuditRecord {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2313,7 +2313,7 @@ impl<'de> serde::Deserialize<'de> for ComplianceDlpExchangeAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::model::ODataObject for ComplianceDlpExchangeAuditRecord {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -2336,7 +2336,7 @@ impl graph_odata_runtime::model::ODataObject for ComplianceDlpExchangeAuditRecor
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl ComplianceDlpExchangeAuditRecord {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -2347,11 +2347,11 @@ impl ComplianceDlpExchangeAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// The properties of [`ComplianceDlpExchangeAuditRecord`] by wire name, each a [`Field<ComplianceDlpExchangeAuditRecord>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ComplianceDlpExchangeAuditRecord::set_null`].
 pub enum ComplianceDlpExchangeAuditRecordField {}
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 #[allow(non_upper_case_globals)]
 impl ComplianceDlpExchangeAuditRecordField {
     /// `dynamicProperties`
@@ -2364,7 +2364,7 @@ impl ComplianceDlpExchangeAuditRecordField {
     ];
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL complex type `microsoft.graph.security.complianceDLPExchangeClassificationAuditRecord`; base type `microsoft.graph.security.auditData`; open type: dynamic properties land in `additional_properties`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ComplianceDlpExchangeClassificationAuditRecord {
@@ -2377,14 +2377,14 @@ pub struct ComplianceDlpExchangeClassificationAuditRecord {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for ComplianceDlpExchangeClassificationAuditRecord {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl ComplianceDlpExchangeClassificationAuditRecord {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.complianceDLPExchangeClassificationAuditRecord";
@@ -2405,7 +2405,7 @@ impl ComplianceDlpExchangeClassificationAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for ComplianceDlpExchangeClassificationAuditRecord {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2414,7 +2414,7 @@ impl<'de> serde::Deserialize<'de> for ComplianceDlpExchangeClassificationAuditRe
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::model::ODataObject
 for ComplianceDlpExchangeClassificationAuditRecord {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
@@ -2438,7 +2438,7 @@ for ComplianceDlpExchangeClassificationAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl ComplianceDlpExchangeClassificationAuditRecord {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -2449,11 +2449,11 @@ impl ComplianceDlpExchangeClassificationAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// The properties of [`ComplianceDlpExchangeClassificationAuditRecord`] by wire name, each a [`Field<ComplianceDlpExchangeClassificationAuditRecord>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ComplianceDlpExchangeClassificationAuditRecord::set_null`].
 pub enum ComplianceDlpExchangeClassificationAuditRecordField {}
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 #[allow(non_upper_case_globals)]
 impl ComplianceDlpExchangeClassificationAuditRecordField {
     /// `dynamicProperties`
@@ -2466,7 +2466,7 @@ impl ComplianceDlpExchangeClassificationAuditRecordField {
     >] = &[Self::DynamicProperties];
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL complex type `microsoft.graph.security.complianceDLPExchangeClassificationCdpRecord`; base type `microsoft.graph.security.auditData`; open type: dynamic properties land in `additional_properties`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ComplianceDlpExchangeClassificationCdpRecord {
@@ -2479,14 +2479,14 @@ pub struct ComplianceDlpExchangeClassificationCdpRecord {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for ComplianceDlpExchangeClassificationCdpRecord {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl ComplianceDlpExchangeClassificationCdpRecord {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.complianceDLPExchangeClassificationCdpRecord";
@@ -2507,7 +2507,7 @@ impl ComplianceDlpExchangeClassificationCdpRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for ComplianceDlpExchangeClassificationCdpRecord {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2516,7 +2516,7 @@ impl<'de> serde::Deserialize<'de> for ComplianceDlpExchangeClassificationCdpReco
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::model::ODataObject
 for ComplianceDlpExchangeClassificationCdpRecord {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
@@ -2540,7 +2540,7 @@ for ComplianceDlpExchangeClassificationCdpRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl ComplianceDlpExchangeClassificationCdpRecord {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -2551,11 +2551,11 @@ impl ComplianceDlpExchangeClassificationCdpRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// The properties of [`ComplianceDlpExchangeClassificationCdpRecord`] by wire name, each a [`Field<ComplianceDlpExchangeClassificationCdpRecord>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ComplianceDlpExchangeClassificationCdpRecord::set_null`].
 pub enum ComplianceDlpExchangeClassificationCdpRecordField {}
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 #[allow(non_upper_case_globals)]
 impl ComplianceDlpExchangeClassificationCdpRecordField {
     /// `dynamicProperties`
@@ -2568,7 +2568,7 @@ impl ComplianceDlpExchangeClassificationCdpRecordField {
     >] = &[Self::DynamicProperties];
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL complex type `microsoft.graph.security.complianceDLPExchangeDiscoveryAuditRecord`; base type `microsoft.graph.security.auditData`; open type: dynamic properties land in `additional_properties`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ComplianceDlpExchangeDiscoveryAuditRecord {
@@ -2581,14 +2581,14 @@ pub struct ComplianceDlpExchangeDiscoveryAuditRecord {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for ComplianceDlpExchangeDiscoveryAuditRecord {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl ComplianceDlpExchangeDiscoveryAuditRecord {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.complianceDLPExchangeDiscoveryAuditRecord";
@@ -2609,7 +2609,7 @@ impl ComplianceDlpExchangeDiscoveryAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for ComplianceDlpExchangeDiscoveryAuditRecord {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2618,7 +2618,7 @@ impl<'de> serde::Deserialize<'de> for ComplianceDlpExchangeDiscoveryAuditRecord 
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::model::ODataObject
 for ComplianceDlpExchangeDiscoveryAuditRecord {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
@@ -2642,7 +2642,7 @@ for ComplianceDlpExchangeDiscoveryAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl ComplianceDlpExchangeDiscoveryAuditRecord {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -2653,11 +2653,11 @@ impl ComplianceDlpExchangeDiscoveryAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// The properties of [`ComplianceDlpExchangeDiscoveryAuditRecord`] by wire name, each a [`Field<ComplianceDlpExchangeDiscoveryAuditRecord>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ComplianceDlpExchangeDiscoveryAuditRecord::set_null`].
 pub enum ComplianceDlpExchangeDiscoveryAuditRecordField {}
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 #[allow(non_upper_case_globals)]
 impl ComplianceDlpExchangeDiscoveryAuditRecordField {
     /// `dynamicProperties`
@@ -2670,7 +2670,7 @@ impl ComplianceDlpExchangeDiscoveryAuditRecordField {
     ];
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL complex type `microsoft.graph.security.complianceDLPSharePointAuditRecord`; base type `microsoft.graph.security.auditData`; open type: dynamic properties land in `additional_properties`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ComplianceDlpSharePointAuditRecord {
@@ -2683,14 +2683,14 @@ pub struct ComplianceDlpSharePointAuditRecord {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for ComplianceDlpSharePointAuditRecord {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl ComplianceDlpSharePointAuditRecord {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.complianceDLPSharePointAuditRecord";
@@ -2711,7 +2711,7 @@ impl ComplianceDlpSharePointAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for ComplianceDlpSharePointAuditRecord {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2720,7 +2720,7 @@ impl<'de> serde::Deserialize<'de> for ComplianceDlpSharePointAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::model::ODataObject for ComplianceDlpSharePointAuditRecord {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -2743,7 +2743,7 @@ impl graph_odata_runtime::model::ODataObject for ComplianceDlpSharePointAuditRec
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl ComplianceDlpSharePointAuditRecord {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -2754,11 +2754,11 @@ impl ComplianceDlpSharePointAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// The properties of [`ComplianceDlpSharePointAuditRecord`] by wire name, each a [`Field<ComplianceDlpSharePointAuditRecord>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ComplianceDlpSharePointAuditRecord::set_null`].
 pub enum ComplianceDlpSharePointAuditRecordField {}
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 #[allow(non_upper_case_globals)]
 impl ComplianceDlpSharePointAuditRecordField {
     /// `dynamicProperties`
@@ -2771,7 +2771,7 @@ impl ComplianceDlpSharePointAuditRecordField {
     ];
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL complex type `microsoft.graph.security.complianceDLPSharePointClassificationAuditRecord`; base type `microsoft.graph.security.auditData`; open type: dynamic properties land in `additional_properties`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ComplianceDlpSharePointClassificationAuditRecord {
@@ -2784,14 +2784,14 @@ pub struct ComplianceDlpSharePointClassificationAuditRecord {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for ComplianceDlpSharePointClassificationAuditRecord {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl ComplianceDlpSharePointClassificationAuditRecord {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.complianceDLPSharePointClassificationAuditRecord";
@@ -2812,7 +2812,7 @@ impl ComplianceDlpSharePointClassificationAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for ComplianceDlpSharePointClassificationAuditRecord {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2821,7 +2821,7 @@ impl<'de> serde::Deserialize<'de> for ComplianceDlpSharePointClassificationAudit
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::model::ODataObject
 for ComplianceDlpSharePointClassificationAuditRecord {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
@@ -2845,7 +2845,7 @@ for ComplianceDlpSharePointClassificationAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl ComplianceDlpSharePointClassificationAuditRecord {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -2856,11 +2856,11 @@ impl ComplianceDlpSharePointClassificationAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// The properties of [`ComplianceDlpSharePointClassificationAuditRecord`] by wire name, each a [`Field<ComplianceDlpSharePointClassificationAuditRecord>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ComplianceDlpSharePointClassificationAuditRecord::set_null`].
 pub enum ComplianceDlpSharePointClassificationAuditRecordField {}
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 #[allow(non_upper_case_globals)]
 impl ComplianceDlpSharePointClassificationAuditRecordField {
     /// `dynamicProperties`
@@ -2873,7 +2873,7 @@ impl ComplianceDlpSharePointClassificationAuditRecordField {
     >] = &[Self::DynamicProperties];
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL complex type `microsoft.graph.security.complianceDLPSharePointClassificationCdpRecord`; base type `microsoft.graph.security.auditData`; open type: dynamic properties land in `additional_properties`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ComplianceDlpSharePointClassificationCdpRecord {
@@ -2886,14 +2886,14 @@ pub struct ComplianceDlpSharePointClassificationCdpRecord {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for ComplianceDlpSharePointClassificationCdpRecord {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl ComplianceDlpSharePointClassificationCdpRecord {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.complianceDLPSharePointClassificationCdpRecord";
@@ -2914,7 +2914,7 @@ impl ComplianceDlpSharePointClassificationCdpRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for ComplianceDlpSharePointClassificationCdpRecord {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2923,7 +2923,7 @@ impl<'de> serde::Deserialize<'de> for ComplianceDlpSharePointClassificationCdpRe
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::model::ODataObject
 for ComplianceDlpSharePointClassificationCdpRecord {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
@@ -2947,7 +2947,7 @@ for ComplianceDlpSharePointClassificationCdpRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl ComplianceDlpSharePointClassificationCdpRecord {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -2958,11 +2958,11 @@ impl ComplianceDlpSharePointClassificationCdpRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// The properties of [`ComplianceDlpSharePointClassificationCdpRecord`] by wire name, each a [`Field<ComplianceDlpSharePointClassificationCdpRecord>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ComplianceDlpSharePointClassificationCdpRecord::set_null`].
 pub enum ComplianceDlpSharePointClassificationCdpRecordField {}
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 #[allow(non_upper_case_globals)]
 impl ComplianceDlpSharePointClassificationCdpRecordField {
     /// `dynamicProperties`
@@ -2975,7 +2975,7 @@ impl ComplianceDlpSharePointClassificationCdpRecordField {
     >] = &[Self::DynamicProperties];
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL complex type `microsoft.graph.security.complianceDLPSharePointClassificationExtendedAuditRecord`; base type `microsoft.graph.security.auditData`; open type: dynamic properties land in `additional_properties`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ComplianceDlpSharePointClassificationExtendedAuditRecord {
@@ -2988,14 +2988,14 @@ pub struct ComplianceDlpSharePointClassificationExtendedAuditRecord {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for ComplianceDlpSharePointClassificationExtendedAuditRecord {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl ComplianceDlpSharePointClassificationExtendedAuditRecord {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.complianceDLPSharePointClassificationExtendedAuditRecord";
@@ -3016,7 +3016,7 @@ impl ComplianceDlpSharePointClassificationExtendedAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de>
 for ComplianceDlpSharePointClassificationExtendedAuditRecord {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -3026,7 +3026,7 @@ for ComplianceDlpSharePointClassificationExtendedAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::model::ODataObject
 for ComplianceDlpSharePointClassificationExtendedAuditRecord {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
@@ -3050,7 +3050,7 @@ for ComplianceDlpSharePointClassificationExtendedAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl ComplianceDlpSharePointClassificationExtendedAuditRecord {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -3061,11 +3061,11 @@ impl ComplianceDlpSharePointClassificationExtendedAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// The properties of [`ComplianceDlpSharePointClassificationExtendedAuditRecord`] by wire name, each a [`Field<ComplianceDlpSharePointClassificationExtendedAuditRecord>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ComplianceDlpSharePointClassificationExtendedAuditRecord::set_null`].
 pub enum ComplianceDlpSharePointClassificationExtendedAuditRecordField {}
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 #[allow(non_upper_case_globals)]
 impl ComplianceDlpSharePointClassificationExtendedAuditRecordField {
     /// `dynamicProperties`
@@ -3078,7 +3078,7 @@ impl ComplianceDlpSharePointClassificationExtendedAuditRecordField {
     >] = &[Self::DynamicProperties];
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL complex type `microsoft.graph.security.complianceExchangeOcrAuditRecord`; base type `microsoft.graph.security.auditData`; open type: dynamic properties land in `additional_properties`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ComplianceExchangeOcrAuditRecord {
@@ -3091,14 +3091,14 @@ pub struct ComplianceExchangeOcrAuditRecord {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for ComplianceExchangeOcrAuditRecord {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl ComplianceExchangeOcrAuditRecord {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.complianceExchangeOcrAuditRecord";
@@ -3119,7 +3119,7 @@ impl ComplianceExchangeOcrAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for ComplianceExchangeOcrAuditRecord {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -3128,7 +3128,7 @@ impl<'de> serde::Deserialize<'de> for ComplianceExchangeOcrAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::model::ODataObject for ComplianceExchangeOcrAuditRecord {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -3151,7 +3151,7 @@ impl graph_odata_runtime::model::ODataObject for ComplianceExchangeOcrAuditRecor
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl ComplianceExchangeOcrAuditRecord {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -3162,11 +3162,11 @@ impl ComplianceExchangeOcrAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// The properties of [`ComplianceExchangeOcrAuditRecord`] by wire name, each a [`Field<ComplianceExchangeOcrAuditRecord>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ComplianceExchangeOcrAuditRecord::set_null`].
 pub enum ComplianceExchangeOcrAuditRecordField {}
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 #[allow(non_upper_case_globals)]
 impl ComplianceExchangeOcrAuditRecordField {
     /// `dynamicProperties`
@@ -3179,7 +3179,7 @@ impl ComplianceExchangeOcrAuditRecordField {
     ];
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL complex type `microsoft.graph.security.complianceManagerActionRecord`; base type `microsoft.graph.security.auditData`; open type: dynamic properties land in `additional_properties`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ComplianceManagerActionRecord {
@@ -3192,14 +3192,14 @@ pub struct ComplianceManagerActionRecord {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for ComplianceManagerActionRecord {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl ComplianceManagerActionRecord {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.complianceManagerActionRecord";
@@ -3220,7 +3220,7 @@ impl ComplianceManagerActionRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for ComplianceManagerActionRecord {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -3229,7 +3229,7 @@ impl<'de> serde::Deserialize<'de> for ComplianceManagerActionRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::model::ODataObject for ComplianceManagerActionRecord {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -3252,7 +3252,7 @@ impl graph_odata_runtime::model::ODataObject for ComplianceManagerActionRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl ComplianceManagerActionRecord {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -3263,11 +3263,11 @@ impl ComplianceManagerActionRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// The properties of [`ComplianceManagerActionRecord`] by wire name, each a [`Field<ComplianceManagerActionRecord>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ComplianceManagerActionRecord::set_null`].
 pub enum ComplianceManagerActionRecordField {}
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 #[allow(non_upper_case_globals)]
 impl ComplianceManagerActionRecordField {
     /// `dynamicProperties`
@@ -3280,7 +3280,7 @@ impl ComplianceManagerActionRecordField {
     ];
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL complex type `microsoft.graph.security.compliancePolicyGradingSharePointAuditRecord`; base type `microsoft.graph.security.auditData`; open type: dynamic properties land in `additional_properties`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct CompliancePolicyGradingSharePointAuditRecord {
@@ -3293,14 +3293,14 @@ pub struct CompliancePolicyGradingSharePointAuditRecord {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for CompliancePolicyGradingSharePointAuditRecord {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl CompliancePolicyGradingSharePointAuditRecord {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.compliancePolicyGradingSharePointAuditRecord";
@@ -3321,7 +3321,7 @@ impl CompliancePolicyGradingSharePointAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for CompliancePolicyGradingSharePointAuditRecord {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -3330,7 +3330,7 @@ impl<'de> serde::Deserialize<'de> for CompliancePolicyGradingSharePointAuditReco
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::model::ODataObject
 for CompliancePolicyGradingSharePointAuditRecord {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
@@ -3354,7 +3354,7 @@ for CompliancePolicyGradingSharePointAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl CompliancePolicyGradingSharePointAuditRecord {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -3365,11 +3365,11 @@ impl CompliancePolicyGradingSharePointAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// The properties of [`CompliancePolicyGradingSharePointAuditRecord`] by wire name, each a [`Field<CompliancePolicyGradingSharePointAuditRecord>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`CompliancePolicyGradingSharePointAuditRecord::set_null`].
 pub enum CompliancePolicyGradingSharePointAuditRecordField {}
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 #[allow(non_upper_case_globals)]
 impl CompliancePolicyGradingSharePointAuditRecordField {
     /// `dynamicProperties`
@@ -3382,7 +3382,7 @@ impl CompliancePolicyGradingSharePointAuditRecordField {
     >] = &[Self::DynamicProperties];
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL complex type `microsoft.graph.security.complianceSettingsChangeAuditRecord`; base type `microsoft.graph.security.auditData`; open type: dynamic properties land in `additional_properties`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ComplianceSettingsChangeAuditRecord {
@@ -3395,14 +3395,14 @@ pub struct ComplianceSettingsChangeAuditRecord {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for ComplianceSettingsChangeAuditRecord {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl ComplianceSettingsChangeAuditRecord {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.complianceSettingsChangeAuditRecord";
@@ -3423,7 +3423,7 @@ impl ComplianceSettingsChangeAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for ComplianceSettingsChangeAuditRecord {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -3432,7 +3432,7 @@ impl<'de> serde::Deserialize<'de> for ComplianceSettingsChangeAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::model::ODataObject for ComplianceSettingsChangeAuditRecord {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -3455,7 +3455,7 @@ impl graph_odata_runtime::model::ODataObject for ComplianceSettingsChangeAuditRe
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl ComplianceSettingsChangeAuditRecord {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -3466,11 +3466,11 @@ impl ComplianceSettingsChangeAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// The properties of [`ComplianceSettingsChangeAuditRecord`] by wire name, each a [`Field<ComplianceSettingsChangeAuditRecord>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ComplianceSettingsChangeAuditRecord::set_null`].
 pub enum ComplianceSettingsChangeAuditRecordField {}
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 #[allow(non_upper_case_globals)]
 impl ComplianceSettingsChangeAuditRecordField {
     /// `dynamicProperties`
@@ -3483,7 +3483,7 @@ impl ComplianceSettingsChangeAuditRecordField {
     ];
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL complex type `microsoft.graph.security.complianceSitGradingSharePointAuditRecord`; base type `microsoft.graph.security.auditData`; open type: dynamic properties land in `additional_properties`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ComplianceSitGradingSharePointAuditRecord {
@@ -3496,14 +3496,14 @@ pub struct ComplianceSitGradingSharePointAuditRecord {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for ComplianceSitGradingSharePointAuditRecord {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl ComplianceSitGradingSharePointAuditRecord {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.complianceSitGradingSharePointAuditRecord";
@@ -3524,7 +3524,7 @@ impl ComplianceSitGradingSharePointAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for ComplianceSitGradingSharePointAuditRecord {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -3533,7 +3533,7 @@ impl<'de> serde::Deserialize<'de> for ComplianceSitGradingSharePointAuditRecord 
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::model::ODataObject
 for ComplianceSitGradingSharePointAuditRecord {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
@@ -3557,7 +3557,7 @@ for ComplianceSitGradingSharePointAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl ComplianceSitGradingSharePointAuditRecord {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -3568,11 +3568,11 @@ impl ComplianceSitGradingSharePointAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// The properties of [`ComplianceSitGradingSharePointAuditRecord`] by wire name, each a [`Field<ComplianceSitGradingSharePointAuditRecord>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ComplianceSitGradingSharePointAuditRecord::set_null`].
 pub enum ComplianceSitGradingSharePointAuditRecordField {}
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 #[allow(non_upper_case_globals)]
 impl ComplianceSitGradingSharePointAuditRecordField {
     /// `dynamicProperties`
@@ -3585,7 +3585,7 @@ impl ComplianceSitGradingSharePointAuditRecordField {
     ];
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL complex type `microsoft.graph.security.complianceSupervisionExchangeAuditRecord`; base type `microsoft.graph.security.auditData`; open type: dynamic properties land in `additional_properties`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ComplianceSupervisionExchangeAuditRecord {
@@ -3598,14 +3598,14 @@ pub struct ComplianceSupervisionExchangeAuditRecord {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for ComplianceSupervisionExchangeAuditRecord {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl ComplianceSupervisionExchangeAuditRecord {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.complianceSupervisionExchangeAuditRecord";
@@ -3626,7 +3626,7 @@ impl ComplianceSupervisionExchangeAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for ComplianceSupervisionExchangeAuditRecord {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -3635,7 +3635,7 @@ impl<'de> serde::Deserialize<'de> for ComplianceSupervisionExchangeAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::model::ODataObject
 for ComplianceSupervisionExchangeAuditRecord {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
@@ -3659,7 +3659,7 @@ for ComplianceSupervisionExchangeAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl ComplianceSupervisionExchangeAuditRecord {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -3670,11 +3670,11 @@ impl ComplianceSupervisionExchangeAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// The properties of [`ComplianceSupervisionExchangeAuditRecord`] by wire name, each a [`Field<ComplianceSupervisionExchangeAuditRecord>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ComplianceSupervisionExchangeAuditRecord::set_null`].
 pub enum ComplianceSupervisionExchangeAuditRecordField {}
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 #[allow(non_upper_case_globals)]
 impl ComplianceSupervisionExchangeAuditRecordField {
     /// `dynamicProperties`
@@ -3687,7 +3687,7 @@ impl ComplianceSupervisionExchangeAuditRecordField {
     ];
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL complex type `microsoft.graph.security.compromiseIndicator`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct CompromiseIndicator {
@@ -3701,14 +3701,14 @@ pub struct CompromiseIndicator {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for CompromiseIndicator {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl CompromiseIndicator {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.compromiseIndicator";
@@ -3730,7 +3730,7 @@ impl CompromiseIndicator {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for CompromiseIndicator {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -3739,7 +3739,7 @@ impl<'de> serde::Deserialize<'de> for CompromiseIndicator {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::model::ODataObject for CompromiseIndicator {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -3761,7 +3761,7 @@ impl graph_odata_runtime::model::ODataObject for CompromiseIndicator {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl CompromiseIndicator {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -3772,11 +3772,11 @@ impl CompromiseIndicator {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// The properties of [`CompromiseIndicator`] by wire name, each a [`Field<CompromiseIndicator>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`CompromiseIndicator::set_null`].
 pub enum CompromiseIndicatorField {}
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 #[allow(non_upper_case_globals)]
 impl CompromiseIndicatorField {
     /// `value`
@@ -3790,7 +3790,7 @@ impl CompromiseIndicatorField {
     ];
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL complex type `microsoft.graph.security.connectedAIAppInteractionAuditRecord`; base type `microsoft.graph.security.auditData`; open type: dynamic properties land in `additional_properties`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ConnectedAiAppInteractionAuditRecord {
@@ -3803,14 +3803,14 @@ pub struct ConnectedAiAppInteractionAuditRecord {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for ConnectedAiAppInteractionAuditRecord {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl ConnectedAiAppInteractionAuditRecord {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.connectedAIAppInteractionAuditRecord";
@@ -3831,7 +3831,7 @@ impl ConnectedAiAppInteractionAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for ConnectedAiAppInteractionAuditRecord {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -3840,7 +3840,7 @@ impl<'de> serde::Deserialize<'de> for ConnectedAiAppInteractionAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::model::ODataObject for ConnectedAiAppInteractionAuditRecord {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -3863,7 +3863,7 @@ impl graph_odata_runtime::model::ODataObject for ConnectedAiAppInteractionAuditR
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl ConnectedAiAppInteractionAuditRecord {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -3874,11 +3874,11 @@ impl ConnectedAiAppInteractionAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// The properties of [`ConnectedAiAppInteractionAuditRecord`] by wire name, each a [`Field<ConnectedAiAppInteractionAuditRecord>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ConnectedAiAppInteractionAuditRecord::set_null`].
 pub enum ConnectedAiAppInteractionAuditRecordField {}
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 #[allow(non_upper_case_globals)]
 impl ConnectedAiAppInteractionAuditRecordField {
     /// `dynamicProperties`
@@ -3891,7 +3891,7 @@ impl ConnectedAiAppInteractionAuditRecordField {
     ];
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL complex type `microsoft.graph.security.consumptionResourceAuditRecord`; base type `microsoft.graph.security.auditData`; open type: dynamic properties land in `additional_properties`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ConsumptionResourceAuditRecord {
@@ -3904,14 +3904,14 @@ pub struct ConsumptionResourceAuditRecord {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for ConsumptionResourceAuditRecord {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl ConsumptionResourceAuditRecord {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.consumptionResourceAuditRecord";
@@ -3932,7 +3932,7 @@ impl ConsumptionResourceAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for ConsumptionResourceAuditRecord {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -3941,7 +3941,7 @@ impl<'de> serde::Deserialize<'de> for ConsumptionResourceAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::model::ODataObject for ConsumptionResourceAuditRecord {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -3964,7 +3964,7 @@ impl graph_odata_runtime::model::ODataObject for ConsumptionResourceAuditRecord 
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl ConsumptionResourceAuditRecord {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -3975,11 +3975,11 @@ impl ConsumptionResourceAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// The properties of [`ConsumptionResourceAuditRecord`] by wire name, each a [`Field<ConsumptionResourceAuditRecord>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ConsumptionResourceAuditRecord::set_null`].
 pub enum ConsumptionResourceAuditRecordField {}
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 #[allow(non_upper_case_globals)]
 impl ConsumptionResourceAuditRecordField {
     /// `dynamicProperties`
@@ -3992,7 +3992,7 @@ impl ConsumptionResourceAuditRecordField {
     ];
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL complex type `microsoft.graph.security.containerEvidence`; base type `microsoft.graph.security.alertEvidence`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ContainerEvidence {
@@ -4037,14 +4037,14 @@ pub struct ContainerEvidence {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for ContainerEvidence {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl ContainerEvidence {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.containerEvidence";
@@ -4078,7 +4078,7 @@ impl ContainerEvidence {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for ContainerEvidence {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -4087,7 +4087,7 @@ impl<'de> serde::Deserialize<'de> for ContainerEvidence {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::model::ODataObject for ContainerEvidence {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -4127,7 +4127,7 @@ impl graph_odata_runtime::model::ODataObject for ContainerEvidence {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl ContainerEvidence {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -4138,11 +4138,11 @@ impl ContainerEvidence {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// The properties of [`ContainerEvidence`] by wire name, each a [`Field<ContainerEvidence>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ContainerEvidence::set_null`].
 pub enum ContainerEvidenceField {}
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 #[allow(non_upper_case_globals)]
 impl ContainerEvidenceField {
     /// `createdDateTime`
@@ -4204,7 +4204,7 @@ impl ContainerEvidenceField {
     ];
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL complex type `microsoft.graph.security.containerImageEvidence`; base type `microsoft.graph.security.alertEvidence`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ContainerImageEvidence {
@@ -4241,14 +4241,14 @@ pub struct ContainerImageEvidence {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for ContainerImageEvidence {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl ContainerImageEvidence {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.containerImageEvidence";
@@ -4278,7 +4278,7 @@ impl ContainerImageEvidence {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for ContainerImageEvidence {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -4287,7 +4287,7 @@ impl<'de> serde::Deserialize<'de> for ContainerImageEvidence {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::model::ODataObject for ContainerImageEvidence {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -4323,7 +4323,7 @@ impl graph_odata_runtime::model::ODataObject for ContainerImageEvidence {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl ContainerImageEvidence {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -4334,11 +4334,11 @@ impl ContainerImageEvidence {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// The properties of [`ContainerImageEvidence`] by wire name, each a [`Field<ContainerImageEvidence>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ContainerImageEvidence::set_null`].
 pub enum ContainerImageEvidenceField {}
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 #[allow(non_upper_case_globals)]
 impl ContainerImageEvidenceField {
     /// `createdDateTime`
@@ -4392,7 +4392,7 @@ impl ContainerImageEvidenceField {
     ];
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL complex type `microsoft.graph.security.containerRegistryEvidence`; base type `microsoft.graph.security.alertEvidence`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ContainerRegistryEvidence {
@@ -4425,14 +4425,14 @@ pub struct ContainerRegistryEvidence {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for ContainerRegistryEvidence {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl ContainerRegistryEvidence {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.containerRegistryEvidence";
@@ -4460,7 +4460,7 @@ impl ContainerRegistryEvidence {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for ContainerRegistryEvidence {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -4469,7 +4469,7 @@ impl<'de> serde::Deserialize<'de> for ContainerRegistryEvidence {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::model::ODataObject for ContainerRegistryEvidence {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -4503,7 +4503,7 @@ impl graph_odata_runtime::model::ODataObject for ContainerRegistryEvidence {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl ContainerRegistryEvidence {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -4514,11 +4514,11 @@ impl ContainerRegistryEvidence {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// The properties of [`ContainerRegistryEvidence`] by wire name, each a [`Field<ContainerRegistryEvidence>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ContainerRegistryEvidence::set_null`].
 pub enum ContainerRegistryEvidenceField {}
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 #[allow(non_upper_case_globals)]
 impl ContainerRegistryEvidenceField {
     /// `createdDateTime`
@@ -4564,7 +4564,7 @@ impl ContainerRegistryEvidenceField {
     ];
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL complex type `microsoft.graph.security.contentStoreMetadataRecord`; base type `microsoft.graph.security.auditData`; open type: dynamic properties land in `additional_properties`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ContentStoreMetadataRecord {
@@ -4577,14 +4577,14 @@ pub struct ContentStoreMetadataRecord {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for ContentStoreMetadataRecord {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl ContentStoreMetadataRecord {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.contentStoreMetadataRecord";
@@ -4605,7 +4605,7 @@ impl ContentStoreMetadataRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for ContentStoreMetadataRecord {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -4614,7 +4614,7 @@ impl<'de> serde::Deserialize<'de> for ContentStoreMetadataRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::model::ODataObject for ContentStoreMetadataRecord {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -4637,7 +4637,7 @@ impl graph_odata_runtime::model::ODataObject for ContentStoreMetadataRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl ContentStoreMetadataRecord {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -4648,11 +4648,11 @@ impl ContentStoreMetadataRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// The properties of [`ContentStoreMetadataRecord`] by wire name, each a [`Field<ContentStoreMetadataRecord>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ContentStoreMetadataRecord::set_null`].
 pub enum ContentStoreMetadataRecordField {}
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 #[allow(non_upper_case_globals)]
 impl ContentStoreMetadataRecordField {
     /// `dynamicProperties`
@@ -4665,7 +4665,7 @@ impl ContentStoreMetadataRecordField {
     ];
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL complex type `microsoft.graph.security.copilotAgentManagementAuditRecord`; base type `microsoft.graph.security.auditData`; open type: dynamic properties land in `additional_properties`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct CopilotAgentManagementAuditRecord {
@@ -4678,14 +4678,14 @@ pub struct CopilotAgentManagementAuditRecord {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for CopilotAgentManagementAuditRecord {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl CopilotAgentManagementAuditRecord {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.copilotAgentManagementAuditRecord";
@@ -4706,7 +4706,7 @@ impl CopilotAgentManagementAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for CopilotAgentManagementAuditRecord {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -4715,7 +4715,7 @@ impl<'de> serde::Deserialize<'de> for CopilotAgentManagementAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::model::ODataObject for CopilotAgentManagementAuditRecord {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -4738,7 +4738,7 @@ impl graph_odata_runtime::model::ODataObject for CopilotAgentManagementAuditReco
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl CopilotAgentManagementAuditRecord {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -4749,11 +4749,11 @@ impl CopilotAgentManagementAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// The properties of [`CopilotAgentManagementAuditRecord`] by wire name, each a [`Field<CopilotAgentManagementAuditRecord>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`CopilotAgentManagementAuditRecord::set_null`].
 pub enum CopilotAgentManagementAuditRecordField {}
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 #[allow(non_upper_case_globals)]
 impl CopilotAgentManagementAuditRecordField {
     /// `dynamicProperties`
@@ -4766,7 +4766,7 @@ impl CopilotAgentManagementAuditRecordField {
     ];
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL complex type `microsoft.graph.security.copilotForSecurityLoggingAuditRecord`; base type `microsoft.graph.security.auditData`; open type: dynamic properties land in `additional_properties`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct CopilotForSecurityLoggingAuditRecord {
@@ -4779,14 +4779,14 @@ pub struct CopilotForSecurityLoggingAuditRecord {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for CopilotForSecurityLoggingAuditRecord {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl CopilotForSecurityLoggingAuditRecord {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.copilotForSecurityLoggingAuditRecord";
@@ -4807,7 +4807,7 @@ impl CopilotForSecurityLoggingAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for CopilotForSecurityLoggingAuditRecord {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -4816,7 +4816,7 @@ impl<'de> serde::Deserialize<'de> for CopilotForSecurityLoggingAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::model::ODataObject for CopilotForSecurityLoggingAuditRecord {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -4839,7 +4839,7 @@ impl graph_odata_runtime::model::ODataObject for CopilotForSecurityLoggingAuditR
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl CopilotForSecurityLoggingAuditRecord {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -4850,11 +4850,11 @@ impl CopilotForSecurityLoggingAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// The properties of [`CopilotForSecurityLoggingAuditRecord`] by wire name, each a [`Field<CopilotForSecurityLoggingAuditRecord>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`CopilotForSecurityLoggingAuditRecord::set_null`].
 pub enum CopilotForSecurityLoggingAuditRecordField {}
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 #[allow(non_upper_case_globals)]
 impl CopilotForSecurityLoggingAuditRecordField {
     /// `dynamicProperties`
@@ -4867,7 +4867,7 @@ impl CopilotForSecurityLoggingAuditRecordField {
     ];
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL complex type `microsoft.graph.security.copilotForSecurityTriggerAuditRecord`; base type `microsoft.graph.security.auditData`; open type: dynamic properties land in `additional_properties`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct CopilotForSecurityTriggerAuditRecord {
@@ -4880,14 +4880,14 @@ pub struct CopilotForSecurityTriggerAuditRecord {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for CopilotForSecurityTriggerAuditRecord {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl CopilotForSecurityTriggerAuditRecord {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.copilotForSecurityTriggerAuditRecord";
@@ -4908,7 +4908,7 @@ impl CopilotForSecurityTriggerAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for CopilotForSecurityTriggerAuditRecord {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -4917,7 +4917,7 @@ impl<'de> serde::Deserialize<'de> for CopilotForSecurityTriggerAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::model::ODataObject for CopilotForSecurityTriggerAuditRecord {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -4940,7 +4940,7 @@ impl graph_odata_runtime::model::ODataObject for CopilotForSecurityTriggerAuditR
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl CopilotForSecurityTriggerAuditRecord {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -4951,11 +4951,11 @@ impl CopilotForSecurityTriggerAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// The properties of [`CopilotForSecurityTriggerAuditRecord`] by wire name, each a [`Field<CopilotForSecurityTriggerAuditRecord>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`CopilotForSecurityTriggerAuditRecord::set_null`].
 pub enum CopilotForSecurityTriggerAuditRecordField {}
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 #[allow(non_upper_case_globals)]
 impl CopilotForSecurityTriggerAuditRecordField {
     /// `dynamicProperties`
@@ -4968,7 +4968,7 @@ impl CopilotForSecurityTriggerAuditRecordField {
     ];
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL complex type `microsoft.graph.security.copilotInteractionAuditRecord`; base type `microsoft.graph.security.auditData`; open type: dynamic properties land in `additional_properties`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct CopilotInteractionAuditRecord {
@@ -4981,14 +4981,14 @@ pub struct CopilotInteractionAuditRecord {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for CopilotInteractionAuditRecord {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl CopilotInteractionAuditRecord {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.copilotInteractionAuditRecord";
@@ -5009,7 +5009,7 @@ impl CopilotInteractionAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for CopilotInteractionAuditRecord {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -5018,7 +5018,7 @@ impl<'de> serde::Deserialize<'de> for CopilotInteractionAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::model::ODataObject for CopilotInteractionAuditRecord {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -5041,7 +5041,7 @@ impl graph_odata_runtime::model::ODataObject for CopilotInteractionAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl CopilotInteractionAuditRecord {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -5052,11 +5052,11 @@ impl CopilotInteractionAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// The properties of [`CopilotInteractionAuditRecord`] by wire name, each a [`Field<CopilotInteractionAuditRecord>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`CopilotInteractionAuditRecord::set_null`].
 pub enum CopilotInteractionAuditRecordField {}
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 #[allow(non_upper_case_globals)]
 impl CopilotInteractionAuditRecordField {
     /// `dynamicProperties`
@@ -5069,7 +5069,7 @@ impl CopilotInteractionAuditRecordField {
     ];
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL complex type `microsoft.graph.security.copilotPluginSettingAuditRecord`; base type `microsoft.graph.security.auditData`; open type: dynamic properties land in `additional_properties`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct CopilotPluginSettingAuditRecord {
@@ -5082,14 +5082,14 @@ pub struct CopilotPluginSettingAuditRecord {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for CopilotPluginSettingAuditRecord {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl CopilotPluginSettingAuditRecord {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.copilotPluginSettingAuditRecord";
@@ -5110,7 +5110,7 @@ impl CopilotPluginSettingAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for CopilotPluginSettingAuditRecord {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -5119,7 +5119,7 @@ impl<'de> serde::Deserialize<'de> for CopilotPluginSettingAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::model::ODataObject for CopilotPluginSettingAuditRecord {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -5142,7 +5142,7 @@ impl graph_odata_runtime::model::ODataObject for CopilotPluginSettingAuditRecord
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl CopilotPluginSettingAuditRecord {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -5153,11 +5153,11 @@ impl CopilotPluginSettingAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// The properties of [`CopilotPluginSettingAuditRecord`] by wire name, each a [`Field<CopilotPluginSettingAuditRecord>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`CopilotPluginSettingAuditRecord::set_null`].
 pub enum CopilotPluginSettingAuditRecordField {}
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 #[allow(non_upper_case_globals)]
 impl CopilotPluginSettingAuditRecordField {
     /// `dynamicProperties`
@@ -5170,7 +5170,7 @@ impl CopilotPluginSettingAuditRecordField {
     ];
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL complex type `microsoft.graph.security.copilotPromptBookSettingAuditRecord`; base type `microsoft.graph.security.auditData`; open type: dynamic properties land in `additional_properties`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct CopilotPromptBookSettingAuditRecord {
@@ -5183,14 +5183,14 @@ pub struct CopilotPromptBookSettingAuditRecord {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for CopilotPromptBookSettingAuditRecord {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl CopilotPromptBookSettingAuditRecord {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.copilotPromptBookSettingAuditRecord";
@@ -5211,7 +5211,7 @@ impl CopilotPromptBookSettingAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for CopilotPromptBookSettingAuditRecord {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -5220,7 +5220,7 @@ impl<'de> serde::Deserialize<'de> for CopilotPromptBookSettingAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::model::ODataObject for CopilotPromptBookSettingAuditRecord {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -5243,7 +5243,7 @@ impl graph_odata_runtime::model::ODataObject for CopilotPromptBookSettingAuditRe
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl CopilotPromptBookSettingAuditRecord {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -5254,11 +5254,11 @@ impl CopilotPromptBookSettingAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// The properties of [`CopilotPromptBookSettingAuditRecord`] by wire name, each a [`Field<CopilotPromptBookSettingAuditRecord>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`CopilotPromptBookSettingAuditRecord::set_null`].
 pub enum CopilotPromptBookSettingAuditRecordField {}
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 #[allow(non_upper_case_globals)]
 impl CopilotPromptBookSettingAuditRecordField {
     /// `dynamicProperties`
@@ -5271,7 +5271,7 @@ impl CopilotPromptBookSettingAuditRecordField {
     ];
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL complex type `microsoft.graph.security.copilotSessionSharingAuditRecord`; base type `microsoft.graph.security.auditData`; open type: dynamic properties land in `additional_properties`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct CopilotSessionSharingAuditRecord {
@@ -5284,14 +5284,14 @@ pub struct CopilotSessionSharingAuditRecord {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for CopilotSessionSharingAuditRecord {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl CopilotSessionSharingAuditRecord {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.copilotSessionSharingAuditRecord";
@@ -5312,7 +5312,7 @@ impl CopilotSessionSharingAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for CopilotSessionSharingAuditRecord {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -5321,7 +5321,7 @@ impl<'de> serde::Deserialize<'de> for CopilotSessionSharingAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::model::ODataObject for CopilotSessionSharingAuditRecord {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -5344,7 +5344,7 @@ impl graph_odata_runtime::model::ODataObject for CopilotSessionSharingAuditRecor
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl CopilotSessionSharingAuditRecord {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -5355,11 +5355,11 @@ impl CopilotSessionSharingAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// The properties of [`CopilotSessionSharingAuditRecord`] by wire name, each a [`Field<CopilotSessionSharingAuditRecord>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`CopilotSessionSharingAuditRecord::set_null`].
 pub enum CopilotSessionSharingAuditRecordField {}
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 #[allow(non_upper_case_globals)]
 impl CopilotSessionSharingAuditRecordField {
     /// `dynamicProperties`
@@ -5372,7 +5372,7 @@ impl CopilotSessionSharingAuditRecordField {
     ];
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL complex type `microsoft.graph.security.copilotSettingAuditRecord`; base type `microsoft.graph.security.auditData`; open type: dynamic properties land in `additional_properties`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct CopilotSettingAuditRecord {
@@ -5385,14 +5385,14 @@ pub struct CopilotSettingAuditRecord {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for CopilotSettingAuditRecord {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl CopilotSettingAuditRecord {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.copilotSettingAuditRecord";
@@ -5413,7 +5413,7 @@ impl CopilotSettingAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for CopilotSettingAuditRecord {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -5422,7 +5422,7 @@ impl<'de> serde::Deserialize<'de> for CopilotSettingAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::model::ODataObject for CopilotSettingAuditRecord {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -5445,7 +5445,7 @@ impl graph_odata_runtime::model::ODataObject for CopilotSettingAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl CopilotSettingAuditRecord {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -5456,11 +5456,11 @@ impl CopilotSettingAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// The properties of [`CopilotSettingAuditRecord`] by wire name, each a [`Field<CopilotSettingAuditRecord>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`CopilotSettingAuditRecord::set_null`].
 pub enum CopilotSettingAuditRecordField {}
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 #[allow(non_upper_case_globals)]
 impl CopilotSettingAuditRecordField {
     /// `dynamicProperties`
@@ -5473,7 +5473,7 @@ impl CopilotSettingAuditRecordField {
     ];
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL complex type `microsoft.graph.security.copilotWorkspaceSettingAuditRecord`; base type `microsoft.graph.security.auditData`; open type: dynamic properties land in `additional_properties`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct CopilotWorkspaceSettingAuditRecord {
@@ -5486,14 +5486,14 @@ pub struct CopilotWorkspaceSettingAuditRecord {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for CopilotWorkspaceSettingAuditRecord {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl CopilotWorkspaceSettingAuditRecord {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.copilotWorkspaceSettingAuditRecord";
@@ -5514,7 +5514,7 @@ impl CopilotWorkspaceSettingAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for CopilotWorkspaceSettingAuditRecord {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -5523,7 +5523,7 @@ impl<'de> serde::Deserialize<'de> for CopilotWorkspaceSettingAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::model::ODataObject for CopilotWorkspaceSettingAuditRecord {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -5546,7 +5546,7 @@ impl graph_odata_runtime::model::ODataObject for CopilotWorkspaceSettingAuditRec
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl CopilotWorkspaceSettingAuditRecord {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -5557,11 +5557,11 @@ impl CopilotWorkspaceSettingAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// The properties of [`CopilotWorkspaceSettingAuditRecord`] by wire name, each a [`Field<CopilotWorkspaceSettingAuditRecord>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`CopilotWorkspaceSettingAuditRecord::set_null`].
 pub enum CopilotWorkspaceSettingAuditRecordField {}
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 #[allow(non_upper_case_globals)]
 impl CopilotWorkspaceSettingAuditRecordField {
     /// `dynamicProperties`
@@ -5574,7 +5574,7 @@ impl CopilotWorkspaceSettingAuditRecordField {
     ];
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL complex type `microsoft.graph.security.coreReportingSettingsAuditRecord`; base type `microsoft.graph.security.auditData`; open type: dynamic properties land in `additional_properties`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct CoreReportingSettingsAuditRecord {
@@ -5587,14 +5587,14 @@ pub struct CoreReportingSettingsAuditRecord {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for CoreReportingSettingsAuditRecord {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl CoreReportingSettingsAuditRecord {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.coreReportingSettingsAuditRecord";
@@ -5615,7 +5615,7 @@ impl CoreReportingSettingsAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for CoreReportingSettingsAuditRecord {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -5624,7 +5624,7 @@ impl<'de> serde::Deserialize<'de> for CoreReportingSettingsAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::model::ODataObject for CoreReportingSettingsAuditRecord {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -5647,7 +5647,7 @@ impl graph_odata_runtime::model::ODataObject for CoreReportingSettingsAuditRecor
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl CoreReportingSettingsAuditRecord {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -5658,11 +5658,11 @@ impl CoreReportingSettingsAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// The properties of [`CoreReportingSettingsAuditRecord`] by wire name, each a [`Field<CoreReportingSettingsAuditRecord>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`CoreReportingSettingsAuditRecord::set_null`].
 pub enum CoreReportingSettingsAuditRecordField {}
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 #[allow(non_upper_case_globals)]
 impl CoreReportingSettingsAuditRecordField {
     /// `dynamicProperties`
@@ -5675,7 +5675,7 @@ impl CoreReportingSettingsAuditRecordField {
     ];
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL complex type `microsoft.graph.security.cortanaBriefingAuditRecord`; base type `microsoft.graph.security.auditData`; open type: dynamic properties land in `additional_properties`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct CortanaBriefingAuditRecord {
@@ -5688,14 +5688,14 @@ pub struct CortanaBriefingAuditRecord {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for CortanaBriefingAuditRecord {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl CortanaBriefingAuditRecord {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.cortanaBriefingAuditRecord";
@@ -5716,7 +5716,7 @@ impl CortanaBriefingAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for CortanaBriefingAuditRecord {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -5725,7 +5725,7 @@ impl<'de> serde::Deserialize<'de> for CortanaBriefingAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::model::ODataObject for CortanaBriefingAuditRecord {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -5748,7 +5748,7 @@ impl graph_odata_runtime::model::ODataObject for CortanaBriefingAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl CortanaBriefingAuditRecord {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -5759,11 +5759,11 @@ impl CortanaBriefingAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// The properties of [`CortanaBriefingAuditRecord`] by wire name, each a [`Field<CortanaBriefingAuditRecord>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`CortanaBriefingAuditRecord::set_null`].
 pub enum CortanaBriefingAuditRecordField {}
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 #[allow(non_upper_case_globals)]
 impl CortanaBriefingAuditRecordField {
     /// `dynamicProperties`
@@ -5776,7 +5776,7 @@ impl CortanaBriefingAuditRecordField {
     ];
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL complex type `microsoft.graph.security.criticalAssetManagementClassificationRecord`; base type `microsoft.graph.security.auditData`; open type: dynamic properties land in `additional_properties`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct CriticalAssetManagementClassificationRecord {
@@ -5789,14 +5789,14 @@ pub struct CriticalAssetManagementClassificationRecord {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for CriticalAssetManagementClassificationRecord {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl CriticalAssetManagementClassificationRecord {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.criticalAssetManagementClassificationRecord";
@@ -5817,7 +5817,7 @@ impl CriticalAssetManagementClassificationRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for CriticalAssetManagementClassificationRecord {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -5826,7 +5826,7 @@ impl<'de> serde::Deserialize<'de> for CriticalAssetManagementClassificationRecor
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::model::ODataObject
 for CriticalAssetManagementClassificationRecord {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
@@ -5850,7 +5850,7 @@ for CriticalAssetManagementClassificationRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl CriticalAssetManagementClassificationRecord {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -5861,11 +5861,11 @@ impl CriticalAssetManagementClassificationRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// The properties of [`CriticalAssetManagementClassificationRecord`] by wire name, each a [`Field<CriticalAssetManagementClassificationRecord>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`CriticalAssetManagementClassificationRecord::set_null`].
 pub enum CriticalAssetManagementClassificationRecordField {}
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 #[allow(non_upper_case_globals)]
 impl CriticalAssetManagementClassificationRecordField {
     /// `dynamicProperties`
@@ -5878,7 +5878,7 @@ impl CriticalAssetManagementClassificationRecordField {
     >] = &[Self::DynamicProperties];
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL complex type `microsoft.graph.security.crmEntityOperationAuditRecord`; base type `microsoft.graph.security.auditData`; open type: dynamic properties land in `additional_properties`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct CrmEntityOperationAuditRecord {
@@ -5891,14 +5891,14 @@ pub struct CrmEntityOperationAuditRecord {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for CrmEntityOperationAuditRecord {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl CrmEntityOperationAuditRecord {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.crmEntityOperationAuditRecord";
@@ -5919,7 +5919,7 @@ impl CrmEntityOperationAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for CrmEntityOperationAuditRecord {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -5928,7 +5928,7 @@ impl<'de> serde::Deserialize<'de> for CrmEntityOperationAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::model::ODataObject for CrmEntityOperationAuditRecord {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -5951,7 +5951,7 @@ impl graph_odata_runtime::model::ODataObject for CrmEntityOperationAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl CrmEntityOperationAuditRecord {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -5962,11 +5962,11 @@ impl CrmEntityOperationAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// The properties of [`CrmEntityOperationAuditRecord`] by wire name, each a [`Field<CrmEntityOperationAuditRecord>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`CrmEntityOperationAuditRecord::set_null`].
 pub enum CrmEntityOperationAuditRecordField {}
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 #[allow(non_upper_case_globals)]
 impl CrmEntityOperationAuditRecordField {
     /// `dynamicProperties`
@@ -5979,7 +5979,7 @@ impl CrmEntityOperationAuditRecordField {
     ];
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL complex type `microsoft.graph.security.crossTenantAccessPolicyAuditRecord`; base type `microsoft.graph.security.auditData`; open type: dynamic properties land in `additional_properties`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct CrossTenantAccessPolicyAuditRecord {
@@ -5992,14 +5992,14 @@ pub struct CrossTenantAccessPolicyAuditRecord {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for CrossTenantAccessPolicyAuditRecord {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl CrossTenantAccessPolicyAuditRecord {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.crossTenantAccessPolicyAuditRecord";
@@ -6020,7 +6020,7 @@ impl CrossTenantAccessPolicyAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for CrossTenantAccessPolicyAuditRecord {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -6029,7 +6029,7 @@ impl<'de> serde::Deserialize<'de> for CrossTenantAccessPolicyAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::model::ODataObject for CrossTenantAccessPolicyAuditRecord {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -6052,7 +6052,7 @@ impl graph_odata_runtime::model::ODataObject for CrossTenantAccessPolicyAuditRec
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl CrossTenantAccessPolicyAuditRecord {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -6063,11 +6063,11 @@ impl CrossTenantAccessPolicyAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// The properties of [`CrossTenantAccessPolicyAuditRecord`] by wire name, each a [`Field<CrossTenantAccessPolicyAuditRecord>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`CrossTenantAccessPolicyAuditRecord::set_null`].
 pub enum CrossTenantAccessPolicyAuditRecordField {}
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 #[allow(non_upper_case_globals)]
 impl CrossTenantAccessPolicyAuditRecordField {
     /// `dynamicProperties`
@@ -6080,7 +6080,7 @@ impl CrossTenantAccessPolicyAuditRecordField {
     ];
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL complex type `microsoft.graph.security.customerKeyServiceEncryptionAuditRecord`; base type `microsoft.graph.security.auditData`; open type: dynamic properties land in `additional_properties`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct CustomerKeyServiceEncryptionAuditRecord {
@@ -6093,14 +6093,14 @@ pub struct CustomerKeyServiceEncryptionAuditRecord {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for CustomerKeyServiceEncryptionAuditRecord {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl CustomerKeyServiceEncryptionAuditRecord {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.customerKeyServiceEncryptionAuditRecord";
@@ -6121,7 +6121,7 @@ impl CustomerKeyServiceEncryptionAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for CustomerKeyServiceEncryptionAuditRecord {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -6130,7 +6130,7 @@ impl<'de> serde::Deserialize<'de> for CustomerKeyServiceEncryptionAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::model::ODataObject
 for CustomerKeyServiceEncryptionAuditRecord {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
@@ -6154,7 +6154,7 @@ for CustomerKeyServiceEncryptionAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl CustomerKeyServiceEncryptionAuditRecord {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -6165,11 +6165,11 @@ impl CustomerKeyServiceEncryptionAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// The properties of [`CustomerKeyServiceEncryptionAuditRecord`] by wire name, each a [`Field<CustomerKeyServiceEncryptionAuditRecord>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`CustomerKeyServiceEncryptionAuditRecord::set_null`].
 pub enum CustomerKeyServiceEncryptionAuditRecordField {}
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 #[allow(non_upper_case_globals)]
 impl CustomerKeyServiceEncryptionAuditRecordField {
     /// `dynamicProperties`
@@ -6182,7 +6182,7 @@ impl CustomerKeyServiceEncryptionAuditRecordField {
     ];
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL complex type `microsoft.graph.security.cvssSummary`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct CvssSummary {
@@ -6198,14 +6198,14 @@ pub struct CvssSummary {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for CvssSummary {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl CvssSummary {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.cvssSummary";
@@ -6228,7 +6228,7 @@ impl CvssSummary {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for CvssSummary {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -6237,7 +6237,7 @@ impl<'de> serde::Deserialize<'de> for CvssSummary {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::model::ODataObject for CvssSummary {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -6260,7 +6260,7 @@ impl graph_odata_runtime::model::ODataObject for CvssSummary {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl CvssSummary {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -6271,11 +6271,11 @@ impl CvssSummary {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// The properties of [`CvssSummary`] by wire name, each a [`Field<CvssSummary>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`CvssSummary::set_null`].
 pub enum CvssSummaryField {}
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 #[allow(non_upper_case_globals)]
 impl CvssSummaryField {
     /// `score`
@@ -6294,7 +6294,7 @@ impl CvssSummaryField {
     ];
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL complex type `microsoft.graph.security.dataCenterSecurityCmdletAuditRecord`; base type `microsoft.graph.security.auditData`; open type: dynamic properties land in `additional_properties`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct DataCenterSecurityCmdletAuditRecord {
@@ -6307,14 +6307,14 @@ pub struct DataCenterSecurityCmdletAuditRecord {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for DataCenterSecurityCmdletAuditRecord {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl DataCenterSecurityCmdletAuditRecord {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.dataCenterSecurityCmdletAuditRecord";
@@ -6335,7 +6335,7 @@ impl DataCenterSecurityCmdletAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for DataCenterSecurityCmdletAuditRecord {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -6344,7 +6344,7 @@ impl<'de> serde::Deserialize<'de> for DataCenterSecurityCmdletAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::model::ODataObject for DataCenterSecurityCmdletAuditRecord {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -6367,7 +6367,7 @@ impl graph_odata_runtime::model::ODataObject for DataCenterSecurityCmdletAuditRe
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl DataCenterSecurityCmdletAuditRecord {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -6378,11 +6378,11 @@ impl DataCenterSecurityCmdletAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// The properties of [`DataCenterSecurityCmdletAuditRecord`] by wire name, each a [`Field<DataCenterSecurityCmdletAuditRecord>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`DataCenterSecurityCmdletAuditRecord::set_null`].
 pub enum DataCenterSecurityCmdletAuditRecordField {}
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 #[allow(non_upper_case_globals)]
 impl DataCenterSecurityCmdletAuditRecordField {
     /// `dynamicProperties`
@@ -6395,7 +6395,7 @@ impl DataCenterSecurityCmdletAuditRecordField {
     ];
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL complex type `microsoft.graph.security.dataGovernanceAuditRecord`; base type `microsoft.graph.security.auditData`; open type: dynamic properties land in `additional_properties`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct DataGovernanceAuditRecord {
@@ -6408,14 +6408,14 @@ pub struct DataGovernanceAuditRecord {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for DataGovernanceAuditRecord {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl DataGovernanceAuditRecord {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.dataGovernanceAuditRecord";
@@ -6436,7 +6436,7 @@ impl DataGovernanceAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for DataGovernanceAuditRecord {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -6445,7 +6445,7 @@ impl<'de> serde::Deserialize<'de> for DataGovernanceAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::model::ODataObject for DataGovernanceAuditRecord {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -6468,7 +6468,7 @@ impl graph_odata_runtime::model::ODataObject for DataGovernanceAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl DataGovernanceAuditRecord {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -6479,11 +6479,11 @@ impl DataGovernanceAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// The properties of [`DataGovernanceAuditRecord`] by wire name, each a [`Field<DataGovernanceAuditRecord>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`DataGovernanceAuditRecord::set_null`].
 pub enum DataGovernanceAuditRecordField {}
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 #[allow(non_upper_case_globals)]
 impl DataGovernanceAuditRecordField {
     /// `dynamicProperties`
@@ -6496,7 +6496,7 @@ impl DataGovernanceAuditRecordField {
     ];
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL complex type `microsoft.graph.security.dataInsightsRestApiAuditRecord`; base type `microsoft.graph.security.auditData`; open type: dynamic properties land in `additional_properties`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct DataInsightsRestApiAuditRecord {
@@ -6509,14 +6509,14 @@ pub struct DataInsightsRestApiAuditRecord {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for DataInsightsRestApiAuditRecord {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl DataInsightsRestApiAuditRecord {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.dataInsightsRestApiAuditRecord";
@@ -6537,7 +6537,7 @@ impl DataInsightsRestApiAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for DataInsightsRestApiAuditRecord {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -6546,7 +6546,7 @@ impl<'de> serde::Deserialize<'de> for DataInsightsRestApiAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::model::ODataObject for DataInsightsRestApiAuditRecord {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -6569,7 +6569,7 @@ impl graph_odata_runtime::model::ODataObject for DataInsightsRestApiAuditRecord 
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl DataInsightsRestApiAuditRecord {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -6580,11 +6580,11 @@ impl DataInsightsRestApiAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// The properties of [`DataInsightsRestApiAuditRecord`] by wire name, each a [`Field<DataInsightsRestApiAuditRecord>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`DataInsightsRestApiAuditRecord::set_null`].
 pub enum DataInsightsRestApiAuditRecordField {}
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 #[allow(non_upper_case_globals)]
 impl DataInsightsRestApiAuditRecordField {
     /// `dynamicProperties`
@@ -6597,7 +6597,7 @@ impl DataInsightsRestApiAuditRecordField {
     ];
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL complex type `microsoft.graph.security.dataLakeExportOperationAuditRecord`; base type `microsoft.graph.security.auditData`; open type: dynamic properties land in `additional_properties`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct DataLakeExportOperationAuditRecord {
@@ -6610,14 +6610,14 @@ pub struct DataLakeExportOperationAuditRecord {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for DataLakeExportOperationAuditRecord {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl DataLakeExportOperationAuditRecord {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.dataLakeExportOperationAuditRecord";
@@ -6638,7 +6638,7 @@ impl DataLakeExportOperationAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for DataLakeExportOperationAuditRecord {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -6647,7 +6647,7 @@ impl<'de> serde::Deserialize<'de> for DataLakeExportOperationAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::model::ODataObject for DataLakeExportOperationAuditRecord {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -6670,7 +6670,7 @@ impl graph_odata_runtime::model::ODataObject for DataLakeExportOperationAuditRec
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl DataLakeExportOperationAuditRecord {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -6681,11 +6681,11 @@ impl DataLakeExportOperationAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// The properties of [`DataLakeExportOperationAuditRecord`] by wire name, each a [`Field<DataLakeExportOperationAuditRecord>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`DataLakeExportOperationAuditRecord::set_null`].
 pub enum DataLakeExportOperationAuditRecordField {}
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 #[allow(non_upper_case_globals)]
 impl DataLakeExportOperationAuditRecordField {
     /// `dynamicProperties`
@@ -6698,7 +6698,7 @@ impl DataLakeExportOperationAuditRecordField {
     ];
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL complex type `microsoft.graph.security.dataSecurityInvestigationAuditRecord`; base type `microsoft.graph.security.auditData`; open type: dynamic properties land in `additional_properties`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct DataSecurityInvestigationAuditRecord {
@@ -6711,14 +6711,14 @@ pub struct DataSecurityInvestigationAuditRecord {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for DataSecurityInvestigationAuditRecord {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl DataSecurityInvestigationAuditRecord {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.dataSecurityInvestigationAuditRecord";
@@ -6739,7 +6739,7 @@ impl DataSecurityInvestigationAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for DataSecurityInvestigationAuditRecord {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -6748,7 +6748,7 @@ impl<'de> serde::Deserialize<'de> for DataSecurityInvestigationAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::model::ODataObject for DataSecurityInvestigationAuditRecord {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -6771,7 +6771,7 @@ impl graph_odata_runtime::model::ODataObject for DataSecurityInvestigationAuditR
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl DataSecurityInvestigationAuditRecord {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -6782,11 +6782,11 @@ impl DataSecurityInvestigationAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// The properties of [`DataSecurityInvestigationAuditRecord`] by wire name, each a [`Field<DataSecurityInvestigationAuditRecord>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`DataSecurityInvestigationAuditRecord::set_null`].
 pub enum DataSecurityInvestigationAuditRecordField {}
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 #[allow(non_upper_case_globals)]
 impl DataSecurityInvestigationAuditRecordField {
     /// `dynamicProperties`
@@ -6799,7 +6799,7 @@ impl DataSecurityInvestigationAuditRecordField {
     ];
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL complex type `microsoft.graph.security.dataShareOperationAuditRecord`; base type `microsoft.graph.security.auditData`; open type: dynamic properties land in `additional_properties`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct DataShareOperationAuditRecord {
@@ -6812,14 +6812,14 @@ pub struct DataShareOperationAuditRecord {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for DataShareOperationAuditRecord {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl DataShareOperationAuditRecord {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.dataShareOperationAuditRecord";
@@ -6840,7 +6840,7 @@ impl DataShareOperationAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for DataShareOperationAuditRecord {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -6849,7 +6849,7 @@ impl<'de> serde::Deserialize<'de> for DataShareOperationAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::model::ODataObject for DataShareOperationAuditRecord {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -6872,7 +6872,7 @@ impl graph_odata_runtime::model::ODataObject for DataShareOperationAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl DataShareOperationAuditRecord {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -6883,11 +6883,11 @@ impl DataShareOperationAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// The properties of [`DataShareOperationAuditRecord`] by wire name, each a [`Field<DataShareOperationAuditRecord>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`DataShareOperationAuditRecord::set_null`].
 pub enum DataShareOperationAuditRecordField {}
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 #[allow(non_upper_case_globals)]
 impl DataShareOperationAuditRecordField {
     /// `dynamicProperties`
@@ -6900,7 +6900,7 @@ impl DataShareOperationAuditRecordField {
     ];
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL complex type `microsoft.graph.security.defaultAuditData`; base type `microsoft.graph.security.auditData`; open type: dynamic properties land in `additional_properties`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct DefaultAuditData {
@@ -6913,14 +6913,14 @@ pub struct DefaultAuditData {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for DefaultAuditData {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl DefaultAuditData {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.defaultAuditData";
@@ -6941,7 +6941,7 @@ impl DefaultAuditData {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for DefaultAuditData {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -6950,7 +6950,7 @@ impl<'de> serde::Deserialize<'de> for DefaultAuditData {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::model::ODataObject for DefaultAuditData {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -6973,7 +6973,7 @@ impl graph_odata_runtime::model::ODataObject for DefaultAuditData {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl DefaultAuditData {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -6984,11 +6984,11 @@ impl DefaultAuditData {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// The properties of [`DefaultAuditData`] by wire name, each a [`Field<DefaultAuditData>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`DefaultAuditData::set_null`].
 pub enum DefaultAuditDataField {}
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 #[allow(non_upper_case_globals)]
 impl DefaultAuditDataField {
     /// `dynamicProperties`
@@ -7001,7 +7001,7 @@ impl DefaultAuditDataField {
     ];
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL complex type `microsoft.graph.security.defenderCaseManagementAuditRecord`; base type `microsoft.graph.security.auditData`; open type: dynamic properties land in `additional_properties`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct DefenderCaseManagementAuditRecord {
@@ -7014,14 +7014,14 @@ pub struct DefenderCaseManagementAuditRecord {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for DefenderCaseManagementAuditRecord {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl DefenderCaseManagementAuditRecord {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.defenderCaseManagementAuditRecord";
@@ -7042,7 +7042,7 @@ impl DefenderCaseManagementAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for DefenderCaseManagementAuditRecord {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -7051,7 +7051,7 @@ impl<'de> serde::Deserialize<'de> for DefenderCaseManagementAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::model::ODataObject for DefenderCaseManagementAuditRecord {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -7074,7 +7074,7 @@ impl graph_odata_runtime::model::ODataObject for DefenderCaseManagementAuditReco
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl DefenderCaseManagementAuditRecord {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -7085,11 +7085,11 @@ impl DefenderCaseManagementAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// The properties of [`DefenderCaseManagementAuditRecord`] by wire name, each a [`Field<DefenderCaseManagementAuditRecord>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`DefenderCaseManagementAuditRecord::set_null`].
 pub enum DefenderCaseManagementAuditRecordField {}
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 #[allow(non_upper_case_globals)]
 impl DefenderCaseManagementAuditRecordField {
     /// `dynamicProperties`
@@ -7102,7 +7102,7 @@ impl DefenderCaseManagementAuditRecordField {
     ];
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL complex type `microsoft.graph.security.defenderPreviewFeaturesRecord`; base type `microsoft.graph.security.auditData`; open type: dynamic properties land in `additional_properties`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct DefenderPreviewFeaturesRecord {
@@ -7115,14 +7115,14 @@ pub struct DefenderPreviewFeaturesRecord {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for DefenderPreviewFeaturesRecord {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl DefenderPreviewFeaturesRecord {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.defenderPreviewFeaturesRecord";
@@ -7143,7 +7143,7 @@ impl DefenderPreviewFeaturesRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for DefenderPreviewFeaturesRecord {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -7152,7 +7152,7 @@ impl<'de> serde::Deserialize<'de> for DefenderPreviewFeaturesRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::model::ODataObject for DefenderPreviewFeaturesRecord {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -7175,7 +7175,7 @@ impl graph_odata_runtime::model::ODataObject for DefenderPreviewFeaturesRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl DefenderPreviewFeaturesRecord {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -7186,11 +7186,11 @@ impl DefenderPreviewFeaturesRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// The properties of [`DefenderPreviewFeaturesRecord`] by wire name, each a [`Field<DefenderPreviewFeaturesRecord>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`DefenderPreviewFeaturesRecord::set_null`].
 pub enum DefenderPreviewFeaturesRecordField {}
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 #[allow(non_upper_case_globals)]
 impl DefenderPreviewFeaturesRecordField {
     /// `dynamicProperties`
@@ -7203,7 +7203,7 @@ impl DefenderPreviewFeaturesRecordField {
     ];
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL complex type `microsoft.graph.security.defenderSecurityForAIConfigurationAuditRecord`; base type `microsoft.graph.security.auditData`; open type: dynamic properties land in `additional_properties`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct DefenderSecurityForAiConfigurationAuditRecord {
@@ -7216,14 +7216,14 @@ pub struct DefenderSecurityForAiConfigurationAuditRecord {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for DefenderSecurityForAiConfigurationAuditRecord {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl DefenderSecurityForAiConfigurationAuditRecord {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.defenderSecurityForAIConfigurationAuditRecord";
@@ -7244,7 +7244,7 @@ impl DefenderSecurityForAiConfigurationAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for DefenderSecurityForAiConfigurationAuditRecord {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -7253,7 +7253,7 @@ impl<'de> serde::Deserialize<'de> for DefenderSecurityForAiConfigurationAuditRec
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::model::ODataObject
 for DefenderSecurityForAiConfigurationAuditRecord {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
@@ -7277,7 +7277,7 @@ for DefenderSecurityForAiConfigurationAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl DefenderSecurityForAiConfigurationAuditRecord {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -7288,11 +7288,11 @@ impl DefenderSecurityForAiConfigurationAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// The properties of [`DefenderSecurityForAiConfigurationAuditRecord`] by wire name, each a [`Field<DefenderSecurityForAiConfigurationAuditRecord>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`DefenderSecurityForAiConfigurationAuditRecord::set_null`].
 pub enum DefenderSecurityForAiConfigurationAuditRecordField {}
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 #[allow(non_upper_case_globals)]
 impl DefenderSecurityForAiConfigurationAuditRecordField {
     /// `dynamicProperties`
@@ -7305,7 +7305,7 @@ impl DefenderSecurityForAiConfigurationAuditRecordField {
     >] = &[Self::DynamicProperties];
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL complex type `microsoft.graph.security.deployFeatureActivityRecord`; base type `microsoft.graph.security.auditData`; open type: dynamic properties land in `additional_properties`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct DeployFeatureActivityRecord {
@@ -7318,14 +7318,14 @@ pub struct DeployFeatureActivityRecord {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for DeployFeatureActivityRecord {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl DeployFeatureActivityRecord {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.deployFeatureActivityRecord";
@@ -7346,7 +7346,7 @@ impl DeployFeatureActivityRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for DeployFeatureActivityRecord {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -7355,7 +7355,7 @@ impl<'de> serde::Deserialize<'de> for DeployFeatureActivityRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::model::ODataObject for DeployFeatureActivityRecord {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -7378,7 +7378,7 @@ impl graph_odata_runtime::model::ODataObject for DeployFeatureActivityRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl DeployFeatureActivityRecord {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -7389,11 +7389,11 @@ impl DeployFeatureActivityRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// The properties of [`DeployFeatureActivityRecord`] by wire name, each a [`Field<DeployFeatureActivityRecord>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`DeployFeatureActivityRecord::set_null`].
 pub enum DeployFeatureActivityRecordField {}
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 #[allow(non_upper_case_globals)]
 impl DeployFeatureActivityRecordField {
     /// `dynamicProperties`
@@ -7506,7 +7506,7 @@ impl DeploymentAccessKeyTypeField {
     ];
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// **Deprecated**: deprecated on 2025-10-20, planned removal on 2026-03-01, revision 2025-10/Tasks_And_Plans
 ///
 /// CSDL complex type `microsoft.graph.security.detonationBehaviourDetails`.
@@ -7539,14 +7539,14 @@ pub struct DetonationBehaviourDetails {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for DetonationBehaviourDetails {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl DetonationBehaviourDetails {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.detonationBehaviourDetails";
@@ -7575,7 +7575,7 @@ impl DetonationBehaviourDetails {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for DetonationBehaviourDetails {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -7584,7 +7584,7 @@ impl<'de> serde::Deserialize<'de> for DetonationBehaviourDetails {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::model::ODataObject for DetonationBehaviourDetails {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -7615,7 +7615,7 @@ impl graph_odata_runtime::model::ODataObject for DetonationBehaviourDetails {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl DetonationBehaviourDetails {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -7626,11 +7626,11 @@ impl DetonationBehaviourDetails {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// The properties of [`DetonationBehaviourDetails`] by wire name, each a [`Field<DetonationBehaviourDetails>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`DetonationBehaviourDetails::set_null`].
 pub enum DetonationBehaviourDetailsField {}
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 #[allow(non_upper_case_globals)]
 impl DetonationBehaviourDetailsField {
     /// `actionStatus`
@@ -7683,7 +7683,7 @@ impl DetonationBehaviourDetailsField {
     ];
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL complex type `microsoft.graph.security.detonationChain`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct DetonationChain {
@@ -7697,14 +7697,14 @@ pub struct DetonationChain {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for DetonationChain {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl DetonationChain {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.detonationChain";
@@ -7726,7 +7726,7 @@ impl DetonationChain {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for DetonationChain {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -7735,7 +7735,7 @@ impl<'de> serde::Deserialize<'de> for DetonationChain {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::model::ODataObject for DetonationChain {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -7757,7 +7757,7 @@ impl graph_odata_runtime::model::ODataObject for DetonationChain {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl DetonationChain {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -7768,11 +7768,11 @@ impl DetonationChain {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// The properties of [`DetonationChain`] by wire name, each a [`Field<DetonationChain>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`DetonationChain::set_null`].
 pub enum DetonationChainField {}
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 #[allow(non_upper_case_globals)]
 impl DetonationChainField {
     /// `childNodes`
@@ -7788,7 +7788,7 @@ impl DetonationChainField {
     ];
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL complex type `microsoft.graph.security.detonationDetails`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct DetonationDetails {
@@ -7824,14 +7824,14 @@ pub struct DetonationDetails {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for DetonationDetails {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl DetonationDetails {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.detonationDetails";
@@ -7869,7 +7869,7 @@ impl DetonationDetails {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for DetonationDetails {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -7878,7 +7878,7 @@ impl<'de> serde::Deserialize<'de> for DetonationDetails {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::model::ODataObject for DetonationDetails {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -7933,7 +7933,7 @@ impl graph_odata_runtime::model::ODataObject for DetonationDetails {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl DetonationDetails {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -7944,11 +7944,11 @@ impl DetonationDetails {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// The properties of [`DetonationDetails`] by wire name, each a [`Field<DetonationDetails>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`DetonationDetails::set_null`].
 pub enum DetonationDetailsField {}
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 #[allow(non_upper_case_globals)]
 impl DetonationDetailsField {
     /// `analysisDateTime`
@@ -8021,7 +8021,7 @@ impl DetonationDetailsField {
     ];
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL complex type `microsoft.graph.security.detonationObservables`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct DetonationObservables {
@@ -8037,14 +8037,14 @@ pub struct DetonationObservables {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for DetonationObservables {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl DetonationObservables {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.detonationObservables";
@@ -8067,7 +8067,7 @@ impl DetonationObservables {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for DetonationObservables {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -8076,7 +8076,7 @@ impl<'de> serde::Deserialize<'de> for DetonationObservables {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::model::ODataObject for DetonationObservables {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -8099,7 +8099,7 @@ impl graph_odata_runtime::model::ODataObject for DetonationObservables {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl DetonationObservables {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -8110,11 +8110,11 @@ impl DetonationObservables {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// The properties of [`DetonationObservables`] by wire name, each a [`Field<DetonationObservables>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`DetonationObservables::set_null`].
 pub enum DetonationObservablesField {}
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 #[allow(non_upper_case_globals)]
 impl DetonationObservablesField {
     /// `contactedIps`
@@ -8137,7 +8137,7 @@ impl DetonationObservablesField {
     ];
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL complex type `microsoft.graph.security.deviceDiscoverySettingsAuthenticatedScansRecord`; base type `microsoft.graph.security.auditData`; open type: dynamic properties land in `additional_properties`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct DeviceDiscoverySettingsAuthenticatedScansRecord {
@@ -8150,14 +8150,14 @@ pub struct DeviceDiscoverySettingsAuthenticatedScansRecord {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for DeviceDiscoverySettingsAuthenticatedScansRecord {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl DeviceDiscoverySettingsAuthenticatedScansRecord {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.deviceDiscoverySettingsAuthenticatedScansRecord";
@@ -8178,7 +8178,7 @@ impl DeviceDiscoverySettingsAuthenticatedScansRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for DeviceDiscoverySettingsAuthenticatedScansRecord {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -8187,7 +8187,7 @@ impl<'de> serde::Deserialize<'de> for DeviceDiscoverySettingsAuthenticatedScansR
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::model::ODataObject
 for DeviceDiscoverySettingsAuthenticatedScansRecord {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
@@ -8211,7 +8211,7 @@ for DeviceDiscoverySettingsAuthenticatedScansRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl DeviceDiscoverySettingsAuthenticatedScansRecord {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -8222,11 +8222,11 @@ impl DeviceDiscoverySettingsAuthenticatedScansRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// The properties of [`DeviceDiscoverySettingsAuthenticatedScansRecord`] by wire name, each a [`Field<DeviceDiscoverySettingsAuthenticatedScansRecord>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`DeviceDiscoverySettingsAuthenticatedScansRecord::set_null`].
 pub enum DeviceDiscoverySettingsAuthenticatedScansRecordField {}
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 #[allow(non_upper_case_globals)]
 impl DeviceDiscoverySettingsAuthenticatedScansRecordField {
     /// `dynamicProperties`
@@ -8239,7 +8239,7 @@ impl DeviceDiscoverySettingsAuthenticatedScansRecordField {
     >] = &[Self::DynamicProperties];
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL complex type `microsoft.graph.security.deviceDiscoverySettingsExclusionRecord`; base type `microsoft.graph.security.auditData`; open type: dynamic properties land in `additional_properties`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct DeviceDiscoverySettingsExclusionRecord {
@@ -8252,14 +8252,14 @@ pub struct DeviceDiscoverySettingsExclusionRecord {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for DeviceDiscoverySettingsExclusionRecord {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl DeviceDiscoverySettingsExclusionRecord {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.deviceDiscoverySettingsExclusionRecord";
@@ -8280,7 +8280,7 @@ impl DeviceDiscoverySettingsExclusionRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for DeviceDiscoverySettingsExclusionRecord {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -8289,7 +8289,7 @@ impl<'de> serde::Deserialize<'de> for DeviceDiscoverySettingsExclusionRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::model::ODataObject for DeviceDiscoverySettingsExclusionRecord {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -8312,7 +8312,7 @@ impl graph_odata_runtime::model::ODataObject for DeviceDiscoverySettingsExclusio
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl DeviceDiscoverySettingsExclusionRecord {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -8323,11 +8323,11 @@ impl DeviceDiscoverySettingsExclusionRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// The properties of [`DeviceDiscoverySettingsExclusionRecord`] by wire name, each a [`Field<DeviceDiscoverySettingsExclusionRecord>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`DeviceDiscoverySettingsExclusionRecord::set_null`].
 pub enum DeviceDiscoverySettingsExclusionRecordField {}
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 #[allow(non_upper_case_globals)]
 impl DeviceDiscoverySettingsExclusionRecordField {
     /// `dynamicProperties`
@@ -8340,7 +8340,7 @@ impl DeviceDiscoverySettingsExclusionRecordField {
     ];
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL complex type `microsoft.graph.security.deviceDiscoverySettingsRecord`; base type `microsoft.graph.security.auditData`; open type: dynamic properties land in `additional_properties`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct DeviceDiscoverySettingsRecord {
@@ -8353,14 +8353,14 @@ pub struct DeviceDiscoverySettingsRecord {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for DeviceDiscoverySettingsRecord {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl DeviceDiscoverySettingsRecord {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.deviceDiscoverySettingsRecord";
@@ -8381,7 +8381,7 @@ impl DeviceDiscoverySettingsRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for DeviceDiscoverySettingsRecord {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -8390,7 +8390,7 @@ impl<'de> serde::Deserialize<'de> for DeviceDiscoverySettingsRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::model::ODataObject for DeviceDiscoverySettingsRecord {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -8413,7 +8413,7 @@ impl graph_odata_runtime::model::ODataObject for DeviceDiscoverySettingsRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl DeviceDiscoverySettingsRecord {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -8424,11 +8424,11 @@ impl DeviceDiscoverySettingsRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// The properties of [`DeviceDiscoverySettingsRecord`] by wire name, each a [`Field<DeviceDiscoverySettingsRecord>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`DeviceDiscoverySettingsRecord::set_null`].
 pub enum DeviceDiscoverySettingsRecordField {}
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 #[allow(non_upper_case_globals)]
 impl DeviceDiscoverySettingsRecordField {
     /// `dynamicProperties`
@@ -8441,7 +8441,7 @@ impl DeviceDiscoverySettingsRecordField {
     ];
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL complex type `microsoft.graph.security.deviceEvidence`; base type `microsoft.graph.security.alertEvidence`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct DeviceEvidence {
@@ -8516,14 +8516,14 @@ pub struct DeviceEvidence {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for DeviceEvidence {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl DeviceEvidence {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.deviceEvidence";
@@ -8572,7 +8572,7 @@ impl DeviceEvidence {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for DeviceEvidence {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -8581,7 +8581,7 @@ impl<'de> serde::Deserialize<'de> for DeviceEvidence {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::model::ODataObject for DeviceEvidence {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -8648,7 +8648,7 @@ impl graph_odata_runtime::model::ODataObject for DeviceEvidence {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl DeviceEvidence {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -8659,11 +8659,11 @@ impl DeviceEvidence {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// The properties of [`DeviceEvidence`] by wire name, each a [`Field<DeviceEvidence>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`DeviceEvidence::set_null`].
 pub enum DeviceEvidenceField {}
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 #[allow(non_upper_case_globals)]
 impl DeviceEvidenceField {
     /// `createdDateTime`
@@ -8794,7 +8794,7 @@ impl DeviceEvidenceField {
     ];
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL complex type `microsoft.graph.security.dictionary`; open type: dynamic properties land in `additional_properties`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Dictionary {
@@ -8804,14 +8804,14 @@ pub struct Dictionary {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for Dictionary {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl Dictionary {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.dictionary";
@@ -8831,7 +8831,7 @@ impl Dictionary {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for Dictionary {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -8840,7 +8840,7 @@ impl<'de> serde::Deserialize<'de> for Dictionary {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::model::ODataObject for Dictionary {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -8856,7 +8856,7 @@ impl graph_odata_runtime::model::ODataObject for Dictionary {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL complex type `microsoft.graph.security.discoveryAuditRecord`; base type `microsoft.graph.security.auditData`; open type: dynamic properties land in `additional_properties`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct DiscoveryAuditRecord {
@@ -8869,14 +8869,14 @@ pub struct DiscoveryAuditRecord {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for DiscoveryAuditRecord {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl DiscoveryAuditRecord {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.discoveryAuditRecord";
@@ -8897,7 +8897,7 @@ impl DiscoveryAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for DiscoveryAuditRecord {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -8906,7 +8906,7 @@ impl<'de> serde::Deserialize<'de> for DiscoveryAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::model::ODataObject for DiscoveryAuditRecord {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -8929,7 +8929,7 @@ impl graph_odata_runtime::model::ODataObject for DiscoveryAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl DiscoveryAuditRecord {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -8940,11 +8940,11 @@ impl DiscoveryAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// The properties of [`DiscoveryAuditRecord`] by wire name, each a [`Field<DiscoveryAuditRecord>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`DiscoveryAuditRecord::set_null`].
 pub enum DiscoveryAuditRecordField {}
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 #[allow(non_upper_case_globals)]
 impl DiscoveryAuditRecordField {
     /// `dynamicProperties`
@@ -8957,7 +8957,7 @@ impl DiscoveryAuditRecordField {
     ];
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL complex type `microsoft.graph.security.dlpEndpointAuditRecord`; base type `microsoft.graph.security.auditData`; open type: dynamic properties land in `additional_properties`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct DlpEndpointAuditRecord {
@@ -8970,14 +8970,14 @@ pub struct DlpEndpointAuditRecord {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for DlpEndpointAuditRecord {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl DlpEndpointAuditRecord {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.dlpEndpointAuditRecord";
@@ -8998,7 +8998,7 @@ impl DlpEndpointAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for DlpEndpointAuditRecord {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -9007,7 +9007,7 @@ impl<'de> serde::Deserialize<'de> for DlpEndpointAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::model::ODataObject for DlpEndpointAuditRecord {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -9030,7 +9030,7 @@ impl graph_odata_runtime::model::ODataObject for DlpEndpointAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl DlpEndpointAuditRecord {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -9041,11 +9041,11 @@ impl DlpEndpointAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// The properties of [`DlpEndpointAuditRecord`] by wire name, each a [`Field<DlpEndpointAuditRecord>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`DlpEndpointAuditRecord::set_null`].
 pub enum DlpEndpointAuditRecordField {}
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 #[allow(non_upper_case_globals)]
 impl DlpEndpointAuditRecordField {
     /// `dynamicProperties`
@@ -9058,7 +9058,7 @@ impl DlpEndpointAuditRecordField {
     ];
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL complex type `microsoft.graph.security.dlpImportResultAuditRecord`; base type `microsoft.graph.security.auditData`; open type: dynamic properties land in `additional_properties`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct DlpImportResultAuditRecord {
@@ -9071,14 +9071,14 @@ pub struct DlpImportResultAuditRecord {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for DlpImportResultAuditRecord {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl DlpImportResultAuditRecord {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.dlpImportResultAuditRecord";
@@ -9099,7 +9099,7 @@ impl DlpImportResultAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for DlpImportResultAuditRecord {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -9108,7 +9108,7 @@ impl<'de> serde::Deserialize<'de> for DlpImportResultAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::model::ODataObject for DlpImportResultAuditRecord {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -9131,7 +9131,7 @@ impl graph_odata_runtime::model::ODataObject for DlpImportResultAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl DlpImportResultAuditRecord {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -9142,11 +9142,11 @@ impl DlpImportResultAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// The properties of [`DlpImportResultAuditRecord`] by wire name, each a [`Field<DlpImportResultAuditRecord>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`DlpImportResultAuditRecord::set_null`].
 pub enum DlpImportResultAuditRecordField {}
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 #[allow(non_upper_case_globals)]
 impl DlpImportResultAuditRecordField {
     /// `dynamicProperties`
@@ -9159,7 +9159,7 @@ impl DlpImportResultAuditRecordField {
     ];
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL complex type `microsoft.graph.security.dlpSensitiveInformationTypeRulePackageCmdletRecord`; base type `microsoft.graph.security.auditData`; open type: dynamic properties land in `additional_properties`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct DlpSensitiveInformationTypeRulePackageCmdletRecord {
@@ -9172,14 +9172,14 @@ pub struct DlpSensitiveInformationTypeRulePackageCmdletRecord {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for DlpSensitiveInformationTypeRulePackageCmdletRecord {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl DlpSensitiveInformationTypeRulePackageCmdletRecord {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.dlpSensitiveInformationTypeRulePackageCmdletRecord";
@@ -9200,7 +9200,7 @@ impl DlpSensitiveInformationTypeRulePackageCmdletRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de>
 for DlpSensitiveInformationTypeRulePackageCmdletRecord {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -9210,7 +9210,7 @@ for DlpSensitiveInformationTypeRulePackageCmdletRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::model::ODataObject
 for DlpSensitiveInformationTypeRulePackageCmdletRecord {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
@@ -9234,7 +9234,7 @@ for DlpSensitiveInformationTypeRulePackageCmdletRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl DlpSensitiveInformationTypeRulePackageCmdletRecord {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -9245,11 +9245,11 @@ impl DlpSensitiveInformationTypeRulePackageCmdletRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// The properties of [`DlpSensitiveInformationTypeRulePackageCmdletRecord`] by wire name, each a [`Field<DlpSensitiveInformationTypeRulePackageCmdletRecord>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`DlpSensitiveInformationTypeRulePackageCmdletRecord::set_null`].
 pub enum DlpSensitiveInformationTypeRulePackageCmdletRecordField {}
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 #[allow(non_upper_case_globals)]
 impl DlpSensitiveInformationTypeRulePackageCmdletRecordField {
     /// `dynamicProperties`
@@ -9262,7 +9262,7 @@ impl DlpSensitiveInformationTypeRulePackageCmdletRecordField {
     >] = &[Self::DynamicProperties];
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL complex type `microsoft.graph.security.dnsEvidence`; base type `microsoft.graph.security.alertEvidence`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct DnsEvidence {
@@ -9301,14 +9301,14 @@ pub struct DnsEvidence {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for DnsEvidence {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl DnsEvidence {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.dnsEvidence";
@@ -9339,7 +9339,7 @@ impl DnsEvidence {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for DnsEvidence {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -9348,7 +9348,7 @@ impl<'de> serde::Deserialize<'de> for DnsEvidence {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::model::ODataObject for DnsEvidence {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -9385,7 +9385,7 @@ impl graph_odata_runtime::model::ODataObject for DnsEvidence {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl DnsEvidence {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -9396,11 +9396,11 @@ impl DnsEvidence {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// The properties of [`DnsEvidence`] by wire name, each a [`Field<DnsEvidence>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`DnsEvidence::set_null`].
 pub enum DnsEvidenceField {}
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 #[allow(non_upper_case_globals)]
 impl DnsEvidenceField {
     /// `createdDateTime`
@@ -9451,7 +9451,7 @@ impl DnsEvidenceField {
     ];
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL complex type `microsoft.graph.security.dragonCopilotAccessRecord`; base type `microsoft.graph.security.auditData`; open type: dynamic properties land in `additional_properties`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct DragonCopilotAccessRecord {
@@ -9464,14 +9464,14 @@ pub struct DragonCopilotAccessRecord {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for DragonCopilotAccessRecord {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl DragonCopilotAccessRecord {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.dragonCopilotAccessRecord";
@@ -9492,7 +9492,7 @@ impl DragonCopilotAccessRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for DragonCopilotAccessRecord {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -9501,7 +9501,7 @@ impl<'de> serde::Deserialize<'de> for DragonCopilotAccessRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::model::ODataObject for DragonCopilotAccessRecord {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -9524,7 +9524,7 @@ impl graph_odata_runtime::model::ODataObject for DragonCopilotAccessRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl DragonCopilotAccessRecord {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -9535,11 +9535,11 @@ impl DragonCopilotAccessRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// The properties of [`DragonCopilotAccessRecord`] by wire name, each a [`Field<DragonCopilotAccessRecord>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`DragonCopilotAccessRecord::set_null`].
 pub enum DragonCopilotAccessRecordField {}
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 #[allow(non_upper_case_globals)]
 impl DragonCopilotAccessRecordField {
     /// `dynamicProperties`
@@ -9552,7 +9552,7 @@ impl DragonCopilotAccessRecordField {
     ];
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL complex type `microsoft.graph.security.dragonCopilotAdminRecord`; base type `microsoft.graph.security.auditData`; open type: dynamic properties land in `additional_properties`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct DragonCopilotAdminRecord {
@@ -9565,14 +9565,14 @@ pub struct DragonCopilotAdminRecord {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for DragonCopilotAdminRecord {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl DragonCopilotAdminRecord {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.dragonCopilotAdminRecord";
@@ -9593,7 +9593,7 @@ impl DragonCopilotAdminRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for DragonCopilotAdminRecord {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -9602,7 +9602,7 @@ impl<'de> serde::Deserialize<'de> for DragonCopilotAdminRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::model::ODataObject for DragonCopilotAdminRecord {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -9625,7 +9625,7 @@ impl graph_odata_runtime::model::ODataObject for DragonCopilotAdminRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl DragonCopilotAdminRecord {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -9636,11 +9636,11 @@ impl DragonCopilotAdminRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// The properties of [`DragonCopilotAdminRecord`] by wire name, each a [`Field<DragonCopilotAdminRecord>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`DragonCopilotAdminRecord::set_null`].
 pub enum DragonCopilotAdminRecordField {}
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 #[allow(non_upper_case_globals)]
 impl DragonCopilotAdminRecordField {
     /// `dynamicProperties`
@@ -9653,7 +9653,7 @@ impl DragonCopilotAdminRecordField {
     ];
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL complex type `microsoft.graph.security.dragonCopilotClinicalDataRecord`; base type `microsoft.graph.security.auditData`; open type: dynamic properties land in `additional_properties`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct DragonCopilotClinicalDataRecord {
@@ -9666,14 +9666,14 @@ pub struct DragonCopilotClinicalDataRecord {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for DragonCopilotClinicalDataRecord {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl DragonCopilotClinicalDataRecord {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.dragonCopilotClinicalDataRecord";
@@ -9694,7 +9694,7 @@ impl DragonCopilotClinicalDataRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for DragonCopilotClinicalDataRecord {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -9703,7 +9703,7 @@ impl<'de> serde::Deserialize<'de> for DragonCopilotClinicalDataRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::model::ODataObject for DragonCopilotClinicalDataRecord {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -9726,7 +9726,7 @@ impl graph_odata_runtime::model::ODataObject for DragonCopilotClinicalDataRecord
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl DragonCopilotClinicalDataRecord {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -9737,11 +9737,11 @@ impl DragonCopilotClinicalDataRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// The properties of [`DragonCopilotClinicalDataRecord`] by wire name, each a [`Field<DragonCopilotClinicalDataRecord>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`DragonCopilotClinicalDataRecord::set_null`].
 pub enum DragonCopilotClinicalDataRecordField {}
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 #[allow(non_upper_case_globals)]
 impl DragonCopilotClinicalDataRecordField {
     /// `dynamicProperties`
@@ -9754,7 +9754,7 @@ impl DragonCopilotClinicalDataRecordField {
     ];
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL complex type `microsoft.graph.security.dragonCopilotSessionRecord`; base type `microsoft.graph.security.auditData`; open type: dynamic properties land in `additional_properties`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct DragonCopilotSessionRecord {
@@ -9767,14 +9767,14 @@ pub struct DragonCopilotSessionRecord {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for DragonCopilotSessionRecord {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl DragonCopilotSessionRecord {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.dragonCopilotSessionRecord";
@@ -9795,7 +9795,7 @@ impl DragonCopilotSessionRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for DragonCopilotSessionRecord {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -9804,7 +9804,7 @@ impl<'de> serde::Deserialize<'de> for DragonCopilotSessionRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::model::ODataObject for DragonCopilotSessionRecord {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -9827,7 +9827,7 @@ impl graph_odata_runtime::model::ODataObject for DragonCopilotSessionRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl DragonCopilotSessionRecord {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -9838,11 +9838,11 @@ impl DragonCopilotSessionRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// The properties of [`DragonCopilotSessionRecord`] by wire name, each a [`Field<DragonCopilotSessionRecord>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`DragonCopilotSessionRecord::set_null`].
 pub enum DragonCopilotSessionRecordField {}
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 #[allow(non_upper_case_globals)]
 impl DragonCopilotSessionRecordField {
     /// `dynamicProperties`
@@ -9917,7 +9917,7 @@ impl graph_odata_runtime::model::ODataObject for DynamicColumnValue {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL complex type `microsoft.graph.security.dynamics365BusinessCentralAuditRecord`; base type `microsoft.graph.security.auditData`; open type: dynamic properties land in `additional_properties`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Dynamics365BusinessCentralAuditRecord {
@@ -9930,14 +9930,14 @@ pub struct Dynamics365BusinessCentralAuditRecord {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for Dynamics365BusinessCentralAuditRecord {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl Dynamics365BusinessCentralAuditRecord {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.dynamics365BusinessCentralAuditRecord";
@@ -9958,7 +9958,7 @@ impl Dynamics365BusinessCentralAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for Dynamics365BusinessCentralAuditRecord {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -9967,7 +9967,7 @@ impl<'de> serde::Deserialize<'de> for Dynamics365BusinessCentralAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::model::ODataObject for Dynamics365BusinessCentralAuditRecord {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -9990,7 +9990,7 @@ impl graph_odata_runtime::model::ODataObject for Dynamics365BusinessCentralAudit
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl Dynamics365BusinessCentralAuditRecord {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -10001,11 +10001,11 @@ impl Dynamics365BusinessCentralAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// The properties of [`Dynamics365BusinessCentralAuditRecord`] by wire name, each a [`Field<Dynamics365BusinessCentralAuditRecord>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`Dynamics365BusinessCentralAuditRecord::set_null`].
 pub enum Dynamics365BusinessCentralAuditRecordField {}
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 #[allow(non_upper_case_globals)]
 impl Dynamics365BusinessCentralAuditRecordField {
     /// `dynamicProperties`
@@ -10018,7 +10018,7 @@ impl Dynamics365BusinessCentralAuditRecordField {
     ];
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL complex type `microsoft.graph.security.ehrConnectorAuditBaseRecord`; base type `microsoft.graph.security.auditData`; open type: dynamic properties land in `additional_properties`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct EhrConnectorAuditBaseRecord {
@@ -10031,14 +10031,14 @@ pub struct EhrConnectorAuditBaseRecord {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for EhrConnectorAuditBaseRecord {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl EhrConnectorAuditBaseRecord {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.ehrConnectorAuditBaseRecord";
@@ -10059,7 +10059,7 @@ impl EhrConnectorAuditBaseRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for EhrConnectorAuditBaseRecord {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -10068,7 +10068,7 @@ impl<'de> serde::Deserialize<'de> for EhrConnectorAuditBaseRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::model::ODataObject for EhrConnectorAuditBaseRecord {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -10091,7 +10091,7 @@ impl graph_odata_runtime::model::ODataObject for EhrConnectorAuditBaseRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl EhrConnectorAuditBaseRecord {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -10102,11 +10102,11 @@ impl EhrConnectorAuditBaseRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// The properties of [`EhrConnectorAuditBaseRecord`] by wire name, each a [`Field<EhrConnectorAuditBaseRecord>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`EhrConnectorAuditBaseRecord::set_null`].
 pub enum EhrConnectorAuditBaseRecordField {}
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 #[allow(non_upper_case_globals)]
 impl EhrConnectorAuditBaseRecordField {
     /// `dynamicProperties`
@@ -10119,7 +10119,7 @@ impl EhrConnectorAuditBaseRecordField {
     ];
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL complex type `microsoft.graph.security.emailSender`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct EmailSender {
@@ -10135,14 +10135,14 @@ pub struct EmailSender {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for EmailSender {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl EmailSender {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.emailSender";
@@ -10165,7 +10165,7 @@ impl EmailSender {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for EmailSender {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -10174,7 +10174,7 @@ impl<'de> serde::Deserialize<'de> for EmailSender {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::model::ODataObject for EmailSender {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -10197,7 +10197,7 @@ impl graph_odata_runtime::model::ODataObject for EmailSender {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl EmailSender {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -10208,11 +10208,11 @@ impl EmailSender {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// The properties of [`EmailSender`] by wire name, each a [`Field<EmailSender>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`EmailSender::set_null`].
 pub enum EmailSenderField {}
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 #[allow(non_upper_case_globals)]
 impl EmailSenderField {
     /// `displayName`
@@ -10231,7 +10231,7 @@ impl EmailSenderField {
     ];
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL complex type `microsoft.graph.security.eopSubmissionFeedEntityAuditRecord`; base type `microsoft.graph.security.auditData`; open type: dynamic properties land in `additional_properties`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct EopSubmissionFeedEntityAuditRecord {
@@ -10244,14 +10244,14 @@ pub struct EopSubmissionFeedEntityAuditRecord {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for EopSubmissionFeedEntityAuditRecord {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl EopSubmissionFeedEntityAuditRecord {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.eopSubmissionFeedEntityAuditRecord";
@@ -10272,7 +10272,7 @@ impl EopSubmissionFeedEntityAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for EopSubmissionFeedEntityAuditRecord {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -10281,7 +10281,7 @@ impl<'de> serde::Deserialize<'de> for EopSubmissionFeedEntityAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::model::ODataObject for EopSubmissionFeedEntityAuditRecord {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -10304,7 +10304,7 @@ impl graph_odata_runtime::model::ODataObject for EopSubmissionFeedEntityAuditRec
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl EopSubmissionFeedEntityAuditRecord {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -10315,11 +10315,11 @@ impl EopSubmissionFeedEntityAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// The properties of [`EopSubmissionFeedEntityAuditRecord`] by wire name, each a [`Field<EopSubmissionFeedEntityAuditRecord>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`EopSubmissionFeedEntityAuditRecord::set_null`].
 pub enum EopSubmissionFeedEntityAuditRecordField {}
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 #[allow(non_upper_case_globals)]
 impl EopSubmissionFeedEntityAuditRecordField {
     /// `dynamicProperties`
@@ -10332,7 +10332,7 @@ impl EopSubmissionFeedEntityAuditRecordField {
     ];
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL complex type `microsoft.graph.security.eventPropagationResult`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct EventPropagationResult {
@@ -10350,14 +10350,14 @@ pub struct EventPropagationResult {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for EventPropagationResult {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl EventPropagationResult {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.eventPropagationResult";
@@ -10381,7 +10381,7 @@ impl EventPropagationResult {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for EventPropagationResult {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -10390,7 +10390,7 @@ impl<'de> serde::Deserialize<'de> for EventPropagationResult {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::model::ODataObject for EventPropagationResult {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -10416,7 +10416,7 @@ impl graph_odata_runtime::model::ODataObject for EventPropagationResult {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl EventPropagationResult {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -10427,11 +10427,11 @@ impl EventPropagationResult {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// The properties of [`EventPropagationResult`] by wire name, each a [`Field<EventPropagationResult>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`EventPropagationResult::set_null`].
 pub enum EventPropagationResultField {}
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 #[allow(non_upper_case_globals)]
 impl EventPropagationResultField {
     /// `location`
@@ -10457,7 +10457,7 @@ impl EventPropagationResultField {
     ];
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL complex type `microsoft.graph.security.eventQuery`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct EventQuery {
@@ -10471,14 +10471,14 @@ pub struct EventQuery {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for EventQuery {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl EventQuery {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.eventQuery";
@@ -10500,7 +10500,7 @@ impl EventQuery {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for EventQuery {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -10509,7 +10509,7 @@ impl<'de> serde::Deserialize<'de> for EventQuery {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::model::ODataObject for EventQuery {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -10531,7 +10531,7 @@ impl graph_odata_runtime::model::ODataObject for EventQuery {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl EventQuery {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -10542,11 +10542,11 @@ impl EventQuery {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// The properties of [`EventQuery`] by wire name, each a [`Field<EventQuery>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`EventQuery::set_null`].
 pub enum EventQueryField {}
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 #[allow(non_upper_case_globals)]
 impl EventQueryField {
     /// `query`
@@ -10557,7 +10557,7 @@ impl EventQueryField {
     pub const ALL: &'static [model::Field<EventQuery>] = &[Self::Query, Self::QueryType];
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL complex type `microsoft.graph.security.exchangeAdminAuditRecord`; base type `microsoft.graph.security.auditData`; open type: dynamic properties land in `additional_properties`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ExchangeAdminAuditRecord {
@@ -10570,14 +10570,14 @@ pub struct ExchangeAdminAuditRecord {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for ExchangeAdminAuditRecord {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl ExchangeAdminAuditRecord {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.exchangeAdminAuditRecord";
@@ -10598,7 +10598,7 @@ impl ExchangeAdminAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for ExchangeAdminAuditRecord {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -10607,7 +10607,7 @@ impl<'de> serde::Deserialize<'de> for ExchangeAdminAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::model::ODataObject for ExchangeAdminAuditRecord {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -10630,7 +10630,7 @@ impl graph_odata_runtime::model::ODataObject for ExchangeAdminAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl ExchangeAdminAuditRecord {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -10641,11 +10641,11 @@ impl ExchangeAdminAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// The properties of [`ExchangeAdminAuditRecord`] by wire name, each a [`Field<ExchangeAdminAuditRecord>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ExchangeAdminAuditRecord::set_null`].
 pub enum ExchangeAdminAuditRecordField {}
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 #[allow(non_upper_case_globals)]
 impl ExchangeAdminAuditRecordField {
     /// `dynamicProperties`
@@ -10658,7 +10658,7 @@ impl ExchangeAdminAuditRecordField {
     ];
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL complex type `microsoft.graph.security.exchangeAggregatedMailboxAuditRecord`; base type `microsoft.graph.security.auditData`; open type: dynamic properties land in `additional_properties`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ExchangeAggregatedMailboxAuditRecord {
@@ -10671,14 +10671,14 @@ pub struct ExchangeAggregatedMailboxAuditRecord {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for ExchangeAggregatedMailboxAuditRecord {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl ExchangeAggregatedMailboxAuditRecord {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.exchangeAggregatedMailboxAuditRecord";
@@ -10699,7 +10699,7 @@ impl ExchangeAggregatedMailboxAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for ExchangeAggregatedMailboxAuditRecord {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -10708,7 +10708,7 @@ impl<'de> serde::Deserialize<'de> for ExchangeAggregatedMailboxAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::model::ODataObject for ExchangeAggregatedMailboxAuditRecord {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -10731,7 +10731,7 @@ impl graph_odata_runtime::model::ODataObject for ExchangeAggregatedMailboxAuditR
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl ExchangeAggregatedMailboxAuditRecord {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -10742,11 +10742,11 @@ impl ExchangeAggregatedMailboxAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// The properties of [`ExchangeAggregatedMailboxAuditRecord`] by wire name, each a [`Field<ExchangeAggregatedMailboxAuditRecord>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ExchangeAggregatedMailboxAuditRecord::set_null`].
 pub enum ExchangeAggregatedMailboxAuditRecordField {}
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 #[allow(non_upper_case_globals)]
 impl ExchangeAggregatedMailboxAuditRecordField {
     /// `dynamicProperties`
@@ -10759,7 +10759,7 @@ impl ExchangeAggregatedMailboxAuditRecordField {
     ];
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL complex type `microsoft.graph.security.exchangeAggregatedOperationRecord`; base type `microsoft.graph.security.auditData`; open type: dynamic properties land in `additional_properties`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ExchangeAggregatedOperationRecord {
@@ -10772,14 +10772,14 @@ pub struct ExchangeAggregatedOperationRecord {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for ExchangeAggregatedOperationRecord {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl ExchangeAggregatedOperationRecord {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.exchangeAggregatedOperationRecord";
@@ -10800,7 +10800,7 @@ impl ExchangeAggregatedOperationRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for ExchangeAggregatedOperationRecord {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -10809,7 +10809,7 @@ impl<'de> serde::Deserialize<'de> for ExchangeAggregatedOperationRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::model::ODataObject for ExchangeAggregatedOperationRecord {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -10832,7 +10832,7 @@ impl graph_odata_runtime::model::ODataObject for ExchangeAggregatedOperationReco
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl ExchangeAggregatedOperationRecord {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -10843,11 +10843,11 @@ impl ExchangeAggregatedOperationRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// The properties of [`ExchangeAggregatedOperationRecord`] by wire name, each a [`Field<ExchangeAggregatedOperationRecord>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ExchangeAggregatedOperationRecord::set_null`].
 pub enum ExchangeAggregatedOperationRecordField {}
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 #[allow(non_upper_case_globals)]
 impl ExchangeAggregatedOperationRecordField {
     /// `dynamicProperties`
@@ -10860,7 +10860,7 @@ impl ExchangeAggregatedOperationRecordField {
     ];
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL complex type `microsoft.graph.security.exchangeMailboxAuditGroupRecord`; base type `microsoft.graph.security.auditData`; open type: dynamic properties land in `additional_properties`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ExchangeMailboxAuditGroupRecord {
@@ -10873,14 +10873,14 @@ pub struct ExchangeMailboxAuditGroupRecord {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for ExchangeMailboxAuditGroupRecord {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl ExchangeMailboxAuditGroupRecord {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.exchangeMailboxAuditGroupRecord";
@@ -10901,7 +10901,7 @@ impl ExchangeMailboxAuditGroupRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for ExchangeMailboxAuditGroupRecord {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -10910,7 +10910,7 @@ impl<'de> serde::Deserialize<'de> for ExchangeMailboxAuditGroupRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::model::ODataObject for ExchangeMailboxAuditGroupRecord {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -10933,7 +10933,7 @@ impl graph_odata_runtime::model::ODataObject for ExchangeMailboxAuditGroupRecord
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl ExchangeMailboxAuditGroupRecord {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -10944,11 +10944,11 @@ impl ExchangeMailboxAuditGroupRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// The properties of [`ExchangeMailboxAuditGroupRecord`] by wire name, each a [`Field<ExchangeMailboxAuditGroupRecord>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ExchangeMailboxAuditGroupRecord::set_null`].
 pub enum ExchangeMailboxAuditGroupRecordField {}
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 #[allow(non_upper_case_globals)]
 impl ExchangeMailboxAuditGroupRecordField {
     /// `dynamicProperties`
@@ -10961,7 +10961,7 @@ impl ExchangeMailboxAuditGroupRecordField {
     ];
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL complex type `microsoft.graph.security.exchangeMailboxAuditRecord`; base type `microsoft.graph.security.auditData`; open type: dynamic properties land in `additional_properties`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ExchangeMailboxAuditRecord {
@@ -10974,14 +10974,14 @@ pub struct ExchangeMailboxAuditRecord {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for ExchangeMailboxAuditRecord {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl ExchangeMailboxAuditRecord {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.exchangeMailboxAuditRecord";
@@ -11002,7 +11002,7 @@ impl ExchangeMailboxAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for ExchangeMailboxAuditRecord {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -11011,7 +11011,7 @@ impl<'de> serde::Deserialize<'de> for ExchangeMailboxAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::model::ODataObject for ExchangeMailboxAuditRecord {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -11034,7 +11034,7 @@ impl graph_odata_runtime::model::ODataObject for ExchangeMailboxAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl ExchangeMailboxAuditRecord {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -11045,11 +11045,11 @@ impl ExchangeMailboxAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// The properties of [`ExchangeMailboxAuditRecord`] by wire name, each a [`Field<ExchangeMailboxAuditRecord>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ExchangeMailboxAuditRecord::set_null`].
 pub enum ExchangeMailboxAuditRecordField {}
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 #[allow(non_upper_case_globals)]
 impl ExchangeMailboxAuditRecordField {
     /// `dynamicProperties`
@@ -11062,7 +11062,7 @@ impl ExchangeMailboxAuditRecordField {
     ];
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL complex type `microsoft.graph.security.exportFileMetadata`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ExportFileMetadata {
@@ -11078,14 +11078,14 @@ pub struct ExportFileMetadata {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for ExportFileMetadata {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl ExportFileMetadata {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.exportFileMetadata";
@@ -11108,7 +11108,7 @@ impl ExportFileMetadata {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for ExportFileMetadata {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -11117,7 +11117,7 @@ impl<'de> serde::Deserialize<'de> for ExportFileMetadata {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::model::ODataObject for ExportFileMetadata {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -11140,7 +11140,7 @@ impl graph_odata_runtime::model::ODataObject for ExportFileMetadata {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl ExportFileMetadata {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -11151,11 +11151,11 @@ impl ExportFileMetadata {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// The properties of [`ExportFileMetadata`] by wire name, each a [`Field<ExportFileMetadata>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ExportFileMetadata::set_null`].
 pub enum ExportFileMetadataField {}
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 #[allow(non_upper_case_globals)]
 impl ExportFileMetadataField {
     /// `downloadUrl`
@@ -11174,7 +11174,7 @@ impl ExportFileMetadataField {
     ];
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL complex type `microsoft.graph.security.fabricAuditRecord`; base type `microsoft.graph.security.auditData`; open type: dynamic properties land in `additional_properties`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct FabricAuditRecord {
@@ -11187,14 +11187,14 @@ pub struct FabricAuditRecord {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for FabricAuditRecord {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl FabricAuditRecord {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.fabricAuditRecord";
@@ -11215,7 +11215,7 @@ impl FabricAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for FabricAuditRecord {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -11224,7 +11224,7 @@ impl<'de> serde::Deserialize<'de> for FabricAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::model::ODataObject for FabricAuditRecord {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -11247,7 +11247,7 @@ impl graph_odata_runtime::model::ODataObject for FabricAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl FabricAuditRecord {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -11258,11 +11258,11 @@ impl FabricAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// The properties of [`FabricAuditRecord`] by wire name, each a [`Field<FabricAuditRecord>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`FabricAuditRecord::set_null`].
 pub enum FabricAuditRecordField {}
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 #[allow(non_upper_case_globals)]
 impl FabricAuditRecordField {
     /// `dynamicProperties`
@@ -11275,7 +11275,7 @@ impl FabricAuditRecordField {
     ];
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL complex type `microsoft.graph.security.fabricPolicyRecord`; base type `microsoft.graph.security.auditData`; open type: dynamic properties land in `additional_properties`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct FabricPolicyRecord {
@@ -11288,14 +11288,14 @@ pub struct FabricPolicyRecord {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for FabricPolicyRecord {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl FabricPolicyRecord {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.fabricPolicyRecord";
@@ -11316,7 +11316,7 @@ impl FabricPolicyRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for FabricPolicyRecord {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -11325,7 +11325,7 @@ impl<'de> serde::Deserialize<'de> for FabricPolicyRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::model::ODataObject for FabricPolicyRecord {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -11348,7 +11348,7 @@ impl graph_odata_runtime::model::ODataObject for FabricPolicyRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl FabricPolicyRecord {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -11359,11 +11359,11 @@ impl FabricPolicyRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// The properties of [`FabricPolicyRecord`] by wire name, each a [`Field<FabricPolicyRecord>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`FabricPolicyRecord::set_null`].
 pub enum FabricPolicyRecordField {}
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 #[allow(non_upper_case_globals)]
 impl FabricPolicyRecordField {
     /// `dynamicProperties`
@@ -11376,7 +11376,7 @@ impl FabricPolicyRecordField {
     ];
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL complex type `microsoft.graph.security.fileDetails`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct FileDetails {
@@ -11406,14 +11406,14 @@ pub struct FileDetails {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for FileDetails {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl FileDetails {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.fileDetails";
@@ -11443,7 +11443,7 @@ impl FileDetails {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for FileDetails {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -11452,7 +11452,7 @@ impl<'de> serde::Deserialize<'de> for FileDetails {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::model::ODataObject for FileDetails {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -11482,7 +11482,7 @@ impl graph_odata_runtime::model::ODataObject for FileDetails {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl FileDetails {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -11493,11 +11493,11 @@ impl FileDetails {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// The properties of [`FileDetails`] by wire name, each a [`Field<FileDetails>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`FileDetails::set_null`].
 pub enum FileDetailsField {}
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 #[allow(non_upper_case_globals)]
 impl FileDetailsField {
     /// `fileName`
@@ -11537,7 +11537,7 @@ impl FileDetailsField {
     ];
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL complex type `microsoft.graph.security.fileEvidence`; base type `microsoft.graph.security.alertEvidence`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct FileEvidence {
@@ -11574,14 +11574,14 @@ pub struct FileEvidence {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for FileEvidence {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl FileEvidence {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.fileEvidence";
@@ -11611,7 +11611,7 @@ impl FileEvidence {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for FileEvidence {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -11620,7 +11620,7 @@ impl<'de> serde::Deserialize<'de> for FileEvidence {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::model::ODataObject for FileEvidence {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -11658,7 +11658,7 @@ impl graph_odata_runtime::model::ODataObject for FileEvidence {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl FileEvidence {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -11669,11 +11669,11 @@ impl FileEvidence {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// The properties of [`FileEvidence`] by wire name, each a [`Field<FileEvidence>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`FileEvidence::set_null`].
 pub enum FileEvidenceField {}
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 #[allow(non_upper_case_globals)]
 impl FileEvidenceField {
     /// `createdDateTime`
@@ -11721,7 +11721,7 @@ impl FileEvidenceField {
     ];
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL complex type `microsoft.graph.security.fileHash`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct FileHash {
@@ -11735,14 +11735,14 @@ pub struct FileHash {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for FileHash {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl FileHash {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.fileHash";
@@ -11764,7 +11764,7 @@ impl FileHash {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for FileHash {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -11773,7 +11773,7 @@ impl<'de> serde::Deserialize<'de> for FileHash {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::model::ODataObject for FileHash {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -11795,7 +11795,7 @@ impl graph_odata_runtime::model::ODataObject for FileHash {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl FileHash {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -11806,11 +11806,11 @@ impl FileHash {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// The properties of [`FileHash`] by wire name, each a [`Field<FileHash>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`FileHash::set_null`].
 pub enum FileHashField {}
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 #[allow(non_upper_case_globals)]
 impl FileHashField {
     /// `algorithm`
@@ -11821,7 +11821,7 @@ impl FileHashField {
     pub const ALL: &'static [model::Field<FileHash>] = &[Self::Algorithm, Self::Value];
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL complex type `microsoft.graph.security.fileHashEvidence`; base type `microsoft.graph.security.alertEvidence`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct FileHashEvidence {
@@ -11856,14 +11856,14 @@ pub struct FileHashEvidence {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for FileHashEvidence {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl FileHashEvidence {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.fileHashEvidence";
@@ -11892,7 +11892,7 @@ impl FileHashEvidence {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for FileHashEvidence {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -11901,7 +11901,7 @@ impl<'de> serde::Deserialize<'de> for FileHashEvidence {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::model::ODataObject for FileHashEvidence {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -11936,7 +11936,7 @@ impl graph_odata_runtime::model::ODataObject for FileHashEvidence {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl FileHashEvidence {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -11947,11 +11947,11 @@ impl FileHashEvidence {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// The properties of [`FileHashEvidence`] by wire name, each a [`Field<FileHashEvidence>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`FileHashEvidence::set_null`].
 pub enum FileHashEvidenceField {}
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 #[allow(non_upper_case_globals)]
 impl FileHashEvidenceField {
     /// `createdDateTime`
@@ -11994,7 +11994,7 @@ impl FileHashEvidenceField {
     ];
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL complex type `microsoft.graph.security.filePlanAppliedCategory`; base type `microsoft.graph.security.filePlanDescriptorBase`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct FilePlanAppliedCategory {
@@ -12009,14 +12009,14 @@ pub struct FilePlanAppliedCategory {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for FilePlanAppliedCategory {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl FilePlanAppliedCategory {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.filePlanAppliedCategory";
@@ -12038,7 +12038,7 @@ impl FilePlanAppliedCategory {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for FilePlanAppliedCategory {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -12047,7 +12047,7 @@ impl<'de> serde::Deserialize<'de> for FilePlanAppliedCategory {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::model::ODataObject for FilePlanAppliedCategory {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -12069,7 +12069,7 @@ impl graph_odata_runtime::model::ODataObject for FilePlanAppliedCategory {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl FilePlanAppliedCategory {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -12080,11 +12080,11 @@ impl FilePlanAppliedCategory {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// The properties of [`FilePlanAppliedCategory`] by wire name, each a [`Field<FilePlanAppliedCategory>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`FilePlanAppliedCategory::set_null`].
 pub enum FilePlanAppliedCategoryField {}
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 #[allow(non_upper_case_globals)]
 impl FilePlanAppliedCategoryField {
     /// `displayName`
@@ -12102,7 +12102,7 @@ impl FilePlanAppliedCategoryField {
     ];
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL complex type `microsoft.graph.security.filePlanAuthority`; base type `microsoft.graph.security.filePlanDescriptorBase`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct FilePlanAuthority {
@@ -12115,14 +12115,14 @@ pub struct FilePlanAuthority {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for FilePlanAuthority {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl FilePlanAuthority {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.filePlanAuthority";
@@ -12143,7 +12143,7 @@ impl FilePlanAuthority {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for FilePlanAuthority {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -12152,7 +12152,7 @@ impl<'de> serde::Deserialize<'de> for FilePlanAuthority {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::model::ODataObject for FilePlanAuthority {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -12173,7 +12173,7 @@ impl graph_odata_runtime::model::ODataObject for FilePlanAuthority {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl FilePlanAuthority {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -12184,11 +12184,11 @@ impl FilePlanAuthority {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// The properties of [`FilePlanAuthority`] by wire name, each a [`Field<FilePlanAuthority>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`FilePlanAuthority::set_null`].
 pub enum FilePlanAuthorityField {}
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 #[allow(non_upper_case_globals)]
 impl FilePlanAuthorityField {
     /// `displayName`
@@ -12199,7 +12199,7 @@ impl FilePlanAuthorityField {
     pub const ALL: &'static [model::Field<FilePlanAuthority>] = &[Self::DisplayName];
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL complex type `microsoft.graph.security.filePlanCitation`; base type `microsoft.graph.security.filePlanDescriptorBase`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct FilePlanCitation {
@@ -12216,14 +12216,14 @@ pub struct FilePlanCitation {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for FilePlanCitation {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl FilePlanCitation {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.filePlanCitation";
@@ -12246,7 +12246,7 @@ impl FilePlanCitation {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for FilePlanCitation {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -12255,7 +12255,7 @@ impl<'de> serde::Deserialize<'de> for FilePlanCitation {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::model::ODataObject for FilePlanCitation {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -12280,7 +12280,7 @@ impl graph_odata_runtime::model::ODataObject for FilePlanCitation {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl FilePlanCitation {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -12291,11 +12291,11 @@ impl FilePlanCitation {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// The properties of [`FilePlanCitation`] by wire name, each a [`Field<FilePlanCitation>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`FilePlanCitation::set_null`].
 pub enum FilePlanCitationField {}
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 #[allow(non_upper_case_globals)]
 impl FilePlanCitationField {
     /// `displayName`
@@ -12318,7 +12318,7 @@ impl FilePlanCitationField {
     ];
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL complex type `microsoft.graph.security.filePlanDepartment`; base type `microsoft.graph.security.filePlanDescriptorBase`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct FilePlanDepartment {
@@ -12331,14 +12331,14 @@ pub struct FilePlanDepartment {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for FilePlanDepartment {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl FilePlanDepartment {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.filePlanDepartment";
@@ -12359,7 +12359,7 @@ impl FilePlanDepartment {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for FilePlanDepartment {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -12368,7 +12368,7 @@ impl<'de> serde::Deserialize<'de> for FilePlanDepartment {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::model::ODataObject for FilePlanDepartment {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -12389,7 +12389,7 @@ impl graph_odata_runtime::model::ODataObject for FilePlanDepartment {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl FilePlanDepartment {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -12400,11 +12400,11 @@ impl FilePlanDepartment {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// The properties of [`FilePlanDepartment`] by wire name, each a [`Field<FilePlanDepartment>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`FilePlanDepartment::set_null`].
 pub enum FilePlanDepartmentField {}
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 #[allow(non_upper_case_globals)]
 impl FilePlanDepartmentField {
     /// `displayName`
@@ -12415,7 +12415,7 @@ impl FilePlanDepartmentField {
     pub const ALL: &'static [model::Field<FilePlanDepartment>] = &[Self::DisplayName];
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL complex type `microsoft.graph.security.filePlanDescriptorBase`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct FilePlanDescriptorBase {
@@ -12427,14 +12427,14 @@ pub struct FilePlanDescriptorBase {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for FilePlanDescriptorBase {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl FilePlanDescriptorBase {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.filePlanDescriptorBase";
@@ -12455,7 +12455,7 @@ impl FilePlanDescriptorBase {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for FilePlanDescriptorBase {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -12464,7 +12464,7 @@ impl<'de> serde::Deserialize<'de> for FilePlanDescriptorBase {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::model::ODataObject for FilePlanDescriptorBase {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -12485,7 +12485,7 @@ impl graph_odata_runtime::model::ODataObject for FilePlanDescriptorBase {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl FilePlanDescriptorBase {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -12496,11 +12496,11 @@ impl FilePlanDescriptorBase {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// The properties of [`FilePlanDescriptorBase`] by wire name, each a [`Field<FilePlanDescriptorBase>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`FilePlanDescriptorBase::set_null`].
 pub enum FilePlanDescriptorBaseField {}
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 #[allow(non_upper_case_globals)]
 impl FilePlanDescriptorBaseField {
     /// `displayName`
@@ -12513,7 +12513,7 @@ impl FilePlanDescriptorBaseField {
     ];
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL complex type `microsoft.graph.security.filePlanReference`; base type `microsoft.graph.security.filePlanDescriptorBase`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct FilePlanReference {
@@ -12526,14 +12526,14 @@ pub struct FilePlanReference {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for FilePlanReference {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl FilePlanReference {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.filePlanReference";
@@ -12554,7 +12554,7 @@ impl FilePlanReference {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for FilePlanReference {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -12563,7 +12563,7 @@ impl<'de> serde::Deserialize<'de> for FilePlanReference {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::model::ODataObject for FilePlanReference {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -12584,7 +12584,7 @@ impl graph_odata_runtime::model::ODataObject for FilePlanReference {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl FilePlanReference {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -12595,11 +12595,11 @@ impl FilePlanReference {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// The properties of [`FilePlanReference`] by wire name, each a [`Field<FilePlanReference>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`FilePlanReference::set_null`].
 pub enum FilePlanReferenceField {}
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 #[allow(non_upper_case_globals)]
 impl FilePlanReferenceField {
     /// `displayName`
@@ -12610,7 +12610,7 @@ impl FilePlanReferenceField {
     pub const ALL: &'static [model::Field<FilePlanReference>] = &[Self::DisplayName];
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL complex type `microsoft.graph.security.filePlanSubcategory`; base type `microsoft.graph.security.filePlanDescriptorBase`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct FilePlanSubcategory {
@@ -12623,14 +12623,14 @@ pub struct FilePlanSubcategory {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for FilePlanSubcategory {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl FilePlanSubcategory {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.filePlanSubcategory";
@@ -12651,7 +12651,7 @@ impl FilePlanSubcategory {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for FilePlanSubcategory {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -12660,7 +12660,7 @@ impl<'de> serde::Deserialize<'de> for FilePlanSubcategory {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::model::ODataObject for FilePlanSubcategory {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -12681,7 +12681,7 @@ impl graph_odata_runtime::model::ODataObject for FilePlanSubcategory {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl FilePlanSubcategory {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -12692,11 +12692,11 @@ impl FilePlanSubcategory {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// The properties of [`FilePlanSubcategory`] by wire name, each a [`Field<FilePlanSubcategory>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`FilePlanSubcategory::set_null`].
 pub enum FilePlanSubcategoryField {}
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 #[allow(non_upper_case_globals)]
 impl FilePlanSubcategoryField {
     /// `displayName`
@@ -12707,7 +12707,7 @@ impl FilePlanSubcategoryField {
     pub const ALL: &'static [model::Field<FilePlanSubcategory>] = &[Self::DisplayName];
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL complex type `microsoft.graph.security.formattedContent`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct FormattedContent {
@@ -12721,14 +12721,14 @@ pub struct FormattedContent {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for FormattedContent {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl FormattedContent {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.formattedContent";
@@ -12750,7 +12750,7 @@ impl FormattedContent {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for FormattedContent {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -12759,7 +12759,7 @@ impl<'de> serde::Deserialize<'de> for FormattedContent {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::model::ODataObject for FormattedContent {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -12781,7 +12781,7 @@ impl graph_odata_runtime::model::ODataObject for FormattedContent {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl FormattedContent {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -12792,11 +12792,11 @@ impl FormattedContent {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// The properties of [`FormattedContent`] by wire name, each a [`Field<FormattedContent>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`FormattedContent::set_null`].
 pub enum FormattedContentField {}
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 #[allow(non_upper_case_globals)]
 impl FormattedContentField {
     /// `content`
@@ -12810,7 +12810,7 @@ impl FormattedContentField {
     ];
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL complex type `microsoft.graph.security.geoLocation`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GeoLocation {
@@ -12830,14 +12830,14 @@ pub struct GeoLocation {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for GeoLocation {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl GeoLocation {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.geoLocation";
@@ -12862,7 +12862,7 @@ impl GeoLocation {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for GeoLocation {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -12871,7 +12871,7 @@ impl<'de> serde::Deserialize<'de> for GeoLocation {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::model::ODataObject for GeoLocation {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -12896,7 +12896,7 @@ impl graph_odata_runtime::model::ODataObject for GeoLocation {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl GeoLocation {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -12907,11 +12907,11 @@ impl GeoLocation {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// The properties of [`GeoLocation`] by wire name, each a [`Field<GeoLocation>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`GeoLocation::set_null`].
 pub enum GeoLocationField {}
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 #[allow(non_upper_case_globals)]
 impl GeoLocationField {
     /// `city`
@@ -12934,7 +12934,7 @@ impl GeoLocationField {
     ];
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL complex type `microsoft.graph.security.gitHubOrganizationEvidence`; base type `microsoft.graph.security.alertEvidence`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GitHubOrganizationEvidence {
@@ -12977,14 +12977,14 @@ pub struct GitHubOrganizationEvidence {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for GitHubOrganizationEvidence {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl GitHubOrganizationEvidence {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.gitHubOrganizationEvidence";
@@ -13017,7 +13017,7 @@ impl GitHubOrganizationEvidence {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for GitHubOrganizationEvidence {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -13026,7 +13026,7 @@ impl<'de> serde::Deserialize<'de> for GitHubOrganizationEvidence {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::model::ODataObject for GitHubOrganizationEvidence {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -13065,7 +13065,7 @@ impl graph_odata_runtime::model::ODataObject for GitHubOrganizationEvidence {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl GitHubOrganizationEvidence {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -13076,11 +13076,11 @@ impl GitHubOrganizationEvidence {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// The properties of [`GitHubOrganizationEvidence`] by wire name, each a [`Field<GitHubOrganizationEvidence>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`GitHubOrganizationEvidence::set_null`].
 pub enum GitHubOrganizationEvidenceField {}
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 #[allow(non_upper_case_globals)]
 impl GitHubOrganizationEvidenceField {
     /// `createdDateTime`
@@ -13151,7 +13151,7 @@ impl GitHubOrganizationEvidenceField {
     ];
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL complex type `microsoft.graph.security.gitHubRepoEvidence`; base type `microsoft.graph.security.alertEvidence`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GitHubRepoEvidence {
@@ -13192,14 +13192,14 @@ pub struct GitHubRepoEvidence {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for GitHubRepoEvidence {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl GitHubRepoEvidence {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.gitHubRepoEvidence";
@@ -13231,7 +13231,7 @@ impl GitHubRepoEvidence {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for GitHubRepoEvidence {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -13240,7 +13240,7 @@ impl<'de> serde::Deserialize<'de> for GitHubRepoEvidence {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::model::ODataObject for GitHubRepoEvidence {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -13278,7 +13278,7 @@ impl graph_odata_runtime::model::ODataObject for GitHubRepoEvidence {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl GitHubRepoEvidence {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -13289,11 +13289,11 @@ impl GitHubRepoEvidence {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// The properties of [`GitHubRepoEvidence`] by wire name, each a [`Field<GitHubRepoEvidence>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`GitHubRepoEvidence::set_null`].
 pub enum GitHubRepoEvidenceField {}
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 #[allow(non_upper_case_globals)]
 impl GitHubRepoEvidenceField {
     /// `createdDateTime`
@@ -13347,7 +13347,7 @@ impl GitHubRepoEvidenceField {
     ];
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL complex type `microsoft.graph.security.gitHubUserEvidence`; base type `microsoft.graph.security.alertEvidence`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GitHubUserEvidence {
@@ -13388,14 +13388,14 @@ pub struct GitHubUserEvidence {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for GitHubUserEvidence {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl GitHubUserEvidence {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.gitHubUserEvidence";
@@ -13427,7 +13427,7 @@ impl GitHubUserEvidence {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for GitHubUserEvidence {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -13436,7 +13436,7 @@ impl<'de> serde::Deserialize<'de> for GitHubUserEvidence {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::model::ODataObject for GitHubUserEvidence {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -13474,7 +13474,7 @@ impl graph_odata_runtime::model::ODataObject for GitHubUserEvidence {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl GitHubUserEvidence {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -13485,11 +13485,11 @@ impl GitHubUserEvidence {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// The properties of [`GitHubUserEvidence`] by wire name, each a [`Field<GitHubUserEvidence>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`GitHubUserEvidence::set_null`].
 pub enum GitHubUserEvidenceField {}
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 #[allow(non_upper_case_globals)]
 impl GitHubUserEvidenceField {
     /// `createdDateTime`
@@ -13541,7 +13541,7 @@ impl GitHubUserEvidenceField {
     ];
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL complex type `microsoft.graph.security.googleCloudResourceEvidence`; base type `microsoft.graph.security.alertEvidence`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GoogleCloudResourceEvidence {
@@ -13586,14 +13586,14 @@ pub struct GoogleCloudResourceEvidence {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for GoogleCloudResourceEvidence {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl GoogleCloudResourceEvidence {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.googleCloudResourceEvidence";
@@ -13627,7 +13627,7 @@ impl GoogleCloudResourceEvidence {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for GoogleCloudResourceEvidence {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -13636,7 +13636,7 @@ impl<'de> serde::Deserialize<'de> for GoogleCloudResourceEvidence {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::model::ODataObject for GoogleCloudResourceEvidence {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -13678,7 +13678,7 @@ impl graph_odata_runtime::model::ODataObject for GoogleCloudResourceEvidence {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl GoogleCloudResourceEvidence {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -13689,11 +13689,11 @@ impl GoogleCloudResourceEvidence {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// The properties of [`GoogleCloudResourceEvidence`] by wire name, each a [`Field<GoogleCloudResourceEvidence>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`GoogleCloudResourceEvidence::set_null`].
 pub enum GoogleCloudResourceEvidenceField {}
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 #[allow(non_upper_case_globals)]
 impl GoogleCloudResourceEvidenceField {
     /// `createdDateTime`
@@ -13771,7 +13771,7 @@ impl GoogleCloudResourceEvidenceField {
     ];
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL complex type `microsoft.graph.security.healthcareSignalRecord`; base type `microsoft.graph.security.auditData`; open type: dynamic properties land in `additional_properties`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct HealthcareSignalRecord {
@@ -13784,14 +13784,14 @@ pub struct HealthcareSignalRecord {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for HealthcareSignalRecord {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl HealthcareSignalRecord {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.healthcareSignalRecord";
@@ -13812,7 +13812,7 @@ impl HealthcareSignalRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for HealthcareSignalRecord {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -13821,7 +13821,7 @@ impl<'de> serde::Deserialize<'de> for HealthcareSignalRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::model::ODataObject for HealthcareSignalRecord {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -13844,7 +13844,7 @@ impl graph_odata_runtime::model::ODataObject for HealthcareSignalRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl HealthcareSignalRecord {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -13855,11 +13855,11 @@ impl HealthcareSignalRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// The properties of [`HealthcareSignalRecord`] by wire name, each a [`Field<HealthcareSignalRecord>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`HealthcareSignalRecord::set_null`].
 pub enum HealthcareSignalRecordField {}
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 #[allow(non_upper_case_globals)]
 impl HealthcareSignalRecordField {
     /// `dynamicProperties`
@@ -13872,7 +13872,7 @@ impl HealthcareSignalRecordField {
     ];
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL complex type `microsoft.graph.security.hostLogonSessionEvidence`; base type `microsoft.graph.security.alertEvidence`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct HostLogonSessionEvidence {
@@ -13913,14 +13913,14 @@ pub struct HostLogonSessionEvidence {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for HostLogonSessionEvidence {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl HostLogonSessionEvidence {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.hostLogonSessionEvidence";
@@ -13952,7 +13952,7 @@ impl HostLogonSessionEvidence {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for HostLogonSessionEvidence {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -13961,7 +13961,7 @@ impl<'de> serde::Deserialize<'de> for HostLogonSessionEvidence {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::model::ODataObject for HostLogonSessionEvidence {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -14003,7 +14003,7 @@ impl graph_odata_runtime::model::ODataObject for HostLogonSessionEvidence {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl HostLogonSessionEvidence {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -14014,11 +14014,11 @@ impl HostLogonSessionEvidence {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// The properties of [`HostLogonSessionEvidence`] by wire name, each a [`Field<HostLogonSessionEvidence>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`HostLogonSessionEvidence::set_null`].
 pub enum HostLogonSessionEvidenceField {}
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 #[allow(non_upper_case_globals)]
 impl HostLogonSessionEvidenceField {
     /// `createdDateTime`
@@ -14080,7 +14080,7 @@ impl HostLogonSessionEvidenceField {
     ];
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL complex type `microsoft.graph.security.hostPortBanner`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct HostPortBanner {
@@ -14100,14 +14100,14 @@ pub struct HostPortBanner {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for HostPortBanner {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl HostPortBanner {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.hostPortBanner";
@@ -14132,7 +14132,7 @@ impl HostPortBanner {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for HostPortBanner {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -14141,7 +14141,7 @@ impl<'de> serde::Deserialize<'de> for HostPortBanner {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::model::ODataObject for HostPortBanner {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -14170,7 +14170,7 @@ impl graph_odata_runtime::model::ODataObject for HostPortBanner {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl HostPortBanner {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -14181,11 +14181,11 @@ impl HostPortBanner {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// The properties of [`HostPortBanner`] by wire name, each a [`Field<HostPortBanner>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`HostPortBanner::set_null`].
 pub enum HostPortBannerField {}
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 #[allow(non_upper_case_globals)]
 impl HostPortBannerField {
     /// `banner`
@@ -14216,7 +14216,7 @@ impl HostPortBannerField {
     ];
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL complex type `microsoft.graph.security.hostPortComponent`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct HostPortComponent {
@@ -14234,14 +14234,14 @@ pub struct HostPortComponent {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for HostPortComponent {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl HostPortComponent {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.hostPortComponent";
@@ -14265,7 +14265,7 @@ impl HostPortComponent {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for HostPortComponent {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -14274,7 +14274,7 @@ impl<'de> serde::Deserialize<'de> for HostPortComponent {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::model::ODataObject for HostPortComponent {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -14302,7 +14302,7 @@ impl graph_odata_runtime::model::ODataObject for HostPortComponent {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl HostPortComponent {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -14313,11 +14313,11 @@ impl HostPortComponent {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// The properties of [`HostPortComponent`] by wire name, each a [`Field<HostPortComponent>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`HostPortComponent::set_null`].
 pub enum HostPortComponentField {}
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 #[allow(non_upper_case_globals)]
 impl HostPortComponentField {
     /// `firstSeenDateTime`
@@ -14343,7 +14343,7 @@ impl HostPortComponentField {
     ];
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL complex type `microsoft.graph.security.hostReputationRule`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct HostReputationRule {
@@ -14361,14 +14361,14 @@ pub struct HostReputationRule {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for HostReputationRule {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl HostReputationRule {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.hostReputationRule";
@@ -14392,7 +14392,7 @@ impl HostReputationRule {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for HostReputationRule {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -14401,7 +14401,7 @@ impl<'de> serde::Deserialize<'de> for HostReputationRule {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::model::ODataObject for HostReputationRule {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -14427,7 +14427,7 @@ impl graph_odata_runtime::model::ODataObject for HostReputationRule {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl HostReputationRule {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -14438,11 +14438,11 @@ impl HostReputationRule {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// The properties of [`HostReputationRule`] by wire name, each a [`Field<HostReputationRule>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`HostReputationRule::set_null`].
 pub enum HostReputationRuleField {}
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 #[allow(non_upper_case_globals)]
 impl HostReputationRuleField {
     /// `description`
@@ -14466,7 +14466,7 @@ impl HostReputationRuleField {
     ];
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL complex type `microsoft.graph.security.hostSslCertificatePort`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct HostSslCertificatePort {
@@ -14482,14 +14482,14 @@ pub struct HostSslCertificatePort {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for HostSslCertificatePort {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl HostSslCertificatePort {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.hostSslCertificatePort";
@@ -14512,7 +14512,7 @@ impl HostSslCertificatePort {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for HostSslCertificatePort {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -14521,7 +14521,7 @@ impl<'de> serde::Deserialize<'de> for HostSslCertificatePort {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::model::ODataObject for HostSslCertificatePort {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -14548,7 +14548,7 @@ impl graph_odata_runtime::model::ODataObject for HostSslCertificatePort {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl HostSslCertificatePort {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -14559,11 +14559,11 @@ impl HostSslCertificatePort {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// The properties of [`HostSslCertificatePort`] by wire name, each a [`Field<HostSslCertificatePort>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`HostSslCertificatePort::set_null`].
 pub enum HostSslCertificatePortField {}
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 #[allow(non_upper_case_globals)]
 impl HostSslCertificatePortField {
     /// `firstSeenDateTime`
@@ -14584,7 +14584,7 @@ impl HostSslCertificatePortField {
     ];
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL complex type `microsoft.graph.security.hostedRpaAuditRecord`; base type `microsoft.graph.security.auditData`; open type: dynamic properties land in `additional_properties`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct HostedRpaAuditRecord {
@@ -14597,14 +14597,14 @@ pub struct HostedRpaAuditRecord {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for HostedRpaAuditRecord {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl HostedRpaAuditRecord {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.hostedRpaAuditRecord";
@@ -14625,7 +14625,7 @@ impl HostedRpaAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for HostedRpaAuditRecord {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -14634,7 +14634,7 @@ impl<'de> serde::Deserialize<'de> for HostedRpaAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::model::ODataObject for HostedRpaAuditRecord {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -14657,7 +14657,7 @@ impl graph_odata_runtime::model::ODataObject for HostedRpaAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl HostedRpaAuditRecord {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -14668,11 +14668,11 @@ impl HostedRpaAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// The properties of [`HostedRpaAuditRecord`] by wire name, each a [`Field<HostedRpaAuditRecord>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`HostedRpaAuditRecord::set_null`].
 pub enum HostedRpaAuditRecordField {}
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 #[allow(non_upper_case_globals)]
 impl HostedRpaAuditRecordField {
     /// `dynamicProperties`
@@ -14685,7 +14685,7 @@ impl HostedRpaAuditRecordField {
     ];
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL complex type `microsoft.graph.security.hrSignalAuditRecord`; base type `microsoft.graph.security.auditData`; open type: dynamic properties land in `additional_properties`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct HrSignalAuditRecord {
@@ -14698,14 +14698,14 @@ pub struct HrSignalAuditRecord {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for HrSignalAuditRecord {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl HrSignalAuditRecord {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.hrSignalAuditRecord";
@@ -14726,7 +14726,7 @@ impl HrSignalAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for HrSignalAuditRecord {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -14735,7 +14735,7 @@ impl<'de> serde::Deserialize<'de> for HrSignalAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::model::ODataObject for HrSignalAuditRecord {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -14758,7 +14758,7 @@ impl graph_odata_runtime::model::ODataObject for HrSignalAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl HrSignalAuditRecord {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -14769,11 +14769,11 @@ impl HrSignalAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// The properties of [`HrSignalAuditRecord`] by wire name, each a [`Field<HrSignalAuditRecord>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`HrSignalAuditRecord::set_null`].
 pub enum HrSignalAuditRecordField {}
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 #[allow(non_upper_case_globals)]
 impl HrSignalAuditRecordField {
     /// `dynamicProperties`
@@ -14951,7 +14951,7 @@ impl graph_odata_runtime::model::ODataObject for HuntingRowResult {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL complex type `microsoft.graph.security.hygieneEventRecord`; base type `microsoft.graph.security.auditData`; open type: dynamic properties land in `additional_properties`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct HygieneEventRecord {
@@ -14964,14 +14964,14 @@ pub struct HygieneEventRecord {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for HygieneEventRecord {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl HygieneEventRecord {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.hygieneEventRecord";
@@ -14992,7 +14992,7 @@ impl HygieneEventRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for HygieneEventRecord {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -15001,7 +15001,7 @@ impl<'de> serde::Deserialize<'de> for HygieneEventRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::model::ODataObject for HygieneEventRecord {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -15024,7 +15024,7 @@ impl graph_odata_runtime::model::ODataObject for HygieneEventRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl HygieneEventRecord {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -15035,11 +15035,11 @@ impl HygieneEventRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// The properties of [`HygieneEventRecord`] by wire name, each a [`Field<HygieneEventRecord>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`HygieneEventRecord::set_null`].
 pub enum HygieneEventRecordField {}
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 #[allow(non_upper_case_globals)]
 impl HygieneEventRecordField {
     /// `dynamicProperties`
@@ -15052,7 +15052,7 @@ impl HygieneEventRecordField {
     ];
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL complex type `microsoft.graph.security.hyperlink`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Hyperlink {
@@ -15066,14 +15066,14 @@ pub struct Hyperlink {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for Hyperlink {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl Hyperlink {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.hyperlink";
@@ -15095,7 +15095,7 @@ impl Hyperlink {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for Hyperlink {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -15104,7 +15104,7 @@ impl<'de> serde::Deserialize<'de> for Hyperlink {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::model::ODataObject for Hyperlink {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -15126,7 +15126,7 @@ impl graph_odata_runtime::model::ODataObject for Hyperlink {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl Hyperlink {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -15137,11 +15137,11 @@ impl Hyperlink {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// The properties of [`Hyperlink`] by wire name, each a [`Field<Hyperlink>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`Hyperlink::set_null`].
 pub enum HyperlinkField {}
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 #[allow(non_upper_case_globals)]
 impl HyperlinkField {
     /// `name`
@@ -15152,7 +15152,7 @@ impl HyperlinkField {
     pub const ALL: &'static [model::Field<Hyperlink>] = &[Self::Name, Self::Url];
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL complex type `microsoft.graph.security.informationBarrierPolicyApplicationAuditRecord`; base type `microsoft.graph.security.auditData`; open type: dynamic properties land in `additional_properties`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct InformationBarrierPolicyApplicationAuditRecord {
@@ -15165,14 +15165,14 @@ pub struct InformationBarrierPolicyApplicationAuditRecord {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for InformationBarrierPolicyApplicationAuditRecord {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl InformationBarrierPolicyApplicationAuditRecord {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.informationBarrierPolicyApplicationAuditRecord";
@@ -15193,7 +15193,7 @@ impl InformationBarrierPolicyApplicationAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for InformationBarrierPolicyApplicationAuditRecord {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -15202,7 +15202,7 @@ impl<'de> serde::Deserialize<'de> for InformationBarrierPolicyApplicationAuditRe
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::model::ODataObject
 for InformationBarrierPolicyApplicationAuditRecord {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
@@ -15226,7 +15226,7 @@ for InformationBarrierPolicyApplicationAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl InformationBarrierPolicyApplicationAuditRecord {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -15237,11 +15237,11 @@ impl InformationBarrierPolicyApplicationAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// The properties of [`InformationBarrierPolicyApplicationAuditRecord`] by wire name, each a [`Field<InformationBarrierPolicyApplicationAuditRecord>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`InformationBarrierPolicyApplicationAuditRecord::set_null`].
 pub enum InformationBarrierPolicyApplicationAuditRecordField {}
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 #[allow(non_upper_case_globals)]
 impl InformationBarrierPolicyApplicationAuditRecordField {
     /// `dynamicProperties`
@@ -15254,7 +15254,7 @@ impl InformationBarrierPolicyApplicationAuditRecordField {
     >] = &[Self::DynamicProperties];
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL complex type `microsoft.graph.security.informationWorkerProtectionAuditRecord`; base type `microsoft.graph.security.auditData`; open type: dynamic properties land in `additional_properties`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct InformationWorkerProtectionAuditRecord {
@@ -15267,14 +15267,14 @@ pub struct InformationWorkerProtectionAuditRecord {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for InformationWorkerProtectionAuditRecord {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl InformationWorkerProtectionAuditRecord {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.informationWorkerProtectionAuditRecord";
@@ -15295,7 +15295,7 @@ impl InformationWorkerProtectionAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for InformationWorkerProtectionAuditRecord {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -15304,7 +15304,7 @@ impl<'de> serde::Deserialize<'de> for InformationWorkerProtectionAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::model::ODataObject for InformationWorkerProtectionAuditRecord {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -15327,7 +15327,7 @@ impl graph_odata_runtime::model::ODataObject for InformationWorkerProtectionAudi
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl InformationWorkerProtectionAuditRecord {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -15338,11 +15338,11 @@ impl InformationWorkerProtectionAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// The properties of [`InformationWorkerProtectionAuditRecord`] by wire name, each a [`Field<InformationWorkerProtectionAuditRecord>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`InformationWorkerProtectionAuditRecord::set_null`].
 pub enum InformationWorkerProtectionAuditRecordField {}
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 #[allow(non_upper_case_globals)]
 impl InformationWorkerProtectionAuditRecordField {
     /// `dynamicProperties`
@@ -15355,7 +15355,7 @@ impl InformationWorkerProtectionAuditRecordField {
     ];
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL complex type `microsoft.graph.security.insiderRiskScopedUserInsightsRecord`; base type `microsoft.graph.security.auditData`; open type: dynamic properties land in `additional_properties`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct InsiderRiskScopedUserInsightsRecord {
@@ -15368,14 +15368,14 @@ pub struct InsiderRiskScopedUserInsightsRecord {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for InsiderRiskScopedUserInsightsRecord {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl InsiderRiskScopedUserInsightsRecord {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.insiderRiskScopedUserInsightsRecord";
@@ -15396,7 +15396,7 @@ impl InsiderRiskScopedUserInsightsRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for InsiderRiskScopedUserInsightsRecord {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -15405,7 +15405,7 @@ impl<'de> serde::Deserialize<'de> for InsiderRiskScopedUserInsightsRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::model::ODataObject for InsiderRiskScopedUserInsightsRecord {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -15428,7 +15428,7 @@ impl graph_odata_runtime::model::ODataObject for InsiderRiskScopedUserInsightsRe
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl InsiderRiskScopedUserInsightsRecord {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -15439,11 +15439,11 @@ impl InsiderRiskScopedUserInsightsRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// The properties of [`InsiderRiskScopedUserInsightsRecord`] by wire name, each a [`Field<InsiderRiskScopedUserInsightsRecord>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`InsiderRiskScopedUserInsightsRecord::set_null`].
 pub enum InsiderRiskScopedUserInsightsRecordField {}
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 #[allow(non_upper_case_globals)]
 impl InsiderRiskScopedUserInsightsRecordField {
     /// `dynamicProperties`
@@ -15456,7 +15456,7 @@ impl InsiderRiskScopedUserInsightsRecordField {
     ];
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL complex type `microsoft.graph.security.insiderRiskScopedUsersRecord`; base type `microsoft.graph.security.auditData`; open type: dynamic properties land in `additional_properties`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct InsiderRiskScopedUsersRecord {
@@ -15469,14 +15469,14 @@ pub struct InsiderRiskScopedUsersRecord {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for InsiderRiskScopedUsersRecord {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl InsiderRiskScopedUsersRecord {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.insiderRiskScopedUsersRecord";
@@ -15497,7 +15497,7 @@ impl InsiderRiskScopedUsersRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for InsiderRiskScopedUsersRecord {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -15506,7 +15506,7 @@ impl<'de> serde::Deserialize<'de> for InsiderRiskScopedUsersRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::model::ODataObject for InsiderRiskScopedUsersRecord {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -15529,7 +15529,7 @@ impl graph_odata_runtime::model::ODataObject for InsiderRiskScopedUsersRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl InsiderRiskScopedUsersRecord {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -15540,11 +15540,11 @@ impl InsiderRiskScopedUsersRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// The properties of [`InsiderRiskScopedUsersRecord`] by wire name, each a [`Field<InsiderRiskScopedUsersRecord>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`InsiderRiskScopedUsersRecord::set_null`].
 pub enum InsiderRiskScopedUsersRecordField {}
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 #[allow(non_upper_case_globals)]
 impl InsiderRiskScopedUsersRecordField {
     /// `dynamicProperties`
@@ -15557,7 +15557,7 @@ impl InsiderRiskScopedUsersRecordField {
     ];
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL complex type `microsoft.graph.security.integratedAppsAppAdminActivityAuditRecord`; base type `microsoft.graph.security.auditData`; open type: dynamic properties land in `additional_properties`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct IntegratedAppsAppAdminActivityAuditRecord {
@@ -15570,14 +15570,14 @@ pub struct IntegratedAppsAppAdminActivityAuditRecord {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for IntegratedAppsAppAdminActivityAuditRecord {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl IntegratedAppsAppAdminActivityAuditRecord {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.integratedAppsAppAdminActivityAuditRecord";
@@ -15598,7 +15598,7 @@ impl IntegratedAppsAppAdminActivityAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for IntegratedAppsAppAdminActivityAuditRecord {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -15607,7 +15607,7 @@ impl<'de> serde::Deserialize<'de> for IntegratedAppsAppAdminActivityAuditRecord 
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::model::ODataObject
 for IntegratedAppsAppAdminActivityAuditRecord {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
@@ -15631,7 +15631,7 @@ for IntegratedAppsAppAdminActivityAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl IntegratedAppsAppAdminActivityAuditRecord {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -15642,11 +15642,11 @@ impl IntegratedAppsAppAdminActivityAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// The properties of [`IntegratedAppsAppAdminActivityAuditRecord`] by wire name, each a [`Field<IntegratedAppsAppAdminActivityAuditRecord>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`IntegratedAppsAppAdminActivityAuditRecord::set_null`].
 pub enum IntegratedAppsAppAdminActivityAuditRecordField {}
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 #[allow(non_upper_case_globals)]
 impl IntegratedAppsAppAdminActivityAuditRecordField {
     /// `dynamicProperties`
@@ -15659,7 +15659,7 @@ impl IntegratedAppsAppAdminActivityAuditRecordField {
     ];
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL complex type `microsoft.graph.security.integratedAppsAppSettingsAdminActivityAuditRecord`; base type `microsoft.graph.security.auditData`; open type: dynamic properties land in `additional_properties`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct IntegratedAppsAppSettingsAdminActivityAuditRecord {
@@ -15672,14 +15672,14 @@ pub struct IntegratedAppsAppSettingsAdminActivityAuditRecord {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for IntegratedAppsAppSettingsAdminActivityAuditRecord {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl IntegratedAppsAppSettingsAdminActivityAuditRecord {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.integratedAppsAppSettingsAdminActivityAuditRecord";
@@ -15700,7 +15700,7 @@ impl IntegratedAppsAppSettingsAdminActivityAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for IntegratedAppsAppSettingsAdminActivityAuditRecord {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -15709,7 +15709,7 @@ impl<'de> serde::Deserialize<'de> for IntegratedAppsAppSettingsAdminActivityAudi
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::model::ODataObject
 for IntegratedAppsAppSettingsAdminActivityAuditRecord {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
@@ -15733,7 +15733,7 @@ for IntegratedAppsAppSettingsAdminActivityAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl IntegratedAppsAppSettingsAdminActivityAuditRecord {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -15744,11 +15744,11 @@ impl IntegratedAppsAppSettingsAdminActivityAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// The properties of [`IntegratedAppsAppSettingsAdminActivityAuditRecord`] by wire name, each a [`Field<IntegratedAppsAppSettingsAdminActivityAuditRecord>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`IntegratedAppsAppSettingsAdminActivityAuditRecord::set_null`].
 pub enum IntegratedAppsAppSettingsAdminActivityAuditRecordField {}
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 #[allow(non_upper_case_globals)]
 impl IntegratedAppsAppSettingsAdminActivityAuditRecordField {
     /// `dynamicProperties`
@@ -15761,7 +15761,7 @@ impl IntegratedAppsAppSettingsAdminActivityAuditRecordField {
     >] = &[Self::DynamicProperties];
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL complex type `microsoft.graph.security.intelligenceProfileCountryOrRegionOfOrigin`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct IntelligenceProfileCountryOrRegionOfOrigin {
@@ -15775,14 +15775,14 @@ pub struct IntelligenceProfileCountryOrRegionOfOrigin {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for IntelligenceProfileCountryOrRegionOfOrigin {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl IntelligenceProfileCountryOrRegionOfOrigin {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.intelligenceProfileCountryOrRegionOfOrigin";
@@ -15804,7 +15804,7 @@ impl IntelligenceProfileCountryOrRegionOfOrigin {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for IntelligenceProfileCountryOrRegionOfOrigin {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -15813,7 +15813,7 @@ impl<'de> serde::Deserialize<'de> for IntelligenceProfileCountryOrRegionOfOrigin
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::model::ODataObject
 for IntelligenceProfileCountryOrRegionOfOrigin {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
@@ -15836,7 +15836,7 @@ for IntelligenceProfileCountryOrRegionOfOrigin {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl IntelligenceProfileCountryOrRegionOfOrigin {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -15847,11 +15847,11 @@ impl IntelligenceProfileCountryOrRegionOfOrigin {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// The properties of [`IntelligenceProfileCountryOrRegionOfOrigin`] by wire name, each a [`Field<IntelligenceProfileCountryOrRegionOfOrigin>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`IntelligenceProfileCountryOrRegionOfOrigin::set_null`].
 pub enum IntelligenceProfileCountryOrRegionOfOriginField {}
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 #[allow(non_upper_case_globals)]
 impl IntelligenceProfileCountryOrRegionOfOriginField {
     /// `code`
@@ -15869,7 +15869,7 @@ impl IntelligenceProfileCountryOrRegionOfOriginField {
     ];
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL complex type `microsoft.graph.security.invokeActionResult`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct InvokeActionResult {
@@ -15887,14 +15887,14 @@ pub struct InvokeActionResult {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for InvokeActionResult {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl InvokeActionResult {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.invokeActionResult";
@@ -15918,7 +15918,7 @@ impl InvokeActionResult {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for InvokeActionResult {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -15927,7 +15927,7 @@ impl<'de> serde::Deserialize<'de> for InvokeActionResult {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::model::ODataObject for InvokeActionResult {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -15953,7 +15953,7 @@ impl graph_odata_runtime::model::ODataObject for InvokeActionResult {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl InvokeActionResult {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -15964,11 +15964,11 @@ impl InvokeActionResult {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// The properties of [`InvokeActionResult`] by wire name, each a [`Field<InvokeActionResult>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`InvokeActionResult::set_null`].
 pub enum InvokeActionResultField {}
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 #[allow(non_upper_case_globals)]
 impl InvokeActionResultField {
     /// `accountId`
@@ -15994,7 +15994,7 @@ impl InvokeActionResultField {
     ];
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL complex type `microsoft.graph.security.ioTDeviceEvidence`; base type `microsoft.graph.security.alertEvidence`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct IoTDeviceEvidence {
@@ -16077,14 +16077,14 @@ pub struct IoTDeviceEvidence {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for IoTDeviceEvidence {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl IoTDeviceEvidence {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.ioTDeviceEvidence";
@@ -16137,7 +16137,7 @@ impl IoTDeviceEvidence {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for IoTDeviceEvidence {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -16146,7 +16146,7 @@ impl<'de> serde::Deserialize<'de> for IoTDeviceEvidence {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::model::ODataObject for IoTDeviceEvidence {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -16209,7 +16209,7 @@ impl graph_odata_runtime::model::ODataObject for IoTDeviceEvidence {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl IoTDeviceEvidence {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -16220,11 +16220,11 @@ impl IoTDeviceEvidence {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// The properties of [`IoTDeviceEvidence`] by wire name, each a [`Field<IoTDeviceEvidence>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`IoTDeviceEvidence::set_null`].
 pub enum IoTDeviceEvidenceField {}
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 #[allow(non_upper_case_globals)]
 impl IoTDeviceEvidenceField {
     /// `createdDateTime`
@@ -16373,7 +16373,7 @@ impl IoTDeviceEvidenceField {
     ];
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL complex type `microsoft.graph.security.ipEvidence`; base type `microsoft.graph.security.alertEvidence`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct IpEvidence {
@@ -16412,14 +16412,14 @@ pub struct IpEvidence {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for IpEvidence {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl IpEvidence {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.ipEvidence";
@@ -16450,7 +16450,7 @@ impl IpEvidence {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for IpEvidence {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -16459,7 +16459,7 @@ impl<'de> serde::Deserialize<'de> for IpEvidence {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::model::ODataObject for IpEvidence {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -16498,7 +16498,7 @@ impl graph_odata_runtime::model::ODataObject for IpEvidence {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl IpEvidence {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -16509,11 +16509,11 @@ impl IpEvidence {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// The properties of [`IpEvidence`] by wire name, each a [`Field<IpEvidence>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`IpEvidence::set_null`].
 pub enum IpEvidenceField {}
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 #[allow(non_upper_case_globals)]
 impl IpEvidenceField {
     /// `createdDateTime`
@@ -16564,7 +16564,7 @@ impl IpEvidenceField {
     ];
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL complex type `microsoft.graph.security.irmActivityAuditTrailRecord`; base type `microsoft.graph.security.auditData`; open type: dynamic properties land in `additional_properties`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct IrmActivityAuditTrailRecord {
@@ -16577,14 +16577,14 @@ pub struct IrmActivityAuditTrailRecord {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for IrmActivityAuditTrailRecord {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl IrmActivityAuditTrailRecord {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.irmActivityAuditTrailRecord";
@@ -16605,7 +16605,7 @@ impl IrmActivityAuditTrailRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for IrmActivityAuditTrailRecord {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -16614,7 +16614,7 @@ impl<'de> serde::Deserialize<'de> for IrmActivityAuditTrailRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::model::ODataObject for IrmActivityAuditTrailRecord {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -16637,7 +16637,7 @@ impl graph_odata_runtime::model::ODataObject for IrmActivityAuditTrailRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl IrmActivityAuditTrailRecord {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -16648,11 +16648,11 @@ impl IrmActivityAuditTrailRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// The properties of [`IrmActivityAuditTrailRecord`] by wire name, each a [`Field<IrmActivityAuditTrailRecord>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`IrmActivityAuditTrailRecord::set_null`].
 pub enum IrmActivityAuditTrailRecordField {}
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 #[allow(non_upper_case_globals)]
 impl IrmActivityAuditTrailRecordField {
     /// `dynamicProperties`
@@ -16665,7 +16665,7 @@ impl IrmActivityAuditTrailRecordField {
     ];
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL complex type `microsoft.graph.security.irmUserDefinedDetectionRecord`; base type `microsoft.graph.security.auditData`; open type: dynamic properties land in `additional_properties`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct IrmUserDefinedDetectionRecord {
@@ -16678,14 +16678,14 @@ pub struct IrmUserDefinedDetectionRecord {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for IrmUserDefinedDetectionRecord {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl IrmUserDefinedDetectionRecord {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.irmUserDefinedDetectionRecord";
@@ -16706,7 +16706,7 @@ impl IrmUserDefinedDetectionRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for IrmUserDefinedDetectionRecord {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -16715,7 +16715,7 @@ impl<'de> serde::Deserialize<'de> for IrmUserDefinedDetectionRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::model::ODataObject for IrmUserDefinedDetectionRecord {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -16738,7 +16738,7 @@ impl graph_odata_runtime::model::ODataObject for IrmUserDefinedDetectionRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl IrmUserDefinedDetectionRecord {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -16749,11 +16749,11 @@ impl IrmUserDefinedDetectionRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// The properties of [`IrmUserDefinedDetectionRecord`] by wire name, each a [`Field<IrmUserDefinedDetectionRecord>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`IrmUserDefinedDetectionRecord::set_null`].
 pub enum IrmUserDefinedDetectionRecordField {}
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 #[allow(non_upper_case_globals)]
 impl IrmUserDefinedDetectionRecordField {
     /// `dynamicProperties`
@@ -16766,7 +16766,7 @@ impl IrmUserDefinedDetectionRecordField {
     ];
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL complex type `microsoft.graph.security.kaizalaAuditRecord`; base type `microsoft.graph.security.auditData`; open type: dynamic properties land in `additional_properties`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct KaizalaAuditRecord {
@@ -16779,14 +16779,14 @@ pub struct KaizalaAuditRecord {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for KaizalaAuditRecord {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl KaizalaAuditRecord {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.kaizalaAuditRecord";
@@ -16807,7 +16807,7 @@ impl KaizalaAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for KaizalaAuditRecord {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -16816,7 +16816,7 @@ impl<'de> serde::Deserialize<'de> for KaizalaAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::model::ODataObject for KaizalaAuditRecord {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -16839,7 +16839,7 @@ impl graph_odata_runtime::model::ODataObject for KaizalaAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl KaizalaAuditRecord {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -16850,11 +16850,11 @@ impl KaizalaAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// The properties of [`KaizalaAuditRecord`] by wire name, each a [`Field<KaizalaAuditRecord>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`KaizalaAuditRecord::set_null`].
 pub enum KaizalaAuditRecordField {}
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 #[allow(non_upper_case_globals)]
 impl KaizalaAuditRecordField {
     /// `dynamicProperties`
@@ -16867,7 +16867,7 @@ impl KaizalaAuditRecordField {
     ];
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL complex type `microsoft.graph.security.kubernetesClusterEvidence`; base type `microsoft.graph.security.alertEvidence`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct KubernetesClusterEvidence {
@@ -16908,14 +16908,14 @@ pub struct KubernetesClusterEvidence {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for KubernetesClusterEvidence {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl KubernetesClusterEvidence {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.kubernetesClusterEvidence";
@@ -16947,7 +16947,7 @@ impl KubernetesClusterEvidence {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for KubernetesClusterEvidence {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -16956,7 +16956,7 @@ impl<'de> serde::Deserialize<'de> for KubernetesClusterEvidence {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::model::ODataObject for KubernetesClusterEvidence {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -16994,7 +16994,7 @@ impl graph_odata_runtime::model::ODataObject for KubernetesClusterEvidence {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl KubernetesClusterEvidence {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -17005,11 +17005,11 @@ impl KubernetesClusterEvidence {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// The properties of [`KubernetesClusterEvidence`] by wire name, each a [`Field<KubernetesClusterEvidence>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`KubernetesClusterEvidence::set_null`].
 pub enum KubernetesClusterEvidenceField {}
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 #[allow(non_upper_case_globals)]
 impl KubernetesClusterEvidenceField {
     /// `createdDateTime`
@@ -17073,7 +17073,7 @@ impl KubernetesClusterEvidenceField {
     ];
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL complex type `microsoft.graph.security.kubernetesControllerEvidence`; base type `microsoft.graph.security.alertEvidence`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct KubernetesControllerEvidence {
@@ -17112,14 +17112,14 @@ pub struct KubernetesControllerEvidence {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for KubernetesControllerEvidence {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl KubernetesControllerEvidence {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.kubernetesControllerEvidence";
@@ -17150,7 +17150,7 @@ impl KubernetesControllerEvidence {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for KubernetesControllerEvidence {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -17159,7 +17159,7 @@ impl<'de> serde::Deserialize<'de> for KubernetesControllerEvidence {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::model::ODataObject for KubernetesControllerEvidence {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -17196,7 +17196,7 @@ impl graph_odata_runtime::model::ODataObject for KubernetesControllerEvidence {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl KubernetesControllerEvidence {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -17207,11 +17207,11 @@ impl KubernetesControllerEvidence {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// The properties of [`KubernetesControllerEvidence`] by wire name, each a [`Field<KubernetesControllerEvidence>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`KubernetesControllerEvidence::set_null`].
 pub enum KubernetesControllerEvidenceField {}
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 #[allow(non_upper_case_globals)]
 impl KubernetesControllerEvidenceField {
     /// `createdDateTime`
@@ -17274,7 +17274,7 @@ impl KubernetesControllerEvidenceField {
     ];
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL complex type `microsoft.graph.security.kubernetesNamespaceEvidence`; base type `microsoft.graph.security.alertEvidence`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct KubernetesNamespaceEvidence {
@@ -17311,14 +17311,14 @@ pub struct KubernetesNamespaceEvidence {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for KubernetesNamespaceEvidence {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl KubernetesNamespaceEvidence {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.kubernetesNamespaceEvidence";
@@ -17348,7 +17348,7 @@ impl KubernetesNamespaceEvidence {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for KubernetesNamespaceEvidence {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -17357,7 +17357,7 @@ impl<'de> serde::Deserialize<'de> for KubernetesNamespaceEvidence {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::model::ODataObject for KubernetesNamespaceEvidence {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -17393,7 +17393,7 @@ impl graph_odata_runtime::model::ODataObject for KubernetesNamespaceEvidence {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl KubernetesNamespaceEvidence {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -17404,11 +17404,11 @@ impl KubernetesNamespaceEvidence {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// The properties of [`KubernetesNamespaceEvidence`] by wire name, each a [`Field<KubernetesNamespaceEvidence>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`KubernetesNamespaceEvidence::set_null`].
 pub enum KubernetesNamespaceEvidenceField {}
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 #[allow(non_upper_case_globals)]
 impl KubernetesNamespaceEvidenceField {
     /// `createdDateTime`

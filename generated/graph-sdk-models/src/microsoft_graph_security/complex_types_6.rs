@@ -11,7 +11,7 @@ use graph_odata_runtime::edm;
 #[allow(unused_imports)]
 use graph_odata_runtime::model;
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL complex type `microsoft.graph.security.kubernetesPodEvidence`; base type `microsoft.graph.security.alertEvidence`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct KubernetesPodEvidence {
@@ -60,14 +60,14 @@ pub struct KubernetesPodEvidence {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for KubernetesPodEvidence {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl KubernetesPodEvidence {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.kubernetesPodEvidence";
@@ -103,7 +103,7 @@ impl KubernetesPodEvidence {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for KubernetesPodEvidence {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -112,7 +112,7 @@ impl<'de> serde::Deserialize<'de> for KubernetesPodEvidence {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::model::ODataObject for KubernetesPodEvidence {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -156,7 +156,7 @@ impl graph_odata_runtime::model::ODataObject for KubernetesPodEvidence {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl KubernetesPodEvidence {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -167,11 +167,11 @@ impl KubernetesPodEvidence {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// The properties of [`KubernetesPodEvidence`] by wire name, each a [`Field<KubernetesPodEvidence>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`KubernetesPodEvidence::set_null`].
 pub enum KubernetesPodEvidenceField {}
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 #[allow(non_upper_case_globals)]
 impl KubernetesPodEvidenceField {
     /// `createdDateTime`
@@ -249,7 +249,7 @@ impl KubernetesPodEvidenceField {
     ];
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL complex type `microsoft.graph.security.kubernetesSecretEvidence`; base type `microsoft.graph.security.alertEvidence`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct KubernetesSecretEvidence {
@@ -286,14 +286,14 @@ pub struct KubernetesSecretEvidence {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for KubernetesSecretEvidence {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl KubernetesSecretEvidence {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.kubernetesSecretEvidence";
@@ -323,7 +323,7 @@ impl KubernetesSecretEvidence {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for KubernetesSecretEvidence {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -332,7 +332,7 @@ impl<'de> serde::Deserialize<'de> for KubernetesSecretEvidence {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::model::ODataObject for KubernetesSecretEvidence {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -368,7 +368,7 @@ impl graph_odata_runtime::model::ODataObject for KubernetesSecretEvidence {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl KubernetesSecretEvidence {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -379,11 +379,11 @@ impl KubernetesSecretEvidence {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// The properties of [`KubernetesSecretEvidence`] by wire name, each a [`Field<KubernetesSecretEvidence>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`KubernetesSecretEvidence::set_null`].
 pub enum KubernetesSecretEvidenceField {}
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 #[allow(non_upper_case_globals)]
 impl KubernetesSecretEvidenceField {
     /// `createdDateTime`
@@ -435,7 +435,7 @@ impl KubernetesSecretEvidenceField {
     ];
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL complex type `microsoft.graph.security.kubernetesServiceAccountEvidence`; base type `microsoft.graph.security.alertEvidence`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct KubernetesServiceAccountEvidence {
@@ -470,14 +470,14 @@ pub struct KubernetesServiceAccountEvidence {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for KubernetesServiceAccountEvidence {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl KubernetesServiceAccountEvidence {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.kubernetesServiceAccountEvidence";
@@ -506,7 +506,7 @@ impl KubernetesServiceAccountEvidence {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for KubernetesServiceAccountEvidence {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -515,7 +515,7 @@ impl<'de> serde::Deserialize<'de> for KubernetesServiceAccountEvidence {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::model::ODataObject for KubernetesServiceAccountEvidence {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -550,7 +550,7 @@ impl graph_odata_runtime::model::ODataObject for KubernetesServiceAccountEvidenc
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl KubernetesServiceAccountEvidence {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -561,11 +561,11 @@ impl KubernetesServiceAccountEvidence {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// The properties of [`KubernetesServiceAccountEvidence`] by wire name, each a [`Field<KubernetesServiceAccountEvidence>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`KubernetesServiceAccountEvidence::set_null`].
 pub enum KubernetesServiceAccountEvidenceField {}
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 #[allow(non_upper_case_globals)]
 impl KubernetesServiceAccountEvidenceField {
     /// `createdDateTime`
@@ -618,7 +618,7 @@ impl KubernetesServiceAccountEvidenceField {
     ];
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL complex type `microsoft.graph.security.kubernetesServiceEvidence`; base type `microsoft.graph.security.alertEvidence`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct KubernetesServiceEvidence {
@@ -665,14 +665,14 @@ pub struct KubernetesServiceEvidence {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for KubernetesServiceEvidence {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl KubernetesServiceEvidence {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.kubernetesServiceEvidence";
@@ -707,7 +707,7 @@ impl KubernetesServiceEvidence {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for KubernetesServiceEvidence {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -716,7 +716,7 @@ impl<'de> serde::Deserialize<'de> for KubernetesServiceEvidence {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::model::ODataObject for KubernetesServiceEvidence {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -757,7 +757,7 @@ impl graph_odata_runtime::model::ODataObject for KubernetesServiceEvidence {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl KubernetesServiceEvidence {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -768,11 +768,11 @@ impl KubernetesServiceEvidence {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// The properties of [`KubernetesServiceEvidence`] by wire name, each a [`Field<KubernetesServiceEvidence>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`KubernetesServiceEvidence::set_null`].
 pub enum KubernetesServiceEvidenceField {}
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 #[allow(non_upper_case_globals)]
 impl KubernetesServiceEvidenceField {
     /// `createdDateTime`
@@ -851,7 +851,7 @@ impl KubernetesServiceEvidenceField {
     ];
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL complex type `microsoft.graph.security.kubernetesServicePort`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct KubernetesServicePort {
@@ -873,14 +873,14 @@ pub struct KubernetesServicePort {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for KubernetesServicePort {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl KubernetesServicePort {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.kubernetesServicePort";
@@ -906,7 +906,7 @@ impl KubernetesServicePort {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for KubernetesServicePort {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -915,7 +915,7 @@ impl<'de> serde::Deserialize<'de> for KubernetesServicePort {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::model::ODataObject for KubernetesServicePort {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -941,7 +941,7 @@ impl graph_odata_runtime::model::ODataObject for KubernetesServicePort {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl KubernetesServicePort {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -952,11 +952,11 @@ impl KubernetesServicePort {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// The properties of [`KubernetesServicePort`] by wire name, each a [`Field<KubernetesServicePort>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`KubernetesServicePort::set_null`].
 pub enum KubernetesServicePortField {}
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 #[allow(non_upper_case_globals)]
 impl KubernetesServicePortField {
     /// `appProtocol`
@@ -990,7 +990,7 @@ impl KubernetesServicePortField {
     ];
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL complex type `microsoft.graph.security.labelAnalyticsAggregateAuditRecord`; base type `microsoft.graph.security.auditData`; open type: dynamic properties land in `additional_properties`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct LabelAnalyticsAggregateAuditRecord {
@@ -1003,14 +1003,14 @@ pub struct LabelAnalyticsAggregateAuditRecord {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for LabelAnalyticsAggregateAuditRecord {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl LabelAnalyticsAggregateAuditRecord {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.labelAnalyticsAggregateAuditRecord";
@@ -1031,7 +1031,7 @@ impl LabelAnalyticsAggregateAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for LabelAnalyticsAggregateAuditRecord {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1040,7 +1040,7 @@ impl<'de> serde::Deserialize<'de> for LabelAnalyticsAggregateAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::model::ODataObject for LabelAnalyticsAggregateAuditRecord {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -1063,7 +1063,7 @@ impl graph_odata_runtime::model::ODataObject for LabelAnalyticsAggregateAuditRec
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl LabelAnalyticsAggregateAuditRecord {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -1074,11 +1074,11 @@ impl LabelAnalyticsAggregateAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// The properties of [`LabelAnalyticsAggregateAuditRecord`] by wire name, each a [`Field<LabelAnalyticsAggregateAuditRecord>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`LabelAnalyticsAggregateAuditRecord::set_null`].
 pub enum LabelAnalyticsAggregateAuditRecordField {}
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 #[allow(non_upper_case_globals)]
 impl LabelAnalyticsAggregateAuditRecordField {
     /// `dynamicProperties`
@@ -1091,7 +1091,7 @@ impl LabelAnalyticsAggregateAuditRecordField {
     ];
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL complex type `microsoft.graph.security.labelContentExplorerAuditRecord`; base type `microsoft.graph.security.auditData`; open type: dynamic properties land in `additional_properties`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct LabelContentExplorerAuditRecord {
@@ -1104,14 +1104,14 @@ pub struct LabelContentExplorerAuditRecord {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for LabelContentExplorerAuditRecord {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl LabelContentExplorerAuditRecord {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.labelContentExplorerAuditRecord";
@@ -1132,7 +1132,7 @@ impl LabelContentExplorerAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for LabelContentExplorerAuditRecord {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1141,7 +1141,7 @@ impl<'de> serde::Deserialize<'de> for LabelContentExplorerAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::model::ODataObject for LabelContentExplorerAuditRecord {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -1164,7 +1164,7 @@ impl graph_odata_runtime::model::ODataObject for LabelContentExplorerAuditRecord
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl LabelContentExplorerAuditRecord {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -1175,11 +1175,11 @@ impl LabelContentExplorerAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// The properties of [`LabelContentExplorerAuditRecord`] by wire name, each a [`Field<LabelContentExplorerAuditRecord>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`LabelContentExplorerAuditRecord::set_null`].
 pub enum LabelContentExplorerAuditRecordField {}
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 #[allow(non_upper_case_globals)]
 impl LabelContentExplorerAuditRecordField {
     /// `dynamicProperties`
@@ -1192,7 +1192,7 @@ impl LabelContentExplorerAuditRecordField {
     ];
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL complex type `microsoft.graph.security.largeContentMetadataAuditRecord`; base type `microsoft.graph.security.auditData`; open type: dynamic properties land in `additional_properties`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct LargeContentMetadataAuditRecord {
@@ -1205,14 +1205,14 @@ pub struct LargeContentMetadataAuditRecord {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for LargeContentMetadataAuditRecord {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl LargeContentMetadataAuditRecord {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.largeContentMetadataAuditRecord";
@@ -1233,7 +1233,7 @@ impl LargeContentMetadataAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for LargeContentMetadataAuditRecord {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1242,7 +1242,7 @@ impl<'de> serde::Deserialize<'de> for LargeContentMetadataAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::model::ODataObject for LargeContentMetadataAuditRecord {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -1265,7 +1265,7 @@ impl graph_odata_runtime::model::ODataObject for LargeContentMetadataAuditRecord
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl LargeContentMetadataAuditRecord {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -1276,11 +1276,11 @@ impl LargeContentMetadataAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// The properties of [`LargeContentMetadataAuditRecord`] by wire name, each a [`Field<LargeContentMetadataAuditRecord>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`LargeContentMetadataAuditRecord::set_null`].
 pub enum LargeContentMetadataAuditRecordField {}
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 #[allow(non_upper_case_globals)]
 impl LargeContentMetadataAuditRecordField {
     /// `dynamicProperties`
@@ -1293,7 +1293,7 @@ impl LargeContentMetadataAuditRecordField {
     ];
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL complex type `microsoft.graph.security.loggedOnUser`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct LoggedOnUser {
@@ -1307,14 +1307,14 @@ pub struct LoggedOnUser {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for LoggedOnUser {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl LoggedOnUser {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.loggedOnUser";
@@ -1336,7 +1336,7 @@ impl LoggedOnUser {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for LoggedOnUser {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1345,7 +1345,7 @@ impl<'de> serde::Deserialize<'de> for LoggedOnUser {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::model::ODataObject for LoggedOnUser {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -1367,7 +1367,7 @@ impl graph_odata_runtime::model::ODataObject for LoggedOnUser {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl LoggedOnUser {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -1378,11 +1378,11 @@ impl LoggedOnUser {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// The properties of [`LoggedOnUser`] by wire name, each a [`Field<LoggedOnUser>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`LoggedOnUser::set_null`].
 pub enum LoggedOnUserField {}
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 #[allow(non_upper_case_globals)]
 impl LoggedOnUserField {
     /// `accountName`
@@ -1396,7 +1396,7 @@ impl LoggedOnUserField {
     ];
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL complex type `microsoft.graph.security.m365ComplianceConnectorAuditRecord`; base type `microsoft.graph.security.auditData`; open type: dynamic properties land in `additional_properties`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct M365ComplianceConnectorAuditRecord {
@@ -1409,14 +1409,14 @@ pub struct M365ComplianceConnectorAuditRecord {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for M365ComplianceConnectorAuditRecord {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl M365ComplianceConnectorAuditRecord {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.m365ComplianceConnectorAuditRecord";
@@ -1437,7 +1437,7 @@ impl M365ComplianceConnectorAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for M365ComplianceConnectorAuditRecord {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1446,7 +1446,7 @@ impl<'de> serde::Deserialize<'de> for M365ComplianceConnectorAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::model::ODataObject for M365ComplianceConnectorAuditRecord {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -1469,7 +1469,7 @@ impl graph_odata_runtime::model::ODataObject for M365ComplianceConnectorAuditRec
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl M365ComplianceConnectorAuditRecord {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -1480,11 +1480,11 @@ impl M365ComplianceConnectorAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// The properties of [`M365ComplianceConnectorAuditRecord`] by wire name, each a [`Field<M365ComplianceConnectorAuditRecord>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`M365ComplianceConnectorAuditRecord::set_null`].
 pub enum M365ComplianceConnectorAuditRecordField {}
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 #[allow(non_upper_case_globals)]
 impl M365ComplianceConnectorAuditRecordField {
     /// `dynamicProperties`
@@ -1497,7 +1497,7 @@ impl M365ComplianceConnectorAuditRecordField {
     ];
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL complex type `microsoft.graph.security.m365SearchSectionsRecord`; base type `microsoft.graph.security.auditData`; open type: dynamic properties land in `additional_properties`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct M365SearchSectionsRecord {
@@ -1510,14 +1510,14 @@ pub struct M365SearchSectionsRecord {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for M365SearchSectionsRecord {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl M365SearchSectionsRecord {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.m365SearchSectionsRecord";
@@ -1538,7 +1538,7 @@ impl M365SearchSectionsRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for M365SearchSectionsRecord {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1547,7 +1547,7 @@ impl<'de> serde::Deserialize<'de> for M365SearchSectionsRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::model::ODataObject for M365SearchSectionsRecord {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -1570,7 +1570,7 @@ impl graph_odata_runtime::model::ODataObject for M365SearchSectionsRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl M365SearchSectionsRecord {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -1581,11 +1581,11 @@ impl M365SearchSectionsRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// The properties of [`M365SearchSectionsRecord`] by wire name, each a [`Field<M365SearchSectionsRecord>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`M365SearchSectionsRecord::set_null`].
 pub enum M365SearchSectionsRecordField {}
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 #[allow(non_upper_case_globals)]
 impl M365SearchSectionsRecordField {
     /// `dynamicProperties`
@@ -1598,7 +1598,7 @@ impl M365SearchSectionsRecordField {
     ];
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL complex type `microsoft.graph.security.m365daadAuditRecord`; base type `microsoft.graph.security.auditData`; open type: dynamic properties land in `additional_properties`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct M365daadAuditRecord {
@@ -1611,14 +1611,14 @@ pub struct M365daadAuditRecord {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for M365daadAuditRecord {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl M365daadAuditRecord {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.m365daadAuditRecord";
@@ -1639,7 +1639,7 @@ impl M365daadAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for M365daadAuditRecord {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1648,7 +1648,7 @@ impl<'de> serde::Deserialize<'de> for M365daadAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::model::ODataObject for M365daadAuditRecord {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -1671,7 +1671,7 @@ impl graph_odata_runtime::model::ODataObject for M365daadAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl M365daadAuditRecord {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -1682,11 +1682,11 @@ impl M365daadAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// The properties of [`M365daadAuditRecord`] by wire name, each a [`Field<M365daadAuditRecord>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`M365daadAuditRecord::set_null`].
 pub enum M365daadAuditRecordField {}
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 #[allow(non_upper_case_globals)]
 impl M365daadAuditRecordField {
     /// `dynamicProperties`
@@ -1699,7 +1699,7 @@ impl M365daadAuditRecordField {
     ];
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL complex type `microsoft.graph.security.m365odspAssetMetadataRecord`; base type `microsoft.graph.security.auditData`; open type: dynamic properties land in `additional_properties`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct M365odspAssetMetadataRecord {
@@ -1712,14 +1712,14 @@ pub struct M365odspAssetMetadataRecord {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for M365odspAssetMetadataRecord {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl M365odspAssetMetadataRecord {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.m365odspAssetMetadataRecord";
@@ -1740,7 +1740,7 @@ impl M365odspAssetMetadataRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for M365odspAssetMetadataRecord {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1749,7 +1749,7 @@ impl<'de> serde::Deserialize<'de> for M365odspAssetMetadataRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::model::ODataObject for M365odspAssetMetadataRecord {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -1772,7 +1772,7 @@ impl graph_odata_runtime::model::ODataObject for M365odspAssetMetadataRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl M365odspAssetMetadataRecord {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -1783,11 +1783,11 @@ impl M365odspAssetMetadataRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// The properties of [`M365odspAssetMetadataRecord`] by wire name, each a [`Field<M365odspAssetMetadataRecord>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`M365odspAssetMetadataRecord::set_null`].
 pub enum M365odspAssetMetadataRecordField {}
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 #[allow(non_upper_case_globals)]
 impl M365odspAssetMetadataRecordField {
     /// `dynamicProperties`
@@ -1800,7 +1800,7 @@ impl M365odspAssetMetadataRecordField {
     ];
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL complex type `microsoft.graph.security.mDASHAuditRecord`; base type `microsoft.graph.security.auditData`; open type: dynamic properties land in `additional_properties`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct MDashAuditRecord {
@@ -1813,14 +1813,14 @@ pub struct MDashAuditRecord {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for MDashAuditRecord {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl MDashAuditRecord {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.mDASHAuditRecord";
@@ -1841,7 +1841,7 @@ impl MDashAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for MDashAuditRecord {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1850,7 +1850,7 @@ impl<'de> serde::Deserialize<'de> for MDashAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::model::ODataObject for MDashAuditRecord {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -1873,7 +1873,7 @@ impl graph_odata_runtime::model::ODataObject for MDashAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl MDashAuditRecord {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -1884,11 +1884,11 @@ impl MDashAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// The properties of [`MDashAuditRecord`] by wire name, each a [`Field<MDashAuditRecord>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`MDashAuditRecord::set_null`].
 pub enum MDashAuditRecordField {}
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 #[allow(non_upper_case_globals)]
 impl MDashAuditRecordField {
     /// `dynamicProperties`
@@ -1901,7 +1901,7 @@ impl MDashAuditRecordField {
     ];
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL complex type `microsoft.graph.security.mailClusterEvidence`; base type `microsoft.graph.security.alertEvidence`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct MailClusterEvidence {
@@ -1944,14 +1944,14 @@ pub struct MailClusterEvidence {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for MailClusterEvidence {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl MailClusterEvidence {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.mailClusterEvidence";
@@ -1984,7 +1984,7 @@ impl MailClusterEvidence {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for MailClusterEvidence {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1993,7 +1993,7 @@ impl<'de> serde::Deserialize<'de> for MailClusterEvidence {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::model::ODataObject for MailClusterEvidence {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -2034,7 +2034,7 @@ impl graph_odata_runtime::model::ODataObject for MailClusterEvidence {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl MailClusterEvidence {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -2045,11 +2045,11 @@ impl MailClusterEvidence {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// The properties of [`MailClusterEvidence`] by wire name, each a [`Field<MailClusterEvidence>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`MailClusterEvidence::set_null`].
 pub enum MailClusterEvidenceField {}
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 #[allow(non_upper_case_globals)]
 impl MailClusterEvidenceField {
     /// `createdDateTime`
@@ -2112,7 +2112,7 @@ impl MailClusterEvidenceField {
     ];
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL complex type `microsoft.graph.security.mailSubmissionData`; base type `microsoft.graph.security.auditData`; open type: dynamic properties land in `additional_properties`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct MailSubmissionData {
@@ -2125,14 +2125,14 @@ pub struct MailSubmissionData {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for MailSubmissionData {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl MailSubmissionData {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.mailSubmissionData";
@@ -2153,7 +2153,7 @@ impl MailSubmissionData {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for MailSubmissionData {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2162,7 +2162,7 @@ impl<'de> serde::Deserialize<'de> for MailSubmissionData {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::model::ODataObject for MailSubmissionData {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -2185,7 +2185,7 @@ impl graph_odata_runtime::model::ODataObject for MailSubmissionData {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl MailSubmissionData {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -2196,11 +2196,11 @@ impl MailSubmissionData {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// The properties of [`MailSubmissionData`] by wire name, each a [`Field<MailSubmissionData>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`MailSubmissionData::set_null`].
 pub enum MailSubmissionDataField {}
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 #[allow(non_upper_case_globals)]
 impl MailSubmissionDataField {
     /// `dynamicProperties`
@@ -2213,7 +2213,7 @@ impl MailSubmissionDataField {
     ];
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL complex type `microsoft.graph.security.mailboxConfigurationEvidence`; base type `microsoft.graph.security.alertEvidence`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct MailboxConfigurationEvidence {
@@ -2256,14 +2256,14 @@ pub struct MailboxConfigurationEvidence {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for MailboxConfigurationEvidence {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl MailboxConfigurationEvidence {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.mailboxConfigurationEvidence";
@@ -2296,7 +2296,7 @@ impl MailboxConfigurationEvidence {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for MailboxConfigurationEvidence {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2305,7 +2305,7 @@ impl<'de> serde::Deserialize<'de> for MailboxConfigurationEvidence {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::model::ODataObject for MailboxConfigurationEvidence {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -2352,7 +2352,7 @@ impl graph_odata_runtime::model::ODataObject for MailboxConfigurationEvidence {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl MailboxConfigurationEvidence {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -2363,11 +2363,11 @@ impl MailboxConfigurationEvidence {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// The properties of [`MailboxConfigurationEvidence`] by wire name, each a [`Field<MailboxConfigurationEvidence>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`MailboxConfigurationEvidence::set_null`].
 pub enum MailboxConfigurationEvidenceField {}
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 #[allow(non_upper_case_globals)]
 impl MailboxConfigurationEvidenceField {
     /// `createdDateTime`
@@ -2438,7 +2438,7 @@ impl MailboxConfigurationEvidenceField {
     ];
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL complex type `microsoft.graph.security.mailboxEvidence`; base type `microsoft.graph.security.alertEvidence`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct MailboxEvidence {
@@ -2477,14 +2477,14 @@ pub struct MailboxEvidence {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for MailboxEvidence {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl MailboxEvidence {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.mailboxEvidence";
@@ -2515,7 +2515,7 @@ impl MailboxEvidence {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for MailboxEvidence {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2524,7 +2524,7 @@ impl<'de> serde::Deserialize<'de> for MailboxEvidence {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::model::ODataObject for MailboxEvidence {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -2561,7 +2561,7 @@ impl graph_odata_runtime::model::ODataObject for MailboxEvidence {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl MailboxEvidence {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -2572,11 +2572,11 @@ impl MailboxEvidence {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// The properties of [`MailboxEvidence`] by wire name, each a [`Field<MailboxEvidence>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`MailboxEvidence::set_null`].
 pub enum MailboxEvidenceField {}
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 #[allow(non_upper_case_globals)]
 impl MailboxEvidenceField {
     /// `createdDateTime`
@@ -2631,7 +2631,7 @@ impl MailboxEvidenceField {
     ];
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL complex type `microsoft.graph.security.malwareEvidence`; base type `microsoft.graph.security.alertEvidence`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct MalwareEvidence {
@@ -2670,14 +2670,14 @@ pub struct MalwareEvidence {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for MalwareEvidence {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl MalwareEvidence {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.malwareEvidence";
@@ -2708,7 +2708,7 @@ impl MalwareEvidence {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for MalwareEvidence {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2717,7 +2717,7 @@ impl<'de> serde::Deserialize<'de> for MalwareEvidence {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::model::ODataObject for MalwareEvidence {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -2754,7 +2754,7 @@ impl graph_odata_runtime::model::ODataObject for MalwareEvidence {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl MalwareEvidence {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -2765,11 +2765,11 @@ impl MalwareEvidence {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// The properties of [`MalwareEvidence`] by wire name, each a [`Field<MalwareEvidence>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`MalwareEvidence::set_null`].
 pub enum MalwareEvidenceField {}
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 #[allow(non_upper_case_globals)]
 impl MalwareEvidenceField {
     /// `createdDateTime`
@@ -2818,7 +2818,7 @@ impl MalwareEvidenceField {
     ];
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL complex type `microsoft.graph.security.managedServicesAuditRecord`; base type `microsoft.graph.security.auditData`; open type: dynamic properties land in `additional_properties`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ManagedServicesAuditRecord {
@@ -2831,14 +2831,14 @@ pub struct ManagedServicesAuditRecord {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for ManagedServicesAuditRecord {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl ManagedServicesAuditRecord {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.managedServicesAuditRecord";
@@ -2859,7 +2859,7 @@ impl ManagedServicesAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for ManagedServicesAuditRecord {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2868,7 +2868,7 @@ impl<'de> serde::Deserialize<'de> for ManagedServicesAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::model::ODataObject for ManagedServicesAuditRecord {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -2891,7 +2891,7 @@ impl graph_odata_runtime::model::ODataObject for ManagedServicesAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl ManagedServicesAuditRecord {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -2902,11 +2902,11 @@ impl ManagedServicesAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// The properties of [`ManagedServicesAuditRecord`] by wire name, each a [`Field<ManagedServicesAuditRecord>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ManagedServicesAuditRecord::set_null`].
 pub enum ManagedServicesAuditRecordField {}
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 #[allow(non_upper_case_globals)]
 impl ManagedServicesAuditRecordField {
     /// `dynamicProperties`
@@ -2919,7 +2919,7 @@ impl ManagedServicesAuditRecordField {
     ];
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL complex type `microsoft.graph.security.managedTenantsAuditRecord`; base type `microsoft.graph.security.auditData`; open type: dynamic properties land in `additional_properties`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ManagedTenantsAuditRecord {
@@ -2932,14 +2932,14 @@ pub struct ManagedTenantsAuditRecord {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for ManagedTenantsAuditRecord {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl ManagedTenantsAuditRecord {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.managedTenantsAuditRecord";
@@ -2960,7 +2960,7 @@ impl ManagedTenantsAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for ManagedTenantsAuditRecord {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2969,7 +2969,7 @@ impl<'de> serde::Deserialize<'de> for ManagedTenantsAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::model::ODataObject for ManagedTenantsAuditRecord {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -2992,7 +2992,7 @@ impl graph_odata_runtime::model::ODataObject for ManagedTenantsAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl ManagedTenantsAuditRecord {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -3003,11 +3003,11 @@ impl ManagedTenantsAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// The properties of [`ManagedTenantsAuditRecord`] by wire name, each a [`Field<ManagedTenantsAuditRecord>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ManagedTenantsAuditRecord::set_null`].
 pub enum ManagedTenantsAuditRecordField {}
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 #[allow(non_upper_case_globals)]
 impl ManagedTenantsAuditRecordField {
     /// `dynamicProperties`
@@ -3020,7 +3020,7 @@ impl ManagedTenantsAuditRecordField {
     ];
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL complex type `microsoft.graph.security.mapgAlertsAuditRecord`; base type `microsoft.graph.security.auditData`; open type: dynamic properties land in `additional_properties`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct MapgAlertsAuditRecord {
@@ -3033,14 +3033,14 @@ pub struct MapgAlertsAuditRecord {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for MapgAlertsAuditRecord {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl MapgAlertsAuditRecord {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.mapgAlertsAuditRecord";
@@ -3061,7 +3061,7 @@ impl MapgAlertsAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for MapgAlertsAuditRecord {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -3070,7 +3070,7 @@ impl<'de> serde::Deserialize<'de> for MapgAlertsAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::model::ODataObject for MapgAlertsAuditRecord {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -3093,7 +3093,7 @@ impl graph_odata_runtime::model::ODataObject for MapgAlertsAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl MapgAlertsAuditRecord {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -3104,11 +3104,11 @@ impl MapgAlertsAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// The properties of [`MapgAlertsAuditRecord`] by wire name, each a [`Field<MapgAlertsAuditRecord>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`MapgAlertsAuditRecord::set_null`].
 pub enum MapgAlertsAuditRecordField {}
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 #[allow(non_upper_case_globals)]
 impl MapgAlertsAuditRecordField {
     /// `dynamicProperties`
@@ -3121,7 +3121,7 @@ impl MapgAlertsAuditRecordField {
     ];
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL complex type `microsoft.graph.security.mapgOnboardAuditRecord`; base type `microsoft.graph.security.auditData`; open type: dynamic properties land in `additional_properties`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct MapgOnboardAuditRecord {
@@ -3134,14 +3134,14 @@ pub struct MapgOnboardAuditRecord {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for MapgOnboardAuditRecord {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl MapgOnboardAuditRecord {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.mapgOnboardAuditRecord";
@@ -3162,7 +3162,7 @@ impl MapgOnboardAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for MapgOnboardAuditRecord {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -3171,7 +3171,7 @@ impl<'de> serde::Deserialize<'de> for MapgOnboardAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::model::ODataObject for MapgOnboardAuditRecord {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -3194,7 +3194,7 @@ impl graph_odata_runtime::model::ODataObject for MapgOnboardAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl MapgOnboardAuditRecord {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -3205,11 +3205,11 @@ impl MapgOnboardAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// The properties of [`MapgOnboardAuditRecord`] by wire name, each a [`Field<MapgOnboardAuditRecord>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`MapgOnboardAuditRecord::set_null`].
 pub enum MapgOnboardAuditRecordField {}
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 #[allow(non_upper_case_globals)]
 impl MapgOnboardAuditRecordField {
     /// `dynamicProperties`
@@ -3222,7 +3222,7 @@ impl MapgOnboardAuditRecordField {
     ];
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL complex type `microsoft.graph.security.mapgPolicyAuditRecord`; base type `microsoft.graph.security.auditData`; open type: dynamic properties land in `additional_properties`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct MapgPolicyAuditRecord {
@@ -3235,14 +3235,14 @@ pub struct MapgPolicyAuditRecord {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for MapgPolicyAuditRecord {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl MapgPolicyAuditRecord {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.mapgPolicyAuditRecord";
@@ -3263,7 +3263,7 @@ impl MapgPolicyAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for MapgPolicyAuditRecord {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -3272,7 +3272,7 @@ impl<'de> serde::Deserialize<'de> for MapgPolicyAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::model::ODataObject for MapgPolicyAuditRecord {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -3295,7 +3295,7 @@ impl graph_odata_runtime::model::ODataObject for MapgPolicyAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl MapgPolicyAuditRecord {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -3306,11 +3306,11 @@ impl MapgPolicyAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// The properties of [`MapgPolicyAuditRecord`] by wire name, each a [`Field<MapgPolicyAuditRecord>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`MapgPolicyAuditRecord::set_null`].
 pub enum MapgPolicyAuditRecordField {}
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 #[allow(non_upper_case_globals)]
 impl MapgPolicyAuditRecordField {
     /// `dynamicProperties`
@@ -3323,7 +3323,7 @@ impl MapgPolicyAuditRecordField {
     ];
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL complex type `microsoft.graph.security.mapgRemediationAuditRecord`; base type `microsoft.graph.security.auditData`; open type: dynamic properties land in `additional_properties`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct MapgRemediationAuditRecord {
@@ -3336,14 +3336,14 @@ pub struct MapgRemediationAuditRecord {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for MapgRemediationAuditRecord {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl MapgRemediationAuditRecord {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.mapgRemediationAuditRecord";
@@ -3364,7 +3364,7 @@ impl MapgRemediationAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for MapgRemediationAuditRecord {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -3373,7 +3373,7 @@ impl<'de> serde::Deserialize<'de> for MapgRemediationAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::model::ODataObject for MapgRemediationAuditRecord {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -3396,7 +3396,7 @@ impl graph_odata_runtime::model::ODataObject for MapgRemediationAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl MapgRemediationAuditRecord {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -3407,11 +3407,11 @@ impl MapgRemediationAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// The properties of [`MapgRemediationAuditRecord`] by wire name, each a [`Field<MapgRemediationAuditRecord>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`MapgRemediationAuditRecord::set_null`].
 pub enum MapgRemediationAuditRecordField {}
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 #[allow(non_upper_case_globals)]
 impl MapgRemediationAuditRecordField {
     /// `dynamicProperties`
@@ -3424,7 +3424,7 @@ impl MapgRemediationAuditRecordField {
     ];
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL complex type `microsoft.graph.security.mcasAlertsAuditRecord`; base type `microsoft.graph.security.auditData`; open type: dynamic properties land in `additional_properties`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct McasAlertsAuditRecord {
@@ -3437,14 +3437,14 @@ pub struct McasAlertsAuditRecord {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for McasAlertsAuditRecord {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl McasAlertsAuditRecord {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.mcasAlertsAuditRecord";
@@ -3465,7 +3465,7 @@ impl McasAlertsAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for McasAlertsAuditRecord {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -3474,7 +3474,7 @@ impl<'de> serde::Deserialize<'de> for McasAlertsAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::model::ODataObject for McasAlertsAuditRecord {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -3497,7 +3497,7 @@ impl graph_odata_runtime::model::ODataObject for McasAlertsAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl McasAlertsAuditRecord {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -3508,11 +3508,11 @@ impl McasAlertsAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// The properties of [`McasAlertsAuditRecord`] by wire name, each a [`Field<McasAlertsAuditRecord>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`McasAlertsAuditRecord::set_null`].
 pub enum McasAlertsAuditRecordField {}
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 #[allow(non_upper_case_globals)]
 impl McasAlertsAuditRecordField {
     /// `dynamicProperties`
@@ -3525,7 +3525,7 @@ impl McasAlertsAuditRecordField {
     ];
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL complex type `microsoft.graph.security.mdaAuditRecord`; base type `microsoft.graph.security.auditData`; open type: dynamic properties land in `additional_properties`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct MdaAuditRecord {
@@ -3538,14 +3538,14 @@ pub struct MdaAuditRecord {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for MdaAuditRecord {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl MdaAuditRecord {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.mdaAuditRecord";
@@ -3566,7 +3566,7 @@ impl MdaAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for MdaAuditRecord {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -3575,7 +3575,7 @@ impl<'de> serde::Deserialize<'de> for MdaAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::model::ODataObject for MdaAuditRecord {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -3598,7 +3598,7 @@ impl graph_odata_runtime::model::ODataObject for MdaAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl MdaAuditRecord {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -3609,11 +3609,11 @@ impl MdaAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// The properties of [`MdaAuditRecord`] by wire name, each a [`Field<MdaAuditRecord>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`MdaAuditRecord::set_null`].
 pub enum MdaAuditRecordField {}
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 #[allow(non_upper_case_globals)]
 impl MdaAuditRecordField {
     /// `dynamicProperties`
@@ -3624,7 +3624,7 @@ impl MdaAuditRecordField {
     pub const ALL: &'static [model::Field<MdaAuditRecord>] = &[Self::DynamicProperties];
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL complex type `microsoft.graph.security.mdaDataSecuritySignalRecord`; base type `microsoft.graph.security.auditData`; open type: dynamic properties land in `additional_properties`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct MdaDataSecuritySignalRecord {
@@ -3637,14 +3637,14 @@ pub struct MdaDataSecuritySignalRecord {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for MdaDataSecuritySignalRecord {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl MdaDataSecuritySignalRecord {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.mdaDataSecuritySignalRecord";
@@ -3665,7 +3665,7 @@ impl MdaDataSecuritySignalRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for MdaDataSecuritySignalRecord {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -3674,7 +3674,7 @@ impl<'de> serde::Deserialize<'de> for MdaDataSecuritySignalRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::model::ODataObject for MdaDataSecuritySignalRecord {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -3697,7 +3697,7 @@ impl graph_odata_runtime::model::ODataObject for MdaDataSecuritySignalRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl MdaDataSecuritySignalRecord {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -3708,11 +3708,11 @@ impl MdaDataSecuritySignalRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// The properties of [`MdaDataSecuritySignalRecord`] by wire name, each a [`Field<MdaDataSecuritySignalRecord>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`MdaDataSecuritySignalRecord::set_null`].
 pub enum MdaDataSecuritySignalRecordField {}
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 #[allow(non_upper_case_globals)]
 impl MdaDataSecuritySignalRecordField {
     /// `dynamicProperties`
@@ -3725,7 +3725,7 @@ impl MdaDataSecuritySignalRecordField {
     ];
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL complex type `microsoft.graph.security.mdatpAuditRecord`; base type `microsoft.graph.security.auditData`; open type: dynamic properties land in `additional_properties`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct MdatpAuditRecord {
@@ -3738,14 +3738,14 @@ pub struct MdatpAuditRecord {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for MdatpAuditRecord {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl MdatpAuditRecord {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.mdatpAuditRecord";
@@ -3766,7 +3766,7 @@ impl MdatpAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for MdatpAuditRecord {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -3775,7 +3775,7 @@ impl<'de> serde::Deserialize<'de> for MdatpAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::model::ODataObject for MdatpAuditRecord {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -3798,7 +3798,7 @@ impl graph_odata_runtime::model::ODataObject for MdatpAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl MdatpAuditRecord {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -3809,11 +3809,11 @@ impl MdatpAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// The properties of [`MdatpAuditRecord`] by wire name, each a [`Field<MdatpAuditRecord>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`MdatpAuditRecord::set_null`].
 pub enum MdatpAuditRecordField {}
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 #[allow(non_upper_case_globals)]
 impl MdatpAuditRecordField {
     /// `dynamicProperties`
@@ -3826,7 +3826,7 @@ impl MdatpAuditRecordField {
     ];
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL complex type `microsoft.graph.security.mdcEventsRecord`; base type `microsoft.graph.security.auditData`; open type: dynamic properties land in `additional_properties`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct MdcEventsRecord {
@@ -3839,14 +3839,14 @@ pub struct MdcEventsRecord {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for MdcEventsRecord {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl MdcEventsRecord {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.mdcEventsRecord";
@@ -3867,7 +3867,7 @@ impl MdcEventsRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for MdcEventsRecord {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -3876,7 +3876,7 @@ impl<'de> serde::Deserialize<'de> for MdcEventsRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::model::ODataObject for MdcEventsRecord {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -3899,7 +3899,7 @@ impl graph_odata_runtime::model::ODataObject for MdcEventsRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl MdcEventsRecord {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -3910,11 +3910,11 @@ impl MdcEventsRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// The properties of [`MdcEventsRecord`] by wire name, each a [`Field<MdcEventsRecord>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`MdcEventsRecord::set_null`].
 pub enum MdcEventsRecordField {}
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 #[allow(non_upper_case_globals)]
 impl MdcEventsRecordField {
     /// `dynamicProperties`
@@ -3925,7 +3925,7 @@ impl MdcEventsRecordField {
     pub const ALL: &'static [model::Field<MdcEventsRecord>] = &[Self::DynamicProperties];
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL complex type `microsoft.graph.security.mdiAuditRecord`; base type `microsoft.graph.security.auditData`; open type: dynamic properties land in `additional_properties`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct MdiAuditRecord {
@@ -3938,14 +3938,14 @@ pub struct MdiAuditRecord {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for MdiAuditRecord {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl MdiAuditRecord {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.mdiAuditRecord";
@@ -3966,7 +3966,7 @@ impl MdiAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for MdiAuditRecord {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -3975,7 +3975,7 @@ impl<'de> serde::Deserialize<'de> for MdiAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::model::ODataObject for MdiAuditRecord {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -3998,7 +3998,7 @@ impl graph_odata_runtime::model::ODataObject for MdiAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl MdiAuditRecord {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -4009,11 +4009,11 @@ impl MdiAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// The properties of [`MdiAuditRecord`] by wire name, each a [`Field<MdiAuditRecord>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`MdiAuditRecord::set_null`].
 pub enum MdiAuditRecordField {}
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 #[allow(non_upper_case_globals)]
 impl MdiAuditRecordField {
     /// `dynamicProperties`
@@ -4122,7 +4122,7 @@ impl MergeResponseField {
     pub const ALL: &'static [model::Field<MergeResponse>] = &[Self::TargetIncidentId];
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL complex type `microsoft.graph.security.meshWorldsAuditRecord`; base type `microsoft.graph.security.auditData`; open type: dynamic properties land in `additional_properties`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct MeshWorldsAuditRecord {
@@ -4135,14 +4135,14 @@ pub struct MeshWorldsAuditRecord {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for MeshWorldsAuditRecord {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl MeshWorldsAuditRecord {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.meshWorldsAuditRecord";
@@ -4163,7 +4163,7 @@ impl MeshWorldsAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for MeshWorldsAuditRecord {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -4172,7 +4172,7 @@ impl<'de> serde::Deserialize<'de> for MeshWorldsAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::model::ODataObject for MeshWorldsAuditRecord {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -4195,7 +4195,7 @@ impl graph_odata_runtime::model::ODataObject for MeshWorldsAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl MeshWorldsAuditRecord {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -4206,11 +4206,11 @@ impl MeshWorldsAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// The properties of [`MeshWorldsAuditRecord`] by wire name, each a [`Field<MeshWorldsAuditRecord>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`MeshWorldsAuditRecord::set_null`].
 pub enum MeshWorldsAuditRecordField {}
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 #[allow(non_upper_case_globals)]
 impl MeshWorldsAuditRecordField {
     /// `dynamicProperties`
@@ -4223,7 +4223,7 @@ impl MeshWorldsAuditRecordField {
     ];
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL complex type `microsoft.graph.security.microsoft365BackupBackupItemAuditRecord`; base type `microsoft.graph.security.auditData`; open type: dynamic properties land in `additional_properties`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Microsoft365BackupBackupItemAuditRecord {
@@ -4236,14 +4236,14 @@ pub struct Microsoft365BackupBackupItemAuditRecord {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for Microsoft365BackupBackupItemAuditRecord {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl Microsoft365BackupBackupItemAuditRecord {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.microsoft365BackupBackupItemAuditRecord";
@@ -4264,7 +4264,7 @@ impl Microsoft365BackupBackupItemAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for Microsoft365BackupBackupItemAuditRecord {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -4273,7 +4273,7 @@ impl<'de> serde::Deserialize<'de> for Microsoft365BackupBackupItemAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::model::ODataObject
 for Microsoft365BackupBackupItemAuditRecord {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
@@ -4297,7 +4297,7 @@ for Microsoft365BackupBackupItemAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl Microsoft365BackupBackupItemAuditRecord {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -4308,11 +4308,11 @@ impl Microsoft365BackupBackupItemAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// The properties of [`Microsoft365BackupBackupItemAuditRecord`] by wire name, each a [`Field<Microsoft365BackupBackupItemAuditRecord>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`Microsoft365BackupBackupItemAuditRecord::set_null`].
 pub enum Microsoft365BackupBackupItemAuditRecordField {}
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 #[allow(non_upper_case_globals)]
 impl Microsoft365BackupBackupItemAuditRecordField {
     /// `dynamicProperties`
@@ -4325,7 +4325,7 @@ impl Microsoft365BackupBackupItemAuditRecordField {
     ];
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL complex type `microsoft.graph.security.microsoft365BackupBackupPolicyAuditRecord`; base type `microsoft.graph.security.auditData`; open type: dynamic properties land in `additional_properties`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Microsoft365BackupBackupPolicyAuditRecord {
@@ -4338,14 +4338,14 @@ pub struct Microsoft365BackupBackupPolicyAuditRecord {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for Microsoft365BackupBackupPolicyAuditRecord {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl Microsoft365BackupBackupPolicyAuditRecord {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.microsoft365BackupBackupPolicyAuditRecord";
@@ -4366,7 +4366,7 @@ impl Microsoft365BackupBackupPolicyAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for Microsoft365BackupBackupPolicyAuditRecord {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -4375,7 +4375,7 @@ impl<'de> serde::Deserialize<'de> for Microsoft365BackupBackupPolicyAuditRecord 
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::model::ODataObject
 for Microsoft365BackupBackupPolicyAuditRecord {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
@@ -4399,7 +4399,7 @@ for Microsoft365BackupBackupPolicyAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl Microsoft365BackupBackupPolicyAuditRecord {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -4410,11 +4410,11 @@ impl Microsoft365BackupBackupPolicyAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// The properties of [`Microsoft365BackupBackupPolicyAuditRecord`] by wire name, each a [`Field<Microsoft365BackupBackupPolicyAuditRecord>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`Microsoft365BackupBackupPolicyAuditRecord::set_null`].
 pub enum Microsoft365BackupBackupPolicyAuditRecordField {}
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 #[allow(non_upper_case_globals)]
 impl Microsoft365BackupBackupPolicyAuditRecordField {
     /// `dynamicProperties`
@@ -4427,7 +4427,7 @@ impl Microsoft365BackupBackupPolicyAuditRecordField {
     ];
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL complex type `microsoft.graph.security.microsoft365BackupGranularBrowseTaskAuditRecord`; base type `microsoft.graph.security.auditData`; open type: dynamic properties land in `additional_properties`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Microsoft365BackupGranularBrowseTaskAuditRecord {
@@ -4440,14 +4440,14 @@ pub struct Microsoft365BackupGranularBrowseTaskAuditRecord {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for Microsoft365BackupGranularBrowseTaskAuditRecord {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl Microsoft365BackupGranularBrowseTaskAuditRecord {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.microsoft365BackupGranularBrowseTaskAuditRecord";
@@ -4468,7 +4468,7 @@ impl Microsoft365BackupGranularBrowseTaskAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for Microsoft365BackupGranularBrowseTaskAuditRecord {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -4477,7 +4477,7 @@ impl<'de> serde::Deserialize<'de> for Microsoft365BackupGranularBrowseTaskAuditR
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::model::ODataObject
 for Microsoft365BackupGranularBrowseTaskAuditRecord {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
@@ -4501,7 +4501,7 @@ for Microsoft365BackupGranularBrowseTaskAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl Microsoft365BackupGranularBrowseTaskAuditRecord {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -4512,11 +4512,11 @@ impl Microsoft365BackupGranularBrowseTaskAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// The properties of [`Microsoft365BackupGranularBrowseTaskAuditRecord`] by wire name, each a [`Field<Microsoft365BackupGranularBrowseTaskAuditRecord>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`Microsoft365BackupGranularBrowseTaskAuditRecord::set_null`].
 pub enum Microsoft365BackupGranularBrowseTaskAuditRecordField {}
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 #[allow(non_upper_case_globals)]
 impl Microsoft365BackupGranularBrowseTaskAuditRecordField {
     /// `dynamicProperties`
@@ -4529,7 +4529,7 @@ impl Microsoft365BackupGranularBrowseTaskAuditRecordField {
     >] = &[Self::DynamicProperties];
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL complex type `microsoft.graph.security.microsoft365BackupRestoreItemAuditRecord`; base type `microsoft.graph.security.auditData`; open type: dynamic properties land in `additional_properties`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Microsoft365BackupRestoreItemAuditRecord {
@@ -4542,14 +4542,14 @@ pub struct Microsoft365BackupRestoreItemAuditRecord {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for Microsoft365BackupRestoreItemAuditRecord {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl Microsoft365BackupRestoreItemAuditRecord {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.microsoft365BackupRestoreItemAuditRecord";
@@ -4570,7 +4570,7 @@ impl Microsoft365BackupRestoreItemAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for Microsoft365BackupRestoreItemAuditRecord {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -4579,7 +4579,7 @@ impl<'de> serde::Deserialize<'de> for Microsoft365BackupRestoreItemAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::model::ODataObject
 for Microsoft365BackupRestoreItemAuditRecord {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
@@ -4603,7 +4603,7 @@ for Microsoft365BackupRestoreItemAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl Microsoft365BackupRestoreItemAuditRecord {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -4614,11 +4614,11 @@ impl Microsoft365BackupRestoreItemAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// The properties of [`Microsoft365BackupRestoreItemAuditRecord`] by wire name, each a [`Field<Microsoft365BackupRestoreItemAuditRecord>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`Microsoft365BackupRestoreItemAuditRecord::set_null`].
 pub enum Microsoft365BackupRestoreItemAuditRecordField {}
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 #[allow(non_upper_case_globals)]
 impl Microsoft365BackupRestoreItemAuditRecordField {
     /// `dynamicProperties`
@@ -4631,7 +4631,7 @@ impl Microsoft365BackupRestoreItemAuditRecordField {
     ];
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL complex type `microsoft.graph.security.microsoft365BackupRestoreTaskAuditRecord`; base type `microsoft.graph.security.auditData`; open type: dynamic properties land in `additional_properties`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Microsoft365BackupRestoreTaskAuditRecord {
@@ -4644,14 +4644,14 @@ pub struct Microsoft365BackupRestoreTaskAuditRecord {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for Microsoft365BackupRestoreTaskAuditRecord {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl Microsoft365BackupRestoreTaskAuditRecord {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.microsoft365BackupRestoreTaskAuditRecord";
@@ -4672,7 +4672,7 @@ impl Microsoft365BackupRestoreTaskAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for Microsoft365BackupRestoreTaskAuditRecord {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -4681,7 +4681,7 @@ impl<'de> serde::Deserialize<'de> for Microsoft365BackupRestoreTaskAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::model::ODataObject
 for Microsoft365BackupRestoreTaskAuditRecord {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
@@ -4705,7 +4705,7 @@ for Microsoft365BackupRestoreTaskAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl Microsoft365BackupRestoreTaskAuditRecord {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -4716,11 +4716,11 @@ impl Microsoft365BackupRestoreTaskAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// The properties of [`Microsoft365BackupRestoreTaskAuditRecord`] by wire name, each a [`Field<Microsoft365BackupRestoreTaskAuditRecord>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`Microsoft365BackupRestoreTaskAuditRecord::set_null`].
 pub enum Microsoft365BackupRestoreTaskAuditRecordField {}
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 #[allow(non_upper_case_globals)]
 impl Microsoft365BackupRestoreTaskAuditRecordField {
     /// `dynamicProperties`
@@ -4733,7 +4733,7 @@ impl Microsoft365BackupRestoreTaskAuditRecordField {
     ];
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL complex type `microsoft.graph.security.microsoft365CopilotScheduledPromptAuditRecord`; base type `microsoft.graph.security.auditData`; open type: dynamic properties land in `additional_properties`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Microsoft365CopilotScheduledPromptAuditRecord {
@@ -4746,14 +4746,14 @@ pub struct Microsoft365CopilotScheduledPromptAuditRecord {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for Microsoft365CopilotScheduledPromptAuditRecord {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl Microsoft365CopilotScheduledPromptAuditRecord {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.microsoft365CopilotScheduledPromptAuditRecord";
@@ -4774,7 +4774,7 @@ impl Microsoft365CopilotScheduledPromptAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for Microsoft365CopilotScheduledPromptAuditRecord {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -4783,7 +4783,7 @@ impl<'de> serde::Deserialize<'de> for Microsoft365CopilotScheduledPromptAuditRec
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::model::ODataObject
 for Microsoft365CopilotScheduledPromptAuditRecord {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
@@ -4807,7 +4807,7 @@ for Microsoft365CopilotScheduledPromptAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl Microsoft365CopilotScheduledPromptAuditRecord {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -4818,11 +4818,11 @@ impl Microsoft365CopilotScheduledPromptAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// The properties of [`Microsoft365CopilotScheduledPromptAuditRecord`] by wire name, each a [`Field<Microsoft365CopilotScheduledPromptAuditRecord>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`Microsoft365CopilotScheduledPromptAuditRecord::set_null`].
 pub enum Microsoft365CopilotScheduledPromptAuditRecordField {}
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 #[allow(non_upper_case_globals)]
 impl Microsoft365CopilotScheduledPromptAuditRecordField {
     /// `dynamicProperties`
@@ -4835,7 +4835,7 @@ impl Microsoft365CopilotScheduledPromptAuditRecordField {
     >] = &[Self::DynamicProperties];
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL complex type `microsoft.graph.security.microsoftDefenderExpertsXDRAuditRecord`; base type `microsoft.graph.security.auditData`; open type: dynamic properties land in `additional_properties`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct MicrosoftDefenderExpertsXdrAuditRecord {
@@ -4848,14 +4848,14 @@ pub struct MicrosoftDefenderExpertsXdrAuditRecord {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for MicrosoftDefenderExpertsXdrAuditRecord {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl MicrosoftDefenderExpertsXdrAuditRecord {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.microsoftDefenderExpertsXDRAuditRecord";
@@ -4876,7 +4876,7 @@ impl MicrosoftDefenderExpertsXdrAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for MicrosoftDefenderExpertsXdrAuditRecord {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -4885,7 +4885,7 @@ impl<'de> serde::Deserialize<'de> for MicrosoftDefenderExpertsXdrAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::model::ODataObject for MicrosoftDefenderExpertsXdrAuditRecord {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -4908,7 +4908,7 @@ impl graph_odata_runtime::model::ODataObject for MicrosoftDefenderExpertsXdrAudi
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl MicrosoftDefenderExpertsXdrAuditRecord {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -4919,11 +4919,11 @@ impl MicrosoftDefenderExpertsXdrAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// The properties of [`MicrosoftDefenderExpertsXdrAuditRecord`] by wire name, each a [`Field<MicrosoftDefenderExpertsXdrAuditRecord>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`MicrosoftDefenderExpertsXdrAuditRecord::set_null`].
 pub enum MicrosoftDefenderExpertsXdrAuditRecordField {}
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 #[allow(non_upper_case_globals)]
 impl MicrosoftDefenderExpertsXdrAuditRecordField {
     /// `dynamicProperties`
@@ -4936,7 +4936,7 @@ impl MicrosoftDefenderExpertsXdrAuditRecordField {
     ];
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL complex type `microsoft.graph.security.microsoftFlowAuditRecord`; base type `microsoft.graph.security.auditData`; open type: dynamic properties land in `additional_properties`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct MicrosoftFlowAuditRecord {
@@ -4949,14 +4949,14 @@ pub struct MicrosoftFlowAuditRecord {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for MicrosoftFlowAuditRecord {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl MicrosoftFlowAuditRecord {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.microsoftFlowAuditRecord";
@@ -4977,7 +4977,7 @@ impl MicrosoftFlowAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for MicrosoftFlowAuditRecord {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -4986,7 +4986,7 @@ impl<'de> serde::Deserialize<'de> for MicrosoftFlowAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::model::ODataObject for MicrosoftFlowAuditRecord {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -5009,7 +5009,7 @@ impl graph_odata_runtime::model::ODataObject for MicrosoftFlowAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl MicrosoftFlowAuditRecord {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -5020,11 +5020,11 @@ impl MicrosoftFlowAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// The properties of [`MicrosoftFlowAuditRecord`] by wire name, each a [`Field<MicrosoftFlowAuditRecord>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`MicrosoftFlowAuditRecord::set_null`].
 pub enum MicrosoftFlowAuditRecordField {}
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 #[allow(non_upper_case_globals)]
 impl MicrosoftFlowAuditRecordField {
     /// `dynamicProperties`
@@ -5037,7 +5037,7 @@ impl MicrosoftFlowAuditRecordField {
     ];
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL complex type `microsoft.graph.security.microsoftFormsAuditRecord`; base type `microsoft.graph.security.auditData`; open type: dynamic properties land in `additional_properties`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct MicrosoftFormsAuditRecord {
@@ -5050,14 +5050,14 @@ pub struct MicrosoftFormsAuditRecord {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for MicrosoftFormsAuditRecord {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl MicrosoftFormsAuditRecord {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.microsoftFormsAuditRecord";
@@ -5078,7 +5078,7 @@ impl MicrosoftFormsAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for MicrosoftFormsAuditRecord {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -5087,7 +5087,7 @@ impl<'de> serde::Deserialize<'de> for MicrosoftFormsAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::model::ODataObject for MicrosoftFormsAuditRecord {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -5110,7 +5110,7 @@ impl graph_odata_runtime::model::ODataObject for MicrosoftFormsAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl MicrosoftFormsAuditRecord {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -5121,11 +5121,11 @@ impl MicrosoftFormsAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// The properties of [`MicrosoftFormsAuditRecord`] by wire name, each a [`Field<MicrosoftFormsAuditRecord>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`MicrosoftFormsAuditRecord::set_null`].
 pub enum MicrosoftFormsAuditRecordField {}
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 #[allow(non_upper_case_globals)]
 impl MicrosoftFormsAuditRecordField {
     /// `dynamicProperties`
@@ -5138,7 +5138,7 @@ impl MicrosoftFormsAuditRecordField {
     ];
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL complex type `microsoft.graph.security.microsoftGraphDataConnectConsent`; base type `microsoft.graph.security.auditData`; open type: dynamic properties land in `additional_properties`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct MicrosoftGraphDataConnectConsent {
@@ -5151,14 +5151,14 @@ pub struct MicrosoftGraphDataConnectConsent {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for MicrosoftGraphDataConnectConsent {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl MicrosoftGraphDataConnectConsent {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.microsoftGraphDataConnectConsent";
@@ -5179,7 +5179,7 @@ impl MicrosoftGraphDataConnectConsent {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for MicrosoftGraphDataConnectConsent {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -5188,7 +5188,7 @@ impl<'de> serde::Deserialize<'de> for MicrosoftGraphDataConnectConsent {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::model::ODataObject for MicrosoftGraphDataConnectConsent {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -5211,7 +5211,7 @@ impl graph_odata_runtime::model::ODataObject for MicrosoftGraphDataConnectConsen
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl MicrosoftGraphDataConnectConsent {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -5222,11 +5222,11 @@ impl MicrosoftGraphDataConnectConsent {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// The properties of [`MicrosoftGraphDataConnectConsent`] by wire name, each a [`Field<MicrosoftGraphDataConnectConsent>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`MicrosoftGraphDataConnectConsent::set_null`].
 pub enum MicrosoftGraphDataConnectConsentField {}
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 #[allow(non_upper_case_globals)]
 impl MicrosoftGraphDataConnectConsentField {
     /// `dynamicProperties`
@@ -5239,7 +5239,7 @@ impl MicrosoftGraphDataConnectConsentField {
     ];
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL complex type `microsoft.graph.security.microsoftGraphDataConnectOperation`; base type `microsoft.graph.security.auditData`; open type: dynamic properties land in `additional_properties`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct MicrosoftGraphDataConnectOperation {
@@ -5252,14 +5252,14 @@ pub struct MicrosoftGraphDataConnectOperation {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for MicrosoftGraphDataConnectOperation {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl MicrosoftGraphDataConnectOperation {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.microsoftGraphDataConnectOperation";
@@ -5280,7 +5280,7 @@ impl MicrosoftGraphDataConnectOperation {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for MicrosoftGraphDataConnectOperation {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -5289,7 +5289,7 @@ impl<'de> serde::Deserialize<'de> for MicrosoftGraphDataConnectOperation {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::model::ODataObject for MicrosoftGraphDataConnectOperation {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -5312,7 +5312,7 @@ impl graph_odata_runtime::model::ODataObject for MicrosoftGraphDataConnectOperat
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl MicrosoftGraphDataConnectOperation {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -5323,11 +5323,11 @@ impl MicrosoftGraphDataConnectOperation {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// The properties of [`MicrosoftGraphDataConnectOperation`] by wire name, each a [`Field<MicrosoftGraphDataConnectOperation>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`MicrosoftGraphDataConnectOperation::set_null`].
 pub enum MicrosoftGraphDataConnectOperationField {}
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 #[allow(non_upper_case_globals)]
 impl MicrosoftGraphDataConnectOperationField {
     /// `dynamicProperties`
@@ -5340,7 +5340,7 @@ impl MicrosoftGraphDataConnectOperationField {
     ];
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL complex type `microsoft.graph.security.microsoftPurviewDataCatalogOperationRecord`; base type `microsoft.graph.security.auditData`; open type: dynamic properties land in `additional_properties`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct MicrosoftPurviewDataCatalogOperationRecord {
@@ -5353,14 +5353,14 @@ pub struct MicrosoftPurviewDataCatalogOperationRecord {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for MicrosoftPurviewDataCatalogOperationRecord {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl MicrosoftPurviewDataCatalogOperationRecord {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.microsoftPurviewDataCatalogOperationRecord";
@@ -5381,7 +5381,7 @@ impl MicrosoftPurviewDataCatalogOperationRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for MicrosoftPurviewDataCatalogOperationRecord {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -5390,7 +5390,7 @@ impl<'de> serde::Deserialize<'de> for MicrosoftPurviewDataCatalogOperationRecord
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::model::ODataObject
 for MicrosoftPurviewDataCatalogOperationRecord {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
@@ -5414,7 +5414,7 @@ for MicrosoftPurviewDataCatalogOperationRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl MicrosoftPurviewDataCatalogOperationRecord {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -5425,11 +5425,11 @@ impl MicrosoftPurviewDataCatalogOperationRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// The properties of [`MicrosoftPurviewDataCatalogOperationRecord`] by wire name, each a [`Field<MicrosoftPurviewDataCatalogOperationRecord>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`MicrosoftPurviewDataCatalogOperationRecord::set_null`].
 pub enum MicrosoftPurviewDataCatalogOperationRecordField {}
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 #[allow(non_upper_case_globals)]
 impl MicrosoftPurviewDataCatalogOperationRecordField {
     /// `dynamicProperties`
@@ -5442,7 +5442,7 @@ impl MicrosoftPurviewDataCatalogOperationRecordField {
     ];
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL complex type `microsoft.graph.security.microsoftPurviewDataMapOperationRecord`; base type `microsoft.graph.security.auditData`; open type: dynamic properties land in `additional_properties`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct MicrosoftPurviewDataMapOperationRecord {
@@ -5455,14 +5455,14 @@ pub struct MicrosoftPurviewDataMapOperationRecord {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for MicrosoftPurviewDataMapOperationRecord {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl MicrosoftPurviewDataMapOperationRecord {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.microsoftPurviewDataMapOperationRecord";
@@ -5483,7 +5483,7 @@ impl MicrosoftPurviewDataMapOperationRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for MicrosoftPurviewDataMapOperationRecord {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -5492,7 +5492,7 @@ impl<'de> serde::Deserialize<'de> for MicrosoftPurviewDataMapOperationRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::model::ODataObject for MicrosoftPurviewDataMapOperationRecord {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -5515,7 +5515,7 @@ impl graph_odata_runtime::model::ODataObject for MicrosoftPurviewDataMapOperatio
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl MicrosoftPurviewDataMapOperationRecord {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -5526,11 +5526,11 @@ impl MicrosoftPurviewDataMapOperationRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// The properties of [`MicrosoftPurviewDataMapOperationRecord`] by wire name, each a [`Field<MicrosoftPurviewDataMapOperationRecord>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`MicrosoftPurviewDataMapOperationRecord::set_null`].
 pub enum MicrosoftPurviewDataMapOperationRecordField {}
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 #[allow(non_upper_case_globals)]
 impl MicrosoftPurviewDataMapOperationRecordField {
     /// `dynamicProperties`
@@ -5543,7 +5543,7 @@ impl MicrosoftPurviewDataMapOperationRecordField {
     ];
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL complex type `microsoft.graph.security.microsoftPurviewMetadataPolicyOperationRecord`; base type `microsoft.graph.security.auditData`; open type: dynamic properties land in `additional_properties`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct MicrosoftPurviewMetadataPolicyOperationRecord {
@@ -5556,14 +5556,14 @@ pub struct MicrosoftPurviewMetadataPolicyOperationRecord {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for MicrosoftPurviewMetadataPolicyOperationRecord {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl MicrosoftPurviewMetadataPolicyOperationRecord {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.microsoftPurviewMetadataPolicyOperationRecord";
@@ -5584,7 +5584,7 @@ impl MicrosoftPurviewMetadataPolicyOperationRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for MicrosoftPurviewMetadataPolicyOperationRecord {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -5593,7 +5593,7 @@ impl<'de> serde::Deserialize<'de> for MicrosoftPurviewMetadataPolicyOperationRec
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::model::ODataObject
 for MicrosoftPurviewMetadataPolicyOperationRecord {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
@@ -5617,7 +5617,7 @@ for MicrosoftPurviewMetadataPolicyOperationRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl MicrosoftPurviewMetadataPolicyOperationRecord {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -5628,11 +5628,11 @@ impl MicrosoftPurviewMetadataPolicyOperationRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// The properties of [`MicrosoftPurviewMetadataPolicyOperationRecord`] by wire name, each a [`Field<MicrosoftPurviewMetadataPolicyOperationRecord>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`MicrosoftPurviewMetadataPolicyOperationRecord::set_null`].
 pub enum MicrosoftPurviewMetadataPolicyOperationRecordField {}
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 #[allow(non_upper_case_globals)]
 impl MicrosoftPurviewMetadataPolicyOperationRecordField {
     /// `dynamicProperties`
@@ -5645,7 +5645,7 @@ impl MicrosoftPurviewMetadataPolicyOperationRecordField {
     >] = &[Self::DynamicProperties];
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL complex type `microsoft.graph.security.microsoftPurviewPolicyOperationRecord`; base type `microsoft.graph.security.auditData`; open type: dynamic properties land in `additional_properties`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct MicrosoftPurviewPolicyOperationRecord {
@@ -5658,14 +5658,14 @@ pub struct MicrosoftPurviewPolicyOperationRecord {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for MicrosoftPurviewPolicyOperationRecord {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl MicrosoftPurviewPolicyOperationRecord {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.microsoftPurviewPolicyOperationRecord";
@@ -5686,7 +5686,7 @@ impl MicrosoftPurviewPolicyOperationRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for MicrosoftPurviewPolicyOperationRecord {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -5695,7 +5695,7 @@ impl<'de> serde::Deserialize<'de> for MicrosoftPurviewPolicyOperationRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::model::ODataObject for MicrosoftPurviewPolicyOperationRecord {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -5718,7 +5718,7 @@ impl graph_odata_runtime::model::ODataObject for MicrosoftPurviewPolicyOperation
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl MicrosoftPurviewPolicyOperationRecord {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -5729,11 +5729,11 @@ impl MicrosoftPurviewPolicyOperationRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// The properties of [`MicrosoftPurviewPolicyOperationRecord`] by wire name, each a [`Field<MicrosoftPurviewPolicyOperationRecord>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`MicrosoftPurviewPolicyOperationRecord::set_null`].
 pub enum MicrosoftPurviewPolicyOperationRecordField {}
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 #[allow(non_upper_case_globals)]
 impl MicrosoftPurviewPolicyOperationRecordField {
     /// `dynamicProperties`
@@ -5746,7 +5746,7 @@ impl MicrosoftPurviewPolicyOperationRecordField {
     ];
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL complex type `microsoft.graph.security.microsoftPurviewPrivacyAuditEvent`; base type `microsoft.graph.security.auditData`; open type: dynamic properties land in `additional_properties`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct MicrosoftPurviewPrivacyAuditEvent {
@@ -5759,14 +5759,14 @@ pub struct MicrosoftPurviewPrivacyAuditEvent {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for MicrosoftPurviewPrivacyAuditEvent {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl MicrosoftPurviewPrivacyAuditEvent {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.microsoftPurviewPrivacyAuditEvent";
@@ -5787,7 +5787,7 @@ impl MicrosoftPurviewPrivacyAuditEvent {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for MicrosoftPurviewPrivacyAuditEvent {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -5796,7 +5796,7 @@ impl<'de> serde::Deserialize<'de> for MicrosoftPurviewPrivacyAuditEvent {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::model::ODataObject for MicrosoftPurviewPrivacyAuditEvent {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -5819,7 +5819,7 @@ impl graph_odata_runtime::model::ODataObject for MicrosoftPurviewPrivacyAuditEve
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl MicrosoftPurviewPrivacyAuditEvent {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -5830,11 +5830,11 @@ impl MicrosoftPurviewPrivacyAuditEvent {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// The properties of [`MicrosoftPurviewPrivacyAuditEvent`] by wire name, each a [`Field<MicrosoftPurviewPrivacyAuditEvent>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`MicrosoftPurviewPrivacyAuditEvent::set_null`].
 pub enum MicrosoftPurviewPrivacyAuditEventField {}
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 #[allow(non_upper_case_globals)]
 impl MicrosoftPurviewPrivacyAuditEventField {
     /// `dynamicProperties`
@@ -5847,7 +5847,7 @@ impl MicrosoftPurviewPrivacyAuditEventField {
     ];
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL complex type `microsoft.graph.security.microsoftPurviewUnifiedCatalogOperationRecord`; base type `microsoft.graph.security.auditData`; open type: dynamic properties land in `additional_properties`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct MicrosoftPurviewUnifiedCatalogOperationRecord {
@@ -5860,14 +5860,14 @@ pub struct MicrosoftPurviewUnifiedCatalogOperationRecord {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for MicrosoftPurviewUnifiedCatalogOperationRecord {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl MicrosoftPurviewUnifiedCatalogOperationRecord {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.microsoftPurviewUnifiedCatalogOperationRecord";
@@ -5888,7 +5888,7 @@ impl MicrosoftPurviewUnifiedCatalogOperationRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for MicrosoftPurviewUnifiedCatalogOperationRecord {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -5897,7 +5897,7 @@ impl<'de> serde::Deserialize<'de> for MicrosoftPurviewUnifiedCatalogOperationRec
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::model::ODataObject
 for MicrosoftPurviewUnifiedCatalogOperationRecord {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
@@ -5921,7 +5921,7 @@ for MicrosoftPurviewUnifiedCatalogOperationRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl MicrosoftPurviewUnifiedCatalogOperationRecord {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -5932,11 +5932,11 @@ impl MicrosoftPurviewUnifiedCatalogOperationRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// The properties of [`MicrosoftPurviewUnifiedCatalogOperationRecord`] by wire name, each a [`Field<MicrosoftPurviewUnifiedCatalogOperationRecord>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`MicrosoftPurviewUnifiedCatalogOperationRecord::set_null`].
 pub enum MicrosoftPurviewUnifiedCatalogOperationRecordField {}
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 #[allow(non_upper_case_globals)]
 impl MicrosoftPurviewUnifiedCatalogOperationRecordField {
     /// `dynamicProperties`
@@ -5949,7 +5949,7 @@ impl MicrosoftPurviewUnifiedCatalogOperationRecordField {
     >] = &[Self::DynamicProperties];
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL complex type `microsoft.graph.security.microsoftStreamAuditRecord`; base type `microsoft.graph.security.auditData`; open type: dynamic properties land in `additional_properties`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct MicrosoftStreamAuditRecord {
@@ -5962,14 +5962,14 @@ pub struct MicrosoftStreamAuditRecord {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for MicrosoftStreamAuditRecord {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl MicrosoftStreamAuditRecord {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.microsoftStreamAuditRecord";
@@ -5990,7 +5990,7 @@ impl MicrosoftStreamAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for MicrosoftStreamAuditRecord {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -5999,7 +5999,7 @@ impl<'de> serde::Deserialize<'de> for MicrosoftStreamAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::model::ODataObject for MicrosoftStreamAuditRecord {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -6022,7 +6022,7 @@ impl graph_odata_runtime::model::ODataObject for MicrosoftStreamAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl MicrosoftStreamAuditRecord {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -6033,11 +6033,11 @@ impl MicrosoftStreamAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// The properties of [`MicrosoftStreamAuditRecord`] by wire name, each a [`Field<MicrosoftStreamAuditRecord>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`MicrosoftStreamAuditRecord::set_null`].
 pub enum MicrosoftStreamAuditRecordField {}
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 #[allow(non_upper_case_globals)]
 impl MicrosoftStreamAuditRecordField {
     /// `dynamicProperties`
@@ -6050,7 +6050,7 @@ impl MicrosoftStreamAuditRecordField {
     ];
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL complex type `microsoft.graph.security.microsoftTeamsAdminAuditRecord`; base type `microsoft.graph.security.auditData`; open type: dynamic properties land in `additional_properties`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct MicrosoftTeamsAdminAuditRecord {
@@ -6063,14 +6063,14 @@ pub struct MicrosoftTeamsAdminAuditRecord {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for MicrosoftTeamsAdminAuditRecord {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl MicrosoftTeamsAdminAuditRecord {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.microsoftTeamsAdminAuditRecord";
@@ -6091,7 +6091,7 @@ impl MicrosoftTeamsAdminAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for MicrosoftTeamsAdminAuditRecord {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -6100,7 +6100,7 @@ impl<'de> serde::Deserialize<'de> for MicrosoftTeamsAdminAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::model::ODataObject for MicrosoftTeamsAdminAuditRecord {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -6123,7 +6123,7 @@ impl graph_odata_runtime::model::ODataObject for MicrosoftTeamsAdminAuditRecord 
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl MicrosoftTeamsAdminAuditRecord {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -6134,11 +6134,11 @@ impl MicrosoftTeamsAdminAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// The properties of [`MicrosoftTeamsAdminAuditRecord`] by wire name, each a [`Field<MicrosoftTeamsAdminAuditRecord>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`MicrosoftTeamsAdminAuditRecord::set_null`].
 pub enum MicrosoftTeamsAdminAuditRecordField {}
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 #[allow(non_upper_case_globals)]
 impl MicrosoftTeamsAdminAuditRecordField {
     /// `dynamicProperties`
@@ -6151,7 +6151,7 @@ impl MicrosoftTeamsAdminAuditRecordField {
     ];
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL complex type `microsoft.graph.security.microsoftTeamsAnalyticsAuditRecord`; base type `microsoft.graph.security.auditData`; open type: dynamic properties land in `additional_properties`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct MicrosoftTeamsAnalyticsAuditRecord {
@@ -6164,14 +6164,14 @@ pub struct MicrosoftTeamsAnalyticsAuditRecord {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for MicrosoftTeamsAnalyticsAuditRecord {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl MicrosoftTeamsAnalyticsAuditRecord {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.microsoftTeamsAnalyticsAuditRecord";
@@ -6192,7 +6192,7 @@ impl MicrosoftTeamsAnalyticsAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for MicrosoftTeamsAnalyticsAuditRecord {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -6201,7 +6201,7 @@ impl<'de> serde::Deserialize<'de> for MicrosoftTeamsAnalyticsAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::model::ODataObject for MicrosoftTeamsAnalyticsAuditRecord {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -6224,7 +6224,7 @@ impl graph_odata_runtime::model::ODataObject for MicrosoftTeamsAnalyticsAuditRec
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl MicrosoftTeamsAnalyticsAuditRecord {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -6235,11 +6235,11 @@ impl MicrosoftTeamsAnalyticsAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// The properties of [`MicrosoftTeamsAnalyticsAuditRecord`] by wire name, each a [`Field<MicrosoftTeamsAnalyticsAuditRecord>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`MicrosoftTeamsAnalyticsAuditRecord::set_null`].
 pub enum MicrosoftTeamsAnalyticsAuditRecordField {}
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 #[allow(non_upper_case_globals)]
 impl MicrosoftTeamsAnalyticsAuditRecordField {
     /// `dynamicProperties`
@@ -6252,7 +6252,7 @@ impl MicrosoftTeamsAnalyticsAuditRecordField {
     ];
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL complex type `microsoft.graph.security.microsoftTeamsAuditRecord`; base type `microsoft.graph.security.auditData`; open type: dynamic properties land in `additional_properties`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct MicrosoftTeamsAuditRecord {
@@ -6265,14 +6265,14 @@ pub struct MicrosoftTeamsAuditRecord {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for MicrosoftTeamsAuditRecord {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl MicrosoftTeamsAuditRecord {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.microsoftTeamsAuditRecord";
@@ -6293,7 +6293,7 @@ impl MicrosoftTeamsAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for MicrosoftTeamsAuditRecord {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -6302,7 +6302,7 @@ impl<'de> serde::Deserialize<'de> for MicrosoftTeamsAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::model::ODataObject for MicrosoftTeamsAuditRecord {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -6325,7 +6325,7 @@ impl graph_odata_runtime::model::ODataObject for MicrosoftTeamsAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl MicrosoftTeamsAuditRecord {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -6336,11 +6336,11 @@ impl MicrosoftTeamsAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// The properties of [`MicrosoftTeamsAuditRecord`] by wire name, each a [`Field<MicrosoftTeamsAuditRecord>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`MicrosoftTeamsAuditRecord::set_null`].
 pub enum MicrosoftTeamsAuditRecordField {}
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 #[allow(non_upper_case_globals)]
 impl MicrosoftTeamsAuditRecordField {
     /// `dynamicProperties`
@@ -6353,7 +6353,7 @@ impl MicrosoftTeamsAuditRecordField {
     ];
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL complex type `microsoft.graph.security.microsoftTeamsDeviceAuditRecord`; base type `microsoft.graph.security.auditData`; open type: dynamic properties land in `additional_properties`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct MicrosoftTeamsDeviceAuditRecord {
@@ -6366,14 +6366,14 @@ pub struct MicrosoftTeamsDeviceAuditRecord {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for MicrosoftTeamsDeviceAuditRecord {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl MicrosoftTeamsDeviceAuditRecord {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.microsoftTeamsDeviceAuditRecord";
@@ -6394,7 +6394,7 @@ impl MicrosoftTeamsDeviceAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for MicrosoftTeamsDeviceAuditRecord {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -6403,7 +6403,7 @@ impl<'de> serde::Deserialize<'de> for MicrosoftTeamsDeviceAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::model::ODataObject for MicrosoftTeamsDeviceAuditRecord {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -6426,7 +6426,7 @@ impl graph_odata_runtime::model::ODataObject for MicrosoftTeamsDeviceAuditRecord
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl MicrosoftTeamsDeviceAuditRecord {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -6437,11 +6437,11 @@ impl MicrosoftTeamsDeviceAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// The properties of [`MicrosoftTeamsDeviceAuditRecord`] by wire name, each a [`Field<MicrosoftTeamsDeviceAuditRecord>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`MicrosoftTeamsDeviceAuditRecord::set_null`].
 pub enum MicrosoftTeamsDeviceAuditRecordField {}
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 #[allow(non_upper_case_globals)]
 impl MicrosoftTeamsDeviceAuditRecordField {
     /// `dynamicProperties`
@@ -6454,7 +6454,7 @@ impl MicrosoftTeamsDeviceAuditRecordField {
     ];
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL complex type `microsoft.graph.security.microsoftTeamsRetentionLabelActionAuditRecord`; base type `microsoft.graph.security.auditData`; open type: dynamic properties land in `additional_properties`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct MicrosoftTeamsRetentionLabelActionAuditRecord {
@@ -6467,14 +6467,14 @@ pub struct MicrosoftTeamsRetentionLabelActionAuditRecord {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for MicrosoftTeamsRetentionLabelActionAuditRecord {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl MicrosoftTeamsRetentionLabelActionAuditRecord {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.microsoftTeamsRetentionLabelActionAuditRecord";
@@ -6495,7 +6495,7 @@ impl MicrosoftTeamsRetentionLabelActionAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for MicrosoftTeamsRetentionLabelActionAuditRecord {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -6504,7 +6504,7 @@ impl<'de> serde::Deserialize<'de> for MicrosoftTeamsRetentionLabelActionAuditRec
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::model::ODataObject
 for MicrosoftTeamsRetentionLabelActionAuditRecord {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
@@ -6528,7 +6528,7 @@ for MicrosoftTeamsRetentionLabelActionAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl MicrosoftTeamsRetentionLabelActionAuditRecord {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -6539,11 +6539,11 @@ impl MicrosoftTeamsRetentionLabelActionAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// The properties of [`MicrosoftTeamsRetentionLabelActionAuditRecord`] by wire name, each a [`Field<MicrosoftTeamsRetentionLabelActionAuditRecord>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`MicrosoftTeamsRetentionLabelActionAuditRecord::set_null`].
 pub enum MicrosoftTeamsRetentionLabelActionAuditRecordField {}
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 #[allow(non_upper_case_globals)]
 impl MicrosoftTeamsRetentionLabelActionAuditRecordField {
     /// `dynamicProperties`
@@ -6556,7 +6556,7 @@ impl MicrosoftTeamsRetentionLabelActionAuditRecordField {
     >] = &[Self::DynamicProperties];
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL complex type `microsoft.graph.security.microsoftTeamsSensitivityLabelActionAuditRecord`; base type `microsoft.graph.security.auditData`; open type: dynamic properties land in `additional_properties`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct MicrosoftTeamsSensitivityLabelActionAuditRecord {
@@ -6569,14 +6569,14 @@ pub struct MicrosoftTeamsSensitivityLabelActionAuditRecord {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for MicrosoftTeamsSensitivityLabelActionAuditRecord {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl MicrosoftTeamsSensitivityLabelActionAuditRecord {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.microsoftTeamsSensitivityLabelActionAuditRecord";
@@ -6597,7 +6597,7 @@ impl MicrosoftTeamsSensitivityLabelActionAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for MicrosoftTeamsSensitivityLabelActionAuditRecord {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -6606,7 +6606,7 @@ impl<'de> serde::Deserialize<'de> for MicrosoftTeamsSensitivityLabelActionAuditR
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::model::ODataObject
 for MicrosoftTeamsSensitivityLabelActionAuditRecord {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
@@ -6630,7 +6630,7 @@ for MicrosoftTeamsSensitivityLabelActionAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl MicrosoftTeamsSensitivityLabelActionAuditRecord {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -6641,11 +6641,11 @@ impl MicrosoftTeamsSensitivityLabelActionAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// The properties of [`MicrosoftTeamsSensitivityLabelActionAuditRecord`] by wire name, each a [`Field<MicrosoftTeamsSensitivityLabelActionAuditRecord>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`MicrosoftTeamsSensitivityLabelActionAuditRecord::set_null`].
 pub enum MicrosoftTeamsSensitivityLabelActionAuditRecordField {}
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 #[allow(non_upper_case_globals)]
 impl MicrosoftTeamsSensitivityLabelActionAuditRecordField {
     /// `dynamicProperties`
@@ -6658,7 +6658,7 @@ impl MicrosoftTeamsSensitivityLabelActionAuditRecordField {
     >] = &[Self::DynamicProperties];
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL complex type `microsoft.graph.security.microsoftTeamsShiftsAuditRecord`; base type `microsoft.graph.security.auditData`; open type: dynamic properties land in `additional_properties`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct MicrosoftTeamsShiftsAuditRecord {
@@ -6671,14 +6671,14 @@ pub struct MicrosoftTeamsShiftsAuditRecord {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for MicrosoftTeamsShiftsAuditRecord {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl MicrosoftTeamsShiftsAuditRecord {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.microsoftTeamsShiftsAuditRecord";
@@ -6699,7 +6699,7 @@ impl MicrosoftTeamsShiftsAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for MicrosoftTeamsShiftsAuditRecord {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -6708,7 +6708,7 @@ impl<'de> serde::Deserialize<'de> for MicrosoftTeamsShiftsAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::model::ODataObject for MicrosoftTeamsShiftsAuditRecord {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -6731,7 +6731,7 @@ impl graph_odata_runtime::model::ODataObject for MicrosoftTeamsShiftsAuditRecord
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl MicrosoftTeamsShiftsAuditRecord {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -6742,11 +6742,11 @@ impl MicrosoftTeamsShiftsAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// The properties of [`MicrosoftTeamsShiftsAuditRecord`] by wire name, each a [`Field<MicrosoftTeamsShiftsAuditRecord>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`MicrosoftTeamsShiftsAuditRecord::set_null`].
 pub enum MicrosoftTeamsShiftsAuditRecordField {}
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 #[allow(non_upper_case_globals)]
 impl MicrosoftTeamsShiftsAuditRecordField {
     /// `dynamicProperties`
@@ -6759,7 +6759,7 @@ impl MicrosoftTeamsShiftsAuditRecordField {
     ];
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL complex type `microsoft.graph.security.microsoftTeamsUserConcernAuditRecord`; base type `microsoft.graph.security.auditData`; open type: dynamic properties land in `additional_properties`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct MicrosoftTeamsUserConcernAuditRecord {
@@ -6772,14 +6772,14 @@ pub struct MicrosoftTeamsUserConcernAuditRecord {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for MicrosoftTeamsUserConcernAuditRecord {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl MicrosoftTeamsUserConcernAuditRecord {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.microsoftTeamsUserConcernAuditRecord";
@@ -6800,7 +6800,7 @@ impl MicrosoftTeamsUserConcernAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for MicrosoftTeamsUserConcernAuditRecord {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -6809,7 +6809,7 @@ impl<'de> serde::Deserialize<'de> for MicrosoftTeamsUserConcernAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::model::ODataObject for MicrosoftTeamsUserConcernAuditRecord {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -6832,7 +6832,7 @@ impl graph_odata_runtime::model::ODataObject for MicrosoftTeamsUserConcernAuditR
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl MicrosoftTeamsUserConcernAuditRecord {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -6843,11 +6843,11 @@ impl MicrosoftTeamsUserConcernAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// The properties of [`MicrosoftTeamsUserConcernAuditRecord`] by wire name, each a [`Field<MicrosoftTeamsUserConcernAuditRecord>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`MicrosoftTeamsUserConcernAuditRecord::set_null`].
 pub enum MicrosoftTeamsUserConcernAuditRecordField {}
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 #[allow(non_upper_case_globals)]
 impl MicrosoftTeamsUserConcernAuditRecordField {
     /// `dynamicProperties`
@@ -6860,7 +6860,7 @@ impl MicrosoftTeamsUserConcernAuditRecordField {
     ];
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL complex type `microsoft.graph.security.mipAutoLabelExchangeItemAuditRecord`; base type `microsoft.graph.security.auditData`; open type: dynamic properties land in `additional_properties`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct MipAutoLabelExchangeItemAuditRecord {
@@ -6873,14 +6873,14 @@ pub struct MipAutoLabelExchangeItemAuditRecord {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for MipAutoLabelExchangeItemAuditRecord {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl MipAutoLabelExchangeItemAuditRecord {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.mipAutoLabelExchangeItemAuditRecord";
@@ -6901,7 +6901,7 @@ impl MipAutoLabelExchangeItemAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for MipAutoLabelExchangeItemAuditRecord {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -6910,7 +6910,7 @@ impl<'de> serde::Deserialize<'de> for MipAutoLabelExchangeItemAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::model::ODataObject for MipAutoLabelExchangeItemAuditRecord {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -6933,7 +6933,7 @@ impl graph_odata_runtime::model::ODataObject for MipAutoLabelExchangeItemAuditRe
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl MipAutoLabelExchangeItemAuditRecord {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -6944,11 +6944,11 @@ impl MipAutoLabelExchangeItemAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// The properties of [`MipAutoLabelExchangeItemAuditRecord`] by wire name, each a [`Field<MipAutoLabelExchangeItemAuditRecord>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`MipAutoLabelExchangeItemAuditRecord::set_null`].
 pub enum MipAutoLabelExchangeItemAuditRecordField {}
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 #[allow(non_upper_case_globals)]
 impl MipAutoLabelExchangeItemAuditRecordField {
     /// `dynamicProperties`
@@ -6961,7 +6961,7 @@ impl MipAutoLabelExchangeItemAuditRecordField {
     ];
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL complex type `microsoft.graph.security.mipAutoLabelProgressFeedbackAuditRecord`; base type `microsoft.graph.security.auditData`; open type: dynamic properties land in `additional_properties`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct MipAutoLabelProgressFeedbackAuditRecord {
@@ -6974,14 +6974,14 @@ pub struct MipAutoLabelProgressFeedbackAuditRecord {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for MipAutoLabelProgressFeedbackAuditRecord {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl MipAutoLabelProgressFeedbackAuditRecord {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.mipAutoLabelProgressFeedbackAuditRecord";
@@ -7002,7 +7002,7 @@ impl MipAutoLabelProgressFeedbackAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for MipAutoLabelProgressFeedbackAuditRecord {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -7011,7 +7011,7 @@ impl<'de> serde::Deserialize<'de> for MipAutoLabelProgressFeedbackAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::model::ODataObject
 for MipAutoLabelProgressFeedbackAuditRecord {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
@@ -7035,7 +7035,7 @@ for MipAutoLabelProgressFeedbackAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl MipAutoLabelProgressFeedbackAuditRecord {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -7046,11 +7046,11 @@ impl MipAutoLabelProgressFeedbackAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// The properties of [`MipAutoLabelProgressFeedbackAuditRecord`] by wire name, each a [`Field<MipAutoLabelProgressFeedbackAuditRecord>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`MipAutoLabelProgressFeedbackAuditRecord::set_null`].
 pub enum MipAutoLabelProgressFeedbackAuditRecordField {}
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 #[allow(non_upper_case_globals)]
 impl MipAutoLabelProgressFeedbackAuditRecordField {
     /// `dynamicProperties`
@@ -7063,7 +7063,7 @@ impl MipAutoLabelProgressFeedbackAuditRecordField {
     ];
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL complex type `microsoft.graph.security.mipAutoLabelSharePointItemAuditRecord`; base type `microsoft.graph.security.auditData`; open type: dynamic properties land in `additional_properties`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct MipAutoLabelSharePointItemAuditRecord {
@@ -7076,14 +7076,14 @@ pub struct MipAutoLabelSharePointItemAuditRecord {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for MipAutoLabelSharePointItemAuditRecord {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl MipAutoLabelSharePointItemAuditRecord {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.mipAutoLabelSharePointItemAuditRecord";
@@ -7104,7 +7104,7 @@ impl MipAutoLabelSharePointItemAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for MipAutoLabelSharePointItemAuditRecord {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -7113,7 +7113,7 @@ impl<'de> serde::Deserialize<'de> for MipAutoLabelSharePointItemAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::model::ODataObject for MipAutoLabelSharePointItemAuditRecord {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -7136,7 +7136,7 @@ impl graph_odata_runtime::model::ODataObject for MipAutoLabelSharePointItemAudit
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl MipAutoLabelSharePointItemAuditRecord {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -7147,11 +7147,11 @@ impl MipAutoLabelSharePointItemAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// The properties of [`MipAutoLabelSharePointItemAuditRecord`] by wire name, each a [`Field<MipAutoLabelSharePointItemAuditRecord>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`MipAutoLabelSharePointItemAuditRecord::set_null`].
 pub enum MipAutoLabelSharePointItemAuditRecordField {}
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 #[allow(non_upper_case_globals)]
 impl MipAutoLabelSharePointItemAuditRecordField {
     /// `dynamicProperties`
@@ -7164,7 +7164,7 @@ impl MipAutoLabelSharePointItemAuditRecordField {
     ];
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL complex type `microsoft.graph.security.mipAutoLabelSharePointPolicyLocationAuditRecord`; base type `microsoft.graph.security.auditData`; open type: dynamic properties land in `additional_properties`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct MipAutoLabelSharePointPolicyLocationAuditRecord {
@@ -7177,14 +7177,14 @@ pub struct MipAutoLabelSharePointPolicyLocationAuditRecord {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for MipAutoLabelSharePointPolicyLocationAuditRecord {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl MipAutoLabelSharePointPolicyLocationAuditRecord {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.mipAutoLabelSharePointPolicyLocationAuditRecord";
@@ -7205,7 +7205,7 @@ impl MipAutoLabelSharePointPolicyLocationAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for MipAutoLabelSharePointPolicyLocationAuditRecord {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -7214,7 +7214,7 @@ impl<'de> serde::Deserialize<'de> for MipAutoLabelSharePointPolicyLocationAuditR
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::model::ODataObject
 for MipAutoLabelSharePointPolicyLocationAuditRecord {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
@@ -7238,7 +7238,7 @@ for MipAutoLabelSharePointPolicyLocationAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl MipAutoLabelSharePointPolicyLocationAuditRecord {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -7249,11 +7249,11 @@ impl MipAutoLabelSharePointPolicyLocationAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// The properties of [`MipAutoLabelSharePointPolicyLocationAuditRecord`] by wire name, each a [`Field<MipAutoLabelSharePointPolicyLocationAuditRecord>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`MipAutoLabelSharePointPolicyLocationAuditRecord::set_null`].
 pub enum MipAutoLabelSharePointPolicyLocationAuditRecordField {}
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 #[allow(non_upper_case_globals)]
 impl MipAutoLabelSharePointPolicyLocationAuditRecordField {
     /// `dynamicProperties`
@@ -7266,7 +7266,7 @@ impl MipAutoLabelSharePointPolicyLocationAuditRecordField {
     >] = &[Self::DynamicProperties];
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL complex type `microsoft.graph.security.mipAutoLabelSimulationSharePointCompletionRecord`; base type `microsoft.graph.security.auditData`; open type: dynamic properties land in `additional_properties`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct MipAutoLabelSimulationSharePointCompletionRecord {
@@ -7279,14 +7279,14 @@ pub struct MipAutoLabelSimulationSharePointCompletionRecord {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for MipAutoLabelSimulationSharePointCompletionRecord {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl MipAutoLabelSimulationSharePointCompletionRecord {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.mipAutoLabelSimulationSharePointCompletionRecord";
@@ -7307,7 +7307,7 @@ impl MipAutoLabelSimulationSharePointCompletionRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for MipAutoLabelSimulationSharePointCompletionRecord {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -7316,7 +7316,7 @@ impl<'de> serde::Deserialize<'de> for MipAutoLabelSimulationSharePointCompletion
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::model::ODataObject
 for MipAutoLabelSimulationSharePointCompletionRecord {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
@@ -7340,7 +7340,7 @@ for MipAutoLabelSimulationSharePointCompletionRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl MipAutoLabelSimulationSharePointCompletionRecord {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -7351,11 +7351,11 @@ impl MipAutoLabelSimulationSharePointCompletionRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// The properties of [`MipAutoLabelSimulationSharePointCompletionRecord`] by wire name, each a [`Field<MipAutoLabelSimulationSharePointCompletionRecord>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`MipAutoLabelSimulationSharePointCompletionRecord::set_null`].
 pub enum MipAutoLabelSimulationSharePointCompletionRecordField {}
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 #[allow(non_upper_case_globals)]
 impl MipAutoLabelSimulationSharePointCompletionRecordField {
     /// `dynamicProperties`
@@ -7368,7 +7368,7 @@ impl MipAutoLabelSimulationSharePointCompletionRecordField {
     >] = &[Self::DynamicProperties];
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL complex type `microsoft.graph.security.mipAutoLabelSimulationSharePointProgressRecord`; base type `microsoft.graph.security.auditData`; open type: dynamic properties land in `additional_properties`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct MipAutoLabelSimulationSharePointProgressRecord {
@@ -7381,14 +7381,14 @@ pub struct MipAutoLabelSimulationSharePointProgressRecord {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for MipAutoLabelSimulationSharePointProgressRecord {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl MipAutoLabelSimulationSharePointProgressRecord {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.mipAutoLabelSimulationSharePointProgressRecord";
@@ -7409,7 +7409,7 @@ impl MipAutoLabelSimulationSharePointProgressRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for MipAutoLabelSimulationSharePointProgressRecord {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -7418,7 +7418,7 @@ impl<'de> serde::Deserialize<'de> for MipAutoLabelSimulationSharePointProgressRe
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::model::ODataObject
 for MipAutoLabelSimulationSharePointProgressRecord {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
@@ -7442,7 +7442,7 @@ for MipAutoLabelSimulationSharePointProgressRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl MipAutoLabelSimulationSharePointProgressRecord {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -7453,11 +7453,11 @@ impl MipAutoLabelSimulationSharePointProgressRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// The properties of [`MipAutoLabelSimulationSharePointProgressRecord`] by wire name, each a [`Field<MipAutoLabelSimulationSharePointProgressRecord>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`MipAutoLabelSimulationSharePointProgressRecord::set_null`].
 pub enum MipAutoLabelSimulationSharePointProgressRecordField {}
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 #[allow(non_upper_case_globals)]
 impl MipAutoLabelSimulationSharePointProgressRecordField {
     /// `dynamicProperties`
@@ -7470,7 +7470,7 @@ impl MipAutoLabelSimulationSharePointProgressRecordField {
     >] = &[Self::DynamicProperties];
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL complex type `microsoft.graph.security.mipAutoLabelSimulationStatisticsRecord`; base type `microsoft.graph.security.auditData`; open type: dynamic properties land in `additional_properties`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct MipAutoLabelSimulationStatisticsRecord {
@@ -7483,14 +7483,14 @@ pub struct MipAutoLabelSimulationStatisticsRecord {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for MipAutoLabelSimulationStatisticsRecord {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl MipAutoLabelSimulationStatisticsRecord {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.mipAutoLabelSimulationStatisticsRecord";
@@ -7511,7 +7511,7 @@ impl MipAutoLabelSimulationStatisticsRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for MipAutoLabelSimulationStatisticsRecord {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -7520,7 +7520,7 @@ impl<'de> serde::Deserialize<'de> for MipAutoLabelSimulationStatisticsRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::model::ODataObject for MipAutoLabelSimulationStatisticsRecord {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -7543,7 +7543,7 @@ impl graph_odata_runtime::model::ODataObject for MipAutoLabelSimulationStatistic
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl MipAutoLabelSimulationStatisticsRecord {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -7554,11 +7554,11 @@ impl MipAutoLabelSimulationStatisticsRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// The properties of [`MipAutoLabelSimulationStatisticsRecord`] by wire name, each a [`Field<MipAutoLabelSimulationStatisticsRecord>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`MipAutoLabelSimulationStatisticsRecord::set_null`].
 pub enum MipAutoLabelSimulationStatisticsRecordField {}
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 #[allow(non_upper_case_globals)]
 impl MipAutoLabelSimulationStatisticsRecordField {
     /// `dynamicProperties`
@@ -7571,7 +7571,7 @@ impl MipAutoLabelSimulationStatisticsRecordField {
     ];
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL complex type `microsoft.graph.security.mipExactDataMatchAuditRecord`; base type `microsoft.graph.security.auditData`; open type: dynamic properties land in `additional_properties`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct MipExactDataMatchAuditRecord {
@@ -7584,14 +7584,14 @@ pub struct MipExactDataMatchAuditRecord {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for MipExactDataMatchAuditRecord {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl MipExactDataMatchAuditRecord {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.mipExactDataMatchAuditRecord";
@@ -7612,7 +7612,7 @@ impl MipExactDataMatchAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for MipExactDataMatchAuditRecord {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -7621,7 +7621,7 @@ impl<'de> serde::Deserialize<'de> for MipExactDataMatchAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::model::ODataObject for MipExactDataMatchAuditRecord {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -7644,7 +7644,7 @@ impl graph_odata_runtime::model::ODataObject for MipExactDataMatchAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl MipExactDataMatchAuditRecord {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -7655,11 +7655,11 @@ impl MipExactDataMatchAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// The properties of [`MipExactDataMatchAuditRecord`] by wire name, each a [`Field<MipExactDataMatchAuditRecord>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`MipExactDataMatchAuditRecord::set_null`].
 pub enum MipExactDataMatchAuditRecordField {}
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 #[allow(non_upper_case_globals)]
 impl MipExactDataMatchAuditRecordField {
     /// `dynamicProperties`
@@ -7672,7 +7672,7 @@ impl MipExactDataMatchAuditRecordField {
     ];
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL complex type `microsoft.graph.security.mipLabelAnalyticsAuditRecord`; base type `microsoft.graph.security.auditData`; open type: dynamic properties land in `additional_properties`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct MipLabelAnalyticsAuditRecord {
@@ -7685,14 +7685,14 @@ pub struct MipLabelAnalyticsAuditRecord {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for MipLabelAnalyticsAuditRecord {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl MipLabelAnalyticsAuditRecord {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.mipLabelAnalyticsAuditRecord";
@@ -7713,7 +7713,7 @@ impl MipLabelAnalyticsAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for MipLabelAnalyticsAuditRecord {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -7722,7 +7722,7 @@ impl<'de> serde::Deserialize<'de> for MipLabelAnalyticsAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::model::ODataObject for MipLabelAnalyticsAuditRecord {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -7745,7 +7745,7 @@ impl graph_odata_runtime::model::ODataObject for MipLabelAnalyticsAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl MipLabelAnalyticsAuditRecord {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -7756,11 +7756,11 @@ impl MipLabelAnalyticsAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// The properties of [`MipLabelAnalyticsAuditRecord`] by wire name, each a [`Field<MipLabelAnalyticsAuditRecord>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`MipLabelAnalyticsAuditRecord::set_null`].
 pub enum MipLabelAnalyticsAuditRecordField {}
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 #[allow(non_upper_case_globals)]
 impl MipLabelAnalyticsAuditRecordField {
     /// `dynamicProperties`
@@ -7773,7 +7773,7 @@ impl MipLabelAnalyticsAuditRecordField {
     ];
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL complex type `microsoft.graph.security.mipLabelAuditRecord`; base type `microsoft.graph.security.auditData`; open type: dynamic properties land in `additional_properties`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct MipLabelAuditRecord {
@@ -7786,14 +7786,14 @@ pub struct MipLabelAuditRecord {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for MipLabelAuditRecord {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl MipLabelAuditRecord {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.mipLabelAuditRecord";
@@ -7814,7 +7814,7 @@ impl MipLabelAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for MipLabelAuditRecord {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -7823,7 +7823,7 @@ impl<'de> serde::Deserialize<'de> for MipLabelAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::model::ODataObject for MipLabelAuditRecord {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -7846,7 +7846,7 @@ impl graph_odata_runtime::model::ODataObject for MipLabelAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl MipLabelAuditRecord {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -7857,11 +7857,11 @@ impl MipLabelAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// The properties of [`MipLabelAuditRecord`] by wire name, each a [`Field<MipLabelAuditRecord>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`MipLabelAuditRecord::set_null`].
 pub enum MipLabelAuditRecordField {}
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 #[allow(non_upper_case_globals)]
 impl MipLabelAuditRecordField {
     /// `dynamicProperties`
@@ -7874,7 +7874,7 @@ impl MipLabelAuditRecordField {
     ];
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL complex type `microsoft.graph.security.mosAgentInfoRecord`; base type `microsoft.graph.security.auditData`; open type: dynamic properties land in `additional_properties`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct MosAgentInfoRecord {
@@ -7887,14 +7887,14 @@ pub struct MosAgentInfoRecord {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for MosAgentInfoRecord {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl MosAgentInfoRecord {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.mosAgentInfoRecord";
@@ -7915,7 +7915,7 @@ impl MosAgentInfoRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for MosAgentInfoRecord {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -7924,7 +7924,7 @@ impl<'de> serde::Deserialize<'de> for MosAgentInfoRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::model::ODataObject for MosAgentInfoRecord {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -7947,7 +7947,7 @@ impl graph_odata_runtime::model::ODataObject for MosAgentInfoRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl MosAgentInfoRecord {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -7958,11 +7958,11 @@ impl MosAgentInfoRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// The properties of [`MosAgentInfoRecord`] by wire name, each a [`Field<MosAgentInfoRecord>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`MosAgentInfoRecord::set_null`].
 pub enum MosAgentInfoRecordField {}
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 #[allow(non_upper_case_globals)]
 impl MosAgentInfoRecordField {
     /// `dynamicProperties`
@@ -7975,7 +7975,7 @@ impl MosAgentInfoRecordField {
     ];
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL complex type `microsoft.graph.security.mosAgentInfoRecordV2`; base type `microsoft.graph.security.auditData`; open type: dynamic properties land in `additional_properties`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct MosAgentInfoRecordV2 {
@@ -7988,14 +7988,14 @@ pub struct MosAgentInfoRecordV2 {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for MosAgentInfoRecordV2 {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl MosAgentInfoRecordV2 {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.mosAgentInfoRecordV2";
@@ -8016,7 +8016,7 @@ impl MosAgentInfoRecordV2 {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for MosAgentInfoRecordV2 {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -8025,7 +8025,7 @@ impl<'de> serde::Deserialize<'de> for MosAgentInfoRecordV2 {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::model::ODataObject for MosAgentInfoRecordV2 {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -8048,7 +8048,7 @@ impl graph_odata_runtime::model::ODataObject for MosAgentInfoRecordV2 {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl MosAgentInfoRecordV2 {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -8059,11 +8059,11 @@ impl MosAgentInfoRecordV2 {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// The properties of [`MosAgentInfoRecordV2`] by wire name, each a [`Field<MosAgentInfoRecordV2>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`MosAgentInfoRecordV2::set_null`].
 pub enum MosAgentInfoRecordV2Field {}
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 #[allow(non_upper_case_globals)]
 impl MosAgentInfoRecordV2Field {
     /// `dynamicProperties`
@@ -8076,7 +8076,7 @@ impl MosAgentInfoRecordV2Field {
     ];
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL complex type `microsoft.graph.security.ms365dCustomDetectionAuditRecord`; base type `microsoft.graph.security.auditData`; open type: dynamic properties land in `additional_properties`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Ms365dCustomDetectionAuditRecord {
@@ -8089,14 +8089,14 @@ pub struct Ms365dCustomDetectionAuditRecord {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for Ms365dCustomDetectionAuditRecord {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl Ms365dCustomDetectionAuditRecord {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.ms365dCustomDetectionAuditRecord";
@@ -8117,7 +8117,7 @@ impl Ms365dCustomDetectionAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for Ms365dCustomDetectionAuditRecord {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -8126,7 +8126,7 @@ impl<'de> serde::Deserialize<'de> for Ms365dCustomDetectionAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::model::ODataObject for Ms365dCustomDetectionAuditRecord {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -8149,7 +8149,7 @@ impl graph_odata_runtime::model::ODataObject for Ms365dCustomDetectionAuditRecor
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl Ms365dCustomDetectionAuditRecord {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -8160,11 +8160,11 @@ impl Ms365dCustomDetectionAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// The properties of [`Ms365dCustomDetectionAuditRecord`] by wire name, each a [`Field<Ms365dCustomDetectionAuditRecord>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`Ms365dCustomDetectionAuditRecord::set_null`].
 pub enum Ms365dCustomDetectionAuditRecordField {}
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 #[allow(non_upper_case_globals)]
 impl Ms365dCustomDetectionAuditRecordField {
     /// `dynamicProperties`
@@ -8177,7 +8177,7 @@ impl Ms365dCustomDetectionAuditRecordField {
     ];
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL complex type `microsoft.graph.security.ms365dIncidentAuditRecord`; base type `microsoft.graph.security.auditData`; open type: dynamic properties land in `additional_properties`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Ms365dIncidentAuditRecord {
@@ -8190,14 +8190,14 @@ pub struct Ms365dIncidentAuditRecord {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for Ms365dIncidentAuditRecord {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl Ms365dIncidentAuditRecord {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.ms365dIncidentAuditRecord";
@@ -8218,7 +8218,7 @@ impl Ms365dIncidentAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for Ms365dIncidentAuditRecord {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -8227,7 +8227,7 @@ impl<'de> serde::Deserialize<'de> for Ms365dIncidentAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::model::ODataObject for Ms365dIncidentAuditRecord {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -8250,7 +8250,7 @@ impl graph_odata_runtime::model::ODataObject for Ms365dIncidentAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl Ms365dIncidentAuditRecord {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -8261,11 +8261,11 @@ impl Ms365dIncidentAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// The properties of [`Ms365dIncidentAuditRecord`] by wire name, each a [`Field<Ms365dIncidentAuditRecord>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`Ms365dIncidentAuditRecord::set_null`].
 pub enum Ms365dIncidentAuditRecordField {}
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 #[allow(non_upper_case_globals)]
 impl Ms365dIncidentAuditRecordField {
     /// `dynamicProperties`
@@ -8278,7 +8278,7 @@ impl Ms365dIncidentAuditRecordField {
     ];
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL complex type `microsoft.graph.security.ms365dSuppressionRuleAuditRecord`; base type `microsoft.graph.security.auditData`; open type: dynamic properties land in `additional_properties`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Ms365dSuppressionRuleAuditRecord {
@@ -8291,14 +8291,14 @@ pub struct Ms365dSuppressionRuleAuditRecord {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for Ms365dSuppressionRuleAuditRecord {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl Ms365dSuppressionRuleAuditRecord {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.ms365dSuppressionRuleAuditRecord";
@@ -8319,7 +8319,7 @@ impl Ms365dSuppressionRuleAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for Ms365dSuppressionRuleAuditRecord {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -8328,7 +8328,7 @@ impl<'de> serde::Deserialize<'de> for Ms365dSuppressionRuleAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::model::ODataObject for Ms365dSuppressionRuleAuditRecord {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -8351,7 +8351,7 @@ impl graph_odata_runtime::model::ODataObject for Ms365dSuppressionRuleAuditRecor
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl Ms365dSuppressionRuleAuditRecord {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -8362,11 +8362,11 @@ impl Ms365dSuppressionRuleAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// The properties of [`Ms365dSuppressionRuleAuditRecord`] by wire name, each a [`Field<Ms365dSuppressionRuleAuditRecord>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`Ms365dSuppressionRuleAuditRecord::set_null`].
 pub enum Ms365dSuppressionRuleAuditRecordField {}
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 #[allow(non_upper_case_globals)]
 impl Ms365dSuppressionRuleAuditRecordField {
     /// `dynamicProperties`
@@ -8379,7 +8379,7 @@ impl Ms365dSuppressionRuleAuditRecordField {
     ];
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL complex type `microsoft.graph.security.msdeCustomCollectionAuditRecord`; base type `microsoft.graph.security.auditData`; open type: dynamic properties land in `additional_properties`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct MsdeCustomCollectionAuditRecord {
@@ -8392,14 +8392,14 @@ pub struct MsdeCustomCollectionAuditRecord {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for MsdeCustomCollectionAuditRecord {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl MsdeCustomCollectionAuditRecord {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.msdeCustomCollectionAuditRecord";
@@ -8420,7 +8420,7 @@ impl MsdeCustomCollectionAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for MsdeCustomCollectionAuditRecord {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -8429,7 +8429,7 @@ impl<'de> serde::Deserialize<'de> for MsdeCustomCollectionAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::model::ODataObject for MsdeCustomCollectionAuditRecord {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -8452,7 +8452,7 @@ impl graph_odata_runtime::model::ODataObject for MsdeCustomCollectionAuditRecord
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl MsdeCustomCollectionAuditRecord {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -8463,11 +8463,11 @@ impl MsdeCustomCollectionAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// The properties of [`MsdeCustomCollectionAuditRecord`] by wire name, each a [`Field<MsdeCustomCollectionAuditRecord>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`MsdeCustomCollectionAuditRecord::set_null`].
 pub enum MsdeCustomCollectionAuditRecordField {}
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 #[allow(non_upper_case_globals)]
 impl MsdeCustomCollectionAuditRecordField {
     /// `dynamicProperties`
@@ -8480,7 +8480,7 @@ impl MsdeCustomCollectionAuditRecordField {
     ];
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL complex type `microsoft.graph.security.msdeGeneralSettingsAuditRecord`; base type `microsoft.graph.security.auditData`; open type: dynamic properties land in `additional_properties`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct MsdeGeneralSettingsAuditRecord {
@@ -8493,14 +8493,14 @@ pub struct MsdeGeneralSettingsAuditRecord {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for MsdeGeneralSettingsAuditRecord {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl MsdeGeneralSettingsAuditRecord {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.msdeGeneralSettingsAuditRecord";
@@ -8521,7 +8521,7 @@ impl MsdeGeneralSettingsAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for MsdeGeneralSettingsAuditRecord {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -8530,7 +8530,7 @@ impl<'de> serde::Deserialize<'de> for MsdeGeneralSettingsAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::model::ODataObject for MsdeGeneralSettingsAuditRecord {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -8553,7 +8553,7 @@ impl graph_odata_runtime::model::ODataObject for MsdeGeneralSettingsAuditRecord 
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl MsdeGeneralSettingsAuditRecord {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -8564,11 +8564,11 @@ impl MsdeGeneralSettingsAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// The properties of [`MsdeGeneralSettingsAuditRecord`] by wire name, each a [`Field<MsdeGeneralSettingsAuditRecord>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`MsdeGeneralSettingsAuditRecord::set_null`].
 pub enum MsdeGeneralSettingsAuditRecordField {}
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 #[allow(non_upper_case_globals)]
 impl MsdeGeneralSettingsAuditRecordField {
     /// `dynamicProperties`
@@ -8581,7 +8581,7 @@ impl MsdeGeneralSettingsAuditRecordField {
     ];
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL complex type `microsoft.graph.security.msdeIndicatorsSettingsAuditRecord`; base type `microsoft.graph.security.auditData`; open type: dynamic properties land in `additional_properties`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct MsdeIndicatorsSettingsAuditRecord {
@@ -8594,14 +8594,14 @@ pub struct MsdeIndicatorsSettingsAuditRecord {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for MsdeIndicatorsSettingsAuditRecord {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl MsdeIndicatorsSettingsAuditRecord {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.msdeIndicatorsSettingsAuditRecord";
@@ -8622,7 +8622,7 @@ impl MsdeIndicatorsSettingsAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for MsdeIndicatorsSettingsAuditRecord {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -8631,7 +8631,7 @@ impl<'de> serde::Deserialize<'de> for MsdeIndicatorsSettingsAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::model::ODataObject for MsdeIndicatorsSettingsAuditRecord {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -8654,7 +8654,7 @@ impl graph_odata_runtime::model::ODataObject for MsdeIndicatorsSettingsAuditReco
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl MsdeIndicatorsSettingsAuditRecord {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -8665,11 +8665,11 @@ impl MsdeIndicatorsSettingsAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// The properties of [`MsdeIndicatorsSettingsAuditRecord`] by wire name, each a [`Field<MsdeIndicatorsSettingsAuditRecord>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`MsdeIndicatorsSettingsAuditRecord::set_null`].
 pub enum MsdeIndicatorsSettingsAuditRecordField {}
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 #[allow(non_upper_case_globals)]
 impl MsdeIndicatorsSettingsAuditRecordField {
     /// `dynamicProperties`
@@ -8682,7 +8682,7 @@ impl MsdeIndicatorsSettingsAuditRecordField {
     ];
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL complex type `microsoft.graph.security.msdeResponseActionsAuditRecord`; base type `microsoft.graph.security.auditData`; open type: dynamic properties land in `additional_properties`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct MsdeResponseActionsAuditRecord {
@@ -8695,14 +8695,14 @@ pub struct MsdeResponseActionsAuditRecord {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for MsdeResponseActionsAuditRecord {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl MsdeResponseActionsAuditRecord {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.msdeResponseActionsAuditRecord";
@@ -8723,7 +8723,7 @@ impl MsdeResponseActionsAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for MsdeResponseActionsAuditRecord {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -8732,7 +8732,7 @@ impl<'de> serde::Deserialize<'de> for MsdeResponseActionsAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::model::ODataObject for MsdeResponseActionsAuditRecord {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -8755,7 +8755,7 @@ impl graph_odata_runtime::model::ODataObject for MsdeResponseActionsAuditRecord 
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl MsdeResponseActionsAuditRecord {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -8766,11 +8766,11 @@ impl MsdeResponseActionsAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// The properties of [`MsdeResponseActionsAuditRecord`] by wire name, each a [`Field<MsdeResponseActionsAuditRecord>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`MsdeResponseActionsAuditRecord::set_null`].
 pub enum MsdeResponseActionsAuditRecordField {}
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 #[allow(non_upper_case_globals)]
 impl MsdeResponseActionsAuditRecordField {
     /// `dynamicProperties`
@@ -8783,7 +8783,7 @@ impl MsdeResponseActionsAuditRecordField {
     ];
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL complex type `microsoft.graph.security.msdeRolesSettingsAuditRecord`; base type `microsoft.graph.security.auditData`; open type: dynamic properties land in `additional_properties`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct MsdeRolesSettingsAuditRecord {
@@ -8796,14 +8796,14 @@ pub struct MsdeRolesSettingsAuditRecord {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for MsdeRolesSettingsAuditRecord {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl MsdeRolesSettingsAuditRecord {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.msdeRolesSettingsAuditRecord";
@@ -8824,7 +8824,7 @@ impl MsdeRolesSettingsAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for MsdeRolesSettingsAuditRecord {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -8833,7 +8833,7 @@ impl<'de> serde::Deserialize<'de> for MsdeRolesSettingsAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::model::ODataObject for MsdeRolesSettingsAuditRecord {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -8856,7 +8856,7 @@ impl graph_odata_runtime::model::ODataObject for MsdeRolesSettingsAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl MsdeRolesSettingsAuditRecord {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -8867,11 +8867,11 @@ impl MsdeRolesSettingsAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// The properties of [`MsdeRolesSettingsAuditRecord`] by wire name, each a [`Field<MsdeRolesSettingsAuditRecord>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`MsdeRolesSettingsAuditRecord::set_null`].
 pub enum MsdeRolesSettingsAuditRecordField {}
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 #[allow(non_upper_case_globals)]
 impl MsdeRolesSettingsAuditRecordField {
     /// `dynamicProperties`
@@ -8884,7 +8884,7 @@ impl MsdeRolesSettingsAuditRecordField {
     ];
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL complex type `microsoft.graph.security.mspVectorSearchContentMetadataAuditRecord`; base type `microsoft.graph.security.auditData`; open type: dynamic properties land in `additional_properties`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct MspVectorSearchContentMetadataAuditRecord {
@@ -8897,14 +8897,14 @@ pub struct MspVectorSearchContentMetadataAuditRecord {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for MspVectorSearchContentMetadataAuditRecord {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl MspVectorSearchContentMetadataAuditRecord {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.mspVectorSearchContentMetadataAuditRecord";
@@ -8925,7 +8925,7 @@ impl MspVectorSearchContentMetadataAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for MspVectorSearchContentMetadataAuditRecord {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -8934,7 +8934,7 @@ impl<'de> serde::Deserialize<'de> for MspVectorSearchContentMetadataAuditRecord 
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::model::ODataObject
 for MspVectorSearchContentMetadataAuditRecord {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
@@ -8958,7 +8958,7 @@ for MspVectorSearchContentMetadataAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl MspVectorSearchContentMetadataAuditRecord {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -8969,11 +8969,11 @@ impl MspVectorSearchContentMetadataAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// The properties of [`MspVectorSearchContentMetadataAuditRecord`] by wire name, each a [`Field<MspVectorSearchContentMetadataAuditRecord>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`MspVectorSearchContentMetadataAuditRecord::set_null`].
 pub enum MspVectorSearchContentMetadataAuditRecordField {}
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 #[allow(non_upper_case_globals)]
 impl MspVectorSearchContentMetadataAuditRecordField {
     /// `dynamicProperties`
@@ -8986,7 +8986,7 @@ impl MspVectorSearchContentMetadataAuditRecordField {
     ];
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL complex type `microsoft.graph.security.msticNationStateNotificationRecord`; base type `microsoft.graph.security.auditData`; open type: dynamic properties land in `additional_properties`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct MsticNationStateNotificationRecord {
@@ -8999,14 +8999,14 @@ pub struct MsticNationStateNotificationRecord {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for MsticNationStateNotificationRecord {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl MsticNationStateNotificationRecord {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.msticNationStateNotificationRecord";
@@ -9027,7 +9027,7 @@ impl MsticNationStateNotificationRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for MsticNationStateNotificationRecord {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -9036,7 +9036,7 @@ impl<'de> serde::Deserialize<'de> for MsticNationStateNotificationRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::model::ODataObject for MsticNationStateNotificationRecord {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -9059,7 +9059,7 @@ impl graph_odata_runtime::model::ODataObject for MsticNationStateNotificationRec
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl MsticNationStateNotificationRecord {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -9070,11 +9070,11 @@ impl MsticNationStateNotificationRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// The properties of [`MsticNationStateNotificationRecord`] by wire name, each a [`Field<MsticNationStateNotificationRecord>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`MsticNationStateNotificationRecord::set_null`].
 pub enum MsticNationStateNotificationRecordField {}
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 #[allow(non_upper_case_globals)]
 impl MsticNationStateNotificationRecordField {
     /// `dynamicProperties`
@@ -9087,7 +9087,7 @@ impl MsticNationStateNotificationRecordField {
     ];
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL complex type `microsoft.graph.security.multiStageDispositionAuditRecord`; base type `microsoft.graph.security.auditData`; open type: dynamic properties land in `additional_properties`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct MultiStageDispositionAuditRecord {
@@ -9100,14 +9100,14 @@ pub struct MultiStageDispositionAuditRecord {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for MultiStageDispositionAuditRecord {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl MultiStageDispositionAuditRecord {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.multiStageDispositionAuditRecord";
@@ -9128,7 +9128,7 @@ impl MultiStageDispositionAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for MultiStageDispositionAuditRecord {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -9137,7 +9137,7 @@ impl<'de> serde::Deserialize<'de> for MultiStageDispositionAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::model::ODataObject for MultiStageDispositionAuditRecord {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -9160,7 +9160,7 @@ impl graph_odata_runtime::model::ODataObject for MultiStageDispositionAuditRecor
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl MultiStageDispositionAuditRecord {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -9171,11 +9171,11 @@ impl MultiStageDispositionAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// The properties of [`MultiStageDispositionAuditRecord`] by wire name, each a [`Field<MultiStageDispositionAuditRecord>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`MultiStageDispositionAuditRecord::set_null`].
 pub enum MultiStageDispositionAuditRecordField {}
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 #[allow(non_upper_case_globals)]
 impl MultiStageDispositionAuditRecordField {
     /// `dynamicProperties`
@@ -9188,7 +9188,7 @@ impl MultiStageDispositionAuditRecordField {
     ];
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL complex type `microsoft.graph.security.myAnalyticsSettingsAuditRecord`; base type `microsoft.graph.security.auditData`; open type: dynamic properties land in `additional_properties`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct MyAnalyticsSettingsAuditRecord {
@@ -9201,14 +9201,14 @@ pub struct MyAnalyticsSettingsAuditRecord {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for MyAnalyticsSettingsAuditRecord {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl MyAnalyticsSettingsAuditRecord {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.myAnalyticsSettingsAuditRecord";
@@ -9229,7 +9229,7 @@ impl MyAnalyticsSettingsAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for MyAnalyticsSettingsAuditRecord {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -9238,7 +9238,7 @@ impl<'de> serde::Deserialize<'de> for MyAnalyticsSettingsAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::model::ODataObject for MyAnalyticsSettingsAuditRecord {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -9261,7 +9261,7 @@ impl graph_odata_runtime::model::ODataObject for MyAnalyticsSettingsAuditRecord 
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl MyAnalyticsSettingsAuditRecord {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -9272,11 +9272,11 @@ impl MyAnalyticsSettingsAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// The properties of [`MyAnalyticsSettingsAuditRecord`] by wire name, each a [`Field<MyAnalyticsSettingsAuditRecord>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`MyAnalyticsSettingsAuditRecord::set_null`].
 pub enum MyAnalyticsSettingsAuditRecordField {}
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 #[allow(non_upper_case_globals)]
 impl MyAnalyticsSettingsAuditRecordField {
     /// `dynamicProperties`
@@ -9289,7 +9289,7 @@ impl MyAnalyticsSettingsAuditRecordField {
     ];
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL complex type `microsoft.graph.security.networkConnectionEvidence`; base type `microsoft.graph.security.alertEvidence`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct NetworkConnectionEvidence {
@@ -9330,14 +9330,14 @@ pub struct NetworkConnectionEvidence {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for NetworkConnectionEvidence {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl NetworkConnectionEvidence {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.networkConnectionEvidence";
@@ -9369,7 +9369,7 @@ impl NetworkConnectionEvidence {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for NetworkConnectionEvidence {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -9378,7 +9378,7 @@ impl<'de> serde::Deserialize<'de> for NetworkConnectionEvidence {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::model::ODataObject for NetworkConnectionEvidence {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -9420,7 +9420,7 @@ impl graph_odata_runtime::model::ODataObject for NetworkConnectionEvidence {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl NetworkConnectionEvidence {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -9431,11 +9431,11 @@ impl NetworkConnectionEvidence {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// The properties of [`NetworkConnectionEvidence`] by wire name, each a [`Field<NetworkConnectionEvidence>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`NetworkConnectionEvidence::set_null`].
 pub enum NetworkConnectionEvidenceField {}
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 #[allow(non_upper_case_globals)]
 impl NetworkConnectionEvidenceField {
     /// `createdDateTime`
@@ -9501,7 +9501,7 @@ impl NetworkConnectionEvidenceField {
     ];
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL complex type `microsoft.graph.security.nicEvidence`; base type `microsoft.graph.security.alertEvidence`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct NicEvidence {
@@ -9538,14 +9538,14 @@ pub struct NicEvidence {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for NicEvidence {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl NicEvidence {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.nicEvidence";
@@ -9575,7 +9575,7 @@ impl NicEvidence {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for NicEvidence {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -9584,7 +9584,7 @@ impl<'de> serde::Deserialize<'de> for NicEvidence {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::model::ODataObject for NicEvidence {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -9620,7 +9620,7 @@ impl graph_odata_runtime::model::ODataObject for NicEvidence {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl NicEvidence {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -9631,11 +9631,11 @@ impl NicEvidence {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// The properties of [`NicEvidence`] by wire name, each a [`Field<NicEvidence>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`NicEvidence::set_null`].
 pub enum NicEvidenceField {}
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 #[allow(non_upper_case_globals)]
 impl NicEvidenceField {
     /// `createdDateTime`
@@ -9681,7 +9681,7 @@ impl NicEvidenceField {
     ];
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL complex type `microsoft.graph.security.noisyAlertPolicyAuditRecord`; base type `microsoft.graph.security.auditData`; open type: dynamic properties land in `additional_properties`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct NoisyAlertPolicyAuditRecord {
@@ -9694,14 +9694,14 @@ pub struct NoisyAlertPolicyAuditRecord {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for NoisyAlertPolicyAuditRecord {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl NoisyAlertPolicyAuditRecord {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.noisyAlertPolicyAuditRecord";
@@ -9722,7 +9722,7 @@ impl NoisyAlertPolicyAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for NoisyAlertPolicyAuditRecord {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -9731,7 +9731,7 @@ impl<'de> serde::Deserialize<'de> for NoisyAlertPolicyAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::model::ODataObject for NoisyAlertPolicyAuditRecord {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -9754,7 +9754,7 @@ impl graph_odata_runtime::model::ODataObject for NoisyAlertPolicyAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl NoisyAlertPolicyAuditRecord {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -9765,11 +9765,11 @@ impl NoisyAlertPolicyAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// The properties of [`NoisyAlertPolicyAuditRecord`] by wire name, each a [`Field<NoisyAlertPolicyAuditRecord>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`NoisyAlertPolicyAuditRecord::set_null`].
 pub enum NoisyAlertPolicyAuditRecordField {}
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 #[allow(non_upper_case_globals)]
 impl NoisyAlertPolicyAuditRecordField {
     /// `dynamicProperties`
@@ -9782,7 +9782,7 @@ impl NoisyAlertPolicyAuditRecordField {
     ];
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL complex type `microsoft.graph.security.oauthApplicationEvidence`; base type `microsoft.graph.security.alertEvidence`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct OauthApplicationEvidence {
@@ -9821,14 +9821,14 @@ pub struct OauthApplicationEvidence {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for OauthApplicationEvidence {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl OauthApplicationEvidence {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.oauthApplicationEvidence";
@@ -9859,7 +9859,7 @@ impl OauthApplicationEvidence {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for OauthApplicationEvidence {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -9868,7 +9868,7 @@ impl<'de> serde::Deserialize<'de> for OauthApplicationEvidence {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::model::ODataObject for OauthApplicationEvidence {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -9905,7 +9905,7 @@ impl graph_odata_runtime::model::ODataObject for OauthApplicationEvidence {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl OauthApplicationEvidence {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -9916,11 +9916,11 @@ impl OauthApplicationEvidence {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// The properties of [`OauthApplicationEvidence`] by wire name, each a [`Field<OauthApplicationEvidence>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`OauthApplicationEvidence::set_null`].
 pub enum OauthApplicationEvidenceField {}
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 #[allow(non_upper_case_globals)]
 impl OauthApplicationEvidenceField {
     /// `createdDateTime`
@@ -9977,7 +9977,7 @@ impl OauthApplicationEvidenceField {
     ];
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL complex type `microsoft.graph.security.ocrSettings`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct OcrSettings {
@@ -9993,14 +9993,14 @@ pub struct OcrSettings {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for OcrSettings {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl OcrSettings {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.ocrSettings";
@@ -10023,7 +10023,7 @@ impl OcrSettings {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for OcrSettings {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -10032,7 +10032,7 @@ impl<'de> serde::Deserialize<'de> for OcrSettings {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::model::ODataObject for OcrSettings {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -10055,7 +10055,7 @@ impl graph_odata_runtime::model::ODataObject for OcrSettings {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl OcrSettings {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -10066,11 +10066,11 @@ impl OcrSettings {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// The properties of [`OcrSettings`] by wire name, each a [`Field<OcrSettings>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`OcrSettings::set_null`].
 pub enum OcrSettingsField {}
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 #[allow(non_upper_case_globals)]
 impl OcrSettingsField {
     /// `isEnabled`
@@ -10089,7 +10089,7 @@ impl OcrSettingsField {
     ];
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL complex type `microsoft.graph.security.officeNativeAuditRecord`; base type `microsoft.graph.security.auditData`; open type: dynamic properties land in `additional_properties`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct OfficeNativeAuditRecord {
@@ -10102,14 +10102,14 @@ pub struct OfficeNativeAuditRecord {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for OfficeNativeAuditRecord {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl OfficeNativeAuditRecord {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.officeNativeAuditRecord";
@@ -10130,7 +10130,7 @@ impl OfficeNativeAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for OfficeNativeAuditRecord {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -10139,7 +10139,7 @@ impl<'de> serde::Deserialize<'de> for OfficeNativeAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::model::ODataObject for OfficeNativeAuditRecord {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -10162,7 +10162,7 @@ impl graph_odata_runtime::model::ODataObject for OfficeNativeAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl OfficeNativeAuditRecord {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -10173,11 +10173,11 @@ impl OfficeNativeAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// The properties of [`OfficeNativeAuditRecord`] by wire name, each a [`Field<OfficeNativeAuditRecord>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`OfficeNativeAuditRecord::set_null`].
 pub enum OfficeNativeAuditRecordField {}
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 #[allow(non_upper_case_globals)]
 impl OfficeNativeAuditRecordField {
     /// `dynamicProperties`
@@ -10190,7 +10190,7 @@ impl OfficeNativeAuditRecordField {
     ];
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL complex type `microsoft.graph.security.omePortalAuditRecord`; base type `microsoft.graph.security.auditData`; open type: dynamic properties land in `additional_properties`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct OmePortalAuditRecord {
@@ -10203,14 +10203,14 @@ pub struct OmePortalAuditRecord {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for OmePortalAuditRecord {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl OmePortalAuditRecord {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.omePortalAuditRecord";
@@ -10231,7 +10231,7 @@ impl OmePortalAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for OmePortalAuditRecord {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -10240,7 +10240,7 @@ impl<'de> serde::Deserialize<'de> for OmePortalAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::model::ODataObject for OmePortalAuditRecord {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -10263,7 +10263,7 @@ impl graph_odata_runtime::model::ODataObject for OmePortalAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl OmePortalAuditRecord {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -10274,11 +10274,11 @@ impl OmePortalAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// The properties of [`OmePortalAuditRecord`] by wire name, each a [`Field<OmePortalAuditRecord>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`OmePortalAuditRecord::set_null`].
 pub enum OmePortalAuditRecordField {}
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 #[allow(non_upper_case_globals)]
 impl OmePortalAuditRecordField {
     /// `dynamicProperties`
@@ -10291,7 +10291,7 @@ impl OmePortalAuditRecordField {
     ];
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL complex type `microsoft.graph.security.onDemandSharePointClassificationAuditRecord`; base type `microsoft.graph.security.auditData`; open type: dynamic properties land in `additional_properties`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct OnDemandSharePointClassificationAuditRecord {
@@ -10304,14 +10304,14 @@ pub struct OnDemandSharePointClassificationAuditRecord {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for OnDemandSharePointClassificationAuditRecord {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl OnDemandSharePointClassificationAuditRecord {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.onDemandSharePointClassificationAuditRecord";
@@ -10332,7 +10332,7 @@ impl OnDemandSharePointClassificationAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for OnDemandSharePointClassificationAuditRecord {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -10341,7 +10341,7 @@ impl<'de> serde::Deserialize<'de> for OnDemandSharePointClassificationAuditRecor
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::model::ODataObject
 for OnDemandSharePointClassificationAuditRecord {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
@@ -10365,7 +10365,7 @@ for OnDemandSharePointClassificationAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl OnDemandSharePointClassificationAuditRecord {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -10376,11 +10376,11 @@ impl OnDemandSharePointClassificationAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// The properties of [`OnDemandSharePointClassificationAuditRecord`] by wire name, each a [`Field<OnDemandSharePointClassificationAuditRecord>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`OnDemandSharePointClassificationAuditRecord::set_null`].
 pub enum OnDemandSharePointClassificationAuditRecordField {}
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 #[allow(non_upper_case_globals)]
 impl OnDemandSharePointClassificationAuditRecordField {
     /// `dynamicProperties`
@@ -10393,7 +10393,7 @@ impl OnDemandSharePointClassificationAuditRecordField {
     >] = &[Self::DynamicProperties];
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL complex type `microsoft.graph.security.onPremisesFileShareScannerDLPAuditRecord`; base type `microsoft.graph.security.auditData`; open type: dynamic properties land in `additional_properties`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct OnPremisesFileShareScannerDlpAuditRecord {
@@ -10406,14 +10406,14 @@ pub struct OnPremisesFileShareScannerDlpAuditRecord {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for OnPremisesFileShareScannerDlpAuditRecord {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl OnPremisesFileShareScannerDlpAuditRecord {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.onPremisesFileShareScannerDLPAuditRecord";
@@ -10434,7 +10434,7 @@ impl OnPremisesFileShareScannerDlpAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for OnPremisesFileShareScannerDlpAuditRecord {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -10443,7 +10443,7 @@ impl<'de> serde::Deserialize<'de> for OnPremisesFileShareScannerDlpAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::model::ODataObject
 for OnPremisesFileShareScannerDlpAuditRecord {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
@@ -10467,7 +10467,7 @@ for OnPremisesFileShareScannerDlpAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl OnPremisesFileShareScannerDlpAuditRecord {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -10478,11 +10478,11 @@ impl OnPremisesFileShareScannerDlpAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// The properties of [`OnPremisesFileShareScannerDlpAuditRecord`] by wire name, each a [`Field<OnPremisesFileShareScannerDlpAuditRecord>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`OnPremisesFileShareScannerDlpAuditRecord::set_null`].
 pub enum OnPremisesFileShareScannerDlpAuditRecordField {}
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 #[allow(non_upper_case_globals)]
 impl OnPremisesFileShareScannerDlpAuditRecordField {
     /// `dynamicProperties`
@@ -10495,7 +10495,7 @@ impl OnPremisesFileShareScannerDlpAuditRecordField {
     ];
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL complex type `microsoft.graph.security.onPremisesSharePointScannerDLPAuditRecord`; base type `microsoft.graph.security.auditData`; open type: dynamic properties land in `additional_properties`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct OnPremisesSharePointScannerDlpAuditRecord {
@@ -10508,14 +10508,14 @@ pub struct OnPremisesSharePointScannerDlpAuditRecord {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for OnPremisesSharePointScannerDlpAuditRecord {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl OnPremisesSharePointScannerDlpAuditRecord {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.onPremisesSharePointScannerDLPAuditRecord";
@@ -10536,7 +10536,7 @@ impl OnPremisesSharePointScannerDlpAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for OnPremisesSharePointScannerDlpAuditRecord {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -10545,7 +10545,7 @@ impl<'de> serde::Deserialize<'de> for OnPremisesSharePointScannerDlpAuditRecord 
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::model::ODataObject
 for OnPremisesSharePointScannerDlpAuditRecord {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
@@ -10569,7 +10569,7 @@ for OnPremisesSharePointScannerDlpAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl OnPremisesSharePointScannerDlpAuditRecord {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -10580,11 +10580,11 @@ impl OnPremisesSharePointScannerDlpAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// The properties of [`OnPremisesSharePointScannerDlpAuditRecord`] by wire name, each a [`Field<OnPremisesSharePointScannerDlpAuditRecord>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`OnPremisesSharePointScannerDlpAuditRecord::set_null`].
 pub enum OnPremisesSharePointScannerDlpAuditRecordField {}
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 #[allow(non_upper_case_globals)]
 impl OnPremisesSharePointScannerDlpAuditRecordField {
     /// `dynamicProperties`
@@ -10597,7 +10597,7 @@ impl OnPremisesSharePointScannerDlpAuditRecordField {
     ];
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL complex type `microsoft.graph.security.oneDriveAuditRecord`; base type `microsoft.graph.security.auditData`; open type: dynamic properties land in `additional_properties`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct OneDriveAuditRecord {
@@ -10610,14 +10610,14 @@ pub struct OneDriveAuditRecord {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for OneDriveAuditRecord {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl OneDriveAuditRecord {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.oneDriveAuditRecord";
@@ -10638,7 +10638,7 @@ impl OneDriveAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for OneDriveAuditRecord {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -10647,7 +10647,7 @@ impl<'de> serde::Deserialize<'de> for OneDriveAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::model::ODataObject for OneDriveAuditRecord {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -10670,7 +10670,7 @@ impl graph_odata_runtime::model::ODataObject for OneDriveAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl OneDriveAuditRecord {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -10681,11 +10681,11 @@ impl OneDriveAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// The properties of [`OneDriveAuditRecord`] by wire name, each a [`Field<OneDriveAuditRecord>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`OneDriveAuditRecord::set_null`].
 pub enum OneDriveAuditRecordField {}
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 #[allow(non_upper_case_globals)]
 impl OneDriveAuditRecordField {
     /// `dynamicProperties`
@@ -10698,7 +10698,7 @@ impl OneDriveAuditRecordField {
     ];
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL complex type `microsoft.graph.security.organizationalDataInM365AuditRecord`; base type `microsoft.graph.security.auditData`; open type: dynamic properties land in `additional_properties`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct OrganizationalDataInM365AuditRecord {
@@ -10711,14 +10711,14 @@ pub struct OrganizationalDataInM365AuditRecord {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for OrganizationalDataInM365AuditRecord {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl OrganizationalDataInM365AuditRecord {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.organizationalDataInM365AuditRecord";
@@ -10739,7 +10739,7 @@ impl OrganizationalDataInM365AuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for OrganizationalDataInM365AuditRecord {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -10748,7 +10748,7 @@ impl<'de> serde::Deserialize<'de> for OrganizationalDataInM365AuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::model::ODataObject for OrganizationalDataInM365AuditRecord {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -10771,7 +10771,7 @@ impl graph_odata_runtime::model::ODataObject for OrganizationalDataInM365AuditRe
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl OrganizationalDataInM365AuditRecord {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -10782,11 +10782,11 @@ impl OrganizationalDataInM365AuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// The properties of [`OrganizationalDataInM365AuditRecord`] by wire name, each a [`Field<OrganizationalDataInM365AuditRecord>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`OrganizationalDataInM365AuditRecord::set_null`].
 pub enum OrganizationalDataInM365AuditRecordField {}
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 #[allow(non_upper_case_globals)]
 impl OrganizationalDataInM365AuditRecordField {
     /// `dynamicProperties`
@@ -10799,7 +10799,7 @@ impl OrganizationalDataInM365AuditRecordField {
     ];
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL complex type `microsoft.graph.security.outlookCopilotAutomationAuditRecord`; base type `microsoft.graph.security.auditData`; open type: dynamic properties land in `additional_properties`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct OutlookCopilotAutomationAuditRecord {
@@ -10812,14 +10812,14 @@ pub struct OutlookCopilotAutomationAuditRecord {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for OutlookCopilotAutomationAuditRecord {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl OutlookCopilotAutomationAuditRecord {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.outlookCopilotAutomationAuditRecord";
@@ -10840,7 +10840,7 @@ impl OutlookCopilotAutomationAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for OutlookCopilotAutomationAuditRecord {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -10849,7 +10849,7 @@ impl<'de> serde::Deserialize<'de> for OutlookCopilotAutomationAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::model::ODataObject for OutlookCopilotAutomationAuditRecord {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -10872,7 +10872,7 @@ impl graph_odata_runtime::model::ODataObject for OutlookCopilotAutomationAuditRe
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl OutlookCopilotAutomationAuditRecord {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -10883,11 +10883,11 @@ impl OutlookCopilotAutomationAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// The properties of [`OutlookCopilotAutomationAuditRecord`] by wire name, each a [`Field<OutlookCopilotAutomationAuditRecord>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`OutlookCopilotAutomationAuditRecord::set_null`].
 pub enum OutlookCopilotAutomationAuditRecordField {}
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 #[allow(non_upper_case_globals)]
 impl OutlookCopilotAutomationAuditRecordField {
     /// `dynamicProperties`
@@ -10900,7 +10900,7 @@ impl OutlookCopilotAutomationAuditRecordField {
     ];
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL complex type `microsoft.graph.security.owaGetAccessTokenForResourceAuditRecord`; base type `microsoft.graph.security.auditData`; open type: dynamic properties land in `additional_properties`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct OwaGetAccessTokenForResourceAuditRecord {
@@ -10913,14 +10913,14 @@ pub struct OwaGetAccessTokenForResourceAuditRecord {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for OwaGetAccessTokenForResourceAuditRecord {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl OwaGetAccessTokenForResourceAuditRecord {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.owaGetAccessTokenForResourceAuditRecord";
@@ -10941,7 +10941,7 @@ impl OwaGetAccessTokenForResourceAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for OwaGetAccessTokenForResourceAuditRecord {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -10950,7 +10950,7 @@ impl<'de> serde::Deserialize<'de> for OwaGetAccessTokenForResourceAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::model::ODataObject
 for OwaGetAccessTokenForResourceAuditRecord {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
@@ -10974,7 +10974,7 @@ for OwaGetAccessTokenForResourceAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl OwaGetAccessTokenForResourceAuditRecord {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -10985,11 +10985,11 @@ impl OwaGetAccessTokenForResourceAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// The properties of [`OwaGetAccessTokenForResourceAuditRecord`] by wire name, each a [`Field<OwaGetAccessTokenForResourceAuditRecord>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`OwaGetAccessTokenForResourceAuditRecord::set_null`].
 pub enum OwaGetAccessTokenForResourceAuditRecordField {}
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 #[allow(non_upper_case_globals)]
 impl OwaGetAccessTokenForResourceAuditRecordField {
     /// `dynamicProperties`
@@ -11002,7 +11002,7 @@ impl OwaGetAccessTokenForResourceAuditRecordField {
     ];
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL complex type `microsoft.graph.security.p4AIRiskScoreRecord`; base type `microsoft.graph.security.auditData`; open type: dynamic properties land in `additional_properties`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct P4AiRiskScoreRecord {
@@ -11015,14 +11015,14 @@ pub struct P4AiRiskScoreRecord {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for P4AiRiskScoreRecord {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl P4AiRiskScoreRecord {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.p4AIRiskScoreRecord";
@@ -11043,7 +11043,7 @@ impl P4AiRiskScoreRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for P4AiRiskScoreRecord {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -11052,7 +11052,7 @@ impl<'de> serde::Deserialize<'de> for P4AiRiskScoreRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::model::ODataObject for P4AiRiskScoreRecord {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -11075,7 +11075,7 @@ impl graph_odata_runtime::model::ODataObject for P4AiRiskScoreRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl P4AiRiskScoreRecord {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -11086,11 +11086,11 @@ impl P4AiRiskScoreRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// The properties of [`P4AiRiskScoreRecord`] by wire name, each a [`Field<P4AiRiskScoreRecord>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`P4AiRiskScoreRecord::set_null`].
 pub enum P4AiRiskScoreRecordField {}
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 #[allow(non_upper_case_globals)]
 impl P4AiRiskScoreRecordField {
     /// `dynamicProperties`
@@ -11103,7 +11103,7 @@ impl P4AiRiskScoreRecordField {
     ];
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL complex type `microsoft.graph.security.p4aiAssessmentCategoryRecord`; base type `microsoft.graph.security.auditData`; open type: dynamic properties land in `additional_properties`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct P4aiAssessmentCategoryRecord {
@@ -11116,14 +11116,14 @@ pub struct P4aiAssessmentCategoryRecord {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for P4aiAssessmentCategoryRecord {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl P4aiAssessmentCategoryRecord {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.p4aiAssessmentCategoryRecord";
@@ -11144,7 +11144,7 @@ impl P4aiAssessmentCategoryRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for P4aiAssessmentCategoryRecord {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -11153,7 +11153,7 @@ impl<'de> serde::Deserialize<'de> for P4aiAssessmentCategoryRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::model::ODataObject for P4aiAssessmentCategoryRecord {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -11176,7 +11176,7 @@ impl graph_odata_runtime::model::ODataObject for P4aiAssessmentCategoryRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl P4aiAssessmentCategoryRecord {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -11187,11 +11187,11 @@ impl P4aiAssessmentCategoryRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// The properties of [`P4aiAssessmentCategoryRecord`] by wire name, each a [`Field<P4aiAssessmentCategoryRecord>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`P4aiAssessmentCategoryRecord::set_null`].
 pub enum P4aiAssessmentCategoryRecordField {}
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 #[allow(non_upper_case_globals)]
 impl P4aiAssessmentCategoryRecordField {
     /// `dynamicProperties`
@@ -11204,7 +11204,7 @@ impl P4aiAssessmentCategoryRecordField {
     ];
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL complex type `microsoft.graph.security.p4aiAssessmentFabricScannerRecord`; base type `microsoft.graph.security.auditData`; open type: dynamic properties land in `additional_properties`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct P4aiAssessmentFabricScannerRecord {
@@ -11217,14 +11217,14 @@ pub struct P4aiAssessmentFabricScannerRecord {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for P4aiAssessmentFabricScannerRecord {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl P4aiAssessmentFabricScannerRecord {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.p4aiAssessmentFabricScannerRecord";
@@ -11245,7 +11245,7 @@ impl P4aiAssessmentFabricScannerRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for P4aiAssessmentFabricScannerRecord {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -11254,7 +11254,7 @@ impl<'de> serde::Deserialize<'de> for P4aiAssessmentFabricScannerRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::model::ODataObject for P4aiAssessmentFabricScannerRecord {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -11277,7 +11277,7 @@ impl graph_odata_runtime::model::ODataObject for P4aiAssessmentFabricScannerReco
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl P4aiAssessmentFabricScannerRecord {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -11288,11 +11288,11 @@ impl P4aiAssessmentFabricScannerRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// The properties of [`P4aiAssessmentFabricScannerRecord`] by wire name, each a [`Field<P4aiAssessmentFabricScannerRecord>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`P4aiAssessmentFabricScannerRecord::set_null`].
 pub enum P4aiAssessmentFabricScannerRecordField {}
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 #[allow(non_upper_case_globals)]
 impl P4aiAssessmentFabricScannerRecordField {
     /// `dynamicProperties`
@@ -11305,7 +11305,7 @@ impl P4aiAssessmentFabricScannerRecordField {
     ];
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL complex type `microsoft.graph.security.p4aiAssessmentLocationResultRecord`; base type `microsoft.graph.security.auditData`; open type: dynamic properties land in `additional_properties`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct P4aiAssessmentLocationResultRecord {
@@ -11318,14 +11318,14 @@ pub struct P4aiAssessmentLocationResultRecord {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for P4aiAssessmentLocationResultRecord {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl P4aiAssessmentLocationResultRecord {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.p4aiAssessmentLocationResultRecord";
@@ -11346,7 +11346,7 @@ impl P4aiAssessmentLocationResultRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for P4aiAssessmentLocationResultRecord {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -11355,7 +11355,7 @@ impl<'de> serde::Deserialize<'de> for P4aiAssessmentLocationResultRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::model::ODataObject for P4aiAssessmentLocationResultRecord {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -11378,7 +11378,7 @@ impl graph_odata_runtime::model::ODataObject for P4aiAssessmentLocationResultRec
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl P4aiAssessmentLocationResultRecord {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -11389,11 +11389,11 @@ impl P4aiAssessmentLocationResultRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// The properties of [`P4aiAssessmentLocationResultRecord`] by wire name, each a [`Field<P4aiAssessmentLocationResultRecord>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`P4aiAssessmentLocationResultRecord::set_null`].
 pub enum P4aiAssessmentLocationResultRecordField {}
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 #[allow(non_upper_case_globals)]
 impl P4aiAssessmentLocationResultRecordField {
     /// `dynamicProperties`
@@ -11406,7 +11406,7 @@ impl P4aiAssessmentLocationResultRecordField {
     ];
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL complex type `microsoft.graph.security.p4aiAssessmentRecord`; base type `microsoft.graph.security.auditData`; open type: dynamic properties land in `additional_properties`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct P4aiAssessmentRecord {
@@ -11419,14 +11419,14 @@ pub struct P4aiAssessmentRecord {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for P4aiAssessmentRecord {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl P4aiAssessmentRecord {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.p4aiAssessmentRecord";
@@ -11447,7 +11447,7 @@ impl P4aiAssessmentRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for P4aiAssessmentRecord {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -11456,7 +11456,7 @@ impl<'de> serde::Deserialize<'de> for P4aiAssessmentRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::model::ODataObject for P4aiAssessmentRecord {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -11479,7 +11479,7 @@ impl graph_odata_runtime::model::ODataObject for P4aiAssessmentRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl P4aiAssessmentRecord {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -11490,11 +11490,11 @@ impl P4aiAssessmentRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// The properties of [`P4aiAssessmentRecord`] by wire name, each a [`Field<P4aiAssessmentRecord>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`P4aiAssessmentRecord::set_null`].
 pub enum P4aiAssessmentRecordField {}
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 #[allow(non_upper_case_globals)]
 impl P4aiAssessmentRecordField {
     /// `dynamicProperties`
@@ -11507,7 +11507,7 @@ impl P4aiAssessmentRecordField {
     ];
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL complex type `microsoft.graph.security.peopleAdminSettingsAuditRecord`; base type `microsoft.graph.security.auditData`; open type: dynamic properties land in `additional_properties`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct PeopleAdminSettingsAuditRecord {
@@ -11520,14 +11520,14 @@ pub struct PeopleAdminSettingsAuditRecord {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for PeopleAdminSettingsAuditRecord {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl PeopleAdminSettingsAuditRecord {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.peopleAdminSettingsAuditRecord";
@@ -11548,7 +11548,7 @@ impl PeopleAdminSettingsAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for PeopleAdminSettingsAuditRecord {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -11557,7 +11557,7 @@ impl<'de> serde::Deserialize<'de> for PeopleAdminSettingsAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::model::ODataObject for PeopleAdminSettingsAuditRecord {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -11580,7 +11580,7 @@ impl graph_odata_runtime::model::ODataObject for PeopleAdminSettingsAuditRecord 
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl PeopleAdminSettingsAuditRecord {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -11591,11 +11591,11 @@ impl PeopleAdminSettingsAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// The properties of [`PeopleAdminSettingsAuditRecord`] by wire name, each a [`Field<PeopleAdminSettingsAuditRecord>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`PeopleAdminSettingsAuditRecord::set_null`].
 pub enum PeopleAdminSettingsAuditRecordField {}
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 #[allow(non_upper_case_globals)]
 impl PeopleAdminSettingsAuditRecordField {
     /// `dynamicProperties`
@@ -11608,7 +11608,7 @@ impl PeopleAdminSettingsAuditRecordField {
     ];
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL complex type `microsoft.graph.security.physicalBadgingSignalAuditRecord`; base type `microsoft.graph.security.auditData`; open type: dynamic properties land in `additional_properties`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct PhysicalBadgingSignalAuditRecord {
@@ -11621,14 +11621,14 @@ pub struct PhysicalBadgingSignalAuditRecord {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for PhysicalBadgingSignalAuditRecord {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl PhysicalBadgingSignalAuditRecord {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.physicalBadgingSignalAuditRecord";
@@ -11649,7 +11649,7 @@ impl PhysicalBadgingSignalAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for PhysicalBadgingSignalAuditRecord {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -11658,7 +11658,7 @@ impl<'de> serde::Deserialize<'de> for PhysicalBadgingSignalAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::model::ODataObject for PhysicalBadgingSignalAuditRecord {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -11681,7 +11681,7 @@ impl graph_odata_runtime::model::ODataObject for PhysicalBadgingSignalAuditRecor
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl PhysicalBadgingSignalAuditRecord {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -11692,11 +11692,11 @@ impl PhysicalBadgingSignalAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// The properties of [`PhysicalBadgingSignalAuditRecord`] by wire name, each a [`Field<PhysicalBadgingSignalAuditRecord>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`PhysicalBadgingSignalAuditRecord::set_null`].
 pub enum PhysicalBadgingSignalAuditRecordField {}
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 #[allow(non_upper_case_globals)]
 impl PhysicalBadgingSignalAuditRecordField {
     /// `dynamicProperties`
@@ -11709,7 +11709,7 @@ impl PhysicalBadgingSignalAuditRecordField {
     ];
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL complex type `microsoft.graph.security.placesDirectoryAuditRecord`; base type `microsoft.graph.security.auditData`; open type: dynamic properties land in `additional_properties`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct PlacesDirectoryAuditRecord {
@@ -11722,14 +11722,14 @@ pub struct PlacesDirectoryAuditRecord {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for PlacesDirectoryAuditRecord {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl PlacesDirectoryAuditRecord {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.placesDirectoryAuditRecord";
@@ -11750,7 +11750,7 @@ impl PlacesDirectoryAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for PlacesDirectoryAuditRecord {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -11759,7 +11759,7 @@ impl<'de> serde::Deserialize<'de> for PlacesDirectoryAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::model::ODataObject for PlacesDirectoryAuditRecord {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -11782,7 +11782,7 @@ impl graph_odata_runtime::model::ODataObject for PlacesDirectoryAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl PlacesDirectoryAuditRecord {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -11793,11 +11793,11 @@ impl PlacesDirectoryAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// The properties of [`PlacesDirectoryAuditRecord`] by wire name, each a [`Field<PlacesDirectoryAuditRecord>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`PlacesDirectoryAuditRecord::set_null`].
 pub enum PlacesDirectoryAuditRecordField {}
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 #[allow(non_upper_case_globals)]
 impl PlacesDirectoryAuditRecordField {
     /// `dynamicProperties`
@@ -11810,7 +11810,7 @@ impl PlacesDirectoryAuditRecordField {
     ];
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL complex type `microsoft.graph.security.plannerChatMessageAuditRecord`; base type `microsoft.graph.security.auditData`; open type: dynamic properties land in `additional_properties`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct PlannerChatMessageAuditRecord {
@@ -11823,14 +11823,14 @@ pub struct PlannerChatMessageAuditRecord {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for PlannerChatMessageAuditRecord {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl PlannerChatMessageAuditRecord {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.plannerChatMessageAuditRecord";
@@ -11851,7 +11851,7 @@ impl PlannerChatMessageAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for PlannerChatMessageAuditRecord {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -11860,7 +11860,7 @@ impl<'de> serde::Deserialize<'de> for PlannerChatMessageAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::model::ODataObject for PlannerChatMessageAuditRecord {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -11883,7 +11883,7 @@ impl graph_odata_runtime::model::ODataObject for PlannerChatMessageAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl PlannerChatMessageAuditRecord {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -11894,11 +11894,11 @@ impl PlannerChatMessageAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// The properties of [`PlannerChatMessageAuditRecord`] by wire name, each a [`Field<PlannerChatMessageAuditRecord>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`PlannerChatMessageAuditRecord::set_null`].
 pub enum PlannerChatMessageAuditRecordField {}
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 #[allow(non_upper_case_globals)]
 impl PlannerChatMessageAuditRecordField {
     /// `dynamicProperties`
@@ -11911,7 +11911,7 @@ impl PlannerChatMessageAuditRecordField {
     ];
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL complex type `microsoft.graph.security.plannerChatMessageListAuditRecord`; base type `microsoft.graph.security.auditData`; open type: dynamic properties land in `additional_properties`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct PlannerChatMessageListAuditRecord {
@@ -11924,14 +11924,14 @@ pub struct PlannerChatMessageListAuditRecord {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for PlannerChatMessageListAuditRecord {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl PlannerChatMessageListAuditRecord {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.plannerChatMessageListAuditRecord";
@@ -11952,7 +11952,7 @@ impl PlannerChatMessageListAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for PlannerChatMessageListAuditRecord {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -11961,7 +11961,7 @@ impl<'de> serde::Deserialize<'de> for PlannerChatMessageListAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::model::ODataObject for PlannerChatMessageListAuditRecord {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -11984,7 +11984,7 @@ impl graph_odata_runtime::model::ODataObject for PlannerChatMessageListAuditReco
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl PlannerChatMessageListAuditRecord {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -11995,11 +11995,11 @@ impl PlannerChatMessageListAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// The properties of [`PlannerChatMessageListAuditRecord`] by wire name, each a [`Field<PlannerChatMessageListAuditRecord>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`PlannerChatMessageListAuditRecord::set_null`].
 pub enum PlannerChatMessageListAuditRecordField {}
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 #[allow(non_upper_case_globals)]
 impl PlannerChatMessageListAuditRecordField {
     /// `dynamicProperties`
@@ -12012,7 +12012,7 @@ impl PlannerChatMessageListAuditRecordField {
     ];
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL complex type `microsoft.graph.security.plannerCopyPlanAuditRecord`; base type `microsoft.graph.security.auditData`; open type: dynamic properties land in `additional_properties`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct PlannerCopyPlanAuditRecord {
@@ -12025,14 +12025,14 @@ pub struct PlannerCopyPlanAuditRecord {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for PlannerCopyPlanAuditRecord {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl PlannerCopyPlanAuditRecord {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.plannerCopyPlanAuditRecord";
@@ -12053,7 +12053,7 @@ impl PlannerCopyPlanAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for PlannerCopyPlanAuditRecord {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -12062,7 +12062,7 @@ impl<'de> serde::Deserialize<'de> for PlannerCopyPlanAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::model::ODataObject for PlannerCopyPlanAuditRecord {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -12085,7 +12085,7 @@ impl graph_odata_runtime::model::ODataObject for PlannerCopyPlanAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl PlannerCopyPlanAuditRecord {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -12096,11 +12096,11 @@ impl PlannerCopyPlanAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// The properties of [`PlannerCopyPlanAuditRecord`] by wire name, each a [`Field<PlannerCopyPlanAuditRecord>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`PlannerCopyPlanAuditRecord::set_null`].
 pub enum PlannerCopyPlanAuditRecordField {}
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 #[allow(non_upper_case_globals)]
 impl PlannerCopyPlanAuditRecordField {
     /// `dynamicProperties`
@@ -12113,7 +12113,7 @@ impl PlannerCopyPlanAuditRecordField {
     ];
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL complex type `microsoft.graph.security.plannerGoalAuditRecord`; base type `microsoft.graph.security.auditData`; open type: dynamic properties land in `additional_properties`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct PlannerGoalAuditRecord {
@@ -12126,14 +12126,14 @@ pub struct PlannerGoalAuditRecord {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for PlannerGoalAuditRecord {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl PlannerGoalAuditRecord {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.plannerGoalAuditRecord";
@@ -12154,7 +12154,7 @@ impl PlannerGoalAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for PlannerGoalAuditRecord {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -12163,7 +12163,7 @@ impl<'de> serde::Deserialize<'de> for PlannerGoalAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::model::ODataObject for PlannerGoalAuditRecord {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -12186,7 +12186,7 @@ impl graph_odata_runtime::model::ODataObject for PlannerGoalAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl PlannerGoalAuditRecord {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -12197,11 +12197,11 @@ impl PlannerGoalAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// The properties of [`PlannerGoalAuditRecord`] by wire name, each a [`Field<PlannerGoalAuditRecord>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`PlannerGoalAuditRecord::set_null`].
 pub enum PlannerGoalAuditRecordField {}
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 #[allow(non_upper_case_globals)]
 impl PlannerGoalAuditRecordField {
     /// `dynamicProperties`
@@ -12214,7 +12214,7 @@ impl PlannerGoalAuditRecordField {
     ];
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL complex type `microsoft.graph.security.plannerGoalListAuditRecord`; base type `microsoft.graph.security.auditData`; open type: dynamic properties land in `additional_properties`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct PlannerGoalListAuditRecord {
@@ -12227,14 +12227,14 @@ pub struct PlannerGoalListAuditRecord {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for PlannerGoalListAuditRecord {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl PlannerGoalListAuditRecord {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.plannerGoalListAuditRecord";
@@ -12255,7 +12255,7 @@ impl PlannerGoalListAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for PlannerGoalListAuditRecord {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -12264,7 +12264,7 @@ impl<'de> serde::Deserialize<'de> for PlannerGoalListAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::model::ODataObject for PlannerGoalListAuditRecord {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -12287,7 +12287,7 @@ impl graph_odata_runtime::model::ODataObject for PlannerGoalListAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl PlannerGoalListAuditRecord {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -12298,11 +12298,11 @@ impl PlannerGoalListAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// The properties of [`PlannerGoalListAuditRecord`] by wire name, each a [`Field<PlannerGoalListAuditRecord>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`PlannerGoalListAuditRecord::set_null`].
 pub enum PlannerGoalListAuditRecordField {}
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 #[allow(non_upper_case_globals)]
 impl PlannerGoalListAuditRecordField {
     /// `dynamicProperties`
@@ -12315,7 +12315,7 @@ impl PlannerGoalListAuditRecordField {
     ];
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL complex type `microsoft.graph.security.plannerPlanAuditRecord`; base type `microsoft.graph.security.auditData`; open type: dynamic properties land in `additional_properties`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct PlannerPlanAuditRecord {
@@ -12328,14 +12328,14 @@ pub struct PlannerPlanAuditRecord {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for PlannerPlanAuditRecord {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl PlannerPlanAuditRecord {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.plannerPlanAuditRecord";
@@ -12356,7 +12356,7 @@ impl PlannerPlanAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for PlannerPlanAuditRecord {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -12365,7 +12365,7 @@ impl<'de> serde::Deserialize<'de> for PlannerPlanAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::model::ODataObject for PlannerPlanAuditRecord {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -12388,7 +12388,7 @@ impl graph_odata_runtime::model::ODataObject for PlannerPlanAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl PlannerPlanAuditRecord {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -12399,11 +12399,11 @@ impl PlannerPlanAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// The properties of [`PlannerPlanAuditRecord`] by wire name, each a [`Field<PlannerPlanAuditRecord>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`PlannerPlanAuditRecord::set_null`].
 pub enum PlannerPlanAuditRecordField {}
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 #[allow(non_upper_case_globals)]
 impl PlannerPlanAuditRecordField {
     /// `dynamicProperties`
@@ -12416,7 +12416,7 @@ impl PlannerPlanAuditRecordField {
     ];
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL complex type `microsoft.graph.security.plannerPlanListAuditRecord`; base type `microsoft.graph.security.auditData`; open type: dynamic properties land in `additional_properties`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct PlannerPlanListAuditRecord {
@@ -12429,14 +12429,14 @@ pub struct PlannerPlanListAuditRecord {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for PlannerPlanListAuditRecord {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl PlannerPlanListAuditRecord {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.plannerPlanListAuditRecord";
@@ -12457,7 +12457,7 @@ impl PlannerPlanListAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for PlannerPlanListAuditRecord {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -12466,7 +12466,7 @@ impl<'de> serde::Deserialize<'de> for PlannerPlanListAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::model::ODataObject for PlannerPlanListAuditRecord {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -12489,7 +12489,7 @@ impl graph_odata_runtime::model::ODataObject for PlannerPlanListAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl PlannerPlanListAuditRecord {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -12500,11 +12500,11 @@ impl PlannerPlanListAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// The properties of [`PlannerPlanListAuditRecord`] by wire name, each a [`Field<PlannerPlanListAuditRecord>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`PlannerPlanListAuditRecord::set_null`].
 pub enum PlannerPlanListAuditRecordField {}
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 #[allow(non_upper_case_globals)]
 impl PlannerPlanListAuditRecordField {
     /// `dynamicProperties`
@@ -12517,7 +12517,7 @@ impl PlannerPlanListAuditRecordField {
     ];
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL complex type `microsoft.graph.security.plannerPlanSensitivityLabelAuditRecord`; base type `microsoft.graph.security.auditData`; open type: dynamic properties land in `additional_properties`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct PlannerPlanSensitivityLabelAuditRecord {
@@ -12530,14 +12530,14 @@ pub struct PlannerPlanSensitivityLabelAuditRecord {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for PlannerPlanSensitivityLabelAuditRecord {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl PlannerPlanSensitivityLabelAuditRecord {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.plannerPlanSensitivityLabelAuditRecord";
@@ -12558,7 +12558,7 @@ impl PlannerPlanSensitivityLabelAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for PlannerPlanSensitivityLabelAuditRecord {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -12567,7 +12567,7 @@ impl<'de> serde::Deserialize<'de> for PlannerPlanSensitivityLabelAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::model::ODataObject for PlannerPlanSensitivityLabelAuditRecord {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -12590,7 +12590,7 @@ impl graph_odata_runtime::model::ODataObject for PlannerPlanSensitivityLabelAudi
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl PlannerPlanSensitivityLabelAuditRecord {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -12601,11 +12601,11 @@ impl PlannerPlanSensitivityLabelAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// The properties of [`PlannerPlanSensitivityLabelAuditRecord`] by wire name, each a [`Field<PlannerPlanSensitivityLabelAuditRecord>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`PlannerPlanSensitivityLabelAuditRecord::set_null`].
 pub enum PlannerPlanSensitivityLabelAuditRecordField {}
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 #[allow(non_upper_case_globals)]
 impl PlannerPlanSensitivityLabelAuditRecordField {
     /// `dynamicProperties`
@@ -12618,7 +12618,7 @@ impl PlannerPlanSensitivityLabelAuditRecordField {
     ];
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL complex type `microsoft.graph.security.plannerRosterAuditRecord`; base type `microsoft.graph.security.auditData`; open type: dynamic properties land in `additional_properties`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct PlannerRosterAuditRecord {
@@ -12631,14 +12631,14 @@ pub struct PlannerRosterAuditRecord {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for PlannerRosterAuditRecord {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl PlannerRosterAuditRecord {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.plannerRosterAuditRecord";
@@ -12659,7 +12659,7 @@ impl PlannerRosterAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for PlannerRosterAuditRecord {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -12668,7 +12668,7 @@ impl<'de> serde::Deserialize<'de> for PlannerRosterAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::model::ODataObject for PlannerRosterAuditRecord {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -12691,7 +12691,7 @@ impl graph_odata_runtime::model::ODataObject for PlannerRosterAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl PlannerRosterAuditRecord {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -12702,11 +12702,11 @@ impl PlannerRosterAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// The properties of [`PlannerRosterAuditRecord`] by wire name, each a [`Field<PlannerRosterAuditRecord>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`PlannerRosterAuditRecord::set_null`].
 pub enum PlannerRosterAuditRecordField {}
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 #[allow(non_upper_case_globals)]
 impl PlannerRosterAuditRecordField {
     /// `dynamicProperties`
@@ -12719,7 +12719,7 @@ impl PlannerRosterAuditRecordField {
     ];
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL complex type `microsoft.graph.security.plannerRosterSensitivityLabelAuditRecord`; base type `microsoft.graph.security.auditData`; open type: dynamic properties land in `additional_properties`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct PlannerRosterSensitivityLabelAuditRecord {
@@ -12732,14 +12732,14 @@ pub struct PlannerRosterSensitivityLabelAuditRecord {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for PlannerRosterSensitivityLabelAuditRecord {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl PlannerRosterSensitivityLabelAuditRecord {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.plannerRosterSensitivityLabelAuditRecord";
@@ -12760,7 +12760,7 @@ impl PlannerRosterSensitivityLabelAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for PlannerRosterSensitivityLabelAuditRecord {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -12769,7 +12769,7 @@ impl<'de> serde::Deserialize<'de> for PlannerRosterSensitivityLabelAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::model::ODataObject
 for PlannerRosterSensitivityLabelAuditRecord {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
@@ -12793,7 +12793,7 @@ for PlannerRosterSensitivityLabelAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl PlannerRosterSensitivityLabelAuditRecord {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -12804,11 +12804,11 @@ impl PlannerRosterSensitivityLabelAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// The properties of [`PlannerRosterSensitivityLabelAuditRecord`] by wire name, each a [`Field<PlannerRosterSensitivityLabelAuditRecord>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`PlannerRosterSensitivityLabelAuditRecord::set_null`].
 pub enum PlannerRosterSensitivityLabelAuditRecordField {}
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 #[allow(non_upper_case_globals)]
 impl PlannerRosterSensitivityLabelAuditRecordField {
     /// `dynamicProperties`
@@ -12821,7 +12821,7 @@ impl PlannerRosterSensitivityLabelAuditRecordField {
     ];
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL complex type `microsoft.graph.security.plannerTaskAuditRecord`; base type `microsoft.graph.security.auditData`; open type: dynamic properties land in `additional_properties`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct PlannerTaskAuditRecord {
@@ -12834,14 +12834,14 @@ pub struct PlannerTaskAuditRecord {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for PlannerTaskAuditRecord {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl PlannerTaskAuditRecord {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.plannerTaskAuditRecord";
@@ -12862,7 +12862,7 @@ impl PlannerTaskAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for PlannerTaskAuditRecord {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -12871,7 +12871,7 @@ impl<'de> serde::Deserialize<'de> for PlannerTaskAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::model::ODataObject for PlannerTaskAuditRecord {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -12894,7 +12894,7 @@ impl graph_odata_runtime::model::ODataObject for PlannerTaskAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl PlannerTaskAuditRecord {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -12905,11 +12905,11 @@ impl PlannerTaskAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// The properties of [`PlannerTaskAuditRecord`] by wire name, each a [`Field<PlannerTaskAuditRecord>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`PlannerTaskAuditRecord::set_null`].
 pub enum PlannerTaskAuditRecordField {}
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 #[allow(non_upper_case_globals)]
 impl PlannerTaskAuditRecordField {
     /// `dynamicProperties`
@@ -12922,7 +12922,7 @@ impl PlannerTaskAuditRecordField {
     ];
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL complex type `microsoft.graph.security.plannerTaskListAuditRecord`; base type `microsoft.graph.security.auditData`; open type: dynamic properties land in `additional_properties`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct PlannerTaskListAuditRecord {
@@ -12935,14 +12935,14 @@ pub struct PlannerTaskListAuditRecord {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for PlannerTaskListAuditRecord {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl PlannerTaskListAuditRecord {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.plannerTaskListAuditRecord";
@@ -12963,7 +12963,7 @@ impl PlannerTaskListAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for PlannerTaskListAuditRecord {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -12972,7 +12972,7 @@ impl<'de> serde::Deserialize<'de> for PlannerTaskListAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::model::ODataObject for PlannerTaskListAuditRecord {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -12995,7 +12995,7 @@ impl graph_odata_runtime::model::ODataObject for PlannerTaskListAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl PlannerTaskListAuditRecord {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -13006,11 +13006,11 @@ impl PlannerTaskListAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// The properties of [`PlannerTaskListAuditRecord`] by wire name, each a [`Field<PlannerTaskListAuditRecord>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`PlannerTaskListAuditRecord::set_null`].
 pub enum PlannerTaskListAuditRecordField {}
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 #[allow(non_upper_case_globals)]
 impl PlannerTaskListAuditRecordField {
     /// `dynamicProperties`
@@ -13023,7 +13023,7 @@ impl PlannerTaskListAuditRecordField {
     ];
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL complex type `microsoft.graph.security.plannerTenantSettingsAuditRecord`; base type `microsoft.graph.security.auditData`; open type: dynamic properties land in `additional_properties`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct PlannerTenantSettingsAuditRecord {
@@ -13036,14 +13036,14 @@ pub struct PlannerTenantSettingsAuditRecord {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for PlannerTenantSettingsAuditRecord {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl PlannerTenantSettingsAuditRecord {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.plannerTenantSettingsAuditRecord";
@@ -13064,7 +13064,7 @@ impl PlannerTenantSettingsAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for PlannerTenantSettingsAuditRecord {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -13073,7 +13073,7 @@ impl<'de> serde::Deserialize<'de> for PlannerTenantSettingsAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::model::ODataObject for PlannerTenantSettingsAuditRecord {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -13096,7 +13096,7 @@ impl graph_odata_runtime::model::ODataObject for PlannerTenantSettingsAuditRecor
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl PlannerTenantSettingsAuditRecord {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -13107,11 +13107,11 @@ impl PlannerTenantSettingsAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// The properties of [`PlannerTenantSettingsAuditRecord`] by wire name, each a [`Field<PlannerTenantSettingsAuditRecord>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`PlannerTenantSettingsAuditRecord::set_null`].
 pub enum PlannerTenantSettingsAuditRecordField {}
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 #[allow(non_upper_case_globals)]
 impl PlannerTenantSettingsAuditRecordField {
     /// `dynamicProperties`
@@ -13124,7 +13124,7 @@ impl PlannerTenantSettingsAuditRecordField {
     ];
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL complex type `microsoft.graph.security.policyConfigChangeAuditRecord`; base type `microsoft.graph.security.auditData`; open type: dynamic properties land in `additional_properties`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct PolicyConfigChangeAuditRecord {
@@ -13137,14 +13137,14 @@ pub struct PolicyConfigChangeAuditRecord {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for PolicyConfigChangeAuditRecord {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl PolicyConfigChangeAuditRecord {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.policyConfigChangeAuditRecord";
@@ -13165,7 +13165,7 @@ impl PolicyConfigChangeAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for PolicyConfigChangeAuditRecord {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -13174,7 +13174,7 @@ impl<'de> serde::Deserialize<'de> for PolicyConfigChangeAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::model::ODataObject for PolicyConfigChangeAuditRecord {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -13197,7 +13197,7 @@ impl graph_odata_runtime::model::ODataObject for PolicyConfigChangeAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl PolicyConfigChangeAuditRecord {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -13208,11 +13208,11 @@ impl PolicyConfigChangeAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// The properties of [`PolicyConfigChangeAuditRecord`] by wire name, each a [`Field<PolicyConfigChangeAuditRecord>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`PolicyConfigChangeAuditRecord::set_null`].
 pub enum PolicyConfigChangeAuditRecordField {}
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 #[allow(non_upper_case_globals)]
 impl PolicyConfigChangeAuditRecordField {
     /// `dynamicProperties`
@@ -13225,7 +13225,7 @@ impl PolicyConfigChangeAuditRecordField {
     ];
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL complex type `microsoft.graph.security.powerAppsAuditAppRecord`; base type `microsoft.graph.security.auditData`; open type: dynamic properties land in `additional_properties`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct PowerAppsAuditAppRecord {
@@ -13238,14 +13238,14 @@ pub struct PowerAppsAuditAppRecord {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for PowerAppsAuditAppRecord {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl PowerAppsAuditAppRecord {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.powerAppsAuditAppRecord";
@@ -13266,7 +13266,7 @@ impl PowerAppsAuditAppRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for PowerAppsAuditAppRecord {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -13275,7 +13275,7 @@ impl<'de> serde::Deserialize<'de> for PowerAppsAuditAppRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::model::ODataObject for PowerAppsAuditAppRecord {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -13298,7 +13298,7 @@ impl graph_odata_runtime::model::ODataObject for PowerAppsAuditAppRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl PowerAppsAuditAppRecord {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -13309,11 +13309,11 @@ impl PowerAppsAuditAppRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// The properties of [`PowerAppsAuditAppRecord`] by wire name, each a [`Field<PowerAppsAuditAppRecord>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`PowerAppsAuditAppRecord::set_null`].
 pub enum PowerAppsAuditAppRecordField {}
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 #[allow(non_upper_case_globals)]
 impl PowerAppsAuditAppRecordField {
     /// `dynamicProperties`
@@ -13326,7 +13326,7 @@ impl PowerAppsAuditAppRecordField {
     ];
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL complex type `microsoft.graph.security.powerAppsAuditPlanRecord`; base type `microsoft.graph.security.auditData`; open type: dynamic properties land in `additional_properties`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct PowerAppsAuditPlanRecord {
@@ -13339,14 +13339,14 @@ pub struct PowerAppsAuditPlanRecord {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for PowerAppsAuditPlanRecord {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl PowerAppsAuditPlanRecord {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.powerAppsAuditPlanRecord";
@@ -13367,7 +13367,7 @@ impl PowerAppsAuditPlanRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for PowerAppsAuditPlanRecord {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -13376,7 +13376,7 @@ impl<'de> serde::Deserialize<'de> for PowerAppsAuditPlanRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::model::ODataObject for PowerAppsAuditPlanRecord {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -13399,7 +13399,7 @@ impl graph_odata_runtime::model::ODataObject for PowerAppsAuditPlanRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl PowerAppsAuditPlanRecord {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -13410,11 +13410,11 @@ impl PowerAppsAuditPlanRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// The properties of [`PowerAppsAuditPlanRecord`] by wire name, each a [`Field<PowerAppsAuditPlanRecord>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`PowerAppsAuditPlanRecord::set_null`].
 pub enum PowerAppsAuditPlanRecordField {}
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 #[allow(non_upper_case_globals)]
 impl PowerAppsAuditPlanRecordField {
     /// `dynamicProperties`
@@ -13427,7 +13427,7 @@ impl PowerAppsAuditPlanRecordField {
     ];
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL complex type `microsoft.graph.security.powerAppsAuditResourceRecord`; base type `microsoft.graph.security.auditData`; open type: dynamic properties land in `additional_properties`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct PowerAppsAuditResourceRecord {
@@ -13440,14 +13440,14 @@ pub struct PowerAppsAuditResourceRecord {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for PowerAppsAuditResourceRecord {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl PowerAppsAuditResourceRecord {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.powerAppsAuditResourceRecord";
@@ -13468,7 +13468,7 @@ impl PowerAppsAuditResourceRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for PowerAppsAuditResourceRecord {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -13477,7 +13477,7 @@ impl<'de> serde::Deserialize<'de> for PowerAppsAuditResourceRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::model::ODataObject for PowerAppsAuditResourceRecord {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -13500,7 +13500,7 @@ impl graph_odata_runtime::model::ODataObject for PowerAppsAuditResourceRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl PowerAppsAuditResourceRecord {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -13511,11 +13511,11 @@ impl PowerAppsAuditResourceRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// The properties of [`PowerAppsAuditResourceRecord`] by wire name, each a [`Field<PowerAppsAuditResourceRecord>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`PowerAppsAuditResourceRecord::set_null`].
 pub enum PowerAppsAuditResourceRecordField {}
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 #[allow(non_upper_case_globals)]
 impl PowerAppsAuditResourceRecordField {
     /// `dynamicProperties`
@@ -13528,7 +13528,7 @@ impl PowerAppsAuditResourceRecordField {
     ];
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL complex type `microsoft.graph.security.powerBIAuditRecord`; base type `microsoft.graph.security.auditData`; open type: dynamic properties land in `additional_properties`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct PowerBiAuditRecord {
@@ -13541,14 +13541,14 @@ pub struct PowerBiAuditRecord {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for PowerBiAuditRecord {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl PowerBiAuditRecord {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.powerBIAuditRecord";
@@ -13569,7 +13569,7 @@ impl PowerBiAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for PowerBiAuditRecord {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -13578,7 +13578,7 @@ impl<'de> serde::Deserialize<'de> for PowerBiAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::model::ODataObject for PowerBiAuditRecord {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -13601,7 +13601,7 @@ impl graph_odata_runtime::model::ODataObject for PowerBiAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl PowerBiAuditRecord {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -13612,11 +13612,11 @@ impl PowerBiAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// The properties of [`PowerBiAuditRecord`] by wire name, each a [`Field<PowerBiAuditRecord>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`PowerBiAuditRecord::set_null`].
 pub enum PowerBiAuditRecordField {}
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 #[allow(non_upper_case_globals)]
 impl PowerBiAuditRecordField {
     /// `dynamicProperties`
@@ -13629,7 +13629,7 @@ impl PowerBiAuditRecordField {
     ];
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL complex type `microsoft.graph.security.powerBIDlpAuditRecord`; base type `microsoft.graph.security.auditData`; open type: dynamic properties land in `additional_properties`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct PowerBiDlpAuditRecord {
@@ -13642,14 +13642,14 @@ pub struct PowerBiDlpAuditRecord {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for PowerBiDlpAuditRecord {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl PowerBiDlpAuditRecord {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.powerBIDlpAuditRecord";
@@ -13670,7 +13670,7 @@ impl PowerBiDlpAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for PowerBiDlpAuditRecord {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -13679,7 +13679,7 @@ impl<'de> serde::Deserialize<'de> for PowerBiDlpAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::model::ODataObject for PowerBiDlpAuditRecord {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -13702,7 +13702,7 @@ impl graph_odata_runtime::model::ODataObject for PowerBiDlpAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl PowerBiDlpAuditRecord {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -13713,11 +13713,11 @@ impl PowerBiDlpAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// The properties of [`PowerBiDlpAuditRecord`] by wire name, each a [`Field<PowerBiDlpAuditRecord>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`PowerBiDlpAuditRecord::set_null`].
 pub enum PowerBiDlpAuditRecordField {}
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 #[allow(non_upper_case_globals)]
 impl PowerBiDlpAuditRecordField {
     /// `dynamicProperties`
@@ -13730,7 +13730,7 @@ impl PowerBiDlpAuditRecordField {
     ];
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL complex type `microsoft.graph.security.powerPagesSiteAuditRecord`; base type `microsoft.graph.security.auditData`; open type: dynamic properties land in `additional_properties`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct PowerPagesSiteAuditRecord {
@@ -13743,14 +13743,14 @@ pub struct PowerPagesSiteAuditRecord {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for PowerPagesSiteAuditRecord {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl PowerPagesSiteAuditRecord {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.powerPagesSiteAuditRecord";
@@ -13771,7 +13771,7 @@ impl PowerPagesSiteAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for PowerPagesSiteAuditRecord {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -13780,7 +13780,7 @@ impl<'de> serde::Deserialize<'de> for PowerPagesSiteAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::model::ODataObject for PowerPagesSiteAuditRecord {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -13803,7 +13803,7 @@ impl graph_odata_runtime::model::ODataObject for PowerPagesSiteAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl PowerPagesSiteAuditRecord {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -13814,11 +13814,11 @@ impl PowerPagesSiteAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// The properties of [`PowerPagesSiteAuditRecord`] by wire name, each a [`Field<PowerPagesSiteAuditRecord>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`PowerPagesSiteAuditRecord::set_null`].
 pub enum PowerPagesSiteAuditRecordField {}
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 #[allow(non_upper_case_globals)]
 impl PowerPagesSiteAuditRecordField {
     /// `dynamicProperties`
@@ -13831,7 +13831,7 @@ impl PowerPagesSiteAuditRecordField {
     ];
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL complex type `microsoft.graph.security.powerPlatformAdminDlpAuditRecord`; base type `microsoft.graph.security.auditData`; open type: dynamic properties land in `additional_properties`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct PowerPlatformAdminDlpAuditRecord {
@@ -13844,14 +13844,14 @@ pub struct PowerPlatformAdminDlpAuditRecord {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for PowerPlatformAdminDlpAuditRecord {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl PowerPlatformAdminDlpAuditRecord {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.powerPlatformAdminDlpAuditRecord";
@@ -13872,7 +13872,7 @@ impl PowerPlatformAdminDlpAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for PowerPlatformAdminDlpAuditRecord {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -13881,7 +13881,7 @@ impl<'de> serde::Deserialize<'de> for PowerPlatformAdminDlpAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::model::ODataObject for PowerPlatformAdminDlpAuditRecord {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -13904,7 +13904,7 @@ impl graph_odata_runtime::model::ODataObject for PowerPlatformAdminDlpAuditRecor
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl PowerPlatformAdminDlpAuditRecord {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -13915,11 +13915,11 @@ impl PowerPlatformAdminDlpAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// The properties of [`PowerPlatformAdminDlpAuditRecord`] by wire name, each a [`Field<PowerPlatformAdminDlpAuditRecord>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`PowerPlatformAdminDlpAuditRecord::set_null`].
 pub enum PowerPlatformAdminDlpAuditRecordField {}
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 #[allow(non_upper_case_globals)]
 impl PowerPlatformAdminDlpAuditRecordField {
     /// `dynamicProperties`
@@ -13932,7 +13932,7 @@ impl PowerPlatformAdminDlpAuditRecordField {
     ];
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL complex type `microsoft.graph.security.powerPlatformAdminEnvironmentAuditRecord`; base type `microsoft.graph.security.auditData`; open type: dynamic properties land in `additional_properties`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct PowerPlatformAdminEnvironmentAuditRecord {
@@ -13945,14 +13945,14 @@ pub struct PowerPlatformAdminEnvironmentAuditRecord {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for PowerPlatformAdminEnvironmentAuditRecord {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl PowerPlatformAdminEnvironmentAuditRecord {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.powerPlatformAdminEnvironmentAuditRecord";
@@ -13973,7 +13973,7 @@ impl PowerPlatformAdminEnvironmentAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for PowerPlatformAdminEnvironmentAuditRecord {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -13982,7 +13982,7 @@ impl<'de> serde::Deserialize<'de> for PowerPlatformAdminEnvironmentAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::model::ODataObject
 for PowerPlatformAdminEnvironmentAuditRecord {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
@@ -14006,7 +14006,7 @@ for PowerPlatformAdminEnvironmentAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl PowerPlatformAdminEnvironmentAuditRecord {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -14017,11 +14017,11 @@ impl PowerPlatformAdminEnvironmentAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// The properties of [`PowerPlatformAdminEnvironmentAuditRecord`] by wire name, each a [`Field<PowerPlatformAdminEnvironmentAuditRecord>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`PowerPlatformAdminEnvironmentAuditRecord::set_null`].
 pub enum PowerPlatformAdminEnvironmentAuditRecordField {}
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 #[allow(non_upper_case_globals)]
 impl PowerPlatformAdminEnvironmentAuditRecordField {
     /// `dynamicProperties`
@@ -14034,7 +14034,7 @@ impl PowerPlatformAdminEnvironmentAuditRecordField {
     ];
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL complex type `microsoft.graph.security.powerPlatformAdministratorActivityRecord`; base type `microsoft.graph.security.auditData`; open type: dynamic properties land in `additional_properties`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct PowerPlatformAdministratorActivityRecord {
@@ -14047,14 +14047,14 @@ pub struct PowerPlatformAdministratorActivityRecord {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for PowerPlatformAdministratorActivityRecord {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl PowerPlatformAdministratorActivityRecord {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.powerPlatformAdministratorActivityRecord";
@@ -14075,7 +14075,7 @@ impl PowerPlatformAdministratorActivityRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for PowerPlatformAdministratorActivityRecord {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -14084,7 +14084,7 @@ impl<'de> serde::Deserialize<'de> for PowerPlatformAdministratorActivityRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::model::ODataObject
 for PowerPlatformAdministratorActivityRecord {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
@@ -14108,7 +14108,7 @@ for PowerPlatformAdministratorActivityRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl PowerPlatformAdministratorActivityRecord {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -14119,11 +14119,11 @@ impl PowerPlatformAdministratorActivityRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// The properties of [`PowerPlatformAdministratorActivityRecord`] by wire name, each a [`Field<PowerPlatformAdministratorActivityRecord>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`PowerPlatformAdministratorActivityRecord::set_null`].
 pub enum PowerPlatformAdministratorActivityRecordField {}
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 #[allow(non_upper_case_globals)]
 impl PowerPlatformAdministratorActivityRecordField {
     /// `dynamicProperties`
@@ -14136,7 +14136,7 @@ impl PowerPlatformAdministratorActivityRecordField {
     ];
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL complex type `microsoft.graph.security.powerPlatformLockboxResourceAccessRequestAuditRecord`; base type `microsoft.graph.security.auditData`; open type: dynamic properties land in `additional_properties`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct PowerPlatformLockboxResourceAccessRequestAuditRecord {
@@ -14149,14 +14149,14 @@ pub struct PowerPlatformLockboxResourceAccessRequestAuditRecord {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for PowerPlatformLockboxResourceAccessRequestAuditRecord {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl PowerPlatformLockboxResourceAccessRequestAuditRecord {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.powerPlatformLockboxResourceAccessRequestAuditRecord";
@@ -14177,7 +14177,7 @@ impl PowerPlatformLockboxResourceAccessRequestAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de>
 for PowerPlatformLockboxResourceAccessRequestAuditRecord {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -14187,7 +14187,7 @@ for PowerPlatformLockboxResourceAccessRequestAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::model::ODataObject
 for PowerPlatformLockboxResourceAccessRequestAuditRecord {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
@@ -14211,7 +14211,7 @@ for PowerPlatformLockboxResourceAccessRequestAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl PowerPlatformLockboxResourceAccessRequestAuditRecord {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -14222,11 +14222,11 @@ impl PowerPlatformLockboxResourceAccessRequestAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// The properties of [`PowerPlatformLockboxResourceAccessRequestAuditRecord`] by wire name, each a [`Field<PowerPlatformLockboxResourceAccessRequestAuditRecord>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`PowerPlatformLockboxResourceAccessRequestAuditRecord::set_null`].
 pub enum PowerPlatformLockboxResourceAccessRequestAuditRecordField {}
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 #[allow(non_upper_case_globals)]
 impl PowerPlatformLockboxResourceAccessRequestAuditRecordField {
     /// `dynamicProperties`
@@ -14239,7 +14239,7 @@ impl PowerPlatformLockboxResourceAccessRequestAuditRecordField {
     >] = &[Self::DynamicProperties];
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL complex type `microsoft.graph.security.powerPlatformLockboxResourceCommandAuditRecord`; base type `microsoft.graph.security.auditData`; open type: dynamic properties land in `additional_properties`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct PowerPlatformLockboxResourceCommandAuditRecord {
@@ -14252,14 +14252,14 @@ pub struct PowerPlatformLockboxResourceCommandAuditRecord {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for PowerPlatformLockboxResourceCommandAuditRecord {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl PowerPlatformLockboxResourceCommandAuditRecord {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.powerPlatformLockboxResourceCommandAuditRecord";
@@ -14280,7 +14280,7 @@ impl PowerPlatformLockboxResourceCommandAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for PowerPlatformLockboxResourceCommandAuditRecord {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -14289,7 +14289,7 @@ impl<'de> serde::Deserialize<'de> for PowerPlatformLockboxResourceCommandAuditRe
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::model::ODataObject
 for PowerPlatformLockboxResourceCommandAuditRecord {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
@@ -14313,7 +14313,7 @@ for PowerPlatformLockboxResourceCommandAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl PowerPlatformLockboxResourceCommandAuditRecord {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -14324,11 +14324,11 @@ impl PowerPlatformLockboxResourceCommandAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// The properties of [`PowerPlatformLockboxResourceCommandAuditRecord`] by wire name, each a [`Field<PowerPlatformLockboxResourceCommandAuditRecord>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`PowerPlatformLockboxResourceCommandAuditRecord::set_null`].
 pub enum PowerPlatformLockboxResourceCommandAuditRecordField {}
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 #[allow(non_upper_case_globals)]
 impl PowerPlatformLockboxResourceCommandAuditRecordField {
     /// `dynamicProperties`
@@ -14341,7 +14341,7 @@ impl PowerPlatformLockboxResourceCommandAuditRecordField {
     >] = &[Self::DynamicProperties];
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL complex type `microsoft.graph.security.powerPlatformServiceActivityAuditRecord`; base type `microsoft.graph.security.auditData`; open type: dynamic properties land in `additional_properties`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct PowerPlatformServiceActivityAuditRecord {
@@ -14354,14 +14354,14 @@ pub struct PowerPlatformServiceActivityAuditRecord {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for PowerPlatformServiceActivityAuditRecord {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl PowerPlatformServiceActivityAuditRecord {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.powerPlatformServiceActivityAuditRecord";
@@ -14382,7 +14382,7 @@ impl PowerPlatformServiceActivityAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for PowerPlatformServiceActivityAuditRecord {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -14391,7 +14391,7 @@ impl<'de> serde::Deserialize<'de> for PowerPlatformServiceActivityAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::model::ODataObject
 for PowerPlatformServiceActivityAuditRecord {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
@@ -14415,7 +14415,7 @@ for PowerPlatformServiceActivityAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl PowerPlatformServiceActivityAuditRecord {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -14426,11 +14426,11 @@ impl PowerPlatformServiceActivityAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// The properties of [`PowerPlatformServiceActivityAuditRecord`] by wire name, each a [`Field<PowerPlatformServiceActivityAuditRecord>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`PowerPlatformServiceActivityAuditRecord::set_null`].
 pub enum PowerPlatformServiceActivityAuditRecordField {}
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 #[allow(non_upper_case_globals)]
 impl PowerPlatformServiceActivityAuditRecordField {
     /// `dynamicProperties`
@@ -14443,7 +14443,7 @@ impl PowerPlatformServiceActivityAuditRecordField {
     ];
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL complex type `microsoft.graph.security.powerPlatformTenantIsolationRecord`; base type `microsoft.graph.security.auditData`; open type: dynamic properties land in `additional_properties`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct PowerPlatformTenantIsolationRecord {
@@ -14456,14 +14456,14 @@ pub struct PowerPlatformTenantIsolationRecord {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for PowerPlatformTenantIsolationRecord {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl PowerPlatformTenantIsolationRecord {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.powerPlatformTenantIsolationRecord";
@@ -14484,7 +14484,7 @@ impl PowerPlatformTenantIsolationRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for PowerPlatformTenantIsolationRecord {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -14493,7 +14493,7 @@ impl<'de> serde::Deserialize<'de> for PowerPlatformTenantIsolationRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::model::ODataObject for PowerPlatformTenantIsolationRecord {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -14516,7 +14516,7 @@ impl graph_odata_runtime::model::ODataObject for PowerPlatformTenantIsolationRec
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl PowerPlatformTenantIsolationRecord {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -14527,11 +14527,11 @@ impl PowerPlatformTenantIsolationRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// The properties of [`PowerPlatformTenantIsolationRecord`] by wire name, each a [`Field<PowerPlatformTenantIsolationRecord>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`PowerPlatformTenantIsolationRecord::set_null`].
 pub enum PowerPlatformTenantIsolationRecordField {}
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 #[allow(non_upper_case_globals)]
 impl PowerPlatformTenantIsolationRecordField {
     /// `dynamicProperties`
@@ -14544,7 +14544,7 @@ impl PowerPlatformTenantIsolationRecordField {
     ];
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL complex type `microsoft.graph.security.privaPrivacyAssessmentOperationRecord`; base type `microsoft.graph.security.auditData`; open type: dynamic properties land in `additional_properties`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct PrivaPrivacyAssessmentOperationRecord {
@@ -14557,14 +14557,14 @@ pub struct PrivaPrivacyAssessmentOperationRecord {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for PrivaPrivacyAssessmentOperationRecord {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl PrivaPrivacyAssessmentOperationRecord {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.privaPrivacyAssessmentOperationRecord";
@@ -14585,7 +14585,7 @@ impl PrivaPrivacyAssessmentOperationRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for PrivaPrivacyAssessmentOperationRecord {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -14594,7 +14594,7 @@ impl<'de> serde::Deserialize<'de> for PrivaPrivacyAssessmentOperationRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::model::ODataObject for PrivaPrivacyAssessmentOperationRecord {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -14617,7 +14617,7 @@ impl graph_odata_runtime::model::ODataObject for PrivaPrivacyAssessmentOperation
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl PrivaPrivacyAssessmentOperationRecord {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -14628,11 +14628,11 @@ impl PrivaPrivacyAssessmentOperationRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// The properties of [`PrivaPrivacyAssessmentOperationRecord`] by wire name, each a [`Field<PrivaPrivacyAssessmentOperationRecord>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`PrivaPrivacyAssessmentOperationRecord::set_null`].
 pub enum PrivaPrivacyAssessmentOperationRecordField {}
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 #[allow(non_upper_case_globals)]
 impl PrivaPrivacyAssessmentOperationRecordField {
     /// `dynamicProperties`
@@ -14645,7 +14645,7 @@ impl PrivaPrivacyAssessmentOperationRecordField {
     ];
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL complex type `microsoft.graph.security.privaPrivacyConsentOperationRecord`; base type `microsoft.graph.security.auditData`; open type: dynamic properties land in `additional_properties`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct PrivaPrivacyConsentOperationRecord {
@@ -14658,14 +14658,14 @@ pub struct PrivaPrivacyConsentOperationRecord {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for PrivaPrivacyConsentOperationRecord {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl PrivaPrivacyConsentOperationRecord {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.privaPrivacyConsentOperationRecord";
@@ -14686,7 +14686,7 @@ impl PrivaPrivacyConsentOperationRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for PrivaPrivacyConsentOperationRecord {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -14695,7 +14695,7 @@ impl<'de> serde::Deserialize<'de> for PrivaPrivacyConsentOperationRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::model::ODataObject for PrivaPrivacyConsentOperationRecord {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -14718,7 +14718,7 @@ impl graph_odata_runtime::model::ODataObject for PrivaPrivacyConsentOperationRec
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl PrivaPrivacyConsentOperationRecord {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -14729,11 +14729,11 @@ impl PrivaPrivacyConsentOperationRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// The properties of [`PrivaPrivacyConsentOperationRecord`] by wire name, each a [`Field<PrivaPrivacyConsentOperationRecord>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`PrivaPrivacyConsentOperationRecord::set_null`].
 pub enum PrivaPrivacyConsentOperationRecordField {}
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 #[allow(non_upper_case_globals)]
 impl PrivaPrivacyConsentOperationRecordField {
     /// `dynamicProperties`
@@ -14746,7 +14746,7 @@ impl PrivaPrivacyConsentOperationRecordField {
     ];
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL complex type `microsoft.graph.security.privacyDataMatchAuditRecord`; base type `microsoft.graph.security.auditData`; open type: dynamic properties land in `additional_properties`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct PrivacyDataMatchAuditRecord {
@@ -14759,14 +14759,14 @@ pub struct PrivacyDataMatchAuditRecord {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for PrivacyDataMatchAuditRecord {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl PrivacyDataMatchAuditRecord {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.privacyDataMatchAuditRecord";
@@ -14787,7 +14787,7 @@ impl PrivacyDataMatchAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for PrivacyDataMatchAuditRecord {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -14796,7 +14796,7 @@ impl<'de> serde::Deserialize<'de> for PrivacyDataMatchAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::model::ODataObject for PrivacyDataMatchAuditRecord {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -14819,7 +14819,7 @@ impl graph_odata_runtime::model::ODataObject for PrivacyDataMatchAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl PrivacyDataMatchAuditRecord {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -14830,11 +14830,11 @@ impl PrivacyDataMatchAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// The properties of [`PrivacyDataMatchAuditRecord`] by wire name, each a [`Field<PrivacyDataMatchAuditRecord>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`PrivacyDataMatchAuditRecord::set_null`].
 pub enum PrivacyDataMatchAuditRecordField {}
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 #[allow(non_upper_case_globals)]
 impl PrivacyDataMatchAuditRecordField {
     /// `dynamicProperties`
@@ -14847,7 +14847,7 @@ impl PrivacyDataMatchAuditRecordField {
     ];
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL complex type `microsoft.graph.security.privacyDataMinimizationRecord`; base type `microsoft.graph.security.auditData`; open type: dynamic properties land in `additional_properties`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct PrivacyDataMinimizationRecord {
@@ -14860,14 +14860,14 @@ pub struct PrivacyDataMinimizationRecord {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for PrivacyDataMinimizationRecord {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl PrivacyDataMinimizationRecord {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.privacyDataMinimizationRecord";
@@ -14888,7 +14888,7 @@ impl PrivacyDataMinimizationRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for PrivacyDataMinimizationRecord {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -14897,7 +14897,7 @@ impl<'de> serde::Deserialize<'de> for PrivacyDataMinimizationRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::model::ODataObject for PrivacyDataMinimizationRecord {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -14920,7 +14920,7 @@ impl graph_odata_runtime::model::ODataObject for PrivacyDataMinimizationRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl PrivacyDataMinimizationRecord {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -14931,11 +14931,11 @@ impl PrivacyDataMinimizationRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// The properties of [`PrivacyDataMinimizationRecord`] by wire name, each a [`Field<PrivacyDataMinimizationRecord>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`PrivacyDataMinimizationRecord::set_null`].
 pub enum PrivacyDataMinimizationRecordField {}
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 #[allow(non_upper_case_globals)]
 impl PrivacyDataMinimizationRecordField {
     /// `dynamicProperties`
@@ -14948,7 +14948,7 @@ impl PrivacyDataMinimizationRecordField {
     ];
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL complex type `microsoft.graph.security.privacyDigestEmailRecord`; base type `microsoft.graph.security.auditData`; open type: dynamic properties land in `additional_properties`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct PrivacyDigestEmailRecord {
@@ -14961,14 +14961,14 @@ pub struct PrivacyDigestEmailRecord {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for PrivacyDigestEmailRecord {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl PrivacyDigestEmailRecord {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.privacyDigestEmailRecord";
@@ -14989,7 +14989,7 @@ impl PrivacyDigestEmailRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for PrivacyDigestEmailRecord {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -14998,7 +14998,7 @@ impl<'de> serde::Deserialize<'de> for PrivacyDigestEmailRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::model::ODataObject for PrivacyDigestEmailRecord {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -15021,7 +15021,7 @@ impl graph_odata_runtime::model::ODataObject for PrivacyDigestEmailRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl PrivacyDigestEmailRecord {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -15032,11 +15032,11 @@ impl PrivacyDigestEmailRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// The properties of [`PrivacyDigestEmailRecord`] by wire name, each a [`Field<PrivacyDigestEmailRecord>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`PrivacyDigestEmailRecord::set_null`].
 pub enum PrivacyDigestEmailRecordField {}
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 #[allow(non_upper_case_globals)]
 impl PrivacyDigestEmailRecordField {
     /// `dynamicProperties`
@@ -15049,7 +15049,7 @@ impl PrivacyDigestEmailRecordField {
     ];
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL complex type `microsoft.graph.security.privacyOpenAccessAuditRecord`; base type `microsoft.graph.security.auditData`; open type: dynamic properties land in `additional_properties`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct PrivacyOpenAccessAuditRecord {
@@ -15062,14 +15062,14 @@ pub struct PrivacyOpenAccessAuditRecord {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for PrivacyOpenAccessAuditRecord {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl PrivacyOpenAccessAuditRecord {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.privacyOpenAccessAuditRecord";
@@ -15090,7 +15090,7 @@ impl PrivacyOpenAccessAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for PrivacyOpenAccessAuditRecord {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -15099,7 +15099,7 @@ impl<'de> serde::Deserialize<'de> for PrivacyOpenAccessAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::model::ODataObject for PrivacyOpenAccessAuditRecord {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -15122,7 +15122,7 @@ impl graph_odata_runtime::model::ODataObject for PrivacyOpenAccessAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl PrivacyOpenAccessAuditRecord {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -15133,11 +15133,11 @@ impl PrivacyOpenAccessAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// The properties of [`PrivacyOpenAccessAuditRecord`] by wire name, each a [`Field<PrivacyOpenAccessAuditRecord>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`PrivacyOpenAccessAuditRecord::set_null`].
 pub enum PrivacyOpenAccessAuditRecordField {}
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 #[allow(non_upper_case_globals)]
 impl PrivacyOpenAccessAuditRecordField {
     /// `dynamicProperties`
@@ -15150,7 +15150,7 @@ impl PrivacyOpenAccessAuditRecordField {
     ];
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL complex type `microsoft.graph.security.privacyPortalAuditRecord`; base type `microsoft.graph.security.auditData`; open type: dynamic properties land in `additional_properties`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct PrivacyPortalAuditRecord {
@@ -15163,14 +15163,14 @@ pub struct PrivacyPortalAuditRecord {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for PrivacyPortalAuditRecord {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl PrivacyPortalAuditRecord {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.privacyPortalAuditRecord";
@@ -15191,7 +15191,7 @@ impl PrivacyPortalAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for PrivacyPortalAuditRecord {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -15200,7 +15200,7 @@ impl<'de> serde::Deserialize<'de> for PrivacyPortalAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::model::ODataObject for PrivacyPortalAuditRecord {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -15223,7 +15223,7 @@ impl graph_odata_runtime::model::ODataObject for PrivacyPortalAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl PrivacyPortalAuditRecord {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -15234,11 +15234,11 @@ impl PrivacyPortalAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// The properties of [`PrivacyPortalAuditRecord`] by wire name, each a [`Field<PrivacyPortalAuditRecord>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`PrivacyPortalAuditRecord::set_null`].
 pub enum PrivacyPortalAuditRecordField {}
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 #[allow(non_upper_case_globals)]
 impl PrivacyPortalAuditRecordField {
     /// `dynamicProperties`
@@ -15251,7 +15251,7 @@ impl PrivacyPortalAuditRecordField {
     ];
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL complex type `microsoft.graph.security.privacyRemediationActionRecord`; base type `microsoft.graph.security.auditData`; open type: dynamic properties land in `additional_properties`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct PrivacyRemediationActionRecord {
@@ -15264,14 +15264,14 @@ pub struct PrivacyRemediationActionRecord {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for PrivacyRemediationActionRecord {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl PrivacyRemediationActionRecord {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.privacyRemediationActionRecord";
@@ -15292,7 +15292,7 @@ impl PrivacyRemediationActionRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for PrivacyRemediationActionRecord {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -15301,7 +15301,7 @@ impl<'de> serde::Deserialize<'de> for PrivacyRemediationActionRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::model::ODataObject for PrivacyRemediationActionRecord {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -15324,7 +15324,7 @@ impl graph_odata_runtime::model::ODataObject for PrivacyRemediationActionRecord 
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl PrivacyRemediationActionRecord {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -15335,11 +15335,11 @@ impl PrivacyRemediationActionRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// The properties of [`PrivacyRemediationActionRecord`] by wire name, each a [`Field<PrivacyRemediationActionRecord>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`PrivacyRemediationActionRecord::set_null`].
 pub enum PrivacyRemediationActionRecordField {}
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 #[allow(non_upper_case_globals)]
 impl PrivacyRemediationActionRecordField {
     /// `dynamicProperties`
@@ -15352,7 +15352,7 @@ impl PrivacyRemediationActionRecordField {
     ];
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL complex type `microsoft.graph.security.privacyRemediationRecord`; base type `microsoft.graph.security.auditData`; open type: dynamic properties land in `additional_properties`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct PrivacyRemediationRecord {
@@ -15365,14 +15365,14 @@ pub struct PrivacyRemediationRecord {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for PrivacyRemediationRecord {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl PrivacyRemediationRecord {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.privacyRemediationRecord";
@@ -15393,7 +15393,7 @@ impl PrivacyRemediationRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for PrivacyRemediationRecord {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -15402,7 +15402,7 @@ impl<'de> serde::Deserialize<'de> for PrivacyRemediationRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::model::ODataObject for PrivacyRemediationRecord {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -15425,7 +15425,7 @@ impl graph_odata_runtime::model::ODataObject for PrivacyRemediationRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl PrivacyRemediationRecord {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -15436,11 +15436,11 @@ impl PrivacyRemediationRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// The properties of [`PrivacyRemediationRecord`] by wire name, each a [`Field<PrivacyRemediationRecord>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`PrivacyRemediationRecord::set_null`].
 pub enum PrivacyRemediationRecordField {}
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 #[allow(non_upper_case_globals)]
 impl PrivacyRemediationRecordField {
     /// `dynamicProperties`
@@ -15453,7 +15453,7 @@ impl PrivacyRemediationRecordField {
     ];
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL complex type `microsoft.graph.security.processEvidence`; base type `microsoft.graph.security.alertEvidence`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ProcessEvidence {
@@ -15504,14 +15504,14 @@ pub struct ProcessEvidence {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for ProcessEvidence {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl ProcessEvidence {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.processEvidence";
@@ -15552,7 +15552,7 @@ impl ProcessEvidence {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for ProcessEvidence {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -15561,7 +15561,7 @@ impl<'de> serde::Deserialize<'de> for ProcessEvidence {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::model::ODataObject for ProcessEvidence {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -15621,7 +15621,7 @@ impl graph_odata_runtime::model::ODataObject for ProcessEvidence {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl ProcessEvidence {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -15632,11 +15632,11 @@ impl ProcessEvidence {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// The properties of [`ProcessEvidence`] by wire name, each a [`Field<ProcessEvidence>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ProcessEvidence::set_null`].
 pub enum ProcessEvidenceField {}
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 #[allow(non_upper_case_globals)]
 impl ProcessEvidenceField {
     /// `createdDateTime`
@@ -15719,7 +15719,7 @@ impl ProcessEvidenceField {
     ];
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL complex type `microsoft.graph.security.projectAuditRecord`; base type `microsoft.graph.security.auditData`; open type: dynamic properties land in `additional_properties`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ProjectAuditRecord {
@@ -15732,14 +15732,14 @@ pub struct ProjectAuditRecord {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for ProjectAuditRecord {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl ProjectAuditRecord {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.projectAuditRecord";
@@ -15760,7 +15760,7 @@ impl ProjectAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for ProjectAuditRecord {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -15769,7 +15769,7 @@ impl<'de> serde::Deserialize<'de> for ProjectAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::model::ODataObject for ProjectAuditRecord {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -15792,7 +15792,7 @@ impl graph_odata_runtime::model::ODataObject for ProjectAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl ProjectAuditRecord {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -15803,11 +15803,11 @@ impl ProjectAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// The properties of [`ProjectAuditRecord`] by wire name, each a [`Field<ProjectAuditRecord>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ProjectAuditRecord::set_null`].
 pub enum ProjectAuditRecordField {}
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 #[allow(non_upper_case_globals)]
 impl ProjectAuditRecordField {
     /// `dynamicProperties`
@@ -15820,7 +15820,7 @@ impl ProjectAuditRecordField {
     ];
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL complex type `microsoft.graph.security.projectForTheWebAssignedToMeSettingsAuditRecord`; base type `microsoft.graph.security.auditData`; open type: dynamic properties land in `additional_properties`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ProjectForTheWebAssignedToMeSettingsAuditRecord {
@@ -15833,14 +15833,14 @@ pub struct ProjectForTheWebAssignedToMeSettingsAuditRecord {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for ProjectForTheWebAssignedToMeSettingsAuditRecord {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl ProjectForTheWebAssignedToMeSettingsAuditRecord {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.projectForTheWebAssignedToMeSettingsAuditRecord";
@@ -15861,7 +15861,7 @@ impl ProjectForTheWebAssignedToMeSettingsAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for ProjectForTheWebAssignedToMeSettingsAuditRecord {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -15870,7 +15870,7 @@ impl<'de> serde::Deserialize<'de> for ProjectForTheWebAssignedToMeSettingsAuditR
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::model::ODataObject
 for ProjectForTheWebAssignedToMeSettingsAuditRecord {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
@@ -15894,7 +15894,7 @@ for ProjectForTheWebAssignedToMeSettingsAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl ProjectForTheWebAssignedToMeSettingsAuditRecord {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -15905,11 +15905,11 @@ impl ProjectForTheWebAssignedToMeSettingsAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// The properties of [`ProjectForTheWebAssignedToMeSettingsAuditRecord`] by wire name, each a [`Field<ProjectForTheWebAssignedToMeSettingsAuditRecord>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ProjectForTheWebAssignedToMeSettingsAuditRecord::set_null`].
 pub enum ProjectForTheWebAssignedToMeSettingsAuditRecordField {}
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 #[allow(non_upper_case_globals)]
 impl ProjectForTheWebAssignedToMeSettingsAuditRecordField {
     /// `dynamicProperties`
@@ -15922,7 +15922,7 @@ impl ProjectForTheWebAssignedToMeSettingsAuditRecordField {
     >] = &[Self::DynamicProperties];
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL complex type `microsoft.graph.security.projectForTheWebProjectAuditRecord`; base type `microsoft.graph.security.auditData`; open type: dynamic properties land in `additional_properties`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ProjectForTheWebProjectAuditRecord {
@@ -15935,14 +15935,14 @@ pub struct ProjectForTheWebProjectAuditRecord {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for ProjectForTheWebProjectAuditRecord {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl ProjectForTheWebProjectAuditRecord {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.projectForTheWebProjectAuditRecord";
@@ -15963,7 +15963,7 @@ impl ProjectForTheWebProjectAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for ProjectForTheWebProjectAuditRecord {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -15972,7 +15972,7 @@ impl<'de> serde::Deserialize<'de> for ProjectForTheWebProjectAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::model::ODataObject for ProjectForTheWebProjectAuditRecord {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -15995,7 +15995,7 @@ impl graph_odata_runtime::model::ODataObject for ProjectForTheWebProjectAuditRec
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl ProjectForTheWebProjectAuditRecord {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -16006,11 +16006,11 @@ impl ProjectForTheWebProjectAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// The properties of [`ProjectForTheWebProjectAuditRecord`] by wire name, each a [`Field<ProjectForTheWebProjectAuditRecord>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ProjectForTheWebProjectAuditRecord::set_null`].
 pub enum ProjectForTheWebProjectAuditRecordField {}
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 #[allow(non_upper_case_globals)]
 impl ProjectForTheWebProjectAuditRecordField {
     /// `dynamicProperties`
@@ -16023,7 +16023,7 @@ impl ProjectForTheWebProjectAuditRecordField {
     ];
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL complex type `microsoft.graph.security.projectForTheWebProjectSettingsAuditRecord`; base type `microsoft.graph.security.auditData`; open type: dynamic properties land in `additional_properties`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ProjectForTheWebProjectSettingsAuditRecord {
@@ -16036,14 +16036,14 @@ pub struct ProjectForTheWebProjectSettingsAuditRecord {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for ProjectForTheWebProjectSettingsAuditRecord {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl ProjectForTheWebProjectSettingsAuditRecord {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.projectForTheWebProjectSettingsAuditRecord";
@@ -16064,7 +16064,7 @@ impl ProjectForTheWebProjectSettingsAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for ProjectForTheWebProjectSettingsAuditRecord {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -16073,7 +16073,7 @@ impl<'de> serde::Deserialize<'de> for ProjectForTheWebProjectSettingsAuditRecord
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::model::ODataObject
 for ProjectForTheWebProjectSettingsAuditRecord {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
@@ -16097,7 +16097,7 @@ for ProjectForTheWebProjectSettingsAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl ProjectForTheWebProjectSettingsAuditRecord {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -16108,11 +16108,11 @@ impl ProjectForTheWebProjectSettingsAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// The properties of [`ProjectForTheWebProjectSettingsAuditRecord`] by wire name, each a [`Field<ProjectForTheWebProjectSettingsAuditRecord>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ProjectForTheWebProjectSettingsAuditRecord::set_null`].
 pub enum ProjectForTheWebProjectSettingsAuditRecordField {}
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 #[allow(non_upper_case_globals)]
 impl ProjectForTheWebProjectSettingsAuditRecordField {
     /// `dynamicProperties`
@@ -16125,7 +16125,7 @@ impl ProjectForTheWebProjectSettingsAuditRecordField {
     ];
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL complex type `microsoft.graph.security.projectForTheWebRoadmapAuditRecord`; base type `microsoft.graph.security.auditData`; open type: dynamic properties land in `additional_properties`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ProjectForTheWebRoadmapAuditRecord {
@@ -16138,14 +16138,14 @@ pub struct ProjectForTheWebRoadmapAuditRecord {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for ProjectForTheWebRoadmapAuditRecord {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl ProjectForTheWebRoadmapAuditRecord {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.projectForTheWebRoadmapAuditRecord";
@@ -16166,7 +16166,7 @@ impl ProjectForTheWebRoadmapAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for ProjectForTheWebRoadmapAuditRecord {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -16175,7 +16175,7 @@ impl<'de> serde::Deserialize<'de> for ProjectForTheWebRoadmapAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::model::ODataObject for ProjectForTheWebRoadmapAuditRecord {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -16198,7 +16198,7 @@ impl graph_odata_runtime::model::ODataObject for ProjectForTheWebRoadmapAuditRec
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl ProjectForTheWebRoadmapAuditRecord {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -16209,11 +16209,11 @@ impl ProjectForTheWebRoadmapAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// The properties of [`ProjectForTheWebRoadmapAuditRecord`] by wire name, each a [`Field<ProjectForTheWebRoadmapAuditRecord>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ProjectForTheWebRoadmapAuditRecord::set_null`].
 pub enum ProjectForTheWebRoadmapAuditRecordField {}
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 #[allow(non_upper_case_globals)]
 impl ProjectForTheWebRoadmapAuditRecordField {
     /// `dynamicProperties`
@@ -16226,7 +16226,7 @@ impl ProjectForTheWebRoadmapAuditRecordField {
     ];
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL complex type `microsoft.graph.security.projectForTheWebRoadmapItemAuditRecord`; base type `microsoft.graph.security.auditData`; open type: dynamic properties land in `additional_properties`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ProjectForTheWebRoadmapItemAuditRecord {
@@ -16239,14 +16239,14 @@ pub struct ProjectForTheWebRoadmapItemAuditRecord {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for ProjectForTheWebRoadmapItemAuditRecord {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl ProjectForTheWebRoadmapItemAuditRecord {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.projectForTheWebRoadmapItemAuditRecord";
@@ -16267,7 +16267,7 @@ impl ProjectForTheWebRoadmapItemAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for ProjectForTheWebRoadmapItemAuditRecord {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -16276,7 +16276,7 @@ impl<'de> serde::Deserialize<'de> for ProjectForTheWebRoadmapItemAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::model::ODataObject for ProjectForTheWebRoadmapItemAuditRecord {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -16299,7 +16299,7 @@ impl graph_odata_runtime::model::ODataObject for ProjectForTheWebRoadmapItemAudi
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl ProjectForTheWebRoadmapItemAuditRecord {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -16310,11 +16310,11 @@ impl ProjectForTheWebRoadmapItemAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// The properties of [`ProjectForTheWebRoadmapItemAuditRecord`] by wire name, each a [`Field<ProjectForTheWebRoadmapItemAuditRecord>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ProjectForTheWebRoadmapItemAuditRecord::set_null`].
 pub enum ProjectForTheWebRoadmapItemAuditRecordField {}
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 #[allow(non_upper_case_globals)]
 impl ProjectForTheWebRoadmapItemAuditRecordField {
     /// `dynamicProperties`
@@ -16327,7 +16327,7 @@ impl ProjectForTheWebRoadmapItemAuditRecordField {
     ];
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL complex type `microsoft.graph.security.projectForTheWebRoadmapSettingsAuditRecord`; base type `microsoft.graph.security.auditData`; open type: dynamic properties land in `additional_properties`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ProjectForTheWebRoadmapSettingsAuditRecord {
@@ -16340,14 +16340,14 @@ pub struct ProjectForTheWebRoadmapSettingsAuditRecord {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for ProjectForTheWebRoadmapSettingsAuditRecord {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl ProjectForTheWebRoadmapSettingsAuditRecord {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.projectForTheWebRoadmapSettingsAuditRecord";
@@ -16368,7 +16368,7 @@ impl ProjectForTheWebRoadmapSettingsAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for ProjectForTheWebRoadmapSettingsAuditRecord {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -16377,7 +16377,7 @@ impl<'de> serde::Deserialize<'de> for ProjectForTheWebRoadmapSettingsAuditRecord
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::model::ODataObject
 for ProjectForTheWebRoadmapSettingsAuditRecord {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
@@ -16401,7 +16401,7 @@ for ProjectForTheWebRoadmapSettingsAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl ProjectForTheWebRoadmapSettingsAuditRecord {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -16412,11 +16412,11 @@ impl ProjectForTheWebRoadmapSettingsAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// The properties of [`ProjectForTheWebRoadmapSettingsAuditRecord`] by wire name, each a [`Field<ProjectForTheWebRoadmapSettingsAuditRecord>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ProjectForTheWebRoadmapSettingsAuditRecord::set_null`].
 pub enum ProjectForTheWebRoadmapSettingsAuditRecordField {}
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 #[allow(non_upper_case_globals)]
 impl ProjectForTheWebRoadmapSettingsAuditRecordField {
     /// `dynamicProperties`
@@ -16429,7 +16429,7 @@ impl ProjectForTheWebRoadmapSettingsAuditRecordField {
     ];
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL complex type `microsoft.graph.security.projectForTheWebTaskAuditRecord`; base type `microsoft.graph.security.auditData`; open type: dynamic properties land in `additional_properties`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ProjectForTheWebTaskAuditRecord {
@@ -16442,14 +16442,14 @@ pub struct ProjectForTheWebTaskAuditRecord {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for ProjectForTheWebTaskAuditRecord {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl ProjectForTheWebTaskAuditRecord {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.projectForTheWebTaskAuditRecord";
@@ -16470,7 +16470,7 @@ impl ProjectForTheWebTaskAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for ProjectForTheWebTaskAuditRecord {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -16479,7 +16479,7 @@ impl<'de> serde::Deserialize<'de> for ProjectForTheWebTaskAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::model::ODataObject for ProjectForTheWebTaskAuditRecord {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -16502,7 +16502,7 @@ impl graph_odata_runtime::model::ODataObject for ProjectForTheWebTaskAuditRecord
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl ProjectForTheWebTaskAuditRecord {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -16513,11 +16513,11 @@ impl ProjectForTheWebTaskAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// The properties of [`ProjectForTheWebTaskAuditRecord`] by wire name, each a [`Field<ProjectForTheWebTaskAuditRecord>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ProjectForTheWebTaskAuditRecord::set_null`].
 pub enum ProjectForTheWebTaskAuditRecordField {}
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 #[allow(non_upper_case_globals)]
 impl ProjectForTheWebTaskAuditRecordField {
     /// `dynamicProperties`
@@ -16530,7 +16530,7 @@ impl ProjectForTheWebTaskAuditRecordField {
     ];
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL complex type `microsoft.graph.security.publicFolderAuditRecord`; base type `microsoft.graph.security.auditData`; open type: dynamic properties land in `additional_properties`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct PublicFolderAuditRecord {
@@ -16543,14 +16543,14 @@ pub struct PublicFolderAuditRecord {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for PublicFolderAuditRecord {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl PublicFolderAuditRecord {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.publicFolderAuditRecord";
@@ -16571,7 +16571,7 @@ impl PublicFolderAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for PublicFolderAuditRecord {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -16580,7 +16580,7 @@ impl<'de> serde::Deserialize<'de> for PublicFolderAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::model::ODataObject for PublicFolderAuditRecord {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -16603,7 +16603,7 @@ impl graph_odata_runtime::model::ODataObject for PublicFolderAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl PublicFolderAuditRecord {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -16614,11 +16614,11 @@ impl PublicFolderAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// The properties of [`PublicFolderAuditRecord`] by wire name, each a [`Field<PublicFolderAuditRecord>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`PublicFolderAuditRecord::set_null`].
 pub enum PublicFolderAuditRecordField {}
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 #[allow(non_upper_case_globals)]
 impl PublicFolderAuditRecordField {
     /// `dynamicProperties`
@@ -16631,7 +16631,7 @@ impl PublicFolderAuditRecordField {
     ];
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL complex type `microsoft.graph.security.purviewInsiderRiskAlertsRecord`; base type `microsoft.graph.security.auditData`; open type: dynamic properties land in `additional_properties`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct PurviewInsiderRiskAlertsRecord {
@@ -16644,14 +16644,14 @@ pub struct PurviewInsiderRiskAlertsRecord {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for PurviewInsiderRiskAlertsRecord {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl PurviewInsiderRiskAlertsRecord {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.purviewInsiderRiskAlertsRecord";
@@ -16672,7 +16672,7 @@ impl PurviewInsiderRiskAlertsRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for PurviewInsiderRiskAlertsRecord {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -16681,7 +16681,7 @@ impl<'de> serde::Deserialize<'de> for PurviewInsiderRiskAlertsRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::model::ODataObject for PurviewInsiderRiskAlertsRecord {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -16704,7 +16704,7 @@ impl graph_odata_runtime::model::ODataObject for PurviewInsiderRiskAlertsRecord 
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl PurviewInsiderRiskAlertsRecord {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -16715,11 +16715,11 @@ impl PurviewInsiderRiskAlertsRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// The properties of [`PurviewInsiderRiskAlertsRecord`] by wire name, each a [`Field<PurviewInsiderRiskAlertsRecord>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`PurviewInsiderRiskAlertsRecord::set_null`].
 pub enum PurviewInsiderRiskAlertsRecordField {}
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 #[allow(non_upper_case_globals)]
 impl PurviewInsiderRiskAlertsRecordField {
     /// `dynamicProperties`
@@ -16732,7 +16732,7 @@ impl PurviewInsiderRiskAlertsRecordField {
     ];
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL complex type `microsoft.graph.security.purviewInsiderRiskCasesRecord`; base type `microsoft.graph.security.auditData`; open type: dynamic properties land in `additional_properties`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct PurviewInsiderRiskCasesRecord {
@@ -16745,14 +16745,14 @@ pub struct PurviewInsiderRiskCasesRecord {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for PurviewInsiderRiskCasesRecord {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl PurviewInsiderRiskCasesRecord {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.purviewInsiderRiskCasesRecord";
@@ -16773,7 +16773,7 @@ impl PurviewInsiderRiskCasesRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for PurviewInsiderRiskCasesRecord {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -16782,7 +16782,7 @@ impl<'de> serde::Deserialize<'de> for PurviewInsiderRiskCasesRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::model::ODataObject for PurviewInsiderRiskCasesRecord {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -16805,7 +16805,7 @@ impl graph_odata_runtime::model::ODataObject for PurviewInsiderRiskCasesRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl PurviewInsiderRiskCasesRecord {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -16816,11 +16816,11 @@ impl PurviewInsiderRiskCasesRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// The properties of [`PurviewInsiderRiskCasesRecord`] by wire name, each a [`Field<PurviewInsiderRiskCasesRecord>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`PurviewInsiderRiskCasesRecord::set_null`].
 pub enum PurviewInsiderRiskCasesRecordField {}
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 #[allow(non_upper_case_globals)]
 impl PurviewInsiderRiskCasesRecordField {
     /// `dynamicProperties`
@@ -16833,7 +16833,7 @@ impl PurviewInsiderRiskCasesRecordField {
     ];
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL complex type `microsoft.graph.security.purviewMCRecommendationRecord`; base type `microsoft.graph.security.auditData`; open type: dynamic properties land in `additional_properties`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct PurviewMcRecommendationRecord {
@@ -16846,14 +16846,14 @@ pub struct PurviewMcRecommendationRecord {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for PurviewMcRecommendationRecord {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl PurviewMcRecommendationRecord {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.purviewMCRecommendationRecord";
@@ -16874,7 +16874,7 @@ impl PurviewMcRecommendationRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for PurviewMcRecommendationRecord {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -16883,7 +16883,7 @@ impl<'de> serde::Deserialize<'de> for PurviewMcRecommendationRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::model::ODataObject for PurviewMcRecommendationRecord {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -16906,7 +16906,7 @@ impl graph_odata_runtime::model::ODataObject for PurviewMcRecommendationRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl PurviewMcRecommendationRecord {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -16917,11 +16917,11 @@ impl PurviewMcRecommendationRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// The properties of [`PurviewMcRecommendationRecord`] by wire name, each a [`Field<PurviewMcRecommendationRecord>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`PurviewMcRecommendationRecord::set_null`].
 pub enum PurviewMcRecommendationRecordField {}
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 #[allow(non_upper_case_globals)]
 impl PurviewMcRecommendationRecordField {
     /// `dynamicProperties`
@@ -16934,7 +16934,7 @@ impl PurviewMcRecommendationRecordField {
     ];
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL complex type `microsoft.graph.security.purviewPostureAgentAuditRecord`; base type `microsoft.graph.security.auditData`; open type: dynamic properties land in `additional_properties`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct PurviewPostureAgentAuditRecord {
@@ -16947,14 +16947,14 @@ pub struct PurviewPostureAgentAuditRecord {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for PurviewPostureAgentAuditRecord {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl PurviewPostureAgentAuditRecord {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.purviewPostureAgentAuditRecord";
@@ -16975,7 +16975,7 @@ impl PurviewPostureAgentAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for PurviewPostureAgentAuditRecord {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -16984,7 +16984,7 @@ impl<'de> serde::Deserialize<'de> for PurviewPostureAgentAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::model::ODataObject for PurviewPostureAgentAuditRecord {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -17007,7 +17007,7 @@ impl graph_odata_runtime::model::ODataObject for PurviewPostureAgentAuditRecord 
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl PurviewPostureAgentAuditRecord {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -17018,11 +17018,11 @@ impl PurviewPostureAgentAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// The properties of [`PurviewPostureAgentAuditRecord`] by wire name, each a [`Field<PurviewPostureAgentAuditRecord>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`PurviewPostureAgentAuditRecord::set_null`].
 pub enum PurviewPostureAgentAuditRecordField {}
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 #[allow(non_upper_case_globals)]
 impl PurviewPostureAgentAuditRecordField {
     /// `dynamicProperties`
@@ -17035,7 +17035,7 @@ impl PurviewPostureAgentAuditRecordField {
     ];
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL complex type `microsoft.graph.security.quarantineAuditRecord`; base type `microsoft.graph.security.auditData`; open type: dynamic properties land in `additional_properties`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct QuarantineAuditRecord {
@@ -17048,14 +17048,14 @@ pub struct QuarantineAuditRecord {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for QuarantineAuditRecord {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl QuarantineAuditRecord {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.quarantineAuditRecord";
@@ -17076,7 +17076,7 @@ impl QuarantineAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for QuarantineAuditRecord {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -17085,7 +17085,7 @@ impl<'de> serde::Deserialize<'de> for QuarantineAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::model::ODataObject for QuarantineAuditRecord {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -17108,7 +17108,7 @@ impl graph_odata_runtime::model::ODataObject for QuarantineAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl QuarantineAuditRecord {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -17119,11 +17119,11 @@ impl QuarantineAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// The properties of [`QuarantineAuditRecord`] by wire name, each a [`Field<QuarantineAuditRecord>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`QuarantineAuditRecord::set_null`].
 pub enum QuarantineAuditRecordField {}
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 #[allow(non_upper_case_globals)]
 impl QuarantineAuditRecordField {
     /// `dynamicProperties`
@@ -17136,7 +17136,7 @@ impl QuarantineAuditRecordField {
     ];
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL complex type `microsoft.graph.security.recordsManagementAuditRecord`; base type `microsoft.graph.security.auditData`; open type: dynamic properties land in `additional_properties`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct RecordsManagementAuditRecord {
@@ -17149,14 +17149,14 @@ pub struct RecordsManagementAuditRecord {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for RecordsManagementAuditRecord {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl RecordsManagementAuditRecord {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.recordsManagementAuditRecord";
@@ -17177,7 +17177,7 @@ impl RecordsManagementAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for RecordsManagementAuditRecord {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -17186,7 +17186,7 @@ impl<'de> serde::Deserialize<'de> for RecordsManagementAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::model::ODataObject for RecordsManagementAuditRecord {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -17209,7 +17209,7 @@ impl graph_odata_runtime::model::ODataObject for RecordsManagementAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl RecordsManagementAuditRecord {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -17220,11 +17220,11 @@ impl RecordsManagementAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// The properties of [`RecordsManagementAuditRecord`] by wire name, each a [`Field<RecordsManagementAuditRecord>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`RecordsManagementAuditRecord::set_null`].
 pub enum RecordsManagementAuditRecordField {}
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 #[allow(non_upper_case_globals)]
 impl RecordsManagementAuditRecordField {
     /// `dynamicProperties`
@@ -17237,7 +17237,7 @@ impl RecordsManagementAuditRecordField {
     ];
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL complex type `microsoft.graph.security.redundancyDetectionSettings`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct RedundancyDetectionSettings {
@@ -17255,14 +17255,14 @@ pub struct RedundancyDetectionSettings {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for RedundancyDetectionSettings {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl RedundancyDetectionSettings {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.redundancyDetectionSettings";
@@ -17286,7 +17286,7 @@ impl RedundancyDetectionSettings {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for RedundancyDetectionSettings {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -17295,7 +17295,7 @@ impl<'de> serde::Deserialize<'de> for RedundancyDetectionSettings {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::model::ODataObject for RedundancyDetectionSettings {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -17321,7 +17321,7 @@ impl graph_odata_runtime::model::ODataObject for RedundancyDetectionSettings {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl RedundancyDetectionSettings {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -17332,11 +17332,11 @@ impl RedundancyDetectionSettings {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// The properties of [`RedundancyDetectionSettings`] by wire name, each a [`Field<RedundancyDetectionSettings>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`RedundancyDetectionSettings::set_null`].
 pub enum RedundancyDetectionSettingsField {}
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 #[allow(non_upper_case_globals)]
 impl RedundancyDetectionSettingsField {
     /// `isEnabled`
@@ -17364,7 +17364,7 @@ impl RedundancyDetectionSettingsField {
     ];
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL complex type `microsoft.graph.security.registryKeyEvidence`; base type `microsoft.graph.security.alertEvidence`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct RegistryKeyEvidence {
@@ -17399,14 +17399,14 @@ pub struct RegistryKeyEvidence {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for RegistryKeyEvidence {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl RegistryKeyEvidence {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.registryKeyEvidence";
@@ -17435,7 +17435,7 @@ impl RegistryKeyEvidence {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for RegistryKeyEvidence {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -17444,7 +17444,7 @@ impl<'de> serde::Deserialize<'de> for RegistryKeyEvidence {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::model::ODataObject for RegistryKeyEvidence {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -17479,7 +17479,7 @@ impl graph_odata_runtime::model::ODataObject for RegistryKeyEvidence {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl RegistryKeyEvidence {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -17490,11 +17490,11 @@ impl RegistryKeyEvidence {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// The properties of [`RegistryKeyEvidence`] by wire name, each a [`Field<RegistryKeyEvidence>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`RegistryKeyEvidence::set_null`].
 pub enum RegistryKeyEvidenceField {}
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 #[allow(non_upper_case_globals)]
 impl RegistryKeyEvidenceField {
     /// `createdDateTime`
@@ -17541,7 +17541,7 @@ impl RegistryKeyEvidenceField {
     ];
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL complex type `microsoft.graph.security.registryValueEvidence`; base type `microsoft.graph.security.alertEvidence`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct RegistryValueEvidence {
@@ -17584,14 +17584,14 @@ pub struct RegistryValueEvidence {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for RegistryValueEvidence {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl RegistryValueEvidence {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.registryValueEvidence";
@@ -17624,7 +17624,7 @@ impl RegistryValueEvidence {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for RegistryValueEvidence {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -17633,7 +17633,7 @@ impl<'de> serde::Deserialize<'de> for RegistryValueEvidence {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::model::ODataObject for RegistryValueEvidence {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -17676,7 +17676,7 @@ impl graph_odata_runtime::model::ODataObject for RegistryValueEvidence {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl RegistryValueEvidence {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -17687,11 +17687,11 @@ impl RegistryValueEvidence {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// The properties of [`RegistryValueEvidence`] by wire name, each a [`Field<RegistryValueEvidence>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`RegistryValueEvidence::set_null`].
 pub enum RegistryValueEvidenceField {}
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 #[allow(non_upper_case_globals)]
 impl RegistryValueEvidenceField {
     /// `createdDateTime`
@@ -17760,7 +17760,7 @@ impl RegistryValueEvidenceField {
     ];
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL complex type `microsoft.graph.security.reportFileMetadata`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ReportFileMetadata {
@@ -17776,14 +17776,14 @@ pub struct ReportFileMetadata {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for ReportFileMetadata {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl ReportFileMetadata {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.reportFileMetadata";
@@ -17806,7 +17806,7 @@ impl ReportFileMetadata {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for ReportFileMetadata {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -17815,7 +17815,7 @@ impl<'de> serde::Deserialize<'de> for ReportFileMetadata {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::model::ODataObject for ReportFileMetadata {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -17838,7 +17838,7 @@ impl graph_odata_runtime::model::ODataObject for ReportFileMetadata {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl ReportFileMetadata {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -17849,11 +17849,11 @@ impl ReportFileMetadata {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// The properties of [`ReportFileMetadata`] by wire name, each a [`Field<ReportFileMetadata>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ReportFileMetadata::set_null`].
 pub enum ReportFileMetadataField {}
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 #[allow(non_upper_case_globals)]
 impl ReportFileMetadataField {
     /// `downloadUrl`
@@ -17872,7 +17872,7 @@ impl ReportFileMetadataField {
     ];
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL complex type `microsoft.graph.security.reportSubmission`; base type `microsoft.graph.security.auditData`; open type: dynamic properties land in `additional_properties`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ReportSubmission {
@@ -17885,14 +17885,14 @@ pub struct ReportSubmission {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for ReportSubmission {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl ReportSubmission {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.reportSubmission";
@@ -17913,7 +17913,7 @@ impl ReportSubmission {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for ReportSubmission {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -17922,7 +17922,7 @@ impl<'de> serde::Deserialize<'de> for ReportSubmission {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::model::ODataObject for ReportSubmission {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -17945,7 +17945,7 @@ impl graph_odata_runtime::model::ODataObject for ReportSubmission {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl ReportSubmission {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -17956,11 +17956,11 @@ impl ReportSubmission {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// The properties of [`ReportSubmission`] by wire name, each a [`Field<ReportSubmission>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ReportSubmission::set_null`].
 pub enum ReportSubmissionField {}
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 #[allow(non_upper_case_globals)]
 impl ReportSubmissionField {
     /// `dynamicProperties`
@@ -17973,7 +17973,7 @@ impl ReportSubmissionField {
     ];
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL complex type `microsoft.graph.security.reportSubmissionResultDetail`; base type `microsoft.graph.security.auditData`; open type: dynamic properties land in `additional_properties`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ReportSubmissionResultDetail {
@@ -17986,14 +17986,14 @@ pub struct ReportSubmissionResultDetail {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for ReportSubmissionResultDetail {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl ReportSubmissionResultDetail {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.reportSubmissionResultDetail";
@@ -18014,7 +18014,7 @@ impl ReportSubmissionResultDetail {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for ReportSubmissionResultDetail {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -18023,7 +18023,7 @@ impl<'de> serde::Deserialize<'de> for ReportSubmissionResultDetail {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::model::ODataObject for ReportSubmissionResultDetail {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -18046,7 +18046,7 @@ impl graph_odata_runtime::model::ODataObject for ReportSubmissionResultDetail {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl ReportSubmissionResultDetail {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -18057,11 +18057,11 @@ impl ReportSubmissionResultDetail {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// The properties of [`ReportSubmissionResultDetail`] by wire name, each a [`Field<ReportSubmissionResultDetail>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ReportSubmissionResultDetail::set_null`].
 pub enum ReportSubmissionResultDetailField {}
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 #[allow(non_upper_case_globals)]
 impl ReportSubmissionResultDetailField {
     /// `dynamicProperties`
@@ -18074,7 +18074,7 @@ impl ReportSubmissionResultDetailField {
     ];
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL complex type `microsoft.graph.security.resourceAccessEvent`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ResourceAccessEvent {
@@ -18092,14 +18092,14 @@ pub struct ResourceAccessEvent {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for ResourceAccessEvent {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl ResourceAccessEvent {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.resourceAccessEvent";
@@ -18123,7 +18123,7 @@ impl ResourceAccessEvent {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for ResourceAccessEvent {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -18132,7 +18132,7 @@ impl<'de> serde::Deserialize<'de> for ResourceAccessEvent {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::model::ODataObject for ResourceAccessEvent {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -18158,7 +18158,7 @@ impl graph_odata_runtime::model::ODataObject for ResourceAccessEvent {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl ResourceAccessEvent {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -18169,11 +18169,11 @@ impl ResourceAccessEvent {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// The properties of [`ResourceAccessEvent`] by wire name, each a [`Field<ResourceAccessEvent>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ResourceAccessEvent::set_null`].
 pub enum ResourceAccessEventField {}
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 #[allow(non_upper_case_globals)]
 impl ResourceAccessEventField {
     /// `accessDateTime`
@@ -18201,7 +18201,7 @@ impl ResourceAccessEventField {
     ];
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL complex type `microsoft.graph.security.restrictedModeAuditRecord`; base type `microsoft.graph.security.auditData`; open type: dynamic properties land in `additional_properties`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct RestrictedModeAuditRecord {
@@ -18214,14 +18214,14 @@ pub struct RestrictedModeAuditRecord {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for RestrictedModeAuditRecord {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl RestrictedModeAuditRecord {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.restrictedModeAuditRecord";
@@ -18242,7 +18242,7 @@ impl RestrictedModeAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for RestrictedModeAuditRecord {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -18251,7 +18251,7 @@ impl<'de> serde::Deserialize<'de> for RestrictedModeAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::model::ODataObject for RestrictedModeAuditRecord {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -18274,7 +18274,7 @@ impl graph_odata_runtime::model::ODataObject for RestrictedModeAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl RestrictedModeAuditRecord {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -18285,11 +18285,11 @@ impl RestrictedModeAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// The properties of [`RestrictedModeAuditRecord`] by wire name, each a [`Field<RestrictedModeAuditRecord>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`RestrictedModeAuditRecord::set_null`].
 pub enum RestrictedModeAuditRecordField {}
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 #[allow(non_upper_case_globals)]
 impl RestrictedModeAuditRecordField {
     /// `dynamicProperties`
@@ -18302,7 +18302,7 @@ impl RestrictedModeAuditRecordField {
     ];
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL complex type `microsoft.graph.security.retentionDuration`; abstract.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct RetentionDuration {
@@ -18312,14 +18312,14 @@ pub struct RetentionDuration {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for RetentionDuration {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl RetentionDuration {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.retentionDuration";
@@ -18339,7 +18339,7 @@ impl RetentionDuration {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for RetentionDuration {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -18348,7 +18348,7 @@ impl<'de> serde::Deserialize<'de> for RetentionDuration {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::model::ODataObject for RetentionDuration {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -18364,7 +18364,7 @@ impl graph_odata_runtime::model::ODataObject for RetentionDuration {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// A `microsoft.graph.security.retentionDuration` value: the base type or one of its derived types, chosen by `@odata.type`. A derived type this crate does not know is read as [`RetentionDuration`], which keeps its properties and `@odata.type` in `additional_properties`.
 #[derive(Debug, Clone, PartialEq)]
 pub enum AnyRetentionDuration {
@@ -18376,7 +18376,7 @@ pub enum AnyRetentionDuration {
     RetentionDurationInDays(Box<RetentionDurationInDays>),
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl AnyRetentionDuration {
     /// The `@odata.type` of the variant (the base type's for unknown derived types).
     pub fn odata_type(&self) -> &'static str {
@@ -18395,14 +18395,14 @@ impl AnyRetentionDuration {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl Default for AnyRetentionDuration {
     fn default() -> Self {
         Self::RetentionDuration(Box::default())
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl From<RetentionDuration> for AnyRetentionDuration {
     fn from(value: RetentionDuration) -> Self {
         Self::RetentionDuration(Box::new(value))

@@ -11,7 +11,7 @@ use graph_odata_runtime::edm;
 #[allow(unused_imports)]
 use graph_odata_runtime::model;
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl AnyRetentionDuration {
     /// The value if it is a [`AnyRetentionDuration::RetentionDurationForever`] variant.
     pub fn as_retention_duration_forever(&self) -> Option<&RetentionDurationForever> {
@@ -29,21 +29,21 @@ impl AnyRetentionDuration {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl From<RetentionDurationForever> for AnyRetentionDuration {
     fn from(value: RetentionDurationForever) -> Self {
         Self::RetentionDurationForever(Box::new(value))
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl From<RetentionDurationInDays> for AnyRetentionDuration {
     fn from(value: RetentionDurationInDays) -> Self {
         Self::RetentionDurationInDays(Box::new(value))
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for AnyRetentionDuration {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match self {
@@ -66,7 +66,7 @@ impl serde::Serialize for AnyRetentionDuration {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for AnyRetentionDuration {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -90,7 +90,7 @@ impl<'de> serde::Deserialize<'de> for AnyRetentionDuration {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL complex type `microsoft.graph.security.retentionDurationForever`; base type `microsoft.graph.security.retentionDuration`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct RetentionDurationForever {
@@ -100,14 +100,14 @@ pub struct RetentionDurationForever {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for RetentionDurationForever {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl RetentionDurationForever {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.retentionDurationForever";
@@ -127,7 +127,7 @@ impl RetentionDurationForever {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for RetentionDurationForever {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -136,7 +136,7 @@ impl<'de> serde::Deserialize<'de> for RetentionDurationForever {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::model::ODataObject for RetentionDurationForever {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -152,7 +152,7 @@ impl graph_odata_runtime::model::ODataObject for RetentionDurationForever {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL complex type `microsoft.graph.security.retentionDurationInDays`; base type `microsoft.graph.security.retentionDuration`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct RetentionDurationInDays {
@@ -164,14 +164,14 @@ pub struct RetentionDurationInDays {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for RetentionDurationInDays {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl RetentionDurationInDays {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.retentionDurationInDays";
@@ -192,7 +192,7 @@ impl RetentionDurationInDays {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for RetentionDurationInDays {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -201,7 +201,7 @@ impl<'de> serde::Deserialize<'de> for RetentionDurationInDays {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::model::ODataObject for RetentionDurationInDays {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -222,7 +222,7 @@ impl graph_odata_runtime::model::ODataObject for RetentionDurationInDays {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl RetentionDurationInDays {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -233,11 +233,11 @@ impl RetentionDurationInDays {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// The properties of [`RetentionDurationInDays`] by wire name, each a [`Field<RetentionDurationInDays>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`RetentionDurationInDays::set_null`].
 pub enum RetentionDurationInDaysField {}
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 #[allow(non_upper_case_globals)]
 impl RetentionDurationInDaysField {
     /// `days`
@@ -246,7 +246,7 @@ impl RetentionDurationInDaysField {
     pub const ALL: &'static [model::Field<RetentionDurationInDays>] = &[Self::Days];
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL complex type `microsoft.graph.security.retentionEventStatus`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct RetentionEventStatus {
@@ -260,14 +260,14 @@ pub struct RetentionEventStatus {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for RetentionEventStatus {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl RetentionEventStatus {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.retentionEventStatus";
@@ -289,7 +289,7 @@ impl RetentionEventStatus {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for RetentionEventStatus {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -298,7 +298,7 @@ impl<'de> serde::Deserialize<'de> for RetentionEventStatus {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::model::ODataObject for RetentionEventStatus {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -320,7 +320,7 @@ impl graph_odata_runtime::model::ODataObject for RetentionEventStatus {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl RetentionEventStatus {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -331,11 +331,11 @@ impl RetentionEventStatus {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// The properties of [`RetentionEventStatus`] by wire name, each a [`Field<RetentionEventStatus>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`RetentionEventStatus::set_null`].
 pub enum RetentionEventStatusField {}
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 #[allow(non_upper_case_globals)]
 impl RetentionEventStatusField {
     /// `error`
@@ -349,7 +349,7 @@ impl RetentionEventStatusField {
     ];
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL complex type `microsoft.graph.security.retentionPolicyAuditRecord`; base type `microsoft.graph.security.auditData`; open type: dynamic properties land in `additional_properties`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct RetentionPolicyAuditRecord {
@@ -362,14 +362,14 @@ pub struct RetentionPolicyAuditRecord {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for RetentionPolicyAuditRecord {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl RetentionPolicyAuditRecord {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.retentionPolicyAuditRecord";
@@ -390,7 +390,7 @@ impl RetentionPolicyAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for RetentionPolicyAuditRecord {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -399,7 +399,7 @@ impl<'de> serde::Deserialize<'de> for RetentionPolicyAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::model::ODataObject for RetentionPolicyAuditRecord {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -422,7 +422,7 @@ impl graph_odata_runtime::model::ODataObject for RetentionPolicyAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl RetentionPolicyAuditRecord {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -433,11 +433,11 @@ impl RetentionPolicyAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// The properties of [`RetentionPolicyAuditRecord`] by wire name, each a [`Field<RetentionPolicyAuditRecord>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`RetentionPolicyAuditRecord::set_null`].
 pub enum RetentionPolicyAuditRecordField {}
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 #[allow(non_upper_case_globals)]
 impl RetentionPolicyAuditRecordField {
     /// `dynamicProperties`
@@ -450,7 +450,7 @@ impl RetentionPolicyAuditRecordField {
     ];
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL complex type `microsoft.graph.security.rtiOperationsAgentAuditRecord`; base type `microsoft.graph.security.auditData`; open type: dynamic properties land in `additional_properties`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct RtiOperationsAgentAuditRecord {
@@ -463,14 +463,14 @@ pub struct RtiOperationsAgentAuditRecord {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for RtiOperationsAgentAuditRecord {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl RtiOperationsAgentAuditRecord {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.rtiOperationsAgentAuditRecord";
@@ -491,7 +491,7 @@ impl RtiOperationsAgentAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for RtiOperationsAgentAuditRecord {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -500,7 +500,7 @@ impl<'de> serde::Deserialize<'de> for RtiOperationsAgentAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::model::ODataObject for RtiOperationsAgentAuditRecord {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -523,7 +523,7 @@ impl graph_odata_runtime::model::ODataObject for RtiOperationsAgentAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl RtiOperationsAgentAuditRecord {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -534,11 +534,11 @@ impl RtiOperationsAgentAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// The properties of [`RtiOperationsAgentAuditRecord`] by wire name, each a [`Field<RtiOperationsAgentAuditRecord>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`RtiOperationsAgentAuditRecord::set_null`].
 pub enum RtiOperationsAgentAuditRecordField {}
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 #[allow(non_upper_case_globals)]
 impl RtiOperationsAgentAuditRecordField {
     /// `dynamicProperties`
@@ -551,7 +551,7 @@ impl RtiOperationsAgentAuditRecordField {
     ];
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL complex type `microsoft.graph.security.sasTokenEvidence`; base type `microsoft.graph.security.alertEvidence`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct SasTokenEvidence {
@@ -602,14 +602,14 @@ pub struct SasTokenEvidence {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for SasTokenEvidence {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl SasTokenEvidence {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.sasTokenEvidence";
@@ -646,7 +646,7 @@ impl SasTokenEvidence {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for SasTokenEvidence {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -655,7 +655,7 @@ impl<'de> serde::Deserialize<'de> for SasTokenEvidence {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::model::ODataObject for SasTokenEvidence {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -706,7 +706,7 @@ impl graph_odata_runtime::model::ODataObject for SasTokenEvidence {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl SasTokenEvidence {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -717,11 +717,11 @@ impl SasTokenEvidence {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// The properties of [`SasTokenEvidence`] by wire name, each a [`Field<SasTokenEvidence>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`SasTokenEvidence::set_null`].
 pub enum SasTokenEvidenceField {}
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 #[allow(non_upper_case_globals)]
 impl SasTokenEvidenceField {
     /// `createdDateTime`
@@ -806,7 +806,7 @@ impl SasTokenEvidenceField {
     ];
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL complex type `microsoft.graph.security.sbpConfigurationEventRecord`; base type `microsoft.graph.security.auditData`; open type: dynamic properties land in `additional_properties`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct SbpConfigurationEventRecord {
@@ -819,14 +819,14 @@ pub struct SbpConfigurationEventRecord {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for SbpConfigurationEventRecord {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl SbpConfigurationEventRecord {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.sbpConfigurationEventRecord";
@@ -847,7 +847,7 @@ impl SbpConfigurationEventRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for SbpConfigurationEventRecord {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -856,7 +856,7 @@ impl<'de> serde::Deserialize<'de> for SbpConfigurationEventRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::model::ODataObject for SbpConfigurationEventRecord {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -879,7 +879,7 @@ impl graph_odata_runtime::model::ODataObject for SbpConfigurationEventRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl SbpConfigurationEventRecord {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -890,11 +890,11 @@ impl SbpConfigurationEventRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// The properties of [`SbpConfigurationEventRecord`] by wire name, each a [`Field<SbpConfigurationEventRecord>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`SbpConfigurationEventRecord::set_null`].
 pub enum SbpConfigurationEventRecordField {}
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 #[allow(non_upper_case_globals)]
 impl SbpConfigurationEventRecordField {
     /// `dynamicProperties`
@@ -907,7 +907,7 @@ impl SbpConfigurationEventRecordField {
     ];
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL complex type `microsoft.graph.security.sbpUsageEventRecord`; base type `microsoft.graph.security.auditData`; open type: dynamic properties land in `additional_properties`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct SbpUsageEventRecord {
@@ -920,14 +920,14 @@ pub struct SbpUsageEventRecord {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for SbpUsageEventRecord {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl SbpUsageEventRecord {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.sbpUsageEventRecord";
@@ -948,7 +948,7 @@ impl SbpUsageEventRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for SbpUsageEventRecord {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -957,7 +957,7 @@ impl<'de> serde::Deserialize<'de> for SbpUsageEventRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::model::ODataObject for SbpUsageEventRecord {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -980,7 +980,7 @@ impl graph_odata_runtime::model::ODataObject for SbpUsageEventRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl SbpUsageEventRecord {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -991,11 +991,11 @@ impl SbpUsageEventRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// The properties of [`SbpUsageEventRecord`] by wire name, each a [`Field<SbpUsageEventRecord>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`SbpUsageEventRecord::set_null`].
 pub enum SbpUsageEventRecordField {}
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 #[allow(non_upper_case_globals)]
 impl SbpUsageEventRecordField {
     /// `dynamicProperties`
@@ -1008,7 +1008,7 @@ impl SbpUsageEventRecordField {
     ];
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL complex type `microsoft.graph.security.scoreEvidence`; base type `microsoft.graph.security.auditData`; open type: dynamic properties land in `additional_properties`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ScoreEvidence {
@@ -1021,14 +1021,14 @@ pub struct ScoreEvidence {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for ScoreEvidence {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl ScoreEvidence {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.scoreEvidence";
@@ -1049,7 +1049,7 @@ impl ScoreEvidence {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for ScoreEvidence {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1058,7 +1058,7 @@ impl<'de> serde::Deserialize<'de> for ScoreEvidence {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::model::ODataObject for ScoreEvidence {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -1081,7 +1081,7 @@ impl graph_odata_runtime::model::ODataObject for ScoreEvidence {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl ScoreEvidence {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -1092,11 +1092,11 @@ impl ScoreEvidence {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// The properties of [`ScoreEvidence`] by wire name, each a [`Field<ScoreEvidence>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ScoreEvidence::set_null`].
 pub enum ScoreEvidenceField {}
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 #[allow(non_upper_case_globals)]
 impl ScoreEvidenceField {
     /// `dynamicProperties`
@@ -1107,7 +1107,7 @@ impl ScoreEvidenceField {
     pub const ALL: &'static [model::Field<ScoreEvidence>] = &[Self::DynamicProperties];
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL complex type `microsoft.graph.security.scorePlatformGenericAuditRecord`; base type `microsoft.graph.security.auditData`; open type: dynamic properties land in `additional_properties`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ScorePlatformGenericAuditRecord {
@@ -1120,14 +1120,14 @@ pub struct ScorePlatformGenericAuditRecord {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for ScorePlatformGenericAuditRecord {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl ScorePlatformGenericAuditRecord {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.scorePlatformGenericAuditRecord";
@@ -1148,7 +1148,7 @@ impl ScorePlatformGenericAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for ScorePlatformGenericAuditRecord {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1157,7 +1157,7 @@ impl<'de> serde::Deserialize<'de> for ScorePlatformGenericAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::model::ODataObject for ScorePlatformGenericAuditRecord {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -1180,7 +1180,7 @@ impl graph_odata_runtime::model::ODataObject for ScorePlatformGenericAuditRecord
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl ScorePlatformGenericAuditRecord {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -1191,11 +1191,11 @@ impl ScorePlatformGenericAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// The properties of [`ScorePlatformGenericAuditRecord`] by wire name, each a [`Field<ScorePlatformGenericAuditRecord>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ScorePlatformGenericAuditRecord::set_null`].
 pub enum ScorePlatformGenericAuditRecordField {}
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 #[allow(non_upper_case_globals)]
 impl ScorePlatformGenericAuditRecordField {
     /// `dynamicProperties`
@@ -1208,7 +1208,7 @@ impl ScorePlatformGenericAuditRecordField {
     ];
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL complex type `microsoft.graph.security.scriptRunAuditRecord`; base type `microsoft.graph.security.auditData`; open type: dynamic properties land in `additional_properties`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ScriptRunAuditRecord {
@@ -1221,14 +1221,14 @@ pub struct ScriptRunAuditRecord {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for ScriptRunAuditRecord {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl ScriptRunAuditRecord {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.scriptRunAuditRecord";
@@ -1249,7 +1249,7 @@ impl ScriptRunAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for ScriptRunAuditRecord {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1258,7 +1258,7 @@ impl<'de> serde::Deserialize<'de> for ScriptRunAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::model::ODataObject for ScriptRunAuditRecord {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -1281,7 +1281,7 @@ impl graph_odata_runtime::model::ODataObject for ScriptRunAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl ScriptRunAuditRecord {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -1292,11 +1292,11 @@ impl ScriptRunAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// The properties of [`ScriptRunAuditRecord`] by wire name, each a [`Field<ScriptRunAuditRecord>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ScriptRunAuditRecord::set_null`].
 pub enum ScriptRunAuditRecordField {}
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 #[allow(non_upper_case_globals)]
 impl ScriptRunAuditRecordField {
     /// `dynamicProperties`
@@ -1309,7 +1309,7 @@ impl ScriptRunAuditRecordField {
     ];
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL complex type `microsoft.graph.security.searchAuditRecord`; base type `microsoft.graph.security.auditData`; open type: dynamic properties land in `additional_properties`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct SearchAuditRecord {
@@ -1322,14 +1322,14 @@ pub struct SearchAuditRecord {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for SearchAuditRecord {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl SearchAuditRecord {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.searchAuditRecord";
@@ -1350,7 +1350,7 @@ impl SearchAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for SearchAuditRecord {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1359,7 +1359,7 @@ impl<'de> serde::Deserialize<'de> for SearchAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::model::ODataObject for SearchAuditRecord {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -1382,7 +1382,7 @@ impl graph_odata_runtime::model::ODataObject for SearchAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl SearchAuditRecord {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -1393,11 +1393,11 @@ impl SearchAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// The properties of [`SearchAuditRecord`] by wire name, each a [`Field<SearchAuditRecord>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`SearchAuditRecord::set_null`].
 pub enum SearchAuditRecordField {}
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 #[allow(non_upper_case_globals)]
 impl SearchAuditRecordField {
     /// `dynamicProperties`
@@ -1410,7 +1410,7 @@ impl SearchAuditRecordField {
     ];
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL complex type `microsoft.graph.security.securityComplianceAlertRecord`; base type `microsoft.graph.security.auditData`; open type: dynamic properties land in `additional_properties`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct SecurityComplianceAlertRecord {
@@ -1423,14 +1423,14 @@ pub struct SecurityComplianceAlertRecord {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for SecurityComplianceAlertRecord {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl SecurityComplianceAlertRecord {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.securityComplianceAlertRecord";
@@ -1451,7 +1451,7 @@ impl SecurityComplianceAlertRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for SecurityComplianceAlertRecord {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1460,7 +1460,7 @@ impl<'de> serde::Deserialize<'de> for SecurityComplianceAlertRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::model::ODataObject for SecurityComplianceAlertRecord {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -1483,7 +1483,7 @@ impl graph_odata_runtime::model::ODataObject for SecurityComplianceAlertRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl SecurityComplianceAlertRecord {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -1494,11 +1494,11 @@ impl SecurityComplianceAlertRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// The properties of [`SecurityComplianceAlertRecord`] by wire name, each a [`Field<SecurityComplianceAlertRecord>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`SecurityComplianceAlertRecord::set_null`].
 pub enum SecurityComplianceAlertRecordField {}
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 #[allow(non_upper_case_globals)]
 impl SecurityComplianceAlertRecordField {
     /// `dynamicProperties`
@@ -1511,7 +1511,7 @@ impl SecurityComplianceAlertRecordField {
     ];
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL complex type `microsoft.graph.security.securityComplianceCenterEOPCmdletAuditRecord`; base type `microsoft.graph.security.auditData`; open type: dynamic properties land in `additional_properties`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct SecurityComplianceCenterEopCmdletAuditRecord {
@@ -1524,14 +1524,14 @@ pub struct SecurityComplianceCenterEopCmdletAuditRecord {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for SecurityComplianceCenterEopCmdletAuditRecord {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl SecurityComplianceCenterEopCmdletAuditRecord {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.securityComplianceCenterEOPCmdletAuditRecord";
@@ -1552,7 +1552,7 @@ impl SecurityComplianceCenterEopCmdletAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for SecurityComplianceCenterEopCmdletAuditRecord {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1561,7 +1561,7 @@ impl<'de> serde::Deserialize<'de> for SecurityComplianceCenterEopCmdletAuditReco
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::model::ODataObject
 for SecurityComplianceCenterEopCmdletAuditRecord {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
@@ -1585,7 +1585,7 @@ for SecurityComplianceCenterEopCmdletAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl SecurityComplianceCenterEopCmdletAuditRecord {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -1596,11 +1596,11 @@ impl SecurityComplianceCenterEopCmdletAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// The properties of [`SecurityComplianceCenterEopCmdletAuditRecord`] by wire name, each a [`Field<SecurityComplianceCenterEopCmdletAuditRecord>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`SecurityComplianceCenterEopCmdletAuditRecord::set_null`].
 pub enum SecurityComplianceCenterEopCmdletAuditRecordField {}
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 #[allow(non_upper_case_globals)]
 impl SecurityComplianceCenterEopCmdletAuditRecordField {
     /// `dynamicProperties`
@@ -1613,7 +1613,7 @@ impl SecurityComplianceCenterEopCmdletAuditRecordField {
     >] = &[Self::DynamicProperties];
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL complex type `microsoft.graph.security.securityComplianceInsightsAuditRecord`; base type `microsoft.graph.security.auditData`; open type: dynamic properties land in `additional_properties`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct SecurityComplianceInsightsAuditRecord {
@@ -1626,14 +1626,14 @@ pub struct SecurityComplianceInsightsAuditRecord {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for SecurityComplianceInsightsAuditRecord {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl SecurityComplianceInsightsAuditRecord {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.securityComplianceInsightsAuditRecord";
@@ -1654,7 +1654,7 @@ impl SecurityComplianceInsightsAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for SecurityComplianceInsightsAuditRecord {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1663,7 +1663,7 @@ impl<'de> serde::Deserialize<'de> for SecurityComplianceInsightsAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::model::ODataObject for SecurityComplianceInsightsAuditRecord {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -1686,7 +1686,7 @@ impl graph_odata_runtime::model::ODataObject for SecurityComplianceInsightsAudit
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl SecurityComplianceInsightsAuditRecord {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -1697,11 +1697,11 @@ impl SecurityComplianceInsightsAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// The properties of [`SecurityComplianceInsightsAuditRecord`] by wire name, each a [`Field<SecurityComplianceInsightsAuditRecord>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`SecurityComplianceInsightsAuditRecord::set_null`].
 pub enum SecurityComplianceInsightsAuditRecordField {}
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 #[allow(non_upper_case_globals)]
 impl SecurityComplianceInsightsAuditRecordField {
     /// `dynamicProperties`
@@ -1714,7 +1714,7 @@ impl SecurityComplianceInsightsAuditRecordField {
     ];
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL complex type `microsoft.graph.security.securityComplianceRBACAuditRecord`; base type `microsoft.graph.security.auditData`; open type: dynamic properties land in `additional_properties`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct SecurityComplianceRbacAuditRecord {
@@ -1727,14 +1727,14 @@ pub struct SecurityComplianceRbacAuditRecord {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for SecurityComplianceRbacAuditRecord {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl SecurityComplianceRbacAuditRecord {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.securityComplianceRBACAuditRecord";
@@ -1755,7 +1755,7 @@ impl SecurityComplianceRbacAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for SecurityComplianceRbacAuditRecord {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1764,7 +1764,7 @@ impl<'de> serde::Deserialize<'de> for SecurityComplianceRbacAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::model::ODataObject for SecurityComplianceRbacAuditRecord {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -1787,7 +1787,7 @@ impl graph_odata_runtime::model::ODataObject for SecurityComplianceRbacAuditReco
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl SecurityComplianceRbacAuditRecord {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -1798,11 +1798,11 @@ impl SecurityComplianceRbacAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// The properties of [`SecurityComplianceRbacAuditRecord`] by wire name, each a [`Field<SecurityComplianceRbacAuditRecord>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`SecurityComplianceRbacAuditRecord::set_null`].
 pub enum SecurityComplianceRbacAuditRecordField {}
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 #[allow(non_upper_case_globals)]
 impl SecurityComplianceRbacAuditRecordField {
     /// `dynamicProperties`
@@ -1815,7 +1815,7 @@ impl SecurityComplianceRbacAuditRecordField {
     ];
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL complex type `microsoft.graph.security.securityComplianceUserChangeAuditRecord`; base type `microsoft.graph.security.auditData`; open type: dynamic properties land in `additional_properties`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct SecurityComplianceUserChangeAuditRecord {
@@ -1828,14 +1828,14 @@ pub struct SecurityComplianceUserChangeAuditRecord {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for SecurityComplianceUserChangeAuditRecord {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl SecurityComplianceUserChangeAuditRecord {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.securityComplianceUserChangeAuditRecord";
@@ -1856,7 +1856,7 @@ impl SecurityComplianceUserChangeAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for SecurityComplianceUserChangeAuditRecord {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1865,7 +1865,7 @@ impl<'de> serde::Deserialize<'de> for SecurityComplianceUserChangeAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::model::ODataObject
 for SecurityComplianceUserChangeAuditRecord {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
@@ -1889,7 +1889,7 @@ for SecurityComplianceUserChangeAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl SecurityComplianceUserChangeAuditRecord {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -1900,11 +1900,11 @@ impl SecurityComplianceUserChangeAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// The properties of [`SecurityComplianceUserChangeAuditRecord`] by wire name, each a [`Field<SecurityComplianceUserChangeAuditRecord>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`SecurityComplianceUserChangeAuditRecord::set_null`].
 pub enum SecurityComplianceUserChangeAuditRecordField {}
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 #[allow(non_upper_case_globals)]
 impl SecurityComplianceUserChangeAuditRecordField {
     /// `dynamicProperties`
@@ -1917,7 +1917,7 @@ impl SecurityComplianceUserChangeAuditRecordField {
     ];
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL complex type `microsoft.graph.security.securityCopilotIdentityManagementAuditRecord`; base type `microsoft.graph.security.auditData`; open type: dynamic properties land in `additional_properties`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct SecurityCopilotIdentityManagementAuditRecord {
@@ -1930,14 +1930,14 @@ pub struct SecurityCopilotIdentityManagementAuditRecord {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for SecurityCopilotIdentityManagementAuditRecord {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl SecurityCopilotIdentityManagementAuditRecord {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.securityCopilotIdentityManagementAuditRecord";
@@ -1958,7 +1958,7 @@ impl SecurityCopilotIdentityManagementAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for SecurityCopilotIdentityManagementAuditRecord {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1967,7 +1967,7 @@ impl<'de> serde::Deserialize<'de> for SecurityCopilotIdentityManagementAuditReco
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::model::ODataObject
 for SecurityCopilotIdentityManagementAuditRecord {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
@@ -1991,7 +1991,7 @@ for SecurityCopilotIdentityManagementAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl SecurityCopilotIdentityManagementAuditRecord {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -2002,11 +2002,11 @@ impl SecurityCopilotIdentityManagementAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// The properties of [`SecurityCopilotIdentityManagementAuditRecord`] by wire name, each a [`Field<SecurityCopilotIdentityManagementAuditRecord>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`SecurityCopilotIdentityManagementAuditRecord::set_null`].
 pub enum SecurityCopilotIdentityManagementAuditRecordField {}
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 #[allow(non_upper_case_globals)]
 impl SecurityCopilotIdentityManagementAuditRecordField {
     /// `dynamicProperties`
@@ -2019,7 +2019,7 @@ impl SecurityCopilotIdentityManagementAuditRecordField {
     >] = &[Self::DynamicProperties];
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL complex type `microsoft.graph.security.securityDevelopmentLifecycleAILogAuditRecord`; base type `microsoft.graph.security.auditData`; open type: dynamic properties land in `additional_properties`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct SecurityDevelopmentLifecycleAiLogAuditRecord {
@@ -2032,14 +2032,14 @@ pub struct SecurityDevelopmentLifecycleAiLogAuditRecord {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for SecurityDevelopmentLifecycleAiLogAuditRecord {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl SecurityDevelopmentLifecycleAiLogAuditRecord {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.securityDevelopmentLifecycleAILogAuditRecord";
@@ -2060,7 +2060,7 @@ impl SecurityDevelopmentLifecycleAiLogAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for SecurityDevelopmentLifecycleAiLogAuditRecord {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2069,7 +2069,7 @@ impl<'de> serde::Deserialize<'de> for SecurityDevelopmentLifecycleAiLogAuditReco
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::model::ODataObject
 for SecurityDevelopmentLifecycleAiLogAuditRecord {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
@@ -2093,7 +2093,7 @@ for SecurityDevelopmentLifecycleAiLogAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl SecurityDevelopmentLifecycleAiLogAuditRecord {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -2104,11 +2104,11 @@ impl SecurityDevelopmentLifecycleAiLogAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// The properties of [`SecurityDevelopmentLifecycleAiLogAuditRecord`] by wire name, each a [`Field<SecurityDevelopmentLifecycleAiLogAuditRecord>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`SecurityDevelopmentLifecycleAiLogAuditRecord::set_null`].
 pub enum SecurityDevelopmentLifecycleAiLogAuditRecordField {}
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 #[allow(non_upper_case_globals)]
 impl SecurityDevelopmentLifecycleAiLogAuditRecordField {
     /// `dynamicProperties`
@@ -2121,7 +2121,7 @@ impl SecurityDevelopmentLifecycleAiLogAuditRecordField {
     >] = &[Self::DynamicProperties];
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL complex type `microsoft.graph.security.securityGroupEvidence`; base type `microsoft.graph.security.alertEvidence`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct SecurityGroupEvidence {
@@ -2164,14 +2164,14 @@ pub struct SecurityGroupEvidence {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for SecurityGroupEvidence {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl SecurityGroupEvidence {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.securityGroupEvidence";
@@ -2204,7 +2204,7 @@ impl SecurityGroupEvidence {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for SecurityGroupEvidence {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2213,7 +2213,7 @@ impl<'de> serde::Deserialize<'de> for SecurityGroupEvidence {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::model::ODataObject for SecurityGroupEvidence {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -2258,7 +2258,7 @@ impl graph_odata_runtime::model::ODataObject for SecurityGroupEvidence {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl SecurityGroupEvidence {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -2269,11 +2269,11 @@ impl SecurityGroupEvidence {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// The properties of [`SecurityGroupEvidence`] by wire name, each a [`Field<SecurityGroupEvidence>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`SecurityGroupEvidence::set_null`].
 pub enum SecurityGroupEvidenceField {}
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 #[allow(non_upper_case_globals)]
 impl SecurityGroupEvidenceField {
     /// `createdDateTime`
@@ -2340,7 +2340,7 @@ impl SecurityGroupEvidenceField {
     ];
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL complex type `microsoft.graph.security.sensitiveInfoRemediationAgentDataRecord`; base type `microsoft.graph.security.auditData`; open type: dynamic properties land in `additional_properties`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct SensitiveInfoRemediationAgentDataRecord {
@@ -2353,14 +2353,14 @@ pub struct SensitiveInfoRemediationAgentDataRecord {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for SensitiveInfoRemediationAgentDataRecord {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl SensitiveInfoRemediationAgentDataRecord {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.sensitiveInfoRemediationAgentDataRecord";
@@ -2381,7 +2381,7 @@ impl SensitiveInfoRemediationAgentDataRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for SensitiveInfoRemediationAgentDataRecord {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2390,7 +2390,7 @@ impl<'de> serde::Deserialize<'de> for SensitiveInfoRemediationAgentDataRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::model::ODataObject
 for SensitiveInfoRemediationAgentDataRecord {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
@@ -2414,7 +2414,7 @@ for SensitiveInfoRemediationAgentDataRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl SensitiveInfoRemediationAgentDataRecord {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -2425,11 +2425,11 @@ impl SensitiveInfoRemediationAgentDataRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// The properties of [`SensitiveInfoRemediationAgentDataRecord`] by wire name, each a [`Field<SensitiveInfoRemediationAgentDataRecord>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`SensitiveInfoRemediationAgentDataRecord::set_null`].
 pub enum SensitiveInfoRemediationAgentDataRecordField {}
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 #[allow(non_upper_case_globals)]
 impl SensitiveInfoRemediationAgentDataRecordField {
     /// `dynamicProperties`
@@ -2442,7 +2442,7 @@ impl SensitiveInfoRemediationAgentDataRecordField {
     ];
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL complex type `microsoft.graph.security.sensitivityLabelActionAuditRecord`; base type `microsoft.graph.security.auditData`; open type: dynamic properties land in `additional_properties`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct SensitivityLabelActionAuditRecord {
@@ -2455,14 +2455,14 @@ pub struct SensitivityLabelActionAuditRecord {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for SensitivityLabelActionAuditRecord {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl SensitivityLabelActionAuditRecord {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.sensitivityLabelActionAuditRecord";
@@ -2483,7 +2483,7 @@ impl SensitivityLabelActionAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for SensitivityLabelActionAuditRecord {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2492,7 +2492,7 @@ impl<'de> serde::Deserialize<'de> for SensitivityLabelActionAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::model::ODataObject for SensitivityLabelActionAuditRecord {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -2515,7 +2515,7 @@ impl graph_odata_runtime::model::ODataObject for SensitivityLabelActionAuditReco
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl SensitivityLabelActionAuditRecord {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -2526,11 +2526,11 @@ impl SensitivityLabelActionAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// The properties of [`SensitivityLabelActionAuditRecord`] by wire name, each a [`Field<SensitivityLabelActionAuditRecord>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`SensitivityLabelActionAuditRecord::set_null`].
 pub enum SensitivityLabelActionAuditRecordField {}
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 #[allow(non_upper_case_globals)]
 impl SensitivityLabelActionAuditRecordField {
     /// `dynamicProperties`
@@ -2543,7 +2543,7 @@ impl SensitivityLabelActionAuditRecordField {
     ];
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL complex type `microsoft.graph.security.sensitivityLabelPolicyMatchAuditRecord`; base type `microsoft.graph.security.auditData`; open type: dynamic properties land in `additional_properties`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct SensitivityLabelPolicyMatchAuditRecord {
@@ -2556,14 +2556,14 @@ pub struct SensitivityLabelPolicyMatchAuditRecord {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for SensitivityLabelPolicyMatchAuditRecord {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl SensitivityLabelPolicyMatchAuditRecord {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.sensitivityLabelPolicyMatchAuditRecord";
@@ -2584,7 +2584,7 @@ impl SensitivityLabelPolicyMatchAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for SensitivityLabelPolicyMatchAuditRecord {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2593,7 +2593,7 @@ impl<'de> serde::Deserialize<'de> for SensitivityLabelPolicyMatchAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::model::ODataObject for SensitivityLabelPolicyMatchAuditRecord {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -2616,7 +2616,7 @@ impl graph_odata_runtime::model::ODataObject for SensitivityLabelPolicyMatchAudi
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl SensitivityLabelPolicyMatchAuditRecord {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -2627,11 +2627,11 @@ impl SensitivityLabelPolicyMatchAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// The properties of [`SensitivityLabelPolicyMatchAuditRecord`] by wire name, each a [`Field<SensitivityLabelPolicyMatchAuditRecord>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`SensitivityLabelPolicyMatchAuditRecord::set_null`].
 pub enum SensitivityLabelPolicyMatchAuditRecordField {}
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 #[allow(non_upper_case_globals)]
 impl SensitivityLabelPolicyMatchAuditRecordField {
     /// `dynamicProperties`
@@ -2644,7 +2644,7 @@ impl SensitivityLabelPolicyMatchAuditRecordField {
     ];
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL complex type `microsoft.graph.security.sensitivityLabeledFileActionAuditRecord`; base type `microsoft.graph.security.auditData`; open type: dynamic properties land in `additional_properties`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct SensitivityLabeledFileActionAuditRecord {
@@ -2657,14 +2657,14 @@ pub struct SensitivityLabeledFileActionAuditRecord {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for SensitivityLabeledFileActionAuditRecord {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl SensitivityLabeledFileActionAuditRecord {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.sensitivityLabeledFileActionAuditRecord";
@@ -2685,7 +2685,7 @@ impl SensitivityLabeledFileActionAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for SensitivityLabeledFileActionAuditRecord {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2694,7 +2694,7 @@ impl<'de> serde::Deserialize<'de> for SensitivityLabeledFileActionAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::model::ODataObject
 for SensitivityLabeledFileActionAuditRecord {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
@@ -2718,7 +2718,7 @@ for SensitivityLabeledFileActionAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl SensitivityLabeledFileActionAuditRecord {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -2729,11 +2729,11 @@ impl SensitivityLabeledFileActionAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// The properties of [`SensitivityLabeledFileActionAuditRecord`] by wire name, each a [`Field<SensitivityLabeledFileActionAuditRecord>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`SensitivityLabeledFileActionAuditRecord::set_null`].
 pub enum SensitivityLabeledFileActionAuditRecordField {}
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 #[allow(non_upper_case_globals)]
 impl SensitivityLabeledFileActionAuditRecordField {
     /// `dynamicProperties`
@@ -2853,7 +2853,7 @@ impl SensorDeploymentPackageField {
     ];
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL complex type `microsoft.graph.security.sensorSettings`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct SensorSettings {
@@ -2864,7 +2864,7 @@ pub struct SensorSettings {
     /// Property `isDelayedDeploymentEnabled`: `Edm.Boolean`.
     pub is_delayed_deployment_enabled: Option<bool>,
     /// Navigation property `networkAdapters`: `Collection(microsoft.graph.security.networkAdapter)`, contained; present when expanded (`$expand`).
-    #[cfg(feature = "_me")]
+    #[cfg(feature = "_activities_container")]
     pub network_adapters: Option<Vec<NetworkAdapter>>,
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
@@ -2872,14 +2872,14 @@ pub struct SensorSettings {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for SensorSettings {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 #[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
 impl SensorSettings {
     /// The CSDL qualified name, as `@odata.type` spells it.
@@ -2900,13 +2900,13 @@ impl SensorSettings {
         object.property("domainControllerDnsNames", &self.domain_controller_dns_names);
         object
             .property("isDelayedDeploymentEnabled", &self.is_delayed_deployment_enabled);
-        #[cfg(feature = "_me")]
+        #[cfg(feature = "_activities_container")]
         object.property("networkAdapters", &self.network_adapters);
         object.end()
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for SensorSettings {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2915,7 +2915,7 @@ impl<'de> serde::Deserialize<'de> for SensorSettings {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 #[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
 impl graph_odata_runtime::model::ODataObject for SensorSettings {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
@@ -2933,7 +2933,7 @@ impl graph_odata_runtime::model::ODataObject for SensorSettings {
             "isDelayedDeploymentEnabled" => {
                 read_lenient(map, key, &mut self.is_delayed_deployment_enabled, extra)
             }
-            #[cfg(feature = "_me")]
+            #[cfg(feature = "_activities_container")]
             "networkAdapters" => {
                 read_nullable(map, key, &mut self.network_adapters, extra)
             }
@@ -2947,7 +2947,7 @@ impl graph_odata_runtime::model::ODataObject for SensorSettings {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl SensorSettings {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -2958,11 +2958,11 @@ impl SensorSettings {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// The properties of [`SensorSettings`] by wire name, each a [`Field<SensorSettings>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`SensorSettings::set_null`].
 pub enum SensorSettingsField {}
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 #[allow(non_upper_case_globals)]
 impl SensorSettingsField {
     /// `description`
@@ -2990,7 +2990,7 @@ impl SensorSettingsField {
     ];
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL complex type `microsoft.graph.security.sentinelAIToolAuditRecord`; base type `microsoft.graph.security.auditData`; open type: dynamic properties land in `additional_properties`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct SentinelAiToolAuditRecord {
@@ -3003,14 +3003,14 @@ pub struct SentinelAiToolAuditRecord {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for SentinelAiToolAuditRecord {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl SentinelAiToolAuditRecord {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.sentinelAIToolAuditRecord";
@@ -3031,7 +3031,7 @@ impl SentinelAiToolAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for SentinelAiToolAuditRecord {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -3040,7 +3040,7 @@ impl<'de> serde::Deserialize<'de> for SentinelAiToolAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::model::ODataObject for SentinelAiToolAuditRecord {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -3063,7 +3063,7 @@ impl graph_odata_runtime::model::ODataObject for SentinelAiToolAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl SentinelAiToolAuditRecord {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -3074,11 +3074,11 @@ impl SentinelAiToolAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// The properties of [`SentinelAiToolAuditRecord`] by wire name, each a [`Field<SentinelAiToolAuditRecord>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`SentinelAiToolAuditRecord::set_null`].
 pub enum SentinelAiToolAuditRecordField {}
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 #[allow(non_upper_case_globals)]
 impl SentinelAiToolAuditRecordField {
     /// `dynamicProperties`
@@ -3091,7 +3091,7 @@ impl SentinelAiToolAuditRecordField {
     ];
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL complex type `microsoft.graph.security.sentinelGraphAuditRecord`; base type `microsoft.graph.security.auditData`; open type: dynamic properties land in `additional_properties`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct SentinelGraphAuditRecord {
@@ -3104,14 +3104,14 @@ pub struct SentinelGraphAuditRecord {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for SentinelGraphAuditRecord {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl SentinelGraphAuditRecord {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.sentinelGraphAuditRecord";
@@ -3132,7 +3132,7 @@ impl SentinelGraphAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for SentinelGraphAuditRecord {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -3141,7 +3141,7 @@ impl<'de> serde::Deserialize<'de> for SentinelGraphAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::model::ODataObject for SentinelGraphAuditRecord {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -3164,7 +3164,7 @@ impl graph_odata_runtime::model::ODataObject for SentinelGraphAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl SentinelGraphAuditRecord {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -3175,11 +3175,11 @@ impl SentinelGraphAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// The properties of [`SentinelGraphAuditRecord`] by wire name, each a [`Field<SentinelGraphAuditRecord>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`SentinelGraphAuditRecord::set_null`].
 pub enum SentinelGraphAuditRecordField {}
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 #[allow(non_upper_case_globals)]
 impl SentinelGraphAuditRecordField {
     /// `dynamicProperties`
@@ -3192,7 +3192,7 @@ impl SentinelGraphAuditRecordField {
     ];
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL complex type `microsoft.graph.security.sentinelJobAuditRecord`; base type `microsoft.graph.security.auditData`; open type: dynamic properties land in `additional_properties`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct SentinelJobAuditRecord {
@@ -3205,14 +3205,14 @@ pub struct SentinelJobAuditRecord {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for SentinelJobAuditRecord {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl SentinelJobAuditRecord {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.sentinelJobAuditRecord";
@@ -3233,7 +3233,7 @@ impl SentinelJobAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for SentinelJobAuditRecord {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -3242,7 +3242,7 @@ impl<'de> serde::Deserialize<'de> for SentinelJobAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::model::ODataObject for SentinelJobAuditRecord {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -3265,7 +3265,7 @@ impl graph_odata_runtime::model::ODataObject for SentinelJobAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl SentinelJobAuditRecord {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -3276,11 +3276,11 @@ impl SentinelJobAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// The properties of [`SentinelJobAuditRecord`] by wire name, each a [`Field<SentinelJobAuditRecord>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`SentinelJobAuditRecord::set_null`].
 pub enum SentinelJobAuditRecordField {}
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 #[allow(non_upper_case_globals)]
 impl SentinelJobAuditRecordField {
     /// `dynamicProperties`
@@ -3293,7 +3293,7 @@ impl SentinelJobAuditRecordField {
     ];
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL complex type `microsoft.graph.security.sentinelKQLOnLakeAuditRecord`; base type `microsoft.graph.security.auditData`; open type: dynamic properties land in `additional_properties`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct SentinelKqlOnLakeAuditRecord {
@@ -3306,14 +3306,14 @@ pub struct SentinelKqlOnLakeAuditRecord {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for SentinelKqlOnLakeAuditRecord {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl SentinelKqlOnLakeAuditRecord {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.sentinelKQLOnLakeAuditRecord";
@@ -3334,7 +3334,7 @@ impl SentinelKqlOnLakeAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for SentinelKqlOnLakeAuditRecord {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -3343,7 +3343,7 @@ impl<'de> serde::Deserialize<'de> for SentinelKqlOnLakeAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::model::ODataObject for SentinelKqlOnLakeAuditRecord {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -3366,7 +3366,7 @@ impl graph_odata_runtime::model::ODataObject for SentinelKqlOnLakeAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl SentinelKqlOnLakeAuditRecord {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -3377,11 +3377,11 @@ impl SentinelKqlOnLakeAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// The properties of [`SentinelKqlOnLakeAuditRecord`] by wire name, each a [`Field<SentinelKqlOnLakeAuditRecord>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`SentinelKqlOnLakeAuditRecord::set_null`].
 pub enum SentinelKqlOnLakeAuditRecordField {}
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 #[allow(non_upper_case_globals)]
 impl SentinelKqlOnLakeAuditRecordField {
     /// `dynamicProperties`
@@ -3394,7 +3394,7 @@ impl SentinelKqlOnLakeAuditRecordField {
     ];
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL complex type `microsoft.graph.security.sentinelLakeDataOnboardingAuditRecord`; base type `microsoft.graph.security.auditData`; open type: dynamic properties land in `additional_properties`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct SentinelLakeDataOnboardingAuditRecord {
@@ -3407,14 +3407,14 @@ pub struct SentinelLakeDataOnboardingAuditRecord {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for SentinelLakeDataOnboardingAuditRecord {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl SentinelLakeDataOnboardingAuditRecord {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.sentinelLakeDataOnboardingAuditRecord";
@@ -3435,7 +3435,7 @@ impl SentinelLakeDataOnboardingAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for SentinelLakeDataOnboardingAuditRecord {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -3444,7 +3444,7 @@ impl<'de> serde::Deserialize<'de> for SentinelLakeDataOnboardingAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::model::ODataObject for SentinelLakeDataOnboardingAuditRecord {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -3467,7 +3467,7 @@ impl graph_odata_runtime::model::ODataObject for SentinelLakeDataOnboardingAudit
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl SentinelLakeDataOnboardingAuditRecord {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -3478,11 +3478,11 @@ impl SentinelLakeDataOnboardingAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// The properties of [`SentinelLakeDataOnboardingAuditRecord`] by wire name, each a [`Field<SentinelLakeDataOnboardingAuditRecord>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`SentinelLakeDataOnboardingAuditRecord::set_null`].
 pub enum SentinelLakeDataOnboardingAuditRecordField {}
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 #[allow(non_upper_case_globals)]
 impl SentinelLakeDataOnboardingAuditRecordField {
     /// `dynamicProperties`
@@ -3495,7 +3495,7 @@ impl SentinelLakeDataOnboardingAuditRecordField {
     ];
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL complex type `microsoft.graph.security.sentinelLakeEncryptionAuditRecord`; base type `microsoft.graph.security.auditData`; open type: dynamic properties land in `additional_properties`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct SentinelLakeEncryptionAuditRecord {
@@ -3508,14 +3508,14 @@ pub struct SentinelLakeEncryptionAuditRecord {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for SentinelLakeEncryptionAuditRecord {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl SentinelLakeEncryptionAuditRecord {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.sentinelLakeEncryptionAuditRecord";
@@ -3536,7 +3536,7 @@ impl SentinelLakeEncryptionAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for SentinelLakeEncryptionAuditRecord {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -3545,7 +3545,7 @@ impl<'de> serde::Deserialize<'de> for SentinelLakeEncryptionAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::model::ODataObject for SentinelLakeEncryptionAuditRecord {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -3568,7 +3568,7 @@ impl graph_odata_runtime::model::ODataObject for SentinelLakeEncryptionAuditReco
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl SentinelLakeEncryptionAuditRecord {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -3579,11 +3579,11 @@ impl SentinelLakeEncryptionAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// The properties of [`SentinelLakeEncryptionAuditRecord`] by wire name, each a [`Field<SentinelLakeEncryptionAuditRecord>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`SentinelLakeEncryptionAuditRecord::set_null`].
 pub enum SentinelLakeEncryptionAuditRecordField {}
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 #[allow(non_upper_case_globals)]
 impl SentinelLakeEncryptionAuditRecordField {
     /// `dynamicProperties`
@@ -3596,7 +3596,7 @@ impl SentinelLakeEncryptionAuditRecordField {
     ];
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL complex type `microsoft.graph.security.sentinelLakeOnboardingAuditRecord`; base type `microsoft.graph.security.auditData`; open type: dynamic properties land in `additional_properties`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct SentinelLakeOnboardingAuditRecord {
@@ -3609,14 +3609,14 @@ pub struct SentinelLakeOnboardingAuditRecord {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for SentinelLakeOnboardingAuditRecord {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl SentinelLakeOnboardingAuditRecord {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.sentinelLakeOnboardingAuditRecord";
@@ -3637,7 +3637,7 @@ impl SentinelLakeOnboardingAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for SentinelLakeOnboardingAuditRecord {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -3646,7 +3646,7 @@ impl<'de> serde::Deserialize<'de> for SentinelLakeOnboardingAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::model::ODataObject for SentinelLakeOnboardingAuditRecord {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -3669,7 +3669,7 @@ impl graph_odata_runtime::model::ODataObject for SentinelLakeOnboardingAuditReco
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl SentinelLakeOnboardingAuditRecord {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -3680,11 +3680,11 @@ impl SentinelLakeOnboardingAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// The properties of [`SentinelLakeOnboardingAuditRecord`] by wire name, each a [`Field<SentinelLakeOnboardingAuditRecord>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`SentinelLakeOnboardingAuditRecord::set_null`].
 pub enum SentinelLakeOnboardingAuditRecordField {}
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 #[allow(non_upper_case_globals)]
 impl SentinelLakeOnboardingAuditRecordField {
     /// `dynamicProperties`
@@ -3697,7 +3697,7 @@ impl SentinelLakeOnboardingAuditRecordField {
     ];
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL complex type `microsoft.graph.security.sentinelNotebookOnLakeAuditRecord`; base type `microsoft.graph.security.auditData`; open type: dynamic properties land in `additional_properties`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct SentinelNotebookOnLakeAuditRecord {
@@ -3710,14 +3710,14 @@ pub struct SentinelNotebookOnLakeAuditRecord {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for SentinelNotebookOnLakeAuditRecord {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl SentinelNotebookOnLakeAuditRecord {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.sentinelNotebookOnLakeAuditRecord";
@@ -3738,7 +3738,7 @@ impl SentinelNotebookOnLakeAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for SentinelNotebookOnLakeAuditRecord {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -3747,7 +3747,7 @@ impl<'de> serde::Deserialize<'de> for SentinelNotebookOnLakeAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::model::ODataObject for SentinelNotebookOnLakeAuditRecord {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -3770,7 +3770,7 @@ impl graph_odata_runtime::model::ODataObject for SentinelNotebookOnLakeAuditReco
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl SentinelNotebookOnLakeAuditRecord {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -3781,11 +3781,11 @@ impl SentinelNotebookOnLakeAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// The properties of [`SentinelNotebookOnLakeAuditRecord`] by wire name, each a [`Field<SentinelNotebookOnLakeAuditRecord>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`SentinelNotebookOnLakeAuditRecord::set_null`].
 pub enum SentinelNotebookOnLakeAuditRecordField {}
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 #[allow(non_upper_case_globals)]
 impl SentinelNotebookOnLakeAuditRecordField {
     /// `dynamicProperties`
@@ -3798,7 +3798,7 @@ impl SentinelNotebookOnLakeAuditRecordField {
     ];
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL complex type `microsoft.graph.security.sentinelPackageAuditRecord`; base type `microsoft.graph.security.auditData`; open type: dynamic properties land in `additional_properties`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct SentinelPackageAuditRecord {
@@ -3811,14 +3811,14 @@ pub struct SentinelPackageAuditRecord {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for SentinelPackageAuditRecord {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl SentinelPackageAuditRecord {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.sentinelPackageAuditRecord";
@@ -3839,7 +3839,7 @@ impl SentinelPackageAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for SentinelPackageAuditRecord {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -3848,7 +3848,7 @@ impl<'de> serde::Deserialize<'de> for SentinelPackageAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::model::ODataObject for SentinelPackageAuditRecord {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -3871,7 +3871,7 @@ impl graph_odata_runtime::model::ODataObject for SentinelPackageAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl SentinelPackageAuditRecord {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -3882,11 +3882,11 @@ impl SentinelPackageAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// The properties of [`SentinelPackageAuditRecord`] by wire name, each a [`Field<SentinelPackageAuditRecord>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`SentinelPackageAuditRecord::set_null`].
 pub enum SentinelPackageAuditRecordField {}
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 #[allow(non_upper_case_globals)]
 impl SentinelPackageAuditRecordField {
     /// `dynamicProperties`
@@ -3899,7 +3899,7 @@ impl SentinelPackageAuditRecordField {
     ];
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL complex type `microsoft.graph.security.servicePrincipalEvidence`; base type `microsoft.graph.security.alertEvidence`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ServicePrincipalEvidence {
@@ -3942,14 +3942,14 @@ pub struct ServicePrincipalEvidence {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for ServicePrincipalEvidence {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl ServicePrincipalEvidence {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.servicePrincipalEvidence";
@@ -3982,7 +3982,7 @@ impl ServicePrincipalEvidence {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for ServicePrincipalEvidence {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -3991,7 +3991,7 @@ impl<'de> serde::Deserialize<'de> for ServicePrincipalEvidence {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::model::ODataObject for ServicePrincipalEvidence {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -4038,7 +4038,7 @@ impl graph_odata_runtime::model::ODataObject for ServicePrincipalEvidence {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl ServicePrincipalEvidence {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -4049,11 +4049,11 @@ impl ServicePrincipalEvidence {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// The properties of [`ServicePrincipalEvidence`] by wire name, each a [`Field<ServicePrincipalEvidence>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ServicePrincipalEvidence::set_null`].
 pub enum ServicePrincipalEvidenceField {}
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 #[allow(non_upper_case_globals)]
 impl ServicePrincipalEvidenceField {
     /// `createdDateTime`
@@ -4120,7 +4120,7 @@ impl ServicePrincipalEvidenceField {
     ];
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL complex type `microsoft.graph.security.sharePointAppPermissionOperationAuditRecord`; base type `microsoft.graph.security.auditData`; open type: dynamic properties land in `additional_properties`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct SharePointAppPermissionOperationAuditRecord {
@@ -4133,14 +4133,14 @@ pub struct SharePointAppPermissionOperationAuditRecord {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for SharePointAppPermissionOperationAuditRecord {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl SharePointAppPermissionOperationAuditRecord {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.sharePointAppPermissionOperationAuditRecord";
@@ -4161,7 +4161,7 @@ impl SharePointAppPermissionOperationAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for SharePointAppPermissionOperationAuditRecord {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -4170,7 +4170,7 @@ impl<'de> serde::Deserialize<'de> for SharePointAppPermissionOperationAuditRecor
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::model::ODataObject
 for SharePointAppPermissionOperationAuditRecord {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
@@ -4194,7 +4194,7 @@ for SharePointAppPermissionOperationAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl SharePointAppPermissionOperationAuditRecord {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -4205,11 +4205,11 @@ impl SharePointAppPermissionOperationAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// The properties of [`SharePointAppPermissionOperationAuditRecord`] by wire name, each a [`Field<SharePointAppPermissionOperationAuditRecord>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`SharePointAppPermissionOperationAuditRecord::set_null`].
 pub enum SharePointAppPermissionOperationAuditRecordField {}
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 #[allow(non_upper_case_globals)]
 impl SharePointAppPermissionOperationAuditRecordField {
     /// `dynamicProperties`
@@ -4222,7 +4222,7 @@ impl SharePointAppPermissionOperationAuditRecordField {
     >] = &[Self::DynamicProperties];
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL complex type `microsoft.graph.security.sharePointAuditRecord`; base type `microsoft.graph.security.auditData`; open type: dynamic properties land in `additional_properties`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct SharePointAuditRecord {
@@ -4235,14 +4235,14 @@ pub struct SharePointAuditRecord {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for SharePointAuditRecord {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl SharePointAuditRecord {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.sharePointAuditRecord";
@@ -4263,7 +4263,7 @@ impl SharePointAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for SharePointAuditRecord {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -4272,7 +4272,7 @@ impl<'de> serde::Deserialize<'de> for SharePointAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::model::ODataObject for SharePointAuditRecord {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -4295,7 +4295,7 @@ impl graph_odata_runtime::model::ODataObject for SharePointAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl SharePointAuditRecord {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -4306,11 +4306,11 @@ impl SharePointAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// The properties of [`SharePointAuditRecord`] by wire name, each a [`Field<SharePointAuditRecord>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`SharePointAuditRecord::set_null`].
 pub enum SharePointAuditRecordField {}
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 #[allow(non_upper_case_globals)]
 impl SharePointAuditRecordField {
     /// `dynamicProperties`
@@ -4323,7 +4323,7 @@ impl SharePointAuditRecordField {
     ];
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL complex type `microsoft.graph.security.sharePointCommentOperationAuditRecord`; base type `microsoft.graph.security.auditData`; open type: dynamic properties land in `additional_properties`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct SharePointCommentOperationAuditRecord {
@@ -4336,14 +4336,14 @@ pub struct SharePointCommentOperationAuditRecord {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for SharePointCommentOperationAuditRecord {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl SharePointCommentOperationAuditRecord {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.sharePointCommentOperationAuditRecord";
@@ -4364,7 +4364,7 @@ impl SharePointCommentOperationAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for SharePointCommentOperationAuditRecord {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -4373,7 +4373,7 @@ impl<'de> serde::Deserialize<'de> for SharePointCommentOperationAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::model::ODataObject for SharePointCommentOperationAuditRecord {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -4396,7 +4396,7 @@ impl graph_odata_runtime::model::ODataObject for SharePointCommentOperationAudit
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl SharePointCommentOperationAuditRecord {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -4407,11 +4407,11 @@ impl SharePointCommentOperationAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// The properties of [`SharePointCommentOperationAuditRecord`] by wire name, each a [`Field<SharePointCommentOperationAuditRecord>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`SharePointCommentOperationAuditRecord::set_null`].
 pub enum SharePointCommentOperationAuditRecordField {}
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 #[allow(non_upper_case_globals)]
 impl SharePointCommentOperationAuditRecordField {
     /// `dynamicProperties`
@@ -4424,7 +4424,7 @@ impl SharePointCommentOperationAuditRecordField {
     ];
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL complex type `microsoft.graph.security.sharePointContentSecurityPolicyAuditRecord`; base type `microsoft.graph.security.auditData`; open type: dynamic properties land in `additional_properties`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct SharePointContentSecurityPolicyAuditRecord {
@@ -4437,14 +4437,14 @@ pub struct SharePointContentSecurityPolicyAuditRecord {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for SharePointContentSecurityPolicyAuditRecord {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl SharePointContentSecurityPolicyAuditRecord {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.sharePointContentSecurityPolicyAuditRecord";
@@ -4465,7 +4465,7 @@ impl SharePointContentSecurityPolicyAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for SharePointContentSecurityPolicyAuditRecord {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -4474,7 +4474,7 @@ impl<'de> serde::Deserialize<'de> for SharePointContentSecurityPolicyAuditRecord
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::model::ODataObject
 for SharePointContentSecurityPolicyAuditRecord {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
@@ -4498,7 +4498,7 @@ for SharePointContentSecurityPolicyAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl SharePointContentSecurityPolicyAuditRecord {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -4509,11 +4509,11 @@ impl SharePointContentSecurityPolicyAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// The properties of [`SharePointContentSecurityPolicyAuditRecord`] by wire name, each a [`Field<SharePointContentSecurityPolicyAuditRecord>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`SharePointContentSecurityPolicyAuditRecord::set_null`].
 pub enum SharePointContentSecurityPolicyAuditRecordField {}
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 #[allow(non_upper_case_globals)]
 impl SharePointContentSecurityPolicyAuditRecordField {
     /// `dynamicProperties`
@@ -4526,7 +4526,7 @@ impl SharePointContentSecurityPolicyAuditRecordField {
     ];
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL complex type `microsoft.graph.security.sharePointContentTypeOperationAuditRecord`; base type `microsoft.graph.security.auditData`; open type: dynamic properties land in `additional_properties`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct SharePointContentTypeOperationAuditRecord {
@@ -4539,14 +4539,14 @@ pub struct SharePointContentTypeOperationAuditRecord {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for SharePointContentTypeOperationAuditRecord {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl SharePointContentTypeOperationAuditRecord {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.sharePointContentTypeOperationAuditRecord";
@@ -4567,7 +4567,7 @@ impl SharePointContentTypeOperationAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for SharePointContentTypeOperationAuditRecord {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -4576,7 +4576,7 @@ impl<'de> serde::Deserialize<'de> for SharePointContentTypeOperationAuditRecord 
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::model::ODataObject
 for SharePointContentTypeOperationAuditRecord {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
@@ -4600,7 +4600,7 @@ for SharePointContentTypeOperationAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl SharePointContentTypeOperationAuditRecord {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -4611,11 +4611,11 @@ impl SharePointContentTypeOperationAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// The properties of [`SharePointContentTypeOperationAuditRecord`] by wire name, each a [`Field<SharePointContentTypeOperationAuditRecord>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`SharePointContentTypeOperationAuditRecord::set_null`].
 pub enum SharePointContentTypeOperationAuditRecordField {}
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 #[allow(non_upper_case_globals)]
 impl SharePointContentTypeOperationAuditRecordField {
     /// `dynamicProperties`
@@ -4628,7 +4628,7 @@ impl SharePointContentTypeOperationAuditRecordField {
     ];
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL complex type `microsoft.graph.security.sharePointESignatureAuditRecord`; base type `microsoft.graph.security.auditData`; open type: dynamic properties land in `additional_properties`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct SharePointESignatureAuditRecord {
@@ -4641,14 +4641,14 @@ pub struct SharePointESignatureAuditRecord {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for SharePointESignatureAuditRecord {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl SharePointESignatureAuditRecord {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.sharePointESignatureAuditRecord";
@@ -4669,7 +4669,7 @@ impl SharePointESignatureAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for SharePointESignatureAuditRecord {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -4678,7 +4678,7 @@ impl<'de> serde::Deserialize<'de> for SharePointESignatureAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::model::ODataObject for SharePointESignatureAuditRecord {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -4701,7 +4701,7 @@ impl graph_odata_runtime::model::ODataObject for SharePointESignatureAuditRecord
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl SharePointESignatureAuditRecord {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -4712,11 +4712,11 @@ impl SharePointESignatureAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// The properties of [`SharePointESignatureAuditRecord`] by wire name, each a [`Field<SharePointESignatureAuditRecord>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`SharePointESignatureAuditRecord::set_null`].
 pub enum SharePointESignatureAuditRecordField {}
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 #[allow(non_upper_case_globals)]
 impl SharePointESignatureAuditRecordField {
     /// `dynamicProperties`
@@ -4729,7 +4729,7 @@ impl SharePointESignatureAuditRecordField {
     ];
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL complex type `microsoft.graph.security.sharePointFieldOperationAuditRecord`; base type `microsoft.graph.security.auditData`; open type: dynamic properties land in `additional_properties`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct SharePointFieldOperationAuditRecord {
@@ -4742,14 +4742,14 @@ pub struct SharePointFieldOperationAuditRecord {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for SharePointFieldOperationAuditRecord {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl SharePointFieldOperationAuditRecord {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.sharePointFieldOperationAuditRecord";
@@ -4770,7 +4770,7 @@ impl SharePointFieldOperationAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for SharePointFieldOperationAuditRecord {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -4779,7 +4779,7 @@ impl<'de> serde::Deserialize<'de> for SharePointFieldOperationAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::model::ODataObject for SharePointFieldOperationAuditRecord {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -4802,7 +4802,7 @@ impl graph_odata_runtime::model::ODataObject for SharePointFieldOperationAuditRe
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl SharePointFieldOperationAuditRecord {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -4813,11 +4813,11 @@ impl SharePointFieldOperationAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// The properties of [`SharePointFieldOperationAuditRecord`] by wire name, each a [`Field<SharePointFieldOperationAuditRecord>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`SharePointFieldOperationAuditRecord::set_null`].
 pub enum SharePointFieldOperationAuditRecordField {}
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 #[allow(non_upper_case_globals)]
 impl SharePointFieldOperationAuditRecordField {
     /// `dynamicProperties`
@@ -4830,7 +4830,7 @@ impl SharePointFieldOperationAuditRecordField {
     ];
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL complex type `microsoft.graph.security.sharePointFileOperationAuditRecord`; base type `microsoft.graph.security.auditData`; open type: dynamic properties land in `additional_properties`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct SharePointFileOperationAuditRecord {
@@ -4843,14 +4843,14 @@ pub struct SharePointFileOperationAuditRecord {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for SharePointFileOperationAuditRecord {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl SharePointFileOperationAuditRecord {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.sharePointFileOperationAuditRecord";
@@ -4871,7 +4871,7 @@ impl SharePointFileOperationAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for SharePointFileOperationAuditRecord {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -4880,7 +4880,7 @@ impl<'de> serde::Deserialize<'de> for SharePointFileOperationAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::model::ODataObject for SharePointFileOperationAuditRecord {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -4903,7 +4903,7 @@ impl graph_odata_runtime::model::ODataObject for SharePointFileOperationAuditRec
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl SharePointFileOperationAuditRecord {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -4914,11 +4914,11 @@ impl SharePointFileOperationAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// The properties of [`SharePointFileOperationAuditRecord`] by wire name, each a [`Field<SharePointFileOperationAuditRecord>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`SharePointFileOperationAuditRecord::set_null`].
 pub enum SharePointFileOperationAuditRecordField {}
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 #[allow(non_upper_case_globals)]
 impl SharePointFileOperationAuditRecordField {
     /// `dynamicProperties`
@@ -4931,7 +4931,7 @@ impl SharePointFileOperationAuditRecordField {
     ];
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL complex type `microsoft.graph.security.sharePointListItemOperationAuditRecord`; base type `microsoft.graph.security.auditData`; open type: dynamic properties land in `additional_properties`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct SharePointListItemOperationAuditRecord {
@@ -4944,14 +4944,14 @@ pub struct SharePointListItemOperationAuditRecord {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for SharePointListItemOperationAuditRecord {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl SharePointListItemOperationAuditRecord {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.sharePointListItemOperationAuditRecord";
@@ -4972,7 +4972,7 @@ impl SharePointListItemOperationAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for SharePointListItemOperationAuditRecord {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -4981,7 +4981,7 @@ impl<'de> serde::Deserialize<'de> for SharePointListItemOperationAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::model::ODataObject for SharePointListItemOperationAuditRecord {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -5004,7 +5004,7 @@ impl graph_odata_runtime::model::ODataObject for SharePointListItemOperationAudi
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl SharePointListItemOperationAuditRecord {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -5015,11 +5015,11 @@ impl SharePointListItemOperationAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// The properties of [`SharePointListItemOperationAuditRecord`] by wire name, each a [`Field<SharePointListItemOperationAuditRecord>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`SharePointListItemOperationAuditRecord::set_null`].
 pub enum SharePointListItemOperationAuditRecordField {}
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 #[allow(non_upper_case_globals)]
 impl SharePointListItemOperationAuditRecordField {
     /// `dynamicProperties`
@@ -5032,7 +5032,7 @@ impl SharePointListItemOperationAuditRecordField {
     ];
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL complex type `microsoft.graph.security.sharePointListOperationAuditRecord`; base type `microsoft.graph.security.auditData`; open type: dynamic properties land in `additional_properties`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct SharePointListOperationAuditRecord {
@@ -5045,14 +5045,14 @@ pub struct SharePointListOperationAuditRecord {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for SharePointListOperationAuditRecord {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl SharePointListOperationAuditRecord {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.sharePointListOperationAuditRecord";
@@ -5073,7 +5073,7 @@ impl SharePointListOperationAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for SharePointListOperationAuditRecord {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -5082,7 +5082,7 @@ impl<'de> serde::Deserialize<'de> for SharePointListOperationAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::model::ODataObject for SharePointListOperationAuditRecord {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -5105,7 +5105,7 @@ impl graph_odata_runtime::model::ODataObject for SharePointListOperationAuditRec
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl SharePointListOperationAuditRecord {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -5116,11 +5116,11 @@ impl SharePointListOperationAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// The properties of [`SharePointListOperationAuditRecord`] by wire name, each a [`Field<SharePointListOperationAuditRecord>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`SharePointListOperationAuditRecord::set_null`].
 pub enum SharePointListOperationAuditRecordField {}
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 #[allow(non_upper_case_globals)]
 impl SharePointListOperationAuditRecordField {
     /// `dynamicProperties`
@@ -5133,7 +5133,7 @@ impl SharePointListOperationAuditRecordField {
     ];
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL complex type `microsoft.graph.security.sharePointSharingOperationAuditRecord`; base type `microsoft.graph.security.auditData`; open type: dynamic properties land in `additional_properties`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct SharePointSharingOperationAuditRecord {
@@ -5146,14 +5146,14 @@ pub struct SharePointSharingOperationAuditRecord {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for SharePointSharingOperationAuditRecord {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl SharePointSharingOperationAuditRecord {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.sharePointSharingOperationAuditRecord";
@@ -5174,7 +5174,7 @@ impl SharePointSharingOperationAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for SharePointSharingOperationAuditRecord {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -5183,7 +5183,7 @@ impl<'de> serde::Deserialize<'de> for SharePointSharingOperationAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::model::ODataObject for SharePointSharingOperationAuditRecord {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -5206,7 +5206,7 @@ impl graph_odata_runtime::model::ODataObject for SharePointSharingOperationAudit
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl SharePointSharingOperationAuditRecord {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -5217,11 +5217,11 @@ impl SharePointSharingOperationAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// The properties of [`SharePointSharingOperationAuditRecord`] by wire name, each a [`Field<SharePointSharingOperationAuditRecord>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`SharePointSharingOperationAuditRecord::set_null`].
 pub enum SharePointSharingOperationAuditRecordField {}
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 #[allow(non_upper_case_globals)]
 impl SharePointSharingOperationAuditRecordField {
     /// `dynamicProperties`
@@ -5337,7 +5337,7 @@ impl SinglePropertySchemaField {
     ];
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL complex type `microsoft.graph.security.skypeForBusinessCmdletsAuditRecord`; base type `microsoft.graph.security.auditData`; open type: dynamic properties land in `additional_properties`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct SkypeForBusinessCmdletsAuditRecord {
@@ -5350,14 +5350,14 @@ pub struct SkypeForBusinessCmdletsAuditRecord {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for SkypeForBusinessCmdletsAuditRecord {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl SkypeForBusinessCmdletsAuditRecord {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.skypeForBusinessCmdletsAuditRecord";
@@ -5378,7 +5378,7 @@ impl SkypeForBusinessCmdletsAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for SkypeForBusinessCmdletsAuditRecord {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -5387,7 +5387,7 @@ impl<'de> serde::Deserialize<'de> for SkypeForBusinessCmdletsAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::model::ODataObject for SkypeForBusinessCmdletsAuditRecord {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -5410,7 +5410,7 @@ impl graph_odata_runtime::model::ODataObject for SkypeForBusinessCmdletsAuditRec
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl SkypeForBusinessCmdletsAuditRecord {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -5421,11 +5421,11 @@ impl SkypeForBusinessCmdletsAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// The properties of [`SkypeForBusinessCmdletsAuditRecord`] by wire name, each a [`Field<SkypeForBusinessCmdletsAuditRecord>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`SkypeForBusinessCmdletsAuditRecord::set_null`].
 pub enum SkypeForBusinessCmdletsAuditRecordField {}
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 #[allow(non_upper_case_globals)]
 impl SkypeForBusinessCmdletsAuditRecordField {
     /// `dynamicProperties`
@@ -5438,7 +5438,7 @@ impl SkypeForBusinessCmdletsAuditRecordField {
     ];
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL complex type `microsoft.graph.security.skypeForBusinessPSTNUsageAuditRecord`; base type `microsoft.graph.security.auditData`; open type: dynamic properties land in `additional_properties`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct SkypeForBusinessPstnUsageAuditRecord {
@@ -5451,14 +5451,14 @@ pub struct SkypeForBusinessPstnUsageAuditRecord {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for SkypeForBusinessPstnUsageAuditRecord {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl SkypeForBusinessPstnUsageAuditRecord {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.skypeForBusinessPSTNUsageAuditRecord";
@@ -5479,7 +5479,7 @@ impl SkypeForBusinessPstnUsageAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for SkypeForBusinessPstnUsageAuditRecord {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -5488,7 +5488,7 @@ impl<'de> serde::Deserialize<'de> for SkypeForBusinessPstnUsageAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::model::ODataObject for SkypeForBusinessPstnUsageAuditRecord {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -5511,7 +5511,7 @@ impl graph_odata_runtime::model::ODataObject for SkypeForBusinessPstnUsageAuditR
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl SkypeForBusinessPstnUsageAuditRecord {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -5522,11 +5522,11 @@ impl SkypeForBusinessPstnUsageAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// The properties of [`SkypeForBusinessPstnUsageAuditRecord`] by wire name, each a [`Field<SkypeForBusinessPstnUsageAuditRecord>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`SkypeForBusinessPstnUsageAuditRecord::set_null`].
 pub enum SkypeForBusinessPstnUsageAuditRecordField {}
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 #[allow(non_upper_case_globals)]
 impl SkypeForBusinessPstnUsageAuditRecordField {
     /// `dynamicProperties`
@@ -5539,7 +5539,7 @@ impl SkypeForBusinessPstnUsageAuditRecordField {
     ];
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL complex type `microsoft.graph.security.skypeForBusinessUsersBlockedAuditRecord`; base type `microsoft.graph.security.auditData`; open type: dynamic properties land in `additional_properties`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct SkypeForBusinessUsersBlockedAuditRecord {
@@ -5552,14 +5552,14 @@ pub struct SkypeForBusinessUsersBlockedAuditRecord {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for SkypeForBusinessUsersBlockedAuditRecord {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl SkypeForBusinessUsersBlockedAuditRecord {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.skypeForBusinessUsersBlockedAuditRecord";
@@ -5580,7 +5580,7 @@ impl SkypeForBusinessUsersBlockedAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for SkypeForBusinessUsersBlockedAuditRecord {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -5589,7 +5589,7 @@ impl<'de> serde::Deserialize<'de> for SkypeForBusinessUsersBlockedAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::model::ODataObject
 for SkypeForBusinessUsersBlockedAuditRecord {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
@@ -5613,7 +5613,7 @@ for SkypeForBusinessUsersBlockedAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl SkypeForBusinessUsersBlockedAuditRecord {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -5624,11 +5624,11 @@ impl SkypeForBusinessUsersBlockedAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// The properties of [`SkypeForBusinessUsersBlockedAuditRecord`] by wire name, each a [`Field<SkypeForBusinessUsersBlockedAuditRecord>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`SkypeForBusinessUsersBlockedAuditRecord::set_null`].
 pub enum SkypeForBusinessUsersBlockedAuditRecordField {}
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 #[allow(non_upper_case_globals)]
 impl SkypeForBusinessUsersBlockedAuditRecordField {
     /// `dynamicProperties`
@@ -5641,7 +5641,7 @@ impl SkypeForBusinessUsersBlockedAuditRecordField {
     ];
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL complex type `microsoft.graph.security.sonarDetonationContentMetadata`; base type `microsoft.graph.security.auditData`; open type: dynamic properties land in `additional_properties`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct SonarDetonationContentMetadata {
@@ -5654,14 +5654,14 @@ pub struct SonarDetonationContentMetadata {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for SonarDetonationContentMetadata {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl SonarDetonationContentMetadata {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.sonarDetonationContentMetadata";
@@ -5682,7 +5682,7 @@ impl SonarDetonationContentMetadata {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for SonarDetonationContentMetadata {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -5691,7 +5691,7 @@ impl<'de> serde::Deserialize<'de> for SonarDetonationContentMetadata {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::model::ODataObject for SonarDetonationContentMetadata {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -5714,7 +5714,7 @@ impl graph_odata_runtime::model::ODataObject for SonarDetonationContentMetadata 
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl SonarDetonationContentMetadata {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -5725,11 +5725,11 @@ impl SonarDetonationContentMetadata {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// The properties of [`SonarDetonationContentMetadata`] by wire name, each a [`Field<SonarDetonationContentMetadata>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`SonarDetonationContentMetadata::set_null`].
 pub enum SonarDetonationContentMetadataField {}
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 #[allow(non_upper_case_globals)]
 impl SonarDetonationContentMetadataField {
     /// `dynamicProperties`
@@ -5742,7 +5742,7 @@ impl SonarDetonationContentMetadataField {
     ];
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL complex type `microsoft.graph.security.sonarDetonationEntityAuditRecord`; base type `microsoft.graph.security.auditData`; open type: dynamic properties land in `additional_properties`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct SonarDetonationEntityAuditRecord {
@@ -5755,14 +5755,14 @@ pub struct SonarDetonationEntityAuditRecord {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for SonarDetonationEntityAuditRecord {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl SonarDetonationEntityAuditRecord {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.sonarDetonationEntityAuditRecord";
@@ -5783,7 +5783,7 @@ impl SonarDetonationEntityAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for SonarDetonationEntityAuditRecord {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -5792,7 +5792,7 @@ impl<'de> serde::Deserialize<'de> for SonarDetonationEntityAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::model::ODataObject for SonarDetonationEntityAuditRecord {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -5815,7 +5815,7 @@ impl graph_odata_runtime::model::ODataObject for SonarDetonationEntityAuditRecor
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl SonarDetonationEntityAuditRecord {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -5826,11 +5826,11 @@ impl SonarDetonationEntityAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// The properties of [`SonarDetonationEntityAuditRecord`] by wire name, each a [`Field<SonarDetonationEntityAuditRecord>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`SonarDetonationEntityAuditRecord::set_null`].
 pub enum SonarDetonationEntityAuditRecordField {}
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 #[allow(non_upper_case_globals)]
 impl SonarDetonationEntityAuditRecordField {
     /// `dynamicProperties`
@@ -5843,7 +5843,7 @@ impl SonarDetonationEntityAuditRecordField {
     ];
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL complex type `microsoft.graph.security.sonarFileDetonationEntityAuditRecord`; base type `microsoft.graph.security.auditData`; open type: dynamic properties land in `additional_properties`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct SonarFileDetonationEntityAuditRecord {
@@ -5856,14 +5856,14 @@ pub struct SonarFileDetonationEntityAuditRecord {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for SonarFileDetonationEntityAuditRecord {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl SonarFileDetonationEntityAuditRecord {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.sonarFileDetonationEntityAuditRecord";
@@ -5884,7 +5884,7 @@ impl SonarFileDetonationEntityAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for SonarFileDetonationEntityAuditRecord {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -5893,7 +5893,7 @@ impl<'de> serde::Deserialize<'de> for SonarFileDetonationEntityAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::model::ODataObject for SonarFileDetonationEntityAuditRecord {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -5916,7 +5916,7 @@ impl graph_odata_runtime::model::ODataObject for SonarFileDetonationEntityAuditR
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl SonarFileDetonationEntityAuditRecord {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -5927,11 +5927,11 @@ impl SonarFileDetonationEntityAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// The properties of [`SonarFileDetonationEntityAuditRecord`] by wire name, each a [`Field<SonarFileDetonationEntityAuditRecord>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`SonarFileDetonationEntityAuditRecord::set_null`].
 pub enum SonarFileDetonationEntityAuditRecordField {}
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 #[allow(non_upper_case_globals)]
 impl SonarFileDetonationEntityAuditRecordField {
     /// `dynamicProperties`
@@ -5944,7 +5944,7 @@ impl SonarFileDetonationEntityAuditRecordField {
     ];
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL complex type `microsoft.graph.security.sonarSubmissionEntityAuditRecord`; base type `microsoft.graph.security.auditData`; open type: dynamic properties land in `additional_properties`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct SonarSubmissionEntityAuditRecord {
@@ -5957,14 +5957,14 @@ pub struct SonarSubmissionEntityAuditRecord {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for SonarSubmissionEntityAuditRecord {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl SonarSubmissionEntityAuditRecord {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.sonarSubmissionEntityAuditRecord";
@@ -5985,7 +5985,7 @@ impl SonarSubmissionEntityAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for SonarSubmissionEntityAuditRecord {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -5994,7 +5994,7 @@ impl<'de> serde::Deserialize<'de> for SonarSubmissionEntityAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::model::ODataObject for SonarSubmissionEntityAuditRecord {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -6017,7 +6017,7 @@ impl graph_odata_runtime::model::ODataObject for SonarSubmissionEntityAuditRecor
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl SonarSubmissionEntityAuditRecord {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -6028,11 +6028,11 @@ impl SonarSubmissionEntityAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// The properties of [`SonarSubmissionEntityAuditRecord`] by wire name, each a [`Field<SonarSubmissionEntityAuditRecord>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`SonarSubmissionEntityAuditRecord::set_null`].
 pub enum SonarSubmissionEntityAuditRecordField {}
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 #[allow(non_upper_case_globals)]
 impl SonarSubmissionEntityAuditRecordField {
     /// `dynamicProperties`
@@ -6045,7 +6045,7 @@ impl SonarSubmissionEntityAuditRecordField {
     ];
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL complex type `microsoft.graph.security.sonarUrlDetonationEntityAuditRecord`; base type `microsoft.graph.security.auditData`; open type: dynamic properties land in `additional_properties`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct SonarUrlDetonationEntityAuditRecord {
@@ -6058,14 +6058,14 @@ pub struct SonarUrlDetonationEntityAuditRecord {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for SonarUrlDetonationEntityAuditRecord {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl SonarUrlDetonationEntityAuditRecord {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.sonarUrlDetonationEntityAuditRecord";
@@ -6086,7 +6086,7 @@ impl SonarUrlDetonationEntityAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for SonarUrlDetonationEntityAuditRecord {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -6095,7 +6095,7 @@ impl<'de> serde::Deserialize<'de> for SonarUrlDetonationEntityAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::model::ODataObject for SonarUrlDetonationEntityAuditRecord {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -6118,7 +6118,7 @@ impl graph_odata_runtime::model::ODataObject for SonarUrlDetonationEntityAuditRe
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl SonarUrlDetonationEntityAuditRecord {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -6129,11 +6129,11 @@ impl SonarUrlDetonationEntityAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// The properties of [`SonarUrlDetonationEntityAuditRecord`] by wire name, each a [`Field<SonarUrlDetonationEntityAuditRecord>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`SonarUrlDetonationEntityAuditRecord::set_null`].
 pub enum SonarUrlDetonationEntityAuditRecordField {}
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 #[allow(non_upper_case_globals)]
 impl SonarUrlDetonationEntityAuditRecordField {
     /// `dynamicProperties`
@@ -6146,7 +6146,7 @@ impl SonarUrlDetonationEntityAuditRecordField {
     ];
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL complex type `microsoft.graph.security.sparkCoreCustomLivePoolRecord`; base type `microsoft.graph.security.auditData`; open type: dynamic properties land in `additional_properties`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct SparkCoreCustomLivePoolRecord {
@@ -6159,14 +6159,14 @@ pub struct SparkCoreCustomLivePoolRecord {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for SparkCoreCustomLivePoolRecord {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl SparkCoreCustomLivePoolRecord {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.sparkCoreCustomLivePoolRecord";
@@ -6187,7 +6187,7 @@ impl SparkCoreCustomLivePoolRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for SparkCoreCustomLivePoolRecord {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -6196,7 +6196,7 @@ impl<'de> serde::Deserialize<'de> for SparkCoreCustomLivePoolRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::model::ODataObject for SparkCoreCustomLivePoolRecord {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -6219,7 +6219,7 @@ impl graph_odata_runtime::model::ODataObject for SparkCoreCustomLivePoolRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl SparkCoreCustomLivePoolRecord {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -6230,11 +6230,11 @@ impl SparkCoreCustomLivePoolRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// The properties of [`SparkCoreCustomLivePoolRecord`] by wire name, each a [`Field<SparkCoreCustomLivePoolRecord>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`SparkCoreCustomLivePoolRecord::set_null`].
 pub enum SparkCoreCustomLivePoolRecordField {}
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 #[allow(non_upper_case_globals)]
 impl SparkCoreCustomLivePoolRecordField {
     /// `dynamicProperties`
@@ -6247,7 +6247,7 @@ impl SparkCoreCustomLivePoolRecordField {
     ];
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL complex type `microsoft.graph.security.sslCertificateEntity`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct SslCertificateEntity {
@@ -6275,14 +6275,14 @@ pub struct SslCertificateEntity {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for SslCertificateEntity {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl SslCertificateEntity {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.sslCertificateEntity";
@@ -6311,7 +6311,7 @@ impl SslCertificateEntity {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for SslCertificateEntity {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -6320,7 +6320,7 @@ impl<'de> serde::Deserialize<'de> for SslCertificateEntity {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::model::ODataObject for SslCertificateEntity {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -6353,7 +6353,7 @@ impl graph_odata_runtime::model::ODataObject for SslCertificateEntity {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl SslCertificateEntity {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -6364,11 +6364,11 @@ impl SslCertificateEntity {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// The properties of [`SslCertificateEntity`] by wire name, each a [`Field<SslCertificateEntity>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`SslCertificateEntity::set_null`].
 pub enum SslCertificateEntityField {}
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 #[allow(non_upper_case_globals)]
 impl SslCertificateEntityField {
     /// `address`
@@ -6415,7 +6415,7 @@ impl SslCertificateEntityField {
     ];
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL complex type `microsoft.graph.security.stream`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Stream {
@@ -6427,14 +6427,14 @@ pub struct Stream {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for Stream {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl Stream {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.stream";
@@ -6455,7 +6455,7 @@ impl Stream {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for Stream {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -6464,7 +6464,7 @@ impl<'de> serde::Deserialize<'de> for Stream {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::model::ODataObject for Stream {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -6485,7 +6485,7 @@ impl graph_odata_runtime::model::ODataObject for Stream {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl Stream {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -6496,11 +6496,11 @@ impl Stream {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// The properties of [`Stream`] by wire name, each a [`Field<Stream>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`Stream::set_null`].
 pub enum StreamField {}
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 #[allow(non_upper_case_globals)]
 impl StreamField {
     /// `name`
@@ -6571,7 +6571,7 @@ impl graph_odata_runtime::model::ODataObject for StringValueDictionary {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL complex type `microsoft.graph.security.submissionEntityAuditRecord`; base type `microsoft.graph.security.auditData`; open type: dynamic properties land in `additional_properties`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct SubmissionEntityAuditRecord {
@@ -6584,14 +6584,14 @@ pub struct SubmissionEntityAuditRecord {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for SubmissionEntityAuditRecord {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl SubmissionEntityAuditRecord {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.submissionEntityAuditRecord";
@@ -6612,7 +6612,7 @@ impl SubmissionEntityAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for SubmissionEntityAuditRecord {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -6621,7 +6621,7 @@ impl<'de> serde::Deserialize<'de> for SubmissionEntityAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::model::ODataObject for SubmissionEntityAuditRecord {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -6644,7 +6644,7 @@ impl graph_odata_runtime::model::ODataObject for SubmissionEntityAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl SubmissionEntityAuditRecord {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -6655,11 +6655,11 @@ impl SubmissionEntityAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// The properties of [`SubmissionEntityAuditRecord`] by wire name, each a [`Field<SubmissionEntityAuditRecord>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`SubmissionEntityAuditRecord::set_null`].
 pub enum SubmissionEntityAuditRecordField {}
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 #[allow(non_upper_case_globals)]
 impl SubmissionEntityAuditRecordField {
     /// `dynamicProperties`
@@ -6672,7 +6672,7 @@ impl SubmissionEntityAuditRecordField {
     ];
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL complex type `microsoft.graph.security.submissionMailEvidence`; base type `microsoft.graph.security.alertEvidence`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct SubmissionMailEvidence {
@@ -6721,14 +6721,14 @@ pub struct SubmissionMailEvidence {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for SubmissionMailEvidence {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl SubmissionMailEvidence {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.submissionMailEvidence";
@@ -6764,7 +6764,7 @@ impl SubmissionMailEvidence {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for SubmissionMailEvidence {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -6773,7 +6773,7 @@ impl<'de> serde::Deserialize<'de> for SubmissionMailEvidence {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::model::ODataObject for SubmissionMailEvidence {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -6819,7 +6819,7 @@ impl graph_odata_runtime::model::ODataObject for SubmissionMailEvidence {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl SubmissionMailEvidence {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -6830,11 +6830,11 @@ impl SubmissionMailEvidence {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// The properties of [`SubmissionMailEvidence`] by wire name, each a [`Field<SubmissionMailEvidence>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`SubmissionMailEvidence::set_null`].
 pub enum SubmissionMailEvidenceField {}
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 #[allow(non_upper_case_globals)]
 impl SubmissionMailEvidenceField {
     /// `createdDateTime`
@@ -6916,7 +6916,7 @@ impl SubmissionMailEvidenceField {
     ];
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL complex type `microsoft.graph.security.supervisoryReviewDayXInsightsAuditRecord`; base type `microsoft.graph.security.auditData`; open type: dynamic properties land in `additional_properties`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct SupervisoryReviewDayXInsightsAuditRecord {
@@ -6929,14 +6929,14 @@ pub struct SupervisoryReviewDayXInsightsAuditRecord {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for SupervisoryReviewDayXInsightsAuditRecord {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl SupervisoryReviewDayXInsightsAuditRecord {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.supervisoryReviewDayXInsightsAuditRecord";
@@ -6957,7 +6957,7 @@ impl SupervisoryReviewDayXInsightsAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for SupervisoryReviewDayXInsightsAuditRecord {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -6966,7 +6966,7 @@ impl<'de> serde::Deserialize<'de> for SupervisoryReviewDayXInsightsAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::model::ODataObject
 for SupervisoryReviewDayXInsightsAuditRecord {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
@@ -6990,7 +6990,7 @@ for SupervisoryReviewDayXInsightsAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl SupervisoryReviewDayXInsightsAuditRecord {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -7001,11 +7001,11 @@ impl SupervisoryReviewDayXInsightsAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// The properties of [`SupervisoryReviewDayXInsightsAuditRecord`] by wire name, each a [`Field<SupervisoryReviewDayXInsightsAuditRecord>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`SupervisoryReviewDayXInsightsAuditRecord::set_null`].
 pub enum SupervisoryReviewDayXInsightsAuditRecordField {}
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 #[allow(non_upper_case_globals)]
 impl SupervisoryReviewDayXInsightsAuditRecordField {
     /// `dynamicProperties`
@@ -7018,7 +7018,7 @@ impl SupervisoryReviewDayXInsightsAuditRecordField {
     ];
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL complex type `microsoft.graph.security.syntheticProbeAuditRecord`; base type `microsoft.graph.security.auditData`; open type: dynamic properties land in `additional_properties`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct SyntheticProbeAuditRecord {
@@ -7031,14 +7031,14 @@ pub struct SyntheticProbeAuditRecord {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for SyntheticProbeAuditRecord {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl SyntheticProbeAuditRecord {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.syntheticProbeAuditRecord";
@@ -7059,7 +7059,7 @@ impl SyntheticProbeAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for SyntheticProbeAuditRecord {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -7068,7 +7068,7 @@ impl<'de> serde::Deserialize<'de> for SyntheticProbeAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::model::ODataObject for SyntheticProbeAuditRecord {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -7091,7 +7091,7 @@ impl graph_odata_runtime::model::ODataObject for SyntheticProbeAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl SyntheticProbeAuditRecord {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -7102,11 +7102,11 @@ impl SyntheticProbeAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// The properties of [`SyntheticProbeAuditRecord`] by wire name, each a [`Field<SyntheticProbeAuditRecord>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`SyntheticProbeAuditRecord::set_null`].
 pub enum SyntheticProbeAuditRecordField {}
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 #[allow(non_upper_case_globals)]
 impl SyntheticProbeAuditRecordField {
     /// `dynamicProperties`
@@ -7119,7 +7119,7 @@ impl SyntheticProbeAuditRecordField {
     ];
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL complex type `microsoft.graph.security.teamCopilotInteractionAuditRecord`; base type `microsoft.graph.security.auditData`; open type: dynamic properties land in `additional_properties`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct TeamCopilotInteractionAuditRecord {
@@ -7132,14 +7132,14 @@ pub struct TeamCopilotInteractionAuditRecord {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for TeamCopilotInteractionAuditRecord {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl TeamCopilotInteractionAuditRecord {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.teamCopilotInteractionAuditRecord";
@@ -7160,7 +7160,7 @@ impl TeamCopilotInteractionAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for TeamCopilotInteractionAuditRecord {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -7169,7 +7169,7 @@ impl<'de> serde::Deserialize<'de> for TeamCopilotInteractionAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::model::ODataObject for TeamCopilotInteractionAuditRecord {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -7192,7 +7192,7 @@ impl graph_odata_runtime::model::ODataObject for TeamCopilotInteractionAuditReco
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl TeamCopilotInteractionAuditRecord {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -7203,11 +7203,11 @@ impl TeamCopilotInteractionAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// The properties of [`TeamCopilotInteractionAuditRecord`] by wire name, each a [`Field<TeamCopilotInteractionAuditRecord>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`TeamCopilotInteractionAuditRecord::set_null`].
 pub enum TeamCopilotInteractionAuditRecordField {}
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 #[allow(non_upper_case_globals)]
 impl TeamCopilotInteractionAuditRecordField {
     /// `dynamicProperties`
@@ -7220,7 +7220,7 @@ impl TeamCopilotInteractionAuditRecordField {
     ];
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL complex type `microsoft.graph.security.teamsEasyApprovalsAuditRecord`; base type `microsoft.graph.security.auditData`; open type: dynamic properties land in `additional_properties`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct TeamsEasyApprovalsAuditRecord {
@@ -7233,14 +7233,14 @@ pub struct TeamsEasyApprovalsAuditRecord {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for TeamsEasyApprovalsAuditRecord {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl TeamsEasyApprovalsAuditRecord {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.teamsEasyApprovalsAuditRecord";
@@ -7261,7 +7261,7 @@ impl TeamsEasyApprovalsAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for TeamsEasyApprovalsAuditRecord {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -7270,7 +7270,7 @@ impl<'de> serde::Deserialize<'de> for TeamsEasyApprovalsAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::model::ODataObject for TeamsEasyApprovalsAuditRecord {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -7293,7 +7293,7 @@ impl graph_odata_runtime::model::ODataObject for TeamsEasyApprovalsAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl TeamsEasyApprovalsAuditRecord {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -7304,11 +7304,11 @@ impl TeamsEasyApprovalsAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// The properties of [`TeamsEasyApprovalsAuditRecord`] by wire name, each a [`Field<TeamsEasyApprovalsAuditRecord>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`TeamsEasyApprovalsAuditRecord::set_null`].
 pub enum TeamsEasyApprovalsAuditRecordField {}
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 #[allow(non_upper_case_globals)]
 impl TeamsEasyApprovalsAuditRecordField {
     /// `dynamicProperties`
@@ -7321,7 +7321,7 @@ impl TeamsEasyApprovalsAuditRecordField {
     ];
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL complex type `microsoft.graph.security.teamsEvalDataHubAdminOperationAuditRecord`; base type `microsoft.graph.security.auditData`; open type: dynamic properties land in `additional_properties`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct TeamsEvalDataHubAdminOperationAuditRecord {
@@ -7334,14 +7334,14 @@ pub struct TeamsEvalDataHubAdminOperationAuditRecord {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for TeamsEvalDataHubAdminOperationAuditRecord {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl TeamsEvalDataHubAdminOperationAuditRecord {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.teamsEvalDataHubAdminOperationAuditRecord";
@@ -7362,7 +7362,7 @@ impl TeamsEvalDataHubAdminOperationAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for TeamsEvalDataHubAdminOperationAuditRecord {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -7371,7 +7371,7 @@ impl<'de> serde::Deserialize<'de> for TeamsEvalDataHubAdminOperationAuditRecord 
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::model::ODataObject
 for TeamsEvalDataHubAdminOperationAuditRecord {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
@@ -7395,7 +7395,7 @@ for TeamsEvalDataHubAdminOperationAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl TeamsEvalDataHubAdminOperationAuditRecord {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -7406,11 +7406,11 @@ impl TeamsEvalDataHubAdminOperationAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// The properties of [`TeamsEvalDataHubAdminOperationAuditRecord`] by wire name, each a [`Field<TeamsEvalDataHubAdminOperationAuditRecord>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`TeamsEvalDataHubAdminOperationAuditRecord::set_null`].
 pub enum TeamsEvalDataHubAdminOperationAuditRecordField {}
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 #[allow(non_upper_case_globals)]
 impl TeamsEvalDataHubAdminOperationAuditRecordField {
     /// `dynamicProperties`
@@ -7423,7 +7423,7 @@ impl TeamsEvalDataHubAdminOperationAuditRecordField {
     ];
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL complex type `microsoft.graph.security.teamsEvalDataHubDataAccessAuditRecord`; base type `microsoft.graph.security.auditData`; open type: dynamic properties land in `additional_properties`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct TeamsEvalDataHubDataAccessAuditRecord {
@@ -7436,14 +7436,14 @@ pub struct TeamsEvalDataHubDataAccessAuditRecord {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for TeamsEvalDataHubDataAccessAuditRecord {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl TeamsEvalDataHubDataAccessAuditRecord {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.teamsEvalDataHubDataAccessAuditRecord";
@@ -7464,7 +7464,7 @@ impl TeamsEvalDataHubDataAccessAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for TeamsEvalDataHubDataAccessAuditRecord {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -7473,7 +7473,7 @@ impl<'de> serde::Deserialize<'de> for TeamsEvalDataHubDataAccessAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::model::ODataObject for TeamsEvalDataHubDataAccessAuditRecord {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -7496,7 +7496,7 @@ impl graph_odata_runtime::model::ODataObject for TeamsEvalDataHubDataAccessAudit
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl TeamsEvalDataHubDataAccessAuditRecord {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -7507,11 +7507,11 @@ impl TeamsEvalDataHubDataAccessAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// The properties of [`TeamsEvalDataHubDataAccessAuditRecord`] by wire name, each a [`Field<TeamsEvalDataHubDataAccessAuditRecord>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`TeamsEvalDataHubDataAccessAuditRecord::set_null`].
 pub enum TeamsEvalDataHubDataAccessAuditRecordField {}
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 #[allow(non_upper_case_globals)]
 impl TeamsEvalDataHubDataAccessAuditRecordField {
     /// `dynamicProperties`
@@ -7524,7 +7524,7 @@ impl TeamsEvalDataHubDataAccessAuditRecordField {
     ];
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL complex type `microsoft.graph.security.teamsEvalDataHubPermissionChangeAuditRecord`; base type `microsoft.graph.security.auditData`; open type: dynamic properties land in `additional_properties`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct TeamsEvalDataHubPermissionChangeAuditRecord {
@@ -7537,14 +7537,14 @@ pub struct TeamsEvalDataHubPermissionChangeAuditRecord {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for TeamsEvalDataHubPermissionChangeAuditRecord {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl TeamsEvalDataHubPermissionChangeAuditRecord {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.teamsEvalDataHubPermissionChangeAuditRecord";
@@ -7565,7 +7565,7 @@ impl TeamsEvalDataHubPermissionChangeAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for TeamsEvalDataHubPermissionChangeAuditRecord {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -7574,7 +7574,7 @@ impl<'de> serde::Deserialize<'de> for TeamsEvalDataHubPermissionChangeAuditRecor
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::model::ODataObject
 for TeamsEvalDataHubPermissionChangeAuditRecord {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
@@ -7598,7 +7598,7 @@ for TeamsEvalDataHubPermissionChangeAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl TeamsEvalDataHubPermissionChangeAuditRecord {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -7609,11 +7609,11 @@ impl TeamsEvalDataHubPermissionChangeAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// The properties of [`TeamsEvalDataHubPermissionChangeAuditRecord`] by wire name, each a [`Field<TeamsEvalDataHubPermissionChangeAuditRecord>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`TeamsEvalDataHubPermissionChangeAuditRecord::set_null`].
 pub enum TeamsEvalDataHubPermissionChangeAuditRecordField {}
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 #[allow(non_upper_case_globals)]
 impl TeamsEvalDataHubPermissionChangeAuditRecordField {
     /// `dynamicProperties`
@@ -7626,7 +7626,7 @@ impl TeamsEvalDataHubPermissionChangeAuditRecordField {
     >] = &[Self::DynamicProperties];
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL complex type `microsoft.graph.security.teamsHealthcareAuditRecord`; base type `microsoft.graph.security.auditData`; open type: dynamic properties land in `additional_properties`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct TeamsHealthcareAuditRecord {
@@ -7639,14 +7639,14 @@ pub struct TeamsHealthcareAuditRecord {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for TeamsHealthcareAuditRecord {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl TeamsHealthcareAuditRecord {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.teamsHealthcareAuditRecord";
@@ -7667,7 +7667,7 @@ impl TeamsHealthcareAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for TeamsHealthcareAuditRecord {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -7676,7 +7676,7 @@ impl<'de> serde::Deserialize<'de> for TeamsHealthcareAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::model::ODataObject for TeamsHealthcareAuditRecord {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -7699,7 +7699,7 @@ impl graph_odata_runtime::model::ODataObject for TeamsHealthcareAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl TeamsHealthcareAuditRecord {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -7710,11 +7710,11 @@ impl TeamsHealthcareAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// The properties of [`TeamsHealthcareAuditRecord`] by wire name, each a [`Field<TeamsHealthcareAuditRecord>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`TeamsHealthcareAuditRecord::set_null`].
 pub enum TeamsHealthcareAuditRecordField {}
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 #[allow(non_upper_case_globals)]
 impl TeamsHealthcareAuditRecordField {
     /// `dynamicProperties`
@@ -7727,7 +7727,7 @@ impl TeamsHealthcareAuditRecordField {
     ];
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL complex type `microsoft.graph.security.teamsMessageEvidence`; base type `microsoft.graph.security.alertEvidence`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct TeamsMessageEvidence {
@@ -7806,14 +7806,14 @@ pub struct TeamsMessageEvidence {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for TeamsMessageEvidence {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl TeamsMessageEvidence {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.teamsMessageEvidence";
@@ -7864,7 +7864,7 @@ impl TeamsMessageEvidence {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for TeamsMessageEvidence {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -7873,7 +7873,7 @@ impl<'de> serde::Deserialize<'de> for TeamsMessageEvidence {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::model::ODataObject for TeamsMessageEvidence {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -7944,7 +7944,7 @@ impl graph_odata_runtime::model::ODataObject for TeamsMessageEvidence {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl TeamsMessageEvidence {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -7955,11 +7955,11 @@ impl TeamsMessageEvidence {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// The properties of [`TeamsMessageEvidence`] by wire name, each a [`Field<TeamsMessageEvidence>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`TeamsMessageEvidence::set_null`].
 pub enum TeamsMessageEvidenceField {}
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 #[allow(non_upper_case_globals)]
 impl TeamsMessageEvidenceField {
     /// `createdDateTime`
@@ -8106,7 +8106,7 @@ impl TeamsMessageEvidenceField {
     ];
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL complex type `microsoft.graph.security.teamsUpdatesAuditRecord`; base type `microsoft.graph.security.auditData`; open type: dynamic properties land in `additional_properties`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct TeamsUpdatesAuditRecord {
@@ -8119,14 +8119,14 @@ pub struct TeamsUpdatesAuditRecord {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for TeamsUpdatesAuditRecord {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl TeamsUpdatesAuditRecord {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.teamsUpdatesAuditRecord";
@@ -8147,7 +8147,7 @@ impl TeamsUpdatesAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for TeamsUpdatesAuditRecord {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -8156,7 +8156,7 @@ impl<'de> serde::Deserialize<'de> for TeamsUpdatesAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::model::ODataObject for TeamsUpdatesAuditRecord {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -8179,7 +8179,7 @@ impl graph_odata_runtime::model::ODataObject for TeamsUpdatesAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl TeamsUpdatesAuditRecord {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -8190,11 +8190,11 @@ impl TeamsUpdatesAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// The properties of [`TeamsUpdatesAuditRecord`] by wire name, each a [`Field<TeamsUpdatesAuditRecord>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`TeamsUpdatesAuditRecord::set_null`].
 pub enum TeamsUpdatesAuditRecordField {}
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 #[allow(non_upper_case_globals)]
 impl TeamsUpdatesAuditRecordField {
     /// `dynamicProperties`
@@ -8207,7 +8207,7 @@ impl TeamsUpdatesAuditRecordField {
     ];
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL complex type `microsoft.graph.security.tenantAllowBlockListAuditRecord`; base type `microsoft.graph.security.auditData`; open type: dynamic properties land in `additional_properties`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct TenantAllowBlockListAuditRecord {
@@ -8220,14 +8220,14 @@ pub struct TenantAllowBlockListAuditRecord {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for TenantAllowBlockListAuditRecord {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl TenantAllowBlockListAuditRecord {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.tenantAllowBlockListAuditRecord";
@@ -8248,7 +8248,7 @@ impl TenantAllowBlockListAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for TenantAllowBlockListAuditRecord {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -8257,7 +8257,7 @@ impl<'de> serde::Deserialize<'de> for TenantAllowBlockListAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::model::ODataObject for TenantAllowBlockListAuditRecord {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -8280,7 +8280,7 @@ impl graph_odata_runtime::model::ODataObject for TenantAllowBlockListAuditRecord
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl TenantAllowBlockListAuditRecord {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -8291,11 +8291,11 @@ impl TenantAllowBlockListAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// The properties of [`TenantAllowBlockListAuditRecord`] by wire name, each a [`Field<TenantAllowBlockListAuditRecord>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`TenantAllowBlockListAuditRecord::set_null`].
 pub enum TenantAllowBlockListAuditRecordField {}
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 #[allow(non_upper_case_globals)]
 impl TenantAllowBlockListAuditRecordField {
     /// `dynamicProperties`
@@ -8308,7 +8308,7 @@ impl TenantAllowBlockListAuditRecordField {
     ];
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL complex type `microsoft.graph.security.threatDetectionDetail`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ThreatDetectionDetail {
@@ -8324,14 +8324,14 @@ pub struct ThreatDetectionDetail {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for ThreatDetectionDetail {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl ThreatDetectionDetail {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.threatDetectionDetail";
@@ -8354,7 +8354,7 @@ impl ThreatDetectionDetail {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for ThreatDetectionDetail {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -8363,7 +8363,7 @@ impl<'de> serde::Deserialize<'de> for ThreatDetectionDetail {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::model::ODataObject for ThreatDetectionDetail {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -8390,7 +8390,7 @@ impl graph_odata_runtime::model::ODataObject for ThreatDetectionDetail {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl ThreatDetectionDetail {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -8401,11 +8401,11 @@ impl ThreatDetectionDetail {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// The properties of [`ThreatDetectionDetail`] by wire name, each a [`Field<ThreatDetectionDetail>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ThreatDetectionDetail::set_null`].
 pub enum ThreatDetectionDetailField {}
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 #[allow(non_upper_case_globals)]
 impl ThreatDetectionDetailField {
     /// `confidenceLevel`
@@ -8428,7 +8428,7 @@ impl ThreatDetectionDetailField {
     ];
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL complex type `microsoft.graph.security.threatFinderAuditRecord`; base type `microsoft.graph.security.auditData`; open type: dynamic properties land in `additional_properties`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ThreatFinderAuditRecord {
@@ -8441,14 +8441,14 @@ pub struct ThreatFinderAuditRecord {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for ThreatFinderAuditRecord {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl ThreatFinderAuditRecord {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.threatFinderAuditRecord";
@@ -8469,7 +8469,7 @@ impl ThreatFinderAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for ThreatFinderAuditRecord {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -8478,7 +8478,7 @@ impl<'de> serde::Deserialize<'de> for ThreatFinderAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::model::ODataObject for ThreatFinderAuditRecord {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -8501,7 +8501,7 @@ impl graph_odata_runtime::model::ODataObject for ThreatFinderAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl ThreatFinderAuditRecord {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -8512,11 +8512,11 @@ impl ThreatFinderAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// The properties of [`ThreatFinderAuditRecord`] by wire name, each a [`Field<ThreatFinderAuditRecord>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ThreatFinderAuditRecord::set_null`].
 pub enum ThreatFinderAuditRecordField {}
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 #[allow(non_upper_case_globals)]
 impl ThreatFinderAuditRecordField {
     /// `dynamicProperties`
@@ -8529,7 +8529,7 @@ impl ThreatFinderAuditRecordField {
     ];
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL complex type `microsoft.graph.security.threatIntelligenceAtpContentData`; base type `microsoft.graph.security.auditData`; open type: dynamic properties land in `additional_properties`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ThreatIntelligenceAtpContentData {
@@ -8542,14 +8542,14 @@ pub struct ThreatIntelligenceAtpContentData {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for ThreatIntelligenceAtpContentData {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl ThreatIntelligenceAtpContentData {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.threatIntelligenceAtpContentData";
@@ -8570,7 +8570,7 @@ impl ThreatIntelligenceAtpContentData {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for ThreatIntelligenceAtpContentData {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -8579,7 +8579,7 @@ impl<'de> serde::Deserialize<'de> for ThreatIntelligenceAtpContentData {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::model::ODataObject for ThreatIntelligenceAtpContentData {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -8602,7 +8602,7 @@ impl graph_odata_runtime::model::ODataObject for ThreatIntelligenceAtpContentDat
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl ThreatIntelligenceAtpContentData {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -8613,11 +8613,11 @@ impl ThreatIntelligenceAtpContentData {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// The properties of [`ThreatIntelligenceAtpContentData`] by wire name, each a [`Field<ThreatIntelligenceAtpContentData>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ThreatIntelligenceAtpContentData::set_null`].
 pub enum ThreatIntelligenceAtpContentDataField {}
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 #[allow(non_upper_case_globals)]
 impl ThreatIntelligenceAtpContentDataField {
     /// `dynamicProperties`
@@ -8630,7 +8630,7 @@ impl ThreatIntelligenceAtpContentDataField {
     ];
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL complex type `microsoft.graph.security.threatIntelligenceExportAuditRecord`; base type `microsoft.graph.security.auditData`; open type: dynamic properties land in `additional_properties`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ThreatIntelligenceExportAuditRecord {
@@ -8643,14 +8643,14 @@ pub struct ThreatIntelligenceExportAuditRecord {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for ThreatIntelligenceExportAuditRecord {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl ThreatIntelligenceExportAuditRecord {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.threatIntelligenceExportAuditRecord";
@@ -8671,7 +8671,7 @@ impl ThreatIntelligenceExportAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for ThreatIntelligenceExportAuditRecord {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -8680,7 +8680,7 @@ impl<'de> serde::Deserialize<'de> for ThreatIntelligenceExportAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::model::ODataObject for ThreatIntelligenceExportAuditRecord {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -8703,7 +8703,7 @@ impl graph_odata_runtime::model::ODataObject for ThreatIntelligenceExportAuditRe
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl ThreatIntelligenceExportAuditRecord {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -8714,11 +8714,11 @@ impl ThreatIntelligenceExportAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// The properties of [`ThreatIntelligenceExportAuditRecord`] by wire name, each a [`Field<ThreatIntelligenceExportAuditRecord>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ThreatIntelligenceExportAuditRecord::set_null`].
 pub enum ThreatIntelligenceExportAuditRecordField {}
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 #[allow(non_upper_case_globals)]
 impl ThreatIntelligenceExportAuditRecordField {
     /// `dynamicProperties`
@@ -8731,7 +8731,7 @@ impl ThreatIntelligenceExportAuditRecordField {
     ];
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL complex type `microsoft.graph.security.threatIntelligenceMailData`; base type `microsoft.graph.security.auditData`; open type: dynamic properties land in `additional_properties`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ThreatIntelligenceMailData {
@@ -8744,14 +8744,14 @@ pub struct ThreatIntelligenceMailData {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for ThreatIntelligenceMailData {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl ThreatIntelligenceMailData {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.threatIntelligenceMailData";
@@ -8772,7 +8772,7 @@ impl ThreatIntelligenceMailData {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for ThreatIntelligenceMailData {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -8781,7 +8781,7 @@ impl<'de> serde::Deserialize<'de> for ThreatIntelligenceMailData {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::model::ODataObject for ThreatIntelligenceMailData {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -8804,7 +8804,7 @@ impl graph_odata_runtime::model::ODataObject for ThreatIntelligenceMailData {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl ThreatIntelligenceMailData {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -8815,11 +8815,11 @@ impl ThreatIntelligenceMailData {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// The properties of [`ThreatIntelligenceMailData`] by wire name, each a [`Field<ThreatIntelligenceMailData>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ThreatIntelligenceMailData::set_null`].
 pub enum ThreatIntelligenceMailDataField {}
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 #[allow(non_upper_case_globals)]
 impl ThreatIntelligenceMailDataField {
     /// `dynamicProperties`
@@ -8832,7 +8832,7 @@ impl ThreatIntelligenceMailDataField {
     ];
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL complex type `microsoft.graph.security.threatIntelligenceObjectAuditRecord`; base type `microsoft.graph.security.auditData`; open type: dynamic properties land in `additional_properties`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ThreatIntelligenceObjectAuditRecord {
@@ -8845,14 +8845,14 @@ pub struct ThreatIntelligenceObjectAuditRecord {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for ThreatIntelligenceObjectAuditRecord {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl ThreatIntelligenceObjectAuditRecord {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.threatIntelligenceObjectAuditRecord";
@@ -8873,7 +8873,7 @@ impl ThreatIntelligenceObjectAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for ThreatIntelligenceObjectAuditRecord {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -8882,7 +8882,7 @@ impl<'de> serde::Deserialize<'de> for ThreatIntelligenceObjectAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::model::ODataObject for ThreatIntelligenceObjectAuditRecord {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -8905,7 +8905,7 @@ impl graph_odata_runtime::model::ODataObject for ThreatIntelligenceObjectAuditRe
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl ThreatIntelligenceObjectAuditRecord {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -8916,11 +8916,11 @@ impl ThreatIntelligenceObjectAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// The properties of [`ThreatIntelligenceObjectAuditRecord`] by wire name, each a [`Field<ThreatIntelligenceObjectAuditRecord>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ThreatIntelligenceObjectAuditRecord::set_null`].
 pub enum ThreatIntelligenceObjectAuditRecordField {}
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 #[allow(non_upper_case_globals)]
 impl ThreatIntelligenceObjectAuditRecordField {
     /// `dynamicProperties`
@@ -8933,7 +8933,7 @@ impl ThreatIntelligenceObjectAuditRecordField {
     ];
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL complex type `microsoft.graph.security.threatIntelligenceUrlClickData`; base type `microsoft.graph.security.auditData`; open type: dynamic properties land in `additional_properties`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ThreatIntelligenceUrlClickData {
@@ -8946,14 +8946,14 @@ pub struct ThreatIntelligenceUrlClickData {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for ThreatIntelligenceUrlClickData {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl ThreatIntelligenceUrlClickData {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.threatIntelligenceUrlClickData";
@@ -8974,7 +8974,7 @@ impl ThreatIntelligenceUrlClickData {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for ThreatIntelligenceUrlClickData {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -8983,7 +8983,7 @@ impl<'de> serde::Deserialize<'de> for ThreatIntelligenceUrlClickData {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::model::ODataObject for ThreatIntelligenceUrlClickData {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -9006,7 +9006,7 @@ impl graph_odata_runtime::model::ODataObject for ThreatIntelligenceUrlClickData 
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl ThreatIntelligenceUrlClickData {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -9017,11 +9017,11 @@ impl ThreatIntelligenceUrlClickData {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// The properties of [`ThreatIntelligenceUrlClickData`] by wire name, each a [`Field<ThreatIntelligenceUrlClickData>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ThreatIntelligenceUrlClickData::set_null`].
 pub enum ThreatIntelligenceUrlClickDataField {}
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 #[allow(non_upper_case_globals)]
 impl ThreatIntelligenceUrlClickDataField {
     /// `dynamicProperties`
@@ -9034,7 +9034,7 @@ impl ThreatIntelligenceUrlClickDataField {
     ];
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL complex type `microsoft.graph.security.timelineEvent`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct TimelineEvent {
@@ -9056,14 +9056,14 @@ pub struct TimelineEvent {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for TimelineEvent {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl TimelineEvent {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.timelineEvent";
@@ -9089,7 +9089,7 @@ impl TimelineEvent {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for TimelineEvent {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -9098,7 +9098,7 @@ impl<'de> serde::Deserialize<'de> for TimelineEvent {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::model::ODataObject for TimelineEvent {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -9124,7 +9124,7 @@ impl graph_odata_runtime::model::ODataObject for TimelineEvent {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl TimelineEvent {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -9135,11 +9135,11 @@ impl TimelineEvent {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// The properties of [`TimelineEvent`] by wire name, each a [`Field<TimelineEvent>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`TimelineEvent::set_null`].
 pub enum TimelineEventField {}
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 #[allow(non_upper_case_globals)]
 impl TimelineEventField {
     /// `eventDateTime`
@@ -9175,7 +9175,7 @@ impl TimelineEventField {
     ];
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL complex type `microsoft.graph.security.todoAuditRecord`; base type `microsoft.graph.security.auditData`; open type: dynamic properties land in `additional_properties`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct TodoAuditRecord {
@@ -9188,14 +9188,14 @@ pub struct TodoAuditRecord {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for TodoAuditRecord {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl TodoAuditRecord {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.todoAuditRecord";
@@ -9216,7 +9216,7 @@ impl TodoAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for TodoAuditRecord {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -9225,7 +9225,7 @@ impl<'de> serde::Deserialize<'de> for TodoAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::model::ODataObject for TodoAuditRecord {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -9248,7 +9248,7 @@ impl graph_odata_runtime::model::ODataObject for TodoAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl TodoAuditRecord {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -9259,11 +9259,11 @@ impl TodoAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// The properties of [`TodoAuditRecord`] by wire name, each a [`Field<TodoAuditRecord>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`TodoAuditRecord::set_null`].
 pub enum TodoAuditRecordField {}
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 #[allow(non_upper_case_globals)]
 impl TodoAuditRecordField {
     /// `dynamicProperties`
@@ -9274,7 +9274,7 @@ impl TodoAuditRecordField {
     pub const ALL: &'static [model::Field<TodoAuditRecord>] = &[Self::DynamicProperties];
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL complex type `microsoft.graph.security.topicModelingSettings`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct TopicModelingSettings {
@@ -9292,14 +9292,14 @@ pub struct TopicModelingSettings {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for TopicModelingSettings {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl TopicModelingSettings {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.topicModelingSettings";
@@ -9327,7 +9327,7 @@ impl TopicModelingSettings {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for TopicModelingSettings {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -9336,7 +9336,7 @@ impl<'de> serde::Deserialize<'de> for TopicModelingSettings {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::model::ODataObject for TopicModelingSettings {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -9362,7 +9362,7 @@ impl graph_odata_runtime::model::ODataObject for TopicModelingSettings {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl TopicModelingSettings {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -9373,11 +9373,11 @@ impl TopicModelingSettings {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// The properties of [`TopicModelingSettings`] by wire name, each a [`Field<TopicModelingSettings>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`TopicModelingSettings::set_null`].
 pub enum TopicModelingSettingsField {}
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 #[allow(non_upper_case_globals)]
 impl TopicModelingSettingsField {
     /// `dynamicallyAdjustTopicCount`
@@ -9405,7 +9405,7 @@ impl TopicModelingSettingsField {
     ];
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL complex type `microsoft.graph.security.trainableClassifierAuditRecord`; base type `microsoft.graph.security.auditData`; open type: dynamic properties land in `additional_properties`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct TrainableClassifierAuditRecord {
@@ -9418,14 +9418,14 @@ pub struct TrainableClassifierAuditRecord {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for TrainableClassifierAuditRecord {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl TrainableClassifierAuditRecord {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.trainableClassifierAuditRecord";
@@ -9446,7 +9446,7 @@ impl TrainableClassifierAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for TrainableClassifierAuditRecord {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -9455,7 +9455,7 @@ impl<'de> serde::Deserialize<'de> for TrainableClassifierAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::model::ODataObject for TrainableClassifierAuditRecord {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -9478,7 +9478,7 @@ impl graph_odata_runtime::model::ODataObject for TrainableClassifierAuditRecord 
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl TrainableClassifierAuditRecord {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -9489,11 +9489,11 @@ impl TrainableClassifierAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// The properties of [`TrainableClassifierAuditRecord`] by wire name, each a [`Field<TrainableClassifierAuditRecord>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`TrainableClassifierAuditRecord::set_null`].
 pub enum TrainableClassifierAuditRecordField {}
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 #[allow(non_upper_case_globals)]
 impl TrainableClassifierAuditRecordField {
     /// `dynamicProperties`
@@ -9506,7 +9506,7 @@ impl TrainableClassifierAuditRecordField {
     ];
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL complex type `microsoft.graph.security.uamOperationAuditRecord`; base type `microsoft.graph.security.auditData`; open type: dynamic properties land in `additional_properties`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct UamOperationAuditRecord {
@@ -9519,14 +9519,14 @@ pub struct UamOperationAuditRecord {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for UamOperationAuditRecord {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl UamOperationAuditRecord {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.uamOperationAuditRecord";
@@ -9547,7 +9547,7 @@ impl UamOperationAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for UamOperationAuditRecord {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -9556,7 +9556,7 @@ impl<'de> serde::Deserialize<'de> for UamOperationAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::model::ODataObject for UamOperationAuditRecord {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -9579,7 +9579,7 @@ impl graph_odata_runtime::model::ODataObject for UamOperationAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl UamOperationAuditRecord {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -9590,11 +9590,11 @@ impl UamOperationAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// The properties of [`UamOperationAuditRecord`] by wire name, each a [`Field<UamOperationAuditRecord>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`UamOperationAuditRecord::set_null`].
 pub enum UamOperationAuditRecordField {}
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 #[allow(non_upper_case_globals)]
 impl UamOperationAuditRecordField {
     /// `dynamicProperties`
@@ -9607,7 +9607,7 @@ impl UamOperationAuditRecordField {
     ];
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL complex type `microsoft.graph.security.unifiedGroupAuditRecord`; base type `microsoft.graph.security.auditData`; open type: dynamic properties land in `additional_properties`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct UnifiedGroupAuditRecord {
@@ -9620,14 +9620,14 @@ pub struct UnifiedGroupAuditRecord {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for UnifiedGroupAuditRecord {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl UnifiedGroupAuditRecord {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.unifiedGroupAuditRecord";
@@ -9648,7 +9648,7 @@ impl UnifiedGroupAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for UnifiedGroupAuditRecord {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -9657,7 +9657,7 @@ impl<'de> serde::Deserialize<'de> for UnifiedGroupAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::model::ODataObject for UnifiedGroupAuditRecord {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -9680,7 +9680,7 @@ impl graph_odata_runtime::model::ODataObject for UnifiedGroupAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl UnifiedGroupAuditRecord {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -9691,11 +9691,11 @@ impl UnifiedGroupAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// The properties of [`UnifiedGroupAuditRecord`] by wire name, each a [`Field<UnifiedGroupAuditRecord>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`UnifiedGroupAuditRecord::set_null`].
 pub enum UnifiedGroupAuditRecordField {}
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 #[allow(non_upper_case_globals)]
 impl UnifiedGroupAuditRecordField {
     /// `dynamicProperties`
@@ -9708,7 +9708,7 @@ impl UnifiedGroupAuditRecordField {
     ];
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL complex type `microsoft.graph.security.unifiedSimulationMatchedItemAuditRecord`; base type `microsoft.graph.security.auditData`; open type: dynamic properties land in `additional_properties`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct UnifiedSimulationMatchedItemAuditRecord {
@@ -9721,14 +9721,14 @@ pub struct UnifiedSimulationMatchedItemAuditRecord {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for UnifiedSimulationMatchedItemAuditRecord {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl UnifiedSimulationMatchedItemAuditRecord {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.unifiedSimulationMatchedItemAuditRecord";
@@ -9749,7 +9749,7 @@ impl UnifiedSimulationMatchedItemAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for UnifiedSimulationMatchedItemAuditRecord {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -9758,7 +9758,7 @@ impl<'de> serde::Deserialize<'de> for UnifiedSimulationMatchedItemAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::model::ODataObject
 for UnifiedSimulationMatchedItemAuditRecord {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
@@ -9782,7 +9782,7 @@ for UnifiedSimulationMatchedItemAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl UnifiedSimulationMatchedItemAuditRecord {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -9793,11 +9793,11 @@ impl UnifiedSimulationMatchedItemAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// The properties of [`UnifiedSimulationMatchedItemAuditRecord`] by wire name, each a [`Field<UnifiedSimulationMatchedItemAuditRecord>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`UnifiedSimulationMatchedItemAuditRecord::set_null`].
 pub enum UnifiedSimulationMatchedItemAuditRecordField {}
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 #[allow(non_upper_case_globals)]
 impl UnifiedSimulationMatchedItemAuditRecordField {
     /// `dynamicProperties`
@@ -9810,7 +9810,7 @@ impl UnifiedSimulationMatchedItemAuditRecordField {
     ];
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL complex type `microsoft.graph.security.unifiedSimulationSummaryAuditRecord`; base type `microsoft.graph.security.auditData`; open type: dynamic properties land in `additional_properties`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct UnifiedSimulationSummaryAuditRecord {
@@ -9823,14 +9823,14 @@ pub struct UnifiedSimulationSummaryAuditRecord {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for UnifiedSimulationSummaryAuditRecord {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl UnifiedSimulationSummaryAuditRecord {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.unifiedSimulationSummaryAuditRecord";
@@ -9851,7 +9851,7 @@ impl UnifiedSimulationSummaryAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for UnifiedSimulationSummaryAuditRecord {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -9860,7 +9860,7 @@ impl<'de> serde::Deserialize<'de> for UnifiedSimulationSummaryAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::model::ODataObject for UnifiedSimulationSummaryAuditRecord {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -9883,7 +9883,7 @@ impl graph_odata_runtime::model::ODataObject for UnifiedSimulationSummaryAuditRe
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl UnifiedSimulationSummaryAuditRecord {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -9894,11 +9894,11 @@ impl UnifiedSimulationSummaryAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// The properties of [`UnifiedSimulationSummaryAuditRecord`] by wire name, each a [`Field<UnifiedSimulationSummaryAuditRecord>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`UnifiedSimulationSummaryAuditRecord::set_null`].
 pub enum UnifiedSimulationSummaryAuditRecordField {}
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 #[allow(non_upper_case_globals)]
 impl UnifiedSimulationSummaryAuditRecordField {
     /// `dynamicProperties`
@@ -9911,7 +9911,7 @@ impl UnifiedSimulationSummaryAuditRecordField {
     ];
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL complex type `microsoft.graph.security.universalPrintManagementAuditRecord`; base type `microsoft.graph.security.auditData`; open type: dynamic properties land in `additional_properties`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct UniversalPrintManagementAuditRecord {
@@ -9924,14 +9924,14 @@ pub struct UniversalPrintManagementAuditRecord {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for UniversalPrintManagementAuditRecord {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl UniversalPrintManagementAuditRecord {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.universalPrintManagementAuditRecord";
@@ -9952,7 +9952,7 @@ impl UniversalPrintManagementAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for UniversalPrintManagementAuditRecord {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -9961,7 +9961,7 @@ impl<'de> serde::Deserialize<'de> for UniversalPrintManagementAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::model::ODataObject for UniversalPrintManagementAuditRecord {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -9984,7 +9984,7 @@ impl graph_odata_runtime::model::ODataObject for UniversalPrintManagementAuditRe
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl UniversalPrintManagementAuditRecord {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -9995,11 +9995,11 @@ impl UniversalPrintManagementAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// The properties of [`UniversalPrintManagementAuditRecord`] by wire name, each a [`Field<UniversalPrintManagementAuditRecord>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`UniversalPrintManagementAuditRecord::set_null`].
 pub enum UniversalPrintManagementAuditRecordField {}
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 #[allow(non_upper_case_globals)]
 impl UniversalPrintManagementAuditRecordField {
     /// `dynamicProperties`
@@ -10012,7 +10012,7 @@ impl UniversalPrintManagementAuditRecordField {
     ];
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL complex type `microsoft.graph.security.universalPrintPrintJobAuditRecord`; base type `microsoft.graph.security.auditData`; open type: dynamic properties land in `additional_properties`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct UniversalPrintPrintJobAuditRecord {
@@ -10025,14 +10025,14 @@ pub struct UniversalPrintPrintJobAuditRecord {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for UniversalPrintPrintJobAuditRecord {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl UniversalPrintPrintJobAuditRecord {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.universalPrintPrintJobAuditRecord";
@@ -10053,7 +10053,7 @@ impl UniversalPrintPrintJobAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for UniversalPrintPrintJobAuditRecord {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -10062,7 +10062,7 @@ impl<'de> serde::Deserialize<'de> for UniversalPrintPrintJobAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::model::ODataObject for UniversalPrintPrintJobAuditRecord {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -10085,7 +10085,7 @@ impl graph_odata_runtime::model::ODataObject for UniversalPrintPrintJobAuditReco
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl UniversalPrintPrintJobAuditRecord {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -10096,11 +10096,11 @@ impl UniversalPrintPrintJobAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// The properties of [`UniversalPrintPrintJobAuditRecord`] by wire name, each a [`Field<UniversalPrintPrintJobAuditRecord>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`UniversalPrintPrintJobAuditRecord::set_null`].
 pub enum UniversalPrintPrintJobAuditRecordField {}
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 #[allow(non_upper_case_globals)]
 impl UniversalPrintPrintJobAuditRecordField {
     /// `dynamicProperties`
@@ -10113,7 +10113,7 @@ impl UniversalPrintPrintJobAuditRecordField {
     ];
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL complex type `microsoft.graph.security.urbacAssignmentAuditRecord`; base type `microsoft.graph.security.auditData`; open type: dynamic properties land in `additional_properties`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct UrbacAssignmentAuditRecord {
@@ -10126,14 +10126,14 @@ pub struct UrbacAssignmentAuditRecord {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for UrbacAssignmentAuditRecord {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl UrbacAssignmentAuditRecord {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.urbacAssignmentAuditRecord";
@@ -10154,7 +10154,7 @@ impl UrbacAssignmentAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for UrbacAssignmentAuditRecord {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -10163,7 +10163,7 @@ impl<'de> serde::Deserialize<'de> for UrbacAssignmentAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::model::ODataObject for UrbacAssignmentAuditRecord {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -10186,7 +10186,7 @@ impl graph_odata_runtime::model::ODataObject for UrbacAssignmentAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl UrbacAssignmentAuditRecord {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -10197,11 +10197,11 @@ impl UrbacAssignmentAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// The properties of [`UrbacAssignmentAuditRecord`] by wire name, each a [`Field<UrbacAssignmentAuditRecord>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`UrbacAssignmentAuditRecord::set_null`].
 pub enum UrbacAssignmentAuditRecordField {}
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 #[allow(non_upper_case_globals)]
 impl UrbacAssignmentAuditRecordField {
     /// `dynamicProperties`
@@ -10214,7 +10214,7 @@ impl UrbacAssignmentAuditRecordField {
     ];
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL complex type `microsoft.graph.security.urbacEnableStateAuditRecord`; base type `microsoft.graph.security.auditData`; open type: dynamic properties land in `additional_properties`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct UrbacEnableStateAuditRecord {
@@ -10227,14 +10227,14 @@ pub struct UrbacEnableStateAuditRecord {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for UrbacEnableStateAuditRecord {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl UrbacEnableStateAuditRecord {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.urbacEnableStateAuditRecord";
@@ -10255,7 +10255,7 @@ impl UrbacEnableStateAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for UrbacEnableStateAuditRecord {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -10264,7 +10264,7 @@ impl<'de> serde::Deserialize<'de> for UrbacEnableStateAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::model::ODataObject for UrbacEnableStateAuditRecord {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -10287,7 +10287,7 @@ impl graph_odata_runtime::model::ODataObject for UrbacEnableStateAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl UrbacEnableStateAuditRecord {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -10298,11 +10298,11 @@ impl UrbacEnableStateAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// The properties of [`UrbacEnableStateAuditRecord`] by wire name, each a [`Field<UrbacEnableStateAuditRecord>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`UrbacEnableStateAuditRecord::set_null`].
 pub enum UrbacEnableStateAuditRecordField {}
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 #[allow(non_upper_case_globals)]
 impl UrbacEnableStateAuditRecordField {
     /// `dynamicProperties`
@@ -10315,7 +10315,7 @@ impl UrbacEnableStateAuditRecordField {
     ];
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL complex type `microsoft.graph.security.urbacRoleAuditRecord`; base type `microsoft.graph.security.auditData`; open type: dynamic properties land in `additional_properties`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct UrbacRoleAuditRecord {
@@ -10328,14 +10328,14 @@ pub struct UrbacRoleAuditRecord {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for UrbacRoleAuditRecord {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl UrbacRoleAuditRecord {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.urbacRoleAuditRecord";
@@ -10356,7 +10356,7 @@ impl UrbacRoleAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for UrbacRoleAuditRecord {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -10365,7 +10365,7 @@ impl<'de> serde::Deserialize<'de> for UrbacRoleAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::model::ODataObject for UrbacRoleAuditRecord {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -10388,7 +10388,7 @@ impl graph_odata_runtime::model::ODataObject for UrbacRoleAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl UrbacRoleAuditRecord {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -10399,11 +10399,11 @@ impl UrbacRoleAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// The properties of [`UrbacRoleAuditRecord`] by wire name, each a [`Field<UrbacRoleAuditRecord>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`UrbacRoleAuditRecord::set_null`].
 pub enum UrbacRoleAuditRecordField {}
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 #[allow(non_upper_case_globals)]
 impl UrbacRoleAuditRecordField {
     /// `dynamicProperties`
@@ -10416,7 +10416,7 @@ impl UrbacRoleAuditRecordField {
     ];
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL complex type `microsoft.graph.security.urlEvidence`; base type `microsoft.graph.security.alertEvidence`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct UrlEvidence {
@@ -10449,14 +10449,14 @@ pub struct UrlEvidence {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for UrlEvidence {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl UrlEvidence {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.urlEvidence";
@@ -10484,7 +10484,7 @@ impl UrlEvidence {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for UrlEvidence {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -10493,7 +10493,7 @@ impl<'de> serde::Deserialize<'de> for UrlEvidence {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::model::ODataObject for UrlEvidence {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -10527,7 +10527,7 @@ impl graph_odata_runtime::model::ODataObject for UrlEvidence {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl UrlEvidence {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -10538,11 +10538,11 @@ impl UrlEvidence {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// The properties of [`UrlEvidence`] by wire name, each a [`Field<UrlEvidence>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`UrlEvidence::set_null`].
 pub enum UrlEvidenceField {}
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 #[allow(non_upper_case_globals)]
 impl UrlEvidenceField {
     /// `createdDateTime`
@@ -10582,7 +10582,7 @@ impl UrlEvidenceField {
     ];
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL complex type `microsoft.graph.security.userAccount`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct UserAccount {
@@ -10610,14 +10610,14 @@ pub struct UserAccount {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for UserAccount {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl UserAccount {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.userAccount";
@@ -10646,7 +10646,7 @@ impl UserAccount {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for UserAccount {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -10655,7 +10655,7 @@ impl<'de> serde::Deserialize<'de> for UserAccount {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::model::ODataObject for UserAccount {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -10690,7 +10690,7 @@ impl graph_odata_runtime::model::ODataObject for UserAccount {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl UserAccount {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -10701,11 +10701,11 @@ impl UserAccount {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// The properties of [`UserAccount`] by wire name, each a [`Field<UserAccount>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`UserAccount::set_null`].
 pub enum UserAccountField {}
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 #[allow(non_upper_case_globals)]
 impl UserAccountField {
     /// `accountName`
@@ -10748,7 +10748,7 @@ impl UserAccountField {
     ];
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL complex type `microsoft.graph.security.userEvidence`; base type `microsoft.graph.security.alertEvidence`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct UserEvidence {
@@ -10783,14 +10783,14 @@ pub struct UserEvidence {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for UserEvidence {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl UserEvidence {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.userEvidence";
@@ -10819,7 +10819,7 @@ impl UserEvidence {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for UserEvidence {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -10828,7 +10828,7 @@ impl<'de> serde::Deserialize<'de> for UserEvidence {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::model::ODataObject for UserEvidence {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -10863,7 +10863,7 @@ impl graph_odata_runtime::model::ODataObject for UserEvidence {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl UserEvidence {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -10874,11 +10874,11 @@ impl UserEvidence {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// The properties of [`UserEvidence`] by wire name, each a [`Field<UserEvidence>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`UserEvidence::set_null`].
 pub enum UserEvidenceField {}
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 #[allow(non_upper_case_globals)]
 impl UserEvidenceField {
     /// `createdDateTime`
@@ -10921,7 +10921,7 @@ impl UserEvidenceField {
     ];
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL complex type `microsoft.graph.security.userTrainingAuditRecord`; base type `microsoft.graph.security.auditData`; open type: dynamic properties land in `additional_properties`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct UserTrainingAuditRecord {
@@ -10934,14 +10934,14 @@ pub struct UserTrainingAuditRecord {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for UserTrainingAuditRecord {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl UserTrainingAuditRecord {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.userTrainingAuditRecord";
@@ -10962,7 +10962,7 @@ impl UserTrainingAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for UserTrainingAuditRecord {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -10971,7 +10971,7 @@ impl<'de> serde::Deserialize<'de> for UserTrainingAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::model::ODataObject for UserTrainingAuditRecord {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -10994,7 +10994,7 @@ impl graph_odata_runtime::model::ODataObject for UserTrainingAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl UserTrainingAuditRecord {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -11005,11 +11005,11 @@ impl UserTrainingAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// The properties of [`UserTrainingAuditRecord`] by wire name, each a [`Field<UserTrainingAuditRecord>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`UserTrainingAuditRecord::set_null`].
 pub enum UserTrainingAuditRecordField {}
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 #[allow(non_upper_case_globals)]
 impl UserTrainingAuditRecordField {
     /// `dynamicProperties`
@@ -11022,7 +11022,7 @@ impl UserTrainingAuditRecordField {
     ];
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL complex type `microsoft.graph.security.usxWorkspaceOnboardingAuditRecord`; base type `microsoft.graph.security.auditData`; open type: dynamic properties land in `additional_properties`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct UsxWorkspaceOnboardingAuditRecord {
@@ -11035,14 +11035,14 @@ pub struct UsxWorkspaceOnboardingAuditRecord {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for UsxWorkspaceOnboardingAuditRecord {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl UsxWorkspaceOnboardingAuditRecord {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.usxWorkspaceOnboardingAuditRecord";
@@ -11063,7 +11063,7 @@ impl UsxWorkspaceOnboardingAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for UsxWorkspaceOnboardingAuditRecord {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -11072,7 +11072,7 @@ impl<'de> serde::Deserialize<'de> for UsxWorkspaceOnboardingAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::model::ODataObject for UsxWorkspaceOnboardingAuditRecord {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -11095,7 +11095,7 @@ impl graph_odata_runtime::model::ODataObject for UsxWorkspaceOnboardingAuditReco
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl UsxWorkspaceOnboardingAuditRecord {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -11106,11 +11106,11 @@ impl UsxWorkspaceOnboardingAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// The properties of [`UsxWorkspaceOnboardingAuditRecord`] by wire name, each a [`Field<UsxWorkspaceOnboardingAuditRecord>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`UsxWorkspaceOnboardingAuditRecord::set_null`].
 pub enum UsxWorkspaceOnboardingAuditRecordField {}
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 #[allow(non_upper_case_globals)]
 impl UsxWorkspaceOnboardingAuditRecordField {
     /// `dynamicProperties`
@@ -11123,7 +11123,7 @@ impl UsxWorkspaceOnboardingAuditRecordField {
     ];
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL complex type `microsoft.graph.security.vfamCreatePolicyAuditRecord`; base type `microsoft.graph.security.auditData`; open type: dynamic properties land in `additional_properties`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct VfamCreatePolicyAuditRecord {
@@ -11136,14 +11136,14 @@ pub struct VfamCreatePolicyAuditRecord {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for VfamCreatePolicyAuditRecord {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl VfamCreatePolicyAuditRecord {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.vfamCreatePolicyAuditRecord";
@@ -11164,7 +11164,7 @@ impl VfamCreatePolicyAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for VfamCreatePolicyAuditRecord {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -11173,7 +11173,7 @@ impl<'de> serde::Deserialize<'de> for VfamCreatePolicyAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::model::ODataObject for VfamCreatePolicyAuditRecord {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -11196,7 +11196,7 @@ impl graph_odata_runtime::model::ODataObject for VfamCreatePolicyAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl VfamCreatePolicyAuditRecord {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -11207,11 +11207,11 @@ impl VfamCreatePolicyAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// The properties of [`VfamCreatePolicyAuditRecord`] by wire name, each a [`Field<VfamCreatePolicyAuditRecord>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`VfamCreatePolicyAuditRecord::set_null`].
 pub enum VfamCreatePolicyAuditRecordField {}
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 #[allow(non_upper_case_globals)]
 impl VfamCreatePolicyAuditRecordField {
     /// `dynamicProperties`
@@ -11224,7 +11224,7 @@ impl VfamCreatePolicyAuditRecordField {
     ];
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL complex type `microsoft.graph.security.vfamDeletePolicyAuditRecord`; base type `microsoft.graph.security.auditData`; open type: dynamic properties land in `additional_properties`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct VfamDeletePolicyAuditRecord {
@@ -11237,14 +11237,14 @@ pub struct VfamDeletePolicyAuditRecord {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for VfamDeletePolicyAuditRecord {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl VfamDeletePolicyAuditRecord {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.vfamDeletePolicyAuditRecord";
@@ -11265,7 +11265,7 @@ impl VfamDeletePolicyAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for VfamDeletePolicyAuditRecord {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -11274,7 +11274,7 @@ impl<'de> serde::Deserialize<'de> for VfamDeletePolicyAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::model::ODataObject for VfamDeletePolicyAuditRecord {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -11297,7 +11297,7 @@ impl graph_odata_runtime::model::ODataObject for VfamDeletePolicyAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl VfamDeletePolicyAuditRecord {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -11308,11 +11308,11 @@ impl VfamDeletePolicyAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// The properties of [`VfamDeletePolicyAuditRecord`] by wire name, each a [`Field<VfamDeletePolicyAuditRecord>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`VfamDeletePolicyAuditRecord::set_null`].
 pub enum VfamDeletePolicyAuditRecordField {}
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 #[allow(non_upper_case_globals)]
 impl VfamDeletePolicyAuditRecordField {
     /// `dynamicProperties`
@@ -11325,7 +11325,7 @@ impl VfamDeletePolicyAuditRecordField {
     ];
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL complex type `microsoft.graph.security.vfamUpdatePolicyAuditRecord`; base type `microsoft.graph.security.auditData`; open type: dynamic properties land in `additional_properties`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct VfamUpdatePolicyAuditRecord {
@@ -11338,14 +11338,14 @@ pub struct VfamUpdatePolicyAuditRecord {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for VfamUpdatePolicyAuditRecord {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl VfamUpdatePolicyAuditRecord {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.vfamUpdatePolicyAuditRecord";
@@ -11366,7 +11366,7 @@ impl VfamUpdatePolicyAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for VfamUpdatePolicyAuditRecord {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -11375,7 +11375,7 @@ impl<'de> serde::Deserialize<'de> for VfamUpdatePolicyAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::model::ODataObject for VfamUpdatePolicyAuditRecord {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -11398,7 +11398,7 @@ impl graph_odata_runtime::model::ODataObject for VfamUpdatePolicyAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl VfamUpdatePolicyAuditRecord {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -11409,11 +11409,11 @@ impl VfamUpdatePolicyAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// The properties of [`VfamUpdatePolicyAuditRecord`] by wire name, each a [`Field<VfamUpdatePolicyAuditRecord>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`VfamUpdatePolicyAuditRecord::set_null`].
 pub enum VfamUpdatePolicyAuditRecordField {}
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 #[allow(non_upper_case_globals)]
 impl VfamUpdatePolicyAuditRecordField {
     /// `dynamicProperties`
@@ -11426,7 +11426,7 @@ impl VfamUpdatePolicyAuditRecordField {
     ];
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL complex type `microsoft.graph.security.vivaAmplifyAuditRecord`; base type `microsoft.graph.security.auditData`; open type: dynamic properties land in `additional_properties`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct VivaAmplifyAuditRecord {
@@ -11439,14 +11439,14 @@ pub struct VivaAmplifyAuditRecord {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for VivaAmplifyAuditRecord {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl VivaAmplifyAuditRecord {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.vivaAmplifyAuditRecord";
@@ -11467,7 +11467,7 @@ impl VivaAmplifyAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for VivaAmplifyAuditRecord {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -11476,7 +11476,7 @@ impl<'de> serde::Deserialize<'de> for VivaAmplifyAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::model::ODataObject for VivaAmplifyAuditRecord {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -11499,7 +11499,7 @@ impl graph_odata_runtime::model::ODataObject for VivaAmplifyAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl VivaAmplifyAuditRecord {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -11510,11 +11510,11 @@ impl VivaAmplifyAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// The properties of [`VivaAmplifyAuditRecord`] by wire name, each a [`Field<VivaAmplifyAuditRecord>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`VivaAmplifyAuditRecord::set_null`].
 pub enum VivaAmplifyAuditRecordField {}
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 #[allow(non_upper_case_globals)]
 impl VivaAmplifyAuditRecordField {
     /// `dynamicProperties`
@@ -11527,7 +11527,7 @@ impl VivaAmplifyAuditRecordField {
     ];
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL complex type `microsoft.graph.security.vivaEngageEventsAuditRecord`; base type `microsoft.graph.security.auditData`; open type: dynamic properties land in `additional_properties`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct VivaEngageEventsAuditRecord {
@@ -11540,14 +11540,14 @@ pub struct VivaEngageEventsAuditRecord {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for VivaEngageEventsAuditRecord {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl VivaEngageEventsAuditRecord {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.vivaEngageEventsAuditRecord";
@@ -11568,7 +11568,7 @@ impl VivaEngageEventsAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for VivaEngageEventsAuditRecord {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -11577,7 +11577,7 @@ impl<'de> serde::Deserialize<'de> for VivaEngageEventsAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::model::ODataObject for VivaEngageEventsAuditRecord {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -11600,7 +11600,7 @@ impl graph_odata_runtime::model::ODataObject for VivaEngageEventsAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl VivaEngageEventsAuditRecord {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -11611,11 +11611,11 @@ impl VivaEngageEventsAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// The properties of [`VivaEngageEventsAuditRecord`] by wire name, each a [`Field<VivaEngageEventsAuditRecord>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`VivaEngageEventsAuditRecord::set_null`].
 pub enum VivaEngageEventsAuditRecordField {}
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 #[allow(non_upper_case_globals)]
 impl VivaEngageEventsAuditRecordField {
     /// `dynamicProperties`
@@ -11628,7 +11628,7 @@ impl VivaEngageEventsAuditRecordField {
     ];
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL complex type `microsoft.graph.security.vivaEngageNetworkAssociationAuditRecord`; base type `microsoft.graph.security.auditData`; open type: dynamic properties land in `additional_properties`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct VivaEngageNetworkAssociationAuditRecord {
@@ -11641,14 +11641,14 @@ pub struct VivaEngageNetworkAssociationAuditRecord {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for VivaEngageNetworkAssociationAuditRecord {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl VivaEngageNetworkAssociationAuditRecord {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.vivaEngageNetworkAssociationAuditRecord";
@@ -11669,7 +11669,7 @@ impl VivaEngageNetworkAssociationAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for VivaEngageNetworkAssociationAuditRecord {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -11678,7 +11678,7 @@ impl<'de> serde::Deserialize<'de> for VivaEngageNetworkAssociationAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::model::ODataObject
 for VivaEngageNetworkAssociationAuditRecord {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
@@ -11702,7 +11702,7 @@ for VivaEngageNetworkAssociationAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl VivaEngageNetworkAssociationAuditRecord {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -11713,11 +11713,11 @@ impl VivaEngageNetworkAssociationAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// The properties of [`VivaEngageNetworkAssociationAuditRecord`] by wire name, each a [`Field<VivaEngageNetworkAssociationAuditRecord>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`VivaEngageNetworkAssociationAuditRecord::set_null`].
 pub enum VivaEngageNetworkAssociationAuditRecordField {}
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 #[allow(non_upper_case_globals)]
 impl VivaEngageNetworkAssociationAuditRecordField {
     /// `dynamicProperties`
@@ -11730,7 +11730,7 @@ impl VivaEngageNetworkAssociationAuditRecordField {
     ];
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL complex type `microsoft.graph.security.vivaEngageSegmentAuditRecord`; base type `microsoft.graph.security.auditData`; open type: dynamic properties land in `additional_properties`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct VivaEngageSegmentAuditRecord {
@@ -11743,14 +11743,14 @@ pub struct VivaEngageSegmentAuditRecord {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for VivaEngageSegmentAuditRecord {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl VivaEngageSegmentAuditRecord {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.vivaEngageSegmentAuditRecord";
@@ -11771,7 +11771,7 @@ impl VivaEngageSegmentAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for VivaEngageSegmentAuditRecord {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -11780,7 +11780,7 @@ impl<'de> serde::Deserialize<'de> for VivaEngageSegmentAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::model::ODataObject for VivaEngageSegmentAuditRecord {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -11803,7 +11803,7 @@ impl graph_odata_runtime::model::ODataObject for VivaEngageSegmentAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl VivaEngageSegmentAuditRecord {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -11814,11 +11814,11 @@ impl VivaEngageSegmentAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// The properties of [`VivaEngageSegmentAuditRecord`] by wire name, each a [`Field<VivaEngageSegmentAuditRecord>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`VivaEngageSegmentAuditRecord::set_null`].
 pub enum VivaEngageSegmentAuditRecordField {}
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 #[allow(non_upper_case_globals)]
 impl VivaEngageSegmentAuditRecordField {
     /// `dynamicProperties`
@@ -11831,7 +11831,7 @@ impl VivaEngageSegmentAuditRecordField {
     ];
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL complex type `microsoft.graph.security.vivaGlintAdvancedConfigurationAuditRecord`; base type `microsoft.graph.security.auditData`; open type: dynamic properties land in `additional_properties`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct VivaGlintAdvancedConfigurationAuditRecord {
@@ -11844,14 +11844,14 @@ pub struct VivaGlintAdvancedConfigurationAuditRecord {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for VivaGlintAdvancedConfigurationAuditRecord {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl VivaGlintAdvancedConfigurationAuditRecord {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.vivaGlintAdvancedConfigurationAuditRecord";
@@ -11872,7 +11872,7 @@ impl VivaGlintAdvancedConfigurationAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for VivaGlintAdvancedConfigurationAuditRecord {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -11881,7 +11881,7 @@ impl<'de> serde::Deserialize<'de> for VivaGlintAdvancedConfigurationAuditRecord 
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::model::ODataObject
 for VivaGlintAdvancedConfigurationAuditRecord {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
@@ -11905,7 +11905,7 @@ for VivaGlintAdvancedConfigurationAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl VivaGlintAdvancedConfigurationAuditRecord {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -11916,11 +11916,11 @@ impl VivaGlintAdvancedConfigurationAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// The properties of [`VivaGlintAdvancedConfigurationAuditRecord`] by wire name, each a [`Field<VivaGlintAdvancedConfigurationAuditRecord>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`VivaGlintAdvancedConfigurationAuditRecord::set_null`].
 pub enum VivaGlintAdvancedConfigurationAuditRecordField {}
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 #[allow(non_upper_case_globals)]
 impl VivaGlintAdvancedConfigurationAuditRecordField {
     /// `dynamicProperties`
@@ -11933,7 +11933,7 @@ impl VivaGlintAdvancedConfigurationAuditRecordField {
     ];
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL complex type `microsoft.graph.security.vivaGlintAgenticCampaignAuditRecord`; base type `microsoft.graph.security.auditData`; open type: dynamic properties land in `additional_properties`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct VivaGlintAgenticCampaignAuditRecord {
@@ -11946,14 +11946,14 @@ pub struct VivaGlintAgenticCampaignAuditRecord {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for VivaGlintAgenticCampaignAuditRecord {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl VivaGlintAgenticCampaignAuditRecord {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.vivaGlintAgenticCampaignAuditRecord";
@@ -11974,7 +11974,7 @@ impl VivaGlintAgenticCampaignAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for VivaGlintAgenticCampaignAuditRecord {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -11983,7 +11983,7 @@ impl<'de> serde::Deserialize<'de> for VivaGlintAgenticCampaignAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::model::ODataObject for VivaGlintAgenticCampaignAuditRecord {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -12006,7 +12006,7 @@ impl graph_odata_runtime::model::ODataObject for VivaGlintAgenticCampaignAuditRe
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl VivaGlintAgenticCampaignAuditRecord {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -12017,11 +12017,11 @@ impl VivaGlintAgenticCampaignAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// The properties of [`VivaGlintAgenticCampaignAuditRecord`] by wire name, each a [`Field<VivaGlintAgenticCampaignAuditRecord>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`VivaGlintAgenticCampaignAuditRecord::set_null`].
 pub enum VivaGlintAgenticCampaignAuditRecordField {}
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 #[allow(non_upper_case_globals)]
 impl VivaGlintAgenticCampaignAuditRecordField {
     /// `dynamicProperties`
@@ -12034,7 +12034,7 @@ impl VivaGlintAgenticCampaignAuditRecordField {
     ];
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL complex type `microsoft.graph.security.vivaGlintFeedbackProgramAuditRecord`; base type `microsoft.graph.security.auditData`; open type: dynamic properties land in `additional_properties`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct VivaGlintFeedbackProgramAuditRecord {
@@ -12047,14 +12047,14 @@ pub struct VivaGlintFeedbackProgramAuditRecord {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for VivaGlintFeedbackProgramAuditRecord {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl VivaGlintFeedbackProgramAuditRecord {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.vivaGlintFeedbackProgramAuditRecord";
@@ -12075,7 +12075,7 @@ impl VivaGlintFeedbackProgramAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for VivaGlintFeedbackProgramAuditRecord {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -12084,7 +12084,7 @@ impl<'de> serde::Deserialize<'de> for VivaGlintFeedbackProgramAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::model::ODataObject for VivaGlintFeedbackProgramAuditRecord {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -12107,7 +12107,7 @@ impl graph_odata_runtime::model::ODataObject for VivaGlintFeedbackProgramAuditRe
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl VivaGlintFeedbackProgramAuditRecord {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -12118,11 +12118,11 @@ impl VivaGlintFeedbackProgramAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// The properties of [`VivaGlintFeedbackProgramAuditRecord`] by wire name, each a [`Field<VivaGlintFeedbackProgramAuditRecord>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`VivaGlintFeedbackProgramAuditRecord::set_null`].
 pub enum VivaGlintFeedbackProgramAuditRecordField {}
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 #[allow(non_upper_case_globals)]
 impl VivaGlintFeedbackProgramAuditRecordField {
     /// `dynamicProperties`
@@ -12135,7 +12135,7 @@ impl VivaGlintFeedbackProgramAuditRecordField {
     ];
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL complex type `microsoft.graph.security.vivaGlintOrganizationalDataAuditRecord`; base type `microsoft.graph.security.auditData`; open type: dynamic properties land in `additional_properties`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct VivaGlintOrganizationalDataAuditRecord {
@@ -12148,14 +12148,14 @@ pub struct VivaGlintOrganizationalDataAuditRecord {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for VivaGlintOrganizationalDataAuditRecord {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl VivaGlintOrganizationalDataAuditRecord {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.vivaGlintOrganizationalDataAuditRecord";
@@ -12176,7 +12176,7 @@ impl VivaGlintOrganizationalDataAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for VivaGlintOrganizationalDataAuditRecord {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -12185,7 +12185,7 @@ impl<'de> serde::Deserialize<'de> for VivaGlintOrganizationalDataAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::model::ODataObject for VivaGlintOrganizationalDataAuditRecord {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -12208,7 +12208,7 @@ impl graph_odata_runtime::model::ODataObject for VivaGlintOrganizationalDataAudi
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl VivaGlintOrganizationalDataAuditRecord {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -12219,11 +12219,11 @@ impl VivaGlintOrganizationalDataAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// The properties of [`VivaGlintOrganizationalDataAuditRecord`] by wire name, each a [`Field<VivaGlintOrganizationalDataAuditRecord>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`VivaGlintOrganizationalDataAuditRecord::set_null`].
 pub enum VivaGlintOrganizationalDataAuditRecordField {}
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 #[allow(non_upper_case_globals)]
 impl VivaGlintOrganizationalDataAuditRecordField {
     /// `dynamicProperties`
@@ -12236,7 +12236,7 @@ impl VivaGlintOrganizationalDataAuditRecordField {
     ];
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL complex type `microsoft.graph.security.vivaGlintPulseProgramAuditRecord`; base type `microsoft.graph.security.auditData`; open type: dynamic properties land in `additional_properties`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct VivaGlintPulseProgramAuditRecord {
@@ -12249,14 +12249,14 @@ pub struct VivaGlintPulseProgramAuditRecord {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for VivaGlintPulseProgramAuditRecord {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl VivaGlintPulseProgramAuditRecord {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.vivaGlintPulseProgramAuditRecord";
@@ -12277,7 +12277,7 @@ impl VivaGlintPulseProgramAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for VivaGlintPulseProgramAuditRecord {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -12286,7 +12286,7 @@ impl<'de> serde::Deserialize<'de> for VivaGlintPulseProgramAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::model::ODataObject for VivaGlintPulseProgramAuditRecord {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -12309,7 +12309,7 @@ impl graph_odata_runtime::model::ODataObject for VivaGlintPulseProgramAuditRecor
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl VivaGlintPulseProgramAuditRecord {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -12320,11 +12320,11 @@ impl VivaGlintPulseProgramAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// The properties of [`VivaGlintPulseProgramAuditRecord`] by wire name, each a [`Field<VivaGlintPulseProgramAuditRecord>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`VivaGlintPulseProgramAuditRecord::set_null`].
 pub enum VivaGlintPulseProgramAuditRecordField {}
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 #[allow(non_upper_case_globals)]
 impl VivaGlintPulseProgramAuditRecordField {
     /// `dynamicProperties`
@@ -12337,7 +12337,7 @@ impl VivaGlintPulseProgramAuditRecordField {
     ];
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL complex type `microsoft.graph.security.vivaGlintPulseProgramRespondentRateAuditRecord`; base type `microsoft.graph.security.auditData`; open type: dynamic properties land in `additional_properties`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct VivaGlintPulseProgramRespondentRateAuditRecord {
@@ -12350,14 +12350,14 @@ pub struct VivaGlintPulseProgramRespondentRateAuditRecord {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for VivaGlintPulseProgramRespondentRateAuditRecord {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl VivaGlintPulseProgramRespondentRateAuditRecord {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.vivaGlintPulseProgramRespondentRateAuditRecord";
@@ -12378,7 +12378,7 @@ impl VivaGlintPulseProgramRespondentRateAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for VivaGlintPulseProgramRespondentRateAuditRecord {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -12387,7 +12387,7 @@ impl<'de> serde::Deserialize<'de> for VivaGlintPulseProgramRespondentRateAuditRe
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::model::ODataObject
 for VivaGlintPulseProgramRespondentRateAuditRecord {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
@@ -12411,7 +12411,7 @@ for VivaGlintPulseProgramRespondentRateAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl VivaGlintPulseProgramRespondentRateAuditRecord {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -12422,11 +12422,11 @@ impl VivaGlintPulseProgramRespondentRateAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// The properties of [`VivaGlintPulseProgramRespondentRateAuditRecord`] by wire name, each a [`Field<VivaGlintPulseProgramRespondentRateAuditRecord>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`VivaGlintPulseProgramRespondentRateAuditRecord::set_null`].
 pub enum VivaGlintPulseProgramRespondentRateAuditRecordField {}
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 #[allow(non_upper_case_globals)]
 impl VivaGlintPulseProgramRespondentRateAuditRecordField {
     /// `dynamicProperties`
@@ -12439,7 +12439,7 @@ impl VivaGlintPulseProgramRespondentRateAuditRecordField {
     >] = &[Self::DynamicProperties];
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL complex type `microsoft.graph.security.vivaGlintQuestionAuditRecord`; base type `microsoft.graph.security.auditData`; open type: dynamic properties land in `additional_properties`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct VivaGlintQuestionAuditRecord {
@@ -12452,14 +12452,14 @@ pub struct VivaGlintQuestionAuditRecord {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for VivaGlintQuestionAuditRecord {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl VivaGlintQuestionAuditRecord {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.vivaGlintQuestionAuditRecord";
@@ -12480,7 +12480,7 @@ impl VivaGlintQuestionAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for VivaGlintQuestionAuditRecord {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -12489,7 +12489,7 @@ impl<'de> serde::Deserialize<'de> for VivaGlintQuestionAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::model::ODataObject for VivaGlintQuestionAuditRecord {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -12512,7 +12512,7 @@ impl graph_odata_runtime::model::ODataObject for VivaGlintQuestionAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl VivaGlintQuestionAuditRecord {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -12523,11 +12523,11 @@ impl VivaGlintQuestionAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// The properties of [`VivaGlintQuestionAuditRecord`] by wire name, each a [`Field<VivaGlintQuestionAuditRecord>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`VivaGlintQuestionAuditRecord::set_null`].
 pub enum VivaGlintQuestionAuditRecordField {}
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 #[allow(non_upper_case_globals)]
 impl VivaGlintQuestionAuditRecordField {
     /// `dynamicProperties`
@@ -12540,7 +12540,7 @@ impl VivaGlintQuestionAuditRecordField {
     ];
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL complex type `microsoft.graph.security.vivaGlintRoleAuditRecord`; base type `microsoft.graph.security.auditData`; open type: dynamic properties land in `additional_properties`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct VivaGlintRoleAuditRecord {
@@ -12553,14 +12553,14 @@ pub struct VivaGlintRoleAuditRecord {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for VivaGlintRoleAuditRecord {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl VivaGlintRoleAuditRecord {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.vivaGlintRoleAuditRecord";
@@ -12581,7 +12581,7 @@ impl VivaGlintRoleAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for VivaGlintRoleAuditRecord {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -12590,7 +12590,7 @@ impl<'de> serde::Deserialize<'de> for VivaGlintRoleAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::model::ODataObject for VivaGlintRoleAuditRecord {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -12613,7 +12613,7 @@ impl graph_odata_runtime::model::ODataObject for VivaGlintRoleAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl VivaGlintRoleAuditRecord {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -12624,11 +12624,11 @@ impl VivaGlintRoleAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// The properties of [`VivaGlintRoleAuditRecord`] by wire name, each a [`Field<VivaGlintRoleAuditRecord>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`VivaGlintRoleAuditRecord::set_null`].
 pub enum VivaGlintRoleAuditRecordField {}
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 #[allow(non_upper_case_globals)]
 impl VivaGlintRoleAuditRecordField {
     /// `dynamicProperties`
@@ -12641,7 +12641,7 @@ impl VivaGlintRoleAuditRecordField {
     ];
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL complex type `microsoft.graph.security.vivaGlintRubiconAuditRecord`; base type `microsoft.graph.security.auditData`; open type: dynamic properties land in `additional_properties`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct VivaGlintRubiconAuditRecord {
@@ -12654,14 +12654,14 @@ pub struct VivaGlintRubiconAuditRecord {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for VivaGlintRubiconAuditRecord {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl VivaGlintRubiconAuditRecord {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.vivaGlintRubiconAuditRecord";
@@ -12682,7 +12682,7 @@ impl VivaGlintRubiconAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for VivaGlintRubiconAuditRecord {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -12691,7 +12691,7 @@ impl<'de> serde::Deserialize<'de> for VivaGlintRubiconAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::model::ODataObject for VivaGlintRubiconAuditRecord {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -12714,7 +12714,7 @@ impl graph_odata_runtime::model::ODataObject for VivaGlintRubiconAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl VivaGlintRubiconAuditRecord {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -12725,11 +12725,11 @@ impl VivaGlintRubiconAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// The properties of [`VivaGlintRubiconAuditRecord`] by wire name, each a [`Field<VivaGlintRubiconAuditRecord>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`VivaGlintRubiconAuditRecord::set_null`].
 pub enum VivaGlintRubiconAuditRecordField {}
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 #[allow(non_upper_case_globals)]
 impl VivaGlintRubiconAuditRecordField {
     /// `dynamicProperties`
@@ -12742,7 +12742,7 @@ impl VivaGlintRubiconAuditRecordField {
     ];
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL complex type `microsoft.graph.security.vivaGlintSupportAccessAuditRecord`; base type `microsoft.graph.security.auditData`; open type: dynamic properties land in `additional_properties`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct VivaGlintSupportAccessAuditRecord {
@@ -12755,14 +12755,14 @@ pub struct VivaGlintSupportAccessAuditRecord {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for VivaGlintSupportAccessAuditRecord {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl VivaGlintSupportAccessAuditRecord {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.vivaGlintSupportAccessAuditRecord";
@@ -12783,7 +12783,7 @@ impl VivaGlintSupportAccessAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for VivaGlintSupportAccessAuditRecord {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -12792,7 +12792,7 @@ impl<'de> serde::Deserialize<'de> for VivaGlintSupportAccessAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::model::ODataObject for VivaGlintSupportAccessAuditRecord {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -12815,7 +12815,7 @@ impl graph_odata_runtime::model::ODataObject for VivaGlintSupportAccessAuditReco
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl VivaGlintSupportAccessAuditRecord {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -12826,11 +12826,11 @@ impl VivaGlintSupportAccessAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// The properties of [`VivaGlintSupportAccessAuditRecord`] by wire name, each a [`Field<VivaGlintSupportAccessAuditRecord>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`VivaGlintSupportAccessAuditRecord::set_null`].
 pub enum VivaGlintSupportAccessAuditRecordField {}
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 #[allow(non_upper_case_globals)]
 impl VivaGlintSupportAccessAuditRecordField {
     /// `dynamicProperties`
@@ -12843,7 +12843,7 @@ impl VivaGlintSupportAccessAuditRecordField {
     ];
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL complex type `microsoft.graph.security.vivaGlintSystemAuditRecord`; base type `microsoft.graph.security.auditData`; open type: dynamic properties land in `additional_properties`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct VivaGlintSystemAuditRecord {
@@ -12856,14 +12856,14 @@ pub struct VivaGlintSystemAuditRecord {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for VivaGlintSystemAuditRecord {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl VivaGlintSystemAuditRecord {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.vivaGlintSystemAuditRecord";
@@ -12884,7 +12884,7 @@ impl VivaGlintSystemAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for VivaGlintSystemAuditRecord {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -12893,7 +12893,7 @@ impl<'de> serde::Deserialize<'de> for VivaGlintSystemAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::model::ODataObject for VivaGlintSystemAuditRecord {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -12916,7 +12916,7 @@ impl graph_odata_runtime::model::ODataObject for VivaGlintSystemAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl VivaGlintSystemAuditRecord {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -12927,11 +12927,11 @@ impl VivaGlintSystemAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// The properties of [`VivaGlintSystemAuditRecord`] by wire name, each a [`Field<VivaGlintSystemAuditRecord>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`VivaGlintSystemAuditRecord::set_null`].
 pub enum VivaGlintSystemAuditRecordField {}
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 #[allow(non_upper_case_globals)]
 impl VivaGlintSystemAuditRecordField {
     /// `dynamicProperties`
@@ -12944,7 +12944,7 @@ impl VivaGlintSystemAuditRecordField {
     ];
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL complex type `microsoft.graph.security.vivaGlintUserAuditRecord`; base type `microsoft.graph.security.auditData`; open type: dynamic properties land in `additional_properties`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct VivaGlintUserAuditRecord {
@@ -12957,14 +12957,14 @@ pub struct VivaGlintUserAuditRecord {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for VivaGlintUserAuditRecord {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl VivaGlintUserAuditRecord {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.vivaGlintUserAuditRecord";
@@ -12985,7 +12985,7 @@ impl VivaGlintUserAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for VivaGlintUserAuditRecord {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -12994,7 +12994,7 @@ impl<'de> serde::Deserialize<'de> for VivaGlintUserAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::model::ODataObject for VivaGlintUserAuditRecord {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -13017,7 +13017,7 @@ impl graph_odata_runtime::model::ODataObject for VivaGlintUserAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl VivaGlintUserAuditRecord {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -13028,11 +13028,11 @@ impl VivaGlintUserAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// The properties of [`VivaGlintUserAuditRecord`] by wire name, each a [`Field<VivaGlintUserAuditRecord>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`VivaGlintUserAuditRecord::set_null`].
 pub enum VivaGlintUserAuditRecordField {}
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 #[allow(non_upper_case_globals)]
 impl VivaGlintUserAuditRecordField {
     /// `dynamicProperties`
@@ -13045,7 +13045,7 @@ impl VivaGlintUserAuditRecordField {
     ];
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL complex type `microsoft.graph.security.vivaGlintUserGroupAuditRecord`; base type `microsoft.graph.security.auditData`; open type: dynamic properties land in `additional_properties`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct VivaGlintUserGroupAuditRecord {
@@ -13058,14 +13058,14 @@ pub struct VivaGlintUserGroupAuditRecord {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for VivaGlintUserGroupAuditRecord {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl VivaGlintUserGroupAuditRecord {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.vivaGlintUserGroupAuditRecord";
@@ -13086,7 +13086,7 @@ impl VivaGlintUserGroupAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for VivaGlintUserGroupAuditRecord {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -13095,7 +13095,7 @@ impl<'de> serde::Deserialize<'de> for VivaGlintUserGroupAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::model::ODataObject for VivaGlintUserGroupAuditRecord {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -13118,7 +13118,7 @@ impl graph_odata_runtime::model::ODataObject for VivaGlintUserGroupAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl VivaGlintUserGroupAuditRecord {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -13129,11 +13129,11 @@ impl VivaGlintUserGroupAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// The properties of [`VivaGlintUserGroupAuditRecord`] by wire name, each a [`Field<VivaGlintUserGroupAuditRecord>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`VivaGlintUserGroupAuditRecord::set_null`].
 pub enum VivaGlintUserGroupAuditRecordField {}
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 #[allow(non_upper_case_globals)]
 impl VivaGlintUserGroupAuditRecordField {
     /// `dynamicProperties`
@@ -13146,7 +13146,7 @@ impl VivaGlintUserGroupAuditRecordField {
     ];
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL complex type `microsoft.graph.security.vivaGoalsAuditRecord`; base type `microsoft.graph.security.auditData`; open type: dynamic properties land in `additional_properties`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct VivaGoalsAuditRecord {
@@ -13159,14 +13159,14 @@ pub struct VivaGoalsAuditRecord {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for VivaGoalsAuditRecord {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl VivaGoalsAuditRecord {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.vivaGoalsAuditRecord";
@@ -13187,7 +13187,7 @@ impl VivaGoalsAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for VivaGoalsAuditRecord {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -13196,7 +13196,7 @@ impl<'de> serde::Deserialize<'de> for VivaGoalsAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::model::ODataObject for VivaGoalsAuditRecord {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -13219,7 +13219,7 @@ impl graph_odata_runtime::model::ODataObject for VivaGoalsAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl VivaGoalsAuditRecord {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -13230,11 +13230,11 @@ impl VivaGoalsAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// The properties of [`VivaGoalsAuditRecord`] by wire name, each a [`Field<VivaGoalsAuditRecord>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`VivaGoalsAuditRecord::set_null`].
 pub enum VivaGoalsAuditRecordField {}
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 #[allow(non_upper_case_globals)]
 impl VivaGoalsAuditRecordField {
     /// `dynamicProperties`
@@ -13247,7 +13247,7 @@ impl VivaGoalsAuditRecordField {
     ];
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL complex type `microsoft.graph.security.vivaLearningAdminAuditRecord`; base type `microsoft.graph.security.auditData`; open type: dynamic properties land in `additional_properties`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct VivaLearningAdminAuditRecord {
@@ -13260,14 +13260,14 @@ pub struct VivaLearningAdminAuditRecord {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for VivaLearningAdminAuditRecord {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl VivaLearningAdminAuditRecord {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.vivaLearningAdminAuditRecord";
@@ -13288,7 +13288,7 @@ impl VivaLearningAdminAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for VivaLearningAdminAuditRecord {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -13297,7 +13297,7 @@ impl<'de> serde::Deserialize<'de> for VivaLearningAdminAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::model::ODataObject for VivaLearningAdminAuditRecord {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -13320,7 +13320,7 @@ impl graph_odata_runtime::model::ODataObject for VivaLearningAdminAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl VivaLearningAdminAuditRecord {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -13331,11 +13331,11 @@ impl VivaLearningAdminAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// The properties of [`VivaLearningAdminAuditRecord`] by wire name, each a [`Field<VivaLearningAdminAuditRecord>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`VivaLearningAdminAuditRecord::set_null`].
 pub enum VivaLearningAdminAuditRecordField {}
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 #[allow(non_upper_case_globals)]
 impl VivaLearningAdminAuditRecordField {
     /// `dynamicProperties`
@@ -13348,7 +13348,7 @@ impl VivaLearningAdminAuditRecordField {
     ];
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL complex type `microsoft.graph.security.vivaLearningAuditRecord`; base type `microsoft.graph.security.auditData`; open type: dynamic properties land in `additional_properties`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct VivaLearningAuditRecord {
@@ -13361,14 +13361,14 @@ pub struct VivaLearningAuditRecord {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for VivaLearningAuditRecord {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl VivaLearningAuditRecord {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.vivaLearningAuditRecord";
@@ -13389,7 +13389,7 @@ impl VivaLearningAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for VivaLearningAuditRecord {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -13398,7 +13398,7 @@ impl<'de> serde::Deserialize<'de> for VivaLearningAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::model::ODataObject for VivaLearningAuditRecord {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -13421,7 +13421,7 @@ impl graph_odata_runtime::model::ODataObject for VivaLearningAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl VivaLearningAuditRecord {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -13432,11 +13432,11 @@ impl VivaLearningAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// The properties of [`VivaLearningAuditRecord`] by wire name, each a [`Field<VivaLearningAuditRecord>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`VivaLearningAuditRecord::set_null`].
 pub enum VivaLearningAuditRecordField {}
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 #[allow(non_upper_case_globals)]
 impl VivaLearningAuditRecordField {
     /// `dynamicProperties`
@@ -13449,7 +13449,7 @@ impl VivaLearningAuditRecordField {
     ];
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL complex type `microsoft.graph.security.vivaPulseAdminAuditRecord`; base type `microsoft.graph.security.auditData`; open type: dynamic properties land in `additional_properties`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct VivaPulseAdminAuditRecord {
@@ -13462,14 +13462,14 @@ pub struct VivaPulseAdminAuditRecord {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for VivaPulseAdminAuditRecord {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl VivaPulseAdminAuditRecord {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.vivaPulseAdminAuditRecord";
@@ -13490,7 +13490,7 @@ impl VivaPulseAdminAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for VivaPulseAdminAuditRecord {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -13499,7 +13499,7 @@ impl<'de> serde::Deserialize<'de> for VivaPulseAdminAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::model::ODataObject for VivaPulseAdminAuditRecord {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -13522,7 +13522,7 @@ impl graph_odata_runtime::model::ODataObject for VivaPulseAdminAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl VivaPulseAdminAuditRecord {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -13533,11 +13533,11 @@ impl VivaPulseAdminAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// The properties of [`VivaPulseAdminAuditRecord`] by wire name, each a [`Field<VivaPulseAdminAuditRecord>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`VivaPulseAdminAuditRecord::set_null`].
 pub enum VivaPulseAdminAuditRecordField {}
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 #[allow(non_upper_case_globals)]
 impl VivaPulseAdminAuditRecordField {
     /// `dynamicProperties`
@@ -13550,7 +13550,7 @@ impl VivaPulseAdminAuditRecordField {
     ];
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL complex type `microsoft.graph.security.vivaPulseOrganizerAuditRecord`; base type `microsoft.graph.security.auditData`; open type: dynamic properties land in `additional_properties`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct VivaPulseOrganizerAuditRecord {
@@ -13563,14 +13563,14 @@ pub struct VivaPulseOrganizerAuditRecord {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for VivaPulseOrganizerAuditRecord {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl VivaPulseOrganizerAuditRecord {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.vivaPulseOrganizerAuditRecord";
@@ -13591,7 +13591,7 @@ impl VivaPulseOrganizerAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for VivaPulseOrganizerAuditRecord {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -13600,7 +13600,7 @@ impl<'de> serde::Deserialize<'de> for VivaPulseOrganizerAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::model::ODataObject for VivaPulseOrganizerAuditRecord {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -13623,7 +13623,7 @@ impl graph_odata_runtime::model::ODataObject for VivaPulseOrganizerAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl VivaPulseOrganizerAuditRecord {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -13634,11 +13634,11 @@ impl VivaPulseOrganizerAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// The properties of [`VivaPulseOrganizerAuditRecord`] by wire name, each a [`Field<VivaPulseOrganizerAuditRecord>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`VivaPulseOrganizerAuditRecord::set_null`].
 pub enum VivaPulseOrganizerAuditRecordField {}
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 #[allow(non_upper_case_globals)]
 impl VivaPulseOrganizerAuditRecordField {
     /// `dynamicProperties`
@@ -13651,7 +13651,7 @@ impl VivaPulseOrganizerAuditRecordField {
     ];
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL complex type `microsoft.graph.security.vivaPulseReportAuditRecord`; base type `microsoft.graph.security.auditData`; open type: dynamic properties land in `additional_properties`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct VivaPulseReportAuditRecord {
@@ -13664,14 +13664,14 @@ pub struct VivaPulseReportAuditRecord {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for VivaPulseReportAuditRecord {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl VivaPulseReportAuditRecord {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.vivaPulseReportAuditRecord";
@@ -13692,7 +13692,7 @@ impl VivaPulseReportAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for VivaPulseReportAuditRecord {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -13701,7 +13701,7 @@ impl<'de> serde::Deserialize<'de> for VivaPulseReportAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::model::ODataObject for VivaPulseReportAuditRecord {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -13724,7 +13724,7 @@ impl graph_odata_runtime::model::ODataObject for VivaPulseReportAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl VivaPulseReportAuditRecord {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -13735,11 +13735,11 @@ impl VivaPulseReportAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// The properties of [`VivaPulseReportAuditRecord`] by wire name, each a [`Field<VivaPulseReportAuditRecord>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`VivaPulseReportAuditRecord::set_null`].
 pub enum VivaPulseReportAuditRecordField {}
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 #[allow(non_upper_case_globals)]
 impl VivaPulseReportAuditRecordField {
     /// `dynamicProperties`

@@ -11,7 +11,7 @@ use graph_odata_runtime::edm;
 #[allow(unused_imports)]
 use graph_odata_runtime::model;
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL complex type `microsoft.graph.security.vivaPulseResponseAuditRecord`; base type `microsoft.graph.security.auditData`; open type: dynamic properties land in `additional_properties`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct VivaPulseResponseAuditRecord {
@@ -24,14 +24,14 @@ pub struct VivaPulseResponseAuditRecord {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for VivaPulseResponseAuditRecord {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl VivaPulseResponseAuditRecord {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.vivaPulseResponseAuditRecord";
@@ -52,7 +52,7 @@ impl VivaPulseResponseAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for VivaPulseResponseAuditRecord {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -61,7 +61,7 @@ impl<'de> serde::Deserialize<'de> for VivaPulseResponseAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::model::ODataObject for VivaPulseResponseAuditRecord {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -84,7 +84,7 @@ impl graph_odata_runtime::model::ODataObject for VivaPulseResponseAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl VivaPulseResponseAuditRecord {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -95,11 +95,11 @@ impl VivaPulseResponseAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// The properties of [`VivaPulseResponseAuditRecord`] by wire name, each a [`Field<VivaPulseResponseAuditRecord>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`VivaPulseResponseAuditRecord::set_null`].
 pub enum VivaPulseResponseAuditRecordField {}
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 #[allow(non_upper_case_globals)]
 impl VivaPulseResponseAuditRecordField {
     /// `dynamicProperties`
@@ -112,7 +112,7 @@ impl VivaPulseResponseAuditRecordField {
     ];
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL complex type `microsoft.graph.security.vmMetadata`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct VmMetadata {
@@ -130,14 +130,14 @@ pub struct VmMetadata {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for VmMetadata {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl VmMetadata {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.vmMetadata";
@@ -161,7 +161,7 @@ impl VmMetadata {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for VmMetadata {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -170,7 +170,7 @@ impl<'de> serde::Deserialize<'de> for VmMetadata {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::model::ODataObject for VmMetadata {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -194,7 +194,7 @@ impl graph_odata_runtime::model::ODataObject for VmMetadata {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl VmMetadata {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -205,11 +205,11 @@ impl VmMetadata {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// The properties of [`VmMetadata`] by wire name, each a [`Field<VmMetadata>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`VmMetadata::set_null`].
 pub enum VmMetadataField {}
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 #[allow(non_upper_case_globals)]
 impl VmMetadataField {
     /// `cloudProvider`
@@ -233,7 +233,7 @@ impl VmMetadataField {
     ];
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL complex type `microsoft.graph.security.wdatpAlertsAuditRecord`; base type `microsoft.graph.security.auditData`; open type: dynamic properties land in `additional_properties`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct WdatpAlertsAuditRecord {
@@ -246,14 +246,14 @@ pub struct WdatpAlertsAuditRecord {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for WdatpAlertsAuditRecord {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl WdatpAlertsAuditRecord {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.wdatpAlertsAuditRecord";
@@ -274,7 +274,7 @@ impl WdatpAlertsAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for WdatpAlertsAuditRecord {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -283,7 +283,7 @@ impl<'de> serde::Deserialize<'de> for WdatpAlertsAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::model::ODataObject for WdatpAlertsAuditRecord {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -306,7 +306,7 @@ impl graph_odata_runtime::model::ODataObject for WdatpAlertsAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl WdatpAlertsAuditRecord {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -317,11 +317,11 @@ impl WdatpAlertsAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// The properties of [`WdatpAlertsAuditRecord`] by wire name, each a [`Field<WdatpAlertsAuditRecord>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`WdatpAlertsAuditRecord::set_null`].
 pub enum WdatpAlertsAuditRecordField {}
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 #[allow(non_upper_case_globals)]
 impl WdatpAlertsAuditRecordField {
     /// `dynamicProperties`
@@ -334,7 +334,7 @@ impl WdatpAlertsAuditRecordField {
     ];
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL complex type `microsoft.graph.security.webContentFilteringAuditRecord`; base type `microsoft.graph.security.auditData`; open type: dynamic properties land in `additional_properties`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct WebContentFilteringAuditRecord {
@@ -347,14 +347,14 @@ pub struct WebContentFilteringAuditRecord {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for WebContentFilteringAuditRecord {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl WebContentFilteringAuditRecord {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.webContentFilteringAuditRecord";
@@ -375,7 +375,7 @@ impl WebContentFilteringAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for WebContentFilteringAuditRecord {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -384,7 +384,7 @@ impl<'de> serde::Deserialize<'de> for WebContentFilteringAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::model::ODataObject for WebContentFilteringAuditRecord {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -407,7 +407,7 @@ impl graph_odata_runtime::model::ODataObject for WebContentFilteringAuditRecord 
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl WebContentFilteringAuditRecord {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -418,11 +418,11 @@ impl WebContentFilteringAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// The properties of [`WebContentFilteringAuditRecord`] by wire name, each a [`Field<WebContentFilteringAuditRecord>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`WebContentFilteringAuditRecord::set_null`].
 pub enum WebContentFilteringAuditRecordField {}
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 #[allow(non_upper_case_globals)]
 impl WebContentFilteringAuditRecordField {
     /// `dynamicProperties`
@@ -435,7 +435,7 @@ impl WebContentFilteringAuditRecordField {
     ];
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_activity_metadata")]
 /// CSDL complex type `microsoft.graph.security.whoisContact`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct WhoisContact {
@@ -457,14 +457,14 @@ pub struct WhoisContact {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_activity_metadata")]
 impl serde::Serialize for WhoisContact {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_activity_metadata")]
 impl WhoisContact {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.whoisContact";
@@ -490,7 +490,7 @@ impl WhoisContact {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_activity_metadata")]
 impl<'de> serde::Deserialize<'de> for WhoisContact {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -499,7 +499,7 @@ impl<'de> serde::Deserialize<'de> for WhoisContact {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_activity_metadata")]
 impl graph_odata_runtime::model::ODataObject for WhoisContact {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -525,7 +525,7 @@ impl graph_odata_runtime::model::ODataObject for WhoisContact {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_activity_metadata")]
 impl WhoisContact {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -536,11 +536,11 @@ impl WhoisContact {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_activity_metadata")]
 /// The properties of [`WhoisContact`] by wire name, each a [`Field<WhoisContact>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`WhoisContact::set_null`].
 pub enum WhoisContactField {}
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_activity_metadata")]
 #[allow(non_upper_case_globals)]
 impl WhoisContactField {
     /// `address`
@@ -568,7 +568,7 @@ impl WhoisContactField {
     ];
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_activity_metadata")]
 /// CSDL complex type `microsoft.graph.security.whoisNameserver`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct WhoisNameserver {
@@ -577,6 +577,7 @@ pub struct WhoisNameserver {
     /// Property `lastSeenDateTime`: `Edm.DateTimeOffset`.
     pub last_seen_date_time: Option<edm::DateTimeOffset>,
     /// Navigation property `host`: `microsoft.graph.security.host`; present when expanded (`$expand`).
+    #[cfg(feature = "_security")]
     pub host: Option<AnyHost>,
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
@@ -584,14 +585,15 @@ pub struct WhoisNameserver {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_activity_metadata")]
 impl serde::Serialize for WhoisNameserver {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_activity_metadata")]
+#[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
 impl WhoisNameserver {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.whoisNameserver";
@@ -609,12 +611,12 @@ impl WhoisNameserver {
         )?;
         object.property("firstSeenDateTime", &self.first_seen_date_time);
         object.property("lastSeenDateTime", &self.last_seen_date_time);
-        object.property("host", &self.host);
+        #[cfg(feature = "_security")] object.property("host", &self.host);
         object.end()
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_activity_metadata")]
 impl<'de> serde::Deserialize<'de> for WhoisNameserver {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -623,7 +625,8 @@ impl<'de> serde::Deserialize<'de> for WhoisNameserver {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_activity_metadata")]
+#[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
 impl graph_odata_runtime::model::ODataObject for WhoisNameserver {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -639,6 +642,7 @@ impl graph_odata_runtime::model::ODataObject for WhoisNameserver {
             "lastSeenDateTime" => {
                 read_lenient(map, key, &mut self.last_seen_date_time, extra)
             }
+            #[cfg(feature = "_security")]
             "host" => read_nullable(map, key, &mut self.host, extra),
             _ => Ok(false),
         }
@@ -650,7 +654,7 @@ impl graph_odata_runtime::model::ODataObject for WhoisNameserver {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_activity_metadata")]
 impl WhoisNameserver {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -661,11 +665,11 @@ impl WhoisNameserver {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_activity_metadata")]
 /// The properties of [`WhoisNameserver`] by wire name, each a [`Field<WhoisNameserver>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`WhoisNameserver::set_null`].
 pub enum WhoisNameserverField {}
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_activity_metadata")]
 #[allow(non_upper_case_globals)]
 impl WhoisNameserverField {
     /// `firstSeenDateTime`
@@ -686,7 +690,7 @@ impl WhoisNameserverField {
     ];
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL complex type `microsoft.graph.security.windows365CustomerLockboxAuditRecord`; base type `microsoft.graph.security.auditData`; open type: dynamic properties land in `additional_properties`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Windows365CustomerLockboxAuditRecord {
@@ -699,14 +703,14 @@ pub struct Windows365CustomerLockboxAuditRecord {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for Windows365CustomerLockboxAuditRecord {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl Windows365CustomerLockboxAuditRecord {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.windows365CustomerLockboxAuditRecord";
@@ -727,7 +731,7 @@ impl Windows365CustomerLockboxAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for Windows365CustomerLockboxAuditRecord {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -736,7 +740,7 @@ impl<'de> serde::Deserialize<'de> for Windows365CustomerLockboxAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::model::ODataObject for Windows365CustomerLockboxAuditRecord {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -759,7 +763,7 @@ impl graph_odata_runtime::model::ODataObject for Windows365CustomerLockboxAuditR
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl Windows365CustomerLockboxAuditRecord {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -770,11 +774,11 @@ impl Windows365CustomerLockboxAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// The properties of [`Windows365CustomerLockboxAuditRecord`] by wire name, each a [`Field<Windows365CustomerLockboxAuditRecord>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`Windows365CustomerLockboxAuditRecord::set_null`].
 pub enum Windows365CustomerLockboxAuditRecordField {}
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 #[allow(non_upper_case_globals)]
 impl Windows365CustomerLockboxAuditRecordField {
     /// `dynamicProperties`
@@ -787,7 +791,7 @@ impl Windows365CustomerLockboxAuditRecordField {
     ];
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL complex type `microsoft.graph.security.workplaceAnalyticsAuditRecord`; base type `microsoft.graph.security.auditData`; open type: dynamic properties land in `additional_properties`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct WorkplaceAnalyticsAuditRecord {
@@ -800,14 +804,14 @@ pub struct WorkplaceAnalyticsAuditRecord {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for WorkplaceAnalyticsAuditRecord {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl WorkplaceAnalyticsAuditRecord {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.workplaceAnalyticsAuditRecord";
@@ -828,7 +832,7 @@ impl WorkplaceAnalyticsAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for WorkplaceAnalyticsAuditRecord {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -837,7 +841,7 @@ impl<'de> serde::Deserialize<'de> for WorkplaceAnalyticsAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::model::ODataObject for WorkplaceAnalyticsAuditRecord {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -860,7 +864,7 @@ impl graph_odata_runtime::model::ODataObject for WorkplaceAnalyticsAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl WorkplaceAnalyticsAuditRecord {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -871,11 +875,11 @@ impl WorkplaceAnalyticsAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// The properties of [`WorkplaceAnalyticsAuditRecord`] by wire name, each a [`Field<WorkplaceAnalyticsAuditRecord>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`WorkplaceAnalyticsAuditRecord::set_null`].
 pub enum WorkplaceAnalyticsAuditRecordField {}
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 #[allow(non_upper_case_globals)]
 impl WorkplaceAnalyticsAuditRecordField {
     /// `dynamicProperties`
@@ -888,7 +892,7 @@ impl WorkplaceAnalyticsAuditRecordField {
     ];
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL complex type `microsoft.graph.security.yammerAuditRecord`; base type `microsoft.graph.security.auditData`; open type: dynamic properties land in `additional_properties`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct YammerAuditRecord {
@@ -901,14 +905,14 @@ pub struct YammerAuditRecord {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for YammerAuditRecord {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl YammerAuditRecord {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.yammerAuditRecord";
@@ -929,7 +933,7 @@ impl YammerAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for YammerAuditRecord {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -938,7 +942,7 @@ impl<'de> serde::Deserialize<'de> for YammerAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::model::ODataObject for YammerAuditRecord {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -961,7 +965,7 @@ impl graph_odata_runtime::model::ODataObject for YammerAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl YammerAuditRecord {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -972,11 +976,11 @@ impl YammerAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// The properties of [`YammerAuditRecord`] by wire name, each a [`Field<YammerAuditRecord>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`YammerAuditRecord::set_null`].
 pub enum YammerAuditRecordField {}
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 #[allow(non_upper_case_globals)]
 impl YammerAuditRecordField {
     /// `dynamicProperties`
@@ -989,7 +993,7 @@ impl YammerAuditRecordField {
     ];
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL complex type `microsoft.graph.security.yammerUserHidingAuditRecord`; base type `microsoft.graph.security.auditData`; open type: dynamic properties land in `additional_properties`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct YammerUserHidingAuditRecord {
@@ -1002,14 +1006,14 @@ pub struct YammerUserHidingAuditRecord {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for YammerUserHidingAuditRecord {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl YammerUserHidingAuditRecord {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.yammerUserHidingAuditRecord";
@@ -1030,7 +1034,7 @@ impl YammerUserHidingAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for YammerUserHidingAuditRecord {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1039,7 +1043,7 @@ impl<'de> serde::Deserialize<'de> for YammerUserHidingAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::model::ODataObject for YammerUserHidingAuditRecord {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -1062,7 +1066,7 @@ impl graph_odata_runtime::model::ODataObject for YammerUserHidingAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl YammerUserHidingAuditRecord {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -1073,11 +1077,11 @@ impl YammerUserHidingAuditRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// The properties of [`YammerUserHidingAuditRecord`] by wire name, each a [`Field<YammerUserHidingAuditRecord>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`YammerUserHidingAuditRecord::set_null`].
 pub enum YammerUserHidingAuditRecordField {}
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 #[allow(non_upper_case_globals)]
 impl YammerUserHidingAuditRecordField {
     /// `dynamicProperties`

@@ -11,7 +11,7 @@ use graph_odata_runtime::edm;
 #[allow(unused_imports)]
 use graph_odata_runtime::model;
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL entity type `microsoft.graph.security.alert`; base type `microsoft.graph.entity`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Alert {
@@ -99,14 +99,14 @@ pub struct Alert {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for Alert {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl Alert {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.alert";
@@ -162,7 +162,7 @@ impl Alert {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for Alert {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -171,7 +171,7 @@ impl<'de> serde::Deserialize<'de> for Alert {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::model::ODataObject for Alert {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -253,7 +253,7 @@ impl graph_odata_runtime::model::ODataObject for Alert {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl Alert {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -264,11 +264,11 @@ impl Alert {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// The properties of [`Alert`] by wire name, each a [`Field<Alert>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`Alert::set_null`].
 pub enum AlertField {}
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 #[allow(non_upper_case_globals)]
 impl AlertField {
     /// `id`
@@ -410,7 +410,7 @@ impl AlertField {
     ];
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL entity type `microsoft.graph.security.analyzedEmail`; base type `microsoft.graph.entity`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct AnalyzedEmail {
@@ -497,14 +497,14 @@ pub struct AnalyzedEmail {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for AnalyzedEmail {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl AnalyzedEmail {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.analyzedEmail";
@@ -566,7 +566,7 @@ impl AnalyzedEmail {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for AnalyzedEmail {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -575,7 +575,7 @@ impl<'de> serde::Deserialize<'de> for AnalyzedEmail {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::model::ODataObject for AnalyzedEmail {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -667,7 +667,7 @@ impl graph_odata_runtime::model::ODataObject for AnalyzedEmail {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl AnalyzedEmail {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -678,11 +678,11 @@ impl AnalyzedEmail {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// The properties of [`AnalyzedEmail`] by wire name, each a [`Field<AnalyzedEmail>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`AnalyzedEmail::set_null`].
 pub enum AnalyzedEmailField {}
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 #[allow(non_upper_case_globals)]
 impl AnalyzedEmailField {
     /// `id`
@@ -858,7 +858,7 @@ impl AnalyzedEmailField {
     ];
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL entity type `microsoft.graph.security.article`; base type `microsoft.graph.entity`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Article {
@@ -889,14 +889,14 @@ pub struct Article {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for Article {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl Article {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.article";
@@ -926,7 +926,7 @@ impl Article {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for Article {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -935,7 +935,7 @@ impl<'de> serde::Deserialize<'de> for Article {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::model::ODataObject for Article {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -969,7 +969,7 @@ impl graph_odata_runtime::model::ODataObject for Article {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl Article {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -980,11 +980,11 @@ impl Article {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// The properties of [`Article`] by wire name, each a [`Field<Article>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`Article::set_null`].
 pub enum ArticleField {}
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 #[allow(non_upper_case_globals)]
 impl ArticleField {
     /// `id`
@@ -1026,7 +1026,7 @@ impl ArticleField {
     ];
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL entity type `microsoft.graph.security.articleIndicator`; base type `microsoft.graph.security.indicator`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ArticleIndicator {
@@ -1045,14 +1045,14 @@ pub struct ArticleIndicator {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for ArticleIndicator {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl ArticleIndicator {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.articleIndicator";
@@ -1075,7 +1075,7 @@ impl ArticleIndicator {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for ArticleIndicator {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1084,7 +1084,7 @@ impl<'de> serde::Deserialize<'de> for ArticleIndicator {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::model::ODataObject for ArticleIndicator {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -1107,7 +1107,7 @@ impl graph_odata_runtime::model::ODataObject for ArticleIndicator {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl ArticleIndicator {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -1118,11 +1118,11 @@ impl ArticleIndicator {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// The properties of [`ArticleIndicator`] by wire name, each a [`Field<ArticleIndicator>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ArticleIndicator::set_null`].
 pub enum ArticleIndicatorField {}
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 #[allow(non_upper_case_globals)]
 impl ArticleIndicatorField {
     /// `id`
@@ -1139,7 +1139,7 @@ impl ArticleIndicatorField {
     ];
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL entity type `microsoft.graph.security.artifact`; base type `microsoft.graph.entity`; abstract; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Artifact {
@@ -1152,14 +1152,14 @@ pub struct Artifact {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for Artifact {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl Artifact {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.artifact";
@@ -1180,7 +1180,7 @@ impl Artifact {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for Artifact {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1189,7 +1189,7 @@ impl<'de> serde::Deserialize<'de> for Artifact {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::model::ODataObject for Artifact {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -1210,7 +1210,7 @@ impl graph_odata_runtime::model::ODataObject for Artifact {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl Artifact {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -1221,11 +1221,11 @@ impl Artifact {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// The properties of [`Artifact`] by wire name, each a [`Field<Artifact>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`Artifact::set_null`].
 pub enum ArtifactField {}
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 #[allow(non_upper_case_globals)]
 impl ArtifactField {
     /// `id`
@@ -1234,7 +1234,7 @@ impl ArtifactField {
     pub const ALL: &'static [model::Field<Artifact>] = &[Self::Id];
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// A `microsoft.graph.security.artifact` value: the base type or one of its derived types, chosen by `@odata.type`. A derived type this crate does not know is read as [`Artifact`], which keeps its properties and `@odata.type` in `additional_properties`.
 #[derive(Debug, Clone, PartialEq)]
 pub enum AnyArtifact {
@@ -1260,7 +1260,7 @@ pub enum AnyArtifact {
     UnclassifiedArtifact(Box<UnclassifiedArtifact>),
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl AnyArtifact {
     /// The `@odata.type` of the variant (the base type's for unknown derived types).
     pub fn odata_type(&self) -> &'static str {
@@ -1286,21 +1286,21 @@ impl AnyArtifact {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl Default for AnyArtifact {
     fn default() -> Self {
         Self::Artifact(Box::default())
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl From<Artifact> for AnyArtifact {
     fn from(value: Artifact) -> Self {
         Self::Artifact(Box::new(value))
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl AnyArtifact {
     /// The value if it is a [`AnyArtifact::HostComponent`] variant.
     pub fn as_host_component(&self) -> Option<&HostComponent> {
@@ -1367,70 +1367,70 @@ impl AnyArtifact {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl From<HostComponent> for AnyArtifact {
     fn from(value: HostComponent) -> Self {
         Self::HostComponent(Box::new(value))
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl From<HostCookie> for AnyArtifact {
     fn from(value: HostCookie) -> Self {
         Self::HostCookie(Box::new(value))
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl From<HostSslCertificate> for AnyArtifact {
     fn from(value: HostSslCertificate) -> Self {
         Self::HostSslCertificate(Box::new(value))
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl From<HostTracker> for AnyArtifact {
     fn from(value: HostTracker) -> Self {
         Self::HostTracker(Box::new(value))
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl From<Hostname> for AnyArtifact {
     fn from(value: Hostname) -> Self {
         Self::Hostname(Box::new(value))
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl From<IpAddress> for AnyArtifact {
     fn from(value: IpAddress) -> Self {
         Self::IpAddress(Box::new(value))
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl From<PassiveDnsRecord> for AnyArtifact {
     fn from(value: PassiveDnsRecord) -> Self {
         Self::PassiveDnsRecord(Box::new(value))
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl From<SslCertificate> for AnyArtifact {
     fn from(value: SslCertificate) -> Self {
         Self::SslCertificate(Box::new(value))
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl From<UnclassifiedArtifact> for AnyArtifact {
     fn from(value: UnclassifiedArtifact) -> Self {
         Self::UnclassifiedArtifact(Box::new(value))
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for AnyArtifact {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match self {
@@ -1474,7 +1474,7 @@ impl serde::Serialize for AnyArtifact {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for AnyArtifact {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1518,7 +1518,7 @@ impl<'de> serde::Deserialize<'de> for AnyArtifact {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL entity type `microsoft.graph.security.auditCoreRoot`; base type `microsoft.graph.entity`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct AuditCoreRoot {
@@ -1533,14 +1533,14 @@ pub struct AuditCoreRoot {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for AuditCoreRoot {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl AuditCoreRoot {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.auditCoreRoot";
@@ -1562,7 +1562,7 @@ impl AuditCoreRoot {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for AuditCoreRoot {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1571,7 +1571,7 @@ impl<'de> serde::Deserialize<'de> for AuditCoreRoot {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::model::ODataObject for AuditCoreRoot {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -1593,7 +1593,7 @@ impl graph_odata_runtime::model::ODataObject for AuditCoreRoot {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl AuditCoreRoot {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -1604,11 +1604,11 @@ impl AuditCoreRoot {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// The properties of [`AuditCoreRoot`] by wire name, each a [`Field<AuditCoreRoot>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`AuditCoreRoot::set_null`].
 pub enum AuditCoreRootField {}
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 #[allow(non_upper_case_globals)]
 impl AuditCoreRootField {
     /// `id`
@@ -1619,7 +1619,7 @@ impl AuditCoreRootField {
     pub const ALL: &'static [model::Field<AuditCoreRoot>] = &[Self::Id, Self::Queries];
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL entity type `microsoft.graph.security.auditLogQuery`; base type `microsoft.graph.entity`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct AuditLogQuery {
@@ -1658,14 +1658,14 @@ pub struct AuditLogQuery {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for AuditLogQuery {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl AuditLogQuery {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.auditLogQuery";
@@ -1703,7 +1703,7 @@ impl AuditLogQuery {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for AuditLogQuery {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1712,7 +1712,7 @@ impl<'de> serde::Deserialize<'de> for AuditLogQuery {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::model::ODataObject for AuditLogQuery {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -1762,7 +1762,7 @@ impl graph_odata_runtime::model::ODataObject for AuditLogQuery {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl AuditLogQuery {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -1773,11 +1773,11 @@ impl AuditLogQuery {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// The properties of [`AuditLogQuery`] by wire name, each a [`Field<AuditLogQuery>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`AuditLogQuery::set_null`].
 pub enum AuditLogQueryField {}
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 #[allow(non_upper_case_globals)]
 impl AuditLogQueryField {
     /// `id`
@@ -1849,7 +1849,7 @@ impl AuditLogQueryField {
     ];
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL entity type `microsoft.graph.security.auditLogRecord`; base type `microsoft.graph.entity`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct AuditLogRecord {
@@ -1886,14 +1886,14 @@ pub struct AuditLogRecord {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for AuditLogRecord {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl AuditLogRecord {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.auditLogRecord";
@@ -1926,7 +1926,7 @@ impl AuditLogRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for AuditLogRecord {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1935,7 +1935,7 @@ impl<'de> serde::Deserialize<'de> for AuditLogRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::model::ODataObject for AuditLogRecord {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -1976,7 +1976,7 @@ impl graph_odata_runtime::model::ODataObject for AuditLogRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl AuditLogRecord {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -1987,11 +1987,11 @@ impl AuditLogRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// The properties of [`AuditLogRecord`] by wire name, each a [`Field<AuditLogRecord>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`AuditLogRecord::set_null`].
 pub enum AuditLogRecordField {}
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 #[allow(non_upper_case_globals)]
 impl AuditLogRecordField {
     /// `id`
@@ -2048,7 +2048,7 @@ impl AuditLogRecordField {
     ];
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL entity type `microsoft.graph.security.authorityTemplate`; base type `microsoft.graph.security.filePlanDescriptorTemplate`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct AuthorityTemplate {
@@ -2070,14 +2070,14 @@ pub struct AuthorityTemplate {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for AuthorityTemplate {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl AuthorityTemplate {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.authorityTemplate";
@@ -2101,7 +2101,7 @@ impl AuthorityTemplate {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for AuthorityTemplate {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2110,7 +2110,7 @@ impl<'de> serde::Deserialize<'de> for AuthorityTemplate {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::model::ODataObject for AuthorityTemplate {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -2136,7 +2136,7 @@ impl graph_odata_runtime::model::ODataObject for AuthorityTemplate {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl AuthorityTemplate {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -2147,11 +2147,11 @@ impl AuthorityTemplate {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// The properties of [`AuthorityTemplate`] by wire name, each a [`Field<AuthorityTemplate>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`AuthorityTemplate::set_null`].
 pub enum AuthorityTemplateField {}
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 #[allow(non_upper_case_globals)]
 impl AuthorityTemplateField {
     /// `id`
@@ -2177,7 +2177,7 @@ impl AuthorityTemplateField {
     ];
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL entity type `microsoft.graph.security.autoAuditingConfiguration`; base type `microsoft.graph.entity`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct AutoAuditingConfiguration {
@@ -2192,14 +2192,14 @@ pub struct AutoAuditingConfiguration {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for AutoAuditingConfiguration {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl AutoAuditingConfiguration {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.autoAuditingConfiguration";
@@ -2221,7 +2221,7 @@ impl AutoAuditingConfiguration {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for AutoAuditingConfiguration {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2230,7 +2230,7 @@ impl<'de> serde::Deserialize<'de> for AutoAuditingConfiguration {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::model::ODataObject for AutoAuditingConfiguration {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -2252,7 +2252,7 @@ impl graph_odata_runtime::model::ODataObject for AutoAuditingConfiguration {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl AutoAuditingConfiguration {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -2263,11 +2263,11 @@ impl AutoAuditingConfiguration {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// The properties of [`AutoAuditingConfiguration`] by wire name, each a [`Field<AutoAuditingConfiguration>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`AutoAuditingConfiguration::set_null`].
 pub enum AutoAuditingConfigurationField {}
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 #[allow(non_upper_case_globals)]
 impl AutoAuditingConfigurationField {
     /// `id`
@@ -2283,7 +2283,7 @@ impl AutoAuditingConfigurationField {
     ];
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_activity_metadata")]
 /// CSDL entity type `microsoft.graph.security.case`; base type `microsoft.graph.entity`; abstract; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Case {
@@ -2308,14 +2308,14 @@ pub struct Case {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_activity_metadata")]
 impl serde::Serialize for Case {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_activity_metadata")]
 impl Case {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.case";
@@ -2342,7 +2342,7 @@ impl Case {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_activity_metadata")]
 impl<'de> serde::Deserialize<'de> for Case {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2351,7 +2351,7 @@ impl<'de> serde::Deserialize<'de> for Case {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_activity_metadata")]
 impl graph_odata_runtime::model::ODataObject for Case {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -2384,7 +2384,7 @@ impl graph_odata_runtime::model::ODataObject for Case {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_activity_metadata")]
 impl Case {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -2395,11 +2395,11 @@ impl Case {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_activity_metadata")]
 /// The properties of [`Case`] by wire name, each a [`Field<Case>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`Case::set_null`].
 pub enum CaseField {}
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_activity_metadata")]
 #[allow(non_upper_case_globals)]
 impl CaseField {
     /// `id`
@@ -2430,7 +2430,7 @@ impl CaseField {
     ];
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL entity type `microsoft.graph.security.caseOperation`; base type `microsoft.graph.entity`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct CaseOperation {
@@ -2457,14 +2457,14 @@ pub struct CaseOperation {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for CaseOperation {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl CaseOperation {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.caseOperation";
@@ -2492,7 +2492,7 @@ impl CaseOperation {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for CaseOperation {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2501,7 +2501,7 @@ impl<'de> serde::Deserialize<'de> for CaseOperation {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::model::ODataObject for CaseOperation {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -2535,7 +2535,7 @@ impl graph_odata_runtime::model::ODataObject for CaseOperation {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl CaseOperation {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -2546,11 +2546,11 @@ impl CaseOperation {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// The properties of [`CaseOperation`] by wire name, each a [`Field<CaseOperation>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`CaseOperation::set_null`].
 pub enum CaseOperationField {}
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 #[allow(non_upper_case_globals)]
 impl CaseOperationField {
     /// `id`
@@ -2588,7 +2588,7 @@ impl CaseOperationField {
     ];
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// A `microsoft.graph.security.caseOperation` value: the base type or one of its derived types, chosen by `@odata.type`. A derived type this crate does not know is read as [`CaseOperation`], which keeps its properties and `@odata.type` in `additional_properties`.
 #[derive(Debug, Clone, PartialEq)]
 pub enum AnyCaseOperation {
@@ -2614,7 +2614,7 @@ pub enum AnyCaseOperation {
     EdiscoveryTagOperation(Box<EdiscoveryTagOperation>),
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl AnyCaseOperation {
     /// The `@odata.type` of the variant (the base type's for unknown derived types).
     pub fn odata_type(&self) -> &'static str {
@@ -2650,21 +2650,21 @@ impl AnyCaseOperation {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl Default for AnyCaseOperation {
     fn default() -> Self {
         Self::CaseOperation(Box::default())
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl From<CaseOperation> for AnyCaseOperation {
     fn from(value: CaseOperation) -> Self {
         Self::CaseOperation(Box::new(value))
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl AnyCaseOperation {
     /// The value if it is a [`AnyCaseOperation::EdiscoveryAddToReviewSetOperation`] variant.
     pub fn as_ediscovery_add_to_review_set_operation(
@@ -2741,70 +2741,70 @@ impl AnyCaseOperation {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl From<EdiscoveryAddToReviewSetOperation> for AnyCaseOperation {
     fn from(value: EdiscoveryAddToReviewSetOperation) -> Self {
         Self::EdiscoveryAddToReviewSetOperation(Box::new(value))
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl From<EdiscoveryEstimateOperation> for AnyCaseOperation {
     fn from(value: EdiscoveryEstimateOperation) -> Self {
         Self::EdiscoveryEstimateOperation(Box::new(value))
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl From<EdiscoveryExportOperation> for AnyCaseOperation {
     fn from(value: EdiscoveryExportOperation) -> Self {
         Self::EdiscoveryExportOperation(Box::new(value))
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl From<EdiscoveryHoldOperation> for AnyCaseOperation {
     fn from(value: EdiscoveryHoldOperation) -> Self {
         Self::EdiscoveryHoldOperation(Box::new(value))
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl From<EdiscoveryHoldPolicySyncOperation> for AnyCaseOperation {
     fn from(value: EdiscoveryHoldPolicySyncOperation) -> Self {
         Self::EdiscoveryHoldPolicySyncOperation(Box::new(value))
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl From<EdiscoveryIndexOperation> for AnyCaseOperation {
     fn from(value: EdiscoveryIndexOperation) -> Self {
         Self::EdiscoveryIndexOperation(Box::new(value))
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl From<EdiscoveryPurgeDataOperation> for AnyCaseOperation {
     fn from(value: EdiscoveryPurgeDataOperation) -> Self {
         Self::EdiscoveryPurgeDataOperation(Box::new(value))
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl From<EdiscoverySearchExportOperation> for AnyCaseOperation {
     fn from(value: EdiscoverySearchExportOperation) -> Self {
         Self::EdiscoverySearchExportOperation(Box::new(value))
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl From<EdiscoveryTagOperation> for AnyCaseOperation {
     fn from(value: EdiscoveryTagOperation) -> Self {
         Self::EdiscoveryTagOperation(Box::new(value))
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for AnyCaseOperation {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match self {
@@ -2876,7 +2876,7 @@ impl serde::Serialize for AnyCaseOperation {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for AnyCaseOperation {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2930,7 +2930,7 @@ impl<'de> serde::Deserialize<'de> for AnyCaseOperation {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL entity type `microsoft.graph.security.casesRoot`; base type `microsoft.graph.entity`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct CasesRoot {
@@ -2945,14 +2945,14 @@ pub struct CasesRoot {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for CasesRoot {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl CasesRoot {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.casesRoot";
@@ -2974,7 +2974,7 @@ impl CasesRoot {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for CasesRoot {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2983,7 +2983,7 @@ impl<'de> serde::Deserialize<'de> for CasesRoot {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::model::ODataObject for CasesRoot {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -3007,7 +3007,7 @@ impl graph_odata_runtime::model::ODataObject for CasesRoot {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl CasesRoot {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -3018,11 +3018,11 @@ impl CasesRoot {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// The properties of [`CasesRoot`] by wire name, each a [`Field<CasesRoot>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`CasesRoot::set_null`].
 pub enum CasesRootField {}
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 #[allow(non_upper_case_globals)]
 impl CasesRootField {
     /// `id`
@@ -3038,7 +3038,7 @@ impl CasesRootField {
     ];
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL entity type `microsoft.graph.security.categoryTemplate`; base type `microsoft.graph.security.filePlanDescriptorTemplate`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct CategoryTemplate {
@@ -3062,14 +3062,14 @@ pub struct CategoryTemplate {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for CategoryTemplate {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl CategoryTemplate {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.categoryTemplate";
@@ -3094,7 +3094,7 @@ impl CategoryTemplate {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for CategoryTemplate {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -3103,7 +3103,7 @@ impl<'de> serde::Deserialize<'de> for CategoryTemplate {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::model::ODataObject for CategoryTemplate {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -3130,7 +3130,7 @@ impl graph_odata_runtime::model::ODataObject for CategoryTemplate {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl CategoryTemplate {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -3141,11 +3141,11 @@ impl CategoryTemplate {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// The properties of [`CategoryTemplate`] by wire name, each a [`Field<CategoryTemplate>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`CategoryTemplate::set_null`].
 pub enum CategoryTemplateField {}
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 #[allow(non_upper_case_globals)]
 impl CategoryTemplateField {
     /// `id`
@@ -3174,7 +3174,7 @@ impl CategoryTemplateField {
     ];
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL entity type `microsoft.graph.security.citationTemplate`; base type `microsoft.graph.security.filePlanDescriptorTemplate`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct CitationTemplate {
@@ -3200,14 +3200,14 @@ pub struct CitationTemplate {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for CitationTemplate {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl CitationTemplate {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.citationTemplate";
@@ -3233,7 +3233,7 @@ impl CitationTemplate {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for CitationTemplate {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -3242,7 +3242,7 @@ impl<'de> serde::Deserialize<'de> for CitationTemplate {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::model::ODataObject for CitationTemplate {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -3272,7 +3272,7 @@ impl graph_odata_runtime::model::ODataObject for CitationTemplate {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl CitationTemplate {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -3283,11 +3283,11 @@ impl CitationTemplate {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// The properties of [`CitationTemplate`] by wire name, each a [`Field<CitationTemplate>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`CitationTemplate::set_null`].
 pub enum CitationTemplateField {}
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 #[allow(non_upper_case_globals)]
 impl CitationTemplateField {
     /// `id`
@@ -3321,7 +3321,7 @@ impl CitationTemplateField {
     ];
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL entity type `microsoft.graph.security.collaborationRoot`; base type `microsoft.graph.entity`; abstract; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct CollaborationRoot {
@@ -3336,14 +3336,14 @@ pub struct CollaborationRoot {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for CollaborationRoot {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl CollaborationRoot {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.collaborationRoot";
@@ -3365,7 +3365,7 @@ impl CollaborationRoot {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for CollaborationRoot {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -3374,7 +3374,7 @@ impl<'de> serde::Deserialize<'de> for CollaborationRoot {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::model::ODataObject for CollaborationRoot {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -3396,7 +3396,7 @@ impl graph_odata_runtime::model::ODataObject for CollaborationRoot {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl CollaborationRoot {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -3407,11 +3407,11 @@ impl CollaborationRoot {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// The properties of [`CollaborationRoot`] by wire name, each a [`Field<CollaborationRoot>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`CollaborationRoot::set_null`].
 pub enum CollaborationRootField {}
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 #[allow(non_upper_case_globals)]
 impl CollaborationRootField {
     /// `id`
@@ -3427,7 +3427,7 @@ impl CollaborationRootField {
     ];
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_activity_metadata")]
 /// CSDL entity type `microsoft.graph.security.dataSet`; base type `microsoft.graph.entity`; abstract; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct DataSet {
@@ -3448,14 +3448,14 @@ pub struct DataSet {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_activity_metadata")]
 impl serde::Serialize for DataSet {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_activity_metadata")]
 impl DataSet {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.dataSet";
@@ -3480,7 +3480,7 @@ impl DataSet {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_activity_metadata")]
 impl<'de> serde::Deserialize<'de> for DataSet {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -3489,7 +3489,7 @@ impl<'de> serde::Deserialize<'de> for DataSet {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_activity_metadata")]
 impl graph_odata_runtime::model::ODataObject for DataSet {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -3516,7 +3516,7 @@ impl graph_odata_runtime::model::ODataObject for DataSet {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_activity_metadata")]
 impl DataSet {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -3527,11 +3527,11 @@ impl DataSet {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_activity_metadata")]
 /// The properties of [`DataSet`] by wire name, each a [`Field<DataSet>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`DataSet::set_null`].
 pub enum DataSetField {}
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_activity_metadata")]
 #[allow(non_upper_case_globals)]
 impl DataSetField {
     /// `id`
@@ -3556,7 +3556,7 @@ impl DataSetField {
     ];
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL entity type `microsoft.graph.security.dataSource`; base type `microsoft.graph.entity`; abstract; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct DataSource {
@@ -3577,14 +3577,14 @@ pub struct DataSource {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for DataSource {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl DataSource {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.dataSource";
@@ -3609,7 +3609,7 @@ impl DataSource {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for DataSource {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -3618,7 +3618,7 @@ impl<'de> serde::Deserialize<'de> for DataSource {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::model::ODataObject for DataSource {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -3645,7 +3645,7 @@ impl graph_odata_runtime::model::ODataObject for DataSource {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl DataSource {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -3656,11 +3656,11 @@ impl DataSource {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// The properties of [`DataSource`] by wire name, each a [`Field<DataSource>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`DataSource::set_null`].
 pub enum DataSourceField {}
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 #[allow(non_upper_case_globals)]
 impl DataSourceField {
     /// `id`
@@ -3685,7 +3685,7 @@ impl DataSourceField {
     ];
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// A `microsoft.graph.security.dataSource` value: the base type or one of its derived types, chosen by `@odata.type`. A derived type this crate does not know is read as [`DataSource`], which keeps its properties and `@odata.type` in `additional_properties`.
 #[derive(Debug, Clone, PartialEq)]
 pub enum AnyDataSource {
@@ -3699,7 +3699,7 @@ pub enum AnyDataSource {
     UserSource(Box<UserSource>),
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl AnyDataSource {
     /// The `@odata.type` of the variant (the base type's for unknown derived types).
     pub fn odata_type(&self) -> &'static str {
@@ -3719,14 +3719,14 @@ impl AnyDataSource {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl Default for AnyDataSource {
     fn default() -> Self {
         Self::DataSource(Box::default())
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl From<DataSource> for AnyDataSource {
     fn from(value: DataSource) -> Self {
         Self::DataSource(Box::new(value))

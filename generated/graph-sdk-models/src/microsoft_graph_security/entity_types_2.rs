@@ -11,7 +11,7 @@ use graph_odata_runtime::edm;
 #[allow(unused_imports)]
 use graph_odata_runtime::model;
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl AnyDataSource {
     /// The value if it is a [`AnyDataSource::SiteSource`] variant.
     pub fn as_site_source(&self) -> Option<&SiteSource> {
@@ -36,28 +36,28 @@ impl AnyDataSource {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl From<SiteSource> for AnyDataSource {
     fn from(value: SiteSource) -> Self {
         Self::SiteSource(Box::new(value))
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl From<UnifiedGroupSource> for AnyDataSource {
     fn from(value: UnifiedGroupSource) -> Self {
         Self::UnifiedGroupSource(Box::new(value))
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl From<UserSource> for AnyDataSource {
     fn from(value: UserSource) -> Self {
         Self::UserSource(Box::new(value))
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for AnyDataSource {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match self {
@@ -79,7 +79,7 @@ impl serde::Serialize for AnyDataSource {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for AnyDataSource {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -104,7 +104,7 @@ impl<'de> serde::Deserialize<'de> for AnyDataSource {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_activity_metadata")]
 /// CSDL entity type `microsoft.graph.security.dataSourceContainer`; base type `microsoft.graph.entity`; abstract; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct DataSourceContainer {
@@ -129,14 +129,14 @@ pub struct DataSourceContainer {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_activity_metadata")]
 impl serde::Serialize for DataSourceContainer {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_activity_metadata")]
 impl DataSourceContainer {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.dataSourceContainer";
@@ -163,7 +163,7 @@ impl DataSourceContainer {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_activity_metadata")]
 impl<'de> serde::Deserialize<'de> for DataSourceContainer {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -172,7 +172,7 @@ impl<'de> serde::Deserialize<'de> for DataSourceContainer {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_activity_metadata")]
 impl graph_odata_runtime::model::ODataObject for DataSourceContainer {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -205,7 +205,7 @@ impl graph_odata_runtime::model::ODataObject for DataSourceContainer {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_activity_metadata")]
 impl DataSourceContainer {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -216,11 +216,11 @@ impl DataSourceContainer {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_activity_metadata")]
 /// The properties of [`DataSourceContainer`] by wire name, each a [`Field<DataSourceContainer>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`DataSourceContainer::set_null`].
 pub enum DataSourceContainerField {}
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_activity_metadata")]
 #[allow(non_upper_case_globals)]
 impl DataSourceContainerField {
     /// `id`
@@ -259,7 +259,7 @@ impl DataSourceContainerField {
     ];
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL entity type `microsoft.graph.security.departmentTemplate`; base type `microsoft.graph.security.filePlanDescriptorTemplate`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct DepartmentTemplate {
@@ -281,14 +281,14 @@ pub struct DepartmentTemplate {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for DepartmentTemplate {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl DepartmentTemplate {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.departmentTemplate";
@@ -312,7 +312,7 @@ impl DepartmentTemplate {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for DepartmentTemplate {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -321,7 +321,7 @@ impl<'de> serde::Deserialize<'de> for DepartmentTemplate {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::model::ODataObject for DepartmentTemplate {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -347,7 +347,7 @@ impl graph_odata_runtime::model::ODataObject for DepartmentTemplate {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl DepartmentTemplate {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -358,11 +358,11 @@ impl DepartmentTemplate {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// The properties of [`DepartmentTemplate`] by wire name, each a [`Field<DepartmentTemplate>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`DepartmentTemplate::set_null`].
 pub enum DepartmentTemplateField {}
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 #[allow(non_upper_case_globals)]
 impl DepartmentTemplateField {
     /// `id`
@@ -504,7 +504,7 @@ impl DispositionReviewStageField {
     ];
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL entity type `microsoft.graph.security.ediscoveryAddToReviewSetOperation`; base type `microsoft.graph.security.caseOperation`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct EdiscoveryAddToReviewSetOperation {
@@ -552,14 +552,14 @@ pub struct EdiscoveryAddToReviewSetOperation {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for EdiscoveryAddToReviewSetOperation {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl EdiscoveryAddToReviewSetOperation {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.ediscoveryAddToReviewSetOperation";
@@ -594,7 +594,7 @@ impl EdiscoveryAddToReviewSetOperation {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for EdiscoveryAddToReviewSetOperation {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -603,7 +603,7 @@ impl<'de> serde::Deserialize<'de> for EdiscoveryAddToReviewSetOperation {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::model::ODataObject for EdiscoveryAddToReviewSetOperation {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -654,7 +654,7 @@ impl graph_odata_runtime::model::ODataObject for EdiscoveryAddToReviewSetOperati
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl EdiscoveryAddToReviewSetOperation {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -665,11 +665,11 @@ impl EdiscoveryAddToReviewSetOperation {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// The properties of [`EdiscoveryAddToReviewSetOperation`] by wire name, each a [`Field<EdiscoveryAddToReviewSetOperation>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`EdiscoveryAddToReviewSetOperation::set_null`].
 pub enum EdiscoveryAddToReviewSetOperationField {}
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 #[allow(non_upper_case_globals)]
 impl EdiscoveryAddToReviewSetOperationField {
     /// `id`
@@ -752,7 +752,7 @@ impl EdiscoveryAddToReviewSetOperationField {
     ];
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL entity type `microsoft.graph.security.ediscoveryCase`; base type `microsoft.graph.security.case`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct EdiscoveryCase {
@@ -805,14 +805,14 @@ pub struct EdiscoveryCase {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for EdiscoveryCase {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl EdiscoveryCase {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.ediscoveryCase";
@@ -850,7 +850,7 @@ impl EdiscoveryCase {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for EdiscoveryCase {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -859,7 +859,7 @@ impl<'de> serde::Deserialize<'de> for EdiscoveryCase {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::model::ODataObject for EdiscoveryCase {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -905,7 +905,7 @@ impl graph_odata_runtime::model::ODataObject for EdiscoveryCase {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl EdiscoveryCase {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -916,11 +916,11 @@ impl EdiscoveryCase {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// The properties of [`EdiscoveryCase`] by wire name, each a [`Field<EdiscoveryCase>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`EdiscoveryCase::set_null`].
 pub enum EdiscoveryCaseField {}
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 #[allow(non_upper_case_globals)]
 impl EdiscoveryCaseField {
     /// `id`
@@ -998,7 +998,7 @@ impl EdiscoveryCaseField {
     ];
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL entity type `microsoft.graph.security.ediscoveryCaseMember`; base type `microsoft.graph.entity`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct EdiscoveryCaseMember {
@@ -1017,14 +1017,14 @@ pub struct EdiscoveryCaseMember {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for EdiscoveryCaseMember {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl EdiscoveryCaseMember {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.ediscoveryCaseMember";
@@ -1048,7 +1048,7 @@ impl EdiscoveryCaseMember {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for EdiscoveryCaseMember {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1057,7 +1057,7 @@ impl<'de> serde::Deserialize<'de> for EdiscoveryCaseMember {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::model::ODataObject for EdiscoveryCaseMember {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -1081,7 +1081,7 @@ impl graph_odata_runtime::model::ODataObject for EdiscoveryCaseMember {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl EdiscoveryCaseMember {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -1092,11 +1092,11 @@ impl EdiscoveryCaseMember {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// The properties of [`EdiscoveryCaseMember`] by wire name, each a [`Field<EdiscoveryCaseMember>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`EdiscoveryCaseMember::set_null`].
 pub enum EdiscoveryCaseMemberField {}
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 #[allow(non_upper_case_globals)]
 impl EdiscoveryCaseMemberField {
     /// `id`
@@ -1122,7 +1122,7 @@ impl EdiscoveryCaseMemberField {
     ];
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL entity type `microsoft.graph.security.ediscoveryCaseSettings`; base type `microsoft.graph.entity`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct EdiscoveryCaseSettings {
@@ -1145,14 +1145,14 @@ pub struct EdiscoveryCaseSettings {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for EdiscoveryCaseSettings {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl EdiscoveryCaseSettings {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.ediscoveryCaseSettings";
@@ -1178,7 +1178,7 @@ impl EdiscoveryCaseSettings {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for EdiscoveryCaseSettings {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1187,7 +1187,7 @@ impl<'de> serde::Deserialize<'de> for EdiscoveryCaseSettings {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::model::ODataObject for EdiscoveryCaseSettings {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -1217,7 +1217,7 @@ impl graph_odata_runtime::model::ODataObject for EdiscoveryCaseSettings {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl EdiscoveryCaseSettings {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -1228,11 +1228,11 @@ impl EdiscoveryCaseSettings {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// The properties of [`EdiscoveryCaseSettings`] by wire name, each a [`Field<EdiscoveryCaseSettings>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`EdiscoveryCaseSettings::set_null`].
 pub enum EdiscoveryCaseSettingsField {}
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 #[allow(non_upper_case_globals)]
 impl EdiscoveryCaseSettingsField {
     /// `id`
@@ -1266,7 +1266,7 @@ impl EdiscoveryCaseSettingsField {
     ];
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL entity type `microsoft.graph.security.ediscoveryCustodian`; base type `microsoft.graph.security.dataSourceContainer`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct EdiscoveryCustodian {
@@ -1309,14 +1309,14 @@ pub struct EdiscoveryCustodian {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for EdiscoveryCustodian {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl EdiscoveryCustodian {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.ediscoveryCustodian";
@@ -1349,7 +1349,7 @@ impl EdiscoveryCustodian {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for EdiscoveryCustodian {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1358,7 +1358,7 @@ impl<'de> serde::Deserialize<'de> for EdiscoveryCustodian {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::model::ODataObject for EdiscoveryCustodian {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -1403,7 +1403,7 @@ impl graph_odata_runtime::model::ODataObject for EdiscoveryCustodian {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl EdiscoveryCustodian {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -1414,11 +1414,11 @@ impl EdiscoveryCustodian {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// The properties of [`EdiscoveryCustodian`] by wire name, each a [`Field<EdiscoveryCustodian>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`EdiscoveryCustodian::set_null`].
 pub enum EdiscoveryCustodianField {}
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 #[allow(non_upper_case_globals)]
 impl EdiscoveryCustodianField {
     /// `id`
@@ -1485,7 +1485,7 @@ impl EdiscoveryCustodianField {
     ];
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL entity type `microsoft.graph.security.ediscoveryEstimateOperation`; base type `microsoft.graph.security.caseOperation`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct EdiscoveryEstimateOperation {
@@ -1537,14 +1537,14 @@ pub struct EdiscoveryEstimateOperation {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for EdiscoveryEstimateOperation {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl EdiscoveryEstimateOperation {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.ediscoveryEstimateOperation";
@@ -1581,7 +1581,7 @@ impl EdiscoveryEstimateOperation {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for EdiscoveryEstimateOperation {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1590,7 +1590,7 @@ impl<'de> serde::Deserialize<'de> for EdiscoveryEstimateOperation {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::model::ODataObject for EdiscoveryEstimateOperation {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -1645,7 +1645,7 @@ impl graph_odata_runtime::model::ODataObject for EdiscoveryEstimateOperation {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl EdiscoveryEstimateOperation {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -1656,11 +1656,11 @@ impl EdiscoveryEstimateOperation {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// The properties of [`EdiscoveryEstimateOperation`] by wire name, each a [`Field<EdiscoveryEstimateOperation>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`EdiscoveryEstimateOperation::set_null`].
 pub enum EdiscoveryEstimateOperationField {}
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 #[allow(non_upper_case_globals)]
 impl EdiscoveryEstimateOperationField {
     /// `id`
@@ -1751,7 +1751,7 @@ impl EdiscoveryEstimateOperationField {
     ];
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL entity type `microsoft.graph.security.ediscoveryExportOperation`; base type `microsoft.graph.security.caseOperation`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct EdiscoveryExportOperation {
@@ -1799,14 +1799,14 @@ pub struct EdiscoveryExportOperation {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for EdiscoveryExportOperation {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl EdiscoveryExportOperation {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.ediscoveryExportOperation";
@@ -1841,7 +1841,7 @@ impl EdiscoveryExportOperation {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for EdiscoveryExportOperation {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1850,7 +1850,7 @@ impl<'de> serde::Deserialize<'de> for EdiscoveryExportOperation {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::model::ODataObject for EdiscoveryExportOperation {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -1897,7 +1897,7 @@ impl graph_odata_runtime::model::ODataObject for EdiscoveryExportOperation {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl EdiscoveryExportOperation {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -1908,11 +1908,11 @@ impl EdiscoveryExportOperation {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// The properties of [`EdiscoveryExportOperation`] by wire name, each a [`Field<EdiscoveryExportOperation>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`EdiscoveryExportOperation::set_null`].
 pub enum EdiscoveryExportOperationField {}
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 #[allow(non_upper_case_globals)]
 impl EdiscoveryExportOperationField {
     /// `id`
@@ -1993,7 +1993,7 @@ impl EdiscoveryExportOperationField {
     ];
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL entity type `microsoft.graph.security.ediscoveryHoldOperation`; base type `microsoft.graph.security.caseOperation`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct EdiscoveryHoldOperation {
@@ -2027,14 +2027,14 @@ pub struct EdiscoveryHoldOperation {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for EdiscoveryHoldOperation {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl EdiscoveryHoldOperation {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.ediscoveryHoldOperation";
@@ -2062,7 +2062,7 @@ impl EdiscoveryHoldOperation {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for EdiscoveryHoldOperation {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2071,7 +2071,7 @@ impl<'de> serde::Deserialize<'de> for EdiscoveryHoldOperation {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::model::ODataObject for EdiscoveryHoldOperation {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -2105,7 +2105,7 @@ impl graph_odata_runtime::model::ODataObject for EdiscoveryHoldOperation {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl EdiscoveryHoldOperation {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -2116,11 +2116,11 @@ impl EdiscoveryHoldOperation {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// The properties of [`EdiscoveryHoldOperation`] by wire name, each a [`Field<EdiscoveryHoldOperation>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`EdiscoveryHoldOperation::set_null`].
 pub enum EdiscoveryHoldOperationField {}
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 #[allow(non_upper_case_globals)]
 impl EdiscoveryHoldOperationField {
     /// `id`
@@ -2166,7 +2166,7 @@ impl EdiscoveryHoldOperationField {
     ];
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL entity type `microsoft.graph.security.ediscoveryHoldPolicySyncOperation`; base type `microsoft.graph.security.caseOperation`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct EdiscoveryHoldPolicySyncOperation {
@@ -2202,14 +2202,14 @@ pub struct EdiscoveryHoldPolicySyncOperation {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for EdiscoveryHoldPolicySyncOperation {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl EdiscoveryHoldPolicySyncOperation {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.ediscoveryHoldPolicySyncOperation";
@@ -2238,7 +2238,7 @@ impl EdiscoveryHoldPolicySyncOperation {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for EdiscoveryHoldPolicySyncOperation {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2247,7 +2247,7 @@ impl<'de> serde::Deserialize<'de> for EdiscoveryHoldPolicySyncOperation {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::model::ODataObject for EdiscoveryHoldPolicySyncOperation {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -2284,7 +2284,7 @@ impl graph_odata_runtime::model::ODataObject for EdiscoveryHoldPolicySyncOperati
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl EdiscoveryHoldPolicySyncOperation {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -2295,11 +2295,11 @@ impl EdiscoveryHoldPolicySyncOperation {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// The properties of [`EdiscoveryHoldPolicySyncOperation`] by wire name, each a [`Field<EdiscoveryHoldPolicySyncOperation>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`EdiscoveryHoldPolicySyncOperation::set_null`].
 pub enum EdiscoveryHoldPolicySyncOperationField {}
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 #[allow(non_upper_case_globals)]
 impl EdiscoveryHoldPolicySyncOperationField {
     /// `id`
@@ -2352,7 +2352,7 @@ impl EdiscoveryHoldPolicySyncOperationField {
     ];
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL entity type `microsoft.graph.security.ediscoveryIndexOperation`; base type `microsoft.graph.security.caseOperation`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct EdiscoveryIndexOperation {
@@ -2386,14 +2386,14 @@ pub struct EdiscoveryIndexOperation {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for EdiscoveryIndexOperation {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl EdiscoveryIndexOperation {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.ediscoveryIndexOperation";
@@ -2421,7 +2421,7 @@ impl EdiscoveryIndexOperation {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for EdiscoveryIndexOperation {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2430,7 +2430,7 @@ impl<'de> serde::Deserialize<'de> for EdiscoveryIndexOperation {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::model::ODataObject for EdiscoveryIndexOperation {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -2464,7 +2464,7 @@ impl graph_odata_runtime::model::ODataObject for EdiscoveryIndexOperation {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl EdiscoveryIndexOperation {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -2475,11 +2475,11 @@ impl EdiscoveryIndexOperation {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// The properties of [`EdiscoveryIndexOperation`] by wire name, each a [`Field<EdiscoveryIndexOperation>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`EdiscoveryIndexOperation::set_null`].
 pub enum EdiscoveryIndexOperationField {}
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 #[allow(non_upper_case_globals)]
 impl EdiscoveryIndexOperationField {
     /// `id`
@@ -2525,7 +2525,7 @@ impl EdiscoveryIndexOperationField {
     ];
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL entity type `microsoft.graph.security.ediscoveryNoncustodialDataSource`; base type `microsoft.graph.security.dataSourceContainer`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct EdiscoveryNoncustodialDataSource {
@@ -2560,14 +2560,14 @@ pub struct EdiscoveryNoncustodialDataSource {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for EdiscoveryNoncustodialDataSource {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl EdiscoveryNoncustodialDataSource {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.ediscoveryNoncustodialDataSource";
@@ -2596,7 +2596,7 @@ impl EdiscoveryNoncustodialDataSource {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for EdiscoveryNoncustodialDataSource {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2605,7 +2605,7 @@ impl<'de> serde::Deserialize<'de> for EdiscoveryNoncustodialDataSource {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::model::ODataObject for EdiscoveryNoncustodialDataSource {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -2642,7 +2642,7 @@ impl graph_odata_runtime::model::ODataObject for EdiscoveryNoncustodialDataSourc
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl EdiscoveryNoncustodialDataSource {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -2653,11 +2653,11 @@ impl EdiscoveryNoncustodialDataSource {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// The properties of [`EdiscoveryNoncustodialDataSource`] by wire name, each a [`Field<EdiscoveryNoncustodialDataSource>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`EdiscoveryNoncustodialDataSource::set_null`].
 pub enum EdiscoveryNoncustodialDataSourceField {}
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 #[allow(non_upper_case_globals)]
 impl EdiscoveryNoncustodialDataSourceField {
     /// `id`
@@ -2710,7 +2710,7 @@ impl EdiscoveryNoncustodialDataSourceField {
     ];
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL entity type `microsoft.graph.security.ediscoveryPurgeDataOperation`; base type `microsoft.graph.security.caseOperation`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct EdiscoveryPurgeDataOperation {
@@ -2746,14 +2746,14 @@ pub struct EdiscoveryPurgeDataOperation {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for EdiscoveryPurgeDataOperation {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl EdiscoveryPurgeDataOperation {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.ediscoveryPurgeDataOperation";
@@ -2782,7 +2782,7 @@ impl EdiscoveryPurgeDataOperation {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for EdiscoveryPurgeDataOperation {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2791,7 +2791,7 @@ impl<'de> serde::Deserialize<'de> for EdiscoveryPurgeDataOperation {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::model::ODataObject for EdiscoveryPurgeDataOperation {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -2828,7 +2828,7 @@ impl graph_odata_runtime::model::ODataObject for EdiscoveryPurgeDataOperation {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl EdiscoveryPurgeDataOperation {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -2839,11 +2839,11 @@ impl EdiscoveryPurgeDataOperation {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// The properties of [`EdiscoveryPurgeDataOperation`] by wire name, each a [`Field<EdiscoveryPurgeDataOperation>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`EdiscoveryPurgeDataOperation::set_null`].
 pub enum EdiscoveryPurgeDataOperationField {}
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 #[allow(non_upper_case_globals)]
 impl EdiscoveryPurgeDataOperationField {
     /// `id`
@@ -2894,7 +2894,7 @@ impl EdiscoveryPurgeDataOperationField {
     ];
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL entity type `microsoft.graph.security.ediscoveryReviewSet`; base type `microsoft.graph.security.dataSet`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct EdiscoveryReviewSet {
@@ -2921,14 +2921,14 @@ pub struct EdiscoveryReviewSet {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for EdiscoveryReviewSet {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl EdiscoveryReviewSet {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.ediscoveryReviewSet";
@@ -2954,7 +2954,7 @@ impl EdiscoveryReviewSet {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for EdiscoveryReviewSet {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2963,7 +2963,7 @@ impl<'de> serde::Deserialize<'de> for EdiscoveryReviewSet {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::model::ODataObject for EdiscoveryReviewSet {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -2991,7 +2991,7 @@ impl graph_odata_runtime::model::ODataObject for EdiscoveryReviewSet {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl EdiscoveryReviewSet {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -3002,11 +3002,11 @@ impl EdiscoveryReviewSet {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// The properties of [`EdiscoveryReviewSet`] by wire name, each a [`Field<EdiscoveryReviewSet>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`EdiscoveryReviewSet::set_null`].
 pub enum EdiscoveryReviewSetField {}
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 #[allow(non_upper_case_globals)]
 impl EdiscoveryReviewSetField {
     /// `id`
@@ -3040,7 +3040,7 @@ impl EdiscoveryReviewSetField {
     ];
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL entity type `microsoft.graph.security.ediscoveryReviewSetQuery`; base type `microsoft.graph.security.search`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct EdiscoveryReviewSetQuery {
@@ -3074,14 +3074,14 @@ pub struct EdiscoveryReviewSetQuery {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for EdiscoveryReviewSetQuery {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl EdiscoveryReviewSetQuery {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.ediscoveryReviewSetQuery";
@@ -3109,7 +3109,7 @@ impl EdiscoveryReviewSetQuery {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for EdiscoveryReviewSetQuery {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -3118,7 +3118,7 @@ impl<'de> serde::Deserialize<'de> for EdiscoveryReviewSetQuery {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::model::ODataObject for EdiscoveryReviewSetQuery {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -3152,7 +3152,7 @@ impl graph_odata_runtime::model::ODataObject for EdiscoveryReviewSetQuery {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl EdiscoveryReviewSetQuery {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -3163,11 +3163,11 @@ impl EdiscoveryReviewSetQuery {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// The properties of [`EdiscoveryReviewSetQuery`] by wire name, each a [`Field<EdiscoveryReviewSetQuery>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`EdiscoveryReviewSetQuery::set_null`].
 pub enum EdiscoveryReviewSetQueryField {}
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 #[allow(non_upper_case_globals)]
 impl EdiscoveryReviewSetQueryField {
     /// `id`
@@ -3213,7 +3213,7 @@ impl EdiscoveryReviewSetQueryField {
     ];
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL entity type `microsoft.graph.security.ediscoveryReviewTag`; base type `microsoft.graph.security.tag`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct EdiscoveryReviewTag {
@@ -3244,14 +3244,14 @@ pub struct EdiscoveryReviewTag {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for EdiscoveryReviewTag {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl EdiscoveryReviewTag {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.ediscoveryReviewTag";
@@ -3279,7 +3279,7 @@ impl EdiscoveryReviewTag {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for EdiscoveryReviewTag {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -3288,7 +3288,7 @@ impl<'de> serde::Deserialize<'de> for EdiscoveryReviewTag {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::model::ODataObject for EdiscoveryReviewTag {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -3320,7 +3320,7 @@ impl graph_odata_runtime::model::ODataObject for EdiscoveryReviewTag {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl EdiscoveryReviewTag {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -3331,11 +3331,11 @@ impl EdiscoveryReviewTag {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// The properties of [`EdiscoveryReviewTag`] by wire name, each a [`Field<EdiscoveryReviewTag>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`EdiscoveryReviewTag::set_null`].
 pub enum EdiscoveryReviewTagField {}
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 #[allow(non_upper_case_globals)]
 impl EdiscoveryReviewTagField {
     /// `id`
@@ -3379,7 +3379,7 @@ impl EdiscoveryReviewTagField {
     ];
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL entity type `microsoft.graph.security.ediscoverySearch`; base type `microsoft.graph.security.search`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct EdiscoverySearch {
@@ -3425,14 +3425,14 @@ pub struct EdiscoverySearch {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for EdiscoverySearch {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl EdiscoverySearch {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.ediscoverySearch";
@@ -3470,7 +3470,7 @@ impl EdiscoverySearch {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for EdiscoverySearch {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -3479,7 +3479,7 @@ impl<'de> serde::Deserialize<'de> for EdiscoverySearch {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::model::ODataObject for EdiscoverySearch {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -3536,7 +3536,7 @@ impl graph_odata_runtime::model::ODataObject for EdiscoverySearch {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl EdiscoverySearch {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -3547,11 +3547,11 @@ impl EdiscoverySearch {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// The properties of [`EdiscoverySearch`] by wire name, each a [`Field<EdiscoverySearch>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`EdiscoverySearch::set_null`].
 pub enum EdiscoverySearchField {}
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 #[allow(non_upper_case_globals)]
 impl EdiscoverySearchField {
     /// `id`
@@ -3625,7 +3625,7 @@ impl EdiscoverySearchField {
     ];
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL entity type `microsoft.graph.security.ediscoverySearchExportOperation`; base type `microsoft.graph.security.caseOperation`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct EdiscoverySearchExportOperation {
@@ -3681,14 +3681,14 @@ pub struct EdiscoverySearchExportOperation {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for EdiscoverySearchExportOperation {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl EdiscoverySearchExportOperation {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.ediscoverySearchExportOperation";
@@ -3727,7 +3727,7 @@ impl EdiscoverySearchExportOperation {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for EdiscoverySearchExportOperation {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -3736,7 +3736,7 @@ impl<'de> serde::Deserialize<'de> for EdiscoverySearchExportOperation {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::model::ODataObject for EdiscoverySearchExportOperation {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -3791,7 +3791,7 @@ impl graph_odata_runtime::model::ODataObject for EdiscoverySearchExportOperation
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl EdiscoverySearchExportOperation {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -3802,11 +3802,11 @@ impl EdiscoverySearchExportOperation {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// The properties of [`EdiscoverySearchExportOperation`] by wire name, each a [`Field<EdiscoverySearchExportOperation>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`EdiscoverySearchExportOperation::set_null`].
 pub enum EdiscoverySearchExportOperationField {}
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 #[allow(non_upper_case_globals)]
 impl EdiscoverySearchExportOperationField {
     /// `id`
@@ -3909,7 +3909,7 @@ impl EdiscoverySearchExportOperationField {
     ];
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL entity type `microsoft.graph.security.ediscoveryTagOperation`; base type `microsoft.graph.security.caseOperation`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct EdiscoveryTagOperation {
@@ -3943,14 +3943,14 @@ pub struct EdiscoveryTagOperation {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for EdiscoveryTagOperation {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl EdiscoveryTagOperation {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.ediscoveryTagOperation";
@@ -3978,7 +3978,7 @@ impl EdiscoveryTagOperation {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for EdiscoveryTagOperation {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -3987,7 +3987,7 @@ impl<'de> serde::Deserialize<'de> for EdiscoveryTagOperation {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::model::ODataObject for EdiscoveryTagOperation {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -4021,7 +4021,7 @@ impl graph_odata_runtime::model::ODataObject for EdiscoveryTagOperation {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl EdiscoveryTagOperation {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -4032,11 +4032,11 @@ impl EdiscoveryTagOperation {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// The properties of [`EdiscoveryTagOperation`] by wire name, each a [`Field<EdiscoveryTagOperation>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`EdiscoveryTagOperation::set_null`].
 pub enum EdiscoveryTagOperationField {}
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 #[allow(non_upper_case_globals)]
 impl EdiscoveryTagOperationField {
     /// `id`
@@ -4078,7 +4078,7 @@ impl EdiscoveryTagOperationField {
     ];
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL entity type `microsoft.graph.security.filePlanDescriptor`; base type `microsoft.graph.entity`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct FilePlanDescriptor {
@@ -4111,14 +4111,14 @@ pub struct FilePlanDescriptor {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for FilePlanDescriptor {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl FilePlanDescriptor {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.filePlanDescriptor";
@@ -4149,7 +4149,7 @@ impl FilePlanDescriptor {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for FilePlanDescriptor {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -4158,7 +4158,7 @@ impl<'de> serde::Deserialize<'de> for FilePlanDescriptor {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::model::ODataObject for FilePlanDescriptor {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -4201,7 +4201,7 @@ impl graph_odata_runtime::model::ODataObject for FilePlanDescriptor {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl FilePlanDescriptor {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -4212,11 +4212,11 @@ impl FilePlanDescriptor {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// The properties of [`FilePlanDescriptor`] by wire name, each a [`Field<FilePlanDescriptor>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`FilePlanDescriptor::set_null`].
 pub enum FilePlanDescriptorField {}
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 #[allow(non_upper_case_globals)]
 impl FilePlanDescriptorField {
     /// `id`
@@ -4273,7 +4273,7 @@ impl FilePlanDescriptorField {
     ];
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_activity_metadata")]
 /// CSDL entity type `microsoft.graph.security.filePlanDescriptorTemplate`; base type `microsoft.graph.entity`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct FilePlanDescriptorTemplate {
@@ -4292,14 +4292,14 @@ pub struct FilePlanDescriptorTemplate {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_activity_metadata")]
 impl serde::Serialize for FilePlanDescriptorTemplate {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_activity_metadata")]
 impl FilePlanDescriptorTemplate {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.filePlanDescriptorTemplate";
@@ -4323,7 +4323,7 @@ impl FilePlanDescriptorTemplate {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_activity_metadata")]
 impl<'de> serde::Deserialize<'de> for FilePlanDescriptorTemplate {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -4332,7 +4332,7 @@ impl<'de> serde::Deserialize<'de> for FilePlanDescriptorTemplate {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_activity_metadata")]
 impl graph_odata_runtime::model::ODataObject for FilePlanDescriptorTemplate {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -4358,7 +4358,7 @@ impl graph_odata_runtime::model::ODataObject for FilePlanDescriptorTemplate {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_activity_metadata")]
 impl FilePlanDescriptorTemplate {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -4369,11 +4369,11 @@ impl FilePlanDescriptorTemplate {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_activity_metadata")]
 /// The properties of [`FilePlanDescriptorTemplate`] by wire name, each a [`Field<FilePlanDescriptorTemplate>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`FilePlanDescriptorTemplate::set_null`].
 pub enum FilePlanDescriptorTemplateField {}
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_activity_metadata")]
 #[allow(non_upper_case_globals)]
 impl FilePlanDescriptorTemplateField {
     /// `id`
@@ -4399,7 +4399,7 @@ impl FilePlanDescriptorTemplateField {
     ];
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL entity type `microsoft.graph.security.filePlanReferenceTemplate`; base type `microsoft.graph.security.filePlanDescriptorTemplate`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct FilePlanReferenceTemplate {
@@ -4421,14 +4421,14 @@ pub struct FilePlanReferenceTemplate {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for FilePlanReferenceTemplate {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl FilePlanReferenceTemplate {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.filePlanReferenceTemplate";
@@ -4452,7 +4452,7 @@ impl FilePlanReferenceTemplate {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for FilePlanReferenceTemplate {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -4461,7 +4461,7 @@ impl<'de> serde::Deserialize<'de> for FilePlanReferenceTemplate {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::model::ODataObject for FilePlanReferenceTemplate {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -4487,7 +4487,7 @@ impl graph_odata_runtime::model::ODataObject for FilePlanReferenceTemplate {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl FilePlanReferenceTemplate {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -4498,11 +4498,11 @@ impl FilePlanReferenceTemplate {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// The properties of [`FilePlanReferenceTemplate`] by wire name, each a [`Field<FilePlanReferenceTemplate>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`FilePlanReferenceTemplate::set_null`].
 pub enum FilePlanReferenceTemplateField {}
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 #[allow(non_upper_case_globals)]
 impl FilePlanReferenceTemplateField {
     /// `id`
@@ -4528,7 +4528,7 @@ impl FilePlanReferenceTemplateField {
     ];
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL entity type `microsoft.graph.security.healthIssue`; base type `microsoft.graph.entity`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct HealthIssue {
@@ -4567,14 +4567,14 @@ pub struct HealthIssue {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for HealthIssue {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl HealthIssue {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.healthIssue";
@@ -4608,7 +4608,7 @@ impl HealthIssue {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for HealthIssue {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -4617,7 +4617,7 @@ impl<'de> serde::Deserialize<'de> for HealthIssue {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::model::ODataObject for HealthIssue {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -4661,7 +4661,7 @@ impl graph_odata_runtime::model::ODataObject for HealthIssue {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl HealthIssue {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -4672,11 +4672,11 @@ impl HealthIssue {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// The properties of [`HealthIssue`] by wire name, each a [`Field<HealthIssue>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`HealthIssue::set_null`].
 pub enum HealthIssueField {}
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 #[allow(non_upper_case_globals)]
 impl HealthIssueField {
     /// `id`
@@ -4740,7 +4740,7 @@ impl HealthIssueField {
     ];
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL entity type `microsoft.graph.security.host`; base type `microsoft.graph.security.artifact`; abstract; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Host {
@@ -4783,14 +4783,14 @@ pub struct Host {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for Host {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl Host {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.host";
@@ -4826,7 +4826,7 @@ impl Host {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for Host {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -4835,7 +4835,7 @@ impl<'de> serde::Deserialize<'de> for Host {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::model::ODataObject for Host {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -4883,7 +4883,7 @@ impl graph_odata_runtime::model::ODataObject for Host {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl Host {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -4894,11 +4894,11 @@ impl Host {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// The properties of [`Host`] by wire name, each a [`Field<Host>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`Host::set_null`].
 pub enum HostField {}
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 #[allow(non_upper_case_globals)]
 impl HostField {
     /// `id`
@@ -4960,7 +4960,7 @@ impl HostField {
     ];
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// A `microsoft.graph.security.host` value: the base type or one of its derived types, chosen by `@odata.type`. A derived type this crate does not know is read as [`Host`], which keeps its properties and `@odata.type` in `additional_properties`.
 #[derive(Debug, Clone, PartialEq)]
 pub enum AnyHost {
@@ -4972,7 +4972,7 @@ pub enum AnyHost {
     IpAddress(Box<IpAddress>),
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl AnyHost {
     /// The `@odata.type` of the variant (the base type's for unknown derived types).
     pub fn odata_type(&self) -> &'static str {
@@ -4991,21 +4991,21 @@ impl AnyHost {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl Default for AnyHost {
     fn default() -> Self {
         Self::Host(Box::default())
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl From<Host> for AnyHost {
     fn from(value: Host) -> Self {
         Self::Host(Box::new(value))
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl AnyHost {
     /// The value if it is a [`AnyHost::Hostname`] variant.
     pub fn as_hostname(&self) -> Option<&Hostname> {
@@ -5023,21 +5023,21 @@ impl AnyHost {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl From<Hostname> for AnyHost {
     fn from(value: Hostname) -> Self {
         Self::Hostname(Box::new(value))
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl From<IpAddress> for AnyHost {
     fn from(value: IpAddress) -> Self {
         Self::IpAddress(Box::new(value))
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for AnyHost {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match self {
@@ -5052,7 +5052,7 @@ impl serde::Serialize for AnyHost {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for AnyHost {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -5074,7 +5074,7 @@ impl<'de> serde::Deserialize<'de> for AnyHost {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL entity type `microsoft.graph.security.hostComponent`; base type `microsoft.graph.security.artifact`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct HostComponent {
@@ -5099,14 +5099,14 @@ pub struct HostComponent {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for HostComponent {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl HostComponent {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.hostComponent";
@@ -5133,7 +5133,7 @@ impl HostComponent {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for HostComponent {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -5142,7 +5142,7 @@ impl<'de> serde::Deserialize<'de> for HostComponent {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::model::ODataObject for HostComponent {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -5173,7 +5173,7 @@ impl graph_odata_runtime::model::ODataObject for HostComponent {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl HostComponent {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -5184,11 +5184,11 @@ impl HostComponent {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// The properties of [`HostComponent`] by wire name, each a [`Field<HostComponent>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`HostComponent::set_null`].
 pub enum HostComponentField {}
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 #[allow(non_upper_case_globals)]
 impl HostComponentField {
     /// `id`

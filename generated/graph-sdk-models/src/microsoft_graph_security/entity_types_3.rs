@@ -11,7 +11,7 @@ use graph_odata_runtime::edm;
 #[allow(unused_imports)]
 use graph_odata_runtime::model;
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL entity type `microsoft.graph.security.hostCookie`; base type `microsoft.graph.security.artifact`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct HostCookie {
@@ -34,14 +34,14 @@ pub struct HostCookie {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for HostCookie {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl HostCookie {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.hostCookie";
@@ -67,7 +67,7 @@ impl HostCookie {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for HostCookie {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -76,7 +76,7 @@ impl<'de> serde::Deserialize<'de> for HostCookie {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::model::ODataObject for HostCookie {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -106,7 +106,7 @@ impl graph_odata_runtime::model::ODataObject for HostCookie {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl HostCookie {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -117,11 +117,11 @@ impl HostCookie {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// The properties of [`HostCookie`] by wire name, each a [`Field<HostCookie>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`HostCookie::set_null`].
 pub enum HostCookieField {}
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 #[allow(non_upper_case_globals)]
 impl HostCookieField {
     /// `id`
@@ -151,7 +151,7 @@ impl HostCookieField {
     ];
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL entity type `microsoft.graph.security.hostPair`; base type `microsoft.graph.entity`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct HostPair {
@@ -174,14 +174,14 @@ pub struct HostPair {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for HostPair {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl HostPair {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.hostPair";
@@ -207,7 +207,7 @@ impl HostPair {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for HostPair {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -216,7 +216,7 @@ impl<'de> serde::Deserialize<'de> for HostPair {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::model::ODataObject for HostPair {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -246,7 +246,7 @@ impl graph_odata_runtime::model::ODataObject for HostPair {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl HostPair {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -257,11 +257,11 @@ impl HostPair {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// The properties of [`HostPair`] by wire name, each a [`Field<HostPair>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`HostPair::set_null`].
 pub enum HostPairField {}
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 #[allow(non_upper_case_globals)]
 impl HostPairField {
     /// `id`
@@ -291,7 +291,7 @@ impl HostPairField {
     ];
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL entity type `microsoft.graph.security.hostPort`; base type `microsoft.graph.entity`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct HostPort {
@@ -326,14 +326,14 @@ pub struct HostPort {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for HostPort {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl HostPort {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.hostPort";
@@ -365,7 +365,7 @@ impl HostPort {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for HostPort {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -374,7 +374,7 @@ impl<'de> serde::Deserialize<'de> for HostPort {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::model::ODataObject for HostPort {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -414,7 +414,7 @@ impl graph_odata_runtime::model::ODataObject for HostPort {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl HostPort {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -425,11 +425,11 @@ impl HostPort {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// The properties of [`HostPort`] by wire name, each a [`Field<HostPort>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`HostPort::set_null`].
 pub enum HostPortField {}
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 #[allow(non_upper_case_globals)]
 impl HostPortField {
     /// `id`
@@ -481,7 +481,7 @@ impl HostPortField {
     ];
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL entity type `microsoft.graph.security.hostReputation`; base type `microsoft.graph.entity`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct HostReputation {
@@ -500,14 +500,14 @@ pub struct HostReputation {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for HostReputation {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl HostReputation {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.hostReputation";
@@ -531,7 +531,7 @@ impl HostReputation {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for HostReputation {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -540,7 +540,7 @@ impl<'de> serde::Deserialize<'de> for HostReputation {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::model::ODataObject for HostReputation {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -564,7 +564,7 @@ impl graph_odata_runtime::model::ODataObject for HostReputation {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl HostReputation {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -575,11 +575,11 @@ impl HostReputation {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// The properties of [`HostReputation`] by wire name, each a [`Field<HostReputation>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`HostReputation::set_null`].
 pub enum HostReputationField {}
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 #[allow(non_upper_case_globals)]
 impl HostReputationField {
     /// `id`
@@ -601,7 +601,7 @@ impl HostReputationField {
     ];
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL entity type `microsoft.graph.security.hostSslCertificate`; base type `microsoft.graph.security.artifact`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct HostSslCertificate {
@@ -624,14 +624,14 @@ pub struct HostSslCertificate {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for HostSslCertificate {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl HostSslCertificate {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.hostSslCertificate";
@@ -657,7 +657,7 @@ impl HostSslCertificate {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for HostSslCertificate {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -666,7 +666,7 @@ impl<'de> serde::Deserialize<'de> for HostSslCertificate {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::model::ODataObject for HostSslCertificate {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -696,7 +696,7 @@ impl graph_odata_runtime::model::ODataObject for HostSslCertificate {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl HostSslCertificate {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -707,11 +707,11 @@ impl HostSslCertificate {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// The properties of [`HostSslCertificate`] by wire name, each a [`Field<HostSslCertificate>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`HostSslCertificate::set_null`].
 pub enum HostSslCertificateField {}
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 #[allow(non_upper_case_globals)]
 impl HostSslCertificateField {
     /// `id`
@@ -743,7 +743,7 @@ impl HostSslCertificateField {
     ];
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL entity type `microsoft.graph.security.hostTracker`; base type `microsoft.graph.security.artifact`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct HostTracker {
@@ -766,14 +766,14 @@ pub struct HostTracker {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for HostTracker {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl HostTracker {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.hostTracker";
@@ -799,7 +799,7 @@ impl HostTracker {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for HostTracker {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -808,7 +808,7 @@ impl<'de> serde::Deserialize<'de> for HostTracker {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::model::ODataObject for HostTracker {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -838,7 +838,7 @@ impl graph_odata_runtime::model::ODataObject for HostTracker {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl HostTracker {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -849,11 +849,11 @@ impl HostTracker {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// The properties of [`HostTracker`] by wire name, each a [`Field<HostTracker>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`HostTracker::set_null`].
 pub enum HostTrackerField {}
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 #[allow(non_upper_case_globals)]
 impl HostTrackerField {
     /// `id`
@@ -883,7 +883,7 @@ impl HostTrackerField {
     ];
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL entity type `microsoft.graph.security.hostname`; base type `microsoft.graph.security.host`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Hostname {
@@ -945,14 +945,14 @@ pub struct Hostname {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for Hostname {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl Hostname {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.hostname";
@@ -990,7 +990,7 @@ impl Hostname {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for Hostname {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -999,7 +999,7 @@ impl<'de> serde::Deserialize<'de> for Hostname {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::model::ODataObject for Hostname {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -1049,7 +1049,7 @@ impl graph_odata_runtime::model::ODataObject for Hostname {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl Hostname {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -1060,11 +1060,11 @@ impl Hostname {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// The properties of [`Hostname`] by wire name, each a [`Field<Hostname>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`Hostname::set_null`].
 pub enum HostnameField {}
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 #[allow(non_upper_case_globals)]
 impl HostnameField {
     /// `id`
@@ -1138,7 +1138,7 @@ impl HostnameField {
     ];
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL entity type `microsoft.graph.security.identityAccounts`; base type `microsoft.graph.entity`; abstract; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct IdentityAccounts {
@@ -1163,14 +1163,14 @@ pub struct IdentityAccounts {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for IdentityAccounts {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl IdentityAccounts {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.identityAccounts";
@@ -1201,7 +1201,7 @@ impl IdentityAccounts {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for IdentityAccounts {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1210,7 +1210,7 @@ impl<'de> serde::Deserialize<'de> for IdentityAccounts {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::model::ODataObject for IdentityAccounts {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -1241,7 +1241,7 @@ impl graph_odata_runtime::model::ODataObject for IdentityAccounts {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl IdentityAccounts {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -1252,11 +1252,11 @@ impl IdentityAccounts {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// The properties of [`IdentityAccounts`] by wire name, each a [`Field<IdentityAccounts>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`IdentityAccounts::set_null`].
 pub enum IdentityAccountsField {}
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 #[allow(non_upper_case_globals)]
 impl IdentityAccountsField {
     /// `id`
@@ -1291,7 +1291,7 @@ impl IdentityAccountsField {
     ];
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// A `microsoft.graph.security.identityAccounts` value: the base type or one of its derived types, chosen by `@odata.type`. A derived type this crate does not know is read as [`IdentityAccounts`], which keeps its properties and `@odata.type` in `additional_properties`.
 #[derive(Debug, Clone, PartialEq)]
 pub enum AnyIdentityAccounts {
@@ -1301,7 +1301,7 @@ pub enum AnyIdentityAccounts {
     User(Box<User>),
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl AnyIdentityAccounts {
     /// The `@odata.type` of the variant (the base type's for unknown derived types).
     pub fn odata_type(&self) -> &'static str {
@@ -1319,21 +1319,21 @@ impl AnyIdentityAccounts {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl Default for AnyIdentityAccounts {
     fn default() -> Self {
         Self::IdentityAccounts(Box::default())
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl From<IdentityAccounts> for AnyIdentityAccounts {
     fn from(value: IdentityAccounts) -> Self {
         Self::IdentityAccounts(Box::new(value))
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl AnyIdentityAccounts {
     /// The value if it is a [`AnyIdentityAccounts::User`] variant.
     pub fn as_user(&self) -> Option<&User> {
@@ -1344,14 +1344,14 @@ impl AnyIdentityAccounts {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl From<User> for AnyIdentityAccounts {
     fn from(value: User) -> Self {
         Self::User(Box::new(value))
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for AnyIdentityAccounts {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match self {
@@ -1363,7 +1363,7 @@ impl serde::Serialize for AnyIdentityAccounts {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for AnyIdentityAccounts {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1382,7 +1382,7 @@ impl<'de> serde::Deserialize<'de> for AnyIdentityAccounts {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL entity type `microsoft.graph.security.identityContainer`; base type `microsoft.graph.entity`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct IdentityContainer {
@@ -1409,14 +1409,14 @@ pub struct IdentityContainer {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for IdentityContainer {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl IdentityContainer {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.identityContainer";
@@ -1447,7 +1447,7 @@ impl IdentityContainer {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for IdentityContainer {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1456,7 +1456,7 @@ impl<'de> serde::Deserialize<'de> for IdentityContainer {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::model::ODataObject for IdentityContainer {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -1494,7 +1494,7 @@ impl graph_odata_runtime::model::ODataObject for IdentityContainer {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl IdentityContainer {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -1505,11 +1505,11 @@ impl IdentityContainer {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// The properties of [`IdentityContainer`] by wire name, each a [`Field<IdentityContainer>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`IdentityContainer::set_null`].
 pub enum IdentityContainerField {}
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 #[allow(non_upper_case_globals)]
 impl IdentityContainerField {
     /// `id`
@@ -1546,7 +1546,7 @@ impl IdentityContainerField {
     ];
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL entity type `microsoft.graph.security.incident`; base type `microsoft.graph.entity`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Incident {
@@ -1599,14 +1599,14 @@ pub struct Incident {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for Incident {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl Incident {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.incident";
@@ -1647,7 +1647,7 @@ impl Incident {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for Incident {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1656,7 +1656,7 @@ impl<'de> serde::Deserialize<'de> for Incident {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::model::ODataObject for Incident {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -1705,7 +1705,7 @@ impl graph_odata_runtime::model::ODataObject for Incident {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl Incident {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -1716,11 +1716,11 @@ impl Incident {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// The properties of [`Incident`] by wire name, each a [`Field<Incident>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`Incident::set_null`].
 pub enum IncidentField {}
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 #[allow(non_upper_case_globals)]
 impl IncidentField {
     /// `id`
@@ -1805,7 +1805,7 @@ impl IncidentField {
     ];
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_activity_metadata")]
 /// CSDL entity type `microsoft.graph.security.indicator`; base type `microsoft.graph.entity`; abstract; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Indicator {
@@ -1815,6 +1815,7 @@ pub struct Indicator {
     /// Property `source`: `microsoft.graph.security.indicatorSource`, not nullable.
     pub source: Option<IndicatorSource>,
     /// Navigation property `artifact`: `microsoft.graph.security.artifact`; present when expanded (`$expand`).
+    #[cfg(feature = "_security")]
     pub artifact: Option<AnyArtifact>,
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
@@ -1822,14 +1823,15 @@ pub struct Indicator {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_activity_metadata")]
 impl serde::Serialize for Indicator {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_activity_metadata")]
+#[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
 impl Indicator {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.indicator";
@@ -1847,12 +1849,12 @@ impl Indicator {
         )?;
         object.property("id", &self.id);
         object.property("source", &self.source);
-        object.property("artifact", &self.artifact);
+        #[cfg(feature = "_security")] object.property("artifact", &self.artifact);
         object.end()
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_activity_metadata")]
 impl<'de> serde::Deserialize<'de> for Indicator {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1861,7 +1863,8 @@ impl<'de> serde::Deserialize<'de> for Indicator {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_activity_metadata")]
+#[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
 impl graph_odata_runtime::model::ODataObject for Indicator {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -1873,6 +1876,7 @@ impl graph_odata_runtime::model::ODataObject for Indicator {
         match key {
             "id" => read_lenient(map, key, &mut self.id, extra),
             "source" => read_nullable(map, key, &mut self.source, extra),
+            #[cfg(feature = "_security")]
             "artifact" => read_nullable(map, key, &mut self.artifact, extra),
             _ => Ok(false),
         }
@@ -1884,7 +1888,7 @@ impl graph_odata_runtime::model::ODataObject for Indicator {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_activity_metadata")]
 impl Indicator {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -1895,11 +1899,11 @@ impl Indicator {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_activity_metadata")]
 /// The properties of [`Indicator`] by wire name, each a [`Field<Indicator>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`Indicator::set_null`].
 pub enum IndicatorField {}
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_activity_metadata")]
 #[allow(non_upper_case_globals)]
 impl IndicatorField {
     /// `id`
@@ -1916,7 +1920,7 @@ impl IndicatorField {
     ];
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL entity type `microsoft.graph.security.intelligenceProfile`; base type `microsoft.graph.entity`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct IntelligenceProfile {
@@ -1951,14 +1955,14 @@ pub struct IntelligenceProfile {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for IntelligenceProfile {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl IntelligenceProfile {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.intelligenceProfile";
@@ -1993,7 +1997,7 @@ impl IntelligenceProfile {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for IntelligenceProfile {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2002,7 +2006,7 @@ impl<'de> serde::Deserialize<'de> for IntelligenceProfile {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::model::ODataObject for IntelligenceProfile {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -2037,7 +2041,7 @@ impl graph_odata_runtime::model::ODataObject for IntelligenceProfile {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl IntelligenceProfile {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -2048,11 +2052,11 @@ impl IntelligenceProfile {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// The properties of [`IntelligenceProfile`] by wire name, each a [`Field<IntelligenceProfile>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`IntelligenceProfile::set_null`].
 pub enum IntelligenceProfileField {}
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 #[allow(non_upper_case_globals)]
 impl IntelligenceProfileField {
     /// `id`
@@ -2103,7 +2107,7 @@ impl IntelligenceProfileField {
     ];
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL entity type `microsoft.graph.security.intelligenceProfileIndicator`; base type `microsoft.graph.security.indicator`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct IntelligenceProfileIndicator {
@@ -2126,14 +2130,14 @@ pub struct IntelligenceProfileIndicator {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for IntelligenceProfileIndicator {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl IntelligenceProfileIndicator {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.intelligenceProfileIndicator";
@@ -2158,7 +2162,7 @@ impl IntelligenceProfileIndicator {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for IntelligenceProfileIndicator {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2167,7 +2171,7 @@ impl<'de> serde::Deserialize<'de> for IntelligenceProfileIndicator {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::model::ODataObject for IntelligenceProfileIndicator {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -2196,7 +2200,7 @@ impl graph_odata_runtime::model::ODataObject for IntelligenceProfileIndicator {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl IntelligenceProfileIndicator {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -2207,11 +2211,11 @@ impl IntelligenceProfileIndicator {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// The properties of [`IntelligenceProfileIndicator`] by wire name, each a [`Field<IntelligenceProfileIndicator>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`IntelligenceProfileIndicator::set_null`].
 pub enum IntelligenceProfileIndicatorField {}
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 #[allow(non_upper_case_globals)]
 impl IntelligenceProfileIndicatorField {
     /// `id`
@@ -2242,7 +2246,7 @@ impl IntelligenceProfileIndicatorField {
     ];
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL entity type `microsoft.graph.security.ipAddress`; base type `microsoft.graph.security.host`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct IpAddress {
@@ -2308,14 +2312,14 @@ pub struct IpAddress {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for IpAddress {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl IpAddress {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.ipAddress";
@@ -2355,7 +2359,7 @@ impl IpAddress {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for IpAddress {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2364,7 +2368,7 @@ impl<'de> serde::Deserialize<'de> for IpAddress {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::model::ODataObject for IpAddress {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -2422,7 +2426,7 @@ impl graph_odata_runtime::model::ODataObject for IpAddress {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl IpAddress {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -2433,11 +2437,11 @@ impl IpAddress {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// The properties of [`IpAddress`] by wire name, each a [`Field<IpAddress>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`IpAddress::set_null`].
 pub enum IpAddressField {}
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 #[allow(non_upper_case_globals)]
 impl IpAddressField {
     /// `id`
@@ -2523,7 +2527,7 @@ impl IpAddressField {
     ];
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL entity type `microsoft.graph.security.labelsRoot`; base type `microsoft.graph.entity`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct LabelsRoot {
@@ -2548,14 +2552,14 @@ pub struct LabelsRoot {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for LabelsRoot {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl LabelsRoot {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.labelsRoot";
@@ -2582,7 +2586,7 @@ impl LabelsRoot {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for LabelsRoot {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2591,7 +2595,7 @@ impl<'de> serde::Deserialize<'de> for LabelsRoot {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::model::ODataObject for LabelsRoot {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -2622,7 +2626,7 @@ impl graph_odata_runtime::model::ODataObject for LabelsRoot {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl LabelsRoot {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -2633,11 +2637,11 @@ impl LabelsRoot {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// The properties of [`LabelsRoot`] by wire name, each a [`Field<LabelsRoot>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`LabelsRoot::set_null`].
 pub enum LabelsRootField {}
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 #[allow(non_upper_case_globals)]
 impl LabelsRootField {
     /// `id`
@@ -2670,7 +2674,7 @@ impl LabelsRootField {
     ];
 }
 
-#[cfg(feature = "_me")]
+#[cfg(feature = "_activities_container")]
 /// CSDL entity type `microsoft.graph.security.networkAdapter`; base type `microsoft.graph.entity`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct NetworkAdapter {
@@ -2687,14 +2691,14 @@ pub struct NetworkAdapter {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_me")]
+#[cfg(feature = "_activities_container")]
 impl serde::Serialize for NetworkAdapter {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_me")]
+#[cfg(feature = "_activities_container")]
 impl NetworkAdapter {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.networkAdapter";
@@ -2717,7 +2721,7 @@ impl NetworkAdapter {
     }
 }
 
-#[cfg(feature = "_me")]
+#[cfg(feature = "_activities_container")]
 impl<'de> serde::Deserialize<'de> for NetworkAdapter {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2726,7 +2730,7 @@ impl<'de> serde::Deserialize<'de> for NetworkAdapter {
     }
 }
 
-#[cfg(feature = "_me")]
+#[cfg(feature = "_activities_container")]
 impl graph_odata_runtime::model::ODataObject for NetworkAdapter {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -2749,7 +2753,7 @@ impl graph_odata_runtime::model::ODataObject for NetworkAdapter {
     }
 }
 
-#[cfg(feature = "_me")]
+#[cfg(feature = "_activities_container")]
 impl NetworkAdapter {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -2760,11 +2764,11 @@ impl NetworkAdapter {
     }
 }
 
-#[cfg(feature = "_me")]
+#[cfg(feature = "_activities_container")]
 /// The properties of [`NetworkAdapter`] by wire name, each a [`Field<NetworkAdapter>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`NetworkAdapter::set_null`].
 pub enum NetworkAdapterField {}
 
-#[cfg(feature = "_me")]
+#[cfg(feature = "_activities_container")]
 #[allow(non_upper_case_globals)]
 impl NetworkAdapterField {
     /// `id`
@@ -2781,7 +2785,7 @@ impl NetworkAdapterField {
     ];
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL entity type `microsoft.graph.security.passiveDnsRecord`; base type `microsoft.graph.security.artifact`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct PassiveDnsRecord {
@@ -2806,14 +2810,14 @@ pub struct PassiveDnsRecord {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for PassiveDnsRecord {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl PassiveDnsRecord {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.passiveDnsRecord";
@@ -2840,7 +2844,7 @@ impl PassiveDnsRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for PassiveDnsRecord {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2849,7 +2853,7 @@ impl<'de> serde::Deserialize<'de> for PassiveDnsRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::model::ODataObject for PassiveDnsRecord {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -2882,7 +2886,7 @@ impl graph_odata_runtime::model::ODataObject for PassiveDnsRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl PassiveDnsRecord {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -2893,11 +2897,11 @@ impl PassiveDnsRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// The properties of [`PassiveDnsRecord`] by wire name, each a [`Field<PassiveDnsRecord>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`PassiveDnsRecord::set_null`].
 pub enum PassiveDnsRecordField {}
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 #[allow(non_upper_case_globals)]
 impl PassiveDnsRecordField {
     /// `id`
@@ -2936,7 +2940,7 @@ impl PassiveDnsRecordField {
     ];
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL entity type `microsoft.graph.security.retentionEvent`; base type `microsoft.graph.entity`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct RetentionEvent {
@@ -2973,14 +2977,14 @@ pub struct RetentionEvent {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for RetentionEvent {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl RetentionEvent {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.retentionEvent";
@@ -3013,7 +3017,7 @@ impl RetentionEvent {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for RetentionEvent {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -3022,7 +3026,7 @@ impl<'de> serde::Deserialize<'de> for RetentionEvent {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::model::ODataObject for RetentionEvent {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -3069,7 +3073,7 @@ impl graph_odata_runtime::model::ODataObject for RetentionEvent {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl RetentionEvent {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -3080,11 +3084,11 @@ impl RetentionEvent {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// The properties of [`RetentionEvent`] by wire name, each a [`Field<RetentionEvent>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`RetentionEvent::set_null`].
 pub enum RetentionEventField {}
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 #[allow(non_upper_case_globals)]
 impl RetentionEventField {
     /// `id`
@@ -3153,7 +3157,7 @@ impl RetentionEventField {
     ];
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL entity type `microsoft.graph.security.retentionEventType`; base type `microsoft.graph.entity`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct RetentionEventType {
@@ -3178,14 +3182,14 @@ pub struct RetentionEventType {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for RetentionEventType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl RetentionEventType {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.retentionEventType";
@@ -3212,7 +3216,7 @@ impl RetentionEventType {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for RetentionEventType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -3221,7 +3225,7 @@ impl<'de> serde::Deserialize<'de> for RetentionEventType {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::model::ODataObject for RetentionEventType {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -3254,7 +3258,7 @@ impl graph_odata_runtime::model::ODataObject for RetentionEventType {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl RetentionEventType {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -3265,11 +3269,11 @@ impl RetentionEventType {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// The properties of [`RetentionEventType`] by wire name, each a [`Field<RetentionEventType>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`RetentionEventType::set_null`].
 pub enum RetentionEventTypeField {}
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 #[allow(non_upper_case_globals)]
 impl RetentionEventTypeField {
     /// `id`
@@ -3310,7 +3314,7 @@ impl RetentionEventTypeField {
     ];
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL entity type `microsoft.graph.security.retentionLabel`; base type `microsoft.graph.entity`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct RetentionLabel {
@@ -3348,7 +3352,6 @@ pub struct RetentionLabel {
     /// Navigation property `descriptors`: `microsoft.graph.security.filePlanDescriptor`, contained; present when expanded (`$expand`).
     pub descriptors: Option<FilePlanDescriptor>,
     /// Navigation property `dispositionReviewStages`: `Collection(microsoft.graph.security.dispositionReviewStage)`, contained; present when expanded (`$expand`).
-    #[cfg(feature = "_security")]
     pub disposition_review_stages: Option<Vec<DispositionReviewStage>>,
     /// Navigation property `retentionEventType`: `microsoft.graph.security.retentionEventType`; present when expanded (`$expand`).
     pub retention_event_type: Option<RetentionEventType>,
@@ -3358,15 +3361,14 @@ pub struct RetentionLabel {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for RetentionLabel {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
-#[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
+#[cfg(feature = "_security")]
 impl RetentionLabel {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.retentionLabel";
@@ -3403,14 +3405,13 @@ impl RetentionLabel {
         object.property("retentionDuration", &self.retention_duration);
         object.property("retentionTrigger", &self.retention_trigger);
         object.property("descriptors", &self.descriptors);
-        #[cfg(feature = "_security")]
         object.property("dispositionReviewStages", &self.disposition_review_stages);
         object.property("retentionEventType", &self.retention_event_type);
         object.end()
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for RetentionLabel {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -3419,8 +3420,7 @@ impl<'de> serde::Deserialize<'de> for RetentionLabel {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
-#[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::model::ODataObject for RetentionLabel {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -3473,7 +3473,6 @@ impl graph_odata_runtime::model::ODataObject for RetentionLabel {
                 read_nullable(map, key, &mut self.retention_trigger, extra)
             }
             "descriptors" => read_nullable(map, key, &mut self.descriptors, extra),
-            #[cfg(feature = "_security")]
             "dispositionReviewStages" => {
                 read_nullable(map, key, &mut self.disposition_review_stages, extra)
             }
@@ -3490,7 +3489,7 @@ impl graph_odata_runtime::model::ODataObject for RetentionLabel {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl RetentionLabel {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -3501,11 +3500,11 @@ impl RetentionLabel {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// The properties of [`RetentionLabel`] by wire name, each a [`Field<RetentionLabel>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`RetentionLabel::set_null`].
 pub enum RetentionLabelField {}
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 #[allow(non_upper_case_globals)]
 impl RetentionLabelField {
     /// `id`
@@ -3597,7 +3596,7 @@ impl RetentionLabelField {
     ];
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_activity_metadata")]
 /// CSDL entity type `microsoft.graph.security.search`; base type `microsoft.graph.entity`; abstract; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Search {
@@ -3624,14 +3623,14 @@ pub struct Search {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_activity_metadata")]
 impl serde::Serialize for Search {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_activity_metadata")]
 impl Search {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.search";
@@ -3659,7 +3658,7 @@ impl Search {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_activity_metadata")]
 impl<'de> serde::Deserialize<'de> for Search {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -3668,7 +3667,7 @@ impl<'de> serde::Deserialize<'de> for Search {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_activity_metadata")]
 impl graph_odata_runtime::model::ODataObject for Search {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -3702,7 +3701,7 @@ impl graph_odata_runtime::model::ODataObject for Search {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_activity_metadata")]
 impl Search {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -3713,11 +3712,11 @@ impl Search {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_activity_metadata")]
 /// The properties of [`Search`] by wire name, each a [`Field<Search>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`Search::set_null`].
 pub enum SearchField {}
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_activity_metadata")]
 #[allow(non_upper_case_globals)]
 impl SearchField {
     /// `id`
@@ -3753,7 +3752,7 @@ impl SearchField {
     ];
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL entity type `microsoft.graph.security.sensor`; base type `microsoft.graph.entity`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Sensor {
@@ -3788,14 +3787,14 @@ pub struct Sensor {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for Sensor {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl Sensor {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.sensor";
@@ -3827,7 +3826,7 @@ impl Sensor {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for Sensor {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -3836,7 +3835,7 @@ impl<'de> serde::Deserialize<'de> for Sensor {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::model::ODataObject for Sensor {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -3874,7 +3873,7 @@ impl graph_odata_runtime::model::ODataObject for Sensor {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl Sensor {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -3885,11 +3884,11 @@ impl Sensor {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// The properties of [`Sensor`] by wire name, each a [`Field<Sensor>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`Sensor::set_null`].
 pub enum SensorField {}
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 #[allow(non_upper_case_globals)]
 impl SensorField {
     /// `id`
@@ -3939,7 +3938,7 @@ impl SensorField {
     ];
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL entity type `microsoft.graph.security.sensorCandidate`; base type `microsoft.graph.entity`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct SensorCandidate {
@@ -3960,14 +3959,14 @@ pub struct SensorCandidate {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for SensorCandidate {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl SensorCandidate {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.sensorCandidate";
@@ -3992,7 +3991,7 @@ impl SensorCandidate {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for SensorCandidate {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -4001,7 +4000,7 @@ impl<'de> serde::Deserialize<'de> for SensorCandidate {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::model::ODataObject for SensorCandidate {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -4032,7 +4031,7 @@ impl graph_odata_runtime::model::ODataObject for SensorCandidate {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl SensorCandidate {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -4043,11 +4042,11 @@ impl SensorCandidate {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// The properties of [`SensorCandidate`] by wire name, each a [`Field<SensorCandidate>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`SensorCandidate::set_null`].
 pub enum SensorCandidateField {}
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 #[allow(non_upper_case_globals)]
 impl SensorCandidateField {
     /// `id`
@@ -4078,7 +4077,7 @@ impl SensorCandidateField {
     ];
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL entity type `microsoft.graph.security.sensorCandidateActivationConfiguration`; base type `microsoft.graph.entity`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct SensorCandidateActivationConfiguration {
@@ -4093,14 +4092,14 @@ pub struct SensorCandidateActivationConfiguration {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for SensorCandidateActivationConfiguration {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl SensorCandidateActivationConfiguration {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.sensorCandidateActivationConfiguration";
@@ -4122,7 +4121,7 @@ impl SensorCandidateActivationConfiguration {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for SensorCandidateActivationConfiguration {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -4131,7 +4130,7 @@ impl<'de> serde::Deserialize<'de> for SensorCandidateActivationConfiguration {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::model::ODataObject for SensorCandidateActivationConfiguration {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -4153,7 +4152,7 @@ impl graph_odata_runtime::model::ODataObject for SensorCandidateActivationConfig
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl SensorCandidateActivationConfiguration {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -4164,11 +4163,11 @@ impl SensorCandidateActivationConfiguration {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// The properties of [`SensorCandidateActivationConfiguration`] by wire name, each a [`Field<SensorCandidateActivationConfiguration>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`SensorCandidateActivationConfiguration::set_null`].
 pub enum SensorCandidateActivationConfigurationField {}
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 #[allow(non_upper_case_globals)]
 impl SensorCandidateActivationConfigurationField {
     /// `id`
@@ -4186,7 +4185,7 @@ impl SensorCandidateActivationConfigurationField {
     ];
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL entity type `microsoft.graph.security.settingsContainer`; base type `microsoft.graph.entity`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct SettingsContainer {
@@ -4201,14 +4200,14 @@ pub struct SettingsContainer {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for SettingsContainer {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl SettingsContainer {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.settingsContainer";
@@ -4230,7 +4229,7 @@ impl SettingsContainer {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for SettingsContainer {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -4239,7 +4238,7 @@ impl<'de> serde::Deserialize<'de> for SettingsContainer {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::model::ODataObject for SettingsContainer {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -4263,7 +4262,7 @@ impl graph_odata_runtime::model::ODataObject for SettingsContainer {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl SettingsContainer {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -4274,11 +4273,11 @@ impl SettingsContainer {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// The properties of [`SettingsContainer`] by wire name, each a [`Field<SettingsContainer>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`SettingsContainer::set_null`].
 pub enum SettingsContainerField {}
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 #[allow(non_upper_case_globals)]
 impl SettingsContainerField {
     /// `id`
@@ -4294,7 +4293,7 @@ impl SettingsContainerField {
     ];
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL entity type `microsoft.graph.security.siteSource`; base type `microsoft.graph.security.dataSource`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct SiteSource {
@@ -4314,7 +4313,7 @@ pub struct SiteSource {
     /// Inherited from `microsoft.graph.security.dataSource`.
     pub hold_status: Option<DataSourceHoldStatus>,
     /// Navigation property `site`: `microsoft.graph.site`; present when expanded (`$expand`).
-    #[cfg(feature = "_base_site_page")]
+    #[cfg(feature = "_site")]
     pub site: Option<super::super::microsoft_graph::Site>,
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
@@ -4322,14 +4321,14 @@ pub struct SiteSource {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for SiteSource {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 #[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
 impl SiteSource {
     /// The CSDL qualified name, as `@odata.type` spells it.
@@ -4351,12 +4350,12 @@ impl SiteSource {
         object.property("createdDateTime", &self.created_date_time);
         object.property("displayName", &self.display_name);
         object.property("holdStatus", &self.hold_status);
-        #[cfg(feature = "_base_site_page")] object.property("site", &self.site);
+        #[cfg(feature = "_site")] object.property("site", &self.site);
         object.end()
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for SiteSource {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -4365,7 +4364,7 @@ impl<'de> serde::Deserialize<'de> for SiteSource {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 #[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
 impl graph_odata_runtime::model::ODataObject for SiteSource {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
@@ -4383,7 +4382,7 @@ impl graph_odata_runtime::model::ODataObject for SiteSource {
             }
             "displayName" => read_lenient(map, key, &mut self.display_name, extra),
             "holdStatus" => read_nullable(map, key, &mut self.hold_status, extra),
-            #[cfg(feature = "_base_site_page")]
+            #[cfg(feature = "_site")]
             "site" => read_nullable(map, key, &mut self.site, extra),
             _ => Ok(false),
         }
@@ -4395,7 +4394,7 @@ impl graph_odata_runtime::model::ODataObject for SiteSource {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl SiteSource {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -4406,11 +4405,11 @@ impl SiteSource {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// The properties of [`SiteSource`] by wire name, each a [`Field<SiteSource>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`SiteSource::set_null`].
 pub enum SiteSourceField {}
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 #[allow(non_upper_case_globals)]
 impl SiteSourceField {
     /// `id`
@@ -4438,7 +4437,7 @@ impl SiteSourceField {
     ];
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL entity type `microsoft.graph.security.sslCertificate`; base type `microsoft.graph.security.artifact`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct SslCertificate {
@@ -4471,14 +4470,14 @@ pub struct SslCertificate {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for SslCertificate {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl SslCertificate {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.sslCertificate";
@@ -4509,7 +4508,7 @@ impl SslCertificate {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for SslCertificate {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -4518,7 +4517,7 @@ impl<'de> serde::Deserialize<'de> for SslCertificate {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::model::ODataObject for SslCertificate {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -4555,7 +4554,7 @@ impl graph_odata_runtime::model::ODataObject for SslCertificate {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl SslCertificate {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -4566,11 +4565,11 @@ impl SslCertificate {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// The properties of [`SslCertificate`] by wire name, each a [`Field<SslCertificate>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`SslCertificate::set_null`].
 pub enum SslCertificateField {}
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 #[allow(non_upper_case_globals)]
 impl SslCertificateField {
     /// `id`
@@ -4625,7 +4624,7 @@ impl SslCertificateField {
     ];
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL entity type `microsoft.graph.security.subcategoryTemplate`; base type `microsoft.graph.security.filePlanDescriptorTemplate`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct SubcategoryTemplate {
@@ -4647,14 +4646,14 @@ pub struct SubcategoryTemplate {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for SubcategoryTemplate {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl SubcategoryTemplate {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.subcategoryTemplate";
@@ -4678,7 +4677,7 @@ impl SubcategoryTemplate {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for SubcategoryTemplate {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -4687,7 +4686,7 @@ impl<'de> serde::Deserialize<'de> for SubcategoryTemplate {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::model::ODataObject for SubcategoryTemplate {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -4713,7 +4712,7 @@ impl graph_odata_runtime::model::ODataObject for SubcategoryTemplate {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl SubcategoryTemplate {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -4724,11 +4723,11 @@ impl SubcategoryTemplate {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// The properties of [`SubcategoryTemplate`] by wire name, each a [`Field<SubcategoryTemplate>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`SubcategoryTemplate::set_null`].
 pub enum SubcategoryTemplateField {}
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 #[allow(non_upper_case_globals)]
 impl SubcategoryTemplateField {
     /// `id`
@@ -4754,7 +4753,7 @@ impl SubcategoryTemplateField {
     ];
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL entity type `microsoft.graph.security.subdomain`; base type `microsoft.graph.entity`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Subdomain {
@@ -4771,14 +4770,14 @@ pub struct Subdomain {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for Subdomain {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl Subdomain {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.subdomain";
@@ -4801,7 +4800,7 @@ impl Subdomain {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for Subdomain {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -4810,7 +4809,7 @@ impl<'de> serde::Deserialize<'de> for Subdomain {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::model::ODataObject for Subdomain {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -4835,7 +4834,7 @@ impl graph_odata_runtime::model::ODataObject for Subdomain {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl Subdomain {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -4846,11 +4845,11 @@ impl Subdomain {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// The properties of [`Subdomain`] by wire name, each a [`Field<Subdomain>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`Subdomain::set_null`].
 pub enum SubdomainField {}
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 #[allow(non_upper_case_globals)]
 impl SubdomainField {
     /// `id`
@@ -4869,7 +4868,7 @@ impl SubdomainField {
     ];
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_activity_metadata")]
 /// CSDL entity type `microsoft.graph.security.tag`; base type `microsoft.graph.entity`; abstract; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Tag {
@@ -4890,14 +4889,14 @@ pub struct Tag {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_activity_metadata")]
 impl serde::Serialize for Tag {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_activity_metadata")]
 impl Tag {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.tag";
@@ -4922,7 +4921,7 @@ impl Tag {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_activity_metadata")]
 impl<'de> serde::Deserialize<'de> for Tag {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -4931,7 +4930,7 @@ impl<'de> serde::Deserialize<'de> for Tag {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_activity_metadata")]
 impl graph_odata_runtime::model::ODataObject for Tag {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -4958,7 +4957,7 @@ impl graph_odata_runtime::model::ODataObject for Tag {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_activity_metadata")]
 impl Tag {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -4969,11 +4968,11 @@ impl Tag {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_activity_metadata")]
 /// The properties of [`Tag`] by wire name, each a [`Field<Tag>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`Tag::set_null`].
 pub enum TagField {}
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_activity_metadata")]
 #[allow(non_upper_case_globals)]
 impl TagField {
     /// `id`
@@ -4998,7 +4997,7 @@ impl TagField {
     ];
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL entity type `microsoft.graph.security.threatIntelligence`; base type `microsoft.graph.entity`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ThreatIntelligence {
@@ -5045,14 +5044,14 @@ pub struct ThreatIntelligence {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for ThreatIntelligence {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl ThreatIntelligence {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.threatIntelligence";
@@ -5094,7 +5093,7 @@ impl ThreatIntelligence {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for ThreatIntelligence {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -5103,7 +5102,7 @@ impl<'de> serde::Deserialize<'de> for ThreatIntelligence {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::model::ODataObject for ThreatIntelligence {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -5155,7 +5154,7 @@ impl graph_odata_runtime::model::ODataObject for ThreatIntelligence {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl ThreatIntelligence {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -5166,11 +5165,11 @@ impl ThreatIntelligence {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// The properties of [`ThreatIntelligence`] by wire name, each a [`Field<ThreatIntelligence>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`ThreatIntelligence::set_null`].
 pub enum ThreatIntelligenceField {}
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 #[allow(non_upper_case_globals)]
 impl ThreatIntelligenceField {
     /// `id`
@@ -5262,7 +5261,7 @@ impl ThreatIntelligenceField {
     ];
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL entity type `microsoft.graph.security.triggerTypesRoot`; base type `microsoft.graph.entity`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct TriggerTypesRoot {
@@ -5277,14 +5276,14 @@ pub struct TriggerTypesRoot {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for TriggerTypesRoot {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl TriggerTypesRoot {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.triggerTypesRoot";
@@ -5306,7 +5305,7 @@ impl TriggerTypesRoot {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for TriggerTypesRoot {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -5315,7 +5314,7 @@ impl<'de> serde::Deserialize<'de> for TriggerTypesRoot {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::model::ODataObject for TriggerTypesRoot {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -5339,7 +5338,7 @@ impl graph_odata_runtime::model::ODataObject for TriggerTypesRoot {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl TriggerTypesRoot {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -5350,11 +5349,11 @@ impl TriggerTypesRoot {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// The properties of [`TriggerTypesRoot`] by wire name, each a [`Field<TriggerTypesRoot>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`TriggerTypesRoot::set_null`].
 pub enum TriggerTypesRootField {}
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 #[allow(non_upper_case_globals)]
 impl TriggerTypesRootField {
     /// `id`
@@ -5370,7 +5369,7 @@ impl TriggerTypesRootField {
     ];
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL entity type `microsoft.graph.security.triggersRoot`; base type `microsoft.graph.entity`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct TriggersRoot {
@@ -5385,14 +5384,14 @@ pub struct TriggersRoot {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for TriggersRoot {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl TriggersRoot {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.triggersRoot";
@@ -5414,7 +5413,7 @@ impl TriggersRoot {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for TriggersRoot {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -5423,7 +5422,7 @@ impl<'de> serde::Deserialize<'de> for TriggersRoot {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::model::ODataObject for TriggersRoot {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -5447,7 +5446,7 @@ impl graph_odata_runtime::model::ODataObject for TriggersRoot {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl TriggersRoot {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -5458,11 +5457,11 @@ impl TriggersRoot {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// The properties of [`TriggersRoot`] by wire name, each a [`Field<TriggersRoot>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`TriggersRoot::set_null`].
 pub enum TriggersRootField {}
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 #[allow(non_upper_case_globals)]
 impl TriggersRootField {
     /// `id`
@@ -5478,7 +5477,7 @@ impl TriggersRootField {
     ];
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL entity type `microsoft.graph.security.unclassifiedArtifact`; base type `microsoft.graph.security.artifact`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct UnclassifiedArtifact {
@@ -5495,14 +5494,14 @@ pub struct UnclassifiedArtifact {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for UnclassifiedArtifact {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl UnclassifiedArtifact {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.unclassifiedArtifact";
@@ -5525,7 +5524,7 @@ impl UnclassifiedArtifact {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for UnclassifiedArtifact {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -5534,7 +5533,7 @@ impl<'de> serde::Deserialize<'de> for UnclassifiedArtifact {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::model::ODataObject for UnclassifiedArtifact {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -5557,7 +5556,7 @@ impl graph_odata_runtime::model::ODataObject for UnclassifiedArtifact {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl UnclassifiedArtifact {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -5568,11 +5567,11 @@ impl UnclassifiedArtifact {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// The properties of [`UnclassifiedArtifact`] by wire name, each a [`Field<UnclassifiedArtifact>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`UnclassifiedArtifact::set_null`].
 pub enum UnclassifiedArtifactField {}
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 #[allow(non_upper_case_globals)]
 impl UnclassifiedArtifactField {
     /// `id`
@@ -5589,7 +5588,7 @@ impl UnclassifiedArtifactField {
     ];
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL entity type `microsoft.graph.security.unifiedGroupSource`; base type `microsoft.graph.security.dataSource`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct UnifiedGroupSource {
@@ -5611,7 +5610,7 @@ pub struct UnifiedGroupSource {
     /// Property `includedSources`: `microsoft.graph.security.sourceType`.
     pub included_sources: Option<SourceType>,
     /// Navigation property `group`: `microsoft.graph.group`; present when expanded (`$expand`).
-    #[cfg(feature = "_activity_based_timeout_policy")]
+    #[cfg(feature = "_group")]
     pub group: Option<super::super::microsoft_graph::Group>,
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
@@ -5619,14 +5618,14 @@ pub struct UnifiedGroupSource {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for UnifiedGroupSource {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 #[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
 impl UnifiedGroupSource {
     /// The CSDL qualified name, as `@odata.type` spells it.
@@ -5649,13 +5648,12 @@ impl UnifiedGroupSource {
         object.property("displayName", &self.display_name);
         object.property("holdStatus", &self.hold_status);
         object.property("includedSources", &self.included_sources);
-        #[cfg(feature = "_activity_based_timeout_policy")]
-        object.property("group", &self.group);
+        #[cfg(feature = "_group")] object.property("group", &self.group);
         object.end()
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for UnifiedGroupSource {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -5664,7 +5662,7 @@ impl<'de> serde::Deserialize<'de> for UnifiedGroupSource {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 #[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
 impl graph_odata_runtime::model::ODataObject for UnifiedGroupSource {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
@@ -5685,7 +5683,7 @@ impl graph_odata_runtime::model::ODataObject for UnifiedGroupSource {
             "includedSources" => {
                 read_nullable(map, key, &mut self.included_sources, extra)
             }
-            #[cfg(feature = "_activity_based_timeout_policy")]
+            #[cfg(feature = "_group")]
             "group" => read_nullable(map, key, &mut self.group, extra),
             _ => Ok(false),
         }
@@ -5697,7 +5695,7 @@ impl graph_odata_runtime::model::ODataObject for UnifiedGroupSource {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl UnifiedGroupSource {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -5708,11 +5706,11 @@ impl UnifiedGroupSource {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// The properties of [`UnifiedGroupSource`] by wire name, each a [`Field<UnifiedGroupSource>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`UnifiedGroupSource::set_null`].
 pub enum UnifiedGroupSourceField {}
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 #[allow(non_upper_case_globals)]
 impl UnifiedGroupSourceField {
     /// `id`
@@ -5751,7 +5749,7 @@ impl UnifiedGroupSourceField {
     ];
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL entity type `microsoft.graph.security.user`; base type `microsoft.graph.security.identityAccounts`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct User {
@@ -5786,14 +5784,14 @@ pub struct User {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for User {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl User {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.user";
@@ -5826,7 +5824,7 @@ impl User {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for User {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -5835,7 +5833,7 @@ impl<'de> serde::Deserialize<'de> for User {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::model::ODataObject for User {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -5870,7 +5868,7 @@ impl graph_odata_runtime::model::ODataObject for User {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl User {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -5881,11 +5879,11 @@ impl User {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// The properties of [`User`] by wire name, each a [`Field<User>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`User::set_null`].
 pub enum UserField {}
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 #[allow(non_upper_case_globals)]
 impl UserField {
     /// `id`
@@ -5926,7 +5924,7 @@ impl UserField {
     ];
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL entity type `microsoft.graph.security.userSource`; base type `microsoft.graph.security.dataSource`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct UserSource {
@@ -5957,14 +5955,14 @@ pub struct UserSource {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for UserSource {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl UserSource {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.userSource";
@@ -5992,7 +5990,7 @@ impl UserSource {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for UserSource {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -6001,7 +5999,7 @@ impl<'de> serde::Deserialize<'de> for UserSource {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::model::ODataObject for UserSource {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -6033,7 +6031,7 @@ impl graph_odata_runtime::model::ODataObject for UserSource {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl UserSource {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -6044,11 +6042,11 @@ impl UserSource {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// The properties of [`UserSource`] by wire name, each a [`Field<UserSource>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`UserSource::set_null`].
 pub enum UserSourceField {}
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 #[allow(non_upper_case_globals)]
 impl UserSourceField {
     /// `id`
@@ -6084,7 +6082,7 @@ impl UserSourceField {
     ];
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL entity type `microsoft.graph.security.vulnerability`; base type `microsoft.graph.entity`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Vulnerability {
@@ -6131,14 +6129,14 @@ pub struct Vulnerability {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for Vulnerability {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl Vulnerability {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.vulnerability";
@@ -6180,7 +6178,7 @@ impl Vulnerability {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for Vulnerability {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -6189,7 +6187,7 @@ impl<'de> serde::Deserialize<'de> for Vulnerability {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::model::ODataObject for Vulnerability {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -6239,7 +6237,7 @@ impl graph_odata_runtime::model::ODataObject for Vulnerability {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl Vulnerability {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -6250,11 +6248,11 @@ impl Vulnerability {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// The properties of [`Vulnerability`] by wire name, each a [`Field<Vulnerability>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`Vulnerability::set_null`].
 pub enum VulnerabilityField {}
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 #[allow(non_upper_case_globals)]
 impl VulnerabilityField {
     /// `id`
@@ -6338,7 +6336,7 @@ impl VulnerabilityField {
     ];
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL entity type `microsoft.graph.security.vulnerabilityComponent`; base type `microsoft.graph.entity`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct VulnerabilityComponent {
@@ -6353,14 +6351,14 @@ pub struct VulnerabilityComponent {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for VulnerabilityComponent {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl VulnerabilityComponent {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.vulnerabilityComponent";
@@ -6382,7 +6380,7 @@ impl VulnerabilityComponent {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for VulnerabilityComponent {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -6391,7 +6389,7 @@ impl<'de> serde::Deserialize<'de> for VulnerabilityComponent {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::model::ODataObject for VulnerabilityComponent {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -6413,7 +6411,7 @@ impl graph_odata_runtime::model::ODataObject for VulnerabilityComponent {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl VulnerabilityComponent {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -6424,11 +6422,11 @@ impl VulnerabilityComponent {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// The properties of [`VulnerabilityComponent`] by wire name, each a [`Field<VulnerabilityComponent>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`VulnerabilityComponent::set_null`].
 pub enum VulnerabilityComponentField {}
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 #[allow(non_upper_case_globals)]
 impl VulnerabilityComponentField {
     /// `id`
@@ -6442,7 +6440,7 @@ impl VulnerabilityComponentField {
     ];
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_activity_metadata")]
 /// CSDL entity type `microsoft.graph.security.whoisBaseRecord`; base type `microsoft.graph.entity`; abstract; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct WhoisBaseRecord {
@@ -6484,6 +6482,7 @@ pub struct WhoisBaseRecord {
     /// Property `zone`: `microsoft.graph.security.whoisContact`.
     pub zone: Option<WhoisContact>,
     /// Navigation property `host`: `microsoft.graph.security.host`; present when expanded (`$expand`).
+    #[cfg(feature = "_security")]
     pub host: Option<AnyHost>,
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
@@ -6491,14 +6490,15 @@ pub struct WhoisBaseRecord {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_activity_metadata")]
 impl serde::Serialize for WhoisBaseRecord {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_activity_metadata")]
+#[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
 impl WhoisBaseRecord {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.whoisBaseRecord";
@@ -6532,12 +6532,12 @@ impl WhoisBaseRecord {
         object.property("technical", &self.technical);
         object.property("whoisServer", &self.whois_server);
         object.property("zone", &self.zone);
-        object.property("host", &self.host);
+        #[cfg(feature = "_security")] object.property("host", &self.host);
         object.end()
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_activity_metadata")]
 impl<'de> serde::Deserialize<'de> for WhoisBaseRecord {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -6546,7 +6546,8 @@ impl<'de> serde::Deserialize<'de> for WhoisBaseRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_activity_metadata")]
+#[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
 impl graph_odata_runtime::model::ODataObject for WhoisBaseRecord {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -6584,6 +6585,7 @@ impl graph_odata_runtime::model::ODataObject for WhoisBaseRecord {
             "technical" => read_nullable(map, key, &mut self.technical, extra),
             "whoisServer" => read_lenient(map, key, &mut self.whois_server, extra),
             "zone" => read_nullable(map, key, &mut self.zone, extra),
+            #[cfg(feature = "_security")]
             "host" => read_nullable(map, key, &mut self.host, extra),
             _ => Ok(false),
         }
@@ -6595,7 +6597,7 @@ impl graph_odata_runtime::model::ODataObject for WhoisBaseRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_activity_metadata")]
 impl WhoisBaseRecord {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -6606,11 +6608,11 @@ impl WhoisBaseRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_activity_metadata")]
 /// The properties of [`WhoisBaseRecord`] by wire name, each a [`Field<WhoisBaseRecord>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`WhoisBaseRecord::set_null`].
 pub enum WhoisBaseRecordField {}
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_activity_metadata")]
 #[allow(non_upper_case_globals)]
 impl WhoisBaseRecordField {
     /// `id`
@@ -6695,7 +6697,7 @@ impl WhoisBaseRecordField {
     ];
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL entity type `microsoft.graph.security.whoisHistoryRecord`; base type `microsoft.graph.security.whoisBaseRecord`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct WhoisHistoryRecord {
@@ -6762,14 +6764,14 @@ pub struct WhoisHistoryRecord {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for WhoisHistoryRecord {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl WhoisHistoryRecord {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.whoisHistoryRecord";
@@ -6808,7 +6810,7 @@ impl WhoisHistoryRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for WhoisHistoryRecord {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -6817,7 +6819,7 @@ impl<'de> serde::Deserialize<'de> for WhoisHistoryRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::model::ODataObject for WhoisHistoryRecord {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -6866,7 +6868,7 @@ impl graph_odata_runtime::model::ODataObject for WhoisHistoryRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl WhoisHistoryRecord {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -6877,11 +6879,11 @@ impl WhoisHistoryRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// The properties of [`WhoisHistoryRecord`] by wire name, each a [`Field<WhoisHistoryRecord>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`WhoisHistoryRecord::set_null`].
 pub enum WhoisHistoryRecordField {}
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 #[allow(non_upper_case_globals)]
 impl WhoisHistoryRecordField {
     /// `id`
@@ -6970,7 +6972,7 @@ impl WhoisHistoryRecordField {
     ];
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL entity type `microsoft.graph.security.whoisRecord`; base type `microsoft.graph.security.whoisBaseRecord`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct WhoisRecord {
@@ -7039,14 +7041,14 @@ pub struct WhoisRecord {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for WhoisRecord {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl WhoisRecord {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.security.whoisRecord";
@@ -7086,7 +7088,7 @@ impl WhoisRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for WhoisRecord {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -7095,7 +7097,7 @@ impl<'de> serde::Deserialize<'de> for WhoisRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::model::ODataObject for WhoisRecord {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -7145,7 +7147,7 @@ impl graph_odata_runtime::model::ODataObject for WhoisRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl WhoisRecord {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -7156,11 +7158,11 @@ impl WhoisRecord {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// The properties of [`WhoisRecord`] by wire name, each a [`Field<WhoisRecord>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`WhoisRecord::set_null`].
 pub enum WhoisRecordField {}
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 #[allow(non_upper_case_globals)]
 impl WhoisRecordField {
     /// `id`

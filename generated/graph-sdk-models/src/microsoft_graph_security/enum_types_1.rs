@@ -11,7 +11,7 @@ use graph_odata_runtime::edm;
 #[allow(unused_imports)]
 use graph_odata_runtime::model;
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL enum type `microsoft.graph.security.action`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Action {
@@ -33,7 +33,7 @@ pub enum Action {
     UnknownValue(String),
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::enums::EvolvableEnum for Action {
     const MEMBERS: &'static [(&'static str, i64)] = &[
         ("disable", 1),
@@ -70,14 +70,14 @@ impl graph_odata_runtime::enums::EvolvableEnum for Action {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for Action {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for Action {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -86,21 +86,21 @@ impl<'de> serde::Deserialize<'de> for Action {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl std::fmt::Display for Action {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl From<&str> for Action {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL enum type `microsoft.graph.security.actionAfterRetentionPeriod`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ActionAfterRetentionPeriod {
@@ -118,7 +118,7 @@ pub enum ActionAfterRetentionPeriod {
     UnknownValue(String),
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::enums::EvolvableEnum for ActionAfterRetentionPeriod {
     const MEMBERS: &'static [(&'static str, i64)] = &[
         ("none", 0),
@@ -149,14 +149,14 @@ impl graph_odata_runtime::enums::EvolvableEnum for ActionAfterRetentionPeriod {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for ActionAfterRetentionPeriod {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for ActionAfterRetentionPeriod {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -165,26 +165,26 @@ impl<'de> serde::Deserialize<'de> for ActionAfterRetentionPeriod {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl std::fmt::Display for ActionAfterRetentionPeriod {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl From<&str> for ActionAfterRetentionPeriod {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL enum type `microsoft.graph.security.additionalDataOptions`; flags (`IsFlags`): comma-separated member names on the wire, unknown names are kept.
 #[derive(Clone, PartialEq, Eq, Hash, Default)]
 pub struct AdditionalDataOptions(graph_odata_runtime::enums::FlagSet);
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl AdditionalDataOptions {
     /// `allVersions` = 1
     pub const ALL_VERSIONS: Self = Self(
@@ -228,7 +228,7 @@ impl AdditionalDataOptions {
     );
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::enums::FlagsEnum for AdditionalDataOptions {
     const MEMBERS: &'static [(&'static str, i64)] = &[
         ("allVersions", 1),
@@ -250,21 +250,21 @@ impl graph_odata_runtime::enums::FlagsEnum for AdditionalDataOptions {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl std::fmt::Debug for AdditionalDataOptions {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         graph_odata_runtime::enums::debug_flags(self, f)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl std::fmt::Display for AdditionalDataOptions {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         graph_odata_runtime::enums::fmt_flags(self, f)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl std::str::FromStr for AdditionalDataOptions {
     type Err = std::convert::Infallible;
     fn from_str(s: &str) -> Result<Self, Self::Err> {
@@ -272,7 +272,7 @@ impl std::str::FromStr for AdditionalDataOptions {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl std::ops::BitOr for AdditionalDataOptions {
     type Output = Self;
     fn bitor(self, rhs: Self) -> Self {
@@ -280,21 +280,21 @@ impl std::ops::BitOr for AdditionalDataOptions {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl std::ops::BitOrAssign for AdditionalDataOptions {
     fn bitor_assign(&mut self, rhs: Self) {
         *self = graph_odata_runtime::enums::FlagsEnum::union(self, &rhs);
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for AdditionalDataOptions {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_flags(self, serializer)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for AdditionalDataOptions {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -303,12 +303,12 @@ impl<'de> serde::Deserialize<'de> for AdditionalDataOptions {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL enum type `microsoft.graph.security.additionalOptions`; flags (`IsFlags`): comma-separated member names on the wire, unknown names are kept.
 #[derive(Clone, PartialEq, Eq, Hash, Default)]
 pub struct AdditionalOptions(graph_odata_runtime::enums::FlagSet);
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl AdditionalOptions {
     /// `none` = 0
     pub const NONE: Self = Self(graph_odata_runtime::enums::FlagSet::from_bits(0));
@@ -370,7 +370,7 @@ impl AdditionalOptions {
     );
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::enums::FlagsEnum for AdditionalOptions {
     const MEMBERS: &'static [(&'static str, i64)] = &[
         ("none", 0),
@@ -397,21 +397,21 @@ impl graph_odata_runtime::enums::FlagsEnum for AdditionalOptions {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl std::fmt::Debug for AdditionalOptions {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         graph_odata_runtime::enums::debug_flags(self, f)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl std::fmt::Display for AdditionalOptions {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         graph_odata_runtime::enums::fmt_flags(self, f)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl std::str::FromStr for AdditionalOptions {
     type Err = std::convert::Infallible;
     fn from_str(s: &str) -> Result<Self, Self::Err> {
@@ -419,7 +419,7 @@ impl std::str::FromStr for AdditionalOptions {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl std::ops::BitOr for AdditionalOptions {
     type Output = Self;
     fn bitor(self, rhs: Self) -> Self {
@@ -427,21 +427,21 @@ impl std::ops::BitOr for AdditionalOptions {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl std::ops::BitOrAssign for AdditionalOptions {
     fn bitor_assign(&mut self, rhs: Self) {
         *self = graph_odata_runtime::enums::FlagsEnum::union(self, &rhs);
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for AdditionalOptions {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_flags(self, serializer)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for AdditionalOptions {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -450,7 +450,7 @@ impl<'de> serde::Deserialize<'de> for AdditionalOptions {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL enum type `microsoft.graph.security.aiAgentPlatform`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum AiAgentPlatform {
@@ -468,7 +468,7 @@ pub enum AiAgentPlatform {
     UnknownValue(String),
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::enums::EvolvableEnum for AiAgentPlatform {
     const MEMBERS: &'static [(&'static str, i64)] = &[
         ("unknown", 0),
@@ -499,14 +499,14 @@ impl graph_odata_runtime::enums::EvolvableEnum for AiAgentPlatform {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for AiAgentPlatform {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for AiAgentPlatform {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -515,21 +515,21 @@ impl<'de> serde::Deserialize<'de> for AiAgentPlatform {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl std::fmt::Display for AiAgentPlatform {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl From<&str> for AiAgentPlatform {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL enum type `microsoft.graph.security.alertClassification`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum AlertClassification {
@@ -547,7 +547,7 @@ pub enum AlertClassification {
     UnknownValue(String),
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::enums::EvolvableEnum for AlertClassification {
     const MEMBERS: &'static [(&'static str, i64)] = &[
         ("unknown", 0),
@@ -578,14 +578,14 @@ impl graph_odata_runtime::enums::EvolvableEnum for AlertClassification {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for AlertClassification {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for AlertClassification {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -594,21 +594,21 @@ impl<'de> serde::Deserialize<'de> for AlertClassification {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl std::fmt::Display for AlertClassification {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl From<&str> for AlertClassification {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL enum type `microsoft.graph.security.alertDetermination`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum AlertDetermination {
@@ -648,7 +648,7 @@ pub enum AlertDetermination {
     UnknownValue(String),
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::enums::EvolvableEnum for AlertDetermination {
     const MEMBERS: &'static [(&'static str, i64)] = &[
         ("unknown", 0),
@@ -712,14 +712,14 @@ impl graph_odata_runtime::enums::EvolvableEnum for AlertDetermination {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for AlertDetermination {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for AlertDetermination {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -728,21 +728,21 @@ impl<'de> serde::Deserialize<'de> for AlertDetermination {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl std::fmt::Display for AlertDetermination {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl From<&str> for AlertDetermination {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL enum type `microsoft.graph.security.alertSeverity`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum AlertSeverity {
@@ -762,7 +762,7 @@ pub enum AlertSeverity {
     UnknownValue(String),
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::enums::EvolvableEnum for AlertSeverity {
     const MEMBERS: &'static [(&'static str, i64)] = &[
         ("unknown", 0),
@@ -796,14 +796,14 @@ impl graph_odata_runtime::enums::EvolvableEnum for AlertSeverity {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for AlertSeverity {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for AlertSeverity {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -812,21 +812,21 @@ impl<'de> serde::Deserialize<'de> for AlertSeverity {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl std::fmt::Display for AlertSeverity {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl From<&str> for AlertSeverity {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL enum type `microsoft.graph.security.alertStatus`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum AlertStatus {
@@ -844,7 +844,7 @@ pub enum AlertStatus {
     UnknownValue(String),
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::enums::EvolvableEnum for AlertStatus {
     const MEMBERS: &'static [(&'static str, i64)] = &[
         ("unknown", 0),
@@ -875,14 +875,14 @@ impl graph_odata_runtime::enums::EvolvableEnum for AlertStatus {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for AlertStatus {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for AlertStatus {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -891,21 +891,21 @@ impl<'de> serde::Deserialize<'de> for AlertStatus {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl std::fmt::Display for AlertStatus {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl From<&str> for AlertStatus {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL enum type `microsoft.graph.security.antispamDirectionality`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum AntispamDirectionality {
@@ -923,7 +923,7 @@ pub enum AntispamDirectionality {
     UnknownValue(String),
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::enums::EvolvableEnum for AntispamDirectionality {
     const MEMBERS: &'static [(&'static str, i64)] = &[
         ("unknown", 0),
@@ -954,14 +954,14 @@ impl graph_odata_runtime::enums::EvolvableEnum for AntispamDirectionality {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for AntispamDirectionality {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for AntispamDirectionality {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -970,21 +970,21 @@ impl<'de> serde::Deserialize<'de> for AntispamDirectionality {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl std::fmt::Display for AntispamDirectionality {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl From<&str> for AntispamDirectionality {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL enum type `microsoft.graph.security.antispamTeamsDirection`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum AntispamTeamsDirection {
@@ -1002,7 +1002,7 @@ pub enum AntispamTeamsDirection {
     UnknownValue(String),
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::enums::EvolvableEnum for AntispamTeamsDirection {
     const MEMBERS: &'static [(&'static str, i64)] = &[
         ("unknown", 0),
@@ -1033,14 +1033,14 @@ impl graph_odata_runtime::enums::EvolvableEnum for AntispamTeamsDirection {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for AntispamTeamsDirection {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for AntispamTeamsDirection {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1049,21 +1049,21 @@ impl<'de> serde::Deserialize<'de> for AntispamTeamsDirection {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl std::fmt::Display for AntispamTeamsDirection {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl From<&str> for AntispamTeamsDirection {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL enum type `microsoft.graph.security.auditLogQueryStatus`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum AuditLogQueryStatus {
@@ -1083,7 +1083,7 @@ pub enum AuditLogQueryStatus {
     UnknownValue(String),
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::enums::EvolvableEnum for AuditLogQueryStatus {
     const MEMBERS: &'static [(&'static str, i64)] = &[
         ("notStarted", 0),
@@ -1117,14 +1117,14 @@ impl graph_odata_runtime::enums::EvolvableEnum for AuditLogQueryStatus {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for AuditLogQueryStatus {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for AuditLogQueryStatus {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1133,21 +1133,21 @@ impl<'de> serde::Deserialize<'de> for AuditLogQueryStatus {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl std::fmt::Display for AuditLogQueryStatus {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl From<&str> for AuditLogQueryStatus {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL enum type `microsoft.graph.security.auditLogRecordType`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum AuditLogRecordType {
@@ -2099,7 +2099,7 @@ pub enum AuditLogRecordType {
     UnknownValue(String),
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::enums::EvolvableEnum for AuditLogRecordType {
     const MEMBERS: &'static [(&'static str, i64)] = &[
         ("ExchangeAdmin", 1),
@@ -3667,14 +3667,14 @@ impl graph_odata_runtime::enums::EvolvableEnum for AuditLogRecordType {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for AuditLogRecordType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for AuditLogRecordType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -3683,21 +3683,21 @@ impl<'de> serde::Deserialize<'de> for AuditLogRecordType {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl std::fmt::Display for AuditLogRecordType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl From<&str> for AuditLogRecordType {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL enum type `microsoft.graph.security.auditLogUserType`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum AuditLogUserType {
@@ -3729,7 +3729,7 @@ pub enum AuditLogUserType {
     UnknownValue(String),
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::enums::EvolvableEnum for AuditLogUserType {
     const MEMBERS: &'static [(&'static str, i64)] = &[
         ("Regular", 0),
@@ -3781,14 +3781,14 @@ impl graph_odata_runtime::enums::EvolvableEnum for AuditLogUserType {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for AuditLogUserType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for AuditLogUserType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -3797,14 +3797,14 @@ impl<'de> serde::Deserialize<'de> for AuditLogUserType {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl std::fmt::Display for AuditLogUserType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl From<&str> for AuditLogUserType {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
@@ -3890,7 +3890,7 @@ impl From<&str> for BehaviorDuringRetentionPeriod {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL enum type `microsoft.graph.security.caseAction`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum CaseAction {
@@ -3922,7 +3922,7 @@ pub enum CaseAction {
     UnknownValue(String),
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::enums::EvolvableEnum for CaseAction {
     const MEMBERS: &'static [(&'static str, i64)] = &[
         ("contentExport", 0),
@@ -3974,14 +3974,14 @@ impl graph_odata_runtime::enums::EvolvableEnum for CaseAction {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for CaseAction {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for CaseAction {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -3990,21 +3990,21 @@ impl<'de> serde::Deserialize<'de> for CaseAction {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl std::fmt::Display for CaseAction {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl From<&str> for CaseAction {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL enum type `microsoft.graph.security.caseOperationStatus`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum CaseOperationStatus {
@@ -4026,7 +4026,7 @@ pub enum CaseOperationStatus {
     UnknownValue(String),
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::enums::EvolvableEnum for CaseOperationStatus {
     const MEMBERS: &'static [(&'static str, i64)] = &[
         ("notStarted", 0),
@@ -4063,14 +4063,14 @@ impl graph_odata_runtime::enums::EvolvableEnum for CaseOperationStatus {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for CaseOperationStatus {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for CaseOperationStatus {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -4079,21 +4079,21 @@ impl<'de> serde::Deserialize<'de> for CaseOperationStatus {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl std::fmt::Display for CaseOperationStatus {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl From<&str> for CaseOperationStatus {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_activity_metadata")]
 /// CSDL enum type `microsoft.graph.security.caseStatus`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum CaseStatus {
@@ -4115,7 +4115,7 @@ pub enum CaseStatus {
     UnknownValue(String),
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_activity_metadata")]
 impl graph_odata_runtime::enums::EvolvableEnum for CaseStatus {
     const MEMBERS: &'static [(&'static str, i64)] = &[
         ("unknown", 0),
@@ -4152,14 +4152,14 @@ impl graph_odata_runtime::enums::EvolvableEnum for CaseStatus {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_activity_metadata")]
 impl serde::Serialize for CaseStatus {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_activity_metadata")]
 impl<'de> serde::Deserialize<'de> for CaseStatus {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -4168,21 +4168,21 @@ impl<'de> serde::Deserialize<'de> for CaseStatus {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_activity_metadata")]
 impl std::fmt::Display for CaseStatus {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_activity_metadata")]
 impl From<&str> for CaseStatus {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL enum type `microsoft.graph.security.caseType`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum CaseType {
@@ -4196,7 +4196,7 @@ pub enum CaseType {
     UnknownValue(String),
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::enums::EvolvableEnum for CaseType {
     const MEMBERS: &'static [(&'static str, i64)] = &[
         ("standard", 1),
@@ -4221,14 +4221,14 @@ impl graph_odata_runtime::enums::EvolvableEnum for CaseType {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for CaseType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for CaseType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -4237,21 +4237,21 @@ impl<'de> serde::Deserialize<'de> for CaseType {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl std::fmt::Display for CaseType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl From<&str> for CaseType {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL enum type `microsoft.graph.security.childSelectability`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ChildSelectability {
@@ -4265,7 +4265,7 @@ pub enum ChildSelectability {
     UnknownValue(String),
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::enums::EvolvableEnum for ChildSelectability {
     const MEMBERS: &'static [(&'static str, i64)] = &[
         ("One", 0),
@@ -4290,14 +4290,14 @@ impl graph_odata_runtime::enums::EvolvableEnum for ChildSelectability {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for ChildSelectability {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for ChildSelectability {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -4306,21 +4306,21 @@ impl<'de> serde::Deserialize<'de> for ChildSelectability {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl std::fmt::Display for ChildSelectability {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl From<&str> for ChildSelectability {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL enum type `microsoft.graph.security.cloudAttachmentVersion`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum CloudAttachmentVersion {
@@ -4338,7 +4338,7 @@ pub enum CloudAttachmentVersion {
     UnknownValue(String),
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::enums::EvolvableEnum for CloudAttachmentVersion {
     const MEMBERS: &'static [(&'static str, i64)] = &[
         ("latest", 1),
@@ -4369,14 +4369,14 @@ impl graph_odata_runtime::enums::EvolvableEnum for CloudAttachmentVersion {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for CloudAttachmentVersion {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for CloudAttachmentVersion {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -4385,21 +4385,21 @@ impl<'de> serde::Deserialize<'de> for CloudAttachmentVersion {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl std::fmt::Display for CloudAttachmentVersion {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl From<&str> for CloudAttachmentVersion {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL enum type `microsoft.graph.security.containerPortProtocol`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ContainerPortProtocol {
@@ -4415,7 +4415,7 @@ pub enum ContainerPortProtocol {
     UnknownValue(String),
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::enums::EvolvableEnum for ContainerPortProtocol {
     const MEMBERS: &'static [(&'static str, i64)] = &[
         ("udp", 0),
@@ -4443,14 +4443,14 @@ impl graph_odata_runtime::enums::EvolvableEnum for ContainerPortProtocol {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for ContainerPortProtocol {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for ContainerPortProtocol {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -4459,21 +4459,21 @@ impl<'de> serde::Deserialize<'de> for ContainerPortProtocol {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl std::fmt::Display for ContainerPortProtocol {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl From<&str> for ContainerPortProtocol {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL enum type `microsoft.graph.security.contentFormat`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ContentFormat {
@@ -4489,7 +4489,7 @@ pub enum ContentFormat {
     UnknownValue(String),
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::enums::EvolvableEnum for ContentFormat {
     const MEMBERS: &'static [(&'static str, i64)] = &[
         ("text", 0),
@@ -4517,14 +4517,14 @@ impl graph_odata_runtime::enums::EvolvableEnum for ContentFormat {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for ContentFormat {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for ContentFormat {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -4533,14 +4533,14 @@ impl<'de> serde::Deserialize<'de> for ContentFormat {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl std::fmt::Display for ContentFormat {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl From<&str> for ContentFormat {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
@@ -4711,7 +4711,7 @@ impl<'de> serde::Deserialize<'de> for CorrelationReason {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_activity_metadata")]
 /// CSDL enum type `microsoft.graph.security.dataSourceContainerStatus`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum DataSourceContainerStatus {
@@ -4725,7 +4725,7 @@ pub enum DataSourceContainerStatus {
     UnknownValue(String),
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_activity_metadata")]
 impl graph_odata_runtime::enums::EvolvableEnum for DataSourceContainerStatus {
     const MEMBERS: &'static [(&'static str, i64)] = &[
         ("active", 1),
@@ -4750,14 +4750,14 @@ impl graph_odata_runtime::enums::EvolvableEnum for DataSourceContainerStatus {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_activity_metadata")]
 impl serde::Serialize for DataSourceContainerStatus {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_activity_metadata")]
 impl<'de> serde::Deserialize<'de> for DataSourceContainerStatus {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -4766,21 +4766,21 @@ impl<'de> serde::Deserialize<'de> for DataSourceContainerStatus {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_activity_metadata")]
 impl std::fmt::Display for DataSourceContainerStatus {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_activity_metadata")]
 impl From<&str> for DataSourceContainerStatus {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_activity_metadata")]
 /// CSDL enum type `microsoft.graph.security.dataSourceHoldStatus`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum DataSourceHoldStatus {
@@ -4800,7 +4800,7 @@ pub enum DataSourceHoldStatus {
     UnknownValue(String),
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_activity_metadata")]
 impl graph_odata_runtime::enums::EvolvableEnum for DataSourceHoldStatus {
     const MEMBERS: &'static [(&'static str, i64)] = &[
         ("notApplied", 1),
@@ -4834,14 +4834,14 @@ impl graph_odata_runtime::enums::EvolvableEnum for DataSourceHoldStatus {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_activity_metadata")]
 impl serde::Serialize for DataSourceHoldStatus {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_activity_metadata")]
 impl<'de> serde::Deserialize<'de> for DataSourceHoldStatus {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -4850,26 +4850,26 @@ impl<'de> serde::Deserialize<'de> for DataSourceHoldStatus {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_activity_metadata")]
 impl std::fmt::Display for DataSourceHoldStatus {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_activity_metadata")]
 impl From<&str> for DataSourceHoldStatus {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL enum type `microsoft.graph.security.dataSourceScopes`; flags (`IsFlags`): comma-separated member names on the wire, unknown names are kept.
 #[derive(Clone, PartialEq, Eq, Hash, Default)]
 pub struct DataSourceScopes(graph_odata_runtime::enums::FlagSet);
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl DataSourceScopes {
     /// `none` = 0
     pub const NONE: Self = Self(graph_odata_runtime::enums::FlagSet::from_bits(0));
@@ -4895,7 +4895,7 @@ impl DataSourceScopes {
     );
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::enums::FlagsEnum for DataSourceScopes {
     const MEMBERS: &'static [(&'static str, i64)] = &[
         ("none", 0),
@@ -4913,21 +4913,21 @@ impl graph_odata_runtime::enums::FlagsEnum for DataSourceScopes {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl std::fmt::Debug for DataSourceScopes {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         graph_odata_runtime::enums::debug_flags(self, f)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl std::fmt::Display for DataSourceScopes {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         graph_odata_runtime::enums::fmt_flags(self, f)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl std::str::FromStr for DataSourceScopes {
     type Err = std::convert::Infallible;
     fn from_str(s: &str) -> Result<Self, Self::Err> {
@@ -4935,7 +4935,7 @@ impl std::str::FromStr for DataSourceScopes {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl std::ops::BitOr for DataSourceScopes {
     type Output = Self;
     fn bitor(self, rhs: Self) -> Self {
@@ -4943,21 +4943,21 @@ impl std::ops::BitOr for DataSourceScopes {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl std::ops::BitOrAssign for DataSourceScopes {
     fn bitor_assign(&mut self, rhs: Self) {
         *self = graph_odata_runtime::enums::FlagsEnum::union(self, &rhs);
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for DataSourceScopes {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_flags(self, serializer)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for DataSourceScopes {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -4966,7 +4966,7 @@ impl<'de> serde::Deserialize<'de> for DataSourceScopes {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL enum type `microsoft.graph.security.defaultRecordBehavior`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum DefaultRecordBehavior {
@@ -4980,7 +4980,7 @@ pub enum DefaultRecordBehavior {
     UnknownValue(String),
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::enums::EvolvableEnum for DefaultRecordBehavior {
     const MEMBERS: &'static [(&'static str, i64)] = &[
         ("startLocked", 0),
@@ -5005,14 +5005,14 @@ impl graph_odata_runtime::enums::EvolvableEnum for DefaultRecordBehavior {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for DefaultRecordBehavior {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for DefaultRecordBehavior {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -5021,21 +5021,21 @@ impl<'de> serde::Deserialize<'de> for DefaultRecordBehavior {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl std::fmt::Display for DefaultRecordBehavior {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl From<&str> for DefaultRecordBehavior {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL enum type `microsoft.graph.security.defenderAvStatus`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum DefenderAvStatus {
@@ -5057,7 +5057,7 @@ pub enum DefenderAvStatus {
     UnknownValue(String),
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::enums::EvolvableEnum for DefenderAvStatus {
     const MEMBERS: &'static [(&'static str, i64)] = &[
         ("notReporting", 0),
@@ -5094,14 +5094,14 @@ impl graph_odata_runtime::enums::EvolvableEnum for DefenderAvStatus {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for DefenderAvStatus {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for DefenderAvStatus {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -5110,21 +5110,21 @@ impl<'de> serde::Deserialize<'de> for DefenderAvStatus {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl std::fmt::Display for DefenderAvStatus {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl From<&str> for DefenderAvStatus {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL enum type `microsoft.graph.security.deliveryAction`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum DeliveryAction {
@@ -5144,7 +5144,7 @@ pub enum DeliveryAction {
     UnknownValue(String),
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::enums::EvolvableEnum for DeliveryAction {
     const MEMBERS: &'static [(&'static str, i64)] = &[
         ("unknown", 0),
@@ -5178,14 +5178,14 @@ impl graph_odata_runtime::enums::EvolvableEnum for DeliveryAction {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for DeliveryAction {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for DeliveryAction {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -5194,21 +5194,21 @@ impl<'de> serde::Deserialize<'de> for DeliveryAction {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl std::fmt::Display for DeliveryAction {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl From<&str> for DeliveryAction {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL enum type `microsoft.graph.security.deliveryLocation`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum DeliveryLocation {
@@ -5236,7 +5236,7 @@ pub enum DeliveryLocation {
     UnknownValue(String),
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::enums::EvolvableEnum for DeliveryLocation {
     const MEMBERS: &'static [(&'static str, i64)] = &[
         ("unknown", 0),
@@ -5282,14 +5282,14 @@ impl graph_odata_runtime::enums::EvolvableEnum for DeliveryLocation {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for DeliveryLocation {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for DeliveryLocation {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -5298,21 +5298,21 @@ impl<'de> serde::Deserialize<'de> for DeliveryLocation {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl std::fmt::Display for DeliveryLocation {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl From<&str> for DeliveryLocation {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL enum type `microsoft.graph.security.deploymentStatus`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum DeploymentStatus {
@@ -5340,7 +5340,7 @@ pub enum DeploymentStatus {
     UnknownValue(String),
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::enums::EvolvableEnum for DeploymentStatus {
     const MEMBERS: &'static [(&'static str, i64)] = &[
         ("upToDate", 1),
@@ -5386,14 +5386,14 @@ impl graph_odata_runtime::enums::EvolvableEnum for DeploymentStatus {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for DeploymentStatus {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for DeploymentStatus {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -5402,21 +5402,21 @@ impl<'de> serde::Deserialize<'de> for DeploymentStatus {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl std::fmt::Display for DeploymentStatus {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl From<&str> for DeploymentStatus {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL enum type `microsoft.graph.security.detectionSource`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum DetectionSource {
@@ -5502,7 +5502,7 @@ pub enum DetectionSource {
     UnknownValue(String),
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::enums::EvolvableEnum for DetectionSource {
     const MEMBERS: &'static [(&'static str, i64)] = &[
         ("unknown", 0),
@@ -5647,14 +5647,14 @@ impl graph_odata_runtime::enums::EvolvableEnum for DetectionSource {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for DetectionSource {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for DetectionSource {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -5663,21 +5663,21 @@ impl<'de> serde::Deserialize<'de> for DetectionSource {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl std::fmt::Display for DetectionSource {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl From<&str> for DetectionSource {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL enum type `microsoft.graph.security.detectionStatus`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum DetectionStatus {
@@ -5693,7 +5693,7 @@ pub enum DetectionStatus {
     UnknownValue(String),
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::enums::EvolvableEnum for DetectionStatus {
     const MEMBERS: &'static [(&'static str, i64)] = &[
         ("detected", 0),
@@ -5721,14 +5721,14 @@ impl graph_odata_runtime::enums::EvolvableEnum for DetectionStatus {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for DetectionStatus {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for DetectionStatus {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -5737,21 +5737,21 @@ impl<'de> serde::Deserialize<'de> for DetectionStatus {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl std::fmt::Display for DetectionStatus {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl From<&str> for DetectionStatus {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL enum type `microsoft.graph.security.deviceHealthStatus`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum DeviceHealthStatus {
@@ -5773,7 +5773,7 @@ pub enum DeviceHealthStatus {
     UnknownValue(String),
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::enums::EvolvableEnum for DeviceHealthStatus {
     const MEMBERS: &'static [(&'static str, i64)] = &[
         ("active", 0),
@@ -5814,14 +5814,14 @@ impl graph_odata_runtime::enums::EvolvableEnum for DeviceHealthStatus {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for DeviceHealthStatus {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for DeviceHealthStatus {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -5830,21 +5830,21 @@ impl<'de> serde::Deserialize<'de> for DeviceHealthStatus {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl std::fmt::Display for DeviceHealthStatus {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl From<&str> for DeviceHealthStatus {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL enum type `microsoft.graph.security.deviceRiskScore`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum DeviceRiskScore {
@@ -5864,7 +5864,7 @@ pub enum DeviceRiskScore {
     UnknownValue(String),
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::enums::EvolvableEnum for DeviceRiskScore {
     const MEMBERS: &'static [(&'static str, i64)] = &[
         ("none", 0),
@@ -5898,14 +5898,14 @@ impl graph_odata_runtime::enums::EvolvableEnum for DeviceRiskScore {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for DeviceRiskScore {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for DeviceRiskScore {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -5914,21 +5914,21 @@ impl<'de> serde::Deserialize<'de> for DeviceRiskScore {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl std::fmt::Display for DeviceRiskScore {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl From<&str> for DeviceRiskScore {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL enum type `microsoft.graph.security.documentVersion`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum DocumentVersion {
@@ -5946,7 +5946,7 @@ pub enum DocumentVersion {
     UnknownValue(String),
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::enums::EvolvableEnum for DocumentVersion {
     const MEMBERS: &'static [(&'static str, i64)] = &[
         ("latest", 1),
@@ -5977,14 +5977,14 @@ impl graph_odata_runtime::enums::EvolvableEnum for DocumentVersion {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for DocumentVersion {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for DocumentVersion {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -5993,21 +5993,21 @@ impl<'de> serde::Deserialize<'de> for DocumentVersion {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl std::fmt::Display for DocumentVersion {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl From<&str> for DocumentVersion {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL enum type `microsoft.graph.security.eventPropagationStatus`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum EventPropagationStatus {
@@ -6025,7 +6025,7 @@ pub enum EventPropagationStatus {
     UnknownValue(String),
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::enums::EvolvableEnum for EventPropagationStatus {
     const MEMBERS: &'static [(&'static str, i64)] = &[
         ("none", 0),
@@ -6056,14 +6056,14 @@ impl graph_odata_runtime::enums::EvolvableEnum for EventPropagationStatus {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for EventPropagationStatus {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for EventPropagationStatus {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -6072,21 +6072,21 @@ impl<'de> serde::Deserialize<'de> for EventPropagationStatus {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl std::fmt::Display for EventPropagationStatus {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl From<&str> for EventPropagationStatus {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL enum type `microsoft.graph.security.eventSource`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum EventSource {
@@ -6102,7 +6102,7 @@ pub enum EventSource {
     UnknownValue(String),
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::enums::EvolvableEnum for EventSource {
     const MEMBERS: &'static [(&'static str, i64)] = &[
         ("system", 0),
@@ -6130,14 +6130,14 @@ impl graph_odata_runtime::enums::EvolvableEnum for EventSource {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for EventSource {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for EventSource {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -6146,21 +6146,21 @@ impl<'de> serde::Deserialize<'de> for EventSource {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl std::fmt::Display for EventSource {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl From<&str> for EventSource {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL enum type `microsoft.graph.security.eventStatusType`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum EventStatusType {
@@ -6178,7 +6178,7 @@ pub enum EventStatusType {
     UnknownValue(String),
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::enums::EvolvableEnum for EventStatusType {
     const MEMBERS: &'static [(&'static str, i64)] = &[
         ("pending", 0),
@@ -6209,14 +6209,14 @@ impl graph_odata_runtime::enums::EvolvableEnum for EventStatusType {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for EventStatusType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for EventStatusType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -6225,14 +6225,14 @@ impl<'de> serde::Deserialize<'de> for EventStatusType {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl std::fmt::Display for EventStatusType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl From<&str> for EventStatusType {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)

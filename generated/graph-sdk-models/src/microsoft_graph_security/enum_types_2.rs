@@ -11,7 +11,7 @@ use graph_odata_runtime::edm;
 #[allow(unused_imports)]
 use graph_odata_runtime::model;
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL enum type `microsoft.graph.security.evidenceRemediationStatus`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum EvidenceRemediationStatus {
@@ -43,7 +43,7 @@ pub enum EvidenceRemediationStatus {
     UnknownValue(String),
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::enums::EvolvableEnum for EvidenceRemediationStatus {
     const MEMBERS: &'static [(&'static str, i64)] = &[
         ("none", 0),
@@ -95,14 +95,14 @@ impl graph_odata_runtime::enums::EvolvableEnum for EvidenceRemediationStatus {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for EvidenceRemediationStatus {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for EvidenceRemediationStatus {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -111,21 +111,21 @@ impl<'de> serde::Deserialize<'de> for EvidenceRemediationStatus {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl std::fmt::Display for EvidenceRemediationStatus {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl From<&str> for EvidenceRemediationStatus {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL enum type `microsoft.graph.security.evidenceRole`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum EvidenceRole {
@@ -165,7 +165,7 @@ pub enum EvidenceRole {
     UnknownValue(String),
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::enums::EvolvableEnum for EvidenceRole {
     const MEMBERS: &'static [(&'static str, i64)] = &[
         ("unknown", 0),
@@ -229,14 +229,14 @@ impl graph_odata_runtime::enums::EvolvableEnum for EvidenceRole {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for EvidenceRole {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for EvidenceRole {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -245,21 +245,21 @@ impl<'de> serde::Deserialize<'de> for EvidenceRole {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl std::fmt::Display for EvidenceRole {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl From<&str> for EvidenceRole {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL enum type `microsoft.graph.security.evidenceVerdict`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum EvidenceVerdict {
@@ -277,7 +277,7 @@ pub enum EvidenceVerdict {
     UnknownValue(String),
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::enums::EvolvableEnum for EvidenceVerdict {
     const MEMBERS: &'static [(&'static str, i64)] = &[
         ("unknown", 0),
@@ -308,14 +308,14 @@ impl graph_odata_runtime::enums::EvolvableEnum for EvidenceVerdict {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for EvidenceVerdict {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for EvidenceVerdict {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -324,26 +324,26 @@ impl<'de> serde::Deserialize<'de> for EvidenceVerdict {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl std::fmt::Display for EvidenceVerdict {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl From<&str> for EvidenceVerdict {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL enum type `microsoft.graph.security.exportCriteria`; flags (`IsFlags`): comma-separated member names on the wire, unknown names are kept.
 #[derive(Clone, PartialEq, Eq, Hash, Default)]
 pub struct ExportCriteria(graph_odata_runtime::enums::FlagSet);
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl ExportCriteria {
     /// `searchHits` = 1
     pub const SEARCH_HITS: Self = Self(
@@ -359,7 +359,7 @@ impl ExportCriteria {
     );
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::enums::FlagsEnum for ExportCriteria {
     const MEMBERS: &'static [(&'static str, i64)] = &[
         ("searchHits", 1),
@@ -374,21 +374,21 @@ impl graph_odata_runtime::enums::FlagsEnum for ExportCriteria {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl std::fmt::Debug for ExportCriteria {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         graph_odata_runtime::enums::debug_flags(self, f)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl std::fmt::Display for ExportCriteria {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         graph_odata_runtime::enums::fmt_flags(self, f)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl std::str::FromStr for ExportCriteria {
     type Err = std::convert::Infallible;
     fn from_str(s: &str) -> Result<Self, Self::Err> {
@@ -396,7 +396,7 @@ impl std::str::FromStr for ExportCriteria {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl std::ops::BitOr for ExportCriteria {
     type Output = Self;
     fn bitor(self, rhs: Self) -> Self {
@@ -404,21 +404,21 @@ impl std::ops::BitOr for ExportCriteria {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl std::ops::BitOrAssign for ExportCriteria {
     fn bitor_assign(&mut self, rhs: Self) {
         *self = graph_odata_runtime::enums::FlagsEnum::union(self, &rhs);
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for ExportCriteria {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_flags(self, serializer)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for ExportCriteria {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -427,7 +427,7 @@ impl<'de> serde::Deserialize<'de> for ExportCriteria {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL enum type `microsoft.graph.security.exportFileStructure`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ExportFileStructure {
@@ -445,7 +445,7 @@ pub enum ExportFileStructure {
     UnknownValue(String),
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::enums::EvolvableEnum for ExportFileStructure {
     const MEMBERS: &'static [(&'static str, i64)] = &[
         ("none", 0),
@@ -476,14 +476,14 @@ impl graph_odata_runtime::enums::EvolvableEnum for ExportFileStructure {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for ExportFileStructure {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for ExportFileStructure {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -492,21 +492,21 @@ impl<'de> serde::Deserialize<'de> for ExportFileStructure {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl std::fmt::Display for ExportFileStructure {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl From<&str> for ExportFileStructure {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL enum type `microsoft.graph.security.exportFormat`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ExportFormat {
@@ -522,7 +522,7 @@ pub enum ExportFormat {
     UnknownValue(String),
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::enums::EvolvableEnum for ExportFormat {
     const MEMBERS: &'static [(&'static str, i64)] = &[
         ("pst", 0),
@@ -550,14 +550,14 @@ impl graph_odata_runtime::enums::EvolvableEnum for ExportFormat {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for ExportFormat {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for ExportFormat {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -566,26 +566,26 @@ impl<'de> serde::Deserialize<'de> for ExportFormat {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl std::fmt::Display for ExportFormat {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl From<&str> for ExportFormat {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL enum type `microsoft.graph.security.exportLocation`; flags (`IsFlags`): comma-separated member names on the wire, unknown names are kept.
 #[derive(Clone, PartialEq, Eq, Hash, Default)]
 pub struct ExportLocation(graph_odata_runtime::enums::FlagSet);
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl ExportLocation {
     /// `responsiveLocations` = 1
     pub const RESPONSIVE_LOCATIONS: Self = Self(
@@ -601,7 +601,7 @@ impl ExportLocation {
     );
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::enums::FlagsEnum for ExportLocation {
     const MEMBERS: &'static [(&'static str, i64)] = &[
         ("responsiveLocations", 1),
@@ -616,21 +616,21 @@ impl graph_odata_runtime::enums::FlagsEnum for ExportLocation {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl std::fmt::Debug for ExportLocation {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         graph_odata_runtime::enums::debug_flags(self, f)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl std::fmt::Display for ExportLocation {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         graph_odata_runtime::enums::fmt_flags(self, f)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl std::str::FromStr for ExportLocation {
     type Err = std::convert::Infallible;
     fn from_str(s: &str) -> Result<Self, Self::Err> {
@@ -638,7 +638,7 @@ impl std::str::FromStr for ExportLocation {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl std::ops::BitOr for ExportLocation {
     type Output = Self;
     fn bitor(self, rhs: Self) -> Self {
@@ -646,21 +646,21 @@ impl std::ops::BitOr for ExportLocation {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl std::ops::BitOrAssign for ExportLocation {
     fn bitor_assign(&mut self, rhs: Self) {
         *self = graph_odata_runtime::enums::FlagsEnum::union(self, &rhs);
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for ExportLocation {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_flags(self, serializer)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for ExportLocation {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -669,12 +669,12 @@ impl<'de> serde::Deserialize<'de> for ExportLocation {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL enum type `microsoft.graph.security.exportOptions`; flags (`IsFlags`): comma-separated member names on the wire, unknown names are kept.
 #[derive(Clone, PartialEq, Eq, Hash, Default)]
 pub struct ExportOptions(graph_odata_runtime::enums::FlagSet);
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl ExportOptions {
     /// `originalFiles` = 1
     pub const ORIGINAL_FILES: Self = Self(
@@ -710,7 +710,7 @@ impl ExportOptions {
     );
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::enums::FlagsEnum for ExportOptions {
     const MEMBERS: &'static [(&'static str, i64)] = &[
         ("originalFiles", 1),
@@ -731,21 +731,21 @@ impl graph_odata_runtime::enums::FlagsEnum for ExportOptions {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl std::fmt::Debug for ExportOptions {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         graph_odata_runtime::enums::debug_flags(self, f)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl std::fmt::Display for ExportOptions {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         graph_odata_runtime::enums::fmt_flags(self, f)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl std::str::FromStr for ExportOptions {
     type Err = std::convert::Infallible;
     fn from_str(s: &str) -> Result<Self, Self::Err> {
@@ -753,7 +753,7 @@ impl std::str::FromStr for ExportOptions {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl std::ops::BitOr for ExportOptions {
     type Output = Self;
     fn bitor(self, rhs: Self) -> Self {
@@ -761,21 +761,21 @@ impl std::ops::BitOr for ExportOptions {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl std::ops::BitOrAssign for ExportOptions {
     fn bitor_assign(&mut self, rhs: Self) {
         *self = graph_odata_runtime::enums::FlagsEnum::union(self, &rhs);
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for ExportOptions {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_flags(self, serializer)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for ExportOptions {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -784,7 +784,7 @@ impl<'de> serde::Deserialize<'de> for ExportOptions {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL enum type `microsoft.graph.security.fileHashAlgorithm`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum FileHashAlgorithm {
@@ -804,7 +804,7 @@ pub enum FileHashAlgorithm {
     UnknownValue(String),
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::enums::EvolvableEnum for FileHashAlgorithm {
     const MEMBERS: &'static [(&'static str, i64)] = &[
         ("unknown", 0),
@@ -838,14 +838,14 @@ impl graph_odata_runtime::enums::EvolvableEnum for FileHashAlgorithm {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for FileHashAlgorithm {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for FileHashAlgorithm {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -854,21 +854,21 @@ impl<'de> serde::Deserialize<'de> for FileHashAlgorithm {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl std::fmt::Display for FileHashAlgorithm {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl From<&str> for FileHashAlgorithm {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL enum type `microsoft.graph.security.googleCloudLocationType`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum GoogleCloudLocationType {
@@ -886,7 +886,7 @@ pub enum GoogleCloudLocationType {
     UnknownValue(String),
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::enums::EvolvableEnum for GoogleCloudLocationType {
     const MEMBERS: &'static [(&'static str, i64)] = &[
         ("unknown", 0),
@@ -917,14 +917,14 @@ impl graph_odata_runtime::enums::EvolvableEnum for GoogleCloudLocationType {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for GoogleCloudLocationType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for GoogleCloudLocationType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -933,21 +933,21 @@ impl<'de> serde::Deserialize<'de> for GoogleCloudLocationType {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl std::fmt::Display for GoogleCloudLocationType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl From<&str> for GoogleCloudLocationType {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL enum type `microsoft.graph.security.healthIssueSeverity`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum HealthIssueSeverity {
@@ -963,7 +963,7 @@ pub enum HealthIssueSeverity {
     UnknownValue(String),
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::enums::EvolvableEnum for HealthIssueSeverity {
     const MEMBERS: &'static [(&'static str, i64)] = &[
         ("low", 1),
@@ -991,14 +991,14 @@ impl graph_odata_runtime::enums::EvolvableEnum for HealthIssueSeverity {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for HealthIssueSeverity {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for HealthIssueSeverity {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1007,21 +1007,21 @@ impl<'de> serde::Deserialize<'de> for HealthIssueSeverity {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl std::fmt::Display for HealthIssueSeverity {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl From<&str> for HealthIssueSeverity {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL enum type `microsoft.graph.security.healthIssueStatus`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum HealthIssueStatus {
@@ -1037,7 +1037,7 @@ pub enum HealthIssueStatus {
     UnknownValue(String),
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::enums::EvolvableEnum for HealthIssueStatus {
     const MEMBERS: &'static [(&'static str, i64)] = &[
         ("open", 1),
@@ -1065,14 +1065,14 @@ impl graph_odata_runtime::enums::EvolvableEnum for HealthIssueStatus {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for HealthIssueStatus {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for HealthIssueStatus {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1081,21 +1081,21 @@ impl<'de> serde::Deserialize<'de> for HealthIssueStatus {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl std::fmt::Display for HealthIssueStatus {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl From<&str> for HealthIssueStatus {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL enum type `microsoft.graph.security.healthIssueType`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum HealthIssueType {
@@ -1109,7 +1109,7 @@ pub enum HealthIssueType {
     UnknownValue(String),
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::enums::EvolvableEnum for HealthIssueType {
     const MEMBERS: &'static [(&'static str, i64)] = &[
         ("sensor", 1),
@@ -1134,14 +1134,14 @@ impl graph_odata_runtime::enums::EvolvableEnum for HealthIssueType {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for HealthIssueType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for HealthIssueType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1150,21 +1150,21 @@ impl<'de> serde::Deserialize<'de> for HealthIssueType {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl std::fmt::Display for HealthIssueType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl From<&str> for HealthIssueType {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL enum type `microsoft.graph.security.hostPortProtocol`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum HostPortProtocol {
@@ -1178,7 +1178,7 @@ pub enum HostPortProtocol {
     UnknownValue(String),
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::enums::EvolvableEnum for HostPortProtocol {
     const MEMBERS: &'static [(&'static str, i64)] = &[
         ("tcp", 0),
@@ -1203,14 +1203,14 @@ impl graph_odata_runtime::enums::EvolvableEnum for HostPortProtocol {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for HostPortProtocol {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for HostPortProtocol {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1219,21 +1219,21 @@ impl<'de> serde::Deserialize<'de> for HostPortProtocol {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl std::fmt::Display for HostPortProtocol {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl From<&str> for HostPortProtocol {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL enum type `microsoft.graph.security.hostPortStatus`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum HostPortStatus {
@@ -1249,7 +1249,7 @@ pub enum HostPortStatus {
     UnknownValue(String),
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::enums::EvolvableEnum for HostPortStatus {
     const MEMBERS: &'static [(&'static str, i64)] = &[
         ("open", 0),
@@ -1277,14 +1277,14 @@ impl graph_odata_runtime::enums::EvolvableEnum for HostPortStatus {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for HostPortStatus {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for HostPortStatus {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1293,21 +1293,21 @@ impl<'de> serde::Deserialize<'de> for HostPortStatus {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl std::fmt::Display for HostPortStatus {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl From<&str> for HostPortStatus {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL enum type `microsoft.graph.security.hostReputationClassification`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum HostReputationClassification {
@@ -1325,7 +1325,7 @@ pub enum HostReputationClassification {
     UnknownValue(String),
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::enums::EvolvableEnum for HostReputationClassification {
     const MEMBERS: &'static [(&'static str, i64)] = &[
         ("unknown", 0),
@@ -1356,14 +1356,14 @@ impl graph_odata_runtime::enums::EvolvableEnum for HostReputationClassification 
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for HostReputationClassification {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for HostReputationClassification {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1372,21 +1372,21 @@ impl<'de> serde::Deserialize<'de> for HostReputationClassification {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl std::fmt::Display for HostReputationClassification {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl From<&str> for HostReputationClassification {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL enum type `microsoft.graph.security.hostReputationRuleSeverity`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum HostReputationRuleSeverity {
@@ -1404,7 +1404,7 @@ pub enum HostReputationRuleSeverity {
     UnknownValue(String),
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::enums::EvolvableEnum for HostReputationRuleSeverity {
     const MEMBERS: &'static [(&'static str, i64)] = &[
         ("unknown", 0),
@@ -1435,14 +1435,14 @@ impl graph_odata_runtime::enums::EvolvableEnum for HostReputationRuleSeverity {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for HostReputationRuleSeverity {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for HostReputationRuleSeverity {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1451,21 +1451,21 @@ impl<'de> serde::Deserialize<'de> for HostReputationRuleSeverity {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl std::fmt::Display for HostReputationRuleSeverity {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl From<&str> for HostReputationRuleSeverity {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL enum type `microsoft.graph.security.identityProvider`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum IdentityProvider {
@@ -1481,7 +1481,7 @@ pub enum IdentityProvider {
     UnknownValue(String),
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::enums::EvolvableEnum for IdentityProvider {
     const MEMBERS: &'static [(&'static str, i64)] = &[
         ("entraID", 1),
@@ -1509,14 +1509,14 @@ impl graph_odata_runtime::enums::EvolvableEnum for IdentityProvider {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for IdentityProvider {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for IdentityProvider {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1525,21 +1525,21 @@ impl<'de> serde::Deserialize<'de> for IdentityProvider {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl std::fmt::Display for IdentityProvider {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl From<&str> for IdentityProvider {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL enum type `microsoft.graph.security.incidentStatus`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum IncidentStatus {
@@ -1559,7 +1559,7 @@ pub enum IncidentStatus {
     UnknownValue(String),
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::enums::EvolvableEnum for IncidentStatus {
     const MEMBERS: &'static [(&'static str, i64)] = &[
         ("active", 1),
@@ -1593,14 +1593,14 @@ impl graph_odata_runtime::enums::EvolvableEnum for IncidentStatus {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for IncidentStatus {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for IncidentStatus {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1609,21 +1609,21 @@ impl<'de> serde::Deserialize<'de> for IncidentStatus {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl std::fmt::Display for IncidentStatus {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl From<&str> for IncidentStatus {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_activity_metadata")]
 /// CSDL enum type `microsoft.graph.security.indicatorSource`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum IndicatorSource {
@@ -1639,7 +1639,7 @@ pub enum IndicatorSource {
     UnknownValue(String),
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_activity_metadata")]
 impl graph_odata_runtime::enums::EvolvableEnum for IndicatorSource {
     const MEMBERS: &'static [(&'static str, i64)] = &[
         ("microsoft", 0),
@@ -1667,14 +1667,14 @@ impl graph_odata_runtime::enums::EvolvableEnum for IndicatorSource {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_activity_metadata")]
 impl serde::Serialize for IndicatorSource {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_activity_metadata")]
 impl<'de> serde::Deserialize<'de> for IndicatorSource {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1683,21 +1683,21 @@ impl<'de> serde::Deserialize<'de> for IndicatorSource {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_activity_metadata")]
 impl std::fmt::Display for IndicatorSource {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_activity_metadata")]
 impl From<&str> for IndicatorSource {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL enum type `microsoft.graph.security.intelligenceProfileKind`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum IntelligenceProfileKind {
@@ -1711,7 +1711,7 @@ pub enum IntelligenceProfileKind {
     UnknownValue(String),
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::enums::EvolvableEnum for IntelligenceProfileKind {
     const MEMBERS: &'static [(&'static str, i64)] = &[
         ("actor", 0),
@@ -1736,14 +1736,14 @@ impl graph_odata_runtime::enums::EvolvableEnum for IntelligenceProfileKind {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for IntelligenceProfileKind {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for IntelligenceProfileKind {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1752,21 +1752,21 @@ impl<'de> serde::Deserialize<'de> for IntelligenceProfileKind {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl std::fmt::Display for IntelligenceProfileKind {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl From<&str> for IntelligenceProfileKind {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL enum type `microsoft.graph.security.investigationState`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum InvestigationState {
@@ -1812,7 +1812,7 @@ pub enum InvestigationState {
     UnknownValue(String),
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::enums::EvolvableEnum for InvestigationState {
     const MEMBERS: &'static [(&'static str, i64)] = &[
         ("unknown", 0),
@@ -1885,14 +1885,14 @@ impl graph_odata_runtime::enums::EvolvableEnum for InvestigationState {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for InvestigationState {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for InvestigationState {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1901,21 +1901,21 @@ impl<'de> serde::Deserialize<'de> for InvestigationState {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl std::fmt::Display for InvestigationState {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl From<&str> for InvestigationState {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL enum type `microsoft.graph.security.ioTDeviceImportanceType`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum IoTDeviceImportanceType {
@@ -1933,7 +1933,7 @@ pub enum IoTDeviceImportanceType {
     UnknownValue(String),
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::enums::EvolvableEnum for IoTDeviceImportanceType {
     const MEMBERS: &'static [(&'static str, i64)] = &[
         ("unknown", 0),
@@ -1964,14 +1964,14 @@ impl graph_odata_runtime::enums::EvolvableEnum for IoTDeviceImportanceType {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for IoTDeviceImportanceType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for IoTDeviceImportanceType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1980,26 +1980,26 @@ impl<'de> serde::Deserialize<'de> for IoTDeviceImportanceType {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl std::fmt::Display for IoTDeviceImportanceType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl From<&str> for IoTDeviceImportanceType {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL enum type `microsoft.graph.security.itemsToInclude`; flags (`IsFlags`): comma-separated member names on the wire, unknown names are kept.
 #[derive(Clone, PartialEq, Eq, Hash, Default)]
 pub struct ItemsToInclude(graph_odata_runtime::enums::FlagSet);
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl ItemsToInclude {
     /// `searchHits` = 1
     pub const SEARCH_HITS: Self = Self(
@@ -2015,7 +2015,7 @@ impl ItemsToInclude {
     );
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::enums::FlagsEnum for ItemsToInclude {
     const MEMBERS: &'static [(&'static str, i64)] = &[
         ("searchHits", 1),
@@ -2030,21 +2030,21 @@ impl graph_odata_runtime::enums::FlagsEnum for ItemsToInclude {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl std::fmt::Debug for ItemsToInclude {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         graph_odata_runtime::enums::debug_flags(self, f)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl std::fmt::Display for ItemsToInclude {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         graph_odata_runtime::enums::fmt_flags(self, f)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl std::str::FromStr for ItemsToInclude {
     type Err = std::convert::Infallible;
     fn from_str(s: &str) -> Result<Self, Self::Err> {
@@ -2052,7 +2052,7 @@ impl std::str::FromStr for ItemsToInclude {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl std::ops::BitOr for ItemsToInclude {
     type Output = Self;
     fn bitor(self, rhs: Self) -> Self {
@@ -2060,21 +2060,21 @@ impl std::ops::BitOr for ItemsToInclude {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl std::ops::BitOrAssign for ItemsToInclude {
     fn bitor_assign(&mut self, rhs: Self) {
         *self = graph_odata_runtime::enums::FlagsEnum::union(self, &rhs);
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for ItemsToInclude {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_flags(self, serializer)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for ItemsToInclude {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2083,7 +2083,7 @@ impl<'de> serde::Deserialize<'de> for ItemsToInclude {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL enum type `microsoft.graph.security.kubernetesPlatform`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum KubernetesPlatform {
@@ -2103,7 +2103,7 @@ pub enum KubernetesPlatform {
     UnknownValue(String),
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::enums::EvolvableEnum for KubernetesPlatform {
     const MEMBERS: &'static [(&'static str, i64)] = &[
         ("unknown", 0),
@@ -2137,14 +2137,14 @@ impl graph_odata_runtime::enums::EvolvableEnum for KubernetesPlatform {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for KubernetesPlatform {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for KubernetesPlatform {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2153,21 +2153,21 @@ impl<'de> serde::Deserialize<'de> for KubernetesPlatform {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl std::fmt::Display for KubernetesPlatform {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl From<&str> for KubernetesPlatform {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL enum type `microsoft.graph.security.kubernetesServiceType`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum KubernetesServiceType {
@@ -2187,7 +2187,7 @@ pub enum KubernetesServiceType {
     UnknownValue(String),
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::enums::EvolvableEnum for KubernetesServiceType {
     const MEMBERS: &'static [(&'static str, i64)] = &[
         ("unknown", 0),
@@ -2221,14 +2221,14 @@ impl graph_odata_runtime::enums::EvolvableEnum for KubernetesServiceType {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for KubernetesServiceType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for KubernetesServiceType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2237,21 +2237,21 @@ impl<'de> serde::Deserialize<'de> for KubernetesServiceType {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl std::fmt::Display for KubernetesServiceType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl From<&str> for KubernetesServiceType {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL enum type `microsoft.graph.security.mailboxConfigurationType`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum MailboxConfigurationType {
@@ -2271,7 +2271,7 @@ pub enum MailboxConfigurationType {
     UnknownValue(String),
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::enums::EvolvableEnum for MailboxConfigurationType {
     const MEMBERS: &'static [(&'static str, i64)] = &[
         ("mailForwardingRule", 0),
@@ -2305,14 +2305,14 @@ impl graph_odata_runtime::enums::EvolvableEnum for MailboxConfigurationType {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for MailboxConfigurationType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for MailboxConfigurationType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2321,21 +2321,21 @@ impl<'de> serde::Deserialize<'de> for MailboxConfigurationType {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl std::fmt::Display for MailboxConfigurationType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl From<&str> for MailboxConfigurationType {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL enum type `microsoft.graph.security.onboardingStatus`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum OnboardingStatus {
@@ -2353,7 +2353,7 @@ pub enum OnboardingStatus {
     UnknownValue(String),
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::enums::EvolvableEnum for OnboardingStatus {
     const MEMBERS: &'static [(&'static str, i64)] = &[
         ("insufficientInfo", 0),
@@ -2384,14 +2384,14 @@ impl graph_odata_runtime::enums::EvolvableEnum for OnboardingStatus {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for OnboardingStatus {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for OnboardingStatus {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2400,21 +2400,21 @@ impl<'de> serde::Deserialize<'de> for OnboardingStatus {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl std::fmt::Display for OnboardingStatus {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl From<&str> for OnboardingStatus {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL enum type `microsoft.graph.security.protocolType`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ProtocolType {
@@ -2428,7 +2428,7 @@ pub enum ProtocolType {
     UnknownValue(String),
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::enums::EvolvableEnum for ProtocolType {
     const MEMBERS: &'static [(&'static str, i64)] = &[
         ("tcp", 0),
@@ -2453,14 +2453,14 @@ impl graph_odata_runtime::enums::EvolvableEnum for ProtocolType {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for ProtocolType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for ProtocolType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2469,14 +2469,14 @@ impl<'de> serde::Deserialize<'de> for ProtocolType {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl std::fmt::Display for ProtocolType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl From<&str> for ProtocolType {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
@@ -2639,7 +2639,7 @@ impl From<&str> for PurgeType {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL enum type `microsoft.graph.security.queryType`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum QueryType {
@@ -2653,7 +2653,7 @@ pub enum QueryType {
     UnknownValue(String),
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::enums::EvolvableEnum for QueryType {
     const MEMBERS: &'static [(&'static str, i64)] = &[
         ("files", 0),
@@ -2678,14 +2678,14 @@ impl graph_odata_runtime::enums::EvolvableEnum for QueryType {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for QueryType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for QueryType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2694,26 +2694,26 @@ impl<'de> serde::Deserialize<'de> for QueryType {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl std::fmt::Display for QueryType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl From<&str> for QueryType {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL enum type `microsoft.graph.security.recipientType`; flags (`IsFlags`): comma-separated member names on the wire, unknown names are kept.
 #[derive(Clone, PartialEq, Eq, Hash, Default)]
 pub struct RecipientType(graph_odata_runtime::enums::FlagSet);
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl RecipientType {
     /// `user` = 1
     pub const USER: Self = Self(graph_odata_runtime::enums::FlagSet::from_bits(1));
@@ -2725,7 +2725,7 @@ impl RecipientType {
     );
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::enums::FlagsEnum for RecipientType {
     const MEMBERS: &'static [(&'static str, i64)] = &[
         ("user", 1),
@@ -2740,21 +2740,21 @@ impl graph_odata_runtime::enums::FlagsEnum for RecipientType {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl std::fmt::Debug for RecipientType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         graph_odata_runtime::enums::debug_flags(self, f)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl std::fmt::Display for RecipientType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         graph_odata_runtime::enums::fmt_flags(self, f)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl std::str::FromStr for RecipientType {
     type Err = std::convert::Infallible;
     fn from_str(s: &str) -> Result<Self, Self::Err> {
@@ -2762,7 +2762,7 @@ impl std::str::FromStr for RecipientType {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl std::ops::BitOr for RecipientType {
     type Output = Self;
     fn bitor(self, rhs: Self) -> Self {
@@ -2770,21 +2770,21 @@ impl std::ops::BitOr for RecipientType {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl std::ops::BitOrAssign for RecipientType {
     fn bitor_assign(&mut self, rhs: Self) {
         *self = graph_odata_runtime::enums::FlagsEnum::union(self, &rhs);
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for RecipientType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_flags(self, serializer)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for RecipientType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2956,7 +2956,7 @@ impl From<&str> for RemediationSeverity {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL enum type `microsoft.graph.security.retentionTrigger`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum RetentionTrigger {
@@ -2974,7 +2974,7 @@ pub enum RetentionTrigger {
     UnknownValue(String),
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::enums::EvolvableEnum for RetentionTrigger {
     const MEMBERS: &'static [(&'static str, i64)] = &[
         ("dateLabeled", 0),
@@ -3005,14 +3005,14 @@ impl graph_odata_runtime::enums::EvolvableEnum for RetentionTrigger {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for RetentionTrigger {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for RetentionTrigger {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -3021,26 +3021,26 @@ impl<'de> serde::Deserialize<'de> for RetentionTrigger {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl std::fmt::Display for RetentionTrigger {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl From<&str> for RetentionTrigger {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL enum type `microsoft.graph.security.reviewSetSettings`; flags (`IsFlags`): comma-separated member names on the wire, unknown names are kept.
 #[derive(Clone, PartialEq, Eq, Hash, Default)]
 pub struct ReviewSetSettings(graph_odata_runtime::enums::FlagSet);
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl ReviewSetSettings {
     /// `none` = 0
     pub const NONE: Self = Self(graph_odata_runtime::enums::FlagSet::from_bits(0));
@@ -3054,7 +3054,7 @@ impl ReviewSetSettings {
     );
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::enums::FlagsEnum for ReviewSetSettings {
     const MEMBERS: &'static [(&'static str, i64)] = &[
         ("none", 0),
@@ -3069,21 +3069,21 @@ impl graph_odata_runtime::enums::FlagsEnum for ReviewSetSettings {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl std::fmt::Debug for ReviewSetSettings {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         graph_odata_runtime::enums::debug_flags(self, f)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl std::fmt::Display for ReviewSetSettings {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         graph_odata_runtime::enums::fmt_flags(self, f)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl std::str::FromStr for ReviewSetSettings {
     type Err = std::convert::Infallible;
     fn from_str(s: &str) -> Result<Self, Self::Err> {
@@ -3091,7 +3091,7 @@ impl std::str::FromStr for ReviewSetSettings {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl std::ops::BitOr for ReviewSetSettings {
     type Output = Self;
     fn bitor(self, rhs: Self) -> Self {
@@ -3099,21 +3099,21 @@ impl std::ops::BitOr for ReviewSetSettings {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl std::ops::BitOrAssign for ReviewSetSettings {
     fn bitor_assign(&mut self, rhs: Self) {
         *self = graph_odata_runtime::enums::FlagsEnum::union(self, &rhs);
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for ReviewSetSettings {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_flags(self, serializer)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for ReviewSetSettings {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -3122,7 +3122,7 @@ impl<'de> serde::Deserialize<'de> for ReviewSetSettings {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL enum type `microsoft.graph.security.sensorCandidateActivationMode`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum SensorCandidateActivationMode {
@@ -3136,7 +3136,7 @@ pub enum SensorCandidateActivationMode {
     UnknownValue(String),
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::enums::EvolvableEnum for SensorCandidateActivationMode {
     const MEMBERS: &'static [(&'static str, i64)] = &[
         ("manual", 1),
@@ -3161,14 +3161,14 @@ impl graph_odata_runtime::enums::EvolvableEnum for SensorCandidateActivationMode
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for SensorCandidateActivationMode {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for SensorCandidateActivationMode {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -3177,21 +3177,21 @@ impl<'de> serde::Deserialize<'de> for SensorCandidateActivationMode {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl std::fmt::Display for SensorCandidateActivationMode {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl From<&str> for SensorCandidateActivationMode {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL enum type `microsoft.graph.security.sensorHealthStatus`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum SensorHealthStatus {
@@ -3209,7 +3209,7 @@ pub enum SensorHealthStatus {
     UnknownValue(String),
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::enums::EvolvableEnum for SensorHealthStatus {
     const MEMBERS: &'static [(&'static str, i64)] = &[
         ("healthy", 1),
@@ -3240,14 +3240,14 @@ impl graph_odata_runtime::enums::EvolvableEnum for SensorHealthStatus {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for SensorHealthStatus {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for SensorHealthStatus {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -3256,21 +3256,21 @@ impl<'de> serde::Deserialize<'de> for SensorHealthStatus {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl std::fmt::Display for SensorHealthStatus {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl From<&str> for SensorHealthStatus {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL enum type `microsoft.graph.security.sensorType`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum SensorType {
@@ -3290,7 +3290,7 @@ pub enum SensorType {
     UnknownValue(String),
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::enums::EvolvableEnum for SensorType {
     const MEMBERS: &'static [(&'static str, i64)] = &[
         ("adConnectIntegrated", 1),
@@ -3324,14 +3324,14 @@ impl graph_odata_runtime::enums::EvolvableEnum for SensorType {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for SensorType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for SensorType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -3340,21 +3340,21 @@ impl<'de> serde::Deserialize<'de> for SensorType {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl std::fmt::Display for SensorType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl From<&str> for SensorType {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL enum type `microsoft.graph.security.servicePrincipalType`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ServicePrincipalType {
@@ -3372,7 +3372,7 @@ pub enum ServicePrincipalType {
     UnknownValue(String),
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::enums::EvolvableEnum for ServicePrincipalType {
     const MEMBERS: &'static [(&'static str, i64)] = &[
         ("unknown", 0),
@@ -3403,14 +3403,14 @@ impl graph_odata_runtime::enums::EvolvableEnum for ServicePrincipalType {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for ServicePrincipalType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for ServicePrincipalType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -3419,21 +3419,21 @@ impl<'de> serde::Deserialize<'de> for ServicePrincipalType {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl std::fmt::Display for ServicePrincipalType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl From<&str> for ServicePrincipalType {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL enum type `microsoft.graph.security.serviceSource`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ServiceSource {
@@ -3471,7 +3471,7 @@ pub enum ServiceSource {
     UnknownValue(String),
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::enums::EvolvableEnum for ServiceSource {
     const MEMBERS: &'static [(&'static str, i64)] = &[
         ("unknown", 0),
@@ -3532,14 +3532,14 @@ impl graph_odata_runtime::enums::EvolvableEnum for ServiceSource {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for ServiceSource {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for ServiceSource {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -3548,21 +3548,21 @@ impl<'de> serde::Deserialize<'de> for ServiceSource {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl std::fmt::Display for ServiceSource {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl From<&str> for ServiceSource {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL enum type `microsoft.graph.security.serviceStatus`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ServiceStatus {
@@ -3584,7 +3584,7 @@ pub enum ServiceStatus {
     UnknownValue(String),
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::enums::EvolvableEnum for ServiceStatus {
     const MEMBERS: &'static [(&'static str, i64)] = &[
         ("stopped", 1),
@@ -3621,14 +3621,14 @@ impl graph_odata_runtime::enums::EvolvableEnum for ServiceStatus {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for ServiceStatus {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for ServiceStatus {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -3637,26 +3637,26 @@ impl<'de> serde::Deserialize<'de> for ServiceStatus {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl std::fmt::Display for ServiceStatus {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl From<&str> for ServiceStatus {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL enum type `microsoft.graph.security.sourceType`; flags (`IsFlags`): comma-separated member names on the wire, unknown names are kept.
 #[derive(Clone, PartialEq, Eq, Hash, Default)]
 pub struct SourceType(graph_odata_runtime::enums::FlagSet);
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl SourceType {
     /// `mailbox` = 1
     pub const MAILBOX: Self = Self(graph_odata_runtime::enums::FlagSet::from_bits(1));
@@ -3668,7 +3668,7 @@ impl SourceType {
     );
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::enums::FlagsEnum for SourceType {
     const MEMBERS: &'static [(&'static str, i64)] = &[
         ("mailbox", 1),
@@ -3683,21 +3683,21 @@ impl graph_odata_runtime::enums::FlagsEnum for SourceType {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl std::fmt::Debug for SourceType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         graph_odata_runtime::enums::debug_flags(self, f)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl std::fmt::Display for SourceType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         graph_odata_runtime::enums::fmt_flags(self, f)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl std::str::FromStr for SourceType {
     type Err = std::convert::Infallible;
     fn from_str(s: &str) -> Result<Self, Self::Err> {
@@ -3705,7 +3705,7 @@ impl std::str::FromStr for SourceType {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl std::ops::BitOr for SourceType {
     type Output = Self;
     fn bitor(self, rhs: Self) -> Self {
@@ -3713,21 +3713,21 @@ impl std::ops::BitOr for SourceType {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl std::ops::BitOrAssign for SourceType {
     fn bitor_assign(&mut self, rhs: Self) {
         *self = graph_odata_runtime::enums::FlagsEnum::union(self, &rhs);
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for SourceType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_flags(self, serializer)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for SourceType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -3736,12 +3736,12 @@ impl<'de> serde::Deserialize<'de> for SourceType {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL enum type `microsoft.graph.security.statisticsOptions`; flags (`IsFlags`): comma-separated member names on the wire, unknown names are kept.
 #[derive(Clone, PartialEq, Eq, Hash, Default)]
 pub struct StatisticsOptions(graph_odata_runtime::enums::FlagSet);
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl StatisticsOptions {
     /// `includeRefiners` = 1
     pub const INCLUDE_REFINERS: Self = Self(
@@ -3769,7 +3769,7 @@ impl StatisticsOptions {
     );
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::enums::FlagsEnum for StatisticsOptions {
     const MEMBERS: &'static [(&'static str, i64)] = &[
         ("includeRefiners", 1),
@@ -3787,21 +3787,21 @@ impl graph_odata_runtime::enums::FlagsEnum for StatisticsOptions {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl std::fmt::Debug for StatisticsOptions {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         graph_odata_runtime::enums::debug_flags(self, f)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl std::fmt::Display for StatisticsOptions {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         graph_odata_runtime::enums::fmt_flags(self, f)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl std::str::FromStr for StatisticsOptions {
     type Err = std::convert::Infallible;
     fn from_str(s: &str) -> Result<Self, Self::Err> {
@@ -3809,7 +3809,7 @@ impl std::str::FromStr for StatisticsOptions {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl std::ops::BitOr for StatisticsOptions {
     type Output = Self;
     fn bitor(self, rhs: Self) -> Self {
@@ -3817,21 +3817,21 @@ impl std::ops::BitOr for StatisticsOptions {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl std::ops::BitOrAssign for StatisticsOptions {
     fn bitor_assign(&mut self, rhs: Self) {
         *self = graph_odata_runtime::enums::FlagsEnum::union(self, &rhs);
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for StatisticsOptions {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_flags(self, serializer)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for StatisticsOptions {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -3840,7 +3840,7 @@ impl<'de> serde::Deserialize<'de> for StatisticsOptions {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL enum type `microsoft.graph.security.teamsDeliveryLocation`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum TeamsDeliveryLocation {
@@ -3858,7 +3858,7 @@ pub enum TeamsDeliveryLocation {
     UnknownValue(String),
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::enums::EvolvableEnum for TeamsDeliveryLocation {
     const MEMBERS: &'static [(&'static str, i64)] = &[
         ("unknown", 0),
@@ -3889,14 +3889,14 @@ impl graph_odata_runtime::enums::EvolvableEnum for TeamsDeliveryLocation {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for TeamsDeliveryLocation {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for TeamsDeliveryLocation {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -3905,21 +3905,21 @@ impl<'de> serde::Deserialize<'de> for TeamsDeliveryLocation {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl std::fmt::Display for TeamsDeliveryLocation {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl From<&str> for TeamsDeliveryLocation {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL enum type `microsoft.graph.security.teamsMessageDeliveryAction`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum TeamsMessageDeliveryAction {
@@ -3939,7 +3939,7 @@ pub enum TeamsMessageDeliveryAction {
     UnknownValue(String),
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::enums::EvolvableEnum for TeamsMessageDeliveryAction {
     const MEMBERS: &'static [(&'static str, i64)] = &[
         ("unknown", 0),
@@ -3973,14 +3973,14 @@ impl graph_odata_runtime::enums::EvolvableEnum for TeamsMessageDeliveryAction {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for TeamsMessageDeliveryAction {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for TeamsMessageDeliveryAction {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -3989,21 +3989,21 @@ impl<'de> serde::Deserialize<'de> for TeamsMessageDeliveryAction {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl std::fmt::Display for TeamsMessageDeliveryAction {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl From<&str> for TeamsMessageDeliveryAction {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL enum type `microsoft.graph.security.threatType`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ThreatType {
@@ -4023,7 +4023,7 @@ pub enum ThreatType {
     UnknownValue(String),
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::enums::EvolvableEnum for ThreatType {
     const MEMBERS: &'static [(&'static str, i64)] = &[
         ("unknown", 0),
@@ -4057,14 +4057,14 @@ impl graph_odata_runtime::enums::EvolvableEnum for ThreatType {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for ThreatType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for ThreatType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -4073,21 +4073,21 @@ impl<'de> serde::Deserialize<'de> for ThreatType {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl std::fmt::Display for ThreatType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl From<&str> for ThreatType {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL enum type `microsoft.graph.security.timelineEventType`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum TimelineEventType {
@@ -4115,7 +4115,7 @@ pub enum TimelineEventType {
     UnknownValue(String),
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::enums::EvolvableEnum for TimelineEventType {
     const MEMBERS: &'static [(&'static str, i64)] = &[
         ("originalDelivery", 0),
@@ -4161,14 +4161,14 @@ impl graph_odata_runtime::enums::EvolvableEnum for TimelineEventType {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for TimelineEventType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for TimelineEventType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -4177,21 +4177,21 @@ impl<'de> serde::Deserialize<'de> for TimelineEventType {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl std::fmt::Display for TimelineEventType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl From<&str> for TimelineEventType {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL enum type `microsoft.graph.security.verdictCategory`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum VerdictCategory {
@@ -4219,7 +4219,7 @@ pub enum VerdictCategory {
     UnknownValue(String),
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::enums::EvolvableEnum for VerdictCategory {
     const MEMBERS: &'static [(&'static str, i64)] = &[
         ("none", 0),
@@ -4265,14 +4265,14 @@ impl graph_odata_runtime::enums::EvolvableEnum for VerdictCategory {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for VerdictCategory {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for VerdictCategory {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -4281,21 +4281,21 @@ impl<'de> serde::Deserialize<'de> for VerdictCategory {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl std::fmt::Display for VerdictCategory {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl From<&str> for VerdictCategory {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL enum type `microsoft.graph.security.vmCloudProvider`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum VmCloudProvider {
@@ -4309,7 +4309,7 @@ pub enum VmCloudProvider {
     UnknownValue(String),
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::enums::EvolvableEnum for VmCloudProvider {
     const MEMBERS: &'static [(&'static str, i64)] = &[
         ("unknown", 0),
@@ -4334,14 +4334,14 @@ impl graph_odata_runtime::enums::EvolvableEnum for VmCloudProvider {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for VmCloudProvider {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for VmCloudProvider {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -4350,21 +4350,21 @@ impl<'de> serde::Deserialize<'de> for VmCloudProvider {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl std::fmt::Display for VmCloudProvider {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl From<&str> for VmCloudProvider {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 /// CSDL enum type `microsoft.graph.security.vulnerabilitySeverity`; evolvable: unknown members are kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum VulnerabilitySeverity {
@@ -4384,7 +4384,7 @@ pub enum VulnerabilitySeverity {
     UnknownValue(String),
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl graph_odata_runtime::enums::EvolvableEnum for VulnerabilitySeverity {
     const MEMBERS: &'static [(&'static str, i64)] = &[
         ("none", 0),
@@ -4418,14 +4418,14 @@ impl graph_odata_runtime::enums::EvolvableEnum for VulnerabilitySeverity {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl serde::Serialize for VulnerabilitySeverity {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         graph_odata_runtime::enums::serialize_evolvable(self, serializer)
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl<'de> serde::Deserialize<'de> for VulnerabilitySeverity {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -4434,14 +4434,14 @@ impl<'de> serde::Deserialize<'de> for VulnerabilitySeverity {
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl std::fmt::Display for VulnerabilitySeverity {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(graph_odata_runtime::enums::EvolvableEnum::as_wire(self))
     }
 }
 
-#[cfg(feature = "_account_target_content")]
+#[cfg(feature = "_security")]
 impl From<&str> for VulnerabilitySeverity {
     fn from(value: &str) -> Self {
         graph_odata_runtime::enums::EvolvableEnum::from_wire(value)

@@ -11,7 +11,7 @@ use graph_odata_runtime::edm;
 #[allow(unused_imports)]
 use graph_odata_runtime::model;
 
-#[cfg(feature = "_admin_microsoft365_apps")]
+#[cfg(feature = "_admin")]
 /// CSDL complex type `microsoft.graph.teamsAdministration.assignedTelephoneNumber`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct AssignedTelephoneNumber {
@@ -25,14 +25,14 @@ pub struct AssignedTelephoneNumber {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_admin_microsoft365_apps")]
+#[cfg(feature = "_admin")]
 impl serde::Serialize for AssignedTelephoneNumber {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_admin_microsoft365_apps")]
+#[cfg(feature = "_admin")]
 impl AssignedTelephoneNumber {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.teamsAdministration.assignedTelephoneNumber";
@@ -54,7 +54,7 @@ impl AssignedTelephoneNumber {
     }
 }
 
-#[cfg(feature = "_admin_microsoft365_apps")]
+#[cfg(feature = "_admin")]
 impl<'de> serde::Deserialize<'de> for AssignedTelephoneNumber {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -63,7 +63,7 @@ impl<'de> serde::Deserialize<'de> for AssignedTelephoneNumber {
     }
 }
 
-#[cfg(feature = "_admin_microsoft365_apps")]
+#[cfg(feature = "_admin")]
 impl graph_odata_runtime::model::ODataObject for AssignedTelephoneNumber {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -89,7 +89,7 @@ impl graph_odata_runtime::model::ODataObject for AssignedTelephoneNumber {
     }
 }
 
-#[cfg(feature = "_admin_microsoft365_apps")]
+#[cfg(feature = "_admin")]
 impl AssignedTelephoneNumber {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -100,11 +100,11 @@ impl AssignedTelephoneNumber {
     }
 }
 
-#[cfg(feature = "_admin_microsoft365_apps")]
+#[cfg(feature = "_admin")]
 /// The properties of [`AssignedTelephoneNumber`] by wire name, each a [`Field<AssignedTelephoneNumber>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`AssignedTelephoneNumber::set_null`].
 pub enum AssignedTelephoneNumberField {}
 
-#[cfg(feature = "_admin_microsoft365_apps")]
+#[cfg(feature = "_admin")]
 #[allow(non_upper_case_globals)]
 impl AssignedTelephoneNumberField {
     /// `assignmentCategory`
@@ -122,7 +122,7 @@ impl AssignedTelephoneNumberField {
     ];
 }
 
-#[cfg(feature = "_admin_microsoft365_apps")]
+#[cfg(feature = "_admin")]
 /// CSDL complex type `microsoft.graph.teamsAdministration.effectivePolicyAssignment`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct EffectivePolicyAssignment {
@@ -136,14 +136,14 @@ pub struct EffectivePolicyAssignment {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_admin_microsoft365_apps")]
+#[cfg(feature = "_admin")]
 impl serde::Serialize for EffectivePolicyAssignment {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_admin_microsoft365_apps")]
+#[cfg(feature = "_admin")]
 impl EffectivePolicyAssignment {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.teamsAdministration.effectivePolicyAssignment";
@@ -165,7 +165,7 @@ impl EffectivePolicyAssignment {
     }
 }
 
-#[cfg(feature = "_admin_microsoft365_apps")]
+#[cfg(feature = "_admin")]
 impl<'de> serde::Deserialize<'de> for EffectivePolicyAssignment {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -174,7 +174,7 @@ impl<'de> serde::Deserialize<'de> for EffectivePolicyAssignment {
     }
 }
 
-#[cfg(feature = "_admin_microsoft365_apps")]
+#[cfg(feature = "_admin")]
 impl graph_odata_runtime::model::ODataObject for EffectivePolicyAssignment {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -198,7 +198,7 @@ impl graph_odata_runtime::model::ODataObject for EffectivePolicyAssignment {
     }
 }
 
-#[cfg(feature = "_admin_microsoft365_apps")]
+#[cfg(feature = "_admin")]
 impl EffectivePolicyAssignment {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -209,11 +209,11 @@ impl EffectivePolicyAssignment {
     }
 }
 
-#[cfg(feature = "_admin_microsoft365_apps")]
+#[cfg(feature = "_admin")]
 /// The properties of [`EffectivePolicyAssignment`] by wire name, each a [`Field<EffectivePolicyAssignment>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`EffectivePolicyAssignment::set_null`].
 pub enum EffectivePolicyAssignmentField {}
 
-#[cfg(feature = "_admin_microsoft365_apps")]
+#[cfg(feature = "_admin")]
 #[allow(non_upper_case_globals)]
 impl EffectivePolicyAssignmentField {
     /// `policyAssignment`
@@ -231,7 +231,7 @@ impl EffectivePolicyAssignmentField {
     ];
 }
 
-#[cfg(feature = "_admin_microsoft365_apps")]
+#[cfg(feature = "_admin")]
 /// CSDL complex type `microsoft.graph.teamsAdministration.policyAssignment`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct PolicyAssignment {
@@ -249,14 +249,14 @@ pub struct PolicyAssignment {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_admin_microsoft365_apps")]
+#[cfg(feature = "_admin")]
 impl serde::Serialize for PolicyAssignment {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_admin_microsoft365_apps")]
+#[cfg(feature = "_admin")]
 impl PolicyAssignment {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.teamsAdministration.policyAssignment";
@@ -280,7 +280,7 @@ impl PolicyAssignment {
     }
 }
 
-#[cfg(feature = "_admin_microsoft365_apps")]
+#[cfg(feature = "_admin")]
 impl<'de> serde::Deserialize<'de> for PolicyAssignment {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -289,7 +289,7 @@ impl<'de> serde::Deserialize<'de> for PolicyAssignment {
     }
 }
 
-#[cfg(feature = "_admin_microsoft365_apps")]
+#[cfg(feature = "_admin")]
 impl graph_odata_runtime::model::ODataObject for PolicyAssignment {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -313,7 +313,7 @@ impl graph_odata_runtime::model::ODataObject for PolicyAssignment {
     }
 }
 
-#[cfg(feature = "_admin_microsoft365_apps")]
+#[cfg(feature = "_admin")]
 impl PolicyAssignment {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -324,11 +324,11 @@ impl PolicyAssignment {
     }
 }
 
-#[cfg(feature = "_admin_microsoft365_apps")]
+#[cfg(feature = "_admin")]
 /// The properties of [`PolicyAssignment`] by wire name, each a [`Field<PolicyAssignment>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`PolicyAssignment::set_null`].
 pub enum PolicyAssignmentField {}
 
-#[cfg(feature = "_admin_microsoft365_apps")]
+#[cfg(feature = "_admin")]
 #[allow(non_upper_case_globals)]
 impl PolicyAssignmentField {
     /// `assignmentType`
@@ -352,7 +352,7 @@ impl PolicyAssignmentField {
     ];
 }
 
-#[cfg(feature = "_admin_microsoft365_apps")]
+#[cfg(feature = "_admin")]
 /// CSDL complex type `microsoft.graph.teamsAdministration.telephoneNumberLongRunningOperationDetails`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct TelephoneNumberLongRunningOperationDetails {
@@ -368,14 +368,14 @@ pub struct TelephoneNumberLongRunningOperationDetails {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_admin_microsoft365_apps")]
+#[cfg(feature = "_admin")]
 impl serde::Serialize for TelephoneNumberLongRunningOperationDetails {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_admin_microsoft365_apps")]
+#[cfg(feature = "_admin")]
 impl TelephoneNumberLongRunningOperationDetails {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.teamsAdministration.telephoneNumberLongRunningOperationDetails";
@@ -398,7 +398,7 @@ impl TelephoneNumberLongRunningOperationDetails {
     }
 }
 
-#[cfg(feature = "_admin_microsoft365_apps")]
+#[cfg(feature = "_admin")]
 impl<'de> serde::Deserialize<'de> for TelephoneNumberLongRunningOperationDetails {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -407,7 +407,7 @@ impl<'de> serde::Deserialize<'de> for TelephoneNumberLongRunningOperationDetails
     }
 }
 
-#[cfg(feature = "_admin_microsoft365_apps")]
+#[cfg(feature = "_admin")]
 impl graph_odata_runtime::model::ODataObject
 for TelephoneNumberLongRunningOperationDetails {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
@@ -433,7 +433,7 @@ for TelephoneNumberLongRunningOperationDetails {
     }
 }
 
-#[cfg(feature = "_admin_microsoft365_apps")]
+#[cfg(feature = "_admin")]
 impl TelephoneNumberLongRunningOperationDetails {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -444,11 +444,11 @@ impl TelephoneNumberLongRunningOperationDetails {
     }
 }
 
-#[cfg(feature = "_admin_microsoft365_apps")]
+#[cfg(feature = "_admin")]
 /// The properties of [`TelephoneNumberLongRunningOperationDetails`] by wire name, each a [`Field<TelephoneNumberLongRunningOperationDetails>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`TelephoneNumberLongRunningOperationDetails::set_null`].
 pub enum TelephoneNumberLongRunningOperationDetailsField {}
 
-#[cfg(feature = "_admin_microsoft365_apps")]
+#[cfg(feature = "_admin")]
 #[allow(non_upper_case_globals)]
 impl TelephoneNumberLongRunningOperationDetailsField {
     /// `resourceLocation`

@@ -11,7 +11,7 @@ use graph_odata_runtime::edm;
 #[allow(unused_imports)]
 use graph_odata_runtime::model;
 
-#[cfg(feature = "_admin_microsoft365_apps")]
+#[cfg(feature = "_admin")]
 /// CSDL entity type `microsoft.graph.teamsAdministration.numberAssignment`; base type `microsoft.graph.entity`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct NumberAssignment {
@@ -58,14 +58,14 @@ pub struct NumberAssignment {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_admin_microsoft365_apps")]
+#[cfg(feature = "_admin")]
 impl serde::Serialize for NumberAssignment {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_admin_microsoft365_apps")]
+#[cfg(feature = "_admin")]
 impl NumberAssignment {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.teamsAdministration.numberAssignment";
@@ -104,7 +104,7 @@ impl NumberAssignment {
     }
 }
 
-#[cfg(feature = "_admin_microsoft365_apps")]
+#[cfg(feature = "_admin")]
 impl<'de> serde::Deserialize<'de> for NumberAssignment {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -113,7 +113,7 @@ impl<'de> serde::Deserialize<'de> for NumberAssignment {
     }
 }
 
-#[cfg(feature = "_admin_microsoft365_apps")]
+#[cfg(feature = "_admin")]
 impl graph_odata_runtime::model::ODataObject for NumberAssignment {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -165,7 +165,7 @@ impl graph_odata_runtime::model::ODataObject for NumberAssignment {
     }
 }
 
-#[cfg(feature = "_admin_microsoft365_apps")]
+#[cfg(feature = "_admin")]
 impl NumberAssignment {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -176,11 +176,11 @@ impl NumberAssignment {
     }
 }
 
-#[cfg(feature = "_admin_microsoft365_apps")]
+#[cfg(feature = "_admin")]
 /// The properties of [`NumberAssignment`] by wire name, each a [`Field<NumberAssignment>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`NumberAssignment::set_null`].
 pub enum NumberAssignmentField {}
 
-#[cfg(feature = "_admin_microsoft365_apps")]
+#[cfg(feature = "_admin")]
 #[allow(non_upper_case_globals)]
 impl NumberAssignmentField {
     /// `id`
@@ -274,7 +274,7 @@ impl NumberAssignmentField {
     ];
 }
 
-#[cfg(feature = "_admin_microsoft365_apps")]
+#[cfg(feature = "_admin")]
 /// CSDL entity type `microsoft.graph.teamsAdministration.policyIdentifierDetail`; base type `microsoft.graph.entity`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct PolicyIdentifierDetail {
@@ -291,14 +291,14 @@ pub struct PolicyIdentifierDetail {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_admin_microsoft365_apps")]
+#[cfg(feature = "_admin")]
 impl serde::Serialize for PolicyIdentifierDetail {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_admin_microsoft365_apps")]
+#[cfg(feature = "_admin")]
 impl PolicyIdentifierDetail {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.teamsAdministration.policyIdentifierDetail";
@@ -321,7 +321,7 @@ impl PolicyIdentifierDetail {
     }
 }
 
-#[cfg(feature = "_admin_microsoft365_apps")]
+#[cfg(feature = "_admin")]
 impl<'de> serde::Deserialize<'de> for PolicyIdentifierDetail {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -330,7 +330,7 @@ impl<'de> serde::Deserialize<'de> for PolicyIdentifierDetail {
     }
 }
 
-#[cfg(feature = "_admin_microsoft365_apps")]
+#[cfg(feature = "_admin")]
 impl graph_odata_runtime::model::ODataObject for PolicyIdentifierDetail {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -353,7 +353,7 @@ impl graph_odata_runtime::model::ODataObject for PolicyIdentifierDetail {
     }
 }
 
-#[cfg(feature = "_admin_microsoft365_apps")]
+#[cfg(feature = "_admin")]
 impl PolicyIdentifierDetail {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -364,11 +364,11 @@ impl PolicyIdentifierDetail {
     }
 }
 
-#[cfg(feature = "_admin_microsoft365_apps")]
+#[cfg(feature = "_admin")]
 /// The properties of [`PolicyIdentifierDetail`] by wire name, each a [`Field<PolicyIdentifierDetail>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`PolicyIdentifierDetail::set_null`].
 pub enum PolicyIdentifierDetailField {}
 
-#[cfg(feature = "_admin_microsoft365_apps")]
+#[cfg(feature = "_admin")]
 #[allow(non_upper_case_globals)]
 impl PolicyIdentifierDetailField {
     /// `id`
@@ -387,7 +387,7 @@ impl PolicyIdentifierDetailField {
     ];
 }
 
-#[cfg(feature = "_admin_microsoft365_apps")]
+#[cfg(feature = "_admin")]
 /// CSDL entity type `microsoft.graph.teamsAdministration.teamsAdminRoot`; base type `microsoft.graph.entity`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct TeamsAdminRoot {
@@ -406,14 +406,14 @@ pub struct TeamsAdminRoot {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_admin_microsoft365_apps")]
+#[cfg(feature = "_admin")]
 impl serde::Serialize for TeamsAdminRoot {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_admin_microsoft365_apps")]
+#[cfg(feature = "_admin")]
 impl TeamsAdminRoot {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.teamsAdministration.teamsAdminRoot";
@@ -437,7 +437,7 @@ impl TeamsAdminRoot {
     }
 }
 
-#[cfg(feature = "_admin_microsoft365_apps")]
+#[cfg(feature = "_admin")]
 impl<'de> serde::Deserialize<'de> for TeamsAdminRoot {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -446,7 +446,7 @@ impl<'de> serde::Deserialize<'de> for TeamsAdminRoot {
     }
 }
 
-#[cfg(feature = "_admin_microsoft365_apps")]
+#[cfg(feature = "_admin")]
 impl graph_odata_runtime::model::ODataObject for TeamsAdminRoot {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -474,7 +474,7 @@ impl graph_odata_runtime::model::ODataObject for TeamsAdminRoot {
     }
 }
 
-#[cfg(feature = "_admin_microsoft365_apps")]
+#[cfg(feature = "_admin")]
 impl TeamsAdminRoot {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -485,11 +485,11 @@ impl TeamsAdminRoot {
     }
 }
 
-#[cfg(feature = "_admin_microsoft365_apps")]
+#[cfg(feature = "_admin")]
 /// The properties of [`TeamsAdminRoot`] by wire name, each a [`Field<TeamsAdminRoot>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`TeamsAdminRoot::set_null`].
 pub enum TeamsAdminRootField {}
 
-#[cfg(feature = "_admin_microsoft365_apps")]
+#[cfg(feature = "_admin")]
 #[allow(non_upper_case_globals)]
 impl TeamsAdminRootField {
     /// `id`
@@ -513,7 +513,7 @@ impl TeamsAdminRootField {
     ];
 }
 
-#[cfg(feature = "_admin_microsoft365_apps")]
+#[cfg(feature = "_admin")]
 /// CSDL entity type `microsoft.graph.teamsAdministration.teamsPolicyAssignment`; base type `microsoft.graph.entity`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct TeamsPolicyAssignment {
@@ -528,14 +528,14 @@ pub struct TeamsPolicyAssignment {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_admin_microsoft365_apps")]
+#[cfg(feature = "_admin")]
 impl serde::Serialize for TeamsPolicyAssignment {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_admin_microsoft365_apps")]
+#[cfg(feature = "_admin")]
 impl TeamsPolicyAssignment {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.teamsAdministration.teamsPolicyAssignment";
@@ -557,7 +557,7 @@ impl TeamsPolicyAssignment {
     }
 }
 
-#[cfg(feature = "_admin_microsoft365_apps")]
+#[cfg(feature = "_admin")]
 impl<'de> serde::Deserialize<'de> for TeamsPolicyAssignment {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -566,7 +566,7 @@ impl<'de> serde::Deserialize<'de> for TeamsPolicyAssignment {
     }
 }
 
-#[cfg(feature = "_admin_microsoft365_apps")]
+#[cfg(feature = "_admin")]
 impl graph_odata_runtime::model::ODataObject for TeamsPolicyAssignment {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -590,7 +590,7 @@ impl graph_odata_runtime::model::ODataObject for TeamsPolicyAssignment {
     }
 }
 
-#[cfg(feature = "_admin_microsoft365_apps")]
+#[cfg(feature = "_admin")]
 impl TeamsPolicyAssignment {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -601,11 +601,11 @@ impl TeamsPolicyAssignment {
     }
 }
 
-#[cfg(feature = "_admin_microsoft365_apps")]
+#[cfg(feature = "_admin")]
 /// The properties of [`TeamsPolicyAssignment`] by wire name, each a [`Field<TeamsPolicyAssignment>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`TeamsPolicyAssignment::set_null`].
 pub enum TeamsPolicyAssignmentField {}
 
-#[cfg(feature = "_admin_microsoft365_apps")]
+#[cfg(feature = "_admin")]
 #[allow(non_upper_case_globals)]
 impl TeamsPolicyAssignmentField {
     /// `id`
@@ -621,7 +621,7 @@ impl TeamsPolicyAssignmentField {
     ];
 }
 
-#[cfg(feature = "_admin_microsoft365_apps")]
+#[cfg(feature = "_admin")]
 /// CSDL entity type `microsoft.graph.teamsAdministration.teamsPolicyUserAssignment`; base type `microsoft.graph.entity`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct TeamsPolicyUserAssignment {
@@ -640,14 +640,14 @@ pub struct TeamsPolicyUserAssignment {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_admin_microsoft365_apps")]
+#[cfg(feature = "_admin")]
 impl serde::Serialize for TeamsPolicyUserAssignment {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_admin_microsoft365_apps")]
+#[cfg(feature = "_admin")]
 impl TeamsPolicyUserAssignment {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.teamsAdministration.teamsPolicyUserAssignment";
@@ -671,7 +671,7 @@ impl TeamsPolicyUserAssignment {
     }
 }
 
-#[cfg(feature = "_admin_microsoft365_apps")]
+#[cfg(feature = "_admin")]
 impl<'de> serde::Deserialize<'de> for TeamsPolicyUserAssignment {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -680,7 +680,7 @@ impl<'de> serde::Deserialize<'de> for TeamsPolicyUserAssignment {
     }
 }
 
-#[cfg(feature = "_admin_microsoft365_apps")]
+#[cfg(feature = "_admin")]
 impl graph_odata_runtime::model::ODataObject for TeamsPolicyUserAssignment {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -704,7 +704,7 @@ impl graph_odata_runtime::model::ODataObject for TeamsPolicyUserAssignment {
     }
 }
 
-#[cfg(feature = "_admin_microsoft365_apps")]
+#[cfg(feature = "_admin")]
 impl TeamsPolicyUserAssignment {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -715,11 +715,11 @@ impl TeamsPolicyUserAssignment {
     }
 }
 
-#[cfg(feature = "_admin_microsoft365_apps")]
+#[cfg(feature = "_admin")]
 /// The properties of [`TeamsPolicyUserAssignment`] by wire name, each a [`Field<TeamsPolicyUserAssignment>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`TeamsPolicyUserAssignment::set_null`].
 pub enum TeamsPolicyUserAssignmentField {}
 
-#[cfg(feature = "_admin_microsoft365_apps")]
+#[cfg(feature = "_admin")]
 #[allow(non_upper_case_globals)]
 impl TeamsPolicyUserAssignmentField {
     /// `id`
@@ -745,7 +745,7 @@ impl TeamsPolicyUserAssignmentField {
     ];
 }
 
-#[cfg(feature = "_admin_microsoft365_apps")]
+#[cfg(feature = "_admin")]
 /// CSDL entity type `microsoft.graph.teamsAdministration.teamsUserConfiguration`; base type `microsoft.graph.entity`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct TeamsUserConfiguration {
@@ -771,7 +771,7 @@ pub struct TeamsUserConfiguration {
     /// Property `userPrincipalName`: `Edm.String`, not nullable.
     pub user_principal_name: Option<String>,
     /// Navigation property `user`: `microsoft.graph.user`; present when expanded (`$expand`).
-    #[cfg(feature = "_activity_based_timeout_policy")]
+    #[cfg(feature = "_authorization_info")]
     pub user: Option<super::super::microsoft_graph::AnyUser>,
     /// Properties the metadata does not declare and instance annotations
     /// (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `"name": null`
@@ -779,14 +779,14 @@ pub struct TeamsUserConfiguration {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_admin_microsoft365_apps")]
+#[cfg(feature = "_admin")]
 impl serde::Serialize for TeamsUserConfiguration {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_admin_microsoft365_apps")]
+#[cfg(feature = "_admin")]
 #[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
 impl TeamsUserConfiguration {
     /// The CSDL qualified name, as `@odata.type` spells it.
@@ -814,13 +814,12 @@ impl TeamsUserConfiguration {
         object.property("telephoneNumbers", &self.telephone_numbers);
         object.property("tenantId", &self.tenant_id);
         object.property("userPrincipalName", &self.user_principal_name);
-        #[cfg(feature = "_activity_based_timeout_policy")]
-        object.property("user", &self.user);
+        #[cfg(feature = "_authorization_info")] object.property("user", &self.user);
         object.end()
     }
 }
 
-#[cfg(feature = "_admin_microsoft365_apps")]
+#[cfg(feature = "_admin")]
 impl<'de> serde::Deserialize<'de> for TeamsUserConfiguration {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -829,7 +828,7 @@ impl<'de> serde::Deserialize<'de> for TeamsUserConfiguration {
     }
 }
 
-#[cfg(feature = "_admin_microsoft365_apps")]
+#[cfg(feature = "_admin")]
 #[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)]
 impl graph_odata_runtime::model::ODataObject for TeamsUserConfiguration {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
@@ -862,7 +861,7 @@ impl graph_odata_runtime::model::ODataObject for TeamsUserConfiguration {
             "userPrincipalName" => {
                 read_lenient(map, key, &mut self.user_principal_name, extra)
             }
-            #[cfg(feature = "_activity_based_timeout_policy")]
+            #[cfg(feature = "_authorization_info")]
             "user" => read_nullable(map, key, &mut self.user, extra),
             _ => Ok(false),
         }
@@ -874,7 +873,7 @@ impl graph_odata_runtime::model::ODataObject for TeamsUserConfiguration {
     }
 }
 
-#[cfg(feature = "_admin_microsoft365_apps")]
+#[cfg(feature = "_admin")]
 impl TeamsUserConfiguration {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -885,11 +884,11 @@ impl TeamsUserConfiguration {
     }
 }
 
-#[cfg(feature = "_admin_microsoft365_apps")]
+#[cfg(feature = "_admin")]
 /// The properties of [`TeamsUserConfiguration`] by wire name, each a [`Field<TeamsUserConfiguration>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`TeamsUserConfiguration::set_null`].
 pub enum TeamsUserConfigurationField {}
 
-#[cfg(feature = "_admin_microsoft365_apps")]
+#[cfg(feature = "_admin")]
 #[allow(non_upper_case_globals)]
 impl TeamsUserConfigurationField {
     /// `id`
@@ -948,7 +947,7 @@ impl TeamsUserConfigurationField {
     ];
 }
 
-#[cfg(feature = "_admin_microsoft365_apps")]
+#[cfg(feature = "_admin")]
 /// CSDL entity type `microsoft.graph.teamsAdministration.telephoneNumberLongRunningOperation`; base type `microsoft.graph.entity`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct TelephoneNumberLongRunningOperation {
@@ -967,14 +966,14 @@ pub struct TelephoneNumberLongRunningOperation {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_admin_microsoft365_apps")]
+#[cfg(feature = "_admin")]
 impl serde::Serialize for TelephoneNumberLongRunningOperation {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_admin_microsoft365_apps")]
+#[cfg(feature = "_admin")]
 impl TelephoneNumberLongRunningOperation {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.teamsAdministration.telephoneNumberLongRunningOperation";
@@ -998,7 +997,7 @@ impl TelephoneNumberLongRunningOperation {
     }
 }
 
-#[cfg(feature = "_admin_microsoft365_apps")]
+#[cfg(feature = "_admin")]
 impl<'de> serde::Deserialize<'de> for TelephoneNumberLongRunningOperation {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1007,7 +1006,7 @@ impl<'de> serde::Deserialize<'de> for TelephoneNumberLongRunningOperation {
     }
 }
 
-#[cfg(feature = "_admin_microsoft365_apps")]
+#[cfg(feature = "_admin")]
 impl graph_odata_runtime::model::ODataObject for TelephoneNumberLongRunningOperation {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -1033,7 +1032,7 @@ impl graph_odata_runtime::model::ODataObject for TelephoneNumberLongRunningOpera
     }
 }
 
-#[cfg(feature = "_admin_microsoft365_apps")]
+#[cfg(feature = "_admin")]
 impl TelephoneNumberLongRunningOperation {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -1044,11 +1043,11 @@ impl TelephoneNumberLongRunningOperation {
     }
 }
 
-#[cfg(feature = "_admin_microsoft365_apps")]
+#[cfg(feature = "_admin")]
 /// The properties of [`TelephoneNumberLongRunningOperation`] by wire name, each a [`Field<TelephoneNumberLongRunningOperation>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`TelephoneNumberLongRunningOperation::set_null`].
 pub enum TelephoneNumberLongRunningOperationField {}
 
-#[cfg(feature = "_admin_microsoft365_apps")]
+#[cfg(feature = "_admin")]
 #[allow(non_upper_case_globals)]
 impl TelephoneNumberLongRunningOperationField {
     /// `id`
@@ -1076,7 +1075,7 @@ impl TelephoneNumberLongRunningOperationField {
     ];
 }
 
-#[cfg(feature = "_admin_microsoft365_apps")]
+#[cfg(feature = "_admin")]
 /// CSDL entity type `microsoft.graph.teamsAdministration.telephoneNumberManagementRoot`; base type `microsoft.graph.entity`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct TelephoneNumberManagementRoot {
@@ -1093,14 +1092,14 @@ pub struct TelephoneNumberManagementRoot {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_admin_microsoft365_apps")]
+#[cfg(feature = "_admin")]
 impl serde::Serialize for TelephoneNumberManagementRoot {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_admin_microsoft365_apps")]
+#[cfg(feature = "_admin")]
 impl TelephoneNumberManagementRoot {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.teamsAdministration.telephoneNumberManagementRoot";
@@ -1123,7 +1122,7 @@ impl TelephoneNumberManagementRoot {
     }
 }
 
-#[cfg(feature = "_admin_microsoft365_apps")]
+#[cfg(feature = "_admin")]
 impl<'de> serde::Deserialize<'de> for TelephoneNumberManagementRoot {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1132,7 +1131,7 @@ impl<'de> serde::Deserialize<'de> for TelephoneNumberManagementRoot {
     }
 }
 
-#[cfg(feature = "_admin_microsoft365_apps")]
+#[cfg(feature = "_admin")]
 impl graph_odata_runtime::model::ODataObject for TelephoneNumberManagementRoot {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -1157,7 +1156,7 @@ impl graph_odata_runtime::model::ODataObject for TelephoneNumberManagementRoot {
     }
 }
 
-#[cfg(feature = "_admin_microsoft365_apps")]
+#[cfg(feature = "_admin")]
 impl TelephoneNumberManagementRoot {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -1168,11 +1167,11 @@ impl TelephoneNumberManagementRoot {
     }
 }
 
-#[cfg(feature = "_admin_microsoft365_apps")]
+#[cfg(feature = "_admin")]
 /// The properties of [`TelephoneNumberManagementRoot`] by wire name, each a [`Field<TelephoneNumberManagementRoot>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`TelephoneNumberManagementRoot::set_null`].
 pub enum TelephoneNumberManagementRootField {}
 
-#[cfg(feature = "_admin_microsoft365_apps")]
+#[cfg(feature = "_admin")]
 #[allow(non_upper_case_globals)]
 impl TelephoneNumberManagementRootField {
     /// `id`

@@ -11,7 +11,7 @@ use graph_odata_runtime::edm;
 #[allow(unused_imports)]
 use graph_odata_runtime::model;
 
-#[cfg(feature = "_base_site_page")]
+#[cfg(feature = "_sites")]
 /// CSDL complex type `microsoft.graph.termStore.localizedDescription`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct LocalizedDescription {
@@ -25,14 +25,14 @@ pub struct LocalizedDescription {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_base_site_page")]
+#[cfg(feature = "_sites")]
 impl serde::Serialize for LocalizedDescription {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_base_site_page")]
+#[cfg(feature = "_sites")]
 impl LocalizedDescription {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.termStore.localizedDescription";
@@ -54,7 +54,7 @@ impl LocalizedDescription {
     }
 }
 
-#[cfg(feature = "_base_site_page")]
+#[cfg(feature = "_sites")]
 impl<'de> serde::Deserialize<'de> for LocalizedDescription {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -63,7 +63,7 @@ impl<'de> serde::Deserialize<'de> for LocalizedDescription {
     }
 }
 
-#[cfg(feature = "_base_site_page")]
+#[cfg(feature = "_sites")]
 impl graph_odata_runtime::model::ODataObject for LocalizedDescription {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -85,7 +85,7 @@ impl graph_odata_runtime::model::ODataObject for LocalizedDescription {
     }
 }
 
-#[cfg(feature = "_base_site_page")]
+#[cfg(feature = "_sites")]
 impl LocalizedDescription {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -96,11 +96,11 @@ impl LocalizedDescription {
     }
 }
 
-#[cfg(feature = "_base_site_page")]
+#[cfg(feature = "_sites")]
 /// The properties of [`LocalizedDescription`] by wire name, each a [`Field<LocalizedDescription>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`LocalizedDescription::set_null`].
 pub enum LocalizedDescriptionField {}
 
-#[cfg(feature = "_base_site_page")]
+#[cfg(feature = "_sites")]
 #[allow(non_upper_case_globals)]
 impl LocalizedDescriptionField {
     /// `description`
@@ -118,7 +118,7 @@ impl LocalizedDescriptionField {
     ];
 }
 
-#[cfg(feature = "_base_site_page")]
+#[cfg(feature = "_sites")]
 /// CSDL complex type `microsoft.graph.termStore.localizedLabel`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct LocalizedLabel {
@@ -134,14 +134,14 @@ pub struct LocalizedLabel {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_base_site_page")]
+#[cfg(feature = "_sites")]
 impl serde::Serialize for LocalizedLabel {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_base_site_page")]
+#[cfg(feature = "_sites")]
 impl LocalizedLabel {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.termStore.localizedLabel";
@@ -164,7 +164,7 @@ impl LocalizedLabel {
     }
 }
 
-#[cfg(feature = "_base_site_page")]
+#[cfg(feature = "_sites")]
 impl<'de> serde::Deserialize<'de> for LocalizedLabel {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -173,7 +173,7 @@ impl<'de> serde::Deserialize<'de> for LocalizedLabel {
     }
 }
 
-#[cfg(feature = "_base_site_page")]
+#[cfg(feature = "_sites")]
 impl graph_odata_runtime::model::ODataObject for LocalizedLabel {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -196,7 +196,7 @@ impl graph_odata_runtime::model::ODataObject for LocalizedLabel {
     }
 }
 
-#[cfg(feature = "_base_site_page")]
+#[cfg(feature = "_sites")]
 impl LocalizedLabel {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -207,11 +207,11 @@ impl LocalizedLabel {
     }
 }
 
-#[cfg(feature = "_base_site_page")]
+#[cfg(feature = "_sites")]
 /// The properties of [`LocalizedLabel`] by wire name, each a [`Field<LocalizedLabel>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`LocalizedLabel::set_null`].
 pub enum LocalizedLabelField {}
 
-#[cfg(feature = "_base_site_page")]
+#[cfg(feature = "_sites")]
 #[allow(non_upper_case_globals)]
 impl LocalizedLabelField {
     /// `isDefault`
@@ -230,7 +230,7 @@ impl LocalizedLabelField {
     ];
 }
 
-#[cfg(feature = "_base_site_page")]
+#[cfg(feature = "_sites")]
 /// CSDL complex type `microsoft.graph.termStore.localizedName`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct LocalizedName {
@@ -244,14 +244,14 @@ pub struct LocalizedName {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_base_site_page")]
+#[cfg(feature = "_sites")]
 impl serde::Serialize for LocalizedName {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_base_site_page")]
+#[cfg(feature = "_sites")]
 impl LocalizedName {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.termStore.localizedName";
@@ -273,7 +273,7 @@ impl LocalizedName {
     }
 }
 
-#[cfg(feature = "_base_site_page")]
+#[cfg(feature = "_sites")]
 impl<'de> serde::Deserialize<'de> for LocalizedName {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -282,7 +282,7 @@ impl<'de> serde::Deserialize<'de> for LocalizedName {
     }
 }
 
-#[cfg(feature = "_base_site_page")]
+#[cfg(feature = "_sites")]
 impl graph_odata_runtime::model::ODataObject for LocalizedName {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -304,7 +304,7 @@ impl graph_odata_runtime::model::ODataObject for LocalizedName {
     }
 }
 
-#[cfg(feature = "_base_site_page")]
+#[cfg(feature = "_sites")]
 impl LocalizedName {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -315,11 +315,11 @@ impl LocalizedName {
     }
 }
 
-#[cfg(feature = "_base_site_page")]
+#[cfg(feature = "_sites")]
 /// The properties of [`LocalizedName`] by wire name, each a [`Field<LocalizedName>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`LocalizedName::set_null`].
 pub enum LocalizedNameField {}
 
-#[cfg(feature = "_base_site_page")]
+#[cfg(feature = "_sites")]
 #[allow(non_upper_case_globals)]
 impl LocalizedNameField {
     /// `languageTag`

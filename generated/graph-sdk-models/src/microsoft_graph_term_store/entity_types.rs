@@ -11,7 +11,7 @@ use graph_odata_runtime::edm;
 #[allow(unused_imports)]
 use graph_odata_runtime::model;
 
-#[cfg(feature = "_base_site_page")]
+#[cfg(feature = "_sites")]
 /// CSDL entity type `microsoft.graph.termStore.group`; base type `microsoft.graph.entity`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Group {
@@ -36,14 +36,14 @@ pub struct Group {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_base_site_page")]
+#[cfg(feature = "_sites")]
 impl serde::Serialize for Group {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_base_site_page")]
+#[cfg(feature = "_sites")]
 impl Group {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.termStore.group";
@@ -70,7 +70,7 @@ impl Group {
     }
 }
 
-#[cfg(feature = "_base_site_page")]
+#[cfg(feature = "_sites")]
 impl<'de> serde::Deserialize<'de> for Group {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -79,7 +79,7 @@ impl<'de> serde::Deserialize<'de> for Group {
     }
 }
 
-#[cfg(feature = "_base_site_page")]
+#[cfg(feature = "_sites")]
 impl graph_odata_runtime::model::ODataObject for Group {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -108,7 +108,7 @@ impl graph_odata_runtime::model::ODataObject for Group {
     }
 }
 
-#[cfg(feature = "_base_site_page")]
+#[cfg(feature = "_sites")]
 impl Group {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -119,11 +119,11 @@ impl Group {
     }
 }
 
-#[cfg(feature = "_base_site_page")]
+#[cfg(feature = "_sites")]
 /// The properties of [`Group`] by wire name, each a [`Field<Group>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`Group::set_null`].
 pub enum GroupField {}
 
-#[cfg(feature = "_base_site_page")]
+#[cfg(feature = "_sites")]
 #[allow(non_upper_case_globals)]
 impl GroupField {
     /// `id`
@@ -154,7 +154,7 @@ impl GroupField {
     ];
 }
 
-#[cfg(feature = "_base_site_page")]
+#[cfg(feature = "_sites")]
 /// CSDL entity type `microsoft.graph.termStore.relation`; base type `microsoft.graph.entity`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Relation {
@@ -175,14 +175,14 @@ pub struct Relation {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_base_site_page")]
+#[cfg(feature = "_sites")]
 impl serde::Serialize for Relation {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_base_site_page")]
+#[cfg(feature = "_sites")]
 impl Relation {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.termStore.relation";
@@ -207,7 +207,7 @@ impl Relation {
     }
 }
 
-#[cfg(feature = "_base_site_page")]
+#[cfg(feature = "_sites")]
 impl<'de> serde::Deserialize<'de> for Relation {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -216,7 +216,7 @@ impl<'de> serde::Deserialize<'de> for Relation {
     }
 }
 
-#[cfg(feature = "_base_site_page")]
+#[cfg(feature = "_sites")]
 impl graph_odata_runtime::model::ODataObject for Relation {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -241,7 +241,7 @@ impl graph_odata_runtime::model::ODataObject for Relation {
     }
 }
 
-#[cfg(feature = "_base_site_page")]
+#[cfg(feature = "_sites")]
 impl Relation {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -252,11 +252,11 @@ impl Relation {
     }
 }
 
-#[cfg(feature = "_base_site_page")]
+#[cfg(feature = "_sites")]
 /// The properties of [`Relation`] by wire name, each a [`Field<Relation>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`Relation::set_null`].
 pub enum RelationField {}
 
-#[cfg(feature = "_base_site_page")]
+#[cfg(feature = "_sites")]
 #[allow(non_upper_case_globals)]
 impl RelationField {
     /// `id`
@@ -279,7 +279,7 @@ impl RelationField {
     ];
 }
 
-#[cfg(feature = "_base_site_page")]
+#[cfg(feature = "_sites")]
 /// CSDL entity type `microsoft.graph.termStore.set`; base type `microsoft.graph.entity`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Set {
@@ -308,14 +308,14 @@ pub struct Set {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_base_site_page")]
+#[cfg(feature = "_sites")]
 impl serde::Serialize for Set {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_base_site_page")]
+#[cfg(feature = "_sites")]
 impl Set {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.termStore.set";
@@ -344,7 +344,7 @@ impl Set {
     }
 }
 
-#[cfg(feature = "_base_site_page")]
+#[cfg(feature = "_sites")]
 impl<'de> serde::Deserialize<'de> for Set {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -353,7 +353,7 @@ impl<'de> serde::Deserialize<'de> for Set {
     }
 }
 
-#[cfg(feature = "_base_site_page")]
+#[cfg(feature = "_sites")]
 impl graph_odata_runtime::model::ODataObject for Set {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -384,7 +384,7 @@ impl graph_odata_runtime::model::ODataObject for Set {
     }
 }
 
-#[cfg(feature = "_base_site_page")]
+#[cfg(feature = "_sites")]
 impl Set {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -395,11 +395,11 @@ impl Set {
     }
 }
 
-#[cfg(feature = "_base_site_page")]
+#[cfg(feature = "_sites")]
 /// The properties of [`Set`] by wire name, each a [`Field<Set>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`Set::set_null`].
 pub enum SetField {}
 
-#[cfg(feature = "_base_site_page")]
+#[cfg(feature = "_sites")]
 #[allow(non_upper_case_globals)]
 impl SetField {
     /// `id`
@@ -434,7 +434,7 @@ impl SetField {
     ];
 }
 
-#[cfg(feature = "_base_site_page")]
+#[cfg(feature = "_sites")]
 /// CSDL entity type `microsoft.graph.termStore.store`; base type `microsoft.graph.entity`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Store {
@@ -455,14 +455,14 @@ pub struct Store {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_base_site_page")]
+#[cfg(feature = "_sites")]
 impl serde::Serialize for Store {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_base_site_page")]
+#[cfg(feature = "_sites")]
 impl Store {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.termStore.store";
@@ -487,7 +487,7 @@ impl Store {
     }
 }
 
-#[cfg(feature = "_base_site_page")]
+#[cfg(feature = "_sites")]
 impl<'de> serde::Deserialize<'de> for Store {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -496,7 +496,7 @@ impl<'de> serde::Deserialize<'de> for Store {
     }
 }
 
-#[cfg(feature = "_base_site_page")]
+#[cfg(feature = "_sites")]
 impl graph_odata_runtime::model::ODataObject for Store {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -523,7 +523,7 @@ impl graph_odata_runtime::model::ODataObject for Store {
     }
 }
 
-#[cfg(feature = "_base_site_page")]
+#[cfg(feature = "_sites")]
 impl Store {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -534,11 +534,11 @@ impl Store {
     }
 }
 
-#[cfg(feature = "_base_site_page")]
+#[cfg(feature = "_sites")]
 /// The properties of [`Store`] by wire name, each a [`Field<Store>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`Store::set_null`].
 pub enum StoreField {}
 
-#[cfg(feature = "_base_site_page")]
+#[cfg(feature = "_sites")]
 #[allow(non_upper_case_globals)]
 impl StoreField {
     /// `id`
@@ -563,7 +563,7 @@ impl StoreField {
     ];
 }
 
-#[cfg(feature = "_base_site_page")]
+#[cfg(feature = "_sites")]
 /// CSDL entity type `microsoft.graph.termStore.term`; base type `microsoft.graph.entity`; key `id`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Term {
@@ -592,14 +592,14 @@ pub struct Term {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "_base_site_page")]
+#[cfg(feature = "_sites")]
 impl serde::Serialize for Term {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.serialize_with_type(serializer, None)
     }
 }
 
-#[cfg(feature = "_base_site_page")]
+#[cfg(feature = "_sites")]
 impl Term {
     /// The CSDL qualified name, as `@odata.type` spells it.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.termStore.term";
@@ -628,7 +628,7 @@ impl Term {
     }
 }
 
-#[cfg(feature = "_base_site_page")]
+#[cfg(feature = "_sites")]
 impl<'de> serde::Deserialize<'de> for Term {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -637,7 +637,7 @@ impl<'de> serde::Deserialize<'de> for Term {
     }
 }
 
-#[cfg(feature = "_base_site_page")]
+#[cfg(feature = "_sites")]
 impl graph_odata_runtime::model::ODataObject for Term {
     fn read_property<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
@@ -670,7 +670,7 @@ impl graph_odata_runtime::model::ODataObject for Term {
     }
 }
 
-#[cfg(feature = "_base_site_page")]
+#[cfg(feature = "_sites")]
 impl Term {
     /// Clears `field` and records an explicit JSON `null` for it, so an update
     /// (`PATCH`) payload resets the property on the service.
@@ -681,11 +681,11 @@ impl Term {
     }
 }
 
-#[cfg(feature = "_base_site_page")]
+#[cfg(feature = "_sites")]
 /// The properties of [`Term`] by wire name, each a [`Field<Term>`](graph_odata_runtime::model::Field): for `$select`, `$expand`, `$orderby` and [`Term::set_null`].
 pub enum TermField {}
 
-#[cfg(feature = "_base_site_page")]
+#[cfg(feature = "_sites")]
 #[allow(non_upper_case_globals)]
 impl TermField {
     /// `id`

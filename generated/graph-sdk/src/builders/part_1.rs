@@ -5,18 +5,7 @@
 #[allow(unused_imports)]
 use super::*;
 
-#[cfg(
-    any(
-        feature = "chats",
-        feature = "directory_objects",
-        feature = "groups",
-        feature = "me",
-        feature = "policies",
-        feature = "teams",
-        feature = "teamwork",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "chats", feature = "teams", feature = "teamwork"))]
 /// Requests for a collection of `microsoft.graph.aadUserConversationMember`.
 ///
 /// URL: `/chats/{id}/members/microsoft.graph.aadUserConversationMember`
@@ -27,18 +16,7 @@ pub struct AadUserConversationMemberCollectionRequestBuilder {
     pub(super) segment: &'static str,
 }
 
-#[cfg(
-    any(
-        feature = "chats",
-        feature = "directory_objects",
-        feature = "groups",
-        feature = "me",
-        feature = "policies",
-        feature = "teams",
-        feature = "teamwork",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "chats", feature = "teams", feature = "teamwork"))]
 impl AadUserConversationMemberCollectionRequestBuilder {
     /// Lists one page of the collection; [`.into_stream()`](runtime::Request::into_stream)
     /// yields every item, following `@odata.nextLink`.
@@ -124,18 +102,7 @@ impl AadUserConversationMemberCollectionRequestBuilder {
     }
 }
 
-#[cfg(
-    any(
-        feature = "chats",
-        feature = "directory_objects",
-        feature = "groups",
-        feature = "me",
-        feature = "policies",
-        feature = "teams",
-        feature = "teamwork",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "chats", feature = "teams", feature = "teamwork"))]
 /// Requests for one `microsoft.graph.aadUserConversationMember`.
 ///
 /// URL: `/chats/{id}/members/{id}/microsoft.graph.aadUserConversationMember`
@@ -147,18 +114,7 @@ pub struct AadUserConversationMemberRequestBuilder {
     pub(super) path: runtime::ODataPath,
 }
 
-#[cfg(
-    any(
-        feature = "chats",
-        feature = "directory_objects",
-        feature = "groups",
-        feature = "me",
-        feature = "policies",
-        feature = "teams",
-        feature = "teamwork",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "chats", feature = "teams", feature = "teamwork"))]
 impl AadUserConversationMemberRequestBuilder {
     /// Reads the entity; [`.select()`](runtime::Request::select) and
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
@@ -194,14 +150,6 @@ impl AadUserConversationMemberRequestBuilder {
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
-    #[cfg(
-        any(
-            feature = "directory_objects",
-            feature = "me",
-            feature = "policies",
-            feature = "users"
-        )
-    )]
     /// Navigation property `user`.
     ///
     /// URL: `/chats/{id}/members/{id}/microsoft.graph.aadUserConversationMember/user`
@@ -1442,7 +1390,6 @@ impl AccessPackageRequestBuilder {
             segment: "incompatibleAccessPackages",
         }
     }
-    #[cfg(any(feature = "directory_objects", feature = "groups", feature = "policies"))]
     /// Navigation property `incompatibleGroups`.
     ///
     /// URL: `/identityGovernance/entitlementManagement/accessPackages/{id}/incompatibleGroups`
@@ -3879,14 +3826,7 @@ impl AccessReviewStageRequestBuilder {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory_objects",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "me", feature = "users"))]
 /// Requests for one `microsoft.graph.activitiesContainer`.
 ///
 /// URL: `/me/dataSecurityAndGovernance/activities`
@@ -3898,14 +3838,7 @@ pub struct ActivitiesContainerRequestBuilder {
     pub(super) path: runtime::ODataPath,
 }
 
-#[cfg(
-    any(
-        feature = "directory_objects",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "me", feature = "users"))]
 impl ActivitiesContainerRequestBuilder {
     /// Reads the entity; [`.select()`](runtime::Request::select) and
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
@@ -3953,7 +3886,7 @@ impl ActivitiesContainerRequestBuilder {
     }
 }
 
-#[cfg(any(feature = "directory_objects", feature = "policies"))]
+#[cfg(feature = "policies")]
 /// Requests for a collection of `microsoft.graph.activityBasedTimeoutPolicy`.
 ///
 /// URL: `/directoryObjects/microsoft.graph.activityBasedTimeoutPolicy`
@@ -3966,7 +3899,7 @@ pub struct ActivityBasedTimeoutPolicyCollectionRequestBuilder {
     pub(super) segment: &'static str,
 }
 
-#[cfg(any(feature = "directory_objects", feature = "policies"))]
+#[cfg(feature = "policies")]
 impl ActivityBasedTimeoutPolicyCollectionRequestBuilder {
     /// Lists one page of the collection; [`.into_stream()`](runtime::Request::into_stream)
     /// yields every item, following `@odata.nextLink`.
@@ -4095,7 +4028,7 @@ impl ActivityBasedTimeoutPolicyCollectionRequestBuilder {
     }
 }
 
-#[cfg(any(feature = "directory_objects", feature = "policies"))]
+#[cfg(feature = "policies")]
 /// Requests for one `microsoft.graph.activityBasedTimeoutPolicy`.
 ///
 /// URL: `/directoryObjects/{id}/microsoft.graph.activityBasedTimeoutPolicy`
@@ -4107,7 +4040,7 @@ pub struct ActivityBasedTimeoutPolicyRequestBuilder {
     pub(super) path: runtime::ODataPath,
 }
 
-#[cfg(any(feature = "directory_objects", feature = "policies"))]
+#[cfg(feature = "policies")]
 impl ActivityBasedTimeoutPolicyRequestBuilder {
     /// Reads the entity; [`.select()`](runtime::Request::select) and
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
@@ -4254,14 +4187,7 @@ impl ActivityBasedTimeoutPolicyRequestBuilder {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory_objects",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "me", feature = "users"))]
 /// Requests for a collection of `microsoft.graph.activityHistoryItem`.
 ///
 /// URL: `/me/activities/{id}/historyItems`
@@ -4272,14 +4198,7 @@ pub struct ActivityHistoryItemCollectionRequestBuilder {
     pub(super) segment: &'static str,
 }
 
-#[cfg(
-    any(
-        feature = "directory_objects",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "me", feature = "users"))]
 impl ActivityHistoryItemCollectionRequestBuilder {
     /// Lists one page of the collection; [`.into_stream()`](runtime::Request::into_stream)
     /// yields every item, following `@odata.nextLink`.
@@ -4329,14 +4248,7 @@ impl ActivityHistoryItemCollectionRequestBuilder {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory_objects",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "me", feature = "users"))]
 /// Requests for one `microsoft.graph.activityHistoryItem`.
 ///
 /// URL: `/me/activities/{id}/historyItems/{id}`
@@ -4348,14 +4260,7 @@ pub struct ActivityHistoryItemRequestBuilder {
     pub(super) path: runtime::ODataPath,
 }
 
-#[cfg(
-    any(
-        feature = "directory_objects",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "me", feature = "users"))]
 impl ActivityHistoryItemRequestBuilder {
     /// Reads the entity; [`.select()`](runtime::Request::select) and
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
@@ -4417,15 +4322,7 @@ impl ActivityHistoryItemRequestBuilder {
     }
 }
 
-#[cfg(
-    any(
-        feature = "communications",
-        feature = "directory_objects",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "communications", feature = "me", feature = "users"))]
 /// Requests for a collection of `microsoft.graph.adhocCall`.
 ///
 /// URL: `/communications/adhocCalls`
@@ -4438,15 +4335,7 @@ pub struct AdhocCallCollectionRequestBuilder {
     pub(super) segment: &'static str,
 }
 
-#[cfg(
-    any(
-        feature = "communications",
-        feature = "directory_objects",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "communications", feature = "me", feature = "users"))]
 impl AdhocCallCollectionRequestBuilder {
     /// Lists one page of the collection; [`.into_stream()`](runtime::Request::into_stream)
     /// yields every item, following `@odata.nextLink`.
@@ -4562,15 +4451,7 @@ impl AdhocCallCollectionRequestBuilder {
     }
 }
 
-#[cfg(
-    any(
-        feature = "communications",
-        feature = "directory_objects",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "communications", feature = "me", feature = "users"))]
 /// Requests for one `microsoft.graph.adhocCall`.
 ///
 /// URL: `/communications/adhocCalls/{id}`
@@ -4582,15 +4463,7 @@ pub struct AdhocCallRequestBuilder {
     pub(super) path: runtime::ODataPath,
 }
 
-#[cfg(
-    any(
-        feature = "communications",
-        feature = "directory_objects",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "communications", feature = "me", feature = "users"))]
 impl AdhocCallRequestBuilder {
     /// Reads the entity; [`.select()`](runtime::Request::select) and
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
@@ -4928,7 +4801,7 @@ impl AdminRequestBuilder {
     }
 }
 
-#[cfg(any(feature = "directory", feature = "directory_objects", feature = "policies"))]
+#[cfg(feature = "directory")]
 /// Requests for a collection of `microsoft.graph.administrativeUnit`.
 ///
 /// URL: `/directoryObjects/microsoft.graph.administrativeUnit`
@@ -4941,7 +4814,7 @@ pub struct AdministrativeUnitCollectionRequestBuilder {
     pub(super) segment: &'static str,
 }
 
-#[cfg(any(feature = "directory", feature = "directory_objects", feature = "policies"))]
+#[cfg(feature = "directory")]
 impl AdministrativeUnitCollectionRequestBuilder {
     /// Lists one page of the collection; [`.into_stream()`](runtime::Request::into_stream)
     /// yields every item, following `@odata.nextLink`.
@@ -5085,7 +4958,7 @@ impl AdministrativeUnitCollectionRequestBuilder {
     }
 }
 
-#[cfg(any(feature = "directory", feature = "directory_objects", feature = "policies"))]
+#[cfg(any(feature = "directory", feature = "education"))]
 /// Requests for one `microsoft.graph.administrativeUnit`.
 ///
 /// URL: `/directoryObjects/{id}/microsoft.graph.administrativeUnit`
@@ -5097,7 +4970,7 @@ pub struct AdministrativeUnitRequestBuilder {
     pub(super) path: runtime::ODataPath,
 }
 
-#[cfg(any(feature = "directory", feature = "directory_objects", feature = "policies"))]
+#[cfg(any(feature = "directory", feature = "education"))]
 impl AdministrativeUnitRequestBuilder {
     /// Reads the entity; [`.select()`](runtime::Request::select) and
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
@@ -5133,6 +5006,16 @@ impl AdministrativeUnitRequestBuilder {
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
+    #[cfg(
+        any(
+            feature = "devices",
+            feature = "directory",
+            feature = "groups",
+            feature = "me",
+            feature = "organization",
+            feature = "users"
+        )
+    )]
     /// Navigation property `extensions`.
     ///
     /// URL: `/directoryObjects/{id}/microsoft.graph.administrativeUnit/extensions`
@@ -5143,7 +5026,24 @@ impl AdministrativeUnitRequestBuilder {
             segment: "extensions",
         }
     }
-    #[cfg(any(feature = "directory_objects", feature = "policies"))]
+    #[cfg(
+        any(
+            feature = "applications",
+            feature = "contacts",
+            feature = "devices",
+            feature = "directory",
+            feature = "directory_objects",
+            feature = "directory_roles",
+            feature = "domains",
+            feature = "groups",
+            feature = "identity_governance",
+            feature = "invitations",
+            feature = "me",
+            feature = "policies",
+            feature = "service_principals",
+            feature = "users"
+        )
+    )]
     /// Navigation property `members`.
     ///
     /// URL: `/directoryObjects/{id}/microsoft.graph.administrativeUnit/members`
@@ -5154,6 +5054,16 @@ impl AdministrativeUnitRequestBuilder {
             segment: "members",
         }
     }
+    #[cfg(
+        any(
+            feature = "directory",
+            feature = "directory_objects",
+            feature = "directory_roles",
+            feature = "me",
+            feature = "scoped_role_memberships",
+            feature = "users"
+        )
+    )]
     /// Navigation property `scopedRoleMembers`.
     ///
     /// URL: `/directoryObjects/{id}/microsoft.graph.administrativeUnit/scopedRoleMembers`
@@ -5181,6 +5091,7 @@ impl AdministrativeUnitRequestBuilder {
             path: self.path.clone().segment("members"),
         }
     }
+    #[cfg(feature = "directory")]
     /// Bound action `microsoft.graph.checkMemberGroups`.
     ///
     /// HTTP: `POST /directoryObjects/{id}/microsoft.graph.administrativeUnit/checkMemberGroups`
@@ -5199,6 +5110,7 @@ impl AdministrativeUnitRequestBuilder {
             )
             .json_member_body("groupIds", Some(group_ids))
     }
+    #[cfg(feature = "directory")]
     /// Bound action `microsoft.graph.checkMemberObjects`.
     ///
     /// HTTP: `POST /directoryObjects/{id}/microsoft.graph.administrativeUnit/checkMemberObjects`
@@ -5217,6 +5129,7 @@ impl AdministrativeUnitRequestBuilder {
             )
             .json_member_body("ids", Some(ids))
     }
+    #[cfg(feature = "directory")]
     /// Bound action `microsoft.graph.getMemberGroups`.
     ///
     /// HTTP: `POST /directoryObjects/{id}/microsoft.graph.administrativeUnit/getMemberGroups`
@@ -5235,6 +5148,7 @@ impl AdministrativeUnitRequestBuilder {
             )
             .json_member_body("securityEnabledOnly", Some(&security_enabled_only))
     }
+    #[cfg(feature = "directory")]
     /// Bound action `microsoft.graph.getMemberObjects`.
     ///
     /// HTTP: `POST /directoryObjects/{id}/microsoft.graph.administrativeUnit/getMemberObjects`
@@ -5253,6 +5167,7 @@ impl AdministrativeUnitRequestBuilder {
             )
             .json_member_body("securityEnabledOnly", Some(&security_enabled_only))
     }
+    #[cfg(feature = "directory")]
     /// Bound action `microsoft.graph.restore`.
     ///
     /// HTTP: `POST /directoryObjects/{id}/microsoft.graph.administrativeUnit/restore`
@@ -5265,9 +5180,7 @@ impl AdministrativeUnitRequestBuilder {
     }
 }
 
-#[cfg(
-    any(feature = "applications", feature = "directory_objects", feature = "policies")
-)]
+#[cfg(any(feature = "applications", feature = "directory_objects"))]
 /// Requests for a collection of `microsoft.graph.agentIdentityBlueprint`.
 ///
 /// URL: `/applications/microsoft.graph.agentIdentityBlueprint`
@@ -5280,9 +5193,7 @@ pub struct AgentIdentityBlueprintCollectionRequestBuilder {
     pub(super) segment: &'static str,
 }
 
-#[cfg(
-    any(feature = "applications", feature = "directory_objects", feature = "policies")
-)]
+#[cfg(any(feature = "applications", feature = "directory_objects"))]
 impl AgentIdentityBlueprintCollectionRequestBuilder {
     /// Lists one page of the collection; [`.into_stream()`](runtime::Request::into_stream)
     /// yields every item, following `@odata.nextLink`.
@@ -5448,13 +5359,7 @@ impl AgentIdentityBlueprintCollectionRequestBuilder {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory_objects",
-        feature = "policies",
-        feature = "service_principals"
-    )
-)]
+#[cfg(any(feature = "directory_objects", feature = "service_principals"))]
 /// Requests for a collection of `microsoft.graph.agentIdentityBlueprintPrincipal`.
 ///
 /// URL: `/directoryObjects/microsoft.graph.agentIdentityBlueprintPrincipal`
@@ -5467,13 +5372,7 @@ pub struct AgentIdentityBlueprintPrincipalCollectionRequestBuilder {
     pub(super) segment: &'static str,
 }
 
-#[cfg(
-    any(
-        feature = "directory_objects",
-        feature = "policies",
-        feature = "service_principals"
-    )
-)]
+#[cfg(any(feature = "directory_objects", feature = "service_principals"))]
 impl AgentIdentityBlueprintPrincipalCollectionRequestBuilder {
     /// Lists one page of the collection; [`.into_stream()`](runtime::Request::into_stream)
     /// yields every item, following `@odata.nextLink`.
@@ -5632,13 +5531,7 @@ impl AgentIdentityBlueprintPrincipalCollectionRequestBuilder {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory_objects",
-        feature = "policies",
-        feature = "service_principals"
-    )
-)]
+#[cfg(any(feature = "directory_objects", feature = "service_principals"))]
 /// Requests for one `microsoft.graph.agentIdentityBlueprintPrincipal`.
 ///
 /// URL: `/directoryObjects/{id}/microsoft.graph.agentIdentityBlueprintPrincipal`
@@ -5650,13 +5543,7 @@ pub struct AgentIdentityBlueprintPrincipalRequestBuilder {
     pub(super) path: runtime::ODataPath,
 }
 
-#[cfg(
-    any(
-        feature = "directory_objects",
-        feature = "policies",
-        feature = "service_principals"
-    )
-)]
+#[cfg(any(feature = "directory_objects", feature = "service_principals"))]
 impl AgentIdentityBlueprintPrincipalRequestBuilder {
     /// Reads the entity; [`.select()`](runtime::Request::select) and
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
@@ -5694,7 +5581,6 @@ impl AgentIdentityBlueprintPrincipalRequestBuilder {
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
-    #[cfg(any(feature = "directory_objects", feature = "policies"))]
     /// Navigation property `appManagementPolicies`.
     ///
     /// URL: `/directoryObjects/{id}/microsoft.graph.agentIdentityBlueprintPrincipal/appManagementPolicies`
@@ -5707,6 +5593,14 @@ impl AgentIdentityBlueprintPrincipalRequestBuilder {
             segment: "appManagementPolicies",
         }
     }
+    #[cfg(
+        any(
+            feature = "groups",
+            feature = "me",
+            feature = "service_principals",
+            feature = "users"
+        )
+    )]
     /// Navigation property `appRoleAssignedTo`.
     ///
     /// URL: `/directoryObjects/{id}/microsoft.graph.agentIdentityBlueprintPrincipal/appRoleAssignedTo`
@@ -5717,6 +5611,14 @@ impl AgentIdentityBlueprintPrincipalRequestBuilder {
             segment: "appRoleAssignedTo",
         }
     }
+    #[cfg(
+        any(
+            feature = "groups",
+            feature = "me",
+            feature = "service_principals",
+            feature = "users"
+        )
+    )]
     /// Navigation property `appRoleAssignments`.
     ///
     /// URL: `/directoryObjects/{id}/microsoft.graph.agentIdentityBlueprintPrincipal/appRoleAssignments`
@@ -5727,7 +5629,6 @@ impl AgentIdentityBlueprintPrincipalRequestBuilder {
             segment: "appRoleAssignments",
         }
     }
-    #[cfg(any(feature = "directory_objects", feature = "policies"))]
     /// Navigation property `claimsMappingPolicies`.
     ///
     /// URL: `/directoryObjects/{id}/microsoft.graph.agentIdentityBlueprintPrincipal/claimsMappingPolicies`
@@ -5740,7 +5641,6 @@ impl AgentIdentityBlueprintPrincipalRequestBuilder {
             segment: "claimsMappingPolicies",
         }
     }
-    #[cfg(any(feature = "directory_objects", feature = "policies"))]
     /// Navigation property `createdObjects`.
     ///
     /// URL: `/directoryObjects/{id}/microsoft.graph.agentIdentityBlueprintPrincipal/createdObjects`
@@ -5751,6 +5651,7 @@ impl AgentIdentityBlueprintPrincipalRequestBuilder {
             segment: "createdObjects",
         }
     }
+    #[cfg(feature = "service_principals")]
     /// Navigation property `delegatedPermissionClassifications`.
     ///
     /// URL: `/directoryObjects/{id}/microsoft.graph.agentIdentityBlueprintPrincipal/delegatedPermissionClassifications`
@@ -5763,6 +5664,7 @@ impl AgentIdentityBlueprintPrincipalRequestBuilder {
             segment: "delegatedPermissionClassifications",
         }
     }
+    #[cfg(feature = "service_principals")]
     /// Navigation property `endpoints`.
     ///
     /// URL: `/directoryObjects/{id}/microsoft.graph.agentIdentityBlueprintPrincipal/endpoints`
@@ -5773,6 +5675,7 @@ impl AgentIdentityBlueprintPrincipalRequestBuilder {
             segment: "endpoints",
         }
     }
+    #[cfg(any(feature = "applications", feature = "service_principals"))]
     /// Navigation property `federatedIdentityCredentials`.
     ///
     /// URL: `/directoryObjects/{id}/microsoft.graph.agentIdentityBlueprintPrincipal/federatedIdentityCredentials`
@@ -5785,7 +5688,6 @@ impl AgentIdentityBlueprintPrincipalRequestBuilder {
             segment: "federatedIdentityCredentials",
         }
     }
-    #[cfg(any(feature = "directory_objects", feature = "policies"))]
     /// Navigation property `homeRealmDiscoveryPolicies`.
     ///
     /// URL: `/directoryObjects/{id}/microsoft.graph.agentIdentityBlueprintPrincipal/homeRealmDiscoveryPolicies`
@@ -5798,7 +5700,6 @@ impl AgentIdentityBlueprintPrincipalRequestBuilder {
             segment: "homeRealmDiscoveryPolicies",
         }
     }
-    #[cfg(any(feature = "directory_objects", feature = "policies"))]
     /// Navigation property `memberOf`.
     ///
     /// URL: `/directoryObjects/{id}/microsoft.graph.agentIdentityBlueprintPrincipal/memberOf`
@@ -5809,7 +5710,6 @@ impl AgentIdentityBlueprintPrincipalRequestBuilder {
             segment: "memberOf",
         }
     }
-    #[cfg(feature = "oauth2_permission_grants")]
     /// Navigation property `oauth2PermissionGrants`.
     ///
     /// URL: `/directoryObjects/{id}/microsoft.graph.agentIdentityBlueprintPrincipal/oauth2PermissionGrants`
@@ -5822,7 +5722,6 @@ impl AgentIdentityBlueprintPrincipalRequestBuilder {
             segment: "oauth2PermissionGrants",
         }
     }
-    #[cfg(any(feature = "directory_objects", feature = "policies"))]
     /// Navigation property `ownedObjects`.
     ///
     /// URL: `/directoryObjects/{id}/microsoft.graph.agentIdentityBlueprintPrincipal/ownedObjects`
@@ -5833,7 +5732,6 @@ impl AgentIdentityBlueprintPrincipalRequestBuilder {
             segment: "ownedObjects",
         }
     }
-    #[cfg(any(feature = "directory_objects", feature = "policies"))]
     /// Navigation property `owners`.
     ///
     /// URL: `/directoryObjects/{id}/microsoft.graph.agentIdentityBlueprintPrincipal/owners`
@@ -5844,6 +5742,7 @@ impl AgentIdentityBlueprintPrincipalRequestBuilder {
             segment: "owners",
         }
     }
+    #[cfg(feature = "service_principals")]
     /// Navigation property `remoteDesktopSecurityConfiguration`.
     ///
     /// URL: `/directoryObjects/{id}/microsoft.graph.agentIdentityBlueprintPrincipal/remoteDesktopSecurityConfiguration`
@@ -5855,7 +5754,6 @@ impl AgentIdentityBlueprintPrincipalRequestBuilder {
             path: self.path.clone().segment("remoteDesktopSecurityConfiguration"),
         }
     }
-    #[cfg(any(feature = "directory_objects", feature = "policies"))]
     /// Navigation property `sponsors`.
     ///
     /// URL: `/directoryObjects/{id}/microsoft.graph.agentIdentityBlueprintPrincipal/sponsors`
@@ -5866,6 +5764,7 @@ impl AgentIdentityBlueprintPrincipalRequestBuilder {
             segment: "sponsors",
         }
     }
+    #[cfg(any(feature = "applications", feature = "service_principals"))]
     /// Navigation property `synchronization`.
     ///
     /// URL: `/directoryObjects/{id}/microsoft.graph.agentIdentityBlueprintPrincipal/synchronization`
@@ -5875,7 +5774,6 @@ impl AgentIdentityBlueprintPrincipalRequestBuilder {
             path: self.path.clone().segment("synchronization"),
         }
     }
-    #[cfg(any(feature = "directory_objects", feature = "policies"))]
     /// Navigation property `tokenIssuancePolicies`.
     ///
     /// URL: `/directoryObjects/{id}/microsoft.graph.agentIdentityBlueprintPrincipal/tokenIssuancePolicies`
@@ -5888,7 +5786,6 @@ impl AgentIdentityBlueprintPrincipalRequestBuilder {
             segment: "tokenIssuancePolicies",
         }
     }
-    #[cfg(any(feature = "directory_objects", feature = "policies"))]
     /// Navigation property `tokenLifetimePolicies`.
     ///
     /// URL: `/directoryObjects/{id}/microsoft.graph.agentIdentityBlueprintPrincipal/tokenLifetimePolicies`
@@ -5901,7 +5798,6 @@ impl AgentIdentityBlueprintPrincipalRequestBuilder {
             segment: "tokenLifetimePolicies",
         }
     }
-    #[cfg(any(feature = "directory_objects", feature = "policies"))]
     /// Navigation property `transitiveMemberOf`.
     ///
     /// URL: `/directoryObjects/{id}/microsoft.graph.agentIdentityBlueprintPrincipal/transitiveMemberOf`
@@ -6281,9 +6177,7 @@ impl AgentIdentityBlueprintPrincipalRequestBuilder {
     }
 }
 
-#[cfg(
-    any(feature = "applications", feature = "directory_objects", feature = "policies")
-)]
+#[cfg(any(feature = "applications", feature = "directory_objects"))]
 /// Requests for one `microsoft.graph.agentIdentityBlueprint`.
 ///
 /// URL: `/applications/{id}/microsoft.graph.agentIdentityBlueprint`
@@ -6295,9 +6189,7 @@ pub struct AgentIdentityBlueprintRequestBuilder {
     pub(super) path: runtime::ODataPath,
 }
 
-#[cfg(
-    any(feature = "applications", feature = "directory_objects", feature = "policies")
-)]
+#[cfg(any(feature = "applications", feature = "directory_objects"))]
 impl AgentIdentityBlueprintRequestBuilder {
     /// Reads the entity; [`.select()`](runtime::Request::select) and
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
@@ -6333,7 +6225,6 @@ impl AgentIdentityBlueprintRequestBuilder {
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
-    #[cfg(any(feature = "directory_objects", feature = "policies"))]
     /// Navigation property `appManagementPolicies`.
     ///
     /// URL: `/applications/{id}/microsoft.graph.agentIdentityBlueprint/appManagementPolicies`
@@ -6346,7 +6237,6 @@ impl AgentIdentityBlueprintRequestBuilder {
             segment: "appManagementPolicies",
         }
     }
-    #[cfg(any(feature = "directory_objects", feature = "policies"))]
     /// Navigation property `createdOnBehalfOf`.
     ///
     /// URL: `/applications/{id}/microsoft.graph.agentIdentityBlueprint/createdOnBehalfOf`
@@ -6356,6 +6246,7 @@ impl AgentIdentityBlueprintRequestBuilder {
             path: self.path.clone().segment("createdOnBehalfOf"),
         }
     }
+    #[cfg(feature = "applications")]
     /// Navigation property `extensionProperties`.
     ///
     /// URL: `/applications/{id}/microsoft.graph.agentIdentityBlueprint/extensionProperties`
@@ -6366,6 +6257,7 @@ impl AgentIdentityBlueprintRequestBuilder {
             segment: "extensionProperties",
         }
     }
+    #[cfg(any(feature = "applications", feature = "service_principals"))]
     /// Navigation property `federatedIdentityCredentials`.
     ///
     /// URL: `/applications/{id}/microsoft.graph.agentIdentityBlueprint/federatedIdentityCredentials`
@@ -6378,7 +6270,6 @@ impl AgentIdentityBlueprintRequestBuilder {
             segment: "federatedIdentityCredentials",
         }
     }
-    #[cfg(any(feature = "directory_objects", feature = "policies"))]
     /// Navigation property `homeRealmDiscoveryPolicies`.
     ///
     /// URL: `/applications/{id}/microsoft.graph.agentIdentityBlueprint/homeRealmDiscoveryPolicies`
@@ -6403,7 +6294,6 @@ impl AgentIdentityBlueprintRequestBuilder {
             segment: "inheritablePermissions",
         }
     }
-    #[cfg(any(feature = "directory_objects", feature = "policies"))]
     /// Navigation property `owners`.
     ///
     /// URL: `/applications/{id}/microsoft.graph.agentIdentityBlueprint/owners`
@@ -6414,7 +6304,6 @@ impl AgentIdentityBlueprintRequestBuilder {
             segment: "owners",
         }
     }
-    #[cfg(any(feature = "directory_objects", feature = "policies"))]
     /// Navigation property `sponsors`.
     ///
     /// URL: `/applications/{id}/microsoft.graph.agentIdentityBlueprint/sponsors`
@@ -6425,6 +6314,7 @@ impl AgentIdentityBlueprintRequestBuilder {
             segment: "sponsors",
         }
     }
+    #[cfg(any(feature = "applications", feature = "service_principals"))]
     /// Navigation property `synchronization`.
     ///
     /// URL: `/applications/{id}/microsoft.graph.agentIdentityBlueprint/synchronization`
@@ -6434,7 +6324,6 @@ impl AgentIdentityBlueprintRequestBuilder {
             path: self.path.clone().segment("synchronization"),
         }
     }
-    #[cfg(any(feature = "directory_objects", feature = "policies"))]
     /// Navigation property `tokenIssuancePolicies`.
     ///
     /// URL: `/applications/{id}/microsoft.graph.agentIdentityBlueprint/tokenIssuancePolicies`
@@ -6447,7 +6336,6 @@ impl AgentIdentityBlueprintRequestBuilder {
             segment: "tokenIssuancePolicies",
         }
     }
-    #[cfg(any(feature = "directory_objects", feature = "policies"))]
     /// Navigation property `tokenLifetimePolicies`.
     ///
     /// URL: `/applications/{id}/microsoft.graph.agentIdentityBlueprint/tokenLifetimePolicies`
@@ -6768,13 +6656,7 @@ impl AgentIdentityBlueprintRequestBuilder {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory_objects",
-        feature = "policies",
-        feature = "service_principals"
-    )
-)]
+#[cfg(any(feature = "directory_objects", feature = "service_principals"))]
 /// Requests for a collection of `microsoft.graph.agentIdentity`.
 ///
 /// URL: `/directoryObjects/microsoft.graph.agentIdentity`
@@ -6787,13 +6669,7 @@ pub struct AgentIdentityCollectionRequestBuilder {
     pub(super) segment: &'static str,
 }
 
-#[cfg(
-    any(
-        feature = "directory_objects",
-        feature = "policies",
-        feature = "service_principals"
-    )
-)]
+#[cfg(any(feature = "directory_objects", feature = "service_principals"))]
 impl AgentIdentityCollectionRequestBuilder {
     /// Lists one page of the collection; [`.into_stream()`](runtime::Request::into_stream)
     /// yields every item, following `@odata.nextLink`.
@@ -6944,13 +6820,7 @@ impl AgentIdentityCollectionRequestBuilder {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory_objects",
-        feature = "policies",
-        feature = "service_principals"
-    )
-)]
+#[cfg(any(feature = "directory_objects", feature = "service_principals"))]
 /// Requests for one `microsoft.graph.agentIdentity`.
 ///
 /// URL: `/directoryObjects/{id}/microsoft.graph.agentIdentity`
@@ -6962,13 +6832,7 @@ pub struct AgentIdentityRequestBuilder {
     pub(super) path: runtime::ODataPath,
 }
 
-#[cfg(
-    any(
-        feature = "directory_objects",
-        feature = "policies",
-        feature = "service_principals"
-    )
-)]
+#[cfg(any(feature = "directory_objects", feature = "service_principals"))]
 impl AgentIdentityRequestBuilder {
     /// Reads the entity; [`.select()`](runtime::Request::select) and
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
@@ -7001,7 +6865,6 @@ impl AgentIdentityRequestBuilder {
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
-    #[cfg(any(feature = "directory_objects", feature = "policies"))]
     /// Navigation property `appManagementPolicies`.
     ///
     /// URL: `/directoryObjects/{id}/microsoft.graph.agentIdentity/appManagementPolicies`
@@ -7014,6 +6877,14 @@ impl AgentIdentityRequestBuilder {
             segment: "appManagementPolicies",
         }
     }
+    #[cfg(
+        any(
+            feature = "groups",
+            feature = "me",
+            feature = "service_principals",
+            feature = "users"
+        )
+    )]
     /// Navigation property `appRoleAssignedTo`.
     ///
     /// URL: `/directoryObjects/{id}/microsoft.graph.agentIdentity/appRoleAssignedTo`
@@ -7024,6 +6895,14 @@ impl AgentIdentityRequestBuilder {
             segment: "appRoleAssignedTo",
         }
     }
+    #[cfg(
+        any(
+            feature = "groups",
+            feature = "me",
+            feature = "service_principals",
+            feature = "users"
+        )
+    )]
     /// Navigation property `appRoleAssignments`.
     ///
     /// URL: `/directoryObjects/{id}/microsoft.graph.agentIdentity/appRoleAssignments`
@@ -7034,7 +6913,6 @@ impl AgentIdentityRequestBuilder {
             segment: "appRoleAssignments",
         }
     }
-    #[cfg(any(feature = "directory_objects", feature = "policies"))]
     /// Navigation property `claimsMappingPolicies`.
     ///
     /// URL: `/directoryObjects/{id}/microsoft.graph.agentIdentity/claimsMappingPolicies`
@@ -7047,7 +6925,6 @@ impl AgentIdentityRequestBuilder {
             segment: "claimsMappingPolicies",
         }
     }
-    #[cfg(any(feature = "directory_objects", feature = "policies"))]
     /// Navigation property `createdObjects`.
     ///
     /// URL: `/directoryObjects/{id}/microsoft.graph.agentIdentity/createdObjects`
@@ -7058,6 +6935,7 @@ impl AgentIdentityRequestBuilder {
             segment: "createdObjects",
         }
     }
+    #[cfg(feature = "service_principals")]
     /// Navigation property `delegatedPermissionClassifications`.
     ///
     /// URL: `/directoryObjects/{id}/microsoft.graph.agentIdentity/delegatedPermissionClassifications`
@@ -7070,6 +6948,7 @@ impl AgentIdentityRequestBuilder {
             segment: "delegatedPermissionClassifications",
         }
     }
+    #[cfg(feature = "service_principals")]
     /// Navigation property `endpoints`.
     ///
     /// URL: `/directoryObjects/{id}/microsoft.graph.agentIdentity/endpoints`
@@ -7080,6 +6959,7 @@ impl AgentIdentityRequestBuilder {
             segment: "endpoints",
         }
     }
+    #[cfg(any(feature = "applications", feature = "service_principals"))]
     /// Navigation property `federatedIdentityCredentials`.
     ///
     /// URL: `/directoryObjects/{id}/microsoft.graph.agentIdentity/federatedIdentityCredentials`
@@ -7092,7 +6972,6 @@ impl AgentIdentityRequestBuilder {
             segment: "federatedIdentityCredentials",
         }
     }
-    #[cfg(any(feature = "directory_objects", feature = "policies"))]
     /// Navigation property `homeRealmDiscoveryPolicies`.
     ///
     /// URL: `/directoryObjects/{id}/microsoft.graph.agentIdentity/homeRealmDiscoveryPolicies`
@@ -7105,7 +6984,6 @@ impl AgentIdentityRequestBuilder {
             segment: "homeRealmDiscoveryPolicies",
         }
     }
-    #[cfg(any(feature = "directory_objects", feature = "policies"))]
     /// Navigation property `memberOf`.
     ///
     /// URL: `/directoryObjects/{id}/microsoft.graph.agentIdentity/memberOf`
@@ -7116,7 +6994,6 @@ impl AgentIdentityRequestBuilder {
             segment: "memberOf",
         }
     }
-    #[cfg(feature = "oauth2_permission_grants")]
     /// Navigation property `oauth2PermissionGrants`.
     ///
     /// URL: `/directoryObjects/{id}/microsoft.graph.agentIdentity/oauth2PermissionGrants`
@@ -7129,7 +7006,6 @@ impl AgentIdentityRequestBuilder {
             segment: "oauth2PermissionGrants",
         }
     }
-    #[cfg(any(feature = "directory_objects", feature = "policies"))]
     /// Navigation property `ownedObjects`.
     ///
     /// URL: `/directoryObjects/{id}/microsoft.graph.agentIdentity/ownedObjects`
@@ -7140,7 +7016,6 @@ impl AgentIdentityRequestBuilder {
             segment: "ownedObjects",
         }
     }
-    #[cfg(any(feature = "directory_objects", feature = "policies"))]
     /// Navigation property `owners`.
     ///
     /// URL: `/directoryObjects/{id}/microsoft.graph.agentIdentity/owners`
@@ -7151,6 +7026,7 @@ impl AgentIdentityRequestBuilder {
             segment: "owners",
         }
     }
+    #[cfg(feature = "service_principals")]
     /// Navigation property `remoteDesktopSecurityConfiguration`.
     ///
     /// URL: `/directoryObjects/{id}/microsoft.graph.agentIdentity/remoteDesktopSecurityConfiguration`
@@ -7162,7 +7038,6 @@ impl AgentIdentityRequestBuilder {
             path: self.path.clone().segment("remoteDesktopSecurityConfiguration"),
         }
     }
-    #[cfg(any(feature = "directory_objects", feature = "policies"))]
     /// Navigation property `sponsors`.
     ///
     /// URL: `/directoryObjects/{id}/microsoft.graph.agentIdentity/sponsors`
@@ -7173,6 +7048,7 @@ impl AgentIdentityRequestBuilder {
             segment: "sponsors",
         }
     }
+    #[cfg(any(feature = "applications", feature = "service_principals"))]
     /// Navigation property `synchronization`.
     ///
     /// URL: `/directoryObjects/{id}/microsoft.graph.agentIdentity/synchronization`
@@ -7182,7 +7058,6 @@ impl AgentIdentityRequestBuilder {
             path: self.path.clone().segment("synchronization"),
         }
     }
-    #[cfg(any(feature = "directory_objects", feature = "policies"))]
     /// Navigation property `tokenIssuancePolicies`.
     ///
     /// URL: `/directoryObjects/{id}/microsoft.graph.agentIdentity/tokenIssuancePolicies`
@@ -7195,7 +7070,6 @@ impl AgentIdentityRequestBuilder {
             segment: "tokenIssuancePolicies",
         }
     }
-    #[cfg(any(feature = "directory_objects", feature = "policies"))]
     /// Navigation property `tokenLifetimePolicies`.
     ///
     /// URL: `/directoryObjects/{id}/microsoft.graph.agentIdentity/tokenLifetimePolicies`
@@ -7208,7 +7082,6 @@ impl AgentIdentityRequestBuilder {
             segment: "tokenLifetimePolicies",
         }
     }
-    #[cfg(any(feature = "directory_objects", feature = "policies"))]
     /// Navigation property `transitiveMemberOf`.
     ///
     /// URL: `/directoryObjects/{id}/microsoft.graph.agentIdentity/transitiveMemberOf`
@@ -7588,7 +7461,7 @@ impl AgentIdentityRequestBuilder {
     }
 }
 
-#[cfg(any(feature = "directory_objects", feature = "policies"))]
+#[cfg(feature = "directory_objects")]
 /// Requests for a collection of `microsoft.graph.agentUser`.
 ///
 /// URL: `/directoryObjects/microsoft.graph.agentUser`
@@ -7599,7 +7472,7 @@ pub struct AgentUserCollectionRequestBuilder {
     pub(super) segment: &'static str,
 }
 
-#[cfg(any(feature = "directory_objects", feature = "policies"))]
+#[cfg(feature = "directory_objects")]
 impl AgentUserCollectionRequestBuilder {
     /// Lists one page of the collection; [`.into_stream()`](runtime::Request::into_stream)
     /// yields every item, following `@odata.nextLink`.
@@ -7754,7 +7627,7 @@ impl AgentUserCollectionRequestBuilder {
     }
 }
 
-#[cfg(any(feature = "directory_objects", feature = "policies"))]
+#[cfg(feature = "directory_objects")]
 /// Requests for one `microsoft.graph.agentUser`.
 ///
 /// URL: `/directoryObjects/{id}/microsoft.graph.agentUser`
@@ -7766,7 +7639,7 @@ pub struct AgentUserRequestBuilder {
     pub(super) path: runtime::ODataPath,
 }
 
-#[cfg(any(feature = "directory_objects", feature = "policies"))]
+#[cfg(feature = "directory_objects")]
 impl AgentUserRequestBuilder {
     /// Reads the entity; [`.select()`](runtime::Request::select) and
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
@@ -7799,6 +7672,7 @@ impl AgentUserRequestBuilder {
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
+    #[cfg(any(feature = "me", feature = "users"))]
     /// Navigation property `activities`.
     ///
     /// URL: `/directoryObjects/{id}/microsoft.graph.agentUser/activities`
@@ -7809,6 +7683,7 @@ impl AgentUserRequestBuilder {
             segment: "activities",
         }
     }
+    #[cfg(any(feature = "communications", feature = "me", feature = "users"))]
     /// Navigation property `adhocCalls`.
     ///
     /// URL: `/directoryObjects/{id}/microsoft.graph.agentUser/adhocCalls`
@@ -7819,13 +7694,6 @@ impl AgentUserRequestBuilder {
             segment: "adhocCalls",
         }
     }
-    #[cfg(
-        any(
-            feature = "agreement_acceptances",
-            feature = "agreements",
-            feature = "identity_governance"
-        )
-    )]
     /// Navigation property `agreementAcceptances`.
     ///
     /// URL: `/directoryObjects/{id}/microsoft.graph.agentUser/agreementAcceptances`
@@ -7836,6 +7704,14 @@ impl AgentUserRequestBuilder {
             segment: "agreementAcceptances",
         }
     }
+    #[cfg(
+        any(
+            feature = "groups",
+            feature = "me",
+            feature = "service_principals",
+            feature = "users"
+        )
+    )]
     /// Navigation property `appRoleAssignments`.
     ///
     /// URL: `/directoryObjects/{id}/microsoft.graph.agentUser/appRoleAssignments`
@@ -7846,6 +7722,7 @@ impl AgentUserRequestBuilder {
             segment: "appRoleAssignments",
         }
     }
+    #[cfg(any(feature = "me", feature = "users"))]
     /// Navigation property `authentication`.
     ///
     /// URL: `/directoryObjects/{id}/microsoft.graph.agentUser/authentication`
@@ -7855,6 +7732,7 @@ impl AgentUserRequestBuilder {
             path: self.path.clone().segment("authentication"),
         }
     }
+    #[cfg(any(feature = "groups", feature = "me", feature = "users"))]
     /// Navigation property `calendar`.
     ///
     /// URL: `/directoryObjects/{id}/microsoft.graph.agentUser/calendar`
@@ -7864,6 +7742,7 @@ impl AgentUserRequestBuilder {
             path: self.path.clone().segment("calendar"),
         }
     }
+    #[cfg(any(feature = "me", feature = "users"))]
     /// Navigation property `calendarGroups`.
     ///
     /// URL: `/directoryObjects/{id}/microsoft.graph.agentUser/calendarGroups`
@@ -7874,6 +7753,7 @@ impl AgentUserRequestBuilder {
             segment: "calendarGroups",
         }
     }
+    #[cfg(any(feature = "groups", feature = "me", feature = "users"))]
     /// Navigation property `calendarView`.
     ///
     /// URL: `/directoryObjects/{id}/microsoft.graph.agentUser/calendarView`
@@ -7884,6 +7764,7 @@ impl AgentUserRequestBuilder {
             segment: "calendarView",
         }
     }
+    #[cfg(any(feature = "me", feature = "users"))]
     /// Navigation property `calendars`.
     ///
     /// URL: `/directoryObjects/{id}/microsoft.graph.agentUser/calendars`
@@ -7904,6 +7785,7 @@ impl AgentUserRequestBuilder {
             segment: "chats",
         }
     }
+    #[cfg(any(feature = "me", feature = "users"))]
     /// Navigation property `cloudClipboard`.
     ///
     /// URL: `/directoryObjects/{id}/microsoft.graph.agentUser/cloudClipboard`
@@ -7913,6 +7795,7 @@ impl AgentUserRequestBuilder {
             path: self.path.clone().segment("cloudClipboard"),
         }
     }
+    #[cfg(any(feature = "device_management", feature = "me", feature = "users"))]
     /// Navigation property `cloudPCs`.
     ///
     /// URL: `/directoryObjects/{id}/microsoft.graph.agentUser/cloudPCs`
@@ -7923,6 +7806,7 @@ impl AgentUserRequestBuilder {
             segment: "cloudPCs",
         }
     }
+    #[cfg(any(feature = "me", feature = "users"))]
     /// Navigation property `contactFolders`.
     ///
     /// URL: `/directoryObjects/{id}/microsoft.graph.agentUser/contactFolders`
@@ -7933,6 +7817,7 @@ impl AgentUserRequestBuilder {
             segment: "contactFolders",
         }
     }
+    #[cfg(any(feature = "me", feature = "users"))]
     /// Navigation property `contacts`.
     ///
     /// URL: `/directoryObjects/{id}/microsoft.graph.agentUser/contacts`
@@ -7953,6 +7838,7 @@ impl AgentUserRequestBuilder {
             segment: "createdObjects",
         }
     }
+    #[cfg(any(feature = "me", feature = "users"))]
     /// Navigation property `dataSecurityAndGovernance`.
     ///
     /// URL: `/directoryObjects/{id}/microsoft.graph.agentUser/dataSecurityAndGovernance`
@@ -7964,6 +7850,7 @@ impl AgentUserRequestBuilder {
             path: self.path.clone().segment("dataSecurityAndGovernance"),
         }
     }
+    #[cfg(any(feature = "device_management", feature = "me", feature = "users"))]
     /// Navigation property `deviceManagementTroubleshootingEvents`.
     ///
     /// URL: `/directoryObjects/{id}/microsoft.graph.agentUser/deviceManagementTroubleshootingEvents`
@@ -7986,7 +7873,6 @@ impl AgentUserRequestBuilder {
             segment: "directReports",
         }
     }
-    #[cfg(feature = "drives")]
     /// Navigation property `drive`.
     ///
     /// URL: `/directoryObjects/{id}/microsoft.graph.agentUser/drive`
@@ -7996,7 +7882,6 @@ impl AgentUserRequestBuilder {
             path: self.path.clone().segment("drive"),
         }
     }
-    #[cfg(feature = "drives")]
     /// Navigation property `drives`.
     ///
     /// URL: `/directoryObjects/{id}/microsoft.graph.agentUser/drives`
@@ -8007,6 +7892,7 @@ impl AgentUserRequestBuilder {
             segment: "drives",
         }
     }
+    #[cfg(any(feature = "me", feature = "users"))]
     /// Navigation property `employeeExperience`.
     ///
     /// URL: `/directoryObjects/{id}/microsoft.graph.agentUser/employeeExperience`
@@ -8016,6 +7902,7 @@ impl AgentUserRequestBuilder {
             path: self.path.clone().segment("employeeExperience"),
         }
     }
+    #[cfg(any(feature = "groups", feature = "me", feature = "users"))]
     /// Navigation property `events`.
     ///
     /// URL: `/directoryObjects/{id}/microsoft.graph.agentUser/events`
@@ -8026,6 +7913,16 @@ impl AgentUserRequestBuilder {
             segment: "events",
         }
     }
+    #[cfg(
+        any(
+            feature = "devices",
+            feature = "directory",
+            feature = "groups",
+            feature = "me",
+            feature = "organization",
+            feature = "users"
+        )
+    )]
     /// Navigation property `extensions`.
     ///
     /// URL: `/directoryObjects/{id}/microsoft.graph.agentUser/extensions`
@@ -8046,6 +7943,7 @@ impl AgentUserRequestBuilder {
             segment: "followedSites",
         }
     }
+    #[cfg(any(feature = "me", feature = "users"))]
     /// Navigation property `inferenceClassification`.
     ///
     /// URL: `/directoryObjects/{id}/microsoft.graph.agentUser/inferenceClassification`
@@ -8055,6 +7953,7 @@ impl AgentUserRequestBuilder {
             path: self.path.clone().segment("inferenceClassification"),
         }
     }
+    #[cfg(any(feature = "me", feature = "users"))]
     /// Navigation property `insights`.
     ///
     /// URL: `/directoryObjects/{id}/microsoft.graph.agentUser/insights`
@@ -8074,6 +7973,7 @@ impl AgentUserRequestBuilder {
             segment: "joinedTeams",
         }
     }
+    #[cfg(any(feature = "me", feature = "users"))]
     /// Navigation property `licenseDetails`.
     ///
     /// URL: `/directoryObjects/{id}/microsoft.graph.agentUser/licenseDetails`
@@ -8084,6 +7984,7 @@ impl AgentUserRequestBuilder {
             segment: "licenseDetails",
         }
     }
+    #[cfg(any(feature = "me", feature = "users"))]
     /// Navigation property `mailFolders`.
     ///
     /// URL: `/directoryObjects/{id}/microsoft.graph.agentUser/mailFolders`
@@ -8094,7 +7995,6 @@ impl AgentUserRequestBuilder {
             segment: "mailFolders",
         }
     }
-    #[cfg(feature = "device_app_management")]
     /// Navigation property `managedAppRegistrations`.
     ///
     /// URL: `/directoryObjects/{id}/microsoft.graph.agentUser/managedAppRegistrations`
@@ -8107,6 +8007,7 @@ impl AgentUserRequestBuilder {
             segment: "managedAppRegistrations",
         }
     }
+    #[cfg(any(feature = "device_management", feature = "me", feature = "users"))]
     /// Navigation property `managedDevices`.
     ///
     /// URL: `/directoryObjects/{id}/microsoft.graph.agentUser/managedDevices`
@@ -8136,6 +8037,7 @@ impl AgentUserRequestBuilder {
             segment: "memberOf",
         }
     }
+    #[cfg(any(feature = "me", feature = "users"))]
     /// Navigation property `messages`.
     ///
     /// URL: `/directoryObjects/{id}/microsoft.graph.agentUser/messages`
@@ -8146,7 +8048,6 @@ impl AgentUserRequestBuilder {
             segment: "messages",
         }
     }
-    #[cfg(feature = "oauth2_permission_grants")]
     /// Navigation property `oauth2PermissionGrants`.
     ///
     /// URL: `/directoryObjects/{id}/microsoft.graph.agentUser/oauth2PermissionGrants`
@@ -8159,6 +8060,9 @@ impl AgentUserRequestBuilder {
             segment: "oauth2PermissionGrants",
         }
     }
+    #[cfg(
+        any(feature = "contacts", feature = "groups", feature = "me", feature = "users")
+    )]
     /// Navigation property `onPremisesSyncBehavior`.
     ///
     /// URL: `/directoryObjects/{id}/microsoft.graph.agentUser/onPremisesSyncBehavior`
@@ -8168,6 +8072,7 @@ impl AgentUserRequestBuilder {
             path: self.path.clone().segment("onPremisesSyncBehavior"),
         }
     }
+    #[cfg(any(feature = "groups", feature = "me", feature = "sites", feature = "users"))]
     /// Navigation property `onenote`.
     ///
     /// URL: `/directoryObjects/{id}/microsoft.graph.agentUser/onenote`
@@ -8177,6 +8082,7 @@ impl AgentUserRequestBuilder {
             path: self.path.clone().segment("onenote"),
         }
     }
+    #[cfg(any(feature = "communications", feature = "me", feature = "users"))]
     /// Navigation property `onlineMeetings`.
     ///
     /// URL: `/directoryObjects/{id}/microsoft.graph.agentUser/onlineMeetings`
@@ -8187,6 +8093,7 @@ impl AgentUserRequestBuilder {
             segment: "onlineMeetings",
         }
     }
+    #[cfg(any(feature = "me", feature = "users"))]
     /// Navigation property `outlook`.
     ///
     /// URL: `/directoryObjects/{id}/microsoft.graph.agentUser/outlook`
@@ -8216,6 +8123,7 @@ impl AgentUserRequestBuilder {
             segment: "ownedObjects",
         }
     }
+    #[cfg(any(feature = "me", feature = "users"))]
     /// Navigation property `people`.
     ///
     /// URL: `/directoryObjects/{id}/microsoft.graph.agentUser/people`
@@ -8238,6 +8146,7 @@ impl AgentUserRequestBuilder {
             segment: "permissionGrants",
         }
     }
+    #[cfg(any(feature = "groups", feature = "me", feature = "teams", feature = "users"))]
     /// Navigation property `photo`.
     ///
     /// URL: `/directoryObjects/{id}/microsoft.graph.agentUser/photo`
@@ -8247,6 +8156,7 @@ impl AgentUserRequestBuilder {
             path: self.path.clone().segment("photo"),
         }
     }
+    #[cfg(any(feature = "groups", feature = "me", feature = "users"))]
     /// Navigation property `photos`.
     ///
     /// URL: `/directoryObjects/{id}/microsoft.graph.agentUser/photos`
@@ -8257,6 +8167,7 @@ impl AgentUserRequestBuilder {
             segment: "photos",
         }
     }
+    #[cfg(any(feature = "me", feature = "users"))]
     /// Navigation property `planner`.
     ///
     /// URL: `/directoryObjects/{id}/microsoft.graph.agentUser/planner`
@@ -8266,6 +8177,7 @@ impl AgentUserRequestBuilder {
             path: self.path.clone().segment("planner"),
         }
     }
+    #[cfg(any(feature = "communications", feature = "me", feature = "users"))]
     /// Navigation property `presence`.
     ///
     /// URL: `/directoryObjects/{id}/microsoft.graph.agentUser/presence`
@@ -8295,6 +8207,7 @@ impl AgentUserRequestBuilder {
             segment: "scopedRoleMemberOf",
         }
     }
+    #[cfg(any(feature = "me", feature = "users"))]
     /// Navigation property `settings`.
     ///
     /// URL: `/directoryObjects/{id}/microsoft.graph.agentUser/settings`
@@ -8304,6 +8217,7 @@ impl AgentUserRequestBuilder {
             path: self.path.clone().segment("settings"),
         }
     }
+    #[cfg(any(feature = "me", feature = "users"))]
     /// Navigation property `solutions`.
     ///
     /// URL: `/directoryObjects/{id}/microsoft.graph.agentUser/solutions`
@@ -8333,6 +8247,7 @@ impl AgentUserRequestBuilder {
             segment: "sponsors",
         }
     }
+    #[cfg(any(feature = "me", feature = "users"))]
     /// Navigation property `teamwork`.
     ///
     /// URL: `/directoryObjects/{id}/microsoft.graph.agentUser/teamwork`
@@ -8342,6 +8257,7 @@ impl AgentUserRequestBuilder {
             path: self.path.clone().segment("teamwork"),
         }
     }
+    #[cfg(any(feature = "me", feature = "users"))]
     /// Navigation property `todo`.
     ///
     /// URL: `/directoryObjects/{id}/microsoft.graph.agentUser/todo`
@@ -9044,7 +8960,10 @@ impl AgentUserRequestBuilder {
     any(
         feature = "agreement_acceptances",
         feature = "agreements",
-        feature = "identity_governance"
+        feature = "directory_objects",
+        feature = "identity_governance",
+        feature = "me",
+        feature = "users"
     )
 )]
 /// Requests for a collection of `microsoft.graph.agreementAcceptance`.
@@ -9063,7 +8982,10 @@ pub struct AgreementAcceptanceCollectionRequestBuilder {
     any(
         feature = "agreement_acceptances",
         feature = "agreements",
-        feature = "identity_governance"
+        feature = "directory_objects",
+        feature = "identity_governance",
+        feature = "me",
+        feature = "users"
     )
 )]
 impl AgreementAcceptanceCollectionRequestBuilder {
@@ -9119,7 +9041,10 @@ impl AgreementAcceptanceCollectionRequestBuilder {
     any(
         feature = "agreement_acceptances",
         feature = "agreements",
-        feature = "identity_governance"
+        feature = "directory_objects",
+        feature = "identity_governance",
+        feature = "me",
+        feature = "users"
     )
 )]
 /// Requests for one `microsoft.graph.agreementAcceptance`.
@@ -9135,7 +9060,10 @@ pub struct AgreementAcceptanceRequestBuilder {
     any(
         feature = "agreement_acceptances",
         feature = "agreements",
-        feature = "identity_governance"
+        feature = "directory_objects",
+        feature = "identity_governance",
+        feature = "me",
+        feature = "users"
     )
 )]
 impl AgreementAcceptanceRequestBuilder {
@@ -9236,7 +9164,7 @@ impl AgreementCollectionRequestBuilder {
     }
 }
 
-#[cfg(any(feature = "agreements", feature = "identity_governance"))]
+#[cfg(feature = "agreements")]
 /// Requests for a collection of `microsoft.graph.agreementFileLocalization`.
 ///
 /// URL: `/agreements/{id}/files`
@@ -9249,7 +9177,7 @@ pub struct AgreementFileLocalizationCollectionRequestBuilder {
     pub(super) segment: &'static str,
 }
 
-#[cfg(any(feature = "agreements", feature = "identity_governance"))]
+#[cfg(feature = "agreements")]
 impl AgreementFileLocalizationCollectionRequestBuilder {
     /// Lists one page of the collection; [`.into_stream()`](runtime::Request::into_stream)
     /// yields every item, following `@odata.nextLink`.
@@ -9299,7 +9227,7 @@ impl AgreementFileLocalizationCollectionRequestBuilder {
     }
 }
 
-#[cfg(any(feature = "agreements", feature = "identity_governance"))]
+#[cfg(feature = "agreements")]
 /// Requests for one `microsoft.graph.agreementFileLocalization`.
 ///
 /// URL: `/agreements/{id}/files/{id}`
@@ -9311,7 +9239,7 @@ pub struct AgreementFileLocalizationRequestBuilder {
     pub(super) path: runtime::ODataPath,
 }
 
-#[cfg(any(feature = "agreements", feature = "identity_governance"))]
+#[cfg(feature = "agreements")]
 impl AgreementFileLocalizationRequestBuilder {
     /// Reads the entity; [`.select()`](runtime::Request::select) and
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
@@ -9359,7 +9287,7 @@ impl AgreementFileLocalizationRequestBuilder {
     }
 }
 
-#[cfg(any(feature = "agreements", feature = "identity_governance"))]
+#[cfg(feature = "agreements")]
 /// Requests for one `microsoft.graph.agreementFile`.
 ///
 /// URL: `/agreements/{id}/file`
@@ -9371,7 +9299,7 @@ pub struct AgreementFileRequestBuilder {
     pub(super) path: runtime::ODataPath,
 }
 
-#[cfg(any(feature = "agreements", feature = "identity_governance"))]
+#[cfg(feature = "agreements")]
 impl AgreementFileRequestBuilder {
     /// Reads the entity; [`.select()`](runtime::Request::select) and
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
@@ -9416,7 +9344,7 @@ impl AgreementFileRequestBuilder {
     }
 }
 
-#[cfg(any(feature = "agreements", feature = "identity_governance"))]
+#[cfg(feature = "agreements")]
 /// Requests for a collection of `microsoft.graph.agreementFileVersion`.
 ///
 /// URL: `/agreements/{id}/files/{id}/versions`
@@ -9427,7 +9355,7 @@ pub struct AgreementFileVersionCollectionRequestBuilder {
     pub(super) segment: &'static str,
 }
 
-#[cfg(any(feature = "agreements", feature = "identity_governance"))]
+#[cfg(feature = "agreements")]
 impl AgreementFileVersionCollectionRequestBuilder {
     /// Lists one page of the collection; [`.into_stream()`](runtime::Request::into_stream)
     /// yields every item, following `@odata.nextLink`.
@@ -9477,7 +9405,7 @@ impl AgreementFileVersionCollectionRequestBuilder {
     }
 }
 
-#[cfg(any(feature = "agreements", feature = "identity_governance"))]
+#[cfg(feature = "agreements")]
 /// Requests for one `microsoft.graph.agreementFileVersion`.
 ///
 /// URL: `/agreements/{id}/files/{id}/versions/{id}`
@@ -9487,7 +9415,7 @@ pub struct AgreementFileVersionRequestBuilder {
     pub(super) path: runtime::ODataPath,
 }
 
-#[cfg(any(feature = "agreements", feature = "identity_governance"))]
+#[cfg(feature = "agreements")]
 impl AgreementFileVersionRequestBuilder {
     /// Reads the entity; [`.select()`](runtime::Request::select) and
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
@@ -9580,6 +9508,7 @@ impl AgreementRequestBuilder {
             segment: "acceptances",
         }
     }
+    #[cfg(feature = "agreements")]
     /// Navigation property `file`.
     ///
     /// URL: `/agreements/{id}/file`
@@ -9589,6 +9518,7 @@ impl AgreementRequestBuilder {
             path: self.path.clone().segment("file"),
         }
     }
+    #[cfg(feature = "agreements")]
     /// Navigation property `files`.
     ///
     /// URL: `/agreements/{id}/files`
@@ -9913,7 +9843,7 @@ impl AiUserRequestBuilder {
     }
 }
 
-#[cfg(feature = "me")]
+#[cfg(feature = "identity")]
 /// Requests for one `microsoft.graph.akamaiWebApplicationFirewallProvider`.
 ///
 /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.akamaiWebApplicationFirewallProvider`
@@ -9923,7 +9853,7 @@ pub struct AkamaiWebApplicationFirewallProviderRequestBuilder {
     pub(super) path: runtime::ODataPath,
 }
 
-#[cfg(feature = "me")]
+#[cfg(feature = "identity")]
 impl AkamaiWebApplicationFirewallProviderRequestBuilder {
     /// Reads the entity; [`.select()`](runtime::Request::select) and
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.

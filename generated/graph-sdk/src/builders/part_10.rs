@@ -533,15 +533,7 @@ impl ManagedDeviceOverviewRequestBuilder {
     }
 }
 
-#[cfg(
-    any(
-        feature = "device_management",
-        feature = "directory_objects",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "device_management", feature = "me", feature = "users"))]
 /// Requests for one `microsoft.graph.managedDevice`.
 ///
 /// URL: `/deviceManagement/managedDevices/{id}`
@@ -553,15 +545,7 @@ pub struct ManagedDeviceRequestBuilder {
     pub(super) path: runtime::ODataPath,
 }
 
-#[cfg(
-    any(
-        feature = "device_management",
-        feature = "directory_objects",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "device_management", feature = "me", feature = "users"))]
 impl ManagedDeviceRequestBuilder {
     /// Reads the entity; [`.select()`](runtime::Request::select) and
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
@@ -639,7 +623,6 @@ impl ManagedDeviceRequestBuilder {
             segment: "logCollectionRequests",
         }
     }
-    #[cfg(any(feature = "directory_objects", feature = "policies", feature = "users"))]
     /// Navigation property `users`.
     ///
     /// URL: `/deviceManagement/managedDevices/{id}/users`
@@ -1378,7 +1361,7 @@ impl ManagedIosLobAppRequestBuilder {
     }
 }
 
-#[cfg(feature = "me")]
+#[cfg(feature = "device_app_management")]
 /// Requests for one `microsoft.graph.managedIOSStoreApp`.
 ///
 /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.managedIOSStoreApp`
@@ -1388,7 +1371,7 @@ pub struct ManagedIosStoreAppRequestBuilder {
     pub(super) path: runtime::ODataPath,
 }
 
-#[cfg(feature = "me")]
+#[cfg(feature = "device_app_management")]
 impl ManagedIosStoreAppRequestBuilder {
     /// Reads the entity; [`.select()`](runtime::Request::select) and
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
@@ -1424,7 +1407,6 @@ impl ManagedIosStoreAppRequestBuilder {
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
-    #[cfg(feature = "device_app_management")]
     /// Navigation property `assignments`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.managedIOSStoreApp/assignments`
@@ -1435,7 +1417,6 @@ impl ManagedIosStoreAppRequestBuilder {
             segment: "assignments",
         }
     }
-    #[cfg(feature = "device_app_management")]
     /// Navigation property `categories`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.managedIOSStoreApp/categories`
@@ -1953,9 +1934,7 @@ impl MdmWindowsInformationProtectionPolicyRequestBuilder {
 #[cfg(
     any(
         feature = "communications",
-        feature = "directory_objects",
         feature = "me",
-        feature = "policies",
         feature = "solutions",
         feature = "users"
     )
@@ -1975,9 +1954,7 @@ pub struct MeetingAttendanceReportCollectionRequestBuilder {
 #[cfg(
     any(
         feature = "communications",
-        feature = "directory_objects",
         feature = "me",
-        feature = "policies",
         feature = "solutions",
         feature = "users"
     )
@@ -2034,9 +2011,7 @@ impl MeetingAttendanceReportCollectionRequestBuilder {
 #[cfg(
     any(
         feature = "communications",
-        feature = "directory_objects",
         feature = "me",
-        feature = "policies",
         feature = "solutions",
         feature = "users"
     )
@@ -2055,9 +2030,7 @@ pub struct MeetingAttendanceReportRequestBuilder {
 #[cfg(
     any(
         feature = "communications",
-        feature = "directory_objects",
         feature = "me",
-        feature = "policies",
         feature = "solutions",
         feature = "users"
     )
@@ -2218,7 +2191,6 @@ impl MembershipOutlierInsightRequestBuilder {
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
-    #[cfg(any(feature = "directory_objects", feature = "policies"))]
     /// Navigation property `container`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.membershipOutlierInsight/container`
@@ -2228,14 +2200,6 @@ impl MembershipOutlierInsightRequestBuilder {
             path: self.path.clone().segment("container"),
         }
     }
-    #[cfg(
-        any(
-            feature = "directory_objects",
-            feature = "me",
-            feature = "policies",
-            feature = "users"
-        )
-    )]
     /// Navigation property `lastModifiedBy`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.membershipOutlierInsight/lastModifiedBy`
@@ -2245,7 +2209,6 @@ impl MembershipOutlierInsightRequestBuilder {
             path: self.path.clone().segment("lastModifiedBy"),
         }
     }
-    #[cfg(any(feature = "directory_objects", feature = "policies"))]
     /// Navigation property `member`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.membershipOutlierInsight/member`
@@ -2302,14 +2265,7 @@ impl MembershipOutlierInsightRequestBuilder {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory_objects",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "me", feature = "users"))]
 /// Requests for a collection of `microsoft.graph.message`.
 ///
 /// URL: `/me/messages`
@@ -2322,14 +2278,7 @@ pub struct MessageCollectionRequestBuilder {
     pub(super) segment: &'static str,
 }
 
-#[cfg(
-    any(
-        feature = "directory_objects",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "me", feature = "users"))]
 impl MessageCollectionRequestBuilder {
     /// Lists one page of the collection; [`.into_stream()`](runtime::Request::into_stream)
     /// yields every item, following `@odata.nextLink`.
@@ -2453,15 +2402,7 @@ impl MessageCollectionRequestBuilder {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory_objects",
-        feature = "groups",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "me", feature = "users"))]
 /// Requests for one `microsoft.graph.message`.
 ///
 /// URL: `/me/messages/{id}`
@@ -2473,15 +2414,7 @@ pub struct MessageRequestBuilder {
     pub(super) path: runtime::ODataPath,
 }
 
-#[cfg(
-    any(
-        feature = "directory_objects",
-        feature = "groups",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "me", feature = "users"))]
 impl MessageRequestBuilder {
     /// Reads the entity; [`.select()`](runtime::Request::select) and
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
@@ -2756,14 +2689,7 @@ impl MessageRequestBuilder {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory_objects",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "me", feature = "users"))]
 /// Requests for a collection of `microsoft.graph.messageRule`.
 ///
 /// URL: `/me/mailFolders/{id}/messageRules`
@@ -2776,14 +2702,7 @@ pub struct MessageRuleCollectionRequestBuilder {
     pub(super) segment: &'static str,
 }
 
-#[cfg(
-    any(
-        feature = "directory_objects",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "me", feature = "users"))]
 impl MessageRuleCollectionRequestBuilder {
     /// Lists one page of the collection; [`.into_stream()`](runtime::Request::into_stream)
     /// yields every item, following `@odata.nextLink`.
@@ -2831,14 +2750,7 @@ impl MessageRuleCollectionRequestBuilder {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory_objects",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "me", feature = "users"))]
 /// Requests for one `microsoft.graph.messageRule`.
 ///
 /// URL: `/me/mailFolders/{id}/messageRules/{id}`
@@ -2848,14 +2760,7 @@ pub struct MessageRuleRequestBuilder {
     pub(super) path: runtime::ODataPath,
 }
 
-#[cfg(
-    any(
-        feature = "directory_objects",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "me", feature = "users"))]
 impl MessageRuleRequestBuilder {
     /// Reads the entity; [`.select()`](runtime::Request::select) and
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
@@ -2950,7 +2855,7 @@ impl MessageTracingRootRequestBuilder {
     }
 }
 
-#[cfg(feature = "me")]
+#[cfg(any(feature = "chats", feature = "teams", feature = "teamwork"))]
 /// Requests for one `microsoft.graph.microsoftAccountUserConversationMember`.
 ///
 /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.microsoftAccountUserConversationMember`
@@ -2960,7 +2865,7 @@ pub struct MicrosoftAccountUserConversationMemberRequestBuilder {
     pub(super) path: runtime::ODataPath,
 }
 
-#[cfg(feature = "me")]
+#[cfg(any(feature = "chats", feature = "teams", feature = "teamwork"))]
 impl MicrosoftAccountUserConversationMemberRequestBuilder {
     /// Reads the entity; [`.select()`](runtime::Request::select) and
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
@@ -3000,14 +2905,7 @@ impl MicrosoftAccountUserConversationMemberRequestBuilder {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory_objects",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "me", feature = "users"))]
 /// Requests for a collection of `microsoft.graph.microsoftAuthenticatorAuthenticationMethod`.
 ///
 /// URL: `/me/authentication/microsoftAuthenticatorMethods`
@@ -3020,14 +2918,7 @@ pub struct MicrosoftAuthenticatorAuthenticationMethodCollectionRequestBuilder {
     pub(super) segment: &'static str,
 }
 
-#[cfg(
-    any(
-        feature = "directory_objects",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "me", feature = "users"))]
 impl MicrosoftAuthenticatorAuthenticationMethodCollectionRequestBuilder {
     /// Lists one page of the collection; [`.into_stream()`](runtime::Request::into_stream)
     /// yields every item, following `@odata.nextLink`.
@@ -3084,13 +2975,7 @@ impl MicrosoftAuthenticatorAuthenticationMethodCollectionRequestBuilder {
     }
 }
 
-#[cfg(
-    any(
-        feature = "authentication_method_configurations",
-        feature = "authentication_methods_policy",
-        feature = "policies"
-    )
-)]
+#[cfg(feature = "authentication_method_configurations")]
 /// Requests for a collection of `microsoft.graph.microsoftAuthenticatorAuthenticationMethodConfiguration`.
 ///
 /// URL: `/authenticationMethodConfigurations/microsoft.graph.microsoftAuthenticatorAuthenticationMethodConfiguration`
@@ -3101,13 +2986,7 @@ pub struct MicrosoftAuthenticatorAuthenticationMethodConfigurationCollectionRequ
     pub(super) segment: &'static str,
 }
 
-#[cfg(
-    any(
-        feature = "authentication_method_configurations",
-        feature = "authentication_methods_policy",
-        feature = "policies"
-    )
-)]
+#[cfg(feature = "authentication_method_configurations")]
 impl MicrosoftAuthenticatorAuthenticationMethodConfigurationCollectionRequestBuilder {
     /// Lists one page of the collection; [`.into_stream()`](runtime::Request::into_stream)
     /// yields every item, following `@odata.nextLink`.
@@ -3166,13 +3045,7 @@ impl MicrosoftAuthenticatorAuthenticationMethodConfigurationCollectionRequestBui
     }
 }
 
-#[cfg(
-    any(
-        feature = "authentication_method_configurations",
-        feature = "authentication_methods_policy",
-        feature = "policies"
-    )
-)]
+#[cfg(feature = "authentication_method_configurations")]
 /// Requests for one `microsoft.graph.microsoftAuthenticatorAuthenticationMethodConfiguration`.
 ///
 /// URL: `/authenticationMethodConfigurations/{id}/microsoft.graph.microsoftAuthenticatorAuthenticationMethodConfiguration`
@@ -3184,13 +3057,7 @@ pub struct MicrosoftAuthenticatorAuthenticationMethodConfigurationRequestBuilder
     pub(super) path: runtime::ODataPath,
 }
 
-#[cfg(
-    any(
-        feature = "authentication_method_configurations",
-        feature = "authentication_methods_policy",
-        feature = "policies"
-    )
-)]
+#[cfg(feature = "authentication_method_configurations")]
 impl MicrosoftAuthenticatorAuthenticationMethodConfigurationRequestBuilder {
     /// Reads the entity; [`.select()`](runtime::Request::select) and
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
@@ -3244,14 +3111,7 @@ impl MicrosoftAuthenticatorAuthenticationMethodConfigurationRequestBuilder {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory_objects",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "me", feature = "users"))]
 /// Requests for one `microsoft.graph.microsoftAuthenticatorAuthenticationMethod`.
 ///
 /// URL: `/me/authentication/microsoftAuthenticatorMethods/{id}`
@@ -3263,14 +3123,7 @@ pub struct MicrosoftAuthenticatorAuthenticationMethodRequestBuilder {
     pub(super) path: runtime::ODataPath,
 }
 
-#[cfg(
-    any(
-        feature = "directory_objects",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "me", feature = "users"))]
 impl MicrosoftAuthenticatorAuthenticationMethodRequestBuilder {
     /// Reads the entity; [`.select()`](runtime::Request::select) and
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
@@ -3308,7 +3161,6 @@ impl MicrosoftAuthenticatorAuthenticationMethodRequestBuilder {
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
-    #[cfg(any(feature = "devices", feature = "directory_objects", feature = "policies"))]
     /// Navigation property `device`.
     ///
     /// URL: `/me/authentication/microsoftAuthenticatorMethods/{id}/device`
@@ -3353,13 +3205,7 @@ impl MicrosoftAuthenticatorAuthenticationMethodRequestBuilder {
     }
 }
 
-#[cfg(
-    any(
-        feature = "authentication_method_configurations",
-        feature = "authentication_methods_policy",
-        feature = "policies"
-    )
-)]
+#[cfg(feature = "authentication_method_configurations")]
 /// Requests for a collection of `microsoft.graph.microsoftAuthenticatorAuthenticationMethodTarget`.
 ///
 /// URL: `/authenticationMethodConfigurations/{id}/microsoft.graph.microsoftAuthenticatorAuthenticationMethodConfiguration/includeTargets`
@@ -3370,13 +3216,7 @@ pub struct MicrosoftAuthenticatorAuthenticationMethodTargetCollectionRequestBuil
     pub(super) segment: &'static str,
 }
 
-#[cfg(
-    any(
-        feature = "authentication_method_configurations",
-        feature = "authentication_methods_policy",
-        feature = "policies"
-    )
-)]
+#[cfg(feature = "authentication_method_configurations")]
 impl MicrosoftAuthenticatorAuthenticationMethodTargetCollectionRequestBuilder {
     /// Lists one page of the collection; [`.into_stream()`](runtime::Request::into_stream)
     /// yields every item, following `@odata.nextLink`.
@@ -3435,13 +3275,7 @@ impl MicrosoftAuthenticatorAuthenticationMethodTargetCollectionRequestBuilder {
     }
 }
 
-#[cfg(
-    any(
-        feature = "authentication_method_configurations",
-        feature = "authentication_methods_policy",
-        feature = "policies"
-    )
-)]
+#[cfg(feature = "authentication_method_configurations")]
 /// Requests for one `microsoft.graph.microsoftAuthenticatorAuthenticationMethodTarget`.
 ///
 /// URL: `/authenticationMethodConfigurations/{id}/microsoft.graph.microsoftAuthenticatorAuthenticationMethodConfiguration/includeTargets/{id}`
@@ -3451,13 +3285,7 @@ pub struct MicrosoftAuthenticatorAuthenticationMethodTargetRequestBuilder {
     pub(super) path: runtime::ODataPath,
 }
 
-#[cfg(
-    any(
-        feature = "authentication_method_configurations",
-        feature = "authentication_methods_policy",
-        feature = "policies"
-    )
-)]
+#[cfg(feature = "authentication_method_configurations")]
 impl MicrosoftAuthenticatorAuthenticationMethodTargetRequestBuilder {
     /// Reads the entity; [`.select()`](runtime::Request::select) and
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
@@ -4842,7 +4670,7 @@ impl MicrosoftGraphEntraRecoveryServicesSnapshotRequestBuilder {
     }
 }
 
-#[cfg(any(feature = "connections", feature = "external"))]
+#[cfg(feature = "connections")]
 /// Requests for a collection of `microsoft.graph.externalConnectors.connectionOperation`.
 ///
 /// URL: `/connections/{id}/operations`
@@ -4853,7 +4681,7 @@ pub struct MicrosoftGraphExternalConnectorsConnectionOperationCollectionRequestB
     pub(super) segment: &'static str,
 }
 
-#[cfg(any(feature = "connections", feature = "external"))]
+#[cfg(feature = "connections")]
 impl MicrosoftGraphExternalConnectorsConnectionOperationCollectionRequestBuilder {
     /// Lists one page of the collection; [`.into_stream()`](runtime::Request::into_stream)
     /// yields every item, following `@odata.nextLink`.
@@ -4908,7 +4736,7 @@ impl MicrosoftGraphExternalConnectorsConnectionOperationCollectionRequestBuilder
     }
 }
 
-#[cfg(any(feature = "connections", feature = "external"))]
+#[cfg(feature = "connections")]
 /// Requests for one `microsoft.graph.externalConnectors.connectionOperation`.
 ///
 /// URL: `/connections/{id}/operations/{id}`
@@ -4918,7 +4746,7 @@ pub struct MicrosoftGraphExternalConnectorsConnectionOperationRequestBuilder {
     pub(super) path: runtime::ODataPath,
 }
 
-#[cfg(any(feature = "connections", feature = "external"))]
+#[cfg(feature = "connections")]
 impl MicrosoftGraphExternalConnectorsConnectionOperationRequestBuilder {
     /// Reads the entity; [`.select()`](runtime::Request::select) and
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
@@ -4958,7 +4786,7 @@ impl MicrosoftGraphExternalConnectorsConnectionOperationRequestBuilder {
     }
 }
 
-#[cfg(any(feature = "connections", feature = "external"))]
+#[cfg(feature = "connections")]
 /// Requests for a collection of `microsoft.graph.externalConnectors.externalActivity`.
 ///
 /// URL: `/connections/{id}/items/{id}/activities`
@@ -4969,7 +4797,7 @@ pub struct MicrosoftGraphExternalConnectorsExternalActivityCollectionRequestBuil
     pub(super) segment: &'static str,
 }
 
-#[cfg(any(feature = "connections", feature = "external"))]
+#[cfg(feature = "connections")]
 impl MicrosoftGraphExternalConnectorsExternalActivityCollectionRequestBuilder {
     /// Lists one page of the collection; [`.into_stream()`](runtime::Request::into_stream)
     /// yields every item, following `@odata.nextLink`.
@@ -5024,7 +4852,7 @@ impl MicrosoftGraphExternalConnectorsExternalActivityCollectionRequestBuilder {
     }
 }
 
-#[cfg(any(feature = "connections", feature = "external"))]
+#[cfg(feature = "connections")]
 /// Requests for one `microsoft.graph.externalConnectors.externalActivity`.
 ///
 /// URL: `/connections/{id}/items/{id}/activities/{id}`
@@ -5036,7 +4864,7 @@ pub struct MicrosoftGraphExternalConnectorsExternalActivityRequestBuilder {
     pub(super) path: runtime::ODataPath,
 }
 
-#[cfg(any(feature = "connections", feature = "external"))]
+#[cfg(feature = "connections")]
 impl MicrosoftGraphExternalConnectorsExternalActivityRequestBuilder {
     /// Reads the entity; [`.select()`](runtime::Request::select) and
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
@@ -5102,7 +4930,7 @@ impl MicrosoftGraphExternalConnectorsExternalActivityRequestBuilder {
     }
 }
 
-#[cfg(feature = "me")]
+#[cfg(feature = "connections")]
 /// Requests for one `microsoft.graph.externalConnectors.externalActivityResult`.
 ///
 /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.externalConnectors.externalActivityResult`
@@ -5112,7 +4940,7 @@ pub struct MicrosoftGraphExternalConnectorsExternalActivityResultRequestBuilder 
     pub(super) path: runtime::ODataPath,
 }
 
-#[cfg(feature = "me")]
+#[cfg(feature = "connections")]
 impl MicrosoftGraphExternalConnectorsExternalActivityResultRequestBuilder {
     /// Reads the entity; [`.select()`](runtime::Request::select) and
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
@@ -5150,7 +4978,6 @@ impl MicrosoftGraphExternalConnectorsExternalActivityResultRequestBuilder {
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
-    #[cfg(any(feature = "connections", feature = "external"))]
     /// Navigation property `performedBy`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.externalConnectors.externalActivityResult/performedBy`
@@ -5297,6 +5124,7 @@ impl MicrosoftGraphExternalConnectorsExternalConnectionRequestBuilder {
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
+    #[cfg(feature = "connections")]
     /// Navigation property `groups`.
     ///
     /// URL: `/connections/{id}/groups`
@@ -5309,6 +5137,7 @@ impl MicrosoftGraphExternalConnectorsExternalConnectionRequestBuilder {
             segment: "groups",
         }
     }
+    #[cfg(feature = "connections")]
     /// Navigation property `items`.
     ///
     /// URL: `/connections/{id}/items`
@@ -5321,6 +5150,7 @@ impl MicrosoftGraphExternalConnectorsExternalConnectionRequestBuilder {
             segment: "items",
         }
     }
+    #[cfg(feature = "connections")]
     /// Navigation property `operations`.
     ///
     /// URL: `/connections/{id}/operations`
@@ -5333,6 +5163,7 @@ impl MicrosoftGraphExternalConnectorsExternalConnectionRequestBuilder {
             segment: "operations",
         }
     }
+    #[cfg(feature = "connections")]
     /// Navigation property `schema`.
     ///
     /// URL: `/connections/{id}/schema`
@@ -5344,7 +5175,7 @@ impl MicrosoftGraphExternalConnectorsExternalConnectionRequestBuilder {
     }
 }
 
-#[cfg(any(feature = "connections", feature = "external"))]
+#[cfg(feature = "connections")]
 /// Requests for a collection of `microsoft.graph.externalConnectors.externalGroup`.
 ///
 /// URL: `/connections/{id}/groups`
@@ -5355,7 +5186,7 @@ pub struct MicrosoftGraphExternalConnectorsExternalGroupCollectionRequestBuilder
     pub(super) segment: &'static str,
 }
 
-#[cfg(any(feature = "connections", feature = "external"))]
+#[cfg(feature = "connections")]
 impl MicrosoftGraphExternalConnectorsExternalGroupCollectionRequestBuilder {
     /// Lists one page of the collection; [`.into_stream()`](runtime::Request::into_stream)
     /// yields every item, following `@odata.nextLink`.
@@ -5410,7 +5241,7 @@ impl MicrosoftGraphExternalConnectorsExternalGroupCollectionRequestBuilder {
     }
 }
 
-#[cfg(any(feature = "connections", feature = "external"))]
+#[cfg(feature = "connections")]
 /// Requests for one `microsoft.graph.externalConnectors.externalGroup`.
 ///
 /// URL: `/connections/{id}/groups/{id}`
@@ -5422,7 +5253,7 @@ pub struct MicrosoftGraphExternalConnectorsExternalGroupRequestBuilder {
     pub(super) path: runtime::ODataPath,
 }
 
-#[cfg(any(feature = "connections", feature = "external"))]
+#[cfg(feature = "connections")]
 impl MicrosoftGraphExternalConnectorsExternalGroupRequestBuilder {
     /// Reads the entity; [`.select()`](runtime::Request::select) and
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
@@ -5474,7 +5305,7 @@ impl MicrosoftGraphExternalConnectorsExternalGroupRequestBuilder {
     }
 }
 
-#[cfg(any(feature = "connections", feature = "external"))]
+#[cfg(feature = "connections")]
 /// Requests for a collection of `microsoft.graph.externalConnectors.externalItem`.
 ///
 /// URL: `/connections/{id}/items`
@@ -5485,7 +5316,7 @@ pub struct MicrosoftGraphExternalConnectorsExternalItemCollectionRequestBuilder 
     pub(super) segment: &'static str,
 }
 
-#[cfg(any(feature = "connections", feature = "external"))]
+#[cfg(feature = "connections")]
 impl MicrosoftGraphExternalConnectorsExternalItemCollectionRequestBuilder {
     /// Lists one page of the collection; [`.into_stream()`](runtime::Request::into_stream)
     /// yields every item, following `@odata.nextLink`.
@@ -5540,7 +5371,7 @@ impl MicrosoftGraphExternalConnectorsExternalItemCollectionRequestBuilder {
     }
 }
 
-#[cfg(any(feature = "connections", feature = "external"))]
+#[cfg(feature = "connections")]
 /// Requests for one `microsoft.graph.externalConnectors.externalItem`.
 ///
 /// URL: `/connections/{id}/items/{id}`
@@ -5552,7 +5383,7 @@ pub struct MicrosoftGraphExternalConnectorsExternalItemRequestBuilder {
     pub(super) path: runtime::ODataPath,
 }
 
-#[cfg(any(feature = "connections", feature = "external"))]
+#[cfg(feature = "connections")]
 impl MicrosoftGraphExternalConnectorsExternalItemRequestBuilder {
     /// Reads the entity; [`.select()`](runtime::Request::select) and
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
@@ -5686,7 +5517,7 @@ impl MicrosoftGraphExternalConnectorsExternalRequestBuilder {
     }
 }
 
-#[cfg(any(feature = "connections", feature = "external"))]
+#[cfg(feature = "connections")]
 /// Requests for a collection of `microsoft.graph.externalConnectors.identity`.
 ///
 /// URL: `/connections/{id}/groups/{id}/members`
@@ -5697,7 +5528,7 @@ pub struct MicrosoftGraphExternalConnectorsIdentityCollectionRequestBuilder {
     pub(super) segment: &'static str,
 }
 
-#[cfg(any(feature = "connections", feature = "external"))]
+#[cfg(feature = "connections")]
 impl MicrosoftGraphExternalConnectorsIdentityCollectionRequestBuilder {
     /// Lists one page of the collection; [`.into_stream()`](runtime::Request::into_stream)
     /// yields every item, following `@odata.nextLink`.
@@ -5750,7 +5581,7 @@ impl MicrosoftGraphExternalConnectorsIdentityCollectionRequestBuilder {
     }
 }
 
-#[cfg(any(feature = "connections", feature = "external"))]
+#[cfg(feature = "connections")]
 /// Requests for one `microsoft.graph.externalConnectors.identity`.
 ///
 /// URL: `/connections/{id}/groups/{id}/members/{id}`
@@ -5762,7 +5593,7 @@ pub struct MicrosoftGraphExternalConnectorsIdentityRequestBuilder {
     pub(super) path: runtime::ODataPath,
 }
 
-#[cfg(any(feature = "connections", feature = "external"))]
+#[cfg(feature = "connections")]
 impl MicrosoftGraphExternalConnectorsIdentityRequestBuilder {
     /// Reads the entity; [`.select()`](runtime::Request::select) and
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
@@ -5800,7 +5631,7 @@ impl MicrosoftGraphExternalConnectorsIdentityRequestBuilder {
     }
 }
 
-#[cfg(any(feature = "connections", feature = "external"))]
+#[cfg(feature = "connections")]
 /// Requests for one `microsoft.graph.externalConnectors.schema`.
 ///
 /// URL: `/connections/{id}/schema`
@@ -5810,7 +5641,7 @@ pub struct MicrosoftGraphExternalConnectorsSchemaRequestBuilder {
     pub(super) path: runtime::ODataPath,
 }
 
-#[cfg(any(feature = "connections", feature = "external"))]
+#[cfg(feature = "connections")]
 impl MicrosoftGraphExternalConnectorsSchemaRequestBuilder {
     /// Reads the entity; [`.select()`](runtime::Request::select) and
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
@@ -5966,14 +5797,6 @@ impl MicrosoftGraphIdentityGovernanceCustomTaskExtensionRequestBuilder {
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
-    #[cfg(
-        any(
-            feature = "directory_objects",
-            feature = "me",
-            feature = "policies",
-            feature = "users"
-        )
-    )]
     /// Navigation property `createdBy`.
     ///
     /// URL: `/identityGovernance/lifecycleWorkflows/customTaskExtensions/{id}/createdBy`
@@ -5983,14 +5806,6 @@ impl MicrosoftGraphIdentityGovernanceCustomTaskExtensionRequestBuilder {
             path: self.path.clone().segment("createdBy"),
         }
     }
-    #[cfg(
-        any(
-            feature = "directory_objects",
-            feature = "me",
-            feature = "policies",
-            feature = "users"
-        )
-    )]
     /// Navigation property `lastModifiedBy`.
     ///
     /// URL: `/identityGovernance/lifecycleWorkflows/customTaskExtensions/{id}/lastModifiedBy`
@@ -6866,14 +6681,6 @@ impl MicrosoftGraphIdentityGovernanceTaskProcessingResultRequestBuilder {
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
-    #[cfg(
-        any(
-            feature = "directory_objects",
-            feature = "me",
-            feature = "policies",
-            feature = "users"
-        )
-    )]
     /// Navigation property `subject`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.identityGovernance.taskProcessingResult/subject`
@@ -7358,14 +7165,6 @@ impl MicrosoftGraphIdentityGovernanceUserProcessingResultRequestBuilder {
             segment: "reprocessedRuns",
         }
     }
-    #[cfg(
-        any(
-            feature = "directory_objects",
-            feature = "me",
-            feature = "policies",
-            feature = "users"
-        )
-    )]
     /// Navigation property `subject`.
     ///
     /// URL: `/identityGovernance/lifecycleWorkflows/workflows/{id}/executionScope/{id}/subject`
@@ -7533,7 +7332,6 @@ impl MicrosoftGraphIdentityGovernanceWorkflowRequestBuilder {
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
-    #[cfg(any(feature = "directory_objects", feature = "policies"))]
     /// Navigation property `administrationScopeTargets`.
     ///
     /// URL: `/identityGovernance/lifecycleWorkflows/workflows/{id}/administrationScopeTargets`
@@ -7546,14 +7344,6 @@ impl MicrosoftGraphIdentityGovernanceWorkflowRequestBuilder {
             segment: "administrationScopeTargets",
         }
     }
-    #[cfg(
-        any(
-            feature = "directory_objects",
-            feature = "me",
-            feature = "policies",
-            feature = "users"
-        )
-    )]
     /// Navigation property `createdBy`.
     ///
     /// URL: `/identityGovernance/lifecycleWorkflows/workflows/{id}/createdBy`
@@ -7575,14 +7365,6 @@ impl MicrosoftGraphIdentityGovernanceWorkflowRequestBuilder {
             segment: "executionScope",
         }
     }
-    #[cfg(
-        any(
-            feature = "directory_objects",
-            feature = "me",
-            feature = "policies",
-            feature = "users"
-        )
-    )]
     /// Navigation property `lastModifiedBy`.
     ///
     /// URL: `/identityGovernance/lifecycleWorkflows/workflows/{id}/lastModifiedBy`
@@ -7592,7 +7374,6 @@ impl MicrosoftGraphIdentityGovernanceWorkflowRequestBuilder {
             path: self.path.clone().segment("lastModifiedBy"),
         }
     }
-    #[cfg(any(feature = "directory_objects", feature = "policies"))]
     /// Navigation property `previewScope`.
     ///
     /// URL: `/identityGovernance/lifecycleWorkflows/workflows/{id}/previewScope`
@@ -8116,7 +7897,6 @@ impl MicrosoftGraphIdentityGovernanceWorkflowVersionRequestBuilder {
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
-    #[cfg(any(feature = "directory_objects", feature = "policies"))]
     /// Navigation property `administrationScopeTargets`.
     ///
     /// URL: `/identityGovernance/lifecycleWorkflows/workflows/{id}/versions/{id}/administrationScopeTargets`
@@ -8129,14 +7909,6 @@ impl MicrosoftGraphIdentityGovernanceWorkflowVersionRequestBuilder {
             segment: "administrationScopeTargets",
         }
     }
-    #[cfg(
-        any(
-            feature = "directory_objects",
-            feature = "me",
-            feature = "policies",
-            feature = "users"
-        )
-    )]
     /// Navigation property `createdBy`.
     ///
     /// URL: `/identityGovernance/lifecycleWorkflows/workflows/{id}/versions/{id}/createdBy`
@@ -8146,14 +7918,6 @@ impl MicrosoftGraphIdentityGovernanceWorkflowVersionRequestBuilder {
             path: self.path.clone().segment("createdBy"),
         }
     }
-    #[cfg(
-        any(
-            feature = "directory_objects",
-            feature = "me",
-            feature = "policies",
-            feature = "users"
-        )
-    )]
     /// Navigation property `lastModifiedBy`.
     ///
     /// URL: `/identityGovernance/lifecycleWorkflows/workflows/{id}/versions/{id}/lastModifiedBy`

@@ -978,7 +978,6 @@ impl MicrosoftGraphSecurityArtifactRequestBuilder {
             path: self.path.clone().segment("microsoft.graph.security.hostTracker"),
         }
     }
-    #[cfg(feature = "me")]
     /// Cast to the derived type `microsoft.graph.security.hostname`: its navigations and operations.
     ///
     /// URL: `/security/threatIntelligence/articleIndicators/{id}/artifact/microsoft.graph.security.hostname`
@@ -988,7 +987,6 @@ impl MicrosoftGraphSecurityArtifactRequestBuilder {
             path: self.path.clone().segment("microsoft.graph.security.hostname"),
         }
     }
-    #[cfg(feature = "me")]
     /// Cast to the derived type `microsoft.graph.security.ipAddress`: its navigations and operations.
     ///
     /// URL: `/security/threatIntelligence/articleIndicators/{id}/artifact/microsoft.graph.security.ipAddress`
@@ -3178,7 +3176,6 @@ impl MicrosoftGraphSecurityEdiscoveryCustodianRequestBuilder {
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
-    #[cfg(feature = "me")]
     /// Navigation property `lastIndexOperation`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.security.ediscoveryCustodian/lastIndexOperation`
@@ -3611,7 +3608,7 @@ impl MicrosoftGraphSecurityEdiscoveryExportOperationRequestBuilder {
     }
 }
 
-#[cfg(feature = "me")]
+#[cfg(feature = "security")]
 /// Requests for one `microsoft.graph.security.ediscoveryIndexOperation`.
 ///
 /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.security.ediscoveryCustodian/lastIndexOperation`
@@ -3623,7 +3620,7 @@ pub struct MicrosoftGraphSecurityEdiscoveryIndexOperationRequestBuilder {
     pub(super) path: runtime::ODataPath,
 }
 
-#[cfg(feature = "me")]
+#[cfg(feature = "security")]
 impl MicrosoftGraphSecurityEdiscoveryIndexOperationRequestBuilder {
     /// Reads the entity; [`.select()`](runtime::Request::select) and
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
@@ -3820,7 +3817,6 @@ impl MicrosoftGraphSecurityEdiscoveryNoncustodialDataSourceRequestBuilder {
             path: self.path.clone().segment("dataSource"),
         }
     }
-    #[cfg(feature = "me")]
     /// Navigation property `lastIndexOperation`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.security.ediscoveryNoncustodialDataSource/lastIndexOperation`
@@ -6662,7 +6658,7 @@ impl MicrosoftGraphSecurityHostTrackerRequestBuilder {
     }
 }
 
-#[cfg(feature = "me")]
+#[cfg(feature = "security")]
 /// Requests for one `microsoft.graph.security.hostname`.
 ///
 /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.security.hostname`
@@ -6674,7 +6670,7 @@ pub struct MicrosoftGraphSecurityHostnameRequestBuilder {
     pub(super) path: runtime::ODataPath,
 }
 
-#[cfg(feature = "me")]
+#[cfg(feature = "security")]
 impl MicrosoftGraphSecurityHostnameRequestBuilder {
     /// Reads the entity; [`.select()`](runtime::Request::select) and
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
@@ -6710,7 +6706,6 @@ impl MicrosoftGraphSecurityHostnameRequestBuilder {
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
-    #[cfg(feature = "security")]
     /// Navigation property `childHostPairs`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.security.hostname/childHostPairs`
@@ -6723,7 +6718,6 @@ impl MicrosoftGraphSecurityHostnameRequestBuilder {
             segment: "childHostPairs",
         }
     }
-    #[cfg(feature = "security")]
     /// Navigation property `components`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.security.hostname/components`
@@ -6736,7 +6730,6 @@ impl MicrosoftGraphSecurityHostnameRequestBuilder {
             segment: "components",
         }
     }
-    #[cfg(feature = "security")]
     /// Navigation property `cookies`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.security.hostname/cookies`
@@ -6747,7 +6740,6 @@ impl MicrosoftGraphSecurityHostnameRequestBuilder {
             segment: "cookies",
         }
     }
-    #[cfg(feature = "security")]
     /// Navigation property `hostPairs`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.security.hostname/hostPairs`
@@ -6758,7 +6750,6 @@ impl MicrosoftGraphSecurityHostnameRequestBuilder {
             segment: "hostPairs",
         }
     }
-    #[cfg(feature = "security")]
     /// Navigation property `parentHostPairs`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.security.hostname/parentHostPairs`
@@ -6771,7 +6762,6 @@ impl MicrosoftGraphSecurityHostnameRequestBuilder {
             segment: "parentHostPairs",
         }
     }
-    #[cfg(feature = "security")]
     /// Navigation property `passiveDns`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.security.hostname/passiveDns`
@@ -6784,7 +6774,6 @@ impl MicrosoftGraphSecurityHostnameRequestBuilder {
             segment: "passiveDns",
         }
     }
-    #[cfg(feature = "security")]
     /// Navigation property `passiveDnsReverse`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.security.hostname/passiveDnsReverse`
@@ -6797,7 +6786,6 @@ impl MicrosoftGraphSecurityHostnameRequestBuilder {
             segment: "passiveDnsReverse",
         }
     }
-    #[cfg(feature = "security")]
     /// Navigation property `ports`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.security.hostname/ports`
@@ -6808,7 +6796,6 @@ impl MicrosoftGraphSecurityHostnameRequestBuilder {
             segment: "ports",
         }
     }
-    #[cfg(feature = "security")]
     /// Navigation property `reputation`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.security.hostname/reputation`
@@ -6818,7 +6805,6 @@ impl MicrosoftGraphSecurityHostnameRequestBuilder {
             path: self.path.clone().segment("reputation"),
         }
     }
-    #[cfg(feature = "security")]
     /// Navigation property `sslCertificates`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.security.hostname/sslCertificates`
@@ -6831,7 +6817,6 @@ impl MicrosoftGraphSecurityHostnameRequestBuilder {
             segment: "sslCertificates",
         }
     }
-    #[cfg(feature = "security")]
     /// Navigation property `subdomains`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.security.hostname/subdomains`
@@ -6842,7 +6827,6 @@ impl MicrosoftGraphSecurityHostnameRequestBuilder {
             segment: "subdomains",
         }
     }
-    #[cfg(feature = "security")]
     /// Navigation property `trackers`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.security.hostname/trackers`
@@ -6853,7 +6837,6 @@ impl MicrosoftGraphSecurityHostnameRequestBuilder {
             segment: "trackers",
         }
     }
-    #[cfg(feature = "security")]
     /// Navigation property `whois`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.security.hostname/whois`
@@ -7474,7 +7457,7 @@ impl MicrosoftGraphSecurityIncidentRequestBuilder {
     }
 }
 
-#[cfg(feature = "me")]
+#[cfg(any(feature = "me", feature = "users"))]
 /// Requests for one `microsoft.graph.security.indicator`.
 ///
 /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.security.indicator`
@@ -7484,7 +7467,7 @@ pub struct MicrosoftGraphSecurityIndicatorRequestBuilder {
     pub(super) path: runtime::ODataPath,
 }
 
-#[cfg(feature = "me")]
+#[cfg(any(feature = "me", feature = "users"))]
 impl MicrosoftGraphSecurityIndicatorRequestBuilder {
     /// Reads the entity; [`.select()`](runtime::Request::select) and
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
@@ -7834,7 +7817,7 @@ impl MicrosoftGraphSecurityIntelligenceProfileRequestBuilder {
     }
 }
 
-#[cfg(feature = "me")]
+#[cfg(feature = "security")]
 /// Requests for one `microsoft.graph.security.ipAddress`.
 ///
 /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.security.ipAddress`
@@ -7846,7 +7829,7 @@ pub struct MicrosoftGraphSecurityIpAddressRequestBuilder {
     pub(super) path: runtime::ODataPath,
 }
 
-#[cfg(feature = "me")]
+#[cfg(feature = "security")]
 impl MicrosoftGraphSecurityIpAddressRequestBuilder {
     /// Reads the entity; [`.select()`](runtime::Request::select) and
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
@@ -7882,7 +7865,6 @@ impl MicrosoftGraphSecurityIpAddressRequestBuilder {
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
-    #[cfg(feature = "security")]
     /// Navigation property `childHostPairs`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.security.ipAddress/childHostPairs`
@@ -7895,7 +7877,6 @@ impl MicrosoftGraphSecurityIpAddressRequestBuilder {
             segment: "childHostPairs",
         }
     }
-    #[cfg(feature = "security")]
     /// Navigation property `components`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.security.ipAddress/components`
@@ -7908,7 +7889,6 @@ impl MicrosoftGraphSecurityIpAddressRequestBuilder {
             segment: "components",
         }
     }
-    #[cfg(feature = "security")]
     /// Navigation property `cookies`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.security.ipAddress/cookies`
@@ -7919,7 +7899,6 @@ impl MicrosoftGraphSecurityIpAddressRequestBuilder {
             segment: "cookies",
         }
     }
-    #[cfg(feature = "security")]
     /// Navigation property `hostPairs`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.security.ipAddress/hostPairs`
@@ -7930,7 +7909,6 @@ impl MicrosoftGraphSecurityIpAddressRequestBuilder {
             segment: "hostPairs",
         }
     }
-    #[cfg(feature = "security")]
     /// Navigation property `parentHostPairs`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.security.ipAddress/parentHostPairs`
@@ -7943,7 +7921,6 @@ impl MicrosoftGraphSecurityIpAddressRequestBuilder {
             segment: "parentHostPairs",
         }
     }
-    #[cfg(feature = "security")]
     /// Navigation property `passiveDns`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.security.ipAddress/passiveDns`
@@ -7956,7 +7933,6 @@ impl MicrosoftGraphSecurityIpAddressRequestBuilder {
             segment: "passiveDns",
         }
     }
-    #[cfg(feature = "security")]
     /// Navigation property `passiveDnsReverse`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.security.ipAddress/passiveDnsReverse`
@@ -7969,7 +7945,6 @@ impl MicrosoftGraphSecurityIpAddressRequestBuilder {
             segment: "passiveDnsReverse",
         }
     }
-    #[cfg(feature = "security")]
     /// Navigation property `ports`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.security.ipAddress/ports`
@@ -7980,7 +7955,6 @@ impl MicrosoftGraphSecurityIpAddressRequestBuilder {
             segment: "ports",
         }
     }
-    #[cfg(feature = "security")]
     /// Navigation property `reputation`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.security.ipAddress/reputation`
@@ -7990,7 +7964,6 @@ impl MicrosoftGraphSecurityIpAddressRequestBuilder {
             path: self.path.clone().segment("reputation"),
         }
     }
-    #[cfg(feature = "security")]
     /// Navigation property `sslCertificates`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.security.ipAddress/sslCertificates`
@@ -8003,7 +7976,6 @@ impl MicrosoftGraphSecurityIpAddressRequestBuilder {
             segment: "sslCertificates",
         }
     }
-    #[cfg(feature = "security")]
     /// Navigation property `subdomains`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.security.ipAddress/subdomains`
@@ -8014,7 +7986,6 @@ impl MicrosoftGraphSecurityIpAddressRequestBuilder {
             segment: "subdomains",
         }
     }
-    #[cfg(feature = "security")]
     /// Navigation property `trackers`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.security.ipAddress/trackers`
@@ -8025,7 +7996,6 @@ impl MicrosoftGraphSecurityIpAddressRequestBuilder {
             segment: "trackers",
         }
     }
-    #[cfg(feature = "security")]
     /// Navigation property `whois`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.security.ipAddress/whois`

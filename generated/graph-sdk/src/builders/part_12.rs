@@ -649,14 +649,6 @@ impl MicrosoftGraphSecuritySiteSourceRequestBuilder {
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
-    #[cfg(
-        any(
-            feature = "directory_objects",
-            feature = "groups",
-            feature = "policies",
-            feature = "sites"
-        )
-    )]
     /// Navigation property `site`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.security.siteSource/site`
@@ -1558,7 +1550,6 @@ impl MicrosoftGraphSecurityUnifiedGroupSourceRequestBuilder {
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
-    #[cfg(any(feature = "directory_objects", feature = "groups", feature = "policies"))]
     /// Navigation property `group`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.security.unifiedGroupSource/group`
@@ -1585,7 +1576,7 @@ impl MicrosoftGraphSecurityUnifiedGroupSourceRequestBuilder {
     }
 }
 
-#[cfg(feature = "me")]
+#[cfg(feature = "security")]
 /// Requests for one `microsoft.graph.security.user`.
 ///
 /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.security.user`
@@ -1595,7 +1586,7 @@ pub struct MicrosoftGraphSecurityUserRequestBuilder {
     pub(super) path: runtime::ODataPath,
 }
 
-#[cfg(feature = "me")]
+#[cfg(feature = "security")]
 impl MicrosoftGraphSecurityUserRequestBuilder {
     /// Reads the entity; [`.select()`](runtime::Request::select) and
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
@@ -2029,7 +2020,7 @@ impl MicrosoftGraphSecurityVulnerabilityRequestBuilder {
     }
 }
 
-#[cfg(feature = "me")]
+#[cfg(any(feature = "me", feature = "users"))]
 /// Requests for one `microsoft.graph.security.whoisBaseRecord`.
 ///
 /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.security.whoisBaseRecord`
@@ -2039,7 +2030,7 @@ pub struct MicrosoftGraphSecurityWhoisBaseRecordRequestBuilder {
     pub(super) path: runtime::ODataPath,
 }
 
-#[cfg(feature = "me")]
+#[cfg(any(feature = "me", feature = "users"))]
 impl MicrosoftGraphSecurityWhoisBaseRecordRequestBuilder {
     /// Reads the entity; [`.select()`](runtime::Request::select) and
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
@@ -3047,14 +3038,6 @@ impl MicrosoftGraphTeamsAdministrationTeamsUserConfigurationRequestBuilder {
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
-    #[cfg(
-        any(
-            feature = "directory_objects",
-            feature = "me",
-            feature = "policies",
-            feature = "users"
-        )
-    )]
     /// Navigation property `user`.
     ///
     /// URL: `/admin/teams/userConfigurations/{id}/user`
@@ -3281,14 +3264,7 @@ impl MicrosoftGraphTeamsAdministrationTelephoneNumberManagementRootRequestBuilde
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory_objects",
-        feature = "groups",
-        feature = "policies",
-        feature = "sites"
-    )
-)]
+#[cfg(feature = "sites")]
 /// Requests for a collection of `microsoft.graph.termStore.group`.
 ///
 /// URL: `/sites/{id}/termStore/groups`
@@ -3299,14 +3275,7 @@ pub struct MicrosoftGraphTermStoreGroupCollectionRequestBuilder {
     pub(super) segment: &'static str,
 }
 
-#[cfg(
-    any(
-        feature = "directory_objects",
-        feature = "groups",
-        feature = "policies",
-        feature = "sites"
-    )
-)]
+#[cfg(feature = "sites")]
 impl MicrosoftGraphTermStoreGroupCollectionRequestBuilder {
     /// Lists one page of the collection; [`.into_stream()`](runtime::Request::into_stream)
     /// yields every item, following `@odata.nextLink`.
@@ -3359,14 +3328,7 @@ impl MicrosoftGraphTermStoreGroupCollectionRequestBuilder {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory_objects",
-        feature = "groups",
-        feature = "policies",
-        feature = "sites"
-    )
-)]
+#[cfg(feature = "sites")]
 /// Requests for one `microsoft.graph.termStore.group`.
 ///
 /// URL: `/sites/{id}/termStore/groups/{id}`
@@ -3378,14 +3340,7 @@ pub struct MicrosoftGraphTermStoreGroupRequestBuilder {
     pub(super) path: runtime::ODataPath,
 }
 
-#[cfg(
-    any(
-        feature = "directory_objects",
-        feature = "groups",
-        feature = "policies",
-        feature = "sites"
-    )
-)]
+#[cfg(feature = "sites")]
 impl MicrosoftGraphTermStoreGroupRequestBuilder {
     /// Reads the entity; [`.select()`](runtime::Request::select) and
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
@@ -3433,14 +3388,7 @@ impl MicrosoftGraphTermStoreGroupRequestBuilder {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory_objects",
-        feature = "groups",
-        feature = "policies",
-        feature = "sites"
-    )
-)]
+#[cfg(feature = "sites")]
 /// Requests for a collection of `microsoft.graph.termStore.relation`.
 ///
 /// URL: `/sites/{id}/termStore/sets/{id}/relations`
@@ -3453,14 +3401,7 @@ pub struct MicrosoftGraphTermStoreRelationCollectionRequestBuilder {
     pub(super) segment: &'static str,
 }
 
-#[cfg(
-    any(
-        feature = "directory_objects",
-        feature = "groups",
-        feature = "policies",
-        feature = "sites"
-    )
-)]
+#[cfg(feature = "sites")]
 impl MicrosoftGraphTermStoreRelationCollectionRequestBuilder {
     /// Lists one page of the collection; [`.into_stream()`](runtime::Request::into_stream)
     /// yields every item, following `@odata.nextLink`.
@@ -3513,14 +3454,7 @@ impl MicrosoftGraphTermStoreRelationCollectionRequestBuilder {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory_objects",
-        feature = "groups",
-        feature = "policies",
-        feature = "sites"
-    )
-)]
+#[cfg(feature = "sites")]
 /// Requests for one `microsoft.graph.termStore.relation`.
 ///
 /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.termStore.relation`
@@ -3532,14 +3466,7 @@ pub struct MicrosoftGraphTermStoreRelationRequestBuilder {
     pub(super) path: runtime::ODataPath,
 }
 
-#[cfg(
-    any(
-        feature = "directory_objects",
-        feature = "groups",
-        feature = "policies",
-        feature = "sites"
-    )
-)]
+#[cfg(feature = "sites")]
 impl MicrosoftGraphTermStoreRelationRequestBuilder {
     /// Reads the entity; [`.select()`](runtime::Request::select) and
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
@@ -3649,14 +3576,7 @@ impl MicrosoftGraphTermStoreRelationRequestBuilder {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory_objects",
-        feature = "groups",
-        feature = "policies",
-        feature = "sites"
-    )
-)]
+#[cfg(feature = "sites")]
 /// Requests for a collection of `microsoft.graph.termStore.set`.
 ///
 /// URL: `/sites/{id}/termStore/sets`
@@ -3669,14 +3589,7 @@ pub struct MicrosoftGraphTermStoreSetCollectionRequestBuilder {
     pub(super) segment: &'static str,
 }
 
-#[cfg(
-    any(
-        feature = "directory_objects",
-        feature = "groups",
-        feature = "policies",
-        feature = "sites"
-    )
-)]
+#[cfg(feature = "sites")]
 impl MicrosoftGraphTermStoreSetCollectionRequestBuilder {
     /// Lists one page of the collection; [`.into_stream()`](runtime::Request::into_stream)
     /// yields every item, following `@odata.nextLink`.
@@ -3729,14 +3642,7 @@ impl MicrosoftGraphTermStoreSetCollectionRequestBuilder {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory_objects",
-        feature = "groups",
-        feature = "policies",
-        feature = "sites"
-    )
-)]
+#[cfg(feature = "sites")]
 /// Requests for one `microsoft.graph.termStore.set`.
 ///
 /// URL: `/sites/{id}/termStore/sets/{id}`
@@ -3748,14 +3654,7 @@ pub struct MicrosoftGraphTermStoreSetRequestBuilder {
     pub(super) path: runtime::ODataPath,
 }
 
-#[cfg(
-    any(
-        feature = "directory_objects",
-        feature = "groups",
-        feature = "policies",
-        feature = "sites"
-    )
-)]
+#[cfg(feature = "sites")]
 impl MicrosoftGraphTermStoreSetRequestBuilder {
     /// Reads the entity; [`.select()`](runtime::Request::select) and
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
@@ -3829,14 +3728,7 @@ impl MicrosoftGraphTermStoreSetRequestBuilder {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory_objects",
-        feature = "groups",
-        feature = "policies",
-        feature = "sites"
-    )
-)]
+#[cfg(feature = "sites")]
 /// Requests for a collection of `microsoft.graph.termStore.store`.
 ///
 /// URL: `/sites/{id}/termStores`
@@ -3847,14 +3739,7 @@ pub struct MicrosoftGraphTermStoreStoreCollectionRequestBuilder {
     pub(super) segment: &'static str,
 }
 
-#[cfg(
-    any(
-        feature = "directory_objects",
-        feature = "groups",
-        feature = "policies",
-        feature = "sites"
-    )
-)]
+#[cfg(feature = "sites")]
 impl MicrosoftGraphTermStoreStoreCollectionRequestBuilder {
     /// Lists one page of the collection; [`.into_stream()`](runtime::Request::into_stream)
     /// yields every item, following `@odata.nextLink`.
@@ -3907,14 +3792,7 @@ impl MicrosoftGraphTermStoreStoreCollectionRequestBuilder {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory_objects",
-        feature = "groups",
-        feature = "policies",
-        feature = "sites"
-    )
-)]
+#[cfg(feature = "sites")]
 /// Requests for one `microsoft.graph.termStore.store`.
 ///
 /// URL: `/sites/{id}/termStore`
@@ -3926,14 +3804,7 @@ pub struct MicrosoftGraphTermStoreStoreRequestBuilder {
     pub(super) path: runtime::ODataPath,
 }
 
-#[cfg(
-    any(
-        feature = "directory_objects",
-        feature = "groups",
-        feature = "policies",
-        feature = "sites"
-    )
-)]
+#[cfg(feature = "sites")]
 impl MicrosoftGraphTermStoreStoreRequestBuilder {
     /// Reads the entity; [`.select()`](runtime::Request::select) and
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
@@ -3991,14 +3862,7 @@ impl MicrosoftGraphTermStoreStoreRequestBuilder {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory_objects",
-        feature = "groups",
-        feature = "policies",
-        feature = "sites"
-    )
-)]
+#[cfg(feature = "sites")]
 /// Requests for a collection of `microsoft.graph.termStore.term`.
 ///
 /// URL: `/sites/{id}/termStore/sets/{id}/children`
@@ -4011,14 +3875,7 @@ pub struct MicrosoftGraphTermStoreTermCollectionRequestBuilder {
     pub(super) segment: &'static str,
 }
 
-#[cfg(
-    any(
-        feature = "directory_objects",
-        feature = "groups",
-        feature = "policies",
-        feature = "sites"
-    )
-)]
+#[cfg(feature = "sites")]
 impl MicrosoftGraphTermStoreTermCollectionRequestBuilder {
     /// Lists one page of the collection; [`.into_stream()`](runtime::Request::into_stream)
     /// yields every item, following `@odata.nextLink`.
@@ -4071,14 +3928,7 @@ impl MicrosoftGraphTermStoreTermCollectionRequestBuilder {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory_objects",
-        feature = "groups",
-        feature = "policies",
-        feature = "sites"
-    )
-)]
+#[cfg(feature = "sites")]
 /// Requests for one `microsoft.graph.termStore.term`.
 ///
 /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.termStore.term`
@@ -4090,14 +3940,7 @@ pub struct MicrosoftGraphTermStoreTermRequestBuilder {
     pub(super) path: runtime::ODataPath,
 }
 
-#[cfg(
-    any(
-        feature = "directory_objects",
-        feature = "groups",
-        feature = "policies",
-        feature = "sites"
-    )
-)]
+#[cfg(feature = "sites")]
 impl MicrosoftGraphTermStoreTermRequestBuilder {
     /// Reads the entity; [`.select()`](runtime::Request::select) and
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
@@ -4179,7 +4022,7 @@ impl MicrosoftGraphTermStoreTermRequestBuilder {
     }
 }
 
-#[cfg(feature = "me")]
+#[cfg(feature = "device_app_management")]
 /// Requests for one `microsoft.graph.microsoftStoreForBusinessApp`.
 ///
 /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.microsoftStoreForBusinessApp`
@@ -4189,7 +4032,7 @@ pub struct MicrosoftStoreForBusinessAppRequestBuilder {
     pub(super) path: runtime::ODataPath,
 }
 
-#[cfg(feature = "me")]
+#[cfg(feature = "device_app_management")]
 impl MicrosoftStoreForBusinessAppRequestBuilder {
     /// Reads the entity; [`.select()`](runtime::Request::select) and
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
@@ -4225,7 +4068,6 @@ impl MicrosoftStoreForBusinessAppRequestBuilder {
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
-    #[cfg(feature = "device_app_management")]
     /// Navigation property `assignments`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.microsoftStoreForBusinessApp/assignments`
@@ -4236,7 +4078,6 @@ impl MicrosoftStoreForBusinessAppRequestBuilder {
             segment: "assignments",
         }
     }
-    #[cfg(feature = "device_app_management")]
     /// Navigation property `categories`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.microsoftStoreForBusinessApp/categories`
@@ -5832,7 +5673,7 @@ impl MobileThreatDefenseConnectorRequestBuilder {
     }
 }
 
-#[cfg(any(feature = "directory_objects", feature = "policies"))]
+#[cfg(feature = "policies")]
 /// Requests for one `microsoft.graph.multiTenantOrganizationIdentitySyncPolicyTemplate`.
 ///
 /// URL: `/policies/crossTenantAccessPolicy/templates/multiTenantOrganizationIdentitySynchronization`
@@ -5844,7 +5685,7 @@ pub struct MultiTenantOrganizationIdentitySyncPolicyTemplateRequestBuilder {
     pub(super) path: runtime::ODataPath,
 }
 
-#[cfg(any(feature = "directory_objects", feature = "policies"))]
+#[cfg(feature = "policies")]
 impl MultiTenantOrganizationIdentitySyncPolicyTemplateRequestBuilder {
     /// Reads the entity; [`.select()`](runtime::Request::select) and
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
@@ -6224,7 +6065,7 @@ impl MultiTenantOrganizationMemberRequestBuilder {
     }
 }
 
-#[cfg(any(feature = "directory_objects", feature = "policies"))]
+#[cfg(feature = "policies")]
 /// Requests for one `microsoft.graph.multiTenantOrganizationPartnerConfigurationTemplate`.
 ///
 /// URL: `/policies/crossTenantAccessPolicy/templates/multiTenantOrganizationPartnerConfiguration`
@@ -6236,7 +6077,7 @@ pub struct MultiTenantOrganizationPartnerConfigurationTemplateRequestBuilder {
     pub(super) path: runtime::ODataPath,
 }
 
-#[cfg(any(feature = "directory_objects", feature = "policies"))]
+#[cfg(feature = "policies")]
 impl MultiTenantOrganizationPartnerConfigurationTemplateRequestBuilder {
     /// Reads the entity; [`.select()`](runtime::Request::select) and
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
@@ -6366,16 +6207,7 @@ impl MultiTenantOrganizationRequestBuilder {
     }
 }
 
-#[cfg(
-    any(
-        feature = "admin",
-        feature = "directory_objects",
-        feature = "groups",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "admin", feature = "groups", feature = "me", feature = "users"))]
 /// Requests for a collection of `microsoft.graph.multiValueLegacyExtendedProperty`.
 ///
 /// URL: `/me/calendar/multiValueExtendedProperties`
@@ -6388,16 +6220,7 @@ pub struct MultiValueLegacyExtendedPropertyCollectionRequestBuilder {
     pub(super) segment: &'static str,
 }
 
-#[cfg(
-    any(
-        feature = "admin",
-        feature = "directory_objects",
-        feature = "groups",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "admin", feature = "groups", feature = "me", feature = "users"))]
 impl MultiValueLegacyExtendedPropertyCollectionRequestBuilder {
     /// Lists one page of the collection; [`.into_stream()`](runtime::Request::into_stream)
     /// yields every item, following `@odata.nextLink`.
@@ -6452,16 +6275,7 @@ impl MultiValueLegacyExtendedPropertyCollectionRequestBuilder {
     }
 }
 
-#[cfg(
-    any(
-        feature = "admin",
-        feature = "directory_objects",
-        feature = "groups",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "admin", feature = "groups", feature = "me", feature = "users"))]
 /// Requests for one `microsoft.graph.multiValueLegacyExtendedProperty`.
 ///
 /// URL: `/me/calendar/multiValueExtendedProperties/{id}`
@@ -6471,16 +6285,7 @@ pub struct MultiValueLegacyExtendedPropertyRequestBuilder {
     pub(super) path: runtime::ODataPath,
 }
 
-#[cfg(
-    any(
-        feature = "admin",
-        feature = "directory_objects",
-        feature = "groups",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "admin", feature = "groups", feature = "me", feature = "users"))]
 impl MultiValueLegacyExtendedPropertyRequestBuilder {
     /// Reads the entity; [`.select()`](runtime::Request::select) and
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
@@ -6641,16 +6446,7 @@ impl NamedLocationRequestBuilder {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory_objects",
-        feature = "groups",
-        feature = "me",
-        feature = "policies",
-        feature = "sites",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "groups", feature = "me", feature = "sites", feature = "users"))]
 /// Requests for a collection of `microsoft.graph.notebook`.
 ///
 /// URL: `/me/onenote/notebooks`
@@ -6661,16 +6457,7 @@ pub struct NotebookCollectionRequestBuilder {
     pub(super) segment: &'static str,
 }
 
-#[cfg(
-    any(
-        feature = "directory_objects",
-        feature = "groups",
-        feature = "me",
-        feature = "policies",
-        feature = "sites",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "groups", feature = "me", feature = "sites", feature = "users"))]
 impl NotebookCollectionRequestBuilder {
     /// Lists one page of the collection; [`.into_stream()`](runtime::Request::into_stream)
     /// yields every item, following `@odata.nextLink`.
@@ -6761,16 +6548,7 @@ impl NotebookCollectionRequestBuilder {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory_objects",
-        feature = "groups",
-        feature = "me",
-        feature = "policies",
-        feature = "sites",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "groups", feature = "me", feature = "sites", feature = "users"))]
 /// Requests for one `microsoft.graph.notebook`.
 ///
 /// URL: `/me/onenote/notebooks/{id}`
@@ -6782,16 +6560,7 @@ pub struct NotebookRequestBuilder {
     pub(super) path: runtime::ODataPath,
 }
 
-#[cfg(
-    any(
-        feature = "directory_objects",
-        feature = "groups",
-        feature = "me",
-        feature = "policies",
-        feature = "sites",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "groups", feature = "me", feature = "sites", feature = "users"))]
 impl NotebookRequestBuilder {
     /// Reads the entity; [`.select()`](runtime::Request::select) and
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
@@ -7004,7 +6773,15 @@ impl NotificationMessageTemplateRequestBuilder {
     }
 }
 
-#[cfg(feature = "oauth2_permission_grants")]
+#[cfg(
+    any(
+        feature = "directory_objects",
+        feature = "me",
+        feature = "oauth2_permission_grants",
+        feature = "service_principals",
+        feature = "users"
+    )
+)]
 /// Requests for a collection of `microsoft.graph.oAuth2PermissionGrant`.
 ///
 /// URL: `/oauth2PermissionGrants`
@@ -7017,7 +6794,15 @@ pub struct OAuth2PermissionGrantCollectionRequestBuilder {
     pub(super) segment: &'static str,
 }
 
-#[cfg(feature = "oauth2_permission_grants")]
+#[cfg(
+    any(
+        feature = "directory_objects",
+        feature = "me",
+        feature = "oauth2_permission_grants",
+        feature = "service_principals",
+        feature = "users"
+    )
+)]
 impl OAuth2PermissionGrantCollectionRequestBuilder {
     /// Lists one page of the collection; [`.into_stream()`](runtime::Request::into_stream)
     /// yields every item, following `@odata.nextLink`.
@@ -7065,6 +6850,7 @@ impl OAuth2PermissionGrantCollectionRequestBuilder {
             path: self.parent.segment(self.segment).key(id.as_ref()),
         }
     }
+    #[cfg(feature = "oauth2_permission_grants")]
     /// Bound function `microsoft.graph.delta`.
     ///
     /// HTTP: `GET /oauth2PermissionGrants/delta(...)`
@@ -7083,7 +6869,15 @@ impl OAuth2PermissionGrantCollectionRequestBuilder {
     }
 }
 
-#[cfg(feature = "oauth2_permission_grants")]
+#[cfg(
+    any(
+        feature = "directory_objects",
+        feature = "me",
+        feature = "oauth2_permission_grants",
+        feature = "service_principals",
+        feature = "users"
+    )
+)]
 /// Requests for one `microsoft.graph.oAuth2PermissionGrant`.
 ///
 /// URL: `/oauth2PermissionGrants/{id}`
@@ -7095,7 +6889,15 @@ pub struct OAuth2PermissionGrantRequestBuilder {
     pub(super) path: runtime::ODataPath,
 }
 
-#[cfg(feature = "oauth2_permission_grants")]
+#[cfg(
+    any(
+        feature = "directory_objects",
+        feature = "me",
+        feature = "oauth2_permission_grants",
+        feature = "service_principals",
+        feature = "users"
+    )
+)]
 impl OAuth2PermissionGrantRequestBuilder {
     /// Reads the entity; [`.select()`](runtime::Request::select) and
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
@@ -7133,16 +6935,7 @@ impl OAuth2PermissionGrantRequestBuilder {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory_objects",
-        feature = "groups",
-        feature = "me",
-        feature = "policies",
-        feature = "teams",
-        feature = "users"
-    )
-)]
+#[cfg(feature = "teams")]
 /// Requests for a collection of `microsoft.graph.offerShiftRequest`.
 ///
 /// URL: `/teams/{id}/schedule/offerShiftRequests`
@@ -7153,16 +6946,7 @@ pub struct OfferShiftRequestCollectionRequestBuilder {
     pub(super) segment: &'static str,
 }
 
-#[cfg(
-    any(
-        feature = "directory_objects",
-        feature = "groups",
-        feature = "me",
-        feature = "policies",
-        feature = "teams",
-        feature = "users"
-    )
-)]
+#[cfg(feature = "teams")]
 impl OfferShiftRequestCollectionRequestBuilder {
     /// Lists one page of the collection; [`.into_stream()`](runtime::Request::into_stream)
     /// yields every item, following `@odata.nextLink`.
@@ -7212,16 +6996,7 @@ impl OfferShiftRequestCollectionRequestBuilder {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory_objects",
-        feature = "groups",
-        feature = "me",
-        feature = "policies",
-        feature = "teams",
-        feature = "users"
-    )
-)]
+#[cfg(feature = "teams")]
 /// Requests for one `microsoft.graph.offerShiftRequest`.
 ///
 /// URL: `/teams/{id}/schedule/offerShiftRequests/{id}`
@@ -7233,16 +7008,7 @@ pub struct OfferShiftRequestRequestBuilder {
     pub(super) path: runtime::ODataPath,
 }
 
-#[cfg(
-    any(
-        feature = "directory_objects",
-        feature = "groups",
-        feature = "me",
-        feature = "policies",
-        feature = "teams",
-        feature = "users"
-    )
-)]
+#[cfg(feature = "teams")]
 impl OfferShiftRequestRequestBuilder {
     /// Reads the entity; [`.select()`](runtime::Request::select) and
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
@@ -7316,7 +7082,7 @@ impl OfferShiftRequestRequestBuilder {
     }
 }
 
-#[cfg(feature = "me")]
+#[cfg(any(feature = "me", feature = "users"))]
 /// Requests for one `microsoft.graph.officeGraphInsights`.
 ///
 /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.officeGraphInsights`
@@ -7326,7 +7092,7 @@ pub struct OfficeGraphInsightsRequestBuilder {
     pub(super) path: runtime::ODataPath,
 }
 
-#[cfg(feature = "me")]
+#[cfg(any(feature = "me", feature = "users"))]
 impl OfficeGraphInsightsRequestBuilder {
     /// Reads the entity; [`.select()`](runtime::Request::select) and
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
@@ -7394,7 +7160,7 @@ impl OfficeGraphInsightsRequestBuilder {
     }
 }
 
-#[cfg(feature = "me")]
+#[cfg(any(feature = "directory", feature = "identity"))]
 /// Requests for one `microsoft.graph.oidcIdentityProvider`.
 ///
 /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.oidcIdentityProvider`
@@ -7404,7 +7170,7 @@ pub struct OidcIdentityProviderRequestBuilder {
     pub(super) path: runtime::ODataPath,
 }
 
-#[cfg(feature = "me")]
+#[cfg(any(feature = "directory", feature = "identity"))]
 impl OidcIdentityProviderRequestBuilder {
     /// Reads the entity; [`.select()`](runtime::Request::select) and
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
@@ -8223,16 +7989,7 @@ impl OnPremisesDirectorySynchronizationRequestBuilder {
     }
 }
 
-#[cfg(
-    any(
-        feature = "contacts",
-        feature = "directory_objects",
-        feature = "groups",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "contacts", feature = "groups", feature = "me", feature = "users"))]
 /// Requests for one `microsoft.graph.onPremisesSyncBehavior`.
 ///
 /// URL: `/me/onPremisesSyncBehavior`
@@ -8244,16 +8001,7 @@ pub struct OnPremisesSyncBehaviorRequestBuilder {
     pub(super) path: runtime::ODataPath,
 }
 
-#[cfg(
-    any(
-        feature = "contacts",
-        feature = "directory_objects",
-        feature = "groups",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "contacts", feature = "groups", feature = "me", feature = "users"))]
 impl OnPremisesSyncBehaviorRequestBuilder {
     /// Reads the entity; [`.select()`](runtime::Request::select) and
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.

@@ -330,16 +330,7 @@ impl OneDriveForBusinessRestoreSessionRequestBuilder {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory_objects",
-        feature = "groups",
-        feature = "me",
-        feature = "policies",
-        feature = "sites",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "groups", feature = "me", feature = "sites", feature = "users"))]
 /// Requests for a collection of `microsoft.graph.onenoteOperation`.
 ///
 /// URL: `/me/onenote/operations`
@@ -350,16 +341,7 @@ pub struct OnenoteOperationCollectionRequestBuilder {
     pub(super) segment: &'static str,
 }
 
-#[cfg(
-    any(
-        feature = "directory_objects",
-        feature = "groups",
-        feature = "me",
-        feature = "policies",
-        feature = "sites",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "groups", feature = "me", feature = "sites", feature = "users"))]
 impl OnenoteOperationCollectionRequestBuilder {
     /// Lists one page of the collection; [`.into_stream()`](runtime::Request::into_stream)
     /// yields every item, following `@odata.nextLink`.
@@ -409,16 +391,7 @@ impl OnenoteOperationCollectionRequestBuilder {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory_objects",
-        feature = "groups",
-        feature = "me",
-        feature = "policies",
-        feature = "sites",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "groups", feature = "me", feature = "sites", feature = "users"))]
 /// Requests for one `microsoft.graph.onenoteOperation`.
 ///
 /// URL: `/me/onenote/operations/{id}`
@@ -428,16 +401,7 @@ pub struct OnenoteOperationRequestBuilder {
     pub(super) path: runtime::ODataPath,
 }
 
-#[cfg(
-    any(
-        feature = "directory_objects",
-        feature = "groups",
-        feature = "me",
-        feature = "policies",
-        feature = "sites",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "groups", feature = "me", feature = "sites", feature = "users"))]
 impl OnenoteOperationRequestBuilder {
     /// Reads the entity; [`.select()`](runtime::Request::select) and
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
@@ -475,16 +439,7 @@ impl OnenoteOperationRequestBuilder {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory_objects",
-        feature = "groups",
-        feature = "me",
-        feature = "policies",
-        feature = "sites",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "groups", feature = "me", feature = "sites", feature = "users"))]
 /// Requests for a collection of `microsoft.graph.onenotePage`.
 ///
 /// URL: `/me/onenote/pages`
@@ -497,16 +452,7 @@ pub struct OnenotePageCollectionRequestBuilder {
     pub(super) segment: &'static str,
 }
 
-#[cfg(
-    any(
-        feature = "directory_objects",
-        feature = "groups",
-        feature = "me",
-        feature = "policies",
-        feature = "sites",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "groups", feature = "me", feature = "sites", feature = "users"))]
 impl OnenotePageCollectionRequestBuilder {
     /// Lists one page of the collection; [`.into_stream()`](runtime::Request::into_stream)
     /// yields every item, following `@odata.nextLink`.
@@ -554,16 +500,7 @@ impl OnenotePageCollectionRequestBuilder {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory_objects",
-        feature = "groups",
-        feature = "me",
-        feature = "policies",
-        feature = "sites",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "groups", feature = "me", feature = "sites", feature = "users"))]
 /// Requests for one `microsoft.graph.onenotePage`.
 ///
 /// URL: `/me/onenote/pages/{id}`
@@ -575,16 +512,7 @@ pub struct OnenotePageRequestBuilder {
     pub(super) path: runtime::ODataPath,
 }
 
-#[cfg(
-    any(
-        feature = "directory_objects",
-        feature = "groups",
-        feature = "me",
-        feature = "policies",
-        feature = "sites",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "groups", feature = "me", feature = "sites", feature = "users"))]
 impl OnenotePageRequestBuilder {
     /// Reads the entity; [`.select()`](runtime::Request::select) and
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
@@ -732,16 +660,7 @@ impl OnenotePageRequestBuilder {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory_objects",
-        feature = "groups",
-        feature = "me",
-        feature = "policies",
-        feature = "sites",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "groups", feature = "me", feature = "sites", feature = "users"))]
 /// Requests for one `microsoft.graph.onenote`.
 ///
 /// URL: `/me/onenote`
@@ -753,16 +672,7 @@ pub struct OnenoteRequestBuilder {
     pub(super) path: runtime::ODataPath,
 }
 
-#[cfg(
-    any(
-        feature = "directory_objects",
-        feature = "groups",
-        feature = "me",
-        feature = "policies",
-        feature = "sites",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "groups", feature = "me", feature = "sites", feature = "users"))]
 impl OnenoteRequestBuilder {
     /// Reads the entity; [`.select()`](runtime::Request::select) and
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
@@ -857,16 +767,7 @@ impl OnenoteRequestBuilder {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory_objects",
-        feature = "groups",
-        feature = "me",
-        feature = "policies",
-        feature = "sites",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "groups", feature = "me", feature = "sites", feature = "users"))]
 /// Requests for a collection of `microsoft.graph.onenoteResource`.
 ///
 /// URL: `/me/onenote/resources`
@@ -877,16 +778,7 @@ pub struct OnenoteResourceCollectionRequestBuilder {
     pub(super) segment: &'static str,
 }
 
-#[cfg(
-    any(
-        feature = "directory_objects",
-        feature = "groups",
-        feature = "me",
-        feature = "policies",
-        feature = "sites",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "groups", feature = "me", feature = "sites", feature = "users"))]
 impl OnenoteResourceCollectionRequestBuilder {
     /// Lists one page of the collection; [`.into_stream()`](runtime::Request::into_stream)
     /// yields every item, following `@odata.nextLink`.
@@ -936,16 +828,7 @@ impl OnenoteResourceCollectionRequestBuilder {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory_objects",
-        feature = "groups",
-        feature = "me",
-        feature = "policies",
-        feature = "sites",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "groups", feature = "me", feature = "sites", feature = "users"))]
 /// Requests for one `microsoft.graph.onenoteResource`.
 ///
 /// URL: `/me/onenote/resources/{id}`
@@ -955,16 +838,7 @@ pub struct OnenoteResourceRequestBuilder {
     pub(super) path: runtime::ODataPath,
 }
 
-#[cfg(
-    any(
-        feature = "directory_objects",
-        feature = "groups",
-        feature = "me",
-        feature = "policies",
-        feature = "sites",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "groups", feature = "me", feature = "sites", feature = "users"))]
 impl OnenoteResourceRequestBuilder {
     /// Reads the entity; [`.select()`](runtime::Request::select) and
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
@@ -1017,16 +891,7 @@ impl OnenoteResourceRequestBuilder {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory_objects",
-        feature = "groups",
-        feature = "me",
-        feature = "policies",
-        feature = "sites",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "groups", feature = "me", feature = "sites", feature = "users"))]
 /// Requests for a collection of `microsoft.graph.onenoteSection`.
 ///
 /// URL: `/me/onenote/sections`
@@ -1039,16 +904,7 @@ pub struct OnenoteSectionCollectionRequestBuilder {
     pub(super) segment: &'static str,
 }
 
-#[cfg(
-    any(
-        feature = "directory_objects",
-        feature = "groups",
-        feature = "me",
-        feature = "policies",
-        feature = "sites",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "groups", feature = "me", feature = "sites", feature = "users"))]
 impl OnenoteSectionCollectionRequestBuilder {
     /// Lists one page of the collection; [`.into_stream()`](runtime::Request::into_stream)
     /// yields every item, following `@odata.nextLink`.
@@ -1098,16 +954,7 @@ impl OnenoteSectionCollectionRequestBuilder {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory_objects",
-        feature = "groups",
-        feature = "me",
-        feature = "policies",
-        feature = "sites",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "groups", feature = "me", feature = "sites", feature = "users"))]
 /// Requests for one `microsoft.graph.onenoteSection`.
 ///
 /// URL: `/me/onenote/sections/{id}`
@@ -1119,16 +966,7 @@ pub struct OnenoteSectionRequestBuilder {
     pub(super) path: runtime::ODataPath,
 }
 
-#[cfg(
-    any(
-        feature = "directory_objects",
-        feature = "groups",
-        feature = "me",
-        feature = "policies",
-        feature = "sites",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "groups", feature = "me", feature = "sites", feature = "users"))]
 impl OnenoteSectionRequestBuilder {
     /// Reads the entity; [`.select()`](runtime::Request::select) and
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
@@ -1257,7 +1095,7 @@ impl OnenoteSectionRequestBuilder {
     }
 }
 
-#[cfg(feature = "me")]
+#[cfg(any(feature = "me", feature = "users"))]
 /// Requests for one `microsoft.graph.onlineMeetingBase`.
 ///
 /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.onlineMeetingBase`
@@ -1267,7 +1105,7 @@ pub struct OnlineMeetingBaseRequestBuilder {
     pub(super) path: runtime::ODataPath,
 }
 
-#[cfg(feature = "me")]
+#[cfg(any(feature = "me", feature = "users"))]
 impl OnlineMeetingBaseRequestBuilder {
     /// Reads the entity; [`.select()`](runtime::Request::select) and
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
@@ -1324,15 +1162,7 @@ impl OnlineMeetingBaseRequestBuilder {
     }
 }
 
-#[cfg(
-    any(
-        feature = "communications",
-        feature = "directory_objects",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "communications", feature = "me", feature = "users"))]
 /// Requests for a collection of `microsoft.graph.onlineMeeting`.
 ///
 /// URL: `/communications/onlineMeetings`
@@ -1345,15 +1175,7 @@ pub struct OnlineMeetingCollectionRequestBuilder {
     pub(super) segment: &'static str,
 }
 
-#[cfg(
-    any(
-        feature = "communications",
-        feature = "directory_objects",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "communications", feature = "me", feature = "users"))]
 impl OnlineMeetingCollectionRequestBuilder {
     /// Lists one page of the collection; [`.into_stream()`](runtime::Request::into_stream)
     /// yields every item, following `@odata.nextLink`.
@@ -1658,15 +1480,7 @@ impl OnlineMeetingEngagementConversationRequestBuilder {
     }
 }
 
-#[cfg(
-    any(
-        feature = "communications",
-        feature = "directory_objects",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "communications", feature = "me", feature = "users"))]
 /// Requests for one `microsoft.graph.onlineMeeting`.
 ///
 /// URL: `/communications/onlineMeetings/{id}`
@@ -1678,15 +1492,7 @@ pub struct OnlineMeetingRequestBuilder {
     pub(super) path: runtime::ODataPath,
 }
 
-#[cfg(
-    any(
-        feature = "communications",
-        feature = "directory_objects",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "communications", feature = "me", feature = "users"))]
 impl OnlineMeetingRequestBuilder {
     /// Reads the entity; [`.select()`](runtime::Request::select) and
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
@@ -1816,16 +1622,7 @@ impl OnlineMeetingRequestBuilder {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory_objects",
-        feature = "groups",
-        feature = "me",
-        feature = "policies",
-        feature = "teams",
-        feature = "users"
-    )
-)]
+#[cfg(feature = "teams")]
 /// Requests for a collection of `microsoft.graph.openShiftChangeRequest`.
 ///
 /// URL: `/teams/{id}/schedule/openShiftChangeRequests`
@@ -1836,16 +1633,7 @@ pub struct OpenShiftChangeRequestCollectionRequestBuilder {
     pub(super) segment: &'static str,
 }
 
-#[cfg(
-    any(
-        feature = "directory_objects",
-        feature = "groups",
-        feature = "me",
-        feature = "policies",
-        feature = "teams",
-        feature = "users"
-    )
-)]
+#[cfg(feature = "teams")]
 impl OpenShiftChangeRequestCollectionRequestBuilder {
     /// Lists one page of the collection; [`.into_stream()`](runtime::Request::into_stream)
     /// yields every item, following `@odata.nextLink`.
@@ -1895,16 +1683,7 @@ impl OpenShiftChangeRequestCollectionRequestBuilder {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory_objects",
-        feature = "groups",
-        feature = "me",
-        feature = "policies",
-        feature = "teams",
-        feature = "users"
-    )
-)]
+#[cfg(feature = "teams")]
 /// Requests for one `microsoft.graph.openShiftChangeRequest`.
 ///
 /// URL: `/teams/{id}/schedule/openShiftChangeRequests/{id}`
@@ -1916,16 +1695,7 @@ pub struct OpenShiftChangeRequestRequestBuilder {
     pub(super) path: runtime::ODataPath,
 }
 
-#[cfg(
-    any(
-        feature = "directory_objects",
-        feature = "groups",
-        feature = "me",
-        feature = "policies",
-        feature = "teams",
-        feature = "users"
-    )
-)]
+#[cfg(feature = "teams")]
 impl OpenShiftChangeRequestRequestBuilder {
     /// Reads the entity; [`.select()`](runtime::Request::select) and
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
@@ -1999,16 +1769,7 @@ impl OpenShiftChangeRequestRequestBuilder {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory_objects",
-        feature = "groups",
-        feature = "me",
-        feature = "policies",
-        feature = "teams",
-        feature = "users"
-    )
-)]
+#[cfg(feature = "teams")]
 /// Requests for a collection of `microsoft.graph.openShift`.
 ///
 /// URL: `/teams/{id}/schedule/openShifts`
@@ -2019,16 +1780,7 @@ pub struct OpenShiftCollectionRequestBuilder {
     pub(super) segment: &'static str,
 }
 
-#[cfg(
-    any(
-        feature = "directory_objects",
-        feature = "groups",
-        feature = "me",
-        feature = "policies",
-        feature = "teams",
-        feature = "users"
-    )
-)]
+#[cfg(feature = "teams")]
 impl OpenShiftCollectionRequestBuilder {
     /// Lists one page of the collection; [`.into_stream()`](runtime::Request::into_stream)
     /// yields every item, following `@odata.nextLink`.
@@ -2076,16 +1828,7 @@ impl OpenShiftCollectionRequestBuilder {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory_objects",
-        feature = "groups",
-        feature = "me",
-        feature = "policies",
-        feature = "teams",
-        feature = "users"
-    )
-)]
+#[cfg(feature = "teams")]
 /// Requests for one `microsoft.graph.openShift`.
 ///
 /// URL: `/teams/{id}/schedule/openShifts/{id}`
@@ -2097,16 +1840,7 @@ pub struct OpenShiftRequestBuilder {
     pub(super) path: runtime::ODataPath,
 }
 
-#[cfg(
-    any(
-        feature = "directory_objects",
-        feature = "groups",
-        feature = "me",
-        feature = "policies",
-        feature = "teams",
-        feature = "users"
-    )
-)]
+#[cfg(feature = "teams")]
 impl OpenShiftRequestBuilder {
     /// Reads the entity; [`.select()`](runtime::Request::select) and
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
@@ -2155,7 +1889,7 @@ impl OpenShiftRequestBuilder {
     }
 }
 
-#[cfg(any(feature = "contacts", feature = "directory_objects", feature = "policies"))]
+#[cfg(feature = "contacts")]
 /// Requests for a collection of `microsoft.graph.orgContact`.
 ///
 /// URL: `/contacts`
@@ -2168,7 +1902,7 @@ pub struct OrgContactCollectionRequestBuilder {
     pub(super) segment: &'static str,
 }
 
-#[cfg(any(feature = "contacts", feature = "directory_objects", feature = "policies"))]
+#[cfg(feature = "contacts")]
 impl OrgContactCollectionRequestBuilder {
     /// Lists one page of the collection; [`.into_stream()`](runtime::Request::into_stream)
     /// yields every item, following `@odata.nextLink`.
@@ -2310,7 +2044,7 @@ impl OrgContactCollectionRequestBuilder {
     }
 }
 
-#[cfg(any(feature = "contacts", feature = "directory_objects", feature = "policies"))]
+#[cfg(feature = "contacts")]
 /// Requests for one `microsoft.graph.orgContact`.
 ///
 /// URL: `/contacts/{id}`
@@ -2322,7 +2056,7 @@ pub struct OrgContactRequestBuilder {
     pub(super) path: runtime::ODataPath,
 }
 
-#[cfg(any(feature = "contacts", feature = "directory_objects", feature = "policies"))]
+#[cfg(feature = "contacts")]
 impl OrgContactRequestBuilder {
     /// Reads the entity; [`.select()`](runtime::Request::select) and
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
@@ -2355,7 +2089,6 @@ impl OrgContactRequestBuilder {
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
-    #[cfg(any(feature = "directory_objects", feature = "policies"))]
     /// Navigation property `directReports`.
     ///
     /// URL: `/contacts/{id}/directReports`
@@ -2366,7 +2099,6 @@ impl OrgContactRequestBuilder {
             segment: "directReports",
         }
     }
-    #[cfg(any(feature = "directory_objects", feature = "policies"))]
     /// Navigation property `manager`.
     ///
     /// URL: `/contacts/{id}/manager`
@@ -2376,7 +2108,6 @@ impl OrgContactRequestBuilder {
             path: self.path.clone().segment("manager"),
         }
     }
-    #[cfg(any(feature = "directory_objects", feature = "policies"))]
     /// Navigation property `memberOf`.
     ///
     /// URL: `/contacts/{id}/memberOf`
@@ -2396,7 +2127,6 @@ impl OrgContactRequestBuilder {
             path: self.path.clone().segment("onPremisesSyncBehavior"),
         }
     }
-    #[cfg(any(feature = "directory_objects", feature = "policies"))]
     /// Navigation property `transitiveMemberOf`.
     ///
     /// URL: `/contacts/{id}/transitiveMemberOf`
@@ -2571,9 +2301,7 @@ impl OrgContactRequestBuilder {
     }
 }
 
-#[cfg(
-    any(feature = "directory_objects", feature = "organization", feature = "policies")
-)]
+#[cfg(feature = "organization")]
 /// Requests for a collection of `microsoft.graph.organization`.
 ///
 /// URL: `/organization`
@@ -2586,9 +2314,7 @@ pub struct OrganizationCollectionRequestBuilder {
     pub(super) segment: &'static str,
 }
 
-#[cfg(
-    any(feature = "directory_objects", feature = "organization", feature = "policies")
-)]
+#[cfg(feature = "organization")]
 impl OrganizationCollectionRequestBuilder {
     /// Lists one page of the collection; [`.into_stream()`](runtime::Request::into_stream)
     /// yields every item, following `@odata.nextLink`.
@@ -2712,9 +2438,7 @@ impl OrganizationCollectionRequestBuilder {
     }
 }
 
-#[cfg(
-    any(feature = "directory_objects", feature = "organization", feature = "policies")
-)]
+#[cfg(feature = "organization")]
 /// Requests for one `microsoft.graph.organization`.
 ///
 /// URL: `/organization/{id}`
@@ -2726,9 +2450,7 @@ pub struct OrganizationRequestBuilder {
     pub(super) path: runtime::ODataPath,
 }
 
-#[cfg(
-    any(feature = "directory_objects", feature = "organization", feature = "policies")
-)]
+#[cfg(feature = "organization")]
 impl OrganizationRequestBuilder {
     /// Reads the entity; [`.select()`](runtime::Request::select) and
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
@@ -2890,9 +2612,7 @@ impl OrganizationRequestBuilder {
     }
 }
 
-#[cfg(
-    any(feature = "directory_objects", feature = "organization", feature = "policies")
-)]
+#[cfg(feature = "organization")]
 /// Requests for a collection of `microsoft.graph.organizationalBrandingLocalization`.
 ///
 /// URL: `/organization/{id}/branding/localizations`
@@ -2903,9 +2623,7 @@ pub struct OrganizationalBrandingLocalizationCollectionRequestBuilder {
     pub(super) segment: &'static str,
 }
 
-#[cfg(
-    any(feature = "directory_objects", feature = "organization", feature = "policies")
-)]
+#[cfg(feature = "organization")]
 impl OrganizationalBrandingLocalizationCollectionRequestBuilder {
     /// Lists one page of the collection; [`.into_stream()`](runtime::Request::into_stream)
     /// yields every item, following `@odata.nextLink`.
@@ -2960,9 +2678,7 @@ impl OrganizationalBrandingLocalizationCollectionRequestBuilder {
     }
 }
 
-#[cfg(
-    any(feature = "directory_objects", feature = "organization", feature = "policies")
-)]
+#[cfg(feature = "organization")]
 /// Requests for one `microsoft.graph.organizationalBrandingLocalization`.
 ///
 /// URL: `/organization/{id}/branding/localizations/{id}`
@@ -2972,9 +2688,7 @@ pub struct OrganizationalBrandingLocalizationRequestBuilder {
     pub(super) path: runtime::ODataPath,
 }
 
-#[cfg(
-    any(feature = "directory_objects", feature = "organization", feature = "policies")
-)]
+#[cfg(feature = "organization")]
 impl OrganizationalBrandingLocalizationRequestBuilder {
     /// Reads the entity; [`.select()`](runtime::Request::select) and
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
@@ -3119,9 +2833,7 @@ impl OrganizationalBrandingLocalizationRequestBuilder {
     }
 }
 
-#[cfg(
-    any(feature = "directory_objects", feature = "organization", feature = "policies")
-)]
+#[cfg(feature = "organization")]
 /// Requests for one `microsoft.graph.organizationalBranding`.
 ///
 /// URL: `/organization/{id}/branding`
@@ -3133,9 +2845,7 @@ pub struct OrganizationalBrandingRequestBuilder {
     pub(super) path: runtime::ODataPath,
 }
 
-#[cfg(
-    any(feature = "directory_objects", feature = "organization", feature = "policies")
-)]
+#[cfg(feature = "organization")]
 impl OrganizationalBrandingRequestBuilder {
     /// Reads the entity; [`.select()`](runtime::Request::select) and
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
@@ -3290,14 +3000,7 @@ impl OrganizationalBrandingRequestBuilder {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory_objects",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "me", feature = "users"))]
 /// Requests for a collection of `microsoft.graph.outlookCategory`.
 ///
 /// URL: `/me/outlook/masterCategories`
@@ -3308,14 +3011,7 @@ pub struct OutlookCategoryCollectionRequestBuilder {
     pub(super) segment: &'static str,
 }
 
-#[cfg(
-    any(
-        feature = "directory_objects",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "me", feature = "users"))]
 impl OutlookCategoryCollectionRequestBuilder {
     /// Lists one page of the collection; [`.into_stream()`](runtime::Request::into_stream)
     /// yields every item, following `@odata.nextLink`.
@@ -3365,14 +3061,7 @@ impl OutlookCategoryCollectionRequestBuilder {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory_objects",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "me", feature = "users"))]
 /// Requests for one `microsoft.graph.outlookCategory`.
 ///
 /// URL: `/me/outlook/masterCategories/{id}`
@@ -3382,14 +3071,7 @@ pub struct OutlookCategoryRequestBuilder {
     pub(super) path: runtime::ODataPath,
 }
 
-#[cfg(
-    any(
-        feature = "directory_objects",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "me", feature = "users"))]
 impl OutlookCategoryRequestBuilder {
     /// Reads the entity; [`.select()`](runtime::Request::select) and
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
@@ -3427,15 +3109,7 @@ impl OutlookCategoryRequestBuilder {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory_objects",
-        feature = "groups",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "groups", feature = "me", feature = "users"))]
 /// Requests for one `microsoft.graph.outlookItem`.
 ///
 /// URL: `/me/calendarView/{id}/attachments/{id}/microsoft.graph.itemAttachment/item`
@@ -3445,15 +3119,7 @@ pub struct OutlookItemRequestBuilder {
     pub(super) path: runtime::ODataPath,
 }
 
-#[cfg(
-    any(
-        feature = "directory_objects",
-        feature = "groups",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "groups", feature = "me", feature = "users"))]
 impl OutlookItemRequestBuilder {
     /// Reads the entity; [`.select()`](runtime::Request::select) and
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
@@ -3495,6 +3161,7 @@ impl OutlookItemRequestBuilder {
             path: self.path.clone().segment("microsoft.graph.calendarSharingMessage"),
         }
     }
+    #[cfg(any(feature = "me", feature = "users"))]
     /// Cast to the derived type `microsoft.graph.contact`: its navigations and operations.
     ///
     /// URL: `/me/calendarView/{id}/attachments/{id}/microsoft.graph.itemAttachment/item/microsoft.graph.contact`
@@ -3540,6 +3207,7 @@ impl OutlookItemRequestBuilder {
             path: self.path.clone().segment("microsoft.graph.eventMessageResponse"),
         }
     }
+    #[cfg(feature = "admin")]
     /// Cast to the derived type `microsoft.graph.mailboxItem`: its navigations and operations.
     ///
     /// URL: `/me/calendarView/{id}/attachments/{id}/microsoft.graph.itemAttachment/item/microsoft.graph.mailboxItem`
@@ -3549,6 +3217,7 @@ impl OutlookItemRequestBuilder {
             path: self.path.clone().segment("microsoft.graph.mailboxItem"),
         }
     }
+    #[cfg(any(feature = "me", feature = "users"))]
     /// Cast to the derived type `microsoft.graph.message`: its navigations and operations.
     ///
     /// URL: `/me/calendarView/{id}/attachments/{id}/microsoft.graph.itemAttachment/item/microsoft.graph.message`
@@ -3558,6 +3227,7 @@ impl OutlookItemRequestBuilder {
             path: self.path.clone().segment("microsoft.graph.message"),
         }
     }
+    #[cfg(feature = "groups")]
     /// Cast to the derived type `microsoft.graph.post`: its navigations and operations.
     ///
     /// URL: `/me/calendarView/{id}/attachments/{id}/microsoft.graph.itemAttachment/item/microsoft.graph.post`
@@ -3569,14 +3239,7 @@ impl OutlookItemRequestBuilder {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory_objects",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "me", feature = "users"))]
 /// Requests for one `microsoft.graph.outlookUser`.
 ///
 /// URL: `/me/outlook`
@@ -3588,14 +3251,7 @@ pub struct OutlookUserRequestBuilder {
     pub(super) path: runtime::ODataPath,
 }
 
-#[cfg(
-    any(
-        feature = "directory_objects",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "me", feature = "users"))]
 impl OutlookUserRequestBuilder {
     /// Reads the entity; [`.select()`](runtime::Request::select) and
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
@@ -3831,7 +3487,7 @@ impl ParticipantCollectionRequestBuilder {
     }
 }
 
-#[cfg(feature = "me")]
+#[cfg(any(feature = "me", feature = "users"))]
 /// Requests for one `microsoft.graph.participantJoiningNotification`.
 ///
 /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.participantJoiningNotification`
@@ -3841,7 +3497,7 @@ pub struct ParticipantJoiningNotificationRequestBuilder {
     pub(super) path: runtime::ODataPath,
 }
 
-#[cfg(feature = "me")]
+#[cfg(any(feature = "me", feature = "users"))]
 impl ParticipantJoiningNotificationRequestBuilder {
     /// Reads the entity; [`.select()`](runtime::Request::select) and
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
@@ -3891,7 +3547,7 @@ impl ParticipantJoiningNotificationRequestBuilder {
     }
 }
 
-#[cfg(feature = "me")]
+#[cfg(any(feature = "me", feature = "users"))]
 /// Requests for one `microsoft.graph.participantLeftNotification`.
 ///
 /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.participantLeftNotification`
@@ -3901,7 +3557,7 @@ pub struct ParticipantLeftNotificationRequestBuilder {
     pub(super) path: runtime::ODataPath,
 }
 
-#[cfg(feature = "me")]
+#[cfg(any(feature = "me", feature = "users"))]
 impl ParticipantLeftNotificationRequestBuilder {
     /// Reads the entity; [`.select()`](runtime::Request::select) and
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
@@ -4102,13 +3758,7 @@ impl PartnersRequestBuilder {
     }
 }
 
-#[cfg(
-    any(
-        feature = "authentication_method_configurations",
-        feature = "authentication_methods_policy",
-        feature = "policies"
-    )
-)]
+#[cfg(feature = "authentication_method_configurations")]
 /// Requests for a collection of `microsoft.graph.passkeyAuthenticationMethodTarget`.
 ///
 /// URL: `/authenticationMethodConfigurations/{id}/microsoft.graph.fido2AuthenticationMethodConfiguration/includeTargets`
@@ -4119,13 +3769,7 @@ pub struct PasskeyAuthenticationMethodTargetCollectionRequestBuilder {
     pub(super) segment: &'static str,
 }
 
-#[cfg(
-    any(
-        feature = "authentication_method_configurations",
-        feature = "authentication_methods_policy",
-        feature = "policies"
-    )
-)]
+#[cfg(feature = "authentication_method_configurations")]
 impl PasskeyAuthenticationMethodTargetCollectionRequestBuilder {
     /// Lists one page of the collection; [`.into_stream()`](runtime::Request::into_stream)
     /// yields every item, following `@odata.nextLink`.
@@ -4180,13 +3824,7 @@ impl PasskeyAuthenticationMethodTargetCollectionRequestBuilder {
     }
 }
 
-#[cfg(
-    any(
-        feature = "authentication_method_configurations",
-        feature = "authentication_methods_policy",
-        feature = "policies"
-    )
-)]
+#[cfg(feature = "authentication_method_configurations")]
 /// Requests for one `microsoft.graph.passkeyAuthenticationMethodTarget`.
 ///
 /// URL: `/authenticationMethodConfigurations/{id}/microsoft.graph.fido2AuthenticationMethodConfiguration/includeTargets/{id}`
@@ -4196,13 +3834,7 @@ pub struct PasskeyAuthenticationMethodTargetRequestBuilder {
     pub(super) path: runtime::ODataPath,
 }
 
-#[cfg(
-    any(
-        feature = "authentication_method_configurations",
-        feature = "authentication_methods_policy",
-        feature = "policies"
-    )
-)]
+#[cfg(feature = "authentication_method_configurations")]
 impl PasskeyAuthenticationMethodTargetRequestBuilder {
     /// Reads the entity; [`.select()`](runtime::Request::select) and
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
@@ -4348,14 +3980,7 @@ impl PasskeyProfileRequestBuilder {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory_objects",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "me", feature = "users"))]
 /// Requests for a collection of `microsoft.graph.passwordAuthenticationMethod`.
 ///
 /// URL: `/me/authentication/passwordMethods`
@@ -4366,14 +3991,7 @@ pub struct PasswordAuthenticationMethodCollectionRequestBuilder {
     pub(super) segment: &'static str,
 }
 
-#[cfg(
-    any(
-        feature = "directory_objects",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "me", feature = "users"))]
 impl PasswordAuthenticationMethodCollectionRequestBuilder {
     /// Lists one page of the collection; [`.into_stream()`](runtime::Request::into_stream)
     /// yields every item, following `@odata.nextLink`.
@@ -4426,14 +4044,7 @@ impl PasswordAuthenticationMethodCollectionRequestBuilder {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory_objects",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "me", feature = "users"))]
 /// Requests for one `microsoft.graph.passwordAuthenticationMethod`.
 ///
 /// URL: `/me/authentication/passwordMethods/{id}`
@@ -4445,14 +4056,7 @@ pub struct PasswordAuthenticationMethodRequestBuilder {
     pub(super) path: runtime::ODataPath,
 }
 
-#[cfg(
-    any(
-        feature = "directory_objects",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "me", feature = "users"))]
 impl PasswordAuthenticationMethodRequestBuilder {
     /// Reads the entity; [`.select()`](runtime::Request::select) and
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
@@ -4717,15 +4321,7 @@ impl PeopleAdminSettingsRequestBuilder {
 }
 
 #[cfg(
-    any(
-        feature = "directory_objects",
-        feature = "drives",
-        feature = "groups",
-        feature = "policies",
-        feature = "shares",
-        feature = "sites",
-        feature = "storage"
-    )
+    any(feature = "drives", feature = "shares", feature = "sites", feature = "storage")
 )]
 /// Requests for a collection of `microsoft.graph.permission`.
 ///
@@ -4740,15 +4336,7 @@ pub struct PermissionCollectionRequestBuilder {
 }
 
 #[cfg(
-    any(
-        feature = "directory_objects",
-        feature = "drives",
-        feature = "groups",
-        feature = "policies",
-        feature = "shares",
-        feature = "sites",
-        feature = "storage"
-    )
+    any(feature = "drives", feature = "shares", feature = "sites", feature = "storage")
 )]
 impl PermissionCollectionRequestBuilder {
     /// Lists one page of the collection; [`.into_stream()`](runtime::Request::into_stream)
@@ -4797,7 +4385,7 @@ impl PermissionCollectionRequestBuilder {
     }
 }
 
-#[cfg(any(feature = "directory_objects", feature = "policies"))]
+#[cfg(feature = "policies")]
 /// Requests for a collection of `microsoft.graph.permissionGrantConditionSet`.
 ///
 /// URL: `/directoryObjects/{id}/microsoft.graph.permissionGrantPolicy/excludes`
@@ -4810,7 +4398,7 @@ pub struct PermissionGrantConditionSetCollectionRequestBuilder {
     pub(super) segment: &'static str,
 }
 
-#[cfg(any(feature = "directory_objects", feature = "policies"))]
+#[cfg(feature = "policies")]
 impl PermissionGrantConditionSetCollectionRequestBuilder {
     /// Lists one page of the collection; [`.into_stream()`](runtime::Request::into_stream)
     /// yields every item, following `@odata.nextLink`.
@@ -4863,7 +4451,7 @@ impl PermissionGrantConditionSetCollectionRequestBuilder {
     }
 }
 
-#[cfg(any(feature = "directory_objects", feature = "policies"))]
+#[cfg(feature = "policies")]
 /// Requests for one `microsoft.graph.permissionGrantConditionSet`.
 ///
 /// URL: `/directoryObjects/{id}/microsoft.graph.permissionGrantPolicy/excludes/{id}`
@@ -4873,7 +4461,7 @@ pub struct PermissionGrantConditionSetRequestBuilder {
     pub(super) path: runtime::ODataPath,
 }
 
-#[cfg(any(feature = "directory_objects", feature = "policies"))]
+#[cfg(feature = "policies")]
 impl PermissionGrantConditionSetRequestBuilder {
     /// Reads the entity; [`.select()`](runtime::Request::select) and
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
@@ -4911,7 +4499,7 @@ impl PermissionGrantConditionSetRequestBuilder {
     }
 }
 
-#[cfg(any(feature = "directory_objects", feature = "policies"))]
+#[cfg(feature = "policies")]
 /// Requests for a collection of `microsoft.graph.permissionGrantPolicy`.
 ///
 /// URL: `/directoryObjects/microsoft.graph.permissionGrantPolicy`
@@ -4924,7 +4512,7 @@ pub struct PermissionGrantPolicyCollectionRequestBuilder {
     pub(super) segment: &'static str,
 }
 
-#[cfg(any(feature = "directory_objects", feature = "policies"))]
+#[cfg(feature = "policies")]
 impl PermissionGrantPolicyCollectionRequestBuilder {
     /// Lists one page of the collection; [`.into_stream()`](runtime::Request::into_stream)
     /// yields every item, following `@odata.nextLink`.
@@ -5050,7 +4638,7 @@ impl PermissionGrantPolicyCollectionRequestBuilder {
     }
 }
 
-#[cfg(any(feature = "directory_objects", feature = "policies"))]
+#[cfg(feature = "policies")]
 /// Requests for one `microsoft.graph.permissionGrantPolicy`.
 ///
 /// URL: `/directoryObjects/{id}/microsoft.graph.permissionGrantPolicy`
@@ -5062,7 +4650,7 @@ pub struct PermissionGrantPolicyRequestBuilder {
     pub(super) path: runtime::ODataPath,
 }
 
-#[cfg(any(feature = "directory_objects", feature = "policies"))]
+#[cfg(feature = "policies")]
 impl PermissionGrantPolicyRequestBuilder {
     /// Reads the entity; [`.select()`](runtime::Request::select) and
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
@@ -5203,15 +4791,7 @@ impl PermissionGrantPolicyRequestBuilder {
 }
 
 #[cfg(
-    any(
-        feature = "directory_objects",
-        feature = "drives",
-        feature = "groups",
-        feature = "policies",
-        feature = "shares",
-        feature = "sites",
-        feature = "storage"
-    )
+    any(feature = "drives", feature = "shares", feature = "sites", feature = "storage")
 )]
 /// Requests for one `microsoft.graph.permission`.
 ///
@@ -5225,15 +4805,7 @@ pub struct PermissionRequestBuilder {
 }
 
 #[cfg(
-    any(
-        feature = "directory_objects",
-        feature = "drives",
-        feature = "groups",
-        feature = "policies",
-        feature = "shares",
-        feature = "sites",
-        feature = "storage"
-    )
+    any(feature = "drives", feature = "shares", feature = "sites", feature = "storage")
 )]
 impl PermissionRequestBuilder {
     /// Reads the entity; [`.select()`](runtime::Request::select) and
@@ -5283,14 +4855,7 @@ impl PermissionRequestBuilder {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory_objects",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "me", feature = "users"))]
 /// Requests for a collection of `microsoft.graph.person`.
 ///
 /// URL: `/me/people`
@@ -5303,14 +4868,7 @@ pub struct PersonCollectionRequestBuilder {
     pub(super) segment: &'static str,
 }
 
-#[cfg(
-    any(
-        feature = "directory_objects",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "me", feature = "users"))]
 impl PersonCollectionRequestBuilder {
     /// Lists one page of the collection; [`.into_stream()`](runtime::Request::into_stream)
     /// yields every item, following `@odata.nextLink`.
@@ -5358,14 +4916,7 @@ impl PersonCollectionRequestBuilder {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory_objects",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "me", feature = "users"))]
 /// Requests for one `microsoft.graph.person`.
 ///
 /// URL: `/me/people/{id}`
@@ -5375,14 +4926,7 @@ pub struct PersonRequestBuilder {
     pub(super) path: runtime::ODataPath,
 }
 
-#[cfg(
-    any(
-        feature = "directory_objects",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "me", feature = "users"))]
 impl PersonRequestBuilder {
     /// Reads the entity; [`.select()`](runtime::Request::select) and
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
@@ -5417,14 +4961,7 @@ impl PersonRequestBuilder {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory_objects",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "me", feature = "users"))]
 /// Requests for a collection of `microsoft.graph.phoneAuthenticationMethod`.
 ///
 /// URL: `/me/authentication/phoneMethods`
@@ -5437,14 +4974,7 @@ pub struct PhoneAuthenticationMethodCollectionRequestBuilder {
     pub(super) segment: &'static str,
 }
 
-#[cfg(
-    any(
-        feature = "directory_objects",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "me", feature = "users"))]
 impl PhoneAuthenticationMethodCollectionRequestBuilder {
     /// Lists one page of the collection; [`.into_stream()`](runtime::Request::into_stream)
     /// yields every item, following `@odata.nextLink`.
@@ -5494,14 +5024,7 @@ impl PhoneAuthenticationMethodCollectionRequestBuilder {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory_objects",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "me", feature = "users"))]
 /// Requests for one `microsoft.graph.phoneAuthenticationMethod`.
 ///
 /// URL: `/me/authentication/phoneMethods/{id}`
@@ -5513,14 +5036,7 @@ pub struct PhoneAuthenticationMethodRequestBuilder {
     pub(super) path: runtime::ODataPath,
 }
 
-#[cfg(
-    any(
-        feature = "directory_objects",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "me", feature = "users"))]
 impl PhoneAuthenticationMethodRequestBuilder {
     /// Reads the entity; [`.select()`](runtime::Request::select) and
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
@@ -5604,7 +5120,7 @@ impl PhoneAuthenticationMethodRequestBuilder {
     }
 }
 
-#[cfg(feature = "me")]
+#[cfg(any(feature = "chats", feature = "teams", feature = "teamwork"))]
 /// Requests for one `microsoft.graph.phoneUserConversationMember`.
 ///
 /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.phoneUserConversationMember`
@@ -5614,7 +5130,7 @@ pub struct PhoneUserConversationMemberRequestBuilder {
     pub(super) path: runtime::ODataPath,
 }
 
-#[cfg(feature = "me")]
+#[cfg(any(feature = "chats", feature = "teams", feature = "teamwork"))]
 impl PhoneUserConversationMemberRequestBuilder {
     /// Reads the entity; [`.select()`](runtime::Request::select) and
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
@@ -5652,15 +5168,7 @@ impl PhoneUserConversationMemberRequestBuilder {
     }
 }
 
-#[cfg(
-    any(
-        feature = "chats",
-        feature = "directory_objects",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(feature = "chats")]
 /// Requests for a collection of `microsoft.graph.pinnedChatMessageInfo`.
 ///
 /// URL: `/chats/{id}/pinnedMessages`
@@ -5671,15 +5179,7 @@ pub struct PinnedChatMessageInfoCollectionRequestBuilder {
     pub(super) segment: &'static str,
 }
 
-#[cfg(
-    any(
-        feature = "chats",
-        feature = "directory_objects",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(feature = "chats")]
 impl PinnedChatMessageInfoCollectionRequestBuilder {
     /// Lists one page of the collection; [`.into_stream()`](runtime::Request::into_stream)
     /// yields every item, following `@odata.nextLink`.
@@ -5729,15 +5229,7 @@ impl PinnedChatMessageInfoCollectionRequestBuilder {
     }
 }
 
-#[cfg(
-    any(
-        feature = "chats",
-        feature = "directory_objects",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(feature = "chats")]
 /// Requests for one `microsoft.graph.pinnedChatMessageInfo`.
 ///
 /// URL: `/chats/{id}/pinnedMessages/{id}`
@@ -5749,15 +5241,7 @@ pub struct PinnedChatMessageInfoRequestBuilder {
     pub(super) path: runtime::ODataPath,
 }
 
-#[cfg(
-    any(
-        feature = "chats",
-        feature = "directory_objects",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(feature = "chats")]
 impl PinnedChatMessageInfoRequestBuilder {
     /// Reads the entity; [`.select()`](runtime::Request::select) and
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
@@ -5989,16 +5473,7 @@ impl PlaceRequestBuilder {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory_objects",
-        feature = "groups",
-        feature = "me",
-        feature = "planner",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "groups", feature = "me", feature = "planner", feature = "users"))]
 /// Requests for one `microsoft.graph.plannerAssignedToTaskBoardTaskFormat`.
 ///
 /// URL: `/planner/tasks/{id}/assignedToTaskBoardFormat`
@@ -6008,16 +5483,7 @@ pub struct PlannerAssignedToTaskBoardTaskFormatRequestBuilder {
     pub(super) path: runtime::ODataPath,
 }
 
-#[cfg(
-    any(
-        feature = "directory_objects",
-        feature = "groups",
-        feature = "me",
-        feature = "planner",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "groups", feature = "me", feature = "planner", feature = "users"))]
 impl PlannerAssignedToTaskBoardTaskFormatRequestBuilder {
     /// Reads the entity; [`.select()`](runtime::Request::select) and
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
@@ -6057,16 +5523,7 @@ impl PlannerAssignedToTaskBoardTaskFormatRequestBuilder {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory_objects",
-        feature = "groups",
-        feature = "me",
-        feature = "planner",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "groups", feature = "me", feature = "planner", feature = "users"))]
 /// Requests for a collection of `microsoft.graph.plannerBucket`.
 ///
 /// URL: `/planner/buckets`
@@ -6079,16 +5536,7 @@ pub struct PlannerBucketCollectionRequestBuilder {
     pub(super) segment: &'static str,
 }
 
-#[cfg(
-    any(
-        feature = "directory_objects",
-        feature = "groups",
-        feature = "me",
-        feature = "planner",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "groups", feature = "me", feature = "planner", feature = "users"))]
 impl PlannerBucketCollectionRequestBuilder {
     /// Lists one page of the collection; [`.into_stream()`](runtime::Request::into_stream)
     /// yields every item, following `@odata.nextLink`.
@@ -6138,16 +5586,7 @@ impl PlannerBucketCollectionRequestBuilder {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory_objects",
-        feature = "groups",
-        feature = "me",
-        feature = "planner",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "groups", feature = "me", feature = "planner", feature = "users"))]
 /// Requests for one `microsoft.graph.plannerBucket`.
 ///
 /// URL: `/planner/buckets/{id}`
@@ -6159,16 +5598,7 @@ pub struct PlannerBucketRequestBuilder {
     pub(super) path: runtime::ODataPath,
 }
 
-#[cfg(
-    any(
-        feature = "directory_objects",
-        feature = "groups",
-        feature = "me",
-        feature = "planner",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "groups", feature = "me", feature = "planner", feature = "users"))]
 impl PlannerBucketRequestBuilder {
     /// Reads the entity; [`.select()`](runtime::Request::select) and
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
@@ -6213,16 +5643,7 @@ impl PlannerBucketRequestBuilder {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory_objects",
-        feature = "groups",
-        feature = "me",
-        feature = "planner",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "groups", feature = "me", feature = "planner", feature = "users"))]
 /// Requests for one `microsoft.graph.plannerBucketTaskBoardTaskFormat`.
 ///
 /// URL: `/planner/tasks/{id}/bucketTaskBoardFormat`
@@ -6232,16 +5653,7 @@ pub struct PlannerBucketTaskBoardTaskFormatRequestBuilder {
     pub(super) path: runtime::ODataPath,
 }
 
-#[cfg(
-    any(
-        feature = "directory_objects",
-        feature = "groups",
-        feature = "me",
-        feature = "planner",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "groups", feature = "me", feature = "planner", feature = "users"))]
 impl PlannerBucketTaskBoardTaskFormatRequestBuilder {
     /// Reads the entity; [`.select()`](runtime::Request::select) and
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
@@ -6281,7 +5693,7 @@ impl PlannerBucketTaskBoardTaskFormatRequestBuilder {
     }
 }
 
-#[cfg(any(feature = "directory_objects", feature = "groups", feature = "policies"))]
+#[cfg(feature = "groups")]
 /// Requests for one `microsoft.graph.plannerGroup`.
 ///
 /// URL: `/groups/{id}/planner`
@@ -6293,7 +5705,7 @@ pub struct PlannerGroupRequestBuilder {
     pub(super) path: runtime::ODataPath,
 }
 
-#[cfg(any(feature = "directory_objects", feature = "groups", feature = "policies"))]
+#[cfg(feature = "groups")]
 impl PlannerGroupRequestBuilder {
     /// Reads the entity; [`.select()`](runtime::Request::select) and
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
@@ -6338,16 +5750,7 @@ impl PlannerGroupRequestBuilder {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory_objects",
-        feature = "groups",
-        feature = "me",
-        feature = "planner",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "groups", feature = "me", feature = "planner", feature = "users"))]
 /// Requests for a collection of `microsoft.graph.plannerPlan`.
 ///
 /// URL: `/planner/plans`
@@ -6360,16 +5763,7 @@ pub struct PlannerPlanCollectionRequestBuilder {
     pub(super) segment: &'static str,
 }
 
-#[cfg(
-    any(
-        feature = "directory_objects",
-        feature = "groups",
-        feature = "me",
-        feature = "planner",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "groups", feature = "me", feature = "planner", feature = "users"))]
 impl PlannerPlanCollectionRequestBuilder {
     /// Lists one page of the collection; [`.into_stream()`](runtime::Request::into_stream)
     /// yields every item, following `@odata.nextLink`.
@@ -6417,16 +5811,7 @@ impl PlannerPlanCollectionRequestBuilder {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory_objects",
-        feature = "groups",
-        feature = "me",
-        feature = "planner",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "groups", feature = "me", feature = "planner", feature = "users"))]
 /// Requests for one `microsoft.graph.plannerPlanDetails`.
 ///
 /// URL: `/planner/plans/{id}/details`
@@ -6436,16 +5821,7 @@ pub struct PlannerPlanDetailsRequestBuilder {
     pub(super) path: runtime::ODataPath,
 }
 
-#[cfg(
-    any(
-        feature = "directory_objects",
-        feature = "groups",
-        feature = "me",
-        feature = "planner",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "groups", feature = "me", feature = "planner", feature = "users"))]
 impl PlannerPlanDetailsRequestBuilder {
     /// Reads the entity; [`.select()`](runtime::Request::select) and
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
@@ -6483,16 +5859,7 @@ impl PlannerPlanDetailsRequestBuilder {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory_objects",
-        feature = "groups",
-        feature = "me",
-        feature = "planner",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "groups", feature = "me", feature = "planner", feature = "users"))]
 /// Requests for one `microsoft.graph.plannerPlan`.
 ///
 /// URL: `/planner/plans/{id}`
@@ -6504,16 +5871,7 @@ pub struct PlannerPlanRequestBuilder {
     pub(super) path: runtime::ODataPath,
 }
 
-#[cfg(
-    any(
-        feature = "directory_objects",
-        feature = "groups",
-        feature = "me",
-        feature = "planner",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "groups", feature = "me", feature = "planner", feature = "users"))]
 impl PlannerPlanRequestBuilder {
     /// Reads the entity; [`.select()`](runtime::Request::select) and
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
@@ -6577,16 +5935,7 @@ impl PlannerPlanRequestBuilder {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory_objects",
-        feature = "groups",
-        feature = "me",
-        feature = "planner",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "groups", feature = "me", feature = "planner", feature = "users"))]
 /// Requests for one `microsoft.graph.plannerProgressTaskBoardTaskFormat`.
 ///
 /// URL: `/planner/tasks/{id}/progressTaskBoardFormat`
@@ -6596,16 +5945,7 @@ pub struct PlannerProgressTaskBoardTaskFormatRequestBuilder {
     pub(super) path: runtime::ODataPath,
 }
 
-#[cfg(
-    any(
-        feature = "directory_objects",
-        feature = "groups",
-        feature = "me",
-        feature = "planner",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "groups", feature = "me", feature = "planner", feature = "users"))]
 impl PlannerProgressTaskBoardTaskFormatRequestBuilder {
     /// Reads the entity; [`.select()`](runtime::Request::select) and
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
@@ -6722,16 +6062,7 @@ impl PlannerRequestBuilder {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory_objects",
-        feature = "groups",
-        feature = "me",
-        feature = "planner",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "groups", feature = "me", feature = "planner", feature = "users"))]
 /// Requests for a collection of `microsoft.graph.plannerTask`.
 ///
 /// URL: `/planner/tasks`
@@ -6744,16 +6075,7 @@ pub struct PlannerTaskCollectionRequestBuilder {
     pub(super) segment: &'static str,
 }
 
-#[cfg(
-    any(
-        feature = "directory_objects",
-        feature = "groups",
-        feature = "me",
-        feature = "planner",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "groups", feature = "me", feature = "planner", feature = "users"))]
 impl PlannerTaskCollectionRequestBuilder {
     /// Lists one page of the collection; [`.into_stream()`](runtime::Request::into_stream)
     /// yields every item, following `@odata.nextLink`.
@@ -6801,16 +6123,7 @@ impl PlannerTaskCollectionRequestBuilder {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory_objects",
-        feature = "groups",
-        feature = "me",
-        feature = "planner",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "groups", feature = "me", feature = "planner", feature = "users"))]
 /// Requests for one `microsoft.graph.plannerTaskDetails`.
 ///
 /// URL: `/planner/tasks/{id}/details`
@@ -6820,16 +6133,7 @@ pub struct PlannerTaskDetailsRequestBuilder {
     pub(super) path: runtime::ODataPath,
 }
 
-#[cfg(
-    any(
-        feature = "directory_objects",
-        feature = "groups",
-        feature = "me",
-        feature = "planner",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "groups", feature = "me", feature = "planner", feature = "users"))]
 impl PlannerTaskDetailsRequestBuilder {
     /// Reads the entity; [`.select()`](runtime::Request::select) and
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
@@ -6867,16 +6171,7 @@ impl PlannerTaskDetailsRequestBuilder {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory_objects",
-        feature = "groups",
-        feature = "me",
-        feature = "planner",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "groups", feature = "me", feature = "planner", feature = "users"))]
 /// Requests for one `microsoft.graph.plannerTask`.
 ///
 /// URL: `/planner/tasks/{id}`
@@ -6888,16 +6183,7 @@ pub struct PlannerTaskRequestBuilder {
     pub(super) path: runtime::ODataPath,
 }
 
-#[cfg(
-    any(
-        feature = "directory_objects",
-        feature = "groups",
-        feature = "me",
-        feature = "planner",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "groups", feature = "me", feature = "planner", feature = "users"))]
 impl PlannerTaskRequestBuilder {
     /// Reads the entity; [`.select()`](runtime::Request::select) and
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
@@ -6974,14 +6260,7 @@ impl PlannerTaskRequestBuilder {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory_objects",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "me", feature = "users"))]
 /// Requests for one `microsoft.graph.plannerUser`.
 ///
 /// URL: `/me/planner`
@@ -6993,14 +6272,7 @@ pub struct PlannerUserRequestBuilder {
     pub(super) path: runtime::ODataPath,
 }
 
-#[cfg(
-    any(
-        feature = "directory_objects",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "me", feature = "users"))]
 impl PlannerUserRequestBuilder {
     /// Reads the entity; [`.select()`](runtime::Request::select) and
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
@@ -7055,14 +6327,7 @@ impl PlannerUserRequestBuilder {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory_objects",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "me", feature = "users"))]
 /// Requests for a collection of `microsoft.graph.platformCredentialAuthenticationMethod`.
 ///
 /// URL: `/me/authentication/platformCredentialMethods`
@@ -7075,14 +6340,7 @@ pub struct PlatformCredentialAuthenticationMethodCollectionRequestBuilder {
     pub(super) segment: &'static str,
 }
 
-#[cfg(
-    any(
-        feature = "directory_objects",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "me", feature = "users"))]
 impl PlatformCredentialAuthenticationMethodCollectionRequestBuilder {
     /// Lists one page of the collection; [`.into_stream()`](runtime::Request::into_stream)
     /// yields every item, following `@odata.nextLink`.
@@ -7137,14 +6395,7 @@ impl PlatformCredentialAuthenticationMethodCollectionRequestBuilder {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory_objects",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "me", feature = "users"))]
 /// Requests for one `microsoft.graph.platformCredentialAuthenticationMethod`.
 ///
 /// URL: `/me/authentication/platformCredentialMethods/{id}`
@@ -7156,14 +6407,7 @@ pub struct PlatformCredentialAuthenticationMethodRequestBuilder {
     pub(super) path: runtime::ODataPath,
 }
 
-#[cfg(
-    any(
-        feature = "directory_objects",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "me", feature = "users"))]
 impl PlatformCredentialAuthenticationMethodRequestBuilder {
     /// Reads the entity; [`.select()`](runtime::Request::select) and
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
@@ -7201,7 +6445,6 @@ impl PlatformCredentialAuthenticationMethodRequestBuilder {
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
-    #[cfg(any(feature = "devices", feature = "directory_objects", feature = "policies"))]
     /// Navigation property `device`.
     ///
     /// URL: `/me/authentication/platformCredentialMethods/{id}/device`
@@ -7246,7 +6489,7 @@ impl PlatformCredentialAuthenticationMethodRequestBuilder {
     }
 }
 
-#[cfg(feature = "me")]
+#[cfg(feature = "directory_objects")]
 /// Requests for one `microsoft.graph.policyBase`.
 ///
 /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.policyBase`
@@ -7256,7 +6499,7 @@ pub struct PolicyBaseRequestBuilder {
     pub(super) path: runtime::ODataPath,
 }
 
-#[cfg(feature = "me")]
+#[cfg(feature = "directory_objects")]
 impl PolicyBaseRequestBuilder {
     /// Reads the entity; [`.select()`](runtime::Request::select) and
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
@@ -7371,7 +6614,7 @@ impl PolicyBaseRequestBuilder {
     pub fn restore(&self) -> Request<models::microsoft_graph::AnyDirectoryObject> {
         Request::json(&self.client, Method::POST, self.path.clone().action("restore"))
     }
-    #[cfg(any(feature = "directory_objects", feature = "policies"))]
+    #[cfg(feature = "policies")]
     /// Cast to the derived type `microsoft.graph.activityBasedTimeoutPolicy`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.policyBase/microsoft.graph.activityBasedTimeoutPolicy`
@@ -7383,7 +6626,6 @@ impl PolicyBaseRequestBuilder {
             path: self.path.clone().segment("microsoft.graph.activityBasedTimeoutPolicy"),
         }
     }
-    #[cfg(any(feature = "directory_objects", feature = "policies"))]
     /// Cast to the derived type `microsoft.graph.appManagementPolicy`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.policyBase/microsoft.graph.appManagementPolicy`
@@ -7393,7 +6635,6 @@ impl PolicyBaseRequestBuilder {
             path: self.path.clone().segment("microsoft.graph.appManagementPolicy"),
         }
     }
-    #[cfg(any(feature = "directory_objects", feature = "policies"))]
     /// Cast to the derived type `microsoft.graph.claimsMappingPolicy`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.policyBase/microsoft.graph.claimsMappingPolicy`
@@ -7403,7 +6644,7 @@ impl PolicyBaseRequestBuilder {
             path: self.path.clone().segment("microsoft.graph.claimsMappingPolicy"),
         }
     }
-    #[cfg(any(feature = "directory_objects", feature = "policies"))]
+    #[cfg(feature = "policies")]
     /// Cast to the derived type `microsoft.graph.crossTenantAccessPolicy`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.policyBase/microsoft.graph.crossTenantAccessPolicy`
@@ -7415,7 +6656,6 @@ impl PolicyBaseRequestBuilder {
             path: self.path.clone().segment("microsoft.graph.crossTenantAccessPolicy"),
         }
     }
-    #[cfg(any(feature = "directory_objects", feature = "policies"))]
     /// Cast to the derived type `microsoft.graph.homeRealmDiscoveryPolicy`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.policyBase/microsoft.graph.homeRealmDiscoveryPolicy`
@@ -7427,7 +6667,7 @@ impl PolicyBaseRequestBuilder {
             path: self.path.clone().segment("microsoft.graph.homeRealmDiscoveryPolicy"),
         }
     }
-    #[cfg(any(feature = "directory_objects", feature = "policies"))]
+    #[cfg(feature = "policies")]
     /// Cast to the derived type `microsoft.graph.permissionGrantPolicy`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.policyBase/microsoft.graph.permissionGrantPolicy`
@@ -7437,7 +6677,6 @@ impl PolicyBaseRequestBuilder {
             path: self.path.clone().segment("microsoft.graph.permissionGrantPolicy"),
         }
     }
-    #[cfg(any(feature = "directory_objects", feature = "policies"))]
     /// Cast to the derived type `microsoft.graph.stsPolicy`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.policyBase/microsoft.graph.stsPolicy`
@@ -7447,7 +6686,6 @@ impl PolicyBaseRequestBuilder {
             path: self.path.clone().segment("microsoft.graph.stsPolicy"),
         }
     }
-    #[cfg(any(feature = "directory_objects", feature = "policies"))]
     /// Cast to the derived type `microsoft.graph.tokenIssuancePolicy`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.policyBase/microsoft.graph.tokenIssuancePolicy`
@@ -7457,7 +6695,6 @@ impl PolicyBaseRequestBuilder {
             path: self.path.clone().segment("microsoft.graph.tokenIssuancePolicy"),
         }
     }
-    #[cfg(any(feature = "directory_objects", feature = "policies"))]
     /// Cast to the derived type `microsoft.graph.tokenLifetimePolicy`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.policyBase/microsoft.graph.tokenLifetimePolicy`
@@ -7762,7 +6999,7 @@ impl PolicyRootRequestBuilder {
     }
 }
 
-#[cfg(any(feature = "directory_objects", feature = "policies"))]
+#[cfg(feature = "policies")]
 /// Requests for one `microsoft.graph.policyTemplate`.
 ///
 /// URL: `/policies/crossTenantAccessPolicy/templates`
@@ -7774,7 +7011,7 @@ pub struct PolicyTemplateRequestBuilder {
     pub(super) path: runtime::ODataPath,
 }
 
-#[cfg(any(feature = "directory_objects", feature = "policies"))]
+#[cfg(feature = "policies")]
 impl PolicyTemplateRequestBuilder {
     /// Reads the entity; [`.select()`](runtime::Request::select) and
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
@@ -7837,7 +7074,7 @@ impl PolicyTemplateRequestBuilder {
     }
 }
 
-#[cfg(any(feature = "directory_objects", feature = "groups", feature = "policies"))]
+#[cfg(feature = "groups")]
 /// Requests for a collection of `microsoft.graph.post`.
 ///
 /// URL: `/groups/{id}/threads/{id}/posts`
@@ -7848,7 +7085,7 @@ pub struct PostCollectionRequestBuilder {
     pub(super) segment: &'static str,
 }
 
-#[cfg(any(feature = "directory_objects", feature = "groups", feature = "policies"))]
+#[cfg(feature = "groups")]
 impl PostCollectionRequestBuilder {
     /// Lists one page of the collection; [`.into_stream()`](runtime::Request::into_stream)
     /// yields every item, following `@odata.nextLink`.
@@ -7896,15 +7133,7 @@ impl PostCollectionRequestBuilder {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory_objects",
-        feature = "groups",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(feature = "groups")]
 /// Requests for one `microsoft.graph.post`.
 ///
 /// URL: `/groups/{id}/threads/{id}/posts/{id}`
@@ -7916,15 +7145,7 @@ pub struct PostRequestBuilder {
     pub(super) path: runtime::ODataPath,
 }
 
-#[cfg(
-    any(
-        feature = "directory_objects",
-        feature = "groups",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(feature = "groups")]
 impl PostRequestBuilder {
     /// Reads the entity; [`.select()`](runtime::Request::select) and
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
@@ -8096,15 +7317,7 @@ impl PresenceCollectionRequestBuilder {
     }
 }
 
-#[cfg(
-    any(
-        feature = "communications",
-        feature = "directory_objects",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "communications", feature = "me", feature = "users"))]
 /// Requests for one `microsoft.graph.presence`.
 ///
 /// URL: `/me/presence`
@@ -8116,15 +7329,7 @@ pub struct PresenceRequestBuilder {
     pub(super) path: runtime::ODataPath,
 }
 
-#[cfg(
-    any(
-        feature = "communications",
-        feature = "directory_objects",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "communications", feature = "me", feature = "users"))]
 impl PresenceRequestBuilder {
     /// Reads the entity; [`.select()`](runtime::Request::select) and
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.

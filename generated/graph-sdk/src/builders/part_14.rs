@@ -362,7 +362,7 @@ impl PrintUsageByUserRequestBuilder {
     }
 }
 
-#[cfg(feature = "me")]
+#[cfg(any(feature = "me", feature = "users"))]
 /// Requests for one `microsoft.graph.printerBase`.
 ///
 /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.printerBase`
@@ -372,7 +372,7 @@ pub struct PrinterBaseRequestBuilder {
     pub(super) path: runtime::ODataPath,
 }
 
-#[cfg(feature = "me")]
+#[cfg(any(feature = "me", feature = "users"))]
 impl PrinterBaseRequestBuilder {
     /// Reads the entity; [`.select()`](runtime::Request::select) and
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
@@ -893,7 +893,6 @@ impl PrinterShareRequestBuilder {
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
-    #[cfg(any(feature = "directory_objects", feature = "groups", feature = "policies"))]
     /// Navigation property `allowedGroups`.
     ///
     /// URL: `/print/shares/{id}/allowedGroups`
@@ -904,7 +903,6 @@ impl PrinterShareRequestBuilder {
             segment: "allowedGroups",
         }
     }
-    #[cfg(any(feature = "directory_objects", feature = "policies", feature = "users"))]
     /// Navigation property `allowedUsers`.
     ///
     /// URL: `/print/shares/{id}/allowedUsers`
@@ -1307,7 +1305,6 @@ impl PrivilegedAccessGroupAssignmentScheduleInstanceRequestBuilder {
             path: self.path.clone().segment("activatedUsing"),
         }
     }
-    #[cfg(any(feature = "directory_objects", feature = "groups", feature = "policies"))]
     /// Navigation property `group`.
     ///
     /// URL: `/identityGovernance/privilegedAccess/group/assignmentScheduleInstances/{id}/group`
@@ -1317,7 +1314,6 @@ impl PrivilegedAccessGroupAssignmentScheduleInstanceRequestBuilder {
             path: self.path.clone().segment("group"),
         }
     }
-    #[cfg(any(feature = "directory_objects", feature = "policies"))]
     /// Navigation property `principal`.
     ///
     /// URL: `/identityGovernance/privilegedAccess/group/assignmentScheduleInstances/{id}/principal`
@@ -1435,7 +1431,6 @@ impl PrivilegedAccessGroupAssignmentScheduleRequestBuilder {
             path: self.path.clone().segment("activatedUsing"),
         }
     }
-    #[cfg(any(feature = "directory_objects", feature = "groups", feature = "policies"))]
     /// Navigation property `group`.
     ///
     /// URL: `/identityGovernance/privilegedAccess/group/assignmentSchedules/{id}/group`
@@ -1445,7 +1440,6 @@ impl PrivilegedAccessGroupAssignmentScheduleRequestBuilder {
             path: self.path.clone().segment("group"),
         }
     }
-    #[cfg(any(feature = "directory_objects", feature = "policies"))]
     /// Navigation property `principal`.
     ///
     /// URL: `/identityGovernance/privilegedAccess/group/assignmentSchedules/{id}/principal`
@@ -1669,7 +1663,6 @@ impl PrivilegedAccessGroupAssignmentScheduleRequestRequestBuilder {
             path: self.path.clone().segment("activatedUsing"),
         }
     }
-    #[cfg(any(feature = "directory_objects", feature = "groups", feature = "policies"))]
     /// Navigation property `group`.
     ///
     /// URL: `/identityGovernance/privilegedAccess/group/assignmentScheduleRequests/{id}/group`
@@ -1679,7 +1672,6 @@ impl PrivilegedAccessGroupAssignmentScheduleRequestRequestBuilder {
             path: self.path.clone().segment("group"),
         }
     }
-    #[cfg(any(feature = "directory_objects", feature = "policies"))]
     /// Navigation property `principal`.
     ///
     /// URL: `/identityGovernance/privilegedAccess/group/assignmentScheduleRequests/{id}/principal`
@@ -2026,7 +2018,6 @@ impl PrivilegedAccessGroupEligibilityScheduleInstanceRequestBuilder {
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
-    #[cfg(any(feature = "directory_objects", feature = "groups", feature = "policies"))]
     /// Navigation property `group`.
     ///
     /// URL: `/identityGovernance/privilegedAccess/group/eligibilityScheduleInstances/{id}/group`
@@ -2036,7 +2027,6 @@ impl PrivilegedAccessGroupEligibilityScheduleInstanceRequestBuilder {
             path: self.path.clone().segment("group"),
         }
     }
-    #[cfg(any(feature = "directory_objects", feature = "policies"))]
     /// Navigation property `principal`.
     ///
     /// URL: `/identityGovernance/privilegedAccess/group/eligibilityScheduleInstances/{id}/principal`
@@ -2128,7 +2118,6 @@ impl PrivilegedAccessGroupEligibilityScheduleRequestBuilder {
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
-    #[cfg(any(feature = "directory_objects", feature = "groups", feature = "policies"))]
     /// Navigation property `group`.
     ///
     /// URL: `/identityGovernance/privilegedAccess/group/eligibilitySchedules/{id}/group`
@@ -2138,7 +2127,6 @@ impl PrivilegedAccessGroupEligibilityScheduleRequestBuilder {
             path: self.path.clone().segment("group"),
         }
     }
-    #[cfg(any(feature = "directory_objects", feature = "policies"))]
     /// Navigation property `principal`.
     ///
     /// URL: `/identityGovernance/privilegedAccess/group/eligibilitySchedules/{id}/principal`
@@ -2336,7 +2324,6 @@ impl PrivilegedAccessGroupEligibilityScheduleRequestRequestBuilder {
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
-    #[cfg(any(feature = "directory_objects", feature = "groups", feature = "policies"))]
     /// Navigation property `group`.
     ///
     /// URL: `/identityGovernance/privilegedAccess/group/eligibilityScheduleRequests/{id}/group`
@@ -2346,7 +2333,6 @@ impl PrivilegedAccessGroupEligibilityScheduleRequestRequestBuilder {
             path: self.path.clone().segment("group"),
         }
     }
-    #[cfg(any(feature = "directory_objects", feature = "policies"))]
     /// Navigation property `principal`.
     ///
     /// URL: `/identityGovernance/privilegedAccess/group/eligibilityScheduleRequests/{id}/principal`
@@ -2724,15 +2710,7 @@ impl ProfileCardPropertyRequestBuilder {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory_objects",
-        feature = "groups",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "groups", feature = "me", feature = "users"))]
 /// Requests for a collection of `microsoft.graph.profilePhoto`.
 ///
 /// URL: `/me/photos`
@@ -2745,15 +2723,7 @@ pub struct ProfilePhotoCollectionRequestBuilder {
     pub(super) segment: &'static str,
 }
 
-#[cfg(
-    any(
-        feature = "directory_objects",
-        feature = "groups",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "groups", feature = "me", feature = "users"))]
 impl ProfilePhotoCollectionRequestBuilder {
     /// Lists one page of the collection; [`.into_stream()`](runtime::Request::into_stream)
     /// yields every item, following `@odata.nextLink`.
@@ -2801,16 +2771,7 @@ impl ProfilePhotoCollectionRequestBuilder {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory_objects",
-        feature = "groups",
-        feature = "me",
-        feature = "policies",
-        feature = "teams",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "groups", feature = "me", feature = "teams", feature = "users"))]
 /// Requests for one `microsoft.graph.profilePhoto`.
 ///
 /// URL: `/me/photo`
@@ -2822,16 +2783,7 @@ pub struct ProfilePhotoRequestBuilder {
     pub(super) path: runtime::ODataPath,
 }
 
-#[cfg(
-    any(
-        feature = "directory_objects",
-        feature = "groups",
-        feature = "me",
-        feature = "policies",
-        feature = "teams",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "groups", feature = "me", feature = "teams", feature = "users"))]
 impl ProfilePhotoRequestBuilder {
     /// Reads the entity; [`.select()`](runtime::Request::select) and
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
@@ -3361,7 +3313,7 @@ impl ProtectionPolicyBaseRequestBuilder {
     }
 }
 
-#[cfg(feature = "me")]
+#[cfg(any(feature = "me", feature = "users"))]
 /// Requests for one `microsoft.graph.protectionRuleBase`.
 ///
 /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.protectionRuleBase`
@@ -3371,7 +3323,7 @@ pub struct ProtectionRuleBaseRequestBuilder {
     pub(super) path: runtime::ODataPath,
 }
 
-#[cfg(feature = "me")]
+#[cfg(any(feature = "me", feature = "users"))]
 impl ProtectionRuleBaseRequestBuilder {
     /// Reads the entity; [`.select()`](runtime::Request::select) and
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
@@ -3743,14 +3695,7 @@ impl PublicKeyInfrastructureRootRequestBuilder {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory_objects",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "me", feature = "users"))]
 /// Requests for a collection of `microsoft.graph.qrCodePinAuthenticationMethod`.
 ///
 /// URL: `/me/authentication/methods/microsoft.graph.qrCodePinAuthenticationMethod`
@@ -3761,14 +3706,7 @@ pub struct QrCodePinAuthenticationMethodCollectionRequestBuilder {
     pub(super) segment: &'static str,
 }
 
-#[cfg(
-    any(
-        feature = "directory_objects",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "me", feature = "users"))]
 impl QrCodePinAuthenticationMethodCollectionRequestBuilder {
     /// Lists one page of the collection; [`.into_stream()`](runtime::Request::into_stream)
     /// yields every item, following `@odata.nextLink`.
@@ -3821,13 +3759,7 @@ impl QrCodePinAuthenticationMethodCollectionRequestBuilder {
     }
 }
 
-#[cfg(
-    any(
-        feature = "authentication_method_configurations",
-        feature = "authentication_methods_policy",
-        feature = "policies"
-    )
-)]
+#[cfg(feature = "authentication_method_configurations")]
 /// Requests for a collection of `microsoft.graph.qrCodePinAuthenticationMethodConfiguration`.
 ///
 /// URL: `/authenticationMethodConfigurations/microsoft.graph.qrCodePinAuthenticationMethodConfiguration`
@@ -3838,13 +3770,7 @@ pub struct QrCodePinAuthenticationMethodConfigurationCollectionRequestBuilder {
     pub(super) segment: &'static str,
 }
 
-#[cfg(
-    any(
-        feature = "authentication_method_configurations",
-        feature = "authentication_methods_policy",
-        feature = "policies"
-    )
-)]
+#[cfg(feature = "authentication_method_configurations")]
 impl QrCodePinAuthenticationMethodConfigurationCollectionRequestBuilder {
     /// Lists one page of the collection; [`.into_stream()`](runtime::Request::into_stream)
     /// yields every item, following `@odata.nextLink`.
@@ -3901,13 +3827,7 @@ impl QrCodePinAuthenticationMethodConfigurationCollectionRequestBuilder {
     }
 }
 
-#[cfg(
-    any(
-        feature = "authentication_method_configurations",
-        feature = "authentication_methods_policy",
-        feature = "policies"
-    )
-)]
+#[cfg(feature = "authentication_method_configurations")]
 /// Requests for one `microsoft.graph.qrCodePinAuthenticationMethodConfiguration`.
 ///
 /// URL: `/authenticationMethodConfigurations/{id}/microsoft.graph.qrCodePinAuthenticationMethodConfiguration`
@@ -3919,13 +3839,7 @@ pub struct QrCodePinAuthenticationMethodConfigurationRequestBuilder {
     pub(super) path: runtime::ODataPath,
 }
 
-#[cfg(
-    any(
-        feature = "authentication_method_configurations",
-        feature = "authentication_methods_policy",
-        feature = "policies"
-    )
-)]
+#[cfg(feature = "authentication_method_configurations")]
 impl QrCodePinAuthenticationMethodConfigurationRequestBuilder {
     /// Reads the entity; [`.select()`](runtime::Request::select) and
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
@@ -3975,14 +3889,7 @@ impl QrCodePinAuthenticationMethodConfigurationRequestBuilder {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory_objects",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "me", feature = "users"))]
 /// Requests for one `microsoft.graph.qrCodePinAuthenticationMethod`.
 ///
 /// URL: `/me/authentication/methods/{id}/microsoft.graph.qrCodePinAuthenticationMethod`
@@ -3994,14 +3901,7 @@ pub struct QrCodePinAuthenticationMethodRequestBuilder {
     pub(super) path: runtime::ODataPath,
 }
 
-#[cfg(
-    any(
-        feature = "directory_objects",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "me", feature = "users"))]
 impl QrCodePinAuthenticationMethodRequestBuilder {
     /// Reads the entity; [`.select()`](runtime::Request::select) and
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
@@ -4086,14 +3986,7 @@ impl QrCodePinAuthenticationMethodRequestBuilder {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory_objects",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "me", feature = "users"))]
 /// Requests for one `microsoft.graph.qrCode`.
 ///
 /// URL: `/me/authentication/methods/{id}/microsoft.graph.qrCodePinAuthenticationMethod/standardQRCode`
@@ -4105,14 +3998,7 @@ pub struct QrCodeRequestBuilder {
     pub(super) path: runtime::ODataPath,
 }
 
-#[cfg(
-    any(
-        feature = "directory_objects",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "me", feature = "users"))]
 impl QrCodeRequestBuilder {
     /// Reads the entity; [`.select()`](runtime::Request::select) and
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
@@ -4147,14 +4033,7 @@ impl QrCodeRequestBuilder {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory_objects",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "me", feature = "users"))]
 /// Requests for one `microsoft.graph.qrPin`.
 ///
 /// URL: `/me/authentication/methods/{id}/microsoft.graph.qrCodePinAuthenticationMethod/pin`
@@ -4164,14 +4043,7 @@ pub struct QrPinRequestBuilder {
     pub(super) path: runtime::ODataPath,
 }
 
-#[cfg(
-    any(
-        feature = "directory_objects",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "me", feature = "users"))]
 impl QrPinRequestBuilder {
     /// Reads the entity; [`.select()`](runtime::Request::select) and
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
@@ -4747,14 +4619,6 @@ impl RecycleBinItemRequestBuilder {
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
-    #[cfg(
-        any(
-            feature = "directory_objects",
-            feature = "me",
-            feature = "policies",
-            feature = "users"
-        )
-    )]
     /// Navigation property `createdByUser`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.recycleBinItem/createdByUser`
@@ -4764,14 +4628,6 @@ impl RecycleBinItemRequestBuilder {
             path: self.path.clone().segment("createdByUser"),
         }
     }
-    #[cfg(
-        any(
-            feature = "directory_objects",
-            feature = "me",
-            feature = "policies",
-            feature = "users"
-        )
-    )]
     /// Navigation property `lastModifiedByUser`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.recycleBinItem/lastModifiedByUser`
@@ -4858,14 +4714,6 @@ impl RecycleBinRequestBuilder {
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
-    #[cfg(
-        any(
-            feature = "directory_objects",
-            feature = "me",
-            feature = "policies",
-            feature = "users"
-        )
-    )]
     /// Navigation property `createdByUser`.
     ///
     /// URL: `/sites/{id}/items/{id}/microsoft.graph.recycleBin/createdByUser`
@@ -4885,14 +4733,6 @@ impl RecycleBinRequestBuilder {
             segment: "items",
         }
     }
-    #[cfg(
-        any(
-            feature = "directory_objects",
-            feature = "me",
-            feature = "policies",
-            feature = "users"
-        )
-    )]
     /// Navigation property `lastModifiedByUser`.
     ///
     /// URL: `/sites/{id}/items/{id}/microsoft.graph.recycleBin/lastModifiedByUser`
@@ -4934,7 +4774,7 @@ impl RecycleBinRequestBuilder {
     }
 }
 
-#[cfg(feature = "me")]
+#[cfg(any(feature = "groups", feature = "me", feature = "users"))]
 /// Requests for one `microsoft.graph.referenceAttachment`.
 ///
 /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.referenceAttachment`
@@ -4944,7 +4784,7 @@ pub struct ReferenceAttachmentRequestBuilder {
     pub(super) path: runtime::ODataPath,
 }
 
-#[cfg(feature = "me")]
+#[cfg(any(feature = "groups", feature = "me", feature = "users"))]
 impl ReferenceAttachmentRequestBuilder {
     /// Reads the entity; [`.select()`](runtime::Request::select) and
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
@@ -5230,13 +5070,7 @@ impl RemoteAssistancePartnerRequestBuilder {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory_objects",
-        feature = "policies",
-        feature = "service_principals"
-    )
-)]
+#[cfg(feature = "service_principals")]
 /// Requests for one `microsoft.graph.remoteDesktopSecurityConfiguration`.
 ///
 /// URL: `/servicePrincipals/{id}/remoteDesktopSecurityConfiguration`
@@ -5248,13 +5082,7 @@ pub struct RemoteDesktopSecurityConfigurationRequestBuilder {
     pub(super) path: runtime::ODataPath,
 }
 
-#[cfg(
-    any(
-        feature = "directory_objects",
-        feature = "policies",
-        feature = "service_principals"
-    )
-)]
+#[cfg(feature = "service_principals")]
 impl RemoteDesktopSecurityConfigurationRequestBuilder {
     /// Reads the entity; [`.select()`](runtime::Request::select) and
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
@@ -7847,7 +7675,7 @@ impl ReportsRootRequestBuilder {
     }
 }
 
-#[cfg(feature = "me")]
+#[cfg(feature = "tenant_relationships")]
 /// Requests for one `microsoft.graph.resellerDelegatedAdminRelationship`.
 ///
 /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.resellerDelegatedAdminRelationship`
@@ -7857,7 +7685,7 @@ pub struct ResellerDelegatedAdminRelationshipRequestBuilder {
     pub(super) path: runtime::ODataPath,
 }
 
-#[cfg(feature = "me")]
+#[cfg(feature = "tenant_relationships")]
 impl ResellerDelegatedAdminRelationshipRequestBuilder {
     /// Reads the entity; [`.select()`](runtime::Request::select) and
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
@@ -7895,7 +7723,6 @@ impl ResellerDelegatedAdminRelationshipRequestBuilder {
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
-    #[cfg(feature = "tenant_relationships")]
     /// Navigation property `accessAssignments`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.resellerDelegatedAdminRelationship/accessAssignments`
@@ -7908,7 +7735,6 @@ impl ResellerDelegatedAdminRelationshipRequestBuilder {
             segment: "accessAssignments",
         }
     }
-    #[cfg(feature = "tenant_relationships")]
     /// Navigation property `operations`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.resellerDelegatedAdminRelationship/operations`
@@ -7921,7 +7747,6 @@ impl ResellerDelegatedAdminRelationshipRequestBuilder {
             segment: "operations",
         }
     }
-    #[cfg(feature = "tenant_relationships")]
     /// Navigation property `requests`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.resellerDelegatedAdminRelationship/requests`
@@ -8050,7 +7875,6 @@ impl ResourceOperationRequestBuilder {
         feature = "groups",
         feature = "me",
         feature = "permission_grants",
-        feature = "policies",
         feature = "teams",
         feature = "users"
     )
@@ -8074,7 +7898,6 @@ pub struct ResourceSpecificPermissionGrantCollectionRequestBuilder {
         feature = "groups",
         feature = "me",
         feature = "permission_grants",
-        feature = "policies",
         feature = "teams",
         feature = "users"
     )
@@ -8131,6 +7954,7 @@ impl ResourceSpecificPermissionGrantCollectionRequestBuilder {
             path: self.parent.segment(self.segment).key(id.as_ref()),
         }
     }
+    #[cfg(feature = "permission_grants")]
     /// Bound function `microsoft.graph.delta`.
     ///
     /// HTTP: `GET /permissionGrants/delta(...)`
@@ -8147,6 +7971,7 @@ impl ResourceSpecificPermissionGrantCollectionRequestBuilder {
             self.parent.segment(self.segment).operation("delta", &[]),
         )
     }
+    #[cfg(feature = "permission_grants")]
     /// Bound action `microsoft.graph.getAvailableExtensionProperties`.
     ///
     /// HTTP: `POST /permissionGrants/getAvailableExtensionProperties`
@@ -8171,6 +7996,7 @@ impl ResourceSpecificPermissionGrantCollectionRequestBuilder {
                 Some(&is_synced_from_on_premises),
             )
     }
+    #[cfg(feature = "permission_grants")]
     /// Bound action `microsoft.graph.getByIds`.
     ///
     /// HTTP: `POST /permissionGrants/getByIds`
@@ -8189,6 +8015,7 @@ impl ResourceSpecificPermissionGrantCollectionRequestBuilder {
             )
             .json_body(parameters)
     }
+    #[cfg(feature = "permission_grants")]
     /// Bound action `microsoft.graph.validateProperties`.
     ///
     /// HTTP: `POST /permissionGrants/validateProperties`
@@ -8216,7 +8043,6 @@ impl ResourceSpecificPermissionGrantCollectionRequestBuilder {
         feature = "groups",
         feature = "me",
         feature = "permission_grants",
-        feature = "policies",
         feature = "teams",
         feature = "users"
     )
@@ -8239,7 +8065,6 @@ pub struct ResourceSpecificPermissionGrantRequestBuilder {
         feature = "groups",
         feature = "me",
         feature = "permission_grants",
-        feature = "policies",
         feature = "teams",
         feature = "users"
     )
@@ -8281,6 +8106,7 @@ impl ResourceSpecificPermissionGrantRequestBuilder {
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
+    #[cfg(feature = "permission_grants")]
     /// Bound action `microsoft.graph.checkMemberGroups`.
     ///
     /// HTTP: `POST /permissionGrants/{id}/checkMemberGroups`
@@ -8299,6 +8125,7 @@ impl ResourceSpecificPermissionGrantRequestBuilder {
             )
             .json_member_body("groupIds", Some(group_ids))
     }
+    #[cfg(feature = "permission_grants")]
     /// Bound action `microsoft.graph.checkMemberObjects`.
     ///
     /// HTTP: `POST /permissionGrants/{id}/checkMemberObjects`
@@ -8317,6 +8144,7 @@ impl ResourceSpecificPermissionGrantRequestBuilder {
             )
             .json_member_body("ids", Some(ids))
     }
+    #[cfg(feature = "permission_grants")]
     /// Bound action `microsoft.graph.getMemberGroups`.
     ///
     /// HTTP: `POST /permissionGrants/{id}/getMemberGroups`
@@ -8335,6 +8163,7 @@ impl ResourceSpecificPermissionGrantRequestBuilder {
             )
             .json_member_body("securityEnabledOnly", Some(&security_enabled_only))
     }
+    #[cfg(feature = "permission_grants")]
     /// Bound action `microsoft.graph.getMemberObjects`.
     ///
     /// HTTP: `POST /permissionGrants/{id}/getMemberObjects`
@@ -8353,6 +8182,7 @@ impl ResourceSpecificPermissionGrantRequestBuilder {
             )
             .json_member_body("securityEnabledOnly", Some(&security_enabled_only))
     }
+    #[cfg(feature = "permission_grants")]
     /// Bound action `microsoft.graph.restore`.
     ///
     /// HTTP: `POST /permissionGrants/{id}/restore`
@@ -8365,7 +8195,7 @@ impl ResourceSpecificPermissionGrantRequestBuilder {
     }
 }
 
-#[cfg(feature = "me")]
+#[cfg(any(feature = "me", feature = "users"))]
 /// Requests for one `microsoft.graph.restoreArtifactBase`.
 ///
 /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.restoreArtifactBase`
@@ -8375,7 +8205,7 @@ pub struct RestoreArtifactBaseRequestBuilder {
     pub(super) path: runtime::ODataPath,
 }
 
-#[cfg(feature = "me")]
+#[cfg(any(feature = "me", feature = "users"))]
 impl RestoreArtifactBaseRequestBuilder {
     /// Reads the entity; [`.select()`](runtime::Request::select) and
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
@@ -8777,16 +8607,7 @@ impl RestoreSessionBaseRequestBuilder {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory_objects",
-        feature = "drives",
-        feature = "groups",
-        feature = "policies",
-        feature = "shares",
-        feature = "sites"
-    )
-)]
+#[cfg(any(feature = "drives", feature = "shares", feature = "sites"))]
 /// Requests for a collection of `microsoft.graph.richLongRunningOperation`.
 ///
 /// URL: `/sites/{id}/operations`
@@ -8799,16 +8620,7 @@ pub struct RichLongRunningOperationCollectionRequestBuilder {
     pub(super) segment: &'static str,
 }
 
-#[cfg(
-    any(
-        feature = "directory_objects",
-        feature = "drives",
-        feature = "groups",
-        feature = "policies",
-        feature = "shares",
-        feature = "sites"
-    )
-)]
+#[cfg(any(feature = "drives", feature = "shares", feature = "sites"))]
 impl RichLongRunningOperationCollectionRequestBuilder {
     /// Lists one page of the collection; [`.into_stream()`](runtime::Request::into_stream)
     /// yields every item, following `@odata.nextLink`.
@@ -8858,16 +8670,7 @@ impl RichLongRunningOperationCollectionRequestBuilder {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory_objects",
-        feature = "drives",
-        feature = "groups",
-        feature = "policies",
-        feature = "shares",
-        feature = "sites"
-    )
-)]
+#[cfg(any(feature = "drives", feature = "shares", feature = "sites"))]
 /// Requests for one `microsoft.graph.richLongRunningOperation`.
 ///
 /// URL: `/sites/{id}/operations/{id}`
@@ -8877,16 +8680,7 @@ pub struct RichLongRunningOperationRequestBuilder {
     pub(super) path: runtime::ODataPath,
 }
 
-#[cfg(
-    any(
-        feature = "directory_objects",
-        feature = "drives",
-        feature = "groups",
-        feature = "policies",
-        feature = "shares",
-        feature = "sites"
-    )
-)]
+#[cfg(any(feature = "drives", feature = "shares", feature = "sites"))]
 impl RichLongRunningOperationRequestBuilder {
     /// Reads the entity; [`.select()`](runtime::Request::select) and
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.

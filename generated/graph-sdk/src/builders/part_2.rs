@@ -213,7 +213,7 @@ impl AllowedValueRequestBuilder {
     }
 }
 
-#[cfg(feature = "me")]
+#[cfg(feature = "device_management")]
 /// Requests for one `microsoft.graph.androidCompliancePolicy`.
 ///
 /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.androidCompliancePolicy`
@@ -223,7 +223,7 @@ pub struct AndroidCompliancePolicyRequestBuilder {
     pub(super) path: runtime::ODataPath,
 }
 
-#[cfg(feature = "me")]
+#[cfg(feature = "device_management")]
 impl AndroidCompliancePolicyRequestBuilder {
     /// Reads the entity; [`.select()`](runtime::Request::select) and
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
@@ -259,7 +259,6 @@ impl AndroidCompliancePolicyRequestBuilder {
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
-    #[cfg(feature = "device_management")]
     /// Navigation property `assignments`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.androidCompliancePolicy/assignments`
@@ -272,7 +271,6 @@ impl AndroidCompliancePolicyRequestBuilder {
             segment: "assignments",
         }
     }
-    #[cfg(feature = "device_management")]
     /// Navigation property `deviceSettingStateSummaries`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.androidCompliancePolicy/deviceSettingStateSummaries`
@@ -285,7 +283,6 @@ impl AndroidCompliancePolicyRequestBuilder {
             segment: "deviceSettingStateSummaries",
         }
     }
-    #[cfg(feature = "device_management")]
     /// Navigation property `deviceStatusOverview`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.androidCompliancePolicy/deviceStatusOverview`
@@ -297,7 +294,6 @@ impl AndroidCompliancePolicyRequestBuilder {
             path: self.path.clone().segment("deviceStatusOverview"),
         }
     }
-    #[cfg(feature = "device_management")]
     /// Navigation property `deviceStatuses`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.androidCompliancePolicy/deviceStatuses`
@@ -310,7 +306,6 @@ impl AndroidCompliancePolicyRequestBuilder {
             segment: "deviceStatuses",
         }
     }
-    #[cfg(feature = "device_management")]
     /// Navigation property `scheduledActionsForRule`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.androidCompliancePolicy/scheduledActionsForRule`
@@ -323,7 +318,6 @@ impl AndroidCompliancePolicyRequestBuilder {
             segment: "scheduledActionsForRule",
         }
     }
-    #[cfg(feature = "device_management")]
     /// Navigation property `userStatusOverview`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.androidCompliancePolicy/userStatusOverview`
@@ -333,7 +327,6 @@ impl AndroidCompliancePolicyRequestBuilder {
             path: self.path.clone().segment("userStatusOverview"),
         }
     }
-    #[cfg(feature = "device_management")]
     /// Navigation property `userStatuses`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.androidCompliancePolicy/userStatuses`
@@ -383,7 +376,7 @@ impl AndroidCompliancePolicyRequestBuilder {
     }
 }
 
-#[cfg(feature = "me")]
+#[cfg(feature = "device_management")]
 /// Requests for one `microsoft.graph.androidCustomConfiguration`.
 ///
 /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.androidCustomConfiguration`
@@ -393,7 +386,7 @@ pub struct AndroidCustomConfigurationRequestBuilder {
     pub(super) path: runtime::ODataPath,
 }
 
-#[cfg(feature = "me")]
+#[cfg(feature = "device_management")]
 impl AndroidCustomConfigurationRequestBuilder {
     /// Reads the entity; [`.select()`](runtime::Request::select) and
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
@@ -429,7 +422,6 @@ impl AndroidCustomConfigurationRequestBuilder {
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
-    #[cfg(feature = "device_management")]
     /// Navigation property `assignments`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.androidCustomConfiguration/assignments`
@@ -440,7 +432,6 @@ impl AndroidCustomConfigurationRequestBuilder {
             segment: "assignments",
         }
     }
-    #[cfg(feature = "device_management")]
     /// Navigation property `deviceSettingStateSummaries`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.androidCustomConfiguration/deviceSettingStateSummaries`
@@ -453,7 +444,6 @@ impl AndroidCustomConfigurationRequestBuilder {
             segment: "deviceSettingStateSummaries",
         }
     }
-    #[cfg(feature = "device_management")]
     /// Navigation property `deviceStatusOverview`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.androidCustomConfiguration/deviceStatusOverview`
@@ -465,7 +455,6 @@ impl AndroidCustomConfigurationRequestBuilder {
             path: self.path.clone().segment("deviceStatusOverview"),
         }
     }
-    #[cfg(feature = "device_management")]
     /// Navigation property `deviceStatuses`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.androidCustomConfiguration/deviceStatuses`
@@ -478,7 +467,6 @@ impl AndroidCustomConfigurationRequestBuilder {
             segment: "deviceStatuses",
         }
     }
-    #[cfg(feature = "device_management")]
     /// Navigation property `userStatusOverview`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.androidCustomConfiguration/userStatusOverview`
@@ -488,7 +476,6 @@ impl AndroidCustomConfigurationRequestBuilder {
             path: self.path.clone().segment("userStatusOverview"),
         }
     }
-    #[cfg(feature = "device_management")]
     /// Navigation property `userStatuses`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.androidCustomConfiguration/userStatuses`
@@ -545,7 +532,7 @@ impl AndroidCustomConfigurationRequestBuilder {
     }
 }
 
-#[cfg(feature = "me")]
+#[cfg(feature = "device_management")]
 /// Requests for one `microsoft.graph.androidGeneralDeviceConfiguration`.
 ///
 /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.androidGeneralDeviceConfiguration`
@@ -555,7 +542,7 @@ pub struct AndroidGeneralDeviceConfigurationRequestBuilder {
     pub(super) path: runtime::ODataPath,
 }
 
-#[cfg(feature = "me")]
+#[cfg(feature = "device_management")]
 impl AndroidGeneralDeviceConfigurationRequestBuilder {
     /// Reads the entity; [`.select()`](runtime::Request::select) and
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
@@ -593,7 +580,6 @@ impl AndroidGeneralDeviceConfigurationRequestBuilder {
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
-    #[cfg(feature = "device_management")]
     /// Navigation property `assignments`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.androidGeneralDeviceConfiguration/assignments`
@@ -604,7 +590,6 @@ impl AndroidGeneralDeviceConfigurationRequestBuilder {
             segment: "assignments",
         }
     }
-    #[cfg(feature = "device_management")]
     /// Navigation property `deviceSettingStateSummaries`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.androidGeneralDeviceConfiguration/deviceSettingStateSummaries`
@@ -617,7 +602,6 @@ impl AndroidGeneralDeviceConfigurationRequestBuilder {
             segment: "deviceSettingStateSummaries",
         }
     }
-    #[cfg(feature = "device_management")]
     /// Navigation property `deviceStatusOverview`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.androidGeneralDeviceConfiguration/deviceStatusOverview`
@@ -629,7 +613,6 @@ impl AndroidGeneralDeviceConfigurationRequestBuilder {
             path: self.path.clone().segment("deviceStatusOverview"),
         }
     }
-    #[cfg(feature = "device_management")]
     /// Navigation property `deviceStatuses`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.androidGeneralDeviceConfiguration/deviceStatuses`
@@ -642,7 +625,6 @@ impl AndroidGeneralDeviceConfigurationRequestBuilder {
             segment: "deviceStatuses",
         }
     }
-    #[cfg(feature = "device_management")]
     /// Navigation property `userStatusOverview`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.androidGeneralDeviceConfiguration/userStatusOverview`
@@ -652,7 +634,6 @@ impl AndroidGeneralDeviceConfigurationRequestBuilder {
             path: self.path.clone().segment("userStatusOverview"),
         }
     }
-    #[cfg(feature = "device_management")]
     /// Navigation property `userStatuses`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.androidGeneralDeviceConfiguration/userStatuses`
@@ -1097,7 +1078,7 @@ impl AndroidManagedAppProtectionRequestBuilder {
     }
 }
 
-#[cfg(feature = "me")]
+#[cfg(feature = "device_app_management")]
 /// Requests for one `microsoft.graph.androidManagedAppRegistration`.
 ///
 /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.androidManagedAppRegistration`
@@ -1107,7 +1088,7 @@ pub struct AndroidManagedAppRegistrationRequestBuilder {
     pub(super) path: runtime::ODataPath,
 }
 
-#[cfg(feature = "me")]
+#[cfg(feature = "device_app_management")]
 impl AndroidManagedAppRegistrationRequestBuilder {
     /// Reads the entity; [`.select()`](runtime::Request::select) and
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
@@ -1145,7 +1126,6 @@ impl AndroidManagedAppRegistrationRequestBuilder {
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
-    #[cfg(feature = "device_app_management")]
     /// Navigation property `appliedPolicies`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.androidManagedAppRegistration/appliedPolicies`
@@ -1156,7 +1136,6 @@ impl AndroidManagedAppRegistrationRequestBuilder {
             segment: "appliedPolicies",
         }
     }
-    #[cfg(feature = "device_app_management")]
     /// Navigation property `intendedPolicies`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.androidManagedAppRegistration/intendedPolicies`
@@ -1167,7 +1146,6 @@ impl AndroidManagedAppRegistrationRequestBuilder {
             segment: "intendedPolicies",
         }
     }
-    #[cfg(feature = "device_app_management")]
     /// Navigation property `operations`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.androidManagedAppRegistration/operations`
@@ -1180,7 +1158,7 @@ impl AndroidManagedAppRegistrationRequestBuilder {
     }
 }
 
-#[cfg(feature = "me")]
+#[cfg(feature = "device_app_management")]
 /// Requests for one `microsoft.graph.androidStoreApp`.
 ///
 /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.androidStoreApp`
@@ -1190,7 +1168,7 @@ pub struct AndroidStoreAppRequestBuilder {
     pub(super) path: runtime::ODataPath,
 }
 
-#[cfg(feature = "me")]
+#[cfg(feature = "device_app_management")]
 impl AndroidStoreAppRequestBuilder {
     /// Reads the entity; [`.select()`](runtime::Request::select) and
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
@@ -1226,7 +1204,6 @@ impl AndroidStoreAppRequestBuilder {
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
-    #[cfg(feature = "device_app_management")]
     /// Navigation property `assignments`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.androidStoreApp/assignments`
@@ -1237,7 +1214,6 @@ impl AndroidStoreAppRequestBuilder {
             segment: "assignments",
         }
     }
-    #[cfg(feature = "device_app_management")]
     /// Navigation property `categories`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.androidStoreApp/categories`
@@ -1281,7 +1257,7 @@ impl AndroidStoreAppRequestBuilder {
     }
 }
 
-#[cfg(feature = "me")]
+#[cfg(feature = "device_management")]
 /// Requests for one `microsoft.graph.androidWorkProfileCompliancePolicy`.
 ///
 /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.androidWorkProfileCompliancePolicy`
@@ -1291,7 +1267,7 @@ pub struct AndroidWorkProfileCompliancePolicyRequestBuilder {
     pub(super) path: runtime::ODataPath,
 }
 
-#[cfg(feature = "me")]
+#[cfg(feature = "device_management")]
 impl AndroidWorkProfileCompliancePolicyRequestBuilder {
     /// Reads the entity; [`.select()`](runtime::Request::select) and
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
@@ -1329,7 +1305,6 @@ impl AndroidWorkProfileCompliancePolicyRequestBuilder {
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
-    #[cfg(feature = "device_management")]
     /// Navigation property `assignments`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.androidWorkProfileCompliancePolicy/assignments`
@@ -1342,7 +1317,6 @@ impl AndroidWorkProfileCompliancePolicyRequestBuilder {
             segment: "assignments",
         }
     }
-    #[cfg(feature = "device_management")]
     /// Navigation property `deviceSettingStateSummaries`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.androidWorkProfileCompliancePolicy/deviceSettingStateSummaries`
@@ -1355,7 +1329,6 @@ impl AndroidWorkProfileCompliancePolicyRequestBuilder {
             segment: "deviceSettingStateSummaries",
         }
     }
-    #[cfg(feature = "device_management")]
     /// Navigation property `deviceStatusOverview`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.androidWorkProfileCompliancePolicy/deviceStatusOverview`
@@ -1367,7 +1340,6 @@ impl AndroidWorkProfileCompliancePolicyRequestBuilder {
             path: self.path.clone().segment("deviceStatusOverview"),
         }
     }
-    #[cfg(feature = "device_management")]
     /// Navigation property `deviceStatuses`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.androidWorkProfileCompliancePolicy/deviceStatuses`
@@ -1380,7 +1352,6 @@ impl AndroidWorkProfileCompliancePolicyRequestBuilder {
             segment: "deviceStatuses",
         }
     }
-    #[cfg(feature = "device_management")]
     /// Navigation property `scheduledActionsForRule`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.androidWorkProfileCompliancePolicy/scheduledActionsForRule`
@@ -1393,7 +1364,6 @@ impl AndroidWorkProfileCompliancePolicyRequestBuilder {
             segment: "scheduledActionsForRule",
         }
     }
-    #[cfg(feature = "device_management")]
     /// Navigation property `userStatusOverview`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.androidWorkProfileCompliancePolicy/userStatusOverview`
@@ -1403,7 +1373,6 @@ impl AndroidWorkProfileCompliancePolicyRequestBuilder {
             path: self.path.clone().segment("userStatusOverview"),
         }
     }
-    #[cfg(feature = "device_management")]
     /// Navigation property `userStatuses`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.androidWorkProfileCompliancePolicy/userStatuses`
@@ -1453,7 +1422,7 @@ impl AndroidWorkProfileCompliancePolicyRequestBuilder {
     }
 }
 
-#[cfg(feature = "me")]
+#[cfg(feature = "device_management")]
 /// Requests for one `microsoft.graph.androidWorkProfileCustomConfiguration`.
 ///
 /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.androidWorkProfileCustomConfiguration`
@@ -1463,7 +1432,7 @@ pub struct AndroidWorkProfileCustomConfigurationRequestBuilder {
     pub(super) path: runtime::ODataPath,
 }
 
-#[cfg(feature = "me")]
+#[cfg(feature = "device_management")]
 impl AndroidWorkProfileCustomConfigurationRequestBuilder {
     /// Reads the entity; [`.select()`](runtime::Request::select) and
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
@@ -1501,7 +1470,6 @@ impl AndroidWorkProfileCustomConfigurationRequestBuilder {
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
-    #[cfg(feature = "device_management")]
     /// Navigation property `assignments`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.androidWorkProfileCustomConfiguration/assignments`
@@ -1512,7 +1480,6 @@ impl AndroidWorkProfileCustomConfigurationRequestBuilder {
             segment: "assignments",
         }
     }
-    #[cfg(feature = "device_management")]
     /// Navigation property `deviceSettingStateSummaries`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.androidWorkProfileCustomConfiguration/deviceSettingStateSummaries`
@@ -1525,7 +1492,6 @@ impl AndroidWorkProfileCustomConfigurationRequestBuilder {
             segment: "deviceSettingStateSummaries",
         }
     }
-    #[cfg(feature = "device_management")]
     /// Navigation property `deviceStatusOverview`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.androidWorkProfileCustomConfiguration/deviceStatusOverview`
@@ -1537,7 +1503,6 @@ impl AndroidWorkProfileCustomConfigurationRequestBuilder {
             path: self.path.clone().segment("deviceStatusOverview"),
         }
     }
-    #[cfg(feature = "device_management")]
     /// Navigation property `deviceStatuses`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.androidWorkProfileCustomConfiguration/deviceStatuses`
@@ -1550,7 +1515,6 @@ impl AndroidWorkProfileCustomConfigurationRequestBuilder {
             segment: "deviceStatuses",
         }
     }
-    #[cfg(feature = "device_management")]
     /// Navigation property `userStatusOverview`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.androidWorkProfileCustomConfiguration/userStatusOverview`
@@ -1560,7 +1524,6 @@ impl AndroidWorkProfileCustomConfigurationRequestBuilder {
             path: self.path.clone().segment("userStatusOverview"),
         }
     }
-    #[cfg(feature = "device_management")]
     /// Navigation property `userStatuses`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.androidWorkProfileCustomConfiguration/userStatuses`
@@ -1617,7 +1580,7 @@ impl AndroidWorkProfileCustomConfigurationRequestBuilder {
     }
 }
 
-#[cfg(feature = "me")]
+#[cfg(feature = "device_management")]
 /// Requests for one `microsoft.graph.androidWorkProfileGeneralDeviceConfiguration`.
 ///
 /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.androidWorkProfileGeneralDeviceConfiguration`
@@ -1627,7 +1590,7 @@ pub struct AndroidWorkProfileGeneralDeviceConfigurationRequestBuilder {
     pub(super) path: runtime::ODataPath,
 }
 
-#[cfg(feature = "me")]
+#[cfg(feature = "device_management")]
 impl AndroidWorkProfileGeneralDeviceConfigurationRequestBuilder {
     /// Reads the entity; [`.select()`](runtime::Request::select) and
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
@@ -1665,7 +1628,6 @@ impl AndroidWorkProfileGeneralDeviceConfigurationRequestBuilder {
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
-    #[cfg(feature = "device_management")]
     /// Navigation property `assignments`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.androidWorkProfileGeneralDeviceConfiguration/assignments`
@@ -1676,7 +1638,6 @@ impl AndroidWorkProfileGeneralDeviceConfigurationRequestBuilder {
             segment: "assignments",
         }
     }
-    #[cfg(feature = "device_management")]
     /// Navigation property `deviceSettingStateSummaries`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.androidWorkProfileGeneralDeviceConfiguration/deviceSettingStateSummaries`
@@ -1689,7 +1650,6 @@ impl AndroidWorkProfileGeneralDeviceConfigurationRequestBuilder {
             segment: "deviceSettingStateSummaries",
         }
     }
-    #[cfg(feature = "device_management")]
     /// Navigation property `deviceStatusOverview`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.androidWorkProfileGeneralDeviceConfiguration/deviceStatusOverview`
@@ -1701,7 +1661,6 @@ impl AndroidWorkProfileGeneralDeviceConfigurationRequestBuilder {
             path: self.path.clone().segment("deviceStatusOverview"),
         }
     }
-    #[cfg(feature = "device_management")]
     /// Navigation property `deviceStatuses`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.androidWorkProfileGeneralDeviceConfiguration/deviceStatuses`
@@ -1714,7 +1673,6 @@ impl AndroidWorkProfileGeneralDeviceConfigurationRequestBuilder {
             segment: "deviceStatuses",
         }
     }
-    #[cfg(feature = "device_management")]
     /// Navigation property `userStatusOverview`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.androidWorkProfileGeneralDeviceConfiguration/userStatusOverview`
@@ -1724,7 +1682,6 @@ impl AndroidWorkProfileGeneralDeviceConfigurationRequestBuilder {
             path: self.path.clone().segment("userStatusOverview"),
         }
     }
-    #[cfg(feature = "device_management")]
     /// Navigation property `userStatuses`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.androidWorkProfileGeneralDeviceConfiguration/userStatuses`
@@ -1781,7 +1738,7 @@ impl AndroidWorkProfileGeneralDeviceConfigurationRequestBuilder {
     }
 }
 
-#[cfg(feature = "me")]
+#[cfg(any(feature = "chats", feature = "teams", feature = "teamwork"))]
 /// Requests for one `microsoft.graph.anonymousGuestConversationMember`.
 ///
 /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.anonymousGuestConversationMember`
@@ -1791,7 +1748,7 @@ pub struct AnonymousGuestConversationMemberRequestBuilder {
     pub(super) path: runtime::ODataPath,
 }
 
-#[cfg(feature = "me")]
+#[cfg(any(feature = "chats", feature = "teams", feature = "teamwork"))]
 impl AnonymousGuestConversationMemberRequestBuilder {
     /// Reads the entity; [`.select()`](runtime::Request::select) and
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
@@ -2226,7 +2183,14 @@ impl AppLogCollectionRequestRequestBuilder {
     }
 }
 
-#[cfg(any(feature = "directory_objects", feature = "policies"))]
+#[cfg(
+    any(
+        feature = "applications",
+        feature = "directory_objects",
+        feature = "policies",
+        feature = "service_principals"
+    )
+)]
 /// Requests for a collection of `microsoft.graph.appManagementPolicy`.
 ///
 /// URL: `/directoryObjects/microsoft.graph.appManagementPolicy`
@@ -2239,7 +2203,14 @@ pub struct AppManagementPolicyCollectionRequestBuilder {
     pub(super) segment: &'static str,
 }
 
-#[cfg(any(feature = "directory_objects", feature = "policies"))]
+#[cfg(
+    any(
+        feature = "applications",
+        feature = "directory_objects",
+        feature = "policies",
+        feature = "service_principals"
+    )
+)]
 impl AppManagementPolicyCollectionRequestBuilder {
     /// Lists one page of the collection; [`.into_stream()`](runtime::Request::into_stream)
     /// yields every item, following `@odata.nextLink`.
@@ -2287,6 +2258,7 @@ impl AppManagementPolicyCollectionRequestBuilder {
             path: self.parent.segment(self.segment).key(id.as_ref()),
         }
     }
+    #[cfg(feature = "policies")]
     /// Bound function `microsoft.graph.delta`.
     ///
     /// HTTP: `GET /directoryObjects/microsoft.graph.appManagementPolicy/delta(...)`
@@ -2303,6 +2275,7 @@ impl AppManagementPolicyCollectionRequestBuilder {
             self.parent.segment(self.segment).operation("delta", &[]),
         )
     }
+    #[cfg(feature = "policies")]
     /// Bound action `microsoft.graph.getAvailableExtensionProperties`.
     ///
     /// HTTP: `POST /directoryObjects/microsoft.graph.appManagementPolicy/getAvailableExtensionProperties`
@@ -2327,6 +2300,7 @@ impl AppManagementPolicyCollectionRequestBuilder {
                 Some(&is_synced_from_on_premises),
             )
     }
+    #[cfg(feature = "policies")]
     /// Bound action `microsoft.graph.getByIds`.
     ///
     /// HTTP: `POST /directoryObjects/microsoft.graph.appManagementPolicy/getByIds`
@@ -2345,6 +2319,7 @@ impl AppManagementPolicyCollectionRequestBuilder {
             )
             .json_body(parameters)
     }
+    #[cfg(feature = "policies")]
     /// Bound action `microsoft.graph.validateProperties`.
     ///
     /// HTTP: `POST /directoryObjects/microsoft.graph.appManagementPolicy/validateProperties`
@@ -2365,7 +2340,14 @@ impl AppManagementPolicyCollectionRequestBuilder {
     }
 }
 
-#[cfg(any(feature = "directory_objects", feature = "policies"))]
+#[cfg(
+    any(
+        feature = "applications",
+        feature = "directory_objects",
+        feature = "policies",
+        feature = "service_principals"
+    )
+)]
 /// Requests for one `microsoft.graph.appManagementPolicy`.
 ///
 /// URL: `/directoryObjects/{id}/microsoft.graph.appManagementPolicy`
@@ -2377,7 +2359,14 @@ pub struct AppManagementPolicyRequestBuilder {
     pub(super) path: runtime::ODataPath,
 }
 
-#[cfg(any(feature = "directory_objects", feature = "policies"))]
+#[cfg(
+    any(
+        feature = "applications",
+        feature = "directory_objects",
+        feature = "policies",
+        feature = "service_principals"
+    )
+)]
 impl AppManagementPolicyRequestBuilder {
     /// Reads the entity; [`.select()`](runtime::Request::select) and
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
@@ -2440,6 +2429,7 @@ impl AppManagementPolicyRequestBuilder {
             path: self.path.clone().segment("appliesTo"),
         }
     }
+    #[cfg(feature = "policies")]
     /// Bound action `microsoft.graph.checkMemberGroups`.
     ///
     /// HTTP: `POST /directoryObjects/{id}/microsoft.graph.appManagementPolicy/checkMemberGroups`
@@ -2458,6 +2448,7 @@ impl AppManagementPolicyRequestBuilder {
             )
             .json_member_body("groupIds", Some(group_ids))
     }
+    #[cfg(feature = "policies")]
     /// Bound action `microsoft.graph.checkMemberObjects`.
     ///
     /// HTTP: `POST /directoryObjects/{id}/microsoft.graph.appManagementPolicy/checkMemberObjects`
@@ -2476,6 +2467,7 @@ impl AppManagementPolicyRequestBuilder {
             )
             .json_member_body("ids", Some(ids))
     }
+    #[cfg(feature = "policies")]
     /// Bound action `microsoft.graph.getMemberGroups`.
     ///
     /// HTTP: `POST /directoryObjects/{id}/microsoft.graph.appManagementPolicy/getMemberGroups`
@@ -2494,6 +2486,7 @@ impl AppManagementPolicyRequestBuilder {
             )
             .json_member_body("securityEnabledOnly", Some(&security_enabled_only))
     }
+    #[cfg(feature = "policies")]
     /// Bound action `microsoft.graph.getMemberObjects`.
     ///
     /// HTTP: `POST /directoryObjects/{id}/microsoft.graph.appManagementPolicy/getMemberObjects`
@@ -2512,6 +2505,7 @@ impl AppManagementPolicyRequestBuilder {
             )
             .json_member_body("securityEnabledOnly", Some(&security_enabled_only))
     }
+    #[cfg(feature = "policies")]
     /// Bound action `microsoft.graph.restore`.
     ///
     /// HTTP: `POST /directoryObjects/{id}/microsoft.graph.appManagementPolicy/restore`
@@ -2526,10 +2520,8 @@ impl AppManagementPolicyRequestBuilder {
 
 #[cfg(
     any(
-        feature = "directory_objects",
         feature = "groups",
         feature = "me",
-        feature = "policies",
         feature = "service_principals",
         feature = "users"
     )
@@ -2548,10 +2540,8 @@ pub struct AppRoleAssignmentCollectionRequestBuilder {
 
 #[cfg(
     any(
-        feature = "directory_objects",
         feature = "groups",
         feature = "me",
-        feature = "policies",
         feature = "service_principals",
         feature = "users"
     )
@@ -2683,10 +2673,8 @@ impl AppRoleAssignmentCollectionRequestBuilder {
 
 #[cfg(
     any(
-        feature = "directory_objects",
         feature = "groups",
         feature = "me",
-        feature = "policies",
         feature = "service_principals",
         feature = "users"
     )
@@ -2704,10 +2692,8 @@ pub struct AppRoleAssignmentRequestBuilder {
 
 #[cfg(
     any(
-        feature = "directory_objects",
         feature = "groups",
         feature = "me",
-        feature = "policies",
         feature = "service_principals",
         feature = "users"
     )
@@ -2878,7 +2864,7 @@ impl AppScopeRequestBuilder {
     }
 }
 
-#[cfg(feature = "me")]
+#[cfg(feature = "device_management")]
 /// Requests for one `microsoft.graph.appleDeviceFeaturesConfigurationBase`.
 ///
 /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.appleDeviceFeaturesConfigurationBase`
@@ -2888,7 +2874,7 @@ pub struct AppleDeviceFeaturesConfigurationBaseRequestBuilder {
     pub(super) path: runtime::ODataPath,
 }
 
-#[cfg(feature = "me")]
+#[cfg(feature = "device_management")]
 impl AppleDeviceFeaturesConfigurationBaseRequestBuilder {
     /// Reads the entity; [`.select()`](runtime::Request::select) and
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
@@ -2926,7 +2912,6 @@ impl AppleDeviceFeaturesConfigurationBaseRequestBuilder {
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
-    #[cfg(feature = "device_management")]
     /// Navigation property `assignments`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.appleDeviceFeaturesConfigurationBase/assignments`
@@ -2937,7 +2922,6 @@ impl AppleDeviceFeaturesConfigurationBaseRequestBuilder {
             segment: "assignments",
         }
     }
-    #[cfg(feature = "device_management")]
     /// Navigation property `deviceSettingStateSummaries`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.appleDeviceFeaturesConfigurationBase/deviceSettingStateSummaries`
@@ -2950,7 +2934,6 @@ impl AppleDeviceFeaturesConfigurationBaseRequestBuilder {
             segment: "deviceSettingStateSummaries",
         }
     }
-    #[cfg(feature = "device_management")]
     /// Navigation property `deviceStatusOverview`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.appleDeviceFeaturesConfigurationBase/deviceStatusOverview`
@@ -2962,7 +2945,6 @@ impl AppleDeviceFeaturesConfigurationBaseRequestBuilder {
             path: self.path.clone().segment("deviceStatusOverview"),
         }
     }
-    #[cfg(feature = "device_management")]
     /// Navigation property `deviceStatuses`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.appleDeviceFeaturesConfigurationBase/deviceStatuses`
@@ -2975,7 +2957,6 @@ impl AppleDeviceFeaturesConfigurationBaseRequestBuilder {
             segment: "deviceStatuses",
         }
     }
-    #[cfg(feature = "device_management")]
     /// Navigation property `userStatusOverview`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.appleDeviceFeaturesConfigurationBase/userStatusOverview`
@@ -2985,7 +2966,6 @@ impl AppleDeviceFeaturesConfigurationBaseRequestBuilder {
             path: self.path.clone().segment("userStatusOverview"),
         }
     }
-    #[cfg(feature = "device_management")]
     /// Navigation property `userStatuses`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.appleDeviceFeaturesConfigurationBase/userStatuses`
@@ -3042,7 +3022,7 @@ impl AppleDeviceFeaturesConfigurationBaseRequestBuilder {
     }
 }
 
-#[cfg(feature = "me")]
+#[cfg(any(feature = "directory", feature = "identity"))]
 /// Requests for one `microsoft.graph.appleManagedIdentityProvider`.
 ///
 /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.appleManagedIdentityProvider`
@@ -3052,7 +3032,7 @@ pub struct AppleManagedIdentityProviderRequestBuilder {
     pub(super) path: runtime::ODataPath,
 }
 
-#[cfg(feature = "me")]
+#[cfg(any(feature = "directory", feature = "identity"))]
 impl AppleManagedIdentityProviderRequestBuilder {
     /// Reads the entity; [`.select()`](runtime::Request::select) and
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
@@ -3161,9 +3141,7 @@ impl ApplePushNotificationCertificateRequestBuilder {
     }
 }
 
-#[cfg(
-    any(feature = "applications", feature = "directory_objects", feature = "policies")
-)]
+#[cfg(feature = "applications")]
 /// Requests for a collection of `microsoft.graph.application`.
 ///
 /// URL: `/applications`
@@ -3176,9 +3154,7 @@ pub struct ApplicationCollectionRequestBuilder {
     pub(super) segment: &'static str,
 }
 
-#[cfg(
-    any(feature = "applications", feature = "directory_objects", feature = "policies")
-)]
+#[cfg(feature = "applications")]
 impl ApplicationCollectionRequestBuilder {
     /// Lists one page of the collection; [`.into_stream()`](runtime::Request::into_stream)
     /// yields every item, following `@odata.nextLink`.
@@ -3353,9 +3329,7 @@ impl ApplicationCollectionRequestBuilder {
     }
 }
 
-#[cfg(
-    any(feature = "applications", feature = "directory_objects", feature = "policies")
-)]
+#[cfg(feature = "applications")]
 /// Requests for one `microsoft.graph.application`.
 ///
 /// URL: `/applications/{id}`
@@ -3367,9 +3341,7 @@ pub struct ApplicationRequestBuilder {
     pub(super) path: runtime::ODataPath,
 }
 
-#[cfg(
-    any(feature = "applications", feature = "directory_objects", feature = "policies")
-)]
+#[cfg(feature = "applications")]
 impl ApplicationRequestBuilder {
     /// Reads the entity; [`.select()`](runtime::Request::select) and
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
@@ -3402,7 +3374,6 @@ impl ApplicationRequestBuilder {
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
-    #[cfg(any(feature = "directory_objects", feature = "policies"))]
     /// Navigation property `appManagementPolicies`.
     ///
     /// URL: `/applications/{id}/appManagementPolicies`
@@ -3415,7 +3386,6 @@ impl ApplicationRequestBuilder {
             segment: "appManagementPolicies",
         }
     }
-    #[cfg(any(feature = "directory_objects", feature = "policies"))]
     /// Navigation property `createdOnBehalfOf`.
     ///
     /// URL: `/applications/{id}/createdOnBehalfOf`
@@ -3447,7 +3417,6 @@ impl ApplicationRequestBuilder {
             segment: "federatedIdentityCredentials",
         }
     }
-    #[cfg(any(feature = "directory_objects", feature = "policies"))]
     /// Navigation property `homeRealmDiscoveryPolicies`.
     ///
     /// URL: `/applications/{id}/homeRealmDiscoveryPolicies`
@@ -3460,7 +3429,6 @@ impl ApplicationRequestBuilder {
             segment: "homeRealmDiscoveryPolicies",
         }
     }
-    #[cfg(any(feature = "directory_objects", feature = "policies"))]
     /// Navigation property `owners`.
     ///
     /// URL: `/applications/{id}/owners`
@@ -3480,7 +3448,6 @@ impl ApplicationRequestBuilder {
             path: self.path.clone().segment("synchronization"),
         }
     }
-    #[cfg(any(feature = "directory_objects", feature = "policies"))]
     /// Navigation property `tokenIssuancePolicies`.
     ///
     /// URL: `/applications/{id}/tokenIssuancePolicies`
@@ -3493,7 +3460,6 @@ impl ApplicationRequestBuilder {
             segment: "tokenIssuancePolicies",
         }
     }
-    #[cfg(any(feature = "directory_objects", feature = "policies"))]
     /// Navigation property `tokenLifetimePolicies`.
     ///
     /// URL: `/applications/{id}/tokenLifetimePolicies`
@@ -4189,13 +4155,7 @@ impl ApprovalStageRequestBuilder {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory_objects",
-        feature = "policies",
-        feature = "service_principals"
-    )
-)]
+#[cfg(feature = "service_principals")]
 /// Requests for a collection of `microsoft.graph.approvedClientApp`.
 ///
 /// URL: `/servicePrincipals/{id}/remoteDesktopSecurityConfiguration/approvedClientApps`
@@ -4206,13 +4166,7 @@ pub struct ApprovedClientAppCollectionRequestBuilder {
     pub(super) segment: &'static str,
 }
 
-#[cfg(
-    any(
-        feature = "directory_objects",
-        feature = "policies",
-        feature = "service_principals"
-    )
-)]
+#[cfg(feature = "service_principals")]
 impl ApprovedClientAppCollectionRequestBuilder {
     /// Lists one page of the collection; [`.into_stream()`](runtime::Request::into_stream)
     /// yields every item, following `@odata.nextLink`.
@@ -4262,13 +4216,7 @@ impl ApprovedClientAppCollectionRequestBuilder {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory_objects",
-        feature = "policies",
-        feature = "service_principals"
-    )
-)]
+#[cfg(feature = "service_principals")]
 /// Requests for one `microsoft.graph.approvedClientApp`.
 ///
 /// URL: `/servicePrincipals/{id}/remoteDesktopSecurityConfiguration/approvedClientApps/{id}`
@@ -4278,13 +4226,7 @@ pub struct ApprovedClientAppRequestBuilder {
     pub(super) path: runtime::ODataPath,
 }
 
-#[cfg(
-    any(
-        feature = "directory_objects",
-        feature = "policies",
-        feature = "service_principals"
-    )
-)]
+#[cfg(feature = "service_principals")]
 impl ApprovedClientAppRequestBuilder {
     /// Reads the entity; [`.select()`](runtime::Request::select) and
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
@@ -4322,14 +4264,7 @@ impl ApprovedClientAppRequestBuilder {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory_objects",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "me", feature = "users"))]
 /// Requests for a collection of `microsoft.graph.associatedTeamInfo`.
 ///
 /// URL: `/me/teamwork/associatedTeams`
@@ -4340,14 +4275,7 @@ pub struct AssociatedTeamInfoCollectionRequestBuilder {
     pub(super) segment: &'static str,
 }
 
-#[cfg(
-    any(
-        feature = "directory_objects",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "me", feature = "users"))]
 impl AssociatedTeamInfoCollectionRequestBuilder {
     /// Lists one page of the collection; [`.into_stream()`](runtime::Request::into_stream)
     /// yields every item, following `@odata.nextLink`.
@@ -4397,14 +4325,7 @@ impl AssociatedTeamInfoCollectionRequestBuilder {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory_objects",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "me", feature = "users"))]
 /// Requests for one `microsoft.graph.associatedTeamInfo`.
 ///
 /// URL: `/me/teamwork/associatedTeams/{id}`
@@ -4416,14 +4337,7 @@ pub struct AssociatedTeamInfoRequestBuilder {
     pub(super) path: runtime::ODataPath,
 }
 
-#[cfg(
-    any(
-        feature = "directory_objects",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "me", feature = "users"))]
 impl AssociatedTeamInfoRequestBuilder {
     /// Reads the entity; [`.select()`](runtime::Request::select) and
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
@@ -4485,14 +4399,7 @@ impl AssociatedTeamInfoRequestBuilder {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory_objects",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "me", feature = "users"))]
 /// Requests for a collection of `microsoft.graph.attachmentBase`.
 ///
 /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.todoTask/attachments`
@@ -4503,14 +4410,7 @@ pub struct AttachmentBaseCollectionRequestBuilder {
     pub(super) segment: &'static str,
 }
 
-#[cfg(
-    any(
-        feature = "directory_objects",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "me", feature = "users"))]
 impl AttachmentBaseCollectionRequestBuilder {
     /// Lists one page of the collection; [`.into_stream()`](runtime::Request::into_stream)
     /// yields every item, following `@odata.nextLink`.
@@ -4578,14 +4478,7 @@ impl AttachmentBaseCollectionRequestBuilder {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory_objects",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "me", feature = "users"))]
 /// Requests for one `microsoft.graph.attachmentBase`.
 ///
 /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.attachmentBase`
@@ -4597,14 +4490,7 @@ pub struct AttachmentBaseRequestBuilder {
     pub(super) path: runtime::ODataPath,
 }
 
-#[cfg(
-    any(
-        feature = "directory_objects",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "me", feature = "users"))]
 impl AttachmentBaseRequestBuilder {
     /// Reads the entity; [`.select()`](runtime::Request::select) and
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
@@ -4657,15 +4543,7 @@ impl AttachmentBaseRequestBuilder {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory_objects",
-        feature = "groups",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "groups", feature = "me", feature = "users"))]
 /// Requests for a collection of `microsoft.graph.attachment`.
 ///
 /// URL: `/me/calendarView/{id}/attachments`
@@ -4678,15 +4556,7 @@ pub struct AttachmentCollectionRequestBuilder {
     pub(super) segment: &'static str,
 }
 
-#[cfg(
-    any(
-        feature = "directory_objects",
-        feature = "groups",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "groups", feature = "me", feature = "users"))]
 impl AttachmentCollectionRequestBuilder {
     /// Lists one page of the collection; [`.into_stream()`](runtime::Request::into_stream)
     /// yields every item, following `@odata.nextLink`.
@@ -4764,15 +4634,7 @@ impl AttachmentCollectionRequestBuilder {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory_objects",
-        feature = "groups",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "groups", feature = "me", feature = "users"))]
 /// Requests for one `microsoft.graph.attachment`.
 ///
 /// URL: `/me/calendarView/{id}/attachments/{id}`
@@ -4784,15 +4646,7 @@ pub struct AttachmentRequestBuilder {
     pub(super) path: runtime::ODataPath,
 }
 
-#[cfg(
-    any(
-        feature = "directory_objects",
-        feature = "groups",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "groups", feature = "me", feature = "users"))]
 impl AttachmentRequestBuilder {
     /// Reads the entity; [`.select()`](runtime::Request::select) and
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
@@ -4836,14 +4690,7 @@ impl AttachmentRequestBuilder {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory_objects",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "me", feature = "users"))]
 /// Requests for a collection of `microsoft.graph.attachmentSession`.
 ///
 /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.todoTask/attachmentSessions`
@@ -4854,14 +4701,7 @@ pub struct AttachmentSessionCollectionRequestBuilder {
     pub(super) segment: &'static str,
 }
 
-#[cfg(
-    any(
-        feature = "directory_objects",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "me", feature = "users"))]
 impl AttachmentSessionCollectionRequestBuilder {
     /// Lists one page of the collection; [`.into_stream()`](runtime::Request::into_stream)
     /// yields every item, following `@odata.nextLink`.
@@ -4911,14 +4751,7 @@ impl AttachmentSessionCollectionRequestBuilder {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory_objects",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "me", feature = "users"))]
 /// Requests for one `microsoft.graph.attachmentSession`.
 ///
 /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.todoTask/attachmentSessions/{id}`
@@ -4928,14 +4761,7 @@ pub struct AttachmentSessionRequestBuilder {
     pub(super) path: runtime::ODataPath,
 }
 
-#[cfg(
-    any(
-        feature = "directory_objects",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "me", feature = "users"))]
 impl AttachmentSessionRequestBuilder {
     /// Reads the entity; [`.select()`](runtime::Request::select) and
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
@@ -5232,9 +5058,7 @@ impl AttackSimulationRootRequestBuilder {
 #[cfg(
     any(
         feature = "communications",
-        feature = "directory_objects",
         feature = "me",
-        feature = "policies",
         feature = "solutions",
         feature = "users"
     )
@@ -5252,9 +5076,7 @@ pub struct AttendanceRecordCollectionRequestBuilder {
 #[cfg(
     any(
         feature = "communications",
-        feature = "directory_objects",
         feature = "me",
-        feature = "policies",
         feature = "solutions",
         feature = "users"
     )
@@ -5311,9 +5133,7 @@ impl AttendanceRecordCollectionRequestBuilder {
 #[cfg(
     any(
         feature = "communications",
-        feature = "directory_objects",
         feature = "me",
-        feature = "policies",
         feature = "solutions",
         feature = "users"
     )
@@ -5330,9 +5150,7 @@ pub struct AttendanceRecordRequestBuilder {
 #[cfg(
     any(
         feature = "communications",
-        feature = "directory_objects",
         feature = "me",
-        feature = "policies",
         feature = "solutions",
         feature = "users"
     )
@@ -6425,14 +6243,7 @@ impl AuthenticationFlowsPolicyRequestBuilder {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory_objects",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "me", feature = "users"))]
 /// Requests for a collection of `microsoft.graph.authenticationMethod`.
 ///
 /// URL: `/me/authentication/methods`
@@ -6443,14 +6254,7 @@ pub struct AuthenticationMethodCollectionRequestBuilder {
     pub(super) segment: &'static str,
 }
 
-#[cfg(
-    any(
-        feature = "directory_objects",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "me", feature = "users"))]
 impl AuthenticationMethodCollectionRequestBuilder {
     /// Lists one page of the collection; [`.into_stream()`](runtime::Request::into_stream)
     /// yields every item, following `@odata.nextLink`.
@@ -6650,6 +6454,7 @@ impl AuthenticationMethodConfigurationCollectionRequestBuilder {
             path: self.parent.segment(self.segment).key(id.as_ref()),
         }
     }
+    #[cfg(feature = "authentication_method_configurations")]
     /// Cast to the derived type `microsoft.graph.emailAuthenticationMethodConfiguration`: its navigations and operations.
     ///
     /// URL: `/authenticationMethodConfigurations/microsoft.graph.emailAuthenticationMethodConfiguration`
@@ -6662,6 +6467,7 @@ impl AuthenticationMethodConfigurationCollectionRequestBuilder {
             segment: "microsoft.graph.emailAuthenticationMethodConfiguration",
         }
     }
+    #[cfg(feature = "authentication_method_configurations")]
     /// Cast to the derived type `microsoft.graph.externalAuthenticationMethodConfiguration`: its navigations and operations.
     ///
     /// URL: `/authenticationMethodConfigurations/microsoft.graph.externalAuthenticationMethodConfiguration`
@@ -6674,6 +6480,7 @@ impl AuthenticationMethodConfigurationCollectionRequestBuilder {
             segment: "microsoft.graph.externalAuthenticationMethodConfiguration",
         }
     }
+    #[cfg(feature = "authentication_method_configurations")]
     /// Cast to the derived type `microsoft.graph.fido2AuthenticationMethodConfiguration`: its navigations and operations.
     ///
     /// URL: `/authenticationMethodConfigurations/microsoft.graph.fido2AuthenticationMethodConfiguration`
@@ -6686,6 +6493,7 @@ impl AuthenticationMethodConfigurationCollectionRequestBuilder {
             segment: "microsoft.graph.fido2AuthenticationMethodConfiguration",
         }
     }
+    #[cfg(feature = "authentication_method_configurations")]
     /// Cast to the derived type `microsoft.graph.microsoftAuthenticatorAuthenticationMethodConfiguration`: its navigations and operations.
     ///
     /// URL: `/authenticationMethodConfigurations/microsoft.graph.microsoftAuthenticatorAuthenticationMethodConfiguration`
@@ -6698,6 +6506,7 @@ impl AuthenticationMethodConfigurationCollectionRequestBuilder {
             segment: "microsoft.graph.microsoftAuthenticatorAuthenticationMethodConfiguration",
         }
     }
+    #[cfg(feature = "authentication_method_configurations")]
     /// Cast to the derived type `microsoft.graph.qrCodePinAuthenticationMethodConfiguration`: its navigations and operations.
     ///
     /// URL: `/authenticationMethodConfigurations/microsoft.graph.qrCodePinAuthenticationMethodConfiguration`
@@ -6710,6 +6519,7 @@ impl AuthenticationMethodConfigurationCollectionRequestBuilder {
             segment: "microsoft.graph.qrCodePinAuthenticationMethodConfiguration",
         }
     }
+    #[cfg(feature = "authentication_method_configurations")]
     /// Cast to the derived type `microsoft.graph.smsAuthenticationMethodConfiguration`: its navigations and operations.
     ///
     /// URL: `/authenticationMethodConfigurations/microsoft.graph.smsAuthenticationMethodConfiguration`
@@ -6722,6 +6532,7 @@ impl AuthenticationMethodConfigurationCollectionRequestBuilder {
             segment: "microsoft.graph.smsAuthenticationMethodConfiguration",
         }
     }
+    #[cfg(feature = "authentication_method_configurations")]
     /// Cast to the derived type `microsoft.graph.softwareOathAuthenticationMethodConfiguration`: its navigations and operations.
     ///
     /// URL: `/authenticationMethodConfigurations/microsoft.graph.softwareOathAuthenticationMethodConfiguration`
@@ -6734,6 +6545,7 @@ impl AuthenticationMethodConfigurationCollectionRequestBuilder {
             segment: "microsoft.graph.softwareOathAuthenticationMethodConfiguration",
         }
     }
+    #[cfg(feature = "authentication_method_configurations")]
     /// Cast to the derived type `microsoft.graph.temporaryAccessPassAuthenticationMethodConfiguration`: its navigations and operations.
     ///
     /// URL: `/authenticationMethodConfigurations/microsoft.graph.temporaryAccessPassAuthenticationMethodConfiguration`
@@ -6746,6 +6558,7 @@ impl AuthenticationMethodConfigurationCollectionRequestBuilder {
             segment: "microsoft.graph.temporaryAccessPassAuthenticationMethodConfiguration",
         }
     }
+    #[cfg(feature = "authentication_method_configurations")]
     /// Cast to the derived type `microsoft.graph.verifiableCredentialsAuthenticationMethodConfiguration`: its navigations and operations.
     ///
     /// URL: `/authenticationMethodConfigurations/microsoft.graph.verifiableCredentialsAuthenticationMethodConfiguration`
@@ -6758,6 +6571,7 @@ impl AuthenticationMethodConfigurationCollectionRequestBuilder {
             segment: "microsoft.graph.verifiableCredentialsAuthenticationMethodConfiguration",
         }
     }
+    #[cfg(feature = "authentication_method_configurations")]
     /// Cast to the derived type `microsoft.graph.voiceAuthenticationMethodConfiguration`: its navigations and operations.
     ///
     /// URL: `/authenticationMethodConfigurations/microsoft.graph.voiceAuthenticationMethodConfiguration`
@@ -6770,6 +6584,7 @@ impl AuthenticationMethodConfigurationCollectionRequestBuilder {
             segment: "microsoft.graph.voiceAuthenticationMethodConfiguration",
         }
     }
+    #[cfg(feature = "authentication_method_configurations")]
     /// Cast to the derived type `microsoft.graph.x509CertificateAuthenticationMethodConfiguration`: its navigations and operations.
     ///
     /// URL: `/authenticationMethodConfigurations/microsoft.graph.x509CertificateAuthenticationMethodConfiguration`
@@ -6844,6 +6659,7 @@ impl AuthenticationMethodConfigurationRequestBuilder {
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
+    #[cfg(feature = "authentication_method_configurations")]
     /// Cast to the derived type `microsoft.graph.emailAuthenticationMethodConfiguration`: its navigations and operations.
     ///
     /// URL: `/authenticationMethodConfigurations/{id}/microsoft.graph.emailAuthenticationMethodConfiguration`
@@ -6858,6 +6674,7 @@ impl AuthenticationMethodConfigurationRequestBuilder {
                 .segment("microsoft.graph.emailAuthenticationMethodConfiguration"),
         }
     }
+    #[cfg(feature = "authentication_method_configurations")]
     /// Cast to the derived type `microsoft.graph.externalAuthenticationMethodConfiguration`: its navigations and operations.
     ///
     /// URL: `/authenticationMethodConfigurations/{id}/microsoft.graph.externalAuthenticationMethodConfiguration`
@@ -6872,6 +6689,7 @@ impl AuthenticationMethodConfigurationRequestBuilder {
                 .segment("microsoft.graph.externalAuthenticationMethodConfiguration"),
         }
     }
+    #[cfg(feature = "authentication_method_configurations")]
     /// Cast to the derived type `microsoft.graph.fido2AuthenticationMethodConfiguration`: its navigations and operations.
     ///
     /// URL: `/authenticationMethodConfigurations/{id}/microsoft.graph.fido2AuthenticationMethodConfiguration`
@@ -6886,6 +6704,7 @@ impl AuthenticationMethodConfigurationRequestBuilder {
                 .segment("microsoft.graph.fido2AuthenticationMethodConfiguration"),
         }
     }
+    #[cfg(feature = "authentication_method_configurations")]
     /// Cast to the derived type `microsoft.graph.microsoftAuthenticatorAuthenticationMethodConfiguration`: its navigations and operations.
     ///
     /// URL: `/authenticationMethodConfigurations/{id}/microsoft.graph.microsoftAuthenticatorAuthenticationMethodConfiguration`
@@ -6902,6 +6721,7 @@ impl AuthenticationMethodConfigurationRequestBuilder {
                 ),
         }
     }
+    #[cfg(feature = "authentication_method_configurations")]
     /// Cast to the derived type `microsoft.graph.qrCodePinAuthenticationMethodConfiguration`: its navigations and operations.
     ///
     /// URL: `/authenticationMethodConfigurations/{id}/microsoft.graph.qrCodePinAuthenticationMethodConfiguration`
@@ -6916,6 +6736,7 @@ impl AuthenticationMethodConfigurationRequestBuilder {
                 .segment("microsoft.graph.qrCodePinAuthenticationMethodConfiguration"),
         }
     }
+    #[cfg(feature = "authentication_method_configurations")]
     /// Cast to the derived type `microsoft.graph.smsAuthenticationMethodConfiguration`: its navigations and operations.
     ///
     /// URL: `/authenticationMethodConfigurations/{id}/microsoft.graph.smsAuthenticationMethodConfiguration`
@@ -6930,6 +6751,7 @@ impl AuthenticationMethodConfigurationRequestBuilder {
                 .segment("microsoft.graph.smsAuthenticationMethodConfiguration"),
         }
     }
+    #[cfg(feature = "authentication_method_configurations")]
     /// Cast to the derived type `microsoft.graph.softwareOathAuthenticationMethodConfiguration`: its navigations and operations.
     ///
     /// URL: `/authenticationMethodConfigurations/{id}/microsoft.graph.softwareOathAuthenticationMethodConfiguration`
@@ -6944,6 +6766,7 @@ impl AuthenticationMethodConfigurationRequestBuilder {
                 .segment("microsoft.graph.softwareOathAuthenticationMethodConfiguration"),
         }
     }
+    #[cfg(feature = "authentication_method_configurations")]
     /// Cast to the derived type `microsoft.graph.temporaryAccessPassAuthenticationMethodConfiguration`: its navigations and operations.
     ///
     /// URL: `/authenticationMethodConfigurations/{id}/microsoft.graph.temporaryAccessPassAuthenticationMethodConfiguration`
@@ -6960,6 +6783,7 @@ impl AuthenticationMethodConfigurationRequestBuilder {
                 ),
         }
     }
+    #[cfg(feature = "authentication_method_configurations")]
     /// Cast to the derived type `microsoft.graph.verifiableCredentialsAuthenticationMethodConfiguration`: its navigations and operations.
     ///
     /// URL: `/authenticationMethodConfigurations/{id}/microsoft.graph.verifiableCredentialsAuthenticationMethodConfiguration`
@@ -6976,6 +6800,7 @@ impl AuthenticationMethodConfigurationRequestBuilder {
                 ),
         }
     }
+    #[cfg(feature = "authentication_method_configurations")]
     /// Cast to the derived type `microsoft.graph.voiceAuthenticationMethodConfiguration`: its navigations and operations.
     ///
     /// URL: `/authenticationMethodConfigurations/{id}/microsoft.graph.voiceAuthenticationMethodConfiguration`
@@ -6990,6 +6815,7 @@ impl AuthenticationMethodConfigurationRequestBuilder {
                 .segment("microsoft.graph.voiceAuthenticationMethodConfiguration"),
         }
     }
+    #[cfg(feature = "authentication_method_configurations")]
     /// Cast to the derived type `microsoft.graph.x509CertificateAuthenticationMethodConfiguration`: its navigations and operations.
     ///
     /// URL: `/authenticationMethodConfigurations/{id}/microsoft.graph.x509CertificateAuthenticationMethodConfiguration`
@@ -7124,14 +6950,7 @@ impl AuthenticationMethodModeDetailRequestBuilder {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory_objects",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "me", feature = "users"))]
 /// Requests for one `microsoft.graph.authenticationMethod`.
 ///
 /// URL: `/me/authentication/methods/{id}`
@@ -7143,14 +6962,7 @@ pub struct AuthenticationMethodRequestBuilder {
     pub(super) path: runtime::ODataPath,
 }
 
-#[cfg(
-    any(
-        feature = "directory_objects",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "me", feature = "users"))]
 impl AuthenticationMethodRequestBuilder {
     /// Reads the entity; [`.select()`](runtime::Request::select) and
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
@@ -7284,13 +7096,7 @@ impl AuthenticationMethodRequestBuilder {
     }
 }
 
-#[cfg(
-    any(
-        feature = "authentication_method_configurations",
-        feature = "authentication_methods_policy",
-        feature = "policies"
-    )
-)]
+#[cfg(feature = "authentication_method_configurations")]
 /// Requests for a collection of `microsoft.graph.authenticationMethodTarget`.
 ///
 /// URL: `/authenticationMethodConfigurations/{id}/microsoft.graph.emailAuthenticationMethodConfiguration/includeTargets`
@@ -7303,13 +7109,7 @@ pub struct AuthenticationMethodTargetCollectionRequestBuilder {
     pub(super) segment: &'static str,
 }
 
-#[cfg(
-    any(
-        feature = "authentication_method_configurations",
-        feature = "authentication_methods_policy",
-        feature = "policies"
-    )
-)]
+#[cfg(feature = "authentication_method_configurations")]
 impl AuthenticationMethodTargetCollectionRequestBuilder {
     /// Lists one page of the collection; [`.into_stream()`](runtime::Request::into_stream)
     /// yields every item, following `@odata.nextLink`.
@@ -7362,13 +7162,7 @@ impl AuthenticationMethodTargetCollectionRequestBuilder {
     }
 }
 
-#[cfg(
-    any(
-        feature = "authentication_method_configurations",
-        feature = "authentication_methods_policy",
-        feature = "policies"
-    )
-)]
+#[cfg(feature = "authentication_method_configurations")]
 /// Requests for one `microsoft.graph.authenticationMethodTarget`.
 ///
 /// URL: `/authenticationMethodConfigurations/{id}/microsoft.graph.emailAuthenticationMethodConfiguration/includeTargets/{id}`
@@ -7378,13 +7172,7 @@ pub struct AuthenticationMethodTargetRequestBuilder {
     pub(super) path: runtime::ODataPath,
 }
 
-#[cfg(
-    any(
-        feature = "authentication_method_configurations",
-        feature = "authentication_methods_policy",
-        feature = "policies"
-    )
-)]
+#[cfg(feature = "authentication_method_configurations")]
 impl AuthenticationMethodTargetRequestBuilder {
     /// Reads the entity; [`.select()`](runtime::Request::select) and
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
@@ -7664,14 +7452,7 @@ impl AuthenticationMethodsRootRequestBuilder {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory_objects",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "me", feature = "users"))]
 /// Requests for one `microsoft.graph.authentication`.
 ///
 /// URL: `/me/authentication`
@@ -7683,14 +7464,7 @@ pub struct AuthenticationRequestBuilder {
     pub(super) path: runtime::ODataPath,
 }
 
-#[cfg(
-    any(
-        feature = "directory_objects",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "me", feature = "users"))]
 impl AuthenticationRequestBuilder {
     /// Reads the entity; [`.select()`](runtime::Request::select) and
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
@@ -8469,7 +8243,7 @@ impl AvailableAccessPackageRequestBuilder {
     }
 }
 
-#[cfg(feature = "me")]
+#[cfg(any(feature = "chats", feature = "teams", feature = "teamwork"))]
 /// Requests for one `microsoft.graph.azureCommunicationServicesUserConversationMember`.
 ///
 /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.azureCommunicationServicesUserConversationMember`
@@ -8479,7 +8253,7 @@ pub struct AzureCommunicationServicesUserConversationMemberRequestBuilder {
     pub(super) path: runtime::ODataPath,
 }
 
-#[cfg(feature = "me")]
+#[cfg(any(feature = "chats", feature = "teams", feature = "teamwork"))]
 impl AzureCommunicationServicesUserConversationMemberRequestBuilder {
     /// Reads the entity; [`.select()`](runtime::Request::select) and
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
@@ -8630,7 +8404,6 @@ impl B2xIdentityUserFlowRequestBuilder {
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
-    #[cfg(feature = "identity_providers")]
     /// Navigation property `identityProviders`.
     ///
     /// URL: `/identity/b2xUserFlows/{id}/identityProviders`
@@ -9116,7 +8889,6 @@ impl BaseItemCollectionRequestBuilder {
             path: self.parent.segment(self.segment).key(id.as_ref()),
         }
     }
-    #[cfg(feature = "drives")]
     /// Cast to the derived type `microsoft.graph.drive`: its navigations and operations.
     ///
     /// URL: `/sites/{id}/items/microsoft.graph.drive`
@@ -9127,7 +8899,7 @@ impl BaseItemCollectionRequestBuilder {
             segment: "microsoft.graph.drive",
         }
     }
-    #[cfg(feature = "drives")]
+    #[cfg(any(feature = "drives", feature = "shares"))]
     /// Cast to the derived type `microsoft.graph.driveItem`: its navigations and operations.
     ///
     /// URL: `/sites/{id}/items/microsoft.graph.driveItem`
@@ -9246,14 +9018,6 @@ impl BaseItemRequestBuilder {
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
-    #[cfg(
-        any(
-            feature = "directory_objects",
-            feature = "me",
-            feature = "policies",
-            feature = "users"
-        )
-    )]
     /// Navigation property `createdByUser`.
     ///
     /// URL: `/sites/{id}/items/{id}/createdByUser`
@@ -9263,14 +9027,6 @@ impl BaseItemRequestBuilder {
             path: self.path.clone().segment("createdByUser"),
         }
     }
-    #[cfg(
-        any(
-            feature = "directory_objects",
-            feature = "me",
-            feature = "policies",
-            feature = "users"
-        )
-    )]
     /// Navigation property `lastModifiedByUser`.
     ///
     /// URL: `/sites/{id}/items/{id}/lastModifiedByUser`
@@ -9310,7 +9066,6 @@ impl BaseItemRequestBuilder {
             path: self.path.clone().segment("lastModifiedByUser"),
         }
     }
-    #[cfg(feature = "drives")]
     /// Cast to the derived type `microsoft.graph.drive`: its navigations and operations.
     ///
     /// URL: `/sites/{id}/items/{id}/microsoft.graph.drive`
@@ -9320,7 +9075,6 @@ impl BaseItemRequestBuilder {
             path: self.path.clone().segment("microsoft.graph.drive"),
         }
     }
-    #[cfg(feature = "drives")]
     /// Cast to the derived type `microsoft.graph.driveItem`: its navigations and operations.
     ///
     /// URL: `/sites/{id}/items/{id}/microsoft.graph.driveItem`

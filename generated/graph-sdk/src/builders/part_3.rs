@@ -5,14 +5,7 @@
 #[allow(unused_imports)]
 use super::*;
 
-#[cfg(
-    any(
-        feature = "directory_objects",
-        feature = "groups",
-        feature = "policies",
-        feature = "sites"
-    )
-)]
+#[cfg(feature = "sites")]
 /// Requests for a collection of `microsoft.graph.baseSitePage`.
 ///
 /// URL: `/sites/{id}/pages`
@@ -23,14 +16,7 @@ pub struct BaseSitePageCollectionRequestBuilder {
     pub(super) segment: &'static str,
 }
 
-#[cfg(
-    any(
-        feature = "directory_objects",
-        feature = "groups",
-        feature = "policies",
-        feature = "sites"
-    )
-)]
+#[cfg(feature = "sites")]
 impl BaseSitePageCollectionRequestBuilder {
     /// Lists one page of the collection; [`.into_stream()`](runtime::Request::into_stream)
     /// yields every item, following `@odata.nextLink`.
@@ -90,14 +76,7 @@ impl BaseSitePageCollectionRequestBuilder {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory_objects",
-        feature = "groups",
-        feature = "policies",
-        feature = "sites"
-    )
-)]
+#[cfg(feature = "sites")]
 /// Requests for one `microsoft.graph.baseSitePage`.
 ///
 /// URL: `/sites/{id}/pages/{id}`
@@ -109,14 +88,7 @@ pub struct BaseSitePageRequestBuilder {
     pub(super) path: runtime::ODataPath,
 }
 
-#[cfg(
-    any(
-        feature = "directory_objects",
-        feature = "groups",
-        feature = "policies",
-        feature = "sites"
-    )
-)]
+#[cfg(feature = "sites")]
 impl BaseSitePageRequestBuilder {
     /// Reads the entity; [`.select()`](runtime::Request::select) and
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
@@ -152,14 +124,6 @@ impl BaseSitePageRequestBuilder {
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
-    #[cfg(
-        any(
-            feature = "directory_objects",
-            feature = "me",
-            feature = "policies",
-            feature = "users"
-        )
-    )]
     /// Navigation property `createdByUser`.
     ///
     /// URL: `/sites/{id}/pages/{id}/createdByUser`
@@ -169,14 +133,6 @@ impl BaseSitePageRequestBuilder {
             path: self.path.clone().segment("createdByUser"),
         }
     }
-    #[cfg(
-        any(
-            feature = "directory_objects",
-            feature = "me",
-            feature = "policies",
-            feature = "users"
-        )
-    )]
     /// Navigation property `lastModifiedByUser`.
     ///
     /// URL: `/sites/{id}/pages/{id}/lastModifiedByUser`
@@ -1999,7 +1955,7 @@ impl BuildingRequestBuilder {
     }
 }
 
-#[cfg(feature = "me")]
+#[cfg(any(feature = "directory", feature = "identity"))]
 /// Requests for one `microsoft.graph.builtInIdentityProvider`.
 ///
 /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.builtInIdentityProvider`
@@ -2009,7 +1965,7 @@ pub struct BuiltInIdentityProviderRequestBuilder {
     pub(super) path: runtime::ODataPath,
 }
 
-#[cfg(feature = "me")]
+#[cfg(any(feature = "directory", feature = "identity"))]
 impl BuiltInIdentityProviderRequestBuilder {
     /// Reads the entity; [`.select()`](runtime::Request::select) and
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
@@ -2047,14 +2003,7 @@ impl BuiltInIdentityProviderRequestBuilder {
     }
 }
 
-#[cfg(
-    any(
-        feature = "applications",
-        feature = "directory_objects",
-        feature = "policies",
-        feature = "service_principals"
-    )
-)]
+#[cfg(any(feature = "applications", feature = "service_principals"))]
 /// Requests for one `microsoft.graph.bulkUpload`.
 ///
 /// URL: `/applications/{id}/synchronization/jobs/{id}/bulkUpload`
@@ -2064,14 +2013,7 @@ pub struct BulkUploadRequestBuilder {
     pub(super) path: runtime::ODataPath,
 }
 
-#[cfg(
-    any(
-        feature = "applications",
-        feature = "directory_objects",
-        feature = "policies",
-        feature = "service_principals"
-    )
-)]
+#[cfg(any(feature = "applications", feature = "service_principals"))]
 impl BulkUploadRequestBuilder {
     /// Reads the entity; [`.select()`](runtime::Request::select) and
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
@@ -2204,14 +2146,7 @@ impl CaPoliciesDeletableRootRequestBuilder {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory_objects",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "me", feature = "users"))]
 /// Requests for a collection of `microsoft.graph.calendar`.
 ///
 /// URL: `/me/calendars`
@@ -2224,14 +2159,7 @@ pub struct CalendarCollectionRequestBuilder {
     pub(super) segment: &'static str,
 }
 
-#[cfg(
-    any(
-        feature = "directory_objects",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "me", feature = "users"))]
 impl CalendarCollectionRequestBuilder {
     /// Lists one page of the collection; [`.into_stream()`](runtime::Request::into_stream)
     /// yields every item, following `@odata.nextLink`.
@@ -2279,14 +2207,7 @@ impl CalendarCollectionRequestBuilder {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory_objects",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "me", feature = "users"))]
 /// Requests for a collection of `microsoft.graph.calendarGroup`.
 ///
 /// URL: `/me/calendarGroups`
@@ -2299,14 +2220,7 @@ pub struct CalendarGroupCollectionRequestBuilder {
     pub(super) segment: &'static str,
 }
 
-#[cfg(
-    any(
-        feature = "directory_objects",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "me", feature = "users"))]
 impl CalendarGroupCollectionRequestBuilder {
     /// Lists one page of the collection; [`.into_stream()`](runtime::Request::into_stream)
     /// yields every item, following `@odata.nextLink`.
@@ -2356,14 +2270,7 @@ impl CalendarGroupCollectionRequestBuilder {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory_objects",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "me", feature = "users"))]
 /// Requests for one `microsoft.graph.calendarGroup`.
 ///
 /// URL: `/me/calendarGroups/{id}`
@@ -2375,14 +2282,7 @@ pub struct CalendarGroupRequestBuilder {
     pub(super) path: runtime::ODataPath,
 }
 
-#[cfg(
-    any(
-        feature = "directory_objects",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "me", feature = "users"))]
 impl CalendarGroupRequestBuilder {
     /// Reads the entity; [`.select()`](runtime::Request::select) and
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
@@ -2427,15 +2327,7 @@ impl CalendarGroupRequestBuilder {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory_objects",
-        feature = "groups",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "groups", feature = "me", feature = "users"))]
 /// Requests for a collection of `microsoft.graph.calendarPermission`.
 ///
 /// URL: `/me/calendar/calendarPermissions`
@@ -2446,15 +2338,7 @@ pub struct CalendarPermissionCollectionRequestBuilder {
     pub(super) segment: &'static str,
 }
 
-#[cfg(
-    any(
-        feature = "directory_objects",
-        feature = "groups",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "groups", feature = "me", feature = "users"))]
 impl CalendarPermissionCollectionRequestBuilder {
     /// Lists one page of the collection; [`.into_stream()`](runtime::Request::into_stream)
     /// yields every item, following `@odata.nextLink`.
@@ -2504,15 +2388,7 @@ impl CalendarPermissionCollectionRequestBuilder {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory_objects",
-        feature = "groups",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "groups", feature = "me", feature = "users"))]
 /// Requests for one `microsoft.graph.calendarPermission`.
 ///
 /// URL: `/me/calendar/calendarPermissions/{id}`
@@ -2522,15 +2398,7 @@ pub struct CalendarPermissionRequestBuilder {
     pub(super) path: runtime::ODataPath,
 }
 
-#[cfg(
-    any(
-        feature = "directory_objects",
-        feature = "groups",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "groups", feature = "me", feature = "users"))]
 impl CalendarPermissionRequestBuilder {
     /// Reads the entity; [`.select()`](runtime::Request::select) and
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
@@ -2568,15 +2436,7 @@ impl CalendarPermissionRequestBuilder {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory_objects",
-        feature = "groups",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "groups", feature = "me", feature = "users"))]
 /// Requests for one `microsoft.graph.calendar`.
 ///
 /// URL: `/me/calendar`
@@ -2588,15 +2448,7 @@ pub struct CalendarRequestBuilder {
     pub(super) path: runtime::ODataPath,
 }
 
-#[cfg(
-    any(
-        feature = "directory_objects",
-        feature = "groups",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "groups", feature = "me", feature = "users"))]
 impl CalendarRequestBuilder {
     /// Reads the entity; [`.select()`](runtime::Request::select) and
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
@@ -2737,14 +2589,7 @@ impl CalendarRequestBuilder {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory_objects",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "me", feature = "users"))]
 /// Requests for a collection of `microsoft.graph.calendarSharingMessage`.
 ///
 /// URL: `/me/messages/microsoft.graph.calendarSharingMessage`
@@ -2755,14 +2600,7 @@ pub struct CalendarSharingMessageCollectionRequestBuilder {
     pub(super) segment: &'static str,
 }
 
-#[cfg(
-    any(
-        feature = "directory_objects",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "me", feature = "users"))]
 impl CalendarSharingMessageCollectionRequestBuilder {
     /// Lists one page of the collection; [`.into_stream()`](runtime::Request::into_stream)
     /// yields every item, following `@odata.nextLink`.
@@ -2826,15 +2664,7 @@ impl CalendarSharingMessageCollectionRequestBuilder {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory_objects",
-        feature = "groups",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "groups", feature = "me", feature = "users"))]
 /// Requests for one `microsoft.graph.calendarSharingMessage`.
 ///
 /// URL: `/me/messages/{id}/microsoft.graph.calendarSharingMessage`
@@ -2846,15 +2676,7 @@ pub struct CalendarSharingMessageRequestBuilder {
     pub(super) path: runtime::ODataPath,
 }
 
-#[cfg(
-    any(
-        feature = "directory_objects",
-        feature = "groups",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "groups", feature = "me", feature = "users"))]
 impl CalendarSharingMessageRequestBuilder {
     /// Reads the entity; [`.select()`](runtime::Request::select) and
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
@@ -3292,7 +3114,7 @@ impl CallCollectionRequestBuilder {
     }
 }
 
-#[cfg(feature = "me")]
+#[cfg(any(feature = "me", feature = "users"))]
 /// Requests for one `microsoft.graph.callEvent`.
 ///
 /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.callEvent`
@@ -3302,7 +3124,7 @@ pub struct CallEventRequestBuilder {
     pub(super) path: runtime::ODataPath,
 }
 
-#[cfg(feature = "me")]
+#[cfg(any(feature = "me", feature = "users"))]
 impl CallEventRequestBuilder {
     /// Reads the entity; [`.select()`](runtime::Request::select) and
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
@@ -3365,15 +3187,7 @@ impl CallEventRequestBuilder {
     }
 }
 
-#[cfg(
-    any(
-        feature = "communications",
-        feature = "directory_objects",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "communications", feature = "me", feature = "users"))]
 /// Requests for a collection of `microsoft.graph.callRecording`.
 ///
 /// URL: `/communications/adhocCalls/{id}/recordings`
@@ -3386,15 +3200,7 @@ pub struct CallRecordingCollectionRequestBuilder {
     pub(super) segment: &'static str,
 }
 
-#[cfg(
-    any(
-        feature = "communications",
-        feature = "directory_objects",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "communications", feature = "me", feature = "users"))]
 impl CallRecordingCollectionRequestBuilder {
     /// Lists one page of the collection; [`.into_stream()`](runtime::Request::into_stream)
     /// yields every item, following `@odata.nextLink`.
@@ -3460,15 +3266,7 @@ impl CallRecordingCollectionRequestBuilder {
     }
 }
 
-#[cfg(
-    any(
-        feature = "communications",
-        feature = "directory_objects",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "communications", feature = "me", feature = "users"))]
 /// Requests for one `microsoft.graph.callRecording`.
 ///
 /// URL: `/communications/adhocCalls/{id}/recordings/{id}`
@@ -3480,15 +3278,7 @@ pub struct CallRecordingRequestBuilder {
     pub(super) path: runtime::ODataPath,
 }
 
-#[cfg(
-    any(
-        feature = "communications",
-        feature = "directory_objects",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "communications", feature = "me", feature = "users"))]
 impl CallRecordingRequestBuilder {
     /// Reads the entity; [`.select()`](runtime::Request::select) and
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
@@ -3861,15 +3651,7 @@ impl CallRequestBuilder {
     }
 }
 
-#[cfg(
-    any(
-        feature = "communications",
-        feature = "directory_objects",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "communications", feature = "me", feature = "users"))]
 /// Requests for a collection of `microsoft.graph.callTranscript`.
 ///
 /// URL: `/communications/adhocCalls/{id}/transcripts`
@@ -3882,15 +3664,7 @@ pub struct CallTranscriptCollectionRequestBuilder {
     pub(super) segment: &'static str,
 }
 
-#[cfg(
-    any(
-        feature = "communications",
-        feature = "directory_objects",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "communications", feature = "me", feature = "users"))]
 impl CallTranscriptCollectionRequestBuilder {
     /// Lists one page of the collection; [`.into_stream()`](runtime::Request::into_stream)
     /// yields every item, following `@odata.nextLink`.
@@ -3956,15 +3730,7 @@ impl CallTranscriptCollectionRequestBuilder {
     }
 }
 
-#[cfg(
-    any(
-        feature = "communications",
-        feature = "directory_objects",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "communications", feature = "me", feature = "users"))]
 /// Requests for one `microsoft.graph.callTranscript`.
 ///
 /// URL: `/communications/adhocCalls/{id}/transcripts/{id}`
@@ -3976,15 +3742,7 @@ pub struct CallTranscriptRequestBuilder {
     pub(super) path: runtime::ODataPath,
 }
 
-#[cfg(
-    any(
-        feature = "communications",
-        feature = "directory_objects",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "communications", feature = "me", feature = "users"))]
 impl CallTranscriptRequestBuilder {
     /// Reads the entity; [`.select()`](runtime::Request::select) and
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
@@ -4049,14 +3807,7 @@ impl CallTranscriptRequestBuilder {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory_objects",
-        feature = "groups",
-        feature = "policies",
-        feature = "sites"
-    )
-)]
+#[cfg(feature = "sites")]
 /// Requests for one `microsoft.graph.canvasLayout`.
 ///
 /// URL: `/sites/{id}/items/{id}/microsoft.graph.sitePage/canvasLayout`
@@ -4068,14 +3819,7 @@ pub struct CanvasLayoutRequestBuilder {
     pub(super) path: runtime::ODataPath,
 }
 
-#[cfg(
-    any(
-        feature = "directory_objects",
-        feature = "groups",
-        feature = "policies",
-        feature = "sites"
-    )
-)]
+#[cfg(feature = "sites")]
 impl CanvasLayoutRequestBuilder {
     /// Reads the entity; [`.select()`](runtime::Request::select) and
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
@@ -4129,7 +3873,7 @@ impl CanvasLayoutRequestBuilder {
     }
 }
 
-#[cfg(any(feature = "directory", feature = "directory_objects", feature = "policies"))]
+#[cfg(feature = "directory")]
 /// Requests for a collection of `microsoft.graph.certificateAuthorityDetail`.
 ///
 /// URL: `/directoryObjects/{id}/microsoft.graph.certificateBasedAuthPki/certificateAuthorities`
@@ -4140,7 +3884,7 @@ pub struct CertificateAuthorityDetailCollectionRequestBuilder {
     pub(super) segment: &'static str,
 }
 
-#[cfg(any(feature = "directory", feature = "directory_objects", feature = "policies"))]
+#[cfg(feature = "directory")]
 impl CertificateAuthorityDetailCollectionRequestBuilder {
     /// Lists one page of the collection; [`.into_stream()`](runtime::Request::into_stream)
     /// yields every item, following `@odata.nextLink`.
@@ -4269,7 +4013,7 @@ impl CertificateAuthorityDetailCollectionRequestBuilder {
     }
 }
 
-#[cfg(any(feature = "directory", feature = "directory_objects", feature = "policies"))]
+#[cfg(feature = "directory")]
 /// Requests for one `microsoft.graph.certificateAuthorityDetail`.
 ///
 /// URL: `/directoryObjects/{id}/microsoft.graph.certificateBasedAuthPki/certificateAuthorities/{id}`
@@ -4281,7 +4025,7 @@ pub struct CertificateAuthorityDetailRequestBuilder {
     pub(super) path: runtime::ODataPath,
 }
 
-#[cfg(any(feature = "directory", feature = "directory_objects", feature = "policies"))]
+#[cfg(feature = "directory")]
 impl CertificateAuthorityDetailRequestBuilder {
     /// Reads the entity; [`.select()`](runtime::Request::select) and
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
@@ -4401,14 +4145,7 @@ impl CertificateAuthorityDetailRequestBuilder {
     }
 }
 
-#[cfg(
-    any(
-        feature = "certificate_based_auth_configuration",
-        feature = "directory_objects",
-        feature = "organization",
-        feature = "policies"
-    )
-)]
+#[cfg(any(feature = "certificate_based_auth_configuration", feature = "organization"))]
 /// Requests for a collection of `microsoft.graph.certificateBasedAuthConfiguration`.
 ///
 /// URL: `/certificateBasedAuthConfiguration`
@@ -4421,14 +4158,7 @@ pub struct CertificateBasedAuthConfigurationCollectionRequestBuilder {
     pub(super) segment: &'static str,
 }
 
-#[cfg(
-    any(
-        feature = "certificate_based_auth_configuration",
-        feature = "directory_objects",
-        feature = "organization",
-        feature = "policies"
-    )
-)]
+#[cfg(any(feature = "certificate_based_auth_configuration", feature = "organization"))]
 impl CertificateBasedAuthConfigurationCollectionRequestBuilder {
     /// Lists one page of the collection; [`.into_stream()`](runtime::Request::into_stream)
     /// yields every item, following `@odata.nextLink`.
@@ -4483,14 +4213,7 @@ impl CertificateBasedAuthConfigurationCollectionRequestBuilder {
     }
 }
 
-#[cfg(
-    any(
-        feature = "certificate_based_auth_configuration",
-        feature = "directory_objects",
-        feature = "organization",
-        feature = "policies"
-    )
-)]
+#[cfg(any(feature = "certificate_based_auth_configuration", feature = "organization"))]
 /// Requests for one `microsoft.graph.certificateBasedAuthConfiguration`.
 ///
 /// URL: `/certificateBasedAuthConfiguration/{id}`
@@ -4500,14 +4223,7 @@ pub struct CertificateBasedAuthConfigurationRequestBuilder {
     pub(super) path: runtime::ODataPath,
 }
 
-#[cfg(
-    any(
-        feature = "certificate_based_auth_configuration",
-        feature = "directory_objects",
-        feature = "organization",
-        feature = "policies"
-    )
-)]
+#[cfg(any(feature = "certificate_based_auth_configuration", feature = "organization"))]
 impl CertificateBasedAuthConfigurationRequestBuilder {
     /// Reads the entity; [`.select()`](runtime::Request::select) and
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
@@ -4547,7 +4263,7 @@ impl CertificateBasedAuthConfigurationRequestBuilder {
     }
 }
 
-#[cfg(any(feature = "directory", feature = "directory_objects", feature = "policies"))]
+#[cfg(feature = "directory")]
 /// Requests for a collection of `microsoft.graph.certificateBasedAuthPki`.
 ///
 /// URL: `/directoryObjects/microsoft.graph.certificateBasedAuthPki`
@@ -4560,7 +4276,7 @@ pub struct CertificateBasedAuthPkiCollectionRequestBuilder {
     pub(super) segment: &'static str,
 }
 
-#[cfg(any(feature = "directory", feature = "directory_objects", feature = "policies"))]
+#[cfg(feature = "directory")]
 impl CertificateBasedAuthPkiCollectionRequestBuilder {
     /// Lists one page of the collection; [`.into_stream()`](runtime::Request::into_stream)
     /// yields every item, following `@odata.nextLink`.
@@ -4686,7 +4402,7 @@ impl CertificateBasedAuthPkiCollectionRequestBuilder {
     }
 }
 
-#[cfg(any(feature = "directory", feature = "directory_objects", feature = "policies"))]
+#[cfg(feature = "directory")]
 /// Requests for one `microsoft.graph.certificateBasedAuthPki`.
 ///
 /// URL: `/directoryObjects/{id}/microsoft.graph.certificateBasedAuthPki`
@@ -4698,7 +4414,7 @@ pub struct CertificateBasedAuthPkiRequestBuilder {
     pub(super) path: runtime::ODataPath,
 }
 
-#[cfg(any(feature = "directory", feature = "directory_objects", feature = "policies"))]
+#[cfg(feature = "directory")]
 impl CertificateBasedAuthPkiRequestBuilder {
     /// Reads the entity; [`.select()`](runtime::Request::select) and
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
@@ -4844,7 +4560,7 @@ impl CertificateBasedAuthPkiRequestBuilder {
     }
 }
 
-#[cfg(feature = "me")]
+#[cfg(any(feature = "me", feature = "users"))]
 /// Requests for one `microsoft.graph.changeTrackedEntity`.
 ///
 /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.changeTrackedEntity`
@@ -4854,7 +4570,7 @@ pub struct ChangeTrackedEntityRequestBuilder {
     pub(super) path: runtime::ODataPath,
 }
 
-#[cfg(feature = "me")]
+#[cfg(any(feature = "me", feature = "users"))]
 impl ChangeTrackedEntityRequestBuilder {
     /// Reads the entity; [`.select()`](runtime::Request::select) and
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
@@ -4904,6 +4620,7 @@ impl ChangeTrackedEntityRequestBuilder {
             self.path.clone().action("stageForDeletion"),
         )
     }
+    #[cfg(feature = "teams")]
     /// Cast to the derived type `microsoft.graph.offerShiftRequest`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.changeTrackedEntity/microsoft.graph.offerShiftRequest`
@@ -4913,6 +4630,7 @@ impl ChangeTrackedEntityRequestBuilder {
             path: self.path.clone().segment("microsoft.graph.offerShiftRequest"),
         }
     }
+    #[cfg(feature = "teams")]
     /// Cast to the derived type `microsoft.graph.openShiftChangeRequest`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.changeTrackedEntity/microsoft.graph.openShiftChangeRequest`
@@ -4931,6 +4649,7 @@ impl ChangeTrackedEntityRequestBuilder {
             path: self.path.clone().segment("microsoft.graph.scheduleChangeRequest"),
         }
     }
+    #[cfg(feature = "teams")]
     /// Cast to the derived type `microsoft.graph.swapShiftsChangeRequest`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.changeTrackedEntity/microsoft.graph.swapShiftsChangeRequest`
@@ -4942,6 +4661,7 @@ impl ChangeTrackedEntityRequestBuilder {
             path: self.path.clone().segment("microsoft.graph.swapShiftsChangeRequest"),
         }
     }
+    #[cfg(feature = "teams")]
     /// Cast to the derived type `microsoft.graph.timeCard`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.changeTrackedEntity/microsoft.graph.timeCard`
@@ -4951,6 +4671,7 @@ impl ChangeTrackedEntityRequestBuilder {
             path: self.path.clone().segment("microsoft.graph.timeCard"),
         }
     }
+    #[cfg(feature = "teams")]
     /// Cast to the derived type `microsoft.graph.timeOffRequest`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.changeTrackedEntity/microsoft.graph.timeOffRequest`
@@ -4962,17 +4683,7 @@ impl ChangeTrackedEntityRequestBuilder {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory_objects",
-        feature = "groups",
-        feature = "me",
-        feature = "policies",
-        feature = "teams",
-        feature = "teamwork",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "teams", feature = "teamwork"))]
 /// Requests for a collection of `microsoft.graph.channel`.
 ///
 /// URL: `/teams/{id}/allChannels`
@@ -4985,17 +4696,7 @@ pub struct ChannelCollectionRequestBuilder {
     pub(super) segment: &'static str,
 }
 
-#[cfg(
-    any(
-        feature = "directory_objects",
-        feature = "groups",
-        feature = "me",
-        feature = "policies",
-        feature = "teams",
-        feature = "teamwork",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "teams", feature = "teamwork"))]
 impl ChannelCollectionRequestBuilder {
     /// Lists one page of the collection; [`.into_stream()`](runtime::Request::into_stream)
     /// yields every item, following `@odata.nextLink`.
@@ -5075,17 +4776,7 @@ impl ChannelCollectionRequestBuilder {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory_objects",
-        feature = "groups",
-        feature = "me",
-        feature = "policies",
-        feature = "teams",
-        feature = "teamwork",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "teams", feature = "teamwork"))]
 /// Requests for one `microsoft.graph.channel`.
 ///
 /// URL: `/teams/{id}/primaryChannel`
@@ -5097,17 +4788,7 @@ pub struct ChannelRequestBuilder {
     pub(super) path: runtime::ODataPath,
 }
 
-#[cfg(
-    any(
-        feature = "directory_objects",
-        feature = "groups",
-        feature = "me",
-        feature = "policies",
-        feature = "teams",
-        feature = "teamwork",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "teams", feature = "teamwork"))]
 impl ChannelRequestBuilder {
     /// Reads the entity; [`.select()`](runtime::Request::select) and
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
@@ -5150,7 +4831,6 @@ impl ChannelRequestBuilder {
             segment: "allMembers",
         }
     }
-    #[cfg(feature = "app_catalogs")]
     /// Navigation property `enabledApps`.
     ///
     /// URL: `/teams/{id}/primaryChannel/enabledApps`
@@ -5161,7 +4841,6 @@ impl ChannelRequestBuilder {
             segment: "enabledApps",
         }
     }
-    #[cfg(feature = "drives")]
     /// Navigation property `filesFolder`.
     ///
     /// URL: `/teams/{id}/primaryChannel/filesFolder`
@@ -5379,7 +5058,6 @@ impl ChannelRequestBuilder {
         feature = "chats",
         feature = "directory_objects",
         feature = "me",
-        feature = "policies",
         feature = "users"
     )
 )]
@@ -5400,7 +5078,6 @@ pub struct ChatCollectionRequestBuilder {
         feature = "chats",
         feature = "directory_objects",
         feature = "me",
-        feature = "policies",
         feature = "users"
     )
 )]
@@ -5449,6 +5126,7 @@ impl ChatCollectionRequestBuilder {
             path: self.parent.segment(self.segment).key(id.as_ref()),
         }
     }
+    #[cfg(feature = "chats")]
     /// Bound function `microsoft.graph.getAllMessages`.
     ///
     /// HTTP: `GET /chats/getAllMessages(...)`
@@ -5465,6 +5143,7 @@ impl ChatCollectionRequestBuilder {
             self.parent.segment(self.segment).operation("getAllMessages", &[]),
         )
     }
+    #[cfg(feature = "chats")]
     /// Bound function `microsoft.graph.getAllRetainedMessages`.
     ///
     /// HTTP: `GET /chats/getAllRetainedMessages(...)`
@@ -5483,18 +5162,7 @@ impl ChatCollectionRequestBuilder {
     }
 }
 
-#[cfg(
-    any(
-        feature = "chats",
-        feature = "directory_objects",
-        feature = "groups",
-        feature = "me",
-        feature = "policies",
-        feature = "teams",
-        feature = "teamwork",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "chats", feature = "teams", feature = "teamwork"))]
 /// Requests for a collection of `microsoft.graph.chatMessage`.
 ///
 /// URL: `/chats/{id}/messages`
@@ -5507,18 +5175,7 @@ pub struct ChatMessageCollectionRequestBuilder {
     pub(super) segment: &'static str,
 }
 
-#[cfg(
-    any(
-        feature = "chats",
-        feature = "directory_objects",
-        feature = "groups",
-        feature = "me",
-        feature = "policies",
-        feature = "teams",
-        feature = "teamwork",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "chats", feature = "teams", feature = "teamwork"))]
 impl ChatMessageCollectionRequestBuilder {
     /// Lists one page of the collection; [`.into_stream()`](runtime::Request::into_stream)
     /// yields every item, following `@odata.nextLink`.
@@ -5602,18 +5259,7 @@ impl ChatMessageCollectionRequestBuilder {
     }
 }
 
-#[cfg(
-    any(
-        feature = "chats",
-        feature = "directory_objects",
-        feature = "groups",
-        feature = "me",
-        feature = "policies",
-        feature = "teams",
-        feature = "teamwork",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "chats", feature = "teams", feature = "teamwork"))]
 /// Requests for a collection of `microsoft.graph.chatMessageHostedContent`.
 ///
 /// URL: `/chats/{id}/messages/{id}/hostedContents`
@@ -5626,18 +5272,7 @@ pub struct ChatMessageHostedContentCollectionRequestBuilder {
     pub(super) segment: &'static str,
 }
 
-#[cfg(
-    any(
-        feature = "chats",
-        feature = "directory_objects",
-        feature = "groups",
-        feature = "me",
-        feature = "policies",
-        feature = "teams",
-        feature = "teamwork",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "chats", feature = "teams", feature = "teamwork"))]
 impl ChatMessageHostedContentCollectionRequestBuilder {
     /// Lists one page of the collection; [`.into_stream()`](runtime::Request::into_stream)
     /// yields every item, following `@odata.nextLink`.
@@ -5687,18 +5322,7 @@ impl ChatMessageHostedContentCollectionRequestBuilder {
     }
 }
 
-#[cfg(
-    any(
-        feature = "chats",
-        feature = "directory_objects",
-        feature = "groups",
-        feature = "me",
-        feature = "policies",
-        feature = "teams",
-        feature = "teamwork",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "chats", feature = "teams", feature = "teamwork"))]
 /// Requests for one `microsoft.graph.chatMessageHostedContent`.
 ///
 /// URL: `/chats/{id}/messages/{id}/hostedContents/{id}`
@@ -5708,18 +5332,7 @@ pub struct ChatMessageHostedContentRequestBuilder {
     pub(super) path: runtime::ODataPath,
 }
 
-#[cfg(
-    any(
-        feature = "chats",
-        feature = "directory_objects",
-        feature = "groups",
-        feature = "me",
-        feature = "policies",
-        feature = "teams",
-        feature = "teamwork",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "chats", feature = "teams", feature = "teamwork"))]
 impl ChatMessageHostedContentRequestBuilder {
     /// Reads the entity; [`.select()`](runtime::Request::select) and
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
@@ -5772,15 +5385,7 @@ impl ChatMessageHostedContentRequestBuilder {
     }
 }
 
-#[cfg(
-    any(
-        feature = "chats",
-        feature = "directory_objects",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(feature = "chats")]
 /// Requests for one `microsoft.graph.chatMessageInfo`.
 ///
 /// URL: `/chats/{id}/lastMessagePreview`
@@ -5790,15 +5395,7 @@ pub struct ChatMessageInfoRequestBuilder {
     pub(super) path: runtime::ODataPath,
 }
 
-#[cfg(
-    any(
-        feature = "chats",
-        feature = "directory_objects",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(feature = "chats")]
 impl ChatMessageInfoRequestBuilder {
     /// Reads the entity; [`.select()`](runtime::Request::select) and
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
@@ -5836,18 +5433,7 @@ impl ChatMessageInfoRequestBuilder {
     }
 }
 
-#[cfg(
-    any(
-        feature = "chats",
-        feature = "directory_objects",
-        feature = "groups",
-        feature = "me",
-        feature = "policies",
-        feature = "teams",
-        feature = "teamwork",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "chats", feature = "teams", feature = "teamwork"))]
 /// Requests for one `microsoft.graph.chatMessage`.
 ///
 /// URL: `/chats/{id}/messages/{id}`
@@ -5859,18 +5445,7 @@ pub struct ChatMessageRequestBuilder {
     pub(super) path: runtime::ODataPath,
 }
 
-#[cfg(
-    any(
-        feature = "chats",
-        feature = "directory_objects",
-        feature = "groups",
-        feature = "me",
-        feature = "policies",
-        feature = "teams",
-        feature = "teamwork",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "chats", feature = "teams", feature = "teamwork"))]
 impl ChatMessageRequestBuilder {
     /// Reads the entity; [`.select()`](runtime::Request::select) and
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
@@ -5988,7 +5563,6 @@ impl ChatMessageRequestBuilder {
         feature = "chats",
         feature = "directory_objects",
         feature = "me",
-        feature = "policies",
         feature = "users"
     )
 )]
@@ -6008,7 +5582,6 @@ pub struct ChatRequestBuilder {
         feature = "chats",
         feature = "directory_objects",
         feature = "me",
-        feature = "policies",
         feature = "users"
     )
 )]
@@ -6044,6 +5617,7 @@ impl ChatRequestBuilder {
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
+    #[cfg(any(feature = "chats", feature = "teams"))]
     /// Navigation property `installedApps`.
     ///
     /// URL: `/chats/{id}/installedApps`
@@ -6054,6 +5628,7 @@ impl ChatRequestBuilder {
             segment: "installedApps",
         }
     }
+    #[cfg(feature = "chats")]
     /// Navigation property `lastMessagePreview`.
     ///
     /// URL: `/chats/{id}/lastMessagePreview`
@@ -6063,6 +5638,7 @@ impl ChatRequestBuilder {
             path: self.path.clone().segment("lastMessagePreview"),
         }
     }
+    #[cfg(any(feature = "chats", feature = "teams", feature = "teamwork"))]
     /// Navigation property `members`.
     ///
     /// URL: `/chats/{id}/members`
@@ -6073,6 +5649,7 @@ impl ChatRequestBuilder {
             segment: "members",
         }
     }
+    #[cfg(any(feature = "chats", feature = "teams", feature = "teamwork"))]
     /// Navigation property `messages`.
     ///
     /// URL: `/chats/{id}/messages`
@@ -6095,6 +5672,7 @@ impl ChatRequestBuilder {
             segment: "permissionGrants",
         }
     }
+    #[cfg(feature = "chats")]
     /// Navigation property `pinnedMessages`.
     ///
     /// URL: `/chats/{id}/pinnedMessages`
@@ -6105,6 +5683,7 @@ impl ChatRequestBuilder {
             segment: "pinnedMessages",
         }
     }
+    #[cfg(any(feature = "chats", feature = "teams", feature = "teamwork"))]
     /// Navigation property `tabs`.
     ///
     /// URL: `/chats/{id}/tabs`
@@ -6115,6 +5694,7 @@ impl ChatRequestBuilder {
             segment: "tabs",
         }
     }
+    #[cfg(feature = "chats")]
     /// Navigation property `targetedMessages`.
     ///
     /// URL: `/chats/{id}/targetedMessages`
@@ -6125,6 +5705,7 @@ impl ChatRequestBuilder {
             segment: "targetedMessages",
         }
     }
+    #[cfg(feature = "chats")]
     /// Bound action `microsoft.graph.completeMigration`.
     ///
     /// HTTP: `POST /chats/{id}/completeMigration`
@@ -6139,6 +5720,7 @@ impl ChatRequestBuilder {
             self.path.clone().action("completeMigration"),
         )
     }
+    #[cfg(feature = "chats")]
     /// Bound action `microsoft.graph.hideForUser`.
     ///
     /// HTTP: `POST /chats/{id}/hideForUser`
@@ -6157,6 +5739,7 @@ impl ChatRequestBuilder {
             )
             .json_member_body("user", Some(user))
     }
+    #[cfg(feature = "chats")]
     /// Bound action `microsoft.graph.markChatReadForUser`.
     ///
     /// HTTP: `POST /chats/{id}/markChatReadForUser`
@@ -6175,6 +5758,7 @@ impl ChatRequestBuilder {
             )
             .json_member_body("user", Some(user))
     }
+    #[cfg(feature = "chats")]
     /// Bound action `microsoft.graph.markChatUnreadForUser`.
     ///
     /// HTTP: `POST /chats/{id}/markChatUnreadForUser`
@@ -6193,6 +5777,7 @@ impl ChatRequestBuilder {
             )
             .json_body(parameters)
     }
+    #[cfg(feature = "chats")]
     /// Bound action `microsoft.graph.removeAllAccessForUser`.
     ///
     /// HTTP: `POST /chats/{id}/removeAllAccessForUser`
@@ -6211,6 +5796,7 @@ impl ChatRequestBuilder {
             )
             .json_member_body("user", Some(user))
     }
+    #[cfg(feature = "chats")]
     /// Bound action `microsoft.graph.sendActivityNotification`.
     ///
     /// HTTP: `POST /chats/{id}/sendActivityNotification`
@@ -6229,6 +5815,7 @@ impl ChatRequestBuilder {
             )
             .json_body(parameters)
     }
+    #[cfg(feature = "chats")]
     /// Bound action `microsoft.graph.startMigration`.
     ///
     /// HTTP: `POST /chats/{id}/startMigration`
@@ -6250,6 +5837,7 @@ impl ChatRequestBuilder {
                 Some(conversation_creation_date_time),
             )
     }
+    #[cfg(feature = "chats")]
     /// Bound action `microsoft.graph.unhideForUser`.
     ///
     /// HTTP: `POST /chats/{id}/unhideForUser`
@@ -6376,14 +5964,7 @@ impl CheckInClaimRequestBuilder {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory_objects",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "me", feature = "users"))]
 /// Requests for a collection of `microsoft.graph.checklistItem`.
 ///
 /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.todoTask/checklistItems`
@@ -6394,14 +5975,7 @@ pub struct ChecklistItemCollectionRequestBuilder {
     pub(super) segment: &'static str,
 }
 
-#[cfg(
-    any(
-        feature = "directory_objects",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "me", feature = "users"))]
 impl ChecklistItemCollectionRequestBuilder {
     /// Lists one page of the collection; [`.into_stream()`](runtime::Request::into_stream)
     /// yields every item, following `@odata.nextLink`.
@@ -6451,14 +6025,7 @@ impl ChecklistItemCollectionRequestBuilder {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory_objects",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "me", feature = "users"))]
 /// Requests for one `microsoft.graph.checklistItem`.
 ///
 /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.todoTask/checklistItems/{id}`
@@ -6468,14 +6035,7 @@ pub struct ChecklistItemRequestBuilder {
     pub(super) path: runtime::ODataPath,
 }
 
-#[cfg(
-    any(
-        feature = "directory_objects",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "me", feature = "users"))]
 impl ChecklistItemRequestBuilder {
     /// Reads the entity; [`.select()`](runtime::Request::select) and
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
@@ -6510,7 +6070,13 @@ impl ChecklistItemRequestBuilder {
     }
 }
 
-#[cfg(any(feature = "directory_objects", feature = "policies"))]
+#[cfg(
+    any(
+        feature = "directory_objects",
+        feature = "policies",
+        feature = "service_principals"
+    )
+)]
 /// Requests for a collection of `microsoft.graph.claimsMappingPolicy`.
 ///
 /// URL: `/directoryObjects/microsoft.graph.claimsMappingPolicy`
@@ -6523,7 +6089,13 @@ pub struct ClaimsMappingPolicyCollectionRequestBuilder {
     pub(super) segment: &'static str,
 }
 
-#[cfg(any(feature = "directory_objects", feature = "policies"))]
+#[cfg(
+    any(
+        feature = "directory_objects",
+        feature = "policies",
+        feature = "service_principals"
+    )
+)]
 impl ClaimsMappingPolicyCollectionRequestBuilder {
     /// Lists one page of the collection; [`.into_stream()`](runtime::Request::into_stream)
     /// yields every item, following `@odata.nextLink`.
@@ -6571,6 +6143,7 @@ impl ClaimsMappingPolicyCollectionRequestBuilder {
             path: self.parent.segment(self.segment).key(id.as_ref()),
         }
     }
+    #[cfg(feature = "policies")]
     /// Bound function `microsoft.graph.delta`.
     ///
     /// HTTP: `GET /directoryObjects/microsoft.graph.claimsMappingPolicy/delta(...)`
@@ -6587,6 +6160,7 @@ impl ClaimsMappingPolicyCollectionRequestBuilder {
             self.parent.segment(self.segment).operation("delta", &[]),
         )
     }
+    #[cfg(feature = "policies")]
     /// Bound action `microsoft.graph.getAvailableExtensionProperties`.
     ///
     /// HTTP: `POST /directoryObjects/microsoft.graph.claimsMappingPolicy/getAvailableExtensionProperties`
@@ -6611,6 +6185,7 @@ impl ClaimsMappingPolicyCollectionRequestBuilder {
                 Some(&is_synced_from_on_premises),
             )
     }
+    #[cfg(feature = "policies")]
     /// Bound action `microsoft.graph.getByIds`.
     ///
     /// HTTP: `POST /directoryObjects/microsoft.graph.claimsMappingPolicy/getByIds`
@@ -6629,6 +6204,7 @@ impl ClaimsMappingPolicyCollectionRequestBuilder {
             )
             .json_body(parameters)
     }
+    #[cfg(feature = "policies")]
     /// Bound action `microsoft.graph.validateProperties`.
     ///
     /// HTTP: `POST /directoryObjects/microsoft.graph.claimsMappingPolicy/validateProperties`
@@ -6649,7 +6225,13 @@ impl ClaimsMappingPolicyCollectionRequestBuilder {
     }
 }
 
-#[cfg(any(feature = "directory_objects", feature = "policies"))]
+#[cfg(
+    any(
+        feature = "directory_objects",
+        feature = "policies",
+        feature = "service_principals"
+    )
+)]
 /// Requests for one `microsoft.graph.claimsMappingPolicy`.
 ///
 /// URL: `/directoryObjects/{id}/microsoft.graph.claimsMappingPolicy`
@@ -6661,7 +6243,13 @@ pub struct ClaimsMappingPolicyRequestBuilder {
     pub(super) path: runtime::ODataPath,
 }
 
-#[cfg(any(feature = "directory_objects", feature = "policies"))]
+#[cfg(
+    any(
+        feature = "directory_objects",
+        feature = "policies",
+        feature = "service_principals"
+    )
+)]
 impl ClaimsMappingPolicyRequestBuilder {
     /// Reads the entity; [`.select()`](runtime::Request::select) and
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
@@ -6724,6 +6312,7 @@ impl ClaimsMappingPolicyRequestBuilder {
             path: self.path.clone().segment("appliesTo"),
         }
     }
+    #[cfg(feature = "policies")]
     /// Bound action `microsoft.graph.checkMemberGroups`.
     ///
     /// HTTP: `POST /directoryObjects/{id}/microsoft.graph.claimsMappingPolicy/checkMemberGroups`
@@ -6742,6 +6331,7 @@ impl ClaimsMappingPolicyRequestBuilder {
             )
             .json_member_body("groupIds", Some(group_ids))
     }
+    #[cfg(feature = "policies")]
     /// Bound action `microsoft.graph.checkMemberObjects`.
     ///
     /// HTTP: `POST /directoryObjects/{id}/microsoft.graph.claimsMappingPolicy/checkMemberObjects`
@@ -6760,6 +6350,7 @@ impl ClaimsMappingPolicyRequestBuilder {
             )
             .json_member_body("ids", Some(ids))
     }
+    #[cfg(feature = "policies")]
     /// Bound action `microsoft.graph.getMemberGroups`.
     ///
     /// HTTP: `POST /directoryObjects/{id}/microsoft.graph.claimsMappingPolicy/getMemberGroups`
@@ -6778,6 +6369,7 @@ impl ClaimsMappingPolicyRequestBuilder {
             )
             .json_member_body("securityEnabledOnly", Some(&security_enabled_only))
     }
+    #[cfg(feature = "policies")]
     /// Bound action `microsoft.graph.getMemberObjects`.
     ///
     /// HTTP: `POST /directoryObjects/{id}/microsoft.graph.claimsMappingPolicy/getMemberObjects`
@@ -6796,6 +6388,7 @@ impl ClaimsMappingPolicyRequestBuilder {
             )
             .json_member_body("securityEnabledOnly", Some(&security_enabled_only))
     }
+    #[cfg(feature = "policies")]
     /// Bound action `microsoft.graph.restore`.
     ///
     /// HTTP: `POST /directoryObjects/{id}/microsoft.graph.claimsMappingPolicy/restore`
@@ -6808,14 +6401,7 @@ impl ClaimsMappingPolicyRequestBuilder {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory_objects",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "me", feature = "users"))]
 /// Requests for a collection of `microsoft.graph.cloudClipboardItem`.
 ///
 /// URL: `/me/cloudClipboard/items`
@@ -6826,14 +6412,7 @@ pub struct CloudClipboardItemCollectionRequestBuilder {
     pub(super) segment: &'static str,
 }
 
-#[cfg(
-    any(
-        feature = "directory_objects",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "me", feature = "users"))]
 impl CloudClipboardItemCollectionRequestBuilder {
     /// Lists one page of the collection; [`.into_stream()`](runtime::Request::into_stream)
     /// yields every item, following `@odata.nextLink`.
@@ -6883,14 +6462,7 @@ impl CloudClipboardItemCollectionRequestBuilder {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory_objects",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "me", feature = "users"))]
 /// Requests for one `microsoft.graph.cloudClipboardItem`.
 ///
 /// URL: `/me/cloudClipboard/items/{id}`
@@ -6900,14 +6472,7 @@ pub struct CloudClipboardItemRequestBuilder {
     pub(super) path: runtime::ODataPath,
 }
 
-#[cfg(
-    any(
-        feature = "directory_objects",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "me", feature = "users"))]
 impl CloudClipboardItemRequestBuilder {
     /// Reads the entity; [`.select()`](runtime::Request::select) and
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
@@ -6945,14 +6510,7 @@ impl CloudClipboardItemRequestBuilder {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory_objects",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "me", feature = "users"))]
 /// Requests for one `microsoft.graph.cloudClipboardRoot`.
 ///
 /// URL: `/me/cloudClipboard`
@@ -6964,14 +6522,7 @@ pub struct CloudClipboardRootRequestBuilder {
     pub(super) path: runtime::ODataPath,
 }
 
-#[cfg(
-    any(
-        feature = "directory_objects",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "me", feature = "users"))]
 impl CloudClipboardRootRequestBuilder {
     /// Reads the entity; [`.select()`](runtime::Request::select) and
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
@@ -7167,7 +6718,7 @@ impl CloudCommunicationsRequestBuilder {
     }
 }
 
-#[cfg(feature = "me")]
+#[cfg(feature = "identity")]
 /// Requests for one `microsoft.graph.cloudFlareWebApplicationFirewallProvider`.
 ///
 /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.cloudFlareWebApplicationFirewallProvider`
@@ -7177,7 +6728,7 @@ pub struct CloudFlareWebApplicationFirewallProviderRequestBuilder {
     pub(super) path: runtime::ODataPath,
 }
 
-#[cfg(feature = "me")]
+#[cfg(feature = "identity")]
 impl CloudFlareWebApplicationFirewallProviderRequestBuilder {
     /// Reads the entity; [`.select()`](runtime::Request::select) and
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
@@ -7356,15 +6907,7 @@ impl CloudPcAuditEventRequestBuilder {
     }
 }
 
-#[cfg(
-    any(
-        feature = "device_management",
-        feature = "directory_objects",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "device_management", feature = "me", feature = "users"))]
 /// Requests for a collection of `microsoft.graph.cloudPC`.
 ///
 /// URL: `/me/cloudPCs`
@@ -7377,15 +6920,7 @@ pub struct CloudPcCollectionRequestBuilder {
     pub(super) segment: &'static str,
 }
 
-#[cfg(
-    any(
-        feature = "device_management",
-        feature = "directory_objects",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "device_management", feature = "me", feature = "users"))]
 impl CloudPcCollectionRequestBuilder {
     /// Lists one page of the collection; [`.into_stream()`](runtime::Request::into_stream)
     /// yields every item, following `@odata.nextLink`.
@@ -7928,7 +7463,6 @@ impl CloudPcProvisioningPolicyAssignmentRequestBuilder {
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
-    #[cfg(any(feature = "directory_objects", feature = "policies", feature = "users"))]
     /// Navigation property `assignedUsers`.
     ///
     /// URL: `/deviceManagement/virtualEndpoint/provisioningPolicies/{id}/assignments/{id}/assignedUsers`
@@ -8160,15 +7694,7 @@ impl CloudPcReportRequestBuilder {
     }
 }
 
-#[cfg(
-    any(
-        feature = "device_management",
-        feature = "directory_objects",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "device_management", feature = "me", feature = "users"))]
 /// Requests for one `microsoft.graph.cloudPC`.
 ///
 /// URL: `/me/cloudPCs/{id}`
@@ -8180,15 +7706,7 @@ pub struct CloudPcRequestBuilder {
     pub(super) path: runtime::ODataPath,
 }
 
-#[cfg(
-    any(
-        feature = "device_management",
-        feature = "directory_objects",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "device_management", feature = "me", feature = "users"))]
 impl CloudPcRequestBuilder {
     /// Reads the entity; [`.select()`](runtime::Request::select) and
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
@@ -8685,15 +8203,7 @@ impl CloudPcUserSettingRequestBuilder {
 }
 
 #[cfg(
-    any(
-        feature = "directory_objects",
-        feature = "drives",
-        feature = "groups",
-        feature = "policies",
-        feature = "shares",
-        feature = "sites",
-        feature = "storage"
-    )
+    any(feature = "drives", feature = "shares", feature = "sites", feature = "storage")
 )]
 /// Requests for a collection of `microsoft.graph.columnDefinition`.
 ///
@@ -8708,15 +8218,7 @@ pub struct ColumnDefinitionCollectionRequestBuilder {
 }
 
 #[cfg(
-    any(
-        feature = "directory_objects",
-        feature = "drives",
-        feature = "groups",
-        feature = "policies",
-        feature = "shares",
-        feature = "sites",
-        feature = "storage"
-    )
+    any(feature = "drives", feature = "shares", feature = "sites", feature = "storage")
 )]
 impl ColumnDefinitionCollectionRequestBuilder {
     /// Lists one page of the collection; [`.into_stream()`](runtime::Request::into_stream)
@@ -8768,15 +8270,7 @@ impl ColumnDefinitionCollectionRequestBuilder {
 }
 
 #[cfg(
-    any(
-        feature = "directory_objects",
-        feature = "drives",
-        feature = "groups",
-        feature = "policies",
-        feature = "shares",
-        feature = "sites",
-        feature = "storage"
-    )
+    any(feature = "drives", feature = "shares", feature = "sites", feature = "storage")
 )]
 /// Requests for one `microsoft.graph.columnDefinition`.
 ///
@@ -8790,15 +8284,7 @@ pub struct ColumnDefinitionRequestBuilder {
 }
 
 #[cfg(
-    any(
-        feature = "directory_objects",
-        feature = "drives",
-        feature = "groups",
-        feature = "policies",
-        feature = "shares",
-        feature = "sites",
-        feature = "storage"
-    )
+    any(feature = "drives", feature = "shares", feature = "sites", feature = "storage")
 )]
 impl ColumnDefinitionRequestBuilder {
     /// Reads the entity; [`.select()`](runtime::Request::select) and
@@ -8861,16 +8347,7 @@ impl ColumnDefinitionRequestBuilder {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory_objects",
-        feature = "drives",
-        feature = "groups",
-        feature = "policies",
-        feature = "shares",
-        feature = "sites"
-    )
-)]
+#[cfg(any(feature = "drives", feature = "shares", feature = "sites"))]
 /// Requests for a collection of `microsoft.graph.columnLink`.
 ///
 /// URL: `/sites/{id}/contentTypes/{id}/columnLinks`
@@ -8881,16 +8358,7 @@ pub struct ColumnLinkCollectionRequestBuilder {
     pub(super) segment: &'static str,
 }
 
-#[cfg(
-    any(
-        feature = "directory_objects",
-        feature = "drives",
-        feature = "groups",
-        feature = "policies",
-        feature = "shares",
-        feature = "sites"
-    )
-)]
+#[cfg(any(feature = "drives", feature = "shares", feature = "sites"))]
 impl ColumnLinkCollectionRequestBuilder {
     /// Lists one page of the collection; [`.into_stream()`](runtime::Request::into_stream)
     /// yields every item, following `@odata.nextLink`.
@@ -8938,16 +8406,7 @@ impl ColumnLinkCollectionRequestBuilder {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory_objects",
-        feature = "drives",
-        feature = "groups",
-        feature = "policies",
-        feature = "shares",
-        feature = "sites"
-    )
-)]
+#[cfg(any(feature = "drives", feature = "shares", feature = "sites"))]
 /// Requests for one `microsoft.graph.columnLink`.
 ///
 /// URL: `/sites/{id}/contentTypes/{id}/columnLinks/{id}`
@@ -8957,16 +8416,7 @@ pub struct ColumnLinkRequestBuilder {
     pub(super) path: runtime::ODataPath,
 }
 
-#[cfg(
-    any(
-        feature = "directory_objects",
-        feature = "drives",
-        feature = "groups",
-        feature = "policies",
-        feature = "shares",
-        feature = "sites"
-    )
-)]
+#[cfg(any(feature = "drives", feature = "shares", feature = "sites"))]
 impl ColumnLinkRequestBuilder {
     /// Reads the entity; [`.select()`](runtime::Request::select) and
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
@@ -9214,7 +8664,6 @@ impl CommunityRequestBuilder {
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
-    #[cfg(any(feature = "directory_objects", feature = "groups", feature = "policies"))]
     /// Navigation property `group`.
     ///
     /// URL: `/employeeExperience/communities/{id}/group`
@@ -9224,7 +8673,6 @@ impl CommunityRequestBuilder {
             path: self.path.clone().segment("group"),
         }
     }
-    #[cfg(any(feature = "directory_objects", feature = "policies", feature = "users"))]
     /// Navigation property `owners`.
     ///
     /// URL: `/employeeExperience/communities/{id}/owners`

@@ -1440,7 +1440,6 @@ impl ConnectedOrganizationRequestBuilder {
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
-    #[cfg(any(feature = "directory_objects", feature = "policies"))]
     /// Navigation property `externalSponsors`.
     ///
     /// URL: `/identityGovernance/entitlementManagement/connectedOrganizations/{id}/externalSponsors`
@@ -1451,7 +1450,6 @@ impl ConnectedOrganizationRequestBuilder {
             segment: "externalSponsors",
         }
     }
-    #[cfg(any(feature = "directory_objects", feature = "policies"))]
     /// Navigation property `internalSponsors`.
     ///
     /// URL: `/identityGovernance/entitlementManagement/connectedOrganizations/{id}/internalSponsors`
@@ -1498,14 +1496,7 @@ impl ConnectedOrganizationRequestBuilder {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory_objects",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "me", feature = "users"))]
 /// Requests for a collection of `microsoft.graph.contact`.
 ///
 /// URL: `/me/contacts`
@@ -1518,14 +1509,7 @@ pub struct ContactCollectionRequestBuilder {
     pub(super) segment: &'static str,
 }
 
-#[cfg(
-    any(
-        feature = "directory_objects",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "me", feature = "users"))]
 impl ContactCollectionRequestBuilder {
     /// Lists one page of the collection; [`.into_stream()`](runtime::Request::into_stream)
     /// yields every item, following `@odata.nextLink`.
@@ -1587,14 +1571,7 @@ impl ContactCollectionRequestBuilder {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory_objects",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "me", feature = "users"))]
 /// Requests for a collection of `microsoft.graph.contactFolder`.
 ///
 /// URL: `/me/contactFolders`
@@ -1607,14 +1584,7 @@ pub struct ContactFolderCollectionRequestBuilder {
     pub(super) segment: &'static str,
 }
 
-#[cfg(
-    any(
-        feature = "directory_objects",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "me", feature = "users"))]
 impl ContactFolderCollectionRequestBuilder {
     /// Lists one page of the collection; [`.into_stream()`](runtime::Request::into_stream)
     /// yields every item, following `@odata.nextLink`.
@@ -1680,14 +1650,7 @@ impl ContactFolderCollectionRequestBuilder {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory_objects",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "me", feature = "users"))]
 /// Requests for one `microsoft.graph.contactFolder`.
 ///
 /// URL: `/me/contactFolders/{id}`
@@ -1699,14 +1662,7 @@ pub struct ContactFolderRequestBuilder {
     pub(super) path: runtime::ODataPath,
 }
 
-#[cfg(
-    any(
-        feature = "directory_objects",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "me", feature = "users"))]
 impl ContactFolderRequestBuilder {
     /// Reads the entity; [`.select()`](runtime::Request::select) and
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
@@ -1799,15 +1755,7 @@ impl ContactFolderRequestBuilder {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory_objects",
-        feature = "groups",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "me", feature = "users"))]
 /// Requests for one `microsoft.graph.contact`.
 ///
 /// URL: `/me/contacts/{id}`
@@ -1819,15 +1767,7 @@ pub struct ContactRequestBuilder {
     pub(super) path: runtime::ODataPath,
 }
 
-#[cfg(
-    any(
-        feature = "directory_objects",
-        feature = "groups",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "me", feature = "users"))]
 impl ContactRequestBuilder {
     /// Reads the entity; [`.select()`](runtime::Request::select) and
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
@@ -1919,14 +1859,7 @@ impl ContactRequestBuilder {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory_objects",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "me", feature = "users"))]
 /// Requests for a collection of `microsoft.graph.contentActivity`.
 ///
 /// URL: `/me/dataSecurityAndGovernance/activities/contentActivities`
@@ -1937,14 +1870,7 @@ pub struct ContentActivityCollectionRequestBuilder {
     pub(super) segment: &'static str,
 }
 
-#[cfg(
-    any(
-        feature = "directory_objects",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "me", feature = "users"))]
 impl ContentActivityCollectionRequestBuilder {
     /// Lists one page of the collection; [`.into_stream()`](runtime::Request::into_stream)
     /// yields every item, following `@odata.nextLink`.
@@ -1994,14 +1920,7 @@ impl ContentActivityCollectionRequestBuilder {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory_objects",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "me", feature = "users"))]
 /// Requests for one `microsoft.graph.contentActivity`.
 ///
 /// URL: `/me/dataSecurityAndGovernance/activities/contentActivities/{id}`
@@ -2011,14 +1930,7 @@ pub struct ContentActivityRequestBuilder {
     pub(super) path: runtime::ODataPath,
 }
 
-#[cfg(
-    any(
-        feature = "directory_objects",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "me", feature = "users"))]
 impl ContentActivityRequestBuilder {
     /// Reads the entity; [`.select()`](runtime::Request::select) and
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
@@ -2165,16 +2077,7 @@ impl ContentSharingSessionRequestBuilder {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory_objects",
-        feature = "drives",
-        feature = "groups",
-        feature = "policies",
-        feature = "shares",
-        feature = "sites"
-    )
-)]
+#[cfg(any(feature = "drives", feature = "shares", feature = "sites"))]
 /// Requests for a collection of `microsoft.graph.contentType`.
 ///
 /// URL: `/sites/{id}/contentTypes`
@@ -2187,16 +2090,7 @@ pub struct ContentTypeCollectionRequestBuilder {
     pub(super) segment: &'static str,
 }
 
-#[cfg(
-    any(
-        feature = "directory_objects",
-        feature = "drives",
-        feature = "groups",
-        feature = "policies",
-        feature = "shares",
-        feature = "sites"
-    )
-)]
+#[cfg(any(feature = "drives", feature = "shares", feature = "sites"))]
 impl ContentTypeCollectionRequestBuilder {
     /// Lists one page of the collection; [`.into_stream()`](runtime::Request::into_stream)
     /// yields every item, following `@odata.nextLink`.
@@ -2299,16 +2193,7 @@ impl ContentTypeCollectionRequestBuilder {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory_objects",
-        feature = "drives",
-        feature = "groups",
-        feature = "policies",
-        feature = "shares",
-        feature = "sites"
-    )
-)]
+#[cfg(any(feature = "drives", feature = "shares", feature = "sites"))]
 /// Requests for one `microsoft.graph.contentType`.
 ///
 /// URL: `/sites/{id}/contentTypes/{id}`
@@ -2320,16 +2205,7 @@ pub struct ContentTypeRequestBuilder {
     pub(super) path: runtime::ODataPath,
 }
 
-#[cfg(
-    any(
-        feature = "directory_objects",
-        feature = "drives",
-        feature = "groups",
-        feature = "policies",
-        feature = "shares",
-        feature = "sites"
-    )
-)]
+#[cfg(any(feature = "drives", feature = "shares", feature = "sites"))]
 impl ContentTypeRequestBuilder {
     /// Reads the entity; [`.select()`](runtime::Request::select) and
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
@@ -2908,7 +2784,7 @@ impl ControlConfigurationRequestBuilder {
     }
 }
 
-#[cfg(any(feature = "directory_objects", feature = "groups", feature = "policies"))]
+#[cfg(feature = "groups")]
 /// Requests for a collection of `microsoft.graph.conversation`.
 ///
 /// URL: `/groups/{id}/conversations`
@@ -2919,7 +2795,7 @@ pub struct ConversationCollectionRequestBuilder {
     pub(super) segment: &'static str,
 }
 
-#[cfg(any(feature = "directory_objects", feature = "groups", feature = "policies"))]
+#[cfg(feature = "groups")]
 impl ConversationCollectionRequestBuilder {
     /// Lists one page of the collection; [`.into_stream()`](runtime::Request::into_stream)
     /// yields every item, following `@odata.nextLink`.
@@ -2967,18 +2843,7 @@ impl ConversationCollectionRequestBuilder {
     }
 }
 
-#[cfg(
-    any(
-        feature = "chats",
-        feature = "directory_objects",
-        feature = "groups",
-        feature = "me",
-        feature = "policies",
-        feature = "teams",
-        feature = "teamwork",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "chats", feature = "teams", feature = "teamwork"))]
 /// Requests for a collection of `microsoft.graph.conversationMember`.
 ///
 /// URL: `/chats/{id}/members`
@@ -2991,18 +2856,7 @@ pub struct ConversationMemberCollectionRequestBuilder {
     pub(super) segment: &'static str,
 }
 
-#[cfg(
-    any(
-        feature = "chats",
-        feature = "directory_objects",
-        feature = "groups",
-        feature = "me",
-        feature = "policies",
-        feature = "teams",
-        feature = "teamwork",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "chats", feature = "teams", feature = "teamwork"))]
 impl ConversationMemberCollectionRequestBuilder {
     /// Lists one page of the collection; [`.into_stream()`](runtime::Request::into_stream)
     /// yields every item, following `@odata.nextLink`.
@@ -3100,18 +2954,7 @@ impl ConversationMemberCollectionRequestBuilder {
     }
 }
 
-#[cfg(
-    any(
-        feature = "chats",
-        feature = "directory_objects",
-        feature = "groups",
-        feature = "me",
-        feature = "policies",
-        feature = "teams",
-        feature = "teamwork",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "chats", feature = "teams", feature = "teamwork"))]
 /// Requests for one `microsoft.graph.conversationMember`.
 ///
 /// URL: `/chats/{id}/members/{id}`
@@ -3123,18 +2966,7 @@ pub struct ConversationMemberRequestBuilder {
     pub(super) path: runtime::ODataPath,
 }
 
-#[cfg(
-    any(
-        feature = "chats",
-        feature = "directory_objects",
-        feature = "groups",
-        feature = "me",
-        feature = "policies",
-        feature = "teams",
-        feature = "teamwork",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "chats", feature = "teams", feature = "teamwork"))]
 impl ConversationMemberRequestBuilder {
     /// Reads the entity; [`.select()`](runtime::Request::select) and
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
@@ -3183,7 +3015,7 @@ impl ConversationMemberRequestBuilder {
     }
 }
 
-#[cfg(any(feature = "directory_objects", feature = "groups", feature = "policies"))]
+#[cfg(feature = "groups")]
 /// Requests for one `microsoft.graph.conversation`.
 ///
 /// URL: `/groups/{id}/conversations/{id}`
@@ -3195,7 +3027,7 @@ pub struct ConversationRequestBuilder {
     pub(super) path: runtime::ODataPath,
 }
 
-#[cfg(any(feature = "directory_objects", feature = "groups", feature = "policies"))]
+#[cfg(feature = "groups")]
 impl ConversationRequestBuilder {
     /// Reads the entity; [`.select()`](runtime::Request::select) and
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
@@ -3240,7 +3072,7 @@ impl ConversationRequestBuilder {
     }
 }
 
-#[cfg(any(feature = "directory_objects", feature = "groups", feature = "policies"))]
+#[cfg(feature = "groups")]
 /// Requests for a collection of `microsoft.graph.conversationThread`.
 ///
 /// URL: `/groups/{id}/threads`
@@ -3253,7 +3085,7 @@ pub struct ConversationThreadCollectionRequestBuilder {
     pub(super) segment: &'static str,
 }
 
-#[cfg(any(feature = "directory_objects", feature = "groups", feature = "policies"))]
+#[cfg(feature = "groups")]
 impl ConversationThreadCollectionRequestBuilder {
     /// Lists one page of the collection; [`.into_stream()`](runtime::Request::into_stream)
     /// yields every item, following `@odata.nextLink`.
@@ -3303,7 +3135,7 @@ impl ConversationThreadCollectionRequestBuilder {
     }
 }
 
-#[cfg(any(feature = "directory_objects", feature = "groups", feature = "policies"))]
+#[cfg(feature = "groups")]
 /// Requests for one `microsoft.graph.conversationThread`.
 ///
 /// URL: `/groups/{id}/threads/{id}`
@@ -3315,7 +3147,7 @@ pub struct ConversationThreadRequestBuilder {
     pub(super) path: runtime::ODataPath,
 }
 
-#[cfg(any(feature = "directory_objects", feature = "groups", feature = "policies"))]
+#[cfg(feature = "groups")]
 impl ConversationThreadRequestBuilder {
     /// Reads the entity; [`.select()`](runtime::Request::select) and
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
@@ -3941,7 +3773,7 @@ impl CopilotRootRequestBuilder {
     }
 }
 
-#[cfg(any(feature = "directory_objects", feature = "policies"))]
+#[cfg(feature = "directory_objects")]
 /// Requests for a collection of `microsoft.graph.crossTenantAccessPolicy`.
 ///
 /// URL: `/directoryObjects/microsoft.graph.crossTenantAccessPolicy`
@@ -3952,7 +3784,7 @@ pub struct CrossTenantAccessPolicyCollectionRequestBuilder {
     pub(super) segment: &'static str,
 }
 
-#[cfg(any(feature = "directory_objects", feature = "policies"))]
+#[cfg(feature = "directory_objects")]
 impl CrossTenantAccessPolicyCollectionRequestBuilder {
     /// Lists one page of the collection; [`.into_stream()`](runtime::Request::into_stream)
     /// yields every item, following `@odata.nextLink`.
@@ -3993,6 +3825,7 @@ impl CrossTenantAccessPolicyCollectionRequestBuilder {
     ) -> Request<models::microsoft_graph::CrossTenantAccessPolicy> {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
+    #[cfg(feature = "policies")]
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
     pub fn by_id(&self, id: impl AsRef<str>) -> CrossTenantAccessPolicyRequestBuilder {
         CrossTenantAccessPolicyRequestBuilder {
@@ -4078,7 +3911,7 @@ impl CrossTenantAccessPolicyCollectionRequestBuilder {
     }
 }
 
-#[cfg(any(feature = "directory_objects", feature = "policies"))]
+#[cfg(feature = "policies")]
 /// Requests for one `microsoft.graph.crossTenantAccessPolicyConfigurationDefault`.
 ///
 /// URL: `/policies/crossTenantAccessPolicy/default`
@@ -4090,7 +3923,7 @@ pub struct CrossTenantAccessPolicyConfigurationDefaultRequestBuilder {
     pub(super) path: runtime::ODataPath,
 }
 
-#[cfg(any(feature = "directory_objects", feature = "policies"))]
+#[cfg(feature = "policies")]
 impl CrossTenantAccessPolicyConfigurationDefaultRequestBuilder {
     /// Reads the entity; [`.select()`](runtime::Request::select) and
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
@@ -4144,7 +3977,7 @@ impl CrossTenantAccessPolicyConfigurationDefaultRequestBuilder {
     }
 }
 
-#[cfg(any(feature = "directory_objects", feature = "policies"))]
+#[cfg(feature = "policies")]
 /// Requests for a collection of `microsoft.graph.crossTenantAccessPolicyConfigurationPartner`.
 ///
 /// URL: `/policies/crossTenantAccessPolicy/partners`
@@ -4155,7 +3988,7 @@ pub struct CrossTenantAccessPolicyConfigurationPartnerCollectionRequestBuilder {
     pub(super) segment: &'static str,
 }
 
-#[cfg(any(feature = "directory_objects", feature = "policies"))]
+#[cfg(feature = "policies")]
 impl CrossTenantAccessPolicyConfigurationPartnerCollectionRequestBuilder {
     /// Lists one page of the collection; [`.into_stream()`](runtime::Request::into_stream)
     /// yields every item, following `@odata.nextLink`.
@@ -4212,7 +4045,7 @@ impl CrossTenantAccessPolicyConfigurationPartnerCollectionRequestBuilder {
     }
 }
 
-#[cfg(any(feature = "directory_objects", feature = "policies"))]
+#[cfg(feature = "policies")]
 /// Requests for one `microsoft.graph.crossTenantAccessPolicyConfigurationPartner`.
 ///
 /// URL: `/policies/crossTenantAccessPolicy/partners/{id}`
@@ -4222,7 +4055,7 @@ pub struct CrossTenantAccessPolicyConfigurationPartnerRequestBuilder {
     pub(super) path: runtime::ODataPath,
 }
 
-#[cfg(any(feature = "directory_objects", feature = "policies"))]
+#[cfg(feature = "policies")]
 impl CrossTenantAccessPolicyConfigurationPartnerRequestBuilder {
     /// Reads the entity; [`.select()`](runtime::Request::select) and
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
@@ -4284,7 +4117,7 @@ impl CrossTenantAccessPolicyConfigurationPartnerRequestBuilder {
     }
 }
 
-#[cfg(any(feature = "directory_objects", feature = "policies"))]
+#[cfg(feature = "policies")]
 /// Requests for one `microsoft.graph.crossTenantAccessPolicy`.
 ///
 /// URL: `/policies/crossTenantAccessPolicy`
@@ -4296,7 +4129,7 @@ pub struct CrossTenantAccessPolicyRequestBuilder {
     pub(super) path: runtime::ODataPath,
 }
 
-#[cfg(any(feature = "directory_objects", feature = "policies"))]
+#[cfg(feature = "policies")]
 impl CrossTenantAccessPolicyRequestBuilder {
     /// Reads the entity; [`.select()`](runtime::Request::select) and
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
@@ -4450,7 +4283,7 @@ impl CrossTenantAccessPolicyRequestBuilder {
     }
 }
 
-#[cfg(any(feature = "directory_objects", feature = "policies"))]
+#[cfg(feature = "policies")]
 /// Requests for one `microsoft.graph.crossTenantIdentitySyncPolicyPartner`.
 ///
 /// URL: `/policies/crossTenantAccessPolicy/partners/{id}/identitySynchronization`
@@ -4460,7 +4293,7 @@ pub struct CrossTenantIdentitySyncPolicyPartnerRequestBuilder {
     pub(super) path: runtime::ODataPath,
 }
 
-#[cfg(any(feature = "directory_objects", feature = "policies"))]
+#[cfg(feature = "policies")]
 impl CrossTenantIdentitySyncPolicyPartnerRequestBuilder {
     /// Reads the entity; [`.select()`](runtime::Request::select) and
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
@@ -4503,7 +4336,7 @@ impl CrossTenantIdentitySyncPolicyPartnerRequestBuilder {
     }
 }
 
-#[cfg(any(feature = "identity", feature = "identity_governance"))]
+#[cfg(feature = "identity")]
 /// Requests for a collection of `microsoft.graph.customAuthenticationExtension`.
 ///
 /// URL: `/identity/customAuthenticationExtensions`
@@ -4516,7 +4349,7 @@ pub struct CustomAuthenticationExtensionCollectionRequestBuilder {
     pub(super) segment: &'static str,
 }
 
-#[cfg(any(feature = "identity", feature = "identity_governance"))]
+#[cfg(feature = "identity")]
 impl CustomAuthenticationExtensionCollectionRequestBuilder {
     /// Lists one page of the collection; [`.into_stream()`](runtime::Request::into_stream)
     /// yields every item, following `@odata.nextLink`.
@@ -4592,7 +4425,7 @@ impl CustomAuthenticationExtensionCollectionRequestBuilder {
     }
 }
 
-#[cfg(any(feature = "identity", feature = "identity_governance"))]
+#[cfg(feature = "identity")]
 /// Requests for one `microsoft.graph.customAuthenticationExtension`.
 ///
 /// URL: `/identity/customAuthenticationExtensions/{id}`
@@ -4604,7 +4437,7 @@ pub struct CustomAuthenticationExtensionRequestBuilder {
     pub(super) path: runtime::ODataPath,
 }
 
-#[cfg(any(feature = "identity", feature = "identity_governance"))]
+#[cfg(feature = "identity")]
 impl CustomAuthenticationExtensionRequestBuilder {
     /// Reads the entity; [`.select()`](runtime::Request::select) and
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
@@ -4719,6 +4552,7 @@ impl CustomCalloutExtensionCollectionRequestBuilder {
             path: self.parent.segment(self.segment).key(id.as_ref()),
         }
     }
+    #[cfg(feature = "identity")]
     /// Cast to the derived type `microsoft.graph.customAuthenticationExtension`: its navigations and operations.
     ///
     /// URL: `/identityGovernance/catalogs/{id}/customWorkflowExtensions/microsoft.graph.customAuthenticationExtension`
@@ -4865,6 +4699,7 @@ impl CustomCalloutExtensionRequestBuilder {
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
+    #[cfg(feature = "identity")]
     /// Cast to the derived type `microsoft.graph.customAuthenticationExtension`: its navigations and operations.
     ///
     /// URL: `/identityGovernance/catalogs/{id}/customWorkflowExtensions/{id}/microsoft.graph.customAuthenticationExtension`
@@ -4976,7 +4811,7 @@ impl CustomCalloutExtensionRequestBuilder {
     }
 }
 
-#[cfg(feature = "me")]
+#[cfg(feature = "identity_governance")]
 /// Requests for one `microsoft.graph.customDataProvidedResourceAccessReviewUploadSession`.
 ///
 /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.customDataProvidedResourceAccessReviewUploadSession`
@@ -4986,7 +4821,7 @@ pub struct CustomDataProvidedResourceAccessReviewUploadSessionRequestBuilder {
     pub(super) path: runtime::ODataPath,
 }
 
-#[cfg(feature = "me")]
+#[cfg(feature = "identity_governance")]
 impl CustomDataProvidedResourceAccessReviewUploadSessionRequestBuilder {
     /// Reads the entity; [`.select()`](runtime::Request::select) and
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
@@ -5026,7 +4861,6 @@ impl CustomDataProvidedResourceAccessReviewUploadSessionRequestBuilder {
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
-    #[cfg(feature = "identity_governance")]
     /// Navigation property `files`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.customDataProvidedResourceAccessReviewUploadSession/files`
@@ -5201,7 +5035,7 @@ impl CustomDataProvidedResourceFileRequestBuilder {
     }
 }
 
-#[cfg(feature = "me")]
+#[cfg(feature = "identity_governance")]
 /// Requests for one `microsoft.graph.customDataProvidedResource`.
 ///
 /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.customDataProvidedResource`
@@ -5211,7 +5045,7 @@ pub struct CustomDataProvidedResourceRequestBuilder {
     pub(super) path: runtime::ODataPath,
 }
 
-#[cfg(feature = "me")]
+#[cfg(feature = "identity_governance")]
 impl CustomDataProvidedResourceRequestBuilder {
     /// Reads the entity; [`.select()`](runtime::Request::select) and
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
@@ -5247,7 +5081,6 @@ impl CustomDataProvidedResourceRequestBuilder {
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
-    #[cfg(feature = "identity_governance")]
     /// Navigation property `environment`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.customDataProvidedResource/environment`
@@ -5257,7 +5090,6 @@ impl CustomDataProvidedResourceRequestBuilder {
             path: self.path.clone().segment("environment"),
         }
     }
-    #[cfg(feature = "identity_governance")]
     /// Navigation property `roles`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.customDataProvidedResource/roles`
@@ -5268,7 +5100,6 @@ impl CustomDataProvidedResourceRequestBuilder {
             segment: "roles",
         }
     }
-    #[cfg(feature = "identity_governance")]
     /// Navigation property `scopes`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.customDataProvidedResource/scopes`
@@ -5279,7 +5110,6 @@ impl CustomDataProvidedResourceRequestBuilder {
             segment: "scopes",
         }
     }
-    #[cfg(feature = "identity_governance")]
     /// Navigation property `uploadSessions`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.customDataProvidedResource/uploadSessions`
@@ -5855,7 +5685,7 @@ impl DataPolicyOperationRequestBuilder {
     }
 }
 
-#[cfg(feature = "me")]
+#[cfg(any(feature = "me", feature = "users"))]
 /// Requests for one `microsoft.graph.dataSecurityAndGovernance`.
 ///
 /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.dataSecurityAndGovernance`
@@ -5865,7 +5695,7 @@ pub struct DataSecurityAndGovernanceRequestBuilder {
     pub(super) path: runtime::ODataPath,
 }
 
-#[cfg(feature = "me")]
+#[cfg(any(feature = "me", feature = "users"))]
 impl DataSecurityAndGovernanceRequestBuilder {
     /// Reads the entity; [`.select()`](runtime::Request::select) and
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
@@ -5942,16 +5772,7 @@ impl DataSecurityAndGovernanceRequestBuilder {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory_objects",
-        feature = "groups",
-        feature = "me",
-        feature = "policies",
-        feature = "teams",
-        feature = "users"
-    )
-)]
+#[cfg(feature = "teams")]
 /// Requests for a collection of `microsoft.graph.dayNote`.
 ///
 /// URL: `/teams/{id}/schedule/dayNotes`
@@ -5962,16 +5783,7 @@ pub struct DayNoteCollectionRequestBuilder {
     pub(super) segment: &'static str,
 }
 
-#[cfg(
-    any(
-        feature = "directory_objects",
-        feature = "groups",
-        feature = "me",
-        feature = "policies",
-        feature = "teams",
-        feature = "users"
-    )
-)]
+#[cfg(feature = "teams")]
 impl DayNoteCollectionRequestBuilder {
     /// Lists one page of the collection; [`.into_stream()`](runtime::Request::into_stream)
     /// yields every item, following `@odata.nextLink`.
@@ -6019,16 +5831,7 @@ impl DayNoteCollectionRequestBuilder {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory_objects",
-        feature = "groups",
-        feature = "me",
-        feature = "policies",
-        feature = "teams",
-        feature = "users"
-    )
-)]
+#[cfg(feature = "teams")]
 /// Requests for one `microsoft.graph.dayNote`.
 ///
 /// URL: `/teams/{id}/schedule/dayNotes/{id}`
@@ -6040,16 +5843,7 @@ pub struct DayNoteRequestBuilder {
     pub(super) path: runtime::ODataPath,
 }
 
-#[cfg(
-    any(
-        feature = "directory_objects",
-        feature = "groups",
-        feature = "me",
-        feature = "policies",
-        feature = "teams",
-        feature = "users"
-    )
-)]
+#[cfg(feature = "teams")]
 impl DayNoteRequestBuilder {
     /// Reads the entity; [`.select()`](runtime::Request::select) and
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
@@ -7014,13 +6808,7 @@ impl DelegatedAdminServiceManagementDetailRequestBuilder {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory_objects",
-        feature = "policies",
-        feature = "service_principals"
-    )
-)]
+#[cfg(feature = "service_principals")]
 /// Requests for a collection of `microsoft.graph.delegatedPermissionClassification`.
 ///
 /// URL: `/servicePrincipals/{id}/delegatedPermissionClassifications`
@@ -7033,13 +6821,7 @@ pub struct DelegatedPermissionClassificationCollectionRequestBuilder {
     pub(super) segment: &'static str,
 }
 
-#[cfg(
-    any(
-        feature = "directory_objects",
-        feature = "policies",
-        feature = "service_principals"
-    )
-)]
+#[cfg(feature = "service_principals")]
 impl DelegatedPermissionClassificationCollectionRequestBuilder {
     /// Lists one page of the collection; [`.into_stream()`](runtime::Request::into_stream)
     /// yields every item, following `@odata.nextLink`.
@@ -7094,13 +6876,7 @@ impl DelegatedPermissionClassificationCollectionRequestBuilder {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory_objects",
-        feature = "policies",
-        feature = "service_principals"
-    )
-)]
+#[cfg(feature = "service_principals")]
 /// Requests for one `microsoft.graph.delegatedPermissionClassification`.
 ///
 /// URL: `/servicePrincipals/{id}/delegatedPermissionClassifications/{id}`
@@ -7110,13 +6886,7 @@ pub struct DelegatedPermissionClassificationRequestBuilder {
     pub(super) path: runtime::ODataPath,
 }
 
-#[cfg(
-    any(
-        feature = "directory_objects",
-        feature = "policies",
-        feature = "service_principals"
-    )
-)]
+#[cfg(feature = "service_principals")]
 impl DelegatedPermissionClassificationRequestBuilder {
     /// Reads the entity; [`.select()`](runtime::Request::select) and
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
@@ -7470,7 +7240,7 @@ impl DeletedTeamRequestBuilder {
     }
 }
 
-#[cfg(feature = "me")]
+#[cfg(any(feature = "me", feature = "users"))]
 /// Requests for one `microsoft.graph.deltaParticipants`.
 ///
 /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.deltaParticipants`
@@ -7480,7 +7250,7 @@ pub struct DeltaParticipantsRequestBuilder {
     pub(super) path: runtime::ODataPath,
 }
 
-#[cfg(feature = "me")]
+#[cfg(any(feature = "me", feature = "users"))]
 impl DeltaParticipantsRequestBuilder {
     /// Reads the entity; [`.select()`](runtime::Request::select) and
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
@@ -7529,7 +7299,7 @@ impl DeltaParticipantsRequestBuilder {
     }
 }
 
-#[cfg(feature = "me")]
+#[cfg(feature = "places")]
 /// Requests for one `microsoft.graph.desk`.
 ///
 /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.desk`
@@ -7539,7 +7309,7 @@ pub struct DeskRequestBuilder {
     pub(super) path: runtime::ODataPath,
 }
 
-#[cfg(feature = "me")]
+#[cfg(feature = "places")]
 impl DeskRequestBuilder {
     /// Reads the entity; [`.select()`](runtime::Request::select) and
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
@@ -7572,7 +7342,6 @@ impl DeskRequestBuilder {
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
-    #[cfg(feature = "places")]
     /// Navigation property `checkIns`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.desk/checkIns`
@@ -7876,7 +7645,7 @@ impl DeviceAndAppManagementRoleAssignmentRequestBuilder {
     }
 }
 
-#[cfg(feature = "me")]
+#[cfg(feature = "device_management")]
 /// Requests for one `microsoft.graph.deviceAndAppManagementRoleDefinition`.
 ///
 /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.deviceAndAppManagementRoleDefinition`
@@ -7886,7 +7655,7 @@ pub struct DeviceAndAppManagementRoleDefinitionRequestBuilder {
     pub(super) path: runtime::ODataPath,
 }
 
-#[cfg(feature = "me")]
+#[cfg(feature = "device_management")]
 impl DeviceAndAppManagementRoleDefinitionRequestBuilder {
     /// Reads the entity; [`.select()`](runtime::Request::select) and
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
@@ -7924,7 +7693,6 @@ impl DeviceAndAppManagementRoleDefinitionRequestBuilder {
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
-    #[cfg(feature = "device_management")]
     /// Navigation property `roleAssignments`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.deviceAndAppManagementRoleDefinition/roleAssignments`
@@ -8230,15 +7998,7 @@ impl DeviceCategoryCollectionRequestBuilder {
     }
 }
 
-#[cfg(
-    any(
-        feature = "device_management",
-        feature = "directory_objects",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "device_management", feature = "me", feature = "users"))]
 /// Requests for one `microsoft.graph.deviceCategory`.
 ///
 /// URL: `/deviceManagement/deviceCategories/{id}`
@@ -8250,15 +8010,7 @@ pub struct DeviceCategoryRequestBuilder {
     pub(super) path: runtime::ODataPath,
 }
 
-#[cfg(
-    any(
-        feature = "device_management",
-        feature = "directory_objects",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "device_management", feature = "me", feature = "users"))]
 impl DeviceCategoryRequestBuilder {
     /// Reads the entity; [`.select()`](runtime::Request::select) and
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
@@ -8293,7 +8045,7 @@ impl DeviceCategoryRequestBuilder {
     }
 }
 
-#[cfg(any(feature = "devices", feature = "directory_objects", feature = "policies"))]
+#[cfg(feature = "devices")]
 /// Requests for a collection of `microsoft.graph.device`.
 ///
 /// URL: `/devices`
@@ -8306,7 +8058,7 @@ pub struct DeviceCollectionRequestBuilder {
     pub(super) segment: &'static str,
 }
 
-#[cfg(any(feature = "devices", feature = "directory_objects", feature = "policies"))]
+#[cfg(feature = "devices")]
 impl DeviceCollectionRequestBuilder {
     /// Lists one page of the collection; [`.into_stream()`](runtime::Request::into_stream)
     /// yields every item, following `@odata.nextLink`.

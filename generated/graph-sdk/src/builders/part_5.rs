@@ -529,15 +529,7 @@ impl DeviceCompliancePolicySettingStateSummaryRequestBuilder {
     }
 }
 
-#[cfg(
-    any(
-        feature = "device_management",
-        feature = "directory_objects",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "device_management", feature = "me", feature = "users"))]
 /// Requests for a collection of `microsoft.graph.deviceCompliancePolicyState`.
 ///
 /// URL: `/deviceManagement/managedDevices/{id}/deviceCompliancePolicyStates`
@@ -548,15 +540,7 @@ pub struct DeviceCompliancePolicyStateCollectionRequestBuilder {
     pub(super) segment: &'static str,
 }
 
-#[cfg(
-    any(
-        feature = "device_management",
-        feature = "directory_objects",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "device_management", feature = "me", feature = "users"))]
 impl DeviceCompliancePolicyStateCollectionRequestBuilder {
     /// Lists one page of the collection; [`.into_stream()`](runtime::Request::into_stream)
     /// yields every item, following `@odata.nextLink`.
@@ -609,15 +593,7 @@ impl DeviceCompliancePolicyStateCollectionRequestBuilder {
     }
 }
 
-#[cfg(
-    any(
-        feature = "device_management",
-        feature = "directory_objects",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "device_management", feature = "me", feature = "users"))]
 /// Requests for one `microsoft.graph.deviceCompliancePolicyState`.
 ///
 /// URL: `/deviceManagement/managedDevices/{id}/deviceCompliancePolicyStates/{id}`
@@ -627,15 +603,7 @@ pub struct DeviceCompliancePolicyStateRequestBuilder {
     pub(super) path: runtime::ODataPath,
 }
 
-#[cfg(
-    any(
-        feature = "device_management",
-        feature = "directory_objects",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "device_management", feature = "me", feature = "users"))]
 impl DeviceCompliancePolicyStateRequestBuilder {
     /// Reads the entity; [`.select()`](runtime::Request::select) and
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
@@ -1636,15 +1604,7 @@ impl DeviceConfigurationRequestBuilder {
     }
 }
 
-#[cfg(
-    any(
-        feature = "device_management",
-        feature = "directory_objects",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "device_management", feature = "me", feature = "users"))]
 /// Requests for a collection of `microsoft.graph.deviceConfigurationState`.
 ///
 /// URL: `/deviceManagement/managedDevices/{id}/deviceConfigurationStates`
@@ -1655,15 +1615,7 @@ pub struct DeviceConfigurationStateCollectionRequestBuilder {
     pub(super) segment: &'static str,
 }
 
-#[cfg(
-    any(
-        feature = "device_management",
-        feature = "directory_objects",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "device_management", feature = "me", feature = "users"))]
 impl DeviceConfigurationStateCollectionRequestBuilder {
     /// Lists one page of the collection; [`.into_stream()`](runtime::Request::into_stream)
     /// yields every item, following `@odata.nextLink`.
@@ -1713,15 +1665,7 @@ impl DeviceConfigurationStateCollectionRequestBuilder {
     }
 }
 
-#[cfg(
-    any(
-        feature = "device_management",
-        feature = "directory_objects",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "device_management", feature = "me", feature = "users"))]
 /// Requests for one `microsoft.graph.deviceConfigurationState`.
 ///
 /// URL: `/deviceManagement/managedDevices/{id}/deviceConfigurationStates/{id}`
@@ -1731,15 +1675,7 @@ pub struct DeviceConfigurationStateRequestBuilder {
     pub(super) path: runtime::ODataPath,
 }
 
-#[cfg(
-    any(
-        feature = "device_management",
-        feature = "directory_objects",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "device_management", feature = "me", feature = "users"))]
 impl DeviceConfigurationStateRequestBuilder {
     /// Reads the entity; [`.select()`](runtime::Request::select) and
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
@@ -2107,7 +2043,7 @@ impl DeviceEnrollmentConfigurationRequestBuilder {
     }
 }
 
-#[cfg(feature = "me")]
+#[cfg(feature = "device_management")]
 /// Requests for one `microsoft.graph.deviceEnrollmentLimitConfiguration`.
 ///
 /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.deviceEnrollmentLimitConfiguration`
@@ -2117,7 +2053,7 @@ pub struct DeviceEnrollmentLimitConfigurationRequestBuilder {
     pub(super) path: runtime::ODataPath,
 }
 
-#[cfg(feature = "me")]
+#[cfg(feature = "device_management")]
 impl DeviceEnrollmentLimitConfigurationRequestBuilder {
     /// Reads the entity; [`.select()`](runtime::Request::select) and
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
@@ -2155,7 +2091,6 @@ impl DeviceEnrollmentLimitConfigurationRequestBuilder {
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
-    #[cfg(feature = "device_management")]
     /// Navigation property `assignments`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.deviceEnrollmentLimitConfiguration/assignments`
@@ -2202,7 +2137,7 @@ impl DeviceEnrollmentLimitConfigurationRequestBuilder {
     }
 }
 
-#[cfg(feature = "me")]
+#[cfg(feature = "device_management")]
 /// Requests for one `microsoft.graph.deviceEnrollmentPlatformRestrictionsConfiguration`.
 ///
 /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.deviceEnrollmentPlatformRestrictionsConfiguration`
@@ -2212,7 +2147,7 @@ pub struct DeviceEnrollmentPlatformRestrictionsConfigurationRequestBuilder {
     pub(super) path: runtime::ODataPath,
 }
 
-#[cfg(feature = "me")]
+#[cfg(feature = "device_management")]
 impl DeviceEnrollmentPlatformRestrictionsConfigurationRequestBuilder {
     /// Reads the entity; [`.select()`](runtime::Request::select) and
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
@@ -2252,7 +2187,6 @@ impl DeviceEnrollmentPlatformRestrictionsConfigurationRequestBuilder {
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
-    #[cfg(feature = "device_management")]
     /// Navigation property `assignments`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.deviceEnrollmentPlatformRestrictionsConfiguration/assignments`
@@ -2299,7 +2233,7 @@ impl DeviceEnrollmentPlatformRestrictionsConfigurationRequestBuilder {
     }
 }
 
-#[cfg(feature = "me")]
+#[cfg(feature = "device_management")]
 /// Requests for one `microsoft.graph.deviceEnrollmentWindowsHelloForBusinessConfiguration`.
 ///
 /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.deviceEnrollmentWindowsHelloForBusinessConfiguration`
@@ -2309,7 +2243,7 @@ pub struct DeviceEnrollmentWindowsHelloForBusinessConfigurationRequestBuilder {
     pub(super) path: runtime::ODataPath,
 }
 
-#[cfg(feature = "me")]
+#[cfg(feature = "device_management")]
 impl DeviceEnrollmentWindowsHelloForBusinessConfigurationRequestBuilder {
     /// Reads the entity; [`.select()`](runtime::Request::select) and
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
@@ -2349,7 +2283,6 @@ impl DeviceEnrollmentWindowsHelloForBusinessConfigurationRequestBuilder {
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
-    #[cfg(feature = "device_management")]
     /// Navigation property `assignments`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.deviceEnrollmentWindowsHelloForBusinessConfiguration/assignments`
@@ -2616,15 +2549,7 @@ impl DeviceLocalCredentialInfoRequestBuilder {
     }
 }
 
-#[cfg(
-    any(
-        feature = "device_management",
-        feature = "directory_objects",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "device_management", feature = "me", feature = "users"))]
 /// Requests for a collection of `microsoft.graph.deviceLogCollectionResponse`.
 ///
 /// URL: `/deviceManagement/managedDevices/{id}/logCollectionRequests`
@@ -2635,15 +2560,7 @@ pub struct DeviceLogCollectionResponseCollectionRequestBuilder {
     pub(super) segment: &'static str,
 }
 
-#[cfg(
-    any(
-        feature = "device_management",
-        feature = "directory_objects",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "device_management", feature = "me", feature = "users"))]
 impl DeviceLogCollectionResponseCollectionRequestBuilder {
     /// Lists one page of the collection; [`.into_stream()`](runtime::Request::into_stream)
     /// yields every item, following `@odata.nextLink`.
@@ -2696,15 +2613,7 @@ impl DeviceLogCollectionResponseCollectionRequestBuilder {
     }
 }
 
-#[cfg(
-    any(
-        feature = "device_management",
-        feature = "directory_objects",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "device_management", feature = "me", feature = "users"))]
 /// Requests for one `microsoft.graph.deviceLogCollectionResponse`.
 ///
 /// URL: `/deviceManagement/managedDevices/{id}/logCollectionRequests/{id}`
@@ -2716,15 +2625,7 @@ pub struct DeviceLogCollectionResponseRequestBuilder {
     pub(super) path: runtime::ODataPath,
 }
 
-#[cfg(
-    any(
-        feature = "device_management",
-        feature = "directory_objects",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "device_management", feature = "me", feature = "users"))]
 impl DeviceLogCollectionResponseRequestBuilder {
     /// Reads the entity; [`.select()`](runtime::Request::select) and
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
@@ -4353,15 +4254,7 @@ impl DeviceManagementRequestBuilder {
     }
 }
 
-#[cfg(
-    any(
-        feature = "device_management",
-        feature = "directory_objects",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "device_management", feature = "me", feature = "users"))]
 /// Requests for a collection of `microsoft.graph.deviceManagementTroubleshootingEvent`.
 ///
 /// URL: `/deviceManagement/troubleshootingEvents`
@@ -4374,15 +4267,7 @@ pub struct DeviceManagementTroubleshootingEventCollectionRequestBuilder {
     pub(super) segment: &'static str,
 }
 
-#[cfg(
-    any(
-        feature = "device_management",
-        feature = "directory_objects",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "device_management", feature = "me", feature = "users"))]
 impl DeviceManagementTroubleshootingEventCollectionRequestBuilder {
     /// Lists one page of the collection; [`.into_stream()`](runtime::Request::into_stream)
     /// yields every item, following `@odata.nextLink`.
@@ -4437,15 +4322,7 @@ impl DeviceManagementTroubleshootingEventCollectionRequestBuilder {
     }
 }
 
-#[cfg(
-    any(
-        feature = "device_management",
-        feature = "directory_objects",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "device_management", feature = "me", feature = "users"))]
 /// Requests for one `microsoft.graph.deviceManagementTroubleshootingEvent`.
 ///
 /// URL: `/deviceManagement/troubleshootingEvents/{id}`
@@ -4455,15 +4332,7 @@ pub struct DeviceManagementTroubleshootingEventRequestBuilder {
     pub(super) path: runtime::ODataPath,
 }
 
-#[cfg(
-    any(
-        feature = "device_management",
-        feature = "directory_objects",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "device_management", feature = "me", feature = "users"))]
 impl DeviceManagementTroubleshootingEventRequestBuilder {
     /// Reads the entity; [`.select()`](runtime::Request::select) and
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
@@ -4551,7 +4420,7 @@ impl DeviceRegistrationPolicyRequestBuilder {
     }
 }
 
-#[cfg(any(feature = "devices", feature = "directory_objects", feature = "policies"))]
+#[cfg(any(feature = "devices", feature = "me", feature = "users"))]
 /// Requests for one `microsoft.graph.device`.
 ///
 /// URL: `/devices/{id}`
@@ -4563,7 +4432,7 @@ pub struct DeviceRequestBuilder {
     pub(super) path: runtime::ODataPath,
 }
 
-#[cfg(any(feature = "devices", feature = "directory_objects", feature = "policies"))]
+#[cfg(any(feature = "devices", feature = "me", feature = "users"))]
 impl DeviceRequestBuilder {
     /// Reads the entity; [`.select()`](runtime::Request::select) and
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
@@ -4606,7 +4475,6 @@ impl DeviceRequestBuilder {
             segment: "extensions",
         }
     }
-    #[cfg(any(feature = "directory_objects", feature = "policies"))]
     /// Navigation property `memberOf`.
     ///
     /// URL: `/devices/{id}/memberOf`
@@ -4617,7 +4485,6 @@ impl DeviceRequestBuilder {
             segment: "memberOf",
         }
     }
-    #[cfg(any(feature = "directory_objects", feature = "policies"))]
     /// Navigation property `registeredOwners`.
     ///
     /// URL: `/devices/{id}/registeredOwners`
@@ -4628,7 +4495,6 @@ impl DeviceRequestBuilder {
             segment: "registeredOwners",
         }
     }
-    #[cfg(any(feature = "directory_objects", feature = "policies"))]
     /// Navigation property `registeredUsers`.
     ///
     /// URL: `/devices/{id}/registeredUsers`
@@ -4639,7 +4505,6 @@ impl DeviceRequestBuilder {
             segment: "registeredUsers",
         }
     }
-    #[cfg(any(feature = "directory_objects", feature = "policies"))]
     /// Navigation property `transitiveMemberOf`.
     ///
     /// URL: `/devices/{id}/transitiveMemberOf`
@@ -4718,6 +4583,7 @@ impl DeviceRequestBuilder {
             path: self.path.clone().segment("transitiveMemberOf"),
         }
     }
+    #[cfg(feature = "devices")]
     /// Bound action `microsoft.graph.checkMemberGroups`.
     ///
     /// HTTP: `POST /devices/{id}/checkMemberGroups`
@@ -4736,6 +4602,7 @@ impl DeviceRequestBuilder {
             )
             .json_member_body("groupIds", Some(group_ids))
     }
+    #[cfg(feature = "devices")]
     /// Bound action `microsoft.graph.checkMemberObjects`.
     ///
     /// HTTP: `POST /devices/{id}/checkMemberObjects`
@@ -4754,6 +4621,7 @@ impl DeviceRequestBuilder {
             )
             .json_member_body("ids", Some(ids))
     }
+    #[cfg(feature = "devices")]
     /// Bound action `microsoft.graph.getMemberGroups`.
     ///
     /// HTTP: `POST /devices/{id}/getMemberGroups`
@@ -4772,6 +4640,7 @@ impl DeviceRequestBuilder {
             )
             .json_member_body("securityEnabledOnly", Some(&security_enabled_only))
     }
+    #[cfg(feature = "devices")]
     /// Bound action `microsoft.graph.getMemberObjects`.
     ///
     /// HTTP: `POST /devices/{id}/getMemberObjects`
@@ -4790,6 +4659,7 @@ impl DeviceRequestBuilder {
             )
             .json_member_body("securityEnabledOnly", Some(&security_enabled_only))
     }
+    #[cfg(feature = "devices")]
     /// Bound action `microsoft.graph.restore`.
     ///
     /// HTTP: `POST /devices/{id}/restore`
@@ -4908,14 +4778,7 @@ impl DirectoryAuditRequestBuilder {
     }
 }
 
-#[cfg(
-    any(
-        feature = "applications",
-        feature = "directory_objects",
-        feature = "policies",
-        feature = "service_principals"
-    )
-)]
+#[cfg(any(feature = "applications", feature = "service_principals"))]
 /// Requests for a collection of `microsoft.graph.directoryDefinition`.
 ///
 /// URL: `/applications/{id}/synchronization/jobs/{id}/schema/directories`
@@ -4926,14 +4789,7 @@ pub struct DirectoryDefinitionCollectionRequestBuilder {
     pub(super) segment: &'static str,
 }
 
-#[cfg(
-    any(
-        feature = "applications",
-        feature = "directory_objects",
-        feature = "policies",
-        feature = "service_principals"
-    )
-)]
+#[cfg(any(feature = "applications", feature = "service_principals"))]
 impl DirectoryDefinitionCollectionRequestBuilder {
     /// Lists one page of the collection; [`.into_stream()`](runtime::Request::into_stream)
     /// yields every item, following `@odata.nextLink`.
@@ -4983,14 +4839,7 @@ impl DirectoryDefinitionCollectionRequestBuilder {
     }
 }
 
-#[cfg(
-    any(
-        feature = "applications",
-        feature = "directory_objects",
-        feature = "policies",
-        feature = "service_principals"
-    )
-)]
+#[cfg(any(feature = "applications", feature = "service_principals"))]
 /// Requests for one `microsoft.graph.directoryDefinition`.
 ///
 /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.directoryDefinition`
@@ -5002,14 +4851,7 @@ pub struct DirectoryDefinitionRequestBuilder {
     pub(super) path: runtime::ODataPath,
 }
 
-#[cfg(
-    any(
-        feature = "applications",
-        feature = "directory_objects",
-        feature = "policies",
-        feature = "service_principals"
-    )
-)]
+#[cfg(any(feature = "applications", feature = "service_principals"))]
 impl DirectoryDefinitionRequestBuilder {
     /// Reads the entity; [`.select()`](runtime::Request::select) and
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
@@ -5057,7 +4899,24 @@ impl DirectoryDefinitionRequestBuilder {
     }
 }
 
-#[cfg(any(feature = "directory_objects", feature = "policies"))]
+#[cfg(
+    any(
+        feature = "applications",
+        feature = "contacts",
+        feature = "devices",
+        feature = "directory",
+        feature = "directory_objects",
+        feature = "directory_roles",
+        feature = "domains",
+        feature = "groups",
+        feature = "identity_governance",
+        feature = "invitations",
+        feature = "me",
+        feature = "policies",
+        feature = "service_principals",
+        feature = "users"
+    )
+)]
 /// Requests for a collection of `microsoft.graph.directoryObject`.
 ///
 /// URL: `/directoryObjects`
@@ -5070,7 +4929,24 @@ pub struct DirectoryObjectCollectionRequestBuilder {
     pub(super) segment: &'static str,
 }
 
-#[cfg(any(feature = "directory_objects", feature = "policies"))]
+#[cfg(
+    any(
+        feature = "applications",
+        feature = "contacts",
+        feature = "devices",
+        feature = "directory",
+        feature = "directory_objects",
+        feature = "directory_roles",
+        feature = "domains",
+        feature = "groups",
+        feature = "identity_governance",
+        feature = "invitations",
+        feature = "me",
+        feature = "policies",
+        feature = "service_principals",
+        feature = "users"
+    )
+)]
 impl DirectoryObjectCollectionRequestBuilder {
     /// Lists one page of the collection; [`.into_stream()`](runtime::Request::into_stream)
     /// yields every item, following `@odata.nextLink`.
@@ -5118,6 +4994,7 @@ impl DirectoryObjectCollectionRequestBuilder {
             path: self.parent.segment(self.segment).key(id.as_ref()),
         }
     }
+    #[cfg(feature = "directory_objects")]
     /// Bound function `microsoft.graph.delta`.
     ///
     /// HTTP: `GET /directoryObjects/delta(...)`
@@ -5134,6 +5011,7 @@ impl DirectoryObjectCollectionRequestBuilder {
             self.parent.segment(self.segment).operation("delta", &[]),
         )
     }
+    #[cfg(feature = "directory_objects")]
     /// Bound action `microsoft.graph.getAvailableExtensionProperties`.
     ///
     /// HTTP: `POST /directoryObjects/getAvailableExtensionProperties`
@@ -5158,6 +5036,7 @@ impl DirectoryObjectCollectionRequestBuilder {
                 Some(&is_synced_from_on_premises),
             )
     }
+    #[cfg(feature = "directory_objects")]
     /// Bound action `microsoft.graph.getByIds`.
     ///
     /// HTTP: `POST /directoryObjects/getByIds`
@@ -5176,6 +5055,7 @@ impl DirectoryObjectCollectionRequestBuilder {
             )
             .json_body(parameters)
     }
+    #[cfg(feature = "directory_objects")]
     /// Bound action `microsoft.graph.validateProperties`.
     ///
     /// HTTP: `POST /directoryObjects/validateProperties`
@@ -5194,6 +5074,7 @@ impl DirectoryObjectCollectionRequestBuilder {
             )
             .json_body(parameters)
     }
+    #[cfg(feature = "policies")]
     /// Cast to the derived type `microsoft.graph.activityBasedTimeoutPolicy`: its navigations and operations.
     ///
     /// URL: `/directoryObjects/microsoft.graph.activityBasedTimeoutPolicy`
@@ -5206,6 +5087,7 @@ impl DirectoryObjectCollectionRequestBuilder {
             segment: "microsoft.graph.activityBasedTimeoutPolicy",
         }
     }
+    #[cfg(feature = "directory")]
     /// Cast to the derived type `microsoft.graph.administrativeUnit`: its navigations and operations.
     ///
     /// URL: `/directoryObjects/microsoft.graph.administrativeUnit`
@@ -5216,6 +5098,7 @@ impl DirectoryObjectCollectionRequestBuilder {
             segment: "microsoft.graph.administrativeUnit",
         }
     }
+    #[cfg(any(feature = "directory_objects", feature = "service_principals"))]
     /// Cast to the derived type `microsoft.graph.agentIdentity`: its navigations and operations.
     ///
     /// URL: `/directoryObjects/microsoft.graph.agentIdentity`
@@ -5226,6 +5109,7 @@ impl DirectoryObjectCollectionRequestBuilder {
             segment: "microsoft.graph.agentIdentity",
         }
     }
+    #[cfg(any(feature = "applications", feature = "directory_objects"))]
     /// Cast to the derived type `microsoft.graph.agentIdentityBlueprint`: its navigations and operations.
     ///
     /// URL: `/directoryObjects/microsoft.graph.agentIdentityBlueprint`
@@ -5238,6 +5122,7 @@ impl DirectoryObjectCollectionRequestBuilder {
             segment: "microsoft.graph.agentIdentityBlueprint",
         }
     }
+    #[cfg(any(feature = "directory_objects", feature = "service_principals"))]
     /// Cast to the derived type `microsoft.graph.agentIdentityBlueprintPrincipal`: its navigations and operations.
     ///
     /// URL: `/directoryObjects/microsoft.graph.agentIdentityBlueprintPrincipal`
@@ -5250,6 +5135,7 @@ impl DirectoryObjectCollectionRequestBuilder {
             segment: "microsoft.graph.agentIdentityBlueprintPrincipal",
         }
     }
+    #[cfg(feature = "directory_objects")]
     /// Cast to the derived type `microsoft.graph.agentUser`: its navigations and operations.
     ///
     /// URL: `/directoryObjects/microsoft.graph.agentUser`
@@ -5260,6 +5146,14 @@ impl DirectoryObjectCollectionRequestBuilder {
             segment: "microsoft.graph.agentUser",
         }
     }
+    #[cfg(
+        any(
+            feature = "applications",
+            feature = "directory_objects",
+            feature = "policies",
+            feature = "service_principals"
+        )
+    )]
     /// Cast to the derived type `microsoft.graph.appManagementPolicy`: its navigations and operations.
     ///
     /// URL: `/directoryObjects/microsoft.graph.appManagementPolicy`
@@ -5272,6 +5166,7 @@ impl DirectoryObjectCollectionRequestBuilder {
             segment: "microsoft.graph.appManagementPolicy",
         }
     }
+    #[cfg(feature = "applications")]
     /// Cast to the derived type `microsoft.graph.application`: its navigations and operations.
     ///
     /// URL: `/directoryObjects/microsoft.graph.application`
@@ -5282,6 +5177,7 @@ impl DirectoryObjectCollectionRequestBuilder {
             segment: "microsoft.graph.application",
         }
     }
+    #[cfg(feature = "directory")]
     /// Cast to the derived type `microsoft.graph.certificateBasedAuthPki`: its navigations and operations.
     ///
     /// URL: `/directoryObjects/microsoft.graph.certificateBasedAuthPki`
@@ -5294,6 +5190,13 @@ impl DirectoryObjectCollectionRequestBuilder {
             segment: "microsoft.graph.certificateBasedAuthPki",
         }
     }
+    #[cfg(
+        any(
+            feature = "directory_objects",
+            feature = "policies",
+            feature = "service_principals"
+        )
+    )]
     /// Cast to the derived type `microsoft.graph.claimsMappingPolicy`: its navigations and operations.
     ///
     /// URL: `/directoryObjects/microsoft.graph.claimsMappingPolicy`
@@ -5306,6 +5209,7 @@ impl DirectoryObjectCollectionRequestBuilder {
             segment: "microsoft.graph.claimsMappingPolicy",
         }
     }
+    #[cfg(feature = "directory_objects")]
     /// Cast to the derived type `microsoft.graph.crossTenantAccessPolicy`: its navigations and operations.
     ///
     /// URL: `/directoryObjects/microsoft.graph.crossTenantAccessPolicy`
@@ -5318,6 +5222,7 @@ impl DirectoryObjectCollectionRequestBuilder {
             segment: "microsoft.graph.crossTenantAccessPolicy",
         }
     }
+    #[cfg(feature = "devices")]
     /// Cast to the derived type `microsoft.graph.device`: its navigations and operations.
     ///
     /// URL: `/directoryObjects/microsoft.graph.device`
@@ -5328,6 +5233,7 @@ impl DirectoryObjectCollectionRequestBuilder {
             segment: "microsoft.graph.device",
         }
     }
+    #[cfg(feature = "directory_roles")]
     /// Cast to the derived type `microsoft.graph.directoryRole`: its navigations and operations.
     ///
     /// URL: `/directoryObjects/microsoft.graph.directoryRole`
@@ -5338,6 +5244,7 @@ impl DirectoryObjectCollectionRequestBuilder {
             segment: "microsoft.graph.directoryRole",
         }
     }
+    #[cfg(any(feature = "groups", feature = "identity_governance", feature = "print"))]
     /// Cast to the derived type `microsoft.graph.group`: its navigations and operations.
     ///
     /// URL: `/directoryObjects/microsoft.graph.group`
@@ -5348,6 +5255,14 @@ impl DirectoryObjectCollectionRequestBuilder {
             segment: "microsoft.graph.group",
         }
     }
+    #[cfg(
+        any(
+            feature = "applications",
+            feature = "directory_objects",
+            feature = "policies",
+            feature = "service_principals"
+        )
+    )]
     /// Cast to the derived type `microsoft.graph.homeRealmDiscoveryPolicy`: its navigations and operations.
     ///
     /// URL: `/directoryObjects/microsoft.graph.homeRealmDiscoveryPolicy`
@@ -5360,6 +5275,7 @@ impl DirectoryObjectCollectionRequestBuilder {
             segment: "microsoft.graph.homeRealmDiscoveryPolicy",
         }
     }
+    #[cfg(feature = "admin")]
     /// Cast to the derived type `microsoft.graph.mailbox`: its navigations and operations.
     ///
     /// URL: `/directoryObjects/microsoft.graph.mailbox`
@@ -5370,6 +5286,7 @@ impl DirectoryObjectCollectionRequestBuilder {
             segment: "microsoft.graph.mailbox",
         }
     }
+    #[cfg(feature = "contacts")]
     /// Cast to the derived type `microsoft.graph.orgContact`: its navigations and operations.
     ///
     /// URL: `/directoryObjects/microsoft.graph.orgContact`
@@ -5380,6 +5297,7 @@ impl DirectoryObjectCollectionRequestBuilder {
             segment: "microsoft.graph.orgContact",
         }
     }
+    #[cfg(feature = "organization")]
     /// Cast to the derived type `microsoft.graph.organization`: its navigations and operations.
     ///
     /// URL: `/directoryObjects/microsoft.graph.organization`
@@ -5390,6 +5308,7 @@ impl DirectoryObjectCollectionRequestBuilder {
             segment: "microsoft.graph.organization",
         }
     }
+    #[cfg(feature = "policies")]
     /// Cast to the derived type `microsoft.graph.permissionGrantPolicy`: its navigations and operations.
     ///
     /// URL: `/directoryObjects/microsoft.graph.permissionGrantPolicy`
@@ -5402,6 +5321,7 @@ impl DirectoryObjectCollectionRequestBuilder {
             segment: "microsoft.graph.permissionGrantPolicy",
         }
     }
+    #[cfg(feature = "service_principals")]
     /// Cast to the derived type `microsoft.graph.servicePrincipal`: its navigations and operations.
     ///
     /// URL: `/directoryObjects/microsoft.graph.servicePrincipal`
@@ -5412,6 +5332,7 @@ impl DirectoryObjectCollectionRequestBuilder {
             segment: "microsoft.graph.servicePrincipal",
         }
     }
+    #[cfg(feature = "directory_objects")]
     /// Cast to the derived type `microsoft.graph.stsPolicy`: its navigations and operations.
     ///
     /// URL: `/directoryObjects/microsoft.graph.stsPolicy`
@@ -5422,6 +5343,14 @@ impl DirectoryObjectCollectionRequestBuilder {
             segment: "microsoft.graph.stsPolicy",
         }
     }
+    #[cfg(
+        any(
+            feature = "applications",
+            feature = "directory_objects",
+            feature = "policies",
+            feature = "service_principals"
+        )
+    )]
     /// Cast to the derived type `microsoft.graph.tokenIssuancePolicy`: its navigations and operations.
     ///
     /// URL: `/directoryObjects/microsoft.graph.tokenIssuancePolicy`
@@ -5434,6 +5363,14 @@ impl DirectoryObjectCollectionRequestBuilder {
             segment: "microsoft.graph.tokenIssuancePolicy",
         }
     }
+    #[cfg(
+        any(
+            feature = "applications",
+            feature = "directory_objects",
+            feature = "policies",
+            feature = "service_principals"
+        )
+    )]
     /// Cast to the derived type `microsoft.graph.tokenLifetimePolicy`: its navigations and operations.
     ///
     /// URL: `/directoryObjects/microsoft.graph.tokenLifetimePolicy`
@@ -5446,6 +5383,17 @@ impl DirectoryObjectCollectionRequestBuilder {
             segment: "microsoft.graph.tokenLifetimePolicy",
         }
     }
+    #[cfg(
+        any(
+            feature = "device_management",
+            feature = "employee_experience",
+            feature = "me",
+            feature = "print",
+            feature = "privacy",
+            feature = "security",
+            feature = "users"
+        )
+    )]
     /// Cast to the derived type `microsoft.graph.user`: its navigations and operations.
     ///
     /// URL: `/directoryObjects/microsoft.graph.user`
@@ -5458,7 +5406,7 @@ impl DirectoryObjectCollectionRequestBuilder {
     }
 }
 
-#[cfg(feature = "me")]
+#[cfg(feature = "directory_objects")]
 /// Requests for one `microsoft.graph.directoryObjectPartnerReference`.
 ///
 /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.directoryObjectPartnerReference`
@@ -5468,7 +5416,7 @@ pub struct DirectoryObjectPartnerReferenceRequestBuilder {
     pub(super) path: runtime::ODataPath,
 }
 
-#[cfg(feature = "me")]
+#[cfg(feature = "directory_objects")]
 impl DirectoryObjectPartnerReferenceRequestBuilder {
     /// Reads the entity; [`.select()`](runtime::Request::select) and
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
@@ -5590,7 +5538,25 @@ impl DirectoryObjectPartnerReferenceRequestBuilder {
     }
 }
 
-#[cfg(any(feature = "directory_objects", feature = "policies"))]
+#[cfg(
+    any(
+        feature = "applications",
+        feature = "contacts",
+        feature = "devices",
+        feature = "directory",
+        feature = "directory_objects",
+        feature = "directory_roles",
+        feature = "domains",
+        feature = "groups",
+        feature = "identity_governance",
+        feature = "invitations",
+        feature = "me",
+        feature = "policies",
+        feature = "role_management",
+        feature = "service_principals",
+        feature = "users"
+    )
+)]
 /// Requests for one `microsoft.graph.directoryObject`.
 ///
 /// URL: `/directoryObjects/{id}`
@@ -5602,7 +5568,25 @@ pub struct DirectoryObjectRequestBuilder {
     pub(super) path: runtime::ODataPath,
 }
 
-#[cfg(any(feature = "directory_objects", feature = "policies"))]
+#[cfg(
+    any(
+        feature = "applications",
+        feature = "contacts",
+        feature = "devices",
+        feature = "directory",
+        feature = "directory_objects",
+        feature = "directory_roles",
+        feature = "domains",
+        feature = "groups",
+        feature = "identity_governance",
+        feature = "invitations",
+        feature = "me",
+        feature = "policies",
+        feature = "role_management",
+        feature = "service_principals",
+        feature = "users"
+    )
+)]
 impl DirectoryObjectRequestBuilder {
     /// Reads the entity; [`.select()`](runtime::Request::select) and
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
@@ -5638,6 +5622,7 @@ impl DirectoryObjectRequestBuilder {
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
+    #[cfg(feature = "directory_objects")]
     /// Bound action `microsoft.graph.checkMemberGroups`.
     ///
     /// HTTP: `POST /directoryObjects/{id}/checkMemberGroups`
@@ -5656,6 +5641,7 @@ impl DirectoryObjectRequestBuilder {
             )
             .json_member_body("groupIds", Some(group_ids))
     }
+    #[cfg(feature = "directory_objects")]
     /// Bound action `microsoft.graph.checkMemberObjects`.
     ///
     /// HTTP: `POST /directoryObjects/{id}/checkMemberObjects`
@@ -5674,6 +5660,7 @@ impl DirectoryObjectRequestBuilder {
             )
             .json_member_body("ids", Some(ids))
     }
+    #[cfg(feature = "directory_objects")]
     /// Bound action `microsoft.graph.getMemberGroups`.
     ///
     /// HTTP: `POST /directoryObjects/{id}/getMemberGroups`
@@ -5692,6 +5679,7 @@ impl DirectoryObjectRequestBuilder {
             )
             .json_member_body("securityEnabledOnly", Some(&security_enabled_only))
     }
+    #[cfg(feature = "directory_objects")]
     /// Bound action `microsoft.graph.getMemberObjects`.
     ///
     /// HTTP: `POST /directoryObjects/{id}/getMemberObjects`
@@ -5710,6 +5698,7 @@ impl DirectoryObjectRequestBuilder {
             )
             .json_member_body("securityEnabledOnly", Some(&security_enabled_only))
     }
+    #[cfg(feature = "directory_objects")]
     /// Bound action `microsoft.graph.restore`.
     ///
     /// HTTP: `POST /directoryObjects/{id}/restore`
@@ -5720,6 +5709,7 @@ impl DirectoryObjectRequestBuilder {
     pub fn restore(&self) -> Request<models::microsoft_graph::AnyDirectoryObject> {
         Request::json(&self.client, Method::POST, self.path.clone().action("restore"))
     }
+    #[cfg(feature = "policies")]
     /// Cast to the derived type `microsoft.graph.activityBasedTimeoutPolicy`: its navigations and operations.
     ///
     /// URL: `/directoryObjects/{id}/microsoft.graph.activityBasedTimeoutPolicy`
@@ -5731,6 +5721,7 @@ impl DirectoryObjectRequestBuilder {
             path: self.path.clone().segment("microsoft.graph.activityBasedTimeoutPolicy"),
         }
     }
+    #[cfg(any(feature = "directory", feature = "education"))]
     /// Cast to the derived type `microsoft.graph.administrativeUnit`: its navigations and operations.
     ///
     /// URL: `/directoryObjects/{id}/microsoft.graph.administrativeUnit`
@@ -5740,6 +5731,7 @@ impl DirectoryObjectRequestBuilder {
             path: self.path.clone().segment("microsoft.graph.administrativeUnit"),
         }
     }
+    #[cfg(any(feature = "directory_objects", feature = "service_principals"))]
     /// Cast to the derived type `microsoft.graph.agentIdentity`: its navigations and operations.
     ///
     /// URL: `/directoryObjects/{id}/microsoft.graph.agentIdentity`
@@ -5749,6 +5741,7 @@ impl DirectoryObjectRequestBuilder {
             path: self.path.clone().segment("microsoft.graph.agentIdentity"),
         }
     }
+    #[cfg(any(feature = "applications", feature = "directory_objects"))]
     /// Cast to the derived type `microsoft.graph.agentIdentityBlueprint`: its navigations and operations.
     ///
     /// URL: `/directoryObjects/{id}/microsoft.graph.agentIdentityBlueprint`
@@ -5758,6 +5751,7 @@ impl DirectoryObjectRequestBuilder {
             path: self.path.clone().segment("microsoft.graph.agentIdentityBlueprint"),
         }
     }
+    #[cfg(any(feature = "directory_objects", feature = "service_principals"))]
     /// Cast to the derived type `microsoft.graph.agentIdentityBlueprintPrincipal`: its navigations and operations.
     ///
     /// URL: `/directoryObjects/{id}/microsoft.graph.agentIdentityBlueprintPrincipal`
@@ -5772,6 +5766,7 @@ impl DirectoryObjectRequestBuilder {
                 .segment("microsoft.graph.agentIdentityBlueprintPrincipal"),
         }
     }
+    #[cfg(feature = "directory_objects")]
     /// Cast to the derived type `microsoft.graph.agentUser`: its navigations and operations.
     ///
     /// URL: `/directoryObjects/{id}/microsoft.graph.agentUser`
@@ -5781,6 +5776,14 @@ impl DirectoryObjectRequestBuilder {
             path: self.path.clone().segment("microsoft.graph.agentUser"),
         }
     }
+    #[cfg(
+        any(
+            feature = "applications",
+            feature = "directory_objects",
+            feature = "policies",
+            feature = "service_principals"
+        )
+    )]
     /// Cast to the derived type `microsoft.graph.appManagementPolicy`: its navigations and operations.
     ///
     /// URL: `/directoryObjects/{id}/microsoft.graph.appManagementPolicy`
@@ -5790,6 +5793,7 @@ impl DirectoryObjectRequestBuilder {
             path: self.path.clone().segment("microsoft.graph.appManagementPolicy"),
         }
     }
+    #[cfg(feature = "applications")]
     /// Cast to the derived type `microsoft.graph.application`: its navigations and operations.
     ///
     /// URL: `/directoryObjects/{id}/microsoft.graph.application`
@@ -5799,6 +5803,7 @@ impl DirectoryObjectRequestBuilder {
             path: self.path.clone().segment("microsoft.graph.application"),
         }
     }
+    #[cfg(feature = "directory")]
     /// Cast to the derived type `microsoft.graph.certificateBasedAuthPki`: its navigations and operations.
     ///
     /// URL: `/directoryObjects/{id}/microsoft.graph.certificateBasedAuthPki`
@@ -5810,6 +5815,13 @@ impl DirectoryObjectRequestBuilder {
             path: self.path.clone().segment("microsoft.graph.certificateBasedAuthPki"),
         }
     }
+    #[cfg(
+        any(
+            feature = "directory_objects",
+            feature = "policies",
+            feature = "service_principals"
+        )
+    )]
     /// Cast to the derived type `microsoft.graph.claimsMappingPolicy`: its navigations and operations.
     ///
     /// URL: `/directoryObjects/{id}/microsoft.graph.claimsMappingPolicy`
@@ -5819,6 +5831,7 @@ impl DirectoryObjectRequestBuilder {
             path: self.path.clone().segment("microsoft.graph.claimsMappingPolicy"),
         }
     }
+    #[cfg(feature = "policies")]
     /// Cast to the derived type `microsoft.graph.crossTenantAccessPolicy`: its navigations and operations.
     ///
     /// URL: `/directoryObjects/{id}/microsoft.graph.crossTenantAccessPolicy`
@@ -5830,6 +5843,7 @@ impl DirectoryObjectRequestBuilder {
             path: self.path.clone().segment("microsoft.graph.crossTenantAccessPolicy"),
         }
     }
+    #[cfg(any(feature = "devices", feature = "me", feature = "users"))]
     /// Cast to the derived type `microsoft.graph.device`: its navigations and operations.
     ///
     /// URL: `/directoryObjects/{id}/microsoft.graph.device`
@@ -5839,6 +5853,7 @@ impl DirectoryObjectRequestBuilder {
             path: self.path.clone().segment("microsoft.graph.device"),
         }
     }
+    #[cfg(feature = "directory_roles")]
     /// Cast to the derived type `microsoft.graph.directoryRole`: its navigations and operations.
     ///
     /// URL: `/directoryObjects/{id}/microsoft.graph.directoryRole`
@@ -5848,6 +5863,17 @@ impl DirectoryObjectRequestBuilder {
             path: self.path.clone().segment("microsoft.graph.directoryRole"),
         }
     }
+    #[cfg(
+        any(
+            feature = "education",
+            feature = "employee_experience",
+            feature = "groups",
+            feature = "identity_governance",
+            feature = "print",
+            feature = "security",
+            feature = "teams"
+        )
+    )]
     /// Cast to the derived type `microsoft.graph.group`: its navigations and operations.
     ///
     /// URL: `/directoryObjects/{id}/microsoft.graph.group`
@@ -5857,6 +5883,14 @@ impl DirectoryObjectRequestBuilder {
             path: self.path.clone().segment("microsoft.graph.group"),
         }
     }
+    #[cfg(
+        any(
+            feature = "applications",
+            feature = "directory_objects",
+            feature = "policies",
+            feature = "service_principals"
+        )
+    )]
     /// Cast to the derived type `microsoft.graph.homeRealmDiscoveryPolicy`: its navigations and operations.
     ///
     /// URL: `/directoryObjects/{id}/microsoft.graph.homeRealmDiscoveryPolicy`
@@ -5868,6 +5902,7 @@ impl DirectoryObjectRequestBuilder {
             path: self.path.clone().segment("microsoft.graph.homeRealmDiscoveryPolicy"),
         }
     }
+    #[cfg(feature = "admin")]
     /// Cast to the derived type `microsoft.graph.mailbox`: its navigations and operations.
     ///
     /// URL: `/directoryObjects/{id}/microsoft.graph.mailbox`
@@ -5877,6 +5912,7 @@ impl DirectoryObjectRequestBuilder {
             path: self.path.clone().segment("microsoft.graph.mailbox"),
         }
     }
+    #[cfg(feature = "contacts")]
     /// Cast to the derived type `microsoft.graph.orgContact`: its navigations and operations.
     ///
     /// URL: `/directoryObjects/{id}/microsoft.graph.orgContact`
@@ -5886,6 +5922,7 @@ impl DirectoryObjectRequestBuilder {
             path: self.path.clone().segment("microsoft.graph.orgContact"),
         }
     }
+    #[cfg(feature = "organization")]
     /// Cast to the derived type `microsoft.graph.organization`: its navigations and operations.
     ///
     /// URL: `/directoryObjects/{id}/microsoft.graph.organization`
@@ -5895,6 +5932,7 @@ impl DirectoryObjectRequestBuilder {
             path: self.path.clone().segment("microsoft.graph.organization"),
         }
     }
+    #[cfg(feature = "policies")]
     /// Cast to the derived type `microsoft.graph.permissionGrantPolicy`: its navigations and operations.
     ///
     /// URL: `/directoryObjects/{id}/microsoft.graph.permissionGrantPolicy`
@@ -5904,6 +5942,7 @@ impl DirectoryObjectRequestBuilder {
             path: self.path.clone().segment("microsoft.graph.permissionGrantPolicy"),
         }
     }
+    #[cfg(feature = "service_principals")]
     /// Cast to the derived type `microsoft.graph.servicePrincipal`: its navigations and operations.
     ///
     /// URL: `/directoryObjects/{id}/microsoft.graph.servicePrincipal`
@@ -5913,6 +5952,7 @@ impl DirectoryObjectRequestBuilder {
             path: self.path.clone().segment("microsoft.graph.servicePrincipal"),
         }
     }
+    #[cfg(feature = "directory_objects")]
     /// Cast to the derived type `microsoft.graph.stsPolicy`: its navigations and operations.
     ///
     /// URL: `/directoryObjects/{id}/microsoft.graph.stsPolicy`
@@ -5922,6 +5962,14 @@ impl DirectoryObjectRequestBuilder {
             path: self.path.clone().segment("microsoft.graph.stsPolicy"),
         }
     }
+    #[cfg(
+        any(
+            feature = "applications",
+            feature = "directory_objects",
+            feature = "policies",
+            feature = "service_principals"
+        )
+    )]
     /// Cast to the derived type `microsoft.graph.tokenIssuancePolicy`: its navigations and operations.
     ///
     /// URL: `/directoryObjects/{id}/microsoft.graph.tokenIssuancePolicy`
@@ -5931,6 +5979,14 @@ impl DirectoryObjectRequestBuilder {
             path: self.path.clone().segment("microsoft.graph.tokenIssuancePolicy"),
         }
     }
+    #[cfg(
+        any(
+            feature = "applications",
+            feature = "directory_objects",
+            feature = "policies",
+            feature = "service_principals"
+        )
+    )]
     /// Cast to the derived type `microsoft.graph.tokenLifetimePolicy`: its navigations and operations.
     ///
     /// URL: `/directoryObjects/{id}/microsoft.graph.tokenLifetimePolicy`
@@ -5940,6 +5996,28 @@ impl DirectoryObjectRequestBuilder {
             path: self.path.clone().segment("microsoft.graph.tokenLifetimePolicy"),
         }
     }
+    #[cfg(
+        any(
+            feature = "admin",
+            feature = "chats",
+            feature = "device_management",
+            feature = "drives",
+            feature = "education",
+            feature = "employee_experience",
+            feature = "identity_governance",
+            feature = "invitations",
+            feature = "me",
+            feature = "print",
+            feature = "privacy",
+            feature = "security",
+            feature = "shares",
+            feature = "sites",
+            feature = "storage",
+            feature = "teams",
+            feature = "teamwork",
+            feature = "users"
+        )
+    )]
     /// Cast to the derived type `microsoft.graph.user`: its navigations and operations.
     ///
     /// URL: `/directoryObjects/{id}/microsoft.graph.user`
@@ -6028,7 +6106,6 @@ impl DirectoryRequestBuilder {
             segment: "customSecurityAttributeDefinitions",
         }
     }
-    #[cfg(any(feature = "directory_objects", feature = "policies"))]
     /// Navigation property `deletedItems`.
     ///
     /// URL: `/directory/deletedItems`
@@ -6134,9 +6211,7 @@ impl DirectoryRequestBuilder {
     }
 }
 
-#[cfg(
-    any(feature = "directory_objects", feature = "directory_roles", feature = "policies")
-)]
+#[cfg(feature = "directory_roles")]
 /// Requests for a collection of `microsoft.graph.directoryRole`.
 ///
 /// URL: `/directoryRoles`
@@ -6149,9 +6224,7 @@ pub struct DirectoryRoleCollectionRequestBuilder {
     pub(super) segment: &'static str,
 }
 
-#[cfg(
-    any(feature = "directory_objects", feature = "directory_roles", feature = "policies")
-)]
+#[cfg(feature = "directory_roles")]
 impl DirectoryRoleCollectionRequestBuilder {
     /// Lists one page of the collection; [`.into_stream()`](runtime::Request::into_stream)
     /// yields every item, following `@odata.nextLink`.
@@ -6310,9 +6383,7 @@ impl DirectoryRoleCollectionRequestBuilder {
     }
 }
 
-#[cfg(
-    any(feature = "directory_objects", feature = "directory_roles", feature = "policies")
-)]
+#[cfg(feature = "directory_roles")]
 /// Requests for one `microsoft.graph.directoryRole`.
 ///
 /// URL: `/directoryRoles/{id}`
@@ -6324,9 +6395,7 @@ pub struct DirectoryRoleRequestBuilder {
     pub(super) path: runtime::ODataPath,
 }
 
-#[cfg(
-    any(feature = "directory_objects", feature = "directory_roles", feature = "policies")
-)]
+#[cfg(feature = "directory_roles")]
 impl DirectoryRoleRequestBuilder {
     /// Reads the entity; [`.select()`](runtime::Request::select) and
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
@@ -6359,7 +6428,6 @@ impl DirectoryRoleRequestBuilder {
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
-    #[cfg(any(feature = "directory_objects", feature = "policies"))]
     /// Navigation property `members`.
     ///
     /// URL: `/directoryRoles/{id}/members`
@@ -6750,16 +6818,7 @@ impl DirectoryRoleTemplateRequestBuilder {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory_objects",
-        feature = "drives",
-        feature = "groups",
-        feature = "policies",
-        feature = "shares",
-        feature = "sites"
-    )
-)]
+#[cfg(any(feature = "drives", feature = "shares", feature = "sites"))]
 /// Requests for a collection of `microsoft.graph.documentSetVersion`.
 ///
 /// URL: `/shares/{id}/listItem/documentSetVersions`
@@ -6772,16 +6831,7 @@ pub struct DocumentSetVersionCollectionRequestBuilder {
     pub(super) segment: &'static str,
 }
 
-#[cfg(
-    any(
-        feature = "directory_objects",
-        feature = "drives",
-        feature = "groups",
-        feature = "policies",
-        feature = "shares",
-        feature = "sites"
-    )
-)]
+#[cfg(any(feature = "drives", feature = "shares", feature = "sites"))]
 impl DocumentSetVersionCollectionRequestBuilder {
     /// Lists one page of the collection; [`.into_stream()`](runtime::Request::into_stream)
     /// yields every item, following `@odata.nextLink`.
@@ -6831,16 +6881,7 @@ impl DocumentSetVersionCollectionRequestBuilder {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory_objects",
-        feature = "drives",
-        feature = "groups",
-        feature = "policies",
-        feature = "shares",
-        feature = "sites"
-    )
-)]
+#[cfg(any(feature = "drives", feature = "shares", feature = "sites"))]
 /// Requests for one `microsoft.graph.documentSetVersion`.
 ///
 /// URL: `/shares/{id}/listItem/documentSetVersions/{id}`
@@ -6852,16 +6893,7 @@ pub struct DocumentSetVersionRequestBuilder {
     pub(super) path: runtime::ODataPath,
 }
 
-#[cfg(
-    any(
-        feature = "directory_objects",
-        feature = "drives",
-        feature = "groups",
-        feature = "policies",
-        feature = "shares",
-        feature = "sites"
-    )
-)]
+#[cfg(any(feature = "drives", feature = "shares", feature = "sites"))]
 impl DocumentSetVersionRequestBuilder {
     /// Reads the entity; [`.select()`](runtime::Request::select) and
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
@@ -7147,7 +7179,6 @@ impl DomainRequestBuilder {
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
-    #[cfg(any(feature = "directory_objects", feature = "policies"))]
     /// Navigation property `domainNameReferences`.
     ///
     /// URL: `/domains/{id}/domainNameReferences`
@@ -7270,7 +7301,16 @@ impl DomainRequestBuilder {
     }
 }
 
-#[cfg(feature = "drives")]
+#[cfg(
+    any(
+        feature = "directory_objects",
+        feature = "drives",
+        feature = "groups",
+        feature = "me",
+        feature = "sites",
+        feature = "users"
+    )
+)]
 /// Requests for a collection of `microsoft.graph.drive`.
 ///
 /// URL: `/drives`
@@ -7283,7 +7323,16 @@ pub struct DriveCollectionRequestBuilder {
     pub(super) segment: &'static str,
 }
 
-#[cfg(feature = "drives")]
+#[cfg(
+    any(
+        feature = "directory_objects",
+        feature = "drives",
+        feature = "groups",
+        feature = "me",
+        feature = "sites",
+        feature = "users"
+    )
+)]
 impl DriveCollectionRequestBuilder {
     /// Lists one page of the collection; [`.into_stream()`](runtime::Request::into_stream)
     /// yields every item, following `@odata.nextLink`.
@@ -7331,7 +7380,7 @@ impl DriveCollectionRequestBuilder {
     }
 }
 
-#[cfg(feature = "drives")]
+#[cfg(any(feature = "drives", feature = "shares"))]
 /// Requests for a collection of `microsoft.graph.driveItem`.
 ///
 /// URL: `/drives/{id}/bundles`
@@ -7344,7 +7393,7 @@ pub struct DriveItemCollectionRequestBuilder {
     pub(super) segment: &'static str,
 }
 
-#[cfg(feature = "drives")]
+#[cfg(any(feature = "drives", feature = "shares"))]
 impl DriveItemCollectionRequestBuilder {
     /// Lists one page of the collection; [`.into_stream()`](runtime::Request::into_stream)
     /// yields every item, following `@odata.nextLink`.
@@ -7392,7 +7441,15 @@ impl DriveItemCollectionRequestBuilder {
     }
 }
 
-#[cfg(feature = "drives")]
+#[cfg(
+    any(
+        feature = "drives",
+        feature = "shares",
+        feature = "sites",
+        feature = "teams",
+        feature = "teamwork"
+    )
+)]
 /// Requests for one `microsoft.graph.driveItem`.
 ///
 /// URL: `/drives/{id}/root`
@@ -7404,7 +7461,15 @@ pub struct DriveItemRequestBuilder {
     pub(super) path: runtime::ODataPath,
 }
 
-#[cfg(feature = "drives")]
+#[cfg(
+    any(
+        feature = "drives",
+        feature = "shares",
+        feature = "sites",
+        feature = "teams",
+        feature = "teamwork"
+    )
+)]
 impl DriveItemRequestBuilder {
     /// Reads the entity; [`.select()`](runtime::Request::select) and
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
@@ -7437,6 +7502,7 @@ impl DriveItemRequestBuilder {
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
+    #[cfg(any(feature = "drives", feature = "shares", feature = "sites"))]
     /// Navigation property `analytics`.
     ///
     /// URL: `/drives/{id}/root/analytics`
@@ -7446,6 +7512,7 @@ impl DriveItemRequestBuilder {
             path: self.path.clone().segment("analytics"),
         }
     }
+    #[cfg(any(feature = "drives", feature = "shares"))]
     /// Navigation property `children`.
     ///
     /// URL: `/drives/{id}/root/children`
@@ -7456,14 +7523,6 @@ impl DriveItemRequestBuilder {
             segment: "children",
         }
     }
-    #[cfg(
-        any(
-            feature = "directory_objects",
-            feature = "me",
-            feature = "policies",
-            feature = "users"
-        )
-    )]
     /// Navigation property `createdByUser`.
     ///
     /// URL: `/drives/{id}/root/createdByUser`
@@ -7473,14 +7532,6 @@ impl DriveItemRequestBuilder {
             path: self.path.clone().segment("createdByUser"),
         }
     }
-    #[cfg(
-        any(
-            feature = "directory_objects",
-            feature = "me",
-            feature = "policies",
-            feature = "users"
-        )
-    )]
     /// Navigation property `lastModifiedByUser`.
     ///
     /// URL: `/drives/{id}/root/lastModifiedByUser`
@@ -7490,6 +7541,7 @@ impl DriveItemRequestBuilder {
             path: self.path.clone().segment("lastModifiedByUser"),
         }
     }
+    #[cfg(any(feature = "drives", feature = "shares", feature = "sites"))]
     /// Navigation property `listItem`.
     ///
     /// URL: `/drives/{id}/root/listItem`
@@ -7499,6 +7551,14 @@ impl DriveItemRequestBuilder {
             path: self.path.clone().segment("listItem"),
         }
     }
+    #[cfg(
+        any(
+            feature = "drives",
+            feature = "shares",
+            feature = "sites",
+            feature = "storage"
+        )
+    )]
     /// Navigation property `permissions`.
     ///
     /// URL: `/drives/{id}/root/permissions`
@@ -7509,6 +7569,7 @@ impl DriveItemRequestBuilder {
             segment: "permissions",
         }
     }
+    #[cfg(feature = "drives")]
     /// Navigation property `retentionLabel`.
     ///
     /// URL: `/drives/{id}/root/retentionLabel`
@@ -7518,6 +7579,14 @@ impl DriveItemRequestBuilder {
             path: self.path.clone().segment("retentionLabel"),
         }
     }
+    #[cfg(
+        any(
+            feature = "drives",
+            feature = "shares",
+            feature = "sites",
+            feature = "subscriptions"
+        )
+    )]
     /// Navigation property `subscriptions`.
     ///
     /// URL: `/drives/{id}/root/subscriptions`
@@ -7528,6 +7597,7 @@ impl DriveItemRequestBuilder {
             segment: "subscriptions",
         }
     }
+    #[cfg(feature = "drives")]
     /// Navigation property `thumbnails`.
     ///
     /// URL: `/drives/{id}/root/thumbnails`
@@ -7538,6 +7608,7 @@ impl DriveItemRequestBuilder {
             segment: "thumbnails",
         }
     }
+    #[cfg(feature = "drives")]
     /// Navigation property `versions`.
     ///
     /// URL: `/drives/{id}/root/versions`
@@ -7548,6 +7619,7 @@ impl DriveItemRequestBuilder {
             segment: "versions",
         }
     }
+    #[cfg(feature = "drives")]
     /// Navigation property `workbook`.
     ///
     /// URL: `/drives/{id}/root/workbook`
@@ -7634,6 +7706,7 @@ impl DriveItemRequestBuilder {
             path: self.path.clone().segment("content"),
         }
     }
+    #[cfg(feature = "drives")]
     /// Bound action `microsoft.graph.assignSensitivityLabel`.
     ///
     /// HTTP: `POST /drives/{id}/root/assignSensitivityLabel`
@@ -7652,6 +7725,7 @@ impl DriveItemRequestBuilder {
             )
             .json_body(parameters)
     }
+    #[cfg(feature = "drives")]
     /// Bound action `microsoft.graph.checkin`.
     ///
     /// HTTP: `POST /drives/{id}/root/checkin`
@@ -7666,6 +7740,7 @@ impl DriveItemRequestBuilder {
         Request::empty(&self.client, Method::POST, self.path.clone().action("checkin"))
             .json_body(parameters)
     }
+    #[cfg(feature = "drives")]
     /// Bound action `microsoft.graph.checkout`.
     ///
     /// HTTP: `POST /drives/{id}/root/checkout`
@@ -7676,6 +7751,7 @@ impl DriveItemRequestBuilder {
     pub fn checkout(&self) -> Request<()> {
         Request::empty(&self.client, Method::POST, self.path.clone().action("checkout"))
     }
+    #[cfg(feature = "drives")]
     /// Bound action `microsoft.graph.copy`.
     ///
     /// HTTP: `POST /drives/{id}/root/copy`
@@ -7690,6 +7766,7 @@ impl DriveItemRequestBuilder {
         Request::json(&self.client, Method::POST, self.path.clone().action("copy"))
             .json_body(parameters)
     }
+    #[cfg(feature = "drives")]
     /// Bound action `microsoft.graph.createLink`.
     ///
     /// HTTP: `POST /drives/{id}/root/createLink`
@@ -7704,6 +7781,7 @@ impl DriveItemRequestBuilder {
         Request::json(&self.client, Method::POST, self.path.clone().action("createLink"))
             .json_body(parameters)
     }
+    #[cfg(feature = "drives")]
     /// Bound action `microsoft.graph.createUploadSession`.
     ///
     /// HTTP: `POST /drives/{id}/root/createUploadSession`
@@ -7722,6 +7800,7 @@ impl DriveItemRequestBuilder {
             )
             .json_member_body("item", Some(item))
     }
+    #[cfg(feature = "drives")]
     /// Bound function `microsoft.graph.delta`.
     ///
     /// HTTP: `GET /drives/{id}/root/delta(...)`
@@ -7736,6 +7815,7 @@ impl DriveItemRequestBuilder {
             self.path.clone().operation("delta", &[]),
         )
     }
+    #[cfg(feature = "drives")]
     /// Bound function `microsoft.graph.delta`.
     ///
     /// Optional parameters (`token`): `None` leaves them out of the request.
@@ -7760,6 +7840,7 @@ impl DriveItemRequestBuilder {
             );
         Request::with_path(&self.client, Method::GET, path, Request::page)
     }
+    #[cfg(feature = "drives")]
     /// Bound action `microsoft.graph.discardCheckout`.
     ///
     /// HTTP: `POST /drives/{id}/root/discardCheckout`
@@ -7774,6 +7855,7 @@ impl DriveItemRequestBuilder {
             self.path.clone().action("discardCheckout"),
         )
     }
+    #[cfg(feature = "drives")]
     /// Bound action `microsoft.graph.extractSensitivityLabels`.
     ///
     /// HTTP: `POST /drives/{id}/root/extractSensitivityLabels`
@@ -7790,6 +7872,7 @@ impl DriveItemRequestBuilder {
             self.path.clone().action("extractSensitivityLabels"),
         )
     }
+    #[cfg(feature = "drives")]
     /// Bound action `microsoft.graph.follow`.
     ///
     /// HTTP: `POST /drives/{id}/root/follow`
@@ -7800,6 +7883,7 @@ impl DriveItemRequestBuilder {
     pub fn follow(&self) -> Request<models::microsoft_graph::DriveItem> {
         Request::json(&self.client, Method::POST, self.path.clone().action("follow"))
     }
+    #[cfg(feature = "drives")]
     /// Bound function `microsoft.graph.getActivitiesByInterval`.
     ///
     /// HTTP: `GET /drives/{id}/root/getActivitiesByInterval(...)`
@@ -7816,6 +7900,7 @@ impl DriveItemRequestBuilder {
             self.path.clone().operation("getActivitiesByInterval", &[]),
         )
     }
+    #[cfg(feature = "drives")]
     /// Bound function `microsoft.graph.getActivitiesByInterval`.
     ///
     /// Optional parameters (`start_date_time`, `end_date_time`, `interval`): `None` leaves them out of the request.
@@ -7852,6 +7937,7 @@ impl DriveItemRequestBuilder {
             );
         Request::with_path(&self.client, Method::GET, path, Request::page)
     }
+    #[cfg(feature = "drives")]
     /// Bound action `microsoft.graph.invite`.
     ///
     /// HTTP: `POST /drives/{id}/root/invite`
@@ -7866,6 +7952,7 @@ impl DriveItemRequestBuilder {
         Request::page(&self.client, Method::POST, self.path.clone().action("invite"))
             .json_body(parameters)
     }
+    #[cfg(feature = "drives")]
     /// Bound action `microsoft.graph.permanentDelete`.
     ///
     /// HTTP: `POST /drives/{id}/root/permanentDelete`
@@ -7880,6 +7967,7 @@ impl DriveItemRequestBuilder {
             self.path.clone().action("permanentDelete"),
         )
     }
+    #[cfg(feature = "drives")]
     /// Bound action `microsoft.graph.preview`.
     ///
     /// HTTP: `POST /drives/{id}/root/preview`
@@ -7894,6 +7982,7 @@ impl DriveItemRequestBuilder {
         Request::json(&self.client, Method::POST, self.path.clone().action("preview"))
             .json_body(parameters)
     }
+    #[cfg(feature = "drives")]
     /// Bound action `microsoft.graph.restore`.
     ///
     /// HTTP: `POST /drives/{id}/root/restore`
@@ -7908,6 +7997,7 @@ impl DriveItemRequestBuilder {
         Request::json(&self.client, Method::POST, self.path.clone().action("restore"))
             .json_body(parameters)
     }
+    #[cfg(feature = "drives")]
     /// Bound function `microsoft.graph.search`.
     ///
     /// Optional parameters (`q`): `None` leaves them out of the request.
@@ -7930,6 +8020,7 @@ impl DriveItemRequestBuilder {
             );
         Request::with_path(&self.client, Method::GET, path, Request::page)
     }
+    #[cfg(feature = "drives")]
     /// Bound action `microsoft.graph.unfollow`.
     ///
     /// HTTP: `POST /drives/{id}/root/unfollow`
@@ -7940,6 +8031,7 @@ impl DriveItemRequestBuilder {
     pub fn unfollow(&self) -> Request<()> {
         Request::empty(&self.client, Method::POST, self.path.clone().action("unfollow"))
     }
+    #[cfg(feature = "drives")]
     /// Bound action `microsoft.graph.validatePermission`.
     ///
     /// HTTP: `POST /drives/{id}/root/validatePermission`
@@ -8507,7 +8599,18 @@ impl DriveProtectionUnitsBulkAdditionJobRequestBuilder {
     }
 }
 
-#[cfg(feature = "drives")]
+#[cfg(
+    any(
+        feature = "directory_objects",
+        feature = "drives",
+        feature = "groups",
+        feature = "me",
+        feature = "shares",
+        feature = "sites",
+        feature = "storage",
+        feature = "users"
+    )
+)]
 /// Requests for one `microsoft.graph.drive`.
 ///
 /// URL: `/drives/{id}`
@@ -8519,7 +8622,18 @@ pub struct DriveRequestBuilder {
     pub(super) path: runtime::ODataPath,
 }
 
-#[cfg(feature = "drives")]
+#[cfg(
+    any(
+        feature = "directory_objects",
+        feature = "drives",
+        feature = "groups",
+        feature = "me",
+        feature = "shares",
+        feature = "sites",
+        feature = "storage",
+        feature = "users"
+    )
+)]
 impl DriveRequestBuilder {
     /// Reads the entity; [`.select()`](runtime::Request::select) and
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
@@ -8552,6 +8666,7 @@ impl DriveRequestBuilder {
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
+    #[cfg(any(feature = "drives", feature = "shares"))]
     /// Navigation property `bundles`.
     ///
     /// URL: `/drives/{id}/bundles`
@@ -8564,9 +8679,23 @@ impl DriveRequestBuilder {
     }
     #[cfg(
         any(
-            feature = "directory_objects",
+            feature = "admin",
+            feature = "chats",
+            feature = "device_management",
+            feature = "drives",
+            feature = "education",
+            feature = "employee_experience",
+            feature = "identity_governance",
+            feature = "invitations",
             feature = "me",
-            feature = "policies",
+            feature = "print",
+            feature = "privacy",
+            feature = "security",
+            feature = "shares",
+            feature = "sites",
+            feature = "storage",
+            feature = "teams",
+            feature = "teamwork",
             feature = "users"
         )
     )]
@@ -8579,6 +8708,7 @@ impl DriveRequestBuilder {
             path: self.path.clone().segment("createdByUser"),
         }
     }
+    #[cfg(any(feature = "drives", feature = "shares"))]
     /// Navigation property `following`.
     ///
     /// URL: `/drives/{id}/following`
@@ -8589,6 +8719,7 @@ impl DriveRequestBuilder {
             segment: "following",
         }
     }
+    #[cfg(any(feature = "drives", feature = "shares"))]
     /// Navigation property `items`.
     ///
     /// URL: `/drives/{id}/items`
@@ -8601,9 +8732,23 @@ impl DriveRequestBuilder {
     }
     #[cfg(
         any(
-            feature = "directory_objects",
+            feature = "admin",
+            feature = "chats",
+            feature = "device_management",
+            feature = "drives",
+            feature = "education",
+            feature = "employee_experience",
+            feature = "identity_governance",
+            feature = "invitations",
             feature = "me",
-            feature = "policies",
+            feature = "print",
+            feature = "privacy",
+            feature = "security",
+            feature = "shares",
+            feature = "sites",
+            feature = "storage",
+            feature = "teams",
+            feature = "teamwork",
             feature = "users"
         )
     )]
@@ -8616,6 +8761,7 @@ impl DriveRequestBuilder {
             path: self.path.clone().segment("lastModifiedByUser"),
         }
     }
+    #[cfg(any(feature = "drives", feature = "shares", feature = "sites"))]
     /// Navigation property `list`.
     ///
     /// URL: `/drives/{id}/list`
@@ -8625,6 +8771,15 @@ impl DriveRequestBuilder {
             path: self.path.clone().segment("list"),
         }
     }
+    #[cfg(
+        any(
+            feature = "drives",
+            feature = "shares",
+            feature = "sites",
+            feature = "teams",
+            feature = "teamwork"
+        )
+    )]
     /// Navigation property `root`.
     ///
     /// URL: `/drives/{id}/root`
@@ -8634,6 +8789,7 @@ impl DriveRequestBuilder {
             path: self.path.clone().segment("root"),
         }
     }
+    #[cfg(any(feature = "drives", feature = "shares"))]
     /// Navigation property `special`.
     ///
     /// URL: `/drives/{id}/special`
@@ -8740,6 +8896,7 @@ impl DriveRequestBuilder {
             path: self.path.clone().segment("special"),
         }
     }
+    #[cfg(feature = "drives")]
     /// **Deprecated**: deprecated on 2025-11-13, planned removal on 2027-11-01, revision 2025-11/Removal
     ///
     /// Bound function `microsoft.graph.recent`.
@@ -8759,6 +8916,7 @@ impl DriveRequestBuilder {
             self.path.clone().operation("recent", &[]),
         )
     }
+    #[cfg(feature = "drives")]
     /// Bound function `microsoft.graph.search`.
     ///
     /// Optional parameters (`q`): `None` leaves them out of the request.
@@ -8781,6 +8939,7 @@ impl DriveRequestBuilder {
             );
         Request::with_path(&self.client, Method::GET, path, Request::page)
     }
+    #[cfg(feature = "drives")]
     /// **Deprecated**: deprecated on 2025-11-13, planned removal on 2027-11-01, revision 2025-11/Removal
     ///
     /// Bound function `microsoft.graph.sharedWithMe`.
@@ -9161,7 +9320,7 @@ impl EdgeRequestBuilder {
     }
 }
 
-#[cfg(feature = "me")]
+#[cfg(feature = "device_management")]
 /// Requests for one `microsoft.graph.editionUpgradeConfiguration`.
 ///
 /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.editionUpgradeConfiguration`
@@ -9171,7 +9330,7 @@ pub struct EditionUpgradeConfigurationRequestBuilder {
     pub(super) path: runtime::ODataPath,
 }
 
-#[cfg(feature = "me")]
+#[cfg(feature = "device_management")]
 impl EditionUpgradeConfigurationRequestBuilder {
     /// Reads the entity; [`.select()`](runtime::Request::select) and
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
@@ -9207,7 +9366,6 @@ impl EditionUpgradeConfigurationRequestBuilder {
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
-    #[cfg(feature = "device_management")]
     /// Navigation property `assignments`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.editionUpgradeConfiguration/assignments`
@@ -9218,7 +9376,6 @@ impl EditionUpgradeConfigurationRequestBuilder {
             segment: "assignments",
         }
     }
-    #[cfg(feature = "device_management")]
     /// Navigation property `deviceSettingStateSummaries`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.editionUpgradeConfiguration/deviceSettingStateSummaries`
@@ -9231,7 +9388,6 @@ impl EditionUpgradeConfigurationRequestBuilder {
             segment: "deviceSettingStateSummaries",
         }
     }
-    #[cfg(feature = "device_management")]
     /// Navigation property `deviceStatusOverview`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.editionUpgradeConfiguration/deviceStatusOverview`
@@ -9243,7 +9399,6 @@ impl EditionUpgradeConfigurationRequestBuilder {
             path: self.path.clone().segment("deviceStatusOverview"),
         }
     }
-    #[cfg(feature = "device_management")]
     /// Navigation property `deviceStatuses`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.editionUpgradeConfiguration/deviceStatuses`
@@ -9256,7 +9411,6 @@ impl EditionUpgradeConfigurationRequestBuilder {
             segment: "deviceStatuses",
         }
     }
-    #[cfg(feature = "device_management")]
     /// Navigation property `userStatusOverview`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.editionUpgradeConfiguration/userStatusOverview`
@@ -9266,7 +9420,6 @@ impl EditionUpgradeConfigurationRequestBuilder {
             path: self.path.clone().segment("userStatusOverview"),
         }
     }
-    #[cfg(feature = "device_management")]
     /// Navigation property `userStatuses`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.editionUpgradeConfiguration/userStatuses`

@@ -719,7 +719,6 @@ impl EducationClassRequestBuilder {
             segment: "assignments",
         }
     }
-    #[cfg(any(feature = "directory_objects", feature = "groups", feature = "policies"))]
     /// Navigation property `group`.
     ///
     /// URL: `/education/classes/{id}/group`
@@ -1791,9 +1790,6 @@ impl EducationSchoolRequestBuilder {
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
-    #[cfg(
-        any(feature = "directory", feature = "directory_objects", feature = "policies")
-    )]
     /// Navigation property `administrativeUnit`.
     ///
     /// URL: `/education/schools/{id}/administrativeUnit`
@@ -2385,14 +2381,6 @@ impl EducationUserRequestBuilder {
             segment: "taughtClasses",
         }
     }
-    #[cfg(
-        any(
-            feature = "directory_objects",
-            feature = "me",
-            feature = "policies",
-            feature = "users"
-        )
-    )]
     /// Navigation property `user`.
     ///
     /// URL: `/education/me/user`
@@ -2470,14 +2458,7 @@ impl EducationUserRequestBuilder {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory_objects",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "me", feature = "users"))]
 /// Requests for a collection of `microsoft.graph.emailAuthenticationMethod`.
 ///
 /// URL: `/me/authentication/emailMethods`
@@ -2488,14 +2469,7 @@ pub struct EmailAuthenticationMethodCollectionRequestBuilder {
     pub(super) segment: &'static str,
 }
 
-#[cfg(
-    any(
-        feature = "directory_objects",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "me", feature = "users"))]
 impl EmailAuthenticationMethodCollectionRequestBuilder {
     /// Lists one page of the collection; [`.into_stream()`](runtime::Request::into_stream)
     /// yields every item, following `@odata.nextLink`.
@@ -2545,13 +2519,7 @@ impl EmailAuthenticationMethodCollectionRequestBuilder {
     }
 }
 
-#[cfg(
-    any(
-        feature = "authentication_method_configurations",
-        feature = "authentication_methods_policy",
-        feature = "policies"
-    )
-)]
+#[cfg(feature = "authentication_method_configurations")]
 /// Requests for a collection of `microsoft.graph.emailAuthenticationMethodConfiguration`.
 ///
 /// URL: `/authenticationMethodConfigurations/microsoft.graph.emailAuthenticationMethodConfiguration`
@@ -2562,13 +2530,7 @@ pub struct EmailAuthenticationMethodConfigurationCollectionRequestBuilder {
     pub(super) segment: &'static str,
 }
 
-#[cfg(
-    any(
-        feature = "authentication_method_configurations",
-        feature = "authentication_methods_policy",
-        feature = "policies"
-    )
-)]
+#[cfg(feature = "authentication_method_configurations")]
 impl EmailAuthenticationMethodConfigurationCollectionRequestBuilder {
     /// Lists one page of the collection; [`.into_stream()`](runtime::Request::into_stream)
     /// yields every item, following `@odata.nextLink`.
@@ -2623,13 +2585,7 @@ impl EmailAuthenticationMethodConfigurationCollectionRequestBuilder {
     }
 }
 
-#[cfg(
-    any(
-        feature = "authentication_method_configurations",
-        feature = "authentication_methods_policy",
-        feature = "policies"
-    )
-)]
+#[cfg(feature = "authentication_method_configurations")]
 /// Requests for one `microsoft.graph.emailAuthenticationMethodConfiguration`.
 ///
 /// URL: `/authenticationMethodConfigurations/{id}/microsoft.graph.emailAuthenticationMethodConfiguration`
@@ -2641,13 +2597,7 @@ pub struct EmailAuthenticationMethodConfigurationRequestBuilder {
     pub(super) path: runtime::ODataPath,
 }
 
-#[cfg(
-    any(
-        feature = "authentication_method_configurations",
-        feature = "authentication_methods_policy",
-        feature = "policies"
-    )
-)]
+#[cfg(feature = "authentication_method_configurations")]
 impl EmailAuthenticationMethodConfigurationRequestBuilder {
     /// Reads the entity; [`.select()`](runtime::Request::select) and
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
@@ -2697,14 +2647,7 @@ impl EmailAuthenticationMethodConfigurationRequestBuilder {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory_objects",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "me", feature = "users"))]
 /// Requests for one `microsoft.graph.emailAuthenticationMethod`.
 ///
 /// URL: `/me/authentication/emailMethods/{id}`
@@ -2716,14 +2659,7 @@ pub struct EmailAuthenticationMethodRequestBuilder {
     pub(super) path: runtime::ODataPath,
 }
 
-#[cfg(
-    any(
-        feature = "directory_objects",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "me", feature = "users"))]
 impl EmailAuthenticationMethodRequestBuilder {
     /// Reads the entity; [`.select()`](runtime::Request::select) and
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
@@ -2779,7 +2715,7 @@ impl EmailAuthenticationMethodRequestBuilder {
     }
 }
 
-#[cfg(feature = "me")]
+#[cfg(feature = "information_protection")]
 /// Requests for one `microsoft.graph.emailFileAssessmentRequest`.
 ///
 /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.emailFileAssessmentRequest`
@@ -2789,7 +2725,7 @@ pub struct EmailFileAssessmentRequestRequestBuilder {
     pub(super) path: runtime::ODataPath,
 }
 
-#[cfg(feature = "me")]
+#[cfg(feature = "information_protection")]
 impl EmailFileAssessmentRequestRequestBuilder {
     /// Reads the entity; [`.select()`](runtime::Request::select) and
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
@@ -2825,7 +2761,6 @@ impl EmailFileAssessmentRequestRequestBuilder {
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
-    #[cfg(feature = "information_protection")]
     /// Navigation property `results`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.emailFileAssessmentRequest/results`
@@ -2886,7 +2821,7 @@ impl EmailNotificationsSettingRequestBuilder {
     }
 }
 
-#[cfg(feature = "me")]
+#[cfg(any(feature = "me", feature = "users"))]
 /// Requests for one `microsoft.graph.emergencyCallEvent`.
 ///
 /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.emergencyCallEvent`
@@ -2896,7 +2831,7 @@ pub struct EmergencyCallEventRequestBuilder {
     pub(super) path: runtime::ODataPath,
 }
 
-#[cfg(feature = "me")]
+#[cfg(any(feature = "me", feature = "users"))]
 impl EmergencyCallEventRequestBuilder {
     /// Reads the entity; [`.select()`](runtime::Request::select) and
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
@@ -3064,14 +2999,7 @@ impl EmployeeExperienceRequestBuilder {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory_objects",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "me", feature = "users"))]
 /// Requests for one `microsoft.graph.employeeExperienceUser`.
 ///
 /// URL: `/me/employeeExperience`
@@ -3083,14 +3011,7 @@ pub struct EmployeeExperienceUserRequestBuilder {
     pub(super) path: runtime::ODataPath,
 }
 
-#[cfg(
-    any(
-        feature = "directory_objects",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "me", feature = "users"))]
 impl EmployeeExperienceUserRequestBuilder {
     /// Reads the entity; [`.select()`](runtime::Request::select) and
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
@@ -3136,7 +3057,6 @@ impl EmployeeExperienceUserRequestBuilder {
             segment: "assignedRoles",
         }
     }
-    #[cfg(feature = "employee_experience")]
     /// Navigation property `learningCourseActivities`.
     ///
     /// URL: `/me/employeeExperience/learningCourseActivities`
@@ -3398,13 +3318,7 @@ impl EndUserNotificationRequestBuilder {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory_objects",
-        feature = "policies",
-        feature = "service_principals"
-    )
-)]
+#[cfg(feature = "service_principals")]
 /// Requests for a collection of `microsoft.graph.endpoint`.
 ///
 /// URL: `/servicePrincipals/{id}/endpoints`
@@ -3417,13 +3331,7 @@ pub struct EndpointCollectionRequestBuilder {
     pub(super) segment: &'static str,
 }
 
-#[cfg(
-    any(
-        feature = "directory_objects",
-        feature = "policies",
-        feature = "service_principals"
-    )
-)]
+#[cfg(feature = "service_principals")]
 impl EndpointCollectionRequestBuilder {
     /// Lists one page of the collection; [`.into_stream()`](runtime::Request::into_stream)
     /// yields every item, following `@odata.nextLink`.
@@ -3547,13 +3455,7 @@ impl EndpointCollectionRequestBuilder {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory_objects",
-        feature = "policies",
-        feature = "service_principals"
-    )
-)]
+#[cfg(feature = "service_principals")]
 /// Requests for one `microsoft.graph.endpoint`.
 ///
 /// URL: `/servicePrincipals/{id}/endpoints/{id}`
@@ -3565,13 +3467,7 @@ pub struct EndpointRequestBuilder {
     pub(super) path: runtime::ODataPath,
 }
 
-#[cfg(
-    any(
-        feature = "directory_objects",
-        feature = "policies",
-        feature = "service_principals"
-    )
-)]
+#[cfg(feature = "service_principals")]
 impl EndpointRequestBuilder {
     /// Reads the entity; [`.select()`](runtime::Request::select) and
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
@@ -3797,7 +3693,7 @@ impl EngagementAsyncOperationRequestBuilder {
     }
 }
 
-#[cfg(feature = "me")]
+#[cfg(feature = "communications")]
 /// Requests for one `microsoft.graph.engagementConversationDiscussionMessage`.
 ///
 /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.engagementConversationDiscussionMessage`
@@ -3807,7 +3703,7 @@ pub struct EngagementConversationDiscussionMessageRequestBuilder {
     pub(super) path: runtime::ODataPath,
 }
 
-#[cfg(feature = "me")]
+#[cfg(feature = "communications")]
 impl EngagementConversationDiscussionMessageRequestBuilder {
     /// Reads the entity; [`.select()`](runtime::Request::select) and
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
@@ -3845,7 +3741,6 @@ impl EngagementConversationDiscussionMessageRequestBuilder {
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
-    #[cfg(feature = "communications")]
     /// Navigation property `conversation`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.engagementConversationDiscussionMessage/conversation`
@@ -3855,7 +3750,6 @@ impl EngagementConversationDiscussionMessageRequestBuilder {
             path: self.path.clone().segment("conversation"),
         }
     }
-    #[cfg(feature = "communications")]
     /// Navigation property `reactions`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.engagementConversationDiscussionMessage/reactions`
@@ -3868,7 +3762,6 @@ impl EngagementConversationDiscussionMessageRequestBuilder {
             segment: "reactions",
         }
     }
-    #[cfg(feature = "communications")]
     /// Navigation property `replies`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.engagementConversationDiscussionMessage/replies`
@@ -3879,7 +3772,6 @@ impl EngagementConversationDiscussionMessageRequestBuilder {
             segment: "replies",
         }
     }
-    #[cfg(feature = "communications")]
     /// Navigation property `replyTo`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.engagementConversationDiscussionMessage/replyTo`
@@ -4229,7 +4121,7 @@ impl EngagementConversationMessageRequestBuilder {
     }
 }
 
-#[cfg(feature = "me")]
+#[cfg(feature = "communications")]
 /// Requests for one `microsoft.graph.engagementConversationQuestionMessage`.
 ///
 /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.engagementConversationQuestionMessage`
@@ -4239,7 +4131,7 @@ pub struct EngagementConversationQuestionMessageRequestBuilder {
     pub(super) path: runtime::ODataPath,
 }
 
-#[cfg(feature = "me")]
+#[cfg(feature = "communications")]
 impl EngagementConversationQuestionMessageRequestBuilder {
     /// Reads the entity; [`.select()`](runtime::Request::select) and
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
@@ -4277,7 +4169,6 @@ impl EngagementConversationQuestionMessageRequestBuilder {
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
-    #[cfg(feature = "communications")]
     /// Navigation property `conversation`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.engagementConversationQuestionMessage/conversation`
@@ -4287,7 +4178,6 @@ impl EngagementConversationQuestionMessageRequestBuilder {
             path: self.path.clone().segment("conversation"),
         }
     }
-    #[cfg(feature = "communications")]
     /// Navigation property `reactions`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.engagementConversationQuestionMessage/reactions`
@@ -4300,7 +4190,6 @@ impl EngagementConversationQuestionMessageRequestBuilder {
             segment: "reactions",
         }
     }
-    #[cfg(feature = "communications")]
     /// Navigation property `replies`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.engagementConversationQuestionMessage/replies`
@@ -4311,7 +4200,6 @@ impl EngagementConversationQuestionMessageRequestBuilder {
             segment: "replies",
         }
     }
-    #[cfg(feature = "communications")]
     /// Navigation property `replyTo`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.engagementConversationQuestionMessage/replyTo`
@@ -4436,7 +4324,7 @@ impl EngagementConversationRequestBuilder {
     }
 }
 
-#[cfg(feature = "me")]
+#[cfg(feature = "communications")]
 /// Requests for one `microsoft.graph.engagementConversationSystemMessage`.
 ///
 /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.engagementConversationSystemMessage`
@@ -4446,7 +4334,7 @@ pub struct EngagementConversationSystemMessageRequestBuilder {
     pub(super) path: runtime::ODataPath,
 }
 
-#[cfg(feature = "me")]
+#[cfg(feature = "communications")]
 impl EngagementConversationSystemMessageRequestBuilder {
     /// Reads the entity; [`.select()`](runtime::Request::select) and
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
@@ -4484,7 +4372,6 @@ impl EngagementConversationSystemMessageRequestBuilder {
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
-    #[cfg(feature = "communications")]
     /// Navigation property `conversation`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.engagementConversationSystemMessage/conversation`
@@ -4494,7 +4381,6 @@ impl EngagementConversationSystemMessageRequestBuilder {
             path: self.path.clone().segment("conversation"),
         }
     }
-    #[cfg(feature = "communications")]
     /// Navigation property `reactions`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.engagementConversationSystemMessage/reactions`
@@ -4507,7 +4393,6 @@ impl EngagementConversationSystemMessageRequestBuilder {
             segment: "reactions",
         }
     }
-    #[cfg(feature = "communications")]
     /// Navigation property `replies`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.engagementConversationSystemMessage/replies`
@@ -4518,7 +4403,6 @@ impl EngagementConversationSystemMessageRequestBuilder {
             segment: "replies",
         }
     }
-    #[cfg(feature = "communications")]
     /// Navigation property `replyTo`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.engagementConversationSystemMessage/replyTo`
@@ -4560,15 +4444,7 @@ impl EngagementConversationSystemMessageRequestBuilder {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory_objects",
-        feature = "employee_experience",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "employee_experience", feature = "me", feature = "users"))]
 /// Requests for a collection of `microsoft.graph.engagementRole`.
 ///
 /// URL: `/employeeExperience/roles`
@@ -4581,15 +4457,7 @@ pub struct EngagementRoleCollectionRequestBuilder {
     pub(super) segment: &'static str,
 }
 
-#[cfg(
-    any(
-        feature = "directory_objects",
-        feature = "employee_experience",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "employee_experience", feature = "me", feature = "users"))]
 impl EngagementRoleCollectionRequestBuilder {
     /// Lists one page of the collection; [`.into_stream()`](runtime::Request::into_stream)
     /// yields every item, following `@odata.nextLink`.
@@ -4639,15 +4507,7 @@ impl EngagementRoleCollectionRequestBuilder {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory_objects",
-        feature = "employee_experience",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "employee_experience", feature = "me", feature = "users"))]
 /// Requests for a collection of `microsoft.graph.engagementRoleMember`.
 ///
 /// URL: `/employeeExperience/roles/{id}/members`
@@ -4658,15 +4518,7 @@ pub struct EngagementRoleMemberCollectionRequestBuilder {
     pub(super) segment: &'static str,
 }
 
-#[cfg(
-    any(
-        feature = "directory_objects",
-        feature = "employee_experience",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "employee_experience", feature = "me", feature = "users"))]
 impl EngagementRoleMemberCollectionRequestBuilder {
     /// Lists one page of the collection; [`.into_stream()`](runtime::Request::into_stream)
     /// yields every item, following `@odata.nextLink`.
@@ -4716,15 +4568,7 @@ impl EngagementRoleMemberCollectionRequestBuilder {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory_objects",
-        feature = "employee_experience",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "employee_experience", feature = "me", feature = "users"))]
 /// Requests for one `microsoft.graph.engagementRoleMember`.
 ///
 /// URL: `/employeeExperience/roles/{id}/members/{id}`
@@ -4736,15 +4580,7 @@ pub struct EngagementRoleMemberRequestBuilder {
     pub(super) path: runtime::ODataPath,
 }
 
-#[cfg(
-    any(
-        feature = "directory_objects",
-        feature = "employee_experience",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "employee_experience", feature = "me", feature = "users"))]
 impl EngagementRoleMemberRequestBuilder {
     /// Reads the entity; [`.select()`](runtime::Request::select) and
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
@@ -4780,14 +4616,6 @@ impl EngagementRoleMemberRequestBuilder {
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
-    #[cfg(
-        any(
-            feature = "directory_objects",
-            feature = "me",
-            feature = "policies",
-            feature = "users"
-        )
-    )]
     /// Navigation property `user`.
     ///
     /// URL: `/employeeExperience/roles/{id}/members/{id}/user`
@@ -4814,15 +4642,7 @@ impl EngagementRoleMemberRequestBuilder {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory_objects",
-        feature = "employee_experience",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "employee_experience", feature = "me", feature = "users"))]
 /// Requests for one `microsoft.graph.engagementRole`.
 ///
 /// URL: `/employeeExperience/roles/{id}`
@@ -4834,15 +4654,7 @@ pub struct EngagementRoleRequestBuilder {
     pub(super) path: runtime::ODataPath,
 }
 
-#[cfg(
-    any(
-        feature = "directory_objects",
-        feature = "employee_experience",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "employee_experience", feature = "me", feature = "users"))]
 impl EngagementRoleRequestBuilder {
     /// Reads the entity; [`.select()`](runtime::Request::select) and
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.

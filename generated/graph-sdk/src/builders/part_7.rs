@@ -5,7 +5,7 @@
 #[allow(unused_imports)]
 use super::*;
 
-#[cfg(feature = "me")]
+#[cfg(any(feature = "me", feature = "users"))]
 /// Requests for one `microsoft.graph.entity`.
 ///
 /// URL: `/me/insights/shared/{id}/lastSharedMethod`
@@ -17,7 +17,7 @@ pub struct EntityRequestBuilder {
     pub(super) path: runtime::ODataPath,
 }
 
-#[cfg(feature = "me")]
+#[cfg(any(feature = "me", feature = "users"))]
 impl EntityRequestBuilder {
     /// Reads the entity; [`.select()`](runtime::Request::select) and
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
@@ -50,6 +50,7 @@ impl EntityRequestBuilder {
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
+    #[cfg(any(feature = "chats", feature = "teams", feature = "teamwork"))]
     /// Cast to the derived type `microsoft.graph.aadUserConversationMember`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.aadUserConversationMember`
@@ -319,7 +320,7 @@ impl EntityRequestBuilder {
             path: self.path.clone().segment("microsoft.graph.activitiesContainer"),
         }
     }
-    #[cfg(any(feature = "directory_objects", feature = "policies"))]
+    #[cfg(feature = "policies")]
     /// Cast to the derived type `microsoft.graph.activityBasedTimeoutPolicy`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.activityBasedTimeoutPolicy`
@@ -359,9 +360,7 @@ impl EntityRequestBuilder {
             path: self.path.clone().segment("microsoft.graph.adminMicrosoft365Apps"),
         }
     }
-    #[cfg(
-        any(feature = "directory", feature = "directory_objects", feature = "policies")
-    )]
+    #[cfg(any(feature = "directory", feature = "education"))]
     /// Cast to the derived type `microsoft.graph.administrativeUnit`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.administrativeUnit`
@@ -371,13 +370,7 @@ impl EntityRequestBuilder {
             path: self.path.clone().segment("microsoft.graph.administrativeUnit"),
         }
     }
-    #[cfg(
-        any(
-            feature = "directory_objects",
-            feature = "policies",
-            feature = "service_principals"
-        )
-    )]
+    #[cfg(any(feature = "directory_objects", feature = "service_principals"))]
     /// Cast to the derived type `microsoft.graph.agentIdentity`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.agentIdentity`
@@ -387,13 +380,7 @@ impl EntityRequestBuilder {
             path: self.path.clone().segment("microsoft.graph.agentIdentity"),
         }
     }
-    #[cfg(
-        any(
-            feature = "applications",
-            feature = "directory_objects",
-            feature = "policies"
-        )
-    )]
+    #[cfg(any(feature = "applications", feature = "directory_objects"))]
     /// Cast to the derived type `microsoft.graph.agentIdentityBlueprint`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.agentIdentityBlueprint`
@@ -403,13 +390,7 @@ impl EntityRequestBuilder {
             path: self.path.clone().segment("microsoft.graph.agentIdentityBlueprint"),
         }
     }
-    #[cfg(
-        any(
-            feature = "directory_objects",
-            feature = "policies",
-            feature = "service_principals"
-        )
-    )]
+    #[cfg(any(feature = "directory_objects", feature = "service_principals"))]
     /// Cast to the derived type `microsoft.graph.agentIdentityBlueprintPrincipal`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.agentIdentityBlueprintPrincipal`
@@ -424,7 +405,7 @@ impl EntityRequestBuilder {
                 .segment("microsoft.graph.agentIdentityBlueprintPrincipal"),
         }
     }
-    #[cfg(any(feature = "directory_objects", feature = "policies"))]
+    #[cfg(feature = "directory_objects")]
     /// Cast to the derived type `microsoft.graph.agentUser`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.agentUser`
@@ -444,7 +425,7 @@ impl EntityRequestBuilder {
             path: self.path.clone().segment("microsoft.graph.agreement"),
         }
     }
-    #[cfg(any(feature = "agreements", feature = "identity_governance"))]
+    #[cfg(feature = "agreements")]
     /// Cast to the derived type `microsoft.graph.agreementFile`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.agreementFile`
@@ -454,7 +435,7 @@ impl EntityRequestBuilder {
             path: self.path.clone().segment("microsoft.graph.agreementFile"),
         }
     }
-    #[cfg(any(feature = "agreements", feature = "identity_governance"))]
+    #[cfg(feature = "agreements")]
     /// Cast to the derived type `microsoft.graph.agreementFileLocalization`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.agreementFileLocalization`
@@ -496,6 +477,7 @@ impl EntityRequestBuilder {
             path: self.path.clone().segment("microsoft.graph.aiUser"),
         }
     }
+    #[cfg(feature = "identity")]
     /// Cast to the derived type `microsoft.graph.akamaiWebApplicationFirewallProvider`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.akamaiWebApplicationFirewallProvider`
@@ -510,6 +492,7 @@ impl EntityRequestBuilder {
                 .segment("microsoft.graph.akamaiWebApplicationFirewallProvider"),
         }
     }
+    #[cfg(feature = "device_management")]
     /// Cast to the derived type `microsoft.graph.androidCompliancePolicy`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.androidCompliancePolicy`
@@ -519,6 +502,7 @@ impl EntityRequestBuilder {
             path: self.path.clone().segment("microsoft.graph.androidCompliancePolicy"),
         }
     }
+    #[cfg(feature = "device_management")]
     /// Cast to the derived type `microsoft.graph.androidCustomConfiguration`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.androidCustomConfiguration`
@@ -530,6 +514,7 @@ impl EntityRequestBuilder {
             path: self.path.clone().segment("microsoft.graph.androidCustomConfiguration"),
         }
     }
+    #[cfg(feature = "device_management")]
     /// Cast to the derived type `microsoft.graph.androidGeneralDeviceConfiguration`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.androidGeneralDeviceConfiguration`
@@ -569,6 +554,7 @@ impl EntityRequestBuilder {
                 .segment("microsoft.graph.androidManagedAppProtection"),
         }
     }
+    #[cfg(feature = "device_app_management")]
     /// Cast to the derived type `microsoft.graph.androidManagedAppRegistration`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.androidManagedAppRegistration`
@@ -583,6 +569,7 @@ impl EntityRequestBuilder {
                 .segment("microsoft.graph.androidManagedAppRegistration"),
         }
     }
+    #[cfg(feature = "device_app_management")]
     /// Cast to the derived type `microsoft.graph.androidStoreApp`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.androidStoreApp`
@@ -592,6 +579,7 @@ impl EntityRequestBuilder {
             path: self.path.clone().segment("microsoft.graph.androidStoreApp"),
         }
     }
+    #[cfg(feature = "device_management")]
     /// Cast to the derived type `microsoft.graph.androidWorkProfileCompliancePolicy`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.androidWorkProfileCompliancePolicy`
@@ -606,6 +594,7 @@ impl EntityRequestBuilder {
                 .segment("microsoft.graph.androidWorkProfileCompliancePolicy"),
         }
     }
+    #[cfg(feature = "device_management")]
     /// Cast to the derived type `microsoft.graph.androidWorkProfileCustomConfiguration`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.androidWorkProfileCustomConfiguration`
@@ -620,6 +609,7 @@ impl EntityRequestBuilder {
                 .segment("microsoft.graph.androidWorkProfileCustomConfiguration"),
         }
     }
+    #[cfg(feature = "device_management")]
     /// Cast to the derived type `microsoft.graph.androidWorkProfileGeneralDeviceConfiguration`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.androidWorkProfileGeneralDeviceConfiguration`
@@ -634,6 +624,7 @@ impl EntityRequestBuilder {
                 .segment("microsoft.graph.androidWorkProfileGeneralDeviceConfiguration"),
         }
     }
+    #[cfg(any(feature = "chats", feature = "teams", feature = "teamwork"))]
     /// Cast to the derived type `microsoft.graph.anonymousGuestConversationMember`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.anonymousGuestConversationMember`
@@ -692,7 +683,14 @@ impl EntityRequestBuilder {
             path: self.path.clone().segment("microsoft.graph.appLogCollectionRequest"),
         }
     }
-    #[cfg(any(feature = "directory_objects", feature = "policies"))]
+    #[cfg(
+        any(
+            feature = "applications",
+            feature = "directory_objects",
+            feature = "policies",
+            feature = "service_principals"
+        )
+    )]
     /// Cast to the derived type `microsoft.graph.appManagementPolicy`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.appManagementPolicy`
@@ -711,6 +709,7 @@ impl EntityRequestBuilder {
             path: self.path.clone().segment("microsoft.graph.appRoleAssignment"),
         }
     }
+    #[cfg(feature = "device_management")]
     /// Cast to the derived type `microsoft.graph.appleDeviceFeaturesConfigurationBase`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.appleDeviceFeaturesConfigurationBase`
@@ -725,6 +724,7 @@ impl EntityRequestBuilder {
                 .segment("microsoft.graph.appleDeviceFeaturesConfigurationBase"),
         }
     }
+    #[cfg(any(feature = "directory", feature = "identity"))]
     /// Cast to the derived type `microsoft.graph.appleManagedIdentityProvider`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.appleManagedIdentityProvider`
@@ -754,13 +754,7 @@ impl EntityRequestBuilder {
                 .segment("microsoft.graph.applePushNotificationCertificate"),
         }
     }
-    #[cfg(
-        any(
-            feature = "applications",
-            feature = "directory_objects",
-            feature = "policies"
-        )
-    )]
+    #[cfg(feature = "applications")]
     /// Cast to the derived type `microsoft.graph.application`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.application`
@@ -929,6 +923,7 @@ impl EntityRequestBuilder {
             path: self.path.clone().segment("microsoft.graph.availableAccessPackage"),
         }
     }
+    #[cfg(any(feature = "chats", feature = "teams", feature = "teamwork"))]
     /// Cast to the derived type `microsoft.graph.azureCommunicationServicesUserConversationMember`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.azureCommunicationServicesUserConversationMember`
@@ -975,14 +970,7 @@ impl EntityRequestBuilder {
             path: self.path.clone().segment("microsoft.graph.baseItem"),
         }
     }
-    #[cfg(
-        any(
-            feature = "directory_objects",
-            feature = "groups",
-            feature = "policies",
-            feature = "sites"
-        )
-    )]
+    #[cfg(feature = "sites")]
     /// Cast to the derived type `microsoft.graph.baseSitePage`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.baseSitePage`
@@ -1062,6 +1050,7 @@ impl EntityRequestBuilder {
             path: self.path.clone().segment("microsoft.graph.buildingMap"),
         }
     }
+    #[cfg(any(feature = "directory", feature = "identity"))]
     /// Cast to the derived type `microsoft.graph.builtInIdentityProvider`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.builtInIdentityProvider`
@@ -1169,14 +1158,7 @@ impl EntityRequestBuilder {
             path: self.path.clone().segment("microsoft.graph.callTranscript"),
         }
     }
-    #[cfg(
-        any(
-            feature = "directory_objects",
-            feature = "groups",
-            feature = "policies",
-            feature = "sites"
-        )
-    )]
+    #[cfg(feature = "sites")]
     /// Cast to the derived type `microsoft.graph.canvasLayout`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.canvasLayout`
@@ -1186,9 +1168,7 @@ impl EntityRequestBuilder {
             path: self.path.clone().segment("microsoft.graph.canvasLayout"),
         }
     }
-    #[cfg(
-        any(feature = "directory", feature = "directory_objects", feature = "policies")
-    )]
+    #[cfg(feature = "directory")]
     /// Cast to the derived type `microsoft.graph.certificateAuthorityDetail`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.certificateAuthorityDetail`
@@ -1200,9 +1180,7 @@ impl EntityRequestBuilder {
             path: self.path.clone().segment("microsoft.graph.certificateAuthorityDetail"),
         }
     }
-    #[cfg(
-        any(feature = "directory", feature = "directory_objects", feature = "policies")
-    )]
+    #[cfg(feature = "directory")]
     /// Cast to the derived type `microsoft.graph.certificateBasedAuthPki`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.certificateBasedAuthPki`
@@ -1223,6 +1201,7 @@ impl EntityRequestBuilder {
             path: self.path.clone().segment("microsoft.graph.changeTrackedEntity"),
         }
     }
+    #[cfg(any(feature = "teams", feature = "teamwork"))]
     /// Cast to the derived type `microsoft.graph.channel`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.channel`
@@ -1241,6 +1220,7 @@ impl EntityRequestBuilder {
             path: self.path.clone().segment("microsoft.graph.chat"),
         }
     }
+    #[cfg(any(feature = "chats", feature = "teams", feature = "teamwork"))]
     /// Cast to the derived type `microsoft.graph.chatMessage`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.chatMessage`
@@ -1250,7 +1230,13 @@ impl EntityRequestBuilder {
             path: self.path.clone().segment("microsoft.graph.chatMessage"),
         }
     }
-    #[cfg(any(feature = "directory_objects", feature = "policies"))]
+    #[cfg(
+        any(
+            feature = "directory_objects",
+            feature = "policies",
+            feature = "service_principals"
+        )
+    )]
     /// Cast to the derived type `microsoft.graph.claimsMappingPolicy`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.claimsMappingPolicy`
@@ -1269,6 +1255,7 @@ impl EntityRequestBuilder {
             path: self.path.clone().segment("microsoft.graph.cloudClipboardRoot"),
         }
     }
+    #[cfg(feature = "identity")]
     /// Cast to the derived type `microsoft.graph.cloudFlareWebApplicationFirewallProvider`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.cloudFlareWebApplicationFirewallProvider`
@@ -1376,10 +1363,7 @@ impl EntityRequestBuilder {
     }
     #[cfg(
         any(
-            feature = "directory_objects",
             feature = "drives",
-            feature = "groups",
-            feature = "policies",
             feature = "shares",
             feature = "sites",
             feature = "storage"
@@ -1472,16 +1456,7 @@ impl EntityRequestBuilder {
             path: self.path.clone().segment("microsoft.graph.contactFolder"),
         }
     }
-    #[cfg(
-        any(
-            feature = "directory_objects",
-            feature = "drives",
-            feature = "groups",
-            feature = "policies",
-            feature = "shares",
-            feature = "sites"
-        )
-    )]
+    #[cfg(any(feature = "drives", feature = "shares", feature = "sites"))]
     /// Cast to the derived type `microsoft.graph.contentType`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.contentType`
@@ -1501,7 +1476,7 @@ impl EntityRequestBuilder {
             path: self.path.clone().segment("microsoft.graph.contract"),
         }
     }
-    #[cfg(any(feature = "directory_objects", feature = "groups", feature = "policies"))]
+    #[cfg(feature = "groups")]
     /// Cast to the derived type `microsoft.graph.conversation`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.conversation`
@@ -1511,6 +1486,7 @@ impl EntityRequestBuilder {
             path: self.path.clone().segment("microsoft.graph.conversation"),
         }
     }
+    #[cfg(any(feature = "chats", feature = "teams", feature = "teamwork"))]
     /// Cast to the derived type `microsoft.graph.conversationMember`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.conversationMember`
@@ -1520,7 +1496,7 @@ impl EntityRequestBuilder {
             path: self.path.clone().segment("microsoft.graph.conversationMember"),
         }
     }
-    #[cfg(any(feature = "directory_objects", feature = "groups", feature = "policies"))]
+    #[cfg(feature = "groups")]
     /// Cast to the derived type `microsoft.graph.conversationThread`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.conversationThread`
@@ -1570,7 +1546,7 @@ impl EntityRequestBuilder {
             path: self.path.clone().segment("microsoft.graph.copilotReportRoot"),
         }
     }
-    #[cfg(any(feature = "directory_objects", feature = "policies"))]
+    #[cfg(feature = "policies")]
     /// Cast to the derived type `microsoft.graph.crossTenantAccessPolicy`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.crossTenantAccessPolicy`
@@ -1582,7 +1558,7 @@ impl EntityRequestBuilder {
             path: self.path.clone().segment("microsoft.graph.crossTenantAccessPolicy"),
         }
     }
-    #[cfg(any(feature = "directory_objects", feature = "policies"))]
+    #[cfg(feature = "policies")]
     /// Cast to the derived type `microsoft.graph.crossTenantAccessPolicyConfigurationDefault`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.crossTenantAccessPolicyConfigurationDefault`
@@ -1597,7 +1573,7 @@ impl EntityRequestBuilder {
                 .segment("microsoft.graph.crossTenantAccessPolicyConfigurationDefault"),
         }
     }
-    #[cfg(any(feature = "identity", feature = "identity_governance"))]
+    #[cfg(feature = "identity")]
     /// Cast to the derived type `microsoft.graph.customAuthenticationExtension`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.customAuthenticationExtension`
@@ -1612,6 +1588,7 @@ impl EntityRequestBuilder {
                 .segment("microsoft.graph.customAuthenticationExtension"),
         }
     }
+    #[cfg(feature = "identity_governance")]
     /// Cast to the derived type `microsoft.graph.customDataProvidedResource`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.customDataProvidedResource`
@@ -1623,6 +1600,7 @@ impl EntityRequestBuilder {
             path: self.path.clone().segment("microsoft.graph.customDataProvidedResource"),
         }
     }
+    #[cfg(feature = "identity_governance")]
     /// Cast to the derived type `microsoft.graph.customDataProvidedResourceAccessReviewUploadSession`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.customDataProvidedResourceAccessReviewUploadSession`
@@ -1695,6 +1673,7 @@ impl EntityRequestBuilder {
             path: self.path.clone().segment("microsoft.graph.dataSecurityAndGovernance"),
         }
     }
+    #[cfg(feature = "teams")]
     /// Cast to the derived type `microsoft.graph.dayNote`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.dayNote`
@@ -1780,6 +1759,7 @@ impl EntityRequestBuilder {
             path: self.path.clone().segment("microsoft.graph.deltaParticipants"),
         }
     }
+    #[cfg(feature = "places")]
     /// Cast to the derived type `microsoft.graph.desk`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.desk`
@@ -1799,7 +1779,6 @@ impl EntityRequestBuilder {
             path: self.path.clone().segment("microsoft.graph.detectedApp"),
         }
     }
-    #[cfg(any(feature = "devices", feature = "directory_objects", feature = "policies"))]
     /// Cast to the derived type `microsoft.graph.device`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.device`
@@ -1824,6 +1803,7 @@ impl EntityRequestBuilder {
                 .segment("microsoft.graph.deviceAndAppManagementRoleAssignment"),
         }
     }
+    #[cfg(feature = "device_management")]
     /// Cast to the derived type `microsoft.graph.deviceAndAppManagementRoleDefinition`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.deviceAndAppManagementRoleDefinition`
@@ -1913,6 +1893,7 @@ impl EntityRequestBuilder {
                 .segment("microsoft.graph.deviceEnrollmentConfiguration"),
         }
     }
+    #[cfg(feature = "device_management")]
     /// Cast to the derived type `microsoft.graph.deviceEnrollmentLimitConfiguration`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.deviceEnrollmentLimitConfiguration`
@@ -1927,6 +1908,7 @@ impl EntityRequestBuilder {
                 .segment("microsoft.graph.deviceEnrollmentLimitConfiguration"),
         }
     }
+    #[cfg(feature = "device_management")]
     /// Cast to the derived type `microsoft.graph.deviceEnrollmentPlatformRestrictionsConfiguration`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.deviceEnrollmentPlatformRestrictionsConfiguration`
@@ -1943,6 +1925,7 @@ impl EntityRequestBuilder {
                 ),
         }
     }
+    #[cfg(feature = "device_management")]
     /// Cast to the derived type `microsoft.graph.deviceEnrollmentWindowsHelloForBusinessConfiguration`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.deviceEnrollmentWindowsHelloForBusinessConfiguration`
@@ -2028,14 +2011,7 @@ impl EntityRequestBuilder {
             path: self.path.clone().segment("microsoft.graph.directory"),
         }
     }
-    #[cfg(
-        any(
-            feature = "applications",
-            feature = "directory_objects",
-            feature = "policies",
-            feature = "service_principals"
-        )
-    )]
+    #[cfg(any(feature = "applications", feature = "service_principals"))]
     /// Cast to the derived type `microsoft.graph.directoryDefinition`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.directoryDefinition`
@@ -2045,7 +2021,6 @@ impl EntityRequestBuilder {
             path: self.path.clone().segment("microsoft.graph.directoryDefinition"),
         }
     }
-    #[cfg(any(feature = "directory_objects", feature = "policies"))]
     /// Cast to the derived type `microsoft.graph.directoryObject`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.directoryObject`
@@ -2055,6 +2030,7 @@ impl EntityRequestBuilder {
             path: self.path.clone().segment("microsoft.graph.directoryObject"),
         }
     }
+    #[cfg(feature = "directory_objects")]
     /// Cast to the derived type `microsoft.graph.directoryObjectPartnerReference`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.directoryObjectPartnerReference`
@@ -2069,13 +2045,7 @@ impl EntityRequestBuilder {
                 .segment("microsoft.graph.directoryObjectPartnerReference"),
         }
     }
-    #[cfg(
-        any(
-            feature = "directory_objects",
-            feature = "directory_roles",
-            feature = "policies"
-        )
-    )]
+    #[cfg(feature = "directory_roles")]
     /// Cast to the derived type `microsoft.graph.directoryRole`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.directoryRole`
@@ -2095,16 +2065,7 @@ impl EntityRequestBuilder {
             path: self.path.clone().segment("microsoft.graph.directoryRoleTemplate"),
         }
     }
-    #[cfg(
-        any(
-            feature = "directory_objects",
-            feature = "drives",
-            feature = "groups",
-            feature = "policies",
-            feature = "shares",
-            feature = "sites"
-        )
-    )]
+    #[cfg(any(feature = "drives", feature = "shares", feature = "sites"))]
     /// Cast to the derived type `microsoft.graph.documentSetVersion`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.documentSetVersion`
@@ -2124,7 +2085,6 @@ impl EntityRequestBuilder {
             path: self.path.clone().segment("microsoft.graph.domain"),
         }
     }
-    #[cfg(feature = "drives")]
     /// Cast to the derived type `microsoft.graph.drive`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.drive`
@@ -2134,7 +2094,15 @@ impl EntityRequestBuilder {
             path: self.path.clone().segment("microsoft.graph.drive"),
         }
     }
-    #[cfg(feature = "drives")]
+    #[cfg(
+        any(
+            feature = "drives",
+            feature = "shares",
+            feature = "sites",
+            feature = "teams",
+            feature = "teamwork"
+        )
+    )]
     /// Cast to the derived type `microsoft.graph.driveItem`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.driveItem`
@@ -2194,6 +2162,7 @@ impl EntityRequestBuilder {
             path: self.path.clone().segment("microsoft.graph.edge"),
         }
     }
+    #[cfg(feature = "device_management")]
     /// Cast to the derived type `microsoft.graph.editionUpgradeConfiguration`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.editionUpgradeConfiguration`
@@ -2334,13 +2303,7 @@ impl EntityRequestBuilder {
             path: self.path.clone().segment("microsoft.graph.emailAuthenticationMethod"),
         }
     }
-    #[cfg(
-        any(
-            feature = "authentication_method_configurations",
-            feature = "authentication_methods_policy",
-            feature = "policies"
-        )
-    )]
+    #[cfg(feature = "authentication_method_configurations")]
     /// Cast to the derived type `microsoft.graph.emailAuthenticationMethodConfiguration`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.emailAuthenticationMethodConfiguration`
@@ -2355,6 +2318,7 @@ impl EntityRequestBuilder {
                 .segment("microsoft.graph.emailAuthenticationMethodConfiguration"),
         }
     }
+    #[cfg(feature = "information_protection")]
     /// Cast to the derived type `microsoft.graph.emailFileAssessmentRequest`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.emailFileAssessmentRequest`
@@ -2394,13 +2358,7 @@ impl EntityRequestBuilder {
             path: self.path.clone().segment("microsoft.graph.endUserNotification"),
         }
     }
-    #[cfg(
-        any(
-            feature = "directory_objects",
-            feature = "policies",
-            feature = "service_principals"
-        )
-    )]
+    #[cfg(feature = "service_principals")]
     /// Cast to the derived type `microsoft.graph.endpoint`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.endpoint`
@@ -2420,6 +2378,7 @@ impl EntityRequestBuilder {
             path: self.path.clone().segment("microsoft.graph.engagementConversation"),
         }
     }
+    #[cfg(feature = "communications")]
     /// Cast to the derived type `microsoft.graph.engagementConversationDiscussionMessage`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.engagementConversationDiscussionMessage`
@@ -2449,6 +2408,7 @@ impl EntityRequestBuilder {
                 .segment("microsoft.graph.engagementConversationMessage"),
         }
     }
+    #[cfg(feature = "communications")]
     /// Cast to the derived type `microsoft.graph.engagementConversationQuestionMessage`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.engagementConversationQuestionMessage`
@@ -2463,6 +2423,7 @@ impl EntityRequestBuilder {
                 .segment("microsoft.graph.engagementConversationQuestionMessage"),
         }
     }
+    #[cfg(feature = "communications")]
     /// Cast to the derived type `microsoft.graph.engagementConversationSystemMessage`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.engagementConversationSystemMessage`
@@ -2658,13 +2619,7 @@ impl EntityRequestBuilder {
             path: self.path.clone().segment("microsoft.graph.exchangeRestoreSession"),
         }
     }
-    #[cfg(
-        any(
-            feature = "applications",
-            feature = "directory_objects",
-            feature = "policies"
-        )
-    )]
+    #[cfg(feature = "applications")]
     /// Cast to the derived type `microsoft.graph.extensionProperty`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.extensionProperty`
@@ -2688,13 +2643,7 @@ impl EntityRequestBuilder {
                 .segment("microsoft.graph.externalAuthenticationMethod"),
         }
     }
-    #[cfg(
-        any(
-            feature = "authentication_method_configurations",
-            feature = "authentication_methods_policy",
-            feature = "policies"
-        )
-    )]
+    #[cfg(feature = "authentication_method_configurations")]
     /// Cast to the derived type `microsoft.graph.externalAuthenticationMethodConfiguration`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.externalAuthenticationMethodConfiguration`
@@ -2709,7 +2658,7 @@ impl EntityRequestBuilder {
                 .segment("microsoft.graph.externalAuthenticationMethodConfiguration"),
         }
     }
-    #[cfg(any(feature = "connections", feature = "external"))]
+    #[cfg(feature = "connections")]
     /// Cast to the derived type `microsoft.graph.externalConnectors.externalActivity`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.externalConnectors.externalActivity`
@@ -2724,6 +2673,7 @@ impl EntityRequestBuilder {
                 .segment("microsoft.graph.externalConnectors.externalActivity"),
         }
     }
+    #[cfg(feature = "connections")]
     /// Cast to the derived type `microsoft.graph.externalConnectors.externalActivityResult`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.externalConnectors.externalActivityResult`
@@ -2753,7 +2703,7 @@ impl EntityRequestBuilder {
                 .segment("microsoft.graph.externalConnectors.externalConnection"),
         }
     }
-    #[cfg(any(feature = "connections", feature = "external"))]
+    #[cfg(feature = "connections")]
     /// Cast to the derived type `microsoft.graph.externalConnectors.externalGroup`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.externalConnectors.externalGroup`
@@ -2768,7 +2718,7 @@ impl EntityRequestBuilder {
                 .segment("microsoft.graph.externalConnectors.externalGroup"),
         }
     }
-    #[cfg(any(feature = "connections", feature = "external"))]
+    #[cfg(feature = "connections")]
     /// Cast to the derived type `microsoft.graph.externalConnectors.externalItem`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.externalConnectors.externalItem`
@@ -2819,13 +2769,7 @@ impl EntityRequestBuilder {
             path: self.path.clone().segment("microsoft.graph.fido2AuthenticationMethod"),
         }
     }
-    #[cfg(
-        any(
-            feature = "authentication_method_configurations",
-            feature = "authentication_methods_policy",
-            feature = "policies"
-        )
-    )]
+    #[cfg(feature = "authentication_method_configurations")]
     /// Cast to the derived type `microsoft.graph.fido2AuthenticationMethodConfiguration`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.fido2AuthenticationMethodConfiguration`
@@ -2840,6 +2784,7 @@ impl EntityRequestBuilder {
                 .segment("microsoft.graph.fido2AuthenticationMethodConfiguration"),
         }
     }
+    #[cfg(feature = "information_protection")]
     /// Cast to the derived type `microsoft.graph.fileAssessmentRequest`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.fileAssessmentRequest`
@@ -2893,6 +2838,7 @@ impl EntityRequestBuilder {
                 .segment("microsoft.graph.fileStorageContainerTypeRegistration"),
         }
     }
+    #[cfg(feature = "places")]
     /// Cast to the derived type `microsoft.graph.floor`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.floor`
@@ -2917,7 +2863,17 @@ impl EntityRequestBuilder {
                 .segment("microsoft.graph.granularMailboxRestoreArtifact"),
         }
     }
-    #[cfg(any(feature = "directory_objects", feature = "groups", feature = "policies"))]
+    #[cfg(
+        any(
+            feature = "education",
+            feature = "employee_experience",
+            feature = "groups",
+            feature = "identity_governance",
+            feature = "print",
+            feature = "security",
+            feature = "teams"
+        )
+    )]
     /// Cast to the derived type `microsoft.graph.group`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.group`
@@ -2927,14 +2883,7 @@ impl EntityRequestBuilder {
             path: self.path.clone().segment("microsoft.graph.group"),
         }
     }
-    #[cfg(
-        any(
-            feature = "directory_objects",
-            feature = "group_lifecycle_policies",
-            feature = "groups",
-            feature = "policies"
-        )
-    )]
+    #[cfg(any(feature = "group_lifecycle_policies", feature = "groups"))]
     /// Cast to the derived type `microsoft.graph.groupLifecyclePolicy`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.groupLifecyclePolicy`
@@ -2954,7 +2903,14 @@ impl EntityRequestBuilder {
             path: self.path.clone().segment("microsoft.graph.groupSettingTemplate"),
         }
     }
-    #[cfg(any(feature = "directory_objects", feature = "policies"))]
+    #[cfg(
+        any(
+            feature = "applications",
+            feature = "directory_objects",
+            feature = "policies",
+            feature = "service_principals"
+        )
+    )]
     /// Cast to the derived type `microsoft.graph.homeRealmDiscoveryPolicy`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.homeRealmDiscoveryPolicy`
@@ -2966,14 +2922,7 @@ impl EntityRequestBuilder {
             path: self.path.clone().segment("microsoft.graph.homeRealmDiscoveryPolicy"),
         }
     }
-    #[cfg(
-        any(
-            feature = "directory_objects",
-            feature = "groups",
-            feature = "policies",
-            feature = "sites"
-        )
-    )]
+    #[cfg(feature = "sites")]
     /// Cast to the derived type `microsoft.graph.horizontalSection`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.horizontalSection`
@@ -2983,14 +2932,7 @@ impl EntityRequestBuilder {
             path: self.path.clone().segment("microsoft.graph.horizontalSection"),
         }
     }
-    #[cfg(
-        any(
-            feature = "directory_objects",
-            feature = "groups",
-            feature = "policies",
-            feature = "sites"
-        )
-    )]
+    #[cfg(feature = "sites")]
     /// Cast to the derived type `microsoft.graph.horizontalSectionColumn`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.horizontalSectionColumn`
@@ -3145,7 +3087,7 @@ impl EntityRequestBuilder {
                 .segment("microsoft.graph.identityGovernance.workflowTemplate"),
         }
     }
-    #[cfg(feature = "identity_providers")]
+    #[cfg(any(feature = "identity", feature = "identity_providers"))]
     /// Cast to the derived type `microsoft.graph.identityProvider`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.identityProvider`
@@ -3275,6 +3217,7 @@ impl EntityRequestBuilder {
             path: self.path.clone().segment("microsoft.graph.invitation"),
         }
     }
+    #[cfg(feature = "device_management")]
     /// Cast to the derived type `microsoft.graph.iosCertificateProfile`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.iosCertificateProfile`
@@ -3284,6 +3227,7 @@ impl EntityRequestBuilder {
             path: self.path.clone().segment("microsoft.graph.iosCertificateProfile"),
         }
     }
+    #[cfg(feature = "device_management")]
     /// Cast to the derived type `microsoft.graph.iosCompliancePolicy`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.iosCompliancePolicy`
@@ -3293,6 +3237,7 @@ impl EntityRequestBuilder {
             path: self.path.clone().segment("microsoft.graph.iosCompliancePolicy"),
         }
     }
+    #[cfg(feature = "device_management")]
     /// Cast to the derived type `microsoft.graph.iosCustomConfiguration`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.iosCustomConfiguration`
@@ -3302,6 +3247,7 @@ impl EntityRequestBuilder {
             path: self.path.clone().segment("microsoft.graph.iosCustomConfiguration"),
         }
     }
+    #[cfg(feature = "device_management")]
     /// Cast to the derived type `microsoft.graph.iosDeviceFeaturesConfiguration`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.iosDeviceFeaturesConfiguration`
@@ -3316,6 +3262,7 @@ impl EntityRequestBuilder {
                 .segment("microsoft.graph.iosDeviceFeaturesConfiguration"),
         }
     }
+    #[cfg(feature = "device_management")]
     /// Cast to the derived type `microsoft.graph.iosGeneralDeviceConfiguration`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.iosGeneralDeviceConfiguration`
@@ -3352,6 +3299,7 @@ impl EntityRequestBuilder {
             path: self.path.clone().segment("microsoft.graph.iosManagedAppProtection"),
         }
     }
+    #[cfg(feature = "device_app_management")]
     /// Cast to the derived type `microsoft.graph.iosManagedAppRegistration`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.iosManagedAppRegistration`
@@ -3363,6 +3311,7 @@ impl EntityRequestBuilder {
             path: self.path.clone().segment("microsoft.graph.iosManagedAppRegistration"),
         }
     }
+    #[cfg(feature = "device_app_management")]
     /// Cast to the derived type `microsoft.graph.iosMobileAppConfiguration`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.iosMobileAppConfiguration`
@@ -3374,6 +3323,7 @@ impl EntityRequestBuilder {
             path: self.path.clone().segment("microsoft.graph.iosMobileAppConfiguration"),
         }
     }
+    #[cfg(feature = "device_app_management")]
     /// Cast to the derived type `microsoft.graph.iosStoreApp`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.iosStoreApp`
@@ -3383,6 +3333,7 @@ impl EntityRequestBuilder {
             path: self.path.clone().segment("microsoft.graph.iosStoreApp"),
         }
     }
+    #[cfg(feature = "device_management")]
     /// Cast to the derived type `microsoft.graph.iosUpdateConfiguration`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.iosUpdateConfiguration`
@@ -3392,6 +3343,7 @@ impl EntityRequestBuilder {
             path: self.path.clone().segment("microsoft.graph.iosUpdateConfiguration"),
         }
     }
+    #[cfg(feature = "device_app_management")]
     /// Cast to the derived type `microsoft.graph.iosVppApp`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.iosVppApp`
@@ -3401,6 +3353,7 @@ impl EntityRequestBuilder {
             path: self.path.clone().segment("microsoft.graph.iosVppApp"),
         }
     }
+    #[cfg(feature = "device_app_management")]
     /// Cast to the derived type `microsoft.graph.iosVppEBook`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.iosVppEBook`
@@ -3410,6 +3363,7 @@ impl EntityRequestBuilder {
             path: self.path.clone().segment("microsoft.graph.iosVppEBook"),
         }
     }
+    #[cfg(feature = "device_app_management")]
     /// Cast to the derived type `microsoft.graph.iosiPadOSWebClip`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.iosiPadOSWebClip`
@@ -3419,15 +3373,7 @@ impl EntityRequestBuilder {
             path: self.path.clone().segment("microsoft.graph.iosiPadOSWebClip"),
         }
     }
-    #[cfg(
-        any(
-            feature = "directory_objects",
-            feature = "drives",
-            feature = "groups",
-            feature = "policies",
-            feature = "sites"
-        )
-    )]
+    #[cfg(any(feature = "drives", feature = "sites"))]
     /// Cast to the derived type `microsoft.graph.itemActivity`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.itemActivity`
@@ -3437,15 +3383,7 @@ impl EntityRequestBuilder {
             path: self.path.clone().segment("microsoft.graph.itemActivity"),
         }
     }
-    #[cfg(
-        any(
-            feature = "directory_objects",
-            feature = "drives",
-            feature = "groups",
-            feature = "policies",
-            feature = "sites"
-        )
-    )]
+    #[cfg(any(feature = "drives", feature = "sites"))]
     /// Cast to the derived type `microsoft.graph.itemActivityStat`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.itemActivityStat`
@@ -3455,15 +3393,7 @@ impl EntityRequestBuilder {
             path: self.path.clone().segment("microsoft.graph.itemActivityStat"),
         }
     }
-    #[cfg(
-        any(
-            feature = "directory_objects",
-            feature = "drives",
-            feature = "groups",
-            feature = "policies",
-            feature = "sites"
-        )
-    )]
+    #[cfg(any(feature = "drives", feature = "shares", feature = "sites"))]
     /// Cast to the derived type `microsoft.graph.itemAnalytics`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.itemAnalytics`
@@ -3539,16 +3469,7 @@ impl EntityRequestBuilder {
             path: self.path.clone().segment("microsoft.graph.licenseDetails"),
         }
     }
-    #[cfg(
-        any(
-            feature = "directory_objects",
-            feature = "drives",
-            feature = "groups",
-            feature = "policies",
-            feature = "shares",
-            feature = "sites"
-        )
-    )]
+    #[cfg(any(feature = "drives", feature = "shares", feature = "sites"))]
     /// Cast to the derived type `microsoft.graph.list`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.list`
@@ -3558,16 +3479,7 @@ impl EntityRequestBuilder {
             path: self.path.clone().segment("microsoft.graph.list"),
         }
     }
-    #[cfg(
-        any(
-            feature = "directory_objects",
-            feature = "drives",
-            feature = "groups",
-            feature = "policies",
-            feature = "shares",
-            feature = "sites"
-        )
-    )]
+    #[cfg(any(feature = "drives", feature = "shares", feature = "sites"))]
     /// Cast to the derived type `microsoft.graph.listItem`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.listItem`
@@ -3577,16 +3489,7 @@ impl EntityRequestBuilder {
             path: self.path.clone().segment("microsoft.graph.listItem"),
         }
     }
-    #[cfg(
-        any(
-            feature = "directory_objects",
-            feature = "drives",
-            feature = "groups",
-            feature = "policies",
-            feature = "shares",
-            feature = "sites"
-        )
-    )]
+    #[cfg(any(feature = "drives", feature = "shares", feature = "sites"))]
     /// Cast to the derived type `microsoft.graph.listItemVersion`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.listItemVersion`
@@ -3596,6 +3499,7 @@ impl EntityRequestBuilder {
             path: self.path.clone().segment("microsoft.graph.listItemVersion"),
         }
     }
+    #[cfg(feature = "device_management")]
     /// Cast to the derived type `microsoft.graph.macOSCompliancePolicy`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.macOSCompliancePolicy`
@@ -3605,6 +3509,7 @@ impl EntityRequestBuilder {
             path: self.path.clone().segment("microsoft.graph.macOSCompliancePolicy"),
         }
     }
+    #[cfg(feature = "device_management")]
     /// Cast to the derived type `microsoft.graph.macOSCustomConfiguration`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.macOSCustomConfiguration`
@@ -3616,6 +3521,7 @@ impl EntityRequestBuilder {
             path: self.path.clone().segment("microsoft.graph.macOSCustomConfiguration"),
         }
     }
+    #[cfg(feature = "device_management")]
     /// Cast to the derived type `microsoft.graph.macOSDeviceFeaturesConfiguration`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.macOSDeviceFeaturesConfiguration`
@@ -3640,6 +3546,7 @@ impl EntityRequestBuilder {
             path: self.path.clone().segment("microsoft.graph.macOSDmgApp"),
         }
     }
+    #[cfg(feature = "device_management")]
     /// Cast to the derived type `microsoft.graph.macOSGeneralDeviceConfiguration`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.macOSGeneralDeviceConfiguration`
@@ -3664,6 +3571,7 @@ impl EntityRequestBuilder {
             path: self.path.clone().segment("microsoft.graph.macOSLobApp"),
         }
     }
+    #[cfg(feature = "device_app_management")]
     /// Cast to the derived type `microsoft.graph.macOSMicrosoftDefenderApp`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.macOSMicrosoftDefenderApp`
@@ -3675,6 +3583,7 @@ impl EntityRequestBuilder {
             path: self.path.clone().segment("microsoft.graph.macOSMicrosoftDefenderApp"),
         }
     }
+    #[cfg(feature = "device_app_management")]
     /// Cast to the derived type `microsoft.graph.macOSMicrosoftEdgeApp`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.macOSMicrosoftEdgeApp`
@@ -3684,6 +3593,7 @@ impl EntityRequestBuilder {
             path: self.path.clone().segment("microsoft.graph.macOSMicrosoftEdgeApp"),
         }
     }
+    #[cfg(feature = "device_app_management")]
     /// Cast to the derived type `microsoft.graph.macOSOfficeSuiteApp`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.macOSOfficeSuiteApp`
@@ -3693,6 +3603,7 @@ impl EntityRequestBuilder {
             path: self.path.clone().segment("microsoft.graph.macOSOfficeSuiteApp"),
         }
     }
+    #[cfg(feature = "information_protection")]
     /// Cast to the derived type `microsoft.graph.mailAssessmentRequest`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.mailAssessmentRequest`
@@ -3720,7 +3631,7 @@ impl EntityRequestBuilder {
             path: self.path.clone().segment("microsoft.graph.mailSearchFolder"),
         }
     }
-    #[cfg(any(feature = "admin", feature = "directory_objects", feature = "policies"))]
+    #[cfg(feature = "admin")]
     /// Cast to the derived type `microsoft.graph.mailbox`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.mailbox`
@@ -3730,7 +3641,7 @@ impl EntityRequestBuilder {
             path: self.path.clone().segment("microsoft.graph.mailbox"),
         }
     }
-    #[cfg(any(feature = "admin", feature = "directory_objects", feature = "policies"))]
+    #[cfg(feature = "admin")]
     /// Cast to the derived type `microsoft.graph.mailboxFolder`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.mailboxFolder`
@@ -3740,6 +3651,7 @@ impl EntityRequestBuilder {
             path: self.path.clone().segment("microsoft.graph.mailboxFolder"),
         }
     }
+    #[cfg(feature = "admin")]
     /// Cast to the derived type `microsoft.graph.mailboxItem`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.mailboxItem`
@@ -3789,6 +3701,7 @@ impl EntityRequestBuilder {
             path: self.path.clone().segment("microsoft.graph.managedAndroidLobApp"),
         }
     }
+    #[cfg(feature = "device_app_management")]
     /// Cast to the derived type `microsoft.graph.managedAndroidStoreApp`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.managedAndroidStoreApp`
@@ -3798,6 +3711,7 @@ impl EntityRequestBuilder {
             path: self.path.clone().segment("microsoft.graph.managedAndroidStoreApp"),
         }
     }
+    #[cfg(feature = "device_app_management")]
     /// Cast to the derived type `microsoft.graph.managedApp`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.managedApp`
@@ -3807,6 +3721,7 @@ impl EntityRequestBuilder {
             path: self.path.clone().segment("microsoft.graph.managedApp"),
         }
     }
+    #[cfg(feature = "device_app_management")]
     /// Cast to the derived type `microsoft.graph.managedAppConfiguration`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.managedAppConfiguration`
@@ -3836,7 +3751,6 @@ impl EntityRequestBuilder {
             path: self.path.clone().segment("microsoft.graph.managedAppProtection"),
         }
     }
-    #[cfg(feature = "device_app_management")]
     /// Cast to the derived type `microsoft.graph.managedAppRegistration`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.managedAppRegistration`
@@ -3890,6 +3804,7 @@ impl EntityRequestBuilder {
             path: self.path.clone().segment("microsoft.graph.managedIOSLobApp"),
         }
     }
+    #[cfg(feature = "device_app_management")]
     /// Cast to the derived type `microsoft.graph.managedIOSStoreApp`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.managedIOSStoreApp`
@@ -3964,6 +3879,7 @@ impl EntityRequestBuilder {
             path: self.path.clone().segment("microsoft.graph.messageTracingRoot"),
         }
     }
+    #[cfg(any(feature = "chats", feature = "teams", feature = "teamwork"))]
     /// Cast to the derived type `microsoft.graph.microsoftAccountUserConversationMember`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.microsoftAccountUserConversationMember`
@@ -3992,13 +3908,7 @@ impl EntityRequestBuilder {
                 .segment("microsoft.graph.microsoftAuthenticatorAuthenticationMethod"),
         }
     }
-    #[cfg(
-        any(
-            feature = "authentication_method_configurations",
-            feature = "authentication_methods_policy",
-            feature = "policies"
-        )
-    )]
+    #[cfg(feature = "authentication_method_configurations")]
     /// Cast to the derived type `microsoft.graph.microsoftAuthenticatorAuthenticationMethodConfiguration`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.microsoftAuthenticatorAuthenticationMethodConfiguration`
@@ -4015,6 +3925,7 @@ impl EntityRequestBuilder {
                 ),
         }
     }
+    #[cfg(feature = "device_app_management")]
     /// Cast to the derived type `microsoft.graph.microsoftStoreForBusinessApp`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.microsoftStoreForBusinessApp`
@@ -4094,7 +4005,7 @@ impl EntityRequestBuilder {
             path: self.path.clone().segment("microsoft.graph.multiTenantOrganization"),
         }
     }
-    #[cfg(any(feature = "directory_objects", feature = "policies"))]
+    #[cfg(feature = "policies")]
     /// Cast to the derived type `microsoft.graph.multiTenantOrganizationIdentitySyncPolicyTemplate`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.multiTenantOrganizationIdentitySyncPolicyTemplate`
@@ -4126,7 +4037,7 @@ impl EntityRequestBuilder {
                 .segment("microsoft.graph.multiTenantOrganizationMember"),
         }
     }
-    #[cfg(any(feature = "directory_objects", feature = "policies"))]
+    #[cfg(feature = "policies")]
     /// Cast to the derived type `microsoft.graph.multiTenantOrganizationPartnerConfigurationTemplate`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.multiTenantOrganizationPartnerConfigurationTemplate`
@@ -4167,7 +4078,6 @@ impl EntityRequestBuilder {
                 .segment("microsoft.graph.notificationMessageTemplate"),
         }
     }
-    #[cfg(feature = "oauth2_permission_grants")]
     /// Cast to the derived type `microsoft.graph.oAuth2PermissionGrant`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.oAuth2PermissionGrant`
@@ -4177,6 +4087,7 @@ impl EntityRequestBuilder {
             path: self.path.clone().segment("microsoft.graph.oAuth2PermissionGrant"),
         }
     }
+    #[cfg(feature = "teams")]
     /// Cast to the derived type `microsoft.graph.offerShiftRequest`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.offerShiftRequest`
@@ -4195,6 +4106,7 @@ impl EntityRequestBuilder {
             path: self.path.clone().segment("microsoft.graph.officeGraphInsights"),
         }
     }
+    #[cfg(any(feature = "directory", feature = "identity"))]
     /// Cast to the derived type `microsoft.graph.oidcIdentityProvider`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.oidcIdentityProvider`
@@ -4396,6 +4308,7 @@ impl EntityRequestBuilder {
                 .segment("microsoft.graph.onlineMeetingEngagementConversation"),
         }
     }
+    #[cfg(feature = "teams")]
     /// Cast to the derived type `microsoft.graph.openShift`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.openShift`
@@ -4405,6 +4318,7 @@ impl EntityRequestBuilder {
             path: self.path.clone().segment("microsoft.graph.openShift"),
         }
     }
+    #[cfg(feature = "teams")]
     /// Cast to the derived type `microsoft.graph.openShiftChangeRequest`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.openShiftChangeRequest`
@@ -4414,9 +4328,7 @@ impl EntityRequestBuilder {
             path: self.path.clone().segment("microsoft.graph.openShiftChangeRequest"),
         }
     }
-    #[cfg(
-        any(feature = "contacts", feature = "directory_objects", feature = "policies")
-    )]
+    #[cfg(feature = "contacts")]
     /// Cast to the derived type `microsoft.graph.orgContact`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.orgContact`
@@ -4426,13 +4338,7 @@ impl EntityRequestBuilder {
             path: self.path.clone().segment("microsoft.graph.orgContact"),
         }
     }
-    #[cfg(
-        any(
-            feature = "directory_objects",
-            feature = "organization",
-            feature = "policies"
-        )
-    )]
+    #[cfg(feature = "organization")]
     /// Cast to the derived type `microsoft.graph.organization`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.organization`
@@ -4442,13 +4348,7 @@ impl EntityRequestBuilder {
             path: self.path.clone().segment("microsoft.graph.organization"),
         }
     }
-    #[cfg(
-        any(
-            feature = "directory_objects",
-            feature = "organization",
-            feature = "policies"
-        )
-    )]
+    #[cfg(feature = "organization")]
     /// Cast to the derived type `microsoft.graph.organizationalBranding`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.organizationalBranding`
@@ -4656,10 +4556,7 @@ impl EntityRequestBuilder {
     }
     #[cfg(
         any(
-            feature = "directory_objects",
             feature = "drives",
-            feature = "groups",
-            feature = "policies",
             feature = "shares",
             feature = "sites",
             feature = "storage"
@@ -4674,7 +4571,7 @@ impl EntityRequestBuilder {
             path: self.path.clone().segment("microsoft.graph.permission"),
         }
     }
-    #[cfg(any(feature = "directory_objects", feature = "policies"))]
+    #[cfg(feature = "policies")]
     /// Cast to the derived type `microsoft.graph.permissionGrantPolicy`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.permissionGrantPolicy`
@@ -4695,6 +4592,7 @@ impl EntityRequestBuilder {
             path: self.path.clone().segment("microsoft.graph.phoneAuthenticationMethod"),
         }
     }
+    #[cfg(any(feature = "chats", feature = "teams", feature = "teamwork"))]
     /// Cast to the derived type `microsoft.graph.phoneUserConversationMember`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.phoneUserConversationMember`
@@ -4709,6 +4607,7 @@ impl EntityRequestBuilder {
                 .segment("microsoft.graph.phoneUserConversationMember"),
         }
     }
+    #[cfg(feature = "chats")]
     /// Cast to the derived type `microsoft.graph.pinnedChatMessageInfo`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.pinnedChatMessageInfo`
@@ -4747,7 +4646,7 @@ impl EntityRequestBuilder {
             path: self.path.clone().segment("microsoft.graph.plannerBucket"),
         }
     }
-    #[cfg(any(feature = "directory_objects", feature = "groups", feature = "policies"))]
+    #[cfg(feature = "groups")]
     /// Cast to the derived type `microsoft.graph.plannerGroup`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.plannerGroup`
@@ -4798,6 +4697,7 @@ impl EntityRequestBuilder {
                 .segment("microsoft.graph.platformCredentialAuthenticationMethod"),
         }
     }
+    #[cfg(feature = "directory_objects")]
     /// Cast to the derived type `microsoft.graph.policyBase`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.policyBase`
@@ -4817,7 +4717,7 @@ impl EntityRequestBuilder {
             path: self.path.clone().segment("microsoft.graph.policyRoot"),
         }
     }
-    #[cfg(any(feature = "directory_objects", feature = "policies"))]
+    #[cfg(feature = "policies")]
     /// Cast to the derived type `microsoft.graph.policyTemplate`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.policyTemplate`
@@ -4827,6 +4727,7 @@ impl EntityRequestBuilder {
             path: self.path.clone().segment("microsoft.graph.policyTemplate"),
         }
     }
+    #[cfg(feature = "groups")]
     /// Cast to the derived type `microsoft.graph.post`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.post`
@@ -5120,13 +5021,7 @@ impl EntityRequestBuilder {
                 .segment("microsoft.graph.qrCodePinAuthenticationMethod"),
         }
     }
-    #[cfg(
-        any(
-            feature = "authentication_method_configurations",
-            feature = "authentication_methods_policy",
-            feature = "policies"
-        )
-    )]
+    #[cfg(feature = "authentication_method_configurations")]
     /// Cast to the derived type `microsoft.graph.qrCodePinAuthenticationMethodConfiguration`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.qrCodePinAuthenticationMethodConfiguration`
@@ -5190,13 +5085,7 @@ impl EntityRequestBuilder {
             path: self.path.clone().segment("microsoft.graph.remoteAssistancePartner"),
         }
     }
-    #[cfg(
-        any(
-            feature = "directory_objects",
-            feature = "policies",
-            feature = "service_principals"
-        )
-    )]
+    #[cfg(feature = "service_principals")]
     /// Cast to the derived type `microsoft.graph.remoteDesktopSecurityConfiguration`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.remoteDesktopSecurityConfiguration`
@@ -5231,6 +5120,7 @@ impl EntityRequestBuilder {
             path: self.path.clone().segment("microsoft.graph.reportsRoot"),
         }
     }
+    #[cfg(feature = "tenant_relationships")]
     /// Cast to the derived type `microsoft.graph.resellerDelegatedAdminRelationship`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.resellerDelegatedAdminRelationship`
@@ -5388,6 +5278,7 @@ impl EntityRequestBuilder {
                 .segment("microsoft.graph.samlOrWsFedExternalDomainFederation"),
         }
     }
+    #[cfg(any(feature = "directory", feature = "identity"))]
     /// Cast to the derived type `microsoft.graph.samlOrWsFedProvider`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.samlOrWsFedProvider`
@@ -5397,6 +5288,7 @@ impl EntityRequestBuilder {
             path: self.path.clone().segment("microsoft.graph.samlOrWsFedProvider"),
         }
     }
+    #[cfg(feature = "teams")]
     /// Cast to the derived type `microsoft.graph.schedule`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.schedule`
@@ -5415,6 +5307,7 @@ impl EntityRequestBuilder {
             path: self.path.clone().segment("microsoft.graph.scheduleChangeRequest"),
         }
     }
+    #[cfg(feature = "teams")]
     /// Cast to the derived type `microsoft.graph.schedulingGroup`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.schedulingGroup`
@@ -5434,6 +5327,7 @@ impl EntityRequestBuilder {
             path: self.path.clone().segment("microsoft.graph.searchEntity"),
         }
     }
+    #[cfg(feature = "places")]
     /// Cast to the derived type `microsoft.graph.section`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.section`
@@ -5820,6 +5714,7 @@ impl EntityRequestBuilder {
             path: self.path.clone().segment("microsoft.graph.security.hostTracker"),
         }
     }
+    #[cfg(feature = "security")]
     /// Cast to the derived type `microsoft.graph.security.hostname`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.security.hostname`
@@ -5904,6 +5799,7 @@ impl EntityRequestBuilder {
                 .segment("microsoft.graph.security.intelligenceProfileIndicator"),
         }
     }
+    #[cfg(feature = "security")]
     /// Cast to the derived type `microsoft.graph.security.ipAddress`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.security.ipAddress`
@@ -6077,6 +5973,7 @@ impl EntityRequestBuilder {
                 .segment("microsoft.graph.security.unifiedGroupSource"),
         }
     }
+    #[cfg(feature = "security")]
     /// Cast to the derived type `microsoft.graph.security.user`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.security.user`
@@ -6191,13 +6088,7 @@ impl EntityRequestBuilder {
             path: self.path.clone().segment("microsoft.graph.serviceHealthIssue"),
         }
     }
-    #[cfg(
-        any(
-            feature = "directory_objects",
-            feature = "policies",
-            feature = "service_principals"
-        )
-    )]
+    #[cfg(feature = "service_principals")]
     /// Cast to the derived type `microsoft.graph.servicePrincipal`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.servicePrincipal`
@@ -6292,6 +6183,7 @@ impl EntityRequestBuilder {
             path: self.path.clone().segment("microsoft.graph.sharedInsight"),
         }
     }
+    #[cfg(feature = "device_management")]
     /// Cast to the derived type `microsoft.graph.sharedPCConfiguration`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.sharedPCConfiguration`
@@ -6301,6 +6193,7 @@ impl EntityRequestBuilder {
             path: self.path.clone().segment("microsoft.graph.sharedPCConfiguration"),
         }
     }
+    #[cfg(any(feature = "teams", feature = "teamwork"))]
     /// Cast to the derived type `microsoft.graph.sharedWithChannelTeamInfo`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.sharedWithChannelTeamInfo`
@@ -6322,6 +6215,7 @@ impl EntityRequestBuilder {
             path: self.path.clone().segment("microsoft.graph.sharepoint"),
         }
     }
+    #[cfg(feature = "teams")]
     /// Cast to the derived type `microsoft.graph.shift`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.shift`
@@ -6370,14 +6264,6 @@ impl EntityRequestBuilder {
             path: self.path.clone().segment("microsoft.graph.simulationAutomation"),
         }
     }
-    #[cfg(
-        any(
-            feature = "directory_objects",
-            feature = "groups",
-            feature = "policies",
-            feature = "sites"
-        )
-    )]
     /// Cast to the derived type `microsoft.graph.site`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.site`
@@ -6387,14 +6273,7 @@ impl EntityRequestBuilder {
             path: self.path.clone().segment("microsoft.graph.site"),
         }
     }
-    #[cfg(
-        any(
-            feature = "directory_objects",
-            feature = "groups",
-            feature = "policies",
-            feature = "sites"
-        )
-    )]
+    #[cfg(feature = "sites")]
     /// Cast to the derived type `microsoft.graph.sitePage`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.sitePage`
@@ -6434,6 +6313,7 @@ impl EntityRequestBuilder {
             path: self.path.clone().segment("microsoft.graph.siteRestoreArtifact"),
         }
     }
+    #[cfg(any(feature = "chats", feature = "teams", feature = "teamwork"))]
     /// Cast to the derived type `microsoft.graph.skypeForBusinessUserConversationMember`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.skypeForBusinessUserConversationMember`
@@ -6448,6 +6328,7 @@ impl EntityRequestBuilder {
                 .segment("microsoft.graph.skypeForBusinessUserConversationMember"),
         }
     }
+    #[cfg(any(feature = "chats", feature = "teams", feature = "teamwork"))]
     /// Cast to the derived type `microsoft.graph.skypeUserConversationMember`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.skypeUserConversationMember`
@@ -6462,13 +6343,7 @@ impl EntityRequestBuilder {
                 .segment("microsoft.graph.skypeUserConversationMember"),
         }
     }
-    #[cfg(
-        any(
-            feature = "authentication_method_configurations",
-            feature = "authentication_methods_policy",
-            feature = "policies"
-        )
-    )]
+    #[cfg(feature = "authentication_method_configurations")]
     /// Cast to the derived type `microsoft.graph.smsAuthenticationMethodConfiguration`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.smsAuthenticationMethodConfiguration`
@@ -6483,6 +6358,7 @@ impl EntityRequestBuilder {
                 .segment("microsoft.graph.smsAuthenticationMethodConfiguration"),
         }
     }
+    #[cfg(any(feature = "directory", feature = "identity"))]
     /// Cast to the derived type `microsoft.graph.socialIdentityProvider`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.socialIdentityProvider`
@@ -6506,13 +6382,7 @@ impl EntityRequestBuilder {
                 .segment("microsoft.graph.softwareOathAuthenticationMethod"),
         }
     }
-    #[cfg(
-        any(
-            feature = "authentication_method_configurations",
-            feature = "authentication_methods_policy",
-            feature = "policies"
-        )
-    )]
+    #[cfg(feature = "authentication_method_configurations")]
     /// Cast to the derived type `microsoft.graph.softwareOathAuthenticationMethodConfiguration`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.softwareOathAuthenticationMethodConfiguration`
@@ -6527,6 +6397,7 @@ impl EntityRequestBuilder {
                 .segment("microsoft.graph.softwareOathAuthenticationMethodConfiguration"),
         }
     }
+    #[cfg(feature = "sites")]
     /// Cast to the derived type `microsoft.graph.standardWebPart`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.standardWebPart`
@@ -6546,7 +6417,7 @@ impl EntityRequestBuilder {
             path: self.path.clone().segment("microsoft.graph.storageSettings"),
         }
     }
-    #[cfg(any(feature = "directory_objects", feature = "policies"))]
+    #[cfg(feature = "directory_objects")]
     /// Cast to the derived type `microsoft.graph.stsPolicy`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.stsPolicy`
@@ -6568,10 +6439,7 @@ impl EntityRequestBuilder {
     }
     #[cfg(
         any(
-            feature = "directory_objects",
             feature = "drives",
-            feature = "groups",
-            feature = "policies",
             feature = "shares",
             feature = "sites",
             feature = "subscriptions"
@@ -6586,6 +6454,7 @@ impl EntityRequestBuilder {
             path: self.path.clone().segment("microsoft.graph.subscription"),
         }
     }
+    #[cfg(feature = "teams")]
     /// Cast to the derived type `microsoft.graph.swapShiftsChangeRequest`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.swapShiftsChangeRequest`
@@ -6597,14 +6466,7 @@ impl EntityRequestBuilder {
             path: self.path.clone().segment("microsoft.graph.swapShiftsChangeRequest"),
         }
     }
-    #[cfg(
-        any(
-            feature = "applications",
-            feature = "directory_objects",
-            feature = "policies",
-            feature = "service_principals"
-        )
-    )]
+    #[cfg(any(feature = "applications", feature = "service_principals"))]
     /// Cast to the derived type `microsoft.graph.synchronization`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.synchronization`
@@ -6614,14 +6476,7 @@ impl EntityRequestBuilder {
             path: self.path.clone().segment("microsoft.graph.synchronization"),
         }
     }
-    #[cfg(
-        any(
-            feature = "applications",
-            feature = "directory_objects",
-            feature = "policies",
-            feature = "service_principals"
-        )
-    )]
+    #[cfg(any(feature = "applications", feature = "service_principals"))]
     /// Cast to the derived type `microsoft.graph.synchronizationJob`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.synchronizationJob`
@@ -6631,14 +6486,7 @@ impl EntityRequestBuilder {
             path: self.path.clone().segment("microsoft.graph.synchronizationJob"),
         }
     }
-    #[cfg(
-        any(
-            feature = "applications",
-            feature = "directory_objects",
-            feature = "policies",
-            feature = "service_principals"
-        )
-    )]
+    #[cfg(any(feature = "applications", feature = "service_principals"))]
     /// Cast to the derived type `microsoft.graph.synchronizationSchema`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.synchronizationSchema`
@@ -6648,14 +6496,7 @@ impl EntityRequestBuilder {
             path: self.path.clone().segment("microsoft.graph.synchronizationSchema"),
         }
     }
-    #[cfg(
-        any(
-            feature = "applications",
-            feature = "directory_objects",
-            feature = "policies",
-            feature = "service_principals"
-        )
-    )]
+    #[cfg(any(feature = "applications", feature = "service_principals"))]
     /// Cast to the derived type `microsoft.graph.synchronizationTemplate`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.synchronizationTemplate`
@@ -6665,6 +6506,7 @@ impl EntityRequestBuilder {
             path: self.path.clone().segment("microsoft.graph.synchronizationTemplate"),
         }
     }
+    #[cfg(feature = "chats")]
     /// Cast to the derived type `microsoft.graph.targetedChatMessage`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.targetedChatMessage`
@@ -6823,7 +6665,6 @@ impl EntityRequestBuilder {
                 ),
         }
     }
-    #[cfg(feature = "app_catalogs")]
     /// Cast to the derived type `microsoft.graph.teamsApp`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.teamsApp`
@@ -6833,7 +6674,6 @@ impl EntityRequestBuilder {
             path: self.path.clone().segment("microsoft.graph.teamsApp"),
         }
     }
-    #[cfg(feature = "app_catalogs")]
     /// Cast to the derived type `microsoft.graph.teamsAppDefinition`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.teamsAppDefinition`
@@ -6843,6 +6683,7 @@ impl EntityRequestBuilder {
             path: self.path.clone().segment("microsoft.graph.teamsAppDefinition"),
         }
     }
+    #[cfg(any(feature = "chats", feature = "teams"))]
     /// Cast to the derived type `microsoft.graph.teamsAppInstallation`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.teamsAppInstallation`
@@ -6852,6 +6693,7 @@ impl EntityRequestBuilder {
             path: self.path.clone().segment("microsoft.graph.teamsAppInstallation"),
         }
     }
+    #[cfg(any(feature = "chats", feature = "teams", feature = "teamwork"))]
     /// Cast to the derived type `microsoft.graph.teamsTab`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.teamsTab`
@@ -6871,6 +6713,7 @@ impl EntityRequestBuilder {
             path: self.path.clone().segment("microsoft.graph.teamwork"),
         }
     }
+    #[cfg(feature = "teams")]
     /// Cast to the derived type `microsoft.graph.teamworkTag`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.teamworkTag`
@@ -6894,13 +6737,7 @@ impl EntityRequestBuilder {
                 .segment("microsoft.graph.temporaryAccessPassAuthenticationMethod"),
         }
     }
-    #[cfg(
-        any(
-            feature = "authentication_method_configurations",
-            feature = "authentication_methods_policy",
-            feature = "policies"
-        )
-    )]
+    #[cfg(feature = "authentication_method_configurations")]
     /// Cast to the derived type `microsoft.graph.temporaryAccessPassAuthenticationMethodConfiguration`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.temporaryAccessPassAuthenticationMethodConfiguration`
@@ -6959,14 +6796,7 @@ impl EntityRequestBuilder {
                 .segment("microsoft.graph.tenantProtectionScopeContainer"),
         }
     }
-    #[cfg(
-        any(
-            feature = "directory_objects",
-            feature = "groups",
-            feature = "policies",
-            feature = "sites"
-        )
-    )]
+    #[cfg(feature = "sites")]
     /// Cast to the derived type `microsoft.graph.termStore.group`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.termStore.group`
@@ -6978,14 +6808,7 @@ impl EntityRequestBuilder {
             path: self.path.clone().segment("microsoft.graph.termStore.group"),
         }
     }
-    #[cfg(
-        any(
-            feature = "directory_objects",
-            feature = "groups",
-            feature = "policies",
-            feature = "sites"
-        )
-    )]
+    #[cfg(feature = "sites")]
     /// Cast to the derived type `microsoft.graph.termStore.relation`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.termStore.relation`
@@ -6995,14 +6818,7 @@ impl EntityRequestBuilder {
             path: self.path.clone().segment("microsoft.graph.termStore.relation"),
         }
     }
-    #[cfg(
-        any(
-            feature = "directory_objects",
-            feature = "groups",
-            feature = "policies",
-            feature = "sites"
-        )
-    )]
+    #[cfg(feature = "sites")]
     /// Cast to the derived type `microsoft.graph.termStore.set`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.termStore.set`
@@ -7012,14 +6828,7 @@ impl EntityRequestBuilder {
             path: self.path.clone().segment("microsoft.graph.termStore.set"),
         }
     }
-    #[cfg(
-        any(
-            feature = "directory_objects",
-            feature = "groups",
-            feature = "policies",
-            feature = "sites"
-        )
-    )]
+    #[cfg(feature = "sites")]
     /// Cast to the derived type `microsoft.graph.termStore.store`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.termStore.store`
@@ -7029,14 +6838,7 @@ impl EntityRequestBuilder {
             path: self.path.clone().segment("microsoft.graph.termStore.store"),
         }
     }
-    #[cfg(
-        any(
-            feature = "directory_objects",
-            feature = "groups",
-            feature = "policies",
-            feature = "sites"
-        )
-    )]
+    #[cfg(feature = "sites")]
     /// Cast to the derived type `microsoft.graph.termStore.term`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.termStore.term`
@@ -7081,6 +6883,7 @@ impl EntityRequestBuilder {
             path: self.path.clone().segment("microsoft.graph.termsOfUseContainer"),
         }
     }
+    #[cfg(feature = "sites")]
     /// Cast to the derived type `microsoft.graph.textWebPart`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.textWebPart`
@@ -7100,6 +6903,7 @@ impl EntityRequestBuilder {
             path: self.path.clone().segment("microsoft.graph.threatAssessmentRequest"),
         }
     }
+    #[cfg(feature = "teams")]
     /// Cast to the derived type `microsoft.graph.timeCard`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.timeCard`
@@ -7109,6 +6913,7 @@ impl EntityRequestBuilder {
             path: self.path.clone().segment("microsoft.graph.timeCard"),
         }
     }
+    #[cfg(feature = "teams")]
     /// Cast to the derived type `microsoft.graph.timeOff`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.timeOff`
@@ -7118,6 +6923,7 @@ impl EntityRequestBuilder {
             path: self.path.clone().segment("microsoft.graph.timeOff"),
         }
     }
+    #[cfg(feature = "teams")]
     /// Cast to the derived type `microsoft.graph.timeOffReason`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.timeOffReason`
@@ -7127,6 +6933,7 @@ impl EntityRequestBuilder {
             path: self.path.clone().segment("microsoft.graph.timeOffReason"),
         }
     }
+    #[cfg(feature = "teams")]
     /// Cast to the derived type `microsoft.graph.timeOffRequest`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.timeOffRequest`
@@ -7163,7 +6970,14 @@ impl EntityRequestBuilder {
             path: self.path.clone().segment("microsoft.graph.todoTaskList"),
         }
     }
-    #[cfg(any(feature = "directory_objects", feature = "policies"))]
+    #[cfg(
+        any(
+            feature = "applications",
+            feature = "directory_objects",
+            feature = "policies",
+            feature = "service_principals"
+        )
+    )]
     /// Cast to the derived type `microsoft.graph.tokenIssuancePolicy`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.tokenIssuancePolicy`
@@ -7173,7 +6987,14 @@ impl EntityRequestBuilder {
             path: self.path.clone().segment("microsoft.graph.tokenIssuancePolicy"),
         }
     }
-    #[cfg(any(feature = "directory_objects", feature = "policies"))]
+    #[cfg(
+        any(
+            feature = "applications",
+            feature = "directory_objects",
+            feature = "policies",
+            feature = "service_principals"
+        )
+    )]
     /// Cast to the derived type `microsoft.graph.tokenLifetimePolicy`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.tokenLifetimePolicy`
@@ -7391,6 +7212,7 @@ impl EntityRequestBuilder {
             path: self.path.clone().segment("microsoft.graph.unifiedStorageQuota"),
         }
     }
+    #[cfg(feature = "information_protection")]
     /// Cast to the derived type `microsoft.graph.urlAssessmentRequest`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.urlAssessmentRequest`
@@ -7604,13 +7426,7 @@ impl EntityRequestBuilder {
             path: self.path.clone().segment("microsoft.graph.userTeamwork"),
         }
     }
-    #[cfg(
-        any(
-            feature = "authentication_method_configurations",
-            feature = "authentication_methods_policy",
-            feature = "policies"
-        )
-    )]
+    #[cfg(feature = "authentication_method_configurations")]
     /// Cast to the derived type `microsoft.graph.verifiableCredentialsAuthenticationMethodConfiguration`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.verifiableCredentialsAuthenticationMethodConfiguration`
@@ -7627,14 +7443,7 @@ impl EntityRequestBuilder {
                 ),
         }
     }
-    #[cfg(
-        any(
-            feature = "directory_objects",
-            feature = "groups",
-            feature = "policies",
-            feature = "sites"
-        )
-    )]
+    #[cfg(feature = "sites")]
     /// Cast to the derived type `microsoft.graph.verticalSection`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.verticalSection`
@@ -7760,13 +7569,7 @@ impl EntityRequestBuilder {
             path: self.path.clone().segment("microsoft.graph.virtualEventsRoot"),
         }
     }
-    #[cfg(
-        any(
-            feature = "authentication_method_configurations",
-            feature = "authentication_methods_policy",
-            feature = "policies"
-        )
-    )]
+    #[cfg(feature = "authentication_method_configurations")]
     /// Cast to the derived type `microsoft.graph.voiceAuthenticationMethodConfiguration`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.voiceAuthenticationMethodConfiguration`
@@ -7791,6 +7594,7 @@ impl EntityRequestBuilder {
             path: self.path.clone().segment("microsoft.graph.vppToken"),
         }
     }
+    #[cfg(feature = "device_app_management")]
     /// Cast to the derived type `microsoft.graph.webApp`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.webApp`
@@ -7830,14 +7634,7 @@ impl EntityRequestBuilder {
                 .segment("microsoft.graph.webApplicationFirewallVerificationModel"),
         }
     }
-    #[cfg(
-        any(
-            feature = "directory_objects",
-            feature = "groups",
-            feature = "policies",
-            feature = "sites"
-        )
-    )]
+    #[cfg(feature = "sites")]
     /// Cast to the derived type `microsoft.graph.webPart`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.webPart`
@@ -7857,6 +7654,7 @@ impl EntityRequestBuilder {
             path: self.path.clone().segment("microsoft.graph.win32LobApp"),
         }
     }
+    #[cfg(feature = "device_management")]
     /// Cast to the derived type `microsoft.graph.windows10CompliancePolicy`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.windows10CompliancePolicy`
@@ -7868,6 +7666,7 @@ impl EntityRequestBuilder {
             path: self.path.clone().segment("microsoft.graph.windows10CompliancePolicy"),
         }
     }
+    #[cfg(feature = "device_management")]
     /// Cast to the derived type `microsoft.graph.windows10CustomConfiguration`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.windows10CustomConfiguration`
@@ -7882,6 +7681,7 @@ impl EntityRequestBuilder {
                 .segment("microsoft.graph.windows10CustomConfiguration"),
         }
     }
+    #[cfg(feature = "device_management")]
     /// Cast to the derived type `microsoft.graph.windows10EndpointProtectionConfiguration`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.windows10EndpointProtectionConfiguration`
@@ -7896,6 +7696,7 @@ impl EntityRequestBuilder {
                 .segment("microsoft.graph.windows10EndpointProtectionConfiguration"),
         }
     }
+    #[cfg(feature = "device_management")]
     /// Cast to the derived type `microsoft.graph.windows10EnrollmentCompletionPageConfiguration`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.windows10EnrollmentCompletionPageConfiguration`
@@ -7912,6 +7713,7 @@ impl EntityRequestBuilder {
                 ),
         }
     }
+    #[cfg(feature = "device_management")]
     /// Cast to the derived type `microsoft.graph.windows10EnterpriseModernAppManagementConfiguration`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.windows10EnterpriseModernAppManagementConfiguration`
@@ -7928,6 +7730,7 @@ impl EntityRequestBuilder {
                 ),
         }
     }
+    #[cfg(feature = "device_management")]
     /// Cast to the derived type `microsoft.graph.windows10GeneralConfiguration`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.windows10GeneralConfiguration`
@@ -7942,6 +7745,7 @@ impl EntityRequestBuilder {
                 .segment("microsoft.graph.windows10GeneralConfiguration"),
         }
     }
+    #[cfg(feature = "device_management")]
     /// Cast to the derived type `microsoft.graph.windows10MobileCompliancePolicy`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.windows10MobileCompliancePolicy`
@@ -7956,6 +7760,7 @@ impl EntityRequestBuilder {
                 .segment("microsoft.graph.windows10MobileCompliancePolicy"),
         }
     }
+    #[cfg(feature = "device_management")]
     /// Cast to the derived type `microsoft.graph.windows10SecureAssessmentConfiguration`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.windows10SecureAssessmentConfiguration`
@@ -7970,6 +7775,7 @@ impl EntityRequestBuilder {
                 .segment("microsoft.graph.windows10SecureAssessmentConfiguration"),
         }
     }
+    #[cfg(feature = "device_management")]
     /// Cast to the derived type `microsoft.graph.windows10TeamGeneralConfiguration`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.windows10TeamGeneralConfiguration`
@@ -7984,6 +7790,7 @@ impl EntityRequestBuilder {
                 .segment("microsoft.graph.windows10TeamGeneralConfiguration"),
         }
     }
+    #[cfg(feature = "device_management")]
     /// Cast to the derived type `microsoft.graph.windows81CompliancePolicy`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.windows81CompliancePolicy`
@@ -7995,6 +7802,7 @@ impl EntityRequestBuilder {
             path: self.path.clone().segment("microsoft.graph.windows81CompliancePolicy"),
         }
     }
+    #[cfg(feature = "device_management")]
     /// Cast to the derived type `microsoft.graph.windows81GeneralConfiguration`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.windows81GeneralConfiguration`
@@ -8048,6 +7856,7 @@ impl EntityRequestBuilder {
                 .segment("microsoft.graph.windowsAutopilotDeviceIdentity"),
         }
     }
+    #[cfg(feature = "device_management")]
     /// Cast to the derived type `microsoft.graph.windowsDefenderAdvancedThreatProtectionConfiguration`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.windowsDefenderAdvancedThreatProtectionConfiguration`
@@ -8120,6 +7929,7 @@ impl EntityRequestBuilder {
             path: self.path.clone().segment("microsoft.graph.windowsMalwareInformation"),
         }
     }
+    #[cfg(feature = "device_app_management")]
     /// Cast to the derived type `microsoft.graph.windowsMicrosoftEdgeApp`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.windowsMicrosoftEdgeApp`
@@ -8141,6 +7951,7 @@ impl EntityRequestBuilder {
             path: self.path.clone().segment("microsoft.graph.windowsMobileMSI"),
         }
     }
+    #[cfg(feature = "device_management")]
     /// Cast to the derived type `microsoft.graph.windowsPhone81CompliancePolicy`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.windowsPhone81CompliancePolicy`
@@ -8155,6 +7966,7 @@ impl EntityRequestBuilder {
                 .segment("microsoft.graph.windowsPhone81CompliancePolicy"),
         }
     }
+    #[cfg(feature = "device_management")]
     /// Cast to the derived type `microsoft.graph.windowsPhone81CustomConfiguration`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.windowsPhone81CustomConfiguration`
@@ -8169,6 +7981,7 @@ impl EntityRequestBuilder {
                 .segment("microsoft.graph.windowsPhone81CustomConfiguration"),
         }
     }
+    #[cfg(feature = "device_management")]
     /// Cast to the derived type `microsoft.graph.windowsPhone81GeneralConfiguration`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.windowsPhone81GeneralConfiguration`
@@ -8211,6 +8024,7 @@ impl EntityRequestBuilder {
             path: self.path.clone().segment("microsoft.graph.windowsUniversalAppX"),
         }
     }
+    #[cfg(feature = "device_management")]
     /// Cast to the derived type `microsoft.graph.windowsUpdateForBusinessConfiguration`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.windowsUpdateForBusinessConfiguration`
@@ -8225,6 +8039,7 @@ impl EntityRequestBuilder {
                 .segment("microsoft.graph.windowsUpdateForBusinessConfiguration"),
         }
     }
+    #[cfg(feature = "device_app_management")]
     /// Cast to the derived type `microsoft.graph.windowsWebApp`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.windowsWebApp`
@@ -8716,13 +8531,7 @@ impl EntityRequestBuilder {
             path: self.path.clone().segment("microsoft.graph.workspace"),
         }
     }
-    #[cfg(
-        any(
-            feature = "authentication_method_configurations",
-            feature = "authentication_methods_policy",
-            feature = "policies"
-        )
-    )]
+    #[cfg(feature = "authentication_method_configurations")]
     /// Cast to the derived type `microsoft.graph.x509CertificateAuthenticationMethodConfiguration`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.x509CertificateAuthenticationMethodConfiguration`
@@ -8741,15 +8550,7 @@ impl EntityRequestBuilder {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory_objects",
-        feature = "groups",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "groups", feature = "me", feature = "users"))]
 /// Requests for a collection of `microsoft.graph.event`.
 ///
 /// URL: `/me/calendarView`
@@ -8762,15 +8563,7 @@ pub struct EventCollectionRequestBuilder {
     pub(super) segment: &'static str,
 }
 
-#[cfg(
-    any(
-        feature = "directory_objects",
-        feature = "groups",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "groups", feature = "me", feature = "users"))]
 impl EventCollectionRequestBuilder {
     /// Lists one page of the collection; [`.into_stream()`](runtime::Request::into_stream)
     /// yields every item, following `@odata.nextLink`.
@@ -8832,14 +8625,7 @@ impl EventCollectionRequestBuilder {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory_objects",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "me", feature = "users"))]
 /// Requests for a collection of `microsoft.graph.eventMessage`.
 ///
 /// URL: `/me/messages/microsoft.graph.eventMessage`
@@ -8850,14 +8636,7 @@ pub struct EventMessageCollectionRequestBuilder {
     pub(super) segment: &'static str,
 }
 
-#[cfg(
-    any(
-        feature = "directory_objects",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "me", feature = "users"))]
 impl EventMessageCollectionRequestBuilder {
     /// Lists one page of the collection; [`.into_stream()`](runtime::Request::into_stream)
     /// yields every item, following `@odata.nextLink`.
@@ -8919,15 +8698,7 @@ impl EventMessageCollectionRequestBuilder {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory_objects",
-        feature = "groups",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "groups", feature = "me", feature = "users"))]
 /// Requests for one `microsoft.graph.eventMessage`.
 ///
 /// URL: `/me/messages/{id}/microsoft.graph.eventMessage`
@@ -8939,15 +8710,7 @@ pub struct EventMessageRequestBuilder {
     pub(super) path: runtime::ODataPath,
 }
 
-#[cfg(
-    any(
-        feature = "directory_objects",
-        feature = "groups",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "groups", feature = "me", feature = "users"))]
 impl EventMessageRequestBuilder {
     /// Reads the entity; [`.select()`](runtime::Request::select) and
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
@@ -9195,14 +8958,7 @@ impl EventMessageRequestBuilder {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory_objects",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "me", feature = "users"))]
 /// Requests for a collection of `microsoft.graph.eventMessageRequest`.
 ///
 /// URL: `/me/messages/microsoft.graph.eventMessageRequest`
@@ -9213,14 +8969,7 @@ pub struct EventMessageRequestCollectionRequestBuilder {
     pub(super) segment: &'static str,
 }
 
-#[cfg(
-    any(
-        feature = "directory_objects",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "me", feature = "users"))]
 impl EventMessageRequestCollectionRequestBuilder {
     /// Lists one page of the collection; [`.into_stream()`](runtime::Request::into_stream)
     /// yields every item, following `@odata.nextLink`.
@@ -9284,15 +9033,7 @@ impl EventMessageRequestCollectionRequestBuilder {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory_objects",
-        feature = "groups",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "groups", feature = "me", feature = "users"))]
 /// Requests for one `microsoft.graph.eventMessageRequest`.
 ///
 /// URL: `/me/messages/{id}/microsoft.graph.eventMessageRequest`
@@ -9304,15 +9045,7 @@ pub struct EventMessageRequestRequestBuilder {
     pub(super) path: runtime::ODataPath,
 }
 
-#[cfg(
-    any(
-        feature = "directory_objects",
-        feature = "groups",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "groups", feature = "me", feature = "users"))]
 impl EventMessageRequestRequestBuilder {
     /// Reads the entity; [`.select()`](runtime::Request::select) and
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
@@ -9563,14 +9296,7 @@ impl EventMessageRequestRequestBuilder {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory_objects",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "me", feature = "users"))]
 /// Requests for a collection of `microsoft.graph.eventMessageResponse`.
 ///
 /// URL: `/me/messages/microsoft.graph.eventMessageResponse`
@@ -9581,14 +9307,7 @@ pub struct EventMessageResponseCollectionRequestBuilder {
     pub(super) segment: &'static str,
 }
 
-#[cfg(
-    any(
-        feature = "directory_objects",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "me", feature = "users"))]
 impl EventMessageResponseCollectionRequestBuilder {
     /// Lists one page of the collection; [`.into_stream()`](runtime::Request::into_stream)
     /// yields every item, following `@odata.nextLink`.
@@ -9652,15 +9371,7 @@ impl EventMessageResponseCollectionRequestBuilder {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory_objects",
-        feature = "groups",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "groups", feature = "me", feature = "users"))]
 /// Requests for one `microsoft.graph.eventMessageResponse`.
 ///
 /// URL: `/me/messages/{id}/microsoft.graph.eventMessageResponse`
@@ -9672,15 +9383,7 @@ pub struct EventMessageResponseRequestBuilder {
     pub(super) path: runtime::ODataPath,
 }
 
-#[cfg(
-    any(
-        feature = "directory_objects",
-        feature = "groups",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "groups", feature = "me", feature = "users"))]
 impl EventMessageResponseRequestBuilder {
     /// Reads the entity; [`.select()`](runtime::Request::select) and
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
@@ -9931,15 +9634,7 @@ impl EventMessageResponseRequestBuilder {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory_objects",
-        feature = "groups",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "groups", feature = "me", feature = "users"))]
 /// Requests for one `microsoft.graph.event`.
 ///
 /// URL: `/me/calendarView/{id}`
@@ -9951,15 +9646,7 @@ pub struct EventRequestBuilder {
     pub(super) path: runtime::ODataPath,
 }
 
-#[cfg(
-    any(
-        feature = "directory_objects",
-        feature = "groups",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "groups", feature = "me", feature = "users"))]
 impl EventRequestBuilder {
     /// Reads the entity; [`.select()`](runtime::Request::select) and
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.

@@ -158,7 +158,7 @@ impl IosManagedAppProtectionRequestBuilder {
     }
 }
 
-#[cfg(feature = "me")]
+#[cfg(feature = "device_app_management")]
 /// Requests for one `microsoft.graph.iosManagedAppRegistration`.
 ///
 /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.iosManagedAppRegistration`
@@ -168,7 +168,7 @@ pub struct IosManagedAppRegistrationRequestBuilder {
     pub(super) path: runtime::ODataPath,
 }
 
-#[cfg(feature = "me")]
+#[cfg(feature = "device_app_management")]
 impl IosManagedAppRegistrationRequestBuilder {
     /// Reads the entity; [`.select()`](runtime::Request::select) and
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
@@ -204,7 +204,6 @@ impl IosManagedAppRegistrationRequestBuilder {
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
-    #[cfg(feature = "device_app_management")]
     /// Navigation property `appliedPolicies`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.iosManagedAppRegistration/appliedPolicies`
@@ -215,7 +214,6 @@ impl IosManagedAppRegistrationRequestBuilder {
             segment: "appliedPolicies",
         }
     }
-    #[cfg(feature = "device_app_management")]
     /// Navigation property `intendedPolicies`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.iosManagedAppRegistration/intendedPolicies`
@@ -226,7 +224,6 @@ impl IosManagedAppRegistrationRequestBuilder {
             segment: "intendedPolicies",
         }
     }
-    #[cfg(feature = "device_app_management")]
     /// Navigation property `operations`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.iosManagedAppRegistration/operations`
@@ -239,7 +236,7 @@ impl IosManagedAppRegistrationRequestBuilder {
     }
 }
 
-#[cfg(feature = "me")]
+#[cfg(feature = "device_app_management")]
 /// Requests for one `microsoft.graph.iosMobileAppConfiguration`.
 ///
 /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.iosMobileAppConfiguration`
@@ -249,7 +246,7 @@ pub struct IosMobileAppConfigurationRequestBuilder {
     pub(super) path: runtime::ODataPath,
 }
 
-#[cfg(feature = "me")]
+#[cfg(feature = "device_app_management")]
 impl IosMobileAppConfigurationRequestBuilder {
     /// Reads the entity; [`.select()`](runtime::Request::select) and
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
@@ -285,7 +282,6 @@ impl IosMobileAppConfigurationRequestBuilder {
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
-    #[cfg(feature = "device_app_management")]
     /// Navigation property `assignments`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.iosMobileAppConfiguration/assignments`
@@ -298,7 +294,6 @@ impl IosMobileAppConfigurationRequestBuilder {
             segment: "assignments",
         }
     }
-    #[cfg(feature = "device_app_management")]
     /// Navigation property `deviceStatusSummary`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.iosMobileAppConfiguration/deviceStatusSummary`
@@ -310,7 +305,6 @@ impl IosMobileAppConfigurationRequestBuilder {
             path: self.path.clone().segment("deviceStatusSummary"),
         }
     }
-    #[cfg(feature = "device_app_management")]
     /// Navigation property `deviceStatuses`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.iosMobileAppConfiguration/deviceStatuses`
@@ -323,7 +317,6 @@ impl IosMobileAppConfigurationRequestBuilder {
             segment: "deviceStatuses",
         }
     }
-    #[cfg(feature = "device_app_management")]
     /// Navigation property `userStatusSummary`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.iosMobileAppConfiguration/userStatusSummary`
@@ -335,7 +328,6 @@ impl IosMobileAppConfigurationRequestBuilder {
             path: self.path.clone().segment("userStatusSummary"),
         }
     }
-    #[cfg(feature = "device_app_management")]
     /// Navigation property `userStatuses`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.iosMobileAppConfiguration/userStatuses`
@@ -364,7 +356,7 @@ impl IosMobileAppConfigurationRequestBuilder {
     }
 }
 
-#[cfg(feature = "me")]
+#[cfg(feature = "device_app_management")]
 /// Requests for one `microsoft.graph.iosStoreApp`.
 ///
 /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.iosStoreApp`
@@ -374,7 +366,7 @@ pub struct IosStoreAppRequestBuilder {
     pub(super) path: runtime::ODataPath,
 }
 
-#[cfg(feature = "me")]
+#[cfg(feature = "device_app_management")]
 impl IosStoreAppRequestBuilder {
     /// Reads the entity; [`.select()`](runtime::Request::select) and
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
@@ -407,7 +399,6 @@ impl IosStoreAppRequestBuilder {
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
-    #[cfg(feature = "device_app_management")]
     /// Navigation property `assignments`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.iosStoreApp/assignments`
@@ -418,7 +409,6 @@ impl IosStoreAppRequestBuilder {
             segment: "assignments",
         }
     }
-    #[cfg(feature = "device_app_management")]
     /// Navigation property `categories`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.iosStoreApp/categories`
@@ -462,7 +452,7 @@ impl IosStoreAppRequestBuilder {
     }
 }
 
-#[cfg(feature = "me")]
+#[cfg(feature = "device_management")]
 /// Requests for one `microsoft.graph.iosUpdateConfiguration`.
 ///
 /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.iosUpdateConfiguration`
@@ -472,7 +462,7 @@ pub struct IosUpdateConfigurationRequestBuilder {
     pub(super) path: runtime::ODataPath,
 }
 
-#[cfg(feature = "me")]
+#[cfg(feature = "device_management")]
 impl IosUpdateConfigurationRequestBuilder {
     /// Reads the entity; [`.select()`](runtime::Request::select) and
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
@@ -508,7 +498,6 @@ impl IosUpdateConfigurationRequestBuilder {
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
-    #[cfg(feature = "device_management")]
     /// Navigation property `assignments`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.iosUpdateConfiguration/assignments`
@@ -519,7 +508,6 @@ impl IosUpdateConfigurationRequestBuilder {
             segment: "assignments",
         }
     }
-    #[cfg(feature = "device_management")]
     /// Navigation property `deviceSettingStateSummaries`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.iosUpdateConfiguration/deviceSettingStateSummaries`
@@ -532,7 +520,6 @@ impl IosUpdateConfigurationRequestBuilder {
             segment: "deviceSettingStateSummaries",
         }
     }
-    #[cfg(feature = "device_management")]
     /// Navigation property `deviceStatusOverview`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.iosUpdateConfiguration/deviceStatusOverview`
@@ -544,7 +531,6 @@ impl IosUpdateConfigurationRequestBuilder {
             path: self.path.clone().segment("deviceStatusOverview"),
         }
     }
-    #[cfg(feature = "device_management")]
     /// Navigation property `deviceStatuses`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.iosUpdateConfiguration/deviceStatuses`
@@ -557,7 +543,6 @@ impl IosUpdateConfigurationRequestBuilder {
             segment: "deviceStatuses",
         }
     }
-    #[cfg(feature = "device_management")]
     /// Navigation property `userStatusOverview`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.iosUpdateConfiguration/userStatusOverview`
@@ -567,7 +552,6 @@ impl IosUpdateConfigurationRequestBuilder {
             path: self.path.clone().segment("userStatusOverview"),
         }
     }
-    #[cfg(feature = "device_management")]
     /// Navigation property `userStatuses`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.iosUpdateConfiguration/userStatuses`
@@ -733,7 +717,7 @@ impl IosUpdateDeviceStatusRequestBuilder {
     }
 }
 
-#[cfg(feature = "me")]
+#[cfg(feature = "device_app_management")]
 /// Requests for one `microsoft.graph.iosVppApp`.
 ///
 /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.iosVppApp`
@@ -743,7 +727,7 @@ pub struct IosVppAppRequestBuilder {
     pub(super) path: runtime::ODataPath,
 }
 
-#[cfg(feature = "me")]
+#[cfg(feature = "device_app_management")]
 impl IosVppAppRequestBuilder {
     /// Reads the entity; [`.select()`](runtime::Request::select) and
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
@@ -776,7 +760,6 @@ impl IosVppAppRequestBuilder {
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
-    #[cfg(feature = "device_app_management")]
     /// Navigation property `assignments`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.iosVppApp/assignments`
@@ -787,7 +770,6 @@ impl IosVppAppRequestBuilder {
             segment: "assignments",
         }
     }
-    #[cfg(feature = "device_app_management")]
     /// Navigation property `categories`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.iosVppApp/categories`
@@ -831,7 +813,7 @@ impl IosVppAppRequestBuilder {
     }
 }
 
-#[cfg(feature = "me")]
+#[cfg(feature = "device_app_management")]
 /// Requests for one `microsoft.graph.iosVppEBook`.
 ///
 /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.iosVppEBook`
@@ -841,7 +823,7 @@ pub struct IosVppEBookRequestBuilder {
     pub(super) path: runtime::ODataPath,
 }
 
-#[cfg(feature = "me")]
+#[cfg(feature = "device_app_management")]
 impl IosVppEBookRequestBuilder {
     /// Reads the entity; [`.select()`](runtime::Request::select) and
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
@@ -874,7 +856,6 @@ impl IosVppEBookRequestBuilder {
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
-    #[cfg(feature = "device_app_management")]
     /// Navigation property `assignments`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.iosVppEBook/assignments`
@@ -885,7 +866,6 @@ impl IosVppEBookRequestBuilder {
             segment: "assignments",
         }
     }
-    #[cfg(feature = "device_app_management")]
     /// Navigation property `deviceStates`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.iosVppEBook/deviceStates`
@@ -896,7 +876,6 @@ impl IosVppEBookRequestBuilder {
             segment: "deviceStates",
         }
     }
-    #[cfg(feature = "device_app_management")]
     /// Navigation property `installSummary`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.iosVppEBook/installSummary`
@@ -906,7 +885,6 @@ impl IosVppEBookRequestBuilder {
             path: self.path.clone().segment("installSummary"),
         }
     }
-    #[cfg(feature = "device_app_management")]
     /// Navigation property `userStateSummary`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.iosVppEBook/userStateSummary`
@@ -936,7 +914,7 @@ impl IosVppEBookRequestBuilder {
     }
 }
 
-#[cfg(feature = "me")]
+#[cfg(feature = "device_app_management")]
 /// Requests for one `microsoft.graph.iosiPadOSWebClip`.
 ///
 /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.iosiPadOSWebClip`
@@ -946,7 +924,7 @@ pub struct IosiPadOsWebClipRequestBuilder {
     pub(super) path: runtime::ODataPath,
 }
 
-#[cfg(feature = "me")]
+#[cfg(feature = "device_app_management")]
 impl IosiPadOsWebClipRequestBuilder {
     /// Reads the entity; [`.select()`](runtime::Request::select) and
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
@@ -982,7 +960,6 @@ impl IosiPadOsWebClipRequestBuilder {
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
-    #[cfg(feature = "device_app_management")]
     /// Navigation property `assignments`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.iosiPadOSWebClip/assignments`
@@ -993,7 +970,6 @@ impl IosiPadOsWebClipRequestBuilder {
             segment: "assignments",
         }
     }
-    #[cfg(feature = "device_app_management")]
     /// Navigation property `categories`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.iosiPadOSWebClip/categories`
@@ -1037,15 +1013,7 @@ impl IosiPadOsWebClipRequestBuilder {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory_objects",
-        feature = "drives",
-        feature = "groups",
-        feature = "policies",
-        feature = "sites"
-    )
-)]
+#[cfg(any(feature = "drives", feature = "sites"))]
 /// Requests for a collection of `microsoft.graph.itemActivity`.
 ///
 /// URL: `/sites/{id}/analytics/allTime/activities`
@@ -1056,15 +1024,7 @@ pub struct ItemActivityCollectionRequestBuilder {
     pub(super) segment: &'static str,
 }
 
-#[cfg(
-    any(
-        feature = "directory_objects",
-        feature = "drives",
-        feature = "groups",
-        feature = "policies",
-        feature = "sites"
-    )
-)]
+#[cfg(any(feature = "drives", feature = "sites"))]
 impl ItemActivityCollectionRequestBuilder {
     /// Lists one page of the collection; [`.into_stream()`](runtime::Request::into_stream)
     /// yields every item, following `@odata.nextLink`.
@@ -1112,15 +1072,7 @@ impl ItemActivityCollectionRequestBuilder {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory_objects",
-        feature = "drives",
-        feature = "groups",
-        feature = "policies",
-        feature = "sites"
-    )
-)]
+#[cfg(any(feature = "drives", feature = "sites"))]
 /// Requests for one `microsoft.graph.itemActivity`.
 ///
 /// URL: `/sites/{id}/analytics/allTime/activities/{id}`
@@ -1132,15 +1084,7 @@ pub struct ItemActivityRequestBuilder {
     pub(super) path: runtime::ODataPath,
 }
 
-#[cfg(
-    any(
-        feature = "directory_objects",
-        feature = "drives",
-        feature = "groups",
-        feature = "policies",
-        feature = "sites"
-    )
-)]
+#[cfg(any(feature = "drives", feature = "sites"))]
 impl ItemActivityRequestBuilder {
     /// Reads the entity; [`.select()`](runtime::Request::select) and
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
@@ -1173,7 +1117,6 @@ impl ItemActivityRequestBuilder {
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
-    #[cfg(feature = "drives")]
     /// Navigation property `driveItem`.
     ///
     /// URL: `/sites/{id}/analytics/allTime/activities/{id}/driveItem`
@@ -1200,15 +1143,7 @@ impl ItemActivityRequestBuilder {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory_objects",
-        feature = "drives",
-        feature = "groups",
-        feature = "policies",
-        feature = "sites"
-    )
-)]
+#[cfg(any(feature = "drives", feature = "sites"))]
 /// Requests for a collection of `microsoft.graph.itemActivityStat`.
 ///
 /// URL: `/sites/{id}/analytics/itemActivityStats`
@@ -1219,15 +1154,7 @@ pub struct ItemActivityStatCollectionRequestBuilder {
     pub(super) segment: &'static str,
 }
 
-#[cfg(
-    any(
-        feature = "directory_objects",
-        feature = "drives",
-        feature = "groups",
-        feature = "policies",
-        feature = "sites"
-    )
-)]
+#[cfg(any(feature = "drives", feature = "sites"))]
 impl ItemActivityStatCollectionRequestBuilder {
     /// Lists one page of the collection; [`.into_stream()`](runtime::Request::into_stream)
     /// yields every item, following `@odata.nextLink`.
@@ -1277,15 +1204,7 @@ impl ItemActivityStatCollectionRequestBuilder {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory_objects",
-        feature = "drives",
-        feature = "groups",
-        feature = "policies",
-        feature = "sites"
-    )
-)]
+#[cfg(any(feature = "drives", feature = "sites"))]
 /// Requests for one `microsoft.graph.itemActivityStat`.
 ///
 /// URL: `/sites/{id}/analytics/allTime`
@@ -1297,15 +1216,7 @@ pub struct ItemActivityStatRequestBuilder {
     pub(super) path: runtime::ODataPath,
 }
 
-#[cfg(
-    any(
-        feature = "directory_objects",
-        feature = "drives",
-        feature = "groups",
-        feature = "policies",
-        feature = "sites"
-    )
-)]
+#[cfg(any(feature = "drives", feature = "sites"))]
 impl ItemActivityStatRequestBuilder {
     /// Reads the entity; [`.select()`](runtime::Request::select) and
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
@@ -1353,15 +1264,7 @@ impl ItemActivityStatRequestBuilder {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory_objects",
-        feature = "drives",
-        feature = "groups",
-        feature = "policies",
-        feature = "sites"
-    )
-)]
+#[cfg(any(feature = "drives", feature = "shares", feature = "sites"))]
 /// Requests for one `microsoft.graph.itemAnalytics`.
 ///
 /// URL: `/sites/{id}/analytics`
@@ -1373,15 +1276,7 @@ pub struct ItemAnalyticsRequestBuilder {
     pub(super) path: runtime::ODataPath,
 }
 
-#[cfg(
-    any(
-        feature = "directory_objects",
-        feature = "drives",
-        feature = "groups",
-        feature = "policies",
-        feature = "sites"
-    )
-)]
+#[cfg(any(feature = "drives", feature = "shares", feature = "sites"))]
 impl ItemAnalyticsRequestBuilder {
     /// Reads the entity; [`.select()`](runtime::Request::select) and
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
@@ -1414,6 +1309,7 @@ impl ItemAnalyticsRequestBuilder {
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
+    #[cfg(any(feature = "drives", feature = "sites"))]
     /// Navigation property `allTime`.
     ///
     /// URL: `/sites/{id}/analytics/allTime`
@@ -1423,6 +1319,7 @@ impl ItemAnalyticsRequestBuilder {
             path: self.path.clone().segment("allTime"),
         }
     }
+    #[cfg(any(feature = "drives", feature = "sites"))]
     /// Navigation property `itemActivityStats`.
     ///
     /// URL: `/sites/{id}/analytics/itemActivityStats`
@@ -1433,6 +1330,7 @@ impl ItemAnalyticsRequestBuilder {
             segment: "itemActivityStats",
         }
     }
+    #[cfg(any(feature = "drives", feature = "sites"))]
     /// Navigation property `lastSevenDays`.
     ///
     /// URL: `/sites/{id}/analytics/lastSevenDays`
@@ -1474,15 +1372,7 @@ impl ItemAnalyticsRequestBuilder {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory_objects",
-        feature = "groups",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "groups", feature = "me", feature = "users"))]
 /// Requests for a collection of `microsoft.graph.itemAttachment`.
 ///
 /// URL: `/me/calendarView/{id}/attachments/microsoft.graph.itemAttachment`
@@ -1493,15 +1383,7 @@ pub struct ItemAttachmentCollectionRequestBuilder {
     pub(super) segment: &'static str,
 }
 
-#[cfg(
-    any(
-        feature = "directory_objects",
-        feature = "groups",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "groups", feature = "me", feature = "users"))]
 impl ItemAttachmentCollectionRequestBuilder {
     /// Lists one page of the collection; [`.into_stream()`](runtime::Request::into_stream)
     /// yields every item, following `@odata.nextLink`.
@@ -1569,15 +1451,7 @@ impl ItemAttachmentCollectionRequestBuilder {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory_objects",
-        feature = "groups",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "groups", feature = "me", feature = "users"))]
 /// Requests for one `microsoft.graph.itemAttachment`.
 ///
 /// URL: `/me/calendarView/{id}/attachments/{id}/microsoft.graph.itemAttachment`
@@ -1589,15 +1463,7 @@ pub struct ItemAttachmentRequestBuilder {
     pub(super) path: runtime::ODataPath,
 }
 
-#[cfg(
-    any(
-        feature = "directory_objects",
-        feature = "groups",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "groups", feature = "me", feature = "users"))]
 impl ItemAttachmentRequestBuilder {
     /// Reads the entity; [`.select()`](runtime::Request::select) and
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
@@ -1641,14 +1507,7 @@ impl ItemAttachmentRequestBuilder {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory_objects",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "me", feature = "users"))]
 /// Requests for one `microsoft.graph.itemInsights`.
 ///
 /// URL: `/me/insights`
@@ -1660,14 +1519,7 @@ pub struct ItemInsightsRequestBuilder {
     pub(super) path: runtime::ODataPath,
 }
 
-#[cfg(
-    any(
-        feature = "directory_objects",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "me", feature = "users"))]
 impl ItemInsightsRequestBuilder {
     /// Reads the entity; [`.select()`](runtime::Request::select) and
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
@@ -1780,7 +1632,7 @@ impl ItemRetentionLabelRequestBuilder {
     }
 }
 
-#[cfg(feature = "me")]
+#[cfg(any(feature = "me", feature = "users"))]
 /// Requests for one `microsoft.graph.labelContentRight`.
 ///
 /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.labelContentRight`
@@ -1790,7 +1642,7 @@ pub struct LabelContentRightRequestBuilder {
     pub(super) path: runtime::ODataPath,
 }
 
-#[cfg(feature = "me")]
+#[cfg(any(feature = "me", feature = "users"))]
 impl LabelContentRightRequestBuilder {
     /// Reads the entity; [`.select()`](runtime::Request::select) and
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
@@ -2198,7 +2050,7 @@ impl LearningContentRequestBuilder {
     }
 }
 
-#[cfg(feature = "employee_experience")]
+#[cfg(any(feature = "employee_experience", feature = "me", feature = "users"))]
 /// Requests for a collection of `microsoft.graph.learningCourseActivity`.
 ///
 /// URL: `/employeeExperience/learningCourseActivities`
@@ -2211,7 +2063,7 @@ pub struct LearningCourseActivityCollectionRequestBuilder {
     pub(super) segment: &'static str,
 }
 
-#[cfg(feature = "employee_experience")]
+#[cfg(any(feature = "employee_experience", feature = "me", feature = "users"))]
 impl LearningCourseActivityCollectionRequestBuilder {
     /// Lists one page of the collection; [`.into_stream()`](runtime::Request::into_stream)
     /// yields every item, following `@odata.nextLink`.
@@ -2276,7 +2128,7 @@ impl LearningCourseActivityCollectionRequestBuilder {
     }
 }
 
-#[cfg(feature = "employee_experience")]
+#[cfg(any(feature = "employee_experience", feature = "me", feature = "users"))]
 /// Requests for one `microsoft.graph.learningCourseActivity`.
 ///
 /// URL: `/employeeExperience/learningCourseActivities/{id}`
@@ -2286,7 +2138,7 @@ pub struct LearningCourseActivityRequestBuilder {
     pub(super) path: runtime::ODataPath,
 }
 
-#[cfg(feature = "employee_experience")]
+#[cfg(any(feature = "employee_experience", feature = "me", feature = "users"))]
 impl LearningCourseActivityRequestBuilder {
     /// Reads the entity; [`.select()`](runtime::Request::select) and
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
@@ -2593,14 +2445,7 @@ impl LevelMapRequestBuilder {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory_objects",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "me", feature = "users"))]
 /// Requests for a collection of `microsoft.graph.licenseDetails`.
 ///
 /// URL: `/me/licenseDetails`
@@ -2613,14 +2458,7 @@ pub struct LicenseDetailsCollectionRequestBuilder {
     pub(super) segment: &'static str,
 }
 
-#[cfg(
-    any(
-        feature = "directory_objects",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "me", feature = "users"))]
 impl LicenseDetailsCollectionRequestBuilder {
     /// Lists one page of the collection; [`.into_stream()`](runtime::Request::into_stream)
     /// yields every item, following `@odata.nextLink`.
@@ -2686,14 +2524,7 @@ impl LicenseDetailsCollectionRequestBuilder {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory_objects",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "me", feature = "users"))]
 /// Requests for one `microsoft.graph.licenseDetails`.
 ///
 /// URL: `/me/licenseDetails/{id}`
@@ -2705,14 +2536,7 @@ pub struct LicenseDetailsRequestBuilder {
     pub(super) path: runtime::ODataPath,
 }
 
-#[cfg(
-    any(
-        feature = "directory_objects",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "me", feature = "users"))]
 impl LicenseDetailsRequestBuilder {
     /// Reads the entity; [`.select()`](runtime::Request::select) and
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
@@ -2747,14 +2571,7 @@ impl LicenseDetailsRequestBuilder {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory_objects",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "me", feature = "users"))]
 /// Requests for a collection of `microsoft.graph.linkedResource`.
 ///
 /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.todoTask/linkedResources`
@@ -2765,14 +2582,7 @@ pub struct LinkedResourceCollectionRequestBuilder {
     pub(super) segment: &'static str,
 }
 
-#[cfg(
-    any(
-        feature = "directory_objects",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "me", feature = "users"))]
 impl LinkedResourceCollectionRequestBuilder {
     /// Lists one page of the collection; [`.into_stream()`](runtime::Request::into_stream)
     /// yields every item, following `@odata.nextLink`.
@@ -2822,14 +2632,7 @@ impl LinkedResourceCollectionRequestBuilder {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory_objects",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "me", feature = "users"))]
 /// Requests for one `microsoft.graph.linkedResource`.
 ///
 /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.todoTask/linkedResources/{id}`
@@ -2839,14 +2642,7 @@ pub struct LinkedResourceRequestBuilder {
     pub(super) path: runtime::ODataPath,
 }
 
-#[cfg(
-    any(
-        feature = "directory_objects",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "me", feature = "users"))]
 impl LinkedResourceRequestBuilder {
     /// Reads the entity; [`.select()`](runtime::Request::select) and
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
@@ -2881,14 +2677,7 @@ impl LinkedResourceRequestBuilder {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory_objects",
-        feature = "groups",
-        feature = "policies",
-        feature = "sites"
-    )
-)]
+#[cfg(feature = "sites")]
 /// Requests for a collection of `microsoft.graph.list`.
 ///
 /// URL: `/sites/{id}/lists`
@@ -2901,14 +2690,7 @@ pub struct ListCollectionRequestBuilder {
     pub(super) segment: &'static str,
 }
 
-#[cfg(
-    any(
-        feature = "directory_objects",
-        feature = "groups",
-        feature = "policies",
-        feature = "sites"
-    )
-)]
+#[cfg(feature = "sites")]
 impl ListCollectionRequestBuilder {
     /// Lists one page of the collection; [`.into_stream()`](runtime::Request::into_stream)
     /// yields every item, following `@odata.nextLink`.
@@ -2956,16 +2738,7 @@ impl ListCollectionRequestBuilder {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory_objects",
-        feature = "drives",
-        feature = "groups",
-        feature = "policies",
-        feature = "shares",
-        feature = "sites"
-    )
-)]
+#[cfg(any(feature = "drives", feature = "shares", feature = "sites"))]
 /// Requests for a collection of `microsoft.graph.listItem`.
 ///
 /// URL: `/drives/{id}/list/items`
@@ -2978,16 +2751,7 @@ pub struct ListItemCollectionRequestBuilder {
     pub(super) segment: &'static str,
 }
 
-#[cfg(
-    any(
-        feature = "directory_objects",
-        feature = "drives",
-        feature = "groups",
-        feature = "policies",
-        feature = "shares",
-        feature = "sites"
-    )
-)]
+#[cfg(any(feature = "drives", feature = "shares", feature = "sites"))]
 impl ListItemCollectionRequestBuilder {
     /// Lists one page of the collection; [`.into_stream()`](runtime::Request::into_stream)
     /// yields every item, following `@odata.nextLink`.
@@ -3073,16 +2837,7 @@ impl ListItemCollectionRequestBuilder {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory_objects",
-        feature = "drives",
-        feature = "groups",
-        feature = "policies",
-        feature = "shares",
-        feature = "sites"
-    )
-)]
+#[cfg(any(feature = "drives", feature = "shares", feature = "sites"))]
 /// Requests for one `microsoft.graph.listItem`.
 ///
 /// URL: `/shares/{id}/listItem`
@@ -3094,16 +2849,7 @@ pub struct ListItemRequestBuilder {
     pub(super) path: runtime::ODataPath,
 }
 
-#[cfg(
-    any(
-        feature = "directory_objects",
-        feature = "drives",
-        feature = "groups",
-        feature = "policies",
-        feature = "shares",
-        feature = "sites"
-    )
-)]
+#[cfg(any(feature = "drives", feature = "shares", feature = "sites"))]
 impl ListItemRequestBuilder {
     /// Reads the entity; [`.select()`](runtime::Request::select) and
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
@@ -3136,15 +2882,6 @@ impl ListItemRequestBuilder {
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
-    #[cfg(
-        any(
-            feature = "directory_objects",
-            feature = "drives",
-            feature = "groups",
-            feature = "policies",
-            feature = "sites"
-        )
-    )]
     /// Navigation property `analytics`.
     ///
     /// URL: `/shares/{id}/listItem/analytics`
@@ -3154,14 +2891,6 @@ impl ListItemRequestBuilder {
             path: self.path.clone().segment("analytics"),
         }
     }
-    #[cfg(
-        any(
-            feature = "directory_objects",
-            feature = "me",
-            feature = "policies",
-            feature = "users"
-        )
-    )]
     /// Navigation property `createdByUser`.
     ///
     /// URL: `/shares/{id}/listItem/createdByUser`
@@ -3181,7 +2910,6 @@ impl ListItemRequestBuilder {
             segment: "documentSetVersions",
         }
     }
-    #[cfg(feature = "drives")]
     /// Navigation property `driveItem`.
     ///
     /// URL: `/shares/{id}/listItem/driveItem`
@@ -3200,14 +2928,6 @@ impl ListItemRequestBuilder {
             path: self.path.clone().segment("fields"),
         }
     }
-    #[cfg(
-        any(
-            feature = "directory_objects",
-            feature = "me",
-            feature = "policies",
-            feature = "users"
-        )
-    )]
     /// Navigation property `lastModifiedByUser`.
     ///
     /// URL: `/shares/{id}/listItem/lastModifiedByUser`
@@ -3365,16 +3085,7 @@ impl ListItemRequestBuilder {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory_objects",
-        feature = "drives",
-        feature = "groups",
-        feature = "policies",
-        feature = "shares",
-        feature = "sites"
-    )
-)]
+#[cfg(any(feature = "drives", feature = "shares", feature = "sites"))]
 /// Requests for a collection of `microsoft.graph.listItemVersion`.
 ///
 /// URL: `/shares/{id}/listItem/versions`
@@ -3385,16 +3096,7 @@ pub struct ListItemVersionCollectionRequestBuilder {
     pub(super) segment: &'static str,
 }
 
-#[cfg(
-    any(
-        feature = "directory_objects",
-        feature = "drives",
-        feature = "groups",
-        feature = "policies",
-        feature = "shares",
-        feature = "sites"
-    )
-)]
+#[cfg(any(feature = "drives", feature = "shares", feature = "sites"))]
 impl ListItemVersionCollectionRequestBuilder {
     /// Lists one page of the collection; [`.into_stream()`](runtime::Request::into_stream)
     /// yields every item, following `@odata.nextLink`.
@@ -3454,16 +3156,7 @@ impl ListItemVersionCollectionRequestBuilder {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory_objects",
-        feature = "drives",
-        feature = "groups",
-        feature = "policies",
-        feature = "shares",
-        feature = "sites"
-    )
-)]
+#[cfg(any(feature = "drives", feature = "shares", feature = "sites"))]
 /// Requests for one `microsoft.graph.listItemVersion`.
 ///
 /// URL: `/shares/{id}/listItem/versions/{id}`
@@ -3475,16 +3168,7 @@ pub struct ListItemVersionRequestBuilder {
     pub(super) path: runtime::ODataPath,
 }
 
-#[cfg(
-    any(
-        feature = "directory_objects",
-        feature = "drives",
-        feature = "groups",
-        feature = "policies",
-        feature = "shares",
-        feature = "sites"
-    )
-)]
+#[cfg(any(feature = "drives", feature = "shares", feature = "sites"))]
 impl ListItemVersionRequestBuilder {
     /// Reads the entity; [`.select()`](runtime::Request::select) and
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
@@ -3554,16 +3238,7 @@ impl ListItemVersionRequestBuilder {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory_objects",
-        feature = "drives",
-        feature = "groups",
-        feature = "policies",
-        feature = "shares",
-        feature = "sites"
-    )
-)]
+#[cfg(any(feature = "drives", feature = "shares", feature = "sites"))]
 /// Requests for one `microsoft.graph.list`.
 ///
 /// URL: `/drives/{id}/list`
@@ -3575,16 +3250,7 @@ pub struct ListRequestBuilder {
     pub(super) path: runtime::ODataPath,
 }
 
-#[cfg(
-    any(
-        feature = "directory_objects",
-        feature = "drives",
-        feature = "groups",
-        feature = "policies",
-        feature = "shares",
-        feature = "sites"
-    )
-)]
+#[cfg(any(feature = "drives", feature = "shares", feature = "sites"))]
 impl ListRequestBuilder {
     /// Reads the entity; [`.select()`](runtime::Request::select) and
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
@@ -3637,14 +3303,6 @@ impl ListRequestBuilder {
             segment: "contentTypes",
         }
     }
-    #[cfg(
-        any(
-            feature = "directory_objects",
-            feature = "me",
-            feature = "policies",
-            feature = "users"
-        )
-    )]
     /// Navigation property `createdByUser`.
     ///
     /// URL: `/drives/{id}/list/createdByUser`
@@ -3654,7 +3312,6 @@ impl ListRequestBuilder {
             path: self.path.clone().segment("createdByUser"),
         }
     }
-    #[cfg(feature = "drives")]
     /// Navigation property `drive`.
     ///
     /// URL: `/drives/{id}/list/drive`
@@ -3674,14 +3331,6 @@ impl ListRequestBuilder {
             segment: "items",
         }
     }
-    #[cfg(
-        any(
-            feature = "directory_objects",
-            feature = "me",
-            feature = "policies",
-            feature = "users"
-        )
-    )]
     /// Navigation property `lastModifiedByUser`.
     ///
     /// URL: `/drives/{id}/list/lastModifiedByUser`
@@ -3986,14 +3635,7 @@ impl LoginPageRequestBuilder {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory_objects",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "me", feature = "users"))]
 /// Requests for a collection of `microsoft.graph.longRunningOperation`.
 ///
 /// URL: `/me/authentication/operations`
@@ -4004,14 +3646,7 @@ pub struct LongRunningOperationCollectionRequestBuilder {
     pub(super) segment: &'static str,
 }
 
-#[cfg(
-    any(
-        feature = "directory_objects",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "me", feature = "users"))]
 impl LongRunningOperationCollectionRequestBuilder {
     /// Lists one page of the collection; [`.into_stream()`](runtime::Request::into_stream)
     /// yields every item, following `@odata.nextLink`.
@@ -4061,14 +3696,7 @@ impl LongRunningOperationCollectionRequestBuilder {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory_objects",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "me", feature = "users"))]
 /// Requests for one `microsoft.graph.longRunningOperation`.
 ///
 /// URL: `/me/authentication/operations/{id}`
@@ -4078,14 +3706,7 @@ pub struct LongRunningOperationRequestBuilder {
     pub(super) path: runtime::ODataPath,
 }
 
-#[cfg(
-    any(
-        feature = "directory_objects",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "me", feature = "users"))]
 impl LongRunningOperationRequestBuilder {
     /// Reads the entity; [`.select()`](runtime::Request::select) and
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
@@ -4171,7 +3792,7 @@ impl M365AppsInstallationOptionsRequestBuilder {
     }
 }
 
-#[cfg(feature = "me")]
+#[cfg(feature = "device_management")]
 /// Requests for one `microsoft.graph.macOSCompliancePolicy`.
 ///
 /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.macOSCompliancePolicy`
@@ -4181,7 +3802,7 @@ pub struct MacOsCompliancePolicyRequestBuilder {
     pub(super) path: runtime::ODataPath,
 }
 
-#[cfg(feature = "me")]
+#[cfg(feature = "device_management")]
 impl MacOsCompliancePolicyRequestBuilder {
     /// Reads the entity; [`.select()`](runtime::Request::select) and
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
@@ -4217,7 +3838,6 @@ impl MacOsCompliancePolicyRequestBuilder {
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
-    #[cfg(feature = "device_management")]
     /// Navigation property `assignments`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.macOSCompliancePolicy/assignments`
@@ -4230,7 +3850,6 @@ impl MacOsCompliancePolicyRequestBuilder {
             segment: "assignments",
         }
     }
-    #[cfg(feature = "device_management")]
     /// Navigation property `deviceSettingStateSummaries`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.macOSCompliancePolicy/deviceSettingStateSummaries`
@@ -4243,7 +3862,6 @@ impl MacOsCompliancePolicyRequestBuilder {
             segment: "deviceSettingStateSummaries",
         }
     }
-    #[cfg(feature = "device_management")]
     /// Navigation property `deviceStatusOverview`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.macOSCompliancePolicy/deviceStatusOverview`
@@ -4255,7 +3873,6 @@ impl MacOsCompliancePolicyRequestBuilder {
             path: self.path.clone().segment("deviceStatusOverview"),
         }
     }
-    #[cfg(feature = "device_management")]
     /// Navigation property `deviceStatuses`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.macOSCompliancePolicy/deviceStatuses`
@@ -4268,7 +3885,6 @@ impl MacOsCompliancePolicyRequestBuilder {
             segment: "deviceStatuses",
         }
     }
-    #[cfg(feature = "device_management")]
     /// Navigation property `scheduledActionsForRule`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.macOSCompliancePolicy/scheduledActionsForRule`
@@ -4281,7 +3897,6 @@ impl MacOsCompliancePolicyRequestBuilder {
             segment: "scheduledActionsForRule",
         }
     }
-    #[cfg(feature = "device_management")]
     /// Navigation property `userStatusOverview`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.macOSCompliancePolicy/userStatusOverview`
@@ -4291,7 +3906,6 @@ impl MacOsCompliancePolicyRequestBuilder {
             path: self.path.clone().segment("userStatusOverview"),
         }
     }
-    #[cfg(feature = "device_management")]
     /// Navigation property `userStatuses`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.macOSCompliancePolicy/userStatuses`
@@ -4341,7 +3955,7 @@ impl MacOsCompliancePolicyRequestBuilder {
     }
 }
 
-#[cfg(feature = "me")]
+#[cfg(feature = "device_management")]
 /// Requests for one `microsoft.graph.macOSCustomConfiguration`.
 ///
 /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.macOSCustomConfiguration`
@@ -4351,7 +3965,7 @@ pub struct MacOsCustomConfigurationRequestBuilder {
     pub(super) path: runtime::ODataPath,
 }
 
-#[cfg(feature = "me")]
+#[cfg(feature = "device_management")]
 impl MacOsCustomConfigurationRequestBuilder {
     /// Reads the entity; [`.select()`](runtime::Request::select) and
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
@@ -4387,7 +4001,6 @@ impl MacOsCustomConfigurationRequestBuilder {
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
-    #[cfg(feature = "device_management")]
     /// Navigation property `assignments`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.macOSCustomConfiguration/assignments`
@@ -4398,7 +4011,6 @@ impl MacOsCustomConfigurationRequestBuilder {
             segment: "assignments",
         }
     }
-    #[cfg(feature = "device_management")]
     /// Navigation property `deviceSettingStateSummaries`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.macOSCustomConfiguration/deviceSettingStateSummaries`
@@ -4411,7 +4023,6 @@ impl MacOsCustomConfigurationRequestBuilder {
             segment: "deviceSettingStateSummaries",
         }
     }
-    #[cfg(feature = "device_management")]
     /// Navigation property `deviceStatusOverview`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.macOSCustomConfiguration/deviceStatusOverview`
@@ -4423,7 +4034,6 @@ impl MacOsCustomConfigurationRequestBuilder {
             path: self.path.clone().segment("deviceStatusOverview"),
         }
     }
-    #[cfg(feature = "device_management")]
     /// Navigation property `deviceStatuses`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.macOSCustomConfiguration/deviceStatuses`
@@ -4436,7 +4046,6 @@ impl MacOsCustomConfigurationRequestBuilder {
             segment: "deviceStatuses",
         }
     }
-    #[cfg(feature = "device_management")]
     /// Navigation property `userStatusOverview`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.macOSCustomConfiguration/userStatusOverview`
@@ -4446,7 +4055,6 @@ impl MacOsCustomConfigurationRequestBuilder {
             path: self.path.clone().segment("userStatusOverview"),
         }
     }
-    #[cfg(feature = "device_management")]
     /// Navigation property `userStatuses`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.macOSCustomConfiguration/userStatuses`
@@ -4503,7 +4111,7 @@ impl MacOsCustomConfigurationRequestBuilder {
     }
 }
 
-#[cfg(feature = "me")]
+#[cfg(feature = "device_management")]
 /// Requests for one `microsoft.graph.macOSDeviceFeaturesConfiguration`.
 ///
 /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.macOSDeviceFeaturesConfiguration`
@@ -4513,7 +4121,7 @@ pub struct MacOsDeviceFeaturesConfigurationRequestBuilder {
     pub(super) path: runtime::ODataPath,
 }
 
-#[cfg(feature = "me")]
+#[cfg(feature = "device_management")]
 impl MacOsDeviceFeaturesConfigurationRequestBuilder {
     /// Reads the entity; [`.select()`](runtime::Request::select) and
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
@@ -4551,7 +4159,6 @@ impl MacOsDeviceFeaturesConfigurationRequestBuilder {
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
-    #[cfg(feature = "device_management")]
     /// Navigation property `assignments`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.macOSDeviceFeaturesConfiguration/assignments`
@@ -4562,7 +4169,6 @@ impl MacOsDeviceFeaturesConfigurationRequestBuilder {
             segment: "assignments",
         }
     }
-    #[cfg(feature = "device_management")]
     /// Navigation property `deviceSettingStateSummaries`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.macOSDeviceFeaturesConfiguration/deviceSettingStateSummaries`
@@ -4575,7 +4181,6 @@ impl MacOsDeviceFeaturesConfigurationRequestBuilder {
             segment: "deviceSettingStateSummaries",
         }
     }
-    #[cfg(feature = "device_management")]
     /// Navigation property `deviceStatusOverview`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.macOSDeviceFeaturesConfiguration/deviceStatusOverview`
@@ -4587,7 +4192,6 @@ impl MacOsDeviceFeaturesConfigurationRequestBuilder {
             path: self.path.clone().segment("deviceStatusOverview"),
         }
     }
-    #[cfg(feature = "device_management")]
     /// Navigation property `deviceStatuses`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.macOSDeviceFeaturesConfiguration/deviceStatuses`
@@ -4600,7 +4204,6 @@ impl MacOsDeviceFeaturesConfigurationRequestBuilder {
             segment: "deviceStatuses",
         }
     }
-    #[cfg(feature = "device_management")]
     /// Navigation property `userStatusOverview`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.macOSDeviceFeaturesConfiguration/userStatusOverview`
@@ -4610,7 +4213,6 @@ impl MacOsDeviceFeaturesConfigurationRequestBuilder {
             path: self.path.clone().segment("userStatusOverview"),
         }
     }
-    #[cfg(feature = "device_management")]
     /// Navigation property `userStatuses`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.macOSDeviceFeaturesConfiguration/userStatuses`
@@ -4834,7 +4436,7 @@ impl MacOsDmgAppRequestBuilder {
     }
 }
 
-#[cfg(feature = "me")]
+#[cfg(feature = "device_management")]
 /// Requests for one `microsoft.graph.macOSGeneralDeviceConfiguration`.
 ///
 /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.macOSGeneralDeviceConfiguration`
@@ -4844,7 +4446,7 @@ pub struct MacOsGeneralDeviceConfigurationRequestBuilder {
     pub(super) path: runtime::ODataPath,
 }
 
-#[cfg(feature = "me")]
+#[cfg(feature = "device_management")]
 impl MacOsGeneralDeviceConfigurationRequestBuilder {
     /// Reads the entity; [`.select()`](runtime::Request::select) and
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
@@ -4882,7 +4484,6 @@ impl MacOsGeneralDeviceConfigurationRequestBuilder {
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
-    #[cfg(feature = "device_management")]
     /// Navigation property `assignments`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.macOSGeneralDeviceConfiguration/assignments`
@@ -4893,7 +4494,6 @@ impl MacOsGeneralDeviceConfigurationRequestBuilder {
             segment: "assignments",
         }
     }
-    #[cfg(feature = "device_management")]
     /// Navigation property `deviceSettingStateSummaries`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.macOSGeneralDeviceConfiguration/deviceSettingStateSummaries`
@@ -4906,7 +4506,6 @@ impl MacOsGeneralDeviceConfigurationRequestBuilder {
             segment: "deviceSettingStateSummaries",
         }
     }
-    #[cfg(feature = "device_management")]
     /// Navigation property `deviceStatusOverview`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.macOSGeneralDeviceConfiguration/deviceStatusOverview`
@@ -4918,7 +4517,6 @@ impl MacOsGeneralDeviceConfigurationRequestBuilder {
             path: self.path.clone().segment("deviceStatusOverview"),
         }
     }
-    #[cfg(feature = "device_management")]
     /// Navigation property `deviceStatuses`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.macOSGeneralDeviceConfiguration/deviceStatuses`
@@ -4931,7 +4529,6 @@ impl MacOsGeneralDeviceConfigurationRequestBuilder {
             segment: "deviceStatuses",
         }
     }
-    #[cfg(feature = "device_management")]
     /// Navigation property `userStatusOverview`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.macOSGeneralDeviceConfiguration/userStatusOverview`
@@ -4941,7 +4538,6 @@ impl MacOsGeneralDeviceConfigurationRequestBuilder {
             path: self.path.clone().segment("userStatusOverview"),
         }
     }
-    #[cfg(feature = "device_management")]
     /// Navigation property `userStatuses`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.macOSGeneralDeviceConfiguration/userStatuses`
@@ -5165,7 +4761,7 @@ impl MacOsLobAppRequestBuilder {
     }
 }
 
-#[cfg(feature = "me")]
+#[cfg(feature = "device_app_management")]
 /// Requests for one `microsoft.graph.macOSMicrosoftDefenderApp`.
 ///
 /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.macOSMicrosoftDefenderApp`
@@ -5175,7 +4771,7 @@ pub struct MacOsMicrosoftDefenderAppRequestBuilder {
     pub(super) path: runtime::ODataPath,
 }
 
-#[cfg(feature = "me")]
+#[cfg(feature = "device_app_management")]
 impl MacOsMicrosoftDefenderAppRequestBuilder {
     /// Reads the entity; [`.select()`](runtime::Request::select) and
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
@@ -5211,7 +4807,6 @@ impl MacOsMicrosoftDefenderAppRequestBuilder {
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
-    #[cfg(feature = "device_app_management")]
     /// Navigation property `assignments`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.macOSMicrosoftDefenderApp/assignments`
@@ -5222,7 +4817,6 @@ impl MacOsMicrosoftDefenderAppRequestBuilder {
             segment: "assignments",
         }
     }
-    #[cfg(feature = "device_app_management")]
     /// Navigation property `categories`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.macOSMicrosoftDefenderApp/categories`
@@ -5266,7 +4860,7 @@ impl MacOsMicrosoftDefenderAppRequestBuilder {
     }
 }
 
-#[cfg(feature = "me")]
+#[cfg(feature = "device_app_management")]
 /// Requests for one `microsoft.graph.macOSMicrosoftEdgeApp`.
 ///
 /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.macOSMicrosoftEdgeApp`
@@ -5276,7 +4870,7 @@ pub struct MacOsMicrosoftEdgeAppRequestBuilder {
     pub(super) path: runtime::ODataPath,
 }
 
-#[cfg(feature = "me")]
+#[cfg(feature = "device_app_management")]
 impl MacOsMicrosoftEdgeAppRequestBuilder {
     /// Reads the entity; [`.select()`](runtime::Request::select) and
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
@@ -5312,7 +4906,6 @@ impl MacOsMicrosoftEdgeAppRequestBuilder {
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
-    #[cfg(feature = "device_app_management")]
     /// Navigation property `assignments`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.macOSMicrosoftEdgeApp/assignments`
@@ -5323,7 +4916,6 @@ impl MacOsMicrosoftEdgeAppRequestBuilder {
             segment: "assignments",
         }
     }
-    #[cfg(feature = "device_app_management")]
     /// Navigation property `categories`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.macOSMicrosoftEdgeApp/categories`
@@ -5367,7 +4959,7 @@ impl MacOsMicrosoftEdgeAppRequestBuilder {
     }
 }
 
-#[cfg(feature = "me")]
+#[cfg(feature = "device_app_management")]
 /// Requests for one `microsoft.graph.macOSOfficeSuiteApp`.
 ///
 /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.macOSOfficeSuiteApp`
@@ -5377,7 +4969,7 @@ pub struct MacOsOfficeSuiteAppRequestBuilder {
     pub(super) path: runtime::ODataPath,
 }
 
-#[cfg(feature = "me")]
+#[cfg(feature = "device_app_management")]
 impl MacOsOfficeSuiteAppRequestBuilder {
     /// Reads the entity; [`.select()`](runtime::Request::select) and
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
@@ -5413,7 +5005,6 @@ impl MacOsOfficeSuiteAppRequestBuilder {
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
-    #[cfg(feature = "device_app_management")]
     /// Navigation property `assignments`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.macOSOfficeSuiteApp/assignments`
@@ -5424,7 +5015,6 @@ impl MacOsOfficeSuiteAppRequestBuilder {
             segment: "assignments",
         }
     }
-    #[cfg(feature = "device_app_management")]
     /// Navigation property `categories`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.macOSOfficeSuiteApp/categories`
@@ -5468,7 +5058,7 @@ impl MacOsOfficeSuiteAppRequestBuilder {
     }
 }
 
-#[cfg(feature = "me")]
+#[cfg(feature = "information_protection")]
 /// Requests for one `microsoft.graph.mailAssessmentRequest`.
 ///
 /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.mailAssessmentRequest`
@@ -5478,7 +5068,7 @@ pub struct MailAssessmentRequestRequestBuilder {
     pub(super) path: runtime::ODataPath,
 }
 
-#[cfg(feature = "me")]
+#[cfg(feature = "information_protection")]
 impl MailAssessmentRequestRequestBuilder {
     /// Reads the entity; [`.select()`](runtime::Request::select) and
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
@@ -5514,7 +5104,6 @@ impl MailAssessmentRequestRequestBuilder {
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
-    #[cfg(feature = "information_protection")]
     /// Navigation property `results`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.mailAssessmentRequest/results`
@@ -5527,14 +5116,7 @@ impl MailAssessmentRequestRequestBuilder {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory_objects",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "me", feature = "users"))]
 /// Requests for a collection of `microsoft.graph.mailFolder`.
 ///
 /// URL: `/me/mailFolders`
@@ -5547,14 +5129,7 @@ pub struct MailFolderCollectionRequestBuilder {
     pub(super) segment: &'static str,
 }
 
-#[cfg(
-    any(
-        feature = "directory_objects",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "me", feature = "users"))]
 impl MailFolderCollectionRequestBuilder {
     /// Lists one page of the collection; [`.into_stream()`](runtime::Request::into_stream)
     /// yields every item, following `@odata.nextLink`.
@@ -5620,14 +5195,7 @@ impl MailFolderCollectionRequestBuilder {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory_objects",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "me", feature = "users"))]
 /// Requests for one `microsoft.graph.mailFolder`.
 ///
 /// URL: `/me/mailFolders/{id}`
@@ -5639,14 +5207,7 @@ pub struct MailFolderRequestBuilder {
     pub(super) path: runtime::ODataPath,
 }
 
-#[cfg(
-    any(
-        feature = "directory_objects",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "me", feature = "users"))]
 impl MailFolderRequestBuilder {
     /// Reads the entity; [`.select()`](runtime::Request::select) and
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
@@ -5777,7 +5338,7 @@ impl MailFolderRequestBuilder {
     }
 }
 
-#[cfg(feature = "me")]
+#[cfg(any(feature = "me", feature = "users"))]
 /// Requests for one `microsoft.graph.mailSearchFolder`.
 ///
 /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.mailSearchFolder`
@@ -5787,7 +5348,7 @@ pub struct MailSearchFolderRequestBuilder {
     pub(super) path: runtime::ODataPath,
 }
 
-#[cfg(feature = "me")]
+#[cfg(any(feature = "me", feature = "users"))]
 impl MailSearchFolderRequestBuilder {
     /// Reads the entity; [`.select()`](runtime::Request::select) and
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
@@ -5921,7 +5482,7 @@ impl MailSearchFolderRequestBuilder {
     }
 }
 
-#[cfg(any(feature = "admin", feature = "directory_objects", feature = "policies"))]
+#[cfg(feature = "admin")]
 /// Requests for a collection of `microsoft.graph.mailbox`.
 ///
 /// URL: `/directoryObjects/microsoft.graph.mailbox`
@@ -5934,7 +5495,7 @@ pub struct MailboxCollectionRequestBuilder {
     pub(super) segment: &'static str,
 }
 
-#[cfg(any(feature = "admin", feature = "directory_objects", feature = "policies"))]
+#[cfg(feature = "admin")]
 impl MailboxCollectionRequestBuilder {
     /// Lists one page of the collection; [`.into_stream()`](runtime::Request::into_stream)
     /// yields every item, following `@odata.nextLink`.
@@ -6058,7 +5619,7 @@ impl MailboxCollectionRequestBuilder {
     }
 }
 
-#[cfg(any(feature = "admin", feature = "directory_objects", feature = "policies"))]
+#[cfg(feature = "admin")]
 /// Requests for a collection of `microsoft.graph.mailboxFolder`.
 ///
 /// URL: `/directoryObjects/{id}/microsoft.graph.mailbox/folders`
@@ -6071,7 +5632,7 @@ pub struct MailboxFolderCollectionRequestBuilder {
     pub(super) segment: &'static str,
 }
 
-#[cfg(any(feature = "admin", feature = "directory_objects", feature = "policies"))]
+#[cfg(feature = "admin")]
 impl MailboxFolderCollectionRequestBuilder {
     /// Lists one page of the collection; [`.into_stream()`](runtime::Request::into_stream)
     /// yields every item, following `@odata.nextLink`.
@@ -6137,7 +5698,7 @@ impl MailboxFolderCollectionRequestBuilder {
     }
 }
 
-#[cfg(any(feature = "admin", feature = "directory_objects", feature = "policies"))]
+#[cfg(feature = "admin")]
 /// Requests for one `microsoft.graph.mailboxFolder`.
 ///
 /// URL: `/directoryObjects/{id}/microsoft.graph.mailbox/folders/{id}`
@@ -6149,7 +5710,7 @@ pub struct MailboxFolderRequestBuilder {
     pub(super) path: runtime::ODataPath,
 }
 
-#[cfg(any(feature = "admin", feature = "directory_objects", feature = "policies"))]
+#[cfg(feature = "admin")]
 impl MailboxFolderRequestBuilder {
     /// Reads the entity; [`.select()`](runtime::Request::select) and
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
@@ -6228,7 +5789,7 @@ impl MailboxFolderRequestBuilder {
     }
 }
 
-#[cfg(any(feature = "admin", feature = "directory_objects", feature = "policies"))]
+#[cfg(feature = "admin")]
 /// Requests for a collection of `microsoft.graph.mailboxItem`.
 ///
 /// URL: `/directoryObjects/{id}/microsoft.graph.mailbox/folders/{id}/items`
@@ -6239,7 +5800,7 @@ pub struct MailboxItemCollectionRequestBuilder {
     pub(super) segment: &'static str,
 }
 
-#[cfg(any(feature = "admin", feature = "directory_objects", feature = "policies"))]
+#[cfg(feature = "admin")]
 impl MailboxItemCollectionRequestBuilder {
     /// Lists one page of the collection; [`.into_stream()`](runtime::Request::into_stream)
     /// yields every item, following `@odata.nextLink`.
@@ -6301,16 +5862,7 @@ impl MailboxItemCollectionRequestBuilder {
     }
 }
 
-#[cfg(
-    any(
-        feature = "admin",
-        feature = "directory_objects",
-        feature = "groups",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(feature = "admin")]
 /// Requests for one `microsoft.graph.mailboxItem`.
 ///
 /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.mailboxItem`
@@ -6322,16 +5874,7 @@ pub struct MailboxItemRequestBuilder {
     pub(super) path: runtime::ODataPath,
 }
 
-#[cfg(
-    any(
-        feature = "admin",
-        feature = "directory_objects",
-        feature = "groups",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(feature = "admin")]
 impl MailboxItemRequestBuilder {
     /// Reads the entity; [`.select()`](runtime::Request::select) and
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
@@ -6786,7 +6329,7 @@ impl MailboxProtectionUnitsBulkAdditionJobRequestBuilder {
     }
 }
 
-#[cfg(any(feature = "admin", feature = "directory_objects", feature = "policies"))]
+#[cfg(feature = "admin")]
 /// Requests for one `microsoft.graph.mailbox`.
 ///
 /// URL: `/directoryObjects/{id}/microsoft.graph.mailbox`
@@ -6798,7 +6341,7 @@ pub struct MailboxRequestBuilder {
     pub(super) path: runtime::ODataPath,
 }
 
-#[cfg(any(feature = "admin", feature = "directory_objects", feature = "policies"))]
+#[cfg(feature = "admin")]
 impl MailboxRequestBuilder {
     /// Reads the entity; [`.select()`](runtime::Request::select) and
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
@@ -7496,7 +7039,7 @@ impl ManagedAndroidLobAppRequestBuilder {
     }
 }
 
-#[cfg(feature = "me")]
+#[cfg(feature = "device_app_management")]
 /// Requests for one `microsoft.graph.managedAndroidStoreApp`.
 ///
 /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.managedAndroidStoreApp`
@@ -7506,7 +7049,7 @@ pub struct ManagedAndroidStoreAppRequestBuilder {
     pub(super) path: runtime::ODataPath,
 }
 
-#[cfg(feature = "me")]
+#[cfg(feature = "device_app_management")]
 impl ManagedAndroidStoreAppRequestBuilder {
     /// Reads the entity; [`.select()`](runtime::Request::select) and
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
@@ -7542,7 +7085,6 @@ impl ManagedAndroidStoreAppRequestBuilder {
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
-    #[cfg(feature = "device_app_management")]
     /// Navigation property `assignments`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.managedAndroidStoreApp/assignments`
@@ -7553,7 +7095,6 @@ impl ManagedAndroidStoreAppRequestBuilder {
             segment: "assignments",
         }
     }
-    #[cfg(feature = "device_app_management")]
     /// Navigation property `categories`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.managedAndroidStoreApp/categories`
@@ -7597,7 +7138,7 @@ impl ManagedAndroidStoreAppRequestBuilder {
     }
 }
 
-#[cfg(feature = "me")]
+#[cfg(feature = "device_app_management")]
 /// Requests for one `microsoft.graph.managedAppConfiguration`.
 ///
 /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.managedAppConfiguration`
@@ -7607,7 +7148,7 @@ pub struct ManagedAppConfigurationRequestBuilder {
     pub(super) path: runtime::ODataPath,
 }
 
-#[cfg(feature = "me")]
+#[cfg(feature = "device_app_management")]
 impl ManagedAppConfigurationRequestBuilder {
     /// Reads the entity; [`.select()`](runtime::Request::select) and
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
@@ -7661,7 +7202,6 @@ impl ManagedAppConfigurationRequestBuilder {
             )
             .json_member_body("apps", Some(apps))
     }
-    #[cfg(feature = "device_app_management")]
     /// Cast to the derived type `microsoft.graph.targetedManagedAppConfiguration`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.managedAppConfiguration/microsoft.graph.targetedManagedAppConfiguration`
@@ -8448,7 +7988,14 @@ impl ManagedAppProtectionRequestBuilder {
     }
 }
 
-#[cfg(feature = "device_app_management")]
+#[cfg(
+    any(
+        feature = "device_app_management",
+        feature = "directory_objects",
+        feature = "me",
+        feature = "users"
+    )
+)]
 /// Requests for a collection of `microsoft.graph.managedAppRegistration`.
 ///
 /// URL: `/deviceAppManagement/managedAppRegistrations`
@@ -8461,7 +8008,14 @@ pub struct ManagedAppRegistrationCollectionRequestBuilder {
     pub(super) segment: &'static str,
 }
 
-#[cfg(feature = "device_app_management")]
+#[cfg(
+    any(
+        feature = "device_app_management",
+        feature = "directory_objects",
+        feature = "me",
+        feature = "users"
+    )
+)]
 impl ManagedAppRegistrationCollectionRequestBuilder {
     /// Lists one page of the collection; [`.into_stream()`](runtime::Request::into_stream)
     /// yields every item, following `@odata.nextLink`.
@@ -8509,6 +8063,7 @@ impl ManagedAppRegistrationCollectionRequestBuilder {
             path: self.parent.segment(self.segment).key(id.as_ref()),
         }
     }
+    #[cfg(feature = "device_app_management")]
     /// Bound function `microsoft.graph.getUserIdsWithFlaggedAppRegistration`.
     ///
     /// HTTP: `GET /deviceAppManagement/managedAppRegistrations/getUserIdsWithFlaggedAppRegistration(...)`
@@ -8530,7 +8085,14 @@ impl ManagedAppRegistrationCollectionRequestBuilder {
     }
 }
 
-#[cfg(feature = "device_app_management")]
+#[cfg(
+    any(
+        feature = "device_app_management",
+        feature = "directory_objects",
+        feature = "me",
+        feature = "users"
+    )
+)]
 /// Requests for one `microsoft.graph.managedAppRegistration`.
 ///
 /// URL: `/deviceAppManagement/managedAppRegistrations/{id}`
@@ -8542,7 +8104,14 @@ pub struct ManagedAppRegistrationRequestBuilder {
     pub(super) path: runtime::ODataPath,
 }
 
-#[cfg(feature = "device_app_management")]
+#[cfg(
+    any(
+        feature = "device_app_management",
+        feature = "directory_objects",
+        feature = "me",
+        feature = "users"
+    )
+)]
 impl ManagedAppRegistrationRequestBuilder {
     /// Reads the entity; [`.select()`](runtime::Request::select) and
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
@@ -8578,6 +8147,7 @@ impl ManagedAppRegistrationRequestBuilder {
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
+    #[cfg(feature = "device_app_management")]
     /// Navigation property `appliedPolicies`.
     ///
     /// URL: `/deviceAppManagement/managedAppRegistrations/{id}/appliedPolicies`
@@ -8588,6 +8158,7 @@ impl ManagedAppRegistrationRequestBuilder {
             segment: "appliedPolicies",
         }
     }
+    #[cfg(feature = "device_app_management")]
     /// Navigation property `intendedPolicies`.
     ///
     /// URL: `/deviceAppManagement/managedAppRegistrations/{id}/intendedPolicies`
@@ -8598,6 +8169,7 @@ impl ManagedAppRegistrationRequestBuilder {
             segment: "intendedPolicies",
         }
     }
+    #[cfg(feature = "device_app_management")]
     /// Navigation property `operations`.
     ///
     /// URL: `/deviceAppManagement/managedAppRegistrations/{id}/operations`
@@ -8610,7 +8182,7 @@ impl ManagedAppRegistrationRequestBuilder {
     }
 }
 
-#[cfg(feature = "me")]
+#[cfg(feature = "device_app_management")]
 /// Requests for one `microsoft.graph.managedApp`.
 ///
 /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.managedApp`
@@ -8620,7 +8192,7 @@ pub struct ManagedAppRequestBuilder {
     pub(super) path: runtime::ODataPath,
 }
 
-#[cfg(feature = "me")]
+#[cfg(feature = "device_app_management")]
 impl ManagedAppRequestBuilder {
     /// Reads the entity; [`.select()`](runtime::Request::select) and
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
@@ -8653,7 +8225,6 @@ impl ManagedAppRequestBuilder {
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
-    #[cfg(feature = "device_app_management")]
     /// Navigation property `assignments`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.managedApp/assignments`
@@ -8664,7 +8235,6 @@ impl ManagedAppRequestBuilder {
             segment: "assignments",
         }
     }
-    #[cfg(feature = "device_app_management")]
     /// Navigation property `categories`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.managedApp/categories`
@@ -8706,7 +8276,6 @@ impl ManagedAppRequestBuilder {
         Request::empty(&self.client, Method::POST, self.path.clone().action("assign"))
             .json_member_body("mobileAppAssignments", Some(mobile_app_assignments))
     }
-    #[cfg(feature = "device_app_management")]
     /// Cast to the derived type `microsoft.graph.managedAndroidLobApp`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.managedApp/microsoft.graph.managedAndroidLobApp`
@@ -8716,7 +8285,6 @@ impl ManagedAppRequestBuilder {
             path: self.path.clone().segment("microsoft.graph.managedAndroidLobApp"),
         }
     }
-    #[cfg(feature = "device_app_management")]
     /// Cast to the derived type `microsoft.graph.managedIOSLobApp`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.managedApp/microsoft.graph.managedIOSLobApp`
@@ -8726,7 +8294,6 @@ impl ManagedAppRequestBuilder {
             path: self.path.clone().segment("microsoft.graph.managedIOSLobApp"),
         }
     }
-    #[cfg(feature = "device_app_management")]
     /// Cast to the derived type `microsoft.graph.managedMobileLobApp`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.managedApp/microsoft.graph.managedMobileLobApp`
@@ -8847,15 +8414,7 @@ impl ManagedAppStatusRequestBuilder {
     }
 }
 
-#[cfg(
-    any(
-        feature = "device_management",
-        feature = "directory_objects",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "device_management", feature = "me", feature = "users"))]
 /// Requests for a collection of `microsoft.graph.managedDevice`.
 ///
 /// URL: `/deviceManagement/managedDevices`
@@ -8868,15 +8427,7 @@ pub struct ManagedDeviceCollectionRequestBuilder {
     pub(super) segment: &'static str,
 }
 
-#[cfg(
-    any(
-        feature = "device_management",
-        feature = "directory_objects",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "device_management", feature = "me", feature = "users"))]
 impl ManagedDeviceCollectionRequestBuilder {
     /// Lists one page of the collection; [`.into_stream()`](runtime::Request::into_stream)
     /// yields every item, following `@odata.nextLink`.

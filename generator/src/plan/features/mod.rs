@@ -4,40 +4,54 @@
 //! for the operation imports when there are any. A user enables the areas they call, and
 //! compiles the builders, operations and types those reach, nothing else.
 //!
-//! * Builders: each belongs to the areas whose entry reaches it through keys, contained
-//!   navigations, casts and properties (`users` and `me` share the user's builders); one
-//!   reached only through links to entities held elsewhere is in the area of its
-//!   canonical URL (the entry the breadth-first walk of `surface` reaches it from first). A method that opens a builder that some area of its
-//!   owner lacks is compiled only with the target's areas.
+//! * Builders (`reach::builders`): an area owns its entry and what that contains (keys,
+//!   contained navigations, updatable properties; `users` and `me` share the user's
+//!   builders), except the entity type another area's entity set holds; casts lead into
+//!   builders no other area owns; a link (or a contained navigation to a held type) opens
+//!   one hop: the opened builder's plain requests join the linking areas, its bound
+//!   operations stay with the areas that own it. A cast target only a link-opened builder
+//!   reaches goes with its base's builder; what only a second link reaches is compiled with
+//!   `full`. A method that opens a builder that some area of its owner lacks is compiled
+//!   only with the target's areas.
 //! * Types: each type has exactly one *home*, a hidden feature of the models crate
 //!   (`_<name>`) holding a group of types. An area reaches the types its builders'
 //!   requests use (entity, bodies, parameters, responses) and, from each, what compiling
 //!   and reading it needs: the types of its properties, its base types, and the derived
-//!   types of every type used as a value (so `Any<Base>` of an area knows the derived
-//!   types the area's data holds; a type reached only as a base does not bring its other
-//!   derived types). Types reached by the same set of areas share a home, so an area's
+//!   types of every type used as a value that no area's requests name (those are compiled
+//!   with their own areas; a type reached only as a base does not bring its other derived
+//!   types). Types reached by the same set of areas share a home, so an area's
 //!   feature enables exactly the homes it reaches. When there are more such sets than fit in
 //!   [`MAX_FEATURES`], the smallest groups join the group whose area set they widen least;
 //!   every group's feature then also enables the homes its types' properties need, so any
 //!   set of features compiles. Types no area reaches are in one group only `full` enables.
 //! * What is compiled only with another home: a navigation property's field (without it,
 //!   an expanded navigation stays in `additional_properties`), an `Any<Base>` variant (a
-//!   value of a disabled derived type is read as the base, which keeps its members), and a
-//!   method that opens a builder of a disabled area.
+//!   value of a disabled derived type is read as the base, which keeps its members), a
+//!   method that opens a builder of a disabled area, and a bound operation of a builder
+//!   an area has only through a link.
 //!
-//! Invariant: every type, builder and method has one `cfg` of at most one feature
-//! (parameter structs: one `any` of the areas that use them), and every feature list is
+//! `explain` (with the feature `internals`) prints why an area holds what it holds.
+//!
+//! Invariant: every type and builder has one `cfg` (a method at most two; parameter
+//! structs one `any` of the areas that use them), and every feature list is
 //! bounded by the number of areas and groups, so the generated size stays linear. The test
 //! `generator/tests/area_features.rs` compiles each area alone, pairs and `full`
 //! clippy-clean.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
-use super::client::{Action, Body, ClientPlan, MethodKind, MethodPlan, Response};
-use super::request::{ArgPlan, BuilderRef};
+#[cfg(feature = "internals")]
+mod explain;
+mod reach;
+
+#[cfg(feature = "internals")]
+pub use explain::{explain, summary};
+
+use super::client::{Action, ClientPlan, MethodKind, MethodPlan};
+use super::request::BuilderRef;
 use super::naming::{assign_wanted, snake, Case};
 use super::Plan;
-use crate::model::{OperationId, TypeId, TypeRef};
+use crate::model::{OperationId, TypeId};
 
 /// At most this many features per crate (crates.io's limit): the areas, `full`, the group
 /// of types no area reaches, and the other type groups.
@@ -53,8 +67,11 @@ pub struct FeaturePlan {
     /// The home group of every selected type.
     pub home: HashMap<TypeId, usize>,
     /// The areas of every builder (index in `Surface::builders`), sorted: it is compiled
-    /// with any of them.
+    /// with any of them (with `full` only when there are none).
     pub builder_areas: Vec<Vec<usize>>,
+    /// Per builder, the areas that compile its bound operations when they are fewer than
+    /// its areas (those that do not have it only through a link).
+    pub operation_areas: Vec<Option<Vec<usize>>>,
     /// The area of every method of the client type (entries, operation imports).
     pub client_method_area: Vec<usize>,
     /// The areas whose builders send each parameters struct.
@@ -110,120 +127,28 @@ impl FeaturePlan {
     /// Plans the features of `plan`'s crates from its client plan.
     pub fn new(plan: &Plan, cp: &ClientPlan) -> FeaturePlan {
         let model = plan.model;
-        // Areas: the entries, then the operation imports.
-        let mut wanted: Vec<(String, String)> = cp
-            .surface
-            .entries
-            .iter()
-            .map(|e| (format!("1{}", e.set), snake(&e.set)))
-            .collect();
-        let has_imports = cp
-            .client_methods
-            .iter()
-            .any(|m| !matches!(m.kind, MethodKind::Entry { .. }));
-        if has_imports {
-            wanted.push(("2".into(), "operation_imports".into()));
-        }
-        let names = assign_wanted(wanted.clone(), Case::Snake, &["default", "full"]);
-        let mut areas: Vec<Area> = wanted
-            .iter()
-            .map(|(key, _)| Area {
-                feature: names[key].ident.clone(),
-                set: key.strip_prefix('1').map(str::to_string),
-                groups: Vec::new(),
-                builders: 0,
-            })
-            .collect();
-        areas.sort_by(|a, b| a.feature.cmp(&b.feature));
-        let area_of_set: HashMap<String, usize> = areas
-            .iter()
-            .enumerate()
-            .filter_map(|(i, a)| a.set.clone().map(|s| (s, i)))
-            .collect();
+        let mut areas = areas(cp);
+        let area_of_set = area_of_set(&areas);
         let imports = areas.iter().position(|a| a.set.is_none());
 
-        // Builders: the areas whose entry reaches them through keys, contained navigations,
-        // casts and properties; a builder reached only through links to entities held
-        // elsewhere (non-contained navigations) is in the area of its canonical URL: giving
-        // it the areas of the builder it is linked from made Graph's `users` reach 3,527 of
-        // 3,825 types instead of 749 (BENCHMARKS.md).
-        let mut builder_areas: Vec<BTreeSet<usize>> = vec![BTreeSet::new(); cp.surface.builders.len()];
-        for e in &cp.surface.entries {
-            let area = area_of_set[e.set.as_str()];
-            let mut stack = vec![e.builder];
-            while let Some(b) = stack.pop() {
-                if !builder_areas[b].insert(area) {
-                    continue;
-                }
-                let builder = &cp.surface.builders[b];
-                stack.extend(builder.item);
-                stack.extend(builder.casts.iter().chain(&builder.properties).map(|e| e.target));
-                let navigations = model.all_navigations(builder.ty);
-                stack.extend(builder.navigations.iter().filter_map(|edge| {
-                    navigations
-                        .iter()
-                        .any(|(_, n)| n.name == edge.segment && n.contains_target)
-                        .then_some(edge.target)
-                }));
-            }
-        }
-        for (b, areas_of) in builder_areas.iter_mut().enumerate() {
-            if areas_of.is_empty() {
-                let set = cp.surface.builders[b].canonical[1..]
-                    .split(['/', '('])
-                    .next()
-                    .unwrap_or_default();
-                areas_of.insert(area_of_set.get(set).copied().unwrap_or(0));
-            }
-        }
-        let builder_areas: Vec<Vec<usize>> =
-            builder_areas.into_iter().map(|s| s.into_iter().collect()).collect();
+        let builders = reach::builders(plan, cp, &area_of_set);
+        let builder_areas: Vec<Vec<usize>> = builders
+            .areas
+            .iter()
+            .map(|s| s.iter().copied().collect())
+            .collect();
         for b in &builder_areas {
             for &a in b {
                 areas[a].builders += 1;
             }
         }
-        let client_method_area: Vec<usize> = cp
-            .client_methods
-            .iter()
-            .map(|m| match (&m.action, &m.kind) {
-                (Action::Open(o), MethodKind::Entry { .. }) => match o.target {
-                    BuilderRef::Planned(i) => cp
-                        .surface
-                        .entries
-                        .iter()
-                        .find(|e| e.builder == i)
-                        .map_or(0, |e| area_of_set[e.set.as_str()]),
-                    BuilderRef::Shared(_) => imports.unwrap_or(0),
-                },
-                _ => imports.unwrap_or(0),
-            })
+        let operation_areas = (0..builder_areas.len())
+            .map(|b| builders.operation_areas(b).map(|s| s.into_iter().collect()))
             .collect();
-
-        // Seeds: the types each area's requests use.
-        let mut seeds: Vec<BTreeSet<TypeId>> = vec![BTreeSet::new(); areas.len()];
-        let mut parameter_areas: BTreeMap<OperationId, BTreeSet<usize>> = BTreeMap::new();
-        let mut seed_methods = |area: usize, methods: &[MethodPlan], seeds: &mut Vec<BTreeSet<TypeId>>| {
-            for m in methods {
-                request_types(cp, &m.action, &mut seeds[area]);
-                if let Action::Send(r) = &m.action {
-                    if let Body::Parameters(op) = r.body {
-                        parameter_areas.entry(op).or_default().insert(area);
-                    }
-                }
-            }
-        };
-        for (i, b) in cp.surface.builders.iter().enumerate() {
-            for &area in &builder_areas[i] {
-                if b.typed {
-                    seeds[area].insert(b.ty);
-                }
-                seed_methods(area, &cp.methods[i], &mut seeds);
-            }
-        }
-        for (m, &area) in cp.client_methods.iter().zip(&client_method_area) {
-            seed_methods(area, std::slice::from_ref(m), &mut seeds);
-        }
+        let client_method_area = client_method_areas(cp, &area_of_set, imports);
+        let seeds = reach::seeds(cp, areas.len(), &builders, &client_method_area);
+        let claimed = reach::claimed(&seeds);
+        let parameter_areas = seeds.parameters;
 
         // Which areas reach each type.
         let words = areas.len().div_ceil(64).max(1);
@@ -232,8 +157,8 @@ impl FeaturePlan {
             .keys()
             .map(|&id| (id, vec![0; words]))
             .collect();
-        for (area, seeds) in seeds.iter().enumerate() {
-            for id in closure(plan, seeds) {
+        for (area, seeds) in seeds.types.iter().enumerate() {
+            for id in reach::types(plan, seeds, &claimed).ids() {
                 if let Some(set) = reached.get_mut(&id) {
                     set_bit(set, area);
                 }
@@ -323,6 +248,7 @@ impl FeaturePlan {
             groups: out_groups,
             home,
             builder_areas,
+            operation_areas,
             client_method_area,
             parameter_areas,
         }
@@ -340,20 +266,41 @@ impl FeaturePlan {
         (o != t).then(|| self.groups[*t].feature.as_str())
     }
 
-    /// The areas a method of builder `owner` needs beyond its owner's: those of the
-    /// builder it opens, unless every area of the owner has it.
-    pub fn method_areas(&self, owner: usize, action: &Action) -> Option<&[usize]> {
-        let Action::Open(o) = action else { return None };
-        let BuilderRef::Planned(target) = o.target else { return None };
-        let target = &self.builder_areas[target];
-        let own = &self.builder_areas[owner];
-        (!own.iter().all(|a| target.contains(a))).then_some(target.as_slice())
+    /// The features builder `b` is compiled with (any of them): its areas', or `full`.
+    pub fn builder_features(&self, b: usize) -> Vec<&str> {
+        self.features_or_full(&self.builder_areas[b])
     }
 
-    /// The feature names of `areas`.
-    pub fn area_features<'a>(&'a self, areas: &'a [usize]) -> impl Iterator<Item = &'a str> + 'a {
-        areas.iter().map(|a| self.areas[*a].feature.as_str())
+    /// What a method of builder `owner` needs beyond its owner's features, as lists of
+    /// features of which it needs one each: a bound operation, the areas that own the
+    /// builder (not those that have it only through a link); a method that opens another
+    /// builder, that builder's features unless every area of the owner has it.
+    pub fn method_features(&self, owner: usize, method: &MethodPlan) -> Vec<Vec<&str>> {
+        let mut out = Vec::new();
+        let own = &self.builder_areas[owner];
+        if let (MethodKind::Operation(_), Some(areas)) = (&method.kind, &self.operation_areas[owner]) {
+            out.push(self.features_or_full(areas));
+        }
+        if let Action::Open(o) = &method.action {
+            if let BuilderRef::Planned(target) = o.target {
+                let target = &self.builder_areas[target];
+                if !own.iter().all(|a| target.contains(a)) {
+                    out.push(self.features_or_full(target));
+                }
+            }
+        }
+        out
     }
+
+    /// The feature names of `areas`, or `full` when there are none.
+    fn features_or_full(&self, areas: &[usize]) -> Vec<&str> {
+        if areas.is_empty() {
+            vec!["full"]
+        } else {
+            areas.iter().map(|a| self.areas[*a].feature.as_str()).collect()
+        }
+    }
+
 
     /// The `[features]` lines of the models crate: `full`, the areas, the groups.
     pub fn models_features(&self) -> Vec<(String, Vec<String>)> {
@@ -397,73 +344,64 @@ impl FeaturePlan {
     }
 }
 
-/// The model types a request or opened builder names.
-fn request_types(cp: &ClientPlan, action: &Action, out: &mut BTreeSet<TypeId>) {
-    let arg = |a: &ArgPlan, out: &mut BTreeSet<TypeId>| out.extend(a.ty.type_id());
-    let type_ref = |t: &TypeRef, out: &mut BTreeSet<TypeId>| out.extend(t.type_id());
-    match action {
-        Action::Open(o) => o.args.iter().for_each(|a| arg(a, out)),
-        Action::Send(r) => {
-            r.args.iter().for_each(|a| arg(a, out));
-            match &r.body {
-                Body::Entity(id) => {
-                    out.insert(*id);
-                }
-                Body::Parameters(op) => {
-                    if let Some(s) = cp.parameters.get(op) {
-                        s.fields.iter().for_each(|a| arg(a, out));
-                    }
-                }
-                Body::Items(t) | Body::Typed { ty: t, .. } => type_ref(t, out),
-                Body::None | Body::Member | Body::Bytes | Body::Raw(_) | Body::Reference => {}
-            }
-            match &r.response {
-                Response::Json(t) | Response::Value(t) | Response::Page(t) => type_ref(t, out),
-                Response::Created(id) => {
-                    out.insert(*id);
-                }
-                Response::Empty
-                | Response::Count
-                | Response::Media
-                | Response::ReferencePage
-                | Response::Reference => {}
-            }
-        }
+/// The areas of a client: its entries, then the operation imports, in feature-name order.
+pub(super) fn areas(cp: &ClientPlan) -> Vec<Area> {
+    // Areas: the entries, then the operation imports.
+    let mut wanted: Vec<(String, String)> = cp
+        .surface
+        .entries
+        .iter()
+        .map(|e| (format!("1{}", e.set), snake(&e.set)))
+        .collect();
+    let has_imports = cp
+        .client_methods
+        .iter()
+        .any(|m| !matches!(m.kind, MethodKind::Entry { .. }));
+    if has_imports {
+        wanted.push(("2".into(), "operation_imports".into()));
     }
+    let names = assign_wanted(wanted.clone(), Case::Snake, &["default", "full"]);
+    let mut areas: Vec<Area> = wanted
+        .iter()
+        .map(|(key, _)| Area {
+            feature: names[key].ident.clone(),
+            set: key.strip_prefix('1').map(str::to_string),
+            groups: Vec::new(),
+            builders: 0,
+        })
+        .collect();
+    areas.sort_by(|a, b| a.feature.cmp(&b.feature));
+    areas
 }
 
-/// What using `seeds` as values needs: property types and base types of every type
-/// reached, and the derived types of every type reached as a value.
-fn closure(plan: &Plan, seeds: &BTreeSet<TypeId>) -> BTreeSet<TypeId> {
-    let model = plan.model;
-    let mut as_value: BTreeSet<TypeId> = BTreeSet::new();
-    let mut as_base: BTreeSet<TypeId> = BTreeSet::new();
-    let mut stack: Vec<(TypeId, bool)> = seeds.iter().map(|&id| (id, true)).collect();
-    while let Some((id, value)) = stack.pop() {
-        if !plan.names.contains_key(&id) {
-            continue;
-        }
-        let fresh = if value {
-            as_value.insert(id)
-        } else {
-            !as_value.contains(&id) && as_base.insert(id)
-        };
-        if !fresh {
-            continue;
-        }
-        let Some(s) = model.ty(id).structured() else {
-            continue;
-        };
-        if let Some(base) = s.base {
-            stack.push((base, false));
-        }
-        for (_, p) in model.all_properties(id) {
-            stack.extend(p.ty.type_id().map(|t| (t, true)));
-        }
-        if value {
-            stack.extend(s.derived.iter().map(|&d| (d, true)));
-        }
-    }
-    as_value.extend(as_base);
-    as_value
+/// The area of each entry's entity set or singleton.
+pub(super) fn area_of_set(areas: &[Area]) -> HashMap<String, usize> {
+    areas
+        .iter()
+        .enumerate()
+        .filter_map(|(i, a)| a.set.clone().map(|s| (s, i)))
+        .collect()
+}
+
+/// The area of every method of the client: an entry's, else the operation imports'.
+pub(super) fn client_method_areas(
+    cp: &ClientPlan,
+    area_of_set: &HashMap<String, usize>,
+    imports: Option<usize>,
+) -> Vec<usize> {
+    cp.client_methods
+        .iter()
+        .map(|m| match (&m.action, &m.kind) {
+            (Action::Open(o), MethodKind::Entry { .. }) => match o.target {
+                BuilderRef::Planned(i) => cp
+                    .surface
+                    .entries
+                    .iter()
+                    .find(|e| e.builder == i)
+                    .map_or(0, |e| area_of_set[e.set.as_str()]),
+                BuilderRef::Shared(_) => imports.unwrap_or(0),
+            },
+            _ => imports.unwrap_or(0),
+        })
+        .collect()
 }
